@@ -733,7 +733,7 @@ export function expectedForm(
   if (schema instanceof z.ZodUnion) return (schema.options as z.ZodTypeAny[]).map(formOf).join(", or ");
   if (schema instanceof z.ZodEnum) return `one of ${(schema.options as string[]).join(" | ")}`;
   if (schema instanceof z.ZodBoolean)
-    return `true or false${found === "true" || found === "false" ? ` (drop the quotes: ${found})` : ""}`;
+    return `true or false${unquoted(schema, found) !== undefined ? ` (drop the quotes: ${String(found)})` : ""}`;
   if (schema instanceof z.ZodNumber) return numberForm(schema, found);
   if (schema instanceof z.ZodArray) return "a list (YAML: one `- item` per line)";
   // A map of any keys (a chart's values): the lines of a map, and what its keys are when it says.
@@ -818,11 +818,22 @@ function numberForm(schema: z.ZodNumber, found: unknown): string {
           ? ` of at most ${max}`
           : "";
   const example = Math.min(Math.max(3, min ?? -Infinity), max ?? Infinity);
-  const quoted =
-    typeof found === "string" && found.trim() !== "" && schema.safeParse(Number(found)).success
-      ? ` (drop the quotes: ${found.trim()})`
-      : "";
+  const quoted = unquoted(schema, found) !== undefined ? ` (drop the quotes: ${String(found).trim()})` : "";
   return `${whole ? "a whole number" : "a number"}${bounds}, like ${example}${quoted}`;
+}
+
+/**
+ * The number or the boolean a text in quotes holds, when `schema` (a number's or a boolean's) takes
+ * it: YAML reads `"3"` and `"true"` as text, and the line says to drop the quotes; the rules between
+ * keys judge the value meant (judge.ts). Undefined for any other value.
+ */
+export function unquoted(schema: z.ZodTypeAny, found: unknown): number | boolean | undefined {
+  if (typeof found !== "string") return undefined;
+  const s = unwrap(schema);
+  if (s instanceof z.ZodBoolean) return found === "true" ? true : found === "false" ? false : undefined;
+  if (!(s instanceof z.ZodNumber) || found.trim() === "") return undefined;
+  const n = Number(found);
+  return s.safeParse(n).success ? n : undefined;
 }
 
 /**

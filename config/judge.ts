@@ -11,6 +11,7 @@ import {
   knownKeysAt,
   problemIsAt,
   schemaAt,
+  unquoted,
 } from "./errors";
 import { isArm32 } from "./nodePools";
 import { parseStackConfig } from "./resolve";
@@ -77,7 +78,7 @@ function repairedRaw(
   whole: Set<string>;
   leaves: string[];
   readAs: Map<string, string>;
-  valuesReadAs: Map<string, [string, string]>;
+  valuesReadAs: Map<string, [string, ValueMeant]>;
   setAside: string[];
 } {
   const repaired = structuredClone(raw);
@@ -182,23 +183,27 @@ function listCut(path: (string | number)[]): (string | number)[] {
   return at < 0 ? path : path.slice(0, at);
 }
 
+/** What a refused value is read as by the rules: an option close to it, or what its quotes hold. */
+type ValueMeant = string | number | boolean;
+
 /**
  * Reads, in `raw` (in place), each value outside a list of allowed ones that is close to one of
  * them (an enum's `kps-remove`, a variant's `type: slakc`, an architecture as `uname -m` prints it)
  * as that one, as the value's own problem's "did you mean" names it: the rules between keys then
  * judge what was meant, in the same run, instead of the whole key at its default (a receiver's
  * list goes whole for one slip in one item, and `receiverCredentials` would be judged against no
- * receiver) or, for a required key, not at all. Returns what each path was read as, given to meant.
+ * receiver) or, for a required key, not at all. A number or a boolean written in quotes is read as
+ * the value its quotes hold, as its line says to write it. Returns what each path was read as,
+ * given to meant.
  */
-function misspeltValuesReadAs(raw: Record<string, unknown>): Map<string, [string, string]> {
-  const readAs = new Map<string, [string, string]>();
+function misspeltValuesReadAs(raw: Record<string, unknown>): Map<string, [string, ValueMeant]> {
+  const readAs = new Map<string, [string, ValueMeant]>();
   // A variant read right can reveal a slip inside it: a few rounds, each on what the last left.
   for (let round = 0; round < 4; round++) {
     const parsed = rawSchema.safeParse(raw);
     if (parsed.success) break;
     let changed = false;
     for (const i of parsed.error.issues) {
-      if (i.code !== "invalid_enum_value" && i.code !== "invalid_union_discriminator") continue;
       if (i.path.length === 0) continue;
       const holder = valueAt(raw, i.path.slice(0, -1));
       const last = i.path[i.path.length - 1];
@@ -207,6 +212,18 @@ function misspeltValuesReadAs(raw: Record<string, unknown>): Map<string, [string
           ? (holder as Record<string | number, unknown>)[last]
           : undefined;
       if (typeof given !== "string") continue;
+      // A number or a boolean in quotes (`replicas: "3"`), which its line says to unquote: the
+      // rules judge the number meant, as they judge a misspelt option as the option meant, so
+      // following the line brings no new refusal on the next run.
+      const own = i.code === "invalid_type" ? schemaAt(i.path, raw) : undefined;
+      const bare = own && unquoted(own, given);
+      if (bare !== undefined) {
+        (holder as Record<string | number, unknown>)[last] = bare;
+        readAs.set(pathText(i.path), [given, bare]);
+        changed = true;
+        continue;
+      }
+      if (i.code !== "invalid_enum_value" && i.code !== "invalid_union_discriminator") continue;
       const options = i.options.map(String);
       // 32-bit ARM is not arm64 misspelt: the rules run without it rather than on a guess.
       if (options.includes("arm64") && isArm32(given)) continue;
@@ -292,7 +309,7 @@ function repairNotes(
     );
   for (const [at, [given, meant]] of r.valuesReadAs)
     notes.push(
-      `(the rules between keys (which keys need which) read ${PROJECT}:${at} ${JSON.stringify(given)} as ${JSON.stringify(meant)}, the value it is closest to)`,
+      `(the rules between keys (which keys need which) read ${PROJECT}:${at} ${JSON.stringify(given)} as ${JSON.stringify(meant)}, ${typeof meant === "string" ? "the value it is closest to" : "the value it holds in quotes"})`,
     );
   return notes;
 }
@@ -454,7 +471,7 @@ export function judgedStackConfig(
         whole: new Set<string>(),
         leaves: [],
         readAs: new Map<string, string>(),
-        valuesReadAs: new Map<string, [string, string]>(),
+        valuesReadAs: new Map<string, [string, ValueMeant]>(),
         setAside: [],
       }
     : repairedRaw(raw, brokenKeys);

@@ -87,4 +87,22 @@ describe("config: a value close to an allowed one is read as it by the rules bet
     );
     assert.ok(!e.notes.some((n) => /the value it is closest to/.test(n)), e.notes.join("\n"));
   });
+
+  it("a number in quotes is read as the number by the rules: what they refuse of it is said in the same run", () => {
+    const example = fs.readFileSync(path.join(ROOT, "Pulumi.example.yaml"), "utf8");
+    const e = refusal(`${example}  ${P("loki")}: {replicas: "3"}\n`);
+    assert.deepEqual(
+      e.problems.map((p) => p.replace(/ \(the chart keeps .*\), got/, ", got")),
+      [
+        `${P("loki.replicas")}: expected a whole number of at least 1, like 3 (drop the quotes: 3), got string "3"`,
+        `${P("loki.replicas")}: expected at most 1, the nodes of nodePools without NoSchedule taints, got 3`,
+      ],
+    );
+    assert.ok(
+      e.notes.includes(
+        `(the rules between keys (which keys need which) read ${P("loki.replicas")} "3" as 3, the value it holds in quotes)`,
+      ),
+      e.notes.join("\n"),
+    );
+  });
 });
