@@ -9,6 +9,7 @@ import {
   expectedForm,
   formatIssue,
   knownKeysAt,
+  namesKey,
   problemIsAt,
   schemaAt,
   unquoted,
@@ -46,12 +47,16 @@ const pathText = (path: (string | number)[]) =>
 /**
  * `raw` without what the schema refuses, for the rules between keys: each refused value removed
  * where it sits (a bad `loki.retention` goes, `loki.replicas` and `loki.replicationFactor` stay and
- * are still checked against each other), so it takes its default. A refused item of a list takes
- * the list with it, at the list's own key (the list would shift): `grafana.dashboardNamespaces[0]`
- * cuts `grafana.dashboardNamespaces`, which takes its default, and the rest of `grafana` is still
- * judged (the whole `grafana` cut for one bad namespace hid a `grafana.url` on the wrong host until
- * the next run). A map left without a required key (its value refused and cut, or never written)
- * goes itself, and the rest of its key stays judged: a bad `grafana.ingress.host` sets
+ * are still checked against each other), so it takes its default; inside a list's item too (a
+ * plain `auth_password` of one receiver goes, the receiver stays). An item refused whole, or left
+ * without a required key, goes from its list (at the outermost list, for a list inside an item),
+ * and the others stay judged: one receiver with a name given twice set aside every receiver, and
+ * the other receivers' problems waited for the next run. `items` names the items gone (by their
+ * index in the file); the rules judge the list without them, so their problems name the items
+ * left by their index in the file (`renumber`) and a problem naming the list as a whole, judged
+ * on fewer items than the file holds, is dropped (judgedStackConfig). A map left without a
+ * required key (its value refused and cut, or never written) goes itself, and the rest of its key
+ * stays judged: a bad `grafana.ingress.host` sets
  * `grafana.ingress` aside, not `grafana` with its `grafana.url` rule; a map required in turn is
  * missing in the next round and its own holder goes, up to the top-level key. A map set aside is
  * judged as absent, which the file does not say: a rule's problem naming it is dropped
@@ -59,7 +64,8 @@ const pathText = (path: (string | number)[]) =>
  * makes `https://` in `grafana.url` look wrong. Where a cut leaves a top-level key still refused
  * (a list at the top level, a value a second round still refuses), the whole key goes; so do the
  * keys in `brokenKeys` (refused by the Pulumi CLI's rules). `whole` names the keys gone whole,
- * `leaves` the paths of values removed inside kept keys.
+ * `leaves` the paths of values removed inside kept keys (by the file's indexes; `leavesNow` by
+ * the repaired lists').
  *
  * An unknown key inside a map is not a value to default: one whose "did you mean" names a key the
  * map lacks is read as that key (`readAs`, what it names to what it is read as), in a list's item
@@ -77,6 +83,9 @@ function repairedRaw(
   repaired: Record<string, unknown>;
   whole: Set<string>;
   leaves: string[];
+  leavesNow: string[];
+  items: string[];
+  renumber: (problem: string) => string;
   readAs: Map<string, string>;
   valuesReadAs: Map<string, [string, ValueMeant]>;
   setAside: string[];
@@ -92,21 +101,76 @@ function repairedRaw(
     delete repaired[k];
   };
   brokenKeys.forEach(drop);
-  // Maps set aside for a required key they lack: what was cut or read inside them is moot.
+  // Maps set aside for a required key they lack, and items gone from their lists: what was cut or
+  // read inside them is moot.
   const maps = new Set<string>();
+  const items = new Set<string>();
   const within = (l: string, m: string) => l.startsWith(m) && /^[.[]/.test(l.slice(m.length));
-  const outside = (l: string) => !whole.has(l.split(/[.[]/)[0]) && ![...maps].some((m) => within(l, m));
+  const outside = (l: string) =>
+    !whole.has(l.split(/[.[]/)[0]) &&
+    ![...maps].some((m) => within(l, m)) &&
+    ![...items].some((i) => within(l, i) || l === i);
+  // Each list an item went from (its path, which holds no index: items go at the outermost list),
+  // with the file's index of each item left, in order; the removals of a round, made at its end.
+  const kept = new Map<string, number[]>();
+  const pending = new Map<string, { list: unknown[]; at: Set<number> }>();
+  const fileIndex = (p: (string | number)[]): (string | number)[] => {
+    const at = p.findIndex((x) => typeof x === "number");
+    const left = at < 0 ? undefined : kept.get(pathText(p.slice(0, at)));
+    return left ? [...p.slice(0, at), left[p[at] as number], ...p.slice(at + 1)] : p;
+  };
+  /** Removes, at the round's end, the item of the outermost list `p` (a path in the repaired lists) is in. */
+  const removeItem = (p: (string | number)[]) => {
+    const at = p.findIndex((x) => typeof x === "number");
+    const listPath = p.slice(0, at);
+    const list = valueAt(repaired, listPath);
+    if (!Array.isArray(list)) {
+      drop(String(p[0]));
+      return;
+    }
+    const key = pathText(listPath);
+    if (!kept.has(key))
+      kept.set(
+        key,
+        list.map((_, i) => i),
+      );
+    items.add(pathText(fileIndex(p.slice(0, at + 1))));
+    const gone = pending.get(key) ?? { list, at: new Set<number>() };
+    gone.at.add(p[at] as number);
+    pending.set(key, gone);
+  };
+  const removePending = () => {
+    for (const [key, { list, at }] of pending)
+      for (const i of [...at].sort((a, b) => b - a)) {
+        list.splice(i, 1);
+        kept.get(key)!.splice(i, 1);
+      }
+    pending.clear();
+  };
+  /** `text` with each index of a list items went from moved by `move` (the list's indexes left). */
+  const moved = (text: string, move: (left: number[], i: number) => number) =>
+    [...kept].reduce(
+      (t, [list, left]) =>
+        t.replace(
+          new RegExp(`(^|[^\\w.-])(${list.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})\\[(\\d+)\\]`, "g"),
+          (_, before: string, name: string, i: string) => `${before}${name}[${move(left, Number(i))}]`,
+        ),
+      text,
+    );
   const done = () => ({
     repaired,
     whole,
     leaves: [...leaves].filter(outside),
+    leavesNow: [...leaves].filter(outside).map((l) => moved(l, (left, i) => left.indexOf(i))),
+    items: [...items].filter((i) => !whole.has(i.split(/[.[]/)[0])),
+    renumber: (problem: string) => moved(problem, (left, i) => left[i] ?? i),
     readAs: new Map([...readAs].filter(([l]) => outside(l))),
     valuesReadAs: new Map([...valuesReadAs].filter(([l]) => outside(l))),
     setAside: [...maps].filter(outside),
   });
   // A later round cuts only maps left without a required key, and whole keys: what a cut leaf
   // leaves refused otherwise cannot be mended below.
-  for (let round = 0; ; round++) {
+  for (let round = 0; ; round++, removePending()) {
     const parsed = rawSchema.safeParse(repaired);
     if (parsed.success) return done();
     // Unknown keys first: one read as the key it meant fills that key, whose "required" refusal
@@ -130,28 +194,43 @@ function repairedRaw(
       return done();
     for (const { path, unknown } of paths) {
       if (!unknown && filled.has(pathText(path))) continue;
-      // An unknown key inside a list's item is renamed in place (the item stays where it is, so
-      // nothing shifts); any other refusal inside a list cuts the list.
-      const target = unknown ? path : listCut(path);
+      const inItem = path.findIndex((p) => typeof p === "number");
+      // An item already going: what else it holds is moot.
+      if (inItem >= 0 && pending.get(pathText(path.slice(0, inItem)))?.at.has(path[inItem] as number))
+        continue;
+      // A refused value is cut where it sits, inside a list's item too (the item stays where it
+      // is, so nothing shifts), and an unknown key there is renamed in place.
+      const target = path;
       const above = target.slice(0, -1);
       const holder = above.length > 0 ? valueAt(repaired, above) : undefined;
       const present = isMap(holder) && String(target[target.length - 1]) in holder;
       if (!present && !unknown && isMap(holder) && above.length > 1) {
         // A required key missing from a map that is there (refused and cut, or never written):
-        // the map holding it goes, the rest of its key stays judged. A map that is required in
-        // turn is missing at the next round and its own holder goes.
-        const gone = listCut(above);
-        const outer = valueAt(repaired, gone.slice(0, -1));
+        // the map holding it goes, the rest of its key stays judged; inside a list, its item goes.
+        // A map that is required in turn is missing at the next round and its own holder goes.
+        if (inItem >= 0) {
+          removeItem(path);
+          continue;
+        }
+        const outer = valueAt(repaired, above.slice(0, -1));
         if (isMap(outer)) {
-          delete outer[String(gone[gone.length - 1])];
-          leaves.add(pathText(gone));
-          maps.add(pathText(gone));
+          delete outer[String(above[above.length - 1])];
+          leaves.add(pathText(above));
+          maps.add(pathText(above));
           continue;
         }
       }
       const parent = round === 0 ? holder : undefined;
       if (!isMap(parent) || !present) {
-        drop(String(path[0]));
+        // An item refused whole, or refused again once its values were cut: the item goes. A list
+        // refused once items went from it (too few left) takes its default, as a refused list does.
+        if (inItem >= 0) removeItem(path);
+        else if (kept.has(pathText(path)) && isMap(holder)) {
+          delete holder[String(path[path.length - 1])];
+          leaves.add(pathText(path));
+          [...items].filter((i) => within(i, pathText(path))).forEach((i) => items.delete(i));
+          kept.delete(pathText(path));
+        } else drop(String(path[0]));
         continue;
       }
       const key = String(target[target.length - 1]);
@@ -161,26 +240,17 @@ function repairedRaw(
       // its map is set aside. Read as it, the next round refused it and cut the whole top-level
       // key (`grafana` for a list under `grafana.ingress.hosts`).
       if (meant !== undefined && !(meant in parent)) {
-        const at = pathText([...above, meant]);
+        const at = pathText(fileIndex([...above, meant]));
         if (schemaAt([...above, meant], repaired)?.safeParse(parent[key]).success === false) leaves.add(at);
         else {
           parent[meant] = parent[key];
-          readAs.set(pathText(path), at);
-          filled.add(at);
+          readAs.set(pathText(fileIndex(path)), at);
+          filled.add(pathText([...above, meant]));
         }
-      } else if (!unknown) leaves.add(pathText(target));
+      } else if (!unknown) leaves.add(pathText(fileIndex(target)));
       delete parent[key];
     }
   }
-}
-
-/**
- * Where a refusal at `path` is cut: the value itself, or, inside a list, the list at its own key
- * (an item cut out would shift the rest). `path` itself when it holds no list index.
- */
-function listCut(path: (string | number)[]): (string | number)[] {
-  const at = path.findIndex((p) => typeof p === "number");
-  return at < 0 ? path : path.slice(0, at);
 }
 
 /** What a refused value is read as by the rules: an option close to it, or what its quotes hold. */
@@ -280,7 +350,7 @@ function withReadAsRefusals(problems: string[]): string[] {
  * so), and a `blocking` one is said by its own note: neither is named here.
  */
 function repairNotes(
-  r: Pick<ReturnType<typeof repairedRaw>, "leaves" | "whole" | "readAs" | "valuesReadAs">,
+  r: Pick<ReturnType<typeof repairedRaw>, "leaves" | "whole" | "items" | "readAs" | "valuesReadAs">,
   missing: ReadonlySet<string>,
   blocking: readonly string[],
   /** Values set aside as `secure:` ones whose form is unknown offline, not as invalid ones. */
@@ -302,6 +372,10 @@ function repairNotes(
   if (unknown.length > 0)
     notes.push(
       ranWith(unknown, `the \`secure:\` value${unknown.length > 1 ? "s" : ""} given being unknown offline`),
+    );
+  if (r.items.length > 0)
+    notes.push(
+      `(the rules between keys (which keys need which) ran without ${r.items.map((k) => `${PROJECT}:${k}`).join(", ")}, the item${r.items.length > 1 ? "s" : ""} given being invalid)`,
     );
   for (const [given, meant] of r.readAs)
     notes.push(
@@ -465,11 +539,14 @@ export function judgedStackConfig(
   // judge it as it is, on the parse above (repairedRaw would clone it and parse it twice more to
   // find nothing, and parseStackConfig parse it once more).
   const clean = parsed.success && brokenKeys.length === 0;
-  const { repaired, whole, leaves, readAs, valuesReadAs, setAside } = clean
+  const { repaired, whole, leaves, leavesNow, items, renumber, readAs, valuesReadAs, setAside } = clean
     ? {
         repaired: raw,
         whole: new Set<string>(),
         leaves: [],
+        leavesNow: [],
+        items: [],
+        renumber: (p: string) => p,
         readAs: new Map<string, string>(),
         valuesReadAs: new Map<string, [string, ValueMeant]>(),
         setAside: [],
@@ -489,7 +566,12 @@ export function judgedStackConfig(
     );
   } else {
     const missing = new Set(cliIssues.filter((i) => i.missing).map((i) => i.key));
-    notes.push(...repairNotes({ leaves, whole, readAs, valuesReadAs }, missing, blocking, offline));
+    notes.push(...repairNotes({ leaves, whole, items, readAs, valuesReadAs }, missing, blocking, offline));
+    // The lists items went from: a problem naming one whole judged fewer items than the file
+    // holds (a pool gone makes the nodes too few), so only those at an item left stand.
+    const shortLists = [...new Set(items.map((i) => i.replace(/\[\d+\]$/, "")))];
+    const judgedWhole = (p: string) =>
+      shortLists.every((l) => p.startsWith(`${PROJECT}:${l}[`) || !namesKey(p, l));
     /** The rules over `input`: the config, or their problems. */
     const rules = (input: Record<string, unknown>): { cfg?: StackConfig; problems: string[] } => {
       try {
@@ -503,12 +585,12 @@ export function judgedStackConfig(
           // it, not what the file says: the refusal is that key's one message (a `network.nodes`
           // written as one text is "expected a list", not also "expected at least one CIDR ...,
           // got none"). The rules that ask which keys are set count these as set (resolve.ts).
-          refused: { defaulted: [...leaves, ...whole], setAside },
+          refused: { defaulted: [...leavesNow, ...whole], setAside },
         });
         return { cfg: c, problems: [] };
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
-        return { problems: e.problems.map((p) => asGiven(p, readAs)) };
+        return { problems: e.problems.map((p) => asGiven(renumber(p), readAs)).filter(judgedWhole) };
       }
     };
     if (choices) {

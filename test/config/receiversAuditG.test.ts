@@ -40,4 +40,31 @@ describe("config: a receiver name given twice beside another bad receiver (audit
       e.message,
     );
   });
+
+  it("a refused receiver hides no other receiver's problem from the rules between keys", () => {
+    const pd = "      - name: pd\n        type: pagerduty\n        item: pd-item\n";
+    const ITEM = `${P("alerting.receivers[2].item")}: expected no item while secrets.backend is "config" (that backend reads the credential of receiver "pd" from receiverCredentials.pd; only the onepassword backend reads an item), got "pd-item"; remove it, or set secrets.backend "onepassword"`;
+    // A name given twice: the second receiver is set aside, the third still judged, by its own index.
+    const twice = refusal(stack(pd), "lab");
+    assert.deepEqual(twice.problems.slice(1), [ITEM]);
+    assert.ok(
+      twice.notes.includes(
+        `(the rules between keys (which keys need which) ran without ${P("alerting.receivers[1]")}, the item given being invalid)`,
+      ),
+      twice.message,
+    );
+    // A plain password on a mail receiver: that value is set aside, the receivers still judged.
+    const mail = stack(pd)
+      .replace(
+        "type: webhook",
+        "type: email\n        to: a@example.com\n        from: b@example.com\n        smarthost: smtp.example.com:587\n        auth_password: hunter2",
+      )
+      .replace(/- name: team-slack\n(\s+)type: email/, "- name: mail\n$1type: email");
+    const plain = refusal(mail, "lab");
+    assert.match(
+      plain.problems[0],
+      /^homelab-observability:alerting\.receivers\[1\]\.auth_password: a credential in plain text/,
+    );
+    assert.deepEqual(plain.problems.slice(1), [ITEM]);
+  });
 });
