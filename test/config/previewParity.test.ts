@@ -90,42 +90,38 @@ describe("config: chartValues keys unchecked (config/judge.ts), said once by who
     assert.deepEqual(judgedStackConfig(raw, "s", {}, { chartKeys: none }).unchecked, ["grafana"]);
   });
 
-  it("synth says it once: the program it runs under the mocks does not say it again", async () => {
-    const dir = tmpDir("unchecked-once");
+  /** synth of staging with `chartValues` (YAML under the key) and no chart archive: its run and the lines saying so. */
+  async function synthUnchecked(name: string, chartValues: string) {
+    const dir = tmpDir(name);
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     const stack = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
     fs.writeFileSync(
       path.join(dir, "Pulumi.staging.yaml"),
-      stack.replace(
-        "config:\n",
-        "config:\n  homelab-observability:chartValues:\n    grafana:\n      revisionHistoryLimit: 3\n",
-      ),
+      stack.replace("config:\n", `config:\n  homelab-observability:chartValues:\n${chartValues}`),
     );
     const r = await withEnv({ HOMELAB_CHART_CACHE: tmpDir("no-charts") }, () =>
       synthCli("--dir", dir, "--stack", "staging", "--no-render", "--quiet", "--out", path.join(dir, "out")),
     );
     const said = (r.stdout + r.stderr).split("\n").filter((l) => l.includes("chartValues keys not checked"));
+    return { r, said };
+  }
+
+  it("synth says it once: the program it runs under the mocks does not say it again", async () => {
+    const { r, said } = await synthUnchecked(
+      "unchecked-once",
+      "    grafana:\n      revisionHistoryLimit: 3\n",
+    );
     assert.equal(said.length, 1, r.stdout + r.stderr);
   });
 
   it("synth says it with a refusal of the stack's config too, not only once the config is fixed", async () => {
-    const dir = tmpDir("unchecked-refused");
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    const stack = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
-    fs.writeFileSync(
-      path.join(dir, "Pulumi.staging.yaml"),
-      stack.replace(
-        "config:\n",
-        // `grafan`, no chart's name: the config is refused, the grafana keys went unchecked.
-        "config:\n  homelab-observability:chartValues:\n    grafana:\n      replicsa: 3\n    grafan:\n      replicas: 1\n",
-      ),
-    );
-    const r = await withEnv({ HOMELAB_CHART_CACHE: tmpDir("no-charts") }, () =>
-      synthCli("--dir", dir, "--stack", "staging", "--no-render", "--quiet", "--out", path.join(dir, "out")),
+    // `grafan`, no chart's name: the config is refused, the grafana keys went unchecked.
+    const { r, said } = await synthUnchecked(
+      "unchecked-refused",
+      "    grafana:\n      replicsa: 3\n    grafan:\n      replicas: 1\n",
     );
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /homelab-observability:chartValues\.grafan: /);
-    const said = (r.stdout + r.stderr).split("\n").filter((l) => l.includes("chartValues keys not checked"));
     assert.deepEqual(said, [
       "staging: chartValues keys not checked (no chart archive in the chart cache, HOMELAB_CHART_CACHE): grafana",
     ]);
