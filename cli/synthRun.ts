@@ -637,36 +637,8 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
   const { root, args, packConfig, progress } = run;
   const { out, err } = printers(run.io);
   progress(`${stack}: synthesizing the program under mocks`);
-  let takeoverOverrides: Record<string, string> = {};
-  try {
-    takeoverOverrides = args.running ? runningOverrides(root, stack, args.running) : {};
-    if (args.running) readRunningFlag(args.running, stackNamespace(root, stack));
-  } catch (e) {
-    if (!(e instanceof SynthInputError)) throw e;
-    // The stack file is judged too: a refused --running ends the stack before its synthesis.
-    const config = stackFileRefusal(root, stack, run.io.env ?? process.env, args.running);
-    if (config)
-      sayWarnings(
-        stack,
-        root,
-        { ...saidBeforeOf(config), refused: config instanceof ConfigError ? config.problems : [] },
-        err,
-      );
-    throw config ? new RefusedTogether([config, e]) : e;
-  }
-  let result: Awaited<ReturnType<typeof synthStack>>;
-  try {
-    result = await synthStack(root, stack, takeoverOverrides);
-  } catch (e) {
-    // A refused stack still says what it warned of: the refusal follows (synthOneStack).
-    sayWarnings(
-      stack,
-      root,
-      { ...saidBeforeOf(e), refused: e instanceof ConfigError ? e.problems : [] },
-      err,
-    );
-    throw e;
-  }
+  const takeoverOverrides = takeoverOverridesOf(stack, run, err);
+  const result = await synthesized(stack, root, takeoverOverrides, err);
   if (result.placeholders.length > 0) {
     err(
       `${stack}: secrets not set, placeholders stand in offline (a real run needs them): ${result.placeholders.join(", ")}`,
@@ -675,21 +647,7 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
   sayWarnings(stack, root, result, err);
   const at = overridePlacesIn(root, stack);
   const resources = result.export.deployment.resources;
-  const file = path.join(args.out, `${stack}.json`);
-  // A real `pulumi stack export` has no import field: the file leaves it out, the side record keeps it.
-  fs.writeFileSync(file, JSON.stringify(withoutImportIds(result.export), null, 2) + "\n");
-  // A real export has no import field: imports and reads go to a side record.
-  const adopted = path.join(args.out, `${stack}.adopted.json`);
-  if (result.imports.length > 0 || result.reads.length > 0)
-    fs.writeFileSync(
-      adopted,
-      JSON.stringify({ imports: result.imports, reads: result.reads }, null, 2) + "\n",
-    );
-  // A side file this run does not write is an earlier synthesis' (`--no-render`, or nothing adopted
-  // now): left beside the new export, policy:check would judge the export with objects it no longer
-  // renders, and the adopted list would name imports it no longer makes.
-  else fs.rmSync(adopted, { force: true });
-  if (!args.render) fs.rmSync(path.join(args.out, `${stack}.rendered.json`), { force: true });
+  const file = writeExport(stack, result, args);
   // What the cluster would receive: every release through the real Helm, beside the export.
   const r = args.render ? await renderStack(stack, result, run) : undefined;
   /** Summary lines after the count, each wrapped at 80 columns below. */
@@ -769,6 +727,83 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
   };
   await closeStack(root, result, args, outcome, out);
   return outcome;
+}
+
+/**
+ * The `takeover.running` overrides --running's folder gives the stack (none without the flag), its
+ * reports read before the synthesis. A refused folder ends the stack before its synthesis, so the
+ * stack file is judged beside it: its problems are refused with the folder's, in the same run.
+ */
+function takeoverOverridesOf(
+  stack: string,
+  run: RunContext,
+  err: (text: string) => void,
+): Record<string, string> {
+  const { root, args } = run;
+  try {
+    const overrides = args.running ? runningOverrides(root, stack, args.running) : {};
+    if (args.running) readRunningFlag(args.running, stackNamespace(root, stack));
+    return overrides;
+  } catch (e) {
+    if (!(e instanceof SynthInputError)) throw e;
+    // The stack file is judged too: a refused --running ends the stack before its synthesis.
+    const config = stackFileRefusal(root, stack, run.io.env ?? process.env, args.running);
+    if (config) sayRefusalWarnings(stack, root, config, err);
+    throw config ? new RefusedTogether([config, e]) : e;
+  }
+}
+
+/** The stack synthesized under mocks; a refusal is thrown after what the stack warned of is said. */
+async function synthesized(
+  stack: string,
+  root: string,
+  overrides: Record<string, string>,
+  err: (text: string) => void,
+): Promise<Awaited<ReturnType<typeof synthStack>>> {
+  try {
+    return await synthStack(root, stack, overrides);
+  } catch (e) {
+    // A refused stack still says what it warned of: the refusal follows (synthOneStack).
+    sayRefusalWarnings(stack, root, e, err);
+    throw e;
+  }
+}
+
+/**
+ * What a refused stack warned of ({@link sayWarnings}), said before its refusal: `refusal`'s own
+ * problems name the `$VAR`s they refuse, which are then not warned of again.
+ */
+function sayRefusalWarnings(
+  stack: string,
+  root: string,
+  refusal: unknown,
+  err: (text: string) => void,
+): void {
+  const refused = refusal instanceof ConfigError ? refusal.problems : [];
+  sayWarnings(stack, root, { ...saidBeforeOf(refusal), refused }, err);
+}
+
+/**
+ * Writes the stack's export into --out, and beside it the side record of what it adopts; the side
+ * files an earlier synthesis left that this one does not write are removed. Returns the export's path.
+ */
+function writeExport(stack: string, result: Awaited<ReturnType<typeof synthStack>>, args: SynthArgs): string {
+  const file = path.join(args.out, `${stack}.json`);
+  // A real `pulumi stack export` has no import field: the file leaves it out, the side record keeps it.
+  fs.writeFileSync(file, JSON.stringify(withoutImportIds(result.export), null, 2) + "\n");
+  // A real export has no import field: imports and reads go to a side record.
+  const adopted = path.join(args.out, `${stack}.adopted.json`);
+  if (result.imports.length > 0 || result.reads.length > 0)
+    fs.writeFileSync(
+      adopted,
+      JSON.stringify({ imports: result.imports, reads: result.reads }, null, 2) + "\n",
+    );
+  // A side file this run does not write is an earlier synthesis' (`--no-render`, or nothing adopted
+  // now): left beside the new export, policy:check would judge the export with objects it no longer
+  // renders, and the adopted list would name imports it no longer makes.
+  else fs.rmSync(adopted, { force: true });
+  if (!args.render) fs.rmSync(path.join(args.out, `${stack}.rendered.json`), { force: true });
+  return file;
 }
 
 /** A stack's render and the checks on it: what the summary says, what the pack judges, what failed. */
