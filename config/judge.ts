@@ -76,114 +76,15 @@ const pathText = (path: (string | number)[]) =>
  * but cut as that key's own refused value would be (its own line says so, errors.ts asMeantKey);
  * any other unknown key is removed and named nowhere, as the config it is in never reads it.
  */
-function repairedRaw(
-  raw: Record<string, unknown>,
-  brokenKeys: string[],
-): {
-  repaired: Record<string, unknown>;
-  whole: Set<string>;
-  leaves: string[];
-  leavesNow: string[];
-  items: string[];
-  renumber: (problem: string) => string;
-  readAs: Map<string, string>;
-  valuesReadAs: Map<string, [string, ValueMeant]>;
-  setAside: string[];
-} {
-  const repaired = structuredClone(raw);
-  brokenKeys.forEach((k) => delete repaired[k]);
-  const valuesReadAs = misspeltValuesReadAs(repaired);
-  const whole = new Set(brokenKeys);
-  const leaves = new Set<string>();
-  const readAs = new Map<string, string>();
-  const drop = (k: string) => {
-    whole.add(k);
-    delete repaired[k];
-  };
-  brokenKeys.forEach(drop);
-  // Maps set aside for a required key they lack, and items gone from their lists: what was cut or
-  // read inside them is moot.
-  const maps = new Set<string>();
-  const items = new Set<string>();
-  const within = (l: string, m: string) => l.startsWith(m) && /^[.[]/.test(l.slice(m.length));
-  const outside = (l: string) =>
-    !whole.has(l.split(/[.[]/)[0]) &&
-    ![...maps].some((m) => within(l, m)) &&
-    ![...items].some((i) => within(l, i) || l === i);
-  // Each list an item went from (its path, which holds no index: items go at the outermost list),
-  // with the file's index of each item left, in order; the removals of a round, made at its end.
-  const kept = new Map<string, number[]>();
-  const pending = new Map<string, { list: unknown[]; at: Set<number> }>();
-  const fileIndex = (p: (string | number)[]): (string | number)[] => {
-    const at = p.findIndex((x) => typeof x === "number");
-    const left = at < 0 ? undefined : kept.get(pathText(p.slice(0, at)));
-    return left ? [...p.slice(0, at), left[p[at] as number], ...p.slice(at + 1)] : p;
-  };
-  /** Removes, at the round's end, the item of the outermost list `p` (a path in the repaired lists) is in. */
-  const removeItem = (p: (string | number)[]) => {
-    const at = p.findIndex((x) => typeof x === "number");
-    const listPath = p.slice(0, at);
-    const list = valueAt(repaired, listPath);
-    if (!Array.isArray(list)) {
-      drop(String(p[0]));
-      return;
-    }
-    const key = pathText(listPath);
-    if (!kept.has(key))
-      kept.set(
-        key,
-        list.map((_, i) => i),
-      );
-    items.add(pathText(fileIndex(p.slice(0, at + 1))));
-    const gone = pending.get(key) ?? { list, at: new Set<number>() };
-    gone.at.add(p[at] as number);
-    pending.set(key, gone);
-  };
-  const removePending = () => {
-    for (const [key, { list, at }] of pending)
-      for (const i of [...at].sort((a, b) => b - a)) {
-        list.splice(i, 1);
-        kept.get(key)!.splice(i, 1);
-      }
-    pending.clear();
-  };
-  /** `text` with each index of a list items went from moved by `move` (the list's indexes left). */
-  const moved = (text: string, move: (left: number[], i: number) => number) =>
-    [...kept].reduce(
-      (t, [list, left]) =>
-        t.replace(
-          new RegExp(`(^|[^\\w.-])(${list.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})\\[(\\d+)\\]`, "g"),
-          (_, before: string, name: string, i: string) => `${before}${name}[${move(left, Number(i))}]`,
-        ),
-      text,
-    );
-  const done = () => ({
-    repaired,
-    whole,
-    leaves: [...leaves].filter(outside),
-    leavesNow: [...leaves].filter(outside).map((l) => moved(l, (left, i) => left.indexOf(i))),
-    items: [...items].filter((i) => !whole.has(i.split(/[.[]/)[0])),
-    renumber: (problem: string) => moved(problem, (left, i) => left[i] ?? i),
-    readAs: new Map([...readAs].filter(([l]) => outside(l))),
-    valuesReadAs: new Map([...valuesReadAs].filter(([l]) => outside(l))),
-    setAside: [...maps].filter(outside),
-  });
+function repairedRaw(raw: Record<string, unknown>, brokenKeys: string[]): RepairedRaw {
+  const r = new RawRepair(raw, brokenKeys);
+  const { repaired, leaves, maps, items, kept, pending, readAs } = r;
   // A later round cuts only maps left without a required key, and whole keys: what a cut leaf
   // leaves refused otherwise cannot be mended below.
-  for (let round = 0; ; round++, removePending()) {
+  for (let round = 0; ; round++, r.removePending()) {
     const parsed = rawSchema.safeParse(repaired);
-    if (parsed.success) return done();
-    // Unknown keys first: one read as the key it meant fills that key, whose "required" refusal
-    // (listed before the repair) then names a key that is there, and is passed over below; taken
-    // first, it cut the map holding both (a misspelt `parentRef.nam` set `grafana.httpRoute`
-    // aside, and the rule on `grafana.ingress` beside it waited for the next run).
-    const paths = parsed.error.issues
-      .flatMap((i) =>
-        i.code === "unrecognized_keys"
-          ? i.keys.map((k) => ({ path: [...i.path, k], unknown: true }))
-          : [{ path: i.path, unknown: false }],
-      )
-      .sort((a, b) => Number(b.unknown) - Number(a.unknown));
+    if (parsed.success) return r.result();
+    const paths = refusedPaths(parsed.error.issues);
     const filled = new Set<string>();
     // A refusal of the whole config (no key to cut), or of keys already cut (a required key
     // missing), cannot be repaired further.
@@ -191,7 +92,7 @@ function repairedRaw(
       paths.every(({ path: p }) => p.length > 0 && !(String(p[0]) in repaired)) ||
       paths.some(({ path: p }) => p.length === 0)
     )
-      return done();
+      return r.result();
     for (const { path, unknown } of paths) {
       if (!unknown && filled.has(pathText(path))) continue;
       const inItem = path.findIndex((p) => typeof p === "number");
@@ -209,7 +110,7 @@ function repairedRaw(
         // the map holding it goes, the rest of its key stays judged; inside a list, its item goes.
         // A map that is required in turn is missing at the next round and its own holder goes.
         if (inItem >= 0) {
-          removeItem(path);
+          r.removeItem(path);
           continue;
         }
         const outer = valueAt(repaired, above.slice(0, -1));
@@ -224,13 +125,13 @@ function repairedRaw(
       if (!isMap(parent) || !present) {
         // An item refused whole, or refused again once its values were cut: the item goes. A list
         // refused once items went from it (too few left) takes its default, as a refused list does.
-        if (inItem >= 0) removeItem(path);
+        if (inItem >= 0) r.removeItem(path);
         else if (kept.has(pathText(path)) && isMap(holder)) {
           delete holder[String(path[path.length - 1])];
           leaves.add(pathText(path));
-          [...items].filter((i) => within(i, pathText(path))).forEach((i) => items.delete(i));
+          [...items].filter((i) => pathWithin(i, pathText(path))).forEach((i) => items.delete(i));
           kept.delete(pathText(path));
-        } else drop(String(path[0]));
+        } else r.drop(String(path[0]));
         continue;
       }
       const key = String(target[target.length - 1]);
@@ -240,16 +141,159 @@ function repairedRaw(
       // its map is set aside. Read as it, the next round refused it and cut the whole top-level
       // key (`grafana` for a list under `grafana.ingress.hosts`).
       if (meant !== undefined && !(meant in parent)) {
-        const at = pathText(fileIndex([...above, meant]));
+        const at = pathText(r.fileIndex([...above, meant]));
         if (schemaAt([...above, meant], repaired)?.safeParse(parent[key]).success === false) leaves.add(at);
         else {
           parent[meant] = parent[key];
-          readAs.set(pathText(fileIndex(path)), at);
+          readAs.set(pathText(r.fileIndex(path)), at);
           filled.add(pathText([...above, meant]));
         }
-      } else if (!unknown) leaves.add(pathText(fileIndex(target)));
+      } else if (!unknown) leaves.add(pathText(r.fileIndex(target)));
       delete parent[key];
     }
+  }
+}
+
+/** What {@link repairedRaw} returns; its comment says what each names. */
+interface RepairedRaw {
+  repaired: Record<string, unknown>;
+  whole: Set<string>;
+  leaves: string[];
+  leavesNow: string[];
+  items: string[];
+  renumber: (problem: string) => string;
+  readAs: Map<string, string>;
+  valuesReadAs: Map<string, [string, ValueMeant]>;
+  setAside: string[];
+}
+
+/**
+ * Each path the schema refused in one round of {@link repairedRaw}, an unknown key's with its key,
+ * unknown keys first: one read as the key it meant fills that key, whose "required" refusal
+ * (listed before the repair) then names a key that is there, and is passed over; taken first, it
+ * cut the map holding both (a misspelt `parentRef.nam` set `grafana.httpRoute` aside, and the rule
+ * on `grafana.ingress` beside it waited for the next run).
+ */
+function refusedPaths(issues: z.ZodIssue[]): { path: (string | number)[]; unknown: boolean }[] {
+  return issues
+    .flatMap((i) =>
+      i.code === "unrecognized_keys"
+        ? i.keys.map((k) => ({ path: [...i.path, k], unknown: true }))
+        : [{ path: i.path, unknown: false }],
+    )
+    .sort((a, b) => Number(b.unknown) - Number(a.unknown));
+}
+
+/** Path `l` is under path `m` (a key or an index below it), as {@link pathText} writes both. */
+const pathWithin = (l: string, m: string) => l.startsWith(m) && /^[.[]/.test(l.slice(m.length));
+
+/**
+ * What one {@link repairedRaw} has cut, set aside and read so far, shared by its rounds: the
+ * repaired copy of the config, the removals of a round (made at its end), and how a path in the
+ * repaired lists maps to the file's indexes and back.
+ */
+class RawRepair {
+  readonly repaired: Record<string, unknown>;
+  readonly valuesReadAs: Map<string, [string, ValueMeant]>;
+  readonly whole: Set<string>;
+  readonly leaves = new Set<string>();
+  readonly readAs = new Map<string, string>();
+  // Maps set aside for a required key they lack, and items gone from their lists: what was cut or
+  // read inside them is moot.
+  readonly maps = new Set<string>();
+  readonly items = new Set<string>();
+  // Each list an item went from (its path, which holds no index: items go at the outermost list),
+  // with the file's index of each item left, in order; the removals of a round, made at its end.
+  readonly kept = new Map<string, number[]>();
+  readonly pending = new Map<string, { list: unknown[]; at: Set<number> }>();
+
+  constructor(raw: Record<string, unknown>, brokenKeys: string[]) {
+    this.repaired = structuredClone(raw);
+    brokenKeys.forEach((k) => delete this.repaired[k]);
+    this.valuesReadAs = misspeltValuesReadAs(this.repaired);
+    this.whole = new Set(brokenKeys);
+    brokenKeys.forEach((k) => this.drop(k));
+  }
+
+  /** Cuts top-level key `k` whole. */
+  drop(k: string): void {
+    this.whole.add(k);
+    delete this.repaired[k];
+  }
+
+  /** Path `l` is in no key gone whole, no map set aside and no item gone: what was done there stands. */
+  private outside(l: string): boolean {
+    return (
+      !this.whole.has(l.split(/[.[]/)[0]) &&
+      ![...this.maps].some((m) => pathWithin(l, m)) &&
+      ![...this.items].some((i) => pathWithin(l, i) || l === i)
+    );
+  }
+
+  /** Path `p` (in the repaired lists) with the index in a list items went from as the file gives it. */
+  fileIndex(p: (string | number)[]): (string | number)[] {
+    const at = p.findIndex((x) => typeof x === "number");
+    const left = at < 0 ? undefined : this.kept.get(pathText(p.slice(0, at)));
+    return left ? [...p.slice(0, at), left[p[at] as number], ...p.slice(at + 1)] : p;
+  }
+
+  /** Removes, at the round's end, the item of the outermost list `p` (a path in the repaired lists) is in. */
+  removeItem(p: (string | number)[]): void {
+    const at = p.findIndex((x) => typeof x === "number");
+    const listPath = p.slice(0, at);
+    const list = valueAt(this.repaired, listPath);
+    if (!Array.isArray(list)) {
+      this.drop(String(p[0]));
+      return;
+    }
+    const key = pathText(listPath);
+    if (!this.kept.has(key))
+      this.kept.set(
+        key,
+        list.map((_, i) => i),
+      );
+    this.items.add(pathText(this.fileIndex(p.slice(0, at + 1))));
+    const gone = this.pending.get(key) ?? { list, at: new Set<number>() };
+    gone.at.add(p[at] as number);
+    this.pending.set(key, gone);
+  }
+
+  /** Makes the round's item removals, last index first so none shifts another. */
+  removePending(): void {
+    for (const [key, { list, at }] of this.pending)
+      for (const i of [...at].sort((a, b) => b - a)) {
+        list.splice(i, 1);
+        this.kept.get(key)!.splice(i, 1);
+      }
+    this.pending.clear();
+  }
+
+  /** `text` with each index of a list items went from moved by `move` (the list's indexes left). */
+  private moved(text: string, move: (left: number[], i: number) => number): string {
+    return [...this.kept].reduce(
+      (t, [list, left]) =>
+        t.replace(
+          new RegExp(`(^|[^\\w.-])(${list.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})\\[(\\d+)\\]`, "g"),
+          (_, before: string, name: string, i: string) => `${before}${name}[${move(left, Number(i))}]`,
+        ),
+      text,
+    );
+  }
+
+  /** The repair as it stands, without what a key gone whole, a map set aside or an item gone makes moot. */
+  result(): RepairedRaw {
+    const outside = (l: string) => this.outside(l);
+    return {
+      repaired: this.repaired,
+      whole: this.whole,
+      leaves: [...this.leaves].filter(outside),
+      leavesNow: [...this.leaves].filter(outside).map((l) => this.moved(l, (left, i) => left.indexOf(i))),
+      items: [...this.items].filter((i) => !this.whole.has(i.split(/[.[]/)[0])),
+      renumber: (problem: string) => this.moved(problem, (left, i) => left[i] ?? i),
+      readAs: new Map([...this.readAs].filter(([l]) => outside(l))),
+      valuesReadAs: new Map([...this.valuesReadAs].filter(([l]) => outside(l))),
+      setAside: [...this.maps].filter(outside),
+    };
   }
 }
 
@@ -498,21 +542,14 @@ export function judgedStackConfig(
   opts: JudgeOptions = {},
 ): { cfg?: StackConfig; problems: string[]; notes: string[]; unchecked: string[] } {
   const cliIssues = opts.cliIssues ?? [];
-  const unchecked: string[] = [];
-  const keysOf = opts.chartKeys;
-  const chartKeys =
-    keysOf &&
-    ((chart: string) => {
-      const keys = keysOf(chart);
-      if (!keys && !unchecked.includes(chart)) unchecked.push(chart);
-      return keys;
-    });
   const problems: string[] = [];
   const notes: string[] = [];
   // `secure:` values the schema refused, whose form is unknown offline (withSecureValues).
   const offline = new Set<string>();
   // What the CLI refused is judged as absent; what it passed on (a placeholder, a plain secret) is judged.
   const broken = new Set(cliIssues.filter((i) => i.refused).map((i) => i.key));
+  // Read before the schema's refusals join `broken`: a `chartValues` the schema refuses in part (an
+  // unknown chart name) still has its other charts' keys checked.
   const cliRefusedChartValues = broken.has("chartValues");
   const parsed = parseRaw(raw);
   if (!parsed.success) {
@@ -526,31 +563,16 @@ export function judgedStackConfig(
       else if (i.code === "unrecognized_keys") i.keys.forEach((k) => broken.add(k));
     }
   }
-  // Keys under the Loki blocks the chart copies into Loki's config are Loki's to judge (lokiValueCheck.ts): one message each.
-  const chartKeyProblems = (
-    cliRefusedChartValues || !chartKeys ? [] : chartValueProblems(readChartValues(raw), chartKeys, PROJECT)
-  ).filter((p) => !judgedByLoki(p, PROJECT, readChartValues(raw).loki));
-  problems.push(...chartKeyProblems);
-  if (chartKeyProblems.some((p) => p.includes(UNKNOWN_KEY))) notes.push(CHART_KEY_NOTE);
-  // The Loki settings the chart copies whole into Loki's config file, judged by Loki's reference.
-  if (!cliRefusedChartValues) problems.push(...lokiValueProblems(readChartValues(raw).loki, PROJECT));
+  const chart = chartValuesJudged(raw, opts.chartKeys, cliRefusedChartValues);
+  problems.push(...chart.problems);
+  notes.push(...chart.notes);
   const brokenKeys = cliIssues.filter((i) => broken.has(i.key)).map((i) => i.key);
   // A config the schema took whole, with no key the CLI refused, has nothing to repair: the rules
   // judge it as it is, on the parse above (repairedRaw would clone it and parse it twice more to
   // find nothing, and parseStackConfig parse it once more).
   const clean = parsed.success && brokenKeys.length === 0;
   const { repaired, whole, leaves, leavesNow, items, renumber, readAs, valuesReadAs, setAside } = clean
-    ? {
-        repaired: raw,
-        whole: new Set<string>(),
-        leaves: [],
-        leavesNow: [],
-        items: [],
-        renumber: (p: string) => p,
-        readAs: new Map<string, string>(),
-        valuesReadAs: new Map<string, [string, ValueMeant]>(),
-        setAside: [],
-      }
+    ? unrepaired(raw)
     : repairedRaw(raw, brokenKeys);
   const blocking = [...whole].filter(isRequired);
   // A required key refused with no value to stand in for it (a `phase` of "4", no option near):
@@ -610,5 +632,49 @@ export function judgedStackConfig(
     }
   }
   const said = withReadAsRefusals(problems);
-  return { cfg: said.length > 0 ? undefined : cfg, problems: said, notes, unchecked };
+  return { cfg: said.length > 0 ? undefined : cfg, problems: said, notes, unchecked: chart.unchecked };
+}
+
+/** The repair of a config the schema took whole (judgedStackConfig): nothing cut, nothing read as another. */
+function unrepaired(raw: Record<string, unknown>): RepairedRaw {
+  return {
+    repaired: raw,
+    whole: new Set<string>(),
+    leaves: [],
+    leavesNow: [],
+    items: [],
+    renumber: (p: string) => p,
+    readAs: new Map<string, string>(),
+    valuesReadAs: new Map<string, [string, ValueMeant]>(),
+    setAside: [],
+  };
+}
+
+/**
+ * The problems of the stack's `chartValues` (judgedStackConfig), none when the Pulumi CLI's rules
+ * refused the key: the keys of each chart given that `chartKeys` knows (with the note on unknown
+ * keys when one is), and the Loki settings the chart copies into Loki's config; `unchecked` names
+ * the charts `chartKeys` had no archive for.
+ */
+function chartValuesJudged(
+  raw: Record<string, unknown>,
+  keysOf: JudgeOptions["chartKeys"],
+  cliRefused: boolean,
+): { problems: string[]; notes: string[]; unchecked: string[] } {
+  const unchecked: string[] = [];
+  const chartKeys =
+    keysOf &&
+    ((chart: string) => {
+      const keys = keysOf(chart);
+      if (!keys && !unchecked.includes(chart)) unchecked.push(chart);
+      return keys;
+    });
+  // Keys under the Loki blocks the chart copies into Loki's config are Loki's to judge (lokiValueCheck.ts): one message each.
+  const chartKeyProblems = (
+    cliRefused || !chartKeys ? [] : chartValueProblems(readChartValues(raw), chartKeys, PROJECT)
+  ).filter((p) => !judgedByLoki(p, PROJECT, readChartValues(raw).loki));
+  const notes = chartKeyProblems.some((p) => p.includes(UNKNOWN_KEY)) ? [CHART_KEY_NOTE] : [];
+  // The Loki settings the chart copies whole into Loki's config file, judged by Loki's reference.
+  const lokiProblems = cliRefused ? [] : lokiValueProblems(readChartValues(raw).loki, PROJECT);
+  return { problems: [...chartKeyProblems, ...lokiProblems], notes, unchecked };
 }
