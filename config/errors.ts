@@ -3,7 +3,7 @@ import { PROJECT, rawSchema, redactUrl, SECRET_KEYS, UNAME_ARCHES } from "./sche
 import { unknownKeyHint } from "./keyHints";
 import { formatPlace, mergedUses, parseSegments, type Place, type Segment } from "./locate";
 import { arm32Hint, isArm32 } from "./nodePools";
-import { isMap, propertyPath, removeKeyCommand, setConfigCommand, valueAt } from "./tree";
+import { configPathArg, isMap, propertyPath, removeKeyCommand, setConfigCommand, valueAt } from "./tree";
 import { withUnexpanded } from "./unexpandedVariables";
 
 /*
@@ -659,6 +659,58 @@ function unwrap(t: z.ZodTypeAny): z.ZodTypeAny {
     else if (t instanceof z.ZodCatch || t instanceof z.ZodReadonly) t = t._def.innerType as z.ZodTypeAny;
     else return t;
   }
+}
+
+/**
+ * The commands that give a map (or a list of maps) at `path` under the project's `key` its required
+ * keys one leaf at a time: `pulumi config set <key> <value>` stores text, never an object, while
+ * `--path` builds the map or list a segment at a time (pkg/cmd/pulumi/config/config.go
+ * `newConfigSetCmd`: "The `--path` flag can be used to set a value inside a map or list"; "true",
+ * "false" and integers become booleans and numbers). A union takes its first variant as the
+ * example. Undefined for a scalar key.
+ */
+export function leafCommands(key: string, path: (string | number)[] = []): string[] | undefined {
+  const at = schemaAt([key, ...path]);
+  if (!at) return undefined;
+  let schema = unwrap(at);
+  const prefix = [...path];
+  if (schema instanceof z.ZodArray) {
+    schema = unwrap(schema.element as z.ZodTypeAny);
+    prefix.push(0);
+  }
+  let variant: z.AnyZodObject | undefined;
+  let discriminator: [string, string] | undefined;
+  if (schema instanceof z.ZodDiscriminatedUnion) {
+    variant = schema.options[0] as z.AnyZodObject;
+    const d = schema.discriminator as string;
+    discriminator = [d, String((unwrap(variant.shape[d] as z.ZodTypeAny) as z.ZodLiteral<string>).value)];
+  } else if (schema instanceof z.ZodObject) variant = schema;
+  else if (prefix.length === path.length) return undefined;
+  const set = (leaf: (string | number)[], value: string) =>
+    `pulumi config set --path '${configPathArg(key, [...prefix, ...leaf], PROJECT)}'${value ? ` ${value}` : ""}`;
+  // No value: `pulumi config set` prompts for one (a `<value>` would be a shell redirection).
+  if (!variant) return [set([], "")];
+  const required = Object.entries(variant.shape as Record<string, z.ZodTypeAny>)
+    .filter(([k, t]) => !t.isOptional() && k !== discriminator?.[0])
+    .map(([k]) => k);
+  return [
+    ...(discriminator ? [set([discriminator[0]], discriminator[1])] : []),
+    ...required.map((k) => set([k], "")),
+  ];
+}
+
+/**
+ * How to write the map (or list) at `path` under the project's `key`, which one `pulumi config set`
+ * of the key cannot ({@link leafCommands}): the words every message that asks for such a value
+ * gives (a missing `objectStore`, a `secure:` one). Undefined for a scalar key.
+ */
+export function mapValueHint(key: string, path: (string | number)[] = []): string | undefined {
+  const leaves = leafCommands(key, path);
+  const plain = setConfigCommand(`${PROJECT}:${key}`, path, PROJECT, false);
+  return (
+    leaves &&
+    `write it in the stack file, or set it a key at a time with --path (${path.length === 0 ? "a plain " : ""}\`${plain}\` stores text, not an object): ${leaves.map((c) => `\`${c}\``).join(", ")}`
+  );
 }
 
 /**

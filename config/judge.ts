@@ -9,6 +9,7 @@ import {
   expectedForm,
   formatIssue,
   knownKeysAt,
+  mapValueHint,
   namesKey,
   problemIsAt,
   schemaAt,
@@ -521,8 +522,13 @@ function withSecureValues(
   for (const v of unjudged) {
     if (unreadable.some((p) => same(p, v))) continue;
     const [name, ...path] = at(v);
+    // A map or a list is no text: one `pulumi config set` of it, which the plain-text way would
+    // be, stores a string.
+    const plainly =
+      mapValueHint(String(name), path) ??
+      `write it in plain text, with \`${setConfigCommand(v.key, v.path, PROJECT, false)}\` (it prompts for the value)`;
     problems.push(
-      `${project}${propertyPath(String(name), path)}: expected ${expectedForm(at(v), "string", undefined, raw)}, got a \`secure:\` value (not shown), which the offline tools cannot decrypt, so its form cannot be judged; ${String(name)} is no secret key: write it in plain text, with \`${setConfigCommand(v.key, v.path, PROJECT, false)}\` (it prompts for the value)`,
+      `${project}${propertyPath(String(name), path)}: expected ${expectedForm(at(v), "string", undefined, raw)}, got a \`secure:\` value (not shown), which the offline tools cannot decrypt, so its form cannot be judged; ${String(name)} is no secret key: ${plainly}`,
     );
   }
   return { problems, offline: new Set(unjudged.map((v) => pathText(at(v)))) };

@@ -2,7 +2,6 @@ import { z } from "zod";
 import { shownYamlLines } from "../model/yamlText";
 import type { ChartKeys } from "./chartKeys";
 import * as fs from "fs";
-import { propertyPath } from "./tree";
 import {
   cliStackConfigIssues,
   slipProblem,
@@ -18,7 +17,7 @@ import {
   type Project,
   type YamlSlip,
 } from "./stackFile";
-import { closestMatch, ConfigError, describe, expectedForm, REDACTED } from "./errors";
+import { closestMatch, ConfigError, describe, expectedForm, mapValueHint, REDACTED } from "./errors";
 import { cliConfigValues, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
 import { onepasswordKeyProblems } from "./onepasswordKeys";
 import { kubernetesKeyFindings } from "./kubernetesKeys";
@@ -38,53 +37,6 @@ import { PHASES, PROJECT, rawSchema, SECRET_KEYS, type StackConfig } from "./sch
  * schema, schema.ts; the rules between keys, resolve.ts) report together, so one run lists every
  * problem. Each line names the key, the expected form with an example, and what was found.
  */
-
-/** A schema without defaults, optionality and refinements. */
-function bare(t: z.ZodTypeAny): z.ZodTypeAny {
-  for (;;) {
-    if (t instanceof z.ZodDefault || t instanceof z.ZodOptional) t = t._def.innerType as z.ZodTypeAny;
-    else if (t instanceof z.ZodEffects) t = t._def.schema as z.ZodTypeAny;
-    else return t;
-  }
-}
-
-/**
- * The commands that give a missing object (or list of objects) its required keys one leaf at a
- * time: `pulumi config set <key> <value>` stores text, never an object, while `--path` builds the
- * map or list a segment at a time (pkg/cmd/pulumi/config/config.go `newConfigSetCmd`: "The
- * `--path` flag can be used to set a value inside a map or list"; "true", "false" and integers
- * become booleans and numbers). A union takes its first variant as the example. Undefined for a
- * scalar key.
- */
-export function leafCommands(key: string): string[] | undefined {
-  const top = rawSchema.shape[key as keyof typeof rawSchema.shape] as z.ZodTypeAny | undefined;
-  if (!top) return undefined;
-  let schema = bare(top);
-  const prefix: (string | number)[] = [];
-  if (schema instanceof z.ZodArray) {
-    schema = bare(schema.element as z.ZodTypeAny);
-    prefix.push(0);
-  }
-  let variant: z.AnyZodObject | undefined;
-  let discriminator: [string, string] | undefined;
-  if (schema instanceof z.ZodDiscriminatedUnion) {
-    variant = schema.options[0] as z.AnyZodObject;
-    const d = schema.discriminator as string;
-    discriminator = [d, String((bare(variant.shape[d] as z.ZodTypeAny) as z.ZodLiteral<string>).value)];
-  } else if (schema instanceof z.ZodObject) variant = schema;
-  else if (prefix.length === 0) return undefined;
-  const set = (path: (string | number)[], value: string) =>
-    `pulumi config set --path '${propertyPath(key, [...prefix, ...path])}'${value ? ` ${value}` : ""}`;
-  // No value: `pulumi config set` prompts for one (a `<value>` would be a shell redirection).
-  if (!variant) return [set([], "")];
-  const required = Object.entries(variant.shape as Record<string, z.ZodTypeAny>)
-    .filter(([k, t]) => !t.isOptional() && k !== discriminator?.[0])
-    .map(([k]) => k);
-  return [
-    ...(discriminator ? [set([discriminator[0]], discriminator[1])] : []),
-    ...required.map((k) => set([k], "")),
-  ];
-}
 
 /**
  * The phase to start at, as a hint for a stack without one: a fresh install starts at the last
@@ -135,9 +87,8 @@ function describeCliIssue(
     case "missing": {
       const head = `${at}: required (Pulumi.yaml gives it no default), expected ${expected}`;
       if (i.key === "phase") return `${head}, e.g. ${phaseHint(raw)}, got nothing`;
-      const leaves = leafCommands(i.key);
-      if (leaves)
-        return `${head}, got nothing; write it in the stack file, or set it a key at a time with --path (a plain \`pulumi config set ${i.key}\` stores text, not an object): ${leaves.map((c) => `\`${c}\``).join(", ")}`;
+      const byLeaf = mapValueHint(i.key);
+      if (byLeaf) return `${head}, got nothing; ${byLeaf}`;
       const schema = rawSchema.shape[i.key as keyof typeof rawSchema.shape] as z.ZodTypeAny | undefined;
       const example =
         schema instanceof z.ZodEnum

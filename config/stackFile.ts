@@ -38,8 +38,8 @@ import {
   type YAMLMap,
 } from "yaml";
 import { isMergeKey, parsedAsMeant, parsedYaml, TAB_AS_INDENT } from "./yamlDocument";
-import { didYouMean } from "./errors";
-import { SECRET_KEYS } from "./schema";
+import { didYouMean, mapValueHint } from "./errors";
+import { PROJECT, SECRET_KEYS } from "./schema";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { excerpt, type Place } from "./locate";
 import { shownYamlLines, yamlReason } from "../model/yamlText";
@@ -1030,8 +1030,11 @@ export function secureProblemText(p: SecureProblem, project: string): string {
   // placeholder whose form no check can judge (config/judge.ts), so set again encrypted it would be
   // refused in turn, one run later.
   const name = p.key.slice(project.length + 1);
-  if (p.key.startsWith(`${project}:`) && !(SECRET_KEYS as readonly string[]).includes(name))
-    return `${head}; ${name} is no secret key: set it again in plain text with \`${setConfigCommand(p.key, p.path, project, false)}\` (it prompts for the value), whose form the offline tools judge`;
+  if (p.key.startsWith(`${project}:`) && !(SECRET_KEYS as readonly string[]).includes(name)) {
+    // A map or a list is no text: set again with one `pulumi config set`, it would be a string.
+    const byLeaf = project === PROJECT ? mapValueHint(name, p.path) : undefined;
+    return `${head}; ${name} is no secret key: ${byLeaf ?? `set it again in plain text with \`${setConfigCommand(p.key, p.path, project, false)}\` (it prompts for the value), whose form the offline tools judge`}`;
+  }
   return `${head}; set it again with \`${setSecretCommand(p.key, p.path, project)}\``;
 }
 

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { checkedStackConfig, leafCommands } from "../../config/stackCheck";
-import { ConfigError } from "../../config/errors";
+import { checkedStackConfig } from "../../config/stackCheck";
+import { ConfigError, leafCommands } from "../../config/errors";
 import { ConfigLocator, parseSegments, problemPath } from "../../config/locate";
 import { loadStackConfig } from "../../config/load";
 import { synthStack } from "../../synth/run";

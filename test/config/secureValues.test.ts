@@ -57,6 +57,26 @@ describe("config: a secure value on a key that is no secret", () => {
     );
   });
 
+  it("on a map key: its hint writes the map, in the file or a leaf at a time, never one `pulumi config set` of the key, which stores text", () => {
+    const whole = `objectStore is no secret key: write it in the stack file, or set it a key at a time with --path (a plain \`pulumi config set --stack mytrial objectStore\` stores text, not an object): \`pulumi config set --stack mytrial --path 'objectStore.type' minio\`, \`pulumi config set --stack mytrial --path 'objectStore.endpoint'\``;
+    const sealed = refusal(`${SALT}${BASE}  ${P("objectStore")}:\n    secure: ${SEALED}\n`, "mytrial");
+    assert.deepEqual(
+      sealed.problems,
+      [
+        `${P("objectStore")}: expected an object (YAML: \`key: value\` lines; every key: docs/reference/configuration.md), got a \`secure:\` value (not shown), which the offline tools cannot decrypt, so its form cannot be judged; ${whole}`,
+      ],
+      sealed.message,
+    );
+    const broken = refusal(`${BASE}  ${P("objectStore")}:\n    secure: "v1:x!"\n`, "mytrial");
+    assert.deepEqual(
+      broken.problems,
+      [
+        `${P("objectStore")}: the secure value is not Pulumi Cloud ciphertext (base64), and the stack file has no encryptionsalt (passphrase) or secretsprovider/encryptedkey, so the CLI cannot decrypt it (the value is not shown); ${whole}`,
+      ],
+      broken.message,
+    );
+  });
+
   describe("a receiver's credential written as a secure value", () => {
     const receiver = (apiUrl: string) => `${SALT}${BASE}${store("http://localhost:9000")}  ${P("alerting")}:
     pushover: false
