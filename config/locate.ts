@@ -286,10 +286,14 @@ function throughText(place: Place): string {
 
 /**
  * `problems` (placed at `places`) with those said of one value written once and used at several
- * keys (an anchored map merged into two pools, `<<: *pool`) as one: the same words at the same
- * place are one mistake, which one edit mends, so it is one message naming every key the value
- * reaches and the line it arrives through. The message kept is the use written where the value
- * is (the anchored item itself), else the first found.
+ * keys (an anchored map merged into two pools, `<<: *pool`) as one: the same kind of refusal at the
+ * same place is one mistake, which one edit mends, so it is one message naming every key the value
+ * reaches and the line it arrives through. The kind is what a problem says first, up to its first
+ * clause's end (`expected true or false`, `a credential in the receiver`, `unknown key`): the rest
+ * may name what holds the key, which differs between the keys one value reaches (a receiver's name
+ * and its credential's key, a chart and its version), where the mistake and its mending do not.
+ * The message kept is the use written where the value is (the anchored item itself), else the
+ * first found.
  */
 export function mergedUses(
   problems: string[],
@@ -305,7 +309,8 @@ export function mergedUses(
     const place = places[i];
     const parts = split(p);
     if (!place || !parts) return;
-    const id = JSON.stringify([place.file, place.line, place.column, parts.body]);
+    const kind = /^: [^,;:(\n]*/.exec(parts.body)?.[0] ?? parts.body;
+    const id = JSON.stringify([place.file, place.line, place.column, kind]);
     groups.set(id, [...(groups.get(id) ?? []), i]);
   });
   const gone = new Set<number>();

@@ -39,6 +39,47 @@ describe("a merge key in a stack file", () => {
     ]);
   });
 
+  it("reports one mistake once when its words name each key's own holder: a receiver's name, its credential's key", () => {
+    const receivers = `  ${P("alerting")}:
+    pushover: false
+    heartbeat: false
+    receivers:
+      - &slack
+        name: slack-a
+        type: slack
+        channel: "#ops"
+        item: shared-slack
+      - <<: *slack
+        name: slack-b
+`;
+    const e = refusal(BASE + STORE + receivers);
+    assert.deepEqual(
+      e.problems,
+      [
+        `${P("alerting.receivers[0].item")}: expected no item while secrets.backend is "config" (that backend reads the credential of receiver "slack-a" from receiverCredentials.slack-a; only the onepassword backend reads an item), got "shared-slack"; remove it, or set secrets.backend "onepassword" (the same value, written once, reaches ${P("alerting.receivers[1].item")} (merged at line 16 through \`<<: *slack\`): one edit mends both)`,
+      ],
+      e.message,
+    );
+    // Two kinds of refusal of one value are two mistakes: a slack receiver's channel that is no
+    // text, and the same key on an email receiver, which reads none.
+    const twoKinds = refusal(
+      BASE +
+        STORE +
+        receivers
+          .replace('channel: "#ops"', "channel: 5")
+          .replace("\n        item: shared-slack", "")
+          .replace(
+            "name: slack-b",
+            "name: mail\n        type: email\n        to: ops@example.net\n        from: am@example.net\n        smarthost: smtp.example.net:587",
+          ),
+    );
+    assert.deepEqual(
+      twoKinds.problems.map((p) => p.slice(0, p.indexOf(": "))),
+      [P("alerting.receivers[0].channel"), P("alerting.receivers[1].channel")],
+      twoKinds.message,
+    );
+  });
+
   it("places a merged value where the anchor's map writes it, at the item written there, in one message", () => {
     const e = refusal(BASE + STORE + MERGED_POOLS.replace("arch: amd64", "arch: amd46"));
     assert.equal(e.places[0]?.line, 10, e.message);
