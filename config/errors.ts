@@ -5,6 +5,7 @@ import { formatPlace, mergedUses, parseSegments, type Place, type Segment } from
 import { arm32Hint, isArm32 } from "./nodePools";
 import { configPathArg, isMap, propertyPath, removeKeyCommand, setConfigCommand, valueAt } from "./tree";
 import { withUnexpanded } from "./unexpandedVariables";
+import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 
 /*
  * Config errors: every problem names the key path, the expected form and what was found, and a
@@ -139,8 +140,8 @@ function keyPath(path: (string | number)[]): string {
  * refused that holds `$VAR` or `${VAR}` also says it is read as written, not expanded (the Pulumi
  * CLI expands no variables in stack config, config/unexpandedVariables.ts).
  */
-export function formatIssue(issue: z.ZodIssue, input: unknown): string {
-  const text = issueText(issue, input);
+export function formatIssue(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {}): string {
+  const text = issueText(issue, input, file);
   // A secret's references are part of its value: never named. Nor a URL's login, which describe() hides.
   const secret =
     (SECRET_KEYS as readonly unknown[]).includes(issue.path[0]) ||
@@ -150,7 +151,7 @@ export function formatIssue(issue: z.ZodIssue, input: unknown): string {
   return withUnexpanded(text, `${PROJECT}:${String(issue.path[0])}`, redactUrl(found), issue.path.slice(1));
 }
 
-function issueText(issue: z.ZodIssue, input: unknown): string {
+function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {}): string {
   // A secret's value is never printed, whatever is wrong with it.
   // A credential where it does not belong (a receiver's, config/receivers.ts) is flagged by its issue.
   const secret =
@@ -178,21 +179,24 @@ function issueText(issue: z.ZodIssue, input: unknown): string {
             : "";
       return issue.keys
         .map((k) => {
-          const pathNamed = issue.path.length === 0 ? pathNamedKeyProblem(k, input) : undefined;
+          const pathNamed = issue.path.length === 0 ? pathNamedKeyProblem(k, input, file) : undefined;
           if (pathNamed) return pathNamed;
+          // A top-level key holding dots is one key: named so, the locator finds its own line.
+          const name =
+            issue.path.length === 0 ? `${PROJECT}:${propertyPath(k, [])}` : keyPath([...issue.path, k]);
           // A key another variant has (keepDeletedDays of a MinIO store, under type garage) was
           // written for that variant: saying so names the way out, where "unknown" names none.
           const other = otherVariantOf(issue.path, k, input);
-          if (other) return `${keyPath([...issue.path, k])}: ${other}`;
+          if (other) return `${name}: ${other}`;
           // A map's own word on this key (a release's name under chartValues names its chart).
           const hinted = unknownKeyHint(schemaAt(issue.path, input), k);
-          if (hinted !== undefined) return `${keyPath([...issue.path, k])}: unknown key${hinted}`;
+          if (hinted !== undefined) return `${name}: unknown key${hinted}`;
           // A map with its own word on its keys (chartValues' chart names) says why better than a
           // key of the same name elsewhere (chartValues.mimir is not the top-level mimir misplaced).
           const near =
             meantKeyHint(k, shape, issue.path, input) ||
             (described ? "" : elsewhereHint(k, issue.path, input));
-          const line = `${keyPath([...issue.path, k])}: unknown key${near || listed}`;
+          const line = `${name}: unknown key${near || listed}`;
           const asMeant = asMeantKey(issue.path, k, closestMatch(k, shape), input);
           return [`${line}${asMeant.hint}`, ...asMeant.lines].join("\n");
         })
@@ -237,24 +241,102 @@ function issueText(issue: z.ZodIssue, input: unknown): string {
 }
 
 /**
- * A top-level key whose own name is a path to a key the config has (`loki.retention`,
- * `nodePools[0].count`): what `pulumi config set loki.retention 7d` writes without `--path`, one key
- * of that name, which the program never reads. Named as the property-path grammar names one key
- * holding dots (`["loki.retention"]`), the name the locator finds it by in the stack file; said to be
- * a path, with the two ways to put its value where it belongs: the file, nested, or the CLI, the key
- * removed by its own name and set again with `--path` (the command prompts for the value, so a
- * secret stays out of the shell's history). Undefined for any other unknown key.
+ * What the stack file itself writes, where the caller knows it: the config a message judges holds
+ * Pulumi.yaml's defaults too (a `nodePools` the file never writes has an item), and the program sees
+ * secrets decrypted.
  */
-function pathNamedKeyProblem(key: string, input: unknown): string | undefined {
-  const path = parseSegments(key);
-  if (path.length < 2 || !knownKeysAt([], input).includes(String(path[0]))) return undefined;
-  const meant = keyPath(path).slice(PROJECT.length + 1);
-  const under = keyPath(path.slice(0, -1));
+export interface StackFileFacts {
+  /**
+   * Whether the file holds a top-level key (its full name, `project:key`) in plain text rather than
+   * as a `secure:` value; only the offline tools, which read the file, know.
+   */
+  plain?: (key: string) => boolean;
+  /** A key path's `file:line` where the file writes it (`loki.retention`), else undefined. */
+  placeOf?: (key: string) => string | undefined;
+}
+
+/**
+ * A top-level key whose own name is a path to a key the config has (`loki.retention`,
+ * `nodePools[0].count`), or to one close to it (`grafanna.url`, `loki.retenton`): what `pulumi
+ * config set loki.retention 7d` writes without `--path`, one key of that name, which the program
+ * never reads. Named as the property-path grammar names one key holding dots (`["loki.retention"]`),
+ * the name the locator finds it by in the stack file; said to be a path, with the key meant
+ * ({@link meantPath}) and the ways to put its value there: the file, nested, or the CLI, the key
+ * removed by its own name and the one meant set with `--path` (the command prompts for the value, so
+ * a secret stays out of the shell's history). Each way is one that its next run accepts: a secret
+ * key is set with `--secret` only, as a plain value moved in the file would be refused as plain
+ * text; a key meant that the stack sets already is merged with it, as moved or set it would be
+ * written twice (`Map keys must be unique`) or replaced; a path under a key that takes one value
+ * sets that key. Undefined for a key whose first segment names no key.
+ */
+function pathNamedKeyProblem(key: string, input: unknown, file: StackFileFacts = {}): string | undefined {
+  const written = parseSegments(key);
+  const meant = written.length < 2 ? undefined : meantPath(written, input);
+  if (!meant) return undefined;
+  const { path, leaf } = meant;
+  const given = keyPath(written).slice(PROJECT.length + 1);
+  const target = keyPath(path);
+  const short = target.slice(PROJECT.length + 1);
   const secret = (SECRET_KEYS as readonly unknown[]).includes(path[0]);
+  const plain = secret && file.plain?.(`${PROJECT}:${key}`) === true;
   const set = setConfigCommand(`${PROJECT}:${String(path[0])}`, path.slice(1), PROJECT, secret);
   const remove = removeKeyCommand(`${PROJECT}:${key}`, PROJECT);
+  const facts = [
+    ...(leaf ? [`${target} takes one value, with no keys under it`] : []),
+    ...(plain ? [`its value is plain text, where ${short} takes a secret`] : []),
+  ];
+  const said = facts.length > 0 ? `; ${facts.join("; ")}` : "";
+  // Asked of the file: `input` holds Pulumi.yaml's defaults, which a value moved in replaces.
+  const alreadySet = file.placeOf?.(short) !== undefined;
+  const moveTo =
+    path.length === 1 ? target : `${String(path[path.length - 1])} under ${keyPath(path.slice(0, -1))}`;
   // "pulumi config set" unquoted: a quoted command gets the stack's name (ConfigError.forStack).
-  return `${PROJECT}:${propertyPath(key, [])}: unknown key: one key whose name holds the path ${meant} (as pulumi config set writes it without --path), which nothing reads; move its value in the stack file to ${String(path[path.length - 1])} under ${under}, or run \`${remove}\` then \`${set}\` (it prompts for the value)`;
+  const ways = alreadySet
+    ? `, and ${target} is already set: ${
+        secret
+          ? `remove this key with \`${remove}\`, and if its value is the one meant, set it again with \`${set}\` (it prompts for the value)`
+          : `move what this key holds into it, then remove this key (\`${remove}\`)`
+      }`
+    : `${said ? ":" : ";"} ${secret ? "run" : `move its value in the stack file to ${moveTo}, or run`} \`${remove}\` then \`${set}\` (it prompts for the value)`;
+  const guess = !leaf && short !== given ? ` (did you mean ${short}?)` : "";
+  return `${PROJECT}:${propertyPath(key, [])}: unknown key: one key whose name holds the path ${given} (as pulumi config set writes it without --path), which nothing reads${guess}${said}${ways}`;
+}
+
+/**
+ * The key path `written` means: each map key the one its map has, or the one closest to it
+ * ({@link closestMatch}); a list index where the schema has a list; any key of a map whose keys are
+ * names (a chart's values, `receiverCredentials`' receivers). `leaf` when the path goes on below a
+ * key that takes one value (`pushoverToken.value`): the path is cut there. Undefined when a key
+ * matches none, or the first names no key at all.
+ */
+function meantPath(
+  written: Segment[],
+  input: unknown,
+): { path: (string | number)[]; leaf: boolean } | undefined {
+  const path: (string | number)[] = [];
+  for (const seg of written) {
+    const at = schemaAt(path, input);
+    const shape = at && unwrap(at);
+    // The secrets are text to the schema; `receiverCredentials` is a map of them by receiver name
+    // (model/secrets.ts), read apart (config/receiverSecrets.ts).
+    const named =
+      shape instanceof z.ZodRecord ||
+      shape instanceof z.ZodUnknown ||
+      shape instanceof z.ZodAny ||
+      (path.length === 1 && path[0] === RECEIVER_CREDENTIALS_KEY);
+    if (named || (typeof seg === "number" && shape instanceof z.ZodArray)) {
+      path.push(seg);
+      continue;
+    }
+    const known = knownKeysAt(path, input);
+    const keys = known.length > 0 ? known : schemaKeys(shape);
+    if (keys.length === 0 && !(shape instanceof z.ZodArray))
+      return path.length === 0 ? undefined : { path, leaf: true };
+    const meant = typeof seg === "string" ? (keys.includes(seg) ? seg : closestMatch(seg, keys)) : undefined;
+    if (meant === undefined) return undefined;
+    path.push(meant);
+  }
+  return { path, leaf: false };
 }
 
 /** Unit words and spellings people write for the units a size or a duration takes. */

@@ -11,6 +11,7 @@ import {
   knownKeysAt,
   mapValueHint,
   namesKey,
+  type StackFileFacts,
   problemIsAt,
   schemaAt,
   unquoted,
@@ -498,6 +499,7 @@ function withSecureValues(
   raw: Record<string, unknown>,
   secureValues: SecureValue[],
   unreadable: SecureProblem[],
+  file: StackFileFacts,
 ): { problems: string[]; offline: Set<string> } {
   const project = `${PROJECT}:`;
   const at = (v: SecureValue) => [v.key.slice(project.length), ...v.path];
@@ -510,7 +512,7 @@ function withSecureValues(
   for (const issue of issues) {
     const secure = secureValues.find((v) => within(v, issue.path));
     if (!secure) {
-      problems.push(...formatIssue(issue, raw).split("\n"));
+      problems.push(...formatIssue(issue, raw, file).split("\n"));
       continue;
     }
     const broken = unreadable.find((p) => same(p, secure));
@@ -561,7 +563,13 @@ export function judgedStackConfig(
   if (!parsed.success) {
     // A key the CLI stage already reported is absent here: the schema's "required" would repeat it.
     const fresh = parsed.error.issues.filter((i) => i.path.length === 0 || !broken.has(String(i.path[0])));
-    const judged = withSecureValues(fresh, raw, opts.secureValues ?? [], opts.unreadable ?? []);
+    // Offline the stack file says which values are `secure:`; the program sees them decrypted.
+    const written = opts.secureValues;
+    const plain = written && ((key: string) => !written.some((v) => v.key === key));
+    const judged = withSecureValues(fresh, raw, written ?? [], opts.unreadable ?? [], {
+      plain,
+      placeOf: opts.placeOf,
+    });
     problems.push(...judged.problems);
     judged.offline.forEach((v) => offline.add(v));
     for (const i of parsed.error.issues) {

@@ -60,6 +60,37 @@ describe("round 16: a key at the wrong depth", () => {
     );
   });
 
+  it("a key whose name is a path with a misspelt segment, or none that names a key, is placed at itself, the nested path meant named", () => {
+    const e = refusal(
+      `${BASE}${STORE}  ${P("alerting")}: {pushover: false, heartbeat: false}\n  ${P("grafanna.url")}: https://grafana.example.net\n  ${P("loki.retenton")}: 7d\n  ${P("foo.bar")}: 1\n`,
+    );
+    assert.deepEqual(e.problems, [
+      `${P('["grafanna.url"]')}: unknown key: one key whose name holds the path grafanna.url (as pulumi config set writes it without --path), which nothing reads (did you mean grafana.url?); move its value in the stack file to url under ${P("grafana")}, or run \`pulumi config rm --stack s 'grafanna.url'\` then \`pulumi config set --stack s --path 'grafana.url'\` (it prompts for the value)`,
+      `${P('["loki.retenton"]')}: unknown key: one key whose name holds the path loki.retenton (as pulumi config set writes it without --path), which nothing reads (did you mean loki.retention?); move its value in the stack file to retention under ${P("loki")}, or run \`pulumi config rm --stack s 'loki.retenton'\` then \`pulumi config set --stack s --path 'loki.retention'\` (it prompts for the value)`,
+      `${P('["foo.bar"]')}: unknown key (every key: docs/reference/configuration.md)`,
+    ]);
+    assert.deepEqual(
+      e.places.map((p) => p?.line),
+      [8, 9, 10],
+    );
+  });
+
+  it("a key whose name is a path is told the way its next run accepts: a key meant already set, a secret, a path under one value", () => {
+    const salt = "encryptionsalt: v1:c2FsdHNhbHQ=:v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB\n";
+    const problems = problemsOf(
+      `  ${P("loki")}: {retention: 14d}\n  ${P("loki.retention")}: 7d\n  ${P("receiverCredentials.mail")}: PlainPass42\n  ${P("pushoverToken.value")}:\n    secure: v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAA\n`,
+      `${salt}${BASE}`,
+    );
+    assert.deepEqual(problems, [
+      // Moved in, `retention` would be written twice (`Map keys must be unique`); set with --path, 14d would go unsaid.
+      `${P('["loki.retention"]')}: unknown key: one key whose name holds the path loki.retention (as pulumi config set writes it without --path), which nothing reads, and ${P("loki.retention")} is already set: move what this key holds into it, then remove this key (\`pulumi config rm --stack s 'loki.retention'\`)`,
+      // Moved in the file, the value would be refused as plain text where a secret goes.
+      `${P('["receiverCredentials.mail"]')}: unknown key: one key whose name holds the path receiverCredentials.mail (as pulumi config set writes it without --path), which nothing reads; its value is plain text, where receiverCredentials.mail takes a secret: run \`pulumi config rm --stack s 'receiverCredentials.mail'\` then \`pulumi config set --stack s --secret --path 'receiverCredentials.mail'\` (it prompts for the value)`,
+      // Set with --path, pushoverToken would be a map, which it refuses.
+      `${P('["pushoverToken.value"]')}: unknown key: one key whose name holds the path pushoverToken.value (as pulumi config set writes it without --path), which nothing reads; ${P("pushoverToken")} takes one value, with no keys under it: run \`pulumi config rm --stack s 'pushoverToken.value'\` then \`pulumi config set --stack s --secret pushoverToken\` (it prompts for the value)`,
+    ]);
+  });
+
   it("a key written one level too high beside the key it means, already set, is told to merge the two", () => {
     const problems = problemsOf(
       `  ${P("workload")}:\n    activeSeries: 50000\n  ${P("activeSeries")}: 100000\n`,
