@@ -235,15 +235,19 @@ function parseYamlWithSlips(file: string, text: string): ParsedYamlText {
         code: w.code,
       });
     }
+  // An alias inside its own anchor's value is a slip at the alias, read as null: as parsed, the
+  // value would contain itself, and every walk over the config would follow it without end.
+  const cycles = selfAliasSlips(meant.doc, meant.text);
+  slips.push(...cycles);
   let value: unknown;
   try {
-    value = meant.doc.toJS();
+    value = cycles.length > 0 ? withoutBadAliases(meant.doc) : meant.doc.toJS();
   } catch (e) {
     // eemeli/yaml v2 finds an alias without its anchor only here (nodes/Alias.js `toJSON` throws a
     // ReferenceError naming it, with no place): a slip at the alias, like any other.
     if (!(e instanceof ReferenceError)) throw e;
     slips.push(aliasSlip(meant.doc, meant.text, e));
-    value = withoutLostAliases(meant.doc);
+    value = withoutBadAliases(meant.doc);
   }
   const parsed = { value, slips, mergeKeys, laterDocument: laterDocumentLine(doc, text) };
   if (parsedTexts.size >= PARSED_KEPT) parsedTexts.clear();
@@ -415,11 +419,41 @@ function aliasSlip(doc: Document, text: string, e: ReferenceError): YamlSlip {
   };
 }
 
-/** The value of `doc` with each alias whose anchor is not set before it read as null, as the rest is read. */
-function withoutLostAliases(doc: Document): unknown {
+/**
+ * The aliases of `doc` inside the value of the anchor they name (`a: &a {b: *a}`), each a slip at
+ * the alias: a value that contains itself. go-yaml v3, the Pulumi CLI's reader, refuses the file
+ * ("anchor 'a' value contains itself": decode.go `d.alias`, listed in its decode_test.go, v3.0.1,
+ * read not run); eemeli/yaml v2 builds the cyclic value.
+ */
+function selfAliasSlips(doc: Document, text: string): YamlSlip[] {
+  const slips: YamlSlip[] = [];
+  visit(doc, {
+    Alias(_, node, ancestors) {
+      const target = node.resolve(doc);
+      if (target === undefined || !ancestors.includes(target)) return;
+      const at = node.range?.[0] ?? 0;
+      slips.push({
+        line: lineAt(text, at),
+        column: at - text.lastIndexOf("\n", at - 1),
+        reason: `anchor ${JSON.stringify(node.source)} value contains itself: the alias *${node.source} is inside the value &${node.source} names (the Pulumi CLI refuses the file); alias a map or list written before it, or write the value out`,
+        code: "ALIAS_CYCLE",
+      });
+    },
+  });
+  return slips;
+}
+
+/**
+ * The value of `doc` with each alias whose anchor is not set before it, or that sits inside its own
+ * anchor's value ({@link selfAliasSlips}), read as null, as the rest is read.
+ */
+function withoutBadAliases(doc: Document): unknown {
   const copy = doc.clone();
   visit(copy, {
-    Alias: (_, node) => (node.resolve(copy) === undefined ? new Scalar(null) : undefined),
+    Alias: (_, node, ancestors) => {
+      const target = node.resolve(copy);
+      return target === undefined || ancestors.includes(target) ? new Scalar(null) : undefined;
+    },
   });
   try {
     return copy.toJS();

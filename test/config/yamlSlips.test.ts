@@ -127,3 +127,15 @@ describe("config: one message per YAML indentation slip, at the slip (config/sta
     assert.ok(!e.problems.some((p) => /retention/.test(p.split("\n")[0])), e.message);
   });
 });
+
+describe("config: an alias inside its own anchor's value (config/stackFile.ts selfAliasSlips)", () => {
+  it("is one slip at the alias, not an unexpected error: the value would contain itself", () => {
+    const { message } = slipsOf("a:\n  g: &g\n    b:\n      x: *g\n  c: 1\n");
+    assert.deepEqual(placesIn(message), ["4:10"], message);
+    assert.match(message, /anchor "g" value contains itself: the alias \*g is inside the value &g names/);
+  });
+
+  it("an alias of the same anchor after its value is no slip", () => {
+    assert.doesNotThrow(() => parseYamlText("s.yaml", "a:\n  g: &g\n    b: 1\n  h: *g\n"));
+  });
+});
