@@ -63,6 +63,8 @@ export class VerifyArgsError extends Error {
   constructor(
     problems: string | string[],
     readonly stack?: string,
+    /** --json was given beside them: the closing line then goes to stderr too, stdout left empty. */
+    readonly json = false,
   ) {
     const all = typeof problems === "string" ? [problems] : problems;
     super(all.join("\n"));
@@ -319,6 +321,7 @@ export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process
     throw new VerifyArgsError(
       problems.map((q) => q.text),
       problems.some(namesStackFlag) ? undefined : stack,
+      p.switches.has("--json"),
     );
   return {
     stack: stack ?? "",
@@ -440,6 +443,8 @@ interface Outcome {
   why: string;
   /** The stack bad arguments named beside their problems (the run's own is unset then). */
   stack?: string;
+  /** Bad arguments held --json (the run's own setting is unset then): stdout must stay empty. */
+  json?: boolean;
 }
 
 /**
@@ -479,8 +484,9 @@ function pinCommand(stack: string, problems: string[], meant: string | undefined
 
 /**
  * The whole command; returns its exit code and never throws. Its last line states the exit status
- * and why on every way out but --help (on stdout, or stderr with --json: stdout is then one JSON
- * document), and every message before it starts `verify --stack <stack>:`.
+ * and why on every way out but --help (on stdout, or stderr with --json: stdout then holds the
+ * report, or the move check's rows, as one JSON document, and nothing on exit 2, where no report
+ * was made), and every message before it starts `verify --stack <stack>:`.
  */
 export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<number> {
   const out = deps.out ?? ((t: string) => process.stdout.write(t));
@@ -505,7 +511,7 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
     restoreTimeout();
   }
   if (outcome === "help") return 0;
-  (json ? err : out)(closingLine(stack ?? outcome.stack, outcome) + "\n");
+  (json || outcome.json ? err : out)(closingLine(stack ?? outcome.stack, outcome) + "\n");
   return outcome.status;
 }
 
@@ -524,7 +530,7 @@ function failureOutcome(
   if (e instanceof VerifyArgsError) {
     // One form whatever else the command line holds: a stack it names leads each line.
     err(`${e.problems.map((m) => `${prefixOf(e.stack ?? stack)}: ${m}`).join("\n")}\n${USAGE}\n`);
-    return { status: 2, why: "bad arguments (above)", stack: e.stack };
+    return { status: 2, why: "bad arguments (above)", stack: e.stack, json: e.json };
   }
   if (e instanceof ConfigError || e instanceof CliConfigError) {
     err(`${prefix}: ${e.message}\n`);

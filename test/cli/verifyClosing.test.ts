@@ -62,6 +62,29 @@ describe("verify: one closing line naming the exit status, on every way out", fu
     assert.equal(r.last, "verify: FAIL (exit 2): bad arguments (above)");
   });
 
+  it("--json on exit 2 (bad arguments, a refused cluster): the closing line on stderr, stdout empty", async () => {
+    for (const bad of [
+      ["--window", "5m"],
+      ["--gate", "bogus"],
+    ]) {
+      const r = await run(["--stack", "staging", "--json", ...bad]);
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.equal(r.out, "", bad.join(" "));
+      assert.equal(
+        r.err.trimEnd().split("\n").pop(),
+        "verify --stack staging: FAIL (exit 2): bad arguments (above)",
+      );
+    }
+    const dir = project("staging");
+    const r = await run(["--dir", dir, "--stack", "staging", "--json"], { KUBECONFIG: noContexts() });
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.equal(r.out, "");
+    assert.equal(
+      r.err.trimEnd().split("\n").pop(),
+      "verify --stack staging: FAIL (exit 2): not reaching the cluster (above)",
+    );
+  });
+
   it("a --gate that is not the next phase: FAIL (exit 2) under the stack's prefix", async () => {
     const dir = project("staging");
     const r = await run(["--dir", dir, "--stack", "staging", "--gate", "loki-drain"]);
