@@ -3,7 +3,7 @@ import * as path from "path";
 
 /**
  * Makes the folder `out` when absent (unless `make` is false), and says what is wrong when it cannot be one (a file there or
- * on its path, a place that makes no folders), or undefined. Its own module, with nothing but `fs`
+ * on its path, a place that makes no folders, a folder that cannot be written), or undefined. Its own module, with nothing but `fs`
  * and `path`: a test runs it in a process of its own under a time limit, since the fault it guards
  * against never returns.
  *
@@ -23,16 +23,36 @@ export function outFolderProblem(out: string, make = true): string | undefined {
     const nearest = missing.length > 0 ? path.dirname(missing[0]) : path.resolve(out);
     return fs.statSync(nearest, { throwIfNoEntry: false })?.isDirectory() === false
       ? "a file is there (or on its path)"
-      : undefined;
+      : writeProblem(nearest, missing.length > 0 ? "made" : "written");
   }
   try {
     for (const dir of missing) fs.mkdirSync(dir);
     if (!fs.statSync(out).isDirectory()) return "a file is there (or on its path)";
-    return undefined;
+    return writeProblem(out, "written");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EEXIST" || code === "ENOTDIR") return "a file is there (or on its path)";
     if (code === "ENOENT") return "the file system there makes no folders";
     return `it cannot be made (${(e as Error).message.replace(/^\w+: /, "")})`;
+  }
+}
+
+/**
+ * Why no file can be written in the folder `dir` (undefined when one can), asked by writing one
+ * and removing it: `fs.accessSync(dir, W_OK)` answers yes to root for any folder, /sys's and
+ * /proc's among them, whose writes then fail, each export's after its whole synthesis. `out` is
+ * `dir` itself (written) or a folder to be made in it (made), as the refusal says it.
+ */
+function writeProblem(dir: string, out: "written" | "made"): string | undefined {
+  const probe = path.join(dir, `.homelab-write-probe-${process.pid}`);
+  try {
+    fs.closeSync(fs.openSync(probe, "wx"));
+    fs.unlinkSync(probe);
+    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return `the file system there makes no ${out === "made" ? "folders" : "files"}`;
+    // The error's words without its code and the probe's name, which the user never gave.
+    return `it cannot be ${out} (${(e as Error).message.replace(/^\w+: /, "").replace(/, \w+ '.*'$/, "")})`;
   }
 }

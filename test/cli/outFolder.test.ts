@@ -49,4 +49,15 @@ describe("synth --out: the folder made, or said why not", function () {
     assert.equal(problemOf(file).said, "a file is there (or on its path)");
     assert.equal(problemOf(path.join(file, "sub")).said, "a file is there (or on its path)");
   });
+
+  it("a folder that exists but takes no file is said before any export is written", function () {
+    // Root writes through any mode bits, so the folder is one whose file system refuses every
+    // write (sysfs: EACCES even to root); anyone else gets a folder without write permission.
+    const root = process.getuid?.() === 0;
+    if (root && !fs.existsSync("/sys/kernel")) this.skip();
+    const dir = root ? "/sys/kernel" : tmpDir("out-folder");
+    if (!root) fs.chmodSync(dir, 0o555);
+    assert.equal(problemOf(dir).said, "it cannot be written (permission denied)");
+    assert.equal(problemOf(path.join(dir, "sub")).said.startsWith("it cannot be made ("), true);
+  });
 });

@@ -143,6 +143,21 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
     }
   });
 
+  it("an --out folder that takes no file is bad input said once, before any stack is synthesized", async function () {
+    // Root writes through any mode bits: sysfs refuses every write, even root's.
+    const root = process.getuid?.() === 0;
+    if (root && !fs.existsSync("/sys/kernel")) this.skip();
+    const out = root ? "/sys/kernel" : tmpDir("synth-out");
+    if (!root) fs.chmodSync(out, 0o555);
+    const r = await synthCli("--dir", project(), "--out", out, "--quiet", "--all", "--no-render");
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.equal(
+      r.stderr.trim(),
+      `synth: --out ${out}: expected a folder to write the exports into; it cannot be written (permission denied)`,
+    );
+    assert.equal(lastLine(r.stdout), `synth: FAIL (exit 2): bad input: --out ${out} (above)`);
+  });
+
   it("a HOMELAB_HELM_JOBS that is no count of at least 1 is bad input naming it, before anything is written", async () => {
     const { runSynth } = await import("../../cli/synthRun");
     // -1 left every render waiting for a slot: the process ran dry and exited 0 with no verdict;
