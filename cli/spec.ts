@@ -660,8 +660,11 @@ export function parseArgsAll(
       // About the flag it was meant to be, or, with none close, the one written.
       const meant = closestMatch(name, known);
       problems.push(argProblem(`unknown flag ${name}${didYouMean(name, known, (s) => s)}`, meant ?? name));
-      // The word after a misspelt flag (`--stak production`) is its value, not a mistake of its own.
-      if (eq < 0 && !spec.positional && argv[i + 1] !== undefined && !argv[i + 1].startsWith("-")) i++;
+      // The word after a misspelt flag (`--stak production`) is its value, not a mistake of its own
+      // nor an input to judge (`policy:check out --confg pack.json`). Where bare words are the
+      // command's inputs, only a flag meant that takes a value took it.
+      const tookValue = !spec.positional || Boolean(spec.flags.find((f) => f.name === meant)?.value);
+      if (eq < 0 && tookValue && argv[i + 1] !== undefined && !argv[i + 1].startsWith("-")) i++;
       continue;
     }
     if (!flag.value) {

@@ -51,6 +51,30 @@ describe("every bad argument in one run", () => {
   });
 });
 
+describe("policy:check: the word after a misspelt flag is that flag's value, not an export", () => {
+  it("--confg pack.json and --dri <dir>: one message each, the value not judged as an export", async () => {
+    const dir = tmpDir("misspelt-value");
+    const pack = path.join(dir, "pack.json");
+    fs.writeFileSync(pack, '{"arm64-images": "advisory"}\n');
+    const exports = path.join(dir, "out");
+    fs.mkdirSync(exports);
+    fs.writeFileSync(path.join(exports, "staging.json"), '{"version": 3, "deployment": {"resources": []}}\n');
+    for (const [flag, meant, value] of [
+      ["--confg", "--config", pack],
+      ["--dri", "--dir", dir],
+    ]) {
+      const r = await policyCheckCli([exports, flag, value]);
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      assert.equal(r.stderr.split("\n")[0], `policy:check: unknown flag ${flag}; did you mean ${meant}?`);
+      assert.doesNotMatch(r.stderr, new RegExp(`^policy:check: ${value}`, "m"));
+      assert.equal(
+        r.stdout.trimEnd().split("\n").pop(),
+        "policy:check: FAIL (exit 2): bad arguments (above)",
+      );
+    }
+  });
+});
+
 describe("a refused file closes the run naming its flag", () => {
   it("synth --policy-config: missing, or no JSON", async () => {
     const dir = tmpDir("every-bad-argument");
