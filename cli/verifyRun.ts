@@ -138,32 +138,36 @@ function shownUrlArg(v: string): string {
 /** Each --url's `<component>=<url>`; a bad one is a problem, its credentials never shown. */
 function parseUrls(values: string[], problems: ArgProblem[]): Partial<Record<Component, string>> {
   const urls: Partial<Record<Component, string>> = {};
-  const twice = new Map<Component, string[]>();
+  // Every URL each component was given, a refused one too: giving one component two is a mistake
+  // of its own whether or not either URL is, said beside a bad one's.
+  const givenFor = new Map<Component, string[]>();
   for (const v of values) {
     const eq = v.indexOf("=");
     const c = v.slice(0, eq);
     const url = v.slice(eq + 1);
-    if (eq < 0 || !(COMPONENTS as readonly string[]).includes(c))
+    if (eq < 0 || !(COMPONENTS as readonly string[]).includes(c)) {
       problems.push(
         argProblem(
           `--url: expected <component>=<url> with a component of ${COMPONENTS.join(", ")}, got "${shownUrlArg(v)}"${eq < 0 ? "" : didYouMean(c, COMPONENTS)}`,
           "--url",
         ),
       );
-    else if (!isHttp(url))
+      continue;
+    }
+    givenFor.set(c as Component, [...(givenFor.get(c as Component) ?? []), url]);
+    if (!isHttp(url))
       problems.push(argProblem(`--url ${c}: expected an http(s) URL, got "${withoutLogin(url)}"`, "--url"));
-    else if (urls[c as Component] !== undefined)
-      // The last one winning silently would reach one of the two without saying which.
-      twice.set(c as Component, [...(twice.get(c as Component) ?? [urls[c as Component]!]), url]);
     else urls[c as Component] = url;
   }
-  for (const [c, given] of twice)
-    problems.push(
-      argProblem(
-        `--url ${c}: expected one URL, got ${given.length}: ${given.map((u) => `"${withoutLogin(u)}"`).join(", ")}`,
-        "--url",
-      ),
-    );
+  // The last one winning silently would reach one of the two without saying which.
+  for (const [c, given] of givenFor)
+    if (given.length > 1)
+      problems.push(
+        argProblem(
+          `--url ${c}: expected one URL, got ${given.length}: ${given.map((u) => `"${withoutLogin(u)}"`).join(", ")}`,
+          "--url",
+        ),
+      );
   return urls;
 }
 
@@ -299,7 +303,9 @@ export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const one = (f: string) => (refused.has(f) ? undefined : p.values.get(f)?.[0]);
   const { gate, lokiStep } = parseGate(one("--gate"), problems);
   const urls = parseUrls(p.values.get("--url") ?? [], problems);
-  const moving = p.values.has("--move-from") && p.values.has("--move-to");
+  // Either of them asks for the move check alone, which reads no other flag: half a move is its own
+  // mistake (parseMove), and the flags it would not read are another, said in the same run.
+  const moving = p.values.has("--move-from") || p.values.has("--move-to");
   const agree = parseAgree(one, problems, !!gate && AGREE_GATES.includes(gate) && !moving);
   const timeoutSeconds = durationFlag(one, problems, "--timeout");
   const stack = one("--stack");
@@ -307,12 +313,7 @@ export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process
   // its value, a bare stack name) is that one mistake, said once.
   if (!stack && !problems.some(namesStackFlag)) problems.push(argProblem("--stack is required", "--stack"));
   const move = parseMove(one, problems);
-  unreadFlags(
-    p,
-    // Only a whole move asks for the move check alone; half of one is its own mistake (parseMove).
-    { gate, move: moving },
-    problems,
-  );
+  unreadFlags(p, { gate, move: moving }, problems);
   // A --dir that is no project folder is a bad argument, said beside the others (every one in one run).
   const dir = one("--dir");
   const badDir = dir === undefined ? undefined : projectDirRefusal(dir);

@@ -38,11 +38,12 @@ export class StoreSideError extends Error {
 }
 
 /**
- * Both stores failing at once (two port-forwards not running, both keys refused): two mistakes,
- * each said with its own flag, rather than the first and, once it is mended, the second.
+ * Several mistakes at once (both stores failing: two port-forwards not running, both keys refused;
+ * the keys missing beside one store named by both flags): each said on its own line, a store's
+ * with its own flag, rather than the first and, once it is mended, the next.
  */
 export class StoreSidesError extends Error {
-  constructor(readonly errors: StoreSideError[]) {
+  constructor(readonly errors: Error[]) {
     super(errors.map((e) => e.message).join("\n"));
   }
 }
@@ -389,8 +390,8 @@ export const noneOnOldStore = (rows: MoveRow[]) => rows.length > 0 && rows.every
 /**
  * Compares each bucket on both stores, key by key (compareBucket); a bucket missing on the old
  * store passes only when missing on both, and only while the old store holds some of the others.
- * Refuses one store named twice: by the same URL, or answering as the same MinIO node with the
- * same buckets made at the same times (confirmSameNode).
+ * Refuses one store named twice, answering as the same MinIO node with the same buckets made at
+ * the same times (confirmSameNode); one URL named twice is moveSides' refusal.
  */
 export async function compareStores(
   from: StoreSide,
@@ -398,7 +399,6 @@ export async function compareStores(
   buckets: string[],
   fetchFn: typeof fetch = fetch,
 ): Promise<MoveRow[]> {
-  if (sameUrl(from.endpoint, to.endpoint)) throw new SameStoreError(from, to, "are one URL");
   // Asked once: the node ID is the same for every bucket.
   let confirmed: Promise<void> | undefined;
   const sameNode = () => (confirmed ??= confirmSameNode(from, to, fetchFn));
@@ -432,7 +432,8 @@ export const MOVE_ENV = {
  * whichever store that is. The new one's defaults to the other store's own default: Garage's
  * "garage" (config/schema.ts garageStore) on the way from MinIO, MinIO's "us-east-1" (minioStore)
  * on the way back from Garage, which the how-to calls the same move the other way.
- * Throws naming every variable that is missing, never a value.
+ * Throws naming every variable that is missing, never a value, and one URL given to both flags
+ * (SameStoreError), each mistake beside the other (StoreSidesError when both).
  */
 export function moveSides(
   cfg: StackConfig,
@@ -446,12 +447,10 @@ export function moveSides(
     MOVE_ENV.to.accessKey,
     MOVE_ENV.to.secretKey,
   ].filter((k) => !env[k]);
-  if (missing.length > 0)
-    throw new Error(`the move check needs each store's key in the environment: set ${missing.join(", ")}`);
   const os = cfg.objectStore;
   const fromRegion = env[MOVE_ENV.from.region] ?? ("region" in os ? os.region : "us-east-1");
   const toRegion = env[MOVE_ENV.to.region] ?? (os.type === "garage" ? "us-east-1" : "garage");
-  return {
+  const sides: { from: StoreSide; to: StoreSide } = {
     from: {
       endpoint: fromUrl,
       accessKey: env[MOVE_ENV.from.accessKey]!,
@@ -467,6 +466,17 @@ export function moveSides(
       role: "to",
     },
   };
+  const problems = [
+    ...(missing.length > 0
+      ? [new Error(`the move check needs each store's key in the environment: set ${missing.join(", ")}`)]
+      : []),
+    // Judged before any store is asked, beside the keys: said only once they were set, it cost a
+    // second run.
+    ...(sameUrl(fromUrl, toUrl) ? [new SameStoreError(sides.from, sides.to, "are one URL")] : []),
+  ];
+  if (problems.length > 1) throw new StoreSidesError(problems);
+  if (problems.length === 1) throw problems[0];
+  return sides;
 }
 
 /** The report's text: one line per bucket, then the verdict. */

@@ -9,6 +9,7 @@ import * as path from "path";
 import { runVerify } from "../../cli/verifyRun";
 import { formatReport } from "../../verify/report";
 import { AGREE_GATES } from "../../verify/agreeGates";
+import { MOVE_ENV } from "../../verify/objectMove";
 import { tmpDir } from "../support/helpers";
 import { verifyArgProblems } from "../support/verifyArgs";
 import { verifyProject } from "../support/verifyProject";
@@ -129,7 +130,22 @@ describe("verify: a flag the run would not read is a bad argument, not ignored",
       problems(["--stack", "s", "--move-from", "http://a", "--move-to", "http://b", "--gate", "nope"]).length,
       1,
     );
-    assert.equal(problems(["--stack", "s", "--move-to", "http://b", "--gate", "dual-write"]).length, 1);
+    // Half a move asks for the move check alone too: its other half missing and the flag it would
+    // not read are two mistakes, both said in one run.
+    assert.deepEqual(problems(["--stack", "s", "--move-from", "http://a", "--gate", "dual-write"]), [
+      "--move-from and --move-to: expected both (the old and the new store's S3 URLs), got only --move-from",
+      "--gate: expected none with --move-from and --move-to, got it: the move check compares the two stores and runs nothing else (each page of a listing waits 60s); run the checks without --move-from and --move-to",
+    ]);
+  });
+
+  it("--url for one component twice, one of them no URL: both mistakes said, the login left out", () => {
+    assert.deepEqual(
+      problems(["--stack", "s", "--url", "grafana=admin:pw@grafana.lab", "--url", "grafana=http://x"]),
+      [
+        '--url grafana: expected an http(s) URL, got "grafana.lab"',
+        '--url grafana: expected one URL, got 2: "grafana.lab", "http://x"',
+      ],
+    );
   });
 
   describe("with the stack read", function () {
@@ -159,6 +175,20 @@ describe("verify: a flag the run would not read is a bad argument, not ignored",
         lines[1],
         "verify --stack mim: --url loki-ring: expected only with a Loki step (--gate loki-join, loki-drain, loki-monolithic, loki-scale-down, loki-simple-scalable), got no --gate: no other check reads Loki's ring",
       );
+    });
+
+    it("one URL for both stores and no keys set: both said in one run, before any store is asked", async () => {
+      const url = "http://127.0.0.1:9";
+      const noKeys = Object.fromEntries(
+        Object.values(MOVE_ENV).flatMap((side) => [side.accessKey, side.secretKey].map((k) => [k, ""])),
+      );
+      const r = await run(["--dir", dir, "--stack", "vm", "--move-from", url, "--move-to", url], noKeys);
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.deepEqual(r.err.trimEnd().split("\n"), [
+        "verify --stack vm: --move-from/--move-to: the move check needs each store's key in the environment: set HOMELAB_MOVE_FROM_ACCESS_KEY_ID, HOMELAB_MOVE_FROM_SECRET_ACCESS_KEY, HOMELAB_MOVE_TO_ACCESS_KEY_ID, HOMELAB_MOVE_TO_SECRET_ACCESS_KEY",
+        `verify --stack vm: --move-from/--move-to: expected two stores, got the same one: --move-from ${url} and --move-to ${url} are one URL: every bucket would be the same on both with nothing copied, and the switch would leave every object behind; give --move-to the new store's S3 API`,
+      ]);
+      assert.equal(r.last, "verify --stack vm: FAIL (exit 2): the stores could not be compared (above)");
     });
 
     it("a $KUBECONFIG that names no file: named, as pulumi up names it, not 'no kubeconfig file'", async () => {
