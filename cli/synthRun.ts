@@ -112,8 +112,10 @@ export function parseSynthArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     running: one("--running"),
     help: p.help,
   };
-  if (args.help) return args;
-  const rules = combinationProblems(args, given, mayHideStack(problems), env);
+  if (args.help && problems.length === 0) return args;
+  // Beside --help (asked with a bad argument, refused as policy:check and bench refuse it) a stack
+  // left out is no mistake: help was asked for, not a run.
+  const rules = combinationProblems(args, given, args.help || mayHideStack(problems), env);
   if (problems.length + rules.length > 0) {
     const unread = new Set(problems.filter((q) => q.valueRefused).flatMap((q) => q.flags));
     throw new SynthArgsError([...problems.map((q) => q.text), ...rules], args, unread);
@@ -137,7 +139,7 @@ function mayHideStack(problems: ArgProblem[]): boolean {
 /**
  * The flags that cannot go together, every one in the run that has the others' mistakes. How many
  * stacks are asked for is judged only when no refused argument may be the stack meant (already
- * named, not a second mistake of a missing or extra --stack).
+ * named, not a second mistake of a missing or extra --stack) and no --help was asked for.
  */
 function combinationProblems(
   args: SynthArgs,

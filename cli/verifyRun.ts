@@ -310,8 +310,10 @@ export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const timeoutSeconds = durationFlag(one, problems, "--timeout");
   const stack = one("--stack");
   // A missing --stack that another problem already names (npm kept it, `--stak`, `--stack` without
-  // its value, a bare stack name) is that one mistake, said once.
-  if (!stack && !problems.some(namesStackFlag)) problems.push(argProblem("--stack is required", "--stack"));
+  // its value, a bare stack name) is that one mistake, said once; beside --help none is required
+  // (help was asked for, not a run).
+  if (!stack && !p.help && !problems.some(namesStackFlag))
+    problems.push(argProblem("--stack is required", "--stack"));
   const move = parseMove(one, problems);
   unreadFlags(p, { gate, move: moving }, problems);
   // A --dir that is no project folder is a bad argument, said beside the others (every one in one run).

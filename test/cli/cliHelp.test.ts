@@ -65,6 +65,18 @@ describe("the CLI explains itself (cli/spec.ts; docs/reference/cli.md's stalenes
       for (const f of spec.flags) assert.ok(r.stdout.includes(f.name), `${f.name} described`);
     });
 
+    it(`npm run ${spec.script} -- --help --bogus: the bad argument refused (exit 2), alone, no help`, async () => {
+      // --help alone prints the help (docs/reference/cli.md); beside a bad argument the argument is
+      // refused, and nothing a run would need (a stack, an export) is asked for.
+      const r = await run("--help", "--bogus");
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      assert.ok(!r.stdout.includes(helpText(spec)), r.stdout);
+      assert.deepEqual(
+        r.stderr.split("\n").filter((l) => l.startsWith(`${spec.script}: `)),
+        [`${spec.script}: unknown flag --bogus`],
+      );
+    });
+
     it(`npm run ${spec.script}: ${parser} parses by the spec, and a mistyped flag exits 2 naming the closest`, async () => {
       assert.match(
         fs.readFileSync(path.join(ROOT, parser), "utf8"),
