@@ -128,8 +128,11 @@ export function foundAsJson(doc: unknown): string {
  */
 export function renderedFormProblem(doc: unknown): string | undefined {
   const releases = (doc as { releases?: unknown } | null)?.releases;
-  if (doc === null || typeof doc !== "object" || Array.isArray(doc) || !Array.isArray(releases))
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc) || releases === undefined)
     return `expected an object whose "releases" is the list of releases rendered, found ${foundAsJson(doc)}`;
+  // The document has the key: what it holds is the mistake, not the keys around it.
+  if (!Array.isArray(releases))
+    return `releases: expected the list of releases rendered, found ${foundAsJson(releases)}`;
   for (const [i, r] of releases.entries()) {
     const release = `releases[${i}]: expected a release rendered (an object with a string "resourceUrn" and an "objects" list)`;
     const found = foundWithout(r, ["resourceUrn"]);

@@ -528,6 +528,11 @@ describe("policy:check: every named file judged or said why not, whatever the ot
         'expected an object whose "releases" is the list of releases rendered, found an object with the keys "kubeVersion", "Releases", "raw"',
       ],
       [[], 'expected an object whose "releases" is the list of releases rendered, found a list'],
+      [{ releases: 5 }, "releases: expected the list of releases rendered, found a number"],
+      [
+        { releases: { pi: [] } },
+        'releases: expected the list of releases rendered, found an object with the keys "pi"',
+      ],
       [
         { releases: [{ objects: [] }] },
         'releases[0]: expected a release rendered (an object with a string "resourceUrn" and an "objects" list), found an object without "resourceUrn"',
