@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { PROJECT, rawSchema, redactUrl, SECRET_KEYS, UNAME_ARCHES } from "./schema";
+import {
+  COMPONENT_MAPS,
+  PROJECT,
+  rawSchema,
+  redactUrl,
+  SECRET_KEYS,
+  UNAME_ARCHES,
+  wantsText,
+} from "./schema";
 import { unknownKeyHint } from "./keyHints";
 import { formatPlace, mergedUses, parseSegments, type Place, type Segment } from "./locate";
 import { arm32Hint, isArm32 } from "./nodePools";
@@ -188,6 +196,8 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
           // written for that variant: saying so names the way out, where "unknown" names none.
           const other = otherVariantOf(issue.path, k, input);
           if (other) return `${name}: ${other}`;
+          const encrypted = securedMapProblem(issue.path, k);
+          if (encrypted) return encrypted;
           // A map's own word on this key (a release's name under chartValues names its chart).
           const hinted = unknownKeyHint(schemaAt(issue.path, input), k);
           if (hinted !== undefined) return `${name}: unknown key${hinted}`;
@@ -197,7 +207,7 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
             meantKeyHint(k, shape, issue.path, input) ||
             (described ? "" : elsewhereHint(k, issue.path, input));
           const line = `${name}: unknown key${near || listed}`;
-          const asMeant = asMeantKey(issue.path, k, closestMatch(k, shape), input);
+          const asMeant = asMeantKey(issue.path, k, meantKeyOf(k, shape), input);
           return [`${line}${asMeant.hint}`, ...asMeant.lines].join("\n");
         })
         .join("\n");
@@ -238,6 +248,27 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
     default:
       return `${at}: ${issue.message}, got ${describe(found)}${unitHint(issue.path, found, input)}${hostHint(issue.path, found, input)}`;
   }
+}
+
+/**
+ * The known key an unknown key of a map is read as (its closest match), but for `secure`: that is
+ * the Pulumi CLI's word for an encrypted value, written on a map beside its keys
+ * ({@link securedMapProblem}), never a slip of a key's name (`insecure`, one edit away, would read
+ * the ciphertext as a setting). Undefined when none.
+ */
+export function meantKeyOf(key: string, known: readonly string[]): string | undefined {
+  return key === "secure" ? undefined : closestMatch(key, known);
+}
+
+/**
+ * A `secure:` key inside a map beside its other keys (`loki: {mode: …, secure: …}`): an encrypted
+ * value written on a map of settings, which the Pulumi CLI reads as a key named "secure" (only a
+ * `secure:` that is its key's one entry is a secret, config/stackFile.ts). Said as that, not as a
+ * misspelt key; undefined for any other key, or at the top level.
+ */
+function securedMapProblem(path: (string | number)[], key: string): string | undefined {
+  if (key !== "secure" || path.length === 0) return undefined;
+  return `${keyPath([...path, key])}: unknown key: not a misspelt key but an encrypted value (\`secure:\`) written on ${keyPath(path)}, a map of settings and no secret; remove it (an encrypted value is the one entry of a key that takes a secret)`;
 }
 
 /**
@@ -502,7 +533,7 @@ function meantKeyHint(
   path: (string | number)[],
   input: unknown,
 ): string {
-  const meant = closestMatch(key, known);
+  const meant = meantKeyOf(key, known);
   if (meant === undefined) return "";
   const map = valueAt(input, path);
   return isMap(map) && map[meant] !== undefined
@@ -533,12 +564,13 @@ function asMeantKey(
   const map = valueAt(input, path);
   if (meant === undefined || !isMap(map) || map[meant] !== undefined) return none;
   // The stack's config with the key renamed, so each message finds its form, its variant and its value.
-  const renamed: Record<string, unknown> = { ...map, [meant]: map[key] };
+  const value = valueAsMeant(path, meant, map[key]);
+  const renamed: Record<string, unknown> = { ...map, [meant]: value };
   delete renamed[key];
   const mended = path.length === 0 ? renamed : structuredClone(input);
   if (path.length > 0)
     (valueAt(mended, path.slice(0, -1)) as Record<string | number, unknown>)[path[path.length - 1]] = renamed;
-  const parsed = schemaAt([...path, meant], mended)?.safeParse(map[key]);
+  const parsed = schemaAt([...path, meant], mended)?.safeParse(value);
   if (!parsed || parsed.success) return none;
   const at = keyPath([...path, meant]);
   const given = keyPath([...path, key]);
@@ -550,6 +582,18 @@ function asMeantKey(
       else lines.push(line.startsWith(at) ? `${given}${line.slice(at.length)}` : line);
     }
   return { hint: own.length > 0 ? `${RENAME_AND_MEND}${own.join("; ")})` : "", lines };
+}
+
+/**
+ * A misspelt key's value as the key it means would hold it. The Pulumi CLI hands a program every
+ * top-level value as text, which the program parses for any key but one read as text
+ * ({@link wantsText}: a secret, a name): the misspelt key's was parsed, the meant key's would not be
+ * (`receiverCredential: {team: {secure: …}}` holds a map, `receiverCredentials` the same as text).
+ */
+export function valueAsMeant(path: (string | number)[], meant: string, value: unknown): unknown {
+  return path.length === 0 && value !== undefined && typeof value !== "string" && wantsText(meant)
+    ? JSON.stringify(value)
+    : value;
 }
 
 /**
@@ -565,7 +609,30 @@ function elsewhereHint(key: string, at: (string | number)[], input: unknown): st
   // The key itself at another level is what was meant, before any close name: `clusterIssuer`
   // under grafana.ingress is tls.clusterIssuer one level down, not the top-level `cluster` it holds.
   const exact = (k: string, known: string[]) => (known.includes(k) ? k : undefined);
-  return levelHint(key, at, input, exact) || levelHint(key, at, input, closestMatch);
+  return (
+    levelHint(key, at, input, exact) || joinedHint(key, at, input) || levelHint(key, at, input, closestMatch)
+  );
+}
+
+/**
+ * "; did you mean X? (…)" for a key under a map whose setting is a key of a level above named by
+ * the two joined (`grafana: {adminPassword: …}` for the top-level `grafanaAdminPassword`), before
+ * any close name: the nearest name of the level above may be another component's
+ * (`minioAdminPassword`), and moved there the value would set that one. "" when no level has it.
+ */
+function joinedHint(key: string, at: (string | number)[], input: unknown): string {
+  for (let n = at.length - 1; n >= 0; n--) {
+    const names = at.slice(n);
+    if (names.some((s) => typeof s === "number")) return "";
+    const joined = [...names, key]
+      .map((s, i) => (i === 0 ? String(s) : `${String(s).charAt(0).toUpperCase()}${String(s).slice(1)}`))
+      .join("");
+    const above = at.slice(0, n);
+    if (!schemaKeys(schemaAt(above, input)).includes(joined)) continue;
+    const target = keyPath([...above, joined]);
+    return `; did you mean ${JSON.stringify(target)}? (the key of ${above.length === 0 ? "the top level" : keyPath(above)} that holds ${keyPath([...at, key]).slice(PROJECT.length + 1)}: write its value there, under that name, and remove this key)`;
+  }
+  return "";
 }
 
 /** {@link elsewhereHint} with one way of matching a key among a level's keys. */
@@ -598,10 +665,15 @@ function levelHint(
     return `; did you mean ${named(below)}? (a key one level down${move(below[0], "move it under the map named")}`;
   if (below.length > 1)
     return `; did you mean ${named(below)}? (a key one level down: move it under the map meant)`;
-  // Beside: the other maps (and list items) of this map's holders, nearest first.
+  // Beside: the other maps (and list items) of this map's holders, nearest first, but never a
+  // component's map (COMPONENT_MAPS): a key beside is then that component's own setting (loki's
+  // replicas for a `grafana.replicas`), and moved there it would set the other component, not the one
+  // meant. A map of the stack as a whole (`workload.logsPerDay` for `mimir.logsPerDay`) is offered.
   for (let n = at.length - 1; n >= 0; n--) {
     if (typeof at[n] === "number") continue;
-    const beside = keysBelow(at.slice(0, n), key, input, match, at[n]);
+    const beside = keysBelow(at.slice(0, n), key, input, match, at[n]).filter(
+      (b) => !(b.length === 2 && (COMPONENT_MAPS as readonly unknown[]).includes(b[0])),
+    );
     if (beside.length === 1)
       return `; did you mean ${named(beside)}? (a key of ${keyPath(beside[0].slice(0, -1))}, not of ${here}${move(beside[0], "move it there")}`;
     if (beside.length > 1)

@@ -10,11 +10,13 @@ import {
   formatIssue,
   knownKeysAt,
   mapValueHint,
+  meantKeyOf,
   namesKey,
   type StackFileFacts,
   problemIsAt,
   schemaAt,
   unquoted,
+  valueAsMeant,
 } from "./errors";
 import { isArm32 } from "./nodePools";
 import { parseStackConfig } from "./resolve";
@@ -137,16 +139,17 @@ function repairedRaw(raw: Record<string, unknown>, brokenKeys: string[]): Repair
         continue;
       }
       const key = String(target[target.length - 1]);
-      const meant = unknown ? closestMatch(key, knownKeysAt(above, repaired)) : undefined;
+      const meant = unknown ? meantKeyOf(key, knownKeysAt(above, repaired)) : undefined;
       // A value the key meant refuses is said in the misspelt key's own line (errors.ts
       // asMeantKey) and cut as that key's would be: the key meant takes its default, or, required,
       // its map is set aside. Read as it, the next round refused it and cut the whole top-level
       // key (`grafana` for a list under `grafana.ingress.hosts`).
       if (meant !== undefined && !(meant in parent)) {
         const at = pathText(r.fileIndex([...above, meant]));
-        if (schemaAt([...above, meant], repaired)?.safeParse(parent[key]).success === false) leaves.add(at);
+        const value = valueAsMeant(above, meant, parent[key]);
+        if (schemaAt([...above, meant], repaired)?.safeParse(value).success === false) leaves.add(at);
         else {
-          parent[meant] = parent[key];
+          parent[meant] = value;
           readAs.set(pathText(r.fileIndex(path)), at);
           filled.add(pathText([...above, meant]));
         }

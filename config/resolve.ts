@@ -1,5 +1,4 @@
 import { isIP } from "net";
-import { z } from "zod";
 import { base2Bytes, parseQuantity, samplesPerSecond } from "@homelab-observability/contract";
 import { consumersOf, planBuckets } from "./buckets";
 import {
@@ -8,8 +7,8 @@ import {
   parseRaw,
   PHASES,
   PROJECT,
-  rawSchema,
   SECRET_KEYS,
+  wantsText,
   type AdoptableRelease,
   type Raw,
   type SecretKey,
@@ -90,13 +89,6 @@ export function rawFromPulumiConfig(all: Record<string, string>): Record<string,
  * Pulumi.yaml declares them with `default: ""`.
  */
 export const DERIVED_KEYS = ["cluster", "metricsBackend", "logAgent", "kubeconfig"];
-
-function wantsText(key: string): boolean {
-  let schema: z.ZodTypeAny | undefined = (rawSchema.shape as Record<string, z.ZodTypeAny>)[key];
-  while (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional || schema instanceof z.ZodEffects)
-    schema = schema instanceof z.ZodEffects ? schema._def.schema : schema._def.innerType;
-  return schema instanceof z.ZodString || schema instanceof z.ZodEnum;
-}
 
 function parseScalar(value: string): unknown {
   try {

@@ -1232,6 +1232,31 @@ export const rawSchema = z
   .strict();
 
 /**
+ * A top-level key whose value the program reads as the text the Pulumi CLI hands over, never
+ * parsed as JSON (config/resolve.ts rawFromPulumiConfig): a secret, or a name that looks like a number.
+ */
+export function wantsText(key: string): boolean {
+  let schema: z.ZodTypeAny | undefined = (rawSchema.shape as Record<string, z.ZodTypeAny>)[key];
+  while (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional || schema instanceof z.ZodEffects)
+    schema = schema instanceof z.ZodEffects ? schema._def.schema : schema._def.innerType;
+  return schema instanceof z.ZodString || schema instanceof z.ZodEnum;
+}
+
+/**
+ * The top-level maps that each describe one program the stack installs (its replicas, retention,
+ * volume): a key of one is that program's setting, so a key written under another map is never
+ * offered as one of these beside it (config/errors.ts levelHint).
+ */
+export const COMPONENT_MAPS = [
+  "loki",
+  "prometheus",
+  "mimir",
+  "victoriametrics",
+  "grafana",
+  "alerting",
+] as const satisfies readonly (keyof z.input<typeof rawSchema>)[];
+
+/**
  * {@link rawSchema}'s parse of a stack's raw config, with the problems its refinements could not
  * see on values that did not parse (config/receivers.ts hiddenReceiverIssues): every problem in
  * one run.

@@ -2,8 +2,10 @@ import { z } from "zod";
 import { shownYamlLines } from "../model/yamlText";
 import type { ChartKeys } from "./chartKeys";
 import * as fs from "fs";
+import { isMap } from "./tree";
 import {
   cliStackConfigIssues,
+  anchorHolderProblem,
   slipProblem,
   STACK_FILE_KEYS,
   strayKeyProblem,
@@ -18,7 +20,7 @@ import {
   type YamlSlip,
 } from "./stackFile";
 import { closestMatch, ConfigError, describe, expectedForm, mapValueHint, REDACTED } from "./errors";
-import { cliConfigValues, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
+import { cliConfigValues, mergeMisspeltRequired, misspeltNamespaceProblems, valueAsMeant } from "./errors";
 import { onepasswordKeyProblems } from "./onepasswordKeys";
 import { kubernetesKeyFindings } from "./kubernetesKeys";
 import { providerContextConfigProblems } from "./kubeContext";
@@ -204,6 +206,30 @@ function withLayoutProblems(
 }
 
 /**
+ * The project's keys written as one map under its name (`homelab-observability:` then
+ * `  kubeContext: …` beneath it, under `config:`): the Pulumi CLI reads that as one key,
+ * `<project>:<project>`, which the program lacks, and each key inside as unset. One problem names
+ * the cause; `raw` then holds each key inside where it was meant (one the file also writes at
+ * `config:`'s level keeps that value) and not the map, so the keys inside are judged, and none is
+ * also said to be missing or unknown. Undefined when the file has no such map.
+ */
+function projectNamedMap(
+  raw: Record<string, unknown>,
+  project: string,
+): { problem: string; held: string[] } | undefined {
+  const map = raw[project];
+  if (!isMap(map)) return undefined;
+  delete raw[project];
+  const held = Object.keys(map);
+  for (const k of held) if (!(k in raw)) raw[k] = valueAsMeant([], k, map[k]);
+  const first = held[0] ?? "phase";
+  return {
+    problem: `${project}:${project}: unknown key: the project's keys written as one map under its name, which the Pulumi CLI reads as one key of that name, every key inside it unset; write each at \`config:\`'s level as \`${project}:<key>\` (\`${project}:${first}:\`), then remove this key`,
+    held,
+  };
+}
+
+/**
  * The top-level key of a stack file without `config:` that meant `config` (`confg:`): everything
  * under it is ignored, so every required key is missing because of it.
  */
@@ -263,11 +289,15 @@ export function checkedStackConfig(
   const hiding = configHidingKey(cli.strayKeys, !cli.hasConfig);
   Object.assign(cli.config, opts.overrides ?? {});
   const raw = rawFromPulumiConfig(cli.config);
+  const nested = projectNamedMap(raw, cli.project.name);
   const placer = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
   // The required keys a misspelt `config:` hides are said as its consequence, not as mistakes.
   const hidden = hiding ? cli.issues.filter((i) => i.kind === "missing").map((i) => i.key) : [];
+  // A required key the project-named map holds is set where it was meant, not missing.
+  const issues = cli.issues.filter((i) => !(i.kind === "missing" && nested?.held.includes(i.key)));
   const problems = [
-    ...cli.issues
+    ...(nested ? [nested.problem] : []),
+    ...issues
       .filter((i) => !hidden.includes(i.key))
       .map((i) => describeCliIssue(i, cli.project, cli.found[i.key], raw)),
     ...misspeltNamespaceProblems(Object.keys(cli.config), cli.project.name),
@@ -297,7 +327,7 @@ export function checkedStackConfig(
     plainText: cli.issues.flatMap((i) => (i.plainText ? [i.plainText] : [])),
     secureValues: cli.secureValues,
     // An undecryptable value stands in as a placeholder: the key is still judged.
-    cliIssues: cli.issues.map((i) => ({
+    cliIssues: issues.map((i) => ({
       key: i.key,
       refused: !PASSED_ON.has(i.kind),
       missing: i.kind === "missing",
@@ -309,7 +339,13 @@ export function checkedStackConfig(
         ? "(with the file not valid YAML, missing keys, keys on a slip's lines and the rules between keys (which keys need which) are checked once it is valid YAML: a slip can hide or move a key)"
         : undefined,
   });
-  problems.push(...judged.problems);
+  // A key written only to hold an anchor is no misspelt key: its own line says what it is.
+  problems.push(
+    ...judged.problems.map((p) => {
+      const key = /^(\S+): unknown key/.exec(p)?.[1];
+      return (key && anchorHolderProblem(key, cli.anchorHolders, cli.project.name)) ?? p;
+    }),
+  );
   const { cfg, notes } = judged;
   // The CLI's own first refusal (a YAML slip, its mergeConfig rules, then decryption); a plain
   // secret it passes on.

@@ -23,6 +23,7 @@
  */
 import { propertyPath, setConfigCommand, setSecretCommand, valueAt } from "./tree";
 import { PHASES } from "../model/phases";
+import { listed as listedNames } from "../model/words";
 import * as fs from "fs";
 import * as path from "path";
 import {
@@ -224,6 +225,7 @@ function parseYamlWithSlips(file: string, text: string): ParsedYamlText {
   const meant = parsedAsMeant(text);
   const slips = withoutTabFollowOns(slipsOf(doc, text), meant);
   const mergeKeys = slips.length === 0 ? mapsWithMergeKeys(doc, text) : [];
+  const holders = slips.length === 0 ? anchorHolders(doc) : [];
   // As `parse` does: the parser's warnings (an unknown tag) are the process's warnings, placed and
   // in words, without the line eemeli/yaml quotes under each (a secret's value may be on it).
   if (slips.length === 0)
@@ -249,7 +251,13 @@ function parseYamlWithSlips(file: string, text: string): ParsedYamlText {
     slips.push(aliasSlip(meant.doc, meant.text, e));
     value = withoutBadAliases(meant.doc);
   }
-  const parsed = { value, slips, mergeKeys, laterDocument: laterDocumentLine(doc, text) };
+  const parsed = {
+    value,
+    slips,
+    mergeKeys,
+    anchorHolders: holders,
+    laterDocument: laterDocumentLine(doc, text),
+  };
   if (parsedTexts.size >= PARSED_KEPT) parsedTexts.clear();
   parsedTexts.set(text, parsed);
   return { ...parsed, value: structuredClone(value) };
@@ -260,6 +268,7 @@ interface ParsedYamlText {
   value: any;
   slips: YamlSlip[];
   mergeKeys: MergeKeysInOneMap[];
+  anchorHolders: AnchorHolder[];
   /** The first line of a second document that holds anything ({@link laterDocumentProblem}). */
   laterDocument?: number;
 }
@@ -322,20 +331,61 @@ const mergeKeysOf = (map: YAMLMap): Pair[] =>
 const mergeEntries = (v: unknown): string[] =>
   isSeq(v) ? v.items.flatMap(mergeEntries) : [isAlias(v) ? `*${v.source}` : "{...}"];
 
+/**
+ * The place from the top of the file of the node `chain` ends at (a visit's ancestors and the node):
+ * each pair's key and each list index on the way. A merge key names no place: what it merges is
+ * the map that holds it.
+ */
+function nodePath(chain: readonly unknown[]): (string | number)[] {
+  const path: (string | number)[] = [];
+  chain.forEach((n, i) => {
+    if (isPair(n) && !isMergeKey(n.key)) path.push(String(isScalar(n.key) ? n.key.value : n.key));
+    else if (isSeq(n)) path.push(n.items.indexOf(chain[i + 1]));
+  });
+  return path;
+}
+
+/**
+ * A key under `config:` whose value carries an anchor that aliases elsewhere in the file use
+ * (`homelab-observability:poolDefaults: &pool {…}` beside `- <<: *pool` in each node pool): written
+ * only to be reused, yet the Pulumi CLI hands it to the program as a key of its own.
+ */
+export interface AnchorHolder {
+  /** The key as written under `config:`. */
+  key: string;
+  anchor: string;
+  /** Where each alias of the anchor is, from `config:` (`["homelab-observability:nodePools", 0]`). */
+  users: (string | number)[][];
+}
+
+function anchorHolders(doc: Document): AnchorHolder[] {
+  const anchored = new Map<string, string>();
+  const users = new Map<string, (string | number)[][]>();
+  visit(doc, {
+    Pair(_, pair, ancestors) {
+      const at = nodePath([...ancestors, pair]);
+      const anchor = (pair.value as { anchor?: string } | null)?.anchor;
+      if (at.length === 2 && at[0] === "config" && anchor) anchored.set(anchor, String(at[1]));
+    },
+    Alias(_, alias, ancestors) {
+      const at = nodePath(ancestors);
+      if (at[0] === "config") users.set(alias.source, [...(users.get(alias.source) ?? []), at.slice(1)]);
+    },
+  });
+  return [...anchored].flatMap(([anchor, key]) => {
+    const used = users.get(anchor) ?? [];
+    return used.length > 0 ? [{ key, anchor, users: used }] : [];
+  });
+}
+
 function mapsWithMergeKeys(doc: Document, text: string): MergeKeysInOneMap[] {
   const found: MergeKeysInOneMap[] = [];
   visit(doc, {
     Map(_, map, ancestors) {
       const merges = mergeKeysOf(map);
       if (merges.length < 2) return;
-      const path: (string | number)[] = [];
-      const chain = [...ancestors, map];
-      chain.forEach((n, i) => {
-        if (isPair(n)) path.push(String(isScalar(n.key) ? n.key.value : n.key));
-        else if (isSeq(n)) path.push(n.items.indexOf(chain[i + 1]));
-      });
       found.push({
-        path,
+        path: nodePath([...ancestors, map]),
         merges: merges.map((p) => {
           const offset = (p.key as Scalar).range?.[0] ?? 0;
           return {
@@ -756,6 +806,8 @@ export interface StackFile {
   setTwice: string[];
   /** Maps with two or more merge keys ({@link mergeKeysProblem}). */
   mergeKeys: MergeKeysInOneMap[];
+  /** Keys under `config:` that hold an anchor used elsewhere ({@link anchorHolderProblem}). */
+  anchorHolders: AnchorHolder[];
   /** The first line of a second YAML document, which the CLI ignores ({@link laterDocumentProblem}). */
   laterDocument?: number;
 }
@@ -887,7 +939,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
     throw new CliConfigError(noStackFileMessage(stack, projectDir, stacks), true);
   }
   const text = readText(file);
-  const { value, slips, mergeKeys, laterDocument } = parseYamlWithSlips(file, text);
+  const { value, slips, mergeKeys, anchorHolders, laterDocument } = parseYamlWithSlips(file, text);
   // A file, or a `config:`, that is no map holds no key at all: the CLI cannot unmarshal it, and
   // its list indexes or a text's characters read as keys would each be named as an unknown one.
   const shapeProblem = slips.length > 0 ? undefined : stackFileShapeProblem(file, value, project.name);
@@ -936,8 +988,31 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
     shapeProblem,
     setTwice,
     mergeKeys,
+    anchorHolders,
     laterDocument,
   };
+}
+
+/**
+ * The unknown key that holds an anchor used elsewhere ({@link AnchorHolder}), as one problem: not
+ * a misspelt key (a close name would send its writer to move the values into another key), but a
+ * holder the Pulumi CLI reads as a key of the program too. The anchor belongs on the first item
+ * that uses it, which then holds the values the others reuse. Undefined when `key` (namespaced)
+ * holds none.
+ */
+export function anchorHolderProblem(
+  key: string,
+  holders: AnchorHolder[],
+  project: string,
+): string | undefined {
+  const h = holders.find((x) => (x.key.includes(":") ? x.key : `${project}:${x.key}`) === key);
+  if (!h) return undefined;
+  const named = h.users.map(([top, ...rest]) => {
+    const k = String(top).includes(":") ? String(top) : `${project}:${String(top)}`;
+    const colon = k.indexOf(":");
+    return `${k.slice(0, colon + 1)}${propertyPath(k.slice(colon + 1), rest)}`;
+  });
+  return `${key}: unknown key: it holds the anchor &${h.anchor}, which ${listedNames(named)} ${named.length > 1 ? "use" : "uses"}, but the Pulumi CLI reads every key under \`config:\` as a key of the program too, and the program has none of this name; put the anchor on the first item that uses it (${named[0]}), then remove this key`;
 }
 
 /**
@@ -1274,6 +1349,8 @@ export function cliStackConfigIssues(
   setTwice: string[];
   /** Maps with two or more merge keys. */
   mergeKeys: MergeKeysInOneMap[];
+  /** Keys under `config:` that hold an anchor used elsewhere. */
+  anchorHolders: AnchorHolder[];
   /** The first line of a second YAML document, which the CLI ignores. */
   laterDocument?: number;
   /** Every `secure:` value, each standing as a placeholder in `config` (the form is unknown offline). */
@@ -1352,6 +1429,7 @@ export function cliStackConfigIssues(
     shapeProblem: stackFile.shapeProblem,
     setTwice: stackFile.setTwice,
     mergeKeys: stackFile.mergeKeys,
+    anchorHolders: stackFile.anchorHolders,
     laterDocument: stackFile.laterDocument,
     secureValues: stackFile.secureValues,
   };

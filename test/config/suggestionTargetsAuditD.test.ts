@@ -1,0 +1,62 @@
+/**
+ * The "did you mean" of a key written in the wrong place names a key that, followed, sets what was
+ * meant: never another component's key (a Grafana password moved into MinIO's, Grafana's replicas
+ * into Loki's); and a key that is no slip of a name (an encrypted value on a map, an anchor's
+ * holder, the project's keys nested under its name) is said as what it is.
+ */
+import { strict as assert } from "assert";
+import { BASE, P, STORE, refusal } from "../support/stackText";
+
+/** The problems of a stack file of the base, the store, Pushover and the heartbeat off, and `more`. */
+const problemsOf = (more: string, head = BASE) =>
+  refusal(`${head}${STORE}  ${P("alerting")}: {pushover: false, heartbeat: false}\n${more}`).problems;
+
+describe("new-user trial D: where a misplaced key is sent", () => {
+  it("a map's key that is a top-level key named by the two joined names that key, not a close one", () => {
+    const problems = problemsOf(`  ${P("grafana")}:\n    adminPassword:\n      secure: AAABAJ0ccccccccc\n`);
+    assert.deepEqual(problems, [
+      `${P("grafana.adminPassword")}: unknown key; did you mean "${P("grafanaAdminPassword")}"? (the key of the top level that holds grafana.adminPassword: write its value there, under that name, and remove this key)`,
+    ]);
+  });
+
+  it("a component's key is never offered as another component's", () => {
+    const problems = problemsOf(`  ${P("grafana")}:\n    replicas: 2\n`);
+    assert.deepEqual(problems, [
+      `${P("grafana.replicas")}: unknown key; expected one of: url, volumeSize, dashboardNamespaces, ingress, httpRoute`,
+    ]);
+  });
+
+  it("a `secure:` beside a map's keys is an encrypted value on a map, not a misspelt key", () => {
+    const store = `  ${P("objectStore")}:\n    type: minio\n    endpoint: http://minio.storage.svc:9000\n    secure: AAABAJ0aaaaaaaaa\n`;
+    const e = refusal(
+      `${BASE}${store}  ${P("alerting")}: {pushover: false, heartbeat: false}\n  ${P("loki")}:\n    mode: SingleBinary\n    secure: AAABAJ0aaaaaaaaa\n`,
+    );
+    assert.deepEqual(e.problems, [
+      `${P("objectStore.secure")}: unknown key: not a misspelt key but an encrypted value (\`secure:\`) written on ${P("objectStore")}, a map of settings and no secret; remove it (an encrypted value is the one entry of a key that takes a secret)`,
+      `${P("loki.secure")}: unknown key: not a misspelt key but an encrypted value (\`secure:\`) written on ${P("loki")}, a map of settings and no secret; remove it (an encrypted value is the one entry of a key that takes a secret)`,
+    ]);
+  });
+
+  it("a top-level key that only holds an anchor is said to be a holder, to be put on its first use", () => {
+    const pools = `  ${P("poolDefaults")}: &pool\n    arch: amd64\n    cpu: "4"\n    memory: 8Gi\n  ${P("nodePools")}:\n    - <<: *pool\n      name: a\n      count: 1\n    - <<: *pool\n      name: b\n      count: 2\n`;
+    assert.deepEqual(problemsOf(pools), [
+      `${P("poolDefaults")}: unknown key: it holds the anchor &pool, which ${P("nodePools[0]")} and ${P("nodePools[1]")} use, but the Pulumi CLI reads every key under \`config:\` as a key of the program too, and the program has none of this name; put the anchor on the first item that uses it (${P("nodePools[0]")}), then remove this key`,
+    ]);
+  });
+
+  it("a misspelt secret map's value is judged as the meant key holds it: renaming alone is the way out", () => {
+    const problems = problemsOf(
+      `  ${P("minioAdminPassword")}:\n    secure: AAABAJ0aaaaaaaaa\n  ${P("receiverCredential")}:\n    team:\n      secure: AAABAJ0aaaaaaaaa\n`,
+    );
+    assert.deepEqual(problems, [
+      `${P("receiverCredential")}: unknown key; did you mean "receiverCredentials"?`,
+    ]);
+  });
+
+  it("the project's keys nested under its name are one problem, and the keys inside are not said missing", () => {
+    const head = `config:\n  ${"homelab-observability"}:\n    kubeContext: admin@example\n    phase: kps-removed\n`;
+    assert.deepEqual(problemsOf("", head), [
+      `${P("homelab-observability")}: unknown key: the project's keys written as one map under its name, which the Pulumi CLI reads as one key of that name, every key inside it unset; write each at \`config:\`'s level as \`${P("<key>")}\` (\`${P("kubeContext")}:\`), then remove this key`,
+    ]);
+  });
+});
