@@ -205,7 +205,7 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
           // key of the same name elsewhere (chartValues.mimir is not the top-level mimir misplaced).
           const near =
             meantKeyHint(k, shape, issue.path, input) ||
-            (described ? "" : elsewhereHint(k, issue.path, input));
+            (described ? stackKeyHint(issue.path, k, input) : elsewhereHint(k, issue.path, input));
           const line = `${name}: unknown key${near || listed}`;
           const asMeant = asMeantKey(issue.path, k, meantKeyOf(k, shape), input);
           return [`${line}${asMeant.hint}`, ...asMeant.lines].join("\n");
@@ -215,11 +215,11 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
     case "invalid_type":
       return found === undefined
         ? `${at}: required, expected ${expectedForm(issue.path, issue.expected, undefined, input)}, got nothing`
-        : `${at}: expected ${expectedForm(issue.path, issue.expected, found, input)}, got ${describe(found)}${oneItemHint(issue.path, found, input)}${numberHint(issue.path, found, input)}`;
-    case "invalid_enum_value":
-      return `${at}: expected one of ${issue.options.join(" | ")}, got ${describe(found)}${
-        typeof found === "string" ? enumHint(found, issue.options.map(String)) : ""
-      }`;
+        : `${at}: expected ${expectedForm(issue.path, issue.expected, found, input)}, got ${describe(found)}${oneItemHint(issue.path, found, input)}${numberHint(issue.path, found, input)}${booleanHint(issue.expected, found)}`;
+    case "invalid_enum_value": {
+      const hint = typeof found === "string" ? enumHint(found, issue.options.map(String)) : "";
+      return `${at}: expected one of ${issue.options.join(" | ")}, got ${describe(found)}${hint || otherKeyValueHint(issue.path, found, input)}`;
+    }
     case "invalid_literal":
       return `${at}: expected ${JSON.stringify(issue.expected)}, got ${describe(found)}${
         typeof found === "string" && typeof issue.expected === "string"
@@ -412,10 +412,13 @@ function unitHint(path: (string | number)[], found: unknown, input: unknown): st
   const schema = schemaAt(path, input);
   if (!schema) return "";
   // A size a day may say so itself ("50GB/day", "50GB a day"): the key already means a day.
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*(?:(?:\/\s*|per\s+|a\s+)(?:d|day))?\s*$/.exec(found);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*(?:(?:\/\s*|per\s+|a\s+)(?:d|day))?\s*$/.exec(found);
   if (!m) return "";
   const [, n, unit] = m;
   const candidates: string[] = [];
+  // A number alone where a size is written with its unit: the unit a volume's size most often has
+  // (a key that takes bytes alone, or no Gi, is offered nothing).
+  if (unit === "") candidates.push(`${n}Gi`);
   // A byte unit: GB, GiB, gi, G as the binary unit Kubernetes sizes are written in, else as the
   // byte size a key like workload.logsPerDay takes, binary where the spelling was ("50Gi" as
   // "50GiB", "50G" as "50GB").
@@ -582,6 +585,66 @@ function asMeantKey(
       else lines.push(line.startsWith(at) ? `${given}${line.slice(at.length)}` : line);
     }
   return { hint: own.length > 0 ? `${RENAME_AND_MEND}${own.join("; ")})` : "", lines };
+}
+
+/**
+ * "; did you mean X? (…)" for a name under a map of names (chartValues' charts) that is a top-level
+ * map of the stack whose keys the value holds, all of them (`chartValues.prometheus: {retention:
+ * 7d}` for the top-level `prometheus`): the stack's own settings were meant, not a chart's values
+ * (one holding a chart's keys, `prometheusSpec`, is left to the list of names). "" otherwise.
+ */
+function stackKeyHint(path: (string | number)[], key: string, input: unknown): string {
+  const value = valueAt(input, [...path, key]);
+  const keys = schemaKeys(schemaAt([key], input));
+  if (
+    path.length === 0 ||
+    !isMap(value) ||
+    keys.length === 0 ||
+    Object.keys(value).some((k) => !keys.includes(k))
+  )
+    return "";
+  return `; did you mean ${JSON.stringify(keyPath([key]))}? (a key of the top level, which takes every key this holds: move it there)`;
+}
+
+/**
+ * "; did you mean X? (…)" for an enum value that is no option of its key but is one of the key of
+ * the same name in a map beside it (`takeover.step: moved`, a value of `agents.step`): two keys
+ * share a name and the value was written under the other. "" otherwise.
+ */
+function otherKeyValueHint(path: (string | number)[], found: unknown, input: unknown): string {
+  const key = path[path.length - 1];
+  const map = path.length >= 2 ? path[path.length - 2] : undefined;
+  if (typeof key !== "string" || map === undefined) return "";
+  const same = (k: string, known: string[]) => (known.includes(k) ? k : undefined);
+  const owners = keysBelow(path.slice(0, -2), key, input, same, map).filter(
+    (p) => schemaAt(p, input)?.safeParse(found).success === true,
+  );
+  if (owners.length !== 1) return "";
+  return `; ${JSON.stringify(found)} is a value of ${keyPath(owners[0])}: did you mean that key?`;
+}
+
+/** YAML 1.1's words for true and false, which YAML 1.2 (the Pulumi CLI's reading) takes as text. */
+const YAML11_BOOLEANS: Readonly<Record<string, boolean>> = {
+  yes: true,
+  y: true,
+  on: true,
+  no: false,
+  n: false,
+  off: false,
+};
+
+/**
+ * "; did you mean true?" for a text where true or false is expected: a YAML 1.1 word for one
+ * (`yes`, `off`), which YAML 1.2 reads as text, or a slip of one (`flase`). "" otherwise.
+ */
+export function booleanHint(expected: string, found: unknown): string {
+  if (expected !== "boolean" || typeof found !== "string") return "";
+  const word = YAML11_BOOLEANS[found.trim().toLowerCase()];
+  if (word !== undefined)
+    return `; did you mean ${String(word)}? (YAML 1.2, as the Pulumi CLI reads it, takes ${found} as text)`;
+  // `"false"` itself is told to drop its quotes by its form (expectedForm).
+  const near = closestMatch(found.trim(), ["true", "false"]);
+  return near && near !== found.trim().toLowerCase() ? `; did you mean ${near}?` : "";
 }
 
 /**

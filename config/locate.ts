@@ -322,7 +322,7 @@ export function mergedUses(
     others.forEach((i) => gone.add(i));
     const uses = others.map((i) => `${split(problems[i])!.head}${throughText(places[i]!)}`);
     out[kept] =
-      `${problems[kept]} (the same value, written once, reaches ${listed(uses)}: one edit mends ${members.length > 2 ? "them all" : "both"})`;
+      `${problems[kept]} (the same ${split(problems[kept])!.body.startsWith(": unknown key") ? "key" : "value"}, written once, reaches ${listed(uses)}: one edit mends ${members.length > 2 ? "them all" : "both"})`;
   }
   const left = (_: unknown, i: number) => !gone.has(i);
   return { problems: out.filter(left), places: places.filter(left) };

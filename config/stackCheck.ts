@@ -19,7 +19,15 @@ import {
   type Project,
   type YamlSlip,
 } from "./stackFile";
-import { closestMatch, ConfigError, describe, expectedForm, mapValueHint, REDACTED } from "./errors";
+import {
+  booleanHint,
+  closestMatch,
+  ConfigError,
+  describe,
+  expectedForm,
+  mapValueHint,
+  REDACTED,
+} from "./errors";
 import { cliConfigValues, mergeMisspeltRequired, misspeltNamespaceProblems, valueAsMeant } from "./errors";
 import { onepasswordKeyProblems } from "./onepasswordKeys";
 import { kubernetesKeyFindings } from "./kubernetesKeys";
@@ -105,7 +113,7 @@ function describeCliIssue(
     case "unencrypted":
       return `${at}: expected a secret (\`pulumi config set --secret ${i.key}\`, which prompts for the value), got a plain value (not shown)`;
     case "type": {
-      const text = `${at}: expected ${expectedForm([i.key], i.type ?? "string", secret ? undefined : found)} (Pulumi.yaml declares type '${i.type}'), got ${describe(secret ? REDACTED : found)}`;
+      const text = `${at}: expected ${expectedForm([i.key], i.type ?? "string", secret ? undefined : found)} (Pulumi.yaml declares type '${i.type}'), got ${describe(secret ? REDACTED : found)}${secret ? "" : booleanHint(i.type ?? "", found)}`;
       // A secret's references are part of its value: never named.
       return secret ? text : withUnexpanded(text, at, found);
     }

@@ -60,3 +60,43 @@ describe("new-user trial D: where a misplaced key is sent", () => {
     ]);
   });
 });
+
+describe("new-user trial D: the closest value", () => {
+  it("a YAML 1.1 word or a slip where true or false is expected is told the boolean meant", () => {
+    const e = refusal(
+      `${BASE}  ${P("production")}: yes\n${STORE}  ${P("alerting")}: {pushover: flase, heartbeat: false}\n`,
+    );
+    assert.deepEqual(e.problems, [
+      `${P("production")}: expected true or false (Pulumi.yaml declares type 'boolean'), got string "yes"; did you mean true? (YAML 1.2, as the Pulumi CLI reads it, takes yes as text)`,
+      `${P("alerting.pushover")}: expected true or false, got string "flase"; did you mean false?`,
+    ]);
+  });
+
+  it("a size written as a number alone is offered with its unit", () => {
+    const [problem] = problemsOf(`  ${P("loki")}:\n    volumeSize: "70"\n`);
+    assert.match(
+      problem,
+      /^homelab-observability:loki\.volumeSize: expected .*, got string "70"; did you mean "70Gi"\?$/,
+    );
+  });
+
+  it("a chart name under chartValues that is a stack key holding this value's keys names that key", () => {
+    assert.deepEqual(problemsOf(`  ${P("chartValues")}:\n    prometheus:\n      retention: 7d\n`), [
+      `${P("chartValues.prometheus")}: unknown key; did you mean "${P("prometheus")}"? (a key of the top level, which takes every key this holds: move it there)`,
+    ]);
+  });
+
+  it("a misspelt key merged from an anchor into two items is said as one key, not one value", () => {
+    const alerting = `  ${P("alerting")}:\n    pushover: false\n    heartbeat: false\n    receivers:\n      - &r\n        name: a\n        type: slack\n        minSeverty: critical\n      - <<: *r\n        name: b\n`;
+    assert.deepEqual(refusal(`${BASE}${STORE}${alerting}`).problems, [
+      `${P("alerting.receivers[0].minSeverty")}: unknown key; did you mean "minSeverity"? (the same key, written once, reaches ${P("alerting.receivers[1].minSeverty")} (merged at line 15 through \`<<: *r\`): one edit mends both)`,
+    ]);
+  });
+
+  it("a value of the key of the same name in the map beside names that key", () => {
+    const head = `config:\n  ${P("kubeContext")}: admin@example\n  ${P("phase")}: loki-fixed\n`;
+    assert.deepEqual(problemsOf(`  ${P("takeover")}:\n    step: moved\n`, head), [
+      `${P("takeover.step")}: expected one of import | update, got string "moved"; "moved" is a value of ${P("agents.step")}: did you mean that key?`,
+    ]);
+  });
+});
