@@ -22,6 +22,7 @@ import { stackKeyAt, type OverridePlace } from "../synth/report";
 import type { ChangeReport } from "./change";
 import { BUCKET_NAME, foldBackendRemoval, type AlsoDeleted } from "./backendMove";
 import { plainValue } from "./describe";
+import { shellWord } from "../model/running";
 
 /** Where the ways out are written down. */
 export const BUCKET_MOVE_DOC = "docs/how-to/check-a-change.md#a-refused-bucket-move";
@@ -142,26 +143,34 @@ function prefixOf(b: EngineBucket): string | undefined {
   return b.bucket.endsWith(tail) ? b.bucket.slice(0, -tail.length) : undefined;
 }
 
-/** The stack keys behind the moves, with their places: the prefix's, else each takeover name's. */
-function causes(moved: Moved[], at?: OverridePlace): { said: string; back: string } {
+/**
+ * The stack keys behind the moves, with their places: the prefix's, else each takeover name's;
+ * `back` sets them back, `forward` is the change itself, made once the objects are moved.
+ */
+function causes(moved: Moved[], at?: OverridePlace): { said: string; back: string; forward: string } {
   const said: string[] = [];
   const back: string[] = [];
+  const forward: string[] = [];
   for (const m of moved) {
     const key = `takeover.buckets.${m.to.consumer}.${m.to.purpose}`;
     if (m.store) {
       said.push(`${stackKeyAt("objectStore.type", at)} moved them from ${m.store.from} to ${m.store.to}`);
       back.push(`objectStore back to ${m.store.from}`);
+      forward.push(`objectStore on ${m.store.to}`);
     } else if (at?.(key) || (prefixOf(m.to) === undefined && prefixOf(m.from) !== undefined)) {
       said.push(`${stackKeyAt(key, at)} names ${m.to.bucket}`);
       back.push(`${key} to ${m.from.bucket}`);
+      forward.push(`${key} naming ${m.to.bucket}`);
     } else if (prefixOf(m.from) === undefined) {
       said.push(`${key}, which named ${m.from.bucket}, is no longer set`);
       back.push(`${key} back to ${m.from.bucket}`);
+      forward.push(`${key} unset`);
     } else if (!!m.from.prefix !== !!m.to.prefix) {
       said.push(
         `${stackKeyAt("objectStore.type", at)} moved ${m.to.engine} to ${m.to.prefix ? "one bucket per consumer (Ceph RGW)" : "one bucket per purpose"}`,
       );
       back.push("objectStore.type back");
+      forward.push("the new objectStore.type");
     } else {
       const [was, now] = [prefixOf(m.from), prefixOf(m.to)];
       // Left out, the prefix is the cluster name (config/schema.ts objectStore.bucketPrefix).
@@ -170,9 +179,11 @@ function causes(moved: Moved[], at?: OverridePlace): { said: string; back: strin
         : `objectStore.bucketPrefix (not set in the stack file, so its default, ${stackKeyAt("cluster", at)})`;
       said.push(`${key} changed from ${was} to ${now}`);
       back.push(`objectStore.bucketPrefix to ${was}`);
+      forward.push(`the bucket prefix ${now}`);
     }
   }
-  return { said: [...new Set(said)].join("; "), back: [...new Set(back)].join(", ") };
+  const once = (parts: string[]) => [...new Set(parts)].join(", ");
+  return { said: [...new Set(said)].join("; "), back: once(back), forward: once(forward) };
 }
 
 /** What each engine's old bucket holds that the new one lacks. */
@@ -239,13 +250,28 @@ export function bucketMove(
   previous: StackExport,
   next: StackExport,
   report: ChangeReport,
+  project: MoveProject,
   at?: OverridePlace,
 ): { verdict?: { line: string; refused: true }; report: ChangeReport } {
   const moved = movedBuckets(previous, next);
   if (moved.length === 0) return { report };
   const folded = foldBackendRemoval(report, { urns: renamedAway(previous, next, moved), owners: new Set() });
-  return { verdict: bucketMoveVerdict(moved, at, folded.also), report: folded.report };
+  return { verdict: bucketMoveVerdict(moved, project, at, folded.also), report: folded.report };
 }
+
+/** The stack the refusal's commands name, and its project folder (change/phaseMove.ts commandDir). */
+export interface MoveProject {
+  stack: string;
+  dir?: string;
+}
+
+/**
+ * The move check of the guide's step 3 in words around its command: the two stores' S3 URLs are
+ * known only to whoever reaches them (a port-forward's local address, not the in-cluster endpoint
+ * the stack file names), and a `<url>` placeholder would be a shell redirection when pasted.
+ */
+const moveCheck = ({ stack, dir }: MoveProject): string =>
+  `npm run verify -- ${dir ? `--dir ${shellWord(dir)} ` : ""}--stack ${stack} with --move-from set to the old store's S3 URL and --move-to to the new one's, its keys in the HOMELAB_MOVE_* variables`;
 
 /**
  * Each engine's store the new state points at another bucket than the previous export did: another
@@ -277,6 +303,7 @@ export function movedBuckets(previous: StackExport, next: StackExport): Moved[] 
 /** One refusal for every engine store moved: each pair, the keys behind them and the ways out. */
 function bucketMoveVerdict(
   moved: Moved[],
+  project: MoveProject,
   at: OverridePlace | undefined,
   also: AlsoDeleted,
 ): { line: string; refused: true } {
@@ -286,19 +313,19 @@ function bucketMoveVerdict(
       : `${m.from.engine} ${m.from.purpose} ${where(m.from)} -> ${where(m.to)}`,
   );
   const holds = [...new Set(moved.map((m) => HOLDS[m.from.purpose]))].join(", ");
-  const { said, back } = causes(moved, at);
+  const { said, back, forward } = causes(moved, at);
   const olds = [...new Set(moved.map((m) => m.from.bucket))];
   // The same names on a new store: the copy keeps each name, and where the copy already ran the
   // create fails instead ("already exists"), which listing them avoids as well.
   const sameNames = moved.every((m) => m.store);
   const copy = sameNames
-    ? `copy each bucket to the new store under its name and check the copy (docs/how-to/move-to-garage.md steps 1-3: rclone sync or mc mirror --remove, then npm run verify -- --move-from --move-to), list the names in existing.buckets (the update then imports them instead of creating them, which makes them empty or, where the copy made them, fails)`
+    ? `copy each bucket to the new store under its name and check the copy (docs/how-to/move-to-garage.md steps 1-3: rclone sync or mc mirror --remove, then ${moveCheck(project)}), list the names in existing.buckets (the update then imports them instead of creating them, which makes them empty or, where the copy made them, fails)`
     : `stop the writers, copy each old bucket to its new name (rclone sync or mc mirror --remove, as docs/how-to/move-to-garage.md steps 2-3 do), list the new names in existing.buckets (the update then imports them instead of creating them empty)`;
   return {
     line:
       `REFUSED buckets ${pairs.join(", ")}: ${said}. ` +
       `The update points each engine at the new bucket, which it creates empty: what the old ${olds.length === 1 ? "one" : "ones"} (${olds.join(", ")}) hold, ${holds}, stays there (retained) but is never read again, so it no longer shows in Grafana, and retention no longer deletes it.${alsoSaid(also)} ` +
-      `Keep the buckets: set ${back}. To move them: ${copy}, then change (${BUCKET_MOVE_DOC})`,
+      `Keep the buckets: set ${back}. To move them: ${copy}, then make the change (${forward}; ${BUCKET_MOVE_DOC})`,
     refused: true,
   };
 }

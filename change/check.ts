@@ -231,7 +231,13 @@ async function againstSection(
   // Buckets renamed under a running Loki or Mimir are stack-wide too: the objects below show a
   // values update and bucket creations, nothing of the engine starting on an empty store; the old
   // buckets' deletions (protected in production) it names instead, one message for one mistake.
-  const { verdict: buckets, report } = bucketMove(previous, result.export, withoutBackend, at);
+  const { verdict: buckets, report } = bucketMove(
+    previous,
+    result.export,
+    withoutBackend,
+    { stack, dir },
+    at,
+  );
   // Each refuses once; the phase line may be a note that refuses nothing, and a tenant move whose
   // old tenant stays readable (previousTenants) a warning.
   const verdicts = [backend, buckets, ...tenants, admin, items].filter((v) => v !== undefined);

@@ -50,7 +50,7 @@ describe("change check: Loki or Mimir pointed at other buckets (--against)", fun
     assert.match(line, /never read again, so it no longer shows in Grafana/);
     assert.match(line, /Keep the buckets: set objectStore\.bucketPrefix to staging\./);
     assert.match(line, /rclone sync or mc mirror --remove, as docs\/how-to\/move-to-garage\.md/);
-    assert.ok(line.endsWith(`(${BUCKET_MOVE_DOC})`), line);
+    assert.ok(line.endsWith(`, then make the change (the bucket prefix lab; ${BUCKET_MOVE_DOC})`), line);
     assert.match(c.why ?? "", /^1 refused/);
   });
 
@@ -58,7 +58,7 @@ describe("change check: Loki or Mimir pointed at other buckets (--against)", fun
     const previous = (await synth("staging", {})).export;
     const next = (await synth("staging", { objectStore: { ...STAGING_STORE, bucketPrefix: "lab" } })).export;
     const at = (k: string) => (k === "objectStore.bucketPrefix" ? "Pulumi.staging.yaml:15" : undefined);
-    const { verdict } = bucketMove(previous, next, { entries: [], refused: [] }, at);
+    const { verdict } = bucketMove(previous, next, { entries: [], refused: [] }, { stack: "staging" }, at);
     assert.match(
       verdict?.line ?? "",
       /: objectStore\.bucketPrefix \(Pulumi\.staging\.yaml:15\) changed from staging to lab\./,
@@ -214,7 +214,14 @@ describe("change check: Loki or Mimir pointed at other buckets (--against)", fun
       c.text,
     );
     assert.match(line, /Keep the buckets: set objectStore back to MinIO\./);
-    assert.match(line, /npm run verify -- --move-from --move-to\), list the names in existing\.buckets/);
+    // Each command is whole where it is pasted: the stack named, the URLs said in words (a
+    // `<url>` would be a redirection), and the change made last is named.
+    assert.ok(
+      line.endsWith(
+        "To move them: copy each bucket to the new store under its name and check the copy (docs/how-to/move-to-garage.md steps 1-3: rclone sync or mc mirror --remove, then npm run verify -- --stack staging with --move-from set to the old store's S3 URL and --move-to to the new one's, its keys in the HOMELAB_MOVE_* variables), list the names in existing.buckets (the update then imports them instead of creating them, which makes them empty or, where the copy made them, fails), then make the change (objectStore on Garage; docs/how-to/check-a-change.md#a-refused-bucket-move)",
+      ),
+      line,
+    );
   });
 
   it("a backend swapped with the prefix: the backend's refusal, and the buckets' for Loki alone", async () => {
