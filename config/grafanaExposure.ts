@@ -42,8 +42,9 @@ export function grafanaExposure(
  * Rules between the keys: one way in, and a `grafana.url` naming the same host. `refused` are the
  * key paths the file sets whose values the schema refused (config/judge.ts): a way in refused (or
  * set aside for a bad host) is still set, so both set is said in the same run as its own problem,
- * and no URL is judged against the other way's host; a refused `tls` or `scheme` leaves the scheme
- * unknown, so the URL's scheme is not judged against the default standing in for it.
+ * beside a URL on neither way's host, unless one was set aside (its host unknown, the URL is not
+ * judged against the other's); a refused `tls` or `scheme` leaves the scheme unknown, so the
+ * URL's scheme is not judged against the default standing in for it.
  */
 export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }, refused: string[] = []): string[] {
   const g = c.grafana;
@@ -51,28 +52,47 @@ export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }, refused:
   const at = (path: string) => `grafana.${path}`;
   const unknown = (path: string) => refused.some((r) => r === at(path) || r.startsWith(`${at(path)}.`));
   const given = (way: "ingress" | "httpRoute") => g[way] !== undefined || refused.includes(at(way));
-  if (given("ingress") && given("httpRoute"))
-    return [
-      `${k("grafana.httpRoute")}: expected either grafana.ingress or grafana.httpRoute, got both (Grafana has one root_url)`,
-    ];
-  const exposed = grafanaExposure(g);
-  if (!exposed || !g.url) return [];
+  const both = given("ingress") && given("httpRoute");
+  const twoWays = both
+    ? [
+        `${k("grafana.httpRoute")}: expected either grafana.ingress or grafana.httpRoute, got both (Grafana has one root_url)`,
+      ]
+    : [];
+  // With both set, the URL is judged against each way's host: whichever the fix keeps, a URL on
+  // neither is wrong, and said now rather than after the second way is removed.
+  const ways = both
+    ? [grafanaExposure({ ingress: g.ingress }), grafanaExposure({ httpRoute: g.httpRoute })]
+    : [grafanaExposure(g)];
+  const exposed = ways.filter((w): w is GrafanaExposure => w !== undefined && !unknown(`${w.kind}.host`));
+  // A way set aside (refused) may be the one kept, on a host not known yet: no URL judged.
+  if (exposed.length < ways.length || !g.url) return twoWays;
   const url = new URL(g.url);
-  if (url.hostname !== exposed.host)
+  if (exposed.every((w) => url.hostname !== w.host)) {
+    const hosts = [...new Set(exposed.map((w) => w.host))];
+    const keys = exposed.map((w) => `grafana.${w.kind}.host`);
+    const on =
+      hosts.length === 1
+        ? `${keys.join(" and ")} "${hosts[0]}"`
+        : exposed.map((w) => `grafana.${w.kind}.host "${w.host}"`).join(" or ");
     return [
-      `${k("grafana.url")}: expected a URL on grafana.${exposed.kind}.host "${exposed.host}" (Grafana's links and redirects use it), got "${g.url}"`,
+      ...twoWays,
+      `${k("grafana.url")}: expected a URL on ${on} (Grafana's links and redirects use it), got "${g.url}"`,
     ];
+  }
+  // Which way stays decides the scheme: judged once one does.
+  const [way] = exposed;
+  if (both || !way) return twoWays;
   // The scheme people reach Grafana with: an http root_url behind TLS sends every redirect and
   // OAuth callback to plain HTTP (and the other way round to a port nothing serves). An Ingress
   // without grafana.ingress.tls may still be reached over https: TLS can end before it (a tunnel,
   // a load balancer, the controller's default certificate), which the stack cannot see, so only
   // http:// behind the Ingress's own TLS is known to be wrong.
-  if (unknown(exposed.kind === "ingress" ? "ingress.tls" : "httpRoute.scheme")) return [];
-  const scheme = new URL(exposed.url).protocol;
-  const tlsInFront = exposed.kind === "ingress" && !g.ingress?.tls && url.protocol === "https:";
+  if (unknown(way.kind === "ingress" ? "ingress.tls" : "httpRoute.scheme")) return [];
+  const scheme = new URL(way.url).protocol;
+  const tlsInFront = way.kind === "ingress" && !g.ingress?.tls && url.protocol === "https:";
   if (url.protocol !== scheme && !tlsInFront)
     return [
-      `${k("grafana.url")}: expected a URL starting ${scheme}// as people reach grafana.${exposed.kind}.host (${exposed.kind === "ingress" ? "grafana.ingress.tls is set" : `grafana.httpRoute.scheme is ${exposed.url.split(":")[0]}`}), got "${g.url}"; leave grafana.url out and the program sets it to ${exposed.url}`,
+      `${k("grafana.url")}: expected a URL starting ${scheme}// as people reach grafana.${way.kind}.host (${way.kind === "ingress" ? "grafana.ingress.tls is set" : `grafana.httpRoute.scheme is ${way.url.split(":")[0]}`}), got "${g.url}"; leave grafana.url out and the program sets it to ${way.url}`,
     ];
   return [];
 }

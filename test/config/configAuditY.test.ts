@@ -132,6 +132,30 @@ describe("config: grafana's ways in judged on what the file sets, a refused one 
     assert.deepEqual(e.problems, [HOST_REFUSED("grafana.ingress.host"), BOTH], e.message);
   });
 
+  it("both ways set and grafana.url on neither host: the URL and both set are said in one run, each at its line", () => {
+    const same = refusal(grafana("https://grafana.other.net", INGRESS, route("grafana.example.com")));
+    assert.deepEqual(
+      same.problems,
+      [
+        `${P("grafana.url")}: expected a URL on grafana.ingress.host and grafana.httpRoute.host "grafana.example.com" (Grafana's links and redirects use it), got "https://grafana.other.net"`,
+        BOTH,
+      ],
+      same.message,
+    );
+    const apart = refusal(grafana("https://grafana.other.net", INGRESS, route("route.example.com")));
+    assert.deepEqual(
+      apart.problems,
+      [
+        `${P("grafana.url")}: expected a URL on grafana.ingress.host "grafana.example.com" or grafana.httpRoute.host "route.example.com" (Grafana's links and redirects use it), got "https://grafana.other.net"`,
+        BOTH,
+      ],
+      apart.message,
+    );
+    // On one of the two hosts: which way stays is the fix's choice, so only both set is said.
+    const onOne = refusal(grafana("https://route.example.com", INGRESS, route("route.example.com")));
+    assert.deepEqual(onOne.problems, [BOTH], onOne.message);
+  });
+
   it("a bad grafana.httpRoute beside grafana.ingress: both set is said too", () => {
     const e = refusal(grafana("https://grafana.example.com", INGRESS, route("Not A Host")));
     assert.deepEqual(e.problems, [BOTH, HOST_REFUSED("grafana.httpRoute.host")], e.message);
