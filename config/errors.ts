@@ -246,7 +246,7 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
     case "too_big":
       return `${at}: expected ${boundedForm(issue, found, input)}, got ${describe(found)}`;
     default:
-      return `${at}: ${issue.message}, got ${describe(found)}${unitHint(issue.path, found, input)}${hostHint(issue.path, found, input)}`;
+      return `${at}: ${issue.message}, got ${describe(found)}${unitHint(issue.path, found, input) || hostHint(issue.path, found, input) || caseHint(issue.path, found, input)}`;
   }
 }
 
@@ -450,6 +450,17 @@ function hostHint(path: (string | number)[], found: unknown, input: unknown): st
   if (!schema || url.username || url.password) return "";
   const near = [url.host, url.hostname].find((h) => h !== "" && schema.safeParse(h).success);
   return near ? `; did you mean "${near}"? (the host alone: no scheme, no path)` : "";
+}
+
+/**
+ * `; did you mean "staging-loki-chunks"?` for a name written with capitals where the key takes
+ * lowercase only (a bucket, a Kubernetes object, a host: "Staging-Loki-Chunks"), when the same
+ * text in lowercase passes the key's own schema. Else "".
+ */
+function caseHint(path: (string | number)[], found: unknown, input: unknown): string {
+  if (typeof found !== "string" || found === found.toLowerCase()) return "";
+  const near = found.toLowerCase();
+  return schemaAt(path, input)?.safeParse(near).success ? `; did you mean "${near}"?` : "";
 }
 
 /** Multipliers people write after a count ("2M" series, "500k"). */

@@ -4,6 +4,7 @@ import { consumersOf, planBuckets } from "./buckets";
 import {
   ADOPTABLE_RELEASES,
   durationSeconds,
+  BUCKET_NAME_RULE,
   parseRaw,
   PHASES,
   PROJECT,
@@ -1135,7 +1136,7 @@ function garageNameChecks(c: StackConfig): string[] {
       const problem = garageBucketNameProblem(name);
       if (problem)
         p.push(
-          `${k(`existing.buckets[${i}]`)}: expected a bucket name Garage accepts (3-63 of a-z 0-9 . -, not an IP address, no "xn--" label, not ending in "-s3alias"), got "${name}", which would ${problem}`,
+          `${k(`existing.buckets[${i}]`)}: expected a bucket name Garage accepts (${BUCKET_NAME_RULE}, not an IP address, no "xn--" label, not ending in "-s3alias"), got "${name}", which would ${problem}`,
         );
     });
     for (const [consumer, named] of Object.entries(c.takeover?.buckets ?? {}))
@@ -1143,7 +1144,7 @@ function garageNameChecks(c: StackConfig): string[] {
         const problem = typeof name === "string" ? garageBucketNameProblem(name) : undefined;
         if (problem)
           p.push(
-            `${k(`takeover.buckets.${consumer}.${purpose}`)}: expected a bucket name Garage accepts (3-63 of a-z 0-9 . -, not an IP address, no "xn--" label, not ending in "-s3alias"), got "${name}", which would ${problem}`,
+            `${k(`takeover.buckets.${consumer}.${purpose}`)}: expected a bucket name Garage accepts (${BUCKET_NAME_RULE}, not an IP address, no "xn--" label, not ending in "-s3alias"), got "${name}", which would ${problem}`,
           );
       }
   }

@@ -912,6 +912,14 @@ const storageClasses = z
   })
   .strict();
 
+/** S3's bucket naming rule as messages say it; MinIO enforces the same, Garage adds to it. */
+export const BUCKET_NAME_RULE =
+  '3-63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit';
+const bucketName = (like: string) =>
+  z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    message: `expected an S3 bucket name (${BUCKET_NAME_RULE}) like "${like}"`,
+  });
+
 /**
  * What already exists outside this stack's state and must be adopted (the `import` resource
  * option), never created: a bucket the stack retained when it stepped back a phase (MinIO's
@@ -924,13 +932,7 @@ const existing = z
      * name of a bucket some phase of the stack makes (with objectStore.bucketPrefix, or a
      * takeover's): any other would import nothing and is refused. Default [].
      */
-    buckets: z
-      .array(
-        z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-          message: 'expected an S3 bucket name like "staging-mimir-blocks"',
-        }),
-      )
-      .default([]),
+    buckets: z.array(bucketName("staging-mimir-blocks")).default([]),
   })
   .strict();
 
@@ -950,10 +952,6 @@ export const ADOPTABLE_RELEASES = Object.fromEntries(ADOPTABLE.map((k) => [k, RE
   AdoptableRelease
 >;
 
-// S3 bucket naming rules (3-63 chars, lowercase, digits, '.', '-'); MinIO enforces the same.
-const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-  message: 'expected an S3 bucket name (3-63 lowercase letters, digits, ".", "-") like "loki"',
-});
 const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
   message: "expected a Kubernetes object name (lowercase letters, digits, '-', '.')",
 });
@@ -961,7 +959,7 @@ const releaseId = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a
   message: 'expected "<namespace>/<release name>" (the Helm release\'s import ID) like "monitoring/loki"',
 });
 const existingBuckets = (purposes: readonly string[]) =>
-  z.object(Object.fromEntries(purposes.map((p) => [p, bucketName.optional()]))).strict();
+  z.object(Object.fromEntries(purposes.map((p) => [p, bucketName("loki").optional()]))).strict();
 
 const takeover = z
   .object({

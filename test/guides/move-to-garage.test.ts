@@ -35,6 +35,22 @@ describe("move-to-garage: existing.buckets names only buckets the stack plans", 
     assert.match(e.message, /Pulumi\.staging\.yaml:13:15/);
   });
 
+  it("a name no S3 store takes says the rule; one in capitals, the lowercase name it means", () => {
+    const e = refusal(
+      switched("[ab, Staging-Loki-Chunks, staging-mimir-blocks, staging-mimir-ruler]"),
+      "staging",
+    );
+    const rule = `expected an S3 bucket name (3-63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit) like "staging-mimir-blocks"`;
+    assert.deepEqual(
+      e.problems,
+      [
+        `homelab-observability:existing.buckets[0]: ${rule}, got string "ab"`,
+        `homelab-observability:existing.buckets[1]: ${rule}, got string "Staging-Loki-Chunks"; did you mean "staging-loki-chunks"?`,
+      ],
+      e.message,
+    );
+  });
+
   it("another stack's bucket has no did-you-mean guess beside the list", () => {
     const e = refusal(switched("[staging-loki-chunks, production-mimir-blocks]"), "staging");
     assert.equal(e.problems.length, 1, e.message);
