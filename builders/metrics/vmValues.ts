@@ -47,6 +47,9 @@ const tag = imageTag;
  */
 export const VM_USER = { uid: 65534, gid: 65534 } as const;
 
+/** The user the VMAlertmanager runs as instead (its claim's files are its; see vmValues). */
+const ALERTMANAGER_USER = { uid: 1000, gid: 1000 } as const;
+
 /** A volume the operator mounts that may hold data written as root by an earlier version. */
 export interface DataVolume {
   /** The volume's name in the pod the operator makes. */
@@ -274,8 +277,12 @@ export function vmValues(input: VmInputs): Record<string, any> {
         },
         // The container port's name, which the NetworkPolicies admit (model/services.ts).
         portName: VM_ALERTMANAGER_PORT_NAME,
-        // The chart's user for vmalertmanager (victoria-metrics-k8s-stack 0.80.0 values.yaml).
-        ...vmPodHardening(true, { uid: 1000, gid: 1000 }),
+        // Not VM_USER: 1000 is the user the chart gives a VMAlertmanager with a claim and no
+        // securityContext of its own (victoria-metrics-k8s-stack 0.80.0 templates/_helpers.tpl:276,
+        // 0.91.2's :317), which it ran as before the program set one, so the silences and
+        // notification log on its claim are 1000's. fsGroup does not re-own a local-path
+        // (hostPath) claim, so another user could not write them; docs/explanation/security-model.md.
+        ...vmPodHardening(true, ALERTMANAGER_USER),
         secrets: alertmanagerSecrets(input.alerting),
         resources: sizing(p, "alertmanager"),
         // Silences and the notification log survive restarts (the operator's default is an emptyDir).

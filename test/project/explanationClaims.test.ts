@@ -8,6 +8,7 @@ import { ENGINE_KEYS } from "../../config/engineKeys";
 import { defaultSeriesCap, prometheusRetentionSize } from "../../config/sizing";
 import { receiverEgressPorts } from "../../plan/alertingReceivers";
 import { BACKENDS, PHASES, capabilities } from "../../model/phases";
+import { rendered, stackFileVariants, VM_CLUSTER_VARIANT } from "../support/rendered";
 
 /**
  * The explanation documents (docs/explanation/*.md) state facts the code holds: file paths, the
@@ -225,6 +226,40 @@ describe("docs/explanation: every claim the code holds is true of the code", () 
     assert.deepEqual(withEmail, [443, 587]);
     assert.match(row, /each of `alerting\.receivers`' own ports/, "a receiver's own port is admitted too");
     assert.match(row, /an entry of `alerting\.receivers`/, "alerting.receivers alone turns the rule on");
+  });
+
+  it("security-model.md's VictoriaMetrics users are those each rendered VM custom resource runs as", async function () {
+    this.timeout(120000);
+    const text = read(`${DIR}/security-model.md`);
+    assert.match(text, /VictoriaMetrics pods run as nobody\*\* \(uid and gid 65534/);
+    const named = /The exception is\s+`(VM\w+)`, which runs as uid, gid and fsGroup (\d+)/.exec(text);
+    assert.ok(named, "the one VM custom resource that runs as another user is named, with its user");
+    // Every pod context of every VM custom resource (a VMCluster's are one per component), by kind;
+    // not a container's (fix-data-ownership runs as root, as the document says).
+    const users = new Map<string, Set<string>>();
+    const contexts = (kind: string, v: unknown): void => {
+      if (Array.isArray(v)) v.forEach((x) => contexts(kind, x));
+      else if (v && typeof v === "object")
+        for (const [k, x] of Object.entries(v)) {
+          const c = x as Record<string, unknown>;
+          if (k === "securityContext" && c.runAsUser !== undefined)
+            users.set(
+              kind,
+              (users.get(kind) ?? new Set()).add(JSON.stringify([c.runAsUser, c.runAsGroup, c.fsGroup])),
+            );
+          else if (k !== "initContainers" && k !== "containers") contexts(kind, x);
+        }
+    };
+    const pi = stackFileVariants().find((v) => v.stack === "pi")!;
+    for (const v of [pi, VM_CLUSTER_VARIANT])
+      for (const { object } of (await rendered(v)).objects)
+        if (String(object.apiVersion).startsWith("operator.victoriametrics.com/"))
+          contexts(String(object.kind), object.spec);
+    const [, kind, uid] = named;
+    const expected = (k: string) => JSON.stringify(Array(3).fill(k === kind ? Number(uid) : 65534));
+    assert.ok(users.has(kind), `${kind} is rendered`);
+    assert.ok(users.has("VMCluster") && users.has("VMSingle"), [...users.keys()].join(", "));
+    for (const [k, seen] of users) assert.deepEqual([...seen], [expected(k)], k);
   });
 
   it("operator-contracts.md's failing variants are the production phases x backends that run KPS", () => {
