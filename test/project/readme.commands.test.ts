@@ -49,6 +49,13 @@ function commandProblems(c: ShellCommand, tools: Record<string, ToolSpec> = TOOL
           p.push(`pulumi ${r.path[0]} without --policy-pack policy: the mandatory pack would not run`);
         if (!r.flags.has("--diff")) p.push(`pulumi ${r.path[0]} without --diff`);
       }
+      // Without a value it prompts (cobra's synopsis: "If a value is not present on the command
+      // line, pulumi will prompt for the value"): the secret stays out of the shell's history, and
+      // no `<value>` placeholder is there to paste, which the shell reads as a redirection.
+      if (r.path.join(" ") === "config set" && r.flags.has("--secret") && r.args.length > 1)
+        p.push(
+          "pulumi config set --secret with its value on the command line: leave the value out and it prompts for it",
+        );
       if (["up", "destroy"].includes(r.path[0]) && (r.flags.has("--yes") || r.flags.has("--skip-preview")))
         p.push(`pulumi ${r.path[0]} with --yes/--skip-preview: the runbooks always read the preview first`);
     }
@@ -202,6 +209,8 @@ describe("the documents' commands exist in the tools they call", function () {
     );
     assert.match(bad("pulumi stak init --stack s")[0], /unknown subcommand "stak"/);
     assert.match(bad("pulumi config set --secret k v")[0], /pulumi config set without --stack/);
+    assert.match(bad("pulumi config set --stack s --secret k '<value>'")[0], /value on the command line/);
+    assert.deepEqual(bad("pulumi config set --stack s --secret --path 'receiverCredentials.ops'"), []);
     assert.match(bad("pulumi up --stack s --diff")[0], /without --policy-pack policy/);
     assert.match(bad("pulumi up --stack s --policy-pack policy --diff --yes")[0], /--yes\/--skip-preview/);
     assert.match(bad("helm get values loki -n monitoring --al")[0], /unknown flag --al/);

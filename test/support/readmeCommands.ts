@@ -73,18 +73,26 @@ function stripComment(line: string): string {
 export function simpleCommands(line: string): string[][] {
   const commands: string[][] = [];
   let words: string[] = [];
+  // The words that held a quote: `'<MinIO admin user>'` is a word, never a redirection.
+  let quotedWords = new Set<number>();
   let word = "";
   let inWord = false;
+  let wasQuoted = false;
   let quote: string | undefined;
   const endWord = () => {
-    if (inWord) words.push(word);
+    if (inWord) {
+      if (wasQuoted) quotedWords.add(words.length);
+      words.push(word);
+    }
     word = "";
     inWord = false;
+    wasQuoted = false;
   };
   const endCommand = () => {
     endWord();
-    if (words.length > 0) commands.push(words);
+    if (words.length > 0) commands.push(cleanCommand(words, quotedWords));
     words = [];
+    quotedWords = new Set();
   };
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
@@ -96,6 +104,7 @@ export function simpleCommands(line: string): string[][] {
     if (c === "'" || c === '"') {
       quote = c;
       inWord = true;
+      wasQuoted = true;
       continue;
     }
     if (c === "$" && line[i + 1] === "(") {
@@ -131,12 +140,12 @@ export function simpleCommands(line: string): string[][] {
     inWord = true;
   }
   endCommand();
-  return commands.map(cleanCommand).filter((w) => w.length > 0);
+  return commands.filter((w) => w.length > 0);
 }
 
 const KEYWORDS = new Set(["do", "then", "else", "done", "fi", "if", "while", "until", "!", "time"]);
 
-function cleanCommand(words: string[]): string[] {
+function cleanCommand(words: string[], quoted: Set<number>): string[] {
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
@@ -145,12 +154,12 @@ function cleanCommand(words: string[]): string[] {
       out.push(w);
       continue;
     }
-    // Redirections: `> file`, `2>&1`, `<file`.
-    if (/^\d*[<>]{1,2}(&\d+)?$/.test(w)) {
+    // Redirections: `> file`, `2>&1`, `<file`; never a quoted word (`'<MinIO admin user>'`).
+    if (!quoted.has(i) && /^\d*[<>]{1,2}(&\d+)?$/.test(w)) {
       if (!/&\d+$/.test(w)) i++;
       continue;
     }
-    if (/^\d*[<>]{1,2}\S/.test(w)) continue;
+    if (!quoted.has(i) && /^\d*[<>]{1,2}\S/.test(w)) continue;
     if (out.length === 0 && (KEYWORDS.has(w) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w))) continue;
     out.push(w);
   }
