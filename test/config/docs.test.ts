@@ -33,6 +33,24 @@ describe("the configuration reference is generated from the schema (scripts/conf
       assert.ok(top.has(k), `schema key ${k} is in the table`);
   });
 
+  it("the Secrets section and Pulumi.yaml's comment name every secret key (SECRET_KEYS)", () => {
+    const reference = fs.readFileSync(path.join(ROOT, REFERENCE), "utf8");
+    const secrets = reference.slice(reference.indexOf("\n## Secrets\n"));
+    // The comment above Pulumi.yaml's `config:` block: the keys it does not declare.
+    const pulumiYaml = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+    const comment = pulumiYaml.slice(0, pulumiYaml.indexOf("\nconfig:")).replace(/\n# ?/g, " ");
+    assert.deepEqual(
+      SECRET_KEYS.filter((k) => !secrets.includes(`\`${k}\``)),
+      [],
+      "docs/reference/configuration.md ## Secrets",
+    );
+    assert.deepEqual(
+      SECRET_KEYS.filter((k) => !new RegExp(`\\b${k}\\b`).test(comment)),
+      [],
+      "Pulumi.yaml",
+    );
+  });
+
   it("docs/reference/configuration.md holds exactly the generated table (prettier-formatted)", async () => {
     const readme = fs.readFileSync(path.join(ROOT, REFERENCE), "utf8");
     const prettier = await import("prettier");
