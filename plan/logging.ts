@@ -25,6 +25,7 @@ export function planLogging(ctx: PlanContext): Pick<StackPlan, "loki"> {
             alertmanagerUrl: phaseAlertmanagerUrl(ns, ctx.caps.alertmanager, ctx.kpsFullname),
             tenant: ctx.lokiTenant ?? LOKI_SINGLE_TENANT,
           },
+          tolerations: ctx.scheduling.tolerations,
         },
         logRules: logRules({ errorsPerSecond: cfg.alerting.logErrorsPerSecond }),
       },

@@ -42,6 +42,11 @@ export interface LokiInputs {
    * Default: the ruler's local directory is empty and it sends nowhere.
    */
   ruler?: { alertmanagerUrl: string; tenant: string };
+  /**
+   * Tolerations of every pool's taints (builders/security/hardening.ts `tolerationsFor`, the node
+   * agents' own): the canary is a DaemonSet, so it runs on every node like them. Default none.
+   */
+  tolerations?: Record<string, any>[];
 }
 
 /** The ConfigMap holding the program's LogQL rule file (components/logging/loki.ts creates it). */
@@ -249,6 +254,10 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
     lokiCanary: {
       image: imageValues(versions.images.lokiCanary, LOKI_DIGEST_FORM),
       resources: sizing(profile, "lokiCanary"),
+      // A DaemonSet: without the pools' taints tolerated it runs on no node of a tainted pool, and
+      // the policy node-agents-on-every-pool refuses it (loki 18.11.0
+      // templates/loki-canary/daemonset.yaml:138 writes `lokiCanary.tolerations` as they are).
+      tolerations: input.tolerations ?? [],
     },
     // Loads rules from labelled ConfigMaps; pinned so the arm64 check knows the image.
     sidecar: {

@@ -98,3 +98,40 @@ describe("policy over objects real Helm renders (staging, loki-fixed, mimir)", f
     );
   });
 });
+
+describe("policy over objects real Helm renders: a tainted pool beside an untainted one (staging)", function () {
+  this.timeout(600000);
+  it("Loki's canary DaemonSet tolerates the pool's taint, so node-agents-on-every-pool passes", async () => {
+    const r = await rendered({
+      title: "staging with a tainted pi pool",
+      stack: "staging",
+      over: {
+        nodePools: [
+          { name: "workers", arch: "amd64", count: 3, cpu: "4", memory: "32Gi" },
+          {
+            name: "pi",
+            arch: "arm64",
+            count: 1,
+            cpu: "4",
+            memory: "8Gi",
+            taints: [{ key: "dedicated", effect: "NoSchedule" }],
+          },
+        ],
+      },
+    });
+    const canary = r.objects.find(
+      (o) => o.object.kind === "DaemonSet" && o.object.metadata.name === "loki-canary",
+    );
+    assert.ok(canary, "staging runs Loki's canary");
+    assert.deepEqual(canary.object.spec.template.spec.tolerations, [
+      { key: "dedicated", operator: "Exists", effect: "NoSchedule" },
+    ]);
+    const v = (await evaluateResources(asRenderedChildren(r.synth.export, r.renders))).filter(
+      (x) => x.policy === "node-agents-on-every-pool",
+    );
+    assert.deepEqual(
+      v.map((x) => x.message),
+      [],
+    );
+  });
+});
