@@ -35,6 +35,8 @@ export function chartValueProblems(
   values: Record<string, Record<string, unknown> | undefined>,
   keysOf: (chart: string) => ChartKeys | undefined,
   project: string,
+  /** Where each misspelt key is added with the key it means ({@link ChartKeyMeant}), when given. */
+  meant?: ChartKeyMeant[],
 ): string[] {
   const out: string[] = [];
   for (const [chart, user] of Object.entries(values)) {
@@ -68,16 +70,29 @@ export function chartValueProblems(
         const near = misspelling(key, Object.keys(level));
         if (!near) continue;
         const where = ["chartValues", chart, ...at].join(".");
-        out.push(
+        const problem =
           `${project}:${where}.${key}${UNKNOWN_KEY}${chart} chart ${pin?.version} (Helm would ignore it), ` +
-            `expected a key its values.yaml or templates name (\`helm show values ${chart} --repo ${pin?.repo} --version ${pin?.version}\`), ` +
-            `got ${JSON.stringify(key)}; did you mean ${where}.${near}?`,
-        );
+          `expected a key its values.yaml or templates name (\`helm show values ${chart} --repo ${pin?.repo} --version ${pin?.version}\`), ` +
+          `got ${JSON.stringify(key)}; did you mean ${where}.${near}?`;
+        out.push(problem);
+        meant?.push({ problem, given: [chart, ...at, key], meant: [chart, ...at, near] });
       }
     };
     walk([], user, keys.values, keys.kinds);
   }
   return out;
+}
+
+/**
+ * A misspelt `chartValues` key and the key its "did you mean" names, each as its path under
+ * `chartValues` (`["loki", "loki", "limits_config", "retention_perod"]`), with the problem saying
+ * so: the rules between keys read it as the key it means (config/judge.ts), as they read a misspelt
+ * stack key, so what the rename alone would bring (the value then set twice) is said in this run.
+ */
+export interface ChartKeyMeant {
+  problem: string;
+  given: string[];
+  meant: string[];
 }
 
 /*

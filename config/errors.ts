@@ -116,8 +116,16 @@ export function problemIsAt(problem: string, key: string): boolean {
  * say (`grafana.ingress.tls` gone for a bad `secretName` is not "no TLS").
  */
 export function namesKey(problem: string, path: string): boolean {
+  return keyMention(path).test(problem);
+}
+
+/**
+ * What {@link namesKey} finds: `path` as a whole key in a problem's text, with or without the
+ * project's prefix; its groups are what comes before it (1), the prefix (2) and the character after (3).
+ */
+export function keyMention(path: string, flags = ""): RegExp {
   const at = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(^|[\\s:"'(\`])(${PROJECT}:)?${at}($|[^\\w-])`).test(problem);
+  return new RegExp(`(^|[\\s:"'(\`])(${PROJECT}:)?${at}($|[^\\w-])`, flags);
 }
 
 /** Stands for a secret's value in messages. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ChartKeys } from "./chartKeys";
-import { CHART_KEY_NOTE, UNKNOWN_KEY, chartValueProblems } from "./chartValueCheck";
+import { CHART_KEY_NOTE, UNKNOWN_KEY, chartValueProblems, type ChartKeyMeant } from "./chartValueCheck";
 import { judgedByLoki, lokiValueProblems } from "./lokiValueCheck";
 import { CHART_NAMES } from "./chartValues";
 import {
@@ -8,6 +8,7 @@ import {
   ConfigError,
   expectedForm,
   formatIssue,
+  keyMention,
   knownKeysAt,
   mapValueHint,
   meantKeyOf,
@@ -591,6 +592,8 @@ export function judgedStackConfig(
   const { repaired, whole, leaves, leavesNow, items, renumber, readAs, valuesReadAs, setAside } = clean
     ? unrepaired(raw)
     : repairedRaw(raw, brokenKeys);
+  // The rules read a misspelt chartValues key as the key it means, as they read a misspelt stack key.
+  const charted = withChartKeysMeant(repaired, chart.meant);
   const blocking = [...whole].filter(isRequired);
   // A required key refused with no value to stand in for it (a `phase` of "4", no option near):
   // the rules that read it cannot run, but those that hold whatever it is still can. When every
@@ -605,7 +608,14 @@ export function judgedStackConfig(
     );
   } else {
     const missing = new Set(cliIssues.filter((i) => i.missing).map((i) => i.key));
-    notes.push(...repairNotes({ leaves, whole, items, readAs, valuesReadAs }, missing, blocking, offline));
+    notes.push(
+      ...repairNotes(
+        { leaves, whole, items, readAs: new Map([...readAs, ...charted.readAs]), valuesReadAs },
+        missing,
+        blocking,
+        offline,
+      ),
+    );
     // The lists items went from: a problem naming one whole judged fewer items than the file
     // holds (a pool gone makes the nodes too few), so only those at an item left stand.
     const shortLists = [...new Set(items.map((i) => i.replace(/\[\d+\]$/, "")))];
@@ -636,19 +646,19 @@ export function judgedStackConfig(
       const [key, options] = choices;
       // A problem said of the key itself judged a value the file does not hold.
       const heldByAll = options
-        .map((o) => rules({ ...repaired, [key]: o }).problems.filter((p) => !problemIsAt(p, key)))
+        .map((o) => rules({ ...charted.config, [key]: o }).problems.filter((p) => !problemIsAt(p, key)))
         .reduce((all, these) => all.filter((p) => these.includes(p)));
       problems.push(...heldByAll);
       notes.push(
         `(the rules between keys (which keys need which) that read ${PROJECT}:${key} are checked once it is valid; ${heldByAll.length > 0 ? "the other problems above hold" : "the others refuse nothing"} whatever its value)`,
       );
     } else {
-      const r = rules(repaired);
+      const r = rules(charted.config);
       cfg = r.cfg;
       problems.push(...r.problems);
     }
   }
-  const said = withReadAsRefusals(problems);
+  const said = withChartReadAsRefusals(withReadAsRefusals(problems), charted.read, chart.problems);
   return { cfg: said.length > 0 ? undefined : cfg, problems: said, notes, unchecked: chart.unchecked };
 }
 
@@ -677,7 +687,7 @@ function chartValuesJudged(
   raw: Record<string, unknown>,
   keysOf: JudgeOptions["chartKeys"],
   cliRefused: boolean,
-): { problems: string[]; notes: string[]; unchecked: string[] } {
+): { problems: string[]; notes: string[]; unchecked: string[]; meant: ChartKeyMeant[] } {
   const unchecked: string[] = [];
   const chartKeys =
     keysOf &&
@@ -687,11 +697,83 @@ function chartValuesJudged(
       return keys;
     });
   // Keys under the Loki blocks the chart copies into Loki's config are Loki's to judge (lokiValueCheck.ts): one message each.
+  const meant: ChartKeyMeant[] = [];
   const chartKeyProblems = (
-    cliRefused || !chartKeys ? [] : chartValueProblems(readChartValues(raw), chartKeys, PROJECT)
+    cliRefused || !chartKeys ? [] : chartValueProblems(readChartValues(raw), chartKeys, PROJECT, meant)
   ).filter((p) => !judgedByLoki(p, PROJECT, readChartValues(raw).loki));
   const notes = chartKeyProblems.some((p) => p.includes(UNKNOWN_KEY)) ? [CHART_KEY_NOTE] : [];
   // The Loki settings the chart copies whole into Loki's config file, judged by Loki's reference.
-  const lokiProblems = cliRefused ? [] : lokiValueProblems(readChartValues(raw).loki, PROJECT);
-  return { problems: [...chartKeyProblems, ...lokiProblems], notes, unchecked };
+  const lokiProblems = cliRefused
+    ? []
+    : lokiValueProblems(readChartValues(raw).loki, PROJECT, undefined, meant);
+  const problems = [...chartKeyProblems, ...lokiProblems];
+  return { problems, notes, unchecked, meant: meant.filter((m) => problems.includes(m.problem)) };
+}
+
+/** A path under `chartValues` as the problems name it: `chartValues.loki.loki.limits_config.retention_period`. */
+const chartValuesText = (path: string[]) =>
+  pathText(["chartValues", ...path.map((p) => (/^\d+$/.test(p) ? Number(p) : p))]);
+
+/**
+ * `config` with each misspelt `chartValues` key renamed to the key it means (`meant`), for the rules
+ * between keys, and what was read as what (`readAs` for the notes, by the keys' texts; `read` with
+ * each one's problem): dropped, a misspelt `limits_config.retention_perod` beside `loki.retention`
+ * passed, and the rename its "did you mean" asked for was refused on the next run as the value set
+ * twice. A key whose meant key the map already holds is left as it is, as in repairedRaw. `config`
+ * itself is not changed: its `chartValues` is copied when a key is renamed.
+ */
+function withChartKeysMeant(
+  config: Record<string, unknown>,
+  meant: ChartKeyMeant[],
+): {
+  config: Record<string, unknown>;
+  readAs: Map<string, string>;
+  read: { problem: string; given: string; meant: string }[];
+} {
+  const read: { problem: string; given: string; meant: string }[] = [];
+  if (meant.length === 0 || !isMap(config.chartValues)) return { config, readAs: new Map(), read };
+  const chartValues = structuredClone(config.chartValues);
+  for (const m of meant) {
+    const holder = valueAt(chartValues, m.given.slice(0, -1));
+    const [given, key] = [m.given[m.given.length - 1], m.meant[m.meant.length - 1]];
+    if (!isMap(holder) || !(given in holder) || key in holder) continue;
+    holder[key] = holder[given];
+    delete holder[given];
+    read.push({ problem: m.problem, given: chartValuesText(m.given), meant: chartValuesText(m.meant) });
+  }
+  return {
+    config: read.length > 0 ? { ...config, chartValues } : config,
+    readAs: new Map(read.map((r) => [r.given, r.meant])),
+    read,
+  };
+}
+
+/**
+ * `problems` with each rule's refusal that names a `chartValues` key a misspelt key was read as
+ * ({@link withChartKeysMeant}: the value then set twice, stackKeyPaths.ts sameSettingProblems)
+ * folded into the misspelt key's own "did you mean" line, naming the key as written: one mistake,
+ * one message, where the rename alone led to the refusal on the next run. `own` are the chartValues
+ * problems themselves, which are no rule's refusal.
+ */
+function withChartReadAsRefusals(
+  problems: string[],
+  read: { problem: string; given: string; meant: string }[],
+  own: readonly string[],
+): string[] {
+  const folded = new Set<number>();
+  const out = problems.map((p) => {
+    const r = read.find((x) => x.problem === p);
+    if (!r) return p;
+    const refusals = problems.flatMap((q, j) => (!own.includes(q) && namesKey(q, r.meant) ? [j] : []));
+    if (refusals.length === 0) return p;
+    refusals.forEach((j) => folded.add(j));
+    // The key meant named as written, which the file has: its hint (`remove …`) works pasted.
+    const at = keyMention(r.meant, "g");
+    const said = refusals.map((j) => {
+      const q = problems[j].replace(at, `$1$2${r.given}$3`);
+      return q.startsWith(`${PROJECT}:`) ? q.slice(PROJECT.length + 1) : q;
+    });
+    return `${p} (read as ${r.meant.split(/[.[]/).pop()}, which is refused: ${said.join("; ")})`;
+  });
+  return out.filter((_, i) => !folded.has(i));
 }

@@ -12,7 +12,7 @@
  * with its file and line and a closest match, and the stack never reaches the cluster.
  */
 import { isMap } from "./tree";
-import { misspelling } from "./chartValueCheck";
+import { misspelling, type ChartKeyMeant } from "./chartValueCheck";
 import {
   checkEngineConfig,
   loadEngineReference,
@@ -154,6 +154,8 @@ export function lokiValueProblems(
   lokiChartValues: Record<string, unknown> | undefined,
   project: string,
   reference?: EngineReference,
+  /** Where each misspelt key is added with the key it means (chartValueCheck.ts {@link ChartKeyMeant}), when given. */
+  meant?: ChartKeyMeant[],
 ): string[] {
   const own = lokiChartValues?.loki;
   if (!lokiChartValues || !isMap(own)) return [];
@@ -168,7 +170,12 @@ export function lokiValueProblems(
     for (const p of checkEngineConfig(ref, config).map(unknownKeyHint)) {
       if (p.severity !== "error" || p.path === "") continue;
       const key = `chartValues.loki.loki.${chartKey}${p.path.slice(block.length)}`;
-      out.push(`${project}:${key}: ${p.known ? unknownKeyMessage(ref, p, key) : p.message}`);
+      const problem = `${project}:${key}: ${p.known ? unknownKeyMessage(ref, p, key) : p.message}`;
+      out.push(problem);
+      const near = closestKey(p);
+      // The path under chartValues, a list's index as its own step (`configs[0]` is configs, 0).
+      const given = key.slice("chartValues.".length).match(/[^.[\]]+/g) ?? [];
+      if (near) meant?.push({ problem, given, meant: [...given.slice(0, -1), near] });
     }
   }
   return [...out, ...schemaProblems(own, project, ref)];
@@ -233,11 +240,16 @@ export function lokiSchemaProblems(own: Record<string, unknown>, project: string
     );
 }
 
+/** The key of its level an unknown key's problem is a likely misspelling of, if any. */
+function closestKey(p: FieldProblem): string | undefined {
+  return p.known ? misspelling(p.path.split(".").pop() ?? "", p.known) : undefined;
+}
+
 /** An unknown key of a Loki block, worded for the stack file: what Loki takes there, what was found, the closest key. */
 function unknownKeyMessage(ref: EngineReference, p: FieldProblem, key: string): string {
   const parts = p.path.split(".");
   const name = parts[parts.length - 1];
-  const near = misspelling(name, p.known ?? []);
+  const near = closestKey(p);
   const parent = parts
     .slice(0, -1)
     .join(".")

@@ -60,7 +60,8 @@ describe("config: chartValues keys are checked against the pinned charts (config
         replicsa: 2,
         persistance: { enabled: false },
       },
-      loki: { singleBinray: { replicas: 1 } },
+      // A value no stack key sets: staging's loki.replicas would make `replicas` set twice.
+      loki: { singleBinray: { terminationGracePeriodSeconds: 900 } },
     });
     const r = run(dir);
     const cv = lineOf(lines, P("chartValues"));
@@ -316,10 +317,54 @@ describe("config: an unknown chart under chartValues (config/chartValues.ts)", f
     assert.match(at("alloy")?.problem ?? "", /expected .*map|object/);
     assert.ok(at("grafana.replicsa")?.problem.endsWith("did you mean chartValues.grafana.replicas?"));
     assert.equal(at("grafana.replicsa")?.line, lineOf(lines, "replicsa", cv));
+    // Read as replicas, it sets staging's loki.replicas twice: said in the same line.
     assert.ok(
-      at("loki.singleBinary.replcas")?.problem.endsWith(
-        "did you mean chartValues.loki.singleBinary.replicas?",
+      at("loki.singleBinary.replcas")?.problem.includes(
+        "did you mean chartValues.loki.singleBinary.replicas? (read as replicas, which is refused: loki.replicas: expected the loki chart's singleBinary.replicas set in one place",
       ),
+      at("loki.singleBinary.replcas")?.problem,
     );
+  });
+});
+
+describe("config: a misspelt chartValues key is read as the key it means by the rules between keys (config/judge.ts)", function () {
+  this.timeout(60000);
+
+  // The rename a "did you mean" asks for is judged in this run: renamed alone, the next run refused
+  // the value as set twice (config/judge.ts withChartKeysMeant).
+  it("reads a misspelt chart key as the key it means: the value it would set twice is said in its one message", () => {
+    const { dir } = withChartValues({ grafana: { persistence: { sise: "20Gi" } } });
+    const file = path.join(dir, "Pulumi.s.yaml");
+    const doc = parse(fs.readFileSync(file, "utf8"));
+    doc.config[P("grafana")] = { volumeSize: "10Gi" };
+    const text = stringify(doc);
+    fs.writeFileSync(file, text);
+    const r = run(dir);
+    const at = lineOf(text.split("\n"), "volumeSize");
+    assert.deepEqual(r, [
+      {
+        problem: `${P("chartValues.grafana.persistence.sise")}: unknown key of the grafana chart ${versions.charts.grafana.version} (Helm would ignore it), expected a key its values.yaml or templates name (\`helm show values grafana --repo ${versions.charts.grafana.repo} --version ${versions.charts.grafana.version}\`), got "sise"; did you mean chartValues.grafana.persistence.size? (read as size, which is refused: grafana.volumeSize: expected the grafana chart's persistence.size set in one place (set it once: grafana.volumeSize), got it set twice: grafana.volumeSize: "10Gi" (${file}:${at}) and chartValues.grafana.persistence.sise: "20Gi", where the override, merged last, would win and grafana.volumeSize do nothing; remove chartValues.grafana.persistence.sise)`,
+        line: text.split("\n").findIndex((l) => l.trim() === "sise: 20Gi") + 1,
+      },
+    ]);
+  });
+
+  it("reads a misspelt key of Loki's own config as the key it means: loki.retention set twice is said in its one message", () => {
+    // Staging sets loki.retention: 7d.
+    const { dir, lines } = withChartValues({ loki: { loki: { limits_config: { retention_perod: "14d" } } } });
+    const r = run(dir);
+    assert.equal(r.length, 1, r.map((p) => p.problem).join("\n"));
+    assert.match(
+      r[0].problem,
+      /^homelab-observability:chartValues\.loki\.loki\.limits_config\.retention_perod: unknown key of Loki .*; did you mean chartValues\.loki\.loki\.limits_config\.retention_period\? \(read as retention_period, which is refused: loki\.retention: expected the loki chart's loki\.limits_config\.retention_period set in one place \(set it once: loki\.retention\), got it set twice: loki\.retention: "7d" \(\S+Pulumi\.s\.yaml:\d+\) and chartValues\.loki\.loki\.limits_config\.retention_perod: "14d", where the override, merged last, would win and loki\.retention do nothing; remove chartValues\.loki\.loki\.limits_config\.retention_perod\)$/,
+    );
+    assert.equal(r[0].line, lineOf(lines, "retention_perod"));
+  });
+
+  it("a misspelt chart key whose meant key sets nothing twice keeps its one line", () => {
+    const { dir } = withChartValues({ grafana: { persistence: { sise: "20Gi" } } });
+    const r = run(dir);
+    assert.equal(r.length, 1, r.map((p) => p.problem).join("\n"));
+    assert.ok(r[0].problem.endsWith("did you mean chartValues.grafana.persistence.size?"), r[0].problem);
   });
 });

@@ -98,7 +98,8 @@ describe("config: chartValues.loki.loki blocks are judged by Loki's reference (c
       [
         "commonConfig.replication_factr",
         "common",
-        /did you mean chartValues\.loki\.loki\.commonConfig\.replication_factor\?$/,
+        // Read as replication_factor, it sets staging's loki.replicationFactor twice: said in its line.
+        /did you mean chartValues\.loki\.loki\.commonConfig\.replication_factor\? \(read as replication_factor, which is refused: loki\.replicationFactor: .* got it set twice: .* remove chartValues\.loki\.loki\.commonConfig\.replication_factr\)$/,
       ],
       [
         "rulerConfig.enable_apii",
