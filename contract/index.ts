@@ -15,3 +15,4 @@ export * from "./expansion";
 export * from "./image";
 export * from "./mistakes";
 export * from "./locate";
+export * from "./closest";

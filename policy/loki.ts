@@ -3,7 +3,7 @@ import type { Level } from "./lib/config";
 import { chartValues, HELM_AND_TEXT_TYPES, HELM_TYPES, label, toRes, type Res } from "./lib/resources";
 import { forTypes } from "./lib/typed";
 import { reportCause, resourceCause } from "./lib/report";
-import { MISTAKES } from "@homelab-observability/contract";
+import { closestOption, MISTAKES } from "@homelab-observability/contract";
 import {
   configuredStoreTypes,
   lokiConfigsIn,
@@ -182,10 +182,11 @@ export function lokiReplicationFactor(level: Level = "mandatory"): ResourceValid
       const t = lokiTopology(values, defaultMode(r));
       const modes = lokiModes(r);
       if (!modes.includes(t.mode)) {
-        // Modes are case-sensitive in the chart's templates: `singleBinary` is none of them.
-        const sameButCase = modes.find((m) => m.toLowerCase() === t.mode.toLowerCase());
+        // Modes are case-sensitive in the chart's templates: `singleBinary` is none of them. The
+        // closest is the config's own measure of a misspelt option (`SingleBinaryy` too).
+        const meant = closestOption(t.mode, modes);
         report(
-          `${label(r)}: values.deploymentMode is "${t.mode}", none of this chart's modes, so it renders no Loki at all (no single binary, no write, read or backend, no distributed target)${sameButCase ? `; did you mean "${sameButCase}"?` : `. Set one of ${modes.join(", ")}.`}`,
+          `${label(r)}: values.deploymentMode is "${t.mode}", none of this chart's modes, so it renders no Loki at all (no single binary, no write, read or backend, no distributed target)${meant ? `; did you mean "${meant}"?` : `. Set one of ${modes.join(", ")}.`}`,
         );
         return;
       }

@@ -182,6 +182,20 @@ describe("policy (loki): replication factor against the replicas that take write
       RF,
       /"singleBinary", none of this chart's modes.*; did you mean "SingleBinary"\?$/,
     );
+    // A misspelling is said with the mode meant too, as a misspelt option of the config is.
+    v.deploymentMode = "SingleBinaryy";
+    await fails(
+      exportAt(v, "18.11.0"),
+      RF,
+      /^kubernetes:helm\.sh\/v3:Release "[^"]+": values\.deploymentMode is "SingleBinaryy", none of this chart's modes, so it renders no Loki at all \(no single binary, no write, read or backend, no distributed target\); did you mean "SingleBinary"\?$/,
+    );
+    // A word close to no mode gets the list of modes.
+    v.deploymentMode = "Replicated";
+    await fails(
+      exportAt(v, "18.11.0"),
+      RF,
+      /"Replicated", none of this chart's modes.*\. Set one of SingleBinary, /,
+    );
   });
   it("structuredConfig is merged last and wins: its common.replication_factor counts", async () => {
     const v: any = clone(good);
