@@ -4,6 +4,7 @@ import { helmErrorFirst, withoutHelmDebugHint, type ReleaseRender } from "./rend
 import { formatBudget, stackBudget, type Budget, type Violation } from "../policy/evaluate";
 import type { OverridePlace } from "../config/locate";
 import { listed } from "../model/words";
+import { isMap } from "../config/tree";
 
 /**
  * The resource tree, indented by parent: `type name  [flags]`. An import (the `import` option; a
@@ -284,7 +285,10 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
   ];
   const traced = reports.map((report) => {
     const rel = releaseOfReport(report, releases, resources, overrides);
-    return { report, rel, on: rel && overridesOn(rel, report.message, overrides) };
+    // A report on an object the stack's override wrote whole (an `extraObjects` item) stays apart:
+    // each thing found in it is a mistake of its own, not a consequence of another report's.
+    const own = rel && objectOverride(rel, report, overrides);
+    return { report, rel, on: rel && !own ? overridesOn(rel, report.message, overrides) : undefined };
   });
   const alias = new Map<string, string>();
   // Releases whose chart the stack overrides: a report naming one of them may follow from that
@@ -743,6 +747,43 @@ function overridesOn(
 }
 
 /**
+ * The override item that wrote the object a report is on, whole (`chartValues.grafana.extraObjects[0]`
+ * for a ConfigMap the chart renders from its `extraObjects`): an override of `rel`'s chart holding a
+ * list of objects, one of them of the report's kind and name. Everything in such an object is the
+ * override's, so the report is that item's, not "one of" the release's overrides. The object is
+ * the one a rendered-object finding names first (checks/objects.ts `describe`: `ConfigMap
+ * monitoring/my-app-dashboards (release grafana)`) or a policy's URN ends with.
+ */
+function objectOverride(
+  rel: ReleaseRef,
+  report: { urn?: string; where?: string; message: string },
+  overrides: string[],
+): string | undefined {
+  const fromUrn =
+    report.urn && /\$kubernetes:[^:$]+:([A-Za-z]+)::(?:[^/]+\/)?(?:([^/]+)\/)?([^/]+)$/.exec(report.urn);
+  const described = /^([A-Z][A-Za-z]+) (?:([^/ ]+)\/)?(\S+) \(release /.exec(report.where ?? report.message);
+  const m = fromUrn || described;
+  if (!m) return undefined;
+  const [, kind, namespace, name] = m;
+  for (const o of chartOverrides(rel, overrides)) {
+    const v = lookup(rel.values, o.split("."));
+    if (!Array.isArray(v)) continue;
+    const i = v.findIndex(
+      (item) =>
+        isMap(item) &&
+        item.kind === kind &&
+        isMap(item.metadata) &&
+        item.metadata.name === name &&
+        (item.metadata.namespace === undefined ||
+          namespace === undefined ||
+          item.metadata.namespace === namespace),
+    );
+    if (i >= 0) return `chartValues.${rel.chart}.${o}[${i}]`;
+  }
+  return undefined;
+}
+
+/**
  * `override` as the items of its list a message names by their `name` (a volume, a mount, an env
  * var: `controller.volumes.extra[1]` for "volume etc"), else as it is. One item of a list override
  * is one mistake wherever it lands (each release of the chart, each check and policy that sees it),
@@ -806,6 +847,11 @@ export function attributeOverrides<
   const releases = releasesOf(resources);
   for (const report of reports) {
     const rel = releaseOfReport(report, releases, resources, overrides);
+    const own = rel && objectOverride(rel, report, overrides);
+    if (own) {
+      report.overrides = [placed(own, at)];
+      continue;
+    }
     const on = rel && overridesOn(rel, report.message, overrides);
     if (!on) {
       // A report on releases of several overridden charts (a NetworkPolicy rule between Vector and

@@ -2,9 +2,11 @@ import { strict as assert } from "assert";
 import type { ExportedResource } from "../../policy/evaluate";
 import {
   attributeOverrides,
+  formatMergedFindings,
   formatMergedViolations,
   formatRenderError,
   idleOverrideWarning,
+  mergeProblems,
   mergeRenderErrors,
   overridesWithoutRelease,
   type MergedFinding,
@@ -238,5 +240,74 @@ describe("a refused chart values override names its key", () => {
       idleOverrideWarning("alertmanager.replicaCount", []),
       "chartValues.alertmanager.replicaCount: no release of chart alertmanager is in this stack; the override changes nothing: remove it, or move it to a stack that runs the chart",
     );
+  });
+});
+
+describe("a report on an object an override wrote whole names that override's item, sure", () => {
+  const board = {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "my-app-dashboards", annotations: { "grafana-folder": "My app" } },
+    data: { "broken.json": "{", "a.json": '{"uid":"a"}', "b.json": '{"uid":"a"}' },
+  };
+  const grafana = rel("grafana", "grafana", "monitoring", { replicas: 2, extraObjects: [board] });
+  const overrides = ["grafana.replicas", "grafana.extraObjects"];
+  const where = "ConfigMap monitoring/my-app-dashboards (release grafana)";
+  const findings = (): MergedFinding[] => [
+    {
+      check: "dashboard",
+      where,
+      message: 'expected the folder under the annotation grafana_folder, got "grafana-folder"',
+      alsoAt: [],
+    },
+    {
+      check: "dashboard",
+      where: `${where} broken.json`,
+      message: "broken.json:1:2: expected dashboard JSON",
+      alsoAt: [],
+    },
+    {
+      check: "dashboard",
+      where: `${where} b.json`,
+      message: 'expected a dashboard uid no other dashboard has, got "a"',
+      alsoAt: [],
+    },
+  ];
+
+  it("each finding in the ConfigMap is chartValues.grafana.extraObjects[0]'s, not one of the release's overrides", () => {
+    const found = attributeOverrides(findings(), [grafana], overrides, (k) =>
+      k === "chartValues.grafana.extraObjects[0]" ? "Pulumi.s.yaml:49" : undefined,
+    );
+    for (const f of found) {
+      assert.deepEqual(f.overrides, ["chartValues.grafana.extraObjects[0] (Pulumi.s.yaml:49)"], f.where);
+      assert.equal(f.overridesUnsure, undefined, f.where);
+    }
+    assert.equal(
+      formatMergedFindings([found[1]]),
+      `  [dashboard] ${where} broken.json: broken.json:1:2: expected dashboard JSON\n      from the stack's chart values override chartValues.grafana.extraObjects[0] (Pulumi.s.yaml:49): change or remove it in the stack file`,
+    );
+  });
+
+  it("the findings stay three messages: each is a mistake of its own inside the object", () => {
+    const merged = mergeProblems([], findings(), { resources: [grafana], overrides });
+    assert.equal(merged.findings.length, 3);
+    assert.deepEqual(
+      merged.findings.map((f) => f.alsoAt),
+      [[], [], []],
+    );
+  });
+
+  it("a policy's report on a rendered object of the item (its URN) names the item too", () => {
+    const cut = grafana.urn.lastIndexOf("::");
+    const urn = `${grafana.urn.slice(0, cut)}$kubernetes:core/v1:ConfigMap::${grafana.urn.slice(cut + 2)}/monitoring/my-app-dashboards`;
+    const [v] = attributeOverrides(
+      [
+        { policy: "p", level: "mandatory", urn, message: "ConfigMap my-app-dashboards: x", alsoAt: [] },
+      ] as MergedViolation[],
+      [grafana],
+      overrides,
+    );
+    assert.deepEqual(v.overrides, ["chartValues.grafana.extraObjects[0]"]);
+    assert.equal(v.overridesUnsure, undefined);
   });
 });
