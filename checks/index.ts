@@ -21,6 +21,7 @@ import { operatorObjects, type Finding, type Placed } from "./objects";
 import { checkOrdering } from "./ordering";
 import { checkPrivileges } from "./privileges";
 import { checkRemoteWrite } from "./remoteWrite";
+import { checkResourceNames } from "./resourceNames";
 import { checkRuleEvaluators } from "./ruleEvaluators";
 import { checkSchemas } from "./schema";
 import { checkPodSecurity } from "./podSecurity";
@@ -102,6 +103,7 @@ export function checkStack(
   const emitted = checkEmittedMetrics(objects);
   const findings = [
     ...schema.findings,
+    ...checkResourceNames(objects).findings,
     ...checkDuplicates(objects),
     ...addresses.findings,
     ...env.findings,

@@ -130,7 +130,7 @@ const dnsLabel = z.string().refine((v) => v.length <= 63 && DNS_LABEL.test(v), {
     "expected a DNS label (DNS-1123: at most 63 characters, lowercase letters, digits and '-', starting and ending with a letter or digit)",
 });
 /** A DNS-1123 subdomain, as Kubernetes validates StorageClass names (IsDNS1123Subdomain: at most 253). */
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const storageClassName = z.string().refine((v) => v.length <= 253 && DNS_SUBDOMAIN.test(v), {
   message:
     "expected a StorageClass name (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters)",
