@@ -21,7 +21,7 @@ import {
 } from "./errors";
 import { isArm32 } from "./nodePools";
 import { parseStackConfig } from "./resolve";
-import { parseRaw, PROJECT, rawSchema, UNAME_ARCHES, type StackConfig } from "./schema";
+import { parseRaw, PROJECT, rawSchema, SECRET_KEYS, UNAME_ARCHES, type StackConfig } from "./schema";
 import { isMap, propertyPath, setConfigCommand, valueAt } from "./tree";
 import { undecryptableFact, type PlainSecret, type SecureProblem, type SecureValue } from "./stackFile";
 
@@ -494,8 +494,8 @@ export interface JudgeOptions {
  * URL or quantity whatever the value is (`pulumi preview` decrypts it). A receiver's credential
  * there is still one, refused by name, said to be a secret, not plain text, and with the fact that
  * the CLI cannot decrypt it either when so (stackCheck.ts saidOnce drops that line). Any other
- * refusal at or under such a value is one line of its own, saying its form cannot be judged and how
- * to write it in plain text, the key being no secret; when the CLI cannot decrypt it, that line is
+ * refusal at or under such a value, and every such value of a key that is no secret whether refused
+ * or not, is one line of its own, saying its form cannot be judged and how to write it in plain text; when the CLI cannot decrypt it, that line is
  * the value's own (stackFile.ts secureProblemText). `offline` names the values set aside so.
  */
 function withSecureValues(
@@ -513,6 +513,8 @@ function withSecureValues(
     a.key === b.key && a.path.length === b.path.length && a.path.every((seg, i) => b.path[i] === seg);
   const problems: string[] = [];
   const unjudged: SecureValue[] = [];
+  // Values a refusal of their own already names (a receiver's credential in the receiver).
+  const told: SecureValue[] = [];
   for (const issue of issues) {
     const secure = secureValues.find((v) => within(v, issue.path));
     if (!secure) {
@@ -521,10 +523,27 @@ function withSecureValues(
     }
     const broken = unreadable.find((p) => same(p, secure));
     if (issue.code === "custom" && issue.params?.plain === true) {
+      told.push(secure);
       const text = formatIssue({ ...issue, params: { ...issue.params, plain: false } }, raw);
       problems.push(broken ? `${text} (${undecryptableFact(broken)})` : text);
     } else if (!unjudged.some((v) => same(v, secure))) unjudged.push(secure);
   }
+  // A value the schema took is no better known: the placeholder standing in for it passes as any
+  // text would (a namespace, a context), yet the value the CLI decrypts is unjudged all the same,
+  // and the synthesis would name things after the placeholder. Every `secure:` value of a key that
+  // is no secret is said so, whether the placeholder passed or not; a chartValues leaf is the
+  // no-plaintext-credentials policy's (policy/credentials.ts), and a secret key may be secure.
+  const noSecret = (v: SecureValue) => {
+    const name = String(at(v)[0]);
+    return (
+      v.key.startsWith(project) &&
+      name in rawSchema.shape &&
+      name !== "chartValues" &&
+      !(SECRET_KEYS as readonly string[]).includes(name)
+    );
+  };
+  for (const v of secureValues.filter(noSecret))
+    if (!told.some((t) => same(t, v)) && !unjudged.some((u) => same(u, v))) unjudged.push(v);
   for (const v of unjudged) {
     if (unreadable.some((p) => same(p, v))) continue;
     const [name, ...path] = at(v);
@@ -564,18 +583,22 @@ export function judgedStackConfig(
   // unknown chart name) still has its other charts' keys checked.
   const cliRefusedChartValues = broken.has("chartValues");
   const parsed = parseRaw(raw);
+  // A key the CLI stage already reported is absent here: the schema's "required" would repeat it,
+  // and its `secure:` values are that report's.
+  const fresh = parsed.success
+    ? []
+    : parsed.error.issues.filter((i) => i.path.length === 0 || !broken.has(String(i.path[0])));
+  // Offline the stack file says which values are `secure:`; the program sees them decrypted.
+  const written = opts.secureValues;
+  const plain = written && ((key: string) => !written.some((v) => v.key === key));
+  const secureValues = (written ?? []).filter((v) => !broken.has(v.key.slice(PROJECT.length + 1)));
+  const judged = withSecureValues(fresh, raw, secureValues, opts.unreadable ?? [], {
+    plain,
+    placeOf: opts.placeOf,
+  });
+  problems.push(...judged.problems);
+  judged.offline.forEach((v) => offline.add(v));
   if (!parsed.success) {
-    // A key the CLI stage already reported is absent here: the schema's "required" would repeat it.
-    const fresh = parsed.error.issues.filter((i) => i.path.length === 0 || !broken.has(String(i.path[0])));
-    // Offline the stack file says which values are `secure:`; the program sees them decrypted.
-    const written = opts.secureValues;
-    const plain = written && ((key: string) => !written.some((v) => v.key === key));
-    const judged = withSecureValues(fresh, raw, written ?? [], opts.unreadable ?? [], {
-      plain,
-      placeOf: opts.placeOf,
-    });
-    problems.push(...judged.problems);
-    judged.offline.forEach((v) => offline.add(v));
     for (const i of parsed.error.issues) {
       if (i.path.length > 0) broken.add(String(i.path[0]));
       else if (i.code === "unrecognized_keys") i.keys.forEach((k) => broken.add(k));

@@ -46,6 +46,27 @@ describe("config: a secure value on a key that is no secret", () => {
     );
   });
 
+  it("well-formed on a key whose placeholder passes (a context, a namespace): the same one line, not a synthesis named after the placeholder", () => {
+    const head = `config:
+  ${P("kubeContext")}:
+    secure: ${SEALED}
+  ${P("phase")}: kps-removed
+`;
+    const e = refusal(
+      `${SALT}${head}${store("http://localhost:9000")}  ${P("namespace")}: {secure: ${SEALED}}\n`,
+      "mytrial",
+    );
+    assert.deepEqual(
+      e.problems,
+      [
+        `${P("kubeContext")}: expected a kube context name from your kubeconfig (no whitespace) like "admin@production", got a \`secure:\` value (not shown), which the offline tools cannot decrypt, so its form cannot be judged; kubeContext is no secret key: write it in plain text, with \`pulumi config set --stack mytrial kubeContext\` (it prompts for the value)`,
+        `${P("namespace")}: expected a DNS label (DNS-1123: at most 63 characters, lowercase letters, digits and '-', starting and ending with a letter or digit), got a \`secure:\` value (not shown), which the offline tools cannot decrypt, so its form cannot be judged; namespace is no secret key: write it in plain text, with \`pulumi config set --stack mytrial namespace\` (it prompts for the value)`,
+      ],
+      e.message,
+    );
+    assert.doesNotMatch(e.message, /synth-secret/);
+  });
+
   it("undecryptable: one line, whose hint sets it in plain text, so following it mends the key", () => {
     const e = refusal(`${BASE}${store("http://localhost:9000")}${pools('{secure: "v1:x!"}')}`, "mytrial");
     assert.deepEqual(
