@@ -176,8 +176,9 @@ export class ConfigLocator {
    */
   locate<E extends { locatedBy(at: (problem: string) => Place | undefined, firstFile?: string): E }>(
     e: E,
+    spellingOf?: (problem: string) => string | undefined,
   ): E {
-    return e.locatedBy((p) => this.ofProblem(p), this.file);
+    return e.locatedBy((p) => this.ofProblem(p, spellingOf?.(p)), this.file);
   }
 
   private place(
@@ -209,13 +210,21 @@ export class ConfigLocator {
     return { ...at, lines };
   }
 
-  /** The place of a key path of `namespace` (default the project's), or undefined when no file is known. */
-  at(keyPath: Segment[], namespace = this.projectName, redact = false): Place | undefined {
+  /**
+   * The place of a key path of `namespace` (default the project's), or undefined when no file is
+   * known; `spelling` is its top key as written, for a key written both namespaced and bare (each
+   * value's problem at its own line), else the first of the two.
+   */
+  at(keyPath: Segment[], namespace = this.projectName, redact = false, spelling?: string): Place | undefined {
     const s = this.stack;
     if (!s) return undefined;
     const [top, ...rest] = keyPath;
     const names =
-      namespace === this.projectName ? [`${namespace}:${top}`, String(top)] : [`${namespace}:${top}`];
+      spelling !== undefined
+        ? [spelling]
+        : namespace === this.projectName
+          ? [`${namespace}:${top}`, String(top)]
+          : [`${namespace}:${top}`];
     // A key under `config:`, else one written at the top of the file (a slip of indentation).
     const found = s.walker.firstKeyEntry(s.config, names) ?? s.walker.firstKeyEntry(s.root, names);
     if (!found) {
@@ -243,8 +252,11 @@ export class ConfigLocator {
     return place?.exact ? `${place.file}:${place.line}` : undefined;
   }
 
-  /** The place a problem's key path points at (see {@link problemPath}). */
-  ofProblem(problem: string): Place | undefined {
+  /**
+   * The place a problem's key path points at (see {@link problemPath}); `spelling` as in
+   * {@link at}.
+   */
+  ofProblem(problem: string, spelling?: string): Place | undefined {
     const p = problemPath(problem);
     // A secret key's line, one whose problem hides the value, or one whose name says it holds a
     // credential (an unknown `adminPasword` is as secret as the key it misspells) shows no value.
@@ -264,7 +276,7 @@ export class ConfigLocator {
       const e = keyEntry(this.stack.config, [String(p.path[0])]);
       if (e) return this.place(this.stack, e.key, true, secret && "after", e.value);
     }
-    if (p) return this.at(p.path, p.namespace, secret);
+    if (p) return this.at(p.path, p.namespace, secret, spelling);
     // A top-level key of the file itself (`confg:`), named bare.
     const bare = /^([^\s:]+): /.exec(problem)?.[1];
     const e = bare && this.stack?.root ? keyEntry(this.stack.root, [bare]) : undefined;

@@ -26,13 +26,14 @@ import {
   describe,
   expectedForm,
   mapValueHint,
+  problemIsAt,
   REDACTED,
 } from "./errors";
 import { cliConfigValues, mergeMisspeltRequired, misspeltNamespaceProblems, valueAsMeant } from "./errors";
 import { onepasswordKeyProblems } from "./onepasswordKeys";
 import { kubernetesKeyFindings } from "./kubernetesKeys";
 import { providerContextConfigProblems } from "./kubeContext";
-import { judgedStackConfig } from "./judge";
+import { judgedStackConfig, type JudgeOptions } from "./judge";
 import { ConfigLocator, type Place } from "./locate";
 import { INVALID_CREDENTIALS_PROBLEM } from "./receiverSecrets";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
@@ -320,14 +321,14 @@ export function checkedStackConfig(
       .problems,
     // The provider's `kubernetes:context` beside them, in the same run (the program judges it again).
     ...providerContextConfigProblems(stack, cli.config[`${cli.project.name}:kubeContext`], cli.config),
-    ...cli.setTwice.map((k) =>
-      keySetTwiceProblem(k, cli.project.name, placer.fileLine(k.slice(cli.project.name.length + 1))),
+    ...cli.setTwice.map(({ key }) =>
+      keySetTwiceProblem(key, cli.project.name, placer.fileLine(key.slice(cli.project.name.length + 1))),
     ),
     ...cli.strayKeys.map(
       (k) => strayKeyProblem(k, cli.project.name) + (k === hiding ? hiddenRequired(hidden) : ""),
     ),
   ];
-  const judged = judgedStackConfig(raw, stack, env, {
+  const judgeOptions: JudgeOptions = {
     allowAbsentSecrets: opts.allowAbsentSecrets,
     chartKeys: opts.chartKeys,
     placeOf: (key) => placer.fileLine(key),
@@ -346,7 +347,8 @@ export function checkedStackConfig(
       cli.slips.length > 0
         ? "(with the file not valid YAML, missing keys, keys on a slip's lines and the rules between keys (which keys need which) are checked once it is valid YAML: a slip can hide or move a key)"
         : undefined,
-  });
+  };
+  const judged = judgedStackConfig(raw, stack, env, judgeOptions);
   // A key written only to hold an anchor is no misspelt key: its own line says what it is.
   problems.push(
     ...judged.problems.map((p) => {
@@ -354,6 +356,20 @@ export function checkedStackConfig(
       return (key && anchorHolderProblem(key, cli.anchorHolders, cli.project.name)) ?? p;
     }),
   );
+  // A key set twice holds either value in a real run (stackFile.ts keySetTwiceProblem), so the
+  // value written first is judged too: each value's own problems at its own line. The rules
+  // between keys judged the later one; of the first's judgement only its key's problems are new.
+  const spellingOf = new Map<string, string>();
+  for (const { key, spellings, first } of cli.setTwice) {
+    const name = key.slice(cli.project.name.length + 1);
+    for (const p of judged.problems.filter((p) => problemIsAt(p, name))) spellingOf.set(p, spellings[1]);
+    const firstRaw = rawFromPulumiConfig({ ...cli.config, [key]: first });
+    for (const p of judgedStackConfig(firstRaw, stack, env, judgeOptions).problems) {
+      if (!problemIsAt(p, name) || spellingOf.has(p)) continue;
+      spellingOf.set(p, spellings[0]);
+      problems.push(p);
+    }
+  }
   const { cfg, notes } = judged;
   // The CLI's own first refusal (a YAML slip, its mergeConfig rules, then decryption); a plain
   // secret it passes on.
@@ -376,6 +392,7 @@ export function checkedStackConfig(
         ),
         notes,
       ),
+      (p) => spellingOf.get(p),
     );
     const laidOut = withLayoutProblems(located, cli);
     throw (cli.slips.length > 0 ? besideSlips(laidOut, cli.slips, cli.file) : laidOut).forStack(stack);

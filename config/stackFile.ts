@@ -803,13 +803,26 @@ export interface StackFile {
   /** Why the file, or its `config:`, is no map (then it holds no key): {@link stackFileShapeProblem}. */
   shapeProblem?: string;
   /** Keys written twice under `config:`, namespaced and bare ({@link keySetTwiceProblem}). */
-  setTwice: string[];
+  setTwice: SetTwice<StackValue>[];
   /** Maps with two or more merge keys ({@link mergeKeysProblem}). */
   mergeKeys: MergeKeysInOneMap[];
   /** Keys under `config:` that hold an anchor used elsewhere ({@link anchorHolderProblem}). */
   anchorHolders: AnchorHolder[];
   /** The first line of a second YAML document, which the CLI ignores ({@link laterDocumentProblem}). */
   laterDocument?: number;
+}
+
+/**
+ * A key written both namespaced and bare under `config:` ({@link keySetTwiceProblem}): the CLI
+ * keeps either value, so each is judged, at its own line.
+ */
+export interface SetTwice<V> {
+  /** The key, `project:key`. */
+  key: string;
+  /** Its two spellings as written (`project:key`, `key`), in file order. */
+  spellings: [string, string];
+  /** The value written first: the stack's values hold the later one. */
+  first: V;
 }
 
 /**
@@ -956,12 +969,16 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
   const secure = new Set<string>();
   const secureProblems: SecureProblem[] = [];
   const secureValues: SecureValue[] = [];
-  const setTwice: string[] = [];
+  const setTwice: SetTwice<StackValue>[] = [];
+  const spelling = new Map<string, string>();
   for (const [rawKey, v] of Object.entries<unknown>(doc.config ?? {})) {
     const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
     // YAML's duplicate-key check sees two texts; the CLI reads one key (a bare key is the
-    // project's) and keeps whichever its map order gives, so the value in effect is a coin toss.
-    if (values.has(key)) setTwice.push(key);
+    // project's) and keeps whichever its map order gives, so the value in effect is a coin toss:
+    // the first is kept aside to be judged too.
+    const earlier = values.get(key);
+    if (earlier) setTwice.push({ key, spellings: [spelling.get(key) ?? key, rawKey], first: earlier });
+    spelling.set(key, rawKey);
     if (key.split(":").length > 2 && !/^[^:]+:config:[^:]+$/.test(key)) {
       // A key a slip made (two lines run together) is the slip's to name.
       if (slips.length > 0) throw new YamlFileError(file, slips, text);
@@ -1021,7 +1038,10 @@ export function anchorHolderProblem(
  */
 export function keySetTwiceProblem(key: string, project: string, namespacedAt?: string): string {
   const bare = key.slice(project.length + 1);
-  return `${key}: set twice under \`config:\`, as "${key}"${namespacedAt ? ` (${namespacedAt})` : ""} and as "${bare}" here: a key without a namespace is the project's, so both are one key and the Pulumi CLI keeps either value (the values are not shown); delete one of the two lines`;
+  // loaders.go `stackConfigNamespacedWithProject` writes each key of `config:` into a new Go map
+  // under its namespaced name, ranging over the map YAML gave it: the later write wins, and Go's
+  // map order is random, so which value the program gets changes from run to run, unannounced.
+  return `${key}: set twice under \`config:\`, as "${key}"${namespacedAt ? ` (${namespacedAt})` : ""} and as "${bare}" here: a key without a namespace is the project's, so both are one key, and the Pulumi CLI keeps one of the two values at random, a run at a time, so each is judged at its own line (the values are not shown); delete one of the two lines`;
 }
 
 const isPlainMap = (v: unknown): v is Record<string, any> =>
@@ -1345,8 +1365,8 @@ export function cliStackConfigIssues(
   slips: YamlSlip[];
   /** Why the stack file, or its `config:`, is no map: then it is the one problem. */
   shapeProblem?: string;
-  /** Keys written both namespaced and bare under `config:`. */
-  setTwice: string[];
+  /** Keys written both namespaced and bare under `config:`, with the first value as `config` holds a value. */
+  setTwice: SetTwice<string>[];
   /** Maps with two or more merge keys. */
   mergeKeys: MergeKeysInOneMap[];
   /** Keys under `config:` that hold an anchor used elsewhere. */
@@ -1412,10 +1432,10 @@ export function cliStackConfigIssues(
         : { key, kind: "secure", unreadable: p, message: secureProblemText(p, project.name) },
     );
   }
+  // The text the program reads: a placeholder for a whole secure value.
+  const text = (key: string, v: StackValue) => (v.secure && !v.object ? secretPlaceholder(key) : v.text);
   const config: Record<string, string> = {};
-  for (const [key, v] of stackFile.values) {
-    config[key] = v.secure && !v.object ? secretPlaceholder(key) : v.text;
-  }
+  for (const [key, v] of stackFile.values) config[key] = text(key, v);
   return {
     config,
     secretKeys: [...stackFile.secure],
@@ -1427,7 +1447,7 @@ export function cliStackConfigIssues(
     hasConfig: stackFile.hasConfig,
     slips: stackFile.slips,
     shapeProblem: stackFile.shapeProblem,
-    setTwice: stackFile.setTwice,
+    setTwice: stackFile.setTwice.map((t) => ({ ...t, first: text(t.key, t.first) })),
     mergeKeys: stackFile.mergeKeys,
     anchorHolders: stackFile.anchorHolders,
     laterDocument: stackFile.laterDocument,

@@ -1,7 +1,7 @@
 /**
  * A key written both namespaced and bare under `config:` is one key to the Pulumi CLI (a bare key
- * is the project's), which keeps either value: the stack file is refused, once, at the bare line,
- * naming both and showing neither value.
+ * is the project's), which keeps either value at random: the stack file is refused, once, at the
+ * bare line, naming both and showing neither value, and each value is judged at its own line.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -28,6 +28,31 @@ describe("a key set both namespaced and bare", () => {
     const i = e.problems.indexOf(mine[0]);
     const line = text.split("\n").indexOf("  phase: dual-write") + 1;
     assert.equal(e.places[i]?.line, line, e.message);
+  });
+
+  it("judges both values, each at its own line: the CLI keeps either", () => {
+    const text = staging.replace(
+      "  homelab-observability:phase: kps-removed\n",
+      "  homelab-observability:phase: kps-remove\n  phase: kps-removed\n",
+    );
+    const e = refusal(text);
+    const typo = e.problems.indexOf(
+      'homelab-observability:phase: expected one of loki-fixed | dual-write | backend-primary | kps-removed, got string "kps-remove"; did you mean "kps-removed"?',
+    );
+    assert.ok(typo >= 0, e.message);
+    const line = text.split("\n").indexOf("  homelab-observability:phase: kps-remove") + 1;
+    assert.equal(e.places[typo]?.line, line, e.message);
+    assert.equal(e.problems.filter((p) => p.includes("set twice")).length, 1, e.message);
+  });
+
+  it("places a problem of the later value at its own line, not at the first's", () => {
+    const text = `${staging.trimEnd()}\n  objectStore:\n    type: minio\n`;
+    const e = refusal(text);
+    const missing = e.problems.findIndex((p) =>
+      p.startsWith("homelab-observability:objectStore.endpoint: required"),
+    );
+    assert.ok(missing >= 0, e.message);
+    assert.equal(e.places[missing]?.line, text.split("\n").indexOf("  objectStore:") + 1, e.message);
   });
 
   it("never prints a secret key's values", () => {
