@@ -473,8 +473,6 @@ export interface JudgeOptions {
   chartKeys?: (chart: string) => ChartKeys | undefined;
   /** What the Pulumi CLI's rules found in the stack file (the offline tools' first stage). */
   cliIssues?: CliStageIssue[];
-  /** Said instead of running the rules between keys, when what they would judge is unsure. */
-  rulesWithheld?: string;
   /** A key's `file:line` in the stack file, for a problem that names a second key's place. */
   placeOf?: (key: string) => string | undefined;
   /** The `secure:` values the CLI cannot decrypt: a key nothing reads says so in its one message. */
@@ -624,8 +622,7 @@ export function judgedStackConfig(
   // them is said now; the rest once the key is valid.
   const choices = blocking.length === 1 ? enumOptions(blocking[0]) : undefined;
   let cfg: StackConfig | undefined;
-  if (opts.rulesWithheld) notes.push(opts.rulesWithheld);
-  else if (blocking.length > 0 && !choices) {
+  if (blocking.length > 0 && !choices) {
     notes.push(
       `(the rules between keys (which keys need which) are checked once ${blocking.map((k) => `${PROJECT}:${k}`).join(", ")} ${blocking.length > 1 ? "are" : "is"} valid)`,
     );

@@ -6,6 +6,8 @@ import { isMap } from "./tree";
 import {
   cliStackConfigIssues,
   anchorHolderProblem,
+  slipKeys,
+  slipLines,
   slipProblem,
   STACK_FILE_KEYS,
   strayKeyProblem,
@@ -26,6 +28,7 @@ import {
   describe,
   expectedForm,
   mapValueHint,
+  namesKey,
   problemIsAt,
   REDACTED,
 } from "./errors";
@@ -165,16 +168,23 @@ function saidOnce(problems: string[], issues: CliIssue[]): string[] {
 
 /**
  * `e`'s problems that a stack file's YAML slips cannot have caused, with the slips themselves, in
- * line order: a problem is kept when its key is in the file as written (a key reported missing may
- * be one the slip hid) and its lines are clear of every slip's (a key on a slip's line may be one
- * the slip moved, a value spanning it one the slip cut short).
+ * line order. A slip that moves nothing (stackFile.ts `movesNothing`: a tab read as meant, a key
+ * repeated with its value) leaves every problem standing. Any other may have changed what a key
+ * holds: the parser read on after it, but an over-indented key lands in the map above, an
+ * under-indented one closes its map, a repeated key keeps only its later value, so a key on its
+ * lines may be gone from where it was written (reported missing), the map holding it may lack it
+ * or hold a stranger, and a value spanning it may be cut short. A problem is left out when its
+ * lines meet such a slip's, or it names a key the slip leaves unsure (`unsure`, stackFile.ts
+ * slipKeys): the rules that read those keys judged what the parser made, not the file.
  */
-function besideSlips(e: ConfigError, slips: YamlSlip[], file: string): ConfigError {
+function besideSlips(e: ConfigError, slips: YamlSlip[], unsure: string[], file: string): ConfigError {
+  const moving = slips.filter((s) => !s.movesNothing);
   const meets = (p: Place, from: number, to: number) => p.line <= to && from <= (p.endLine ?? p.line);
-  const touches = (p: Place) => slips.some((s) => meets(p, s.line, s.endLine ?? s.line));
+  const touches = (p: Place | undefined) =>
+    p !== undefined && p.file === file && moving.map(slipLines).some(({ from, to }) => meets(p, from, to));
   const kept = e.problems
     .map((text, i) => ({ text, place: e.places[i] }))
-    .filter(({ place }) => place !== undefined && place.file === file && place.exact && !touches(place));
+    .filter(({ text, place }) => !touches(place) && !unsure.some((k) => namesKey(text, k)));
   const lines = fs.readFileSync(file, "utf8").split(/\r?\n/);
   const slipped = slips.map((s) => slipProblem(file, s, lines));
   const all = [...kept, ...slipped];
@@ -341,12 +351,6 @@ export function checkedStackConfig(
       refused: !PASSED_ON.has(i.kind),
       missing: i.kind === "missing",
     })),
-    // What the parser made of the text around a slip is no config the CLI would read: a rule
-    // judging it could blame a key the slip moved. Each key's own value is judged (besideSlips).
-    rulesWithheld:
-      cli.slips.length > 0
-        ? "(with the file not valid YAML, missing keys, keys on a slip's lines and the rules between keys (which keys need which) are checked once it is valid YAML: a slip can hide or move a key)"
-        : undefined,
   };
   const judged = judgedStackConfig(raw, stack, env, judgeOptions);
   // A key written only to hold an anchor is no misspelt key: its own line says what it is.
@@ -374,12 +378,28 @@ export function checkedStackConfig(
   // The CLI's own first refusal (a YAML slip, its mergeConfig rules, then decryption); a plain
   // secret it passes on.
   const cliFirst = cli.issues.find((i) => i.kind !== "plain" && i.kind !== "shape");
+  // The keys a slip may have moved or hidden: what names them waits for the file to be YAML (besideSlips).
+  const fileLines = cli.slips.length > 0 ? fs.readFileSync(cli.file, "utf8").split(/\r?\n/) : [];
+  const unsure = [
+    ...new Set(
+      cli.slips.filter((s) => !s.movesNothing).flatMap((s) => slipKeys(s, fileLines, cli.project.name)),
+    ),
+  ];
+  if (unsure.length > 0)
+    notes.push(
+      `(with the file not valid YAML, what names ${unsure.map((k) => `${PROJECT}:${k}`).join(", ")} (a key on a slip's lines, or holding one), the rules between keys among it, is checked once it is valid YAML: a slip can hide or move a key)`,
+    );
   if (cli.slips.length > 0)
     notes.push("(the Pulumi CLI itself reads no config from a stack file that is not valid YAML)");
   else if (cliFirst) notes.push(cliFirstNote(cliFirst));
   // A stack file refused is said with the takeover's folder of what runs, which the program
   // reads only once the keys pass (config/load.ts): both in one run.
-  const refused = problems.length > 0 || !cfg || cli.mergeKeys.length > 0 || cli.laterDocument !== undefined;
+  const refused =
+    problems.length > 0 ||
+    !cfg ||
+    cli.slips.length > 0 ||
+    cli.mergeKeys.length > 0 ||
+    cli.laterDocument !== undefined;
   const folder = refused ? rawTakeoverRunning(projectDir, raw) : undefined;
   if (folder && "problem" in folder) problems.push(folder.problem);
   if (refused) {
@@ -395,7 +415,9 @@ export function checkedStackConfig(
       (p) => spellingOf.get(p),
     );
     const laidOut = withLayoutProblems(located, cli);
-    throw (cli.slips.length > 0 ? besideSlips(laidOut, cli.slips, cli.file) : laidOut).forStack(stack);
+    throw (cli.slips.length > 0 ? besideSlips(laidOut, cli.slips, unsure, cli.file) : laidOut).forStack(
+      stack,
+    );
   }
   // An override of a secret key (a test's value, a tool's) stands for `pulumi config set --secret`:
   // it is handed to the program as a secret, which refuses a secret key in plain text (load.ts).

@@ -28,6 +28,7 @@ import * as fs from "fs";
 import * as path from "path";
 import {
   isAlias,
+  isNode,
   isPair,
   isScalar,
   isSeq,
@@ -40,7 +41,7 @@ import {
 } from "yaml";
 import { isMergeKey, parsedAsMeant, parsedYaml, TAB_AS_INDENT } from "./yamlDocument";
 import { didYouMean, mapValueHint } from "./errors";
-import { PROJECT, SECRET_KEYS } from "./schema";
+import { PROJECT, rawSchema, SECRET_KEYS } from "./schema";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { excerpt, type Place } from "./locate";
 import { shownYamlLines, yamlReason } from "../model/yamlText";
@@ -101,10 +102,26 @@ export interface YamlSlip {
   at?: { line: number; column: number };
   reason: string;
   code?: string;
+  /**
+   * The value read is the one written whatever the slip: a key written twice with the same value.
+   * (A tab's line is read as meant, yamlDocument.ts parsedAsMeant, at a depth guessed from its
+   * neighbours, which may put its key in another map: that line stays unsure.)
+   */
+  movesNothing?: true;
 }
 
 /** Where a slip's message and caret point. */
 const shownAt = (slip: YamlSlip) => slip.at ?? { line: slip.line, column: slip.column };
+
+/**
+ * The lines a slip may have read otherwise: those it spans, and its place. A tab's is its own line
+ * only: the value judged reads every other line as written (yamlDocument.ts parsedAsMeant), though
+ * the parser's errors after the tab spanned the next.
+ */
+export const slipLines = (slip: YamlSlip): { from: number; to: number } =>
+  slip.code === TAB_AS_INDENT
+    ? { from: slip.line, to: slip.line }
+    : { from: slip.line, to: Math.max(slip.endLine ?? slip.line, shownAt(slip).line) };
 
 /** For an indentation slip, where to look and what to check. */
 const indentHint = (slip: YamlSlip) =>
@@ -522,9 +539,12 @@ function slipOf(e: YAMLError, doc: Document, text: string): YamlSlip {
   // The reason alone: eemeli/yaml's message goes on with the line (a secret's value among them),
   // and some reasons quote a piece of it (model/yamlText.ts yamlReason).
   let reason = yamlReason(e.message.split(" at line ")[0].split("\n")[0]);
+  let movesNothing: true | undefined;
   if (e.code === "DUPLICATE_KEY") {
     const first = firstOccurrence(doc, e.pos[0]);
     if (first) {
+      // The parser keeps the later value: the same as the first, the key holds what was meant.
+      if (first.same) movesNothing = true;
       reason += `: ${JSON.stringify(first.name)} is already a key at line ${lineAt(text, first.offset)}`;
       // At the repeated key itself: after a key with an empty value the parser places the error at
       // that value's end, on the line before.
@@ -535,11 +555,49 @@ function slipOf(e: YAMLError, doc: Document, text: string): YamlSlip {
   // A key indented less than its siblings inside a list item reads to the parser as an item of the
   // list without its `-` (resolve-block-seq.js): the slip BAD_INDENT names elsewhere, told as one.
   const code = e.code === "MISSING_CHAR" && reason === SEQ_ITEM_WITHOUT_DASH ? "BAD_INDENT" : e.code;
-  return { line: at.line, column: at.col, endLine, reason, code };
+  return { line: at.line, column: at.col, endLine, reason, code, ...(movesNothing ? { movesNothing } : {}) };
 }
 
 /** eemeli/yaml v2's reason for a line at a list's column that does not start with `-`. */
 const SEQ_ITEM_WITHOUT_DASH = "Sequence item without - indicator";
+
+/** A line that holds more than blanks or a comment. */
+const holdsContent = (l: string) => l.trim() !== "" && !l.trim().startsWith("#");
+
+/** The key a line writes (`  homelab-observability:loki:`, `    - name: a`), unquoted, if any. */
+const keyWritten = (l: string) =>
+  /^[ \t]*(?:-[ \t]+)?("[^"]*"|'[^']*'|[^\s#:"'][^#]*?):(?:[ \t]|$)/
+    .exec(l)?.[1]
+    .replace(/^(["'])(.*)\1$/, "$2");
+
+/**
+ * The config keys (the project's, without its namespace) a slip that may move a key leaves unsure:
+ * each config key written on its lines (an over-indented `phase:` may be the config key the parser
+ * hid), and the key under `config:` each line belongs to by its indentation as written (a key
+ * moved in or out of a map changes what that map holds).
+ */
+export function slipKeys(slip: YamlSlip, lines: string[], project: string): string[] {
+  // A key repeated in its map moves no other: the parser keeps its later value, judged where it is
+  // written (a different earlier one is the slip's own message to name).
+  if (slip.code === "DUPLICATE_KEY") return [];
+  const indent = (l: string) => /^[ \t]*/.exec(l)![0].length;
+  const bare = (k: string) => (k.startsWith(`${project}:`) ? k.slice(project.length + 1) : k);
+  const config = lines.findIndex((l) => /^config:[ \t]*(?:#.*)?$/.test(l));
+  const child = lines.slice(config + 1).find(holdsContent);
+  const keys = new Set<string>();
+  const { from, to } = slipLines(slip);
+  for (let n = from; n <= Math.min(to, lines.length); n++) {
+    if (!holdsContent(lines[n - 1])) continue;
+    const own = keyWritten(lines[n - 1]);
+    if (own !== undefined && bare(own) in rawSchema.shape) keys.add(bare(own));
+    if (config < 0 || child === undefined || n - 1 <= config) continue;
+    let m = n - 1;
+    while (m > config && (!holdsContent(lines[m]) || indent(lines[m]) > indent(child))) m--;
+    const top = m > config ? keyWritten(lines[m]) : undefined;
+    if (top !== undefined) keys.add(bare(top));
+  }
+  return [...keys];
+}
 
 /** Codes of the errors one indentation slip raises together: as many messages, one mistake. */
 const SLIP_FAMILY = new Set([...INDENT_CODES, "MULTILINE_IMPLICIT_KEY"]);
@@ -629,8 +687,10 @@ function slipAt(
 function firstOccurrence(
   doc: Document,
   offset: number,
-): { name: string; offset: number; dup: number } | undefined {
-  let found: { name: string; offset: number; dup: number } | undefined;
+): { name: string; offset: number; dup: number; same: boolean } | undefined {
+  let found: { name: string; offset: number; dup: number; same: boolean } | undefined;
+  // A value as data (an alias read through), to tell a key repeated with the same value.
+  const data = (v: unknown) => JSON.stringify(isNode(v) ? v.toJS(doc) : (v ?? null));
   visit(doc, {
     Map(_, map) {
       const keys = map.items.map((p) => p.key as { value?: unknown; range?: number[] } | null);
@@ -639,7 +699,12 @@ function firstOccurrence(
         if (start === undefined || start < offset || (found && found.dup <= start)) return;
         const first = keys.findIndex((x) => x?.value === k!.value);
         if (first < i && keys[first]?.range)
-          found = { name: String(k!.value), offset: keys[first].range[0], dup: start };
+          found = {
+            name: String(k!.value),
+            offset: keys[first].range[0],
+            dup: start,
+            same: data(map.items[first].value) === data(map.items[i].value),
+          };
       });
       return undefined;
     },

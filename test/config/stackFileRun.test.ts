@@ -77,10 +77,8 @@ ${POOL_ARCH_SLIP}`);
     );
     assert.deepEqual([e.places[1]?.line, e.places[1]?.column], [10, 5]);
     assert.match(e.problems[2], /nodePools\[0\]\.arch: expected one of amd64 \| arm64/);
-    assert.ok(
-      e.notes.some((n) => /rules between keys.*valid YAML/.test(n)),
-      e.notes.join("\n"),
-    );
+    // A repeated key moves no other: nothing waits for the file to be valid YAML.
+    assert.ok(!e.notes.some((n) => /is checked once it is valid YAML/.test(n)), e.notes.join("\n"));
   });
 
   it("a second YAML document is one problem at its `---`, in words, with the first document's problems beside it", () => {
@@ -119,8 +117,9 @@ config:
   });
 
   it("beside a YAML slip, nothing the slip may have caused is named (a key it moved, a key it hid)", () => {
-    // `arch` over-indented by one: the parser reads the rest of the item oddly. The required
-    // kubeContext is absent, but a slip can hide a key too: a missing key waits for valid YAML.
+    // `arch` over-indented by one: the parser reads the rest of the item oddly, so what names
+    // nodePools waits for valid YAML. The required kubeContext is written nowhere, so no slip hid
+    // it: it is missing in this run already.
     const e = refusal(`config:
   ${P("phase")}: kps-removed
 ${STORE}  ${P("nodePools")}:
@@ -131,11 +130,71 @@ ${STORE}  ${P("nodePools")}:
 `);
     const slips = e.problems.filter((p) => p.includes("not valid YAML"));
     assert.ok(slips.length >= 1, e.message);
-    assert.ok(!e.problems.some((p) => /nodePools|required/.test(p)), e.message);
+    assert.ok(!e.problems.some((p) => /nodePools/.test(p)), e.message);
     assert.ok(
       e.problems.some((p) => p.startsWith(`${P("production")}: expected true or false`)),
       e.message,
     );
+    assert.ok(
+      e.problems.some((p) => p.startsWith(`${P("kubeContext")}: required`)),
+      e.message,
+    );
+    assert.ok(
+      e.notes.includes(
+        `(with the file not valid YAML, what names ${P("nodePools")} (a key on a slip's lines, or holding one), the rules between keys among it, is checked once it is valid YAML: a slip can hide or move a key)`,
+      ),
+      e.notes.join("\n"),
+    );
+  });
+
+  describe("beside a slip that leaves their keys as written, the same run names", () => {
+    const pool = `  ${P("nodePools")}:
+    - name: node
+      arch: amd64
+      count: 1
+      cpu: "4"
+      memory: 8Gi
+  ${P("loki")}:
+    replicas: 3
+`;
+    const replicas = `${P("loki.replicas")}: expected at most 1, the nodes of nodePools without NoSchedule taints`;
+    /** Each problem's first words: the key and its first words, or the slip's line and reason. */
+    const heads = (e: { problems: string[] }) =>
+      e.problems.map((p) => p.replace(/^.*Pulumi\.s\.yaml:/, "").split(" (")[0]);
+
+    it("a missing key and the rules between keys, beside a tab before a key of another map", () => {
+      const e = refusal(`config:
+  ${P("kubeContext")}: admin@example
+  ${P("objectStore")}:
+    type: minio
+    endpoint: http://minio.storage.svc:9000
+\t  adminEndpoint: http://localhost:9000
+${pool}`);
+      assert.deepEqual(
+        heads(e),
+        [
+          `${P("phase")}: required`,
+          "6:1: not valid YAML: Tabs are not allowed as indentation",
+          `${replicas.split(" (")[0]}`,
+        ],
+        e.message,
+      );
+      assert.ok(e.problems[2].startsWith(replicas), e.message);
+    });
+
+    it("the rules between keys, beside a key repeated with the same value", () => {
+      const e = refusal(`${BASE}${STORE}  ${P("alerting")}:
+    pushover: false
+    heartbeat: false
+    heartbeat: false
+${pool}`);
+      assert.deepEqual(
+        heads(e),
+        ['10:5: not valid YAML: Map keys must be unique: "heartbeat" is already a key at line 9', replicas],
+        e.message,
+      );
+      assert.ok(!e.notes.some((n) => /is checked once it is valid YAML/.test(n)), e.notes.join("\n"));
+    });
   });
 
   it("beside a bad variant name, the keys under it are judged as the closest variant, saying so", () => {
