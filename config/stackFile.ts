@@ -666,6 +666,23 @@ function slipAt(
 ): { at: { line: number; column: number }; reason: string } {
   if (told.code === "BLOCK_AS_IMPLICIT_KEY" && endLine > told.line) {
     const at = keyLine(lines, told.line + 1, endLine);
+    // The deeper line goes on with a block above the key (a list's next item after a key written
+    // between two items): the key, indented less than that block, is what ends it there.
+    const block = at && blockEnded(lines, told.line, at.column);
+    const key = block && keyLine(lines, told.line, told.line);
+    if (block && key) {
+      // Where the block ends for good: the last line from the deeper one on at its column or deeper.
+      let last = at.line;
+      for (let m = at.line + 1; m <= lines.length; m++)
+        if (holdsContent(lines[m - 1])) {
+          if (/^[ \t]*/.exec(lines[m - 1])![0].length < at.column - 1) break;
+          last = m;
+        }
+      return {
+        at: key,
+        reason: `${told.reason}: this line, indented less than lines ${block.from} to ${block.to} above it, ends their block, which line ${at.line} goes on with: indent it as line ${block.to} (to column ${keyLine(lines, block.to, block.to)?.column}) if it belongs to that block, else move it below line ${last}, where the block ends`,
+      };
+    }
     if (at)
       return {
         at,
@@ -677,6 +694,28 @@ function slipAt(
     if (at) return { at, reason: told.reason };
   }
   return { at: { line: told.line, column: told.column }, reason: told.reason };
+}
+
+/**
+ * The lines just above line `n` that are indented deeper than it, when one of them starts at
+ * `column` (a line below `n` at that column goes on with them): the block line `n` ends early.
+ */
+function blockEnded(lines: string[], n: number, column: number): { from: number; to: number } | undefined {
+  const indent = (l: string) => /^[ \t]*/.exec(l)![0].length;
+  const own = indent(lines[n - 1]);
+  let from = n;
+  let meets = false;
+  for (let m = n - 1; m >= 1; m--) {
+    if (!holdsContent(lines[m - 1])) continue;
+    if (indent(lines[m - 1]) <= own) break;
+    from = m;
+    meets ||= indent(lines[m - 1]) === column - 1;
+  }
+  if (!meets) return undefined;
+  const to = [...lines.slice(from - 1, n - 1).keys()]
+    .reverse()
+    .find((i) => holdsContent(lines[from - 1 + i]));
+  return { from, to: from + (to ?? 0) };
 }
 
 /**

@@ -72,6 +72,22 @@ describe("config: one message per YAML indentation slip, at the slip (config/sta
     assert.match(message, HINT);
   });
 
+  it("a key written between two items of a list, less indented than they: one message at that key, not at the next item", () => {
+    const text = "a:\n  l:\n    - n: 1\n      t: x\n  m: 2\n    - n: 3\n      t: y\n";
+    const { message } = slipsOf(text);
+    assert.deepEqual(placesIn(message), ["5:3"], message);
+    assert.match(
+      message,
+      /^s\.yaml:5:3: not valid YAML: Nested mappings are not allowed in compact mappings: this line, indented less than lines 3 to 4 above it, ends their block, which line 6 goes on with: indent it as line 4 \(to column 7\) if it belongs to that block, else move it below line 7, where the block ends$/m,
+    );
+    // Either edit the message offers makes the file YAML.
+    const lines = text.split("\n");
+    const indented = [...lines.slice(0, 4), "      m: 2", ...lines.slice(5)].join("\n");
+    const moved = [...lines.slice(0, 4), ...lines.slice(5, 7), lines[4], ""].join("\n");
+    assert.doesNotThrow(() => parseYamlText("s.yaml", indented));
+    assert.doesNotThrow(() => parseYamlText("s.yaml", moved));
+  });
+
   it("a second document is refused in words at its first line, not as a slip", () => {
     assert.throws(
       () => parseYamlText("s.yaml", "a: 1\n---\nb: 2\n"),
