@@ -531,11 +531,17 @@ function withSecureValues(
   // and the synthesis would name things after the placeholder. Every `secure:` value of a key that
   // is no secret is said so, whether the placeholder passed or not; a chartValues leaf is the
   // no-plaintext-credentials policy's (policy/credentials.ts), and a secret key may be secure.
+  // A key the schema does not know is its unknown-key message's, wherever under a known one.
+  const known = (p: (string | number)[]) =>
+    p.every((seg, i) => {
+      const keys = i === 0 ? Object.keys(rawSchema.shape) : knownKeysAt(p.slice(0, i), raw);
+      return typeof seg === "number" || (i > 0 && keys.length === 0) || keys.includes(String(seg));
+    });
   const noSecret = (v: SecureValue) => {
     const name = String(at(v)[0]);
     return (
       v.key.startsWith(project) &&
-      name in rawSchema.shape &&
+      known(at(v)) &&
       name !== "chartValues" &&
       !(SECRET_KEYS as readonly string[]).includes(name)
     );
