@@ -279,6 +279,93 @@ function hiddenRequired(keys: string[]): string {
 }
 
 /**
+ * The problems of the CLI's own stage and of the keys beside the program's (the 1Password and
+ * Kubernetes provider keys, a key set twice, a stray key): every one said in the run the program's
+ * own keys are judged in.
+ */
+function cliStageProblems(
+  stack: string,
+  cli: ReturnType<typeof cliStackConfigIssues>,
+  raw: Record<string, unknown>,
+  issues: CliIssue[],
+  at: {
+    nested: ReturnType<typeof projectNamedMap>;
+    hiding: string | undefined;
+    hidden: string[];
+    placer: ConfigLocator;
+  },
+): string[] {
+  const { nested, hiding, hidden, placer } = at;
+  return [
+    ...(nested ? [nested.problem] : []),
+    ...issues
+      .filter((i) => !hidden.includes(i.key))
+      .map((i) => describeCliIssue(i, cli.project, cli.found[i.key], raw)),
+    ...misspeltNamespaceProblems(Object.keys(cli.config), cli.project.name),
+    ...onepasswordKeyProblems(
+      Object.keys(cli.config),
+      (k) => cli.secretKeys.includes(k),
+      cli.project.name,
+      cli.issues.flatMap((i) => (i.unreadable ? [i.unreadable] : [])),
+    ),
+    // Its warnings are the program's to say (config/load.ts), once per run.
+    ...kubernetesKeyFindings(cli.config, (k) => cli.secretKeys.includes(k), { project: cli.project.name })
+      .problems,
+    // The provider's `kubernetes:context` beside them, in the same run (the program judges it again).
+    ...providerContextConfigProblems(stack, cli.config[`${cli.project.name}:kubeContext`], cli.config),
+    ...cli.setTwice.map(({ key }) =>
+      keySetTwiceProblem(key, cli.project.name, placer.fileLine(key.slice(cli.project.name.length + 1))),
+    ),
+    ...cli.strayKeys.map(
+      (k) => strayKeyProblem(k, cli.project.name) + (k === hiding ? hiddenRequired(hidden) : ""),
+    ),
+  ];
+}
+
+/**
+ * A key set twice holds either value in a real run (stackFile.ts keySetTwiceProblem), so the value
+ * written first is judged too: each value's own problems at its own line. The rules between keys
+ * judged the later one (`judged`); of the first's judgement only its key's problems are new, with
+ * the spelling each problem is placed at.
+ */
+function firstSpellingProblems(
+  cli: ReturnType<typeof cliStackConfigIssues>,
+  judged: string[],
+  judge: (raw: Record<string, unknown>) => { problems: string[] },
+): { firstSpellings: string[]; spellingOf: Map<string, string> } {
+  const firstSpellings: string[] = [];
+  const spellingOf = new Map<string, string>();
+  for (const { key, spellings, first } of cli.setTwice) {
+    const name = key.slice(cli.project.name.length + 1);
+    for (const p of judged.filter((p) => problemIsAt(p, name))) spellingOf.set(p, spellings[1]);
+    for (const p of judge(rawFromPulumiConfig({ ...cli.config, [key]: first })).problems) {
+      if (!problemIsAt(p, name) || spellingOf.has(p)) continue;
+      spellingOf.set(p, spellings[0]);
+      firstSpellings.push(p);
+    }
+  }
+  return { firstSpellings, spellingOf };
+}
+
+/**
+ * The keys a slip may have moved or hidden (a key on a slip's lines, or holding one): what names them
+ * waits for the file to be YAML (besideSlips), and a note in `notes` says so.
+ */
+function slipUnsureKeys(cli: ReturnType<typeof cliStackConfigIssues>, notes: string[]): string[] {
+  const fileLines = cli.slips.length > 0 ? fs.readFileSync(cli.file, "utf8").split(/\r?\n/) : [];
+  const unsure = [
+    ...new Set(
+      cli.slips.filter((s) => !s.movesNothing).flatMap((s) => slipKeys(s, fileLines, cli.project.name)),
+    ),
+  ];
+  if (unsure.length > 0)
+    notes.push(
+      `(with the file not valid YAML, what names ${unsure.map((k) => `${PROJECT}:${k}`).join(", ")} (a key on a slip's lines, or holding one), the rules between keys among it, is checked once it is valid YAML: a slip can hide or move a key)`,
+    );
+  return unsure;
+}
+
+/**
  * The stack's config from its file, or a ConfigError listing every problem of all three stages.
  * The rules between keys run with each refused value left to its default (the value alone where
  * its key's other values still parse, judge.ts), and a note names those values; when a
@@ -314,30 +401,7 @@ export function checkedStackConfig(
   const hidden = hiding ? cli.issues.filter((i) => i.kind === "missing").map((i) => i.key) : [];
   // A required key the project-named map holds is set where it was meant, not missing.
   const issues = cli.issues.filter((i) => !(i.kind === "missing" && nested?.held.includes(i.key)));
-  const problems = [
-    ...(nested ? [nested.problem] : []),
-    ...issues
-      .filter((i) => !hidden.includes(i.key))
-      .map((i) => describeCliIssue(i, cli.project, cli.found[i.key], raw)),
-    ...misspeltNamespaceProblems(Object.keys(cli.config), cli.project.name),
-    ...onepasswordKeyProblems(
-      Object.keys(cli.config),
-      (k) => cli.secretKeys.includes(k),
-      cli.project.name,
-      cli.issues.flatMap((i) => (i.unreadable ? [i.unreadable] : [])),
-    ),
-    // Its warnings are the program's to say (config/load.ts), once per run.
-    ...kubernetesKeyFindings(cli.config, (k) => cli.secretKeys.includes(k), { project: cli.project.name })
-      .problems,
-    // The provider's `kubernetes:context` beside them, in the same run (the program judges it again).
-    ...providerContextConfigProblems(stack, cli.config[`${cli.project.name}:kubeContext`], cli.config),
-    ...cli.setTwice.map(({ key }) =>
-      keySetTwiceProblem(key, cli.project.name, placer.fileLine(key.slice(cli.project.name.length + 1))),
-    ),
-    ...cli.strayKeys.map(
-      (k) => strayKeyProblem(k, cli.project.name) + (k === hiding ? hiddenRequired(hidden) : ""),
-    ),
-  ];
+  const problems = cliStageProblems(stack, cli, raw, issues, { nested, hiding, hidden, placer });
   const judgeOptions: JudgeOptions = {
     allowAbsentSecrets: opts.allowAbsentSecrets,
     chartKeys: opts.chartKeys,
@@ -360,35 +424,15 @@ export function checkedStackConfig(
       return (key && anchorHolderProblem(key, cli.anchorHolders, cli.project.name)) ?? p;
     }),
   );
-  // A key set twice holds either value in a real run (stackFile.ts keySetTwiceProblem), so the
-  // value written first is judged too: each value's own problems at its own line. The rules
-  // between keys judged the later one; of the first's judgement only its key's problems are new.
-  const spellingOf = new Map<string, string>();
-  for (const { key, spellings, first } of cli.setTwice) {
-    const name = key.slice(cli.project.name.length + 1);
-    for (const p of judged.problems.filter((p) => problemIsAt(p, name))) spellingOf.set(p, spellings[1]);
-    const firstRaw = rawFromPulumiConfig({ ...cli.config, [key]: first });
-    for (const p of judgedStackConfig(firstRaw, stack, env, judgeOptions).problems) {
-      if (!problemIsAt(p, name) || spellingOf.has(p)) continue;
-      spellingOf.set(p, spellings[0]);
-      problems.push(p);
-    }
-  }
+  const { firstSpellings, spellingOf } = firstSpellingProblems(cli, judged.problems, (r) =>
+    judgedStackConfig(r, stack, env, judgeOptions),
+  );
+  problems.push(...firstSpellings);
   const { cfg, notes } = judged;
   // The CLI's own first refusal (a YAML slip, its mergeConfig rules, then decryption); a plain
   // secret it passes on.
   const cliFirst = cli.issues.find((i) => i.kind !== "plain" && i.kind !== "shape");
-  // The keys a slip may have moved or hidden: what names them waits for the file to be YAML (besideSlips).
-  const fileLines = cli.slips.length > 0 ? fs.readFileSync(cli.file, "utf8").split(/\r?\n/) : [];
-  const unsure = [
-    ...new Set(
-      cli.slips.filter((s) => !s.movesNothing).flatMap((s) => slipKeys(s, fileLines, cli.project.name)),
-    ),
-  ];
-  if (unsure.length > 0)
-    notes.push(
-      `(with the file not valid YAML, what names ${unsure.map((k) => `${PROJECT}:${k}`).join(", ")} (a key on a slip's lines, or holding one), the rules between keys among it, is checked once it is valid YAML: a slip can hide or move a key)`,
-    );
+  const unsure = slipUnsureKeys(cli, notes);
   if (cli.slips.length > 0)
     notes.push("(the Pulumi CLI itself reads no config from a stack file that is not valid YAML)");
   else if (cliFirst) notes.push(cliFirstNote(cliFirst));
