@@ -574,12 +574,11 @@ const keyWritten = (l: string) =>
  * The config keys (the project's, without its namespace) a slip that may move a key leaves unsure:
  * each config key written on its lines (an over-indented `phase:` may be the config key the parser
  * hid), and the key under `config:` each line belongs to by its indentation as written (a key
- * moved in or out of a map changes what that map holds).
+ * moved in or out of a map changes what that map holds; a key repeated with another value, of
+ * which the parser keeps only the later, leaves what holds it unsure: the rules that read it judged
+ * a value the file may not mean). A key repeated with its value moves nothing: never asked.
  */
 export function slipKeys(slip: YamlSlip, lines: string[], project: string): string[] {
-  // A key repeated in its map moves no other: the parser keeps its later value, judged where it is
-  // written (a different earlier one is the slip's own message to name).
-  if (slip.code === "DUPLICATE_KEY") return [];
   const indent = (l: string) => /^[ \t]*/.exec(l)![0].length;
   const bare = (k: string) => (k.startsWith(`${project}:`) ? k.slice(project.length + 1) : k);
   const config = lines.findIndex((l) => /^config:[ \t]*(?:#.*)?$/.test(l));

@@ -77,8 +77,11 @@ ${POOL_ARCH_SLIP}`);
     );
     assert.deepEqual([e.places[1]?.line, e.places[1]?.column], [10, 5]);
     assert.match(e.problems[2], /nodePools\[0\]\.arch: expected one of amd64 \| arm64/);
-    // A repeated key moves no other: nothing waits for the file to be valid YAML.
-    assert.ok(!e.notes.some((n) => /is checked once it is valid YAML/.test(n)), e.notes.join("\n"));
+    // A key repeated with another value leaves only its map unsure: what names loki waits.
+    assert.ok(
+      e.notes.some((n) => n.startsWith(`(with the file not valid YAML, what names ${P("loki")} (a key`)),
+      e.notes.join("\n"),
+    );
   });
 
   it("a second YAML document is one problem at its `---`, in words, with the first document's problems beside it", () => {
@@ -103,14 +106,16 @@ config:
   });
 
   it("a key written twice is judged, and its problems placed, at its last copy (the value the parser keeps)", () => {
-    const e = refusal(`${BASE}${STORE}  ${P("loki")}:
-    retention: 7d
-  ${P("objectStore")}:
+    // Written twice alike (written otherwise, what names it waits: the parser kept one of two).
+    const store = `  ${P("objectStore")}:
     type: minoi
     endpont: http://x
-`);
+`;
+    const e = refusal(`${BASE}${store}  ${P("loki")}:
+    retention: 7d
+${store}`);
     const at = (re: RegExp) => e.places[e.problems.findIndex((p) => re.test(p))]?.line;
-    // The first copy (lines 4-6) holds a valid store: the problems are the second copy's, there.
+    // The problems are the second copy's (lines 9-11), there.
     assert.equal(at(/objectStore\.type: expected one of .*got string "minoi"/), 10, e.message);
     assert.equal(at(/objectStore\.endpont: unknown key/), 11, e.message);
     assert.equal(at(/Map keys must be unique/), 9, e.message);
@@ -194,6 +199,27 @@ ${pool}`);
         e.message,
       );
       assert.ok(!e.notes.some((n) => /is checked once it is valid YAML/.test(n)), e.notes.join("\n"));
+    });
+
+    it("not the rules that read a key repeated with another value: the parser kept only the later", () => {
+      // Read alone, the later loki (replicationFactor 5, replicas 1) breaks a rule between keys
+      // the earlier one may have met: that rule waits, and the note names loki alone.
+      const e = refusal(`${BASE}${STORE}${pool}  ${P("alerting")}:
+    pushover: false
+  ${P("loki")}:
+    replicationFactor: 5
+`);
+      assert.deepEqual(
+        heads(e),
+        [`17:3: not valid YAML: Map keys must be unique: "${P("loki")}" is already a key at line 13`],
+        e.message,
+      );
+      assert.ok(
+        e.notes.includes(
+          `(with the file not valid YAML, what names ${P("loki")} (a key on a slip's lines, or holding one), the rules between keys among it, is checked once it is valid YAML: a slip can hide or move a key)`,
+        ),
+        e.notes.join("\n"),
+      );
     });
   });
 
