@@ -631,7 +631,7 @@ function oneSlipEach(slips: YamlSlip[], lines: string[]): YamlSlip[] {
     if (joins) last.push(s);
     else groups.push([s]);
   }
-  return groups.map((g) => {
+  const merged = groups.map((g) => {
     if (g.length === 1 && !SLIP_FAMILY.has(g[0].code ?? "")) return g[0];
     const rank = (x: YamlSlip) => TELLING.indexOf(x.code ?? "");
     const told = [...g].sort((a, b) => rank(a) - rank(b))[0];
@@ -640,6 +640,46 @@ function oneSlipEach(slips: YamlSlip[], lines: string[]): YamlSlip[] {
     // The span reaches the mistake: a comment line can lie between the parser's place and it.
     return { ...told, at, reason, line: g[0].line, column: g[0].column, endLine: Math.max(spanEnd, at.line) };
   });
+  // A key that ends a list its next line goes on with leaves the parser reading the items after it
+  // as keys of their own: it may report one of them ("Implicit map keys need to be followed by map
+  // values"), past the reach above when two or more items follow. Those at the list's item column
+  // are the same slip.
+  const one: YamlSlip[] = [];
+  let list: { from: number; column: number; last: number } | undefined;
+  for (const s of merged) {
+    const head = one[one.length - 1];
+    if (head && list && s.line > list.from && s.line <= list.last && s.column === list.column) {
+      head.endLine = Math.max(head.endLine ?? head.line, s.endLine ?? s.line);
+      continue;
+    }
+    one.push({ ...s });
+    const at = shownAt(s);
+    const goes = SLIP_FAMILY.has(s.code ?? "") ? blockGoesOn(lines, at.line) : undefined;
+    list = goes && { from: at.line, column: goes.next.column, last: goes.last };
+  }
+  return one;
+}
+
+/**
+ * When line `n` ends early a block above it that the next line goes on with (a key written between
+ * two items of a list, indented less than they): that next line, the block above and the last line
+ * from the next on at its column or deeper, where the block ends for good.
+ */
+function blockGoesOn(
+  lines: string[],
+  n: number,
+  to = lines.length,
+): { next: { line: number; column: number }; block: { from: number; to: number }; last: number } | undefined {
+  const next = keyLine(lines, n + 1, to);
+  const block = next && blockEnded(lines, n, next.column);
+  if (!next || !block) return undefined;
+  let last = next.line;
+  for (let m = next.line + 1; m <= lines.length; m++)
+    if (holdsContent(lines[m - 1])) {
+      if (/^[ \t]*/.exec(lines[m - 1])![0].length < next.column - 1) break;
+      last = m;
+    }
+  return { next, block, last };
 }
 
 /** The first line from `from` on that holds more than blanks or a comment, and its first column. */
@@ -667,19 +707,13 @@ function slipAt(
     const at = keyLine(lines, told.line + 1, endLine);
     // The deeper line goes on with a block above the key (a list's next item after a key written
     // between two items): the key, indented less than that block, is what ends it there.
-    const block = at && blockEnded(lines, told.line, at.column);
-    const key = block && keyLine(lines, told.line, told.line);
-    if (block && key) {
-      // Where the block ends for good: the last line from the deeper one on at its column or deeper.
-      let last = at.line;
-      for (let m = at.line + 1; m <= lines.length; m++)
-        if (holdsContent(lines[m - 1])) {
-          if (/^[ \t]*/.exec(lines[m - 1])![0].length < at.column - 1) break;
-          last = m;
-        }
+    const goes = blockGoesOn(lines, told.line, endLine);
+    const key = goes && keyLine(lines, told.line, told.line);
+    if (goes && key) {
+      const { next, block, last } = goes;
       return {
         at: key,
-        reason: `${told.reason}: this line, indented less than lines ${block.from} to ${block.to} above it, ends their block, which line ${at.line} goes on with: indent it as line ${block.to} (to column ${keyLine(lines, block.to, block.to)?.column}) if it belongs to that block, else move it below line ${last}, where the block ends`,
+        reason: `${told.reason}: this line, indented less than lines ${block.from} to ${block.to} above it, ends their block, which line ${next.line} goes on with: indent it as line ${block.to} (to column ${keyLine(lines, block.to, block.to)?.column}) if it belongs to that block, else move it below line ${last}, where the block ends`,
       };
     }
     if (at)

@@ -88,6 +88,15 @@ describe("config: one message per YAML indentation slip, at the slip (config/sta
     assert.doesNotThrow(() => parseYamlText("s.yaml", moved));
   });
 
+  it("a key written between list items, less indented, with two or more items and a key below: one message at that key", () => {
+    // The parser reads the items after it as a key of their own, told at the next item but one.
+    const text =
+      'a:\n  l:\n    - n: 1\n      t: x\n   m: 2\n    - n: 3\n      c: "4"\n      t: y\n    - n: 4\n      t: z\n  k: 5\n';
+    const { message } = slipsOf(text);
+    assert.deepEqual(placesIn(message), ["5:4"], message);
+    assert.match(message, /^s\.yaml:5:4: not valid YAML: All mapping items must start at the same column$/m);
+  });
+
   it("a second document is refused in words at its first line, not as a slip", () => {
     assert.throws(
       () => parseYamlText("s.yaml", "a: 1\n---\nb: 2\n"),
