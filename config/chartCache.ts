@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
 import { chartKeys, type ChartKeys } from "./chartKeys";
-import { pinnedChart } from "./chartValueCheck";
+import { pinnedChart } from "../model/versions";
 import { projectRoot } from "./paths";
 
 /*

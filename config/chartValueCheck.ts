@@ -1,5 +1,5 @@
 import { isMap } from "./tree";
-import { versions } from "../model/versions";
+import { pinnedChart } from "../model/versions";
 import type { ChartKeys, KeyTree, KindTree } from "./chartKeys";
 import { nearest } from "./errors";
 
@@ -8,9 +8,6 @@ import { nearest } from "./errors";
  * Helm would ignore because it is a misspelling of one the chart reads is a config problem like any
  * other, named with its file and line by config/stackCheck.ts.
  */
-
-/** A chart's pinned entry in model/versions.ts, by chart name. */
-export const pinnedChart = (name: string) => Object.values(versions.charts).find((c) => c.chart === name);
 
 /** Every text in a values tree, for the names the user's own templated values read. */
 const textsOf = (v: unknown): string[] =>

@@ -11,6 +11,7 @@ import {
 import { isMergeKey, parsedAsMeant } from "./yamlDocument";
 import { PROJECT, SECRET_KEYS } from "./schema";
 import { CREDENTIAL_NAME } from "../model/secrets";
+import { pinnedChart } from "../model/versions";
 import { listed } from "../model/words";
 import { excerpt, shownYamlLines } from "../model/yamlText";
 
@@ -58,6 +59,13 @@ export interface Place {
    * it is written, in an anchored map, not where the key is used.
    */
   through?: Through[];
+  /**
+   * The names of what holds the key, besides its key path: the `name` of each list item on the way
+   * (a receiver's), the chart and its pinned version and repository under `chartValues`. A problem's
+   * words name them, and they differ between the keys one anchored value reaches where the mistake
+   * does not (mergedUses).
+   */
+  holders?: string[];
 }
 
 // The key path grammar and the walk are the pack's too (contract/locate.ts): one reading of the file.
@@ -219,14 +227,7 @@ export class ConfigLocator {
     const s = this.stack;
     if (!s) return undefined;
     const [top, ...rest] = keyPath;
-    const names =
-      spelling !== undefined
-        ? [spelling]
-        : namespace === this.projectName
-          ? [`${namespace}:${top}`, String(top)]
-          : [`${namespace}:${top}`];
-    // A key under `config:`, else one written at the top of the file (a slip of indentation).
-    const found = s.walker.firstKeyEntry(s.config, names) ?? s.walker.firstKeyEntry(s.root, names);
+    const found = this.topEntry(s, top, namespace, spelling);
     if (!found) {
       // Left to Pulumi.yaml: its declaration with a default holds the value; else the key belongs
       // under the stack file's `config:` (or at its top when it has none).
@@ -241,6 +242,36 @@ export class ConfigLocator {
     if (!place || through.length === 0) return place;
     const line = (n: Node) => s.counter.linePos(n.range?.[0] ?? 0).line;
     return { ...place, through: through.map((t) => ({ line: line(t.node), text: t.text, merge: t.merge })) };
+  }
+
+  /** A key path's top key in `s`, as {@link at} names it. */
+  private topEntry(s: Parsed, top: Segment, namespace: string, spelling?: string) {
+    const names =
+      spelling !== undefined
+        ? [spelling]
+        : namespace === this.projectName
+          ? [`${namespace}:${top}`, String(top)]
+          : [`${namespace}:${top}`];
+    // A key under `config:`, else one written at the top of the file (a slip of indentation).
+    return s.walker.firstKeyEntry(s.config, names) ?? s.walker.firstKeyEntry(s.root, names);
+  }
+
+  /**
+   * The names of what holds a key path besides the path itself (see {@link Place.holders}): each
+   * list item's `name` as the file writes it (or merges it in), and a chart's pin.
+   */
+  private holderNames(keyPath: Segment[], namespace: string, spelling?: string): string[] {
+    const s = this.stack;
+    const [top, ...rest] = keyPath;
+    const found = s && this.topEntry(s, top, namespace, spelling);
+    const items = rest.flatMap((seg, i) => {
+      if (!s || !found || typeof seg !== "number") return [];
+      const name = s.walker.walkKeyPath(found, [...rest.slice(0, i + 1), "name"]);
+      return name.exact && isScalar(name.value) ? [String(name.value.value)] : [];
+    });
+    const pin =
+      namespace === this.projectName && top === "chartValues" ? pinnedChart(String(rest[0])) : undefined;
+    return [...items, ...(pin ? [pin.chart, pin.version, pin.repo] : [])];
   }
 
   /**
@@ -276,7 +307,10 @@ export class ConfigLocator {
       const e = keyEntry(this.stack.config, [String(p.path[0])]);
       if (e) return this.place(this.stack, e.key, true, secret && "after", e.value);
     }
-    if (p) return this.at(p.path, p.namespace, secret, spelling);
+    if (p) {
+      const place = this.at(p.path, p.namespace, secret, spelling);
+      return place && { ...place, holders: this.holderNames(p.path, p.namespace, spelling) };
+    }
     // A top-level key of the file itself (`confg:`), named bare.
     const bare = /^([^\s:]+): /.exec(problem)?.[1];
     const e = bare && this.stack?.root ? keyEntry(this.stack.root, [bare]) : undefined;
@@ -298,14 +332,14 @@ function throughText(place: Place): string {
 
 /**
  * `problems` (placed at `places`) with those said of one value written once and used at several
- * keys (an anchored map merged into two pools, `<<: *pool`) as one: the same kind of refusal at the
- * same place is one mistake, which one edit mends, so it is one message naming every key the value
- * reaches and the line it arrives through. The kind is what a problem says first, up to its first
- * clause's end (`expected true or false`, `a credential in the receiver`, `unknown key`): the rest
- * may name what holds the key, which differs between the keys one value reaches (a receiver's name
- * and its credential's key, a chart and its version), where the mistake and its mending do not.
- * The message kept is the use written where the value is (the anchored item itself), else the
- * first found.
+ * keys (an anchored map merged into two pools, `<<: *pool`) as one: the same refusal at the same
+ * place is one mistake, which one edit mends, so it is one message naming every key the value
+ * reaches and the line it arrives through. The same refusal is the same words once the key paths and
+ * holders' names of the problems at the place ({@link Place.holders}: a receiver's name in its credential's
+ * key, a chart and its version) are set aside, since those differ between the keys one value reaches
+ * where the mistake and its mending do not; any other word differs between two mistakes (an unknown
+ * key one holder would take as a misspelling and another has no like of), each its own message. The
+ * message kept is the use written where the value is (the anchored item itself), else the first found.
  */
 export function mergedUses(
   problems: string[],
@@ -316,13 +350,23 @@ export function mergedUses(
     const at = p.indexOf(": ");
     return at < 0 ? undefined : { head: p.slice(0, at), body: p.slice(at) };
   };
+  // The names set aside are those of every problem at the place, each problem's own and its
+  // neighbours': a pool named `a` is no article `a` in one message and a word in the other.
+  const spot = (place: Place) => JSON.stringify([place.file, place.line, place.column]);
+  const names = new Map<string, string[]>();
+  problems.forEach((p, i) => {
+    const place = places[i];
+    const head = split(p)?.head;
+    if (!place || head === undefined) return;
+    const bare = head.slice(head.indexOf(":") + 1);
+    names.set(spot(place), [...(names.get(spot(place)) ?? []), head, bare, ...(place.holders ?? [])]);
+  });
   const groups = new Map<string, number[]>();
   problems.forEach((p, i) => {
     const place = places[i];
     const parts = split(p);
     if (!place || !parts) return;
-    const kind = /^: [^,;:(\n]*/.exec(parts.body)?.[0] ?? parts.body;
-    const id = JSON.stringify([place.file, place.line, place.column, kind]);
+    const id = JSON.stringify([spot(place), withoutNames(parts.body, names.get(spot(place))!)]);
     groups.set(id, [...(groups.get(id) ?? []), i]);
   });
   const gone = new Set<number>();
@@ -338,6 +382,20 @@ export function mergedUses(
   }
   const left = (_: unknown, i: number) => !gone.has(i);
   return { problems: out.filter(left), places: places.filter(left) };
+}
+
+/**
+ * `text` with each of `names` set aside where it stands whole, not inside a longer word (`a` in
+ * `alerting`), for {@link mergedUses}.
+ */
+function withoutNames(text: string, names: string[]): string {
+  const quoted = [...new Set(names)]
+    .filter((n) => n !== "")
+    .sort((x, y) => y.length - x.length)
+    .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return quoted.length === 0
+    ? text
+    : text.replace(new RegExp(`(?<![\\w-])(?:${quoted.join("|")})(?![\\w-])`, "g"), "\u0000");
 }
 
 /**

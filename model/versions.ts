@@ -260,6 +260,9 @@ export function imageString(image: ImageRef): string {
   return `${image.registry}/${image.repository}:${imageTag(image)}`;
 }
 
+/** A chart's pinned entry in {@link versions}, by chart name. */
+export const pinnedChart = (name: string) => Object.values(versions.charts).find((c) => c.chart === name);
+
 /** Every image the program deploys, as `registry/repository`, for the policy pack's arm64 list. */
 export function shippedImageRepositories(): string[] {
   return Object.values(versions.images).map((i) => `${i.registry}/${i.repository}`);

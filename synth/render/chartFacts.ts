@@ -13,7 +13,7 @@ import * as path from "path";
 import * as zlib from "zlib";
 import { renderCacheDir, storedChartKeys } from "../../config/chartCache";
 import type { ChartKeys } from "../../config/chartKeys";
-import { pinnedChart } from "../../config/chartValueCheck";
+import { pinnedChart } from "../../model/versions";
 import { projectRoot } from "../../config/paths";
 import { chartCacheDir } from "./helm";
 

@@ -7,7 +7,7 @@ import * as zlib from "zlib";
 import { parse } from "yaml";
 import { cachedChartKeys, chartCacheDir, chartKeysFile } from "../../config/chartCache";
 import { chartKeys } from "../../config/chartKeys";
-import { pinnedChart } from "../../config/chartValueCheck";
+import { pinnedChart } from "../../model/versions";
 import { ConfigError, PROJECT } from "../../config/resolve";
 import { loadStackConfig } from "../../config/load";
 import { pinnedChartKeys } from "../../synth/render/chartFacts";

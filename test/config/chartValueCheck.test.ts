@@ -149,6 +149,26 @@ describe("config: chartValues keys are checked against the pinned charts (config
     assert.doesNotThrow(() => checkedStackConfig(dir, "s", {}, { allowAbsentSecrets: true }));
   });
 
+  it("says a misspelt key merged from one anchor into several charts once, though each chart's words name its own chart, version and repository", () => {
+    const { dir } = withChartValues({});
+    const file = path.join(dir, "Pulumi.s.yaml");
+    const text = fs
+      .readFileSync(file, "utf8")
+      .replace(/\n {2}\S*chartValues: \{\}\n/, "\n")
+      .concat(
+        `  ${P("chartValues")}:\n    grafana:\n      <<: &c\n        fullnameOveride: x\n    alloy:\n      <<: *c\n`,
+      );
+    fs.writeFileSync(file, text);
+    const lines = text.split("\n");
+    const use = lineOf(lines, "<<", lineOf(lines, "alloy"));
+    assert.deepEqual(run(dir), [
+      {
+        problem: `${P("chartValues.grafana.fullnameOveride")}: unknown key of the grafana chart ${versions.charts.grafana.version} (Helm would ignore it), expected a key its values.yaml or templates name (\`helm show values grafana --repo ${versions.charts.grafana.repo} --version ${versions.charts.grafana.version}\`), got "fullnameOveride"; did you mean chartValues.grafana.fullnameOverride? (the same key, written once, reaches ${P("chartValues.alloy.fullnameOveride")} (merged at line ${use} through \`<<: *c\`): one edit mends both)`,
+        line: lineOf(lines, "fullnameOveride"),
+      },
+    ]);
+  });
+
   it("keeps a key the user's own templated values read", () => {
     const { dir } = withChartValues({
       grafana: { replicsa: 2, extraObjects: ["{{ .Values.replicsa }}"] },

@@ -80,6 +80,27 @@ describe("a merge key in a stack file", () => {
     );
   });
 
+  it("reports an unknown key merged into two maps as two mistakes when one map would take it as a misspelling and the other has no like of it", () => {
+    // Renaming it to loki's `retention` mends loki alone: grafana has no retention key, so one
+    // message saying "one edit mends both" would be untrue; each map's own refusal is said.
+    const e = refusal(
+      BASE + STORE + `  ${P("loki")}:\n    <<: &r\n      retension: 7d\n  ${P("grafana")}:\n    <<: *r\n`,
+    );
+    assert.deepEqual(
+      e.problems,
+      [
+        `${P("loki.retension")}: unknown key; did you mean "retention"?`,
+        `${P("grafana.retension")}: unknown key; expected one of: url, volumeSize, dashboardNamespaces, ingress, httpRoute`,
+      ],
+      e.message,
+    );
+    assert.deepEqual(
+      e.places.map((p) => p?.line),
+      [9, 9],
+      e.message,
+    );
+  });
+
   it("places a merged value where the anchor's map writes it, at the item written there, in one message", () => {
     const e = refusal(BASE + STORE + MERGED_POOLS.replace("arch: amd64", "arch: amd46"));
     assert.equal(e.places[0]?.line, 10, e.message);
