@@ -293,14 +293,20 @@ function cliStageProblems(
     hiding: string | undefined;
     hidden: string[];
     placer: ConfigLocator;
+    /** Filled with the spelling each problem of a key set twice is placed at. */
+    spellingOf: Map<string, string>;
   },
 ): string[] {
-  const { nested, hiding, hidden, placer } = at;
+  const { nested, hiding, hidden, placer, spellingOf } = at;
   return [
     ...(nested ? [nested.problem] : []),
     ...issues
       .filter((i) => !hidden.includes(i.key))
-      .map((i) => describeCliIssue(i, cli.project, cli.found[i.key], raw)),
+      .map((i) => {
+        const p = describeCliIssue(i, cli.project, cli.found[i.key], raw);
+        if (i.spelling) spellingOf.set(p, i.spelling);
+        return p;
+      }),
     ...misspeltNamespaceProblems(Object.keys(cli.config), cli.project.name),
     ...onepasswordKeyProblems(
       Object.keys(cli.config),
@@ -325,16 +331,16 @@ function cliStageProblems(
 /**
  * A key set twice holds either value in a real run (stackFile.ts keySetTwiceProblem), so the value
  * written first is judged too: each value's own problems at its own line. The rules between keys
- * judged the later one (`judged`); of the first's judgement only its key's problems are new, with
- * the spelling each problem is placed at.
+ * judged the later one (`judged`); of the first's judgement only its key's problems are new, and
+ * `spellingOf` (holding the CLI stage's, cliStackConfigIssues) gets the spelling each is placed at.
  */
 function firstSpellingProblems(
   cli: ReturnType<typeof cliStackConfigIssues>,
   judged: string[],
   judge: (raw: Record<string, unknown>) => { problems: string[] },
-): { firstSpellings: string[]; spellingOf: Map<string, string> } {
+  spellingOf: Map<string, string>,
+): string[] {
   const firstSpellings: string[] = [];
-  const spellingOf = new Map<string, string>();
   for (const { key, spellings, first } of cli.setTwice) {
     const name = key.slice(cli.project.name.length + 1);
     for (const p of judged.filter((p) => problemIsAt(p, name))) spellingOf.set(p, spellings[1]);
@@ -344,7 +350,7 @@ function firstSpellingProblems(
       firstSpellings.push(p);
     }
   }
-  return { firstSpellings, spellingOf };
+  return firstSpellings;
 }
 
 /**
@@ -401,7 +407,8 @@ export function checkedStackConfig(
   const hidden = hiding ? cli.issues.filter((i) => i.kind === "missing").map((i) => i.key) : [];
   // A required key the project-named map holds is set where it was meant, not missing.
   const issues = cli.issues.filter((i) => !(i.kind === "missing" && nested?.held.includes(i.key)));
-  const problems = cliStageProblems(stack, cli, raw, issues, { nested, hiding, hidden, placer });
+  const spellingOf = new Map<string, string>();
+  const problems = cliStageProblems(stack, cli, raw, issues, { nested, hiding, hidden, placer, spellingOf });
   const judgeOptions: JudgeOptions = {
     allowAbsentSecrets: opts.allowAbsentSecrets,
     chartKeys: opts.chartKeys,
@@ -424,10 +431,14 @@ export function checkedStackConfig(
       return (key && anchorHolderProblem(key, cli.anchorHolders, cli.project.name)) ?? p;
     }),
   );
-  const { firstSpellings, spellingOf } = firstSpellingProblems(cli, judged.problems, (r) =>
-    judgedStackConfig(r, stack, env, judgeOptions),
+  problems.push(
+    ...firstSpellingProblems(
+      cli,
+      judged.problems,
+      (r) => judgedStackConfig(r, stack, env, judgeOptions),
+      spellingOf,
+    ),
   );
-  problems.push(...firstSpellings);
   const { cfg, notes } = judged;
   // The CLI's own first refusal (a YAML slip, its mergeConfig rules, then decryption); a plain
   // secret it passes on.

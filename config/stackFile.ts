@@ -1019,6 +1019,8 @@ export interface SecureValue {
 /** A `secure:` value the CLI cannot decrypt: where it is and why (never its value). */
 export interface SecureProblem extends SecureValue {
   problem: string;
+  /** The key as written (`key` or `project:key`): a key set twice has a value under each. */
+  spelling?: string;
 }
 
 function toStackValue(
@@ -1027,6 +1029,7 @@ function toStackValue(
   provider: SecretsProvider,
   problems: SecureProblem[],
   found: SecureValue[],
+  spelling?: string,
 ): StackValue {
   let secure = false;
   // object.go unmarshalObject: a one-key map {secure: <string>} is ciphertext; anything else is data.
@@ -1037,7 +1040,7 @@ function toStackValue(
         secure = true;
         found.push({ key, path: at });
         const problem = ciphertextProblem(x.secure, provider);
-        if (problem) problems.push({ key, path: at, problem });
+        if (problem) problems.push({ key, path: at, problem, spelling });
         // Offline nothing is decrypted: a placeholder text stands in (inside maps too).
         return at.length === 0 ? new TopLevelSecret(x.secure) : secretPlaceholder(propertyPath(key, at));
       }
@@ -1123,7 +1126,7 @@ export function readStackFile(projectDir: string, project: Project, stack: strin
         `could not unmarshal map: could not parse ${rawKey} as a configuration key (configuration keys should be of the form \`<namespace>:<name>\`)`,
       );
     }
-    const value = toStackValue(key, v, provider, secureProblems, secureValues);
+    const value = toStackValue(key, v, provider, secureProblems, secureValues, rawKey);
     values.set(key, value);
     if (value.secure) secure.add(key);
   }
@@ -1276,6 +1279,11 @@ export interface CliIssue {
   unreadable?: SecureProblem;
   /** A `plain` problem's value, which a message of its key may say instead (config/judge.ts). */
   plainText?: PlainSecret;
+  /**
+   * The key as written whose value has the problem, for a key set twice ({@link SetTwice}): each
+   * value is the CLI's at random, so each is judged, and its problem placed at its own line.
+   */
+  spelling?: string;
   message: string;
 }
 
@@ -1482,6 +1490,44 @@ export function cliStackConfig(projectDir: string, stack: string): RuntimeConfig
 }
 
 /**
+ * The problems of one value of the secret key `name` (`spelling`, its key as written, when the key
+ * is set twice): its wrong form and each plain leaf. An undecryptable value of the wrong form too
+ * goes to `said.formOfUnreadable`, the `secure:` values inside a wrong form to `said.underWrongForm`.
+ */
+function secretValueIssues(
+  name: string,
+  v: StackValue,
+  spelling: string | undefined,
+  stackFile: StackFile,
+  project: string,
+  said: { formOfUnreadable: Map<SecureProblem, string>; underWrongForm: Set<SecureProblem> },
+): CliIssue[] {
+  const key = `${project}:${name}`;
+  const issues: CliIssue[] = [];
+  const unreadable = stackFile.secureProblems.find(
+    (p) => p.key === key && p.path.length === 0 && (!spelling || p.spelling === spelling),
+  );
+  const shapes = secretShapeProblems(key, v, project, unreadable?.problem);
+  for (const s of shapes)
+    if (unreadable && s.at.length === 0) said.formOfUnreadable.set(unreadable, s.message);
+    else issues.push({ key: name, kind: "shape", wrongForm: true, message: s.message, spelling });
+  // A leaf under a value of the wrong form is not named again: the form's own hint replaces it.
+  const inside = (at: (string | number)[]) => shapes.some((s) => s.at.every((seg, i) => at[i] === seg));
+  for (const p of stackFile.secureProblems)
+    if (p.key === key && p.path.length > 0 && inside(p.path) && (!spelling || p.spelling === spelling))
+      said.underWrongForm.add(p);
+  for (const at of (v.plain ?? []).filter((a) => !inside(a)))
+    issues.push({
+      key: name,
+      kind: "plain",
+      plainText: { key, path: at },
+      message: plainSecretProblem(propertyPath(key, at), setSecretCommand(key, at, project)),
+      spelling,
+    });
+  return issues;
+}
+
+/**
  * The stack's config as {@link cliStackConfig} reads it, with every problem the CLI would find
  * instead of only the first; keys with a problem are left out of `config`, and `found` holds the
  * stack file's own value of each (a secret's as {@link secretPlaceholder}) for messages.
@@ -1533,26 +1579,23 @@ export function cliStackConfigIssues(
   // The `secure:` values inside a secret's value of the wrong form: the form's hint sets a new
   // value in their place, which mends them too, so they are not named again.
   const underWrongForm = new Set<SecureProblem>();
+  const said = { formOfUnreadable, underWrongForm };
+  // A key set twice: either value is the CLI's at random, so the first is judged too, each value's
+  // problems placed at its own spelling.
+  const twice = new Map(stackFile.setTwice.map((t) => [t.key, t]));
   for (const name of SECRET_KEYS) {
     const key = `${project.name}:${name}`;
-    const v = stackFile.values.get(key);
-    if (!v || unencrypted.has(name)) continue;
-    const unreadable = stackFile.secureProblems.find((p) => p.key === key && p.path.length === 0);
-    const shapes = secretShapeProblems(key, v, project.name, unreadable?.problem);
-    for (const s of shapes)
-      if (unreadable && s.at.length === 0) formOfUnreadable.set(unreadable, s.message);
-      else issues.push({ key: name, kind: "shape", wrongForm: true, message: s.message });
-    // A leaf under a value of the wrong form is not named again: the form's own hint replaces it.
-    const inside = (at: (string | number)[]) => shapes.some((s) => s.at.every((seg, i) => at[i] === seg));
-    for (const p of stackFile.secureProblems)
-      if (p.key === key && p.path.length > 0 && inside(p.path)) underWrongForm.add(p);
-    for (const at of (v.plain ?? []).filter((a) => !inside(a)))
-      issues.push({
-        key: name,
-        kind: "plain",
-        plainText: { key, path: at },
-        message: plainSecretProblem(propertyPath(key, at), setSecretCommand(key, at, project.name)),
-      });
+    const later = stackFile.values.get(key);
+    if (!later || unencrypted.has(name)) continue;
+    const t = twice.get(key);
+    const values: [StackValue, string | undefined][] = t
+      ? [
+          [t.first, t.spellings[0]],
+          [later, t.spellings[1]],
+        ]
+      : [[later, undefined]];
+    for (const [v, spelling] of values)
+      issues.push(...secretValueIssues(name, v, spelling, stackFile, project.name, said));
   }
   // An unusable salt stops the CLI before any value is decrypted (its crypter comes first); the
   // values' own forms are judged all the same, and the config beside them.
@@ -1563,10 +1606,11 @@ export function cliStackConfigIssues(
   for (const p of stackFile.secureProblems.filter((x) => !underWrongForm.has(x))) {
     const key = p.key.startsWith(`${project.name}:`) ? p.key.slice(project.name.length + 1) : p.key;
     const form = formOfUnreadable.get(p);
+    const spelling = twice.has(p.key) ? p.spelling : undefined;
     issues.push(
       form
-        ? { key, kind: "secure", wrongForm: true, message: form }
-        : { key, kind: "secure", unreadable: p, message: secureProblemText(p, project.name) },
+        ? { key, kind: "secure", wrongForm: true, message: form, spelling }
+        : { key, kind: "secure", unreadable: p, message: secureProblemText(p, project.name), spelling },
     );
   }
   // The text the program reads: a placeholder for a whole secure value.

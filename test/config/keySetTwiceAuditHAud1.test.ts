@@ -67,4 +67,37 @@ describe("a key set both namespaced and bare", () => {
     );
     assert.doesNotMatch(e.message, /hunter[23]value/);
   });
+
+  // The CLI's own stage (a plain secret, an undecryptable value) judges each value too, whichever
+  // comes first, and places each problem at the line of the value that has it.
+  for (const [name, first, later] of [
+    [
+      "secure first, plain later",
+      "homelab-observability:heartbeatUrl:\n    secure: v1:AAAABBBBCCCCdddd1234567890abcdef",
+      "heartbeatUrl: https://hc-ping.com/SECRETTWO",
+    ],
+    [
+      "plain first, secure later",
+      "homelab-observability:heartbeatUrl: https://hc-ping.com/SECRETTWO",
+      "heartbeatUrl:\n    secure: v1:AAAABBBBCCCCdddd1234567890abcdef",
+    ],
+  ])
+    it(`says a set-twice secret's plain value and undecryptable value, each at its own line (${name})`, () => {
+      const text = `${staging.trimEnd()}\n  ${first}\n  ${later}\n`;
+      const lines = text.split("\n");
+      const lineOf = (value: string) => lines.indexOf(`  ${value.split("\n")[0]}`) + 1;
+      const plainAt = lineOf(first.includes("secure") ? later : first);
+      const secureAt = lineOf(first.includes("secure") ? first : later);
+      const e = refusal(text);
+      const plain = e.problems.indexOf(
+        "homelab-observability:heartbeatUrl: expected a secret (`pulumi config set --stack s --secret heartbeatUrl`), got a plain value in the stack file (not shown; anyone who reads the file has it)",
+      );
+      const unreadable = e.problems.indexOf(
+        "homelab-observability:heartbeatUrl: the secure value is not Pulumi Cloud ciphertext (base64), and the stack file has no encryptionsalt (passphrase) or secretsprovider/encryptedkey, so the CLI cannot decrypt it (the value is not shown); set it again with `pulumi config set --stack s --secret heartbeatUrl`",
+      );
+      assert.ok(plain >= 0 && unreadable >= 0, e.message);
+      assert.equal(e.places[plain]?.line, plainAt, e.message);
+      assert.equal(e.places[unreadable]?.line, secureAt, e.message);
+      assert.doesNotMatch(e.message, /SECRETTWO/);
+    });
 });
