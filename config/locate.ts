@@ -9,8 +9,8 @@ import {
   type Segment,
 } from "@homelab-observability/contract";
 import { isMergeKey, parsedAsMeant } from "./yamlDocument";
-import { PROJECT, SECRET_KEYS } from "./schema";
-import { CREDENTIAL_NAME } from "../model/secrets";
+import { PROJECT } from "./schema";
+import { CREDENTIAL_NAME, secretKeyMeant } from "../model/secrets";
 import { pinnedChart } from "../model/versions";
 import { listed } from "../model/words";
 import { excerpt, shownYamlLines } from "../model/yamlText";
@@ -289,12 +289,16 @@ export class ConfigLocator {
    */
   ofProblem(problem: string, spelling?: string): Place | undefined {
     const p = problemPath(problem);
-    // A secret key's line, one whose problem hides the value, or one whose name says it holds a
-    // credential (an unknown `adminPasword` is as secret as the key it misspells) shows no value.
+    // A secret key's line (or a line under one), one whose problem hides the value, or one whose
+    // name says it holds a secret (an unknown `adminPasword` or `heartbeatUrll` is as secret as
+    // the key it misspells) shows no value.
     const last = p?.path[p.path.length - 1];
+    const first = p?.path[0];
     const secret =
       / \(not shown|not shown\)|secure value/.test(problem) ||
-      (p?.namespace === this.projectName && (SECRET_KEYS as readonly Segment[]).includes(p.path[0])) ||
+      (p?.namespace === this.projectName &&
+        typeof first === "string" &&
+        secretKeyMeant(first) !== undefined) ||
       (typeof last === "string" && CREDENTIAL_NAME.test(last));
     // A config key written at the top of the file (stackFile.ts strayKeyProblem) is placed there,
     // not at the same key under `config:` when the file has both.

@@ -52,6 +52,11 @@ export function nearest(name: string, known: readonly string[]): { best?: string
   return { best, distance };
 }
 
+/** `distance` edits from `name` to `known` make a slip of one name, not another name: a third of its letters at most. */
+export function fewEdits(name: string, known: string, distance: number): boolean {
+  return distance <= Math.max(1, Math.floor(Math.max(name.length, known.length) / 3));
+}
+
 /**
  * The known name closest to a mistyped one, when it is close enough to be the likely intent (at
  * most a third of its letters differ, or one contains the other: the one known name it begins, or
@@ -60,7 +65,7 @@ export function nearest(name: string, known: readonly string[]): { best?: string
 export function closestMatch(name: string, known: readonly string[]): string | undefined {
   const { best, distance } = nearest(name, known);
   if (best === undefined) return undefined;
-  if (distance <= Math.max(1, Math.floor(Math.max(name.length, best.length) / 3))) return best;
+  if (fewEdits(name, best, distance)) return best;
   if (name.length < 3) return undefined;
   const given = name.toLowerCase();
   // A short form of a longer name (`prod` for `production`) is many edits from it, so a short name

@@ -1,3 +1,5 @@
+import { fewEdits, nearest } from "@homelab-observability/contract";
+
 /** Config keys that must be Pulumi secrets (`pulumi config set --secret`) with the `config` backend. */
 export const SECRET_KEYS = [
   "minioAdminUser",
@@ -20,6 +22,17 @@ export type SecretKey = (typeof SECRET_KEYS)[number];
  */
 export const CREDENTIAL_NAME =
   /pass|pasw|pwd|secret|token|credential|api_?key|access_?key|private_?key|bearer/i;
+
+/**
+ * The secret config key a key's name is, or is a misspelling of (`heartbeatUrll`: its value is the
+ * secret it was meant to hold, though no credential word is in its name); undefined otherwise. A
+ * slip is measured by its edits alone: the short forms closestMatch also takes are other keys'
+ * names (`grafana` begins `grafanaAdminPassword`).
+ */
+export function secretKeyMeant(name: string): SecretKey | undefined {
+  const { best, distance } = nearest(name, SECRET_KEYS);
+  return best !== undefined && fewEdits(name, best, distance) ? (best as SecretKey) : undefined;
+}
 
 /** The secret config key holding the receivers' credentials with the `config` backend. */
 export const RECEIVER_CREDENTIALS_KEY = "receiverCredentials" satisfies (typeof SECRET_KEYS)[number];

@@ -10,7 +10,7 @@
  * kubeconfig or an Alertmanager config holds credentials on the very lines a mistake sits on.
  */
 import { parse, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions } from "yaml";
-import { CREDENTIAL_NAME, SECRET_KEYS } from "./secrets";
+import { CREDENTIAL_NAME, SECRET_KEYS, secretKeyMeant } from "./secrets";
 
 /**
  * eemeli/yaml v2 `parse` for a user's text, its warnings unsaid: at its default log level `parse`
@@ -135,10 +135,22 @@ const TOKEN_LOOK = new RegExp(
   "g",
 );
 
-/** Whether a key names a secret: a `secure:` value, a secret config key, or a credential's name. */
-function secretKey(name: string): boolean {
-  return name === "secure" || (SECRET_KEYS as readonly string[]).includes(name) || CREDENTIAL_NAME.test(name);
+/**
+ * Whether a key names a secret: a `secure:` value, a secret config key, a credential's name, or
+ * where the secret config keys are (`top`: a stack file's `config:` keys) a misspelling of one
+ * ({@link secretKeyMeant}: `heartbeatUrll`); deeper, such a name is another key's (`heartbeat`).
+ */
+function secretKey(name: string, top: boolean): boolean {
+  return (
+    name === "secure" ||
+    (SECRET_KEYS as readonly string[]).includes(name) ||
+    CREDENTIAL_NAME.test(name) ||
+    (top && secretKeyMeant(name) !== undefined)
+  );
 }
+
+/** A key line's key is a stack file's config key: namespaced (`project:key`), or at `config:`'s depth. */
+const configKeyLine = (key: RegExpExecArray) => /[^:]:[^:]/.test(key[2]) || key[1].length <= 2;
 
 /** A key as written, without its quotes and its namespace (`homelab-observability:pushoverToken`). */
 function bareKey(key: string): string {
@@ -178,7 +190,7 @@ function withoutFlowSecrets(line: string): string {
     (m) => bareKey(m[2]) === "name" && CREDENTIAL_NAME.test(m[4]),
   );
   return line.replace(FLOW_PAIR, (all, before: string, key: string, space: string, value: string) =>
-    value.trim() !== "" && (secretKey(bareKey(key)) || (named && bareKey(key) === "value"))
+    value.trim() !== "" && (secretKey(bareKey(key), false) || (named && bareKey(key) === "value"))
       ? `${before}${key}:${space}${NOT_SHOWN}`
       : all,
   );
@@ -241,7 +253,7 @@ const keyOnly = (key: RegExpExecArray) => `${key[1]}${key[2]}:${key[3].trim() ==
 /**
  * The lines of a YAML text as a message may show them, read line by line (the text may not parse):
  * the value of a key that names a secret ({@link CREDENTIAL_NAME}, the rule config/locate.ts
- * places problems by, a secret config key, `secure:`) is `<not shown>`, and so is each line below
+ * places problems by, a secret config key or a config key misspelling one, `secure:`) is `<not shown>`, and so is each line below
  * it indented deeper that continues it (a block scalar, a value on the next line, a list); under a
  * secret config key (`receiverCredentials`: a map of credentials) every deeper line is. A deeper
  * key under another credential-named key (`secrets:` holds `backend:`) is judged by its own name.
@@ -270,10 +282,14 @@ export function shownYamlLines(text: string): string[] {
       return item ? `${item[1]}${NOT_SHOWN}` : `${" ".repeat(indent)}${NOT_SHOWN}`;
     }
     hiding = undefined;
-    if (!key || !(secretKey(bareKey(key[2])) || credentialValues.has(n))) return withoutLoose(line);
+    if (!key || !(secretKey(bareKey(key[2]), configKeyLine(key)) || credentialValues.has(n)))
+      return withoutLoose(line);
     hiding = {
       indent: key[1].replace(/-/g, " ").length,
-      all: key[3].trim() !== "" || (SECRET_KEYS as readonly string[]).includes(bareKey(key[2])),
+      all:
+        key[3].trim() !== "" ||
+        (SECRET_KEYS as readonly string[]).includes(bareKey(key[2])) ||
+        (configKeyLine(key) && secretKeyMeant(bareKey(key[2])) !== undefined),
     };
     return keyOnly(key);
   });

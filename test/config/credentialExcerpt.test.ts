@@ -4,7 +4,8 @@ import { BASE, P, refusal, STORE } from "../support/stackText";
 /*
  * A problem's excerpt shows the line of the key it names. When that key's name says it holds a
  * credential (an unknown `adminPasword`, a misspelt `apiTokn`), its value is not shown: the key it
- * misspells would have been a secret (config/locate.ts CREDENTIAL_NAME).
+ * misspells would have been a secret (config/locate.ts CREDENTIAL_NAME); so is it when the key
+ * misspells a secret config key whose name has no credential word (`heartbeatUrll`).
  */
 describe("config: the excerpt of a problem on a key named like a credential", () => {
   it("shows the key, never its value, for an unknown key that misspells a password", () => {
@@ -14,6 +15,19 @@ describe("config: the excerpt of a problem on a key named like a credential", ()
     assert.match(e.problems[0], /grafana\.adminPasword: unknown key/);
     assert.ok(!e.message.includes("hunter2hunter2"), e.message);
     assert.match(e.message, /adminPasword: <not shown>/);
+  });
+
+  it("shows the key, never its value, for an unknown key that misspells a secret config key with no credential word", () => {
+    const e = refusal(`${BASE}${STORE}  ${P("heartbeatUrll")}: https://hc-ping.com/SECRETJJJ
+  ${P("receiverCredentialss")}:
+    ops: SECRETKKK
+`);
+    assert.ok(
+      e.problems.includes(`${P("heartbeatUrll")}: unknown key; did you mean "heartbeatUrl"?`),
+      e.message,
+    );
+    assert.doesNotMatch(e.message, /SECRETJJJ|SECRETKKK/);
+    assert.match(e.message, /heartbeatUrll: <not shown>/);
   });
 
   it("shows the value of a key named like nothing secret", () => {

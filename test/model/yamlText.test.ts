@@ -102,6 +102,25 @@ describe("model/yamlText: a YAML mistake said without a secret", () => {
     ]);
   });
 
+  it("hides the value of a key that misspells a secret config key, and every line of a misspelt receiverCredentials", () => {
+    const text = [
+      "config:",
+      "  homelab-observability:heartbeatUrll: https://hc-ping.com/abc",
+      "  receiverCredentialss:",
+      "    ops:",
+      "      - https://hooks.example/xyz",
+      "  homelab-observability:cluster: pi",
+    ].join("\n");
+    assert.deepEqual(shownYamlLines(text), [
+      "config:",
+      "  homelab-observability:heartbeatUrll: <not shown>",
+      "  receiverCredentialss:",
+      "    ops:",
+      "      - <not shown>",
+      "  homelab-observability:cluster: pi",
+    ]);
+  });
+
   it("hides a flow map's credential, an env pair's value by its name and a URL's credential parameter", () => {
     const text = [
       `basic_auth: {username: admin, password: ${SECRET}}`,
