@@ -14,6 +14,10 @@ import { withRuntimeConfig } from "../support/runtimeConfig";
  */
 const SALT = "encryptionsalt: v1:c2FsdHNhbHQ=:v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB\n";
 
+/** The note that what names `key` waits for the file to be YAML (config/stackCheck.ts slipUnsureKeys). */
+const unsureNote = (key: string) =>
+  `(with the file not valid YAML, what names ${P(key)} (a key on a slip's lines, or holding one), the rules between keys among it, is checked once it is valid YAML: a slip can hide or move a key)`;
+
 describe("config: one run over a broken stack file (config/stackCheck.ts)", function () {
   this.timeout(20000);
 
@@ -144,12 +148,7 @@ ${STORE}  ${P("nodePools")}:
       e.problems.some((p) => p.startsWith(`${P("kubeContext")}: required`)),
       e.message,
     );
-    assert.ok(
-      e.notes.includes(
-        `(with the file not valid YAML, what names ${P("nodePools")} (a key on a slip's lines, or holding one), the rules between keys among it, is checked once it is valid YAML: a slip can hide or move a key)`,
-      ),
-      e.notes.join("\n"),
-    );
+    assert.ok(e.notes.includes(unsureNote("nodePools")), e.notes.join("\n"));
   });
 
   describe("beside a slip that leaves their keys as written, the same run names", () => {
@@ -214,12 +213,7 @@ ${pool}`);
         [`17:3: not valid YAML: Map keys must be unique: "${P("loki")}" is already a key at line 13`],
         e.message,
       );
-      assert.ok(
-        e.notes.includes(
-          `(with the file not valid YAML, what names ${P("loki")} (a key on a slip's lines, or holding one), the rules between keys among it, is checked once it is valid YAML: a slip can hide or move a key)`,
-        ),
-        e.notes.join("\n"),
-      );
+      assert.ok(e.notes.includes(unsureNote("loki")), e.notes.join("\n"));
     });
   });
 
