@@ -44,11 +44,12 @@ export function runningOverrides(
   step?: "import" | "update",
 ): Record<string, string> {
   const key = `${PROJECT}:takeover`;
-  if (!takesOver(root, stack))
+  const takeover = stackTakeover(root, stack);
+  if (Object.keys(takeover).length === 0)
     throw new SynthInputError(
       `--running: stack ${stack} has no ${key} block; --running checks a takeover (docs/how-to/take-over-flux.md)`,
     );
-  const next: Record<string, unknown> = { ...stackTakeover(root, stack) };
+  const next: Record<string, unknown> = { ...takeover };
   if (dir === undefined) delete next.running;
   else next.running = path.resolve(dir);
   if (step) next.step = step;

@@ -621,11 +621,11 @@ function sayWarnings(
   root: string,
   found: SaidBefore & { refused?: string[] },
   err: (text: string) => void,
+  // Stack keys are named with their line in the stack file: a refused override, a warned-of key.
+  at: ReturnType<typeof overridePlacesIn> = overridePlacesIn(root, stack),
 ): void {
   if ((found.uncheckedCharts ?? []).length > 0)
     err(`${stack}: ${uncheckedChartsNote(found.uncheckedCharts!)}`);
-  // Stack keys are named with their line in the stack file: a refused override, a warned-of key.
-  const at = overridePlacesIn(root, stack);
   for (const w of found.warnings ?? []) err(stackWarning(stack, w, at));
   // A `$VAR` in the stack file reaches the program as written (config/unexpandedVariables.ts).
   for (const w of unexpandedVariableWarnings(root, stack, found.refused)) err(`${stack}: warning: ${w}`);
@@ -646,8 +646,9 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
       `${stack}: secrets not set, placeholders stand in offline (a real run needs them): ${result.placeholders.join(", ")}`,
     );
   }
-  sayWarnings(stack, root, result, err);
+  // The stack file's places, read once for the warnings and the report below.
   const at = overridePlacesIn(root, stack);
+  sayWarnings(stack, root, result, err, at);
   const resources = result.export.deployment.resources;
   const file = writeExport(stack, result, args);
   // What the cluster would receive: every release through the real Helm, beside the export.
