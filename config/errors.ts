@@ -12,7 +12,7 @@ import {
 import { unknownKeyHint } from "./keyHints";
 import { formatPlace, mergedUses, parseSegments, type Place, type Segment } from "./locate";
 import { arm32Hint, isArm32 } from "./nodePools";
-import { configPathArg, isMap, propertyPath, removeKeyCommand, setConfigCommand, valueAt } from "./tree";
+import { isMap, propertyPath, removeKeyCommand, setConfigCommand, valueAt } from "./tree";
 import { withUnexpanded } from "./unexpandedVariables";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 
@@ -923,8 +923,9 @@ export function leafCommands(key: string, path: (string | number)[] = []): strin
     discriminator = [d, String((unwrap(variant.shape[d] as z.ZodTypeAny) as z.ZodLiteral<string>).value)];
   } else if (schema instanceof z.ZodObject) variant = schema;
   else if (prefix.length === path.length) return undefined;
+  // Never the key alone: a leaf of the map, or the list's item.
   const set = (leaf: (string | number)[], value: string) =>
-    `pulumi config set --path '${configPathArg(key, [...prefix, ...leaf], PROJECT)}'${value ? ` ${value}` : ""}`;
+    `${setConfigCommand(key, [...prefix, ...leaf], PROJECT, false)}${value ? ` ${value}` : ""}`;
   // No value: `pulumi config set` prompts for one (a `<value>` would be a shell redirection).
   if (!variant) return [set([], "")];
   const required = Object.entries(variant.shape as Record<string, z.ZodTypeAny>)

@@ -8,7 +8,7 @@ import {
   type PlainSecret,
   type SecureProblem,
 } from "./stackFile";
-import { propertyPath, setSecretCommand } from "./tree";
+import { propertyPath, removePathCommand, setSecretCommand } from "./tree";
 import { needsCredential } from "./receivers";
 import type { ReceiverConfig } from "./schema";
 
@@ -89,7 +89,7 @@ export function receiverCredentialProblems(
   const missing = needing.filter((r) => !names.includes(r.name));
   const meant = new Set<string>();
   const at = (name: string) => propertyPath(RECEIVER_CREDENTIALS_KEY, [name]);
-  const remove = (name: string) => `\`pulumi config rm --path '${at(name)}'\``;
+  const remove = (name: string) => `\`${removePathCommand(RECEIVER_CREDENTIALS_KEY, [name], PROJECT)}\``;
   // Only a name close to a receiver's is named: a credential kept for a receiver since removed
   // harms nothing, and guessing which one it was would be a wild guess.
   const unknown = unknownCredentialNames(receivers, names).flatMap((n) => {
@@ -149,7 +149,7 @@ function unreadCredentials(receivers: ReceiverConfig[], names: string[], plainTe
     const at = propertyPath(RECEIVER_CREDENTIALS_KEY, [n]);
     const plain = plainEntry(plainText, names, n);
     return [
-      `${PROJECT}:${at}: expected no credential for alerting.receivers "${n}" (${r.type}) while it has no auth_username (Alertmanager logs in to the smarthost only with one, so nothing reads it), got one (${plain ? plainTextFact(plain) : "not shown"}); set auth_username on the receiver, or remove it with \`pulumi config rm --path '${at}'\``,
+      `${PROJECT}:${at}: expected no credential for alerting.receivers "${n}" (${r.type}) while it has no auth_username (Alertmanager logs in to the smarthost only with one, so nothing reads it), got one (${plain ? plainTextFact(plain) : "not shown"}); set auth_username on the receiver, or remove it with \`${removePathCommand(RECEIVER_CREDENTIALS_KEY, [n], PROJECT)}\``,
     ];
   });
 }

@@ -54,6 +54,14 @@ export function removeKeyCommand(key: string, project: string): string {
 }
 
 /**
+ * The command that removes the value at `path` under `key` (`--path`: the rest of the key stays),
+ * quoted as {@link configPathArg} quotes it.
+ */
+export function removePathCommand(key: string, path: (string | number)[], project: string): string {
+  return `pulumi config rm --path '${configPathArg(key, path, project)}'`;
+}
+
+/**
  * The command that sets the value at `path` under `key`, in plain text or, with `secret`, as a
  * secret. A value inside a map or a list needs `--path`: without it `pulumi config set` replaces
  * the whole key (config/map.go `Map.Set`: `m[k] = v` when path is false), so the map would become
