@@ -23,7 +23,7 @@
  */
 import { propertyPath, setConfigCommand, setSecretCommand, valueAt } from "./tree";
 import { PHASES } from "../model/phases";
-import { listed as listedNames } from "../model/words";
+import { listed } from "../model/words";
 import * as fs from "fs";
 import * as path from "path";
 import {
@@ -418,8 +418,6 @@ function mapsWithMergeKeys(doc: Document, text: string): MergeKeysInOneMap[] {
 }
 
 const COUNTS = ["", "", "two", "three", "four", "five"];
-/** `20 and 21`, `21, 22 and 23`. */
-const listed = (ns: number[]) => `${ns.slice(0, -1).join(", ")} and ${ns[ns.length - 1]}`;
 
 /**
  * A map with several merge keys ({@link MergeKeysInOneMap}) as one problem at its second `<<`,
@@ -444,7 +442,7 @@ export function mergeKeysProblem(
   const n = m.merges.length;
   const list = `\`<<: [${m.merges.flatMap((k) => k.entries).join(", ")}]\``;
   return {
-    text: `${file}:${second.line}:${second.column}: ${where} has ${COUNTS[n] ?? n} merge keys \`<<\`, at lines ${listed(m.merges.map((k) => k.line))}: the Pulumi CLI refuses the stack file (its YAML reader, gopkg.in/yaml.v3, stops at \`line ${second.line}: mapping key "<<" already defined at line ${first.line}\`), where YAML's merge rule (which this check reads) merges each in turn, a key from the first \`<<\` that sets it winning; write one merge key that lists them in that order, ${list}, which the CLI and this check read alike: a key from the first entry that sets it`,
+    text: `${file}:${second.line}:${second.column}: ${where} has ${COUNTS[n] ?? n} merge keys \`<<\`, at lines ${listed(m.merges.map((k) => String(k.line)))}: the Pulumi CLI refuses the stack file (its YAML reader, gopkg.in/yaml.v3, stops at \`line ${second.line}: mapping key "<<" already defined at line ${first.line}\`), where YAML's merge rule (which this check reads) merges each in turn, a key from the first \`<<\` that sets it winning; write one merge key that lists them in that order, ${list}, which the CLI and this check read alike: a key from the first entry that sets it`,
     place: { file, line: second.line, column: second.column, lines, exact: true, around: 1, named: true },
   };
 }
@@ -1169,7 +1167,7 @@ export function anchorHolderProblem(
     const colon = k.indexOf(":");
     return `${k.slice(0, colon + 1)}${propertyPath(k.slice(colon + 1), rest)}`;
   });
-  return `${key}: unknown key: it holds the anchor &${h.anchor}, which ${listedNames(named)} ${named.length > 1 ? "use" : "uses"}, but the Pulumi CLI reads every key under \`config:\` as a key of the program too, and the program has none of this name; put the anchor on the first item that uses it (${named[0]}), then remove this key`;
+  return `${key}: unknown key: it holds the anchor &${h.anchor}, which ${listed(named)} ${named.length > 1 ? "use" : "uses"}, but the Pulumi CLI reads every key under \`config:\` as a key of the program too, and the program has none of this name; put the anchor on the first item that uses it (${named[0]}), then remove this key`;
 }
 
 /**
