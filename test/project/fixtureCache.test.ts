@@ -5,6 +5,7 @@ import { parse } from "yaml";
 import { synthStack } from "../../synth/run";
 import { stackNames } from "../../config/paths";
 import { cached, cachedSync, cacheKey, keyFiles } from "../support/fixtureCache";
+import { pruneUnused } from "../support/cachePrune";
 import { ROOT, storedConfigRead, synth, synthKey, tmpDir } from "../support/helpers";
 import { PROJECT } from "../../config/resolve";
 import { readStackConfig } from "../../synth/synthesize";
@@ -73,6 +74,48 @@ describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
     }
     read.export.deployment.resources[1].outputs.spec!.l.push(2);
     assert.deepEqual(read.export.deployment.resources[1].inputs.spec!.l, [1, { m: "n" }]);
+  });
+
+  it("a whole run's end removes the entries no test read or wrote, and nothing else", () => {
+    const dir = tmpDir("fixture-cache");
+    const hour = Date.now() / 1000 - 3600;
+    cachedSync("t", "aa", () => 1, dir);
+    cachedSync("t", "bb", () => 2, dir);
+    const [read, unread] = ["aa", "bb"].map((k) =>
+      path.join(
+        dir,
+        "t",
+        fs.readdirSync(path.join(dir, "t")).find((f) => f.startsWith(k))!,
+      ),
+    );
+    // Both written an hour ago (an earlier run), then only one read in this run.
+    for (const f of [read, unread]) fs.utimesSync(f, hour, hour);
+    // Files that are no entry of the fixture cache, old as well: the check cache's, the run records.
+    fs.mkdirSync(path.join(dir, "checks"));
+    const others = [path.join(dir, "checks", "ab12.json"), path.join(dir, "timings.json")];
+    // A temporary file and a lock that a killed run left.
+    const left = [`${unread}.123.tmp`, `${unread}.lock`];
+    for (const f of [...others, ...left]) {
+      fs.writeFileSync(f, "{}");
+      fs.utimesSync(f, hour, hour);
+    }
+    const since = Date.now() - 1000;
+    assert.equal(
+      cachedSync("t", "aa", () => 3, dir),
+      1,
+      "a hit",
+    );
+    const gone = pruneUnused(dir, since);
+    assert.equal(gone.entries, 1);
+    assert.deepEqual(
+      [read, unread, ...others, ...left].filter((f) => fs.existsSync(f)),
+      [read, ...others],
+    );
+    // What the next run reads is still there: no recompute.
+    assert.equal(
+      cachedSync("t", "aa", () => 4, dir),
+      1,
+    );
   });
 
   it("makes a second caller of the same entry wait for the first (the lock), not compute it again", async () => {

@@ -11,7 +11,7 @@
  * versions), the Node major version, the environment variables the program reads (1Password,
  * KUBECONFIG and the files it names, Pulumi's and the project's own `HOMELAB_*`), the caller's own
  * inputs (stack, overrides) and {@link FORMAT}. Any change gives a new key: stale entries are
- * never read, only left behind (delete the folder to reclaim the space).
+ * never read, and a whole-suite run removes those it did not read (test/support/cachePrune.ts).
  *
  * Writes go to a temporary file renamed into place (a reader sees a whole entry or none); a lock
  * file taken with O_EXCL makes a second worker wanting the same entry wait for the first instead of
@@ -30,6 +30,7 @@ import { chartCacheDir } from "../../synth/render/helm";
 import { TEST_CACHE_DIR } from "../../cli/suiteTimings";
 import { externalReferenceDir } from "../../upstream/reference";
 import { copyJson } from "../../synth/render/render";
+import { markUsed } from "./cachePrune";
 
 const ROOT = projectRoot(__dirname);
 
@@ -209,6 +210,7 @@ function readEntry<T>(file: string, share = true): T | undefined {
   } catch {
     return undefined; // Torn (never expected with the rename): compute it.
   }
+  markUsed(file);
   return share ? keep(file, value) : value;
 }
 

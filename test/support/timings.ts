@@ -15,9 +15,16 @@ import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
 import Mocha from "mocha";
-import { COLD_TIMINGS_FILE, TIMINGS_FILE, runCachesEmpty, type SuiteTimings } from "../../cli/suiteTimings";
+import {
+  COLD_TIMINGS_FILE,
+  TEST_CACHE_DIR,
+  TIMINGS_FILE,
+  runCachesEmpty,
+  type SuiteTimings,
+} from "../../cli/suiteTimings";
 import { median, sdkLoadOnce } from "../../cli/sdkReference";
 import { cpuFile } from "./cpuTimes";
+import { pruneUnused } from "./cachePrune";
 
 const { EVENT_HOOK_END, EVENT_RUN_END, EVENT_TEST_FAIL, EVENT_TEST_PASS } = Mocha.Runner.constants;
 
@@ -103,8 +110,29 @@ class Timings extends Mocha.reporters.Spec {
         if (cold) write(process.env.HOMELAB_TIMINGS_FILE ? `${out}.cold` : COLD_TIMINGS_FILE, result);
       }
       process.stdout.write(summary(result, full));
+      if (whole && everyTestAsked(options)) {
+        // The fixture entries no test of this run read or wrote (test/support/cachePrune.ts): a
+        // second's slack for the file system's clock. Only the project's own folder: one that
+        // HOMELAB_TEST_CACHE names may be shared with another checkout, whose entries these are.
+        const gone = process.env.HOMELAB_TEST_CACHE ? undefined : pruneUnused(TEST_CACHE_DIR, started - 1000);
+        if (gone?.entries)
+          process.stdout.write(
+            `  fixture cache: removed ${gone.entries} entries (${(gone.bytes / 2 ** 20).toFixed(0)} MiB) no test of this run read\n`,
+          );
+      }
     });
   }
+}
+
+/**
+ * Whether the run asked for every test: no test file on the command line (.mocharc.cjs then lists
+ * every test file), no --grep or --fgrep, no --bail. Only then are the fixture entries no
+ * test read ones no test needs.
+ */
+function everyTestAsked(options: Mocha.MochaOptions): boolean {
+  const o = options as Mocha.MochaOptions & { fgrep?: string };
+  if (o.grep !== undefined || o.fgrep !== undefined || o.bail) return false;
+  return !process.argv.slice(2).some((a) => /\.test\.ts$|\*/.test(a));
 }
 
 function write(file: string, result: SuiteTimings): void {
