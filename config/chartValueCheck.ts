@@ -14,8 +14,8 @@ const textsOf = (v: unknown): string[] =>
   typeof v === "string" ? [v] : isMap(v) || Array.isArray(v) ? Object.values(v).flatMap(textsOf) : [];
 
 /**
- * The probable typos among the `chartValues` keys, and the quoted scalars among their values (a
- * `"false"` where the chart's default is false: {@link QUOTED_WHY}): a key is a typo when (a) neither the chart's
+ * The probable typos among the `chartValues` keys, and the text among their values where the
+ * chart's default is a boolean or number (a `"false"` or `no` where it is false: {@link textScalar}): a key is a typo when (a) neither the chart's
  * default values nor the value paths its templates read have it at its level (chartKeys.ts), (b)
  * no text of the user's own values for the chart reads it (a `tpl` string reading
  * `.Values.<key>`), and (c) a known key of that level is a misspelling of it ({@link misspelling}).
@@ -54,11 +54,11 @@ export function chartValueProblems(
           if (known !== 0 && isMap(v))
             walk([...at, key], v, known, typeof kind === "object" ? kind : undefined);
           else if (typeof kind === "string" && typeof v === "string") {
-            const quoted = quotedScalar(kind, v);
+            const quoted = textScalar(kind, v);
             if (quoted)
               out.push(
-                `${project}:${["chartValues", chart, ...at, key].join(".")}: ${quoted}, as the ${chart} chart ${pin?.version}'s default is ` +
-                  `(drop the quotes: ${v.trim()}), got string ${JSON.stringify(v)}; ${QUOTED_WHY[kind]}${v === "false" ? `, so "false" would turn it on` : ""}`,
+                `${project}:${["chartValues", chart, ...at, key].join(".")}: ${quoted.expected}, as the ${chart} chart ${pin?.version}'s default is ` +
+                  `(${quoted.hint}), got string ${JSON.stringify(v)}; ${quoted.why}`,
               );
           }
           continue;
@@ -93,22 +93,76 @@ export interface ChartKeyMeant {
 }
 
 /*
- * A quoted true, false or number where the chart's default is one is refused (exit 2), as a
- * misspelt key is: YAML reads it as text, and the override then does something else than it says
- * without a word from Helm. To `if` in a template any text but "" is true, so
- * `persistence.enabled: "false"` keeps the volume it was written to remove; a number read as text
- * fails or misleads the template's arithmetic and comparisons (`gt`, `eq`). Dropping the quotes is
- * always what was meant, so a refusal costs the user nothing a warning would spare.
+ * Text where the chart's default is a boolean, and a quoted number where it is a number, are
+ * refused (exit 2), as a misspelt key is: the override then does something else than it says
+ * without a word from Helm. The stack file is YAML 1.2 to Pulumi (its CLI reads it with
+ * gopkg.in/yaml.v3, which takes only true and false as booleans, and the program hands the text on
+ * to Helm as text), so YAML 1.1's `no`, `off`, `yes` and `on` are text like a quoted `"false"` or
+ * `"0"`. To `if` in a template any text but "" is true, so `persistence.enabled: no` keeps the
+ * volume it was written to remove; a chart with a schema refuses the text at render instead. A
+ * number read as text fails or misleads the template's arithmetic and comparisons (`gt`, `eq`).
+ * Writing the boolean or number itself is always what was meant, so a refusal costs the user
+ * nothing a warning would spare.
  */
-const QUOTED_WHY = {
-  boolean: `to the chart's templates any text but "" is true`,
-  number: "the chart's templates would read text, not a number",
-} as const;
 
-/** The form a quoted value is told when it is the text of one of `kind` ("expected …"), else undefined. */
-function quotedScalar(kind: "boolean" | "number", v: string): string | undefined {
-  if (kind === "boolean") return v === "true" || v === "false" ? "expected true or false" : undefined;
-  return v.trim() !== "" && Number.isFinite(Number(v)) ? "expected a number" : undefined;
+/** YAML 1.1's words for true and false, each in its three cases: text in YAML 1.2 (yaml.v3 resolve.go). */
+const YAML11_BOOLEANS = new Map<string, boolean>(
+  (
+    [
+      ["y", true],
+      ["yes", true],
+      ["on", true],
+      ["n", false],
+      ["no", false],
+      ["off", false],
+    ] as const
+  ).flatMap(([w, b]) => [w, w[0].toUpperCase() + w.slice(1), w.toUpperCase()].map((f) => [f, b] as const)),
+);
+
+/**
+ * What a text value is told where the chart's default is of `kind`, or undefined when the text is
+ * fine there: for a boolean any text (the value meant, when the text says one, written as YAML
+ * reads a boolean), for a number the text of one.
+ */
+function textScalar(
+  kind: "boolean" | "number",
+  v: string,
+): { expected: string; hint: string; why: string } | undefined {
+  if (kind === "number")
+    return v.trim() !== "" && Number.isFinite(Number(v))
+      ? {
+          expected: "expected a number",
+          hint: `drop the quotes: ${v.trim()}`,
+          why: "the chart's templates would read text, not a number",
+        }
+      : undefined;
+  const word = v.trim();
+  const lower = word.toLowerCase();
+  const meant =
+    lower === "true" || word === "1"
+      ? true
+      : lower === "false" || word === "0"
+        ? false
+        : YAML11_BOOLEANS.get(word);
+  const hint =
+    meant === undefined
+      ? "write true or false, without quotes"
+      : word === String(meant)
+        ? `drop the quotes: ${meant}`
+        : `write ${meant}, without quotes`;
+  const read =
+    meant !== undefined && YAML11_BOOLEANS.has(word)
+      ? `YAML 1.2, as Pulumi reads the stack file, takes ${word} as text, not as ${meant} (YAML 1.1 did), and `
+      : "";
+  return {
+    expected: "expected true or false",
+    hint,
+    why:
+      `${read}to the chart's templates any text but "" is true` +
+      (meant === false
+        ? `, so ${JSON.stringify(v)} would turn it on (or the chart's values schema refuse it at render)`
+        : ""),
+  };
 }
 
 /**

@@ -131,12 +131,48 @@ describe("config: chartValues keys are checked against the pinned charts (config
     const version = versions.charts.grafana.version;
     assert.deepEqual(run(dir), [
       {
-        problem: `${P("chartValues.grafana.persistence.enabled")}: expected true or false, as the grafana chart ${version}'s default is (drop the quotes: false), got string "false"; to the chart's templates any text but "" is true, so "false" would turn it on`,
+        problem: `${P("chartValues.grafana.persistence.enabled")}: expected true or false, as the grafana chart ${version}'s default is (drop the quotes: false), got string "false"; to the chart's templates any text but "" is true, so "false" would turn it on (or the chart's values schema refuse it at render)`,
         line: lineOf(lines, "enabled", cv),
       },
       {
         problem: `${P("chartValues.grafana.replicas")}: expected a number, as the grafana chart ${version}'s default is (drop the quotes: 2), got string "2"; the chart's templates would read text, not a number`,
         line: lineOf(lines, "replicas", cv),
+      },
+    ]);
+  });
+
+  it("any text where the chart's default is a boolean is refused with its line: YAML 1.1's no and off are text to Pulumi", () => {
+    const { dir } = withChartValues({});
+    const file = path.join(dir, "Pulumi.s.yaml");
+    // Written by hand: `no` and `off` unquoted, as a user coming from YAML 1.1 writes them.
+    const text = fs
+      .readFileSync(file, "utf8")
+      .replace(/\n {2}\S*chartValues: \{\}\n/, "\n")
+      .concat(
+        `  ${P("chartValues")}:\n    grafana:\n      persistence:\n        enabled: no\n      testFramework:\n        enabled: "0"\n` +
+          `      sidecar:\n        dashboards:\n          enabled: "yes"\n    loki:\n      lokiCanary:\n        enabled: off\n`,
+      );
+    fs.writeFileSync(file, text);
+    const lines = text.split("\n");
+    const cv = lineOf(lines, P("chartValues"));
+    const [grafana, loki] = [versions.charts.grafana.version, versions.charts.loki.version];
+    const always = `to the chart's templates any text but "" is true`;
+    assert.deepEqual(run(dir), [
+      {
+        problem: `${P("chartValues.grafana.persistence.enabled")}: expected true or false, as the grafana chart ${grafana}'s default is (write false, without quotes), got string "no"; YAML 1.2, as Pulumi reads the stack file, takes no as text, not as false (YAML 1.1 did), and ${always}, so "no" would turn it on (or the chart's values schema refuse it at render)`,
+        line: lineOf(lines, "enabled", cv),
+      },
+      {
+        problem: `${P("chartValues.grafana.testFramework.enabled")}: expected true or false, as the grafana chart ${grafana}'s default is (write false, without quotes), got string "0"; ${always}, so "0" would turn it on (or the chart's values schema refuse it at render)`,
+        line: lineOf(lines, "enabled", lineOf(lines, "testFramework", cv)),
+      },
+      {
+        problem: `${P("chartValues.grafana.sidecar.dashboards.enabled")}: expected true or false, as the grafana chart ${grafana}'s default is (write true, without quotes), got string "yes"; YAML 1.2, as Pulumi reads the stack file, takes yes as text, not as true (YAML 1.1 did), and ${always}`,
+        line: lineOf(lines, "enabled", lineOf(lines, "dashboards", cv)),
+      },
+      {
+        problem: `${P("chartValues.loki.lokiCanary.enabled")}: expected true or false, as the loki chart ${loki}'s default is (write false, without quotes), got string "off"; YAML 1.2, as Pulumi reads the stack file, takes off as text, not as false (YAML 1.1 did), and ${always}, so "off" would turn it on (or the chart's values schema refuse it at render)`,
+        line: lineOf(lines, "enabled", lineOf(lines, "lokiCanary", cv)),
       },
     ]);
   });
@@ -259,7 +295,8 @@ describe("config: chartValues keys of maps the templates read, test or pass on (
       for (const p of commentedKeys([...files.values()][0] ?? "")) {
         checked++;
         assert.deepEqual(
-          chartValueProblems({ [pin.chart]: nested(p, "x") }, () => keys, PROJECT),
+          // A null, not text: text where a commented-out key's default is a boolean is refused for that.
+          chartValueProblems({ [pin.chart]: nested(p, null) }, () => keys, PROJECT),
           [],
           p.join("."),
         );
