@@ -1,7 +1,8 @@
 import { isMap } from "./tree";
-import { pinnedChart } from "../model/versions";
+import { pinnedChart, versions } from "../model/versions";
 import type { ChartKeys, KeyTree, KindTree } from "./chartKeys";
-import { nearest } from "./errors";
+import { nearest, schemaAt } from "./errors";
+import { STACK_KEY_CHART_PATHS } from "./stackKeyPaths";
 
 /*
  * The stack's `chartValues` checked against the pinned charts' own keys (chartKeys.ts): a key
@@ -65,19 +66,73 @@ export function chartValueProblems(
         }
         if (new RegExp(`\\.Values(\\.\\w+)*\\.${key.replace(/[^\w]/g, "\\$&")}\\b`).test(own)) continue;
         const near = misspelling(key, Object.keys(level));
-        if (!near) continue;
+        // A key of the stack's own at the same path (`grafana.volumeSize`) written under the chart:
+        // its name says which key was meant, however far it is from the chart's keys.
+        const stackKey = near ? undefined : stackKeyOf(chart, [...at, key]);
+        if (!near && !stackKey) continue;
         const where = ["chartValues", chart, ...at].join(".");
         const problem =
           `${project}:${where}.${key}${UNKNOWN_KEY}${chart} chart ${pin?.version} (Helm would ignore it), ` +
           `expected a key its values.yaml or templates name (\`helm show values ${chart} --repo ${pin?.repo} --version ${pin?.version}\`), ` +
-          `got ${JSON.stringify(key)}; did you mean ${where}.${near}?`;
+          `got ${JSON.stringify(key)}; did you mean ${near ? `${where}.${near}` : `${stackKey}? (a key of the stack's own, not of the chart's values: set it as ${project}:${stackKey})`}${near ? "?" : ""}`;
         out.push(problem);
-        meant?.push({ problem, given: [chart, ...at, key], meant: [chart, ...at, near] });
+        if (near) meant?.push({ problem, given: [chart, ...at, key], meant: [chart, ...at, near] });
       }
     };
     walk([], user, keys.values, keys.kinds);
   }
   return out;
+}
+
+/**
+ * The stack's sections that stand for a chart: the one of its name (`grafana`, `loki`), and one
+ * whose keys set values of that chart alone (config/stackKeyPaths.ts: `prometheus` for
+ * kube-prometheus-stack; `storageClasses` sets several charts' and stands for none).
+ */
+function sectionsOf(chart: string): string[] {
+  const charts = new Map<string, Set<string>>();
+  for (const e of STACK_KEY_CHART_PATHS) {
+    if (!("chart" in e)) continue;
+    const section = e.key.slice(0, e.key.indexOf("."));
+    charts.set(section, (charts.get(section) ?? new Set()).add(e.chart));
+  }
+  const own = [...charts].filter(([, of]) => of.size === 1 && of.has(chart)).map(([section]) => section);
+  return [...new Set([chart, ...own])];
+}
+
+/** The stack key (`grafana.volumeSize`) at `path` under a section standing for `chart`, if the schema has one. */
+function stackKeyOf(chart: string, path: readonly string[]): string | undefined {
+  const key = sectionsOf(chart)
+    .map((section) => [section, ...path])
+    .find((p) => schemaAt(p) !== undefined);
+  return key?.join(".");
+}
+
+/**
+ * "; did you mean chartValues.<chart>.<path>? (…)" for an unknown stack key whose path, under a
+ * section standing for a chart ({@link sectionsOf}), is a key of that chart's values
+ * (`grafana.replicas`): chart values written as the stack's own key, which no rule reads. "" when
+ * no chart at hand has it.
+ */
+export function chartValueKeyHint(
+  path: readonly string[],
+  keysOf: (chart: string) => ChartKeys | undefined,
+  project: string,
+): string {
+  const [section, ...rest] = path;
+  if (rest.length === 0) return "";
+  for (const { chart, version } of Object.values(versions.charts)) {
+    if (!sectionsOf(chart).includes(section)) continue;
+    const keys = keysOf(chart);
+    const level = rest.reduce<KeyTree | 0 | undefined>(
+      (l, k) => (l === undefined || l === 0 ? undefined : l[k]),
+      keys?.values,
+    );
+    if (level === undefined) continue;
+    const target = ["chartValues", chart, ...rest].join(".");
+    return `; did you mean ${target}? (${rest.join(".")} is a key of the ${chart} chart ${version}'s values, not of the stack's ${section}: a chart value goes under ${project}:chartValues.${chart})`;
+  }
+  return "";
 }
 
 /**

@@ -1,6 +1,12 @@
 import { z } from "zod";
 import type { ChartKeys } from "./chartKeys";
-import { CHART_KEY_NOTE, UNKNOWN_KEY, chartValueProblems, type ChartKeyMeant } from "./chartValueCheck";
+import {
+  CHART_KEY_NOTE,
+  UNKNOWN_KEY,
+  chartValueKeyHint,
+  chartValueProblems,
+  type ChartKeyMeant,
+} from "./chartValueCheck";
 import { judgedByLoki, lokiValueProblems } from "./lokiValueCheck";
 import { CHART_NAMES } from "./chartValues";
 import {
@@ -600,7 +606,7 @@ export function judgedStackConfig(
     plain,
     placeOf: opts.placeOf,
   });
-  problems.push(...judged.problems);
+  problems.push(...withChartValueKeyHints(judged.problems, opts.chartKeys));
   judged.offline.forEach((v) => offline.add(v));
   if (!parsed.success) {
     for (const i of parsed.error.issues) {
@@ -686,6 +692,23 @@ export function judgedStackConfig(
   }
   const said = withChartReadAsRefusals(withReadAsRefusals(problems), charted.read, chart.problems);
   return { cfg: said.length > 0 ? undefined : cfg, problems: said, notes, unchecked: chart.unchecked };
+}
+
+/**
+ * `problems` with an unknown stack key that no key of the stack is close to, and whose path is a
+ * key of a chart's values (`grafana.replicas`), sent to `chartValues` ({@link chartValueKeyHint}):
+ * the schema alone cannot know the chart's keys, and its list of the section's keys names none of
+ * what was meant. Only where the charts are at hand (`keysOf`, the offline synthesis and the program).
+ */
+function withChartValueKeyHints(problems: string[], keysOf: JudgeOptions["chartKeys"]): string[] {
+  if (!keysOf) return problems;
+  const unknown = new RegExp(`^${PROJECT}:([\\w-]+(?:\\.[\\w-]+)+): unknown key([^\\n]*)`);
+  return problems.map((p) => {
+    const m = unknown.exec(p);
+    if (!m || m[2].includes("; did you mean ")) return p;
+    const hint = chartValueKeyHint(m[1].split("."), keysOf, PROJECT);
+    return hint ? `${p.slice(0, m.index + m[0].length - m[2].length)}${hint}${p.slice(m[0].length)}` : p;
+  });
 }
 
 /** The repair of a config the schema took whole (judgedStackConfig): nothing cut, nothing read as another. */

@@ -177,6 +177,31 @@ describe("config: chartValues keys are checked against the pinned charts (config
     ]);
   });
 
+  it("sends chart values written as a stack key to chartValues, and a stack key written under chartValues to the stack key", () => {
+    const { dir } = withChartValues({ grafana: { volumeSize: "10Gi" } });
+    const file = path.join(dir, "Pulumi.s.yaml");
+    const doc = parse(fs.readFileSync(file, "utf8"));
+    doc.config[P("grafana")] = { ...doc.config[P("grafana")], replicas: 1, persistence: { enabled: false } };
+    doc.config[P("loki")].singleBinary = { resources: {} };
+    fs.writeFileSync(file, stringify(doc));
+    const lines = fs.readFileSync(file, "utf8").split("\n");
+    const [grafana, loki] = [versions.charts.grafana, versions.charts.loki];
+    const r = run(dir);
+    assert.deepEqual(
+      r.map((p) => p.problem),
+      [
+        `${P("loki.singleBinary")}: unknown key; did you mean chartValues.loki.singleBinary? (singleBinary is a key of the loki chart ${loki.version}'s values, not of the stack's loki: a chart value goes under ${P("chartValues.loki")})`,
+        `${P("chartValues.grafana.volumeSize")}: unknown key of the grafana chart ${grafana.version} (Helm would ignore it), expected a key its values.yaml or templates name (\`helm show values grafana --repo ${grafana.repo} --version ${grafana.version}\`), got "volumeSize"; did you mean grafana.volumeSize? (a key of the stack's own, not of the chart's values: set it as ${P("grafana.volumeSize")})`,
+        `${P("grafana.replicas")}: unknown key; did you mean chartValues.grafana.replicas? (replicas is a key of the grafana chart ${grafana.version}'s values, not of the stack's grafana: a chart value goes under ${P("chartValues.grafana")})`,
+        `${P("grafana.persistence")}: unknown key; did you mean chartValues.grafana.persistence? (persistence is a key of the grafana chart ${grafana.version}'s values, not of the stack's grafana: a chart value goes under ${P("chartValues.grafana")})`,
+      ],
+    );
+    const cv = lineOf(lines, P("chartValues"));
+    // Said in the stack file's order.
+    assert.equal(r[1].line, lineOf(lines, "volumeSize", cv));
+    assert.equal(r[2].line, lineOf(lines, "replicas", lineOf(lines, P("grafana"))));
+  });
+
   it("runs where charts are handed in (the offline synthesis), not in the config room alone", () => {
     const { dir } = withChartValues({ grafana: { replicsa: 2 } });
     assert.equal(run(dir).length, 1);
