@@ -45,6 +45,7 @@ import {
   mergeProblems,
   notRenderedText,
   overridesWithoutRelease,
+  withoutRefusedValues,
   overridePlacesIn,
   idleOverrideWarning,
   type OverridePlace,
@@ -662,7 +663,8 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
   // A release that did not render leaves the pack's verdict standing, unlike the checks': its
   // policies judge each resource on its own (a release's values, a rendered object) or add them up
   // (the budget), so missing objects make it see less but never report them as another's mistake;
-  // and a violation on the failed release's values is the cause Helm refused, kept and pointed at.
+  // and a violation on the failed release's values is the cause Helm refused, kept and pointed at,
+  // unless Helm's own message names the override it read (withoutRefusedValues, below).
   // Only network-policies-present judges an absence, and no chart here renders NetworkPolicies
   // (they are the stack's own resources).
   // The `chartValues` overrides the stack runs with: a value the schema does not name is never in
@@ -673,14 +675,13 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
   await warnIdleOverrides(stack, idle, { run, overrides: takeoverOverrides, at });
   const stackRes = resources.find((x) => x.type === "pulumi:pulumi:Stack");
   const overrides = stated.filter((o) => !idle.includes(o));
-  const { violations, problems } = await judge(
-    stack,
-    judged,
-    r?.findings ?? [],
-    { overrides, at },
-    packConfig,
-    err,
-  );
+  const judgedAll = await judge(stack, judged, r?.findings ?? [], { overrides, at }, packConfig, err);
+  const problems = judgedAll.problems;
+  // A release Helm refused for an override's value runs with none of it: what the pack read of
+  // those values is no verdict (withoutRefusedValues), and the render failure names the override.
+  const violations = r
+    ? withoutRefusedValues(judgedAll.violations, r.failed, judged, overrides)
+    : judgedAll.violations;
   if (r && r.failed.length > 0) reportNotRendered(stack, r, violations, judged, { overrides, at }, err);
   // The summary line counts the problems as printed, one per mistake.
   const last = rendered.length - 1;

@@ -968,6 +968,50 @@ export function formatRenderError(m: MergedRenderError): string {
   return `${m.releases.join(", ")} (${m.chart} ${m.version}): ${m.error}${alsoLines({ alsoAt: [], ...m })}`;
 }
 
+/**
+ * Helm's words for values of another form than the chart reads: its values schema refused them
+ * (`singleBinary: Invalid type. Expected: object, given: array`), or a template read a field of a
+ * value that is no map (`can't evaluate field limits in type interface {}`, `wrong type for value`).
+ */
+const VALUES_OF_ANOTHER_FORM =
+  /values don't meet the specifications of the schema|can't evaluate field|wrong type for value/;
+
+/**
+ * `violations` without those that judge values Helm refused as of another form than the chart
+ * reads ({@link VALUES_OF_ANOTHER_FORM}), naming a value of the stack's overrides (traced as
+ * {@link mergeRenderErrors} traces it): a rule that read those values as if they applied (the
+ * replicas of a `singleBinary: []` counted as 0, "lower the replication factor to at most 0") says
+ * what no chart would make of them, and the render failure already names the override. A violation
+ * on the release reading other values stays, and so does one where the chart read the values and
+ * refused them itself (a template's `fail`: Loki's "replicas configured for both the monolithic
+ * and simple scalable targets"), whose verdict on them holds and names the key to change.
+ */
+export function withoutRefusedValues<V extends Pick<Violation, "urn" | "message">>(
+  violations: V[],
+  renders: FailedRelease[],
+  resources: { urn: string; type: string; inputs?: Record<string, any> }[],
+  overrides: string[],
+): V[] {
+  if (overrides.length === 0) return violations;
+  const releases = releasesOf(resources);
+  // Each refused release's URN, with the overrides Helm's message names.
+  const refused = new Map<string, string[]>();
+  for (const f of renders) {
+    if (f.error === undefined || f.notHelm || !VALUES_OF_ANOTHER_FORM.test(f.error)) continue;
+    const rel = releases.find((r) => r.urn === f.resourceUrn);
+    const on = rel && overridesOn(rel, helmErrorFirst(withoutHelmDebugHint(f.error)), overrides);
+    if (rel && on?.narrowed) refused.set(rel.urn, on.overrides);
+  }
+  if (refused.size === 0) return violations;
+  return violations.filter((v) => {
+    const rel = v.urn ? releases.find((r) => r.urn === v.urn || renderedBy(v.urn!, r)) : undefined;
+    const helm = rel && refused.get(rel.urn);
+    if (!helm) return true;
+    const on = overridesOn(rel, v.message, overrides);
+    return !on?.narrowed || !on.overrides.every((o) => helm.some((h) => concerns(h, o)));
+  });
+}
+
 /** What only some callers of {@link notRenderedText} know of the stack. */
 export interface NotRenderedOptions {
   /**

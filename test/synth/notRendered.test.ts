@@ -4,7 +4,7 @@
  * (the pack's violations, the stack's chartValues overrides) comes in as options.
  */
 import { strict as assert } from "assert";
-import { notRenderedText, type MergedViolation } from "../../synth/report";
+import { notRenderedText, withoutRefusedValues, type MergedViolation } from "../../synth/report";
 import { release } from "../support/policyCases";
 
 const loki = release("loki", { read: { replicas: 2 } });
@@ -99,5 +99,41 @@ describe("Helm's message of a release that did not render leads with its Error",
       notRenderedText([render(loki, ERROR)], [loki]),
       `1 of 1 Helm releases did not render (helm template):\n  monitoring/loki (loki 1.0.0): ${ERROR}`,
     );
+  });
+});
+
+describe("the pack's verdict on a release Helm refused for an override's value", () => {
+  const refused = release("loki", { singleBinary: [], read: { replicas: 2 } });
+  const SCHEMA =
+    "Error: values don't meet the specifications of the schema(s) in the following chart(s):\nloki:\n- singleBinary: Invalid type. Expected: object, given: array";
+  const said = (message: string): MergedViolation => ({ ...violation("p", refused), message });
+  // The replicas of a `singleBinary: []` read as 0: a value no cluster would see.
+  const sameValues = said(
+    "values.loki.commonConfig.replication_factor is 3 but values.singleBinary.replicas is 0; lower the replication factor to at most 0",
+  );
+  const otherValues = said("values.read.replicas is 2: x");
+
+  it("drops what read the values Helm's message names, keeps what read others", () => {
+    const overrides = ["loki.singleBinary", "loki.read.replicas"];
+    assert.deepEqual(
+      withoutRefusedValues([sameValues, otherValues], [render(refused, SCHEMA)], [refused], overrides),
+      [otherValues],
+    );
+  });
+
+  it("keeps every violation when Helm's message names no override, the chart refused the values itself, or the release rendered", () => {
+    const overrides = ["loki.singleBinary"];
+    // The template read the values and failed on them: the pack's verdict on them holds.
+    const failed =
+      "execution error at (loki/templates/validate.yaml:35:4): more than zero replicas for singleBinary";
+    assert.deepEqual(withoutRefusedValues([sameValues], [render(refused, failed)], [refused], overrides), [
+      sameValues,
+    ]);
+    assert.deepEqual(withoutRefusedValues([sameValues], [render(refused, REFUSED)], [refused], overrides), [
+      sameValues,
+    ]);
+    assert.deepEqual(withoutRefusedValues([sameValues], [render(refused)], [refused], overrides), [
+      sameValues,
+    ]);
   });
 });
