@@ -501,13 +501,13 @@ function renderedBy(urn: string, rel: ReleaseRef): boolean {
 /**
  * The release a report is about: for a violation, the release itself or the release whose
  * rendered object it judges (URN `<release type>$<object type>::<release>/<namespace>/<name>`,
- * synth/render/objects.ts withRenderedObjects); for a finding, the release its `where` names
+ * synth/render/objects.ts withRenderedObjects), else, on another resource (a Namespace), the one
+ * of the releases its message names ({@link concernedRelease}); for a finding, the release its `where` names
  * (`Kind <namespace>/<name> (release <name>`, checks/objects.ts describe, else its message's start: two releases of one name
  * in two namespaces, as the node agents during their handover, are told apart by the object's
  * namespace); for a finding that names the releases whose pods it concerns (`releases`: a
- * NetworkPolicy rule of the program written for them), the one of them whose chart the stack
- * overrides, the others running as the program made them (none when several are overridden: which
- * one's values are at fault is not known); for a metric that no program emits, the release its
+ * NetworkPolicy rule of the program written for them), the one of them {@link concernedRelease}
+ * gives; for a metric that no program emits, the release its
  * emitter names; for a stack policy's violation without a resource that starts with a workload's
  * name (resource-budget's `grafana: each pod requests …`), the release that rendered that workload.
  */
@@ -517,16 +517,22 @@ function releaseOfReport(
   resources: { urn: string; type: string }[],
   overrides: string[],
 ): ReleaseRef | undefined {
-  if (r.releases?.length) {
-    const concerned = releases.filter((rel) => r.releases!.includes(rel.urn));
-    const overridden = concerned.filter((rel) => chartOverrides(rel, overrides).length > 0);
-    // Several releases of one chart (the node and cluster Alloys) have the same overrides: any of them.
-    const oneChart = overridden.every((rel) => rel.chart === overridden[0].chart);
-    return overridden.length === 0 ? concerned[0] : oneChart ? overridden[0] : undefined;
-  }
+  if (r.releases?.length)
+    return concernedRelease(
+      releases.filter((rel) => r.releases!.includes(rel.urn)),
+      overrides,
+    );
   if (r.urn) {
     const urn = r.urn;
-    return releases.find((rel) => rel.urn === urn || renderedBy(urn, rel));
+    const own = releases.find((rel) => rel.urn === urn || renderedBy(urn, rel));
+    if (own) return own;
+    // A stack policy's violation on another resource (the Namespace whose Pod Security level
+    // refuses a release's pods) names the releases it is about as the pack labels them
+    // (policy/lib/resources.ts label: `kubernetes:helm.sh/v3:Release "alloy-cluster"`).
+    const named = releases.filter((rel) =>
+      r.message.includes(`${RELEASE_TYPE} "${rel.urn.slice(rel.urn.lastIndexOf("::") + 2)}"`),
+    );
+    return named.length > 0 ? concernedRelease(named, overrides) : undefined;
   }
   // A finding whose `where` is a part of the object (`… volume data`, checks/privileges.ts
   // checkHostPaths) names the object, as checks/objects.ts describe says it, at its message's start.
@@ -550,6 +556,19 @@ function releaseOfReport(
     (urn) =>
       /\$kubernetes:apps\/v1:(Deployment|StatefulSet|DaemonSet)::/.test(urn) && urn.endsWith(`/${workload}`),
   );
+}
+
+/**
+ * The one of the releases a report concerns whose values may be at fault: the one whose chart the
+ * stack overrides, the others running as the program made them; any of them when none is
+ * overridden; none when releases of several overridden charts are (which one's values are at
+ * fault is not known).
+ */
+function concernedRelease(concerned: ReleaseRef[], overrides: string[]): ReleaseRef | undefined {
+  const overridden = concerned.filter((rel) => chartOverrides(rel, overrides).length > 0);
+  // Several releases of one chart (the node and cluster Alloys) have the same overrides: any of them.
+  const oneChart = overridden.every((rel) => rel.chart === overridden[0].chart);
+  return overridden.length === 0 ? concerned[0] : oneChart ? overridden[0] : undefined;
 }
 
 /**

@@ -108,6 +108,31 @@ describe("a refused chart values override names its key", () => {
     assert.ok(v.overrides?.includes("chartValues.grafana.resources.requests.memory"), JSON.stringify(v));
   });
 
+  it("a stack policy's violation on a Namespace names the overrides of the release its message names", () => {
+    const cluster = rel("alloy", "alloy-cluster", "monitoring", { controller: { type: "daemonset" } });
+    const ns = {
+      urn: "urn:pulumi:s::homelab-observability::homelab:core:Namespace$kubernetes:core/v1:Namespace::namespace",
+      type: "kubernetes:core/v1:Namespace",
+      custom: true,
+      inputs: {},
+    };
+    const name = cluster.urn.slice(cluster.urn.lastIndexOf("::") + 2);
+    const [v] = attributeOverrides(
+      [
+        {
+          policy: "pod-security-levels",
+          level: "mandatory",
+          urn: ns.urn,
+          message: `kubernetes:core/v1:Namespace "namespace": enforces baseline, which refuses the pods of kubernetes:helm.sh/v3:Release "${name}" (host paths or host network); run node agents in a namespace enforcing privileged.`,
+          alsoAt: [],
+        },
+      ] as MergedViolation[],
+      [ns, cluster, grafana],
+      ["alloy.controller.type", ...overrides],
+    );
+    assert.deepEqual([v.overrides, v.overridesUnsure], [["chartValues.alloy.controller.type"], true]);
+  });
+
   it("two releases of one name in two namespaces: the finding's namespace picks the release", () => {
     const old = rel("prometheus-node-exporter", "node-exporter", "monitoring");
     const next = rel("node-exporter-next", "node-exporter", "monitoring-agents");
