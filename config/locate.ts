@@ -10,7 +10,7 @@ import {
 } from "@homelab-observability/contract";
 import { isMergeKey, parsedAsMeant } from "./yamlDocument";
 import { PROJECT } from "./schema";
-import { CREDENTIAL_NAME, secretKeyMeant } from "../model/secrets";
+import { CREDENTIAL_FIELDS, credentialKey, secretKeyMeant } from "../model/secrets";
 import { pinnedChart } from "../model/versions";
 import { listed } from "../model/words";
 import { excerpt, shownYamlLines } from "../model/yamlText";
@@ -290,8 +290,9 @@ export class ConfigLocator {
   ofProblem(problem: string, spelling?: string): Place | undefined {
     const p = problemPath(problem);
     // A secret key's line (or a line under one), one whose problem hides the value, or one whose
-    // name says it holds a secret (an unknown `adminPasword` or `heartbeatUrll` is as secret as
-    // the key it misspells) shows no value.
+    // name says it holds a secret (an unknown `adminPasword`, `bot_tokn` or `heartbeatUrll` is as
+    // secret as the key it misspells), and so does an unknown key whose closest match is a
+    // credential field (`urll` in a webhook receiver: did you mean "url").
     const last = p?.path[p.path.length - 1];
     const first = p?.path[0];
     const secret =
@@ -299,7 +300,8 @@ export class ConfigLocator {
       (p?.namespace === this.projectName &&
         typeof first === "string" &&
         secretKeyMeant(first) !== undefined) ||
-      (typeof last === "string" && CREDENTIAL_NAME.test(last));
+      (typeof last === "string" && credentialKey(last)) ||
+      CREDENTIAL_FIELDS.includes(/ unknown key; did you mean "([^"]+)"/.exec(problem)?.[1] ?? "");
     // A config key written at the top of the file (stackFile.ts strayKeyProblem) is placed there,
     // not at the same key under `config:` when the file has both.
     if (p && / unknown key at the top of the stack file/.test(problem) && this.stack?.root) {

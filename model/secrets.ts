@@ -1,4 +1,5 @@
 import { fewEdits, nearest } from "@homelab-observability/contract";
+import { INTEGRATIONS, OTHER_CREDENTIALS, RECEIVER_TYPES } from "../upstream/alertmanagerReceivers";
 
 /** Config keys that must be Pulumi secrets (`pulumi config set --secret`) with the `config` backend. */
 export const SECRET_KEYS = [
@@ -22,6 +23,33 @@ export type SecretKey = (typeof SECRET_KEYS)[number];
  */
 export const CREDENTIAL_NAME =
   /pass|pasw|pwd|secret|token|credential|api_?key|access_?key|private_?key|bearer/i;
+
+/**
+ * The fields that hold a receiver's credential, named as Alertmanager names them
+ * (upstream/alertmanagerReceivers.ts): most carry no credential word (`api_url`, `routing_key`).
+ */
+export const CREDENTIAL_FIELDS: readonly string[] = [
+  ...new Set(RECEIVER_TYPES.flatMap((t) => [INTEGRATIONS[t].credential, ...OTHER_CREDENTIALS[t]])),
+];
+
+/**
+ * The credential fields a key's name is taken for wherever it stands. A webhook's `url` is not
+ * among them: the name is every endpoint's (PagerDuty's own `url`, a chart's, a manifest's), and
+ * hiding each would hide the lines a message points at; a receiver's `url` is hidden by the
+ * problem that names it (config/locate.ts).
+ */
+const NAMED_CREDENTIALS = CREDENTIAL_FIELDS.filter((f) => f !== "url");
+
+/**
+ * Whether a key's value is a credential by the key's name: the name says so ({@link CREDENTIAL_NAME}),
+ * or it is a receiver's credential field or a slip of one (`bot_tokn`, `api_ur`), whose value is the
+ * credential it was meant to hold. Measured by edits alone, as {@link secretKeyMeant}.
+ */
+export function credentialKey(name: string): boolean {
+  if (CREDENTIAL_NAME.test(name)) return true;
+  const { best, distance } = nearest(name, NAMED_CREDENTIALS);
+  return best !== undefined && fewEdits(name, best, distance);
+}
 
 /**
  * The secret config key a key's name is, or is a misspelling of (`heartbeatUrll`: its value is the

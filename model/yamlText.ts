@@ -10,7 +10,7 @@
  * kubeconfig or an Alertmanager config holds credentials on the very lines a mistake sits on.
  */
 import { parse, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions } from "yaml";
-import { CREDENTIAL_NAME, SECRET_KEYS, secretKeyMeant } from "./secrets";
+import { CREDENTIAL_NAME, SECRET_KEYS, credentialKey, secretKeyMeant } from "./secrets";
 
 /**
  * eemeli/yaml v2 `parse` for a user's text, its warnings unsaid: at its default log level `parse`
@@ -136,15 +136,15 @@ const TOKEN_LOOK = new RegExp(
 );
 
 /**
- * Whether a key names a secret: a `secure:` value, a secret config key, a credential's name, or
- * where the secret config keys are (`top`: a stack file's `config:` keys) a misspelling of one
+ * Whether a key names a secret: a `secure:` value, a secret config key, a credential's name or a
+ * slip of a credential field's ({@link credentialKey}: `bot_tokn`), or where the secret config keys are (`top`: a stack file's `config:` keys) a misspelling of one
  * ({@link secretKeyMeant}: `heartbeatUrll`); deeper, such a name is another key's (`heartbeat`).
  */
 function secretKey(name: string, top: boolean): boolean {
   return (
     name === "secure" ||
     (SECRET_KEYS as readonly string[]).includes(name) ||
-    CREDENTIAL_NAME.test(name) ||
+    credentialKey(name) ||
     (top && secretKeyMeant(name) !== undefined)
   );
 }
@@ -252,7 +252,7 @@ const keyOnly = (key: RegExpExecArray) => `${key[1]}${key[2]}:${key[3].trim() ==
 
 /**
  * The lines of a YAML text as a message may show them, read line by line (the text may not parse):
- * the value of a key that names a secret ({@link CREDENTIAL_NAME}, the rule config/locate.ts
+ * the value of a key that names a secret ({@link credentialKey}, the rule config/locate.ts
  * places problems by, a secret config key or a config key misspelling one, `secure:`) is `<not shown>`, and so is each line below
  * it indented deeper that continues it (a block scalar, a value on the next line, a list); under a
  * secret config key (`receiverCredentials`: a map of credentials) every deeper line is. A deeper

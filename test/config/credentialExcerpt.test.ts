@@ -5,7 +5,8 @@ import { BASE, P, refusal, STORE } from "../support/stackText";
  * A problem's excerpt shows the line of the key it names. When that key's name says it holds a
  * credential (an unknown `adminPasword`, a misspelt `apiTokn`), its value is not shown: the key it
  * misspells would have been a secret (config/locate.ts CREDENTIAL_NAME); so is it when the key
- * misspells a secret config key whose name has no credential word (`heartbeatUrll`).
+ * misspells a secret config key whose name has no credential word (`heartbeatUrll`), or a
+ * receiver's credential field (`bot_tokn` for `bot_token`).
  */
 describe("config: the excerpt of a problem on a key named like a credential", () => {
   it("shows the key, never its value, for an unknown key that misspells a password", () => {
@@ -28,6 +29,37 @@ describe("config: the excerpt of a problem on a key named like a credential", ()
     );
     assert.doesNotMatch(e.message, /SECRETJJJ|SECRETKKK/);
     assert.match(e.message, /heartbeatUrll: <not shown>/);
+  });
+
+  it("shows the key, never its value, for an unknown key one slip from a receiver's credential field", () => {
+    const e = refusal(`${BASE}${STORE}  ${P("alerting")}:
+    receivers:
+      - name: tg
+        type: telegram
+        chat_id: 1
+        bot_tokn: SECRETLLL
+`);
+    assert.ok(
+      e.problems.includes(`${P("alerting")}.receivers[0].bot_tokn: unknown key; did you mean "bot_token"?`),
+      e.message,
+    );
+    assert.doesNotMatch(e.message, /SECRETLLL/);
+    assert.match(e.message, /bot_tokn: <not shown>/);
+  });
+
+  it("shows the key, never its value, for an unknown key whose closest match is a webhook's url", () => {
+    const e = refusal(`${BASE}${STORE}  ${P("alerting")}:
+    receivers:
+      - name: hook
+        type: webhook
+        urll: https://hooks.example.net/SECRETMMM
+`);
+    assert.ok(
+      e.problems.includes(`${P("alerting")}.receivers[0].urll: unknown key; did you mean "url"?`),
+      e.message,
+    );
+    assert.doesNotMatch(e.message, /SECRETMMM/);
+    assert.match(e.message, /urll: <not shown>/);
   });
 
   it("shows the value of a key named like nothing secret", () => {

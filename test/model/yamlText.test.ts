@@ -121,6 +121,25 @@ describe("model/yamlText: a YAML mistake said without a secret", () => {
     ]);
   });
 
+  it("hides the value of a receiver's credential field with no credential word, and of a key one slip from one", () => {
+    const text = [
+      "receivers:",
+      "  - {name: tg, type: telegram, chat_id: 1, bot_tokn: flowsecret}",
+      "  - name: pd",
+      "    routing_key: routingsecret",
+      "    api_ur: apisecret",
+      "    channel: ops",
+    ].join("\n");
+    assert.deepEqual(shownYamlLines(text), [
+      "receivers:",
+      "  - {name: tg, type: telegram, chat_id: 1, bot_tokn: <not shown>}",
+      "  - name: pd",
+      "    routing_key: <not shown>",
+      "    api_ur: <not shown>",
+      "    channel: ops",
+    ]);
+  });
+
   it("hides a flow map's credential, an env pair's value by its name and a URL's credential parameter", () => {
     const text = [
       `basic_auth: {username: admin, password: ${SECRET}}`,
