@@ -312,10 +312,69 @@ function laterDocumentLine(doc: Document, text: string): number | undefined {
 
 /** The parser's errors over `text` (parsed as `doc`), one slip per mistake; a later document is none. */
 const slipsOf = (doc: Document, text: string) =>
-  oneSlipEach(
-    doc.errors.filter((e) => e.code !== MULTIPLE_DOCS).map((e) => slipOf(e, doc, text)),
-    text.split(/\r?\n/),
+  withUnreadRest(
+    oneSlipEach(
+      doc.errors.filter((e) => e.code !== MULTIPLE_DOCS).map((e) => slipOf(e, doc, text)),
+      text.split(/\r?\n/),
+    ),
+    doc.contents?.range ? lineAt(text, doc.contents.range[0]) : undefined,
   );
+
+/**
+ * eemeli/yaml v2's reasons past the end of a document: a line less indented than the document's
+ * first key ends it (compose/resolve-end.js `Unexpected scalar at node end`), and from there every
+ * token until the next `---` is outside any document, each an error of its own (parse/parser.js
+ * `Unexpected ${type} token in YAML stream`, after yamlReason: a file of 60 lines gave 139).
+ */
+const NODE_END = /^Unexpected [\w-]+ at node end$/;
+const IN_STREAM = /^Unexpected [\w-]+ token in YAML stream$/;
+
+/**
+ * `slips` with the parser's errors past a document's end as one slip, the lines it could not read
+ * said with the slip that ended the document: the line less indented than the document's first key,
+ * or the slip on that first key's line (`rootLine`) when there is one, as a comment line broken in
+ * two makes its second half the document's first key, indented, and every key below less indented
+ * than it. A slip before the document's end stays its own.
+ */
+function withUnreadRest(slips: YamlSlip[], rootLine: number | undefined): YamlSlip[] {
+  const out: YamlSlip[] = [];
+  // The slip the rest of a document is unread after, and the first and last line not read.
+  const runs: { slip: YamlSlip; from: number; to: number }[] = [];
+  let open = false;
+  const inStream = (s: YamlSlip | undefined) => s?.code === "UNEXPECTED_TOKEN" && IN_STREAM.test(s.reason);
+  for (const [i, s] of slips.entries()) {
+    // A node's end is the document's when what follows is outside it (`"x" y` ends a scalar only).
+    const past =
+      inStream(s) || (s.code === "UNEXPECTED_TOKEN" && NODE_END.test(s.reason) && inStream(slips[i + 1]));
+    if (past && open) {
+      const run = runs[runs.length - 1];
+      run.to = Math.max(run.to, s.endLine ?? s.line);
+      continue;
+    }
+    open = past;
+    if (!past) {
+      out.push({ ...s });
+      continue;
+    }
+    const before = out[out.length - 1];
+    const endsRoot = before !== undefined && before.line === rootLine && NODE_END.test(s.reason);
+    const slip = endsRoot ? before : { ...s };
+    if (!endsRoot) out.push(slip);
+    runs.push({ slip, from: s.line, to: s.endLine ?? s.line });
+  }
+  for (const { slip, from, to } of runs) {
+    const unread = `the parser read nothing of ${from === to ? `line ${from}` : `lines ${from} to ${to}`}`;
+    const first = rootLine === undefined ? "" : ` (line ${rootLine})`;
+    slip.reason =
+      slip.line < from
+        ? `${slip.reason}; ${unread} after it: this line is the document's first key, indented, and a line less indented ends the document`
+        : NODE_END.test(slip.reason)
+          ? `${slip.reason}: a line less indented than the document's first key${first} ends the document; ${unread}`
+          : `${slip.reason}; ${unread}`;
+    slip.endLine = Math.max(slip.endLine ?? slip.line, to);
+  }
+  return out;
+}
 
 /**
  * A map of a stack file with two or more merge keys (`<<: *a` then `<<: *b`): the one merge-key

@@ -33,7 +33,7 @@ export const NOT_SHOWN = "<not shown>";
  * them. Read, not guessed: yaml 2.9.1 compose/resolve-flow-scalar.js (`Invalid escape sequence
  * ${raw}`: up to the 8 characters after `\U`), compose/resolve-block-scalar.js (the header),
  * compose/compose-scalar.js and compose-collection.js (the tag), doc/directives.js (tags,
- * directives, the version), nodes/Alias.js (the alias), schema/yaml-1.1/omap.js,
+ * directives, the version), nodes/Alias.js (the alias), parse/parser.js (a token outside a document), schema/yaml-1.1/omap.js,
  * schema/json/schema.js; js-yaml 4.3.2 lib/loader.js `throwError` calls that append a tag, a
  * handle, an alias or a directive.
  */
@@ -46,6 +46,8 @@ const QUOTING_REASONS: [RegExp, string][] = [
   [/^(Unsupported YAML version|Unknown directive) [^]*/, "$1"],
   [/^(Ordered maps must not include duplicate keys): [^]*/, "$1"],
   [/^(Unresolved plain scalar) [^]*/, "$1"],
+  // parse/parser.js `stream`: each token past a document's end, quoted whole (a password's too).
+  [/^(Unexpected [\w-]+ token in YAML stream): [^]*/, "$1"],
   [/^(Unresolved alias \(the anchor must be set before the alias\)): [^]*/, "$1"],
   [/^(tag prefix is malformed|tag name cannot contain such characters|tag name is malformed): [^]*/, "$1"],
   [/^(unidentified alias|undeclared tag handle|unknown document directive) "[^]*"$/, "$1"],

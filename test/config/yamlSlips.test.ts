@@ -126,6 +126,27 @@ describe("config: one message per YAML indentation slip, at the slip (config/sta
     assert.match(dup, /Map keys must be unique/);
   });
 
+  it("a comment line broken in two: one message at its second half, naming the lines the parser read nothing of after it", () => {
+    const { message } = slipsOf(
+      "# a note (step: import\n    running: x) and (step: update) more\n# end\nconfig:\n  a: 1\n  b: [2]\n",
+    );
+    assert.deepEqual(placesIn(message), ["2:14"], message);
+    assert.match(
+      message,
+      /^s\.yaml:2:14: not valid YAML: Nested mappings are not allowed in compact mappings; the parser read nothing of lines 4 to 6 after it: this line is the document's first key, indented, and a line less indented ends the document$/m,
+    );
+  });
+
+  it("a line less indented than the document's first key: one message at it, quoting nothing of the lines unread; a slip before it stays its own", () => {
+    const { message } = slipsOf("  a: 1\n  a: 2\nb: 3\nc: 4\nd: {e: hunter2hunter2}\n");
+    assert.deepEqual(placesIn(message), ["2:3", "3:1"], message);
+    assert.match(
+      message,
+      /^s\.yaml:3:1: not valid YAML: Unexpected scalar at node end: a line less indented than the document's first key \(line 1\) ends the document; the parser read nothing of lines 3 to 5$/m,
+    );
+    assert.doesNotMatch(message, /hunter2/);
+  });
+
   it("in a stack run: the slip is one problem at the over-indented key, and what it garbled stays unnamed", () => {
     const e = refusal(`${BASE}  ${P("objectStore")}:
     type: minio
