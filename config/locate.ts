@@ -97,6 +97,8 @@ interface Parsed {
   config?: Node;
   /** The document's top-level map. */
   root?: Node;
+  /** The node an alias names (its anchor's), in this parse. */
+  anchored: (alias: Alias) => Node | undefined;
   /** Pulumi.yaml's `stackConfigDir`, when it sets one. */
   stackConfigDir?: string;
 }
@@ -123,6 +125,7 @@ function parseFile(file: string): Parsed | undefined {
     root: (root as Node | null) ?? undefined,
     file,
     walker: keyLocator<Node>(GUARDS, { isAlias, isMergeKey, resolve: (a) => (a as Alias).resolve(doc) }),
+    anchored: (a) => a.resolve(doc),
     // The lines a problem shows, as a YAML mistake shows them (model/yamlText.ts): a secret's
     // value, a URL's login and a token-looking word are not shown, whichever key the problem names.
     // Made when an excerpt first reads them: most files are located only for `file:line` (a
@@ -237,7 +240,23 @@ export class ConfigLocator {
       if (s.configKey) return this.place(s, s.configKey, false);
       return withLines({ file: s.file, line: 1, column: 1, exact: false }, () => s.lines);
     }
-    const { key, value, exact, isItem, through } = s.walker.walkKeyPath(found, rest);
+    const walked = s.walker.walkKeyPath(found, rest);
+    // A key whose value is an alias (`retention: *ret`) holds the value written at the anchor: the
+    // problem sits where one edit mends it, with the alias it arrives through, as a merge key's.
+    const target = walked.exact && isAlias(walked.value) ? s.anchored(walked.value) : undefined;
+    const holder = target && holderOf(s.root, target);
+    const { key, value, exact, isItem, through } =
+      holder && isAlias(walked.value)
+        ? {
+            ...walked,
+            ...holder,
+            value: target,
+            through: [
+              ...walked.through,
+              { node: walked.value, text: `\`*${walked.value.source}\``, merge: false },
+            ],
+          }
+        : walked;
     const place = this.place(s, key, exact, redact && (isItem ? "whole" : "after"), value);
     if (!place || through.length === 0) return place;
     const line = (n: Node) => s.counter.linePos(n.range?.[0] ?? 0).line;
@@ -325,6 +344,24 @@ export class ConfigLocator {
 }
 
 /**
+ * The key node whose value is `target` under `node` (a map's key, or for a list item the item
+ * itself), found without following aliases: where an anchored value is written.
+ */
+function holderOf(node: unknown, target: Node): { key: Node; isItem: boolean } | undefined {
+  const items: { key: Node; value: unknown; isItem: boolean }[] = isMap(node)
+    ? node.items.map((p) => ({ key: p.key as Node, value: p.value, isItem: false }))
+    : isSeq(node)
+      ? node.items.map((i) => ({ key: i as Node, value: i, isItem: true }))
+      : [];
+  for (const i of items) {
+    if (i.value === target) return { key: i.key, isItem: i.isItem };
+    const deeper = holderOf(i.value, target);
+    if (deeper) return deeper;
+  }
+  return undefined;
+}
+
+/**
  * How a value written in an anchored map reaches its key, outermost step first: ` (merged at line
  * 30 through \`<<: *base\`, then at line 8 through \`<<: *common\`)`; empty for a value written at
  * its key.
@@ -338,12 +375,12 @@ function throughText(place: Place): string {
 
 /**
  * `problems` (placed at `places`) with those said of one value written once and used at several
- * keys (an anchored map merged into two pools, `<<: *pool`) as one: the same refusal at the same
+ * keys (an anchored map merged into two pools, `<<: *pool`; a value aliased at two keys, `*ret`) as one: the same refusal at the same
  * place is one mistake, which one edit mends, so it is one message naming every key the value
  * reaches and the line it arrives through. The same refusal is the same words once the key paths and
  * holders' names of the problems at the place ({@link Place.holders}: a receiver's name in its credential's
- * key, a chart and its version) are set aside, since those differ between the keys one value reaches
- * where the mistake and its mending do not; any other word differs between two mistakes (an unknown
+ * key, a chart and its version) and each key's example of the form ({@link withoutExamples}) are set
+ * aside, since those differ between the keys one value reaches where the mistake and its mending do not; any other word differs between two mistakes (an unknown
  * key one holder would take as a misspelling and another has no like of), each its own message. The
  * message kept is the use written where the value is (the anchored item itself), else the first found.
  */
@@ -372,7 +409,10 @@ export function mergedUses(
     const place = places[i];
     const parts = split(p);
     if (!place || !parts) return;
-    const id = JSON.stringify([spot(place), withoutNames(parts.body, names.get(spot(place))!)]);
+    const id = JSON.stringify([
+      spot(place),
+      withoutNames(withoutExamples(parts.body), names.get(spot(place))!),
+    ]);
     groups.set(id, [...(groups.get(id) ?? []), i]);
   });
   const gone = new Set<number>();
@@ -389,6 +429,13 @@ export function mergedUses(
   const left = (_: unknown, i: number) => !gone.has(i);
   return { problems: out.filter(left), places: places.filter(left) };
 }
+
+/**
+ * `text` with the example of each expected form set aside (`like "7d"`): each key offers its own
+ * default as the example (Loki's retention "7d", Prometheus's "14d"), where the form and the value
+ * refused, and so the edit, are one.
+ */
+const withoutExamples = (text: string) => text.replace(/\blike "(?:[^"\\]|\\.)*"/g, "like \u0000");
 
 /**
  * `text` with each of `names` set aside where it stands whole, not inside a longer word (`a` in

@@ -191,6 +191,26 @@ describe("a merge key in a stack file", () => {
     assert.match(e.problems[i], /nodePools\[2\]\.arch \(reached at line 17 through `\*pool`\)/);
   });
 
+  it("reports a value aliased at several keys (`*ret`, `*size`) once, at its anchor, naming each key it reaches", () => {
+    const e = refusal(`${BASE}${STORE}  ${P("loki")}:
+    retention: &ret 7days
+    volumeSize: &size 10GB
+  ${P("prometheus")}:
+    retention: *ret
+    volumeSize: *size
+  ${P("mimir")}:
+    volumeSize: *size
+`);
+    assert.deepEqual(e.problems, [
+      `${P("loki.retention")}: expected a duration above zero like "7d" (number + ms|s|m|h|d|w|y), got string "7days"; did you mean "7d"? (the same value, written once, reaches ${P("prometheus.retention")} (reached at line 11 through \`*ret\`): one edit mends both)`,
+      `${P("loki.volumeSize")}: expected a Kubernetes quantity above zero like "10Gi": digits, an optional fraction and a byte unit (Ki|Mi|Gi|Ti|Pi or k|M|G|T|P), no sign or exponent (a bare number would be bytes), got string "10GB"; did you mean "10Gi"? (the same value, written once, reaches ${P("prometheus.volumeSize")} (reached at line 12 through \`*size\`) and ${P("mimir.volumeSize")} (reached at line 14 through \`*size\`): one edit mends them all)`,
+    ]);
+    assert.deepEqual(
+      e.places.map((p) => p?.line),
+      [8, 9],
+    );
+  });
+
   /** Two pools, a (amd64) and b (arm64), and a third written with two merge keys, `<<: *a` at line 20 and `<<: *b` at line 21. */
   const TWO_MERGES = `  ${P("nodePools")}:
     - &a
