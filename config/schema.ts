@@ -45,12 +45,15 @@ export function durationSeconds(value: string): number | undefined {
   return m ? Number(m[1]) * UNIT_SECONDS[m[2]] : undefined;
 }
 
+/** Whether a text is a duration the schema takes: a whole number and one unit, above zero. */
+const durationAboveZero = (v: string) => (durationSeconds(v) ?? 0) > 0;
+/** The form of a duration key, `more` said after the units; the message and the reference read it. */
+const durationForm = (example: string, more = "") =>
+  `a duration above zero like "${example}" (whole number + ms|s|m|h|d|w|y${more})`;
 const duration = (example: string) =>
   z
-    .string({ description: `a duration like "${example}" (a number + ms, s, m, h, d, w or y, as text)` })
-    .refine((v) => durationSeconds(v) !== undefined && durationSeconds(v)! > 0, {
-      message: `expected a duration above zero like "${example}" (number + ms|s|m|h|d|w|y)`,
-    });
+    .string({ description: durationForm(example) })
+    .refine(durationAboveZero, { message: `expected ${durationForm(example)}` });
 /**
  * VictoriaMetrics' `-retentionPeriod` as vmstorage takes it (v1.144.0): a bare number is months
  * (lib/flagutil/duration.go:99-111 RetentionDuration.Set), a lower-case `m` is refused (:116-118),
@@ -78,13 +81,14 @@ const engineDuration = (key: string, example: string) => {
   const kind = engineDurationOf(key);
   if (kind === undefined) throw new Error(`config/engineKeys.ts: ${key} writes no engine duration`);
   if (kind === "model.Duration") return duration(example);
+  // Every unit is taken: d, w and y are the program's to turn into hours, never the user's.
+  const form = durationForm(
+    example,
+    `; ${key} becomes a Go time.Duration, which the program writes d, w and y into as hours, "1d" as "24h"`,
+  );
   return z
-    .string({
-      description: `a duration like "${example}" (a number + ms, s, m or h; d, w and y are written as hours, as text)`,
-    })
-    .refine((v) => durationSeconds(v) !== undefined && durationSeconds(v)! > 0, {
-      message: `expected a duration like "${example}" (number + ms|s|m|h; d, w and y are written as hours, e.g. "1d" as "24h": ${key} becomes a Go time.Duration)`,
-    })
+    .string({ description: form })
+    .refine(durationAboveZero, { message: `expected ${form}` })
     .transform(toGoDuration);
 };
 
@@ -424,7 +428,8 @@ const loki = z
     retention: engineDuration("loki.retention", "7d").default("7d"),
     /**
      * Delay before the compactor deletes marked chunks. Loki reads it as a Go duration
-     * (compactor.retention_delete_delay): days, weeks and years are written as hours ("1d" as "24h").
+     * (compactor.retention_delete_delay): the program writes days, weeks and years into it as hours
+     * ("1d" as "24h").
      */
     deleteDelay: engineDuration("loki.deleteDelay", "2h").default("2h"),
     /** Multi-tenant mode. Default false (tenant "fake"). */

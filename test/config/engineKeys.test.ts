@@ -25,10 +25,19 @@ describe("config/engineKeys: stack-config keys in the engines' language", functi
       () => config({ loki: { deleteDelay: "1.5d" } }),
       (e: Error) =>
         /loki\.deleteDelay/.test(e.message) &&
-        /expected a duration like "2h" \(number \+ ms\|s\|m\|h; d, w and y are written as hours, e\.g\. "1d" as "24h"/.test(
-          e.message,
+        e.message.includes(
+          `expected a duration above zero like "2h" (whole number + ms|s|m|h|d|w|y; loki.deleteDelay becomes a Go time.Duration, which the program writes d, w and y into as hours, "1d" as "24h")`,
         ) &&
         /got string "1\.5d"/.test(e.message),
+    );
+  });
+
+  it("refuses a zero duration saying the duration must be above zero, as its form already is", () => {
+    assert.throws(
+      () => config({ loki: { deleteDelay: "0s" } }),
+      (e: Error) =>
+        e.message.includes(`loki.deleteDelay: expected a duration above zero like "2h"`) &&
+        /got string "0s"/.test(e.message),
     );
   });
 

@@ -202,7 +202,7 @@ describe("a merge key in a stack file", () => {
     volumeSize: *size
 `);
     assert.deepEqual(e.problems, [
-      `${P("loki.retention")}: expected a duration above zero like "7d" (number + ms|s|m|h|d|w|y), got string "7days"; did you mean "7d"? (the same value, written once, reaches ${P("prometheus.retention")} (reached at line 11 through \`*ret\`): one edit mends both)`,
+      `${P("loki.retention")}: expected a duration above zero like "7d" (whole number + ms|s|m|h|d|w|y), got string "7days"; did you mean "7d"? (the same value, written once, reaches ${P("prometheus.retention")} (reached at line 11 through \`*ret\`): one edit mends both)`,
       `${P("loki.volumeSize")}: expected a Kubernetes quantity above zero like "10Gi": digits, an optional fraction and a byte unit (Ki|Mi|Gi|Ti|Pi or k|M|G|T|P), no sign or exponent (a bare number would be bytes), got string "10GB"; did you mean "10Gi"? (the same value, written once, reaches ${P("prometheus.volumeSize")} (reached at line 12 through \`*size\`) and ${P("mimir.volumeSize")} (reached at line 14 through \`*size\`): one edit mends them all)`,
     ]);
     assert.deepEqual(
