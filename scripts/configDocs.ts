@@ -4,8 +4,9 @@ import * as ts from "typescript";
 import { parse } from "yaml";
 import type { z } from "zod";
 import { projectRoot } from "../config/paths";
+import { DERIVED_KEYS } from "../config/resolve";
 import { rawSchema } from "../config/schema";
-import { membersOf, schemaAt, shapeOf, type KeyShape } from "./schemaShape";
+import { membersOf, schemaAt, schemaKeys, shapeOf, type KeyShape } from "./schemaShape";
 
 /**
  * The configuration reference (docs/reference/configuration.md), generated from the schema: each
@@ -164,6 +165,25 @@ export function configKeyDocs(
   const raw = consts.get("rawSchema");
   if (!raw) throw new Error(`${SCHEMA}: no rawSchema`);
   for (const o of objectsOf(raw, new Set())) walk(o.obj, "", "");
+  // An object whose keys the schema builds from a table (`takeover.releases`: one per adoptable
+  // release, Object.fromEntries) has no object literal to read: its keys come from the schema
+  // itself, after the key that holds them, meant as that key says.
+  for (let i = 0; i < out.length; i++) {
+    const { key } = out[i];
+    const [, base, variant = ""] = /^(.*?)(?: \(([^)]+)\))?$/.exec(key)!;
+    if (out.some((d) => d.key.startsWith(`${base}.`))) continue;
+    const holder = schemaAt(rawSchema, key);
+    const members = holder ? schemaKeys(holder, `${base}.`, variant) : [];
+    out.splice(
+      i + 1,
+      0,
+      ...members.map((k) => {
+        const name = k.slice(base.length + 1).replace(/ \([^)]+\)$/, "");
+        const doc = `The ${name} entry of \`${base}\` (see that key).`;
+        return { key: k, doc, written: doc };
+      }),
+    );
+  }
   return out;
 }
 
@@ -200,9 +220,14 @@ export function configRows(
     const m = /(?:^|(?<=[.)]) )Default\b:?\s*(.*)$/.exec(d.written);
     const meaning = (m ? d.written.slice(0, m.index) : d.written).trim();
     const stated = m?.[1].replace(/\.$/, "");
+    // Pulumi.yaml defaults a derived key to "", which the program reads as unset (config/resolve.ts).
+    const derived = DERIVED_KEYS.includes(d.key);
+    const form = derived && shape.allowed === "non-empty" ? undefined : shape.allowed;
+    const allowed = derived ? `${form ? `${form}, or ` : ""}"" (read as unset: the default)` : form;
     return {
       key: d.key,
       ...shape,
+      ...(allowed !== undefined && { allowed }),
       required: shape.required || required.has(d.key),
       ...((shape.default ?? stated) !== undefined && { default: shape.default ?? stated }),
       meaning: meaning || d.written,

@@ -53,9 +53,19 @@ function formOf(refined: z.ZodTypeAny, probe: unknown): string | undefined {
     : undefined;
 }
 
+/**
+ * Whether a key whose type is text takes a YAML number too: a schema that turns a number into text
+ * before it checks it (`cpu: 4`, config/schema.ts quantity), asked of the schema itself, since a
+ * preprocess step cannot be read. A number refused as no text is an `invalid_type` at the key.
+ */
+function takesNumber(refined: z.ZodTypeAny): boolean {
+  const r = refined.safeParse(1);
+  return r.success || !r.error.issues.some((i) => i.code === "invalid_type" && i.path.length === 0);
+}
+
 function typeName(s: z.ZodTypeAny): string {
-  const { inner } = unwrap(s);
-  if (inner instanceof z.ZodString) return "string";
+  const { inner, refined } = unwrap(s);
+  if (inner instanceof z.ZodString) return takesNumber(refined) ? "string or number" : "string";
   if (inner instanceof z.ZodNumber)
     return inner._def.checks.some((c) => c.kind === "int") ? "integer" : "number";
   if (inner instanceof z.ZodBoolean) return "boolean";
@@ -89,11 +99,24 @@ function allowedOf(s: z.ZodTypeAny): string | undefined {
   }
   if (inner instanceof z.ZodArray) {
     const el = allowedOf(inner._def.type);
-    return el ? `each: ${el}` : undefined;
+    const min = inner._def.minLength?.value;
+    const parts = [...(min ? [`at least ${min}`] : []), ...(el ? [`each: ${el}`] : [])];
+    return parts.length ? parts.join(", ") : undefined;
   }
   if (inner instanceof z.ZodRecord) {
     const el = allowedOf(inner._def.valueType);
     return el ? `each value: ${el}` : undefined;
+  }
+  if (inner instanceof z.ZodUnion) {
+    // Each form the key takes (`"all"`, or a list of names): a literal as itself, else its type
+    // with its own form.
+    const forms = (inner._def.options as z.ZodTypeAny[]).map((o) => {
+      const { inner: member } = unwrap(o);
+      const el = allowedOf(o);
+      if (member instanceof z.ZodLiteral || member instanceof z.ZodEnum) return el!;
+      return el ? `${typeName(o)} (${el})` : typeName(o);
+    });
+    return forms.join(" or ");
   }
   return undefined;
 }
@@ -126,6 +149,28 @@ export function schemaAt(root: z.AnyZodObject, key: string): z.ZodTypeAny | unde
     if (!here) return undefined;
   }
   return here;
+}
+
+/**
+ * Every key path of `root` as the reference names them: nested objects' keys dotted, a list's or a
+ * map's members under the key itself, a discriminated union's members with their variant
+ * (`objectStore.endpoint (minio)`).
+ */
+export function schemaKeys(root: z.ZodTypeAny, prefix = "", variant = ""): string[] {
+  const { inner } = unwrap(root);
+  const options =
+    inner instanceof z.ZodDiscriminatedUnion
+      ? (inner._def.options as z.AnyZodObject[]).map((o) => ({
+          o,
+          v: String(unwrap(o.shape[inner._def.discriminator as string]).inner._def.value),
+        }))
+      : objectsIn(root, variant).map((o) => ({ o, v: variant }));
+  return options.flatMap(({ o, v }) =>
+    Object.entries(o.shape as Record<string, z.ZodTypeAny>).flatMap(([k, s]) => [
+      v ? `${prefix}${k} (${v})` : `${prefix}${k}`,
+      ...schemaKeys(s, `${prefix}${k}.`, v),
+    ]),
+  );
 }
 
 /** Type, required, default and allowed values of one key. */

@@ -15,7 +15,7 @@ import {
 import { rawSchema, SECRET_KEYS } from "../../config/schema";
 import { ROOT } from "../support/helpers";
 import { z } from "zod";
-import { shapeOf } from "../../scripts/schemaShape";
+import { schemaAt, schemaKeys, shapeOf } from "../../scripts/schemaShape";
 import { formatted } from "../support/prettier";
 
 describe("the configuration reference is generated from the schema (scripts/configDocs.ts)", () => {
@@ -85,6 +85,39 @@ describe("the configuration reference is generated from the schema (scripts/conf
     // Variants of one union are told apart.
     assert.ok(rows.has("secrets.backend (onepassword)") && rows.has("secrets.backend (config)"));
     for (const r of rows.values()) assert.ok(r.type && r.meaning, `${r.key}: type and meaning`);
+  });
+
+  it("lists the keys of every object key, those the schema builds from a table too (takeover.releases)", () => {
+    const rows = configRows(ROOT);
+    const bare = (k: string) => k.replace(/ \([^)]+\)$/, "");
+    const variant = (k: string) => / \(([^)]+)\)$/.exec(k)?.[1] ?? "";
+    const unlisted = rows.filter(
+      (r) =>
+        schemaKeys(schemaAt(rawSchema, r.key)!, `${bare(r.key)}.`, variant(r.key)).length > 0 &&
+        !rows.some((o) => bare(o.key).startsWith(`${bare(r.key)}.`)),
+    );
+    assert.deepEqual(
+      unlisted.map((r) => r.key),
+      [],
+    );
+    const row = (k: string) => rows.find((r) => r.key === k);
+    assert.match(row("takeover.releases.loki")!.allowed!, /^"<namespace>\/<release name>"/);
+    assert.match(row("takeover.buckets.loki.chunks")!.allowed!, /^an S3 bucket name/);
+    assert.match(row("takeover.buckets.mimir.blocks")!.meaning, /takeover\.buckets\.mimir/);
+  });
+
+  it("says each form a key takes: a number where text is read, a union's members, the empty text a derived key reads as unset", () => {
+    const rows = new Map(configRows(ROOT).map((r) => [r.key, r]));
+    // `cpu: 4` is taken: the schema turns the number into text before it checks it.
+    assert.equal(rows.get("nodePools.cpu")?.type, "string or number");
+    assert.equal(rows.get("nodePools.memory")?.type, "string");
+    assert.equal(
+      rows.get("grafana.dashboardNamespaces")?.allowed,
+      '"all" or list of string (at least 1, each: a namespace name like "cert-manager")',
+    );
+    // Pulumi.yaml's default "" is read as unset (config/resolve.ts DERIVED_KEYS), never refused.
+    assert.equal(rows.get("kubeconfig")?.allowed, '"" (read as unset: the default)');
+    assert.equal(rows.get("logAgent")?.allowed, 'alloy \\| vector, or "" (read as unset: the default)');
   });
 
   it("the table changes when the schema's type or allowed values change", () => {
