@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import type { z } from "zod";
 import { projectRoot } from "../config/paths";
 import { DERIVED_KEYS } from "../config/resolve";
-import { rawSchema } from "../config/schema";
+import { rawSchema, SECRET_KEYS } from "../config/schema";
 import { membersOf, schemaAt, schemaKeys, shapeOf, type KeyShape } from "./schemaShape";
 
 /**
@@ -272,15 +272,49 @@ export function pulumiDescriptions(docs: KeyDoc[]): Map<string, string> {
 }
 
 /**
+ * Pulumi.yaml's lines with a declaration for each top-level key of the schema its `config:` block
+ * lacks, in the schema's order: the block declares every key but the secrets (its comment says
+ * why), so `pulumi config` and the reader of the file see every key the program reads. An object
+ * key defaulting to {} is declared as the others are (`default: {}`, its description filled in
+ * after); any other key's Pulumi.yaml type and default are a choice: the script stops and names it.
+ */
+function withEveryKeyDeclared(lines: string[]): string[] {
+  const start = lines.indexOf("config:");
+  if (start < 0) throw new Error("Pulumi.yaml: no top-level `config:` block");
+  let end = start + 1;
+  while (end < lines.length && !/^\S/.test(lines[end])) end++;
+  const declaredAt = (key: string) => lines.findIndex((l, i) => i > start && i < end && l === `  ${key}:`);
+  const keys = Object.keys(rawSchema.shape).filter((k) => !(SECRET_KEYS as readonly string[]).includes(k));
+  const out = [...lines];
+  let added = 0;
+  keys.forEach((key, i) => {
+    if (declaredAt(key) >= 0) return;
+    const shape = shapeOf((rawSchema.shape as Record<string, z.ZodTypeAny>)[key]);
+    if (shape.type !== "object" || shape.default !== "{}")
+      throw new Error(
+        `Pulumi.yaml: declare ${key} under \`config:\` (the schema has it), with its type and default`,
+      );
+    // Before the next key of the schema that is declared, else at the block's end.
+    const next =
+      keys
+        .slice(i + 1)
+        .map(declaredAt)
+        .find((n) => n >= 0) ?? end;
+    out.splice(next + added, 0, `  ${key}:`, "    default: {}", '    description: ""');
+    added += 3;
+  });
+  return out;
+}
+
+/**
  * Pulumi.yaml with each `config:` key's `description` set from pulumiDescriptions (keys the
  * schema has; secrets and others keep theirs). Line-based, so the rest of the file stays as
  * written; the description is a JSON string, which YAML reads as a double-quoted scalar.
  */
 export function withPulumiDescriptions(pulumiYaml: string, docs: KeyDoc[]): string {
   const top = pulumiDescriptions(docs);
-  const lines = pulumiYaml.split("\n");
+  const lines = withEveryKeyDeclared(pulumiYaml.split("\n"));
   const start = lines.indexOf("config:");
-  if (start < 0) throw new Error("Pulumi.yaml: no top-level `config:` block");
   let key: string | undefined;
   for (let i = start + 1; i < lines.length && !/^\S/.test(lines[i]); i++) {
     const k = /^ {2}([A-Za-z0-9_:-]+):\s*$/.exec(lines[i]);

@@ -152,6 +152,20 @@ describe("the configuration reference is generated from the schema (scripts/conf
     assert.match(config.objectStore.description!, /^\{type: minio, endpoint, adminEndpoint/);
   });
 
+  it("Pulumi.yaml's `config:` block declares every key of the schema but the secrets, and the script adds one it lacks", () => {
+    const text = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+    const declared = Object.keys(parse(text).config as object);
+    const secret = new Set<string>(SECRET_KEYS);
+    assert.deepEqual(
+      Object.keys(rawSchema.shape).filter((k) => !secret.has(k) && !declared.includes(k)),
+      [],
+      "run scripts/configDocs.ts --write, then prettier",
+    );
+    const without = text.replace(/^ {2}network:\n(?: {4}.*\n)*/m, "");
+    assert.ok(!parse(without).config.network, "the network declaration is taken out");
+    assert.deepEqual(parse(withPulumiDescriptions(without, docs)).config.network, parse(text).config.network);
+  });
+
   it("the Pulumi.yaml check can fail: a changed doc changes the description", () => {
     const text = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
     const edited = docs.map((d) => (d.key === "cluster" ? { ...d, doc: `${d.doc} (edited)` } : d));
