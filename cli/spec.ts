@@ -67,7 +67,10 @@ export const SYNTH: CliSpec = {
       repeat: true,
       help: "The stack to synthesize (Pulumi.<name>.yaml); repeat for several.",
     },
-    { name: "--all", help: "Every stack file of the project directory." },
+    {
+      name: "--all",
+      help: "Every stack file of the project directory (or of Pulumi.yaml's stackConfigDir); none there is refused (exit 2).",
+    },
     { name: "--out", value: "<dir>", help: 'Where the exports go. Default "out".' },
     {
       name: "--dir",

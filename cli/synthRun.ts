@@ -60,7 +60,7 @@ import {
 import { type ArgProblem, CliArgsError, helpText, parseArgsAll, SYNTH, usage, wrap } from "./spec";
 import { uncheckedChartsNote } from "../config/chartValueCheck";
 import { unexpandedVariableWarnings } from "../config/unexpandedVariables";
-import { projectDirRefusal, projectRoot, stackNames } from "../config/paths";
+import { projectDirRefusal, projectRoot, stackFolder, stackNames } from "../config/paths";
 import { runningOverrides, stackNamespace, takesOver } from "../change/runningConfig";
 import { readRunningDir, RunningStateError } from "../model/running";
 import { inputFailure, internalErrorText } from "./internalError";
@@ -367,8 +367,15 @@ async function readInputs(
   // Every stack named is judged before any work: an unknown one lists the stacks there are.
   for (const s of badDir ? [] : stacks.filter((s) => !known.includes(s)))
     refused.push({
-      text: `--stack ${s}: ${noStackFileMessage(s, root, known)}`,
+      text: `--stack ${s}: ${noStackFileMessage(s, stackFolder(root), known)}`,
       reason: `no stack file Pulumi.${s}.yaml`,
+    });
+  // --all over a folder without stack files has nothing to judge: a run that judged nothing does not
+  // pass, and says where it looked (Pulumi.yaml's stackConfigDir, else the project folder).
+  if (!badDir && args.stacks === "all" && known.length === 0)
+    refused.push({
+      text: `--all: expected Pulumi.<stack>.yaml files in ${stackFolder(root)}, got none; give --dir the folder of a project with stacks, or --stack <name> once its stack file is written`,
+      reason: `no stack file (Pulumi.<stack>.yaml) in ${stackFolder(root)}`,
     });
   let packConfig: PackConfig = {};
   try {

@@ -9,6 +9,7 @@ import {
   type Segment,
 } from "@homelab-observability/contract";
 import { isMergeKey, parsedAsMeant } from "./yamlDocument";
+import { stackFilePath } from "./paths";
 import { PROJECT } from "./schema";
 import { CREDENTIAL_FIELDS, credentialKey, secretKeyMeant } from "../model/secrets";
 import { pinnedChart } from "../model/versions";
@@ -99,8 +100,6 @@ interface Parsed {
   root?: Node;
   /** The node an alias names (its anchor's), in this parse. */
   anchored: (alias: Alias) => Node | undefined;
-  /** Pulumi.yaml's `stackConfigDir`, when it sets one. */
-  stackConfigDir?: string;
 }
 
 function parseFile(file: string): Parsed | undefined {
@@ -118,10 +117,8 @@ function parseFile(file: string): Parsed | undefined {
   const top = (name: string) =>
     isMap(root) ? lastOf(root.items, (p) => isScalar(p.key) && p.key.value === name) : undefined;
   const pair = top("config");
-  const dir = top("stackConfigDir")?.value;
   let shown: string[] | undefined;
   return {
-    stackConfigDir: isScalar(dir) && typeof dir.value === "string" ? dir.value : undefined,
     root: (root as Node | null) ?? undefined,
     file,
     walker: keyLocator<Node>(GUARDS, { isAlias, isMergeKey, resolve: (a) => (a as Alias).resolve(doc) }),
@@ -157,8 +154,8 @@ export class ConfigLocator {
   ) {}
 
   /**
-   * For `stackFile`, else `Pulumi.<stack>.yaml` where the CLI looks for it (Pulumi.yaml's
-   * `stackConfigDir`, else `projectDir`: pkg/workspace DetectProjectStackPath), beside Pulumi.yaml.
+   * For `stackFile`, else `Pulumi.<stack>.yaml` where the CLI looks for it (paths.ts
+   * stackFilePath), beside Pulumi.yaml.
    * A stack whose config lives elsewhere (`--config-file`, a Pulumi ESC environment) gets no place.
    */
   static forStack(
@@ -168,12 +165,7 @@ export class ConfigLocator {
     projectName = PROJECT,
   ): ConfigLocator {
     const project = parseFile(path.join(projectDir, "Pulumi.yaml"));
-    const dir = project?.stackConfigDir ? path.resolve(projectDir, project.stackConfigDir) : projectDir;
-    return new ConfigLocator(
-      parseFile(stackFile ?? path.join(dir, `Pulumi.${stack}.yaml`)),
-      project,
-      projectName,
-    );
+    return new ConfigLocator(parseFile(stackFile ?? stackFilePath(projectDir, stack)), project, projectName);
   }
 
   /** The stack file problems are placed in, when there is one. */

@@ -1,5 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
+import { isMap, isScalar } from "yaml";
+import { lastOf } from "../contract/locate";
+import { parsedAsMeant } from "./yamlDocument";
 
 /** The project root (the directory holding Pulumi.yaml), from source or compiled output alike. */
 export function projectRoot(from: string = __dirname): string {
@@ -12,10 +15,41 @@ export function projectRoot(from: string = __dirname): string {
   return dir;
 }
 
-/** Every `Pulumi.<stack>.yaml` of a project directory, sorted. */
+/**
+ * The folder holding a project's stack files, where the Pulumi CLI looks for them: Pulumi.yaml's
+ * `stackConfigDir` joined to the project folder, else the project folder itself (pulumi/pulumi
+ * pkg/workspace DetectProjectStackPath, `filepath.Join(filepath.Dir(projPath), proj.StackConfigDir,
+ * fileName)`). Every tool looks for stacks here, so a stack that `pulumi up` finds is found by each.
+ * A Pulumi.yaml that is missing or not YAML names no other folder (its own error is said where it
+ * is read, stackFile.ts loadProject).
+ */
+export function stackFolder(projectDir: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8");
+  } catch {
+    return projectDir;
+  }
+  const root = parsedAsMeant(text).doc.contents;
+  // The last of a key written twice, as the CLI's decoder keeps it.
+  const dir = isMap(root)
+    ? lastOf(root.items, (p) => isScalar(p.key) && p.key.value === "stackConfigDir")?.value
+    : undefined;
+  const value = isScalar(dir) ? dir.value : undefined;
+  return typeof value === "string" && value !== "" ? path.join(projectDir, value) : projectDir;
+}
+
+/** Where the Pulumi CLI reads stack `stack`'s file: `Pulumi.<stack>.yaml` in {@link stackFolder}. */
+export function stackFilePath(projectDir: string, stack: string): string {
+  return path.join(stackFolder(projectDir), `Pulumi.${stack}.yaml`);
+}
+
+/** Every `Pulumi.<stack>.yaml` of a project directory (in its {@link stackFolder}), sorted. */
 export function stackNames(dir: string): string[] {
+  const folder = stackFolder(dir);
+  if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) return [];
   return fs
-    .readdirSync(dir)
+    .readdirSync(folder)
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => !!s)
     .sort();

@@ -47,6 +47,7 @@ import { excerpt, type Place } from "./locate";
 import { shownYamlLines, yamlReason } from "../model/yamlText";
 import { plainSecretProblem } from "./plainSecret";
 import { FileReadError, readUtf8 } from "./readFile";
+import { stackFilePath, stackNames } from "./paths";
 
 /** A config declaration of Pulumi.yaml (project.go `ProjectConfigType`). */
 export interface ProjectConfigType {
@@ -1138,15 +1139,11 @@ export function noStackFileMessage(stack: string, projectDir: string, stacks: st
 
 /** Reads `Pulumi.<stack>.yaml` as `LoadProjectStackBytes` does and checks every `secure:` value's form. */
 export function readStackFile(projectDir: string, project: Project, stack: string): StackFile {
-  const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+  // Where the CLI reads it: Pulumi.yaml's stackConfigDir, else the project folder.
+  const file = stackFilePath(projectDir, stack);
   if (!fs.existsSync(file)) {
     // The stacks there are, and the one a typo most likely meant.
-    const stacks = fs
-      .readdirSync(projectDir)
-      .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-      .filter((n): n is string => !!n)
-      .sort();
-    throw new CliConfigError(noStackFileMessage(stack, projectDir, stacks), true);
+    throw new CliConfigError(noStackFileMessage(stack, path.dirname(file), stackNames(projectDir)), true);
   }
   const text = readText(file);
   const { value, slips, mergeKeys, anchorHolders, laterDocument } = parseYamlWithSlips(file, text);

@@ -42,6 +42,30 @@ describe("synth over several stacks and its closing lines", function () {
     assert.equal(lastLine(r.stdout), "synth: FAIL (exit 2): 1 of 2 stacks failed: broken");
   });
 
+  it("--all over a project without stack files judges nothing: refused with exit 2, naming the folder looked in", async () => {
+    const dir = project({});
+    const r = await synthIn(dir, "--all", "--no-render");
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.equal(
+      r.stderr,
+      `synth: --all: expected Pulumi.<stack>.yaml files in ${dir}, got none; give --dir the folder of a project with stacks, or --stack <name> once its stack file is written\n`,
+    );
+    assert.equal(r.stdout, `synth: FAIL (exit 2): no stack file (Pulumi.<stack>.yaml) in ${dir}\n`);
+    assert.ok(!fs.existsSync(path.join(dir, "out")), "a refused run makes no --out folder");
+  });
+
+  it("--all and --stack find the stack files in Pulumi.yaml's stackConfigDir, as the Pulumi CLI does", async () => {
+    const dir = project({});
+    fs.appendFileSync(path.join(dir, "Pulumi.yaml"), "stackConfigDir: stacks\n");
+    fs.mkdirSync(path.join(dir, "stacks"));
+    fs.writeFileSync(path.join(dir, "stacks", "Pulumi.lab.yaml"), staging());
+    for (const stacks of [["--all"], ["--stack", "lab"]]) {
+      const r = await synthIn(dir, ...stacks, "--no-render");
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      assert.equal(lastLine(r.stdout), "lab: pass (exit 0): the policy passes (not rendered: --no-render)");
+    }
+  });
+
   it("one stack whose configuration is refused ends with its closing line, exit 2", async () => {
     const dir = project({ broken: broken() });
     const r = await synthIn(dir, "--stack", "broken");

@@ -285,6 +285,21 @@ describe("config as the Pulumi CLI sees it (pulumi/pulumi pkg/workspace/config.g
     );
   });
 
+  it("finds stack files where the Pulumi CLI does: in Pulumi.yaml's stackConfigDir when it sets one", () => {
+    const dir = project("staging", { project: (p) => (p.stackConfigDir = "stacks") });
+    fs.mkdirSync(path.join(dir, "stacks"));
+    fs.renameSync(path.join(dir, "Pulumi.staging.yaml"), path.join(dir, "stacks", "Pulumi.lab.yaml"));
+    assert.deepEqual(stackNames(dir), ["lab"]);
+    assert.equal(cliStackConfig(dir, "lab").config[P("phase")], "kps-removed");
+    assert.throws(
+      () => cliStackConfig(dir, "labb"),
+      (e: unknown) =>
+        e instanceof CliConfigError &&
+        e.message ===
+          `no stack file Pulumi.labb.yaml in ${path.join(dir, "stacks")}; did you mean "lab"?\n  stacks there: lab`,
+    );
+  });
+
   it("Project.Validate rules: an array needs items, a default must have the declared type", () => {
     const withArray = project("staging", { project: (p) => (p.config.tags = { type: "array" }) });
     assert.throws(
