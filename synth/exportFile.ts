@@ -19,7 +19,7 @@ export const EXPORT_SOURCES =
 /**
  * A stack export file read, or why it is refused:
  * - `unreadable`, `not JSON`: `message` names the file (config/readFile.ts, config/jsonText.ts);
- * - `not an export`: no `deployment.resources[]`; `found` is what the file holds (a command may
+ * - `not an export`: no `deployment` object; `found` is what the file holds (a command may
  *   skip such a file found in a folder), `message` says both, `fix` where an export comes from;
  * - `bad form`: an export the pack or the change check would misread or trip over (another format
  *   version, a resource without a string `urn` or `type`); `message` names the key, the expected
@@ -54,7 +54,20 @@ export function readStackExport(file: string): ExportFileRead {
 
 /** {@link ExportFileRead} of a parsed JSON document. */
 export function exportForm(doc: unknown): ExportFileRead {
-  const resources = (doc as { deployment?: { resources?: unknown } } | null)?.deployment?.resources;
+  const deployment = (doc as { deployment?: unknown } | null)?.deployment;
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === "object" && !Array.isArray(v);
+  // An empty stack's export has no `resources` key: Pulumi's apitype.DeploymentV3 writes
+  // `Resources []ResourceV3 json:"resources,omitempty"`, so a missing list is no resource at all.
+  if (isObject(deployment) && !("resources" in deployment))
+    return exportForm({ ...(doc as object), deployment: { ...deployment, resources: [] } });
+  const resources = isObject(deployment) ? deployment.resources : undefined;
+  // The key is there and holds no list: what it holds is the mistake, not the keys around it.
+  if (resources !== undefined && !Array.isArray(resources))
+    return {
+      refused: "bad form",
+      message: `deployment.resources: expected the list of the stack's resources, found ${foundAsJson(resources)}`,
+    };
   if (!Array.isArray(resources)) {
     const found = foundAsJson(doc);
     return {

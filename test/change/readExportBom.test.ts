@@ -68,6 +68,11 @@ describe("change/against.ts readExport: refuses what policy:check refuses, in it
     ["version-4", { version: 4, deployment: { resources: [ok] } }, "version: expected 3 (the format"],
     ["empty-list", [], "not a `pulumi stack export` file (expected deployment.resources[], found a list)"],
     [
+      "resources-object",
+      { version: 3, deployment: { manifest: {}, resources: {} } },
+      "deployment.resources: expected the list of the stack's resources, found an empty object",
+    ],
+    [
       "kubectl-list",
       { apiVersion: "v1", kind: "List", items: [] },
       'found a Kubernetes "List" of "v1", as `kubectl get -o json` prints)',
@@ -92,6 +97,16 @@ describe("change/against.ts readExport: refuses what policy:check refuses, in it
       const [what] = body.split("; ");
       assert.ok(p.stderr.startsWith(`policy:check: ${file}: ${what}`), `${p.stderr}\nvs\n${body}`);
     });
+
+  it("an empty stack's export (no `resources` key, as Pulumi's omitempty writes it) is taken by both, with no resource", async () => {
+    const file = path.join(dir, "empty-stack.json");
+    const manifest = { time: "2026-01-01T00:00:00Z", magic: "m", version: "v3.200.0" };
+    fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { manifest } }));
+    assert.deepEqual(readExport(file), { version: 3, deployment: { manifest, resources: [] } });
+    const p = await policyCheckCli([file]);
+    assert.equal(p.status, 0, p.stdout + p.stderr);
+    assert.equal(p.stdout.trimEnd().split("\n").pop(), "policy:check: pass (exit 0): 1 export, it passed");
+  });
 
   it("synth --against an export whose resources lack a urn: bad input (exit 2) naming the index, no unexpected error", async () => {
     const file = path.join(dir, "no-urn.json");
