@@ -39,6 +39,11 @@ export interface ExportFiles {
    * that each file's lines are printed where it stands among the others.
    */
   inOrder: (ExportCandidate | SkippedFile | ArgProblem)[];
+  /**
+   * Each argument that names something (not a problem) with every file it stands for, one found
+   * by an earlier argument too: whether it gave anything to judge is known per argument.
+   */
+  byArg: { arg: string; files: string[] }[];
 }
 
 /** Whether a command-line argument is a pattern: `*`, `?` or `[...]` (as a shell would expand it). */
@@ -164,7 +169,7 @@ export function sideFileReason(file: string, exportJudged = true): string | unde
  * pattern is skipped with why (never entered); a broken link found there is skipped with why.
  */
 export function exportFiles(args: string[]): ExportFiles {
-  const out: ExportFiles = { candidates: [], skipped: [], problems: [], inOrder: [] };
+  const out: ExportFiles = { candidates: [], skipped: [], problems: [], inOrder: [], byArg: [] };
   const seen = new Set<string>();
   const skip = (file: string, why: string) => {
     // One entry in both lists: a reason settled after the loop is said in both.
@@ -196,7 +201,10 @@ export function exportFiles(args: string[]): ExportFiles {
   for (const arg of args) {
     const found = argFiles(arg);
     if (typeof found === "string") problem(arg, found);
-    else for (const f of found.files) add(f, found.named);
+    else {
+      out.byArg.push({ arg, files: found.files });
+      for (const f of found.files) add(f, found.named);
+    }
   }
   // Known only once every argument is read: whether each rendered file's export is judged, else
   // "judged with that export" would say what does not happen.

@@ -94,12 +94,14 @@ function failLine(why: string): string {
 
 /**
  * The run's last line, on every way out that judges: the exit status (the worst: 2 when a named
- * file, folder or pattern could not be judged, then 1 when an export failed) and every reason.
+ * file, folder or pattern could not be judged or gave no export, then 1 when an export failed) and
+ * every reason. `empty` are the arguments whose every file was skipped: each is judged on its own,
+ * so a folder of no export beside an export that passes does not pass unseen.
  */
 function closingLine(
   verdicts: { file: string; failed: boolean }[],
   unjudged: string[],
-  args: string[],
+  empty: string[],
 ): { line: string; status: number } {
   const failing = verdicts.filter((v) => v.failed).map((v) => v.file);
   const judged =
@@ -108,15 +110,14 @@ function closingLine(
       : verdicts.length === 1
         ? "1 export, it passed"
         : `${verdicts.length} exports, every one passed`;
-  if (unjudged.length > 0) {
-    const rest = verdicts.length > 0 ? judged : "no stack export judged";
-    return { line: failLine(`could not judge ${unjudged.join(", ")} (above); ${rest}`), status: 2 };
+  const reasons = [
+    ...(unjudged.length > 0 ? [`could not judge ${unjudged.join(", ")} (above)`] : []),
+    ...(empty.length > 0 ? [`no stack export among ${empty.join(" ")} (each file above says why)`] : []),
+  ];
+  if (reasons.length > 0) {
+    const rest = verdicts.length > 0 ? [judged] : empty.length > 0 ? [] : ["no stack export judged"];
+    return { line: failLine([...reasons, ...rest].join("; ")), status: 2 };
   }
-  if (verdicts.length === 0)
-    return {
-      line: failLine(`no stack export among ${args.join(" ")} (each file above says why)`),
-      status: 2,
-    };
   return failing.length > 0
     ? { line: `policy:check: FAIL (exit 1): ${judged}`, status: 1 }
     : { line: `policy:check: pass (exit 0): ${judged}`, status: 0 };
@@ -170,7 +171,7 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
   }
   const { config } = pack;
   const projectDir = dirArg ? path.resolve(dirArg) : projectRoot();
-  const { inOrder } = exportFiles(args.positional);
+  const { inOrder, byArg } = exportFiles(args.positional);
   // Every file not judged is said, with why, where it stands among the others: nothing in a folder
   // passes unseen. One line each: a parser's message can quote the file's own line breaks.
   const skip = (file: string, why: string) => out(`skipped ${file}: ${why.replace(/\s*\n\s*/g, " ")}`);
@@ -194,7 +195,13 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
       } else if (judged) verdicts.push(judged);
     }
   }
-  const { line, status } = closingLine(verdicts, unjudged, args.positional);
+  // An argument gave something to judge when one of its files was judged or refused (said above),
+  // or is rendered objects judged with their export: every other file of it was skipped with why.
+  const said = new Set([...verdicts.map((v) => v.file), ...unjudged].map((f) => path.resolve(f)));
+  const given = (f: string) =>
+    said.has(path.resolve(f)) || said.has(path.resolve(f.replace(/\.rendered\.json$/, ".json")));
+  const empty = byArg.filter(({ files }) => !files.some(given)).map(({ arg }) => arg);
+  const { line, status } = closingLine(verdicts, unjudged, empty);
   out(line);
   return status;
 }

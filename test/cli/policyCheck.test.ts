@@ -406,6 +406,19 @@ describe("policy:check: every way out ends with one line stating its exit status
         2,
         `policy:check: FAIL (exit 2): no stack export among ${noExport} (each file above says why)`,
       ],
+      // Each argument is judged on its own: a folder of no export beside one that passes is exit 2.
+      [
+        [noExport, path.join(dir, "good.json")],
+        2,
+        `policy:check: FAIL (exit 2): no stack export among ${noExport} (each file above says why); 1 export, it passed`,
+      ],
+      // A file an earlier argument found, and rendered objects judged with their export, gave something.
+      [[one, path.join(one, "staging.json")], 0, "policy:check: pass (exit 0): 1 export, it passed"],
+      [
+        [path.join(one, "staging.json"), path.join(one, "staging.rendered.json")],
+        0,
+        "policy:check: pass (exit 0): 1 export, it passed",
+      ],
     ];
     for (const [args, status, last] of cases) {
       const r = await policyCheckCli(args);
