@@ -21,7 +21,7 @@ import { notRenderedText, overridePlacesIn } from "../synth/report";
 import { changeAgainst, NotRenderedError, readExport } from "./against";
 import { formatChange, refusalCount, refusalsIn, type ChangeReport } from "./change";
 import { commandDir, phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
-import { runningOverrides, stackNamespace, stackTakeover, takesOver } from "./runningConfig";
+import { runningOverrides, runningSource, stackTakeover, takesOver } from "./runningConfig";
 import {
   keptValues,
   previews,
@@ -151,7 +151,7 @@ function runningNotRendered(running: RunningState, dir: string, e: RunningNotRen
     e,
     (r) => {
       const rel = { name: r.releaseName, namespace: r.namespace };
-      return `rendered with chart ${r.chart} ${r.version} (${path.join(running.dir, "helm-list.yaml")}) and the values of ${path.join(running.dir, valuesFileOf(rel))} (collected with: ${valuesCommand(rel, dir)})`;
+      return `rendered with chart ${r.chart} ${r.version} (${path.join(running.dir, "helm-list.yaml")}) and the values of ${path.join(running.dir, valuesFileOf(rel))} (collected with: ${valuesCommand(rel, dir, running.from?.context)})`;
     },
   );
 }
@@ -264,7 +264,7 @@ async function runningSection(
 ): Promise<Section> {
   let running;
   try {
-    running = readRunningDir(path.resolve(runningDir), stackNamespace(root, stack));
+    running = readRunningDir(path.resolve(runningDir), runningSource(root, stack));
   } catch (e) {
     if (e instanceof RunningStateError) throw new SynthInputError(`--running: ${e.message}`);
     throw e;
@@ -324,7 +324,7 @@ async function runningSection(
         },
       )}`,
       ...update.notes.map((n) => `NOTE ${n}`),
-      formatRuleEvaluators(update.rules, running.dir),
+      formatRuleEvaluators(update.rules, running.dir, running.from),
       formatBlind(blindUpdate),
     ].join("\n"),
   };

@@ -7,7 +7,7 @@
  * and the update no longer does goes with that release and is listed as such.
  */
 import { RULE_OPT_OUT } from "../builders/alerting/rules";
-import { runningCommand, type RunningState } from "../model/running";
+import { runningCommand, type RunningSource, type RunningState } from "../model/running";
 import { evaluatorsOf, ruleEvaluators, type ObjectLike, type RuleSubject } from "../upstream/ruleSelection";
 import type { Refusal } from "./apiRules";
 
@@ -108,9 +108,9 @@ function refusalReason(g: RuleRefusal): string {
 const list = (es: string[]) => (es.length ? es.join(", ") : "none");
 
 /** The section the change check prints. */
-export function formatRuleEvaluators(change: RuleEvaluatorChange, dir: string): string {
+export function formatRuleEvaluators(change: RuleEvaluatorChange, dir: string, from?: RunningSource): string {
   if (!change.checked)
-    return `rule evaluators: unchecked: no ${dir}/prometheusrules.yaml; collect it with: ${runningCommand("prometheusrules.yaml", dir)} (and ${runningCommand("namespaces.yaml", dir)})`;
+    return `rule evaluators: unchecked: no ${dir}/prometheusrules.yaml; collect it with: ${runningCommand("prometheusrules.yaml", dir, from)} (and ${runningCommand("namespaces.yaml", dir, from)})`;
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   const lines: string[] = [];
   let unchanged = 0;

@@ -2,6 +2,7 @@ import * as path from "path";
 import { PROJECT } from "../config/resolve";
 import { cliStackConfig } from "../config/stackFile";
 import { SynthInputError } from "../synth/synthesize";
+import type { RunningSource } from "../model/running";
 
 /** The stack file's `takeover` block, as written (the synthesis validates it); `{}` when it has none. */
 export function stackTakeover(root: string, stack: string): Record<string, unknown> {
@@ -15,11 +16,15 @@ export function stackTakeover(root: string, stack: string): Record<string, unkno
 }
 
 /**
- * The stack's namespace as its stack file (or Pulumi.yaml's default) sets it: where the releases it
- * takes over run, so the commands that collect what runs name it.
+ * The stack's namespace (where the releases it takes over run) and pinned kube context as its stack
+ * file (or Pulumi.yaml's default) sets them, so the commands that collect what runs name both.
  */
-export function stackNamespace(root: string, stack: string): string | undefined {
-  return cliStackConfig(root, stack).config[`${PROJECT}:namespace`] || undefined;
+export function runningSource(root: string, stack: string): RunningSource {
+  const { config } = cliStackConfig(root, stack);
+  return {
+    namespace: config[`${PROJECT}:namespace`] || undefined,
+    context: config[`${PROJECT}:kubeContext`] || undefined,
+  };
 }
 
 /**

@@ -61,8 +61,8 @@ import { type ArgProblem, CliArgsError, helpText, parseArgsAll, SYNTH, usage, wr
 import { uncheckedChartsNote } from "../config/chartValueCheck";
 import { unexpandedVariableWarnings } from "../config/unexpandedVariables";
 import { projectDirRefusal, projectRoot, stackFolder, stackNames } from "../config/paths";
-import { runningOverrides, stackNamespace, takesOver } from "../change/runningConfig";
-import { readRunningDir, RunningStateError } from "../model/running";
+import { runningOverrides, runningSource, takesOver } from "../change/runningConfig";
+import { readRunningDir, RunningStateError, type RunningSource } from "../model/running";
 import { inputFailure, internalErrorText } from "./internalError";
 import { printers, traceDirOf, type CliIo, type Sink } from "./io";
 import { MissingReferenceError } from "../upstream/reference";
@@ -546,9 +546,9 @@ export function stackWarning(stack: string, warning: string, at: OverridePlace):
  * said as --running's, not as the stack's takeover.running key (which the flag fills in and the
  * stack file may not set at all).
  */
-function readRunningFlag(dir: string, namespace: string | undefined): void {
+function readRunningFlag(dir: string, from: RunningSource): void {
   try {
-    readRunningDir(path.resolve(dir), namespace);
+    readRunningDir(path.resolve(dir), from);
   } catch (e) {
     if (e instanceof RunningStateError) throw new SynthInputError(`--running ${dir}: ${e.message}`);
     throw e;
@@ -753,7 +753,7 @@ function takeoverOverridesOf(
   const { root, args } = run;
   try {
     const overrides = args.running ? runningOverrides(root, stack, args.running) : {};
-    if (args.running) readRunningFlag(args.running, stackNamespace(root, stack));
+    if (args.running) readRunningFlag(args.running, runningSource(root, stack));
     return overrides;
   } catch (e) {
     if (!(e instanceof SynthInputError)) throw e;

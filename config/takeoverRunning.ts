@@ -7,18 +7,18 @@ import * as fs from "fs";
 import * as path from "path";
 import { didYouMean } from "./errors";
 import { PROJECT } from "./schema";
-import { readRunningDir, RunningStateError, type RunningState } from "../model/running";
+import { readRunningDir, RunningStateError, type RunningSource, type RunningState } from "../model/running";
 
 /**
  * The running state in the takeover's `running` folder (relative to `projectDir`; its commands
- * collect from `namespace`, the stack's), or the
+ * collect from `from`, the stack's namespace and kube context), or the
  * problem of its key: the folder it names is the stack file's value, which may be the mistake (a
  * misspelt folder), so the problem is placed at the key's line as every other config problem is.
  */
 function readTakeoverRunning(
   projectDir: string,
   dir: string,
-  namespace: string | undefined,
+  from: RunningSource,
 ): { state: RunningState } | { problem: string } {
   const refused = (why: string) => ({
     problem: `${PROJECT}:takeover.running: expected a folder of what runs (docs/how-to/check-a-change.md#collecting-what-runs), got "${dir}": ${why}`,
@@ -30,7 +30,7 @@ function readTakeoverRunning(
       `${stat ? "a file, not a folder" : "no such folder"} (${folder})${runningFolderHint(folder)}`,
     );
   try {
-    return { state: readRunningDir(folder, namespace) };
+    return { state: readRunningDir(folder, from) };
   } catch (e) {
     // Its lines (each report refused, a YAML excerpt) under the problem's own, not beside it.
     if (e instanceof RunningStateError) return refused(e.message.replace(/\n/g, "\n    "));
@@ -58,7 +58,7 @@ function runningFolderHint(folder: string): string {
 
 /**
  * What the folder `takeover.running` names in the raw config (rawFromPulumiConfig) holds, with
- * the stack's namespace in each command; undefined when it names none. Read from the raw config:
+ * the stack's namespace and kube context in each command; undefined when it names none. Read from the raw config:
  * a stack file refused has no validated one, and its folder is still judged beside its keys.
  */
 export function rawTakeoverRunning(
@@ -69,6 +69,9 @@ export function rawTakeoverRunning(
   const running =
     takeover && typeof takeover === "object" ? (takeover as Record<string, unknown>).running : undefined;
   if (typeof running !== "string" || running === "") return undefined;
-  const namespace = typeof raw.namespace === "string" && raw.namespace !== "" ? raw.namespace : undefined;
-  return readTakeoverRunning(projectDir, running, namespace);
+  const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+  return readTakeoverRunning(projectDir, running, {
+    namespace: text(raw.namespace),
+    context: text(raw.kubeContext),
+  });
 }

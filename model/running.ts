@@ -27,9 +27,20 @@ export interface RunningRelease {
   values: Record<string, any>;
 }
 
+/**
+ * Where a stack's running state is collected from: its namespace (where the releases it takes over
+ * run) and the kube context it pins (kubeContext), each named in every command that collects it.
+ */
+export interface RunningSource {
+  namespace?: string;
+  context?: string;
+}
+
 export interface RunningState {
   /** The folder it was read from (for messages). */
   dir: string;
+  /** Where it was collected from, as the stack names it: a later message's command names it too. */
+  from?: RunningSource;
   releases: RunningRelease[];
   /** Live StatefulSets (kubectl's objects). */
   statefulSets: Record<string, any>[];
@@ -111,16 +122,28 @@ export const shellWord = (p: string) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.
 const folderWord = (dir: string) => shellWord(dir.replace(/(.)\/+$/, "$1"));
 
 /**
- * How to collect one report of the running state into `dir` (the folder as the user gave it) from
- * `namespace`, the stack's (where the releases it takes over run): left as NAMESPACE, and said,
- * only when no stack names it. A placeholder pasted as printed makes `helm list -n NAMESPACE`
- * write an empty list, quietly.
+ * A `helm` or `kubectl` command pinned to `context` when the stack pins one (helm's
+ * `--kube-context`, kubectl's `--context`): run as printed, it reads the stack's cluster whichever
+ * context the kubeconfig selects, not another cluster's state, quietly.
  */
-export const runningCommand = (file: string, dir = "DIR", namespace?: string): string => {
-  const cmd = COMMANDS[file].replace("DIR/", `${folderWord(dir)}/`);
+export function inContext(cmd: string, context: string | undefined): string {
+  if (!context) return cmd;
+  return cmd
+    .replace(/^helm /, `helm --kube-context ${shellWord(context)} `)
+    .replace(/^kubectl /, `kubectl --context ${shellWord(context)} `);
+}
+
+/**
+ * How to collect one report of the running state into `dir` (the folder as the user gave it) from
+ * the stack's namespace (where the releases it takes over run) and kube context: the namespace
+ * left as NAMESPACE, and said, only when no stack names it. A placeholder pasted as printed makes
+ * `helm list -n NAMESPACE` write an empty list, quietly.
+ */
+export const runningCommand = (file: string, dir = "DIR", from: RunningSource = {}): string => {
+  const cmd = inContext(COMMANDS[file].replace("DIR/", `${folderWord(dir)}/`), from.context);
   if (!cmd.includes("NAMESPACE")) return cmd;
-  return namespace !== undefined
-    ? cmd.replace("NAMESPACE", shellWord(namespace))
+  return from.namespace !== undefined
+    ? cmd.replace("NAMESPACE", shellWord(from.namespace))
     : `${cmd} (NAMESPACE: the one the running releases are in)`;
 };
 
@@ -128,9 +151,16 @@ export const runningCommand = (file: string, dir = "DIR", namespace?: string): s
 export const valuesFileOf = (r: { name: string; namespace: string }): string =>
   `${r.namespace}.${r.name}.values.yaml`;
 
-/** How to collect one running release's values into `dir` (the folder as the user gave it). */
-export const valuesCommand = (r: { name: string; namespace: string }, dir = "DIR"): string =>
-  `helm get values ${r.name} -n ${r.namespace} --all -o yaml > ${folderWord(dir)}/${valuesFileOf(r)}`;
+/** How to collect one running release's values into `dir` (the folder as the user gave it), in `context` when the stack pins one. */
+export const valuesCommand = (
+  r: { name: string; namespace: string },
+  dir = "DIR",
+  context?: string,
+): string =>
+  inContext(
+    `helm get values ${r.name} -n ${r.namespace} --all -o yaml > ${folderWord(dir)}/${valuesFileOf(r)}`,
+    context,
+  );
 
 /** `loki-6.49.0` -> chart `loki`, version `6.49.0` (the version starts at the last `-<digit>`). */
 export function splitChart(chartField: string): { chart: string; version: string } | undefined {
@@ -220,12 +250,12 @@ function shapeOf(doc: unknown): string {
  * Parses the four reports (texts by file name) into the running state. Every file is judged before
  * any refusal, so one run names each that is missing or misshapen (a folder collected in one go
  * often lacks several): only the values files wait for helm-list.yaml, which names them. Each
- * command names `namespace`, the stack's, when given.
+ * command names the stack's namespace and kube context (`from`), when given.
  */
 export function parseRunning(
   dir: string,
   read: (file: string) => string | undefined,
-  namespace?: string,
+  from: RunningSource = {},
 ): RunningState {
   const problems: string[] = [];
   const refused = (file: string, expected: string, found: string, cmd: string) =>
@@ -263,9 +293,9 @@ export function parseRunning(
     }
     return docs[0];
   };
-  const releases = runningReleases(dir, need, refused, problems, namespace);
+  const releases = runningReleases(dir, need, refused, problems, from);
   const items = (file: string): Record<string, any>[] => {
-    const cmd = runningCommand(file, dir, namespace);
+    const cmd = runningCommand(file, dir, from);
     const doc = need(file, EXPECTED.items, cmd) as any;
     if (doc === UNREAD) return [];
     if (!Array.isArray(doc?.items)) {
@@ -298,6 +328,7 @@ export function parseRunning(
     );
   return {
     dir,
+    from,
     releases,
     statefulSets,
     pvcs,
@@ -315,9 +346,9 @@ function runningReleases(
   need: (file: string, expected: string, cmd: string, note?: string) => unknown,
   refused: (file: string, expected: string, found: string, cmd: string) => void,
   problems: string[],
-  namespace: string | undefined,
+  from: RunningSource,
 ): RunningRelease[] {
-  const listCmd = runningCommand("helm-list.yaml", dir, namespace);
+  const listCmd = runningCommand("helm-list.yaml", dir, from);
   // Without the list the values files it would name are unknown: said, so the next run's
   // refusal of them is no surprise.
   const list = need(
@@ -346,7 +377,7 @@ function runningReleases(
       return;
     }
     const file = valuesFileOf(e);
-    const cmd = valuesCommand(e, dir);
+    const cmd = valuesCommand(e, dir, from.context);
     const values = need(file, EXPECTED.values, cmd);
     if (values === UNREAD) return;
     // A Kubernetes object (a HelmRelease, the Secret its valuesFrom names) would render as values.
@@ -368,15 +399,15 @@ function runningReleases(
   return releases;
 }
 
-/** Reads the running state from a folder; each command it names collects from `namespace`, the stack's. */
-export function readRunningDir(dir: string, namespace?: string): RunningState {
+/** Reads the running state from a folder; each command it names collects from `from`, the stack's namespace and context. */
+export function readRunningDir(dir: string, from: RunningSource = {}): RunningState {
   return parseRunning(
     dir,
     (file) => {
       const p = path.join(dir, file);
       return fs.existsSync(p) ? fs.readFileSync(p, "utf8") : undefined;
     },
-    namespace,
+    from,
   );
 }
 

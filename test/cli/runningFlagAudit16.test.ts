@@ -1,7 +1,7 @@
 /**
  * `npm run synth -- --stack takeover --running <dir>` with reports missing from the folder: the
  * refusal names --running and its folder, each file and the command that collects it (from the
- * stack's namespace), and closes
+ * stack's namespace, in the kube context it pins: Pulumi.takeover.yaml's admin@production), and closes
  * with --running as the reason, not as the stack's `takeover.running` key, which the stack file
  * does not set (the flag fills it in).
  */
@@ -25,9 +25,9 @@ describe("synth --running: a folder missing a report", function () {
     assert.ok(
       r.stderr.includes(
         `takeover: --running ${running}: 3 of the folder's reports are missing or refused:\n` +
-          `  ${path.join(running, "helm-list.yaml")}: missing; collect it with: helm list -n monitoring -o yaml > ${running}/helm-list.yaml; then the values file of each release it lists (helm get values), named once it is there\n` +
-          `  ${path.join(running, "statefulsets.yaml")}: missing; collect it with: kubectl get statefulsets -n monitoring -o yaml > ${running}/statefulsets.yaml\n` +
-          `  ${path.join(running, "pvcs.yaml")}: missing; collect it with: kubectl get pvc -n monitoring -o yaml > ${running}/pvcs.yaml`,
+          `  ${path.join(running, "helm-list.yaml")}: missing; collect it with: helm --kube-context admin@production list -n monitoring -o yaml > ${running}/helm-list.yaml; then the values file of each release it lists (helm get values), named once it is there\n` +
+          `  ${path.join(running, "statefulsets.yaml")}: missing; collect it with: kubectl --context admin@production get statefulsets -n monitoring -o yaml > ${running}/statefulsets.yaml\n` +
+          `  ${path.join(running, "pvcs.yaml")}: missing; collect it with: kubectl --context admin@production get pvc -n monitoring -o yaml > ${running}/pvcs.yaml`,
       ),
       r.stderr,
     );

@@ -83,8 +83,8 @@ describe("config: the mistakes the how-to guides lead to, one message each", fun
     assert.ok(
       r.stderr.includes(
         `  - ${P("takeover.running")}: expected a folder of what runs (docs/how-to/check-a-change.md#collecting-what-runs), got "${running}": 2 of the folder's reports are missing or refused:\n` +
-          `      ${running}/statefulsets.yaml: expected every item of kind StatefulSet (from: kubectl get statefulsets -n monitoring -o yaml > ${running}/statefulsets.yaml), found item 0: kind Secret\n` +
-          `      ${running}/pvcs.yaml: expected every item of kind PersistentVolumeClaim (from: kubectl get pvc -n monitoring -o yaml > ${running}/pvcs.yaml), found item 0: a number; item 1: a string\n` +
+          `      ${running}/statefulsets.yaml: expected every item of kind StatefulSet (from: kubectl --context admin@example get statefulsets -n monitoring -o yaml > ${running}/statefulsets.yaml), found item 0: kind Secret\n` +
+          `      ${running}/pvcs.yaml: expected every item of kind PersistentVolumeClaim (from: kubectl --context admin@example get pvc -n monitoring -o yaml > ${running}/pvcs.yaml), found item 0: a number; item 1: a string\n` +
           `    at ${path.join(dir, "Pulumi.s.yaml")}:9:5\n`,
       ),
       r.stderr,

@@ -188,9 +188,9 @@ describe("model/running: a report of another command's output is named as what i
       "",
     ].join("\n");
   const flux = "(what `flux export helmrelease` writes: what Flux asks of Helm, not the release Helm runs)";
-  const refusalIn = (files: Record<string, string>, namespace?: string): string => {
+  const refusalIn = (files: Record<string, string>, namespace?: string, context?: string): string => {
     try {
-      parseRunning("/r", (f) => files[f], namespace);
+      parseRunning("/r", (f) => files[f], { namespace, context });
     } catch (e) {
       assert.ok(e instanceof RunningStateError, String(e));
       return e.message;
@@ -215,6 +215,33 @@ describe("model/running: a report of another command's output is named as what i
     assert.equal(
       text,
       `/r/monitoring.loki.values.yaml: expected the values \`helm get values --all -o yaml\` prints (a map of the chart's values), found a Flux HelmRelease monitoring/loki ${flux}; collect it with: helm get values loki -n monitoring --all -o yaml > /r/monitoring.loki.values.yaml`,
+    );
+  });
+
+  it("every command that collects a report names the kube context the stack pins (helm --kube-context, kubectl --context)", () => {
+    // No list (its command is said), and a pvcs.yaml that is no List.
+    const withoutList = Object.fromEntries(Object.entries(base).filter(([f]) => f !== "helm-list.yaml"));
+    const text = refusalIn(
+      { ...withoutList, "monitoring.loki.values.yaml": helmRelease("loki"), "pvcs.yaml": "x: 1\n" },
+      "monitoring",
+      "admin@production",
+    );
+    assert.match(
+      text,
+      /collect it with: helm --kube-context admin@production list -n monitoring -o yaml > \/r\/helm-list\.yaml;/,
+    );
+    assert.match(
+      text,
+      /collect it with: kubectl --context admin@production get pvc -n monitoring -o yaml > \/r\/pvcs\.yaml$/m,
+    );
+    const values = refusalIn(
+      { ...base, "monitoring.loki.values.yaml": helmRelease("loki") },
+      "monitoring",
+      "lab",
+    );
+    assert.match(
+      values,
+      /collect it with: helm --kube-context lab get values loki -n monitoring --all -o yaml > \/r\/monitoring\.loki\.values\.yaml$/,
     );
   });
 
