@@ -155,20 +155,38 @@ function parseUrls(values: string[], problems: ArgProblem[]): Partial<Record<Com
       continue;
     }
     givenFor.set(c as Component, [...(givenFor.get(c as Component) ?? []), url]);
-    if (!isHttp(url))
-      problems.push(argProblem(`--url ${c}: expected an http(s) URL, got "${withoutLogin(url)}"`, "--url"));
-    else urls[c as Component] = url;
   }
-  // The last one winning silently would reach one of the two without saying which.
-  for (const [c, given] of givenFor)
-    if (given.length > 1)
+  for (const [c, given] of givenFor) {
+    // The last one winning silently would reach one of the two without saying which. Given twice
+    // is the one mistake, its values not judged again (one message per mistake).
+    if (given.length > 1) {
       problems.push(
         argProblem(
           `--url ${c}: expected one URL, got ${given.length}: ${given.map((u) => `"${withoutLogin(u)}"`).join(", ")}`,
           "--url",
         ),
       );
+      continue;
+    }
+    const problem = urlProblem(c, given[0]);
+    if (problem) problems.push(argProblem(`--url ${c}: ${problem}`, "--url"));
+    else urls[c] = given[0];
+  }
   return urls;
+}
+
+/** Components whose --url is the base URL: verify adds `/prometheus` to reach their Prometheus API. */
+const PROMETHEUS_PREFIXED: readonly Component[] = ["mimir", "mimir-ruler"];
+
+/** Why `url` is no --url of component `c` (the expected form and what was found), or undefined. */
+function urlProblem(c: Component, url: string): string | undefined {
+  if (!isHttp(url)) return `expected an http(s) URL, got "${withoutLogin(url)}"`;
+  // With /prometheus given, verify would ask <url>/prometheus/prometheus/api/v1/…: a 404 that
+  // reads as Mimir being down.
+  const base = /^(.*?)\/prometheus\/?$/.exec(url)?.[1];
+  if (PROMETHEUS_PREFIXED.includes(c) && base !== undefined)
+    return `expected the base URL without /prometheus (verify adds it to reach the API), got "${withoutLogin(url)}"; give --url ${c}=${withoutLogin(base)}`;
+  return undefined;
 }
 
 /** A duration flag's value in seconds (at least 1s); a bad one is a problem. */

@@ -138,12 +138,28 @@ describe("verify: a flag the run would not read is a bad argument, not ignored",
     ]);
   });
 
-  it("--url for one component twice, one of them no URL: both mistakes said, the login left out", () => {
+  it("--url for one component twice, one of them no URL: one message, its values not judged again, the login left out", () => {
     assert.deepEqual(
       problems(["--stack", "s", "--url", "grafana=admin:pw@grafana.lab", "--url", "grafana=http://x"]),
+      ['--url grafana: expected one URL, got 2: "grafana.lab", "http://x"'],
+    );
+  });
+
+  it("--url mimir or mimir-ruler with /prometheus: refused with the base URL to give (verify adds /prometheus)", () => {
+    assert.deepEqual(
+      problems([
+        "--stack",
+        "s",
+        "--url",
+        "mimir=http://localhost:9009/prometheus",
+        "--url",
+        "mimir-ruler=http://op:pw@ruler.lab/prometheus/",
+        "--url",
+        "loki=http://loki.lab/prometheus",
+      ]),
       [
-        '--url grafana: expected an http(s) URL, got "grafana.lab"',
-        '--url grafana: expected one URL, got 2: "grafana.lab", "http://x"',
+        '--url mimir: expected the base URL without /prometheus (verify adds it to reach the API), got "http://localhost:9009/prometheus"; give --url mimir=http://localhost:9009',
+        '--url mimir-ruler: expected the base URL without /prometheus (verify adds it to reach the API), got "http://ruler.lab/prometheus/"; give --url mimir-ruler=http://ruler.lab',
       ],
     );
   });
