@@ -216,6 +216,9 @@ export function exportFiles(args: string[]): ExportFiles {
   return out;
 }
 
+/** Whether a command-line argument names something to read (a file, a folder with a .json file, a pattern's matches). */
+export const namesFiles = (arg: string): boolean => typeof argFiles(arg) !== "string";
+
 /**
  * The paths a command-line argument stands for (itself for a file, `named`; a folder's entries; a
  * pattern's matches and each link to a folder `**` passed by, where it stands among them, sorted),

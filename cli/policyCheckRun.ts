@@ -31,7 +31,7 @@ import {
 } from "../synth/report";
 import { projectDirRefusal, projectRoot } from "../config/paths";
 import { PROJECT } from "../model/names";
-import { exportFiles, type ExportCandidate } from "./exportFiles";
+import { exportFiles, namesFiles, type ExportCandidate } from "./exportFiles";
 import { readStackExport, renderedFormProblem } from "../synth/exportFile";
 import { internalErrorText } from "./internalError";
 import { printers, traceDirOf, type CliIo } from "./io";
@@ -130,7 +130,7 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
     problems,
     argProblems,
     keptValues,
-  } = parseArgsAll(POLICY_CHECK, argv, io.env ?? process.env);
+  } = parseArgsAll(POLICY_CHECK, argv, io.env ?? process.env, namesFiles);
   // A flag whose value is refused (given twice, no value) is that one message: the first of two
   // values read on would add a second about a file the user may not have meant.
   const refused = (flag: string) => argProblems.some((p) => p.valueRefused && p.flags.includes(flag));

@@ -612,6 +612,12 @@ export function parseArgsAll(
   spec: CliSpec,
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
+  /**
+   * Of a tool that takes words (policy:check's files), whether a word gives it something to read:
+   * one that does not and is a flag's name without its dashes (`config pack.json`) is that flag
+   * mistyped, said as synth and verify say it, not as a path that names nothing.
+   */
+  isInput?: (word: string) => boolean,
 ): { parsed: ParsedArgs; problems: string[]; argProblems: ArgProblem[]; keptValues: Set<string> } {
   const out: ParsedArgs = { values: new Map(), switches: new Set(), positional: [], help: false };
   const problems: ArgProblem[] = [];
@@ -640,8 +646,9 @@ export function parseArgsAll(
     }
     if (!a.startsWith("-") || a === "-") {
       strays.add(i);
-      const dashless = spec.positional || kept.length > 0 ? undefined : dashlessFlag(spec, a);
-      if (spec.positional) out.positional.push(a);
+      const dashless =
+        kept.length > 0 || (spec.positional && (!isInput || isInput(a))) ? undefined : dashlessFlag(spec, a);
+      if (spec.positional && !dashless) out.positional.push(a);
       else if (dashless) {
         // `stack s`: one mistake, the flag's dashes; the word after it is its value, not a stray.
         const value = takesNext(dashless, a, argv[i + 1]) ? argv[++i] : undefined;

@@ -4,7 +4,9 @@
  * the flags after `--`, naming the word as a stack where the tool takes `--stack`.
  */
 import { strict as assert } from "assert";
-import { BENCH, CliArgsError, parseArgs, parseArgsAll, SYNTH, VERIFY } from "../../cli/spec";
+import * as path from "path";
+import { BENCH, CliArgsError, parseArgs, parseArgsAll, POLICY_CHECK, SYNTH, VERIFY } from "../../cli/spec";
+import { policyCheckCli, tmpDir } from "../support/helpers";
 
 function refusal(spec: typeof SYNTH, argv: string[]): string {
   try {
@@ -83,5 +85,24 @@ describe("a bare word given to a tool that takes only flags", () => {
       /: expected the flag --url \(flags start with `--`\): write --url in place of "url", its value as you wrote it$/,
     );
     assert.match(refusal(VERIFY, ["stack", "my stack"]), /`npm run verify -- --stack 'my stack'`$/);
+  });
+
+  it("policy:check: a flag's name without its dashes that names no file (`config pack.json`) is that flag, one message", async () => {
+    const none = () => false;
+    assert.deepEqual(parseArgsAll(POLICY_CHECK, ["config", "pack.json", "out"], {}, none).problems, [
+      'unexpected argument "config": expected the flag --config (flags start with `--`), like `npm run policy:check -- --config pack.json`',
+    ]);
+    // A word that names something to judge is a path, whatever its name: a folder called `config`.
+    const args = parseArgsAll(POLICY_CHECK, ["config", "out"], {}, () => true);
+    assert.deepEqual([args.problems, args.parsed.positional], [[], ["config", "out"]]);
+    const dir = tmpDir("dashless");
+    const r = await policyCheckCli(["dir", path.join(dir, "nowhere"), path.join(dir, "a.json")]);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.ok(
+      r.stderr.startsWith(
+        `policy:check: unexpected argument "dir": expected the flag --dir (flags start with \`--\`), like \`npm run policy:check -- --dir ${path.join(dir, "nowhere")}\`\n`,
+      ),
+      r.stderr,
+    );
   });
 });
