@@ -84,7 +84,7 @@ export const SYNTH: CliSpec = {
     },
     {
       name: "--no-render",
-      help: "Skip the Helm render and the rendered-object checks: no chart is needed, so it works offline without a chart cache. The pack then judges the export alone, and a <stack>.rendered.json an earlier run left in --out is removed (it rendered another synthesis).",
+      help: "Skip the Helm render and the rendered-object checks: no chart is needed, so it works offline without a chart cache. The pack then judges the export alone, and a <stack>.rendered.json an earlier run left in --out is removed (it rendered another synthesis). Not with --workloads, --against or --running, which need the render.",
     },
     {
       name: "--quiet",
@@ -97,7 +97,7 @@ export const SYNTH: CliSpec = {
     {
       name: "--against",
       value: "<export.json>",
-      help: "Check the change from this stack's previous export (e.g. `pulumi stack export`) to this synthesis: deletions and replacements of stateful objects. One --stack.",
+      help: "Check the change from this stack's previous export (e.g. `pulumi stack export`) to this synthesis: every object created, imported, updated, replaced or deleted, each refused where the API server, Helm or the engine would refuse it (an immutable field changed, a protected resource deleted) or where it loses data (a stateful object replaced or deleted). Needs the render. One --stack.",
     },
     {
       name: "--running",

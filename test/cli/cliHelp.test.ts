@@ -120,6 +120,13 @@ describe("the CLI explains itself (cli/spec.ts; docs/reference/cli.md's stalenes
         assert.ok(helpText(spec).includes(`[${f.name}`), `${spec.script} ${f.name}`);
   });
 
+  it("synth's help says what --against checks (every kind of change) and which flags --no-render cannot go with", () => {
+    const help = (name: string) => SYNTH.flags.find((f) => f.name === name)?.help ?? "";
+    assert.match(help("--against"), /every object created, imported, updated, replaced or deleted/);
+    assert.match(help("--against"), /an immutable field changed/);
+    assert.match(help("--no-render"), /Not with --workloads, --against or --running, which need the render\.$/);
+  });
+
   it("every command has a spec, and every spec a script in package.json", () => {
     const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts;
     for (const c of CLIS) assert.ok(scripts[c.script], `package.json has no script ${c.script}`);
