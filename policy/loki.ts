@@ -44,9 +44,11 @@ export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): Resou
         // Loki's Config.Validate refuses it for every target before any module starts (grafana/loki
         // v3.7.6 pkg/compactor/config.go:107-109, called from pkg/loki/loki.go:340).
         if (store === undefined || store === null || store === "") {
+          // Said as found: a key left out (or nulled, which Helm's merge deletes) is missing, not empty.
+          const state = store === "" ? "empty" : "missing";
           reportCause(
             report,
-            `${label(r)}: ${found.where}.retention_enabled is true but delete_request_store is empty; every Loki component fails at startup ("compactor.delete-request-store should be configured when retention is enabled", grafana/loki v3.7.6 pkg/compactor/config.go:109). Set ${found.where}.delete_request_store to the schema's object_store (e.g. "s3").`,
+            `${label(r)}: ${found.where}.retention_enabled is true but delete_request_store is ${state}; every Loki component fails at startup ("compactor.delete-request-store should be configured when retention is enabled", grafana/loki v3.7.6 pkg/compactor/config.go:109). Set ${found.where}.delete_request_store to the schema's object_store (e.g. "s3").`,
             cause,
           );
           continue;

@@ -384,7 +384,7 @@ describe("policy: loki-retention-needs-delete-store", () => {
         delete (v.loki.compactor as any).delete_request_store;
         return release("loki", v);
       },
-      /values\.loki\.compactor\.retention_enabled is true but delete_request_store is empty/,
+      /values\.loki\.compactor\.retention_enabled is true but delete_request_store is missing;/,
     ],
     [
       "values: store empty",
