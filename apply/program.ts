@@ -6,6 +6,7 @@ import { overridePlacesIn } from "../config/locate";
 import type { ChartKeys } from "../config/chartKeys";
 import { assertStackContext, offlineContextProblems } from "../config/kubeContext";
 import { buildStack } from "./stack";
+import { commandDir } from "../config/paths";
 import type { StackOutputs } from "../plan/types";
 
 /**
@@ -66,7 +67,8 @@ export function runProgram(opts: ProgramOptions): StackOutputs {
     throw e instanceof ConfigError ? placedInStackFile(e, opts.projectDir) : e;
   }
   // Said on every preview and update (and, under the synthesis's mocks, on stderr).
-  for (const w of configWarnings(config)) void pulumi.log.warn(w);
+  for (const w of configWarnings(config, pulumi.getStack(), opts.projectDir && commandDir(opts.projectDir)))
+    void pulumi.log.warn(w);
   // Read the stack file again only for a key a refusal names (Garage's region, on Garage alone).
   const at = (key: string) => overridePlacesIn(opts.projectDir ?? process.cwd(), pulumi.getStack())(key);
   return buildStack(config, opts.rootOpts, undefined, at);

@@ -9,6 +9,7 @@ import { rawObjects, stackObjects } from "../synth/render/objects";
 import { renderErrors, renderExport } from "../synth/render/render";
 import type { ReleaseRender, RenderOptions } from "../synth/render/types";
 import { planChange, type ChangeReport, type StackState } from "./change";
+import { urnStack } from "../model/names";
 import { chartKeysAt } from "../synth/render/chartFacts";
 import { valuesNoLongerRead, type KeysAt } from "./valuesRead";
 import type { OverridePlace } from "../synth/report";
@@ -60,8 +61,8 @@ export async function stateOf(
 /** The stack and project an export's URNs name (`urn:pulumi:<stack>::<project>::...`). */
 export function stackOfExport(exp: StackExport): { stack: string; project: string } | undefined {
   for (const r of exp.deployment.resources) {
-    const m = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(r.urn ?? "");
-    if (m) return { stack: m[1], project: m[2] };
+    const named = urnStack(r.urn);
+    if (named) return named;
   }
   return undefined;
 }
@@ -76,6 +77,7 @@ export async function changeAgainst(
   next: SynthResult,
   opts: RenderOptions = {},
   at?: OverridePlace,
+  dir?: string,
 ): Promise<ChangeReport> {
   const [was, is] = [stackOfExport(previous), stackOfExport(next.export)];
   if (was && is && (was.stack !== is.stack || was.project !== is.project))
@@ -86,7 +88,7 @@ export async function changeAgainst(
     stateOf(previous, opts),
     stateOf(next.export, { ...opts, secretKeys: next.secretDataKeys, adopted: next }),
   ]);
-  return withUnreadValues(planChange(before, after, at), previous, next.export, chartKeysAt, at);
+  return withUnreadValues(planChange(before, after, at, dir), previous, next.export, chartKeysAt, at);
 }
 
 /**

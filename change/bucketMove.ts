@@ -23,6 +23,7 @@ import type { ChangeReport } from "./change";
 import { BUCKET_NAME, foldBackendRemoval, type AlsoDeleted } from "./backendMove";
 import { plainValue } from "./describe";
 import { shellWord } from "../model/running";
+import type { MoveProject } from "../model/phases";
 
 /** Where the ways out are written down. */
 export const BUCKET_MOVE_DOC = "docs/how-to/check-a-change.md#a-refused-bucket-move";
@@ -257,12 +258,6 @@ export function bucketMove(
   if (moved.length === 0) return { report };
   const folded = foldBackendRemoval(report, { urns: renamedAway(previous, next, moved), owners: new Set() });
   return { verdict: bucketMoveVerdict(moved, project, at, folded.also), report: folded.report };
-}
-
-/** The stack the refusal's commands name, and its project folder (change/phaseMove.ts commandDir). */
-export interface MoveProject {
-  stack: string;
-  dir?: string;
 }
 
 /**

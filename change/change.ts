@@ -30,6 +30,7 @@ import { ITEM as VAULT_ITEM, itemName } from "./vaultItems";
 import { PROMETHEUS_VOLUME_TYPE } from "../model/storage";
 import { changePath, describeChanges, summarizeChanges } from "./describe";
 import { listed } from "../model/words";
+import { urnStack } from "../model/names";
 
 export { sameJson };
 
@@ -125,9 +126,15 @@ const withoutStatus = (o: RenderedObject): RenderedObject => {
  */
 /**
  * `at` places a stack key in the stack file (synth/report.ts overridePlacesIn): a refused claim
- * change names the key behind it with its line.
+ * change names the key behind it with its line. `dir` is the project folder the printed commands
+ * name when it is not this checkout (config/paths.ts commandDir).
  */
-export function planChange(before: StackState, after: StackState, at?: OverridePlace): ChangeReport {
+export function planChange(
+  before: StackState,
+  after: StackState,
+  at?: OverridePlace,
+  dir?: string,
+): ChangeReport {
   const replacedReleases = new Set<string>();
   const entries = [
     ...resourceChanges(before, after, replacedReleases, at),
@@ -142,6 +149,7 @@ export function planChange(before: StackState, after: StackState, at?: OverrideP
     after.export.deployment.resources,
     RELEASE_TYPE,
     at,
+    dir,
   )) {
     const subject = short(m.release);
     let entry = entries.find((e) => e.subject === subject && e.action !== "delete");
@@ -520,7 +528,7 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * stays where it is; any other goes, with what the program knows it holds.
  */
 function protectRefusal(urn: string, b: ExportResource, before: StackState, at?: OverridePlace): Refusal {
-  const stack = /^urn:pulumi:([^:]+)::/.exec(urn)?.[1];
+  const stack = urnStack(urn)?.stack;
   const command = `pulumi state unprotect${stack ? ` --stack ${stack}` : ""} ${shellQuote(urn)}`;
   const { thing, holds } = whatGoes(urn, b, before);
   const then = b.retainOnDelete

@@ -20,7 +20,8 @@ import { SynthInputError } from "../synth/synthesize";
 import { notRenderedText, overridePlacesIn } from "../synth/report";
 import { changeAgainst, NotRenderedError, readExport } from "./against";
 import { formatChange, refusalCount, refusalsIn, type ChangeReport } from "./change";
-import { commandDir, phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
+import { phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
+import { commandDir } from "../config/paths";
 import { runningOverrides, runningSource, stackTakeover, takesOver } from "./runningConfig";
 import {
   keptValues,
@@ -196,7 +197,9 @@ async function againstSection(
   const previous = readExport(against);
   // A refused claim change names the stack key behind it at its line in Pulumi.<stack>.yaml.
   const at = overridePlacesIn(root, stack);
-  const change = await changeAgainst(previous, result, {}, at).catch((e: unknown) => {
+  // Its commands name the project folder when verify would not read it without --dir.
+  const dir = commandDir(root);
+  const change = await changeAgainst(previous, result, {}, at, dir).catch((e: unknown) => {
     // The synthesis' own releases that do not render are said by synth, which then runs no change
     // check; here it is the previous export's (its values, or a chart version the cache lacks the
     // render of), said as synth says its own: an input of --against (exit 2), no unexpected error.
@@ -211,8 +214,6 @@ async function againstSection(
   });
   const move = phaseMove(previous, result.export);
   // A skipped phase is said first; a one-phase move of production is held while staging is behind.
-  // Its commands name the project folder when verify would not read it without --dir.
-  const dir = commandDir(root);
   const skip = phaseMoveVerdict(move, stack, against, at, dir);
   // Every stack file is read only for a move one phase forward, the one the rule judges.
   const ahead = move?.steps === 1 ? stagingAheadVerdict(move, stack, stackPhases(root), dir) : undefined;
@@ -287,7 +288,11 @@ async function runningSection(
   // What the import step installed is in the state by the update: only its own installs can clash.
   const installed = new Set(importStep.export.deployment.resources.map((r) => r.urn));
   // The stack's acknowledgements of what the update loses by intent (its takeover block).
-  const acks = { grafanaDatabaseSaved: stackTakeover(root, stack).grafanaDatabaseSaved === true, at };
+  const acks = {
+    grafanaDatabaseSaved: stackTakeover(root, stack).grafanaDatabaseSaved === true,
+    at,
+    dir: commandDir(root),
+  };
   const [updated, blindUpdate] = await runningRenders(running, runningDir, () =>
     Promise.all([updateChange(updateStep, running, acks), updateChange(blind, running, acks)]),
   );

@@ -15,7 +15,7 @@
  * (templates/validate.yaml: monolithic and simple scalable replicas together only in
  * "Monolithic<->SimpleScalable"), off SimpleScalable:
  * 1. the monolithic pods join the ring beside the write pods (write pods unchanged);
- * 2. the write pods leave one per update, each after `npm run verify -- --gate loki-drain` saw
+ * 2. the write pods leave one per update, each after `npm run verify -- --stack <s> --gate loki-drain` saw
  *    the previous one flushed and gone from the ring;
  * 3. then "Monolithic".
  * Refused: an update that removes write pods while no monolithic pod ran before it (nothing would
@@ -25,7 +25,8 @@
  *
  * The other way (staging's rehearsal, or any Monolithic stack) is the same judgement of the
  * monolithic pods: the write pods join in the transitional mode, the monolithic pods leave one per
- * update (down to the one the chart keeps), each after `npm run verify -- --gate loki-scale-down`
+ * update (down to the one the chart keeps), each after `npm run verify -- --stack <s> --gate
+ * loki-scale-down`
  * saw the previous one flushed and gone from the ring, then "SimpleScalable" removes the last
  * (after `--gate loki-simple-scalable`). Refused:
  * monolithic pods leaving while no write pod ran before the update (Monolithic straight to
@@ -35,6 +36,8 @@
 import { stackKeyAt, type OverridePlace } from "../synth/report";
 import type { ExportResource } from "../synth/synthesize";
 import type { Refusal } from "./apiRules";
+import { gateCommand, type MoveProject } from "../model/phases";
+import { urnStack } from "../model/names";
 
 /** The transitional mode, as the chart names it (its old name is read as this). */
 export const TRANSITIONAL = "Monolithic<->SimpleScalable";
@@ -79,13 +82,25 @@ export function lokiSide(values: Record<string, any> | undefined): LokiSide | un
   };
 }
 
-/** Why the change from `before` to `after` could lose the lines its ingesters hold (empty when it cannot). */
-export function lokiMoveRefusals(before: LokiSide, after: LokiSide, at?: OverridePlace): Refusal[] {
-  return [...writeLeaving(before, after, at), ...monolithicLeaving(before, after, at)];
+/**
+ * Why the change from `before` to `after` could lose the lines its ingesters hold (empty when it
+ * cannot). Each gate it names is a command for `project`'s stack, which verify requires.
+ */
+export function lokiMoveRefusals(
+  before: LokiSide,
+  after: LokiSide,
+  project: MoveProject,
+  at?: OverridePlace,
+): Refusal[] {
+  const gate: Gate = (step) => gateCommand(project.stack, step, project.dir);
+  return [...writeLeaving(before, after, gate, at), ...monolithicLeaving(before, after, gate, at)];
 }
 
+/** The verify command of one of Loki's gates (verify/lokiGate.ts LOKI_STEPS), for the stack judged. */
+type Gate = (step: string) => string;
+
 /** The write pods' side: the move off SimpleScalable. */
-function writeLeaving(before: LokiSide, after: LokiSide, at?: OverridePlace): Refusal[] {
+function writeLeaving(before: LokiSide, after: LokiSide, gate: Gate, at?: OverridePlace): Refusal[] {
   const out: Refusal[] = [];
   const mode = `${stackKeyAt("loki.mode", at)}: `;
   const write = `${stackKeyAt("loki.write", at)}: `;
@@ -103,7 +118,7 @@ function writeLeaving(before: LokiSide, after: LokiSide, at?: OverridePlace): Re
   if (before.mode === TRANSITIONAL && after.mode === "Monolithic" && before.write > 0) {
     out.push({
       field: "values.deploymentMode",
-      reason: `${mode}"${TRANSITIONAL}" -> "Monolithic" while ${before.write} write pod(s) still run: they leave in the update that rolls the monolithic pods and deletes the write StatefulSet, with no gate seeing them flushed and gone from the ring. Lower loki.write by one per update down to 0 first (each after npm run verify -- --gate loki-drain), then set "Monolithic" after npm run verify -- --gate loki-monolithic passes (${LOKI_MOVE_DOC})`,
+      reason: `${mode}"${TRANSITIONAL}" -> "Monolithic" while ${before.write} write pod(s) still run: they leave in the update that rolls the monolithic pods and deletes the write StatefulSet, with no gate seeing them flushed and gone from the ring. Lower loki.write by one per update down to 0 first (each after ${gate("loki-drain")}), then set "Monolithic" after ${gate("loki-monolithic")} passes (${LOKI_MOVE_DOC})`,
     });
     return out;
   }
@@ -120,27 +135,27 @@ function writeLeaving(before: LokiSide, after: LokiSide, at?: OverridePlace): Re
   if (moving && before.monolithic === 0) {
     out.push({
       field: "values.write.replicas",
-      reason: `${write}removes ${leaving} write pod(s) (${before.write} -> ${after.write})${together} in the update that starts the monolithic pods: nothing serves the ring yet when they leave. Keep loki.write at ${before.write} in the update to "${TRANSITIONAL}", then lower it by one per update, each after npm run verify -- --gate loki-drain passes (${LOKI_MOVE_DOC})`,
+      reason: `${write}removes ${leaving} write pod(s) (${before.write} -> ${after.write})${together} in the update that starts the monolithic pods: nothing serves the ring yet when they leave. Keep loki.write at ${before.write} in the update to "${TRANSITIONAL}", then lower it by one per update, each after ${gate("loki-drain")} passes (${LOKI_MOVE_DOC})`,
     });
     return out;
   }
   if (leaving > 1)
     out.push({
       field: "values.write.replicas",
-      reason: `${write}removes ${leaving} write pods at once (${before.write} -> ${after.write}); the chart stops them together (write.podManagementPolicy "Parallel") and no gate sees one flushed before the next goes. Lower loki.write by one per update, each after npm run verify -- --gate loki-drain passes (${LOKI_MOVE_DOC})`,
+      reason: `${write}removes ${leaving} write pods at once (${before.write} -> ${after.write}); the chart stops them together (write.podManagementPolicy "Parallel") and no gate sees one flushed before the next goes. Lower loki.write by one per update, each after ${gate("loki-drain")} passes (${LOKI_MOVE_DOC})`,
     });
   return out;
 }
 
 /** The monolithic pods' side: the way onto SimpleScalable, and a scale-down of loki.replicas. */
-function monolithicLeaving(before: LokiSide, after: LokiSide, at?: OverridePlace): Refusal[] {
+function monolithicLeaving(before: LokiSide, after: LokiSide, gate: Gate, at?: OverridePlace): Refusal[] {
   const leaving = before.monolithic - after.monolithic;
   if (leaving <= 0) return [];
   const mode = `${stackKeyAt("loki.mode", at)}: `;
   const replicas = `${stackKeyAt("loki.replicas", at)}: `;
   const parallel = `the chart stops them together (singleBinary.podManagementPolicy "Parallel")`;
-  const oneByOne = `each after npm run verify -- --gate loki-scale-down passes (it sees the one before flushed and gone from Loki's ring)`;
-  const lastGate = `after npm run verify -- --gate loki-simple-scalable passes`;
+  const oneByOne = `each after ${gate("loki-scale-down")} passes (it sees the one before flushed and gone from Loki's ring)`;
+  const lastGate = `after ${gate("loki-simple-scalable")} passes`;
   // The chart deletes the loki StatefulSet in this update and starts the write pods in it: nothing
   // else serves the ring while the monolithic pods flush, and what they do not flush stays in WALs
   // on claims no pod mounts again.
@@ -188,13 +203,15 @@ function lokiReleases(resources: ExportResource[], releaseType: string): Map<str
 
 /**
  * Refusals of the move, per loki Release present on both sides (matched by URN, as the engine
- * does), each naming the stack key and its file:line when `at` knows it.
+ * does), each naming the stack key and its file:line when `at` knows it; `dir` is the project
+ * folder its commands name (config/paths.ts commandDir).
  */
 export function lokiMoveChanges(
   before: ExportResource[],
   after: ExportResource[],
   releaseType: string,
   at?: OverridePlace,
+  dir?: string,
 ): { release: ExportResource; refused: Refusal[] }[] {
   const b = lokiReleases(before, releaseType);
   const out: { release: ExportResource; refused: Refusal[] }[] = [];
@@ -203,7 +220,10 @@ export function lokiMoveChanges(
     const sb = lokiSide(prev?.inputs?.values);
     const sa = lokiSide(a.inputs?.values);
     if (!sb || !sa) continue;
-    const refused = lokiMoveRefusals(sb, sa, at);
+    // The gates' commands name the stack the release's URN names.
+    const stack = urnStack(a.urn)?.stack;
+    if (!stack) continue;
+    const refused = lokiMoveRefusals(sb, sa, { stack, dir }, at);
     if (refused.length > 0) out.push({ release: a, refused });
   }
   return out;

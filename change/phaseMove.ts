@@ -6,35 +6,17 @@
  * the new backend ever got a copy of the metrics), so it is refused. Staying and going back are
  * left as they are: going back is guarded by the change itself (protected buckets and releases).
  */
-import * as path from "path";
 import { STACK_INFO_NAME } from "@homelab-observability/contract";
-import { PHASES, type Phase } from "../model/phases";
+import { gateCommand, PHASES, type Phase } from "../model/phases";
 import type { StackExport } from "../synth/synthesize";
 import { CliConfigError, cliStackConfig } from "../config/stackFile";
 import { parseStackConfig, rawFromPulumiConfig } from "../config/resolve";
 import { ConfigError } from "../config/errors";
-import { projectRoot, stackNames } from "../config/paths";
-import { shellWord } from "../model/running";
+import { stackNames } from "../config/paths";
 import type { OverridePlace } from "../synth/report";
 
 /** Where the docs say how to move between phases (its heading's anchor). */
 export const PHASE_MOVE_DOC = "docs/how-to/move-between-phases.md#migration-phases";
-
-/**
- * The docs' step before setting `phase` to the next one (move-between-phases.md step 2, "Before
- * every phase change"), the one place the change check takes it from; test/change/phaseMove.test.ts
- * holds the docs to it. `dir` is the project folder when it is not this checkout: verify reads the
- * checkout's own stack files without `--dir`.
- */
-export const gateCommand = (stack: string, phase: string, dir?: string): string =>
-  `npm run verify -- ${dir ? `--dir ${shellWord(dir)} ` : ""}--stack ${stack} --gate ${phase}`;
-
-/**
- * The `--dir` a command printed for the project at `root` needs: none for this checkout (what
- * verify and synth read without one), else the folder.
- */
-export const commandDir = (root: string): string | undefined =>
-  path.resolve(root) === projectRoot() ? undefined : path.resolve(root);
 
 /**
  * How the gate of the move from `from` to `to` is run: verify takes the phase the stack file names
@@ -79,7 +61,7 @@ export function phaseMove(previous: StackExport, next: StackExport): PhaseMove |
 /**
  * What the change check says of a move: a refusal when it skips a phase forward, one line naming
  * the docs' step when it is one phase forward, nothing when it stays or goes back. `dir` is the
- * project folder its commands name ({@link commandDir}).
+ * project folder its commands name (config/paths.ts commandDir).
  */
 export function phaseMoveVerdict(
   move: PhaseMove | undefined,

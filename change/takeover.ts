@@ -566,7 +566,7 @@ export class UpdateNotRenderedError extends NotRenderedError {}
 export async function updateChange(
   update: SynthResult,
   running: RunningState,
-  opts: { grafanaDatabaseSaved?: boolean; at?: OverridePlace } = {},
+  opts: { grafanaDatabaseSaved?: boolean; at?: OverridePlace; dir?: string } = {},
 ): Promise<ChangeReport & { rules: RuleEvaluatorChange; notes: string[] }> {
   // Both renders settle before either failure is said: the running one's first, as it is the
   // folder's own input and the update's may follow from the same values (Promise.all would say
@@ -588,7 +588,7 @@ export async function updateChange(
       : will.reason;
   const [before, after] = [was.value, will.value];
   // A refusal names the stack key to mend at its line, as at --against (a Loki move's loki.mode).
-  const report = planChange(before, after, opts.at);
+  const report = planChange(before, after, opts.at, opts.dir);
   for (const l of liveStatefulSetRefusals(after, running)) {
     const entry = report.entries.find((e) => e.subject === l.subject);
     if (entry)

@@ -16,6 +16,13 @@ export function projectRoot(from: string = __dirname): string {
 }
 
 /**
+ * The `--dir` a command printed for the project at `root` needs: none for this checkout (what
+ * verify and synth read without one), else the folder.
+ */
+export const commandDir = (root: string): string | undefined =>
+  path.resolve(root) === projectRoot() ? undefined : path.resolve(root);
+
+/**
  * The folder holding a project's stack files, where the Pulumi CLI looks for them: Pulumi.yaml's
  * `stackConfigDir` joined to the project folder, else the project folder itself (pulumi/pulumi
  * pkg/workspace DetectProjectStackPath, `filepath.Join(filepath.Dir(projPath), proj.StackConfigDir,

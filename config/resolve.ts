@@ -27,7 +27,7 @@ import {
 import { plainSecretProblem } from "./plainSecret";
 import { plainTextFact, undecryptableFact, type PlainSecret, type SecureProblem } from "./stackFile";
 import { RELEASES } from "../model/names";
-import { LOG_AGENTS } from "../model/phases";
+import { gateCommand, LOG_AGENTS } from "../model/phases";
 import {
   LOKI_TRANSITIONAL_MODE,
   lokiModeOf,
@@ -887,11 +887,14 @@ export function lokiModeProblems(c: StackConfig): string[] {
  * them): SimpleScalable, deprecated upstream (loki chart 18.11.0 values.yaml `deploymentMode`:
  * "SimpleScalable (deprecated, removed in Loki 4)"; grafana/loki v3.7.6
  * docs/sources/get-started/deployment-modes.md: "You will not be able to run Loki 4.0 in SSD mode").
+ *
+ * The gate it names is `stack`'s (verify requires --stack); `dir` is the project folder when it is
+ * not this checkout.
  */
-export function configWarnings(c: StackConfig): string[] {
+export function configWarnings(c: StackConfig, stack: string, dir?: string): string[] {
   if (c.loki.mode !== "SimpleScalable") return [];
   return [
-    `${PROJECT}:loki.mode: "SimpleScalable" is deprecated and goes away before Loki 4.0. A running stack moves off it one update at a time: "${LOKI_TRANSITIONAL_MODE}" with loki.replicas monolithic pods beside the write pods, loki.write down by one per update, then "Monolithic" (docs/how-to/loki-off-simple-scalable.md; npm run verify -- --gate says when each step is safe). A new stack takes "Monolithic" (the default) or "Distributed".`,
+    `${PROJECT}:loki.mode: "SimpleScalable" is deprecated and goes away before Loki 4.0. A running stack moves off it one update at a time: "${LOKI_TRANSITIONAL_MODE}" with loki.replicas monolithic pods beside the write pods, loki.write down by one per update, then "Monolithic" (docs/how-to/loki-off-simple-scalable.md; ${gateCommand(stack, "loki-join", dir)} says when the first step is safe, and the how-to names each later step's gate). A new stack takes "Monolithic" (the default) or "Distributed".`,
   ];
 }
 

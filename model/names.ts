@@ -7,6 +7,12 @@ export const PROJECT = "homelab-observability";
  * each Service name, pod label (`app.kubernetes.io/instance`), takeover import ID and in-cluster
  * URL (model/endpoints.ts) follows from the name alone; a rename would replace the release.
  */
+/** The stack and project a Pulumi URN names (`urn:pulumi:<stack>::<project>::...`). */
+export function urnStack(urn: string | undefined): { stack: string; project: string } | undefined {
+  const m = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(urn ?? "");
+  return m ? { stack: m[1], project: m[2] } : undefined;
+}
+
 export const RELEASES = {
   loki: "loki",
   /** kube-prometheus-stack's release name (what a takeover imports). */

@@ -1,4 +1,21 @@
+import { shellWord } from "./running";
 import type { Consumer } from "./storage";
+
+/**
+ * The gate to ask before the next step: a phase (move-between-phases.md step 2, "Before every phase
+ * change") or a step of Loki's moves (loki-off-simple-scalable.md), the one place every printed
+ * `--gate` command is made; test/change/phaseMove.test.ts holds the docs to it. It names the stack,
+ * which verify requires. `dir` is the project folder when it is not this checkout: verify reads
+ * the checkout's own stack files without `--dir`.
+ */
+export const gateCommand = (stack: string, gate: string, dir?: string): string =>
+  `npm run verify -- ${dir ? `--dir ${shellWord(dir)} ` : ""}--stack ${stack} --gate ${gate}`;
+
+/** The stack a refusal's commands name, and its project folder (config/paths.ts commandDir). */
+export interface MoveProject {
+  stack: string;
+  dir?: string;
+}
 
 /** Migration phases in order. Moving one step forward or back must lose no stored data. */
 export const PHASES = ["loki-fixed", "dual-write", "backend-primary", "kps-removed"] as const;

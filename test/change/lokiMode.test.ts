@@ -142,18 +142,21 @@ describe("moving Loki off SimpleScalable: one update at a time, nothing the writ
       lokiMoveRefusals(
         { mode: "SimpleScalable", monolithic: 0, write: 3 },
         lokiSide({ deploymentMode: "SingleBinary", singleBinary: { replicas: 3 } })!,
+        { stack: "production" },
       ).map((r) => r.field),
       ["values.deploymentMode"],
     );
   });
 
   it("warns about SimpleScalable on every stack that runs it, naming the move; no other mode is warned about", () => {
-    const [w] = configWarnings(STEPS.ssd.cfg);
+    const [w] = configWarnings(STEPS.ssd.cfg, "tfl1");
     assert.match(
       w,
       /loki\.mode: "SimpleScalable" is deprecated .*"Monolithic<->SimpleScalable".*docs\/how-to\/loki-off-simple-scalable\.md.*A new stack takes "Monolithic"/,
     );
-    for (const s of [STEPS.join, STEPS.mono]) assert.deepEqual(configWarnings(s.cfg), []);
+    // The gate it names is the stack's, as verify requires it (pasted without --stack: exit 2).
+    assert.match(w, /; npm run verify -- --stack tfl1 --gate loki-join says when the first step is safe,/);
+    for (const s of [STEPS.join, STEPS.mono]) assert.deepEqual(configWarnings(s.cfg, "tfl1"), []);
   });
 
   describe("each step rendered by the real chart (loki 18.11.0)", () => {

@@ -45,6 +45,7 @@ describe("Loki's move off SimpleScalable, the steps the change check refuses (au
     const refused = lokiMoveRefusals(
       { mode: TRANSITIONAL, monolithic: 3, write: 1 },
       { mode: "Monolithic", monolithic: 3, write: 0 },
+      { stack: "production" },
     );
     assert.equal(refused.length, 1, "one refusal for one mistake");
     assert.equal(refused[0].field, "values.deploymentMode");
@@ -56,6 +57,7 @@ describe("Loki's move off SimpleScalable, the steps the change check refuses (au
       lokiMoveRefusals(
         { mode: TRANSITIONAL, monolithic: 3, write: 0 },
         { mode: "Monolithic", monolithic: 3, write: 0 },
+        { stack: "production" },
       ),
       [],
     );
@@ -115,6 +117,7 @@ describe("Loki's move off SimpleScalable: each refusal names the stack key to me
     const refused = lokiMoveRefusals(
       { mode: "SimpleScalable", monolithic: 0, write: 3 },
       { mode: "Monolithic", monolithic: 3, write: 0 },
+      { stack: "production" },
       at,
     );
     assert.equal(refused.length, 1);
@@ -124,6 +127,7 @@ describe("Loki's move off SimpleScalable: each refusal names the stack key to me
     const refused = lokiMoveRefusals(
       { mode: TRANSITIONAL, monolithic: 3, write: 3 },
       { mode: TRANSITIONAL, monolithic: 3, write: 1 },
+      { stack: "production" },
       at,
     );
     assert.equal(refused.length, 1);
@@ -161,7 +165,7 @@ describe("Loki onto SimpleScalable, and monolithic pods scaled down: each leaves
     assert.equal(r[0].field, "values.deploymentMode");
     assert.match(
       r[0].reason,
-      /^loki\.mode \(Pulumi\.staging\.yaml:30\): a jump from "Monolithic" straight to "SimpleScalable" removes all 3 monolithic pod\(s\) in one update, before any write pod serves.*Take the transitional step first: loki\.mode "Monolithic<->SimpleScalable" with loki\.write.*then loki\.replicas down by one per update to 1.*then "SimpleScalable" after npm run verify -- --gate loki-simple-scalable passes \(docs\/how-to\/loki-off-simple-scalable\.md\)$/,
+      /^loki\.mode \(Pulumi\.staging\.yaml:30\): a jump from "Monolithic" straight to "SimpleScalable" removes all 3 monolithic pod\(s\) in one update, before any write pod serves.*Take the transitional step first: loki\.mode "Monolithic<->SimpleScalable" with loki\.write.*then loki\.replicas down by one per update to 1.*then "SimpleScalable" after npm run verify -- --stack production --gate loki-simple-scalable passes \(docs\/how-to\/loki-off-simple-scalable\.md\)$/,
     );
   });
 

@@ -2,16 +2,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { STACK_INFO_NAME } from "@homelab-observability/contract";
-import { PHASES, type Phase } from "../../model/phases";
+import { gateCommand, PHASES, type Phase } from "../../model/phases";
+import { commandDir } from "../../config/paths";
 import { checkChange } from "../../change/check";
-import {
-  commandDir,
-  gateCommand,
-  PHASE_MOVE_DOC,
-  phaseMove,
-  phaseMoveVerdict,
-  phaseOfExport,
-} from "../../change/phaseMove";
+import { PHASE_MOVE_DOC, phaseMove, phaseMoveVerdict, phaseOfExport } from "../../change/phaseMove";
 import type { ExportResource, StackExport } from "../../synth/synthesize";
 import { ROOT, synth, tmpDir } from "../support/helpers";
 

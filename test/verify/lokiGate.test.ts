@@ -10,7 +10,7 @@ import {
   type LokiMove,
   type RingShard,
 } from "../../verify/lokiGate";
-import { runVerify } from "../../cli/verifyRun";
+import { parseVerifyArgs, runVerify } from "../../cli/verifyRun";
 import { lokiMoveRefusals, TRANSITIONAL, type LokiSide } from "../../change/lokiMode";
 import { expectationsFor } from "../../verify/expect";
 import { config } from "../support/helpers";
@@ -445,14 +445,20 @@ describe("the change check's refusals of monolithic pods leaving name the gate t
     ["a plain scale-down by two", side("Monolithic", 3, 0), side("Monolithic", 1, 0), /loki-scale-down/],
   ];
   for (const [what, before, after, gate] of cases)
-    it(`${what}: names npm run verify -- --gate, never a manual look at the ring page`, () => {
-      const reasons = lokiMoveRefusals(before, after).map((r) => r.reason);
+    it(`${what}: names npm run verify -- --stack <the stack> --gate, which verify takes as pasted, never a manual look at the ring page`, () => {
+      const reasons = lokiMoveRefusals(before, after, { stack: "tfl1" }).map((r) => r.reason);
       assert.equal(reasons.length, 1, JSON.stringify(reasons));
       assert.match(reasons[0], gate);
       assert.doesNotMatch(reasons[0], /\/ring page/);
-      const named = [...reasons[0].matchAll(/npm run verify -- --gate (\S+)/g)].map((x) => x[1]);
+      const named = [...reasons[0].matchAll(/npm run verify -- ((?:--[\w-]+ [\w./-]+ ?)+)/g)].map((x) =>
+        x[1].trim(),
+      );
       assert.ok(named.length > 0, reasons[0]);
-      for (const g of named)
-        assert.ok((LOKI_STEPS as readonly string[]).includes(g), `${g} is a gate verify takes`);
+      for (const args of named) {
+        // The command as a user pastes it: verify refuses one without --stack (exit 2).
+        const parsed = parseVerifyArgs(args.split(" "), {});
+        assert.equal(parsed.stack, "tfl1", args);
+        assert.ok(parsed.lokiStep && (LOKI_STEPS as readonly string[]).includes(parsed.lokiStep), args);
+      }
     });
 });
