@@ -35,7 +35,7 @@ import {
   runsScalable,
   type LokiMode,
 } from "../model/sizing";
-import { operatorClaimTemplate, prometheusClaimSuffix, PURPOSES } from "../model/storage";
+import { operatorClaimTemplate, prometheusClaimSuffix, PURPOSES, UNUSED_BUCKETS } from "../model/storage";
 import { prometheusName } from "../model/services";
 import { objectStoreReach } from "../model/endpoints";
 import { byteSize } from "./schema";
@@ -1194,18 +1194,35 @@ function existingBucketChecks(
   const problems = [...byPrefix].map(([other, names]) =>
     otherPrefixProblem(other, names, made, prefix!, raw, placeOf),
   );
+  // A guess is never a name the list already holds: taken, it would list that bucket twice.
+  const free = made.filter((b) => !c.existing.buckets.includes(b));
   for (const { name, i } of unmade) {
     if (grouped.has(i)) continue;
+    const kept = prefix ? keptBucketHint(name, prefix, c) : undefined;
     // Written without the prefix the stack's bucket names start with: no edit distance finds that.
     const hint =
-      prefix && made.includes(`${prefix}-${name}`)
+      kept ??
+      (prefix && free.includes(`${prefix}-${name}`)
         ? `; did you mean "${prefix}-${name}"? (every bucket name starts with objectStore.bucketPrefix, "${prefix}")`
-        : didYouMean(name, made);
+        : didYouMean(name, free));
     problems.push(
       `${PROJECT}:existing.buckets[${i}]: expected ${expected}, got "${name}", which nothing imports${hint}`,
     );
   }
   return problems;
+}
+
+/**
+ * Why the stack's own bucket of a purpose nothing reads (model/storage.ts UNUSED_BUCKETS: the
+ * kept buckets move-to-garage.md copies) is not imported: only MinIO keeps one, and only one
+ * `objectStore.keepUnusedBuckets` lists (config/buckets.ts planBuckets). Undefined for any other name.
+ */
+function keptBucketHint(name: string, prefix: string, c: StackConfig): string | undefined {
+  const purpose = UNUSED_BUCKETS.find((u) => name === `${prefix}-${u}`);
+  if (!purpose) return undefined;
+  return c.objectStore.type === "minio"
+    ? `: "${purpose}" is a bucket nothing reads, which the stack keeps only when objectStore.keepUnusedBuckets lists it; add "${purpose}" there to keep it, or leave it out of existing.buckets`
+    : `: "${purpose}" is a bucket nothing reads, which the stack keeps only on MinIO (objectStore.keepUnusedBuckets); on ${c.objectStore.type} the stack does not manage it, so leave it out of existing.buckets (a copy on the store stays there, untouched)`;
 }
 
 /**

@@ -51,6 +51,24 @@ describe("move-to-garage: existing.buckets names only buckets the stack plans", 
     );
   });
 
+  it("a kept bucket (step 1 copies it) says why it is not imported, and no guess offers a bucket the list already holds", () => {
+    const e = refusal(
+      switched(
+        "[staging-loki-chunk, staging-mimir-blocks, staging-mimir-ruler, staging-loki-ruler, staging-mimir-rule]",
+      ),
+      "staging",
+    );
+    assert.deepEqual(
+      e.problems.map((p) => p.replace(/^.*, which nothing imports/, "")),
+      [
+        `; did you mean "staging-loki-chunks"?`,
+        `: "loki-ruler" is a bucket nothing reads, which the stack keeps only on MinIO (objectStore.keepUnusedBuckets); on garage the stack does not manage it, so leave it out of existing.buckets (a copy on the store stays there, untouched)`,
+        "",
+      ],
+      e.message,
+    );
+  });
+
   it("another stack's bucket has no did-you-mean guess beside the list", () => {
     const e = refusal(switched("[staging-loki-chunks, production-mimir-blocks]"), "staging");
     assert.equal(e.problems.length, 1, e.message);
