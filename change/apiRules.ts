@@ -89,6 +89,13 @@ export interface Refusal {
    */
   cause?: string;
   /**
+   * The other places (`<subject> <field>`, e.g. `StatefulSet monitoring/loki-write
+   * spec.volumeClaimTemplates`) this one refusal of a cause stands for (change.ts
+   * oneRefusalPerCause), so a check that adds refusals later (the running StatefulSets',
+   * change/takeover.ts) says none of them again.
+   */
+  mergedAt?: string[];
+  /**
    * What the mistake is, for a check that says it inside its own refusal and drops this one
    * (change.ts foldLokiRenames): read here, never from `reason`'s wording or the count of lines.
    * `rename`: a data holder Helm deletes while one of its kind appears in the release under

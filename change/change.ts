@@ -185,23 +185,25 @@ export function planChange(
  * writes (the API server) and at the Prometheus resource's claim template (its operator).
  */
 function oneRefusalPerCause(entries: ChangeEntry[]): void {
-  const first = new Map<string, { entry: ChangeEntry; refusal: Refusal; also: string[] }>();
+  const first = new Map<string, { entry: ChangeEntry; refusal: Refusal; also: string[]; at: string[] }>();
   for (const e of entries)
     e.refused = e.refused.filter((r) => {
       if (!r.cause) return true;
       const seen = first.get(r.cause);
       if (!seen) {
-        first.set(r.cause, { entry: e, refusal: r, also: [] });
+        first.set(r.cause, { entry: e, refusal: r, also: [], at: [] });
         return true;
       }
       seen.also.push(`${e.subject} ${r.field}: ${withoutCause(r)}`);
+      seen.at.push(`${e.subject} ${r.field}`);
       return false;
     });
-  for (const [cause, { entry, refusal, also }] of first) {
+  for (const [cause, { entry, refusal, also, at }] of first) {
     if (also.length === 0) continue;
     const merged: Refusal = {
       ...refusal,
       reason: `${withoutCause(refusal)}; the same change is refused at ${also.join("; and at ")}; caused by ${cause}`,
+      mergedAt: at,
     };
     entry.refused = entry.refused.map((r) => (r === refusal ? merged : r));
   }

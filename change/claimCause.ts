@@ -147,7 +147,13 @@ export function withClaimCauses(
   return refused.map((r) => {
     if (!isClaimRefusal(r)) return r;
     const causes = changes.filter(
-      (c) => quotes(r.reason, c.now ?? c.was) && (c.was === undefined || quotes(r.reason, c.was)),
+      (c) =>
+        // null is no stack key's value: the takeover keeping a value the running release leaves
+        // unset (model/running.ts keepRunningValues).
+        c.now !== null &&
+        quotes(r.reason, c.now ?? c.was) &&
+        (c.was === undefined || quotes(r.reason, c.was)) &&
+        sameWay(r.reason, c),
     );
     const named = new Map<string, ValueChange>();
     for (const c of causes) {
@@ -157,6 +163,21 @@ export function withClaimCauses(
     if (named.size === 0) return r;
     return withCause(r, causedBy(named, template, at));
   });
+}
+
+/**
+ * Whether change `c` goes the way the refusal says the field goes, when it says so with `old ->
+ * new` (apiRules.ts vctChanges: `size 10Gi -> unset`): a value it quotes on the wrong side (a
+ * chart default the running claim has, set by the stack only at another target) is no cause. Any
+ * old value agrees with a key the previous side left unset, as the chart's default filled it.
+ */
+function sameWay(reason: string, c: ValueChange): boolean {
+  const pairs = [...reason.matchAll(/(\S+) -> (\S+?)(?=[;,)]*(\s|$))/g)].map((m) => [m[1], m[2]]);
+  if (pairs.length === 0) return true;
+  const said = (v: unknown) => [show(v), JSON.stringify(v)];
+  return pairs.some(
+    ([was, now]) => said(c.now).includes(now) && (c.was === undefined || said(c.was).includes(was)),
+  );
 }
 
 /** Whether a refusal is of a claim's fields, the ones a release's values may have caused. */

@@ -11,7 +11,13 @@ import type { ExportResource, StackExport, SynthResult } from "../synth/synthesi
 import { apiOfType } from "../synth/render/kinds";
 import { placeholderSecrets } from "../synth/render/secrets";
 import { ADOPTABLE_RELEASES, type AdoptableRelease } from "../config/resolve";
-import { keepRunningValues, type KeptValue, type RunningRelease, type RunningState } from "../model/running";
+import {
+  keepRunningValues,
+  valuesAsTheyRun,
+  type KeptValue,
+  type RunningRelease,
+  type RunningState,
+} from "../model/running";
 import type { OverridePlace } from "../synth/report";
 import type { RenderedObject } from "../synth/render/types";
 import { canonical, refusedUpdate, STATEFULSET_MUTABLE, vctChanges, type Refusal } from "./apiRules";
@@ -478,7 +484,8 @@ export function runningExport(program: SynthResult, running: RunningState): Stac
           namespace: rel.namespace,
           chart: rel.chart,
           version: rel.version,
-          values: rel.values,
+          // What runs, where the values file may not say it (a claim template's size).
+          values: valuesAsTheyRun(rel, running),
         },
       });
       continue;
@@ -589,17 +596,25 @@ export async function updateChange(
   const [before, after] = [was.value, will.value];
   // A refusal names the stack key to mend at its line, as at --against (a Loki move's loki.mode).
   const report = planChange(before, after, opts.at, opts.dir);
+  // One message per mistake: a field the change already refuses, here or merged into the refusal
+  // of its cause at another object, is not refused again.
+  const said = new Set(
+    report.entries.flatMap((e) =>
+      e.refused.flatMap((r) => [`${e.subject} ${r.field}`, ...(r.mergedAt ?? [])]),
+    ),
+  );
   for (const l of liveStatefulSetRefusals(after, running)) {
+    const fresh = l.refused.filter((r) => !said.has(`${l.subject} ${r.field}`));
+    if (fresh.length === 0) continue;
     const entry = report.entries.find((e) => e.subject === l.subject);
-    if (entry)
-      entry.refused.push(...l.refused.filter((r) => !entry.refused.some((x) => x.field === r.field)));
+    if (entry) entry.refused.push(...fresh);
     else
       report.entries.push({
         action: "update",
         subject: l.subject,
         owner: "running",
         why: ["spec"],
-        refused: l.refused,
+        refused: fresh,
       });
   }
   // Mimir's ingesters the update stops at once, counted from what runs (mimirIngesters.ts).

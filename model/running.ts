@@ -425,6 +425,12 @@ export interface KeptPath {
    * values (undefined: keep the running value as usual).
    */
   derive?: (release: RunningRelease, state: Pick<RunningState, "statefulSets">) => unknown;
+  /**
+   * `derive` reads what the running objects hold under the running chart too (a claim's size), so
+   * the running release renders with it ({@link valuesAsTheyRun}); not so a value the program's
+   * chart needs to render what runs (fullnameOverride).
+   */
+  live?: true;
 }
 
 /**
@@ -475,6 +481,36 @@ function runningSchema(release: RunningRelease): unknown {
   return { ...release.values.loki.schemaConfig, configs };
 }
 
+/** The running StatefulSet `name` in the release's namespace. */
+const statefulSetOf = (state: Pick<RunningState, "statefulSets">, release: RunningRelease, name: string) =>
+  state.statefulSets.find(
+    (x) => x.metadata?.name === name && (x.metadata?.namespace ?? release.namespace) === release.namespace,
+  );
+const hasStatefulSet = (state: Pick<RunningState, "statefulSets">, release: RunningRelease, name: string) =>
+  statefulSetOf(state, release, name) !== undefined;
+
+/**
+ * The storage the running StatefulSet `sset` of the release claims per pod (statefulsets.yaml: its
+ * claim template's request, the one template of a loki target, `data` or `storage`), which the API
+ * server never lets change. The values file may lack the size (collected without `--all`, or the
+ * chart's default), and kept from there as unset it would render `storage: null`, which no
+ * StatefulSet accepts.
+ */
+const liveClaimSize =
+  (sset: (release: string) => string) =>
+  (release: RunningRelease, state: Pick<RunningState, "statefulSets">): unknown => {
+    const live = statefulSetOf(state, release, sset(release.name));
+    const templates: any[] = Array.isArray(live?.spec?.volumeClaimTemplates)
+      ? live.spec.volumeClaimTemplates
+      : [];
+    const claim =
+      templates.length === 1
+        ? templates[0]
+        : templates.find((t) => ["data", "storage"].includes(t?.metadata?.name));
+    const size: unknown = claim?.spec?.resources?.requests?.storage;
+    return typeof size === "string" || typeof size === "number" ? size : undefined;
+  };
+
 const lokiTarget = (target: string, sset: (release: string) => string): KeptPath[] =>
   [
     "volumeClaimsEnabled",
@@ -485,7 +521,11 @@ const lokiTarget = (target: string, sset: (release: string) => string): KeptPath
     "labels",
     "selector",
     "volumeAttributesClassName",
-  ].map((k) => ({ path: `${target}.persistence.${k}`, statefulSet: sset }));
+  ].map((k) => ({
+    path: `${target}.persistence.${k}`,
+    statefulSet: sset,
+    ...(k === "size" ? { derive: liveClaimSize(sset), live: true as const } : {}),
+  }));
 
 /**
  * Values whose running value the program keeps, by chart: what decides volumeClaimTemplates
@@ -573,12 +613,8 @@ export function keepRunningValues(
   // Copied along each kept path only: the rest may hold Outputs, which are shared, not cloned.
   const out: Record<string, any> = { ...values };
   const kept: KeptValue[] = [];
-  const hasSts = (name: string) =>
-    state.statefulSets.some(
-      (x) => x.metadata?.name === name && (x.metadata?.namespace ?? release.namespace) === release.namespace,
-    );
   for (const rule of KEPT_VALUES[release.chart] ?? []) {
-    if (rule.statefulSet && !hasSts(rule.statefulSet(release.name))) continue;
+    if (rule.statefulSet && !hasStatefulSet(state, release, rule.statefulSet(release.name))) continue;
     if (rule.whenRunning && get(running, rule.whenRunning.split(".")) !== true) continue;
     if (rule.when && !rule.when(release)) continue;
     const p = rule.path;
@@ -588,13 +624,37 @@ export function keepRunningValues(
     if (same(planned, run)) continue;
     // A value the running chart never set and the program does not set either stays unset.
     if (run === undefined && planned === undefined) continue;
-    let node = out;
-    for (const k of parts.slice(0, -1)) {
-      node[k] = node[k] && typeof node[k] === "object" && !Array.isArray(node[k]) ? { ...node[k] } : {};
-      node = node[k];
-    }
-    node[parts[parts.length - 1]] = run === undefined ? null : structuredClone(run);
+    setAlong(out, parts, run === undefined ? null : structuredClone(run));
     kept.push({ path: p, planned, running: run ?? null });
   }
   return { values: out, kept };
+}
+
+/** Sets `value` at `parts` of `out`, copying each map along the path (the rest stays shared). */
+function setAlong(out: Record<string, any>, parts: string[], value: unknown): void {
+  let node = out;
+  for (const k of parts.slice(0, -1)) {
+    node[k] = node[k] && typeof node[k] === "object" && !Array.isArray(node[k]) ? { ...node[k] } : {};
+    node = node[k];
+  }
+  node[parts[parts.length - 1]] = value;
+}
+
+/**
+ * The running release's values with what its running objects hold where the values file may not
+ * say it (the {@link KeptPath.live} rules: a StatefulSet's claim size): the values that render what
+ * runs, so the change to the first update is judged from what runs, not from a chart default.
+ */
+export function valuesAsTheyRun(
+  release: RunningRelease,
+  state: Pick<RunningState, "statefulSets">,
+): Record<string, any> {
+  const out: Record<string, any> = { ...release.values };
+  for (const rule of KEPT_VALUES[release.chart] ?? []) {
+    if (!rule.live || (rule.statefulSet && !hasStatefulSet(state, release, rule.statefulSet(release.name))))
+      continue;
+    const derived = rule.derive?.(release, state);
+    if (derived !== undefined) setAlong(out, rule.path.split("."), derived);
+  }
+  return out;
 }

@@ -4,8 +4,12 @@ import * as path from "path";
 import { parse } from "yaml";
 import { dump, load as loadYaml } from "js-yaml";
 import { checkChange } from "../../change/check";
+import { RELEASE_TYPE } from "../../change/change";
+import { updateChange } from "../../change/takeover";
+import { SEED000_FLUX_VALUES, writeSeed000Running } from "../support/runningSeed000";
+import type { RunningState } from "../../model/running";
+import type { SynthResult } from "../../synth/synthesize";
 import { ROOT, stackOverrides, synth, tmpDir, withSyntheses } from "../support/helpers";
-import { writeSeed000Running } from "../support/runningSeed000";
 import { refusedLines } from "../support/changeStates";
 
 /*
@@ -18,10 +22,24 @@ import { refusedLines } from "../support/changeStates";
  * in-place update the provider does not replace, was not refused at all.
  */
 
-/** The seed's takeover checked with one running object's spec changed (`report`: pvcs.yaml, statefulsets.yaml). */
-async function takeoverWith(report: string, name: string, change: (spec: Record<string, any>) => void) {
+/**
+ * The seed's takeover checked with one running object's spec changed (`report`: pvcs.yaml,
+ * statefulsets.yaml), and the loki release's running values changed by `lokiValues`.
+ */
+async function takeoverWith(
+  report: string,
+  name: string,
+  change: (spec: Record<string, any>) => void,
+  lokiValues?: (values: Record<string, any>) => void,
+) {
   const dir = tmpDir("audit18-running");
   await writeSeed000Running(dir);
+  if (lokiValues) {
+    const valuesFile = path.join(dir, "monitoring.loki.values.yaml");
+    const values = loadYaml(fs.readFileSync(valuesFile, "utf8")) as Record<string, any>;
+    lokiValues(values);
+    fs.writeFileSync(valuesFile, dump(values, { noRefs: true }));
+  }
   const file = path.join(dir, report);
   const doc = loadYaml(fs.readFileSync(file, "utf8")) as { items: any[] };
   const item = doc.items.find((p) => p.metadata.name.startsWith(name));
@@ -84,7 +102,7 @@ describe("change check --running: the taken-over Prometheus claim refused once, 
 
   it("a running StatefulSet's claim template or selector the update would change: says what runs and what the update sets", async () => {
     const { dir, check } = await takeoverWith("statefulsets.yaml", "loki-write", (spec) => {
-      spec.volumeClaimTemplates[0].spec.resources.requests.storage = "77Gi";
+      spec.volumeClaimTemplates[0].spec.accessModes = ["ReadWriteMany"];
       spec.selector.matchLabels.tier = "old";
     });
     const sts = refusedLines(check.text).filter((l) =>
@@ -94,12 +112,105 @@ describe("change check --running: the taken-over Prometheus claim refused once, 
     assert.match(
       sts[0],
       new RegExp(
-        `spec\\.volumeClaimTemplates: differs from the running StatefulSet's \\(${dir}/statefulsets\\.yaml\\): data: size 77Gi -> 10Gi; updates to statefulset spec`,
+        `spec\\.volumeClaimTemplates: differs from the running StatefulSet's \\(${dir}/statefulsets\\.yaml\\): data: accessModes \\["ReadWriteMany"\\] -> \\["ReadWriteOnce"\\]; updates to statefulset spec`,
       ),
     );
     assert.match(
       sts[1],
       /spec\.selector: .*it runs with \{"matchLabels":\{.*"tier":"old"\}\}, the update sets \{"matchLabels":\{[^}]*"app.kubernetes.io\/name":"loki"\}\}/,
+    );
+  });
+});
+
+describe("change check --running: a running StatefulSet's claim templates as they run, each refusal once (change/takeover.ts)", function () {
+  this.timeout(300000);
+
+  it("keeps the size each running StatefulSet's claim template requests, whatever the values file says of it", async () => {
+    // The values file (not collected with --all) lacks every persistence key, and loki-write runs
+    // 77Gi where the chart's default is 10Gi: the update renders both sizes as they run, neither
+    // an unset size nor a claim template change.
+    const { check } = await takeoverWith(
+      "statefulsets.yaml",
+      "loki-write",
+      (spec) => {
+        spec.volumeClaimTemplates[0].spec.resources.requests.storage = "77Gi";
+      },
+      (values) => {
+        for (const target of ["write", "backend", "read"]) delete values[target]?.persistence;
+      },
+    );
+    assert.deepEqual(
+      refusedLines(check.text).filter((l) => l.includes("volumeClaimTemplates")),
+      [],
+      check.text,
+    );
+    assert.doesNotMatch(check.text, /loki\.volumeSize/);
+  });
+
+  it("one stack key's claim change at two running StatefulSets is one refusal: the running StatefulSets' check does not say the merged one again", async () => {
+    // What runs: Loki SimpleScalable with 10Gi claims; the update sets 20Gi at write and backend
+    // (loki.volumeSize changed, as no takeover keeps it). The change merges the two refusals into
+    // one, on loki-backend; comparing with statefulsets.yaml finds loki-write's claim template too.
+    const { chart, version, values } = SEED000_FLUX_VALUES.loki;
+    const sized = (size: string) => ({
+      ...values,
+      write: { ...values.write, persistence: { size } },
+      backend: { ...values.backend, persistence: { size } },
+    });
+    const urn =
+      "urn:pulumi:takeover::homelab-observability::homelab:logging:Loki$kubernetes:helm.sh/v3:Release::loki";
+    const update = {
+      export: {
+        version: 3,
+        deployment: {
+          resources: [
+            {
+              urn,
+              type: RELEASE_TYPE,
+              custom: true,
+              inputs: { chart, name: "loki", namespace: "monitoring", version, values: sized("20Gi") },
+              outputs: {},
+            },
+          ],
+        },
+      },
+      imports: [{ urn, type: RELEASE_TYPE, id: "monitoring/loki" }],
+      reads: [],
+      outputs: {},
+      secretDataKeys: {},
+      warnings: [],
+    } as unknown as SynthResult;
+    const sts = (name: string) => ({
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: { name, namespace: "monitoring", labels: { "app.kubernetes.io/instance": "loki" } },
+      spec: {
+        volumeClaimTemplates: [
+          {
+            metadata: { name: "data" },
+            spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } },
+          },
+        ],
+      },
+    });
+    const running: RunningState = {
+      dir: "/running",
+      releases: [{ name: "loki", namespace: "monitoring", chart, version, values: sized("10Gi") }],
+      statefulSets: [sts("loki-write"), sts("loki-backend")],
+      pvcs: [],
+    };
+    const report = await updateChange(update, running, {
+      at: (k) => (k === "loki.volumeSize" ? "Pulumi.takeover.yaml:33" : undefined),
+    });
+    const claims = report.refused.flatMap((e) =>
+      e.refused
+        .filter((r) => r.field === "spec.volumeClaimTemplates")
+        .map((r) => `${e.subject}: ${r.reason}`),
+    );
+    assert.equal(claims.length, 1, claims.join("\n"));
+    assert.match(
+      claims[0],
+      /^StatefulSet monitoring\/loki-backend: .*the same change is refused at StatefulSet monitoring\/loki-write spec\.volumeClaimTemplates: .*caused by loki\.volumeSize \(Pulumi\.takeover\.yaml:33\) changed from 10Gi to 20Gi: /,
     );
   });
 });

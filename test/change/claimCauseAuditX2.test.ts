@@ -99,6 +99,24 @@ describe("a refused claim change names the stack setting behind it (audit X2)", 
       /; caused by loki\.volumeSize \(Pulumi\.s\.yaml:12\) changed from 20Gi to 10Gi: a claim cannot shrink: set loki\.volumeSize back to 20Gi, or move the data to a new claim: docs\/how-to\/check-a-change\.md#a-refused-claim$/,
     );
   });
+  it("names no cause from a value the refusal quotes on the other side, nor from a running value kept unset", () => {
+    // The trial's takeover: the running values lack write.persistence.size (the chart's 10Gi ran),
+    // the update keeps it unset (null) and the program sets singleBinary's, a target nothing runs,
+    // to 10Gi. The claim goes 10Gi -> unset: no stack key changed it from unset to 10Gi.
+    const [reason] = reasons(
+      "loki",
+      [{ write: { replicas: 3 } }, lokiSts("10Gi")],
+      [
+        {
+          write: { replicas: 3, persistence: { size: null } },
+          singleBinary: { persistence: { size: "10Gi" } },
+        },
+        lokiSts(undefined as unknown as string),
+      ],
+    );
+    assert.match(reason, /\(storage: size 10Gi -> unset\)/);
+    assert.doesNotMatch(reason, /caused by/);
+  });
   it("a raised loki.volumeSize on a StatefulSet: its claim template cannot grow in place", () => {
     const [reason] = reasons(
       "loki",
