@@ -462,10 +462,10 @@ function resourceDeletion(
   at?: OverridePlace,
 ): ChangeEntry {
   const refused: Refusal[] = [];
-  if (b.protect) refused.push(protectRefusal(urn, b, before, at));
+  const reason = planned[lastName(urn)];
+  if (b.protect) refused.push(protectRefusal(urn, b, before, at, !!reason));
   const api = apiOfType(b.type);
   const obj = api ? (objectOfInputs(b, api) as RenderedObject) : undefined;
-  const reason = planned[lastName(urn)];
   // A StatefulSet's claims outlive it unless its retention policy deletes them.
   const losesData = obj && (obj.kind === "StatefulSet" ? deletesClaims(obj) : holdsData(obj));
   if (losesData && !b.retainOnDelete && !reason)
@@ -491,7 +491,10 @@ function resourceDeletion(
     action: "delete",
     subject: short(b),
     owner: lastName(urn),
-    why: [...(b.retainOnDelete ? [keptText(urn, b, before)] : []), ...(reason ? [`planned: ${reason}`] : [])],
+    why: [
+      ...(b.retainOnDelete ? [keptText(urn, b, before)] : []),
+      ...(reason ? [`planned: ${reason}${b.retainOnDelete ? RETAINED_ANYWAY : ""}`] : []),
+    ],
     refused: oneDeletionRefusal(refused),
     urn,
     // Still a delete step, but one that deletes nothing: pulumi/pulumi pkg/resource/deploy/step.go
@@ -529,7 +532,13 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * `--stack`) and what the update then does: a resource retained on delete leaves the stack and
  * stays where it is; any other goes, with what the program knows it holds.
  */
-function protectRefusal(urn: string, b: ExportResource, before: StackState, at?: OverridePlace): Refusal {
+function protectRefusal(
+  urn: string,
+  b: ExportResource,
+  before: StackState,
+  at?: OverridePlace,
+  plannedNow = false,
+): Refusal {
   const stack = urnStack(urn)?.stack;
   const command = `pulumi state unprotect${stack ? ` --stack ${stack}` : ""} ${shellQuote(urn)}`;
   const { thing, holds } = whatGoes(urn, b, before);
@@ -539,11 +548,20 @@ function protectRefusal(urn: string, b: ExportResource, before: StackState, at?:
   // The command last, alone at the end of the line: the part to copy.
   return {
     field: "protect",
-    reason: `a protected resource cannot be deleted; ${prometheusClaimKeys(urn, b, at)}once unprotected, the update ${then}; if that is intended, first run: ${command}`,
+    reason: `a protected resource cannot be deleted; ${prometheusClaimKeys(urn, b, at, plannedNow)}once unprotected, the update ${then}; if that is intended, first run: ${command}`,
     kind: "protected",
     thing,
   };
 }
+
+/**
+ * After a planned deletion of a resource the previous state retains on delete: the engine deletes
+ * what the state says of the resource, and the state is the previous update's (the new program no
+ * longer has it to say otherwise), so a setting that lifts the retention in this same update
+ * never reaches it. The plan says what the setting means; this says what this update does.
+ */
+const RETAINED_ANYWAY =
+  "; not by this update: the previous state retains it on delete, and a setting that lifts that reaches it only in an update that still has it in the stack, so this update keeps it";
 
 /** What the update does to a resource retained on delete that the new state no longer has. */
 function keptText(urn: string, b: ExportResource, before: StackState): string {
@@ -555,13 +573,15 @@ function keptText(urn: string, b: ExportResource, before: StackState): string {
  * The stack keys that decide the Prometheus claim once kube-prometheus-stack is gone (plan/metrics.ts
  * prometheusVolumeKept), for its protected deletion: without them the refusal's only way out read as
  * unprotecting it, when keeping its history in the stack is one key. Empty for any other resource.
+ * `cleanupNow`: the new state sets prometheus.cleanupVolumeOnRemoval (its planned deletion), which
+ * in this same update changes nothing ({@link RETAINED_ANYWAY}).
  */
-function prometheusClaimKeys(urn: string, b: ExportResource, at?: OverridePlace): string {
+function prometheusClaimKeys(urn: string, b: ExportResource, at?: OverridePlace, cleanupNow = false): string {
   // The claim is the PVC child of the PrometheusVolume component: its URN's type chain ends in both.
   const claim = apiOfType(b.type)?.kind === "PersistentVolumeClaim";
   if (!claim || !urn.includes(`${PROMETHEUS_VOLUME_TYPE}$${b.type}::`)) return "";
   const place = (key: string) => (at?.(key) ? ` (${at(key)})` : "");
-  return `the stack no longer plans the Prometheus claim, which holds its history: to keep it in the stack, set prometheus.keepVolume${place("prometheus.keepVolume")}: true; to delete it with its data, set prometheus.cleanupVolumeOnRemoval: true in an update before this one (docs/how-to/move-between-phases.md); `;
+  return `the stack no longer plans the Prometheus claim, which holds its history: to keep it in the stack, set prometheus.keepVolume${place("prometheus.keepVolume")}: true; to delete it with its data, set prometheus.cleanupVolumeOnRemoval: true in an update before this one${cleanupNow ? `, while the claim is still in the stack (set in this update, as now${at?.("prometheus.cleanupVolumeOnRemoval") ? ` at ${at("prometheus.cleanupVolumeOnRemoval")}` : ""}, it changes nothing: the claim leaves the stack with the protection and retention the previous update gave it)` : ""} (docs/how-to/move-between-phases.md); `;
 }
 
 /** What a resource is, for a person, and what deleting it takes along, where the program knows. */

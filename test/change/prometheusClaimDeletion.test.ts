@@ -37,6 +37,34 @@ describe("change check: the protected Prometheus claim leaving the stack at kps-
     );
   });
 
+  it("cleanupVolumeOnRemoval set in the update that removes the claim: says the update keeps it, and that setting it now changes nothing", () => {
+    // The new state plans the deletion (plan/metrics.ts plannedChanges), but the claim leaves the
+    // stack with the previous update's protect and retainOnDelete: the engine keeps it.
+    const stack: ExportResource = {
+      urn: `${URN}pulumi:pulumi:Stack::homelab-observability-production`,
+      custom: false,
+      type: "pulumi:pulumi:Stack",
+      inputs: {},
+      outputs: {
+        plannedChanges: {
+          "prometheus-volume":
+            "prometheus.cleanupVolumeOnRemoval: the claim is deleted with its data, not kept",
+        },
+      },
+    };
+    const place = (key: string) =>
+      key === "prometheus.cleanupVolumeOnRemoval" ? "Pulumi.production.yaml:56" : at(key);
+    const [entry] = planChange(stackState([claim()]), stackState([stack]), place).entries;
+    assert.deepEqual(entry.why, [
+      "drops it from the stack and keeps PersistentVolumeClaim monitoring/prometheus-db-prometheus-kps-prometheus-0 and the data it holds (retainOnDelete)",
+      "planned: prometheus.cleanupVolumeOnRemoval: the claim is deleted with its data, not kept; not by this update: the previous state retains it on delete, and a setting that lifts that reaches it only in an update that still has it in the stack, so this update keeps it",
+    ]);
+    assert.match(
+      entry.refused[0].reason,
+      /set prometheus\.cleanupVolumeOnRemoval: true in an update before this one, while the claim is still in the stack \(set in this update, as now at Pulumi\.production\.yaml:56, it changes nothing: the claim leaves the stack with the protection and retention the previous update gave it\) \(docs\/how-to\/move-between-phases\.md\); once unprotected,/,
+    );
+  });
+
   it("another protected claim gets no Prometheus keys", () => {
     const report = planChange(stackState([claim("grafana", "homelab:grafana:Grafana")]), stackState([]), at);
     assert.doesNotMatch(report.refused[0].refused[0].reason, /keepVolume/);
