@@ -653,13 +653,24 @@ export function judgedStackConfig(
     const shortLists = [...new Set(items.map((i) => i.replace(/\[\d+\]$/, "")))];
     const judgedWhole = (p: string) =>
       shortLists.every((l) => p.startsWith(`${PROJECT}:${l}[`) || !namesKey(p, l));
+    // A key read as the one a misspelt key meant is placed at the key as written: a rule that names
+    // it among others (`takeover.namespace`'s list of what the import step imports) gives the line
+    // to edit, where the key it reads is in no line of the file.
+    const givenOf = new Map([...readAs].map(([given, meant]) => [meant, given]));
+    const { placeOf } = opts;
+    const placeRead =
+      placeOf &&
+      ((key: string) => {
+        const given = givenOf.get(key);
+        return placeOf(key) ?? (given === undefined ? undefined : placeOf(given));
+      });
     /** The rules over `input`: the config, or their problems. */
     const rules = (input: Record<string, unknown>): { cfg?: StackConfig; problems: string[] } => {
       try {
         const c = parseStackConfig(input, stack, env, {
           allowAbsentSecrets: opts.allowAbsentSecrets,
           parsed: clean ? parsed : undefined,
-          placeOf: opts.placeOf,
+          placeOf: placeRead,
           unreadable: opts.unreadable,
           plainText: opts.plainText,
           // A rule's problem at a key whose value was refused judged the default standing in for

@@ -1318,9 +1318,11 @@ function takeoverChecks(
   // upsertExistingObjects off), and every later finding of that synthesis (the running
   // kube-prometheus-stack's node-exporter taken for absent: checks/emittedMetrics.ts reads the
   // adopted namespace's mark) follows from this one key.
+  // The other log agent's release is refused on its own below (one message per mistake).
+  const otherAgent = LOG_AGENTS.find((a) => a !== c.logAgent)!;
   const inNamespace = [
     ...(Object.entries(t.releases) as [AdoptableRelease, string | undefined][])
-      .filter(([, id]) => id?.split("/")[0] === c.namespace)
+      .filter(([key, id]) => key !== otherAgent && id?.split("/")[0] === c.namespace)
       .map(([key]) => `releases.${key}`),
     ...(t.prometheusVolume ? ["prometheusVolume"] : []),
   ].map((key) => placed(`takeover.${key}`));
@@ -1347,7 +1349,6 @@ function takeoverChecks(
   // The stack installs one log agent, so only its release can be adopted: an entry for the other
   // is the one mistake, whatever else it would set off (the import step's agents.step rule, the
   // import that finds no Release to attach to, apply/takeover.ts AdoptionError).
-  const otherAgent = LOG_AGENTS.find((a) => a !== c.logAgent)!;
   const otherId = t.releases[otherAgent];
   if (otherId) {
     const name = { alloy: "Alloy", vector: "Vector" };

@@ -45,6 +45,33 @@ describe("config: takeover.namespace false while the import step adopts what liv
     );
   });
 
+  it("names a misspelt release key at the line it is written on, and not the other log agent's release, refused on its own", () => {
+    const text = TAKEOVER.replace(NAMESPACE, "\n    namespace: false\n")
+      .replace("      kubePrometheusStack: monitoring/", "      kubePrometheusStak: monitoring/")
+      .replace(
+        "      loki: monitoring/loki\n",
+        "      loki: monitoring/loki\n      vector: monitoring/vector\n",
+      );
+    const e = refusal(text, "takeover");
+    const at = (re: RegExp) => `Pulumi.takeover.yaml:${line(text, re)}`;
+    const [namespace] = e.problems.filter((p) => p.startsWith(P("takeover.namespace")));
+    assert.ok(namespace, e.message);
+    const named = [
+      ...namespace.matchAll(/(takeover\.[A-Za-z.]+)(?: \(\S*\/(Pulumi\.takeover\.yaml:\d+)\))?[,)]/g),
+    ];
+    assert.deepEqual(
+      named.map((m) => `${m[1]} ${m[2]}`),
+      [
+        `takeover.releases.kubePrometheusStack ${at(/\n {6}kubePrometheusStak: /)}`,
+        `takeover.releases.loki ${at(/\n {6}loki: monitoring/)}`,
+        `takeover.releases.grafana ${at(/\n {6}grafana: /)}`,
+        `takeover.prometheusVolume ${at(/\n {4}prometheusVolume: /)}`,
+      ],
+      e.message,
+    );
+    assert.equal(e.problems.filter((p) => p.startsWith(P("takeover.releases.vector"))).length, 1, e.message);
+  });
+
   it("the key left out is its default, said so", () => {
     const e = refusal(TAKEOVER.replace(NAMESPACE, "\n"), "takeover");
     assert.equal(e.problems.length, 1, e.message);
