@@ -17,7 +17,7 @@
  */
 import { parseUserYaml } from "../model/yamlText";
 import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
-import type { StackExport } from "../synth/synthesize";
+import type { Adopted, StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
 import type { ChangeReport } from "./change";
 import { BUCKET_NAME, foldBackendRemoval, type AlsoDeleted } from "./backendMove";
@@ -323,4 +323,21 @@ function bucketMoveVerdict(
       `Keep the buckets: set ${back}. To move them: ${copy}, then make the change (${forward}; ${BUCKET_MOVE_DOC})`,
     refused: true,
   };
+}
+
+/**
+ * The buckets the new state creates: not in the previous export's state, and not imported
+ * (`existing.buckets`). A bucket an earlier step back retained (delete[retain]) is on the store but
+ * in no export since, so whether a create meets one that exists is what the export cannot tell.
+ */
+export function createdBuckets(
+  previous: StackExport,
+  next: { export: StackExport; imports: Adopted[] },
+): string[] {
+  const had = new Set(previous.deployment.resources.map((r) => r.urn));
+  const imported = new Set(next.imports.map((i) => i.urn));
+  return next.export.deployment.resources.flatMap((r) => {
+    const name = BUCKET_NAME[r.type]?.(r.inputs ?? {});
+    return typeof name === "string" && !had.has(r.urn) && !imported.has(r.urn) ? [name] : [];
+  });
 }

@@ -37,7 +37,7 @@ import { tenantMoveVerdicts } from "./tenantMove";
 import { backendMove } from "./backendMove";
 import { grafanaAdminVerdict } from "./grafanaAdmin";
 import { vaultItemsVerdict } from "./vaultItems";
-import { bucketMove } from "./bucketMove";
+import { bucketMove, createdBuckets } from "./bucketMove";
 
 export interface ChangeCheck {
   text: string;
@@ -214,7 +214,7 @@ async function againstSection(
   });
   const move = phaseMove(previous, result.export);
   // A skipped phase is said first; a one-phase move of production is held while staging is behind.
-  const skip = phaseMoveVerdict(move, stack, against, at, dir);
+  const skip = phaseMoveVerdict(move, stack, against, at, dir, createdBuckets(previous, result));
   // Every stack file is read only for a move one phase forward, the one the rule judges.
   const ahead = move?.steps === 1 ? stagingAheadVerdict(move, stack, stackPhases(root), dir) : undefined;
   const phase = skip?.refused ? skip : (ahead ?? skip);

@@ -14,6 +14,7 @@ import { parseStackConfig, rawFromPulumiConfig } from "../config/resolve";
 import { ConfigError } from "../config/errors";
 import { stackNames } from "../config/paths";
 import type { OverridePlace } from "../synth/report";
+import { listed } from "../model/words";
 
 /** Where the docs say how to move between phases (its heading's anchor). */
 export const PHASE_MOVE_DOC = "docs/how-to/move-between-phases.md#migration-phases";
@@ -61,7 +62,9 @@ export function phaseMove(previous: StackExport, next: StackExport): PhaseMove |
 /**
  * What the change check says of a move: a refusal when it skips a phase forward, one line naming
  * the docs' step when it is one phase forward, nothing when it stays or goes back. `dir` is the
- * project folder its commands name (config/paths.ts commandDir).
+ * project folder its commands name (config/paths.ts commandDir). `created`: the buckets the update
+ * creates (bucketMove.ts createdBuckets); one a step back left on the store fails to be created
+ * again, which the line says, as the export cannot tell.
  */
 export function phaseMoveVerdict(
   move: PhaseMove | undefined,
@@ -69,13 +72,14 @@ export function phaseMoveVerdict(
   exportFile: string,
   at?: OverridePlace,
   dir?: string,
+  created: string[] = [],
 ): { line: string; refused: boolean } | undefined {
   if (!move || move.steps <= 0) return undefined;
   const next = PHASES[PHASES.indexOf(move.from) + 1];
   // The file already says the new phase here, so the gate is said as run before that edit.
   if (move.steps === 1)
     return {
-      line: `phase ${move.from} -> ${move.to} (one phase forward): before pulumi up, its gate must have passed: ${gateBefore(stack, move.from, next, dir)}; if it has not run, set phase: ${move.from} back, run it, then set phase: ${next} again (${PHASE_MOVE_DOC}, step 2)`,
+      line: `phase ${move.from} -> ${move.to} (one phase forward): before pulumi up, its gate must have passed: ${gateBefore(stack, move.from, next, dir)}; if it has not run, set phase: ${move.from} back, run it, then set phase: ${next} again (${PHASE_MOVE_DOC}, step 2)${created.length > 0 ? `; it creates ${created.length > 1 ? "buckets" : "bucket"} ${listed(created)}: if an earlier step back left ${created.length > 1 ? "them" : "it"} on the store (retained), list ${created.length > 1 ? "them" : "it"} in existing.buckets before pulumi up, or the create fails ("bucket already exists!"); the export cannot tell (${PHASE_MOVE_DOC}, "Back one phase and forward again")` : ""}`,
       refused: false,
     };
   const skipped = PHASES.slice(PHASES.indexOf(move.from) + 1, PHASES.indexOf(move.to));

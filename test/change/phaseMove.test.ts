@@ -140,4 +140,22 @@ describe("change check: npm run synth -- --against across phases", function () {
       ),
     );
   });
+
+  it("loki-fixed -> dual-write names the buckets it creates and existing.buckets for those a step back left, the one thing the export cannot tell; none once they are listed", async () => {
+    const r = await synth("production", { phase: "dual-write" });
+    const c = await checkChange(ROOT, "production", r, { against: previous });
+    const [line] = c.text.split("\n").filter((l) => l.startsWith("phase loki-fixed -> dual-write"));
+    assert.match(
+      line,
+      /\(docs\/how-to\/move-between-phases\.md#migration-phases, step 2\); it creates buckets production-mimir-blocks, production-mimir-ruler and production-mimir-alertmanager: if an earlier step back left them on the store \(retained\), list them in existing\.buckets before pulumi up, or the create fails \("bucket already exists!"\); the export cannot tell \(docs\/how-to\/move-between-phases\.md#migration-phases, "Back one phase and forward again"\)$/,
+    );
+    const listed = await synth("production", {
+      phase: "dual-write",
+      existing: {
+        buckets: ["production-mimir-blocks", "production-mimir-ruler", "production-mimir-alertmanager"],
+      },
+    });
+    const d = await checkChange(ROOT, "production", listed, { against: previous });
+    assert.match(d.text, /\nphase loki-fixed -> dual-write \(one phase forward\): .*, step 2\)\n/);
+  });
 });
