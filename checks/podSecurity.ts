@@ -12,11 +12,13 @@
  */
 import { isParked } from "../builders/security/podSecurity";
 import {
+  asksForHost,
   causeKey,
   MISTAKES,
   podSecurityDeferred,
   podSecurityLabel,
   privilegedNamespaceCause,
+  refusedAgentsCause,
 } from "@homelab-observability/contract";
 import {
   containersOf,
@@ -36,6 +38,16 @@ import {
 export function hostNetworkCause(t: PodTemplate): string {
   const o = t.owner.obj;
   return causeKey(MISTAKES.hostNetwork, `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`);
+}
+
+/**
+ * The mistake a refused pod is: its host network's (the NetworkPolicy rules it leaves unused are
+ * the same one), else, for a pod asking for the host, its namespace refusing node agents, which the
+ * pack reports from the releases' values (policy/security.ts pod-security-levels): one message.
+ */
+function refusalCause(t: PodTemplate, namespace: string): { cause?: string } {
+  if (t.spec.hostNetwork === true) return { cause: hostNetworkCause(t) };
+  return asksForHost(t.spec) ? { cause: refusedAgentsCause(namespace) } : {};
 }
 
 /** Capabilities baseline allows a container to add (check_capabilities_baseline.go). */
@@ -159,7 +171,7 @@ export function checkPodSecurity(objects: Placed[]): { findings: Finding[]; pods
             check: "pod-security",
             where: describe(t.owner),
             message: `namespace ${ns.obj.metadata.name} enforces ${enforce}, which refuses this pod: ${v.join("; ")}`,
-            ...(t.spec.hostNetwork === true ? { cause: hostNetworkCause(t) } : {}),
+            ...refusalCause(t, ns.obj.metadata.name),
           });
       } else passing.push(describe(t.owner));
     }

@@ -51,11 +51,24 @@ export const MISTAKES = {
    * in the pods (`pod-security`), one mistake fixed at the namespace. Its origin is the namespace.
    */
   privilegedNamespace: "privileged-namespace",
+  /**
+   * A namespace enforcing baseline or stricter that holds pods asking for the host (host paths,
+   * the host's network, PID or IPC): admission refuses them. The pack sees it in the releases'
+   * values and raw workloads (`pod-security-levels`), the rendered-object checks in the pods
+   * (`pod-security`), one mistake fixed at the namespace or in the values asking for the host.
+   * Its origin is the namespace.
+   */
+  refusedAgents: "refused-agents",
 } as const;
 
 /** The key of a namespace enforcing privileged beside workloads baseline admits ({@link MISTAKES}). */
 export function privilegedNamespaceCause(namespace: string): string {
   return causeKey(MISTAKES.privilegedNamespace, `Namespace ${namespace}`);
+}
+
+/** The key of a namespace whose level refuses the pods asking for the host there ({@link MISTAKES}). */
+export function refusedAgentsCause(namespace: string): string {
+  return causeKey(MISTAKES.refusedAgents, `Namespace ${namespace}`);
 }
 
 /**

@@ -18,6 +18,23 @@ export function isParked(spec: { nodeSelector?: Record<string, string> } | undef
   return Object.entries(PARKED_NODE_SELECTOR).every(([k, v]) => spec?.nodeSelector?.[k] === v);
 }
 
+/** Whether a list of volumes (a pod's, or one a chart renders as written) holds a hostPath. */
+export function holdsHostPath(volumes: unknown): boolean {
+  return Array.isArray(volumes) && volumes.some((v: any) => !!v?.hostPath);
+}
+
+/**
+ * Whether a pod spec asks for the host: host paths, the host's network, PID or IPC namespace,
+ * what makes a node agent and what Pod Security's baseline refuses of it (k8s.io/pod-security-admission
+ * policy/check_hostNamespaces.go, check_hostPathVolumes.go). The pack judges raw workloads by it, the
+ * rendered-object checks which refused pods are the node agents the pack names.
+ */
+export function asksForHost(spec: Record<string, any>): boolean {
+  return (
+    spec.hostNetwork === true || spec.hostPID === true || spec.hostIPC === true || holdsHostPath(spec.volumes)
+  );
+}
+
 /**
  * Annotation on a namespace whose NetworkPolicies are deliberately absent: an adopted namespace
  * during a takeover's import step, where the running releases may have peers the program does not

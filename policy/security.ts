@@ -1,11 +1,14 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import {
+  asksForHost,
+  holdsHostPath,
   isParked,
   networkPoliciesDeferred,
   originOf,
   podSecurityDeferred,
   podSecurityLabel,
   privilegedNamespaceCause,
+  refusedAgentsCause,
 } from "@homelab-observability/contract";
 import { reportCause } from "./lib/report";
 import { configOf, schemaFor, type Level } from "./lib/config";
@@ -13,8 +16,8 @@ import { helmOf, label, type Res, toRes } from "./lib/resources";
 
 export interface PodSecurityConfig {
   /**
-   * Charts whose pods need the host (host paths, host network): node-exporter always, Alloy as a
-   * DaemonSet (its chart's default controller), Vector in the Agent role.
+   * Charts whose pods may need the host (host paths, host network): node-exporter always, Alloy
+   * and Vector as their values make them ({@link needsHost}); any other chart named here always.
    */
   agentCharts: string[];
 }
@@ -26,14 +29,65 @@ const NAMESPACE = "kubernetes:core/v1:Namespace";
 const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet"].map((k) => `kubernetes:apps/v1:${k}`));
 
-/** Whether a release runs pods that need the host, judged from its values (what a live preview sees). */
+/** Go template's truth, which a chart's `if` and `with` test (text/template: false, 0, "", nil, empty list or map are false). */
+function templateTrue(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length > 0;
+  if (v !== null && typeof v === "object") return Object.keys(v).length > 0;
+  return !!v;
+}
+
+/**
+ * What the alloy chart renders from `values` (pinned 1.5.0; 1.11.1 the same), one pod template
+ * for every controller kind, templates/controllers/_pod.yaml: `hostNetwork` from
+ * controller.hostNetwork (:46-48), `hostPID` from controller.hostPID (:49-51), hostPath /var/log
+ * for alloy.mounts.varlog (:76-80), /var/lib/docker/containers for alloy.mounts.dockercontainers
+ * (:81-85), controller.volumes.extra as written (:86-88). `mounts` is alloy's merged with agent's,
+ * the chart's old name (:2, mustMergeOverwrite, which leaves a true where the other says false).
+ * The chart's defaults are all off (values.yaml), so a DaemonSet alone mounts nothing of the host.
+ */
+function alloyNeedsHost(values: any): boolean {
+  const c = values?.controller;
+  const mounts = [values?.alloy?.mounts, values?.agent?.mounts];
+  return (
+    templateTrue(c?.hostNetwork) ||
+    templateTrue(c?.hostPID) ||
+    mounts.some((m) => templateTrue(m?.varlog) || templateTrue(m?.dockercontainers)) ||
+    holdsHostPath(c?.volumes?.extra)
+  );
+}
+
+/**
+ * What the vector chart renders from `values` (pinned 0.56.0), templates/_pod.tpl: `hostNetwork`
+ * from podHostNetwork in any role (:6-8), extraVolumes as written (:219-221), and in the Agent
+ * role (a DaemonSet, templates/daemonset.yaml:1) the data volume as a hostPath unless
+ * persistence.hostPath.enabled is false (:207-214; default true, values.yaml:464) and
+ * defaultVolumes as written (:215-217; default /var/log, /var/lib, /proc and /sys as hostPaths,
+ * values.yaml:365-377, replaced whole by a list the values give).
+ */
+function vectorNeedsHost(values: any): boolean {
+  if (templateTrue(values?.podHostNetwork) || holdsHostPath(values?.extraVolumes)) return true;
+  if (values?.role !== "Agent") return false;
+  const hostData = values?.persistence?.hostPath?.enabled;
+  const defaults = values?.defaultVolumes;
+  return (
+    hostData === undefined || templateTrue(hostData) || defaults === undefined || holdsHostPath(defaults)
+  );
+}
+
+/**
+ * Whether a release runs pods that need the host, judged from its values (what a live preview
+ * sees) as its chart's templates render them: not from the controller kind or role, since an
+ * Alloy DaemonSet without host mounts passes baseline. node-exporter always: its DaemonSet mounts
+ * /proc and /sys as hostPaths whatever its values (prometheus-node-exporter 4.49.1
+ * templates/daemonset.yaml:288-294).
+ */
 export function needsHost(chart: string, values: any, agentCharts: string[]): boolean {
   if (!agentCharts.includes(chart)) return false;
   // A parked DaemonSet runs on no node (the agents' hand-over).
   const selectorHolder = chart === "alloy" ? values?.controller : values;
   if (isParked(selectorHolder)) return false;
-  if (chart === "alloy") return (values?.controller?.type ?? "daemonset") === "daemonset";
-  if (chart === "vector") return values?.role === "Agent";
+  if (chart === "alloy") return alloyNeedsHost(values);
+  if (chart === "vector") return vectorNeedsHost(values);
   return true;
 }
 
@@ -82,13 +136,7 @@ function namespaceOf(r: Res): string | undefined {
 function rawNeedsHost(r: Res): boolean {
   if (r.type !== "kubernetes:apps/v1:DaemonSet") return false;
   const pod = r.props.spec?.template?.spec;
-  if (!pod || isParked(pod)) return false;
-  return (
-    pod.hostNetwork === true ||
-    pod.hostPID === true ||
-    pod.hostIPC === true ||
-    (Array.isArray(pod.volumes) && pod.volumes.some((v: any) => !!v?.hostPath))
-  );
+  return !!pod && !isParked(pod) && asksForHost(pod);
 }
 
 /** Whether a release or raw workload needs the host (a node agent). */
@@ -167,8 +215,11 @@ export function podSecurityLevels(level: Level = "mandatory"): StackValidationPo
               ns.res.urn,
             );
         } else if (agents.length > 0) {
-          report(
+          // The rendered-object checks see the same refusal in the pods (checks/podSecurity.ts).
+          reportCause(
+            report,
             `${label(ns.res)}: enforces ${enforce}, which refuses the pods of ${agents.map(label).join(", ")} (host paths or host network); run node agents in a namespace enforcing privileged.`,
+            refusedAgentsCause(ns.name),
             ns.res.urn,
           );
         }

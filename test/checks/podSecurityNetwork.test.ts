@@ -15,6 +15,7 @@ import { defaultDenyIngress, networkPolicy, type Guarded } from "../../builders/
 import { daemonSet, NS } from "../support/objects";
 import { at, service, configMap } from "../support/checkCases";
 import { mergeProblems } from "../../synth/report";
+import { refusedAgentsCause } from "@homelab-observability/contract";
 
 describe("rendered-stack checks (unit): Pod Security and NetworkPolicies", () => {
   describe("Pod Security levels", () => {
@@ -53,16 +54,15 @@ describe("rendered-stack checks (unit): Pod Security and NetworkPolicies", () =>
       );
       const hostPath = plain();
       hostPath.spec.template.spec.volumes = [{ name: "logs", hostPath: { path: "/var/log" } }];
-      assert.match(
-        checkPodSecurity([...good(), at(hostPath, "urn:b")]).findings[0].message,
-        /hostPath volumes \/var\/log/,
-      );
+      const [byHostPath] = checkPodSecurity([...good(), at(hostPath, "urn:b")]).findings;
+      assert.match(byHostPath.message, /hostPath volumes \/var\/log/);
+      // The pack names the same refusal from the release's values: one mistake of the namespace.
+      assert.equal(byHostPath.cause, refusedAgentsCause(NS));
       const unconfined = plain();
       unconfined.spec.template.spec.securityContext = { seccompProfile: { type: "Unconfined" } };
-      assert.match(
-        checkPodSecurity([...good(), at(unconfined, "urn:b")]).findings[0].message,
-        /seccompProfile Unconfined/,
-      );
+      const [byProfile] = checkPodSecurity([...good(), at(unconfined, "urn:b")]).findings;
+      assert.match(byProfile.message, /seccompProfile Unconfined/);
+      assert.equal(byProfile.cause, undefined);
     });
     it("fails a level without a pinned version, and a namespace without a level", () => {
       const objects = good();

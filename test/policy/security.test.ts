@@ -21,13 +21,16 @@ const inNs = (ns: string, chart: string, values: any, name = chart) => {
   return r;
 };
 
+/** The node Alloy's values as the program writes them (builders/logging/alloyValues.ts): /var/log mounted. */
+const ALLOY_NODE = { controller: { type: "daemonset" }, alloy: { mounts: { varlog: true } } };
+
 /** The program's layout: the stack at baseline, node agents apart at privileged, policies in both. */
 const good = () => [
   namespace("monitoring", podSecurityLabels("baseline", "restricted")),
   namespace("monitoring-agents", podSecurityLabels("privileged")),
   inNs("monitoring", "loki", {}),
   inNs("monitoring", "alloy", { controller: { type: "deployment" } }, "alloy-cluster"),
-  inNs("monitoring-agents", "alloy", { controller: { type: "daemonset" } }),
+  inNs("monitoring-agents", "alloy", ALLOY_NODE),
   inNs("monitoring-agents", "prometheus-node-exporter", {}),
   policy("monitoring"),
   policy("monitoring-agents"),
@@ -55,7 +58,7 @@ describe("policy (Pod Security levels)", () => {
   const adopting = (agentThere: boolean) => [
     namespace("monitoring", podSecurityLabels("privileged"), { [POD_SECURITY_DEFERRED]: "until handover" }),
     inNs("monitoring", "loki", {}),
-    ...(agentThere ? [inNs("monitoring", "alloy", { controller: { type: "daemonset" } })] : []),
+    ...(agentThere ? [inNs("monitoring", "alloy", ALLOY_NODE)] : []),
     policy("monitoring"),
   ];
   it("passes: privileged deferred on a namespace where an adopted node agent still runs (takeover import)", () =>
@@ -108,6 +111,74 @@ describe("policy (Pod Security levels)", () => {
       P,
       /Namespace "ns-monitoring": enforces baseline, which refuses the pods of kubernetes:helm.sh\/v3:Release "vector"/,
     ));
+  // What the pinned charts render from these values (their templates, cited in policy/security.ts
+  // needsHost), not the controller kind or role: an Alloy DaemonSet with only a ConfigMap and an
+  // emptyDir passes baseline, as the rendered pods' own check finds.
+  const refused = (release: string) =>
+    new RegExp(
+      `Namespace "ns-monitoring": enforces baseline, which refuses the pods of kubernetes:helm.sh/v3:Release "${release}" \\(host paths or host network\\)`,
+    );
+  it("passes: an Alloy DaemonSet mounting nothing of the host in the baseline namespace", () =>
+    passes(
+      [
+        ...good(),
+        inNs(
+          "monitoring",
+          "alloy",
+          { controller: { type: "daemonset", volumes: { extra: [{ name: "wal", emptyDir: {} }] } } },
+          "alloy-cluster2",
+        ),
+      ],
+      P,
+    ));
+  for (const [what, values] of [
+    ["alloy.mounts.varlog", { alloy: { mounts: { varlog: true } } }],
+    [
+      "agent.mounts.dockercontainers, the chart's old name",
+      { agent: { mounts: { dockercontainers: true } } },
+    ],
+    [
+      "a hostPath in controller.volumes.extra",
+      { controller: { volumes: { extra: [{ name: "h", hostPath: { path: "/x" } }] } } },
+    ],
+    ["controller.hostNetwork", { controller: { hostNetwork: true } }],
+    ["controller.hostPID", { controller: { hostPID: true } }],
+  ] as const)
+    it(`fails: an Alloy Deployment needing the host (${what}) in a namespace enforcing baseline`, () =>
+      fails(
+        [
+          ...good(),
+          inNs(
+            "monitoring",
+            "alloy",
+            { ...values, controller: { type: "deployment", ...(values as any).controller } },
+            "a2",
+          ),
+        ],
+        P,
+        refused("a2"),
+      ));
+  it("passes: a Vector Agent whose values replace every host path (no hostPath data_dir, no default volumes)", () =>
+    passes(
+      [
+        ...good(),
+        inNs("monitoring", "vector", {
+          role: "Agent",
+          defaultVolumes: [],
+          persistence: { hostPath: { enabled: false } },
+        }),
+      ],
+      P,
+    ));
+  it("fails: a Vector Agent whose data_dir alone is a hostPath, and an Aggregator on the host's network", () =>
+    Promise.all([
+      fails(
+        [...good(), inNs("monitoring", "vector", { role: "Agent", defaultVolumes: [] })],
+        P,
+        refused("vector"),
+      ),
+      fails([...good(), inNs("monitoring", "vector", { podHostNetwork: true })], P, refused("vector")),
+    ]));
   it("fails: an enforce level without a pinned version", () => {
     const rs = good();
     rs[0].inputs!.metadata.labels["pod-security.kubernetes.io/enforce-version"] = "latest";
