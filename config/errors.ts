@@ -213,7 +213,7 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
           // A map with its own word on its keys (chartValues' chart names) says why better than a
           // key of the same name elsewhere (chartValues.mimir is not the top-level mimir misplaced).
           const near =
-            meantKeyHint(k, shape, issue.path, input) ||
+            meantKeyHint(k, shape, issue.path, input, file) ||
             (described ? stackKeyHint(issue.path, k, input) : elsewhereHint(k, issue.path, input));
           const line = `${name}: unknown key${near || listed}`;
           const asMeant = asMeantKey(issue.path, k, meantKeyOf(k, shape), input);
@@ -555,13 +555,30 @@ function meantKeyHint(
   known: readonly string[],
   path: (string | number)[],
   input: unknown,
+  file: StackFileFacts = {},
 ): string {
   const meant = meantKeyOf(key, known);
   if (meant === undefined) return "";
-  const map = valueAt(input, path);
-  return isMap(map) && map[meant] !== undefined
-    ? `; did you mean "${meant}"? (${keyPath([...path, meant])} is already set: move what this key holds into it, then remove this key)`
+  return setsKey(path, meant, input, file)
+    ? `; did you mean "${meant}"?${alreadySetNote(keyPath([...path, meant]))}`
     : `; did you mean "${meant}"?`;
+}
+
+/** What a misspelt key's line adds when the key it means is set too ({@link ALREADY_SET}). */
+function alreadySetNote(meant: string): string {
+  return ` (${meant} is already set: move what this key holds into it, then remove this key)`;
+}
+
+/**
+ * Whether the stack file sets `key` in the map at `path`. At the top level it is asked of the file
+ * (`file.placeOf`; without it, no): `input` holds Pulumi.yaml's defaults there, so a key the file
+ * never writes (`profile`) is in it all the same. A map's own keys are the file's (the `{}`
+ * defaults of the maps hold no key).
+ */
+function setsKey(path: (string | number)[], key: string, input: unknown, file: StackFileFacts): boolean {
+  if (path.length === 0) return file.placeOf?.(key) !== undefined;
+  const map = valueAt(input, path);
+  return isMap(map) && map[key] !== undefined;
 }
 
 /** What {@link asMeantKey} adds to a misspelt key's line; {@link mergeMisspeltRequired} folds it into its own. */
@@ -1299,15 +1316,23 @@ function heldRequired(problems: string[], dropped: Set<number>, sibling: string,
  * the Pulumi CLI hands them to the program as another namespace's, which the program never reads,
  * so the key would be silently unset. Each gets the project key it likely meant.
  */
-export function misspeltNamespaceProblems(keys: Iterable<string>, project = PROJECT): string[] {
+export function misspeltNamespaceProblems(
+  keys: Iterable<string>,
+  project = PROJECT,
+  /** A project key's `file:line` where the stack file writes it (its name without the namespace). */
+  placeOf: (key: string) => string | undefined = () => undefined,
+): string[] {
   const out: string[] = [];
   for (const key of keys) {
     const at = key.indexOf(":");
     if (at < 0) continue;
     const ns = key.slice(0, at);
+    const meant = `${project}:${key.slice(at + 1)}`;
+    // Asked of the file: the config holds Pulumi.yaml's defaults, which a key the file never writes has.
+    const note = placeOf(key.slice(at + 1)) !== undefined ? alreadySetNote(meant) : "";
     if (ns !== project && closestMatch(ns, [project]))
       out.push(
-        `${key}: unknown key (namespace "${ns}" is not the project's: the program never reads it); did you mean "${project}:${key.slice(at + 1)}"?`,
+        `${key}: unknown key (namespace "${ns}" is not the project's: the program never reads it); did you mean "${meant}"?${note}`,
       );
   }
   return out;

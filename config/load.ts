@@ -73,7 +73,7 @@ export function loadStackConfig(
   });
   for (const w of kubernetesKeys.warnings) void pulumi.log.warn(w);
   const problems = [
-    ...misspeltNamespaceProblems(Object.keys(all)),
+    ...misspeltNamespaceProblems(Object.keys(all), PROJECT, (k) => placer.fileLine(k)),
     ...onepasswordKeyProblems(Object.keys(all), isSecure),
     ...kubernetesKeys.problems,
     // With the other `kubernetes:` keys, in one run (apply/program.ts judges the kubeconfig after).

@@ -307,7 +307,7 @@ function cliStageProblems(
         if (i.spelling) spellingOf.set(p, i.spelling);
         return p;
       }),
-    ...misspeltNamespaceProblems(Object.keys(cli.config), cli.project.name),
+    ...misspeltNamespaceProblems(Object.keys(cli.config), cli.project.name, (k) => placer.fileLine(k)),
     ...onepasswordKeyProblems(
       Object.keys(cli.config),
       (k) => cli.secretKeys.includes(k),

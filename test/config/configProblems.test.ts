@@ -255,6 +255,24 @@ config:
     assert.match(problem(r, "loki.replica").text, /unknown key; did you mean "replicas"\?$/);
   });
 
+  it("a top-level key is already set only when the stack file writes it, not when Pulumi.yaml gives it a default", () => {
+    const r = failure(
+      project(
+        withHead(`  ${P("profle")}: lightweight
+  homelab-observabilty:phase: kps-removed
+`),
+      ),
+    );
+    // profile has a default in Pulumi.yaml and is not in the file: rename this key.
+    assert.equal(problem(r, "profle").text, `${P("profle")}: unknown key; did you mean "profile"?`);
+    // phase is in the file: renamed, it would be set twice.
+    const ns = r.problems.find((p) => p.startsWith("homelab-observabilty:phase:"));
+    assert.equal(
+      ns,
+      `homelab-observabilty:phase: unknown key (namespace "homelab-observabilty" is not the project's: the program never reads it); did you mean "${P("phase")}"? (${P("phase")} is already set: move what this key holds into it, then remove this key)`,
+    );
+  });
+
   it("an enum value up to half its letters off gets the one option that near; a tie or a wild value gets none", () => {
     const r = failure(
       project(
