@@ -12,7 +12,7 @@ import {
 import { unknownKeyHint } from "./keyHints";
 import { formatPlace, mergedUses, parseSegments, type Place, type Segment } from "./locate";
 import { arm32Hint, isArm32 } from "./nodePools";
-import { isMap, propertyPath, removeKeyCommand, setConfigCommand, valueAt } from "./tree";
+import { isMap, propertyPath, removeKeyCommand, removePathCommand, setConfigCommand, valueAt } from "./tree";
 import { withUnexpanded } from "./unexpandedVariables";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 
@@ -321,6 +321,7 @@ function pathNamedKeyProblem(key: string, input: unknown, file: StackFileFacts =
   const plain = secret && file.plain?.(`${PROJECT}:${key}`) === true;
   const set = setConfigCommand(`${PROJECT}:${String(path[0])}`, path.slice(1), PROJECT, secret);
   const remove = removeKeyCommand(`${PROJECT}:${key}`, PROJECT);
+  const fresh = freshLeaves(path, file);
   const facts = [
     ...(leaf ? [`${target} takes one value, with no keys under it`] : []),
     ...(plain ? [`its value is plain text, where ${short} takes a secret`] : []),
@@ -337,9 +338,59 @@ function pathNamedKeyProblem(key: string, input: unknown, file: StackFileFacts =
           ? `remove this key with \`${remove}\`, and if its value is the one meant, set it again with \`${set}\` (it prompts for the value)`
           : `move what this key holds into it, then remove this key (\`${remove}\`)`
       }`
-    : `${said ? ":" : ";"} ${secret ? "run" : `move its value in the stack file to ${moveTo}, or run`} \`${remove}\` then \`${set}\` (it prompts for the value)`;
+    : fresh === undefined
+      ? `${said ? ":" : ";"} ${secret ? "run" : `move its value in the stack file to ${moveTo}, or run`} \`${remove}\` then \`${set}\` (it prompts for the value)`
+      : `${said ? ":" : ";"} ${secret ? "run" : `move its value in the stack file to ${moveTo}, which the file does not write yet: write the other keys ${fresh.holder} requires with it (${fresh.names.join(", ")}); or run`} \`${remove}\` then ${[...fresh.commands, set].map((c) => `\`${c}\``).join(", ")} (each prompts for a value not given)`;
   const guess = !leaf && short !== given ? ` (did you mean ${short}?)` : "";
   return `${PROJECT}:${propertyPath(key, [])}: unknown key: one key whose name holds the path ${given} (as pulumi config set writes it without --path), which nothing reads${guess}${said}${ways}`;
+}
+
+/**
+ * The other keys a `--path` set of `path` needs when the path crosses a map or list item the stack
+ * file does not write (`nodePools[0]`, where Pulumi.yaml's default pool stands; `alerting.receivers[0]`):
+ * set alone, the leaf makes that map with this one key, which replaces any default and lacks every
+ * other key it requires, so the next run refuses it. `holder` is the first such map (a list's item
+ * by its index), `names` its required keys below it, `commands` the `--path` sets of them
+ * ({@link requiredLeaves}; a union's first variant as the example). Undefined when the file writes
+ * every map on the way, is not known (no `file.placeOf`), or none of them requires another key.
+ */
+function freshLeaves(
+  path: (string | number)[],
+  file: StackFileFacts,
+): { holder: string; names: string[]; commands: string[] } | undefined {
+  const placeOf = file.placeOf;
+  if (!placeOf) return undefined;
+  const short = (p: (string | number)[]) => keyPath(p).slice(PROJECT.length + 1);
+  let n = path.findIndex((_, i) => i > 0 && placeOf(short(path.slice(0, i))) === undefined);
+  if (n < 0) return undefined;
+  // A list the file lacks is written by its item.
+  if (typeof path[n] === "number") n++;
+  const key = String(path[0]);
+  const target = short(path);
+  const leaves = new Map<string, { path: (string | number)[]; value: string }>();
+  let first: number | undefined;
+  for (let i = n; i < path.length; i++) {
+    // A list's items are taken at their own index, on the next step.
+    const at = schemaAt(path.slice(0, i));
+    if (at && unwrap(at) instanceof z.ZodArray) continue;
+    for (const l of requiredLeaves(key, path.slice(1, i)) ?? []) {
+      const leaf = short([key, ...l.path]);
+      // The key set itself, or a map on its way, is this key's value, not another key.
+      if (leaf === target || target.startsWith(`${leaf}.`) || target.startsWith(`${leaf}[`)) continue;
+      leaves.set(leaf, l);
+      first ??= i;
+    }
+  }
+  if (first === undefined) return undefined;
+  const holder = keyPath(path.slice(0, first));
+  const name = `${PROJECT}:${key}`;
+  return {
+    holder,
+    names: [...leaves.keys()].map((at) => at.slice(holder.length - PROJECT.length).replace(/^\./, "")),
+    commands: [...leaves.values()].map(
+      (l) => `${setConfigCommand(name, l.path, PROJECT, false)}${l.value ? ` ${l.value}` : ""}`,
+    ),
+  };
 }
 
 /**
@@ -916,14 +967,17 @@ function unwrap(t: z.ZodTypeAny): z.ZodTypeAny {
 }
 
 /**
- * The commands that give a map (or a list of maps) at `path` under the project's `key` its required
- * keys one leaf at a time: `pulumi config set <key> <value>` stores text, never an object, while
- * `--path` builds the map or list a segment at a time (pkg/cmd/pulumi/config/config.go
- * `newConfigSetCmd`: "The `--path` flag can be used to set a value inside a map or list"; "true",
- * "false" and integers become booleans and numbers). A union takes its first variant as the
- * example. Undefined for a scalar key.
+ * The leaves (paths below the project's `key`, with the value each takes, "" for one the CLI
+ * prompts for) that give the map (or list of maps) at `path` its required keys, down through every
+ * required map inside it (a Gateway route's `parentRef` is set by its `name` and `namespace`, never
+ * as one text). A union takes its first variant as the example. Undefined for a scalar key; empty
+ * when the map requires no key, or a map inside it requires one no leaf can give (a map whose keys
+ * are all optional: `--path` writes leaves, never an empty map).
  */
-export function leafCommands(key: string, path: (string | number)[] = []): string[] | undefined {
+function requiredLeaves(
+  key: string,
+  path: (string | number)[],
+): { path: (string | number)[]; value: string }[] | undefined {
   const at = schemaAt([key, ...path]);
   if (!at) return undefined;
   let schema = unwrap(at);
@@ -941,31 +995,59 @@ export function leafCommands(key: string, path: (string | number)[] = []): strin
   } else if (schema instanceof z.ZodObject) variant = schema;
   else if (prefix.length === path.length) return undefined;
   // Never the key alone: a leaf of the map, or the list's item.
-  const set = (leaf: (string | number)[], value: string) =>
-    `${setConfigCommand(key, [...prefix, ...leaf], PROJECT, false)}${value ? ` ${value}` : ""}`;
+  if (!variant) return [{ path: prefix, value: "" }];
+  const leaves = discriminator ? [{ path: [...prefix, discriminator[0]], value: discriminator[1] }] : [];
+  for (const [k, t] of Object.entries(variant.shape as Record<string, z.ZodTypeAny>)) {
+    if (t.isOptional() || k === discriminator?.[0]) continue;
+    const below = requiredLeaves(key, [...prefix, k]);
+    if (below === undefined) leaves.push({ path: [...prefix, k], value: "" });
+    else if (below.length === 0) return [];
+    else leaves.push(...below);
+  }
+  return leaves;
+}
+
+/**
+ * The commands that give a map (or a list of maps) at `path` under the project's `key` its required
+ * keys one leaf at a time ({@link requiredLeaves}): `pulumi config set <key> <value>` stores text,
+ * never an object, while `--path` builds the map or list a segment at a time
+ * (pkg/cmd/pulumi/config/config.go `newConfigSetCmd`: "The `--path` flag can be used to set a value
+ * inside a map or list"; "true", "false" and integers become booleans and numbers). Undefined for a
+ * scalar key; empty when no leaf is required, or none can give a map inside it its keys.
+ */
+export function leafCommands(key: string, path: (string | number)[] = []): string[] | undefined {
   // No value: `pulumi config set` prompts for one (a `<value>` would be a shell redirection).
-  if (!variant) return [set([], "")];
-  const required = Object.entries(variant.shape as Record<string, z.ZodTypeAny>)
-    .filter(([k, t]) => !t.isOptional() && k !== discriminator?.[0])
-    .map(([k]) => k);
-  return [
-    ...(discriminator ? [set([discriminator[0]], discriminator[1])] : []),
-    ...required.map((k) => set([k], "")),
-  ];
+  return requiredLeaves(key, path)?.map(
+    (l) => `${setConfigCommand(key, l.path, PROJECT, false)}${l.value ? ` ${l.value}` : ""}`,
+  );
 }
 
 /**
  * How to write the map (or list) at `path` under the project's `key`, which one `pulumi config set`
  * of the key cannot ({@link leafCommands}): the words every message that asks for such a value
- * gives (a missing `objectStore`, a `secure:` one). Undefined for a scalar key.
+ * gives (a missing `objectStore`, a `secure:` one). With `replacing`, the key holds a text now (a
+ * `secure:` value): `--path` builds no map inside a text (pulumi config/map.go, as
+ * stackFile.ts secretMapSteps says), so the text is removed first. Without a leaf to set (a map whose
+ * keys all have defaults), the file is the way. Undefined for a scalar key.
  */
-export function mapValueHint(key: string, path: (string | number)[] = []): string | undefined {
+export function mapValueHint(
+  key: string,
+  path: (string | number)[] = [],
+  replacing = false,
+): string | undefined {
   const leaves = leafCommands(key, path);
-  const plain = setConfigCommand(`${PROJECT}:${key}`, path, PROJECT, false);
-  return (
-    leaves &&
-    `write it in the stack file, or set it a key at a time with --path (${path.length === 0 ? "a plain " : ""}\`${plain}\` stores text, not an object): ${leaves.map((c) => `\`${c}\``).join(", ")}`
-  );
+  if (!leaves) return undefined;
+  const name = `${PROJECT}:${key}`;
+  const plain = `(${path.length === 0 ? "a plain " : ""}\`${setConfigCommand(name, path, PROJECT, false)}\` stores text, not an object)`;
+  const remove = path.length === 0 ? removeKeyCommand(name, PROJECT) : removePathCommand(name, path, PROJECT);
+  // No leaf is required: the map as a whole may go, its keys keeping their defaults.
+  const optional = schemaAt([key, ...path])?.safeParse({}).success === true;
+  if (leaves.length === 0)
+    return `write its keys in the stack file ${plain}${replacing && optional ? `, or remove it with \`${remove}\` to keep the defaults (none of its keys is required)` : ""}`;
+  const sets = leaves.map((c) => `\`${c}\``).join(", ");
+  return replacing
+    ? `write it in the stack file, or remove the text it holds with \`${remove}\` (--path builds no map inside a text) and set it a key at a time with --path ${plain}: ${sets}`
+    : `write it in the stack file, or set it a key at a time with --path ${plain}: ${sets}`;
 }
 
 /**

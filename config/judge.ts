@@ -560,7 +560,7 @@ function withSecureValues(
     // A map or a list is no text: one `pulumi config set` of it, which the plain-text way would
     // be, stores a string.
     const plainly =
-      mapValueHint(String(name), path) ??
+      mapValueHint(String(name), path, true) ??
       `write it in plain text, with \`${setConfigCommand(v.key, v.path, PROJECT, false)}\` (it prompts for the value)`;
     problems.push(
       `${project}${propertyPath(String(name), path)}: expected ${expectedForm(at(v), "string", undefined, raw)}, got a \`secure:\` value (not shown), which the offline tools cannot decrypt, so its form cannot be judged; ${String(name)} is no secret key: ${plainly}`,

@@ -1360,7 +1360,7 @@ export function secureProblemText(p: SecureProblem, project: string): string {
   const name = p.key.slice(project.length + 1);
   if (p.key.startsWith(`${project}:`) && !(SECRET_KEYS as readonly string[]).includes(name)) {
     // A map or a list is no text: set again with one `pulumi config set`, it would be a string.
-    const byLeaf = project === PROJECT ? mapValueHint(name, p.path) : undefined;
+    const byLeaf = project === PROJECT ? mapValueHint(name, p.path, true) : undefined;
     return `${head}; ${name} is no secret key: ${byLeaf ?? `set it again in plain text with \`${setConfigCommand(p.key, p.path, project, false)}\` (it prompts for the value), whose form the offline tools judge`}`;
   }
   return `${head}; set it again with \`${setSecretCommand(p.key, p.path, project)}\``;

@@ -48,7 +48,9 @@ describe("round 16: a key at the wrong depth", () => {
     );
     assert.deepEqual(e.problems, [
       `${P('["loki.retention"]')}: unknown key: one key whose name holds the path loki.retention (as pulumi config set writes it without --path), which nothing reads; move its value in the stack file to retention under ${P("loki")}, or run \`pulumi config rm --stack s 'loki.retention'\` then \`pulumi config set --stack s --path 'loki.retention'\` (it prompts for the value)`,
-      `${P('["nodePools[0].count"]')}: unknown key: one key whose name holds the path nodePools[0].count (as pulumi config set writes it without --path), which nothing reads; move its value in the stack file to count under ${P("nodePools[0]")}, or run \`pulumi config rm --stack s 'nodePools[0].count'\` then \`pulumi config set --stack s --path 'nodePools[0].count'\` (it prompts for the value)`,
+      // The file writes no nodePools: set alone, the count would make a pool of nothing else,
+      // in place of Pulumi.yaml's default one.
+      `${P('["nodePools[0].count"]')}: unknown key: one key whose name holds the path nodePools[0].count (as pulumi config set writes it without --path), which nothing reads; move its value in the stack file to count under ${P("nodePools[0]")}, which the file does not write yet: write the other keys ${P("nodePools[0]")} requires with it (name, arch, cpu, memory); or run \`pulumi config rm --stack s 'nodePools[0].count'\` then ${["name", "arch", "cpu", "memory", "count"].map((k) => `\`pulumi config set --stack s --path 'nodePools[0].${k}'\``).join(", ")} (each prompts for a value not given)`,
     ]);
     // Each at its own line of the stack file, not at a `loki:` default or a `count:` elsewhere.
     assert.deepEqual(

@@ -78,8 +78,9 @@ describe("config: a secure value on a key that is no secret", () => {
     );
   });
 
-  it("on a map key: its hint writes the map, in the file or a leaf at a time, never one `pulumi config set` of the key, which stores text", () => {
-    const whole = `objectStore is no secret key: write it in the stack file, or set it a key at a time with --path (a plain \`pulumi config set --stack mytrial objectStore\` stores text, not an object): \`pulumi config set --stack mytrial --path 'objectStore.type' minio\`, \`pulumi config set --stack mytrial --path 'objectStore.endpoint'\``;
+  it("on a map key: its hint writes the map, in the file or a leaf at a time after removing the text, never one `pulumi config set` of the key, which stores text", () => {
+    // --path builds no map inside the text the key holds: that is removed first.
+    const whole = `objectStore is no secret key: write it in the stack file, or remove the text it holds with \`pulumi config rm --stack mytrial 'objectStore'\` (--path builds no map inside a text) and set it a key at a time with --path (a plain \`pulumi config set --stack mytrial objectStore\` stores text, not an object): \`pulumi config set --stack mytrial --path 'objectStore.type' minio\`, \`pulumi config set --stack mytrial --path 'objectStore.endpoint'\``;
     const sealed = refusal(`${SALT}${BASE}  ${P("objectStore")}:\n    secure: ${SEALED}\n`, "mytrial");
     assert.deepEqual(
       sealed.problems,
@@ -95,6 +96,27 @@ describe("config: a secure value on a key that is no secret", () => {
         `${P("objectStore")}: the secure value is not Pulumi Cloud ciphertext (base64), and the stack file has no encryptionsalt (passphrase) or secretsprovider/encryptedkey, so the CLI cannot decrypt it (the value is not shown); ${whole}`,
       ],
       broken.message,
+    );
+  });
+
+  it("on a map inside a map: every required leaf, down through a required map, after removing the text; on a map requiring no key: the file, or its removal", () => {
+    const e = refusal(
+      `${SALT}${BASE}${store("http://localhost:9000")}  ${P("grafana")}:\n    httpRoute:\n      secure: ${SEALED}\n  ${P("loki")}:\n    secure: ${SEALED}\n`,
+      "mytrial",
+    );
+    const route = e.problems.find((p) => p.startsWith(`${P("grafana.httpRoute")}:`)) ?? "";
+    assert.ok(
+      route.endsWith(
+        `grafana is no secret key: write it in the stack file, or remove the text it holds with \`pulumi config rm --stack mytrial --path 'grafana.httpRoute'\` (--path builds no map inside a text) and set it a key at a time with --path (\`pulumi config set --stack mytrial --path 'grafana.httpRoute'\` stores text, not an object): \`pulumi config set --stack mytrial --path 'grafana.httpRoute.host'\`, \`pulumi config set --stack mytrial --path 'grafana.httpRoute.parentRef.name'\`, \`pulumi config set --stack mytrial --path 'grafana.httpRoute.parentRef.namespace'\``,
+      ),
+      e.message,
+    );
+    const loki = e.problems.find((p) => p.startsWith(`${P("loki")}:`)) ?? "";
+    assert.ok(
+      loki.endsWith(
+        `loki is no secret key: write its keys in the stack file (a plain \`pulumi config set --stack mytrial loki\` stores text, not an object), or remove it with \`pulumi config rm --stack mytrial 'loki'\` to keep the defaults (none of its keys is required)`,
+      ),
+      e.message,
     );
   });
 
