@@ -1,7 +1,7 @@
 import { isMap } from "./tree";
 import { pinnedChart, versions } from "../model/versions";
 import type { ChartKeys, KeyTree, KindTree } from "./chartKeys";
-import { nearest, schemaAt } from "./errors";
+import { nearest, RENAME_AND_MEND, schemaAt } from "./errors";
 import { STACK_KEY_CHART_PATHS } from "./stackKeyPaths";
 
 /*
@@ -54,13 +54,9 @@ export function chartValueProblems(
         if (known !== undefined) {
           if (known !== 0 && isMap(v))
             walk([...at, key], v, known, typeof kind === "object" ? kind : undefined);
-          else if (typeof kind === "string" && typeof v === "string") {
-            const quoted = textScalar(kind, v);
-            if (quoted)
-              out.push(
-                `${project}:${["chartValues", chart, ...at, key].join(".")}: ${quoted.expected}, as the ${chart} chart ${pin?.version}'s default is ` +
-                  `(${quoted.hint}), got string ${JSON.stringify(v)}; ${quoted.why}`,
-              );
+          else {
+            const quoted = quotedProblem(kind, v, chart);
+            if (quoted) out.push(`${project}:${["chartValues", chart, ...at, key].join(".")}: ${quoted}`);
           }
           continue;
         }
@@ -71,10 +67,12 @@ export function chartValueProblems(
         const stackKey = near ? undefined : stackKeyOf(chart, [...at, key]);
         if (!near && !stackKey) continue;
         const where = ["chartValues", chart, ...at].join(".");
+        // Renamed, the value is judged as the key meant: a quoted "false" there is the next refusal.
+        const mend = near ? quotedProblem(kinds?.[near], v, chart) : undefined;
         const problem =
           `${project}:${where}.${key}${UNKNOWN_KEY}${chart} chart ${pin?.version} (Helm would ignore it), ` +
           `expected a key its values.yaml or templates name (\`helm show values ${chart} --repo ${pin?.repo} --version ${pin?.version}\`), ` +
-          `got ${JSON.stringify(key)}; did you mean ${near ? `${where}.${near}` : `${stackKey}? (a key of the stack's own, not of the chart's values: set it as ${project}:${stackKey})`}${near ? "?" : ""}`;
+          `got ${JSON.stringify(key)}; did you mean ${near ? `${where}.${near}?${mend ? `${RENAME_AND_MEND}${mend})` : ""}` : `${stackKey}? (a key of the stack's own, not of the chart's values: set it as ${project}:${stackKey})`}`;
         out.push(problem);
         if (near) meant?.push({ problem, given: [chart, ...at, key], meant: [chart, ...at, near] });
       }
@@ -159,6 +157,20 @@ export interface ChartKeyMeant {
  * Writing the boolean or number itself is always what was meant, so a refusal costs the user
  * nothing a warning would spare.
  */
+
+/**
+ * The refusal of text `v` where the chart's default of `kind` is a boolean or a number
+ * ({@link textScalar}), from "expected" on; undefined for any other value or kind.
+ */
+function quotedProblem(kind: KindTree[string] | undefined, v: unknown, chart: string): string | undefined {
+  if (typeof kind !== "string" || typeof v !== "string") return undefined;
+  const quoted = textScalar(kind, v);
+  return (
+    quoted &&
+    `${quoted.expected}, as the ${chart} chart ${pinnedChart(chart)?.version}'s default is (${quoted.hint}), ` +
+      `got string ${JSON.stringify(v)}; ${quoted.why}`
+  );
+}
 
 /** YAML 1.1's words for true and false, each in its three cases: text in YAML 1.2 (yaml.v3 resolve.go). */
 const YAML11_BOOLEANS = new Map<string, boolean>(

@@ -214,9 +214,9 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
           // key of the same name elsewhere (chartValues.mimir is not the top-level mimir misplaced).
           const near =
             meantKeyHint(k, shape, issue.path, input, file) ||
-            (described ? stackKeyHint(issue.path, k, input) : elsewhereHint(k, issue.path, input));
+            (described ? stackKeyHint(issue.path, k, input) : elsewhereHint(k, issue.path, input, file));
           const line = `${name}: unknown key${near || listed}`;
-          const asMeant = asMeantKey(issue.path, k, meantKeyOf(k, shape), input);
+          const asMeant = asMeantKey(issue.path, k, meantKeyOf(k, shape), input, file);
           return [`${line}${asMeant.hint}`, ...asMeant.lines].join("\n");
         })
         .join("\n");
@@ -291,6 +291,11 @@ export interface StackFileFacts {
    * as a `secure:` value; only the offline tools, which read the file, know.
    */
   plain?: (key: string) => boolean;
+  /**
+   * Whether the file writes the value at `path` under a top-level key (its full name) as a
+   * `secure:` value; only the offline tools, which read the file, know.
+   */
+  secure?: (key: string, path: (string | number)[]) => boolean;
   /** A key path's `file:line` where the file writes it (`loki.retention`), else undefined. */
   placeOf?: (key: string) => string | undefined;
 }
@@ -633,7 +638,7 @@ function setsKey(path: (string | number)[], key: string, input: unknown, file: S
 }
 
 /** What {@link asMeantKey} adds to a misspelt key's line; {@link mergeMisspeltRequired} folds it into its own. */
-const RENAME_AND_MEND = " (rename this key, and mend its value: ";
+export const RENAME_AND_MEND = " (rename this key, and mend its value: ";
 
 /**
  * A misspelt key's value judged as the value of the key it means, when its map lacks that key: the
@@ -650,6 +655,7 @@ function asMeantKey(
   key: string,
   meant: string | undefined,
   input: unknown,
+  file: StackFileFacts = {},
 ): { hint: string; lines: string[] } {
   const none = { hint: "", lines: [] };
   const map = valueAt(input, path);
@@ -661,18 +667,50 @@ function asMeantKey(
   const mended = path.length === 0 ? renamed : structuredClone(input);
   if (path.length > 0)
     (valueAt(mended, path.slice(0, -1)) as Record<string | number, unknown>)[path[path.length - 1]] = renamed;
-  const parsed = schemaAt([...path, meant], mended)?.safeParse(value);
-  if (!parsed || parsed.success) return none;
+  // A secret key takes no plain text (stackCheck.ts, config/plainSecret.ts): renamed in the file, the
+  // value would be refused as that; set with --secret, it is the secret meant (the CLI prompts for it).
+  if (
+    path.length === 0 &&
+    (SECRET_KEYS as readonly string[]).includes(meant) &&
+    file.plain?.(`${PROJECT}:${key}`)
+  )
+    return {
+      hint: ` (its value is plain text, where ${meant} takes a secret: run \`${removeKeyCommand(`${PROJECT}:${key}`, PROJECT)}\` then \`${setConfigCommand(`${PROJECT}:${meant}`, [], PROJECT, true)}\` (it prompts for the value))`,
+      lines: [],
+    };
+  // Inside a map, the map judges it as well as its key's own schema: a rule of the map about that
+  // key (a receiver's credential, refused in the stack file: config/receivers.ts) is the rename's
+  // next refusal too. Only the issues at the key meant are this key's.
+  const parsed =
+    path.length === 0
+      ? schemaAt([meant], mended)?.safeParse(value)
+      : schemaAt(path, mended)?.safeParse(renamed);
+  const issues =
+    path.length === 0 ? parsed?.error?.issues : parsed?.error?.issues.filter((i) => i.path[0] === meant);
+  if (!issues || issues.length === 0) return none;
   const at = keyPath([...path, meant]);
   const given = keyPath([...path, key]);
   const own: string[] = [];
   const lines: string[] = [];
-  for (const i of parsed.error.issues)
-    for (const line of formatIssue({ ...i, path: [...path, meant, ...i.path] }, mended).split("\n")) {
+  // A credential's refusal says what to do with the value in its own words (remove it from the
+  // file): "rename" would contradict it.
+  let credential = false;
+  for (const i of issues) {
+    const full = path.length === 0 ? [meant, ...i.path] : [...path, ...i.path];
+    if (i.code === "custom" && i.params?.secret === true && full.length === path.length + 1)
+      credential = true;
+    for (const line of formatIssue({ ...i, path: full }, mended).split("\n")) {
       if (line.startsWith(`${at}: `)) own.push(line.slice(at.length + 2));
       else lines.push(line.startsWith(at) ? `${given}${line.slice(at.length)}` : line);
     }
-  return { hint: own.length > 0 ? `${RENAME_AND_MEND}${own.join("; ")})` : "", lines };
+  }
+  const hint =
+    own.length === 0
+      ? ""
+      : credential
+        ? ` (as ${meant}: ${own.join("; ")})`
+        : `${RENAME_AND_MEND}${own.join("; ")})`;
+  return { hint, lines };
 }
 
 /**
@@ -756,12 +794,19 @@ export function valueAsMeant(path: (string | number)[], meant: string, value: un
  * send its writer looking for a typo. Nearer levels first; several maps at one level that have it
  * are all named (each is a key that exists). "" when no level has it.
  */
-function elsewhereHint(key: string, at: (string | number)[], input: unknown): string {
+function elsewhereHint(
+  key: string,
+  at: (string | number)[],
+  input: unknown,
+  file: StackFileFacts = {},
+): string {
   // The key itself at another level is what was meant, before any close name: `clusterIssuer`
   // under grafana.ingress is tls.clusterIssuer one level down, not the top-level `cluster` it holds.
   const exact = (k: string, known: string[]) => (known.includes(k) ? k : undefined);
   return (
-    levelHint(key, at, input, exact) || joinedHint(key, at, input) || levelHint(key, at, input, closestMatch)
+    levelHint(key, at, input, exact, file) ||
+    joinedHint(key, at, input, file) ||
+    levelHint(key, at, input, closestMatch, file)
   );
 }
 
@@ -771,7 +816,7 @@ function elsewhereHint(key: string, at: (string | number)[], input: unknown): st
  * any close name: the nearest name of the level above may be another component's
  * (`minioAdminPassword`), and moved there the value would set that one. "" when no level has it.
  */
-function joinedHint(key: string, at: (string | number)[], input: unknown): string {
+function joinedHint(key: string, at: (string | number)[], input: unknown, file: StackFileFacts): string {
   for (let n = at.length - 1; n >= 0; n--) {
     const names = at.slice(n);
     if (names.some((s) => typeof s === "number")) return "";
@@ -781,9 +826,40 @@ function joinedHint(key: string, at: (string | number)[], input: unknown): strin
     const above = at.slice(0, n);
     if (!schemaKeys(schemaAt(above, input)).includes(joined)) continue;
     const target = keyPath([...above, joined]);
-    return `; did you mean ${JSON.stringify(target)}? (the key of ${above.length === 0 ? "the top level" : keyPath(above)} that holds ${keyPath([...at, key]).slice(PROJECT.length + 1)}: write its value there, under that name, and remove this key)`;
+    const how =
+      above.length === 0 && secretTextMove([...at, key], joined, file)
+        ? `, a secret: ${secretMoveWay([...at, key], joined)}`
+        : ": write its value there, under that name, and remove this key";
+    return `; did you mean ${JSON.stringify(target)}? (the key of ${above.length === 0 ? "the top level" : keyPath(above)} that holds ${keyPath([...at, key]).slice(PROJECT.length + 1)}${how})`;
   }
   return "";
+}
+
+/**
+ * Whether a top-level key takes one secret text (SECRET_KEYS but `receiverCredentials`, a map of
+ * them: model/secrets.ts).
+ */
+const isSecretKey = (key: string) =>
+  (SECRET_KEYS as readonly string[]).includes(key) && key !== RECEIVER_CREDENTIALS_KEY;
+
+/**
+ * Whether the value at `from`, inside a map, reaches the top-level key `meant` only by
+ * {@link secretMoveWay}: `meant` takes one secret text, and the file writes the value in plain text
+ * or is not known (the program sees secrets decrypted). A `secure:` value moves as it is.
+ */
+function secretTextMove(from: (string | number)[], meant: string, file: StackFileFacts): boolean {
+  return isSecretKey(meant) && file.secure?.(`${PROJECT}:${String(from[0])}`, from.slice(1)) !== true;
+}
+
+/**
+ * How the value of the key at `from`, inside a map, reaches the top-level secret key `meant`: that
+ * key set with `--secret` (the CLI prompts for the value, which stays out of the shell's history),
+ * this one removed. Moved in the stack file as it is, a plain value would be refused as plain text,
+ * one run later.
+ */
+function secretMoveWay(from: (string | number)[], meant: string): string {
+  const remove = removePathCommand(`${PROJECT}:${String(from[0])}`, from.slice(1), PROJECT);
+  return `set it with \`${setConfigCommand(`${PROJECT}:${meant}`, [], PROJECT, true)}\` (it prompts for the value), then remove this key with \`${remove}\``;
 }
 
 /** {@link elsewhereHint} with one way of matching a key among a level's keys. */
@@ -792,15 +868,18 @@ function levelHint(
   at: (string | number)[],
   input: unknown,
   match: (key: string, known: string[]) => string | undefined,
+  file: StackFileFacts = {},
 ): string {
   const here = keyPath(at);
   // Moved as told, a key the stack already sets would be set twice: the two are to be merged. Only
   // a key inside a map: a top-level key Pulumi.yaml gives a default is in `input` whether or not
   // the stack file writes it (the `{}` defaults of the maps hold no key).
   const move = (target: (string | number)[], how: string) =>
-    target.length < 2 || valueAt(input, target) === undefined
-      ? `: ${how})`
-      : `, where ${keyPath(target)} is already set: move what this key holds into it, then remove this key)`;
+    target.length === 1 && secretTextMove([...at, key], String(target[0]), file)
+      ? `, a secret: ${secretMoveWay([...at, key], String(target[0]))})`
+      : target.length < 2 || valueAt(input, target) === undefined
+        ? `: ${how})`
+        : `, where ${keyPath(target)} is already set: move what this key holds into it, then remove this key)`;
   // Ancestors, nearest first: the map holding `at`, and up to the top.
   for (let n = at.length - 1; n >= 0; n--) {
     const above = at.slice(0, n);

@@ -602,8 +602,15 @@ export function judgedStackConfig(
   const written = opts.secureValues;
   const plain = written && ((key: string) => !written.some((v) => v.key === key));
   const secureValues = (written ?? []).filter((v) => !broken.has(v.key.slice(PROJECT.length + 1)));
+  const secure =
+    written &&
+    ((key: string, path: (string | number)[]) =>
+      written.some(
+        (v) => v.key === key && v.path.length === path.length && v.path.every((s, i) => s === path[i]),
+      ));
   const judged = withSecureValues(fresh, raw, secureValues, opts.unreadable ?? [], {
     plain,
+    secure,
     placeOf: opts.placeOf,
   });
   problems.push(...withChartValueKeyHints(judged.problems, opts.chartKeys));

@@ -177,6 +177,18 @@ describe("config: chartValues keys are checked against the pinned charts (config
     ]);
   });
 
+  it("a misspelt key whose value the key meant refuses says both in one message: rename it, and drop the quotes", () => {
+    const { dir, lines } = withChartValues({ grafana: { persistence: { enabeld: "false" } } });
+    const version = versions.charts.grafana.version;
+    const pin = versions.charts.grafana;
+    assert.deepEqual(run(dir), [
+      {
+        problem: `${P("chartValues.grafana.persistence.enabeld")}: unknown key of the grafana chart ${version} (Helm would ignore it), expected a key its values.yaml or templates name (\`helm show values grafana --repo ${pin.repo} --version ${version}\`), got "enabeld"; did you mean chartValues.grafana.persistence.enabled? (rename this key, and mend its value: expected true or false, as the grafana chart ${version}'s default is (drop the quotes: false), got string "false"; to the chart's templates any text but "" is true, so "false" would turn it on (or the chart's values schema refuse it at render))`,
+        line: lineOf(lines, "enabeld", lineOf(lines, P("chartValues"))),
+      },
+    ]);
+  });
+
   it("sends chart values written as a stack key to chartValues, and a stack key written under chartValues to the stack key", () => {
     const { dir } = withChartValues({ grafana: { volumeSize: "10Gi" } });
     const file = path.join(dir, "Pulumi.s.yaml");

@@ -273,6 +273,35 @@ config:
     );
   });
 
+  it("a misspelt key whose value the key meant refuses says the way that key takes it: a secret set with --secret, a receiver's credential out of the receiver", () => {
+    const r = failure(
+      project(
+        withHead(`  ${P("minioAdminPasword")}: not-a-secret
+  ${P("grafana")}:
+    adminPassword: not-a-secret
+  ${P("alerting")}:
+    receivers:
+      - name: ops
+        type: slack
+        api_ur: https://hooks.example.net/not-a-secret
+`),
+      ),
+    );
+    assert.equal(
+      problem(r, "minioAdminPasword").text,
+      `${P("minioAdminPasword")}: unknown key; did you mean "minioAdminPassword"? (its value is plain text, where minioAdminPassword takes a secret: run \`pulumi config rm --stack s 'minioAdminPasword'\` then \`pulumi config set --stack s --secret minioAdminPassword\` (it prompts for the value))`,
+    );
+    assert.equal(
+      problem(r, "grafana.adminPassword").text,
+      `${P("grafana.adminPassword")}: unknown key; did you mean "${P("grafanaAdminPassword")}"? (the key of the top level that holds grafana.adminPassword, a secret: set it with \`pulumi config set --stack s --secret grafanaAdminPassword\` (it prompts for the value), then remove this key with \`pulumi config rm --stack s --path 'grafana.adminPassword'\`)`,
+    );
+    assert.equal(
+      problem(r, "alerting.receivers[0].api_ur").text,
+      `${P("alerting.receivers[0].api_ur")}: unknown key; did you mean "api_url"? (as api_url: a credential in the receiver, where the stack file holds none: remove this api_url line; it comes from the secrets backend (\`pulumi config set --stack s --secret --path 'receiverCredentials.ops'\`, which prompts for the value, or the 1Password item's field "api_url") and reaches Alertmanager as api_url_file, got a plain-text value (not shown))`,
+    );
+    assert.doesNotMatch(r.message, /not-a-secret/);
+  });
+
   it("an enum value up to half its letters off gets the one option that near; a tie or a wild value gets none", () => {
     const r = failure(
       project(

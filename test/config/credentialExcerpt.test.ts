@@ -24,7 +24,9 @@ describe("config: the excerpt of a problem on a key named like a credential", ()
     ops: SECRETKKK
 `);
     assert.ok(
-      e.problems.includes(`${P("heartbeatUrll")}: unknown key; did you mean "heartbeatUrl"?`),
+      e.problems.includes(
+        `${P("heartbeatUrll")}: unknown key; did you mean "heartbeatUrl"? (its value is plain text, where heartbeatUrl takes a secret: run \`pulumi config rm --stack s 'heartbeatUrll'\` then \`pulumi config set --stack s --secret heartbeatUrl\` (it prompts for the value))`,
+      ),
       e.message,
     );
     assert.doesNotMatch(e.message, /SECRETJJJ|SECRETKKK/);
