@@ -1166,6 +1166,32 @@ export function schemaAt(path: (string | number)[], input?: unknown): z.ZodTypeA
 }
 
 /**
+ * Whether the schema fills the key at `path` with a default when the key is absent (`loki.retention`,
+ * `namespace`), rather than leaving it unset (`kubeContext`, `objectStore.region`). A list's item
+ * or a map's entry has none. `input` picks a union's variant, as in {@link schemaAt}.
+ */
+export function hasDefault(path: (string | number)[], input?: unknown): boolean {
+  const holder = path.length > 0 ? schemaAt(path.slice(0, -1), input) : undefined;
+  const shape = holder && unwrap(holder);
+  const last = path[path.length - 1];
+  const map =
+    shape instanceof z.ZodDiscriminatedUnion
+      ? variantOf(shape, valueAt(input, path.slice(0, -1)), last)
+      : shape instanceof z.ZodObject
+        ? shape
+        : undefined;
+  let t = (map?.shape as Record<string, z.ZodTypeAny> | undefined)?.[String(last)];
+  while (t && !(t instanceof z.ZodDefault))
+    t =
+      t instanceof z.ZodOptional || t instanceof z.ZodNullable
+        ? (t._def.innerType as z.ZodTypeAny)
+        : t instanceof z.ZodEffects
+          ? (t._def.schema as z.ZodTypeAny)
+          : undefined;
+  return t !== undefined;
+}
+
+/**
  * The form a key expects, with an example where the schema has one: an enum's values, a refined
  * string's own description (a duration "like \"7d\"", asked of the schema with the value as text),
  * or the plain type. `found` is the wrong value, when there is one.

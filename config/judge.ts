@@ -14,6 +14,7 @@ import {
   ConfigError,
   expectedForm,
   formatIssue,
+  hasDefault,
   keyMention,
   knownKeysAt,
   mapValueHint,
@@ -25,6 +26,7 @@ import {
   unquoted,
   valueAsMeant,
 } from "./errors";
+import { parseSegments } from "./locate";
 import { isArm32 } from "./nodePools";
 import { parseStackConfig } from "./resolve";
 import { parseRaw, PROJECT, rawSchema, SECRET_KEYS, UNAME_ARCHES, type StackConfig } from "./schema";
@@ -419,8 +421,19 @@ function repairNotes(
       (k) => rawSchema.shape[k as keyof typeof rawSchema.shape] && !missing.has(k) && !blocking.includes(k),
     ),
   ];
-  const ranWith = (keys: string[], why: string) =>
-    `(the rules between keys (which keys need which) ran with ${keys.map((k) => `${PROJECT}:${k}`).join(", ")} at ${keys.length > 1 ? "their defaults" : "its default"}, ${why})`;
+  // A key the schema gives no default is unset while its value is set aside, not at a default.
+  const named = (keys: string[]) => keys.map((k) => `${PROJECT}:${k}`).join(", ");
+  const ranWith = (keys: string[], why: string) => {
+    const filled = keys.filter((k) => hasDefault(parseSegments(k)));
+    const unset = keys.filter((k) => !filled.includes(k));
+    const parts = [
+      ...(filled.length > 0
+        ? [`${named(filled)} at ${filled.length > 1 ? "their defaults" : "its default"}`]
+        : []),
+      ...(unset.length > 0 ? [`${named(unset)} unset`] : []),
+    ];
+    return `(the rules between keys (which keys need which) ran with ${parts.join(" and ")}, ${why})`;
+  };
   const defaulted = cut.filter((k) => !offline.has(k));
   const unknown = cut.filter((k) => offline.has(k));
   if (defaulted.length > 0)

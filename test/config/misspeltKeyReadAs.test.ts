@@ -74,7 +74,7 @@ describe("config: a misspelt key is read as the key it is closest to by the rule
     // Its value is not read as the key meant: the Ingress is set aside, the rest of grafana judged.
     assert.ok(
       e.notes.includes(
-        `(the rules between keys (which keys need which) ran with ${P("grafana.ingress")} at its default, the value given being invalid)`,
+        `(the rules between keys (which keys need which) ran with ${P("grafana.ingress")} unset, the value given being invalid)`,
       ),
       e.message,
     );

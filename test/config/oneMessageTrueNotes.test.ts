@@ -59,6 +59,21 @@ ${STORE}`);
     assert.ok(!r.notes.some((n) => n.includes(P("kubeContext"))), r.notes.join("\n"));
   });
 
+  it("a refused key without a default is said to have been unset for the rules, one with a default to have run at it", () => {
+    const r = runOf(`config:
+  ${P("kubeContext")}: "admin @example"
+  ${P("phase")}: kps-removed
+${STORE}  ${P("loki")}:
+    retention: 7days
+`);
+    assert.ok(
+      r.notes.includes(
+        `(the rules between keys (which keys need which) ran with ${P("loki.retention")} at its default and ${P("kubeContext")} unset, the values given being invalid)`,
+      ),
+      r.notes.join("\n"),
+    );
+  });
+
   it("the notes name no source file of the program", () => {
     const runs = [
       // A value left to its default for the rules between keys.

@@ -40,7 +40,7 @@ describe("config: a secure value on a key that is no secret", () => {
     assert.doesNotMatch(e.message, /synth-secret/);
     assert.ok(
       e.notes.includes(
-        `(the rules between keys (which keys need which) ran with ${P("objectStore.adminEndpoint")} at its default, the \`secure:\` value given being unknown offline)`,
+        `(the rules between keys (which keys need which) ran with ${P("objectStore.adminEndpoint")} unset, the \`secure:\` value given being unknown offline)`,
       ),
       e.notes.join("\n"),
     );
