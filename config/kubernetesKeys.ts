@@ -68,6 +68,13 @@ const SHOWN = new Set([
 const fromEnv = (v: string) =>
   `the program's provider reads ${v} from the environment instead (@pulumi/kubernetes provider.js fills the unset argument from it)`;
 
+/**
+ * The keys whose {@link REFUSED} text is a step to take before the removal ("put …", "export …"),
+ * said as "…, then remove it"; any other's is a fact ("the program deploys into …"), after which
+ * "then remove it" would read as something the program does.
+ */
+const STEP_FIRST = new Set(["kubeconfig", "kubeClientSettings", "helmReleaseSettings"]);
+
 /** What the program reads instead of each key it refuses, or why the key has no place in it. */
 const REFUSED: Record<string, (project: string) => string> = {
   kubeconfig: (p) =>
@@ -183,7 +190,7 @@ export function kubernetesKeyFindings(
         ? `set ${project}:kubeconfig to the same path (or export KUBECONFIG), which the program's provider reads`
         : instead(project);
       problems.push(
-        `${key}: expected no Kubernetes provider setting in the stack file, got ${found}, ${NEVER}; ${what}, then ${rm}.${plain}`,
+        `${key}: expected no Kubernetes provider setting in the stack file, got ${found}, ${NEVER}; ${what}${asPath || STEP_FIRST.has(name) ? ", then" : ";"} ${rm}.${plain}`,
       );
       continue;
     }
