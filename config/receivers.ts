@@ -5,7 +5,7 @@ import {
   RECEIVER_TYPES,
   type ReceiverType,
 } from "../upstream/alertmanagerReceivers";
-import { PROJECT } from "../model/names";
+import { DNS_LABEL, PROJECT } from "../model/names";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { setSecretCommand } from "./tree";
 
@@ -26,10 +26,15 @@ import { setSecretCommand } from "./tree";
  * (refused on its own) gets the entry named in words, not a command with a placeholder.
  */
 function secretsBackendWay(name: unknown, key: string): string {
+  // A name the schema refuses is renamed before the credential is read: an entry under it would be
+  // left behind, read by no receiver (config/receiverSecrets.ts refuses it), so NAME stands in for
+  // the name once fixed, in words beside it as in stackFile.ts secretMapSteps.
   const entry =
-    typeof name === "string"
+    typeof name === "string" && isReceiverName(name)
       ? `\`${setSecretCommand(RECEIVER_CREDENTIALS_KEY, [name], PROJECT)}\`, which prompts for the value`
-      : `the entry of ${RECEIVER_CREDENTIALS_KEY} under the receiver's name`;
+      : typeof name === "string"
+        ? `\`${setSecretCommand(RECEIVER_CREDENTIALS_KEY, ["NAME"], PROJECT)}\` with NAME the receiver's name once it is valid, which prompts for the value`
+        : `the entry of ${RECEIVER_CREDENTIALS_KEY} under the receiver's name`;
   return `${entry}, or the 1Password item's field "${key}"`;
 }
 
@@ -139,6 +144,11 @@ export function refusedCredentials(type: ReceiverType): Record<never, never> {
 
 /** Receiver names are Secret names too (`alertmanager-receiver-<name>`), and never the program's own. */
 export const RESERVED_RECEIVERS = ["null", "pushover", "heartbeat"];
+
+/** Whether `v` is a name a receiver may have (schema.ts receiverName): a DNS label of at most 40 characters, none of {@link RESERVED_RECEIVERS}. */
+export function isReceiverName(v: string): boolean {
+  return v.length <= 40 && DNS_LABEL.test(v) && !RESERVED_RECEIVERS.includes(v);
+}
 
 /** Refuses a credential written into a receiver (superRefine of the receivers' union). */
 export function refuseCredentials(

@@ -9,13 +9,14 @@ import { parseQuantity } from "@homelab-observability/contract";
  */
 
 import { BACKENDS, LOG_AGENTS, PHASES, type Backend, type LogAgent, type Phase } from "../model/phases";
-import { PROJECT, RELEASES } from "../model/names";
+import { DNS_LABEL, PROJECT, RELEASES } from "../model/names";
 import { SECRET_KEYS, type SecretKey } from "../model/secrets";
 import { KNOWN_PURPOSES, UNUSED_BUCKETS } from "../model/storage";
 import { LOKI_MODES, PROFILES, type LokiMode } from "../model/sizing";
 import { engineDurationOf } from "./engineKeys";
 import {
   hiddenReceiverIssues,
+  isReceiverName,
   refusedCredentials,
   refuseCredentials,
   RESERVED_RECEIVERS,
@@ -27,7 +28,6 @@ import { chartValues } from "./chartValues";
 export { PHASES, PROJECT, SECRET_KEYS, type Phase, type SecretKey };
 
 const DURATION = /^(\d+)(ms|s|m|h|d|w|y)$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 const UNIT_SECONDS: Record<string, number> = {
   ms: 0.001,
@@ -582,11 +582,9 @@ const victoriametrics = z
   .strict();
 
 /** A receiver's name: a DNS label (it names its Secret, `alertmanager-receiver-<name>`), not one of the program's own. */
-const receiverName = z
-  .string()
-  .refine((v) => v.length <= 40 && DNS_LABEL.test(v) && !RESERVED_RECEIVERS.includes(v), {
-    message: `expected a receiver name (lowercase letters, digits and '-', at most 40 characters, not ${RESERVED_RECEIVERS.join(", ")}) like "team-slack"`,
-  });
+const receiverName = z.string().refine(isReceiverName, {
+  message: `expected a receiver name (lowercase letters, digits and '-', at most 40 characters, not ${RESERVED_RECEIVERS.join(", ")}) like "team-slack"`,
+});
 /** `host:port` as Alertmanager's HostPort takes it (prometheus/alertmanager v0.28.1 config/config.go HostPort: both parts). */
 const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, {
   message: 'expected host:port like "smtp.example.net:587"',

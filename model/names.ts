@@ -1,6 +1,9 @@
 /** The Pulumi project name; config keys are `homelab-observability:<key>`. */
 export const PROJECT = "homelab-observability";
 
+/** A DNS-1123 label: the form of a Kubernetes object's one-segment name (a namespace, a Service). */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
 /**
  * The release-name table: the one place a Helm release name (or the fullname override the chart
  * names its objects after) is written. The program installs every chart under a fixed name, so

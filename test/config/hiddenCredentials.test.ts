@@ -37,6 +37,19 @@ describe("config: a receiver's plain-text credential beside another bad value of
     assert.match(e.message, /Pulumi\.lab\.yaml:\d+:\d+\n.*api_url: <not shown>/);
   });
 
+  it("beside a receiver name the schema refuses, its hint sets the credential under the name once fixed, not under the refused one", () => {
+    const e = refusal(RECEIVERS.replace("- name: team-slack", "- name: Team.Slack"), "lab");
+    const credential = e.problems.find((p) => p.startsWith(CREDENTIAL));
+    assert.ok(credential, e.message);
+    assert.ok(
+      credential.includes(
+        "(`pulumi config set --stack lab --secret --path 'receiverCredentials.NAME'` with NAME the receiver's name once it is valid, which prompts for the value, or the 1Password item's field \"api_url\")",
+      ),
+      credential,
+    );
+    assert.ok(!credential.includes("Team.Slack"), credential);
+  });
+
   it("as pulumi preview reads the config (parseStackConfig), once", () => {
     const raw = {
       alerting: {
