@@ -110,16 +110,18 @@ export function receiverCredentialProblems(
     const r = needing.find((x) => x.name === near);
     const plain = plainEntry(plainText, names, n);
     const fact = broken ? undecryptableFact(broken) : plain ? plainTextFact(plain) : undefined;
-    const said = fact ? ` (${fact})` : "";
+    // Said after the hint, not inside the name's words: a fact in parentheses full of its own
+    // parentheses hid what to do. Following the hint mends it too (the entry goes).
+    const said = fact ? `; also, ${fact}` : "";
     if (!r)
       return broken
         ? [
-            `${PROJECT}:${at(n)}: unknown receiver name${said}: no receiver of alerting.receivers is named "${n}"${needing.length > 0 ? ` (those reading a credential: ${needing.map((x) => `"${x.name}"`).join(", ")})` : ""}, so nothing reads it; remove it with ${remove(n)}`,
+            `${PROJECT}:${at(n)}: unknown receiver name: no receiver of alerting.receivers is named "${n}"${needing.length > 0 ? ` (those reading a credential: ${needing.map((x) => `"${x.name}"`).join(", ")})` : ""}, so nothing reads it; remove it with ${remove(n)}${said}`,
           ]
         : [];
     if (missing.includes(r)) meant.add(r.name);
     return [
-      `${PROJECT}:${at(n)}: unknown receiver name${said}; did you mean "${r.name}"? (alerting.receivers "${r.name}" (${r.type}) reads its credential under its own name${missing.includes(r) ? ", and has none" : ""}: set it${plain ? " as a secret" : ""} with ${set(r.name)}, then remove this one with ${remove(n)})`,
+      `${PROJECT}:${at(n)}: unknown receiver name; did you mean "${r.name}"? (alerting.receivers "${r.name}" (${r.type}) reads its credential under its own name${missing.includes(r) ? ", and has none" : ""}: set it${plain ? " as a secret" : ""} with ${set(r.name)}, then remove this one with ${remove(n)})${said}`,
     ];
   });
   return [

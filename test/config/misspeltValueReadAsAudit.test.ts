@@ -35,7 +35,7 @@ describe("config: a value close to an allowed one is read as it by the rules bet
     assert.ok(credential, e.message);
     assert.match(
       credential,
-      /unknown receiver name \(receiverCredentials\.team-slakc.s secure value .*cannot decrypt it either.*\); did you mean "team-slack"\?/,
+      /unknown receiver name; did you mean "team-slack"\? .*; also, receiverCredentials\.team-slakc.s secure value .*cannot decrypt it either/,
     );
     // Not the hint that sets the credential again under the misspelt name.
     assert.ok(!credential.includes("--secret --path 'receiverCredentials.team-slakc'"), credential);

@@ -77,7 +77,7 @@ describe("config: every problem in the first run (config/stackCheck.ts)", functi
       secure: v1:x!
 `),
       [
-        `${P("receiverCredentials.slak")}: unknown receiver name (${fact}); did you mean "team-slack"? (alerting.receivers "team-slack" (slack) reads its credential under its own name, and has none: set it with \`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'\`, then remove this one with \`pulumi config rm --stack s --path 'receiverCredentials.slak'\`)`,
+        `${P("receiverCredentials.slak")}: unknown receiver name; did you mean "team-slack"? (alerting.receivers "team-slack" (slack) reads its credential under its own name, and has none: set it with \`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'\`, then remove this one with \`pulumi config rm --stack s --path 'receiverCredentials.slak'\`); also, ${fact}`,
       ],
     );
     // Every receiver has its credential: the entry is read by nothing, and removing it mends both.
@@ -89,7 +89,7 @@ describe("config: every problem in the first run (config/stackCheck.ts)", functi
       secure: v1:x!
 `),
       [
-        `${P("receiverCredentials.slak")}: unknown receiver name (${fact}): no receiver of alerting.receivers is named "slak" (those reading a credential: "team-slack"), so nothing reads it; remove it with \`pulumi config rm --stack s --path 'receiverCredentials.slak'\``,
+        `${P("receiverCredentials.slak")}: unknown receiver name: no receiver of alerting.receivers is named "slak" (those reading a credential: "team-slack"), so nothing reads it; remove it with \`pulumi config rm --stack s --path 'receiverCredentials.slak'\`; also, ${fact}`,
       ],
     );
   });

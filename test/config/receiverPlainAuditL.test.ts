@@ -29,7 +29,7 @@ describe("config: a plain value under a misspelt receiverCredentials name is one
     assert.deepEqual(
       about,
       [
-        `${P("receiverCredentials.team-slak")}: unknown receiver name (receiverCredentials.team-slak's value is plain text in the stack file, not a secret: not shown, yet anyone who reads the file has it); did you mean "team-slack"? (alerting.receivers "team-slack" (slack) reads its credential under its own name, and has none: set it as a secret with \`pulumi config set --stack lab --secret --path 'receiverCredentials.team-slack'\`, then remove this one with \`pulumi config rm --stack lab --path 'receiverCredentials.team-slak'\`)`,
+        `${P("receiverCredentials.team-slak")}: unknown receiver name; did you mean "team-slack"? (alerting.receivers "team-slack" (slack) reads its credential under its own name, and has none: set it as a secret with \`pulumi config set --stack lab --secret --path 'receiverCredentials.team-slack'\`, then remove this one with \`pulumi config rm --stack lab --path 'receiverCredentials.team-slak'\`); also, receiverCredentials.team-slak's value is plain text in the stack file, not a secret: not shown, yet anyone who reads the file has it`,
       ],
       e.message,
     );
@@ -44,7 +44,7 @@ describe("config: a plain value under a misspelt receiverCredentials name is one
     const about = e.problems.filter((p) => p.includes("receiverCredentials"));
     assert.equal(about.length, 2, e.message);
     assert.ok(
-      about.some((p) => p.startsWith(`${P("receiverCredentials.team-slak")}: unknown receiver name (`)),
+      about.some((p) => p.startsWith(`${P("receiverCredentials.team-slak")}: unknown receiver name; `)),
     );
     assert.ok(about.some((p) => p.startsWith(`${P("receiverCredentials.team-slack")}: expected a secret`)));
   });
@@ -76,7 +76,7 @@ describe("config: a plain value under a misspelt receiverCredentials name is one
             assert.equal(about.length, 1, e.message);
             assert.match(
               about[0],
-              /^homelab-observability:receiverCredentials\.team-slak: unknown receiver name \(receiverCredentials's value is plain text in the stack file, not a secret: not shown, yet anyone who reads the file has it\); did you mean "team-slack"\? .*set it as a secret with/,
+              /^homelab-observability:receiverCredentials\.team-slak: unknown receiver name; did you mean "team-slack"\? .*set it as a secret with .*; also, receiverCredentials's value is plain text in the stack file, not a secret: not shown, yet anyone who reads the file has it$/,
             );
             assert.ok(!e.message.includes(VALUE), "the secret is not printed");
             return true;
