@@ -175,17 +175,14 @@ function parseUrls(values: string[], problems: ArgProblem[]): Partial<Record<Com
   return urls;
 }
 
-/** Components whose --url is the base URL: verify adds `/prometheus` to reach their Prometheus API. */
-const PROMETHEUS_PREFIXED: readonly Component[] = ["mimir", "mimir-ruler"];
-
-/** Why `url` is no --url of component `c` (the expected form and what was found), or undefined. */
+/**
+ * Why `url` is no --url of component `c` (the expected form and what was found), or undefined. A
+ * path ending in the API prefix verify adds (Mimir's `/prometheus`) is not refused here: a proxy may
+ * serve the API under such a path, and when the server answers 404 there, the check says the
+ * doubled prefix with the URL to give (verify/identify.ts).
+ */
 function urlProblem(c: Component, url: string): string | undefined {
   if (!isHttp(url)) return `expected an http(s) URL, got "${withoutLogin(url)}"`;
-  // With /prometheus given, verify would ask <url>/prometheus/prometheus/api/v1/…: a 404 that
-  // reads as Mimir being down.
-  const base = /^(.*?)\/prometheus\/?$/.exec(url)?.[1];
-  if (PROMETHEUS_PREFIXED.includes(c) && base !== undefined)
-    return `expected the base URL without /prometheus (verify adds it to reach the API), got "${withoutLogin(url)}"; give --url ${c}=${withoutLogin(base)}`;
   return undefined;
 }
 

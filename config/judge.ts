@@ -583,6 +583,50 @@ function withSecureValues(
 }
 
 /**
+ * `placeOf` for the rules, with a key read as the one a misspelt key meant (`readAs`: given ->
+ * meant) placed at the key as written: a rule that names it among others (`takeover.namespace`'s
+ * list of what the import step imports) gives the line to edit, where the key it reads is in no
+ * line of the file.
+ */
+function placedAsWritten<P>(
+  placeOf: (key: string) => P | undefined,
+  readAs: Map<string, string>,
+): (key: string) => P | undefined {
+  const givenOf = new Map([...readAs].map(([given, meant]) => [meant, given]));
+  return (key) => {
+    const given = givenOf.get(key);
+    return placeOf(key) ?? (given === undefined ? undefined : placeOf(given));
+  };
+}
+
+/**
+ * The schema's refusals `fresh` of `raw` as said with the stack file's `secure:` values beside them
+ * (withSecureValues): offline the stack file says which values are `secure:`, where the program
+ * sees them decrypted; those of a key the CLI stage refused (`broken`) are that report's.
+ */
+function schemaJudged(
+  fresh: z.ZodIssue[],
+  raw: Record<string, unknown>,
+  broken: Set<string>,
+  opts: JudgeOptions,
+): { problems: string[]; offline: Set<string> } {
+  const written = opts.secureValues;
+  const plain = written && ((key: string) => !written.some((v) => v.key === key));
+  const secureValues = (written ?? []).filter((v) => !broken.has(v.key.slice(PROJECT.length + 1)));
+  const secure =
+    written &&
+    ((key: string, path: (string | number)[]) =>
+      written.some(
+        (v) => v.key === key && v.path.length === path.length && v.path.every((s, i) => s === path[i]),
+      ));
+  return withSecureValues(fresh, raw, secureValues, opts.unreadable ?? [], {
+    plain,
+    secure,
+    placeOf: opts.placeOf,
+  });
+}
+
+/**
  * The stack's config from its raw keys (`rawFromPulumiConfig`), or every problem of the schema,
  * the chartValues keys and the rules between keys, with notes saying what the rules could not see
  * (a refused value at its default, a misspelt key read as the one meant, a required key refused).
@@ -611,21 +655,7 @@ export function judgedStackConfig(
   const fresh = parsed.success
     ? []
     : parsed.error.issues.filter((i) => i.path.length === 0 || !broken.has(String(i.path[0])));
-  // Offline the stack file says which values are `secure:`; the program sees them decrypted.
-  const written = opts.secureValues;
-  const plain = written && ((key: string) => !written.some((v) => v.key === key));
-  const secureValues = (written ?? []).filter((v) => !broken.has(v.key.slice(PROJECT.length + 1)));
-  const secure =
-    written &&
-    ((key: string, path: (string | number)[]) =>
-      written.some(
-        (v) => v.key === key && v.path.length === path.length && v.path.every((s, i) => s === path[i]),
-      ));
-  const judged = withSecureValues(fresh, raw, secureValues, opts.unreadable ?? [], {
-    plain,
-    secure,
-    placeOf: opts.placeOf,
-  });
+  const judged = schemaJudged(fresh, raw, broken, opts);
   problems.push(...withChartValueKeyHints(judged.problems, opts.chartKeys));
   judged.offline.forEach((v) => offline.add(v));
   if (!parsed.success) {
@@ -673,17 +703,7 @@ export function judgedStackConfig(
     const shortLists = [...new Set(items.map((i) => i.replace(/\[\d+\]$/, "")))];
     const judgedWhole = (p: string) =>
       shortLists.every((l) => p.startsWith(`${PROJECT}:${l}[`) || !namesKey(p, l));
-    // A key read as the one a misspelt key meant is placed at the key as written: a rule that names
-    // it among others (`takeover.namespace`'s list of what the import step imports) gives the line
-    // to edit, where the key it reads is in no line of the file.
-    const givenOf = new Map([...readAs].map(([given, meant]) => [meant, given]));
-    const { placeOf } = opts;
-    const placeRead =
-      placeOf &&
-      ((key: string) => {
-        const given = givenOf.get(key);
-        return placeOf(key) ?? (given === undefined ? undefined : placeOf(given));
-      });
+    const placeRead = opts.placeOf && placedAsWritten(opts.placeOf, readAs);
     /** The rules over `input`: the config, or their problems. */
     const rules = (input: Record<string, unknown>): { cfg?: StackConfig; problems: string[] } => {
       try {

@@ -1,6 +1,18 @@
 import * as fs from "fs";
 import * as path from "path";
-import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type LineCounter, type Node } from "yaml";
+import {
+  isAlias,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  visit,
+  type Alias,
+  type LineCounter,
+  type Node,
+  type Pair,
+} from "yaml";
 import {
   keyLocator,
   lastOf,
@@ -337,20 +349,21 @@ export class ConfigLocator {
 
 /**
  * The key node whose value is `target` under `node` (a map's key, or for a list item the item
- * itself), found without following aliases: where an anchored value is written.
+ * itself), found without following aliases: where an anchored value is written. The yaml library's
+ * own visit, not a walk of this module's (the one walk over keys is the contract's keyLocator).
  */
 function holderOf(node: unknown, target: Node): { key: Node; isItem: boolean } | undefined {
-  const items: { key: Node; value: unknown; isItem: boolean }[] = isMap(node)
-    ? node.items.map((p) => ({ key: p.key as Node, value: p.value, isItem: false }))
-    : isSeq(node)
-      ? node.items.map((i) => ({ key: i as Node, value: i, isItem: true }))
-      : [];
-  for (const i of items) {
-    if (i.value === target) return { key: i.key, isItem: i.isItem };
-    const deeper = holderOf(i.value, target);
-    if (deeper) return deeper;
-  }
-  return undefined;
+  let found: { key: Node; isItem: boolean } | undefined;
+  if (!isNode(node)) return undefined;
+  visit(node, (at, n, path) => {
+    if (n !== target) return undefined;
+    const parent = path[path.length - 1];
+    if (typeof at === "number") found = { key: n as Node, isItem: true };
+    // "value": the visit's name for a pair's value, whose pair is the last of the path.
+    else if (at === "value") found = { key: (parent as Pair).key as Node, isItem: false };
+    return visit.BREAK;
+  });
+  return found;
 }
 
 /**

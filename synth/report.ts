@@ -187,6 +187,13 @@ export function violationPlace(v: Pick<Violation, "urn" | "message">): string {
 const LEVEL_ORDER: Record<string, number> = { mandatory: 0, remediate: 0, advisory: 1, disabled: 2 };
 
 /**
+ * The reports merged into each message of {@link mergeProblems} (its places in `alsoAt`), for
+ * {@link attributeOverrides}: kept beside the message, not in it, so that no report of the run
+ * carries the others (the JSON of `policy:check --json` among them).
+ */
+const membersOf = new WeakMap<object, (Violation | CheckFinding)[]>();
+
+/**
  * One message per mistake. The pack and the rendered-object checks each report the place they see:
  * a violation or finding that names its cause (contract/mistakes.ts) is merged with every other of
  * that cause into one, which keeps the first report of the most severe level (the pack's, when it
@@ -216,9 +223,11 @@ export function mergeProblems(
     if (first) {
       const place = `[${v.policy}] ${violationPlace(v)}`;
       if (!first.alsoAt.includes(place)) first.alsoAt.push(place);
+      membersOf.get(first)?.push(v);
       continue;
     }
     const merged: MergedViolation = { ...v, alsoAt: [] };
+    membersOf.set(merged, []);
     if (v.cause) byCause.set(v.cause, merged);
     outV.push(merged);
   }
@@ -230,9 +239,11 @@ export function mergeProblems(
     if (first) {
       const place = findingPlace(f);
       if (!first.alsoAt.includes(place)) first.alsoAt.push(place);
+      membersOf.get(first)?.push(f);
       continue;
     }
     const merged: MergedFinding = { ...f, alsoAt: [] };
+    membersOf.set(merged, []);
     if (f.cause) byCause.set(f.cause, merged);
     outF.push(merged);
   }
@@ -864,33 +875,44 @@ export function attributeOverrides<
   if (at) for (const report of reports) report.message = placeStackKeys(report.message, at);
   if (overrides.length === 0) return reports;
   const releases = releasesOf(resources);
-  for (const report of reports) {
+  /** The overrides behind one report, and whether its message leaves them unsure. */
+  const traced = (report: AttributedReport): { keys: string[]; unsure: boolean } | undefined => {
     const rel = releaseOfReport(report, releases, resources, overrides);
     const own = rel && objectOverride(rel, report, overrides);
-    if (own) {
-      report.overrides = [placed(own, at)];
-      continue;
-    }
+    if (own) return { keys: [own], unsure: false };
     const on = rel && overridesOn(rel, report.message, overrides);
-    if (!on) {
-      // A report on releases of several overridden charts (a NetworkPolicy rule between Vector and
-      // a Loki the stack overrides both): which override is at fault is not known, so the
-      // overrides of each are named as the ones it may follow from, never none.
-      const among = releases
-        .filter((r) => report.releases?.includes(r.urn))
-        .map((r) => chartOverrides(r, overrides).map((k) => `chartValues.${r.chart}.${k}`))
-        .filter((keys) => keys.length > 0);
-      if (among.length < 2) continue;
-      const keys = [...new Set(among.flat())];
-      report.overrides = keys.map((k) => placed(k, at));
-      report.overridesUnsure = true;
-      continue;
-    }
-    report.overrides = on.overrides.map((k) => placed(k, at));
-    if (!on.narrowed) report.overridesUnsure = true;
+    if (on) return { keys: on.overrides, unsure: !on.narrowed };
+    // A report on releases of several overridden charts (a NetworkPolicy rule between Vector and
+    // a Loki the stack overrides both): which override is at fault is not known, so the
+    // overrides of each are named as the ones it may follow from, never none.
+    const among = releases
+      .filter((r) => report.releases?.includes(r.urn))
+      .map((r) => chartOverrides(r, overrides).map((k) => `chartValues.${r.chart}.${k}`))
+      .filter((keys) => keys.length > 0);
+    return among.length < 2 ? undefined : { keys: [...new Set(among.flat())], unsure: true };
+  };
+  for (const report of reports) {
+    let found = traced(report);
+    // A message is as sure of its override as the surest report merged into it: a pack violation
+    // naming a release (pod-security-levels on the Namespace) is unsure, the rendered pod that the
+    // override made ask for the host is the override's own.
+    if (!found || found.unsure)
+      for (const m of membersOf.get(report) ?? []) {
+        const sure = traced(m as AttributedReport);
+        if (sure && !sure.unsure) {
+          found = sure;
+          break;
+        }
+      }
+    if (!found) continue;
+    report.overrides = found.keys.map((k) => placed(k, at));
+    if (found.unsure) report.overridesUnsure = true;
   }
   return reports;
 }
+
+/** What {@link attributeOverrides} reads of a report. */
+type AttributedReport = { urn?: string; where?: string; message: string; releases?: string[] };
 
 /**
  * A message with each stack key it names in backquotes (`` `nodePools[0].taints` ``, a key path

@@ -24,8 +24,9 @@ const synthStaging = (dir: string, stack = "staging") =>
   synthCli("--dir", dir, "--out", path.join(dir, "out"), "--quiet", "--stack", stack);
 
 /**
- * synth of `stack` with `chartValues`, failing (exit 1): its stderr from the first problem on, and
- * each problem's message with the lines under it (its other places, the override behind it).
+ * synth of `stack` with `chartValues`, failing (exit 1): its rendered-object problems (stderr, from
+ * the first on) and its policy violations (stdout, where one a rendered problem was merged into is
+ * said), and each message with the lines under it (its other places, the override behind it).
  */
 async function refusedWith(
   chartValues: string,
@@ -33,7 +34,9 @@ async function refusedWith(
 ): Promise<{ text: string; messages: string[] }> {
   const r = await synthStaging(stagingWith(chartValues, stack), stack);
   assert.equal(r.status, 1, r.stdout + r.stderr);
-  const text = r.stderr.slice(r.stderr.indexOf("  ["));
+  const rendered = r.stderr.includes("  [") ? r.stderr.slice(r.stderr.indexOf("  [")) : "";
+  const policy = /== \S+: policy violations\n([\s\S]*?)(?=\n==|$)/.exec(r.stdout)?.[1].trimEnd() ?? "";
+  const text = [rendered.trimEnd(), policy].filter(Boolean).join("\n");
   return { text, messages: text.split(/\n(?= {2}\[)/) };
 }
 
@@ -85,7 +88,13 @@ describe("synth: what one chartValues override leaves behind is one message nami
     const host = messages.find((m) => /\[pod-security\] Deployment monitoring\/alloy-cluster/.test(m)) ?? "";
     assert.match(port, /override chartValues\.kube-prometheus-stack\.prometheus\.service\.port \(/, text);
     assert.doesNotMatch(port, /alloy|hostNetwork/, text);
-    assert.match(host, /override chartValues\.alloy\.controller\.hostNetwork \(/, text);
+    // Said as the cause, not as "if it is the cause": the rendered pod it made ask for the host is
+    // merged into the pack's refusal on the Namespace, which names no value.
+    assert.match(
+      host,
+      /from the stack's chart values override chartValues\.alloy\.controller\.hostNetwork \(/,
+      text,
+    );
     // Prometheus's scrape of the Alloy that hostNetwork took off the pod network is Alloy's override's.
     assert.match(host, /\[network-egress\] StatefulSet monitoring\/prometheus-kps-prometheus/, text);
     // So is the node port both Alloys now claim on the host: two overrides, two messages.

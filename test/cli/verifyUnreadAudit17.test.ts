@@ -145,25 +145,6 @@ describe("verify: a flag the run would not read is a bad argument, not ignored",
     );
   });
 
-  it("--url mimir or mimir-ruler with /prometheus: refused with the base URL to give (verify adds /prometheus)", () => {
-    assert.deepEqual(
-      problems([
-        "--stack",
-        "s",
-        "--url",
-        "mimir=http://localhost:9009/prometheus",
-        "--url",
-        "mimir-ruler=http://op:pw@ruler.lab/prometheus/",
-        "--url",
-        "loki=http://loki.lab/prometheus",
-      ]),
-      [
-        '--url mimir: expected the base URL without /prometheus (verify adds it to reach the API), got "http://localhost:9009/prometheus"; give --url mimir=http://localhost:9009',
-        '--url mimir-ruler: expected the base URL without /prometheus (verify adds it to reach the API), got "http://ruler.lab/prometheus/"; give --url mimir-ruler=http://ruler.lab',
-      ],
-    );
-  });
-
   describe("with the stack read", function () {
     this.timeout(20_000);
     // verifyProject's stacks run VictoriaMetrics; "mim" runs Mimir.
