@@ -708,7 +708,8 @@ function asMeantKey(
     own.length === 0
       ? ""
       : credential
-        ? ` (as ${meant}: ${own.join("; ")})`
+        ? // The line to remove is the one the file holds, written with the misspelt key.
+          ` (as ${meant}: ${own.map((o) => o.replace(`remove this ${meant} line`, `remove this ${key} line`)).join("; ")})`
         : `${RENAME_AND_MEND}${own.join("; ")})`;
   return { hint, lines };
 }

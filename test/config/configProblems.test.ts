@@ -297,7 +297,7 @@ config:
     );
     assert.equal(
       problem(r, "alerting.receivers[0].api_ur").text,
-      `${P("alerting.receivers[0].api_ur")}: unknown key; did you mean "api_url"? (as api_url: a credential in the receiver, where the stack file holds none: remove this api_url line; it comes from the secrets backend (\`pulumi config set --stack s --secret --path 'receiverCredentials.ops'\`, which prompts for the value, or the 1Password item's field "api_url") and reaches Alertmanager as api_url_file, got a plain-text value (not shown))`,
+      `${P("alerting.receivers[0].api_ur")}: unknown key; did you mean "api_url"? (as api_url: a credential in the receiver, where the stack file holds none: remove this api_ur line; it comes from the secrets backend (\`pulumi config set --stack s --secret --path 'receiverCredentials.ops'\`, which prompts for the value, or the 1Password item's field "api_url") and reaches Alertmanager as api_url_file, got a plain-text value (not shown))`,
     );
     assert.doesNotMatch(r.message, /not-a-secret/);
   });

@@ -42,7 +42,9 @@ describe("config: the excerpt of a problem on a key named like a credential", ()
         bot_tokn: SECRETLLL
 `);
     assert.ok(
-      e.problems.includes(`${P("alerting")}.receivers[0].bot_tokn: unknown key; did you mean "bot_token"?`),
+      e.problems.includes(
+        `${P("alerting")}.receivers[0].bot_tokn: unknown key; did you mean "bot_token"? (as bot_token: a credential in the receiver, where the stack file holds none: remove this bot_tokn line; it comes from the secrets backend (\`pulumi config set --stack s --secret --path 'receiverCredentials.tg'\`, which prompts for the value, or the 1Password item's field "bot_token") and reaches Alertmanager as bot_token_file, got a plain-text value (not shown))`,
+      ),
       e.message,
     );
     assert.doesNotMatch(e.message, /SECRETLLL/);
@@ -57,7 +59,9 @@ describe("config: the excerpt of a problem on a key named like a credential", ()
         urll: https://hooks.example.net/SECRETMMM
 `);
     assert.ok(
-      e.problems.includes(`${P("alerting")}.receivers[0].urll: unknown key; did you mean "url"?`),
+      e.problems.includes(
+        `${P("alerting")}.receivers[0].urll: unknown key; did you mean "url"? (as url: a credential in the receiver, where the stack file holds none: remove this urll line; it comes from the secrets backend (\`pulumi config set --stack s --secret --path 'receiverCredentials.hook'\`, which prompts for the value, or the 1Password item's field "url") and reaches Alertmanager as url_file, got a plain-text value (not shown))`,
+      ),
       e.message,
     );
     assert.doesNotMatch(e.message, /SECRETMMM/);
