@@ -248,9 +248,14 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
           : keysOfNoVariant(issue.path.slice(0, -1), input)),
       ].join("\n");
     }
-    case "invalid_union":
-      // zod's own "Invalid input" names no form: the union's variants do.
-      return `${at}: expected ${expectedForm(issue.path, "a value", found, input)}, got ${describe(found)}`;
+    case "invalid_union": {
+      // zod's own "Invalid input" names no form: the union's variants do. A text close to one the
+      // union takes as written ("Al" for dashboardNamespaces' "all") is that value misspelt, as an
+      // enum's option would be.
+      const options = unionTextOptions(schemaAt(issue.path, input));
+      const hint = typeof found === "string" && options.length > 0 ? enumHint(found, options) : "";
+      return `${at}: expected ${expectedForm(issue.path, "a value", found, input)}, got ${describe(found)}${hint}`;
+    }
     case "too_small":
     case "too_big":
       return `${at}: expected ${boundedForm(issue, found, input)}, got ${describe(found)}`;
@@ -1358,6 +1363,20 @@ function formOf(t: z.ZodTypeAny): string {
   if (s instanceof z.ZodNumber) return "a number";
   if (s instanceof z.ZodObject) return "an object";
   return s._def.typeName?.replace(/^Zod/, "").toLowerCase() ?? "a value";
+}
+
+/**
+ * The texts a union takes as written: its literals' values and its enums' options (dashboardNamespaces'
+ * "all", beside a list of names); [] for any other schema.
+ */
+export function unionTextOptions(schema: z.ZodTypeAny | undefined): string[] {
+  const s = schema && unwrap(schema);
+  if (!(s instanceof z.ZodUnion)) return [];
+  return (s.options as z.ZodTypeAny[]).flatMap((t) => {
+    const o = unwrap(t);
+    if (o instanceof z.ZodLiteral) return typeof o.value === "string" ? [o.value] : [];
+    return o instanceof z.ZodEnum ? (o.options as string[]) : [];
+  });
 }
 
 /** Known keys at a path (the variant its value selects, for a union), for "did you mean" on typos. */

@@ -23,6 +23,7 @@ import {
   type StackFileFacts,
   problemIsAt,
   schemaAt,
+  unionTextOptions,
   unquoted,
   valueAsMeant,
 } from "./errors";
@@ -351,8 +352,13 @@ function misspeltValuesReadAs(raw: Record<string, unknown>): Map<string, [string
         changed = true;
         continue;
       }
-      if (i.code !== "invalid_enum_value" && i.code !== "invalid_union_discriminator") continue;
-      const options = i.options.map(String);
+      // A union's texts taken as written (dashboardNamespaces' "all") are options like an enum's.
+      const options =
+        i.code === "invalid_enum_value" || i.code === "invalid_union_discriminator"
+          ? i.options.map(String)
+          : i.code === "invalid_union"
+            ? unionTextOptions(schemaAt(i.path, raw))
+            : [];
       // 32-bit ARM is not arm64 misspelt: the rules run without it rather than on a guess.
       if (options.includes("arm64") && isArm32(given)) continue;
       const meant = options.includes(UNAME_ARCHES[given])

@@ -40,6 +40,13 @@ describe("config: each problem says the form its key expects (config/errors.ts, 
     ]);
   });
 
+  it("a text one slip from a union's literal is offered that literal, as an enum's option would be", () => {
+    const r = problems((c) => (c[P("grafana")] = { ...(c[P("grafana")] ?? {}), dashboardNamespaces: "Al" }));
+    assert.deepEqual(r, [
+      `${P("grafana.dashboardNamespaces")}: expected "all", or a list (YAML: one \`- item\` per line), each a namespace name like "cert-manager", got string "Al"; did you mean "all"?`,
+    ]);
+  });
+
   it("a missing key with a pattern gets the same form as a wrong one", () => {
     const receiver = { name: "mail", type: "email", to: "a@example.net", from: "b@example.net" };
     const missing = problems((c) => (c[P("alerting")] = { receivers: [receiver] }));

@@ -79,6 +79,18 @@ describe("config: a value close to an allowed one is read as it by the rules bet
     );
   });
 
+  it("a text one slip from a union's literal is read as that literal, as an enum's option is", () => {
+    const e = stagingRefusal(`  ${P("grafana")}:\n    dashboardNamespaces: Al\n`);
+    assert.equal(e.problems.length, 1, e.message);
+    assert.match(e.problems[0], /got string "Al"; did you mean "all"\?$/);
+    assert.ok(
+      e.notes.includes(
+        `(the rules between keys (which keys need which) read ${P("grafana.dashboardNamespaces")} "Al" as "all", the value it is closest to)`,
+      ),
+      e.notes.join("\n"),
+    );
+  });
+
   it("a value close to none is not guessed: the key is left to its default, or the rules wait for a required one", () => {
     const e = stagingRefusal("", (t) => t.replace(`${P("phase")}: kps-removed`, `${P("phase")}: production`));
     assert.ok(
