@@ -664,7 +664,13 @@ function asMeantKey(
 ): { hint: string; lines: string[] } {
   const none = { hint: "", lines: [] };
   const map = valueAt(input, path);
-  if (meant === undefined || !isMap(map) || map[meant] !== undefined) return none;
+  if (meant === undefined || !isMap(map)) return none;
+  // Set, the key meant makes this line one to merge the two (meantKeyHint). At the top level the
+  // config holds Pulumi.yaml's defaults (`profile: standard`), which a rename sets, not clashes
+  // with: a key with one is set when the file writes it ({@link setsKey}); a key without one, when
+  // the config holds it at all, wherever that config lives (a stack with no stack file, config/load.ts).
+  const defaulted = path.length === 0 && hasDefault([meant]);
+  if (defaulted ? setsKey(path, meant, input, file) : map[meant] !== undefined) return none;
   // The stack's config with the key renamed, so each message finds its form, its variant and its value.
   const value = valueAsMeant(path, meant, map[key]);
   const renamed: Record<string, unknown> = { ...map, [meant]: value };

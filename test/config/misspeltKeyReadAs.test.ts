@@ -1,8 +1,11 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { ConfigError } from "../../config/errors";
+import { loadStackConfig } from "../../config/load";
 import { BASE, P, refusal, STORE } from "../support/stackText";
-import { ROOT } from "../support/helpers";
+import { ROOT, tmpDir } from "../support/helpers";
+import { withRuntimeConfig } from "../support/runtimeConfig";
 
 /*
  * An unknown key inside a map whose "did you mean" names a key the map lacks is read as that key by
@@ -100,6 +103,36 @@ describe("config: a misspelt key is read as the key it is closest to by the rule
         `(the rules between keys (which keys need which) read ${P("grafana.ingress.hots")} as ${P("grafana.ingress.host")}, the key it is closest to)`,
       ),
       e.message,
+    );
+  });
+
+  it("a misspelt top-level key whose key meant has a default: its value is judged as that key's, with or without a stack file", async () => {
+    // Pulumi.yaml's default for profile is in the config the message judges, but no key a rename would clash with.
+    const said = `${P("profle")}: unknown key; did you mean "profile"? (rename this key, and mend its value: expected one of standard | lightweight, got string "lightweigt"; did you mean "lightweight"?)`;
+    assert.deepEqual(refusal(`${BASE}${STORE}  ${P("profle")}: lightweigt\n`).problems, [said]);
+    // Under the Pulumi runtime with no stack file (config/load.ts), the same one message.
+    const dir = tmpDir("profle-load");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const config = {
+      [P("kubeContext")]: "admin@example",
+      [P("phase")]: "kps-removed",
+      [P("objectStore")]: JSON.stringify({ type: "minio", endpoint: "http://minio.storage.svc:9000" }),
+      [P("profle")]: "lightweigt",
+    };
+    await withRuntimeConfig("lab", config, () =>
+      assert.throws(
+        () => loadStackConfig(dir),
+        (e: unknown) => {
+          assert.ok(e instanceof ConfigError, String(e));
+          // Its secrets are absent here, which the runtime refuses too: only the misspelt key's line is this test's.
+          assert.deepEqual(
+            e.problems.filter((p) => p.includes("profle")),
+            [said],
+            e.message,
+          );
+          return true;
+        },
+      ),
     );
   });
 
