@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { closestMatch, closestOption, nearest } from "@homelab-observability/contract";
+import { closestMatch, closestOption, fewEdits, nearest } from "@homelab-observability/contract";
 import {
   COMPONENT_MAPS,
   PROJECT,
@@ -836,11 +836,21 @@ function joinedHint(key: string, at: (string | number)[], input: unknown, file: 
       .map((s, i) => (i === 0 ? String(s) : `${String(s).charAt(0).toUpperCase()}${String(s).slice(1)}`))
       .join("");
     const above = at.slice(0, n);
-    if (!schemaKeys(schemaAt(above, input)).includes(joined)) continue;
-    const target = keyPath([...above, joined]);
+    // The joined name misspelt as the key is (`grafana: {adminPasword}`) is that key's too: the
+    // joined name is the one to measure, not the key alone, which is nearer another component's.
+    const keys = schemaKeys(schemaAt(above, input));
+    // A slip only (few edits): a name merely holding another (`grafanaUrl2` holds `grafana`) is not it.
+    const near = nearest(joined, keys);
+    const hit = keys.includes(joined)
+      ? joined
+      : near.best !== undefined && fewEdits(joined, near.best, near.distance)
+        ? near.best
+        : undefined;
+    if (hit === undefined) continue;
+    const target = keyPath([...above, hit]);
     const how =
-      above.length === 0 && secretTextMove([...at, key], joined, file)
-        ? `, a secret: ${secretMoveWay([...at, key], joined)}`
+      above.length === 0 && secretTextMove([...at, key], hit, file)
+        ? `, a secret: ${secretMoveWay([...at, key], hit)}`
         : ": write its value there, under that name, and remove this key";
     return `; did you mean ${JSON.stringify(target)}? (the key of ${above.length === 0 ? "the top level" : keyPath(above)} that holds ${keyPath([...at, key]).slice(PROJECT.length + 1)}${how})`;
   }

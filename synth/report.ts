@@ -898,7 +898,7 @@ export function attributeOverrides<
     // override made ask for the host is the override's own.
     if (!found || found.unsure)
       for (const m of membersOf.get(report) ?? []) {
-        const sure = traced(m as AttributedReport);
+        const sure = traced(m);
         if (sure && !sure.unsure) {
           found = sure;
           break;

@@ -124,7 +124,10 @@ describe("the CLI explains itself (cli/spec.ts; docs/reference/cli.md's stalenes
     const help = (name: string) => SYNTH.flags.find((f) => f.name === name)?.help ?? "";
     assert.match(help("--against"), /every object created, imported, updated, replaced or deleted/);
     assert.match(help("--against"), /an immutable field changed/);
-    assert.match(help("--no-render"), /Not with --workloads, --against or --running, which need the render\.$/);
+    assert.match(
+      help("--no-render"),
+      /Not with --workloads, --against or --running, which need the render\.$/,
+    );
   });
 
   it("every command has a spec, and every spec a script in package.json", () => {

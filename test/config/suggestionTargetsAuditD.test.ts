@@ -19,6 +19,15 @@ describe("new-user trial D: where a misplaced key is sent", () => {
     ]);
   });
 
+  it("a slip of such a key is measured as the joined name, never sent to another component's secret", () => {
+    // Nearer to minioAdminPassword than to grafanaAdminPassword as a key alone: pasted, the command
+    // would have set MinIO's root password to Grafana's.
+    const problems = problemsOf(`  ${P("grafana")}:\n    adminPasword:\n      secure: AAABAJ0ccccccccc\n`);
+    assert.deepEqual(problems, [
+      `${P("grafana.adminPasword")}: unknown key; did you mean "${P("grafanaAdminPassword")}"? (the key of the top level that holds grafana.adminPasword: write its value there, under that name, and remove this key)`,
+    ]);
+  });
+
   it("a component's key is never offered as another component's", () => {
     const problems = problemsOf(`  ${P("grafana")}:\n    replicas: 2\n`);
     assert.deepEqual(problems, [
