@@ -74,6 +74,7 @@
  */
 import { quantityValue } from "@homelab-observability/contract";
 import type { RenderedObject } from "../synth/render/types";
+import { inContext } from "../model/running";
 import { groupVersion } from "./providerDiff";
 
 /** One refused change: the object's field and why. */
@@ -415,9 +416,14 @@ function classlessGrowth(before: RenderedObject, after: RenderedObject): boolean
  * creation ...", ValidatePersistentVolumeClaimUpdate) and a Bound one's where the class lacks
  * allowVolumeExpansion: true (CLAIM_RESIZE, a 403), through Helm's patch and server-side apply
  * alike, and took it for a Bound claim of a class with it (docs/reference/checks.md, "Judged by a
- * real API server"). Undefined when the size does not grow.
+ * real API server"). Undefined when the size does not grow. The kubectl commands it prints name
+ * `context`, the stack's pinned kube context, when it has one.
  */
-export function claimGrowth(before: RenderedObject, after: RenderedObject): string | undefined {
+export function claimGrowth(
+  before: RenderedObject,
+  after: RenderedObject,
+  context?: string,
+): string | undefined {
   if (before.kind !== "PersistentVolumeClaim" || groupVersion(after.apiVersion).group !== "")
     return undefined;
   // Refused outright (refusedUpdate), not said with conditions.
@@ -427,9 +433,9 @@ export function claimGrowth(before: RenderedObject, after: RenderedObject): stri
   const cls = after.spec?.storageClassName;
   const classCheck =
     typeof cls === "string" && cls !== ""
-      ? `kubectl get storageclass ${cls} its ALLOWVOLUMEEXPANSION`
-      : "kubectl get storageclass <its STORAGECLASS> whether that allows expansion";
-  return `spec.resources.requests.storage: grows from ${String(a)} to ${String(b)}, which the API server takes only for a Bound claim whose StorageClass sets allowVolumeExpansion: true (an unbound one refuses it: "${CLAIM_FROZEN}", ${CLAIM_RULE}; a bound one of a class without it: "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize", ${CLAIM_RESIZE}); kubectl get pvc ${after.metadata.name} -n ${after.metadata.namespace ?? "default"} shows its STATUS, ${classCheck}`;
+      ? `${inContext(`kubectl get storageclass ${cls}`, context)} its ALLOWVOLUMEEXPANSION`
+      : `${inContext("kubectl get storageclass <its STORAGECLASS>", context)} whether that allows expansion`;
+  return `spec.resources.requests.storage: grows from ${String(a)} to ${String(b)}, which the API server takes only for a Bound claim whose StorageClass sets allowVolumeExpansion: true (an unbound one refuses it: "${CLAIM_FROZEN}", ${CLAIM_RULE}; a bound one of a class without it: "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize", ${CLAIM_RESIZE}); ${inContext(`kubectl get pvc ${after.metadata.name} -n ${after.metadata.namespace ?? "default"}`, context)} shows its STATUS, ${classCheck}`;
 }
 
 /** Where the VMSingle claim rules come from (read, not run). */
@@ -524,12 +530,15 @@ export type UpdatePath = "helm" | "apply" | "apply-over-live";
 /**
  * What the API server (or the owning operator) refuses when `before` is patched into `after`
  * along `path` (Helm's patch unless said otherwise): one refusal per field. Both are the same
- * object (kind, namespace, name).
+ * object (kind, namespace, name). The kubectl commands a refusal prints name `context`, the
+ * stack's pinned kube context, when it has one: pasted, they reach the stack's cluster, not
+ * whichever the kubeconfig selects.
  */
 export function refusedUpdate(
   before: RenderedObject,
   after: RenderedObject,
   path: UpdatePath = "helm",
+  context?: string,
 ): Refusal[] {
   const { group } = groupVersion(after.apiVersion);
   const kind = after.kind;
@@ -552,7 +561,7 @@ export function refusedUpdate(
     }
   }
   if (group === "apps" && (kind === "StatefulSet" || kind === "Deployment"))
-    out.push(...rolloutStrategyRefusals(before, after, path));
+    out.push(...rolloutStrategyRefusals(before, after, path, context));
   if (group === "apps" && (kind === "Deployment" || kind === "DaemonSet")) {
     if (!same(semanticSelector(before.spec?.selector), semanticSelector(after.spec?.selector)))
       out.push({
@@ -560,7 +569,7 @@ export function refusedUpdate(
         reason: `the selector is immutable in apps/v1 (kubernetes v1.31.0 pkg/registry/apps/${kind.toLowerCase()}/strategy.go ValidateUpdate: ValidateImmutableField, "field is immutable")`,
       });
   }
-  if (group === "") out.push(...coreRefusals(before, after, kind));
+  if (group === "") out.push(...coreRefusals(before, after, kind, context));
   if (group === "batch" && kind === "Job" && !isHook(after)) out.push(...jobRefusals(before, after));
   if (
     group === "rbac.authorization.k8s.io" &&
@@ -679,7 +688,12 @@ const ROLLOUT: Record<string, Rollout> = {
  * A DaemonSet's `updateStrategy` is no such case: ValidateDaemonSetUpdateStrategy takes a
  * `rollingUpdate` beside OnDelete (validation.go:441-457), and the server took every such update.
  */
-function rolloutStrategyRefusals(before: RenderedObject, after: RenderedObject, path: UpdatePath): Refusal[] {
+function rolloutStrategyRefusals(
+  before: RenderedObject,
+  after: RenderedObject,
+  path: UpdatePath,
+  context: string | undefined,
+): Refusal[] {
   const r = ROLLOUT[after.kind];
   if (!r) return [];
   const [was, now] = [before.spec?.[r.field] ?? {}, after.spec?.[r.field] ?? {}];
@@ -692,7 +706,7 @@ function rolloutStrategyRefusals(before: RenderedObject, after: RenderedObject, 
   ];
   const written = now.rollingUpdate !== undefined && now.rollingUpdate !== null;
   // What the live object would keep were the manifest to write no rollingUpdate beside the new type.
-  const kept = keptRollingUpdate(r, after, was, written ? {} : now, path);
+  const kept = keptRollingUpdate(r, after, was, written ? {} : now, path, context);
   if (!written) return kept ? refused(kept.why, kept.fix) : [];
   if (!kept) return refused("the manifest sets rollingUpdate beside it", `drop ${r.field}.rollingUpdate`);
   // One message for the whole way out: dropped alone, the live one stays and the next update fails.
@@ -712,6 +726,7 @@ function keptRollingUpdate(
   was: Record<string, any>,
   now: Record<string, any>,
   path: UpdatePath,
+  context: string | undefined,
 ): { why: string; fix: string } | undefined {
   // What the live object holds: what a manifest wrote, or what the API server defaulted in.
   if (!(was.rollingUpdate != null || r.defaultsIn(was.type))) return undefined;
@@ -730,7 +745,10 @@ function keptRollingUpdate(
     path === "apply"
       ? `the live ${kind} keeps the rollingUpdate ${r.defaulted}, and server-side apply removes a field only where its manager applied it last time, which the previous manifest did not`
       : `the live ${kind} has a rollingUpdate (${was.rollingUpdate != null ? JSON.stringify(was.rollingUpdate) : r.defaulted}) that another field manager wrote or the API server defaulted in, and server-side apply removes a field only where its own manager applied it last time, forced or not`;
-  const patch = `kubectl patch ${kind.toLowerCase()} ${after.metadata.name} -n ${after.metadata.namespace ?? "default"} --type=json -p '[{"op":"remove","path":"/spec/${r.field}/rollingUpdate"},{"op":"replace","path":"/spec/${r.field}/type","value":"${r.to}"}]'`;
+  const patch = inContext(
+    `kubectl patch ${kind.toLowerCase()} ${after.metadata.name} -n ${after.metadata.namespace ?? "default"} --type=json -p '[{"op":"remove","path":"/spec/${r.field}/rollingUpdate"},{"op":"replace","path":"/spec/${r.field}/type","value":"${r.to}"}]'`,
+    context,
+  );
   return {
     why: `${held} (sigs.k8s.io/structured-merge-diff v4.4.1 merge/update.go:215-218); rollingUpdate: null beside ${r.to} does not remove it either`,
     fix:
@@ -741,9 +759,14 @@ function keptRollingUpdate(
 }
 
 /** {@link refusedUpdate}'s rules for the core group (""): Services, claims, Secrets and ConfigMaps. */
-function coreRefusals(before: RenderedObject, after: RenderedObject, kind: string): Refusal[] {
+function coreRefusals(
+  before: RenderedObject,
+  after: RenderedObject,
+  kind: string,
+  context: string | undefined,
+): Refusal[] {
   const out: Refusal[] = [];
-  if (kind === "Service") out.push(...clusterIPRefusals(before, after));
+  if (kind === "Service") out.push(...clusterIPRefusals(before, after, context));
   if (kind === "PersistentVolumeClaim") {
     // ValidatePersistentVolumeClaimUpdate: "volumeName changes are allowed once", from unset.
     const bindsOnce = (f: string) => f === "volumeName" && !before.spec?.volumeName;
@@ -754,7 +777,7 @@ function coreRefusals(before: RenderedObject, after: RenderedObject, kind: strin
     for (const f of claimSpecChanges(before.spec, after.spec))
       if (!bindsOnce(f) && !classFromUnset(f) && !ownRule(f))
         out.push({ field: `spec.${f}`, reason: frozenClaimField(f, before.spec?.[f], after.spec?.[f]) });
-    out.push(...claimClassRefusals(before, after));
+    out.push(...claimClassRefusals(before, after, context));
     out.push(...attributesClassRefusals(before.spec?.[VAC], after.spec?.[VAC]));
     out.push(
       ...sizeChange(
@@ -799,8 +822,13 @@ function coreRefusals(before: RenderedObject, after: RenderedObject, kind: strin
  * (patchAllocatedValues fills an empty clusterIP from the old Service; both read in
  * pkg/registry/core/service).
  */
-function clusterIPRefusals(before: RenderedObject, after: RenderedObject): Refusal[] {
+function clusterIPRefusals(
+  before: RenderedObject,
+  after: RenderedObject,
+  context: string | undefined,
+): Refusal[] {
   if (before.spec?.type === "ExternalName" || after.spec?.type === "ExternalName") return [];
+  const service = `${after.metadata.name} -n ${after.metadata.namespace ?? "default"}`;
   const [a, b] = [before.spec?.clusterIP, after.spec?.clusterIP];
   const unset = (x: unknown) => x === undefined || x === null || x === "";
   const headless = (x: unknown) => x === "None";
@@ -810,7 +838,7 @@ function clusterIPRefusals(before: RenderedObject, after: RenderedObject): Refus
     return [
       {
         field: "spec.clusterIP",
-        reason: `clusterIP None is dropped, but the API server keeps it: it fills an unset clusterIP from the live Service (kubernetes v1.31.0 pkg/registry/core/service/storage/storage.go:594-597 patchAllocatedValues), so the update is taken and the Service stays headless while the stack renders one with an address; to give it one, delete it (kubectl delete service ${after.metadata.name} -n ${after.metadata.namespace ?? "default"}) and let the update create it anew (Helm creates an object of the release that is missing; for a resource of the program, pulumi up --refresh)`,
+        reason: `clusterIP None is dropped, but the API server keeps it: it fills an unset clusterIP from the live Service (kubernetes v1.31.0 pkg/registry/core/service/storage/storage.go:594-597 patchAllocatedValues), so the update is taken and the Service stays headless while the stack renders one with an address; to give it one, delete it (${inContext(`kubectl delete service ${service}`, context)}) and let the update create it anew (Helm creates an object of the release that is missing; for a resource of the program, pulumi up --refresh)`,
       },
     ];
   if (headless(a) !== headless(b))
@@ -825,7 +853,7 @@ function clusterIPRefusals(before: RenderedObject, after: RenderedObject): Refus
     return [
       {
         field: "spec.clusterIP",
-        reason: `clusterIP is set to ${String(b)} where the manifest had none: the live Service keeps the address allocated when it was created, and ${src}; it applies only if ${String(b)} is that address (kubectl get service ${after.metadata.name} -o jsonpath={.spec.clusterIP})`,
+        reason: `clusterIP is set to ${String(b)} where the manifest had none: the live Service keeps the address allocated when it was created, and ${src}; it applies only if ${String(b)} is that address (${inContext(`kubectl get service ${service} -o jsonpath={.spec.clusterIP}`, context)})`,
       },
     ];
   return [{ field: "spec.clusterIP", reason: `clusterIP changes from ${String(a)} to ${String(b)}; ${src}` }];
@@ -839,7 +867,11 @@ const BETA_CLASS = "volume.beta.kubernetes.io/storage-class";
  * (ValidatePersistentVolumeClaimUpdate with validateStorageClassUpgradeFromAnnotation and
  * validateStorageClassUpgradeFromNil; a class that was set is frozen like the rest of the spec).
  */
-function claimClassRefusals(before: RenderedObject, after: RenderedObject): Refusal[] {
+function claimClassRefusals(
+  before: RenderedObject,
+  after: RenderedObject,
+  context: string | undefined,
+): Refusal[] {
   const [a, b] = [before.spec?.storageClassName, after.spec?.storageClassName];
   const annotated = (o: RenderedObject): string | undefined => o.metadata?.annotations?.[BETA_CLASS];
   const [oldAnn, newAnn] = [annotated(before), annotated(after)];
@@ -869,7 +901,7 @@ function claimClassRefusals(before: RenderedObject, after: RenderedObject): Refu
   const name = `${after.metadata.name} -n ${after.metadata.namespace ?? "default"}`;
   out.push({
     field: "spec.storageClassName",
-    reason: `storageClassName is set to ${String(b)} where the claim had none; the API server takes it only if the live claim still has no class or has ${String(b)} already: an unset class may be set ${src}, but where the DefaultStorageClass admission plugin (on by default) found a default StorageClass when the claim was created, it wrote that one in (kubernetes v1.31.0 plugin/pkg/admission/storage/storageclass/setdefault/admission.go:108-118), and a class the claim has is frozen ("spec: Forbidden: ${CLAIM_FROZEN}"); kubectl get pvc ${name} -o jsonpath={.spec.storageClassName} shows it: if it prints ${String(b)}, or nothing (no class), the update is taken; otherwise leave the class unset (the claim keeps its own), or move the data to a new claim of class ${String(b)}`,
+    reason: `storageClassName is set to ${String(b)} where the claim had none; the API server takes it only if the live claim still has no class or has ${String(b)} already: an unset class may be set ${src}, but where the DefaultStorageClass admission plugin (on by default) found a default StorageClass when the claim was created, it wrote that one in (kubernetes v1.31.0 plugin/pkg/admission/storage/storageclass/setdefault/admission.go:108-118), and a class the claim has is frozen ("spec: Forbidden: ${CLAIM_FROZEN}"); ${inContext(`kubectl get pvc ${name} -o jsonpath={.spec.storageClassName}`, context)} shows it: if it prints ${String(b)}, or nothing (no class), the update is taken; otherwise leave the class unset (the claim keeps its own), or move the data to a new claim of class ${String(b)}`,
   });
   return out;
 }

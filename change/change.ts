@@ -106,6 +106,16 @@ export function providerFlags(exp: StackExport, res?: ExportResource): ProviderF
   };
 }
 
+/**
+ * The kube context the stack's Kubernetes provider is pinned to (its `context` input, from the
+ * stack's kubeContext), or undefined when it takes whatever the kubeconfig selects: what a printed
+ * kubectl or helm command names so that, pasted, it reaches the cluster the update does.
+ */
+export function pinnedContext(exp: StackExport): string | undefined {
+  const context = exp.deployment.resources.find((r) => r.type === PROVIDER_TYPE)?.inputs?.context;
+  return typeof context === "string" && context ? context : undefined;
+}
+
 /** The deletions and replacements the new state makes on purpose (its stack output `plannedChanges`). */
 export function plannedChanges(exp: StackExport): Record<string, string> {
   const stack = exp.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack");
@@ -368,13 +378,14 @@ function objectResourceChange(
     ignoreChanges: ignore,
   });
   if (Object.keys(diff).length === 0) return undefined;
+  const context = pinnedContext(after.export);
   if (replaces.length === 0)
     return {
       action: "update",
       subject: short(a),
       owner: lastName(urn),
-      why: withGrowth(updated(old, next, diff, ignore), old, withIgnoredChanges(old, next, ignore)),
-      refused: inPlaceRefusals(old, withIgnoredChanges(old, next, ignore), at),
+      why: withGrowth(updated(old, next, diff, ignore), old, withIgnoredChanges(old, next, ignore), context),
+      refused: inPlaceRefusals(old, withIgnoredChanges(old, next, ignore), context, at),
     };
   const engine = engineRefusals(b, a, after);
   const refused = holdsData(next as RenderedObject)
@@ -412,11 +423,16 @@ function objectResourceChange(
  * its other spec fields are frozen; an immutable ConfigMap or Secret stays so), through server-side
  * apply (a `rollingUpdate` the API server defaulted in stays: UpdatePath). Each refusal names
  * the object as the cluster knows it (the resource's name is the program's) and, for a claim, the
- * stack key behind it with its line.
+ * stack key behind it with its line; a command it prints names the stack's kube `context`.
  */
-function inPlaceRefusals(old: Record<string, any>, goal: Record<string, any>, at?: OverridePlace): Refusal[] {
+function inPlaceRefusals(
+  old: Record<string, any>,
+  goal: Record<string, any>,
+  context: string | undefined,
+  at?: OverridePlace,
+): Refusal[] {
   // The provider applies the program's own objects server-side, with one field manager each.
-  const refused = refusedUpdate(old as RenderedObject, goal as RenderedObject, "apply").map((r) => ({
+  const refused = refusedUpdate(old as RenderedObject, goal as RenderedObject, "apply", context).map((r) => ({
     ...r,
     reason: `${subjectOf(goal as RenderedObject)}: ${r.reason}`,
   }));
@@ -427,8 +443,13 @@ function inPlaceRefusals(old: Record<string, any>, goal: Record<string, any>, at
  * An update's changes with a claim's growth said with the condition it applies under (apiRules.ts
  * claimGrowth: only a Bound claim takes it, and the export does not say whether it is bound).
  */
-function withGrowth(why: string[], before: Record<string, any>, after: Record<string, any>): string[] {
-  const growth = claimGrowth(before as RenderedObject, after as RenderedObject);
+function withGrowth(
+  why: string[],
+  before: Record<string, any>,
+  after: Record<string, any>,
+  context: string | undefined,
+): string[] {
+  const growth = claimGrowth(before as RenderedObject, after as RenderedObject, context);
   if (!growth) return why;
   return why.map((w) => (changePath(w) === "spec.resources.requests.storage" ? growth : w));
 }
@@ -625,6 +646,7 @@ function objectChanges(
   const exports = { before: before.export.deployment.resources, after: after.export.deployment.resources };
   const created: StackObject[] = [];
   const deleted: StackObject[] = [];
+  const context = pinnedContext(after.export);
   for (const [key, a] of aObj) {
     const b = bObj.get(key);
     if (!b) {
@@ -634,7 +656,7 @@ function objectChanges(
     // A replaced Release uninstalls and reinstalls every object: reported on the Release.
     if (replacedReleases.has(a.resourceUrn)) continue;
     const [ob, oa] = [withoutStatus(b.object), withoutStatus(a.object)];
-    const why = withGrowth(describeChanges(ob, oa), ob, oa);
+    const why = withGrowth(describeChanges(ob, oa), ob, oa, context);
     if (why.length === 0) continue;
     entries.push({
       action: "update",
@@ -642,7 +664,7 @@ function objectChanges(
       owner: ownerOf(a),
       why,
       // A refused claim change names the stack setting whose change it is.
-      refused: withClaimCauses(refusedUpdate(ob, oa), b, a, exports, at),
+      refused: withClaimCauses(refusedUpdate(ob, oa, "helm", context), b, a, exports, at),
     });
   }
   for (const [key, b] of bObj) if (!aObj.has(key)) deleted.push(b);

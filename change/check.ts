@@ -4,6 +4,7 @@
  */
 import * as path from "path";
 import {
+  inContext,
   readRunningDir,
   RunningStateError,
   shellWord,
@@ -116,7 +117,7 @@ export async function runningRenders<T>(
     });
     throw new ChartCacheError(
       `--running ${dir}: the chart cache ${e.cache} lacks ${e.missing.map((m) => m.archive).join(", ")}, the chart of what runs (${path.join(running.dir, "helm-list.yaml")}); the change check renders each running release with the chart version it runs. List the Helm repositories the running releases come from with:\n` +
-        `    flux get sources helm -A\n` +
+        `    ${inContext("flux get sources helm -A", running.from?.context)}\n` +
         `  then fill the cache with helm pull --repo, the URL listed for the chart's repository, and these arguments, one archive per line:\n` +
         `${lines.join("\n")}\n  or point HOMELAB_CHART_CACHE at a folder holding them (--running needs the render, so --no-render is no way out)`,
       e.missing,

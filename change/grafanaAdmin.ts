@@ -27,6 +27,8 @@
 import { SECRET_REFS } from "../model/secrets";
 import type { ExportResource, StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
+import { inContext } from "../model/running";
+import { pinnedContext } from "./change";
 import { plainValue } from "./describe";
 
 /** Where the ways out are written down. */
@@ -181,14 +183,16 @@ export function grafanaAdminVerdict(
     (from.kind !== "existing" || (to.kind === "existing" && from.secret === to.secret));
   if (same) return undefined;
   const ns = was.namespace;
+  // Pasted, the commands reach the cluster the update does, not whichever context is selected.
+  const context = pinnedContext(next);
   // The chart's own NOTES.txt reads the password so (grafana 12.3.1 templates/NOTES.txt:3).
   const secretText = (secret: string, key: string) =>
-    `kubectl get secret --namespace ${ns} ${secret} -o jsonpath="{.data.${key}}" | base64 --decode`;
+    `${inContext(`kubectl get secret --namespace ${ns} ${secret} -o jsonpath="{.data.${key}}"`, context)} | base64 --decode`;
   const read = `${secretText(was.secret, was.passwordKey)}; echo`;
   // The chart's Grafana container is named grafana (templates/_pod.tpl:1236). The new password is
   // read from the Secret the update wrote, not written into the command: a placeholder pasted as
   // printed would become the password.
-  const reset = `kubectl exec --namespace ${ns} deploy/${is.workload} -c grafana -- grafana cli admin reset-admin-password "$(${secretText(is.secret, is.passwordKey)})"`;
+  const reset = `${inContext(`kubectl exec --namespace ${ns} deploy/${is.workload} -c grafana`, context)} -- grafana cli admin reset-admin-password "$(${secretText(is.secret, is.passwordKey)})"`;
   const lost =
     from.kind === "generated"
       ? " The generated password exists only there and in the Pulumi state, and the update replaces both: the operator is locked out."

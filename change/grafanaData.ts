@@ -10,7 +10,7 @@
  * database. So the change check refuses it, with the steps that keep the database, until the
  * stack says it is copied out (takeover.grafanaDatabaseSaved).
  */
-import type { RunningRelease, RunningState } from "../model/running";
+import { inContext, type RunningRelease, type RunningState } from "../model/running";
 import type { StackObject } from "../synth/render/types";
 import type { Refusal } from "./apiRules";
 
@@ -52,26 +52,31 @@ function databaseOf(rel: RunningRelease): { file: string } | { elsewhere: string
   return { file: file.startsWith("/") ? file : `${data}/${file}` };
 }
 
-/** `kubectl` words that find the running pod of a workload (its selector) and its Grafana container. */
-function podCommand(w: StackObject): string {
+/**
+ * `kubectl` words that find the running pod of a workload (its selector) and its Grafana
+ * container, in the stack's kube `context` when it pins one.
+ */
+function podCommand(w: StackObject, context: string | undefined): string {
   const ns = w.object.metadata.namespace;
   const labels = Object.entries(w.object.spec?.selector?.matchLabels ?? {})
     .map(([k, val]) => `${k}=${String(val)}`)
     .join(",");
-  return `POD=$(kubectl -n ${ns} get pod -l ${labels} -o jsonpath='{.items[0].metadata.name}')`;
+  return `POD=$(${inContext(`kubectl -n ${ns} get pod -l ${labels} -o jsonpath='{.items[0].metadata.name}'`, context)})`;
 }
 
 /**
  * Per adopted Grafana workload whose data volume is an emptyDir in what runs (`before`, the running
  * release rendered with its values) and a claim after the update: refused with what is lost and
  * the copy to make, or, acknowledged, a note with the restore; a note when the running values
- * cannot tell where the database is.
+ * cannot tell where the database is. Its kubectl commands name `context`, the stack's pinned kube
+ * context, when it has one: pasted, they copy from the stack's cluster, not the selected one.
  */
 export function grafanaDataVerdicts(
   before: StackObject[],
   after: StackObject[],
   running: RunningState,
   acknowledged: boolean,
+  context?: string,
 ): GrafanaDataVerdict[] {
   const out: GrafanaDataVerdict[] = [];
   for (const a of after) {
@@ -91,7 +96,7 @@ export function grafanaDataVerdicts(
         (r) => r.namespace === metadata.namespace && r.name === b.release?.name,
       );
       if (!rel) continue;
-      const verdict = verdictOf(b, vol, rel, running, acknowledged);
+      const verdict = verdictOf(b, vol, rel, running, acknowledged, context);
       if (verdict) out.push(verdict);
     }
   }
@@ -104,6 +109,7 @@ function verdictOf(
   rel: RunningRelease,
   running: RunningState,
   acknowledged: boolean,
+  context: string | undefined,
 ): GrafanaDataVerdict | undefined {
   const ns = b.object.metadata.namespace;
   const subject = `${b.object.kind} ${ns}/${b.object.metadata.name}`;
@@ -121,19 +127,20 @@ function verdictOf(
       subject,
       note: `${subject}: ${where}; the running values cannot tell where Grafana keeps its database (${db.unknown}): if it is SQLite (the default, ${mount}/grafana.db), the pod restarts on an empty one and what was made in the UI is lost; copy it out first (docs/how-to/take-over-flux.md step 8, "Grafana's database")`,
     };
-  const pod = podCommand(b);
+  const pod = podCommand(b, context);
+  const kubectl = (args: string) => inContext(`kubectl -n ${ns} ${args}`, context);
   const c = container?.name ? ` -c ${container.name}` : "";
   const lost = `the pod restarts on an empty database: the dashboards, folders, users, API keys and alert state made in Grafana's UI, kept in its SQLite database ${db.file}, are lost (provisioned dashboards and datasources come back)`;
   if (acknowledged)
     return {
       subject,
-      note: `${subject}: ${where}; ${ACK_KEY} says ${db.file} is copied out; once the update is done, restore it: ${pod} && kubectl -n ${ns} cp${c} grafana.db "$POD:${db.file}" && kubectl -n ${ns} delete pod "$POD"`,
+      note: `${subject}: ${where}; ${ACK_KEY} says ${db.file} is copied out; once the update is done, restore it: ${pod} && ${kubectl(`cp${c} grafana.db "$POD:${db.file}"`)} && ${kubectl(`delete pod "$POD"`)}`,
     };
   return {
     subject,
     refusal: {
       field: `spec.template.spec.volumes[${vol.name}]`,
-      reason: `${where}: ${lost}; before the update copy it out: ${pod} && kubectl -n ${ns} cp${c} "$POD:${db.file}" grafana.db; restore it after the update (docs/how-to/take-over-flux.md step 8, "Grafana's database"); once copied, set ${ACK_KEY}: true`,
+      reason: `${where}: ${lost}; before the update copy it out: ${pod} && ${kubectl(`cp${c} "$POD:${db.file}" grafana.db`)}; restore it after the update (docs/how-to/take-over-flux.md step 8, "Grafana's database"); once copied, set ${ACK_KEY}: true`,
     },
   };
 }

@@ -22,7 +22,14 @@ import type { OverridePlace } from "../synth/report";
 import type { RenderedObject } from "../synth/render/types";
 import { canonical, refusedUpdate, STATEFULSET_MUTABLE, vctChanges, type Refusal } from "./apiRules";
 import { PROMETHEUS_CLAIM_KEYS, writtenAt } from "./claimCause";
-import { planChange, RELEASE_TYPE, providerFlags, type ChangeReport, type StackState } from "./change";
+import {
+  pinnedContext,
+  planChange,
+  RELEASE_TYPE,
+  providerFlags,
+  type ChangeReport,
+  type StackState,
+} from "./change";
 import { pathSegments, providerDiff, withIgnoredChanges } from "./providerDiff";
 import { NotRenderedError, stateOf } from "./against";
 import { ruleEvaluatorChange, type RuleEvaluatorChange } from "./ruleEvaluators";
@@ -275,12 +282,8 @@ function runningFileOf(r: ExportResource, running: RunningState): string {
  * context the stack deploys to (its Kubernetes provider's, from kubeContext).
  */
 function collectAgain(result: SynthResult, key: string): string {
-  const context = result.export.deployment.resources.find((x) => x.type === "pulumi:providers:kubernetes")
-    ?.inputs?.context;
-  const use =
-    typeof context === "string" && context
-      ? `kubectl config use-context ${context}`
-      : "the stack's kubeContext selected";
+  const context = pinnedContext(result.export);
+  const use = context ? `kubectl config use-context ${context}` : "the stack's kubeContext selected";
   return `if the folder was collected from another cluster, collect it again with ${use} (docs/how-to/check-a-change.md#collecting-what-runs); else correct ${key}`;
 }
 
@@ -364,7 +367,7 @@ function adoptedPreviews(
     });
     const fields = Object.entries(diff).map(([p, k]) => `${p} (${k})`);
     const goal = withIgnoredChanges(live, planned, imp.ignoreChanges ?? []);
-    const refused = adoptedRefusals(r, live, goal, replaces, running, at);
+    const refused = adoptedRefusals(r, live, goal, replaces, running, pinnedContext(result.export), at);
     const changed = Object.keys(diff).length > 0;
     const op = replaces.length
       ? "+- replace"
@@ -435,6 +438,7 @@ function adoptedRefusals(
   goal: Record<string, any>,
   replaces: string[],
   running: RunningState,
+  context: string | undefined,
   at?: OverridePlace,
 ): Refusal[] {
   // The refusal's field names the one field it says; of several, each is named before its values.
@@ -453,7 +457,12 @@ function adoptedRefusals(
       ]
     : [];
   // The update applies the program's object server-side over the live one other managers wrote.
-  const refusedInPlace = refusedUpdate(live as RenderedObject, goal as RenderedObject, "apply-over-live")
+  const refusedInPlace = refusedUpdate(
+    live as RenderedObject,
+    goal as RenderedObject,
+    "apply-over-live",
+    context,
+  )
     .filter((x) => !replaces.includes(x.field))
     .map((x) => ({ field: x.field, reason: `${x.reason}; ${says([x.field])}` }));
   return [...replaced, ...refusedInPlace];
@@ -633,7 +642,13 @@ export async function updateChange(
   }
   // Grafana's database in an emptyDir the update swaps for a claim (grafanaData.ts).
   const notes: string[] = [];
-  for (const g of grafanaDataVerdicts(before.objects, after.objects, running, !!opts.grafanaDatabaseSaved)) {
+  for (const g of grafanaDataVerdicts(
+    before.objects,
+    after.objects,
+    running,
+    !!opts.grafanaDatabaseSaved,
+    pinnedContext(update.export),
+  )) {
     if (g.note) notes.push(g.note);
     if (!g.refusal) continue;
     let entry = report.entries.find((e) => e.subject === g.subject && e.action !== "delete");

@@ -122,15 +122,15 @@ export const shellWord = (p: string) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.
 const folderWord = (dir: string) => shellWord(dir.replace(/(.)\/+$/, "$1"));
 
 /**
- * A `helm` or `kubectl` command pinned to `context` when the stack pins one (helm's
- * `--kube-context`, kubectl's `--context`): run as printed, it reads the stack's cluster whichever
- * context the kubeconfig selects, not another cluster's state, quietly.
+ * A `helm`, `kubectl` or `flux` command pinned to `context` when the stack pins one (helm's
+ * `--kube-context`, kubectl's and flux's `--context`): run as printed, it reads the stack's cluster
+ * whichever context the kubeconfig selects, not another cluster's state, quietly.
  */
 export function inContext(cmd: string, context: string | undefined): string {
   if (!context) return cmd;
   return cmd
     .replace(/^helm /, `helm --kube-context ${shellWord(context)} `)
-    .replace(/^kubectl /, `kubectl --context ${shellWord(context)} `);
+    .replace(/^(kubectl|flux) /, `$1 --context ${shellWord(context)} `);
 }
 
 /**

@@ -35,13 +35,13 @@ describe("change check: Grafana's admin password source replaced after it first 
     assert.match(line, /Keep the source: keep secrets\.backend config and leave grafanaAdminPassword unset/);
     assert.ok(
       line.includes(
-        `kubectl get secret --namespace monitoring grafana-admin -o jsonpath="{.data.admin-password}" | base64 --decode; echo`,
+        `kubectl --context admin@staging get secret --namespace monitoring grafana-admin -o jsonpath="{.data.admin-password}" | base64 --decode; echo`,
       ),
       line,
     );
     assert.ok(
       line.includes(
-        `kubectl exec --namespace monitoring deploy/grafana -c grafana -- grafana cli admin reset-admin-password "$(kubectl get secret --namespace monitoring grafana-admin -o jsonpath="{.data.admin-password}" | base64 --decode)"`,
+        `kubectl --context admin@staging exec --namespace monitoring deploy/grafana -c grafana -- grafana cli admin reset-admin-password "$(kubectl --context admin@staging get secret --namespace monitoring grafana-admin -o jsonpath="{.data.admin-password}" | base64 --decode)"`,
       ),
       line,
     );

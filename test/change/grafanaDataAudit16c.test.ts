@@ -165,13 +165,13 @@ describe("takeover --running on seed 000's cluster: Grafana's database, refused 
     assert.match(r.stdout, /^g-refused: FAIL \(exit 1\): the change: 1 refused \(above\)/m);
   });
 
-  it("with takeover.grafanaDatabaseSaved: true: exit 0, and a note says how to restore the copy", async () => {
+  it("with takeover.grafanaDatabaseSaved: true: exit 0, and a note says how to restore the copy, in the stack's kube context", async () => {
     const r = await run("g-saved", "    grafanaDatabaseSaved: true\n");
     assert.equal(r.status, 0, r.stderr + r.stdout);
     assert.doesNotMatch(r.stdout, /REFUSED/);
     assert.match(
       r.stdout,
-      /NOTE Deployment monitoring\/grafana: .*takeover\.grafanaDatabaseSaved says \/var\/lib\/grafana\/grafana\.db is copied out; once the update is done, restore it: .*kubectl -n monitoring cp -c grafana grafana\.db "\$POD:\/var\/lib\/grafana\/grafana\.db"/,
+      /NOTE Deployment monitoring\/grafana: .*takeover\.grafanaDatabaseSaved says \/var\/lib\/grafana\/grafana\.db is copied out; once the update is done, restore it: POD=\$\(kubectl --context admin@production -n monitoring get pod .*\) && kubectl --context admin@production -n monitoring cp -c grafana grafana\.db "\$POD:\/var\/lib\/grafana\/grafana\.db" && kubectl --context admin@production -n monitoring delete pod "\$POD"$/m,
     );
   });
 });
