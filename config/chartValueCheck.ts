@@ -116,6 +116,7 @@ export function chartValueKeyHint(
   path: readonly string[],
   keysOf: (chart: string) => ChartKeys | undefined,
   project: string,
+  value?: unknown,
 ): string {
   const [section, ...rest] = path;
   if (rest.length === 0) return "";
@@ -127,10 +128,36 @@ export function chartValueKeyHint(
       keys?.values,
     );
     if (level === undefined) continue;
+    // A chart value a stack key sets (`singleBinary.replicas` by loki.replicas, `persistence.size`
+    // by grafana.volumeSize) is refused under chartValues as set in two places: that key is where
+    // it goes, and a map holding one is moved without it.
+    const setBy = stackKeysSetting(chart, rest).filter((e) => holds(value, e.path.slice(rest.length)));
+    const exact = setBy.find((e) => e.path.length === rest.length);
+    if (exact)
+      return `; did you mean ${exact.key}? (${rest.join(".")} of the ${chart} chart ${version}'s values is what the stack key ${project}:${exact.key} sets: set it there)`;
     const target = ["chartValues", chart, ...rest].join(".");
-    return `; did you mean ${target}? (${rest.join(".")} is a key of the ${chart} chart ${version}'s values, not of the stack's ${section}: a chart value goes under ${project}:chartValues.${chart})`;
+    const but =
+      setBy.length === 0
+        ? ""
+        : `, but for ${setBy.map((e) => `${e.path.join(".")}, which the stack key ${e.key} sets`).join("; ")}: set that there`;
+    return `; did you mean ${target}? (${rest.join(".")} is a key of the ${chart} chart ${version}'s values, not of the stack's ${section}: a chart value goes under ${project}:chartValues.${chart}${but})`;
   }
   return "";
+}
+
+/** Whether `value` holds a key at `path` under it (any value at the empty path). */
+const holds = (value: unknown, path: readonly string[]): boolean =>
+  path.length === 0 || (isMap(value) && path[0] in value && holds(value[path[0]], path.slice(1)));
+
+/** The stack keys setting `chart`'s values at `path` or under it (config/stackKeyPaths.ts). */
+function stackKeysSetting(
+  chart: string,
+  path: readonly string[],
+): { key: string; path: readonly string[] }[] {
+  return STACK_KEY_CHART_PATHS.filter(
+    (e): e is Extract<(typeof STACK_KEY_CHART_PATHS)[number], { chart: string }> =>
+      "chart" in e && e.chart === chart && path.every((k, i) => e.path[i] === k),
+  );
 }
 
 /**

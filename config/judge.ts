@@ -662,7 +662,7 @@ export function judgedStackConfig(
     ? []
     : parsed.error.issues.filter((i) => i.path.length === 0 || !broken.has(String(i.path[0])));
   const judged = schemaJudged(fresh, raw, broken, opts);
-  problems.push(...withChartValueKeyHints(judged.problems, opts.chartKeys));
+  problems.push(...withChartValueKeyHints(judged.problems, opts.chartKeys, raw));
   judged.offline.forEach((v) => offline.add(v));
   if (!parsed.success) {
     for (const i of parsed.error.issues) {
@@ -757,13 +757,19 @@ export function judgedStackConfig(
  * the schema alone cannot know the chart's keys, and its list of the section's keys names none of
  * what was meant. Only where the charts are at hand (`keysOf`, the offline synthesis and the program).
  */
-function withChartValueKeyHints(problems: string[], keysOf: JudgeOptions["chartKeys"]): string[] {
+function withChartValueKeyHints(
+  problems: string[],
+  keysOf: JudgeOptions["chartKeys"],
+  raw: Record<string, unknown>,
+): string[] {
   if (!keysOf) return problems;
   const unknown = new RegExp(`^${PROJECT}:([\\w-]+(?:\\.[\\w-]+)+): unknown key([^\\n]*)`);
   return problems.map((p) => {
     const m = unknown.exec(p);
     if (!m || m[2].includes("; did you mean ")) return p;
-    const hint = chartValueKeyHint(m[1].split("."), keysOf, PROJECT);
+    const path = m[1].split(".");
+    const value = path.reduce<unknown>((v, k) => (isMap(v) ? v[k] : undefined), raw);
+    const hint = chartValueKeyHint(path, keysOf, PROJECT, value);
     return hint ? `${p.slice(0, m.index + m[0].length - m[2].length)}${hint}${p.slice(m[0].length)}` : p;
   });
 }

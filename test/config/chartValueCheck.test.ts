@@ -189,6 +189,23 @@ describe("config: chartValues keys are checked against the pinned charts (config
     ]);
   });
 
+  it("sends a chart value a stack key sets to that stack key, not to chartValues, where it would be set twice", () => {
+    const { dir } = withChartValues({});
+    const file = path.join(dir, "Pulumi.s.yaml");
+    const doc = parse(fs.readFileSync(file, "utf8"));
+    doc.config[P("loki")].singleBinary = { replicas: 2, resources: {} };
+    doc.config[P("grafana")] = { ...doc.config[P("grafana")], persistence: { size: "9Gi" } };
+    fs.writeFileSync(file, stringify(doc));
+    const [grafana, loki] = [versions.charts.grafana, versions.charts.loki];
+    assert.deepEqual(
+      run(dir).map((p) => p.problem),
+      [
+        `${P("loki.singleBinary")}: unknown key; did you mean chartValues.loki.singleBinary? (singleBinary is a key of the loki chart ${loki.version}'s values, not of the stack's loki: a chart value goes under ${P("chartValues.loki")}, but for singleBinary.replicas, which the stack key loki.replicas sets: set that there)`,
+        `${P("grafana.persistence")}: unknown key; did you mean chartValues.grafana.persistence? (persistence is a key of the grafana chart ${grafana.version}'s values, not of the stack's grafana: a chart value goes under ${P("chartValues.grafana")}, but for persistence.size, which the stack key grafana.volumeSize sets: set that there)`,
+      ],
+    );
+  });
+
   it("sends chart values written as a stack key to chartValues, and a stack key written under chartValues to the stack key", () => {
     const { dir } = withChartValues({ grafana: { volumeSize: "10Gi" } });
     const file = path.join(dir, "Pulumi.s.yaml");
