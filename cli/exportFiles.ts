@@ -142,15 +142,25 @@ function matchIn(dir: string, part: string): string[] {
 }
 
 /**
+ * A file `npm run synth` writes beside an export (`<stack>.rendered.json`, `<stack>.adopted.json`),
+ * from its name: which kind and the export it belongs to; undefined for any other file.
+ */
+export function sideFileOf(file: string): { kind: "rendered" | "adopted"; exportFile: string } | undefined {
+  const m = /^(.*)\.(rendered|adopted)\.json$/.exec(path.basename(file));
+  if (!m) return undefined;
+  return { kind: m[2] as "rendered" | "adopted", exportFile: path.join(path.dirname(file), `${m[1]}.json`) };
+}
+
+/**
  * Why a file `npm run synth` writes beside an export is not one, from its name; undefined for any
  * other. Rendered objects are judged only with their export: `exportJudged` says whether this run
  * judges it (it is among the files to judge), else whether it is there at all is said.
  */
 export function sideFileReason(file: string, exportJudged = true): string | undefined {
-  const m = /^(.*)\.(rendered|adopted)\.json$/.exec(path.basename(file));
-  if (!m) return undefined;
-  const exp = path.join(path.dirname(file), `${m[1]}.json`);
-  if (m[2] === "adopted")
+  const side = sideFileOf(file);
+  if (!side) return undefined;
+  const exp = side.exportFile;
+  if (side.kind === "adopted")
     return `the imports and reads npm run synth records beside ${exp}: not a stack export`;
   const what = `the rendered objects npm run synth writes beside ${exp}`;
   if (exportJudged) return `${what}: judged with that export, not alone`;
@@ -210,8 +220,9 @@ export function exportFiles(args: string[]): ExportFiles {
   // "judged with that export" would say what does not happen.
   const judged = new Set(out.candidates.map((c) => path.resolve(c.file)));
   for (const s of out.skipped) {
-    const exp = s.file.replace(/\.rendered\.json$/, ".json");
-    if (exp !== s.file) s.why = sideFileReason(s.file, judged.has(path.resolve(exp))) ?? s.why;
+    const side = sideFileOf(s.file);
+    if (side?.kind === "rendered")
+      s.why = sideFileReason(s.file, judged.has(path.resolve(side.exportFile))) ?? s.why;
   }
   return out;
 }

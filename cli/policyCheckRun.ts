@@ -31,7 +31,7 @@ import {
 } from "../synth/report";
 import { projectDirRefusal, projectRoot } from "../config/paths";
 import { PROJECT } from "../model/names";
-import { exportFiles, namesFiles, type ExportCandidate } from "./exportFiles";
+import { exportFiles, namesFiles, sideFileOf, type ExportCandidate } from "./exportFiles";
 import { readStackExport, renderedFormProblem } from "../synth/exportFile";
 import { internalErrorText } from "./internalError";
 import { printers, traceDirOf, type CliIo } from "./io";
@@ -196,10 +196,13 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
     }
   }
   // An argument gave something to judge when one of its files was judged or refused (said above),
-  // or is rendered objects judged with their export: every other file of it was skipped with why.
+  // or is a file synth writes beside an export that was (its rendered objects, its adopted list):
+  // a shell's `out/*.json` names each of them on its own. Every other file was skipped with why.
   const said = new Set([...verdicts.map((v) => v.file), ...unjudged].map((f) => path.resolve(f)));
-  const given = (f: string) =>
-    said.has(path.resolve(f)) || said.has(path.resolve(f.replace(/\.rendered\.json$/, ".json")));
+  const given = (f: string) => {
+    const exportFile = sideFileOf(f)?.exportFile;
+    return said.has(path.resolve(f)) || (exportFile !== undefined && said.has(path.resolve(exportFile)));
+  };
   const empty = byArg.filter(({ files }) => !files.some(given)).map(({ arg }) => arg);
   const { line, status } = closingLine(verdicts, unjudged, empty);
   out(line);

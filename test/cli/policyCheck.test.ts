@@ -419,6 +419,18 @@ describe("policy:check: every way out ends with one line stating its exit status
         0,
         "policy:check: pass (exit 0): 1 export, it passed",
       ],
+      // A shell's `out/*.json` names each file synth wrote: every side file of an export judged gave it.
+      [
+        ["good.json", "good.rendered.json", "good.adopted.json"].map((f) => path.join(dir, f)),
+        0,
+        "policy:check: pass (exit 0): 1 export, it passed",
+      ],
+      // Its export not given, an adopted list alone gave nothing to judge.
+      [
+        [path.join(dir, "good.adopted.json")],
+        2,
+        `policy:check: FAIL (exit 2): no stack export among ${path.join(dir, "good.adopted.json")} (each file above says why)`,
+      ],
     ];
     for (const [args, status, last] of cases) {
       const r = await policyCheckCli(args);
