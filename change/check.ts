@@ -113,7 +113,8 @@ export async function runningRenders<T>(
       const rels = whose(m.archive);
       const of = rels.map((r) => `${r.namespace}/${r.name}`).join(", ") || "a running release";
       const [chart, version] = rels.length ? [rels[0].chart, rels[0].version] : [m.archive, "?"];
-      return `    ${chart} --version ${version} -d ${shellWord(e.cache)}    # ${of}`;
+      const broken = m.found === undefined ? "" : `; the file there is no chart archive: found ${m.found}`;
+      return `    ${chart} --version ${version} -d ${shellWord(e.cache)}    # ${of}${broken}`;
     });
     throw new ChartCacheError(
       `--running ${dir}: the chart cache ${e.cache} lacks ${e.missing.map((m) => m.archive).join(", ")}, the chart of what runs (${path.join(running.dir, "helm-list.yaml")}); the change check renders each running release with the chart version it runs. List the Helm repositories the running releases come from with:\n` +

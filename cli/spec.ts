@@ -52,7 +52,7 @@ const EXITS_PACK: [number, string][] = [
   ],
   [
     2,
-    "bad arguments, bad stack configuration, a chart archive missing from the chart cache, or a program error",
+    "bad arguments, bad stack configuration, a chart archive missing from the chart cache or broken there, or a program error",
   ],
 ];
 

@@ -581,10 +581,21 @@ function missingCharts(
   run: RunContext,
   err: (text: string) => void,
 ): string {
+  // A file there under an archive's name that is none (config/chartCache.ts chartTar) is counted apart.
+  const broken = e.missing.filter((m) => m.found !== undefined).length;
+  const lacked = e.missing.length - broken;
+  const counts = [
+    ...(lacked > 0 ? [`${plural(lacked, "chart archive")} missing from the chart cache`] : []),
+    ...(broken > 0
+      ? [
+          `${plural(broken, "file")} in the chart cache that ${broken === 1 ? "is no chart archive" : "are no chart archives"}`,
+        ]
+      : []),
+  ].join(", ");
   if (!run.several) err(`${stack}: cannot render: ${e.message}`);
   else {
     err(
-      `${stack}: cannot render: ${e.missing.length} of the ${e.needed.length} chart archives it renders are not in the chart cache (each listed once, after the last stack)`,
+      `${stack}: cannot render: ${e.missing.length} of the ${e.needed.length} chart archives it renders are ${broken > 0 ? "missing from the chart cache or broken there" : "not in the chart cache"} (each listed once, after the last stack)`,
     );
     for (const m of e.missing) {
       const seen = run.missing.get(m.archive);
@@ -595,7 +606,7 @@ function missingCharts(
     run.cache ??= e.cache;
     run.lacking.push(stack);
   }
-  return `cannot render: ${plural(e.missing.length, "chart archive")} missing from the chart cache`;
+  return `cannot render: ${counts}`;
 }
 
 /**

@@ -42,7 +42,55 @@ export function cachedChartKeys(chart: string, dir: string = chartCacheDir()): C
   const pin = pinnedChart(chart);
   const archive = pin && path.join(dir, `${chart}-${pin.version}.tgz`);
   if (!archive || !fs.existsSync(archive)) return undefined;
-  return storedChartKeys(archive, archiveDigest(archive));
+  try {
+    return storedChartKeys(archive, archiveDigest(archive));
+  } catch (e) {
+    // Unchecked, as a missing archive is: the render that needs it names the file and its fix.
+    if (e instanceof NotChartArchiveError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * A file in the chart cache named as a chart archive that is none (a failed download, an HTML
+ * error page saved under the name, a truncated copy): `found` says what it holds instead.
+ */
+export class NotChartArchiveError extends Error {
+  constructor(
+    readonly archive: string,
+    readonly found: string,
+  ) {
+    super(`${archive}: not a chart archive (a gzipped tar holding Chart.yaml); found ${found}`);
+  }
+}
+
+/**
+ * The tar inside a chart archive (`bytes`: the archive's, when already read), the one place an
+ * archive is unzipped: a file that is no chart archive throws {@link NotChartArchiveError} saying
+ * what it holds, never zlib's bare "incorrect header check".
+ */
+export function chartTar(archive: string, bytes: Buffer = fs.readFileSync(archive)): Buffer {
+  let tar: Buffer;
+  try {
+    tar = zlib.gunzipSync(bytes);
+  } catch (e) {
+    throw new NotChartArchiveError(archive, notGzipFound(bytes, (e as Error).message));
+  }
+  if (!tar.includes("Chart.yaml")) throw new NotChartArchiveError(archive, "gzip data holding no Chart.yaml");
+  return tar;
+}
+
+/** What a file that does not unzip holds: empty, text (its first line, as a saved error page shows it), other bytes. */
+function notGzipFound(bytes: Buffer, zlibSaid: string): string {
+  if (bytes.length === 0) return "an empty file";
+  // gzip's magic number: the file is an archive cut short or damaged, not something else.
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return `a damaged or truncated gzip file, zlib: ${zlibSaid}`;
+  const head = bytes.subarray(0, 200).toString("latin1");
+  const line = head.split(/\r?\n/)[0];
+  // Text a person can read (an error page, a note) is quoted; other bytes are only counted.
+  if (/^[\x20-\x7e\t]+$/.test(line))
+    return `${bytes.length} bytes of text, not gzip data, whose first line is ${JSON.stringify(line.length > 60 ? `${line.slice(0, 60)}…` : line)}`;
+  return `${bytes.length} bytes that are not gzip data`;
 }
 
 /** A file's size, mtime, ctime and inode: unchanged, so are its bytes (the test git and make use). */
@@ -103,7 +151,7 @@ export function storedChartKeys(
   const hit = keysRead.get(file);
   if (hit?.stat === key) return hit.keys;
   const stored = stat ? readKeysFile(file) : undefined;
-  const keys = stored ?? chartKeys(zlib.gunzipSync(fs.readFileSync(archive)));
+  const keys = stored ?? chartKeys(chartTar(archive));
   keysRead.set(file, { stat: stored ? key : writeKeysFile(file, keys), keys });
   return keys;
 }

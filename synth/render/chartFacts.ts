@@ -10,8 +10,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import * as zlib from "zlib";
-import { renderCacheDir, storedChartKeys } from "../../config/chartCache";
+import { chartTar, NotChartArchiveError, renderCacheDir, storedChartKeys } from "../../config/chartCache";
 import type { ChartKeys } from "../../config/chartKeys";
 import { pinnedChart } from "../../model/versions";
 import { projectRoot } from "../../config/paths";
@@ -44,7 +43,7 @@ function statKey(file: string): string {
 /** Reads the archive: its digest and, inside the gzipped tar, the capability tests of its templates. */
 function scanChart(archive: string): ChartFacts {
   const bytes = fs.readFileSync(archive);
-  const tar = zlib.gunzipSync(bytes);
+  const tar = chartTar(archive, bytes);
   const text = tar.toString("latin1");
   const uses = text.match(/APIVersions/g)?.length ?? 0;
   const literals = [...text.matchAll(/APIVersions\.Has\s+"([^"]+)"/g)].map((m) => m[1]);
@@ -59,7 +58,8 @@ function scanChart(archive: string): ChartFacts {
  * The facts of a chart archive, read once: kept in memory and in `<render cache>/charts.json` by
  * path, and trusted while the archive's size, mtime, ctime and inode are unchanged (the test git
  * and make use to skip re-reading a file). An unchanged stack thus renders again without reading
- * or unzipping its charts; a replaced archive is read again.
+ * or unzipping its charts; a replaced archive is read again. Throws NotChartArchiveError for a
+ * file that is no chart archive (config/chartCache.ts chartTar).
  */
 export function chartFacts(archive: string, cacheDir: string | false): ChartFacts {
   const dir = cacheDir || "";
@@ -123,16 +123,22 @@ export function pinnedChartKeys(chart: string): ChartKeys | undefined {
 /**
  * The keys of `<chart>-<version>.tgz` in the chart cache, as {@link pinnedChartKeys} keeps them;
  * any version, for the change check's values read by one release of a chart and not the next
- * (change/valuesRead.ts). Undefined when the archive is not there.
+ * (change/valuesRead.ts). Undefined when the archive is not there or is no chart archive.
  */
 export function chartKeysAt(chart: string, version: string): ChartKeys | undefined {
   const root = projectRoot(__dirname);
   const archive = path.join(chartCacheDir(root), `${chart}-${version}.tgz`);
   if (!fs.existsSync(archive)) return undefined;
   const cache = defaultRenderCacheDir(root);
-  // The digest from charts.json, trusted across processes by the archive's stat: a render that
-  // judged this archive before reads neither it nor its hash.
-  const { digest } = chartFacts(archive, cache);
-  saveChartFacts(cache);
-  return storedChartKeys(archive, digest, cache);
+  try {
+    // The digest from charts.json, trusted across processes by the archive's stat: a render that
+    // judged this archive before reads neither it nor its hash.
+    const { digest } = chartFacts(archive, cache);
+    saveChartFacts(cache);
+    return storedChartKeys(archive, digest, cache);
+  } catch (e) {
+    // Unchecked, as a missing archive is: the render that needs it names the file and its fix.
+    if (e instanceof NotChartArchiveError) return undefined;
+    throw e;
+  }
 }

@@ -182,6 +182,8 @@ export interface MissingChart {
   neededBy?: string[];
   /** What the cache holds of that chart ({@link cacheHoldings}), when it holds anything near. */
   held?: string;
+  /** What the file of that name holds, when it is there but no chart archive (the command replaces it). */
+  found?: string;
 }
 
 /** `<chart>-<version>.tgz`: the chart is what comes before the last `-` followed by a digit. */
@@ -265,15 +267,30 @@ export function missingChartsError(
   const whose = stacks.length > 1 ? `the stacks ${stacks.join(", ")} render` : "this stack renders";
   const neededBy = (m: MissingChart) =>
     stacks.length > 1 && m.neededBy?.length ? m.neededBy.join(", ") : "";
+  const named = (m: MissingChart) =>
+    m.found === undefined ? m.archive : `${m.archive} (there, but not a chart archive: found ${m.found})`;
   return new ChartCacheError(
     `the chart cache ${cache} lacks ${missing.length} of the ${needed.length} chart archives ${whose}${ci}: ` +
-      `${missing.map((m) => m.archive).join(", ")}; fill it with:\n` +
+      `${missing.map(named).join(", ")}; fill it with:\n` +
       missing.map((m) => missingLine(m, neededBy(m))).join("\n") +
       `\n  or point HOMELAB_CHART_CACHE at a folder holding them, or synthesize with --no-render`,
     missing,
     needed,
     cache,
   );
+}
+
+/**
+ * The command that puts `<chart>-<version>.tgz` into the cache (over a broken file of that name
+ * too: helm pull writes the archive whole). Without a repository it is said in words around what
+ * is known: a `<repo>` in it would be read by a shell as a redirection from a file named `repo`.
+ */
+export function pullCommand(chart: string, version: string, repo: string | undefined, cache: string): string {
+  const args = `${chart} --version ${version} -d ${cache}`;
+  // A repository's URL may carry a login (https://user:token@host/…): said without it.
+  return repo !== undefined
+    ? `helm pull --repo ${shownToolText(repo)} ${args}`
+    : `helm pull --repo with the URL of the chart's repository (the release names none), then: ${args}`;
 }
 
 /** Path of `<chart>-<version>.tgz` in the cache, pulling it when allowed. */
@@ -290,13 +307,7 @@ export async function chartArchive(
   // A repository's URL may carry a login (https://user:token@host/…): said without it.
   const shownRepo = repo === undefined ? undefined : shownToolText(repo);
   if (!opts.pull || !repo) {
-    // Without a repository the command is said in words around what is known: a `<repo>` in it
-    // would be read by a shell as a redirection from a file named `repo`.
-    const args = `${chart} --version ${version} -d ${opts.cache}`;
-    const fix =
-      shownRepo !== undefined
-        ? `helm pull --repo ${shownRepo} ${args}`
-        : `helm pull --repo with the URL of the chart's repository (the release names none), then: ${args}`;
+    const fix = pullCommand(chart, version, repo, opts.cache);
     throw new ChartCacheError(
       `chart ${chart} ${version} is not in the chart cache ${opts.cache} (expected ${path.basename(file)})${holds}` +
         (underCi() ? " and CI never pulls" : repo ? "" : " and the release names no repository") +

@@ -9,6 +9,8 @@
  * CustomResourceDefinition resources), found by rendering until the set stops growing. Pulumi's
  * provider (pulumi-kubernetes provider/pkg/provider/helm_release.go) asks the live cluster instead.
  */
+import * as path from "path";
+import { NotChartArchiveError } from "../../config/chartCache";
 import { projectRoot } from "../../config/paths";
 import type { StackExport } from "../synthesize";
 import { crdApiVersions, rawCrdApiVersions, readHints, writeHints } from "./apiVersions";
@@ -20,6 +22,7 @@ import {
   ChartCacheError,
   helmBinary,
   missingChartsError,
+  pullCommand,
   RenderSetupError,
   type MissingChart,
 } from "./helm";
@@ -47,7 +50,8 @@ async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): 
 /**
  * Renders every `kubernetes:helm.sh/v3:Release` of a synthesized (or real) export with the real
  * Helm. Never throws for a template error: that release carries `error` with Helm's own message
- * (see {@link renderErrors}). Throws {@link ChartCacheError} when a chart cannot be found, and
+ * (see {@link renderErrors}). Throws {@link ChartCacheError} when a chart cannot be found or its
+ * archive is no chart archive (each such archive at once), and
  * {@link RenderSetupError} when HOMELAB_HELM or HOMELAB_CHART_CACHE names nothing it can use.
  */
 export async function renderExport(exp: StackExport, opts: RenderOptions = {}): Promise<ReleaseRender[]> {
@@ -84,7 +88,19 @@ export async function renderExport(exp: StackExport, opts: RenderOptions = {}): 
         for (const m of e.missing) missing.set(m.archive, m);
         continue;
       }
-      charts.set(j, { archive, facts: chartFacts(archive, o.cacheDir) });
+      try {
+        charts.set(j, { archive, facts: chartFacts(archive, o.cacheDir) });
+      } catch (e) {
+        // A broken file under the archive's name is one more archive the cache lacks: said with
+        // what it holds, beside every other, and the command that replaces it.
+        if (!(e instanceof NotChartArchiveError)) throw e;
+        const name = path.basename(archive);
+        missing.set(name, {
+          archive: name,
+          fix: pullCommand(j.chart, j.version, j.repo, cache),
+          found: e.found,
+        });
+      }
     }
   if (missing.size > 0)
     throw missingChartsError(

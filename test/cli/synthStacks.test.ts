@@ -6,6 +6,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { chartCacheDir } from "../../config/chartCache";
 import { ROOT, synthCli, tmpDir, withEnv } from "../support/helpers";
 
 /** The last line of a run's stdout: its verdict. */
@@ -140,6 +141,36 @@ describe("synth over several stacks and its closing lines", function () {
     assert.match(
       lastLine(r.stdout),
       /^pi: FAIL \(exit 2\): cannot render: \d+ chart archives missing from the chart cache$/,
+    );
+  });
+});
+
+describe("a file in the chart cache that is no chart archive", function () {
+  this.timeout(120_000);
+
+  it("is named with what it holds and the command that replaces it, and the stack closes with exit 2, not an unexpected error", async () => {
+    const cache = tmpDir("broken-charts");
+    const from = chartCacheDir();
+    for (const a of fs.readdirSync(from).filter((f) => f.endsWith(".tgz")))
+      fs.symlinkSync(path.join(from, a), path.join(cache, a));
+    const grafana = fs.readdirSync(cache).filter((f) => /^grafana-\d/.test(f));
+    for (const g of grafana) {
+      fs.rmSync(path.join(cache, g));
+      fs.writeFileSync(path.join(cache, g), "garbage\n");
+    }
+    const r = await withEnv(
+      { CI: "true", HOMELAB_CHART_CACHE: cache, HOMELAB_RENDER_CACHE: tmpDir("broken-render-cache") },
+      () => synthCli("--stack", "pi", "--quiet", "--out", tmpDir("broken-charts-out")),
+    );
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(
+      r.stderr,
+      /: grafana-[^ ]+\.tgz \(there, but not a chart archive: found 8 bytes of text, not gzip data, whose first line is "garbage"\); fill it with:\n {4}helm pull --repo \S+ grafana --version /,
+    );
+    assert.doesNotMatch(r.stdout + r.stderr, /unexpected error|incorrect header check/);
+    assert.equal(
+      lastLine(r.stdout),
+      "pi: FAIL (exit 2): cannot render: 1 file in the chart cache that is no chart archive",
     );
   });
 });

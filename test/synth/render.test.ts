@@ -406,6 +406,51 @@ describe("rendering with the real Helm", function () {
     }
   });
 
+  it("names each file in the chart cache that is no chart archive, with what it holds and the command that replaces it", async () => {
+    const r = await rendered(stackFileVariants()[0]);
+    const releases = r.synth.export.deployment.resources.filter(
+      (x) => x.type === "kubernetes:helm.sh/v3:Release",
+    );
+    const archives = [...new Set(releases.map((x) => `${x.inputs.chart}-${x.inputs.version}.tgz`))];
+    const [text, cut] = archives;
+    const cache = tmpDir("charts-broken");
+    for (const a of archives.slice(2)) fs.symlinkSync(path.join(chartCacheDir(), a), path.join(cache, a));
+    // A saved error page, and a download cut short (gzip's header, then nothing whole).
+    fs.writeFileSync(path.join(cache, text), "garbage\n");
+    fs.writeFileSync(
+      path.join(cache, cut),
+      fs.readFileSync(path.join(chartCacheDir(), cut)).subarray(0, 100),
+    );
+    const pull = (archive: string) => {
+      const x = releases.find((y) => `${y.inputs.chart}-${y.inputs.version}.tgz` === archive)!;
+      return `    helm pull --repo ${x.inputs.repositoryOpts.repo} ${x.inputs.chart} --version ${x.inputs.version} -d ${cache}\n`;
+    };
+    await assert.rejects(
+      renderExport(r.synth.export, { chartCache: cache, cacheDir: false, pull: false }),
+      (e: Error) => {
+        assert.ok(e instanceof ChartCacheError, e.stack);
+        assert.ok(
+          e.message.includes(
+            `${text} (there, but not a chart archive: found 8 bytes of text, not gzip data, whose first line is "garbage")`,
+          ),
+          e.message,
+        );
+        assert.ok(
+          e.message.includes(
+            `${cut} (there, but not a chart archive: found a damaged or truncated gzip file, zlib: unexpected end of file)`,
+          ),
+          e.message,
+        );
+        assert.match(
+          e.message,
+          new RegExp(`lacks 2 of the ${archives.length} chart archives this stack renders`),
+        );
+        for (const a of [text, cut]) assert.ok(e.message.includes(pull(a)), e.message);
+        return true;
+      },
+    );
+  });
+
   it("hands Helm placeholders for Pulumi secrets, never their ciphertext", async () => {
     const r = await rendered(stackFileVariants().find((s) => s.stack === "staging")!);
     const exp: StackExport = JSON.parse(JSON.stringify(r.synth.export));
