@@ -22,6 +22,7 @@ import { CliArgsError, helpText, parseArgsAll, POLICY_CHECK, usage } from "./spe
 import {
   attributeOverrides,
   chartValueOverridesOf,
+  shownOverrides,
   formatMergedViolations,
   mergeProblems,
   overridePlacesIn,
@@ -385,7 +386,9 @@ async function judgeFile(
   const overrides = chartValueOverridesOf(resources);
   out(`${file}: ${resourceCount(resources)}${note}`);
   if (overrides.length > 0)
-    out(`${file}: chart values overrides in force (chartValues): ${overrides.join(", ")}`);
+    out(
+      `${file}: chart values overrides in force (chartValues): ${shownOverrides(resources, overrides).join(", ")}`,
+    );
   // One message per mistake (synth/report.ts), as synth prints them.
   const merged = mergeProblems(await evaluateResources(judged, config), [], {
     resources: judged,

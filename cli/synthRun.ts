@@ -34,6 +34,7 @@ import {
   attributeOverrides,
   budgetOf,
   chartValueOverridesOf,
+  shownOverrides,
   closingLine,
   countByType,
   formatBudget,
@@ -733,7 +734,9 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
       line(`custom resources by type: ${byType}`),
       ...rendered.map(line),
       ...(overrides.length > 0
-        ? [`chart values overrides in force (chartValues): ${overrides.join(", ")}`]
+        ? [
+            `chart values overrides in force (chartValues): ${shownOverrides(resources, overrides).join(", ")}`,
+          ]
         : []
       ).map(line),
       // The policy's verdict (as policy:check prints it), then the stack's own closing line below.

@@ -23,7 +23,7 @@ import {
 import { isMergeKey, parsedAsMeant } from "./yamlDocument";
 import { stackFilePath } from "./paths";
 import { PROJECT } from "./schema";
-import { CREDENTIAL_FIELDS, credentialKey, secretKeyMeant } from "../model/secrets";
+import { CREDENTIAL_FIELDS, secretValueAt } from "../model/secrets";
 import { pinnedChart } from "../model/versions";
 import { listed } from "../model/words";
 import { excerpt, shownYamlLines } from "../model/yamlText";
@@ -316,14 +316,9 @@ export class ConfigLocator {
     // name says it holds a secret (an unknown `adminPasword`, `bot_tokn` or `heartbeatUrll` is as
     // secret as the key it misspells), and so does an unknown key whose closest match is a
     // credential field (`urll` in a webhook receiver: did you mean "url").
-    const last = p?.path[p.path.length - 1];
-    const first = p?.path[0];
     const secret =
       / \(not shown|not shown\)|secure value/.test(problem) ||
-      (p?.namespace === this.projectName &&
-        typeof first === "string" &&
-        secretKeyMeant(first) !== undefined) ||
-      (typeof last === "string" && credentialKey(last)) ||
+      (p !== undefined && secretValueAt(p.path, p.namespace === this.projectName)) ||
       CREDENTIAL_FIELDS.includes(/ unknown key; did you mean "([^"]+)"/.exec(problem)?.[1] ?? "");
     // A config key written at the top of the file (stackFile.ts strayKeyProblem) is placed there,
     // not at the same key under `config:` when the file has both.

@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import { isMap, isPair, isScalar, isSeq } from "yaml";
 import { ConfigLocator } from "./locate";
-import { configPathArg, propertyPath } from "./tree";
+import { configKeyName, configPathArg, propertyPath } from "./tree";
+import { secretValueAt } from "../model/secrets";
 import { PROJECT } from "../model/names";
 import { parsedYaml } from "./yamlDocument";
 
@@ -38,7 +39,12 @@ export function readAsWritten(
   value?: string,
 ): string {
   const key = configPathArg(name, path, PROJECT);
-  const set = `pulumi config set${stack ? ` --stack ${stack}` : ""} --path '${key}'`;
+  // A value that is or may be a credential is set encrypted: without --secret the shell's value
+  // lands in the stack file in plain text, where this warning found the reference.
+  const bare = configKeyName(name, PROJECT);
+  const projects = !bare.includes(":");
+  const secret = secretValueAt([projects ? bare : bare.slice(bare.indexOf(":") + 1), ...path], projects);
+  const set = `pulumi config set${stack ? ` --stack ${stack}` : ""}${secret ? " --secret" : ""} --path '${key}'`;
   // A value that is one reference is the command's argument as written, in double quotes, where
   // the shell expands it; any other is said in words (a `<value>` would be read by the shell as a
   // redirection, and the value itself may be a secret, never printed).

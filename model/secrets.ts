@@ -52,6 +52,20 @@ export function credentialKey(name: string): boolean {
 }
 
 /**
+ * Whether the config value at `path` (its top key first) is or may be a secret: under a secret
+ * config key of the project or a slip of one (`projects`: the key is the project's, not another
+ * namespace's), or at a key named as a credential ({@link credentialKey}: `password`, `bot_tokn`).
+ */
+export function secretValueAt(path: readonly (string | number)[], projects: boolean): boolean {
+  const [first] = path;
+  const last = path[path.length - 1];
+  return (
+    (projects && typeof first === "string" && secretKeyMeant(first) !== undefined) ||
+    (typeof last === "string" && credentialKey(last))
+  );
+}
+
+/**
  * The secret config key a key's name is, or is a misspelling of (`heartbeatUrll`: its value is the
  * secret it was meant to hold, though no credential word is in its name); undefined otherwise. A
  * slip is measured by its edits alone: the short forms closestMatch also takes are other keys'

@@ -4,7 +4,7 @@ import { helmErrorFirst, withoutHelmDebugHint, type ReleaseRender } from "./rend
 import { formatBudget, stackBudget, type Budget, type Violation } from "../policy/evaluate";
 import type { OverridePlace } from "../config/locate";
 import { listed } from "../model/words";
-import { isMap } from "../config/tree";
+import { isMap, propertyPath, valueAt } from "../config/tree";
 
 /**
  * The resource tree, indented by parent: `type name  [flags]`. An import (the `import` option; a
@@ -717,13 +717,53 @@ function valuesAt(values: Record<string, unknown>, path: string): string[] {
 
 /** The value at `keys`, a key holding dots (`grafana.ini`) tried before its parts. */
 function lookup(v: unknown, keys: string[]): unknown {
-  if (keys.length === 0) return v;
-  if (!v || typeof v !== "object") return undefined;
-  for (let i = keys.length; i > 0; i--) {
+  return valueAt(v, keySegments(v, keys));
+}
+
+/**
+ * The keys `keys` (a dotted path split at its dots) stand for in `v`: a key holding dots
+ * (`grafana.ini`) is told from a path by the values, the longest key `v` holds tried first.
+ */
+function keySegments(v: unknown, keys: string[]): string[] {
+  if (keys.length === 0) return [];
+  for (let i = keys.length; i > 1; i--) {
     const key = keys.slice(0, i).join(".");
-    if (key in v) return lookup((v as Record<string, unknown>)[key], keys.slice(i));
+    if (isMap(v) && key in v) return [key, ...keySegments(v[key], keys.slice(i))];
   }
-  return undefined;
+  return [keys[0], ...keySegments(isMap(v) ? v[keys[0]] : undefined, keys.slice(1))];
+}
+
+/**
+ * An override (`path` under `chart`, dotted as the stack output `chartValueOverrides` has it, an
+ * item's `[i]` after it) as the stack file writes it and `pulumi config set --path` reads it
+ * (config/tree.ts propertyPath): `grafana["grafana.ini"].database.password`, its keys told apart
+ * by `values`, the release's. `under` names the key it is below (`chartValues`), when given.
+ */
+export function overrideKey(chart: string, path: string, values: unknown, under?: string): string {
+  const item = /^(.*)\[(\d+)\]$/.exec(path);
+  const segments = [
+    chart,
+    ...keySegments(values, (item ? item[1] : path).split(".")),
+    ...(item ? [Number(item[2])] : []),
+  ];
+  return under === undefined
+    ? propertyPath(segments[0] as string, segments.slice(1))
+    : propertyPath(under, segments);
+}
+
+/**
+ * The stack output's overrides (`<chart>.<path>`, dotted) as the stack file writes them
+ * ({@link overrideKey}), each told apart by the values of a release of its chart in `resources`.
+ */
+export function shownOverrides(
+  resources: { urn: string; type: string; inputs?: Record<string, any> }[],
+  overrides: string[],
+): string[] {
+  const releases = releasesOf(resources);
+  return overrides.map((o) => {
+    const chart = o.slice(0, o.indexOf("."));
+    return overrideKey(chart, o.slice(chart.length + 1), releases.find((r) => r.chart === chart)?.values);
+  });
 }
 
 /** The paths under `<chart>.` of the stack's overrides of `rel`'s chart (`chartValues.<chart>`). */
@@ -772,7 +812,7 @@ function overridesOn(
         );
   const keys = (named.length > 0 ? named : ofChart)
     .flatMap((o) => namedItems(rel.values, o, message, names))
-    .map((o) => `chartValues.${rel.chart}.${o}`);
+    .map((o) => overrideKey(rel.chart, o, rel.values, "chartValues"));
   return { overrides: keys, narrowed: named.length > 0 };
 }
 
@@ -808,7 +848,7 @@ function objectOverride(
           namespace === undefined ||
           item.metadata.namespace === namespace),
     );
-    if (i >= 0) return `chartValues.${rel.chart}.${o}[${i}]`;
+    if (i >= 0) return overrideKey(rel.chart, `${o}[${i}]`, rel.values, "chartValues");
   }
   return undefined;
 }
@@ -887,7 +927,7 @@ export function attributeOverrides<
     // overrides of each are named as the ones it may follow from, never none.
     const among = releases
       .filter((r) => report.releases?.includes(r.urn))
-      .map((r) => chartOverrides(r, overrides).map((k) => `chartValues.${r.chart}.${k}`))
+      .map((r) => chartOverrides(r, overrides).map((k) => overrideKey(r.chart, k, r.values, "chartValues")))
       .filter((keys) => keys.length > 0);
     return among.length < 2 ? undefined : { keys: [...new Set(among.flat())], unsure: true };
   };

@@ -30,23 +30,45 @@ describe("an environment variable in a stack file value", () => {
     const text =
       BASE +
       STORE +
-      `  ${P("chartValues")}:\n    grafana:\n      podAnnotations:\n        example.com/token: $TOKEN\n` +
+      `  ${P("chartValues")}:\n    grafana:\n      podAnnotations:\n        example.com/owner: $OWNER\n` +
       `  kubernetes:context: $CTX\n`;
     const w = unexpandedVariableWarnings(stackProject(text), "s");
     assert.equal(w.length, 2, w.join("\n"));
-    // Pulumi's property paths read `a.example.com/token` as three keys; `["example.com/token"]` is one.
+    // Pulumi's property paths read `a.example.com/owner` as three keys; `["example.com/owner"]` is one.
     assert.ok(
-      w[0].startsWith(`${P("chartValues")}.grafana.podAnnotations["example.com/token"]: $TOKEN at `),
+      w[0].startsWith(`${P("chartValues")}.grafana.podAnnotations["example.com/owner"]: $OWNER at `),
       w[0],
     );
     assert.ok(
       w[0].endsWith(
-        `set it from your shell, which expands it: \`pulumi config set --stack s --path 'chartValues.grafana.podAnnotations["example.com/token"]' "$TOKEN"\``,
+        `set it from your shell, which expands it: \`pulumi config set --stack s --path 'chartValues.grafana.podAnnotations["example.com/owner"]' "$OWNER"\``,
       ),
       w[0],
     );
     // Another namespace's key keeps its namespace: without it the command would set the project's.
     assert.ok(w[1].includes(`\`pulumi config set --stack s --path 'kubernetes:context' "$CTX"\``), w[1]);
+  });
+
+  it("sets a value that is or may be a credential with --secret: the shell's value is not written in plain text", () => {
+    const text =
+      BASE +
+      STORE +
+      `  ${P("chartValues")}:\n    grafana:\n      grafana.ini:\n        database:\n          password: \${DBPASS}\n` +
+      `      podAnnotations:\n        example.com/token: $TOKEN\n`;
+    const w = unexpandedVariableWarnings(stackProject(text), "s");
+    assert.equal(w.length, 2, w.join("\n"));
+    assert.ok(
+      w[0].endsWith(
+        `\`pulumi config set --stack s --secret --path 'chartValues.grafana["grafana.ini"].database.password' "\${DBPASS}"\``,
+      ),
+      w[0],
+    );
+    assert.ok(
+      w[1].endsWith(
+        `\`pulumi config set --stack s --secret --path 'chartValues.grafana.podAnnotations["example.com/token"]' "$TOKEN"\``,
+      ),
+      w[1],
+    );
   });
 
   it("says nothing of a secure value, nor of a stack without variables", () => {

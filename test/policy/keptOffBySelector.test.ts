@@ -67,10 +67,11 @@ describe("policy (resource-budget): a workload its node selection keeps off ever
       [report],
       resources,
       ["grafana.nodeSelector.kubernetes.io/arch", "grafana.image.tag"],
-      (k) => (k === "chartValues.grafana.nodeSelector.kubernetes.io/arch" ? "Pulumi.pi.yaml:52" : undefined),
+      (k) =>
+        k === 'chartValues.grafana.nodeSelector["kubernetes.io/arch"]' ? "Pulumi.pi.yaml:52" : undefined,
     );
     assert.deepEqual(traced.overrides, [
-      "chartValues.grafana.nodeSelector.kubernetes.io/arch (Pulumi.pi.yaml:52)",
+      'chartValues.grafana.nodeSelector["kubernetes.io/arch"] (Pulumi.pi.yaml:52)',
     ]);
   });
 

@@ -5,6 +5,7 @@ import {
   chartValueOverridesOf,
   formatMergedViolations,
   mergeProblems,
+  shownOverrides,
   type MergedFinding,
   type MergedViolation,
 } from "../../synth/report";
@@ -75,8 +76,13 @@ describe("chartValues keys named by the values paths a report concerns", () => {
       [grafana],
       overrides,
     );
-    assert.deepEqual(egress.overrides, ["chartValues.grafana.grafana.ini.database.host"]);
+    // Named as the stack file writes it and `pulumi config set --path` reads it: `grafana.ini` is one key.
+    assert.deepEqual(egress.overrides, ['chartValues.grafana["grafana.ini"].database.host']);
     assert.equal(egress.overridesUnsure, undefined);
+    assert.deepEqual(shownOverrides([grafana], overrides.slice(1, 3)), [
+      "grafana.persistence.enabled",
+      'grafana["grafana.ini"].database.type',
+    ]);
   });
 
   it("grafana autoscaling: both autoscaling keys that make the pod count, not minReplicas", async () => {
