@@ -251,6 +251,53 @@ describe("the documents' commands exist in the tools they call", function () {
   }
 });
 
+/** A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces as hyphens. */
+const anchorOf = (heading: string) =>
+  heading
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, "")
+    .replace(/ /g, "-");
+
+/**
+ * Each numbered step of the first-deploy tutorial that the README's "A first deploy" block does
+ * not run whole (a command of the step missing from it) and does not link either: the README says
+ * the tutorial ends in Grafana and a clean uninstall, so its block must not stop short unsaid.
+ */
+function stepsMissingFromReadme(readme: string, tutorial: string): string[] {
+  const section = "A first deploy";
+  const start = readme.indexOf(`\n## ${section}\n`);
+  assert.ok(start >= 0, `README.md has a section "${section}"`);
+  const end = readme.indexOf("\n## ", start + 1);
+  const prose = readme.slice(start, end < 0 ? undefined : end);
+  const run = new Set(
+    readmeCommands(readme)
+      .filter((c) => c.section === section)
+      .map((c) => c.words.join(" ")),
+  );
+  const steps = new Map<string, string[]>();
+  for (const c of readmeCommands(tutorial).filter((x) => /^\d+\. /.test(x.section)))
+    steps.set(c.section, [...(steps.get(c.section) ?? []), c.words.join(" ")]);
+  return [...steps].flatMap(([step, commands]) => {
+    const missing = commands.filter((c) => !run.has(c));
+    if (missing.length === 0 || prose.includes(`(${FIRST_DEPLOY}#${anchorOf(step)})`)) return [];
+    return [`step "${step}": the README's block lacks ${missing.join("; ")} and does not link the step`];
+  });
+}
+
+describe("the README's first deploy keeps in step with the tutorial", () => {
+  it("its block runs every step of docs/tutorials/first-deploy.md, or links the step it leaves out", () => {
+    const problems = stepsMissingFromReadme(read("README.md"), read(FIRST_DEPLOY));
+    assert.deepEqual(problems, [], problems.join("\n"));
+  });
+
+  it("fails on a README block that stops short of a step (the uninstall)", () => {
+    const readme = read("README.md").replace(/^pulumi stack rm --stack example\n/m, "");
+    assert.deepEqual(stepsMissingFromReadme(readme, read(FIRST_DEPLOY)), [
+      `step "10. Uninstall": the README's block lacks pulumi stack rm --stack example and does not link the step`,
+    ]);
+  });
+});
+
 /** A figure a document quotes: the first match of `pattern` in its section `heading`. */
 function quoted(file: string, heading: string, pattern: RegExp): RegExpExecArray {
   const text = read(file);
