@@ -22,6 +22,7 @@ import { checkOrdering } from "./ordering";
 import { checkPrivileges } from "./privileges";
 import { checkRemoteWrite } from "./remoteWrite";
 import { checkResourceNames } from "./resourceNames";
+import { checkResourceRequests } from "./resourceRequests";
 import { checkRuleEvaluators } from "./ruleEvaluators";
 import { checkSchemas } from "./schema";
 import { checkPodSecurity } from "./podSecurity";
@@ -104,6 +105,7 @@ export function checkStack(
   const findings = [
     ...schema.findings,
     ...checkResourceNames(objects).findings,
+    ...checkResourceRequests(objects).findings,
     ...checkDuplicates(objects),
     ...addresses.findings,
     ...env.findings,
