@@ -1,7 +1,13 @@
 import { causeKey, MISTAKES } from "@homelab-observability/contract";
 import type { ExportResource } from "./synthesize";
 import { helmErrorFirst, withoutHelmDebugHint, type ReleaseRender } from "./render/types";
-import { formatBudget, stackBudget, type Budget, type Violation } from "../policy/evaluate";
+import {
+  formatBudget,
+  stackBudget,
+  type Budget,
+  type ExportedResource,
+  type Violation,
+} from "../policy/evaluate";
 import type { OverridePlace } from "../config/locate";
 import { listed } from "../model/words";
 import { isMap, propertyPath, valueAt } from "../config/tree";
@@ -159,6 +165,8 @@ export type MergedViolation = Violation & {
   alsoAt: string[];
   overrides?: string[];
   overridesUnsure?: boolean;
+  /** The overrides raised requests a pool row sums (resource-budget), not one release's values. */
+  overridesInPool?: boolean;
 };
 /** A check finding, likewise. */
 export type MergedFinding = CheckFinding & {
@@ -445,6 +453,7 @@ function alsoLines(m: {
   alsoAt: string[];
   overrides?: string[];
   overridesUnsure?: boolean;
+  overridesInPool?: boolean;
   policy?: string;
 }): string {
   const also = m.alsoAt.length > 0 ? `\n      the same mistake, also seen at: ${m.alsoAt.join("; ")}` : "";
@@ -468,9 +477,11 @@ function alsoLines(m: {
   const over =
     n === 0
       ? ""
-      : m.overridesUnsure
-        ? `\n      the values of this release include the stack's chart values override${n > 1 ? "s" : ""} ${m.overrides!.join(", ")}: if ${n > 1 ? "one of these is" : "it is"} the cause, change or remove it in the stack file`
-        : `\n      from the stack's chart values override${n > 1 ? "s" : ""} ${m.overrides!.join(", ")}: change or remove ${n > 1 ? "them" : "it"} in the stack file${all}`;
+      : m.overridesInPool
+        ? `\n      the requests counted here include the stack's chart values override${n > 1 ? "s" : ""} ${m.overrides!.join(", ")}, which raise${n > 1 ? "" : "s"} them: if ${n > 1 ? "one of these is" : "it is"} the cause, lower or remove it in the stack file rather than add nodes`
+        : m.overridesUnsure
+          ? `\n      the values of this release include the stack's chart values override${n > 1 ? "s" : ""} ${m.overrides!.join(", ")}: if ${n > 1 ? "one of these is" : "it is"} the cause, change or remove it in the stack file`
+          : `\n      from the stack's chart values override${n > 1 ? "s" : ""} ${m.overrides!.join(", ")}: change or remove ${n > 1 ? "them" : "it"} in the stack file${all}`;
   return also + over;
 }
 
@@ -905,18 +916,22 @@ export function attributeOverrides<
     releases?: string[];
     overrides?: string[];
     overridesUnsure?: boolean;
+    overridesInPool?: boolean;
   },
->(
-  reports: T[],
-  resources: { urn: string; type: string; inputs?: Record<string, any> }[],
-  overrides: string[],
-  at?: OverridePlace,
-): T[] {
+>(reports: T[], resources: ExportedResource[], overrides: string[], at?: OverridePlace): T[] {
   if (at) for (const report of reports) report.message = placeStackKeys(report.message, at);
   if (overrides.length === 0) return reports;
   const releases = releasesOf(resources);
+  let budget: Budget | null | undefined;
   /** The overrides behind one report, and whether its message leaves them unsure. */
-  const traced = (report: AttributedReport): { keys: string[]; unsure: boolean } | undefined => {
+  const traced = (
+    report: AttributedReport,
+  ): { keys: string[]; unsure: boolean; pool?: boolean } | undefined => {
+    if (!report.urn && POOL_ROW.test(report.message)) {
+      budget ??= stackBudget(resources) ?? null;
+      const keys = budget ? poolOverrides(report.message, budget, releases, overrides) : [];
+      return keys.length > 0 ? { keys, unsure: true, pool: true } : undefined;
+    }
     const rel = releaseOfReport(report, releases, resources, overrides);
     const own = rel && objectOverride(rel, report, overrides);
     if (own) return { keys: [own], unsure: false };
@@ -947,8 +962,39 @@ export function attributeOverrides<
     if (!found) continue;
     report.overrides = found.keys.map((k) => placed(k, at));
     if (found.unsure) report.overridesUnsure = true;
+    if (found.pool) report.overridesInPool = true;
   }
   return reports;
+}
+
+/** resource-budget's message on a pool over budget (policy/budget.ts): `pool <name>: <cpu|memory> requests …`. */
+const POOL_ROW = /^pool (\S+): (cpu|memory) requests /;
+
+/**
+ * The overrides that may have raised the requests a pool row of resource-budget sums (its pool's,
+ * or every pool's for `pool total`): those of the releases whose workloads the row counts that set
+ * that dimension's request, a whole resources block, or a replica count. Which of them tipped the
+ * pool over is not known (the program's own requests count too), so they are named as "if it is
+ * the cause".
+ */
+function poolOverrides(
+  message: string,
+  budget: Budget,
+  releases: ReleaseRef[],
+  overrides: string[],
+): string[] {
+  const [, pool, dim] = POOL_ROW.exec(message)!;
+  const row = [...budget.rows, budget.total].find((r) => r.pool === pool);
+  if (!row) return [];
+  const raises = new RegExp(`(^|\\.)(resources(\\.requests(\\.${dim})?)?|replicas|replicaCount)$`);
+  return releases
+    .filter((rel) => row.sources.some((urn) => urn === rel.urn || renderedBy(urn, rel)))
+    .flatMap((rel) =>
+      chartOverrides(rel, overrides)
+        .filter((o) => raises.test(o))
+        .map((o) => `chartValues.${rel.chart}.${o}`),
+    )
+    .filter((k, i, all) => all.indexOf(k) === i);
 }
 
 /** What {@link attributeOverrides} reads of a report. */

@@ -48,6 +48,11 @@ export interface BudgetRow {
   nodes: number;
   sums: Sums;
   capacity: { cpu: number; memory: number };
+  /**
+   * The URNs of the resources whose workloads the row counts (a Helm release, or an object it
+   * rendered): a message on the row can name what raised its requests (synth/report.ts).
+   */
+  sources: string[];
 }
 
 export interface Budget {
@@ -126,8 +131,13 @@ export function computeBudget(
     nodes: p.count,
     sums: zero(),
     capacity: { cpu: p.cpu * p.count, memory: p.memoryBytes * p.count },
+    sources: [],
   }));
   const floating = zero();
+  const floatingSources: string[] = [];
+  const counted = (sources: string[], w: Workload) => {
+    if (!sources.includes(w.source.urn)) sources.push(w.source.urn);
+  };
   const unschedulable: string[] = [];
   const keptOff: Budget["keptOff"] = [];
   const oversized: Budget["oversized"] = [];
@@ -175,9 +185,18 @@ export function computeBudget(
         });
         continue;
       }
-      if (w.kind === "DaemonSet") for (const { p, i } of fits) add(rows[i].sums, w, p.count);
-      else if (fits.length === 1) add(rows[fits[0].i].sums, w, w.replicas);
-      else add(floating, w, w.replicas);
+      if (w.kind === "DaemonSet")
+        for (const { p, i } of fits) {
+          add(rows[i].sums, w, p.count);
+          counted(rows[i].sources, w);
+        }
+      else if (fits.length === 1) {
+        add(rows[fits[0].i].sums, w, w.replicas);
+        counted(rows[fits[0].i].sources, w);
+      } else {
+        add(floating, w, w.replicas);
+        counted(floatingSources, w);
+      }
     }
   }
   const total: BudgetRow = {
@@ -188,6 +207,7 @@ export function computeBudget(
       cpu: rows.reduce((n, r) => n + r.capacity.cpu, 0),
       memory: rows.reduce((n, r) => n + r.capacity.memory, 0),
     },
+    sources: [...new Set([...rows.flatMap((r) => r.sources), ...floatingSources])],
   };
   for (const s of [...rows.map((r) => r.sums), floating]) {
     total.sums.cpu += s.cpu;

@@ -12,7 +12,8 @@ import {
   type MergedFinding,
   type MergedViolation,
 } from "../../synth/report";
-import { release } from "../support/policyCases";
+import { RENDERED_KEY } from "@homelab-observability/contract";
+import { release, stackInfo, workload } from "../support/policyCases";
 
 /*
  * A refused chart values override names its `chartValues.<chart>.<path>` key (synth/report.ts
@@ -264,6 +265,54 @@ describe("a refused chart values override names its key", () => {
     assert.equal(
       idleOverrideWarning("alertmanager.replicaCount", []),
       "chartValues.alertmanager.replicaCount: no release of chart alertmanager is in this stack; the override changes nothing: remove it, or move it to a stack that runs the chart",
+    );
+  });
+
+  it("a pool over budget names the overrides that raise the requests of that pool's releases, as maybe the cause", () => {
+    const pools = stackInfo([
+      { name: "node", arch: "amd64" },
+      { name: "pi", arch: "arm64" },
+    ]);
+    // Judged by their rendered objects, as synth judges them (the chart's model counts none of its own).
+    const rendered = (r: ExportedResource) => ({ ...r, inputs: { ...r.inputs, [RENDERED_KEY]: 1 } });
+    const loki = rendered(rel("loki", "loki", "monitoring", { singleBinary: { replicas: 3 } }));
+    const graf = rendered(grafana);
+    /** A rendered Deployment of `r` requesting `memory`, on the pool of `arch`. */
+    const pod = (r: ExportedResource, name: string, arch: string, memory: string): ExportedResource => {
+      const w = workload("Deployment", name, {
+        nodeSelector: { "kubernetes.io/arch": arch },
+        containers: [{ name, image: `${name}:1`, resources: { requests: { memory, cpu: "100m" } } }],
+      });
+      return { ...deployment(r, name, "monitoring"), inputs: w.inputs };
+    };
+    const resources = [
+      pools,
+      graf,
+      pod(graf, "grafana", "amd64", "6Gi"),
+      loki,
+      pod(loki, "loki", "arm64", "1Gi"),
+    ];
+    const message = (pool: string) =>
+      `pool ${pool}: memory requests 20480Mi are 250.0% of its capacity, above the 80.0% budget. The profile is already lightweight: add nodes or larger ones (\`nodePools\`), or declare a smaller workload (\`workload.*\`).`;
+    const [node, pi] = attributeOverrides(
+      ["node", "pi"].map((pool) => ({
+        policy: "resource-budget",
+        level: "mandatory",
+        message: message(pool),
+        alsoAt: [],
+      })) as MergedViolation[],
+      resources,
+      [...overrides, "loki.singleBinary.replicas"],
+    );
+    // Not the image overrides of Grafana, nor Loki's replicas in the other pool.
+    assert.deepEqual(
+      [node.overrides, node.overridesUnsure],
+      [["chartValues.grafana.resources.requests.memory"], true],
+    );
+    assert.deepEqual(pi.overrides, ["chartValues.loki.singleBinary.replicas"]);
+    assert.equal(
+      formatMergedViolations([node]).split("\n")[1],
+      "      the requests counted here include the stack's chart values override chartValues.grafana.resources.requests.memory, which raises them: if it is the cause, lower or remove it in the stack file rather than add nodes",
     );
   });
 });
