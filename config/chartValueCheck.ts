@@ -107,10 +107,37 @@ function stackKeyOf(chart: string, path: readonly string[]): string | undefined 
 }
 
 /**
- * "; did you mean chartValues.<chart>.<path>? (…)" for an unknown stack key whose path, under a
- * section standing for a chart ({@link sectionsOf}), is a key of that chart's values
- * (`grafana.replicas`): chart values written as the stack's own key, which no rule reads. "" when
- * no chart at hand has it.
+ * The `chartValues` path (`["chartValues", "grafana", "replicas"]`) that a stack key path under a
+ * section standing for a chart ({@link sectionsOf}) means when, below the section, it is a key of
+ * that chart's values, each key as written or the one it is a slip of ({@link misspelling}:
+ * `grafana.replica`): chart values written as the stack's own key, which no rule reads. Undefined
+ * when no chart at hand has it.
+ */
+export function chartValuePathOf(
+  path: readonly string[],
+  keysOf: (chart: string) => ChartKeys | undefined,
+): { path: string[]; chart: string; version: string } | undefined {
+  const [section, ...rest] = path;
+  if (rest.length === 0) return undefined;
+  for (const { chart, version } of Object.values(versions.charts)) {
+    if (!sectionsOf(chart).includes(section)) continue;
+    let level: KeyTree | 0 | undefined = keysOf(chart)?.values;
+    const meant: string[] = [];
+    for (const k of rest) {
+      if (level === undefined || level === 0) break;
+      const key: string | undefined = k in level ? k : misspelling(k, Object.keys(level));
+      if (key === undefined) break;
+      meant.push(key);
+      level = level[key];
+    }
+    if (meant.length === rest.length) return { path: ["chartValues", chart, ...meant], chart, version };
+  }
+  return undefined;
+}
+
+/**
+ * "; did you mean chartValues.<chart>.<path>? (…)" for an unknown stack key that is a chart's key
+ * ({@link chartValuePathOf}: `grafana.replicas`, `grafana.replica`). "" when no chart at hand has it.
  */
 export function chartValueKeyHint(
   path: readonly string[],
@@ -118,31 +145,22 @@ export function chartValueKeyHint(
   project: string,
   value?: unknown,
 ): string {
-  const [section, ...rest] = path;
-  if (rest.length === 0) return "";
-  for (const { chart, version } of Object.values(versions.charts)) {
-    if (!sectionsOf(chart).includes(section)) continue;
-    const keys = keysOf(chart);
-    const level = rest.reduce<KeyTree | 0 | undefined>(
-      (l, k) => (l === undefined || l === 0 ? undefined : l[k]),
-      keys?.values,
-    );
-    if (level === undefined) continue;
-    // A chart value a stack key sets (`singleBinary.replicas` by loki.replicas, `persistence.size`
-    // by grafana.volumeSize) is refused under chartValues as set in two places: that key is where
-    // it goes, and a map holding one is moved without it.
-    const setBy = stackKeysSetting(chart, rest).filter((e) => holds(value, e.path.slice(rest.length)));
-    const exact = setBy.find((e) => e.path.length === rest.length);
-    if (exact)
-      return `; did you mean ${exact.key}? (${rest.join(".")} of the ${chart} chart ${version}'s values is what the stack key ${project}:${exact.key} sets: set it there)`;
-    const target = ["chartValues", chart, ...rest].join(".");
-    const but =
-      setBy.length === 0
-        ? ""
-        : `, but for ${setBy.map((e) => `${e.path.join(".")}, which the stack key ${e.key} sets`).join("; ")}: set that there`;
-    return `; did you mean ${target}? (${rest.join(".")} is a key of the ${chart} chart ${version}'s values, not of the stack's ${section}: a chart value goes under ${project}:chartValues.${chart}${but})`;
-  }
-  return "";
+  const meant = chartValuePathOf(path, keysOf);
+  if (!meant) return "";
+  const [, chart, ...rest] = meant.path;
+  const version = meant.version;
+  // A chart value a stack key sets (`singleBinary.replicas` by loki.replicas, `persistence.size`
+  // by grafana.volumeSize) is refused under chartValues as set in two places: that key is where
+  // it goes, and a map holding one is moved without it.
+  const setBy = stackKeysSetting(chart, rest).filter((e) => holds(value, e.path.slice(rest.length)));
+  const exact = setBy.find((e) => e.path.length === rest.length);
+  if (exact)
+    return `; did you mean ${exact.key}? (${rest.join(".")} of the ${chart} chart ${version}'s values is what the stack key ${project}:${exact.key} sets: set it there)`;
+  const but =
+    setBy.length === 0
+      ? ""
+      : `, but for ${setBy.map((e) => `${e.path.join(".")}, which the stack key ${e.key} sets`).join("; ")}: set that there`;
+  return `; did you mean ${meant.path.join(".")}? (${rest.join(".")} is a key of the ${chart} chart ${version}'s values, not of the stack's ${path[0]}: a chart value goes under ${project}:chartValues.${chart}${but})`;
 }
 
 /** Whether `value` holds a key at `path` under it (any value at the empty path). */

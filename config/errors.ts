@@ -303,6 +303,12 @@ export interface StackFileFacts {
   secure?: (key: string, path: (string | number)[]) => boolean;
   /** A key path's `file:line` where the file writes it (`loki.retention`), else undefined. */
   placeOf?: (key: string) => string | undefined;
+  /**
+   * The `chartValues` path a stack key path means when it is a key of a pinned chart's values
+   * (`grafana.replicas`: config/chartValueCheck.ts chartValuePathOf), else undefined; only where the
+   * charts are at hand (config/judge.ts).
+   */
+  chartPath?: (path: string[]) => string[] | undefined;
 }
 
 /**
@@ -321,7 +327,12 @@ export interface StackFileFacts {
  */
 function pathNamedKeyProblem(key: string, input: unknown, file: StackFileFacts = {}): string | undefined {
   const written = parseSegments(key);
-  const meant = written.length < 2 ? undefined : meantPath(written, input);
+  // A chart's key written as the stack's own (`grafana.replicas`) belongs under chartValues: a
+  // hint to the section alone would be refused again there.
+  const names = written.filter((s): s is string => typeof s === "string");
+  const chart = names.length === written.length ? file.chartPath?.(names) : undefined;
+  const meant =
+    written.length < 2 ? undefined : (meantPath(written, input) ?? (chart && { path: chart, leaf: false }));
   if (!meant) return undefined;
   const { path, leaf } = meant;
   const given = keyPath(written).slice(PROJECT.length + 1);

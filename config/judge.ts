@@ -4,6 +4,7 @@ import {
   CHART_KEY_NOTE,
   UNKNOWN_KEY,
   chartValueKeyHint,
+  chartValuePathOf,
   chartValueProblems,
   type ChartKeyMeant,
 } from "./chartValueCheck";
@@ -625,10 +626,12 @@ function schemaJudged(
       written.some(
         (v) => v.key === key && v.path.length === path.length && v.path.every((s, i) => s === path[i]),
       ));
+  const keysOf = opts.chartKeys;
   return withSecureValues(fresh, raw, secureValues, opts.unreadable ?? [], {
     plain,
     secure,
     placeOf: opts.placeOf,
+    ...(keysOf ? { chartPath: (path: string[]) => chartValuePathOf(path, keysOf)?.path } : {}),
   });
 }
 

@@ -231,6 +231,25 @@ describe("config: chartValues keys are checked against the pinned charts (config
     assert.equal(r[2].line, lineOf(lines, "replicas", lineOf(lines, P("grafana"))));
   });
 
+  it("sends a slip of a chart key written as a stack key, and a chart key path written as one top-level key, straight to chartValues", () => {
+    const { dir } = withChartValues({});
+    const file = path.join(dir, "Pulumi.s.yaml");
+    const doc = parse(fs.readFileSync(file, "utf8"));
+    doc.config[P("grafana")] = { ...doc.config[P("grafana")], replica: 2 };
+    // One key whose name holds a path, as `pulumi config set grafana.securityContxt x` writes it
+    // without --path, with a slip of the chart's key in it.
+    doc.config[P("grafana.securityContxt")] = "x";
+    fs.writeFileSync(file, stringify(doc));
+    const grafana = versions.charts.grafana;
+    assert.deepEqual(
+      run(dir).map((p) => p.problem),
+      [
+        `${P("grafana.replica")}: unknown key; did you mean chartValues.grafana.replicas? (replicas is a key of the grafana chart ${grafana.version}'s values, not of the stack's grafana: a chart value goes under ${P("chartValues.grafana")})`,
+        `${P('["grafana.securityContxt"]')}: unknown key: one key whose name holds the path grafana.securityContxt (as pulumi config set writes it without --path), which nothing reads (did you mean chartValues.grafana.securityContext?); move its value in the stack file to securityContext under ${P("chartValues.grafana")}, or run \`pulumi config rm --stack s 'grafana.securityContxt'\` then \`pulumi config set --stack s --path 'chartValues.grafana.securityContext'\` (it prompts for the value)`,
+      ],
+    );
+  });
+
   it("runs where charts are handed in (the offline synthesis), not in the config room alone", () => {
     const { dir } = withChartValues({ grafana: { replicsa: 2 } });
     assert.equal(run(dir).length, 1);
