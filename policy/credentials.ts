@@ -386,6 +386,23 @@ function literalCause(args: { urn: string; opts?: { parent?: string } }, value: 
   return resourceCause(`plaintext-credential:${digest}`, args);
 }
 
+/**
+ * How a credential held as a literal reaches its reader from a Secret instead, as the chart that
+ * holds it reads one. `-config.expand-env` is Loki's flag (and Mimir's, whose objects the program
+ * writes itself), which expands `${VAR}` in their config; it is no flag of Grafana's, which
+ * reads a Secret as GF_<SECTION>_<KEY> env or through `$__env{VAR}` or `$__file{path}` in
+ * grafana.ini, and no key of this stack creates such a Secret (docs/how-to/chart-values.md; the
+ * ordering check refuses a Secret nothing in the stack creates). A ConfigMap or a workload outside a chart's values is read by
+ * whichever program mounts it: every way is named, each with whose it is.
+ */
+function secretWayOf(chart: string | undefined): string {
+  if (chart === "grafana")
+    return "Grafana reads a credential from a Secret (envValueFrom as GF_<SECTION>_<KEY>, or `$__env{VAR}` or `$__file{path}` in grafana.ini), but no key of this stack creates that Secret, and the ordering check refuses one nothing in the stack creates: leave the credential out of the values (the admin's is the program's, in admin.existingSecret).";
+  if (chart === "loki")
+    return "Move the value into a Kubernetes Secret and reference it (extraEnvFrom with `${VAR}` in Loki's config, which the program's -config.expand-env=true expands, or a *_file path).";
+  return "Move the value into a Kubernetes Secret and reference it (existingSecret/secretKeyRef/envFrom, `${VAR}` in a Loki or Mimir config with -config.expand-env=true, or a *_file path).";
+}
+
 /** No literal credentials in Helm values, ConfigMaps or container env: use Secrets and references. */
 export function noPlaintextCredentials(level: Level = "mandatory"): ResourceValidationPolicy {
   return {
@@ -395,9 +412,8 @@ export function noPlaintextCredentials(level: Level = "mandatory"): ResourceVali
     enforcementLevel: level,
     validateResource: forTypes(CREDENTIAL_TYPES, (args, report) => {
       const r = toRes(args);
-      const fix =
-        "Move the value into a Kubernetes Secret and reference it (extraEnvFrom/existingSecret/secretKeyRef, ${VAR} with -config.expand-env, or a *_file path).";
       const helm = helmOf(r);
+      const fix = secretWayOf(helm?.chart);
       // The engine unwraps secrets before policies see them, so a credential put into Helm values
       // as a Pulumi secret arrives here as its literal value and is caught by its key or shape.
       // Offline, a secret whose export holds only ciphertext arrives as the evaluator's stand-in,

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { SECRET_SIG_KEY } from "@homelab-observability/contract";
 import { CREDENTIAL_WORDS, mayHoldCredential } from "../../policy/credentials";
 import { plainCredentialFilter } from "../support/credentialFilter";
-import { fails, passes, release, res, secret, v4Chart, workload } from "../support/policyCases";
+import { check, fails, passes, release, res, secret, v4Chart, workload } from "../support/policyCases";
 
 const P = "no-plaintext-credentials";
 
@@ -296,6 +296,26 @@ describe("policy (credentials): every shape a credential hides in", () => {
 
 describe("policy: no-plaintext-credentials", () => {
   const P = "no-plaintext-credentials";
+  it("advises each chart's own way to read a Secret: Loki's -config.expand-env, never Grafana's", async () => {
+    const [grafana] = await check(
+      [release("grafana", { "grafana.ini": { database: { password: "hunter2hunter2" } } })],
+      P,
+    );
+    assert.match(
+      grafana.message,
+      /\. Grafana reads a credential from a Secret \(envValueFrom as GF_<SECTION>_<KEY>, or `\$__env\{VAR\}` or `\$__file\{path\}` in grafana\.ini\), but no key of this stack creates that Secret, and the ordering check refuses one nothing in the stack creates: leave the credential out of the values \(the admin's is the program's, in admin\.existingSecret\)\.$/,
+    );
+    assert.doesNotMatch(grafana.message, /expand-env/);
+    const [loki] = await check(
+      [release("loki", { loki: { storage: { s3: { secretAccessKey: "hunter2hunter2" } } } })],
+      P,
+    );
+    assert.match(
+      loki.message,
+      /extraEnvFrom with `\$\{VAR\}` in Loki's config, which the program's -config\.expand-env=true expands/,
+    );
+  });
+
   it("passes references: ${VAR}, existingSecret with key names, file paths, secretKeyRef env", () =>
     passes(
       [
