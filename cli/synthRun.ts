@@ -47,6 +47,7 @@ import {
   notRenderedText,
   overridesWithoutRelease,
   withoutRefusedValues,
+  withRenderFailures,
   overridePlacesIn,
   idleOverrideWarning,
   type OverridePlace,
@@ -698,8 +699,15 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
   const problems = judgedAll.problems;
   // A release Helm refused for an override's value runs with none of it: what the pack read of
   // those values is no verdict (withoutRefusedValues), and the render failure names the override.
+  // A render failure that is a violation's mistake (both trace to one override) is one message,
+  // the violation's, naming the render among its places (withRenderFailures).
   const violations = r
-    ? withoutRefusedValues(judgedAll.violations, r.failed, judged, overrides)
+    ? withRenderFailures(
+        withoutRefusedValues(judgedAll.violations, r.failed, judged, overrides),
+        r.failed,
+        judged,
+        { overrides, at },
+      )
     : judgedAll.violations;
   if (r && r.failed.length > 0) reportNotRendered(stack, r, violations, judged, { overrides, at }, err);
   // The summary line counts the problems as printed, one per mistake.

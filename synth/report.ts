@@ -466,7 +466,10 @@ function alsoLines(m: {
   const lead = m.policy;
   const others = [
     ...new Set(
-      m.alsoAt.map((a) => /^\[([^\]]+)\]/.exec(a)?.[1]).filter((r) => r !== undefined && r !== lead),
+      m.alsoAt
+        .map((a) => /^\[([^\]]+)\]/.exec(a)?.[1])
+        // A render failure among the places traces to the value the lead's advice changes.
+        .filter((r) => r !== undefined && r !== lead && r !== RENDER_PLACE),
     ),
   ];
   const all =
@@ -1170,6 +1173,9 @@ export function notRenderedText(
   const failed = renders.filter((r) => r.error !== undefined);
   if (failed.length === 0) return undefined;
   const lines = mergeRenderErrors(failed, resources, overrides, at).map((m) => {
+    const same = violationOfRender(m, violations);
+    if (same)
+      return `  ${m.releases.join(", ")} (${m.chart} ${m.version}): the chart refused its values for the mistake of the policy violation ${same.policy} below, which names the key and Helm's words`;
     const onIt = violations.filter((v) => v.urn !== undefined && m.urns.includes(v.urn)).map((v) => v.policy);
     const cause = onIt.length
       ? `\n    (the policy violation${onIt.length > 1 ? "s" : ""} ${onIt.join(", ")} below name${onIt.length > 1 ? "" : "s"} the values behind it)`
@@ -1179,6 +1185,52 @@ export function notRenderedText(
   // "of M Helm releases" whatever M, as synth always said it. M is never one in a stack:
   // apply/stack.ts creates the prometheus-crds, loki and grafana releases whatever the config.
   return `${failed.length} of ${renders.length} Helm releases did not render (helm template):\n${lines.join("\n")}`;
+}
+
+/** How a render failure is named among a violation's places (`[helm template] ns/release …`). */
+const RENDER_PLACE = "helm template";
+
+/**
+ * The violation whose mistake a render failure is: on the release Helm refused, tracing to the same
+ * `chartValues` overrides as Helm's message does, both sure of them (the grafana chart's
+ * assertNoLeakedSecrets refusing the literal `database.password` that no-plaintext-credentials
+ * refuses). One mistake is one message: the violation's, which says what to do, with the render
+ * among its places ({@link withRenderFailures}).
+ */
+function violationOfRender(m: MergedRenderError, violations: MergedViolation[]): MergedViolation | undefined {
+  const keys = m.overrides;
+  if (!keys || m.overridesUnsure) return undefined;
+  return violations.find(
+    (v) =>
+      v.urn !== undefined &&
+      m.urns.includes(v.urn) &&
+      !v.overridesUnsure &&
+      v.overrides?.length === keys.length &&
+      v.overrides.every((o) => keys.includes(o)),
+  );
+}
+
+/**
+ * `violations` (as attributeOverrides placed their overrides, with the same `at`) with each render
+ * failure that is one's mistake ({@link violationOfRender}) among its places, in Helm's words:
+ * {@link notRenderedText} then names that failure by the violation alone. Copies.
+ */
+export function withRenderFailures(
+  violations: MergedViolation[],
+  renders: FailedRelease[],
+  resources: { urn: string; type: string; inputs?: Record<string, any> }[],
+  { overrides = [], at }: Pick<NotRenderedOptions, "overrides" | "at"> = {},
+): MergedViolation[] {
+  const out = violations.map((v) => ({ ...v, alsoAt: [...v.alsoAt] }));
+  const failed = renders.filter((r) => r.error !== undefined);
+  for (const m of mergeRenderErrors(failed, resources, overrides, at)) {
+    const v = violationOfRender(m, out);
+    if (v)
+      v.alsoAt.push(
+        `[${RENDER_PLACE}] ${m.releases.join(", ")} (${m.chart} ${m.version}): ${m.error.split("\n")[0]}`,
+      );
+  }
+  return out;
 }
 
 /** Merged violations, mandatory first (as formatViolations), each with its other places. */

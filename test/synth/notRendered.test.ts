@@ -4,7 +4,13 @@
  * (the pack's violations, the stack's chartValues overrides) comes in as options.
  */
 import { strict as assert } from "assert";
-import { notRenderedText, withoutRefusedValues, type MergedViolation } from "../../synth/report";
+import {
+  formatMergedViolations,
+  notRenderedText,
+  withoutRefusedValues,
+  withRenderFailures,
+  type MergedViolation,
+} from "../../synth/report";
 import { release } from "../support/policyCases";
 
 const loki = release("loki", { read: { replicas: 2 } });
@@ -135,5 +141,43 @@ describe("the pack's verdict on a release Helm refused for an override's value",
     assert.deepEqual(withoutRefusedValues([sameValues], [render(refused)], [refused], overrides), [
       sameValues,
     ]);
+  });
+});
+
+describe("a release Helm refused for the mistake a violation names", () => {
+  const values = { "grafana.ini": { database: { type: "postgres", password: "hunter2hunter2" } } };
+  const refused = release("grafana", values);
+  const overrides = ["grafana.grafana.ini.database.type", "grafana.grafana.ini.database.password"];
+  const LEAKED =
+    "Error: execution error at (grafana/templates/deployment.yaml:39:28): Sensitive key 'database.password' should not be defined explicitly in values. Use variable expansion instead.";
+  // As attributeOverrides leaves it: the key the value came from, sure of it.
+  const credential: MergedViolation = {
+    ...violation("no-plaintext-credentials", refused),
+    message: `kubernetes:helm.sh/v3:Release "grafana": values.grafana.ini.database.password is a literal credential in Helm values`,
+    overrides: ["chartValues.grafana.grafana.ini.database.password"],
+  };
+
+  it("is one message, the violation's, naming the render among its places; the render's line names the violation", () => {
+    const renders = [render(refused, LEAKED)];
+    const [merged] = withRenderFailures([credential], renders, [refused], { overrides });
+    assert.deepEqual(merged.alsoAt, [
+      "[helm template] monitoring/grafana (grafana 1.0.0): Error: execution error at (grafana/templates/deployment.yaml:39:28): Sensitive key 'database.password' should not be defined explicitly in values. Use variable expansion instead.",
+    ]);
+    assert.equal(
+      notRenderedText(renders, [refused], { overrides, violations: [merged] }),
+      "1 of 1 Helm releases did not render (helm template):\n  monitoring/grafana (grafana 1.0.0): the chart refused its values for the mistake of the policy violation no-plaintext-credentials below, which names the key and Helm's words",
+    );
+    // The lead's advice clears the render too: no "answers … alone".
+    assert.match(formatMergedViolations([merged]), /change or remove it in the stack file$/);
+  });
+
+  it("stays two messages when the violation reads another override than Helm's message", () => {
+    const other = { ...credential, overrides: ["chartValues.grafana.grafana.ini.database.type"] };
+    const renders = [render(refused, LEAKED)];
+    assert.deepEqual(withRenderFailures([other], renders, [refused], { overrides })[0].alsoAt, []);
+    assert.match(
+      notRenderedText(renders, [refused], { overrides, violations: [other] }) ?? "",
+      /Sensitive key[^\n]*\n {6}from the stack's chart values override chartValues\.grafana\.grafana\.ini\.database\.password: change or remove it/,
+    );
   });
 });
