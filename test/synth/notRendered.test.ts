@@ -154,7 +154,8 @@ describe("a release Helm refused for the mistake a violation names", () => {
   const credential: MergedViolation = {
     ...violation("no-plaintext-credentials", refused),
     message: `kubernetes:helm.sh/v3:Release "grafana": values.grafana.ini.database.password is a literal credential in Helm values`,
-    overrides: ["chartValues.grafana.grafana.ini.database.password"],
+    // The bracket form overrideKey gives a key holding a dot (grafana.ini), as pasted with --path.
+    overrides: ['chartValues.grafana["grafana.ini"].database.password'],
   };
 
   it("is one message, the violation's, naming the render among its places; the render's line names the violation", () => {
@@ -172,12 +173,12 @@ describe("a release Helm refused for the mistake a violation names", () => {
   });
 
   it("stays two messages when the violation reads another override than Helm's message", () => {
-    const other = { ...credential, overrides: ["chartValues.grafana.grafana.ini.database.type"] };
+    const other = { ...credential, overrides: ['chartValues.grafana["grafana.ini"].database.type'] };
     const renders = [render(refused, LEAKED)];
     assert.deepEqual(withRenderFailures([other], renders, [refused], { overrides })[0].alsoAt, []);
     assert.match(
       notRenderedText(renders, [refused], { overrides, violations: [other] }) ?? "",
-      /Sensitive key[^\n]*\n {6}from the stack's chart values override chartValues\.grafana\.grafana\.ini\.database\.password: change or remove it/,
+      /Sensitive key[^\n]*\n {6}from the stack's chart values override chartValues\.grafana\["grafana\.ini"\]\.database\.password: change or remove it/,
     );
   });
 });
