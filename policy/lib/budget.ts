@@ -199,6 +199,31 @@ export function computeBudget(
       }
     }
   }
+  const total = totalRow(rows, pools, floating, floatingSources);
+  const undersized = undersizedOf(sized ?? [], found);
+  return {
+    rows,
+    floating,
+    total,
+    unschedulable,
+    keptOff,
+    oversized,
+    share,
+    workload: opts.facts?.workload,
+    sized,
+    undersized,
+    retention: prometheusRetention(resources),
+    workloads,
+  };
+}
+
+/** The whole cluster's row: every pool's and the floating workloads' sums, on every node. */
+function totalRow(
+  rows: BudgetRow[],
+  pools: PoolInfo[],
+  floating: Sums,
+  floatingSources: string[],
+): BudgetRow {
   const total: BudgetRow = {
     pool: "total",
     nodes: pools.reduce((n, p) => n + p.count, 0),
@@ -215,10 +240,17 @@ export function computeBudget(
     total.sums.cpuLimit += s.cpuLimit;
     total.sums.memoryLimit += s.memoryLimit;
   }
-  // The same numbers the program sized with: a sized component's pods must request what it is
-  // sized for, or the scheduler's picture is smaller than what the component will use.
+  return total;
+}
+
+/**
+ * The same numbers the program sized with: a sized component's pods must request what it is
+ * sized for, or the scheduler's picture is smaller than what the component will use. One line per
+ * component whose pods (`found`, by object name) request or are limited to less.
+ */
+function undersizedOf(sized: NonNullable<StackFacts["sized"]>, found: Map<string, Workload>): string[] {
   const undersized: string[] = [];
-  for (const c of sized ?? []) {
+  for (const c of sized) {
     const w = found.get(c.workload);
     // Unread requests (a resources value that is no map) are not 0: the render's error says why.
     if (
@@ -230,20 +262,7 @@ export function computeBudget(
         `${c.workload}: sized for ${c.sizedFor} (request ${mib(c.requestBytes)}, limit ${mib(c.memoryBytes)} of memory), but its pods request ${mib(w.requests.memory)} and are limited to ${mib(w.limits.memory)}`,
       );
   }
-  return {
-    rows,
-    floating,
-    total,
-    unschedulable,
-    keptOff,
-    oversized,
-    share,
-    workload: opts.facts?.workload,
-    sized,
-    undersized,
-    retention: prometheusRetention(resources),
-    workloads,
-  };
+  return undersized;
 }
 
 /** A workload no pool admits: why, pool by pool, and what it selects nodes by. */

@@ -198,11 +198,12 @@ describe("a release that did not render is one message, not its consequences", f
     // The pack judged the values Helm refused: that violation names the key, and the render error points to it.
     assert.match(
       r.stdout,
-      /\[mandatory\] loki-single-binary-and-scalable: .*\n.*chartValues\.loki\.read\.replicas/,
+      // The render's failure among its places (one mistake), then the key.
+      /\[mandatory\] loki-single-binary-and-scalable: .*\n {6}the same mistake, also seen at: \[helm template\] monitoring\/loki .*\n.*chartValues\.loki\.read\.replicas/,
     );
     assert.match(
       r.stderr,
-      /the policy violation loki-single-binary-and-scalable below names the values behind it/,
+      /the chart refused its values for the mistake of the policy violation loki-single-binary-and-scalable below, which names the key and Helm's words/,
     );
     assert.equal(
       lastLine(r.stdout),
