@@ -157,8 +157,10 @@ export async function withSyntheses<T>(fn: () => Promise<T>): Promise<T> {
  *
  * The key is the stack file as read (overrides applied, a `running` folder by its content), not
  * the folder it was read from: a test's project in a temporary folder is a new folder each run. A
- * synthesis that names its folder is given to its caller and not kept: a Garage stack's bucket
- * names the stack file's line of `objectStore.region`, as a path from the working directory. A
+ * synthesis that names its folder is kept with the folder set aside and read back naming the
+ * reader's ({@link withFolderAsToken}): a Garage stack's bucket names the stack file's line of
+ * `objectStore.region`, as a path from the working directory, and before, each such synthesis ran
+ * again in every run (about 35 in a warm one, measured by logging the cache's misses). A
  * synthesis that throws is never kept. HOMELAB_TEST_CACHE=off synthesizes every time, as for every
  * fixture.
  */
@@ -176,37 +178,51 @@ async function syntheses<T>(
 ): Promise<T> {
   // The project's own syntheses are synth()'s entries; another folder's are kept apart, each
   // checked when made (the project's ~150 cold syntheses are not: a JSON.stringify of 1.5-2.2 MB,
-  // 10-25 ms each, measured), so none read from another folder can name the wrong one.
+  // 10-25 ms each, measured), so none read from another folder names the wrong one.
   const { kind, key } = synthEntryOf(stack, cfg, projectDir);
   if (kind === "synth") return cached(kind, key, compute, dir);
-  try {
-    return await cached(
-      kind,
-      key,
-      async () => {
-        const s = await compute();
-        if (namesFolder(JSON.stringify(s), projectDir)) throw new NamesItsFolder(s);
-        return s;
-      },
-      dir,
-    );
-  } catch (e) {
-    if (e instanceof NamesItsFolder) return e.synthesis as T;
-    throw e;
-  }
+  const stored = await cached(kind, key, async () => withFolderAsToken(await compute(), projectDir), dir);
+  return withTokenAsFolder(stored, projectDir) as T;
 }
 
-/** A synthesis that names its project folder, thrown out of the cache's computation (never kept). */
-class NamesItsFolder extends Error {
-  constructor(readonly synthesis: unknown) {
-    super("the synthesis names its project folder");
-  }
+/** Where a kept synthesis named its project folder: from the working directory, and absolute. */
+const FOLDER_TOKENS = { relative: "<<homelab-test-folder-relative>>", absolute: "<<homelab-test-folder>>" };
+
+/** A synthesis kept with the folder it names set aside ({@link FOLDER_TOKENS}), to name each reader's. */
+interface NamesAFolder {
+  namesFolder: unknown;
 }
 
-/** Whether `text` names `dir`, absolute or from the working directory (as config/locate.ts writes a place). */
-function namesFolder(text: string, dir: string): boolean {
-  const relative = path.relative(process.cwd(), dir);
-  return text.includes(path.resolve(dir)) || (relative !== "" && text.includes(relative));
+/**
+ * A synthesis as kept: as it is, or, when it names its project folder (a Garage stack's bucket
+ * names the stack file's line of `objectStore.region`, as a path from the working directory), with
+ * that folder set aside, so that another folder with the same stack file reads it naming its own.
+ * The relative form first: from a working directory above, it holds the absolute one.
+ */
+function withFolderAsToken(s: unknown, dir: string): unknown {
+  const { relative, absolute } = folderForms(dir);
+  let text = JSON.stringify(s);
+  if (!text.includes(absolute) && !(relative !== "" && text.includes(relative))) return s;
+  if (relative !== "") text = text.split(relative).join(FOLDER_TOKENS.relative);
+  text = text.split(absolute).join(FOLDER_TOKENS.absolute);
+  return { namesFolder: JSON.parse(text) as unknown } satisfies NamesAFolder;
+}
+
+/** {@link withFolderAsToken} undone for the reader's folder `dir` (a value of its own, unfrozen). */
+function withTokenAsFolder(stored: unknown, dir: string): unknown {
+  if (stored === null || typeof stored !== "object" || !("namesFolder" in stored)) return stored;
+  const { relative, absolute } = folderForms(dir);
+  const text = JSON.stringify(stored.namesFolder)
+    .split(FOLDER_TOKENS.relative)
+    .join(relative)
+    .split(FOLDER_TOKENS.absolute)
+    .join(absolute);
+  return JSON.parse(text) as unknown;
+}
+
+/** A project folder as a synthesis may name it: from the working directory (as config/locate.ts writes a place), and absolute. */
+function folderForms(dir: string): { relative: string; absolute: string } {
+  return { relative: path.relative(process.cwd(), dir), absolute: path.resolve(dir) };
 }
 
 /** `npm run synth -- <args>` in this process ({@link inProcess}; cli/synthRun.ts). */
