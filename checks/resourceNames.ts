@@ -44,23 +44,39 @@ export function resourceNameProblem(name: string): string | undefined {
   return `expected an extended resource name (a DNS subdomain, "/", and a name of at most 63 letters, digits, '-', '_' or '.', not starting with "requests."), got ${JSON.stringify(name)} (the API server refuses the pod: "doesn't follow extended resource name standard")`;
 }
 
+/**
+ * Each container of every pod of the stack (podViews: built-in workloads, hooks, operators' pods;
+ * init containers too) with its `resources.requests` and `resources.limits` maps (undefined when not
+ * a map) and where a finding on it is: the walk both checks of container resources make.
+ */
+export function* containerResources(objects: Placed[]): Generator<{
+  where: string;
+  requests: Record<string, unknown> | undefined;
+  limits: Record<string, unknown> | undefined;
+}> {
+  const asMap = (v: unknown) => (v && typeof v === "object" ? (v as Record<string, unknown>) : undefined);
+  for (const pod of podViews(objects))
+    for (const c of containersOf(pod.spec))
+      yield {
+        where: `${describe(pod.owner)} container ${c.name}`,
+        requests: asMap(c?.resources?.requests),
+        limits: asMap(c?.resources?.limits),
+      };
+}
+
 /** One finding per resource name the API server would refuse, naming the container and the path. */
 export function checkResourceNames(objects: Placed[]): { findings: Finding[] } {
   const findings: Finding[] = [];
-  for (const pod of podViews(objects)) {
-    for (const c of containersOf(pod.spec)) {
-      for (const kind of ["requests", "limits"] as const) {
-        const map = c?.resources?.[kind];
-        if (!map || typeof map !== "object") continue;
-        for (const name of Object.keys(map)) {
-          const problem = resourceNameProblem(name);
-          if (problem)
-            findings.push({
-              check: "resource-name",
-              where: `${describe(pod.owner)} container ${c.name}`,
-              message: `resources.${kind}.${name}: ${problem}`,
-            });
-        }
+  for (const c of containerResources(objects)) {
+    for (const kind of ["requests", "limits"] as const) {
+      for (const name of Object.keys(c[kind] ?? {})) {
+        const problem = resourceNameProblem(name);
+        if (problem)
+          findings.push({
+            check: "resource-name",
+            where: c.where,
+            message: `resources.${kind}.${name}: ${problem}`,
+          });
       }
     }
   }

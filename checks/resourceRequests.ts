@@ -10,32 +10,28 @@
  * no pod starts.
  */
 import { quantityValue } from "@homelab-observability/contract";
-import { containersOf, describe, type Finding, type Placed } from "./objects";
-import { podViews } from "./privileges";
+import type { Finding, Placed } from "./objects";
+import { containerResources } from "./resourceNames";
 
 /** One finding per resource whose request exceeds its limit, naming the container and both values. */
 export function checkResourceRequests(objects: Placed[]): { findings: Finding[] } {
   const findings: Finding[] = [];
-  for (const pod of podViews(objects)) {
-    for (const c of containersOf(pod.spec)) {
-      const requests = c?.resources?.requests;
-      const limits = c?.resources?.limits;
-      if (!requests || typeof requests !== "object" || !limits || typeof limits !== "object") continue;
-      for (const [name, request] of Object.entries(requests)) {
-        if (!(name in limits)) continue;
-        const limit = (limits as Record<string, unknown>)[name];
-        const asked = quantityValue(request);
-        const allowed = quantityValue(limit);
-        // A value that is no quantity is the schema check's to report.
-        if (asked === undefined || allowed === undefined || asked <= allowed) continue;
-        findings.push({
-          check: "resource-request",
-          where: `${describe(pod.owner)} container ${c.name}`,
-          message:
-            `resources.requests.${name}: expected at most the container's limit resources.limits.${name} (${String(limit)}), got ${String(request)} ` +
-            `(the API server refuses the pod: "must be less than or equal to ${name} limit"); raise the limit with the request, or lower the request`,
-        });
-      }
+  for (const { where, requests, limits } of containerResources(objects)) {
+    if (!requests || !limits) continue;
+    for (const [name, request] of Object.entries(requests)) {
+      if (!(name in limits)) continue;
+      const limit = limits[name];
+      const asked = quantityValue(request);
+      const allowed = quantityValue(limit);
+      // A value that is no quantity is the schema check's to report.
+      if (asked === undefined || allowed === undefined || asked <= allowed) continue;
+      findings.push({
+        check: "resource-request",
+        where,
+        message:
+          `resources.requests.${name}: expected at most the container's limit resources.limits.${name} (${String(limit)}), got ${String(request)} ` +
+          `(the API server refuses the pod: "must be less than or equal to ${name} limit"); raise the limit with the request, or lower the request`,
+      });
     }
   }
   return { findings };
