@@ -168,22 +168,16 @@ function parseUrls(values: string[], problems: ArgProblem[]): Partial<Record<Com
       );
       continue;
     }
-    const problem = urlProblem(c, given[0]);
-    if (problem) problems.push(argProblem(`--url ${c}: ${problem}`, "--url"));
+    // A path ending in the API prefix verify adds (Mimir's `/prometheus`) is not refused here: a
+    // proxy may serve the API under such a path, and when the server answers 404 there, the check
+    // says the doubled prefix with the URL to give (verify/identify.ts).
+    if (!isHttp(given[0]))
+      problems.push(
+        argProblem(`--url ${c}: expected an http(s) URL, got "${withoutLogin(given[0])}"`, "--url"),
+      );
     else urls[c] = given[0];
   }
   return urls;
-}
-
-/**
- * Why `url` is no --url of component `c` (the expected form and what was found), or undefined. A
- * path ending in the API prefix verify adds (Mimir's `/prometheus`) is not refused here: a proxy may
- * serve the API under such a path, and when the server answers 404 there, the check says the
- * doubled prefix with the URL to give (verify/identify.ts).
- */
-function urlProblem(c: Component, url: string): string | undefined {
-  if (!isHttp(url)) return `expected an http(s) URL, got "${withoutLogin(url)}"`;
-  return undefined;
 }
 
 /** A duration flag's value in seconds (at least 1s); a bad one is a problem. */
