@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { closestMatch, closestOption, fewEdits, nearest } from "@homelab-observability/contract";
+import { closestMatch, closestOption, nearest, slipOf } from "@homelab-observability/contract";
 import {
   COMPONENT_MAPS,
   PROJECT,
@@ -851,12 +851,7 @@ function joinedHint(key: string, at: (string | number)[], input: unknown, file: 
     // joined name is the one to measure, not the key alone, which is nearer another component's.
     const keys = schemaKeys(schemaAt(above, input));
     // A slip only (few edits): a name merely holding another (`grafanaUrl2` holds `grafana`) is not it.
-    const near = nearest(joined, keys);
-    const hit = keys.includes(joined)
-      ? joined
-      : near.best !== undefined && fewEdits(joined, near.best, near.distance)
-        ? near.best
-        : undefined;
+    const hit = keys.includes(joined) ? joined : slipOf(joined, keys);
     if (hit === undefined) continue;
     const target = keyPath([...above, hit]);
     const how =

@@ -58,6 +58,16 @@ export function fewEdits(name: string, known: string, distance: number): boolean
 }
 
 /**
+ * The known name `name` is a slip of ({@link fewEdits} from the nearest), or undefined: edits
+ * alone, without {@link closestMatch}'s short and long forms, for a name that must be the same
+ * word misspelt (`grafanaAdminPasword`, not `grafanaUrl2` holding `grafana`).
+ */
+export function slipOf(name: string, known: readonly string[]): string | undefined {
+  const { best, distance } = nearest(name, known);
+  return best !== undefined && fewEdits(name, best, distance) ? best : undefined;
+}
+
+/**
  * The known name closest to a mistyped one, when it is close enough to be the likely intent (at
  * most a third of its letters differ, or one contains the other: the one known name it begins, or
  * the nearest name it holds); undefined otherwise, so a "did you mean" is never a wild guess.

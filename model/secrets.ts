@@ -1,4 +1,4 @@
-import { fewEdits, nearest } from "@homelab-observability/contract";
+import { slipOf } from "@homelab-observability/contract";
 import { INTEGRATIONS, OTHER_CREDENTIALS, RECEIVER_TYPES } from "../upstream/alertmanagerReceivers";
 
 /** Config keys that must be Pulumi secrets (`pulumi config set --secret`) with the `config` backend. */
@@ -46,9 +46,7 @@ const NAMED_CREDENTIALS = CREDENTIAL_FIELDS.filter((f) => f !== "url");
  * credential it was meant to hold. Measured by edits alone, as {@link secretKeyMeant}.
  */
 export function credentialKey(name: string): boolean {
-  if (CREDENTIAL_NAME.test(name)) return true;
-  const { best, distance } = nearest(name, NAMED_CREDENTIALS);
-  return best !== undefined && fewEdits(name, best, distance);
+  return CREDENTIAL_NAME.test(name) || slipOf(name, NAMED_CREDENTIALS) !== undefined;
 }
 
 /**
@@ -72,8 +70,7 @@ export function secretValueAt(path: readonly (string | number)[], projects: bool
  * names (`grafana` begins `grafanaAdminPassword`).
  */
 export function secretKeyMeant(name: string): SecretKey | undefined {
-  const { best, distance } = nearest(name, SECRET_KEYS);
-  return best !== undefined && fewEdits(name, best, distance) ? (best as SecretKey) : undefined;
+  return slipOf(name, SECRET_KEYS) as SecretKey | undefined;
 }
 
 /** The secret config key holding the receivers' credentials with the `config` backend. */
