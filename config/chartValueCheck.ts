@@ -1,4 +1,4 @@
-import { isMap } from "./tree";
+import { isMap, valueAt } from "./tree";
 import { pinnedChart, versions } from "../model/versions";
 import type { ChartKeys, KeyTree, KindTree } from "./chartKeys";
 import { nearest, RENAME_AND_MEND, schemaAt } from "./errors";
@@ -165,7 +165,7 @@ export function chartValueKeyHint(
 
 /** Whether `value` holds a key at `path` under it (any value at the empty path). */
 const holds = (value: unknown, path: readonly string[]): boolean =>
-  path.length === 0 || (isMap(value) && path[0] in value && holds(value[path[0]], path.slice(1)));
+  path.length === 0 || valueAt(value, [...path]) !== undefined;
 
 /** The stack keys setting `chart`'s values at `path` or under it (config/stackKeyPaths.ts). */
 function stackKeysSetting(

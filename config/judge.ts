@@ -771,7 +771,7 @@ function withChartValueKeyHints(
     const m = unknown.exec(p);
     if (!m || m[2].includes("; did you mean ")) return p;
     const path = m[1].split(".");
-    const value = path.reduce<unknown>((v, k) => (isMap(v) ? v[k] : undefined), raw);
+    const value = valueAt(raw, path);
     const hint = chartValueKeyHint(path, keysOf, PROJECT, value);
     return hint ? `${p.slice(0, m.index + m[0].length - m[2].length)}${hint}${p.slice(m[0].length)}` : p;
   });
