@@ -4,8 +4,11 @@
  * server judges them. The OpenAPI schema (checks/schema.ts) reads each map alone, so a chart values
  * override that raises a request past the chart's limit (grafana.resources.requests.memory: 2Gi
  * beside the chart's 512Mi limit) passes it; the API server refuses the pod. The rule is restated
- * from Kubernetes v1.31 pkg/apis/core/validation/validation.go `ValidateResourceRequirements`: for
- * every resource named in both maps, the request "must be less than or equal to <resource> limit".
+ * from Kubernetes pkg/apis/core/validation/validation.go `ValidateResourceRequirements` (read in a
+ * vendored copy of it): for every resource named in both maps, the request "must be less than or
+ * equal to <resource> limit", and for one without overcommit (`isOvercommitAllowed`: a hugepages-
+ * resource, or an extended one, named with a `/` outside kubernetes.io/) it "must be equal to
+ * <resource> limit".
  * A Deployment's or StatefulSet's pods are refused by their controller, so the release installs and
  * no pod starts.
  */
@@ -24,15 +27,28 @@ export function checkResourceRequests(objects: Placed[]): { findings: Finding[] 
       const asked = quantityValue(request);
       const allowed = quantityValue(limit);
       // A value that is no quantity is the schema check's to report.
-      if (asked === undefined || allowed === undefined || asked <= allowed) continue;
+      if (asked === undefined || allowed === undefined) continue;
+      const equal = !overcommitAllowed(name);
+      if (equal ? asked === allowed : asked <= allowed) continue;
       findings.push({
         check: "resource-request",
         where,
-        message:
-          `resources.requests.${name}: expected at most the container's limit resources.limits.${name} (${String(limit)}), got ${String(request)} ` +
-          `(the API server refuses the pod: "must be less than or equal to ${name} limit"); raise the limit with the request, or lower the request`,
+        message: equal
+          ? `resources.requests.${name}: expected the container's limit resources.limits.${name} (${String(limit)}), got ${String(request)} ` +
+            `(the API server refuses the pod: "must be equal to ${name} limit", as ${name} is not overcommitted); set the request and the limit alike`
+          : `resources.requests.${name}: expected at most the container's limit resources.limits.${name} (${String(limit)}), got ${String(request)} ` +
+            `(the API server refuses the pod: "must be less than or equal to ${name} limit"); raise the limit with the request, or lower the request`,
       });
     }
   }
   return { findings };
+}
+
+/**
+ * validation.go `isOvercommitAllowed`: a native resource (no `/`, or in kubernetes.io/) that is no
+ * hugepages- one. Any other's request must equal its limit.
+ */
+function overcommitAllowed(name: string): boolean {
+  const native = !name.includes("/") || name.includes("kubernetes.io/");
+  return native && !name.startsWith("hugepages-");
 }

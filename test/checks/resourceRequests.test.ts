@@ -76,6 +76,22 @@ describe("checks (resource-request): a request at most its limit, as the API ser
     );
   });
 
+  it("refuses a request other than its limit for a resource without overcommit (extended, hugepages), in the API server's words", () => {
+    const { findings } = checkResourceRequests([
+      deployment({
+        requests: { "example.com/gpu": 1, "hugepages-2Mi": "64Mi", "kubernetes.io/batteries": 1 },
+        limits: { "example.com/gpu": 2, "hugepages-2Mi": "128Mi", "kubernetes.io/batteries": 2 },
+      }),
+    ]);
+    assert.deepEqual(
+      findings.map((f) => f.message),
+      [
+        'resources.requests.example.com/gpu: expected the container\'s limit resources.limits.example.com/gpu (2), got 1 (the API server refuses the pod: "must be equal to example.com/gpu limit", as example.com/gpu is not overcommitted); set the request and the limit alike',
+        'resources.requests.hugepages-2Mi: expected the container\'s limit resources.limits.hugepages-2Mi (128Mi), got 64Mi (the API server refuses the pod: "must be equal to hugepages-2Mi limit", as hugepages-2Mi is not overcommitted); set the request and the limit alike',
+      ],
+    );
+  });
+
   it("runs among the checks of a rendered stack", () => {
     const found = checkStack(
       [deployment({ requests: { memory: "2Gi" }, limits: { memory: "512Mi" } })],
