@@ -37,6 +37,7 @@ import { grafanaDataVerdicts } from "./grafanaData";
 import { lokiStoreRefusals } from "./lokiStore";
 import { runningIngesterRefusals } from "./mimirIngesters";
 import { retentionVerdicts, type RetentionWarning } from "./retentionShrink";
+import { shellWord } from "../model/running";
 
 const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 const lastName = (urn: string) => urn.split("::").pop()!;
@@ -283,7 +284,7 @@ function runningFileOf(r: ExportResource, running: RunningState): string {
  */
 function collectAgain(result: SynthResult, key: string): string {
   const context = pinnedContext(result.export);
-  const use = context ? `kubectl config use-context ${context}` : "the stack's kubeContext selected";
+  const use = context ? `kubectl config use-context ${shellWord(context)}` : "the stack's kubeContext selected";
   return `if the folder was collected from another cluster, collect it again with ${use} (docs/how-to/check-a-change.md#collecting-what-runs); else correct ${key}`;
 }
 

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { notYamlMessage, parseUserYaml } from "../model/yamlText";
+import { shellWord } from "../model/running";
 import { closestMatch, ConfigError, nearest } from "./errors";
 import { PROJECT, type StackConfig } from "./schema";
 
@@ -115,7 +116,7 @@ export function kubeContextProblems(
   const anywhere = known.includes(pinned) || ambientFiles.some((f) => f.contexts.includes(pinned));
   if (selected && selected !== pinned && anywhere) {
     p.push(
-      `${KEY}: stack "${cfg.stack}" is pinned to context "${pinned}" but the selected context is "${selected}" (${where(ambientFiles)}); port-forwards and kubectl, helm and flux commands would reach that other cluster. Run \`kubectl config use-context ${pinned}\`, restart your port-forwards, then run ${checker} again`,
+      `${KEY}: stack "${cfg.stack}" is pinned to context "${pinned}" but the selected context is "${selected}" (${where(ambientFiles)}); port-forwards and kubectl, helm and flux commands would reach that other cluster. Run \`kubectl config use-context ${shellWord(pinned)}\`, restart your port-forwards, then run ${checker} again`,
     );
   }
   return [...p, ...providerContextProblems(cfg, providerConfig)];

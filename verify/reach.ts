@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "child_process";
 import { shownToolText } from "../model/yamlText";
+import { shellWord } from "../model/running";
 import { ApiError } from "./http";
 import { ComponentError, componentProblem, misidentified } from "./identify";
 import type { Component, Expectations } from "./types";
@@ -62,7 +63,7 @@ export function clusterUnreachable(
   if (r.error)
     return (r.error as NodeJS.ErrnoException).code === "ENOENT"
       ? `kubectl not found (set HOMELAB_KUBECTL, or pass --url for every component and GRAFANA_ADMIN_USER/GRAFANA_ADMIN_PASSWORD)`
-      : `kubectl --context ${cluster.context}: ${r.error.message}`;
+      : `kubectl --context ${shellWord(cluster.context)}: ${r.error.message}`;
   if (r.status === 0) return undefined;
   // kubectl may quote the kubeconfig (a server URL with a login, a token): shown as the line rule shows it.
   const last =
@@ -153,7 +154,7 @@ export class Reach {
       `svc/${target.service}`,
       `:${target.port}`,
     ];
-    const what = `kubectl${this.cluster ? ` --context ${this.cluster.context}` : ""} -n ${target.namespace} port-forward svc/${target.service} :${target.port}`;
+    const what = `kubectl${this.cluster ? ` --context ${shellWord(this.cluster.context)}` : ""} -n ${target.namespace} port-forward svc/${target.service} :${target.port}`;
     return new Promise((resolve, reject) => {
       let child: ChildProcess;
       try {

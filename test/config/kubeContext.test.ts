@@ -86,6 +86,13 @@ describe("the cluster a stack may touch (kubeContext)", function () {
     assert.match(p[0], /kubectl config use-context admin@production/);
   });
 
+  it("a context name the shell would split or expand is quoted in the command, so it runs as pasted", () => {
+    const pinned = "home lab$(id)";
+    const f = [file("/k", [pinned, "admin@staging"], "admin@staging")];
+    const [p] = kubeContextProblems({ stack: "production", kubeContext: pinned }, f, f, {});
+    assert.match(p, /`kubectl config use-context 'home lab\$\(id\)'`/);
+  });
+
   it("another selected context: the command to run again is the one that found it (Pulumi, verify)", () => {
     const f = [file("/k", ["admin@production", "admin@staging"], "admin@staging")];
     const cfg = { stack: "production", kubeContext: "admin@production" };
