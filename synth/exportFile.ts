@@ -90,14 +90,30 @@ export function exportForm(doc: unknown): ExportFileRead {
   // Every reader finds a resource by its URN and type: a broken one is said with where and what
   // stands there, rather than an unexpected error naming none of that.
   const foundAsResource = (r: unknown) => foundWithout(r, ["urn", "type"]);
-  const broken = resources.findIndex((r) => foundAsResource(r) !== undefined);
-  if (broken >= 0)
+  // Every broken entry in the one message: fixing the first only to be told of the next is a run
+  // per entry. At most BROKEN_SHOWN are listed; the count says how many more.
+  const broken = resources.flatMap((r, i) => {
+    const found = foundAsResource(r);
+    return found === undefined ? [] : [{ at: i, found }];
+  });
+  if (broken.length === 1)
     return {
       refused: "bad form",
-      message: `deployment.resources[${broken}]: expected a resource (an object with a string "urn" and "type"), found ${foundAsResource(resources[broken])}`,
+      message: `deployment.resources[${broken[0].at}]: expected a resource (an object with a string "urn" and "type"), found ${broken[0].found}`,
     };
+  if (broken.length > 1) {
+    const shown = broken.slice(0, BROKEN_SHOWN).map((b) => `[${b.at}] ${b.found}`);
+    const more = broken.length - shown.length;
+    return {
+      refused: "bad form",
+      message: `deployment.resources: ${broken.length} entries are not resources (expected an object with a string "urn" and "type"), found ${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""}`,
+    };
+  }
   return { export: doc as StackExport };
 }
+
+/** How many broken resources an export's refusal lists by index before it counts the rest. */
+const BROKEN_SHOWN = 5;
 
 /**
  * What stands where an object with a string at each of `fields` (a dotted path: `metadata.name`)

@@ -65,6 +65,16 @@ describe("change/against.ts readExport: refuses what policy:check refuses, in it
       { version: 3, deployment: { resources: [ok, { type: ok.type, custom: true }] } },
       'deployment.resources[1]: expected a resource (an object with a string "urn" and "type"), found an object without "urn"',
     ],
+    [
+      "two-broken",
+      { version: 3, deployment: { resources: [ok, "x", ok, { urn, custom: true }] } },
+      'deployment.resources: 2 entries are not resources (expected an object with a string "urn" and "type"), found [1] a string; [3] an object without "type"',
+    ],
+    [
+      "seven-broken",
+      { version: 3, deployment: { resources: [ok, ...Array.from({ length: 7 }, () => null)] } },
+      "found [1] null; [2] null; [3] null; [4] null; [5] null; and 2 more",
+    ],
     ["version-4", { version: 4, deployment: { resources: [ok] } }, "version: expected 3 (the format"],
     ["empty-list", [], "not a `pulumi stack export` file (expected deployment.resources[], found a list)"],
     [
