@@ -4,11 +4,13 @@
  * server judges them. The OpenAPI schema (checks/schema.ts) reads each map alone, so a chart values
  * override that raises a request past the chart's limit (grafana.resources.requests.memory: 2Gi
  * beside the chart's 512Mi limit) passes it; the API server refuses the pod. The rule is restated
- * from Kubernetes pkg/apis/core/validation/validation.go `ValidateResourceRequirements` (read in a
- * vendored copy of it): for every resource named in both maps, the request "must be less than or
- * equal to <resource> limit", and for one without overcommit (`isOvercommitAllowed`: a hugepages-
+ * from Kubernetes pkg/apis/core/validation/validation.go `validateResourceRequirements` (read, not
+ * run, in kubernetes/kubernetes at commit 000f2605, the stored snapshot; `IsOvercommitAllowed` in
+ * pkg/apis/core/helper/helpers.go): for every resource named in both maps, the request "must be
+ * less than or equal to <resource> limit of <limit>"; for one without overcommit (a hugepages-
  * resource, or an extended one, named with a `/` outside kubernetes.io/) it "must be equal to
- * <resource> limit".
+ * <resource> limit of <limit>", and a request of one without a limit is refused: "Limit must be set
+ * for non overcommitable resources".
  * A Deployment's or StatefulSet's pods are refused by their controller, so the release installs and
  * no pod starts.
  */
@@ -16,13 +18,25 @@ import { quantityValue } from "@homelab-observability/contract";
 import type { Finding, Placed } from "./objects";
 import { containerResources } from "./resourceNames";
 
-/** One finding per resource whose request exceeds its limit, naming the container and both values. */
+/** One finding per resource whose request its limit does not allow (or, without overcommit, that has no limit), naming the container and both values. */
 export function checkResourceRequests(objects: Placed[]): { findings: Finding[] } {
   const findings: Finding[] = [];
   for (const { where, requests, limits } of containerResources(objects)) {
-    if (!requests || !limits) continue;
+    if (!requests) continue;
     for (const [name, request] of Object.entries(requests)) {
-      if (!(name in limits)) continue;
+      if (!limits || !(name in limits)) {
+        // A request without a limit: overcommit up to the node, which only a resource that allows
+        // overcommit has (the API server: `Limit must be set for non overcommitable resources`).
+        if (!overcommitAllowed(name))
+          findings.push({
+            check: "resource-request",
+            where,
+            message:
+              `resources.limits.${name}: expected a limit equal to the request resources.requests.${name} (${String(request)}), found none ` +
+              `(the API server refuses the pod: "Limit must be set for non overcommitable resources", as ${name} is not overcommitted); set the limit to the request`,
+          });
+        continue;
+      }
       const limit = limits[name];
       const asked = quantityValue(request);
       const allowed = quantityValue(limit);

@@ -4,8 +4,8 @@ import type { Placed } from "../../checks/objects";
 import { checkStack } from "../../checks";
 
 /*
- * A container's requests against its limits as the API server judges them (Kubernetes v1.31
- * pkg/apis/core/validation/validation.go ValidateResourceRequirements): the OpenAPI schema reads
+ * A container's requests against its limits as the API server judges them (Kubernetes
+ * pkg/apis/core/validation/validation.go validateResourceRequirements): the OpenAPI schema reads
  * each map alone, so chartValues.grafana.resources.requests.memory: 2Gi beside the chart's 512Mi
  * limit passed the checks and the API server refused the pod.
  */
@@ -29,11 +29,11 @@ const deployment = (containers: Record<string, unknown>, init?: Record<string, u
 });
 
 describe("checks (resource-request): a request at most its limit, as the API server takes", () => {
-  it("passes requests at or below their limits, in any unit, and a request with no limit", () => {
+  it("passes requests at or below their limits, in any unit, and a request with no limit of a resource that overcommits", () => {
     const { findings } = checkResourceRequests([
       deployment(
         {
-          requests: { cpu: "500m", memory: "512Mi", "example.com/gpu": 1 },
+          requests: { cpu: "500m", memory: "512Mi", "kubernetes.io/batteries": 1 },
           limits: { cpu: "1", memory: "0.5Gi" },
         },
         { requests: { "ephemeral-storage": "1Gi" }, limits: { "ephemeral-storage": "1024Mi" } },
@@ -88,6 +88,22 @@ describe("checks (resource-request): a request at most its limit, as the API ser
       [
         'resources.requests.example.com/gpu: expected the container\'s limit resources.limits.example.com/gpu (2), got 1 (the API server refuses the pod: "must be equal to example.com/gpu limit", as example.com/gpu is not overcommitted); set the request and the limit alike',
         'resources.requests.hugepages-2Mi: expected the container\'s limit resources.limits.hugepages-2Mi (128Mi), got 64Mi (the API server refuses the pod: "must be equal to hugepages-2Mi limit", as hugepages-2Mi is not overcommitted); set the request and the limit alike',
+      ],
+    );
+  });
+
+  it("refuses a request without a limit for a resource without overcommit, with or without other limits", () => {
+    const { findings } = checkResourceRequests([
+      deployment(
+        { requests: { cpu: "1", "example.com/gpu": 1 }, limits: { cpu: "1" } },
+        { requests: { "hugepages-2Mi": "64Mi" } },
+      ),
+    ]);
+    assert.deepEqual(
+      findings.map((f) => `${f.where}: ${f.message}`),
+      [
+        'Deployment monitoring/grafana (release grafana) container init-chown: resources.limits.hugepages-2Mi: expected a limit equal to the request resources.requests.hugepages-2Mi (64Mi), found none (the API server refuses the pod: "Limit must be set for non overcommitable resources", as hugepages-2Mi is not overcommitted); set the limit to the request',
+        'Deployment monitoring/grafana (release grafana) container grafana: resources.limits.example.com/gpu: expected a limit equal to the request resources.requests.example.com/gpu (1), found none (the API server refuses the pod: "Limit must be set for non overcommitable resources", as example.com/gpu is not overcommitted); set the limit to the request',
       ],
     );
   });
