@@ -693,6 +693,7 @@ export function judgedStackConfig(
   // them is said now; the rest once the key is valid.
   const choices = blocking.length === 1 ? enumOptions(blocking[0]) : undefined;
   let cfg: StackConfig | undefined;
+  const readAsRefusals: string[] = [];
   if (blocking.length > 0 && !choices) {
     notes.push(
       `(the rules between keys (which keys need which) are checked once ${blocking.map((k) => `${PROJECT}:${k}`).join(", ")} ${blocking.length > 1 ? "are" : "is"} valid)`,
@@ -734,23 +735,31 @@ export function judgedStackConfig(
         return { problems: e.problems.map((p) => asGiven(renumber(p), readAs)).filter(judgedWhole) };
       }
     };
-    if (choices) {
+    /** The rules over `input`, under each option of a refused enum key when there is one. */
+    const judged = (input: Record<string, unknown>): { cfg?: StackConfig; problems: string[] } => {
+      if (!choices) return rules(input);
       const [key, options] = choices;
       // A problem said of the key itself judged a value the file does not hold.
       const heldByAll = options
-        .map((o) => rules({ ...charted.config, [key]: o }).problems.filter((p) => !problemIsAt(p, key)))
+        .map((o) => rules({ ...input, [key]: o }).problems.filter((p) => !problemIsAt(p, key)))
         .reduce((all, these) => all.filter((p) => these.includes(p)));
-      problems.push(...heldByAll);
+      return { problems: heldByAll };
+    };
+    const r = judged(charted.config);
+    cfg = r.cfg;
+    problems.push(...r.problems);
+    if (choices)
       notes.push(
-        `(the rules between keys (which keys need which) that read ${PROJECT}:${key} are checked once it is valid; ${heldByAll.length > 0 ? "the other problems above hold" : "the others refuse nothing"} whatever its value)`,
+        `(the rules between keys (which keys need which) that read ${PROJECT}:${choices[0]} are checked once it is valid; ${r.problems.length > 0 ? "the other problems above hold" : "the others refuse nothing"} whatever its value)`,
       );
-    } else {
-      const r = rules(charted.config);
-      cfg = r.cfg;
-      problems.push(...r.problems);
-    }
+    // The refusals the reading of misspelt chartValues keys caused: those the rules make of the
+    // config as written too are no consequence of it (a `grafana.replicas` told to go under
+    // chartValues names the key a misspelt `chartValues.grafana.replicsa` was read as, yet is its
+    // own mistake, at its own line).
+    const asWritten = charted.read.length > 0 ? judged(repaired).problems : r.problems;
+    readAsRefusals.push(...r.problems.filter((p) => !asWritten.includes(p)));
   }
-  const said = withChartReadAsRefusals(withReadAsRefusals(problems), charted.read, chart.problems);
+  const said = withChartReadAsRefusals(withReadAsRefusals(problems), charted.read, readAsRefusals);
   return { cfg: said.length > 0 ? undefined : cfg, problems: said, notes, unchecked: chart.unchecked };
 }
 
@@ -867,19 +876,20 @@ function withChartKeysMeant(
  * `problems` with each rule's refusal that names a `chartValues` key a misspelt key was read as
  * ({@link withChartKeysMeant}: the value then set twice, stackKeyPaths.ts sameSettingProblems)
  * folded into the misspelt key's own "did you mean" line, naming the key as written: one mistake,
- * one message, where the rename alone led to the refusal on the next run. `own` are the chartValues
- * problems themselves, which are no rule's refusal.
+ * one message, where the rename alone led to the refusal on the next run. `caused` are the rules'
+ * refusals that the reading caused (judgedStackConfig); any other problem naming the key meant (a
+ * stack key told to go there) is a mistake of its own, kept as its own message at its own line.
  */
 function withChartReadAsRefusals(
   problems: string[],
   read: { problem: string; given: string; meant: string }[],
-  own: readonly string[],
+  caused: readonly string[],
 ): string[] {
   const folded = new Set<number>();
   const out = problems.map((p) => {
     const r = read.find((x) => x.problem === p);
     if (!r) return p;
-    const refusals = problems.flatMap((q, j) => (!own.includes(q) && namesKey(q, r.meant) ? [j] : []));
+    const refusals = problems.flatMap((q, j) => (caused.includes(q) && namesKey(q, r.meant) ? [j] : []));
     if (refusals.length === 0) return p;
     refusals.forEach((j) => folded.add(j));
     // The key meant named as written, which the file has: its hint (`remove …`) works pasted.

@@ -491,6 +491,35 @@ describe("config: a misspelt chartValues key is read as the key it means by the 
     assert.equal(r[0].line, lineOf(lines, "retention_perod"));
   });
 
+  // Only what the reading causes is folded into the misspelt key's line: a stack key told to go to
+  // the key meant is a mistake of its own, at its own line, and its hint names the key meant.
+  it("a stack key whose hint names the key a misspelt chart key is read as keeps its own message and line", () => {
+    const { dir } = withChartValues({ grafana: { replicsa: 2 } });
+    const file = path.join(dir, "Pulumi.s.yaml");
+    const doc = parse(fs.readFileSync(file, "utf8"));
+    doc.config[P("grafana")] = { replicas: 1 };
+    doc.config[P("grafana.replicas")] = 2;
+    const text = stringify(doc);
+    fs.writeFileSync(file, text);
+    const lines = text.split("\n");
+    const chart = `${P("chartValues.grafana.replicsa")}: unknown key of the grafana chart ${versions.charts.grafana.version} (Helm would ignore it), expected a key its values.yaml or templates name (\`helm show values grafana --repo ${versions.charts.grafana.repo} --version ${versions.charts.grafana.version}\`), got "replicsa"; did you mean chartValues.grafana.replicas?`;
+    const values = `replicas is a key of the grafana chart ${versions.charts.grafana.version}'s values, not of the stack's grafana: a chart value goes under ${P("chartValues.grafana")}`;
+    assert.deepEqual(
+      run(dir).sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
+      [
+        {
+          problem: `${P("grafana.replicas")}: unknown key; did you mean chartValues.grafana.replicas? (${values})`,
+          line: lineOf(lines, "replicas", lineOf(lines, P("grafana"))),
+        },
+        { problem: chart, line: lineOf(lines, "replicsa") },
+        {
+          problem: `${P('["grafana.replicas"]')}: unknown key: one key whose name holds the path grafana.replicas (as pulumi config set writes it without --path), which nothing reads (did you mean chartValues.grafana.replicas?); move its value in the stack file to replicas under ${P("chartValues.grafana")}, or run \`pulumi config rm --stack s 'grafana.replicas'\` then \`pulumi config set --stack s --path 'chartValues.grafana.replicas'\` (it prompts for the value)`,
+          line: lineOf(lines, P("grafana.replicas")),
+        },
+      ].sort((a, b) => a.line - b.line),
+    );
+  });
+
   it("a misspelt chart key whose meant key sets nothing twice keeps its one line", () => {
     const { dir } = withChartValues({ grafana: { persistence: { sise: "20Gi" } } });
     const r = run(dir);
