@@ -420,6 +420,8 @@ function repairNotes(
   blocking: readonly string[],
   /** Values set aside as `secure:` ones whose form is unknown offline, not as invalid ones. */
   offline: ReadonlySet<string> = new Set(),
+  /** Keys a YAML slip leaves unsure, with its line (JudgeOptions.slipped). */
+  slipped: readonly { key: string; line: number }[] = [],
 ): string[] {
   const notes: string[] = [];
   const cut = [
@@ -441,17 +443,32 @@ function repairNotes(
     ];
     return `(the rules between keys (which keys need which) ran with ${parts.join(" and ")}, ${why})`;
   };
-  const defaulted = cut.filter((k) => !offline.has(k));
+  // A value on or under a key a YAML slip leaves unsure was read from what the parser made of the
+  // slip: its refusal waits with the key (stackCheck.ts besideSlips), so it is said to be unsure.
+  const slipOf = (k: string) => slipped.find((s) => namesKey(k, s.key))?.line;
+  const why = (keys: string[], what: string) => {
+    const line = slipOf(keys[0]);
+    const these = `${what}${keys.length > 1 ? "s" : ""}`;
+    return line === undefined
+      ? `the ${these} given being invalid`
+      : `the ${these} read being unsure because of the YAML slip at line ${line}`;
+  };
+  /** `keys` in groups of one reason: invalid, or unsure because of one slip (by its line). */
+  const byReason = (keys: string[]) => {
+    const groups = new Map<number, string[]>();
+    for (const k of keys) groups.set(slipOf(k) ?? 0, [...(groups.get(slipOf(k) ?? 0) ?? []), k]);
+    return [...groups.values()];
+  };
   const unknown = cut.filter((k) => offline.has(k));
-  if (defaulted.length > 0)
-    notes.push(ranWith(defaulted, `the value${defaulted.length > 1 ? "s" : ""} given being invalid`));
+  for (const keys of byReason(cut.filter((k) => !offline.has(k))))
+    notes.push(ranWith(keys, why(keys, "value")));
   if (unknown.length > 0)
     notes.push(
       ranWith(unknown, `the \`secure:\` value${unknown.length > 1 ? "s" : ""} given being unknown offline`),
     );
-  if (r.items.length > 0)
+  for (const items of byReason(r.items))
     notes.push(
-      `(the rules between keys (which keys need which) ran without ${r.items.map((k) => `${PROJECT}:${k}`).join(", ")}, the item${r.items.length > 1 ? "s" : ""} given being invalid)`,
+      `(the rules between keys (which keys need which) ran without ${items.map((k) => `${PROJECT}:${k}`).join(", ")}, ${why(items, "item")})`,
     );
   for (const [given, meant] of r.readAs)
     notes.push(
@@ -510,6 +527,13 @@ export interface JudgeOptions {
    * stackFile.ts secretPlaceholder), whose form the schema cannot judge ({@link withSecureValues}).
    */
   secureValues?: SecureValue[];
+  /**
+   * The config keys a YAML slip in the stack file may have moved a key in or out of (stackCheck.ts
+   * slipUnsureKeys), each with the slip's line: a value under one that the schema refused is
+   * unsure, not known to be invalid (what names the key waits for valid YAML, and its own
+   * refusal with it).
+   */
+  slipped?: { key: string; line: number }[];
 }
 
 /**
@@ -706,6 +730,7 @@ export function judgedStackConfig(
         missing,
         blocking,
         offline,
+        opts.slipped,
       ),
     );
     // The lists items went from: a problem naming one whole judged fewer items than the file

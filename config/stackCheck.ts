@@ -7,6 +7,7 @@ import {
   cliStackConfigIssues,
   anchorHolderProblem,
   slipKeys,
+  shownAt,
   slipLines,
   slipProblem,
   STACK_FILE_KEYS,
@@ -43,6 +44,7 @@ import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { rawFromPulumiConfig } from "./resolve";
 import { withUnexpanded } from "./unexpandedVariables";
 import { rawTakeoverRunning } from "./takeoverRunning";
+import { parsedAsMeant } from "./yamlDocument";
 import { PHASES, PROJECT, rawSchema, SECRET_KEYS, type StackConfig } from "./schema";
 
 /*
@@ -354,22 +356,23 @@ function firstSpellingProblems(
 }
 
 /**
- * The keys a slip may have moved or hidden (a key on a slip's lines, or holding one): what names them
- * waits for the file to be YAML (besideSlips), and a note in `notes` says so.
+ * The keys a slip may have moved or hidden (a key on a slip's lines, or holding one), each with the
+ * line of the first slip that leaves it unsure: what names them waits for the file to be YAML
+ * (besideSlips; {@link slipUnsureNote}).
  */
-function slipUnsureKeys(cli: ReturnType<typeof cliStackConfigIssues>, notes: string[]): string[] {
-  const fileLines = cli.slips.length > 0 ? fs.readFileSync(cli.file, "utf8").split(/\r?\n/) : [];
-  const unsure = [
-    ...new Set(
-      cli.slips.filter((s) => !s.movesNothing).flatMap((s) => slipKeys(s, fileLines, cli.project.name)),
-    ),
-  ];
-  if (unsure.length > 0)
-    notes.push(
-      `(with the file not valid YAML, what names ${unsure.map((k) => `${PROJECT}:${k}`).join(", ")} (a key on a slip's lines, or holding one), the rules between keys among it, is checked once it is valid YAML: a slip can hide or move a key)`,
-    );
-  return unsure;
+function slipUnsureKeys(cli: ReturnType<typeof cliStackConfigIssues>): { key: string; line: number }[] {
+  if (cli.slips.length === 0) return [];
+  const fileLines = parsedAsMeant(fs.readFileSync(cli.file, "utf8")).text.split(/\r?\n/);
+  const unsure = new Map<string, number>();
+  for (const s of cli.slips.filter((s) => !s.movesNothing))
+    for (const k of slipKeys(s, fileLines, cli.project.name))
+      if (!unsure.has(k)) unsure.set(k, shownAt(s).line);
+  return [...unsure].map(([key, line]) => ({ key, line }));
 }
+
+/** The note that what names the keys a slip leaves unsure ({@link slipUnsureKeys}) waits. */
+const slipUnsureNote = (unsure: string[]) =>
+  `(with the file not valid YAML, what names ${unsure.map((k) => `${PROJECT}:${k}`).join(", ")} (a key on a slip's lines, or holding one), the rules between keys among it, is checked once it is valid YAML: a slip can hide or move a key)`;
 
 /**
  * The stack's config from its file, or a ConfigError listing every problem of all three stages.
@@ -409,8 +412,10 @@ export function checkedStackConfig(
   const issues = cli.issues.filter((i) => !(i.kind === "missing" && nested?.held.includes(i.key)));
   const spellingOf = new Map<string, string>();
   const problems = cliStageProblems(stack, cli, raw, issues, { nested, hiding, hidden, placer, spellingOf });
+  const unsure = slipUnsureKeys(cli);
   const judgeOptions: JudgeOptions = {
     allowAbsentSecrets: opts.allowAbsentSecrets,
+    slipped: unsure,
     chartKeys: opts.chartKeys,
     placeOf: (key) => placer.fileLine(key),
     unreadable: cli.issues.flatMap((i) => (i.unreadable ? [i.unreadable] : [])),
@@ -443,7 +448,7 @@ export function checkedStackConfig(
   // The CLI's own first refusal (a YAML slip, its mergeConfig rules, then decryption); a plain
   // secret it passes on.
   const cliFirst = cli.issues.find((i) => i.kind !== "plain" && i.kind !== "shape");
-  const unsure = slipUnsureKeys(cli, notes);
+  if (unsure.length > 0) notes.push(slipUnsureNote(unsure.map((u) => u.key)));
   if (cli.slips.length > 0)
     notes.push("(the Pulumi CLI itself reads no config from a stack file that is not valid YAML)");
   else if (cliFirst) notes.push(cliFirstNote(cliFirst));
@@ -470,9 +475,16 @@ export function checkedStackConfig(
       (p) => spellingOf.get(p),
     );
     const laidOut = withLayoutProblems(located, cli);
-    throw (cli.slips.length > 0 ? besideSlips(laidOut, cli.slips, unsure, cli.file) : laidOut).forStack(
-      stack,
-    );
+    throw (
+      cli.slips.length > 0
+        ? besideSlips(
+            laidOut,
+            cli.slips,
+            unsure.map((u) => u.key),
+            cli.file,
+          )
+        : laidOut
+    ).forStack(stack);
   }
   // An override of a secret key (a test's value, a tool's) stands for `pulumi config set --secret`:
   // it is handed to the program as a secret, which refuses a secret key in plain text (load.ts).

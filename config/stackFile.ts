@@ -112,7 +112,7 @@ export interface YamlSlip {
 }
 
 /** Where a slip's message and caret point. */
-const shownAt = (slip: YamlSlip) => slip.at ?? { line: slip.line, column: slip.column };
+export const shownAt = (slip: YamlSlip) => slip.at ?? { line: slip.line, column: slip.column };
 
 /**
  * The lines a slip may have read otherwise: those it spans, and its place. A tab's is its own line
@@ -631,10 +631,15 @@ const keyWritten = (l: string) =>
 /**
  * The config keys (the project's, without its namespace) a slip that may move a key leaves unsure:
  * each config key written on its lines (an over-indented `phase:` may be the config key the parser
- * hid), and the key under `config:` each line belongs to by its indentation as written (a key
+ * hid), and the key under `config:` each line belongs to by its indentation (a key
  * moved in or out of a map changes what that map holds; a key repeated with another value, of
  * which the parser keeps only the later, leaves what holds it unsure: the rules that read it judged
  * a value the file may not mean). A key repeated with its value moves nothing: never asked.
+ * `lines` are the file's as its value is judged, each tab in the indentation read as spaces
+ * (yamlDocument.ts parsedAsMeant): a tab's line belongs to the key that reading places it under
+ * (a tab counted as one column put `\treplicas: 2` below `loki`'s keys at config's level, a key of
+ * its own), and to the key holding the line above it, where its depth, guessed from its
+ * neighbours, may have taken it from.
  */
 export function slipKeys(slip: YamlSlip, lines: string[], project: string): string[] {
   const indent = (l: string) => /^[ \t]*/.exec(l)![0].length;
@@ -642,16 +647,27 @@ export function slipKeys(slip: YamlSlip, lines: string[], project: string): stri
   const config = lines.findIndex((l) => /^config:[ \t]*(?:#.*)?$/.test(l));
   const child = lines.slice(config + 1).find(holdsContent);
   const keys = new Set<string>();
+  /** The key under `config:` holding the 1-based line `n`, by its indentation. */
+  const holder = (n: number) => {
+    if (config < 0 || child === undefined || n - 1 <= config) return undefined;
+    let m = n - 1;
+    while (m > config && (!holdsContent(lines[m]) || indent(lines[m]) > indent(child))) m--;
+    const top = m > config ? keyWritten(lines[m]) : undefined;
+    return top === undefined ? undefined : bare(top);
+  };
   const { from, to } = slipLines(slip);
+  if (slip.code === TAB_AS_INDENT) {
+    let above = from - 1;
+    while (above > 0 && !holdsContent(lines[above - 1])) above--;
+    const top = above > 0 ? holder(above) : undefined;
+    if (top !== undefined) keys.add(top);
+  }
   for (let n = from; n <= Math.min(to, lines.length); n++) {
     if (!holdsContent(lines[n - 1])) continue;
     const own = keyWritten(lines[n - 1]);
     if (own !== undefined && bare(own) in rawSchema.shape) keys.add(bare(own));
-    if (config < 0 || child === undefined || n - 1 <= config) continue;
-    let m = n - 1;
-    while (m > config && (!holdsContent(lines[m]) || indent(lines[m]) > indent(child))) m--;
-    const top = m > config ? keyWritten(lines[m]) : undefined;
-    if (top !== undefined) keys.add(bare(top));
+    const top = holder(n);
+    if (top !== undefined) keys.add(top);
   }
   return [...keys];
 }

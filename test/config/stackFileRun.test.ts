@@ -151,6 +151,38 @@ ${STORE}  ${P("nodePools")}:
     assert.ok(e.notes.includes(unsureNote("nodePools")), e.notes.join("\n"));
   });
 
+  // The tab read as spaces puts the line in loki's map, where the value judged has it: counted as
+  // one column, the tab made `replicas` a config key of its own, which no reading of the file has.
+  it("a tab's note names the key its line belongs to, the tab read as spaces", () => {
+    const e = refusal(`${BASE}${STORE}  ${P("loki")}:
+    retention: 7d
+\treplicas: 2
+`);
+    assert.deepEqual(
+      e.notes.filter((n) => n.includes("valid YAML: a slip")),
+      [unsureNote("loki")],
+      e.notes.join("\n"),
+    );
+  });
+
+  // `7d` is valid: the parser read `retention` with the over-indented line as its value. The note
+  // says so, as the slip's note says what names loki waits.
+  it("a value a slip's line may have changed is said unsure because of the slip, not invalid", () => {
+    const e = refusal(`${BASE}${STORE}  ${P("loki")}:
+    retention: 7d
+     replicas: 2
+`);
+    assert.deepEqual(
+      e.notes.filter((n) => n.startsWith("(the rules between keys")),
+      [
+        `(the rules between keys (which keys need which) ran with ${P("loki.retention")} at its default, the value read being unsure because of the YAML slip at line 9)`,
+      ],
+      e.notes.join("\n"),
+    );
+    assert.ok(e.notes.includes(unsureNote("loki")), e.notes.join("\n"));
+    assert.ok(e.problems[0].includes("Pulumi.s.yaml:9:6: not valid YAML"), e.message);
+  });
+
   describe("beside a slip that leaves their keys as written, the same run names", () => {
     const pool = `  ${P("nodePools")}:
     - name: node
