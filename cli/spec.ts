@@ -381,26 +381,11 @@ function dashlessFlag(spec: CliSpec, word: string): FlagSpec | undefined {
 const takesNext = (flag: FlagSpec, word: string, next: string | undefined): next is string =>
   Boolean(flag.value) && !word.includes("=") && next !== undefined && !next.startsWith("-");
 
-/**
- * The refusal of a flag written without its dashes, with the command written right: `value` is the
- * word after it, its value ({@link takesNext}), or undefined when it takes none.
- */
-function dashlessProblem(spec: CliSpec, flag: FlagSpec, word: string, value: string | undefined): string {
-  const eq = word.indexOf("=");
-  const given = eq > 0 ? word.slice(eq + 1) : value;
-  const expected = `unexpected argument "${shown(word)}": expected the flag ${flag.name} (flags start with \`--\`)`;
-  // The command is written out only as it can be pasted: never with a login taken out of its value
-  // (said in words), nor with the value's placeholder (\`<name>\`, which a shell reads as redirections).
-  if (given !== undefined && hidesLogin(flag, given))
-    return `${expected}: write ${flag.name} in place of "${shown(word).split("=")[0]}", its value as you wrote it`;
-  if (given === undefined && flag.value && !flag.optionalValue)
-    return `${expected} and its value, ${flag.value}, like \`npm run ${spec.script} -- ${flag.name}\` followed by it`;
-  // A value that may be left out is given only in the `=` form; one that may not is always shown.
-  const form =
-    given !== undefined
-      ? `${flag.name}${eq > 0 || flag.optionalValue ? "=" : " "}${shellWord(given)}`
-      : flag.name;
-  return `${expected}, like \`npm run ${spec.script} -- ${form}\``;
+/** A flag written without its dashes at argv[at] (`stack`, `stack=s`), its value the word after it when `next`. */
+interface Dashless {
+  flag: FlagSpec;
+  at: number;
+  next: boolean;
 }
 
 /** Whether a message shows `value` of `flag` only with a login taken out ({@link shown}, {@link withoutLogin}). */
@@ -408,20 +393,92 @@ const hidesLogin = (flag: FlagSpec | undefined, value: string): boolean =>
   shown(value) !== value || (Boolean(flag?.login) && withoutLogin(value) !== value);
 
 /**
- * Why a `--` among a tool's arguments is refused, and the command line written right: the user's
- * own arguments after one `--`, each a shell word. A login in a URL is never shown, so a command
- * line holding one is said in words instead of written out without it.
+ * The whole command line written right, as the hint of a slip in its shape (a second `--`, flags
+ * typed without their dashes): every argument the user gave, in order, after one `--`, each a
+ * shell word, each dashless flag with its dashes and its value. A pasted hint that dropped the
+ * rest of the command failed on what it dropped (`policy:check -- out.json config pack.json` was
+ * told `npm run policy:check -- --config pack.json`, which judges no export). A dashless flag whose
+ * value was not given goes last, "followed by" its value: a placeholder (`<name>`) in a command is
+ * two redirections to a shell. A login in a URL is never shown, so a command line holding one is
+ * said in words instead of written out without it.
  */
-function doubleDashProblem(spec: CliSpec, argv: string[]): string {
-  const words = argv.filter((a) => a !== "--");
-  // Each word as a flag's value: the flag before it, or its own `--flag=` part.
-  const flagOf = (w: string, before: string | undefined) =>
-    spec.flags.find((f) => f.name === before || w.startsWith(`${f.name}=`));
-  const login = words.some((w, i) => hidesLogin(flagOf(w, words[i - 1]), w));
-  const written = login
-    ? "the same command with only its first `--`"
-    : `\`npm run ${spec.script}${words.length > 0 ? ` -- ${words.map(shellWord).join(" ")}` : ""}\``;
-  return `unexpected argument "--" (${spec.script} takes no "--": npm takes the first one and passes what follows it on, so write it once, ${written})`;
+function writtenRight(spec: CliSpec, argv: string[], dashless: Dashless[]): string {
+  const words: string[] = [];
+  const lacking: FlagSpec[] = [];
+  let login = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") continue;
+    const d = dashless.find((x) => x.at === i);
+    if (!d) {
+      // Each word as a flag's value: the flag before it, or its own `--flag=` part.
+      const flag = spec.flags.find((f) => f.name === argv[i - 1] || a.startsWith(`${f.name}=`));
+      login ||= hidesLogin(flag, a);
+      words.push(a);
+      continue;
+    }
+    const eq = a.indexOf("=");
+    const given = eq > 0 ? a.slice(eq + 1) : d.next ? argv[++i] : undefined;
+    if (given === undefined) {
+      if (d.flag.value && !d.flag.optionalValue) lacking.push(d.flag);
+      else words.push(d.flag.name);
+      continue;
+    }
+    login ||= hidesLogin(d.flag, given);
+    // A value that may be left out is given only in the `=` form; one that may not is always shown.
+    if (eq > 0 || d.flag.optionalValue) words.push(`${d.flag.name}=${given}`);
+    else words.push(d.flag.name, given);
+  }
+  const valueOf = (f: FlagSpec) => `${f.name} and its value`;
+  if (login) {
+    const changes = [
+      ...(argv.filter((a) => a === "--").length > 0 ? ["only its first `--`"] : []),
+      ...dashless.map(({ flag, at }) => {
+        const shape = lacking.includes(flag) ? valueOf(flag) : flag.name;
+        return `${shape} in place of "${shown(argv[at]).split("=")[0]}"`;
+      }),
+    ];
+    return `the same command with ${changes.join(" and ")}`;
+  }
+  const line = [...words, ...lacking.slice(0, 1).map((f) => f.name)].map(shellWord);
+  const written = `\`npm run ${spec.script}${line.length > 0 ? ` -- ${line.join(" ")}` : ""}\``;
+  if (lacking.length === 0) return written;
+  return `${written} followed by its value${lacking
+    .slice(1)
+    .map((f) => `, then ${valueOf(f)}`)
+    .join("")}`;
+}
+
+/** `"a"`, `"a" and "b"`, `"a", "b" and "c"`. */
+const listed = (items: string[]) =>
+  items.length === 1 ? items[0] : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+
+/**
+ * The one refusal of every flag written without its dashes (`stack s`, `stack=s`, `json`), with
+ * the whole command written right ({@link writtenRight}): one message, since the command it
+ * shows fixes each of them.
+ */
+function dashlessProblem(spec: CliSpec, argv: string[], dashless: Dashless[]): ArgProblem {
+  const many = dashless.length > 1;
+  const words = listed(dashless.map(({ at }) => `"${shown(argv[at])}"`));
+  const flags = listed(dashless.map(({ flag }) => flag.name));
+  // The value due and not given is named by its placeholder in words, never in the command.
+  const values = dashless
+    .filter(({ flag, at, next }) => !next && !argv[at].includes("=") && flag.value && !flag.optionalValue)
+    .map(({ flag }) => ` and ${many ? `${flag.name}'s` : "its"} value, ${flag.value}`)
+    .join(",");
+  return argProblem(
+    `unexpected argument${many ? "s" : ""} ${words}: expected the flag${many ? "s" : ""} ${flags} (flags start with \`--\`)${values}, like ${writtenRight(spec, argv, dashless)}`,
+    ...dashless.map(({ flag }) => flag.name),
+  );
+}
+
+/**
+ * Why a `--` among a tool's arguments is refused, and the command line written right
+ * ({@link writtenRight}, which also gives any flag typed without its dashes them).
+ */
+function doubleDashProblem(spec: CliSpec, argv: string[], dashless: Dashless[]): string {
+  return `unexpected argument "--" (${spec.script} takes no "--": npm takes the first one and passes what follows it on, so write it once, ${writtenRight(spec, argv, dashless)})`;
 }
 
 /**
@@ -628,6 +685,10 @@ export function parseArgsAll(
   // its one refusal once it is given again: the values are named when the run's flags are read.
   const given = new Map<FlagSpec, (string | undefined)[]>();
   const twice = new Map<FlagSpec, ArgProblem>();
+  // The flags typed without their dashes, and a second `--`: one message each, whatever the count.
+  const dashlessFlags: Dashless[] = [];
+  const dashlessAll = argProblem("");
+  const doubleDash = argProblem("");
   const giveOnce = (flag: FlagSpec, v: string | undefined): boolean => {
     const before = given.get(flag) ?? [];
     given.set(flag, [...before, v]);
@@ -651,8 +712,11 @@ export function parseArgsAll(
       if (spec.positional && !dashless) out.positional.push(a);
       else if (dashless) {
         // `stack s`: one mistake, the flag's dashes; the word after it is its value, not a stray.
-        const value = takesNext(dashless, a, argv[i + 1]) ? argv[++i] : undefined;
-        problems.push(argProblem(dashlessProblem(spec, dashless, a, value), dashless.name));
+        const next = takesNext(dashless, a, argv[i + 1]);
+        dashlessFlags.push({ flag: dashless, at: i, next });
+        if (next) i++;
+        // Every such flag is one message, where the first stood: its command fixes them all.
+        if (dashlessFlags.length === 1) problems.push(dashlessAll);
       } else if (kept.length === 0) problems.push(unexpectedArgument(spec, a));
       continue;
     }
@@ -660,7 +724,7 @@ export function parseArgsAll(
       // No flag is near it, and `unknown flag --` says nothing of the cause: a second `--` of an
       // npm command line (npm takes the first and passes the rest on), or an end of flags no
       // tool here needs (none takes a word starting with "-").
-      problems.push(argProblem(doubleDashProblem(spec, argv)));
+      if (!problems.includes(doubleDash)) problems.push(doubleDash);
       continue;
     }
     const eq = a.indexOf("=");
@@ -706,6 +770,9 @@ export function parseArgsAll(
     if (flag.repeat || giveOnce(flag, v)) out.values.set(name, [...(out.values.get(name) ?? []), v]);
   }
   for (const [flag, problem] of twice) problem.text = givenTwice(flag, given.get(flag)!);
+  // Both write the whole command, so they are said once every argument is read.
+  Object.assign(dashlessAll, dashlessFlags.length > 0 ? dashlessProblem(spec, argv, dashlessFlags) : {});
+  doubleDash.text = doubleDashProblem(spec, argv, dashlessFlags);
   // Flags npm kept explain the bare words they left: one message, first, not one per word.
   if (kept.length > 0) problems.unshift(npmKeptProblem(spec, argv, kept, strays));
   // Which bare word a kept flag's value was cannot be told: each may be.

@@ -70,11 +70,11 @@ describe("a bare word given to a tool that takes only flags", () => {
     // No `<name>` in the command, which a shell reads as redirections.
     assert.equal(
       refusal(VERIFY, ["stack"]),
-      'unexpected argument "stack": expected the flag --stack (flags start with `--`) and its value, <name>, like `npm run verify -- --stack` followed by it',
+      'unexpected argument "stack": expected the flag --stack (flags start with `--`) and its value, <name>, like `npm run verify -- --stack` followed by its value',
     );
     assert.match(
       refusal(VERIFY, ["--stack", "s", "json"]),
-      /^unexpected argument "json": .*`npm run verify -- --json`$/,
+      /^unexpected argument "json": .*`npm run verify -- --stack s --json`$/,
     );
     // A value that may be left out is given in the `=` form only.
     assert.equal(parseArgsAll(BENCH, ["check", "synth"], {}).problems.length, 1);
@@ -82,15 +82,46 @@ describe("a bare word given to a tool that takes only flags", () => {
     // A login in the value is never shown, nor a command without it (`<redacted>` pasted is a redirection).
     assert.match(
       refusal(VERIFY, ["url", "grafana=http://op:pw-1@g"]),
-      /: expected the flag --url \(flags start with `--`\): write --url in place of "url", its value as you wrote it$/,
+      /: expected the flag --url \(flags start with `--`\), like the same command with --url in place of "url"$/,
     );
     assert.match(refusal(VERIFY, ["stack", "my stack"]), /`npm run verify -- --stack 'my stack'`$/);
+  });
+
+  // The hint dropped the rest of the command (`npm run policy:check -- --config pack.json`, which
+  // judges no export), or gave one partial command per flag (`--out x`, then `--stack example`).
+  it("flags without their dashes: one message, the whole command written right, every argument kept", () => {
+    const isExport = (w: string) => w === "out/example.json";
+    assert.deepEqual(
+      parseArgsAll(POLICY_CHECK, ["out/example.json", "config", "pack.json"], {}, isExport).problems,
+      [
+        'unexpected argument "config": expected the flag --config (flags start with `--`), like `npm run policy:check -- out/example.json --config pack.json`',
+      ],
+    );
+    assert.deepEqual(parseArgsAll(SYNTH, ["--no-render", "out", "x", "stack", "example"], {}).problems, [
+      'unexpected arguments "out" and "stack": expected the flags --out and --stack (flags start with `--`), like `npm run synth -- --no-render --out x --stack example`',
+    ]);
+    assert.deepEqual(parseArgsAll(VERIFY, ["stack", "example", "--json"], {}).problems, [
+      'unexpected argument "stack": expected the flag --stack (flags start with `--`), like `npm run verify -- --stack example --json`',
+    ]);
+    // A value not given: the flag goes last, so that the value typed after the command is its own.
+    assert.deepEqual(parseArgsAll(VERIFY, ["stack", "--json"], {}).problems, [
+      'unexpected argument "stack": expected the flag --stack (flags start with `--`) and its value, <name>, like `npm run verify -- --json --stack` followed by its value',
+    ]);
+    // With a second `--` too, each message writes the same whole command.
+    const both = parseArgsAll(SYNTH, ["--", "stack", "s", "--no-render"], {}).problems;
+    assert.equal(both.length, 2);
+    for (const p of both)
+      assert.ok(
+        p.endsWith("`npm run synth -- --stack s --no-render`)") ||
+          p.endsWith("`npm run synth -- --stack s --no-render`"),
+        p,
+      );
   });
 
   it("policy:check: a flag's name without its dashes that names no file (`config pack.json`) is that flag, one message", async () => {
     const none = () => false;
     assert.deepEqual(parseArgsAll(POLICY_CHECK, ["config", "pack.json", "out"], {}, none).problems, [
-      'unexpected argument "config": expected the flag --config (flags start with `--`), like `npm run policy:check -- --config pack.json`',
+      'unexpected argument "config": expected the flag --config (flags start with `--`), like `npm run policy:check -- --config pack.json out`',
     ]);
     // A word that names something to judge is a path, whatever its name: a folder called `config`.
     const args = parseArgsAll(POLICY_CHECK, ["config", "out"], {}, () => true);
@@ -100,7 +131,7 @@ describe("a bare word given to a tool that takes only flags", () => {
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.ok(
       r.stderr.startsWith(
-        `policy:check: unexpected argument "dir": expected the flag --dir (flags start with \`--\`), like \`npm run policy:check -- --dir ${path.join(dir, "nowhere")}\`\n`,
+        `policy:check: unexpected argument "dir": expected the flag --dir (flags start with \`--\`), like \`npm run policy:check -- --dir ${path.join(dir, "nowhere")} ${path.join(dir, "a.json")}\`\n`,
       ),
       r.stderr,
     );
