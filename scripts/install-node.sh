@@ -5,7 +5,7 @@
 # tarball is checked against it before anything is unpacked.
 #
 #   bash scripts/install-node.sh [22|24]     # default 22, the project's floor (package.json engines)
-#   PATH="$(bash scripts/install-node.sh 22):$PATH" npm test
+#   node_bin="$(bash scripts/install-node.sh 22)" && PATH="$node_bin:$PATH" npm test
 #
 # Idempotent and quiet when that version is already in place. linux/x64 only (the package's own
 # platform); elsewhere install Node 22+ from your distribution or nodejs.org instead. Needs npm

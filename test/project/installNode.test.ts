@@ -48,3 +48,73 @@ describe("scripts/install-node.sh on a machine without what it needs", () => {
     assert.match(r.stderr, /install-node: needs openssl on PATH/);
   });
 });
+
+/**
+ * The set-up command the README gives, `<Node 22 first on PATH> && npm ci ... && npm test`, and its
+ * copies: `export PATH="$(install-node.sh 22):$PATH" && ...` went on when the script failed
+ * (`export` returns 0 whatever its substitution did), on the system's Node with PATH led by `:`.
+ */
+describe("the README's set-up command when install-node.sh fails", () => {
+  const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
+  /** The README's lines that put the pinned Node first on PATH, each a whole command. */
+  const setUp = read("README.md")
+    .split("\n")
+    .filter((l) => l.includes("scripts/install-node.sh 22)"));
+  const testCommand = setUp.find((l) => l.endsWith(" && npm test"))!;
+
+  it("every document and .ci/run runs one of the README's commands, verbatim", () => {
+    assert.equal(setUp.length, 2, setUp.join("\n"));
+    assert.ok(testCommand, setUp.join("\n"));
+    const docs = ["docs/tutorials/offline-first-run.md", "docs/how-to/ci-without-cluster.md"];
+    for (const file of docs)
+      for (const l of read(file)
+        .split("\n")
+        .filter((x) => x.includes("install-node.sh 22)")))
+        assert.ok(setUp.includes(l.replace(/ \|\| exit$/, "")), `${file}: ${l}`);
+    // set -e stops at no failure before a chain's last `&&`: CI ends itself there.
+    assert.ok(read(".ci/run").split("\n").includes(`${testCommand} || exit`));
+  });
+
+  /**
+   * The command as written, in a project whose install-node.sh fails (no openssl on PATH) and whose
+   * `npm` only says it ran; then what PATH holds.
+   */
+  function runFailing(shell: string, line: string) {
+    const project = tmpDir("set-up");
+    fs.mkdirSync(path.join(project, "scripts"));
+    fs.copyFileSync(
+      path.join(ROOT, "scripts", "install-node.sh"),
+      path.join(project, "scripts", "install-node.sh"),
+    );
+    const bin = tmpDir("set-up-bin");
+    for (const tool of ["bash", "dirname", "uname", "mktemp", "rm", "tail", "cat"]) {
+      const found = spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
+      fs.symlinkSync(found, path.join(bin, tool));
+    }
+    fs.writeFileSync(path.join(bin, "npm"), "#!/bin/sh\necho npm ran $1\n", { mode: 0o755 });
+    const sh = spawnSync("sh", ["-c", `command -v ${shell}`], { encoding: "utf8" }).stdout.trim();
+    return spawnSync(sh, ["-c", `${line}\necho "status $? PATH=$PATH"`], {
+      cwd: project,
+      encoding: "utf8",
+      env: { PATH: bin },
+    });
+  }
+
+  it("stops there, in bash and in sh, and leaves PATH as it was", () => {
+    for (const shell of ["bash", "sh"])
+      for (const line of setUp) {
+        const r = runFailing(shell, line);
+        assert.match(r.stderr, /install-node: /, `${shell}: ${line}`);
+        assert.doesNotMatch(r.stdout, /npm ran/, `${shell}: ${line}`);
+        const [, status, pathAfter] = /status (\d+) PATH=(.*)/.exec(r.stdout) ?? [];
+        assert.notEqual(status, "0", `${shell}: ${line}`);
+        assert.ok(pathAfter && !pathAfter.startsWith(":"), `${shell}: PATH=${pathAfter}`);
+      }
+  });
+
+  it("ends .ci/run, under its set -euo pipefail", () => {
+    const r = runFailing("bash", `set -euo pipefail\n${testCommand} || exit`);
+    assert.notEqual(r.status, 0);
+    assert.doesNotMatch(r.stdout, /npm ran|status/);
+  });
+});

@@ -715,6 +715,7 @@ export const TOOLS: Record<string, ToolSpec> = {
  */
 export const PLAIN_COMMANDS = [
   "cd",
+  "exit",
   "export",
   "unset",
   "echo",
