@@ -84,8 +84,26 @@ function versionsTable(root: string): string {
   return `${charts}\n\n${images}`;
 }
 
-/** Source files of the program, the pack, the preview and the scripts (no tests). */
-function sources(root: string): string[] {
+/** The folders of the program, the pack, the preview and the scripts: what {@link envReads} reads by default. */
+const CODE = [
+  "apply",
+  "builders",
+  "components",
+  "config",
+  "model",
+  "plan",
+  "policy",
+  "synth",
+  "checks",
+  "change",
+  "verify",
+  "cli",
+  "scripts",
+  "upstream",
+];
+
+/** The TypeScript files under `dirs` (no declarations, no build output). */
+function sources(root: string, dirs: readonly string[]): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
@@ -94,34 +112,19 @@ function sources(root: string): string[] {
       else if (e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".d.ts")) out.push(rel);
     }
   };
-  for (const d of [
-    "apply",
-    "builders",
-    "components",
-    "config",
-    "model",
-    "plan",
-    "policy",
-    "synth",
-    "checks",
-    "change",
-    "verify",
-    "cli",
-    "scripts",
-    "upstream",
-  ])
-    walk(d);
+  for (const d of dirs) walk(d);
   return out.sort();
 }
 
 /**
- * Every `process.env.NAME` / `process.env["NAME"]` the code reads, with the files that read it.
- * Read from the syntax tree, not the text: a comment naming the form (this one) is no read, and
- * the text match listed a variable `NAME` read in this file.
+ * Every `process.env.NAME` / `process.env["NAME"]` the files under `dirs` read (by default the
+ * code's, {@link CODE}; `["test"]` the tests'), with the files that read it. Read from the syntax
+ * tree, not the text: a comment naming the form (this one) is no read, and the text match listed a
+ * variable `NAME` read in this file.
  */
-export function envReads(root: string): Map<string, string[]> {
+export function envReads(root: string, dirs: readonly string[] = CODE): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const f of sources(root)) {
+  for (const f of sources(root, dirs)) {
     const text = fs.readFileSync(path.join(root, f), "utf8");
     // Only a file whose text holds `process.env` can read a variable as envName judges it: the
     // others are not parsed (parsing every source took about 0.3 s a call).
@@ -160,11 +163,16 @@ function envName(n: ts.Node): string | undefined {
   return name && /^[A-Z][A-Z0-9_]*$/.test(name) ? name : undefined;
 }
 
+/**
+ * The code's variables, then those only the tests read: a contributor is told to set some
+ * (HOMELAB_METRIC_SOURCES, CONTRIBUTING.md), and a table of the code's alone left them out.
+ */
 function environmentTable(root: string): string {
-  return table(
-    ["variable", "read in"],
-    [...envReads(root)].map(([name, files]) => [`\`${name}\``, files.map((f) => `\`${f}\``).join(", ")]),
-  );
+  const rows = (reads: Map<string, string[]>) =>
+    [...reads].map(([name, files]) => [`\`${name}\``, files.map((f) => `\`${f}\``).join(", ")]);
+  const code = envReads(root);
+  const tests = new Map([...envReads(root, ["test"])].filter(([name]) => !code.has(name)));
+  return `${table(["variable", "read in"], rows(code))}\n\nRead by the tests and by none of the code's files above:\n\n${table(["variable", "read in"], rows(tests))}`;
 }
 
 /** index.ts's exports, each with the JSDoc of its field in plan/types.ts StackOutputs. */

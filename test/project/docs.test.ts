@@ -102,6 +102,15 @@ describe("documentation", function () {
     for (const v of env.keys()) assert.ok(doc.includes(`\`${v}\``), v);
   });
 
+  // CONTRIBUTING.md tells contributors to set HOMELAB_METRIC_SOURCES, which only a test reads: a
+  // table of the code's variables alone left it out.
+  it("the environment tables also list every variable only the tests read", () => {
+    const tests = envReads(ROOT, ["test"]);
+    assert.ok(tests.get("HOMELAB_METRIC_SOURCES")?.includes("test/upstream/refreshMetrics.test.ts"));
+    const doc = read("docs/reference/environment.md");
+    for (const v of tests.keys()) assert.ok(doc.includes(`\`${v}\``), v);
+  });
+
   it("the environment table lists only variables the code reads, not a name a comment shows the form with", () => {
     // scripts/referenceDocs.ts's own doc comment writes `process.env.NAME`: no code reads NAME.
     const env = envReadsOnce();
