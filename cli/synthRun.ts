@@ -370,14 +370,14 @@ async function readInputs(
   for (const s of badDir ? [] : stacks.filter((s) => !known.includes(s)))
     refused.push({
       text: `--stack ${s}: ${noStackFileMessage(s, stackFolder(root), known)}`,
-      reason: `no stack file Pulumi.${s}.yaml`,
+      reason: `no stack file Pulumi.${s}.yaml (above)`,
     });
   // --all over a folder without stack files has nothing to judge: a run that judged nothing does not
   // pass, and says where it looked (Pulumi.yaml's stackConfigDir, else the project folder).
   if (!badDir && args.stacks === "all" && known.length === 0)
     refused.push({
       text: `--all: expected Pulumi.<stack>.yaml files in ${stackFolder(root)}, got none; give --dir the folder of a project with stacks, or --stack <name> once its stack file is written`,
-      reason: `no stack file (Pulumi.<stack>.yaml) in ${stackFolder(root)}`,
+      reason: `no stack file (Pulumi.<stack>.yaml) in ${stackFolder(root)} (above)`,
     });
   let packConfig: PackConfig = {};
   try {

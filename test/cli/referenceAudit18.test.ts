@@ -145,7 +145,7 @@ describe("synth: every bad argument and every refused input in one run", () => {
     assert.match(r3.stderr, /^synth: --stack prod: no stack file .*; did you mean "production"\?/m);
     assert.equal(
       lastLine(r3.stdout),
-      `synth: FAIL (exit 2): no stack file Pulumi.nope.yaml; no stack file Pulumi.prod.yaml; bad input: --policy-config ${missing} (above)`,
+      `synth: FAIL (exit 2): no stack file Pulumi.nope.yaml (above); no stack file Pulumi.prod.yaml (above); bad input: --policy-config ${missing} (above)`,
     );
     assert.ok(!fs.existsSync(out), "a refused run makes no --out folder");
   });

@@ -103,6 +103,17 @@ describe("verify: an unknown stack in synth's form", function () {
       "  stacks there: example, pi, production, staging, takeover",
     ]);
   });
+
+  // synth closed without the "(above)" every other closing of either tool points at its message by.
+  it("closes as synth does, after its own lead: the reason and (above)", async () => {
+    const v = await verifyCli("--stack", "prod", "--url", "prometheus=http://127.0.0.1:1");
+    const s = await synthCli("--stack", "prod", "--no-render");
+    assert.equal(
+      lastLine(v.stdout),
+      "verify --stack prod: FAIL (exit 2): no stack file Pulumi.prod.yaml (above)",
+    );
+    assert.equal(lastLine(s.stdout), "synth: FAIL (exit 2): no stack file Pulumi.prod.yaml (above)");
+  });
 });
 
 describe("verify: bad arguments led as every other line of a run on the stack", function () {

@@ -51,7 +51,7 @@ describe("synth over several stacks and its closing lines", function () {
       r.stderr,
       `synth: --all: expected Pulumi.<stack>.yaml files in ${dir}, got none; give --dir the folder of a project with stacks, or --stack <name> once its stack file is written\n`,
     );
-    assert.equal(r.stdout, `synth: FAIL (exit 2): no stack file (Pulumi.<stack>.yaml) in ${dir}\n`);
+    assert.equal(r.stdout, `synth: FAIL (exit 2): no stack file (Pulumi.<stack>.yaml) in ${dir} (above)\n`);
     assert.ok(!fs.existsSync(path.join(dir, "out")), "a refused run makes no --out folder");
   });
 
@@ -80,7 +80,7 @@ describe("synth over several stacks and its closing lines", function () {
     assert.equal(lastLine(args.stdout), "synth: FAIL (exit 2): bad arguments (above)");
     const unknown = await synthCli("--stack", "nope", "--out", tmpDir("x"));
     assert.equal(unknown.status, 2);
-    assert.equal(lastLine(unknown.stdout), "synth: FAIL (exit 2): no stack file Pulumi.nope.yaml");
+    assert.equal(lastLine(unknown.stdout), "synth: FAIL (exit 2): no stack file Pulumi.nope.yaml (above)");
   });
 
   it("chart archives missing: every stack tried, every archive any of them needs listed once, then the closing lines", async () => {
