@@ -653,6 +653,25 @@ function setsKey(path: (string | number)[], key: string, input: unknown, file: S
   return isMap(map) && map[key] !== undefined;
 }
 
+/**
+ * Whether the map at `path` already sets `meant`, the key a misspelt key of it means: then the
+ * misspelt key is not read as it (judge.ts repairedRaw) and its line says to merge the two. At the
+ * top level the config holds Pulumi.yaml's defaults (`profile: standard`), which a rename sets, not
+ * clashes with: a key with one is set when the file writes it ({@link setsKey}); a key without one,
+ * when the config holds it at all, wherever that config lives (a stack with no stack file,
+ * config/load.ts).
+ */
+export function meantKeySet(
+  path: (string | number)[],
+  meant: string,
+  input: unknown,
+  file: StackFileFacts = {},
+): boolean {
+  if (path.length === 0 && hasDefault([meant])) return setsKey(path, meant, input, file);
+  const map = valueAt(input, path);
+  return isMap(map) && map[meant] !== undefined;
+}
+
 /** What {@link asMeantKey} adds to a misspelt key's line; {@link mergeMisspeltRequired} folds it into its own. */
 export const RENAME_AND_MEND = " (rename this key, and mend its value: ";
 
@@ -676,12 +695,8 @@ function asMeantKey(
   const none = { hint: "", lines: [] };
   const map = valueAt(input, path);
   if (meant === undefined || !isMap(map)) return none;
-  // Set, the key meant makes this line one to merge the two (meantKeyHint). At the top level the
-  // config holds Pulumi.yaml's defaults (`profile: standard`), which a rename sets, not clashes
-  // with: a key with one is set when the file writes it ({@link setsKey}); a key without one, when
-  // the config holds it at all, wherever that config lives (a stack with no stack file, config/load.ts).
-  const defaulted = path.length === 0 && hasDefault([meant]);
-  if (defaulted ? setsKey(path, meant, input, file) : map[meant] !== undefined) return none;
+  // Set, the key meant makes this line one to merge the two (meantKeyHint).
+  if (meantKeySet(path, meant, input, file)) return none;
   // The stack's config with the key renamed, so each message finds its form, its variant and its value.
   const value = valueAsMeant(path, meant, map[key]);
   const renamed: Record<string, unknown> = { ...map, [meant]: value };

@@ -20,6 +20,7 @@ import {
   knownKeysAt,
   mapValueHint,
   meantKeyOf,
+  meantKeySet,
   namesKey,
   type StackFileFacts,
   problemIsAt,
@@ -82,8 +83,9 @@ const pathText = (path: (string | number)[]) =>
  * `leaves` the paths of values removed inside kept keys (by the file's indexes; `leavesNow` by
  * the repaired lists').
  *
- * An unknown key inside a map is not a value to default: one whose "did you mean" names a key the
- * map lacks is read as that key (`readAs`, what it names to what it is read as), in a list's item
+ * An unknown key is not a value to default: one whose "did you mean" names a key its map lacks (at
+ * the top level, one the file does not set) is read as that key (`readAs`, what it names to what it
+ * is read as), in a list's item
  * too (renamed in place, the item does not move: `nodePools[0].memroy` as `memory`, and the pools'
  * rules still run), and the "required" refusal of the key it fills is passed over, so the rules see
  * what was meant (a misspelt `takeover.releases` key, dropped, made its release look absent and a
@@ -91,7 +93,7 @@ const pathText = (path: (string | number)[]) =>
  * but cut as that key's own refused value would be (its own line says so, errors.ts asMeantKey);
  * any other unknown key is removed and named nowhere, as the config it is in never reads it.
  */
-function repairedRaw(raw: Record<string, unknown>, brokenKeys: string[]): RepairedRaw {
+function repairedRaw(raw: Record<string, unknown>, brokenKeys: string[], file: StackFileFacts): RepairedRaw {
   const r = new RawRepair(raw, brokenKeys);
   const { repaired, leaves, maps, items, kept, pending, readAs } = r;
   // A later round cuts only maps left without a required key, and whole keys: what a cut leaf
@@ -118,7 +120,12 @@ function repairedRaw(raw: Record<string, unknown>, brokenKeys: string[]): Repair
       // is, so nothing shifts), and an unknown key there is renamed in place.
       const target = path;
       const above = target.slice(0, -1);
-      const holder = above.length > 0 ? valueAt(repaired, above) : undefined;
+      // A top-level key is cut whole, but an unknown one is read as the key it means, as one in a
+      // map is: dropped, a misspelt `profle: lightweight` left the profile at its default and a rule
+      // refused the `victoriametrics` key beside it, a second message with a wrong fix. A key named
+      // as a path (`loki.retention`) is no misspelt key (errors.ts pathNamedKeyProblem).
+      const topUnknown = above.length === 0 && unknown && parseSegments(String(target[0])).length === 1;
+      const holder = above.length > 0 ? valueAt(repaired, above) : topUnknown ? repaired : undefined;
       const present = isMap(holder) && String(target[target.length - 1]) in holder;
       if (!present && !unknown && isMap(holder) && above.length > 1) {
         // A required key missing from a map that is there (refused and cut, or never written):
@@ -155,7 +162,7 @@ function repairedRaw(raw: Record<string, unknown>, brokenKeys: string[]): Repair
       // asMeantKey) and cut as that key's would be: the key meant takes its default, or, required,
       // its map is set aside. Read as it, the next round refused it and cut the whole top-level
       // key (`grafana` for a list under `grafana.ingress.hosts`).
-      if (meant !== undefined && !(meant in parent)) {
+      if (meant !== undefined && !meantKeySet(above, meant, repaired, file)) {
         const at = pathText(r.fileIndex([...above, meant]));
         const value = valueAsMeant(above, meant, parent[key]);
         if (schemaAt([...above, meant], repaired)?.safeParse(value).success === false) leaves.add(at);
@@ -707,7 +714,7 @@ export function judgedStackConfig(
   const clean = parsed.success && brokenKeys.length === 0;
   const { repaired, whole, leaves, leavesNow, items, renumber, readAs, valuesReadAs, setAside } = clean
     ? unrepaired(raw)
-    : repairedRaw(raw, brokenKeys);
+    : repairedRaw(raw, brokenKeys, { placeOf: opts.placeOf });
   // The rules read a misspelt chartValues key as the key it means, as they read a misspelt stack key.
   const charted = withChartKeysMeant(repaired, chart.meant);
   const blocking = [...whole].filter(isRequired);

@@ -136,6 +136,35 @@ describe("config: a misspelt key is read as the key it is closest to by the rule
     );
   });
 
+  // Dropped, a misspelt top-level key left its key meant at the default, and a rule between keys
+  // refused another key under that default: a second message, whose fix was the wrong one.
+  it("a misspelt top-level key is read as the key it means: the rules judge the profile meant", () => {
+    const vm = `  ${P("victoriametrics")}:\n    retention: 14d\n`;
+    for (const [given, value] of [
+      ["profle", "lightweight"],
+      ["Profile", "lightweight"],
+      ["metricBackend", "victoriametrics"],
+    ]) {
+      const e = refusal(`${BASE}${STORE}  ${P(given)}: ${value}\n${vm}`);
+      const meant = given === "metricBackend" ? "metricsBackend" : "profile";
+      assert.deepEqual(e.problems, [`${P(given)}: unknown key; did you mean "${meant}"?`], e.message);
+      assert.ok(
+        e.notes.includes(
+          `(the rules between keys (which keys need which) read ${P(given)} as ${P(meant)}, the key it is closest to)`,
+        ),
+        e.message,
+      );
+    }
+  });
+
+  it("a misspelt top-level key whose key meant the file sets is not read as it", () => {
+    const e = refusal(`${BASE}${STORE}  ${P("profile")}: standard\n  ${P("profle")}: lightweight\n`);
+    assert.deepEqual(e.problems, [
+      `${P("profle")}: unknown key; did you mean "profile"? (${P("profile")} is already set: move what this key holds into it, then remove this key)`,
+    ]);
+    assert.doesNotMatch(e.message, /read \S*profle as/, e.message);
+  });
+
   it("a refusal inside a misspelt map's value is said at the key as written, in the same run", () => {
     const e = refusal(
       `${BASE}${STORE}  ${P("grafana")}:\n    ingres:\n      controllerNamespace: ingress-nginx\n      host: [grafana.example.net]\n`,

@@ -97,7 +97,8 @@ describe("config: every problem of a stack file in one run (config/stackCheck.ts
     const r = problems(
       stackFile((c) => {
         c[P("production")] = "maybe"; // 1: the CLI's type rule (Pulumi.yaml: boolean)
-        c[P("namespce")] = "x"; // 2: unknown top-level key
+        // 2: unknown top-level key, read as the namespace it means (the stack's, so 7 still holds)
+        c[P("namespce")] = "monitoring";
         c[P("loki")].retention = 7; // 3: a duration as a number
         c[P("loki")].replicass = 2; // 4: unknown nested key
         c[P("profile")] = "lightwieght"; // 5: not an allowed value
