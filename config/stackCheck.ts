@@ -335,24 +335,39 @@ function cliStageProblems(
  * written first is judged too: each value's own problems at its own line. The rules between keys
  * judged the later one (`judged`); of the first's judgement only its key's problems are new, and
  * `spellingOf` (holding the CLI stage's, cliStackConfigIssues) gets the spelling each is placed at.
+ * A problem elsewhere that one value brings and the other does not (the `victoriametrics` key
+ * refused under a bare `profile: standard` beside `profile: lightweight`) follows from which value
+ * the CLI keeps, which the key's own line says to settle: it is left out (`held` keeps the rest),
+ * and a note says those rules wait for the key to be set once, as for a required key refused
+ * (judge.ts judgedStackConfig).
  */
-function firstSpellingProblems(
+function setTwiceProblems(
   cli: ReturnType<typeof cliStackConfigIssues>,
   judged: string[],
   judge: (raw: Record<string, unknown>) => { problems: string[] },
   spellingOf: Map<string, string>,
-): string[] {
+): { held: string[]; firstSpellings: string[]; notes: string[] } {
   const firstSpellings: string[] = [];
+  let held = judged;
+  const waiting: string[] = [];
   for (const { key, spellings, first } of cli.setTwice) {
     const name = key.slice(cli.project.name.length + 1);
     for (const p of judged.filter((p) => problemIsAt(p, name))) spellingOf.set(p, spellings[1]);
-    for (const p of judge(rawFromPulumiConfig({ ...cli.config, [key]: first })).problems) {
+    const firstJudged = judge(rawFromPulumiConfig({ ...cli.config, [key]: first })).problems;
+    const before = held.length;
+    held = held.filter((p) => problemIsAt(p, name) || firstJudged.includes(p));
+    if (held.length < before) waiting.push(key);
+    for (const p of firstJudged) {
       if (!problemIsAt(p, name) || spellingOf.has(p)) continue;
       spellingOf.set(p, spellings[0]);
       firstSpellings.push(p);
     }
   }
-  return firstSpellings;
+  const notes = waiting.map(
+    (key) =>
+      `(the rules between keys (which keys need which) that read ${key} are checked once it is set once: what they refuse under one of its two values and not the other follows from which value the Pulumi CLI keeps)`,
+  );
+  return { held, firstSpellings, notes };
 }
 
 /**
@@ -429,22 +444,22 @@ export function checkedStackConfig(
     })),
   };
   const judged = judgedStackConfig(raw, stack, env, judgeOptions);
+  const twice = setTwiceProblems(
+    cli,
+    judged.problems,
+    (r) => judgedStackConfig(r, stack, env, judgeOptions),
+    spellingOf,
+  );
   // A key written only to hold an anchor is no misspelt key: its own line says what it is.
   problems.push(
-    ...judged.problems.map((p) => {
+    ...twice.held.map((p) => {
       const key = /^(\S+): unknown key/.exec(p)?.[1];
       return (key && anchorHolderProblem(key, cli.anchorHolders, cli.project.name)) ?? p;
     }),
   );
-  problems.push(
-    ...firstSpellingProblems(
-      cli,
-      judged.problems,
-      (r) => judgedStackConfig(r, stack, env, judgeOptions),
-      spellingOf,
-    ),
-  );
-  const { cfg, notes } = judged;
+  problems.push(...twice.firstSpellings);
+  const { cfg } = judged;
+  const notes = [...judged.notes, ...twice.notes];
   // The CLI's own first refusal (a YAML slip, its mergeConfig rules, then decryption); a plain
   // secret it passes on.
   const cliFirst = cli.issues.find((i) => i.kind !== "plain" && i.kind !== "shape");

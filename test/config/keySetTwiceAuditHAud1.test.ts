@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../support/helpers";
-import { refusal } from "../support/stackText";
+import { BASE, P, refusal, STORE } from "../support/stackText";
 
 const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
 
@@ -43,6 +43,22 @@ describe("a key set both namespaced and bare", () => {
     const line = text.split("\n").indexOf("  homelab-observability:phase: kps-remove") + 1;
     assert.equal(e.places[typo]?.line, line, e.message);
     assert.equal(e.problems.filter((p) => p.includes("set twice")).length, 1, e.message);
+  });
+
+  // Under the bare `profile: standard` the `victoriametrics` key is refused (mimir is standard's
+  // backend), under `lightweight` it is right: which holds is the CLI's pick, the set-twice line's
+  // to settle, not a second mistake with a fix of its own.
+  it("says nothing a rule refuses under one of the two values only", () => {
+    const text = `${BASE}${STORE}  ${P("profile")}: lightweight\n  ${P("victoriametrics")}:\n    retention: 14d\n  profile: standard\n`;
+    const e = refusal(text);
+    assert.equal(e.problems.length, 1, e.message);
+    assert.match(e.problems[0], /^homelab-observability:profile: set twice /, e.message);
+    assert.ok(
+      e.notes.includes(
+        "(the rules between keys (which keys need which) that read homelab-observability:profile are checked once it is set once: what they refuse under one of its two values and not the other follows from which value the Pulumi CLI keeps)",
+      ),
+      e.message,
+    );
   });
 
   it("places a problem of the later value at its own line, not at the first's", () => {
