@@ -13,6 +13,7 @@ import {
   type KeptOff,
   type PoolInfo,
   type PoolRefusal,
+  type SelectorPart,
 } from "./lib/budget";
 import { parseImage, workloadsOf, type Workload } from "./lib/workloads";
 import { isParked } from "@homelab-observability/contract";
@@ -246,7 +247,7 @@ export function keptOffMessages(
   >();
   for (const k of keptOff) {
     const bySelector = k.pools.some((r) => r.selector);
-    const selects = bySelector ? selectorText(k) : "";
+    const selects = bySelector ? selectorText(k, failingParts(k.pools)) : "";
     const id = JSON.stringify([k.pools.map((r) => [r.index, r.selector, r.taints.map(taintText)]), selects]);
     const entry = byReasons.get(id) ?? {
       reasons: k.pools,
@@ -356,7 +357,7 @@ export function agentsOnEveryPool(level: Level = "mandatory"): StackValidationPo
                 );
               if (x.selector)
                 parts.push(
-                  `its ${selectorText(w)} matches none of its labels (${poolLabels(pools[x.index])})`,
+                  `its ${selectorText(w, x.failing)} matches none of its labels (${poolLabels(pools[x.index])})`,
                 );
               return `pool ${x.pool}: ${parts.join(" and ")}`;
             })
@@ -364,7 +365,7 @@ export function agentsOnEveryPool(level: Level = "mandatory"): StackValidationPo
           // Only the fields at fault are named: the synthesis traces a message to the overrides it names.
           const fields = [
             ...(off.some((x) => x.taints.length > 0) ? ["tolerations"] : []),
-            ...(off.some((x) => x.selector) ? [selectorFields(w)] : []),
+            ...(off.some((x) => x.selector) ? [failingParts(off).join(" and ")] : []),
           ].join(" and ");
           report(
             `DaemonSet ${w.name} runs no pod on ${off.length} of ${pools.length} node pools (${nodes} node${nodes === 1 ? "" : "s"}), so the ${agentData(w.images.map((i) => i.image))} of those nodes never arrive: ${why}. ` +
@@ -377,11 +378,15 @@ export function agentsOnEveryPool(level: Level = "mandatory"): StackValidationPo
 }
 
 /**
- * The pod's node selection as a message names it: `nodeSelector kubernetes.io/arch=amd64`,
- * `required node affinity kubernetes.io/arch In amd64` (terms joined by "or", as the scheduler ORs
- * them). The OS label every Linux node has is left out.
+ * The pod's node selection as a message names it, of its parts `failing` only (what keeps it off
+ * the pools in question; a part those pools satisfy is no cause): `nodeSelector
+ * kubernetes.io/arch=amd64`, `required node affinity kubernetes.io/arch In amd64` (terms joined by
+ * "or", as the scheduler ORs them). The OS label every Linux node has is left out.
  */
-function selectorText(w: { nodeSelector: Record<string, string>; affinity: any }): string {
+function selectorText(
+  w: { nodeSelector: Record<string, string>; affinity: any },
+  failing: readonly SelectorPart[],
+): string {
   const sel = Object.entries(w.nodeSelector ?? {}).filter(
     ([k, v]) => !(k === "kubernetes.io/os" && v === "linux"),
   );
@@ -398,19 +403,22 @@ function selectorText(w: { nodeSelector: Record<string, string>; affinity: any }
     )
     .filter((t) => t !== "");
   const parts = [
-    ...(sel.length > 0 ? [`nodeSelector ${sel.map(([k, v]) => `${k}=${v}`).join(",")}`] : []),
-    ...(w.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
+    ...(failing.includes("nodeSelector") && sel.length > 0
+      ? [`nodeSelector ${sel.map(([k, v]) => `${k}=${v}`).join(",")}`]
+      : []),
+    ...(failing.includes("affinity") &&
+    w.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
       ? [`required node affinity${affinity.length > 0 ? ` ${affinity.join(" or ")}` : ""}`]
       : []),
   ];
   return parts.join(" and ") || "nodeSelector";
 }
 
-/** The fields of the pod's node selection that are set: `nodeSelector`, `affinity`. */
-function selectorFields(w: { nodeSelector: Record<string, string>; affinity: any }): string {
-  const sel = Object.keys(w.nodeSelector ?? {}).some((k) => k !== "kubernetes.io/os");
-  const aff = Boolean(w.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution);
-  return [...(sel || !aff ? ["nodeSelector"] : []), ...(aff ? ["affinity"] : [])].join(" and ");
+/** The parts of the pod's node selection that keep it off any of `refusals`' pools, in one order. */
+function failingParts(refusals: readonly PoolRefusal[]): SelectorPart[] {
+  return (["nodeSelector", "affinity"] as const).filter((part) =>
+    refusals.some((r) => r.failing.includes(part)),
+  );
 }
 
 /** A pool's labels with the kubelet's arch label, as the selector is matched against them. */

@@ -284,14 +284,23 @@ export interface PoolRefusal {
   pool: string;
   /** Its labels do not satisfy the pod's nodeSelector or required node affinity. */
   selector: boolean;
+  /**
+   * Which of the two its labels fail, each judged alone: a message names only these (a chart's own
+   * affinity, `NotIn fargate`, that the pool satisfies is no part of why the pod is kept off).
+   */
+  failing: SelectorPart[];
   /** Its NoSchedule and NoExecute taints the pod does not tolerate. */
   taints: PoolInfo["taints"];
 }
 
+/** The two parts of a pod's node selection a pool's labels are matched against. */
+export type SelectorPart = "nodeSelector" | "affinity";
+
 /**
  * Why pool `p` (index `i`) admits no pod of `w`: the selector judged alone (canLandOn without the
- * taints), then each taint alone against the pod's tolerations (canLandOn without selector), so a
- * message names each taint that keeps the pod off, not the pool as a whole.
+ * taints), its nodeSelector and its required node affinity each alone too, then each taint alone
+ * against the pod's tolerations (canLandOn without selector), so a message names each part and
+ * each taint that keeps the pod off, not the pool as a whole.
  */
 export function keptOffBy(
   w: Pick<Workload, "nodeSelector" | "affinity" | "tolerations">,
@@ -303,6 +312,19 @@ export function keptOffBy(
     index: i,
     pool: p.name,
     selector: !canLandOn({ ...w, tolerations: [] }, labels, [], p.arch),
+    failing: [
+      ...(canLandOn(
+        { nodeSelector: w.nodeSelector, affinity: undefined, tolerations: [] },
+        labels,
+        [],
+        p.arch,
+      )
+        ? []
+        : (["nodeSelector"] as const)),
+      ...(canLandOn({ nodeSelector: {}, affinity: w.affinity, tolerations: [] }, labels, [], p.arch)
+        ? []
+        : (["affinity"] as const)),
+    ],
     taints: (p.taints ?? []).filter(
       (t) =>
         !canLandOn(

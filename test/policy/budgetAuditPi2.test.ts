@@ -14,6 +14,21 @@ const app = (name: string, sched: Record<string, any> = {}) =>
     ],
     ...sched,
   });
+/** The required node affinity the prometheus-node-exporter chart renders by default, which every pool here satisfies. */
+const NOT_ON_FARGATE = {
+  nodeAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: {
+      nodeSelectorTerms: [
+        {
+          matchExpressions: [
+            { key: "eks.amazonaws.com/compute-type", operator: "NotIn", values: ["fargate"] },
+            { key: "type", operator: "NotIn", values: ["virtual-kubelet"] },
+          ],
+        },
+      ],
+    },
+  },
+};
 const agent = (sched: Record<string, any>) =>
   v4Chart("vector", [
     workload("DaemonSet", "vector", {
@@ -40,6 +55,24 @@ describe("policy (budget): one taint, one message (audit hPi2)", () => {
       /^`nodePools\[0\]\.taints` \(pool pi5\): taint pi=true:NoSchedule, not tolerated: no node of the pool admits a, b, c, so they would stay Pending\. To run them: remove the taint, add a pool without it, or give these workloads a toleration/,
     );
     assert.ok(pending[0].cause, "a cause, for the synthesis to merge by");
+  });
+
+  it("names only the part of the node selection no pool satisfies", async () => {
+    const v = await check(
+      [
+        stackInfo([{ name: "pi5", arch: "arm64", count: 3 }]),
+        ...v4Chart("s", [
+          app("a", { nodeSelector: { "kubernetes.io/arch": "amd64" }, affinity: NOT_ON_FARGATE }),
+        ]),
+      ],
+      "resource-budget",
+    );
+    const pending = v.filter((x) => /would stay Pending/.test(x.message));
+    assert.equal(pending.length, 1, v.map((x) => x.message).join("\n"));
+    assert.match(
+      pending[0].message,
+      /^the nodeSelector kubernetes\.io\/arch=amd64 of a: `nodePools\[0\]\.labels` \(pool pi5\): its labels/,
+    );
   });
 });
 
@@ -83,5 +116,20 @@ describe("policy (node-agents-on-every-pool): a node agent kept off a pool (audi
       ],
       P,
       /pool pi5: its nodeSelector kubernetes\.io\/arch=amd64 matches none of its labels \(kubernetes\.io\/arch=arm64\)\. A node agent runs on every node: leave its nodeSelector to the program/,
+    ));
+  // The node-exporter chart's own affinity (not on Fargate, not on a virtual kubelet) admits every
+  // pool: naming it beside the override sent the reader to a value that keeps nothing off.
+  it("fails: names only the part of the node selection that keeps it off, not an affinity the pool satisfies", () =>
+    fails(
+      [
+        pools(),
+        ...agent({
+          tolerations: [{ operator: "Exists" }],
+          nodeSelector: { "kubernetes.io/arch": "amd64" },
+          affinity: NOT_ON_FARGATE,
+        }),
+      ],
+      P,
+      /pool pi5: its nodeSelector kubernetes\.io\/arch=amd64 matches none of its labels \(kubernetes\.io\/arch=arm64\)\. A node agent runs on every node: leave its nodeSelector to the program \(/,
     ));
 });
