@@ -158,7 +158,7 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
             const problem = arm64Problem(use.image, cfg.arm64Images, offPi);
             if (problem) {
               report(
-                `${label(r)}: ${w.kind} ${w.name} can run on ${describeNode(node)}: nothing in ${w.path} keeps it off them, but ${use.path} is "${use.image}": ${problem}.`,
+                `${label(r)}: ${w.kind} ${w.name} can run on ${describeNode(node)}: nothing in ${w.path} keeps it off them, but ${use.path} is ${use.written ?? `"${use.image}"`}: ${problem}.`,
                 r.urn,
               );
             }

@@ -17,6 +17,24 @@ export const parseImage = keptPerText((ref: string) => Object.freeze(parseImageR
 export interface ImageUse {
   image: string;
   path: string;
+  /**
+   * The value at `path` as written, where it is no image reference but a map of its parts (an
+   * operator's `spec.image` `{repository, tag}`): a message quotes this, not a reference no field holds.
+   */
+  written?: string;
+}
+
+/**
+ * An operator's `{repository, tag}` image map at `path` as the image it names, or undefined
+ * without a repository (the operator's default then runs).
+ */
+function imageMapUse(i: any, path: string): ImageUse | undefined {
+  if (!i?.repository) return undefined;
+  const fields = [
+    `repository: ${JSON.stringify(i.repository)}`,
+    ...(i.tag ? [`tag: ${JSON.stringify(String(i.tag))}`] : []),
+  ];
+  return { image: `${i.repository}${i.tag ? `:${i.tag}` : ""}`, path, written: `{${fields.join(", ")}}` };
 }
 
 /** A pod template's scheduling-relevant parts and its resource totals per pod. */
@@ -333,8 +351,7 @@ function vmClusterWorkloads(res: Res): Workload[] {
   return VMCLUSTER_PARTS.flatMap(([part, kind]) => {
     const spec = res.props.spec?.[part];
     if (!spec) return [];
-    const i = spec.image;
-    const image = i?.repository ? `${i.repository}${i.tag ? `:${i.tag}` : ""}` : undefined;
+    const image = imageMapUse(spec.image, `spec.${part}.image`);
     return [
       {
         source: res,
@@ -343,7 +360,7 @@ function vmClusterWorkloads(res: Res): Workload[] {
         objectKind: kind,
         kind,
         replicas: Number(spec.replicaCount ?? 1),
-        images: image ? [{ image, path: `spec.${part}.image.repository` }] : [],
+        images: image ? [image] : [],
         ...sumResources([spec.resources]),
         nodeSelector: spec.nodeSelector ?? {},
         affinity: spec.affinity,
@@ -363,12 +380,10 @@ function operatedWorkloads(res: Res, sidecars: InjectedSidecar[]): Workload[] {
   const i = spec.image;
   const image =
     o.image === "string"
-      ? typeof i === "string"
-        ? i
+      ? typeof i === "string" && i !== ""
+        ? { image: i, path: "spec.image" }
         : undefined
-      : i?.repository
-        ? `${i.repository}${i.tag ? `:${i.tag}` : ""}`
-        : undefined;
+      : imageMapUse(i, "spec.image");
   const mine = sidecars.filter((s) => s.into.includes(res.type));
   const totals = sumResources([spec.resources]);
   for (const s of mine) {
@@ -386,7 +401,7 @@ function operatedWorkloads(res: Res, sidecars: InjectedSidecar[]): Workload[] {
       kind: o.kind,
       replicas: Number(at(res.props, o.replicas) ?? 1),
       images: [
-        ...(image ? [{ image, path: o.image === "string" ? "spec.image" : "spec.image.repository" }] : []),
+        ...(image ? [image] : []),
         ...mine.map((s) => ({ image: s.image, path: "(config-reloader injected by the operator)" })),
       ],
       ...totals,

@@ -283,6 +283,19 @@ describe("policy: arm64-images", () => {
     passes([deploy(pod("example.com/x86only:1"))], P, {
       [P]: { piNodeTaints: [{ key: "pi", effect: "NoSchedule" }] },
     }));
+  // The VictoriaMetrics operator reads the image as two fields: quoting "repository:tag" as the
+  // repository's value named a field that never holds it.
+  it("fails: an operator's image map is quoted as its fields, not as a reference the repository holds", () =>
+    fails(
+      [
+        res("kubernetes:operator.victoriametrics.com/v1beta1:VMSingle", {
+          metadata: { name: "vm" },
+          spec: { image: { repository: "victoriametrics/victoria-metrics", tag: "v1.120.0-amd64" } },
+        }),
+      ],
+      P,
+      /: Deployment vm can run on Pi nodes .*: nothing in spec keeps it off them, but spec\.image is \{repository: "victoriametrics\/victoria-metrics", tag: "v1\.120\.0-amd64"\}: tag "v1\.120\.0-amd64" names another architecture;/,
+    ));
   it("accepts images the operator adds to the pack config", () =>
     passes([deploy(pod("example.com/mine:1"))], P, {
       [P]: { arm64Images: ["docker.io/grafana/loki", "example.com/mine"] },
