@@ -716,14 +716,17 @@ function namesWord(text: string, word: string, anyCase = false): boolean {
 }
 
 /**
- * The scalar values the release renders with at `path` (one, or each of a list of scalars), as
- * text; what a message quotes (`image docker.io/…`, `adds capabilities NET_ADMIN`). Values of two
- * characters or less (`1`, `a`) are left out: they would be found in any message.
+ * The scalar values the release renders with at `path` (one, or each scalar in a list, its items'
+ * maps and lists included), as text; what a message quotes (`image docker.io/…`, `adds
+ * capabilities NET_ADMIN`, an affinity's `kubernetes.io/arch In amd64`: a list of node selector
+ * terms quoted was said as "if it is the cause" though nothing else wrote it). Values of two
+ * characters or less (`1`, `a`, `In`) are left out: they would be found in any message.
  */
 function valuesAt(values: Record<string, unknown>, path: string): string[] {
   const v = lookup(values, path.split("."));
-  const scalars = Array.isArray(v) ? v : [v];
-  return scalars
+  const scalars = (x: unknown): unknown[] =>
+    Array.isArray(x) ? x.flatMap(scalars) : isMap(x) ? Object.values(x).flatMap(scalars) : [x];
+  return (Array.isArray(v) ? scalars(v) : [v])
     .filter((x) => typeof x === "string" || typeof x === "number")
     .map(String)
     .filter((x) => x.length > 2);

@@ -109,6 +109,45 @@ describe("a refused chart values override names its key", () => {
     assert.ok(v.overrides?.includes("chartValues.grafana.resources.requests.memory"), JSON.stringify(v));
   });
 
+  // The list of node selector terms is the override's whole value: the message quoting what is in
+  // its items was said as "if it is the cause", though nothing but the override selects amd64.
+  it("a message quoting the values inside an override's list of maps names that override as the cause", () => {
+    const terms = [{ matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: ["amd64"] }] }];
+    const g = rel("grafana", "grafana", "monitoring", {
+      affinity: {
+        nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } },
+      },
+      replicas: 1,
+    });
+    const pods = deployment(g, "grafana", "monitoring");
+    const [v] = attributeOverrides(
+      [
+        {
+          policy: "resource-budget",
+          level: "mandatory",
+          urn: pods.urn,
+          message:
+            "the required node affinity kubernetes.io/arch In amd64 of grafana: `nodePools[0].labels` (pool pi5): its labels (kubernetes.io/arch=arm64) do not satisfy it: no node of the pool admits grafana, so it would stay Pending.",
+          alsoAt: [],
+        },
+      ] as MergedViolation[],
+      [g, pods],
+      [
+        "grafana.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms",
+        "grafana.replicas",
+      ],
+    );
+    assert.deepEqual(
+      [v.overrides, v.overridesUnsure],
+      [
+        [
+          "chartValues.grafana.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms",
+        ],
+        undefined,
+      ],
+    );
+  });
+
   it("a stack policy's violation on a Namespace names the overrides of the release its message names", () => {
     const cluster = rel("alloy", "alloy-cluster", "monitoring", { controller: { type: "daemonset" } });
     const ns = {
