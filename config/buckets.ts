@@ -41,9 +41,8 @@ export function planBuckets(cfg: StackConfig): BucketPlan {
       );
       return { consumer, buckets: [bucket], referenced: [], unused: [], locations, user };
     }
-    // Takeover: a purpose the config names uses that existing bucket; the others get planned ones.
     const existing = cfg.takeover?.buckets[consumer];
-    const bucketFor = (p: Purpose) => existing?.[p] ?? `${prefix}-${consumer}-${p}`;
+    const bucketFor = (p: Purpose) => bucketOf(cfg, prefix, consumer, p);
     const locations = Object.fromEntries(PURPOSES[consumer].map((p) => [p, { bucket: bucketFor(p) }]));
     const used = [...new Set(PURPOSES[consumer].map(bucketFor))];
     // Buckets nothing reads that this stack already has: kept under the names they were made with.
@@ -70,6 +69,47 @@ export function planBuckets(cfg: StackConfig): BucketPlan {
     };
   });
   return { type: store.type, consumers, ...base };
+}
+
+/** Takeover: a purpose the config names uses that existing bucket; the others get planned ones. */
+function bucketOf(cfg: StackConfig, prefix: string, consumer: Consumer, p: Purpose): string {
+  return cfg.takeover?.buckets[consumer]?.[p] ?? `${prefix}-${consumer}-${p}`;
+}
+
+/** One purpose's bucket in {@link purposeBuckets}. */
+export interface PurposeBucket {
+  consumer: Consumer;
+  purpose: Purpose;
+  bucket: string;
+  /** `takeover.buckets.<consumer>.<purpose>` names it; else it is the planned name. */
+  named: boolean;
+}
+
+/**
+ * Every purpose {@link planBuckets} gives a bucket of its own on MinIO and Garage, with that bucket:
+ * those the consumers read, then the unused ones it keeps. An unused purpose whose bucket its own
+ * consumer already has is that bucket, not a second one (a Loki taken over may keep its ruler
+ * objects in its chunks bucket; nothing reads them). Two entries with one bucket are one bucket
+ * declared for two purposes (config/resolve.ts takeoverChecks refuses it).
+ */
+export function purposeBuckets(cfg: StackConfig): PurposeBucket[] {
+  const store = cfg.objectStore;
+  if (store.type !== "minio" && store.type !== "garage") return [];
+  const keep: readonly string[] = store.type === "minio" ? store.keepUnusedBuckets : [];
+  return consumersOf(cfg).flatMap((consumer) => {
+    const entry = (purpose: Purpose): PurposeBucket => ({
+      consumer,
+      purpose,
+      bucket: bucketOf(cfg, store.bucketPrefix, consumer, purpose),
+      named: cfg.takeover?.buckets[consumer]?.[purpose] !== undefined,
+    });
+    const read = PURPOSES[consumer].map(entry);
+    const kept = UNUSED_PURPOSES[consumer]
+      .filter((p) => keep.includes(`${consumer}-${p}`))
+      .map(entry)
+      .filter((e, i, all) => ![...read, ...all.slice(0, i)].some((r) => r.bucket === e.bucket));
+    return [...read, ...kept];
+  });
 }
 
 /**

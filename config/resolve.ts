@@ -1,6 +1,6 @@
 import { isIP } from "net";
 import { base2Bytes, parseQuantity, samplesPerSecond } from "@homelab-observability/contract";
-import { consumersOf, planBuckets } from "./buckets";
+import { consumersOf, planBuckets, purposeBuckets, type PurposeBucket } from "./buckets";
 import {
   ADOPTABLE_RELEASES,
   durationSeconds,
@@ -35,7 +35,7 @@ import {
   runsScalable,
   type LokiMode,
 } from "../model/sizing";
-import { operatorClaimTemplate, prometheusClaimSuffix, PURPOSES, UNUSED_BUCKETS } from "../model/storage";
+import { operatorClaimTemplate, prometheusClaimSuffix, UNUSED_BUCKETS } from "../model/storage";
 import { prometheusName } from "../model/services";
 import { objectStoreReach } from "../model/endpoints";
 import { byteSize } from "./schema";
@@ -1385,13 +1385,25 @@ function takeoverChecks(
   }
   const hasBuckets = Object.values(t.buckets).some((b) => b !== undefined);
   const hasS3Secrets = t.secrets.loki !== undefined || t.secrets.mimir !== undefined;
-  if (c.objectStore.type === "garage")
-    for (const [consumer, named] of Object.entries(t.buckets))
-      for (const [purpose, bucket] of Object.entries(named ?? {}))
-        if (typeof bucket === "string" && !c.existing.buckets.includes(bucket))
-          p.push(
-            `${k(`buckets.${consumer}.${purpose}`)}: with objectStore.type "garage" a bucket the stack uses must be in its state (its grant needs Garage's bucket ID): add "${bucket}" to existing.buckets (imported, never deleted), got it named here only`,
-          );
+  // With objectStore.type "garage" a bucket the stack uses is granted by Garage's bucket ID, so it
+  // must be in the state: existing.buckets imports it.
+  const unlisted = (bucket: string) =>
+    c.objectStore.type === "garage" && !c.existing.buckets.includes(bucket);
+  const garageGrant = `with objectStore.type "garage" a bucket the stack uses must be in its state (its grant needs Garage's bucket ID)`;
+  const shared = sharedBucketProblems(c, placed);
+  for (const [consumer, named] of Object.entries(t.buckets))
+    for (const [purpose, bucket] of Object.entries(named ?? {}))
+      if (typeof bucket === "string" && unlisted(bucket) && !shared.buckets.has(bucket))
+        p.push(
+          `${k(`buckets.${consumer}.${purpose}`)}: ${garageGrant}: add "${bucket}" to existing.buckets (imported, never deleted), got it named here only`,
+        );
+  p.push(
+    ...shared.problems.map(({ problem, bucket }) =>
+      unlisted(bucket)
+        ? `${problem}; and ${garageGrant}: existing.buckets leaves "${bucket}" out, so add the bucket each purpose keeps there (imported, never deleted)`
+        : problem,
+    ),
+  );
   if (hasS3Secrets && c.objectStore.type === "garage") {
     p.push(
       `${k("secrets")}: with objectStore.type "garage" the consumers' access keys are Garage keys; name them in objectStore.existingKeys (imported, their secret read from Garage) instead of S3 credential Secrets`,
@@ -1405,17 +1417,44 @@ function takeoverChecks(
       `${k(hasBuckets ? "buckets" : "secrets")}: existing buckets and S3 credential Secrets need objectStore.type "minio", got "${c.objectStore.type}"${hasBuckets ? ' (existing buckets also take "garage")' : ""}`,
     );
   }
-  const mimir = t.buckets.mimir;
-  if (mimir) {
-    // Mimir refuses a ruler store equal to the blocks bucket (REFERENCE.md, Mimir).
-    const used = PURPOSES.mimir.map((purpose) => [purpose, mimir[purpose]] as const).filter(([, b]) => b);
-    for (const [purpose, bucket] of used) {
-      const other = used.find(([o, b]) => o !== purpose && b === bucket);
-      if (other && PURPOSES.mimir.indexOf(purpose) > PURPOSES.mimir.indexOf(other[0]))
-        p.push(
-          `${k(`buckets.mimir.${purpose}`)}: expected a bucket distinct from buckets.mimir.${other[0]} (Mimir fails to start when they share one), got "${bucket}"`,
-        );
-    }
-  }
   return p;
+}
+
+/**
+ * One problem per bucket `takeover.buckets` names for a purpose another purpose also has, said at
+ * the last key naming it with the others beside it: the plan would declare the bucket for each
+ * (two resources claim it, and `existing.buckets` imports it twice), Mimir refuses a ruler store
+ * equal to its blocks bucket (REFERENCE.md, Mimir), and Loki and Mimir each take what their bucket
+ * holds for their own objects. A purpose's planned name (`<prefix>-<consumer>-<purpose>`) counts.
+ */
+function sharedBucketProblems(
+  c: StackConfig,
+  placed: (key: string) => string,
+): { problems: { problem: string; bucket: string }[]; buckets: Set<string> } {
+  const all = purposeBuckets(c);
+  const engine = { loki: "Loki", mimir: "Mimir" };
+  const keyOf = (e: PurposeBucket) => `takeover.buckets.${e.consumer}.${e.purpose}`;
+  const problems = [...new Set(all.map((e) => e.bucket))].flatMap((bucket) => {
+    const users = all.filter((e) => e.bucket === bucket);
+    const at = users.filter((e) => e.named).at(-1);
+    if (users.length < 2 || !at) return [];
+    const others = users
+      .filter((e) => e !== at)
+      .map((e) =>
+        e.named
+          ? placed(keyOf(e))
+          : `${engine[e.consumer]}'s ${e.purpose} (the bucket the stack makes for them: ${keyOf(e)} is not set, objectStore.bucketPrefix is "${c.objectStore.type === "filesystem" ? "" : c.objectStore.bucketPrefix}")`,
+      );
+    const mimirOnly = users.every((e) => e.consumer === "mimir");
+    const why = mimirOnly
+      ? "Mimir fails to start when its blocks and ruler share one"
+      : "each purpose keeps a bucket of its own: the stack would declare it once for each, and Loki and Mimir each take what their bucket holds for their own objects";
+    return [
+      {
+        bucket,
+        problem: `${PROJECT}:${keyOf(at)}: expected a bucket no other purpose uses (${why}), got "${bucket}", which ${listed(others)} also ${others.length > 1 ? "use" : "uses"}; name a bucket of its own for each`,
+      },
+    ];
+  });
+  return { problems, buckets: new Set(problems.map((x) => x.bucket)) };
 }

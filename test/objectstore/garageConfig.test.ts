@@ -12,6 +12,7 @@ import { consumerStorage } from "../../plan/storage";
 import { planAdoptions, GARAGE_BUCKET_TYPE, GARAGE_KEY_TYPE } from "../../plan/takeover";
 import { rawConfig, ROOT } from "../support/helpers";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 const GARAGE = {
@@ -149,6 +150,90 @@ describe("objectStore.type garage: the stack config", () => {
     assert.match(
       problems({ takeover: { secrets: { loki: "loki-s3" } } }),
       /takeover.secrets: with objectStore.type "garage" the consumers' access keys are Garage keys; name them in objectStore.existingKeys/,
+    );
+  });
+});
+
+describe("objectStore.type garage: one bucket for two purposes", () => {
+  /** The message of a stack file whose `existing`/`takeover` lines are `lines`, with where it sits. */
+  function fileProblems(lines: string[]): { text: string; file: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "garage-shared-"));
+    const file = path.join(dir, "Pulumi.shared.yaml");
+    try {
+      fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+      fs.writeFileSync(
+        file,
+        [
+          "config:",
+          "  homelab-observability:kubeContext: admin@shared",
+          "  homelab-observability:phase: kps-removed",
+          "  homelab-observability:objectStore:",
+          "    type: garage",
+          `    endpoint: ${GARAGE.endpoint}`,
+          `    adminEndpoint: ${GARAGE.adminEndpoint}`,
+          ...lines,
+          "",
+        ].join("\n"),
+      );
+      try {
+        checkedStackConfig(dir, "shared", {}, { allowAbsentSecrets: true });
+      } catch (e) {
+        return { text: (e as Error).message, file };
+      }
+      throw new Error("expected the config to be refused");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const takeover = [
+    "  homelab-observability:takeover:",
+    "    buckets:",
+    "      loki:",
+    "        chunks: old-shared",
+    "      mimir:",
+    "        blocks: old-shared",
+  ];
+  const why =
+    "each purpose keeps a bucket of its own: the stack would declare it once for each, and Loki and Mimir each take what their bucket holds for their own objects";
+
+  it("is one problem naming both keys where they are, not two resources claiming the bucket", () => {
+    const { text, file } = fileProblems([
+      "  homelab-observability:existing:",
+      "    buckets: [old-shared, shared-mimir-ruler]",
+      ...takeover,
+    ]);
+    assert.match(text, /\(1 problem\)/);
+    assert.ok(
+      text.includes(
+        `homelab-observability:takeover.buckets.mimir.blocks: expected a bucket no other purpose uses (${why}), got "old-shared", which takeover.buckets.loki.chunks (${file}:13) also uses; name a bucket of its own for each\n    at ${file}:15:9`,
+      ),
+      text,
+    );
+  });
+
+  it("says the missing existing.buckets entry in that one problem, not once per key naming the bucket", () => {
+    const { text, file } = fileProblems([
+      "  homelab-observability:existing:",
+      "    buckets: [shared-mimir-ruler]",
+      ...takeover,
+    ]);
+    assert.match(text, /\(1 problem\)/);
+    assert.ok(
+      text.includes(
+        `homelab-observability:takeover.buckets.mimir.blocks: expected a bucket no other purpose uses (${why}), got "old-shared", which takeover.buckets.loki.chunks (${file}:13) also uses; name a bucket of its own for each; and with objectStore.type "garage" a bucket the stack uses must be in its state (its grant needs Garage's bucket ID): existing.buckets leaves "old-shared" out, so add the bucket each purpose keeps there (imported, never deleted)`,
+      ),
+      text,
+    );
+  });
+
+  it("counts the name the stack gives a purpose it makes", () => {
+    assert.ok(
+      problems({
+        existing: { buckets: ["test-mimir-blocks"] },
+        takeover: { buckets: { loki: { chunks: "test-mimir-blocks" } } },
+      }).includes(
+        `homelab-observability:takeover.buckets.loki.chunks: expected a bucket no other purpose uses (${why}), got "test-mimir-blocks", which Mimir's blocks (the bucket the stack makes for them: takeover.buckets.mimir.blocks is not set, objectStore.bucketPrefix is "test") also uses; name a bucket of its own for each`,
+      ),
     );
   });
 });

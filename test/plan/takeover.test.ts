@@ -94,7 +94,7 @@ describe("takeover: config", () => {
     });
     assert.match(
       msg,
-      /takeover\.buckets\.mimir\.ruler: expected a bucket distinct from buckets\.mimir\.blocks/,
+      /takeover\.buckets\.mimir\.ruler: expected a bucket no other purpose uses \(Mimir fails to start when its blocks and ruler share one\), got "metrics", which takeover\.buckets\.mimir\.blocks also uses/,
     );
   });
 
