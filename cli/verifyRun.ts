@@ -37,9 +37,11 @@ import { promDurationSeconds } from "../verify/agree";
 import { internalErrorText } from "./internalError";
 import { traceDirOf } from "./io";
 import { plural } from "../synth/report";
+import { listed } from "../model/words";
 import {
   compareStores,
   formatMove,
+  moveInputProblems,
   moveSides,
   movedBuckets,
   noneOnOldStore,
@@ -220,16 +222,20 @@ function parseAgree(
 /** --move-from and --move-to: both or neither, each an http(s) URL without credentials. */
 function parseMove(
   one: (f: string) => string | undefined,
+  given: (f: string) => boolean,
   problems: ArgProblem[],
 ): { from: string; to: string } | undefined {
   const [from, to] = [one("--move-from"), one("--move-to")];
+  // Half a move is judged by the flags given, whatever their values: `--move-from a --move-from b`
+  // (given twice) or `--move-from` without a value lacks --move-to all the same, said in this run.
   // The half left out that another problem already names (`--move-form`, misspelt: "did you mean
   // --move-from?") is that one mistake, said once.
-  const missing = from === undefined ? "--move-from" : "--move-to";
-  if ((from === undefined) !== (to === undefined) && !problems.some((m) => m.flags.includes(missing)))
+  const hasFrom = given("--move-from");
+  const missing = hasFrom ? "--move-to" : "--move-from";
+  if (hasFrom !== given("--move-to") && !problems.some((m) => m.flags.includes(missing)))
     problems.push(
       argProblem(
-        `--move-from and --move-to: expected both (the old and the new store's S3 URLs), got only ${from ? "--move-from" : "--move-to"}`,
+        `--move-from and --move-to: expected both (the old and the new store's S3 URLs), got only ${hasFrom ? "--move-from" : "--move-to"}`,
         "--move-from",
         "--move-to",
       ),
@@ -251,6 +257,9 @@ function parseMove(
   return from && to && ok ? { from, to } : undefined;
 }
 
+/** The flags the move check reads none of (unreadFlags). */
+const UNREAD_BY_MOVE = ["--gate", "--url", "--window", "--step", "--timeout"];
+
 /**
  * Flags the run would not read, each a problem: a flag that silently does nothing lets a run pass
  * that did not ask what the operator meant (`--window 6h` without `--gate` compares nothing).
@@ -259,14 +268,15 @@ function parseMove(
  */
 function unreadFlags(
   p: { values: Map<string, string[]> },
+  isGiven: (f: string) => boolean,
   run: { gate?: Phase; move: boolean },
   problems: ArgProblem[],
 ): void {
   // A flag a problem is already about is that one mistake, said once.
   const refused = (f: string) => problems.some((m) => m.flags.includes(f));
-  const given = (flags: string[]) => flags.filter((f) => p.values.has(f) && !refused(f));
+  const given = (flags: string[]) => flags.filter((f) => isGiven(f) && !refused(f));
   if (run.move) {
-    const unread = given(["--gate", "--url", "--window", "--step", "--timeout"]);
+    const unread = given(UNREAD_BY_MOVE);
     if (unread.length > 0)
       problems.push(
         argProblem(
@@ -305,47 +315,81 @@ const namesStackFlag = (problem: ArgProblem): boolean => problem.flags.includes(
 
 /** The command line, every bad argument refused in one {@link VerifyArgsError}. */
 export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): VerifyArgs {
-  const { parsed: p, argProblems: problems } = parseArgsAll(VERIFY, argv, env);
-  if (p.help && problems.length === 0) return { stack: "", urls: {}, json: false, agree: {}, help: true };
+  const read = readVerifyArgs(argv, env);
+  if (read.problems.length > 0)
+    throw new VerifyArgsError(
+      read.problems.map((q) => q.text),
+      read.stack,
+      read.args.json,
+    );
+  return read.args;
+}
+
+/**
+ * The command line read on past its bad arguments: what could be read of it, every problem, and
+ * the stack it names when no problem is about --stack. The run then judges the stack file and the
+ * environment beside the problems (verifyMain), as synth does, so that fixing the arguments
+ * reveals no second refusal.
+ */
+function readVerifyArgs(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): { args: VerifyArgs; problems: ArgProblem[]; stack?: string; moving: boolean; urlGiven: boolean } {
+  const { parsed: p, argProblems: all } = parseArgsAll(VERIFY, argv, env);
+  const json = p.switches.has("--json");
+  if (p.help && all.length === 0)
+    return {
+      args: { stack: "", urls: {}, json: false, agree: {}, help: true },
+      problems: [],
+      moving: false,
+      urlGiven: false,
+    };
+  // A flag given twice or without its value is given all the same: --move-from so is half a move.
+  const given = (f: string) => p.values.has(f) || refusedValues(all).has(f);
+  // Either of them asks for the move check alone, which reads no other flag: half a move is its own
+  // mistake (parseMove), and the flags it would not read are another, said in the same run. Such a
+  // flag's one mistake is being given at all: its value is not judged (a fixed value would only be
+  // refused next run for the flag).
+  const moving = given("--move-from") || given("--move-to");
+  const problems = moving
+    ? all.filter((q) => !(q.valueRefused && q.flags.every((f) => UNREAD_BY_MOVE.includes(f))))
+    : all;
   // A flag given twice is that one message: neither of its values is judged.
   const refused = refusedValues(problems);
   const one = (f: string) => (refused.has(f) ? undefined : p.values.get(f)?.[0]);
-  const { gate, lokiStep } = parseGate(one("--gate"), problems);
-  const urls = parseUrls(p.values.get("--url") ?? [], problems);
-  // Either of them asks for the move check alone, which reads no other flag: half a move is its own
-  // mistake (parseMove), and the flags it would not read are another, said in the same run.
-  const moving = p.values.has("--move-from") || p.values.has("--move-to");
-  const agree = parseAgree(one, problems, !!gate && AGREE_GATES.includes(gate) && !moving);
-  const timeoutSeconds = durationFlag(one, problems, "--timeout");
+  const { gate, lokiStep } = moving ? {} : parseGate(one("--gate"), problems);
+  const urls = moving ? {} : parseUrls(p.values.get("--url") ?? [], problems);
+  const agree = moving ? {} : parseAgree(one, problems, !!gate && AGREE_GATES.includes(gate));
+  const timeoutSeconds = moving ? undefined : durationFlag(one, problems, "--timeout");
   const stack = one("--stack");
   // A missing --stack that another problem already names (npm kept it, `--stak`, `--stack` without
   // its value, a bare stack name) is that one mistake, said once; beside --help none is required
   // (help was asked for, not a run).
   if (!stack && !p.help && !problems.some(namesStackFlag))
     problems.push(argProblem("--stack is required", "--stack"));
-  const move = parseMove(one, problems);
-  unreadFlags(p, { gate, move: moving }, problems);
+  const move = parseMove(one, given, problems);
+  unreadFlags(p, given, { gate, move: moving }, problems);
   // A --dir that is no project folder is a bad argument, said beside the others (every one in one run).
   const dir = one("--dir");
   const badDir = dir === undefined ? undefined : projectDirRefusal(dir);
   if (badDir) problems.push(argProblem(badDir, "--dir"));
-  if (problems.length > 0)
-    throw new VerifyArgsError(
-      problems.map((q) => q.text),
-      problems.some(namesStackFlag) ? undefined : stack,
-      p.switches.has("--json"),
-    );
   return {
-    stack: stack ?? "",
-    urls,
-    json: p.switches.has("--json"),
-    gate,
-    lokiStep,
-    dir: one("--dir"),
-    agree,
-    ...(timeoutSeconds ? { timeoutSeconds } : {}),
-    ...(move ? { move } : {}),
-    help: false,
+    args: {
+      stack: stack ?? "",
+      urls,
+      json,
+      gate,
+      lokiStep,
+      dir: badDir ? undefined : dir,
+      agree,
+      ...(timeoutSeconds ? { timeoutSeconds } : {}),
+      ...(move ? { move } : {}),
+      help: p.help,
+    },
+    problems,
+    stack: problems.some(namesStackFlag) ? undefined : stack,
+    moving,
+    urlGiven: given("--url"),
   };
 }
 
@@ -453,10 +497,6 @@ async function runMove(
 interface Outcome {
   status: number;
   why: string;
-  /** The stack bad arguments named beside their problems (the run's own is unset then). */
-  stack?: string;
-  /** Bad arguments held --json (the run's own setting is unset then): stdout must stay empty. */
-  json?: boolean;
 }
 
 /**
@@ -523,13 +563,12 @@ export async function runVerify(argv: string[], deps: VerifyDeps = {}): Promise<
     restoreTimeout();
   }
   if (outcome === "help") return 0;
-  (json || outcome.json ? err : out)(closingLine(stack ?? outcome.stack, outcome) + "\n");
+  (json ? err : out)(closingLine(stack, outcome) + "\n");
   return outcome.status;
 }
 
 /**
- * The outcome of what stopped verify before its checks ran: bad arguments, a refused stack
- * configuration, a failure verify names in its own words, or (anything else) a bug, said in one
+ * The outcome of what stopped verify before its checks ran: a refused stack configuration, a failure verify names in its own words, or (anything else) a bug, said in one
  * line with where its trace went.
  */
 function failureOutcome(
@@ -539,16 +578,9 @@ function failureOutcome(
   err: (t: string) => void,
 ): Outcome {
   const prefix = prefixOf(stack);
-  if (e instanceof VerifyArgsError) {
-    // One form whatever else the command line holds: a stack it names leads each line.
-    err(`${e.problems.map((m) => `${prefixOf(e.stack ?? stack)}: ${m}`).join("\n")}\n${USAGE}\n`);
-    return { status: 2, why: "bad arguments (above)", stack: e.stack, json: e.json };
-  }
   if (e instanceof ConfigError || e instanceof CliConfigError) {
     err(`${prefix}: ${e.message}\n`);
-    if (e instanceof CliConfigError && e.noStackFile)
-      return { status: 2, why: `no stack file Pulumi.${stack ?? "<stack>"}.yaml (above)` };
-    return { status: 2, why: "the stack configuration is refused (above)" };
+    return { status: 2, why: `${refusedWhy(e, stack ?? "")} (above)` };
   }
   // What verify reaches or renders says what went wrong in its own words; anything else is a
   // bug: one line and where its trace went.
@@ -560,6 +592,13 @@ function failureOutcome(
   return { status: 2, why: "an unexpected error (above)" };
 }
 
+/** The closing line's why for a refused stack file (without "(above)"). */
+function refusedWhy(e: ConfigError | CliConfigError, stack: string): string {
+  return e instanceof CliConfigError && e.noStackFile
+    ? `no stack file Pulumi.${stack || "<stack>"}.yaml`
+    : "the stack configuration is refused";
+}
+
 /** {@link runVerify} but its closing line; `parsed` is told the arguments once they are read. */
 async function verifyMain(
   argv: string[],
@@ -569,75 +608,97 @@ async function verifyMain(
   parsed: (args: VerifyArgs) => void,
 ): Promise<Outcome | "help"> {
   const env = deps.env ?? process.env;
-  let args: VerifyArgs | undefined;
-  let exp: Expectations;
-  let cfg: StackConfig;
-  const fail = (e: unknown): Outcome => failureOutcome(e, args?.stack, env, err);
-  let root: string;
-  try {
-    args = parseVerifyArgs(argv, env);
-    if (args.help) {
-      out(helpText(VERIFY));
-      return "help";
-    }
-    parsed(args);
-    root = args.dir ? path.resolve(args.dir) : projectRoot(__dirname);
-    cfg = loadStackConfig(root, args.stack, env);
-  } catch (e) {
-    return fail(e);
+  const read = readVerifyArgs(argv, env);
+  if (read.args.help && read.problems.length === 0) {
+    out(helpText(VERIFY));
+    return "help";
   }
+  // The stack the command line names leads every line, its bad arguments' too.
+  const args: VerifyArgs = { ...read.args, stack: read.stack ?? "" };
+  parsed(args);
+  const fail = (e: unknown): Outcome => failureOutcome(e, args.stack, env, err);
   const prefix = prefixOf(args.stack);
-  // The move check reaches the two stores only: no cluster, no render.
-  if (args.move) return runMove(args, args.move, cfg, env, out, err);
-  // Everything that needs no cluster and no render is judged first, every problem in one run: the
-  // arguments, and Grafana's login in the environment (the checks always ask Grafana).
-  const wrong = [gateProblem(args, cfg), ...unreadUrls(args, cfg)].filter((w): w is string => !!w);
-  const login = halfSetGrafanaLogin(env);
-  if (wrong.length > 0 || login) {
-    // The usage helps with the arguments only; the login is the environment's.
-    err(
-      `${[...wrong, ...(login ? [login] : [])].map((w) => `${prefix}: ${w}\n`).join("")}${wrong.length > 0 ? `${USAGE}\n` : ""}`,
-    );
-    const why = [
-      ...(wrong.length > 0 ? ["bad arguments"] : []),
-      ...(login ? ["Grafana's login is half set"] : []),
-    ];
-    return { status: 2, why: `${why.join(" and ")} (above)` };
+  const root = args.dir ? path.resolve(args.dir) : projectRoot(__dirname);
+  // Every input problem in one run, as synth says its arguments' beside the stack file's
+  // (cli/synthRun.ts badArguments): the arguments, the stack file (read unless a bad argument
+  // leaves the stack or its folder unknown; --help asks for no run), what the arguments ask of
+  // it, and the environment the run reads before it contacts anything.
+  let cfg: StackConfig | undefined;
+  let refusal: ConfigError | CliConfigError | undefined;
+  const unknownFile = read.problems.some((q) => q.flags.includes("--dir") || q.flags.includes("--stack"));
+  if (args.stack && !args.help && !unknownFile) {
+    try {
+      cfg = loadStackConfig(root, args.stack, env);
+    } catch (e) {
+      if (!(e instanceof ConfigError || e instanceof CliConfigError)) return fail(e);
+      refusal = e;
+    }
   }
-  // Checked once, before the first kubectl call (none is made when every component has a --url and
-  // Grafana's login comes from the environment); a refusal is one error and exit 2, not a report.
-  const cluster = {
+  const wrong = [
+    ...read.problems.map((q) => q.text),
+    ...(cfg && !read.moving ? [gateProblem(args, cfg), ...unreadUrls(args, cfg)] : []),
+  ].filter((w): w is string => !!w);
+  // The move check asks no Grafana and no cluster; the others always ask Grafana, and without any
+  // --url (the usual run) every component through kubectl, in the stack's kube context.
+  const login = read.moving ? undefined : halfSetGrafanaLogin(env);
+  const moveLines = args.move
+    ? moveInputProblems(args.move.from, args.move.to, env).flatMap(moveProblems)
+    : [];
+  const cluster = cfg && {
     context: cfg.kubeContext ?? "",
     kubeconfig: cfg.kubeconfig && expandHome(cfg.kubeconfig),
   };
-  const preflight = (): string | undefined => {
+  const contextRefusal = (c: StackConfig): string | undefined => {
     let problems: string[];
     let meant: string | undefined;
     try {
-      problems = verifyContextProblems(cfg, env);
-      meant = problems.length > 0 ? meantContext(cfg, env) : undefined;
+      problems = verifyContextProblems(c, env);
+      meant = problems.length > 0 ? meantContext(c, env) : undefined;
     } catch (e) {
       problems = [e instanceof Error ? e.message : String(e)];
     }
-    if (problems.length > 0) {
-      // Each at its key's line in the stack file, as `pulumi preview` places the same refusal
-      // (apply/program.ts): a misspelt kubeContext is mended there.
-      const placed = ConfigLocator.forStack(root, args.stack).locate(new ConfigError(problems));
-      return `not reaching the cluster:${listedProblems(placed.problems, placed.places)}${pinCommand(args.stack, problems, meant)}`;
-    }
-    return clusterUnreachable(cluster, cfg.namespace, env);
+    if (problems.length === 0) return undefined;
+    // Each at its key's line in the stack file, as `pulumi preview` places the same refusal
+    // (apply/program.ts): a misspelt kubeContext is mended there.
+    const placed = ConfigLocator.forStack(root, args.stack).locate(new ConfigError(problems));
+    return `not reaching the cluster:${listedProblems(placed.problems, placed.places)}${pinCommand(args.stack, problems, meant)}`;
   };
   // Without any --url (the usual run) every component is reached through kubectl, so the context
-  // and the cluster are judged now, before the render (tens of seconds on a cold cache): a wrong
-  // context is refused before verify does anything else. With some --url, which components still
-  // need kubectl depends on the checks the phase runs; Reach asks the same preflight before its
-  // first kubectl call.
-  const needsCluster = Object.keys(args.urls).length === 0;
-  const early = needsCluster ? preflight() : undefined;
+  // is judged now, with the other inputs; with some --url, which components still need kubectl
+  // depends on the checks the phase runs, and Reach asks the same preflight before its first
+  // kubectl call. A --url given, even refused, leaves that unknown.
+  const needsCluster = !read.moving && !read.urlGiven;
+  const context = cfg && needsCluster ? contextRefusal(cfg) : undefined;
+  const said = [
+    ...(wrong.length > 0
+      ? [{ lines: [...wrong.map((w) => `${prefix}: ${w}`), USAGE], why: "bad arguments" }]
+      : []),
+    ...(refusal ? [{ lines: [`${prefix}: ${refusal.message}`], why: refusedWhy(refusal, args.stack) }] : []),
+    ...(moveLines.length > 0
+      ? [{ lines: moveLines.map((l) => `${prefix}: ${l}`), why: "the stores could not be compared" }]
+      : []),
+    // The usage helps with the arguments only; the login is the environment's.
+    ...(login ? [{ lines: [`${prefix}: ${login}`], why: "Grafana's login is half set" }] : []),
+    ...(context ? [{ lines: [`${prefix}: ${context}`], why: "not reaching the cluster" }] : []),
+  ];
+  if (said.length > 0) {
+    err(said.flatMap((x) => x.lines).join("\n") + "\n");
+    return { status: 2, why: `${listed(said.map((x) => x.why))} (above)` };
+  }
+  // Each of these is set when nothing was refused above.
+  if (!cfg || !cluster) return fail(new Error("verify: no stack configuration after its checks"));
+  // The move check reaches the two stores only: no cluster, no render.
+  if (args.move) return runMove(args, args.move, cfg, env, out, err);
+  const preflight = (): string | undefined =>
+    contextRefusal(cfg) ?? clusterUnreachable(cluster, cfg.namespace, env);
+  // The cluster is asked now, before the render (tens of seconds on a cold cache): an unreachable
+  // one is refused before verify does anything else.
+  const early = needsCluster ? clusterUnreachable(cluster, cfg.namespace, env) : undefined;
   if (early) {
     err(`${prefix}: ${early}\n`);
     return { status: 2, why: unreachedWhy(early) };
   }
+  let exp: Expectations;
   try {
     const jobs =
       deps.jobs ?? (async (r: string, s: string) => (await import("./verifyJobs")).promisedJobs(r, s));

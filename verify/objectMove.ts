@@ -307,9 +307,9 @@ async function compareBucket(
 
 /** One store named by both flags: every bucket would be "the same on both", with nothing copied. */
 export class SameStoreError extends Error {
-  constructor(from: StoreSide, to: StoreSide, how: string) {
+  constructor(from: string, to: string, how: string) {
     super(
-      `expected two stores, got the same one: --move-from ${from.endpoint} and --move-to ${to.endpoint} ${how}: every bucket would be the same on both with nothing copied, and the switch would leave every object behind; give --move-to the new store's S3 API`,
+      `expected two stores, got the same one: --move-from ${from} and --move-to ${to} ${how}: every bucket would be the same on both with nothing copied, and the switch would leave every object behind; give --move-to the new store's S3 API`,
     );
   }
 }
@@ -374,8 +374,8 @@ async function confirmSameNode(from: StoreSide, to: StoreSide, fetchFn: typeof f
       );
   if (Array.isArray(a) && Array.isArray(b) && a.length > 0 && a.join("\n") === b.join("\n"))
     throw new SameStoreError(
-      from,
-      to,
+      from.endpoint,
+      to.endpoint,
       "answer as the same MinIO node (x-amz-id-2) and list the same buckets with the same creation dates",
     );
 }
@@ -441,12 +441,6 @@ export function moveSides(
   toUrl: string,
   env: NodeJS.ProcessEnv,
 ): { from: StoreSide; to: StoreSide } {
-  const missing = [
-    MOVE_ENV.from.accessKey,
-    MOVE_ENV.from.secretKey,
-    MOVE_ENV.to.accessKey,
-    MOVE_ENV.to.secretKey,
-  ].filter((k) => !env[k]);
   const os = cfg.objectStore;
   const fromRegion = env[MOVE_ENV.from.region] ?? ("region" in os ? os.region : "us-east-1");
   const toRegion = env[MOVE_ENV.to.region] ?? (os.type === "garage" ? "us-east-1" : "garage");
@@ -466,17 +460,31 @@ export function moveSides(
       role: "to",
     },
   };
-  const problems = [
+  const problems = moveInputProblems(fromUrl, toUrl, env);
+  if (problems.length > 1) throw new StoreSidesError(problems);
+  if (problems.length === 1) throw problems[0];
+  return sides;
+}
+
+/**
+ * What {@link moveSides} refuses, each its own error, judged from the flags and the environment
+ * alone: the stack's config is not needed, so verify says them beside a refused stack file.
+ */
+export function moveInputProblems(fromUrl: string, toUrl: string, env: NodeJS.ProcessEnv): Error[] {
+  const missing = [
+    MOVE_ENV.from.accessKey,
+    MOVE_ENV.from.secretKey,
+    MOVE_ENV.to.accessKey,
+    MOVE_ENV.to.secretKey,
+  ].filter((k) => !env[k]);
+  return [
     ...(missing.length > 0
       ? [new Error(`the move check needs each store's key in the environment: set ${missing.join(", ")}`)]
       : []),
     // Judged before any store is asked, beside the keys: said only once they were set, it cost a
     // second run.
-    ...(sameUrl(fromUrl, toUrl) ? [new SameStoreError(sides.from, sides.to, "are one URL")] : []),
+    ...(sameUrl(fromUrl, toUrl) ? [new SameStoreError(fromUrl, toUrl, "are one URL")] : []),
   ];
-  if (problems.length > 1) throw new StoreSidesError(problems);
-  if (problems.length === 1) throw problems[0];
-  return sides;
 }
 
 /** The report's text: one line per bucket, then the verdict. */

@@ -11,18 +11,63 @@ import { policyCheckCli, synthCli, tmpDir, verifyCli } from "../support/helpers"
 
 describe("every bad argument in one run", () => {
   it("verify: an unknown flag, a bad --gate, --url, --window, a missing --stack and a lone --move-to, each said", () => {
-    const argv = ["--bogus", "--gate", "nope", "--url", "x=y", "--window", "0s", "--move-to", "http://a"];
+    const argv = ["--bogus", "--gate", "nope", "--url", "x=y", "--window", "0s", "--timeout", "0s"];
     assert.throws(
       () => parseVerifyArgs(argv, {}),
       (e: Error) => {
         assert.ok(e instanceof VerifyArgsError);
         assert.deepEqual(
           e.problems.map((p) => p.replace(/ .*/, "")),
-          ["unknown", "--gate:", "--url:", "--window:", "--stack", "--move-from"],
+          ["unknown", "--gate:", "--url:", "--window:", "--timeout:", "--stack"],
         );
         return true;
       },
     );
+  });
+
+  it("verify: beside --move-from or --move-to a flag the move does not read is refused for being given, its value unjudged", () => {
+    const argv = [
+      "--stack",
+      "s",
+      "--gate",
+      "nope",
+      "--url",
+      "x=y",
+      "--window",
+      "0s",
+      "--move-to",
+      "http://a",
+    ];
+    assert.throws(
+      () => parseVerifyArgs(argv, {}),
+      (e: Error) => {
+        assert.ok(e instanceof VerifyArgsError);
+        assert.deepEqual(e.problems, [
+          "--move-from and --move-to: expected both (the old and the new store's S3 URLs), got only --move-to",
+          "--gate, --url, --window: expected none with --move-from and --move-to, got them: the move check compares the two stores and runs nothing else (each page of a listing waits 60s); run the checks without --move-from and --move-to",
+        ]);
+        return true;
+      },
+    );
+  });
+
+  it("verify: --move-from given twice or without a value still lacks --move-to, said in the same run", () => {
+    for (const argv of [
+      ["--stack", "s", "--move-from", "http://a", "--move-from", "http://b"],
+      ["--stack", "s", "--move-from"],
+    ])
+      assert.throws(
+        () => parseVerifyArgs(argv, {}),
+        (e: Error) => {
+          assert.ok(e instanceof VerifyArgsError);
+          assert.equal(e.problems.length, 2, e.message);
+          assert.equal(
+            e.problems[1],
+            "--move-from and --move-to: expected both (the old and the new store's S3 URLs), got only --move-from",
+          );
+          return true;
+        },
+      );
   });
 
   it("verify's output: each problem on its own line led by verify:, then the usage and one closing line", async () => {

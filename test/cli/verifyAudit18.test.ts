@@ -114,31 +114,39 @@ describe("verify: half of Grafana's login in the environment is a mistake", func
     ["GRAFANA_ADMIN_USER", "GRAFANA_ADMIN_PASSWORD"],
     ["GRAFANA_ADMIN_PASSWORD", "GRAFANA_ADMIN_USER"],
   ])
-    it(`only ${given}: refused naming both, no value shown, before the cluster is asked`, async () => {
+    it(`only ${given}: refused naming both, no value shown, beside the kube context's problem`, async () => {
       const r = await run(["--dir", dir, "--stack", "staging"], {
         GRAFANA_ADMIN_USER: "",
         GRAFANA_ADMIN_PASSWORD: "",
         [given]: "s3cret-value",
-        // A kubeconfig that would refuse the run: the login is said first, and alone.
+        // A kubeconfig that refuses the run: both are inputs judged before any contact, said in
+        // one run (fixing the login must not reveal the context next run).
         KUBECONFIG: "/nowhere/config",
       });
       assert.equal(r.code, 2, r.out + r.err);
-      assert.equal(
+      assert.ok(
+        r.err.startsWith(
+          `verify --stack staging: Grafana's login: expected both GRAFANA_ADMIN_USER and GRAFANA_ADMIN_PASSWORD, or neither (then it is read from Grafana's Secret through kubectl), got only ${given}; set ${missing} or unset ${given}\nverify --stack staging: not reaching the cluster:\n  - homelab-observability:kubeContext: `,
+        ),
         r.err,
-        `verify --stack staging: Grafana's login: expected both GRAFANA_ADMIN_USER and GRAFANA_ADMIN_PASSWORD, or neither (then it is read from Grafana's Secret through kubectl), got only ${given}; set ${missing} or unset ${given}\n`,
       );
       assert.ok(!(r.out + r.err).includes("s3cret-value"));
-      assert.equal(r.last, "verify --stack staging: FAIL (exit 2): Grafana's login is half set (above)");
+      assert.equal(
+        r.last,
+        "verify --stack staging: FAIL (exit 2): Grafana's login is half set and not reaching the cluster (above)",
+      );
     });
 
   it("with a bad argument too: both said in one run", async () => {
     const r = await run(["--dir", dir, "--stack", "staging", "--gate", "kps-removed"], {
       GRAFANA_ADMIN_PASSWORD: "",
+      KUBECONFIG: kubeconfig(["admin@staging"], "admin@staging"),
     });
     assert.equal(r.code, 2, r.out + r.err);
+    // The usage follows the arguments' problems, as synth's does; the environment's come after.
     assert.match(
       r.err,
-      /^verify --stack staging: --gate kps-removed: .*\nverify --stack staging: Grafana's login: /,
+      /^verify --stack staging: --gate kps-removed: .*\nusage: [^]*\nverify --stack staging: Grafana's login: /,
     );
     assert.equal(
       r.last,

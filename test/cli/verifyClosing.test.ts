@@ -63,19 +63,22 @@ describe("verify: one closing line naming the exit status, on every way out", fu
   });
 
   it("--json on exit 2 (bad arguments, a refused cluster): the closing line on stderr, stdout empty", async () => {
+    const dir = project("staging");
     for (const bad of [
       ["--window", "5m"],
       ["--gate", "bogus"],
     ]) {
-      const r = await run(["--stack", "staging", "--json", ...bad]);
+      // The stack's context is judged beside the arguments (every input problem in one run).
+      const r = await run(["--dir", dir, "--stack", "staging", "--json", ...bad], {
+        KUBECONFIG: noContexts(),
+      });
       assert.equal(r.code, 2, r.out + r.err);
       assert.equal(r.out, "", bad.join(" "));
       assert.equal(
         r.err.trimEnd().split("\n").pop(),
-        "verify --stack staging: FAIL (exit 2): bad arguments (above)",
+        "verify --stack staging: FAIL (exit 2): bad arguments and not reaching the cluster (above)",
       );
     }
-    const dir = project("staging");
     const r = await run(["--dir", dir, "--stack", "staging", "--json"], { KUBECONFIG: noContexts() });
     assert.equal(r.code, 2, r.out + r.err);
     assert.equal(r.out, "");
@@ -87,10 +90,15 @@ describe("verify: one closing line naming the exit status, on every way out", fu
 
   it("a --gate that is not the next phase: FAIL (exit 2) under the stack's prefix", async () => {
     const dir = project("staging");
-    const r = await run(["--dir", dir, "--stack", "staging", "--gate", "loki-drain"]);
+    const r = await run(["--dir", dir, "--stack", "staging", "--gate", "loki-drain"], {
+      KUBECONFIG: noContexts(),
+    });
     assert.equal(r.code, 2);
     assert.match(r.err, /^verify --stack staging: --gate loki-drain: /);
-    assert.equal(r.last, "verify --stack staging: FAIL (exit 2): bad arguments (above)");
+    assert.equal(
+      r.last,
+      "verify --stack staging: FAIL (exit 2): bad arguments and not reaching the cluster (above)",
+    );
   });
 
   it("checks run: FAIL (exit 1) naming the failed checks; with --json the line goes to stderr, stdout stays JSON", async () => {
@@ -109,6 +117,61 @@ describe("verify: one closing line naming the exit status, on every way out", fu
     assert.equal(j.code, 1);
     JSON.parse(j.out);
     assert.match(j.err.trimEnd().split("\n").pop() ?? "", /^verify --stack staging: FAIL \(exit 1\): /);
+  });
+});
+
+describe("verify: every input problem in one run, the arguments' beside the stack file's and the environment's", function () {
+  this.timeout(30000);
+  const env = { KUBECONFIG: noContexts() };
+
+  it("a bad argument and a refused stack file: both said, both in the closing line", async () => {
+    const dir = project("staging", { profile: "heavy" });
+    const r = await run(["--dir", dir, "--stack", "staging", "--gate", "nope"], env);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /^verify --stack staging: --gate: expected a phase /);
+    assert.match(
+      r.err,
+      /\nverify --stack staging: invalid stack configuration \(1 problem\):\n  - homelab-observability:profile: /,
+    );
+    assert.equal(
+      r.last,
+      "verify --stack staging: FAIL (exit 2): bad arguments and the stack configuration is refused (above)",
+    );
+  });
+
+  it("a bad value and a --gate that is not the next phase: both said", async () => {
+    const dir = project("staging");
+    const r = await run(["--dir", dir, "--stack", "staging", "--gate", "loki-fixed", "--timeout", "0s"], env);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /^verify --stack staging: --timeout: expected a duration of at least 1s/);
+    assert.ok(
+      r.err.includes(
+        "\nverify --stack staging: --gate loki-fixed: the stack is at dual-write; the gate asks about the next phase (backend-primary)\n",
+      ),
+      r.err,
+    );
+  });
+
+  it("the move's missing keys and one URL for both stores, beside a refused stack file", async () => {
+    const dir = project("staging", { profile: "heavy" });
+    const r = await run(
+      ["--dir", dir, "--stack", "staging", "--move-from", "http://s3:9000", "--move-to", "http://s3:9000"],
+      { HOMELAB_MOVE_FROM_ACCESS_KEY_ID: "", HOMELAB_MOVE_FROM_SECRET_ACCESS_KEY: "" },
+    );
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /^verify --stack staging: invalid stack configuration/);
+    assert.match(
+      r.err,
+      /\nverify --stack staging: --move-from\/--move-to: the move check needs each store's key in the environment: set HOMELAB_MOVE_FROM_ACCESS_KEY_ID, /,
+    );
+    assert.match(
+      r.err,
+      /\nverify --stack staging: --move-from\/--move-to: expected two stores, got the same one: /,
+    );
+    assert.equal(
+      r.last,
+      "verify --stack staging: FAIL (exit 2): the stack configuration is refused and the stores could not be compared (above)",
+    );
   });
 });
 

@@ -626,6 +626,16 @@ const alive = (pid: number) => {
 
 describe("verify: arguments, shapes and judgments without servers", () => {
   it("bad arguments exit 2 with the usage and no stack trace", async () => {
+    // The stack's context selected: the run judges it beside the arguments, and a refusal of it
+    // would show its key's place in the stack file (an indented `at <file>:<line>`).
+    const kubeconfig = path.join(tmpDir("verify-bad-args-kube"), "config");
+    fs.writeFileSync(
+      kubeconfig,
+      stringify({
+        contexts: [{ name: "admin@staging", context: { cluster: "c", user: "u" } }],
+        "current-context": "admin@staging",
+      }),
+    );
     for (const argv of [
       [],
       ["--stack"],
@@ -638,6 +648,7 @@ describe("verify: arguments, shapes and judgments without servers", () => {
       let err = "";
       const code = await runVerify(argv, {
         jobs: () => Promise.resolve([]),
+        env: { ...process.env, KUBECONFIG: kubeconfig },
         err: (t) => (err += t),
         out: () => {},
       });
