@@ -12,7 +12,7 @@ import { shellWord } from "../model/running";
 import { LOKI_TRANSITIONAL_MODE, runsMonolithic } from "../model/sizing";
 import { CliConfigError } from "../config/stackFile";
 import { checkedStackConfig } from "../config/stackCheck";
-import { ConfigLocator } from "../config/locate";
+import { ConfigLocator, overridePlacesIn, type OverridePlace } from "../config/locate";
 import { projectDirRefusal, projectRoot } from "../config/paths";
 import { runChecks } from "../verify/checks";
 import { expectationsFor } from "../verify/expect";
@@ -47,6 +47,7 @@ import {
   noneOnOldStore,
   StoreSideError,
   StoreSidesError,
+  storeTypeProblem,
 } from "../verify/objectMove";
 import { LOKI_STEPS, lokiStepsFrom, type LokiStep } from "../verify/lokiGate";
 
@@ -467,12 +468,13 @@ async function runMove(
   args: VerifyArgs,
   move: { from: string; to: string },
   cfg: StackConfig,
+  at: OverridePlace,
   env: NodeJS.ProcessEnv,
   out: (t: string) => void,
   err: (t: string) => void,
 ): Promise<Outcome> {
   try {
-    const sides = moveSides(cfg, move.from, move.to, env);
+    const sides = moveSides(cfg, move.from, move.to, env, at);
     const rows = await compareStores(sides.from, sides.to, movedBuckets(cfg));
     out(args.json ? JSON.stringify({ stack: args.stack, move: rows }) + "\n" : formatMove(args.stack, rows));
     const failing = rows.filter((r) => r.status === "fail").map((r) => r.bucket);
@@ -641,8 +643,13 @@ async function verifyMain(
   // The move check asks no Grafana and no cluster; the others always ask Grafana, and without any
   // --url (the usual run) every component through kubectl, in the stack's kube context.
   const login = read.moving ? undefined : halfSetGrafanaLogin(env);
+  // A store type the move does not compare (filesystem, Ceph RGW) is said beside the key variables.
+  const storeType = args.move && cfg ? storeTypeProblem(cfg, overridePlacesIn(root, args.stack)) : undefined;
   const moveLines = args.move
-    ? moveInputProblems(args.move.from, args.move.to, env).flatMap(moveProblems)
+    ? [
+        ...(storeType ? [storeType] : []),
+        ...moveInputProblems(args.move.from, args.move.to, env).flatMap(moveProblems),
+      ]
     : [];
   const cluster = cfg && {
     context: cfg.kubeContext ?? "",
@@ -688,7 +695,7 @@ async function verifyMain(
   // Each of these is set when nothing was refused above.
   if (!cfg || !cluster) return fail(new Error("verify: no stack configuration after its checks"));
   // The move check reaches the two stores only: no cluster, no render.
-  if (args.move) return runMove(args, args.move, cfg, env, out, err);
+  if (args.move) return runMove(args, args.move, cfg, overridePlacesIn(root, args.stack), env, out, err);
   const preflight = (): string | undefined =>
     contextRefusal(cfg) ?? clusterUnreachable(cluster, cfg.namespace, env);
   // The cluster is asked now, before the render (tens of seconds on a cold cache): an unreachable

@@ -9,6 +9,7 @@ import { planBuckets } from "../config/buckets";
 import { answerWords } from "./http";
 import { listObjectsUrl, parseListObjectsV2, signS3 } from "../builders/objectstore/s3Signature";
 import { answeredRegion } from "../builders/objectstore/garageAnswers";
+import { stackKeyAt, type OverridePlace } from "../config/locate";
 
 /** One store as the check reaches it: its S3 endpoint, a key that may list the buckets, the region it signs for. */
 export interface StoreSide {
@@ -426,20 +427,42 @@ export const MOVE_ENV = {
   },
 } as const;
 
+/** The stores the move check compares: they name a stack's buckets alike (config/buckets.ts planBuckets). */
+const MOVABLE: readonly string[] = ["minio", "garage"];
+
+/**
+ * Why the stack's `objectStore.type` has nothing the check can compare, or undefined. On the
+ * filesystem store there is no bucket (every consumer on its own volume): a check of no bucket
+ * would pass having read nothing, and the data on the volumes would be left behind by a switch.
+ * On Ceph RGW each consumer has one bucket (Mimir's purposes as key prefixes), where MinIO and
+ * Garage have one per purpose: copies under the Ceph names are buckets nothing on Garage reads.
+ */
+export function storeTypeProblem(cfg: StackConfig, at?: OverridePlace): string | undefined {
+  const type = cfg.objectStore.type;
+  if (MOVABLE.includes(type)) return undefined;
+  const why =
+    type === "filesystem"
+      ? "the stack keeps its data on volumes, not on an S3 store: it has no bucket to compare, and a switch would leave that data behind"
+      : `on ${type} the stack keeps one bucket per consumer (${movedBuckets(cfg).join(", ")}), where MinIO and Garage have one per purpose (<bucketPrefix>-<consumer>-<purpose>): copies under these names would be buckets nothing on Garage reads`;
+  return `${stackKeyAt("objectStore.type", at)}: expected ${MOVABLE.join(" or ")} (the stores the move check compares, docs/how-to/move-to-garage.md), got "${type}": ${why}`;
+}
+
 /**
  * Both sides from the flags' URLs and the environment. The check runs before the switch, so the old
  * store is the one the stack writes to: its region defaults to the stack's `objectStore.region`,
  * whichever store that is. The new one's defaults to the other store's own default: Garage's
  * "garage" (config/schema.ts garageStore) on the way from MinIO, MinIO's "us-east-1" (minioStore)
  * on the way back from Garage, which the how-to calls the same move the other way.
- * Throws naming every variable that is missing, never a value, and one URL given to both flags
- * (SameStoreError), each mistake beside the other (StoreSidesError when both).
+ * Throws naming every variable that is missing, never a value, one URL given to both flags
+ * (SameStoreError) and a stack on a store the check does not compare (storeTypeProblem, at its
+ * line in the stack file, `at`), each mistake beside the others (StoreSidesError when several).
  */
 export function moveSides(
   cfg: StackConfig,
   fromUrl: string,
   toUrl: string,
   env: NodeJS.ProcessEnv,
+  at?: OverridePlace,
 ): { from: StoreSide; to: StoreSide } {
   const os = cfg.objectStore;
   const fromRegion = env[MOVE_ENV.from.region] ?? ("region" in os ? os.region : "us-east-1");
@@ -460,7 +483,8 @@ export function moveSides(
       role: "to",
     },
   };
-  const problems = moveInputProblems(fromUrl, toUrl, env);
+  const storeType = storeTypeProblem(cfg, at);
+  const problems = [...(storeType ? [new Error(storeType)] : []), ...moveInputProblems(fromUrl, toUrl, env)];
   if (problems.length > 1) throw new StoreSidesError(problems);
   if (problems.length === 1) throw problems[0];
   return sides;

@@ -4,8 +4,11 @@
  * (StoreSideError), never from its words, so that a reworded message keeps its line.
  */
 import { strict as assert } from "assert";
-import { moveProblem, moveProblems } from "../../cli/verifyRun";
-import { compareStores, StoreSideError, tally, type StoreSide } from "../../verify/objectMove";
+import * as fs from "fs";
+import * as path from "path";
+import { moveProblem, moveProblems, runVerify } from "../../cli/verifyRun";
+import { compareStores, MOVE_ENV, StoreSideError, tally, type StoreSide } from "../../verify/objectMove";
+import { ROOT, treeDir } from "../support/helpers";
 
 const side = (role?: "from" | "to"): StoreSide => ({
   endpoint: "http://127.0.0.1:9",
@@ -96,5 +99,83 @@ describe("verify --move-*: which flags a move error's line names", () => {
     assert.deepEqual(moveProblems(e), [
       '--move-from http://127.0.0.1:9: listing bucket "b": the store could not be reached (ECONNREFUSED)',
     ]);
+  });
+});
+
+/**
+ * A copy of the project's staging stack file with its objectStore block replaced by `block`, in a
+ * project folder of its own: the stack verify --dir reads.
+ */
+function stagingOn(name: string, block: string): string {
+  const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+  const switched = staging.replace(
+    /^ {2}homelab-observability:objectStore:\n(?: {4}.*\n)+/m,
+    `  homelab-observability:objectStore:\n${block}`,
+  );
+  assert.notEqual(switched, staging);
+  return treeDir(name, {
+    "Pulumi.yaml": fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"),
+    "Pulumi.staging.yaml": switched,
+  });
+}
+
+const KEYS = {
+  [MOVE_ENV.from.accessKey]: "a",
+  [MOVE_ENV.from.secretKey]: "bbbb",
+  [MOVE_ENV.to.accessKey]: "c",
+  [MOVE_ENV.to.secretKey]: "dddd",
+};
+
+async function moveRun(dir: string, env: Record<string, string> = KEYS) {
+  let out = "";
+  let err = "";
+  const code = await runVerify(
+    // Ports nothing answers on: the refusal comes before either store is asked.
+    [
+      "--stack",
+      "staging",
+      "--dir",
+      dir,
+      "--move-from",
+      "http://127.0.0.1:1",
+      "--move-to",
+      "http://127.0.0.1:2",
+    ],
+    { env, out: (t) => (out += t), err: (t) => (err += t) },
+  );
+  return { code, out, err };
+}
+
+describe("verify --move-*: a stack with no bucket the check can compare", () => {
+  it("on the filesystem store is refused (exit 2) at objectStore.type's line, not passed with 0 buckets", async () => {
+    const dir = stagingOn("move-fs", "    type: filesystem\n");
+    const r = await moveRun(dir);
+    assert.equal(r.code, 2, r.out + r.err);
+    const file = path.relative(process.cwd(), path.join(dir, "Pulumi.staging.yaml"));
+    assert.equal(
+      r.err,
+      `verify --stack staging: --move-from/--move-to: objectStore.type (${file}:9): expected minio or garage (the stores the move check compares, docs/how-to/move-to-garage.md), got "filesystem": the stack keeps its data on volumes, not on an S3 store: it has no bucket to compare, and a switch would leave that data behind\n`,
+    );
+    assert.doesNotMatch(r.out, /may switch|pass/);
+    assert.match(r.out, /FAIL \(exit 2\)/);
+  });
+
+  it("on Ceph RGW is refused, naming its buckets and how Garage names them otherwise", async () => {
+    const r = await moveRun(stagingOn("move-ceph", "    type: ceph-rgw\n"));
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(
+      r.err,
+      /, got "ceph-rgw": on ceph-rgw the stack keeps one bucket per consumer \(staging-loki, staging-mimir\), where MinIO and Garage have one per purpose \(<bucketPrefix>-<consumer>-<purpose>\): copies under these names would be buckets nothing on Garage reads\n$/,
+    );
+    assert.doesNotMatch(r.out, /may switch/);
+  });
+
+  it("is said beside the keys left unset, in one run", async () => {
+    const r = await moveRun(stagingOn("move-fs-nokeys", "    type: filesystem\n"), {});
+    assert.equal(r.code, 2);
+    const lines = r.err.trim().split("\n");
+    assert.equal(lines.length, 2, r.err);
+    assert.match(lines[0], /objectStore\.type .*got "filesystem"/);
+    assert.match(lines[1], /set HOMELAB_MOVE_FROM_ACCESS_KEY_ID, /);
   });
 });
