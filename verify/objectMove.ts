@@ -7,7 +7,12 @@
 import type { StackConfig } from "../config/resolve";
 import { planBuckets } from "../config/buckets";
 import { answerWords } from "./http";
-import { listObjectsUrl, parseListObjectsV2, signS3 } from "../builders/objectstore/s3Signature";
+import {
+  isListObjectsV2,
+  listObjectsUrl,
+  parseListObjectsV2,
+  signS3,
+} from "../builders/objectstore/s3Signature";
 import { answeredRegion } from "../builders/objectstore/garageAnswers";
 import { stackKeyAt, type OverridePlace } from "../config/locate";
 
@@ -78,15 +83,24 @@ const KEY_REFUSED = new Set([
   "InvalidRegion",
 ]);
 
+/** `text` with the side's secret key cut out, were the store (or what answers in its place) to echo it. */
+const hideSecret = (side: StoreSide, t: string) =>
+  side.secretKey.length >= 4 ? t.split(side.secretKey).join("<redacted>") : t;
+
+/**
+ * An answer that is not the S3 one expected (`what`: "no S3 error", "no ListBucketResult"): its
+ * first words, secret cut, and the question it raises (a web console, another product on the port).
+ */
+const notS3 = (side: StoreSide, bucket: string, status: number, what: string, text: string) =>
+  `${sideName(side)}: listing bucket "${bucket}" answered ${status} and ${what} (${JSON.stringify(hideSecret(side, answerWords(text)))}): is this the store's S3 API endpoint?`;
+
 /** Why a store refused a listing, with what to fix; never the secret, even were the store to echo it. */
 function refusal(side: StoreSide, bucket: string, status: number, text: string): string {
   const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
   const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? "";
-  const hide = (t: string) => (side.secretKey.length >= 4 ? t.split(side.secretKey).join("<redacted>") : t);
-  const said = hide(message);
+  const said = hideSecret(side, message);
   const where = `${sideName(side)}: listing bucket "${bucket}"`;
-  if (code === undefined)
-    return `${where} answered ${status} and no S3 error (${JSON.stringify(hide(answerWords(text)))}): is this the store's S3 API endpoint?`;
+  if (code === undefined) return notS3(side, bucket, status, "no S3 error", text);
   const answer = `${status} ${code}${said ? `: ${said.trim().replace(/\.$/, "")}` : ""}`;
   if (!KEY_REFUSED.has(code) || !side.role) return `${where} answered ${answer}`;
   const vars = MOVE_ENV[side.role];
@@ -193,6 +207,10 @@ class Listing {
       return;
     }
     if (!res.ok) throw new StoreSideError(side, refusal(side, bucket, res.status, text));
+    // A 200 that is no listing (a web console's page on the port) is this side's, said as
+    // refusal() says an answer with no S3 error, so the other side's failure is still said beside it.
+    if (!isListObjectsV2(text))
+      throw new StoreSideError(side, notS3(side, bucket, res.status, "no ListBucketResult", text));
     const p = parseListObjectsV2(text);
     this.page = p.objects;
     this.at = 0;

@@ -90,13 +90,21 @@ function unescapeXml(s: string): string {
     .replace(/&amp;/g, "&");
 }
 
+/** Whether an answer is a ListObjectsV2 result at all (what {@link parseListObjectsV2} reads). */
+export const isListObjectsV2 = (xml: string): boolean => /<ListBucketResult[\s>]/.test(xml);
+
 /**
  * Parses a ListObjectsV2 result (`<ListBucketResult>` with `<Contents><Key>`, `<Size>`,
- * `<IsTruncated>`, `<NextContinuationToken>`). Throws on anything else, naming what came.
+ * `<IsTruncated>`, `<NextContinuationToken>`). Throws on anything else, naming only its first tag:
+ * what answers in a store's place (a login page) may echo the request, credentials and all.
  */
 export function parseListObjectsV2(xml: string): ListPage {
-  if (!/<ListBucketResult[\s>]/.test(xml))
-    throw new Error(`expected a ListBucketResult, got ${xml.slice(0, 200).replace(/\s+/g, " ")}`);
+  if (!isListObjectsV2(xml)) {
+    const tag = /<[!?]?[A-Za-z][^\s>]*/.exec(xml)?.[0];
+    throw new Error(
+      `expected a ListBucketResult, got ${tag ? `a document beginning ${tag}>` : xml.trim() ? "text without markup" : "an empty answer"}`,
+    );
+  }
   const objects = [...xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)].map((m) => {
     const key = /<Key>([\s\S]*?)<\/Key>/.exec(m[1]);
     const size = /<Size>(\d+)<\/Size>/.exec(m[1]);

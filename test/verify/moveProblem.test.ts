@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { moveProblem, moveProblems, runVerify } from "../../cli/verifyRun";
 import { compareStores, MOVE_ENV, StoreSideError, tally, type StoreSide } from "../../verify/objectMove";
+import { parseListObjectsV2 } from "../../builders/objectstore/s3Signature";
 import { ROOT, treeDir } from "../support/helpers";
 
 const side = (role?: "from" | "to"): StoreSide => ({
@@ -177,5 +178,43 @@ describe("verify --move-*: a stack with no bucket the check can compare", () => 
     assert.equal(lines.length, 2, r.err);
     assert.match(lines[0], /objectStore\.type .*got "filesystem"/);
     assert.match(lines[1], /set HOMELAB_MOVE_FROM_ACCESS_KEY_ID, /);
+  });
+});
+
+describe("verify --move-*: an endpoint answering 200 with no listing (a web console's page)", () => {
+  it("names its side and flag, asks whether it is the S3 API, never prints the secret, and keeps the other side's failure", async () => {
+    const secret = "SUPERSECRETFROM";
+    const page = `<!doctype html><html><head><title>MinIO Console</title></head><body>console ${secret}</body></html>`;
+    const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+    const fetchFn = ((url: string) =>
+      url.startsWith("http://127.0.0.1:9/")
+        ? Promise.resolve(new Response(page, { status: 200, headers: { "Content-Type": "text/html" } }))
+        : Promise.reject(new TypeError("fetch failed", { cause: refused }))) as unknown as typeof fetch;
+    const e: unknown = await compareStores(
+      { ...side("from"), secretKey: secret },
+      { ...side("to"), endpoint: "http://127.0.0.1:10" },
+      ["b"],
+      fetchFn,
+    ).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    assert.deepEqual(moveProblems(e), [
+      '--move-from http://127.0.0.1:9: listing bucket "b" answered 200 and no ListBucketResult ("MinIO Console console <redacted>"): is this the store\'s S3 API endpoint?',
+      '--move-to http://127.0.0.1:10: listing bucket "b": the store could not be reached (ECONNREFUSED)',
+    ]);
+  });
+});
+
+describe("parseListObjectsV2: an answer that is no listing", () => {
+  it("is named by its first tag, never by its text, which may echo the request", () => {
+    assert.throws(
+      () => parseListObjectsV2("<!doctype html><html><body>key SUPERSECRET</body></html>"),
+      /^Error: expected a ListBucketResult, got a document beginning <!doctype>$/,
+    );
+    assert.throws(
+      () => parseListObjectsV2("SUPERSECRET"),
+      /^Error: expected a ListBucketResult, got text without markup$/,
+    );
   });
 });
