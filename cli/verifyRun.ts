@@ -113,6 +113,15 @@ const isHttp = (url: string): boolean => {
   }
 };
 
+/**
+ * Whether a URL's login (after the scheme, up to its last `@`) holds `/`, `?` or `#`, which end
+ * a URL's host part (WHATWG URL): the login's rest is read as the host and port, and the URL no
+ * longer parses, or names another host. The refusal with the login cut (withoutLogin) would
+ * otherwise show a good URL.
+ */
+const loginEndsHost = (url: string): boolean =>
+  /^[A-Za-z][\w+.-]*:\/\/[^@]*[/?#][^@]*@/.test(url.replace(/@(?=[^@]*@)/g, "%40"));
+
 /** --gate's value: a phase, or a step of a Loki move (off or onto SimpleScalable, a scale-down). */
 function parseGate(g: string | undefined, problems: ArgProblem[]): { gate?: Phase; lokiStep?: LokiStep } {
   if (g === undefined) return {};
@@ -176,7 +185,12 @@ function parseUrls(values: string[], problems: ArgProblem[]): Partial<Record<Com
     // says the doubled prefix with the URL to give (verify/identify.ts).
     if (!isHttp(given[0]))
       problems.push(
-        argProblem(`--url ${c}: expected an http(s) URL, got "${withoutLogin(given[0])}"`, "--url"),
+        argProblem(
+          loginEndsHost(given[0])
+            ? `--url ${c}: expected an http(s) URL, got "${withoutLogin(given[0], "<redacted>@")}", whose login holds a "/", "?" or "#", where a URL's host part ends: percent-encode it in the login (%2F, %3F, %23)`
+            : `--url ${c}: expected an http(s) URL, got "${withoutLogin(given[0])}"`,
+          "--url",
+        ),
       );
     else urls[c] = given[0];
   }
