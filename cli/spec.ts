@@ -214,9 +214,15 @@ export const VERIFY: CliSpec = {
     HELP,
   ],
   exits: [
-    [0, "nothing failed"],
-    [1, "a check failed"],
-    [2, "bad arguments or configuration, the wrong kube context, or an unreachable cluster"],
+    [0, "nothing failed (with --move-from: every bucket the same on both stores)"],
+    [
+      1,
+      "a check failed (with --move-from: a bucket differs, or the old store has none of the stack's buckets)",
+    ],
+    [
+      2,
+      "bad arguments or configuration, the wrong kube context, or an unreachable cluster (with --move-from: the stores could not be compared, or the stack's objectStore.type is not one the check compares)",
+    ],
   ],
   examples: [
     "npm run verify -- --stack production",

@@ -483,8 +483,9 @@ export function moveSides(
   at?: OverridePlace,
 ): { from: StoreSide; to: StoreSide } {
   const os = cfg.objectStore;
-  const fromRegion = env[MOVE_ENV.from.region] ?? ("region" in os ? os.region : "us-east-1");
-  const toRegion = env[MOVE_ENV.to.region] ?? (os.type === "garage" ? "us-east-1" : "garage");
+  // An empty variable is unset, as the keys' are: a region "" is no store's.
+  const fromRegion = env[MOVE_ENV.from.region] || ("region" in os ? os.region : "us-east-1");
+  const toRegion = env[MOVE_ENV.to.region] || (os.type === "garage" ? "us-east-1" : "garage");
   const sides: { from: StoreSide; to: StoreSide } = {
     from: {
       endpoint: fromUrl,

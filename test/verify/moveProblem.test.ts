@@ -1,14 +1,24 @@
 /**
  * verify --move-from/--move-to's line for an error of the move check: a store's failure names its
  * own flag and gets no other; anything else gets both flags before it. Read from the error's kind
- * (StoreSideError), never from its words, so that a reworded message keeps its line.
+ * (StoreSideError), never from its words, so that a reworded message keeps its line. Then what is
+ * refused before any store is asked (a stack with no bucket to compare, an empty region variable),
+ * an answer that is no listing, and the exit codes --help gives the check.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { moveProblem, moveProblems, runVerify } from "../../cli/verifyRun";
-import { compareStores, MOVE_ENV, StoreSideError, tally, type StoreSide } from "../../verify/objectMove";
+import { loadStackConfig, moveProblem, moveProblems, runVerify } from "../../cli/verifyRun";
+import {
+  compareStores,
+  MOVE_ENV,
+  moveSides,
+  StoreSideError,
+  tally,
+  type StoreSide,
+} from "../../verify/objectMove";
 import { parseListObjectsV2 } from "../../builders/objectstore/s3Signature";
+import { helpText, VERIFY } from "../../cli/spec";
 import { ROOT, treeDir } from "../support/helpers";
 
 const side = (role?: "from" | "to"): StoreSide => ({
@@ -215,6 +225,32 @@ describe("parseListObjectsV2: an answer that is no listing", () => {
     assert.throws(
       () => parseListObjectsV2("SUPERSECRET"),
       /^Error: expected a ListBucketResult, got text without markup$/,
+    );
+  });
+});
+
+describe("verify --move-*: a region variable set empty", () => {
+  it("is unset, as the key variables are: each side signs for its default region", () => {
+    const cfg = loadStackConfig(ROOT, "staging", {});
+    const s = moveSides(cfg, "http://localhost:9000", "http://localhost:3900", {
+      ...KEYS,
+      [MOVE_ENV.from.region]: "",
+      [MOVE_ENV.to.region]: "",
+    });
+    assert.deepEqual([s.from.region, s.to.region], ["us-east-1", "garage"]);
+  });
+});
+
+describe("verify --help: the move check's exit codes", () => {
+  it("says what each status means with --move-from, as the run's closing lines do", () => {
+    const codes = helpText(VERIFY).split("exit codes:")[1].replace(/\s+/g, " ");
+    assert.match(
+      codes,
+      /1 a check failed \(with --move-from: a bucket differs, or the old store has none of the stack's buckets\)/,
+    );
+    assert.match(
+      codes,
+      /\(with --move-from: the stores could not be compared, or the stack's objectStore\.type is not one the check compares\)/,
     );
   });
 });
