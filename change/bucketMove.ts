@@ -313,8 +313,12 @@ function bucketMoveVerdict(
   // The same names on a new store: the copy keeps each name, and where the copy already ran the
   // create fails instead ("already exists"), which listing them avoids as well.
   const sameNames = moved.every((m) => m.store);
+  // The check reads the stack file as the stack runs before the switch: the buckets it compares
+  // are those of the store the file names (MinIO's kept ones among them), signed for that store's
+  // region. Run with the file already on the new store it took the flags for the way back.
+  const oldStore = moved.find((m) => m.store)?.store?.from;
   const copy = sameNames
-    ? `copy each bucket to the new store under its name and check the copy (docs/how-to/move-to-garage.md steps 1-3: rclone sync or mc mirror --remove, then ${moveCheck(project)}), list the names in existing.buckets (the update then imports them instead of creating them, which makes them empty or, where the copy made them, fails)`
+    ? `set objectStore back to ${oldStore} until the copy is checked (the check compares the buckets of the store the stack file names, the one the stack still writes to), copy each bucket to the new store under its name and check the copy (docs/how-to/move-to-garage.md steps 1-3: rclone sync or mc mirror --remove, then ${moveCheck(project)}), list the names in existing.buckets (the update then imports them instead of creating them, which makes them empty or, where the copy made them, fails)`
     : `stop the writers, copy each old bucket to its new name (rclone sync or mc mirror --remove, as docs/how-to/move-to-garage.md steps 2-3 do), list the new names in existing.buckets (the update then imports them instead of creating them empty)`;
   return {
     line:

@@ -218,7 +218,7 @@ describe("change check: Loki or Mimir pointed at other buckets (--against)", fun
     // `<url>` would be a redirection), and the change made last is named.
     assert.ok(
       line.endsWith(
-        "To move them: copy each bucket to the new store under its name and check the copy (docs/how-to/move-to-garage.md steps 1-3: rclone sync or mc mirror --remove, then npm run verify -- --stack staging with --move-from set to the old store's S3 URL and --move-to to the new one's, its keys in the HOMELAB_MOVE_* variables), list the names in existing.buckets (the update then imports them instead of creating them, which makes them empty or, where the copy made them, fails), then make the change (objectStore on Garage; docs/how-to/check-a-change.md#a-refused-bucket-move)",
+        "To move them: set objectStore back to MinIO until the copy is checked (the check compares the buckets of the store the stack file names, the one the stack still writes to), copy each bucket to the new store under its name and check the copy (docs/how-to/move-to-garage.md steps 1-3: rclone sync or mc mirror --remove, then npm run verify -- --stack staging with --move-from set to the old store's S3 URL and --move-to to the new one's, its keys in the HOMELAB_MOVE_* variables), list the names in existing.buckets (the update then imports them instead of creating them, which makes them empty or, where the copy made them, fails), then make the change (objectStore on Garage; docs/how-to/check-a-change.md#a-refused-bucket-move)",
       ),
       line,
     );

@@ -4,11 +4,13 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as http from "http";
 import * as path from "path";
 import { moveSides, MOVE_ENV } from "../../verify/objectMove";
 import { config, ROOT, synth, synthCli, tmpDir } from "../support/helpers";
 import { rendered, type Variant } from "../support/rendered";
 import { checkedStackConfig } from "../../config/stackCheck";
+import { runVerify } from "../../cli/verifyRun";
 import { BASE, P, refusal, stackProject } from "../support/stackText";
 
 /** The switch step's stack file (the guide's YAML) with `buckets` as the `existing.buckets` list. */
@@ -169,6 +171,68 @@ describe("move-to-garage: step 4 without existing.buckets", function () {
       refused[0].split(shown).join("Pulumi.staging.yaml").startsWith(quoted),
       `${refused[0]}\n${quoted}`,
     );
+  });
+});
+
+describe("move-to-garage: the refusal's move check, pasted as it says", function () {
+  this.timeout(120_000);
+  let server: http.Server | undefined;
+  after(() => server?.close());
+
+  it("run with objectStore back on MinIO, as it says first, compares all six buckets, each side signed for its own store's region", async () => {
+    const { r, file } = await switchedAgainst("garage-hint");
+    const line = r.stdout.split("\n").find((l) => /^REFUSED buckets /.test(l)) ?? "";
+    const back = /To move them: set objectStore back to (\w+) until the copy is checked/.exec(line);
+    assert.equal(back?.[1], "MinIO", line);
+    const command =
+      /then (npm run verify -- .*?) with --move-from set to the old store's S3 URL and --move-to to the new one's/.exec(
+        line,
+      )?.[1];
+    assert.ok(command, line);
+    // The stack file as the hint says: objectStore back on MinIO (the committed staging file's block).
+    fs.writeFileSync(file, fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
+    // Two stores on loopback, each recording the region every request is signed for (the
+    // Authorization header's credential scope) and holding every bucket, empty.
+    const regions: Record<string, Set<string>> = {};
+    const buckets = new Set<string>();
+    server = http.createServer((req, res) => {
+      const scope = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(req.headers.authorization ?? "")?.[1] ?? "";
+      (regions[(req.headers.host ?? "").split(":")[0]] ??= new Set()).add(scope);
+      buckets.add(new URL(req.url ?? "/", "http://x").pathname.slice(1));
+      res.writeHead(200, { "Content-Type": "application/xml" });
+      res.end("<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>");
+    });
+    await new Promise<void>((ok) => server!.listen(0, "127.0.0.1", ok));
+    const port = (server.address() as { port: number }).port;
+    // One server at two addresses stands for the two stores (it sends no x-amz-id-2).
+    const [from, to] = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+    const argv = command.replace(/^npm run verify -- /, "").split(" ");
+    let out = "";
+    const code = await runVerify([...argv, "--move-from", from, "--move-to", to], {
+      env: {
+        [MOVE_ENV.from.accessKey]: "a",
+        [MOVE_ENV.from.secretKey]: "bbbb",
+        [MOVE_ENV.to.accessKey]: "c",
+        [MOVE_ENV.to.secretKey]: "dddd",
+      },
+      out: (t) => (out += t),
+      err: (t) => (out += t),
+    });
+    assert.equal(code, 0, out);
+    assert.match(out, /pass \(exit 0\): 6 buckets, each the same on both stores/);
+    assert.deepEqual([...buckets].sort(), [
+      "staging-loki-admin",
+      "staging-loki-chunks",
+      "staging-loki-ruler",
+      "staging-mimir-alertmanager",
+      "staging-mimir-blocks",
+      "staging-mimir-ruler",
+    ]);
+    // --move-from (MinIO) signed for MinIO's us-east-1, --move-to (Garage) for "garage".
+    assert.deepEqual(Object.fromEntries(Object.entries(regions).map(([host, r]) => [host, [...r]])), {
+      "127.0.0.1": ["us-east-1"],
+      localhost: ["garage"],
+    });
   });
 });
 
