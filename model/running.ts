@@ -178,6 +178,12 @@ const EXPECTED = {
   items: "kubectl's List (kind: List, items: [...])",
 };
 
+/** What a values file holds that reads as no values, said with why it does (runningReleases). */
+const EMPTY_VALUES =
+  "nothing (an empty file is what the redirection leaves when helm fails: its error goes to the terminal, as when the release is not in that namespace or kube context)";
+const NULL_VALUES =
+  "null (what `helm get values` prints without `--all` for a release given no values of its own)";
+
 /** A Kubernetes object: a map with apiVersion, kind and metadata (what no chart's values are). */
 const isObject = (d: unknown): d is { apiVersion: string; kind: string; metadata: Record<string, unknown> } =>
   !!d &&
@@ -380,12 +386,17 @@ function runningReleases(
     const cmd = valuesCommand(e, dir, from.context);
     const values = need(file, EXPECTED.values, cmd);
     if (values === UNREAD) return;
+    // `--all` prints the chart's defaults merged with what was set, never nothing: an empty file is
+    // what the redirection leaves when helm fails (its error goes to stderr: the release is not in
+    // that namespace, another context), `null` what `helm get values` prints without `--all` for a
+    // release given no values. Read as no values, the update would keep nothing from what runs
+    // (a claim's size, the Prometheus storage) and set those values unset.
+    if (values === undefined || values === null) {
+      refused(file, EXPECTED.values, values === null ? NULL_VALUES : EMPTY_VALUES, cmd);
+      return;
+    }
     // A Kubernetes object (a HelmRelease, the Secret its valuesFrom names) would render as values.
-    if (
-      values !== null &&
-      values !== undefined &&
-      (typeof values !== "object" || Array.isArray(values) || isObject(values))
-    ) {
+    if (typeof values !== "object" || Array.isArray(values) || isObject(values)) {
       refused(file, EXPECTED.values, shapeOf(values), cmd);
       return;
     }
@@ -393,7 +404,7 @@ function runningReleases(
       name: e.name,
       namespace: e.namespace,
       ...cv,
-      values: (values ?? {}) as Record<string, any>,
+      values: values as Record<string, any>,
     });
   });
   return releases;

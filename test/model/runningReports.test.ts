@@ -70,6 +70,25 @@ describe("model/running: every report of the folder judged in one run", () => {
     assert.match(text, /\/r\/pvcs\.yaml: missing/);
   });
 
+  it("an empty or null values file is refused with the command that collects it, not read as no values", () => {
+    const text = refusal({
+      "helm-list.yaml": THREE_RELEASES,
+      "monitoring.kube-prometheus-stack.values.yaml": "",
+      "monitoring.loki.values.yaml": "null\n",
+      "monitoring.grafana.values.yaml": "{}",
+      "statefulsets.yaml": EMPTY_LIST,
+      "pvcs.yaml": EMPTY_LIST,
+    });
+    assert.equal(
+      text,
+      [
+        "2 of the folder's reports are missing or refused:",
+        "  /r/monitoring.kube-prometheus-stack.values.yaml: expected the values `helm get values --all -o yaml` prints (a map of the chart's values), found nothing (an empty file is what the redirection leaves when helm fails: its error goes to the terminal, as when the release is not in that namespace or kube context); collect it with: helm get values kube-prometheus-stack -n monitoring --all -o yaml > /r/monitoring.kube-prometheus-stack.values.yaml",
+        "  /r/monitoring.loki.values.yaml: expected the values `helm get values --all -o yaml` prints (a map of the chart's values), found null (what `helm get values` prints without `--all` for a release given no values of its own); collect it with: helm get values loki -n monitoring --all -o yaml > /r/monitoring.loki.values.yaml",
+      ].join("\n"),
+    );
+  });
+
   it("one refusal is said alone, as before", () => {
     const text = refusal({ "helm-list.yaml": "[]", "statefulsets.yaml": EMPTY_LIST });
     assert.match(text, /^\/r\/pvcs\.yaml: missing; collect it with: kubectl get pvc/);
