@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { loadAll } from "js-yaml";
+import { isNode, LineCounter, parseDocument } from "yaml";
 import { lokiName } from "./services";
 import { listed } from "./words";
 import { notYamlMessage } from "./yamlText";
@@ -184,6 +185,28 @@ const EMPTY_VALUES =
 const NULL_VALUES =
   "null (what `helm get values` prints without `--all` for a release given no values of its own)";
 
+/**
+ * `<file>:<line>` of entry `i` of a list report (helm-list.yaml), at its key `key` when it has one,
+ * else at the entry: a refusal names the line to look at, not an index to count to. The text is
+ * parsed again with eemeli/yaml v2, whose nodes keep their place (js-yaml's do not), only when a
+ * refusal needs it; `<file> entry <n>` (1-based) where that parse does not place it.
+ */
+function entryPlaces(file: string, text: string): (i: number, key?: string) => string {
+  let parsed: { doc: ReturnType<typeof parseDocument>; counter: LineCounter } | undefined;
+  return (i, key) => {
+    if (!parsed) {
+      const counter = new LineCounter();
+      parsed = { doc: parseDocument(text, { lineCounter: counter }), counter };
+    }
+    const { doc, counter } = parsed;
+    const node = [key === undefined ? undefined : doc.getIn([i, key], true), doc.getIn([i], true)].find(
+      isNode,
+    );
+    const start = node?.range?.[0];
+    return start === undefined ? `${file} entry ${i + 1}` : `${file}:${counter.linePos(start).line}`;
+  };
+}
+
 /** A Kubernetes object: a map with apiVersion, kind and metadata (what no chart's values are). */
 const isObject = (d: unknown): d is { apiVersion: string; kind: string; metadata: Record<string, unknown> } =>
   !!d &&
@@ -299,7 +322,7 @@ export function parseRunning(
     }
     return docs[0];
   };
-  const releases = runningReleases(dir, need, refused, problems, from);
+  const releases = runningReleases(dir, read, need, refused, problems, from);
   const items = (file: string): Record<string, any>[] => {
     const cmd = runningCommand(file, dir, from);
     const doc = need(file, EXPECTED.items, cmd) as any;
@@ -349,6 +372,7 @@ export function parseRunning(
  */
 function runningReleases(
   dir: string,
+  read: (file: string) => string | undefined,
   need: (file: string, expected: string, cmd: string, note?: string) => unknown,
   refused: (file: string, expected: string, found: string, cmd: string) => void,
   problems: string[],
@@ -369,17 +393,19 @@ function runningReleases(
     return [];
   }
   const releases: RunningRelease[] = [];
+  const at = entryPlaces(path.join(dir, "helm-list.yaml"), read("helm-list.yaml") ?? "");
   list.forEach((e: any, i: number) => {
-    const where = `${path.join(dir, "helm-list.yaml")} entry ${i}`;
     if (typeof e?.name !== "string" || typeof e?.namespace !== "string" || typeof e?.chart !== "string") {
       problems.push(
-        `${where}: expected name, namespace and chart ("<chart>-<version>"), got keys ${Object.keys(e ?? {}).join(", ")}`,
+        `${at(i)}: expected name, namespace and chart ("<chart>-<version>"), got keys ${Object.keys(e ?? {}).join(", ")}`,
       );
       return;
     }
     const cv = splitChart(e.chart);
     if (!cv) {
-      problems.push(`${where}: chart: expected "<chart>-<version>" like "loki-6.49.0", got "${e.chart}"`);
+      problems.push(
+        `${at(i, "chart")}: chart of release ${e.namespace}/${e.name}: expected "<chart>-<version>" like "loki-6.49.0", got "${e.chart}"`,
+      );
       return;
     }
     const file = valuesFileOf(e);

@@ -66,8 +66,23 @@ describe("model/running: every report of the folder judged in one run", () => {
       "statefulsets.yaml": EMPTY_LIST,
     });
     assert.match(text, /^2 of the folder's reports are missing or refused:/);
-    assert.match(text, /\/r\/helm-list\.yaml entry 3: expected name, namespace and chart/);
+    // The fourth entry starts on line 10, after the three entries of three lines each.
+    assert.match(text, /\/r\/helm-list\.yaml:10: expected name, namespace and chart/);
     assert.match(text, /\/r\/pvcs\.yaml: missing/);
+  });
+
+  it("a chart without its version is said at its line in helm-list.yaml, with the release it belongs to", () => {
+    const text = refusal({
+      "helm-list.yaml": THREE_RELEASES.replace("chart: grafana-12.3.1", "chart: grafana"),
+      "monitoring.kube-prometheus-stack.values.yaml": "{}",
+      "monitoring.loki.values.yaml": "{}",
+      "statefulsets.yaml": EMPTY_LIST,
+      "pvcs.yaml": EMPTY_LIST,
+    });
+    assert.equal(
+      text,
+      '/r/helm-list.yaml:9: chart of release monitoring/grafana: expected "<chart>-<version>" like "loki-6.49.0", got "grafana"',
+    );
   });
 
   it("an empty or null values file is refused with the command that collects it, not read as no values", () => {
