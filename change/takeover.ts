@@ -37,7 +37,7 @@ import { grafanaDataVerdicts } from "./grafanaData";
 import { lokiStoreRefusals } from "./lokiStore";
 import { runningIngesterRefusals } from "./mimirIngesters";
 import { retentionVerdicts, type RetentionWarning } from "./retentionShrink";
-import { shellWord } from "../model/running";
+import { inContext, runningCommand, shellWord } from "../model/running";
 
 const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 const lastName = (urn: string) => urn.split("::").pop()!;
@@ -207,6 +207,36 @@ function clashReason(
 }
 
 /**
+ * Why Helm refuses to upgrade an adopted release in the status helm-list.yaml gives it, if it
+ * does: the first update upgrades every adopted release (the provider's update is Helm's
+ * action.Upgrade), and the import step, whose values are ignored (plan/takeover.ts
+ * RELEASE_IMPORT_IGNORES), does not, so the update is where `pulumi up` fails. Read in helm/helm
+ * v3.17.4 (595a05da) pkg/action/upgrade.go `prepareUpgrade`, not run: the last revision pending
+ * (`IsPending`: pending-install, pending-upgrade, pending-rollback, pkg/release/status.go) returns
+ * errPending, "another operation (install/upgrade/rollback) is in progress" (action.go); otherwise
+ * one not deployed needs a deployed revision, or its last one failed or superseded, else
+ * `"<name>" has no deployed releases` (storage/driver/driver.go): so uninstalling and uninstalled
+ * (an uninstall marks its last revision so, the earlier ones being superseded). Failed is
+ * upgraded. The documented `helm list` (no `--all`) lists only deployed and failed releases
+ * (list.go `SetStateMask`), so such a status comes from `helm list -a` or a hand-made list.
+ */
+function statusRefusal(rel: RunningRelease, running: RunningState): Refusal | undefined {
+  const status = rel.status?.value;
+  if (!status) return undefined;
+  const pending = ["pending-install", "pending-upgrade", "pending-rollback"].includes(status);
+  if (!pending && status !== "uninstalling" && status !== "uninstalled") return undefined;
+  const cmd = (c: string) => `\`${inContext(c, running.from?.context)}\``;
+  const [name, ns] = [shellWord(rel.name), shellWord(rel.namespace)];
+  const helm = pending
+    ? `Helm refuses to upgrade a release while an operation on it is pending ("another operation (install/upgrade/rollback) is in progress")`
+    : `Helm upgrades a release that is ${status} only from an earlier deployed revision, and an uninstall leaves none (Helm's error: "${rel.name}" has no deployed releases)`;
+  return {
+    field: "status",
+    reason: `release ${rel.namespace}/${rel.name} is ${status} (${rel.status!.at}): ${helm}, so the first update fails in pulumi up; ${pending ? "once nothing runs that operation any more (Flux's helm-controller suspended, no helm command left running), " : ""}list its revisions with ${cmd(`helm history ${name} -n ${ns}`)} and roll back to the last deployed one with ${cmd(`helm rollback ${name} REVISION -n ${ns}`)} (REVISION: its number in that list), then collect helm-list.yaml again: ${runningCommand("helm-list.yaml", running.dir, running.from)}`,
+  };
+}
+
+/**
  * Per adopted resource of one synthesis, its preview against what runs, then each Release it would
  * install where one of that name runs (installClashes; `inState` as there).
  */
@@ -284,7 +314,9 @@ function runningFileOf(r: ExportResource, running: RunningState): string {
  */
 function collectAgain(result: SynthResult, key: string): string {
   const context = pinnedContext(result.export);
-  const use = context ? `kubectl config use-context ${shellWord(context)}` : "the stack's kubeContext selected";
+  const use = context
+    ? `kubectl config use-context ${shellWord(context)}`
+    : "the stack's kubeContext selected";
   return `if the folder was collected from another cluster, collect it again with ${use} (docs/how-to/check-a-change.md#collecting-what-runs); else correct ${key}`;
 }
 
@@ -322,8 +354,13 @@ function adoptedPreviews(
       // Kubernetes or Helm refuses a move to an empty store or a shorter retention.
       const values = r.inputs?.values ?? {};
       const retention = rel ? retentionVerdicts(values, rel, running, at) : { refused: [], warnings: [] };
+      const status = rel ? statusRefusal(rel, running) : undefined;
       const refused = rel
-        ? [...(rel.chart === "loki" ? lokiStoreRefusals(values, rel, running, at) : []), ...retention.refused]
+        ? [
+            ...(status ? [status] : []),
+            ...(rel.chart === "loki" ? lokiStoreRefusals(values, rel, running, at) : []),
+            ...retention.refused,
+          ]
         : [];
       out.push({
         resource,

@@ -26,6 +26,11 @@ export interface RunningRelease {
   version: string;
   /** `helm get values --all`: the chart's defaults merged with what the operator set. */
   values: Record<string, any>;
+  /**
+   * The release's status as helm-list.yaml gives it (`deployed`, `failed`, `pending-upgrade`, ...)
+   * and where: `<file>:<line>` of its `status:` key. Absent when the entry has none.
+   */
+  status?: { value: string; at: string };
 }
 
 /**
@@ -189,7 +194,7 @@ const NULL_VALUES =
  * `<file>:<line>` of entry `i` of a list report (helm-list.yaml), at its key `key` when it has one,
  * else at the entry: a refusal names the line to look at, not an index to count to. The text is
  * parsed again with eemeli/yaml v2, whose nodes keep their place (js-yaml's do not), only when a
- * refusal needs it; `<file> entry <n>` (1-based) where that parse does not place it.
+ * refusal or a status needs it; `<file> entry <n>` (1-based) where that parse does not place it.
  */
 function entryPlaces(file: string, text: string): (i: number, key?: string) => string {
   let parsed: { doc: ReturnType<typeof parseDocument>; counter: LineCounter } | undefined;
@@ -431,6 +436,7 @@ function runningReleases(
       namespace: e.namespace,
       ...cv,
       values: values as Record<string, any>,
+      ...(typeof e.status === "string" ? { status: { value: e.status, at: at(i, "status") } } : {}),
     });
   });
   return releases;

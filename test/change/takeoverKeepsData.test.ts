@@ -360,3 +360,46 @@ describe("takeover: creating what already exists fails instead of taking it over
     );
   });
 });
+
+describe("takeover --running: an adopted release Helm does not upgrade in its status is refused at the update", () => {
+  const program = programLoki({ type: "s3", bucketNames: { chunks: "loki" } });
+  const withStatus = (value: string): RunningState =>
+    runningOf([{ ...runningLoki({}), status: { value, at: "running/helm-list.yaml:12" } }]);
+
+  it("pending-upgrade: Helm's words, the release, the status at its line, and how to roll back", () => {
+    const [p] = previews(program, withStatus("pending-upgrade"), "update", new Set(), at);
+    assert.deepEqual(p.refused, [
+      {
+        field: "status",
+        reason:
+          'release monitoring/loki is pending-upgrade (running/helm-list.yaml:12): Helm refuses to upgrade a release while an operation on it is pending ("another operation (install/upgrade/rollback) is in progress"), so the first update fails in pulumi up; once nothing runs that operation any more (Flux\'s helm-controller suspended, no helm command left running), list its revisions with `helm history loki -n monitoring` and roll back to the last deployed one with `helm rollback loki REVISION -n monitoring` (REVISION: its number in that list), then collect helm-list.yaml again: helm list -n NAMESPACE -o yaml > running/helm-list.yaml (NAMESPACE: the one the running releases are in)',
+      },
+    ]);
+  });
+
+  it("pending-install and pending-rollback likewise; uninstalling and uninstalled with Helm's own words for them", () => {
+    for (const s of ["pending-install", "pending-rollback"])
+      assert.match(
+        previews(program, withStatus(s), "update", new Set(), at)[0].refused[0]?.reason ?? "",
+        new RegExp(
+          `^release monitoring/loki is ${s} .*another operation \\(install/upgrade/rollback\\) is in progress`,
+        ),
+      );
+    for (const s of ["uninstalling", "uninstalled"])
+      assert.match(
+        previews(program, withStatus(s), "update", new Set(), at)[0].refused[0]?.reason ?? "",
+        new RegExp(
+          `^release monitoring/loki is ${s} \\(running/helm-list\\.yaml:12\\): Helm upgrades a release that is ${s} only from an earlier deployed revision, and an uninstall leaves none \\(Helm's error: "loki" has no deployed releases\\), so the first update fails in pulumi up; list its revisions with `,
+        ),
+      );
+  });
+
+  it("passes deployed and failed (Helm upgrades a release whose last revision failed), and the import step, which upgrades nothing", () => {
+    for (const s of ["deployed", "failed", "superseded"])
+      assert.deepEqual(previews(program, withStatus(s), "update", new Set(), at)[0].refused, [], s);
+    assert.deepEqual(
+      previews(program, withStatus("pending-upgrade"), "import", new Set(), at)[0].refused,
+      [],
+    );
+  });
+});

@@ -104,6 +104,22 @@ describe("model/running: every report of the folder judged in one run", () => {
     );
   });
 
+  it("keeps each release's status with the line of its status key, for the update's refusal of a release Helm will not upgrade", () => {
+    const r = parseRunning("/r", (f) =>
+      f === "helm-list.yaml"
+        ? THREE_RELEASES.replace("chart: loki-6.49.0", "status: pending-upgrade\n  chart: loki-6.49.0")
+        : f.endsWith(".values.yaml")
+          ? "{}"
+          : f === "statefulsets.yaml" || f === "pvcs.yaml"
+            ? EMPTY_LIST
+            : undefined,
+    );
+    assert.deepEqual(
+      r.releases.map((x) => x.status),
+      [undefined, { value: "pending-upgrade", at: "/r/helm-list.yaml:6" }, undefined],
+    );
+  });
+
   it("one refusal is said alone, as before", () => {
     const text = refusal({ "helm-list.yaml": "[]", "statefulsets.yaml": EMPTY_LIST });
     assert.match(text, /^\/r\/pvcs\.yaml: missing; collect it with: kubectl get pvc/);
