@@ -23,7 +23,13 @@ import { changeAgainst, NotRenderedError, readExport } from "./against";
 import { formatChange, refusalCount, refusalsIn, type ChangeReport } from "./change";
 import { phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
 import { commandDir } from "../config/paths";
-import { runningOverrides, runningSource, stackTakeover, takesOver } from "./runningConfig";
+import {
+  runningKeyVerdict,
+  runningOverrides,
+  runningSource,
+  stackTakeover,
+  takesOver,
+} from "./runningConfig";
 import {
   keptValues,
   previews,
@@ -306,12 +312,23 @@ async function runningSection(
   );
   const previewRefusals = refusalsIn([...importPreviews, ...updatePreviews]);
   const ruleRefusals = refusalsIn(update.rules.refusals);
+  // What pulumi up reads instead of --running: the stack file's own takeover.running.
+  const key = runningKeyVerdict(root, stack, runningDir, refusalCount(blindUpdate), at);
+  const keyRefusals = key?.refused ? 1 : 0;
+  // The counts line says `<n> <aboveWhat>`: which kinds of refusal above it holds.
+  const aboveWhat =
+    keyRefusals && previewRefusals
+      ? `above: ${keyRefusals} stack-wide, ${previewRefusals} in the takeover's previews`
+      : keyRefusals
+        ? "stack-wide, above the objects"
+        : "in the takeover's previews above";
   return {
     // One per REFUSED line printed below, whichever section prints it (two on one object are two);
     // the rules' refusals count once the update is checked with the running rules.
-    refused: previewRefusals + refusalCount(update) + ruleRefusals,
+    refused: keyRefusals + previewRefusals + refusalCount(update) + ruleRefusals,
     text: [
       `== ${stack}: takeover of what runs (${runningDir}); previews as Pulumi CLI 3.174+ shows them`,
+      ...(key ? [key.line] : []),
       formatPreviews(
         "import step (takeover.step: import), adopted resources, and installs of a release that already runs:",
         importPreviews,
@@ -324,8 +341,8 @@ async function runningSection(
       `first update, object by object (the running releases rendered with their chart and values):\n${formatChange(
         update,
         {
-          above: previewRefusals,
-          aboveWhat: "in the takeover's previews above",
+          above: keyRefusals + previewRefusals,
+          aboveWhat,
           below: ruleRefusals,
           belowWhat: "among the rule evaluators below",
         },

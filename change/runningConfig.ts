@@ -1,8 +1,11 @@
 import * as path from "path";
 import { PROJECT } from "../config/resolve";
 import { cliStackConfig } from "../config/stackFile";
+import { commandDir, stackFilePath } from "../config/paths";
+import { configPathArg } from "../config/tree";
 import { SynthInputError } from "../synth/synthesize";
-import type { RunningSource } from "../model/running";
+import type { OverridePlace } from "../synth/report";
+import { shellWord, type RunningSource } from "../model/running";
 
 /** The stack file's `takeover` block, as written (the synthesis validates it); `{}` when it has none. */
 export function stackTakeover(root: string, stack: string): Record<string, unknown> {
@@ -59,4 +62,61 @@ export function runningOverrides(
   else next.running = path.resolve(dir);
   if (step) next.step = step;
   return { [key]: JSON.stringify(next) };
+}
+
+/**
+ * The command that sets the stack file's takeover.running to the folder `dir` (as given on the
+ * command line): the program reads it relative to the project folder (config/takeoverRunning.ts),
+ * so a folder inside the project is written relative to it, any other whole; run in the project
+ * folder, where `pulumi config` finds the stack file.
+ */
+export function setRunningCommand(root: string, stack: string, dir: string): string {
+  const folder = path.resolve(dir);
+  const inProject = path.relative(path.resolve(root), folder);
+  const value = inProject && !inProject.startsWith("..") && !path.isAbsolute(inProject) ? inProject : folder;
+  const cd = commandDir(root);
+  return `${cd ? `cd ${shellWord(cd)} && ` : ""}pulumi config set --stack ${shellWord(stack)} --path '${configPathArg(`${PROJECT}:takeover`, ["running"], PROJECT)}' ${shellWord(value)}`;
+}
+
+/**
+ * What `--running <dir>` says of the stack file's own takeover.running, when it is not that folder.
+ * The check reads what runs from `dir`; `pulumi up` reads only the stack file, so without the key
+ * its first update keeps nothing from what runs (plan/takeover.ts keepOf): it is the update the
+ * check's "without the running state" line judges (`blindRefused` refusals), not the one it passed,
+ * and what it keeps (claim templates, the operators' storage, Loki's schema periods) it sets to
+ * the program's values, which the API server refuses or which loses data. So at takeover.step
+ * update it is refused, counted as every refusal of that update is. At the import step the engine
+ * keeps the running values anyway (RELEASE_IMPORT_IGNORES), so `pulumi up` of that step loses
+ * nothing: a warning, for the update to come. A key naming another folder is read by `pulumi up`
+ * instead of the one checked; that folder may hold the same state, so a warning too.
+ */
+export function runningKeyVerdict(
+  root: string,
+  stack: string,
+  dir: string,
+  blindRefused: number,
+  at: OverridePlace,
+): { line: string; refused: boolean } | undefined {
+  const takeover = stackTakeover(root, stack);
+  const file = path.relative(process.cwd(), stackFilePath(root, stack)) || stackFilePath(root, stack);
+  const set = `set it to the folder checked: ${setRunningCommand(root, stack, dir)}`;
+  if (typeof takeover.running === "string") {
+    const named = path.resolve(root, takeover.running);
+    if (named === path.resolve(dir)) return undefined;
+    return {
+      line: `WARNING takeover.running (${at("takeover.running") ?? file}) names ${named}, not --running ${dir}: pulumi up keeps what runs as that folder says, which this check did not read; ${set}`,
+      refused: false,
+    };
+  }
+  const block = at("takeover");
+  const where = `takeover.running is not set in ${file}${block ? ` (its takeover block: ${block})` : ""}`;
+  if (takeover.step === "update")
+    return {
+      line: `REFUSED ${where}: this check read what runs from --running ${dir}, but pulumi up reads only the stack file, so its update keeps nothing from what runs: it is the update the "without the running state" line below judges (${blindRefused} refused change(s)), and it sets the program's values where what runs must stay (claim templates, the Prometheus and Alertmanager storage, Loki's schema periods); ${set}`,
+      refused: true,
+    };
+  return {
+    line: `WARNING ${where}: at takeover.step: import pulumi up keeps the running values without it, but at takeover.step: update it reads what runs only from it (docs/how-to/take-over-flux.md step 8); before that step, ${set}`,
+    refused: false,
+  };
 }

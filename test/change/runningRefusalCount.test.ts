@@ -5,6 +5,8 @@ import { parse } from "yaml";
 import { dump, load as loadYaml } from "js-yaml";
 import { refusalsIn } from "../../change/change";
 import { checkChange, formatBlind } from "../../change/check";
+import { runningKeyVerdict } from "../../change/runningConfig";
+import { overridePlacesIn } from "../../synth/report";
 import { ROOT, stackOverrides, synth, synthCli, tmpDir, withSyntheses } from "../support/helpers";
 import { writeSeed000Running } from "../support/runningSeed000";
 
@@ -120,6 +122,87 @@ describe("change check --running: refusals counted one per REFUSED line (change/
     assert.ok(counts, r.stdout);
     assert.equal(Number(counts[2]), lines.length, counts[1]);
     assert.match(counts[1], /; \d+ refused \(1 in the takeover's previews above\)/);
+    assert.match(
+      r.stdout,
+      new RegExp(`takeover: FAIL \\(exit 1\\): the change: ${lines.length} refused \\(above\\)`),
+    );
+  });
+});
+
+describe("change check --running: the stack file's own takeover.running, the folder pulumi up reads", function () {
+  this.timeout(180000);
+  /** A copy of the takeover project at `step`, its takeover block with `running` when given. */
+  const project = (step: "import" | "update", running?: string): string => {
+    const dir = tmpDir("running-key");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const stackText = fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8");
+    assert.match(stackText, /\n {4}step: import\n/);
+    const block = `\n    step: ${step}\n${running === undefined ? "" : `    running: ${running}\n`}`;
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.takeover.yaml"),
+      stackText.replace(/\n {4}step: import\n/, block),
+    );
+    return dir;
+  };
+  const verdict = (dir: string, running: string) =>
+    runningKeyVerdict(dir, "takeover", running, 3, overridePlacesIn(dir, "takeover"));
+  const file = (dir: string) => path.relative(process.cwd(), path.join(dir, "Pulumi.takeover.yaml"));
+  const set = (dir: string, value: string) =>
+    `cd ${dir} && pulumi config set --stack takeover --path 'takeover.running' ${value}`;
+
+  it("unset at takeover.step update: refused, with the stack file, its takeover block's line and the command that sets it", () => {
+    const dir = project("update");
+    const v = verdict(dir, path.join(dir, "running"));
+    assert.deepEqual(v, {
+      refused: true,
+      line: `REFUSED takeover.running is not set in ${file(dir)} (its takeover block: ${file(dir)}:45): this check read what runs from --running ${path.join(dir, "running")}, but pulumi up reads only the stack file, so its update keeps nothing from what runs: it is the update the "without the running state" line below judges (3 refused change(s)), and it sets the program's values where what runs must stay (claim templates, the Prometheus and Alertmanager storage, Loki's schema periods); set it to the folder checked: ${set(dir, "running")}`,
+    });
+  });
+
+  it("unset at takeover.step import: a warning, counted in no refusal; a folder outside the project is set whole", () => {
+    const dir = project("import");
+    const outside = tmpDir("running-elsewhere");
+    const v = verdict(dir, outside);
+    assert.equal(v?.refused, false);
+    assert.match(
+      v?.line ?? "",
+      /^WARNING takeover\.running is not set in .*: at takeover\.step: import pulumi up keeps the running values without it, but at takeover\.step: update it reads what runs only from it \(docs\/how-to\/take-over-flux\.md step 8\); before that step, set it to the folder checked: /,
+    );
+    assert.ok(v?.line.endsWith(set(dir, outside)), v?.line);
+  });
+
+  it("set to the folder checked: nothing to say; set to another: a warning naming both", () => {
+    const dir = project("update", "running");
+    assert.equal(verdict(dir, path.join(dir, "running")), undefined);
+    const v = verdict(dir, path.join(dir, "running-new"));
+    assert.deepEqual(v, {
+      refused: false,
+      line: `WARNING takeover.running (${file(dir)}:47) names ${path.join(dir, "running")}, not --running ${path.join(dir, "running-new")}: pulumi up keeps what runs as that folder says, which this check did not read; set it to the folder checked: ${set(dir, "running-new")}`,
+    });
+  });
+
+  it("a synth --running of an update step whose stack file lacks takeover.running counts the refusal in the closing line", async () => {
+    const dir = project("update");
+    const running = path.join(dir, "running");
+    await writeSeed000Running(running);
+    const r = await synthCli(
+      "--stack",
+      "takeover",
+      "--dir",
+      dir,
+      "--running",
+      running,
+      "--out",
+      tmpDir("out"),
+      "--quiet",
+    );
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /\nREFUSED takeover\.running is not set in /);
+    const lines = r.stdout.split("\n").filter((l) => /^\s*REFUSED /.test(l));
+    assert.match(
+      r.stdout,
+      new RegExp(`delete; ${lines.length} refused \\(1 stack-wide, above the objects\\)`),
+    );
     assert.match(
       r.stdout,
       new RegExp(`takeover: FAIL \\(exit 1\\): the change: ${lines.length} refused \\(above\\)`),
