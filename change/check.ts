@@ -354,6 +354,22 @@ async function runningSection(
   };
 }
 
+/**
+ * Why the takeover's update is unchecked without --running, and how to check it: with the folder
+ * the stack file already names (takeover.running, read relative to the project folder, as the
+ * program reads it), the command that checks against that folder; else how to collect one.
+ */
+function uncheckedWhy(root: string, stack: string): string {
+  const named = stackTakeover(root, stack).running;
+  if (typeof named !== "string")
+    return "what runs is unknown offline, so a change Kubernetes refuses (claim templates, selectors) would surface only in `pulumi up`; collect what runs into a folder (docs/how-to/check-a-change.md#collecting-what-runs) and give that folder to --running";
+  const folder = path.resolve(root, named);
+  const where = overridePlacesIn(root, stack)("takeover.running");
+  const dir = commandDir(root);
+  const command = `npm run synth -- ${dir ? `--dir ${shellWord(dir)} ` : ""}--stack ${stack} --running ${shellWord(path.relative(process.cwd(), folder) || folder)}`;
+  return `the stack file names what runs, takeover.running: ${named}${where ? ` (${where})` : ""}, the folder ${folder} (read relative to the project folder, as pulumi up reads it); this run kept what runs as it says, but judged no change from it, which Kubernetes may refuse (claim templates, selectors) only in \`pulumi up\`; check the update against that folder: ${command}`;
+}
+
 /** Checks the change of one synthesized stack; `result` is the synthesis the stack file (plus --running) asked for. */
 export async function checkChange(
   root: string,
@@ -381,7 +397,7 @@ export async function checkChange(
     sections.push({
       text: [
         `== ${stack}: the takeover's update step (takeover.step: update) is unchecked`,
-        `  what runs is unknown offline, so a change Kubernetes refuses (claim templates, selectors) would surface only in \`pulumi up\`; collect what runs into a folder (docs/how-to/check-a-change.md#collecting-what-runs) and give that folder to --running`,
+        `  ${uncheckedWhy(root, stack)}`,
       ].join("\n"),
       refused: 0,
     });

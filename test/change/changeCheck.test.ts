@@ -349,6 +349,26 @@ describe("change check: taking over seed 000's cluster with --running", function
     assert.equal(c.code, 0);
   });
 
+  it("without --running a takeover whose stack file names its folder (takeover.running) says that folder and the command that checks against it", async () => {
+    const r = await synth("takeover");
+    const dir = tmpDir("running-named");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const stackText = fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8");
+    assert.match(stackText, /\n {4}step: import\n/);
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.takeover.yaml"),
+      stackText.replace(/\n {4}step: import\n/, "\n    step: update\n    running: running\n"),
+    );
+    const c = await checkChange(dir, "takeover", r, {});
+    const file = path.relative(process.cwd(), path.join(dir, "Pulumi.takeover.yaml"));
+    const folder = path.join(dir, "running");
+    assert.equal(
+      c.text.split("\n")[1],
+      `  the stack file names what runs, takeover.running: running (${file}:47), the folder ${folder} (read relative to the project folder, as pulumi up reads it); this run kept what runs as it says, but judged no change from it, which Kubernetes may refuse (claim templates, selectors) only in \`pulumi up\`; check the update against that folder: npm run synth -- --dir ${dir} --stack takeover --running ${path.relative(process.cwd(), folder)}`,
+    );
+    assert.equal(c.code, 0);
+  });
+
   it("buckets imported from existing.buckets (a move to Garage) are no takeover: no note whose --running is refused", async () => {
     // move-to-garage.md step 4 on staging, which has no takeover block.
     const r = await synth("staging", {
