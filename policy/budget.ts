@@ -6,8 +6,11 @@ import { DEFAULT_CHARTS } from "./lib/charts";
 import { toRes } from "./lib/resources";
 import {
   computeBudget,
+  cores,
   keptOffBy,
   mib,
+  nodeLeft,
+  type Oversized,
   stackFacts,
   type Budget,
   type KeptOff,
@@ -115,7 +118,7 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
   return {
     name: "resource-budget",
     description:
-      "Summed CPU and memory requests per node pool stay within a share of the pool's capacity, and each pod fits on one node.",
+      "Summed CPU and memory requests per node pool stay within a share of the pool's capacity, and each pod fits on one node beside the DaemonSets' pods there.",
     enforcementLevel: level,
     configSchema: schemaFor(
       BUDGET_DEFAULTS as unknown as Record<string, unknown>,
@@ -184,12 +187,94 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
         report(`${u}; the program sizes it from upstream's capacity rules (contract/sizing.ts).`);
       for (const { message, cause, urn } of keptOffMessages(b.keptOff, pools, !cfg.nodePools))
         reportCause(report, message, cause, urn);
-      for (const o of b.oversized)
-        report(
-          `${o.workload}: ${o.detail}; it would stay Pending. Lower ${o.from ?? "its requests"}, or add larger nodes (\`nodePools\`).`,
-        );
+      for (const { message, urn } of oversizedMessages(b.oversized, !cfg.nodePools)) report(message, urn);
     },
   };
+}
+
+/**
+ * One message per set of pools for the workloads whose pod no node there holds beside the
+ * DaemonSets' pods on it: the pools' node size is the one mistake (too small for the stack's
+ * largest pods), so every workload it keeps Pending is named in it, with what each requests and
+ * the key its requests are read from, and the pool's key with the size its nodes would need.
+ * When the workloads come from one release, the message carries the URN of the first, so the
+ * synthesis names the chartValues override that raised the requests, with its line.
+ */
+export function oversizedMessages(
+  oversized: Oversized[],
+  ofStack: boolean,
+): { message: string; urn?: string }[] {
+  const groups = new Map<string, Oversized[]>();
+  for (const o of oversized) {
+    const id = o.pools.map((p) => p.index).join(",");
+    groups.set(id, [...(groups.get(id) ?? []), o]);
+  }
+  return [...groups.values()].map((group) => {
+    const pools = group[0].pools;
+    const dims = (["memory", "cpu"] as const).filter((dim) =>
+      group.some((o) => pools.some(({ pool, daemons }) => o.requests[dim] > nodeLeft(pool, daemons)[dim])),
+    );
+    const amount = (dim: "memory" | "cpu", n: number) => (dim === "memory" ? mib(n) : cores(n));
+    const poolText = ({ pool, daemons }: Oversized["pools"][number]) => {
+      const sizes = dims.map((dim) => {
+        const per = dim === "memory" ? pool.memoryBytes : pool.cpu;
+        // Only the DaemonSets that take some of it: one requesting none changes nothing.
+        const taking = daemons.filter((d) => d[dim] > 0);
+        const taken = taking.reduce((n, d) => n + d[dim], 0);
+        return (
+          `${amount(dim, per)} of ${dim === "memory" ? "memory" : "CPU"} per node` +
+          (taking.length > 0
+            ? `, ${amount(dim, taken)} of it requested by the DaemonSets' pods on every node (${taking.map((d) => `${d.workload} ${amount(dim, d[dim])}`).join(", ")}): ${amount(dim, per - taken)} left`
+            : "")
+        );
+      });
+      return `pool ${pool.name}: ${sizes.join("; ")}`;
+    };
+    // Of each workload, only the requests no node holds: the message names what to lower.
+    const over = (o: Oversized) =>
+      dims.filter((dim) => pools.some(({ pool, daemons }) => o.requests[dim] > nodeLeft(pool, daemons)[dim]));
+    const they = group.length === 1 ? "it" : "they";
+    const asks = group
+      .map(
+        (o) =>
+          `${o.workload} (${over(o)
+            .map((dim) => `${amount(dim, o.requests[dim])} of ${dim === "memory" ? "memory" : "CPU"}`)
+            .join(" and ")})`,
+      )
+      .join(", ");
+    // What each pool's nodes would need: the largest pod beside the DaemonSets there.
+    const need = pools
+      .flatMap(({ index, pool, daemons }) =>
+        dims.map((dim) => {
+          const most = Math.max(...group.map((o) => o.requests[dim]));
+          const size = most + daemons.reduce((n, d) => n + d[dim], 0);
+          const key = ofStack ? `\`nodePools[${index}].${dim}\`` : `the ${dim} of pool ${pool.name}`;
+          return `${key} to at least ${amount(dim, size)}`;
+        }),
+      )
+      .join(" and ");
+    // The request to lower by its key, which the synthesis also finds the override behind it by.
+    const lower = group
+      .map(
+        (o) =>
+          `${o.workload}: ${
+            o.from ??
+            (o.requestsKey
+              ? over(o)
+                  .map((dim) => `${o.requestsKey}.${dim}`)
+                  .join(" and ")
+              : "its pods' requests")
+          }`,
+      )
+      .join("; ");
+    const origins = new Set(group.map((o) => originOfUrn(o.urn)));
+    return {
+      message:
+        `${asks}: each pod requests more than one node holds beside the DaemonSets' pods on it (${pools.map(poolText).join("; ")}), so ${they} would stay Pending (a pod runs on one node). ` +
+        `Set ${need}${ofStack ? "" : " (the policy's `nodePools` setting)"}, or lower ${group.length === 1 ? "its" : "their"} requests (${lower}).`,
+      ...(origins.size === 1 && { urn: group[0].urn }),
+    };
+  });
 }
 
 /** A taint as Kubernetes prints it: `key=value:Effect`, `key:Effect` without a value. */

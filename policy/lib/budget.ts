@@ -14,7 +14,14 @@ import {
   type SizedComponent,
   type StackFacts,
 } from "@homelab-observability/contract";
-import { canLandOn, injectedSidecars, renderedSchedulingKey, workloadsOf, type Workload } from "./workloads";
+import {
+  canLandOn,
+  injectedSidecars,
+  renderedSchedulingKey,
+  renderedValuesKeys,
+  workloadsOf,
+  type Workload,
+} from "./workloads";
 
 export type { PoolInfo, StackFacts };
 
@@ -69,7 +76,7 @@ export interface Budget {
    * those pools has: the scheduler places a pod on one node, so it would stay Pending however much
    * the pool holds in all.
    */
-  oversized: { workload: string; detail: string; from?: string }[];
+  oversized: Oversized[];
   /** Share of capacity the requests may take; headroom is measured against it. */
   share: number;
   /** The declared workload and what each component is sized for (stack-info), when known. */
@@ -84,6 +91,29 @@ export interface Budget {
    * runs (policy/budget.ts, which images) reads them here instead of walking the resources again.
    */
   workloads: Workload[];
+}
+
+/** A workload whose pod no node of the pools that admit it holds beside those nodes' DaemonSets. */
+export interface Oversized {
+  /** Its kind and name (`StatefulSet loki`, `VMSingle vm`): one chart may give several objects one name. */
+  workload: string;
+  /** The stack key of its containers' requests, when the pack knows where its chart reads them. */
+  requestsKey?: string;
+  /** The resource it comes from: a report's URN, for the chartValues override behind it. */
+  urn: string;
+  /** What one pod requests. */
+  requests: { cpu: number; memory: number };
+  /** The value the requests are computed from (Workload.requestsFrom), when not a resources block. */
+  from?: string;
+  /** Each pool that admits it, with what its DaemonSets take of every node there. */
+  pools: { index: number; pool: PoolInfo; daemons: NodeShare[] }[];
+}
+
+/** What one DaemonSet's pod requests of every node of a pool it lands on. */
+export interface NodeShare {
+  workload: string;
+  cpu: number;
+  memory: number;
 }
 
 /** A Prometheus CR's `spec.retentionSize` and the volume its claim template asks for. */
@@ -145,58 +175,73 @@ export function computeBudget(
   // A rendered object's release, for where its chart schedules it (asked only of a kept-off one).
   let byUrn: Map<string, Res> | undefined;
   const releaseOf = (urn: string) => (byUrn ??= new Map(resources.map((r) => [r.urn, r]))).get(urn);
-  const workloads: Workload[] = [];
-  for (const r of resources) {
-    for (const w of workloadsOf(r, charts, sidecars)) {
-      workloads.push(w);
-      // By the object's name and kind: a rendered StatefulSet and the chart model of the opaque
-      // release (live `pulumi preview`) both carry the name the sized component records.
-      if (w.object !== undefined && SIZED_OBJECT_KINDS.includes(w.objectKind ?? "")) found.set(w.object, w);
-      // A parked DaemonSet (the agents' hand-over) is meant to run on no node: no pod, no request.
-      if (w.kind === "DaemonSet" && isParked(w)) continue;
-      const admits = pools
-        .map((p, i) => ({ p, i }))
-        .filter(({ p }) => canLandOn(w, p.labels ?? {}, p.taints ?? [], p.arch));
-      if (admits.length === 0) {
-        unschedulable.push(w.name);
-        const scheduling = renderedSchedulingKey(w, releaseOf, charts);
-        keptOff.push({
-          workload: w.name,
-          urn: w.source.urn,
-          ...(scheduling !== undefined ? { tolerations: `${scheduling}.tolerations` } : {}),
-          nodeSelector: w.nodeSelector,
-          affinity: w.affinity,
-          pools: pools.map((p, i) => keptOffBy(w, p, i)),
-        });
-        continue;
+  const workloads = resources.flatMap((r) => workloadsOf(r, charts, sidecars));
+  // A DaemonSet runs a pod on every node of each pool it lands on, and the scheduler counts every
+  // pod on a node against its allocatable (NodeResourcesFit sums the requests of the pods already
+  // on the node, kubernetes/kubernetes pkg/scheduler/framework/plugins/noderesources/fit.go
+  // fitsRequest): another pod gets what those leave, not the whole node.
+  const daemons: NodeShare[][] = pools.map(() => []);
+  const daemonOf = new Map<Workload, NodeShare>();
+  for (const w of workloads) {
+    if (w.kind !== "DaemonSet" || isParked(w)) continue;
+    const share = { workload: w.name, cpu: w.requests.cpu, memory: w.requests.memory };
+    daemonOf.set(w, share);
+    pools.forEach((p, i) => {
+      if (canLandOn(w, p.labels ?? {}, p.taints ?? [], p.arch)) daemons[i].push(share);
+    });
+  }
+  for (const w of workloads) {
+    // By the object's name and kind: a rendered StatefulSet and the chart model of the opaque
+    // release (live `pulumi preview`) both carry the name the sized component records.
+    if (w.object !== undefined && SIZED_OBJECT_KINDS.includes(w.objectKind ?? "")) found.set(w.object, w);
+    // A parked DaemonSet (the agents' hand-over) is meant to run on no node: no pod, no request.
+    if (w.kind === "DaemonSet" && isParked(w)) continue;
+    const admits = pools
+      .map((p, i) => ({ p, i }))
+      .filter(({ p }) => canLandOn(w, p.labels ?? {}, p.taints ?? [], p.arch));
+    if (admits.length === 0) {
+      unschedulable.push(w.name);
+      const scheduling = renderedSchedulingKey(w, releaseOf, charts);
+      keptOff.push({
+        workload: w.name,
+        urn: w.source.urn,
+        ...(scheduling !== undefined ? { tolerations: `${scheduling}.tolerations` } : {}),
+        nodeSelector: w.nodeSelector,
+        affinity: w.affinity,
+        pools: pools.map((p, i) => keptOffBy(w, p, i)),
+      });
+      continue;
+    }
+    // A pod lands on one node: only pools whose nodes each hold its requests beside the other
+    // DaemonSets' pods there can run it.
+    const others = (i: number) => daemons[i].filter((d) => d !== daemonOf.get(w));
+    const fits = admits.filter(({ p, i }) => {
+      const free = nodeLeft(p, others(i));
+      return w.requests.memory <= free.memory && w.requests.cpu <= free.cpu;
+    });
+    if (fits.length === 0) {
+      const requestsKey = renderedValuesKeys(w, releaseOf, charts).resourcesKeys?.[0];
+      oversized.push({
+        workload: `${w.objectKind ?? w.kind} ${w.name}`,
+        ...(requestsKey !== undefined ? { requestsKey: `${requestsKey}.requests` } : {}),
+        urn: w.source.urn,
+        requests: w.requests,
+        ...(w.requestsFrom ? { from: w.requestsFrom } : {}),
+        pools: admits.map(({ p, i }) => ({ index: i, pool: p, daemons: others(i) })),
+      });
+      continue;
+    }
+    if (w.kind === "DaemonSet")
+      for (const { p, i } of fits) {
+        add(rows[i].sums, w, p.count);
+        counted(rows[i].sources, w);
       }
-      // A pod lands on one node: only pools whose nodes each hold its requests can run it.
-      const fits = admits.filter(({ p }) => w.requests.memory <= p.memoryBytes && w.requests.cpu <= p.cpu);
-      if (fits.length === 0) {
-        oversized.push({
-          workload: w.name,
-          detail:
-            `each pod requests ${overBudget(
-              w.requests,
-              admits.map(({ p }) => p),
-            )}, ` +
-            `more than one node has in ${admits.map(({ p }) => `pool ${p.name} (${mib(p.memoryBytes)}, ${cores(p.cpu)} per node)`).join(", ")}`,
-          ...(w.requestsFrom ? { from: w.requestsFrom } : {}),
-        });
-        continue;
-      }
-      if (w.kind === "DaemonSet")
-        for (const { p, i } of fits) {
-          add(rows[i].sums, w, p.count);
-          counted(rows[i].sources, w);
-        }
-      else if (fits.length === 1) {
-        add(rows[fits[0].i].sums, w, w.replicas);
-        counted(rows[fits[0].i].sources, w);
-      } else {
-        add(floating, w, w.replicas);
-        counted(floatingSources, w);
-      }
+    else if (fits.length === 1) {
+      add(rows[fits[0].i].sums, w, w.replicas);
+      counted(rows[fits[0].i].sources, w);
+    } else {
+      add(floating, w, w.replicas);
+      counted(floatingSources, w);
     }
   }
   const total = totalRow(rows, pools, floating, floatingSources);
@@ -214,6 +259,14 @@ export function computeBudget(
     undersized,
     retention: prometheusRetention(resources),
     workloads,
+  };
+}
+
+/** What one node of `p` leaves for other pods beside the DaemonSets' pods `daemons` on it. */
+export function nodeLeft(p: PoolInfo, daemons: NodeShare[]): { cpu: number; memory: number } {
+  return {
+    cpu: p.cpu - daemons.reduce((n, d) => n + d.cpu, 0),
+    memory: p.memoryBytes - daemons.reduce((n, d) => n + d.memory, 0),
   };
 }
 
@@ -344,24 +397,7 @@ export function headroom(b: Budget, row: BudgetRow): number {
 
 /** Bytes as a message says memory: `512Mi`. */
 export const mib = (b: number) => `${Math.round(b / 2 ** 20)}Mi`;
-const cores = (c: number) => `${Math.round(c * 1000)}m`;
-
-/**
- * What of a pod's requests no node of `pools` holds: its memory, its CPU or both, each named only
- * when it is over some pool's node, so that the message (and the `chartValues` key synth traces
- * it to, synth/report.ts overridesOn) names the request to lower, not one that fits.
- */
-function overBudget(
-  req: { memory: number; cpu: number },
-  pools: { memoryBytes: number; cpu: number }[],
-): string {
-  const memory = pools.some((p) => req.memory > p.memoryBytes);
-  const cpu = pools.some((p) => req.cpu > p.cpu);
-  return [
-    ...(memory ? [`${mib(req.memory)} of memory`] : []),
-    ...(cpu ? [`${cores(req.cpu)} of CPU`] : []),
-  ].join(" and ");
-}
+export const cores = (c: number) => `${Math.round(c * 1000)}m`;
 
 /** The budget as a printable table. */
 export function formatBudget(b: Budget): string {

@@ -5,6 +5,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node }
 import { keyLocator, parseSegments, type Segment } from "@homelab-observability/contract";
 import { stackFacts } from "./budget";
 import { toRes } from "./resources";
+import { parseQuantity } from "./quantity";
 
 /*
  * The place in the stack file of a stack key a message names, under `pulumi preview --policy-pack
@@ -94,7 +95,12 @@ export function stackFilePlaces(
     // The line is where the value the pack judged is written, or no line at all.
     const written = (found.value as { toJSON?: () => unknown } | undefined)?.toJSON?.() ?? null;
     const seen = judged(segs);
-    if (seen === undefined || canonical(written) !== canonical(seen)) return undefined;
+    // A size the pack judged as a number (a pool's memory in bytes, its cores) is the file's
+    // quantity when that quantity is the number: "8Gi" is 8589934592.
+    const same =
+      canonical(written) === canonical(seen) ||
+      (typeof seen === "number" && typeof written === "string" && parseQuantity(written) === seen);
+    if (seen === undefined || !same) return undefined;
     return `${shown(path.join(projectDir, file))}:${stackFile.counter.linePos(start).line}`;
   };
 }
@@ -158,6 +164,7 @@ export function placerFor(
   const places = stackFilePlaces(projectDir, m[1], m[2], shown);
   if (!places) return undefined;
   const facts = stackFacts(resources.map(toRes));
-  const recorded = { nodePools: facts.pools };
+  // The file writes a pool's `memory`, which the record keeps as `memoryBytes`.
+  const recorded = { nodePools: facts.pools?.map((p) => ({ ...p, memory: p.memoryBytes })) };
   return (key) => places(key, (segs) => valueAt(recorded, segs));
 }

@@ -81,6 +81,10 @@ export interface Workload {
    * does not know it (a raw object the program writes, a chart it does not model).
    */
   schedulingKey?: string;
+  /** As {@link schedulingKey}, the stack key of its replica count (`chartValues.loki.singleBinary.replicas`). */
+  replicasKey?: string;
+  /** As {@link schedulingKey}, the stack keys of its containers' resources blocks. */
+  resourcesKeys?: string[];
 }
 
 /** `chartValues.<chart>.<prefix>`: where a stack file writes a chart's values under `prefix` ("" for the top). */
@@ -97,6 +101,40 @@ export function renderedSchedulingKey(
   charts: Record<string, ChartData> = DEFAULT_CHARTS,
 ): string | undefined {
   if (w.schedulingKey !== undefined) return w.schedulingKey;
+  const found = renderedChartWorkload(w, releaseOf, charts);
+  return found ? chartValuesKey(found.chart, found.workload.scheduling!) : undefined;
+}
+
+/**
+ * The stack keys of a workload's replica count and resources blocks ({@link Workload.replicasKey},
+ * {@link Workload.resourcesKeys}): its own when the pack modelled its release, else those of the
+ * chart workload an object a release rendered is ({@link renderedSchedulingKey}'s match).
+ */
+export function renderedValuesKeys(
+  w: Workload,
+  releaseOf: (urn: string) => Res | undefined,
+  charts: Record<string, ChartData> = DEFAULT_CHARTS,
+): Pick<Workload, "replicasKey" | "resourcesKeys"> {
+  if (w.replicasKey !== undefined || w.resourcesKeys !== undefined)
+    return { replicasKey: w.replicasKey, resourcesKeys: w.resourcesKeys };
+  const found = renderedChartWorkload(w, releaseOf, charts);
+  return found ? chartWorkloadKeys(found.chart, found.workload) : {};
+}
+
+/** {@link Workload.replicasKey} and {@link Workload.resourcesKeys} of chart workload `c` of `chart`. */
+function chartWorkloadKeys(chart: string, c: ChartWorkload): Pick<Workload, "replicasKey" | "resourcesKeys"> {
+  return {
+    ...(c.replicas ? { replicasKey: chartValuesKey(chart, c.replicas.path) } : {}),
+    ...(c.resources.length > 0 ? { resourcesKeys: c.resources.map((r) => chartValuesKey(chart, r)) } : {}),
+  };
+}
+
+/** The chart workload (of a chart the pack models) that an object a release rendered is, with its chart. */
+function renderedChartWorkload(
+  w: Workload,
+  releaseOf: (urn: string) => Res | undefined,
+  charts: Record<string, ChartData>,
+): { chart: string; workload: ChartWorkload } | undefined {
   const parent = w.source.opts?.parent;
   const release = parent === undefined ? undefined : releaseOf(parent);
   const helm = release && helmOf(release);
@@ -119,7 +157,7 @@ export function renderedSchedulingKey(
   // that kind whose name is unknown, when only one is.
   const unnamed = scheduled.filter((c) => c.object === undefined);
   const cw = named ?? (unnamed.length === 1 ? unnamed[0] : undefined);
-  return cw ? chartValuesKey(helm.chart, cw.scheduling!) : undefined;
+  return cw ? { chart: helm.chart, workload: cw } : undefined;
 }
 
 /** A Kubernetes quantity as a number; 0 when absent or malformed (counts nothing). */
@@ -516,6 +554,7 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
       tolerations: sched?.tolerations ?? [],
       path: `values${w.scheduling ? `.${w.scheduling}` : ""}`,
       ...(w.scheduling !== undefined ? { schedulingKey: chartValuesKey(helm.chart, w.scheduling) } : {}),
+      ...chartWorkloadKeys(helm.chart, w),
       containers: [],
     });
   }

@@ -73,8 +73,10 @@ describe("lightweight profile and resource budget", function () {
   });
 
   it("the budget policy fails a stack whose requests exceed its capacity, and passes one that fits", async () => {
+    // One 2Gi node: Loki's and vmsingle's 1Gi pods each fit it beside the agents' pods, and all the
+    // requests together are over the budget (a 1Gi node would hold neither pod: another message).
     const small = (
-      await synth("pi", { nodePools: [{ name: "pi5", arch: "arm64", count: 1, cpu: "1", memory: "1Gi" }] })
+      await synth("pi", { nodePools: [{ name: "pi5", arch: "arm64", count: 1, cpu: "1", memory: "2Gi" }] })
     ).export.deployment.resources;
     const fails = (await evaluateResources(small)).filter((x) => x.policy === "resource-budget");
     assert.ok(
@@ -178,7 +180,7 @@ describe("lightweight profile and resource budget", function () {
     assert.equal(big.length, 1, big.map((x) => x.message).join("\n"));
     assert.match(
       big[0].message,
-      /big.*: each pod requests 12288Mi of memory, more than one node has in pool workers \(8192Mi, 4000m per node\); it would stay Pending\. Lower its requests, or add larger nodes \(`nodePools`\)\./,
+      /^Deployment big \(12288Mi of memory\): each pod requests more than one node holds beside the DaemonSets' pods on it \(pool workers: 8192Mi of memory per node\), so it would stay Pending \(a pod runs on one node\)\. Set the memory of pool workers to at least 12288Mi \(the policy's `nodePools` setting\), or lower its requests \(Deployment big: its pods' requests\)\.$/,
     );
     assert.equal(big[0].level, "mandatory");
     assert.match((await judged(deployment("cpu", "1Gi", "6")))[0]?.message ?? "", /6000m of CPU/);

@@ -440,8 +440,37 @@ describe("policy (budget): a request computed from a value names that value", ()
     fails(
       [stackInfo([{ name: "nuc", arch: "amd64", count: 3 }]), release("loki", {})],
       P,
-      /^loki\/chunksCache: each pod requests 9830Mi of memory, more than one node has .*; it would stay Pending\. Lower values\.chunksCache\.allocatedMemory \(8192 MB; with values\.chunksCache\.resources unset the chart requests 1\.2 times it as memory\), or add larger nodes/,
+      /^StatefulSet loki\/chunksCache \(9830Mi of memory\): each pod requests more than one node holds .*\(pool nuc: 8192Mi of memory per node\), so it would stay Pending \(a pod runs on one node\)\. Set `nodePools\[0\]\.memory` to at least 9830Mi, or lower its requests \(StatefulSet loki\/chunksCache: values\.chunksCache\.allocatedMemory \(8192 MB; with values\.chunksCache\.resources unset the chart requests 1\.2 times it as memory\)\)\.$/,
     ));
+});
+
+describe("policy (budget): a pod must fit one node beside the DaemonSets' pods on it", () => {
+  // One pool of 8Gi nodes; an agent on every node requesting 1Gi, as the scheduler counts it.
+  const agent = () =>
+    v4Chart("agents", [
+      workload("DaemonSet", "agent", {
+        containers: [{ name: "c", image: "timberio/vector", resources: { requests: { memory: "1Gi" } } }],
+      }),
+    ]);
+  const app = (name: string, memory: string) =>
+    v4Chart(name, [
+      workload("Deployment", name, {
+        containers: [{ name: "c", image: "grafana/loki", resources: { requests: { memory } } }],
+      }),
+    ]);
+  const one = () => stackInfo([{ name: "nuc", arch: "amd64", count: 3 }]);
+  it("passes 7Gi beside the agent's 1Gi on an 8Gi node", () =>
+    passes([one(), ...agent(), ...app("a", "7Gi")], P));
+  it("passes 7.5Gi without the agent", () => passes([one(), ...app("a", "7680Mi")], P));
+  it("fails 7.5Gi beside it, naming every such workload in one message with the pool's key and the size it needs", async () => {
+    const v = await check([one(), ...agent(), ...app("a", "7680Mi"), ...app("b", "7900Mi")], P);
+    assert.deepEqual(
+      v.map((x) => x.message),
+      [
+        "Deployment a (7680Mi of memory), Deployment b (7900Mi of memory): each pod requests more than one node holds beside the DaemonSets' pods on it (pool nuc: 8192Mi of memory per node, 1024Mi of it requested by the DaemonSets' pods on every node (agent 1024Mi): 7168Mi left), so they would stay Pending (a pod runs on one node). Set `nodePools[0].memory` to at least 8924Mi, or lower their requests (Deployment a: its pods' requests; Deployment b: its pods' requests).",
+      ],
+    );
+  });
 });
 
 describe("policy (budget): over budget on the standard profile, the ways out not yet taken", () => {

@@ -69,6 +69,31 @@ describe("the pack and the program place a stack key on the same line (one locat
     );
   });
 
+  it("a pool's size, which the pack judges as a number, where the file writes the same quantity", () => {
+    const dir = project([
+      "config:",
+      `  ${PROJECT}:nodePools:`,
+      "    - name: pi5",
+      "      arch: arm64",
+      '      cpu: "4"',
+      "      memory: 900Mi",
+    ]);
+    const places = stackFilePlaces(dir, "lab", PROJECT, (f) => path.basename(f));
+    assert.equal(
+      places?.("nodePools[0].memory", () => 900 * 2 ** 20),
+      "Pulumi.lab.yaml:6",
+    );
+    assert.equal(
+      places?.("nodePools[0].cpu", () => 4),
+      "Pulumi.lab.yaml:5",
+    );
+    // Another size than the one judged (the file edited since): no line rather than a wrong one.
+    assert.equal(
+      places?.("nodePools[0].memory", () => 2 ** 30),
+      undefined,
+    );
+  });
+
   it("the pack's stack-key module walks no YAML of its own: the contract's walk, one copy", () => {
     const pack = fs.readFileSync(path.join(ROOT, "policy/lib/stackKeys.ts"), "utf8");
     const config = fs.readFileSync(path.join(ROOT, "config/locate.ts"), "utf8");

@@ -85,19 +85,19 @@ describe("policy audit 16: one chartValues override is one message naming its ke
   });
 
   it("a CPU request over budget names the cpu override, though the message says CPU", () => {
+    const pod = rendered(release("grafana", {}), "Deployment", "grafana");
     const [v] = attributeOverrides(
       [
         {
           policy: "resource-budget",
           level: "mandatory",
-          message: "grafana: each pod requests 6005m of CPU, more than one node has in pool pi5",
+          urn: pod.urn,
+          message:
+            "Deployment grafana (6005m of CPU): each pod requests more than one node holds beside the DaemonSets' pods on it (pool pi5: 4000m of CPU per node), so it would stay Pending (a pod runs on one node). Set `nodePools[0].cpu` to at least 6005m, or lower its requests (Deployment grafana: chartValues.grafana.resources.requests.cpu).",
           alsoAt: [],
         },
       ] as MergedViolation[],
-      [
-        release("grafana", { resources: { requests: { cpu: "6", memory: "1Gi" } } }),
-        rendered(release("grafana", {}), "Deployment", "grafana"),
-      ],
+      [release("grafana", { resources: { requests: { cpu: "6", memory: "1Gi" } } }), pod],
       ["grafana.resources.requests.cpu", "grafana.resources.requests.memory"],
     );
     assert.deepEqual(v.overrides, ["chartValues.grafana.resources.requests.cpu"]);

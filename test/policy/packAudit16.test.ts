@@ -102,7 +102,7 @@ describe("policy audit 16: one mistake, one key; messages that say what to chang
       ],
       "resource-budget",
     );
-    assert.match(v.message, /each pod requests 6000m of CPU, more than one node has/);
+    assert.match(v.message, /^Deployment app \(6000m of CPU\): each pod requests more than one node holds/);
     assert.doesNotMatch(v.message, /of memory/);
   });
 

@@ -94,16 +94,19 @@ describe("a refused chart values override names its key", () => {
   });
 
   it("a budget violation on a workload the release rendered names the release's override", () => {
+    const pod = deployment(grafana, "grafana", "monitoring");
     const [v] = attributeOverrides(
       [
         {
           policy: "resource-budget",
           level: "mandatory",
-          message: "grafana: each pod requests 20528Mi of memory, more than one node has in pool workers",
+          urn: pod.urn,
+          message:
+            "Deployment grafana (20528Mi of memory): each pod requests more than one node holds beside the DaemonSets' pods on it (pool workers: 8192Mi of memory per node), so it would stay Pending (a pod runs on one node). Set `nodePools[0].memory` to at least 20528Mi, or lower its requests (Deployment grafana: chartValues.grafana.resources.requests.memory).",
           alsoAt: [],
         },
       ] as MergedViolation[],
-      [grafana, deployment(grafana, "grafana", "monitoring")],
+      [grafana, pod],
       overrides,
     );
     assert.ok(v.overrides?.includes("chartValues.grafana.resources.requests.memory"), JSON.stringify(v));
