@@ -16,3 +16,4 @@ export * from "./image";
 export * from "./mistakes";
 export * from "./locate";
 export * from "./closest";
+export * from "./labelSelector";

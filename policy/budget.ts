@@ -10,6 +10,7 @@ import {
   keptOffBy,
   mib,
   nodeLeft,
+  type Crowded,
   type Oversized,
   stackFacts,
   type Budget,
@@ -188,6 +189,7 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
       for (const { message, cause, urn } of keptOffMessages(b.keptOff, pools, !cfg.nodePools))
         reportCause(report, message, cause, urn);
       for (const { message, urn } of oversizedMessages(b.oversized, !cfg.nodePools)) report(message, urn);
+      for (const c of b.crowded) report(crowdedMessage(c, !cfg.nodePools), c.urn);
     },
   };
 }
@@ -275,6 +277,25 @@ export function oversizedMessages(
       ...(origins.size === 1 && { urn: group[0].urn }),
     };
   });
+}
+
+/**
+ * A workload with more replicas than nodes its hard node anti-affinity can spread them over: the
+ * replica count by its key (the synthesis names the chartValues override that set it, with its
+ * line), the nodes that admit it by their pools' keys, and how many pods stay Pending.
+ */
+export function crowdedMessage(c: Crowded, ofStack: boolean): string {
+  const nodes = c.pools.reduce((n, { pool }) => n + pool.count, 0);
+  const where = c.pools
+    .map(({ index, pool }) =>
+      ofStack ? `pool ${pool.name}, \`nodePools[${index}].count\`` : `pool ${pool.name}`,
+    )
+    .join(", ");
+  const count = c.replicasKey ?? "its replica count";
+  return (
+    `${c.workload}: ${c.replicas} replicas (${count}), but its required pod anti-affinity on kubernetes.io/hostname keeps each on a node of its own, and the pools that admit and hold its pods have ${nodes} node${nodes === 1 ? "" : "s"} (${where}): ` +
+    `${c.replicas - nodes} would stay Pending. Set ${count} to at most ${nodes}, or add nodes.`
+  );
 }
 
 /** A taint as Kubernetes prints it: `key=value:Effect`, `key:Effect` without a value. */

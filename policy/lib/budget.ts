@@ -8,6 +8,7 @@ import {
   PROMETHEUS_SIZING,
   SIZED_OBJECT_KINDS,
   isParked,
+  selects,
   isStackInfoLabels,
   type DeclaredWorkload,
   type PoolInfo,
@@ -77,6 +78,11 @@ export interface Budget {
    * the pool holds in all.
    */
   oversized: Oversized[];
+  /**
+   * Workloads with more replicas than nodes that admit and hold their pods, whose required pod
+   * anti-affinity on the hostname keeps each pod on a node of its own: the others stay Pending.
+   */
+  crowded: Crowded[];
   /** Share of capacity the requests may take; headroom is measured against it. */
   share: number;
   /** The declared workload and what each component is sized for (stack-info), when known. */
@@ -107,6 +113,18 @@ export interface Oversized {
   from?: string;
   /** Each pool that admits it, with what its DaemonSets take of every node there. */
   pools: { index: number; pool: PoolInfo; daemons: NodeShare[] }[];
+}
+
+/** A workload whose replicas its hard node anti-affinity spreads over fewer nodes than it has. */
+export interface Crowded {
+  /** Its kind and name, as {@link Oversized.workload}. */
+  workload: string;
+  urn: string;
+  replicas: number;
+  /** The stack key of its replica count, when the pack knows where its chart reads it. */
+  replicasKey?: string;
+  /** The pools that admit and hold its pods, each with its index in the stack's `nodePools`. */
+  pools: { index: number; pool: PoolInfo }[];
 }
 
 /** What one DaemonSet's pod requests of every node of a pool it lands on. */
@@ -171,6 +189,7 @@ export function computeBudget(
   const unschedulable: string[] = [];
   const keptOff: Budget["keptOff"] = [];
   const oversized: Budget["oversized"] = [];
+  const crowded: Budget["crowded"] = [];
   const sidecars = injectedSidecars(resources);
   // A rendered object's release, for where its chart schedules it (asked only of a kept-off one).
   let byUrn: Map<string, Res> | undefined;
@@ -231,6 +250,18 @@ export function computeBudget(
       });
       continue;
     }
+    // Pods kept on distinct nodes find as many nodes as the pools that admit and hold them have.
+    const nodes = fits.reduce((n, { p }) => n + p.count, 0);
+    if (w.kind !== "DaemonSet" && w.replicas > nodes && spreadByHostname(w)) {
+      const replicasKey = renderedValuesKeys(w, releaseOf, charts).replicasKey;
+      crowded.push({
+        workload: `${w.objectKind ?? w.kind} ${w.name}`,
+        urn: w.source.urn,
+        replicas: w.replicas,
+        ...(replicasKey !== undefined ? { replicasKey } : {}),
+        pools: fits.map(({ p, i }) => ({ index: i, pool: p })),
+      });
+    }
     if (w.kind === "DaemonSet")
       for (const { p, i } of fits) {
         add(rows[i].sums, w, p.count);
@@ -253,6 +284,7 @@ export function computeBudget(
     unschedulable,
     keptOff,
     oversized,
+    crowded,
     share,
     workload: opts.facts?.workload,
     sized,
@@ -260,6 +292,33 @@ export function computeBudget(
     retention: prometheusRetention(resources),
     workloads,
   };
+}
+
+/** The node label every node has its own value of: anti-affinity on it is one pod per node. */
+const HOSTNAME = "kubernetes.io/hostname";
+
+/**
+ * Whether a workload's required pod anti-affinity keeps its pods on distinct nodes: a term on the
+ * hostname whose selector selects the pods' own labels, in their own namespace (a term without
+ * `namespaces` or `namespaceSelector` is the pod's namespace; an empty `namespaceSelector` every
+ * namespace). The scheduler then places no two of them on one node (InterPodAffinity,
+ * kubernetes/kubernetes pkg/scheduler/framework/plugins/interpodaffinity/filtering.go), so
+ * replicas past the nodes stay Pending. Pods whose labels the pack does not know are not judged.
+ */
+function spreadByHostname(w: Workload): boolean {
+  const labels = w.podLabels;
+  const terms: unknown = w.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  if (!labels || !Array.isArray(terms)) return false;
+  const namespace = w.source.props.metadata?.namespace;
+  return terms.some((t: any) => {
+    if (t?.topologyKey !== HOSTNAME || !selects(t.labelSelector, labels)) return false;
+    // `namespaces` and `namespaceSelector` are ORed; with neither, the pod's own namespace.
+    const names: unknown[] = Array.isArray(t.namespaces) ? t.namespaces : [];
+    const bySelector: unknown = t.namespaceSelector;
+    if (names.length === 0 && bySelector == null) return true;
+    if (namespace !== undefined && names.includes(namespace)) return true;
+    return typeof bySelector === "object" && bySelector !== null && Object.keys(bySelector).length === 0;
+  });
 }
 
 /** What one node of `p` leaves for other pods beside the DaemonSets' pods `daemons` on it. */

@@ -53,6 +53,8 @@ export interface Workload {
   objectKind?: string;
   kind: string;
   replicas: number;
+  /** Its pods' labels, where the object says them (a raw pod template): what its own pod anti-affinity selects. */
+  podLabels?: Record<string, string>;
   images: ImageUse[];
   requests: { cpu: number; memory: number };
   limits: { cpu: number; memory: number };
@@ -232,6 +234,10 @@ function rawWorkloads(res: Res): Workload[] {
       objectKind: kind,
       kind,
       replicas: kind === "DaemonSet" ? 1 : Number(paths.replicas ? (at(res.props, paths.replicas) ?? 1) : 1),
+      podLabels: (paths.spec === "spec"
+        ? res.props.metadata
+        : at(res.props, paths.spec.replace(/spec$/, "metadata"))
+      )?.labels,
       images,
       ...sumResources(containers.map(({ c }) => c.resources)),
       nodeSelector: spec.nodeSelector ?? {},

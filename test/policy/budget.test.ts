@@ -473,6 +473,65 @@ describe("policy (budget): a pod must fit one node beside the DaemonSets' pods o
   });
 });
 
+describe("policy (budget): replicas a hard node anti-affinity spreads need a node each", () => {
+  const labels = { "app.kubernetes.io/name": "db" };
+  /** A StatefulSet `name` of `replicas` with pod anti-affinity `anti`, its pods labelled `labels`. */
+  const db = (replicas: number, anti: Record<string, any>, name = "db") => {
+    const w = workload("StatefulSet", name, {
+      containers: [{ name: "c", image: "grafana/loki", resources: { requests: { memory: "128Mi" } } }],
+      affinity: { podAntiAffinity: anti },
+    });
+    w.inputs.spec.replicas = replicas;
+    w.inputs.spec.template.metadata = { labels };
+    return w;
+  };
+  const hard = (selector: Record<string, string>, topologyKey = "kubernetes.io/hostname") => ({
+    requiredDuringSchedulingIgnoredDuringExecution: [
+      { labelSelector: { matchLabels: selector }, topologyKey },
+    ],
+  });
+  const two = () => stackInfo([{ name: "nuc", arch: "amd64", count: 2 }]);
+  it("fails 3 replicas on 2 nodes, naming the nodes' key", async () => {
+    const v = await check([two(), ...v4Chart("db", [db(3, hard(labels))])], P);
+    assert.deepEqual(
+      v.map((x) => x.message),
+      [
+        "StatefulSet db: 3 replicas (its replica count), but its required pod anti-affinity on kubernetes.io/hostname keeps each on a node of its own, and the pools that admit and hold its pods have 2 nodes (pool nuc, `nodePools[0].count`): 1 would stay Pending. Set its replica count to at most 2, or add nodes.",
+      ],
+    );
+  });
+  it("passes 2 replicas on 2 nodes", () => passes([two(), ...v4Chart("db", [db(2, hard(labels))])], P));
+  it("passes 3 when the anti-affinity selects other pods, is per zone, or is only preferred", async () => {
+    await passes([two(), ...v4Chart("db", [db(3, hard({ "app.kubernetes.io/name": "other" }))])], P);
+    await passes([two(), ...v4Chart("db", [db(3, hard(labels, "topology.kubernetes.io/zone"))])], P);
+    const preferred = {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        {
+          weight: 1,
+          podAffinityTerm: { labelSelector: { matchLabels: labels }, topologyKey: "kubernetes.io/hostname" },
+        },
+      ],
+    };
+    await passes([two(), ...v4Chart("db", [db(3, preferred)])], P);
+  });
+  it("names the chartValues key its chart reads the count from, whatever key set it: loki's singleBinary.replicas", async () => {
+    const rel = helmRelease("loki", "loki", "loki", { singleBinary: { replicas: 2 } }, true);
+    const sts = db(2, hard(labels), "loki");
+    const v = await check(
+      [
+        stackInfo([{ name: "nuc", arch: "amd64", count: 1 }]),
+        rel,
+        res(sts.type, sts.inputs, { name: "loki", parent: rel.urn }),
+      ],
+      P,
+    );
+    assert.match(
+      v.map((x) => x.message).join("\n"),
+      /^StatefulSet loki: 2 replicas \(chartValues\.loki\.singleBinary\.replicas\),.* Set chartValues\.loki\.singleBinary\.replicas to at most 1, or add nodes\.$/m,
+    );
+  });
+});
+
 describe("policy (budget): over budget on the standard profile, the ways out not yet taken", () => {
   const MIMIR = "grafana/mimir:3.0.0";
   const CANARY = "grafana/loki-canary:3.7.6";
