@@ -429,6 +429,7 @@ export function planSizing(cfg: StackConfig): Sizing {
   const add = (
     c: Pick<SizedComponent, "component" | "workload" | "replicas" | "volumeBytes" | "sizedFor">,
     r: Resources,
+    w: Workload,
   ) =>
     components.push({
       component: c.component,
@@ -438,6 +439,7 @@ export function planSizing(cfg: StackConfig): Sizing {
       requestBytes: bytes(r.requests.memory),
       volumeBytes: c.volumeBytes,
       sizedFor: c.sizedFor,
+      floorBytes: bytes(sizing(cfg.profile, w).limits.memory),
     });
   /** The profile's resources for `w`, or memory for `need` bytes (kept as an override) when a workload is declared. */
   const sizedBy = (w: Workload, need: number | undefined): Resources =>
@@ -461,10 +463,14 @@ interface SizingAcc {
   series?: number;
   logs?: number;
   bytes: (q: string) => number;
-  /** Records a sized component; its memory and request are those of the resources it runs with. */
+  /**
+   * Records a sized component; its memory and request are those of the resources it runs with,
+   * its floor the profile's for workload `w`.
+   */
   add: (
     c: Pick<SizedComponent, "component" | "workload" | "replicas" | "volumeBytes" | "sizedFor">,
     r: Resources,
+    w: Workload,
   ) => void;
   /** The profile's resources for `w`, or memory for `need` bytes (kept as an override) when a workload is declared. */
   sizedBy: (w: Workload, need: number | undefined) => Resources;
@@ -495,6 +501,7 @@ function sizeMimir({ cfg, caps, resources, series, bytes, add }: SizingAcc): voi
           sizedFor,
         },
         r,
+        w,
       );
     }
   } else if (caps.backend && cfg.metricsBackend === "mimir") {
@@ -512,6 +519,7 @@ function sizeMimir({ cfg, caps, resources, series, bytes, add }: SizingAcc): voi
         sizedFor: `${cap} series (${from})`,
       },
       r,
+      "mimir",
     );
   }
 }
@@ -541,6 +549,7 @@ function sizeVictoriaMetrics({
         sizedFor: seriesFor,
       },
       r,
+      "vmstorage",
     );
     for (const w of ["vminsert", "vmselect"] as const) {
       add(
@@ -553,6 +562,7 @@ function sizeVictoriaMetrics({
           sizedFor: `${series} series beside vmstorage, at the profile's size (workload.activeSeries)`,
         },
         sizing(cfg.profile, w),
+        w,
       );
     }
   } else if (caps.backend && cfg.metricsBackend === "victoriametrics") {
@@ -566,6 +576,7 @@ function sizeVictoriaMetrics({
         sizedFor: seriesFor,
       },
       sizedBy("vmsingle", series === undefined ? undefined : vmMemoryBytes(series)),
+      "vmsingle",
     );
   }
 }
@@ -583,6 +594,7 @@ function sizePrometheus({ cfg, caps, series, bytes, add, sizedBy, seriesFor }: S
         sizedFor: seriesFor,
       },
       sizedBy("prometheus", series === undefined ? undefined : prometheusMemoryBytes(series)),
+      "prometheus",
     );
   }
 }
@@ -596,6 +608,7 @@ function sizeLoki({ cfg, logs, bytes, add, sizedBy }: SizingAcc, components: Siz
     add(
       { component, workload: name, replicas, volumeBytes: bytes(l.volumeSize), sizedFor: lokiFor },
       sizedBy(w, need),
+      w,
     );
   };
   if (l.mode === "Distributed") {
@@ -612,6 +625,7 @@ function sizeLoki({ cfg, logs, bytes, add, sizedBy }: SizingAcc, components: Siz
           sizedFor: logs === undefined ? `Distributed at its floor (loki.mode)` : lokiFor,
         },
         sizedBy(w, logs === undefined ? undefined : t.bytes),
+        w,
       );
     }
     return;

@@ -186,4 +186,10 @@ export interface SizedComponent {
   volumeBytes: number;
   /** What it is sized for, for people ("1000000 series (mimir.maxGlobalSeriesPerUser)"). */
   sizedFor: string;
+  /**
+   * Memory limit per pod the profile gives it, bytes: no smaller workload or cap sizes it below
+   * that (config/sizing.ts memoryOf), so only a component above it is lowered by declaring less.
+   * Absent in the records of programs before it.
+   */
+  floorBytes?: number;
 }

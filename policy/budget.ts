@@ -39,8 +39,13 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
  * stack that chose the standard profile's Mimir or Alloy (`metricsBackend`, `logAgent`) is told
  * that first: "already lightweight" would send its owner to buy nodes for a choice of theirs.
  */
-export function toFit(profile: string | undefined, runs: Runs): string {
-  const nodes = "add nodes or larger ones (`nodePools`), or declare a smaller workload (`workload.*`).";
+export function toFit(
+  profile: string | undefined,
+  runs: Runs,
+  smaller: boolean,
+  pools = "`nodePools`",
+): string {
+  const nodes = `add nodes or larger ones (${pools})${smaller ? ", or declare a smaller workload (`workload.*`)" : ""}.`;
   if (profile === "lightweight") {
     const heavier = [
       ...(runs.mimir
@@ -64,6 +69,29 @@ export function toFit(profile: string | undefined, runs: Runs): string {
     `The profile is ${profile ?? "standard"}: \`profile: lightweight\` (VictoriaMetrics, Vector, Loki without canary and gateway) requests much less; ` +
     `${backend}${little}or ${nodes}`
   );
+}
+
+/**
+ * The keys that size the pools a budget row covers (`nodePools[0].count`, `nodePools[0].memory`),
+ * in backquotes so that the synthesis and policy:check place each in the stack file; every pool's
+ * `nodePools` when the row covers several, and the pack's own setting when the pools are its.
+ */
+function sizeKeys(pools: PoolInfo[], covered: string[], dim: "cpu" | "memory", ofStack: boolean): string {
+  if (!ofStack) return "the policy's `nodePools` setting";
+  const i = pools.findIndex((p) => p.name === covered[0]);
+  return covered.length === 1 && i >= 0
+    ? `\`nodePools[${i}].count\`, \`nodePools[${i}].${dim}\``
+    : "`nodePools`";
+}
+
+/**
+ * Whether declaring a smaller workload lowers any request: some sized component is sized above the
+ * profile's floor (by the workload, or by a cap the workload would set), which no smaller workload
+ * goes under. Unknown (no record of the floors) is no: the hint would send its reader to a key that
+ * may change nothing.
+ */
+function workloadLowers(sized: Budget["sized"]): boolean {
+  return (sized ?? []).some((c) => c.floorBytes !== undefined && c.memoryBytes > c.floorBytes);
 }
 
 /**
@@ -170,7 +198,8 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
       const covered = (pool: string) => (pool === b.total.pool ? pools.map((p) => p.name) : [pool]);
       // Only asked when a pool is over budget: it reads every workload's images.
       let runs: Runs | undefined;
-      const fit = () => toFit(facts.profile, (runs ??= heavierChoices(b.workloads)));
+      const fit = (pools: string) =>
+        toFit(facts.profile, (runs ??= heavierChoices(b.workloads)), workloadLowers(b.sized), pools);
       for (const row of [...b.rows, b.total]) {
         for (const dim of ["cpu", "memory"] as const) {
           const used = row.sums[dim];
@@ -178,7 +207,7 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
           if (cap > 0 && used > cfg.maxRequestShare * cap) {
             reportCause(
               report,
-              `pool ${row.pool}: ${dim} requests ${dim === "cpu" ? `${used.toFixed(2)} cores` : mib(used)} are ${pct(used / cap)} of its capacity, above the ${pct(cfg.maxRequestShare)} budget. ${fit()}`,
+              `pool ${row.pool}: ${dim} requests ${dim === "cpu" ? `${used.toFixed(2)} cores` : mib(used)} are ${pct(used / cap)} of its capacity, above the ${pct(cfg.maxRequestShare)} budget. ${fit(sizeKeys(pools, covered(row.pool), dim, !cfg.nodePools))}`,
               causeKey(`resource-budget-${dim}`, [...new Set(covered(row.pool))].sort().join(",")),
             );
           }

@@ -737,4 +737,20 @@ describe("sizing from upstream's capacity rules", function () {
     ]);
     assert.ok(s.resources.prometheus && mem(s.resources.prometheus.limits.memory) >= 2e6 * 8333);
   });
+
+  it("each sized component records the profile's floor, which a smaller workload does not go under", () => {
+    const vm = (activeSeries: number) =>
+      planSizing(
+        config({
+          phase: "kps-removed",
+          profile: "lightweight",
+          metricsBackend: "victoriametrics",
+          nodePools: BIG_POOLS,
+          workload: { activeSeries },
+        }),
+      ).components.find((c: SizedComponent) => c.component === "vmsingle")!;
+    // 1000 series fit the profile's 1Gi: the floor, so declaring fewer lowers nothing.
+    assert.deepEqual([vm(1000).memoryBytes, vm(1000).floorBytes], [GiB, GiB]);
+    assert.ok(vm(2_000_000).memoryBytes > vm(2_000_000).floorBytes!);
+  });
 });

@@ -114,9 +114,10 @@ describe("lightweight profile and resource budget", function () {
     for (const v of standard)
       assert.match(
         v.message,
-        /above the 80\.0% budget\. The profile is standard: `profile: lightweight` .*so does `metricsBackend: victoriametrics` alone; `loki\.canary: false` frees \d+Mi on each node, `loki\.gateway: false` \d+Mi \(their pods' requests\).*`nodePools`/,
+        /above the 80\.0% budget\. The profile is standard: `profile: lightweight` .*so does `metricsBackend: victoriametrics` alone; `loki\.canary: false` frees \d+Mi on each node, `loki\.gateway: false` \d+Mi \(their pods' requests\); or add nodes or larger ones \(`nodePools\[0\]\.count`, `nodePools\[0\]\.memory`\), or declare a smaller workload \(`workload\.\*`\)\.$/,
       );
-    // Already lightweight and still too big: no profile to suggest, only capacity.
+    // Already lightweight and still too big: no profile to suggest, only capacity; and no smaller
+    // workload either, its components being at the profile's floor.
     const tiny = (
       await evaluateResources(
         (
@@ -128,7 +129,10 @@ describe("lightweight profile and resource budget", function () {
     ).filter((x) => x.policy === "resource-budget");
     assert.ok(tiny.length > 0);
     for (const v of tiny)
-      assert.match(v.message, /The profile is already lightweight: add nodes or larger ones \(`nodePools`\)/);
+      assert.match(
+        v.message,
+        /The profile is already lightweight: add nodes or larger ones \(`nodePools\[0\]\.count`, `nodePools\[0\]\.memory`\)\.$/,
+      );
   });
 
   it("a lightweight stack that chose Mimir and Alloy is told to leave them to the profile, not that it is already lightweight", async () => {

@@ -532,6 +532,31 @@ describe("policy (budget): replicas a hard node anti-affinity spreads need a nod
   });
 });
 
+describe("policy (budget): a pool over budget names its keys, and a smaller workload only where it lowers a request", () => {
+  /** One 8Gi node, an app requesting 7Gi (87.5%), and vmsingle sized at `memory` over a profile floor of 1Gi. */
+  const over = (memory: number) => [
+    stackInfo([{ name: "pi5", arch: "arm64", count: 1 }], true, [
+      { ...sized("vmsingle", "vm", 1, memory), floorBytes: GiB },
+    ]),
+    ...v4Chart("app", [
+      workload("Deployment", "app", {
+        containers: [{ name: "c", image: "grafana/loki", resources: { requests: { memory: "7Gi" } } }],
+      }),
+    ]),
+  ];
+  const said = async (memory: number) =>
+    (await check(over(memory), P)).map((v) => v.message).filter((m) => /^pool pi5: memory requests/.test(m));
+  it("at the profile's floor: the pool's count and memory keys, no workload to declare", async () =>
+    assert.deepEqual(await said(GiB), [
+      "pool pi5: memory requests 7168Mi are 87.5% of its capacity, above the 80.0% budget. The profile is standard: `profile: lightweight` (VictoriaMetrics, Vector, Loki without canary and gateway) requests much less; or add nodes or larger ones (`nodePools[0].count`, `nodePools[0].memory`).",
+    ]));
+  it("sized above the floor: a smaller workload lowers it, and the hint says so", async () =>
+    assert.match(
+      (await said(2 * GiB))[0] ?? "",
+      /add nodes or larger ones \(`nodePools\[0\]\.count`, `nodePools\[0\]\.memory`\), or declare a smaller workload \(`workload\.\*`\)\.$/,
+    ));
+});
+
 describe("policy (budget): over budget on the standard profile, the ways out not yet taken", () => {
   const MIMIR = "grafana/mimir:3.0.0";
   const CANARY = "grafana/loki-canary:3.7.6";
