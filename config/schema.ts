@@ -576,7 +576,7 @@ const victoriametrics = z
     volumeSize: size("20Gi").optional(),
     /** vmagent scrape interval. */
     scrapeInterval: duration("30s").default("30s"),
-    /** vmagent disk buffer size per remote write. */
+    /** vmagent disk buffer size per remote write; its queue's volume is twice it, at least 2Gi. */
     bufferSize: size("1Gi").default("1Gi"),
   })
   .strict();

@@ -20,7 +20,7 @@ import {
 import { agentReleases } from "../../builders/security/parked";
 import { MIMIR_3_0_ALL, isMimirTarget } from "../../upstream/engines/mimirModules";
 import { kpsValues } from "../../builders/metrics/kpsValues";
-import { vmValues } from "../../builders/metrics/vmValues";
+import { vmValues, type VmInputs } from "../../builders/metrics/vmValues";
 import { remoteWriteEntry } from "../../builders/metrics/remoteWrite";
 import { alertmanagerConfig } from "../../builders/alerting/alertmanagerConfig";
 import type { ConsumerStorage } from "../../model/storage";
@@ -28,19 +28,20 @@ import { config } from "../support/helpers";
 import { BACKENDS, capabilities, type Backend } from "../../model/phases";
 
 const alerting = { pushover: true, pushoverPriority: 0, heartbeat: true, heartbeatInterval: "1m" };
+/** The Pi profile's VictoriaMetrics inputs in `phase`. */
+const piVmInputs = (phase: Phase): VmInputs => ({
+  caps: capabilities(phase, "victoriametrics"),
+  cluster: "pi",
+  profile: "lightweight",
+  retention: "14d",
+  volumeSize: "20Gi",
+  storageClass: "nvme",
+  scrapeInterval: "30s",
+  bufferBytes: 1 << 30,
+  alerting,
+});
 /** The Pi profile's VictoriaMetrics values in `phase`. */
-const piVmValues = (phase: Phase) =>
-  vmValues({
-    caps: capabilities(phase, "victoriametrics"),
-    cluster: "pi",
-    profile: "lightweight",
-    retention: "14d",
-    volumeSize: "20Gi",
-    storageClass: "nvme",
-    scrapeInterval: "30s",
-    bufferBytes: 1 << 30,
-    alerting,
-  });
+const piVmValues = (phase: Phase) => vmValues(piVmInputs(phase));
 
 describe("bucket plan", () => {
   for (const phase of PHASES) {
@@ -674,6 +675,18 @@ describe("metrics builders", () => {
     assert.equal(v.vmagent.spec.statefulMode, true);
     assert.equal(v.grafana.enabled, false);
     assert.deepEqual(v.alertmanager.spec.secrets, ["alertmanager-pushover", "alertmanager-heartbeat"]);
+  });
+  it("VictoriaMetrics: vmagent's queue volume holds its disk buffer (victoriametrics.bufferSize) with room: twice it, at least 2Gi", () => {
+    const queue = (bufferBytes: number) => {
+      const v = vmValues({ ...piVmInputs("kps-removed"), bufferBytes }).vmagent.spec;
+      return [
+        v.statefulStorage.volumeClaimTemplate.spec.resources.requests.storage,
+        v.extraArgs["remoteWrite.maxDiskUsagePerURL"],
+      ];
+    };
+    assert.deepEqual(queue(2 ** 30), ["2Gi", String(2 ** 30)]);
+    assert.deepEqual(queue(256 * 2 ** 20), ["2Gi", String(256 * 2 ** 20)]);
+    assert.deepEqual(queue(8 * 2 ** 30), ["16Gi", String(8 * 2 ** 30)]);
   });
   it("VictoriaMetrics: the chart's sync-job is off in every phase (victoria-metrics-k8s-stack 0.91.2 templates/sync-job/job.yaml: `syncJob.enabled`; see test/builders/chartUpgradeVmSyncJob.test.ts)", () => {
     for (const phase of PHASES)
