@@ -534,7 +534,7 @@ function renderedBy(urn: string, rel: ReleaseRef): boolean {
  * NetworkPolicy rule of the program written for them), the one of them {@link concernedRelease}
  * gives; for a metric that no program emits, the release its
  * emitter names; for a stack policy's violation without a resource that starts with a workload's
- * name (resource-budget's `grafana: each pod requests …`), the release that rendered that workload.
+ * name (resource-budget's `loki: sized for …`; its message on pods too large for the nodes carries their URN), the release that rendered that workload.
  */
 function releaseOfReport(
   r: { urn?: string; where?: string; message: string; releases?: string[] },
