@@ -119,7 +119,14 @@ function verdictOf(
   const mount =
     container?.volumeMounts.find((m: any) => m.name === vol.name)?.mountPath ?? "/var/lib/grafana";
   const values = `${running.dir}/${rel.namespace}.${rel.name}.values.yaml`;
-  const where = `its volume ${vol.name} (${mount}) is an emptyDir in what runs (${values}: persistence.enabled ${String(rel.values?.persistence?.enabled ?? false)}) and the update mounts the new PersistentVolumeClaim ${ns}/${vol.persistentVolumeClaim.claimName} there instead`;
+  // `--all` values hold the chart's defaults too; a file without the key (empty, `null`, collected
+  // without --all) renders the chart's default, which is no value the file sets.
+  const enabled = rel.values?.persistence?.enabled;
+  const why =
+    enabled === undefined
+      ? `${values} does not set persistence.enabled: the chart's default, false`
+      : `${values}: persistence.enabled ${String(enabled)}`;
+  const where = `its volume ${vol.name} (${mount}) is an emptyDir in what runs (${why}) and the update mounts the new PersistentVolumeClaim ${ns}/${vol.persistentVolumeClaim.claimName} there instead`;
   const db = databaseOf(rel);
   if ("elsewhere" in db) return undefined;
   if ("unknown" in db)

@@ -70,6 +70,14 @@ describe("takeover --running: Grafana's database in an emptyDir the update swaps
     assert.match(reason, new RegExp(`set ${ACK_KEY.replace(".", "\\.")}: true$`));
   });
 
+  it("a values file that does not set persistence.enabled (null, or another release's values) is said to leave the chart's default, not to set false", () => {
+    const [v] = grafanaDataVerdicts([emptyDir], [claim], running({}), false);
+    assert.match(
+      v.refusal!.reason,
+      /^its volume storage \(\/var\/lib\/grafana\) is an emptyDir in what runs \(running\/monitoring\.grafana\.values\.yaml does not set persistence\.enabled: the chart's default, false\) and the update mounts/,
+    );
+  });
+
   it("acknowledged (takeover.grafanaDatabaseSaved), it is a note with the restore, not a refusal", () => {
     const [v] = grafanaDataVerdicts([emptyDir], [claim], running(), true);
     assert.equal(v.refusal, undefined);
