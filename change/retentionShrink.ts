@@ -22,8 +22,12 @@ interface Retention {
   path: string;
   key: string;
   what: string;
-  /** The retention in effect, as text and seconds; `forever` when nothing is deleted. */
-  of: (values: unknown) => { text: string; seconds: number } | "forever" | undefined;
+  /**
+   * The retention in effect, as text and seconds; `forever` when nothing is deleted, with the
+   * value that says so at its path in the values file (the chart's `loki.compactor`, not the
+   * compactor component's top-level `compactor:` settings).
+   */
+  of: (values: unknown) => { text: string; seconds: number } | { forever: string } | undefined;
 }
 
 const plain =
@@ -46,9 +50,11 @@ const RETENTIONS: Record<string, Retention> = {
     key: "loki.retention",
     what: "Loki's compactor deletes the logs",
     of: (values) => {
-      if (get(values, "loki.compactor.retention_enabled") !== true) return "forever";
-      const r = plain("loki.limits_config.retention_period")(values);
-      return r && r.seconds === 0 ? "forever" : r;
+      const on = "loki.compactor.retention_enabled";
+      if (get(values, on) !== true) return { forever: `${on} not true` };
+      const period = "loki.limits_config.retention_period";
+      const r = plain(period)(values);
+      return r && r.seconds === 0 ? { forever: `${period} ${r.text}` } : r;
     },
   },
 };
@@ -78,17 +84,17 @@ export function retentionVerdicts(
   const r = RETENTIONS[rel.chart];
   if (!r) return none;
   const [was, now] = [r.of(rel.values), r.of(planned)];
-  if (!was || !now || now === "forever") return none;
+  if (!was || !now || "forever" in now) return none;
   const file = `${running.dir}/${rel.namespace}.${rel.name}.values.yaml`;
   const field = `values.${r.path}`;
   const sets = `the update sets "${now.text}" from ${stackKeyAt(r.key, at)}: ${r.what} older than ${now.text}`;
-  if (was === "forever")
+  if ("forever" in was)
     return {
       refused: [],
       warnings: [
         {
           field,
-          reason: `it runs without retention (${file}: compactor.retention_enabled not true), keeping every log; ${sets} at its first compaction after the update; before pulumi up, look for logs older than ${now.text} (Grafana Explore on Loki, a time range ending ${now.text} ago): they are deleted unless ${r.key} is set longer than their age`,
+          reason: `it runs without retention (${file}: ${was.forever}), keeping every log; ${sets} at its first compaction after the update; before pulumi up, look for logs older than ${now.text} (Grafana Explore on Loki, a time range ending ${now.text} ago): they are deleted unless ${r.key} is set longer than their age`,
         },
       ],
     };

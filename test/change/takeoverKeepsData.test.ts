@@ -221,7 +221,7 @@ describe("takeover --running: the update deletes nothing the running releases ke
     assert.equal(p.warnings[0].field, "values.loki.limits_config.retention_period");
     assert.match(
       p.warnings[0].reason,
-      /^it runs without retention .*keeping every log; the update sets "30d" from loki\.retention \(not set in the stack file\): Loki's compactor deletes the logs older than 30d at its first compaction after the update; before pulumi up, look for logs older than 30d .*: they are deleted unless loki\.retention is set longer than their age$/,
+      /^it runs without retention \(running\/monitoring\.loki\.values\.yaml: loki\.compactor\.retention_enabled not true\), keeping every log; the update sets "30d" from loki\.retention \(not set in the stack file\): Loki's compactor deletes the logs older than 30d at its first compaction after the update; before pulumi up, look for logs older than 30d .*: they are deleted unless loki\.retention is set longer than their age$/,
     );
   });
 
