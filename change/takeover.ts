@@ -403,7 +403,7 @@ function adoptedPreviews(
       flags: providerFlags(result.export, r),
       ignoreChanges: imp.ignoreChanges ?? [],
     });
-    const fields = Object.entries(diff).map(([p, k]) => `${p} (${k})`);
+    const fields = previewFields(diff, step);
     const goal = withIgnoredChanges(live, planned, imp.ignoreChanges ?? []);
     const refused = adoptedRefusals(r, live, goal, replaces, running, pinnedContext(result.export), at);
     const changed = Object.keys(diff).length > 0;
@@ -419,6 +419,34 @@ function adoptedPreviews(
     out.push({ resource, op, fields, refused });
   }
   return out;
+}
+
+/** A label or annotation: a field other managers may own (metadata.labels.app, metadata.labels["a.b/c"]). */
+const METADATA_MAP = /^metadata\.(labels|annotations)[.[]/;
+
+/**
+ * The preview's fields of an adopted object, with the labels and annotations the update keeps said
+ * as kept, not as deletions. After the import step the state's inputs hold the live labels and
+ * annotations (OBJECT_IMPORT_IGNORES copied them, plan/takeover.ts), and the provider's preview
+ * diffs the live object pruned to those inputs against the program's by a merge patch
+ * (pulumi-kubernetes provider/pkg/provider/provider.go Diff, pruneLiveState and inputPatch), so
+ * `pulumi preview` lists each one the program does not set as `(D)`. The update itself is a
+ * server-side apply of the program's object (await.go ssaUpdate): a field another manager owns
+ * (Flux's kustomize-controller, the StatefulSet controller that made the claim) is left as it is,
+ * as the import applied nothing under Pulumi's manager (only what a client-side `kubectl apply`
+ * wrote is taken over first and dropped: await.go fixCSAFieldManagers, not known offline, as
+ * `kubectl get` leaves managedFields out); and the API server sets a namespace's
+ * `kubernetes.io/metadata.name` on every write (NamespaceDefaultLabelName).
+ */
+function previewFields(diff: Record<string, string>, step: "import" | "update"): string[] {
+  const entries = Object.entries(diff);
+  const kept = entries.filter(([p, k]) => step === "update" && k === "D" && METADATA_MAP.test(p));
+  const fields = entries.filter((e) => !kept.includes(e)).map(([p, k]) => `${p} (${k})`);
+  if (kept.length > 0)
+    fields.push(
+      `kept as they run (server-side apply leaves what other managers set; pulumi preview lists each as (D)): ${kept.map(([p]) => p).join(", ")}`,
+    );
+  return fields;
 }
 
 /** The value at a provider path (`spec.resources.requests.storage`), as a person reads it. */

@@ -288,6 +288,27 @@ describe("takeover --running: the adopted Prometheus claim, every cause at once"
       /from prometheus\.volumeSize \(Pulumi\.takeover\.yaml:44\): set prometheus\.volumeSize to 100Gi/,
     );
   });
+
+  it("the update says the labels other managers set as kept (server-side apply), not as deletions", () => {
+    const labelled = structuredClone(program);
+    labelled.export.deployment.resources[0].inputs.metadata.labels = {
+      "app.kubernetes.io/part-of": "homelab",
+    };
+    const live = {
+      metadata: {
+        name: claim,
+        namespace: "monitoring",
+        labels: { "app.kubernetes.io/instance": "kube-prometheus-stack", app: "prometheus" },
+      },
+      spec: spec("openebs-hostpath", "70Gi"),
+    };
+    const [p] = previews(labelled, runningOf([], { pvcs: [live] }), "update", new Set(), at);
+    assert.equal(p.op, "~ update");
+    assert.deepEqual(p.fields, [
+      'metadata.labels["app.kubernetes.io/part-of"] (A)',
+      'kept as they run (server-side apply leaves what other managers set; pulumi preview lists each as (D)): metadata.labels["app.kubernetes.io/instance"], metadata.labels.app',
+    ]);
+  });
 });
 
 describe("takeover --running: what runs, created again, said once", () => {
