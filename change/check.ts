@@ -108,6 +108,8 @@ export async function runningRenders<T>(
   } catch (e) {
     if (e instanceof RunningNotRenderedError) throw new SynthInputError(runningNotRendered(running, dir, e));
     if (e instanceof UpdateNotRenderedError) throw new SynthInputError(updateNotRendered(running, dir, e));
+    // A report the renders show was collected elsewhere (takeover.ts reportsCollectedElsewhere).
+    if (e instanceof RunningStateError) throw new SynthInputError(`--running ${dir}: ${e.message}`);
     if (!(e instanceof ChartCacheError) || e.missing.length === 0) throw e;
     const whose = (archive: string) =>
       running.releases.filter((r) => `${r.chart}-${r.version}.tgz` === archive);

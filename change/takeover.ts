@@ -13,12 +13,14 @@ import { placeholderSecrets } from "../synth/render/secrets";
 import { ADOPTABLE_RELEASES, type AdoptableRelease } from "../config/resolve";
 import {
   keepRunningValues,
+  runningCommand,
+  RunningStateError,
   valuesAsTheyRun,
   type KeptValue,
   type RunningRelease,
   type RunningState,
 } from "../model/running";
-import type { OverridePlace } from "../synth/report";
+import { placedOrAbove, stackKeyAt, type OverridePlace } from "../synth/report";
 import type { RenderedObject } from "../synth/render/types";
 import { canonical, refusedUpdate, STATEFULSET_MUTABLE, vctChanges, type Refusal } from "./apiRules";
 import { PROMETHEUS_CLAIM_KEYS, writtenAt } from "./claimCause";
@@ -38,6 +40,7 @@ import { lokiStoreRefusals } from "./lokiStore";
 import { runningIngesterRefusals } from "./mimirIngesters";
 import { retentionVerdicts, type RetentionWarning } from "./retentionShrink";
 import { inContext, runningCommand, shellWord } from "../model/running";
+import { listed as inWords } from "../model/words";
 
 const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 const lastName = (urn: string) => urn.split("::").pop()!;
@@ -101,14 +104,28 @@ const runningRelease = (running: RunningState, id: string): RunningRelease | und
 const resourceName = (r: ExportResource) => `${r.type.split(":").pop()}::${lastName(r.urn)}`;
 const helmList = (running: RunningState) => `${running.dir}/helm-list.yaml`;
 
-/** How to take over a running release the program would install again: the takeover key to add, when one adopts that name. */
-function takeOverHint(rel: RunningRelease): string {
+/**
+ * How to take over a running release the program would install again: the takeover key to add,
+ * when one adopts that name, under the map the stack file writes it in (with that map's line).
+ */
+function takeOverHint(rel: RunningRelease, at?: OverridePlace): string {
   const key = (Object.keys(ADOPTABLE_RELEASES) as AdoptableRelease[]).find(
     (k) => ADOPTABLE_RELEASES[k] === rel.name,
   );
-  return key
-    ? `take it over: add \`${key}: ${rel.namespace}/${rel.name}\` under takeover.releases (takeover.releases.${key}; docs/how-to/take-over-flux.md step 1)`
-    : `no takeover.releases key adopts a release named ${rel.name} (they adopt ${Object.values(ADOPTABLE_RELEASES).join(", ")})`;
+  if (!key)
+    return `no takeover.releases key adopts a release named ${rel.name} (they adopt ${Object.values(ADOPTABLE_RELEASES).join(", ")})`;
+  const value = `${rel.namespace}/${rel.name}`;
+  const placed = placedOrAbove(`takeover.releases.${key}`, at);
+  const doc = "docs/how-to/take-over-flux.md step 1";
+  // Set to another release (a namespace mistyped): the key is there, its value is what to change.
+  if (placed?.key === `takeover.releases.${key}`)
+    return `take it over: set takeover.releases.${key} (${placed.where}) to ${value} (${doc})`;
+  const where = !placed
+    ? "not in the stack file"
+    : placed.key === "takeover.releases"
+      ? placed.where
+      : `not in the stack file; ${placed.key} is at ${placed.where}`;
+  return `take it over: add \`${key}: ${value}\` under takeover.releases (${where}; ${doc})`;
 }
 
 /**
@@ -130,7 +147,7 @@ export function installClashes(
     .flatMap((r) => {
       const reason =
         r.type === RELEASE_TYPE
-          ? clashReason(r, running, adopted)
+          ? clashReason(r, running, adopted, at)
           : r.type === NAMESPACE_TYPE
             ? namespaceClash(r, running, at)
             : undefined;
@@ -190,11 +207,12 @@ function clashReason(
   r: ExportResource,
   running: RunningState,
   adopted: ReadonlySet<string>,
+  at?: OverridePlace,
 ): string | undefined {
   const [ns, name] = [r.inputs?.namespace, r.inputs?.name];
   const here = runningRelease(running, `${ns}/${name}`);
   if (here)
-    return `release ${here.namespace}/${here.name} already runs (${helmList(running)}) and is not taken over: the program would install a release of that name in that namespace, and pulumi up fails ("cannot re-use a name that is still in use"); ${takeOverHint(here)}`;
+    return `release ${here.namespace}/${here.name} already runs (${helmList(running)}) and is not taken over: the program would install a release of that name in that namespace, and pulumi up fails ("cannot re-use a name that is still in use"); ${takeOverHint(here, at)}`;
   const chart = String(r.inputs?.chart ?? "")
     .split("/")
     .pop();
@@ -203,7 +221,7 @@ function clashReason(
   );
   if (!twin) return undefined;
   const agent = twin.name === "alloy" || twin.name === "vector";
-  return `release ${twin.namespace}/${twin.name} (chart ${twin.chart} ${twin.version}) already runs (${helmList(running)}) and is not taken over: the program would install its own ${name} in ${ns}, and the chart names its cluster-wide objects (ClusterRole, ClusterRoleBinding) after the release, which the running one owns, so pulumi up fails ("exists and cannot be imported into the current release: invalid ownership metadata") and the two would run the same pods; ${takeOverHint(twin)}${agent ? `, with agents.step: stay for the import step (docs/how-to/move-node-agents.md)` : ""}`;
+  return `release ${twin.namespace}/${twin.name} (chart ${twin.chart} ${twin.version}) already runs (${helmList(running)}) and is not taken over: the program would install its own ${name} in ${ns}, and the chart names its cluster-wide objects (ClusterRole, ClusterRoleBinding) after the release, which the running one owns, so pulumi up fails ("exists and cannot be imported into the current release: invalid ownership metadata") and the two would run the same pods; ${takeOverHint(twin, at)}${agent ? `, with agents.step: stay for the import step (docs/how-to/move-node-agents.md)` : ""}`;
 }
 
 /**
@@ -312,12 +330,12 @@ function runningFileOf(r: ExportResource, running: RunningState): string {
  * context selected, or before the object existed, so the folder is collected again with the
  * context the stack deploys to (its Kubernetes provider's, from kubeContext).
  */
-function collectAgain(result: SynthResult, key: string): string {
+function collectAgain(result: SynthResult, key: string, at?: OverridePlace): string {
   const context = pinnedContext(result.export);
   const use = context
     ? `kubectl config use-context ${shellWord(context)}`
     : "the stack's kubeContext selected";
-  return `if the folder was collected from another cluster, collect it again with ${use} (docs/how-to/check-a-change.md#collecting-what-runs); else correct ${key}`;
+  return `if the folder was collected from another cluster, collect it again with ${use} (docs/how-to/check-a-change.md#collecting-what-runs); else correct ${at ? stackKeyAt(key, at) : key}`;
 }
 
 function adoptedPreviews(
@@ -339,7 +357,7 @@ function adoptedPreviews(
           : [
               {
                 field: "id",
-                reason: `${imp.id} is not in the running state (${helmList(running)} lists ${listed(running.releases.map((x) => `${x.namespace}/${x.name}`))}): the import would fail; ${collectAgain(result, releaseKey(imp.id))}`,
+                reason: `${imp.id} is not in the running state (${helmList(running)} lists ${listed(running.releases.map((x) => `${x.namespace}/${x.name}`))}): the import would fail; ${collectAgain(result, releaseKey(imp.id), at)}`,
               },
             ];
         out.push({ resource, op: "= import", fields: [], refused });
@@ -391,7 +409,7 @@ function adoptedPreviews(
           ? [
               {
                 field: "id",
-                reason: `${imp.id} is not in the running state (${runningFileOf(r, running)}): the import would fail; ${collectAgain(result, r.type === "kubernetes:core/v1:PersistentVolumeClaim" ? "takeover.prometheusVolume" : "the takeover block")}`,
+                reason: `${imp.id} is not in the running state (${runningFileOf(r, running)}): the import would fail; ${collectAgain(result, r.type === "kubernetes:core/v1:PersistentVolumeClaim" ? "takeover.prometheusVolume" : "takeover", at)}`,
               },
             ]
           : [],
@@ -615,6 +633,64 @@ export function liveStatefulSetRefusals(
   return out;
 }
 
+/**
+ * The kubectl reports of the folder that hold nothing in a namespace where what runs has objects of
+ * their kind: StatefulSets the running releases render (their chart and values), a claim the
+ * takeover adopts. `kubectl get` without `-n` lists the current namespace's (`default`, often
+ * empty), and read as what runs, each of those objects reads as absent: the adopted claim as not
+ * there to import, each running StatefulSet's claim templates as changed (its kept values skipped).
+ * One mistake of the collection, said once with the command that collects the report again, not a
+ * refusal per object; undefined when the reports hold what runs.
+ */
+export function reportsCollectedElsewhere(
+  result: SynthResult,
+  before: StackState,
+  running: RunningState,
+): string | undefined {
+  const holds = (xs: Record<string, any>[], ns: string) => xs.some((x) => x.metadata?.namespace === ns);
+  const said: string[] = [];
+  const files: { file: string; namespace: string }[] = [];
+  const judge = (file: string, kind: string, items: Record<string, any>[], expected: string[][]) => {
+    const byNs = new Map<string, string[]>();
+    for (const [ns, what] of expected) if (!holds(items, ns)) byNs.set(ns, [...(byNs.get(ns) ?? []), what]);
+    for (const [ns, what] of byNs) {
+      said.push(`${running.dir}/${file} holds no ${kind} in ${ns}, where ${what.join("; ")}`);
+      files.push({ file, namespace: ns });
+    }
+  };
+  const rendered = before.objects.filter((o) => o.object.kind === "StatefulSet" && o.release);
+  const namespaces = [...new Set(rendered.map((o) => o.object.metadata.namespace ?? o.release!.namespace))];
+  judge(
+    "statefulsets.yaml",
+    "StatefulSet",
+    running.statefulSets,
+    namespaces.map((ns) => {
+      const here = rendered.filter((o) => (o.object.metadata.namespace ?? o.release!.namespace) === ns);
+      const byRelease = [...new Set(here.map((o) => o.release!.name))].map((rel) => {
+        const names = here.filter((o) => o.release!.name === rel).map((o) => o.object.metadata.name);
+        return `${inWords(names)} (release ${rel})`;
+      });
+      return [
+        ns,
+        `the running releases render the StatefulSet${here.length > 1 ? "s" : ""} ${byRelease.join(", ")}`,
+      ];
+    }),
+  );
+  const claims = result.imports
+    .filter(
+      (i) =>
+        result.export.deployment.resources.find((r) => r.urn === i.urn)?.type ===
+        "kubernetes:core/v1:PersistentVolumeClaim",
+    )
+    .map((i) => [i.id.split("/")[0], `the takeover adopts the claim ${i.id}`]);
+  judge("pvcs.yaml", "PersistentVolumeClaim", running.pvcs, claims);
+  if (said.length === 0) return undefined;
+  const commands = files.map((f) =>
+    runningCommand(f.file, running.dir, { ...running.from, namespace: f.namespace }),
+  );
+  return `${said.join("; and ")}: ${files.length > 1 ? "they were" : "it was"} collected from another namespace or kube context (\`kubectl get\` without -n lists the current namespace's objects alone), and read as what runs, each of those objects would read as absent; collect ${files.length > 1 ? "them" : "it"} again with: ${commands.join(" && ")}`;
+}
+
 /** What the update keeps from what runs, per adopted release (the program's blind values against the running ones). */
 export function keptValues(
   blind: SynthResult,
@@ -669,6 +745,9 @@ export async function updateChange(
       ? new UpdateNotRenderedError(will.reason.renders, will.reason.exp)
       : will.reason;
   const [before, after] = [was.value, will.value];
+  // An empty report read as what runs refuses each object it lacks: said once as the folder's.
+  const elsewhere = reportsCollectedElsewhere(update, before, running);
+  if (elsewhere) throw new RunningStateError(elsewhere);
   // A refusal names the stack key to mend at its line, as at --against (a Loki move's loki.mode).
   const report = planChange(before, after, opts.at, opts.dir);
   // One message per mistake: a field the change already refuses, here or merged into the refusal

@@ -469,13 +469,32 @@ export function formatPlace(place: Place, indent = "    "): string {
 export type OverridePlace = (key: string) => string | undefined;
 
 /**
+ * The key, or else the nearest map above it, that the stack file writes, with its place: a key to
+ * add goes into that map (`takeover.releases.grafana` under `takeover.releases:`), so its line is
+ * where to write it. Undefined when the file writes neither.
+ */
+export function placedOrAbove(key: string, at?: OverridePlace): { key: string; where: string } | undefined {
+  const parts = key.split(".");
+  for (let n = parts.length; n > 0; n--) {
+    const k = parts.slice(0, n).join(".");
+    const where = at?.(k);
+    if (where) return { key: k, where };
+  }
+  return undefined;
+}
+
+/**
  * `key (Pulumi.<stack>.yaml:N)` where the stack file writes the key whole, else
- * `key (not set in the stack file)`: a refusal sits on a rendered object, but the operator mends the
- * key, and one that has no line is one to add rather than to look for.
+ * `key (not set in the stack file)`, with the line of the map above it that the file writes, where
+ * the key is added: a refusal sits on a rendered object, but the operator mends the key, and one
+ * that has no line is one to add rather than to look for.
  */
 export function stackKeyAt(key: string, at?: OverridePlace): string {
-  const where = at?.(key);
-  return where ? `${key} (${where})` : `${key} (not set in the stack file)`;
+  const placed = placedOrAbove(key, at);
+  if (placed?.key === key) return `${key} (${placed.where})`;
+  return placed
+    ? `${key} (not set in the stack file; ${placed.key} is at ${placed.where})`
+    : `${key} (not set in the stack file)`;
 }
 
 /**

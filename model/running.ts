@@ -290,6 +290,7 @@ export function parseRunning(
   dir: string,
   read: (file: string) => string | undefined,
   from: RunningSource = {},
+  names: readonly string[] = [],
 ): RunningState {
   const problems: string[] = [];
   const refused = (file: string, expected: string, found: string, cmd: string) =>
@@ -327,7 +328,7 @@ export function parseRunning(
     }
     return docs[0];
   };
-  const releases = runningReleases(dir, read, need, refused, problems, from);
+  const releases = runningReleases(dir, read, need, refused, problems, from, names);
   const items = (file: string): Record<string, any>[] => {
     const cmd = runningCommand(file, dir, from);
     const doc = need(file, EXPECTED.items, cmd) as any;
@@ -382,6 +383,7 @@ function runningReleases(
   refused: (file: string, expected: string, found: string, cmd: string) => void,
   problems: string[],
   from: RunningSource,
+  names: readonly string[],
 ): RunningRelease[] {
   const listCmd = runningCommand("helm-list.yaml", dir, from);
   // Without the list the values files it would name are unknown: said, so the next run's
@@ -397,6 +399,8 @@ function runningReleases(
     refused("helm-list.yaml", EXPECTED.list, shapeOf(list), listCmd);
     return [];
   }
+  const elsewhere = listedElsewhere(dir, list, names, from);
+  if (elsewhere) problems.push(elsewhere);
   const releases: RunningRelease[] = [];
   const at = entryPlaces(path.join(dir, "helm-list.yaml"), read("helm-list.yaml") ?? "");
   list.forEach((e: any, i: number) => {
@@ -442,6 +446,34 @@ function runningReleases(
   return releases;
 }
 
+/**
+ * The folder contradicting itself: values files of releases in a namespace where helm-list.yaml
+ * lists none. `helm get values` names its release and namespace, `helm list` without `-n` lists
+ * the current namespace's alone (or another cluster's, under another kube context), so the list
+ * is the report collected elsewhere. Said once, with the command that collects the list, rather
+ * than as every release it does not show (each import refused, each StatefulSet's claim templates
+ * read as changed). A namespace is a DNS label (no dot), so a values file's name starts with it.
+ */
+function listedElsewhere(
+  dir: string,
+  list: unknown[],
+  names: readonly string[],
+  from: RunningSource,
+): string | undefined {
+  const listedIn = new Set(list.map((e: any) => e?.namespace));
+  const orphans = new Map<string, string[]>();
+  for (const f of [...names].sort()) {
+    const m = /^([a-z0-9-]+)\.(.+)\.values\.yaml$/.exec(f);
+    if (!m || listedIn.has(m[1])) continue;
+    orphans.set(m[1], [...(orphans.get(m[1]) ?? []), `${m[1]}/${m[2]}`]);
+  }
+  if (orphans.size === 0) return undefined;
+  const namespaces = [...orphans.keys()];
+  // The folder holds one namespace's reports (COMMANDS): the stack's, when its values are there.
+  const namespace = from.namespace && orphans.has(from.namespace) ? from.namespace : namespaces[0];
+  return `${path.join(dir, "helm-list.yaml")}: lists no release in ${listed(namespaces)}, yet the folder holds the values (helm get values) of ${listed([...orphans.values()].flat())}: the list was collected from another namespace or kube context (\`helm list\` without -n lists the current namespace's releases alone); collect it again with: ${runningCommand("helm-list.yaml", dir, { ...from, namespace })}`;
+}
+
 /** Reads the running state from a folder; each command it names collects from `from`, the stack's namespace and context. */
 export function readRunningDir(dir: string, from: RunningSource = {}): RunningState {
   return parseRunning(
@@ -451,6 +483,7 @@ export function readRunningDir(dir: string, from: RunningSource = {}): RunningSt
       return fs.existsSync(p) ? fs.readFileSync(p, "utf8") : undefined;
     },
     from,
+    fs.existsSync(dir) ? fs.readdirSync(dir) : [],
   );
 }
 

@@ -896,7 +896,7 @@ function namedItems(
 
 // Where a key is written, and a refusal's words for it: config/locate.ts, which the program itself
 // also names keys with (a refusal the Garage provider makes in `pulumi up`).
-export { overridePlacesIn, stackKeyAt, type OverridePlace } from "../config/locate";
+export { overridePlacesIn, placedOrAbove, stackKeyAt, type OverridePlace } from "../config/locate";
 
 /** `key`, followed by its place in the stack file when `at` knows it. */
 const placed = (key: string, at?: OverridePlace) => {

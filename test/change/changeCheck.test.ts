@@ -294,7 +294,7 @@ describe("change check: taking over seed 000's cluster with --running", function
     assert.equal(r.status, 1, r.stderr + r.stdout);
     assert.match(
       r.stdout,
-      /\+ create +Release::grafana\n +REFUSED Release::grafana name: release monitoring\/grafana already runs \(.*helm-list\.yaml\) and is not taken over: the program would install a release of that name in that namespace, and pulumi up fails \("cannot re-use a name that is still in use"\); take it over: add `grafana: monitoring\/grafana` under takeover\.releases \(takeover\.releases\.grafana;/,
+      /\+ create +Release::grafana\n +REFUSED Release::grafana name: release monitoring\/grafana already runs \(.*helm-list\.yaml\) and is not taken over: the program would install a release of that name in that namespace, and pulumi up fails \("cannot re-use a name that is still in use"\); take it over: add `grafana: monitoring\/grafana` under takeover\.releases \([^()\s]*Pulumi\.t-miss\.yaml:48; docs\/how-to\/take-over-flux\.md step 1\)$/m,
     );
     // The import step installs it; the update finds it in the state, so it is refused once.
     assert.equal(r.stdout.match(/REFUSED Release::grafana/g)?.length, 1);

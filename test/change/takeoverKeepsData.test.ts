@@ -1,6 +1,13 @@
 import { strict as assert } from "assert";
-import { installClashes, previews, refusedOnceAtImport } from "../../change/takeover";
+import type { StackState } from "../../change/change";
+import {
+  installClashes,
+  previews,
+  refusedOnceAtImport,
+  reportsCollectedElsewhere,
+} from "../../change/takeover";
 import { keepRunningValues, type RunningRelease, type RunningState } from "../../model/running";
+import { stackKeyAt } from "../../synth/report";
 import type { SynthResult } from "../../synth/synthesize";
 import { synth } from "../support/helpers";
 import { SEED000_FLUX_VALUES } from "../support/runningSeed000";
@@ -421,6 +428,103 @@ describe("takeover --running: an adopted release Helm does not upgrade in its st
     assert.deepEqual(
       previews(program, withStatus("pending-upgrade"), "import", new Set(), at)[0].refused,
       [],
+describe("takeover --running: a kubectl report collected from another namespace is said once, as the folder's", () => {
+  const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
+  const claim = "prometheus-db-prometheus-0";
+  const program = synthOf(
+    [{ type: PVC, res: "prometheus-volume", inputs: { metadata: { name: claim, namespace: "monitoring" } } }],
+    { "prometheus-volume": `monitoring/${claim}` },
+  );
+  const lokiWrite = {
+    object: {
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: { name: "loki-write", namespace: "monitoring" },
+    },
+    resourceUrn: urn(RELEASE, "loki"),
+    release: { name: "loki", namespace: "monitoring", chart: "loki", version: "6.49.0", source: "" },
+  };
+  const before = { export: program.export, objects: [lokiWrite] } as unknown as StackState;
+  const from = { namespace: "monitoring", context: "admin@production" };
+
+  it("empty statefulsets.yaml and pvcs.yaml (kubectl get without -n): one message naming both files and their commands", () => {
+    assert.equal(
+      reportsCollectedElsewhere(program, before, runningOf([], { from })),
+      "running/statefulsets.yaml holds no StatefulSet in monitoring, where the running releases render the StatefulSet loki-write (release loki); and running/pvcs.yaml holds no PersistentVolumeClaim in monitoring, where the takeover adopts the claim monitoring/prometheus-db-prometheus-0: they were collected from another namespace or kube context (`kubectl get` without -n lists the current namespace's objects alone), and read as what runs, each of those objects would read as absent; collect them again with: kubectl --context admin@production get statefulsets -n monitoring -o yaml > running/statefulsets.yaml && kubectl --context admin@production get pvc -n monitoring -o yaml > running/pvcs.yaml",
+    );
+  });
+
+  it("says nothing when the reports hold objects in the namespace, even without the adopted claim (its own refusal says that)", () => {
+    const other = { metadata: { name: "other", namespace: "monitoring" } };
+    assert.equal(
+      reportsCollectedElsewhere(program, before, runningOf([], { statefulSets: [other], pvcs: [other] })),
+      undefined,
+    );
+  });
+});
+
+describe("takeover --running: a refusal names the takeover key to mend at its line, or the line of the map it goes in", () => {
+  const placed: Record<string, string> = {
+    "takeover.releases": "Pulumi.takeover.yaml:48",
+    "takeover.releases.loki": "Pulumi.takeover.yaml:50",
+    takeover: "Pulumi.takeover.yaml:45",
+  };
+  const where = (key: string) => placed[key];
+  const program = synthOf(
+    [
+      {
+        type: RELEASE,
+        res: "loki",
+        inputs: { name: "loki", namespace: "monitoring", chart: "loki", version: "6.49.0", values: {} },
+      },
+      {
+        type: RELEASE,
+        res: "grafana",
+        inputs: { name: "grafana", namespace: "monitoring", chart: "grafana", version: "10.5.0", values: {} },
+      },
+    ],
+    { loki: "monitoring/loki" },
+  );
+  const grafana: RunningRelease = {
+    name: "grafana",
+    namespace: "monitoring",
+    chart: "grafana",
+    version: "10.5.0",
+    values: {},
+  };
+
+  it("a taken-over release helm-list.yaml does not show: correct takeover.releases.loki at its line", () => {
+    const [p] = previews(program, runningOf([grafana]), "import", new Set(), where);
+    assert.match(
+      p.refused[0].reason,
+      /; else correct takeover\.releases\.loki \(Pulumi\.takeover\.yaml:50\)$/,
+    );
+  });
+
+  it("a key the file lacks is named with the line of the nearest map above it that the file writes", () => {
+    assert.equal(
+      stackKeyAt("takeover.prometheusVolume", where),
+      "takeover.prometheusVolume (not set in the stack file; takeover is at Pulumi.takeover.yaml:45)",
+    );
+    assert.equal(stackKeyAt("loki.retention", where), "loki.retention (not set in the stack file)");
+  });
+
+  it("a running release left out of takeover.releases: add it under takeover.releases, at that map's line", () => {
+    const clash = installClashes(program, runningOf([grafana]), new Set(), where).find(
+      (p) => p.resource === "Release::grafana",
+    );
+    assert.match(
+      clash!.refused[0].reason,
+      /; take it over: add `grafana: monitoring\/grafana` under takeover\.releases \(Pulumi\.takeover\.yaml:48; docs\/how-to\/take-over-flux\.md step 1\)$/,
+    );
+    // No takeover.releases map yet: the takeover block's line, where it goes.
+    const noMap = (key: string) => (key === "takeover" ? placed.takeover : undefined);
+    const bare = installClashes(program, runningOf([grafana]), new Set(), noMap).find(
+      (p) => p.resource === "Release::grafana",
+    );
+    assert.match(
+      bare!.refused[0].reason,
+      /under takeover\.releases \(not in the stack file; takeover is at Pulumi\.takeover\.yaml:45; docs/,
     );
   });
 });

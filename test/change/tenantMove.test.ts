@@ -170,7 +170,7 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
     assert.equal(moved.refused, 1, moved.text);
     assert.match(
       moved.text,
-      /\nREFUSED Loki tenant fake -> homelab: loki\.authEnabled \(not set in the stack file\) changed from false to true, with loki\.tenant \(not set in the stack file\) homelab\. .*the logs history .*Keep the tenant: set loki\.tenant to fake .*, or loki\.authEnabled back to false\./,
+      /\nREFUSED Loki tenant fake -> homelab: loki\.authEnabled \(not set in the stack file; loki is at Pulumi\.staging\.yaml:28\) changed from false to true, with loki\.tenant \(not set in the stack file; loki is at Pulumi\.staging\.yaml:28\) homelab\. .*the logs history .*Keep the tenant: set loki\.tenant to fake .*, or loki\.authEnabled back to false\./,
     );
     const kept = await check(
       "staging",
@@ -192,7 +192,7 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
     assert.equal(c.refused, 1, c.text);
     assert.match(
       c.text,
-      /\nREFUSED Loki tenant fake -> homelab: loki\.authEnabled \(not set in the stack file\) changed from false to true/,
+      /\nREFUSED Loki tenant fake -> homelab: loki\.authEnabled \(not set in the stack file; loki is at Pulumi\.pi\.yaml:32\) changed from false to true/,
     );
   });
 

@@ -346,3 +346,47 @@ describe("model/running: a report of another command's output is named as what i
     assert.doesNotMatch(text, /c2VjcmV0|password/);
   });
 });
+
+describe("model/running: a folder that contradicts itself names the report collected elsewhere", () => {
+  it("helm-list.yaml lists no release where the folder holds values files: one refusal with the list's command in the stack's namespace and context", () => {
+    const files: Record<string, string> = {
+      "helm-list.yaml": "[]\n",
+      "monitoring.loki.values.yaml": "{}",
+      "monitoring.grafana.values.yaml": "{}",
+      "statefulsets.yaml": EMPTY_LIST,
+      "pvcs.yaml": EMPTY_LIST,
+    };
+    let text = "";
+    try {
+      parseRunning(
+        "/r",
+        (f) => files[f],
+        { namespace: "monitoring", context: "admin@prod" },
+        Object.keys(files),
+      );
+      assert.fail("the folder was accepted");
+    } catch (e) {
+      assert.ok(e instanceof RunningStateError, String(e));
+      text = e.message;
+    }
+    assert.equal(
+      text,
+      "/r/helm-list.yaml: lists no release in monitoring, yet the folder holds the values (helm get values) of monitoring/grafana and monitoring/loki: the list was collected from another namespace or kube context (`helm list` without -n lists the current namespace's releases alone); collect it again with: helm --kube-context admin@prod list -n monitoring -o yaml > /r/helm-list.yaml",
+    );
+  });
+
+  it("a values file beside a list that names a release in its namespace is no contradiction", () => {
+    const files: Record<string, string> = {
+      "helm-list.yaml": "- name: loki\n  namespace: monitoring\n  chart: loki-6.49.0\n",
+      "monitoring.loki.values.yaml": "{}",
+      "monitoring.old.values.yaml": "{}",
+      "statefulsets.yaml": EMPTY_LIST,
+      "pvcs.yaml": EMPTY_LIST,
+    };
+    const r = parseRunning("/r", (f) => files[f], {}, Object.keys(files));
+    assert.deepEqual(
+      r.releases.map((x) => x.name),
+      ["loki"],
+    );
+  });
+});
