@@ -39,7 +39,7 @@ import { grafanaDataVerdicts } from "./grafanaData";
 import { lokiStoreRefusals } from "./lokiStore";
 import { runningIngesterRefusals } from "./mimirIngesters";
 import { retentionVerdicts, type RetentionWarning } from "./retentionShrink";
-import { inContext, runningCommand, shellWord } from "../model/running";
+import { inContext, shellWord } from "../model/running";
 import { listed as inWords } from "../model/words";
 
 const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";

@@ -428,6 +428,10 @@ describe("takeover --running: an adopted release Helm does not upgrade in its st
     assert.deepEqual(
       previews(program, withStatus("pending-upgrade"), "import", new Set(), at)[0].refused,
       [],
+    );
+  });
+});
+
 describe("takeover --running: a kubectl report collected from another namespace is said once, as the folder's", () => {
   const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
   const claim = "prometheus-db-prometheus-0";
