@@ -661,7 +661,7 @@ async function verifyMain(
   const storeType = args.move && cfg ? storeTypeProblem(cfg, overridePlacesIn(root, args.stack)) : undefined;
   const moveLines = args.move
     ? [
-        ...(storeType ? [storeType] : []),
+        ...(storeType ? moveProblems(new Error(storeType)) : []),
         ...moveInputProblems(args.move.from, args.move.to, env).flatMap(moveProblems),
       ]
     : [];
