@@ -615,6 +615,53 @@ function refusedWhy(e: ConfigError | CliConfigError, stack: string): string {
     : "the stack configuration is refused";
 }
 
+/**
+ * The move's input problems, judged before either store is asked: a store type the move does not
+ * compare (filesystem, Ceph RGW; `cfg` when the stack file was read), the key variables, one URL
+ * for both stores.
+ */
+function moveInputLines(
+  move: { from: string; to: string },
+  stack: string,
+  cfg: StackConfig | undefined,
+  root: string,
+  env: NodeJS.ProcessEnv,
+): string[] {
+  const storeType = cfg ? storeTypeProblem(cfg, overridePlacesIn(root, stack)) : undefined;
+  return [
+    ...(storeType ? moveProblems(new Error(storeType)) : []),
+    ...moveInputProblems(move.from, move.to, env).flatMap(moveProblems),
+  ];
+}
+
+/** Why `c`'s kube context keeps verify from the cluster, each at its key's line; undefined when it does not. */
+function contextRefusalOf(
+  c: StackConfig,
+  root: string,
+  stack: string,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  let problems: string[];
+  let meant: string | undefined;
+  try {
+    problems = verifyContextProblems(c, env);
+    meant = problems.length > 0 ? meantContext(c, env) : undefined;
+  } catch (e) {
+    problems = [e instanceof Error ? e.message : String(e)];
+  }
+  if (problems.length === 0) return undefined;
+  // Each at its key's line in the stack file, as `pulumi preview` places the same refusal
+  // (apply/program.ts): a misspelt kubeContext is mended there.
+  const placed = ConfigLocator.forStack(root, stack).locate(new ConfigError(problems));
+  return `not reaching the cluster:${listedProblems(placed.problems, placed.places)}${pinCommand(stack, problems, meant)}`;
+}
+
+/** The cluster `c` pins: its kube context and kubeconfig, for every kubectl call verify makes. */
+const clusterOf = (c: StackConfig) => ({
+  context: c.kubeContext ?? "",
+  kubeconfig: c.kubeconfig && expandHome(c.kubeconfig),
+});
+
 /** {@link runVerify} but its closing line; `parsed` is told the arguments once they are read. */
 async function verifyMain(
   argv: string[],
@@ -657,33 +704,9 @@ async function verifyMain(
   // The move check asks no Grafana and no cluster; the others always ask Grafana, and without any
   // --url (the usual run) every component through kubectl, in the stack's kube context.
   const login = read.moving ? undefined : halfSetGrafanaLogin(env);
-  // A store type the move does not compare (filesystem, Ceph RGW) is said beside the key variables.
-  const storeType = args.move && cfg ? storeTypeProblem(cfg, overridePlacesIn(root, args.stack)) : undefined;
-  const moveLines = args.move
-    ? [
-        ...(storeType ? moveProblems(new Error(storeType)) : []),
-        ...moveInputProblems(args.move.from, args.move.to, env).flatMap(moveProblems),
-      ]
-    : [];
-  const cluster = cfg && {
-    context: cfg.kubeContext ?? "",
-    kubeconfig: cfg.kubeconfig && expandHome(cfg.kubeconfig),
-  };
-  const contextRefusal = (c: StackConfig): string | undefined => {
-    let problems: string[];
-    let meant: string | undefined;
-    try {
-      problems = verifyContextProblems(c, env);
-      meant = problems.length > 0 ? meantContext(c, env) : undefined;
-    } catch (e) {
-      problems = [e instanceof Error ? e.message : String(e)];
-    }
-    if (problems.length === 0) return undefined;
-    // Each at its key's line in the stack file, as `pulumi preview` places the same refusal
-    // (apply/program.ts): a misspelt kubeContext is mended there.
-    const placed = ConfigLocator.forStack(root, args.stack).locate(new ConfigError(problems));
-    return `not reaching the cluster:${listedProblems(placed.problems, placed.places)}${pinCommand(args.stack, problems, meant)}`;
-  };
+  const moveLines = args.move ? moveInputLines(args.move, args.stack, cfg, root, env) : [];
+  const cluster = cfg && clusterOf(cfg);
+  const contextRefusal = (c: StackConfig) => contextRefusalOf(c, root, args.stack, env);
   // Without any --url (the usual run) every component is reached through kubectl, so the context
   // is judged now, with the other inputs; with some --url, which components still need kubectl
   // depends on the checks the phase runs, and Reach asks the same preflight before its first

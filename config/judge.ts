@@ -666,6 +666,15 @@ function schemaJudged(
   });
 }
 
+/** Adds to `broken` each top-level key the schema refused (or found unknown) in `parsed`. */
+function refusedKeysOf(parsed: ReturnType<typeof parseRaw>, broken: Set<string>): void {
+  if (parsed.success) return;
+  for (const i of parsed.error.issues) {
+    if (i.path.length > 0) broken.add(String(i.path[0]));
+    else if (i.code === "unrecognized_keys") i.keys.forEach((k) => broken.add(k));
+  }
+}
+
 /**
  * The stack's config from its raw keys (`rawFromPulumiConfig`), or every problem of the schema,
  * the chartValues keys and the rules between keys, with notes saying what the rules could not see
@@ -698,12 +707,7 @@ export function judgedStackConfig(
   const judged = schemaJudged(fresh, raw, broken, opts);
   problems.push(...withChartValueKeyHints(judged.problems, opts.chartKeys, raw));
   judged.offline.forEach((v) => offline.add(v));
-  if (!parsed.success) {
-    for (const i of parsed.error.issues) {
-      if (i.path.length > 0) broken.add(String(i.path[0]));
-      else if (i.code === "unrecognized_keys") i.keys.forEach((k) => broken.add(k));
-    }
-  }
+  refusedKeysOf(parsed, broken);
   const chart = chartValuesJudged(raw, opts.chartKeys, cliRefusedChartValues);
   problems.push(...chart.problems);
   notes.push(...chart.notes);

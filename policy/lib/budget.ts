@@ -162,6 +162,30 @@ function prometheusRetention(resources: Res[]): PrometheusRetention[] {
 }
 
 /**
+ * Per pool, the DaemonSet pods on each of its nodes, and each DaemonSet's share. A DaemonSet runs a
+ * pod on every node of each pool it lands on, and the scheduler counts every pod on a node against
+ * its allocatable (NodeResourcesFit sums the requests of the pods already on the node,
+ * kubernetes/kubernetes pkg/scheduler/framework/plugins/noderesources/fit.go fitsRequest): another
+ * pod gets what those leave, not the whole node. A parked DaemonSet runs no pod.
+ */
+function daemonsPerPool(
+  workloads: Workload[],
+  pools: PoolInfo[],
+): { daemons: NodeShare[][]; daemonOf: Map<Workload, NodeShare> } {
+  const daemons: NodeShare[][] = pools.map(() => []);
+  const daemonOf = new Map<Workload, NodeShare>();
+  for (const w of workloads) {
+    if (w.kind !== "DaemonSet" || isParked(w)) continue;
+    const share = { workload: w.name, cpu: w.requests.cpu, memory: w.requests.memory };
+    daemonOf.set(w, share);
+    pools.forEach((p, i) => {
+      if (canLandOn(w, p.labels ?? {}, p.taints ?? [], p.arch)) daemons[i].push(share);
+    });
+  }
+  return { daemons, daemonOf };
+}
+
+/**
  * Requests and limits per node pool: DaemonSets once per node of every pool they can land on,
  * other workloads in the single pool they can land on, or in `floating` when several admit them.
  */
@@ -195,20 +219,7 @@ export function computeBudget(
   let byUrn: Map<string, Res> | undefined;
   const releaseOf = (urn: string) => (byUrn ??= new Map(resources.map((r) => [r.urn, r]))).get(urn);
   const workloads = resources.flatMap((r) => workloadsOf(r, charts, sidecars));
-  // A DaemonSet runs a pod on every node of each pool it lands on, and the scheduler counts every
-  // pod on a node against its allocatable (NodeResourcesFit sums the requests of the pods already
-  // on the node, kubernetes/kubernetes pkg/scheduler/framework/plugins/noderesources/fit.go
-  // fitsRequest): another pod gets what those leave, not the whole node.
-  const daemons: NodeShare[][] = pools.map(() => []);
-  const daemonOf = new Map<Workload, NodeShare>();
-  for (const w of workloads) {
-    if (w.kind !== "DaemonSet" || isParked(w)) continue;
-    const share = { workload: w.name, cpu: w.requests.cpu, memory: w.requests.memory };
-    daemonOf.set(w, share);
-    pools.forEach((p, i) => {
-      if (canLandOn(w, p.labels ?? {}, p.taints ?? [], p.arch)) daemons[i].push(share);
-    });
-  }
+  const { daemons, daemonOf } = daemonsPerPool(workloads, pools);
   for (const w of workloads) {
     // By the object's name and kind: a rendered StatefulSet and the chart model of the opaque
     // release (live `pulumi preview`) both carry the name the sized component records.
