@@ -931,7 +931,7 @@ const bucketName = (like: string) =>
 const existing = z
   .object({
     /**
-     * Bucket names (MinIO buckets, or the bucketName of a Ceph ObjectBucketClaim), each the full
+     * Bucket names (MinIO or Garage buckets, or the bucketName of a Ceph ObjectBucketClaim), each the full
      * name of a bucket some phase of the stack makes (with objectStore.bucketPrefix, or a
      * takeover's): any other would import nothing and is refused. Default [].
      */

@@ -87,7 +87,8 @@ export function answerWords(text: string): string {
   const words = said
     .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, " ")
     .replace(/<!--[\s\S]*?-->/g, " ")
-    .replace(/<[^>]*>/g, " ")
+    // Markup goes; the mark of a credential cut from the answer (exchange) stays.
+    .replace(/<(?!redacted>)[^>]*>/g, " ")
     .replace(/&(nbsp|amp|lt|gt|quot|#39);/g, (_m: string, e: string) => ENTITIES[e])
     .replace(/\/\/[^\s/@]*@/g, "//")
     .replace(/\s+/g, " ")
@@ -161,6 +162,23 @@ export function setRequestTimeout(seconds: number | undefined): () => void {
 }
 
 /**
+ * The credentials a request carries, as an echo of them could read: each Authorization header whole
+ * and its token after the scheme (a Basic pair's base64, a bearer token), and the URL's password.
+ * Shorter than 4 characters they are left: cutting them would cut ordinary words of the answer.
+ */
+function credentialsSent(headers: Record<string, string>, password: string): string[] {
+  const auth = Object.entries(headers)
+    .filter(([k]) => k.toLowerCase() === "authorization")
+    .flatMap(([, v]) => [v, v.slice(v.indexOf(" ") + 1)]);
+  return [...auth, password].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every one of `secrets` (longest first) replaced by `<redacted>`. */
+function withoutSecrets(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((t, x) => t.split(x).join("<redacted>"), text);
+}
+
+/**
  * One request (GET, or POST with `body`) and its whole answer, whatever the status; no answer
  * within the deadline, or none at all, is an ApiError naming the URL (redacted) and why (the
  * timeout, or the network error's code: ECONNREFUSED, ...). Credentials in the URL itself travel
@@ -188,6 +206,7 @@ function exchange(
     const headers = { ...opts.headers };
     if (u.username || u.password)
       Object.assign(headers, basicAuth(decodeURIComponent(u.username), decodeURIComponent(u.password)));
+    const sent = credentialsSent(headers, decodeURIComponent(u.password));
     if (opts.body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(opts.body));
     const lib = u.protocol === "https:" ? https : u.protocol === "http:" ? http : undefined;
     if (!lib) {
@@ -208,7 +227,12 @@ function exchange(
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
           clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") });
+          // A server that echoes the request (a debug proxy, an error page quoting its headers)
+          // would put the login into the message that quotes its answer: cut here, for every caller.
+          resolve({
+            status: res.statusCode ?? 0,
+            text: withoutSecrets(Buffer.concat(chunks).toString("utf8"), sent),
+          });
         });
         res.on("error", (e: NodeJS.ErrnoException) => {
           clearTimeout(timer);

@@ -77,6 +77,28 @@ describe("verify/http: one request, its whole answer, errors as one line without
     }
   });
 
+  it("an answer echoing the request's login (URL password, Basic pair, bearer token) is read with each cut", async () => {
+    const s = await serve((r) => ({
+      status: 500,
+      body: JSON.stringify({
+        message: `denied: ${r.headers.authorization} ${String(r.headers["x-token"] ?? "")} ${r.url}`,
+      }),
+    }));
+    try {
+      const url = s.url.replace("http://", "http://admin:pa%2Fss@") + "/api/x?pw=pa/ss";
+      const basic = Buffer.from("admin:pa/ss").toString("base64");
+      let message = "";
+      await requestJson(url).catch((e: Error) => (message = e.message));
+      assert.match(message, /HTTP 500 \(denied: <redacted> \/api\/x\?pw=<redacted>\)$/, message);
+      assert.ok(!message.includes(basic) && !message.includes("pa/ss"), message);
+      const bearer = { Authorization: "Bearer tok-123456", "x-token": "tok-123456" };
+      const t = await requestText(`${s.url}/b`, { headers: bearer });
+      assert.ok(!t.text.includes("tok-123456") && t.text.includes("<redacted>"), t.text);
+    } finally {
+      await s.close();
+    }
+  });
+
   it("no server, or no answer in time: unreachable, with the error's code or the deadline", async () => {
     const s = await serve(() => ({ status: 200, body: "{}" }));
     await s.close();
