@@ -260,7 +260,9 @@ function parseMove(
     ["--move-from", from],
     ["--move-to", to],
   ] as const) {
-    if (url === undefined || (isHttp(url) && !/\/\/[^/]*@/.test(url))) continue;
+    // Any `@` after the scheme: a password holding `/` or `#` (`admin:2024/s3cr3t@host`) parses as
+    // a host and a path, so a login is only told by the `@` (an S3 endpoint's URL holds none).
+    if (url === undefined || (isHttp(url) && !/\/\/.*@/.test(url))) continue;
     ok = false;
     problems.push(
       argProblem(

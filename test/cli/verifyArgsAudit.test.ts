@@ -42,3 +42,28 @@ describe("verify --url: a login holding a character that ends a URL's host", () 
     );
   });
 });
+
+describe("verify --move-from/--move-to: a login in the URL, whatever it holds", () => {
+  it("is refused with the login shown as <redacted>@, also when a / or # in the password makes it parse as a host", () => {
+    for (const login of ["admin:s3cr3t", "admin:2024/s3cr3t", "admin:12#x"])
+      assert.throws(
+        () =>
+          parseVerifyArgs([
+            "--stack",
+            "staging",
+            "--move-from",
+            `http://${login}@127.0.0.1:9000`,
+            "--move-to",
+            "http://127.0.0.1:3900",
+          ]),
+        (e: Error) => {
+          assert.equal(
+            e.message,
+            '--move-from: expected an http(s) URL without credentials, like "http://localhost:9000", got "http://<redacted>@127.0.0.1:9000"',
+          );
+          return true;
+        },
+        login,
+      );
+  });
+});
