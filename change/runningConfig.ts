@@ -110,6 +110,13 @@ export function runningKeyVerdict(
   }
   const block = at("takeover");
   const where = `takeover.running is not set in ${file}${block ? ` (its takeover block: ${block})` : ""}`;
+  // Refused only when that update is: one the check passes loses nothing it judges, and the
+  // folder is then a convenience of the check's, said as a warning.
+  if (takeover.step === "update" && blindRefused === 0)
+    return {
+      line: `WARNING ${where}: this check read what runs from --running ${dir}, but pulumi up reads only the stack file; its update without the running state refuses nothing here (the "without the running state" line below), yet keeps nothing from what runs, which the next change may need; ${set}`,
+      refused: false,
+    };
   if (takeover.step === "update")
     return {
       line: `REFUSED ${where}: this check read what runs from --running ${dir}, but pulumi up reads only the stack file, so its update keeps nothing from what runs: it is the update the "without the running state" line below judges (${blindRefused} refused change(s)), and it sets the program's values where what runs must stay (claim templates, the Prometheus and Alertmanager storage, Loki's schema periods); ${set}`,

@@ -159,6 +159,21 @@ describe("change check --running: the stack file's own takeover.running, the fol
     });
   });
 
+  it("unset at takeover.step update whose update without the running state refuses nothing: a warning, not a refusal", () => {
+    const dir = project("update");
+    const v = runningKeyVerdict(
+      dir,
+      "takeover",
+      path.join(dir, "running"),
+      0,
+      overridePlacesIn(dir, "takeover"),
+    );
+    assert.deepEqual(v, {
+      refused: false,
+      line: `WARNING takeover.running is not set in ${file(dir)} (its takeover block: ${file(dir)}:45): this check read what runs from --running ${path.join(dir, "running")}, but pulumi up reads only the stack file; its update without the running state refuses nothing here (the "without the running state" line below), yet keeps nothing from what runs, which the next change may need; set it to the folder checked: ${set(dir, "running")}`,
+    });
+  });
+
   it("unset at takeover.step import: a warning, counted in no refusal; a folder outside the project is set whole", () => {
     const dir = project("import");
     const outside = tmpDir("running-elsewhere");
