@@ -147,7 +147,7 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
   return {
     name: "resource-budget",
     description:
-      "Summed CPU and memory requests per node pool stay within a share of the pool's capacity, and each pod fits on one node beside the DaemonSets' pods there.",
+      "Summed CPU and memory requests per node pool stay within a share of the pool's capacity, each pod fits on one node beside the DaemonSets' pods there, and replicas kept on distinct nodes (required pod anti-affinity on the hostname) are no more than the nodes that admit and hold them.",
     enforcementLevel: level,
     configSchema: schemaFor(
       BUDGET_DEFAULTS as unknown as Record<string, unknown>,
