@@ -35,7 +35,12 @@ import {
   runsScalable,
   type LokiMode,
 } from "../model/sizing";
-import { operatorClaimTemplate, prometheusClaimSuffix, UNUSED_BUCKETS } from "../model/storage";
+import {
+  operatorClaimTemplate,
+  prometheusClaimSuffix,
+  UNUSED_BUCKETS,
+  VMAGENT_QUEUE_VOLUME,
+} from "../model/storage";
 import { prometheusName } from "../model/services";
 import { objectStoreReach } from "../model/endpoints";
 import { byteSize } from "./schema";
@@ -791,6 +796,12 @@ function crossChecks(
       `${k("prometheus.retentionSize")}: expected at most the volume it lives on (prometheus.volumeSize "${c.prometheus.volumeSize}"), got "${c.prometheus.retentionSize}"`,
     );
   }
+  // vmagent's queue volume is fixed (model/storage.ts), and -remoteWrite.maxDiskUsagePerURL is the
+  // buffer: a larger buffer fills the volume before its limit bounds it.
+  if ((parseQuantity(c.victoriametrics.bufferSize) ?? 0) > (parseQuantity(VMAGENT_QUEUE_VOLUME) ?? 0))
+    p.push(
+      `${k("victoriametrics.bufferSize")}: expected at most "${VMAGENT_QUEUE_VOLUME}", the size of vmagent's queue volume, which holds the buffer (vmagent's remoteWrite.maxDiskUsagePerURL is set from it, so a larger buffer would fill the volume before reaching its limit), got "${c.victoriametrics.bufferSize}"`,
+    );
   p.push(...bucketPrefixProblems(c));
   p.push(...garageNameChecks(c));
   p.push(...existingBucketChecks(c, raw, placeOf));

@@ -576,7 +576,10 @@ const victoriametrics = z
     volumeSize: size("20Gi").optional(),
     /** vmagent scrape interval. */
     scrapeInterval: duration("30s").default("30s"),
-    /** vmagent disk buffer size per remote write; its queue's volume is twice it, at least 2Gi. */
+    /**
+     * vmagent disk buffer size per remote write (-remoteWrite.maxDiskUsagePerURL), at most 2Gi:
+     * vmagent's queue volume, a fixed 2Gi, holds it.
+     */
     bufferSize: size("1Gi").default("1Gi"),
   })
   .strict();

@@ -173,3 +173,12 @@ export const PROMETHEUS_PVC = prometheusClaim(RELEASES.kps).claim;
  * component, so both read it here and a rename moves both.
  */
 export const PROMETHEUS_VOLUME_TYPE = "homelab:metrics:PrometheusVolume";
+
+/**
+ * The size of vmagent's persistent queue volume (its StatefulSet's claim template): fixed, so no
+ * update changes a running stack's claim. The VictoriaMetrics operator (v0.66.0) meets a larger
+ * template by recreating the StatefulSet and grows the claims only where the storage class allows
+ * expansion (local-path does not). The config refuses a `victoriametrics.bufferSize` above it
+ * (config/resolve.ts): the buffer lives on this volume.
+ */
+export const VMAGENT_QUEUE_VOLUME = "2Gi";

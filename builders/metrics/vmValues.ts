@@ -3,7 +3,8 @@ import { claimSpec } from "../core/claim";
 import type { PhaseCapabilities } from "../../model/phases";
 import { RELEASES, type Endpoints } from "../../model/endpoints";
 import { VM_ALERTMANAGER_PORT_NAME, vmName } from "../../model/services";
-import { volumeQuantity, type VmClusterShape } from "../../config/sizing";
+import { VMAGENT_QUEUE_VOLUME } from "../../model/storage";
+import type { VmClusterShape } from "../../config/sizing";
 import { sizing, type Resources, type Workload, type Profile } from "../../model/sizing";
 import { imageString, imageTag, versions } from "../../model/versions";
 import { alertmanagerClaim } from "./kpsValues";
@@ -35,19 +36,6 @@ export interface VmInputs {
   /** Where the backend is written and read (model/endpoints.ts); set with `vmCluster`. Default the chart's wiring. */
   endpoints?: Endpoints["victoriametrics"];
 }
-
-/**
- * The persistent queue's volume for a buffer of `bufferBytes` (`victoriametrics.bufferSize`, the
- * disk buffer of vmagent's one remote write): twice the buffer, at least 2Gi. The limit
- * (`-remoteWrite.maxDiskUsagePerURL`) bounds the data the queue keeps, not what its files and the
- * filesystem take of the volume, so the volume keeps the headroom the default has always had (a 1Gi
- * buffer on 2Gi). A fixed 2Gi volume filled before a larger buffer did: the disk, not the buffer's
- * limit, then bounded the queue.
- */
-export function queueVolume(bufferBytes: number): string {
-  return volumeQuantity(Math.max(2 * GIB, 2 * bufferBytes));
-}
-const GIB = 2 ** 30;
 
 /** The release fullname, which names vmsingle's CR and Service (model/endpoints.ts owns it). */
 /** The tag a VictoriaMetrics chart value or custom resource takes: the operator and the chart join
@@ -242,7 +230,7 @@ export function vmValues(input: VmInputs): Record<string, any> {
         statefulMode: true,
         statefulStorage: {
           volumeClaimTemplate: {
-            spec: claimSpec(input.storageClass, queueVolume(input.bufferBytes)),
+            spec: claimSpec(input.storageClass, VMAGENT_QUEUE_VOLUME),
           },
         },
         extraArgs: {
@@ -358,7 +346,7 @@ function vmClusterValues(input: VmInputs, shape: VmClusterShape): Record<string,
         extraArgs: dedup,
         storage: {
           volumeClaimTemplate: {
-            spec: claimSpec(input.storageClass, "2Gi"),
+            spec: claimSpec(input.storageClass, VMAGENT_QUEUE_VOLUME),
           },
         },
       },

@@ -163,6 +163,16 @@ const table: [string, Record<string, unknown>, RegExp][] = [
     { prometheus: { retentionSize: "71GB", volumeSize: "70Gi" } },
     /prometheus.retentionSize: expected at most the volume/,
   ],
+  [
+    "a vmagent buffer larger than its queue volume",
+    { metricsBackend: "victoriametrics", victoriametrics: { bufferSize: "8Gi" } },
+    /^homelab-observability:victoriametrics.bufferSize: expected at most "2Gi", the size of vmagent's queue volume, which holds the buffer \(vmagent's remoteWrite.maxDiskUsagePerURL is set from it, so a larger buffer would fill the volume before reaching its limit\), got "8Gi"$/,
+  ],
+  [
+    "a vmagent buffer one MiB larger than its queue volume",
+    { metricsBackend: "victoriametrics", victoriametrics: { bufferSize: "2049Mi" } },
+    /^homelab-observability:victoriametrics.bufferSize: expected at most "2Gi", .*, got "2049Mi"$/,
+  ],
   // Tenants Loki and Mimir refuse (dskit tenant.ValidTenantID).
   [
     "Loki tenant with a slash",
@@ -276,6 +286,10 @@ describe("stack config: names, endpoints, sizes, tenants and retention the real 
     ],
     ["retention size equal to the volume", { prometheus: { retentionSize: "70GiB", volumeSize: "70Gi" } }],
     [
+      "a vmagent buffer as large as its queue volume",
+      { metricsBackend: "victoriametrics", victoriametrics: { bufferSize: "2Gi" } },
+    ],
+    [
       "previous tenants read beside the written one, each engine's own no-auth tenant included",
       {
         mimir: { multitenancy: true, previousTenants: ["anonymous", "team-a"] },
@@ -296,6 +310,15 @@ describe("stack config: names, endpoints, sizes, tenants and retention the real 
     const text = `${BASE}${STORE}  ${P("alerting")}: {pushover: false, heartbeat: false}\n${mimir}`;
     const e = refusal(text);
     const i = e.problems.findIndex((p) => p.startsWith(`${P("mimir.previousTenants[1]")}: `));
+    assert.ok(i >= 0, e.message);
+    assert.equal(e.places[i]?.line, text.trimEnd().split("\n").length, e.message);
+  });
+
+  it("places a vmagent buffer larger than its queue volume at its line in the stack file", () => {
+    const vm = `  ${P("metricsBackend")}: victoriametrics\n  ${P("victoriametrics")}:\n    bufferSize: 4Gi\n`;
+    const text = `${BASE}${STORE}  ${P("alerting")}: {pushover: false, heartbeat: false}\n${vm}`;
+    const e = refusal(text);
+    const i = e.problems.findIndex((p) => p.startsWith(`${P("victoriametrics.bufferSize")}: `));
     assert.ok(i >= 0, e.message);
     assert.equal(e.places[i]?.line, text.trimEnd().split("\n").length, e.message);
   });
