@@ -11,6 +11,7 @@ import {
   mib,
   nodeLeft,
   type Crowded,
+  type NodeShare,
   type Oversized,
   stackFacts,
   type Budget,
@@ -223,6 +224,10 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
   };
 }
 
+const DIMS = ["memory", "cpu"] as const;
+const amount = (dim: "memory" | "cpu", n: number) => (dim === "memory" ? mib(n) : cores(n));
+const dimName = (dim: "memory" | "cpu") => (dim === "memory" ? "memory" : "CPU");
+
 /**
  * One message per set of pools for the workloads whose pod no node there holds beside the
  * DaemonSets' pods on it: the pools' node size is the one mistake (too small for the stack's
@@ -240,45 +245,39 @@ export function oversizedMessages(
     const id = o.pools.map((p) => p.index).join(",");
     groups.set(id, [...(groups.get(id) ?? []), o]);
   }
-  return [...groups.values()].map((group) => {
-    const pools = group[0].pools;
-    const dims = (["memory", "cpu"] as const).filter((dim) =>
-      group.some((o) => pools.some(({ pool, daemons }) => o.requests[dim] > nodeLeft(pool, daemons)[dim])),
+  return [...groups.values()].map((unordered) => {
+    // By name, not by the resources' order: one stack gives one text, whichever object comes first.
+    const group = [...unordered].sort((a, b) =>
+      a.workload < b.workload ? -1 : a.workload > b.workload ? 1 : 0,
     );
-    const amount = (dim: "memory" | "cpu", n: number) => (dim === "memory" ? mib(n) : cores(n));
-    const poolText = ({ pool, daemons }: Oversized["pools"][number]) => {
-      const sizes = dims.map((dim) => {
-        const per = dim === "memory" ? pool.memoryBytes : pool.cpu;
-        // Only the DaemonSets that take some of it: one requesting none changes nothing.
-        const taking = daemons.filter((d) => d[dim] > 0);
-        const taken = taking.reduce((n, d) => n + d[dim], 0);
-        return (
-          `${amount(dim, per)} of ${dim === "memory" ? "memory" : "CPU"} per node` +
-          (taking.length > 0
-            ? `, ${amount(dim, taken)} of it requested by the DaemonSets' pods on every node (${taking.map((d) => `${d.workload} ${amount(dim, d[dim])}`).join(", ")}): ${amount(dim, per - taken)} left`
-            : "")
-        );
-      });
-      return `pool ${pool.name}: ${sizes.join("; ")}`;
-    };
-    // Of each workload, only the requests no node holds: the message names what to lower.
+    // The pools' indices and sizes are one for the group; the DaemonSets beside each pod are its own.
+    const pools = group[0].pools;
+    // Of each workload, only the requests no node holds beside the DaemonSets beside it (its own
+    // list, which leaves it out when it is one): the message names what to lower.
     const over = (o: Oversized) =>
-      dims.filter((dim) => pools.some(({ pool, daemons }) => o.requests[dim] > nodeLeft(pool, daemons)[dim]));
+      DIMS.filter((dim) =>
+        o.pools.some(({ pool, daemons }) => o.requests[dim] > nodeLeft(pool, daemons)[dim]),
+      );
+    const dims = DIMS.filter((dim) => group.some((o) => over(o).includes(dim)));
+    // Every DaemonSet on the pool's nodes: each workload's list misses only itself, so together
+    // they name them all, the grouped DaemonSets too (one object each, shared by the lists).
+    const daemonsAt = (k: number) => [...new Set(group.flatMap((o) => o.pools[k].daemons))];
     const they = group.length === 1 ? "it" : "they";
     const asks = group
       .map(
         (o) =>
           `${o.workload} (${over(o)
-            .map((dim) => `${amount(dim, o.requests[dim])} of ${dim === "memory" ? "memory" : "CPU"}`)
+            .map((dim) => `${amount(dim, o.requests[dim])} of ${dimName(dim)}`)
             .join(" and ")})`,
       )
       .join(", ");
-    // What each pool's nodes would need: the largest pod beside the DaemonSets there.
+    // What each pool's nodes would need: the largest of each pod beside the DaemonSets beside it.
     const need = pools
-      .flatMap(({ index, pool, daemons }) =>
+      .flatMap(({ index, pool }, k) =>
         dims.map((dim) => {
-          const most = Math.max(...group.map((o) => o.requests[dim]));
-          const size = most + daemons.reduce((n, d) => n + d[dim], 0);
+          const size = Math.max(
+            ...group.map((o) => o.requests[dim] + o.pools[k].daemons.reduce((n, d) => n + d[dim], 0)),
+          );
           const key = ofStack ? `\`nodePools[${index}].${dim}\`` : `the ${dim} of pool ${pool.name}`;
           return `${key} to at least ${amount(dim, size)}`;
         }),
@@ -299,13 +298,38 @@ export function oversizedMessages(
       )
       .join("; ");
     const origins = new Set(group.map((o) => originOfUrn(o.urn)));
+    const where = pools.map(({ pool }, k) => oversizedPoolText(pool, daemonsAt(k), dims)).join("; ");
     return {
       message:
-        `${asks}: each pod requests more than one node holds beside the DaemonSets' pods on it (${pools.map(poolText).join("; ")}), so ${they} would stay Pending (a pod runs on one node). ` +
+        `${asks}: each pod requests more than one node holds beside the DaemonSets' pods on it (${where}), so ${they} would stay Pending (a pod runs on one node). ` +
         `Set ${need}${ofStack ? "" : " (the policy's `nodePools` setting)"}, or lower ${group.length === 1 ? "its" : "their"} requests (${lower}).`,
       ...(origins.size === 1 && { urn: group[0].urn }),
     };
   });
+}
+
+/**
+ * A pool's node size in each of `dims`, and what the DaemonSets' pods take of every node: what is
+ * left, or, when they alone ask more than a node has, that they do (no pod runs beside them).
+ */
+function oversizedPoolText(
+  pool: PoolInfo,
+  daemons: NodeShare[],
+  dims: readonly ("memory" | "cpu")[],
+): string {
+  const sizes = dims.map((dim) => {
+    const per = dim === "memory" ? pool.memoryBytes : pool.cpu;
+    // Only the DaemonSets that take some of it: one requesting none changes nothing.
+    const taking = daemons.filter((d) => d[dim] > 0);
+    const taken = taking.reduce((n, d) => n + d[dim], 0);
+    const each = taking.map((d) => `${d.workload} ${amount(dim, d[dim])}`).join(", ");
+    const size = `${amount(dim, per)} of ${dimName(dim)} per node`;
+    if (taking.length === 0) return size;
+    return taken > per
+      ? `${size}, less than the ${amount(dim, taken)} the DaemonSets' pods on every node request (${each})`
+      : `${size}, ${amount(dim, taken)} of it requested by the DaemonSets' pods on every node (${each}): ${amount(dim, per - taken)} left`;
+  });
+  return `pool ${pool.name}: ${sizes.join("; ")}`;
 }
 
 /**

@@ -471,6 +471,20 @@ describe("policy (budget): a pod must fit one node beside the DaemonSets' pods o
       ],
     );
   });
+  it("fails a DaemonSet larger than the node and a pod beside it with one message whichever comes first, sizing the node for the pod and the DaemonSet together", async () => {
+    const big = () =>
+      v4Chart("agents", [
+        workload("DaemonSet", "agent", {
+          containers: [{ name: "c", image: "timberio/vector", resources: { requests: { memory: "9Gi" } } }],
+        }),
+      ]);
+    const said = async (resources: ExportedResource[]) => (await check(resources, P)).map((x) => x.message);
+    const expected = [
+      "DaemonSet agent (9216Mi of memory), Deployment a (7680Mi of memory): each pod requests more than one node holds beside the DaemonSets' pods on it (pool nuc: 8192Mi of memory per node, less than the 9216Mi the DaemonSets' pods on every node request (agent 9216Mi)), so they would stay Pending (a pod runs on one node). Set `nodePools[0].memory` to at least 16896Mi, or lower their requests (DaemonSet agent: its pods' requests; Deployment a: its pods' requests).",
+    ];
+    assert.deepEqual(await said([one(), ...big(), ...app("a", "7680Mi")]), expected);
+    assert.deepEqual(await said([one(), ...app("a", "7680Mi"), ...big()]), expected);
+  });
 });
 
 describe("policy (budget): replicas a hard node anti-affinity spreads need a node each", () => {
