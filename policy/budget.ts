@@ -9,7 +9,6 @@ import {
   cores,
   keptOffBy,
   mib,
-  nodeLeft,
   type Crowded,
   type NodeShare,
   type Oversized,
@@ -225,6 +224,12 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
 }
 
 const DIMS = ["memory", "cpu"] as const;
+type Dim = (typeof DIMS)[number];
+/** What one node of `pool` has of each dimension. */
+const capacityOf = (pool: { cpu: number; memoryBytes: number }) => ({
+  cpu: pool.cpu,
+  memory: pool.memoryBytes,
+});
 const amount = (dim: "memory" | "cpu", n: number) => (dim === "memory" ? mib(n) : cores(n));
 const dimName = (dim: "memory" | "cpu") => (dim === "memory" ? "memory" : "CPU");
 
@@ -243,7 +248,9 @@ export function oversizedMessages(
   const groups = new Map<string, Oversized[]>();
   for (const o of oversized) {
     const id = o.pools.map((p) => p.index).join(",");
-    groups.set(id, [...(groups.get(id) ?? []), o]);
+    const group = groups.get(id);
+    if (group) group.push(o);
+    else groups.set(id, [o]);
   }
   return [...groups.values()].map((unordered) => {
     // By name, not by the resources' order: one stack gives one text, whichever object comes first.
@@ -252,16 +259,33 @@ export function oversizedMessages(
     );
     // The pools' indices and sizes are one for the group; the DaemonSets beside each pod are its own.
     const pools = group[0].pools;
-    // Of each workload, only the requests no node holds beside the DaemonSets beside it (its own
-    // list, which leaves it out when it is one): the message names what to lower.
-    const over = (o: Oversized) =>
-      DIMS.filter((dim) =>
-        o.pools.some(({ pool, daemons }) => o.requests[dim] > nodeLeft(pool, daemons)[dim]),
-      );
+    // Every DaemonSet on each pool's nodes: each workload's list misses only itself, so any two
+    // lists name them all, the grouped DaemonSets too (one object each, shared by the lists).
+    const all = pools.map((_, k) => [
+      ...new Set([...group[0].pools[k].daemons, ...(group[1]?.pools[k].daemons ?? [])]),
+    ]);
+    const sums = all.map((list) => ({
+      cpu: list.reduce((n, d) => n + d.cpu, 0),
+      memory: list.reduce((n, d) => n + d.memory, 0),
+    }));
+    // What the DaemonSets beside a workload's pod take of a node of pool k: all of them, less its
+    // own share when its list leaves it out (it is one of them). From the sums, not each list
+    // summed again: a group holds every copy of a workload over many stacks or variants.
+    const beside = (o: Oversized, k: number, dim: Dim) =>
+      sums[k][dim] - (o.pools[k].daemons.length < all[k].length ? o.requests[dim] : 0);
+    // Of each workload, only the requests no node holds beside the DaemonSets beside it: the
+    // message names what to lower.
+    const overOf = new Map(
+      group.map((o) => [
+        o,
+        DIMS.filter((dim) =>
+          o.pools.some(({ pool }, k) => o.requests[dim] > capacityOf(pool)[dim] - beside(o, k, dim)),
+        ),
+      ]),
+    );
+    const over = (o: Oversized) => overOf.get(o)!;
     const dims = DIMS.filter((dim) => group.some((o) => over(o).includes(dim)));
-    // Every DaemonSet on the pool's nodes: each workload's list misses only itself, so together
-    // they name them all, the grouped DaemonSets too (one object each, shared by the lists).
-    const daemonsAt = (k: number) => [...new Set(group.flatMap((o) => o.pools[k].daemons))];
+    const daemonsAt = (k: number) => all[k];
     const they = group.length === 1 ? "it" : "they";
     const asks = group
       .map(
@@ -275,9 +299,7 @@ export function oversizedMessages(
     const need = pools
       .flatMap(({ index, pool }, k) =>
         dims.map((dim) => {
-          const size = Math.max(
-            ...group.map((o) => o.requests[dim] + o.pools[k].daemons.reduce((n, d) => n + d[dim], 0)),
-          );
+          const size = group.reduce((m, o) => Math.max(m, o.requests[dim] + beside(o, k, dim)), 0);
           const key = ofStack ? `\`nodePools[${index}].${dim}\`` : `the ${dim} of pool ${pool.name}`;
           return `${key} to at least ${amount(dim, size)}`;
         }),
