@@ -618,18 +618,26 @@ function refusedWhy(e: ConfigError | CliConfigError, stack: string): string {
 }
 
 /**
+ * The stack file's places ({@link overridePlacesIn}), read at most once and only when a message
+ * names a key: the move's store-type refusal and the move itself (runMove) share them.
+ */
+function lazyPlaces(root: string, stack: string): OverridePlace {
+  let places: OverridePlace | undefined;
+  return (key) => (places ??= overridePlacesIn(root, stack))(key);
+}
+
+/**
  * The move's input problems, judged before either store is asked: a store type the move does not
  * compare (filesystem, Ceph RGW; `cfg` when the stack file was read), the key variables, one URL
  * for both stores.
  */
 function moveInputLines(
   move: { from: string; to: string },
-  stack: string,
   cfg: StackConfig | undefined,
-  root: string,
+  at: OverridePlace,
   env: NodeJS.ProcessEnv,
 ): string[] {
-  const storeType = cfg ? storeTypeProblem(cfg, overridePlacesIn(root, stack)) : undefined;
+  const storeType = cfg ? storeTypeProblem(cfg, at) : undefined;
   return [
     ...(storeType ? moveProblems(new Error(storeType)) : []),
     ...moveInputProblems(move.from, move.to, env).flatMap(moveProblems),
@@ -706,7 +714,8 @@ async function verifyMain(
   // The move check asks no Grafana and no cluster; the others always ask Grafana, and without any
   // --url (the usual run) every component through kubectl, in the stack's kube context.
   const login = read.moving ? undefined : halfSetGrafanaLogin(env);
-  const moveLines = args.move ? moveInputLines(args.move, args.stack, cfg, root, env) : [];
+  const at = lazyPlaces(root, args.stack);
+  const moveLines = args.move ? moveInputLines(args.move, cfg, at, env) : [];
   const cluster = cfg && clusterOf(cfg);
   const contextRefusal = (c: StackConfig) => contextRefusalOf(c, root, args.stack, env);
   // Without any --url (the usual run) every component is reached through kubectl, so the context
@@ -734,7 +743,7 @@ async function verifyMain(
   // Each of these is set when nothing was refused above.
   if (!cfg || !cluster) return fail(new Error("verify: no stack configuration after its checks"));
   // The move check reaches the two stores only: no cluster, no render.
-  if (args.move) return runMove(args, args.move, cfg, overridePlacesIn(root, args.stack), env, out, err);
+  if (args.move) return runMove(args, args.move, cfg, at, env, out, err);
   const preflight = (): string | undefined =>
     contextRefusal(cfg) ?? clusterUnreachable(cluster, cfg.namespace, env);
   // The cluster is asked now, before the render (tens of seconds on a cold cache): an unreachable
