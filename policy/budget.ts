@@ -285,7 +285,6 @@ export function oversizedMessages(
     );
     const over = (o: Oversized) => overOf.get(o)!;
     const dims = DIMS.filter((dim) => group.some((o) => over(o).includes(dim)));
-    const daemonsAt = (k: number) => all[k];
     const they = group.length === 1 ? "it" : "they";
     const asks = group
       .map(
@@ -320,7 +319,7 @@ export function oversizedMessages(
       )
       .join("; ");
     const origins = new Set(group.map((o) => originOfUrn(o.urn)));
-    const where = pools.map(({ pool }, k) => oversizedPoolText(pool, daemonsAt(k), dims)).join("; ");
+    const where = pools.map(({ pool }, k) => oversizedPoolText(pool, all[k], dims)).join("; ");
     return {
       message:
         `${asks}: each pod requests more than one node holds beside the DaemonSets' pods on it (${where}), so ${they} would stay Pending (a pod runs on one node). ` +
