@@ -22,6 +22,7 @@ import { notRenderedText, overridePlacesIn } from "../synth/report";
 import { changeAgainst, NotRenderedError, readExport } from "./against";
 import { formatChange, refusalCount, refusalsIn, type ChangeReport } from "./change";
 import { phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
+import { cachedValuesKeys } from "../config/chartCache";
 import { commandDir } from "../config/paths";
 import {
   runningKeyVerdict,
@@ -275,7 +276,7 @@ async function runningSection(
 ): Promise<Section> {
   let running;
   try {
-    running = readRunningDir(path.resolve(runningDir), runningSource(root, stack));
+    running = readRunningDir(path.resolve(runningDir), runningSource(root, stack), cachedValuesKeys);
   } catch (e) {
     if (e instanceof RunningStateError) throw new SynthInputError(`--running: ${e.message}`);
     throw e;

@@ -60,6 +60,7 @@ import {
   type StackOutcome,
 } from "../synth/report";
 import { type ArgProblem, CliArgsError, helpText, parseArgsAll, SYNTH, usage, wrap } from "./spec";
+import { cachedValuesKeys } from "../config/chartCache";
 import { uncheckedChartsNote } from "../config/chartValueCheck";
 import { unexpandedVariableWarnings } from "../config/unexpandedVariables";
 import { projectDirRefusal, projectRoot, stackFolder, stackNames } from "../config/paths";
@@ -550,7 +551,7 @@ export function stackWarning(stack: string, warning: string, at: OverridePlace):
  */
 function readRunningFlag(dir: string, from: RunningSource): void {
   try {
-    readRunningDir(path.resolve(dir), from);
+    readRunningDir(path.resolve(dir), from, cachedValuesKeys);
   } catch (e) {
     if (e instanceof RunningStateError) throw new SynthInputError(`--running ${dir}: ${e.message}`);
     throw e;

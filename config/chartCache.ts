@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
 import { chartKeys, type ChartKeys } from "./chartKeys";
+import type { ValuesKeysOf } from "../model/running";
 import { pinnedChart } from "../model/versions";
 import { projectRoot } from "./paths";
 
@@ -34,13 +35,19 @@ export function renderCacheDir(root: string = projectRoot(__dirname)): string {
 }
 
 /**
- * A pinned chart's keys from its archive in the chart cache (`<chart>-<version>.tgz`), or
- * undefined when the archive is not there: the check never pulls, so `pulumi preview` without the
- * archives says the keys went unchecked instead of reaching the network (config/load.ts).
+ * A pinned chart's keys from its archive in the chart cache (`<chart>-<version>.tgz`, at the
+ * pinned version unless `version` names another), or undefined when the archive is not there: the
+ * check never pulls, so `pulumi preview` without the archives says the keys went unchecked instead
+ * of reaching the network (config/load.ts).
  */
-export function cachedChartKeys(chart: string, dir: string = chartCacheDir()): ChartKeys | undefined {
-  const pin = pinnedChart(chart);
-  const archive = pin && path.join(dir, `${chart}-${pin.version}.tgz`);
+export function cachedChartKeys(
+  chart: string,
+  dir: string = chartCacheDir(),
+  version: string | undefined = pinnedChart(chart)?.version,
+): ChartKeys | undefined {
+  // A version as helm-list.yaml gives it names a file: nothing in it may leave the cache folder.
+  const archive =
+    pinnedChart(chart) && version && /^[\w.+-]+$/.test(version) && path.join(dir, `${chart}-${version}.tgz`);
   if (!archive || !fs.existsSync(archive)) return undefined;
   try {
     return storedChartKeys(archive, archiveDigest(archive));
@@ -50,6 +57,16 @@ export function cachedChartKeys(chart: string, dir: string = chartCacheDir()): C
     throw e;
   }
 }
+
+/**
+ * The top-level keys of a pinned chart's values at `version` from its archive in the chart cache
+ * (model/running.ts reads a running release's values file by them), or undefined when it is not
+ * there.
+ */
+export const cachedValuesKeys: ValuesKeysOf = (chart, version) => {
+  const keys = cachedChartKeys(chart, chartCacheDir(), version);
+  return keys && new Set(Object.keys(keys.values));
+};
 
 /**
  * A file in the chart cache named as a chart archive that is none (a failed download, an HTML

@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { cachedValuesKeys } from "./chartCache";
 import { didYouMean } from "./errors";
 import { PROJECT } from "./schema";
 import { readRunningDir, RunningStateError, type RunningSource, type RunningState } from "../model/running";
@@ -30,7 +31,7 @@ function readTakeoverRunning(
       `${stat ? "a file, not a folder" : "no such folder"} (${folder})${runningFolderHint(folder)}`,
     );
   try {
-    return { state: readRunningDir(folder, from) };
+    return { state: readRunningDir(folder, from, cachedValuesKeys) };
   } catch (e) {
     // Its lines (each report refused, a YAML excerpt) under the problem's own, not beside it.
     if (e instanceof RunningStateError) return refused(e.message.replace(/\n/g, "\n    "));

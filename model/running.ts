@@ -3,6 +3,7 @@ import * as path from "path";
 import { loadAll } from "js-yaml";
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { lokiName } from "./services";
+import { pinnedChart, versions } from "./versions";
 import { listed } from "./words";
 import { notYamlMessage } from "./yamlText";
 
@@ -62,6 +63,13 @@ export interface RunningState {
 export class RunningStateError extends Error {}
 
 /**
+ * The top-level keys of a chart's values at a version (its values.yaml, each subchart's key, what
+ * its templates read), or undefined when they are not known: config/chartCache.ts
+ * cachedValuesKeys reads them from the archive in the chart cache, never pulling it.
+ */
+export type ValuesKeysOf = (chart: string, version: string) => ReadonlySet<string> | undefined;
+
+/**
  * The commands that collect each report, `DIR` standing for the folder and `NAMESPACE` for the one
  * the running releases are in. Never `<dir>` or `<namespace>`: pasted into a shell those are
  * redirections, and `> <dir>/x` would write into a file named `dir`.
@@ -111,11 +119,64 @@ function wrongKinds(items: unknown[], kind: string): string | undefined {
     found.set(what, [...(found.get(what) ?? []), i]);
   });
   if (found.size === 0) return undefined;
-  const shown = (ix: number[]) =>
-    ix.length > 5 ? `${ix.slice(0, 5).join(", ")} … (${ix.length} in all)` : ix.join(", ");
   return [...found]
-    .map(([what, ix]) => `${ix.length > 1 ? "items" : "item"} ${shown(ix)}: ${what}`)
+    .map(([what, ix]) => `${ix.length > 1 ? "items" : "item"} ${firstFive(ix)}: ${what}`)
     .join("; ");
+}
+
+/** The first five of a list a message names, and how many there are when it names only those. */
+const firstFive = (xs: (string | number)[]) =>
+  xs.length > 5 ? `${xs.slice(0, 5).join(", ")} … (${xs.length} in all)` : xs.join(", ");
+
+/**
+ * What a values file holds when it is another chart's values (`helm get values` of another
+ * release saved under this one's name, an easy slip when saving several), said by that chart and
+ * the top-level keys that show it; undefined when it is not, or when the keys are not known. Read
+ * as this release's values, the update would keep nothing of what runs: each kept key (a claim's
+ * size, the Prometheus storage) would read as unset. The file is another chart's when most of its
+ * top-level keys are keys of that pinned chart's values (at its pinned version or one
+ * helm-list.yaml says runs) and not of its own chart's: `helm get values --all` prints every
+ * top-level key of the chart's defaults, so keys a user added beside them or under them, a
+ * subchart's (a key of its parent's values) or `global` (which Helm hands every chart) never make
+ * the majority.
+ */
+function anotherChartsValues(
+  values: Record<string, unknown>,
+  release: { chart: string; version: string },
+  running: { chart: string; version: string }[],
+  keysOf: ValuesKeysOf,
+): string | undefined {
+  const keys = Object.keys(values).filter((k) => k !== "global");
+  /** Those of `keys` that are no key of the chart's values at a version that runs or the pinned one; undefined when none is known. */
+  const outside = (chart: string): string[] | undefined => {
+    const at = new Set([
+      ...running.filter((r) => r.chart === chart).map((r) => r.version),
+      pinnedChart(chart)?.version,
+    ]);
+    const known = [...at]
+      .flatMap((v) => (v === undefined ? [] : [keysOf(chart, v)]))
+      .filter((k) => k !== undefined);
+    return known.length === 0 ? undefined : keys.filter((k) => !known.some((ks) => ks.has(k)));
+  };
+  const most = (xs: string[]) => xs.length * 2 > keys.length;
+  const notOwn = outside(release.chart);
+  if (notOwn === undefined || !most(notOwn)) return undefined;
+  const theirs = Object.values(versions.charts)
+    .filter((c) => c.chart !== release.chart)
+    .map(({ chart }) => {
+      const left = outside(chart);
+      return { chart, keys: left === undefined ? [] : notOwn.filter((k) => !left.includes(k)) };
+    })
+    .filter((c) => most(c.keys));
+  if (theirs.length === 0) return undefined;
+  const best = Math.max(...theirs.map((c) => c.keys.length));
+  const charts = theirs.filter((c) => c.keys.length === best);
+  const shown = charts[0].keys;
+  const many = shown.length > 1;
+  return `the values of chart ${listed(
+    charts.map((c) => c.chart),
+    "or",
+  )} (top-level ${many ? "keys" : "key"} ${firstFive(shown)}, ${many ? "none of them a key" : "not a key"} of chart ${release.chart}'s values), as when another release's \`helm get values\` is saved under this name`;
 }
 
 /** The optional reports: the change check lists the rule evaluators' change only with them. */
@@ -284,13 +345,15 @@ function shapeOf(doc: unknown): string {
  * Parses the four reports (texts by file name) into the running state. Every file is judged before
  * any refusal, so one run names each that is missing or misshapen (a folder collected in one go
  * often lacks several): only the values files wait for helm-list.yaml, which names them. Each
- * command names the stack's namespace and kube context (`from`), when given.
+ * command names the stack's namespace and kube context (`from`), when given. With the charts'
+ * values keys (`keysOf`), a values file holding another chart's values is refused too.
  */
 export function parseRunning(
   dir: string,
   read: (file: string) => string | undefined,
   from: RunningSource = {},
   names: readonly string[] = [],
+  keysOf?: ValuesKeysOf,
 ): RunningState {
   const problems: string[] = [];
   const refused = (file: string, expected: string, found: string, cmd: string) =>
@@ -328,7 +391,7 @@ export function parseRunning(
     }
     return docs[0];
   };
-  const releases = runningReleases(dir, read, need, refused, problems, from, names);
+  const releases = runningReleases(dir, read, need, refused, problems, from, names, keysOf);
   const items = (file: string): Record<string, any>[] => {
     const cmd = runningCommand(file, dir, from);
     const doc = need(file, EXPECTED.items, cmd) as any;
@@ -384,6 +447,7 @@ function runningReleases(
   problems: string[],
   from: RunningSource,
   names: readonly string[],
+  keysOf: ValuesKeysOf | undefined,
 ): RunningRelease[] {
   const listCmd = runningCommand("helm-list.yaml", dir, from);
   // Without the list the values files it would name are unknown: said, so the next run's
@@ -403,6 +467,11 @@ function runningReleases(
   if (elsewhere) problems.push(elsewhere);
   const releases: RunningRelease[] = [];
   const at = entryPlaces(path.join(dir, "helm-list.yaml"), read("helm-list.yaml") ?? "");
+  // The charts that run, at their versions: a values file of one of them is known by its keys there.
+  const running = list.flatMap((e: any) => {
+    const cv = typeof e?.chart === "string" ? splitChart(e.chart) : undefined;
+    return cv ? [cv] : [];
+  });
   list.forEach((e: any, i: number) => {
     if (typeof e?.name !== "string" || typeof e?.namespace !== "string" || typeof e?.chart !== "string") {
       problems.push(
@@ -433,6 +502,11 @@ function runningReleases(
     // A Kubernetes object (a HelmRelease, the Secret its valuesFrom names) would render as values.
     if (typeof values !== "object" || Array.isArray(values) || isObject(values)) {
       refused(file, EXPECTED.values, shapeOf(values), cmd);
+      return;
+    }
+    const another = keysOf && anotherChartsValues(values as Record<string, unknown>, cv, running, keysOf);
+    if (another) {
+      refused(file, `the values of release ${e.namespace}/${e.name} (chart ${e.chart})`, another, cmd);
       return;
     }
     releases.push({
@@ -474,8 +548,11 @@ function listedElsewhere(
   return `${path.join(dir, "helm-list.yaml")}: lists no release in ${listed(namespaces)}, yet the folder holds the values (helm get values) of ${listed([...orphans.values()].flat())}: the list was collected from another namespace or kube context (\`helm list\` without -n lists the current namespace's releases alone); collect it again with: ${runningCommand("helm-list.yaml", dir, { ...from, namespace })}`;
 }
 
-/** Reads the running state from a folder; each command it names collects from `from`, the stack's namespace and context. */
-export function readRunningDir(dir: string, from: RunningSource = {}): RunningState {
+/**
+ * Reads the running state from a folder; each command it names collects from `from`, the stack's
+ * namespace and context. With `keysOf`, a values file holding another chart's values is refused.
+ */
+export function readRunningDir(dir: string, from: RunningSource = {}, keysOf?: ValuesKeysOf): RunningState {
   return parseRunning(
     dir,
     (file) => {
@@ -484,6 +561,7 @@ export function readRunningDir(dir: string, from: RunningSource = {}): RunningSt
     },
     from,
     fs.existsSync(dir) ? fs.readdirSync(dir) : [],
+    keysOf,
   );
 }
 

@@ -1,7 +1,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { synthCli, tmpDir } from "../support/helpers";
+import { dump } from "js-yaml";
+import { pinnedChartArchive, synthCli, tmpDir } from "../support/helpers";
+import { allValues, SEED000_FLUX_VALUES } from "../support/runningSeed000";
 import { BASE, P, refusal, stackProject, STORE } from "../support/stackText";
 
 /*
@@ -90,6 +92,36 @@ describe("config: the mistakes the how-to guides lead to, one message each", fun
       r.stderr,
     );
     assert.doesNotMatch(r.stderr, /c2VjcmV0|hello/);
+  });
+
+  it("a takeover.running values file holding another release's values (Loki's saved as kube-prometheus-stack's) is refused at the key's line, with the command for the right one", async function () {
+    for (const r of Object.values(SEED000_FLUX_VALUES)) pinnedChartArchive(this, r);
+    const running = tmpDir("running-swapped");
+    const loki = SEED000_FLUX_VALUES.loki;
+    const lokiValues = dump(allValues(loki.chart, loki.version, loki.values), { noRefs: true });
+    fs.writeFileSync(
+      path.join(running, "helm-list.yaml"),
+      "- name: kube-prometheus-stack\n  namespace: monitoring\n  chart: kube-prometheus-stack-88.0.0\n- name: loki\n  namespace: monitoring\n  chart: loki-6.49.0\n",
+    );
+    fs.writeFileSync(path.join(running, "monitoring.kube-prometheus-stack.values.yaml"), lokiValues);
+    fs.writeFileSync(path.join(running, "monitoring.loki.values.yaml"), lokiValues);
+    for (const f of ["statefulsets.yaml", "pvcs.yaml"])
+      fs.writeFileSync(path.join(running, f), "apiVersion: v1\nkind: List\nitems: []\n");
+    const dir = stackProject(
+      takeover("monitoring/kube-prometheus-stack").replace(
+        "    step: import\n",
+        `    step: update\n    running: ${running}\n`,
+      ),
+    );
+    const r = await synthCli("--stack", "s", "--dir", dir, "--out", tmpDir("out"), "--no-render", "--quiet");
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.ok(
+      r.stderr.includes(
+        `  - ${P("takeover.running")}: expected a folder of what runs (docs/how-to/check-a-change.md#collecting-what-runs), got "${running}": ${running}/monitoring.kube-prometheus-stack.values.yaml: expected the values of release monitoring/kube-prometheus-stack (chart kube-prometheus-stack-88.0.0), found the values of chart loki (top-level keys clusterLabelOverride, imagePullSecrets, deploymentMode, loki, enterprise … (43 in all), none of them a key of chart kube-prometheus-stack's values), as when another release's \`helm get values\` is saved under this name; collect it with: helm --kube-context admin@example get values kube-prometheus-stack -n monitoring --all -o yaml > ${running}/monitoring.kube-prometheus-stack.values.yaml\n` +
+          `    at ${path.join(dir, "Pulumi.s.yaml")}:9:5\n`,
+      ),
+      r.stderr,
+    );
   });
 
   it("a takeover.running folder refused is said beside the stack file's other problems, in the one run", async () => {

@@ -1,5 +1,9 @@
 import { strict as assert } from "assert";
+import { dump } from "js-yaml";
+import { cachedValuesKeys } from "../../config/chartCache";
 import { parseRunning, RunningStateError } from "../../model/running";
+import { pinnedChartArchive } from "../support/helpers";
+import { allValues, SEED000_FLUX_VALUES } from "../support/runningSeed000";
 
 /*
  * The folder of what runs (model/running.ts parseRunning): every report it lacks or refuses is said
@@ -387,6 +391,81 @@ describe("model/running: a folder that contradicts itself names the report colle
     assert.deepEqual(
       r.releases.map((x) => x.name),
       ["loki"],
+    );
+  });
+});
+
+describe("model/running: a values file holding another release's values (by the pinned charts' keys)", function () {
+  // The first read of a chart archive's keys costs up to half a second each (config/chartCache.ts).
+  this.timeout(60000);
+  /** `helm get values --all` of seed 000's releases, as the real charts print them. */
+  let real: Record<string, Record<string, any>> = {};
+  before(function () {
+    for (const r of Object.values(SEED000_FLUX_VALUES)) pinnedChartArchive(this, r);
+    real = Object.fromEntries(
+      Object.entries(SEED000_FLUX_VALUES).map(([name, r]) => [name, allValues(r.chart, r.version, r.values)]),
+    );
+  });
+  /** The folder with each release's values file holding `values[release]`. */
+  const folder = (values: Record<string, Record<string, any>>): Record<string, string> => ({
+    "helm-list.yaml": THREE_RELEASES,
+    ...Object.fromEntries(
+      Object.entries(values).map(([name, v]) => [
+        `monitoring.${name}.values.yaml`,
+        dump(v, { noRefs: true }),
+      ]),
+    ),
+    "statefulsets.yaml": EMPTY_LIST,
+    "pvcs.yaml": EMPTY_LIST,
+  });
+  const parse = (files: Record<string, string>) =>
+    parseRunning("/r", (f) => files[f], { namespace: "monitoring" }, [], cachedValuesKeys);
+
+  it("each file saved under another release's name is refused, naming the chart it is, the keys that show it and the command for the right one", () => {
+    let text = "";
+    try {
+      parse(
+        folder({
+          "kube-prometheus-stack": real.grafana,
+          loki: real["kube-prometheus-stack"],
+          grafana: real.loki,
+        }),
+      );
+      assert.fail("the folder was accepted");
+    } catch (e) {
+      assert.ok(e instanceof RunningStateError, String(e));
+      text = e.message;
+    }
+    assert.equal(
+      text,
+      [
+        "3 of the folder's reports are missing or refused:",
+        "  /r/monitoring.kube-prometheus-stack.values.yaml: expected the values of release monitoring/kube-prometheus-stack (chart kube-prometheus-stack-88.0.0), found the values of chart grafana (top-level keys rbac, serviceAccount, replicas, headlessService, automountServiceAccountToken … (77 in all), none of them a key of chart kube-prometheus-stack's values), as when another release's `helm get values` is saved under this name; collect it with: helm get values kube-prometheus-stack -n monitoring --all -o yaml > /r/monitoring.kube-prometheus-stack.values.yaml",
+        "  /r/monitoring.loki.values.yaml: expected the values of release monitoring/loki (chart loki-6.49.0), found the values of chart kube-prometheus-stack (top-level keys kubeTargetVersionOverride, crds, customRules, defaultRules, additionalPrometheusRulesMap … (27 in all), none of them a key of chart loki's values), as when another release's `helm get values` is saved under this name; collect it with: helm get values loki -n monitoring --all -o yaml > /r/monitoring.loki.values.yaml",
+        "  /r/monitoring.grafana.values.yaml: expected the values of release monitoring/grafana (chart grafana-12.3.1), found the values of chart loki (top-level keys kubeVersionOverride, clusterLabelOverride, imagePullSecrets, deploymentMode, loki … (38 in all), none of them a key of chart grafana's values), as when another release's `helm get values` is saved under this name; collect it with: helm get values grafana -n monitoring --all -o yaml > /r/monitoring.grafana.values.yaml",
+      ].join("\n"),
+    );
+  });
+
+  it("each release's own values pass, with keys a user added beside or under the chart's, a subchart's keys and global", () => {
+    const grafana = {
+      ...real.grafana,
+      // Keys no chart of the release reads, one of them another chart's (loki's deploymentMode).
+      teamNote: "owned by ops",
+      deploymentMode: "SingleBinary",
+      persistence: { ...real.grafana.persistence, userAdded: true },
+      global: { ...real.grafana.global, myRegistry: "registry.example" },
+    };
+    // Without --all: what the operator set alone, under the subcharts' keys (grafana, alertmanager).
+    const kps = SEED000_FLUX_VALUES["kube-prometheus-stack"].values;
+    const r = parse(folder({ "kube-prometheus-stack": kps, loki: real.loki, grafana }));
+    assert.deepEqual(
+      r.releases.map((x) => [x.name, x.values]),
+      [
+        ["kube-prometheus-stack", kps],
+        ["loki", real.loki],
+        ["grafana", grafana],
+      ],
     );
   });
 });
