@@ -32,7 +32,15 @@ import {
 import { parseSegments } from "./locate";
 import { isArm32 } from "./nodePools";
 import { parseStackConfig } from "./resolve";
-import { parseRaw, PROJECT, rawSchema, SECRET_KEYS, UNAME_ARCHES, type StackConfig } from "./schema";
+import {
+  parseRaw,
+  PROJECT,
+  rawSchema,
+  SECRET_KEYS,
+  STAND_INS,
+  UNAME_ARCHES,
+  type StackConfig,
+} from "./schema";
 import { isMap, propertyPath, setConfigCommand, valueAt } from "./tree";
 import { undecryptableFact, type PlainSecret, type SecureProblem, type SecureValue } from "./stackFile";
 
@@ -127,6 +135,18 @@ function repairedRaw(raw: Record<string, unknown>, brokenKeys: string[], file: S
       const topUnknown = above.length === 0 && unknown && parseSegments(String(target[0])).length === 1;
       const holder = above.length > 0 ? valueAt(repaired, above) : topUnknown ? repaired : undefined;
       const present = isMap(holder) && String(target[target.length - 1]) in holder;
+      // A required key whose refused value was cut here, and whose form has a valid value
+      // (schema.ts STAND_INS): that value stands in, and the map holding it stays judged. Set aside
+      // instead, a top-level map went whole, and a required one (objectStore) held back every rule.
+      const standIn =
+        !present && !unknown && isMap(holder) && leaves.has(pathText(r.fileIndex(path)))
+          ? STAND_INS.get(schemaAt(path, repaired) as z.ZodTypeAny)
+          : undefined;
+      if (standIn !== undefined && isMap(holder)) {
+        holder[String(target[target.length - 1])] = standIn;
+        r.standIns.set(pathText(r.fileIndex(path)), standIn);
+        continue;
+      }
       if (!present && !unknown && isMap(holder) && above.length > 1) {
         // A required key missing from a map that is there (refused and cut, or never written):
         // the map holding it goes, the rest of its key stays judged; inside a list, its item goes.
@@ -186,6 +206,7 @@ interface RepairedRaw {
   items: string[];
   renumber: (problem: string) => string;
   readAs: Map<string, string>;
+  standIns: Map<string, unknown>;
   valuesReadAs: Map<string, [string, ValueMeant]>;
   setAside: string[];
 }
@@ -221,6 +242,8 @@ class RawRepair {
   readonly whole: Set<string>;
   readonly leaves = new Set<string>();
   readonly readAs = new Map<string, string>();
+  /** The required keys whose refused value a valid one stands in for, by their path in the file. */
+  readonly standIns = new Map<string, unknown>();
   // Maps set aside for a required key they lack, and items gone from their lists: what was cut or
   // read inside them is moot.
   readonly maps = new Set<string>();
@@ -314,6 +337,7 @@ class RawRepair {
       items: [...this.items].filter((i) => !this.whole.has(i.split(/[.[]/)[0])),
       renumber: (problem: string) => this.moved(problem, (left, i) => left[i] ?? i),
       readAs: new Map([...this.readAs].filter(([l]) => outside(l))),
+      standIns: new Map([...this.standIns].filter(([l]) => outside(l))),
       valuesReadAs: new Map([...this.valuesReadAs].filter(([l]) => outside(l))),
       setAside: [...this.maps].filter(outside),
     };
@@ -422,7 +446,10 @@ function withReadAsRefusals(problems: string[]): string[] {
  * so), and a `blocking` one is said by its own note: neither is named here.
  */
 function repairNotes(
-  r: Pick<ReturnType<typeof repairedRaw>, "leaves" | "whole" | "items" | "readAs" | "valuesReadAs">,
+  r: Pick<
+    ReturnType<typeof repairedRaw>,
+    "leaves" | "whole" | "items" | "readAs" | "valuesReadAs" | "standIns"
+  >,
   missing: ReadonlySet<string>,
   blocking: readonly string[],
   /** Values set aside as `secure:` ones whose form is unknown offline, not as invalid ones. */
@@ -440,9 +467,12 @@ function repairNotes(
   // A key the schema gives no default is unset while its value is set aside, not at a default.
   const named = (keys: string[]) => keys.map((k) => `${PROJECT}:${k}`).join(", ");
   const ranWith = (keys: string[], why: string) => {
-    const filled = keys.filter((k) => hasDefault(parseSegments(k)));
-    const unset = keys.filter((k) => !filled.includes(k));
+    // A required key's refused value a valid one stood in for (repairedRaw) is named with it.
+    const standing = keys.filter((k) => r.standIns.has(k));
+    const filled = keys.filter((k) => !standing.includes(k) && hasDefault(parseSegments(k)));
+    const unset = keys.filter((k) => !standing.includes(k) && !filled.includes(k));
     const parts = [
+      ...standing.map((k) => `${named([k])} read as ${JSON.stringify(r.standIns.get(k))}`),
       ...(filled.length > 0
         ? [`${named(filled)} at ${filled.length > 1 ? "their defaults" : "its default"}`]
         : []),
@@ -716,9 +746,8 @@ export function judgedStackConfig(
   // judge it as it is, on the parse above (repairedRaw would clone it and parse it twice more to
   // find nothing, and parseStackConfig parse it once more).
   const clean = parsed.success && brokenKeys.length === 0;
-  const { repaired, whole, leaves, leavesNow, items, renumber, readAs, valuesReadAs, setAside } = clean
-    ? unrepaired(raw)
-    : repairedRaw(raw, brokenKeys, { placeOf: opts.placeOf });
+  const { repaired, whole, leaves, leavesNow, items, renumber, readAs, valuesReadAs, setAside, standIns } =
+    clean ? unrepaired(raw) : repairedRaw(raw, brokenKeys, { placeOf: opts.placeOf });
   // The rules read a misspelt chartValues key as the key it means, as they read a misspelt stack key.
   const charted = withChartKeysMeant(repaired, chart.meant);
   const blocking = [...whole].filter(isRequired);
@@ -737,7 +766,7 @@ export function judgedStackConfig(
     const missing = new Set(cliIssues.filter((i) => i.missing).map((i) => i.key));
     notes.push(
       ...repairNotes(
-        { leaves, whole, items, readAs: new Map([...readAs, ...charted.readAs]), valuesReadAs },
+        { leaves, whole, items, readAs: new Map([...readAs, ...charted.readAs]), valuesReadAs, standIns },
         missing,
         blocking,
         offline,
@@ -832,6 +861,7 @@ function unrepaired(raw: Record<string, unknown>): RepairedRaw {
     items: [],
     renumber: (p: string) => p,
     readAs: new Map<string, string>(),
+    standIns: new Map<string, unknown>(),
     valuesReadAs: new Map<string, [string, ValueMeant]>(),
     setAside: [],
   };

@@ -176,8 +176,16 @@ export function httpUrlProblem(v: string, bare: boolean): string | undefined {
     return "it has a path";
   return undefined;
 }
-const httpUrl = (example: string, bare: boolean) =>
-  z.string().superRefine((v, ctx) => {
+/**
+ * A valid value of a key's form, by the form's schema: it stands in for a required key's refused
+ * value while the rules between keys run (config/judge.ts repairedRaw), so the map holding the key
+ * stays judged (a bad `objectStore.adminEndpoint` set the whole object store aside, and every rule
+ * that reads it, `existing.buckets` among them, waited for the next run).
+ */
+export const STAND_INS = new WeakMap<z.ZodTypeAny, unknown>();
+
+const httpUrl = (example: string, bare: boolean) => {
+  const schema = z.string().superRefine((v, ctx) => {
     const problem = httpUrlProblem(v, bare);
     if (problem)
       ctx.addIssue({
@@ -185,6 +193,10 @@ const httpUrl = (example: string, bare: boolean) =>
         message: `expected a URL with scheme http or https, a host${bare ? ", no path" : ""} and no credentials, like "${example}" (${problem})`,
       });
   });
+  // The example the message gives is of the form: the rules read it in a refused value's place.
+  STAND_INS.set(schema, example);
+  return schema;
+};
 
 /**
  * A tenant ID Loki and Mimir accept (grafana/dskit tenant/tenant.go ValidTenantID: letters, digits

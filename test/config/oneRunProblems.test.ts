@@ -191,4 +191,21 @@ describe("config: every problem in the first run (config/stackCheck.ts)", functi
     const doc = fs.readFileSync(path.join(ROOT, "docs/reference/cli.md"), "utf8").replace(/\s+/g, " ");
     assert.match(doc, /decrypts nothing, even with `PULUMI_CONFIG_PASSPHRASE` set/);
   });
+  it("a refused required URL of the object store holds back no rule between keys: the bucket names are judged in the same run", () => {
+    const refused = refusal(`${BASE}  ${P("objectStore")}:
+    type: garage
+    endpoint: http://garage.storage.svc:3900
+    adminEndpoint: localhost:3903
+  ${P("existing")}:
+    buckets: [s-loki-chunk]
+`);
+    assert.deepEqual(refused.problems, [
+      `${P("objectStore.adminEndpoint")}: expected a URL with scheme http or https, a host, no path and no credentials, like "http://localhost:3903" (it has no scheme), got string "localhost:3903"`,
+      `${P("existing.buckets[0]")}: expected the name of a bucket the stack makes in some phase (s-loki-chunks, s-mimir-blocks, s-mimir-ruler), got "s-loki-chunk", which nothing imports; did you mean "s-loki-chunks"?`,
+    ]);
+    // The rules read a valid URL in its place, which the note says, so their silence on it is no pass.
+    assert.deepEqual(refused.notes, [
+      `(the rules between keys (which keys need which) ran with ${P("objectStore.adminEndpoint")} read as "http://localhost:3903", the value given being invalid)`,
+    ]);
+  });
 });
