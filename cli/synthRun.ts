@@ -17,7 +17,7 @@ import {
   type ExportResource,
   type SaidBefore,
 } from "../synth/synthesize";
-import { CliConfigError, noStackFileMessage } from "../config/stackFile";
+import { CliConfigError, cliStackConfigIssues, noStackFileMessage } from "../config/stackFile";
 import {
   ChartCacheError,
   helmJobsSetting,
@@ -61,7 +61,7 @@ import {
 } from "../synth/report";
 import { type ArgProblem, CliArgsError, helpText, parseArgsAll, SYNTH, usage, wrap } from "./spec";
 import { cachedValuesKeys } from "../config/chartCache";
-import { uncheckedChartsNote } from "../config/chartValueCheck";
+import { uncheckedChartsNote, withoutRefusedOverrides } from "../config/chartValueCheck";
 import { unexpandedVariableWarnings } from "../config/unexpandedVariables";
 import { projectDirRefusal, projectRoot, stackFolder, stackNames } from "../config/paths";
 import { runningOverrides, runningSource, takesOver } from "../change/runningConfig";
@@ -520,8 +520,62 @@ async function synthOneStack(stack: string, run: RunContext): Promise<StackOutco
   try {
     return await judgeStack(stack, run);
   } catch (e) {
-    return refused((e instanceof RefusedTogether ? e.causes : [e]).map(said).join("; "));
+    const why = (e instanceof RefusedTogether ? e.causes : [e]).map(said);
+    // A stack refused only for chartValues overrides is judged without them, in this run.
+    if (e instanceof ConfigError) {
+      try {
+        await judgeWithoutRefusedOverrides(stack, e, run);
+      } catch (again) {
+        why.push(said(again));
+      }
+    }
+    return refused(why.join("; "));
   }
+}
+
+/**
+ * A stack whose configuration is refused for `chartValues` overrides (one setting what a stack key
+ * sets, a misspelt chart key), rendered, checked and judged without the overrides its problems name
+ * (config/chartValueCheck.ts withoutRefusedOverrides): a mistake only the rendered objects show (an
+ * affinity no node pool admits, set by another override) is said in the same run, not once the
+ * refused one is fixed. Nothing is written: no export or rendered file holds a synthesis the stack
+ * file does not give, and the refusal stays the stack's verdict. A stack refused for any other key
+ * too is not judged again (the rest of its configuration is not known to be what it runs with).
+ */
+async function judgeWithoutRefusedOverrides(
+  stack: string,
+  refusal: ConfigError,
+  run: RunContext,
+): Promise<void> {
+  const { root, args } = run;
+  const { out, err } = printers(run.io);
+  const own = cliStackConfigIssues(root, stack).config[`${PROJECT}:chartValues`];
+  const without = withoutRefusedOverrides(own === undefined ? undefined : JSON.parse(own), refusal.problems);
+  if (!without) return;
+  const takeover = args.running ? runningOverrides(root, stack, args.running) : {};
+  const overrides = { ...takeover, [`${PROJECT}:chartValues`]: JSON.stringify(without.values) };
+  let result: Awaited<ReturnType<typeof synthStack>>;
+  try {
+    result = await synthStack(root, stack, overrides);
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof CliConfigError) return;
+    throw e;
+  }
+  const left = without.removed.join(", ");
+  err(
+    `${stack}: judged without the refused ${without.removed.length > 1 ? "overrides" : "override"} ${left} (the refusal above stands; nothing is written), for the stack's other problems:`,
+  );
+  // Only the problems: the tree, the budget and the objects left out are a run's that passes.
+  const quiet = { ...run, args: { ...args, quiet: true, workloads: false } };
+  const at = overridePlacesIn(root, stack);
+  const { r, problems, violations } = await renderedAndJudged(stack, result, quiet, {
+    overrides,
+    at,
+    write: false,
+  });
+  if (violations.length > 0) out(`\n== ${stack}: policy violations\n${formatMergedViolations(violations)}`);
+  const found = problems.length + violations.length + (r?.failed.length ?? 0);
+  if (found === 0) err(`${stack}: without ${left}, the stack has no other problem`);
 }
 
 /** Several refusals of one stack (its stack file's problems and a flag's input), each said in the one run. */
@@ -658,7 +712,7 @@ function sayWarnings(
  * Throws what refuses the stack (its configuration, missing chart archives) for the caller to say.
  */
 async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome> {
-  const { root, args, packConfig, progress } = run;
+  const { root, args, progress } = run;
   const { out, err } = printers(run.io);
   progress(`${stack}: synthesizing the program under mocks`);
   const takeoverOverrides = takeoverOverridesOf(stack, run, err);
@@ -673,44 +727,14 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
   sayWarnings(stack, root, result, err, at);
   const resources = result.export.deployment.resources;
   const file = writeExport(stack, result, args);
-  // What the cluster would receive: every release through the real Helm, beside the export.
-  const r = args.render ? await renderStack(stack, result, run) : undefined;
+  const { r, judged, overrides, problems, violations } = await renderedAndJudged(stack, result, run, {
+    overrides: takeoverOverrides,
+    at,
+    write: true,
+  });
+  const stackRes = resources.find((x) => x.type === "pulumi:pulumi:Stack");
   /** Summary lines after the count, each wrapped at 80 columns below. */
   const rendered = r?.summary ?? [];
-  const judged = r?.judged ?? resources;
-  // The pack and the budget judge what the cluster would receive: rendered objects stand beside
-  // their releases (withRenderedObjects), so images and requests are the ones that really run.
-  progress(`${stack}: running the policy pack`);
-  // A release that did not render leaves the pack's verdict standing, unlike the checks': its
-  // policies judge each resource on its own (a release's values, a rendered object) or add them up
-  // (the budget), so missing objects make it see less but never report them as another's mistake;
-  // and a violation on the failed release's values is the cause Helm refused, kept and pointed at,
-  // unless Helm's own message names the override it read (withoutRefusedValues, below).
-  // Only network-policies-present judges an absence, and no chart here renders NetworkPolicies
-  // (they are the stack's own resources).
-  // The `chartValues` overrides the stack runs with: a value the schema does not name is never in
-  // force unseen.
-  const stated = chartValueOverridesOf(resources);
-  // An override of a chart no release installs changes nothing: said, and not in force.
-  const idle = overridesWithoutRelease(resources, stated);
-  await warnIdleOverrides(stack, idle, { run, overrides: takeoverOverrides, at });
-  const stackRes = resources.find((x) => x.type === "pulumi:pulumi:Stack");
-  const overrides = stated.filter((o) => !idle.includes(o));
-  const judgedAll = await judge(stack, judged, r?.findings ?? [], { overrides, at }, packConfig, err);
-  const problems = judgedAll.problems;
-  // A release Helm refused for an override's value runs with none of it: what the pack read of
-  // those values is no verdict (withoutRefusedValues), and the render failure names the override.
-  // A render failure that is a violation's mistake (both trace to one override) is one message,
-  // the violation's, naming the render among its places (withRenderFailures).
-  const violations = r
-    ? withRenderFailures(
-        withoutRefusedValues(judgedAll.violations, r.failed, judged, overrides),
-        r.failed,
-        judged,
-        { overrides, at },
-      )
-    : judgedAll.violations;
-  if (r && r.failed.length > 0) reportNotRendered(stack, r, violations, judged, { overrides, at }, err);
   // The summary line counts the problems as printed, one per mistake.
   const last = rendered.length - 1;
   if (last >= 0)
@@ -761,6 +785,63 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
   };
   await closeStack(root, result, args, outcome, out);
   return outcome;
+}
+
+/**
+ * The stack's render and the checks on it (when --no-render is not given), then the pack: the
+ * rendered-object problems and the render failures said on stderr, the violations returned for the
+ * caller to print. `overrides` are the synthesis' own (`--running`); `write` puts the rendered file
+ * beside the export (a stack judged without refused overrides writes nothing).
+ */
+async function renderedAndJudged(
+  stack: string,
+  result: Awaited<ReturnType<typeof synthStack>>,
+  run: RunContext,
+  {
+    overrides: takeoverOverrides,
+    at,
+    write,
+  }: { overrides: Record<string, string>; at: OverridePlace; write: boolean },
+) {
+  const { progress } = run;
+  const { err } = printers(run.io);
+  const resources = result.export.deployment.resources;
+  // What the cluster would receive: every release through the real Helm, beside the export.
+  const r = run.args.render ? await renderStack(stack, result, run, write) : undefined;
+  const judged = r?.judged ?? resources;
+  // The pack and the budget judge what the cluster would receive: rendered objects stand beside
+  // their releases (withRenderedObjects), so images and requests are the ones that really run.
+  progress(`${stack}: running the policy pack`);
+  // A release that did not render leaves the pack's verdict standing, unlike the checks': its
+  // policies judge each resource on its own (a release's values, a rendered object) or add them up
+  // (the budget), so missing objects make it see less but never report them as another's mistake;
+  // and a violation on the failed release's values is the cause Helm refused, kept and pointed at,
+  // unless Helm's own message names the override it read (withoutRefusedValues, below).
+  // Only network-policies-present judges an absence, and no chart here renders NetworkPolicies
+  // (they are the stack's own resources).
+  // The `chartValues` overrides the stack runs with: a value the schema does not name is never in
+  // force unseen.
+  const stated = chartValueOverridesOf(resources);
+  // An override of a chart no release installs changes nothing: said, and not in force.
+  const idle = overridesWithoutRelease(resources, stated);
+  await warnIdleOverrides(stack, idle, { run, overrides: takeoverOverrides, at });
+  const overrides = stated.filter((o) => !idle.includes(o));
+  const judgedAll = await judge(stack, judged, r?.findings ?? [], { overrides, at }, run.packConfig, err);
+  const problems = judgedAll.problems;
+  // A release Helm refused for an override's value runs with none of it: what the pack read of
+  // those values is no verdict (withoutRefusedValues), and the render failure names the override.
+  // A render failure that is a violation's mistake (both trace to one override) is one message,
+  // the violation's, naming the render among its places (withRenderFailures).
+  const violations = r
+    ? withRenderFailures(
+        withoutRefusedValues(judgedAll.violations, r.failed, judged, overrides),
+        r.failed,
+        judged,
+        { overrides, at },
+      )
+    : judgedAll.violations;
+  if (r && r.failed.length > 0) reportNotRendered(stack, r, violations, judged, { overrides, at }, err);
+  return { r, judged, overrides, problems, violations };
 }
 
 /**
@@ -876,13 +957,15 @@ function reportNotRendered(
 }
 
 /**
- * Every release of the stack through the real Helm (written beside the export), then the checks on
- * what the cluster would receive. Throws ChartCacheError when chart archives are missing.
+ * Every release of the stack through the real Helm (written beside the export unless `write` is
+ * false), then the checks on what the cluster would receive. Throws ChartCacheError when chart
+ * archives are missing.
  */
 async function renderStack(
   stack: string,
   result: Awaited<ReturnType<typeof synthStack>>,
   run: RunContext,
+  write: boolean,
 ): Promise<StackRender> {
   const { args, progress } = run;
   const { out } = printers(run.io);
@@ -895,7 +978,7 @@ async function renderStack(
   // time to write of an indented file.
   const rendered: RenderedFile = { kubeVersion: DEFAULT_KUBE_VERSION, releases: renders, raw };
   const renderedText = JSON.stringify(rendered);
-  fs.writeFileSync(renderedFile, renderedText + "\n");
+  if (write) fs.writeFileSync(renderedFile, renderedText + "\n");
   // Said after the pack (reportNotRendered), which may name the cause in the release's values.
   const failed = renders.filter((r) => r.error !== undefined);
   const objects = renders.reduce((n, r) => n + r.objects.length, 0);

@@ -1,4 +1,5 @@
-import { isMap, valueAt } from "./tree";
+import { isMap, propertyPath, valueAt } from "./tree";
+import { parseSegments } from "./locate";
 import { pinnedChart, versions } from "../model/versions";
 import type { ChartKeys, KeyTree, KindTree } from "./chartKeys";
 import { nearest, RENAME_AND_MEND, schemaAt } from "./errors";
@@ -307,3 +308,40 @@ export const UNKNOWN_KEY = ": unknown key of the ";
 /** Said once under the chart keys reported: the way to keep a key the chart itself does not read. */
 export const CHART_KEY_NOTE =
   "(a chartValues key the chart does not read is kept when your own templated values read it: name it in them as .Values.<key>)";
+
+/**
+ * The stack's `chartValues` (`values`, as the stack file sets it) without each override that a
+ * refusal's `problems` name (`chartValues.<chart>.<path>`: the key a problem is at, or the one it
+ * says to remove), and `removed`, those keys in the problems' order; undefined when no problem
+ * names a key the stack sets. The rest of the stack is judged without them in the same run
+ * (cli/synthRun.ts): one refused override hid every problem only the rendered objects show. A key
+ * inside a list takes the list with it (an item's index says nothing once another item goes), and
+ * a map left empty goes too.
+ */
+export function withoutRefusedOverrides(
+  values: unknown,
+  problems: readonly string[],
+): { values: Record<string, unknown>; removed: string[] } | undefined {
+  if (!isMap(values)) return undefined;
+  const kept = structuredClone(values);
+  const removed: string[] = [];
+  // A key path as the problems write it (the property-path grammar, config/tree.ts propertyPath);
+  // a sentence's closing `.`, `,` or `)` is no part of it.
+  const mention =
+    /(?:^|[\s"'(`])(?:[\w-]+:)?chartValues((?:\.[^\s.:[\]"'(),;`]+|\[\d+\]|\["(?:[^"\\]|\\.)*"\])+)/g;
+  for (const problem of problems)
+    for (const m of problem.matchAll(mention)) {
+      const segments = parseSegments(m[1]);
+      const inList = segments.findIndex((s) => typeof s === "number");
+      const path = (inList < 0 ? segments : segments.slice(0, inList)).map(String);
+      if (path.length === 0 || valueAt(kept, path) === undefined) continue;
+      removed.push(propertyPath("chartValues", path));
+      for (let at = path.length; at > 0; at--) {
+        const holder = valueAt(kept, path.slice(0, at - 1));
+        const value = isMap(holder) ? holder[path[at - 1]] : undefined;
+        if (!isMap(holder) || (at < path.length && !(isMap(value) && Object.keys(value).length === 0))) break;
+        delete holder[path[at - 1]];
+      }
+    }
+  return removed.length > 0 ? { values: kept, removed } : undefined;
+}

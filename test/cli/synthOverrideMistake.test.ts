@@ -162,4 +162,34 @@ describe("synth: what one chartValues override leaves behind is one message nami
       /also seen at: .*LokiCanaryMissingEntries\n {6}from the stack's chart values override chartValues\.loki\.lokiCanary\.enabled \(\S*Pulumi\.staging\.yaml:\d+\): change or remove it in the stack file/,
     );
   });
+  it("an override refused as set twice hides no rendered problem of another: the stack is judged without it in the same run, and nothing is written", async () => {
+    const dir = stagingWith(
+      "    victoria-metrics-k8s-stack: {vmsingle: {spec: {retentionPeriod: 30d}}}\n" +
+        "    grafana:\n      affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: " +
+        "{nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/arch, operator: In, values: [amd64]}]}]}}}\n",
+      "pi",
+    );
+    const r = await synthStaging(dir, "pi");
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    const retention = "chartValues.victoria-metrics-k8s-stack.vmsingle.spec.retentionPeriod";
+    assert.match(
+      r.stderr,
+      /^pi: invalid stack configuration \(1 problem\):\n {2}- homelab-observability:victoriametrics\.retention: expected the victoria-metrics-k8s-stack chart's vmsingle\.spec\.retentionPeriod set in one place/m,
+    );
+    assert.ok(
+      r.stderr.includes(
+        `\npi: judged without the refused override ${retention} (the refusal above stands; nothing is written), for the stack's other problems:\n`,
+      ),
+      r.stderr,
+    );
+    // The other override's own mistake, said in this run with its line.
+    assert.match(
+      r.stdout,
+      /== pi: policy violations\n {2}\[mandatory\] resource-budget: the required node affinity kubernetes\.io\/arch In amd64 of grafana: [^\n]*\n {6}from the stack's chart values override chartValues\.grafana\.affinity\.nodeAffinity\.requiredDuringSchedulingIgnoredDuringExecution\.nodeSelectorTerms \(\S*Pulumi\.pi\.yaml:\d+\): change or remove it in the stack file\n/,
+    );
+    // The verdict stays the refusal's, and no file holds a synthesis the stack file does not give.
+    assert.match(r.stdout, /\npi: FAIL \(exit 2\): the stack configuration is refused \(above\)\n$/);
+    const out = path.join(dir, "out");
+    assert.deepEqual(fs.existsSync(out) ? fs.readdirSync(out) : [], []);
+  });
 });
