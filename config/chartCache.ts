@@ -35,22 +35,28 @@ export function renderCacheDir(root: string = projectRoot(__dirname)): string {
 }
 
 /**
- * A pinned chart's keys from its archive in the chart cache (`<chart>-<version>.tgz`, at the
- * pinned version unless `version` names another), or undefined when the archive is not there: the
- * check never pulls, so `pulumi preview` without the archives says the keys went unchecked instead
- * of reaching the network (config/load.ts).
+ * The keys of a chart from its archive in the chart cache (`<chart>-<version>.tgz`, at the pinned
+ * version unless `version` names another), or undefined when the archive is not there or is no
+ * chart archive: the check never pulls, so `pulumi preview` without the archives says the keys went
+ * unchecked instead of reaching the network (config/load.ts). The one reader of an archive's keys:
+ * the synthesis reads them here too (synth/render/chartFacts.ts chartKeysAt), handing the digest
+ * its chart facts keep across processes (`digestOf`); by default the archive is hashed once per
+ * process ({@link archiveDigest}).
  */
 export function cachedChartKeys(
   chart: string,
   dir: string = chartCacheDir(),
   version: string | undefined = pinnedChart(chart)?.version,
+  digestOf: (archive: string) => string = archiveDigest,
 ): ChartKeys | undefined {
-  // A version as helm-list.yaml gives it names a file: nothing in it may leave the cache folder.
-  const archive =
-    pinnedChart(chart) && version && /^[\w.+-]+$/.test(version) && path.join(dir, `${chart}-${version}.tgz`);
-  if (!archive || !fs.existsSync(archive)) return undefined;
+  // The chart and version come from files a user hands in (helm-list.yaml, a previous export) and
+  // name a file: nothing in them may lead out of the cache folder.
+  const name = `${chart}-${version}.tgz`;
+  if (version === undefined || !/^[\w.+-]+$/.test(name)) return undefined;
+  const archive = path.join(dir, name);
+  if (!fs.existsSync(archive)) return undefined;
   try {
-    return storedChartKeys(archive, archiveDigest(archive));
+    return storedChartKeys(archive, digestOf(archive));
   } catch (e) {
     // Unchecked, as a missing archive is: the render that needs it names the file and its fix.
     if (e instanceof NotChartArchiveError) return undefined;
@@ -59,7 +65,7 @@ export function cachedChartKeys(
 }
 
 /**
- * The top-level keys of a pinned chart's values at `version` from its archive in the chart cache
+ * The top-level keys of a chart's values at `version` from its archive in the chart cache
  * (model/running.ts reads a running release's values file by them), or undefined when it is not
  * there.
  */

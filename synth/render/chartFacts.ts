@@ -10,7 +10,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { chartTar, NotChartArchiveError, renderCacheDir, storedChartKeys } from "../../config/chartCache";
+import { cachedChartKeys, chartTar, renderCacheDir } from "../../config/chartCache";
 import type { ChartKeys } from "../../config/chartKeys";
 import { pinnedChart } from "../../model/versions";
 import { projectRoot } from "../../config/paths";
@@ -123,22 +123,16 @@ export function pinnedChartKeys(chart: string): ChartKeys | undefined {
 /**
  * The keys of `<chart>-<version>.tgz` in the chart cache, as {@link pinnedChartKeys} keeps them;
  * any version, for the change check's values read by one release of a chart and not the next
- * (change/valuesRead.ts). Undefined when the archive is not there or is no chart archive.
+ * (change/valuesRead.ts). Undefined when the archive is not there or is no chart archive. Read by
+ * config/chartCache.ts cachedChartKeys, with the digest from charts.json, trusted across processes
+ * by the archive's stat: a render that judged this archive before reads neither it nor its hash.
  */
 export function chartKeysAt(chart: string, version: string): ChartKeys | undefined {
   const root = projectRoot(__dirname);
-  const archive = path.join(chartCacheDir(root), `${chart}-${version}.tgz`);
-  if (!fs.existsSync(archive)) return undefined;
   const cache = defaultRenderCacheDir(root);
-  try {
-    // The digest from charts.json, trusted across processes by the archive's stat: a render that
-    // judged this archive before reads neither it nor its hash.
+  return cachedChartKeys(chart, chartCacheDir(root), version, (archive) => {
     const { digest } = chartFacts(archive, cache);
     saveChartFacts(cache);
-    return storedChartKeys(archive, digest, cache);
-  } catch (e) {
-    // Unchecked, as a missing archive is: the render that needs it names the file and its fix.
-    if (e instanceof NotChartArchiveError) return undefined;
-    throw e;
-  }
+    return digest;
+  });
 }

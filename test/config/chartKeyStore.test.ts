@@ -10,7 +10,7 @@ import { chartKeys } from "../../config/chartKeys";
 import { pinnedChart } from "../../model/versions";
 import { ConfigError, PROJECT } from "../../config/resolve";
 import { loadStackConfig } from "../../config/load";
-import { pinnedChartKeys } from "../../synth/render/chartFacts";
+import { chartKeysAt, pinnedChartKeys } from "../../synth/render/chartFacts";
 import { ROOT, tmpDir, withEnv } from "../support/helpers";
 import { withRuntimeConfig } from "../support/runtimeConfig";
 
@@ -160,6 +160,28 @@ describe("config: the chart keys store, one for pulumi preview and the offline s
     await inEnv({ HOMELAB_RENDER_CACHE: notADir }, () => {
       assert.ok("replicas" in (cachedChartKeys("grafana", charts.dir)?.values ?? {}));
       assert.equal(fs.readFileSync(notADir, "utf8"), "");
+    });
+  });
+
+  it("reads no archive outside the chart cache, whichever way in: a version from a user's file (helm-list.yaml, a previous export) names a file in it alone", async function () {
+    const charts = chartCacheWithGrafana();
+    if (!charts || !GRAFANA) this.skip();
+    // The archive one folder above an empty chart cache, which a version holding ../ would reach.
+    const cache = path.join(path.dirname(charts.dir), "cache");
+    fs.mkdirSync(cache, { recursive: true });
+    const version = `x/../../${path.basename(charts.dir)}/grafana-${GRAFANA.version}`;
+    await inEnv({ HOMELAB_CHART_CACHE: cache, HOMELAB_RENDER_CACHE: tmpDir("store-outside") }, () => {
+      assert.equal(
+        cachedChartKeys("grafana", cache, version),
+        undefined,
+        "pulumi preview's and --running's way",
+      );
+      assert.equal(chartKeysAt("grafana", version), undefined, "the change check's way");
+      assert.equal(
+        chartKeysAt("grafana", GRAFANA.version),
+        undefined,
+        "the chart cache holds no grafana archive",
+      );
     });
   });
 });
