@@ -3,7 +3,7 @@ import * as path from "path";
 import { loadAll } from "js-yaml";
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { lokiName } from "./services";
-import { pinnedChart, versions } from "./versions";
+import { versions } from "./versions";
 import { listed } from "./words";
 import { notYamlMessage } from "./yamlText";
 
@@ -131,14 +131,20 @@ const firstFive = (xs: (string | number)[]) =>
 /**
  * What a values file holds when it is another chart's values (`helm get values` of another
  * release saved under this one's name, an easy slip when saving several), said by that chart and
- * the top-level keys that show it; undefined when it is not, or when the keys are not known. Read
- * as this release's values, the update would keep nothing of what runs: each kept key (a claim's
- * size, the Prometheus storage) would read as unset. The file is another chart's when most of its
- * top-level keys are keys of that pinned chart's values (at its pinned version or one
- * helm-list.yaml says runs) and not of its own chart's: `helm get values --all` prints every
- * top-level key of the chart's defaults, so keys a user added beside them or under them, a
- * subchart's (a key of its parent's values) or `global` (which Helm hands every chart) never make
- * the majority.
+ * the top-level keys that show it; undefined when it is not, or when the keys that would show it
+ * are not known. Read as this release's values, the update would keep nothing of what runs: each
+ * kept key (a claim's size, the Prometheus storage) would read as unset.
+ *
+ * The file is judged by its own chart's keys at the version that runs (helm-list.yaml) alone: a
+ * chart's keys change between versions (loki 2's single-binary values share few top-level keys
+ * with loki 18's), so without that version's archive in the chart cache the file is judged by its
+ * form alone. Only a distinctive key is evidence: one that at most two pinned charts' values hold
+ * (at their pinned versions). Keys many charts have (affinity, resources, persistence,
+ * nodeSelector) tell nothing of which chart a file is, and Helm hands `global` to every chart. The
+ * file is another chart's when most of its distinctive keys are no key of its own chart and are
+ * keys of that chart (at a version helm-list.yaml says runs or its pinned one): `helm get values
+ * --all` prints every top-level key of the chart's defaults, so keys a user added beside them or
+ * under them, or a subchart's (a key of its parent's values), never make the majority.
  */
 function anotherChartsValues(
   values: Record<string, unknown>,
@@ -146,37 +152,41 @@ function anotherChartsValues(
   running: { chart: string; version: string }[],
   keysOf: ValuesKeysOf,
 ): string | undefined {
-  const keys = Object.keys(values).filter((k) => k !== "global");
-  /** Those of `keys` that are no key of the chart's values at a version that runs or the pinned one; undefined when none is known. */
-  const outside = (chart: string): string[] | undefined => {
-    const at = new Set([
-      ...running.filter((r) => r.chart === chart).map((r) => r.version),
-      pinnedChart(chart)?.version,
-    ]);
-    const known = [...at]
-      .flatMap((v) => (v === undefined ? [] : [keysOf(chart, v)]))
-      .filter((k) => k !== undefined);
-    return known.length === 0 ? undefined : keys.filter((k) => !known.some((ks) => ks.has(k)));
-  };
-  const most = (xs: string[]) => xs.length * 2 > keys.length;
-  const notOwn = outside(release.chart);
-  if (notOwn === undefined || !most(notOwn)) return undefined;
+  const own = keysOf(release.chart, release.version);
+  if (own === undefined) return undefined;
+  const pinned = Object.values(versions.charts).map(({ chart, version }) => keysOf(chart, version));
+  const distinctive = Object.keys(values).filter(
+    (k) => k !== "global" && pinned.filter((keys) => keys?.has(k)).length <= 2,
+  );
+  const most = (xs: string[]) => xs.length * 2 > distinctive.length;
+  const notOwn = distinctive.filter((k) => !own.has(k));
+  if (!most(notOwn)) return undefined;
+  // Each other pinned chart at the version holding most of them, one that runs before its pinned one.
   const theirs = Object.values(versions.charts)
     .filter((c) => c.chart !== release.chart)
-    .map(({ chart }) => {
-      const left = outside(chart);
-      return { chart, keys: left === undefined ? [] : notOwn.filter((k) => !left.includes(k)) };
-    })
-    .filter((c) => most(c.keys));
+    .flatMap(({ chart, version }) => {
+      const at = new Set([...running.filter((r) => r.chart === chart).map((r) => r.version), version]);
+      const held = [...at].flatMap((v) => {
+        const keys = keysOf(chart, v);
+        return keys ? [{ chart, version: v, keys: notOwn.filter((k) => keys.has(k)) }] : [];
+      });
+      const best = held.reduce<(typeof held)[number] | undefined>(
+        (b, h) => (b && b.keys.length >= h.keys.length ? b : h),
+        undefined,
+      );
+      return best && most(best.keys) ? [best] : [];
+    });
   if (theirs.length === 0) return undefined;
-  const best = Math.max(...theirs.map((c) => c.keys.length));
-  const charts = theirs.filter((c) => c.keys.length === best);
-  const shown = charts[0].keys;
+  const top = Math.max(...theirs.map((c) => c.keys.length));
+  const named = theirs.filter((c) => c.keys.length === top);
+  // The keys every chart named holds: two holding most of the keys share some.
+  const shown = named[0].keys.filter((k) => named.every((c) => c.keys.includes(k)));
   const many = shown.length > 1;
-  return `the values of chart ${listed(
-    charts.map((c) => c.chart),
+  const [first, ...others] = named.map((c) => `chart ${c.chart} ${c.version}'s`);
+  return `what looks like the values of chart ${listed(
+    named.map((c) => c.chart),
     "or",
-  )} (top-level ${many ? "keys" : "key"} ${firstFive(shown)}, ${many ? "none of them a key" : "not a key"} of chart ${release.chart}'s values), as when another release's \`helm get values\` is saved under this name`;
+  )} (top-level ${many ? "keys" : "key"} ${firstFive(shown)}: ${many ? "keys" : "a key"} of ${first} values${others.map((o) => ` and of ${o}`).join("")}, ${many ? "none of them a key" : "not a key"} of chart ${release.chart} ${release.version}'s), as when another release's \`helm get values\` is saved under this name`;
 }
 
 /** The optional reports: the change check lists the rule evaluators' change only with them. */
