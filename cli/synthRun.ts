@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { outFolderProblem } from "./outFolder";
-import { ConfigError, PROJECT } from "../config/resolve";
+import { ConfigError, PROJECT, rawFromPulumiConfig } from "../config/resolve";
 import { evaluateResources, verdict, type PackConfig } from "../policy/evaluate";
 import { synthStack } from "../synth/run";
 import { chartChoosers } from "../synth/chartChoosers";
@@ -535,12 +535,14 @@ async function synthOneStack(stack: string, run: RunContext): Promise<StackOutco
 
 /**
  * A stack whose configuration is refused for `chartValues` overrides (one setting what a stack key
- * sets, a misspelt chart key), rendered, checked and judged without the overrides its problems name
- * (config/chartValueCheck.ts withoutRefusedOverrides): a mistake only the rendered objects show (an
- * affinity no node pool admits, set by another override) is said in the same run, not once the
- * refused one is fixed. Nothing is written: no export or rendered file holds a synthesis the stack
- * file does not give, and the refusal stays the stack's verdict. A stack refused for any other key
- * too is not judged again (the rest of its configuration is not known to be what it runs with).
+ * sets, a misspelt chart key), rendered, checked and judged without the overrides its problems
+ * refuse (ConfigError.overrides, as the checks give them; config/chartValueCheck.ts
+ * withoutRefusedOverrides): a mistake only the rendered objects show (an affinity no node pool
+ * admits, set by another override) is said in the same run, not once the refused one is fixed.
+ * Nothing is written: no export or rendered file holds a synthesis the stack file does not give,
+ * and the refusal stays the stack's verdict. A stack refused for any other key too is not judged
+ * again (the rest of its configuration is not known to be what it runs with). No chart is pulled:
+ * without the archives at hand the releases' values alone are judged, and a note says so.
  */
 async function judgeWithoutRefusedOverrides(
   stack: string,
@@ -549,8 +551,10 @@ async function judgeWithoutRefusedOverrides(
 ): Promise<void> {
   const { root, args } = run;
   const { out, err } = printers(run.io);
-  const own = cliStackConfigIssues(root, stack).config[`${PROJECT}:chartValues`];
-  const without = withoutRefusedOverrides(own === undefined ? undefined : JSON.parse(own), refusal.problems);
+  if (refusal.overrides.length === 0) return;
+  // Read as the synthesis reads it: a value that is no JSON map (a text, a `secure:` one) is no map.
+  const own = rawFromPulumiConfig(cliStackConfigIssues(root, stack).config).chartValues;
+  const without = withoutRefusedOverrides(own, refusal.overrides);
   if (!without) return;
   const takeover = args.running ? runningOverrides(root, stack, args.running) : {};
   const overrides = { ...takeover, [`${PROJECT}:chartValues`]: JSON.stringify(without.values) };
@@ -568,11 +572,29 @@ async function judgeWithoutRefusedOverrides(
   // Only the problems: the tree, the budget and the objects left out are a run's that passes.
   const quiet = { ...run, args: { ...args, quiet: true, workloads: false } };
   const at = overridePlacesIn(root, stack);
-  const { r, problems, violations } = await renderedAndJudged(stack, result, quiet, {
-    overrides,
-    at,
-    write: false,
-  });
+  const judgedBy = (render: boolean) =>
+    renderedAndJudged(
+      stack,
+      result,
+      { ...quiet, args: { ...quiet.args, render } },
+      {
+        overrides,
+        at,
+        write: false,
+      },
+    );
+  let judged: Awaited<ReturnType<typeof judgedBy>>;
+  try {
+    judged = await judgedBy(args.render);
+  } catch (e) {
+    if (!(e instanceof ChartCacheError)) throw e;
+    // The stack's own closing line is the refusal's: the archives are named by a run that renders.
+    err(
+      `  (not rendered: ${e.missing.length} of the ${e.needed.length} chart archives it renders are not in the chart cache ${e.cache}; the releases' values alone are judged)`,
+    );
+    judged = await judgedBy(false);
+  }
+  const { r, problems, violations } = judged;
   if (violations.length > 0) out(`\n== ${stack}: policy violations\n${formatMergedViolations(violations)}`);
   const found = problems.length + violations.length + (r?.failed.length ?? 0);
   if (found === 0) err(`${stack}: without ${left}, the stack has no other problem`);
@@ -970,7 +992,8 @@ async function renderStack(
   const { args, progress } = run;
   const { out } = printers(run.io);
   progress(`${stack}: rendering Helm releases (a cold cache pulls and renders every chart)`);
-  const renders = await renderExport(result.export);
+  // What is not written is not pulled either: a judgement that writes nothing reaches no network.
+  const renders = await renderExport(result.export, write ? {} : { pull: false });
   const resources = result.export.deployment.resources;
   const renderedFile = path.join(args.out, `${stack}.rendered.json`);
   const raw = rawObjects(result.export, result.secretDataKeys);

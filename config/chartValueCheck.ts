@@ -1,8 +1,7 @@
 import { isMap, propertyPath, valueAt } from "./tree";
-import { parseSegments } from "./locate";
 import { pinnedChart, versions } from "../model/versions";
 import type { ChartKeys, KeyTree, KindTree } from "./chartKeys";
-import { nearest, RENAME_AND_MEND, schemaAt } from "./errors";
+import { nearest, RENAME_AND_MEND, schemaAt, type RefusedOverride } from "./errors";
 import { STACK_KEY_CHART_PATHS } from "./stackKeyPaths";
 
 /*
@@ -36,6 +35,8 @@ export function chartValueProblems(
   project: string,
   /** Where each misspelt key is added with the key it means ({@link ChartKeyMeant}), when given. */
   meant?: ChartKeyMeant[],
+  /** Where each key refused is added with its problem, when given. */
+  refused?: RefusedOverride[],
 ): string[] {
   const out: string[] = [];
   for (const [chart, user] of Object.entries(values)) {
@@ -57,7 +58,10 @@ export function chartValueProblems(
             walk([...at, key], v, known, typeof kind === "object" ? kind : undefined);
           else {
             const quoted = quotedProblem(kind, v, chart);
-            if (quoted) out.push(`${project}:${["chartValues", chart, ...at, key].join(".")}: ${quoted}`);
+            if (!quoted) continue;
+            const problem = `${project}:${["chartValues", chart, ...at, key].join(".")}: ${quoted}`;
+            out.push(problem);
+            refused?.push({ problem, path: [chart, ...at, key] });
           }
           continue;
         }
@@ -75,6 +79,7 @@ export function chartValueProblems(
           `expected a key its values.yaml or templates name (\`helm show values ${chart} --repo ${pin?.repo} --version ${pin?.version}\`), ` +
           `got ${JSON.stringify(key)}; did you mean ${near ? `${where}.${near}?${mend ? `${RENAME_AND_MEND}${mend})` : ""}` : `${stackKey}? (a key of the stack's own, not of the chart's values: set it as ${project}:${stackKey})`}`;
         out.push(problem);
+        refused?.push({ problem, path: [chart, ...at, key] });
         if (near) meant?.push({ problem, given: [chart, ...at, key], meant: [chart, ...at, near] });
       }
     };
@@ -310,38 +315,32 @@ export const CHART_KEY_NOTE =
   "(a chartValues key the chart does not read is kept when your own templated values read it: name it in them as .Values.<key>)";
 
 /**
- * The stack's `chartValues` (`values`, as the stack file sets it) without each override that a
- * refusal's `problems` name (`chartValues.<chart>.<path>`: the key a problem is at, or the one it
- * says to remove), and `removed`, those keys in the problems' order; undefined when no problem
- * names a key the stack sets. The rest of the stack is judged without them in the same run
- * (cli/synthRun.ts): one refused override hid every problem only the rendered objects show. A key
- * inside a list takes the list with it (an item's index says nothing once another item goes), and
- * a map left empty goes too.
+ * The stack's `chartValues` (`values`, as the stack file sets it) without each override at `paths`
+ * (a refusal's, config/errors.ts ConfigError.overrides: key paths under `chartValues`, the chart first), and
+ * `removed`, those keys as the problems write them, in order; undefined when the stack sets none
+ * of them. The rest of the stack is judged without them in the same run (cli/synthRun.ts): one
+ * refused override hid every problem only the rendered objects show. A key inside a list takes the
+ * list with it (an item's index says nothing once another item goes), and a map left empty goes too.
  */
 export function withoutRefusedOverrides(
   values: unknown,
-  problems: readonly string[],
+  paths: readonly (readonly string[])[],
 ): { values: Record<string, unknown>; removed: string[] } | undefined {
   if (!isMap(values)) return undefined;
   const kept = structuredClone(values);
   const removed: string[] = [];
-  // A key path as the problems write it (the property-path grammar, config/tree.ts propertyPath);
-  // a sentence's closing `.`, `,` or `)` is no part of it.
-  const mention =
-    /(?:^|[\s"'(`])(?:[\w-]+:)?chartValues((?:\.[^\s.:[\]"'(),;`]+|\[\d+\]|\["(?:[^"\\]|\\.)*"\])+)/g;
-  for (const problem of problems)
-    for (const m of problem.matchAll(mention)) {
-      const segments = parseSegments(m[1]);
-      const inList = segments.findIndex((s) => typeof s === "number");
-      const path = (inList < 0 ? segments : segments.slice(0, inList)).map(String);
-      if (path.length === 0 || valueAt(kept, path) === undefined) continue;
-      removed.push(propertyPath("chartValues", path));
-      for (let at = path.length; at > 0; at--) {
-        const holder = valueAt(kept, path.slice(0, at - 1));
-        const value = isMap(holder) ? holder[path[at - 1]] : undefined;
-        if (!isMap(holder) || (at < path.length && !(isMap(value) && Object.keys(value).length === 0))) break;
-        delete holder[path[at - 1]];
-      }
+  for (const refused of paths) {
+    // Cut at the first list on the way: the key that holds it goes.
+    const inList = refused.findIndex((_, i) => Array.isArray(valueAt(kept, refused.slice(0, i))));
+    const path = inList < 0 ? [...refused] : refused.slice(0, inList);
+    if (path.length === 0 || valueAt(kept, path) === undefined) continue;
+    removed.push(propertyPath("chartValues", path));
+    for (let at = path.length; at > 0; at--) {
+      const holder = valueAt(kept, path.slice(0, at - 1));
+      const value = isMap(holder) ? holder[path[at - 1]] : undefined;
+      if (!isMap(holder) || (at < path.length && !(isMap(value) && Object.keys(value).length === 0))) break;
+      delete holder[path[at - 1]];
     }
+  }
   return removed.length > 0 ? { values: kept, removed } : undefined;
 }

@@ -38,6 +38,13 @@ export class ConfigError extends Error {
     places: (Place | undefined)[] = [],
     /** The file whose problems come first (the stack file), when problems are placed. */
     readonly firstFile?: string,
+    /**
+     * The `chartValues` overrides the problems refuse, each as its key path under `chartValues`
+     * (the chart first: `["grafana", "grafana.ini"]`), as the checks that refuse them give it
+     * ({@link RefusedOverride}): synth judges the stack again without them (cli/synthRun.ts), and a
+     * path read back from a problem's text would take a key its hint names, or split a dotted key.
+     */
+    readonly overrides: readonly (readonly string[])[] = [],
   ) {
     const order = inFileOrder(places, problems.length, firstFile);
     const ordered = order.map((i) => problems[i]);
@@ -59,7 +66,7 @@ export class ConfigError extends Error {
   locatedBy(locate: (problem: string) => Place | undefined, firstFile?: string): ConfigError {
     // Placed, one value used at several keys (a merged anchor) shows as what it is: one mistake.
     const { problems, places } = mergedUses(this.problems, this.problems.map(locate));
-    return new ConfigError(problems, this.notes, places, firstFile);
+    return new ConfigError(problems, this.notes, places, firstFile, this.overrides);
   }
 
   /**
@@ -68,8 +75,24 @@ export class ConfigError extends Error {
    */
   forStack(stack: string): ConfigError {
     const run = (text: string) => withStack(text, stack);
-    return new ConfigError(this.problems.map(run), this.notes.map(run), this.places, this.firstFile);
+    return new ConfigError(
+      this.problems.map(run),
+      this.notes.map(run),
+      this.places,
+      this.firstFile,
+      this.overrides,
+    );
   }
+}
+
+/**
+ * A `chartValues` override a check refuses (set twice with a stack key, a misspelt chart key or
+ * chart name, a quoted boolean), with its `problem`: `path` is the refused key's path under
+ * `chartValues`, the chart first, each key as written (`["grafana", "grafana.inii"]`).
+ */
+export interface RefusedOverride {
+  problem: string;
+  path: string[];
 }
 
 /**

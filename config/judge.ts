@@ -24,6 +24,7 @@ import {
   namesKey,
   type StackFileFacts,
   problemIsAt,
+  type RefusedOverride,
   schemaAt,
   unionTextOptions,
   unquoted,
@@ -717,7 +718,14 @@ export function judgedStackConfig(
   stack: string,
   env: Record<string, string | undefined>,
   opts: JudgeOptions = {},
-): { cfg?: StackConfig; problems: string[]; notes: string[]; unchecked: string[] } {
+): {
+  cfg?: StackConfig;
+  problems: string[];
+  notes: string[];
+  unchecked: string[];
+  /** The `chartValues` overrides the problems refuse (ConfigError.overrides). */
+  overrides: string[][];
+} {
   const cliIssues = opts.cliIssues ?? [];
   const problems: string[] = [];
   const notes: string[] = [];
@@ -740,6 +748,7 @@ export function judgedStackConfig(
   refusedKeysOf(parsed, broken);
   const chart = chartValuesJudged(raw, opts.chartKeys, cliRefusedChartValues);
   problems.push(...chart.problems);
+  const refused: RefusedOverride[] = [...chart.refused];
   notes.push(...chart.notes);
   const brokenKeys = cliIssues.filter((i) => broken.has(i.key)).map((i) => i.key);
   // A config the schema took whole, with no key the CLI refused, has nothing to repair: the rules
@@ -779,8 +788,11 @@ export function judgedStackConfig(
     const judgedWhole = (p: string) =>
       shortLists.every((l) => p.startsWith(`${PROJECT}:${l}[`) || !namesKey(p, l));
     const placeRead = opts.placeOf && placedAsWritten(opts.placeOf, readAs);
-    /** The rules over `input`: the config, or their problems. */
-    const rules = (input: Record<string, unknown>): { cfg?: StackConfig; problems: string[] } => {
+    /** The rules over `input`: the config, or their problems and the overrides they refuse. */
+    const rules = (
+      input: Record<string, unknown>,
+    ): { cfg?: StackConfig; problems: string[]; overrides: RefusedOverride[] } => {
+      const overrides: RefusedOverride[] = [];
       try {
         const c = parseStackConfig(input, stack, env, {
           allowAbsentSecrets: opts.allowAbsentSecrets,
@@ -793,26 +805,38 @@ export function judgedStackConfig(
           // written as one text is "expected a list", not also "expected at least one CIDR ...,
           // got none"). The rules that ask which keys are set count these as set (resolve.ts).
           refused: { defaulted: [...leavesNow, ...whole], setAside },
+          overrides,
         });
-        return { cfg: c, problems: [] };
+        return { cfg: c, problems: [], overrides: [] };
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
-        return { problems: e.problems.map((p) => asGiven(renumber(p), readAs)).filter(judgedWhole) };
+        const said = (p: string) => asGiven(renumber(p), readAs);
+        return {
+          problems: e.problems.map(said).filter(judgedWhole),
+          overrides: overrides
+            .map((o) => ({ ...o, problem: said(o.problem) }))
+            .filter((o) => judgedWhole(o.problem)),
+        };
       }
     };
     /** The rules over `input`, under each option of a refused enum key when there is one. */
-    const judged = (input: Record<string, unknown>): { cfg?: StackConfig; problems: string[] } => {
+    const judged = (
+      input: Record<string, unknown>,
+    ): { cfg?: StackConfig; problems: string[]; overrides: RefusedOverride[] } => {
       if (!choices) return rules(input);
       const [key, options] = choices;
+      const under = options.map((o) => rules({ ...input, [key]: o }));
       // A problem said of the key itself judged a value the file does not hold.
-      const heldByAll = options
-        .map((o) => rules({ ...input, [key]: o }).problems.filter((p) => !problemIsAt(p, key)))
+      const heldByAll = under
+        .map((u) => u.problems.filter((p) => !problemIsAt(p, key)))
         .reduce((all, these) => all.filter((p) => these.includes(p)));
-      return { problems: heldByAll };
+      const overrides = under.flatMap((u) => u.overrides).filter((o) => heldByAll.includes(o.problem));
+      return { problems: heldByAll, overrides };
     };
     const r = judged(charted.config);
     cfg = r.cfg;
     problems.push(...r.problems);
+    refused.push(...r.overrides);
     if (choices)
       notes.push(
         `(the rules between keys (which keys need which) that read ${PROJECT}:${choices[0]} are checked once it is valid; ${r.problems.length > 0 ? "the other problems above hold" : "the others refuse nothing"} whatever its value)`,
@@ -825,7 +849,19 @@ export function judgedStackConfig(
     readAsRefusals.push(...r.problems.filter((p) => !asWritten.includes(p)));
   }
   const said = withChartReadAsRefusals(withReadAsRefusals(problems), charted.read, readAsRefusals);
-  return { cfg: said.length > 0 ? undefined : cfg, problems: said, notes, unchecked: chart.unchecked };
+  // A chart name the schema refuses (an unknown one, a value no map) is an override refused whole.
+  const refusedCharts =
+    isMap(raw.chartValues) && !cliRefusedChartValues
+      ? Object.keys(raw.chartValues).filter((k) => !(k in readChartValues(raw)))
+      : [];
+  const overrides = [...refusedCharts.map((chart) => [chart]), ...refused.map((o) => o.path)];
+  return {
+    cfg: said.length > 0 ? undefined : cfg,
+    problems: said,
+    notes,
+    unchecked: chart.unchecked,
+    overrides,
+  };
 }
 
 /**
@@ -877,7 +913,13 @@ function chartValuesJudged(
   raw: Record<string, unknown>,
   keysOf: JudgeOptions["chartKeys"],
   cliRefused: boolean,
-): { problems: string[]; notes: string[]; unchecked: string[]; meant: ChartKeyMeant[] } {
+): {
+  problems: string[];
+  notes: string[];
+  unchecked: string[];
+  meant: ChartKeyMeant[];
+  refused: RefusedOverride[];
+} {
   const unchecked: string[] = [];
   const chartKeys =
     keysOf &&
@@ -888,16 +930,25 @@ function chartValuesJudged(
     });
   // Keys under the Loki blocks the chart copies into Loki's config are Loki's to judge (lokiValueCheck.ts): one message each.
   const meant: ChartKeyMeant[] = [];
+  const refused: RefusedOverride[] = [];
   const chartKeyProblems = (
-    cliRefused || !chartKeys ? [] : chartValueProblems(readChartValues(raw), chartKeys, PROJECT, meant)
+    cliRefused || !chartKeys
+      ? []
+      : chartValueProblems(readChartValues(raw), chartKeys, PROJECT, meant, refused)
   ).filter((p) => !judgedByLoki(p, PROJECT, readChartValues(raw).loki));
   const notes = chartKeyProblems.some((p) => p.includes(UNKNOWN_KEY)) ? [CHART_KEY_NOTE] : [];
   // The Loki settings the chart copies whole into Loki's config file, judged by Loki's reference.
   const lokiProblems = cliRefused
     ? []
-    : lokiValueProblems(readChartValues(raw).loki, PROJECT, undefined, meant);
+    : lokiValueProblems(readChartValues(raw).loki, PROJECT, undefined, meant, refused);
   const problems = [...chartKeyProblems, ...lokiProblems];
-  return { problems, notes, unchecked, meant: meant.filter((m) => problems.includes(m.problem)) };
+  return {
+    problems,
+    notes,
+    unchecked,
+    meant: meant.filter((m) => problems.includes(m.problem)),
+    refused: refused.filter((o) => problems.includes(o.problem)),
+  };
 }
 
 /** A path under `chartValues` as the problems name it: `chartValues.loki.loki.limits_config.retention_period`. */

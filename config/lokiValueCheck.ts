@@ -13,6 +13,7 @@
  */
 import { isMap } from "./tree";
 import { misspelling, type ChartKeyMeant } from "./chartValueCheck";
+import type { RefusedOverride } from "./errors";
 import {
   checkEngineConfig,
   loadEngineReference,
@@ -156,6 +157,8 @@ export function lokiValueProblems(
   reference?: EngineReference,
   /** Where each misspelt key is added with the key it means (chartValueCheck.ts {@link ChartKeyMeant}), when given. */
   meant?: ChartKeyMeant[],
+  /** Where each key refused is added with its problem (config/errors.ts RefusedOverride), when given. */
+  refused?: RefusedOverride[],
 ): string[] {
   const own = lokiChartValues?.loki;
   if (!lokiChartValues || !isMap(own)) return [];
@@ -175,10 +178,14 @@ export function lokiValueProblems(
       const near = closestKey(p);
       // The path under chartValues, a list's index as its own step (`configs[0]` is configs, 0).
       const given = key.slice("chartValues.".length).match(/[^.[\]]+/g) ?? [];
+      refused?.push({ problem, path: given });
       if (near) meant?.push({ problem, given, meant: [...given.slice(0, -1), near] });
     }
   }
-  return [...out, ...schemaProblems(own, project, ref)];
+  const schema = schemaProblems(own, project, ref);
+  // The schema is one override: any of its problems refuses it whole.
+  for (const problem of schema) refused?.push({ problem, path: ["loki", "loki", "schemaConfig"] });
+  return [...out, ...schema];
 }
 
 /**

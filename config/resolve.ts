@@ -23,6 +23,7 @@ import {
   namesKey,
   problemIsAt,
   rawConfigValues,
+  type RefusedOverride,
 } from "./errors";
 import { plainSecretProblem } from "./plainSecret";
 import { plainTextFact, undecryptableFact, type PlainSecret, type SecureProblem } from "./stackFile";
@@ -130,6 +131,8 @@ interface ParseOptions {
    * `defaulted` cut to their default, `setAside` maps removed for a required key they lack.
    */
   refused?: Refused;
+  /** Where each `chartValues` override the rules refuse is added with its problem, when given. */
+  overrides?: RefusedOverride[];
 }
 
 /** The schema's parse of a stack's raw config, when it succeeded. */
@@ -251,13 +254,15 @@ function ruleProblems(
   const unread = unreadKeys(raw, cfg, { unreadable: opts.unreadable ?? [], plainText: opts.plainText ?? [] });
   const refused = opts.refused ?? { defaulted: [], setAside: [] };
   const seen = judgedAsWritten(refused);
+  const twice = sameSettingProblems(
+    raw,
+    unread.flatMap((u) => u.keys),
+    opts.placeOf,
+  ).filter((o) => seen(o.problem));
+  opts.overrides?.push(...twice);
   return [
     ...unread.map((u) => u.problem).filter(seen),
-    ...sameSettingProblems(
-      raw,
-      unread.flatMap((u) => u.keys),
-      opts.placeOf,
-    ).filter(seen),
+    ...twice.map((o) => o.problem),
     ...[
       ...crossChecks(cfg, env, opts.allowAbsentSecrets === true, raw, opts.placeOf).filter(seen),
       ...userChoiceProblems(cfg, refused, seen, {

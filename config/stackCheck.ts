@@ -195,6 +195,7 @@ function besideSlips(e: ConfigError, slips: YamlSlip[], unsure: string[], file: 
     e.notes,
     all.map((p) => p.place),
     file,
+    e.overrides,
   );
 }
 
@@ -223,6 +224,7 @@ function withLayoutProblems(
     e.notes,
     all.map((p) => p.place),
     e.firstFile ?? cli.file,
+    e.overrides,
   );
 }
 
@@ -486,6 +488,9 @@ export function checkedStackConfig(
           cliConfigValues(cli.config),
         ),
         notes,
+        [],
+        undefined,
+        judged.overrides,
       ),
       (p) => spellingOf.get(p),
     );

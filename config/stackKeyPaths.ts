@@ -1,5 +1,6 @@
 import { isMap } from "./tree";
 import { PROJECT } from "./schema";
+import type { RefusedOverride } from "./errors";
 
 /*
  * Where a stack key's value lands in its chart's values, or in an object the program writes
@@ -231,14 +232,15 @@ function overrideAt(values: unknown, path: readonly string[]): { at: string[]; v
  * would silently do nothing. Overrides of values no stack key sets are what chartValues is for
  * (docs/how-to/chart-values.md) and pass. `raw` is what the stack file sets; `unread` the keys
  * already refused as unread (their chart value is not theirs: a mode not run renders 0 pods);
- * `placeOf` gives a key's `file:line`, when the file holds it.
+ * `placeOf` gives a key's `file:line`, when the file holds it. Each is returned with the override
+ * it refuses (its path under `chartValues`), the one its hint says to remove.
  */
 export function sameSettingProblems(
   raw: Record<string, unknown>,
   unread: readonly string[],
   placeOf: (key: string) => string | undefined = () => undefined,
-): string[] {
-  const out: string[] = [];
+): RefusedOverride[] {
+  const out: RefusedOverride[] = [];
   const charts = isMap(raw.chartValues) ? raw.chartValues : {};
   for (const e of STACK_KEY_CHART_PATHS as readonly StackKeyPath[]) {
     // An object the program writes itself takes no chartValues override.
@@ -250,11 +252,13 @@ export function sameSettingProblems(
     if (!override) continue;
     const key = ["chartValues", e.chart, ...override.at].join(".");
     const at = (k: string) => (placeOf(k) ? ` (${placeOf(k)})` : "");
-    out.push(
-      `${PROJECT}:${e.key}: expected the ${e.chart} chart's ${e.path.join(".")} set in one place (set it once: ${e.key}), ` +
+    out.push({
+      problem:
+        `${PROJECT}:${e.key}: expected the ${e.chart} chart's ${e.path.join(".")} set in one place (set it once: ${e.key}), ` +
         `got it set twice: ${e.key}: ${JSON.stringify(own)}${at(e.key)} and ${key}: ${JSON.stringify(override.value)}${at(key)}, ` +
         `where the override, merged last, would win and ${e.key} do nothing; remove ${key}`,
-    );
+      path: [e.chart, ...override.at],
+    });
   }
   return out;
 }

@@ -8,7 +8,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT, synthCli, tmpDir } from "../support/helpers";
+import { ROOT, synthCli, tmpDir, withEnv } from "../support/helpers";
 
 /** Staging (or `stack`) with `chartValues` (YAML lines under the key, indented four spaces). */
 function stagingWith(chartValues: string, stack = "staging"): string {
@@ -191,5 +191,83 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.match(r.stdout, /\npi: FAIL \(exit 2\): the stack configuration is refused \(above\)\n$/);
     const out = path.join(dir, "out");
     assert.deepEqual(fs.existsSync(out) ? fs.readdirSync(out) : [], []);
+  });
+
+  /** A Pi stack's grafana affinity no node of its pools (arm64) admits, as `chartValues` lines. */
+  const AMD64_GRAFANA =
+    "    grafana:\n      affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: " +
+    "{nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/arch, operator: In, values: [amd64]}]}]}}}\n";
+  const AFFINITY_VIOLATION =
+    /== pi: policy violations\n {2}\[mandatory\] resource-budget: the required node affinity kubernetes\.io\/arch In amd64 of grafana[:/]/;
+
+  it("the overrides judged without are those the checks refuse, not every key a problem's hint names: a misspelt chart name beside the chart it means leaves that chart's overrides judged", async () => {
+    // The hint of chartValues.grafanna names chartValues.grafana, which is not refused.
+    const dir = stagingWith(`    grafanna: {podLabels: {team: x}}\n${AMD64_GRAFANA}`, "pi");
+    const r = await synthStaging(dir, "pi");
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(
+      r.stderr,
+      /- homelab-observability:chartValues\.grafanna: unknown key; did you mean "grafana"\?/,
+    );
+    assert.ok(
+      r.stderr.includes(
+        "\npi: judged without the refused override chartValues.grafanna (the refusal above stands; nothing is written), for the stack's other problems:\n",
+      ),
+      r.stderr,
+    );
+    assert.match(r.stdout, AFFINITY_VIOLATION);
+    assert.doesNotMatch(r.stderr, /the stack has no other problem/);
+  });
+
+  it("a misspelt chart key holding a dot is the key judged without, named as the stack file can hold it", async () => {
+    const dir = stagingWith(
+      '    grafana:\n      persistance: {enabled: true}\n      "grafana.inii": {a: 1}\n',
+    );
+    const r = await synthStaging(dir);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    const removed = 'chartValues.grafana.persistance, chartValues.grafana["grafana.inii"]';
+    assert.ok(
+      r.stderr.includes(
+        `\nstaging: judged without the refused overrides ${removed} (the refusal above stands; nothing is written), for the stack's other problems:\n`,
+      ),
+      r.stderr,
+    );
+    assert.ok(r.stderr.includes(`\nstaging: without ${removed}, the stack has no other problem\n`), r.stderr);
+  });
+
+  it("a chartValues that is no map is refused as such, and nothing is judged without it", async () => {
+    const dir = stagingWith("");
+    const file = path.join(dir, "Pulumi.staging.yaml");
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, "utf8").replace(/chartValues:\n$/, "chartValues: grafana.replicas=2\n"),
+    );
+    const r = await synthStaging(dir);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(
+      r.stderr,
+      /- homelab-observability:chartValues: expected an object [^\n]*, got string "grafana\.replicas=2"/,
+    );
+    assert.doesNotMatch(r.stderr, /unexpected error|judged without/);
+    assert.match(r.stdout, /^staging: FAIL \(exit 2\): the stack configuration is refused \(above\)\n$/);
+  });
+
+  it("judged without a refused override and no chart archive at hand: nothing is pulled, a note says the values alone are judged, and the closing line stays the refusal's", async () => {
+    const dir = stagingWith(
+      `    victoria-metrics-k8s-stack: {vmsingle: {spec: {retentionPeriod: 30d}}}\n${AMD64_GRAFANA}`,
+      "pi",
+    );
+    const cache = tmpDir("override-no-charts");
+    // Outside CI a missing archive is pulled: the judgement without the override must not.
+    const r = await withEnv({ CI: "", HOMELAB_CHART_CACHE: cache }, () => synthStaging(dir, "pi"));
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(
+      r.stderr,
+      /\npi: judged without the refused override [^\n]*\n {2}\(not rendered: 7 of the 7 chart archives it renders are not in the chart cache \S+; the releases' values alone are judged\)\n/,
+    );
+    assert.match(r.stdout, AFFINITY_VIOLATION);
+    assert.doesNotMatch(r.stderr, /helm pull|cannot render/);
+    assert.deepEqual(fs.readdirSync(cache), []);
+    assert.match(r.stdout, /\npi: FAIL \(exit 2\): the stack configuration is refused \(above\)\n$/);
   });
 });
