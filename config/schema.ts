@@ -1,7 +1,7 @@
 import type { RunningState } from "../model/running";
 import { isIP } from "net";
 import { z } from "zod";
-import { parseQuantity } from "@homelab-observability/contract";
+import { parseQuantity, TAINT_EFFECTS } from "@homelab-observability/contract";
 
 /*
  * The stack config's schema: every key, its type, its default and its documentation (one JSDoc per
@@ -215,7 +215,7 @@ const taint = z
     /** Taint value. Default none. */
     value: z.string().optional(),
     /** NoSchedule, PreferNoSchedule or NoExecute. */
-    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
+    effect: z.enum(TAINT_EFFECTS),
   })
   .strict();
 

@@ -6,6 +6,12 @@ export const STACK_INFO_NAME = "homelab-observability-stack";
 /** The label that marks it (the pack finds it by label, whatever namespace it is in). */
 export const STACK_INFO_LABEL = { key: "homelab.dev/stack-info", value: "true" } as const;
 
+/**
+ * A taint's effects (kubernetes/api core/v1 types.go TaintEffect): the stack config's pool taints
+ * and the pack's taint settings take only these.
+ */
+export const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
+
 /** A node pool as the stack-info ConfigMap records it: capacity in numbers, not quantities. */
 export interface PoolInfo {
   name: string;

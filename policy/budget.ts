@@ -1,7 +1,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { causeKey } from "@homelab-observability/contract";
 import { reportCause } from "./lib/report";
-import { configOf, schemaFor, type Level } from "./lib/config";
+import { configOf, schemaFor, LABELS_SCHEMA, TAINT_SCHEMA, type Level } from "./lib/config";
 import { DEFAULT_CHARTS } from "./lib/charts";
 import { toRes } from "./lib/resources";
 import {
@@ -165,14 +165,15 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
           items: {
             type: "object",
             required: ["name", "count", "cpu", "memoryBytes"],
+            additionalProperties: false,
             properties: {
               name: { type: "string" },
               arch: { type: "string" },
               count: { type: "integer", minimum: 1 },
               cpu: { type: "number", exclusiveMinimum: 0 },
               memoryBytes: { type: "number", exclusiveMinimum: 0 },
-              labels: { type: "object", additionalProperties: { type: "string" } },
-              taints: { type: "array" },
+              labels: LABELS_SCHEMA,
+              taints: { type: "array", items: TAINT_SCHEMA },
             },
           },
         },

@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { configOf, schemaFor, type Level } from "./lib/config";
+import { configOf, schemaFor, LABELS_SCHEMA, TAINT_SCHEMA, type Level } from "./lib/config";
 import { DEFAULT_ARM64_IMAGES, DEFAULT_CHARTS, type ChartData } from "./lib/charts";
 import { helmOf, label, toRes } from "./lib/resources";
 import { stackFacts, type StackFacts } from "./lib/budget";
@@ -134,6 +134,8 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
           "More charts, by name: default images and workload value paths (policy/lib/charts.ts ChartData); added to the built-in ones, a name of theirs replacing that chart's entry.",
       },
       {
+        piNodeLabels: LABELS_SCHEMA,
+        piNodeTaints: { items: TAINT_SCHEMA },
         arm64Images: { items: { type: "string", minLength: 1 } },
         charts: { additionalProperties: CHART_DATA_SCHEMA },
       },

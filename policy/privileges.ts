@@ -197,6 +197,7 @@ export function hostPathsForAgentsOnly(level: Level = "mandatory"): ResourceVali
           items: {
             type: "object",
             required: ["image", "paths"],
+            additionalProperties: false,
             properties: {
               image: IMAGE_ENTRY,
               paths: {
@@ -204,6 +205,7 @@ export function hostPathsForAgentsOnly(level: Level = "mandatory"): ResourceVali
                 items: {
                   type: "object",
                   required: ["path", "readOnly"],
+                  additionalProperties: false,
                   properties: { path: { type: "string", minLength: 1 }, readOnly: { type: "boolean" } },
                 },
               },

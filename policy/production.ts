@@ -98,7 +98,10 @@ export function productionDataProtected(level: Level = "mandatory"): StackValida
         production: "Whether the stack is production (null: read the stack-info ConfigMap).",
         dataBearingCharts: "Charts whose deletion destroys data.",
       },
-      { production: { type: ["boolean", "null"] } },
+      {
+        production: { type: ["boolean", "null"] },
+        dataBearingCharts: { items: { type: "string", minLength: 1 } },
+      },
     ),
     validateStack: (args, report) => {
       const cfg = configOf(args, PRODUCTION_DEFAULTS);

@@ -1,4 +1,5 @@
 import type { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
+import { TAINT_EFFECTS } from "@homelab-observability/contract";
 
 /**
  * Policy config with the schema's defaults filled in (the engine and the offline checker alike).
@@ -51,8 +52,51 @@ export function schemaFor(
       throw new Error(`schemaFor: "${k}" defaults to null; give its type in types`);
     const type = Array.isArray(v) ? "array" : typeof v === "object" ? "object" : typeof v;
     properties[k] = { type, ...types[k], default: v, description: descriptions[k] ?? k };
+    const open = openParts(properties[k], k);
+    if (open.length > 0)
+      throw new Error(
+        `schemaFor: ${open.join(", ")} ${open.length > 1 ? "take" : "takes"} anything; give ${open.length > 1 ? "their" : "its"} items or keys in types`,
+      );
   }
   return { properties };
 }
+
+/**
+ * The lists without `items` and the maps without `additionalProperties` in `schema`, by their
+ * place (`piNodeTaints[]`). The engine validates only what a schema states: an item left open
+ * took a misspelt key silently (`{key, efect}`, a taint without its effect, then read as one that
+ * keeps every pod off the Pi nodes), and an open map any key at all.
+ */
+function openParts(schema: Record<string, any>, at: string): string[] {
+  const types: unknown[] = Array.isArray(schema.type) ? schema.type : [schema.type];
+  const open: string[] = [];
+  if (types.includes("array")) {
+    if (!schema.items) open.push(`${at}[]`);
+    else open.push(...openParts(schema.items, `${at}[]`));
+  }
+  if (types.includes("object") || schema.properties) {
+    if (schema.additionalProperties === undefined) open.push(at);
+    else if (typeof schema.additionalProperties === "object")
+      open.push(...openParts(schema.additionalProperties, `${at}.*`));
+    for (const [k, s] of Object.entries<Record<string, any>>(schema.properties ?? {}))
+      open.push(...openParts(s, `${at}.${k}`));
+  }
+  return open;
+}
+
+/** A Kubernetes taint (core/v1 Taint) as a setting takes it: a key, an optional value, an effect. */
+export const TAINT_SCHEMA = {
+  type: "object",
+  required: ["key", "effect"],
+  additionalProperties: false,
+  properties: {
+    key: { type: "string", minLength: 1 },
+    value: { type: "string" },
+    effect: { enum: [...TAINT_EFFECTS] },
+  },
+};
+
+/** Node labels as a setting takes them: a label's value is a string (core/v1 ObjectMeta labels). */
+export const LABELS_SCHEMA = { type: "object", additionalProperties: { type: "string" } };
 
 export type Level = EnforcementLevel;

@@ -169,6 +169,19 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
     assert.deepEqual((s.properties as any).x.type, ["string", "null"]);
   });
 
+  // The engine validates only what a schema states: an open list item took `{key, efect}` silently.
+  it("a setting's lists and maps must state their items and keys", () => {
+    assert.throws(
+      () => schemaFor({ xs: [] }, {}),
+      /^Error: schemaFor: xs\[\] takes anything; give its items/,
+    );
+    assert.throws(
+      () => schemaFor({ m: {} }, {}, { m: { additionalProperties: { type: "object", properties: {} } } }),
+      /^Error: schemaFor: m\.\* takes anything/,
+    );
+    assert.doesNotThrow(() => schemaFor({ xs: [] }, {}, { xs: { items: { type: "string" } } }));
+  });
+
   it("policy:check takes the example config and rejects an invalid one with exit 2", async () => {
     const dir = tmpDir("packcfg");
     const exp = path.join(dir, "pi.json");

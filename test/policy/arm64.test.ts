@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import type { ExportedResource } from "../../policy/evaluate";
 import { canLandOn } from "../../policy/lib/workloads";
+import { packConfigProblems } from "../../synth/pack";
 import { check, fails, passes, release, res, stackInfo, v4Chart, workload } from "../support/policyCases";
 
 const P = "arm64-images";
@@ -424,4 +425,33 @@ describe("policy: arm64-images", () => {
       },
     });
   });
+});
+
+describe("policy (arm64): the pack config's Pi nodes are refused when malformed, never read as other ones", () => {
+  // A taint without its effect (`efect`) was taken silently and kept every untolerating workload
+  // off the Pi nodes: a mandatory violation passed.
+  it("refuses a misspelt key of a piNodeTaints entry, naming it and the key it means", () =>
+    assert.deepEqual(packConfigProblems({ [P]: { piNodeTaints: [{ key: "arch", efect: "NoSchedule" }] } }), [
+      `${P}: piNodeTaints[0].effect is missing: it is required`,
+      `${P}: piNodeTaints[0].efect is not a key here (expected one of key, value, effect); did you mean "effect"?`,
+    ]));
+  it("refuses a taint effect Kubernetes does not have, with the closest one", () =>
+    assert.deepEqual(packConfigProblems({ [P]: { piNodeTaints: [{ key: "arch", effect: "NoSchedul" }] } }), [
+      `${P}: piNodeTaints[0].effect must be one of "NoSchedule", "PreferNoSchedule" or "NoExecute", found string "NoSchedul"; did you mean "NoSchedule"?`,
+    ]));
+  // Described as the pool's label kubernetes.io/arch=64, which no node carries.
+  it("refuses a piNodeLabels value that is no string", () =>
+    assert.deepEqual(packConfigProblems({ [P]: { piNodeLabels: { "kubernetes.io/arch": 64 } } }), [
+      `${P}: piNodeLabels.kubernetes.io/arch must be a string, found number 64`,
+    ]));
+  it("takes a well-formed taint and labels", () =>
+    assert.deepEqual(
+      packConfigProblems({
+        [P]: {
+          piNodeLabels: { "kubernetes.io/arch": "arm64" },
+          piNodeTaints: [{ key: "arch", value: "arm64", effect: "NoExecute" }],
+        },
+      }),
+      [],
+    ));
 });

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { PARKED_NODE_SELECTOR, RENDERED_KEY } from "@homelab-observability/contract";
 import type { ExportedResource } from "../../policy/evaluate";
 import { check, fails, passes, release, res, stackInfo, v4Chart, workload } from "../support/policyCases";
+import { packConfigProblems } from "../../synth/pack";
 
 const P = "resource-budget";
 const pools = () =>
@@ -698,4 +699,34 @@ describe("policy (budget): a tainted pool names where each workload's toleration
       said[0],
     );
   });
+});
+
+describe("policy (budget): the pack config's node pools are refused when malformed", () => {
+  const pool = { name: "pi", count: 1, cpu: 4, memoryBytes: 8589934592 };
+  // A taint without its effect was taken silently, and read as one keeping every pod off the pool.
+  it("refuses a pool's taint with a misspelt key or an effect Kubernetes does not have", () =>
+    assert.deepEqual(
+      packConfigProblems({
+        [P]: {
+          nodePools: [
+            {
+              ...pool,
+              taints: [
+                { key: "pi", efect: "NoSchedule" },
+                { key: "pi", effect: "NoScheduled" },
+              ],
+            },
+          ],
+        },
+      }),
+      [
+        `${P}: nodePools[0].taints[0].effect is missing: it is required`,
+        `${P}: nodePools[0].taints[0].efect is not a key here (expected one of key, value, effect); did you mean "effect"?`,
+        `${P}: nodePools[0].taints[1].effect must be one of "NoSchedule", "PreferNoSchedule" or "NoExecute", found string "NoScheduled"; did you mean "NoSchedule"?`,
+      ],
+    ));
+  it("refuses a key no pool has", () =>
+    assert.deepEqual(packConfigProblems({ [P]: { nodePools: [{ ...pool, zone: "a" }] } }), [
+      `${P}: nodePools[0].zone is not a key here (expected one of name, arch, count, cpu, memoryBytes, labels, taints)`,
+    ]));
 });

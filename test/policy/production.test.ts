@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import type { ExportedResource } from "../../policy/evaluate";
 import { check, fails, passes, release, res, stackInfo, v4Chart } from "../support/policyCases";
+import { packConfigProblems } from "../../synth/pack";
 
 const P = "production-data-protected";
 
@@ -108,6 +109,12 @@ describe("policy: production-data-protected", () => {
   it("fails data only retained on delete: the engine never passes retainOnDelete to policies", () =>
     fails([info(true), bucket({ retainOnDelete: true })], P, /it is not protected in a production stack/));
   it("passes unprotected data outside production", () => passes([info(false), bucket({})], P));
+  // A list of anything took a number, which names no chart, silently.
+  it("the pack config refuses a dataBearingCharts entry that is no chart name", () =>
+    assert.deepEqual(packConfigProblems({ [P]: { dataBearingCharts: ["loki", 3, ""] } }), [
+      `${P}: dataBearingCharts[1] must be a string, found number 3`,
+      `${P}: dataBearingCharts[2] must be a string that is not empty, found string ""`,
+    ]));
   it("fails an unprotected bucket in production", () =>
     fails(
       [info(true), bucket({})],
