@@ -1449,9 +1449,10 @@ export function knownKeysAt(path: (string | number)[], input?: unknown): string[
 
 /**
  * "; did you mean X?" for an enum value: the value an architecture name as `uname -m` prints it
- * means (no edit distance relates `aarch64` to `arm64`), else the closest option.
+ * means (no edit distance relates `aarch64` to `arm64`), else the closest option. The stack
+ * config's values and the pack config's (synth/pack.ts) alike.
  */
-function enumHint(found: string, options: string[]): string {
+export function enumHint(found: string, options: readonly string[]): string {
   // 32-bit ARM is another machine, not a misspelt arm64 (`arm` is its prefix, so it would be offered).
   if (options.includes("arm64") && isArm32(found)) return arm32Hint(found);
   const meant = UNAME_ARCHES[found];

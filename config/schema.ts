@@ -1,7 +1,7 @@
 import type { RunningState } from "../model/running";
 import { isIP } from "net";
 import { z } from "zod";
-import { parseQuantity, TAINT_EFFECTS } from "@homelab-observability/contract";
+import { parseQuantity, POOL_ARCHES, TAINT_EFFECTS } from "@homelab-observability/contract";
 
 /*
  * The stack config's schema: every key, its type, its default and its documentation (one JSDoc per
@@ -231,7 +231,7 @@ const nodePool = z
     /** Pool name, used in the budget table. */
     name: dnsLabel,
     /** CPU architecture of the pool's nodes. */
-    arch: z.enum(["amd64", "arm64"]),
+    arch: z.enum(POOL_ARCHES),
     /** Number of nodes in the pool. */
     count: count(1),
     /** Allocatable CPU per node, e.g. "4", "3500m" or a plain number (4). */

@@ -7,6 +7,12 @@ export const STACK_INFO_NAME = "homelab-observability-stack";
 export const STACK_INFO_LABEL = { key: "homelab.dev/stack-info", value: "true" } as const;
 
 /**
+ * The architectures a node pool's nodes may have (their kubernetes.io/arch label): the stack
+ * config's `nodePools[].arch` and the pack's `resource-budget` `nodePools[].arch` take these.
+ */
+export const POOL_ARCHES = ["amd64", "arm64"] as const;
+
+/**
  * A taint's effects (kubernetes/api core/v1 types.go TaintEffect): the stack config's pool taints
  * and the pack's taint settings take only these.
  */

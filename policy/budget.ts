@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { causeKey } from "@homelab-observability/contract";
+import { causeKey, POOL_ARCHES } from "@homelab-observability/contract";
 import { reportCause } from "./lib/report";
 import { configOf, schemaFor, LABELS_SCHEMA, TAINT_SCHEMA, type Level } from "./lib/config";
 import { DEFAULT_CHARTS } from "./lib/charts";
@@ -168,7 +168,7 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
             additionalProperties: false,
             properties: {
               name: { type: "string" },
-              arch: { type: "string" },
+              arch: { enum: [...POOL_ARCHES] },
               count: { type: "integer", minimum: 1 },
               cpu: { type: "number", exclusiveMinimum: 0 },
               memoryBytes: { type: "number", exclusiveMinimum: 0 },

@@ -9,7 +9,7 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { describe, didYouMean } from "../config/errors";
+import { closestMatch, describe, didYouMean, enumHint } from "../config/errors";
 import { FileReadError, readUtf8 } from "../config/readFile";
 import { jsonTree, lineColumn, notJsonMessage, type JsonNode } from "../config/jsonText";
 import { listed } from "../model/words";
@@ -88,10 +88,35 @@ function schemaProblems(
   if (policy.configSchema.required?.length) schema.required = policy.configSchema.required;
   const validate = compiled(schema);
   if (validate(given ?? {})) return [];
-  return (validate.errors ?? []).map((e) => {
-    const { text, path, atKey } = schemaProblem(e, given, policy.configSchema!.properties ?? {});
-    return { text: `${policy.name}: ${text}`, path: [policy.name, ...path], atKey };
-  });
+  const errors = validate.errors ?? [];
+  // One mistake, one message: a misspelt required key (`memoryByte`) is also the key it means
+  // missing; its line says both, and the "missing" line goes.
+  const folded = new Set(
+    errors.filter((e) => e.keyword === "additionalProperties").map((e) => requiredMeant(e, errors)),
+  );
+  return errors
+    .filter((e) => !folded.has(e))
+    .map((e) => {
+      const { text, path, atKey } = schemaProblem(e, given, policy.configSchema!.properties ?? {}, errors);
+      return { text: `${policy.name}: ${text}`, path: [policy.name, ...path], atKey };
+    });
+}
+
+/** The allowed key an unknown key (an additionalProperties error) is a slip of, if any. */
+function keyMeant(e: ErrorObject): string | undefined {
+  const allowed = Object.keys((e.parentSchema as any)?.properties ?? {});
+  return closestMatch(String(e.params.additionalProperty), allowed);
+}
+
+/** The "required" error of the same object for the key an unknown key means, if that one is missing. */
+function requiredMeant(e: ErrorObject, errors: readonly ErrorObject[]): ErrorObject | undefined {
+  const meant = keyMeant(e);
+  return meant === undefined
+    ? undefined
+    : errors.find(
+        (r) =>
+          r.keyword === "required" && r.instancePath === e.instancePath && r.params.missingProperty === meant,
+      );
 }
 
 // verbose: each error carries the value found and the schema it broke, for the message.
@@ -126,6 +151,7 @@ function schemaProblem(
   e: ErrorObject,
   given: unknown,
   settings: Record<string, any>,
+  errors: readonly ErrorObject[] = [],
 ): { text: string; path: string[]; atKey?: boolean } {
   const parts = e.instancePath
     .split("/")
@@ -144,6 +170,7 @@ function schemaProblem(
     atKey = true;
     const allowed = Object.keys((e.parentSchema as any)?.properties ?? {});
     what = `is not a key here (expected one of ${allowed.join(", ")})${didYouMean(String(e.params.additionalProperty), allowed)}`;
+    if (requiredMeant(e, errors)) what += ` (${keyMeant(e)} is required and missing: rename this key)`;
   }
   // An element of a list is written [i] (charts.loki.workloads[0]), a map's key .name.
   let key = "";
@@ -215,11 +242,15 @@ function expectedBy(e: ErrorObject): string | undefined {
   }
 }
 
-/** The allowed value closest to a misspelt one (`"Deploymnet"`), as every misspelt name is offered one. */
+/**
+ * The allowed value a misspelt one means (`"Deploymnet"`), as the stack config's values are
+ * offered one: the same measure, and the same word on an architecture (`aarch64` is arm64, `arm`
+ * is 32-bit ARM, no slip of arm64).
+ */
 function meant(e: ErrorObject): string {
   if (e.keyword !== "enum" || typeof e.data !== "string") return "";
   const allowed = (e.params.allowedValues as unknown[]).filter((v): v is string => typeof v === "string");
-  return didYouMean(e.data, allowed);
+  return enumHint(e.data, allowed);
 }
 
 /**

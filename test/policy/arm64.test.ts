@@ -432,8 +432,7 @@ describe("policy (arm64): the pack config's Pi nodes are refused when malformed,
   // off the Pi nodes: a mandatory violation passed.
   it("refuses a misspelt key of a piNodeTaints entry, naming it and the key it means", () =>
     assert.deepEqual(packConfigProblems({ [P]: { piNodeTaints: [{ key: "arch", efect: "NoSchedule" }] } }), [
-      `${P}: piNodeTaints[0].effect is missing: it is required`,
-      `${P}: piNodeTaints[0].efect is not a key here (expected one of key, value, effect); did you mean "effect"?`,
+      `${P}: piNodeTaints[0].efect is not a key here (expected one of key, value, effect); did you mean "effect"? (effect is required and missing: rename this key)`,
     ]));
   it("refuses a taint effect Kubernetes does not have, with the closest one", () =>
     assert.deepEqual(packConfigProblems({ [P]: { piNodeTaints: [{ key: "arch", effect: "NoSchedul" }] } }), [

@@ -720,11 +720,30 @@ describe("policy (budget): the pack config's node pools are refused when malform
         },
       }),
       [
-        `${P}: nodePools[0].taints[0].effect is missing: it is required`,
-        `${P}: nodePools[0].taints[0].efect is not a key here (expected one of key, value, effect); did you mean "effect"?`,
+        `${P}: nodePools[0].taints[0].efect is not a key here (expected one of key, value, effect); did you mean "effect"? (effect is required and missing: rename this key)`,
         `${P}: nodePools[0].taints[1].effect must be one of "NoSchedule", "PreferNoSchedule" or "NoExecute", found string "NoScheduled"; did you mean "NoSchedule"?`,
       ],
     ));
+  // Said as two mistakes, the key it means only as "missing", never naming memoryByte.
+  it("refuses a misspelt required key once, naming it and the key it means", () =>
+    assert.deepEqual(
+      packConfigProblems({ [P]: { nodePools: [{ name: "a", count: 1, cpu: 4, memoryByte: 8589934592 }] } }),
+      [
+        `${P}: nodePools[0].memoryByte is not a key here (expected one of name, arch, count, cpu, memoryBytes, labels, taints); did you mean "memoryBytes"? (memoryBytes is required and missing: rename this key)`,
+      ],
+    ));
+  // Any string was taken, and a pool of "arm" judged as no arm64 pool.
+  it("refuses an arch the pools do not model, with the one meant where it is a slip", () => {
+    const arch = (a: string) => packConfigProblems({ [P]: { nodePools: [{ ...pool, arch: a }] } });
+    const form = `${P}: nodePools[0].arch must be one of "amd64" or "arm64"`;
+    assert.deepEqual(arch("amd46"), [`${form}, found string "amd46"; did you mean "amd64"?`]);
+    assert.deepEqual(arch("aarch64"), [
+      `${form}, found string "aarch64"; did you mean "arm64"? (\`uname -m\` prints "aarch64" where Kubernetes says "arm64")`,
+    ]);
+    // 32-bit ARM is another machine, not a misspelt arm64 (config/nodePools.ts).
+    assert.match(arch("arm")[0], /^.*found string "arm"; "arm" is 32-bit ARM \(kubernetes\.io\/arch "arm"\)/);
+    assert.deepEqual(arch("arm64"), []);
+  });
   it("refuses a key no pool has", () =>
     assert.deepEqual(packConfigProblems({ [P]: { nodePools: [{ ...pool, zone: "a" }] } }), [
       `${P}: nodePools[0].zone is not a key here (expected one of name, arch, count, cpu, memoryBytes, labels, taints)`,

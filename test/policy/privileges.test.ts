@@ -167,6 +167,23 @@ describe("policy: least privilege over what a preview sees", () => {
     );
   });
 
+  // Said as "agents[0].paths is missing", never naming the key written.
+  it("the pack config refuses a misspelt key of an agent once, naming it and the key it means", () =>
+    assert.deepEqual(
+      packConfigProblems({
+        "host-paths-for-agents-only": {
+          agents: [
+            { image: "timberio/vector", path: ["/var/log"] },
+            { image: "x", paths: [{ path: "/a", readOnly: true, ro: 1 }] },
+          ],
+        },
+      }),
+      [
+        'host-paths-for-agents-only: agents[0].path is not a key here (expected one of image, paths); did you mean "paths"? (paths is required and missing: rename this key)',
+        "host-paths-for-agents-only: agents[1].paths[0].ro is not a key here (expected one of path, readOnly)",
+      ],
+    ));
+
   it("the pack config refuses an empty image entry, naming the key", () => {
     const problems = [
       ...packConfigProblems({ "no-cluster-secret-read": { operatorImages: [""] } }),
