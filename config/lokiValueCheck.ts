@@ -21,6 +21,7 @@ import {
   type FieldProblem,
 } from "../upstream/engines/references";
 import { MissingReferenceError } from "../upstream/reference";
+import { LOKI_REMOVED_KEYS } from "@homelab-observability/contract";
 
 /**
  * The schema period the program has written since its first release (builders/logging/lokiValues.ts),
@@ -173,8 +174,11 @@ export function lokiValueProblems(
     for (const p of checkEngineConfig(ref, config).map(unknownKeyHint)) {
       if (p.severity !== "error" || p.path === "") continue;
       const key = `chartValues.loki.loki.${chartKey}${p.path.slice(block.length)}`;
-      const problem = `${project}:${key}: ${p.known ? unknownKeyMessage(ref, p, key) : p.message}`;
+      const removed = p.known ? removedKeyMessage(ref, p, key) : undefined;
+      const problem = `${project}:${key}: ${removed ?? (p.known ? unknownKeyMessage(ref, p, key) : p.message)}`;
       out.push(problem);
+      // A removed key names the key that replaced it, no closest key to read it as.
+      if (removed) continue;
       const near = closestKey(p);
       // The path under chartValues, a list's index as its own step (`configs[0]` is configs, 0).
       const given = key.slice("chartValues.".length).match(/[^.[\]]+/g) ?? [];
@@ -265,6 +269,23 @@ function unknownKeyMessage(ref: EngineReference, p: FieldProblem, key: string): 
     `unknown key of Loki ${ref.version}'s ${parent} (the loki chart copies it into Loki's config file, and Loki refuses an unknown key at start), ` +
     `expected a key of ${parent} in Loki's configuration reference (upstream/engines/data/${ref.folder}), got ${JSON.stringify(name)}` +
     (near ? `; did you mean ${key.replace(/[^.]+$/, near)}?` : "")
+  );
+}
+
+/**
+ * An unknown key that is one Loki 3.0 removed (`compactor.shared_store`), worded as the pack's
+ * `loki-shared-store-removed` says it: what Loki does with it and the key that does its work now.
+ * Undefined for any other unknown key.
+ */
+function removedKeyMessage(ref: EngineReference, p: FieldProblem, key: string): string | undefined {
+  const parts = p.path.split(".");
+  if (parts.length !== 2) return undefined;
+  const [block, name] = parts;
+  const removed = LOKI_REMOVED_KEYS[block];
+  if (!removed || !Object.hasOwn(removed, name)) return undefined;
+  return (
+    `a key Loki 3.0 removed (the loki chart copies it into Loki's config file, and Loki ${ref.version} refuses it at start: "field ${name} not found in type ${block}.Config"), ` +
+    `expected no ${name} in ${block}, got ${JSON.stringify(name)}; remove it and use ${key.replace(/[^.]+$/, removed[name])} instead`
   );
 }
 

@@ -17,3 +17,4 @@ export * from "./mistakes";
 export * from "./locate";
 export * from "./closest";
 export * from "./labelSelector";
+export * from "./lokiRemoved";

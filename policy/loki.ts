@@ -3,7 +3,7 @@ import type { Level } from "./lib/config";
 import { chartValues, HELM_AND_TEXT_TYPES, HELM_TYPES, label, toRes, type Res } from "./lib/resources";
 import { forTypes } from "./lib/typed";
 import { reportCause, resourceCause } from "./lib/report";
-import { closestOption, MISTAKES } from "@homelab-observability/contract";
+import { closestOption, LOKI_REMOVED_KEYS, MISTAKES } from "@homelab-observability/contract";
 import {
   configuredStoreTypes,
   lokiConfigsIn,
@@ -55,10 +55,13 @@ export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): Resou
         }
         // A value the chart computes with tpl from something unknown here is not judged.
         if (typeof store === "string" && UNRESOLVED_TEMPLATE.test(store)) continue;
-        if (!validDeleteStores(found.config).includes(String(store))) {
+        const stores = validDeleteStores(found.config);
+        if (!stores.includes(String(store))) {
+          // The config's measure of a value outside its options (`s33` is "s3").
+          const meant = closestOption(String(store), stores);
           reportCause(
             report,
-            `${label(r)}: ${found.where}.delete_request_store is "${store}", which names no object store; use a store type (${validDeleteStores(found.config).join(", ")}) or a named store, normally the schema's object_store.`,
+            `${label(r)}: ${found.where}.delete_request_store is "${store}", which names no object store; ${meant ? `did you mean "${meant}"? Otherwise use` : "use"} a store type (${stores.join(", ")}) or a named store, normally the schema's object_store.`,
             cause,
           );
           continue;
@@ -159,10 +162,10 @@ export function lokiSharedStoreRemoved(level: Level = "mandatory"): ResourceVali
     validateResource: forTypes(HELM_AND_TEXT_TYPES, (args, report) => {
       const r = toRes(args);
       for (const found of lokiConfigsIn(r)) {
-        for (const key of ["shared_store", "shared_store_key_prefix"]) {
+        for (const [key, instead] of Object.entries(LOKI_REMOVED_KEYS.compactor)) {
           if (found.config.compactor?.[key] !== undefined) {
             report(
-              `${label(r)}: ${found.where}.${key} is set; Loki 3 no longer knows it and refuses the config at startup ("field ${key} not found in type compactor.Config"). Remove it and set delete_request_store instead.`,
+              `${label(r)}: ${found.where}.${key} is set; Loki 3 no longer knows it and refuses the config at startup ("field ${key} not found in type compactor.Config"). Remove it and set ${instead} instead.`,
             );
           }
         }

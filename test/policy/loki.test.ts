@@ -228,6 +228,16 @@ describe("policy (loki): compactor retention as Loki 3.6 reads it", () => {
       /delete_request_store is "lab-loki-chunks", which names no object store/,
     );
   });
+  // A slip of a store type was refused with the list alone.
+  it("a misspelt store type is offered the type it means", () => {
+    const v: any = clone(good);
+    v.loki.compactor.delete_request_store = "s33";
+    return fails(
+      exportOf(v),
+      DELETE_STORE,
+      /delete_request_store is "s33", which names no object store; did you mean "s3"\? Otherwise use a store type \(s3, aws, gcs, /,
+    );
+  });
   it("structuredConfig wins: retention turned off there needs no delete store", () => {
     const v: any = clone(good);
     delete v.loki.compactor.delete_request_store;
@@ -312,7 +322,12 @@ describe("policy (loki): Loki 2 leftovers stop Loki 3", () => {
   it("shared_store_key_prefix fails too", () => {
     const v: any = clone(good);
     v.loki.compactor.shared_store_key_prefix = "index/";
-    return fails(exportOf(v), SHARED, /shared_store_key_prefix is set/);
+    // The key that does its work now, not the store's: delete_request_store_key_prefix.
+    return fails(
+      exportOf(v),
+      SHARED,
+      /shared_store_key_prefix is set; .*Remove it and set delete_request_store_key_prefix instead\.$/,
+    );
   });
   it("passes once removed", async () => {
     assert.equal((await check(exportOf(good), SHARED)).length, 0);
