@@ -14,6 +14,7 @@ import {
   type KeptValue,
   type RunningState,
 } from "../model/running";
+import { synthCommand } from "../model/phases";
 import { ChartCacheError } from "../synth/render/helm";
 import type { ReleaseRender } from "../synth/render/types";
 import { synthStack, type StackSynthesis } from "../synth/run";
@@ -369,7 +370,7 @@ function uncheckedWhy(root: string, stack: string): string {
   const folder = path.resolve(root, named);
   const where = overridePlacesIn(root, stack)("takeover.running");
   const dir = commandDir(root);
-  const command = `npm run synth -- ${dir ? `--dir ${shellWord(dir)} ` : ""}--stack ${stack} --running ${shellWord(path.relative(process.cwd(), folder) || folder)}`;
+  const command = `${synthCommand(stack, dir)} --running ${shellWord(path.relative(process.cwd(), folder) || folder)}`;
   return `the stack file names what runs, takeover.running: ${named}${where ? ` (${where})` : ""}, the folder ${folder} (read relative to the project folder, as pulumi up reads it); this run kept what runs as it says, but judged no change from it, which Kubernetes may refuse (claim templates, selectors) only in \`pulumi up\`; check the update against that folder: ${command}`;
 }
 

@@ -7,7 +7,7 @@
  * left as they are: going back is guarded by the change itself (protected buckets and releases).
  */
 import { STACK_INFO_NAME } from "@homelab-observability/contract";
-import { gateCommand, PHASES, type Phase } from "../model/phases";
+import { gateCommand, PHASES, synthCommand, type Phase } from "../model/phases";
 import type { StackExport } from "../synth/synthesize";
 import { CliConfigError, cliStackConfig } from "../config/stackFile";
 import { parseStackConfig, rawFromPulumiConfig } from "../config/resolve";
@@ -146,9 +146,10 @@ export function stagingAheadVerdict(
   if (rehearsals.length === 0) return undefined;
   const at = PHASES.indexOf(move.to);
   if (rehearsals.some((s) => PHASES.indexOf(s.phase) >= at)) return undefined;
-  // A stack whose file is refused may be the rehearsal: say it was not read.
+  // A stack whose file is refused may be the rehearsal: say it was not read, each with the command
+  // that says why (with --dir, or pasted it synthesizes the checkout's stack of that name).
   const unread = refused.length
-    ? `; not read, their stack files refused: ${refused.join(", ")} (npm run synth -- --stack ${refused[0]} says why)`
+    ? `; not read, ${refused.length > 1 ? "their stack files" : "its stack file"} refused: ${listed(refused.map((s) => `Pulumi.${s}.yaml (\`${synthCommand(s, dir)}\` says why)`))}`
     : "";
   const behind = `${rehearsals.map((s) => `${s.stack} at ${s.phase}`).join(", ")}${unread}`;
   return {

@@ -9,7 +9,18 @@ import type { Consumer } from "./storage";
  * the checkout's own stack files without `--dir`.
  */
 export const gateCommand = (stack: string, gate: string, dir?: string): string =>
-  `npm run verify -- ${dir ? `--dir ${shellWord(dir)} ` : ""}--stack ${stack} --gate ${gate}`;
+  `npm run verify -- ${dirOption(dir)}--stack ${stack} --gate ${gate}`;
+
+/**
+ * The `--dir` option (with the space after it) every printed command carries for project folder
+ * `dir`, none when `dir` is undefined (this checkout, config/paths.ts commandDir): without it the
+ * command, pasted, reads the checkout's stack of that name instead.
+ */
+export const dirOption = (dir?: string): string => (dir ? `--dir ${shellWord(dir)} ` : "");
+
+/** The offline synthesis of one stack: for a refused stack file, the command that says why. */
+export const synthCommand = (stack: string, dir?: string): string =>
+  `npm run synth -- ${dirOption(dir)}--stack ${stack}`;
 
 /** The stack a refusal's commands name, and its project folder (config/paths.ts commandDir). */
 export interface MoveProject {

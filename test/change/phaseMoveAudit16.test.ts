@@ -86,9 +86,30 @@ describe("change check: staging runs ahead of production (audit 16)", () => {
       stacks: [at("production", "loki-fixed", true), at("takeover", "loki-fixed")],
       refused: got.refused,
     });
-    assert.match(
+    assert.ok(
+      v!.line.includes(
+        "(takeover at loki-fixed; not read, its stack file refused: Pulumi.staging.yaml (`npm run synth -- --stack staging` says why))",
+      ),
       v!.line,
-      /\(takeover at loki-fixed; not read, their stack files refused: staging \(npm run synth -- --stack staging says why\)\)/,
     );
+  });
+
+  it("each refused stack file's command carries the project's --dir, as the gate command beside it does", () => {
+    const v = stagingAheadVerdict(
+      move,
+      "production",
+      {
+        stacks: [at("production", "loki-fixed", true), at("takeover", "loki-fixed")],
+        refused: ["lab", "staging"],
+      },
+      "/tmp/my project",
+    );
+    assert.ok(
+      v!.line.includes(
+        "(takeover at loki-fixed; not read, their stack files refused: Pulumi.lab.yaml (`npm run synth -- --dir '/tmp/my project' --stack lab` says why) and Pulumi.staging.yaml (`npm run synth -- --dir '/tmp/my project' --stack staging` says why))",
+      ),
+      v!.line,
+    );
+    assert.match(v!.line, /`npm run verify -- --dir '\/tmp\/my project' --stack takeover --gate dual-write`/);
   });
 });
