@@ -152,8 +152,17 @@ export function stagingAheadVerdict(
     ? `; not read, ${refused.length > 1 ? "their stack files" : "its stack file"} refused: ${listed(refused.map((s) => `Pulumi.${s}.yaml (\`${synthCommand(s, dir)}\` says why)`))}`
     : "";
   const behind = `${rehearsals.map((s) => `${s.stack} at ${s.phase}`).join(", ")}${unread}`;
+  // The rehearsal closest to the target (the first of those as far) moves first, one phase at a
+  // time like any stack: its own next phase and that phase's gate, which verify takes while its
+  // file still names the phase it is at; the target itself may be phases further.
+  const closest = rehearsals.reduce((a, b) => (PHASES.indexOf(b.phase) > PHASES.indexOf(a.phase) ? b : a));
+  const next = PHASES[PHASES.indexOf(closest.phase) + 1];
+  const moveFirst =
+    next === move.to
+      ? `Move ${closest.stack} to ${move.to} first`
+      : `Move ${closest.stack} up to ${move.to} first, one phase at a time, starting with ${next}`;
   return {
-    line: `REFUSED phase ${move.from} -> ${move.to} on production stack ${stack} before any rehearsal: no non-production stack of metrics backend ${self.metricsBackend} has reached ${move.to} (${behind}); staging runs ahead of production. Move ${rehearsals[0].stack} to ${move.to} first (its own \`${gateCommand(rehearsals[0].stack, move.to, dir)}\`, --against and pulumi up), then ${stack} (${PHASE_MOVE_DOC})`,
+    line: `REFUSED phase ${move.from} -> ${move.to} on production stack ${stack} before any rehearsal: no non-production stack of metrics backend ${self.metricsBackend} has reached ${move.to} (${behind}); staging runs ahead of production. ${moveFirst} (its own gate: ${gateBefore(closest.stack, closest.phase, next, dir)}; then --against and pulumi up), then ${stack} (${PHASE_MOVE_DOC})`,
     refused: true,
   };
 }

@@ -26,10 +26,31 @@ describe("change check: staging runs ahead of production (audit 16)", () => {
         at("pi", "kps-removed", false, "victoriametrics"),
       ],
     });
-    assert.equal(v?.refused, true);
-    assert.match(
-      v.line,
-      /^REFUSED phase loki-fixed -> dual-write on production stack production before any rehearsal: no non-production stack of metrics backend mimir has reached dual-write \(staging at loki-fixed\); staging runs ahead of production\. Move staging to dual-write first \(its own `npm run verify -- --stack staging --gate dual-write`/,
+    assert.deepEqual(v, {
+      line: "REFUSED phase loki-fixed -> dual-write on production stack production before any rehearsal: no non-production stack of metrics backend mimir has reached dual-write (staging at loki-fixed); staging runs ahead of production. Move staging to dual-write first (its own gate: `npm run verify -- --stack staging --gate dual-write` exits 0 only while Pulumi.staging.yaml still says phase: loki-fixed (verify asks the running stack at the phase its file names); then --against and pulumi up), then production (docs/how-to/move-between-phases.md#migration-phases)",
+      refused: true,
+    });
+  });
+
+  it("names the rehearsal closest to the target and its own next phase and gate, the command that works when pasted", () => {
+    const up = { from: "dual-write", to: "backend-primary", steps: 1 } as const;
+    const prod = at("production", "dual-write", true);
+    const v = stagingAheadVerdict(up, "production", {
+      stacks: [at("alpha", "loki-fixed"), prod, at("staging", "dual-write")],
+    });
+    assert.ok(
+      v!.line.includes(
+        "(alpha at loki-fixed, staging at dual-write); staging runs ahead of production. Move staging to backend-primary first (its own gate: `npm run verify -- --stack staging --gate backend-primary` exits 0 only while Pulumi.staging.yaml still says phase: dual-write (verify asks the running stack at the phase its file names); then --against and pulumi up), then production (",
+      ),
+      v!.line,
+    );
+    // Two phases behind: its next phase, never the production stack's target straight away.
+    const far = stagingAheadVerdict(up, "production", { stacks: [at("alpha", "loki-fixed"), prod] });
+    assert.ok(
+      far!.line.includes(
+        "Move alpha up to backend-primary first, one phase at a time, starting with dual-write (its own gate: `npm run verify -- --stack alpha --gate dual-write` exits 0 only while Pulumi.alpha.yaml still says phase: loki-fixed (verify asks the running stack at the phase its file names); then --against and pulumi up), then production (",
+      ),
+      far!.line,
     );
   });
 
