@@ -128,9 +128,10 @@ export function stackPhases(
 /**
  * "Staging runs ahead of production" (move-between-phases.md): a production stack moving one phase
  * forward is refused while every non-production stack of its metrics backend (its rehearsals) is
- * still behind that phase, naming them and the move to make first. Nothing is said when the
- * project has no such stack (nothing to rehearse on) or the move is not one phase forward (the
- * skip has its own refusal).
+ * still behind that phase, naming them and the move to make first, and while none of them could be
+ * read (each refused stack file named: it may be the rehearsal). Nothing is said when the project
+ * has no such stack (nothing to rehearse on) or the move is not one phase forward (the skip has its
+ * own refusal).
  */
 export function stagingAheadVerdict(
   move: PhaseMove | undefined,
@@ -143,15 +144,21 @@ export function stagingAheadVerdict(
   const rehearsals = stacks.filter(
     (s) => s.stack !== stack && !s.production && s.metricsBackend === self.metricsBackend,
   );
-  if (rehearsals.length === 0) return undefined;
   const at = PHASES.indexOf(move.to);
   if (rehearsals.some((s) => PHASES.indexOf(s.phase) >= at)) return undefined;
+  const refusedLine = `REFUSED phase ${move.from} -> ${move.to} on production stack ${stack} before any rehearsal: `;
   // A stack whose file is refused may be the rehearsal: say it was not read, each with the command
   // that says why (with --dir, or pasted it synthesizes the checkout's stack of that name).
-  const unread = refused.length
-    ? `; not read, ${refused.length > 1 ? "their stack files" : "its stack file"} refused: ${listed(refused.map((s) => `Pulumi.${s}.yaml (\`${synthCommand(s, dir)}\` says why)`))}`
-    : "";
-  const behind = `${rehearsals.map((s) => `${s.stack} at ${s.phase}`).join(", ")}${unread}`;
+  const unread = `not read, ${refused.length > 1 ? "their stack files" : "its stack file"} refused: ${listed(refused.map((s) => `Pulumi.${s}.yaml (\`${synthCommand(s, dir)}\` says why)`))}`;
+  // None read: a refused one may have reached the phase, or not; a move nobody can show was
+  // rehearsed is held as one shown not to be, until the file is mended.
+  if (rehearsals.length === 0 && refused.length > 0)
+    return {
+      line: `${refusedLine}no non-production stack of metrics backend ${self.metricsBackend} was read, so it cannot be shown that one reached ${move.to} first (staging runs ahead of production): ${unread}; fix ${refused.length > 1 ? "them" : "it"} and run this check again (${PHASE_MOVE_DOC})`,
+      refused: true,
+    };
+  if (rehearsals.length === 0) return undefined;
+  const behind = `${rehearsals.map((s) => `${s.stack} at ${s.phase}`).join(", ")}${refused.length ? `; ${unread}` : ""}`;
   // The rehearsal closest to the target (the first of those as far) moves first, one phase at a
   // time like any stack: its own next phase and that phase's gate, which verify takes while its
   // file still names the phase it is at; the target itself may be phases further.
@@ -162,7 +169,7 @@ export function stagingAheadVerdict(
       ? `Move ${closest.stack} to ${move.to} first`
       : `Move ${closest.stack} up to ${move.to} first, one phase at a time, starting with ${next}`;
   return {
-    line: `REFUSED phase ${move.from} -> ${move.to} on production stack ${stack} before any rehearsal: no non-production stack of metrics backend ${self.metricsBackend} has reached ${move.to} (${behind}); staging runs ahead of production. ${moveFirst} (its own gate: ${gateBefore(closest.stack, closest.phase, next, dir)}; then --against and pulumi up), then ${stack} (${PHASE_MOVE_DOC})`,
+    line: `${refusedLine}no non-production stack of metrics backend ${self.metricsBackend} has reached ${move.to} (${behind}); staging runs ahead of production. ${moveFirst} (its own gate: ${gateBefore(closest.stack, closest.phase, next, dir)}; then --against and pulumi up), then ${stack} (${PHASE_MOVE_DOC})`,
     refused: true,
   };
 }

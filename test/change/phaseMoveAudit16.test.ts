@@ -115,6 +115,26 @@ describe("change check: staging runs ahead of production (audit 16)", () => {
     );
   });
 
+  it("a production move whose every rehearsal's stack file is refused is refused, naming each file and the command that says why", () => {
+    const dir = tmpDir("audit16-phases-all-refused");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.copyFileSync(path.join(ROOT, "Pulumi.production.yaml"), path.join(dir, "Pulumi.production.yaml"));
+    const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+    // The case of a phase the operator typed by hand: the program refuses it, so nothing says
+    // where staging stands.
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.staging.yaml"),
+      staging.replace(/(homelab-observability:phase:) .*/, "$1 Loki-Fixed"),
+    );
+    const got = stackPhases(dir);
+    assert.deepEqual(got.refused, ["staging"]);
+    const up = { from: "dual-write", to: "backend-primary", steps: 1 } as const;
+    assert.deepEqual(stagingAheadVerdict(up, "production", got, dir), {
+      line: `REFUSED phase dual-write -> backend-primary on production stack production before any rehearsal: no non-production stack of metrics backend mimir was read, so it cannot be shown that one reached backend-primary first (staging runs ahead of production): not read, its stack file refused: Pulumi.staging.yaml (\`npm run synth -- --dir ${dir} --stack staging\` says why); fix it and run this check again (docs/how-to/move-between-phases.md#migration-phases)`,
+      refused: true,
+    });
+  });
+
   it("each refused stack file's command carries the project's --dir, as the gate command beside it does", () => {
     const v = stagingAheadVerdict(
       move,
