@@ -129,9 +129,10 @@ export function stackPhases(
  * "Staging runs ahead of production" (move-between-phases.md): a production stack moving one phase
  * forward is refused while every non-production stack of its metrics backend (its rehearsals) is
  * still behind that phase, naming them and the move to make first, and while none of them could be
- * read (each refused stack file named: it may be the rehearsal). Nothing is said when the project
- * has no such stack (nothing to rehearse on) or the move is not one phase forward (the skip has its
- * own refusal).
+ * read (each refused stack file named: it may be the rehearsal), and when the project has no such
+ * stack at all (its only stack, or staging on another backend: nothing rehearses the backend, the
+ * way out is a staging stack of it). Nothing is said when the move is not one phase forward (the
+ * skip has its own refusal).
  */
 export function stagingAheadVerdict(
   move: PhaseMove | undefined,
@@ -157,7 +158,20 @@ export function stagingAheadVerdict(
       line: `${refusedLine}no non-production stack of metrics backend ${self.metricsBackend} was read, so it cannot be shown that one reached ${move.to} first (staging runs ahead of production): ${unread}; fix ${refused.length > 1 ? "them" : "it"} and run this check again (${PHASE_MOVE_DOC})`,
       refused: true,
     };
-  if (rehearsals.length === 0) return undefined;
+  // No stack rehearses this backend at all: a project of a production stack alone, or staging on
+  // the other backend (its phases run other components, model/phases.ts). Staging runs ahead of
+  // production in every project (move-between-phases.md): a phase no stack of the backend ran
+  // first is the risk the rule exists for, so the move waits for one to be added.
+  if (rehearsals.length === 0) {
+    const others = stacks.filter((s) => s.stack !== stack && !s.production);
+    const name = [...stacks.map((s) => s.stack), ...refused].includes("staging")
+      ? `staging-${self.metricsBackend}`
+      : "staging";
+    return {
+      line: `${refusedLine}the project has no non-production stack of metrics backend ${self.metricsBackend}${others.length ? ` (${listed(others.map((s) => `${s.stack} runs ${s.metricsBackend}`))})` : ""}, so no stack rehearses the phases on ${self.metricsBackend}; staging runs ahead of production in every project. Add one first: a stack file such as Pulumi.${name}.yaml with production: false, metricsBackend: ${self.metricsBackend} and its own kubeContext, at phase: ${move.from} as ${stack} is, moved to ${move.to} first (its own gate: ${gateBefore(name, move.from, move.to, dir)}; then --against and pulumi up), then ${stack} (${PHASE_MOVE_DOC})`,
+      refused: true,
+    };
+  }
   const behind = `${rehearsals.map((s) => `${s.stack} at ${s.phase}`).join(", ")}${refused.length ? `; ${unread}` : ""}`;
   // The rehearsal closest to the target (the first of those as far) moves first, one phase at a
   // time like any stack: its own next phase and that phase's gate, which verify takes while its

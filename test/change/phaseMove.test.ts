@@ -129,8 +129,9 @@ describe("change check: npm run synth -- --against across phases", function () {
     );
     assert.doesNotMatch(c.text, /REFUSED/);
     // Another project folder (synth --dir): verify reads the checkout's stack files without --dir.
+    // Its staging stack is the rehearsal that lets production move.
     const other = tmpDir("phase-move-dir");
-    for (const f of ["Pulumi.yaml", "Pulumi.production.yaml"])
+    for (const f of ["Pulumi.yaml", "Pulumi.production.yaml", "Pulumi.staging.yaml"])
       fs.copyFileSync(path.join(ROOT, f), path.join(other, f));
     const d = await checkChange(other, "production", r, { against: previous });
     assert.match(

@@ -54,13 +54,32 @@ describe("change check: staging runs ahead of production (audit 16)", () => {
     );
   });
 
-  it("lets it move once a rehearsal is there, and says nothing without one, for a non-production stack, or going back", () => {
+  it("refuses a production stack's move when no stack rehearses its backend, naming the backend and the staging stack to add", () => {
+    const prod = at("production", "loki-fixed", true, "victoriametrics");
+    assert.deepEqual(
+      stagingAheadVerdict(move, "production", { stacks: [prod, at("staging", "kps-removed")] }),
+      {
+        line: "REFUSED phase loki-fixed -> dual-write on production stack production before any rehearsal: the project has no non-production stack of metrics backend victoriametrics (staging runs mimir), so no stack rehearses the phases on victoriametrics; staging runs ahead of production in every project. Add one first: a stack file such as Pulumi.staging-victoriametrics.yaml with production: false, metricsBackend: victoriametrics and its own kubeContext, at phase: loki-fixed as production is, moved to dual-write first (its own gate: `npm run verify -- --stack staging-victoriametrics --gate dual-write` exits 0 only while Pulumi.staging-victoriametrics.yaml still says phase: loki-fixed (verify asks the running stack at the phase its file names); then --against and pulumi up), then production (docs/how-to/move-between-phases.md#migration-phases)",
+        refused: true,
+      },
+    );
+    // A project of a production stack alone: the same rule, nothing rehearses it.
+    const alone = stagingAheadVerdict(move, "production", { stacks: [prod] }, "/tmp/p");
+    assert.equal(alone?.refused, true);
+    assert.ok(
+      alone.line.includes(
+        ": the project has no non-production stack of metrics backend victoriametrics, so no stack rehearses the phases on victoriametrics; staging runs ahead of production in every project. Add one first: a stack file such as Pulumi.staging.yaml with production: false, metricsBackend: victoriametrics and its own kubeContext, at phase: loki-fixed as production is, moved to dual-write first (its own gate: `npm run verify -- --dir /tmp/p --stack staging --gate dual-write` exits 0",
+      ),
+      alone.line,
+    );
+  });
+
+  it("lets it move once a rehearsal is there, and says nothing for a non-production stack, or going back", () => {
     const prod = at("production", "loki-fixed", true);
     assert.equal(
       stagingAheadVerdict(move, "production", { stacks: [prod, at("staging", "dual-write")] }),
       undefined,
     );
-    assert.equal(stagingAheadVerdict(move, "production", { stacks: [prod] }), undefined);
     assert.equal(
       stagingAheadVerdict(move, "staging", { stacks: [prod, at("staging", "loki-fixed")] }),
       undefined,
