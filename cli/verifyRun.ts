@@ -7,13 +7,14 @@
 import * as path from "path";
 import { ConfigError, PHASES, type Phase, type StackConfig } from "../config/resolve";
 import { expandHome, meantContext, stackContextProblems } from "../config/kubeContext";
-import { capabilities } from "../model/phases";
+import { capabilities, dirOption, gateCommand } from "../model/phases";
 import { shellWord } from "../model/running";
 import { LOKI_TRANSITIONAL_MODE, runsMonolithic } from "../model/sizing";
 import { CliConfigError } from "../config/stackFile";
 import { checkedStackConfig } from "../config/stackCheck";
-import { ConfigLocator, overridePlacesIn, type OverridePlace } from "../config/locate";
-import { projectDirRefusal, projectRoot } from "../config/paths";
+import { ConfigLocator, overridePlacesIn, stackKeyAt, type OverridePlace } from "../config/locate";
+import { commandDir, projectDirRefusal, projectRoot } from "../config/paths";
+import { PHASE_MOVE_DOC } from "../change/phaseMove";
 import { runChecks } from "../verify/checks";
 import { expectationsFor } from "../verify/expect";
 import { Reach, clusterUnreachable, halfSetGrafanaLogin } from "../verify/reach";
@@ -707,14 +708,14 @@ async function verifyMain(
       refusal = e;
     }
   }
+  const at = lazyPlaces(root, args.stack);
   const wrong = [
     ...read.problems.map((q) => q.text),
-    ...(cfg && !read.moving ? [gateProblem(args, cfg), ...unreadUrls(args, cfg)] : []),
+    ...(cfg && !read.moving ? [gateProblem(args, cfg, at, commandDir(root)), ...unreadUrls(args, cfg)] : []),
   ].filter((w): w is string => !!w);
   // The move check asks no Grafana and no cluster; the others always ask Grafana, and without any
   // --url (the usual run) every component through kubectl, in the stack's kube context.
   const login = read.moving ? undefined : halfSetGrafanaLogin(env);
-  const at = lazyPlaces(root, args.stack);
   const moveLines = args.move ? moveInputLines(args.move, cfg, at, env) : [];
   const cluster = cfg && clusterOf(cfg);
   const contextRefusal = (c: StackConfig) => contextRefusalOf(c, root, args.stack, env);
@@ -793,8 +794,17 @@ async function verifyMain(
   return reportOutcome(report);
 }
 
-/** Why `--gate` asks about a step or phase that is not the stack's next one; undefined when it is. */
-function gateProblem(args: VerifyArgs, cfg: StackConfig): string | undefined {
+/**
+ * Why `--gate` asks about a step or phase that is not the stack's next one; undefined when it is.
+ * `places`: the stack file's keys' lines; `dir`: the project folder its commands name
+ * (config/paths.ts commandDir).
+ */
+function gateProblem(
+  args: VerifyArgs,
+  cfg: StackConfig,
+  places: OverridePlace,
+  dir: string | undefined,
+): string | undefined {
   if (args.lokiStep) {
     const next = lokiStepsFrom(cfg.loki);
     if (!next.includes(args.lokiStep)) {
@@ -809,9 +819,19 @@ function gateProblem(args: VerifyArgs, cfg: StackConfig): string | undefined {
     }
   }
   if (args.gate) {
-    const next = PHASES[PHASES.indexOf(cfg.phase) + 1];
-    if (args.gate !== next)
-      return `--gate ${args.gate}: the stack is at ${cfg.phase}; the gate asks about the next phase${next ? ` (${next})` : " and there is none"}`;
+    const at = PHASES.indexOf(cfg.phase);
+    const next = PHASES[at + 1];
+    const asks = `the gate asks about the next phase${next ? ` (${next})` : " and there is none"}`;
+    const gate = PHASES.indexOf(args.gate);
+    // The slip step 2 of the docs warns of: the phase set first, the gate asked after. Verify
+    // judges the running stack at the phase its file names, so the file goes back for the gate.
+    if (gate === at && at > 0)
+      return `--gate ${args.gate}: ${stackKeyAt("phase", places)} already says ${cfg.phase}; a gate is asked before the stack file moves to its phase, while the file still names the phase before it: set phase back to ${PHASES[at - 1]}, run \`${gateCommand(args.stack, args.gate, dir)}\`, and only on exit 0 set phase: ${cfg.phase} again (${PHASE_MOVE_DOC}, step 2)`;
+    if (gate === at)
+      return `--gate ${args.gate}: the stack is at ${cfg.phase}, the first phase, which no gate leads to; ${asks}`;
+    if (gate < at)
+      return `--gate ${args.gate}: the stack is at ${cfg.phase} and ${args.gate} is behind it: going back one phase needs no gate (nothing stored is lost): set phase: ${PHASES[at - 1]}, and after pulumi up run \`npm run verify -- ${dirOption(dir)}--stack ${args.stack}\` (${PHASE_MOVE_DOC}, step 4); ${asks}`;
+    if (gate > at + 1) return `--gate ${args.gate}: the stack is at ${cfg.phase}; ${asks}`;
   }
   return undefined;
 }

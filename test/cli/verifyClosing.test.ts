@@ -146,9 +146,36 @@ describe("verify: every input problem in one run, the arguments' beside the stac
     assert.match(r.err, /^verify --stack staging: --timeout: expected a duration of at least 1s/);
     assert.ok(
       r.err.includes(
-        "\nverify --stack staging: --gate loki-fixed: the stack is at dual-write; the gate asks about the next phase (backend-primary)\n",
+        `\nverify --stack staging: --gate loki-fixed: the stack is at dual-write and loki-fixed is behind it: going back one phase needs no gate (nothing stored is lost): set phase: loki-fixed, and after pulumi up run \`npm run verify -- --dir ${dir} --stack staging\` (docs/how-to/move-between-phases.md#migration-phases, step 4); the gate asks about the next phase (backend-primary)\n`,
       ),
       r.err,
+    );
+  });
+
+  it("a --gate naming the phase the stack file already says: the gate is asked before that edit, so the file goes back to the phase before, at its line", async () => {
+    const dir = project("staging", { phase: "backend-primary" });
+    const file = path.join(dir, "Pulumi.staging.yaml");
+    const line =
+      fs.readFileSync(file, "utf8").split("\n").indexOf("  homelab-observability:phase: backend-primary") + 1;
+    const r = await run(["--dir", dir, "--stack", "staging", "--gate", "backend-primary"], env);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.ok(line > 0);
+    assert.ok(
+      r.err.startsWith(
+        `verify --stack staging: --gate backend-primary: phase (${path.relative(process.cwd(), file)}:${line}) already says backend-primary; a gate is asked before the stack file moves to its phase, while the file still names the phase before it: set phase back to dual-write, run \`npm run verify -- --dir ${dir} --stack staging --gate backend-primary\`, and only on exit 0 set phase: backend-primary again (docs/how-to/move-between-phases.md#migration-phases, step 2)\n`,
+      ),
+      r.err,
+    );
+    // The first phase: no gate leads to it.
+    const first = await run(
+      ["--dir", project("staging", { phase: "loki-fixed" }), "--stack", "staging", "--gate", "loki-fixed"],
+      env,
+    );
+    assert.ok(
+      first.err.startsWith(
+        "verify --stack staging: --gate loki-fixed: the stack is at loki-fixed, the first phase, which no gate leads to; the gate asks about the next phase (dual-write)\n",
+      ),
+      first.err,
     );
   });
 
