@@ -18,7 +18,7 @@ import { synthCommand } from "../model/phases";
 import { ChartCacheError } from "../synth/render/helm";
 import type { ReleaseRender } from "../synth/render/types";
 import { synthStack, type StackSynthesis } from "../synth/run";
-import { SynthInputError } from "../synth/synthesize";
+import { SynthInputError, type StackExport } from "../synth/synthesize";
 import { notRenderedText, overridePlacesIn } from "../synth/report";
 import { changeAgainst, NotRenderedError, readExport } from "./against";
 import { formatChange, refusalCount, refusalsIn, type ChangeReport } from "./change";
@@ -47,6 +47,12 @@ import { backendMove } from "./backendMove";
 import { grafanaAdminVerdict } from "./grafanaAdmin";
 import { vaultItemsVerdict } from "./vaultItems";
 import { bucketMove, createdBuckets } from "./bucketMove";
+
+/** An `--against` file and the export read from it (against.ts readExport). */
+export interface AgainstExport {
+  file: string;
+  export: StackExport;
+}
 
 export interface ChangeCheck {
   text: string;
@@ -204,9 +210,8 @@ async function againstSection(
   root: string,
   stack: string,
   result: StackSynthesis,
-  against: string,
+  { file: against, export: previous }: AgainstExport,
 ): Promise<Section> {
-  const previous = readExport(against);
   // A refused claim change names the stack key behind it at its line in Pulumi.<stack>.yaml.
   const at = overridePlacesIn(root, stack);
   // Its commands name the project folder when verify would not read it without --dir.
@@ -380,7 +385,12 @@ export async function checkChange(
   stack: string,
   result: StackSynthesis,
   opts: {
-    against?: string;
+    /**
+     * The previous export: its file, read here, or the file and the export already read from it.
+     * synth passes the export it read before writing anything to --out, where the file may be the
+     * one this synthesis' export is written over (`--against out/<stack>.json`).
+     */
+    against?: string | AgainstExport;
     running?: string;
     /**
      * The config overrides `result` was synthesized with (synthStack's): a step of the takeover
@@ -391,7 +401,11 @@ export async function checkChange(
   },
 ): Promise<ChangeCheck> {
   const sections: Section[] = [];
-  if (opts.against) sections.push(await againstSection(root, stack, result, opts.against));
+  const against =
+    typeof opts.against === "string"
+      ? { file: opts.against, export: readExport(opts.against) }
+      : opts.against;
+  if (against) sections.push(await againstSection(root, stack, result, against));
   if (opts.running) sections.push(await runningSection(root, stack, result, opts.running, opts.overrides));
   // Only where --running applies (a takeover block), not wherever a resource has an import ID:
   // buckets imported from existing.buckets adopt no StatefulSet, and --running refuses that stack.

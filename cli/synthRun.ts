@@ -16,6 +16,7 @@ import {
   withoutImportIds,
   type ExportResource,
   type SaidBefore,
+  type StackExport,
 } from "../synth/synthesize";
 import { CliConfigError, cliStackConfigIssues, noStackFileMessage } from "../config/stackFile";
 import {
@@ -251,11 +252,12 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
     out(failLine(refusedReason(inputs.refused)));
     return 2;
   }
-  const { root, stacks, packConfig } = inputs;
+  const { root, stacks, packConfig, previous } = inputs;
   const run: RunContext = {
     root,
     args,
     packConfig,
+    previous,
     io,
     progress,
     several: stacks.length > 1,
@@ -356,7 +358,9 @@ async function readInputs(
   err: (text: string) => void,
   /** Whether --out is judged, and may be made when nothing is refused (not beside bad arguments). */
   out = { outFolder: true, make: true },
-): Promise<{ root: string; stacks: string[]; packConfig: PackConfig } | { refused: Refusal[] }> {
+): Promise<
+  { root: string; stacks: string[]; packConfig: PackConfig; previous?: StackExport } | { refused: Refusal[] }
+> {
   const refused: Refusal[] = [];
   const input = (e: SynthInputError) => refused.push({ text: e.message, reason: inputReason(e) });
   // A --dir that is no project folder is bad input, said before any stack is looked for.
@@ -390,10 +394,13 @@ async function readInputs(
     const source = (e as { source?: string }).source;
     refused.push({ text: (e as Error).message, reason: `bad input: ${source} (above)` });
   }
+  let previous: StackExport | undefined;
   try {
-    // A previous state that is not an export is bad input, said before any synthesis or render
-    // (the change check reads it again after them).
-    if (args.against) (await import("../change/against")).readExport(args.against);
+    // A previous state that is not an export is bad input, said before any synthesis or render.
+    // The change check compares with this reading, never the file's later text: --against
+    // out/<stack>.json names the file this run's export is written over (--out), and read again
+    // after that it was the new synthesis compared with itself, every change passing.
+    if (args.against) previous = (await import("../change/against")).readExport(args.against);
   } catch (e) {
     if (!(e instanceof SynthInputError)) throw e;
     input(e);
@@ -434,7 +441,7 @@ async function readInputs(
           reason: `the stack configuration of ${stack} is refused (above)`,
         });
     }
-  return refused.length > 0 ? { refused } : { root, stacks, packConfig };
+  return refused.length > 0 ? { refused } : { root, stacks, packConfig, previous };
 }
 
 /**
@@ -466,6 +473,8 @@ interface RunContext {
   root: string;
   args: SynthArgs;
   packConfig: PackConfig;
+  /** --against's export, read before anything is written to --out (readInputs). */
+  previous?: StackExport;
   io: CliIo;
   progress: (text: string) => void;
   /** Whether the run is over several stacks (what they lack is then listed once, at its end). */
@@ -805,7 +814,7 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
     checkProblems: problems.length,
     violations,
   };
-  await closeStack(root, result, args, outcome, out);
+  await closeStack(root, result, run, outcome, out);
   return outcome;
 }
 
@@ -1094,7 +1103,7 @@ function checkRendered(
 async function closeStack(
   root: string,
   result: Awaited<ReturnType<typeof synthStack>>,
-  args: SynthArgs,
+  { args, previous }: Pick<RunContext, "args" | "previous">,
   outcome: StackOutcome,
   out: (text: string) => void,
 ): Promise<void> {
@@ -1112,7 +1121,7 @@ async function closeStack(
   } else if (asked) {
     const change = await import("../change/check");
     const c = await change.checkChange(root, outcome.stack, result, {
-      against: args.against,
+      against: args.against && previous ? { file: args.against, export: previous } : undefined,
       running: args.running,
       overrides: args.running ? runningOverrides(root, outcome.stack, args.running) : {},
     });

@@ -7,7 +7,7 @@ import { commandDir } from "../../config/paths";
 import { checkChange } from "../../change/check";
 import { PHASE_MOVE_DOC, phaseMove, phaseMoveVerdict, phaseOfExport } from "../../change/phaseMove";
 import type { ExportResource, StackExport } from "../../synth/synthesize";
-import { ROOT, synth, tmpDir } from "../support/helpers";
+import { ROOT, stackCopy, synth, synthCli, tmpDir } from "../support/helpers";
 
 const exportOf = (...resources: ExportResource[]): StackExport =>
   ({ deployment: { resources } }) as unknown as StackExport;
@@ -158,5 +158,45 @@ describe("change check: npm run synth -- --against across phases", function () {
     });
     const d = await checkChange(ROOT, "production", listed, { against: previous });
     assert.match(d.text, /\nphase loki-fixed -> dual-write \(one phase forward\): .*, step 2\)\n/);
+  });
+});
+
+describe("change check: --against the export an earlier synthesis left in --out", function () {
+  this.timeout(180000);
+
+  it("compares with that earlier synthesis, not with the new export written over it: a skipped phase is refused", async () => {
+    const { dir, file } = stackCopy("phase-same-out", "staging");
+    const out = path.join(dir, "out");
+    const at = (phase: Phase) =>
+      fs.writeFileSync(
+        file,
+        fs
+          .readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8")
+          .replace(/^( {2}homelab-observability:phase: ).*$/m, `$1${phase}`),
+      );
+    at("loki-fixed");
+    const first = await synthCli("--dir", dir, "--stack", "staging", "--out", out, "--quiet");
+    assert.equal(first.status, 0, first.stdout + first.stderr);
+    at("backend-primary");
+    const previous = path.join(out, "staging.json");
+    const r = await synthCli(
+      "--dir",
+      dir,
+      "--stack",
+      "staging",
+      "--out",
+      out,
+      "--quiet",
+      "--against",
+      previous,
+    );
+    assert.match(
+      r.stdout,
+      /\nREFUSED phase loki-fixed -> backend-primary: the export \(.*staging\.json\) was at loki-fixed and phase \(.*Pulumi\.staging\.yaml:7\) now says backend-primary, 2 phases forward, skipping dual-write;/,
+      r.stdout + r.stderr,
+    );
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    // The file then holds the new synthesis, the previous state of the next step.
+    assert.equal(phaseOfExport(JSON.parse(fs.readFileSync(previous, "utf8"))), "backend-primary");
   });
 });
