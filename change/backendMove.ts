@@ -7,25 +7,16 @@
  * `dual-write` it is the copy the `backend-primary` gate waits on. So it is refused, naming the key
  * with its line, and the way to change the backend where no backend runs: at `loki-fixed`.
  */
-import { BACKENDS, PHASES, type Backend } from "../model/phases";
+import { PHASES, type Backend } from "../model/phases";
 import type { ExportResource, StackExport } from "../synth/synthesize";
 import type { OverridePlace } from "../synth/report";
 import type { StackSynthesis } from "../synth/run";
 import type { ChangeReport } from "./change";
-import { phaseOfExport } from "./phaseMove";
+import { BACKEND_COMPONENT, backendOfExport, phaseOfExport } from "./phaseMove";
 import { listed } from "../model/words";
 
 /** Where the docs say how to change the backend (its heading's anchor). */
 export const BACKEND_MOVE_DOC = "docs/how-to/move-between-phases.md#changing-the-metrics-backend";
-
-/**
- * The component each backend is built as (components/metrics/mimir.ts, victoriaMetrics.ts): a real
- * `pulumi stack export` lists component resources too, so this reads either kind of export.
- */
-const COMPONENT_OF: Record<Backend, string> = {
-  mimir: "homelab:metrics:Mimir",
-  victoriametrics: "homelab:metrics:VictoriaMetrics",
-};
 
 /**
  * What each backend keeps that the program does not carry to the other. Both are retained on
@@ -37,12 +28,6 @@ const HOLDS: Record<Backend, string> = {
   mimir: "the metrics history (its blocks in the object store, recent series on its claims)",
   victoriametrics: "the metrics history (vmsingle's data on its claim)",
 };
-
-/** The metrics backend an export runs; undefined when it runs none (before `dual-write`). */
-export function backendOfExport(exp: StackExport): Backend | undefined {
-  const types = new Set(exp.deployment.resources.map((r) => r.type));
-  return BACKENDS.find((b) => types.has(COMPONENT_OF[b]));
-}
 
 /** The component the object store's buckets are built in (components/objectstore/objectStore.ts). */
 const OBJECT_STORE = "homelab:objectstore:ObjectStore";
@@ -87,7 +72,7 @@ export function removedWithBackend(
     const above = ancestors(r, byUrn);
     const name = BUCKET_NAME[r.type]?.(r.inputs ?? {});
     const mine =
-      above.includes(COMPONENT_OF[backend]) ||
+      above.includes(BACKEND_COMPONENT[backend]) ||
       (above.includes(OBJECT_STORE) && typeof name === "string" && buckets.includes(name));
     if (!mine) continue;
     urns.add(r.urn);

@@ -233,7 +233,10 @@ async function againstSection(
   // A skipped phase is said first; a one-phase move of production is held while staging is behind.
   const skip = phaseMoveVerdict(move, stack, against, at, dir, createdBuckets(previous, result));
   // Every stack file is read only for a move one phase forward, the one the rule judges.
-  const ahead = move?.steps === 1 ? stagingAheadVerdict(move, stack, stackPhases(root), dir) : undefined;
+  const ahead =
+    move && "steps" in move && move.steps === 1
+      ? stagingAheadVerdict(move, stack, stackPhases(root), dir)
+      : undefined;
   const phase = skip?.refused ? skip : (ahead ?? skip);
   // A moved tenant is stack-wide: the objects below show only the headers that carry it.
   const tenants = tenantMoveVerdicts(previous, result.export, at);

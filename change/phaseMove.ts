@@ -5,9 +5,19 @@
  * forward skips a phase nothing gated (to kps-removed straight from loki-fixed removes KPS before
  * the new backend ever got a copy of the metrics), so it is refused. Staying and going back are
  * left as they are: going back is guarded by the change itself (protected buckets and releases).
+ * An export that records no phase (an older version's) is judged at the phase what it runs fits,
+ * said as inferred; where that is not one phase, a line says the check did not run.
  */
 import { STACK_INFO_NAME } from "@homelab-observability/contract";
-import { gateCommand, PHASES, synthCommand, type Phase } from "../model/phases";
+import {
+  BACKENDS,
+  everyCapability,
+  gateCommand,
+  PHASES,
+  synthCommand,
+  type Backend,
+  type Phase,
+} from "../model/phases";
 import type { StackExport } from "../synth/synthesize";
 import { CliConfigError, cliStackConfig } from "../config/stackFile";
 import { parseStackConfig, rawFromPulumiConfig } from "../config/resolve";
@@ -45,19 +55,86 @@ export function phaseOfExport(exp: StackExport): Phase | undefined {
   return isPhase(data?.phase) ? data.phase : undefined;
 }
 
-/** A move from the previous export's phase to the new one; `steps` > 0 is forward. */
+/**
+ * The component each backend is built as (components/metrics/mimir.ts, victoriaMetrics.ts): a real
+ * `pulumi stack export` lists component resources too, so this reads either kind of export.
+ */
+export const BACKEND_COMPONENT: Record<Backend, string> = {
+  mimir: "homelab:metrics:Mimir",
+  victoriametrics: "homelab:metrics:VictoriaMetrics",
+};
+
+/** The metrics backend an export runs; undefined when it runs none (before `dual-write`). */
+export function backendOfExport(exp: StackExport): Backend | undefined {
+  const types = new Set(exp.deployment.resources.map((r) => r.type));
+  return BACKENDS.find((b) => types.has(BACKEND_COMPONENT[b]));
+}
+
+/**
+ * The components apply/stack.ts makes for a capability of the phase (model/phases.ts), by their
+ * type: kube-prometheus-stack's exactly when `kps`, the standalone Alertmanager's exactly when
+ * `alertmanager` is "standalone".
+ */
+const KPS_COMPONENT = "homelab:metrics:KubePrometheusStack";
+const ALERTMANAGER_COMPONENT = "homelab:alerting:Alertmanager";
+
+/**
+ * The phases an export that records none can be at, told from what it runs against the phase
+ * table (model/phases.ts): kube-prometheus-stack, a backend (and which), the standalone
+ * Alertmanager. An export of an older version recorded no phase; its components say it.
+ */
+export function phasesRunning(exp: StackExport): Phase[] {
+  const types = new Set(exp.deployment.resources.map((r) => r.type));
+  const backend = backendOfExport(exp);
+  const seen = { kps: types.has(KPS_COMPONENT), standalone: types.has(ALERTMANAGER_COMPONENT) };
+  const rows = everyCapability().filter(
+    ({ backend: b, caps }) =>
+      (backend === undefined || b === backend) &&
+      caps.backend === (backend !== undefined) &&
+      caps.kps === seen.kps &&
+      (caps.alertmanager === "standalone") === seen.standalone,
+  );
+  return PHASES.filter((p) => rows.some((r) => r.phase === p));
+}
+
+/**
+ * A move from the previous export's phase to the new one; `steps` > 0 is forward. `inferred`: the
+ * export records no phase, and `from` is the one phase what it runs fits ({@link phasesRunning}).
+ */
 export interface PhaseMove {
   from: Phase;
   to: Phase;
   steps: number;
+  inferred?: boolean;
 }
 
-/** The move between two exports' phases; undefined when either records none. */
-export function phaseMove(previous: StackExport, next: StackExport): PhaseMove | undefined {
-  const [from, to] = [phaseOfExport(previous), phaseOfExport(next)];
-  if (!from || !to) return undefined;
-  return { from, to, steps: PHASES.indexOf(to) - PHASES.indexOf(from) };
+/** The previous export records no phase and what it runs fits none or several: `could` are those. */
+export interface UnknownPhase {
+  to: Phase;
+  could: Phase[];
 }
+
+/**
+ * The move between two exports' phases: the previous one's read from what it records, else told
+ * from what it runs; undefined when the new one records none.
+ */
+export function phaseMove(previous: StackExport, next: StackExport): PhaseMove | UnknownPhase | undefined {
+  const to = phaseOfExport(next);
+  if (!to) return undefined;
+  const recorded = phaseOfExport(previous);
+  const could = recorded ? [recorded] : phasesRunning(previous);
+  if (could.length !== 1) return { to, could };
+  const from = could[0];
+  return {
+    from,
+    to,
+    steps: PHASES.indexOf(to) - PHASES.indexOf(from),
+    ...(recorded ? {} : { inferred: true }),
+  };
+}
+
+/** What an export that records no phase lacks, as the phase lines say it. */
+const NOT_RECORDED = `records no phase (neither the Stack output phase nor the ConfigMap ${STACK_INFO_NAME}'s data.phase: an export of an older version)`;
 
 /**
  * What the change check says of a move: a refusal when it skips a phase forward, one line naming
@@ -67,19 +144,31 @@ export function phaseMove(previous: StackExport, next: StackExport): PhaseMove |
  * again, which the line says, as the export cannot tell.
  */
 export function phaseMoveVerdict(
-  move: PhaseMove | undefined,
+  move: PhaseMove | UnknownPhase | undefined,
   stack: string,
   exportFile: string,
   at?: OverridePlace,
   dir?: string,
   created: string[] = [],
 ): { line: string; refused: boolean } | undefined {
-  if (!move || move.steps <= 0) return undefined;
+  if (!move) return undefined;
+  // Without the previous phase no move is judged: said, so a skip does not pass unseen.
+  if (!("from" in move))
+    return {
+      line: `phase check not run: the export (${exportFile}) ${NOT_RECORDED}, and what it runs fits ${move.could.length === 0 ? "no phase" : `more than one phase (${move.could.join(", ")})`}, so whether ${move.to} skips a phase is not known; compare with an export written by this version (pulumi stack export after its pulumi up, or npm run synth of the stack file that ran)`,
+      refused: false,
+    };
+  // Said with every verdict on an inferred phase, and as the only line when it stays or goes back.
+  const inferred = move.inferred
+    ? ` (${move.from} inferred from what the export runs: it ${NOT_RECORDED})`
+    : "";
+  if (move.steps <= 0)
+    return inferred ? { line: `phase ${move.from} -> ${move.to}${inferred}`, refused: false } : undefined;
   const next = PHASES[PHASES.indexOf(move.from) + 1];
   // The file already says the new phase here, so the gate is said as run before that edit.
   if (move.steps === 1)
     return {
-      line: `phase ${move.from} -> ${move.to} (one phase forward): before pulumi up, its gate must have passed: ${gateBefore(stack, move.from, next, dir)}; if it has not run, set phase: ${move.from} back, run it, then set phase: ${next} again (${PHASE_MOVE_DOC}, step 2)${created.length > 0 ? `; it creates ${created.length > 1 ? "buckets" : "bucket"} ${listed(created)}: if an earlier step back left ${created.length > 1 ? "them" : "it"} on the store (retained), list ${created.length > 1 ? "them" : "it"} in existing.buckets before pulumi up, or the create fails ("bucket already exists!"); the export cannot tell (${PHASE_MOVE_DOC}, "Back one phase and forward again")` : ""}`,
+      line: `phase ${move.from} -> ${move.to} (one phase forward${inferred}): before pulumi up, its gate must have passed: ${gateBefore(stack, move.from, next, dir)}; if it has not run, set phase: ${move.from} back, run it, then set phase: ${next} again (${PHASE_MOVE_DOC}, step 2)${created.length > 0 ? `; it creates ${created.length > 1 ? "buckets" : "bucket"} ${listed(created)}: if an earlier step back left ${created.length > 1 ? "them" : "it"} on the store (retained), list ${created.length > 1 ? "them" : "it"} in existing.buckets before pulumi up, or the create fails ("bucket already exists!"); the export cannot tell (${PHASE_MOVE_DOC}, "Back one phase and forward again")` : ""}`,
       refused: false,
     };
   const skipped = PHASES.slice(PHASES.indexOf(move.from) + 1, PHASES.indexOf(move.to));
@@ -87,7 +176,7 @@ export function phaseMoveVerdict(
   const where = at?.("phase");
   const setting = where ? `phase (${where})` : `Pulumi.${stack}.yaml`;
   return {
-    line: `REFUSED phase ${move.from} -> ${move.to}: the export (${exportFile}) was at ${move.from} and ${setting} now says ${move.to}, ${move.steps} phases forward, skipping ${skipped.join(", ")}; a stack moves one phase at a time, each set only after its gate passed. Set phase: ${next} next (the phase after ${move.from}), once its gate passed: ${gateBefore(stack, move.from, next, dir)}; read ${PHASE_MOVE_DOC}`,
+    line: `REFUSED phase ${move.from} -> ${move.to}: the export (${exportFile}) was at ${move.from}${inferred} and ${setting} now says ${move.to}, ${move.steps} phases forward, skipping ${skipped.join(", ")}; a stack moves one phase at a time, each set only after its gate passed. Set phase: ${next} next (the phase after ${move.from}), once its gate passed: ${gateBefore(stack, move.from, next, dir)}; read ${PHASE_MOVE_DOC}`,
     refused: true,
   };
 }
@@ -135,13 +224,13 @@ export function stackPhases(
  * skip has its own refusal).
  */
 export function stagingAheadVerdict(
-  move: PhaseMove | undefined,
+  move: PhaseMove | UnknownPhase | undefined,
   stack: string,
   { stacks, refused = [] }: { stacks: StackPhase[]; refused?: string[] },
   dir?: string,
 ): { line: string; refused: boolean } | undefined {
   const self = stacks.find((s) => s.stack === stack);
-  if (!move || move.steps !== 1 || !self?.production) return undefined;
+  if (!move || !("steps" in move) || move.steps !== 1 || !self?.production) return undefined;
   const rehearsals = stacks.filter(
     (s) => s.stack !== stack && !s.production && s.metricsBackend === self.metricsBackend,
   );

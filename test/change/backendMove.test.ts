@@ -3,12 +3,12 @@ import * as fs from "fs";
 import * as path from "path";
 import {
   backendMoveVerdict,
-  backendOfExport,
   BACKEND_MOVE_DOC,
   foldBackendRemoval,
   removedWithBackend,
 } from "../../change/backendMove";
 import { checkChange } from "../../change/check";
+import { backendOfExport } from "../../change/phaseMove";
 import type { ChangeEntry } from "../../change/change";
 import { BACKENDS, type Backend } from "../../model/phases";
 import type { ExportResource, StackExport } from "../../synth/synthesize";

@@ -5,7 +5,13 @@ import { STACK_INFO_NAME } from "@homelab-observability/contract";
 import { gateCommand, PHASES, type Phase } from "../../model/phases";
 import { commandDir } from "../../config/paths";
 import { checkChange } from "../../change/check";
-import { PHASE_MOVE_DOC, phaseMove, phaseMoveVerdict, phaseOfExport } from "../../change/phaseMove";
+import {
+  PHASE_MOVE_DOC,
+  phaseMove,
+  phaseMoveVerdict,
+  phaseOfExport,
+  phasesRunning,
+} from "../../change/phaseMove";
 import type { ExportResource, StackExport } from "../../synth/synthesize";
 import { ROOT, stackCopy, synth, synthCli, tmpDir } from "../support/helpers";
 
@@ -32,7 +38,49 @@ describe("change check: the phase move an --against export covers", () => {
     assert.equal(phaseOfExport(exportOf(stackAt("not-a-phase"), infoAt("loki-fixed"))), "loki-fixed");
     assert.equal(phaseOfExport(exportOf(infoAt("kps-removed"))), "kps-removed");
     assert.equal(phaseOfExport(exportOf()), undefined);
-    assert.equal(phaseMove(exportOf(), exportOf(stackAt("kps-removed"))), undefined);
+    assert.equal(phaseMove(exportOf(stackAt("dual-write")), exportOf()), undefined);
+  });
+
+  it("an export that records no phase is judged at the one phase what it runs fits, said as inferred", () => {
+    const runs = (...types: string[]) =>
+      exportOf(...types.map((type, i) => ({ urn: `urn:pulumi:s::p::${type}::c${i}`, type }) as any));
+    const KPS = "homelab:metrics:KubePrometheusStack";
+    const [MIMIR, VM] = ["homelab:metrics:Mimir", "homelab:metrics:VictoriaMetrics"];
+    const AM = "homelab:alerting:Alertmanager";
+    assert.deepEqual(phasesRunning(runs(KPS)), ["loki-fixed"]);
+    assert.deepEqual(phasesRunning(runs(KPS, MIMIR)), ["dual-write"]);
+    assert.deepEqual(phasesRunning(runs(KPS, MIMIR, AM)), ["backend-primary"]);
+    assert.deepEqual(phasesRunning(runs(MIMIR, AM)), ["kps-removed"]);
+    assert.deepEqual(phasesRunning(runs(VM)), ["kps-removed"]);
+    // VictoriaMetrics runs its Alertmanager inside its own release: both phases with KPS fit.
+    assert.deepEqual(phasesRunning(runs(KPS, VM)), ["dual-write", "backend-primary"]);
+    const to = (phase: Phase, ...types: string[]) =>
+      phaseMoveVerdict(phaseMove(runs(...types), exportOf(stackAt(phase))), "production", "prev.json");
+    const note =
+      "it records no phase (neither the Stack output phase nor the ConfigMap homelab-observability-stack's data.phase: an export of an older version)";
+    assert.equal(to("kps-removed", KPS, MIMIR)?.refused, true);
+    assert.match(
+      to("kps-removed", KPS, MIMIR)?.line ?? "",
+      new RegExp(
+        `^REFUSED phase dual-write -> kps-removed: the export \\(prev\\.json\\) was at dual-write \\(dual-write inferred from what the export runs: ${note.replace(/[().']/g, "\\$&")}\\) and Pulumi\\.production\\.yaml now says kps-removed, 2 phases forward, skipping backend-primary;`,
+      ),
+    );
+    assert.match(
+      to("backend-primary", KPS, MIMIR)?.line ?? "",
+      /^phase dual-write -> backend-primary \(one phase forward \(dual-write inferred from what the export runs: it records no phase/,
+    );
+    assert.deepEqual(to("dual-write", KPS, MIMIR), {
+      line: `phase dual-write -> dual-write (dual-write inferred from what the export runs: ${note})`,
+      refused: false,
+    });
+    assert.deepEqual(to("kps-removed", KPS, VM), {
+      line: `phase check not run: the export (prev.json) records no phase (neither the Stack output phase nor the ConfigMap homelab-observability-stack's data.phase: an export of an older version), and what it runs fits more than one phase (dual-write, backend-primary), so whether kps-removed skips a phase is not known; compare with an export written by this version (pulumi stack export after its pulumi up, or npm run synth of the stack file that ran)`,
+      refused: false,
+    });
+    assert.match(
+      to("kps-removed")?.line ?? "",
+      /^phase check not run: .* and what it runs fits no phase, so/,
+    );
   });
 
   it("refuses a forward move of more than one phase, naming both phases, the next one to set and the doc", () => {
@@ -117,6 +165,25 @@ describe("change check: npm run synth -- --against across phases", function () {
     );
     // Said first, right under the header: the objects' list below counts its own refusals only.
     assert.match(c.text.split("\n")[1], /^REFUSED phase /, c.text);
+  });
+
+  it("an export of an older version, which records no phase, at dual-write -> kps-removed: refused, the phase inferred from what it runs", async () => {
+    const old = structuredClone((await synth("production", { phase: "dual-write" })).export);
+    for (const r of old.deployment.resources) {
+      if (r.type === "pulumi:pulumi:Stack") delete r.outputs?.phase;
+      if (r.inputs?.metadata?.name === STACK_INFO_NAME)
+        for (const side of [r.inputs, r.outputs]) delete side?.data?.phase;
+    }
+    const file = path.join(tmpDir("phase-move-old"), "production.json");
+    fs.writeFileSync(file, JSON.stringify(old));
+    const c = await checkChange(ROOT, "production", await synth("production", { phase: "kps-removed" }), {
+      against: file,
+    });
+    assert.equal(c.code, 1, c.text);
+    assert.match(
+      c.text.split("\n")[1],
+      /^REFUSED phase dual-write -> kps-removed: .* was at dual-write \(dual-write inferred from what the export runs: it records no phase/,
+    );
   });
 
   it("loki-fixed -> dual-write: exit 0 with the one line naming the move and its gate", async () => {
