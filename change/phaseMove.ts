@@ -3,8 +3,10 @@
  * the stack file now sets (model/phases.ts PHASES, in order). The docs move a stack one phase at a
  * time, each after its gate (docs/how-to/move-between-phases.md): a move of more than one phase
  * forward skips a phase nothing gated (to kps-removed straight from loki-fixed removes KPS before
- * the new backend ever got a copy of the metrics), so it is refused. Staying and going back are
- * left as they are: going back is guarded by the change itself (protected buckets and releases).
+ * the new backend ever got a copy of the metrics), so it is refused. Back, too, the docs go one
+ * phase at a time, each update checked with --against: each step back is the one the tests prove
+ * loses nothing stored (and the change itself guards its protected buckets and releases), so a
+ * move back of more than one phase is refused, naming the one to set next. Staying adds nothing.
  * An export that records no phase (an older version's) is judged at the phase what it runs fits,
  * said as inferred; where that is not one phase, a line says the check did not run.
  */
@@ -138,7 +140,8 @@ const NOT_RECORDED = `records no phase (neither the Stack output phase nor the C
 
 /**
  * What the change check says of a move: a refusal when it skips a phase forward, one line naming
- * the docs' step when it is one phase forward, nothing when it stays or goes back. `dir` is the
+ * the docs' step when it is one phase forward, a refusal when it goes back more than one, nothing
+ * when it stays or goes back one. `dir` is the
  * project folder its commands name (config/paths.ts commandDir). `created`: the buckets the update
  * creates (bucketMove.ts createdBuckets); one a step back left on the store fails to be created
  * again, which the line says, as the export cannot tell.
@@ -162,6 +165,17 @@ export function phaseMoveVerdict(
   const inferred = move.inferred
     ? ` (${move.from} inferred from what the export runs: it ${NOT_RECORDED})`
     : "";
+  // The key and its line, where the stack file sets it (the line to edit), else the file.
+  const where = at?.("phase");
+  const setting = where ? `phase (${where})` : `Pulumi.${stack}.yaml`;
+  if (move.steps < -1) {
+    const back = PHASES[PHASES.indexOf(move.from) - 1];
+    const past = PHASES.slice(PHASES.indexOf(move.to) + 1, PHASES.indexOf(move.from)).reverse();
+    return {
+      line: `REFUSED phase ${move.from} -> ${move.to}: the export (${exportFile}) was at ${move.from}${inferred} and ${setting} now says ${move.to}, ${-move.steps} phases back, past ${past.join(", ")}; a stack moves back one phase at a time, each update checked with --against (each step back is one the tests prove loses nothing stored). Set phase: ${back} next (the phase before ${move.from}; going back needs no gate), then the one before it in the next update; read ${PHASE_MOVE_DOC}`,
+      refused: true,
+    };
+  }
   if (move.steps <= 0)
     return inferred ? { line: `phase ${move.from} -> ${move.to}${inferred}`, refused: false } : undefined;
   const next = PHASES[PHASES.indexOf(move.from) + 1];
@@ -172,9 +186,6 @@ export function phaseMoveVerdict(
       refused: false,
     };
   const skipped = PHASES.slice(PHASES.indexOf(move.from) + 1, PHASES.indexOf(move.to));
-  // The key and its line, where the stack file sets it (the line to edit), else the file.
-  const where = at?.("phase");
-  const setting = where ? `phase (${where})` : `Pulumi.${stack}.yaml`;
   return {
     line: `REFUSED phase ${move.from} -> ${move.to}: the export (${exportFile}) was at ${move.from}${inferred} and ${setting} now says ${move.to}, ${move.steps} phases forward, skipping ${skipped.join(", ")}; a stack moves one phase at a time, each set only after its gate passed. Set phase: ${next} next (the phase after ${move.from}), once its gate passed: ${gateBefore(stack, move.from, next, dir)}; read ${PHASE_MOVE_DOC}`,
     refused: true,

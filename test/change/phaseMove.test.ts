@@ -129,9 +129,22 @@ describe("change check: the phase move an --against export covers", () => {
     assert.equal(commandDir("/tmp/ph"), "/tmp/ph");
   });
 
-  it("staying and going back say nothing (going back is guarded by the change itself)", () => {
+  it("staying and going back one phase say nothing (going back is guarded by the change itself)", () => {
     for (const from of PHASES)
-      for (const to of PHASES.slice(0, PHASES.indexOf(from) + 1)) assert.equal(verdict(from, to), undefined);
+      for (const to of PHASES.slice(Math.max(0, PHASES.indexOf(from) - 1), PHASES.indexOf(from) + 1))
+        assert.equal(verdict(from, to), undefined, `${from} -> ${to}`);
+  });
+
+  it("refuses a move back of more than one phase, naming the phases passed and the one before the export's to set next", () => {
+    assert.deepEqual(verdict("kps-removed", "dual-write"), {
+      line: "REFUSED phase kps-removed -> dual-write: the export (prev.json) was at kps-removed and Pulumi.production.yaml now says dual-write, 2 phases back, past backend-primary; a stack moves back one phase at a time, each update checked with --against (each step back is one the tests prove loses nothing stored). Set phase: backend-primary next (the phase before kps-removed; going back needs no gate), then the one before it in the next update; read docs/how-to/move-between-phases.md#migration-phases",
+      refused: true,
+    });
+    assert.match(
+      verdict("kps-removed", "loki-fixed")?.line ?? "",
+      /^REFUSED phase kps-removed -> loki-fixed: .*, 3 phases back, past backend-primary, dual-write; .* Set phase: backend-primary next/,
+    );
+    assert.equal(verdict("backend-primary", "loki-fixed")?.refused, true);
   });
 
   it("the docs give the step the check names: the section exists and its gate is run at the phase before", () => {
