@@ -7,7 +7,7 @@
  * `dual-write` it is the copy the `backend-primary` gate waits on. So it is refused, naming the key
  * with its line, and the way to change the backend where no backend runs: at `loki-fixed`.
  */
-import { PHASES, type Backend } from "../model/phases";
+import { capabilities, PHASES, type Backend } from "../model/phases";
 import type { ExportResource, StackExport } from "../synth/synthesize";
 import type { OverridePlace } from "../synth/report";
 import type { StackSynthesis } from "../synth/run";
@@ -169,13 +169,15 @@ export function backendMoveVerdict(
     ? `metricsBackend (${where})`
     : "metricsBackend (not set in the stack file, so its default)";
   const phase = phaseOfExport(previous);
-  const only =
-    phase === "kps-removed"
+  // What else holds the metrics is the phase table's to say (model/phases.ts), not a phase name's.
+  const caps = phase && capabilities(phase, from);
+  const only = !caps
+    ? ""
+    : !caps.kps
       ? " With kube-prometheus-stack gone, that is every metric the stack has."
-      : phase === "dual-write" || phase === "backend-primary"
-        ? ` Prometheus still holds what its retention keeps (prometheus.retention), and the backend-primary gate waits again until ${to} holds as much.`
-        : "";
-  const first = PHASES[0];
+      : ` Prometheus still holds what its retention keeps (prometheus.retention), and the backend-primary gate waits again until ${to} holds as much.`;
+  // The phase to change the backend at: the first where none runs.
+  const first = PHASES.find((p) => !capabilities(p, to).backend);
   return {
     line:
       `REFUSED metrics backend ${from} -> ${to}: ${key} changed from ${from} to ${to}, where the export ran ${from}${phase ? ` at ${phase}` : ""}. ` +

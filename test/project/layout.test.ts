@@ -215,6 +215,17 @@ describe("layout: the flow's boundaries hold", () => {
     assert.deepEqual(found, []);
   });
 
+  it("no module decides on a phase name but model/phases.ts: the change check, verify and the CLIs read the phase table's fields", () => {
+    // Messages name phases (PHASES, gates); a comparison with one is a decision the table's fields
+    // should make, so a phase added or changed is read in one place (docs/reference/phases.md).
+    const name = PHASES.map((p) => p.replace(/-/g, "\\-")).join("|");
+    const decides = new RegExp(`[!=]==\\s*"(${name})"|"(${name})"\\s*[!=]==|case\\s+"(${name})"`);
+    const found = [...readSources(ROOT)]
+      .filter(([f, text]) => f !== "model/phases.ts" && decides.test(text))
+      .map(([f]) => f);
+    assert.deepEqual(found, []);
+  });
+
   it("in-cluster URLs are built only in model/endpoints.ts (besides the config's documented defaults and examples)", () => {
     // The config files: grafana.url's derived default, and examples in the schema's docs.
     const allowed = new Set(["model/endpoints.ts", "config/resolve.ts", "config/schema.ts"]);
