@@ -88,6 +88,11 @@ export function removedWithBackend(
 export interface AlsoDeleted {
   /** Protected resources, refused for nothing else (`bucket production-mimir-blocks`). */
   protected: string[];
+  /**
+   * Those of `protected` retained on delete (the buckets): the engine would only drop them from
+   * the stack and leave them where they are, were they not protected.
+   */
+  retained: string[];
   /** Any other refused deletion, as the change would list it (`<subject> <field>: <reason>`). */
   other: string[];
 }
@@ -103,15 +108,17 @@ export function foldBackendRemoval(
   report: ChangeReport,
   removed: { urns: Set<string>; owners: Set<string> },
 ): { report: ChangeReport; also: AlsoDeleted } {
-  const also: AlsoDeleted = { protected: [], other: [] };
+  const also: AlsoDeleted = { protected: [], retained: [], other: [] };
   const entries = report.entries.map((e) => {
     const gone =
       e.action === "delete" &&
       ((e.urn !== undefined && removed.urns.has(e.urn)) || removed.owners.has(e.owner));
     if (!gone || e.refused.length === 0) return e;
     for (const r of e.refused)
-      if (r.kind === "protected" && r.thing) also.protected.push(r.thing);
-      else also.other.push(`${e.subject} ${r.field}: ${r.reason}`);
+      if (r.kind === "protected" && r.thing) {
+        also.protected.push(r.thing);
+        if (e.retained) also.retained.push(r.thing);
+      } else also.other.push(`${e.subject} ${r.field}: ${r.reason}`);
     return { ...e, refused: [] };
   });
   return { report: { entries, refused: entries.filter((e) => e.refused.length > 0) }, also };
@@ -119,11 +126,19 @@ export function foldBackendRemoval(
 
 /** What the backend's refusal says of the deletions it folds (see {@link foldBackendRemoval}). */
 function alsoSaid(from: Backend, also: AlsoDeleted): string {
+  const deleted = also.protected.filter((t) => !also.retained.includes(t));
+  const they = also.retained.length === 1 ? ["it", "is", "holds"] : ["they", "are", "hold"];
+  // The engine's rule, as change.ts says it for a protected deletion of its own: a resource
+  // retained on delete leaves the stack alone, and protect refuses that step too.
   const parts = [
-    ...(also.protected.length > 0
+    ...(deleted.length > 0
       ? [
-          // The engine's rule, as change.ts says it for a protected deletion of its own.
-          `It would also delete the protected ${listed(also.protected)}, which the engine refuses (pulumi/pulumi step_generator.go).`,
+          `It would also delete the protected ${listed(deleted)}, which the engine refuses (pulumi/pulumi step_generator.go).`,
+        ]
+      : []),
+    ...(also.retained.length > 0
+      ? [
+          `It would also drop the protected ${listed(also.retained)} from the stack (retained on delete: ${they[0]} ${they[1]} kept where ${they[0]} ${they[1]}, with what ${they[0]} ${they[2]}), which the engine refuses for a protected resource (pulumi/pulumi step_generator.go).`,
         ]
       : []),
     ...(also.other.length > 0 ? [`Its removal is also refused at ${also.other.join("; and at ")}.`] : []),
@@ -159,7 +174,7 @@ export function backendMoveVerdict(
   previous: StackExport,
   next: StackExport,
   at?: OverridePlace,
-  also: AlsoDeleted = { protected: [], other: [] },
+  also: AlsoDeleted = { protected: [], retained: [], other: [] },
 ): { line: string; refused: true } | undefined {
   const [from, to] = [backendOfExport(previous), backendOfExport(next)];
   if (!from || !to || from === to) return undefined;
@@ -168,14 +183,25 @@ export function backendMoveVerdict(
   const key = where
     ? `metricsBackend (${where})`
     : "metricsBackend (not set in the stack file, so its default)";
-  const phase = phaseOfExport(previous);
-  // What else holds the metrics is the phase table's to say (model/phases.ts), not a phase name's.
-  const caps = phase && capabilities(phase, from);
-  const only = !caps
+  const [phase, after] = [phaseOfExport(previous), phaseOfExport(next)];
+  // What else holds the metrics, and what reads them after the update, is the phase table's to
+  // say (model/phases.ts), not a phase name's.
+  const [was, now] = [phase && capabilities(phase, from), after && capabilities(after, to)];
+  // The gate that waits for the backend to hold Prometheus' history: the one before Grafana's
+  // default moves to the backend (verify/checks.ts checkHistory).
+  const flip = PHASES.find((p) => capabilities(p, to).defaultDatasource === "backend");
+  const kept = " Prometheus still holds what its retention keeps (prometheus.retention)";
+  const only = !was
     ? ""
-    : !caps.kps
+    : !was.kps
       ? " With kube-prometheus-stack gone, that is every metric the stack has."
-      : ` Prometheus still holds what its retention keeps (prometheus.retention), and the backend-primary gate waits again until ${to} holds as much.`;
+      : now && !now.kps
+        ? " This update removes kube-prometheus-stack too: with it gone, that is every metric the stack has."
+        : now?.defaultDatasource !== "backend"
+          ? `${kept}, and the ${flip} gate waits again until ${to} holds as much.`
+          : was.defaultDatasource !== "backend"
+            ? `${kept}, but this update also moves Grafana's default datasource to ${to}, which holds none of it: the ${flip} gate, run with the file at ${phase}, judged what ${from} holds, and no gate judges what ${to} holds.`
+            : `${kept}, but Grafana's default datasource reads ${to} from this update on, which holds none of it, and no gate waits for it to: the ${flip} gate waits for that history only before the default moves to the backend.`;
   // The phase to change the backend at: the first where none runs.
   const first = PHASES.find((p) => !capabilities(p, to).backend);
   return {

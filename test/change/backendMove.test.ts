@@ -53,6 +53,41 @@ describe("change check: the metrics backend changed under a stack that runs one"
     );
   });
 
+  it("says which gate waits for the new backend's history by where the update leaves the stack: the default datasource moved with it, or already on the backend, none does", () => {
+    const said = (from: string, to: string) =>
+      backendMoveVerdict(exportOf(from, MIMIR), exportOf(to, VM))?.line.split(
+        " and the program copies none of it to victoriametrics.",
+      )[1];
+    assert.match(
+      said("dual-write", "dual-write") ?? "",
+      /^ Prometheus still holds what its retention keeps \(prometheus\.retention\), and the backend-primary gate waits again until victoriametrics holds as much\. Keep/,
+    );
+    assert.match(
+      said("dual-write", "backend-primary") ?? "",
+      /^ Prometheus still holds what its retention keeps \(prometheus\.retention\), but this update also moves Grafana's default datasource to victoriametrics, which holds none of it: the backend-primary gate, run with the file at dual-write, judged what mimir holds, and no gate judges what victoriametrics holds\. Keep/,
+    );
+    assert.match(
+      said("backend-primary", "backend-primary") ?? "",
+      /^ Prometheus still holds what its retention keeps \(prometheus\.retention\), but Grafana's default datasource reads victoriametrics from this update on, which holds none of it, and no gate waits for it to: the backend-primary gate waits for that history only before the default moves to the backend\. Keep/,
+    );
+    assert.match(
+      said("backend-primary", "kps-removed") ?? "",
+      /^ This update removes kube-prometheus-stack too: with it gone, that is every metric the stack has\. Keep/,
+    );
+  });
+
+  it("a protected resource retained on delete is said as dropped from the stack and kept, one that is not as deleted", () => {
+    const also = {
+      protected: ["bucket a", "bucket b", "release monitoring/vm"],
+      retained: ["bucket a", "bucket b"],
+      other: [],
+    };
+    assert.match(
+      backendMoveVerdict(exportOf("dual-write", MIMIR), exportOf("dual-write", VM), at, also)?.line ?? "",
+      / It would also delete the protected release monitoring\/vm, which the engine refuses \(pulumi\/pulumi step_generator\.go\)\. It would also drop the protected bucket a and bucket b from the stack \(retained on delete: they are kept where they are, with what they hold\), which the engine refuses for a protected resource \(pulumi\/pulumi step_generator\.go\)\. Each is listed below without a refusal of its own: keeping mimir keeps them\. Keep the backend: /,
+    );
+  });
+
   it("says nothing when the export ran no backend, the backend stays, or the new state runs none (back to loki-fixed)", () => {
     assert.equal(backendMoveVerdict(exportOf("loki-fixed"), exportOf("dual-write", VM)), undefined);
     assert.equal(
@@ -185,6 +220,7 @@ describe("change check: what the old backend's removal alone deletes", () => {
     const { report: left, also } = foldBackendRemoval(report, removed);
     assert.deepEqual(also, {
       protected: ["bucket a"],
+      retained: [],
       other: [
         "PersistentVolumeClaim::b retainOnDelete: loses it",
         "PersistentVolumeClaim monitoring/c metadata.name: gone",
@@ -224,7 +260,7 @@ describe("change check: npm run synth -- --against with the backend swapped", fu
     oneRefusal(c, /^REFUSED metrics backend mimir -> victoriametrics: /);
     assert.match(
       c.text,
-      /It would also delete the protected bucket production-mimir-blocks, bucket production-mimir-ruler and bucket production-mimir-alertmanager, which the engine refuses \(pulumi\/pulumi step_generator\.go\)\. Each is listed below without a refusal of its own: keeping mimir keeps them\. Keep the backend: /,
+      /It would also drop the protected bucket production-mimir-blocks, bucket production-mimir-ruler and bucket production-mimir-alertmanager from the stack \(retained on delete: they are kept where they are, with what they hold\), which the engine refuses for a protected resource \(pulumi\/pulumi step_generator\.go\)\. Each is listed below without a refusal of its own: keeping mimir keeps them\. Keep the backend: /,
     );
     // Still listed, as the deletions they are: retained ones, as `pulumi preview` marks them.
     assert.match(
@@ -269,7 +305,7 @@ describe("change check: npm run synth -- --against with the backend swapped", fu
     it(`staging at kps-removed, ${from} -> ${to}: one refusal, said first, naming nothing else (staging protects nothing)`, async () => {
       const c = await swapped("staging", from, to);
       oneRefusal(c, new RegExp(`^REFUSED metrics backend ${from} -> ${to}: `));
-      assert.doesNotMatch(c.text, /It would also delete/, c.text);
+      assert.doesNotMatch(c.text, /It would also/, c.text);
     });
 
     it(`staging made a production stack, ${from} -> ${to}: one refusal naming what the old backend's removal deletes that is protected`, async () => {
@@ -277,7 +313,7 @@ describe("change check: npm run synth -- --against with the backend swapped", fu
       oneRefusal(c, new RegExp(`^REFUSED metrics backend ${from} -> ${to}: `));
       assert.match(
         c.text,
-        /With kube-prometheus-stack gone, that is every metric the stack has\. It would also delete the protected /,
+        /With kube-prometheus-stack gone, that is every metric the stack has\. It would also (delete|drop) the protected /,
         c.text,
       );
     });
