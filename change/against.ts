@@ -10,6 +10,7 @@ import { renderErrors, renderExport } from "../synth/render/render";
 import type { ReleaseRender, RenderOptions } from "../synth/render/types";
 import { planChange, type ChangeReport, type StackState } from "./change";
 import { urnStack } from "../model/names";
+import { pulumiCommand } from "../config/paths";
 import { chartKeysAt } from "../synth/render/chartFacts";
 import { valuesNoLongerRead, type KeysAt } from "./valuesRead";
 import type { OverridePlace } from "../synth/report";
@@ -82,7 +83,7 @@ export async function changeAgainst(
   const [was, is] = [stackOfExport(previous), stackOfExport(next.export)];
   if (was && is && (was.stack !== is.stack || was.project !== is.project))
     throw new SynthInputError(
-      `--against: expected an export of stack "${is.stack}" (project ${is.project}), found one of stack "${was.stack}" (project ${was.project}), as its URNs say; compare a stack with its own export (pulumi stack export --stack ${is.stack}, or out/${is.stack}.json of an earlier npm run synth)`,
+      `--against: expected an export of stack "${is.stack}" (project ${is.project}), found one of stack "${was.stack}" (project ${was.project}), as its URNs say; compare a stack with its own export (${pulumiCommand(dir)} stack export --stack ${is.stack}, or out/${is.stack}.json of an earlier npm run synth)`,
     );
   const [before, after] = await Promise.all([
     stateOf(previous, opts),

@@ -31,6 +31,7 @@ import { PROMETHEUS_VOLUME_TYPE } from "../model/storage";
 import { changePath, describeChanges, summarizeChanges } from "./describe";
 import { listed } from "../model/words";
 import { urnStack } from "../model/names";
+import { pulumiCommand } from "../config/paths";
 
 export { sameJson };
 
@@ -147,7 +148,7 @@ export function planChange(
 ): ChangeReport {
   const replacedReleases = new Set<string>();
   const entries = [
-    ...resourceChanges(before, after, replacedReleases, at),
+    ...resourceChanges(before, after, replacedReleases, at, dir),
     ...objectChanges(before, after, replacedReleases, at),
   ];
   // One message per mistake: a key's change refused at several objects is one refusal.
@@ -266,6 +267,7 @@ function resourceChanges(
   after: StackState,
   replacedReleases: Set<string>,
   at?: OverridePlace,
+  dir?: string,
 ): ChangeEntry[] {
   const entries: ChangeEntry[] = [];
   const planned = plannedChanges(after.export);
@@ -282,7 +284,7 @@ function resourceChanges(
   }
   for (const [urn, b] of bRes)
     if (!aRes.has(urn) && b.custom && !b.external)
-      entries.push(resourceDeletion(urn, b, bRes, aRes, planned, before, at));
+      entries.push(resourceDeletion(urn, b, bRes, aRes, planned, before, at, dir));
   for (const [urn, a] of aRes)
     if (!bRes.has(urn) && a.custom && !a.external) {
       // A resource new to the stack that carries an import ID is adopted, not created: the engine
@@ -481,10 +483,11 @@ function resourceDeletion(
   planned: Record<string, string>,
   before: StackState,
   at?: OverridePlace,
+  dir?: string,
 ): ChangeEntry {
   const refused: Refusal[] = [];
   const reason = planned[lastName(urn)];
-  if (b.protect) refused.push(protectRefusal(urn, b, before, at, !!reason));
+  if (b.protect) refused.push(protectRefusal(urn, b, before, at, !!reason, dir));
   const api = apiOfType(b.type);
   const obj = api ? (objectOfInputs(b, api) as RenderedObject) : undefined;
   // A StatefulSet's claims outlive it unless its retention policy deletes them.
@@ -550,7 +553,8 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 /**
  * The engine refuses to delete a protected resource (step_generator.go). The refusal gives the
  * command that lifts the protection (Pulumi CLI: `pulumi state unprotect [resource-urn]...` with
- * `--stack`) and what the update then does: a resource retained on delete leaves the stack and
+ * `--stack`, in the project folder `dir` when it is not this checkout: config/paths.ts
+ * pulumiCommand) and what the update then does: a resource retained on delete leaves the stack and
  * stays where it is; any other goes, with what the program knows it holds.
  */
 function protectRefusal(
@@ -559,9 +563,10 @@ function protectRefusal(
   before: StackState,
   at?: OverridePlace,
   plannedNow = false,
+  dir?: string,
 ): Refusal {
   const stack = urnStack(urn)?.stack;
-  const command = `pulumi state unprotect${stack ? ` --stack ${stack}` : ""} ${shellQuote(urn)}`;
+  const command = `${pulumiCommand(dir)} state unprotect${stack ? ` --stack ${stack}` : ""} ${shellQuote(urn)}`;
   const { thing, holds } = whatGoes(urn, b, before);
   const then = b.retainOnDelete
     ? keptText(urn, b, before)

@@ -245,10 +245,10 @@ async function againstSection(
   const { verdict: backend, report: withoutBackend } = backendMove(previous, result, change, at);
   // A replaced admin password source is stack-wide too: the objects below show only the Secret's
   // update, which says nothing of Grafana keeping the password it was first given.
-  const admin = grafanaAdminVerdict(previous, result.export, at);
+  const admin = grafanaAdminVerdict(previous, result.export, at, { stack, dir });
   // Generated items leaving the vault with the 1Password backend are stack-wide too: the objects
   // below list their deletions, which say nothing of the vault losing the operator's copy.
-  const items = vaultItemsVerdict(previous, result.export, at);
+  const items = vaultItemsVerdict(previous, result.export, at, { stack, dir });
   // Buckets renamed under a running Loki or Mimir are stack-wide too: the objects below show a
   // values update and bucket creations, nothing of the engine starting on an empty store; the old
   // buckets' deletions (protected in production) it names instead, one message for one mistake.

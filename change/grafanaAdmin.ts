@@ -28,6 +28,8 @@ import { SECRET_REFS } from "../model/secrets";
 import type { ExportResource, StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
 import { inContext } from "../model/running";
+import type { MoveProject } from "../model/phases";
+import { pulumiCommand } from "../config/paths";
 import { pinnedContext } from "./change";
 import { plainValue } from "./describe";
 
@@ -143,11 +145,11 @@ function causes(from: AdminSource, to: AdminSource, at?: OverridePlace): string 
   return keys.join(", and ");
 }
 
-/** What keeps the source the password came from. */
-function keep(from: AdminSource): string {
+/** What keeps the source the password came from; `project` names the stack the command edits. */
+function keep(from: AdminSource, project?: MoveProject): string {
   switch (from.kind) {
     case "generated":
-      return "keep secrets.backend config and leave grafanaAdminPassword unset (pulumi config rm grafanaAdminPassword), under the same resource names";
+      return `keep secrets.backend config and leave grafanaAdminPassword unset (${pulumiCommand(project?.dir)} config rm${project ? ` --stack ${project.stack}` : ""} grafanaAdminPassword), under the same resource names`;
     case "config":
       return "keep secrets.backend config with grafanaAdminPassword set to the value it had";
     case "onepassword":
@@ -167,12 +169,13 @@ export interface GrafanaAdminVerdict {
  * One refusal when Grafana ran on a claim the update keeps and its admin password's source is
  * replaced. Nothing when the previous export ran no Grafana, ran it without a claim, or the new
  * state puts Grafana on another claim (a fresh database takes the new Secret), nor when the source
- * stays.
+ * stays. `project`: the stack and project folder its `pulumi` command runs against.
  */
 export function grafanaAdminVerdict(
   previous: StackExport,
   next: StackExport,
   at?: OverridePlace,
+  project?: MoveProject,
 ): GrafanaAdminVerdict | undefined {
   const [was, is] = [grafanaAdminOf(previous), grafanaAdminOf(next)];
   if (!was?.claim || !is || is.claim !== was.claim) return undefined;
@@ -204,7 +207,7 @@ export function grafanaAdminVerdict(
       `REFUSED Grafana admin password ${from.kind} -> ${to.kind}: ${causes(from, to, at)}. ` +
       `The admin password moves from ${said(from)} to ${said(to)}, and the update writes the new one into Secret ${ns}/${was.secret}. ` +
       `Grafana keeps the password it was first given: it creates its admin user only while its database, on claim ${was.claim}, has none, and the claim stays, so the Secret no longer holds the login.${lost} ` +
-      `Keep the source: ${keep(from)}. Or, before the update, read the current password: ${read}; after it, give Grafana the new one: ${reset}. ` +
+      `Keep the source: ${keep(from, project)}. Or, before the update, read the current password: ${read}; after it, give Grafana the new one: ${reset}. ` +
       `Once the update has run, compare with an export taken after it (${GRAFANA_ADMIN_DOC})`,
     refused: true,
   };

@@ -1,7 +1,7 @@
 import * as path from "path";
 import { PROJECT } from "../config/resolve";
 import { cliStackConfig } from "../config/stackFile";
-import { commandDir, stackFilePath } from "../config/paths";
+import { commandDir, pulumiCommand, stackFilePath } from "../config/paths";
 import { configPathArg } from "../config/tree";
 import { SynthInputError } from "../synth/synthesize";
 import type { OverridePlace } from "../synth/report";
@@ -68,14 +68,13 @@ export function runningOverrides(
  * The command that sets the stack file's takeover.running to the folder `dir` (as given on the
  * command line): the program reads it relative to the project folder (config/takeoverRunning.ts),
  * so a folder inside the project is written relative to it, any other whole; run in the project
- * folder, where `pulumi config` finds the stack file.
+ * folder, where `pulumi config` finds the stack file (config/paths.ts pulumiCommand).
  */
 export function setRunningCommand(root: string, stack: string, dir: string): string {
   const folder = path.resolve(dir);
   const inProject = path.relative(path.resolve(root), folder);
   const value = inProject && !inProject.startsWith("..") && !path.isAbsolute(inProject) ? inProject : folder;
-  const cd = commandDir(root);
-  return `${cd ? `cd ${shellWord(cd)} && ` : ""}pulumi config set --stack ${shellWord(stack)} --path '${configPathArg(`${PROJECT}:takeover`, ["running"], PROJECT)}' ${shellWord(value)}`;
+  return `${pulumiCommand(commandDir(root))} config set --stack ${shellWord(stack)} --path '${configPathArg(`${PROJECT}:takeover`, ["running"], PROJECT)}' ${shellWord(value)}`;
 }
 
 /**

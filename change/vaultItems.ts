@@ -25,6 +25,8 @@ import type { ExportResource, StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
 import { plainValue } from "./describe";
 import { listed } from "../model/words";
+import type { MoveProject } from "../model/phases";
+import { pulumiCommand } from "../config/paths";
 
 /** Where the way through is written down (its heading's anchor). */
 export const VAULT_ITEMS_DOC = "docs/how-to/1password.md#switching-to-the-config-backend";
@@ -43,12 +45,14 @@ export function itemName(r: ExportResource): string {
  * One refusal when the previous export used the onepassword backend, the new state does not, and
  * the update deletes generated items the previous state does not retain. Nothing when the backend
  * stays (the provider is in both), the previous export has no items (config backend, or no object
- * store user), or every item it has is retained.
+ * store user), or every item it has is retained. `project`: the stack and project folder its
+ * `pulumi` commands run against.
  */
 export function vaultItemsVerdict(
   previous: StackExport,
   next: StackExport,
   at?: OverridePlace,
+  project?: MoveProject,
 ): { line: string; refused: true } | undefined {
   const before = previous.deployment.resources;
   const after = next.deployment.resources;
@@ -61,13 +65,15 @@ export function vaultItemsVerdict(
   ];
   const where = vaults.length === 1 ? ` from vault ${String(vaults[0])}` : " from the vault";
   const one = lost.length === 1;
+  const pulumi = (command: string) =>
+    `${pulumiCommand(project?.dir)} ${command}${project ? ` --stack ${project.stack}` : ""}`;
   return {
     line:
       `REFUSED 1Password items deleted: ${stackKeyAt("secrets.backend", at)} changed from onepassword to config. ` +
       `The update deletes the generated credential${one ? "'s item" : "s' items"} ${listed(lost.map(itemName))}${where}: ` +
       `the previous state does not retain ${one ? "it" : "them"} on delete (recorded before the program marked them retainOnDelete), and deleting the resource deletes the vault's item. ` +
       `The credentials live on in the Pulumi state and the Kubernetes Secrets; the vault's copy would be gone. ` +
-      `Keep ${one ? "it" : "them"}: with secrets.backend onepassword, run pulumi up once with this version (it records retainOnDelete in the state and changes no item), export the state again (pulumi stack export), and then switch: ` +
+      `Keep ${one ? "it" : "them"}: with secrets.backend onepassword, run ${pulumi("up")} once with this version (it records retainOnDelete in the state and changes no item), export the state again (${pulumi("stack export")}), and then switch: ` +
       `the items stay in the vault, no longer updated (${VAULT_ITEMS_DOC})`,
     refused: true,
   };

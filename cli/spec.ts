@@ -75,7 +75,7 @@ export const SYNTH: CliSpec = {
     {
       name: "--dir",
       value: "<project dir>",
-      help: "The project directory (Pulumi.yaml and the stack files). Default: this checkout.",
+      help: "The project directory (Pulumi.yaml and the stack files). Default: this checkout. Another folder is named in each `pulumi` command a message prints (`pulumi --cwd <dir> ...`): they are pasted here, where `npm run` runs.",
     },
     {
       name: "--policy-config",
@@ -209,7 +209,7 @@ export const VERIFY: CliSpec = {
     {
       name: "--dir",
       value: "<project dir>",
-      help: "The project directory (Pulumi.yaml and the stack files). Default: this checkout.",
+      help: "The project directory (Pulumi.yaml and the stack files). Default: this checkout. Another folder is named in each `pulumi` command a message prints (`pulumi --cwd <dir> ...`): they are pasted here, where `npm run` runs.",
     },
     HELP,
   ],

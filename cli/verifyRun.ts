@@ -13,7 +13,7 @@ import { LOKI_TRANSITIONAL_MODE, runsMonolithic } from "../model/sizing";
 import { CliConfigError } from "../config/stackFile";
 import { checkedStackConfig } from "../config/stackCheck";
 import { ConfigLocator, overridePlacesIn, stackKeyAt, type OverridePlace } from "../config/locate";
-import { commandDir, projectDirRefusal, projectRoot } from "../config/paths";
+import { commandDir, projectDirRefusal, projectRoot, pulumiCommand } from "../config/paths";
 import { PHASE_MOVE_DOC } from "../change/phaseMove";
 import { runChecks } from "../verify/checks";
 import { expectationsFor } from "../verify/expect";
@@ -544,13 +544,15 @@ function reportOutcome(report: Report): Outcome {
  * The command the kube-context problems (config/kubeContext.ts) leave out when they say to correct
  * kubeContext: how to pin the stack to the context its cluster has, the one they offer when they
  * offer one; else without a value, which `pulumi config set` prompts for (a `<context>` pasted with
- * it would be read by the shell as a redirection).
+ * it would be read by the shell as a redirection). Run in the project at `root` (config/paths.ts
+ * pulumiCommand), whose stack file the problems name.
  */
-function pinCommand(stack: string, problems: string[], meant: string | undefined): string {
+function pinCommand(root: string, stack: string, problems: string[], meant: string | undefined): string {
   if (problems.some((p) => p.includes("pulumi config set"))) return "";
+  const set = `${pulumiCommand(commandDir(root))} config set --stack ${stack} kubeContext`;
   return meant
-    ? `\n  (to pin the stack to "${meant}": pulumi config set --stack ${stack} kubeContext ${shellWord(meant)})`
-    : `\n  (to pin the stack to another context: pulumi config set --stack ${stack} kubeContext, which asks for its name)`;
+    ? `\n  (to pin the stack to "${meant}": ${set} ${shellWord(meant)})`
+    : `\n  (to pin the stack to another context: ${set}, which asks for its name)`;
 }
 
 /**
@@ -663,8 +665,8 @@ function contextRefusalOf(
   if (problems.length === 0) return undefined;
   // Each at its key's line in the stack file, as `pulumi preview` places the same refusal
   // (apply/program.ts): a misspelt kubeContext is mended there.
-  const placed = ConfigLocator.forStack(root, stack).locate(new ConfigError(problems));
-  return `not reaching the cluster:${listedProblems(placed.problems, placed.places)}${pinCommand(stack, problems, meant)}`;
+  const placed = ConfigLocator.forStack(root, stack).locate(new ConfigError(problems)).forStack(stack, root);
+  return `not reaching the cluster:${listedProblems(placed.problems, placed.places)}${pinCommand(root, stack, problems, meant)}`;
 }
 
 /** The cluster `c` pins: its kube context and kubeconfig, for every kubectl call verify makes. */

@@ -12,6 +12,7 @@ import {
 import { unknownKeyHint } from "./keyHints";
 import { formatPlace, mergedUses, parseSegments, type Place, type Segment } from "./locate";
 import { arm32Hint, isArm32 } from "./nodePools";
+import { commandDir, pulumiCommand } from "./paths";
 import { isMap, propertyPath, removeKeyCommand, removePathCommand, setConfigCommand, valueAt } from "./tree";
 import { withUnexpanded } from "./unexpandedVariables";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
@@ -71,10 +72,10 @@ export class ConfigError extends Error {
 
   /**
    * The same problems and notes with every `pulumi config` command they quote run against
-   * `stack`: a hint followed with another stack selected would set (or remove) the key there.
+   * `stack` in the project folder `projectDir` ({@link pulumiCommandsFor}).
    */
-  forStack(stack: string): ConfigError {
-    const run = (text: string) => withStack(text, stack);
+  forStack(stack: string, projectDir: string): ConfigError {
+    const run = (text: string) => pulumiCommandsFor(text, stack, projectDir);
     return new ConfigError(
       this.problems.map(run),
       this.notes.map(run),
@@ -118,13 +119,18 @@ function inFileOrder(places: (Place | undefined)[], n: number, firstFile?: strin
 }
 
 /**
- * `text` with `--stack <stack>` after each quoted `pulumi config <verb>` that names no stack: the
- * CLI otherwise uses whichever stack is selected (`pulumi stack select`), not the one whose file
- * the message is about. Every config message's hint passes here on its way out, whoever wrote it.
+ * `text` with each quoted `pulumi config <verb>` run against the stack file the message is about:
+ * `--stack <stack>` when it names no stack (the CLI otherwise uses whichever stack is selected,
+ * `pulumi stack select`), and the project folder `projectDir` when it is not this checkout
+ * (config/paths.ts pulumiCommand: the CLI otherwise edits the checkout's stack file). Every config
+ * message's hint passes here on its way out, whoever wrote it.
  */
-function withStack(text: string, stack: string): string {
-  return text.replace(/`pulumi config (set|rm|get)((?: [^`]*)?)`/g, (whole, verb: string, rest: string) =>
-    / --stack[ =]/.test(rest) ? whole : `\`pulumi config ${verb} --stack ${stack}${rest}\``,
+export function pulumiCommandsFor(text: string, stack: string, projectDir: string): string {
+  const pulumi = pulumiCommand(commandDir(projectDir));
+  return text.replace(
+    /`pulumi config (set|rm|get)((?: [^`]*)?)`/g,
+    (_, verb: string, rest: string) =>
+      `\`${pulumi} config ${verb}${/ --stack[ =]/.test(rest) ? "" : ` --stack ${stack}`}${rest}\``,
   );
 }
 

@@ -8,7 +8,12 @@ import {
   type StackConfig,
 } from "./resolve";
 import { plainTextFact } from "./stackFile";
-import { cliConfigValues, mergeMisspeltRequired, misspeltNamespaceProblems } from "./errors";
+import {
+  cliConfigValues,
+  mergeMisspeltRequired,
+  misspeltNamespaceProblems,
+  pulumiCommandsFor,
+} from "./errors";
 import { onepasswordKeyProblems } from "./onepasswordKeys";
 import { kubernetesKeyFindings } from "./kubernetesKeys";
 import { providerContextConfigProblems } from "./kubeContext";
@@ -71,7 +76,7 @@ export function loadStackConfig(
     stack,
     placeOf: (name) => placer.fileLine(name, "kubernetes"),
   });
-  for (const w of kubernetesKeys.warnings) void pulumi.log.warn(w);
+  for (const w of kubernetesKeys.warnings) void pulumi.log.warn(pulumiCommandsFor(w, stack, projectDir));
   const problems = [
     ...misspeltNamespaceProblems(Object.keys(all), PROJECT, (k) => placer.fileLine(k)),
     ...onepasswordKeyProblems(Object.keys(all), isSecure),
@@ -90,7 +95,7 @@ export function loadStackConfig(
     // Each problem names its line in the stack file, when the file is where the CLI keeps it.
     throw placer
       .locate(new ConfigError(mergeMisspeltRequired(problems, cliConfigValues(all)), judged.notes))
-      .forStack(stack);
+      .forStack(stack, projectDir);
   }
   if (cfg.takeover && running && "state" in running) cfg.takeover.runningState = running.state;
   return cfg;
@@ -102,7 +107,7 @@ export function loadStackConfig(
  */
 export function placedInStackFile(e: ConfigError, projectDir: string = process.cwd()): ConfigError {
   const stack = pulumi.getStack();
-  return ConfigLocator.forStack(projectDir, stack).locate(e).forStack(stack);
+  return ConfigLocator.forStack(projectDir, stack).locate(e).forStack(stack, projectDir);
 }
 
 /**

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { isMap, isScalar } from "yaml";
 import { lastOf } from "../contract/locate";
+import { shellWord } from "../model/running";
 import { parsedAsMeant } from "./yamlDocument";
 
 /** The project root (the directory holding Pulumi.yaml), from source or compiled output alike. */
@@ -21,6 +22,19 @@ export function projectRoot(from: string = __dirname): string {
  */
 export const commandDir = (root: string): string | undefined =>
   path.resolve(root) === projectRoot() ? undefined : path.resolve(root);
+
+/**
+ * How a printed `pulumi` command starts for the project whose {@link commandDir} is `dir`: with the
+ * CLI's global `--cwd` flag when the project is not this checkout. The CLI reads Pulumi.yaml and the
+ * stack files from its working folder, and the commands are pasted where `npm run` runs, in the
+ * checkout: without the flag, `pulumi config set` would change the checkout's stack file, not the
+ * one the message is about. The flag is a persistent flag of the root command, so every
+ * subcommand takes it, and the CLI changes to that folder before the subcommand runs
+ * (pulumi/pulumi pkg/cmd/pulumi/pulumi.go NewPulumiCmd: `PersistentFlags().StringVarP(&cwd,
+ * "cwd", "C", ...)`, then `os.Chdir(cwd)` in PersistentPreRun).
+ */
+export const pulumiCommand = (dir: string | undefined): string =>
+  dir === undefined ? "pulumi" : `pulumi --cwd ${shellWord(dir)}`;
 
 /**
  * The folder holding a project's stack files, where the Pulumi CLI looks for them: Pulumi.yaml's

@@ -416,7 +416,7 @@ export function checkedStackConfig(
   // A file or `config:` that is no map holds no key: every key would read as missing, one mistake.
   if (cli.shapeProblem) {
     const locator = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
-    throw locator.locate(new ConfigError([cli.shapeProblem])).forStack(stack);
+    throw locator.locate(new ConfigError([cli.shapeProblem])).forStack(stack, projectDir);
   }
   const hiding = configHidingKey(cli.strayKeys, !cli.hasConfig);
   Object.assign(cli.config, opts.overrides ?? {});
@@ -504,7 +504,7 @@ export function checkedStackConfig(
             cli.file,
           )
         : laidOut
-    ).forStack(stack);
+    ).forStack(stack, projectDir);
   }
   // An override of a secret key (a test's value, a tool's) stands for `pulumi config set --secret`:
   // it is handed to the program as a secret, which refuses a secret key in plain text (load.ts).

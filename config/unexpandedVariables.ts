@@ -30,7 +30,7 @@ export const variableReferences = (text: string): string[] => [...new Set(text.m
  * `kubernetes:context`), and `path` where the value sits below it: the command names the key in the
  * Pulumi CLI's property-path grammar (config/tree.ts propertyPath), so a map key holding a dot
  * (`podAnnotations["example.com/token"]`) stays one key instead of two. `stack`, when given, is
- * named in the command (config errors get it on their way out, config/errors.ts withStack).
+ * named in the command (config errors get it on their way out, config/errors.ts pulumiCommandsFor).
  */
 export function readAsWritten(
   name: string,

@@ -320,6 +320,28 @@ describe("change: the engine's steps and what loses data", () => {
       ["protect"],
     );
   });
+  // Pasted where `npm run` runs (the checkout), the command must reach the project given with
+  // --dir: the Pulumi CLI reads the stack from its working folder.
+  it("names the project folder in the command that lifts a protection, when it is not the checkout", () => {
+    const pvc: ExportResource = {
+      urn: `${URN}kubernetes:core/v1:PersistentVolumeClaim::vol`,
+      custom: true,
+      protect: true,
+      retainOnDelete: true,
+      type: "kubernetes:core/v1:PersistentVolumeClaim",
+      inputs: { metadata: { name: "vol" } },
+      outputs: {},
+    };
+    const reason = (dir?: string) =>
+      planChange(stackState([pvc]), stackState([]), undefined, dir).refused[0].refused[0].reason;
+    assert.ok(
+      reason("/srv/home lab").endsWith(
+        `first run: pulumi --cwd '/srv/home lab' state unprotect --stack s '${pvc.urn}'`,
+      ),
+      reason("/srv/home lab"),
+    );
+    assert.ok(reason().endsWith(`first run: pulumi state unprotect --stack s '${pvc.urn}'`), reason());
+  });
   it("refuses a renamed StatefulSet with claims (the data stays behind) and one whose deletion deletes its claims", () => {
     const r = release("loki");
     const renamed = sts();

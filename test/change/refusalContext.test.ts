@@ -278,4 +278,19 @@ describe("change check --against: a refused Grafana admin source's commands name
       v?.line,
     );
   });
+
+  it("the command that keeps the generated password runs against the stack and its project folder", () => {
+    const v = grafanaAdminVerdict(
+      exportOf(child("random:index/randomPassword:RandomPassword", "production-grafana-admin")),
+      exportOf(child("kubernetes:core/v1:Secret", "production-grafana-admin")),
+      undefined,
+      { stack: "production", dir: "/srv/home lab" },
+    );
+    assert.ok(
+      v?.line.includes(
+        "leave grafanaAdminPassword unset (pulumi --cwd '/srv/home lab' config rm --stack production grafanaAdminPassword)",
+      ),
+      v?.line,
+    );
+  });
 });

@@ -148,7 +148,7 @@ describe("change check --running: the stack file's own takeover.running, the fol
     runningKeyVerdict(dir, "takeover", running, 3, overridePlacesIn(dir, "takeover"));
   const file = (dir: string) => path.relative(process.cwd(), path.join(dir, "Pulumi.takeover.yaml"));
   const set = (dir: string, value: string) =>
-    `cd ${dir} && pulumi config set --stack takeover --path 'takeover.running' ${value}`;
+    `pulumi --cwd ${dir} config set --stack takeover --path 'takeover.running' ${value}`;
 
   it("unset at takeover.step update: refused, with the stack file, its takeover block's line and the command that sets it", () => {
     const dir = project("update");

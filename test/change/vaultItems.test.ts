@@ -43,7 +43,12 @@ describe("change check: 1Password items deleted by a switch of secrets.backend (
       ),
       line,
     );
-    assert.match(line, /run pulumi up once with this version \(it records retainOnDelete in the state/);
+    // Each command names the stack checked; the checkout's own, so no other folder.
+    assert.match(
+      line,
+      /run pulumi up --stack production once with this version \(it records retainOnDelete in the state/,
+    );
+    assert.ok(line.includes("export the state again (pulumi stack export --stack production)"), line);
     assert.ok(line.endsWith(`(${VAULT_ITEMS_DOC})`), line);
     // The other refusal of the same switch is Grafana's admin source (change/grafanaAdmin.ts).
     assert.equal(c.refused, 2, c.text);

@@ -41,7 +41,7 @@ describe("verify: one closing line naming the exit status, on every way out", fu
     assert.equal(r.code, 2, r.out + r.err);
     assert.match(r.err, /^verify --stack staging: not reaching the cluster:\n/);
     assert.ok(
-      r.err.includes("pulumi config set --stack staging kubeContext, which asks for its name"),
+      r.err.includes(`pulumi --cwd ${dir} config set --stack staging kubeContext, which asks for its name`),
       `the command in:\n${r.err}`,
     );
     assert.equal(r.last, "verify --stack staging: FAIL (exit 2): not reaching the cluster (above)");

@@ -58,11 +58,13 @@ describe("verify: a refused kube context is placed at the stack file's kubeConte
 
   // `kubeContext <context>` pasted was read by the shell as a redirection from a file "context",
   // even where the message had just named the context meant.
-  it("the command pinning the stack names the close context when there is one, else holds no value", async () => {
-    const pinLine = async (contexts: string[]) => {
+  // Run against the project folder (`--cwd`), not the checkout `npm run` runs in, whose own stack
+  // file the command would otherwise change.
+  it("the command pinning the stack names the close context when there is one, else holds no value, and the project folder", async () => {
+    const pinLine = async (contexts: string[], inCheckout = false) => {
       const dir = verifyProject({ lab: { kubeContext: "admin@lab" } }, "verify-context-line");
       let err = "";
-      await runVerify(["--dir", dir, "--stack", "lab"], {
+      await runVerify([...(inCheckout ? [] : ["--dir", dir]), "--stack", inCheckout ? "staging" : "lab"], {
         jobs: () => Promise.resolve([]),
         env: {
           ...process.env,
@@ -73,16 +75,25 @@ describe("verify: a refused kube context is placed at the stack file's kubeConte
         out: () => undefined,
         err: (t) => (err += t),
       });
-      return err.split("\n").find((l) => l.includes("to pin the stack"));
+      return err
+        .split("\n")
+        .find((l) => l.includes("to pin the stack"))
+        ?.split(dir)
+        .join("<dir>");
     };
     assert.equal(
       await pinLine(["admin@lab2", "admin@other"]),
-      '  (to pin the stack to "admin@lab2": pulumi config set --stack lab kubeContext admin@lab2)',
+      '  (to pin the stack to "admin@lab2": pulumi --cwd <dir> config set --stack lab kubeContext admin@lab2)',
     );
     // Two as close, or none close: no pick, and `pulumi config set` asks for the value.
     const prompted =
-      "  (to pin the stack to another context: pulumi config set --stack lab kubeContext, which asks for its name)";
+      "  (to pin the stack to another context: pulumi --cwd <dir> config set --stack lab kubeContext, which asks for its name)";
     assert.equal(await pinLine(["admin@lab2", "admin@lab3"]), prompted);
     assert.equal(await pinLine(["production"]), prompted);
+    // The checkout's own stack: the command runs where it is pasted, as it did.
+    assert.equal(
+      await pinLine(["production"], true),
+      "  (to pin the stack to another context: pulumi config set --stack staging kubeContext, which asks for its name)",
+    );
   });
 });

@@ -13,6 +13,7 @@ import { PROJECT } from "../../config/resolve";
 import { checkedStackConfig } from "../../config/stackCheck";
 import { readStackConfig } from "../../synth/synthesize";
 import { ROOT, tmpDir } from "../support/helpers";
+import { inCheckout } from "../support/stackText";
 
 /*
  * `chartValues` keys checked against the pinned charts' own keys (config/chartValueCheck.ts,
@@ -33,14 +34,15 @@ function withChartValues(values: Record<string, unknown>): { dir: string; lines:
   return { dir, lines: text.split("\n") };
 }
 
-/** Each problem of one run of the offline synthesis' config check, with the line it is placed at. */
+/** Each problem of one run of the offline synthesis' config check (its hints read as in this checkout), with the line it is placed at. */
 function run(dir: string): { problem: string; line?: number }[] {
   try {
     readStackConfig(dir, "s", {}, {});
     return [];
   } catch (e) {
     assert.ok(e instanceof ConfigError, String(e));
-    return e.problems.map((problem, i) => ({ problem, line: e.places[i]?.line }));
+    const read = inCheckout(e, dir);
+    return read.problems.map((problem, i) => ({ problem, line: read.places[i]?.line }));
   }
 }
 

@@ -4,7 +4,7 @@ import * as path from "path";
 import { ConfigError } from "../../config/errors";
 import { loadStackConfig } from "../../config/load";
 import { ROOT, tmpDir } from "../support/helpers";
-import { BASE, P, refusal, STORE } from "../support/stackText";
+import { BASE, inCheckout, P, refusal, STORE } from "../support/stackText";
 import { withRuntimeConfig } from "../support/runtimeConfig";
 
 /*
@@ -84,7 +84,7 @@ describe("config: a plain-text secret nothing reads is one message (audit hY)", 
           () => loadStackConfig(dir),
           (e: unknown) => {
             assert.ok(e instanceof ConfigError, String(e));
-            const about = e.problems.filter((p) => p.includes("heartbeatUrl"));
+            const about = inCheckout(e, dir).problems.filter((p) => p.includes("heartbeatUrl"));
             assert.deepEqual(
               about,
               [

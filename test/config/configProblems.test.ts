@@ -10,6 +10,7 @@ import { PHASES, PROJECT } from "../../config/resolve";
 import { setSecretCommand } from "../../config/tree";
 import { propertyPath } from "../../config/tree";
 import { ROOT, tmpDir } from "../support/helpers";
+import { inCheckout } from "../support/stackText";
 import { withRuntimeConfig } from "../support/runtimeConfig";
 
 /*
@@ -32,13 +33,13 @@ function project(text: string, editProject: (p: string) => string = (p) => p): s
   return dir;
 }
 
-/** The ConfigError of one run over `Pulumi.s.yaml`. */
+/** The ConfigError of one run over `Pulumi.s.yaml`, its hints read as in this checkout. */
 function failure(dir: string): ConfigError {
   try {
     checkedStackConfig(dir, "s", {}, { allowAbsentSecrets: true });
   } catch (e) {
     assert.ok(e instanceof ConfigError, String(e));
-    return e;
+    return inCheckout(e, dir);
   }
   assert.fail("the stack file was accepted");
 }

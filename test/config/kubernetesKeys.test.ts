@@ -192,9 +192,9 @@ describe("config: the Kubernetes provider's own keys in the stack file", functio
       console.warn = warn;
     }
     assert.deepEqual(
-      warned.filter((w) => w.includes("kubernetes:")).map((w) => w.replace(dir, "<dir>")),
+      warned.filter((w) => w.includes("kubernetes:")).map((w) => w.split(dir).join("<dir>")),
       [
-        "warning: [runtime] kubernetes:suppressDeprecationWarnings (<dir>/Pulumi.lab.yaml:7): has no effect: this program never reads it (its own Kubernetes provider takes no `kubernetes:` key); export PULUMI_K8S_SUPPRESS_DEPRECATION_WARNINGS=true: the program's provider reads it from the environment instead (@pulumi/kubernetes provider.js fills the unset argument from it), then remove it with `pulumi config rm --stack lab kubernetes:suppressDeprecationWarnings`.",
+        "warning: [runtime] kubernetes:suppressDeprecationWarnings (<dir>/Pulumi.lab.yaml:7): has no effect: this program never reads it (its own Kubernetes provider takes no `kubernetes:` key); export PULUMI_K8S_SUPPRESS_DEPRECATION_WARNINGS=true: the program's provider reads it from the environment instead (@pulumi/kubernetes provider.js fills the unset argument from it), then remove it with `pulumi --cwd <dir> config rm --stack lab kubernetes:suppressDeprecationWarnings`.",
       ],
     );
   });

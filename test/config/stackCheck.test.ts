@@ -6,6 +6,7 @@ import { checkedStackConfig } from "../../config/stackCheck";
 import { closestMatch, ConfigError } from "../../config/errors";
 import { PHASES, PROJECT } from "../../config/resolve";
 import { ROOT, tmpDir } from "../support/helpers";
+import { inCheckout } from "../support/stackText";
 
 /*
  * Every problem of a stack file in one run (config/stackCheck.ts): the Pulumi CLI's own rules
@@ -31,7 +32,8 @@ function problems(dir: string): { problems: string[]; notes: string[] } {
     return { problems: [], notes: [] };
   } catch (e) {
     assert.ok(e instanceof ConfigError, String(e));
-    return { problems: e.problems, notes: e.notes };
+    const read = inCheckout(e, dir);
+    return { problems: read.problems, notes: read.notes };
   }
 }
 

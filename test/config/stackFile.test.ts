@@ -185,7 +185,10 @@ describe("config as the Pulumi CLI sees it (pulumi/pulumi pkg/workspace/config.g
           const at = e.problems.filter((p: string) => p.startsWith(`${P("pushoverToken")}: `));
           assert.equal(at.length, 1, e.message);
           assert.match(at[0], /secure value is not Pulumi Cloud ciphertext/);
-          assert.match(at[0], new RegExp(`pulumi config set --stack ${stack} --secret pushoverToken`));
+          assert.ok(
+            at[0].includes(`pulumi --cwd ${dir} config set --stack ${stack} --secret pushoverToken`),
+            at[0],
+          );
           assert.equal(e.message.split("is not Pulumi Cloud ciphertext").length, 2, e.message);
           assert.ok(!e.message.includes("cHVzaG92ZXItdG9rZW4"), "the ciphertext is not printed");
           return true;

@@ -291,7 +291,7 @@ ${pool}`);
     ]);
   });
 
-  it("a real run's problems (config/load.ts) come in line order, each hint naming the stack", async () => {
+  it("a real run's problems (config/load.ts) come in line order, each hint naming the stack and its folder", async () => {
     const text = `config:
   homelab-observabilty:production: true
   ${P("kubeContext")}: admin@example
@@ -343,9 +343,12 @@ ${pool}`);
               new RegExp(`^${P("minioAdminPassword")}: expected a secret`),
             );
             assert.ok(!e.message.includes("hunter2"), "the secret is not printed");
-            const commands = e.problems.flatMap((p) => p.match(/`pulumi config [^`]*`/g) ?? []);
+            // And the project folder: a test's own, not this checkout, where the hint is pasted.
+            const commands = e.problems.flatMap((p) => p.match(/`pulumi [^`]*`/g) ?? []);
             assert.ok(commands.length > 0, e.message);
-            for (const c of commands) assert.match(c, /^`pulumi config (set|rm) --stack lab-2 /, c);
+            const cwd = `\`pulumi --cwd ${dir} config `;
+            for (const c of commands) assert.ok(c.startsWith(cwd), c);
+            for (const c of commands) assert.match(c.slice(cwd.length), /^(set|rm) --stack lab-2 /, c);
             return true;
           },
         );

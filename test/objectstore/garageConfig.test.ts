@@ -90,7 +90,7 @@ describe("objectStore.type garage: the stack config", () => {
       }
       assert.match(
         text,
-        /homelab-observability:garageAdminToken: expected a secret \(`pulumi config set .*--secret garageAdminToken.*`\), got a plain value/,
+        /homelab-observability:garageAdminToken: expected a secret \(`pulumi --cwd \S+ config set .*--secret garageAdminToken.*`\), got a plain value/,
       );
       assert.ok(!text.includes(TOKEN), "the plain token is printed");
     } finally {

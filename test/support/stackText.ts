@@ -4,6 +4,7 @@ import * as path from "path";
 import { ConfigError } from "../../config/errors";
 import { PROJECT } from "../../config/resolve";
 import { checkedStackConfig } from "../../config/stackCheck";
+import { shellWord } from "../../model/running";
 import { ROOT, tmpDir } from "./helpers";
 
 /*
@@ -53,14 +54,33 @@ export function stackProject(text: string, stack = "s"): string {
   return dir;
 }
 
-/** The refusal of one run (config/stackCheck.ts) over a stack file `Pulumi.<stack>.yaml` of `text`. */
+/**
+ * The refusal of one run (config/stackCheck.ts) over a stack file `Pulumi.<stack>.yaml` of `text`,
+ * its hints read as if the project were this checkout ({@link inCheckout}).
+ */
 export function refusal(text: string, stack = "s"): ConfigError {
   const dir = stackProject(text, stack);
   try {
     checkedStackConfig(dir, stack, {}, { allowAbsentSecrets: true });
   } catch (e) {
     assert.ok(e instanceof ConfigError, String(e));
-    return e;
+    return inCheckout(e, dir);
   }
   assert.fail("the stack file was accepted");
+}
+
+/**
+ * `e` with each `pulumi --cwd <dir>` its hints start with read as `pulumi`, after asserting that
+ * every quoted `pulumi config` command names the project folder `dir`: a test's project is a folder of
+ * its own, not this checkout, so each hint must carry the CLI's `--cwd` (config/paths.ts
+ * pulumiCommand), which the tests that use this then leave out of the messages they spell out.
+ */
+export function inCheckout(e: ConfigError, dir: string): ConfigError {
+  const flag = `pulumi --cwd ${shellWord(dir)} `;
+  const read = (text: string) => {
+    const bare = /`pulumi config (set|rm|get)\b/.exec(text.split(flag).join(""));
+    assert.equal(bare, null, `a quoted pulumi config command without --cwd ${dir}: ${text}`);
+    return text.split(flag).join("pulumi ");
+  };
+  return new ConfigError(e.problems.map(read), e.notes.map(read), e.places, e.firstFile);
 }
