@@ -706,6 +706,74 @@ function refusedKeysOf(parsed: ReturnType<typeof parseRaw>, broken: Set<string>)
   }
 }
 
+/** What the rules between keys said of a config: the config, or their problems and the overrides they refuse. */
+interface RulesSaid {
+  cfg?: StackConfig;
+  problems: string[];
+  overrides: RefusedOverride[];
+}
+
+/**
+ * The rules between keys as {@link judgedStackConfig} runs them over a repaired config: each
+ * problem said as the file wrote it (`said`) and kept only when it judged whole lists
+ * (`judgedWhole`), under each option of a refused enum key (`choices`) when there is one, where
+ * only what every option refuses stands.
+ */
+function rulesJudge(ctx: {
+  stack: string;
+  env: Record<string, string | undefined>;
+  opts: JudgeOptions;
+  /** The schema's parse, when the config is judged as it is (nothing repaired). */
+  parsed: ReturnType<typeof parseRaw> | undefined;
+  placeOf: JudgeOptions["placeOf"];
+  /** Keys whose value was refused: a default stands in for them. */
+  defaulted: string[];
+  setAside: RepairedRaw["setAside"];
+  said: (problem: string) => string;
+  judgedWhole: (problem: string) => boolean;
+  choices: [string, string[]] | undefined;
+}): (input: Record<string, unknown>) => RulesSaid {
+  const { opts, said, judgedWhole, choices } = ctx;
+  const rules = (input: Record<string, unknown>): RulesSaid => {
+    const overrides: RefusedOverride[] = [];
+    try {
+      const c = parseStackConfig(input, ctx.stack, ctx.env, {
+        allowAbsentSecrets: opts.allowAbsentSecrets,
+        parsed: ctx.parsed,
+        placeOf: ctx.placeOf,
+        unreadable: opts.unreadable,
+        plainText: opts.plainText,
+        // A rule's problem at a key whose value was refused judged the default standing in for
+        // it, not what the file says: the refusal is that key's one message (a `network.nodes`
+        // written as one text is "expected a list", not also "expected at least one CIDR ...,
+        // got none"). The rules that ask which keys are set count these as set (resolve.ts).
+        refused: { defaulted: ctx.defaulted, setAside: ctx.setAside },
+        overrides,
+      });
+      return { cfg: c, problems: [], overrides: [] };
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      return {
+        problems: e.problems.map(said).filter(judgedWhole),
+        overrides: overrides
+          .map((o) => ({ ...o, problem: said(o.problem) }))
+          .filter((o) => judgedWhole(o.problem)),
+      };
+    }
+  };
+  return (input) => {
+    if (!choices) return rules(input);
+    const [key, options] = choices;
+    const under = options.map((o) => rules({ ...input, [key]: o }));
+    // A problem said of the key itself judged a value the file does not hold.
+    const heldByAll = under
+      .map((u) => u.problems.filter((p) => !problemIsAt(p, key)))
+      .reduce((all, these) => all.filter((p) => these.includes(p)));
+    const overrides = under.flatMap((u) => u.overrides).filter((o) => heldByAll.includes(o.problem));
+    return { problems: heldByAll, overrides };
+  };
+}
+
 /**
  * The stack's config from its raw keys (`rawFromPulumiConfig`), or every problem of the schema,
  * the chartValues keys and the rules between keys, with notes saying what the rules could not see
@@ -787,52 +855,18 @@ export function judgedStackConfig(
     const shortLists = [...new Set(items.map((i) => i.replace(/\[\d+\]$/, "")))];
     const judgedWhole = (p: string) =>
       shortLists.every((l) => p.startsWith(`${PROJECT}:${l}[`) || !namesKey(p, l));
-    const placeRead = opts.placeOf && placedAsWritten(opts.placeOf, readAs);
-    /** The rules over `input`: the config, or their problems and the overrides they refuse. */
-    const rules = (
-      input: Record<string, unknown>,
-    ): { cfg?: StackConfig; problems: string[]; overrides: RefusedOverride[] } => {
-      const overrides: RefusedOverride[] = [];
-      try {
-        const c = parseStackConfig(input, stack, env, {
-          allowAbsentSecrets: opts.allowAbsentSecrets,
-          parsed: clean ? parsed : undefined,
-          placeOf: placeRead,
-          unreadable: opts.unreadable,
-          plainText: opts.plainText,
-          // A rule's problem at a key whose value was refused judged the default standing in for
-          // it, not what the file says: the refusal is that key's one message (a `network.nodes`
-          // written as one text is "expected a list", not also "expected at least one CIDR ...,
-          // got none"). The rules that ask which keys are set count these as set (resolve.ts).
-          refused: { defaulted: [...leavesNow, ...whole], setAside },
-          overrides,
-        });
-        return { cfg: c, problems: [], overrides: [] };
-      } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        const said = (p: string) => asGiven(renumber(p), readAs);
-        return {
-          problems: e.problems.map(said).filter(judgedWhole),
-          overrides: overrides
-            .map((o) => ({ ...o, problem: said(o.problem) }))
-            .filter((o) => judgedWhole(o.problem)),
-        };
-      }
-    };
-    /** The rules over `input`, under each option of a refused enum key when there is one. */
-    const judged = (
-      input: Record<string, unknown>,
-    ): { cfg?: StackConfig; problems: string[]; overrides: RefusedOverride[] } => {
-      if (!choices) return rules(input);
-      const [key, options] = choices;
-      const under = options.map((o) => rules({ ...input, [key]: o }));
-      // A problem said of the key itself judged a value the file does not hold.
-      const heldByAll = under
-        .map((u) => u.problems.filter((p) => !problemIsAt(p, key)))
-        .reduce((all, these) => all.filter((p) => these.includes(p)));
-      const overrides = under.flatMap((u) => u.overrides).filter((o) => heldByAll.includes(o.problem));
-      return { problems: heldByAll, overrides };
-    };
+    const judged = rulesJudge({
+      stack,
+      env,
+      opts,
+      parsed: clean ? parsed : undefined,
+      placeOf: opts.placeOf && placedAsWritten(opts.placeOf, readAs),
+      defaulted: [...leavesNow, ...whole],
+      setAside,
+      said: (p) => asGiven(renumber(p), readAs),
+      judgedWhole,
+      choices,
+    });
     const r = judged(charted.config);
     cfg = r.cfg;
     problems.push(...r.problems);

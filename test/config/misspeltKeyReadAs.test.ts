@@ -126,7 +126,7 @@ describe("config: a misspelt key is read as the key it is closest to by the rule
           assert.ok(e instanceof ConfigError, String(e));
           // Its secrets are absent here, which the runtime refuses too: only the misspelt key's line is this test's.
           assert.deepEqual(
-            e.problems.filter((p) => p.includes("profle")),
+            e.problems.filter((p) => p.startsWith(P("profle"))),
             [said],
             e.message,
           );
