@@ -46,9 +46,13 @@ const PIN_OFF_PI =
 /**
  * The way off the Pi nodes for a stack whose pools the stack-info ConfigMap records: pinning to
  * amd64 nodes only where a pool has them (an all-arm64 stack has nowhere to pin the workload to:
- * the budget then refuses it as fitting no node).
+ * the budget then refuses it as fitting no node), and never for a DaemonSet: every DaemonSet the
+ * stack renders is a node agent that must run on every pool (node-agents-on-every-pool refuses
+ * one pinned off a pool), so the pin would trade this violation for that one.
  */
-export function offPiFor(pools: { arch: string }[] | undefined): string {
+export function offPiFor(pools: { arch: string }[] | undefined, kind?: string): string {
+  if (kind === "DaemonSet")
+    return "use an image that publishes linux/arm64: a DaemonSet is a node agent that runs on every node pool, so pinning it off the Pi nodes would leave their data uncollected (node-agents-on-every-pool)";
   return !pools || pools.length === 0 || pools.some((p) => p.arch === "amd64")
     ? PIN_OFF_PI
     : `use an image that publishes linux/arm64: no pool of the stack has amd64 nodes to pin it to (nodePools: ${pools.map((p) => p.arch).join(", ")})`;
@@ -149,7 +153,6 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
       const pools = stackFacts(resources).pools;
       const piNodes = piNodesOf(pools, cfg);
       if (piNodes.length === 0) return;
-      const offPi = offPiFor(pools);
       const sidecars = injectedSidecars(resources);
       for (const r of resources) {
         const helm = helmOf(r);
@@ -157,7 +160,7 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
           const node = piNodes.find((n) => canLandOn(w, n.labels, n.taints, "arm64"));
           if (!node) continue;
           for (const use of w.images) {
-            const problem = arm64Problem(use.image, cfg.arm64Images, offPi);
+            const problem = arm64Problem(use.image, cfg.arm64Images, offPiFor(pools, w.kind));
             if (problem) {
               report(
                 `${label(r)}: ${w.kind} ${w.name} can run on ${describeNode(node)}: nothing in ${w.path} keeps it off them, but ${use.path} is ${use.written ?? `"${use.image}"`}: ${problem}.`,
@@ -170,7 +173,7 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
         // (Offline, a rendered release's objects are judged themselves instead.)
         if (helm && !cfg.charts[helm.chart] && !isRendered(r)) {
           for (const { path, image } of imagesInValues(helm.values, "values")) {
-            const problem = arm64Problem(image, cfg.arm64Images, offPi);
+            const problem = arm64Problem(image, cfg.arm64Images, offPiFor(pools));
             if (problem)
               report(
                 `${label(r)}: ${path} is "${image}": ${problem}. (Chart "${helm.chart}" is unknown to the pack, so its workloads count as able to land on Pi nodes.)`,

@@ -143,6 +143,17 @@ describe("policy (arm64): the stack-info pools are the truth, the pack config on
       /use an image that publishes linux\/arm64: no pool of the stack has amd64 nodes to pin it to/,
     );
   });
+  it("a DaemonSet is never told to pin off Pi nodes: a node agent runs on every pool", async () => {
+    const agent = v4Chart("agent", [
+      workload("DaemonSet", "agent", { containers: [{ name: "c", image: x86Only }] }),
+    ]);
+    const [v] = await check([mixed(), ...agent], P);
+    assert.doesNotMatch(v.message, /nodeSelector|arch=amd64/);
+    assert.match(
+      v.message,
+      /otherwise use an image that publishes linux\/arm64: a DaemonSet is a node agent that runs on every node pool, so pinning it off the Pi nodes would leave their data uncollected \(node-agents-on-every-pool\)\.$/,
+    );
+  });
   it("fails: without stack-info, the pack config's Pi description is used", () =>
     fails(
       rendered(x86Only),
