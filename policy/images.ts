@@ -162,8 +162,13 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
           for (const use of w.images) {
             const problem = arm64Problem(use.image, cfg.arm64Images, offPiFor(pools, w.kind));
             if (problem) {
+              // On a tainted pool it is the tolerations that let it land: said, so that they (and the
+              // chartValues override that wrote them) are named as a cause, not only the image.
+              const admitted = node.taints.some((t) => t.effect !== "PreferNoSchedule")
+                ? `${w.path}.tolerations admit its taints and nothing else in ${w.path} keeps it off them`
+                : `nothing in ${w.path} keeps it off them`;
               report(
-                `${label(r)}: ${w.kind} ${w.name} can run on ${describeNode(node)}: nothing in ${w.path} keeps it off them, but ${use.path} is ${use.written ?? `"${use.image}"`}: ${problem}.`,
+                `${label(r)}: ${w.kind} ${w.name} can run on ${describeNode(node)}: ${admitted}, but ${use.path} is ${use.written ?? `"${use.image}"`}: ${problem}.`,
                 r.urn,
               );
             }

@@ -13,7 +13,7 @@ import {
   type MergedViolation,
 } from "../../synth/report";
 import { RENDERED_KEY } from "@homelab-observability/contract";
-import { release, stackInfo, workload } from "../support/policyCases";
+import { check, release, stackInfo, workload } from "../support/policyCases";
 
 /*
  * A refused chart values override names its `chartValues.<chart>.<path>` key (synth/report.ts
@@ -355,6 +355,58 @@ describe("a refused chart values override names its key", () => {
     assert.equal(
       formatMergedViolations([node]).split("\n")[1],
       "      the requests counted here include the stack's chart values override chartValues.grafana.resources.requests.memory, which raises them: if it is the cause, lower or remove it in the stack file rather than add nodes",
+    );
+  });
+});
+
+describe("a workload an override lets onto a tainted Pi pool names the tolerations override", () => {
+  // ttaint: the image alone is kept off the tainted pool (the same stack without the tolerations
+  // passes); the tolerations override is what lets it land, and is a fix of its own.
+  it("arm64-images on a rendered Deployment names chartValues.grafana.tolerations beside the image", async () => {
+    const pools = stackInfo([
+      { name: "amd", arch: "amd64" },
+      { name: "pi5", arch: "arm64", taints: [{ key: "arch", value: "arm64", effect: "NoSchedule" }] },
+    ]);
+    const values = {
+      image: { registry: "docker.io", repository: "someone/amd64only", tag: "1.0" },
+      tolerations: [{ operator: "Exists" }],
+    };
+    const graf = { ...rel("grafana", "grafana", "monitoring", values) };
+    graf.inputs = { ...graf.inputs, [RENDERED_KEY]: 1 };
+    const w = workload("Deployment", "grafana", {
+      tolerations: values.tolerations,
+      containers: [{ name: "grafana", image: "docker.io/someone/amd64only:1.0" }],
+    });
+    const pods = { ...deployment(graf, "grafana", "monitoring"), inputs: w.inputs };
+    const resources = [pools, graf, pods];
+    const overrides = [
+      "grafana.image.registry",
+      "grafana.image.repository",
+      "grafana.image.tag",
+      "grafana.tolerations",
+    ];
+    // The rendered Deployment's report, as synth judges a rendered release (by its objects).
+    const found = (await check(resources, "arm64-images")).filter((f) => f.urn === pods.urn);
+    const [v] = attributeOverrides(
+      mergeProblems(found, [], { resources, overrides }).violations,
+      resources,
+      overrides,
+    );
+    assert.match(
+      v.message,
+      /can run on pool pi5 \(.*; taints arch:NoSchedule\): spec\.template\.spec\.tolerations admit its taints and nothing else in spec\.template\.spec keeps it off them, but /,
+    );
+    assert.deepEqual(
+      [v.overrides, v.overridesUnsure],
+      [
+        [
+          "chartValues.grafana.image.registry",
+          "chartValues.grafana.image.repository",
+          "chartValues.grafana.image.tag",
+          "chartValues.grafana.tolerations",
+        ],
+        undefined,
+      ],
     );
   });
 });
