@@ -9,6 +9,7 @@ import {
   type Violation,
 } from "../policy/evaluate";
 import type { OverridePlace } from "../config/locate";
+import { STACK_KEY_CHART_PATHS } from "../config/stackKeyPaths";
 import { listed } from "../model/words";
 import { isMap, propertyPath, valueAt } from "../config/tree";
 
@@ -965,12 +966,41 @@ export function attributeOverrides<
           break;
         }
       }
+    // After tracing: the overrides are found by the values paths as the pack wrote them.
+    const rel = releaseOfReport(report, releases, resources, overrides);
+    if (rel) report.message = valuesPathsAsStackKeys(report.message, rel, overrides);
     if (!found) continue;
     report.overrides = found.keys.map((k) => placed(k, at));
     if (found.unsure) report.overridesUnsure = true;
     if (found.pool) report.overridesInPool = true;
   }
   return reports;
+}
+
+/**
+ * `message` with the release values paths it names (`values.<path>`, as the pack names what it
+ * read) that the stack file sets written as the stack file writes them
+ * (`chartValues.loki.loki.compactor.delete_request_store`), as the "from the stack's chart values
+ * override" line under it names them: the user edits the stack file, where `values.` is no key.
+ * When the message is about such a value, the place its advice writes to (`Set values.<path> to`,
+ * `move them to values.<path>`) is a stack key too: the stack key that sets that path
+ * (config/stackKeyPaths.ts), else its `chartValues` key. A path the program alone sets stays a
+ * values path: the stack file holds no key of it.
+ */
+function valuesPathsAsStackKeys(message: string, rel: ReleaseRef, overrides: string[]): string {
+  const ofChart = chartOverrides(rel, overrides);
+  const fromStack = (p: string) => ofChart.some((o) => concerns(o, p));
+  const path = /(^|[^A-Za-z0-9_.])values\.([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)/g;
+  const about = [...message.matchAll(path)].some((m) => fromStack(m[2]));
+  if (!about) return message;
+  return message.replace(path, (whole, before: string, p: string, at: number) => {
+    if (fromStack(p)) return `${before}${overrideKey(rel.chart, p, rel.values, "chartValues")}`;
+    if (!/(?:^|[^A-Za-z])(?:[Ss]et|to) $/.test(message.slice(0, at + before.length))) return whole;
+    const key = STACK_KEY_CHART_PATHS.find(
+      (e) => "chart" in e && e.chart === rel.chart && e.path.join(".") === p,
+    )?.key;
+    return `${before}${key ?? overrideKey(rel.chart, p, rel.values, "chartValues")}`;
+  });
 }
 
 /** resource-budget's message on a pool over budget (policy/budget.ts): `pool <name>: <cpu|memory> requests …`. */

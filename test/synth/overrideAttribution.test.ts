@@ -359,6 +359,50 @@ describe("a refused chart values override names its key", () => {
   });
 });
 
+describe("a pack message on values the stack file sets names them as its keys", () => {
+  // The user edits the stack file: `values.` is no key of it. What it sets, and where the advice
+  // about it writes, are named as the "from the stack's chart values override" line names them.
+  const judged = async (policy: string, values: Record<string, unknown>, overrides: string[]) => {
+    const loki = rel("loki", "loki", "monitoring", values);
+    const found = await check([loki], policy);
+    return attributeOverrides(
+      found.map((v) => ({ ...v, alsoAt: [] })),
+      [loki],
+      overrides,
+    );
+  };
+  it("loki-retention-needs-delete-store: the store the override nulled is set at its chartValues key", async () => {
+    const [v] = await judged(
+      "loki-retention-needs-delete-store",
+      { loki: { compactor: { retention_enabled: true, delete_request_store: null } } },
+      ["loki.loki.compactor.delete_request_store"],
+    );
+    // retention_enabled is the program's (no key of the stack file holds it): a values path still.
+    assert.match(
+      v.message,
+      /: values\.loki\.compactor\.retention_enabled is true but delete_request_store is missing; .*\. Set chartValues\.loki\.loki\.compactor\.delete_request_store to the schema's object_store \(e\.g\. "s3"\)\.$/,
+    );
+    assert.deepEqual(v.overrides, ["chartValues.loki.loki.compactor.delete_request_store"]);
+  });
+  it("loki-compactor-misplaced: settings the override misplaced are moved to the chartValues key", async () => {
+    const [v] = await judged(
+      "loki-compactor-misplaced",
+      { compactor: { retention_enabled: true }, loki: { compactor: { retention_enabled: true } } },
+      ["loki.compactor.retention_enabled"],
+    );
+    assert.match(
+      v.message,
+      /: chartValues\.loki\.compactor holds Loki settings \(retention_enabled\) that the chart ignores silently; move them to chartValues\.loki\.loki\.compactor\.$/,
+    );
+  });
+  it("a message on values the program alone sets keeps its values paths", async () => {
+    const [v] = await judged("loki-compactor-misplaced", { compactor: { retention_enabled: true } }, [
+      "loki.singleBinary.replicas",
+    ]);
+    assert.match(v.message, /: values\.compactor holds .*; move them to values\.loki\.compactor\.$/);
+  });
+});
+
 describe("a workload an override lets onto a tainted Pi pool names the tolerations override", () => {
   // ttaint: the image alone is kept off the tainted pool (the same stack without the tolerations
   // passes); the tolerations override is what lets it land, and is a fix of its own.

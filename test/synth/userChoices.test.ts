@@ -171,7 +171,7 @@ describe("a staging copy with seven receivers, Grafana behind an Ingress and cha
       },
       [
         /\[pod-security\] Deployment monitoring\/grafana .*enforces baseline, which refuses this pod: container grafana: privileged\n {6}from the stack's chart values override chartValues\.grafana\.containerSecurityContext\.privileged \(\S*Pulumi\.[\w-]+\.yaml:\d+\):/,
-        /\[mandatory\] grafana-replicas-share-no-state: kubernetes:helm\.sh\/v3:Release "grafana": values\.replicas is 2, but its database is SQLite .*one file the pods would share; and every pod of the Deployment mounts the one claim the chart makes for its Deployment \(ReadWriteOnce\).*\n {6}from the stack's chart values override chartValues\.grafana\.replicas \(\S*Pulumi\.[\w-]+\.yaml:\d+\):/,
+        /\[mandatory\] grafana-replicas-share-no-state: kubernetes:helm\.sh\/v3:Release "grafana": chartValues\.grafana\.replicas is 2, but its database is SQLite .*one file the pods would share; and every pod of the Deployment mounts the one claim the chart makes for its Deployment \(ReadWriteOnce\).*\n {6}from the stack's chart values override chartValues\.grafana\.replicas \(\S*Pulumi\.[\w-]+\.yaml:\d+\):/,
       ],
       ["chartValues.grafana.containerSecurityContext.privileged", "chartValues.grafana.replicas"],
     ],
