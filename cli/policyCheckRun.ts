@@ -73,7 +73,9 @@ function placesOf(resources: ExportedResource[], projectDir: string): OverridePl
   if (!m || m[2] !== PROJECT) return undefined;
   const overrides = overridePlacesIn(projectDir, m[1]);
   // A pool's key is placed only where the file holds the pool the pack judged (the stack-info
-  // ConfigMap's record): `nodePools[0]` of a file edited since the export may be another pool.
+  // ConfigMap's record): `nodePools[0]` of a file edited since the export may be another pool. So
+  // is a chartValues key, where the file holds the value the export's release values have: the
+  // line of a `replicas: 3` is no place of the 2 the pack judged.
   const pools = placerFor(
     resources.map((r) => ({
       type: r.type,
@@ -85,7 +87,7 @@ function placesOf(resources: ExportedResource[], projectDir: string): OverridePl
     // Named from the working directory, as synth and the config refusals name the file.
     (f) => path.relative(process.cwd(), f) || f,
   );
-  return (key) => (/^nodePools\[/.test(key) ? pools?.(key) : overrides(key));
+  return (key) => (/^(?:nodePools\[|chartValues[.[])/.test(key) ? pools?.(key) : overrides(key));
 }
 
 /** The run's closing line when it ends with exit 2, and why. */

@@ -4,7 +4,7 @@ import type { ReportViolation, ResourceValidationPolicy, StackValidationPolicy }
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { keyLocator, parseSegments, type Segment } from "@homelab-observability/contract";
 import { stackFacts } from "./budget";
-import { toRes } from "./resources";
+import { helmOf, toRes } from "./resources";
 import { parseQuantity } from "./quantity";
 
 /*
@@ -76,7 +76,7 @@ export function stackFilePlaces(
   stack: string,
   project: string,
   shown: (file: string) => string,
-): ((key: string, judged: (segs: Segment[]) => unknown) => string | undefined) | undefined {
+): ((key: string, judged: (segs: Segment[], written: unknown) => unknown) => string | undefined) | undefined {
   const proj = readYaml(path.join(projectDir, "Pulumi.yaml"));
   if (!proj || valueOf(keyEntry(proj.root, ["name"])?.value) !== project) return undefined;
   // Pulumi.yaml's stackConfigDir, where the CLI looks for stack files (pkg/workspace DetectProjectStackPath).
@@ -94,7 +94,7 @@ export function stackFilePlaces(
     if (!found?.exact || start === undefined) return undefined;
     // The line is where the value the pack judged is written, or no line at all.
     const written = (found.value as { toJSON?: () => unknown } | undefined)?.toJSON?.() ?? null;
-    const seen = judged(segs);
+    const seen = judged(segs, written);
     // A size the pack judged as a number (a pool's memory in bytes, its cores) is the file's
     // quantity when that quantity is the number: "8Gi" is 8589934592.
     const same =
@@ -163,8 +163,29 @@ export function placerFor(
   if (!m) return undefined;
   const places = stackFilePlaces(projectDir, m[1], m[2], shown);
   if (!places) return undefined;
-  const facts = stackFacts(resources.map(toRes));
+  const res = resources.map(toRes);
+  const facts = stackFacts(res);
   // The file writes a pool's `memory`, which the record keeps as `memoryBytes`.
   const recorded = { nodePools: facts.pools?.map((p) => ({ ...p, memory: p.memoryBytes })) };
-  return (key) => places(key, (segs) => valueAt(recorded, segs));
+  // A chartValues override is judged in the values of the releases of its chart: one of them
+  // holds the value the pack judged (the node agents' two releases both do during their handover).
+  const valuesOf = (chart: string) =>
+    res.flatMap((r) => {
+      const helm = helmOf(r);
+      return helm && helm.chart === chart && !helm.valuesSecret ? [helm.values] : [];
+    });
+  return (key) =>
+    places(key, (segs, written) => {
+      if (segs[0] !== "chartValues") return valueAt(recorded, segs);
+      const seen = valuesOf(String(segs[1])).map((v) => valueAt(v, segs.slice(2)));
+      // A null override deletes the chart's key (Helm's merge), so the values hold none; a secret
+      // one is ciphertext in the file, which no judged value can be compared with.
+      if (written === null && seen.includes(undefined)) return null;
+      if (isSecure(written)) return written;
+      return seen.find((v) => canonical(v) === canonical(written)) ?? seen[0];
+    });
 }
+
+/** A `secure:` value of a stack file (a secret's ciphertext), as the file's YAML reads. */
+const isSecure = (v: unknown): boolean =>
+  v !== null && typeof v === "object" && Object.keys(v).length === 1 && "secure" in v;

@@ -121,6 +121,15 @@ describe("policy:check: a refused stack key with its file and line (audit hL)", 
     }
   });
 
+  it("no line for a chartValues key whose value in the file is not the export's (edited since the export)", async () => {
+    // The export was made with replicas: 2; the file now says 3: its line holds no value the pack judged.
+    const { dir, file } = project(OVERRIDE_FILE.replace("replicas: 2", "replicas: 3"), grafanaExport());
+    const r = await policyCheckCli([file, "--dir", dir]);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /override chartValues\.grafana\.replicas: change or remove it/);
+    assert.doesNotMatch(r.stdout, /Pulumi\.production\.yaml:/);
+  });
+
   it("an export of another stack gets no line from this stack's file", async () => {
     const other = (o: { urn: string }) => ({ ...o, urn: o.urn.replace(":production::", ":other::") });
     const { dir, file } = project(OVERRIDE_FILE, grafanaExport().map(other));

@@ -7,7 +7,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigLocator, parseSegments } from "../../config/locate";
-import { stackFilePlaces } from "../../policy/lib/stackKeys";
+import { placerFor, stackFilePlaces } from "../../policy/lib/stackKeys";
+import { release } from "../support/policyCases";
 import { ROOT, tmpDir } from "../support/helpers";
 
 const PROJECT = "homelab-observability";
@@ -102,5 +103,33 @@ describe("the pack and the program place a stack key on the same line (one locat
       ["config/locate.ts", config],
     ])
       assert.doesNotMatch(text, /\bisSeq\(|\bisPair\(|\.items\[/, `${file} walks the YAML itself`);
+  });
+
+  it("a chartValues key is placed only where the file holds the value the export's release has", () => {
+    const dir = project([
+      "config:",
+      `  ${PROJECT}:chartValues:`,
+      "    grafana:",
+      "      replicas: 3",
+      "      persistence:",
+      "        enabled: null",
+      "      image:",
+      "        tag: 11.0.0",
+    ]);
+    // Exported with replicas 2; the null deleted the chart's key, as Helm's merge does.
+    const r = release("grafana", { replicas: 2, persistence: {}, image: { tag: "11.0.0" } });
+    const urn = "urn:pulumi:lab::homelab-observability::kubernetes:helm.sh/v3:Release::grafana";
+    const at = placerFor([{ type: r.type, urn, name: "grafana", props: r.inputs! }], dir, (f) =>
+      path.basename(f),
+    );
+    assert.ok(at, "the folder is the project's");
+    assert.deepEqual(
+      [
+        "chartValues.grafana.replicas",
+        "chartValues.grafana.persistence.enabled",
+        "chartValues.grafana.image.tag",
+      ].map(at),
+      [undefined, "Pulumi.lab.yaml:6", "Pulumi.lab.yaml:8"],
+    );
   });
 });
