@@ -69,6 +69,11 @@ export interface Finding {
    * NetworkPolicy of the program): what follows from their values (synth/report.ts).
    */
   releases?: string[];
+  /**
+   * The fields of the workload the finding rests on (`image`, `volumes`), when the check says so:
+   * a chartValues override is its cause when it sets one of them (synth/report.ts overridesOn).
+   */
+  judged?: string[];
 }
 
 /** Minimal shape of a rendered release (synth/render/types.ts `ReleaseRender` satisfies it). */

@@ -377,6 +377,7 @@ export function checkHostPaths(
       // The volume's name in the message, as the policy's says it: synth/report.ts traces it to the
       // chartValues list item that added the volume (`controller.volumes.extra[1]`).
       message: `${v.name} (${v.owner.source}) volume ${p.volume} mounts the host's ${p.path}: ${p.problem}${notAnAgent(p.problem, v.spec, agents)}`,
+      judged: p.judged,
     })),
   );
 }

@@ -99,13 +99,15 @@ export function hostPathProblems(
   kind: string,
   pod: any,
   agents: AgentHostPaths[],
-): { volume: string; path: string; problem: string }[] {
+): { volume: string; path: string; problem: string; judged: string[] }[] {
   const containers = [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])];
   const images = containers.map((c: any) => String(c?.image ?? ""));
   const needs = new Map<string, { readOnly: boolean }>();
   for (const a of agents)
     if (images.some((i) => imageMatches(i, a.image))) for (const p of a.paths) needs.set(p.path, p);
-  const out: { volume: string; path: string; problem: string }[] = [];
+  // Each problem with the pod fields it rests on (what a chartValues override must set to cause it):
+  // the host volumes and their mounts always, and whether the pod is a node agent by its image.
+  const out: { volume: string; path: string; problem: string; judged: string[] }[] = [];
   for (const vol of pod?.volumes ?? []) {
     if (!vol?.hostPath) continue;
     const path = normPath(String(vol.hostPath.path ?? ""));
@@ -116,6 +118,7 @@ export function hostPathProblems(
         path,
         problem:
           "only node agents (DaemonSets) may mount host paths; remove the volume and its mount, or give the pod its data another way (a PersistentVolumeClaim, an emptyDir, a ConfigMap or Secret)",
+        judged: ["volumes", "volumeMounts"],
       });
       continue;
     }
@@ -124,6 +127,7 @@ export function hostPathProblems(
         volume: vol.name,
         path,
         problem: `it does not need it as a node agent (${needs.size > 0 ? `it needs ${[...needs.keys()].join(", ")}` : "no node agent image"})${needs.size > 0 ? "; remove the volume and its mount: a node agent mounts only the host paths it needs" : ""}`,
+        judged: ["image", "volumes", "volumeMounts"],
       });
       continue;
     }
@@ -134,6 +138,7 @@ export function hostPathProblems(
           volume: vol.name,
           path,
           problem: `container ${c.name} mounts it writable; the agent only reads it (readOnly: true)`,
+          judged: ["volumeMounts", "volumes"],
         });
   }
   return out;

@@ -1,6 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { causeKey, POOL_ARCHES } from "@homelab-observability/contract";
-import { reportCause } from "./lib/report";
+import { reportCause, reportJudged } from "./lib/report";
 import { configOf, schemaFor, LABELS_SCHEMA, TAINT_SCHEMA, type Level } from "./lib/config";
 import { DEFAULT_CHARTS } from "./lib/charts";
 import { toRes } from "./lib/resources";
@@ -543,14 +543,18 @@ export function agentsOnEveryPool(level: Level = "mandatory"): StackValidationPo
               return `pool ${x.pool}: ${parts.join(" and ")}`;
             })
             .join("; ");
-          // Only the fields at fault are named: the synthesis traces a message to the overrides it names.
-          const fields = [
+          // Only the fields at fault are named, and judged: the synthesis traces the violation to the
+          // overrides that set them.
+          const judgedFields = [
             ...(off.some((x) => x.taints.length > 0) ? ["tolerations"] : []),
-            ...(off.some((x) => x.selector) ? [failingParts(off).join(" and ")] : []),
-          ].join(" and ");
-          report(
+            ...(off.some((x) => x.selector) ? failingParts(off) : []),
+          ];
+          const fields = judgedFields.join(" and ");
+          reportJudged(
+            report,
             `DaemonSet ${w.name} runs no pod on ${off.length} of ${pools.length} node pools (${nodes} node${nodes === 1 ? "" : "s"}), so the ${agentData(w.images.map((i) => i.image))} of those nodes never arrive: ${why}. ` +
               `A node agent runs on every node: leave its ${fields} to the program (it tolerates every pool's taints and selects no pool), or take the pool out of nodePools.`,
+            judgedFields,
             r.urn,
           );
         }

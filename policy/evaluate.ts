@@ -38,6 +38,13 @@ export interface Violation {
    * cause are one message (synth/report.ts mergeProblems). Reported through `reportCause`.
    */
   cause?: string;
+  /**
+   * The fields of the workload the policy's verdict rests on (`image`; `nodeSelector`,
+   * `affinity`, `tolerations`), when it says so: a chartValues override is its cause when it sets
+   * one of them (synth/report.ts overridesOn), whatever words the message uses. Reported through
+   * `reportJudged` (policy/lib/report.ts).
+   */
+  judged?: string[];
 }
 
 /** Pack config as `pulumi preview --policy-pack-config` takes it: per policy a level or {enforcementLevel, ...}. */
@@ -47,6 +54,25 @@ export type PackConfig = Record<
 >;
 
 class NotApplicable extends Error {}
+
+/** A violation as a report function's arguments give it: the cause and fields judged only when known. */
+function violation(
+  policy: string,
+  level: EnforcementLevel,
+  urn: string | undefined,
+  message: string,
+  cause: string | undefined,
+  judged: readonly string[] | undefined,
+): Violation {
+  return {
+    policy,
+    level,
+    urn,
+    message,
+    ...(cause ? { cause } : {}),
+    ...(judged && judged.length > 0 ? { judged: [...judged] } : {}),
+  };
+}
 
 /** A resource policy's validators; undefined for a stack policy. */
 function validatorsOf(
@@ -271,9 +297,10 @@ export async function evaluateResources(
     const validators = validatorsOf(policy);
     if (!validators) return [];
     // One report function per policy (as server.js makeReportViolationFun), not per call.
-    // A third argument, the cause, is what `reportCause` (policy/lib/report.ts) passes.
-    const report = (message: string, urn?: string, cause?: string) => {
-      out.push({ policy: policy.name, level, urn: urn ?? urnNow, message, ...(cause ? { cause } : {}) });
+    // A third argument, the cause, and a fourth, the fields judged, are what `reportCause` and
+    // `reportJudged` (policy/lib/report.ts) pass.
+    const report = (message: string, urn?: string, cause?: string, judged?: readonly string[]) => {
+      out.push(violation(policy.name, level, urn ?? urnNow, message, cause, judged));
     };
     // A guarded validator's own check is the one made here: its body is called directly.
     const guards = validators.map(guardOf);
@@ -340,8 +367,8 @@ export async function evaluateResources(
         try {
           await (policy as StackValidationPolicy).validateStack(
             { ...base, resources: stackResources },
-            (message: string, urn?: string, cause?: string) =>
-              out.push({ policy: policy.name, level, urn, message, ...(cause ? { cause } : {}) }),
+            (message: string, urn?: string, cause?: string, judged?: readonly string[]) =>
+              out.push(violation(policy.name, level, urn, message, cause, judged)),
           );
         } catch (e) {
           if (!(e instanceof NotApplicable)) throw e;

@@ -3,6 +3,7 @@ import { configOf, schemaFor, LABELS_SCHEMA, TAINT_SCHEMA, type Level } from "./
 import { DEFAULT_ARM64_IMAGES, DEFAULT_CHARTS, type ChartData } from "./lib/charts";
 import { helmOf, label, toRes } from "./lib/resources";
 import { stackFacts, type StackFacts } from "./lib/budget";
+import { reportJudged } from "./lib/report";
 import {
   canLandOn,
   injectedSidecars,
@@ -38,6 +39,9 @@ export const ARM64_DEFAULTS: Arm64Config = {
 };
 
 const OTHER_ARCH = /(^|[-_.])(amd64|x86_64|x86-64|x64|386|ppc64le|s390x)($|[-_.])/i;
+
+/** What arm64-images judges of a workload: its images, and what could keep it off the Pi nodes. */
+const ARM64_JUDGED = ["image", "nodeSelector", "affinity", "tolerations"];
 
 /** What keeps a workload whose image cannot run on arm64 off the Pi nodes. */
 const PIN_OFF_PI =
@@ -167,8 +171,11 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
               const admitted = node.taints.some((t) => t.effect !== "PreferNoSchedule")
                 ? `${w.path}.tolerations admit its taints and nothing else in ${w.path} keeps it off them`
                 : `nothing in ${w.path} keeps it off them`;
-              report(
+              // Judged: the image, and the fields that could have kept the workload off the pool.
+              reportJudged(
+                report,
                 `${label(r)}: ${w.kind} ${w.name} can run on ${describeNode(node)}: ${admitted}, but ${use.path} is ${use.written ?? `"${use.image}"`}: ${problem}.`,
+                ARM64_JUDGED,
                 r.urn,
               );
             }

@@ -2,7 +2,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { configOf, schemaFor, type Level } from "./lib/config";
 import { label, toRes, type Res } from "./lib/resources";
 import { forTypes } from "./lib/typed";
-import { reportCause } from "./lib/report";
+import { reportCause, reportJudged } from "./lib/report";
 import { RAW_WORKLOAD_TYPES } from "./lib/workloads";
 import { BUILTIN_SECRET_READERS, imageMatches, rbacRuleCause } from "@homelab-observability/contract";
 import {
@@ -218,7 +218,11 @@ export function hostPathsForAgentsOnly(level: Level = "mandatory"): ResourceVali
       const cfg = configOf(args, HOST_PATH_DEFAULTS);
       const r = toRes(args);
       for (const p of hostPathProblems(r.type.split(":").pop()!, podSpecOf(r), cfg.agents))
-        report(`${label(r)}: volume ${p.volume} mounts the host's ${p.path}: ${p.problem}.`);
+        reportJudged(
+          report,
+          `${label(r)}: volume ${p.volume} mounts the host's ${p.path}: ${p.problem}.`,
+          p.judged,
+        );
     }),
   };
 }

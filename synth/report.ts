@@ -156,6 +156,8 @@ export interface CheckFinding {
   cause?: string;
   /** The Helm releases (URNs) whose pods it concerns, when `where` is another resource (a NetworkPolicy). */
   releases?: string[];
+  /** The workload fields it rests on (checks/objects.ts Finding). */
+  judged?: string[];
 }
 
 /**
@@ -308,7 +310,8 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
     // A report on an object the stack's override wrote whole (an `extraObjects` item) stays apart:
     // each thing found in it is a mistake of its own, not a consequence of another report's.
     const own = rel && objectOverride(rel, report, overrides);
-    return { report, rel, on: rel && !own ? overridesOn(rel, report.message, overrides) : undefined };
+    const on = rel && !own ? overridesOn(rel, report.message, overrides, report.judged) : undefined;
+    return { report, rel, on };
   });
   const alias = new Map<string, string>();
   // Releases whose chart the stack overrides: a report naming one of them may follow from that
@@ -337,7 +340,11 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
     if ("where" in t.report && /:\d+:\d+$/.test(t.report.where)) continue;
     // By chart, not release: the override is one key for every release of the chart, and what it
     // does to one release (the node config in the cluster release's ConfigMap) shows on the others.
-    const named = traced.filter((n) => n.rel?.chart === rel.chart && n.on?.narrowed);
+    // A violation is joined by violations only: the rendered-object checks, which policy:check does
+    // not run, must not change how the pack's violations merge (its verdict is policy:check's).
+    const named = traced.filter(
+      (n) => n.rel?.chart === rel.chart && n.on?.narrowed && ("check" in t.report || !("check" in n.report)),
+    );
     const blamed = new Set(named.flatMap((n) => n.on!.overrides));
     const root = named.find((n) => [...blamed].every((o) => n.on!.overrides.includes(o)));
     if (!root) continue;
@@ -441,8 +448,10 @@ function sameOverrides(traced: Traced[], alias: Map<string, string>): void {
       continue;
     }
     // Two reports of one rule on one resource are two things that rule found there (two literal
-    // credentials in one override's list), each its own message, not one place seen twice.
-    if (sameRuleAndPlace(root.report, t.report)) continue;
+    // credentials in one override's list), each its own message, not one place seen twice; unless
+    // the rule said both verdicts rest on fields those overrides set (two host volumes a non-agent
+    // image may not mount): changing them answers both.
+    if (sameRuleAndPlace(root.report, t.report) && !(root.report.judged && t.report.judged)) continue;
     root.report.cause ??= causeKey(MISTAKES.chartValues, `${t.rel.urn}:${root.on!.overrides.join(",")}`);
     if (t.report.cause && t.report.cause !== root.report.cause) alias.set(t.report.cause, root.report.cause);
     t.report.cause = root.report.cause;
@@ -812,12 +821,24 @@ function overridesOn(
   rel: ReleaseRef,
   message: string,
   overrides: string[],
+  judged?: readonly string[],
 ): { overrides: string[]; narrowed: boolean } | undefined {
   const ofChart = chartOverrides(rel, overrides);
   if (ofChart.length === 0) return undefined;
   const read = valuesPathsIn(message, rel.chart);
   // A value that is the release's own name (a database user `grafana`) is in every message on it.
   const names = new Set([rel.name, rel.chart, rel.namespace]);
+  // What the rule says its verdict rests on decides, not the words of its message: an override
+  // setting none of those fields is no cause of it (the image of a DaemonSet a nodeSelector keeps
+  // off a pool), even when the message quotes its value.
+  if (judged && judged.length > 0) {
+    const setting = ofChart.filter((o) => setsField(o, judged));
+    if (setting.length === 0) return undefined;
+    const keys = setting
+      .flatMap((o) => namedItems(rel.values, o, message, names))
+      .map((o) => overrideKey(rel.chart, o, rel.values, "chartValues"));
+    return { overrides: keys, narrowed: true };
+  }
   const named =
     read.length > 0
       ? ofChart.filter((o) => read.some((p) => concerns(o, p)))
@@ -832,6 +853,19 @@ function overridesOn(
     .flatMap((o) => namedItems(rel.values, o, message, names))
     .map((o) => overrideKey(rel.chart, o, rel.values, "chartValues"));
   return { overrides: keys, narrowed: named.length > 0 };
+}
+
+/**
+ * Whether an override (a path under its chart) sets one of the workload fields `judged`: a key of
+ * its path is the field (`nodeSelector`, `image` of `image.repository`), or the chart's key for
+ * more of it (`extraVolumes`, `controller.volumes.extra`).
+ */
+function setsField(override: string, judged: readonly string[]): boolean {
+  const keys = override.split(".");
+  return judged.some((f) => {
+    const more = f[0].toUpperCase() + f.slice(1);
+    return keys.some((k) => k === f || (k.startsWith("extra") && k.endsWith(more)));
+  });
 }
 
 /**
@@ -921,6 +955,7 @@ export function attributeOverrides<
     where?: string;
     message: string;
     releases?: string[];
+    judged?: string[];
     overrides?: string[];
     overridesUnsure?: boolean;
     overridesInPool?: boolean;
@@ -942,7 +977,7 @@ export function attributeOverrides<
     const rel = releaseOfReport(report, releases, resources, overrides);
     const own = rel && objectOverride(rel, report, overrides);
     if (own) return { keys: [own], unsure: false };
-    const on = rel && overridesOn(rel, report.message, overrides);
+    const on = rel && overridesOn(rel, report.message, overrides, report.judged);
     if (on) return { keys: on.overrides, unsure: !on.narrowed };
     // A report on releases of several overridden charts (a NetworkPolicy rule between Vector and
     // a Loki the stack overrides both): which override is at fault is not known, so the
@@ -1034,7 +1069,13 @@ function poolOverrides(
 }
 
 /** What {@link attributeOverrides} reads of a report. */
-type AttributedReport = { urn?: string; where?: string; message: string; releases?: string[] };
+type AttributedReport = {
+  urn?: string;
+  where?: string;
+  message: string;
+  releases?: string[];
+  judged?: string[];
+};
 
 /**
  * A message with each stack key it names in backquotes (`` `nodePools[0].taints` ``, a key path
@@ -1149,7 +1190,7 @@ const VALUES_OF_ANOTHER_FORM =
  * refused them itself (a template's `fail`: Loki's "replicas configured for both the monolithic
  * and simple scalable targets"), whose verdict on them holds and names the key to change.
  */
-export function withoutRefusedValues<V extends Pick<Violation, "urn" | "message">>(
+export function withoutRefusedValues<V extends Pick<Violation, "urn" | "message" | "judged">>(
   violations: V[],
   renders: FailedRelease[],
   resources: { urn: string; type: string; inputs?: Record<string, any> }[],
@@ -1170,7 +1211,7 @@ export function withoutRefusedValues<V extends Pick<Violation, "urn" | "message"
     const rel = v.urn ? releases.find((r) => r.urn === v.urn || renderedBy(v.urn!, r)) : undefined;
     const helm = rel && refused.get(rel.urn);
     if (!helm) return true;
-    const on = overridesOn(rel, v.message, overrides);
+    const on = overridesOn(rel, v.message, overrides, v.judged);
     return !on?.narrowed || !on.overrides.every((o) => helm.some((h) => concerns(h, o)));
   });
 }

@@ -2,7 +2,12 @@ import type { ReportViolation } from "@pulumi/policy";
 import { causeKey, originOf } from "@homelab-observability/contract";
 
 /** The report function as the offline evaluator (policy/evaluate.ts) calls it: a third argument, the cause. */
-type ReportWithCause = (message: string, urn: string | undefined, cause: string) => void;
+type ReportWithCause = (
+  message: string,
+  urn: string | undefined,
+  cause: string | undefined,
+  judged?: readonly string[],
+) => void;
 
 /**
  * Reports a violation with the key of its mistake (contract/mistakes.ts). The engine's report
@@ -13,6 +18,23 @@ type ReportWithCause = (message: string, urn: string | undefined, cause: string)
  */
 export function reportCause(report: ReportViolation, message: string, cause: string, urn?: string): void {
   (report as unknown as ReportWithCause)(message, urn, cause);
+}
+
+/**
+ * Reports a violation with the fields of the workload its verdict rests on (`image`, or
+ * `nodeSelector` and `affinity`), and its mistake's key when known. As `reportCause`, the engine
+ * ignores the extra arguments; the offline evaluator keeps them, and the synthesis names a
+ * chartValues override as the cause when it sets one of those fields (synth/report.ts overridesOn),
+ * not when the message happens to use a word of its key.
+ */
+export function reportJudged(
+  report: ReportViolation,
+  message: string,
+  judged: readonly string[],
+  urn?: string,
+  cause?: string,
+): void {
+  (report as unknown as ReportWithCause)(message, urn, cause, judged);
 }
 
 /**
