@@ -366,7 +366,7 @@ describe("a pack message on values the stack file sets names them as its keys", 
     const loki = rel("loki", "loki", "monitoring", values);
     const found = await check([loki], policy);
     return attributeOverrides(
-      found.map((v) => ({ ...v, alsoAt: [] })),
+      found.map((v): MergedViolation => ({ ...v, alsoAt: [] })),
       [loki],
       overrides,
     );
@@ -415,7 +415,7 @@ describe("a workload an override lets onto a tainted Pi pool names the toleratio
       image: { registry: "docker.io", repository: "someone/amd64only", tag: "1.0" },
       tolerations: [{ operator: "Exists" }],
     };
-    const graf = { ...rel("grafana", "grafana", "monitoring", values) };
+    const graf: ExportedResource = rel("grafana", "grafana", "monitoring", values);
     graf.inputs = { ...graf.inputs, [RENDERED_KEY]: 1 };
     const w = workload("Deployment", "grafana", {
       tolerations: values.tolerations,
