@@ -342,9 +342,7 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
     // does to one release (the node config in the cluster release's ConfigMap) shows on the others.
     // A violation is joined by violations only: the rendered-object checks, which policy:check does
     // not run, must not change how the pack's violations merge (its verdict is policy:check's).
-    const named = traced.filter(
-      (n) => n.rel?.chart === rel.chart && n.on?.narrowed && ("check" in t.report || !("check" in n.report)),
-    );
+    const named = traced.filter((n) => n.rel?.chart === rel.chart && n.on?.narrowed);
     const blamed = new Set(named.flatMap((n) => n.on!.overrides));
     const root = named.find((n) => [...blamed].every((o) => n.on!.overrides.includes(o)));
     if (!root) continue;

@@ -139,7 +139,7 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
     const violations = r.stdout.split("\n").filter((l) => /^ {2}\[mandatory\] /.test(l));
     assert.equal(violations.length, 1, r.stdout);
-    assert.match(violations[0], /grafana-replicas-share-no-state: .*values\.replicas is 2/);
+    assert.match(violations[0], /grafana-replicas-share-no-state: .*chartValues\.grafana\.replicas is 2/);
     const at = r.stdout.slice(r.stdout.indexOf(violations[0]));
     assert.doesNotMatch(
       at.split("\n")[1],
