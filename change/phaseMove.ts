@@ -24,7 +24,7 @@ import type { StackExport } from "../synth/synthesize";
 import { CliConfigError, cliStackConfig } from "../config/stackFile";
 import { parseStackConfig, rawFromPulumiConfig } from "../config/resolve";
 import { ConfigError } from "../config/errors";
-import { stackNames } from "../config/paths";
+import { pulumiCommand, stackNames } from "../config/paths";
 import type { OverridePlace } from "../synth/report";
 import { listed } from "../model/words";
 
@@ -158,7 +158,7 @@ export function phaseMoveVerdict(
   // Without the previous phase no move is judged: said, so a skip does not pass unseen.
   if (!("from" in move))
     return {
-      line: `phase check not run: the export (${exportFile}) ${NOT_RECORDED}, and what it runs fits ${move.could.length === 0 ? "no phase" : `more than one phase (${move.could.join(", ")})`}, so whether ${move.to} skips a phase is not known; compare with an export written by this version (pulumi stack export after its pulumi up, or npm run synth of the stack file that ran)`,
+      line: `phase check not run: the export (${exportFile}) ${NOT_RECORDED}, and what it runs fits ${move.could.length === 0 ? "no phase" : `more than one phase (${move.could.join(", ")})`}, so whether ${move.to} skips a phase is not known; compare with an export written by this version (\`${pulumiCommand(dir)} stack export --stack ${stack}\` after its pulumi up, or \`${synthCommand(stack, dir)}\` of the stack file that ran)`,
       refused: false,
     };
   // Said with every verdict on an inferred phase, and as the only line when it stays or goes back.
@@ -258,17 +258,25 @@ export function stagingAheadVerdict(
       line: `${refusedLine}no non-production stack of metrics backend ${self.metricsBackend} was read, so it cannot be shown that one reached ${move.to} first (staging runs ahead of production): ${unread}; fix ${refused.length > 1 ? "them" : "it"} and run this check again (${PHASE_MOVE_DOC})`,
       refused: true,
     };
-  // No stack rehearses this backend at all: a project of a production stack alone, or staging on
-  // the other backend (its phases run other components, model/phases.ts). Staging runs ahead of
-  // production in every project (move-between-phases.md): a phase no stack of the backend ran
-  // first is the risk the rule exists for, so the move waits for one to be added.
+  // No stack rehearses this backend. Where the project has staging on the other backend (its
+  // phases run other components, model/phases.ts), the operator rehearses, but not this: the move
+  // waits for a stack of this backend. A production stack alone (one cluster, DESIGN.md's small
+  // operator, who cannot give staging a kubeContext of its own) has nothing to wait for: refusing
+  // would hold every forward move for good, or push a stack file never deployed to satisfy the
+  // rule; the move is said as not rehearsed, with the way to rehearse the next.
   if (rehearsals.length === 0) {
     const others = stacks.filter((s) => s.stack !== stack && !s.production);
     const name = [...stacks.map((s) => s.stack), ...refused].includes("staging")
       ? `staging-${self.metricsBackend}`
       : "staging";
+    const add = `a stack file such as Pulumi.${name}.yaml with production: false, metricsBackend: ${self.metricsBackend} and its own kubeContext, at phase: ${move.from} as ${stack} is, moved to ${move.to} first (its own gate: ${gateBefore(name, move.from, move.to, dir)}; then --against and pulumi up), then ${stack}`;
+    if (others.length === 0)
+      return {
+        line: `phase ${move.from} -> ${move.to} on production stack ${stack} is not rehearsed: the project has no non-production stack, so nothing ran ${move.to} first (staging runs ahead of production where there is one). To rehearse a move, add ${add} (${PHASE_MOVE_DOC})`,
+        refused: false,
+      };
     return {
-      line: `${refusedLine}the project has no non-production stack of metrics backend ${self.metricsBackend}${others.length ? ` (${listed(others.map((s) => `${s.stack} runs ${s.metricsBackend}`))})` : ""}, so no stack rehearses the phases on ${self.metricsBackend}; staging runs ahead of production in every project. Add one first: a stack file such as Pulumi.${name}.yaml with production: false, metricsBackend: ${self.metricsBackend} and its own kubeContext, at phase: ${move.from} as ${stack} is, moved to ${move.to} first (its own gate: ${gateBefore(name, move.from, move.to, dir)}; then --against and pulumi up), then ${stack} (${PHASE_MOVE_DOC})`,
+      line: `${refusedLine}the project has no non-production stack of metrics backend ${self.metricsBackend} (${listed(others.map((s) => `${s.stack} runs ${s.metricsBackend}`))}), so no stack rehearses the phases on ${self.metricsBackend}; staging runs ahead of production. Add one first: ${add} (${PHASE_MOVE_DOC})`,
       refused: true,
     };
   }

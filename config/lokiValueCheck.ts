@@ -177,12 +177,12 @@ export function lokiValueProblems(
       const removed = p.known ? removedKeyMessage(ref, p, key) : undefined;
       const problem = `${project}:${key}: ${removed ?? (p.known ? unknownKeyMessage(ref, p, key) : p.message)}`;
       out.push(problem);
-      // A removed key names the key that replaced it, no closest key to read it as.
-      if (removed) continue;
-      const near = closestKey(p);
       // The path under chartValues, a list's index as its own step (`configs[0]` is configs, 0).
       const given = key.slice("chartValues.".length).match(/[^.[\]]+/g) ?? [];
       refused?.push({ problem, path: given });
+      // A removed key names the key that replaced it, no closest key to read it as.
+      if (removed) continue;
+      const near = closestKey(p);
       if (near) meant?.push({ problem, given, meant: [...given.slice(0, -1), near] });
     }
   }

@@ -74,9 +74,20 @@ describe("change check: the phase move an --against export covers", () => {
       refused: false,
     });
     assert.deepEqual(to("kps-removed", KPS, VM), {
-      line: `phase check not run: the export (prev.json) records no phase (neither the Stack output phase nor the ConfigMap homelab-observability-stack's data.phase: an export of an older version), and what it runs fits more than one phase (dual-write, backend-primary), so whether kps-removed skips a phase is not known; compare with an export written by this version (pulumi stack export after its pulumi up, or npm run synth of the stack file that ran)`,
+      line: `phase check not run: the export (prev.json) records no phase (neither the Stack output phase nor the ConfigMap homelab-observability-stack's data.phase: an export of an older version), and what it runs fits more than one phase (dual-write, backend-primary), so whether kps-removed skips a phase is not known; compare with an export written by this version (\`pulumi stack export --stack production\` after its pulumi up, or \`npm run synth -- --stack production\` of the stack file that ran)`,
       refused: false,
     });
+    // For a project given with --dir, both commands run there when pasted in the checkout.
+    assert.match(
+      phaseMoveVerdict(
+        phaseMove(runs(KPS, VM), exportOf(stackAt("kps-removed"))),
+        "production",
+        "prev.json",
+        undefined,
+        "/tmp/my project",
+      )?.line ?? "",
+      /\(`pulumi --cwd '\/tmp\/my project' stack export --stack production` after its pulumi up, or `npm run synth -- --dir '\/tmp\/my project' --stack production` of the stack file that ran\)$/,
+    );
     assert.match(
       to("kps-removed")?.line ?? "",
       /^phase check not run: .* and what it runs fits no phase, so/,

@@ -54,21 +54,22 @@ describe("change check: staging runs ahead of production (audit 16)", () => {
     );
   });
 
-  it("refuses a production stack's move when no stack rehearses its backend, naming the backend and the staging stack to add", () => {
+  it("refuses a production stack's move when staging runs the other backend, naming the backend and the stack to add; a production stack alone is told its move is not rehearsed", () => {
     const prod = at("production", "loki-fixed", true, "victoriametrics");
     assert.deepEqual(
       stagingAheadVerdict(move, "production", { stacks: [prod, at("staging", "kps-removed")] }),
       {
-        line: "REFUSED phase loki-fixed -> dual-write on production stack production before any rehearsal: the project has no non-production stack of metrics backend victoriametrics (staging runs mimir), so no stack rehearses the phases on victoriametrics; staging runs ahead of production in every project. Add one first: a stack file such as Pulumi.staging-victoriametrics.yaml with production: false, metricsBackend: victoriametrics and its own kubeContext, at phase: loki-fixed as production is, moved to dual-write first (its own gate: `npm run verify -- --stack staging-victoriametrics --gate dual-write` exits 0 only while Pulumi.staging-victoriametrics.yaml still says phase: loki-fixed (verify asks the running stack at the phase its file names); then --against and pulumi up), then production (docs/how-to/move-between-phases.md#migration-phases)",
+        line: "REFUSED phase loki-fixed -> dual-write on production stack production before any rehearsal: the project has no non-production stack of metrics backend victoriametrics (staging runs mimir), so no stack rehearses the phases on victoriametrics; staging runs ahead of production. Add one first: a stack file such as Pulumi.staging-victoriametrics.yaml with production: false, metricsBackend: victoriametrics and its own kubeContext, at phase: loki-fixed as production is, moved to dual-write first (its own gate: `npm run verify -- --stack staging-victoriametrics --gate dual-write` exits 0 only while Pulumi.staging-victoriametrics.yaml still says phase: loki-fixed (verify asks the running stack at the phase its file names); then --against and pulumi up), then production (docs/how-to/move-between-phases.md#migration-phases)",
         refused: true,
       },
     );
-    // A project of a production stack alone: the same rule, nothing rehearses it.
+    // A project of a production stack alone (one cluster): nothing could rehearse it, so the move
+    // is said as not rehearsed, with the stack to add, and not held for good.
     const alone = stagingAheadVerdict(move, "production", { stacks: [prod] }, "/tmp/p");
-    assert.equal(alone?.refused, true);
+    assert.equal(alone?.refused, false);
     assert.ok(
-      alone.line.includes(
-        ": the project has no non-production stack of metrics backend victoriametrics, so no stack rehearses the phases on victoriametrics; staging runs ahead of production in every project. Add one first: a stack file such as Pulumi.staging.yaml with production: false, metricsBackend: victoriametrics and its own kubeContext, at phase: loki-fixed as production is, moved to dual-write first (its own gate: `npm run verify -- --dir /tmp/p --stack staging --gate dual-write` exits 0",
+      alone.line.startsWith(
+        "phase loki-fixed -> dual-write on production stack production is not rehearsed: the project has no non-production stack, so nothing ran dual-write first (staging runs ahead of production where there is one). To rehearse a move, add a stack file such as Pulumi.staging.yaml with production: false, metricsBackend: victoriametrics and its own kubeContext, at phase: loki-fixed as production is, moved to dual-write first (its own gate: `npm run verify -- --dir /tmp/p --stack staging --gate dual-write` exits 0",
       ),
       alone.line,
     );

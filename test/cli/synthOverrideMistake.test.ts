@@ -235,6 +235,24 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.ok(r.stderr.includes(`\nstaging: without ${removed}, the stack has no other problem\n`), r.stderr);
   });
 
+  it("a key Loki 3.0 removed is an override judged without too, so another override's problem is said in the same run", async () => {
+    const dir = stagingWith(
+      "    loki:\n      loki:\n        compactor:\n          shared_store: s3\n" +
+        "    grafana:\n      nodeSelector:\n        kubernetes.io/arch: s390x\n",
+    );
+    const r = await synthStaging(dir);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /chartValues\.loki\.loki\.compactor\.shared_store: a key Loki 3\.0 removed/);
+    assert.ok(
+      r.stderr.includes(
+        "\nstaging: judged without the refused override chartValues.loki.loki.compactor.shared_store (the refusal above stands; nothing is written), for the stack's other problems:\n",
+      ),
+      r.stderr,
+    );
+    // The other override's mistake: no node pool of the stack is s390x.
+    assert.match(r.stdout + r.stderr, /kubernetes\.io\/arch=s390x/);
+  });
+
   it("a chartValues that is no map is refused as such, and nothing is judged without it", async () => {
     const dir = stagingWith("");
     const file = path.join(dir, "Pulumi.staging.yaml");
