@@ -668,22 +668,28 @@ function objectChanges(
       subject: subjectOf(a.object),
       owner: ownerOf(a),
       why,
-      // A refused claim change names the stack setting whose change it is.
+      // A refused change names the stack setting whose change it is.
       refused: withClaimCauses(refusedUpdate(ob, oa, "helm", context), b, a, exports, at),
     });
   }
   for (const [key, b] of bObj) if (!aObj.has(key)) deleted.push(b);
   for (const a of created)
     entries.push({ action: "create", subject: subjectOf(a.object), owner: ownerOf(a), why: [], refused: [] });
-  for (const b of deleted) entries.push(objectDeletion(b, created));
+  for (const b of deleted) entries.push(objectDeletion(b, created, exports, at));
   return entries;
 }
 
 /**
  * An object Helm deletes: refused when its claims or data go with it, or when it was renamed.
- * One message per mistake: a renamed one is one refusal, whatever its deletion loses besides.
+ * One message per mistake: a renamed one is one refusal, whatever its deletion loses besides. Each
+ * names the overrides behind it (a claim a chartValues switch turns off), as an update's does.
  */
-function objectDeletion(b: StackObject, created: StackObject[]): ChangeEntry {
+function objectDeletion(
+  b: StackObject,
+  created: StackObject[],
+  exports: { before: ExportResource[]; after: ExportResource[] },
+  at?: OverridePlace,
+): ChangeEntry {
   const o = b.object;
   const alone = deletionRefusals(o);
   // Renamed: a data-holding object of the same kind in the same release appears under another name.
@@ -692,7 +698,13 @@ function objectDeletion(b: StackObject, created: StackObject[]): ChangeEntry {
         (c) => c.release?.name === b.release?.name && c.object.kind === o.kind && holdsData(c.object),
       )
     : undefined;
-  const refused = twin ? [renameRefusal(o, twin.object, alone)] : alone;
+  const refused = withClaimCauses(
+    twin ? [renameRefusal(o, twin.object, alone)] : alone,
+    b,
+    undefined,
+    exports,
+    at,
+  );
   return { action: "delete", subject: subjectOf(o), owner: ownerOf(b), why: [], refused };
 }
 

@@ -121,49 +121,67 @@ const releaseOf = (o: StackObject, resources: ExportResource[]) =>
   resources.find((r) => r.urn === o.resourceUrn);
 
 /**
- * `refused` (the refusals of updating `before` into `after`, both rendered by a release) with each
- * claim refusal naming the stack setting whose change caused it, with its place in the stack file
- * when `at` knows it, and what to do instead. A refusal whose cause is no setting of the stack (a
- * chart upgrade changing its templates) stays as it was.
+ * `refused` (the refusals of updating `before` into `after`, both rendered by a release, or of
+ * deleting `before` when `after` is undefined) with each refusal naming the stack setting whose
+ * change caused it, with its place in the stack file when `at` knows it, and what to do instead.
+ * A claim refusal names the setting whose old and new values it quotes; any refusal no quoted value
+ * explains (a claim deleted, a StatefulSet's selector changed) names the `chartValues` overrides of
+ * the release whose values changed, as the user's hand in a release is there: the chart's own
+ * change (a chart upgrade changing its templates) names nothing and stays as it was.
  */
 export function withClaimCauses(
   refused: Refusal[],
   before: StackObject,
-  after: StackObject,
+  after: StackObject | undefined,
   exports: { before: ExportResource[]; after: ExportResource[] },
   at?: OverridePlace,
 ): Refusal[] {
-  // Most objects have no claim refusal: the values trees are walked only for one that has. Measured
+  // Most objects have no refusal: the values trees are walked only for one that has. Measured
   // (changeCheck, claimCauseAuditX2, claimCauseDistributedMimir tests, medians of 3-4): 4.15 s -> 4.0 s.
-  if (!refused.some(isClaimRefusal)) return refused;
-  const [rb, ra] = [releaseOf(before, exports.before), releaseOf(after, exports.after)];
-  if (!rb || !ra || !after.release) return refused;
-  const chart = String(ra.inputs?.chart ?? after.release.chart);
+  if (refused.length === 0) return refused;
+  const now = after ?? before;
+  const [rb, ra] = [releaseOf(before, exports.before), releaseOf(now, exports.after)];
+  if (!rb || !ra || !now.release) return refused;
+  const chart = String(ra.inputs?.chart ?? now.release.chart);
   const changes = valueChanges(rb.inputs?.values ?? {}, ra.inputs?.values ?? {});
   const overrides = [
     ...new Set([...chartValueOverridesOf(exports.after), ...chartValueOverridesOf(exports.before)]),
   ];
-  const template = after.object.kind !== "PersistentVolumeClaim";
-  return refused.map((r) => {
-    if (!isClaimRefusal(r)) return r;
-    const causes = changes.filter(
-      (c) =>
-        // null is no stack key's value: the takeover keeping a value the running release leaves
-        // unset (model/running.ts keepRunningValues).
-        c.now !== null &&
-        quotes(r.reason, c.now ?? c.was) &&
-        (c.was === undefined || quotes(r.reason, c.was)) &&
-        sameWay(r.reason, c),
-    );
+  const template = now.object.kind !== "PersistentVolumeClaim";
+  const settings = (cs: ValueChange[], only?: (key: string) => boolean) => {
     const named = new Map<string, ValueChange>();
-    for (const c of causes) {
+    for (const c of cs) {
       const key = settingOf(chart, c.path, overrides);
-      if (key && !named.has(key)) named.set(key, c);
+      if (key && !named.has(key) && (!only || only(key))) named.set(key, c);
     }
+    return named;
+  };
+  // The overrides whose values changed: what the user did to this release, whatever it refuses.
+  const changedOverrides = settings(changes, (key) => key.startsWith("chartValues."));
+  return refused.map((r) => {
+    const claim = isClaimRefusal(r);
+    const quoted = claim
+      ? settings(
+          changes.filter(
+            (c) =>
+              // null is no stack key's value: the takeover keeping a value the running release
+              // leaves unset (model/running.ts keepRunningValues).
+              c.now !== null &&
+              quotes(r.reason, c.now ?? c.was) &&
+              (c.was === undefined || quotes(r.reason, c.was)) &&
+              sameWay(r.reason, c),
+          ),
+        )
+      : new Map<string, ValueChange>();
+    const named = quoted.size > 0 ? quoted : changedOverrides;
     if (named.size === 0) return r;
-    return withCause(r, causedBy(named, template, at));
+    return withCause(r, causedBy(named, template, at, claim || holdsClaims(r)));
   });
 }
+
+/** Whether a refusal is of losing a claim's data (a claim deleted, or deleted with its StatefulSet). */
+const holdsClaims = (r: Refusal) =>
+  /(^|, )(metadata\.name|spec\.persistentVolumeClaimRetentionPolicy)/.test(r.field) && /claim/.test(r.reason);
 
 /**
  * Whether change `c` goes the way the refusal says the field goes, when it says so with `old ->
@@ -253,7 +271,12 @@ const fieldCovers = (field: string, path: string) =>
  * `key (file:line) changed from a to b: what to do instead`, for each key, joined; a key the file
  * leaves to another ({@link writtenAt}) names that one's line and is set rather than set back.
  */
-function causedBy(named: Map<string, ValueChange>, template: boolean, place?: OverridePlace): string {
+function causedBy(
+  named: Map<string, ValueChange>,
+  template: boolean,
+  place?: OverridePlace,
+  claim = true,
+): string {
   return [...named]
     .map(([key, c]) => {
       const w = writtenAt(key, place);
@@ -261,7 +284,13 @@ function causedBy(named: Map<string, ValueChange>, template: boolean, place?: Ov
       const name = unset
         ? `${key} (not set: it takes ${w.key}${w.where ? `, ${w.where}` : ""})`
         : `${key}${w.where ? ` (${w.where})` : ""}`;
-      return `${name} changed from ${show(c.was)} to ${show(c.now)}: ${wayOut(key, c, template, unset)}`;
+      // A refusal of no claim's data (a selector) has one way out: the setting as it was.
+      const out = claim
+        ? wayOut(key, c, template, unset)
+        : c.was === undefined
+          ? `remove ${key}`
+          : `set ${key} back to ${show(c.was)}`;
+      return `${name} changed from ${show(c.was)} to ${show(c.now)}: ${out}`;
     })
     .join("; and by ");
 }

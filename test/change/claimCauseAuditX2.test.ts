@@ -177,6 +177,32 @@ describe("a refused claim change names the stack setting behind it (audit X2)", 
   });
 });
 
+describe("a refused deletion of a release's object names the chartValues override behind it (trial O6)", () => {
+  const at = (key: string) => ({ "chartValues.grafana.persistence.enabled": "Pulumi.staging.yaml:49" })[key];
+  /** The refusal reasons of the release's claim gone, with these values and overrides after. */
+  const deletion = (after: Record<string, unknown>, overrides: string[]) => {
+    const [rb, ra] = [release("grafana", { persistence: { enabled: true } }), release("grafana", after)];
+    const report = planChange(
+      stackState([stackResource([]), rb], [placed(rb, grafanaPvc("10Gi"))]),
+      stackState([stackResource(overrides), ra], []),
+      at,
+    );
+    return report.refused.flatMap((e) => e.refused.map((r) => `${e.subject} ${r.field}: ${r.reason}`));
+  };
+  it("persistence.enabled: false deletes the claim: the override at its line, and the way back", () => {
+    assert.deepEqual(deletion({ persistence: { enabled: false } }, ["grafana.persistence.enabled"]), [
+      "PersistentVolumeClaim monitoring/grafana metadata.name: Helm deletes the claim with its data (no helm.sh/resource-policy: keep); " +
+        "caused by chartValues.grafana.persistence.enabled (Pulumi.staging.yaml:49) changed from true to false: " +
+        "set chartValues.grafana.persistence.enabled back to true, or move the data to a new claim: docs/how-to/check-a-change.md#a-refused-claim",
+    ]);
+  });
+  it("a deletion no override's change made (the chart's own) names nothing", () => {
+    assert.deepEqual(deletion({ persistence: { enabled: true } }, []), [
+      "PersistentVolumeClaim monitoring/grafana metadata.name: Helm deletes the claim with its data (no helm.sh/resource-policy: keep)",
+    ]);
+  });
+});
+
 describe("synth --against: the refusal of a claim change names the stack key at its line (audit X2)", function () {
   this.timeout(180000);
   it("a previous export with Loki on another storage class: storageClasses.default at its line in Pulumi.staging.yaml", async () => {
