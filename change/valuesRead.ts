@@ -10,9 +10,9 @@
  * key reader, not news of the bump, and the stack file's own check (config/chartValueCheck.ts)
  * judges the user's keys against the pinned chart.
  */
-import { isSecretEnvelope } from "@homelab-observability/contract";
+import { closestMatch, isSecretEnvelope } from "@homelab-observability/contract";
 import type { ChartKeys, KeyTree } from "../config/chartKeys";
-import { misspelling } from "../config/chartValueCheck";
+import { listed } from "../model/words";
 import type { ExportResource } from "../synth/synthesize";
 import { chartValueOverridesOf, type OverridePlace } from "../synth/report";
 import type { Refusal } from "./apiRules";
@@ -60,12 +60,44 @@ function levelKeys(tree: KeyTree, path: string[]): string[] {
   return level ? Object.keys(level) : [];
 }
 
+/** Whether the chart names every key of `path` one by one (none under a level left to the user). */
+function names(tree: KeyTree, path: string[]): boolean {
+  let level: KeyTree | 0 | undefined = tree;
+  for (const k of path) {
+    if (!level) return false;
+    level = level[k];
+  }
+  return level !== undefined;
+}
+
+/**
+ * The keys of the new version that `key` (read by the old one only) was likely renamed to, beside
+ * it: the closest name at that level (contract/closest.ts closestMatch: `flavor` -> `flavour`,
+ * `updateStrategy` -> `strategy`), else the keys the old version did not read under which the new
+ * one names every key the release sets under `key` (`securityContext.runAsUser` ->
+ * `containerSecurity.runAsUser`), else none. The name comes first: a level the chart reads whole
+ * (`strategy`, rendered with toYaml) names no sub-key, and another new level may name the same
+ * sub-key (`service.type` beside `strategy`).
+ */
+function renamedTo(oldKeys: ChartKeys, newKeys: ChartKeys, key: string[], paths: string[][]): string[] {
+  const parent = key.slice(0, -1);
+  const siblings = levelKeys(newKeys.values, parent);
+  const near = closestMatch(key[key.length - 1], siblings);
+  if (near) return [near];
+  const below = paths.map((p) => p.slice(key.length)).filter((rest) => rest.length > 0);
+  if (below.length === 0) return [];
+  const before = new Set(levelKeys(oldKeys.values, parent));
+  return siblings.filter(
+    (s) => !before.has(s) && below.every((rest) => names(newKeys.values, [...parent, s, ...rest])),
+  );
+}
+
 /**
  * For each Release whose chart version moves, a refusal for each key of its values the previous
  * version read and the new one does not: `values.<key>`, naming both versions, how many values under
  * it are lost, who sets them (the program, or the stack's `chartValues.<chart>.<key>` with its place
- * in the stack file when `at` knows it), the closest key the new version reads at that level, and
- * where to look. A release whose archives are not both at hand is skipped (the render names them).
+ * in the stack file when `at` knows it), the key the new version likely renamed it to ({@link
+ * renamedTo}), and where to look. A release whose archives are not both at hand is skipped (the render names them).
  */
 export function valuesNoLongerRead(
   before: ExportResource[],
@@ -92,7 +124,7 @@ export function valuesNoLongerRead(
       lost.set(key, [...(lost.get(key) ?? []), p]);
     }
     const refused = [...lost].map(([key, paths]) =>
-      refusal(chart, from, to, key.split("\u0000"), paths, newKeys, overrides, a, at),
+      refusal(chart, from, to, key.split("\u0000"), paths, oldKeys, newKeys, overrides, a, at),
     );
     if (refused.length > 0) out.push({ urn: a.urn, refused });
   }
@@ -105,6 +137,7 @@ function refusal(
   to: string,
   key: string[],
   paths: string[][],
+  oldKeys: ChartKeys,
   newKeys: ChartKeys,
   overrides: string[],
   release: ExportResource,
@@ -127,13 +160,13 @@ function refusal(
         : `set by the program and by ${by.join(", ")}`;
   const under =
     paths.length === 1 && paths[0].length === key.length ? "" : ` (${paths.length} value(s) under it)`;
-  const near = misspelling(key[key.length - 1], levelKeys(newKeys.values, key.slice(0, -1)));
+  const near = renamedTo(oldKeys, newKeys, key, paths).map((k) => [...key.slice(0, -1), k].join("."));
   const repo = String(release.inputs?.repositoryOpts?.repo ?? "<its repo, model/versions.ts>");
   return {
     field: `values.${dotted}`,
     reason:
       `${setBy}${under}; ${chart} ${from} reads it, ${to} does not (neither its values.yaml nor its templates name it), ` +
-      `so Helm would drop the setting without a word${near ? `; did ${to} rename it to ${[...key.slice(0, -1), near].join(".")}?` : ""}. ` +
+      `so Helm would drop the setting without a word${near.length > 0 ? `; did ${to} rename it to ${listed(near, "or")}?` : ""}. ` +
       `Find where ${to} takes it (\`helm show values ${chart} --repo ${repo} --version ${to}\`, its templates) and move ` +
       `${theirs.length === 0 ? "the program's value (builders/)" : "the override"} there in the same change, or drop it ` +
       `if ${to} has no such setting (docs/how-to/chart-upgrades.md)`,

@@ -79,6 +79,42 @@ describe("change: a value the release sets that the bumped chart no longer reads
       assert.ok(reason.includes(part), `${part} in: ${reason}`);
   });
 
+  it("names the new key under which 2.0 reads what the release sets under the old one, when no name is close (trial O7)", () => {
+    // 2.0 moved securityContext's runAsUser under containerSecurity, a name no slip of the old one;
+    // service, also new, names another sub-key, and podSecurity, read by both, is no new home.
+    const keys: Record<string, ChartKeys> = {
+      "1.0": {
+        values: { gateway: { securityContext: { runAsUser: 0 }, podSecurity: { runAsUser: 0 } } },
+        kinds: {},
+      },
+      "2.0": {
+        values: {
+          gateway: {
+            containerSecurity: { runAsUser: 0 },
+            podSecurity: { runAsUser: 0 },
+            service: { type: 0 },
+          },
+        },
+        kinds: {},
+      },
+    };
+    const v = { gateway: { securityContext: { runAsUser: 65534 } } };
+    const [{ refused }] = valuesNoLongerRead([rel("1.0", v)], [rel("2.0", v)], (_c, ver) => keys[ver]);
+    assert.equal(refused[0].field, "values.gateway.securityContext");
+    assert.match(refused[0].reason, /; did 2\.0 rename it to gateway\.containerSecurity\?\. /);
+  });
+
+  it("the loki chart 6.49.0 -> 18.11.0: indexGateway.updateStrategy.type is suggested at indexGateway.strategy", function () {
+    for (const version of ["6.49.0", "18.11.0"]) pinnedChartArchive(this, { chart: "loki", version });
+    const v = { indexGateway: { updateStrategy: { type: "RollingUpdate" } } };
+    const loki = (version: string): ExportResource => ({
+      ...rel(version, v),
+      inputs: { chart: "loki", version, values: v, repositoryOpts: { repo: "https://charts.example" } },
+    });
+    const [{ refused }] = valuesNoLongerRead([loki("6.49.0")], [loki("18.11.0")], chartKeysAt);
+    assert.match(refused[0].reason, /; did 18\.11\.0 rename it to indexGateway\.strategy\?/);
+  });
+
   it("names the stack's chartValues key with its place when the value is an override", () => {
     const at = (key: string) =>
       key === "chartValues.ksm.networkPolicy.flavor" ? "Pulumi.s.yaml:12" : undefined;
