@@ -15,7 +15,13 @@
  *   18.0 generated from grafana/loki's production/loki-mixin, one ConfigMap each, filtered on the
  *   `app_instance` label the chart's ServiceMonitor sets: loki 18.11.0 README "From 17.x to 18.0.0").
  * - victoria-metrics-k8s-stack: VictoriaMetrics' own dashboards (files/dashboards/generated/,
- *   `defaultDashboards.enabled`).
+ *   `defaultDashboards.enabled`). Up to 0.80.0 only: 0.91.2 ships no dashboard in its archive
+ *   (no files/dashboards/, no templates/grafana/dashboard.yaml). Its `defaultDashboards.sources`
+ *   (values.yaml) are URLs on the `master` branch of VictoriaMetrics/VictoriaMetrics and others
+ *   (`.../dashboards/victoriametrics.json`), which a post-install Job fetches at deploy time
+ *   (templates/sync-job/config.yaml hands them to it only `if .Values.syncJob.enabled`; the
+ *   program turns it off). No render of 0.91.2 holds them and no version pins them, so nothing
+ *   here can read them from the chart: past 0.80.0 the folder needs a pinned source of its own.
  * The alloy (1.5.0) and vector (0.56.0) charts ship no dashboard. Mimir's mixin lives in the
  * mimir repository (operations/mimir-mixin-compiled), not in a chart the program pins: not here.
  *
@@ -68,20 +74,25 @@ const VM_TAKEN = new Map([
   ["victoriametrics-vmalert", "vmalert"],
 ]);
 
-function sources(): Source[] {
+/**
+ * `bumped`: chart name to the version rendered instead of its pin (a test renders a bump without
+ * committing one to model/versions.ts).
+ */
+function sources(bumped: Readonly<Record<string, string>> = {}): Source[] {
+  const at = (ref: ChartRef): ChartRef => (bumped[ref.chart] ? { ...ref, version: bumped[ref.chart] } : ref);
   const kps = generatorKpsValues();
   kps.grafana = { ...(kps.grafana ?? {}), forceDeployDashboards: true, defaultDashboardsEnabled: true };
   kps.nodeExporter = { ...(kps.nodeExporter ?? {}), forceDeployDashboards: true };
   return [
     {
-      ref: versions.charts.kubePrometheusStack,
+      ref: at(versions.charts.kubePrometheusStack),
       folder: "Kubernetes",
       values: kps,
       take: (f) => !KPS_LEFT_OUT.has(f),
       needs: (f) => (f.startsWith("node") ? ["node-exporter"] : ["always"]),
     },
     {
-      ref: versions.charts.loki,
+      ref: at(versions.charts.loki),
       folder: "Loki",
       // Only what the chart needs to render its dashboard ConfigMaps.
       values: {
@@ -99,7 +110,7 @@ function sources(): Source[] {
       needs: () => ["loki"],
     },
     {
-      ref: versions.charts.victoriaMetricsStack,
+      ref: at(versions.charts.victoriaMetricsStack),
       folder: "VictoriaMetrics",
       values: { defaultDashboards: { enabled: true } },
       take: (f) => VM_TAKEN.has(f),
@@ -114,12 +125,18 @@ const folderOf = (s: Source, file: string) =>
     ? "Node Exporter"
     : s.folder;
 
-/** The data as rendered now from the pinned chart archives. */
-export function renderCommunityDashboards(root: string = projectRoot(__dirname)): CommunityDashboardsData {
+/**
+ * The data as rendered now from the pinned chart archives (`bumped`: chart name to a version
+ * rendered instead of its pin).
+ */
+export function renderCommunityDashboards(
+  root: string = projectRoot(__dirname),
+  bumped: Readonly<Record<string, string>> = {},
+): CommunityDashboardsData {
   const helm = helmBinary(root);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dashboards-"));
   const dashboards: CommunityDashboard[] = [];
-  for (const s of sources()) {
+  for (const s of sources(bumped)) {
     const archive = path.join(chartCacheDir(root), `${s.ref.chart}-${s.ref.version}.tgz`);
     if (!fs.existsSync(archive))
       throw new Error(`no chart archive ${archive} (set HOMELAB_CHART_CACHE to the chart cache)`);
@@ -160,4 +177,44 @@ export function renderCommunityDashboards(root: string = projectRoot(__dirname))
   if (dashboards.length === 0) throw new Error("helm rendered no dashboard: did the switches take effect?");
   dashboards.sort((a, b) => `${a.source}/${a.file}`.localeCompare(`${b.source}/${b.file}`));
   return { generatedBy: "scripts/genDashboards.ts", dashboards };
+}
+
+/** A chart whose dashboards in the shipped data a new render no longer gives, all or some. */
+export interface DroppedSource {
+  chart: string;
+  /** The version the shipped data was rendered from, and the one rendered now. */
+  from: string;
+  to: string;
+  /** The chart's files (without .json) the shipped data has and the new render lacks. */
+  lost: string[];
+  /** The chart's files the new render gives. */
+  found: string[];
+}
+
+/**
+ * The charts whose dashboards `next` (rendered with `bumped`) drops from `previous`
+ * (scripts/genDashboards.ts refuses to write it): a chart that moved its dashboards out of its archive renders none, and Helm says
+ * nothing (victoria-metrics-k8s-stack past 0.80.0, see the sources above).
+ */
+export function droppedSources(
+  previous: CommunityDashboardsData,
+  next: CommunityDashboardsData,
+  bumped: Readonly<Record<string, string>> = {},
+): DroppedSource[] {
+  const rendered = new Map(sources(bumped).map((s) => [s.ref.chart, s.ref.version]));
+  const out: DroppedSource[] = [];
+  for (const chart of [...new Set(previous.dashboards.map((d) => d.source))]) {
+    const was = previous.dashboards.filter((d) => d.source === chart);
+    const now = next.dashboards.filter((d) => d.source === chart);
+    const lost = was.filter((d) => !now.some((n) => n.file === d.file)).map((d) => d.file);
+    if (lost.length === 0) continue;
+    out.push({
+      chart,
+      from: was[0].version,
+      to: rendered.get(chart) ?? "(no longer a source)",
+      lost,
+      found: now.map((d) => d.file),
+    });
+  }
+  return out;
 }
