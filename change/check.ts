@@ -46,6 +46,7 @@ import { tenantMoveVerdicts } from "./tenantMove";
 import { backendMove } from "./backendMove";
 import { grafanaAdminVerdict } from "./grafanaAdmin";
 import { vaultItemsVerdict } from "./vaultItems";
+import { dashboardsVerdicts } from "./dashboards";
 import { bucketMove, createdBuckets } from "./bucketMove";
 
 /** An `--against` file and the export read from it (against.ts readExport). */
@@ -259,9 +260,12 @@ async function againstSection(
     { stack, dir },
     at,
   );
+  // Dashboards the update removes are stack-wide too: the objects below show a ConfigMap's
+  // deletion or update, nothing of which dashboards Grafana stops showing (a warning: dashboards.ts).
+  const dashboards = dashboardsVerdicts(previous, result.export);
   // Each refuses once; the phase line may be a note that refuses nothing, and a tenant move whose
-  // old tenant stays readable (previousTenants) a warning.
-  const verdicts = [backend, buckets, ...tenants, admin, items].filter((v) => v !== undefined);
+  // old tenant stays readable (previousTenants) a warning, as are the dashboards removed.
+  const verdicts = [backend, buckets, ...tenants, admin, items, ...dashboards].filter((v) => v !== undefined);
   // One per refusal listed (two on one release are two); the objects' counts line says them all.
   const above = (phase?.refused ? 1 : 0) + verdicts.filter((v) => v.refused).length;
   return {
