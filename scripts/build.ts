@@ -16,8 +16,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { buildSync, type BuildOptions } from "esbuild";
+import { buildSync, formatMessagesSync, type BuildOptions, type Message } from "esbuild";
 import { BUNDLED, bundleOf, entryOf, entryText } from "../cli/bundled";
+import { internalErrorText } from "../cli/internalError";
 
 const ROOT = path.resolve(__dirname, "..");
 /** The stamp scripts/build-if-stale.sh compares the sources with. */
@@ -66,9 +67,27 @@ const COMMON: BuildOptions = {
   // it): Node's ESM loader, which a real `import()` goes through, takes no extensionless path.
   supported: { "dynamic-import": false },
   sourcemap: true,
-  logLevel: "warning",
+  // Said by {@link compile} and {@link buildExit}: a failed build's messages come with the one
+  // closing line every command ends with, not only as the rejection Node prints as a stack trace.
+  logLevel: "silent",
   write: true,
 };
+
+/** esbuild's messages as esbuild prints them (`file:line:col`, the line, the caret). */
+function formatted(messages: Message[], kind: "error" | "warning"): string {
+  return formatMessagesSync(messages, { kind, color: false }).join("");
+}
+
+/** One esbuild build, its warnings said on stderr as esbuild says them. */
+function compile(options: BuildOptions): void {
+  const r = buildSync(options);
+  if (r.warnings.length > 0) process.stderr.write(formatted(r.warnings, "warning"));
+}
+
+/** Whether `e` is esbuild's failure of a build (its `errors`, each with its place in the source). */
+function buildFailure(e: unknown): e is { errors: Message[]; warnings: Message[] } {
+  return typeof e === "object" && e !== null && Array.isArray((e as { errors?: unknown }).errors);
+}
 
 /**
  * Removes the contract's declarations and tsc's build info from `dir` (contract/dist/). Only
@@ -94,7 +113,7 @@ export function dropDeclarations(dir: string): string[] {
 export function build(): void {
   dropDeclarations(path.join(ROOT, "contract", "dist"));
   // contract/: its own project (contract/tsconfig.json, rootDir "."), into contract/dist/.
-  buildSync({
+  compile({
     ...COMMON,
     entryPoints: tsFiles("contract").filter((f) => path.dirname(f) === "contract"),
     outbase: "contract",
@@ -102,7 +121,7 @@ export function build(): void {
     tsconfig: "contract/tsconfig.json",
   });
   const files = rootInputs();
-  buildSync({ ...COMMON, entryPoints: files, outdir: "dist", tsconfig: "tsconfig.json" });
+  compile({ ...COMMON, entryPoints: files, outdir: "dist", tsconfig: "tsconfig.json" });
   for (const json of new Set(files.flatMap(importedJson))) {
     const to = path.join(ROOT, "dist", json);
     fs.mkdirSync(path.dirname(to), { recursive: true });
@@ -113,7 +132,7 @@ export function build(): void {
   // js-yaml's and zod's, each resolved, read and wrapped on its own (about 25 ms of a 330 ms
   // synthesis). The SDK packages stay outside: the start-up shortcut (cli/sdkStartup.ts) works on
   // Node's loading of them, and `@pulumi/*` reads its own files at run time.
-  buildSync({
+  compile({
     ...COMMON,
     entryPoints: [...BUNDLED],
     outdir: path.dirname(bundleOf(BUNDLED[0])!),
@@ -138,4 +157,28 @@ const BUNDLE_EXTERNAL = [
   "tsx",
 ];
 
-if (require.main === module) build();
+/**
+ * Runs `run` (the build) as a command: 0 when it builds; on a source esbuild cannot compile (a slip
+ * in model/versions.ts), esbuild's messages, each at its `file:line:col`, then one closing line,
+ * 2; anything else one line saying where its trace went (cli/internalError.ts), 2. Never throws:
+ * an uncaught rejection ended the build with Node's stack trace and exit 1, which reads as a
+ * finding (docs/reference/cli.md: 2 is a program error).
+ */
+export function buildExit(run: () => void, err: (text: string) => void): number {
+  try {
+    run();
+    return 0;
+  } catch (e) {
+    if (!buildFailure(e)) {
+      err(`${internalErrorText("build", e)}\n`);
+      err("build: FAIL (exit 2): an unexpected error (above)\n");
+      return 2;
+    }
+    err(formatted(e.warnings, "warning") + formatted(e.errors, "error"));
+    const n = e.errors.length;
+    err(`build: FAIL (exit 2): ${n} ${n === 1 ? "error" : "errors"} in the sources (above)\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) process.exitCode = buildExit(build, (t) => process.stderr.write(t));

@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../support/helpers";
-import { dropDeclarations, rootInputs } from "../../scripts/build";
+import { buildSync } from "esbuild";
+import { buildExit, dropDeclarations, rootInputs } from "../../scripts/build";
 import { tmpDir } from "../support/helpers";
 
 /**
@@ -44,5 +45,30 @@ describe("scripts/build-if-stale.sh watches what scripts/build.ts compiles", () 
     ]);
     assert.deepEqual(fs.readdirSync(dist).sort(), ["index.js", "index.js.map"]);
     assert.deepEqual(dropDeclarations(path.join(dist, "missing")), []);
+  });
+
+  it("a source esbuild cannot compile ends the build with esbuild's messages at file:line:col and one closing line, exit 2, no stack trace", () => {
+    const dir = tmpDir("build-slip");
+    // The slip of an unquoted version in model/versions.ts.
+    fs.writeFileSync(path.join(dir, "versions.ts"), "export const v = {\n  version: 1.42.0,\n};\n");
+    let said = "";
+    const code = buildExit(
+      () => {
+        buildSync({ absWorkingDir: dir, entryPoints: ["versions.ts"], write: false, logLevel: "silent" });
+      },
+      (t) => (said += t),
+    );
+    assert.equal(code, 2);
+    assert.match(said, /^✘ \[ERROR\] Expected "}" but found "\.0"\n\n {4}versions\.ts:2:15:\n/);
+    assert.ok(!/\n {4}at /.test(said), said);
+    const lines = said.trimEnd().split("\n");
+    assert.equal(lines[lines.length - 1], "build: FAIL (exit 2): 1 error in the sources (above)");
+    assert.equal(
+      buildExit(
+        () => undefined,
+        (t) => (said += t),
+      ),
+      0,
+    );
   });
 });
