@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { outFolderProblem } from "./outFolder";
+import { chartPinProblems, VERSIONS_FILE } from "../config/chartPins";
 import { ConfigError, PROJECT, rawFromPulumiConfig } from "../config/resolve";
 import { evaluateResources, verdict, type PackConfig } from "../policy/evaluate";
 import { synthStack } from "../synth/run";
@@ -424,6 +425,11 @@ async function readInputs(
   ].filter((p) => p !== undefined);
   // Each its own refusal, led by synth's name as every other is.
   for (const p of setup) input(new SynthInputError(p));
+  // The program's own chart pins, judged before any stack renders them (a version Helm reads
+  // loosely would pull an archive the render never finds), with or without --no-render: an export
+  // without a version is none to deploy.
+  for (const p of chartPinProblems())
+    refused.push({ text: p, reason: `bad input: ${VERSIONS_FILE} (above)` });
   const outProblem = out.outFolder && outFolderProblem(args.out, out.make && refused.length === 0);
   if (outProblem)
     input(

@@ -24,6 +24,27 @@ export function chartCacheDir(root: string = projectRoot(__dirname)): string {
   return path.join(root, ".charts");
 }
 
+/** `<chart>-<version>.tgz`: the chart is what comes before the last `-` followed by a digit. */
+const ARCHIVE = /^(.+?)-(\d[^/]*)\.tgz$/;
+
+/** The versions of each chart the cache folder holds (`<chart>-<version>.tgz`), in version order (numeric parts compared as numbers). */
+export function cachedVersions(cache: string): Map<string, string[]> {
+  const held = new Map<string, string[]>();
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(cache);
+  } catch {
+    return held;
+  }
+  for (const name of names) {
+    const m = ARCHIVE.exec(name);
+    if (m) held.set(m[1], [...(held.get(m[1]) ?? []), m[2]]);
+  }
+  const order = new Intl.Collator("en", { numeric: true });
+  for (const versions of held.values()) versions.sort(order.compare);
+  return held;
+}
+
 /**
  * The render cache: `HOMELAB_RENDER_CACHE`, else `.cache/render` of the project (the checkout
  * holding Pulumi.yaml, found from this file, never the working directory; gitignored). The

@@ -16,6 +16,7 @@ import { spawn } from "child_process";
 import { projectRoot } from "../../config/paths";
 import { shownToolText } from "../../model/yamlText";
 import { underCi } from "../../config/ci";
+import { cachedVersions } from "../../config/chartCache";
 
 /**
  * Raised when a variable the render reads names nothing it can use: `HOMELAB_HELM` no Helm that
@@ -184,27 +185,6 @@ export interface MissingChart {
   held?: string;
   /** What the file of that name holds, when it is there but no chart archive (the command replaces it). */
   found?: string;
-}
-
-/** `<chart>-<version>.tgz`: the chart is what comes before the last `-` followed by a digit. */
-const ARCHIVE = /^(.+?)-(\d[^/]*)\.tgz$/;
-
-/** The versions of each chart the cache folder holds, in version order (numeric parts compared as numbers). */
-function cachedVersions(cache: string): Map<string, string[]> {
-  const held = new Map<string, string[]>();
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(cache);
-  } catch {
-    return held;
-  }
-  for (const name of names) {
-    const m = ARCHIVE.exec(name);
-    if (m) held.set(m[1], [...(held.get(m[1]) ?? []), m[2]]);
-  }
-  const order = new Intl.Collator("en", { numeric: true });
-  for (const versions of held.values()) versions.sort(order.compare);
-  return held;
 }
 
 /**

@@ -158,6 +158,49 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
     assert.equal(lastLine(r.stdout), `synth: FAIL (exit 2): bad input: --out ${out} (above)`);
   });
 
+  it("a chart pin whose version Helm reads loosely is bad input at its line of model/versions.ts, before any pull or render", async () => {
+    const { runSynth } = await import("../../cli/synthRun");
+    const { versions } = await import("../../model/versions");
+    const pin = versions.charts.grafana as { version: string };
+    const cache = tmpDir("pins-cache");
+    for (const f of ["grafana-12.3.1.tgz", "grafana-12.11.1.tgz"]) fs.writeFileSync(path.join(cache, f), "");
+    // A Helm that leaves a mark: a pull of "v12.11.1" saved grafana-12.11.1.tgz, then the render
+    // looked for grafana-v12.11.1.tgz and said the pull "failed here: exit 0".
+    const ran = path.join(tmpDir("pins-helm"), "ran");
+    const helm = path.join(path.dirname(ran), "helm");
+    fs.writeFileSync(helm, `#!/bin/sh\necho "$@" >> ${ran}\n`, { mode: 0o755 });
+    const text = fs.readFileSync(path.join(ROOT, "model/versions.ts"), "utf8");
+    const line = text.slice(0, text.indexOf("version:", text.indexOf("grafana: {"))).split("\n").length;
+    const saved = { version: pin.version, cache: process.env.HOMELAB_CHART_CACHE };
+    // The cache the pins are compared with is the render's (config/chartCache.ts reads the process's).
+    process.env.HOMELAB_CHART_CACHE = cache;
+    pin.version = "v12.11.1";
+    try {
+      const dir = project();
+      const r = await inProcess(
+        runSynth,
+        ["--dir", dir, "--out", path.join(dir, "out"), "--quiet", "--stack", "staging"],
+        {
+          ...process.env,
+          HOMELAB_HELM: helm,
+        },
+      );
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      assert.equal(
+        r.stderr.trim(),
+        `synth: model/versions.ts:${line}: charts.grafana.version: expected an exact chart version X.Y.Z (SemVer, -<pre-release> and +<build> allowed; no "v", no range), got "v12.11.1"; did you mean "12.11.1"? (the chart cache holds grafana 12.3.1, 12.11.1)`,
+      );
+      assert.equal(lastLine(r.stdout), "synth: FAIL (exit 2): bad input: model/versions.ts (above)");
+      assert.ok(!fs.existsSync(ran), "no Helm ran");
+      assert.deepEqual(fs.readdirSync(cache).sort(), ["grafana-12.11.1.tgz", "grafana-12.3.1.tgz"]);
+      assert.ok(!fs.existsSync(path.join(dir, "out")), "nothing written");
+    } finally {
+      pin.version = saved.version;
+      if (saved.cache === undefined) delete process.env.HOMELAB_CHART_CACHE;
+      else process.env.HOMELAB_CHART_CACHE = saved.cache;
+    }
+  });
+
   it("a HOMELAB_HELM_JOBS that is no count of at least 1 is bad input naming it, before anything is written", async () => {
     const { runSynth } = await import("../../cli/synthRun");
     // -1 left every render waiting for a slot: the process ran dry and exited 0 with no verdict;

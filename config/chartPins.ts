@@ -1,0 +1,140 @@
+/**
+ * The chart pins of model/versions.ts, judged before anything renders them. esbuild, which builds
+ * the commands, strips types without checking them, so a pin's misspelt key (`versoin`) or a version
+ * Helm reads loosely (`v12.11.1`, `12.11`, a range) reaches the render: the first as a release
+ * without a version, the second as a pull that saves an archive under another name than the one
+ * looked for. Each is said here as the slip it is, at its line of model/versions.ts.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { closestMatch } from "@homelab-observability/contract";
+import { versions } from "../model/versions";
+import { cachedVersions, chartCacheDir } from "./chartCache";
+import { projectRoot } from "./paths";
+
+/** The file the pins are written in, as messages name it (relative to the project). */
+export const VERSIONS_FILE = "model/versions.ts";
+
+/** A chart pin's keys, every one required (model/versions.ts ChartRef). */
+const PIN_KEYS = ["chart", "repo", "version"] as const;
+
+/**
+ * An exact chart version: SemVer 2.0's `X.Y.Z`, with a `-<pre-release>` and a `+<build>` if any.
+ * Helm reads a `--version` as a constraint (`v12.11.1`, `12.11`, `^12.3` all resolve to some
+ * release), but the archive it saves is named after the release it found, and the cache is looked up
+ * by the pin's own text: only an exact version names the archive the render reads.
+ */
+export const EXACT_CHART_VERSION =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+
+/** What an exact chart version looks like, for the messages. */
+const EXACT_FORM =
+  'an exact chart version X.Y.Z (SemVer, -<pre-release> and +<build> allowed; no "v", no range)';
+
+/** The text of model/versions.ts, or "" where the sources are not beside the program. */
+function versionsSource(): string {
+  try {
+    return fs.readFileSync(path.join(projectRoot(__dirname), VERSIONS_FILE), "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** The 1-based line of offset `at` in `text`. */
+const lineAt = (text: string, at: number): number => text.slice(0, at).split("\n").length;
+
+/**
+ * Where `charts.<entry>` is written in the text of model/versions.ts: the line of its key, and the
+ * line of each key inside its braces. Undefined when the text does not hold it in that shape.
+ */
+function pinLines(text: string, entry: string): { line: number; keys: Map<string, number> } | undefined {
+  const charts = /^\s*charts\s*:\s*\{/m.exec(text);
+  if (!charts) return undefined;
+  const key = new RegExp(`^[ \\t]*["']?${entry.replace(/[$]/g, "\\$")}["']?\\s*:\\s*\\{`, "m").exec(
+    text.slice(charts.index),
+  );
+  if (!key) return undefined;
+  const open = charts.index + key.index + key[0].length - 1;
+  // The entry's braces: a pin's strings (URLs, versions) hold none.
+  let depth = 0;
+  let close = open;
+  for (; close < text.length; close++) {
+    if (text[close] === "{") depth++;
+    else if (text[close] === "}" && --depth === 0) break;
+  }
+  const keys = new Map<string, number>();
+  const body = text.slice(open + 1, close);
+  for (const m of body.matchAll(/(^|[\s,{])(["']?)([A-Za-z_$][\w$]*)\2\s*:/g))
+    if (!keys.has(m[3])) keys.set(m[3], lineAt(text, open + 1 + m.index + m[1].length));
+  return { line: lineAt(text, charts.index + key.index + key[0].search(/\S/)), keys };
+}
+
+/**
+ * The version `found` means, for a `version` that is not exact, read without a leading `v` or range
+ * operator (`v12.11.1`, `^12.3`): the newest version the chart cache holds of the chart that it
+ * shortens (`12.11` for 12.11.1, the release Helm would take), else the closest one held (a slip
+ * of a character, `12.11.l`), else the exact version it is written around.
+ */
+function meantVersion(found: string, held: readonly string[]): string | undefined {
+  const bare = found.trim().replace(/^[\s=^~<>vV]+/, "");
+  // `held` is in version order: the last is the newest.
+  const shortened = held.filter((h) => h.startsWith(`${bare}.`));
+  if (shortened.length > 0) return shortened[shortened.length - 1];
+  const near = closestMatch(bare, held) ?? closestMatch(found, held);
+  if (near !== undefined) return near;
+  return EXACT_CHART_VERSION.test(bare) ? bare : undefined;
+}
+
+/**
+ * Every slip in the chart pins, one message each, led by `model/versions.ts:<line>` and the pin's
+ * key path: a key no pin has (with the key it is closest to), a required key missing or not a
+ * non-empty string, and a version that is not {@link EXACT_CHART_VERSION} (with the closest version
+ * the chart cache holds of that chart, and what it holds). Empty when every pin is sound.
+ */
+export function chartPinProblems(
+  charts: Record<string, unknown> = versions.charts,
+  text: string = versionsSource(),
+  cache: string = chartCacheDir(),
+): string[] {
+  const problems: string[] = [];
+  const has = `a chart pin has ${PIN_KEYS.slice(0, -1).join(", ")} and ${PIN_KEYS[PIN_KEYS.length - 1]}`;
+  for (const [entry, pin] of Object.entries(charts)) {
+    const lines = pinLines(text, entry);
+    const at = (line: number | undefined) => `${VERSIONS_FILE}${line === undefined ? "" : `:${line}`}`;
+    if (typeof pin !== "object" || pin === null || Array.isArray(pin)) {
+      problems.push(
+        `${at(lines?.line)}: charts.${entry}: expected a chart pin {chart, repo, version}, got ${JSON.stringify(pin)}`,
+      );
+      continue;
+    }
+    const fields = pin as Record<string, unknown>;
+    // A misspelt key names the key it means, which is then not said missing too: one slip, one message.
+    const meant = new Set<string>();
+    for (const k of Object.keys(fields).filter((k) => !(PIN_KEYS as readonly string[]).includes(k))) {
+      const near = closestMatch(k, PIN_KEYS);
+      if (near !== undefined && fields[near] === undefined) meant.add(near);
+      problems.push(
+        `${at(lines?.keys.get(k))}: charts.${entry}.${k}: unknown key${near === undefined ? "" : `; did you mean "${near}"?`} (${has})`,
+      );
+    }
+    for (const k of PIN_KEYS) {
+      const v = fields[k];
+      if (v === undefined) {
+        if (!meant.has(k)) problems.push(`${at(lines?.line)}: charts.${entry}: no ${k} (${has})`);
+      } else if (typeof v !== "string" || v.trim() === "")
+        problems.push(
+          `${at(lines?.keys.get(k))}: charts.${entry}.${k}: expected a non-empty string, got ${JSON.stringify(v)}`,
+        );
+    }
+    const version = fields.version;
+    if (typeof version !== "string" || version.trim() === "" || EXACT_CHART_VERSION.test(version)) continue;
+    const chart = typeof fields.chart === "string" ? fields.chart : entry;
+    const held = cachedVersions(cache).get(chart) ?? [];
+    const near = meantVersion(version, held);
+    const holds = held.length > 0 ? ` (the chart cache holds ${chart} ${held.join(", ")})` : "";
+    problems.push(
+      `${at(lines?.keys.get("version"))}: charts.${entry}.version: expected ${EXACT_FORM}, got ${JSON.stringify(version)}${near === undefined ? "" : `; did you mean "${near}"?`}${holds}`,
+    );
+  }
+  return problems;
+}

@@ -1,0 +1,98 @@
+/**
+ * The chart pins of model/versions.ts are judged before anything renders them: esbuild builds the
+ * commands without checking types, so a misspelt key or a version Helm reads loosely reached the
+ * render as a release without a version, or a pull saving an archive the render never found.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { chartPinProblems, EXACT_CHART_VERSION } from "../../config/chartPins";
+import { versions } from "../../model/versions";
+import { ROOT, tmpDir } from "../support/helpers";
+
+const TEXT = fs.readFileSync(path.join(ROOT, "model/versions.ts"), "utf8");
+/** The 1-based line of the first line holding `needle` after the line holding `after`. */
+function lineOf(text: string, after: string, needle: string): number {
+  const from = text.indexOf(after);
+  return text.slice(0, text.indexOf(needle, from)).split("\n").length;
+}
+const FORM = 'an exact chart version X.Y.Z (SemVer, -<pre-release> and +<build> allowed; no "v", no range)';
+
+/** A chart cache holding grafana 12.3.1 and 12.11.1. */
+function cache(): string {
+  const dir = tmpDir("pins-cache");
+  for (const f of ["grafana-12.3.1.tgz", "grafana-12.11.1.tgz", "index.json"])
+    fs.writeFileSync(path.join(dir, f), "");
+  return dir;
+}
+
+/** The pins with `edit` applied to a copy, and model/versions.ts's text with the same edit. */
+function pinsWith(
+  edit: (charts: Record<string, Record<string, unknown>>) => void,
+  textEdit: (text: string) => string = (t) => t,
+): [Record<string, unknown>, string] {
+  const charts = JSON.parse(JSON.stringify(versions.charts)) as Record<string, Record<string, unknown>>;
+  edit(charts);
+  return [charts, textEdit(TEXT)];
+}
+
+describe("config/chartPins: every chart pin of model/versions.ts, judged before any render", () => {
+  it("the pins as shipped pass", () => {
+    assert.deepEqual(chartPinProblems(versions.charts, TEXT, cache()), []);
+  });
+
+  it("a version Helm reads loosely (v-prefixed, short, a slip of a digit, a range) names its line, the form and the closest version the cache holds", () => {
+    const line = lineOf(TEXT, "grafana: {", "version:");
+    for (const [found, meant] of [
+      ["v12.11.1", "12.11.1"],
+      ["12.11", "12.11.1"],
+      ["12.11.l", "12.11.1"],
+      ["^12.3", "12.3.1"],
+    ]) {
+      const [charts, text] = pinsWith((c) => (c.grafana.version = found));
+      assert.deepEqual(chartPinProblems(charts, text, cache()), [
+        `model/versions.ts:${line}: charts.grafana.version: expected ${FORM}, got "${found}"; did you mean "${meant}"? (the chart cache holds grafana 12.3.1, 12.11.1)`,
+      ]);
+    }
+    // A cache without the chart: the exact version the pin is written around, nothing held said.
+    const [charts, text] = pinsWith((c) => (c.grafana.version = "v12.11.1"));
+    assert.deepEqual(chartPinProblems(charts, text, tmpDir("pins-empty")), [
+      `model/versions.ts:${line}: charts.grafana.version: expected ${FORM}, got "v12.11.1"; did you mean "12.11.1"?`,
+    ]);
+  });
+
+  it("exact versions with a pre-release or build pass; a leading zero, a v or a range do not", () => {
+    for (const v of ["1.42.0", "0.80.0", "18.11.0", "1.0.0-rc.1", "2.3.4+build.7", "1.0.0-alpha-1+x"])
+      assert.ok(EXACT_CHART_VERSION.test(v), v);
+    for (const v of ["v1.42.0", "1.42", "01.2.3", "1.2.3.4", ">=1.2.3", "1.2.x", "1.2.3 ", ""])
+      assert.ok(!EXACT_CHART_VERSION.test(v), v);
+  });
+
+  it("a misspelt key is one message at its line with the key it means, not also a missing version", () => {
+    const [charts, text] = pinsWith(
+      (c) => {
+        c.alertmanager.versoin = c.alertmanager.version;
+        delete c.alertmanager.version;
+      },
+      (t) => t.replace(/(alertmanager: \{[^}]*?)version:/, "$1versoin:"),
+    );
+    const line = lineOf(text, "alertmanager: {\n", "versoin:");
+    assert.deepEqual(chartPinProblems(charts, text, cache()), [
+      `model/versions.ts:${line}: charts.alertmanager.versoin: unknown key; did you mean "version"? (a chart pin has chart, repo and version)`,
+    ]);
+  });
+
+  it("a required key missing, or not a non-empty string, is said at the pin's line or the key's", () => {
+    const [charts, text] = pinsWith(
+      (c) => {
+        delete c.vector.repo;
+        c.alloy.chart = "";
+      },
+      (t) => t.replace(/(vector: \{ chart: "vector"), repo: "[^"]*"/, "$1"),
+    );
+    assert.deepEqual(chartPinProblems(charts, text, cache()), [
+      `model/versions.ts:${lineOf(text, "charts: {", "alloy: {")}: charts.alloy.chart: expected a non-empty string, got ""`,
+      `model/versions.ts:${lineOf(text, "charts: {", "vector: {")}: charts.vector: no repo (a chart pin has chart, repo and version)`,
+    ]);
+  });
+});
