@@ -17,6 +17,7 @@ import { projectRoot } from "../../config/paths";
 import { shownToolText } from "../../model/yamlText";
 import { underCi } from "../../config/ci";
 import { cachedVersions } from "../../config/chartCache";
+import { EXACT_CHART_VERSION } from "../../config/chartPins";
 
 /**
  * Raised when a variable the render reads names nothing it can use: `HOMELAB_HELM` no Helm that
@@ -286,6 +287,17 @@ export async function chartArchive(
   const holds = held ? ` (${held})` : "";
   // A repository's URL may carry a login (https://user:token@host/…): said without it.
   const shownRepo = repo === undefined ? undefined : shownToolText(repo);
+  // A version Helm reads as a constraint (`v12.11.1`, `12.11`) is resolved to some release and saved
+  // under that release's name, never the one looked for here: not pulled (nothing lands in the cache
+  // that this run then does not read), nor told as a pull to paste, which would do the same (synth
+  // names the pin's line before rendering: config/chartPins.ts).
+  if (!EXACT_CHART_VERSION.test(version)) {
+    const why = `not pulled: ${JSON.stringify(version)} is no exact chart version (X.Y.Z; Helm would read it as a range and save the release it picks under that release's own name); pin an exact version of ${chart} in model/versions.ts`;
+    throw new ChartCacheError(
+      `chart ${chart} ${version} is not in the chart cache ${opts.cache} (expected ${path.basename(file)})${holds}; ${why}`,
+      [{ archive: path.basename(file), fix: why, held }],
+    );
+  }
   if (!opts.pull || !repo) {
     const fix = pullCommand(chart, version, repo, opts.cache);
     throw new ChartCacheError(
@@ -296,17 +308,51 @@ export async function chartArchive(
     );
   }
   fs.mkdirSync(opts.cache, { recursive: true });
-  const r = await runHelm(opts.helm, ["pull", "--repo", repo, chart, "--version", version, "-d", opts.cache]);
-  // Helm quotes the repository's URL whole, its login too (`looks like "https://user:token@…" is
-  // not a valid chart repository`).
-  const said = shownToolText(r.stderr.trim());
-  if (r.code !== 0 || !fs.existsSync(file))
+  // Pulled into a folder of its own inside the cache, so what Helm saves is seen whole: the archive
+  // looked for is moved into the cache, anything else it saved is said (and moved too, named).
+  const into = fs.mkdtempSync(path.join(opts.cache, ".pull-"));
+  let r: { code: number; stdout: string; stderr: string };
+  let saved: string[] = [];
+  try {
+    r = await runHelm(opts.helm, ["pull", "--repo", repo, chart, "--version", version, "-d", into]);
+    saved = fs.readdirSync(into);
+    for (const name of saved) fs.renameSync(path.join(into, name), path.join(opts.cache, name));
+  } finally {
+    fs.rmSync(into, { recursive: true, force: true });
+  }
+  const pulled = `helm pull --repo ${shownRepo} ${chart} --version ${version}`;
+  if (r.code === 0 && !saved.includes(path.basename(file))) {
+    // Exit 0 is Helm's success: what went wrong is what it saved, and a pull pasted again would
+    // save the same. The version an archive of this chart names is the one to pin.
+    const named = saved
+      .find((n) => n.startsWith(`${chart}-`) && n.endsWith(".tgz"))
+      ?.slice(chart.length + 1, -4);
+    const did =
+      saved.length === 0
+        ? "Helm saved nothing"
+        : `Helm saved ${saved.join(", ")} instead (now in the chart cache)`;
+    const pin = named === undefined ? `an exact version of ${chart}` : `${chart} ${named}`;
     throw new ChartCacheError(
-      `helm pull --repo ${shownRepo} ${chart} --version ${version} failed: ${said || `exit ${r.code}`}; offline, point HOMELAB_CHART_CACHE at a folder holding ${path.basename(file)} (the chart cache is ${opts.cache}${held ? `; ${held}` : ""}), or synthesize with --no-render`,
+      `chart ${chart} ${version}: ${pulled} exited 0, but ${did}, not ${path.basename(file)}, the archive the render reads; pin ${pin} in model/versions.ts (the chart cache is ${opts.cache}), or synthesize with --no-render`,
       [
         {
           archive: path.basename(file),
-          fix: `helm pull --repo ${shownRepo} ${chart} --version ${version} -d ${opts.cache} (failed here: ${said.split("\n")[0] || `exit ${r.code}`})`,
+          fix: `not pulled as ${path.basename(file)}: ${did}; pin ${pin} in model/versions.ts`,
+          held: cacheHoldings(chart, opts.cache),
+        },
+      ],
+    );
+  }
+  // Helm quotes the repository's URL whole, its login too (`looks like "https://user:token@…" is
+  // not a valid chart repository`).
+  const said = shownToolText(r.stderr.trim());
+  if (r.code !== 0)
+    throw new ChartCacheError(
+      `${pulled} failed: ${said || `exit ${r.code}`}; offline, point HOMELAB_CHART_CACHE at a folder holding ${path.basename(file)} (the chart cache is ${opts.cache}${held ? `; ${held}` : ""}), or synthesize with --no-render`,
+      [
+        {
+          archive: path.basename(file),
+          fix: `${pulled} -d ${opts.cache} (failed here: ${said.split("\n")[0] || `exit ${r.code}`})`,
           held,
         },
       ],

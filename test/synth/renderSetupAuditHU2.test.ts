@@ -212,4 +212,66 @@ describe("an archive the chart cache lacks: what the cache holds of that chart",
     assert.equal((await lacking("loki", "18.11.0", dir)).missing[0].held, undefined);
     assert.equal((await lacking("grafana", "12.3.1", cache())).missing[0].held, undefined);
   });
+
+  /** A stand-in for Helm that saves `saves` (empty) into the folder after `-d`, exits 0, and notes each run. */
+  function fakeHelm(saves: string): { helm: string; ran: () => string } {
+    const dir = tmpDir("fake-helm");
+    const helm = path.join(dir, "helm");
+    const log = path.join(dir, "ran");
+    fs.writeFileSync(
+      helm,
+      `#!/bin/sh\necho "$@" >> ${log}\nwhile [ "$1" != "-d" ]; do shift; done\n: > "$2/${saves}"\n`,
+      { mode: 0o755 },
+    );
+    return { helm, ran: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "") };
+  }
+
+  it('a pull that exits 0 but saves another archive says what Helm saved and the version to pin, never "failed here: exit 0"', async () => {
+    const dir = cache("grafana-12.3.1.tgz");
+    const { helm, ran } = fakeHelm("grafana-12.11.2.tgz");
+    let e: unknown;
+    try {
+      await chartArchive("grafana", "12.11.1", "https://example.invalid", { cache: dir, helm, pull: true });
+    } catch (err) {
+      e = err;
+    }
+    assert.ok(e instanceof ChartCacheError, String(e));
+    assert.match(ran(), /^pull --repo https:\/\/example\.invalid grafana --version 12\.11\.1 -d /);
+    assert.equal(
+      e.message,
+      `chart grafana 12.11.1: helm pull --repo https://example.invalid grafana --version 12.11.1 exited 0, but Helm saved grafana-12.11.2.tgz instead (now in the chart cache), not grafana-12.11.1.tgz, the archive the render reads; pin grafana 12.11.2 in model/versions.ts (the chart cache is ${dir}), or synthesize with --no-render`,
+    );
+    assert.deepEqual(e.missing, [
+      {
+        archive: "grafana-12.11.1.tgz",
+        fix: "not pulled as grafana-12.11.1.tgz: Helm saved grafana-12.11.2.tgz instead (now in the chart cache); pin grafana 12.11.2 in model/versions.ts",
+        held: "the chart cache holds grafana 12.3.1, 12.11.2",
+      },
+    ]);
+    // What Helm saved is in the cache, said; nothing else is left there.
+    assert.deepEqual(fs.readdirSync(dir).sort(), ["grafana-12.11.2.tgz", "grafana-12.3.1.tgz"]);
+  });
+
+  it("a version Helm would read as a range (v12.11.1, 12.11) is not pulled, and no pull is told to paste", async () => {
+    for (const version of ["v12.11.1", "12.11"]) {
+      const dir = cache("grafana-12.3.1.tgz", "grafana-12.11.1.tgz");
+      const { helm, ran } = fakeHelm("grafana-12.11.1.tgz");
+      for (const pull of [true, false]) {
+        let e: unknown;
+        try {
+          await chartArchive("grafana", version, "https://example.invalid", { cache: dir, helm, pull });
+        } catch (err) {
+          e = err;
+        }
+        assert.ok(e instanceof ChartCacheError, String(e));
+        assert.equal(
+          e.missing[0].fix,
+          `not pulled: "${version}" is no exact chart version (X.Y.Z; Helm would read it as a range and save the release it picks under that release's own name); pin an exact version of grafana in model/versions.ts`,
+        );
+        assert.doesNotMatch(e.message, /helm pull/);
+      }
+      assert.equal(ran(), "", "no Helm ran");
+      assert.deepEqual(fs.readdirSync(dir).sort(), ["grafana-12.11.1.tgz", "grafana-12.3.1.tgz"]);
+    }
+  });
 });
