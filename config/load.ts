@@ -1,3 +1,4 @@
+import { chartPinProblems } from "./chartPins";
 import * as pulumi from "@pulumi/pulumi";
 import {
   ConfigError,
@@ -47,6 +48,12 @@ export function loadStackConfig(
    * 3.07 -> 2.36 s, test/synth/userChoices 3.29 -> 2.70 s, test/cli/synthOverrideMistake 2.58 -> 1.82 s.
    */
   chartKeysOf: (chart: string) => ChartKeys | undefined = cachedChartKeys,
+  /**
+   * The program's chart pins' problems (config/chartPins.ts): judged here as the synthesis judges
+   * them, since esbuild and Pulumi's transpile-only ts-node build model/versions.ts without a type
+   * check, and a misspelt `version` would register a Release with none. Default: model/versions.ts.
+   */
+  pinProblems: () => string[] = chartPinProblems,
 ): StackConfig {
   const stack = pulumi.getStack();
   const all = pulumi.runtime.allConfig();
@@ -85,6 +92,7 @@ export function loadStackConfig(
     ...providerContextConfigProblems(stack, all[`${PROJECT}:kubeContext`], all),
     ...plainLines,
     ...judged.problems,
+    ...pinProblems(),
   ];
   const cfg = judged.cfg;
   // The takeover's folder of what runs is judged beside the other keys, its refusal one of theirs:

@@ -576,6 +576,25 @@ describe("config: locating a key path (config/locate.ts)", () => {
     });
   });
 
+  it("a real run judges the program's chart pins beside the stack file, as synth does (a misspelt version key registers no Release without a version)", async () => {
+    const text = `config:\n  ${P("kubeContext")}: admin@example\n  ${P("phase")}: kps-removed\n  ${P("objectStore")}:\n    type: filesystem\n`;
+    const dir = project(text);
+    const pin = 'model/versions.ts:38: charts.alertmanager.versoin: unknown key; did you mean "version"?';
+    await withRuntimeConfig(
+      "s",
+      {
+        [P("kubeContext")]: "admin@example",
+        [P("phase")]: "kps-removed",
+        [P("objectStore")]: JSON.stringify({ type: "filesystem" }),
+      },
+      () =>
+        assert.throws(
+          () => loadStackConfig(dir, true, undefined, () => [pin]),
+          (e: unknown) => e instanceof ConfigError && e.problems.includes(pin),
+        ),
+    );
+  });
+
   it("a real run's problems (config/load.ts, under the Pulumi runtime) are placed in the stack file", async () => {
     const text = `config:
   ${P("kubeContext")}: admin@example
