@@ -7,8 +7,11 @@
  * pin in model/versions.ts it comes from; the digests themselves are what Renovate's `pinDigests`
  * writes there (renovate.json).
  */
-import { versions, type ImageRef } from "../model/versions";
+import * as fs from "fs";
+import * as path from "path";
+import { imageString, versions, type ImageRef } from "../model/versions";
 import { parseImage } from "@homelab-observability/contract";
+import { projectRoot } from "../config/paths";
 import type { Finding, Placed } from "./objects";
 import { describe } from "./objects";
 
@@ -76,6 +79,44 @@ export function digestOf(ref: string): string | undefined {
   return at < 0 ? undefined : ref.slice(at + 1);
 }
 
+const VERSIONS_FILE = "model/versions.ts";
+
+/**
+ * `model/versions.ts:<line>` of pin `name` (the line of its `<name>: {` under `images`), or the file
+ * alone when the source is not beside the program (a bundle): a finding on a pin points at the line
+ * to change.
+ */
+export function pinPlace(name: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(projectRoot(__dirname), VERSIONS_FILE), "utf8");
+  } catch {
+    return VERSIONS_FILE;
+  }
+  const lines = text.split("\n");
+  const images = lines.findIndex((l) => /^\s*images:\s*\{/.test(l));
+  const at =
+    images < 0 ? -1 : lines.findIndex((l, i) => i > images && new RegExp(`^\\s*${name}:\\s*\\{`).test(l));
+  return at < 0 ? VERSIONS_FILE : `${VERSIONS_FILE}:${at + 1}`;
+}
+
+/**
+ * How a reference to a pinned repository differs from its pin: another tag, or a digest where the
+ * pin has none. A reference by digest alone (`repository@sha256:…`: the alloy chart and its
+ * config-reloader drop the tag once given a digest) names no tag to compare: its digest is what
+ * runs, compared below. (A pin's digest missing or changed is said apart: the tag is the pin's then.)
+ */
+function offPin(ref: string, image: ImageRef): string | undefined {
+  const digest = digestOf(ref);
+  const name = ref.split("@")[0];
+  const tagged = name.lastIndexOf(":") > name.lastIndexOf("/");
+  const { tag } = parseImage(ref);
+  if ((tagged || digest === undefined) && tag !== image.tag)
+    return `its tag ${tag} is not the pin's ${image.tag}`;
+  if (digest !== undefined && image.digest === undefined) return `it carries digest ${digest}, the pin none`;
+  return undefined;
+}
+
 export interface ImageDigestReport {
   /** Image references found. */
   images: number;
@@ -85,9 +126,10 @@ export interface ImageDigestReport {
 }
 
 /**
- * Every image a stack runs is one of model/versions.ts's pins (a chart's default image slipping
- * through is a finding: it is neither reviewed nor kept current nor known to run on arm64), and
- * carries that pin's digest when the pin has one. Pins without a digest are listed, not failed:
+ * Every image a stack runs is one of model/versions.ts's pins, its repository and tag (a chart's
+ * default image slipping through, or another tag of a pinned repository, is a finding: it is
+ * neither reviewed nor kept current nor known to run on arm64), and carries that pin's digest when
+ * the pin has one. Pins without a digest are listed, not failed:
  * Renovate's first run writes them.
  */
 export function checkImageDigests(objects: Placed[]): ImageDigestReport {
@@ -106,6 +148,17 @@ export function checkImageDigests(objects: Placed[]): ImageDigestReport {
       continue;
     }
     const [name, image] = pin;
+    const off = offPin(u.ref, image);
+    if (off) {
+      findings.push({
+        check: "image-pins",
+        where: u.where,
+        // The repository is pinned, the image is not: Renovate bumps the pin, not this reference, and
+        // nothing reviewed this version (a downgrade, an unreleased tag) or knows it runs on arm64.
+        message: `${u.path}: image ${u.ref} is not the pin ${imageString(image)} (versions.images.${name}, ${pinPlace(name)}): ${off}, so nothing reviewed it, keeps it current (Renovate) or knows it runs on arm64; use the pinned image (remove the image override) or change the pin in model/versions.ts`,
+      });
+      continue;
+    }
     const digest = digestOf(u.ref);
     if (!image.digest) {
       byTagOnly.add(`${image.registry}/${image.repository}:${image.tag}`);
@@ -115,7 +168,7 @@ export function checkImageDigests(objects: Placed[]): ImageDigestReport {
       findings.push({
         check: "image-pins",
         where: u.where,
-        message: `${u.path}: image ${u.ref} does not carry versions.images.${name}'s digest ${image.digest}`,
+        message: `${u.path}: image ${u.ref} does not carry versions.images.${name}'s digest ${image.digest} (${pinPlace(name)})`,
       });
   }
   return { images: uses.length, byTagOnly: [...byTagOnly].sort(), findings };

@@ -1,5 +1,7 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
 import { PROJECT } from "../../config/resolve";
 import { placedFrom } from "../../checks";
 import { checkImageDigests, imageUses } from "../../checks/imageDigests";
@@ -118,6 +120,45 @@ describe("image digests: model/versions.ts's digest reaches every container it p
           "dropping a digest is found",
         );
       });
+  });
+
+  /** A Deployment of one container running `image`, as the rendered-object checks take it. */
+  const running = (image: string) => [
+    {
+      urn: "urn:x",
+      source: "release grafana",
+      obj: {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "grafana", namespace: "monitoring" },
+        spec: { template: { spec: { containers: [{ name: "c", image }] } } },
+      },
+    },
+  ];
+
+  it("a pinned repository at another tag, or with a digest the pin lacks, is a finding naming the pin and its line", () => {
+    const pin = versions.images.grafana as ImageRef;
+    const line = fs
+      .readFileSync(path.join(ROOT, "model/versions.ts"), "utf8")
+      .split("\n")
+      .findIndex((l) => /^\s*grafana: \{/.test(l) && !l.includes("chart"));
+    const other = `docker.io/grafana/grafana:13.0.1`;
+    assert.notEqual(pin.tag, "13.0.1", "the test needs a tag other than the pin's");
+    assert.deepEqual(
+      checkImageDigests(running(other)).findings.map((f) => f.message),
+      [
+        `spec.template.spec.containers[0].image: image ${other} is not the pin ${imageString(pin)} (versions.images.grafana, model/versions.ts:${line + 1}): its tag 13.0.1 is not the pin's ${pin.tag}, so nothing reviewed it, keeps it current (Renovate) or knows it runs on arm64; use the pinned image (remove the image override) or change the pin in model/versions.ts`,
+      ],
+    );
+    if (pin.digest === undefined) {
+      const withDigest = `${imageString(pin)}@${fakeDigest("x")}`;
+      assert.match(
+        checkImageDigests(running(withDigest)).findings[0]?.message ?? "",
+        new RegExp(`it carries digest ${fakeDigest("x")}, the pin none`),
+      );
+    }
+    // The pin itself passes.
+    assert.deepEqual(checkImageDigests(running(imageString(pin))).findings, []);
   });
 
   it("an image that is not one of the pins is a finding (a chart default slipping through)", () => {
