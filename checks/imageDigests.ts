@@ -9,7 +9,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { imageString, versions, type ImageRef } from "../model/versions";
+import { DIGEST_FORM, imageString, versions, type ImageRef } from "../model/versions";
 import { parseImage } from "@homelab-observability/contract";
 import { projectRoot } from "../config/paths";
 import type { Finding, Placed } from "./objects";
@@ -101,6 +101,21 @@ export function pinPlace(name: string): string {
 }
 
 /**
+ * Each pin whose digest is not of {@link DIGEST_FORM}: every chart renders it into a reference no
+ * registry resolves (a digest one digit short names nothing), and nothing else reads its form
+ * before a node fails to pull it. Said once, on the pin, whatever number of containers run it.
+ */
+export function pinFormFindings(): Finding[] {
+  return (Object.entries(versions.images) as [string, ImageRef][])
+    .filter(([, i]) => i.digest !== undefined && !DIGEST_FORM.test(i.digest))
+    .map(([name, i]) => ({
+      check: "image-pins",
+      where: `${pinPlace(name)} images.${name}`,
+      message: `images.${name}.digest: expected sha256:<64 lowercase hex digits> (the OCI image spec's algorithm:encoded), got ${JSON.stringify(i.digest)}, which no registry resolves; write the digest \`crane digest ${i.registry}/${i.repository}:${i.tag}\` prints (or remove it: Renovate's pinDigests writes it)`,
+    }));
+}
+
+/**
  * How a reference to a pinned repository differs from its pin: another tag, or a digest where the
  * pin has none. A reference by digest alone (`repository@sha256:…`: the alloy chart and its
  * config-reloader drop the tag once given a digest) names no tag to compare: its digest is what
@@ -129,11 +144,11 @@ export interface ImageDigestReport {
  * Every image a stack runs is one of model/versions.ts's pins, its repository and tag (a chart's
  * default image slipping through, or another tag of a pinned repository, is a finding: it is
  * neither reviewed nor kept current nor known to run on arm64), and carries that pin's digest when
- * the pin has one. Pins without a digest are listed, not failed:
+ * the pin has one; every pin's digest has the form a registry resolves. Pins without a digest are listed, not failed:
  * Renovate's first run writes them.
  */
 export function checkImageDigests(objects: Placed[]): ImageDigestReport {
-  const findings: Finding[] = [];
+  const findings: Finding[] = pinFormFindings();
   const byTagOnly = new Set<string>();
   const uses = imageUses(objects);
   for (const u of uses) {

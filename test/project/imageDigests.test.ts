@@ -23,6 +23,27 @@ const images = versions.images as unknown as MutableImages;
 /** A digest per pin, made up and distinct (sha256 of its name): no registry is reachable here. */
 const fakeDigest = (name: string) => `sha256:${crypto.createHash("sha256").update(name).digest("hex")}`;
 
+/** A Deployment of one container running `image`, as the rendered-object checks take it. */
+const running = (image: string) => [
+  {
+    urn: "urn:x",
+    source: "release grafana",
+    obj: {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "grafana", namespace: "monitoring" },
+      spec: { template: { spec: { containers: [{ name: "c", image }] } } },
+    },
+  },
+];
+
+/** The line of versions.images.grafana's `grafana: {` in model/versions.ts (its chart's is one line). */
+const grafanaLine = () =>
+  fs
+    .readFileSync(path.join(ROOT, "model/versions.ts"), "utf8")
+    .split("\n")
+    .findIndex((l) => /^\s*grafana: \{$/.test(l)) + 1;
+
 describe("image digests: model/versions.ts's digest reaches every container it pins", function () {
   this.timeout(300_000);
 
@@ -30,6 +51,25 @@ describe("image digests: model/versions.ts's digest reaches every container it p
     for (const [name, i] of Object.entries(versions.images) as [string, ImageRef][])
       if (i.digest !== undefined) assert.match(i.digest, DIGEST_FORM, `versions.images.${name}.digest`);
     assert.ok(!DIGEST_FORM.test("sha256:abc"), "the form check can fail");
+  });
+
+  it("a pin's digest not of that form is one finding on the pin, naming its line and the form, however many containers run it", () => {
+    const saved = images.grafana.digest;
+    const short = `sha256:${"a".repeat(63)}`;
+    images.grafana.digest = short;
+    try {
+      const pin = versions.images.grafana as ImageRef;
+      const r = checkImageDigests(running(imageString(pin)).concat(running(imageString(pin))));
+      assert.deepEqual(
+        r.findings.map((f) => `${f.where}: ${f.message}`),
+        [
+          `model/versions.ts:${grafanaLine()} images.grafana: images.grafana.digest: expected sha256:<64 lowercase hex digits> (the OCI image spec's algorithm:encoded), got "${short}", which no registry resolves; write the digest \`crane digest docker.io/grafana/grafana:${pin.tag}\` prints (or remove it: Renovate's pinDigests writes it)`,
+        ],
+      );
+    } finally {
+      if (saved === undefined) delete images.grafana.digest;
+      else images.grafana.digest = saved;
+    }
   });
 
   it("no floating tags: every pin names a full major.minor.patch release (a variant suffix allowed)", () => {
@@ -122,32 +162,14 @@ describe("image digests: model/versions.ts's digest reaches every container it p
       });
   });
 
-  /** A Deployment of one container running `image`, as the rendered-object checks take it. */
-  const running = (image: string) => [
-    {
-      urn: "urn:x",
-      source: "release grafana",
-      obj: {
-        apiVersion: "apps/v1",
-        kind: "Deployment",
-        metadata: { name: "grafana", namespace: "monitoring" },
-        spec: { template: { spec: { containers: [{ name: "c", image }] } } },
-      },
-    },
-  ];
-
   it("a pinned repository at another tag, or with a digest the pin lacks, is a finding naming the pin and its line", () => {
     const pin = versions.images.grafana as ImageRef;
-    const line = fs
-      .readFileSync(path.join(ROOT, "model/versions.ts"), "utf8")
-      .split("\n")
-      .findIndex((l) => /^\s*grafana: \{/.test(l) && !l.includes("chart"));
     const other = `docker.io/grafana/grafana:13.0.1`;
     assert.notEqual(pin.tag, "13.0.1", "the test needs a tag other than the pin's");
     assert.deepEqual(
       checkImageDigests(running(other)).findings.map((f) => f.message),
       [
-        `spec.template.spec.containers[0].image: image ${other} is not the pin ${imageString(pin)} (versions.images.grafana, model/versions.ts:${line + 1}): its tag 13.0.1 is not the pin's ${pin.tag}, so nothing reviewed it, keeps it current (Renovate) or knows it runs on arm64; use the pinned image (remove the image override) or change the pin in model/versions.ts`,
+        `spec.template.spec.containers[0].image: image ${other} is not the pin ${imageString(pin)} (versions.images.grafana, model/versions.ts:${grafanaLine()}): its tag 13.0.1 is not the pin's ${pin.tag}, so nothing reviewed it, keeps it current (Renovate) or knows it runs on arm64; use the pinned image (remove the image override) or change the pin in model/versions.ts`,
       ],
     );
     if (pin.digest === undefined) {
