@@ -45,6 +45,7 @@ import { formatRuleEvaluators } from "./ruleEvaluators";
 import { tenantMoveVerdicts } from "./tenantMove";
 import { backendMove } from "./backendMove";
 import { grafanaAdminVerdict } from "./grafanaAdmin";
+import { imageDowngradeVerdicts } from "./imageDowngrade";
 import { vaultItemsVerdict } from "./vaultItems";
 import { dashboardsVerdicts } from "./dashboards";
 import { bucketMove, createdBuckets } from "./bucketMove";
@@ -263,9 +264,14 @@ async function againstSection(
   // Dashboards the update removes are stack-wide too: the objects below show a ConfigMap's
   // deletion or update, nothing of which dashboards Grafana stops showing (a warning: dashboards.ts).
   const dashboards = dashboardsVerdicts(previous, result.export);
+  // An older image of a component that keeps state is stack-wide too: the objects below show an
+  // image field's update, which says nothing of the data the newer version wrote.
+  const downgrades = imageDowngradeVerdicts(previous, result.export, at);
   // Each refuses once; the phase line may be a note that refuses nothing, and a tenant move whose
-  // old tenant stays readable (previousTenants) a warning, as are the dashboards removed.
-  const verdicts = [backend, buckets, ...tenants, admin, items, ...dashboards].filter((v) => v !== undefined);
+  // old tenant stays readable (previousTenants), the dashboards removed or an image downgrade a warning.
+  const verdicts = [backend, buckets, ...tenants, admin, items, ...dashboards, ...downgrades].filter(
+    (v) => v !== undefined,
+  );
   // One per refusal listed (two on one release are two); the objects' counts line says them all.
   const above = (phase?.refused ? 1 : 0) + verdicts.filter((v) => v.refused).length;
   return {

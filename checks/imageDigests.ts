@@ -27,29 +27,50 @@ export interface ImageUse {
 
 const RELOADER_FLAG = "--prometheus-config-reloader=";
 
-function walk(v: unknown, path: string, out: { ref: string; path: string }[]): void {
+/** One image reference found in a value: where it is, and the field holding its tag. */
+export interface ImageRefAt {
+  ref: string;
+  /** The path of the `image` field (or of the reloader flag). */
+  path: string;
+  /** The path of what holds its tag: the `image` string, or the `tag` of a `{repository, tag}` image. */
+  tagPath: string;
+}
+
+/**
+ * Every image reference under `v` (`path` its own path): `image` strings, `{[registry,] repository,
+ * tag}` images and the reloader flag.
+ */
+export function imageRefsIn(v: unknown, path: string, out: ImageRefAt[] = []): ImageRefAt[] {
   if (Array.isArray(v)) {
-    v.forEach((x, i) => walk(x, `${path}[${i}]`, out));
-    return;
+    v.forEach((x, i) => imageRefsIn(x, `${path}[${i}]`, out));
+    return out;
   }
   if (typeof v === "string") {
-    if (v.startsWith(RELOADER_FLAG)) out.push({ ref: v.slice(RELOADER_FLAG.length), path });
-    return;
+    if (v.startsWith(RELOADER_FLAG)) out.push({ ref: v.slice(RELOADER_FLAG.length), path, tagPath: path });
+    return out;
   }
-  if (!v || typeof v !== "object") return;
+  if (!v || typeof v !== "object") return out;
   for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
     const p = path ? `${path}.${k}` : k;
-    if (k === "image" && typeof child === "string" && child.length > 0) out.push({ ref: child, path: p });
+    if (k === "image" && typeof child === "string" && child.length > 0)
+      out.push({ ref: child, path: p, tagPath: p });
     else if (
       k === "image" &&
       child &&
       typeof child === "object" &&
       typeof (child as any).repository === "string" &&
       typeof (child as any).tag === "string"
-    )
-      out.push({ ref: `${(child as any).repository}:${(child as any).tag}`, path: p });
-    else walk(child, p, out);
+    ) {
+      // A chart's values name the registry apart (`image.registry`); the custom resources do not.
+      const registry = (child as any).registry;
+      const repository =
+        typeof registry === "string" && registry
+          ? `${registry}/${(child as any).repository}`
+          : (child as any).repository;
+      out.push({ ref: `${repository}:${(child as any).tag}`, path: p, tagPath: `${p}.tag` });
+    } else imageRefsIn(child, p, out);
   }
+  return out;
 }
 
 /** Every image reference in the objects (ConfigMap and Secret data aside: text, not specs). */
@@ -58,9 +79,8 @@ export function imageUses(objects: Placed[]): ImageUse[] {
   for (const p of objects) {
     if (p.obj.kind === "ConfigMap" || p.obj.kind === "Secret" || p.obj.kind === "CustomResourceDefinition")
       continue;
-    const found: { ref: string; path: string }[] = [];
-    walk(p.obj.spec ?? {}, "spec", found);
-    for (const f of found) out.push({ ref: f.ref, where: describe(p), path: f.path });
+    for (const f of imageRefsIn(p.obj.spec ?? {}, "spec"))
+      out.push({ ref: f.ref, where: describe(p), path: f.path });
   }
   return out;
 }
