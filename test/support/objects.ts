@@ -1,4 +1,7 @@
 import type { K8sObject } from "../../checks/objects";
+import { versions } from "../../model/versions";
+
+const PIN = versions.images.nodeExporter;
 
 /** The namespace the check tests place their objects in. */
 export const NS = "monitoring";
@@ -26,7 +29,8 @@ export function daemonSet(name: string, port: number, hostNetwork = true): K8sOb
           containers: [
             {
               name: "main",
-              image: "quay.io/prometheus/node-exporter:v1",
+              // The pinned image: image-pins finds any other tag of a pinned repository.
+              image: `${PIN.registry}/${PIN.repository}:${PIN.tag}`,
               ports: [{ name: "metrics", containerPort: port }],
             },
           ],
