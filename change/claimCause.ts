@@ -173,10 +173,23 @@ export function withClaimCauses(
           ),
         )
       : new Map<string, ValueChange>();
-    const named = quoted.size > 0 ? quoted : changedOverrides;
-    if (named.size === 0) return r;
-    return withCause(r, causedBy(named, template, at, claim || holdsClaims(r)));
+    if (quoted.size > 0) return withCause(r, causedBy(quoted, template, at, claim || holdsClaims(r)));
+    // No quoted value ties the refusal to a setting: the overrides the update changes are named as
+    // what may have caused it, not as its cause (a claim deleted by a chart bump while an unrelated
+    // `adminUser` changed is no reason to set adminUser back), and merge no refusals by cause.
+    if (changedOverrides.size === 0) return r;
+    return { ...r, reason: `${r.reason}; ${maybeCausedBy(changedOverrides, at)}` };
   });
+}
+
+/** The overrides an update changes, said as what may have caused a refusal no quoted value ties to one. */
+function maybeCausedBy(changed: Map<string, ValueChange>, place?: OverridePlace): string {
+  const each = [...changed].map(([key, c]) => {
+    const w = writtenAt(key, place);
+    return `${key}${w.where ? ` (${w.where})` : ""} from ${show(c.was)} to ${show(c.now)}`;
+  });
+  const one = each.length === 1;
+  return `the update also changes the chart values ${one ? "override" : "overrides"} ${each.join(", ")}: if ${one ? "it is" : "one of these is"} the cause, set it back (or remove it, where the export had none)`;
 }
 
 /** Whether a refusal is of losing a claim's data (a claim deleted, or deleted with its StatefulSet). */

@@ -81,15 +81,15 @@ function names(tree: KeyTree, path: string[]): boolean {
  */
 function renamedTo(oldKeys: ChartKeys, newKeys: ChartKeys, key: string[], paths: string[][]): string[] {
   const parent = key.slice(0, -1);
-  const siblings = levelKeys(newKeys.values, parent);
+  // A key the previous version read beside it already was a key of its own, no rename of it (1.0
+  // reading gateway.serviceMonitor and gateway.service, 2.0 gateway.service alone).
+  const before = new Set(levelKeys(oldKeys.values, parent));
+  const siblings = levelKeys(newKeys.values, parent).filter((s) => !before.has(s));
   const near = closestMatch(key[key.length - 1], siblings);
   if (near) return [near];
   const below = paths.map((p) => p.slice(key.length)).filter((rest) => rest.length > 0);
   if (below.length === 0) return [];
-  const before = new Set(levelKeys(oldKeys.values, parent));
-  return siblings.filter(
-    (s) => !before.has(s) && below.every((rest) => names(newKeys.values, [...parent, s, ...rest])),
-  );
+  return siblings.filter((s) => below.every((rest) => names(newKeys.values, [...parent, s, ...rest])));
 }
 
 /**

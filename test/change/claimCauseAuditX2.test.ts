@@ -189,12 +189,22 @@ describe("a refused deletion of a release's object names the chartValues overrid
     );
     return report.refused.flatMap((e) => e.refused.map((r) => `${e.subject} ${r.field}: ${r.reason}`));
   };
-  it("persistence.enabled: false deletes the claim: the override at its line, and the way back", () => {
+  it("persistence.enabled: false deletes the claim: the override the update changes, at its line, as what may have caused it", () => {
     assert.deepEqual(deletion({ persistence: { enabled: false } }, ["grafana.persistence.enabled"]), [
       "PersistentVolumeClaim monitoring/grafana metadata.name: Helm deletes the claim with its data (no helm.sh/resource-policy: keep); " +
-        "caused by chartValues.grafana.persistence.enabled (Pulumi.staging.yaml:49) changed from true to false: " +
-        "set chartValues.grafana.persistence.enabled back to true, or move the data to a new claim: docs/how-to/check-a-change.md#a-refused-claim",
+        "the update also changes the chart values override chartValues.grafana.persistence.enabled (Pulumi.staging.yaml:49) from true to false: " +
+        "if it is the cause, set it back (or remove it, where the export had none)",
     ]);
+  });
+  // No value the refusal quotes ties it to the override: an unrelated one changed beside a chart's
+  // own deletion is no cause to set back (review of the O6 fix).
+  it("an unrelated override the update changes is named as what may have caused it, never as its cause", () => {
+    const [line] = deletion({ persistence: { enabled: true }, adminUser: "b" }, ["grafana.adminUser"]);
+    assert.doesNotMatch(line, /caused by/);
+    assert.match(
+      line,
+      /the update also changes the chart values override chartValues\.grafana\.adminUser from unset to b: if it is the cause/,
+    );
   });
   it("a deletion no override's change made (the chart's own) names nothing", () => {
     assert.deepEqual(deletion({ persistence: { enabled: true } }, []), [

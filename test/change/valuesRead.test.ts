@@ -104,6 +104,17 @@ describe("change: a value the release sets that the bumped chart no longer reads
     assert.match(refused[0].reason, /; did 2\.0 rename it to gateway\.containerSecurity\?\. /);
   });
 
+  it("a key the previous version already read beside it is no rename of the key dropped", () => {
+    const keys: Record<string, ChartKeys> = {
+      "1.0": { values: { gateway: { serviceMonitor: { enabled: 0 }, service: { type: 0 } } }, kinds: {} },
+      "2.0": { values: { gateway: { service: { type: 0 } } }, kinds: {} },
+    };
+    const v = { gateway: { serviceMonitor: { enabled: true } } };
+    const [{ refused }] = valuesNoLongerRead([rel("1.0", v)], [rel("2.0", v)], (_c, ver) => keys[ver]);
+    assert.equal(refused[0].field, "values.gateway.serviceMonitor");
+    assert.doesNotMatch(refused[0].reason, /rename it to/);
+  });
+
   it("the loki chart 6.49.0 -> 18.11.0: indexGateway.updateStrategy.type is suggested at indexGateway.strategy", function () {
     for (const version of ["6.49.0", "18.11.0"]) pinnedChartArchive(this, { chart: "loki", version });
     const v = { indexGateway: { updateStrategy: { type: "RollingUpdate" } } };
