@@ -19,7 +19,8 @@
 import type { ExportResource, StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../config/locate";
 import { overrideKey } from "../synth/report";
-import { imageRefsIn, pinOf, pinPlace } from "../checks/imageDigests";
+import { imageRefsIn, pinOf } from "../checks/imageDigests";
+import { pinPlace } from "../config/chartPins";
 import { parseImage } from "@homelab-observability/contract";
 import { versions } from "../model/versions";
 import { plainValue } from "./describe";

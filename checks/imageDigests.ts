@@ -7,11 +7,9 @@
  * pin in model/versions.ts it comes from; the digests themselves are what Renovate's `pinDigests`
  * writes there (renovate.json).
  */
-import * as fs from "fs";
-import * as path from "path";
-import { DIGEST_FORM, imageString, versions, type ImageRef } from "../model/versions";
+import { imageString, versions, type ImageRef } from "../model/versions";
 import { parseImage } from "@homelab-observability/contract";
-import { projectRoot } from "../config/paths";
+import { pinPlace } from "../config/chartPins";
 import type { Finding, Placed } from "./objects";
 import { describe } from "./objects";
 
@@ -99,42 +97,6 @@ export function digestOf(ref: string): string | undefined {
   return at < 0 ? undefined : ref.slice(at + 1);
 }
 
-const VERSIONS_FILE = "model/versions.ts";
-
-/**
- * `model/versions.ts:<line>` of pin `name` (the line of its `<name>: {` under `images`), or the file
- * alone when the source is not beside the program (a bundle): a finding on a pin points at the line
- * to change.
- */
-export function pinPlace(name: string): string {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(projectRoot(__dirname), VERSIONS_FILE), "utf8");
-  } catch {
-    return VERSIONS_FILE;
-  }
-  const lines = text.split("\n");
-  const images = lines.findIndex((l) => /^\s*images:\s*\{/.test(l));
-  const at =
-    images < 0 ? -1 : lines.findIndex((l, i) => i > images && new RegExp(`^\\s*${name}:\\s*\\{`).test(l));
-  return at < 0 ? VERSIONS_FILE : `${VERSIONS_FILE}:${at + 1}`;
-}
-
-/**
- * Each pin whose digest is not of {@link DIGEST_FORM}: every chart renders it into a reference no
- * registry resolves (a digest one digit short names nothing), and nothing else reads its form
- * before a node fails to pull it. Said once, on the pin, whatever number of containers run it.
- */
-export function pinFormFindings(): Finding[] {
-  return (Object.entries(versions.images) as [string, ImageRef][])
-    .filter(([, i]) => i.digest !== undefined && !DIGEST_FORM.test(i.digest))
-    .map(([name, i]) => ({
-      check: "image-pins",
-      where: `${pinPlace(name)} images.${name}`,
-      message: `images.${name}.digest: expected sha256:<64 lowercase hex digits> (the OCI image spec's algorithm:encoded), got ${JSON.stringify(i.digest)}, which no registry resolves; write the digest \`crane digest ${i.registry}/${i.repository}:${i.tag}\` prints (or remove it: Renovate's pinDigests writes it)`,
-    }));
-}
-
 /**
  * How a reference to a pinned repository differs from its pin: another tag, or a digest where the
  * pin has none. A reference by digest alone (`repository@sha256:…`: the alloy chart and its
@@ -168,7 +130,7 @@ export interface ImageDigestReport {
  * Renovate's first run writes them.
  */
 export function checkImageDigests(objects: Placed[]): ImageDigestReport {
-  const findings: Finding[] = pinFormFindings();
+  const findings: Finding[] = [];
   const byTagOnly = new Set<string>();
   const uses = imageUses(objects);
   for (const u of uses) {

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { outFolderProblem } from "./outFolder";
-import { chartPinProblems, VERSIONS_FILE } from "../config/chartPins";
+import { pinProblems, VERSIONS_FILE } from "../config/chartPins";
 import { ConfigError, PROJECT, rawFromPulumiConfig } from "../config/resolve";
 import { evaluateResources, verdict, type PackConfig } from "../policy/evaluate";
 import { synthStack } from "../synth/run";
@@ -428,8 +428,7 @@ async function readInputs(
   // The program's own chart pins, judged before any stack renders them (a version Helm reads
   // loosely would pull an archive the render never finds), with or without --no-render: an export
   // without a version is none to deploy.
-  for (const p of chartPinProblems())
-    refused.push({ text: p, reason: `bad input: ${VERSIONS_FILE} (above)` });
+  for (const p of pinProblems()) refused.push({ text: p, reason: `bad input: ${VERSIONS_FILE} (above)` });
   const outProblem = out.outFolder && outFolderProblem(args.out, out.make && refused.length === 0);
   if (outProblem)
     input(

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { closestMatch } from "@homelab-observability/contract";
-import { versions } from "../model/versions";
+import { DIGEST_FORM, versions, type ImageRef } from "../model/versions";
 import { cachedVersions, chartCacheDir } from "./chartCache";
 import { projectRoot } from "./paths";
 
@@ -44,11 +44,16 @@ function versionsSource(): string {
 const lineAt = (text: string, at: number): number => text.slice(0, at).split("\n").length;
 
 /**
- * Where `charts.<entry>` is written in the text of model/versions.ts: the line of its key, and the
- * line of each key inside its braces. Undefined when the text does not hold it in that shape.
+ * Where `<section>.<entry>` (a chart or image pin) is written in the text of model/versions.ts: the
+ * line of its key, and the line of each key inside its braces. Undefined when the text does not
+ * hold it in that shape.
  */
-function pinLines(text: string, entry: string): { line: number; keys: Map<string, number> } | undefined {
-  const charts = /^\s*charts\s*:\s*\{/m.exec(text);
+function pinLines(
+  text: string,
+  entry: string,
+  section: "charts" | "images" = "charts",
+): { line: number; keys: Map<string, number> } | undefined {
+  const charts = new RegExp(`^\\s*${section}\\s*:\\s*\\{`, "m").exec(text);
   if (!charts) return undefined;
   const key = new RegExp(`^[ \\t]*["']?${entry.replace(/[$]/g, "\\$")}["']?\\s*:\\s*\\{`, "m").exec(
     text.slice(charts.index),
@@ -138,3 +143,34 @@ export function chartPinProblems(
   }
   return problems;
 }
+
+/**
+ * `model/versions.ts:<line>` of the image pin `name` (its key under `images`), or the file alone
+ * when the source is not beside the program (a bundle): a finding on a pin points at the line to
+ * change.
+ */
+export function pinPlace(name: string, text: string = versionsSource()): string {
+  const line = pinLines(text, name, "images")?.line;
+  return line === undefined ? VERSIONS_FILE : `${VERSIONS_FILE}:${line}`;
+}
+
+/**
+ * Each image pin whose digest is not of {@link DIGEST_FORM}: every chart renders it into a
+ * reference no registry resolves (a digest one digit short names nothing), and nothing else reads
+ * its form before a node fails to pull it. Judged with the chart pins, once a run and before any
+ * render, not once per stack that renders the image.
+ */
+export function imagePinProblems(
+  images: Record<string, ImageRef> = versions.images,
+  text: string = versionsSource(),
+): string[] {
+  return Object.entries(images)
+    .filter(([, i]) => i.digest !== undefined && !DIGEST_FORM.test(i.digest))
+    .map(
+      ([name, i]) =>
+        `${pinPlace(name, text)}: images.${name}.digest: expected sha256:<64 lowercase hex digits> (the OCI image spec's algorithm:encoded), got ${JSON.stringify(i.digest)}, which no registry resolves; write the digest \`crane digest ${i.registry}/${i.repository}:${i.tag}\` prints (or remove it: Renovate's pinDigests writes it)`,
+    );
+}
+
+/** Every slip in model/versions.ts's pins: the chart pins' ({@link chartPinProblems}), then the image pins' digests. */
+export const pinProblems = (): string[] => [...chartPinProblems(), ...imagePinProblems()];

@@ -1,4 +1,4 @@
-import { chartPinProblems } from "./chartPins";
+import { pinProblems as versionsPinProblems } from "./chartPins";
 import * as pulumi from "@pulumi/pulumi";
 import {
   ConfigError,
@@ -53,7 +53,7 @@ export function loadStackConfig(
    * them, since esbuild and Pulumi's transpile-only ts-node build model/versions.ts without a type
    * check, and a misspelt `version` would register a Release with none. Default: model/versions.ts.
    */
-  pinProblems: () => string[] = chartPinProblems,
+  pinProblems: () => string[] = versionsPinProblems,
 ): StackConfig {
   const stack = pulumi.getStack();
   const all = pulumi.runtime.allConfig();

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { synth } from "../support/helpers";
 import { againstChecks } from "../support/changeStates";
 import { imageDowngradeVerdicts } from "../../change/imageDowngrade";
-import { pinPlace } from "../../checks/imageDigests";
+import { pinPlace } from "../../config/chartPins";
 import { versions } from "../../model/versions";
 import type { StackExport } from "../../synth/synthesize";
 
