@@ -13,7 +13,12 @@
  * read, change/tenantMove.ts). A dashboard is the program's data, provisioned again by the update
  * that ships it, and a stack that stops running what a dashboard reads drops it on purpose.
  */
-import { communityDashboardsData, type CommunityDashboardsData } from "../builders/grafana/community";
+import {
+  ALLOW_DROPPED,
+  communityDashboardsData,
+  DASHBOARDS_GENERATOR,
+  type CommunityDashboardsData,
+} from "../builders/grafana/community";
 import { DASHBOARD_LABEL, FOLDER_ANNOTATION } from "../builders/grafana/grafanaValues";
 import { versions } from "../model/versions";
 import { listed } from "../model/words";
@@ -21,7 +26,6 @@ import type { ExportResource, StackExport } from "../synth/synthesize";
 import { plainValue } from "./describe";
 
 const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
-const GENERATOR = "npx tsx scripts/genDashboards.ts";
 
 /** The program's dashboards ConfigMaps of an export. */
 const dashboardMaps = (exp: StackExport): ExportResource[] =>
@@ -47,8 +51,8 @@ function whyGone(file: string, data: CommunityDashboardsData["dashboards"]): str
   if (!chart) return "the program no longer builds them (builders/grafana/dashboards.ts)";
   const left = data.filter((d) => d.source === chart.chart).length;
   return (
-    `builders/grafana/data/community-dashboards.json no longer has them: ${GENERATOR} took ${left || "none"} from ${chart.chart} ${chart.version} ` +
-    `(it refuses to drop a chart's dashboards unless run with --allow-dropped ${chart.chart}; a chart that moved its dashboards out of its archive needs another source first: docs/how-to/chart-upgrades.md)`
+    `builders/grafana/data/community-dashboards.json no longer has them: ${DASHBOARDS_GENERATOR} took ${left || "none"} from ${chart.chart} ${chart.version} ` +
+    `(it refuses to drop a chart's dashboards unless run with ${ALLOW_DROPPED} ${chart.chart}; a chart that moved its dashboards out of its archive needs another source first: docs/how-to/chart-upgrades.md)`
   );
 }
 

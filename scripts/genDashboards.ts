@@ -13,15 +13,17 @@
 import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "../config/paths";
-import { communityDashboardsFile, type CommunityDashboardsData } from "../builders/grafana/community";
+import {
+  ALLOW_DROPPED,
+  communityDashboardsFile,
+  DASHBOARDS_GENERATOR,
+  type CommunityDashboardsData,
+} from "../builders/grafana/community";
 import { listed } from "../model/words";
 import { chartCacheDir } from "../synth/render/helm";
 import { droppedSources, renderCommunityDashboards, type DroppedSource } from "../synth/render/dashboards";
 
 /** The flag that lets one chart's dashboards go (repeat it per chart). */
-export const ALLOW_DROPPED = "--allow-dropped";
-
-const SCRIPT = "npx tsx scripts/genDashboards.ts";
 
 export interface GenDashboardsRun {
   code: number;
@@ -44,7 +46,7 @@ function droppedText(
     `lost: ${listed(d.lost)}; found: ${d.found.length ? listed(d.found) : "none"}. ` +
     `Written as it is, the next update would remove them from Grafana's ${listed(folders)} folder in every stack without a word. ` +
     `Read where ${d.chart} ${d.to} ships its dashboards (tar -tzf ${archive}; its templates and values.yaml) and take them in synth/render/dashboards.ts; ` +
-    `or, to let them go, run: ${SCRIPT} ${ALLOW_DROPPED} ${d.chart} (docs/how-to/chart-upgrades.md)`
+    `or, to let them go, run: ${DASHBOARDS_GENERATOR} ${ALLOW_DROPPED} ${d.chart} (docs/how-to/chart-upgrades.md)`
   );
 }
 
@@ -88,7 +90,11 @@ export function genDashboards(
     else allowed.add(value);
   }
   if (errors.length > 0)
-    return { code: 2, stdout: "", stderr: errors.map((e) => `${SCRIPT}: ${e}`).join("\n") + "\n" };
+    return {
+      code: 2,
+      stdout: "",
+      stderr: errors.map((e) => `${DASHBOARDS_GENERATOR}: ${e}`).join("\n") + "\n",
+    };
   const bumped = opts.bumped ?? {};
   const data = opts.render ? opts.render() : renderCommunityDashboards(root, bumped);
   const dropped = droppedSources(previous, data, bumped);
@@ -98,8 +104,8 @@ export function genDashboards(
       code: 1,
       stdout: "",
       stderr:
-        refused.map((d) => `${SCRIPT}: ${droppedText(root, d, previous, target)}`).join("\n") +
-        `\n${SCRIPT}: ${target} not written\n`,
+        refused.map((d) => `${DASHBOARDS_GENERATOR}: ${droppedText(root, d, previous, target)}`).join("\n") +
+        `\n${DASHBOARDS_GENERATOR}: ${target} not written\n`,
     };
   fs.writeFileSync(target, JSON.stringify(data) + "\n");
   const by = new Map<string, number>();

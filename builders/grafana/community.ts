@@ -16,6 +16,11 @@ import { judgeMetric } from "../../upstream/metrics/emitted";
 import { KPS_RULES_DATA } from "../alerting/kpsRules";
 import { blockingNames, queryNeeds, whyLeftOut, type LeftOut } from "./queryNeeds";
 
+/** The command that writes the community dashboards' data (scripts/genDashboards.ts), as messages name it. */
+export const DASHBOARDS_GENERATOR = "npx tsx scripts/genDashboards.ts";
+/** Its flag letting a chart's dashboards go (one chart a flag). */
+export const ALLOW_DROPPED = "--allow-dropped";
+
 export type { LeftOut };
 import { LOKI_UID, METRICS_UID, VICTORIAMETRICS_UID } from "./datasources";
 
