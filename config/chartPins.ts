@@ -84,6 +84,9 @@ function meantVersion(found: string, held: readonly string[]): string | undefine
   const bare = found.trim().replace(/^[\s=^~<>vV]+/, "");
   // `held` is in version order: the last is the newest.
   const shortened = held.filter((h) => h.startsWith(`${bare}.`));
+  // Helm takes a release over a pre-release a constraint also matches (12.11.0 over 12.11.1-beta.1).
+  const stable = shortened.filter((h) => !/[-+]/.test(h));
+  if (stable.length > 0) return stable[stable.length - 1];
   if (shortened.length > 0) return shortened[shortened.length - 1];
   const near = closestMatch(bare, held) ?? closestMatch(found, held);
   if (near !== undefined) return near;

@@ -96,3 +96,14 @@ describe("config/chartPins: every chart pin of model/versions.ts, judged before 
     ]);
   });
 });
+
+describe("config/chartPins: the version a loose pin means", () => {
+  it("is the release Helm would take, not a pre-release the cache also holds", () => {
+    const dir = tmpDir("pins-cache-pre");
+    for (const f of ["grafana-12.11.0.tgz", "grafana-12.11.1-beta.1.tgz"])
+      fs.writeFileSync(path.join(dir, f), "");
+    const [charts, text] = pinsWith((c) => (c.grafana.version = "12.11"));
+    const [problem] = chartPinProblems(charts, text, dir);
+    assert.match(problem, /got "12\.11"; did you mean "12\.11\.0"\?/);
+  });
+});
