@@ -16,6 +16,7 @@
 import {
   ALLOW_DROPPED,
   communityDashboardsData,
+  dashboardFile,
   DASHBOARDS_GENERATOR,
   type CommunityDashboardsData,
 } from "../builders/grafana/community";
@@ -43,7 +44,7 @@ const filesOf = (r: ExportResource): string[] => Object.keys(plainValue(r.inputs
  * program's own.
  */
 function whyGone(file: string, data: CommunityDashboardsData["dashboards"]): string {
-  if (data.some((d) => `${d.source}-${d.file}.json` === file))
+  if (data.some((d) => dashboardFile(d) === file))
     return "this stack leaves them out (nothing it runs emits what they read: synth's `left out` list says which panels and why)";
   const chart = Object.values(versions.charts)
     .filter((c) => file.startsWith(`${c.chart}-`))

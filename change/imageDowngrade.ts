@@ -23,9 +23,8 @@ import { imageRefsIn, pinOf } from "../checks/imageDigests";
 import { pinPlace } from "../config/chartPins";
 import { parseImage } from "@homelab-observability/contract";
 import { versions } from "../model/versions";
+import { RELEASE_TYPE } from "./change";
 import { plainValue } from "./describe";
-
-const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 
 /** The pins of components that keep state: the component, and what an older version of it would meet. */
 const STATEFUL: Partial<Record<keyof typeof versions.images, { name: string; meets: string }>> = {

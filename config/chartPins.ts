@@ -176,4 +176,8 @@ export function imagePinProblems(
 }
 
 /** Every slip in model/versions.ts's pins: the chart pins' ({@link chartPinProblems}), then the image pins' digests. */
-export const pinProblems = (): string[] => [...chartPinProblems(), ...imagePinProblems()];
+export function pinProblems(): string[] {
+  // The file read once for both: this runs in every synth and every pulumi preview/up.
+  const text = versionsSource();
+  return [...chartPinProblems(versions.charts, text), ...imagePinProblems(versions.images, text)];
+}

@@ -16,6 +16,9 @@ import { judgeMetric } from "../../upstream/metrics/emitted";
 import { KPS_RULES_DATA } from "../alerting/kpsRules";
 import { blockingNames, queryNeeds, whyLeftOut, type LeftOut } from "./queryNeeds";
 
+/** The file a community dashboard is provisioned as (its ConfigMap's data key): its chart, then its own name. */
+export const dashboardFile = (d: { source: string; file: string }): string => `${d.source}-${d.file}.json`;
+
 /** The command that writes the community dashboards' data (scripts/genDashboards.ts), as messages name it. */
 export const DASHBOARDS_GENERATOR = "npx tsx scripts/genDashboards.ts";
 /** Its flag letting a chart's dashboards go (one chart a flag). */
@@ -191,7 +194,7 @@ export function fitCommunityDashboards(input: CommunityInputs): {
       ...(json.templating ?? {}),
       list: (json.templating?.list ?? []).filter((v: any) => v.type !== "datasource"),
     };
-    out.push({ file: `${d.source}-${d.file}.json`, folder: d.folder, source: d.source, json });
+    out.push({ file: dashboardFile(d), folder: d.folder, source: d.source, json });
   }
   return { dashboards: out, leftOut };
 }
@@ -219,7 +222,7 @@ function* fitEach(
   const present = new Set(input.emitters);
   for (const d of communityDashboardsData().dashboards) {
     if (!d.needs.some((n) => n === "always" || present.has(n))) continue;
-    const file = `${d.source}-${d.file}.json`;
+    const file = dashboardFile(d);
     const drop = new Set<number>();
     const panels = panelsOf(d.json);
     const vars = datasourceVariables(d.json);
