@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { checkStack } from "../../checks";
 import { spawnSync } from "child_process";
-import { checkerFiles, checkStackCached, inputKey, verdictKey } from "../../checks/cache";
+import { checkerFiles, checkStackCached, filesDigest, inputKey, verdictKey } from "../../checks/cache";
 import type { Placed } from "../../checks/objects";
 import { MissingReferenceError, readReferenceFile, referenceFilesRead } from "../../upstream/reference";
 import { daemonSet, NS } from "../support/objects";
@@ -43,9 +43,9 @@ describe("check cache (checks/cache.ts)", () => {
     assert.deepEqual(
       fs
         .readdirSync(dir)
-        .map((f) => (f.endsWith(".deps.json") ? "manifest" : "verdict"))
+        .map((f) => (f === "digests" ? f : f.endsWith(".deps.json") ? "manifest" : "verdict"))
         .sort(),
-      ["manifest", "verdict"],
+      ["digests", "manifest", "verdict"],
     );
     const objs = objects();
     const again = checkStackCached(objs, [], { cacheDir: dir });
@@ -186,6 +186,31 @@ describe("check cache (checks/cache.ts)", () => {
     // The first computes and writes the verdict (loading the checks); the second only reads it.
     assert.equal(run().cached, false);
     assert.deepEqual(run(), { cached: true, loaded: [] });
+    // The files' digest is taken from disk by their stats, not read and hashed again: a digest kept
+    // there that is not theirs leads the next process to another key, and so to no verdict.
+    const memo = path.join(dir, "digests");
+    const kept = fs.readdirSync(memo);
+    assert.ok(kept.length > 0, "a digest kept on disk");
+    for (const f of kept) fs.writeFileSync(path.join(memo, f), "0".repeat(64));
+    assert.equal(run().cached, false);
+  });
+
+  it("keeps a digest on disk by the files' stats: a file rewritten is read and hashed again", () => {
+    const root = tmpDir("digest-memo");
+    const memo = path.join(dir, "digests");
+    const file = path.join(root, "a.json");
+    fs.writeFileSync(file, "{}");
+    const first = filesDigest(["a.json"], root, memo);
+    assert.equal(fs.readdirSync(memo).length, 1);
+    // The same bytes written again: new stats, so a new stamp; its digest is computed, not the old
+    // one's file taken, and kept beside it.
+    fs.writeFileSync(path.join(memo, fs.readdirSync(memo)[0]), "0".repeat(64));
+    fs.rmSync(file);
+    fs.writeFileSync(file, "{}");
+    assert.equal(filesDigest(["a.json"], root, memo), first);
+    assert.equal(fs.readdirSync(memo).length, 2);
+    fs.writeFileSync(file, "[]");
+    assert.notEqual(filesDigest(["a.json"], root, memo), first);
   });
 
   it("never answers one form of the checks with a verdict another computed: the sources, the build, a bundle", function () {
