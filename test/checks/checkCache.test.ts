@@ -163,32 +163,13 @@ describe("check cache (checks/cache.ts)", () => {
 
   it("answers an unchanged tree from the cache in a fresh process without loading any check", function () {
     this.timeout(30_000);
-    // The compiled modules (the build mirrors the sources file for file), in a node with no loader
-    // registered: tsx's start-up and hooks were most of this process's CPU.
-    const cache = compiled("checks/cache.ts");
-    const probe = path.join(dir, "probe.cjs");
-    fs.writeFileSync(
-      probe,
-      [
-        `const { checkStackCached } = require(${JSON.stringify(cache)});`,
-        `const objects = ${JSON.stringify(objects())};`,
-        `const r = checkStackCached(objects, [], { cacheDir: ${JSON.stringify(dir)} });`,
-        `const dir = ${JSON.stringify(path.dirname(cache) + path.sep)};`,
-        `const loaded = Object.keys(require.cache).filter((f) => f.startsWith(dir) && !/[\\/]cache\\.[jt]s$/.test(f));`,
-        `process.stdout.write(JSON.stringify({ cached: r.cached, loaded }));`,
-      ].join("\n"),
-    );
-    const run = () => {
-      const r = spawnSync(process.execPath, [probe], { cwd: ROOT, encoding: "utf8" });
-      assert.equal(r.status, 0, r.stderr);
-      return JSON.parse(r.stdout) as { cached: boolean; loaded: string[] };
-    };
+    const { first, second, dir: buildDir, run } = buildRuns();
     // The first computes and writes the verdict (loading the checks); the second only reads it.
-    assert.equal(run().cached, false);
-    assert.deepEqual(run(), { cached: true, loaded: [] });
+    assert.equal(first.cached, false);
+    assert.deepEqual(second, { cached: true, loaded: [] });
     // The files' digest is taken from disk by their stats, not read and hashed again: a digest kept
     // there that is not theirs leads the next process to another key, and so to no verdict.
-    const memo = path.join(dir, "digests");
+    const memo = path.join(buildDir, "digests");
     const kept = fs.readdirSync(memo);
     assert.ok(kept.length > 0, "a digest kept on disk");
     for (const f of kept) fs.writeFileSync(path.join(memo, f), "0".repeat(64));
@@ -215,22 +196,62 @@ describe("check cache (checks/cache.ts)", () => {
 
   it("never answers one form of the checks with a verdict another computed: the sources, the build, a bundle", function () {
     this.timeout(30_000);
-    // The sources (this process, through tsx) write a verdict and the manifest of what they loaded.
-    checkStackCached(objects(), [], { cacheDir: dir });
-    assert.equal(checkStackCached(objects(), [], { cacheDir: dir }).cached, true);
-    // The build reads none of it: a build older than the sources (or a bundle, whose manifest lists
-    // only itself) would otherwise take a verdict its own code never gave, or give one to them.
-    const cache = compiled("checks/cache.ts");
-    const r = spawnSync(
-      process.execPath,
-      [
-        "-e",
-        `const { checkStackCached } = require(${JSON.stringify(cache)});` +
-          `process.stdout.write(String(checkStackCached(${JSON.stringify(objects())}, [], { cacheDir: ${JSON.stringify(dir)} }).cached));`,
-      ],
-      { cwd: ROOT, encoding: "utf8" },
-    );
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout, "false");
+    const { sourcesCached, first } = buildRuns();
+    // The sources wrote a verdict and took it back; the build reads none of it: a build older than
+    // the sources (or a bundle, whose manifest lists only itself) would otherwise take a verdict its
+    // own code never gave, or give one to them.
+    assert.equal(sourcesCached, true);
+    assert.equal(first.cached, false);
   });
 });
+
+/** What one run of the build's checkStackCached said, and the check modules it loaded. */
+interface BuildRun {
+  cached: boolean;
+  loaded: string[];
+}
+
+/** {@link buildRuns}'s answer: the runs, their cache folder, and a way to run the build once more. */
+interface BuildRuns {
+  sourcesCached: boolean;
+  first: BuildRun;
+  second: BuildRun;
+  dir: string;
+  run: () => BuildRun;
+}
+let builds: BuildRuns | undefined;
+/**
+ * The last two tests' runs in one cache folder, each test reading its part: the sources (this
+ * process, through tsx) write a verdict and the manifest of what they loaded, and take it back;
+ * then the compiled modules (the build mirrors the sources file for file) check the same objects
+ * twice, each in a fresh node with no loader registered (tsx's start-up and hooks were most of such
+ * a process's CPU). The build's first run is both the one that must not take the sources' verdict
+ * and the one that writes its own: one run that computes the checks instead of two (about 0.5 s of
+ * CPU each).
+ */
+function buildRuns(): BuildRuns {
+  if (builds) return builds;
+  const dir = tmpDir("check-cache-build");
+  checkStackCached(objects(), [], { cacheDir: dir });
+  const sourcesCached = checkStackCached(objects(), [], { cacheDir: dir }).cached;
+  const cache = compiled("checks/cache.ts");
+  const probe = path.join(dir, "probe.cjs");
+  fs.writeFileSync(
+    probe,
+    [
+      `const { checkStackCached } = require(${JSON.stringify(cache)});`,
+      `const objects = ${JSON.stringify(objects())};`,
+      `const r = checkStackCached(objects, [], { cacheDir: ${JSON.stringify(dir)} });`,
+      `const dir = ${JSON.stringify(path.dirname(cache) + path.sep)};`,
+      `const loaded = Object.keys(require.cache).filter((f) => f.startsWith(dir) && !/[\\/]cache\\.[jt]s$/.test(f));`,
+      `process.stdout.write(JSON.stringify({ cached: r.cached, loaded }));`,
+    ].join("\n"),
+  );
+  const run = (): BuildRun => {
+    const r = spawnSync(process.execPath, [probe], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as BuildRun;
+  };
+  const first = run();
+  return (builds = { sourcesCached, first, second: run(), dir, run });
+}
