@@ -43,9 +43,11 @@ describe("check cache (checks/cache.ts)", () => {
     assert.deepEqual(
       fs
         .readdirSync(dir)
-        .map((f) => (f === "digests" ? f : f.endsWith(".deps.json") ? "manifest" : "verdict"))
+        // The files' digests kept by their stats (written only by a process that hashed them).
+        .filter((f) => f !== "digests")
+        .map((f) => (f.endsWith(".deps.json") ? "manifest" : "verdict"))
         .sort(),
-      ["digests", "manifest", "verdict"],
+      ["manifest", "verdict"],
     );
     const objs = objects();
     const again = checkStackCached(objs, [], { cacheDir: dir });
