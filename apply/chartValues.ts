@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mergeValues } from "../builders/chartValues";
+import { RELEASE_TYPE } from "../model/names";
 
 /** The Helm release type the overrides apply to (every release the program installs is one). */
-const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 
 /**
  * `chartValues` (plan `chartValues`: chart name -> values) merged last into every Helm release of

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/resolve";
 import { PROJECT } from "../model/names";
 import { keepRunningValues } from "../model/running";
-import { identityOf, RELEASE_TYPE, type Adoption } from "../plan/takeover";
+import { RELEASE_TYPE } from "../model/names";
+import { identityOf, type Adoption } from "../plan/takeover";
 
 /**
  * A transformation that puts `import` (and, in the import step, `ignoreChanges`) on every resource

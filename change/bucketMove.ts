@@ -23,11 +23,10 @@ import type { ChangeReport } from "./change";
 import { BUCKET_NAME, foldBackendRemoval, type AlsoDeleted } from "./backendMove";
 import { plainValue } from "./describe";
 import { dirOption, type MoveProject } from "../model/phases";
+import { RELEASE_TYPE } from "../model/names";
 
 /** Where the ways out are written down. */
 export const BUCKET_MOVE_DOC = "docs/how-to/check-a-change.md#a-refused-bucket-move";
-
-const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 

@@ -32,10 +32,10 @@ import { changePath, describeChanges, summarizeChanges } from "./describe";
 import { listed } from "../model/words";
 import { urnStack } from "../model/names";
 import { pulumiCommand } from "../config/paths";
+import { RELEASE_TYPE } from "../model/names";
 
 export { sameJson };
 
-export const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 const PROVIDER_TYPE = "pulumi:providers:kubernetes";
 
 /** One side of the change: the export and every object it deploys (rendered and raw). */

@@ -32,11 +32,11 @@ import type { MoveProject } from "../model/phases";
 import { pulumiCommand } from "../config/paths";
 import { pinnedContext } from "./change";
 import { plainValue } from "./describe";
+import { RELEASE_TYPE } from "../model/names";
 
 /** Where the ways out are written down. */
 export const GRAFANA_ADMIN_DOC = "docs/how-to/check-a-change.md#a-refused-grafana-admin-source";
 
-const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 const SECRETS_TYPE = "homelab:secrets:Secrets";
 const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 const SECRET_TYPE = "kubernetes:core/v1:Secret";

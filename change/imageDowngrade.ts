@@ -23,7 +23,7 @@ import { imageRefsIn, pinOf } from "../checks/imageDigests";
 import { pinPlace } from "../config/chartPins";
 import { parseImage } from "@homelab-observability/contract";
 import { versions } from "../model/versions";
-import { RELEASE_TYPE } from "./change";
+import { RELEASE_TYPE } from "../model/names";
 import { plainValue } from "./describe";
 
 /** The pins of components that keep state: the component, and what an older version of it would meet. */

@@ -24,15 +24,9 @@ import { placedOrAbove, stackKeyAt, type OverridePlace } from "../synth/report";
 import type { RenderedObject } from "../synth/render/types";
 import { canonical, refusedUpdate, STATEFULSET_MUTABLE, vctChanges, type Refusal } from "./apiRules";
 import { PROMETHEUS_CLAIM_KEYS, writtenAt } from "./claimCause";
-import {
-  pinnedContext,
-  planChange,
-  RELEASE_TYPE,
-  providerFlags,
-  type ChangeReport,
-  type StackState,
-} from "./change";
+import { pinnedContext, planChange, providerFlags, type ChangeReport, type StackState } from "./change";
 import { pathSegments, providerDiff, withIgnoredChanges } from "./providerDiff";
+import { RELEASE_TYPE } from "../model/names";
 import { NotRenderedError, stateOf } from "./against";
 import { ruleEvaluatorChange, type RuleEvaluatorChange } from "./ruleEvaluators";
 import { grafanaDataVerdicts } from "./grafanaData";

@@ -33,6 +33,7 @@ import {
 import type { ExportResource, StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
 import { plainValue } from "./describe";
+import { RELEASE_TYPE } from "../model/names";
 
 /** Where the ways out are written down. */
 export const TENANT_DOC = "docs/how-to/check-a-change.md#a-refused-tenant-change";
@@ -49,8 +50,6 @@ const MIMIR_NO_AUTH_SOURCE =
 const MIMIR_MULTITENANCY_DEFAULT = true;
 /** The Grafana datasource that reads Mimir (builders/grafana/datasources.ts, backend uid). */
 const MIMIR_UID = "mimir";
-
-const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 
 /** The tenant one engine of an export files its data under. */
 export interface Tenant {

@@ -16,8 +16,7 @@ import { listed } from "../model/words";
 import type { ExportResource } from "../synth/synthesize";
 import { chartValueOverridesOf, type OverridePlace } from "../synth/report";
 import type { Refusal } from "./apiRules";
-
-const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
+import { RELEASE_TYPE } from "../model/names";
 
 /** A chart's keys at one version, or undefined when its archive is not at hand. */
 export type KeysAt = (chart: string, version: string) => ChartKeys | undefined;

@@ -16,7 +16,7 @@ import {
 } from "../policy/evaluate";
 import { withRenderedObjects } from "../synth/render/objects";
 import type { RenderedFile } from "../synth/render/types";
-import { RELEASE_TYPE as HELM_RELEASE } from "../synth/render/release";
+import { RELEASE_TYPE as HELM_RELEASE } from "../model/names";
 import type { ExportResource } from "../synth/synthesize";
 import { CliArgsError, helpText, parseArgsAll, POLICY_CHECK, usage } from "./spec";
 import {

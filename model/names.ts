@@ -1,6 +1,12 @@
 /** The Pulumi project name; config keys are `homelab-observability:<key>`. */
 export const PROJECT = "homelab-observability";
 
+/**
+ * The Pulumi type of a Helm release as the program declares it (@pulumi/kubernetes helm/v3 Release):
+ * what the synthesis renders, takeover imports and the change check compares, in one place.
+ */
+export const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
+
 /** A DNS-1123 label: the form of a Kubernetes object's one-segment name (a namespace, a Service). */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

@@ -2,6 +2,7 @@ import { ADOPTABLE_RELEASES, type AdoptableRelease, type StackConfig } from "../
 import { planBuckets } from "../config/buckets";
 import { obcName } from "../model/storage";
 import { type RunningRelease, type RunningState } from "../model/running";
+import { RELEASE_TYPE } from "../model/names";
 
 /** The running release `id` ("<namespace>/<name>") with the state it lives in, when known. */
 function keepOf(state: RunningState | undefined, id: string | undefined): Adoption["keep"] {
@@ -35,7 +36,6 @@ export interface Adoption {
   keep?: { release: RunningRelease; state: RunningState };
 }
 
-export const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 export const PVC_TYPE = "kubernetes:core/v1:PersistentVolumeClaim";
 export const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 export const BUCKET_TYPE = "minio:index/s3Bucket:S3Bucket";

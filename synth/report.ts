@@ -12,6 +12,7 @@ import type { OverridePlace } from "../config/locate";
 import { STACK_KEY_CHART_PATHS } from "../config/stackKeyPaths";
 import { listed } from "../model/words";
 import { isMap, propertyPath, valueAt } from "../config/tree";
+import { RELEASE_TYPE } from "../model/names";
 
 /**
  * The resource tree, indented by parent: `type name  [flags]`. An import (the `import` option; a
@@ -506,8 +507,6 @@ interface ReleaseRef {
   /** The values the release renders with (the program's, the stack's overrides merged in). */
   values: Record<string, unknown>;
 }
-
-const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 
 /** The export's Helm releases, as {@link attributeOverrides} looks them up. */
 function releasesOf(resources: { urn: string; type: string; inputs?: Record<string, any> }[]): ReleaseRef[] {

@@ -9,7 +9,6 @@ import { placeholderSecrets } from "./secrets";
 import type { ReleaseRender } from "./types";
 
 /** The Pulumi resource type of a Helm release. */
-export const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 
 /** One release to render. */
 export interface ReleaseJob {

@@ -28,7 +28,8 @@ import {
 } from "./helm";
 import { isNamespaced } from "./kinds";
 import type { parseManifest } from "./manifest";
-import { RELEASE_TYPE, releaseJob, type ReleaseJob } from "./release";
+import { RELEASE_TYPE } from "../../model/names";
+import { releaseJob, type ReleaseJob } from "./release";
 import { templateOnce, type Cached } from "./template";
 import { DEFAULT_KUBE_VERSION, withoutHelmDebugHint, type ReleaseRender, type RenderOptions } from "./types";
 import { underCi } from "../../config/ci";

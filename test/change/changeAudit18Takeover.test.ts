@@ -4,7 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { dump, load as loadYaml } from "js-yaml";
 import { checkChange } from "../../change/check";
-import { RELEASE_TYPE } from "../../change/change";
+import { RELEASE_TYPE } from "../../model/names";
 import { updateChange } from "../../change/takeover";
 import { SEED000_FLUX_VALUES, writeSeed000Running } from "../support/runningSeed000";
 import type { RunningState } from "../../model/running";
