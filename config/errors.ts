@@ -350,9 +350,11 @@ export interface StackFileFacts {
  * removed by its own name and the one meant set with `--path` (the command prompts for the value, so
  * a secret stays out of the shell's history). Each way is one that its next run accepts: a secret
  * key is set with `--secret` only, as a plain value moved in the file would be refused as plain
- * text; a key meant that the stack sets already is merged with it, as moved or set it would be
- * written twice (`Map keys must be unique`) or replaced; a path under a key that takes one value
- * sets that key. Undefined for a key whose first segment names no key.
+ * text; a `secure:` value meant for a key that is no secret is set again in plain text, as moved
+ * it would be refused as a secret whose form cannot be judged (config/judge.ts); a key meant that
+ * the stack sets already is merged with it, as moved or set it would be written twice (`Map keys
+ * must be unique`) or replaced; a path under a key that takes one value sets that key. Undefined
+ * for a key whose first segment names no key.
  */
 function pathNamedKeyProblem(key: string, input: unknown, file: StackFileFacts = {}): string | undefined {
   const written = parseSegments(key);
@@ -377,6 +379,8 @@ function pathNamedKeyProblem(key: string, input: unknown, file: StackFileFacts =
     ...(plain ? [`its value is plain text, where ${short} takes a secret`] : []),
   ];
   const said = facts.length > 0 ? `; ${facts.join("; ")}` : "";
+  // A secret's value, or a `secure:` one, is set by the CLI, not moved in the file (above).
+  const movable = !secret && file.secure?.(`${PROJECT}:${key}`, []) !== true;
   // Asked of the file: `input` holds Pulumi.yaml's defaults, which a value moved in replaces.
   const alreadySet = file.placeOf?.(short) !== undefined;
   const moveTo =
@@ -384,13 +388,13 @@ function pathNamedKeyProblem(key: string, input: unknown, file: StackFileFacts =
   // "pulumi config set" unquoted: a quoted command gets the stack's name (ConfigError.forStack).
   const ways = alreadySet
     ? `, and ${target} is already set: ${
-        secret
+        !movable
           ? `remove this key with \`${remove}\`, and if its value is the one meant, set it again with \`${set}\` (it prompts for the value)`
           : `move what this key holds into it, then remove this key (\`${remove}\`)`
       }`
     : fresh === undefined
-      ? `${said ? ":" : ";"} ${secret ? "run" : `move its value in the stack file to ${moveTo}, or run`} \`${remove}\` then \`${set}\` (it prompts for the value)`
-      : `${said ? ":" : ";"} ${secret ? "run" : `move its value in the stack file to ${moveTo}, which the file does not write yet: write the other keys ${fresh.holder} requires with it (${fresh.names.join(", ")}); or run`} \`${remove}\` then ${[...fresh.commands, set].map((c) => `\`${c}\``).join(", ")} (each prompts for a value not given)`;
+      ? `${said ? ":" : ";"} ${movable ? `move its value in the stack file to ${moveTo}, or run` : "run"} \`${remove}\` then \`${set}\` (it prompts for the value)`
+      : `${said ? ":" : ";"} ${movable ? `move its value in the stack file to ${moveTo}, which the file does not write yet: write the other keys ${fresh.holder} requires with it (${fresh.names.join(", ")}); or run` : "run"} \`${remove}\` then ${[...fresh.commands, set].map((c) => `\`${c}\``).join(", ")} (each prompts for a value not given)`;
   const guess = !leaf && short !== given ? ` (did you mean ${short}?)` : "";
   return `${PROJECT}:${propertyPath(key, [])}: unknown key: one key whose name holds the path ${given} (as pulumi config set writes it without --path), which nothing reads${guess}${said}${ways}`;
 }
@@ -1451,6 +1455,18 @@ export function knownKeysAt(path: (string | number)[], input?: unknown): string[
   let schema = at && unwrap(at);
   if (schema instanceof z.ZodDiscriminatedUnion) schema = variantOf(schema, valueAt(input, path)) ?? schema;
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+/**
+ * Whether the schema knows key path `path` at every map it crosses (the variant `input` selects,
+ * for a union): an index is any item, and a map whose schema names no keys (a free-form record)
+ * takes any key. A path it does not know is read by nothing, whatever its value.
+ */
+export function isKnownPath(path: (string | number)[], input?: unknown): boolean {
+  return path.every((seg, i) => {
+    const keys = i === 0 ? Object.keys(rawSchema.shape) : knownKeysAt(path.slice(0, i), input);
+    return typeof seg === "number" || (i > 0 && keys.length === 0) || keys.includes(String(seg));
+  });
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   expectedForm,
   formatIssue,
   hasDefault,
+  isKnownPath,
   keyMention,
   knownKeysAt,
   mapValueHint,
@@ -620,16 +621,11 @@ function withSecureValues(
   // is no secret is said so, whether the placeholder passed or not; a chartValues leaf is the
   // no-plaintext-credentials policy's (policy/credentials.ts), and a secret key may be secure.
   // A key the schema does not know is its unknown-key message's, wherever under a known one.
-  const known = (p: (string | number)[]) =>
-    p.every((seg, i) => {
-      const keys = i === 0 ? Object.keys(rawSchema.shape) : knownKeysAt(p.slice(0, i), raw);
-      return typeof seg === "number" || (i > 0 && keys.length === 0) || keys.includes(String(seg));
-    });
   const noSecret = (v: SecureValue) => {
     const name = String(at(v)[0]);
     return (
       v.key.startsWith(project) &&
-      known(at(v)) &&
+      isKnownPath(at(v), raw) &&
       name !== "chartValues" &&
       !(SECRET_KEYS as readonly string[]).includes(name)
     );

@@ -2,6 +2,7 @@ import { PROJECT } from "../model/names";
 import { PROVIDER_SWITCHES, PROVIDER_SWITCH_REASONS } from "../model/kubernetesProvider";
 import { z } from "zod";
 import { closestMatch, knownKeysAt, schemaAt } from "./errors";
+import { propertyPath } from "./tree";
 
 /*
  * The Kubernetes provider's own config keys (`kubernetes:namespace`, `kubernetes:kubeconfig`, …),
@@ -240,7 +241,9 @@ function unknownKeyProblem(
     : mine
       ? `; did you mean "${project}:${mine}"? (${how})`
       : "";
-  return `${key}: unknown key (its value not shown): the Kubernetes provider has no setting "${name}"${meant}; nothing reads it: ${rm}.`;
+  // Named as every problem names a key (`kubernetes:["a.b"]` for one whose own name holds dots):
+  // placed at its line, and one mistake with any other line about that key (stackCheck.ts saidOnce).
+  return `kubernetes:${propertyPath(name, [])}: unknown key (its value not shown): the Kubernetes provider has no setting "${name}"${meant}; nothing reads it: ${rm}.`;
 }
 
 /**

@@ -28,6 +28,7 @@ import {
   ConfigError,
   describe,
   expectedForm,
+  isKnownPath,
   mapValueHint,
   namesKey,
   problemIsAt,
@@ -38,7 +39,7 @@ import { onepasswordKeyProblems } from "./onepasswordKeys";
 import { kubernetesKeyFindings } from "./kubernetesKeys";
 import { providerContextConfigProblems } from "./kubeContext";
 import { judgedStackConfig, type JudgeOptions } from "./judge";
-import { ConfigLocator, type Place } from "./locate";
+import { ConfigLocator, problemPath, type Place } from "./locate";
 import { INVALID_CREDENTIALS_PROBLEM } from "./receiverSecrets";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { rawFromPulumiConfig } from "./resolve";
@@ -150,18 +151,40 @@ function oneLinePerSlip(problems: string[], issues: CliIssue[]): string[] {
 }
 
 /**
- * One line for a key nothing reads whose `secure:` value the CLI cannot decrypt either, or whose
- * value is in plain text: that key's message says both (config/resolve.ts idleSecrets), so the
- * value's own line goes.
+ * One line for a key whose `secure:` value the CLI cannot decrypt, or whose value is in plain text,
+ * when another problem is that key's whole mistake, whose hint mends both: the value's line goes.
+ * Recognised by the key the other problem is about (config/locate.ts problemPath), the value's
+ * very key path, when nothing reads that key (another provider's, or a path the schema does not
+ * know: `receiverCredentials.team-slack` set without --path), so its one problem says to remove or
+ * move it; a key the program reads keeps its value's line beside any other of its problems (set
+ * twice, each value is judged). A message naming several keys nothing reads is at its first only
+ * and says each value's fact (config/resolve.ts idleSecrets): that one is recognised by the fact.
  */
-function saidOnce(problems: string[], issues: CliIssue[]): string[] {
-  const fact = (i: CliIssue) =>
-    i.unreadable ? undecryptableFact(i.unreadable) : i.plainText ? plainTextFact(i.plainText) : undefined;
+function saidOnce(problems: string[], issues: CliIssue[], raw: Record<string, unknown>): string[] {
+  const same = (a: readonly unknown[], b: readonly unknown[]) =>
+    a.length === b.length && a.every((seg, n) => seg === b[n]);
+  const unread = (v: { key: string; path: (string | number)[] }) => {
+    const colon = v.key.indexOf(":");
+    const namespace = v.key.slice(0, colon);
+    const path = [v.key.slice(colon + 1), ...v.path];
+    const readByNothing = namespace !== PROJECT || !isKnownPath(path, raw);
+    return (problem: string) => {
+      const about = problemPath(problem);
+      return readByNothing && about?.namespace === namespace && same(about.path, path);
+    };
+  };
   const told = new Set(
     issues
       .filter((i) => {
-        const f = fact(i);
-        return f !== undefined && problems.some((p) => p.includes(f));
+        const fact = i.unreadable
+          ? undecryptableFact(i.unreadable)
+          : i.plainText
+            ? plainTextFact(i.plainText)
+            : undefined;
+        const value = i.unreadable ?? i.plainText;
+        if (fact === undefined || value === undefined) return false;
+        const mendedBy = unread(value);
+        return problems.some((p) => p !== i.message && (mendedBy(p) || p.includes(fact)));
       })
       .map((i) => i.message),
   );
@@ -484,7 +507,7 @@ export function checkedStackConfig(
     const located = locator.locate(
       new ConfigError(
         mergeMisspeltRequired(
-          oneLinePerSlip(saidOnce(problems, cli.issues), cli.issues),
+          oneLinePerSlip(saidOnce(problems, cli.issues, raw), cli.issues),
           cliConfigValues(cli.config),
         ),
         notes,

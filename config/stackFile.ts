@@ -21,7 +21,7 @@
  *   providers: `v1:<base64 12-byte nonce>:<base64 ciphertext>`), pkg/secrets/passphrase/manager.go
  *   (`encryptionsalt: v1:<salt>:<check>`), pkg/secrets/service/manager.go (Pulumi Cloud: base64).
  */
-import { propertyPath, setConfigCommand, setSecretCommand, valueAt } from "./tree";
+import { propertyPath, removeKeyCommand, setConfigCommand, setSecretCommand, valueAt } from "./tree";
 import { PHASES } from "../model/phases";
 import { listed } from "../model/words";
 import * as fs from "fs";
@@ -40,7 +40,7 @@ import {
   type YAMLMap,
 } from "yaml";
 import { isMergeKey, parsedAsMeant, parsedYaml, TAB_AS_INDENT } from "./yamlDocument";
-import { didYouMean, mapValueHint } from "./errors";
+import { didYouMean, isKnownPath, mapValueHint } from "./errors";
 import { PROJECT, rawSchema, SECRET_KEYS } from "./schema";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { excerpt, type Place } from "./locate";
@@ -1363,18 +1363,28 @@ export interface CliIssue {
  * again without touching the rest of its map ({@link setSecretCommand}). Never the value.
  */
 export function secureProblemText(p: SecureProblem, project: string): string {
-  const head = `${propertyPath(p.key, p.path)}: the secure value ${p.problem}, so the CLI cannot decrypt it (the value is not shown)`;
+  const colon = p.key.indexOf(":");
+  const name = p.key.slice(colon + 1);
+  // Named as the other problems name a key, namespace first: a key whose own name holds dots
+  // (`receiverCredentials.team-slack`, set without --path) is `ns:["a.b"]`, which the locator places.
+  const head = `${p.key.slice(0, colon + 1)}${propertyPath(name, p.path)}: the secure value ${p.problem}, so the CLI cannot decrypt it (the value is not shown)`;
   // A secret in chart values is refused whatever it decrypts to: Helm keeps a release's values in
   // plain text in its release Secret (`helm get values` shows them), which the pack's
   // no-plaintext-credentials policy refuses (policy/credentials.ts). Set again, it would only be
   // refused there, and the chart itself may refuse it first (grafana's assertNoLeakedSecrets).
   if (p.key === `${project}:chartValues` && p.path.length > 0)
     return `${head}; remove it rather than set it again: a secret in chart values reaches Helm's release Secret in plain text, which the no-plaintext-credentials policy refuses; hand the chart the credential through a Kubernetes Secret it references instead (docs/reference/policies.md)`;
-  // A key that is no secret is set again in plain text: an encrypted value of it stands offline as a
-  // placeholder whose form no check can judge (config/judge.ts), so set again encrypted it would be
-  // refused in turn, one run later.
-  const name = p.key.slice(project.length + 1);
-  if (p.key.startsWith(`${project}:`) && !(SECRET_KEYS as readonly string[]).includes(name)) {
+  const ours = p.key.startsWith(`${project}:`);
+  // A key nothing reads (`receiverCredentials.team-slack`, a secret map's entry set without
+  // --path; a misspelt name) may hold a credential, and set again anywhere under its own name it
+  // is read no better: it is removed, and its unknown-key line says where its value goes
+  // (config/stackCheck.ts saidOnce keeps that line alone).
+  if (ours && !isKnownPath([name]))
+    return `${head}; nothing reads ${name}: remove it with \`${removeKeyCommand(p.key, project)}\``;
+  // A key the program reads that is no secret is set again in plain text: an encrypted value of it
+  // stands offline as a placeholder whose form no check can judge (config/judge.ts), so set again
+  // encrypted it would be refused in turn, one run later.
+  if (ours && !(SECRET_KEYS as readonly string[]).includes(name)) {
     // A map or a list is no text: set again with one `pulumi config set`, it would be a string.
     const byLeaf = project === PROJECT ? mapValueHint(name, p.path, true) : undefined;
     return `${head}; ${name} is no secret key: ${byLeaf ?? `set it again in plain text with \`${setConfigCommand(p.key, p.path, project, false)}\` (it prompts for the value), whose form the offline tools judge`}`;

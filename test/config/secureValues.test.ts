@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
-import { BASE, P, refusal } from "../support/stackText";
+import { secureProblemText } from "../../config/stackFile";
+import { PROJECT } from "../../model/names";
+import { BASE, P, RECEIVER, refusal } from "../support/stackText";
 
 /*
  * A `secure:` value on a key that is no secret (a URL, a quantity, a receiver's field): offline
@@ -141,6 +143,67 @@ describe("config: a secure value on a key that is no secret", () => {
       assert.deepEqual(refusal(receiver("v1:x!")).problems, [
         `${head} (alerting.receivers[0].api_url's secure value is not passphrase ciphertext of the form v1:<base64 12-byte nonce>:<base64 ciphertext> (crypt.go symmetricCrypter), so the CLI cannot decrypt it either (the value is not shown))`,
       ]);
+    });
+  });
+
+  describe("on a key nothing reads", () => {
+    const undecryptable = `{secure: "v1:x!"}`;
+
+    it("a secret map's entry set without --path, undecryptable: one line, the key's, whose hint sets it as a secret, never in plain text", () => {
+      const e = refusal(
+        `${BASE}${store("http://localhost:9000")}${RECEIVER}  ${P("receiverCredentials.team-slack")}: ${undecryptable}\n`,
+      );
+      assert.deepEqual(
+        e.problems,
+        [
+          `${P('["receiverCredentials.team-slack"]')}: unknown key: one key whose name holds the path receiverCredentials.team-slack (as pulumi config set writes it without --path), which nothing reads; run \`pulumi config rm --stack s 'receiverCredentials.team-slack'\` then \`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'\` (it prompts for the value)`,
+        ],
+        e.message,
+      );
+    });
+
+    it("the value's own line, for a key nothing reads, removes it: never sets it again in plain text, and names the key as its unknown-key line does", () => {
+      for (const name of ["receiverCredentials.team-slack", "foo"])
+        assert.equal(
+          secureProblemText({ key: P(name), path: [], problem: "is not base64" }, PROJECT),
+          `${PROJECT}:${name.includes(".") ? `["${name}"]` : name}: the secure value is not base64, so the CLI cannot decrypt it (the value is not shown); nothing reads ${name}: remove it with \`pulumi config rm '${name}'\``,
+        );
+    });
+
+    it("undecryptable at the top, inside a known key or in the provider's namespace: one line each, its unknown key's", () => {
+      const e = refusal(
+        `${BASE}${store("http://localhost:9000")}  ${P("foo")}: ${undecryptable}\n  ${P("loki")}:\n    foo: ${undecryptable}\n  kubernetes:foo.bar: ${undecryptable}\n`,
+      );
+      assert.deepEqual(
+        e.problems,
+        [
+          `${P("foo")}: unknown key (every key: docs/reference/configuration.md)`,
+          `${P("loki.foo")}: unknown key (every key: docs/reference/configuration.md)`,
+          `kubernetes:["foo.bar"]: unknown key (its value not shown): the Kubernetes provider has no setting "foo.bar"; nothing reads it: remove it with \`pulumi config rm --stack s kubernetes:foo.bar\`.`,
+        ],
+        e.message,
+      );
+      // Each placed at its own line, the dotted key's too.
+      assert.match(
+        e.message,
+        /kubernetes:\["foo\.bar"\]: unknown key[^\n]*\n\s+at \S+Pulumi\.s\.yaml:\d+:3\n/,
+      );
+    });
+
+    it("a key set without --path holding a secure value meant for a key that is no secret: set again by the CLI, not moved in the file", () => {
+      const dotted = `${P("loki.retention")}: {secure: ${SEALED}}\n`;
+      const head = `${P('["loki.retention"]')}: unknown key: one key whose name holds the path loki.retention (as pulumi config set writes it without --path), which nothing reads`;
+      assert.deepEqual(refusal(`${SALT}${BASE}${store("http://localhost:9000")}  ${dotted}`).problems, [
+        `${head}; run \`pulumi config rm --stack s 'loki.retention'\` then \`pulumi config set --stack s --path 'loki.retention'\` (it prompts for the value)`,
+      ]);
+      assert.deepEqual(
+        refusal(
+          `${SALT}${BASE}${store("http://localhost:9000")}  ${P("loki")}: {retention: 14d}\n  ${dotted}`,
+        ).problems,
+        [
+          `${head}, and ${P("loki.retention")} is already set: remove this key with \`pulumi config rm --stack s 'loki.retention'\`, and if its value is the one meant, set it again with \`pulumi config set --stack s --path 'loki.retention'\` (it prompts for the value)`,
+        ],
+      );
     });
   });
 });
