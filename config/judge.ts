@@ -857,7 +857,11 @@ export function judgedStackConfig(
       opts,
       parsed: clean ? parsed : undefined,
       placeOf: opts.placeOf && placedAsWritten(opts.placeOf, readAs),
-      defaulted: [...leavesNow, ...whole],
+      // A key gone whole by the name the problems give it: one whose own name holds dots
+      // (`receiverCredentials.team-slack`, set without --path) is `["receiverCredentials.team-slack"]`,
+      // not the path of that name, which a rule's hint names as the key it sets (resolve.ts
+      // judgedAsWritten would take that problem for one judged at a stand-in).
+      defaulted: [...leavesNow, ...[...whole].map((k) => propertyPath(k, []))],
       setAside,
       said: (p) => asGiven(renumber(p), readAs),
       judgedWhole,

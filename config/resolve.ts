@@ -371,7 +371,10 @@ function onePasswordVaultProblems(c: StackConfig): string[] {
 
 /** Key paths whose values the schema refused (judge.ts repairedRaw), judged at a default or as absent. */
 export interface Refused {
-  /** Values cut to their defaults (a map set aside among them), and top-level keys gone whole. */
+  /**
+   * Values cut to their defaults (a map set aside among them), and top-level keys gone whole, in
+   * the property-path grammar the problems name keys by (`["a.b"]` for one key of that name).
+   */
   defaulted: string[];
   /** Maps set aside for a required key they lack: judged as absent. */
   setAside: string[];

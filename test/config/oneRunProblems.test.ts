@@ -94,6 +94,21 @@ describe("config: every problem in the first run (config/stackCheck.ts)", functi
     );
   });
 
+  it("a misspelt receiverCredentials name beside the key set without --path that names the right one: both, in one run", () => {
+    const sealed = "{secure: v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAA}";
+    const problems = problemsOf(
+      `encryptionsalt: v1:c2FsdHNhbHQ=:v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB\n${BASE}${STORE}${RECEIVER}  ${P("receiverCredentials")}:
+    teamslack: ${sealed}
+  ${P("receiverCredentials.team-slack")}: ${sealed}
+`,
+    );
+    // The typo's hint names receiverCredentials.team-slack, the path, not the key of that name.
+    assert.deepEqual(problems, [
+      `${P("receiverCredentials.teamslack")}: unknown receiver name; did you mean "team-slack"? (alerting.receivers "team-slack" (slack) reads its credential under its own name, and has none: set it with \`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'\`, then remove this one with \`pulumi config rm --stack s --path 'receiverCredentials.teamslack'\`)`,
+      `${P('["receiverCredentials.team-slack"]')}: unknown key: one key whose name holds the path receiverCredentials.team-slack (as pulumi config set writes it without --path), which nothing reads; run \`pulumi config rm --stack s 'receiverCredentials.team-slack'\` then \`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'\` (it prompts for the value)`,
+    ]);
+  });
+
   it("a secret of the wrong shape is named at its key with the command that gives it its shape", () => {
     const secret = "hunter5-obj";
     const password = problemsOf(`${BASE}${STORE}  ${P("grafanaAdminPassword")}:
