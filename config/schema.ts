@@ -840,6 +840,22 @@ const k8sObjectName = z.string().refine((v) => v.length <= 253 && DNS_SUBDOMAIN.
   message: "expected a Kubernetes object name (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.')",
 });
 
+/*
+ * The Gateway API's rules for a parentRef's fields, as its CRDs give them (the models generated from
+ * them: @kubernetes-models/gateway-api, `_schemas/IoK8sSigsGatewayApiApisV1SectionName.js`,
+ * `...Namespace.js`, `...ObjectName.js`): a SectionName is a DNS-1123 subdomain of 1 to 253
+ * characters, a Namespace a DNS-1123 label of 1 to 63 (`dnsLabel`), an ObjectName 1 to 253
+ * characters (a Gateway's name is also an object name, so `k8sObjectName`'s subdomain rule). Judged
+ * here, a bad one is the stack key's problem at its line, not the rendered HTTPRoute's;
+ * test/guides/expose-grafana.test.ts holds these to the package's validators.
+ */
+const gatewaySectionName = z
+  .string()
+  .refine((v) => v.length >= 1 && v.length <= 253 && DNS_SUBDOMAIN.test(v), {
+    message:
+      "expected a Gateway listener name (the Gateway API's SectionName: a DNS-1123 subdomain of lowercase letters, digits, '-' and '.', at most 253 characters) like \"https\"",
+  });
+
 const grafanaIngress = z
   .object({
     /** Host name the Ingress serves Grafana on, e.g. "grafana.example.net". Required. */
@@ -873,7 +889,7 @@ const grafanaHttpRoute = z
         /** The Gateway's namespace, admitted to Grafana's port (its data plane's pods run there). Required. */
         namespace: dnsLabel,
         /** The Gateway listener's name. Default: every listener that accepts the route. */
-        sectionName: z.string().min(1).optional(),
+        sectionName: gatewaySectionName.optional(),
       })
       .strict(),
     /** Scheme people reach the Gateway with, for Grafana's root_url. */
