@@ -43,8 +43,9 @@ export function grafanaExposure(
  * key paths the file sets whose values the schema refused (config/judge.ts): a way in refused (or
  * set aside for a bad host) is still set, so both set is said in the same run as its own problem,
  * beside a URL on neither way's host, unless one was set aside (its host unknown, the URL is not
- * judged against the other's); a refused `tls` or `scheme` leaves the scheme unknown, so the
- * URL's scheme is not judged against the default standing in for it.
+ * judged against the other's); one way on a host refused still has its scheme judged; a refused
+ * `tls` or `scheme` leaves the scheme unknown, so the URL's scheme is not judged against the
+ * default standing in for it.
  */
 export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }, refused: string[] = []): string[] {
   const g = c.grafana;
@@ -64,10 +65,12 @@ export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }, refused:
     ? [grafanaExposure({ ingress: g.ingress }), grafanaExposure({ httpRoute: g.httpRoute })]
     : [grafanaExposure(g)];
   const exposed = ways.filter((w): w is GrafanaExposure => w !== undefined && !unknown(`${w.kind}.host`));
-  // A way set aside (refused) may be the one kept, on a host not known yet: no URL judged.
-  if (exposed.length < ways.length || !g.url) return twoWays;
+  if (!g.url) return twoWays;
   const url = new URL(g.url);
-  if (exposed.every((w) => url.hostname !== w.host)) {
+  // A way set aside (refused) may be the one kept, on a host not known yet: the URL's host is not
+  // judged, but its scheme still is (below), which the host does not decide.
+  const hostsKnown = exposed.length === ways.length;
+  if (hostsKnown && exposed.every((w) => url.hostname !== w.host)) {
     const hosts = [...new Set(exposed.map((w) => w.host))];
     const keys = exposed.map((w) => `grafana.${w.kind}.host`);
     const on =
@@ -80,19 +83,20 @@ export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }, refused:
     ];
   }
   // Which way stays decides the scheme: judged once one does.
-  const [way] = exposed;
+  const [way] = ways;
   if (both || !way) return twoWays;
   // The scheme people reach Grafana with: an http root_url behind TLS sends every redirect and
   // OAuth callback to plain HTTP (and the other way round to a port nothing serves). An Ingress
   // without grafana.ingress.tls may still be reached over https: TLS can end before it (a tunnel,
   // a load balancer, the controller's default certificate), which the stack cannot see, so only
-  // http:// behind the Ingress's own TLS is known to be wrong.
-  if (unknown(way.kind === "ingress" ? "ingress.tls" : "httpRoute.scheme")) return [];
+  // http:// behind the Ingress's own TLS is known to be wrong. A `tls` map holding a refused key
+  // is still TLS asked for; only `tls` itself refused (or set aside) leaves it unknown.
+  if (refused.includes(at(way.kind === "ingress" ? "ingress.tls" : "httpRoute.scheme"))) return [];
   const scheme = new URL(way.url).protocol;
   const tlsInFront = way.kind === "ingress" && !g.ingress?.tls && url.protocol === "https:";
   if (url.protocol !== scheme && !tlsInFront)
     return [
-      `${k("grafana.url")}: expected a URL starting ${scheme}// as people reach grafana.${way.kind}.host (${way.kind === "ingress" ? "grafana.ingress.tls is set" : `grafana.httpRoute.scheme is ${way.url.split(":")[0]}`}), got "${g.url}"; leave grafana.url out and the program sets it to ${way.url}`,
+      `${k("grafana.url")}: expected a URL starting ${scheme}// as people reach grafana.${way.kind}.host (${way.kind === "ingress" ? "grafana.ingress.tls is set" : `grafana.httpRoute.scheme is ${way.url.split(":")[0]}`}), got "${g.url}"; leave grafana.url out and the program sets it to ${hostsKnown ? way.url : `${scheme}// and grafana.${way.kind}.host`}`,
     ];
   return [];
 }

@@ -140,13 +140,22 @@ function repairedRaw(raw: Record<string, unknown>, brokenKeys: string[], file: S
       // A required key whose refused value was cut here, and whose form has a valid value
       // (schema.ts STAND_INS): that value stands in, and the map holding it stays judged. Set aside
       // instead, a top-level map went whole, and a required one (objectStore) held back every rule.
+      // So does a required key the file never wrote, outside a list's item (whose item goes, as
+      // the list's rules judge items, not keys): a missing `grafana.ingress.controllerNamespace`
+      // set the Ingress aside, and `grafana.url`'s scheme against its TLS waited for the next run.
+      const cut = leaves.has(pathText(r.fileIndex(path)));
       const standIn =
-        !present && !unknown && isMap(holder) && leaves.has(pathText(r.fileIndex(path)))
+        !present && !unknown && isMap(holder) && (cut || inItem < 0)
           ? STAND_INS.get(schemaAt(path, repaired) as z.ZodTypeAny)
           : undefined;
       if (standIn !== undefined && isMap(holder)) {
         holder[String(target[target.length - 1])] = standIn;
         r.standIns.set(pathText(r.fileIndex(path)), standIn);
+        // Judged as a refused value is (its rules' problems dropped), but noted as not written.
+        if (!cut) {
+          leaves.add(pathText(r.fileIndex(path)));
+          r.absent.add(pathText(r.fileIndex(path)));
+        }
         continue;
       }
       if (!present && !unknown && isMap(holder) && above.length > 1) {
@@ -209,6 +218,7 @@ interface RepairedRaw {
   renumber: (problem: string) => string;
   readAs: Map<string, string>;
   standIns: Map<string, unknown>;
+  absent: string[];
   valuesReadAs: Map<string, [string, ValueMeant]>;
   setAside: string[];
 }
@@ -246,6 +256,8 @@ class RawRepair {
   readonly readAs = new Map<string, string>();
   /** The required keys whose refused value a valid one stands in for, by their path in the file. */
   readonly standIns = new Map<string, unknown>();
+  /** Those of {@link standIns} the file does not write at all. */
+  readonly absent = new Set<string>();
   // Maps set aside for a required key they lack, and items gone from their lists: what was cut or
   // read inside them is moot.
   readonly maps = new Set<string>();
@@ -340,6 +352,7 @@ class RawRepair {
       renumber: (problem: string) => this.moved(problem, (left, i) => left[i] ?? i),
       readAs: new Map([...this.readAs].filter(([l]) => outside(l))),
       standIns: new Map([...this.standIns].filter(([l]) => outside(l))),
+      absent: [...this.absent].filter(outside),
       valuesReadAs: new Map([...this.valuesReadAs].filter(([l]) => outside(l))),
       setAside: [...this.maps].filter(outside),
     };
@@ -450,7 +463,7 @@ function withReadAsRefusals(problems: string[]): string[] {
 function repairNotes(
   r: Pick<
     ReturnType<typeof repairedRaw>,
-    "leaves" | "whole" | "items" | "readAs" | "valuesReadAs" | "standIns"
+    "leaves" | "whole" | "items" | "readAs" | "valuesReadAs" | "standIns" | "absent"
   >,
   missing: ReadonlySet<string>,
   blocking: readonly string[],
@@ -461,7 +474,7 @@ function repairNotes(
 ): string[] {
   const notes: string[] = [];
   const cut = [
-    ...r.leaves,
+    ...r.leaves.filter((k) => !r.absent.includes(k)),
     ...[...r.whole].filter(
       (k) => rawSchema.shape[k as keyof typeof rawSchema.shape] && !missing.has(k) && !blocking.includes(k),
     ),
@@ -505,6 +518,8 @@ function repairNotes(
     notes.push(
       ranWith(unknown, `the \`secure:\` value${unknown.length > 1 ? "s" : ""} given being unknown offline`),
     );
+  if (r.absent.length > 0)
+    notes.push(ranWith(r.absent, `the required key${r.absent.length > 1 ? "s" : ""} not being set`));
   for (const items of byReason(r.items))
     notes.push(
       `(the rules between keys (which keys need which) ran without ${items.map((k) => `${PROJECT}:${k}`).join(", ")}, ${why(items, "item")})`,
@@ -819,8 +834,19 @@ export function judgedStackConfig(
   // judge it as it is, on the parse above (repairedRaw would clone it and parse it twice more to
   // find nothing, and parseStackConfig parse it once more).
   const clean = parsed.success && brokenKeys.length === 0;
-  const { repaired, whole, leaves, leavesNow, items, renumber, readAs, valuesReadAs, setAside, standIns } =
-    clean ? unrepaired(raw) : repairedRaw(raw, brokenKeys, { placeOf: opts.placeOf });
+  const {
+    repaired,
+    whole,
+    leaves,
+    leavesNow,
+    items,
+    renumber,
+    readAs,
+    valuesReadAs,
+    setAside,
+    standIns,
+    absent,
+  } = clean ? unrepaired(raw) : repairedRaw(raw, brokenKeys, { placeOf: opts.placeOf });
   // The rules read a misspelt chartValues key as the key it means, as they read a misspelt stack key.
   const charted = withChartKeysMeant(repaired, chart.meant);
   const blocking = [...whole].filter(isRequired);
@@ -839,7 +865,15 @@ export function judgedStackConfig(
     const missing = new Set(cliIssues.filter((i) => i.missing).map((i) => i.key));
     notes.push(
       ...repairNotes(
-        { leaves, whole, items, readAs: new Map([...readAs, ...charted.readAs]), valuesReadAs, standIns },
+        {
+          leaves,
+          whole,
+          items,
+          readAs: new Map([...readAs, ...charted.readAs]),
+          valuesReadAs,
+          standIns,
+          absent,
+        },
         missing,
         blocking,
         offline,
@@ -932,6 +966,7 @@ function unrepaired(raw: Record<string, unknown>): RepairedRaw {
     renumber: (p: string) => p,
     readAs: new Map<string, string>(),
     standIns: new Map<string, unknown>(),
+    absent: [],
     valuesReadAs: new Map<string, [string, ValueMeant]>(),
     setAside: [],
   };

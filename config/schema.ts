@@ -129,10 +129,12 @@ const size = (example: string) =>
  * A DNS-1123 label, as Kubernetes validates namespace and label-like names
  * (k8s.io/apimachinery/pkg/util/validation IsDNS1123Label: at most 63 characters).
  */
-const dnsLabel = z.string().refine((v) => v.length <= 63 && DNS_LABEL.test(v), {
-  message:
-    "expected a DNS label (DNS-1123: at most 63 characters, lowercase letters, digits and '-', starting and ending with a letter or digit)",
-});
+const dnsLabelForm = () =>
+  z.string().refine((v) => v.length <= 63 && DNS_LABEL.test(v), {
+    message:
+      "expected a DNS label (DNS-1123: at most 63 characters, lowercase letters, digits and '-', starting and ending with a letter or digit)",
+  });
+const dnsLabel = dnsLabelForm();
 /** A DNS-1123 subdomain, as Kubernetes validates StorageClass names (IsDNS1123Subdomain: at most 253). */
 export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const storageClassName = z.string().refine((v) => v.length <= 253 && DNS_SUBDOMAIN.test(v), {
@@ -183,6 +185,19 @@ export function httpUrlProblem(v: string, bare: boolean): string | undefined {
  * that reads it, `existing.buckets` among them, waited for the next run).
  */
 export const STAND_INS = new WeakMap<z.ZodTypeAny, unknown>();
+
+/**
+ * A form of its own (`form()` gives a fresh schema) with `value` standing in for it (STAND_INS):
+ * for a required key inside a map the rules between keys read for its other keys (a missing
+ * `grafana.ingress.controllerNamespace` otherwise set `grafana.ingress` aside, and the rule on
+ * `grafana.url`'s scheme against its TLS waited for the next run). The value is the key's own
+ * example, as the notes name it.
+ */
+const standingIn = <T extends z.ZodTypeAny>(form: () => T, value: z.infer<T>): T => {
+  const schema = form();
+  STAND_INS.set(schema, value);
+  return schema;
+};
 
 const httpUrl = (example: string, bare: boolean) => {
   const schema = z.string().superRefine((v, ctx) => {
@@ -831,14 +846,21 @@ const alerting = z
   .strict();
 
 /** A DNS-1123 subdomain used as a host name (an Ingress rule's `host`, an HTTPRoute's hostname). */
-const hostName = z.string().refine((v) => v.length <= 253 && DNS_SUBDOMAIN.test(v), {
-  message:
-    "expected a host name (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.') like \"grafana.example.net\"",
-});
+const hostName = standingIn(
+  () =>
+    z.string().refine((v) => v.length <= 253 && DNS_SUBDOMAIN.test(v), {
+      message:
+        "expected a host name (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.') like \"grafana.example.net\"",
+    }),
+  "grafana.example.net",
+);
 
-const k8sObjectName = z.string().refine((v) => v.length <= 253 && DNS_SUBDOMAIN.test(v), {
-  message: "expected a Kubernetes object name (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.')",
-});
+const k8sObjectNameForm = () =>
+  z.string().refine((v) => v.length <= 253 && DNS_SUBDOMAIN.test(v), {
+    message:
+      "expected a Kubernetes object name (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.')",
+  });
+const k8sObjectName = k8sObjectNameForm();
 
 /*
  * The Gateway API's rules for a parentRef's fields, as its CRDs give them (the models generated from
@@ -863,12 +885,12 @@ const grafanaIngress = z
     /** IngressClass of the controller (`spec.ingressClassName`), e.g. "nginx". Default: the cluster's default class. */
     className: k8sObjectName.optional(),
     /** Namespace the Ingress controller's pods run in, admitted to Grafana's port, e.g. "ingress-nginx". Required. */
-    controllerNamespace: dnsLabel,
+    controllerNamespace: standingIn(dnsLabelForm, "ingress-nginx"),
     /** TLS for the host; without it Grafana's root_url is http://<host>. Default none. */
     tls: z
       .object({
         /** Secret holding the host's certificate (kubernetes.io/tls), in the stack's namespace. Required. */
-        secretName: k8sObjectName,
+        secretName: standingIn(k8sObjectNameForm, "grafana-tls"),
         /** cert-manager ClusterIssuer that fills the Secret (annotation cert-manager.io/cluster-issuer). Default none. */
         clusterIssuer: k8sObjectName.optional(),
       })
@@ -885,9 +907,9 @@ const grafanaHttpRoute = z
     parentRef: z
       .object({
         /** The Gateway's name. Required. */
-        name: k8sObjectName,
+        name: standingIn(k8sObjectNameForm, "public"),
         /** The Gateway's namespace, admitted to Grafana's port (its data plane's pods run there). Required. */
-        namespace: dnsLabel,
+        namespace: standingIn(dnsLabelForm, "gateways"),
         /** The Gateway listener's name. Default: every listener that accepts the route. */
         sectionName: gatewaySectionName.optional(),
       })

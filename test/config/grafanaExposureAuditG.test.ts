@@ -68,3 +68,57 @@ describe("config: https:// grafana.url on an Ingress without tls (review hRev)",
     );
   });
 });
+
+describe("config: grafana.url's scheme judged in the run that refuses a key of its Ingress", () => {
+  // The Ingress's other keys still decide the scheme: a required key missing or refused beside them
+  // stands in (schema.ts standingIn), so the URL's mistake is said in the same run, not the next.
+  const HTTP = "http://grafana.example.net";
+  const WANT = `${P("grafana.url")}: expected a URL starting https:// as people reach grafana.ingress.host (grafana.ingress.tls is set), got "${HTTP}"`;
+
+  it("says the URL's scheme beside a missing controllerNamespace, and notes what stood in", () => {
+    const e = refusal(
+      stack(
+        HTTP,
+        "    ingress: {host: grafana.example.net, className: nginx, tls: {secretName: grafana-tls}}\n",
+      ),
+      "lab",
+    );
+    assert.deepEqual(
+      e.problems.map((p) => p.split(/: (?=required|expected)/)[0]),
+      [P("grafana.url"), P("grafana.ingress.controllerNamespace")],
+      e.message,
+    );
+    assert.equal(
+      e.problems[0],
+      `${WANT}; leave grafana.url out and the program sets it to https://grafana.example.net`,
+    );
+    assert.deepEqual(e.notes, [
+      `(the rules between keys (which keys need which) ran with ${P("grafana.ingress.controllerNamespace")} read as "ingress-nginx", the required key not being set)`,
+    ]);
+  });
+
+  it("says the URL's scheme beside a host written with its scheme, without naming a host it cannot know", () => {
+    const e = refusal(
+      stack(
+        HTTP,
+        "    ingress: {host: 'https://grafana.example.net', controllerNamespace: ingress-nginx, tls: {secretName: grafana-tls}}\n",
+      ),
+      "lab",
+    );
+    assert.equal(e.problems.length, 2, e.message);
+    assert.equal(
+      e.problems[0],
+      `${WANT}; leave grafana.url out and the program sets it to https:// and grafana.ingress.host`,
+    );
+    assert.match(e.problems[1], /^homelab-observability:grafana\.ingress\.host: expected a host name/);
+  });
+
+  it("says the URL's scheme beside a refused tls.secretName: TLS is still asked for", () => {
+    const e = refusal(
+      stack(HTTP, INGRESS_TLS.replace("secretName: grafana-tls", "secretName: Grafana_TLS")),
+      "lab",
+    );
+    assert.equal(e.problems.length, 2, e.message);
+    assert.ok(e.problems[0].startsWith(WANT), e.message);
+  });
+});

@@ -74,10 +74,10 @@ describe("config: a misspelt key is read as the key it is closest to by the rule
     assert.deepEqual(e.problems, [
       `${P("grafana.ingress.hosts")}: unknown key; did you mean "host"? (grafana.ingress.host is required and missing: rename this key, and mend its value: expected ${HOST_FORM}, got a list)`,
     ]);
-    // Its value is not read as the key meant: the Ingress is set aside, the rest of grafana judged.
+    // Its value is not read as the key meant: the host's example stands in, the Ingress still judged.
     assert.ok(
       e.notes.includes(
-        `(the rules between keys (which keys need which) ran with ${P("grafana.ingress")} unset, the value given being invalid)`,
+        `(the rules between keys (which keys need which) ran with ${P("grafana.ingress.host")} read as "grafana.example.net", the value given being invalid)`,
       ),
       e.message,
     );
