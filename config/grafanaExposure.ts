@@ -1,5 +1,5 @@
 import { PROJECT } from "../model/names";
-import type { Raw } from "./schema";
+import { httpUrlProblem, type Raw } from "./schema";
 
 /*
  * `grafana.ingress` and `grafana.httpRoute`: how people reach Grafana from outside the cluster,
@@ -39,7 +39,8 @@ export function grafanaExposure(
 }
 
 /**
- * Rules between the keys: one way in, and a `grafana.url` naming the same host. `refused` are the
+ * Rules between the keys: one way in, and a `grafana.url` naming the same host, with the scheme
+ * people reach it with and no path. `refused` are the
  * key paths the file sets whose values the schema refused (config/judge.ts): a way in refused (or
  * set aside for a bad host) is still set, so both set is said in the same run as its own problem,
  * beside a URL on neither way's host, unless one was set aside (its host unknown, the URL is not
@@ -91,12 +92,22 @@ export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }, refused:
   // a load balancer, the controller's default certificate), which the stack cannot see, so only
   // http:// behind the Ingress's own TLS is known to be wrong. A `tls` map holding a refused key
   // is still TLS asked for; only `tls` itself refused (or set aside) leaves it unknown.
-  if (refused.includes(at(way.kind === "ingress" ? "ingress.tls" : "httpRoute.scheme"))) return [];
+  const schemeKnown = !refused.includes(at(way.kind === "ingress" ? "ingress.tls" : "httpRoute.scheme"));
   const scheme = new URL(way.url).protocol;
   const tlsInFront = way.kind === "ingress" && !g.ingress?.tls && url.protocol === "https:";
-  if (url.protocol !== scheme && !tlsInFront)
+  if (schemeKnown && url.protocol !== scheme && !tlsInFront)
     return [
       `${k("grafana.url")}: expected a URL starting ${scheme}// as people reach grafana.${way.kind}.host (${way.kind === "ingress" ? "grafana.ingress.tls is set" : `grafana.httpRoute.scheme is ${way.url.split(":")[0]}`}), got "${g.url}"; leave grafana.url out and the program sets it to ${hostsKnown ? way.url : `${scheme}// and grafana.${way.kind}.host`}`,
+    ];
+  // The Ingress and the HTTPRoute route the host's root (`/`) to Grafana, which serves from `/`:
+  // a path in root_url puts it in every link and redirect Grafana makes, and nothing routes or
+  // strips it. Grafana serves under a path only with serve_from_sub_path (its "run behind a
+  // reverse proxy" guide), which docs/how-to/expose-grafana.md does not offer: the URL is the
+  // host's root. The schema took the URL (a host, no credentials), so a path is what the bare
+  // form refuses.
+  if (httpUrlProblem(g.url, true) !== undefined)
+    return [
+      `${k("grafana.url")}: expected a URL with no path, as grafana.${way.kind} serves Grafana at the root of grafana.${way.kind}.host (Grafana's links and redirects would carry a path nothing routes), got "${g.url}"; set it to ${url.origin}, or leave grafana.url out and the program sets it`,
     ];
   return [];
 }

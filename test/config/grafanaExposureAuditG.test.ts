@@ -122,3 +122,23 @@ describe("config: grafana.url's scheme judged in the run that refuses a key of i
     assert.ok(e.problems[0].startsWith(WANT), e.message);
   });
 });
+
+describe("config: a grafana.url with a path beside grafana.ingress or grafana.httpRoute", () => {
+  // Both route the host's root to Grafana, which serves from `/`: a path in root_url breaks every
+  // link and redirect (Grafana serves under a path only with serve_from_sub_path).
+  it("refuses a path, naming the URL to set", () => {
+    const e = refusal(stack("https://grafana.example.net/grafana/", INGRESS_TLS), "lab");
+    assert.deepEqual(e.problems, [
+      `${P("grafana.url")}: expected a URL with no path, as grafana.ingress serves Grafana at the root of grafana.ingress.host (Grafana's links and redirects would carry a path nothing routes), got "https://grafana.example.net/grafana/"; set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
+    ]);
+    assert.match(e.message, /Pulumi\.lab\.yaml:\d+:\d+/);
+  });
+
+  it("refuses a path on an HTTPRoute too, and takes the root with or without its slash", () => {
+    const e = refusal(stack("http://grafana.example.net/g", ROUTE_HTTP), "lab");
+    assert.equal(e.problems.length, 1, e.message);
+    assert.match(e.problems[0], /expected a URL with no path, as grafana\.httpRoute serves Grafana/);
+    assert.throws(() => refusal(stack("http://grafana.example.net/", ROUTE_HTTP), "lab"), /was accepted/);
+    assert.throws(() => refusal(stack("http://grafana.example.net", ROUTE_HTTP), "lab"), /was accepted/);
+  });
+});
