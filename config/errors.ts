@@ -6,6 +6,7 @@ import {
   rawSchema,
   redactUrl,
   SECRET_KEYS,
+  STAND_INS,
   UNAME_ARCHES,
   wantsText,
 } from "./schema";
@@ -170,7 +171,8 @@ export function describe(value: unknown): string {
   if (value === REDACTED_PLAIN) return "a plain-text value (not shown)";
   if (value === undefined) return "nothing";
   if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
+  // An empty list is said so: "expected a list of at least 1 entry, got a list" named no mistake.
+  if (Array.isArray(value)) return value.length === 0 ? "an empty list" : "a list";
   if (typeof value === "object") return "an object";
   return `${typeof value} ${JSON.stringify(typeof value === "string" ? redactUrl(value) : value)}`;
 }
@@ -549,8 +551,8 @@ function unitHint(path: (string | number)[], found: unknown, input: unknown): st
 
 /**
  * `; did you mean "grafana.example.net"?` for a host (or host:port) written as a URL
- * ("https://grafana.example.net/", "smtp://smtp.example.net:587"), when the key takes the URL's
- * host:port or host alone. Else "".
+ * ("https://grafana.example.net/", "smtp://smtp.example.net:587"), or a name in a URL's host part
+ * ("s3://staging-mimir-blocks"), when the key takes the URL's host:port or host alone. Else "".
  */
 function hostHint(path: (string | number)[], found: unknown, input: unknown): string {
   if (typeof found !== "string" || !/^[a-z][a-z0-9+.-]*:\/\//i.test(found.trim())) return "";
@@ -563,7 +565,10 @@ function hostHint(path: (string | number)[], found: unknown, input: unknown): st
   }
   if (!schema || url.username || url.password) return "";
   const near = [url.host, url.hostname].find((h) => h !== "" && schema.safeParse(h).success);
-  return near ? `; did you mean "${near}"? (the host alone: no scheme, no path)` : "";
+  // What the URL's host part is to the key, by its own form: a host, or a name (an S3 bucket's,
+  // written as "s3://staging-mimir-blocks", is no host).
+  const what = /\bhost\b/.test(ownForm(schema.safeParse(found.trim()).error?.issues) ?? "") ? "host" : "name";
+  return near ? `; did you mean "${near}"? (the ${what} alone: no scheme, no path)` : "";
 }
 
 /**
@@ -838,7 +843,7 @@ export function booleanHint(expected: string, found: unknown): string {
   if (expected !== "boolean" || typeof found !== "string") return "";
   const word = YAML11_BOOLEANS[found.trim().toLowerCase()];
   if (word !== undefined)
-    return `; did you mean ${String(word)}? (YAML 1.2, as the Pulumi CLI reads it, takes ${found} as text)`;
+    return `; did you mean ${String(word)}? (true or false, unquoted: YAML 1.2, as the Pulumi CLI reads it, takes ${found} as text, and quotes make any word text)`;
   // `"false"` itself is told to drop its quotes by its form (expectedForm).
   const near = closestMatch(found.trim(), ["true", "false"]);
   return near && near !== found.trim().toLowerCase() ? `; did you mean ${near}?` : "";
@@ -1364,8 +1369,8 @@ function listKeyOf(schema: z.ZodTypeAny, path: (string | number)[], found: unkno
 }
 
 /**
- * A number's form from its own checks: whole or not, its bounds, and an example inside them (a
- * fixed "like 3" told `alerting.pushoverPriority`, at most 2, to write a value it refuses). A
+ * A number's form from its own checks: whole or not, its bounds, and an example inside them (the
+ * form's own, schema.ts STAND_INS, where it has one: a port's; a fixed "like 3" told `alerting.pushoverPriority`, at most 2, to write a value it refuses). A
  * number written in quotes is text to YAML: the form says to drop them (`count: "3"` as `count: 3`)
  * when the number is one the key takes, as a text written as a number is told to quote it.
  */
@@ -1387,7 +1392,9 @@ function numberForm(schema: z.ZodNumber, found: unknown): string {
         : max !== undefined
           ? ` of at most ${max}`
           : "";
-  const example = Math.min(Math.max(3, min ?? -Infinity), max ?? Infinity);
+  // The key's own example where its form has one (a port's), else a small number within bounds.
+  const own = STAND_INS.get(schema);
+  const example = typeof own === "number" ? own : Math.min(Math.max(3, min ?? -Infinity), max ?? Infinity);
   const quoted = unquoted(schema, found) !== undefined ? ` (drop the quotes: ${String(found).trim()})` : "";
   return `${whole ? "a whole number" : "a number"}${bounds}, like ${example}${quoted}`;
 }

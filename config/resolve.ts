@@ -1030,7 +1030,12 @@ function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] 
     );
   }
   const pastMonolithic = logs !== undefined && logs > LOKI_SIZING.monolithicMaxBytesPerDay;
-  const past = `${formatBytes(logs ?? 0)} a day is above what Monolithic Loki holds (about 20 GB a day, grafana/loki v3.7.6 docs/sources/get-started/deployment-modes.md)`;
+  // The logs a day as written, and what Monolithic holds in the same units: "30GB" beside a
+  // converted "27.9GiB" and a limit in GB read as two different amounts.
+  const written = r.workload.logsPerDay?.trim() ?? "";
+  const most = LOKI_SIZING.monolithicMaxBytesPerDay;
+  const mostText = /iB$/.test(written) ? formatBytes(most) : `${+(most / 1e9).toFixed(1)}GB`;
+  const past = `${written} a day is above what Monolithic Loki holds (about ${mostText} a day, grafana/loki v3.7.6 docs/sources/get-started/deployment-modes.md)`;
   const nodes = openNodeCount(c.nodePools);
   if (c.loki.mode === "Distributed" && c.objectStore.type !== "filesystem" && nodes < LOKI_HA) {
     // One mistake, one message: at the key that chose Distributed (loki.mode, else the logs a day

@@ -149,6 +149,12 @@ const bucketPrefix = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {
 });
 
 /**
+ * A TCP port, with a realistic example for its form (errors.ts numberForm reads STAND_INS): a
+ * number's form otherwise offers "like 3", which reads as a port to write.
+ */
+const port = (example: number) => standingIn(() => z.number().int().min(1).max(65535), example);
+
+/**
  * A Garage access key ID: "GK" and 24 hex digits (Deuxfleurs/garage v2.0.0 src/model/key_table.rs
  * `Key::new` makes `GK` + 12 random bytes in hex).
  */
@@ -776,7 +782,7 @@ const alertReceiver = z
            * The program's own: the port the webhook's URL (a credential the program never sees) is
            * served on, for egress. Default 443.
            */
-          port: z.number().int().min(1).max(65535).optional(),
+          port: port(8443).optional(),
           ...refusedCredentials("webhook"),
         })
         .strict(),
@@ -1136,7 +1142,7 @@ const network = z
          */
         cidrs: z.array(cidr).default([]),
         /** The port those endpoints serve on: kubeadm's default bind port (DefaultAPIBindPort) is 6443. */
-        port: z.number().int().min(1).max(65535).default(6443),
+        port: port(6443).default(6443),
       })
       .strict()
       .default({}),

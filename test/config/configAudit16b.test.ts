@@ -139,9 +139,9 @@ describe("round 16b: a value outside its key's bounds is told the form", () => {
     ]);
   });
 
-  it("a list shorter than its minimum says how many entries", () => {
+  it("a list shorter than its minimum says how many entries, and that the list found is empty", () => {
     assert.deepEqual(problemsOf(`  ${P("network")}:\n    receivers: []\n`), [
-      `${P("network.receivers")}: expected a list of at least 1 entry, got a list`,
+      `${P("network.receivers")}: expected a list of at least 1 entry, got an empty list`,
     ]);
   });
 });

@@ -63,10 +63,19 @@ describe("config: the mistakes the first-deploy, sizing, chart values and Grafan
       assert.equal(e.problems.length, 1, e.message);
       assert.match(
         e.problems[0],
-        /^homelab-observability:workload\.logsPerDay: 50GiB a day is above what Monolithic Loki holds \(about 20 GB a day, .*\); past it Loki runs Distributed, at least 3 ingesters on distinct nodes \(replication factor 3; .*\), and nodePools has 1 node\(s\) without NoSchedule taints; add nodes to nodePools$/,
+        /^homelab-observability:workload\.logsPerDay: 50GiB a day is above what Monolithic Loki holds \(about 18\.6GiB a day, .*\); past it Loki runs Distributed, at least 3 ingesters on distinct nodes \(replication factor 3; .*\), and nodePools has 1 node\(s\) without NoSchedule taints; add nodes to nodePools$/,
       );
       // "use Monolithic" would be refused for that many logs: the message does not offer it.
       assert.doesNotMatch(e.message, /use "Monolithic"|loki\.mode/);
+    });
+
+    it("says the logs a day as written, and Monolithic's limit in the same units", () => {
+      const e = refusal(`${BASE}${STORE}${pool(1, "8Gi")}  ${P("workload")}:\n    logsPerDay: 30GB\n`);
+      assert.equal(e.problems.length, 1, e.message);
+      assert.match(
+        e.problems[0],
+        /^homelab-observability:workload\.logsPerDay: 30GB a day is above what Monolithic Loki holds \(about 20GB a day, /,
+      );
     });
 
     it("loki.mode: Distributed set on one node is one message: its pods are not judged again against the pools", () => {
@@ -219,6 +228,27 @@ describe("config: the mistakes the first-deploy, sizing, chart values and Grafan
     );
     // A URL whose host the key refuses too gets no guess.
     assert.doesNotMatch(ingress("https://Grafana_Host").message, /did you mean/);
+  });
+
+  it("a webhook receiver's port and a quoted yes are told forms a user can write", () => {
+    const e = refusal(
+      `${BASE}${STORE}  ${P("alerting")}:\n    receivers:\n      - name: hook\n        type: webhook\n        port: 0\n        send_resolved: "yes"\n`,
+    );
+    assert.deepEqual(e.problems, [
+      `${P("alerting.receivers[0].port")}: expected a whole number from 1 to 65535, like 8443, got number 0`,
+      `${P("alerting.receivers[0].send_resolved")}: expected true or false, got string "yes"; did you mean true? (true or false, unquoted: YAML 1.2, as the Pulumi CLI reads it, takes yes as text, and quotes make any word text)`,
+    ]);
+  });
+
+  it("a bucket written as an s3:// URL gets the bucket name meant, called a name, not a host", () => {
+    const e = refusal(`${BASE}${STORE}  ${P("existing")}:\n    buckets: [s3://staging-mimir-blocks]\n`);
+    assert.equal(e.problems.length, 1, e.message);
+    assert.ok(
+      e.problems[0].endsWith(
+        `, got string "s3://staging-mimir-blocks"; did you mean "staging-mimir-blocks"? (the name alone: no scheme, no path)`,
+      ),
+      e.problems[0],
+    );
   });
 
   it("a receiver's item with the config backend, which reads receiverCredentials and no item, is refused as a key nothing reads", () => {

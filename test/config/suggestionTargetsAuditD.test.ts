@@ -76,7 +76,7 @@ describe("new-user trial D: the closest value", () => {
       `${BASE}  ${P("production")}: yes\n${STORE}  ${P("alerting")}: {pushover: flase, heartbeat: false}\n`,
     );
     assert.deepEqual(e.problems, [
-      `${P("production")}: expected true or false (Pulumi.yaml declares type 'boolean'), got string "yes"; did you mean true? (YAML 1.2, as the Pulumi CLI reads it, takes yes as text)`,
+      `${P("production")}: expected true or false (Pulumi.yaml declares type 'boolean'), got string "yes"; did you mean true? (true or false, unquoted: YAML 1.2, as the Pulumi CLI reads it, takes yes as text, and quotes make any word text)`,
       `${P("alerting.pushover")}: expected true or false, got string "flase"; did you mean false?`,
     ]);
   });
