@@ -114,11 +114,12 @@ function writeLeaving(before: LokiSide, after: LokiSide, gate: Gate, at?: Overri
   // The last step, with write pods still in the ring: they leave in the update that also rolls the
   // monolithic pods (their config changes with the mode) and deletes the write and backend
   // StatefulSets, with no `loki-drain` gate seeing the last ones flushed and gone, nor
-  // `loki-monolithic` seeing the ring without them.
+  // `loki-monolithic` seeing the ring without them. The stack file now says "Monolithic", which
+  // refuses loki.write, so the fix names the mode to go back to before the key to lower.
   if (before.mode === TRANSITIONAL && after.mode === "Monolithic" && before.write > 0) {
     out.push({
       field: "values.deploymentMode",
-      reason: `${mode}"${TRANSITIONAL}" -> "Monolithic" while ${before.write} write pod(s) still run: they leave in the update that rolls the monolithic pods and deletes the write StatefulSet, with no gate seeing them flushed and gone from the ring. Lower loki.write by one per update down to 0 first (each after ${gate("loki-drain")}), then set "Monolithic" after ${gate("loki-monolithic")} passes (${LOKI_MOVE_DOC})`,
+      reason: `${mode}"${TRANSITIONAL}" -> "Monolithic" while ${before.write} write pod(s) still run: they leave in the update that rolls the monolithic pods and deletes the write StatefulSet, with no gate seeing them flushed and gone from the ring. Set loki.mode back to "${TRANSITIONAL}" (loki.write is read only there) with loki.write: ${before.write - 1}${before.write > 1 ? ", then lower it by one per update down to 0" : ""}, each step after ${gate("loki-drain")} passes, then set "Monolithic" after ${gate("loki-monolithic")} passes (${LOKI_MOVE_DOC})`,
     });
     return out;
   }

@@ -48,6 +48,8 @@ import {
   mergeProblems,
   notRenderedText,
   overridesWithoutRelease,
+  overridesOfUnrunLokiTargets,
+  unrunTargetOverrideWarning,
   withoutRefusedValues,
   withRenderFailures,
   overridePlacesIn,
@@ -861,7 +863,10 @@ async function renderedAndJudged(
   // An override of a chart no release installs changes nothing: said, and not in force.
   const idle = overridesWithoutRelease(resources, stated);
   await warnIdleOverrides(stack, idle, { run, overrides: takeoverOverrides, at });
-  const overrides = stated.filter((o) => !idle.includes(o));
+  // So does an override of a Loki target the mode renders no pod of.
+  const unrun = overridesOfUnrunLokiTargets(resources, stated);
+  for (const u of unrun) err(`${stack}: warning: ${unrunTargetOverrideWarning(u, at)}`);
+  const overrides = stated.filter((o) => !idle.includes(o) && !unrun.some((u) => u.override === o));
   const judgedAll = await judge(stack, judged, r?.findings ?? [], { overrides, at }, run.packConfig, err);
   const problems = judgedAll.problems;
   // A release Helm refused for an override's value runs with none of it: what the pack read of

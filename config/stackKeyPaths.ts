@@ -54,6 +54,10 @@ export const MIMIR_STATEFUL_SETS = {
  * ({@link withStackKeys}).
  */
 export const STACK_KEY_CHART_PATHS = [
+  // The mode decides which targets render, which keys the stack reads and how the change check
+  // judges an update (change/lokiMode.ts): a `chartValues.loki.deploymentMode` would run another
+  // mode than the stack file says. A top-level plain value: nothing on the way is made (`made: 0`).
+  { key: "loki.mode", chart: "loki", path: ["deploymentMode"], made: 0 },
   { key: "loki.replicas", chart: "loki", path: ["singleBinary", "replicas"] },
   { key: "loki.write", chart: "loki", path: ["write", "replicas"] },
   { key: "loki.read", chart: "loki", path: ["read", "replicas"] },

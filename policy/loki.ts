@@ -297,7 +297,7 @@ export function lokiSingleBinaryAndScalable(level: Level = "mandatory"): Resourc
         t.mode !== "Monolithic<->SimpleScalable"
       ) {
         report(
-          `${label(r)}: values.singleBinary.replicas is ${t.single} and ${list(scalable, true)}; the chart fails with "You have more than zero replicas configured for both the ${words.single} and simple scalable targets". Set the unused mode's replicas to 0, or use deploymentMode "${words.transitional}" while migrating.`,
+          `${label(r)}: values.singleBinary.replicas is ${t.single} and ${list(scalable, true)}; the chart fails with "You have more than zero replicas configured for both the ${words.single} and simple scalable targets". Set the unused mode's replicas to 0, or set values.deploymentMode to "${words.transitional}" while migrating.`,
         );
       }
       if (scalable.length > 0 && distributed.length > 0 && t.mode !== "SimpleScalable<->Distributed") {

@@ -13,6 +13,15 @@ import { STACK_KEY_CHART_PATHS } from "../config/stackKeyPaths";
 import { listed } from "../model/words";
 import { isMap, propertyPath, valueAt } from "../config/tree";
 import { RELEASE_TYPE } from "../model/names";
+import {
+  LOKI_MODES,
+  lokiModeOf,
+  runsMonolithic,
+  runsScalable,
+  type LokiMode,
+  type LokiModeName,
+} from "../model/sizing";
+import { LOKI_DISTRIBUTED_WORKLOADS } from "../config/sizing";
 
 /**
  * The resource tree, indented by parent: `type name  [flags]`. An import (the `import` option; a
@@ -626,6 +635,67 @@ export function overridesWithoutRelease(
 ): string[] {
   const charts = chartsOf(resources);
   return overrides.filter((o) => !charts.has(o.slice(0, o.indexOf("."))));
+}
+
+/** An override of a Loki target the release's mode renders no pod of ({@link overridesOfUnrunLokiTargets}). */
+export interface UnrunTargetOverride {
+  /** `<chart>.<path>`, as the stack output lists it (`loki.read.resources.requests.cpu`). */
+  override: string;
+  /** The target's section of the chart's values (`read`). */
+  target: string;
+  /** The release's mode, as the stack's loki.mode names it. */
+  mode: LokiMode;
+  /** The modes that render the target. */
+  runsIn: LokiMode[];
+}
+
+/** The modes of the stack's loki.mode, each once (`SingleBinary` is `Monolithic`'s old name). */
+const RUN_MODES = [...new Set(LOKI_MODES.map(lokiModeOf))];
+
+/**
+ * Whether `mode` renders the Loki target whose values are under `target`: the monolithic pods
+ * (`singleBinary`), SimpleScalable's write, read and backend, or a Distributed component (loki
+ * 18.11.0 templates/_helpers.tpl `loki.deployment.isMonolithic`, `isScalable`, `isDistributed`).
+ * Undefined for a section that is no target (`loki`, `gateway`): every mode renders what it sets.
+ */
+function rendersLokiTarget(mode: LokiMode, target: string): boolean | undefined {
+  if (target === "singleBinary") return runsMonolithic(mode);
+  if (target === "write" || target === "read" || target === "backend") return runsScalable(mode);
+  if (target in LOKI_DISTRIBUTED_WORKLOADS) return mode === "Distributed";
+  return undefined;
+}
+
+/**
+ * The overrides of the loki release's targets its mode does not render (`read.resources` in
+ * Monolithic): they change nothing, so they are not "in force". A target's `replicas` is left out:
+ * the chart counts it in every mode (templates/validate.yaml refuses monolithic and scalable
+ * replicas together), and the pack says so (loki-single-binary-and-scalable).
+ */
+export function overridesOfUnrunLokiTargets(
+  resources: { type: string; inputs?: Record<string, any> }[],
+  overrides: string[],
+): UnrunTargetOverride[] {
+  const release = resources.find((r) => r.type === RELEASE_TYPE && r.inputs?.chart === "loki");
+  const named: unknown = release?.inputs?.values?.deploymentMode;
+  if (!(LOKI_MODES as readonly unknown[]).includes(named)) return [];
+  const mode = lokiModeOf(named as LokiModeName);
+  return overrides.flatMap((override) => {
+    const [chart, target, key] = override.split(".");
+    if (chart !== "loki" || key === undefined || key === "replicas") return [];
+    if (rendersLokiTarget(mode, target) !== false) return [];
+    return [{ override, target, mode, runsIn: RUN_MODES.filter((m) => rendersLokiTarget(m, target)) }];
+  });
+}
+
+/**
+ * The warning for an override of a Loki target the mode does not render ({@link
+ * overridesOfUnrunLokiTargets}), naming the override and loki.mode, each at its line when the
+ * stack file sets it.
+ */
+export function unrunTargetOverrideWarning(u: UnrunTargetOverride, at?: OverridePlace): string {
+  const where = (key: string) => (at?.(key) ? ` (${at(key)})` : "");
+  const key = `chartValues.${u.override}`;
+  return `${key}${where(key)}: loki.mode is "${u.mode}"${where("loki.mode")}, which renders no ${u.target} pod (the loki chart renders ${u.target} in ${listed(u.runsIn, "and")} only); the override changes nothing: remove it`;
 }
 
 /** The charts the export's Helm releases install. */

@@ -160,8 +160,6 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
   });
 
   const values = {
-    // The chart's own names (Monolithic since chart 12.0; builders/logging/lokiModes.ts).
-    deploymentMode: chartDeploymentMode(loki.mode),
     // Chart 18 mounts the ServiceAccount token into every Loki pod by default
     // (`defaults.automountServiceAccountToken: true`, loki 18.11.0 values.yaml, templates/_pod.tpl);
     // Loki calls no Kubernetes API (the rules sidecar is off below).
@@ -280,6 +278,8 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
   // Where each stack key's value goes is config/stackKeyPaths.ts' table, which the config check
   // of chartValues overrides reads too.
   return withStackKeys("loki", values, {
+    // The chart's own names (Monolithic since chart 12.0; builders/logging/lokiModes.ts).
+    "loki.mode": chartDeploymentMode(loki.mode),
     "loki.replicas": replicas.singleBinary,
     "loki.write": replicas.write,
     "loki.read": replicas.read,

@@ -119,7 +119,7 @@ describe("moving Loki off SimpleScalable: one update at a time, nothing the writ
     assert.equal(skip.length, 1);
     assert.match(
       skip[0].reason,
-      /"Monolithic<->SimpleScalable" -> "Monolithic" while 3 write pod\(s\) still run.*down to 0 first/,
+      /"Monolithic<->SimpleScalable" -> "Monolithic" while 3 write pod\(s\) still run.*Set loki\.mode back to "Monolithic<->SimpleScalable" \(loki\.write is read only there\) with loki\.write: 2, then lower it by one per update down to 0/,
     );
   });
 

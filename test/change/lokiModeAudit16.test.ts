@@ -50,7 +50,12 @@ describe("Loki's move off SimpleScalable, the steps the change check refuses (au
     assert.equal(refused.length, 1, "one refusal for one mistake");
     assert.equal(refused[0].field, "values.deploymentMode");
     assert.match(refused[0].reason, /while 1 write pod\(s\) still run/);
-    assert.match(refused[0].reason, /Lower loki\.write by one per update down to 0 first/);
+    // The file now says "Monolithic", where loki.write is refused: the fix goes back to the
+    // transitional mode first, one write pod fewer, rather than naming a key the mode refuses.
+    assert.match(
+      refused[0].reason,
+      /Set loki\.mode back to "Monolithic<->SimpleScalable" \(loki\.write is read only there\) with loki\.write: 0, each step after .*--gate loki-drain/,
+    );
     assert.match(refused[0].reason, /--gate loki-monolithic/);
     // The step the docs take: write 0, then Monolithic.
     assert.deepEqual(

@@ -45,6 +45,20 @@ describe("round 16b: one chart value set by a stack key and a chartValues overri
     );
   });
 
+  it("loki.mode and chartValues.loki.deploymentMode are one message naming the stack key: the override would run another mode than the file says", () => {
+    const problems = problemsOf(
+      `  ${P("loki")}:\n    mode: Monolithic\n    replicas: 3\n  ${P("chartValues")}:\n    loki:\n      deploymentMode: Monolithic<->SimpleScalable\n`,
+    );
+    assert.equal(problems.length, 1, problems.join("\n"));
+    assert.match(
+      problems[0],
+      new RegExp(
+        String.raw`^${P("loki.mode")}: expected the loki chart's deploymentMode set in one place \(set it once: loki\.mode\), ` +
+          String.raw`got it set twice: loki\.mode: "Monolithic" \(${FILE_LINE}\) and chartValues\.loki\.deploymentMode: "Monolithic<->SimpleScalable" \(${FILE_LINE}\), .*; remove chartValues\.loki\.deploymentMode$`,
+      ),
+    );
+  });
+
   it("a VictoriaMetrics key and its chart path are refused, and so is an override that removes the map holding the value", () => {
     const problems = problemsOf(
       `  ${P("metricsBackend")}: victoriametrics\n  ${P("victoriametrics")}:\n    scrapeInterval: 15s\n  ${P("loki")}:\n    retention: 14d\n` +

@@ -111,12 +111,12 @@ describe("policy (loki): deployment modes as loki 6.49 templates/validate.yaml j
     await fails(
       at(v, "18.11.0"),
       MODES,
-      /more than zero replicas configured for both the monolithic and simple scalable targets"\. Set the unused mode's replicas to 0, or use deploymentMode "Monolithic<->SimpleScalable"/,
+      /more than zero replicas configured for both the monolithic and simple scalable targets"\. Set the unused mode's replicas to 0, or set values\.deploymentMode to "Monolithic<->SimpleScalable"/,
     );
     await fails(
       at(v, "6.55.0"),
       MODES,
-      /both the single binary and simple scalable targets"\. .*deploymentMode "SingleBinary<->SimpleScalable"/,
+      /both the single binary and simple scalable targets"\. .*deploymentMode to "SingleBinary<->SimpleScalable"/,
     );
   });
   it("single binary and distributed replicas fail in every mode", () => {
@@ -557,7 +557,7 @@ describe("policy (loki): the deployment-mode refusals quote each Loki chart in t
     it(`loki ${version}: single binary with simple scalable replicas`, async () => {
       const { message, helm } = await both({ ...clone(good), write: { replicas: 1 } });
       assert.ok(helm.includes(quoted(message)), `pack: ${message}\nhelm: ${helm}`);
-      const mode = /use deploymentMode "([^"]+)"/.exec(message)?.[1];
+      const mode = /set values\.deploymentMode to "([^"]+)"/.exec(message)?.[1];
       assert.ok(mode && helm.includes(`'${mode}'`), `pack: ${message}\nhelm: ${helm}`);
     });
     it(`loki ${version}: the deploymentModes the pack knows are the ones Helm renders Loki for`, async () => {

@@ -9,10 +9,13 @@ import {
   mergeProblems,
   mergeRenderErrors,
   overridesWithoutRelease,
+  overridesOfUnrunLokiTargets,
+  unrunTargetOverrideWarning,
   type MergedFinding,
   type MergedViolation,
 } from "../../synth/report";
 import { RENDERED_KEY } from "@homelab-observability/contract";
+import { versions } from "../../model/versions";
 import { check, release, stackInfo, workload } from "../support/policyCases";
 
 /*
@@ -271,6 +274,39 @@ describe("a refused chart values override names its key", () => {
     ]);
   });
 
+  it("an override of a Loki target the mode renders no pod of is said, not in force; the targets' replica counts are the pack's", () => {
+    const loki = rel("loki", "loki", "monitoring", { deploymentMode: "Monolithic" });
+    const overrides = [
+      "loki.read.resources.requests.cpu",
+      "loki.write.persistence.size",
+      "loki.write.replicas",
+      "loki.singleBinary.resources.requests.cpu",
+      "loki.ingester.resources",
+      "loki.loki.limits_config.max_query_series",
+      "grafana.read.x",
+    ];
+    const unrun = overridesOfUnrunLokiTargets([loki], overrides);
+    assert.deepEqual(
+      unrun.map((u) => u.override),
+      ["loki.read.resources.requests.cpu", "loki.write.persistence.size", "loki.ingester.resources"],
+    );
+    const at = (key: string) =>
+      ({
+        "loki.mode": "Pulumi.production.yaml:40",
+        "chartValues.loki.read.resources.requests.cpu": "Pulumi.production.yaml:49",
+      })[key];
+    assert.equal(
+      unrunTargetOverrideWarning(unrun[0], at),
+      'chartValues.loki.read.resources.requests.cpu (Pulumi.production.yaml:49): loki.mode is "Monolithic" (Pulumi.production.yaml:40), which renders no read pod (the loki chart renders read in SimpleScalable and Monolithic<->SimpleScalable only); the override changes nothing: remove it',
+    );
+    // The transitional mode renders both sides: nothing of theirs is idle.
+    const both = rel("loki", "loki", "monitoring", { deploymentMode: "Monolithic<->SimpleScalable" });
+    assert.deepEqual(
+      overridesOfUnrunLokiTargets([both], overrides).map((u) => u.override),
+      ["loki.ingester.resources"],
+    );
+  });
+
   it("the warning for an override of a chart not installed names the key that leaves it out, at its line, and setting it", () => {
     const at = (key: string) => (key === "logAgent" ? "Pulumi.pi.yaml:11" : undefined);
     assert.equal(
@@ -393,6 +429,30 @@ describe("a pack message on values the stack file sets names them as its keys", 
     assert.match(
       v.message,
       /: chartValues\.loki\.compactor holds Loki settings \(retention_enabled\) that the chart ignores silently; move them to chartValues\.loki\.loki\.compactor\.$/,
+    );
+  });
+  it("loki-single-binary-and-scalable: the transitional mode its hint offers is the stack key that sets deploymentMode", async () => {
+    // Write and backend pods from overrides beside the monolithic pods: the chart's way out is its
+    // transitional deploymentMode, which in this stack is loki.mode (a chartValues.loki.deploymentMode
+    // is refused as set twice), so the hint names loki.mode, not a chart value.
+    const loki = rel("loki", "loki", "monitoring", {
+      deploymentMode: "Monolithic",
+      singleBinary: { replicas: 3 },
+      write: { replicas: 3 },
+      read: { replicas: 0 },
+      backend: { replicas: 3 },
+    });
+    // The pinned chart's line, whose transitional mode is the stack's (model/sizing.ts LOKI_MODES).
+    loki.inputs = { ...loki.inputs, version: versions.charts.loki.version };
+    const found = await check([loki], "loki-single-binary-and-scalable");
+    const [v] = attributeOverrides(
+      found.map((f): MergedViolation => ({ ...f, alsoAt: [] })),
+      [loki],
+      ["loki.write.replicas", "loki.backend.replicas"],
+    );
+    assert.match(
+      v.message,
+      /: values\.singleBinary\.replicas is 3 and chartValues\.loki\.write\.replicas is 3, chartValues\.loki\.backend\.replicas is 3; .*\. Set the unused mode's replicas to 0, or set loki\.mode to "Monolithic<->SimpleScalable" while migrating\.$/,
     );
   });
   it("a message on values the program alone sets keeps its values paths", async () => {
