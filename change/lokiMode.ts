@@ -93,7 +93,51 @@ export function lokiMoveRefusals(
   at?: OverridePlace,
 ): Refusal[] {
   const gate: Gate = (step) => gateCommand(project.stack, step, project.dir);
+  // Into or out of Distributed: one mistake, the mode's change, whatever pods it removes.
+  if ((before.mode === "Distributed") !== (after.mode === "Distributed"))
+    return [distributedMove(before, after, at)];
   return [...writeLeaving(before, after, gate, at), ...monolithicLeaving(before, after, gate, at)];
+}
+
+/**
+ * The key that set the mode: loki.mode where the stack file writes it, else workload.logsPerDay
+ * where the file writes that (config/resolve.ts: above what Monolithic holds it picks
+ * "Distributed"), else loki.mode, which the file leaves to its default.
+ */
+function modeKey(after: LokiSide, at?: OverridePlace): string {
+  if (at?.("loki.mode") || !at?.("workload.logsPerDay")) return `${stackKeyAt("loki.mode", at)}: `;
+  return `${stackKeyAt("workload.logsPerDay", at)} chose loki.mode "${after.mode}" (loki.mode is not set): `;
+}
+
+/**
+ * A move into or out of Distributed. The chart has no transitional mode between Distributed and
+ * the monolithic pods (templates/validate.yaml refuses monolithic and distributed replicas
+ * together; SimpleScalable<->Distributed is no mode the stack takes), so one update deletes the
+ * StatefulSet whose pods hold an ingester, all of them stopping at once, and starts the others:
+ * the hazard of "Monolithic" straight to "SimpleScalable" ({@link monolithicLeaving}), with no step
+ * between. The deleted StatefulSet and the created one are this change, not a rename
+ * (change.ts foldLokiRenames folds those into this refusal).
+ */
+function distributedMove(before: LokiSide, after: LokiSide, at?: OverridePlace): Refusal {
+  const holders =
+    before.mode === "Distributed"
+      ? ["every ingester pod"]
+      : [
+          ...(before.monolithic > 0 ? [`all ${before.monolithic} monolithic pod(s)`] : []),
+          ...(before.write > 0 ? [`all ${before.write} write pod(s)`] : []),
+        ];
+  const starts = after.mode === "Distributed" ? "the Distributed components" : `the pods of "${after.mode}"`;
+  const above =
+    before.mode === "Distributed"
+      ? ""
+      : ` (above 20 GB of logs a day the stack refuses "Monolithic": docs/how-to/sizing.md)`;
+  return {
+    field: "values.deploymentMode",
+    reason:
+      `${modeKey(after, at)}"${before.mode}" -> "${after.mode}" is a change of Loki's mode, not a rename: one update stops ${holders.join(" and ")} at once, which hold the newest lines in their ingesters, and starts ${starts}; ` +
+      `the chart has no transitional mode between the two (templates/validate.yaml refuses monolithic and distributed replicas together), so no gate sees the old pods flushed and gone from the ring first, and what a failed flush leaves in their WALs stays on claims no pod mounts again. ` +
+      `The program moves a running Loki between modes only through "${TRANSITIONAL}", never into or out of "Distributed", which a new stack starts in: set loki.mode: ${before.mode} to keep this stack's mode${above} (${LOKI_MOVE_DOC})`,
+  };
 }
 
 /** The verify command of one of Loki's gates (verify/lokiGate.ts LOKI_STEPS), for the stack judged. */

@@ -231,3 +231,62 @@ describe("Loki onto SimpleScalable, and monolithic pods scaled down: each leaves
     assert.deepEqual(refusedOf(both(3, 3), both(2, 3)), []);
   });
 });
+
+describe("Loki into or out of Distributed: a change of mode, not a rename (trial P)", () => {
+  // Monolithic -> Distributed deletes the loki StatefulSet and creates the components' own: the
+  // change check read that as a rename of loki to loki-compactor and sent the user to nameOverride.
+  const mono = { deploymentMode: "Monolithic", singleBinary: { replicas: 3 } };
+  const distributed = {
+    deploymentMode: "Distributed",
+    ingester: { replicas: 3 },
+    compactor: { replicas: 1 },
+  };
+
+  it("refuses Monolithic -> Distributed once, on the release, naming loki.mode at its line, with the StatefulSet it deletes", () => {
+    const at = (key: string) => ({ "loki.mode": "Pulumi.staging.yaml:29" })[key];
+    const report = planChange(
+      state(mono, ["loki"]),
+      state(distributed, ["loki-ingester", "loki-compactor", "loki-index-gateway"]),
+      at,
+    );
+    assert.deepEqual(
+      report.refused.map((e) => e.subject),
+      ["Release::loki"],
+      JSON.stringify(report.refused, null, 1),
+    );
+    assert.equal(report.refused[0].refused.length, 1);
+    const [r] = report.refused[0].refused;
+    assert.equal(r.field, "values.deploymentMode");
+    assert.equal(
+      r.reason,
+      'loki.mode (Pulumi.staging.yaml:29): "Monolithic" -> "Distributed" is a change of Loki\'s mode, not a rename: one update stops all 3 monolithic pod(s) at once, which hold the newest lines in their ingesters, and starts the Distributed components; ' +
+        "the chart has no transitional mode between the two (templates/validate.yaml refuses monolithic and distributed replicas together), so no gate sees the old pods flushed and gone from the ring first, and what a failed flush leaves in their WALs stays on claims no pod mounts again. " +
+        'The program moves a running Loki between modes only through "Monolithic<->SimpleScalable", never into or out of "Distributed", which a new stack starts in: set loki.mode: Monolithic to keep this stack\'s mode (above 20 GB of logs a day the stack refuses "Monolithic": docs/how-to/sizing.md); ' +
+        "the same update deletes StatefulSet monitoring/loki, whose claims stay behind, unused (docs/how-to/loki-off-simple-scalable.md)",
+    );
+    assert.ok(report.refused.every((e) => e.refused.every((x) => x.kind !== "rename")));
+  });
+
+  it("names workload.logsPerDay at its line when it chose Distributed, the stack file leaving loki.mode out", () => {
+    const at = (key: string) => ({ "workload.logsPerDay": "Pulumi.staging.yaml:29" })[key];
+    const [entry] = planChange(state(mono, ["loki"]), state(distributed, ["loki-ingester"]), at).refused;
+    assert.match(
+      entry.refused[0].reason,
+      /^workload\.logsPerDay \(Pulumi\.staging\.yaml:29\) chose loki\.mode "Distributed" \(loki\.mode is not set\): "Monolithic" -> "Distributed" is a change of Loki's mode/,
+    );
+  });
+
+  it("refuses Distributed -> Monolithic the same way, keeping Distributed", () => {
+    const refused = lokiMoveRefusals(
+      lokiSide(distributed)!,
+      lokiSide(mono)!,
+      { stack: "production" },
+      (key) => ({ "loki.mode": "Pulumi.production.yaml:40" })[key],
+    );
+    assert.equal(refused.length, 1);
+    assert.match(
+      refused[0].reason,
+      /^loki\.mode \(Pulumi\.production\.yaml:40\): "Distributed" -> "Monolithic" is a change of Loki's mode, not a rename: one update stops every ingester pod at once.*set loki\.mode: Distributed to keep this stack's mode \(docs/,
+    );
+  });
+});
