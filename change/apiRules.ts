@@ -416,26 +416,46 @@ function classlessGrowth(before: RenderedObject, after: RenderedObject): boolean
  * creation ...", ValidatePersistentVolumeClaimUpdate) and a Bound one's where the class lacks
  * allowVolumeExpansion: true (CLAIM_RESIZE, a 403), through Helm's patch and server-side apply
  * alike, and took it for a Bound claim of a class with it (docs/reference/checks.md, "Judged by a
- * real API server"). Undefined when the size does not grow. The kubectl commands it prints name
- * `context`, the stack's pinned kube context, when it has one.
+ * real API server"). A VMSingle's larger `spec.storage` size is the same growth of the claim the
+ * operator made from it, which it sends in place ({@link vmSingleStorageRefusals}). Undefined when
+ * the size does not grow. The kubectl commands it prints name `context`, the stack's pinned kube
+ * context, when it has one.
  */
 export function claimGrowth(
   before: RenderedObject,
   after: RenderedObject,
   context?: string,
 ): string | undefined {
-  if (before.kind !== "PersistentVolumeClaim" || groupVersion(after.apiVersion).group !== "")
-    return undefined;
+  const { group } = groupVersion(after.apiVersion);
+  // A VMSingle's claim is the operator's, made from spec.storage: a larger size reaches it in
+  // place, under the same API server rules (vmSingleStorageRefusals).
+  if (before.kind === "VMSingle" && group === "operator.victoriametrics.com") {
+    const [a, b] = [before.spec?.storage, after.spec?.storage];
+    const [x, y] = [a?.resources?.requests?.storage, b?.resources?.requests?.storage];
+    if (!(quantityBytes(y) > quantityBytes(x))) return undefined;
+    // The operator names the claim as the CR's other objects, `vmsingle-<CR name>` (PrefixedName).
+    const claim = { name: `vmsingle-${after.metadata.name}`, namespace: after.metadata.namespace };
+    return `spec.storage.resources.requests.storage: grows from ${String(x)} to ${String(y)}; the operator sends the larger size to its claim ${claim.name} in place (${VMSINGLE_PVC}), ${growthTerms(claim, b?.storageClassName, context)}`;
+  }
+  if (before.kind !== "PersistentVolumeClaim" || group !== "") return undefined;
   // Refused outright (refusedUpdate), not said with conditions.
   if (classlessGrowth(before, after)) return undefined;
   const [a, b] = [before.spec?.resources?.requests?.storage, after.spec?.resources?.requests?.storage];
   if (!(quantityBytes(b) > quantityBytes(a))) return undefined;
-  const cls = after.spec?.storageClassName;
+  return `spec.resources.requests.storage: grows from ${String(a)} to ${String(b)}, ${growthTerms(after.metadata, after.spec?.storageClassName, context)}`;
+}
+
+/** When the API server takes a claim's larger size, and the kubectl commands that show it. */
+function growthTerms(
+  claim: { name: string; namespace?: string },
+  cls: unknown,
+  context: string | undefined,
+): string {
   const classCheck =
     typeof cls === "string" && cls !== ""
       ? `${inContext(`kubectl get storageclass ${cls}`, context)} its ALLOWVOLUMEEXPANSION`
       : `${inContext("kubectl get storageclass <its STORAGECLASS>", context)} whether that allows expansion`;
-  return `spec.resources.requests.storage: grows from ${String(a)} to ${String(b)}, which the API server takes only for a Bound claim whose StorageClass sets allowVolumeExpansion: true (an unbound one refuses it: "${CLAIM_FROZEN}", ${CLAIM_RULE}; a bound one of a class without it: "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize", ${CLAIM_RESIZE}); ${inContext(`kubectl get pvc ${after.metadata.name} -n ${after.metadata.namespace ?? "default"}`, context)} shows its STATUS, ${classCheck}`;
+  return `which the API server takes only for a Bound claim whose StorageClass sets allowVolumeExpansion: true (an unbound one refuses it: "${CLAIM_FROZEN}", ${CLAIM_RULE}; a bound one of a class without it: "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize", ${CLAIM_RESIZE}); ${inContext(`kubectl get pvc ${claim.name} -n ${claim.namespace ?? "default"}`, context)} shows its STATUS, ${classCheck}`;
 }
 
 /** Where the VMSingle claim rules come from (read, not run). */

@@ -453,7 +453,9 @@ function withGrowth(
 ): string[] {
   const growth = claimGrowth(before as RenderedObject, after as RenderedObject, context);
   if (!growth) return why;
-  return why.map((w) => (changePath(w) === "spec.resources.requests.storage" ? growth : w));
+  // The growth names the field it is about: a claim's request, or a VMSingle's spec.storage.
+  const field = growth.slice(0, growth.indexOf(":"));
+  return why.map((w) => (changePath(w) === field ? growth : w));
 }
 
 /**

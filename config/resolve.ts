@@ -58,6 +58,7 @@ import {
   SCRAPE_INTERVAL_SECONDS,
   seconds,
   type SizedEngine,
+  vmClusterShape,
   vmDiskBytes,
   volumeQuantity,
 } from "./sizing";
@@ -1063,7 +1064,8 @@ function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] 
     }
   }
   // A volume the stack sets explicitly and the workload outgrows: never enlarged behind its back
-  // (a StatefulSet's volumeClaimTemplates cannot change in place).
+  // (a StatefulSet's volumeClaimTemplates cannot change in place; a vmsingle's claim is the
+  // operator's own, which it grows in place, but only where its StorageClass allows expansion).
   const own: Record<keyof typeof DEFAULT_VOLUMES, string | undefined> = {
     loki: r.loki.volumeSize,
     prometheus: r.prometheus.volumeSize,
@@ -1082,8 +1084,15 @@ function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] 
     if (!runs[key] || need === undefined || set === undefined) continue;
     if ((parseQuantity(set) ?? 0) < need) {
       refused.add(key);
+      // vmsingle is a Deployment beside a claim the operator made from VMSingle spec.storage, which
+      // it sends a larger size in place (change/apiRules.ts vmSingleStorageRefusals); the change
+      // check says the same of the growth (claimGrowth). A VMCluster's vmstorage is a StatefulSet.
+      const inPlace = key === "victoriametrics" && !vmClusterShape(c);
+      const how = inPlace
+        ? `the operator grows vmsingle's claim in place to the new size, which the API server takes only where the claim's StorageClass sets allowVolumeExpansion: true: check kubectl get storageclass, then set ${key}.volumeSize: ${volumeQuantity(need)}, or leave it out and the program sizes it`
+        : "a running StatefulSet's claim size cannot change in place: resize the volume first, then set the new size";
       p.push(
-        `${k(`${key}.volumeSize`)}: expected at least ${volumeQuantity(need)}, what ${key === "loki" ? "workload.logsPerDay x loki.retention" : `workload.activeSeries (${series})`} needs; got "${set}" (a running StatefulSet's claim size cannot change in place: resize the volume first, then set the new size)`,
+        `${k(`${key}.volumeSize`)}: expected at least ${volumeQuantity(need)}, what ${key === "loki" ? "workload.logsPerDay x loki.retention" : `workload.activeSeries (${series})`} needs; got "${set}" (${how})`,
       );
     }
   }

@@ -86,6 +86,28 @@ describe("change: a claim's growth and class, as a kube-apiserver v1.31.0 judged
     );
   });
 
+  it("says a VMSingle's larger spec.storage size as the growth of the claim the operator made from it, under the same conditions", () => {
+    // vmsingle runs as a Deployment beside the operator's claim `vmsingle-<CR name>`, to which the
+    // operator sends a larger size in place (reconcile/pvc.go): the claim's growth, not a plain
+    // VMSingle update, and no StatefulSet's frozen template either.
+    const vmsingle = (size: string): RenderedObject => ({
+      apiVersion: "operator.victoriametrics.com/v1beta1",
+      kind: "VMSingle",
+      metadata: { name: "vm", namespace: "monitoring" },
+      spec: { storage: { storageClassName: "local-path", resources: { requests: { storage: size } } } },
+    });
+    const said = claimGrowth(vmsingle("10Gi"), vmsingle("44Gi"))!;
+    assert.match(
+      said,
+      /^spec\.storage\.resources\.requests\.storage: grows from 10Gi to 44Gi; the operator sends the larger size to its claim vmsingle-vm in place \(VictoriaMetrics\/operator internal\/controller\/operator\/factory\/reconcile\/pvc\.go PersistentVolumeClaim, commit 17df84a3\), which the API server takes only for a Bound claim whose StorageClass sets allowVolumeExpansion: true /,
+    );
+    assert.match(
+      said,
+      /kubectl get pvc vmsingle-vm -n monitoring shows its STATUS, kubectl get storageclass local-path its ALLOWVOLUMEEXPANSION$/,
+    );
+    assert.equal(claimGrowth(vmsingle("44Gi"), vmsingle("44Gi")), undefined);
+  });
+
   it("says a class set where the claim had none is taken only where the claim has no class or that one", () => {
     for (const [plugin, given, to, verdict] of CLASS_FROM_UNSET) {
       const r = refusedUpdate(pvc(), pvc({ storageClassName: to }));

@@ -187,6 +187,27 @@ describe("sizing from upstream's capacity rules", function () {
         }),
         /prometheus\.volumeSize: expected at least 151Gi.*got "70Gi"/,
       );
+      assert.match(
+        problems({
+          phase: "dual-write",
+          workload: { activeSeries: 2_000_000 },
+          prometheus: { volumeSize: "70Gi" },
+        }),
+        /\(a running StatefulSet's claim size cannot change in place: resize the volume first, then set the new size\)/,
+      );
+    });
+
+    it("says vmsingle's claim grows in place where its class allows expansion: it is no StatefulSet", () => {
+      const m = problems({
+        metricsBackend: "victoriametrics",
+        workload: { activeSeries: 800_000 },
+        victoriametrics: { volumeSize: "10Gi" },
+      });
+      assert.match(
+        m,
+        /victoriametrics\.volumeSize: expected at least (\d+Gi), what workload\.activeSeries \(800000\) needs; got "10Gi" \(the operator grows vmsingle's claim in place to the new size, which the API server takes only where the claim's StorageClass sets allowVolumeExpansion: true: check kubectl get storageclass, then set victoriametrics\.volumeSize: \1, or leave it out and the program sizes it\)/,
+      );
+      assert.doesNotMatch(m, /StatefulSet/);
     });
 
     it("without a declared workload every default is what running stacks were created with", () => {
