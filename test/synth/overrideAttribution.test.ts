@@ -435,7 +435,7 @@ describe("a pack message on values the stack file sets names them as its keys", 
     // Write and backend pods from overrides beside the monolithic pods: the chart's way out is its
     // transitional deploymentMode, which in this stack is loki.mode (a chartValues.loki.deploymentMode
     // is refused as set twice), so the hint names loki.mode, not a chart value.
-    const loki = rel("loki", "loki", "monitoring", {
+    const base = rel("loki", "loki", "monitoring", {
       deploymentMode: "Monolithic",
       singleBinary: { replicas: 3 },
       write: { replicas: 3 },
@@ -443,7 +443,7 @@ describe("a pack message on values the stack file sets names them as its keys", 
       backend: { replicas: 3 },
     });
     // The pinned chart's line, whose transitional mode is the stack's (model/sizing.ts LOKI_MODES).
-    loki.inputs = { ...loki.inputs, version: versions.charts.loki.version };
+    const loki = { ...base, inputs: { ...base.inputs, version: versions.charts.loki.version } };
     const found = await check([loki], "loki-single-binary-and-scalable");
     const [v] = attributeOverrides(
       found.map((f): MergedViolation => ({ ...f, alsoAt: [] })),
