@@ -38,6 +38,7 @@ import type { ExportResource } from "../synth/synthesize";
 import type { Refusal } from "./apiRules";
 import { gateCommand, type MoveProject } from "../model/phases";
 import { urnStack } from "../model/names";
+import { LOKI_SIZING } from "@homelab-observability/contract";
 
 /** The transitional mode, as the chart names it (its old name is read as this). */
 export const TRANSITIONAL = "Monolithic<->SimpleScalable";
@@ -130,7 +131,7 @@ function distributedMove(before: LokiSide, after: LokiSide, at?: OverridePlace):
   const above =
     before.mode === "Distributed"
       ? ""
-      : ` (above 20 GB of logs a day the stack refuses "Monolithic": docs/how-to/sizing.md)`;
+      : ` (above ${+(LOKI_SIZING.monolithicMaxBytesPerDay / 1e9).toFixed(1)} GB of logs a day the stack refuses "Monolithic": docs/how-to/sizing.md)`;
   return {
     field: "values.deploymentMode",
     reason:
