@@ -18,7 +18,7 @@ import { placeholderSecrets } from "../synth/render/secrets";
 import type { RenderedObject, StackObject } from "../synth/render/types";
 import { claimGrowth, deletesClaims, holdsData, refusedUpdate, type Refusal } from "./apiRules";
 import { withClaimCauses, withObjectClaimCauses } from "./claimCause";
-import type { OverridePlace } from "../synth/report";
+import { stackKeyAt, type OverridePlace } from "../synth/report";
 import { groupVersion, ignored, providerDiff, withIgnoredChanges, type ProviderFlags } from "./providerDiff";
 import { ownerMoves } from "../checks/duplicates";
 import { transitionHostPortClashes } from "../checks/hostPorts";
@@ -153,7 +153,7 @@ export function planChange(
   ];
   // One message per mistake: a key's change refused at several objects is one refusal.
   oneRefusalPerCause(entries);
-  handOverRefusals(before, after, entries);
+  handOverRefusals(before, after, entries, at);
   // The move off SimpleScalable: what one update does to the write pods (change/lokiMode.ts).
   for (const m of lokiMoveChanges(
     before.export.deployment.resources,
@@ -764,7 +764,12 @@ function renameRefusal(o: RenderedObject, twin: RenderedObject, alone: Refusal[]
  * one refusal naming every place, on the entry of the new resource (one is added when it does
  * not change itself).
  */
-function handOverRefusals(before: StackState, after: StackState, entries: ChangeEntry[]): void {
+function handOverRefusals(
+  before: StackState,
+  after: StackState,
+  entries: ChangeEntry[],
+  at?: OverridePlace,
+): void {
   // Helm installs a chart's `crds/` folder without its ownership metadata and skips CRDs that
   // exist (helm pkg/action/install.go installCRDs): no release owns them, nothing changes hands
   // (a takeover relabels them for the CRD release by hand, "Taking over a running stack" step 4).
@@ -816,7 +821,7 @@ function handOverRefusals(before: StackState, after: StackState, entries: Change
     entry = { action: "update", subject, owner, why: [], refused: [] };
     entries.push(entry);
   }
-  entry.refused.push(handOverRefusal(all));
+  entry.refused.push(handOverRefusal(all, at));
 }
 
 /** What changes hands from one resource to another in one update (see {@link handOverRefusals}). */
@@ -868,9 +873,10 @@ function handOverFailure(p: HandOver): { fields: string[]; why: string } {
 
 /**
  * The one refusal of a move done without the agents' hand-over: each release pair's failure, then
- * the one fix (keep each old release for one update and make its successor wait for it).
+ * the one fix (keep each old release for one update and make its successor wait for it), which is
+ * agents.step's value, named at its line (`at`) since that key is what the operator mends.
  */
-function handOverRefusal(pairs: HandOver[]): Refusal {
+function handOverRefusal(pairs: HandOver[], at?: OverridePlace): Refusal {
   const failures = pairs.map(handOverFailure);
   const objects = pairs.some((p) => p.objects.length > 0);
   const ports = pairs.some((p) => p.ports.length > 0);
@@ -882,7 +888,7 @@ function handOverRefusal(pairs: HandOver[]): Refusal {
     reason:
       (one ? "" : `${pairs.length} releases change hands in one update: `) +
       failures.map((f) => f.why).join("; also ") +
-      `; keep ${listed(olds)} for one update without ${objects ? "those objects" : `${their} pods`}${ports && objects ? `, ${their} pods parked,` : ""} and make ${one ? pairs[0].to.source : "each new one"} wait for ${one ? "it" : "the old one"} (the agents' hand-over: agents.step handover)`,
+      `; keep ${listed(olds)} for one update without ${objects ? "those objects" : `${their} pods`}${ports && objects ? `, ${their} pods parked,` : ""} and make ${one ? pairs[0].to.source : "each new one"} wait for ${one ? "it" : "the old one"} (the agents' hand-over: set ${stackKeyAt("agents.step", at)} to handover for one update, then to moved)`,
   };
 }
 

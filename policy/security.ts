@@ -95,13 +95,14 @@ export function needsHost(chart: string, values: any, agentCharts: string[]): bo
  * What to do when node agents share the namespace: the privileged level is theirs, so they are
  * what moves out, not the rest. The stack's own agents (releases of the agent charts, while
  * `agents.step` is "stay") move with agents.step; a DaemonSet of a user's own (a chart's
- * `extraObjects`) is no agent that key moves, so the way is not named for it.
+ * `extraObjects`) is no agent that key moves, so the way is not named for it. The key is in
+ * backquotes: synth and policy:check follow it with its line in the stack file (placeStackKeys).
  */
 export function agentsBeside(agents: Res[]): string {
   if (agents.length === 0) return "";
   const stacks = agents.some((a) => helmOf(a) !== undefined);
   const how = stacks
-    ? " (the stack's agents.namespace: agents.step handover, then moved; docs/how-to/move-node-agents.md)"
+    ? " (the stack's agents.namespace: set `agents.step` to handover for one update, then to moved; docs/how-to/move-node-agents.md)"
     : "";
   return `, or move the node agents that need privileged (${agents.map(label).join(", ")}) to a namespace of their own${how}`;
 }

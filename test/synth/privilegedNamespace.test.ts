@@ -29,8 +29,13 @@ describe("synth: the node agents left in the stack's namespace (agents.step stay
     assert.equal(all.match(/enforces privileged, but /g)?.length, 1, all);
     assert.match(
       all,
-      /\[mandatory\] pod-security-levels: kubernetes:core\/v1:Namespace "namespace": enforces privileged, but .* need no host access; run them in a namespace enforcing baseline, or move the node agents that need privileged \(.*kubernetes:apps\/v1:DaemonSet "alloy\/monitoring\/alloy"\) to a namespace of their own \(the stack's agents\.namespace: agents\.step handover, then moved; docs\/how-to\/move-node-agents\.md\)\.\n {6}the same mistake, also seen at: \[pod-security\] Namespace monitoring \(resource namespace\)\n/,
+      /\[mandatory\] pod-security-levels: kubernetes:core\/v1:Namespace "namespace": enforces privileged, but .* need no host access; run them in a namespace enforcing baseline, or move the node agents that need privileged \(.*kubernetes:apps\/v1:DaemonSet "alloy\/monitoring\/alloy"\) to a namespace of their own \(the stack's agents\.namespace: set `agents\.step` \((?<file>[^)]*):(?<line>\d+)\) to handover for one update, then to moved; docs\/how-to\/move-node-agents\.md\)\.\n {6}the same mistake, also seen at: \[pod-security\] Namespace monitoring \(resource namespace\)\n/,
     );
+    // The key the operator mends, at its line of the stack file that sets it.
+    const at = /set `agents\.step` \((?<file>[^)]*):(?<line>\d+)\)/.exec(all)!.groups!;
+    assert.equal(path.resolve(at.file), path.join(dir, "Pulumi.staging.yaml"));
+    const written = fs.readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8").split("\n");
+    assert.equal(written[Number(at.line) - 1], "    step: stay");
     assert.match(
       r.stdout.trimEnd().split("\n").pop()!,
       /^staging: FAIL \(exit 1\): policy: FAIL \(1 mandatory\)$/,
