@@ -6,8 +6,10 @@ import {
   VM_CLUSTER_SIZING,
   MIMIR_READ_WRITE,
   BUDGET_MAX_REQUEST_SHARE,
+  nodeLeft,
   parseQuantity,
   samplesPerSecond,
+  type NodeShare,
   type SizedComponent,
 } from "@homelab-observability/contract";
 import type { NodePool, StackConfig } from "./schema";
@@ -23,6 +25,7 @@ import {
 import { RELEASES } from "../model/endpoints";
 import { lokiComponentName, lokiName, mimirName, prometheusName, vmName } from "../model/services";
 import { capabilities } from "../model/phases";
+import { listed } from "../model/words";
 
 /*
  * Sizing from the declared workload (`workload.*`) and the caps the stack sets, by upstream's own
@@ -41,6 +44,8 @@ import { capabilities } from "../model/phases";
  *   component gets its share of the smallest documented tier (3 TB a day), never less than the
  *   profile's size; Distributed's replicas follow the tier's base replicas scaled to the logs,
  *   above a floor (3 ingesters, 2 of each stateless component, one compactor).
+ * - "The largest node" is what it leaves beside the pods every node runs (its DaemonSets,
+ *   nodeDaemons), as the scheduler counts a pod against a node.
  * - When one vmsingle holding workload.activeSeries would be bigger than the largest node (the
  *   rule that refuses it), the VictoriaMetrics backend is the cluster version instead (VMCluster):
  *   vmstorage nodes enough that each holds its share (series x replication factor / nodes, at the
@@ -202,20 +207,56 @@ export interface VmClusterShape {
   frontReplicas: number;
 }
 
-/** Memory of the largest node a pod without tolerations can land on, bytes. */
-function largestOpenNode(pools: Pick<NodePool, "memory" | "taints">[]): number {
-  return Math.max(0, ...openPools(pools).map((p) => parseQuantity(p.memory) ?? 0));
+/**
+ * The pods the program runs on every node, its DaemonSets, each with what its containers request
+ * (model/sizing.ts, the sizes the builders give them): node-exporter with its kube-rbac-proxy, the
+ * log agent (Alloy with its config reloader, or Vector) and, when on, Loki's canary. They tolerate
+ * every pool's taints (the policy node-agents-on-every-pool), so every node holds them. A
+ * `chartValues` override of their resources is not seen here: the pack's budget judges the
+ * rendered DaemonSets.
+ */
+export function nodeDaemons(
+  cfg: Pick<StackConfig, "profile" | "logAgent"> & { loki: Pick<StackConfig["loki"], "canary"> },
+): NodeShare[] {
+  const pod = (workload: string, ...containers: Workload[]): NodeShare => {
+    const requests = containers.map((w) => sizing(cfg.profile, w).requests);
+    return {
+      workload,
+      cpu: requests.reduce((n, r) => n + (parseQuantity(r.cpu) ?? 0), 0),
+      memory: requests.reduce((n, r) => n + (parseQuantity(r.memory) ?? 0), 0),
+    };
+  };
+  return [
+    pod("node-exporter", "nodeExporter", "kubeRbacProxy"),
+    cfg.logAgent === "alloy" ? pod("alloy", "alloyNode", "alloyReloader") : pod("vector", "vector"),
+    ...(cfg.loki.canary ? [pod("loki-canary", "lokiCanary")] : []),
+  ];
+}
+
+/** Memory one node of `pool` leaves beside the pods every node runs ({@link nodeDaemons}), bytes. */
+function memoryLeft(pool: Pick<NodePool, "cpu" | "memory">, daemons: NodeShare[]): number {
+  const node = { cpu: parseQuantity(pool.cpu) ?? 0, memoryBytes: parseQuantity(pool.memory) ?? 0 };
+  return nodeLeft(node, daemons).memory;
+}
+
+/**
+ * Memory the largest node a pod without tolerations can land on leaves beside the pods every node
+ * runs, bytes: what one pod sized here can have.
+ */
+function largestOpenNode(cfg: StackConfig): number {
+  const daemons = nodeDaemons(cfg);
+  return Math.max(0, ...openPools(cfg.nodePools).map((p) => memoryLeft(p, daemons)));
 }
 
 /**
  * The cluster version when one vmsingle holding workload.activeSeries would not fit the largest
- * node (its memory above the node's: the same rule fitProblems refuses vmsingle with); undefined
+ * node (its memory above what that node leaves beside the pods every node runs, nodeDaemons: the same rule fitProblems refuses vmsingle with); undefined
  * otherwise, so a stack that declares no such workload keeps its vmsingle and its data.
  */
 export function vmClusterShape(cfg: StackConfig): VmClusterShape | undefined {
   const series = cfg.workload.activeSeries;
   if (series === undefined || cfg.metricsBackend !== "victoriametrics") return undefined;
-  const largest = largestOpenNode(cfg.nodePools);
+  const largest = largestOpenNode(cfg);
   const single = parseQuantity(memoryOf(cfg.profile, "vmsingle", vmMemoryBytes(series)).limits.memory) ?? 0;
   if (single <= largest) return undefined;
   const rf = VM_CLUSTER_SIZING.replicationFactor;
@@ -281,14 +322,14 @@ export function mimirBackendBytes(seriesCap: number, replicas: number): number {
 
 /**
  * Mimir scaled out when the stack declares workload.activeSeries and one monolithic Mimir
- * holding its series cap would not fit the largest node (its memory above the node's: the rule
+ * holding its series cap would not fit the largest node (its memory above what that node leaves beside the pods every node runs, nodeDaemons: the rule
  * fitProblems refuses it with); undefined otherwise, so a stack that declares no such workload
  * keeps its monolithic Mimir and its data.
  */
 export function mimirReadWriteShape(cfg: StackConfig): MimirReadWriteShape | undefined {
   if (cfg.workload.activeSeries === undefined || cfg.metricsBackend !== "mimir") return undefined;
   const cap = cfg.mimir.maxGlobalSeriesPerUser;
-  const largest = largestOpenNode(cfg.nodePools);
+  const largest = largestOpenNode(cfg);
   const single =
     parseQuantity(memoryOf(cfg.profile, "mimir", mimirMemoryBytes(cap, cfg.mimir.replicas)).limits.memory) ??
     0;
@@ -689,9 +730,11 @@ export function engineOf(c: Pick<SizedComponent, "component">): SizedEngine {
  * lower series cap when a Mimir holding 10,000 series fits (with the largest cap that does),
  * bigger nodes (as big as the smaller of the two shapes at their least), and, when no Mimir fits,
  * VictoriaMetrics when one vmsingle holding the same series does. A 2 GiB node holds neither
- * Mimir: its modules' fixed memory (querier, store-gateway) is 3 GiB before any series.
+ * Mimir: its modules' fixed memory (querier, store-gateway) is 3 GiB before any series. `node` is
+ * what the largest node leaves beside the pods every node runs, which take `daemons` bytes of
+ * any bigger node too.
  */
-function mimirFitHint(cfg: StackConfig, node: number): string {
+function mimirFitHint(cfg: StackConfig, node: number, daemons: number): string {
   const need = (w: Workload, bytes: number) =>
     parseQuantity(memoryOf(cfg.profile, w, bytes).limits.memory) ?? 0;
   const replicas = cfg.mimir.replicas;
@@ -707,7 +750,7 @@ function mimirFitHint(cfg: StackConfig, node: number): string {
     need("mimirRead", mimirReadBytes()),
     need("mimirBackend", mimirBackendBytes(10_000, MIMIR_READ_WRITE.backendReplicas)),
   );
-  const bigger = `add nodes of at least ${formatBytes(Math.min(monolithicLeast, scaledLeast))}`;
+  const bigger = `add nodes of at least ${formatBytes(Math.min(monolithicLeast, scaledLeast) + daemons)}`;
   const ways = [
     ...(scaledLeast <= node ? ["declare workload.activeSeries to run Mimir scaled out"] : []),
     ...(cap >= 10_000 ? [`lower mimir.maxGlobalSeriesPerUser to at most ${cap}`] : []),
@@ -741,11 +784,17 @@ export function fitProblems(
   const s = { ...planned, components: planned.components.filter((c) => !leftOut.has(engineOf(c))) };
   const problems: string[] = [];
   const pools = openPools(cfg.nodePools);
-  const nodeBytes = (p: NodePool) => parseQuantity(p.memory) ?? 0;
+  // A pod gets what a node leaves beside the pods every node runs, as the scheduler counts it.
+  const daemons = nodeDaemons(cfg);
+  const taken = daemons.reduce((n, d) => n + d.memory, 0);
+  const nodeBytes = (p: NodePool) => memoryLeft(p, daemons);
   const largest = pools.reduce<NodePool | undefined>(
     (a, p) => (!a || nodeBytes(p) > nodeBytes(a) ? p : a),
     undefined,
   );
+  const largestText = largest
+    ? `${largest.memory} in pool ${largest.name}, ${formatBytes(taken)} of it requested by the DaemonSets' pods on every node (${listed(daemons.map((d) => d.workload))}): ${formatBytes(nodeBytes(largest))} left`
+    : "no pool without NoSchedule taints";
   // Only what the workload or a cap sized is judged here; the profile's sizes are the budget's.
   const judged = s.components.filter((c) => !c.sizedFor.startsWith("the profile"));
   const fitNoNode = new Set<SizedEngine>();
@@ -753,13 +802,13 @@ export function fitProblems(
     if (!largest || c.memoryBytes > nodeBytes(largest)) {
       fitNoNode.add(engineOf(c));
       // With workload.activeSeries declared a monolithic Mimir this big runs scaled out instead.
-      const why = c.component === "mimir" && largest ? mimirFitHint(cfg, nodeBytes(largest)) : "";
+      const why = c.component === "mimir" && largest ? mimirFitHint(cfg, nodeBytes(largest), taken) : "";
       // A size the stack file does not set (the series cap's default) is no line of the file to
       // point at: the largest pool's memory, which the file does set, is where the two meet.
       const key = keyOf(c);
       const pool = largest && defaulted.has(key) ? cfg.nodePools.indexOf(largest) : -1;
       problems.push(
-        `${k(pool >= 0 ? `nodePools[${pool}].memory` : key)}: ${c.sizedFor.replace(/ \(.*\)$/, "")}${pool >= 0 ? ` (${key}'s default)` : ""} need ${formatBytes(c.memoryBytes)} of memory in one ${c.component} pod, above the largest node of nodePools (${largest ? `${largest.memory} in pool ${largest.name}` : "no pool without NoSchedule taints"})${why}`,
+        `${k(pool >= 0 ? `nodePools[${pool}].memory` : key)}: ${c.sizedFor.replace(/ \(.*\)$/, "")}${pool >= 0 ? ` (${key}'s default)` : ""} need ${formatBytes(c.memoryBytes)} of memory in one ${c.component} pod, above what the largest node of nodePools holds beside the DaemonSets' pods on it (${largestText})${why}`,
       );
     }
   }
@@ -780,7 +829,8 @@ export function fitProblems(
     problems.push(
       `${k("workload.activeSeries")}: ${cfg.workload.activeSeries} series need more memory than one Mimir on the largest node; past it Mimir runs scaled out, whose pods share blocks through object storage, and objectStore.type is "filesystem"`,
     );
-  const capacity = pools.reduce((n, p) => n + nodeBytes(p) * p.count, 0);
+  // The pools' whole memory, as the pack's budget holds the requests against it.
+  const capacity = pools.reduce((n, p) => n + (parseQuantity(p.memory) ?? 0) * p.count, 0);
   const need = judged.reduce((n, c) => n + c.memoryBytes * c.replicas, 0);
   // Pods that fit no node already say why; the sum is judged once each of them fits.
   if (problems.length === 0 && judged.length > 0 && need > BUDGET_MAX_REQUEST_SHARE * capacity) {

@@ -152,6 +152,35 @@ export function samplesPerSecond(series: number, intervalSeconds: number): numbe
 /** Largest share of a pool's allocatable CPU and memory the stack's requests may take. */
 export const BUDGET_MAX_REQUEST_SHARE = 0.8;
 
+/** What one DaemonSet's pod requests of every node it runs on: cores and bytes. */
+export interface NodeShare {
+  workload: string;
+  cpu: number;
+  memory: number;
+}
+
+/**
+ * What one node (allocatable cores and bytes) leaves for other pods beside the DaemonSets' pods
+ * `daemons` on it: the scheduler counts every pod on a node against its allocatable
+ * (NodeResourcesFit sums the requests of the pods already on the node, kubernetes/kubernetes
+ * pkg/scheduler/framework/plugins/noderesources/fit.go fitsRequest), so another pod gets what those
+ * leave, not the whole node. The config check sizes pods with it (config/sizing.ts, from the pods
+ * the program puts on every node) and the pack judges them with it (policy/lib/budget.ts, from the
+ * rendered DaemonSets): a pod one finds fitting the other finds fitting too.
+ */
+export function nodeLeft(
+  node: { cpu: number; memoryBytes: number },
+  daemons: readonly Pick<NodeShare, "cpu" | "memory">[],
+): { cpu: number; memory: number } {
+  let cpu = node.cpu;
+  let memory = node.memoryBytes;
+  for (const d of daemons) {
+    cpu -= d.cpu;
+    memory -= d.memory;
+  }
+  return { cpu, memory };
+}
+
 /** The workload a stack declares (`workload.*`), as numbers. */
 export interface DeclaredWorkload {
   activeSeries?: number;

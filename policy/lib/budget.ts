@@ -10,7 +10,9 @@ import {
   isParked,
   selects,
   isStackInfoLabels,
+  nodeLeft,
   type DeclaredWorkload,
+  type NodeShare,
   type PoolInfo,
   type SizedComponent,
   type StackFacts,
@@ -24,7 +26,7 @@ import {
   type Workload,
 } from "./workloads";
 
-export type { PoolInfo, StackFacts };
+export type { NodeShare, PoolInfo, StackFacts };
 
 /**
  * Facts from the program's stack-info ConfigMap (phase, production flag, node pools), found by its
@@ -125,13 +127,6 @@ export interface Crowded {
   replicasKey?: string;
   /** The pools that admit and hold its pods, each with its index in the stack's `nodePools`. */
   pools: { index: number; pool: PoolInfo }[];
-}
-
-/** What one DaemonSet's pod requests of every node of a pool it lands on. */
-export interface NodeShare {
-  workload: string;
-  cpu: number;
-  memory: number;
 }
 
 /** A Prometheus CR's `spec.retentionSize` and the volume its claim template asks for. */
@@ -261,18 +256,21 @@ export function computeBudget(
     const others = (i: number) => daemons[i].filter((d) => d !== own);
     const fits = admits.filter(({ p, i }) => {
       const mine = own && onPool[i].has(own) ? own : undefined;
-      const memory = p.memoryBytes - taken[i].memory + (mine?.memory ?? 0);
-      const cpu = p.cpu - taken[i].cpu + (mine?.cpu ?? 0);
-      return w.requests.memory <= memory && w.requests.cpu <= cpu;
+      const left = nodeLeft(p, [taken[i]]);
+      return (
+        w.requests.memory <= left.memory + (mine?.memory ?? 0) &&
+        w.requests.cpu <= left.cpu + (mine?.cpu ?? 0)
+      );
     });
     if (fits.length === 0) {
       const requestsKey = renderedValuesKeys(w, releaseOf, charts).resourcesKeys?.[0];
+      const from = sizedFrom(w, sized) ?? w.requestsFrom;
       oversized.push({
         workload: `${w.objectKind ?? w.kind} ${w.name}`,
         ...(requestsKey !== undefined ? { requestsKey: `${requestsKey}.requests` } : {}),
         urn: w.source.urn,
         requests: w.requests,
-        ...(w.requestsFrom ? { from: w.requestsFrom } : {}),
+        ...(from ? { from } : {}),
         pools: admits.map(({ p, i }) => ({ index: i, pool: p, daemons: others(i) })),
       });
       continue;
@@ -321,6 +319,21 @@ export function computeBudget(
   };
 }
 
+/**
+ * The stack key a workload's requests are sized from, when the program sized it from one
+ * (`workload.activeSeries`, `mimir.maxGlobalSeriesPerUser`, ...: the key its sized component's
+ * `sizedFor` names, config/sizing.ts), as what lowers them: "sized for 1520000 series by
+ * `workload.activeSeries`", the key in backquotes so the synthesis follows it with its line. Its
+ * chart's resources values are the program's own, so naming them would send the user to a
+ * chartValues override of what the program computes.
+ */
+function sizedFrom(w: Workload, sized: SizedComponent[] | undefined): string | undefined {
+  if (w.object === undefined || !SIZED_OBJECT_KINDS.includes(w.objectKind ?? "")) return undefined;
+  const c = sized?.find((s) => s.workload === w.object);
+  const m = c && /^(.*) \(([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)+)\)$/.exec(c.sizedFor);
+  return m ? `sized for ${m[1]} by \`${m[2]}\`` : undefined;
+}
+
 /** The node label every node has its own value of: anti-affinity on it is one pod per node. */
 const HOSTNAME = "kubernetes.io/hostname";
 
@@ -346,14 +359,6 @@ function spreadByHostname(w: Workload): boolean {
     if (namespace !== undefined && names.includes(namespace)) return true;
     return typeof bySelector === "object" && bySelector !== null && Object.keys(bySelector).length === 0;
   });
-}
-
-/** What one node of `p` leaves for other pods beside the DaemonSets' pods `daemons` on it. */
-export function nodeLeft(p: PoolInfo, daemons: NodeShare[]): { cpu: number; memory: number } {
-  return {
-    cpu: p.cpu - daemons.reduce((n, d) => n + d.cpu, 0),
-    memory: p.memoryBytes - daemons.reduce((n, d) => n + d.memory, 0),
-  };
 }
 
 /** The whole cluster's row: every pool's and the floating workloads' sums, on every node. */

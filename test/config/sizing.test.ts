@@ -4,6 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import {
   base2Bytes,
+  isParked,
   LOKI_SIZING,
   MIMIR_READ_WRITE,
   MIMIR_SIZING,
@@ -11,12 +12,15 @@ import {
   type SizedComponent,
 } from "@homelab-observability/contract";
 import { ConfigError } from "../../config/resolve";
+import { checkedStackConfig } from "../../config/stackCheck";
 import { PROFILES, sizing, STATEFUL_WORKLOADS } from "../../model/sizing";
 import {
   defaultSeriesCap,
   lokiDistributedShape,
   lokiModeFor,
   mimirMemoryBytes,
+  mimirReadWriteShape,
+  nodeDaemons,
   planSizing,
   prometheusDiskBytes,
   prometheusRetentionSize,
@@ -242,11 +246,12 @@ describe("sizing from upstream's capacity rules", function () {
       // Twenty 8 GiB nodes hold it scaled out (8 write pods of 6.2 GiB).
       const many = [{ name: "many", arch: "amd64", count: 20, cpu: "4", memory: "8Gi" }];
       assert.equal(problems({ phase: "kps-removed", nodePools: many, workload: WORKLOAD_2M }), "");
-      // Enough nodes, each too small for one pod (the write group.s floor, 3 GiB), are still refused.
+      // Enough nodes, each too small for one pod (the write group's floor, 3 GiB; the backend's 2 GiB
+      // beside the DaemonSets' pods), are still refused.
       const tiny = [{ name: "tiny", arch: "amd64", count: 60, cpu: "4", memory: "2Gi" }];
       assert.match(
         problems({ phase: "kps-removed", nodePools: tiny, workload: WORKLOAD_2M }),
-        /workload\.activeSeries: 2000000 series scaled out need 3GiB of memory in one mimir write pod, above the largest node of nodePools \(2Gi in pool tiny\)/,
+        /workload\.activeSeries: 2000000 series scaled out need 3GiB of memory in one mimir write pod, above what the largest node of nodePools holds beside the DaemonSets' pods on it \(2Gi in pool tiny, 208MiB of it requested by the DaemonSets' pods on every node \(node-exporter, alloy and loki-canary\): 1\.8GiB left\)$/m,
       );
       // Without a declared workload a cap no node holds is refused, pointing at the scaled-out shape.
       assert.match(
@@ -279,11 +284,44 @@ describe("sizing from upstream's capacity rules", function () {
       assert.doesNotMatch(onOne, /loki ingester/);
     });
 
+    it("a pod fits what a node leaves beside the DaemonSets' pods on it, as the pack's budget counts it", () => {
+      // One Mimir for 1520000 series asks 16256Mi: below a 16Gi node, above the 16176Mi its
+      // DaemonSets' pods (node-exporter 48Mi, alloy 144Mi, loki-canary 16Mi) leave of it.
+      const pools = [{ name: "workers", arch: "amd64", count: 3, cpu: "4", memory: "16Gi" }];
+      const at = { phase: "kps-removed", nodePools: pools };
+      assert.equal(
+        nodeDaemons(config(at))
+          .map((d) => `${d.workload} ${d.memory / 2 ** 20}Mi`)
+          .join(", "),
+        "node-exporter 48Mi, alloy 144Mi, loki-canary 16Mi",
+      );
+      assert.equal(
+        problems({ ...at, mimir: { maxGlobalSeriesPerUser: 1_520_000 } }).split("\n")[1],
+        "  - homelab-observability:mimir.maxGlobalSeriesPerUser: 1520000 series need 15.9GiB of memory in one mimir pod, above what the largest node of nodePools holds beside the DaemonSets' pods on it (16Gi in pool workers, 208MiB of it requested by the DaemonSets' pods on every node (node-exporter, alloy and loki-canary): 15.8GiB left); declare workload.activeSeries to run Mimir scaled out, lower mimir.maxGlobalSeriesPerUser to at most 1510000 or add nodes of at least 3.2GiB",
+      );
+      // Declared, the series run Mimir scaled out, whose pods these pools cannot hold: refused at
+      // workload.activeSeries (exit 2), not left for the pack to refuse at the pods.
+      const series = { ...at, workload: { activeSeries: 1_520_000 } };
+      assert.match(
+        problems(series),
+        /^ {2}- homelab-observability:workload\.activeSeries: the components sized for workload\.activeSeries request 45\.3GiB of memory \(mimir write 3x12\.4GiB, mimir read 2x1GiB, mimir backend 3x2GiB\), above 80% of the node pools' 48GiB$/m,
+      );
+      assert.match(
+        problems({ ...series, objectStore: { type: "filesystem" }, mimir: { replicas: 1 } }),
+        /^ {2}- homelab-observability:workload\.activeSeries: 1520000 series need more memory than one Mimir on the largest node; past it Mimir runs scaled out, .*objectStore\.type is "filesystem"$/m,
+      );
+      // On more nodes the scaled-out shape is what runs.
+      const more = [{ ...pools[0], count: 6 }];
+      assert.ok(mimirReadWriteShape(config({ ...series, nodePools: more })));
+    });
+
     it("a Mimir that fits no node offers only the ways out that fit, and a defaulted cap is named at the pool", () => {
       // 16 GiB nodes: scaled out fits, and so does a lower cap (the largest that does is named).
       const capped = problems({ phase: "kps-removed", mimir: { maxGlobalSeriesPerUser: 2_000_000 } });
       const lower =
-        /lower mimir\.maxGlobalSeriesPerUser to at most (\d+) or add nodes of at least 3GiB$/m.exec(capped);
+        /lower mimir\.maxGlobalSeriesPerUser to at most (\d+) or add nodes of at least 3\.2GiB$/m.exec(
+          capped,
+        );
       assert.ok(lower, capped);
       const pools = [{ name: "workers", arch: "amd64", count: 3, cpu: "4", memory: "16Gi" }];
       assert.equal(
@@ -303,20 +341,36 @@ describe("sizing from upstream's capacity rules", function () {
         "",
       );
       // 2 GiB nodes hold no Mimir at all (3 GiB of fixed memory before any series): neither a lower
-      // cap nor scaling out is offered, the smallest node that would do and VictoriaMetrics are.
+      // cap nor scaling out is offered, only the smallest node that would do beside the DaemonSets'
+      // pods (a vmsingle's 2 GiB does not fit beside them either).
       const small = [{ name: "small", arch: "arm64", count: 3, cpu: "4", memory: "2Gi" }];
       const none = problems({ phase: "kps-removed", nodePools: small });
       assert.match(
         none,
-        /^ {2}- homelab-observability:nodePools\[0\]\.memory: 1000000 series \(mimir\.maxGlobalSeriesPerUser's default\) need 11\.1GiB of memory in one mimir pod, above the largest node of nodePools \(2Gi in pool small\); no Mimir fits these nodes \(one holding 10000 series needs 3GiB, .*\): add nodes of at least 3GiB, or set metricsBackend: victoriametrics, whose one vmsingle needs 2GiB for 1000000 series$/m,
+        /^ {2}- homelab-observability:nodePools\[0\]\.memory: 1000000 series \(mimir\.maxGlobalSeriesPerUser's default\) need 11\.1GiB of memory in one mimir pod, above what the largest node of nodePools holds beside the DaemonSets' pods on it \(2Gi in pool small, .*: 1\.8GiB left\); no Mimir fits these nodes \(one holding 10000 series needs 3GiB, .*\): add nodes of at least 3\.2GiB$/m,
       );
-      assert.doesNotMatch(none, /lower mimir|declare workload\.activeSeries/);
-      // Following it: the series cap is no longer refused on these nodes.
-      assert.doesNotMatch(
-        problems({ phase: "kps-removed", nodePools: small, metricsBackend: "victoriametrics" }),
-        /above the largest node/,
-      );
+      assert.doesNotMatch(none, /lower mimir|declare workload\.activeSeries|victoriametrics/);
     });
+  });
+
+  describe("the pods every node runs, as the config check counts them", () => {
+    for (const stack of ["staging", "production", "pi"])
+      it(`${stack}: are the DaemonSets the stack renders, each requesting what the pack's budget counts`, async () => {
+        // The config check sizes a pod against what a node leaves beside them (nodeDaemons), the
+        // pack's budget against the rendered DaemonSets: one list, or the two disagree on a fit.
+        const cfg = checkedStackConfig(ROOT, stack, process.env, { allowAbsentSecrets: true }).cfg;
+        const r = await rendered(stackFileVariants().find((v) => v.stack === stack)!);
+        const res = asRes(withRenderedObjects(r.synth.export.deployment.resources, r.renders));
+        const facts = stackFacts(res);
+        const b = computeBudget(res, facts.pools!, undefined, { facts });
+        const said = (list: { workload: string; cpu: number; memory: number }[]) =>
+          list.map((d) => `${d.workload} ${Math.round(d.cpu * 1000)}m ${d.memory / 2 ** 20}Mi`).sort();
+        const daemons = b.workloads.filter((w) => w.kind === "DaemonSet" && !isParked(w));
+        assert.deepEqual(
+          said(daemons.map((w) => ({ workload: w.name, ...w.requests }))),
+          said(nodeDaemons(cfg)),
+        );
+      });
   });
 
   describe("staging and production: Mimir's memory holds its series cap", () => {

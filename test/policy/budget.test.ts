@@ -472,6 +472,19 @@ describe("policy (budget): a pod must fit one node beside the DaemonSets' pods o
       ],
     );
   });
+  it("fails a pod the program sized from a stack key naming that key as what to lower, not its chart's requests", async () => {
+    const mimir = object("StatefulSet", "mimir", 1, mem("7680Mi"));
+    const info = stackInfo([{ name: "nuc", arch: "amd64", count: 3 }], true, [
+      { ...sized("mimir", "mimir", 1, 7680 * Mi), sizedFor: "1520000 series (workload.activeSeries)" },
+    ]);
+    const v = await check([info, ...agent(), mimir], P);
+    assert.deepEqual(
+      v.map((x) => x.message),
+      [
+        "StatefulSet mimir (7680Mi of memory): each pod requests more than one node holds beside the DaemonSets' pods on it (pool nuc: 8192Mi of memory per node, 1024Mi of it requested by the DaemonSets' pods on every node (agent 1024Mi): 7168Mi left), so it would stay Pending (a pod runs on one node). Set `nodePools[0].memory` to at least 8704Mi, or lower its requests (StatefulSet mimir: sized for 1520000 series by `workload.activeSeries`).",
+      ],
+    );
+  });
   it("fails a DaemonSet larger than the node and a pod beside it with one message whichever comes first, sizing the node for the pod and the DaemonSet together", async () => {
     const big = () =>
       v4Chart("agents", [
