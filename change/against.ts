@@ -9,6 +9,7 @@ import { rawObjects, stackObjects } from "../synth/render/objects";
 import { renderErrors, renderExport } from "../synth/render/render";
 import type { ReleaseRender, RenderOptions } from "../synth/render/types";
 import { planChange, type ChangeReport, type StackState } from "./change";
+import { withIgnoredChanges } from "./providerDiff";
 import { urnStack } from "../model/names";
 import { pulumiCommand } from "../config/paths";
 import { chartKeysAt } from "../synth/render/chartFacts";
@@ -85,11 +86,32 @@ export async function changeAgainst(
     throw new SynthInputError(
       `--against: expected an export of stack "${is.stack}" (project ${is.project}), found one of stack "${was.stack}" (project ${was.project}), as its URNs say; compare a stack with its own export (${pulumiCommand(dir)} stack export --stack ${is.stack}, or out/${is.stack}.json of an earlier npm run synth)`,
     );
+  const sent = engineInputs(previous, next);
   const [before, after] = await Promise.all([
     stateOf(previous, opts),
-    stateOf(next.export, { ...opts, secretKeys: next.secretDataKeys, adopted: next }),
+    stateOf(sent, { ...opts, secretKeys: next.secretDataKeys, adopted: next }),
   ]);
-  return withUnreadValues(planChange(before, after, at, dir), previous, next.export, chartKeysAt, at);
+  return withUnreadValues(planChange(before, after, at, dir), previous, sent, chartKeysAt, at);
+}
+
+/**
+ * The new export as the engine sends it: a resource the previous state holds keeps its old
+ * value at each path of its `ignoreChanges` (pulumi/pulumi pkg/resource/deploy/step.go
+ * processIgnoreChanges, before the provider's Diff; providerDiff.ts withIgnoredChanges); one
+ * created afresh gets the program's. A Release's values rendered from these are what Helm
+ * upgrades to (the standalone Alertmanager's claim class: components/alerting/alertmanager.ts).
+ */
+function engineInputs(previous: StackExport, next: SynthResult): StackExport {
+  const ignores = next.ignoreChanges ?? {};
+  if (Object.keys(ignores).length === 0) return next.export;
+  const was = new Map(previous.deployment.resources.map((r) => [r.urn, r]));
+  const resources = next.export.deployment.resources.map((r) => {
+    const old = was.get(r.urn);
+    const ignore = ignores[r.urn];
+    if (!old || !ignore) return r;
+    return { ...r, inputs: withIgnoredChanges(old.inputs ?? {}, r.inputs ?? {}, ignore) };
+  });
+  return { ...next.export, deployment: { ...next.export.deployment, resources } };
 }
 
 /**

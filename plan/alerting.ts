@@ -24,7 +24,12 @@ export function planAlerting(ctx: PlanContext): Pick<StackPlan, "rules" | "alert
     ...(ctx.caps.alertmanager === "standalone"
       ? {
           alertmanager: {
-            inputs: { namespace: ns, profile: cfg.profile, alerting: ctx.alerting },
+            inputs: {
+              namespace: ns,
+              profile: cfg.profile,
+              alerting: ctx.alerting,
+              storageClass: cfg.storageClasses.default,
+            },
             waitsFor: none(),
           },
         }

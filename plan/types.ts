@@ -110,6 +110,8 @@ export interface StackPlan {
     namespace: string;
     profile: StackConfig["profile"];
     alerting: AlertmanagerInputs;
+    /** Class of its claim (silences, notification log): storageClasses.default. */
+    storageClass: string;
   }>;
   prometheusVolume?: Planned<{
     namespace: string;

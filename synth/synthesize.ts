@@ -175,6 +175,12 @@ export interface SynthResult {
    */
   secretDataKeys: Record<string, string[]>;
   /**
+   * The inputs the engine leaves as the previous state has them on an update (the resource option
+   * `ignoreChanges`), by URN, for every resource that sets some: the change check compares what the
+   * engine sends (change/against.ts). Absent in results cached before it.
+   */
+  ignoreChanges?: Record<string, string[]>;
+  /**
    * What the program warned of (`pulumi.log.warn`), each message once, for the caller to say under
    * the stack's name (see {@link RUNTIME_WARNING}).
    */
@@ -322,8 +328,10 @@ export async function synthesize(
   ];
   const imports: Adopted[] = [];
   const reads: Adopted[] = [];
+  const ignoreChanges: Record<string, string[]> = {};
   for (const rec of recorded) {
     const urn = byResource.get(rec.resource)!.urn;
+    if (rec.ignoreChanges?.length) ignoreChanges[urn] = rec.ignoreChanges;
     const mock = inputs.get(`${rec.type}::${rec.name}`);
     if (!mock) throw new Error(`synthesis: ${urn} was constructed but never registered`);
     // What the engine received must be what the program asked for: an import ID reaches the
@@ -367,6 +375,7 @@ export async function synthesize(
   }
   return {
     secretDataKeys,
+    ignoreChanges,
     warnings,
     export: {
       version: 3,

@@ -10,3 +10,6 @@ export function claimSpec(storageClass: string, size: string) {
     resources: { requests: { storage: size } },
   };
 }
+
+/** The size of every Alertmanager's claim: its silences and notification log are small. */
+export const ALERTMANAGER_VOLUME = "1Gi";

@@ -20,6 +20,7 @@ import { SA_TOKEN_FILE } from "../../upstream/serviceMonitorAuth";
 import { ruleFor, nodeExporterProxyAccess } from "../../upstream/kubeRbacProxy";
 import { VMAGENT_ACCOUNT } from "./vmRbac";
 import { PART_OF_LABEL } from "../metadata";
+import { ALERTMANAGER_VOLUME } from "../core/claim";
 import { stringify as stringifyYaml } from "yaml";
 
 /**
@@ -228,10 +229,16 @@ export function kubeStateMetricsValues(profile: Profile): Record<string, any> {
   };
 }
 
-/** Standalone Alertmanager (prometheus-community chart) that Mimir's ruler notifies. */
+/**
+ * Standalone Alertmanager (prometheus-community chart) that Mimir's ruler notifies. Its claim is
+ * the size every Alertmanager's is, from `storageClass` (the chart writes `storageClassName` only
+ * when `persistence.storageClass` is set, alertmanager 1.42.0 templates/statefulset.yaml: unset,
+ * the claim waits for a cluster default class that may not exist).
+ */
 export function standaloneAlertmanagerValues(
   profile: Profile,
   alerting: AlertmanagerInputs,
+  storageClass: string,
 ): Record<string, any> {
   return {
     fullnameOverride: RELEASES.alertmanager,
@@ -258,7 +265,7 @@ export function standaloneAlertmanagerValues(
     },
     automountServiceAccountToken: false,
     priorityClassName: PRIORITY_CLASSES.stateful.name,
-    persistence: { enabled: true, size: "1Gi" },
+    persistence: { enabled: true, size: ALERTMANAGER_VOLUME, storageClass },
     serviceMonitor: { enabled: true },
   };
 }

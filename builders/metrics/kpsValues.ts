@@ -1,5 +1,5 @@
 import { withStackKeys } from "../../config/stackKeyPaths";
-import { claimSpec } from "../core/claim";
+import { ALERTMANAGER_VOLUME, claimSpec } from "../core/claim";
 import { capabilities, PHASES, type PhaseCapabilities, type Backend } from "../../model/phases";
 import { RELEASES } from "../../model/endpoints";
 import { PROMETHEUS_CLAIM_TEMPLATE } from "../../model/storage";
@@ -139,7 +139,6 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
 export function alertmanagerClaim(storageClass: string): Record<string, any> {
   return claimSpec(storageClass, ALERTMANAGER_VOLUME);
 }
-export const ALERTMANAGER_VOLUME = "1Gi";
 
 /**
  * KPS's values at the first phase (Prometheus evaluates the rules) with neutral settings: what the

@@ -15,6 +15,8 @@ export interface AlertmanagerArgs {
   profile: Profile;
   /** Receivers (Pushover, heartbeat). Required. */
   alerting: AlertmanagerInputs;
+  /** StorageClass of its claim (silences, notification log). Required. */
+  storageClass: string;
   /**
    * What the release waits for besides what apply/ordering.ts adds (which already orders the
    * receiver Secrets it mounts). Default: none.
@@ -34,12 +36,19 @@ export class Alertmanager extends pulumi.ComponentResource {
         release: RELEASES.alertmanager,
         chart: versions.charts.alertmanager,
         namespace: args.namespace,
-        values: standaloneAlertmanagerValues(args.profile, args.alerting),
+        values: standaloneAlertmanagerValues(args.profile, args.alerting, args.storageClass),
       },
       {
         parent: this,
         provider: args.provider,
         dependsOn: args.dependsOn ?? [],
+        // The claim's class only where the StatefulSet is created: the API server refuses any
+        // change to a running one's volumeClaimTemplates (ValidateStatefulSetUpdate), and an
+        // Alertmanager created before its claim took storageClasses.default has a template without
+        // a class and a claim already bound. Its update keeps the class it was created with
+        // (none), as the engine keeps an ignored input; the change check compares the same
+        // (change/against.ts engineInputs).
+        ignoreChanges: ["values.persistence.storageClass"],
       },
     );
     this.registerOutputs({});

@@ -123,7 +123,7 @@ describe("the user's Alertmanager receivers", () => {
       remoteWrite: { backend: "mimir", url: "u" },
       alerting: alerting(receivers),
     }).alertmanager;
-    const standalone = standaloneAlertmanagerValues("standard", alerting(receivers));
+    const standalone = standaloneAlertmanagerValues("standard", alerting(receivers), "local-path");
     const vm = vmValues({
       caps: capabilities("kps-removed", "victoriametrics"),
       cluster: "c",

@@ -476,7 +476,7 @@ describe("real validators", function () {
       ],
       [
         "standalone Alertmanager",
-        () => standaloneAlertmanagerValues("standard", alerting).config,
+        () => standaloneAlertmanagerValues("standard", alerting, "local-path").config,
         "/etc/alertmanager/secrets/",
       ],
       [

@@ -1,0 +1,82 @@
+/**
+ * `storageClasses.default` is the class of every claim the program asks for ("StorageClass for
+ * ordinary PVCs"; the metrics TSDBs' take `storageClasses.metrics`, which falls back to it): a claim
+ * without a class waits for a cluster default class that may not exist, and stays Pending. Walked
+ * over everything the stacks render, whatever holds the claim: a PersistentVolumeClaim, a
+ * StatefulSet's volumeClaimTemplates, an operator's claim template (Prometheus, Alertmanager,
+ * VMAgent, VMAlertmanager) or claim (VMSingle, VMCluster's vmstorage).
+ */
+import { strict as assert } from "assert";
+import { changeAgainst } from "../../change/against";
+import { synth } from "../support/helpers";
+import {
+  MIMIR_READ_WRITE_VARIANT,
+  rendered,
+  stackFileVariants,
+  VM_CLUSTER_VARIANT,
+  type Variant,
+} from "../support/rendered";
+
+const CLASS = { storageClasses: { default: "fast-ssd" } };
+
+/** Every claim spec in `o` (a map with accessModes and a storage request), by its path. */
+function claimSpecs(o: unknown, at: string, out: [string, any][] = []): [string, any][] {
+  if (Array.isArray(o)) o.forEach((x, i) => claimSpecs(x, `${at}[${i}]`, out));
+  else if (o && typeof o === "object") {
+    const m = o as Record<string, any>;
+    if (Array.isArray(m.accessModes) && m.resources?.requests?.storage !== undefined) out.push([at, m]);
+    for (const [k, v] of Object.entries(m)) claimSpecs(v, `${at}.${k}`, out);
+  }
+  return out;
+}
+
+describe("storageClasses.default: the class of every claim the program asks for", function () {
+  this.timeout(300_000);
+
+  const variants: Variant[] = [
+    ...stackFileVariants().filter((v) => ["staging", "production", "pi"].includes(v.stack)),
+    MIMIR_READ_WRITE_VARIANT,
+    VM_CLUSTER_VARIANT,
+  ].map((v) => ({ ...v, title: `${v.title}, default class fast-ssd`, over: { ...v.over, ...CLASS } }));
+
+  for (const v of variants)
+    it(`${v.title}: every claim and claim template takes it`, async () => {
+      const r = await rendered(v);
+      const claims = r.objects.flatMap((o) =>
+        claimSpecs(o.object, `${o.object.kind} ${o.object.metadata?.name ?? ""}`),
+      );
+      assert.ok(claims.length > 0, v.title);
+      const other = claims.filter(([, spec]) => spec.storageClassName !== "fast-ssd");
+      assert.deepEqual(
+        other.map(([at, spec]) => `${at}: ${String(spec.storageClassName)}`),
+        [],
+      );
+    });
+
+  it("staging: the standalone Alertmanager's claim template is among them", async () => {
+    const r = await rendered(variants.find((v) => v.title.startsWith("staging,"))!);
+    const set = r.objects.find(
+      (o) => o.object.kind === "StatefulSet" && o.object.metadata.name === "alertmanager",
+    );
+    assert.equal(set?.object.spec.volumeClaimTemplates[0].spec.storageClassName, "fast-ssd");
+  });
+
+  it("an Alertmanager created without a class keeps its claim template: the update passes the change check", async () => {
+    // The running Alertmanager's release values as an earlier program set them: no class. The API
+    // server refuses any change to its StatefulSet's volumeClaimTemplates, so the engine keeps
+    // the values' class as it was (ignoreChanges) and Helm renders the template unchanged.
+    const now = await synth("staging", CLASS);
+    const previous = structuredClone(now.export);
+    const am = previous.deployment.resources.find(
+      (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs?.chart === "alertmanager",
+    );
+    assert.ok(am);
+    assert.equal(am.inputs.values.persistence.storageClass, "fast-ssd");
+    delete am.inputs.values.persistence.storageClass;
+    const change = await changeAgainst(previous, now);
+    assert.deepEqual(
+      change.entries.filter((e) => /alertmanager/.test(e.subject)),
+      [],
+    );
+  });
+});
