@@ -834,19 +834,8 @@ export function judgedStackConfig(
   // judge it as it is, on the parse above (repairedRaw would clone it and parse it twice more to
   // find nothing, and parseStackConfig parse it once more).
   const clean = parsed.success && brokenKeys.length === 0;
-  const {
-    repaired,
-    whole,
-    leaves,
-    leavesNow,
-    items,
-    renumber,
-    readAs,
-    valuesReadAs,
-    setAside,
-    standIns,
-    absent,
-  } = clean ? unrepaired(raw) : repairedRaw(raw, brokenKeys, { placeOf: opts.placeOf });
+  const rep = clean ? unrepaired(raw) : repairedRaw(raw, brokenKeys, { placeOf: opts.placeOf });
+  const { repaired, whole, leavesNow, items, renumber, readAs, setAside } = rep;
   // The rules read a misspelt chartValues key as the key it means, as they read a misspelt stack key.
   const charted = withChartKeysMeant(repaired, chart.meant);
   const blocking = [...whole].filter(isRequired);
@@ -865,15 +854,7 @@ export function judgedStackConfig(
     const missing = new Set(cliIssues.filter((i) => i.missing).map((i) => i.key));
     notes.push(
       ...repairNotes(
-        {
-          leaves,
-          whole,
-          items,
-          readAs: new Map([...readAs, ...charted.readAs]),
-          valuesReadAs,
-          standIns,
-          absent,
-        },
+        { ...rep, readAs: new Map([...readAs, ...charted.readAs]) },
         missing,
         blocking,
         offline,

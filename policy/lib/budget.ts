@@ -237,15 +237,7 @@ export function computeBudget(
       .filter(({ p }) => canLandOn(w, p.labels ?? {}, p.taints ?? [], p.arch));
     if (admits.length === 0) {
       unschedulable.push(w.name);
-      const scheduling = renderedSchedulingKey(w, releaseOf, charts);
-      keptOff.push({
-        workload: w.name,
-        urn: w.source.urn,
-        ...(scheduling !== undefined ? { tolerations: `${scheduling}.tolerations` } : {}),
-        nodeSelector: w.nodeSelector,
-        affinity: w.affinity,
-        pools: pools.map((p, i) => keptOffBy(w, p, i)),
-      });
+      keptOff.push(keptOffEntry(w, pools, releaseOf, charts));
       continue;
     }
     // A pod lands on one node: only pools whose nodes each hold its requests beside the other
@@ -316,6 +308,24 @@ export function computeBudget(
     undersized,
     retention: prometheusRetention(resources),
     workloads,
+  };
+}
+
+/** A workload no pool admits: where its chart schedules it, and what keeps it off each pool. */
+function keptOffEntry(
+  w: Workload,
+  pools: PoolInfo[],
+  releaseOf: (urn: string) => Res | undefined,
+  charts: Record<string, ChartData> | undefined,
+): Budget["keptOff"][number] {
+  const scheduling = renderedSchedulingKey(w, releaseOf, charts);
+  return {
+    workload: w.name,
+    urn: w.source.urn,
+    ...(scheduling !== undefined ? { tolerations: `${scheduling}.tolerations` } : {}),
+    nodeSelector: w.nodeSelector,
+    affinity: w.affinity,
+    pools: pools.map((p, i) => keptOffBy(w, p, i)),
   };
 }
 
