@@ -2,8 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { mergeValues } from "../builders/chartValues";
 import { RELEASE_TYPE } from "../model/names";
 
-/** The Helm release type the overrides apply to (every release the program installs is one). */
-
 /**
  * `chartValues` (plan `chartValues`: chart name -> values) merged last into every Helm release of
  * that chart, as the release is registered: the export, the offline render, every rendered-object
