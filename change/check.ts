@@ -21,6 +21,7 @@ import { synthStack, type StackSynthesis } from "../synth/run";
 import { SynthInputError, type StackExport } from "../synth/synthesize";
 import { notRenderedText, overridePlacesIn } from "../synth/report";
 import { changeAgainst, NotRenderedError, readExport } from "./against";
+import { ignoredChangeVerdicts } from "./ignoredChanges";
 import { formatChange, refusalCount, refusalsIn, type ChangeReport } from "./change";
 import { phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
 import { cachedValuesKeys } from "../config/chartCache";
@@ -267,11 +268,21 @@ async function againstSection(
   // An older image of a component that keeps state is stack-wide too: the objects below show an
   // image field's update, which says nothing of the data the newer version wrote.
   const downgrades = imageDowngradeVerdicts(previous, result.export, at);
+  // An input the program ignores on update is stack-wide too: the engine keeps what runs, so the
+  // objects below show no change, and nothing else says the stack file's new value does not apply.
+  const ignored = ignoredChangeVerdicts(previous, result);
   // Each refuses once; the phase line may be a note that refuses nothing, and a tenant move whose
   // old tenant stays readable (previousTenants), the dashboards removed or an image downgrade a warning.
-  const verdicts = [backend, buckets, ...tenants, admin, items, ...dashboards, ...downgrades].filter(
-    (v) => v !== undefined,
-  );
+  const verdicts = [
+    backend,
+    buckets,
+    ...tenants,
+    admin,
+    items,
+    ...dashboards,
+    ...downgrades,
+    ...ignored,
+  ].filter((v) => v !== undefined);
   // One per refusal listed (two on one release are two); the objects' counts line says them all.
   const above = (phase?.refused ? 1 : 0) + verdicts.filter((v) => v.refused).length;
   return {

@@ -8,6 +8,7 @@
  */
 import { strict as assert } from "assert";
 import { changeAgainst } from "../../change/against";
+import { ignoredChangeVerdicts } from "../../change/ignoredChanges";
 import { synth } from "../support/helpers";
 import {
   MIMIR_READ_WRITE_VARIANT,
@@ -78,5 +79,14 @@ describe("storageClasses.default: the class of every claim the program asks for"
       change.entries.filter((e) => /alertmanager/.test(e.subject)),
       [],
     );
+    // Nothing is refused, and the change check says the new class does not reach the running claim.
+    assert.deepEqual(
+      ignoredChangeVerdicts(previous, now).map((v) => v.line),
+      [
+        'WARNING Release::alertmanager values.persistence.storageClass: the stack now asks "fast-ssd", and the update keeps none, which it runs with: the program ignores this input on update (ignoreChanges), so the new value applies only where the resource is created anew',
+      ],
+    );
+    // The same class where it runs already: nothing to say.
+    assert.deepEqual(ignoredChangeVerdicts(now.export, now), []);
   });
 });

@@ -1,0 +1,51 @@
+import type { StackExport, SynthResult } from "../synth/synthesize";
+import { plainValue } from "./describe";
+import { pathSegments } from "./providerDiff";
+
+/** A warning line for the stack-wide change, as the image downgrade's. */
+export interface IgnoredChangeVerdict {
+  line: string;
+  refused: false;
+}
+
+/** The value at an ignoreChanges path of a resource's inputs, undefined where it holds none. */
+function valueAt(inputs: Record<string, unknown> | undefined, parts: string[]): unknown {
+  return parts.reduce<unknown>(
+    (x, k) => (x !== null && typeof x === "object" ? (x as Record<string, unknown>)[k] : undefined),
+    inputs,
+  );
+}
+
+const shown = (v: unknown) => (v === undefined ? "none" : JSON.stringify(plainValue(v)));
+
+/**
+ * One warning per input the synthesis asks to change where the program ignores it on update
+ * (`ignoreChanges`): the engine keeps the running value (change/against.ts engineInputs, which the
+ * change check judges), so nothing is refused, and nothing else says that the stack file's new value
+ * does not reach what runs (the standalone Alertmanager's claim class after `storageClasses.default`
+ * or a `chartValues` override changed: components/alerting/alertmanager.ts).
+ */
+export function ignoredChangeVerdicts(previous: StackExport, next: SynthResult): IgnoredChangeVerdict[] {
+  const ignores = next.ignoreChanges ?? {};
+  if (Object.keys(ignores).length === 0) return [];
+  const was = new Map(previous.deployment.resources.map((r) => [r.urn, r]));
+  const out: IgnoredChangeVerdict[] = [];
+  for (const r of next.export.deployment.resources) {
+    const old = was.get(r.urn);
+    if (!old) continue;
+    for (const path of ignores[r.urn] ?? []) {
+      const parts = pathSegments(path);
+      if (parts.includes("*")) continue;
+      const [kept, asked] = [valueAt(old.inputs, parts), valueAt(r.inputs, parts)];
+      // A secret on either side is not compared: its text is not ours to show.
+      if (plainValue(kept) !== kept || plainValue(asked) !== asked) continue;
+      if (JSON.stringify(kept) === JSON.stringify(asked)) continue;
+      const name = `${r.type.split(":").pop()}::${r.urn.split("::").pop()}`;
+      out.push({
+        line: `WARNING ${name} ${path}: the stack now asks ${shown(asked)}, and the update keeps ${shown(kept)}, which it runs with: the program ignores this input on update (ignoreChanges), so the new value applies only where the resource is created anew`,
+        refused: false,
+      });
+    }
+  }
+  return out;
+}
