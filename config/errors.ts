@@ -243,11 +243,15 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
           if (hinted !== undefined) return `${name}: unknown key${hinted}`;
           // A map with its own word on its keys (chartValues' chart names) says why better than a
           // key of the same name elsewhere (chartValues.mimir is not the top-level mimir misplaced).
+          const meant = meantKeyOf(k, shape);
+          // Its value unknown offline, a secure one is no value to judge as the key meant's.
+          const sealed = sealedMeantHint(issue.path, k, meant, input, file);
+          if (sealed) return `${name}: unknown key${sealed}`;
           const near =
             meantKeyHint(k, shape, issue.path, input, file) ||
             (described ? stackKeyHint(issue.path, k, input) : elsewhereHint(k, issue.path, input, file));
           const line = `${name}: unknown key${near || listed}`;
-          const asMeant = asMeantKey(issue.path, k, meantKeyOf(k, shape), input, file);
+          const asMeant = asMeantKey(issue.path, k, meant, input, file);
           return [`${line}${asMeant.hint}`, ...asMeant.lines].join("\n");
         })
         .join("\n");
@@ -391,14 +395,81 @@ function pathNamedKeyProblem(key: string, input: unknown, file: StackFileFacts =
   const ways = alreadySet
     ? `, and ${target} is already set: ${
         !movable
-          ? `remove this key with \`${remove}\`, and if its value is the one meant, set it again with \`${set}\` (it prompts for the value)`
+          ? setByCliWays(remove, set, true)
           : `move what this key holds into it, then remove this key (\`${remove}\`)`
       }`
     : fresh === undefined
-      ? `${said ? ":" : ";"} ${movable ? `move its value in the stack file to ${moveTo}, or run` : "run"} \`${remove}\` then \`${set}\` (it prompts for the value)`
+      ? `${said ? ":" : ";"} ${movable ? `move its value in the stack file to ${moveTo}, or ` : ""}${setByCliWays(remove, set, false)}`
       : `${said ? ":" : ";"} ${movable ? `move its value in the stack file to ${moveTo}, which the file does not write yet: write the other keys ${fresh.holder} requires with it (${fresh.names.join(", ")}); or run` : "run"} \`${remove}\` then ${[...fresh.commands, set].map((c) => `\`${c}\``).join(", ")} (each prompts for a value not given)`;
   const guess = !leaf && short !== given ? ` (did you mean ${short}?)` : "";
   return `${PROJECT}:${propertyPath(key, [])}: unknown key: one key whose name holds the path ${given} (as pulumi config set writes it without --path), which nothing reads${guess}${said}${ways}`;
+}
+
+/**
+ * The way a value under a key nothing reads reaches the key meant when the CLI must set it (`set`,
+ * which prompts for the value), not the file: a secret's, or a `secure:` one meant for a key that is
+ * no secret, which moved as ciphertext the next run refuses. This key is removed and the one meant
+ * set; when that is set already, only if this key's value is the one meant.
+ */
+function setByCliWays(remove: string, set: string, alreadySet: boolean): string {
+  return alreadySet
+    ? `remove this key with \`${remove}\`, and if its value is the one meant, set it again with \`${set}\` (it prompts for the value)`
+    : `run \`${remove}\` then \`${set}\` (it prompts for the value)`;
+}
+
+/**
+ * Whether `key` of the map at `path`, misspelt for `meant`, holds a `secure:` value in the stack
+ * file while `meant` is no secret key: its value is unknown offline, so it is no value to judge or
+ * read as the key meant's ({@link sealedMeantHint}; judge.ts repairedRaw sets it aside).
+ */
+export function sealedMisspelt(
+  path: (string | number)[],
+  key: string,
+  meant: string,
+  file: StackFileFacts,
+): boolean {
+  const top = String(path.length === 0 ? meant : path[0]);
+  // Where the file writes the value: under its own top-level key, or inside the map at `path`.
+  const holder = `${PROJECT}:${path.length === 0 ? key : top}`;
+  const given = path.length === 0 ? [] : [...path.slice(1), key];
+  return !(SECRET_KEYS as readonly string[]).includes(top) && file.secure?.(holder, given) === true;
+}
+
+/**
+ * "; did you mean X? (…)" for a misspelt key whose value is a `secure:` one where the key it means
+ * is no secret (`kubeContxt: {secure: …}`, `grafana: {urll: {secure: …}}`). Offline the value is
+ * unknown (a placeholder stands in, stackFile.ts secretPlaceholder), so it is neither quoted nor
+ * judged as the key meant's; and renamed, or moved into the key meant, it is ciphertext on a key
+ * that is no secret, which the next run refuses (judge.ts withSecureValues): the key meant is set
+ * by the CLI in plain text ({@link setByCliWays}), a map's keys in the file. Undefined for any
+ * other key, or when no key is close.
+ */
+function sealedMeantHint(
+  path: (string | number)[],
+  key: string,
+  meant: string | undefined,
+  input: unknown,
+  file: StackFileFacts,
+): string | undefined {
+  if (meant === undefined || !sealedMisspelt(path, key, meant, file)) return undefined;
+  const top = String(path.length === 0 ? meant : path[0]);
+  const holder = `${PROJECT}:${path.length === 0 ? key : top}`;
+  const given = path.length === 0 ? [] : [...path.slice(1), key];
+  const rest = path.length === 0 ? [] : [...path.slice(1), meant];
+  const name = `${PROJECT}:${top}`;
+  const target = keyPath([...path, meant]);
+  const short = target.slice(PROJECT.length + 1);
+  const remove =
+    path.length === 0 ? removeKeyCommand(holder, PROJECT) : removePathCommand(holder, given, PROJECT);
+  const alreadySet = meantKeySet(path, meant, input, file);
+  const map = mapValueHint(top, rest);
+  const ways =
+    map === undefined
+      ? setByCliWays(remove, setConfigCommand(name, rest, PROJECT, false), alreadySet)
+      : alreadySet
+        ? `remove this key with \`${remove}\`, and if its value is the one meant, write its keys under ${short} in the stack file`
+        : `run \`${remove}\`, then ${map}`;
+  return `; did you mean "${meant}"? (its value is a \`secure:\` value (not shown), which the offline tools cannot decrypt, and ${short} is no secret key${alreadySet ? ` and is already set` : ""}: ${ways})`;
 }
 
 /**

@@ -23,6 +23,7 @@ import {
   meantKeyOf,
   meantKeySet,
   namesKey,
+  sealedMisspelt,
   type StackFileFacts,
   problemIsAt,
   type RefusedOverride,
@@ -196,7 +197,12 @@ function repairedRaw(raw: Record<string, unknown>, brokenKeys: string[], file: S
       if (meant !== undefined && !meantKeySet(above, meant, repaired, file)) {
         const at = pathText(r.fileIndex([...above, meant]));
         const value = valueAsMeant(above, meant, parent[key]);
-        if (schemaAt([...above, meant], repaired)?.safeParse(value).success === false) leaves.add(at);
+        // A `secure:` value meant for a key that is no secret is unknown offline (a placeholder
+        // stands in): read as the key meant, the rules would judge, and name things after, that.
+        if (sealedMisspelt(above, key, meant, file)) {
+          leaves.add(at);
+          r.sealed.add(at);
+        } else if (schemaAt([...above, meant], repaired)?.safeParse(value).success === false) leaves.add(at);
         else {
           parent[meant] = value;
           readAs.set(pathText(r.fileIndex(path)), at);
@@ -221,6 +227,7 @@ interface RepairedRaw {
   absent: string[];
   valuesReadAs: Map<string, [string, ValueMeant]>;
   setAside: string[];
+  sealed: string[];
 }
 
 /**
@@ -258,6 +265,8 @@ class RawRepair {
   readonly standIns = new Map<string, unknown>();
   /** Those of {@link standIns} the file does not write at all. */
   readonly absent = new Set<string>();
+  /** Keys meant by a misspelt key holding a `secure:` value, set aside as unknown (errors.ts sealedMisspelt). */
+  readonly sealed = new Set<string>();
   // Maps set aside for a required key they lack, and items gone from their lists: what was cut or
   // read inside them is moot.
   readonly maps = new Set<string>();
@@ -355,6 +364,7 @@ class RawRepair {
       absent: [...this.absent].filter(outside),
       valuesReadAs: new Map([...this.valuesReadAs].filter(([l]) => outside(l))),
       setAside: [...this.maps].filter(outside),
+      sealed: [...this.sealed].filter(outside),
     };
   }
 }
@@ -679,6 +689,14 @@ function placedAsWritten<P>(
   };
 }
 
+/** {@link StackFileFacts.secure} over the stack file's `secure:` values. */
+function secureIn(written: SecureValue[]): (key: string, path: (string | number)[]) => boolean {
+  return (key, path) =>
+    written.some(
+      (v) => v.key === key && v.path.length === path.length && v.path.every((s, i) => s === path[i]),
+    );
+}
+
 /**
  * The schema's refusals `fresh` of `raw` as said with the stack file's `secure:` values beside them
  * (withSecureValues): offline the stack file says which values are `secure:`, where the program
@@ -693,12 +711,7 @@ function schemaJudged(
   const written = opts.secureValues;
   const plain = written && ((key: string) => !written.some((v) => v.key === key));
   const secureValues = (written ?? []).filter((v) => !broken.has(v.key.slice(PROJECT.length + 1)));
-  const secure =
-    written &&
-    ((key: string, path: (string | number)[]) =>
-      written.some(
-        (v) => v.key === key && v.path.length === path.length && v.path.every((s, i) => s === path[i]),
-      ));
+  const secure = written && secureIn(written);
   const keysOf = opts.chartKeys;
   return withSecureValues(fresh, raw, secureValues, opts.unreadable ?? [], {
     plain,
@@ -834,7 +847,10 @@ export function judgedStackConfig(
   // judge it as it is, on the parse above (repairedRaw would clone it and parse it twice more to
   // find nothing, and parseStackConfig parse it once more).
   const clean = parsed.success && brokenKeys.length === 0;
-  const rep = clean ? unrepaired(raw) : repairedRaw(raw, brokenKeys, { placeOf: opts.placeOf });
+  const secure = opts.secureValues && secureIn(opts.secureValues);
+  const rep = clean ? unrepaired(raw) : repairedRaw(raw, brokenKeys, { placeOf: opts.placeOf, secure });
+  // A misspelt key's `secure:` value set aside, not read as the key meant: unknown, not invalid.
+  rep.sealed.forEach((k) => offline.add(k));
   const { repaired, whole, leavesNow, items, renumber, readAs, setAside } = rep;
   // The rules read a misspelt chartValues key as the key it means, as they read a misspelt stack key.
   const charted = withChartKeysMeant(repaired, chart.meant);
@@ -950,6 +966,7 @@ function unrepaired(raw: Record<string, unknown>): RepairedRaw {
     absent: [],
     valuesReadAs: new Map<string, [string, ValueMeant]>(),
     setAside: [],
+    sealed: [],
   };
 }
 

@@ -122,6 +122,52 @@ describe("config: a secure value on a key that is no secret", () => {
     );
   });
 
+  describe("under a misspelt key meant for a key that is no secret", () => {
+    const sealed = `{secure: ${SEALED}}`;
+    const said = (given: string, meant: string, ways: string) =>
+      `${P(given)}: unknown key; did you mean "${meant.split(".").pop()}"? (its value is a \`secure:\` value (not shown), which the offline tools cannot decrypt, and ${meant} is no secret key${ways})`;
+
+    it("is neither quoted nor judged as the key meant's: the key meant is set by the CLI in plain text", () => {
+      const e = refusal(
+        `${SALT}${BASE}${store("http://localhost:9000")}  ${P("grafana")}: {urll: ${sealed}}\n`,
+      );
+      assert.deepEqual(
+        e.problems,
+        [
+          said(
+            "grafana.urll",
+            "grafana.url",
+            ": run `pulumi config rm --stack s --path 'grafana.urll'` then `pulumi config set --stack s --path 'grafana.url'` (it prompts for the value)",
+          ),
+        ],
+        e.message,
+      );
+      assert.doesNotMatch(e.message, /synth-secret|mend its value/);
+      assert.ok(
+        e.notes.includes(
+          `(the rules between keys (which keys need which) ran with ${P("grafana.url")} unset, the \`secure:\` value given being unknown offline)`,
+        ),
+        e.notes.join("\n"),
+      );
+    });
+
+    it("never moved as ciphertext into the key meant, set or not", () => {
+      const head = `config:\n  ${P("phase")}: kps-removed\n  ${P("kubeContxt")}: ${sealed}\n${store("http://localhost:9000")}`;
+      const set = "`pulumi config set --stack s kubeContext` (it prompts for the value)";
+      const rm = "`pulumi config rm --stack s 'kubeContxt'`";
+      assert.deepEqual(refusal(`${SALT}${head}`).problems, [
+        `${said("kubeContxt", "kubeContext", `: run ${rm} then ${set}`)} (kubeContext is required and missing)`,
+      ]);
+      assert.deepEqual(refusal(`${SALT}${head}  ${P("kubeContext")}: admin@example\n`).problems, [
+        said(
+          "kubeContxt",
+          "kubeContext",
+          ` and is already set: remove this key with ${rm}, and if its value is the one meant, set it again with ${set}`,
+        ),
+      ]);
+    });
+  });
+
   describe("a receiver's credential written as a secure value", () => {
     const receiver = (apiUrl: string) => `${SALT}${BASE}${store("http://localhost:9000")}  ${P("alerting")}:
     pushover: false
