@@ -1,5 +1,5 @@
 import { PROJECT } from "../model/names";
-import { httpUrlProblem, type Raw } from "./schema";
+import { BARE_URL_PARTS, httpUrlProblem, type Raw } from "./schema";
 
 /*
  * `grafana.ingress` and `grafana.httpRoute`: how people reach Grafana from outside the cluster,
@@ -103,11 +103,12 @@ export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }, refused:
   // a path in root_url puts it in every link and redirect Grafana makes, and nothing routes or
   // strips it. Grafana serves under a path only with serve_from_sub_path (its "run behind a
   // reverse proxy" guide), which docs/how-to/expose-grafana.md does not offer: the URL is the
-  // host's root. The schema took the URL (a host, no credentials), so a path is what the bare
-  // form refuses.
-  if (httpUrlProblem(g.url, true) !== undefined)
+  // host's root. The schema took the URL (a host, no credentials), so what follows the host is
+  // what the bare form refuses, named as what it is (`?orgId=1` is a query, not a path).
+  const extra = httpUrlProblem(g.url, true);
+  if (extra !== undefined)
     return [
-      `${k("grafana.url")}: expected a URL with no path, as grafana.${way.kind} serves Grafana at the root of grafana.${way.kind}.host (Grafana's links and redirects would carry a path nothing routes), got "${g.url}"; set it to ${url.origin}, or leave grafana.url out and the program sets it`,
+      `${k("grafana.url")}: expected a URL with ${BARE_URL_PARTS}, as grafana.${way.kind} serves Grafana at the root of grafana.${way.kind}.host (Grafana's links and redirects would carry what follows the host, which nothing routes), got "${g.url}" (${extra}); set it to ${url.origin}, or leave grafana.url out and the program sets it`,
     ];
   return [];
 }

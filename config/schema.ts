@@ -167,7 +167,13 @@ export function redactUrl(v: string): string {
   return v.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/i, "$1<redacted>@");
 }
 
-/** Why a string is not an http(s) URL with a host and no credentials (and, with `bare`, no path). */
+/** What a bare URL ({@link httpUrlProblem}) has none of after its host, as the messages say it. */
+export const BARE_URL_PARTS = "no path, query or fragment";
+
+/**
+ * Why a string is not an http(s) URL with a host and no credentials (and, with `bare`, nothing after
+ * the host: {@link BARE_URL_PARTS}).
+ */
 export function httpUrlProblem(v: string, bare: boolean): string | undefined {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return "it has no scheme";
   let u: URL;
@@ -180,8 +186,11 @@ export function httpUrlProblem(v: string, bare: boolean): string | undefined {
     return `its scheme is ${u.protocol.replace(":", "")}`;
   if (u.hostname === "") return "it has no host";
   if (u.username !== "" || u.password !== "" || /\/\/[^/]*@/.test(v)) return "it carries credentials";
-  if (bare && ((u.pathname !== "/" && u.pathname !== "") || u.search !== "" || u.hash !== ""))
-    return "it has a path";
+  if (!bare) return undefined;
+  // Each named as what it is: a query (`?orgId=1`) called a path sent its writer looking for a `/`.
+  if (u.pathname !== "/" && u.pathname !== "") return "it has a path";
+  if (u.search !== "") return "it has a query";
+  if (u.hash !== "") return "it has a fragment";
   return undefined;
 }
 /**
@@ -211,7 +220,7 @@ const httpUrl = (example: string, bare: boolean) => {
     if (problem)
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
-        message: `expected a URL with scheme http or https, a host${bare ? ", no path" : ""} and no credentials, like "${example}" (${problem})`,
+        message: `expected a URL with scheme http or https, a host${bare ? `, ${BARE_URL_PARTS}` : ""} and no credentials, like "${example}" (${problem})`,
       });
   });
   // The example the message gives is of the form: the rules read it in a refused value's place.

@@ -106,7 +106,7 @@ describe("stack config", () => {
     [
       "minio without endpoint",
       { objectStore: { type: "minio" } },
-      /homelab-observability:objectStore.endpoint: required, expected a URL with scheme http or https, a host, no path and no credentials, like "http:\/\/minio.storage.svc:9000", got nothing/,
+      /homelab-observability:objectStore.endpoint: required, expected a URL with scheme http or https, a host, no path, query or fragment and no credentials, like "http:\/\/minio.storage.svc:9000", got nothing/,
     ],
     [
       "endpoint without scheme",

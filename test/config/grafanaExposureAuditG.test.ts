@@ -129,7 +129,7 @@ describe("config: a grafana.url with a path beside grafana.ingress or grafana.ht
   it("refuses a path, naming the URL to set", () => {
     const e = refusal(stack("https://grafana.example.net/grafana/", INGRESS_TLS), "lab");
     assert.deepEqual(e.problems, [
-      `${P("grafana.url")}: expected a URL with no path, as grafana.ingress serves Grafana at the root of grafana.ingress.host (Grafana's links and redirects would carry a path nothing routes), got "https://grafana.example.net/grafana/"; set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
+      `${P("grafana.url")}: expected a URL with no path, query or fragment, as grafana.ingress serves Grafana at the root of grafana.ingress.host (Grafana's links and redirects would carry what follows the host, which nothing routes), got "https://grafana.example.net/grafana/" (it has a path); set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
     ]);
     assert.match(e.message, /Pulumi\.lab\.yaml:\d+:\d+/);
   });
@@ -137,8 +137,24 @@ describe("config: a grafana.url with a path beside grafana.ingress or grafana.ht
   it("refuses a path on an HTTPRoute too, and takes the root with or without its slash", () => {
     const e = refusal(stack("http://grafana.example.net/g", ROUTE_HTTP), "lab");
     assert.equal(e.problems.length, 1, e.message);
-    assert.match(e.problems[0], /expected a URL with no path, as grafana\.httpRoute serves Grafana/);
+    assert.match(
+      e.problems[0],
+      /expected a URL with no path, query or fragment, as grafana\.httpRoute serves Grafana/,
+    );
     assert.throws(() => refusal(stack("http://grafana.example.net/", ROUTE_HTTP), "lab"), /was accepted/);
     assert.throws(() => refusal(stack("http://grafana.example.net", ROUTE_HTTP), "lab"), /was accepted/);
+  });
+
+  it("names a query or a fragment as what it is, not a path", () => {
+    for (const [url, what] of [
+      ["https://grafana.example.net?orgId=1", "a query"],
+      ["https://grafana.example.net/?orgId=1", "a query"],
+      ["https://grafana.example.net#home", "a fragment"],
+    ]) {
+      const e = refusal(stack(url, INGRESS_TLS), "lab");
+      assert.deepEqual(e.problems, [
+        `${P("grafana.url")}: expected a URL with no path, query or fragment, as grafana.ingress serves Grafana at the root of grafana.ingress.host (Grafana's links and redirects would carry what follows the host, which nothing routes), got "${url}" (it has ${what}); set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
+      ]);
+    }
   });
 });

@@ -215,7 +215,7 @@ describe("config: every problem in the first run (config/stackCheck.ts)", functi
     buckets: [s-loki-chunk]
 `);
     assert.deepEqual(refused.problems, [
-      `${P("objectStore.adminEndpoint")}: expected a URL with scheme http or https, a host, no path and no credentials, like "http://localhost:3903" (it has no scheme), got string "localhost:3903"`,
+      `${P("objectStore.adminEndpoint")}: expected a URL with scheme http or https, a host, no path, query or fragment and no credentials, like "http://localhost:3903" (it has no scheme), got string "localhost:3903"`,
       `${P("existing.buckets[0]")}: expected the name of a bucket the stack makes in some phase (s-loki-chunks, s-mimir-blocks, s-mimir-ruler), got "s-loki-chunk", which nothing imports; did you mean "s-loki-chunks"?`,
     ]);
     // The rules read a valid URL in its place, which the note says, so their silence on it is no pass.

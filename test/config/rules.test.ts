@@ -105,6 +105,11 @@ const table: [string, Record<string, unknown>, RegExp][] = [
     /objectStore.endpoint: .*\(it has a path\)/,
   ],
   [
+    "endpoint with a query, named as one, not a path",
+    minio({ endpoint: "http://minio:9000?region=us-east-1" }),
+    /objectStore.endpoint: .*no path, query or fragment.*\(it has a query\)/,
+  ],
+  [
     "endpoint with another scheme",
     minio({ endpoint: "s3://minio:9000" }),
     /objectStore.endpoint: .*\(its scheme is s3\)/,

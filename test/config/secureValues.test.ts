@@ -35,7 +35,7 @@ describe("config: a secure value on a key that is no secret", () => {
     assert.deepEqual(
       e.problems,
       [
-        `${P("objectStore.adminEndpoint")}: expected a URL with scheme http or https, a host, no path and no credentials, like "http://localhost:9000", got a \`secure:\` value (not shown), which the offline tools cannot decrypt, so its form cannot be judged; objectStore is no secret key: write it in plain text, with \`pulumi config set --stack mytrial --path 'objectStore.adminEndpoint'\` (it prompts for the value)`,
+        `${P("objectStore.adminEndpoint")}: expected a URL with scheme http or https, a host, no path, query or fragment and no credentials, like "http://localhost:9000", got a \`secure:\` value (not shown), which the offline tools cannot decrypt, so its form cannot be judged; objectStore is no secret key: write it in plain text, with \`pulumi config set --stack mytrial --path 'objectStore.adminEndpoint'\` (it prompts for the value)`,
       ],
       e.message,
     );

@@ -101,7 +101,7 @@ describe("objectStore.type garage: the stack config", () => {
   it("refuses an endpoint or admin endpoint that is not a URL, naming the key, the form and what it found", () => {
     assert.match(
       problems({}, { endpoint: "garage.storage.svc:3900" }),
-      /objectStore.endpoint: expected a URL with scheme http or https, a host, no path and no credentials, like "http:\/\/garage.storage.svc:3900" \(it has no scheme\)/,
+      /objectStore.endpoint: expected a URL with scheme http or https, a host, no path, query or fragment and no credentials, like "http:\/\/garage.storage.svc:3900" \(it has no scheme\)/,
     );
     assert.match(
       problems({}, { adminEndpoint: "ftp://localhost:3903" }),
