@@ -39,6 +39,8 @@ import type { Refusal } from "./apiRules";
 import { gateCommand, type MoveProject } from "../model/phases";
 import { urnStack } from "../model/names";
 import { LOKI_SIZING } from "@homelab-observability/contract";
+import { byteSize } from "../config/schema";
+import { monolithicMostAsWritten } from "../config/sizing";
 
 /** The transitional mode, as the chart names it (its old name is read as this). */
 export const TRANSITIONAL = "Monolithic<->SimpleScalable";
@@ -128,17 +130,34 @@ function distributedMove(before: LokiSide, after: LokiSide, at?: OverridePlace):
           ...(before.write > 0 ? [`all ${before.write} write pod(s)`] : []),
         ];
   const starts = after.mode === "Distributed" ? "the Distributed components" : `the pods of "${after.mode}"`;
-  const above =
-    before.mode === "Distributed"
-      ? ""
-      : ` (above ${+(LOKI_SIZING.monolithicMaxBytesPerDay / 1e9).toFixed(1)} GB of logs a day the stack refuses "Monolithic": docs/how-to/sizing.md)`;
   return {
     field: "values.deploymentMode",
     reason:
       `${modeKey(after, at)}"${before.mode}" -> "${after.mode}" is a change of Loki's mode, not a rename: one update stops ${holders.join(" and ")} at once, which hold the newest lines in their ingesters, and starts ${starts}; ` +
       `the chart has no transitional mode between the two (templates/validate.yaml refuses monolithic and distributed replicas together), so no gate sees the old pods flushed and gone from the ring first, and what a failed flush leaves in their WALs stays on claims no pod mounts again. ` +
-      `The program moves a running Loki between modes only through "${TRANSITIONAL}", never into or out of "Distributed", which a new stack starts in: set loki.mode: ${before.mode} to keep this stack's mode${above} (${LOKI_MOVE_DOC})`,
+      `The program has no in-place move of a running Loki into or out of "Distributed" (a new stack starts in it; between the other modes it moves through "${TRANSITIONAL}"): ${keepMode(before, at)} (${LOKI_MOVE_DOC})`,
   };
+}
+
+/**
+ * The way back to the mode `before` runs, as keys to set that the config check takes beside the
+ * file's others: Monolithic holds at most LOKI_SIZING's logs a day (config/resolve.ts refuses
+ * loki.mode "Monolithic" past it, and leaving loki.mode out picks "Distributed" past it), so where
+ * the file's workload.logsPerDay is above that, the way to keep Monolithic is a lower
+ * workload.logsPerDay, said in the units the file writes it in.
+ */
+function keepMode(before: LokiSide, at?: OverridePlace): string {
+  const keep = `set loki.mode: ${before.mode} to keep this stack's mode`;
+  if (before.mode !== "Monolithic") return keep;
+  const written = at?.written?.("workload.logsPerDay");
+  const logs = written === undefined ? undefined : byteSize(written);
+  const most = monolithicMostAsWritten(written);
+  if (logs === undefined || logs <= LOKI_SIZING.monolithicMaxBytesPerDay)
+    return `${keep} (above ${most} of logs a day the stack refuses "Monolithic": docs/how-to/sizing.md)`;
+  const lower = `workload.logsPerDay at most ${most} (what Monolithic holds a day: docs/how-to/sizing.md; ${written} is above it)`;
+  return at?.("loki.mode")
+    ? `to keep this stack's "Monolithic", set loki.mode: Monolithic and ${lower}`
+    : `to keep this stack's "Monolithic", set ${lower}`;
 }
 
 /** The verify command of one of Loki's gates (verify/lokiGate.ts LOKI_STEPS), for the stack judged. */

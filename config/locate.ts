@@ -267,6 +267,23 @@ export class ConfigLocator {
     return { ...place, through: through.map((t) => ({ line: line(t.node), text: t.text, merge: t.merge })) };
   }
 
+  /**
+   * The scalar the stack file writes at a key path of the project, as written (through merge keys
+   * and aliases), else undefined: a hint names an amount in the units the user wrote it in. For
+   * keys that hold no secret: a plain-text value is returned as it is.
+   */
+  scalarText(keyPath: Segment[]): string | undefined {
+    const s = this.stack;
+    const [top, ...rest] = keyPath;
+    const found = s && this.topEntry(s, top, this.projectName);
+    if (!s || !found) return undefined;
+    const walked = s.walker.walkKeyPath(found, rest);
+    if (!walked.exact) return undefined;
+    const value = isAlias(walked.value) ? s.anchored(walked.value) : walked.value;
+    const v = isScalar(value) ? value.value : undefined;
+    return typeof v === "string" || typeof v === "number" ? String(v) : undefined;
+  }
+
   /** A key path's top key in `s`, as {@link at} names it. */
   private topEntry(s: Parsed, top: Segment, namespace: string, spelling?: string) {
     const names =
@@ -466,7 +483,13 @@ export function formatPlace(place: Place, indent = "    "): string {
  * Where a stack key is written, as `file:line`, or undefined when the file does not hold it whole
  * (see {@link overridePlacesIn}).
  */
-export type OverridePlace = (key: string) => string | undefined;
+export type OverridePlace = ((key: string) => string | undefined) & {
+  /**
+   * The scalar the stack file writes at a key, as written ({@link ConfigLocator.scalarText}), for
+   * keys that hold no secret; absent where no file is read.
+   */
+  written?: (key: string) => string | undefined;
+};
 
 /**
  * The key, or else the nearest map above it, that the stack file writes, with its place: a key to
@@ -505,9 +528,11 @@ export function stackKeyAt(key: string, at?: OverridePlace): string {
  */
 export function overridePlacesIn(projectDir: string, stack: string): OverridePlace {
   const locator = ConfigLocator.forStack(projectDir, stack);
-  return (key) => {
+  const at: OverridePlace = (key) => {
     const place = locator.at(parseSegments(key));
     if (!place?.exact) return undefined;
     return `${path.relative(process.cwd(), place.file) || place.file}:${place.line}`;
   };
+  at.written = (key) => locator.scalarText(parseSegments(key));
+  return at;
 }

@@ -49,8 +49,8 @@ import {
   defaultSeriesCap,
   DEFAULT_VOLUMES,
   fitProblems,
-  formatBytes,
   lokiModeFor,
+  monolithicMostAsWritten,
   mimirDiskBytes,
   planSizing,
   prometheusDiskBytes,
@@ -1034,9 +1034,7 @@ function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] 
   // The logs a day as written, and what Monolithic holds in the same units: "30GB" beside a
   // converted "27.9GiB" and a limit in GB read as two different amounts.
   const written = r.workload.logsPerDay?.trim() ?? "";
-  const most = LOKI_SIZING.monolithicMaxBytesPerDay;
-  const mostText = /iB$/.test(written) ? formatBytes(most) : `${+(most / 1e9).toFixed(1)}GB`;
-  const past = `${written} a day is above what Monolithic Loki holds (about ${mostText} a day, grafana/loki v3.7.6 docs/sources/get-started/deployment-modes.md)`;
+  const past = `${written} a day is above what Monolithic Loki holds (about ${monolithicMostAsWritten(written)} a day, grafana/loki v3.7.6 docs/sources/get-started/deployment-modes.md)`;
   const nodes = openNodeCount(c.nodePools);
   if (c.loki.mode === "Distributed" && c.objectStore.type !== "filesystem" && nodes < LOKI_HA) {
     // One mistake, one message: at the key that chose Distributed (loki.mode, else the logs a day

@@ -374,6 +374,16 @@ export function lokiModeFor(logsPerDayBytes: number | undefined): "Monolithic" |
     : "Monolithic";
 }
 
+/**
+ * The most logs a day Monolithic Loki holds, in the units of `written` (workload.logsPerDay as the
+ * stack file writes it): "30GB" beside a converted "27.9GiB" and a limit in GB read as two
+ * different amounts, and a hint to lower it is pasted beside what the user wrote.
+ */
+export function monolithicMostAsWritten(written: string | undefined): string {
+  const most = LOKI_SIZING.monolithicMaxBytesPerDay;
+  return /iB$/.test(written?.trim() ?? "") ? formatBytes(most) : `${+(most / 1e9).toFixed(1)}GB`;
+}
+
 /** One component of Distributed Loki as sized: its pods and each pod's memory need (bytes). */
 export interface LokiComponentShape {
   replicas: number;

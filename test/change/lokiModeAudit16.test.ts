@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { planChange, type StackState } from "../../change/change";
 import { lokiMoveRefusals, lokiSide, TRANSITIONAL } from "../../change/lokiMode";
 import type { RenderedObject } from "../../synth/render/types";
+import type { OverridePlace } from "../../synth/report";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const LOKI_URN = `urn:pulumi:production::homelab-observability::${RELEASE}::loki`;
@@ -261,7 +262,7 @@ describe("Loki into or out of Distributed: a change of mode, not a rename (trial
       r.reason,
       'loki.mode (Pulumi.staging.yaml:29): "Monolithic" -> "Distributed" is a change of Loki\'s mode, not a rename: one update stops all 3 monolithic pod(s) at once, which hold the newest lines in their ingesters, and starts the Distributed components; ' +
         "the chart has no transitional mode between the two (templates/validate.yaml refuses monolithic and distributed replicas together), so no gate sees the old pods flushed and gone from the ring first, and what a failed flush leaves in their WALs stays on claims no pod mounts again. " +
-        'The program moves a running Loki between modes only through "Monolithic<->SimpleScalable", never into or out of "Distributed", which a new stack starts in: set loki.mode: Monolithic to keep this stack\'s mode (above 20 GB of logs a day the stack refuses "Monolithic": docs/how-to/sizing.md); ' +
+        'The program has no in-place move of a running Loki into or out of "Distributed" (a new stack starts in it; between the other modes it moves through "Monolithic<->SimpleScalable"): set loki.mode: Monolithic to keep this stack\'s mode (above 20GB of logs a day the stack refuses "Monolithic": docs/how-to/sizing.md); ' +
         "the same update deletes StatefulSet monitoring/loki, whose claims stay behind, unused (docs/how-to/loki-off-simple-scalable.md)",
     );
     assert.ok(report.refused.every((e) => e.refused.every((x) => x.kind !== "rename")));
@@ -273,6 +274,49 @@ describe("Loki into or out of Distributed: a change of mode, not a rename (trial
     assert.match(
       entry.refused[0].reason,
       /^workload\.logsPerDay \(Pulumi\.staging\.yaml:29\) chose loki\.mode "Distributed" \(loki\.mode is not set\): "Monolithic" -> "Distributed" is a change of Loki's mode/,
+    );
+  });
+
+  // The config check refuses loki.mode "Monolithic" beside a workload.logsPerDay above what
+  // Monolithic holds, and the change check refuses the move: a hint to set loki.mode: Monolithic
+  // sent the user from one to the other. The way that passes both is a lower workload.logsPerDay.
+  const writing = (places: Record<string, string>, written: Record<string, string>): OverridePlace =>
+    Object.assign((key: string) => places[key], { written: (key: string) => written[key] });
+
+  it("sends a workload.logsPerDay that chose Distributed to at most what Monolithic holds, in the units it is written in", () => {
+    const at = writing(
+      { "workload.logsPerDay": "Pulumi.staging.yaml:44" },
+      { "workload.logsPerDay": "50GB" },
+    );
+    const [entry] = planChange(state(mono, ["loki"]), state(distributed, ["loki-ingester"]), at).refused;
+    assert.match(
+      entry.refused[0].reason,
+      /The program has no in-place move of a running Loki into or out of "Distributed" \(a new stack starts in it; between the other modes it moves through "Monolithic<->SimpleScalable"\): to keep this stack's "Monolithic", set workload\.logsPerDay at most 20GB \(what Monolithic holds a day: docs\/how-to\/sizing\.md; 50GB is above it\); the same update/,
+    );
+    assert.doesNotMatch(entry.refused[0].reason, /set loki\.mode/);
+  });
+
+  it("asks for loki.mode: Monolithic with a lower workload.logsPerDay where the file writes both and the logs are past Monolithic", () => {
+    const at = writing(
+      { "loki.mode": "Pulumi.staging.yaml:29", "workload.logsPerDay": "Pulumi.staging.yaml:44" },
+      { "loki.mode": "Distributed", "workload.logsPerDay": "46.6GiB" },
+    );
+    const [entry] = planChange(state(mono, ["loki"]), state(distributed, ["loki-ingester"]), at).refused;
+    assert.match(
+      entry.refused[0].reason,
+      /: to keep this stack's "Monolithic", set loki\.mode: Monolithic and workload\.logsPerDay at most 18\.6GiB \(what Monolithic holds a day: docs\/how-to\/sizing\.md; 46\.6GiB is above it\); /,
+    );
+  });
+
+  it("keeps the hint loki.mode: Monolithic where the file's workload.logsPerDay fits Monolithic", () => {
+    const at = writing(
+      { "loki.mode": "Pulumi.staging.yaml:29" },
+      { "loki.mode": "Distributed", "workload.logsPerDay": "10GB" },
+    );
+    const [entry] = planChange(state(mono, ["loki"]), state(distributed, ["loki-ingester"]), at).refused;
+    assert.match(
+      entry.refused[0].reason,
+      /: set loki\.mode: Monolithic to keep this stack's mode \(above 20GB/,
     );
   });
 
