@@ -65,7 +65,7 @@ import {
 import { LOKI_SIZING } from "@homelab-observability/contract";
 import { credentialNames, credentialReceivers, receiverCredentialProblems } from "./receiverSecrets";
 import { grafanaExposure, grafanaExposureProblems } from "./grafanaExposure";
-import { sameSettingProblems } from "./stackKeyPaths";
+import { sameSettingProblems, type WorkedValue } from "./stackKeyPaths";
 import { isMap, setSecretCommand } from "./tree";
 import { listed } from "../model/words";
 
@@ -255,10 +255,23 @@ function ruleProblems(
   const unread = unreadKeys(raw, cfg, { unreadable: opts.unreadable ?? [], plainText: opts.plainText ?? [] });
   const refused = opts.refused ?? { defaulted: [], setAside: [] };
   const seen = judgedAsWritten(refused);
+  // loki.mode left out takes its default, or the mode workload.logsPerDay picks (lokiDefaults;
+  // not with the filesystem store, which keeps Monolithic).
+  const worked = (key: string): WorkedValue | undefined =>
+    key !== "loki.mode"
+      ? undefined
+      : {
+          value: cfg.loki.mode,
+          by:
+            r.workload.logsPerDay !== undefined && cfg.objectStore.type !== "filesystem"
+              ? "workload.logsPerDay"
+              : undefined,
+        };
   const twice = sameSettingProblems(
     raw,
     unread.flatMap((u) => u.keys),
     opts.placeOf,
+    worked,
   ).filter((o) => seen(o.problem));
   opts.overrides?.push(...twice);
   return [

@@ -24,6 +24,14 @@ interface Placement {
    * gets the component's `replicas: 0` in the others).
    */
   made?: number;
+  /**
+   * The program always sets this value, from the key or, where the file leaves the key out, from
+   * its default or what other keys work out, and judges the stack by it (loki.mode: the keys read,
+   * the sizing, the change check): an override of it is refused even where the file does not write
+   * the key, the one exception to "an override of a key left to its default passes"
+   * (docs/how-to/chart-values.md).
+   */
+  judged?: true;
 }
 /** One chart value a stack key sets: the chart (its name in model/versions.ts) and the path in its values. */
 export interface ChartKeyPath extends Placement {
@@ -57,7 +65,7 @@ export const STACK_KEY_CHART_PATHS = [
   // The mode decides which targets render, which keys the stack reads and how the change check
   // judges an update (change/lokiMode.ts): a `chartValues.loki.deploymentMode` would run another
   // mode than the stack file says. A top-level plain value: nothing on the way is made (`made: 0`).
-  { key: "loki.mode", chart: "loki", path: ["deploymentMode"], made: 0 },
+  { key: "loki.mode", chart: "loki", path: ["deploymentMode"], made: 0, judged: true },
   { key: "loki.replicas", chart: "loki", path: ["singleBinary", "replicas"] },
   { key: "loki.write", chart: "loki", path: ["write", "replicas"] },
   { key: "loki.read", chart: "loki", path: ["read", "replicas"] },
@@ -234,35 +242,53 @@ function overrideAt(values: unknown, path: readonly string[]): { at: string[]; v
  * One problem for each stack key the file sets whose chart value a `chartValues` override sets
  * too: the override is merged last (builders/chartValues.ts), so it would win and the stack key
  * would silently do nothing. Overrides of values no stack key sets are what chartValues is for
- * (docs/how-to/chart-values.md) and pass. `raw` is what the stack file sets; `unread` the keys
- * already refused as unread (their chart value is not theirs: a mode not run renders 0 pods);
- * `placeOf` gives a key's `file:line`, when the file holds it. Each is returned with the override
- * it refuses (its path under `chartValues`), the one its hint says to remove.
+ * (docs/how-to/chart-values.md) and pass, as does one of a key the file leaves to its default,
+ * except a `judged` key's. `raw` is what the stack file sets; `unread` the keys already refused as
+ * unread (their chart value is not theirs: a mode not run renders 0 pods); `placeOf` gives a key's
+ * `file:line`, when the file holds it; `worked` a judged key's value where the file leaves it out,
+ * with the key that decided it when one did (`workload.logsPerDay` for loki.mode). Each is
+ * returned with the override it refuses (its path under `chartValues`), the one its hint says to
+ * remove.
  */
 export function sameSettingProblems(
   raw: Record<string, unknown>,
   unread: readonly string[],
   placeOf: (key: string) => string | undefined = () => undefined,
+  worked: (key: string) => WorkedValue | undefined = () => undefined,
 ): RefusedOverride[] {
   const out: RefusedOverride[] = [];
   const charts = isMap(raw.chartValues) ? raw.chartValues : {};
+  const at = (k: string) => (placeOf(k) ? ` (${placeOf(k)})` : "");
   for (const e of STACK_KEY_CHART_PATHS as readonly StackKeyPath[]) {
     // An object the program writes itself takes no chartValues override.
     if (!("chart" in e)) continue;
     const [section, name] = e.key.split(".");
     const own = isMap(raw[section]) ? raw[section][name] : undefined;
-    if (own === undefined || unread.some((u) => e.key === u || e.key.startsWith(`${u}.`))) continue;
+    const derived = own === undefined && e.judged ? worked(e.key) : undefined;
+    if (own === undefined && !derived) continue;
+    if (unread.some((u) => e.key === u || e.key.startsWith(`${u}.`))) continue;
     const override = overrideAt(charts[e.chart], e.path);
     if (!override) continue;
     const key = ["chartValues", e.chart, ...override.at].join(".");
-    const at = (k: string) => (placeOf(k) ? ` (${placeOf(k)})` : "");
+    const set = `${key}: ${JSON.stringify(override.value)}${at(key)}`;
     out.push({
-      problem:
-        `${PROJECT}:${e.key}: expected the ${e.chart} chart's ${e.path.join(".")} set in one place (set it once: ${e.key}), ` +
-        `got it set twice: ${e.key}: ${JSON.stringify(own)}${at(e.key)} and ${key}: ${JSON.stringify(override.value)}${at(key)}, ` +
-        `where the override, merged last, would win and ${e.key} do nothing; remove ${key}`,
+      problem: derived
+        ? `${PROJECT}:${e.key}: expected the ${e.chart} chart's ${e.path.join(".")} set in one place (set it with ${e.key}), ` +
+          `got ${set} while ${e.key}, not set in the stack file, is ${JSON.stringify(derived.value)}, ` +
+          `${derived.by ? `which ${derived.by}${at(derived.by)} decides` : "its default"}; the program sets ${e.path.join(".")} from ${e.key} and judges the stack by that value, ` +
+          `so the override, merged last, would run what no check judged; remove ${key} (${e.key} sets it)`
+        : `${PROJECT}:${e.key}: expected the ${e.chart} chart's ${e.path.join(".")} set in one place (set it once: ${e.key}), ` +
+          `got it set twice: ${e.key}: ${JSON.stringify(own)}${at(e.key)} and ${set}, ` +
+          `where the override, merged last, would win and ${e.key} do nothing; remove ${key}`,
       path: [e.chart, ...override.at],
     });
   }
   return out;
+}
+
+/** A judged key's value where the stack file leaves the key out, and the key that decided it. */
+export interface WorkedValue {
+  value: unknown;
+  /** The key whose value decided it (`workload.logsPerDay`), absent for a plain default. */
+  by?: string;
 }

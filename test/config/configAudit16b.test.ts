@@ -59,6 +59,47 @@ describe("round 16b: one chart value set by a stack key and a chartValues overri
     );
   });
 
+  // loki.mode always has a value the program sets and judges (its default, or the mode
+  // workload.logsPerDay picks): an override of deploymentMode ran another mode than every check
+  // judged, with no refusal, where the file left loki.mode out.
+  it("chartValues.loki.deploymentMode is refused where the file leaves loki.mode to its default, naming the mode the stack takes", () => {
+    const problems = problemsOf(
+      `  ${P("loki")}:
+    replicas: 1
+  ${P("chartValues")}:
+    loki:
+      deploymentMode: SimpleScalable
+`,
+    );
+    assert.equal(problems.length, 1, problems.join("\n"));
+    assert.match(
+      problems[0],
+      new RegExp(
+        String.raw`^${P("loki.mode")}: expected the loki chart's deploymentMode set in one place \(set it with loki\.mode\), ` +
+          String.raw`got chartValues\.loki\.deploymentMode: "SimpleScalable" \(${FILE_LINE}\) while loki\.mode, not set in the stack file, is "Monolithic", its default; ` +
+          String.raw`the program sets deploymentMode from loki\.mode and judges the stack by that value, so the override, merged last, would run what no check judged; remove chartValues\.loki\.deploymentMode \(loki\.mode sets it\)$`,
+      ),
+    );
+  });
+
+  it("chartValues.loki.deploymentMode is refused where workload.logsPerDay picks the mode, naming that key at its line", () => {
+    const problems = problemsOf(
+      `  ${P("workload")}:
+    logsPerDay: 50GB
+  ${P("chartValues")}:
+    loki:
+      deploymentMode: SimpleScalable
+`,
+    );
+    assert.equal(problems.length, 1, problems.join("\n"));
+    assert.match(
+      problems[0],
+      new RegExp(
+        String.raw`^${P("loki.mode")}: .* got chartValues\.loki\.deploymentMode: "SimpleScalable" \(${FILE_LINE}\) while loki\.mode, not set in the stack file, is "Distributed", which workload\.logsPerDay \(${FILE_LINE}\) decides; .*; remove chartValues\.loki\.deploymentMode \(loki\.mode sets it\)$`,
+      ),
+    );
+  });
+
   it("a VictoriaMetrics key and its chart path are refused, and so is an override that removes the map holding the value", () => {
     const problems = problemsOf(
       `  ${P("metricsBackend")}: victoriametrics\n  ${P("victoriametrics")}:\n    scrapeInterval: 15s\n  ${P("loki")}:\n    retention: 14d\n` +
