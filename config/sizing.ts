@@ -208,15 +208,29 @@ export interface VmClusterShape {
 }
 
 /**
+ * Whether the stack runs its exporters (node-exporter, and kube-state-metrics once KPS is gone):
+ * not while a running kube-prometheus-stack is only being imported, whose values (and its
+ * node-exporter) stay until the takeover's update step, where a second DaemonSet on host port
+ * 9100 would never become ready. The plan (plan/metrics.ts planExporters) and the pods every node
+ * runs ({@link nodeDaemons}) both read it.
+ */
+export function runsExporters(cfg: Pick<StackConfig, "phase" | "metricsBackend" | "takeover">): boolean {
+  const kpsOnlyImported = cfg.takeover?.step === "import" && !!cfg.takeover.releases.kubePrometheusStack;
+  return !(capabilities(cfg.phase, cfg.metricsBackend).kps && kpsOnlyImported);
+}
+
+/**
  * The pods the program runs on every node, its DaemonSets, each with what its containers request
- * (model/sizing.ts, the sizes the builders give them): node-exporter with its kube-rbac-proxy, the
- * log agent (Alloy with its config reloader, or Vector) and, when on, Loki's canary. They tolerate
- * every pool's taints (the policy node-agents-on-every-pool), so every node holds them. A
- * `chartValues` override of their resources is not seen here: the pack's budget judges the
- * rendered DaemonSets.
+ * (model/sizing.ts, the sizes the builders give them): node-exporter with its kube-rbac-proxy
+ * where the stack runs its exporters ({@link runsExporters}), the log agent (Alloy with its config
+ * reloader, or Vector) and, when on, Loki's canary. They tolerate every pool's taints (the policy
+ * node-agents-on-every-pool), so every node holds them. A `chartValues` override of their
+ * resources is not seen here: the pack's budget judges the rendered DaemonSets.
  */
 export function nodeDaemons(
-  cfg: Pick<StackConfig, "profile" | "logAgent"> & { loki: Pick<StackConfig["loki"], "canary"> },
+  cfg: Pick<StackConfig, "profile" | "logAgent" | "phase" | "metricsBackend" | "takeover"> & {
+    loki: Pick<StackConfig["loki"], "canary">;
+  },
 ): NodeShare[] {
   const pod = (workload: string, ...containers: Workload[]): NodeShare => {
     const requests = containers.map((w) => sizing(cfg.profile, w).requests);
@@ -227,7 +241,7 @@ export function nodeDaemons(
     };
   };
   return [
-    pod("node-exporter", "nodeExporter", "kubeRbacProxy"),
+    ...(runsExporters(cfg) ? [pod("node-exporter", "nodeExporter", "kubeRbacProxy")] : []),
     cfg.logAgent === "alloy" ? pod("alloy", "alloyNode", "alloyReloader") : pod("vector", "vector"),
     ...(cfg.loki.canary ? [pod("loki-canary", "lokiCanary")] : []),
   ];

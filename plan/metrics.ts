@@ -1,5 +1,5 @@
 import { parseQuantity } from "../config/resolve";
-import type { MimirTargetShape } from "../config/sizing";
+import { runsExporters, type MimirTargetShape } from "../config/sizing";
 import { prometheusClaim } from "../model/storage";
 import { RELEASES } from "../model/names";
 import type { Resources } from "../model/sizing";
@@ -185,13 +185,11 @@ function planPrometheus(
 
 /**
  * node-exporter in every phase; kube-state-metrics once KPS (which brings its own) is gone. Not
- * while a running KPS is only being imported: its values (and its node-exporter) stay until the
- * update step, and a second DaemonSet on host port 9100 would never become ready.
+ * while a running KPS is only being imported (config/sizing.ts runsExporters).
  */
 function planExporters(ctx: PlanContext): StackPlan["exporters"] {
   const { cfg, caps } = ctx;
-  const kpsOnlyImported = cfg.takeover?.step === "import" && !!cfg.takeover.releases.kubePrometheusStack;
-  if (caps.kps && kpsOnlyImported) return undefined;
+  if (!runsExporters(cfg)) return undefined;
   return {
     inputs: {
       namespace: ctx.ns,
