@@ -626,7 +626,11 @@ function refusedWhy(e: ConfigError | CliConfigError, stack: string): string {
  */
 function lazyPlaces(root: string, stack: string): OverridePlace {
   let places: OverridePlace | undefined;
-  return (key) => (places ??= overridePlacesIn(root, stack))(key);
+  const read = () => (places ??= overridePlacesIn(root, stack));
+  const at: OverridePlace = (key) => read()(key);
+  // The values as written ride along: a hint names an amount in the units the file writes it in.
+  at.written = (key) => read().written?.(key);
+  return at;
 }
 
 /**
