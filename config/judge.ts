@@ -798,6 +798,16 @@ function rulesJudge(ctx: {
   };
 }
 
+/** {@link judgedStackConfig}'s verdict. */
+export interface JudgedConfig {
+  cfg?: StackConfig;
+  problems: string[];
+  notes: string[];
+  unchecked: string[];
+  /** The `chartValues` overrides the problems refuse (ConfigError.overrides). */
+  overrides: string[][];
+}
+
 /**
  * The stack's config from its raw keys (`rawFromPulumiConfig`), or every problem of the schema,
  * the chartValues keys and the rules between keys, with notes saying what the rules could not see
@@ -810,14 +820,7 @@ export function judgedStackConfig(
   stack: string,
   env: Record<string, string | undefined>,
   opts: JudgeOptions = {},
-): {
-  cfg?: StackConfig;
-  problems: string[];
-  notes: string[];
-  unchecked: string[];
-  /** The `chartValues` overrides the problems refuse (ConfigError.overrides). */
-  overrides: string[][];
-} {
+): JudgedConfig {
   const cliIssues = opts.cliIssues ?? [];
   const problems: string[] = [];
   const notes: string[] = [];
