@@ -1,6 +1,18 @@
 import type { StackExport, SynthResult } from "../synth/synthesize";
 import { plainValue } from "./describe";
 import { pathSegments } from "./providerDiff";
+import { LIVE_FIELD_IGNORES, OBJECT_IMPORT_IGNORES, RELEASE_IMPORT_IGNORES } from "../plan/takeover";
+
+/**
+ * The takeover's ignores, which are not the program's choice to keep a value: the import step's
+ * (the update after it applies what the import kept) and the fields the live object gains that the
+ * program never sets. Said of those, the warning would be false and would quote whole values maps.
+ */
+const TAKEOVER_IGNORES = new Set([
+  ...RELEASE_IMPORT_IGNORES,
+  ...OBJECT_IMPORT_IGNORES,
+  ...Object.values(LIVE_FIELD_IGNORES).flat(),
+]);
 
 /** A warning line for the stack-wide change, as the image downgrade's. */
 export interface IgnoredChangeVerdict {
@@ -16,7 +28,15 @@ function valueAt(inputs: Record<string, unknown> | undefined, parts: string[]): 
   );
 }
 
-const shown = (v: unknown) => (v === undefined ? "none" : JSON.stringify(plainValue(v)));
+/** A value as the line shows it: a scalar as JSON, a map or list by what it is, never whole. */
+const shown = (v: unknown) =>
+  v === undefined
+    ? "none"
+    : v !== null && typeof v === "object"
+      ? Array.isArray(v)
+        ? "a list"
+        : "a map"
+      : JSON.stringify(v);
 
 /**
  * One warning per input the synthesis asks to change where the program ignores it on update
@@ -35,7 +55,7 @@ export function ignoredChangeVerdicts(previous: StackExport, next: SynthResult):
     if (!old) continue;
     for (const path of ignores[r.urn] ?? []) {
       const parts = pathSegments(path);
-      if (parts.includes("*")) continue;
+      if (parts.includes("*") || TAKEOVER_IGNORES.has(path)) continue;
       const [kept, asked] = [valueAt(old.inputs, parts), valueAt(r.inputs, parts)];
       // A secret on either side is not compared: its text is not ours to show.
       if (plainValue(kept) !== kept || plainValue(asked) !== asked) continue;

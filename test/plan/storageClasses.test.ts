@@ -89,4 +89,13 @@ describe("storageClasses.default: the class of every claim the program asks for"
     // The same class where it runs already: nothing to say.
     assert.deepEqual(ignoredChangeVerdicts(now.export, now), []);
   });
+
+  it("the takeover's import ignores are no warning: the update after the import applies what it kept", async () => {
+    const now = await synth("takeover");
+    const previous = structuredClone(now.export);
+    const releases = previous.deployment.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+    assert.ok(releases.length > 0 && Object.keys(now.ignoreChanges ?? {}).length > 0);
+    for (const r of releases) r.inputs = { ...r.inputs, values: { other: true }, version: "0.0.1" };
+    assert.deepEqual(ignoredChangeVerdicts(previous, now), []);
+  });
 });
