@@ -189,8 +189,9 @@ export function httpUrlProblem(v: string, bare: boolean): string | undefined {
   if (!bare) return undefined;
   // Each named as what it is: a query (`?orgId=1`) called a path sent its writer looking for a `/`.
   if (u.pathname !== "/" && u.pathname !== "") return "it has a path";
-  if (u.search !== "") return "it has a query";
-  if (u.hash !== "") return "it has a fragment";
+  // An empty one too (`https://host/?`, `#`): URL gives "" for it, and Grafana's root_url kept the `?`.
+  if (u.search !== "" || /^[^#]*\?/.test(v)) return "it has a query";
+  if (u.hash !== "" || v.includes("#")) return "it has a fragment";
   return undefined;
 }
 /**

@@ -150,6 +150,9 @@ describe("config: a grafana.url with a path beside grafana.ingress or grafana.ht
       ["https://grafana.example.net?orgId=1", "a query"],
       ["https://grafana.example.net/?orgId=1", "a query"],
       ["https://grafana.example.net#home", "a fragment"],
+      // Empty, which URL parses as none: root_url kept the `?`.
+      ["https://grafana.example.net/?", "a query"],
+      ["https://grafana.example.net#", "a fragment"],
     ]) {
       const e = refusal(stack(url, INGRESS_TLS), "lab");
       assert.deepEqual(e.problems, [
