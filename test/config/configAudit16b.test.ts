@@ -82,6 +82,24 @@ describe("round 16b: one chart value set by a stack key and a chartValues overri
     );
   });
 
+  it("chartValues.loki.deploymentMode of the mode the program works out is said as a repeat, not as another mode", () => {
+    const problems = problemsOf(
+      `  ${P("workload")}:
+    logsPerDay: 50GB
+  ${P("chartValues")}:
+    loki:
+      deploymentMode: Distributed
+`,
+    );
+    assert.equal(problems.length, 1, problems.join("\n"));
+    assert.match(
+      problems[0],
+      new RegExp(
+        String.raw`^${P("loki.mode")}: .* got chartValues\.loki\.deploymentMode: "Distributed" \(${FILE_LINE}\), which repeats what the program sets from loki\.mode \(not set in the stack file: workload\.logsPerDay \(${FILE_LINE}\) decides it\); remove chartValues\.loki\.deploymentMode, or set loki\.mode: "Distributed" to keep it in one place$`,
+      ),
+    );
+  });
+
   it("chartValues.loki.deploymentMode is refused where workload.logsPerDay picks the mode, naming that key at its line", () => {
     const problems = problemsOf(
       `  ${P("workload")}:
