@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACE_TYPE } from "../model/names";
 
 const SECRET_TYPE = "kubernetes:core/v1:Secret";
-const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 const PRIORITY_CLASS_TYPE = "kubernetes:scheduling.k8s.io/v1:PriorityClass";
 const RELEASE_TYPES = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"]);
 /** API groups whose CRDs the program's CRD release installs. */

@@ -1,7 +1,7 @@
 import type { StackExport, SynthResult } from "../synth/synthesize";
 import { plainValue } from "./describe";
 import { pathSegments } from "./providerDiff";
-import { LIVE_FIELD_IGNORES, OBJECT_IMPORT_IGNORES, RELEASE_IMPORT_IGNORES } from "../plan/takeover";
+import { LIVE_FIELD_IGNORES, OBJECT_IMPORT_IGNORES, RELEASE_IMPORT_IGNORES } from "../model/importIgnores";
 
 /**
  * The takeover's ignores, which are not the program's choice to keep a value: the import step's

@@ -35,8 +35,8 @@ import { runningIngesterRefusals } from "./mimirIngesters";
 import { retentionVerdicts, type RetentionWarning } from "./retentionShrink";
 import { inContext, shellWord } from "../model/running";
 import { listed as inWords } from "../model/words";
+import { NAMESPACE_TYPE } from "../model/names";
 
-const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 const lastName = (urn: string) => urn.split("::").pop()!;
 
 /** The expected preview of one adopted resource in one step. */

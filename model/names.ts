@@ -6,6 +6,9 @@ export const PROJECT = "homelab-observability";
  * what the synthesis renders, takeover imports and the change check compares, in one place.
  */
 export const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
+/** The Pulumi types of a PersistentVolumeClaim and a Namespace (@pulumi/kubernetes core/v1). */
+export const PVC_TYPE = "kubernetes:core/v1:PersistentVolumeClaim";
+export const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 
 /** A DNS-1123 label: the form of a Kubernetes object's one-segment name (a namespace, a Service). */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

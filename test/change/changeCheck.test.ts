@@ -5,7 +5,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { PHASES } from "../../config/resolve";
 import { readRunningDir } from "../../model/running";
-import { LIVE_FIELD_IGNORES } from "../../plan/takeover";
+import { LIVE_FIELD_IGNORES } from "../../model/importIgnores";
 import { PATCH_FORCE } from "../../apply/takeover";
 import { MAX_HISTORY } from "../../components/helm";
 import { chartCacheDir } from "../../synth/render/helm";

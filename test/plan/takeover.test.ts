@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ConfigError, parseStackConfig, PHASES, PROJECT, type Phase } from "../../config/resolve";
-import { LIVE_FIELD_IGNORES, RELEASE_IMPORT_IGNORES } from "../../plan/takeover";
+import { LIVE_FIELD_IGNORES, RELEASE_IMPORT_IGNORES } from "../../model/importIgnores";
 import { missingSecretKeys, unsafeExpandedKeys } from "../../components/existingSecret";
 import { renderExport } from "../../synth/render/render";
 import type { ReleaseRender } from "../../synth/render/types";
