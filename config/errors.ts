@@ -13,6 +13,7 @@ import {
 import { unknownKeyHint } from "./keyHints";
 import { formatPlace, mergedUses, parseSegments, type Place, type Segment } from "./locate";
 import { arm32Hint, isArm32 } from "./nodePools";
+import { holdsSecret } from "./receivers";
 import { commandDir, pulumiCommand } from "./paths";
 import { isMap, propertyPath, removeKeyCommand, removePathCommand, setConfigCommand, valueAt } from "./tree";
 import { withUnexpanded } from "./unexpandedVariables";
@@ -426,23 +427,23 @@ export function sealedMisspelt(
   path: (string | number)[],
   key: string,
   meant: string,
+  input: unknown,
   file: StackFileFacts,
 ): boolean {
-  const top = String(path.length === 0 ? meant : path[0]);
+  return !holdsSecret([...path, meant], input) && writtenSecure(path, key, file);
+}
+
+/** Whether the stack file writes `key` of the map at `path` as a `secure:` value. */
+function writtenSecure(path: (string | number)[], key: string, file: StackFileFacts): boolean {
   // Where the file writes the value: under its own top-level key, or inside the map at `path`.
-  const holder = `${PROJECT}:${path.length === 0 ? key : top}`;
-  const given = path.length === 0 ? [] : [...path.slice(1), key];
-  return !(SECRET_KEYS as readonly string[]).includes(top) && file.secure?.(holder, given) === true;
+  const holder = `${PROJECT}:${String(path.length === 0 ? key : path[0])}`;
+  return file.secure?.(holder, path.length === 0 ? [] : [...path.slice(1), key]) === true;
 }
 
 /**
  * "; did you mean X? (…)" for a misspelt key whose value is a `secure:` one where the key it means
- * is no secret (`kubeContxt: {secure: …}`, `grafana: {urll: {secure: …}}`). Offline the value is
- * unknown (a placeholder stands in, stackFile.ts secretPlaceholder), so it is neither quoted nor
- * judged as the key meant's; and renamed, or moved into the key meant, it is ciphertext on a key
- * that is no secret, which the next run refuses (judge.ts withSecureValues): the key meant is set
- * by the CLI in plain text ({@link setByCliWays}), a map's keys in the file. Undefined for any
- * other key, or when no key is close.
+ * is no secret (`kubeContxt: {secure: …}`, `grafana: {urll: {secure: …}}`): {@link sealedWays}.
+ * Undefined for any other key, or when no key is close.
  */
 function sealedMeantHint(
   path: (string | number)[],
@@ -451,25 +452,60 @@ function sealedMeantHint(
   input: unknown,
   file: StackFileFacts,
 ): string | undefined {
-  if (meant === undefined || !sealedMisspelt(path, key, meant, file)) return undefined;
-  const top = String(path.length === 0 ? meant : path[0]);
-  const holder = `${PROJECT}:${path.length === 0 ? key : top}`;
-  const given = path.length === 0 ? [] : [...path.slice(1), key];
-  const rest = path.length === 0 ? [] : [...path.slice(1), meant];
-  const name = `${PROJECT}:${top}`;
-  const target = keyPath([...path, meant]);
-  const short = target.slice(PROJECT.length + 1);
+  const ways = meant === undefined ? undefined : sealedWays(path, key, [[...path, meant]], input, file);
+  return ways && `; did you mean "${meant}"? (${ways})`;
+}
+
+/**
+ * How the key `key` of the map at `path`, holding a `secure:` value, reaches the keys it may mean
+ * (`targets`, full paths; the same level's, or another's: elsewhereHint), when none is a secret
+ * ({@link holdsSecret}). Offline the value is unknown (a placeholder stands in, stackFile.ts
+ * secretPlaceholder), so it is neither quoted nor judged as the key meant's; and renamed, or moved
+ * into the key meant, it is ciphertext on a key that is no secret, which the next run refuses
+ * (judge.ts withSecureValues): this key is removed and the key meant set by the CLI in plain text
+ * ({@link setByCliWays}), a map's keys in the file; each candidate is named, never "move it".
+ * Undefined for a plain value, or when a target is a secret (its own hint says where it goes).
+ */
+function sealedWays(
+  path: (string | number)[],
+  key: string,
+  targets: (string | number)[][],
+  input: unknown,
+  file: StackFileFacts,
+): string | undefined {
+  if (targets.length === 0 || !writtenSecure(path, key, file) || targets.some((t) => holdsSecret(t, input)))
+    return undefined;
+  const holder = `${PROJECT}:${String(path.length === 0 ? key : path[0])}`;
   const remove =
-    path.length === 0 ? removeKeyCommand(holder, PROJECT) : removePathCommand(holder, given, PROJECT);
-  const alreadySet = meantKeySet(path, meant, input, file);
-  const map = mapValueHint(top, rest);
-  const ways =
-    map === undefined
-      ? setByCliWays(remove, setConfigCommand(name, rest, PROJECT, false), alreadySet)
+    path.length === 0
+      ? removeKeyCommand(holder, PROJECT)
+      : removePathCommand(holder, [...path.slice(1), key], PROJECT);
+  const short = (t: (string | number)[]) => keyPath(t).slice(PROJECT.length + 1);
+  const set = (t: (string | number)[]) =>
+    setConfigCommand(`${PROJECT}:${String(t[0])}`, t.slice(1), PROJECT, false);
+  const isSet = (t: (string | number)[]) => meantKeySet(t.slice(0, -1), String(t[t.length - 1]), input, file);
+  const map = (t: (string | number)[]) => mapValueHint(String(t[0]), t.slice(1));
+  const [only] = targets;
+  const alreadySet = targets.length === 1 && isSet(only);
+  const one = () => {
+    const m = map(only);
+    return m === undefined
+      ? setByCliWays(remove, set(only), alreadySet)
       : alreadySet
-        ? `remove this key with \`${remove}\`, and if its value is the one meant, write its keys under ${short} in the stack file`
-        : `run \`${remove}\`, then ${map}`;
-  return `; did you mean "${meant}"? (its value is a \`secure:\` value (not shown), which the offline tools cannot decrypt, and ${short} is no secret key${alreadySet ? ` and is already set` : ""}: ${ways})`;
+        ? `remove this key with \`${remove}\`, and if its value is the one meant, write its keys under ${short(only)} in the stack file`
+        : `run \`${remove}\`, then ${m}`;
+  };
+  // Several keys it may mean: each named with its own way, the writer picks the one meant.
+  const each = (t: (string | number)[]) =>
+    map(t) === undefined
+      ? `\`${set(t)}\` (it prompts for the value${isSet(t) ? `; ${short(t)} is already set: only if this key's value is the one meant` : ""})`
+      : `the keys of ${short(t)} written in the stack file`;
+  const ways =
+    targets.length === 1
+      ? one()
+      : `run \`${remove}\`, then set the key meant: ${targets.map(each).join(" or ")}`;
+  const names = targets.map(short).join(" and ");
+  return `its value is a \`secure:\` value (not shown), which the offline tools cannot decrypt, and ${names} ${targets.length === 1 ? "is no secret key" : "are no secret keys"}${alreadySet ? ` and is already set` : ""}: ${ways}`;
 }
 
 /**
@@ -845,7 +881,11 @@ function asMeantKey(
     const full = path.length === 0 ? [meant, ...i.path] : [...path, ...i.path];
     if (i.code === "custom" && i.params?.secret === true && full.length === path.length + 1)
       credential = true;
-    for (const line of formatIssue({ ...i, path: full }, mended).split("\n")) {
+    // A credential refused as plain text is a secret one where the file writes it `secure:`.
+    const plain = i.code === "custom" && i.params?.plain === true && !writtenSecure(path, key, file);
+    const issue =
+      i.code === "custom" ? { ...i, path: full, params: { ...i.params, plain } } : { ...i, path: full };
+    for (const line of formatIssue(issue, mended).split("\n")) {
       if (line.startsWith(`${at}: `)) own.push(line.slice(at.length + 2));
       else lines.push(line.startsWith(at) ? `${given}${line.slice(at.length)}` : line);
     }
@@ -978,8 +1018,10 @@ function joinedHint(key: string, at: (string | number)[], input: unknown, file: 
     const hit = keys.includes(joined) ? joined : slipOf(joined, keys);
     if (hit === undefined) continue;
     const target = keyPath([...above, hit]);
-    const how =
-      above.length === 0 && secretTextMove([...at, key], hit, file)
+    const sealed = sealedWays(at, key, [[...above, hit]], input, file);
+    const how = sealed
+      ? `; ${sealed}`
+      : above.length === 0 && secretTextMove([...at, key], hit, file)
         ? `, a secret: ${secretMoveWay([...at, key], hit)}`
         : ": write its value there, under that name, and remove this key";
     return `; did you mean ${JSON.stringify(target)}? (the key of ${above.length === 0 ? "the top level" : keyPath(above)} that holds ${keyPath([...at, key]).slice(PROJECT.length + 1)}${how})`;
@@ -1023,15 +1065,21 @@ function levelHint(
   file: StackFileFacts = {},
 ): string {
   const here = keyPath(at);
+  // A `secure:` value meant for keys that are no secret is not moved: ciphertext there is refused.
+  const sealed = (targets: (string | number)[][]) => {
+    const ways = sealedWays(at, key, targets, input, file);
+    return ways && `; ${ways})`;
+  };
   // Moved as told, a key the stack already sets would be set twice: the two are to be merged. Only
   // a key inside a map: a top-level key Pulumi.yaml gives a default is in `input` whether or not
   // the stack file writes it (the `{}` defaults of the maps hold no key).
   const move = (target: (string | number)[], how: string) =>
-    target.length === 1 && secretTextMove([...at, key], String(target[0]), file)
+    sealed([target]) ??
+    (target.length === 1 && secretTextMove([...at, key], String(target[0]), file)
       ? `, a secret: ${secretMoveWay([...at, key], String(target[0]))})`
       : target.length < 2 || valueAt(input, target) === undefined
         ? `: ${how})`
-        : `, where ${keyPath(target)} is already set: move what this key holds into it, then remove this key)`;
+        : `, where ${keyPath(target)} is already set: move what this key holds into it, then remove this key)`);
   // Ancestors, nearest first: the map holding `at`, and up to the top.
   for (let n = at.length - 1; n >= 0; n--) {
     const above = at.slice(0, n);
@@ -1046,7 +1094,7 @@ function levelHint(
   if (below.length === 1)
     return `; did you mean ${named(below)}? (a key one level down${move(below[0], "move it under the map named")}`;
   if (below.length > 1)
-    return `; did you mean ${named(below)}? (a key one level down: move it under the map meant)`;
+    return `; did you mean ${named(below)}? (a key one level down${sealed(below) ?? ": move it under the map meant)"}`;
   // Beside: the other maps (and list items) of this map's holders, nearest first, but never a
   // component's map (COMPONENT_MAPS): a key beside is then that component's own setting (loki's
   // replicas for a `grafana.replicas`), and moved there it would set the other component, not the one
@@ -1059,7 +1107,7 @@ function levelHint(
     if (beside.length === 1)
       return `; did you mean ${named(beside)}? (a key of ${keyPath(beside[0].slice(0, -1))}, not of ${here}${move(beside[0], "move it there")}`;
     if (beside.length > 1)
-      return `; did you mean ${named(beside)}? (keys of other maps, not of ${here}: move it under the map meant)`;
+      return `; did you mean ${named(beside)}? (keys of other maps, not of ${here}${sealed(beside) ?? ": move it under the map meant)"}`;
   }
   return "";
 }

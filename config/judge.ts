@@ -34,16 +34,9 @@ import {
 } from "./errors";
 import { parseSegments } from "./locate";
 import { isArm32 } from "./nodePools";
+import { holdsSecret } from "./receivers";
 import { parseStackConfig } from "./resolve";
-import {
-  parseRaw,
-  PROJECT,
-  rawSchema,
-  SECRET_KEYS,
-  STAND_INS,
-  UNAME_ARCHES,
-  type StackConfig,
-} from "./schema";
+import { parseRaw, PROJECT, rawSchema, STAND_INS, UNAME_ARCHES, type StackConfig } from "./schema";
 import { isMap, propertyPath, setConfigCommand, valueAt } from "./tree";
 import { undecryptableFact, type PlainSecret, type SecureProblem, type SecureValue } from "./stackFile";
 
@@ -199,7 +192,7 @@ function repairedRaw(raw: Record<string, unknown>, brokenKeys: string[], file: S
         const value = valueAsMeant(above, meant, parent[key]);
         // A `secure:` value meant for a key that is no secret is unknown offline (a placeholder
         // stands in): read as the key meant, the rules would judge, and name things after, that.
-        if (sealedMisspelt(above, key, meant, file)) {
+        if (sealedMisspelt(above, key, meant, repaired, file)) {
           leaves.add(at);
           r.sealed.add(at);
         } else if (schemaAt([...above, meant], repaired)?.safeParse(value).success === false) leaves.add(at);
@@ -652,7 +645,7 @@ function withSecureValues(
       v.key.startsWith(project) &&
       isKnownPath(at(v), raw) &&
       name !== "chartValues" &&
-      !(SECRET_KEYS as readonly string[]).includes(name)
+      !holdsSecret(at(v), raw)
     );
   };
   for (const v of secureValues.filter(noSecret))

@@ -6,7 +6,7 @@ import {
   type ReceiverType,
 } from "../upstream/alertmanagerReceivers";
 import { DNS_LABEL, PROJECT } from "../model/names";
-import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
+import { RECEIVER_CREDENTIALS_KEY, SECRET_KEYS } from "../model/secrets";
 import { setSecretCommand } from "./tree";
 
 /*
@@ -38,6 +38,42 @@ function secretsBackendWay(name: unknown, key: string): string {
   return `${entry}, or the 1Password item's field "${key}"`;
 }
 
+/** The fields of a receiver of `type` that hold a credential, its integration's own first. */
+function credentialFields(type: ReceiverType): string[] {
+  return [INTEGRATIONS[type].credential, ...OTHER_CREDENTIALS[type]];
+}
+
+/**
+ * Whether the config value at `path` (its top key first) in `input` is a secret: under a secret
+ * config key (SECRET_KEYS), or a credential field of a receiver ({@link noPlainCredentials} refuses
+ * it in the stack file; it comes from the secrets backend). Such a key is never "no secret key".
+ */
+export function holdsSecret(path: readonly (string | number)[], input: unknown): boolean {
+  if ((SECRET_KEYS as readonly unknown[]).includes(path[0])) return true;
+  return receiverCredentialAt(path, input) !== undefined;
+}
+
+/**
+ * The receiver whose credential field `path` names (`alerting.receivers[0].api_url`), read from
+ * `input`; undefined when `path` is no credential field of a receiver of a known type.
+ */
+export function receiverCredentialAt(
+  path: readonly (string | number)[],
+  input: unknown,
+): { name: unknown; field: string } | undefined {
+  const [top, list, index, field] = path;
+  if (top !== "alerting" || list !== "receivers" || typeof index !== "number" || path.length !== 4)
+    return undefined;
+  const receivers = (input as { alerting?: { receivers?: unknown } } | undefined)?.alerting?.receivers;
+  const r: unknown = Array.isArray(receivers) ? receivers[index] : undefined;
+  if (!r || typeof r !== "object") return undefined;
+  const { type, name } = r as { type?: unknown; name?: unknown };
+  if (!(RECEIVER_TYPES as readonly unknown[]).includes(type)) return undefined;
+  return credentialFields(type as ReceiverType).includes(String(field))
+    ? { name, field: String(field) }
+    : undefined;
+}
+
 /**
  * A credential written into the stack config would sit there (and in Pulumi's state) in plain
  * text: each one is refused by name, its value never printed (`params.secret`, config/errors.ts).
@@ -47,7 +83,7 @@ function secretsBackendWay(name: unknown, key: string): string {
  */
 function noPlainCredentials(type: ReceiverType) {
   const { credential, file } = INTEGRATIONS[type];
-  const refused = [credential, ...OTHER_CREDENTIALS[type]];
+  const refused = credentialFields(type);
   return (v: Record<string, unknown>, ctx: z.RefinementCtx) => {
     const unread = !needsCredential({ type, auth_username: v.auth_username as string | undefined });
     for (const key of refused)

@@ -166,6 +166,50 @@ describe("config: a secure value on a key that is no secret", () => {
         ),
       ]);
     });
+    it("meant for a receiver's credential: never called no secret key, but sent where the credential belongs, as the credential's own refusal says", () => {
+      const e = refusal(`${SALT}${BASE}${store("http://localhost:9000")}  ${P("alerting")}:
+    pushover: false
+    heartbeat: false
+    receivers:
+      - name: ops
+        type: slack
+        channel: "#ops"
+        api_urll: ${sealed}
+`);
+      assert.deepEqual(
+        e.problems,
+        [
+          `${P("alerting.receivers[0].api_urll")}: unknown key; did you mean "api_url"? (as api_url: a credential in the receiver, where the stack file holds none: remove this api_urll line; it comes from the secrets backend (\`pulumi config set --stack s --secret --path 'receiverCredentials.ops'\`, which prompts for the value, or the 1Password item's field "api_url") and reaches Alertmanager as api_url_file, got a secret value (not shown))`,
+        ],
+        e.message,
+      );
+      assert.doesNotMatch(e.message, /no secret key|synth-secret/);
+    });
+
+    it("meant for keys one level down: each named, set by the CLI in plain text after removing this key, never moved", () => {
+      const e = refusal(`${SALT}${BASE}${store("http://localhost:9000")}  ${P("tenat")}: ${sealed}\n`);
+      const set = (k: string) => `\`pulumi config set --stack s --path '${k}'\` (it prompts for the value)`;
+      assert.deepEqual(
+        e.problems,
+        [
+          `${P("tenat")}: unknown key; did you mean "${P("loki.tenant")}" or "${P("mimir.tenant")}"? (a key one level down; its value is a \`secure:\` value (not shown), which the offline tools cannot decrypt, and loki.tenant and mimir.tenant are no secret keys: run \`pulumi config rm --stack s 'tenat'\`, then set the key meant: ${set("loki.tenant")} or ${set("mimir.tenant")})`,
+        ],
+        e.message,
+      );
+      assert.doesNotMatch(e.message, /move it/);
+    });
+
+    it("meant for a key one level up: set by the CLI in plain text after removing this key, never moved", () => {
+      const e = refusal(
+        `${SALT}${BASE}${store("http://localhost:9000")}  ${P("loki")}: {kubeContext: ${sealed}}\n`,
+      );
+      const line = e.problems.find((p) => p.startsWith(`${P("loki.kubeContext")}:`)) ?? "";
+      assert.equal(
+        line,
+        `${P("loki.kubeContext")}: unknown key; did you mean "${P("kubeContext")}"? (a key of the top level, not of ${P("loki")}; its value is a \`secure:\` value (not shown), which the offline tools cannot decrypt, and kubeContext is no secret key and is already set: remove this key with \`pulumi config rm --stack s --path 'loki.kubeContext'\`, and if its value is the one meant, set it again with \`pulumi config set --stack s kubeContext\` (it prompts for the value))`,
+        e.message,
+      );
+    });
   });
 
   describe("a receiver's credential written as a secure value", () => {
