@@ -1,6 +1,7 @@
 import type { StackExport, SynthResult } from "../synth/synthesize";
 import { plainValue } from "./describe";
-import { pathSegments } from "./providerDiff";
+import { pathSegments, valueAtPath } from "./providerDiff";
+import { sameJson } from "./sameJson";
 import { LIVE_FIELD_IGNORES, OBJECT_IMPORT_IGNORES, RELEASE_IMPORT_IGNORES } from "../model/importIgnores";
 
 /**
@@ -18,14 +19,6 @@ const TAKEOVER_IGNORES = new Set([
 export interface IgnoredChangeVerdict {
   line: string;
   refused: false;
-}
-
-/** The value at an ignoreChanges path of a resource's inputs, undefined where it holds none. */
-function valueAt(inputs: Record<string, unknown> | undefined, parts: string[]): unknown {
-  return parts.reduce<unknown>(
-    (x, k) => (x !== null && typeof x === "object" ? (x as Record<string, unknown>)[k] : undefined),
-    inputs,
-  );
 }
 
 /** A value as the line shows it: a scalar as JSON, a map or list by what it is, never whole. */
@@ -56,10 +49,10 @@ export function ignoredChangeVerdicts(previous: StackExport, next: SynthResult):
     for (const path of ignores[r.urn] ?? []) {
       const parts = pathSegments(path);
       if (parts.includes("*") || TAKEOVER_IGNORES.has(path)) continue;
-      const [kept, asked] = [valueAt(old.inputs, parts), valueAt(r.inputs, parts)];
+      const [kept, asked]: unknown[] = [valueAtPath(old.inputs, parts), valueAtPath(r.inputs, parts)];
       // A secret on either side is not compared: its text is not ours to show.
       if (plainValue(kept) !== kept || plainValue(asked) !== asked) continue;
-      if (JSON.stringify(kept) === JSON.stringify(asked)) continue;
+      if (sameJson(kept, asked)) continue;
       const name = `${r.type.split(":").pop()}::${r.urn.split("::").pop()}`;
       out.push({
         line: `WARNING ${name} ${path}: the stack now asks ${shown(asked)}, and the update keeps ${shown(kept)}, which it runs with: the program ignores this input on update (ignoreChanges), so the new value applies only where the resource is created anew`,

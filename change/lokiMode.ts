@@ -38,9 +38,8 @@ import type { ExportResource } from "../synth/synthesize";
 import type { Refusal } from "./apiRules";
 import { gateCommand, type MoveProject } from "../model/phases";
 import { urnStack } from "../model/names";
-import { LOKI_SIZING } from "@homelab-observability/contract";
 import { byteSize } from "../config/schema";
-import { monolithicMostAsWritten } from "../config/sizing";
+import { lokiModeFor, monolithicMostAsWritten } from "../config/sizing";
 
 /** The transitional mode, as the chart names it (its old name is read as this). */
 export const TRANSITIONAL = "Monolithic<->SimpleScalable";
@@ -152,7 +151,7 @@ function keepMode(before: LokiSide, at?: OverridePlace): string {
   const written = at?.written?.("workload.logsPerDay");
   const logs = written === undefined ? undefined : byteSize(written);
   const most = monolithicMostAsWritten(written);
-  if (logs === undefined || logs <= LOKI_SIZING.monolithicMaxBytesPerDay)
+  if (lokiModeFor(logs) === "Monolithic")
     return `${keep} (above ${most} of logs a day the stack refuses "Monolithic": docs/how-to/sizing.md)`;
   const lower = `workload.logsPerDay at most ${most} (what Monolithic holds a day: docs/how-to/sizing.md; ${written} is above it)`;
   return at?.("loki.mode")
