@@ -1246,6 +1246,28 @@ function unwrap(t: z.ZodTypeAny): z.ZodTypeAny {
 }
 
 /**
+ * A valid value of `schema` for the rules between keys to read in a required key's place
+ * (judge.ts repairedRaw): the form's own (schema.ts STAND_INS), or, for a map, one holding a
+ * stand-in for each of its required keys, when every one has one. A required leaf had a stand-in
+ * and a required map none: a missing `grafana.httpRoute.parentRef` set the whole route aside, and
+ * the rule on `grafana.url`'s path waited for the next run. Undefined when no such value is known.
+ */
+export function standInFor(schema: z.ZodTypeAny): unknown {
+  const own = STAND_INS.get(schema);
+  if (own !== undefined) return own;
+  const map = unwrap(schema);
+  if (!(map instanceof z.ZodObject)) return undefined;
+  const value: Record<string, unknown> = {};
+  for (const [k, t] of Object.entries(map.shape as Record<string, z.ZodTypeAny>)) {
+    if (t.isOptional()) continue;
+    const inner = standInFor(t);
+    if (inner === undefined) return undefined;
+    value[k] = inner;
+  }
+  return schema.safeParse(value).success ? value : undefined;
+}
+
+/**
  * The leaves (paths below the project's `key`, with the value each takes, "" for one the CLI
  * prompts for) that give the map (or list of maps) at `path` its required keys, down through every
  * required map inside it (a Gateway route's `parentRef` is set by its `name` and `namespace`, never

@@ -24,6 +24,7 @@ import {
   meantKeySet,
   namesKey,
   sealedMisspelt,
+  standInFor,
   type StackFileFacts,
   problemIsAt,
   type RefusedOverride,
@@ -36,7 +37,7 @@ import { parseSegments } from "./locate";
 import { isArm32 } from "./nodePools";
 import { holdsSecret } from "./receivers";
 import { parseStackConfig } from "./resolve";
-import { parseRaw, PROJECT, rawSchema, STAND_INS, UNAME_ARCHES, type StackConfig } from "./schema";
+import { parseRaw, PROJECT, rawSchema, UNAME_ARCHES, type StackConfig } from "./schema";
 import { isMap, propertyPath, setConfigCommand, valueAt } from "./tree";
 import { undecryptableFact, type PlainSecret, type SecureProblem, type SecureValue } from "./stackFile";
 
@@ -132,15 +133,15 @@ function repairedRaw(raw: Record<string, unknown>, brokenKeys: string[], file: S
       const holder = above.length > 0 ? valueAt(repaired, above) : topUnknown ? repaired : undefined;
       const present = isMap(holder) && String(target[target.length - 1]) in holder;
       // A required key whose refused value was cut here, and whose form has a valid value
-      // (schema.ts STAND_INS): that value stands in, and the map holding it stays judged. Set aside
-      // instead, a top-level map went whole, and a required one (objectStore) held back every rule.
+      // (errors.ts standInFor; a map's is made of its required keys'): that value stands in, and
+      // the map holding it stays judged. Set aside instead, a top-level map went whole, and a required one (objectStore) held back every rule.
       // So does a required key the file never wrote, outside a list's item (whose item goes, as
       // the list's rules judge items, not keys): a missing `grafana.ingress.controllerNamespace`
       // set the Ingress aside, and `grafana.url`'s scheme against its TLS waited for the next run.
       const cut = leaves.has(pathText(r.fileIndex(path)));
       const standIn =
         !present && !unknown && isMap(holder) && (cut || inItem < 0)
-          ? STAND_INS.get(schemaAt(path, repaired) as z.ZodTypeAny)
+          ? standInFor(schemaAt(path, repaired) as z.ZodTypeAny)
           : undefined;
       if (standIn !== undefined && isMap(holder)) {
         holder[String(target[target.length - 1])] = standIn;

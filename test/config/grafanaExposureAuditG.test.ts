@@ -123,6 +123,38 @@ describe("config: grafana.url's scheme judged in the run that refuses a key of i
   });
 });
 
+describe("config: a route's required map missing is said beside the route's other problems", () => {
+  // A required map whose required keys all have stand-ins stands in as a whole (errors.ts
+  // standInFor): a missing parentRef set the whole route aside, and grafana.url's path waited.
+  it("says a missing parentRef, a bad host and grafana.url's path in one run, with the stand-in noted", () => {
+    const url = "https://grafana.example.net/grafana";
+    const e = refusal(stack(url, "    httpRoute:\n      host: Grafana_Bad\n"), "lab");
+    assert.deepEqual(
+      e.problems.map((p) => p.split(/: (?=required|expected)/)[0]),
+      [P("grafana.url"), P("grafana.httpRoute.parentRef"), P("grafana.httpRoute.host")],
+      e.message,
+    );
+    assert.equal(
+      e.problems[0],
+      `${P("grafana.url")}: expected a URL with no path, query or fragment, as grafana.httpRoute serves Grafana at the root of grafana.httpRoute.host (Grafana's links and redirects would carry what follows the host, which nothing routes), got "${url}" (it has a path); set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
+    );
+    assert.match(
+      e.problems[1],
+      /: required, expected an object \(.*like `name: <name>` then `namespace: <namespace>`.*\), got nothing$/,
+    );
+    assert.match(
+      e.message,
+      /parentRef: required[^\n]*\n\s+at [^\n]*Pulumi\.lab\.yaml:\d+:\d+\n\s+\d+ \|\s+httpRoute:/,
+    );
+    assert.ok(
+      e.notes.includes(
+        `(the rules between keys (which keys need which) ran with ${P("grafana.httpRoute.parentRef")} read as {"name":"public","namespace":"gateways"}, the required key not being set)`,
+      ),
+      e.message,
+    );
+  });
+});
+
 describe("config: a grafana.url with a path beside grafana.ingress or grafana.httpRoute", () => {
   // Both route the host's root to Grafana, which serves from `/`: a path in root_url breaks every
   // link and redirect (Grafana serves under a path only with serve_from_sub_path).
