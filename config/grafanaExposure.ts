@@ -46,7 +46,8 @@ export function grafanaExposure(
  * beside a URL on neither way's host, unless one was set aside (its host unknown, the URL is not
  * judged against the other's); one way on a host refused still has its scheme judged; a refused
  * `tls` or `scheme` leaves the scheme unknown, so the URL's scheme is not judged against the
- * default standing in for it.
+ * default standing in for it. What follows the URL's host is judged whenever a way is set, beside
+ * each other problem (every problem in one run).
  */
 export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }, refused: string[] = []): string[] {
   const g = c.grafana;
@@ -71,44 +72,58 @@ export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }, refused:
   // A way set aside (refused) may be the one kept, on a host not known yet: the URL's host is not
   // judged, but its scheme still is (below), which the host does not decide.
   const hostsKnown = exposed.length === ways.length;
-  if (hostsKnown && exposed.every((w) => url.hostname !== w.host)) {
-    const hosts = [...new Set(exposed.map((w) => w.host))];
-    const keys = exposed.map((w) => `grafana.${w.kind}.host`);
-    const on =
-      hosts.length === 1
-        ? `${keys.join(" and ")} "${hosts[0]}"`
-        : exposed.map((w) => `grafana.${w.kind}.host "${w.host}"`).join(" or ");
-    return [
-      ...twoWays,
-      `${k("grafana.url")}: expected a URL on ${on} (Grafana's links and redirects use it), got "${g.url}"`,
-    ];
-  }
-  // Which way stays decides the scheme: judged once one does.
+  const hosts = [...new Set(exposed.map((w) => w.host))];
+  const hostWrong = hostsKnown && exposed.every((w) => url.hostname !== w.host);
+  const onHost = hostWrong
+    ? [
+        `${k("grafana.url")}: expected a URL on ${
+          hosts.length === 1
+            ? `${exposed.map((w) => `grafana.${w.kind}.host`).join(" and ")} "${hosts[0]}"`
+            : exposed.map((w) => `grafana.${w.kind}.host "${w.host}"`).join(" or ")
+        } (Grafana's links and redirects use it), got "${g.url}"`,
+      ]
+    : [];
+  // Which way stays decides the scheme: judged once one does, on the host it serves.
   const [way] = ways;
-  if (both || !way) return twoWays;
+  const scheme = way && !both && !hostWrong ? new URL(way.url).protocol : undefined;
   // The scheme people reach Grafana with: an http root_url behind TLS sends every redirect and
   // OAuth callback to plain HTTP (and the other way round to a port nothing serves). An Ingress
   // without grafana.ingress.tls may still be reached over https: TLS can end before it (a tunnel,
   // a load balancer, the controller's default certificate), which the stack cannot see, so only
   // http:// behind the Ingress's own TLS is known to be wrong. A `tls` map holding a refused key
   // is still TLS asked for; only `tls` itself refused (or set aside) leaves it unknown.
-  const schemeKnown = !refused.includes(at(way.kind === "ingress" ? "ingress.tls" : "httpRoute.scheme"));
-  const scheme = new URL(way.url).protocol;
-  const tlsInFront = way.kind === "ingress" && !g.ingress?.tls && url.protocol === "https:";
-  if (schemeKnown && url.protocol !== scheme && !tlsInFront)
-    return [
-      `${k("grafana.url")}: expected a URL starting ${scheme}// as people reach grafana.${way.kind}.host (${way.kind === "ingress" ? "grafana.ingress.tls is set" : `grafana.httpRoute.scheme is ${way.url.split(":")[0]}`}), got "${g.url}"; leave grafana.url out and the program sets it to ${hostsKnown ? way.url : `${scheme}// and grafana.${way.kind}.host`}`,
-    ];
+  const schemeWrong =
+    way !== undefined &&
+    scheme !== undefined &&
+    !refused.includes(at(way.kind === "ingress" ? "ingress.tls" : "httpRoute.scheme")) &&
+    url.protocol !== scheme &&
+    !(way.kind === "ingress" && !g.ingress?.tls && url.protocol === "https:");
+  const onScheme =
+    way && schemeWrong
+      ? [
+          `${k("grafana.url")}: expected a URL starting ${scheme}// as people reach grafana.${way.kind}.host (${way.kind === "ingress" ? "grafana.ingress.tls is set" : `grafana.httpRoute.scheme is ${way.url.split(":")[0]}`}), got "${g.url}"; leave grafana.url out and the program sets it to ${hostsKnown ? way.url : `${scheme}// and grafana.${way.kind}.host`}`,
+        ]
+      : [];
   // The Ingress and the HTTPRoute route the host's root (`/`) to Grafana, which serves from `/`:
   // a path in root_url puts it in every link and redirect Grafana makes, and nothing routes or
   // strips it. Grafana serves under a path only with serve_from_sub_path (its "run behind a
   // reverse proxy" guide), which docs/how-to/expose-grafana.md does not offer: the URL is the
   // host's root. The schema took the URL (a host, no credentials), so what follows the host is
-  // what the bare form refuses, named as what it is (`?orgId=1` is a query, not a path).
-  const extra = httpUrlProblem(g.url, true);
-  if (extra !== undefined)
-    return [
-      `${k("grafana.url")}: expected a URL with ${BARE_URL_PARTS}, as grafana.${way.kind} serves Grafana at the root of grafana.${way.kind}.host (Grafana's links and redirects would carry what follows the host, which nothing routes), got "${g.url}" (${extra}); set it to ${url.origin}, or leave grafana.url out and the program sets it`,
-    ];
-  return [];
+  // what the bare form refuses, named as what it is (`?orgId=1` is a query, not a path). Whichever
+  // way is set, set aside or kept (both serve the root), the host and the scheme do not decide
+  // it: said in the same run as their problems (both ways set hid it until one was removed).
+  const kinds = (["ingress", "httpRoute"] as const).filter(given);
+  const extra = kinds.length > 0 ? httpUrlProblem(g.url, true) : undefined;
+  // The URL to set is the one the other problems ask for too: their scheme and host, its port.
+  const origin =
+    hostWrong && hosts.length > 1
+      ? undefined
+      : `${schemeWrong ? scheme : url.protocol}//${hostWrong ? `${hosts[0]}${url.port ? `:${url.port}` : ""}` : url.host}`;
+  const atRoot =
+    extra === undefined
+      ? []
+      : [
+          `${k("grafana.url")}: expected a URL with ${BARE_URL_PARTS}, as ${kinds.map((w) => `grafana.${w}`).join(" and ")} serve${kinds.length === 1 ? "s" : ""} Grafana at the root of ${kinds.map((w) => `grafana.${w}.host`).join(" and ")} (Grafana's links and redirects would carry what follows the host, which nothing routes), got "${g.url}" (${extra}); ${origin ? `set it to ${origin}, or ` : ""}leave grafana.url out and the program sets it`,
+        ];
+  return [...twoWays, ...onHost, ...onScheme, ...atRoot];
 }

@@ -177,6 +177,34 @@ describe("config: a grafana.url with a path beside grafana.ingress or grafana.ht
     assert.throws(() => refusal(stack("http://grafana.example.net", ROUTE_HTTP), "lab"), /was accepted/);
   });
 
+  // What follows the host is wrong whichever way is kept, on whatever host: said in the same run
+  // as both ways set and as a wrong host (it waited for them to be fixed).
+  it("says a path beside both ways set, in the same run", () => {
+    const url = "https://grafana.example.net/grafana?orgId=1";
+    const e = refusal(stack(url, `${INGRESS_TLS}${ROUTE_HTTP}`), "lab");
+    assert.deepEqual(
+      e.problems,
+      [
+        `${P("grafana.url")}: expected a URL with no path, query or fragment, as grafana.ingress and grafana.httpRoute serve Grafana at the root of grafana.ingress.host and grafana.httpRoute.host (Grafana's links and redirects would carry what follows the host, which nothing routes), got "${url}" (it has a path); set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
+        `${P("grafana.httpRoute")}: expected either grafana.ingress or grafana.httpRoute, got both (Grafana has one root_url)`,
+      ],
+      e.message,
+    );
+  });
+
+  it("says a query beside a URL on another host, naming the URL on the way's host", () => {
+    const url = "https://other.example.net/?orgId=1";
+    const e = refusal(stack(url, INGRESS_TLS), "lab");
+    assert.deepEqual(
+      e.problems,
+      [
+        `${P("grafana.url")}: expected a URL on grafana.ingress.host "grafana.example.net" (Grafana's links and redirects use it), got "${url}"`,
+        `${P("grafana.url")}: expected a URL with no path, query or fragment, as grafana.ingress serves Grafana at the root of grafana.ingress.host (Grafana's links and redirects would carry what follows the host, which nothing routes), got "${url}" (it has a query); set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
+      ],
+      e.message,
+    );
+  });
+
   it("names a query or a fragment as what it is, not a path", () => {
     for (const [url, what] of [
       ["https://grafana.example.net?orgId=1", "a query"],
