@@ -103,12 +103,25 @@ export function lokiMoveRefusals(
 
 /**
  * The key that set the mode: loki.mode where the stack file writes it, else workload.logsPerDay
- * where the file writes that (config/resolve.ts: above what Monolithic holds it picks
- * "Distributed"), else loki.mode, which the file leaves to its default.
+ * where the file writes that or leaves it to Pulumi.yaml's default (config/resolve.ts: above what
+ * Monolithic holds it picks "Distributed"), else loki.mode, which the file leaves to its default.
  */
 function modeKey(after: LokiSide, at?: OverridePlace): string {
-  if (at?.("loki.mode") || !at?.("workload.logsPerDay")) return `${stackKeyAt("loki.mode", at)}: `;
-  return `${stackKeyAt("workload.logsPerDay", at)} chose loki.mode "${after.mode}" (loki.mode is not set): `;
+  const logs = logsPerDayAt(at);
+  if (at?.("loki.mode") || !logs) return `${stackKeyAt("loki.mode", at)}: `;
+  return `${logs} chose loki.mode "${after.mode}" (loki.mode is not set): `;
+}
+
+/**
+ * workload.logsPerDay with where its value is written: the stack file's line, else the line of
+ * Pulumi.yaml's default that the file leaves it to (one value decides the mode wherever it lives);
+ * undefined where neither writes it.
+ */
+function logsPerDayAt(at?: OverridePlace): string | undefined {
+  const key = "workload.logsPerDay";
+  if (at?.(key)) return stackKeyAt(key, at);
+  const defaulted = at?.defaulted?.(key);
+  return defaulted && `${key} (the project default at ${defaulted}; the stack file does not set workload)`;
 }
 
 /**
@@ -142,8 +155,9 @@ function distributedMove(before: LokiSide, after: LokiSide, at?: OverridePlace):
  * The way back to the mode `before` runs, as keys to set that the config check takes beside the
  * file's others: Monolithic holds at most LOKI_SIZING's logs a day (config/resolve.ts refuses
  * loki.mode "Monolithic" past it, and leaving loki.mode out picks "Distributed" past it), so where
- * the file's workload.logsPerDay is above that, the way to keep Monolithic is a lower
- * workload.logsPerDay, said in the units the file writes it in.
+ * the config's workload.logsPerDay (the stack file's, or Pulumi.yaml's default the file leaves it
+ * to) is above that, the way to keep Monolithic is a lower workload.logsPerDay, said in the units
+ * it is written in.
  */
 function keepMode(before: LokiSide, at?: OverridePlace): string {
   const keep = `set loki.mode: ${before.mode} to keep this stack's mode`;
@@ -153,7 +167,9 @@ function keepMode(before: LokiSide, at?: OverridePlace): string {
   const most = monolithicMostAsWritten(written);
   if (lokiModeFor(logs) === "Monolithic")
     return `${keep} (above ${most} of logs a day the stack refuses "Monolithic": docs/how-to/sizing.md)`;
-  const lower = `workload.logsPerDay at most ${most} (what Monolithic holds a day: docs/how-to/sizing.md; ${written} is above it)`;
+  // A value Pulumi.yaml's default gives is named there: the stack file has no line of it to lower.
+  const defaulted = at?.defaulted?.("workload.logsPerDay");
+  const lower = `workload.logsPerDay at most ${most} (what Monolithic holds a day: docs/how-to/sizing.md; ${written}${defaulted ? `, the project default at ${defaulted},` : ""} is above it)`;
   return at?.("loki.mode")
     ? `to keep this stack's "Monolithic", set loki.mode: Monolithic and ${lower}`
     : `to keep this stack's "Monolithic", set ${lower}`;

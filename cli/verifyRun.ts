@@ -630,6 +630,7 @@ function lazyPlaces(root: string, stack: string): OverridePlace {
   const at: OverridePlace = (key) => read()(key);
   // The values as written ride along: a hint names an amount in the units the file writes it in.
   at.written = (key) => read().written?.(key);
+  at.defaulted = (key) => read().defaulted?.(key);
   return at;
 }
 

@@ -284,6 +284,34 @@ export class ConfigLocator {
     return typeof v === "string" || typeof v === "number" ? String(v) : undefined;
   }
 
+  /**
+   * Where Pulumi.yaml gives a key path of the project its value, when the stack file leaves the
+   * key's top key to it (the CLI's mergeConfig then takes the declaration's whole `default`, or
+   * its `value`, or the shorthand value written in its place: config/stackFile.ts loadProject), with
+   * the scalar written there: a value the stack file never writes still decides what the stack
+   * runs, and a hint names where it lives.
+   */
+  projectValue(keyPath: Segment[]): { file: string; line: number; text?: string } | undefined {
+    const s = this.stack;
+    const p = this.project;
+    const [top, ...rest] = keyPath;
+    if (!s || !p?.config || this.topEntry(s, top, this.projectName)) return undefined;
+    const decl = p.walker.firstKeyEntry(p.config, [String(top), `${this.projectName}:${String(top)}`]);
+    if (!decl) return undefined;
+    const given = isMap(decl.value) ? p.walker.firstKeyEntry(decl.value, ["default", "value"]) : decl;
+    if (!given) return undefined;
+    const walked = p.walker.walkKeyPath(given, rest);
+    if (!walked.exact) return undefined;
+    const value = isAlias(walked.value) ? p.anchored(walked.value) : walked.value;
+    const v = isScalar(value) ? value.value : undefined;
+    const line = p.counter.linePos(walked.key.range?.[0] ?? 0).line;
+    return {
+      file: p.file,
+      line,
+      text: typeof v === "string" || typeof v === "number" ? String(v) : undefined,
+    };
+  }
+
   /** A key path's top key in `s`, as {@link at} names it. */
   private topEntry(s: Parsed, top: Segment, namespace: string, spelling?: string) {
     const names =
@@ -485,10 +513,16 @@ export function formatPlace(place: Place, indent = "    "): string {
  */
 export type OverridePlace = ((key: string) => string | undefined) & {
   /**
-   * The scalar the stack file writes at a key, as written ({@link ConfigLocator.scalarText}), for
-   * keys that hold no secret; absent where no file is read.
+   * The scalar the stack's config holds at a key, as written: the stack file's
+   * ({@link ConfigLocator.scalarText}), else Pulumi.yaml's that the file leaves the key to
+   * ({@link ConfigLocator.projectValue}); for keys that hold no secret; absent where no file is read.
    */
   written?: (key: string) => string | undefined;
+  /**
+   * `Pulumi.yaml:N` where Pulumi.yaml's default gives the key its value (the stack file leaving it
+   * to that default), else undefined; absent where no file is read.
+   */
+  defaulted?: (key: string) => string | undefined;
 };
 
 /**
@@ -528,11 +562,17 @@ export function stackKeyAt(key: string, at?: OverridePlace): string {
  */
 export function overridePlacesIn(projectDir: string, stack: string): OverridePlace {
   const locator = ConfigLocator.forStack(projectDir, stack);
+  const fileLine = (place: { file: string; line: number }) =>
+    `${path.relative(process.cwd(), place.file) || place.file}:${place.line}`;
   const at: OverridePlace = (key) => {
     const place = locator.at(parseSegments(key));
-    if (!place?.exact) return undefined;
-    return `${path.relative(process.cwd(), place.file) || place.file}:${place.line}`;
+    return place?.exact ? fileLine(place) : undefined;
   };
-  at.written = (key) => locator.scalarText(parseSegments(key));
+  at.written = (key) =>
+    locator.scalarText(parseSegments(key)) ?? locator.projectValue(parseSegments(key))?.text;
+  at.defaulted = (key) => {
+    const place = locator.projectValue(parseSegments(key));
+    return place && fileLine(place);
+  };
   return at;
 }

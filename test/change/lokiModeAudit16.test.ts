@@ -1,8 +1,11 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { planChange, type StackState } from "../../change/change";
 import { lokiMoveRefusals, lokiSide, TRANSITIONAL } from "../../change/lokiMode";
 import type { RenderedObject } from "../../synth/render/types";
-import type { OverridePlace } from "../../synth/report";
+import { overridePlacesIn, type OverridePlace } from "../../synth/report";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const LOKI_URN = `urn:pulumi:production::homelab-observability::${RELEASE}::loki`;
@@ -306,6 +309,45 @@ describe("Loki into or out of Distributed: a change of mode, not a rename (trial
       entry.refused[0].reason,
       /: to keep this stack's "Monolithic", set loki\.mode: Monolithic and workload\.logsPerDay at most 18\.6GiB \(what Monolithic holds a day: docs\/how-to\/sizing\.md; 46\.6GiB is above it\); /,
     );
+  });
+
+  // Pulumi.yaml's default is the stack's value where the stack file leaves workload out: a high one
+  // chooses Distributed as the file's own would, and "set loki.mode: Monolithic" is refused by the
+  // config check for that volume.
+  it("names a workload.logsPerDay that Pulumi.yaml's default gives at its line, and sends it to at most what Monolithic holds", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loki-default-logs-"));
+    try {
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.yaml"),
+        "name: homelab-observability\nruntime: nodejs\nconfig:\n  workload:\n    default:\n      logsPerDay: 50GB\n",
+      );
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.lab.yaml"),
+        "config:\n  homelab-observability:phase: kps-removed\n",
+      );
+      const project = `${path.relative(process.cwd(), path.join(dir, "Pulumi.yaml"))}:6`;
+      const [entry] = planChange(
+        state(mono, ["loki"]),
+        state(distributed, ["loki-ingester"]),
+        overridePlacesIn(dir, "lab"),
+      ).refused;
+      const reason = entry.refused[0].reason;
+      assert.ok(
+        reason.startsWith(
+          `workload.logsPerDay (the project default at ${project}; the stack file does not set workload) chose loki.mode "Distributed" (loki.mode is not set): "Monolithic" -> "Distributed" is a change of Loki's mode`,
+        ),
+        reason,
+      );
+      assert.ok(
+        reason.includes(
+          `: to keep this stack's "Monolithic", set workload.logsPerDay at most 20GB (what Monolithic holds a day: docs/how-to/sizing.md; 50GB, the project default at ${project}, is above it); `,
+        ),
+        reason,
+      );
+      assert.doesNotMatch(reason, /set loki\.mode/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("keeps the hint loki.mode: Monolithic where the file's workload.logsPerDay fits Monolithic", () => {
