@@ -154,23 +154,27 @@ function oneLinePerSlip(problems: string[], issues: CliIssue[]): string[] {
  * One line for a key whose `secure:` value the CLI cannot decrypt, or whose value is in plain text,
  * when another problem is that key's whole mistake, whose hint mends both: the value's line goes.
  * Recognised by the key the other problem is about (config/locate.ts problemPath), the value's
- * very key path, when nothing reads that key (another provider's, or a path the schema does not
- * know: `receiverCredentials.team-slack` set without --path), so its one problem says to remove or
- * move it; a key the program reads keeps its value's line beside any other of its problems (set
+ * very key path or one above it, when nothing reads that key (another provider's, or a path the
+ * schema does not know: `receiverCredentials.team-slack` set without --path, a misspelt map key
+ * holding the value deeper down), so its one problem says to remove, move or rename it; a key the program reads keeps its value's line beside any other of its problems (set
  * twice, each value is judged). A message naming several keys nothing reads is at its first only
  * and says each value's fact (config/resolve.ts idleSecrets): that one is recognised by the fact.
  */
 function saidOnce(problems: string[], issues: CliIssue[], raw: Record<string, unknown>): string[] {
-  const same = (a: readonly unknown[], b: readonly unknown[]) =>
-    a.length === b.length && a.every((seg, n) => seg === b[n]);
+  const within = (a: readonly unknown[], b: readonly unknown[]) =>
+    a.length <= b.length && a.every((seg, n) => seg === b[n]);
   const unread = (v: { key: string; path: (string | number)[] }) => {
     const colon = v.key.indexOf(":");
     const namespace = v.key.slice(0, colon);
     const path = [v.key.slice(colon + 1), ...v.path];
-    const readByNothing = namespace !== PROJECT || !isKnownPath(path, raw);
+    const readByNothing = (p: (string | number)[]) => namespace !== PROJECT || !isKnownPath(p, raw);
+    // The problem of the value's own key, or of a key above it that nothing reads (a misspelt
+    // `ingres` holding `host: {secure: …}`): that key is the mistake, and the value is judged once
+    // it sits under a key the program reads, as a well-formed one under an unknown key is
+    // (judge.ts withSecureValues).
     return (problem: string) => {
       const about = problemPath(problem);
-      return readByNothing && about?.namespace === namespace && same(about.path, path);
+      return about?.namespace === namespace && within(about.path, path) && readByNothing(about.path);
     };
   };
   const told = new Set(

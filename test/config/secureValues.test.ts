@@ -280,6 +280,21 @@ describe("config: a secure value on a key that is no secret", () => {
       );
     });
 
+    it("undecryptable deeper under a misspelt or unknown map key: one line, the unknown key's, never a second about the value", () => {
+      const e = refusal(
+        `${BASE}${store("http://localhost:9000")}  ${P("grafana")}:\n    ingres:\n      controllerNamespace: ingress\n      host: ${undecryptable}\n  ${P("loki")}:\n    foo:\n      bar:\n        - ${undecryptable}\n`,
+      );
+      assert.deepEqual(
+        e.problems,
+        [
+          `${P("grafana.ingres")}: unknown key; did you mean "ingress"?`,
+          `${P("loki.foo")}: unknown key (every key: docs/reference/configuration.md)`,
+        ],
+        e.message,
+      );
+      assert.doesNotMatch(e.message, /v1:x!|synth-secret|the secure value/);
+    });
+
     it("a key set without --path holding a secure value meant for a key that is no secret: set again by the CLI, not moved in the file", () => {
       const dotted = `${P("loki.retention")}: {secure: ${SEALED}}\n`;
       const head = `${P('["loki.retention"]')}: unknown key: one key whose name holds the path loki.retention (as pulumi config set writes it without --path), which nothing reads`;
