@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackConfig, placedInStackFile } from "../config/load";
+import { loadStackConfig, placedInStackFile, runtimeIsSecret } from "../config/load";
 import { ConfigError } from "../config/errors";
 import { configWarnings } from "../config/resolve";
 import { overridePlacesIn } from "../config/locate";
@@ -56,10 +56,13 @@ export function runProgram(opts: ProgramOptions): StackOutputs {
   // Offline, the synthesis judged the stack file first and said what went unchecked.
   const config = loadStackConfig(opts.projectDir, opts.context !== "offline", opts.chartKeys);
   const allConfig = pulumi.runtime.allConfig();
+  // A secret `kubernetes:context` is decrypted in a real run, a placeholder offline: never quoted.
+  const secureContext = runtimeIsSecret()?.("kubernetes:context") === true;
   try {
-    if (opts.context === "kubeconfig") assertStackContext(config, allConfig);
+    if (opts.context === "kubeconfig")
+      assertStackContext(config, allConfig, process.env, undefined, secureContext);
     else {
-      const problems = offlineContextProblems(config, allConfig);
+      const problems = offlineContextProblems(config, allConfig, secureContext);
       if (problems.length > 0) throw new ConfigError(problems);
     }
   } catch (e) {

@@ -98,6 +98,8 @@ export function kubeContextProblems(
   absent: string[] = [],
   /** The command running, which the operator runs again once the context is right. */
   checker: ContextChecker = "Pulumi",
+  /** Whether the CLI passed `kubernetes:context` as a secret, decrypted here: compared, never shown. */
+  secure = false,
 ): string[] {
   const pinned = cfg.kubeContext;
   const selected = ambientFiles.find((f) => f.current)?.current;
@@ -119,7 +121,7 @@ export function kubeContextProblems(
       `${KEY}: stack "${cfg.stack}" is pinned to context "${pinned}" but the selected context is "${selected}" (${where(ambientFiles)}); port-forwards and kubectl, helm and flux commands would reach that other cluster. Run \`kubectl config use-context ${shellWord(pinned)}\`, restart your port-forwards, then run ${checker} again`,
     );
   }
-  return [...p, ...providerContextProblems(cfg, providerConfig)];
+  return [...p, ...providerContextProblems(cfg, providerConfig, secure ? { decrypted: true } : undefined)];
 }
 
 /**
@@ -151,16 +153,35 @@ function unpinned(cfg: Pick<StackConfig, "stack">, selection: string): string {
   return `${KEY}: expected the kube context of stack "${cfg.stack}"'s cluster (\`pulumi config set --stack ${cfg.stack} kubeContext\`, which prompts for the context's name), got nothing; ${selection}`;
 }
 
+/**
+ * How the provider's `kubernetes:context` is held when the stack file writes it as a `secure:`
+ * value. Decrypted (a real run) it is compared with the pinned context but never shown. Offline a
+ * placeholder stands in (stackFile.ts secretPlaceholder), which is no context the file names: it
+ * is neither compared nor quoted, and the value is said to be unknown, as every `secure:` value
+ * of a key that is no secret is (judge.ts withSecureValues). `unreadable` is the fact that the CLI
+ * cannot decrypt it either (stackFile.ts undecryptableFact), said in the same line.
+ */
+export interface SecureContext {
+  decrypted: boolean;
+  unreadable?: string;
+}
+
 /** The provider's own `kubernetes:context` naming another context than the pinned one. */
 function providerContextProblems(
   cfg: Pick<StackConfig, "stack" | "kubeContext">,
   providerConfig: Record<string, string>,
+  secure?: SecureContext,
 ): string[] {
   const providerContext = providerConfig["kubernetes:context"];
-  if (providerContext === undefined || providerContext === "" || providerContext === cfg.kubeContext)
-    return [];
+  if (providerContext === undefined || providerContext === "") return [];
+  if (providerContext === cfg.kubeContext && (!secure || secure.decrypted)) return [];
+  const got = !secure
+    ? `"${providerContext}"`
+    : secure.decrypted
+      ? "a secret value (not shown), another context"
+      : `a \`secure:\` value (not shown), which the offline tools cannot decrypt, so it cannot be compared with the pinned context${secure.unreadable ? ` (${secure.unreadable})` : ""}`;
   return [
-    `kubernetes:context: expected nothing or the stack's pinned context "${cfg.kubeContext}" (${KEY}), got "${providerContext}"; remove it (\`pulumi config rm --stack ${cfg.stack} kubernetes:context\`)`,
+    `kubernetes:context: expected nothing or the stack's pinned context "${cfg.kubeContext}" (${KEY}), got ${got}; remove it (\`pulumi config rm --stack ${cfg.stack} kubernetes:context\`)`,
   ];
 }
 
@@ -175,8 +196,9 @@ export function providerContextConfigProblems(
   stack: string,
   kubeContext: string | undefined,
   config: Record<string, string>,
+  secure?: SecureContext,
 ): string[] {
-  return kubeContext ? providerContextProblems({ stack, kubeContext }, config) : [];
+  return kubeContext ? providerContextProblems({ stack, kubeContext }, config, secure) : [];
 }
 
 /**
@@ -187,9 +209,11 @@ export function providerContextConfigProblems(
 export function offlineContextProblems(
   cfg: Pick<StackConfig, "stack" | "kubeContext">,
   providerConfig: Record<string, string>,
+  /** Whether the CLI passed `kubernetes:context` as a secret (a `secure:` value, unknown offline). */
+  secure = false,
 ): string[] {
   if (!cfg.kubeContext) return [unpinned(cfg, "offline, the kubeconfig is not read")];
-  return providerContextProblems(cfg, providerConfig);
+  return providerContextProblems(cfg, providerConfig, secure ? { decrypted: false } : undefined);
 }
 
 /**
@@ -203,9 +227,11 @@ export function stackContextProblems(
   env: Record<string, string | undefined>,
   checker: ContextChecker,
   read?: (f: string) => string,
+  /** Whether the CLI passed `kubernetes:context` as a secret (decrypted: compared, not shown). */
+  secure = false,
 ): string[] {
   const { ambient, providerFiles, absent } = stackKubeconfigs(cfg, env, read);
-  return kubeContextProblems(cfg, providerFiles, ambient, allConfig, absent, checker);
+  return kubeContextProblems(cfg, providerFiles, ambient, allConfig, absent, checker, secure);
 }
 
 /** The kubeconfig files kubectl reads, the provider's, and each path of the provider's that holds no file. */
@@ -255,7 +281,9 @@ export function assertStackContext(
   allConfig: Record<string, string>,
   env: Record<string, string | undefined> = process.env,
   read?: (f: string) => string,
+  /** Whether the CLI passed `kubernetes:context` as a secret (decrypted: compared, not shown). */
+  secure = false,
 ): void {
-  const problems = stackContextProblems(cfg, allConfig, env, "Pulumi", read);
+  const problems = stackContextProblems(cfg, allConfig, env, "Pulumi", read, secure);
   if (problems.length > 0) throw new ConfigError(problems);
 }

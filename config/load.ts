@@ -27,6 +27,15 @@ import { rawTakeoverRunning } from "./takeoverRunning";
 import type { SecretSource } from "../model/secrets";
 
 /**
+ * Which keys the CLI passed as secrets, undefined where the SDK cannot say: @pulumi/pulumi 3.270.0
+ * runtime/config.js `isConfigSecret`, reading the PULUMI_CONFIG_SECRET_KEYS list the CLI hands the
+ * program (not in its typings); without it, nothing is judged.
+ */
+export function runtimeIsSecret(): ((key: string) => boolean) | undefined {
+  return (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+}
+
+/**
  * Reads the running stack's whole config from the Pulumi runtime and validates it as the offline
  * tools do (judge.ts): every problem in one run, with the same notes, so a preview refuses what
  * the synthesis refuses. A takeover's `running` folder is read here (relative to `projectDir`,
@@ -57,10 +66,7 @@ export function loadStackConfig(
 ): StackConfig {
   const stack = pulumi.getStack();
   const all = pulumi.runtime.allConfig();
-  // The SDK knows which keys the CLI passed as secrets: @pulumi/pulumi 3.270.0
-  // runtime/config.js `isConfigSecret`, reading the PULUMI_CONFIG_SECRET_KEYS list the CLI hands
-  // the program (not in its typings); without it, nothing is judged.
-  const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+  const isSecret = runtimeIsSecret();
   const plain = isSecret ? plainSecrets((k) => all[k] !== undefined, isSecret) : [];
   const placer = ConfigLocator.forStack(projectDir, stack);
   const raw = rawFromPulumiConfig(all);
@@ -89,7 +95,14 @@ export function loadStackConfig(
     ...onepasswordKeyProblems(Object.keys(all), isSecure),
     ...kubernetesKeys.problems,
     // With the other `kubernetes:` keys, in one run (apply/program.ts judges the kubeconfig after).
-    ...providerContextConfigProblems(stack, all[`${PROJECT}:kubeContext`], all),
+    // A secret context is the decrypted one here: offline the synthesis judged the stack file
+    // first (stackCheck.ts), which refuses one it cannot decrypt before the program runs.
+    ...providerContextConfigProblems(
+      stack,
+      all[`${PROJECT}:kubeContext`],
+      all,
+      isSecret?.("kubernetes:context") ? { decrypted: true } : undefined,
+    ),
     ...plainLines,
     ...judged.problems,
     ...pinProblems(),

@@ -329,6 +329,11 @@ function cliStageProblems(
   },
 ): string[] {
   const { nested, hiding, hidden, placer, spellingOf } = at;
+  // A `kubernetes:context` the CLI cannot decrypt is said in the context's own line (saidOnce).
+  const context = cli.issues.find(
+    (i) => i.unreadable?.key === "kubernetes:context" && i.unreadable.path.length === 0,
+  );
+  const contextFact = context?.unreadable && undecryptableFact(context.unreadable);
   return [
     ...(nested ? [nested.problem] : []),
     ...issues
@@ -349,7 +354,14 @@ function cliStageProblems(
     ...kubernetesKeyFindings(cli.config, (k) => cli.secretKeys.includes(k), { project: cli.project.name })
       .problems,
     // The provider's `kubernetes:context` beside them, in the same run (the program judges it again).
-    ...providerContextConfigProblems(stack, cli.config[`${cli.project.name}:kubeContext`], cli.config),
+    ...providerContextConfigProblems(
+      stack,
+      cli.config[`${cli.project.name}:kubeContext`],
+      cli.config,
+      cli.secretKeys.includes("kubernetes:context")
+        ? { decrypted: false, unreadable: contextFact }
+        : undefined,
+    ),
     ...cli.setTwice.map(({ key }) =>
       keySetTwiceProblem(key, cli.project.name, placer.fileLine(key.slice(cli.project.name.length + 1))),
     ),

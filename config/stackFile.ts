@@ -21,7 +21,14 @@
  *   providers: `v1:<base64 12-byte nonce>:<base64 ciphertext>`), pkg/secrets/passphrase/manager.go
  *   (`encryptionsalt: v1:<salt>:<check>`), pkg/secrets/service/manager.go (Pulumi Cloud: base64).
  */
-import { propertyPath, removeKeyCommand, setConfigCommand, setSecretCommand, valueAt } from "./tree";
+import {
+  configKeyName,
+  propertyPath,
+  removeKeyCommand,
+  setConfigCommand,
+  setSecretCommand,
+  valueAt,
+} from "./tree";
 import { PHASES } from "../model/phases";
 import { listed } from "../model/words";
 import * as fs from "fs";
@@ -1398,7 +1405,8 @@ export function secureProblemText(p: SecureProblem, project: string): string {
  * the key gets one line. Never the value.
  */
 export function undecryptableFact(p: SecureProblem): string {
-  const name = p.key.slice(p.key.indexOf(":") + 1);
+  // Another namespace's key keeps it (`kubernetes:context`), as the CLI names it.
+  const name = configKeyName(p.key, PROJECT);
   return `${propertyPath(name, p.path)}'s secure value ${p.problem}, so the CLI cannot decrypt it either (the value is not shown)`;
 }
 

@@ -12,6 +12,7 @@ import {
   type Kubeconfig,
 } from "../../config/kubeContext";
 import { formatTree } from "../../synth/report";
+import { BASE, refusal, STORE } from "../support/stackText";
 
 function stackFile(stack: string): Record<string, any> {
   return parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")).config;
@@ -246,6 +247,56 @@ describe("the kube context check offline (the synthesis reads no kubeconfig)", (
         'kubernetes:context: expected nothing or the stack\'s pinned context "a" (homelab-observability:kubeContext), got "b"; remove it (`pulumi config rm --stack s kubernetes:context`)',
       ],
     );
+  });
+
+  // Offline a placeholder stands in for a `secure:` value (stackFile.ts secretPlaceholder): it was
+  // quoted as the context found ("got \"synth-secret-context\"").
+  const expected =
+    'kubernetes:context: expected nothing or the stack\'s pinned context "admin@example" (homelab-observability:kubeContext), got a `secure:` value (not shown), which the offline tools cannot decrypt, so it cannot be compared with the pinned context';
+  const rm = "; remove it (`pulumi config rm --stack s kubernetes:context`)";
+
+  it("a `secure:` kubernetes:context: said to be unknown offline, never the placeholder as the value found", () => {
+    const salt = "encryptionsalt: v1:c2FsdHNhbHQ=:v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB\n";
+    const context = "  kubernetes:context:\n    secure: v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAA\n";
+    const e = refusal(`${salt}${BASE}${STORE}${context}`);
+    assert.deepEqual(e.problems, [`${expected}${rm}`], e.message);
+    assert.doesNotMatch(e.message, /synth-secret/);
+    // The program offline: the same words; a real run compares the decrypted value, never shown.
+    assert.deepEqual(
+      offlineContextProblems(
+        { stack: "s", kubeContext: "admin@example" },
+        { "kubernetes:context": "synth-secret-context" },
+        true,
+      ),
+      [`${expected}${rm}`],
+    );
+    const f = [file("/k", ["admin@example", "b"], "admin@example")];
+    const decrypted = (value: string) =>
+      kubeContextProblems(
+        { stack: "s", kubeContext: "admin@example" },
+        f,
+        f,
+        { "kubernetes:context": value },
+        [],
+        "Pulumi",
+        true,
+      );
+    assert.deepEqual(decrypted("admin@example"), []);
+    assert.deepEqual(decrypted("b"), [
+      'kubernetes:context: expected nothing or the stack\'s pinned context "admin@example" (homelab-observability:kubeContext), got a secret value (not shown), another context; remove it (`pulumi config rm --stack s kubernetes:context`)',
+    ]);
+  });
+
+  it("a `secure:` kubernetes:context the CLI cannot decrypt: one line, saying so, never the placeholder", () => {
+    const e = refusal(`${BASE}${STORE}  kubernetes:context:\n    secure: "v1:x!"\n`);
+    assert.deepEqual(
+      e.problems,
+      [
+        `${expected} (kubernetes:context's secure value is not Pulumi Cloud ciphertext (base64), and the stack file has no encryptionsalt (passphrase) or secretsprovider/encryptedkey, so the CLI cannot decrypt it either (the value is not shown))${rm}`,
+      ],
+      e.message,
+    );
+    assert.doesNotMatch(e.message, /synth-secret|v1:x!/);
   });
 
   it("passes a pinned stack whatever the kubeconfig would say: it is not read", () => {

@@ -71,7 +71,7 @@ describe("config: the 1Password provider's own keys in the stack file", function
     assert.deepEqual(
       about,
       [
-        "onepassword:serviceAccountToken: expected no 1Password provider setting in the stack file, got onepassword:serviceAccountToken (serviceAccountToken's secure value is not Pulumi Cloud ciphertext (base64), and the stack file has no encryptionsalt (passphrase) or secretsprovider/encryptedkey, so the CLI cannot decrypt it either (the value is not shown)), which this program never reads (it configures its own 1Password provider from homelab-observability:secrets and homelab-observability:onepasswordToken); set the service account token with `pulumi config set --stack op1 --secret onepasswordToken` (or export OP_SERVICE_ACCOUNT_TOKEN), with no homelab-observability:secrets.connectUrl, then remove it with `pulumi config rm --stack op1 onepassword:serviceAccountToken`.",
+        "onepassword:serviceAccountToken: expected no 1Password provider setting in the stack file, got onepassword:serviceAccountToken (onepassword:serviceAccountToken's secure value is not Pulumi Cloud ciphertext (base64), and the stack file has no encryptionsalt (passphrase) or secretsprovider/encryptedkey, so the CLI cannot decrypt it either (the value is not shown)), which this program never reads (it configures its own 1Password provider from homelab-observability:secrets and homelab-observability:onepasswordToken); set the service account token with `pulumi config set --stack op1 --secret onepasswordToken` (or export OP_SERVICE_ACCOUNT_TOKEN), with no homelab-observability:secrets.connectUrl, then remove it with `pulumi config rm --stack op1 onepassword:serviceAccountToken`.",
       ],
       e.message,
     );
