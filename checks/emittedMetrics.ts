@@ -6,7 +6,13 @@
  * runs, from the rendered workloads and configs. Names the data knows nothing about are counted as
  * unverified, never passed silently.
  */
-import { describeFault, isFault, judgeMetric, newerKubernetesOnly } from "../upstream/metrics/emitted";
+import {
+  describeFault,
+  isFault,
+  judgeMetric,
+  misspeltMetric,
+  newerKubernetesOnly,
+} from "../upstream/metrics/emitted";
 import { causeKey, MISTAKES, NETWORK_POLICIES_DEFERRED } from "@homelab-observability/contract";
 import { INOTIFY_SYSCTLS, NODE_EXPORTER_EXTRA_COLLECTORS } from "../builders/metrics/exporterValues";
 import { promqlBlockingMetrics, promqlMetrics } from "../upstream/metrics/promql";
@@ -208,7 +214,18 @@ export function checkEmittedMetrics(placed: Placed[]): EmittedMetricsReport {
     // emitted side (upstream/metrics/promql.ts promqlBlockingMetrics).
     for (const m of promqlBlockingMetrics(q.expr, (n) => judge(n).kind === "emitted")) {
       const v = judge(m);
-      if (v.kind === "unverified") unverified.add(m);
+      // A name the data does not know, a letter or two from one it does, is that one misspelt: the
+      // panel or rule shows nothing. Any other unknown name (an app's own metric) is listed.
+      const meant = v.kind === "unverified" ? misspeltMetric(m) : undefined;
+      if (meant !== undefined) {
+        const known = judge(meant);
+        const row = "row" in known ? known.row : undefined;
+        findings.push({
+          check: "emitted-metrics",
+          where: q.where,
+          message: `expected a metric name a component emits, got ${m}, which no row of upstream/metrics/data names; did you mean ${meant}?${row ? ` (${row.emitter}: ${row.source})` : ""}`,
+        });
+      } else if (v.kind === "unverified") unverified.add(m);
       if (isFault(v))
         findings.push({
           check: "emitted-metrics",

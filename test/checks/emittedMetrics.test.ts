@@ -306,6 +306,31 @@ describe("emitted metrics", () => {
       for (const k of ["prometheus", "prometheus-operator", "alertmanager"]) assert.ok(present.has(k), k);
       assert.ok(!presentEmitters(base).has("prometheus"));
     });
+    it("fails a name a letter or two from one the data knows, with the name it means, and lists the rest", () => {
+      for (const [slip, meant] of [
+        ["node_cpu_seconds_totl", "node_cpu_seconds_total"],
+        ["loki_distributor_lines_recieved_total", "loki_distributor_lines_received_total"],
+        ["node_disk_io_time_second_total", "node_disk_io_time_seconds_total"],
+      ]) {
+        const r = checkEmittedMetrics([...base, dashboardMap([`sum(rate(${slip}[5m]))`], "Mine")].map(at));
+        assert.equal(r.findings.length, 1, slip);
+        assert.equal(r.findings[0].where, "dashboard dash/d.json: p0");
+        assert.match(
+          r.findings[0].message,
+          new RegExp(
+            `^expected a metric name a component emits, got ${slip}, which no row of upstream/metrics/data names; did you mean ${meant}\\? \\(`,
+          ),
+        );
+        assert.deepEqual(r.unverified, []);
+      }
+      // An app's own metric shares words with known names, not letters: three edits from etcd's
+      // etcd_requests_total, it is listed, not failed.
+      const own = checkEmittedMetrics(
+        [...base, dashboardMap(["sum(rate(http_requests_total[5m]))"])].map(at),
+      );
+      assert.deepEqual(own.findings, []);
+      assert.deepEqual(own.unverified, ["http_requests_total"]);
+    });
     it("lists the names the data does not know instead of passing them silently", () => {
       const r = checkEmittedMetrics([...base, dashboardMap(["no_component_emits_this_total"])].map(at));
       assert.deepEqual(r.findings, []);

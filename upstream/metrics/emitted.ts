@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { nearest } from "@homelab-observability/contract";
 import { readReferenceFile } from "../reference";
 import { OLDEST_KUBERNETES_KEY, SUPPORTED_KUBERNETES_MINORS } from "./kubernetes";
 
@@ -184,6 +185,54 @@ export function judgeMetric(
   const prefix = prefixFor(metric, rows);
   if (prefix && !runs(prefix, present)) return { kind: "not-running", row: prefix };
   return { kind: "unverified", ...(prefix ? { row: prefix } : {}) };
+}
+
+/** Row types that name no series a query reads: a prefix, a name that does not exist, log streams. */
+const NOT_SERIES = new Set([
+  "prefix",
+  "absent",
+  "record",
+  "log-stream",
+  "structured-metadata",
+  "scrape-target",
+]);
+
+/** The names of series the data knows (a histogram's and a summary's series each), built once per row set. */
+const seriesNames = new WeakMap<EmittedRow[], string[]>();
+function knownSeries(rows: EmittedRow[]): string[] {
+  let names = seriesNames.get(rows);
+  if (!names) {
+    const all = new Set<string>();
+    for (const r of rows) {
+      if (NOT_SERIES.has(r.type) || r.replacedBy) continue;
+      all.add(r.metric);
+      const suffixes =
+        r.type === "histogram" ? HISTOGRAM_SUFFIXES : r.type === "summary" ? SUMMARY_SUFFIXES : [];
+      for (const s of suffixes) all.add(r.metric + s);
+    }
+    names = [...all];
+    seriesNames.set(rows, names);
+  }
+  return names;
+}
+
+/**
+ * At most this many edits make a name the data does not know a misspelling of one it knows: a
+ * letter dropped, doubled, swapped or wrong, twice at most. The bound of a config key's slip (a
+ * third of the letters, contract/closest.ts fewEdits) spans a whole word of a metric name, whose
+ * words names share: `http_requests_total`, an app's own metric, is three edits from etcd's
+ * `etcd_requests_total`, and no slip of it.
+ */
+const MISSPELT_EDITS = 2;
+
+/**
+ * The name the data knows that `metric`, a name it does not know ({@link judgeMetric}'s
+ * `unverified`), is a misspelling of, or undefined: `node_cpu_seconds_totl` means
+ * `node_cpu_seconds_total`.
+ */
+export function misspeltMetric(metric: string, rows: EmittedRow[] = emittedRows()): string | undefined {
+  const { best, distance } = nearest(metric, knownSeries(rows));
+  return best !== undefined && distance <= MISSPELT_EDITS ? best : undefined;
 }
 
 /** A verdict that makes a query wrong (rather than merely unjudged). */
