@@ -10,12 +10,13 @@ import {
   describeFault,
   isFault,
   judgeMetric,
+  misspeltLabel,
   misspeltMetric,
   newerKubernetesOnly,
 } from "../upstream/metrics/emitted";
 import { causeKey, MISTAKES, NETWORK_POLICIES_DEFERRED } from "@homelab-observability/contract";
 import { INOTIFY_SYSCTLS, NODE_EXPORTER_EXTRA_COLLECTORS } from "../builders/metrics/exporterValues";
-import { promqlBlockingMetrics, promqlMetrics } from "../upstream/metrics/promql";
+import { promqlBlockingMetrics, promqlLabelMatchers, promqlMetrics } from "../upstream/metrics/promql";
 import { communityLeftOut, panelsOf, type LeftOut } from "../builders/grafana/community";
 import { fitRuleSets } from "../builders/alerting/fitRules";
 import { KPS_RULES_DATA } from "../builders/alerting/kpsRules";
@@ -241,6 +242,17 @@ export function checkEmittedMetrics(placed: Placed[]): EmittedMetricsReport {
         });
     }
   }
+  // A label matcher misspelt matches no series: the panel or rule shows nothing.
+  for (const q of queries)
+    for (const { metric, label } of promqlLabelMatchers(q.expr)) {
+      const meant = misspeltLabel(metric, label);
+      if (meant !== undefined)
+        findings.push({
+          check: "emitted-metrics",
+          where: q.where,
+          message: `expected a label ${metric} carries, got ${label}; did you mean ${meant}? (${metric}{${label}=...} matches no series)`,
+        });
+    }
   return {
     queries: queries.length,
     metrics: judged.size,

@@ -331,6 +331,38 @@ describe("emitted metrics", () => {
       assert.deepEqual(own.findings, []);
       assert.deepEqual(own.unverified, ["http_requests_total"]);
     });
+    it("fails a label matcher a letter or two from a label the metric carries, with the label it means", () => {
+      const r = checkEmittedMetrics(
+        [
+          ...base,
+          dashboardMap([
+            'sum(rate(node_cpu_seconds_total{mdoe="idle"}[5m]))',
+            'sum by (le) (rate(loki_request_duration_seconds_bucket{route="x", lee="1"}[5m]))',
+          ]),
+        ].map(at),
+      );
+      assert.deepEqual(
+        r.findings.map((f) => `${f.where}: ${f.message}`),
+        [
+          "dashboard dash/d.json: p0: expected a label node_cpu_seconds_total carries, got mdoe; did you mean mode? (node_cpu_seconds_total{mdoe=...} matches no series)",
+          "dashboard dash/d.json: p1: expected a label loki_request_duration_seconds_bucket carries, got lee; did you mean le? (loki_request_duration_seconds_bucket{lee=...} matches no series)",
+        ],
+      );
+      // The labels each metric carries, the scrape's included; a label far from every known one
+      // (a relabelling may add it) and a selector without a name are not judged.
+      const fine = checkEmittedMetrics(
+        [
+          ...base,
+          dashboardMap([
+            'sum(rate(node_cpu_seconds_total{mode="idle", cpu="0", instance=~".+", namespace="x"}[5m]))',
+            'loki_request_duration_seconds_bucket{le="1", route="x"}',
+            'node_cpu_seconds_total{app_instance="x"}',
+            '{mdoe="idle"}',
+          ]),
+        ].map(at),
+      );
+      assert.deepEqual(fine.findings, []);
+    });
     it("lists the names the data does not know instead of passing them silently", () => {
       const r = checkEmittedMetrics([...base, dashboardMap(["no_component_emits_this_total"])].map(at));
       assert.deepEqual(r.findings, []);

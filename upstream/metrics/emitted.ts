@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { nearest } from "@homelab-observability/contract";
+import { fewEdits, nearest } from "@homelab-observability/contract";
 import { readReferenceFile } from "../reference";
 import { OLDEST_KUBERNETES_KEY, SUPPORTED_KUBERNETES_MINORS } from "./kubernetes";
 
@@ -233,6 +233,37 @@ const MISSPELT_EDITS = 2;
 export function misspeltMetric(metric: string, rows: EmittedRow[] = emittedRows()): string | undefined {
   const { best, distance } = nearest(metric, knownSeries(rows));
   return best !== undefined && distance <= MISSPELT_EDITS ? best : undefined;
+}
+
+/** Row types whose labels column says every label a series of the name carries, the scrape's aside. */
+const LABELLED = new Set(["counter", "gauge", "histogram", "summary", "untyped"]);
+
+/**
+ * The label `label`, which a query matches `metric` on, is a misspelling of, or undefined: a
+ * label neither the emitter (its row's labels column) nor the scrape (the `*` row's) attaches to
+ * the series, a letter or two ({@link MISSPELT_EDITS}, and no more than a third of its letters)
+ * from one they do: `node_cpu_seconds_total{mdoe="idle"}` means `mode`, and matches no series.
+ * Names whose row lists no labels are not judged (cAdvisor's rows do not say theirs), nor are
+ * labels far from every known one (a relabelling of the scrape may add those).
+ */
+export function misspeltLabel(
+  metric: string,
+  label: string,
+  rows: EmittedRow[] = emittedRows(),
+): string | undefined {
+  const row = rowFor(metric, rows);
+  if (!row || !LABELLED.has(row.type) || row.labels.length === 0) return undefined;
+  const known = [
+    ...row.labels,
+    ...(indexOf(rows).byName.get("*")?.labels ?? []),
+    ...(metric === `${row.metric}_bucket` && row.type === "histogram" ? ["le"] : []),
+    ...(metric === row.metric && row.type === "summary" ? ["quantile"] : []),
+  ];
+  if (known.includes(label)) return undefined;
+  const { best, distance } = nearest(label, known);
+  return best !== undefined && distance <= MISSPELT_EDITS && fewEdits(label, best, distance)
+    ? best
+    : undefined;
 }
 
 /** A verdict that makes a query wrong (rather than merely unjudged). */

@@ -71,6 +71,42 @@ export function promqlMetrics(expr: string): string[] {
   return out;
 }
 
+/** A label matcher of a selector that names its metric: `node_cpu_seconds_total{mode="idle"}`. */
+export interface LabelMatcher {
+  metric: string;
+  label: string;
+}
+
+/**
+ * The label names `expr`'s selectors match on, each with the metric its selector reads (a
+ * selector without a name, `{job="x"}`, has no metric whose labels could be known); `__name__`
+ * aside. In order of appearance, each pair once.
+ */
+export function promqlLabelMatchers(expr: string): LabelMatcher[] {
+  const { text, tree } = parse(expr);
+  const out: LabelMatcher[] = [];
+  tree.iterate({
+    enter: (node) => {
+      if (node.name !== "VectorSelector") return;
+      const metric = selectorName(node.node, text);
+      if (!metric) return;
+      const walk = (n: SyntaxNode) => {
+        for (let c = n.firstChild; c; c = c.nextSibling) {
+          if (c.name !== "UnquotedLabelMatcher") walk(c);
+          else {
+            const l = c.getChild("LabelName");
+            const label = l ? text.slice(l.from, l.to) : "";
+            if (label && label !== "__name__" && !out.some((m) => m.metric === metric && m.label === label))
+              out.push({ metric, label });
+          }
+        }
+      };
+      walk(node.node);
+    },
+  });
+  return out;
+}
+
 /** The parse errors of `expr` (after Grafana's variables), as character offsets; [] when it parses. */
 export function promqlErrors(expr: string): number[] {
   const { tree } = parse(expr);
