@@ -1,6 +1,6 @@
 /**
  * The dashboards of the rendered stack's ConfigMaps labelled for Grafana's sidecar, judged by
- * builders/grafana/dashboardCheck.ts against the datasource uids the rendered Grafana provisions
+ * builders/grafana/dashboardCheck.ts against the datasources (uids and names) the rendered Grafana provisions
  * (the grafana chart's `datasources.yaml`, grafana 12.3.1 templates/_config.tpl).
  */
 import { DASHBOARD_LABEL } from "../builders/grafana/grafanaValues";
@@ -23,12 +23,13 @@ function loadsDatasourcesAtRuntime(objects: Placed[]): boolean {
 }
 
 /**
- * The datasource uids of every rendered `datasources.yaml`; undefined when none is rendered, or
- * when Grafana also loads datasources at runtime (then a uid missing here may still be there).
+ * The uids and names of the datasources of every rendered `datasources.yaml`; undefined when none
+ * is rendered, or when Grafana also loads datasources at runtime (then one missing here may still
+ * be there).
  */
-function provisionedUids(objects: Placed[]): string[] | undefined {
+function provisionedDatasources(objects: Placed[]): { uids: string[]; names: string[] } | undefined {
   if (loadsDatasourcesAtRuntime(objects)) return undefined;
-  let found: string[] | undefined;
+  let found: { uids: string[]; names: string[] } | undefined;
   for (const { obj } of objects) {
     if (obj.kind !== "ConfigMap") continue;
     const text = obj.data?.["datasources.yaml"];
@@ -39,10 +40,12 @@ function provisionedUids(objects: Placed[]): string[] | undefined {
     } catch {
       continue;
     }
-    found = [
-      ...(found ?? []),
-      ...(doc?.datasources ?? []).map((d: any) => String(d?.uid ?? "")).filter(Boolean),
-    ];
+    const listed: any[] = doc?.datasources ?? [];
+    const field = (k: string) => listed.map((d) => String(d?.[k] ?? "")).filter(Boolean);
+    found = {
+      uids: [...(found?.uids ?? []), ...field("uid")],
+      names: [...(found?.names ?? []), ...field("name")],
+    };
   }
   return found;
 }
@@ -64,7 +67,8 @@ export function checkDashboards(objects: Placed[]): { judged: number; findings: 
   }
   // The program's own first: of two dashboards sharing a uid, the one added later is told to change.
   files.sort((a, b) => Number(!a.where.includes("(resource ")) - Number(!b.where.includes("(resource ")));
-  const findings = dashboardProblems(files, provisionedUids(objects)).map((p) => ({
+  const provisioned = provisionedDatasources(objects);
+  const findings = dashboardProblems(files, provisioned?.uids, provisioned?.names).map((p) => ({
     check: "dashboard",
     where: p.where,
     message: p.message,

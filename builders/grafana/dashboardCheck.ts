@@ -38,12 +38,23 @@ export interface DashboardProblem {
  */
 const BUILT_IN = /^\$|^-- .* --$|^grafana$|^__expr__$|^-100$/;
 
-/** The datasource uids a dashboard names, each with the panel or variable naming it. */
-function datasourceUids(json: any): { uid: string; at: string }[] {
-  const out: { uid: string; at: string }[] = [];
+/**
+ * The datasources a dashboard names, each with the panel or variable naming it: by uid (`{"uid":
+ * "metrics"}`), or, in the form older dashboards keep, by a string Grafana resolves as a name or a
+ * uid (grafana/grafana public/app/features/dashboard/state/DashboardMigrator.ts
+ * migrateDatasourceNameToRef: `getInstanceSettings(nameOrRef)`, and `{ uid: nameOrRef }` when none
+ * is found); `default` is the default datasource.
+ */
+function datasourceRefs(json: any): { ref: string; at: string; byString: boolean }[] {
+  const out: { ref: string; at: string; byString: boolean }[] = [];
   const take = (ds: unknown, at: string) => {
+    if (typeof ds === "string") {
+      if (ds !== "" && ds !== "default" && !BUILT_IN.test(ds)) out.push({ ref: ds, at, byString: true });
+      return;
+    }
     const uid = ds && typeof ds === "object" ? (ds as { uid?: unknown }).uid : undefined;
-    if (typeof uid === "string" && uid !== "" && !BUILT_IN.test(uid)) out.push({ uid, at });
+    if (typeof uid === "string" && uid !== "" && !BUILT_IN.test(uid))
+      out.push({ ref: uid, at, byString: false });
   };
   for (const p of panelsOf(json)) {
     const at = `panel "${p?.title ?? p?.id ?? "?"}"`;
@@ -70,11 +81,13 @@ function folderProblem(f: DashboardFile): string | undefined {
 
 /**
  * What is wrong with the dashboards of one stack. `provisioned` are the datasource uids its
- * Grafana provisions (undefined: no Grafana config rendered, the uids are not judged).
+ * Grafana provisions (undefined: no Grafana config rendered, the uids are not judged), `names`
+ * their names (a datasource named by a string may give either).
  */
 export function dashboardProblems(
   files: DashboardFile[],
   provisioned: string[] | undefined,
+  names: readonly string[] = [],
 ): DashboardProblem[] {
   const out: DashboardProblem[] = [];
   const uids = new Map<string, string>();
@@ -108,16 +121,22 @@ export function dashboardProblems(
       else uids.set(json.uid, f.where);
     }
     if (!provisioned) continue;
-    // One message per unknown uid in a file, naming where it is used.
-    const unknown = new Map<string, string[]>();
-    for (const { uid, at } of datasourceUids(json))
-      if (!provisioned.includes(uid)) unknown.set(uid, [...(unknown.get(uid) ?? []), at]);
-    for (const [uid, at] of unknown) {
-      const near = closestMatch(uid, provisioned);
+    // One message per unknown datasource in a file, naming where it is used.
+    const unknown = new Map<string, { ref: string; byString: boolean; at: string[] }>();
+    for (const { ref, at, byString } of datasourceRefs(json)) {
+      if (provisioned.includes(ref) || (byString && names.includes(ref))) continue;
+      const key = `${byString ? "string" : "uid"} ${ref}`;
+      unknown.set(key, { ref, byString, at: [...(unknown.get(key)?.at ?? []), at] });
+    }
+    for (const { ref, byString, at } of unknown.values()) {
+      const near = closestMatch(ref, byString ? [...provisioned, ...names] : provisioned);
       const places = [...new Set(at)];
+      const expected = byString
+        ? `a datasource the stack provisions, by uid (${provisioned.join(", ")}) or by name (${names.join(", ")})`
+        : `a datasource uid the stack provisions (${provisioned.join(", ")})`;
       out.push({
         where: f.where,
-        message: `expected a datasource uid the stack provisions (${provisioned.join(", ")}), got "${uid}" in ${places.slice(0, 3).join(", ")}${places.length > 3 ? ` and ${places.length - 3} more` : ""}${near ? `; did you mean "${near}"?` : ""} (Grafana shows "Datasource ${uid} was not found")`,
+        message: `expected ${expected}, got ${byString ? "the string " : ""}"${ref}" in ${places.slice(0, 3).join(", ")}${places.length > 3 ? ` and ${places.length - 3} more` : ""}${near ? `; did you mean "${near}"?` : ""} (Grafana shows "Datasource ${ref} was not found")`,
       });
     }
   }

@@ -46,6 +46,29 @@ describe("dashboards as the sidecar and Grafana load them (audit hG)", () => {
     );
   });
 
+  it("refuses a datasource named by a string (the older form) that is neither a provisioned name nor uid", () => {
+    const legacy = (ds: string) =>
+      JSON.stringify({
+        uid: "a",
+        panels: [
+          { title: "p", datasource: ds, targets: [{ expr: "up" }] },
+          { title: "q", datasource: { uid: "metrics" }, targets: [{ expr: "up", datasource: ds }] },
+        ],
+      });
+    const names = ["Metrics", "VictoriaMetrics", "Loki"];
+    const problems = dashboardProblems([file(legacy("Prometheus"))], UIDS, names);
+    assert.deepEqual(
+      problems.map((p) => p.message),
+      [
+        'expected a datasource the stack provisions, by uid (metrics, victoriametrics, loki) or by name (Metrics, VictoriaMetrics, Loki), got the string "Prometheus" in panel "p", panel "q" (Grafana shows "Datasource Prometheus was not found")',
+      ],
+    );
+    assert.match(dashboardProblems([file(legacy("Lokii"))], UIDS, names)[0].message, /did you mean "loki"\?/);
+    // Grafana resolves the string as a name or a uid; `default` is the default datasource.
+    for (const ds of ["Metrics", "Loki", "metrics", "default", "$ds", "-- Grafana --"])
+      assert.deepEqual(dashboardProblems([file(legacy(ds))], UIDS, names), [], ds);
+  });
+
   it("takes template variables and Grafana's built-in datasources, and every provisioned uid", () => {
     for (const ds of ["$datasource", "${ds}", "-- Grafana --", "-- Mixed --", "grafana", ...UIDS])
       assert.deepEqual(dashboardProblems([file(dash("a", ds))], UIDS), [], ds);
@@ -105,18 +128,29 @@ describe("dashboards as the sidecar and Grafana load them (audit hG)", () => {
     const objects = [
       placed(cm("mine", { "a.json": dash("home", "prometheus"), "b.json": "{" }), "release grafana"),
       placed(cm("homelab-dashboards", { "o.json": dash("home", "metrics") }), "resource homelab-dashboards"),
+      // A datasource named by a string: a provisioned name is found (datasources.yaml's names).
+      placed(
+        cm("legacy", {
+          "c.json": JSON.stringify({ uid: "c", panels: [{ title: "p", datasource: "Metrics" }] }),
+        }),
+        "release grafana",
+      ),
       placed(
         {
           apiVersion: "v1",
           kind: "ConfigMap",
           metadata: { name: "grafana" },
-          data: { "datasources.yaml": stringify({ datasources: [{ uid: "metrics" }, { uid: "loki" }] }) },
+          data: {
+            "datasources.yaml": stringify({
+              datasources: [{ uid: "metrics", name: "Metrics" }, { uid: "loki" }],
+            }),
+          },
         },
         "release grafana",
       ),
     ];
     const r = checkDashboards(objects);
-    assert.equal(r.judged, 3);
+    assert.equal(r.judged, 4);
     assert.deepEqual(
       r.findings.map((f) => `${f.where}: ${f.message.slice(0, 40)}`),
       [
