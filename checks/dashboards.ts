@@ -57,7 +57,7 @@ export function checkDashboards(objects: Placed[]): { judged: number; findings: 
     const o = p.obj;
     if (o.kind !== "ConfigMap" || o.metadata.labels?.[DASHBOARD_LABEL] === undefined) continue;
     for (const [file, text] of Object.entries<unknown>(o.data ?? {}))
-      if (file.endsWith(".json") && typeof text === "string")
+      if (typeof text === "string")
         files.push({
           where: `${describe(p)} ${file}`,
           text,

@@ -6,7 +6,7 @@ import { FOLDER_ANNOTATION } from "./grafanaValues";
 /*
  * The dashboards Grafana's sidecar loads from the stack's ConfigMaps (the program's own, and any a
  * chart renders from values, such as the grafana chart's `extraObjects`), judged as Grafana takes
- * them: a file that is no JSON is skipped by the sidecar's provisioning with an error in Grafana's
+ * them: a key not ending in `.json` is never loaded; a file that is no JSON is skipped by the sidecar's provisioning with an error in Grafana's
  * log only; a panel naming a datasource uid the stack does not provision shows "Datasource ...
  * was not found"; two dashboards of one `uid` replace each other (Grafana keeps one per uid); a
  * folder annotation under another key files the dashboard in the sidecar's default folder. The
@@ -14,7 +14,7 @@ import { FOLDER_ANNOTATION } from "./grafanaValues";
  * are found by checks/dashboards.ts.
  */
 
-/** One `.json` entry of a ConfigMap labelled for the sidecar. */
+/** One entry of a ConfigMap labelled for the sidecar (each is a file Grafana may load). */
 export interface DashboardFile {
   /** How a message names it: `ConfigMap <ns>/<name> (<source>) <file>`. */
   where: string;
@@ -99,12 +99,21 @@ export function dashboardProblems(
       folderSaid.add(cm);
       out.push({ where: cm, message: folder });
     }
+    const file = f.where.slice(cm.length + 1);
+    // The sidecar writes every key as a file, but Grafana's provisioning loads only `*.json`
+    // (grafana/grafana pkg/services/provisioning/dashboards/file_reader.go validateWalkablePath).
+    if (!file.endsWith(".json")) {
+      out.push({
+        where: f.where,
+        message: `expected a key ending in .json (Grafana loads only those files), got "${file}": the sidecar writes it and Grafana never loads the dashboard; name the key ${file.replace(/\.json$/i, "")}.json`,
+      });
+      continue;
+    }
     let json: any;
     try {
       json = JSON.parse(f.text);
     } catch {
       // Placed in the file and said in words (config/jsonText.ts): V8's message quotes the text.
-      const file = f.where.slice(cm.length + 1);
       out.push({
         where: f.where,
         message: `${notJsonMessage(file, f.text, "dashboard JSON")}: the sidecar's provisioning skips the file and only Grafana's log says so`,

@@ -38,6 +38,23 @@ describe("dashboards as the sidecar and Grafana load them (audit hG)", () => {
     );
   });
 
+  it("refuses a key not ending in .json, which Grafana never loads, naming the key to use", () => {
+    const problems = dashboardProblems(
+      [
+        file(dash("a", "metrics"), { where: "ConfigMap ns/mine (release grafana) my-app" }),
+        file(dash("b", "metrics"), { where: "ConfigMap ns/mine (release grafana) b.JSON" }),
+      ],
+      UIDS,
+    );
+    assert.deepEqual(
+      problems.map((p) => `${p.where}: ${p.message}`),
+      [
+        'ConfigMap ns/mine (release grafana) my-app: expected a key ending in .json (Grafana loads only those files), got "my-app": the sidecar writes it and Grafana never loads the dashboard; name the key my-app.json',
+        'ConfigMap ns/mine (release grafana) b.JSON: expected a key ending in .json (Grafana loads only those files), got "b.JSON": the sidecar writes it and Grafana never loads the dashboard; name the key b.json',
+      ],
+    );
+  });
+
   it("refuses a datasource uid the stack does not provision, naming the provisioned ones and the closest", () => {
     const [p] = dashboardProblems([file(dash("a", "victoriametric"))], UIDS);
     assert.match(
@@ -126,7 +143,7 @@ describe("dashboards as the sidecar and Grafana load them (audit hG)", () => {
       data,
     });
     const objects = [
-      placed(cm("mine", { "a.json": dash("home", "prometheus"), "b.json": "{" }), "release grafana"),
+      placed(cm("mine", { "a.json": dash("home", "prometheus"), "b.json": "{", c: "{}" }), "release grafana"),
       placed(cm("homelab-dashboards", { "o.json": dash("home", "metrics") }), "resource homelab-dashboards"),
       // A datasource named by a string: a provisioned name is found (datasources.yaml's names).
       placed(
@@ -150,13 +167,14 @@ describe("dashboards as the sidecar and Grafana load them (audit hG)", () => {
       ),
     ];
     const r = checkDashboards(objects);
-    assert.equal(r.judged, 4);
+    assert.equal(r.judged, 5);
     assert.deepEqual(
       r.findings.map((f) => `${f.where}: ${f.message.slice(0, 40)}`),
       [
         "ConfigMap ns/mine (release grafana) a.json: expected a dashboard uid no other dashbo",
         "ConfigMap ns/mine (release grafana) a.json: expected a datasource uid the stack prov",
         "ConfigMap ns/mine (release grafana) b.json: b.json:1:2: expected dashboard JSON, fou",
+        "ConfigMap ns/mine (release grafana) c: expected a key ending in .json (Grafana ",
       ],
     );
     assert.doesNotThrow(() => dashboardQueries(objects.map((p) => p.obj)));
@@ -173,7 +191,11 @@ describe("dashboards as the sidecar and Grafana load them (audit hG)", () => {
     );
     assert.deepEqual(
       checkDashboards([...objects, sidecar]).findings.map((f) => f.message.slice(0, 40)),
-      ["expected a dashboard uid no other dashbo", "b.json:1:2: expected dashboard JSON, fou"],
+      [
+        "expected a dashboard uid no other dashbo",
+        "b.json:1:2: expected dashboard JSON, fou",
+        "expected a key ending in .json (Grafana ",
+      ],
     );
   });
 });
