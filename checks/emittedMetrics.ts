@@ -4,7 +4,9 @@
  * fires, and no engine reports it. The names come from each query (Prometheus' grammar,
  * upstream/metrics/promql.ts); who emits what, at the pinned version, from upstream/metrics/emitted.ts; who
  * runs, from the rendered workloads and configs. Names the data knows nothing about are counted as
- * unverified, never passed silently.
+ * unverified, never passed silently; one a letter or two from a name it knows is that name
+ * misspelt, as is a label matcher a letter or two from a label the metric carries. A query
+ * Prometheus cannot parse is refused too (MetricsQL, where VictoriaMetrics may run it, aside).
  */
 import {
   describeFault,
@@ -16,7 +18,12 @@ import {
 } from "../upstream/metrics/emitted";
 import { causeKey, MISTAKES, NETWORK_POLICIES_DEFERRED } from "@homelab-observability/contract";
 import { INOTIFY_SYSCTLS, NODE_EXPORTER_EXTRA_COLLECTORS } from "../builders/metrics/exporterValues";
-import { promqlBlockingMetrics, promqlLabelMatchers, promqlMetrics } from "../upstream/metrics/promql";
+import {
+  promqlBlockingMetrics,
+  promqlErrors,
+  promqlLabelMatchers,
+  promqlMetrics,
+} from "../upstream/metrics/promql";
 import { communityLeftOut, panelsOf, type LeftOut } from "../builders/grafana/community";
 import { fitRuleSets } from "../builders/alerting/fitRules";
 import { KPS_RULES_DATA } from "../builders/alerting/kpsRules";
@@ -28,6 +35,13 @@ export interface StackQuery {
   /** `dashboard <ConfigMap>/<file>: <panel title>` or `rule <PrometheusRule>/<group>/<name>`. */
   where: string;
   expr: string;
+  /**
+   * A panel's datasource uid (or the string naming it); a rule has none. Through VictoriaMetrics,
+   * a query may be MetricsQL, which PromQL's grammar does not take.
+   */
+  datasource?: string;
+  /** A VMRule's: vmalert reads MetricsQL. */
+  metricsql?: boolean;
 }
 
 const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
@@ -101,6 +115,9 @@ export function presentEmitters(objects: K8sObject[]): Set<string> {
 
 const RULE_KINDS = new Set(["PrometheusRule", "VMRule"]);
 
+/** The datasources that query Prometheus or Mimir, which read PromQL only (docs/how-to/add-a-dashboard.md). */
+const PROMQL_ONLY = new Set(["prometheus", "mimir"]);
+
 /** Rules of PrometheusRule and VMRule objects: their queries and the names they record. */
 function rulesIn(objects: K8sObject[]): { queries: StackQuery[]; recorded: Set<string> } {
   const queries: StackQuery[] = [];
@@ -113,6 +130,7 @@ function rulesIn(objects: K8sObject[]): { queries: StackQuery[]; recorded: Set<s
         queries.push({
           where: `rule ${o.kind} ${o.metadata.name}/${g.name}/${r.alert ?? r.record}`,
           expr: String(r.expr),
+          ...(o.kind === "VMRule" ? { metricsql: true } : {}),
         });
       }
   }
@@ -138,8 +156,14 @@ export function dashboardQueries(objects: K8sObject[]): StackQuery[] {
       }
       for (const p of panelsOf(json))
         for (const t of p.targets ?? []) {
-          if (typeof t.expr !== "string" || !t.expr || isLogs(t.datasource ?? p.datasource)) continue;
-          out.push({ where: `dashboard ${o.metadata.name}/${file}: ${p.title}`, expr: t.expr });
+          const ds = t.datasource ?? p.datasource;
+          if (typeof t.expr !== "string" || !t.expr || isLogs(ds)) continue;
+          const uid = typeof ds === "string" ? ds : ds?.uid;
+          out.push({
+            where: `dashboard ${o.metadata.name}/${file}: ${p.title}`,
+            expr: t.expr,
+            ...(typeof uid === "string" ? { datasource: uid } : {}),
+          });
         }
     }
   }
@@ -241,6 +265,21 @@ export function checkEmittedMetrics(placed: Placed[]): EmittedMetricsReport {
             : {}),
         });
     }
+  }
+  // A query Prometheus cannot parse shows an error, not data. Where VictoriaMetrics runs, a query
+  // may be MetricsQL (a superset of PromQL) unless it names Prometheus' or Mimir's datasource.
+  const metricsqlRuns = present.has("vmsingle");
+  for (const q of queries) {
+    if (q.metricsql || (metricsqlRuns && !PROMQL_ONLY.has(q.datasource ?? ""))) continue;
+    const [at] = promqlErrors(q.expr);
+    if (at === undefined) continue;
+    const before = q.expr.slice(Math.max(0, at - 30), at);
+    const after = q.expr.slice(at, at + 30);
+    findings.push({
+      check: "emitted-metrics",
+      where: q.where,
+      message: `expected a PromQL query, found a syntax error at character ${at + 1}: "${before}" then ${after ? `"${after}"` : "the end of the query"}; Prometheus refuses the query, which shows an error instead of data`,
+    });
   }
   // A label matcher misspelt matches no series: the panel or rule shows nothing.
   for (const q of queries)

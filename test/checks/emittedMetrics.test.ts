@@ -363,6 +363,36 @@ describe("emitted metrics", () => {
       );
       assert.deepEqual(fine.findings, []);
     });
+    it("fails a panel or rule whose PromQL does not parse, saying where; MetricsQL through VictoriaMetrics aside", () => {
+      const r = checkEmittedMetrics(
+        [
+          ...base,
+          dashboardMap(["sum(rate(node_cpu_seconds_total[$__rate_interval])", "sum by ($g) (up) +"]),
+          rule("sum(rate(node_cpu_seconds_total[5m]) by (cpu"),
+        ].map(at),
+      );
+      assert.deepEqual(
+        r.findings.map((f) => `${f.where}: ${f.message}`),
+        [
+          'dashboard dash/d.json: p0: expected a PromQL query, found a syntax error at character 51: "conds_total[$__rate_interval])" then the end of the query; Prometheus refuses the query, which shows an error instead of data',
+          'dashboard dash/d.json: p1: expected a PromQL query, found a syntax error at character 19: "sum by ($g) (up) +" then the end of the query; Prometheus refuses the query, which shows an error instead of data',
+          'rule PrometheusRule r/g/A: expected a PromQL query, found a syntax error at character 38: "e(node_cpu_seconds_total[5m]) " then "by (cpu"; Prometheus refuses the query, which shows an error instead of data',
+        ],
+      );
+      // Grafana's variables stand for text (a grouping's labels, a metric name); MetricsQL's
+      // `default` parses where VictoriaMetrics runs, and in a VMRule.
+      const vm = {
+        apiVersion: "operator.victoriametrics.com/v1beta1",
+        kind: "VMSingle",
+        metadata: { name: "vm" },
+      };
+      const metricsql = "sum(rate(up[5m])) default 0";
+      const vmRule: K8sObject = { ...rule(metricsql), kind: "VMRule" };
+      const fine = checkEmittedMetrics(
+        [...base, vm, dashboardMap(["sum by ($g) (rate(${metric}[5m]))", metricsql]), vmRule].map(at),
+      );
+      assert.deepEqual(fine.findings, []);
+    });
     it("lists the names the data does not know instead of passing them silently", () => {
       const r = checkEmittedMetrics([...base, dashboardMap(["no_component_emits_this_total"])].map(at));
       assert.deepEqual(r.findings, []);

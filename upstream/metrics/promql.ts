@@ -13,12 +13,23 @@ import { parser } from "@prometheus-io/lezer-promql";
  * which can never be read as a metric name.
  */
 export function withoutGrafanaVariables(expr: string): string {
-  return expr.replace(/\[\[\w+(?::\w+)?\]\]|\$\{\w+(?::[^}]*)?\}|\$\w+/g, (m, offset: number) => {
-    // Inside a quoted label value the variable stays text.
-    const before = expr.slice(0, offset);
-    const quotes = (before.match(/(?<!\\)"/g) ?? []).length;
-    return quotes % 2 === 1 ? m : "5m";
-  });
+  return grafanaVariables(expr).reduceRight(
+    (text, v) => text.slice(0, v.at) + VARIABLE_VALUE + text.slice(v.at + v.length),
+    expr,
+  );
+}
+
+/** What {@link withoutGrafanaVariables} puts in place of a variable. */
+const VARIABLE_VALUE = "5m";
+
+/** Where `expr` holds a Grafana variable outside a quoted label value (inside one it stays text). */
+function grafanaVariables(expr: string): { at: number; length: number }[] {
+  const out: { at: number; length: number }[] = [];
+  for (const m of expr.matchAll(/\[\[\w+(?::\w+)?\]\]|\$\{\w+(?::[^}]*)?\}|\$\w+/g)) {
+    const quotes = (expr.slice(0, m.index).match(/(?<!\\)"/g) ?? []).length;
+    if (quotes % 2 === 0) out.push({ at: m.index, length: m[0].length });
+  }
+  return out;
 }
 
 type Tree = ReturnType<typeof parser.parse>;
@@ -107,13 +118,27 @@ export function promqlLabelMatchers(expr: string): LabelMatcher[] {
   return out;
 }
 
-/** The parse errors of `expr` (after Grafana's variables), as character offsets; [] when it parses. */
+/**
+ * The parse errors of `expr`, as character offsets into `expr` itself; [] when it parses. An error
+ * at a Grafana variable or just after it is not counted: Grafana puts a variable's value there
+ * (a metric name, a grouping's labels) before Prometheus reads the query.
+ */
 export function promqlErrors(expr: string): number[] {
   const { tree } = parse(expr);
+  const variables = grafanaVariables(expr);
   const errors: number[] = [];
   tree.iterate({
     enter: (n) => {
-      if (n.type.isError) errors.push(n.from);
+      if (!n.type.isError) return;
+      // From the offset in the text with each variable replaced to the offset in `expr`.
+      let shift = 0;
+      for (const v of variables) {
+        const start = v.at - shift;
+        if (n.from < start) break;
+        if (n.from <= start + VARIABLE_VALUE.length) return;
+        shift += v.length - VARIABLE_VALUE.length;
+      }
+      if (!errors.includes(n.from + shift)) errors.push(n.from + shift);
     },
   });
   return errors;
