@@ -330,6 +330,10 @@ describe("emitted metrics", () => {
       );
       assert.deepEqual(own.findings, []);
       assert.deepEqual(own.unverified, ["http_requests_total"]);
+      // A short name is no slip of another short one: `cpu` is one edit from `up`.
+      const short = checkEmittedMetrics([...base, dashboardMap(["avg(cpu)"])].map(at));
+      assert.deepEqual(short.findings, []);
+      assert.deepEqual(short.unverified, ["cpu"]);
     });
     it("fails a label matcher a letter or two from a label the metric carries, with the label it means", () => {
       const r = checkEmittedMetrics(

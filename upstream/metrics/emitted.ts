@@ -232,7 +232,11 @@ const MISSPELT_EDITS = 2;
  */
 export function misspeltMetric(metric: string, rows: EmittedRow[] = emittedRows()): string | undefined {
   const { best, distance } = nearest(metric, knownSeries(rows));
-  return best !== undefined && distance <= MISSPELT_EDITS ? best : undefined;
+  // And at most an edit per six letters: a short name is a name of its own, not a slip (an app's
+  // `cpu` is one edit from `up`).
+  return best !== undefined && distance <= Math.min(MISSPELT_EDITS, Math.floor(metric.length / 6))
+    ? best
+    : undefined;
 }
 
 /** Row types whose labels column says every label a series of the name carries, the scrape's aside. */
