@@ -612,8 +612,15 @@ function prometheusClaimKeys(urn: string, b: ExportResource, at?: OverridePlace,
   return `the stack no longer plans the Prometheus claim, which holds its history: to keep it in the stack, set prometheus.keepVolume${place("prometheus.keepVolume")}: true; to delete it with its data, set prometheus.cleanupVolumeOnRemoval: true in an update before this one${cleanupNow ? `, while the claim is still in the stack (set in this update, as now${at?.("prometheus.cleanupVolumeOnRemoval") ? ` at ${at("prometheus.cleanupVolumeOnRemoval")}` : ""}, it changes nothing: the claim leaves the stack with the protection and retention the previous update gave it)` : ""} (docs/how-to/move-between-phases.md); `;
 }
 
-/** What a resource is, for a person, and what deleting it takes along, where the program knows. */
-function whatGoes(urn: string, b: ExportResource, before: StackState): { thing: string; holds?: string } {
+/**
+ * What a resource is, for a person, and what deleting it takes along, where the program knows: a
+ * release's data objects are read from `before`'s rendered objects, none when it has none.
+ */
+export function whatGoes(
+  urn: string,
+  b: ExportResource,
+  before: Pick<StackState, "objects">,
+): { thing: string; holds?: string } {
   const inputs = b.inputs ?? {};
   if (b.type === "minio:index/s3Bucket:S3Bucket" || b.type === "pulumi-nodejs:dynamic/garage:Bucket")
     return {

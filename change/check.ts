@@ -50,6 +50,7 @@ import { imageDowngradeVerdicts } from "./imageDowngrade";
 import { vaultItemsVerdict } from "./vaultItems";
 import { dashboardsVerdicts } from "./dashboards";
 import { bucketMove, createdBuckets } from "./bucketMove";
+import { protectionLostVerdicts } from "./protectionLost";
 
 /** An `--against` file and the export read from it (against.ts readExport). */
 export interface AgainstExport {
@@ -271,6 +272,9 @@ async function againstSection(
   // An input the program ignores on update is stack-wide too: the engine keeps what runs, so the
   // objects below show no change, and nothing else says the stack file's new value does not apply.
   const ignored = ignoredChangeVerdicts(previous, result);
+  // Protection lifted from resources the update keeps is stack-wide too: protect is a resource
+  // option, so the objects below show no change of theirs (a warning: protectionLost.ts).
+  const unprotected = protectionLostVerdicts(previous, result.export, at);
   // Each refuses once; the phase line may be a note that refuses nothing, and a tenant move whose
   // old tenant stays readable (previousTenants), the dashboards removed or an image downgrade a warning.
   const verdicts = [
@@ -282,6 +286,7 @@ async function againstSection(
     ...dashboards,
     ...downgrades,
     ...ignored,
+    ...unprotected,
   ].filter((v) => v !== undefined);
   // One per refusal listed (two on one release are two); the objects' counts line says them all.
   const above = (phase?.refused ? 1 : 0) + verdicts.filter((v) => v.refused).length;

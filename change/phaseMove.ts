@@ -50,11 +50,16 @@ export function phaseOfExport(exp: StackExport): Phase | undefined {
   const resources = exp.deployment.resources;
   const stackOutput = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs?.phase;
   if (isPhase(stackOutput)) return stackOutput;
-  const info = resources.find(
+  const data = stackInfoData(exp);
+  return isPhase(data?.phase) ? data.phase : undefined;
+}
+
+/** The `data` of an export's stack-info ConfigMap (components/stackInfo.ts); undefined without one. */
+export function stackInfoData(exp: StackExport): Record<string, any> | undefined {
+  const info = exp.deployment.resources.find(
     (r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs?.metadata?.name === STACK_INFO_NAME,
   );
-  const data = info?.outputs?.data ?? info?.inputs?.data;
-  return isPhase(data?.phase) ? data.phase : undefined;
+  return info?.outputs?.data ?? info?.inputs?.data;
 }
 
 /**

@@ -474,3 +474,38 @@ describe("change check: the buckets the committed stacks already have", function
     }
   });
 });
+
+describe("change check: protection lifted from resources the update keeps (--against)", function () {
+  this.timeout(120000);
+
+  it("production: true -> false: one warning naming the key at its line and every resource that loses protect, nothing refused", async () => {
+    const dir = tmpDir("protection-lifted");
+    const previous = path.join(dir, "production.json");
+    fs.writeFileSync(previous, JSON.stringify((await synth("production")).export));
+    const r = await checkChange(ROOT, "production", await synth("production", { production: false }), {
+      against: previous,
+    });
+    const warnings = r.text.split("\n").filter((l) => l.startsWith("WARNING protection lifted"));
+    assert.deepEqual(warnings, [
+      "WARNING protection lifted: production (Pulumi.production.yaml:7) is now false, so the update removes Pulumi's protect from namespace monitoring, namespace monitoring-agents, release monitoring/prometheus-operator-crds, bucket production-loki-chunks, bucket production-loki-ruler, bucket production-loki-admin, bucket production-mimir-blocks, bucket production-mimir-ruler, bucket production-mimir-alertmanager, release monitoring/loki, PersistentVolumeClaim monitoring/prometheus-db-prometheus-kps-prometheus-0 and release monitoring/grafana: nothing is deleted now, but the engine no longer refuses a later update that deletes them and what they hold. If that is not intended, set production: true",
+    ]);
+    // A warning: leaving production is the stack's choice, and this update deletes nothing.
+    assert.equal(r.refused, 0);
+  });
+
+  it("prometheus.cleanupVolumeOnRemoval set on a production stack: the Prometheus claim alone, under that key", async () => {
+    const dir = tmpDir("protection-lifted-claim");
+    const previous = path.join(dir, "production.json");
+    fs.writeFileSync(previous, JSON.stringify((await synth("production")).export));
+    const r = await checkChange(
+      ROOT,
+      "production",
+      await synth("production", { prometheus: { cleanupVolumeOnRemoval: true } }),
+      { against: previous },
+    );
+    const warnings = r.text.split("\n").filter((l) => l.startsWith("WARNING protection lifted"));
+    assert.deepEqual(warnings, [
+      "WARNING protection lifted: prometheus.cleanupVolumeOnRemoval (not set in the stack file; prometheus is at Pulumi.production.yaml:46) is now true, so the update removes Pulumi's protect from PersistentVolumeClaim monitoring/prometheus-db-prometheus-kps-prometheus-0: nothing is deleted now, but the engine no longer refuses a later update that deletes it and what it holds. If that is not intended, set prometheus.cleanupVolumeOnRemoval: false",
+    ]);
+  });
+});
