@@ -47,7 +47,14 @@ export function checkAlertmanagerConfigs(objects: Placed[]): { judged: number; f
       continue;
     }
     for (const p of alertmanagerConfigProblems(config))
-      findings.push({ check: "alertmanager-config", where, message: `${p.path}: ${p.message}` });
+      findings.push({
+        check: "alertmanager-config",
+        where,
+        message: `${p.path}: ${p.message}`,
+        // What the verdict rests on names its override, not a receiver's name that an unrelated
+        // override (a route to that receiver) also writes.
+        judged: p.judged ?? [p.path],
+      });
   }
   return { judged: files.length, findings };
 }

@@ -70,8 +70,9 @@ export interface Finding {
    */
   releases?: string[];
   /**
-   * The fields of the workload the finding rests on (`image`, `volumes`), when the check says so:
-   * a chartValues override is its cause when it sets one of them (synth/report.ts overridesOn).
+   * The fields of the workload the finding rests on (`image`, `volumes`), or the paths of the file
+   * it judges (`receivers[2].name` of an Alertmanager config), when the check says so: a chartValues
+   * override is its cause when it sets one of them (synth/report.ts overridesOn).
    */
   judged?: string[];
 }

@@ -1,4 +1,4 @@
-import { causeKey, MISTAKES } from "@homelab-observability/contract";
+import { causeKey, MISTAKES, parseSegments } from "@homelab-observability/contract";
 import type { ExportResource } from "./synthesize";
 import { helmErrorFirst, withoutHelmDebugHint, type ReleaseRender } from "./render/types";
 import {
@@ -166,7 +166,7 @@ export interface CheckFinding {
   cause?: string;
   /** The Helm releases (URNs) whose pods it concerns, when `where` is another resource (a NetworkPolicy). */
   releases?: string[];
-  /** The workload fields it rests on (checks/objects.ts Finding). */
+  /** The workload fields or file paths it rests on (checks/objects.ts Finding). */
   judged?: string[];
 }
 
@@ -923,15 +923,29 @@ function overridesOn(
 }
 
 /**
- * Whether an override (a path under its chart) sets one of the workload fields `judged`: a key of
- * its path is the field (`nodeSelector`, `image` of `image.repository`), or the chart's key for
- * more of it (`extraVolumes`, `controller.volumes.extra`).
+ * Whether an override (a path under its chart) sets one of the things `judged`: a workload field
+ * (`nodeSelector`, `image` of `image.repository`; or the chart's key for more of it, `extraVolumes`,
+ * `controller.volumes.extra`), or a path in a file the chart renders from its values
+ * (`receivers[2].name` of an Alertmanager config, which one chart keeps under `config` and another
+ * under `alertmanager.config`). Either is found wherever its first key is a key of the override's
+ * path: the override sets it when the rest of the override's path leads to it or into it
+ * (`config.receivers` sets `receivers[2].name`; `config.route.routes` sets `route.routes[0]` but not
+ * `route.receiver`, the root route's, nor `receivers`).
  */
 function setsField(override: string, judged: readonly string[]): boolean {
-  const keys = override.split(".");
-  return judged.some((f) => {
-    const more = f[0].toUpperCase() + f.slice(1);
-    return keys.some((k) => k === f || (k.startsWith("extra") && k.endsWith(more)));
+  const keys = parseSegments(override);
+  return judged.some((j) => {
+    const path = parseSegments(j);
+    const [first] = path;
+    const more = typeof first === "string" ? first[0].toUpperCase() + first.slice(1) : undefined;
+    return keys.some((k, i) => {
+      if (path.length === 1 && more && typeof k === "string" && k.startsWith("extra") && k.endsWith(more))
+        return true;
+      if (k !== first) return false;
+      const rest = keys.slice(i);
+      const n = Math.min(rest.length, path.length);
+      return rest.slice(0, n).every((r, m) => r === path[m]);
+    });
   });
 }
 

@@ -96,6 +96,11 @@ export function matcherProblem(line: unknown): string | undefined {
 export interface ConfigProblem {
   path: string;
   message: string;
+  /**
+   * The paths in the file the verdict rests on, when more than `path` (a route's receiver rests on
+   * the receivers too): a chartValues override is its cause only when it sets one of them.
+   */
+  judged?: string[];
 }
 type Problem = ConfigProblem;
 
@@ -182,6 +187,8 @@ export function alertmanagerConfigProblems(config: unknown): Problem[] {
       if (near) meant.add(near);
       out.push({
         path: `${at}.receiver`,
+        // Undefined where the route names another, or where the receivers lost the one it names.
+        judged: [`${at}.receiver`, "receivers"],
         message: `expected a receiver the file defines (${names.join(", ")}), got "${node.receiver}"${near ? `; did you mean "${near}"?` : ""} (Alertmanager refuses the file: "undefined receiver \\"${node.receiver}\\" used in route")`,
       });
     }
@@ -208,6 +215,8 @@ export function alertmanagerConfigProblems(config: unknown): Problem[] {
   if (unrouted.length > 0)
     out.push({
       path: unrouted.map((i) => `receivers[${i}]`).join(", "),
+      // Unrouted where a receiver was added, or where the routes lost the route naming it.
+      judged: [...unrouted.map((i) => `receivers[${i}]`), "route"],
       message: `expected every receiver named by some route, got ${unrouted.map((i) => `"${names[i]}"`).join(", ")} that no route names: ${unrouted.length === 1 ? "it never gets" : "they never get"} an alert (a chartValues list such as route.routes replaces the program's whole list)`,
     });
   return out;

@@ -17,6 +17,8 @@ import {
 import { RENDERED_KEY } from "@homelab-observability/contract";
 import { versions } from "../../model/versions";
 import { check, release, stackInfo, workload } from "../support/policyCases";
+import { stringify } from "yaml";
+import { checkAlertmanagerConfigs } from "../../checks/alertmanagerConfigs";
 
 /*
  * A refused chart values override names its `chartValues.<chart>.<path>` key (synth/report.ts
@@ -581,5 +583,69 @@ describe("a report on an object an override wrote whole names that override's it
     );
     assert.deepEqual(v.overrides, ["chartValues.grafana.extraObjects[0]"]);
     assert.equal(v.overridesUnsure, undefined);
+  });
+});
+
+describe("an alertmanager-config finding names the overrides that set what it judges", () => {
+  // The stack overrides both the receivers (one name twice) and the routes, which name the same
+  // receivers: the routes' values quote "heartbeat" as the finding does, but set no receiver.
+  const config = {
+    receivers: [{ name: "null" }, { name: "heartbeat" }, { name: "heartbeat" }],
+    route: {
+      receiver: "null",
+      routes: [
+        { receiver: "heartbeat", matchers: ['alertname="Watchdog"'] },
+        { receiver: "null", matchers: ['alertname="InfoInhibitor"'] },
+      ],
+    },
+  };
+  const alertmanager = rel("alertmanager", "alertmanager", "monitoring", { config });
+  const overrides = ["alertmanager.config.receivers", "alertmanager.config.route.routes"];
+  const configMap = {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "alertmanager", namespace: "monitoring" },
+    data: { "alertmanager.yml": stringify(config) },
+  };
+  const findings = () =>
+    checkAlertmanagerConfigs([
+      { obj: configMap, urn: alertmanager.urn, source: "release alertmanager" },
+    ]).findings.map((f) => ({ ...f, alsoAt: [] })) as MergedFinding[];
+
+  it("a receiver name given twice is the receivers override's, not the routes' that name it", () => {
+    const found = attributeOverrides(findings(), [alertmanager], overrides);
+    assert.deepEqual(
+      found.map((f) => [f.message.slice(0, f.message.indexOf(":")), f.overrides]),
+      [
+        [
+          "receivers[2].name",
+          ["chartValues.alertmanager.config.receivers[1]", "chartValues.alertmanager.config.receivers[2]"],
+        ],
+      ],
+    );
+  });
+
+  it("a route naming a receiver no receiver has is the routes override's, and the receivers' it may lack", () => {
+    const typo = structuredClone(config);
+    typo.receivers.pop();
+    typo.route.routes[0].receiver = "heartbeet";
+    const map = { ...configMap, data: { "alertmanager.yml": stringify(typo) } };
+    const am = rel("alertmanager", "alertmanager", "monitoring", { config: typo });
+    const [f] = attributeOverrides(
+      checkAlertmanagerConfigs([{ obj: map, urn: am.urn, source: "release alertmanager" }]).findings.map(
+        (x) => ({
+          ...x,
+          alsoAt: [],
+        }),
+      ) as MergedFinding[],
+      [am],
+      overrides,
+    );
+    assert.ok(f.message.startsWith("route.routes[0].receiver: "), f.message);
+    assert.deepEqual(f.overrides, [
+      "chartValues.alertmanager.config.receivers[0]",
+      "chartValues.alertmanager.config.receivers[1]",
+      "chartValues.alertmanager.config.route.routes",
+    ]);
   });
 });
