@@ -22,7 +22,10 @@ import { CliArgsError, helpText, parseArgsAll, POLICY_CHECK, usage } from "./spe
 import {
   attributeOverrides,
   chartValueOverridesOf,
+  idleOverrideWarning,
+  overridesInForce,
   shownOverrides,
+  unrunTargetOverrideWarning,
   formatMergedViolations,
   mergeProblems,
   overridePlacesIn,
@@ -385,18 +388,25 @@ async function judgeFile(
   if (read === undefined || read === "bad input") return read;
   const { resources, judged, note } = read;
   // The stack output synth reads too: a report on an overridden chart names the key behind it.
-  const overrides = chartValueOverridesOf(resources);
+  // Only those in force, as synth judges them (one verdict, synth/report.ts overridesInForce): an
+  // override that changes nothing is said, neither listed nor named as a report's cause.
+  const { inForce: overrides, idle, unrun } = overridesInForce(resources, chartValueOverridesOf(resources));
+  const at = placesOf(resources, projectDir);
   out(`${file}: ${resourceCount(resources)}${note}`);
   if (overrides.length > 0)
     out(
       `${file}: chart values overrides in force (chartValues): ${shownOverrides(resources, overrides).join(", ")}`,
     );
+  // The keys that leave a chart out are synth's to find (it synthesizes the stack again); an
+  // export holds only what ran.
+  for (const o of idle) out(`${file}: warning: ${idleOverrideWarning(o, [], at)}`);
+  for (const u of unrun) out(`${file}: warning: ${unrunTargetOverrideWarning(u, at)}`);
   // One message per mistake (synth/report.ts), as synth prints them.
   const merged = mergeProblems(await evaluateResources(judged, config), [], {
     resources: judged,
     overrides,
   }).violations;
-  const violations = attributeOverrides(merged, judged, overrides, placesOf(resources, projectDir));
+  const violations = attributeOverrides(merged, judged, overrides, at);
   if (violations.length) out(formatMergedViolations(violations));
   out(`${file}: ${verdict(violations)}`);
   return { file, failed: failed(violations) };

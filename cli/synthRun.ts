@@ -36,6 +36,7 @@ import {
   attributeOverrides,
   budgetOf,
   chartValueOverridesOf,
+  overridesInForce,
   shownOverrides,
   closingLine,
   countByType,
@@ -47,8 +48,6 @@ import {
   leftOutCounts,
   mergeProblems,
   notRenderedText,
-  overridesWithoutRelease,
-  overridesOfUnrunLokiTargets,
   unrunTargetOverrideWarning,
   withoutRefusedValues,
   withRenderFailures,
@@ -859,14 +858,11 @@ async function renderedAndJudged(
   // (they are the stack's own resources).
   // The `chartValues` overrides the stack runs with: a value the schema does not name is never in
   // force unseen.
-  const stated = chartValueOverridesOf(resources);
-  // An override of a chart no release installs changes nothing: said, and not in force.
-  const idle = overridesWithoutRelease(resources, stated);
+  // An override of a chart no release installs, or of a Loki target the mode renders no pod of,
+  // changes nothing: said, and not in force (policy:check's verdict on an export too).
+  const { inForce: overrides, idle, unrun } = overridesInForce(resources, chartValueOverridesOf(resources));
   await warnIdleOverrides(stack, idle, { run, overrides: takeoverOverrides, at });
-  // So does an override of a Loki target the mode renders no pod of.
-  const unrun = overridesOfUnrunLokiTargets(resources, stated);
   for (const u of unrun) err(`${stack}: warning: ${unrunTargetOverrideWarning(u, at)}`);
-  const overrides = stated.filter((o) => !idle.includes(o) && !unrun.some((u) => u.override === o));
   const judgedAll = await judge(stack, judged, r?.findings ?? [], { overrides, at }, run.packConfig, err);
   const problems = judgedAll.problems;
   // A release Helm refused for an override's value runs with none of it: what the pack read of

@@ -687,6 +687,31 @@ export function overridesOfUnrunLokiTargets(
   });
 }
 
+/** The stack's overrides by whether they change what it runs ({@link overridesInForce}). */
+export interface OverridesInForce {
+  /** Those that do: listed as in force, and the ones a report is traced to. */
+  inForce: string[];
+  /** Of charts no release installs ({@link overridesWithoutRelease}). */
+  idle: string[];
+  /** Of Loki targets the mode renders no pod of ({@link overridesOfUnrunLokiTargets}). */
+  unrun: UnrunTargetOverride[];
+}
+
+/**
+ * Which of the stack's overrides (`stated`, its `chartValueOverrides`) are in force in the export's
+ * `resources`: the one verdict synth and policy:check both list and warn of, each override that
+ * changes nothing said, not listed.
+ */
+export function overridesInForce(
+  resources: { type: string; inputs?: Record<string, any> }[],
+  stated: string[],
+): OverridesInForce {
+  const idle = overridesWithoutRelease(resources, stated);
+  const unrun = overridesOfUnrunLokiTargets(resources, stated);
+  const inForce = stated.filter((o) => !idle.includes(o) && !unrun.some((u) => u.override === o));
+  return { inForce, idle, unrun };
+}
+
 /**
  * The warning for an override of a Loki target the mode does not render ({@link
  * overridesOfUnrunLokiTargets}), naming the override and loki.mode, each at its line when the

@@ -345,6 +345,49 @@ describe("policy:check: each export's lines under its own header", function () {
     );
   });
 
+  it("an override that changes nothing is not in force, as synth says: a Loki target the mode renders no pod of, a chart no release installs", async () => {
+    const dir = tmpDir("policy-check-unrun");
+    const file = path.join(dir, "s.json");
+    const stated = [
+      "loki.write.resources.requests.cpu",
+      "loki.singleBinary.resources.requests.cpu",
+      "vector.image.tag",
+    ];
+    fs.writeFileSync(
+      file,
+      exportOf([
+        { ...STACK, outputs: { chartValueOverrides: stated } },
+        release("loki", {
+          deploymentMode: "SingleBinary",
+          write: { resources: { requests: { cpu: "200m" } } },
+          singleBinary: { resources: { requests: { cpu: "300m" } } },
+        }),
+        NETWORK_POLICY,
+      ]),
+    );
+    const r = await policyCheckCli([file]);
+    const lines = r.stdout.split("\n");
+    assert.ok(
+      lines.includes(
+        `${file}: chart values overrides in force (chartValues): loki.singleBinary.resources.requests.cpu`,
+      ),
+      r.stdout,
+    );
+    // The words synth warns with (synth/report.ts), from the same verdict.
+    assert.ok(
+      lines.includes(
+        `${file}: warning: chartValues.loki.write.resources.requests.cpu: loki.mode is "Monolithic", which renders no write pod (the loki chart renders write in SimpleScalable and Monolithic<->SimpleScalable only); the override changes nothing: remove it`,
+      ),
+      r.stdout,
+    );
+    assert.ok(
+      lines.includes(
+        `${file}: warning: chartValues.vector.image.tag: no release of chart vector is in this stack; the override changes nothing: remove it, or move it to a stack that runs the chart`,
+      ),
+      r.stdout,
+    );
+  });
+
   it("its help says exit 1 is the pack's verdict only: the rendered-object checks are synth's", async () => {
     const r = await policyCheckCli(["--help"]);
     // As one line: the help wraps at 80 columns.
