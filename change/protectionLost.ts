@@ -16,7 +16,8 @@
 import { decodeStackInfo } from "@homelab-observability/contract";
 import { stackKeyAt, type OverridePlace } from "../config/locate";
 import { listed } from "../model/words";
-import type { StackExport } from "../synth/synthesize";
+import type { ExportResource, StackExport } from "../synth/synthesize";
+import { PROMETHEUS_VOLUME_TYPE } from "../model/storage";
 import { whatGoes } from "./change";
 import { plainValue } from "./describe";
 import { stackInfoData } from "./phaseMove";
@@ -31,10 +32,18 @@ export interface ProtectionLostVerdict {
 const productionOf = (exp: StackExport): boolean | undefined =>
   decodeStackInfo(plainValue(stackInfoData(exp))).production;
 
+/** `the update removes Pulumi's protect from …` and what that changes, for the resources `lost`. */
+function removed(lost: ExportResource[]): string {
+  const things = lost.map((r) => whatGoes(r.urn, r, { objects: [] }).thing);
+  return `the update removes Pulumi's protect from ${listed(things)}: nothing is deleted now, but the engine no longer refuses a later update that deletes ${lost.length === 1 ? "it and what it holds" : "them and what they hold"}`;
+}
+
 /**
- * One warning per stack key that lifts protection: `production` where the new export is no longer
- * a production stack, else `prometheus.cleanupVolumeOnRemoval` (the only other key that decides a
- * resource's protection), each naming the key at its line and every resource it unprotects.
+ * One warning per stack key that lifts protection, naming the key at its line and every resource
+ * it unprotects: `production` where the new export is no longer a production stack and the
+ * previous one was; else `prometheus.cleanupVolumeOnRemoval` for the Prometheus claim (the only
+ * other key that decides a resource's protection, plan/metrics.ts). Any other resource that loses
+ * it (none the program makes now: a state an older version wrote) is said without a key.
  */
 export function protectionLostVerdicts(
   previous: StackExport,
@@ -47,13 +56,20 @@ export function protectionLostVerdicts(
   );
   if (lost.length === 0) return [];
   // The value each key has now, the one that lifts the protection (plan/*.ts).
-  const [key, now] =
-    productionOf(next) === false ? ["production", false] : ["prometheus.cleanupVolumeOnRemoval", true];
-  const things = lost.map((r) => whatGoes(r.urn, r, { objects: [] }).thing);
+  const keyed = (key: string, now: boolean, of: ExportResource[]): ProtectionLostVerdict => ({
+    line: `WARNING protection lifted: ${stackKeyAt(key, at)} is now ${now}, so ${removed(of)}. If that is not intended, set ${key}: ${!now}`,
+    refused: false,
+  });
+  // `production` turned off: a stack that was no production stack before lost it otherwise.
+  if (productionOf(previous) !== false && productionOf(next) === false)
+    return [keyed("production", false, lost)];
+  // The claim is the PVC child of the PrometheusVolume component (change.ts prometheusClaimKeys).
+  const claim = (r: ExportResource) => r.urn.includes(`${PROMETHEUS_VOLUME_TYPE}$`);
+  const [claims, others] = [lost.filter(claim), lost.filter((r) => !claim(r))];
   return [
-    {
-      line: `WARNING protection lifted: ${stackKeyAt(key, at)} is now ${now}, so the update removes Pulumi's protect from ${listed(things)}: nothing is deleted now, but the engine no longer refuses a later update that deletes ${lost.length === 1 ? "it and what it holds" : "them and what they hold"}. If that is not intended, set ${key}: ${!now}`,
-      refused: false,
-    },
+    ...(claims.length > 0 ? [keyed("prometheus.cleanupVolumeOnRemoval", true, claims)] : []),
+    ...(others.length > 0
+      ? [{ line: `WARNING protection lifted: ${removed(others)}`, refused: false as const }]
+      : []),
   ];
 }

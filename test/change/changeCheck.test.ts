@@ -12,6 +12,7 @@ import { chartCacheDir } from "../../synth/render/helm";
 import { stateOf } from "../../change/against";
 import { planChange, providerFlags, type StackState } from "../../change/change";
 import { checkChange } from "../../change/check";
+import { protectionLostVerdicts } from "../../change/protectionLost";
 import { previews } from "../../change/takeover";
 import type { ExportResource, StackExport } from "../../synth/synthesize";
 import { onBackend, ROOT, stackOverrides, synth, synthCli, tmpDir, withSyntheses } from "../support/helpers";
@@ -491,6 +492,21 @@ describe("change check: protection lifted from resources the update keeps (--aga
     ]);
     // A warning: leaving production is the stack's choice, and this update deletes nothing.
     assert.equal(r.refused, 0);
+  });
+
+  it("a resource no key of the stack protects that the previous state protected: said without a key", async () => {
+    const next = (await synth("staging")).export;
+    const previous = clone(next);
+    const info = previous.deployment.resources.find(
+      (r) => r.type === "kubernetes:core/v1:ConfigMap" && r.urn.endsWith("::stack-info"),
+    )!;
+    info.protect = true;
+    assert.deepEqual(
+      protectionLostVerdicts(previous, next).map((v) => v.line),
+      [
+        "WARNING protection lifted: the update removes Pulumi's protect from ConfigMap monitoring/homelab-observability-stack: nothing is deleted now, but the engine no longer refuses a later update that deletes it and what it holds",
+      ],
+    );
   });
 
   it("prometheus.cleanupVolumeOnRemoval set on a production stack: the Prometheus claim alone, under that key", async () => {
