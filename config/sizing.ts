@@ -26,6 +26,8 @@ import { RELEASES } from "../model/endpoints";
 import { lokiComponentName, lokiName, mimirName, prometheusName, vmName } from "../model/services";
 import { capabilities } from "../model/phases";
 import { listed } from "../model/words";
+import { versions } from "../model/versions";
+import { isMap, propertyPath } from "./tree";
 
 /*
  * Sizing from the declared workload (`workload.*`) and the caps the stack sets, by upstream's own
@@ -45,7 +47,8 @@ import { listed } from "../model/words";
  *   profile's size; Distributed's replicas follow the tier's base replicas scaled to the logs,
  *   above a floor (3 ingesters, 2 of each stateless component, one compactor).
  * - "The largest node" is what it leaves beside the pods every node runs (its DaemonSets,
- *   nodeDaemons), as the scheduler counts a pod against a node.
+ *   nodeDaemons, at the requests a `chartValues` override gives them), as the scheduler counts a
+ *   pod against a node.
  * - When one vmsingle holding workload.activeSeries would be bigger than the largest node (the
  *   rule that refuses it), the VictoriaMetrics backend is the cluster version instead (VMCluster):
  *   vmstorage nodes enough that each holds its share (series x replication factor / nodes, at the
@@ -220,24 +223,100 @@ export function runsExporters(cfg: Pick<StackConfig, "phase" | "metricsBackend" 
 }
 
 /**
- * The pods the program runs on every node, its DaemonSets, each with what its containers request
- * (model/sizing.ts, the sizes the builders give them): node-exporter with its kube-rbac-proxy
- * where the stack runs its exporters ({@link runsExporters}), the log agent (Alloy with its config
- * reloader, or Vector) and, when on, Loki's canary. They tolerate every pool's taints (the policy
- * node-agents-on-every-pool), so every node holds them. A `chartValues` override of their
- * resources is not seen here: the pack's budget judges the rendered DaemonSets.
+ * Where the builders put the resources of each container the DaemonSets run, in its chart's values
+ * (builders/metrics/exporterValues.ts, builders/logging/alloyValues.ts, vectorValues.ts and
+ * lokiValues.ts; the pack reads the same paths of a chart it models, policy/lib/charts.ts): a
+ * `chartValues` override there is merged over the program's sizes, so the pods request it.
+ */
+const DAEMON_CONTAINERS = {
+  nodeExporter: { chart: versions.charts.nodeExporter.chart, path: ["resources"] },
+  kubeRbacProxy: { chart: versions.charts.nodeExporter.chart, path: ["kubeRBACProxy", "resources"] },
+  alloyNode: { chart: versions.charts.alloy.chart, path: ["alloy", "resources"] },
+  alloyReloader: { chart: versions.charts.alloy.chart, path: ["configReloader", "resources"] },
+  vector: { chart: versions.charts.vector.chart, path: ["resources"] },
+  lokiCanary: { chart: versions.charts.loki.chart, path: ["lokiCanary", "resources"] },
+} as const satisfies Partial<Record<Workload, { chart: string; path: readonly string[] }>>;
+
+/** A container the DaemonSets run. */
+type DaemonContainer = keyof typeof DAEMON_CONTAINERS;
+
+/** A `chartValues` key that sets a DaemonSet container's memory request. */
+export interface DaemonOverride {
+  /** `chartValues.alloy.alloy.resources.requests.memory`. */
+  key: string;
+  /** Its value as the stack file writes it. */
+  written: unknown;
+  /** The request it leaves, cores or bytes (0 when a null deletes it). */
+  amount: number;
+  /** The request the program gives the container, cores or bytes. */
+  own: number;
+}
+
+/** A DaemonSet's pod as the config check counts it on every node: its requests, and the overrides among them. */
+export interface NodeDaemon extends NodeShare {
+  /** Its memory request as the program sizes it (model/sizing.ts), without any override. */
+  ownMemory: number;
+  /** The `chartValues` keys that set its containers' memory requests. */
+  overrides: DaemonOverride[];
+}
+
+/**
+ * What a DaemonSet container requests of `dim`, as its chart gets it: the program's size, or what
+ * the stack's `chartValues` override merged over it sets (builders/chartValues.ts: maps merge key by
+ * key). A null on the way deletes the program's value, so the chart's own default in its
+ * values.yaml applies (alloy 1.5.0 renders `configReloader.resources.requests.cpu: null` as its 10m,
+ * loki 18.11.0 `lokiCanary.resources: null` as no request): that default is read only by rendering,
+ * so the program's size is counted and the pack's budget judges the rendered pod. A value that is
+ * no quantity is the render's to refuse; the program's size is counted meanwhile.
+ */
+function daemonRequest(
+  cfg: Pick<StackConfig, "profile" | "chartValues">,
+  container: DaemonContainer,
+  dim: "cpu" | "memory",
+): { amount: number; override?: DaemonOverride } {
+  const own = parseQuantity(sizing(cfg.profile, container).requests[dim]) ?? 0;
+  const { chart, path } = DAEMON_CONTAINERS[container];
+  const steps = [...path, "requests", dim];
+  let cur: unknown = cfg.chartValues[chart];
+  for (let i = 0; i < steps.length; i++) {
+    if (!isMap(cur)) return { amount: own };
+    cur = cur[steps[i]];
+    if (cur === undefined || cur === null) return { amount: own };
+  }
+  const amount = parseQuantity(cur);
+  return amount === undefined
+    ? { amount: own }
+    : {
+        amount,
+        override: { key: propertyPath("chartValues", [chart, ...steps]), written: cur, amount, own },
+      };
+}
+
+/**
+ * The pods the program runs on every node, its DaemonSets, each with what its containers request:
+ * the sizes the builders give them (model/sizing.ts), or a `chartValues` override of them
+ * ({@link daemonRequest}): node-exporter with its kube-rbac-proxy where the stack runs its exporters
+ * ({@link runsExporters}), the log agent (Alloy with its config reloader, or Vector) and, when on,
+ * Loki's canary. They tolerate every pool's taints (the policy node-agents-on-every-pool), so every
+ * node holds them. The pack's budget counts the rendered DaemonSets' requests, the same numbers.
  */
 export function nodeDaemons(
-  cfg: Pick<StackConfig, "profile" | "logAgent" | "phase" | "metricsBackend" | "takeover"> & {
+  cfg: Pick<StackConfig, "profile" | "logAgent" | "phase" | "metricsBackend" | "takeover" | "chartValues"> & {
     loki: Pick<StackConfig["loki"], "canary">;
   },
-): NodeShare[] {
-  const pod = (workload: string, ...containers: Workload[]): NodeShare => {
-    const requests = containers.map((w) => sizing(cfg.profile, w).requests);
+): NodeDaemon[] {
+  const pod = (workload: string, ...containers: DaemonContainer[]): NodeDaemon => {
+    const cpu = containers.map((c) => daemonRequest(cfg, c, "cpu"));
+    const memory = containers.map((c) => daemonRequest(cfg, c, "memory"));
     return {
       workload,
-      cpu: requests.reduce((n, r) => n + (parseQuantity(r.cpu) ?? 0), 0),
-      memory: requests.reduce((n, r) => n + (parseQuantity(r.memory) ?? 0), 0),
+      cpu: cpu.reduce((n, r) => n + r.amount, 0),
+      memory: memory.reduce((n, r) => n + r.amount, 0),
+      ownMemory: containers.reduce(
+        (n, c) => n + (parseQuantity(sizing(cfg.profile, c).requests.memory) ?? 0),
+        0,
+      ),
+      overrides: memory.flatMap((r) => (r.override ? [r.override] : [])),
     };
   };
   return [
@@ -816,15 +895,33 @@ export function fitProblems(
     (a, p) => (!a || nodeBytes(p) > nodeBytes(a) ? p : a),
     undefined,
   );
+  // A DaemonSet whose requests a chartValues override sets is named with the key.
+  const named = (d: NodeDaemon) =>
+    d.overrides.length > 0 ? `${d.workload} at ${listed(d.overrides.map((o) => o.key))}` : d.workload;
   const largestText = largest
-    ? `${largest.memory} in pool ${largest.name}, ${formatBytes(taken)} of it requested by the DaemonSets' pods on every node (${listed(daemons.map((d) => d.workload))}): ${formatBytes(nodeBytes(largest))} left`
+    ? `${largest.memory} in pool ${largest.name}, ${formatBytes(taken)} of it requested by the DaemonSets' pods on every node (${listed(daemons.map(named))}): ${formatBytes(nodeBytes(largest))} left`
     : "no pool without NoSchedule taints";
+  // Overrides that raise the DaemonSets' memory requests, the largest raise first, and what a node
+  // would leave beside the pods at the program's own sizes.
+  const raising = daemons
+    .flatMap((d) => d.overrides)
+    .filter((o) => o.amount > o.own)
+    .sort((a, b) => b.amount - b.own - (a.amount - a.own));
+  const ownLeft = largest
+    ? (parseQuantity(largest.memory) ?? 0) - daemons.reduce((n, d) => n + d.ownMemory, 0)
+    : 0;
   // Only what the workload or a cap sized is judged here; the profile's sizes are the budget's.
   const judged = s.components.filter((c) => !c.sizedFor.startsWith("the profile"));
   const fitNoNode = new Set<SizedEngine>();
+  // Pods that would fit beside the DaemonSets at the program's sizes: the override is the mistake.
+  const raisedOut: SizedComponent[] = [];
   for (const c of judged) {
     if (!largest || c.memoryBytes > nodeBytes(largest)) {
       fitNoNode.add(engineOf(c));
+      if (largest && raising.length > 0 && c.memoryBytes <= ownLeft) {
+        raisedOut.push(c);
+        continue;
+      }
       // With workload.activeSeries declared a monolithic Mimir this big runs scaled out instead.
       const why = c.component === "mimir" && largest ? mimirFitHint(cfg, nodeBytes(largest), taken) : "";
       // A size the stack file does not set (the series cap's default) is no line of the file to
@@ -835,6 +932,23 @@ export function fitProblems(
         `${k(pool >= 0 ? `nodePools[${pool}].memory` : key)}: ${c.sizedFor.replace(/ \(.*\)$/, "")}${pool >= 0 ? ` (${key}'s default)` : ""} need ${formatBytes(c.memoryBytes)} of memory in one ${c.component} pod, above what the largest node of nodePools holds beside the DaemonSets' pods on it (${largestText})${why}`,
       );
     }
+  }
+  if (largest && raisedOut.length > 0) {
+    // One message at the override that raises the DaemonSets' requests most: the most it may set
+    // so that the largest pod still fits; the other overrides raising them are named beside it.
+    const [lead, ...others] = raising;
+    const short = Math.max(...raisedOut.map((c) => c.memoryBytes)) - nodeBytes(largest);
+    const most = Math.max(lead.own, lead.amount - short);
+    const pods = raisedOut
+      .map(
+        (c) =>
+          `${c.sizedFor.replace(/ \(.*\)$/, "")} need ${formatBytes(c.memoryBytes)} in one ${c.component} pod (${keyOf(c)})`,
+      )
+      .join(", ");
+    const got = typeof lead.written === "string" ? `"${lead.written}"` : JSON.stringify(lead.written);
+    problems.push(
+      `${k(lead.key)}: expected at most ${Math.floor(most / MIB)}Mi, so that the largest node of nodePools holds the sized pods beside the DaemonSets' pods on it (${pods}); got ${got} (${largestText})${others.length > 0 ? `; ${listed(others.map((o) => o.key))} raise${others.length === 1 ? "s" : ""} the DaemonSets' requests too` : ""}`,
+    );
   }
   // Pods of one component that each fit a node must also find a node each: as many as the pools
   // hold side by side (a node takes floor(its memory / the pod's) of them). An engine with a pod

@@ -42,7 +42,9 @@ import {
   MIMIR_READ_WRITE_VARIANT,
   MIMIR_RW_POOLS,
   type RenderedStack,
+  type Variant,
 } from "../support/rendered";
+import type { StackConfig } from "../../config/schema";
 import { formatFindings, placedFrom } from "../../checks";
 import { checkedStack } from "../support/checkedStack";
 import { planChange } from "../../change/change";
@@ -315,6 +317,39 @@ describe("sizing from upstream's capacity rules", function () {
       assert.ok(mimirReadWriteShape(config({ ...series, nodePools: more })));
     });
 
+    it("a chartValues override of a DaemonSet's requests is counted where the agent is, and named at its key", () => {
+      // The pods every node runs, as the chart gets their requests: the override merged over the
+      // program's sizes.
+      const pools = [{ name: "workers", arch: "amd64", count: 3, cpu: "4", memory: "16Gi" }];
+      const at = { phase: "kps-removed", nodePools: pools };
+      const requests = (memory: unknown) => ({ resources: { requests: { memory } } });
+      const vector = config({
+        ...at,
+        logAgent: "vector",
+        chartValues: {
+          vector: requests("1Gi"),
+          "prometheus-node-exporter": { kubeRBACProxy: requests("100Mi") },
+          loki: { lokiCanary: requests("40Mi") },
+        },
+      });
+      assert.equal(
+        nodeDaemons(vector)
+          .map((d) => `${d.workload} ${d.memory / 2 ** 20}Mi`)
+          .join(", "),
+        "node-exporter 132Mi, vector 1024Mi, loki-canary 40Mi",
+      );
+      const alloy = config({ ...at, chartValues: { alloy: { configReloader: requests("80Mi") } } });
+      assert.equal(nodeDaemons(alloy).find((d) => d.workload === "alloy")?.memory, (128 + 80) * 2 ** 20);
+      // One Mimir (11328Mi) fits beside the program's DaemonSets on a 16Gi node, not beside an
+      // Alloy raised to 12Gi: refused here (exit 2) at the override, as the pack refuses the pods.
+      assert.equal(
+        problems({ ...at, chartValues: { alloy: { alloy: requests("12Gi") } } }).split("\n")[1],
+        "  - homelab-observability:chartValues.alloy.alloy.resources.requests.memory: expected at most 4976Mi, so that the largest node of nodePools holds the sized pods beside the DaemonSets' pods on it (1000000 series need 11.1GiB in one mimir pod (mimir.maxGlobalSeriesPerUser)); got \"12Gi\" (16Gi in pool workers, 12.1GiB of it requested by the DaemonSets' pods on every node (node-exporter, alloy at chartValues.alloy.alloy.resources.requests.memory and loki-canary): 3.9GiB left)",
+      );
+      // The most it names fits.
+      assert.equal(problems({ ...at, chartValues: { alloy: { alloy: requests("4976Mi") } } }), "");
+    });
+
     it("a Mimir that fits no node offers only the ways out that fit, and a defaulted cap is named at the pool", () => {
       // 16 GiB nodes: scaled out fits, and so does a lower cap (the largest that does is named).
       const capped = problems({ phase: "kps-removed", mimir: { maxGlobalSeriesPerUser: 2_000_000 } });
@@ -365,6 +400,50 @@ describe("sizing from upstream's capacity rules", function () {
         const res = asRes(withRenderedObjects(r.synth.export.deployment.resources, r.renders));
         const facts = stackFacts(res);
         const b = computeBudget(res, facts.pools!, undefined, { facts });
+        const said = (list: { workload: string; cpu: number; memory: number }[]) =>
+          list.map((d) => `${d.workload} ${Math.round(d.cpu * 1000)}m ${d.memory / 2 ** 20}Mi`).sort();
+        const daemons = b.workloads.filter((w) => w.kind === "DaemonSet" && !isParked(w));
+        assert.deepEqual(
+          said(daemons.map((w) => ({ workload: w.name, ...w.requests }))),
+          said(nodeDaemons(cfg)),
+        );
+      });
+    // Each agent's chartValues override of its containers' requests, as the chart renders it.
+    const requests = (memory: unknown, cpu: unknown) => ({ resources: { requests: { memory, cpu } } });
+    const overridden: Variant[] = [
+      {
+        title: "alloy, node-exporter and the canary overridden",
+        stack: "staging",
+        over: {
+          chartValues: {
+            alloy: { alloy: requests("300Mi", "70m"), configReloader: requests("20Mi", "7m") },
+            "prometheus-node-exporter": requests("100Mi", "30m"),
+            loki: { lokiCanary: requests("40Mi", "8m") },
+          },
+        },
+      },
+      {
+        title: "vector and kube-rbac-proxy overridden",
+        stack: "staging",
+        over: {
+          logAgent: "vector",
+          chartValues: {
+            vector: requests("700Mi", "200m"),
+            "prometheus-node-exporter": { kubeRBACProxy: requests("60Mi", "15m") },
+          },
+        },
+      },
+    ];
+    for (const v of overridden)
+      it(`${v.title}: counts the requests the rendered DaemonSets have`, async () => {
+        // nodeDaemons reads only the profile, agents, phase, takeover and chartValues.
+        const cfg = {
+          ...checkedStackConfig(ROOT, v.stack, process.env, { allowAbsentSecrets: true }).cfg,
+          ...(v.over as Partial<StackConfig>),
+        };
+        const r = await rendered(v);
+        const res = asRes(withRenderedObjects(r.synth.export.deployment.resources, r.renders));
+        const b = computeBudget(res, stackFacts(res).pools!, undefined, { facts: stackFacts(res) });
         const said = (list: { workload: string; cpu: number; memory: number }[]) =>
           list.map((d) => `${d.workload} ${Math.round(d.cpu * 1000)}m ${d.memory / 2 ** 20}Mi`).sort();
         const daemons = b.workloads.filter((w) => w.kind === "DaemonSet" && !isParked(w));
