@@ -80,8 +80,12 @@ function saveCode(script: vm.Script, file: string): void {
 /** A temporary code file's name: `<code file>.<pid of its writer>.tmp`, as saveCode names it. */
 const TEMPORARY = /^.+\.code\.(\d+)\.tmp$/;
 
-/** Whether a process with this id runs now (signal 0 checks without sending anything). */
-export function processRuns(pid: number): boolean {
+/**
+ * Whether a process with this id runs now (signal 0 checks without sending anything). The
+ * program's rooms ask config/processes.ts; this loader keeps its own, since it runs before the
+ * bundle and loads none of the project's modules (test/cli/cliSmoke.test.ts).
+ */
+function processRuns(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -18,6 +18,7 @@ import { shownToolText } from "../../model/yamlText";
 import { underCi } from "../../config/ci";
 import { cachedVersions } from "../../config/chartCache";
 import { EXACT_CHART_VERSION } from "../../config/chartPins";
+import { processRuns } from "../../config/processes";
 
 /**
  * Raised when a variable the render reads names nothing it can use: `HOMELAB_HELM` no Helm that
@@ -274,6 +275,64 @@ export function pullCommand(chart: string, version: string, repo: string | undef
     : `helm pull --repo with the URL of the chart's repository (the release names none), then: ${args}`;
 }
 
+/**
+ * A pull's own folder in the chart cache, `.pull-<pid>-<host>-XXXXXX` (mkdtemp's six characters):
+ * the process that made it and the machine it runs on, so that a later pull tells a folder whose
+ * pull was killed (SIGKILL or a lost machine run no `finally`) from one a synth running now uses.
+ * A folder named `.pull-XXXXXX` was made before folders were named so.
+ */
+const PULL_FOLDER = /^\.pull-(?:(\d+)-(.*)-)?[A-Za-z0-9]{6}$/;
+
+/** The prefix {@link PULL_FOLDER} reads: this process and this machine. */
+function pullFolderPrefix(): string {
+  return `.pull-${process.pid}-${os.hostname()}-`;
+}
+
+/**
+ * How long a pull folder whose process cannot be asked (made on another machine sharing the cache,
+ * or before folders named their process) is kept: no pull lasts a day, and a folder Helm still
+ * writes to is touched again.
+ */
+export const ABANDONED_PULL_AGE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes the pull folders in `cache` that no pull uses any more: those of a process of this
+ * machine that no longer runs, and those it cannot ask about untouched for
+ * {@link ABANDONED_PULL_AGE_MS}. A folder whose process runs is kept, since two synths may pull
+ * into one cache at once (a process id taken again by another process only keeps a folder until
+ * that one ends). What cannot be removed (another user's folder) stays: a pull never fails on it.
+ */
+export function removeAbandonedPulls(
+  cache: string,
+  runs: (pid: number) => boolean = processRuns,
+  now: number = Date.now(),
+): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(cache);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = PULL_FOLDER.exec(name);
+    if (!m) continue;
+    const dir = path.join(cache, name);
+    const pid = m[1] === undefined ? undefined : Number(m[1]);
+    let abandoned: boolean;
+    if (pid !== undefined && m[2] === os.hostname()) abandoned = pid !== process.pid && !runs(pid);
+    else {
+      const st = fs.statSync(dir, { throwIfNoEntry: false });
+      abandoned = st !== undefined && now - st.mtimeMs > ABANDONED_PULL_AGE_MS;
+    }
+    if (!abandoned) continue;
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Another user's, or removed by another pull meanwhile: left to them.
+    }
+  }
+}
+
 /** Path of `<chart>-<version>.tgz` in the cache, pulling it when allowed. */
 export async function chartArchive(
   chart: string,
@@ -308,9 +367,10 @@ export async function chartArchive(
     );
   }
   fs.mkdirSync(opts.cache, { recursive: true });
+  removeAbandonedPulls(opts.cache);
   // Pulled into a folder of its own inside the cache, so what Helm saves is seen whole: the archive
   // looked for is moved into the cache, anything else it saved is said (and moved too, named).
-  const into = fs.mkdtempSync(path.join(opts.cache, ".pull-"));
+  const into = fs.mkdtempSync(path.join(opts.cache, pullFolderPrefix()));
   let r: { code: number; stdout: string; stderr: string };
   let saved: string[] = [];
   try {

@@ -7,7 +7,9 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { spawn } from "child_process";
 import {
   chartArchive,
   ChartCacheError,
@@ -18,7 +20,8 @@ import {
   RenderSetupError,
 } from "../../synth/render/helm";
 import { renderExport } from "../../synth/render/render";
-import { inProcess, ROOT, tmpDir, withEnv } from "../support/helpers";
+import { compiled, inProcess, ROOT, tmpDir, withEnv } from "../support/helpers";
+import { until } from "../support/servers";
 
 const lastLine = (text: string) => text.trimEnd().split("\n").pop()!;
 
@@ -250,6 +253,55 @@ describe("an archive the chart cache lacks: what the cache holds of that chart",
     ]);
     // What Helm saved is in the cache, said; nothing else is left there.
     assert.deepEqual(fs.readdirSync(dir).sort(), ["grafana-12.11.2.tgz", "grafana-12.3.1.tgz"]);
+  });
+
+  it("a pull removes the folders of pulls killed mid-pull, never one a running pull or another machine may use", async function () {
+    this.timeout(20000);
+    const dir = cache("grafana-12.3.1.tgz");
+    // A real leftover: a pull whose process is killed (SIGKILL: no `finally` runs) while Helm writes.
+    const slow = path.join(tmpDir("slow-helm"), "helm");
+    fs.writeFileSync(
+      slow,
+      `#!/bin/sh\nwhile [ "$1" != "-d" ]; do shift; done\necho partial > "$2/grafana-12.4.0.tgz"\nexec sleep 60\n`,
+      { mode: 0o755 },
+    );
+    const pulling = spawn(
+      process.execPath,
+      [
+        "-e",
+        `require(${JSON.stringify(compiled("synth/render/helm.ts"))}).chartArchive("grafana", "12.4.0", "https://example.invalid", { cache: ${JSON.stringify(dir)}, helm: ${JSON.stringify(slow)}, pull: true })`,
+      ],
+      { detached: true, stdio: "ignore" },
+    );
+    const leftover = () => fs.readdirSync(dir).find((n) => n.startsWith(".pull-"));
+    await until(
+      () =>
+        Promise.resolve(leftover() !== undefined && fs.readdirSync(path.join(dir, leftover()!)).length > 0),
+      10000,
+      "the pull to start",
+    );
+    const exited = new Promise((resolve) => pulling.on("exit", resolve));
+    process.kill(-pulling.pid!, "SIGKILL");
+    await exited;
+    const killed = leftover()!;
+    // A pull running now (this test's parent runs), and folders whose process cannot be asked: made
+    // on another machine sharing the cache, or before folders named their process (one a day old).
+    const kept = [
+      `.pull-${process.ppid}-${os.hostname()}-live01`,
+      `.pull-${pulling.pid}-elsewhere-abc123`,
+      ".pull-new123",
+    ];
+    for (const name of [...kept, ".pull-old123"]) fs.mkdirSync(path.join(dir, name));
+    const dayAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
+    fs.utimesSync(path.join(dir, ".pull-old123"), dayAgo, dayAgo);
+
+    const { helm } = fakeHelm("grafana-12.11.1.tgz");
+    await chartArchive("grafana", "12.11.1", "https://example.invalid", { cache: dir, helm, pull: true });
+    assert.deepEqual(
+      fs.readdirSync(dir).sort(),
+      [...kept, "grafana-12.11.1.tgz", "grafana-12.3.1.tgz"].sort(),
+      `the killed pull's ${killed} and the day-old folder are removed`,
+    );
   });
 
   it("a version Helm would read as a range (v12.11.1, 12.11) is not pulled, and no pull is told to paste", async () => {
