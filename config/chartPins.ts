@@ -158,6 +158,23 @@ export function pinPlace(name: string, text: string = versionsSource()): string 
 }
 
 /**
+ * Where the pin of chart `chart` at `version` sets that version: `at`, `model/versions.ts:<line>`
+ * (the line of its `version` key; the file alone when the source is not beside the program), and
+ * `key`, `charts.<entry>.version`; undefined when no pin names that chart at that version.
+ */
+export function chartPinPlace(
+  chart: string,
+  version: string,
+  charts: Record<string, { chart: string; version: string }> = versions.charts,
+  text: string = versionsSource(),
+): { at: string; key: string } | undefined {
+  const entry = Object.keys(charts).find((k) => charts[k].chart === chart && charts[k].version === version);
+  if (entry === undefined) return undefined;
+  const line = pinLines(text, entry)?.keys.get("version");
+  return { at: `${VERSIONS_FILE}${line === undefined ? "" : `:${line}`}`, key: `charts.${entry}.version` };
+}
+
+/**
  * Each image pin whose digest is not of {@link DIGEST_FORM}: every chart renders it into a
  * reference no registry resolves (a digest one digit short names nothing), and nothing else reads
  * its form before a node fails to pull it. Judged with the chart pins, once a run and before any

@@ -1,6 +1,6 @@
 import { causeKey, MISTAKES, parseSegments } from "@homelab-observability/contract";
 import type { ExportResource } from "./synthesize";
-import { helmErrorFirst, withoutHelmDebugHint, type ReleaseRender } from "./render/types";
+import { renderFailureText, type ReleaseRender } from "./render/types";
 import {
   formatBudget,
   stackBudget,
@@ -1240,7 +1240,7 @@ export function mergeRenderErrors(
   const out = new Map<string, MergedRenderError>();
   for (const f of failed) {
     if (f.error === undefined) continue;
-    const error = helmErrorFirst(withoutHelmDebugHint(f.error));
+    const error = renderFailureText(f.error, f.chart, f.version);
     const rel = f.notHelm ? undefined : releases.find((r) => r.urn === f.resourceUrn);
     const on = rel && overridesOn(rel, error, overrides);
     const key = f.notHelm
@@ -1309,7 +1309,7 @@ export function withoutRefusedValues<V extends Pick<Violation, "urn" | "message"
   for (const f of renders) {
     if (f.error === undefined || f.notHelm || !VALUES_OF_ANOTHER_FORM.test(f.error)) continue;
     const rel = releases.find((r) => r.urn === f.resourceUrn);
-    const on = rel && overridesOn(rel, helmErrorFirst(withoutHelmDebugHint(f.error)), overrides);
+    const on = rel && overridesOn(rel, renderFailureText(f.error, f.chart, f.version), overrides);
     if (rel && on?.narrowed) refused.set(rel.urn, on.overrides);
   }
   if (refused.size === 0) return violations;

@@ -31,7 +31,7 @@ import type { parseManifest } from "./manifest";
 import { RELEASE_TYPE } from "../../model/names";
 import { releaseJob, type ReleaseJob } from "./release";
 import { templateOnce, type Cached } from "./template";
-import { DEFAULT_KUBE_VERSION, withoutHelmDebugHint, type ReleaseRender, type RenderOptions } from "./types";
+import { DEFAULT_KUBE_VERSION, renderFailureText, type ReleaseRender, type RenderOptions } from "./types";
 import { underCi } from "../../config/ci";
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
@@ -257,9 +257,11 @@ export function copyJson(v: unknown): unknown {
   return out;
 }
 
-/** Releases that failed to render, as `release (chart version): Helm's message` lines. */
+/** Releases that failed to render, as `release (chart version): Helm's message` lines ({@link renderFailureText}). */
 export function renderErrors(renders: ReleaseRender[]): string[] {
   return renders
     .filter((r) => r.error !== undefined)
-    .map((r) => `${r.releaseName} (${r.chart} ${r.version}): ${withoutHelmDebugHint(r.error!)}`);
+    .map(
+      (r) => `${r.releaseName} (${r.chart} ${r.version}): ${renderFailureText(r.error!, r.chart, r.version)}`,
+    );
 }

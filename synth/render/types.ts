@@ -2,6 +2,8 @@
  * The shapes rendering hands the rest of the preview: objects as the API server would receive
  * them, what one release renders to, raw resources as objects, and the render options.
  */
+import { chartPinPlace } from "../../config/chartPins";
+
 /** One Kubernetes object as the API server would receive it. */
 export interface RenderedObject {
   apiVersion: string;
@@ -73,7 +75,39 @@ export interface RenderOptions {
   pull?: boolean;
 }
 
+/**
+ * The Kubernetes version every render targets (`--kube-version`): the homelab clusters' minor, a fact
+ * of the program (the Pod Security labels pin the same minor), not of a stack; no stack key sets it.
+ */
 export const DEFAULT_KUBE_VERSION = "1.31.0";
+
+/**
+ * Helm's refusal of a chart whose Chart.yaml `kubeVersion` does not admit the render's Kubernetes
+ * version (helm pkg/action/action.go renderResources): `chart requires kubeVersion: <range> which is
+ * incompatible with Kubernetes v<version>`.
+ */
+const KUBE_VERSION_REFUSED =
+  /^Error: chart requires kubeVersion: (.+) which is incompatible with Kubernetes v?(\S+)$/m;
+
+/**
+ * Helm's message for a release that did not render, as the commands say it: without Helm's `--debug`
+ * hint ({@link withoutHelmDebugHint}), its `Error:` first ({@link helmErrorFirst}), and a chart whose
+ * `kubeVersion` floor is above the Kubernetes
+ * version the render targets said as that: the chart's range, the version rendered for and where it is
+ * set ({@link DEFAULT_KUBE_VERSION}), and the pin of `chart` to change. Helm's words named neither
+ * where the version comes from nor what to do, and a bumped chart pin is what meets it.
+ */
+export function renderFailureText(message: string, chart: string, version: string): string {
+  return helmErrorFirst(withoutHelmDebugHint(message)).replace(
+    KUBE_VERSION_REFUSED,
+    (_, range: string, kube: string) => {
+      const pin = chartPinPlace(chart, version);
+      const where =
+        pin === undefined ? "its pin in model/versions.ts" : `${pin.at} (${pin.key}, now ${version})`;
+      return `the chart requires Kubernetes ${range} (kubeVersion in its Chart.yaml), and the render targets Kubernetes ${kube}, the homelab clusters' version (DEFAULT_KUBE_VERSION in synth/render/types.ts; no stack key sets it); pin a version of ${chart} whose kubeVersion admits ${kube} at ${where}`;
+    },
+  );
+}
 
 /**
  * Helm's message without the hint `helm template` appends to a failed render for its own `--debug`

@@ -12,6 +12,10 @@ import {
   type MergedViolation,
 } from "../../synth/report";
 import { release } from "../support/policyCases";
+import { chartPinPlace } from "../../config/chartPins";
+import { versions } from "../../model/versions";
+import { renderErrors } from "../../synth/render/render";
+import { DEFAULT_KUBE_VERSION } from "../../synth/render/types";
 
 const loki = release("loki", { read: { replicas: 2 } });
 const grafana = release("grafana", {});
@@ -104,6 +108,35 @@ describe("Helm's message of a release that did not render leads with its Error",
     assert.equal(
       notRenderedText([render(loki, ERROR)], [loki]),
       `1 of 1 Helm releases did not render (helm template):\n  monitoring/loki (loki 1.0.0): ${ERROR}`,
+    );
+  });
+});
+
+describe("a chart whose kubeVersion floor is above the Kubernetes version the render targets", () => {
+  // Helm's words (pkg/action/action.go renderResources), as .tools/helm says them for a bumped chart.
+  const refused = `${"coalesce.go:298: warning: x\n"}Error: chart requires kubeVersion: >=1.33.0-0 which is incompatible with Kubernetes v${DEFAULT_KUBE_VERSION}\n\nUse --debug flag to render out invalid YAML`;
+  const pinned = versions.charts.loki.version;
+  const place = chartPinPlace("loki", pinned)!;
+  const said = (chart: string, where: string) =>
+    `the chart requires Kubernetes >=1.33.0-0 (kubeVersion in its Chart.yaml), and the render targets Kubernetes ${DEFAULT_KUBE_VERSION}, the homelab clusters' version (DEFAULT_KUBE_VERSION in synth/render/types.ts; no stack key sets it); pin a version of ${chart} whose kubeVersion admits ${DEFAULT_KUBE_VERSION} at ${where}\n(Helm warned before it failed: coalesce.go:298: warning: x)`;
+
+  it("is one message per release naming the chart's range, the version rendered for, where it is set and the pin to change", () => {
+    assert.match(place.at, /^model\/versions\.ts:\d+$/);
+    assert.equal(place.key, "charts.loki.version");
+    const text = notRenderedText(
+      [{ ...render(loki, refused), version: pinned }, render(grafana, refused)],
+      [loki, grafana],
+    );
+    assert.equal(
+      text,
+      "2 of 2 Helm releases did not render (helm template):\n" +
+        `  monitoring/loki (loki ${pinned}): ${said("loki", `${place.at} (charts.loki.version, now ${pinned})`)}\n` +
+        `  monitoring/grafana (grafana 1.0.0): ${said("grafana", "its pin in model/versions.ts")}`,
+    );
+    // The render's own list (--against, the tests) says it alike.
+    assert.deepEqual(
+      renderErrors([{ ...render(loki, refused), version: pinned, objects: [], sources: [] }]),
+      [`loki (loki ${pinned}): ${said("loki", `${place.at} (charts.loki.version, now ${pinned})`)}`],
     );
   });
 });
