@@ -24,8 +24,11 @@ export function chartCacheDir(root: string = projectRoot(__dirname)): string {
   return path.join(root, ".charts");
 }
 
-/** `<chart>-<version>.tgz`: the chart is what comes before the last `-` followed by a digit. */
-const ARCHIVE = /^(.+?)-(\d[^/]*)\.tgz$/;
+/**
+ * `<chart>-<version>.tgz`: the chart is what comes before the first `-` followed by a digit, or by a
+ * `v` and `<digits>.` (a chart that publishes its versions as `v1.2.3`, which Helm names the archive by).
+ */
+const ARCHIVE = /^(.+?)-((?:v(?=\d+\.))?\d[^/]*)\.tgz$/;
 
 /** The versions of each chart the cache folder holds (`<chart>-<version>.tgz`), in version order (numeric parts compared as numbers). */
 export function cachedVersions(cache: string): Map<string, string[]> {

@@ -1,9 +1,10 @@
 /**
  * The chart pins of model/versions.ts, judged before anything renders them. esbuild, which builds
  * the commands, strips types without checking them, so a pin's misspelt key (`versoin`) or a version
- * Helm reads loosely (`v12.11.1`, `12.11`, a range) reaches the render: the first as a release
- * without a version, the second as a pull that saves an archive under another name than the one
- * looked for. Each is said here as the slip it is, at its line of model/versions.ts.
+ * Helm reads loosely (`12.11`, a range, or `v12.11.1` for a chart published as `12.11.1`) reaches
+ * the render: the first as a release without a version, the second as a pull that saves an archive
+ * under another name than the one looked for. Each is said here as the slip it is, at its line of
+ * model/versions.ts.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -19,17 +20,22 @@ export const VERSIONS_FILE = "model/versions.ts";
 const PIN_KEYS = ["chart", "repo", "version"] as const;
 
 /**
- * An exact chart version: SemVer 2.0's `X.Y.Z`, with a `-<pre-release>` and a `+<build>` if any.
- * Helm reads a `--version` as a constraint (`v12.11.1`, `12.11`, `^12.3` all resolve to some
- * release), but the archive it saves is named after the release it found, and the cache is looked up
- * by the pin's own text: only an exact version names the archive the render reads.
+ * An exact chart version: SemVer 2.0's `X.Y.Z`, with a `-<pre-release>` and a `+<build>` if any, and
+ * a leading `v` for a chart that publishes its versions so (cert-manager's `v1.14.0`). Helm's
+ * `--version` first looks for a version written exactly so in the repository's index, and only then
+ * reads it as a constraint (`12.11`, `^12.3` and a `v12.11.1` the index writes `12.11.1` all resolve
+ * to some release; helm pkg/repo/index.go IndexFile.Get); the archive it saves is named after the
+ * index's version, and the cache is looked up by the pin's own text: only the version as the index
+ * writes it (what Renovate's helm datasource writes) names the archive the render reads. Whether a
+ * `v` is the chart's or a slip, only the index knows: the pins' check says it when the chart cache
+ * holds the version in the other form ({@link chartPinProblems}), the pull when Helm saves that form.
  */
 export const EXACT_CHART_VERSION =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+  /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 
 /** What an exact chart version looks like, for the messages. */
 const EXACT_FORM =
-  'an exact chart version X.Y.Z (SemVer, -<pre-release> and +<build> allowed; no "v", no range)';
+  "an exact chart version as its repository writes it, X.Y.Z (vX.Y.Z for a chart published so; SemVer, -<pre-release> and +<build> allowed; no range)";
 
 /** The text of model/versions.ts, or "" where the sources are not beside the program. */
 function versionsSource(): string {
@@ -96,8 +102,10 @@ function meantVersion(found: string, held: readonly string[]): string | undefine
 /**
  * Every slip in the chart pins, one message each, led by `model/versions.ts:<line>` and the pin's
  * key path: a key no pin has (with the key it is closest to), a required key missing or not a
- * non-empty string, and a version that is not {@link EXACT_CHART_VERSION} (with the closest version
- * the chart cache holds of that chart, and what it holds). Empty when every pin is sound.
+ * non-empty string, a version that is not {@link EXACT_CHART_VERSION} (with the closest version
+ * the chart cache holds of that chart, and what it holds), and an exact one the cache holds only in
+ * the other form (`v6.49.0` where it holds loki 6.49.0, `1.2.3` where it holds a chart's v1.2.3).
+ * Empty when every pin is sound.
  */
 export function chartPinProblems(
   charts: Record<string, unknown> = versions.charts,
@@ -135,11 +143,21 @@ export function chartPinProblems(
         );
     }
     const version = fields.version;
-    if (typeof version !== "string" || version.trim() === "" || EXACT_CHART_VERSION.test(version)) continue;
+    if (typeof version !== "string" || version.trim() === "") continue;
     const chart = typeof fields.chart === "string" ? fields.chart : entry;
     const held = cachedVersions(cache).get(chart) ?? [];
-    const near = meantVersion(version, held);
     const holds = held.length > 0 ? ` (the chart cache holds ${chart} ${held.join(", ")})` : "";
+    if (EXACT_CHART_VERSION.test(version)) {
+      // The same version in the other form held, this one not: the chart publishes it in that form,
+      // and a pull of this one would save that archive, not the one the render looks for.
+      const other = version.startsWith("v") ? version.slice(1) : `v${version}`;
+      if (held.includes(other) && !held.includes(version))
+        problems.push(
+          `${at(lines?.keys.get("version"))}: charts.${entry}.version: expected ${EXACT_FORM}, got ${JSON.stringify(version)}, but ${chart} publishes it ${other.startsWith("v") ? "with" : "without"} a "v"; did you mean ${JSON.stringify(other)}?${holds}`,
+        );
+      continue;
+    }
+    const near = meantVersion(version, held);
     problems.push(
       `${at(lines?.keys.get("version"))}: charts.${entry}.version: expected ${EXACT_FORM}, got ${JSON.stringify(version)}${near === undefined ? "" : `; did you mean "${near}"?`}${holds}`,
     );

@@ -346,12 +346,13 @@ export async function chartArchive(
   const holds = held ? ` (${held})` : "";
   // A repository's URL may carry a login (https://user:token@host/…): said without it.
   const shownRepo = repo === undefined ? undefined : shownToolText(repo);
-  // A version Helm reads as a constraint (`v12.11.1`, `12.11`) is resolved to some release and saved
+  // A version Helm reads as a constraint (`12.11`, `^12.3`) is resolved to some release and saved
   // under that release's name, never the one looked for here: not pulled (nothing lands in the cache
   // that this run then does not read), nor told as a pull to paste, which would do the same (synth
-  // names the pin's line before rendering: config/chartPins.ts).
+  // names the pin's line before rendering: config/chartPins.ts). A `v` the chart does not publish
+  // is only known from the index: Helm's pull then saves the other form, said below.
   if (!EXACT_CHART_VERSION.test(version)) {
-    const why = `not pulled: ${JSON.stringify(version)} is no exact chart version (X.Y.Z; Helm would read it as a range and save the release it picks under that release's own name); pin an exact version of ${chart} in model/versions.ts`;
+    const why = `not pulled: ${JSON.stringify(version)} is no exact chart version (X.Y.Z, or vX.Y.Z for a chart published so; Helm would read it as a range and save the release it picks under that release's own name); pin an exact version of ${chart} in model/versions.ts`;
     throw new ChartCacheError(
       `chart ${chart} ${version} is not in the chart cache ${opts.cache} (expected ${path.basename(file)})${holds}; ${why}`,
       [{ archive: path.basename(file), fix: why, held }],

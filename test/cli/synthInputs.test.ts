@@ -188,7 +188,7 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
       assert.equal(r.status, 2, r.stdout + r.stderr);
       assert.equal(
         r.stderr.trim(),
-        `synth: model/versions.ts:${line}: charts.grafana.version: expected an exact chart version X.Y.Z (SemVer, -<pre-release> and +<build> allowed; no "v", no range), got "v12.11.1"; did you mean "12.11.1"? (the chart cache holds grafana 12.3.1, 12.11.1)`,
+        `synth: model/versions.ts:${line}: charts.grafana.version: expected an exact chart version as its repository writes it, X.Y.Z (vX.Y.Z for a chart published so; SemVer, -<pre-release> and +<build> allowed; no range), got "v12.11.1", but grafana publishes it without a "v"; did you mean "12.11.1"? (the chart cache holds grafana 12.3.1, 12.11.1)`,
       );
       assert.equal(lastLine(r.stdout), "synth: FAIL (exit 2): bad input: model/versions.ts (above)");
       assert.ok(!fs.existsSync(ran), "no Helm ran");

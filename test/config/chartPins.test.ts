@@ -16,7 +16,8 @@ function lineOf(text: string, after: string, needle: string): number {
   const from = text.indexOf(after);
   return text.slice(0, text.indexOf(needle, from)).split("\n").length;
 }
-const FORM = 'an exact chart version X.Y.Z (SemVer, -<pre-release> and +<build> allowed; no "v", no range)';
+const FORM =
+  "an exact chart version as its repository writes it, X.Y.Z (vX.Y.Z for a chart published so; SemVer, -<pre-release> and +<build> allowed; no range)";
 
 /** A chart cache holding grafana 12.3.1 and 12.11.1. */
 function cache(): string {
@@ -41,10 +42,10 @@ describe("config/chartPins: every chart pin of model/versions.ts, judged before 
     assert.deepEqual(chartPinProblems(versions.charts, TEXT, cache()), []);
   });
 
-  it("a version Helm reads loosely (v-prefixed, short, a slip of a digit, a range) names its line, the form and the closest version the cache holds", () => {
+  it("a version Helm reads loosely (short, a slip of a digit, a range) names its line, the form and the closest version the cache holds", () => {
     const line = lineOf(TEXT, "grafana: {", "version:");
     for (const [found, meant] of [
-      ["v12.11.1", "12.11.1"],
+      ["v12.11", "12.11.1"],
       ["12.11", "12.11.1"],
       ["12.11.l", "12.11.1"],
       ["^12.3", "12.3.1"],
@@ -55,17 +56,57 @@ describe("config/chartPins: every chart pin of model/versions.ts, judged before 
       ]);
     }
     // A cache without the chart: the exact version the pin is written around, nothing held said.
-    const [charts, text] = pinsWith((c) => (c.grafana.version = "v12.11.1"));
+    const [charts, text] = pinsWith((c) => (c.grafana.version = "^12.11.1"));
     assert.deepEqual(chartPinProblems(charts, text, tmpDir("pins-empty")), [
-      `model/versions.ts:${line}: charts.grafana.version: expected ${FORM}, got "v12.11.1"; did you mean "12.11.1"?`,
+      `model/versions.ts:${line}: charts.grafana.version: expected ${FORM}, got "^12.11.1"; did you mean "12.11.1"?`,
     ]);
   });
 
-  it("exact versions with a pre-release or build pass; a leading zero, a v or a range do not", () => {
-    for (const v of ["1.42.0", "0.80.0", "18.11.0", "1.0.0-rc.1", "2.3.4+build.7", "1.0.0-alpha-1+x"])
+  it("exact versions with a pre-release, a build or the v a chart publishes pass; a leading zero or a range do not", () => {
+    for (const v of [
+      "1.42.0",
+      "0.80.0",
+      "18.11.0",
+      "1.0.0-rc.1",
+      "2.3.4+build.7",
+      "1.0.0-alpha-1+x",
+      "v1.42.0",
+    ])
       assert.ok(EXACT_CHART_VERSION.test(v), v);
-    for (const v of ["v1.42.0", "1.42", "01.2.3", "1.2.3.4", ">=1.2.3", "1.2.x", "1.2.3 ", ""])
+    for (const v of [
+      "V1.42.0",
+      "vv1.2.3",
+      "1.42",
+      "v1.42",
+      "01.2.3",
+      "1.2.3.4",
+      ">=1.2.3",
+      "1.2.x",
+      "1.2.3 ",
+      "",
+    ])
       assert.ok(!EXACT_CHART_VERSION.test(v), v);
+  });
+
+  it("the version as the chart publishes it: a v (or none) the chart cache holds only in the other form names the form it holds", () => {
+    // Helm saves the archive under the index's own text (grafana-12.11.1.tgz for --version v12.11.1,
+    // cert-manager-v1.14.0.tgz for --version 1.14.0): the pin is that text, as Renovate writes it.
+    const line = lineOf(TEXT, "grafana: {", "version:");
+    const dir = cache();
+    fs.writeFileSync(path.join(dir, "grafana-v13.0.0.tgz"), "");
+    const said = (found: string, how: string, meant: string) =>
+      `model/versions.ts:${line}: charts.grafana.version: expected ${FORM}, got "${found}", but grafana publishes it ${how} a "v"; did you mean "${meant}"? (the chart cache holds grafana 12.3.1, 12.11.1, v13.0.0)`;
+    const judged = (v: string) => {
+      const [charts, text] = pinsWith((c) => (c.grafana.version = v));
+      return chartPinProblems(charts, text, dir);
+    };
+    assert.deepEqual(judged("v12.11.1"), [said("v12.11.1", "without", "12.11.1")]);
+    assert.deepEqual(judged("13.0.0"), [said("13.0.0", "with", "v13.0.0")]);
+    assert.deepEqual(judged("v13.0.0"), []);
+    // Not held in either form: only the pull can tell, and says the form Helm saved (synth/render/helm.ts).
+    assert.deepEqual(judged("v14.0.0"), []);
+    const [charts, text] = pinsWith((c) => (c.grafana.version = "v12.11.1"));
+    assert.deepEqual(chartPinProblems(charts, text, tmpDir("pins-empty")), []);
   });
 
   it("a misspelt key is one message at its line with the key it means, not also a missing version", () => {
