@@ -100,15 +100,21 @@ export function dashboardProblems(
       out.push({ where: cm, message: folder });
     }
     const file = f.where.slice(cm.length + 1);
-    // The sidecar writes every key as a file, but Grafana's provisioning loads only `*.json`
+    // The sidecar writes every key as a file, a key ending in `.url` under its name without `.url`
+    // and with what its URL serves (kiwigrid/k8s-sidecar src/resources.py
+    // _get_file_data_and_name), but Grafana's provisioning loads only `*.json`
     // (grafana/grafana pkg/services/provisioning/dashboards/file_reader.go validateWalkablePath).
-    if (!file.endsWith(".json")) {
+    const url = file.endsWith(".url");
+    const written = url ? file.slice(0, -".url".length) : file;
+    if (!written.endsWith(".json")) {
       out.push({
         where: f.where,
-        message: `expected a key ending in .json (Grafana loads only those files), got "${file}": the sidecar writes it and Grafana never loads the dashboard; name the key ${file.replace(/\.json$/i, "")}.json`,
+        message: `expected a key ending in .json (Grafana loads only those files), got "${file}": the sidecar writes it and Grafana never loads the dashboard; name the key ${written.replace(/\.json$/i, "")}.json${url ? ".url" : ""}`,
       });
       continue;
     }
+    // The dashboard is what the URL serves: nothing here to judge.
+    if (url) continue;
     let json: any;
     try {
       json = JSON.parse(f.text);

@@ -55,6 +55,26 @@ describe("dashboards as the sidecar and Grafana load them (audit hG)", () => {
     );
   });
 
+  it("takes a key ending in .json.url, whose URL the sidecar downloads into the .json file, and names .url in the hint", () => {
+    // kiwigrid/k8s-sidecar src/resources.py _get_file_data_and_name: a key ending in .url is
+    // fetched and written under the key without .url.
+    const problems = dashboardProblems(
+      [
+        file("https://grafana.com/api/dashboards/1860/revisions/37/download", {
+          where: "ConfigMap ns/mine (release grafana) node.json.url",
+        }),
+        file("https://example.com/d", { where: "ConfigMap ns/mine (release grafana) other.url" }),
+      ],
+      UIDS,
+    );
+    assert.deepEqual(
+      problems.map((p) => `${p.where}: ${p.message}`),
+      [
+        'ConfigMap ns/mine (release grafana) other.url: expected a key ending in .json (Grafana loads only those files), got "other.url": the sidecar writes it and Grafana never loads the dashboard; name the key other.json.url',
+      ],
+    );
+  });
+
   it("refuses a datasource uid the stack does not provision, naming the provisioned ones and the closest", () => {
     const [p] = dashboardProblems([file(dash("a", "victoriametric"))], UIDS);
     assert.match(
