@@ -6,7 +6,7 @@
 import { DASHBOARD_LABEL } from "../builders/grafana/grafanaValues";
 import { parseUserYaml } from "../model/yamlText";
 import { dashboardProblems, type DashboardFile } from "../builders/grafana/dashboardCheck";
-import { describe, type Finding, type Placed } from "./objects";
+import { describe, type Finding, type K8sObject, type Placed } from "./objects";
 
 /**
  * Whether a rendered pod runs Grafana's datasource sidecar: its volume `sc-datasources-volume` is
@@ -22,15 +22,10 @@ function loadsDatasourcesAtRuntime(objects: Placed[]): boolean {
   );
 }
 
-/**
- * The uids and names of the datasources of every rendered `datasources.yaml`; undefined when none
- * is rendered, or when Grafana also loads datasources at runtime (then one missing here may still
- * be there).
- */
-function provisionedDatasources(objects: Placed[]): { uids: string[]; names: string[] } | undefined {
-  if (loadsDatasourcesAtRuntime(objects)) return undefined;
-  let found: { uids: string[]; names: string[] } | undefined;
-  for (const { obj } of objects) {
+/** The datasources of every rendered `datasources.yaml`; undefined when none is rendered. */
+function renderedDatasources(objects: readonly K8sObject[]): any[] | undefined {
+  let found: any[] | undefined;
+  for (const obj of objects) {
     if (obj.kind !== "ConfigMap") continue;
     const text = obj.data?.["datasources.yaml"];
     if (typeof text !== "string") continue;
@@ -40,14 +35,33 @@ function provisionedDatasources(objects: Placed[]): { uids: string[]; names: str
     } catch {
       continue;
     }
-    const listed: any[] = doc?.datasources ?? [];
-    const field = (k: string) => listed.map((d) => String(d?.[k] ?? "")).filter(Boolean);
-    found = {
-      uids: [...(found?.uids ?? []), ...field("uid")],
-      names: [...(found?.names ?? []), ...field("name")],
-    };
+    found = [...(found ?? []), ...(Array.isArray(doc?.datasources) ? doc.datasources : [])];
   }
   return found;
+}
+
+/**
+ * The uids and names of the datasources of every rendered `datasources.yaml`; undefined when none
+ * is rendered, or when Grafana also loads datasources at runtime (then one missing here may still
+ * be there).
+ */
+function provisionedDatasources(objects: Placed[]): { uids: string[]; names: string[] } | undefined {
+  if (loadsDatasourcesAtRuntime(objects)) return undefined;
+  const listed = renderedDatasources(objects.map((p) => p.obj));
+  if (!listed) return undefined;
+  const field = (k: string) => listed.map((d) => String(d?.[k] ?? "")).filter(Boolean);
+  return { uids: field("uid"), names: field("name") };
+}
+
+/**
+ * The uids and names of the Loki datasources the rendered Grafana provisions: a target naming one
+ * of them (by uid, or by a string, the older form) reads LogQL, not PromQL.
+ */
+export function provisionedLogsDatasources(objects: readonly K8sObject[]): Set<string> {
+  const loki = (renderedDatasources(objects) ?? []).filter((d) => d?.type === "loki");
+  return new Set(
+    loki.flatMap((d) => [d?.uid, d?.name]).filter((v): v is string => typeof v === "string" && v !== ""),
+  );
 }
 
 /** Judges every dashboard file of the rendered stack. */

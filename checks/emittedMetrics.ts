@@ -28,6 +28,8 @@ import { communityLeftOut, panelsOf, type LeftOut } from "../builders/grafana/co
 import { fitRuleSets } from "../builders/alerting/fitRules";
 import { KPS_RULES_DATA } from "../builders/alerting/kpsRules";
 import { releaseNaming, type Finding, type K8sObject, type Placed } from "./objects";
+import { provisionedLogsDatasources } from "./dashboards";
+import { LOKI_UID } from "../builders/grafana/datasources";
 import { alloyConfigReleases } from "./ruleEvaluators";
 
 /** A query the stack evaluates or shows: a panel target or a rule. */
@@ -137,11 +139,16 @@ function rulesIn(objects: K8sObject[]): { queries: StackQuery[]; recorded: Set<s
   return { queries, recorded };
 }
 
-/** True when a target or panel reads Loki (LogQL streams, not metrics). */
-const isLogs = (ds: any) => ds?.type === "loki" || ds?.uid === "loki";
+/**
+ * True when a target or panel reads Loki (LogQL streams, not metrics): its type says so, or it
+ * names (by uid, or by a string Grafana resolves as a name or a uid) a Loki datasource `logs` holds.
+ */
+const isLogs = (ds: any, logs: ReadonlySet<string>) =>
+  ds?.type === "loki" || logs.has(typeof ds === "string" ? ds : ds?.uid);
 
 /** PromQL targets of the dashboards Grafana's sidecar loads (ConfigMaps labelled grafana_dashboard). */
 export function dashboardQueries(objects: K8sObject[]): StackQuery[] {
+  const logs = new Set([LOKI_UID, ...provisionedLogsDatasources(objects)]);
   const out: StackQuery[] = [];
   for (const o of objects) {
     if (o.kind !== "ConfigMap" || o.metadata?.labels?.grafana_dashboard === undefined) continue;
@@ -157,7 +164,7 @@ export function dashboardQueries(objects: K8sObject[]): StackQuery[] {
       for (const p of panelsOf(json))
         for (const t of p.targets ?? []) {
           const ds = t.datasource ?? p.datasource;
-          if (typeof t.expr !== "string" || !t.expr || isLogs(ds)) continue;
+          if (typeof t.expr !== "string" || !t.expr || isLogs(ds, logs)) continue;
           const uid = typeof ds === "string" ? ds : ds?.uid;
           out.push({
             where: `dashboard ${o.metadata.name}/${file}: ${p.title}`,

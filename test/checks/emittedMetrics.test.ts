@@ -397,6 +397,43 @@ describe("emitted metrics", () => {
       );
       assert.deepEqual(fine.findings, []);
     });
+    it("reads no LogQL as PromQL where a target names a Loki datasource by its provisioned name or uid", () => {
+      // The dashboard check takes "datasource": "Loki" (a provisioned name, the older string form).
+      const grafana: K8sObject = {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "grafana", namespace: "monitoring" },
+        data: {
+          "datasources.yaml": JSON.stringify({
+            datasources: [
+              { name: "Metrics", uid: "metrics", type: "prometheus" },
+              { name: "Logs", uid: "logs", type: "loki" },
+            ],
+          }),
+        },
+      };
+      const logs = (datasource: unknown, expr: string): K8sObject => ({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "mine", namespace: "monitoring", labels: { grafana_dashboard: "1" } },
+        data: {
+          "m.json": JSON.stringify({
+            uid: "m",
+            panels: [{ title: "errors", datasource, targets: [{ expr }] }],
+          }),
+        },
+      });
+      const r = checkEmittedMetrics(
+        [
+          ...base,
+          grafana,
+          logs("Logs", '{app="my-app"} |= "error"'),
+          logs({ uid: "logs" }, 'sum(count_over_time({app="my-app"} |= "error" [5m]))'),
+          logs("loki", '{app="x"} | json'),
+        ].map(at),
+      );
+      assert.deepEqual(r.findings, []);
+    });
     it("lists the names the data does not know instead of passing them silently", () => {
       const r = checkEmittedMetrics([...base, dashboardMap(["no_component_emits_this_total"])].map(at));
       assert.deepEqual(r.findings, []);
