@@ -924,7 +924,7 @@ function overridesOn(
   // setting none of those fields is no cause of it (the image of a DaemonSet a nodeSelector keeps
   // off a pool), even when the message quotes its value.
   if (judged && judged.length > 0) {
-    const setting = ofChart.filter((o) => setsField(o, judged));
+    const setting = ofChart.filter((o) => setsField(o, judged, lookup(rel.values, o.split("."))));
     if (setting.length === 0) return undefined;
     const keys = setting
       .flatMap((o) => namedItems(rel.values, o, message, names))
@@ -947,6 +947,12 @@ function overridesOn(
   return { overrides: keys, narrowed: named.length > 0 };
 }
 
+/** Whether `v` is a map holding `key`, or holds such a map at most `depth - 1` maps down. */
+function holdsKey(v: unknown, key: string, depth: number): boolean {
+  if (!isMap(v) || depth < 1) return false;
+  return key in v || Object.values(v).some((x) => holdsKey(x, key, depth - 1));
+}
+
 /**
  * Whether an override (a path under its chart) sets one of the things `judged`: a workload field
  * (`nodeSelector`, `image` of `image.repository`; or the chart's key for more of it, `extraVolumes`,
@@ -957,11 +963,14 @@ function overridesOn(
  * (`config.receivers` sets `receivers[2].name`; `config.route.routes` sets `route.routes[0]` but not
  * `route.receiver`, the root route's, nor `receivers`).
  */
-function setsField(override: string, judged: readonly string[]): boolean {
+function setsField(override: string, judged: readonly string[], value?: unknown): boolean {
   const keys = parseSegments(override);
   return judged.some((j) => {
     const path = parseSegments(j);
     const [first] = path;
+    // An override whose path stops above the thing writes the map holding it (`alertmanager.config`
+    // whole holds `receivers`), at most two maps down.
+    if (typeof first === "string" && holdsKey(value, first, 2)) return true;
     const more = typeof first === "string" ? first[0].toUpperCase() + first.slice(1) : undefined;
     return keys.some((k, i) => {
       if (path.length === 1 && more && typeof k === "string" && k.startsWith("extra") && k.endsWith(more))

@@ -649,3 +649,30 @@ describe("an alertmanager-config finding names the overrides that set what it ju
     ]);
   });
 });
+
+describe("an alertmanager-config finding names an override that sets the whole file", () => {
+  it("a receiver name given twice is the override of alertmanager.config's, which holds the receivers", () => {
+    const config = { receivers: [{ name: "null" }, { name: "null" }], route: { receiver: "null" } };
+    const am = rel("alertmanager", "alertmanager", "monitoring", { config });
+    const map = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "alertmanager", namespace: "monitoring" },
+      data: { "alertmanager.yml": stringify(config) },
+    };
+    const found = attributeOverrides(
+      checkAlertmanagerConfigs([{ obj: map, urn: am.urn, source: "release alertmanager" }]).findings.map(
+        (x) => ({ ...x, alsoAt: [] }),
+      ) as MergedFinding[],
+      [am],
+      ["alertmanager.config"],
+    );
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /^receivers\[1\]\.name: /);
+    assert.ok((found[0].overrides ?? []).length > 0, `no override named: ${JSON.stringify(found[0])}`);
+    assert.ok(
+      found[0].overrides!.every((o) => o.startsWith("chartValues.alertmanager.config")),
+      JSON.stringify(found[0].overrides),
+    );
+  });
+});
