@@ -12,7 +12,14 @@ import type { ExportResource, StackExport } from "../synth/synthesize";
 import type { OverridePlace } from "../synth/report";
 import type { StackSynthesis } from "../synth/run";
 import type { ChangeReport } from "./change";
-import { BACKEND_COMPONENT, backendOfExport, phaseOfExport } from "./phaseMove";
+import {
+  BACKEND_COMPONENT,
+  backendOfExport,
+  componentsAt,
+  nextStep,
+  phaseMove,
+  phaseOfExport,
+} from "./phaseMove";
 import { listed } from "../model/words";
 
 /** Where the docs say how to change the backend (its heading's anchor). */
@@ -64,6 +71,18 @@ export function removedWithBackend(
   backend: Backend,
   buckets: readonly string[],
 ): { urns: Set<string>; owners: Set<string> } {
+  return removedWith(previous, [BACKEND_COMPONENT[backend]], buckets);
+}
+
+/**
+ * What the removal of the components of types `components` alone deletes, in the previous export:
+ * every resource under one of them, and the object store's `buckets` (as {@link removedWithBackend}).
+ */
+function removedWith(
+  previous: StackExport,
+  components: readonly string[],
+  buckets: readonly string[],
+): { urns: Set<string>; owners: Set<string> } {
   const all = previous.deployment.resources;
   const byUrn = new Map(all.map((r) => [r.urn, r]));
   const urns = new Set<string>();
@@ -72,7 +91,7 @@ export function removedWithBackend(
     const above = ancestors(r, byUrn);
     const name = BUCKET_NAME[r.type]?.(r.inputs ?? {});
     const mine =
-      above.includes(BACKEND_COMPONENT[backend]) ||
+      above.some((t) => components.includes(t)) ||
       (above.includes(OBJECT_STORE) && typeof name === "string" && buckets.includes(name));
     if (!mine) continue;
     urns.add(r.urn);
@@ -124,8 +143,11 @@ export function foldBackendRemoval(
   return { report: { entries, refused: entries.filter((e) => e.refused.length > 0) }, also };
 }
 
-/** What the backend's refusal says of the deletions it folds (see {@link foldBackendRemoval}). */
-function alsoSaid(from: Backend, also: AlsoDeleted): string {
+/**
+ * What a refusal says of the deletions it folds (see {@link foldBackendRemoval}); `keeping` is
+ * what keeps them, as the sentence's subject (`keeping mimir`).
+ */
+function alsoSaid(keeping: string, also: AlsoDeleted): string {
   const deleted = also.protected.filter((t) => !also.retained.includes(t));
   const they = also.retained.length === 1 ? ["it", "is", "holds"] : ["they", "are", "hold"];
   // The engine's rule, as change.ts says it for a protected deletion of its own: a resource
@@ -145,7 +167,36 @@ function alsoSaid(from: Backend, also: AlsoDeleted): string {
   ];
   if (parts.length === 0) return "";
   const one = also.protected.length + also.other.length === 1;
-  return ` ${parts.join(" ")} ${one ? "It is" : "Each is"} listed below without a refusal of its own: keeping ${from} keeps ${one ? "it" : "them"}.`;
+  return ` ${parts.join(" ")} ${one ? "It is" : "Each is"} listed below without a refusal of its own: ${keeping} keeps ${one ? "it" : "them"}.`;
+}
+
+/**
+ * A phase move the change check refuses (change/phaseMove.ts nextStep: a forward skip, or back more
+ * than one phase) with the change's refusals it causes folded into it, as a backend swap's are: what
+ * the components that `previous` runs and the phase to set next keeps, but the new phase drops,
+ * deletes (the backend with its buckets, the standalone Alertmanager, kube-prometheus-stack). Their
+ * refusals leave `report`; `also` is what the phase refusal says of them ("" when none, or the
+ * move is not refused). Without it, production moved from kps-removed back to loki-fixed read as
+ * 4 refused, three of them a `pulumi state unprotect` of Mimir's buckets the next step keeps.
+ */
+export function foldPhaseMove(
+  previous: StackExport,
+  next: Pick<StackSynthesis, "export" | "backendBuckets">,
+  report: ChangeReport,
+): { also: string; report: ChangeReport } {
+  const move = phaseMove(previous, next.export);
+  const step = nextStep(move);
+  if (!step || !move || !("from" in move)) return { also: "", report };
+  const backend = backendOfExport(previous) ?? backendOfExport(next.export);
+  if (!backend) return { also: "", report };
+  const kept = componentsAt(step, backend);
+  const dropped = componentsAt(move.from, backend).filter(
+    (c) => kept.includes(c) && !componentsAt(move.to, backend).includes(c),
+  );
+  if (dropped.length === 0) return { also: "", report };
+  const buckets = dropped.includes(BACKEND_COMPONENT[backend]) ? next.backendBuckets[backend] : [];
+  const folded = foldBackendRemoval(report, removedWith(previous, dropped, buckets));
+  return { also: alsoSaid(`phase: ${step}, the phase to set next,`, folded.also), report: folded.report };
 }
 
 /**
@@ -207,7 +258,7 @@ export function backendMoveVerdict(
   return {
     line:
       `REFUSED metrics backend ${from} -> ${to}: ${key} changed from ${from} to ${to}, where the export ran ${from}${phase ? ` at ${phase}` : ""}. ` +
-      `The update removes ${from} and starts ${to} empty: what ${from} holds, ${HOLDS[from]}, stays where it is (retained) but no longer shows in Grafana, and the program copies none of it to ${to}.${only}${alsoSaid(from, also)} ` +
+      `The update removes ${from} and starts ${to} empty: what ${from} holds, ${HOLDS[from]}, stays where it is (retained) but no longer shows in Grafana, and the program copies none of it to ${to}.${only}${alsoSaid(`keeping ${from}`, also)} ` +
       `Keep the backend: set metricsBackend back to ${from}. To change it, do so at ${first}, where no backend runs: move back one phase at a time (each with --against), set metricsBackend: ${to} there, then forward again (${BACKEND_MOVE_DOC})`,
     refused: true,
   };

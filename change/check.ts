@@ -44,7 +44,7 @@ import {
 } from "./takeover";
 import { formatRuleEvaluators } from "./ruleEvaluators";
 import { tenantMoveVerdicts } from "./tenantMove";
-import { backendMove } from "./backendMove";
+import { backendMove, foldPhaseMove } from "./backendMove";
 import { grafanaAdminVerdict } from "./grafanaAdmin";
 import { imageDowngradeVerdicts } from "./imageDowngrade";
 import { vaultItemsVerdict } from "./vaultItems";
@@ -233,15 +233,6 @@ async function againstSection(
       );
     throw e;
   });
-  const move = phaseMove(previous, result.export);
-  // A skipped phase is said first; a one-phase move of production is held while staging is behind.
-  const skip = phaseMoveVerdict(move, stack, against, at, dir, createdBuckets(previous, result));
-  // Every stack file is read only for a move one phase forward, the one the rule judges.
-  const ahead =
-    move && "steps" in move && move.steps === 1
-      ? stagingAheadVerdict(move, stack, stackPhases(root), dir)
-      : undefined;
-  const phase = skip?.refused ? skip : (ahead ?? skip);
   // A moved tenant is stack-wide: the objects below show only the headers that carry it.
   const tenants = tenantMoveVerdicts(previous, result.export, at);
   // A backend swapped is stack-wide too: the objects below show the old one's deletions, whose
@@ -256,13 +247,25 @@ async function againstSection(
   // Buckets renamed under a running Loki or Mimir are stack-wide too: the objects below show a
   // values update and bucket creations, nothing of the engine starting on an empty store; the old
   // buckets' deletions (protected in production) it names instead, one message for one mistake.
-  const { verdict: buckets, report } = bucketMove(
+  const { verdict: buckets, report: withoutBuckets } = bucketMove(
     previous,
     result.export,
     withoutBackend,
     { stack, dir },
     at,
   );
+  // A refused phase move is stack-wide too: the deletions of what its phases drop (Mimir's
+  // protected buckets, back to loki-fixed) it names instead, one message for one mistake.
+  const { also, report } = foldPhaseMove(previous, result, withoutBuckets);
+  const move = phaseMove(previous, result.export);
+  // A skipped phase is said first; a one-phase move of production is held while staging is behind.
+  const skip = phaseMoveVerdict(move, stack, against, at, dir, createdBuckets(previous, result), also);
+  // Every stack file is read only for a move one phase forward, the one the rule judges.
+  const ahead =
+    move && "steps" in move && move.steps === 1
+      ? stagingAheadVerdict(move, stack, stackPhases(root), dir)
+      : undefined;
+  const phase = skip?.refused ? skip : (ahead ?? skip);
   // Dashboards the update removes are stack-wide too: the objects below show a ConfigMap's
   // deletion or update, nothing of which dashboards Grafana stops showing (a warning: dashboards.ts).
   const dashboards = dashboardsVerdicts(previous, result.export);

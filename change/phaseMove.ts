@@ -13,6 +13,7 @@
 import { STACK_INFO_NAME } from "@homelab-observability/contract";
 import {
   BACKENDS,
+  capabilities,
   everyCapability,
   gateCommand,
   PHASES,
@@ -85,6 +86,16 @@ export function backendOfExport(exp: StackExport): Backend | undefined {
 const KPS_COMPONENT = "homelab:metrics:KubePrometheusStack";
 const ALERTMANAGER_COMPONENT = "homelab:alerting:Alertmanager";
 
+/** The component types of the capabilities above that `phase` runs on `backend`. */
+export function componentsAt(phase: Phase, backend: Backend): string[] {
+  const caps = capabilities(phase, backend);
+  return [
+    ...(caps.kps ? [KPS_COMPONENT] : []),
+    ...(caps.backend ? [BACKEND_COMPONENT[backend]] : []),
+    ...(caps.alertmanager === "standalone" ? [ALERTMANAGER_COMPONENT] : []),
+  ];
+}
+
 /**
  * The phases an export that records none can be at, told from what it runs against the phase
  * table (model/phases.ts): kube-prometheus-stack, a backend (and which), the standalone
@@ -140,6 +151,15 @@ export function phaseMove(previous: StackExport, next: StackExport): PhaseMove |
   };
 }
 
+/**
+ * The phase a refused move names to set next: the one before `from` for a move back of more than
+ * one phase, the one after it for a forward skip; undefined for a move that is not refused here.
+ */
+export function nextStep(move: PhaseMove | UnknownPhase | undefined): Phase | undefined {
+  if (!move || !("from" in move) || Math.abs(move.steps) < 2) return undefined;
+  return PHASES[PHASES.indexOf(move.from) + Math.sign(move.steps)];
+}
+
 /** What an export that records no phase lacks, as the phase lines say it. */
 const NOT_RECORDED = `records no phase (neither the Stack output phase nor the ConfigMap ${STACK_INFO_NAME}'s data.phase: an export of an older version)`;
 
@@ -149,7 +169,9 @@ const NOT_RECORDED = `records no phase (neither the Stack output phase nor the C
  * when it stays or goes back one. `dir` is the
  * project folder its commands name (config/paths.ts commandDir). `created`: the buckets the update
  * creates (bucketMove.ts createdBuckets); one a step back left on the store fails to be created
- * again, which the line says, as the export cannot tell.
+ * again, which the line says, as the export cannot tell. `also`: what the refused move deletes that
+ * the change would refuse besides (backendMove.ts foldPhaseMove), said inside its refusal: one
+ * mistake, one message.
  */
 export function phaseMoveVerdict(
   move: PhaseMove | UnknownPhase | undefined,
@@ -158,6 +180,7 @@ export function phaseMoveVerdict(
   at?: OverridePlace,
   dir?: string,
   created: string[] = [],
+  also = "",
 ): { line: string; refused: boolean } | undefined {
   if (!move) return undefined;
   // Without the previous phase no move is judged: said, so a skip does not pass unseen.
@@ -173,17 +196,17 @@ export function phaseMoveVerdict(
   // The key and its line, where the stack file sets it (the line to edit), else the file.
   const where = at?.("phase");
   const setting = where ? `phase (${where})` : `Pulumi.${stack}.yaml`;
-  if (move.steps < -1) {
-    const back = PHASES[PHASES.indexOf(move.from) - 1];
+  const step = nextStep(move);
+  if (step && move.steps < 0) {
     const past = PHASES.slice(PHASES.indexOf(move.to) + 1, PHASES.indexOf(move.from)).reverse();
     return {
-      line: `REFUSED phase ${move.from} -> ${move.to}: the export (${exportFile}) was at ${move.from}${inferred} and ${setting} now says ${move.to}, ${-move.steps} phases back, past ${past.join(", ")}; a stack moves back one phase at a time, each update checked with --against (each step back is one the tests prove loses nothing stored). Set phase: ${back} next (the phase before ${move.from}; going back needs no gate), then the one before it in the next update; read ${PHASE_MOVE_DOC}`,
+      line: `REFUSED phase ${move.from} -> ${move.to}: the export (${exportFile}) was at ${move.from}${inferred} and ${setting} now says ${move.to}, ${-move.steps} phases back, past ${past.join(", ")}; a stack moves back one phase at a time, each update checked with --against (each step back is one the tests prove loses nothing stored).${also} Set phase: ${step} next (the phase before ${move.from}; going back needs no gate), then the one before it in the next update; read ${PHASE_MOVE_DOC}`,
       refused: true,
     };
   }
   if (move.steps <= 0)
     return inferred ? { line: `phase ${move.from} -> ${move.to}${inferred}`, refused: false } : undefined;
-  const next = PHASES[PHASES.indexOf(move.from) + 1];
+  const next = step ?? PHASES[PHASES.indexOf(move.from) + 1];
   // The file already says the new phase here, so the gate is said as run before that edit.
   if (move.steps === 1)
     return {
@@ -192,7 +215,7 @@ export function phaseMoveVerdict(
     };
   const skipped = PHASES.slice(PHASES.indexOf(move.from) + 1, PHASES.indexOf(move.to));
   return {
-    line: `REFUSED phase ${move.from} -> ${move.to}: the export (${exportFile}) was at ${move.from}${inferred} and ${setting} now says ${move.to}, ${move.steps} phases forward, skipping ${skipped.join(", ")}; a stack moves one phase at a time, each set only after its gate passed. Set phase: ${next} next (the phase after ${move.from}), once its gate passed: ${gateBefore(stack, move.from, next, dir)}; read ${PHASE_MOVE_DOC}`,
+    line: `REFUSED phase ${move.from} -> ${move.to}: the export (${exportFile}) was at ${move.from}${inferred} and ${setting} now says ${move.to}, ${move.steps} phases forward, skipping ${skipped.join(", ")}; a stack moves one phase at a time, each set only after its gate passed.${also} Set phase: ${next} next (the phase after ${move.from}), once its gate passed: ${gateBefore(stack, move.from, next, dir)}; read ${PHASE_MOVE_DOC}`,
     refused: true,
   };
 }

@@ -1,5 +1,5 @@
 import type { StackConfig } from "./schema";
-import { BACKENDS, capabilities, type Backend } from "../model/phases";
+import { BACKENDS, capabilities, PHASES, type Backend } from "../model/phases";
 import {
   PURPOSES,
   UNUSED_PURPOSES,
@@ -115,12 +115,18 @@ export function purposeBuckets(cfg: StackConfig): PurposeBucket[] {
 /**
  * Per metrics backend, the buckets the plan above gives the consumers only that backend brings
  * (Mimir's blocks and ruler buckets, and its unused ones `objectStore.keepUnusedBuckets` keeps;
- * VictoriaMetrics keeps its TSDB on disk and brings none) under this config at its phase: what an
- * update that swaps the backend deletes from the object store because of the swap alone
- * (change/backendMove.ts). A consumer both backends bring (Loki) is neither's.
+ * VictoriaMetrics keeps its TSDB on disk and brings none) under this config, at its phase or,
+ * where the backend runs none there (the first phase), at the first phase it runs: what an update
+ * that swaps the backend, or moves back past the phase that brought it, deletes from the object
+ * store because of that alone (change/backendMove.ts). A consumer both backends bring (Loki) is
+ * neither's.
  */
 export function backendBuckets(cfg: StackConfig): Record<Backend, string[]> {
-  const plans = BACKENDS.map((b) => planBuckets({ ...cfg, metricsBackend: b }).consumers);
+  // A refused move back to a phase without a backend deletes the buckets the export's phase had:
+  // named by this config, whose own phase plans none (the bucket names do not depend on the phase).
+  const runs = (b: Backend) =>
+    capabilities(cfg.phase, b).backend ? cfg.phase : PHASES.find((p) => capabilities(p, b).backend)!;
+  const plans = BACKENDS.map((b) => planBuckets({ ...cfg, metricsBackend: b, phase: runs(b) }).consumers);
   const names = (c: ConsumerPlan) => [...c.buckets, ...c.unused];
   return Object.fromEntries(
     BACKENDS.map((b, i) => {

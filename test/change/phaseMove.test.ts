@@ -13,7 +13,8 @@ import {
   phasesRunning,
 } from "../../change/phaseMove";
 import type { ExportResource, StackExport } from "../../synth/synthesize";
-import { ROOT, stackCopy, synth, synthCli, tmpDir } from "../support/helpers";
+import { refusedLines } from "../support/changeStates";
+import { onBackend, ROOT, stackCopy, synth, synthCli, tmpDir } from "../support/helpers";
 
 const exportOf = (...resources: ExportResource[]): StackExport =>
   ({ deployment: { resources } }) as unknown as StackExport;
@@ -190,6 +191,39 @@ describe("change check: npm run synth -- --against across phases", function () {
     // Said first, right under the header: the objects' list below counts its own refusals only.
     assert.match(c.text.split("\n")[1], /^REFUSED phase /, c.text);
   });
+
+  for (const [backend, dropped] of [
+    [
+      "mimir",
+      "It would also drop the protected bucket production-mimir-blocks, bucket production-mimir-ruler and bucket production-mimir-alertmanager from the stack (retained on delete: they are kept where they are, with what they hold), which the engine refuses for a protected resource (pulumi/pulumi step_generator.go). Each is listed below without a refusal of its own: phase: backend-primary, the phase to set next, keeps them.",
+    ],
+    [
+      "victoriametrics",
+      "It would also delete the protected release monitoring/vm, which the engine refuses (pulumi/pulumi step_generator.go). It is listed below without a refusal of its own: phase: backend-primary, the phase to set next, keeps it.",
+    ],
+  ] as const)
+    it(`production on ${backend}, kps-removed -> loki-fixed: one refusal, the move's, naming the protected deletions it would cause instead of refusing each`, async () => {
+      const from = path.join(tmpDir("phase-move-back"), `production-${backend}.json`);
+      const over = onBackend(backend);
+      fs.writeFileSync(
+        from,
+        JSON.stringify((await synth("production", { ...over, phase: "kps-removed" })).export),
+      );
+      const r = await synth("production", { ...over, phase: "loki-fixed" });
+      const c = await checkChange(ROOT, "production", r, { against: from });
+      assert.equal(c.code, 1, c.text);
+      assert.equal(c.refused, 1, c.text);
+      assert.deepEqual(refusedLines(c.text), [], c.text);
+      assert.ok(
+        c.text
+          .split("\n")[1]
+          .includes(
+            `(each step back is one the tests prove loses nothing stored). ${dropped} Set phase: backend-primary next`,
+          ),
+        c.text,
+      );
+      assert.doesNotMatch(c.text, /pulumi state unprotect/, c.text);
+    });
 
   it("an export of an older version, which records no phase, at dual-write -> kps-removed: refused, the phase inferred from what it runs", async () => {
     const old = structuredClone((await synth("production", { phase: "dual-write" })).export);
