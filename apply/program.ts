@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig, placedInStackFile, runtimeIsSecret } from "../config/load";
 import { ConfigError } from "../config/errors";
+import { PinError } from "../config/chartPins";
 import { configWarnings } from "../config/resolve";
 import { overridePlacesIn } from "../config/locate";
 import type { ChartKeys } from "../config/chartKeys";
@@ -10,8 +11,8 @@ import { commandDir } from "../config/paths";
 import type { StackOutputs } from "../plan/types";
 
 /**
- * {@link runProgram} as `pulumi preview` and `pulumi up` run it (index.ts). A refused config or
- * kube context is thrown as a `pulumi.RunError`, which the SDK prints as its message alone
+ * {@link runProgram} as `pulumi preview` and `pulumi up` run it (index.ts). A refused config, kube
+ * context or model/versions.ts pin is thrown as a `pulumi.RunError`, which the SDK prints as its message alone
  * (@pulumi/pulumi 3.270.0 cmd/run/run.js: "Always hide the stack for RunErrors"); as a plain Error
  * it came as "failed with an unhandled exception", its frames and every problem a second time in
  * the error's dump. Any other error keeps its stack: a bug's trace is wanted.
@@ -20,7 +21,7 @@ export function runPulumiProgram(): StackOutputs {
   try {
     return runProgram({ context: "kubeconfig" });
   } catch (e) {
-    throw e instanceof ConfigError ? new pulumi.RunError(e.message) : e;
+    throw e instanceof ConfigError || e instanceof PinError ? new pulumi.RunError(e.message) : e;
   }
 }
 

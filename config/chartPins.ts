@@ -11,6 +11,7 @@ import * as path from "path";
 import { closestMatch } from "@homelab-observability/contract";
 import { DIGEST_FORM, versions, type ImageRef } from "../model/versions";
 import { cachedVersions, chartCacheDir } from "./chartCache";
+import { listedProblems } from "./errors";
 import { projectRoot } from "./paths";
 
 /** The file the pins are written in, as messages name it (relative to the project). */
@@ -208,6 +209,25 @@ export function imagePinProblems(
       ([name, i]) =>
         `${pinPlace(name, text)}: images.${name}.digest: expected sha256:<64 lowercase hex digits> (the OCI image spec's algorithm:encoded), got ${JSON.stringify(i.digest)}, which no registry resolves; write the digest \`crane digest ${i.registry}/${i.repository}:${i.tag}\` prints (or remove it: Renovate's pinDigests writes it)`,
     );
+}
+
+/**
+ * The program's pin slips as a real run says them (config/load.ts): under a heading naming
+ * model/versions.ts, each at its line, in the list form of a refused stack configuration
+ * (errors.ts listedProblems). Not "invalid stack configuration": the slip is the program's (a pin
+ * edited by hand, a Renovate bump), and nothing in the stack file mends it.
+ */
+export function pinsRefusedText(problems: string[]): string {
+  const n = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
+  return `invalid pins in ${VERSIONS_FILE}, the program's own, not the stack configuration (${n}):${listedProblems(problems, [])}`;
+}
+
+/** A real run refused for the program's pins alone ({@link pinsRefusedText}); the stack file passed. */
+export class PinError extends Error {
+  constructor(readonly problems: string[]) {
+    super(pinsRefusedText(problems));
+    this.name = "PinError";
+  }
 }
 
 /** Every slip in model/versions.ts's pins: the chart pins' ({@link chartPinProblems}), then the image pins' digests. */

@@ -1,4 +1,4 @@
-import { pinProblems as versionsPinProblems } from "./chartPins";
+import { PinError, pinProblems as versionsPinProblems, pinsRefusedText } from "./chartPins";
 import * as pulumi from "@pulumi/pulumi";
 import {
   ConfigError,
@@ -60,7 +60,9 @@ export function loadStackConfig(
   /**
    * The program's chart pins' problems (config/chartPins.ts): judged here as the synthesis judges
    * them, since esbuild and Pulumi's transpile-only ts-node build model/versions.ts without a type
-   * check, and a misspelt `version` would register a Release with none. Default: model/versions.ts.
+   * check, and a misspelt `version` would register a Release with none. Said as the program's,
+   * not the stack file's: a {@link PinError}, or a section after the stack file's problems.
+   * Default: model/versions.ts.
    */
   pinProblems: () => string[] = versionsPinProblems,
 ): StackConfig {
@@ -105,8 +107,11 @@ export function loadStackConfig(
     ),
     ...plainLines,
     ...judged.problems,
-    ...pinProblems(),
   ];
+  // The program's pins are judged in the same run, but said as model/versions.ts's: beside the
+  // stack file's problems (a section of their own after them), or alone.
+  const pins = pinProblems();
+  const pinsNote = pins.length > 0 ? [pinsRefusedText(pins)] : [];
   const cfg = judged.cfg;
   // The takeover's folder of what runs is judged beside the other keys, its refusal one of theirs:
   // a misspelt key does not hide a report the folder lacks until the next run.
@@ -115,9 +120,15 @@ export function loadStackConfig(
   if (problems.length > 0 || !cfg) {
     // Each problem names its line in the stack file, when the file is where the CLI keeps it.
     throw placer
-      .locate(new ConfigError(mergeMisspeltRequired(problems, cliConfigValues(all)), judged.notes))
+      .locate(
+        new ConfigError(mergeMisspeltRequired(problems, cliConfigValues(all)), [
+          ...judged.notes,
+          ...pinsNote,
+        ]),
+      )
       .forStack(stack, projectDir);
   }
+  if (pins.length > 0) throw new PinError(pins);
   if (cfg.takeover && running && "state" in running) cfg.takeover.runningState = running.state;
   return cfg;
 }

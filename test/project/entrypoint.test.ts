@@ -8,6 +8,8 @@ import { ConfigError } from "../../config/errors";
 import { synthStack } from "../../synth/run";
 import { checkedStackConfig } from "../../config/stackCheck";
 import { pinnedChartKeys } from "../../synth/render/chartFacts";
+import { chartPinPlace } from "../../config/chartPins";
+import { versions } from "../../model/versions";
 import { pulumiNodeTranspileOnly, pulumiTypeCheckOptions } from "../support/pulumiTsNode";
 import type { EntrypointCase, EntrypointRun } from "../support/entrypoint";
 
@@ -154,7 +156,13 @@ describe("index.ts as `pulumi up` loads it", function () {
   let misspeltRelease: EntrypointRun;
   let chartValueTypo: EntrypointRun;
   let noChartArchives: EntrypointRun;
+  /** A model/versions.ts pin slip (grafana's chart published only with a "v"), alone and beside the stack file's own problems. */
+  let pinSlip: EntrypointRun;
+  let pinSlipAndConfig: EntrypointRun;
   before(() => {
+    // A chart cache holding grafana's pinned chart only as v<version>: the pin is then refused.
+    const vCache = tmpDir("v-charts");
+    fs.writeFileSync(path.join(vCache, `grafana-v${versions.charts.grafana.version}.tgz`), "");
     const ctx = pinnedContext("staging");
     // Another context selected in the cases below: a config that passes is refused for it, so none
     // loads index.ts to its end (only the last case may) and each says what the config check said.
@@ -167,6 +175,8 @@ describe("index.ts as `pulumi up` loads it", function () {
       misspeltRelease,
       chartValueTypo,
       noChartArchives,
+      pinSlip,
+      pinSlipAndConfig,
       staging,
     ] = runIndex([
       { stack: "staging", kubeconfig: kubeconfig([ctx, "admin@production"], "admin@production") },
@@ -181,6 +191,8 @@ describe("index.ts as `pulumi up` loads it", function () {
         set: CHART_VALUE_TYPO,
         env: { HOMELAB_CHART_CACHE: tmpDir("no-charts") },
       },
+      { stack: "staging", kubeconfig: other, env: { HOMELAB_CHART_CACHE: vCache } },
+      { stack: "staging", kubeconfig: other, set: SCHEMA_AND_RULES, env: { HOMELAB_CHART_CACHE: vCache } },
       // Last: the run that loads index.ts to its end (test/support/entrypoint.ts says why).
       { stack: "staging", kubeconfig: kubeconfig([ctx, "other"], ctx) },
     ]);
@@ -292,6 +304,28 @@ describe("index.ts as `pulumi up` loads it", function () {
       /chartValues\.grafana\.replicsa: unknown key of the grafana chart .*did you mean chartValues\.grafana\.replicas\?/,
     );
     assert.equal(error, synthRefusal(CHART_VALUE_TYPO));
+  });
+
+  it("names a model/versions.ts pin slip as the program's pin at its line, not as stack configuration; beside the stack file's problems, after them", () => {
+    const v = versions.charts.grafana.version;
+    const at = chartPinPlace("grafana", v)!.at;
+    assert.match(at, /^model\/versions\.ts:\d+$/);
+    const slip = `\n  - ${at}: charts.grafana.version: expected `;
+    const meant = `, got "${v}", but grafana publishes it with a "v"; did you mean "v${v}"?`;
+    for (const { status, types, error, runError } of [pinSlip, pinSlipAndConfig]) {
+      assert.equal(status, 3, error);
+      assert.equal(runError, true, error);
+      assert.deepEqual(types, [], "nothing registered");
+      assert.ok((error ?? "").includes(slip) && (error ?? "").includes(meant), error);
+    }
+    const heading =
+      "invalid pins in model/versions.ts, the program's own, not the stack configuration (1 problem):";
+    assert.ok((pinSlip.error ?? "").startsWith(`${heading}${slip}`), pinSlip.error);
+    assert.doesNotMatch(pinSlip.error ?? "", /invalid stack configuration/);
+    // Every problem in one run: the stack file's as the synthesis says them, then the pin's, apart.
+    const [config, pins] = (pinSlipAndConfig.error ?? "").split(`\n${heading}`);
+    assert.equal(config, synthRefusal(SCHEMA_AND_RULES));
+    assert.ok((pins ?? "").startsWith(slip), pinSlipAndConfig.error);
   });
 
   it("says once, as a warning and not a refusal, that chartValues keys went unchecked without the archives", () => {
