@@ -14,6 +14,7 @@
 import { createHash } from "crypto";
 import { causeKey, MISTAKES } from "@homelab-observability/contract";
 import { versions } from "../model/versions";
+import { pinPlace } from "../config/chartPins";
 import {
   checkAlloyComponents,
   loadAlloyReference,
@@ -118,7 +119,8 @@ export function checkAlloy(objects: Placed[]): AlloyReport {
   if (version) {
     report.findings.push({
       check: "alloy-reference",
-      where: "model/versions.ts images.alloy",
+      // The line of the pin's tag, the one a bump changed.
+      where: `${pinPlace("alloy", undefined, "tag")} images.alloy.tag`,
       message: version,
     });
     ref = undefined;

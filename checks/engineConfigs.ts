@@ -14,6 +14,7 @@
 import { causeKey, expansionProblem, isSecretEnvelope } from "@homelab-observability/contract";
 import { notYamlMessage, parseUserYaml } from "../model/yamlText";
 import { versions } from "../model/versions";
+import { pinPlace } from "../config/chartPins";
 import {
   checkEngineConfig,
   checkEngineFlags,
@@ -35,8 +36,6 @@ export interface EngineConfigReport {
   warnings: string[];
   notRun: string[];
 }
-
-const PINNED: Record<Engine, string> = { loki: versions.images.loki.tag, mimir: versions.images.mimir.tag };
 
 /**
  * A config that is not YAML after expansion, placed and said in words: its storage credentials (a
@@ -64,11 +63,12 @@ export function checkEngineConfigs(objects: Placed[]): EngineConfigReport {
       if (!(e instanceof MissingReferenceError)) throw e;
       report.notRun.push(`${engine === "loki" ? "Loki" : "Mimir"} config checks did not run: ${e.message}`);
     }
-    const version = ref && engineVersionProblem(ref, PINNED[engine]);
+    const version = ref && engineVersionProblem(ref, versions.images[engine].tag);
     if (version) {
       report.findings.push({
         check: "engine-reference",
-        where: `model/versions.ts images.${engine}`,
+        // The line of the pin's tag, the one a bump changed.
+        where: `${pinPlace(engine, undefined, "tag")} images.${engine}.tag`,
         message: version,
       });
       ref = undefined;

@@ -11,6 +11,7 @@
  * there, vector chart 0.56.0 templates/daemonset.yaml).
  */
 import { versions } from "../model/versions";
+import { pinPlace } from "../config/chartPins";
 import { notJsonMessage } from "../config/jsonText";
 import { notYamlMessage, parseUserYaml } from "../model/yamlText";
 import {
@@ -163,7 +164,8 @@ export function checkVector(objects: Placed[]): VectorReport {
     // The pinned Vector has no reference yet: a finding, so a bump cannot pass unjudged.
     report.findings.push({
       check: "vector-reference",
-      where: "model/versions.ts images.vector",
+      // The line of the pin's tag, the one a bump changed.
+      where: `${pinPlace("vector", undefined, "tag")} images.vector.tag`,
       message: e.message,
     });
     return report;

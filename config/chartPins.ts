@@ -167,12 +167,13 @@ export function chartPinProblems(
 }
 
 /**
- * `model/versions.ts:<line>` of the image pin `name` (its key under `images`), or the file alone
- * when the source is not beside the program (a bundle): a finding on a pin points at the line to
- * change.
+ * `model/versions.ts:<line>` of the image pin `name` (its key under `images`; with `key`, the line
+ * of that key inside it, `tag` for the version a finding names), or the file alone when the source
+ * is not beside the program (a bundle): a finding on a pin points at the line to change.
  */
-export function pinPlace(name: string, text: string = versionsSource()): string {
-  const line = pinLines(text, name, "images")?.line;
+export function pinPlace(name: string, text: string = versionsSource(), key?: string): string {
+  const lines = pinLines(text, name, "images");
+  const line = (key === undefined ? undefined : lines?.keys.get(key)) ?? lines?.line;
   return line === undefined ? VERSIONS_FILE : `${VERSIONS_FILE}:${line}`;
 }
 

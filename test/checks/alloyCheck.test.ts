@@ -1,10 +1,14 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { checkAlloy, checkAlloySyntax } from "../../checks/alloy";
 import { loadAlloyReference } from "../../upstream/alloy/components";
 import { checkStack } from "../../checks";
 import { mergeProblems } from "../../synth/report";
 import type { K8sObject, Placed } from "../../checks/objects";
 import { NS } from "../support/objects";
+import { ROOT } from "../support/helpers";
+import { versions } from "../../model/versions";
 
 const at = (obj: K8sObject): Placed => ({ obj, urn: "urn:alloy", source: "release alloy-agents" });
 const configMap = (data: Record<string, string>): K8sObject => ({
@@ -144,5 +148,27 @@ describe("rendered-stack checks: Alloy configs parse (checks/alloy.ts)", () => {
       oneWithout.findings.map((f) => f.check),
       ["alloy-component"],
     );
+  });
+
+  it("a reference of another Alloy than the pin is said at the line of the pin's tag in model/versions.ts", () => {
+    const text = fs.readFileSync(path.join(ROOT, "model/versions.ts"), "utf8");
+    const entry = text.indexOf("\n    alloy: {", text.indexOf("images: {"));
+    const line = text.slice(0, text.indexOf("tag:", entry)).split("\n").length;
+    const pin = versions.images.alloy as { tag: string };
+    const tag = pin.tag;
+    pin.tag = "v0.0.1";
+    try {
+      const found = checkAlloy([at(configMap({ "config.alloy": good }))]).findings;
+      assert.deepEqual(
+        found.map((f) => [f.check, f.where]),
+        [["alloy-reference", `model/versions.ts:${line} images.alloy.tag`]],
+      );
+      assert.match(
+        found[0].message,
+        /^model\/versions\.ts pins Alloy v0\.0\.1, but the component reference /,
+      );
+    } finally {
+      pin.tag = tag;
+    }
   });
 });

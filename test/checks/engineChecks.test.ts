@@ -2,6 +2,8 @@
  * The checks of what Loki and Mimir are configured to do (written paths, modules, every key against their references), each shown to pass on a good case and to fail, with its message, on one change.
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { type K8sObject, type Placed } from "../../checks/objects";
 import { NS } from "../support/objects";
 import { checkWrittenPaths } from "../../checks/writtenPaths";
@@ -11,7 +13,8 @@ import { MIMIR_3_0_TARGETS } from "../../upstream/engines/mimirModules";
 import { parse, stringify } from "yaml";
 import { checkStack } from "../../checks";
 import { clone, at, configMap, lokiReadingConfig } from "../support/checkCases";
-import { tmpDir } from "../support/helpers";
+import { ROOT, tmpDir } from "../support/helpers";
+import { versions } from "../../model/versions";
 
 describe("rendered-stack checks (unit): the engines' configs and written paths", () => {
   describe("paths Mimir and Loki write, and Mimir's modules", () => {
@@ -306,6 +309,28 @@ describe("rendered-stack checks (unit): the engines' configs and written paths",
     };
     const engineFindings = (objs: Placed[]) => checkEngineConfigs(objs).findings;
     const container = (o: K8sObject) => o.spec.template.spec.containers[0];
+
+    it("a reference of another engine version than the pin is said at the line of the pin's tag in model/versions.ts", () => {
+      const text = fs.readFileSync(path.join(ROOT, "model/versions.ts"), "utf8");
+      const entry = text.indexOf("\n    mimir: {", text.indexOf("images: {"));
+      const line = text.slice(0, text.indexOf("tag:", entry)).split("\n").length;
+      const pin = versions.images.mimir as { tag: string };
+      const tag = pin.tag;
+      pin.tag = "0.0.1";
+      try {
+        const found = engineFindings(mimir());
+        assert.deepEqual(
+          found.map((f) => [f.check, f.where]),
+          [["engine-reference", `model/versions.ts:${line} images.mimir.tag`]],
+        );
+        assert.match(
+          found[0].message,
+          /^model\/versions\.ts pins Mimir 0\.0\.1, but upstream\/engines\/data\//,
+        );
+      } finally {
+        pin.tag = tag;
+      }
+    });
 
     it("passes the program's Mimir, monolithic and scaled out (every container judged)", () => {
       const mono = checkEngineConfigs(mimir());

@@ -1,4 +1,6 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { parse, stringify } from "yaml";
 import { vectorConfig } from "../../builders/logging/vectorConfig";
 import { checkStack } from "../../checks";
@@ -6,6 +8,7 @@ import type { K8sObject, Placed } from "../../checks/objects";
 import { checkVector } from "../../checks/vector";
 import { versions } from "../../model/versions";
 import { NS, daemonSet } from "../support/objects";
+import { ROOT } from "../support/helpers";
 
 const at = (obj: K8sObject, urn: string, source: string): Placed => ({ obj, urn, source });
 const configMap = (name: string, data: Record<string, string>): K8sObject => ({
@@ -107,6 +110,11 @@ describe("rendered-stack checks: Vector configs judged by Vector's reference (ch
       const r = checkVector(objects());
       assert.equal(r.findings.length, 1);
       assert.equal(r.findings[0].check, "vector-reference");
+      // At the line of the pin's tag, the one a bump changed.
+      const text = fs.readFileSync(path.join(ROOT, "model/versions.ts"), "utf8");
+      const entry = text.indexOf("\n    vector: {", text.indexOf("images: {"));
+      const line = text.slice(0, text.indexOf("tag:", entry)).split("\n").length;
+      assert.equal(r.findings[0].where, `model/versions.ts:${line} images.vector.tag`);
       assert.match(
         r.findings[0].message,
         /no Vector reference for 0\.99\.0 \(upstream\/vector\/data has vector-0\.56\.0\); run `npx tsx upstream\/refresh\/vector\.ts/,
