@@ -87,36 +87,45 @@ const SELINUX_TYPES = new Set([
   "container_engine_t",
 ]);
 
-/** Why a pod spec fails the baseline level (empty: it passes). */
+/**
+ * Why a pod spec fails the baseline level (empty: it passes): each reason, and the fields of the
+ * pod it rests on (`hostNetwork`, `securityContext.privileged`), so that an override is its cause
+ * when it sets one of them (synth/report.ts overridesOn).
+ */
 export function baselineViolations(
   spec: Record<string, any>,
   annotations: Record<string, string> = {},
-): string[] {
-  const out: string[] = [];
+): { problem: string; judged: string[] }[] {
+  const out: { problem: string; judged: string[] }[] = [];
+  const add = (problem: string, ...judged: string[]) => out.push({ problem, judged });
   const containers = [...containersOf(spec), ...(spec.ephemeralContainers ?? [])];
   const psc = spec.securityContext ?? {};
   const scs = [psc, ...containers.map((c) => c.securityContext ?? {})];
-  for (const k of ["hostNetwork", "hostPID", "hostIPC"]) if (spec[k] === true) out.push(`${k}: true`);
-  if (scs.some((sc) => sc.windowsOptions?.hostProcess === true)) out.push("windowsOptions.hostProcess");
+  for (const k of ["hostNetwork", "hostPID", "hostIPC"]) if (spec[k] === true) add(`${k}: true`, k);
+  if (scs.some((sc) => sc.windowsOptions?.hostProcess === true))
+    add("windowsOptions.hostProcess", "securityContext.windowsOptions");
   for (const c of containers) {
     const sc = c.securityContext ?? {};
-    if (sc.privileged === true) out.push(`container ${c.name}: privileged`);
+    if (sc.privileged === true) add(`container ${c.name}: privileged`, "securityContext.privileged");
     const added = (sc.capabilities?.add ?? []).filter((x: string) => !BASELINE_CAPABILITIES.has(x));
-    if (added.length) out.push(`container ${c.name}: adds capabilities ${added.join(", ")}`);
+    if (added.length)
+      add(`container ${c.name}: adds capabilities ${added.join(", ")}`, "securityContext.capabilities");
     const hostPorts = (c.ports ?? []).map((p: any) => p.hostPort).filter((p: unknown) => p);
-    if (hostPorts.length) out.push(`container ${c.name}: hostPort ${hostPorts.join(", ")}`);
+    if (hostPorts.length) add(`container ${c.name}: hostPort ${hostPorts.join(", ")}`, "ports", "hostPort");
     if (sc.procMount && sc.procMount !== "Default")
-      out.push(`container ${c.name}: procMount ${sc.procMount}`);
+      add(`container ${c.name}: procMount ${sc.procMount}`, "securityContext.procMount");
   }
   const hostPaths = (spec.volumes ?? []).filter((v: any) => v.hostPath).map((v: any) => v.hostPath.path);
-  if (hostPaths.length) out.push(`hostPath volumes ${hostPaths.join(", ")}`);
+  if (hostPaths.length) add(`hostPath volumes ${hostPaths.join(", ")}`, "volumes");
   for (const sc of scs) {
-    if (sc.seccompProfile?.type === "Unconfined") out.push("seccompProfile Unconfined");
+    if (sc.seccompProfile?.type === "Unconfined")
+      add("seccompProfile Unconfined", "securityContext.seccompProfile");
     const aa = sc.appArmorProfile?.type;
-    if (aa && aa !== "RuntimeDefault" && aa !== "Localhost") out.push(`appArmorProfile ${aa}`);
+    if (aa && aa !== "RuntimeDefault" && aa !== "Localhost")
+      add(`appArmorProfile ${aa}`, "securityContext.appArmorProfile");
     const se = sc.seLinuxOptions;
     if (se && (!SELINUX_TYPES.has(se.type ?? "") || se.user || se.role))
-      out.push("seLinuxOptions beyond the allowed types");
+      add("seLinuxOptions beyond the allowed types", "securityContext.seLinuxOptions");
   }
   for (const [k, v] of Object.entries(annotations))
     if (
@@ -124,9 +133,9 @@ export function baselineViolations(
       v !== "runtime/default" &&
       !v.startsWith("localhost/")
     )
-      out.push(`AppArmor annotation ${v}`);
+      add(`AppArmor annotation ${v}`, "annotations");
   const sysctls = (psc.sysctls ?? []).map((s: any) => s.name).filter((n: string) => !SAFE_SYSCTLS.has(n));
-  if (sysctls.length) out.push(`sysctls ${sysctls.join(", ")}`);
+  if (sysctls.length) add(`sysctls ${sysctls.join(", ")}`, "securityContext.sysctls");
   return out;
 }
 
@@ -170,8 +179,10 @@ export function checkPodSecurity(objects: Placed[]): { findings: Finding[]; pods
           findings.push({
             check: "pod-security",
             where: describe(t.owner),
-            message: `namespace ${ns.obj.metadata.name} enforces ${enforce}, which refuses this pod: ${v.join("; ")}`,
+            message: `namespace ${ns.obj.metadata.name} enforces ${enforce}, which refuses this pod: ${v.map((x) => x.problem).join("; ")}`,
             ...refusalCause(t, ns.obj.metadata.name),
+            // The namespace's level is the program's; the pod's fields are what an override sets.
+            judged: [...new Set(v.flatMap((x) => x.judged))],
           });
       } else passing.push(describe(t.owner));
     }

@@ -24,6 +24,9 @@ export function checkResourceRequests(objects: Placed[]): { findings: Finding[] 
   for (const { where, requests, limits } of containerResources(objects)) {
     if (!requests) continue;
     for (const [name, request] of Object.entries(requests)) {
+      // The verdict rests on this resource's request and limit alone: an override of another
+      // resource, or one whose value happens to be a word of the message, is no cause of it.
+      const judged = [`resources.requests.${name}`, `resources.limits.${name}`];
       if (!limits || !(name in limits)) {
         // A request without a limit: overcommit up to the node, which only a resource that allows
         // overcommit has (the API server: `Limit must be set for non overcommitable resources`).
@@ -34,6 +37,7 @@ export function checkResourceRequests(objects: Placed[]): { findings: Finding[] 
             message:
               `resources.limits.${name}: expected a limit equal to the request resources.requests.${name} (${String(request)}), found none ` +
               `(the API server refuses the pod: "Limit must be set for non overcommitable resources", as ${name} is not overcommitted); set the limit to the request`,
+            judged,
           });
         continue;
       }
@@ -52,6 +56,7 @@ export function checkResourceRequests(objects: Placed[]): { findings: Finding[] 
             `(the API server refuses the pod: "must be equal to ${name} limit", as ${name} is not overcommitted); set the request and the limit alike`
           : `resources.requests.${name}: expected at most the container's limit resources.limits.${name} (${String(limit)}), got ${String(request)} ` +
             `(the API server refuses the pod: "must be less than or equal to ${name} limit"); raise the limit with the request, or lower the request`,
+        judged,
       });
     }
   }

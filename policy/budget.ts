@@ -1,6 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { causeKey, POOL_ARCHES } from "@homelab-observability/contract";
-import { reportCause, reportJudged } from "./lib/report";
+import { PLACEMENT_JUDGED, reportCause, reportJudged } from "./lib/report";
 import { configOf, schemaFor, LABELS_SCHEMA, TAINT_SCHEMA, type Level } from "./lib/config";
 import { DEFAULT_CHARTS } from "./lib/charts";
 import { toRes } from "./lib/resources";
@@ -218,8 +218,18 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
         report(`${u}; the program sizes it from upstream's capacity rules (contract/sizing.ts).`);
       for (const { message, cause, urn } of keptOffMessages(b.keptOff, pools, !cfg.nodePools))
         reportCause(report, message, cause, urn);
-      for (const { message, urn } of oversizedMessages(b.oversized, !cfg.nodePools)) report(message, urn);
-      for (const c of b.crowded) report(crowdedMessage(c, !cfg.nodePools), c.urn);
+      // A pod larger than every node it may land on rests on its requests and what places it; a
+      // replica count beyond the nodes its anti-affinity spreads it over, on its replicas and
+      // what places it: an override setting none of those is no cause of either.
+      for (const { message, urn } of oversizedMessages(b.oversized, !cfg.nodePools))
+        reportJudged(report, message, ["resources", ...PLACEMENT_JUDGED], urn);
+      for (const c of b.crowded)
+        reportJudged(
+          report,
+          crowdedMessage(c, !cfg.nodePools),
+          ["replicas", "replicaCount", ...PLACEMENT_JUDGED],
+          c.urn,
+        );
     },
   };
 }

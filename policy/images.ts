@@ -3,7 +3,7 @@ import { configOf, schemaFor, LABELS_SCHEMA, TAINT_SCHEMA, type Level } from "./
 import { DEFAULT_ARM64_IMAGES, DEFAULT_CHARTS, type ChartData } from "./lib/charts";
 import { helmOf, label, toRes } from "./lib/resources";
 import { stackFacts, type StackFacts } from "./lib/budget";
-import { reportJudged } from "./lib/report";
+import { PLACEMENT_JUDGED, reportJudged } from "./lib/report";
 import {
   canLandOn,
   injectedSidecars,
@@ -41,7 +41,7 @@ export const ARM64_DEFAULTS: Arm64Config = {
 const OTHER_ARCH = /(^|[-_.])(amd64|x86_64|x86-64|x64|386|ppc64le|s390x)($|[-_.])/i;
 
 /** What arm64-images judges of a workload: its images, and what could keep it off the Pi nodes. */
-const ARM64_JUDGED = ["image", "nodeSelector", "affinity", "tolerations"];
+const ARM64_JUDGED = ["image", ...PLACEMENT_JUDGED];
 
 /** What keeps a workload whose image cannot run on arm64 off the Pi nodes. */
 const PIN_OFF_PI =

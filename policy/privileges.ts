@@ -238,6 +238,13 @@ function seccompFix(podPath: string, list: string, index: number, container: any
     : `set ${podPath}.securityContext.seccompProfile.type to RuntimeDefault (the pod's, for every container)`;
 }
 
+/**
+ * What seccomp-runtime-default's verdict rests on: the profile of the container or its pod (a
+ * chart's `securityContext`, `podSecurityContext` or `containerSecurityContext`), whichever an
+ * override sets, and no other field.
+ */
+const SECCOMP_JUDGED = ["securityContext.seccompProfile"];
+
 /** Every container runs with seccomp RuntimeDefault. */
 export function seccompRuntimeDefault(level: Level = "mandatory"): ResourceValidationPolicy {
   return {
@@ -250,8 +257,10 @@ export function seccompRuntimeDefault(level: Level = "mandatory"): ResourceValid
       if (OPERATED_TYPES.has(r.type)) {
         const type = r.props.spec?.securityContext?.seccompProfile?.type;
         if (type !== "RuntimeDefault")
-          report(
+          reportJudged(
+            report,
             `${label(r)}: spec.securityContext.seccompProfile.type is ${type ?? "unset"}; the pods its operator makes (and the reloaders it injects) need RuntimeDefault.`,
+            SECCOMP_JUDGED,
           );
         return;
       }
@@ -261,8 +270,10 @@ export function seccompRuntimeDefault(level: Level = "mandatory"): ResourceValid
         (Array.isArray(pod[list]) ? pod[list] : []).forEach((c: any, i: number) => {
           const type = seccompOf(pod, c);
           if (type !== "RuntimeDefault")
-            report(
+            reportJudged(
+              report,
               `${label(r)}: container ${c?.name} runs with seccomp ${type ?? "unset"}; ${seccompFix(at, list, i, c)}.`,
+              SECCOMP_JUDGED,
             );
         });
       }

@@ -926,7 +926,10 @@ function overridesOn(
   if (judged && judged.length > 0) {
     const setting = ofChart.filter((o) => setsField(o, judged, lookup(rel.values, o.split("."))));
     if (setting.length === 0) return undefined;
-    const keys = setting
+    // A field is the workload's, and a chart runs several: the values path the message names
+    // (`values.singleBinary.replicas`) tells which workload's override it is, of those setting it.
+    const ofPath = setting.filter((o) => read.some((p) => concerns(o, p)));
+    const keys = (ofPath.length > 0 ? ofPath : setting)
       .flatMap((o) => namedItems(rel.values, o, message, names))
       .map((o) => overrideKey(rel.chart, o, rel.values, "chartValues"));
     return { overrides: keys, narrowed: true };
@@ -955,8 +958,8 @@ function holdsKey(v: unknown, key: string, depth: number): boolean {
 
 /**
  * Whether an override (a path under its chart) sets one of the things `judged`: a workload field
- * (`nodeSelector`, `image` of `image.repository`; or the chart's key for more of it, `extraVolumes`,
- * `controller.volumes.extra`), or a path in a file the chart renders from its values
+ * (`nodeSelector`, `image` of `image.repository`; or the chart's key for one side or more of it,
+ * `containerSecurityContext`, `extraVolumes`, `controller.volumes.extra`), or a path in a file the chart renders from its values
  * (`receivers[2].name` of an Alertmanager config, which one chart keeps under `config` and another
  * under `alertmanager.config`). Either is found wherever its first key is a key of the override's
  * path: the override sets it when the rest of the override's path leads to it or into it
@@ -972,13 +975,17 @@ function setsField(override: string, judged: readonly string[], value?: unknown)
     // whole holds `receivers`), at most two maps down.
     if (typeof first === "string" && holdsKey(value, first, 2)) return true;
     const more = typeof first === "string" ? first[0].toUpperCase() + first.slice(1) : undefined;
+    // A chart's key for one side or more of a field ends with it: `podSecurityContext` and
+    // `containerSecurityContext` are the chart's `securityContext` of the pod and of its container,
+    // `extraVolumes` more `volumes`.
+    const names = (k: string | number) =>
+      k === first ||
+      (more !== undefined && typeof k === "string" && k.length > more.length && k.endsWith(more));
     return keys.some((k, i) => {
-      if (path.length === 1 && more && typeof k === "string" && k.startsWith("extra") && k.endsWith(more))
-        return true;
-      if (k !== first) return false;
-      const rest = keys.slice(i);
-      const n = Math.min(rest.length, path.length);
-      return rest.slice(0, n).every((r, m) => r === path[m]);
+      if (!names(k)) return false;
+      const rest = keys.slice(i + 1);
+      const n = Math.min(rest.length, path.length - 1);
+      return rest.slice(0, n).every((r, m) => r === path[m + 1]);
     });
   });
 }

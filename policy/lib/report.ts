@@ -37,6 +37,9 @@ export function reportJudged(
   (report as unknown as ReportWithCause)(message, urn, cause, judged);
 }
 
+/** The fields of a workload that decide which nodes its pods may land on, judged by the rules on placement. */
+export const PLACEMENT_JUDGED = ["nodeSelector", "affinity", "tolerations"] as const;
+
 /**
  * The key of `mistake` in a resource a resource policy judges: its origin is the Helm release that
  * rendered it (its parent), else the resource itself.

@@ -10,6 +10,8 @@ import { strict as assert } from "assert";
 import { evaluateResources, type ExportedResource } from "../../policy/evaluate";
 import { attributeOverrides, formatMergedViolations, mergeProblems } from "../../synth/report";
 import { checkHostPaths } from "../../checks/privileges";
+import { checkPodSecurity } from "../../checks/podSecurity";
+import { checkResourceRequests } from "../../checks/resourceRequests";
 import { RENDERED_KEY } from "@homelab-observability/contract";
 import { stackInfo } from "../support/policyCases";
 
@@ -97,6 +99,191 @@ describe("a finding's override is what its rule judged (trial N2)", () => {
     assert.match(
       formatMergedViolations(withChecks),
       /host-paths-for-agents-only: .*volume data .*\n {6}the same mistake, also seen at: .*\[host-path\] DaemonSet monitoring-agents\/vector volume data; \[host-path\] DaemonSet monitoring-agents\/vector volume var-log\n {6}from the stack's chart values overrides chartValues\.vector\.image\.repository, chartValues\.vector\.image\.tag: change or remove them in the stack file \(that clears every place above;/,
+    );
+  });
+});
+
+/**
+ * Trial H: the rules an override most often trips (a request past its limit, a pod its namespace's
+ * Pod Security level refuses, a seccomp profile, replicas past the nodes) name the override that
+ * sets the field they judged, and not one whose value merely is a word of their message.
+ */
+describe("an override is named by the field its rule judged, not by a word of its value (trial H)", () => {
+  /** A release `name` of `chart` in `namespace` with `values`, rendered (its objects stand beside it). */
+  const helm = (
+    chart: string,
+    name: string,
+    namespace: string,
+    values: Record<string, unknown>,
+  ): ExportedResource & { inputs: Record<string, unknown> } => ({
+    urn: `${STACK}::kubernetes:helm.sh/v3:Release::${name}-${namespace}`,
+    type: "kubernetes:helm.sh/v3:Release",
+    custom: true,
+    inputs: { name, namespace, chart, values, [RENDERED_KEY]: 1 },
+  });
+  /** A Deployment (or another workload kind) `rel` rendered, with pod spec `pod`. */
+  const renderedBy = (
+    rel: ReturnType<typeof helm>,
+    kind: string,
+    name: string,
+    pod: Record<string, unknown>,
+  ) => {
+    const namespace = rel.inputs.namespace as string;
+    const obj = {
+      apiVersion: "apps/v1",
+      kind,
+      metadata: { name, namespace },
+      spec: { selector: { matchLabels: { app: name } }, template: { metadata: {}, spec: pod } },
+    };
+    const cut = rel.urn.lastIndexOf("::");
+    const urn = `${rel.urn.slice(0, cut)}$kubernetes:apps/v1:${kind}::${rel.urn.slice(cut + 2)}/${namespace}/${name}`;
+    const resource: ExportedResource = {
+      urn,
+      type: `kubernetes:apps/v1:${kind}`,
+      custom: true,
+      inputs: obj,
+      parent: rel.urn,
+    };
+    return { obj, urn, resource, placed: { obj, urn, source: `release ${rel.inputs.name as string}` } };
+  };
+  const traced = <T extends { message: string; overrides?: string[]; overridesUnsure?: boolean }>(
+    reports: T[],
+    resources: ExportedResource[],
+    overrides: string[],
+  ) =>
+    attributeOverrides(
+      reports.map((r) => ({ ...r, alsoAt: [] })),
+      resources,
+      overrides,
+    ).map((r) => [r.overrides, r.overridesUnsure]);
+
+  it("resource-request: the request's override, not a pod annotation whose value is a word of the message", () => {
+    const values = { resources: { requests: { memory: "2Gi" } }, podAnnotations: { note: "pod" } };
+    const grafana = helm("grafana", "grafana", "monitoring", values);
+    const dep = renderedBy(grafana, "Deployment", "grafana", {
+      containers: [
+        {
+          name: "grafana",
+          image: "grafana/grafana",
+          resources: { requests: { memory: "2Gi" }, limits: { memory: "512Mi" } },
+        },
+      ],
+    });
+    const { findings } = checkResourceRequests([dep.placed]);
+    assert.deepEqual(
+      traced(findings, [grafana], ["grafana.resources.requests.memory", "grafana.podAnnotations.note"]),
+      [[["chartValues.grafana.resources.requests.memory"], undefined]],
+    );
+  });
+
+  it("pod-security: the container's privileged override, not a pod label whose value is the level's name", () => {
+    const values = {
+      alloy: { securityContext: { privileged: true } },
+      controller: { podLabels: { tier: "baseline" } },
+    };
+    const alloy = helm("alloy", "alloy", "monitoring-agents", values);
+    const ds = renderedBy(alloy, "DaemonSet", "alloy", {
+      containers: [{ name: "alloy", image: "grafana/alloy", securityContext: { privileged: true } }],
+    });
+    const ns = {
+      obj: {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: {
+          name: "monitoring-agents",
+          labels: {
+            "pod-security.kubernetes.io/enforce": "baseline",
+            "pod-security.kubernetes.io/enforce-version": "v1.33",
+          },
+        },
+      },
+      urn: `${STACK}::kubernetes:core/v1:Namespace::monitoring-agents`,
+      source: "program",
+    };
+    const { findings } = checkPodSecurity([ns, ds.placed]);
+    assert.deepEqual(
+      traced(
+        findings,
+        [alloy],
+        ["alloy.alloy.securityContext.privileged", "alloy.controller.podLabels.tier"],
+      ),
+      [[["chartValues.alloy.alloy.securityContext.privileged"], undefined]],
+    );
+    assert.deepEqual(
+      findings.map((f) => [f.message, f.judged]),
+      [
+        [
+          "namespace monitoring-agents enforces baseline, which refuses this pod: container alloy: privileged",
+          ["securityContext.privileged"],
+        ],
+      ],
+    );
+  });
+
+  it("seccomp-runtime-default: the chart's containerSecurityContext override, not a label whose value is a word of the message", async () => {
+    const values = {
+      containerSecurityContext: { seccompProfile: { type: "Unconfined" } },
+      podLabels: { role: "container" },
+    };
+    const grafana = helm("grafana", "grafana", "monitoring", values);
+    const dep = renderedBy(grafana, "Deployment", "grafana", {
+      securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+      containers: [
+        {
+          name: "grafana",
+          image: "grafana/grafana",
+          securityContext: { seccompProfile: { type: "Unconfined" } },
+        },
+      ],
+    });
+    const all = [stackInfo([{ name: "amd", arch: "amd64", count: 1 }]), grafana, dep.resource];
+    const vs = (await evaluateResources(all, {})).filter((v) => v.policy === "seccomp-runtime-default");
+    assert.deepEqual(
+      traced(vs, all, ["grafana.containerSecurityContext.seccompProfile.type", "grafana.podLabels.role"]),
+      [[["chartValues.grafana.containerSecurityContext.seccompProfile.type"], undefined]],
+    );
+  });
+
+  it("resource-budget: a replica count past the nodes is its replicas override, of the workload the message names, not a label naming the pool", async () => {
+    const labels = { app: "db" };
+    /** Chart `chart`'s release with `values`, rendering a StatefulSet of 3 replicas one to a node. */
+    const crowded = async (chart: string, values: Record<string, unknown>, overrides: string[]) => {
+      const rel = helm(chart, chart, "monitoring", values);
+      const sts = renderedBy(rel, "StatefulSet", chart, {
+        containers: [{ name: "c", image: "grafana/loki", resources: { requests: { memory: "128Mi" } } }],
+        affinity: {
+          podAntiAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: [
+              { labelSelector: { matchLabels: labels }, topologyKey: "kubernetes.io/hostname" },
+            ],
+          },
+        },
+      });
+      const spec = sts.obj.spec as Record<string, any>;
+      spec.replicas = 3;
+      spec.template.metadata = { labels };
+      const all = [stackInfo([{ name: "nuc", arch: "amd64", count: 2 }]), rel, sts.resource];
+      const vs = (await evaluateResources(all, {})).filter(
+        (v) => v.policy === "resource-budget" && /would stay Pending/.test(v.message),
+      );
+      return traced(vs, all, overrides);
+    };
+    // A chart the pack does not know: its replica count is named by no key, and `replicaCount` is
+    // the usual chart's key for it.
+    assert.deepEqual(
+      await crowded("db", { replicaCount: 3, podLabels: { pool: "nuc" } }, [
+        "db.replicaCount",
+        "db.podLabels.pool",
+      ]),
+      [[["chartValues.db.replicaCount"], undefined]],
+    );
+    // Loki's StatefulSet is singleBinary's (the message names its key): not write's replicas.
+    assert.deepEqual(
+      await crowded("loki", { singleBinary: { replicas: 3 }, write: { replicas: 2 } }, [
+        "loki.singleBinary.replicas",
+        "loki.write.replicas",
+      ]),
+      [[["chartValues.loki.singleBinary.replicas"], undefined]],
     );
   });
 });
