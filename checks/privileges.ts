@@ -27,6 +27,7 @@ import {
   imageMatches,
   normPath,
   rbacRuleCause,
+  SECCOMP_JUDGED,
   seccompOf,
   type StackNamespaces,
 } from "@homelab-observability/contract";
@@ -407,11 +408,15 @@ export function checkSeccomp(objects: Placed[]): Finding[] {
         check: "seccomp",
         where: `${v.name} container ${c.name}`,
         message: `${v.name} (${v.owner.source}) container ${c.name} runs with seccomp ${type ?? "unset (Unconfined under most runtimes)"}; set securityContext.seccompProfile.type RuntimeDefault on the pod${v.byOperator ? " (the custom resource's spec.securityContext)" : ""}`,
+        judged: [...SECCOMP_JUDGED],
       });
     }
   }
   return findings;
 }
+
+/** What {@link mayRunAsRoot} reads, of the container's or its pod's securityContext (see SECCOMP_JUDGED). */
+const ROOT_JUDGED = ["securityContext.runAsUser", "securityContext.runAsNonRoot"];
 
 /**
  * Whether a container may run as root: its user (its own, else the pod's) is 0, or no user is set
@@ -452,6 +457,7 @@ export function checkRoot(
       check: "runs-as-root",
       where: v.name,
       message: `${v.name} (${v.owner.source}) container(s) ${root.map((c) => c.name).join(", ")} may run as root (no runAsUser, or 0); set runAsNonRoot and runAsUser on the pod${v.byOperator ? " (the custom resource's spec.securityContext)" : ""}, or name it with a reason in the accepted exceptions (contract/exceptions.ts)`,
+      judged: [...ROOT_JUDGED],
     });
   }
   return findings;

@@ -80,6 +80,13 @@ export function imageMatches(image: string, entry: string): boolean {
   return repo === want || repo.endsWith(`/${want}`) || repo === parseImage(want).repository;
 }
 
+/**
+ * What a verdict on {@link seccompOf} rests on: the profile of the container or its pod (a chart's
+ * `securityContext`, `podSecurityContext` or `containerSecurityContext`), and no other field; a
+ * chartValues override is its cause when it sets it (synth/report.ts overridesOn).
+ */
+export const SECCOMP_JUDGED: readonly string[] = ["securityContext.seccompProfile"];
+
 /** The seccomp profile type a container runs with: its own, else the pod's; undefined when unset. */
 export function seccompOf(pod: any, container: any): string | undefined {
   return container?.securityContext?.seccompProfile?.type ?? pod?.securityContext?.seccompProfile?.type;

@@ -4,7 +4,12 @@ import { label, toRes, type Res } from "./lib/resources";
 import { forTypes } from "./lib/typed";
 import { reportCause, reportJudged } from "./lib/report";
 import { RAW_WORKLOAD_TYPES } from "./lib/workloads";
-import { BUILTIN_SECRET_READERS, imageMatches, rbacRuleCause } from "@homelab-observability/contract";
+import {
+  BUILTIN_SECRET_READERS,
+  imageMatches,
+  rbacRuleCause,
+  SECCOMP_JUDGED,
+} from "@homelab-observability/contract";
 import {
   DEFAULT_AGENT_HOST_PATHS,
   DEFAULT_OPERATOR_IMAGES,
@@ -237,13 +242,6 @@ function seccompFix(podPath: string, list: string, index: number, container: any
     ? `set ${podPath}.${list}[${index}].securityContext.seccompProfile.type to RuntimeDefault (the container's own setting overrides the pod's)`
     : `set ${podPath}.securityContext.seccompProfile.type to RuntimeDefault (the pod's, for every container)`;
 }
-
-/**
- * What seccomp-runtime-default's verdict rests on: the profile of the container or its pod (a
- * chart's `securityContext`, `podSecurityContext` or `containerSecurityContext`), whichever an
- * override sets, and no other field.
- */
-const SECCOMP_JUDGED = ["securityContext.seccompProfile"];
 
 /** Every container runs with seccomp RuntimeDefault. */
 export function seccompRuntimeDefault(level: Level = "mandatory"): ResourceValidationPolicy {

@@ -9,7 +9,7 @@
 import { strict as assert } from "assert";
 import { evaluateResources, type ExportedResource } from "../../policy/evaluate";
 import { attributeOverrides, formatMergedViolations, mergeProblems } from "../../synth/report";
-import { checkHostPaths } from "../../checks/privileges";
+import { checkHostPaths, checkRoot, checkSeccomp } from "../../checks/privileges";
 import { checkPodSecurity } from "../../checks/podSecurity";
 import { checkResourceRequests } from "../../checks/resourceRequests";
 import { RENDERED_KEY } from "@homelab-observability/contract";
@@ -242,6 +242,37 @@ describe("an override is named by the field its rule judged, not by a word of it
       traced(vs, all, ["grafana.containerSecurityContext.seccompProfile.type", "grafana.podLabels.role"]),
       [[["chartValues.grafana.containerSecurityContext.seccompProfile.type"], undefined]],
     );
+  });
+
+  it("the seccomp and runs-as-root checks: the securityContext override each reads, not a label whose value is a word of the message", () => {
+    const values = {
+      containerSecurityContext: { seccompProfile: { type: "Unconfined" } },
+      securityContext: { runAsUser: 0 },
+      podLabels: { role: "container", user: "root" },
+    };
+    const grafana = helm("grafana", "grafana", "monitoring", values);
+    const dep = renderedBy(grafana, "Deployment", "grafana", {
+      securityContext: { runAsUser: 0 },
+      containers: [
+        {
+          name: "grafana",
+          image: "grafana/grafana",
+          securityContext: { seccompProfile: { type: "Unconfined" } },
+        },
+      ],
+    });
+    const overrides = [
+      "grafana.containerSecurityContext.seccompProfile.type",
+      "grafana.securityContext.runAsUser",
+      "grafana.podLabels.role",
+      "grafana.podLabels.user",
+    ];
+    assert.deepEqual(traced(checkSeccomp([dep.placed]), [grafana], overrides), [
+      [["chartValues.grafana.containerSecurityContext.seccompProfile.type"], undefined],
+    ]);
+    assert.deepEqual(traced(checkRoot([dep.placed], []), [grafana], overrides), [
+      [["chartValues.grafana.securityContext.runAsUser"], undefined],
+    ]);
   });
 
   it("resource-budget: a replica count past the nodes is its replicas override, of the workload the message names, not a label naming the pool", async () => {
