@@ -317,4 +317,18 @@ describe("an override is named by the field its rule judged, not by a word of it
       [[["chartValues.loki.singleBinary.replicas"], undefined]],
     );
   });
+  it("resource-budget: a pod larger than every node it may land on is its requests override, not a label naming the pool", async () => {
+    const values = { resources: { requests: { memory: "9Gi" } }, podLabels: { pool: "nuc" } };
+    const app = helm("app", "app", "monitoring", values);
+    const dep = renderedBy(app, "Deployment", "app", {
+      containers: [{ name: "app", image: "someone/app:1.0", resources: { requests: { memory: "9Gi" } } }],
+    });
+    const all = [stackInfo([{ name: "nuc", arch: "amd64", count: 2 }]), app, dep.resource];
+    const vs = (await evaluateResources(all, {})).filter(
+      (v) => v.policy === "resource-budget" && /each pod requests more than one node holds/.test(v.message),
+    );
+    assert.deepEqual(traced(vs, all, ["app.resources.requests.memory", "app.podLabels.pool"]), [
+      [["chartValues.app.resources.requests.memory"], undefined],
+    ]);
+  });
 });
