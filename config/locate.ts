@@ -428,6 +428,9 @@ function throughText(place: Place): string {
  * aside, since those differ between the keys one value reaches where the mistake and its mending do not; any other word differs between two mistakes (an unknown
  * key one holder would take as a misspelling and another has no like of), each its own message. The
  * message kept is the use written where the value is (the anchored item itself), else the first found.
+ * A value refused at keys that expect different forms (`*ret` at a duration key and at vmsingle's
+ * retention) is one mistake as well: the one value is edited, so one message names each key with the
+ * form it expects.
  */
 export function mergedUses(
   problems: string[],
@@ -449,15 +452,17 @@ export function mergedUses(
     const bare = head.slice(head.indexOf(":") + 1);
     names.set(spot(place), [...(names.get(spot(place)) ?? []), head, bare, ...(place.holders ?? [])]);
   });
+  const same = (i: number) =>
+    withoutNames(withoutExamples(split(problems[i])!.body), names.get(spot(places[i]!))!);
   const groups = new Map<string, number[]>();
   problems.forEach((p, i) => {
     const place = places[i];
     const parts = split(p);
     if (!place || !parts) return;
-    const id = JSON.stringify([
-      spot(place),
-      withoutNames(withoutExamples(parts.body), names.get(spot(place))!),
-    ]);
+    // A value refused is one mistake at its place whatever each key expects of it (`*ret` at Loki's
+    // retention and at vmsingle's, whose forms differ): the one value is what is edited.
+    const found = valueRefused(parts.body)?.found;
+    const id = JSON.stringify([spot(place), found === undefined ? same(i) : { found }]);
     groups.set(id, [...(groups.get(id) ?? []), i]);
   });
   const gone = new Set<number>();
@@ -467,12 +472,32 @@ export function mergedUses(
     const kept = members.find((i) => !places[i]?.through?.length) ?? members[0];
     const others = members.filter((i) => i !== kept);
     others.forEach((i) => gone.add(i));
-    const uses = others.map((i) => `${split(problems[i])!.head}${throughText(places[i]!)}`);
+    // A key whose refusal says what the kept message says is named alone; one expecting another
+    // form says that form (and its own hint), so the one message tells every form the edit must meet.
+    const uses = others.map((i) => {
+      const own = same(i) === same(kept) ? undefined : valueRefused(split(problems[i])!.body);
+      const hint = own && own.hint !== valueRefused(split(problems[kept])!.body)?.hint ? own.hint : "";
+      return `${split(problems[i])!.head}${throughText(places[i]!)}${own ? `, which expects ${own.form}${hint}` : ""}`;
+    });
+    const alike = members.every((i) => same(i) === same(kept));
     out[kept] =
-      `${problems[kept]} (the same ${split(problems[kept])!.body.startsWith(": unknown key") ? "key" : "value"}, written once, reaches ${listed(uses)}: one edit mends ${members.length > 2 ? "them all" : "both"})`;
+      `${problems[kept]} (the same ${split(problems[kept])!.body.startsWith(": unknown key") ? "key" : "value"}, written once, reaches ${listed(uses)}: one edit mends ${members.length > 2 ? "them all" : "both"}${alike ? "" : ", with a value each of them takes"})`;
   }
   const left = (_: unknown, i: number) => !gone.has(i);
   return { problems: out.filter(left), places: places.filter(left) };
+}
+
+/**
+ * The parts of a problem's words after its key path (`: expected <form>, got string "14days"; did
+ * you mean "14d"?`) when it refuses a value written (a text, a number, a boolean), else undefined:
+ * `form` expected, the value `found` as described (errors.ts `describe`) and the `hint` after it.
+ */
+function valueRefused(body: string): { form: string; found: string; hint: string } | undefined {
+  const m =
+    /^: (?:required, )?expected (.+), got ((?:string|number|boolean) (?:"(?:[^"\\]|\\.)*"|[^\s;(]+))(.*)$/s.exec(
+      body,
+    );
+  return m ? { form: m[1], found: m[2], hint: m[3] } : undefined;
 }
 
 /**

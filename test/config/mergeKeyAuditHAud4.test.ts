@@ -211,6 +211,23 @@ describe("a merge key in a stack file", () => {
     );
   });
 
+  it("reports a value aliased at keys of different forms once, at its anchor, naming each key and the form it expects", () => {
+    const e = refusal(`${BASE}${STORE}  ${P("loki")}:
+    retention: &ret 14days
+  ${P("prometheus")}:
+    retention: *ret
+  ${P("victoriametrics")}:
+    retention: *ret
+`);
+    assert.deepEqual(e.problems, [
+      `${P("loki.retention")}: expected a duration above zero like "7d" (whole number + ms|s|m|h|d|w|y), got string "14days"; did you mean "14d"? (the same value, written once, reaches ${P("prometheus.retention")} (reached at line 10 through \`*ret\`) and ${P("victoriametrics.retention")} (reached at line 12 through \`*ret\`), which expects a duration of at least 1d in h|d|w|y like "14d" (vmstorage reads a bare number as months, refuses "m" and below 24h): one edit mends them all, with a value each of them takes)`,
+    ]);
+    assert.deepEqual(
+      e.places.map((p) => p?.line),
+      [8],
+    );
+  });
+
   /** Two pools, a (amd64) and b (arm64), and a third written with two merge keys, `<<: *a` at line 20 and `<<: *b` at line 21. */
   const TWO_MERGES = `  ${P("nodePools")}:
     - &a
