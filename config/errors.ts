@@ -13,7 +13,7 @@ import {
 import { unknownKeyHint } from "./keyHints";
 import { formatPlace, mergedUses, parseSegments, type Place, type Segment } from "./locate";
 import { arm32Hint, isArm32 } from "./nodePools";
-import { holdsSecret } from "./receivers";
+import { holdsSecret, validReceiverName } from "./receivers";
 import { commandDir, pulumiCommand } from "./paths";
 import { isMap, propertyPath, removeKeyCommand, removePathCommand, setConfigCommand, valueAt } from "./tree";
 import { withUnexpanded } from "./unexpandedVariables";
@@ -296,7 +296,7 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
     case "too_big":
       return `${at}: expected ${boundedForm(issue, found, input)}, got ${describe(found)}`;
     default:
-      return `${at}: ${issue.message}, got ${describe(found)}${unitHint(issue.path, found, input) || hostHint(issue.path, found, input) || caseHint(issue.path, found, input)}`;
+      return `${at}: ${issue.message}, got ${describe(found)}${unitHint(issue.path, found, input) || hostHint(issue.path, found, input) || caseHint(issue.path, found, input) || receiverNameHint(issue.path, found)}`;
   }
 }
 
@@ -687,6 +687,18 @@ function caseHint(path: (string | number)[], found: unknown, input: unknown): st
   if (typeof found !== "string" || found === found.toLowerCase()) return "";
   const near = found.toLowerCase();
   return schemaAt(path, input)?.safeParse(near).success ? `; did you mean "${near}"?` : "";
+}
+
+/**
+ * `; did you mean "team-slack"?` for a receiver's name the schema refuses ("Team.Slack") that reads
+ * as one it takes ({@link validReceiverName}): the name its credential's hint sets
+ * (config/receivers.ts secretsBackendWay). Else "".
+ */
+function receiverNameHint(path: (string | number)[], found: unknown): string {
+  const [top, list, index, field] = path;
+  if (top !== "alerting" || list !== "receivers" || typeof index !== "number" || field !== "name") return "";
+  const near = typeof found === "string" && path.length === 4 ? validReceiverName(found) : undefined;
+  return near !== undefined && near !== found ? `; did you mean "${near}"?` : "";
 }
 
 /** Multipliers people write after a count ("2M" series, "500k"). */

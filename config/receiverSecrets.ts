@@ -131,7 +131,7 @@ export function receiverCredentialProblems(
       .filter((r) => !meant.has(r.name))
       .map(
         (r) =>
-          `${key}.${r.name}: required for alerting.receivers "${r.name}" (${r.type}); set it with ${set(r.name)}`,
+          `${PROJECT}:${at(r.name)}: required for alerting.receivers "${r.name}" (${r.type}); set it with ${set(r.name)}`,
       ),
   ];
 }

@@ -22,20 +22,35 @@ import { setSecretCommand } from "./tree";
  * Where a receiver's credential goes instead of the stack file, for a message. The command leaves
  * the value out: `pulumi config set` prompts for a value not on its command line (Pulumi's CLI
  * docs, `pulumi config set`), which also keeps it out of the shell's history, and a `<value>`
- * placeholder would be read by a shell as a redirection. A receiver whose name is not text yet
- * (refused on its own) gets the entry named in words, not a command with a placeholder.
+ * placeholder would be read by a shell as a redirection. A receiver whose name the schema refuses
+ * gets the command for the name {@link validReceiverName} makes of it, which it is to be renamed
+ * to, else the entry named in words: a command holding a stand-in name would, pasted as it is, set
+ * a credential no receiver reads.
  */
 function secretsBackendWay(name: unknown, key: string): string {
   // A name the schema refuses is renamed before the credential is read: an entry under it would be
-  // left behind, read by no receiver (config/receiverSecrets.ts refuses it), so NAME stands in for
-  // the name once fixed, in words beside it as in stackFile.ts secretMapSteps.
+  // left behind, read by no receiver (config/receiverSecrets.ts refuses it).
+  const near = typeof name === "string" && !isReceiverName(name) ? validReceiverName(name) : undefined;
   const entry =
     typeof name === "string" && isReceiverName(name)
       ? `\`${setSecretCommand(RECEIVER_CREDENTIALS_KEY, [name], PROJECT)}\`, which prompts for the value`
-      : typeof name === "string"
-        ? `\`${setSecretCommand(RECEIVER_CREDENTIALS_KEY, ["NAME"], PROJECT)}\` with NAME the receiver's name once it is valid, which prompts for the value`
-        : `the entry of ${RECEIVER_CREDENTIALS_KEY} under the receiver's name`;
+      : near !== undefined
+        ? `\`${setSecretCommand(RECEIVER_CREDENTIALS_KEY, [near], PROJECT)}\` once the receiver is named "${near}", which prompts for the value`
+        : `the entry of ${RECEIVER_CREDENTIALS_KEY} under the receiver's name once it is valid`;
   return `${entry}, or the 1Password item's field "${key}"`;
+}
+
+/**
+ * The receiver name the schema takes that `name` reads as: in lowercase, each run of other
+ * characters than letters, digits and '-' as one '-' ("Team.Slack" as "team-slack"); undefined
+ * when that is no receiver name either (a reserved one, too long).
+ */
+export function validReceiverName(name: string): string | undefined {
+  const near = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return isReceiverName(near) ? near : undefined;
 }
 
 /** The fields of a receiver of `type` that hold a credential, its integration's own first. */

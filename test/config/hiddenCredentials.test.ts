@@ -37,17 +37,37 @@ describe("config: a receiver's plain-text credential beside another bad value of
     assert.match(e.message, /Pulumi\.lab\.yaml:\d+:\d+\n.*api_url: <not shown>/);
   });
 
-  it("beside a receiver name the schema refuses, its hint sets the credential under the name once fixed, not under the refused one", () => {
+  it("beside a receiver name the schema refuses, its hint sets the credential under the name it is to be renamed to, which the name's own message offers", () => {
+    // Pasted as it is, the command sets the entry the renamed receiver reads: no stand-in name (a
+    // `NAME` set literally would be read by no receiver) and not the refused one.
     const e = refusal(RECEIVERS.replace("- name: team-slack", "- name: Team.Slack"), "lab");
     const credential = e.problems.find((p) => p.startsWith(CREDENTIAL));
     assert.ok(credential, e.message);
     assert.ok(
       credential.includes(
-        "(`pulumi config set --stack lab --secret --path 'receiverCredentials.NAME'` with NAME the receiver's name once it is valid, which prompts for the value, or the 1Password item's field \"api_url\")",
+        '(`pulumi config set --stack lab --secret --path \'receiverCredentials.team-slack\'` once the receiver is named "team-slack", which prompts for the value, or the 1Password item\'s field "api_url")',
       ),
       credential,
     );
     assert.ok(!credential.includes("Team.Slack"), credential);
+    assert.ok(
+      e.problems.includes(
+        `${P("alerting.receivers[0].name")}: expected a receiver name (lowercase letters, digits and '-', at most 40 characters, not null, pushover, heartbeat) like "team-slack", got string "Team.Slack"; did you mean "team-slack"?`,
+      ),
+      e.message,
+    );
+  });
+
+  it("beside a receiver name that reads as no valid one, names the credential's entry in words, with no command to paste", () => {
+    const e = refusal(RECEIVERS.replace("- name: team-slack", "- name: Heartbeat"), "lab");
+    const credential = e.problems.find((p) => p.startsWith(CREDENTIAL));
+    assert.ok(credential, e.message);
+    assert.ok(
+      credential.includes(
+        "(the entry of receiverCredentials under the receiver's name once it is valid, or the 1Password item's field \"api_url\")",
+      ),
+      credential,
+    );
   });
 
   it("as pulumi preview reads the config (parseStackConfig), once", () => {
