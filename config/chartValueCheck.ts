@@ -59,7 +59,7 @@ export function chartValueProblems(
           else {
             const quoted = quotedProblem(kind, v, chart);
             if (!quoted) continue;
-            const problem = `${project}:${["chartValues", chart, ...at, key].join(".")}: ${quoted}`;
+            const problem = `${project}:${propertyPath("chartValues", [chart, ...at, key])}: ${quoted}`;
             out.push(problem);
             refused?.push({ problem, path: [chart, ...at, key] });
           }
@@ -71,13 +71,15 @@ export function chartValueProblems(
         // its name says which key was meant, however far it is from the chart's keys.
         const stackKey = near ? undefined : stackKeyOf(chart, [...at, key]);
         if (!near && !stackKey) continue;
-        const where = ["chartValues", chart, ...at].join(".");
+        // Named as the stack file and `pulumi config set --path` name them: a key holding a dot
+        // (`grafana.ini`) in brackets, where a dot would read as two keys.
+        const named = (k: string) => propertyPath("chartValues", [chart, ...at, k]);
         // Renamed, the value is judged as the key meant: a quoted "false" there is the next refusal.
         const mend = near ? quotedProblem(kinds?.[near], v, chart) : undefined;
         const problem =
-          `${project}:${where}.${key}${UNKNOWN_KEY}${chart} chart ${pin?.version} (Helm would ignore it), ` +
+          `${project}:${named(key)}${UNKNOWN_KEY}${chart} chart ${pin?.version} (Helm would ignore it), ` +
           `expected a key its values.yaml or templates name (\`helm show values ${chart} --repo ${pin?.repo} --version ${pin?.version}\`), ` +
-          `got ${JSON.stringify(key)}; did you mean ${near ? `${where}.${near}?${mend ? `${RENAME_AND_MEND}${mend})` : ""}` : `${stackKey}? (a key of the stack's own, not of the chart's values: set it as ${project}:${stackKey})`}`;
+          `got ${JSON.stringify(key)}; did you mean ${near ? `${named(near)}?${mend ? `${RENAME_AND_MEND}${mend})` : ""}` : `${stackKey}? (a key of the stack's own, not of the chart's values: set it as ${project}:${stackKey})`}`;
         out.push(problem);
         refused?.push({ problem, path: [chart, ...at, key] });
         if (near) meant?.push({ problem, given: [chart, ...at, key], meant: [chart, ...at, near] });
@@ -109,7 +111,7 @@ function stackKeyOf(chart: string, path: readonly string[]): string | undefined 
   const key = sectionsOf(chart)
     .map((section) => [section, ...path])
     .find((p) => schemaAt(p) !== undefined);
-  return key?.join(".");
+  return key && propertyPath(key[0], key.slice(1));
 }
 
 /**
@@ -161,12 +163,12 @@ export function chartValueKeyHint(
   const setBy = stackKeysSetting(chart, rest).filter((e) => holds(value, e.path.slice(rest.length)));
   const exact = setBy.find((e) => e.path.length === rest.length);
   if (exact)
-    return `; did you mean ${exact.key}? (${rest.join(".")} of the ${chart} chart ${version}'s values is what the stack key ${project}:${exact.key} sets: set it there)`;
+    return `; did you mean ${exact.key}? (${propertyPath(rest[0], rest.slice(1))} of the ${chart} chart ${version}'s values is what the stack key ${project}:${exact.key} sets: set it there)`;
   const but =
     setBy.length === 0
       ? ""
-      : `, but for ${setBy.map((e) => `${e.path.join(".")}, which the stack key ${e.key} sets`).join("; ")}: set that there`;
-  return `; did you mean ${meant.path.join(".")}? (${rest.join(".")} is a key of the ${chart} chart ${version}'s values, not of the stack's ${path[0]}: a chart value goes under ${project}:chartValues.${chart}${but})`;
+      : `, but for ${setBy.map((e) => `${propertyPath(e.path[0], e.path.slice(1))}, which the stack key ${e.key} sets`).join("; ")}: set that there`;
+  return `; did you mean ${propertyPath(meant.path[0], meant.path.slice(1))}? (${propertyPath(rest[0], rest.slice(1))} is a key of the ${chart} chart ${version}'s values, not of the stack's ${path[0]}: a chart value goes under ${project}:chartValues.${chart}${but})`;
 }
 
 /** Whether `value` holds a key at `path` under it (any value at the empty path). */

@@ -178,10 +178,9 @@ export function describe(value: unknown): string {
   return `${typeof value} ${JSON.stringify(typeof value === "string" ? redactUrl(value) : value)}`;
 }
 
+/** A key path as every message names it ({@link propertyPath}: a key holding a dot in brackets). */
 function keyPath(path: (string | number)[]): string {
-  return (
-    `${PROJECT}:` + path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("")
-  );
+  return `${PROJECT}:${propertyPath(String(path[0]), path.slice(1))}`;
 }
 
 /**

@@ -63,7 +63,7 @@ const readChartValues = (raw: Record<string, unknown>) =>
 
 /** A key path as the problems name it: `loki.retention`, `nodePools[1].name`. */
 const pathText = (path: (string | number)[]) =>
-  path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+  path.length === 0 ? "" : propertyPath(String(path[0]), path.slice(1));
 
 /**
  * `raw` without what the schema refuses, for the rules between keys: each refused value removed
@@ -1033,9 +1033,9 @@ function withChartKeysMeant(
 ): {
   config: Record<string, unknown>;
   readAs: Map<string, string>;
-  read: { problem: string; given: string; meant: string }[];
+  read: { problem: string; given: string; meant: string; key: string }[];
 } {
-  const read: { problem: string; given: string; meant: string }[] = [];
+  const read: { problem: string; given: string; meant: string; key: string }[] = [];
   if (meant.length === 0 || !isMap(config.chartValues)) return { config, readAs: new Map(), read };
   const chartValues = structuredClone(config.chartValues);
   for (const m of meant) {
@@ -1044,7 +1044,7 @@ function withChartKeysMeant(
     if (!isMap(holder) || !(given in holder) || key in holder) continue;
     holder[key] = holder[given];
     delete holder[given];
-    read.push({ problem: m.problem, given: chartValuesText(m.given), meant: chartValuesText(m.meant) });
+    read.push({ problem: m.problem, given: chartValuesText(m.given), meant: chartValuesText(m.meant), key });
   }
   return {
     config: read.length > 0 ? { ...config, chartValues } : config,
@@ -1063,7 +1063,7 @@ function withChartKeysMeant(
  */
 function withChartReadAsRefusals(
   problems: string[],
-  read: { problem: string; given: string; meant: string }[],
+  read: { problem: string; given: string; meant: string; key: string }[],
   caused: readonly string[],
 ): string[] {
   const folded = new Set<number>();
@@ -1079,7 +1079,7 @@ function withChartReadAsRefusals(
       const q = problems[j].replace(at, `$1$2${r.given}$3`);
       return q.startsWith(`${PROJECT}:`) ? q.slice(PROJECT.length + 1) : q;
     });
-    return `${p} (read as ${r.meant.split(/[.[]/).pop()}, which is refused: ${said.join("; ")})`;
+    return `${p} (read as ${r.key}, which is refused: ${said.join("; ")})`;
   });
   return out.filter((_, i) => !folded.has(i));
 }

@@ -1,4 +1,4 @@
-import { isMap } from "./tree";
+import { isMap, propertyPath } from "./tree";
 import { PROJECT } from "./schema";
 import type { RefusedOverride } from "./errors";
 
@@ -269,7 +269,7 @@ export function sameSettingProblems(
     if (unread.some((u) => e.key === u || e.key.startsWith(`${u}.`))) continue;
     const override = overrideAt(charts[e.chart], e.path);
     if (!override) continue;
-    const key = ["chartValues", e.chart, ...override.at].join(".");
+    const key = propertyPath("chartValues", [e.chart, ...override.at]);
     const set = `${key}: ${JSON.stringify(override.value)}${at(key)}`;
     // The same value the program sets: a repeat, not a second mode, and said as one.
     const repeats = derived !== undefined && JSON.stringify(derived.value) === JSON.stringify(override.value);

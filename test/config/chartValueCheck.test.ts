@@ -84,6 +84,20 @@ describe("config: chartValues keys are checked against the pinned charts (config
     }
   });
 
+  it("names a key holding a dot in brackets, as the stack file and `pulumi config set --path` take it, in the problem and its hint", () => {
+    const { dir, lines } = withChartValues({
+      grafana: { "grafana.inii": { analytics: { check_for_updates: false } } },
+    });
+    const pin = versions.charts.grafana;
+    const r = run(dir);
+    assert.deepEqual(r, [
+      {
+        problem: `${P('chartValues.grafana["grafana.inii"]')}: unknown key of the grafana chart ${pin.version} (Helm would ignore it), expected a key its values.yaml or templates name (\`helm show values grafana --repo ${pin.repo} --version ${pin.version}\`), got "grafana.inii"; did you mean chartValues.grafana["grafana.ini"]?`,
+        line: lineOf(lines, "grafana.inii", lineOf(lines, P("chartValues"))),
+      },
+    ]);
+  });
+
   it("reports chart typos in the same run as the stack's other problems", () => {
     const { dir } = withChartValues({ grafana: { replicsa: 2 } });
     const file = path.join(dir, "Pulumi.s.yaml");
