@@ -59,7 +59,7 @@ describe("docs/how-to/chart-upgrades.md: a chart bump as written", () => {
         !pull.includes(c.repo) && !pull.includes(` ${c.chart} `),
         `helm pull names ${c.chart}'s repository only: ${pull}`,
       );
-    assert.match(pull, /--repo <repo> <chart> --version <version>/);
+    assert.match(pull, /--repo "\$REPO" "\$CHART" --version "\$VERSION"/);
   });
 
   it("names each fact a bump can leave stale, where the test that fails says to refresh it", () => {

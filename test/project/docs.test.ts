@@ -67,6 +67,19 @@ describe("documentation", function () {
     assert.deepEqual(broken, []);
   });
 
+  it("no shell block of any document holds a `<placeholder>`, which a shell pasting it reads as a redirection", () => {
+    // Quoted text and comments are read as written (`'<a long passphrase>'`, `# -> {"name":"<x>"}`);
+    // a synopsis of a command's flags is a `text` block, not one to paste.
+    const found: string[] = [];
+    for (const doc of documents())
+      for (const block of read(doc).matchAll(/```(?:sh|bash|shell)\n([\s\S]*?)```/g))
+        for (const line of block[1].split("\n")) {
+          const bare = line.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, "").replace(/(^|\s)#.*$/, "");
+          if (/<[A-Za-z][^<>\n]*>/.test(bare)) found.push(`${doc}: ${line.trim()}`);
+        }
+    assert.deepEqual(found, []);
+  });
+
   it("LICENSE is the Apache-2.0 text package.json names, CHANGELOG.md and CONTRIBUTING.md exist", () => {
     assert.equal(JSON.parse(read("package.json")).license, "Apache-2.0");
     const license = read("LICENSE");
