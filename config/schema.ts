@@ -946,16 +946,25 @@ const grafana = z
      * value; the annotation `grafana_folder` names the folder): "all" namespaces (a ClusterRole
      * lets it list and watch ConfigMaps cluster-wide), or a list of namespaces (a Role in each;
      * the stack's own namespace is always searched). Other apps' charts ship their dashboards
-     * this way.
+     * this way. "all" in a list (`[all]`) is refused, not read as a namespace: "all" alone is every
+     * namespace, so a namespace named "all" cannot be listed.
      */
     dashboardNamespaces: z
       .union([
         z.literal("all"),
         z
           .array(
-            z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
-              message: 'expected a namespace name like "cert-manager"',
-            }),
+            z
+              .string()
+              .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+                message: 'expected a namespace name like "cert-manager"',
+              })
+              // The sidecar's own word for every namespace is "ALL" (grafana chart values.yaml
+              // sidecar.dashboards.searchNamespace), which the program writes for "all" alone.
+              .refine((v) => v !== "all", {
+                message:
+                  'expected a namespace name like "cert-manager", not "all": every namespace is "all" alone, not in a list (dashboardNamespaces: all)',
+              }),
           )
           .min(1),
       ])

@@ -47,6 +47,15 @@ describe("config: each problem says the form its key expects (config/errors.ts, 
     ]);
   });
 
+  it('refuses "all" in the namespace list, where the key takes it alone for every namespace', () => {
+    const r = problems(
+      (c) => (c[P("grafana")] = { ...(c[P("grafana")] ?? {}), dashboardNamespaces: ["all"] }),
+    );
+    assert.deepEqual(r, [
+      `${P("grafana.dashboardNamespaces[0]")}: expected a namespace name like "cert-manager", not "all": every namespace is "all" alone, not in a list (dashboardNamespaces: all), got string "all"`,
+    ]);
+  });
+
   it("a missing key with a pattern gets the same form as a wrong one", () => {
     const receiver = { name: "mail", type: "email", to: "a@example.net", from: "b@example.net" };
     const missing = problems((c) => (c[P("alerting")] = { receivers: [receiver] }));
