@@ -924,7 +924,10 @@ function overridesOn(
   // setting none of those fields is no cause of it (the image of a DaemonSet a nodeSelector keeps
   // off a pool), even when the message quotes its value.
   if (judged && judged.length > 0) {
-    const setting = ofChart.filter((o) => setsField(o, judged, lookup(rel.values, o.split("."))));
+    const setting = ofChart.filter(
+      (o) =>
+        setsField(o, judged, lookup(rel.values, o.split("."))) || renamesNamed(o, rel.values, message, names),
+    );
     if (setting.length === 0) return undefined;
     // A field is the workload's, and a chart runs several: the values path the message names
     // (`values.singleBinary.replicas`) tells which workload's override it is, of those setting it.
@@ -948,6 +951,19 @@ function overridesOn(
     .flatMap((o) => namedItems(rel.values, o, message, names))
     .map((o) => overrideKey(rel.chart, o, rel.values, "chartValues"));
   return { overrides: keys, narrowed: named.length > 0 };
+}
+
+/**
+ * Whether an override renames the objects a message names (`fullnameOverride: vmx` and a finding on
+ * `VMAgent monitoring/vmx`): whatever fields a rule judged, the program's settings and accepted
+ * exceptions (contract/exceptions.ts, `VMAgent vm`) reach an object by the name it gives it, so the
+ * rename is a cause of what the renamed object lacks.
+ */
+function renamesNamed(override: string, values: unknown, message: string, names: Set<string>): boolean {
+  return (
+    /(?:^|\.)(?:fullname|name)Override$/.test(override) &&
+    valuesAt(values, override).some((v) => !names.has(v) && namesWord(message, v))
+  );
 }
 
 /** Whether `v` is a map holding `key`, or holds such a map at most `depth - 1` maps down. */

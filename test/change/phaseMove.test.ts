@@ -166,7 +166,8 @@ describe("change check: the phase move an --against export covers", () => {
     for (let i = 0; i + 1 < PHASES.length; i++)
       assert.match(
         doc,
-        new RegExp(`${gateCommand("<stack>", PHASES[i + 1]).replace(/[-<>]/g, "\\$&")} +# at ${PHASES[i]}`),
+        // The docs' blocks paste as written: the stack is a variable the block sets, not a <placeholder>.
+        new RegExp(`${gateCommand('"$STACK"', PHASES[i + 1]).replace(/[-$"]/g, "\\$&")} +# at ${PHASES[i]}`),
       );
   });
 });
