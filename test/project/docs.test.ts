@@ -80,6 +80,21 @@ describe("documentation", function () {
     assert.deepEqual(found, []);
   });
 
+  it("every shell block of any document parses in bash as written (a quote left open leaves the paste waiting for its close)", () => {
+    const broken: string[] = [];
+    for (const doc of documents())
+      for (const block of read(doc).matchAll(/^( *)```(?:sh|bash|shell)\n([\s\S]*?)^ *```/gm)) {
+        // A block in a list item is indented with it; the reader pastes it without.
+        const body = block[2]
+          .split("\n")
+          .map((l) => (l.startsWith(block[1]) ? l.slice(block[1].length) : l))
+          .join("\n");
+        const r = spawnSync("bash", ["-n"], { input: body, encoding: "utf8" });
+        if (r.status !== 0) broken.push(`${doc}: ${r.stderr.trim()}`);
+      }
+    assert.deepEqual(broken, []);
+  });
+
   it("LICENSE is the Apache-2.0 text package.json names, CHANGELOG.md and CONTRIBUTING.md exist", () => {
     assert.equal(JSON.parse(read("package.json")).license, "Apache-2.0");
     const license = read("LICENSE");
