@@ -295,7 +295,7 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
     case "too_big":
       return `${at}: expected ${boundedForm(issue, found, input)}, got ${describe(found)}`;
     default:
-      return `${at}: ${issue.message}, got ${describe(found)}${unitHint(issue.path, found, input) || hostHint(issue.path, found, input) || caseHint(issue.path, found, input) || receiverNameHint(issue.path, found)}`;
+      return `${at}: ${issue.message}, got ${describe(found)}${unitHint(issue.path, found, input) || hostHint(issue.path, found, input) || caseHint(issue.path, found, input) || receiverNameHint(issue.path, found, input)}`;
   }
 }
 
@@ -693,10 +693,15 @@ function caseHint(path: (string | number)[], found: unknown, input: unknown): st
  * as one it takes ({@link validReceiverName}): the name its credential's hint sets
  * (config/receivers.ts secretsBackendWay). Else "".
  */
-function receiverNameHint(path: (string | number)[], found: unknown): string {
+function receiverNameHint(path: (string | number)[], found: unknown, input: unknown): string {
   const [top, list, index, field] = path;
   if (top !== "alerting" || list !== "receivers" || typeof index !== "number" || field !== "name") return "";
-  const near = typeof found === "string" && path.length === 4 ? validReceiverName(found) : undefined;
+  // Not a name another receiver holds: the rename would be refused as a second of it.
+  const all = valueAt(input, ["alerting", "receivers"]);
+  const taken = Array.isArray(all)
+    ? all.filter((_, j) => j !== index).map((o) => (isMap(o) ? o.name : undefined))
+    : [];
+  const near = typeof found === "string" && path.length === 4 ? validReceiverName(found, taken) : undefined;
   return near !== undefined && near !== found ? `; did you mean "${near}"?` : "";
 }
 

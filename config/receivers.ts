@@ -27,10 +27,10 @@ import { setSecretCommand } from "./tree";
  * to, else the entry named in words: a command holding a stand-in name would, pasted as it is, set
  * a credential no receiver reads.
  */
-function secretsBackendWay(name: unknown, key: string): string {
+function secretsBackendWay(name: unknown, key: string, taken: readonly unknown[] = []): string {
   // A name the schema refuses is renamed before the credential is read: an entry under it would be
   // left behind, read by no receiver (config/receiverSecrets.ts refuses it).
-  const near = typeof name === "string" && !isReceiverName(name) ? validReceiverName(name) : undefined;
+  const near = typeof name === "string" && !isReceiverName(name) ? validReceiverName(name, taken) : undefined;
   const entry =
     typeof name === "string" && isReceiverName(name)
       ? `\`${setSecretCommand(RECEIVER_CREDENTIALS_KEY, [name], PROJECT)}\`, which prompts for the value`
@@ -43,14 +43,16 @@ function secretsBackendWay(name: unknown, key: string): string {
 /**
  * The receiver name the schema takes that `name` reads as: in lowercase, each run of other
  * characters than letters, digits and '-' as one '-' ("Team.Slack" as "team-slack"); undefined
- * when that is no receiver name either (a reserved one, too long).
+ * when that is no receiver name either (a reserved one, too long), or one of `taken`, the other
+ * receivers' names (renamed onto one, it would be refused as a second of that name, and its
+ * credential's command would set the other receiver's).
  */
-export function validReceiverName(name: string): string | undefined {
+export function validReceiverName(name: string, taken: readonly unknown[] = []): string | undefined {
   const near = name
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, "-")
     .replace(/^-+|-+$/g, "");
-  return isReceiverName(near) ? near : undefined;
+  return isReceiverName(near) && !taken.includes(near) ? near : undefined;
 }
 
 /** The fields of a receiver of `type` that hold a credential, its integration's own first. */
@@ -96,7 +98,7 @@ export function receiverCredentialAt(
  * backend ({@link needsCredential}; config/receiverSecrets.ts refuses such an entry): its message
  * says so and offers both ways out, so the fix it names is not refused in turn, one run later.
  */
-function noPlainCredentials(type: ReceiverType) {
+function noPlainCredentials(type: ReceiverType, taken: readonly unknown[] = []) {
   const { credential, file } = INTEGRATIONS[type];
   const refused = credentialFields(type);
   return (v: Record<string, unknown>, ctx: z.RefinementCtx) => {
@@ -112,8 +114,8 @@ function noPlainCredentials(type: ReceiverType) {
             key !== credential
               ? `a credential field the program does not fill; the receiver's credential is ${credential}, from the secrets backend`
               : unread
-                ? `a credential in the receiver, on one without auth_username, which reads none (Alertmanager logs in to the smarthost only with a username): remove ${key} to send without logging in, or set auth_username and move the password to the secrets backend (${secretsBackendWay(v.name, key)}), where it reaches Alertmanager as ${file}`
-                : `a credential in the receiver, where the stack file holds none: remove this ${key} line; it comes from the secrets backend (${secretsBackendWay(v.name, key)}) and reaches Alertmanager as ${file}`,
+                ? `a credential in the receiver, on one without auth_username, which reads none (Alertmanager logs in to the smarthost only with a username): remove ${key} to send without logging in, or set auth_username and move the password to the secrets backend (${secretsBackendWay(v.name, key, taken)}), where it reaches Alertmanager as ${file}`
+                : `a credential in the receiver, where the stack file holds none: remove this ${key} line; it comes from the secrets backend (${secretsBackendWay(v.name, key, taken)}) and reaches Alertmanager as ${file}`,
         });
   };
 }
@@ -143,7 +145,9 @@ export function hiddenCredentialIssues(raw: Record<string, unknown>, issues: z.Z
         if (!named.has(at(path))) found.push({ ...issue, path, message: issue.message ?? "" });
       },
     };
-    noPlainCredentials(v.type as ReceiverType)(v, ctx);
+    // The other receivers' names: a name this one is offered must not be one of them.
+    const taken = list.filter((_, j) => j !== i).map((o) => (o as { name?: unknown } | null)?.name);
+    noPlainCredentials(v.type as ReceiverType, taken)(v, ctx);
   });
   return found;
 }

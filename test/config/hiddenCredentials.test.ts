@@ -58,6 +58,29 @@ describe("config: a receiver's plain-text credential beside another bad value of
     );
   });
 
+  it("beside a receiver name that reads as another receiver's, offers no rename onto it nor a command setting that receiver's credential", () => {
+    // "Team.Slack" reads as "team-slack", which the mail receiver renamed here already holds: the
+    // rename would be refused as a second team-slack, and the command would overwrite that
+    // receiver's credential.
+    const e = refusal(
+      RECEIVERS.replace("- name: team-slack", "- name: Team.Slack").replace(
+        "- name: mail",
+        "- name: team-slack",
+      ),
+      "lab",
+    );
+    const credential = e.problems.find((p) => p.startsWith(CREDENTIAL));
+    assert.ok(credential, e.message);
+    assert.ok(!credential.includes("receiverCredentials.team-slack"), credential);
+    assert.ok(
+      credential.includes(
+        "(the entry of receiverCredentials under the receiver's name once it is valid, or the 1Password item's field \"api_url\")",
+      ),
+      credential,
+    );
+    assert.ok(!e.message.includes('did you mean "team-slack"'), e.message);
+  });
+
   it("beside a receiver name that reads as no valid one, names the credential's entry in words, with no command to paste", () => {
     const e = refusal(RECEIVERS.replace("- name: team-slack", "- name: Heartbeat"), "lab");
     const credential = e.problems.find((p) => p.startsWith(CREDENTIAL));
