@@ -930,8 +930,23 @@ function overridesOn(
     );
     if (setting.length === 0) return undefined;
     // A field is the workload's, and a chart runs several: the values path the message names
-    // (`values.singleBinary.replicas`) tells which workload's override it is, of those setting it.
-    const ofPath = setting.filter((o) => read.some((p) => concerns(o, p)));
+    // (`values.singleBinary.replicas`) tells which workload's overrides they are, of those setting
+    // a field judged: the path's, and its workload's others (`singleBinary.affinity`, which places
+    // the pods the replica count is judged against), not another workload's (`write.replicas`).
+    // The workload is the path above the field judged (`singleBinary` of `singleBinary.replicas`);
+    // a path with none above it (`resources.requests.memory`) tells no workload but its own field.
+    const workloadOf = (p: string) => {
+      const s = p.split(".");
+      for (let i = s.length - 1; i > 0; i--)
+        if (setsField(s.slice(i).join("."), judged)) return s.slice(0, i).join(".");
+      return undefined;
+    };
+    const ofPath = setting.filter((o) =>
+      read.some((p) => {
+        const w = workloadOf(p);
+        return concerns(o, p) || (w !== undefined && concerns(o, w));
+      }),
+    );
     const keys = (ofPath.length > 0 ? ofPath : setting)
       .flatMap((o) => namedItems(rel.values, o, message, names))
       .map((o) => overrideKey(rel.chart, o, rel.values, "chartValues"));

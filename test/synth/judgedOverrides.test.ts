@@ -308,6 +308,33 @@ describe("an override is named by the field its rule judged, not by a word of it
       ]),
       [[["chartValues.db.replicaCount"], undefined]],
     );
+    // Of singleBinary's overrides, each the rule judged is a cause: its replicas, and what places
+    // its pods (the anti-affinity the message names, the pool its nodeSelector picks); not write's.
+    assert.deepEqual(
+      await crowded(
+        "loki",
+        {
+          singleBinary: { replicas: 3, affinity: { x: 1 }, nodeSelector: { pool: "nuc" } },
+          write: { replicas: 2 },
+        },
+        [
+          "loki.singleBinary.replicas",
+          "loki.singleBinary.affinity",
+          "loki.singleBinary.nodeSelector",
+          "loki.write.replicas",
+        ],
+      ),
+      [
+        [
+          [
+            "chartValues.loki.singleBinary.replicas",
+            "chartValues.loki.singleBinary.affinity",
+            "chartValues.loki.singleBinary.nodeSelector",
+          ],
+          undefined,
+        ],
+      ],
+    );
     // Loki's StatefulSet is singleBinary's (the message names its key): not write's replicas.
     assert.deepEqual(
       await crowded("loki", { singleBinary: { replicas: 3 }, write: { replicas: 2 } }, [
