@@ -974,7 +974,12 @@ function overridesOn(
  * exceptions (contract/exceptions.ts, `VMAgent vm`) reach an object by the name it gives it, so the
  * rename is a cause of what the renamed object lacks.
  */
-function renamesNamed(override: string, values: unknown, message: string, names: Set<string>): boolean {
+function renamesNamed(
+  override: string,
+  values: Record<string, unknown>,
+  message: string,
+  names: Set<string>,
+): boolean {
   return (
     /(?:^|\.)(?:fullname|name)Override$/.test(override) &&
     valuesAt(values, override).some((v) => !names.has(v) && namesWord(message, v))
