@@ -637,10 +637,10 @@ function lazyPlaces(root: string, stack: string): OverridePlace {
 /**
  * The move's input problems, judged before either store is asked: a store type the move does not
  * compare (filesystem, Ceph RGW; `cfg` when the stack file was read), the key variables, one URL
- * for both stores.
+ * for both stores (`move` when both URLs were read: a refused one is a bad argument).
  */
 function moveInputLines(
-  move: { from: string; to: string },
+  move: { from: string; to: string } | undefined,
   cfg: StackConfig | undefined,
   at: OverridePlace,
   env: NodeJS.ProcessEnv,
@@ -648,7 +648,7 @@ function moveInputLines(
   const storeType = cfg ? storeTypeProblem(cfg, at) : undefined;
   return [
     ...(storeType ? moveProblems(new Error(storeType)) : []),
-    ...moveInputProblems(move.from, move.to, env).flatMap(moveProblems),
+    ...moveInputProblems(move?.from, move?.to, env).flatMap(moveProblems),
   ];
 }
 
@@ -723,7 +723,9 @@ async function verifyMain(
   // The move check asks no Grafana and no cluster; the others always ask Grafana, and without any
   // --url (the usual run) every component through kubectl, in the stack's kube context.
   const login = read.moving ? undefined : halfSetGrafanaLogin(env);
-  const moveLines = args.move ? moveInputLines(args.move, cfg, at, env) : [];
+  // A move asked for with a refused or missing URL still reads the stores' keys and the stack's
+  // store type: each is said in this run, beside the URL's own mistake.
+  const moveLines = read.moving ? moveInputLines(args.move, cfg, at, env) : [];
   const cluster = cfg && clusterOf(cfg);
   const contextRefusal = (c: StackConfig) => contextRefusalOf(c, root, args.stack, env);
   // Without any --url (the usual run) every component is reached through kubectl, so the context

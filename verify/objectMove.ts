@@ -511,9 +511,15 @@ export function moveSides(
 
 /**
  * What {@link moveSides} refuses, each its own error, judged from the flags and the environment
- * alone: the stack's config is not needed, so verify says them beside a refused stack file.
+ * alone: the stack's config is not needed, so verify says them beside a refused stack file. A URL
+ * refused or left out (undefined) still asks for the move, so the key variables are judged all the
+ * same: said only once the URL was mended, they cost a second run.
  */
-export function moveInputProblems(fromUrl: string, toUrl: string, env: NodeJS.ProcessEnv): Error[] {
+export function moveInputProblems(
+  fromUrl: string | undefined,
+  toUrl: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Error[] {
   const missing = [
     MOVE_ENV.from.accessKey,
     MOVE_ENV.from.secretKey,
@@ -526,7 +532,9 @@ export function moveInputProblems(fromUrl: string, toUrl: string, env: NodeJS.Pr
       : []),
     // Judged before any store is asked, beside the keys: said only once they were set, it cost a
     // second run.
-    ...(sameUrl(fromUrl, toUrl) ? [new SameStoreError(fromUrl, toUrl, "are one URL")] : []),
+    ...(fromUrl !== undefined && toUrl !== undefined && sameUrl(fromUrl, toUrl)
+      ? [new SameStoreError(fromUrl, toUrl, "are one URL")]
+      : []),
   ];
 }
 

@@ -200,6 +200,47 @@ describe("verify: every input problem in one run, the arguments' beside the stac
       "verify --stack staging: FAIL (exit 2): the stack configuration is refused and the stores could not be compared (above)",
     );
   });
+
+  it("a refused or missing store URL does not hide the move's key variables", async () => {
+    const dir = project("staging");
+    const keys = {
+      HOMELAB_MOVE_FROM_ACCESS_KEY_ID: "",
+      HOMELAB_MOVE_FROM_SECRET_ACCESS_KEY: "",
+      HOMELAB_MOVE_TO_ACCESS_KEY_ID: "",
+      HOMELAB_MOVE_TO_SECRET_ACCESS_KEY: "",
+    };
+    const missing =
+      "verify --stack staging: --move-from/--move-to: the move check needs each store's key in the environment: set HOMELAB_MOVE_FROM_ACCESS_KEY_ID, HOMELAB_MOVE_FROM_SECRET_ACCESS_KEY, HOMELAB_MOVE_TO_ACCESS_KEY_ID, HOMELAB_MOVE_TO_SECRET_ACCESS_KEY";
+    const login = await run(
+      [
+        "--dir",
+        dir,
+        "--stack",
+        "staging",
+        "--move-from",
+        "http://u:p@old.lab:9000",
+        "--move-to",
+        "http://new.lab:3900",
+      ],
+      keys,
+    );
+    assert.equal(login.code, 2, login.out + login.err);
+    assert.ok(
+      login.err.startsWith(
+        'verify --stack staging: --move-from: expected an http(s) URL without credentials, like "http://localhost:9000", got "http://<redacted>@old.lab:9000"\n',
+      ),
+      login.err,
+    );
+    assert.ok(login.err.includes(`\n${missing}\n`), login.err);
+    assert.equal(
+      login.last,
+      "verify --stack staging: FAIL (exit 2): bad arguments and the stores could not be compared (above)",
+    );
+    // Half a move: the other URL is its own mistake, the keys another, in the same run.
+    const half = await run(["--dir", dir, "--stack", "staging", "--move-from", "http://old.lab:9000"], keys);
+    assert.ok(half.err.includes("got only --move-from\n"), half.err);
+    assert.ok(half.err.includes(`\n${missing}\n`), half.err);
+  });
 });
 
 describe("verify: an unexpected error still ends with the closing line", () => {
