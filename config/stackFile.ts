@@ -520,13 +520,20 @@ export function mergeKeysProblem(
  * map's level as "All mapping items must start at the same column", one mistake told many times.
  * The follow-ons are the slips that go away in the text read as meant, each tab's line indented
  * with spaces (`meant`, yamlDocument.ts parsedAsMeant), whose value is the one judged: a slip that
- * stays there is a mistake of its own and is kept.
+ * stays there is a mistake of its own and is kept. So is one only that text shows, off the tabs'
+ * lines (whose depth there is a guess): read at another column, a key written twice below a tab
+ * lands in two maps and its duplicate went unsaid until the tab was mended.
  */
 function withoutTabFollowOns(slips: YamlSlip[], meant: { doc: Document; text: string }): YamlSlip[] {
-  if (!slips.some((s) => s.code === TAB_AS_INDENT)) return slips;
+  const tabLines = new Set(slips.filter((s) => s.code === TAB_AS_INDENT).map((s) => s.line));
+  if (tabLines.size === 0) return slips;
   const remaining = slipsOf(meant.doc, meant.text);
-  const stays = (s: YamlSlip) => remaining.some((r) => r.line === s.line && r.code === s.code);
-  return slips.filter((s) => s.code === TAB_AS_INDENT || stays(s));
+  const same = (a: YamlSlip, b: YamlSlip) => a.line === b.line && a.code === b.code;
+  const stays = (s: YamlSlip) => remaining.some((r) => same(r, s));
+  const unseen = remaining.filter((r) => !tabLines.has(r.line) && !slips.some((s) => same(r, s)));
+  return [...slips.filter((s) => s.code === TAB_AS_INDENT || stays(s)), ...unseen].sort(
+    (a, b) => a.line - b.line,
+  );
 }
 
 /**

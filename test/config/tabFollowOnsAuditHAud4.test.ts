@@ -43,6 +43,15 @@ describe("a tab used as indentation", () => {
     );
   });
 
+  it("hides no key written twice below it: the duplicate is its own message, at its line", () => {
+    const both = tabbed.replace("    retention: 7d\n", "    retention: 7d\n    retention: 8d\n");
+    assert.ok(both !== tabbed);
+    assert.deepEqual(slips(both), [
+      `${lineOf(both, "\tregion: us-east-1")}: Tabs are not allowed as indentation (check the indentation of this line against the lines above it: keys of one level start in the same column, with spaces, never tabs)`,
+      `${lineOf(both, "    retention: 8d")}: Map keys must be unique: "retention" is already a key at line ${lineOf(both, "    retention: 7d")}`,
+    ]);
+  });
+
   /** The example with `tabbed` in place of `line`, and two wrong values further down. */
   const withLaterMistakes = (line: string, tabbed: string) => {
     const text = example
