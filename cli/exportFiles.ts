@@ -196,7 +196,7 @@ export function exportFiles(args: string[]): ExportFiles {
     if (side) skip(file, side);
     else if (broken) skip(file, broken);
     else if (lstatOf(file)?.isSymbolicLink() && isFolder(file)) skip(file, linkedFolderReason(file));
-    else if (isFolder(file)) skip(file, FOUND_FOLDER);
+    else if (isFolder(file)) skip(file, foundFolderReason(file));
     else if (!named && !file.endsWith(".json")) skip(file, "not a .json file");
     else {
       out.candidates.push({ file, named });
@@ -269,10 +269,12 @@ function missingHint(arg: string): string {
 
 /**
  * Why a folder found in a folder or by a pattern is not read: policy:check judges files, and never
- * goes down into a folder it was not given.
+ * goes down into a folder it was not given. The ways to judge it name this folder, so each works
+ * pasted as it is (a fixed `out/**` would judge another folder, or none).
  */
-const FOUND_FOLDER =
-  "a folder: only files are judged (give the folder itself, or a pattern such as 'out/**/*.json', to judge the exports in it)";
+function foundFolderReason(folder: string): string {
+  return `a folder: only files are judged; give it (${folder}) to judge the exports in it, or '${path.join(folder, "**", "*.json")}' for those in every folder below it too`;
+}
 
 /**
  * Why a link to a folder, found in a folder or by a pattern, is not entered: a link can point back
