@@ -32,18 +32,32 @@ describe("the refreshers' command lines: every mistake once, and true", function
     assert.deepEqual(a.problems, [
       "--chek: no such option (the options: --out <file>, --check, --help)",
       "--outt: no such option (the options: --out <file>, --check, --help)",
-      "--out is given twice",
+      '--out is given twice: "a" and "b"; keep one',
       '--check takes no value, got "yes"',
-      "--out needs a value (<file>)",
+      '--out needs a value (<file>), got nothing after "="',
     ]);
-    assert.equal(a.values.get("--out"), "a");
+    // Neither value is read: which was meant is the user's to say.
+    assert.equal(a.values.get("--out"), undefined);
+    // What stood where the value goes, and every value of an option given three times, in order.
+    assert.deepEqual(parseRefreshArgs(["--out", "--check"], OPTIONS).problems, [
+      "--out needs a value (<file>), got the option --check after it",
+    ]);
+    assert.deepEqual(parseRefreshArgs(["--check", "--out"], OPTIONS).problems, [
+      "--out needs a value (<file>), got nothing after it",
+    ]);
+    assert.deepEqual(parseRefreshArgs(["--out", ""], OPTIONS).problems, [
+      "--out needs a value (<file>), got an empty word",
+    ]);
+    assert.deepEqual(parseRefreshArgs(["--out=a", "--out", "b", "--out", "c"], OPTIONS).problems, [
+      '--out is given 3 times: "a", "b" and "c"; keep one',
+    ]);
     // A word after an unknown option is its value when the words are otherwise too many.
     assert.deepEqual(parseRefreshArgs(["--outt", "x", "src"], OPTIONS).positional, ["src"]);
     assert.deepEqual([...parseRefreshArgs(["--outt", "x"], OPTIONS).unsure], ["x"]);
   });
 
   it("refresh-metrics: --out twice is given twice (not an unknown flag); a file is no sources directory; --outt x is one mistake", () => {
-    assert.deepEqual(badArgs(["--out", "a", "--out", "b"]), ["--out is given twice"]);
+    assert.deepEqual(badArgs(["--out", "a", "--out", "b"]), ['--out is given twice: "a" and "b"; keep one']);
     const f = file();
     assert.deepEqual(badArgs([f]), [
       `${f}: a file, not a sources directory (leave it out to read every source from the Go module proxy)`,

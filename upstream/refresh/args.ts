@@ -44,6 +44,10 @@ export function parseRefreshArgs(argv: string[], o: RefreshOptions): RefreshArgs
   };
   const names = [...Object.entries(o.valued).map(([n, v]) => `${n} ${v}`), ...o.switches, "--help"];
   const words: { word: string; afterUnknown: boolean }[] = [];
+  // Every value each option was given, in order: one given more than once is one problem naming
+  // them all, so the user sees which to keep (as cli/spec.ts says it for the other tools).
+  const givenValues = new Map<string, string[]>();
+  const twiceAt = new Map<string, number>();
   let afterUnknown = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -72,14 +76,40 @@ export function parseRefreshArgs(argv: string[], o: RefreshOptions): RefreshArgs
       afterUnknown = eq < 0;
       continue;
     }
-    let v: string | undefined = eq > 0 ? a.slice(eq + 1) : argv[i + 1];
+    const next = argv[i + 1];
+    let v: string | undefined = eq > 0 ? a.slice(eq + 1) : next;
     if (eq < 0) {
       if (v === undefined || v.startsWith("-")) v = undefined;
       else i++;
     }
-    if (v === undefined || v === "") out.problems.push(`${name} needs a value (${form})`);
-    else if (given()) out.problems.push(`${name} is given twice`);
-    else out.values.set(name, v);
+    // What stood where the value goes, as the other tools say it (cli/spec.ts missingValue).
+    const found =
+      eq > 0
+        ? 'nothing after "="'
+        : next === undefined
+          ? "nothing after it"
+          : next.startsWith("-")
+            ? `the option ${next} after it`
+            : "an empty word";
+    if (v === undefined || v === "") {
+      out.problems.push(`${name} needs a value (${form}), got ${found}`);
+      continue;
+    }
+    const values = [...(givenValues.get(name) ?? []), v];
+    givenValues.set(name, values);
+    if (values.length === 1) {
+      out.values.set(name, v);
+      continue;
+    }
+    // Neither value is read: which one was meant is the user's to say. One problem, where the
+    // second one stands, naming every value given so far.
+    out.values.delete(name);
+    const times = values.length === 2 ? "twice" : `${values.length} times`;
+    const each = values.map((g) => JSON.stringify(g));
+    const text = `${name} is given ${times}: ${each.slice(0, -1).join(", ")} and ${each[each.length - 1]}; keep one`;
+    const at = twiceAt.get(name);
+    if (at === undefined) twiceAt.set(name, out.problems.push(text) - 1);
+    else out.problems[at] = text;
   }
   // Too many words: those right after an unknown option were its value, not words of their own.
   let extra = words.length - o.maxPositional;
