@@ -11,6 +11,7 @@ import { SECRET_REFS } from "../../model/secrets";
 import { PORTS } from "../../model/services";
 import { GRAFANA_ADMIN_USER } from "../../builders/secrets/secrets";
 import { CHECKS } from "../../verify/checks";
+import { allPolicies } from "../../policy/policies";
 import { COMPONENTS } from "../../verify/types";
 import { formatted } from "../support/prettier";
 import { PHASES } from "../../config/resolve";
@@ -195,6 +196,16 @@ describe("documentation", function () {
     for (const f of fs.readdirSync(path.join(ROOT, "checks")))
       for (const m of read(`checks/${f}`).matchAll(/check: "([a-z-]+)"/g)) names.add(m[1]);
     assert.deepEqual(rowsOf("Checks on the rendered stack"), [...names].sort());
+  });
+
+  // The hand-written table below the generated one says what each policy rejects: a policy added
+  // to the pack and left out of it (object-store-least-privilege was) is one a reader never finds.
+  it("docs/reference/policies.md says what every policy of the pack rejects, at its default level, and no other", () => {
+    const doc = read("docs/reference/policies.md");
+    const hand = doc.slice(doc.indexOf(endOf("policies")));
+    const rows = [...hand.matchAll(/^\| `([a-z0-9-]+)` +\| ([a-z]+) +\|/gm)].map((m) => `${m[1]} ${m[2]}`);
+    const pack = allPolicies().map((p) => `${p.name} ${p.enforcementLevel ?? "advisory"}`);
+    assert.deepEqual([...rows].sort(), [...pack].sort());
   });
 
   it("docs/reference/checks.md names every component verify's --url takes, and no other", () => {
