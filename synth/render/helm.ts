@@ -71,7 +71,8 @@ export function helmBinaryProblem(env: Record<string, string | undefined> = proc
  * naming /bin/false, or a script): Helm 3 says a failure on stderr behind `Error: ` (cobra's
  * prefix, cmd/helm/helm.go) and writes each manifest it renders behind `# Source: <chart>/<file>`.
  * Read from the render's own answer, so no `helm version` runs on every synthesis. Undefined when
- * the answer is Helm's (an empty render included: a chart may render nothing). A first line that
+ * the answer is Helm's (an empty render included: a chart may render nothing; {@link emptyAnswerNotHelm}
+ * then asks the program its version). A first line that
  * holds any of the values it was given (`stdin`, secrets among them) is not shown: a program may
  * echo them whole, or reshaped (`yq -P` prints `adminPassword: <password>`, `xargs echo` drops the
  * quotes), or behind words of its own, so the line is judged by each value, not by the whole input.
@@ -84,6 +85,11 @@ export function notHelmAnswer(
   const helms =
     r.code === 0 ? r.stdout.trim() === "" || /^# Source: /m.test(r.stdout) : /^Error: /m.test(r.stderr);
   if (helms) return undefined;
+  return whatItDid(r, stdin);
+}
+
+/** What a program did, as its exit status and first line of output, never a value of `stdin`. */
+function whatItDid(r: { code: number; stdout: string; stderr: string }, stdin: string): string {
   const streams = r.code === 0 ? [r.stdout, r.stderr] : [r.stderr, r.stdout];
   const first = streams.map((t) => t.trim().split("\n")[0].trim()).find((l) => l !== "");
   // Cut after the line rule, so a token cut short is still seen whole.
@@ -95,6 +101,30 @@ export function notHelmAnswer(
         ? "printed a line holding values it was given (not shown)"
         : `printed ${JSON.stringify(shown.length > 120 ? `${shown.slice(0, 120)}…` : shown)} first`;
   return `exited with status ${r.code} and ${said}`;
+}
+
+/** Each program's answer to `version --short`, asked once a process ({@link emptyAnswerNotHelm}). */
+const versionAnswers = new Map<string, Promise<string | undefined>>();
+
+/**
+ * Whether the program that answered a render with nothing (status 0, no output) is no Helm: Helm
+ * answers so for a chart that renders nothing, and /bin/true for every release, which was taken as
+ * Helm's and kept in the render cache, where every later run, the real Helm's too, read it back. So
+ * only then is it asked `version --short`, once a process: Helm prints `v<major>.<minor>.<patch>`
+ * (`+g<commit>` after it; cmd/helm/version.go). Undefined when it is Helm; else what it did, for
+ * {@link notHelmProblem}.
+ */
+export function emptyAnswerNotHelm(helm: string): Promise<string | undefined> {
+  let asked = versionAnswers.get(helm);
+  if (!asked) {
+    asked = runHelm(helm, ["version", "--short"]).then((r) =>
+      r.code === 0 && /^v\d+\.\d+\.\d+/.test(r.stdout.trim())
+        ? undefined
+        : `exited with status 0 and printed nothing; asked its version (version --short), it ${whatItDid(r, "")}`,
+    );
+    versionAnswers.set(helm, asked);
+  }
+  return asked;
 }
 
 /**

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { shownToolText } from "../../model/yamlText";
 import { relevantApiVersions, type ChartFacts } from "./chartFacts";
-import { notHelmAnswer, notHelmProblem, runHelm, withHelmSlot } from "./helm";
+import { emptyAnswerNotHelm, notHelmAnswer, notHelmProblem, runHelm, withHelmSlot } from "./helm";
 import { manifestJson } from "./manifest";
 import type { ReleaseJob } from "./release";
 
@@ -149,7 +149,11 @@ async function renderUncached(
     const r = await withHelmSlot(() => runHelm(helm, a, stdin));
     // Not Helm's answer: said once for every release (synth/report.ts), and never cached, since the
     // next run may name a real Helm and would read this failure back for every release.
-    const did = r.code === -1 ? undefined : notHelmAnswer(r, stdin);
+    const did =
+      r.code === -1
+        ? undefined
+        : (notHelmAnswer(r, stdin) ??
+          (r.code === 0 && r.stdout.trim() === "" ? await emptyAnswerNotHelm(helm) : undefined));
     if (did) return { error: notHelmProblem(helm, did), notHelm: true, transient: true };
     let result: Cached;
     // Helm's text quotes the values (a `tpl` error quotes the whole config it failed on): it is

@@ -2,7 +2,8 @@
  * A HOMELAB_HELM that runs but is no Helm (/bin/false, a script printing something else): one
  * message naming HOMELAB_HELM, the program's path, what it did (exit status, first line of output)
  * and that a Helm 3 binary is expected, instead of one error per release; told from the render's own
- * answer (no `helm version` on every synthesis), and never kept in the render cache, which the next
+ * answer (no `helm version` on every synthesis; only an empty answer, which /bin/true gives, is
+ * followed by `version --short`), and never kept in the render cache, which the next
  * run with a real Helm would otherwise read back for every release.
  */
 import { strict as assert } from "assert";
@@ -147,6 +148,45 @@ describe("a HOMELAB_HELM that runs but is no Helm", function () {
     );
     const real = await synth(path.join(ROOT, ".tools", "helm"));
     assert.doesNotMatch(real.stderr, /did not render/, real.stderr);
+    assert.equal(real.status, 0, real.stdout + real.stderr);
+  });
+
+  // An empty answer is what Helm gives for a chart that renders nothing, and what /bin/true gives
+  // for every release: it was taken as Helm's and kept in the render cache, so that run reported
+  // 37 objects without their CRDs and no HOMELAB_HELM, and every later run, the real Helm's too,
+  // read the empty renders back.
+  it("synth: a program that exits 0 and prints nothing is asked its version, named once, and nothing of it is cached", async () => {
+    const { runSynth } = await import("../../cli/synthRun");
+    const dir = tmpDir("silent-helm");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.copyFileSync(path.join(ROOT, "Pulumi.example.yaml"), path.join(dir, "Pulumi.example.yaml"));
+    const silent = path.join(dir, "silent-helm");
+    fs.writeFileSync(silent, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+    const cache = tmpDir("render-cache");
+    const synth = (helm: string) => {
+      const vars = { HOMELAB_HELM: helm, HOMELAB_RENDER_CACHE: cache };
+      return withEnv(vars, () =>
+        inProcess(runSynth, ["--dir", dir, "--out", path.join(dir, "out"), "--stack", "example"], {
+          ...process.env,
+          ...vars,
+        }),
+      );
+    };
+    const r = await synth(silent);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.deepEqual(
+      r.stderr.split("\n").filter((l) => /HOMELAB_HELM/.test(l)),
+      [
+        `  HOMELAB_HELM: expected the path of a Helm 3 binary, got ${JSON.stringify(silent)}, which is no Helm: asked to render a release (helm template), it exited with status 0 and printed nothing; asked its version (version --short), it exited with status 0 and printed nothing; set it to a Helm 3 binary (\`command -v helm\` prints the one on PATH) or unset it for .tools/helm (scripts/install-helm.sh puts one there)`,
+      ],
+      r.stderr,
+    );
+    assert.deepEqual(
+      fs.readdirSync(cache).filter((f) => /^[0-9a-f]{64}\.(json|error)$/.test(f)),
+      [],
+      "no render of the silent program kept",
+    );
+    const real = await synth(path.join(ROOT, ".tools", "helm"));
     assert.equal(real.status, 0, real.stdout + real.stderr);
   });
 });
