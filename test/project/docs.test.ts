@@ -131,6 +131,14 @@ describe("documentation", function () {
     for (const v of env.keys()) assert.ok(doc.includes(`\`${v}\``), v);
   });
 
+  // The generated table names every variable whatever the prose says: a variable read in code and
+  // said nowhere above it (NODE_OPTIONS was) is one whose effect a reader cannot learn.
+  it("environment.md says what every variable the code reads does, above the generated tables", () => {
+    const doc = read("docs/reference/environment.md");
+    const prose = doc.slice(0, doc.indexOf(startOf("environment")));
+    for (const v of envReadsOnce().keys()) assert.ok(prose.includes(`\`${v}\``), v);
+  });
+
   // CONTRIBUTING.md tells contributors to set HOMELAB_METRIC_SOURCES, which only a test reads: a
   // table of the code's variables alone left it out.
   it("the environment tables also list every variable only the tests read", () => {
