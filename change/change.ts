@@ -83,7 +83,8 @@ export interface ChangeReport {
 }
 
 const lastName = (urn: string) => urn.split("::").pop()!;
-const short = (r: ExportResource) => `${r.type.split(":").pop()}::${lastName(r.urn)}`;
+/** `Kind::name`: how a change's lines name a Pulumi resource (its type's last part and its name). */
+export const resourceLabel = (r: ExportResource) => `${r.type.split(":").pop()}::${lastName(r.urn)}`;
 
 /** `group/Kind namespace/name`: version-independent identity of an object in the cluster. */
 export function objectKey(o: RenderedObject): string {
@@ -162,7 +163,7 @@ export function planChange(
     at,
     dir,
   )) {
-    const subject = short(m.release);
+    const subject = resourceLabel(m.release);
     let entry = entries.find((e) => e.subject === subject && e.action !== "delete");
     if (!entry) {
       entry = { action: "update", subject, owner: lastName(m.release.urn), why: [], refused: [] };
@@ -177,7 +178,7 @@ export function planChange(
     after.export.deployment.resources,
     at,
   )) {
-    const subject = short(afterByUrn.get(m.urn)!);
+    const subject = resourceLabel(afterByUrn.get(m.urn)!);
     let entry = entries.find((e) => e.subject === subject && e.action !== "delete");
     if (!entry) {
       entry = { action: "update", subject, owner: lastName(m.urn), why: [], refused: [] };
@@ -295,7 +296,7 @@ function resourceChanges(
       const id = after.imports?.[urn] ?? a.importId;
       entries.push({
         action: id ? "import" : "create",
-        subject: short(a),
+        subject: resourceLabel(a),
         owner: lastName(urn),
         why: id ? [`import ID ${id}`] : [],
         refused: [],
@@ -321,7 +322,7 @@ function releaseChange(
     // An upgrade: its objects' changes follow below; the Release itself shows what changed.
     const changed = describeChanges(b.inputs ?? {}, a.inputs ?? {});
     return changed.length > 0
-      ? { action: "update", subject: short(a), owner: lastName(urn), why: changed, refused: [] }
+      ? { action: "update", subject: resourceLabel(a), owner: lastName(urn), why: changed, refused: [] }
       : undefined;
   }
   replacedReleases.add(urn);
@@ -333,7 +334,7 @@ function releaseChange(
   const field = why.map((w) => w.split(" ")[0].slice(1)).join(", ");
   return {
     action: "replace",
-    subject: short(a),
+    subject: resourceLabel(a),
     owner: lastName(urn),
     why: [
       ...why,
@@ -384,7 +385,7 @@ function objectResourceChange(
   if (replaces.length === 0)
     return {
       action: "update",
-      subject: short(a),
+      subject: resourceLabel(a),
       owner: lastName(urn),
       why: withGrowth(updated(old, next, diff, ignore), old, withIgnoredChanges(old, next, ignore), context),
       refused: inPlaceRefusals(old, withIgnoredChanges(old, next, ignore), context, at),
@@ -410,7 +411,7 @@ function objectResourceChange(
     : engine;
   return {
     action: "replace",
-    subject: short(a),
+    subject: resourceLabel(a),
     owner: lastName(urn),
     why: replaces.map((p) => `${p} (pulumi-kubernetes diff.go force-new)`),
     refused,
@@ -511,11 +512,11 @@ function resourceDeletion(
   if (twin)
     refused.push({
       field: "metadata.name",
-      reason: `renamed to ${short(twin)}${lastName(twin.urn) !== lastName(urn) ? " (an alias keeps a resource's identity)" : ""}: its data stays behind and the new one starts empty`,
+      reason: `renamed to ${resourceLabel(twin)}${lastName(twin.urn) !== lastName(urn) ? " (an alias keeps a resource's identity)" : ""}: its data stays behind and the new one starts empty`,
     });
   return {
     action: "delete",
-    subject: short(b),
+    subject: resourceLabel(b),
     owner: lastName(urn),
     why: [
       ...(b.retainOnDelete ? [keptText(urn, b, before)] : []),
@@ -639,7 +640,7 @@ export function whatGoes(
     };
   }
   const api = apiOfType(b.type);
-  if (!api) return { thing: short(b) };
+  if (!api) return { thing: resourceLabel(b) };
   const obj = objectOfInputs(b, api) as RenderedObject;
   if (obj.kind === "Namespace") return { thing: `namespace ${obj.metadata.name}`, holds: "everything in it" };
   return { thing: subjectOf(obj), ...(holdsData(obj) ? { holds: "the data it holds" } : {}) };
@@ -821,7 +822,7 @@ function handOverRefusals(
   const all = [...pairs.values()];
   if (all.length === 0) return;
   const res = a.resources.find((r) => r.urn === all[0].to.urn);
-  const subject = res ? short(res) : subjectOf(all[0].to.obj);
+  const subject = res ? resourceLabel(res) : subjectOf(all[0].to.obj);
   const owner = res ? lastName(res.urn) : all[0].to.source;
   let entry = entries.find((e) => e.subject === subject && e.action !== "delete");
   if (!entry) {

@@ -2,6 +2,7 @@ import type { StackExport, SynthResult } from "../synth/synthesize";
 import { plainValue } from "./describe";
 import { pathSegments, valueAtPath } from "./providerDiff";
 import { sameJson } from "./sameJson";
+import { resourceLabel } from "./change";
 import { LIVE_FIELD_IGNORES, OBJECT_IMPORT_IGNORES, RELEASE_IMPORT_IGNORES } from "../model/importIgnores";
 
 /**
@@ -53,9 +54,8 @@ export function ignoredChangeVerdicts(previous: StackExport, next: SynthResult):
       // A secret on either side is not compared: its text is not ours to show.
       if (plainValue(kept) !== kept || plainValue(asked) !== asked) continue;
       if (sameJson(kept, asked)) continue;
-      const name = `${r.type.split(":").pop()}::${r.urn.split("::").pop()}`;
       out.push({
-        line: `WARNING ${name} ${path}: the stack now asks ${shown(asked)}, and the update keeps ${shown(kept)}, which it runs with: the program ignores this input on update (ignoreChanges), so the new value applies only where the resource is created anew`,
+        line: `WARNING ${resourceLabel(r)} ${path}: the stack now asks ${shown(asked)}, and the update keeps ${shown(kept)}, which it runs with: the program ignores this input on update (ignoreChanges), so the new value applies only where the resource is created anew`,
         refused: false,
       });
     }

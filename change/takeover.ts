@@ -24,7 +24,14 @@ import { placedOrAbove, stackKeyAt, type OverridePlace } from "../synth/report";
 import type { RenderedObject } from "../synth/render/types";
 import { canonical, refusedUpdate, STATEFULSET_MUTABLE, vctChanges, type Refusal } from "./apiRules";
 import { PROMETHEUS_CLAIM_KEYS, writtenAt } from "./claimCause";
-import { pinnedContext, planChange, providerFlags, type ChangeReport, type StackState } from "./change";
+import {
+  pinnedContext,
+  planChange,
+  providerFlags,
+  resourceLabel,
+  type ChangeReport,
+  type StackState,
+} from "./change";
 import { pathSegments, providerDiff, withIgnoredChanges } from "./providerDiff";
 import { RELEASE_TYPE } from "../model/names";
 import { NotRenderedError, stateOf } from "./against";
@@ -36,8 +43,6 @@ import { retentionVerdicts, type RetentionWarning } from "./retentionShrink";
 import { inContext, shellWord } from "../model/running";
 import { listed as inWords } from "../model/words";
 import { NAMESPACE_TYPE } from "../model/names";
-
-const lastName = (urn: string) => urn.split("::").pop()!;
 
 /** The expected preview of one adopted resource in one step. */
 export interface Preview {
@@ -95,7 +100,6 @@ const inputsObject = (r: ExportResource) => {
 /** The running release `<namespace>/<name>` (helm-list.yaml), when it runs. */
 const runningRelease = (running: RunningState, id: string): RunningRelease | undefined =>
   running.releases.find((x) => `${x.namespace}/${x.name}` === id);
-const resourceName = (r: ExportResource) => `${r.type.split(":").pop()}::${lastName(r.urn)}`;
 const helmList = (running: RunningState) => `${running.dir}/helm-list.yaml`;
 
 /**
@@ -149,7 +153,7 @@ export function installClashes(
       return reason
         ? [
             {
-              resource: resourceName(r),
+              resource: resourceLabel(r),
               op: "+ create",
               fields: [],
               refused: [{ field: "name", reason }],
@@ -341,7 +345,7 @@ function adoptedPreviews(
   const out: Preview[] = [];
   for (const imp of result.imports) {
     const r = result.export.deployment.resources.find((x) => x.urn === imp.urn)!;
-    const resource = resourceName(r);
+    const resource = resourceLabel(r);
     if (r.type === RELEASE_TYPE) {
       const rel = runningRelease(running, imp.id);
       if (step === "import") {
