@@ -47,7 +47,9 @@ import {
   formatTree,
   leftOutCounts,
   mergeProblems,
-  notRenderedText,
+  mergeRenderErrors,
+  notRenderedTextOf,
+  type MergedRenderError,
   unrunTargetOverrideWarning,
   withoutRefusedValues,
   withRenderFailures,
@@ -869,15 +871,12 @@ async function renderedAndJudged(
   // those values is no verdict (withoutRefusedValues), and the render failure names the override.
   // A render failure that is a violation's mistake (both trace to one override) is one message,
   // the violation's, naming the render among its places (withRenderFailures).
+  // Merged once: the same failures are placed among the violations and said below.
+  const merged = r ? mergeRenderErrors(r.failed, judged, overrides, at) : [];
   const violations = r
-    ? withRenderFailures(
-        withoutRefusedValues(judgedAll.violations, r.failed, judged, overrides),
-        r.failed,
-        judged,
-        { overrides, at },
-      )
+    ? withRenderFailures(withoutRefusedValues(judgedAll.violations, r.failed, judged, overrides), merged)
     : judgedAll.violations;
-  if (r && r.failed.length > 0) reportNotRendered(stack, r, violations, judged, { overrides, at }, err);
+  if (r && r.failed.length > 0) reportNotRendered(stack, r, violations, merged, err);
   return { r, judged, overrides, problems, violations };
 }
 
@@ -971,19 +970,18 @@ interface StackRender {
 }
 
 /**
- * The releases that did not render, each with Helm's message ({@link notRenderedText}, with the
- * pack's violations and the stack's overrides, which only synth has), said once the pack has judged
- * the stack. Then, once, why the rendered-object checks did not run.
+ * The releases that did not render, each with Helm's message ({@link notRenderedTextOf}, with the
+ * pack's violations and the failures merged with the stack's overrides, which only synth has), said
+ * once the pack has judged the stack. Then, once, why the rendered-object checks did not run.
  */
 function reportNotRendered(
   stack: string,
   r: StackRender,
   violations: MergedViolation[],
-  resources: ExportResource[],
-  { overrides, at }: { overrides: string[]; at: OverridePlace },
+  merged: MergedRenderError[],
   err: (text: string) => void,
 ): void {
-  const text = notRenderedText(r.renders, resources, { overrides, at, violations });
+  const text = notRenderedTextOf(r.renders, merged, violations);
   if (text === undefined) return;
   err(`${stack}: ${text}`);
   // namespace/name: two releases may share a name (the node agents' old and new during a handover).

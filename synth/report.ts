@@ -1403,8 +1403,21 @@ export function notRenderedText(
   { overrides = [], at, violations = [] }: NotRenderedOptions = {},
 ): string | undefined {
   const failed = renders.filter((r) => r.error !== undefined);
+  return notRenderedTextOf(renders, mergeRenderErrors(failed, resources, overrides, at), violations);
+}
+
+/**
+ * {@link notRenderedText} of failures a caller has merged already ({@link mergeRenderErrors} of
+ * `renders`' failures), as synth has for {@link withRenderFailures}: one failure is merged once.
+ */
+export function notRenderedTextOf(
+  renders: FailedRelease[],
+  merged: MergedRenderError[],
+  violations: MergedViolation[] = [],
+): string | undefined {
+  const failed = renders.filter((r) => r.error !== undefined);
   if (failed.length === 0) return undefined;
-  const lines = mergeRenderErrors(failed, resources, overrides, at).map((m) => {
+  const lines = merged.map((m) => {
     const same = violationOfRender(m, violations);
     if (same)
       return `  ${m.releases.join(", ")} (${m.chart} ${m.version}): the chart refused its values for the mistake of the policy violation ${same.policy} below, which names the key and Helm's words`;
@@ -1444,18 +1457,16 @@ function violationOfRender(m: MergedRenderError, violations: MergedViolation[]):
 
 /**
  * `violations` (as attributeOverrides placed their overrides, with the same `at`) with each render
- * failure that is one's mistake ({@link violationOfRender}) among its places, in Helm's words:
- * {@link notRenderedText} then names that failure by the violation alone. Copies.
+ * failure (`merged`, {@link mergeRenderErrors} with that `at`) that is one's mistake
+ * ({@link violationOfRender}) among its places, in Helm's words: {@link notRenderedTextOf} of the
+ * same `merged` then names that failure by the violation alone. Copies.
  */
 export function withRenderFailures(
   violations: MergedViolation[],
-  renders: FailedRelease[],
-  resources: { urn: string; type: string; inputs?: Record<string, any> }[],
-  { overrides = [], at }: Pick<NotRenderedOptions, "overrides" | "at"> = {},
+  merged: MergedRenderError[],
 ): MergedViolation[] {
   const out = violations.map((v) => ({ ...v, alsoAt: [...v.alsoAt] }));
-  const failed = renders.filter((r) => r.error !== undefined);
-  for (const m of mergeRenderErrors(failed, resources, overrides, at)) {
+  for (const m of merged) {
     const v = violationOfRender(m, out);
     if (v)
       v.alsoAt.push(

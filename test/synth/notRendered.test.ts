@@ -6,6 +6,7 @@
 import { strict as assert } from "assert";
 import {
   formatMergedViolations,
+  mergeRenderErrors,
   notRenderedText,
   withoutRefusedValues,
   withRenderFailures,
@@ -193,7 +194,7 @@ describe("a release Helm refused for the mistake a violation names", () => {
 
   it("is one message, the violation's, naming the render among its places; the render's line names the violation", () => {
     const renders = [render(refused, LEAKED)];
-    const [merged] = withRenderFailures([credential], renders, [refused], { overrides });
+    const [merged] = withRenderFailures([credential], mergeRenderErrors(renders, [refused], overrides));
     assert.deepEqual(merged.alsoAt, [
       "[helm template] monitoring/grafana (grafana 1.0.0): Error: execution error at (grafana/templates/deployment.yaml:39:28): Sensitive key 'database.password' should not be defined explicitly in values. Use variable expansion instead.",
     ]);
@@ -208,7 +209,10 @@ describe("a release Helm refused for the mistake a violation names", () => {
   it("stays two messages when the violation reads another override than Helm's message", () => {
     const other = { ...credential, overrides: ['chartValues.grafana["grafana.ini"].database.type'] };
     const renders = [render(refused, LEAKED)];
-    assert.deepEqual(withRenderFailures([other], renders, [refused], { overrides })[0].alsoAt, []);
+    assert.deepEqual(
+      withRenderFailures([other], mergeRenderErrors(renders, [refused], overrides))[0].alsoAt,
+      [],
+    );
     assert.match(
       notRenderedText(renders, [refused], { overrides, violations: [other] }) ?? "",
       /Sensitive key[^\n]*\n {6}from the stack's chart values override chartValues\.grafana\["grafana\.ini"\]\.database\.password: change or remove it/,
