@@ -15,6 +15,7 @@ import { logRules } from "../builders/alerting/logRules";
 import type { RuleGroup } from "../builders/alerting/ruleGroup";
 import { componentNeeds, KNOWN_COMPONENTS, type ApiNeed } from "../upstream/alloy/apiNeeds";
 import { parseAlloy, type Block } from "../upstream/alloy/syntax";
+import { ROOMS } from "./rooms";
 
 /**
  * The reference tables that come from the code (docs/reference/*.md), each between a
@@ -84,28 +85,17 @@ function versionsTable(root: string): string {
   return `${charts}\n\n${images}`;
 }
 
-/** The folders of the program, the pack, the preview and the scripts: what {@link envReads} reads by default. */
-const CODE = [
-  "apply",
-  "builders",
-  "components",
-  "config",
-  "model",
-  "plan",
-  "policy",
-  "synth",
-  "checks",
-  "change",
-  "verify",
-  "cli",
-  "scripts",
-  "upstream",
-];
+/**
+ * The code, what {@link envReads} reads by default: every room (rooms.ts), each a folder but the
+ * program's entry, which is the file `index.ts`.
+ */
+const CODE = ROOMS.map((r) => (r === "index" ? "index.ts" : r));
 
-/** The TypeScript files under `dirs` (no declarations, no build output). */
+/** The TypeScript files under `dirs`, or a named file (no declarations, no build output). */
 function sources(root: string, dirs: readonly string[]): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
+    if (dir.endsWith(".ts")) return void out.push(dir);
     for (const e of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
       const rel = path.join(dir, e.name);
       if (e.isDirectory() && !["node_modules", "dist"].includes(e.name)) walk(rel);

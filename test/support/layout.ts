@@ -5,6 +5,10 @@ import * as path from "path";
 import * as ts from "typescript";
 import { cachedSync } from "./fixtureCache";
 import { stronglyConnected } from "../../upstream/graph";
+import { ROOMS, type Room } from "../../scripts/rooms";
+
+// The list itself is in scripts/rooms.ts, which the environment table's generator reads too.
+export { ROOMS, type Room };
 
 /**
  * The import matrix (docs/explanation/architecture.md, "Layout"): which top-level room may import which. Imports flow one
@@ -13,26 +17,6 @@ import { stronglyConnected } from "../../upstream/graph";
  * the pack imports only the contract; the offline synthesis, the rendered-object checks, the change
  * check, verify and the command-line entry points sit on top, and the doc generators above them.
  */
-export const ROOMS = [
-  "contract",
-  "upstream",
-  "model",
-  "config",
-  "builders",
-  "components",
-  "plan",
-  "apply",
-  "index",
-  "policy",
-  "synth",
-  "checks",
-  "change",
-  "verify",
-  "cli",
-  "scripts",
-] as const;
-export type Room = (typeof ROOMS)[number];
-
 const FOUNDATION: Room[] = ["contract", "upstream", "model"];
 export const MAY_IMPORT: Record<Room, readonly Room[]> = {
   contract: [],
