@@ -18,6 +18,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { ExportResource } from "../synth/synthesize";
 import { projectRoot } from "../config/paths";
+import { markUsed, pruneDaily } from "../config/cachePrune";
 import { referenceFilesRead } from "../upstream/reference";
 import type { StackCheckOptions, StackCheckReport } from "./index";
 import type { Placed } from "./objects";
@@ -120,6 +121,7 @@ export function filesDigest(
       ? undefined
       : path.join(memoDir, `${crypto.createHash("sha256").update(stamp).digest("hex")}.digest`);
   const kept = memoFile === undefined ? undefined : readDigest(memoFile);
+  if (kept !== undefined) markUsed(memoFile!);
   const digest = kept ?? hashFiles(files, paths);
   if (memoFile !== undefined && kept === undefined) {
     fs.mkdirSync(memoDir!, { recursive: true });
@@ -307,15 +309,21 @@ export function checkStackCached(
   const manifestFile = path.join(dir, `${inputs}.deps.json`);
   const manifest = readJson<Manifest>(manifestFile);
   if (manifest && Array.isArray(manifest.files)) {
-    const stored = readJson<Stored>(
-      path.join(dir, `${verdictKey(inputs, manifest.files, undefined, path.join(dir, "digests"))}.json`),
+    const verdictFile = path.join(
+      dir,
+      `${verdictKey(inputs, manifest.files, undefined, path.join(dir, "digests"))}.json`,
     );
-    if (stored && stored.external.every((a) => objects[a.found] !== undefined))
+    const stored = readJson<Stored>(verdictFile);
+    if (stored && stored.external.every((a) => objects[a.found] !== undefined)) {
+      // Both read: in use, so neither is swept (config/cachePrune.ts; the digest is stamped above).
+      markUsed(manifestFile);
+      markUsed(verdictFile);
       return {
         ...stored,
         external: stored.external.map((a) => ({ ...a, found: objects[a.found] })),
         cached: true,
       };
+    }
   }
   const report = checkStack(objects, resources, checkOpts);
   const out: Stored = {
@@ -332,6 +340,8 @@ export function checkStackCached(
       JSON.stringify(out),
     );
     writeAtomically(manifestFile, JSON.stringify({ files } satisfies Manifest));
+    // A process that wrote sweeps, once a day, what no process read for days (config/cachePrune.ts).
+    pruneDaily(dir, [dir, path.join(dir, "digests")]);
   }
   return { ...report, cached: false };
 }

@@ -9,6 +9,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { shownToolText } from "../../model/yamlText";
+import { markUsed, pruneDaily } from "../../config/cachePrune";
 import { relevantApiVersions, type ChartFacts } from "./chartFacts";
 import { emptyAnswerNotHelm, notHelmAnswer, notHelmProblem, runHelm, withHelmSlot } from "./helm";
 import { manifestJson } from "./manifest";
@@ -80,12 +81,18 @@ async function renderUncached(
   const file = path.join(cacheDir, `${key}.json`);
   const errorFile = path.join(cacheDir, `${key}.error`);
   // Each file is written whole and renamed into place, so one that exists is complete.
+  // A read stamps the file as in use, so the daily sweep keeps it (config/cachePrune.ts).
   const stored = (): Cached | undefined => {
     const json = readIfThere(file);
-    if (json !== undefined) return { json };
+    if (json !== undefined) {
+      markUsed(file);
+      return { json };
+    }
     const error = readIfThere(errorFile);
+    if (error === undefined) return undefined;
+    markUsed(errorFile);
     // Read through the rule again: an error cached before Helm's text was filtered holds it as is.
-    return error === undefined ? undefined : { error: shownToolText(error) };
+    return { error: shownToolText(error) };
   };
   const hit = stored();
   if (hit) return hit;
@@ -139,6 +146,8 @@ async function renderUncached(
       const tmp = `${to}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, result.json ?? result.error ?? "");
       fs.renameSync(tmp, to);
+      // A process that wrote sweeps, once a day, what no process read for days (config/cachePrune.ts).
+      pruneDaily(cacheDir);
     }
     return result;
   } finally {

@@ -13,6 +13,7 @@ import type { Placed } from "../../checks/objects";
 import { MissingReferenceError, readReferenceFile, referenceFilesRead } from "../../upstream/reference";
 import { daemonSet, NS } from "../support/objects";
 import { compiled, ROOT, tmpDir } from "../support/helpers";
+import { PRUNE_MARKER, UNUSED_DAYS } from "../../config/cachePrune";
 
 /** Two host-network DaemonSets on distinct ports, and a ConfigMap naming the cluster DNS. */
 function objects(): Placed[] {
@@ -44,7 +45,7 @@ describe("check cache (checks/cache.ts)", () => {
       fs
         .readdirSync(dir)
         // The files' digests kept by their stats (written only by a process that hashed them).
-        .filter((f) => f !== "digests")
+        .filter((f) => f !== "digests" && f !== PRUNE_MARKER)
         .map((f) => (f.endsWith(".deps.json") ? "manifest" : "verdict"))
         .sort(),
       ["manifest", "verdict"],
@@ -257,3 +258,93 @@ function buildRuns(): BuildRuns {
   const first = run();
   return (builds = { sourcesCached, first, second: run(), dir, run });
 }
+
+describe("the check cache's sweep (config/cachePrune.ts): what no process read for days goes, once a day, by a process that wrote", () => {
+  let dir: string;
+  beforeEach(() => (dir = tmpDir("check-cache-prune")));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const DAY = 24 * 60 * 60 * 1000;
+  /** Sets `file`'s access and modification times `days` ago. */
+  const age = (file: string, days: number) => {
+    const t = new Date(Date.now() - days * DAY);
+    fs.utimesSync(file, t, t);
+  };
+  /** A file of `dir` (created, `days` old). */
+  const put = (name: string, days: number) => {
+    const file = path.join(dir, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, "{}");
+    age(file, days);
+    return file;
+  };
+  const hex = (c: string) => c.repeat(64);
+  const present = (names: string[]) => names.filter((n) => fs.existsSync(path.join(dir, n)));
+  /** Objects never checked before in `dir`: a miss, so a write. */
+  const fresh = (port: number) => {
+    const o = objects();
+    o[0].obj.spec.template.spec.containers[0].ports[0].containerPort = port;
+    return o;
+  };
+
+  it("a write removes the entries and temporaries unused for the kept days, and nothing else", () => {
+    const old = [
+      `${hex("a")}.json`,
+      `${hex("b")}.deps.json`,
+      `digests/${hex("c")}.digest`,
+      `${hex("d")}.json.4242.tmp`,
+    ];
+    const recent = [`${hex("e")}.json`, `digests/${hex("f")}.digest`];
+    const other = ["notes.txt", `${hex("9")}.json.lock`];
+    for (const n of old) put(n, UNUSED_DAYS + 1);
+    for (const n of recent) put(n, UNUSED_DAYS - 1);
+    for (const n of other) put(n, UNUSED_DAYS + 30);
+    assert.equal(checkStackCached(fresh(9200), [], { cacheDir: dir }).cached, false);
+    assert.deepEqual(present(old), []);
+    assert.deepEqual(present([...recent, ...other]), [...recent, ...other]);
+    assert.ok(fs.existsSync(path.join(dir, PRUNE_MARKER)), "the day's sweep is marked");
+  });
+
+  it("sweeps at most once a day: a second write the same day removes nothing, one a day later does", () => {
+    checkStackCached(fresh(9200), [], { cacheDir: dir });
+    const stale = put(`${hex("a")}.json`, UNUSED_DAYS + 1);
+    checkStackCached(fresh(9201), [], { cacheDir: dir });
+    assert.ok(fs.existsSync(stale), "swept already today");
+    age(path.join(dir, PRUNE_MARKER), 1.01);
+    checkStackCached(fresh(9202), [], { cacheDir: dir });
+    assert.ok(!fs.existsSync(stale), "a day later, the next write sweeps");
+  });
+
+  /** Whether a fresh process's check of `objs` was served from `dir` (its digest read from disk, not memory). */
+  const inFreshProcess = (objs: Placed[]) => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        "-e",
+        `const { checkStackCached } = require(${JSON.stringify(compiled("checks/cache.ts"))});
+         process.stdout.write(String(checkStackCached(${JSON.stringify(objs)}, [], { cacheDir: ${JSON.stringify(dir)} }).cached));`,
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout === "true";
+  };
+
+  it("a read keeps what it read: a hit stamps its manifest, verdict and digest, and a cache only read is never swept", function () {
+    this.timeout(30_000);
+    assert.equal(inFreshProcess(objects()), false);
+    const files = [
+      ...fs.readdirSync(dir).filter((f) => /^[0-9a-f]{64}\./.test(f)),
+      ...fs.readdirSync(path.join(dir, "digests")).map((f) => `digests/${f}`),
+    ];
+    assert.equal(files.length, 3, files.join(", "));
+    for (const f of files) age(path.join(dir, f), UNUSED_DAYS + 1);
+    age(path.join(dir, PRUNE_MARKER), 2);
+    const stale = put(`${hex("a")}.json`, UNUSED_DAYS + 1);
+    assert.equal(inFreshProcess(objects()), true);
+    assert.ok(fs.existsSync(stale), "a process that only read sweeps nothing");
+    checkStackCached(fresh(9200), [], { cacheDir: dir });
+    assert.deepEqual(present(files), files, "read a moment ago: kept");
+    assert.ok(!fs.existsSync(stale));
+  });
+});

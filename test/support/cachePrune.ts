@@ -8,8 +8,8 @@
  * whole-suite run that ends removes the entries it neither read nor wrote ({@link pruneUnused},
  * called by test/support/timings.ts): after such a run, the folder holds exactly what the next run
  * of the same sources reads. Entries are only the files named `<key>.f<form>.json` in a kind's
- * folder: the check cache's files (`checks/`, the program's own cache, read without this stamp) and
- * the run records at the top (timings.json) are never removed.
+ * folder: the check cache's files (`checks/`, the program's own cache, which config/cachePrune.ts sweeps
+ * by its own rule) and the run records at the top (timings.json) are never removed.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -19,17 +19,10 @@ const ENTRY = /^[0-9a-f]+\.f\d+\.json$/;
 
 /**
  * Stamps an entry as read now: utimes, one system call per entry read from disk (a few hundred
- * in a warm run, an entry served from memory is not read again). A failure is ignored: the entry
- * is then merely removed by the next whole run and computed again.
+ * in a warm run, an entry served from memory is not read again), as the program's caches stamp
+ * theirs. A failure is ignored: the entry is then merely removed by the next whole run.
  */
-export function markUsed(file: string): void {
-  const now = new Date();
-  try {
-    fs.utimesSync(file, now, now);
-  } catch {
-    // Removed meanwhile, or a read-only cache: nothing to keep.
-  }
-}
+export { markUsed } from "../../config/cachePrune";
 
 /**
  * Removes every entry of `dir`'s kind folders last read or written before `since` (ms since the

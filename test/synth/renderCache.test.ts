@@ -6,6 +6,7 @@ import { chartCacheDir, HELM_GOGC, helmBinary, runHelm } from "../../synth/rende
 import { renderExport } from "../../synth/render/render";
 import type { StackExport } from "../../synth/synthesize";
 import { compiled, ROOT, tmpDir } from "../support/helpers";
+import { PRUNE_MARKER, UNUSED_DAYS } from "../../config/cachePrune";
 
 /**
  * The render cache (synth/render/template.ts): renders are kept on disk by chart digest, values and
@@ -144,6 +145,29 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
       templates: 0,
     });
     assert.ok(render({ fullnameOverride: "ne2" }).templates >= 1, "changed values run Helm again");
+  });
+
+  it("sweeps, once a day by a process that rendered, the renders no process read for the kept days (config/cachePrune.ts)", () => {
+    const renders = () => fs.readdirSync(cache).filter((f) => /^[0-9a-f]{64}\.(json|error)$/.test(f));
+    const old = (file: string, days: number) => {
+      const t = new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+      fs.utimesSync(path.join(cache, file), t, t);
+    };
+    render({ fullnameOverride: "kept" });
+    const [kept] = renders();
+    render({ fullnameOverride: "unused" });
+    const unused = renders().filter((f) => f !== kept);
+    assert.equal(unused.length, 1, renders().join(", "));
+    for (const f of [kept, ...unused]) old(f, UNUSED_DAYS + 1);
+    old(PRUNE_MARKER, 2);
+    // Read (from disk, no Helm): stamped as in use. A process that only read sweeps nothing.
+    assert.equal(render({ fullnameOverride: "kept" }).templates, 0);
+    assert.deepEqual(renders().sort(), [kept, ...unused].sort());
+    // A render written: that process sweeps the one no process read since.
+    assert.ok(render({ fullnameOverride: "new" }).templates >= 1);
+    assert.ok(renders().includes(kept), "read a moment ago: kept");
+    assert.ok(!renders().includes(unused[0]), "unread for the kept days: removed");
+    assert.equal(renders().length, 2);
   });
 
   it("two processes rendering the same release at once run Helm once (<key>.lock): the second waits for the first's render", async () => {
