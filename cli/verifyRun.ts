@@ -723,15 +723,13 @@ async function verifyMain(
   // The move check asks no Grafana and no cluster; the others always ask Grafana, and without any
   // --url (the usual run) every component through kubectl, in the stack's kube context.
   const login = read.moving ? undefined : halfSetGrafanaLogin(env);
-  // A move asked for with a refused or missing URL still reads the stores' keys and the stack's
-  // store type: each is said in this run, beside the URL's own mistake.
+  // A move with a refused or missing URL still says the stores' keys and store type in this run.
   const moveLines = read.moving ? moveInputLines(args.move, cfg, at, env) : [];
   const cluster = cfg && clusterOf(cfg);
   const contextRefusal = (c: StackConfig) => contextRefusalOf(c, root, args.stack, env);
-  // Without any --url (the usual run) every component is reached through kubectl, so the context
-  // is judged now, with the other inputs; with some --url, which components still need kubectl
-  // depends on the checks the phase runs, and Reach asks the same preflight before its first
-  // kubectl call. A --url given, even refused, leaves that unknown.
+  // Without any --url (the usual run) every component is reached through kubectl: the context is
+  // judged now, with the other inputs. With some --url (even refused), which components need
+  // kubectl depends on the phase's checks, and Reach asks the same preflight before its first call.
   const needsCluster = !read.moving && !read.urlGiven;
   const context = cfg && needsCluster ? contextRefusal(cfg) : undefined;
   const said = [
