@@ -1,6 +1,7 @@
 import type { StackExport, SynthResult } from "../synth/synthesize";
 import { plainValue } from "./describe";
-import { pathSegments, valueAtPath } from "./providerDiff";
+import { valueAt } from "../config/tree";
+import { pathSegments } from "./providerDiff";
 import { sameJson } from "./sameJson";
 import { resourceLabel } from "./change";
 import { LIVE_FIELD_IGNORES, OBJECT_IMPORT_IGNORES, RELEASE_IMPORT_IGNORES } from "../model/importIgnores";
@@ -50,7 +51,7 @@ export function ignoredChangeVerdicts(previous: StackExport, next: SynthResult):
     for (const path of ignores[r.urn] ?? []) {
       const parts = pathSegments(path);
       if (parts.includes("*") || TAKEOVER_IGNORES.has(path)) continue;
-      const [kept, asked]: unknown[] = [valueAtPath(old.inputs, parts), valueAtPath(r.inputs, parts)];
+      const [kept, asked]: unknown[] = [valueAt(old.inputs, parts), valueAt(r.inputs, parts)];
       // A secret on either side is not compared: its text is not ours to show.
       if (plainValue(kept) !== kept || plainValue(asked) !== asked) continue;
       if (sameJson(kept, asked)) continue;

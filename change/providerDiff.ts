@@ -23,6 +23,7 @@
  * server's rules apply (apiRules.ts); a Release itself is replaced when `.name` or `.namespace`
  * changes (helm_release.go `Diff`, forceNewFields).
  */
+import { valueAt } from "../config/tree";
 import { sameJson } from "./sameJson";
 
 /** Provider switches that change the table (`kubernetes:config:enable*` / Provider args). */
@@ -338,11 +339,6 @@ export function ignored(path: string, ignoreChanges: string[]): boolean {
   });
 }
 
-/** The value at a path's segments ({@link pathSegments}) of `o`, undefined where it holds none. */
-export function valueAtPath(o: unknown, parts: string[]): any {
-  return parts.reduce<any>((x, k) => (x && typeof x === "object" ? x[k] : undefined), o);
-}
-
 /**
  * The engine's ignoreChanges (pulumi/pulumi pkg/resource/deploy/step.go `processIgnoreChanges`,
  * applied before the provider's Diff): each ignored path of the new inputs takes the old value,
@@ -357,9 +353,9 @@ export function withIgnoredChanges(
   for (const ig of ignoreChanges) {
     const parts = pathSegments(ig);
     if (parts.includes("*")) continue;
-    const oldValue = valueAtPath(old, parts);
+    const oldValue = valueAt(old, parts);
     // Nothing to carry over and nothing to remove: leave the inputs as they are (no empty parents).
-    if (oldValue === undefined && valueAtPath(out, parts) === undefined) continue;
+    if (oldValue === undefined && valueAt(out, parts) === undefined) continue;
     const set = (node: any, i: number): any => {
       const copy: any = Array.isArray(node)
         ? [...node]

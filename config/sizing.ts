@@ -27,7 +27,7 @@ import { lokiComponentName, lokiName, mimirName, prometheusName, vmName } from "
 import { capabilities } from "../model/phases";
 import { listed } from "../model/words";
 import { versions } from "../model/versions";
-import { isMap, propertyPath } from "./tree";
+import { propertyPath, valueAt } from "./tree";
 
 /*
  * Sizing from the declared workload (`workload.*`) and the caps the stack sets, by upstream's own
@@ -277,12 +277,8 @@ function daemonRequest(
   const own = parseQuantity(sizing(cfg.profile, container).requests[dim]) ?? 0;
   const { chart, path } = DAEMON_CONTAINERS[container];
   const steps = [...path, "requests", dim];
-  let cur: unknown = cfg.chartValues[chart];
-  for (let i = 0; i < steps.length; i++) {
-    if (!isMap(cur)) return { amount: own };
-    cur = cur[steps[i]];
-    if (cur === undefined || cur === null) return { amount: own };
-  }
+  const cur = valueAt(cfg.chartValues[chart], steps);
+  if (cur === undefined || cur === null) return { amount: own };
   const amount = parseQuantity(cur);
   return amount === undefined
     ? { amount: own }
