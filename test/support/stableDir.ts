@@ -37,7 +37,8 @@ function take(lock: string): boolean {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
     const pid = Number(fs.readFileSync(lock, "utf8"));
-    if (pid > 0 && alive(pid)) return false;
+    // This process's pid there is a dead holder's, taken again (this one takes each folder once).
+    if (pid !== process.pid && pid > 0 && alive(pid)) return false;
     fs.rmSync(lock, { force: true });
   }
   return false;
