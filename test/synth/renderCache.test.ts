@@ -11,8 +11,11 @@ import { PRUNE_MARKER, UNUSED_DAYS } from "../../config/cachePrune";
 /**
  * The render cache (synth/render/template.ts): renders are kept on disk by chart digest, values and
  * Helm flags, and each chart archive's digest and capability tests in `charts.json` by the
- * archive's stat. Every render here runs in a fresh process, as `npm run synth` does, so only the
- * disk can serve it; a wrapper around the real Helm counts `helm template` runs.
+ * archive's stat. Every render whose answer must come from the disk runs in a fresh process, as
+ * `npm run synth` does, so only the disk can serve it; one that only has to render and write (a new
+ * release, new values) runs in this process ({@link renderHere}), which no later fresh process can
+ * see but through the disk (measured warm: 7 node processes fewer, about 0.2 s of CPU each, the file
+ * 6.7 -> 4.7 s). A wrapper around the real Helm counts `helm template` runs.
  */
 const CHART = "prometheus-node-exporter";
 const OLD = "4.49.1";
@@ -90,6 +93,19 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
     const out = JSON.parse(stdout) as { error?: string; charts: string[] };
     return { charts: [...new Set(out.charts)].filter(Boolean), error: out.error };
   };
+  /**
+   * {@link render} in this process, for a render that must run Helm and write its result: what this
+   * process keeps in memory of it serves no fresh process, which reads only what it wrote to disk.
+   */
+  async function renderHere(
+    values: Record<string, unknown>,
+  ): Promise<{ charts: string[]; error?: string; templates: number }> {
+    fs.writeFileSync(log, "");
+    const opts = { helm, chartCache: charts, cacheDir: cache, pull: false };
+    const [r] = await renderExport(exportWith(values), opts);
+    const labels = r.objects.map((o) => o.metadata.labels?.["helm.sh/chart"] ?? "");
+    return { ...parsed(JSON.stringify({ error: r.error, charts: labels })), templates: templates() };
+  }
   /** How many `helm template` ran since the log was emptied. */
   const templates = () =>
     fs
@@ -97,20 +113,20 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
       .split("\n")
       .filter((l) => l === "template").length;
 
-  it("renders an unchanged release again from disk without Helm, and changed values with it", () => {
-    const first = render({ fullnameOverride: "ne" });
+  it("renders an unchanged release again from disk without Helm, and changed values with it", async () => {
+    const first = await renderHere({ fullnameOverride: "ne" });
     assert.equal(first.error, undefined);
     assert.ok(first.templates >= 1, "the first render runs helm template");
     assert.deepEqual(first.charts, [`${CHART}-${OLD}`]);
     const again = render({ fullnameOverride: "ne" });
     assert.equal(again.templates, 0, "an unchanged release is served from the render cache");
     assert.deepEqual(again.charts, first.charts);
-    const changed = render({ fullnameOverride: "ne2" });
+    const changed = await renderHere({ fullnameOverride: "ne2" });
     assert.ok(changed.templates >= 1, "changed values render again");
   });
 
-  it("takes a chart's digest from charts.json while the archive's stat is unchanged (the archive is not read again)", () => {
-    render({});
+  it("takes a chart's digest from charts.json while the archive's stat is unchanged (the archive is not read again)", async () => {
+    await renderHere({});
     const file = path.join(cache, "charts.json");
     const facts = JSON.parse(fs.readFileSync(file, "utf8"));
     const entry = facts.charts[path.join(charts, `${CHART}-${OLD}.tgz`)];
@@ -121,22 +137,22 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
     assert.ok(render({}).templates >= 1, "the digest came from charts.json, not from the archive");
   });
 
-  it("reads a replaced archive again: its new digest renders the new chart, never the stale render", () => {
+  it("reads a replaced archive again: its new digest renders the new chart, never the stale render", async () => {
     const archive = path.join(charts, `${CHART}-${OLD}.tgz`);
-    assert.deepEqual(render({}).charts, [`${CHART}-${OLD}`]);
+    assert.deepEqual((await renderHere({})).charts, [`${CHART}-${OLD}`]);
     fs.copyFileSync(path.join(chartCacheDir(), `${CHART}-${NEW}.tgz`), archive);
     const after = render({});
     assert.ok(after.templates >= 1, "a replaced archive renders again");
     assert.deepEqual(after.charts, [`${CHART}-${NEW}`]);
   });
 
-  it("keeps Helm's refusal too (<key>.error): served from disk the second time, as that release's error, never an empty render", () => {
+  it("keeps Helm's refusal too (<key>.error): served from disk the second time, as that release's error, never an empty render", async () => {
     // A Helm that refuses every render, logging each run as the wrapper does.
     fs.writeFileSync(
       helm,
       `#!/bin/sh\necho "$1" >> ${JSON.stringify(log)}\necho "Error: values refused" >&2\nexit 1\n`,
     );
-    const first = render({ fullnameOverride: "ne" });
+    const first = await renderHere({ fullnameOverride: "ne" });
     assert.ok(first.templates >= 1, "the first render runs helm template");
     assert.equal(first.error, "Error: values refused");
     assert.deepEqual(render({ fullnameOverride: "ne" }), {
@@ -144,18 +160,21 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
       error: "Error: values refused",
       templates: 0,
     });
-    assert.ok(render({ fullnameOverride: "ne2" }).templates >= 1, "changed values run Helm again");
+    assert.ok(
+      (await renderHere({ fullnameOverride: "ne2" })).templates >= 1,
+      "changed values run Helm again",
+    );
   });
 
-  it("sweeps, once a day by a process that rendered, the renders no process read for the kept days (config/cachePrune.ts)", () => {
+  it("sweeps, once a day by a process that rendered, the renders no process read for the kept days (config/cachePrune.ts)", async () => {
     const renders = () => fs.readdirSync(cache).filter((f) => /^[0-9a-f]{64}\.(json|error)$/.test(f));
     const old = (file: string, days: number) => {
       const t = new Date(Date.now() - days * 24 * 60 * 60 * 1000);
       fs.utimesSync(path.join(cache, file), t, t);
     };
-    render({ fullnameOverride: "kept" });
+    await renderHere({ fullnameOverride: "kept" });
     const [kept] = renders();
-    render({ fullnameOverride: "unused" });
+    await renderHere({ fullnameOverride: "unused" });
     const unused = renders().filter((f) => f !== kept);
     assert.equal(unused.length, 1, renders().join(", "));
     for (const f of [kept, ...unused]) old(f, UNUSED_DAYS + 1);
