@@ -9,7 +9,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT, synthCli, tmpDir, withEnv } from "../support/helpers";
-import { fixedEmptyDir } from "../support/fixedDirs";
+import { stableDir } from "../support/stableDir";
 
 /** Staging (or `stack`) with `chartValues` (YAML lines under the key, indented four spaces). */
 function stagingWith(chartValues: string, stack = "staging"): string {
@@ -276,10 +276,10 @@ describe("synth: what one chartValues override leaves behind is one message nami
       `    victoria-metrics-k8s-stack: {vmsingle: {spec: {retentionPeriod: 30d}}}\n${AMD64_GRAFANA}`,
       "pi",
     );
-    // Empty, at the same path in every run (fixedEmptyDir): the fixture cache keeps pi's syntheses
+    // Empty, at the same path in every run (stableDir): the fixture cache keeps pi's syntheses
     // under it. Measured warm on this 2-core machine, the file alone: 4.9 s of CPU before, 4.3 s
     // after (medians of three, alternated).
-    const cache = fixedEmptyDir("override-mistake-no-charts");
+    const cache = stableDir("override-mistake-no-charts");
     // Outside CI a missing archive is pulled: the judgement without the override must not.
     const r = await withEnv({ CI: "", HOMELAB_CHART_CACHE: cache }, () => synthStaging(dir, "pi"));
     assert.equal(r.status, 2, r.stdout + r.stderr);

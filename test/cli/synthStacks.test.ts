@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { chartCacheDir } from "../../config/chartCache";
 import { ROOT, synthCli, tmpDir, withEnv } from "../support/helpers";
-import { fixedEmptyDir } from "../support/fixedDirs";
+import { stableDir } from "../support/stableDir";
 
 /** The last line of a run's stdout: its verdict. */
 const lastLine = (text: string) => text.trimEnd().split("\n").pop()!;
@@ -32,14 +32,14 @@ const synthIn = (dir: string, ...args: string[]) =>
 
 /**
  * An empty chart cache and an empty render cache, at the same paths in every run and for both
- * tests that use them (fixedEmptyDir, where the reason is): their syntheses of staging, pi and
+ * tests that use them (stableDir, where the reason is): their syntheses of staging, pi and
  * production are the fixture cache's, pi's shared by the two. Measured warm on this 2-core
  * machine, the file alone: 4.9 s of CPU before, 3.3 s after (medians of three, alternated).
  */
 const noCharts = () => ({
   CI: "true",
-  HOMELAB_CHART_CACHE: fixedEmptyDir("synth-stacks-no-charts"),
-  HOMELAB_RENDER_CACHE: fixedEmptyDir("synth-stacks-no-render-cache"),
+  HOMELAB_CHART_CACHE: stableDir("synth-stacks-no-charts"),
+  HOMELAB_RENDER_CACHE: stableDir("synth-stacks-no-render-cache"),
 });
 
 describe("synth over several stacks and its closing lines", function () {
@@ -152,9 +152,9 @@ describe("a file in the chart cache that is no chart archive", function () {
   this.timeout(120_000);
 
   it("is named with what it holds and the command that replaces it, and the stack closes with exit 2, not an unexpected error", async () => {
-    // At the same path in every run, as its render cache (fixedEmptyDir): pi's synthesis is the
+    // At the same path in every run, as its render cache (stableDir): pi's synthesis is the
     // fixture cache's.
-    const cache = fixedEmptyDir("synth-stacks-broken-charts");
+    const cache = stableDir("synth-stacks-broken-charts");
     const from = chartCacheDir();
     for (const a of fs.readdirSync(from).filter((f) => f.endsWith(".tgz")))
       fs.symlinkSync(path.join(from, a), path.join(cache, a));
@@ -167,7 +167,7 @@ describe("a file in the chart cache that is no chart archive", function () {
       {
         CI: "true",
         HOMELAB_CHART_CACHE: cache,
-        HOMELAB_RENDER_CACHE: fixedEmptyDir("synth-stacks-broken-render-cache"),
+        HOMELAB_RENDER_CACHE: stableDir("synth-stacks-broken-render-cache"),
       },
       () => synthCli("--stack", "pi", "--quiet", "--out", tmpDir("broken-charts-out")),
     );

@@ -1,10 +1,13 @@
 /**
  * A folder at the same path in every run of a test file, for what its tests hand a command through
- * the environment (a fake HOMELAB_HELM, a render cache of its own in HOMELAB_RENDER_CACHE). The
+ * the environment (a fake HOMELAB_HELM, an empty chart or render cache in HOMELAB_CHART_CACHE or
+ * HOMELAB_RENDER_CACHE). The
  * fixture cache keys a synthesis by every HOMELAB_* variable (test/support/fixtureCache.ts envHash):
  * naming a new temporary folder in each run, they made every synthesis of the commands run under them
- * (test/synth/notHelm.test.ts, notHelmCommands.test.ts) a miss, computed again (about 0.5 s of CPU
- * each, measured) and kept as a new entry of megabytes no run read again.
+ * a miss, computed again (about 0.5 s of CPU each, measured) and kept as a new entry of megabytes no
+ * run read again: test/synth/notHelm.test.ts and notHelmCommands.test.ts, five syntheses in
+ * test/cli/synthStacks.test.ts and two in synthOverrideMistake.test.ts. Each name is one test
+ * file's.
  *
  * Under the checkout's `.cache/` (gitignored; the fixture cache's key skips it), held by one process
  * at a time through a lock file naming its pid, released when the process exits: while a live
