@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT } from "../support/helpers";
+import { ROOT, tmpDir } from "../support/helpers";
 import { documents } from "../support/documents";
 import { spawnSync } from "child_process";
 import { endOf, envReads, GENERATED, kubeVersionOf, startOf, withSection } from "../../scripts/referenceDocs";
@@ -116,7 +116,12 @@ describe("documentation", function () {
   });
 
   it("every shell block of any document parses in bash as written (a quote left open leaves the paste waiting for its close)", () => {
-    const broken: string[] = [];
+    // Each block in a file of its own, read by its own `bash -n` on its standard input, all started
+    // by one bash: a spawnSync from this process per block (83 of them) cost about twice the bash it
+    // started. Measured warm: this test 0.45 -> 0.24 s of CPU; this file alone, alternating, 5.9,
+    // 5.2 and 5.2 -> 5.4, 5.1 and 4.9 s.
+    const dir = tmpDir("shell-blocks");
+    const docs: string[] = [];
     for (const doc of documents())
       for (const block of read(doc).matchAll(/^( *)```(?:sh|bash|shell)\n([\s\S]*?)^ *```/gm)) {
         // A block in a list item is indented with it; the reader pastes it without.
@@ -124,9 +129,22 @@ describe("documentation", function () {
           .split("\n")
           .map((l) => (l.startsWith(block[1]) ? l.slice(block[1].length) : l))
           .join("\n");
-        const r = spawnSync("bash", ["-n"], { input: body, encoding: "utf8" });
-        if (r.status !== 0) broken.push(`${doc}: ${r.stderr.trim()}`);
+        fs.writeFileSync(path.join(dir, `${docs.length}.sh`), body);
+        docs.push(doc);
       }
+    // For each block bash refuses: its number, then what bash said, each ended by a NUL.
+    const script =
+      'for f; do if ! e=$(bash -n < "$f" 2>&1); then printf "%s\\0%s\\0" "${f%.sh}" "$e"; fi; done';
+    const r = spawnSync("bash", ["-c", script, "bash", ...docs.map((_, i) => `${i}.sh`)], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const said = r.stdout.split("\0");
+    const broken: string[] = [];
+    for (let i = 0; i + 1 < said.length; i += 2)
+      broken.push(`${docs[Number(said[i])]}: ${said[i + 1].trim()}`);
+    assert.ok(docs.length > 0, "the documents hold shell blocks");
     assert.deepEqual(broken, []);
   });
 
