@@ -32,10 +32,10 @@
  * the starts after each worker's first, about 1 s, so each file keeps its own. The long waits
  * are Prometheus' and the tests' own: Prometheus 2.42 applies its first targets and Alertmanagers
  * 5 s after it starts (prometheus v2.42.0 225c61122d88, scrape/manager.go reloader(),
- * discovery/manager.go updatert), and backendAgrees.test.ts then waits 8 s because its window case
- * compares the 3 s that end 4 s back (skipRecentSeconds), which must lie inside the dual write
- * (verify/agreeCheck.ts: the backend's first `up` at or before the window's start, else
- * "too-recent").
+ * discovery/manager.go updatert), and backendAgrees.test.ts then waits 6 s of dual write, its
+ * window case 8 s because it compares the 3 s that end 4 s back (skipRecentSeconds), which must lie
+ * inside the dual write (verify/agreeCheck.ts: the backend's first `up` at or before the window's
+ * start, else "too-recent"); that case waits for the rest itself, mostly spent by the tests before.
  */
 import * as fs from "fs";
 import * as path from "path";
