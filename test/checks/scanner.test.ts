@@ -9,7 +9,7 @@ import { ACCEPTED_EXCEPTIONS, acceptedExceptionsFor } from "../../contract/excep
 import { placedFrom, type Placed } from "../../checks";
 import { stackNamespaces } from "../../checks/privileges";
 import { assertRendered, rendered, stackFileVariants } from "../support/rendered";
-import { scan } from "../support/scanner";
+import { scan, scanCached } from "../support/scanner";
 import type { K8sObject } from "../../checks/objects";
 
 const key = (subject: string, finding: string) => `${subject} | ${finding}`;
@@ -63,7 +63,10 @@ describe("third-party scanner (@monokle/validation, offline) over the rendered s
       assertRendered(r);
       const objects = placedFrom(r.objects);
       const listed = listedIn(objects);
-      const findings = await scan(objects.map((p) => p.obj));
+      const findings = await scanCached(
+        objects.map((p) => p.obj),
+        r.inputsId,
+      );
       for (const f of findings) {
         const a = listed.get(key(f.subject, f.finding));
         if (a) seen.add(a);
