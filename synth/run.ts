@@ -21,7 +21,18 @@ export async function synthStack(
   stack: string,
   overrides: Record<string, string> = {},
 ): Promise<StackSynthesis> {
-  const cfg = readStackConfig(projectDir, stack, overrides);
+  return synthStackRead(projectDir, stack, readStackConfig(projectDir, stack, overrides));
+}
+
+/**
+ * {@link synthStack} of a stack file already read (`cfg`), through the synthesis store when one is
+ * set (synth/synthesisStore.ts: only the test suite sets one).
+ */
+export async function synthStackRead(
+  projectDir: string,
+  stack: string,
+  cfg: StackConfigInput,
+): Promise<StackSynthesis> {
   const store = synthesisStore();
   const compute = () => synthStackConfig(projectDir, stack, cfg);
   return store ? store({ projectDir, stack, cfg }, compute) : compute();
