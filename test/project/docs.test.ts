@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT, tmpDir } from "../support/helpers";
@@ -20,7 +19,7 @@ import { KPS_RULES_DATA } from "../../builders/alerting/kpsRules";
 import { ruleCounts, ruleCoverage, type Evaluator } from "../support/ruleCoverage";
 import { BACKENDS } from "../support/rendered";
 import { synth } from "../support/helpers";
-import { cachedSync, cacheKey } from "../support/fixtureCache";
+import { cachedSync, cacheKey, folderHash } from "../support/fixtureCache";
 
 /**
  * The documentation: a short README, every generated reference table current, every relative link
@@ -40,28 +39,6 @@ const LANDING_LATER = new Set([
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), "utf8");
 
 /**
- * The `.ts` files under test/, hashed: what the tests' variables depend on, and a part the fixture
- * cache's key skips (test/support/fixtureCache.ts keyFiles).
- */
-function testSourcesHash(): string {
-  const h = crypto.createHash("sha256");
-  const walk = (dir: string): void => {
-    for (const e of fs
-      .readdirSync(path.join(ROOT, dir), { withFileTypes: true })
-      .sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const rel = path.posix.join(dir, e.name);
-      if (e.isDirectory()) walk(rel);
-      else if (e.isFile() && e.name.endsWith(".ts"))
-        h.update(`${rel}\0`)
-          .update(fs.readFileSync(path.join(ROOT, rel)))
-          .update("\0");
-    }
-  };
-  walk("test");
-  return h.digest("hex");
-}
-
-/**
  * The variables the files under `dirs` read (scripts/referenceDocs.ts envReads, by default the
  * code's), through the fixture cache, for the tests below that ask: each read parses every file
  * that names `process.env` with TypeScript, and the environment table's own test (which calls
@@ -70,7 +47,7 @@ function testSourcesHash(): string {
  * of test/. Measured warm, this file alone, alternating: 5.7 and 5.9 -> 5.2 and 5.5 s of CPU.
  */
 function envReadsCached(dirs?: readonly string[]): Map<string, string[]> {
-  const inputs = dirs ? { dirs, test: testSourcesHash() } : "code";
+  const inputs = dirs ? { dirs, test: folderHash("test") } : "code";
   const compute = () => [...envReads(ROOT, dirs)];
   return new Map(cachedSync("env-reads", cacheKey("env-reads", inputs), compute));
 }

@@ -105,19 +105,32 @@ export function keyFiles(): string[] {
   return [...new Set(files)].sort();
 }
 
-let sourceHash: string | undefined;
-/** Hash of {@link keyFiles}' paths and contents: computed once per process. */
-function sourcesHash(): string {
-  if (sourceHash) return sourceHash;
+/** Hash of `files`' paths (relative to the checkout) and contents, in the order given. */
+export function filesHash(files: readonly string[]): string {
   const h = crypto.createHash("sha256");
-  for (const f of keyFiles()) {
+  for (const f of files) {
     h.update(path.relative(ROOT, f));
     h.update("\0");
     h.update(fs.readFileSync(f));
     h.update("\0");
   }
-  sourceHash = h.digest("hex");
-  return sourceHash;
+  return h.digest("hex");
+}
+
+/**
+ * {@link filesHash} of every file under the checkout's `dir`: for an entry that depends on a folder
+ * the key skips (test/, whose files are no input of the program), named in the entry's inputs.
+ */
+export function folderHash(dir: string): string {
+  const files: string[] = [];
+  walk(path.join(ROOT, dir), files);
+  return filesHash(files.sort());
+}
+
+let sourceHash: string | undefined;
+/** {@link filesHash} of {@link keyFiles}: computed once per process. */
+function sourcesHash(): string {
+  return (sourceHash ??= filesHash(keyFiles()));
 }
 
 /** The environment the program reads, hashed (values never stored). */

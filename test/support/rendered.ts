@@ -10,9 +10,8 @@ import { renderExport, renderErrors } from "../../synth/render/render";
 import type { RawObject, ReleaseRender, RenderOptions, StackObject } from "../../synth/render/types";
 import type { StackExport } from "../../synth/synthesize";
 import type { SynthResult } from "../../synth/synthesize";
-import * as crypto from "crypto";
-import * as fs from "fs";
 import { onBackend, ROOT, synth, synthKey } from "./helpers";
+import { filesHash } from "./fixtureCache";
 import { BACKENDS, type Backend } from "../../model/phases";
 
 /** Renders an export and collects every object, throwing when a release does not render. */
@@ -159,7 +158,7 @@ export function allVariants(): Variant[] {
 }
 
 /** This module's text, by digest: a change to how it assembles the objects changes their id. */
-const OWN_TEXT = crypto.createHash("sha256").update(fs.readFileSync(__filename)).digest("hex");
+const OWN_TEXT = filesHash([__filename]);
 
 const cache = new Map<string, Promise<RenderedStack>>();
 // The mock runtime is process-global: synthesize one stack at a time.

@@ -4,11 +4,9 @@
  * schema to download: its OPA and schema plugins fetch theirs, so they stay off). It judges the
  * objects as Helm and the program render them, by the rules of its own package.
  */
-import * as crypto from "crypto";
-import * as fs from "fs";
 import { createDefaultMonokleValidator } from "@monokle/validation";
 import type { K8sObject } from "../../checks/objects";
-import { cacheKey, cached } from "./fixtureCache";
+import { cacheKey, cached, filesHash } from "./fixtureCache";
 
 /** One finding: the object (`Kind namespace/name`, or `Kind name`), the scanner's rule, its text. */
 export interface ScannerFinding {
@@ -80,7 +78,7 @@ export async function scan(all: K8sObject[]): Promise<ScannerFinding[]> {
 }
 
 /** This module's text, by digest: a change to how it scans changes the findings' key. */
-const OWN_TEXT = crypto.createHash("sha256").update(fs.readFileSync(__filename)).digest("hex");
+const OWN_TEXT = filesHash([__filename]);
 
 /**
  * {@link scan}'s findings over a stack's objects, from the fixture cache while nothing they derive

@@ -35,6 +35,45 @@ function linkProjectRenders(cache: string): void {
     fs.symlinkSync(path.join(from, f), path.join(cache, f));
 }
 
+/**
+ * A project folder with `stack`'s file, a program standing in for Helm (`script`, at `own/<name>`)
+ * and a render cache of its own, empty: a warm one would render nothing and so never ask the
+ * program. The program and the cache are at the same paths in every run (test/support/stableDir.ts:
+ * the syntheses run under them are read from the fixture cache; measured warm, the first test below
+ * 2.2 -> 1.1 s). `synth(helm)` runs synth of the stack in this process with `helm` as HOMELAB_HELM,
+ * into that cache; `real(what)` holds that the program kept no render there, then runs the real Helm.
+ */
+async function fakeHelmProject(stack: string, name: string, script: string) {
+  const { runSynth } = await import("../../cli/synthRun");
+  const dir = tmpDir(name);
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.copyFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
+  const own = stableDir("not-helm");
+  const helm = path.join(own, name);
+  fs.writeFileSync(helm, script, { mode: 0o755 });
+  const cache = path.join(own, "render-cache");
+  fs.mkdirSync(cache);
+  const synth = (program: string) => {
+    const vars = { HOMELAB_HELM: program, HOMELAB_RENDER_CACHE: cache };
+    return withEnv(vars, () =>
+      inProcess(runSynth, ["--dir", dir, "--out", path.join(dir, "out"), "--stack", stack], {
+        ...process.env,
+        ...vars,
+      }),
+    );
+  };
+  const real = (what: string) => {
+    assert.deepEqual(
+      fs.readdirSync(cache).filter((f) => RENDER_FILE.test(f)),
+      [],
+      `no render of the ${what} kept`,
+    );
+    linkProjectRenders(cache);
+    return synth(path.join(ROOT, ".tools", "helm"));
+  };
+  return { runSynth, dir, helm, synth, real };
+}
+
 describe("a HOMELAB_HELM that runs but is no Helm", function () {
   this.timeout(120_000);
 
@@ -121,28 +160,18 @@ describe("a HOMELAB_HELM that runs but is no Helm", function () {
   });
 
   it("synth: one message for every release, nothing cached; the next run with a real Helm renders", async () => {
-    const { runSynth } = await import("../../cli/synthRun");
-    const dir = tmpDir("not-helm");
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    fs.copyFileSync(path.join(ROOT, "Pulumi.staging.yaml"), path.join(dir, "Pulumi.staging.yaml"));
-    // The fake and the cache at the same paths in every run (test/support/stableDir.ts: the
-    // syntheses run under them are read from the fixture cache; measured warm, this test 2.2 -> 1.1 s).
-    const own = stableDir("not-helm");
     // Exits 0 with what is no manifest: before, every release "rendered" into nothing, and was cached.
-    const fake = path.join(own, "fake-helm");
-    fs.writeFileSync(fake, '#!/bin/sh\necho "fake helm 0.1"\necho "second line"\n', { mode: 0o755 });
-    // A cold render cache of its own: a warm one would render nothing and so never run Helm.
-    const cache = path.join(own, "render-cache");
-    fs.mkdirSync(cache);
-    const synth = (helm: string) => {
-      const vars = { HOMELAB_HELM: helm, HOMELAB_RENDER_CACHE: cache };
-      return withEnv(vars, () =>
-        inProcess(runSynth, ["--dir", dir, "--out", path.join(dir, "out"), "--stack", "staging"], {
-          ...process.env,
-          ...vars,
-        }),
-      );
-    };
+    const {
+      runSynth,
+      dir,
+      helm: fake,
+      synth,
+      real: realAfter,
+    } = await fakeHelmProject(
+      "staging",
+      "fake-helm",
+      '#!/bin/sh\necho "fake helm 0.1"\necho "second line"\n',
+    );
     // The same releases rendered first in this process by the real Helm through the project's
     // cache, as a worker running other files before this one does: the fake must still be asked.
     const first = await inProcess(runSynth, [
@@ -165,13 +194,7 @@ describe("a HOMELAB_HELM that runs but is no Helm", function () {
       r.stderr,
     );
     assert.match(r.stderr, /^staging: 10 of 10 Helm releases did not render/m);
-    assert.deepEqual(
-      fs.readdirSync(cache).filter((f) => RENDER_FILE.test(f)),
-      [],
-      "no render of the fake kept",
-    );
-    linkProjectRenders(cache);
-    const real = await synth(path.join(ROOT, ".tools", "helm"));
+    const real = await realAfter("fake");
     assert.doesNotMatch(real.stderr, /did not render/, real.stderr);
     assert.equal(real.status, 0, real.stdout + real.stderr);
   });
@@ -181,25 +204,11 @@ describe("a HOMELAB_HELM that runs but is no Helm", function () {
   // 37 objects without their CRDs and no HOMELAB_HELM, and every later run, the real Helm's too,
   // read the empty renders back.
   it("synth: a program that exits 0 and prints nothing is asked its version, named once, and nothing of it is cached", async () => {
-    const { runSynth } = await import("../../cli/synthRun");
-    const dir = tmpDir("silent-helm");
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    fs.copyFileSync(path.join(ROOT, "Pulumi.example.yaml"), path.join(dir, "Pulumi.example.yaml"));
-    // At the same paths in every run, as the test above has them.
-    const own = stableDir("not-helm");
-    const silent = path.join(own, "silent-helm");
-    fs.writeFileSync(silent, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
-    const cache = path.join(own, "render-cache");
-    fs.mkdirSync(cache);
-    const synth = (helm: string) => {
-      const vars = { HOMELAB_HELM: helm, HOMELAB_RENDER_CACHE: cache };
-      return withEnv(vars, () =>
-        inProcess(runSynth, ["--dir", dir, "--out", path.join(dir, "out"), "--stack", "example"], {
-          ...process.env,
-          ...vars,
-        }),
-      );
-    };
+    const {
+      helm: silent,
+      synth,
+      real: realAfter,
+    } = await fakeHelmProject("example", "silent-helm", "#!/bin/sh\nexit 0\n");
     const r = await synth(silent);
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.deepEqual(
@@ -209,13 +218,7 @@ describe("a HOMELAB_HELM that runs but is no Helm", function () {
       ],
       r.stderr,
     );
-    assert.deepEqual(
-      fs.readdirSync(cache).filter((f) => RENDER_FILE.test(f)),
-      [],
-      "no render of the silent program kept",
-    );
-    linkProjectRenders(cache);
-    const real = await synth(path.join(ROOT, ".tools", "helm"));
+    const real = await realAfter("silent program");
     assert.equal(real.status, 0, real.stdout + real.stderr);
   });
 });
