@@ -76,6 +76,10 @@ export function checkResourceNames(objects: Placed[]): { findings: Finding[] } {
             check: "resource-name",
             where: c.where,
             message: `resources.${kind}.${name}: ${problem}`,
+            // The name is the mistake: an override setting it (`resources.limits.memroy`), or the
+            // map holding it, is the cause; one setting another name beside it (`cpu`) is not,
+            // though the message lists `cpu` among the standard names.
+            judged: [`resources.${kind}.${name}`],
           });
       }
     }

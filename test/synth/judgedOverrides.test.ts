@@ -12,6 +12,7 @@ import { attributeOverrides, formatMergedViolations, mergeProblems } from "../..
 import { checkHostPaths, checkRoot, checkSeccomp } from "../../checks/privileges";
 import { checkPodSecurity } from "../../checks/podSecurity";
 import { checkResourceRequests } from "../../checks/resourceRequests";
+import { checkResourceNames } from "../../checks/resourceNames";
 import { RENDERED_KEY } from "@homelab-observability/contract";
 import { stackInfo } from "../support/policyCases";
 
@@ -173,6 +174,28 @@ describe("an override is named by the field its rule judged, not by a word of it
     assert.deepEqual(
       traced(findings, [grafana], ["grafana.resources.requests.memory", "grafana.podAnnotations.note"]),
       [[["chartValues.grafana.resources.requests.memory"], undefined]],
+    );
+  });
+
+  it("resource-name: the misspelt name's override, not the cpu overrides beside it that the message lists as a standard name", () => {
+    const values = { resources: { requests: { cpu: "100m" }, limits: { cpu: "500m", memroy: "1Gi" } } };
+    const grafana = helm("grafana", "grafana", "monitoring", values);
+    const dep = renderedBy(grafana, "Deployment", "grafana", {
+      containers: [{ name: "grafana", image: "grafana/grafana", resources: values.resources }],
+    });
+    const { findings } = checkResourceNames([dep.placed]);
+    const overrides = [
+      "grafana.resources.requests.cpu",
+      "grafana.resources.limits.cpu",
+      "grafana.resources.limits.memroy",
+    ];
+    assert.deepEqual(traced(findings, [grafana], overrides), [
+      [["chartValues.grafana.resources.limits.memroy"], undefined],
+    ]);
+    // The map holding the name, written whole, is its cause too.
+    assert.deepEqual(
+      traced(findings, [grafana], ["grafana.resources.limits", "grafana.resources.requests"]),
+      [[["chartValues.grafana.resources.limits"], undefined]],
     );
   });
 
