@@ -75,6 +75,12 @@ export interface Finding {
    * override is its cause when it sets one of them (synth/report.ts overridesOn).
    */
   judged?: string[];
+  /**
+   * The containers (by name) whose fields `judged` are: a chartValues override of another container
+   * of the chart's (Grafana's `sidecar.securityContext` of a finding on container grafana) is no
+   * cause of it (synth/containerKeys.ts).
+   */
+  containers?: string[];
 }
 
 /** Minimal shape of a rendered release (synth/render/types.ts `ReleaseRender` satisfies it). */

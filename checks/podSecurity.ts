@@ -90,21 +90,28 @@ const SELINUX_TYPES = new Set([
 /**
  * Why a pod spec fails the baseline level (empty: it passes): each reason, and the fields of the
  * pod it rests on (`hostNetwork`, `securityContext.privileged`), so that an override is its cause
- * when it sets one of them (synth/report.ts overridesOn).
+ * when it sets one of them (synth/report.ts overridesOn), and the container whose fields they are
+ * (undefined: the pod's).
  */
 export function baselineViolations(
   spec: Record<string, any>,
   annotations: Record<string, string> = {},
-): { problem: string; judged: string[] }[] {
-  const out: { problem: string; judged: string[] }[] = [];
-  const add = (problem: string, ...judged: string[]) => out.push({ problem, judged });
+): { problem: string; judged: string[]; container?: string }[] {
+  const out: { problem: string; judged: string[]; container?: string }[] = [];
+  let of: string | undefined;
+  const add = (problem: string, ...judged: string[]) =>
+    out.push({ problem, judged, ...(of === undefined ? {} : { container: of }) });
   const containers = [...containersOf(spec), ...(spec.ephemeralContainers ?? [])];
   const psc = spec.securityContext ?? {};
-  const scs = [psc, ...containers.map((c) => c.securityContext ?? {})];
+  const scs: [Record<string, any>, string | undefined][] = [
+    [psc, undefined],
+    ...containers.map((c): [Record<string, any>, string | undefined] => [c.securityContext ?? {}, c.name]),
+  ];
   for (const k of ["hostNetwork", "hostPID", "hostIPC"]) if (spec[k] === true) add(`${k}: true`, k);
-  if (scs.some((sc) => sc.windowsOptions?.hostProcess === true))
+  if (scs.some(([sc]) => sc.windowsOptions?.hostProcess === true))
     add("windowsOptions.hostProcess", "securityContext.windowsOptions");
   for (const c of containers) {
+    of = c.name;
     const sc = c.securityContext ?? {};
     if (sc.privileged === true) add(`container ${c.name}: privileged`, "securityContext.privileged");
     const added = (sc.capabilities?.add ?? []).filter((x: string) => !BASELINE_CAPABILITIES.has(x));
@@ -115,18 +122,23 @@ export function baselineViolations(
     if (sc.procMount && sc.procMount !== "Default")
       add(`container ${c.name}: procMount ${sc.procMount}`, "securityContext.procMount");
   }
+  of = undefined;
   const hostPaths = (spec.volumes ?? []).filter((v: any) => v.hostPath).map((v: any) => v.hostPath.path);
   if (hostPaths.length) add(`hostPath volumes ${hostPaths.join(", ")}`, "volumes");
-  for (const sc of scs) {
+  for (const [sc, name] of scs) {
+    of = name;
+    // Said of its container, as the fields above are: two containers' profiles are two things.
+    const whose = name === undefined ? "" : `container ${name}: `;
     if (sc.seccompProfile?.type === "Unconfined")
-      add("seccompProfile Unconfined", "securityContext.seccompProfile");
+      add(`${whose}seccompProfile Unconfined`, "securityContext.seccompProfile");
     const aa = sc.appArmorProfile?.type;
     if (aa && aa !== "RuntimeDefault" && aa !== "Localhost")
-      add(`appArmorProfile ${aa}`, "securityContext.appArmorProfile");
+      add(`${whose}appArmorProfile ${aa}`, "securityContext.appArmorProfile");
     const se = sc.seLinuxOptions;
     if (se && (!SELINUX_TYPES.has(se.type ?? "") || se.user || se.role))
-      add("seLinuxOptions beyond the allowed types", "securityContext.seLinuxOptions");
+      add(`${whose}seLinuxOptions beyond the allowed types`, "securityContext.seLinuxOptions");
   }
+  of = undefined;
   for (const [k, v] of Object.entries(annotations))
     if (
       k.startsWith("container.apparmor.security.beta.kubernetes.io/") &&
@@ -183,6 +195,11 @@ export function checkPodSecurity(objects: Placed[]): { findings: Finding[]; pods
             ...refusalCause(t, ns.obj.metadata.name),
             // The namespace's level is the program's; the pod's fields are what an override sets.
             judged: [...new Set(v.flatMap((x) => x.judged))],
+            // The containers whose fields those are, when none is the pod's own (whose override is
+            // every container's): another container's override of the chart is no cause.
+            ...(v.every((x) => x.container !== undefined)
+              ? { containers: [...new Set(v.map((x) => x.container!))] }
+              : {}),
           });
       } else passing.push(describe(t.owner));
     }

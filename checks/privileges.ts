@@ -409,6 +409,7 @@ export function checkSeccomp(objects: Placed[]): Finding[] {
         where: `${v.name} container ${c.name}`,
         message: `${v.name} (${v.owner.source}) container ${c.name} runs with seccomp ${type ?? "unset (Unconfined under most runtimes)"}; set securityContext.seccompProfile.type RuntimeDefault on the pod${v.byOperator ? " (the custom resource's spec.securityContext)" : ""}`,
         judged: [...SECCOMP_JUDGED],
+        containers: [c.name],
       });
     }
   }
@@ -458,6 +459,7 @@ export function checkRoot(
       where: v.name,
       message: `${v.name} (${v.owner.source}) container(s) ${root.map((c) => c.name).join(", ")} may run as root (no runAsUser, or 0); set runAsNonRoot and runAsUser on the pod${v.byOperator ? " (the custom resource's spec.securityContext)" : ""}, or name it with a reason in the accepted exceptions (contract/exceptions.ts)`,
       judged: [...ROOT_JUDGED],
+      containers: root.map((c) => c.name),
     });
   }
   return findings;

@@ -51,6 +51,7 @@ export function resourceNameProblem(name: string): string | undefined {
  */
 export function* containerResources(objects: Placed[]): Generator<{
   where: string;
+  container: string;
   requests: Record<string, unknown> | undefined;
   limits: Record<string, unknown> | undefined;
 }> {
@@ -59,6 +60,7 @@ export function* containerResources(objects: Placed[]): Generator<{
     for (const c of containersOf(pod.spec))
       yield {
         where: `${describe(pod.owner)} container ${c.name}`,
+        container: c.name,
         requests: asMap(c?.resources?.requests),
         limits: asMap(c?.resources?.limits),
       };
@@ -80,6 +82,7 @@ export function checkResourceNames(objects: Placed[]): { findings: Finding[] } {
             // map holding it, is the cause; one setting another name beside it (`cpu`) is not,
             // though the message lists `cpu` among the standard names.
             judged: [`resources.${kind}.${name}`],
+            containers: [c.container],
           });
       }
     }

@@ -45,6 +45,8 @@ export interface Violation {
    * `reportJudged` (policy/lib/report.ts).
    */
   judged?: string[];
+  /** The containers (by name) whose fields `judged` are, when the policy says so (checks/objects.ts Finding). */
+  containers?: string[];
 }
 
 /** Pack config as `pulumi preview --policy-pack-config` takes it: per policy a level or {enforcementLevel, ...}. */
@@ -63,6 +65,7 @@ function violation(
   message: string,
   cause: string | undefined,
   judged: readonly string[] | undefined,
+  containers: readonly string[] | undefined,
 ): Violation {
   return {
     policy,
@@ -71,6 +74,7 @@ function violation(
     message,
     ...(cause ? { cause } : {}),
     ...(judged && judged.length > 0 ? { judged: [...judged] } : {}),
+    ...(containers && containers.length > 0 ? { containers: [...containers] } : {}),
   };
 }
 
@@ -297,10 +301,16 @@ export async function evaluateResources(
     const validators = validatorsOf(policy);
     if (!validators) return [];
     // One report function per policy (as server.js makeReportViolationFun), not per call.
-    // A third argument, the cause, and a fourth, the fields judged, are what `reportCause` and
-    // `reportJudged` (policy/lib/report.ts) pass.
-    const report = (message: string, urn?: string, cause?: string, judged?: readonly string[]) => {
-      out.push(violation(policy.name, level, urn ?? urnNow, message, cause, judged));
+    // A third argument, the cause, a fourth, the fields judged, and a fifth, the containers they
+    // are of, are what `reportCause` and `reportJudged` (policy/lib/report.ts) pass.
+    const report = (
+      message: string,
+      urn?: string,
+      cause?: string,
+      judged?: readonly string[],
+      containers?: readonly string[],
+    ) => {
+      out.push(violation(policy.name, level, urn ?? urnNow, message, cause, judged, containers));
     };
     // A guarded validator's own check is the one made here: its body is called directly.
     const guards = validators.map(guardOf);
@@ -367,8 +377,13 @@ export async function evaluateResources(
         try {
           await (policy as StackValidationPolicy).validateStack(
             { ...base, resources: stackResources },
-            (message: string, urn?: string, cause?: string, judged?: readonly string[]) =>
-              out.push(violation(policy.name, level, urn, message, cause, judged)),
+            (
+              message: string,
+              urn?: string,
+              cause?: string,
+              judged?: readonly string[],
+              containers?: readonly string[],
+            ) => out.push(violation(policy.name, level, urn, message, cause, judged, containers)),
           );
         } catch (e) {
           if (!(e instanceof NotApplicable)) throw e;

@@ -272,6 +272,9 @@ export function seccompRuntimeDefault(level: Level = "mandatory"): ResourceValid
               report,
               `${label(r)}: container ${c?.name} runs with seccomp ${type ?? "unset"}; ${seccompFix(at, list, i, c)}.`,
               SECCOMP_JUDGED,
+              undefined,
+              undefined,
+              typeof c?.name === "string" ? [c.name] : undefined,
             );
         });
       }

@@ -22,6 +22,7 @@ import {
   type LokiModeName,
 } from "../model/sizing";
 import { LOKI_DISTRIBUTED_WORKLOADS } from "../config/sizing";
+import { writesOnlyOtherContainers } from "./containerKeys";
 
 /**
  * The resource tree, indented by parent: `type name  [flags]`. An import (the `import` option; a
@@ -168,6 +169,8 @@ export interface CheckFinding {
   releases?: string[];
   /** The workload fields or file paths it rests on (checks/objects.ts Finding). */
   judged?: string[];
+  /** The containers whose fields `judged` are (checks/objects.ts Finding). */
+  containers?: string[];
 }
 
 /**
@@ -320,7 +323,8 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
     // A report on an object the stack's override wrote whole (an `extraObjects` item) stays apart:
     // each thing found in it is a mistake of its own, not a consequence of another report's.
     const own = rel && objectOverride(rel, report, overrides);
-    const on = rel && !own ? overridesOn(rel, report.message, overrides, report.judged) : undefined;
+    const on =
+      rel && !own ? overridesOn(rel, report.message, overrides, report.judged, report.containers) : undefined;
     return { report, rel, on };
   });
   const alias = new Map<string, string>();
@@ -914,6 +918,7 @@ function overridesOn(
   message: string,
   overrides: string[],
   judged?: readonly string[],
+  containers?: readonly string[],
 ): { overrides: string[]; narrowed: boolean } | undefined {
   const ofChart = chartOverrides(rel, overrides);
   if (ofChart.length === 0) return undefined;
@@ -926,7 +931,11 @@ function overridesOn(
   if (judged && judged.length > 0) {
     const setting = ofChart.filter(
       (o) =>
-        setsField(o, judged, lookup(rel.values, o.split("."))) || renamesNamed(o, rel.values, message, names),
+        (setsField(o, judged, lookup(rel.values, o.split("."))) &&
+          // The field of another container of the chart (the grafana container's finding and
+          // `sidecar.securityContext`, which every k8s-sidecar reads) is no cause of it.
+          !(containers && writesOnlyOtherContainers(rel.chart, o, containers))) ||
+        renamesNamed(o, rel.values, message, names),
     );
     if (setting.length === 0) return undefined;
     // A field is the workload's, and a chart runs several: the values path the message names
@@ -1114,6 +1123,7 @@ export function attributeOverrides<
     message: string;
     releases?: string[];
     judged?: string[];
+    containers?: string[];
     overrides?: string[];
     overridesUnsure?: boolean;
     overridesInPool?: boolean;
@@ -1135,7 +1145,7 @@ export function attributeOverrides<
     const rel = releaseOfReport(report, releases, resources, overrides);
     const own = rel && objectOverride(rel, report, overrides);
     if (own) return { keys: [own], unsure: false };
-    const on = rel && overridesOn(rel, report.message, overrides, report.judged);
+    const on = rel && overridesOn(rel, report.message, overrides, report.judged, report.containers);
     if (on) return { keys: on.overrides, unsure: !on.narrowed };
     // A report on releases of several overridden charts (a NetworkPolicy rule between Vector and
     // a Loki the stack overrides both): which override is at fault is not known, so the
@@ -1233,6 +1243,7 @@ type AttributedReport = {
   message: string;
   releases?: string[];
   judged?: string[];
+  containers?: string[];
 };
 
 /**
@@ -1348,7 +1359,7 @@ const VALUES_OF_ANOTHER_FORM =
  * refused them itself (a template's `fail`: Loki's "replicas configured for both the monolithic
  * and simple scalable targets"), whose verdict on them holds and names the key to change.
  */
-export function withoutRefusedValues<V extends Pick<Violation, "urn" | "message" | "judged">>(
+export function withoutRefusedValues<V extends Pick<Violation, "urn" | "message" | "judged" | "containers">>(
   violations: V[],
   renders: FailedRelease[],
   resources: { urn: string; type: string; inputs?: Record<string, any> }[],
@@ -1369,7 +1380,7 @@ export function withoutRefusedValues<V extends Pick<Violation, "urn" | "message"
     const rel = v.urn ? releases.find((r) => r.urn === v.urn || renderedBy(v.urn!, r)) : undefined;
     const helm = rel && refused.get(rel.urn);
     if (!helm) return true;
-    const on = overridesOn(rel, v.message, overrides, v.judged);
+    const on = overridesOn(rel, v.message, overrides, v.judged, v.containers);
     return !on?.narrowed || !on.overrides.every((o) => helm.some((h) => concerns(h, o)));
   });
 }

@@ -7,6 +7,7 @@ type ReportWithCause = (
   urn: string | undefined,
   cause: string | undefined,
   judged?: readonly string[],
+  containers?: readonly string[],
 ) => void;
 
 /**
@@ -25,7 +26,9 @@ export function reportCause(report: ReportViolation, message: string, cause: str
  * `nodeSelector` and `affinity`), and its mistake's key when known. As `reportCause`, the engine
  * ignores the extra arguments; the offline evaluator keeps them, and the synthesis names a
  * chartValues override as the cause when it sets one of those fields (synth/report.ts overridesOn),
- * not when the message happens to use a word of its key.
+ * not when the message happens to use a word of its key. `containers`, when given, are the
+ * containers (by name) whose fields they are: another container's override of the same chart is
+ * not named (synth/containerKeys.ts).
  */
 export function reportJudged(
   report: ReportViolation,
@@ -33,8 +36,9 @@ export function reportJudged(
   judged: readonly string[],
   urn?: string,
   cause?: string,
+  containers?: readonly string[],
 ): void {
-  (report as unknown as ReportWithCause)(message, urn, cause, judged);
+  (report as unknown as ReportWithCause)(message, urn, cause, judged, containers);
 }
 
 /** The fields of a workload that decide which nodes its pods may land on, judged by the rules on placement. */

@@ -54,6 +54,7 @@ describe("checks (resource-name): container resource names the API server takes"
         message:
           'resources.limits.memroy: expected a standard resource name for containers (cpu, memory, ephemeral-storage or hugepages-<size>) or an extended one with a domain prefix (example.com/gpu), got "memroy"; did you mean memory? (the API server refuses the pod: "must be a standard resource for containers")',
         judged: ["resources.limits.memroy"],
+        containers: ["grafana"],
       },
     ]);
   });

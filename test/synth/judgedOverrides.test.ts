@@ -298,6 +298,124 @@ describe("an override is named by the field its rule judged, not by a word of it
     ]);
   });
 
+  it("seccomp: each container's own securityContext override, not another container's of the same chart (Grafana's sidecar, Loki's memcached exporter)", async () => {
+    const unconfined = { seccompProfile: { type: "Unconfined" } };
+    const values = { sidecar: { securityContext: unconfined }, containerSecurityContext: unconfined };
+    const grafana = helm("grafana", "grafana", "monitoring", values);
+    // grafana 12.3.1 templates/_pod.tpl: the sidecars read sidecar.securityContext, the grafana
+    // container containerSecurityContext.
+    const dep = renderedBy(grafana, "Deployment", "grafana", {
+      containers: [
+        { name: "grafana-sc-dashboard", image: "quay.io/kiwigrid/k8s-sidecar", securityContext: unconfined },
+        { name: "grafana", image: "grafana/grafana", securityContext: unconfined },
+      ],
+    });
+    const overrides = [
+      "grafana.sidecar.securityContext.seccompProfile.type",
+      "grafana.containerSecurityContext.seccompProfile.type",
+    ];
+    const each = [
+      [["chartValues.grafana.sidecar.securityContext.seccompProfile.type"], undefined],
+      [["chartValues.grafana.containerSecurityContext.seccompProfile.type"], undefined],
+    ];
+    assert.deepEqual(traced(checkSeccomp([dep.placed]), [grafana], overrides), each);
+    const all = [stackInfo([{ name: "amd", arch: "amd64", count: 1 }]), grafana, dep.resource];
+    const vs = (await evaluateResources(all, {})).filter((v) => v.policy === "seccomp-runtime-default");
+    assert.deepEqual(traced(vs, all, overrides), each);
+    // The Pod Security finding on the pod is both containers': both overrides, each container said.
+    const ns = {
+      obj: {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: {
+          name: "monitoring",
+          labels: {
+            "pod-security.kubernetes.io/enforce": "baseline",
+            "pod-security.kubernetes.io/enforce-version": "v1.33",
+          },
+        },
+      },
+      urn: `${STACK}::kubernetes:core/v1:Namespace::monitoring`,
+      source: "program",
+    };
+    const refused = checkPodSecurity([ns, dep.placed]).findings;
+    assert.match(
+      refused[0].message,
+      /container grafana-sc-dashboard: seccompProfile Unconfined; container grafana: seccompProfile Unconfined$/,
+    );
+    assert.deepEqual(traced(refused, [grafana], overrides), [
+      [overrides.map((o) => `chartValues.${o}`), undefined],
+    ]);
+
+    // loki 18.11.0: memcached-exporter's containerSecurityContext is the exporter's alone.
+    const loki = helm("loki", "loki", "monitoring", {
+      memcachedExporter: { containerSecurityContext: unconfined },
+      loki: { containerSecurityContext: unconfined },
+    });
+    const sts = renderedBy(loki, "StatefulSet", "loki", {
+      containers: [{ name: "loki", image: "grafana/loki", securityContext: unconfined }],
+    });
+    assert.deepEqual(
+      traced(
+        checkSeccomp([sts.placed]),
+        [loki],
+        [
+          "loki.memcachedExporter.containerSecurityContext.seccompProfile.type",
+          "loki.loki.containerSecurityContext.seccompProfile.type",
+        ],
+      ),
+      [[["chartValues.loki.loki.containerSecurityContext.seccompProfile.type"], undefined]],
+    );
+  });
+
+  it("resource-name: each container's own misspelt name, not the sidecars' same misspelling", () => {
+    const memroy = { limits: { memroy: "1Gi" } };
+    const grafana = helm("grafana", "grafana", "monitoring", {
+      resources: memroy,
+      sidecar: { resources: memroy },
+    });
+    const dep = renderedBy(grafana, "Deployment", "grafana", {
+      containers: [
+        { name: "grafana-sc-dashboard", image: "quay.io/kiwigrid/k8s-sidecar", resources: memroy },
+        { name: "grafana", image: "grafana/grafana", resources: memroy },
+      ],
+    });
+    assert.deepEqual(
+      traced(
+        checkResourceNames([dep.placed]).findings,
+        [grafana],
+        ["grafana.resources.limits.memroy", "grafana.sidecar.resources.limits.memroy"],
+      ),
+      [
+        [["chartValues.grafana.sidecar.resources.limits.memroy"], undefined],
+        [["chartValues.grafana.resources.limits.memroy"], undefined],
+      ],
+    );
+  });
+
+  it("runs-as-root: the root container's own securityContext override, not the rules sidecar's", () => {
+    const loki = helm("loki", "loki", "monitoring", {
+      sidecar: { securityContext: { runAsUser: 0 } },
+      loki: { containerSecurityContext: { runAsUser: 0 } },
+    });
+    // loki 18.11.0 templates/_pod.tpl: loki-sc-rules reads sidecar.securityContext (:338).
+    const sts = renderedBy(loki, "StatefulSet", "loki", {
+      securityContext: { runAsNonRoot: true, runAsUser: 10001 },
+      containers: [
+        { name: "loki", image: "grafana/loki", securityContext: { runAsUser: 0 } },
+        { name: "loki-sc-rules", image: "kiwigrid/k8s-sidecar", securityContext: { runAsUser: 1000 } },
+      ],
+    });
+    assert.deepEqual(
+      traced(
+        checkRoot([sts.placed], []),
+        [loki],
+        ["loki.sidecar.securityContext.runAsUser", "loki.loki.containerSecurityContext.runAsUser"],
+      ),
+      [[["chartValues.loki.loki.containerSecurityContext.runAsUser"], undefined]],
+    );
+  });
+
   it("resource-budget: a replica count past the nodes is its replicas override, of the workload the message names, not a label naming the pool", async () => {
     const labels = { app: "db" };
     /** Chart `chart`'s release with `values`, rendering a StatefulSet of 3 replicas one to a node. */

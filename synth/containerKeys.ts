@@ -1,0 +1,103 @@
+/**
+ * Which containers a chart values key writes the settings of, read in the pinned charts' templates
+ * (model/versions.ts): a chart runs several containers, each with its own `securityContext`,
+ * `image` and `resources` under a key of its own (Grafana's `containerSecurityContext` is the
+ * grafana container's, `sidecar.securityContext` every k8s-sidecar's), and a finding on one
+ * container is no consequence of another's key, though both set the field it judged. A chart not
+ * listed, or a key under none listed (an `extraContainers` list, whose items the user names), is
+ * not narrowed by container.
+ */
+import { LOKI_DISTRIBUTED_WORKLOADS } from "../config/sizing";
+
+/** A values key (a path under the chart) and the names of the containers whose settings it writes. */
+interface ContainerKey {
+  key: string;
+  containers: RegExp;
+}
+
+const keys = (paths: string[], containers: RegExp): ContainerKey[] =>
+  paths.map((key) => ({ key, containers }));
+
+/**
+ * grafana 12.3.1 templates/_pod.tpl: the pod's `securityContext` (:13) is every container's of the
+ * grafana pod; the grafana container (:1236) reads `image`, `resources` and
+ * `containerSecurityContext` (:1256); init-chown-data (:41) `initChownData.*`; download-dashboards
+ * (:70) `downloadDashboardsImage` and `downloadDashboards.*`; every `<name>-sc-<kind>` and
+ * `<name>-init-sc-<kind>` (:119-:1114) `sidecar.*`. The image renderer's own Deployment
+ * (templates/image-renderer-deployment.yaml:72, `<chart>-image-renderer`) reads `imageRenderer.*`.
+ */
+const GRAFANA: ContainerKey[] = [
+  ...keys(["image", "resources", "containerSecurityContext"], /^grafana$/),
+  ...keys(["securityContext"], /^(?!.*-image-renderer$)/),
+  ...keys(["initChownData"], /^init-chown-data$/),
+  ...keys(["downloadDashboards", "downloadDashboardsImage"], /^download-dashboards$/),
+  ...keys(["sidecar"], /-(?:init-)?sc-[a-z]+$/),
+  ...keys(["imageRenderer"], /-image-renderer$/),
+];
+
+/** The Loki targets the program's modes render, by their values key (`singleBinary`, `queryFrontend`). */
+const LOKI_TARGETS = ["singleBinary", "write", "read", "backend", ...Object.keys(LOKI_DISTRIBUTED_WORKLOADS)];
+
+/** The containers of a Loki chart's pods that are no target's own: those of its memcached, gateway and canary pods. */
+const LOKI_OTHERS = "memcached|exporter|nginx|canary";
+
+/**
+ * loki 18.11.0: a target's pod (templates/_pod.tpl `loki.podTemplate`) runs its container, named
+ * the target (`replace "single-binary" "loki" $target`, :203), whose `image`, `resources` and
+ * `containerSecurityContext` are its values key's (:204, :294, :244, coalesced with `defaults.*`
+ * and `loki.*`), and the rules sidecar `loki-sc-rules` (:321), which reads `sidecar.*` (:338); the
+ * pod's securityContext is the key's `podSecurityContext` (:72, coalesced likewise), every
+ * container's of it. The caches (templates/memcached/_memcached-statefulset.tpl) run `memcached`
+ * (:91, `memcached.*` and the cache's `resources`, :96) and `exporter` (:159,
+ * `memcachedExporter.*`); the gateway
+ * (templates/gateway/deployment.yaml) `nginx` (:68, `gateway.*`) and `exporter` (:124,
+ * `gateway.metrics.*`); the canary (templates/loki-canary/daemonset.yaml:68) `canary`. The two
+ * `exporter` containers share a name, so a finding on one is also the other's key's to name.
+ */
+const LOKI: ContainerKey[] = [
+  ...LOKI_TARGETS.flatMap((t) => {
+    const name = t === "singleBinary" ? "loki" : t.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
+    return [
+      ...keys([t], new RegExp(`^(?:${name}|loki-sc-rules)$`)),
+      ...keys([`${t}.image`, `${t}.resources`, `${t}.containerSecurityContext`], new RegExp(`^${name}$`)),
+    ];
+  }),
+  ...keys(
+    [
+      "loki.image",
+      "loki.resources",
+      "loki.containerSecurityContext",
+      "defaults.resources",
+      "defaults.containerSecurityContext",
+    ],
+    new RegExp(`^(?!(?:${LOKI_OTHERS}|loki-sc-rules)$)`),
+  ),
+  ...keys(["loki.podSecurityContext", "defaults.podSecurityContext"], new RegExp(`^(?!(?:${LOKI_OTHERS})$)`)),
+  ...keys(["sidecar"], /^loki-sc-rules$/),
+  ...keys(["chunksCache", "resultsCache", "memcached.podSecurityContext"], /^(?:memcached|exporter)$/),
+  ...keys(["memcached", "chunksCache.resources", "resultsCache.resources"], /^memcached$/),
+  ...keys(["memcachedExporter"], /^exporter$/),
+  ...keys(["gateway"], /^(?:nginx|exporter)$/),
+  ...keys(["gateway.image", "gateway.resources", "gateway.containerSecurityContext"], /^nginx$/),
+  ...keys(["gateway.metrics"], /^exporter$/),
+  ...keys(["lokiCanary"], /^canary$/),
+];
+
+const CONTAINER_KEYS: Record<string, ContainerKey[]> = { grafana: GRAFANA, loki: LOKI };
+
+/**
+ * Whether `override` (a path under `chart`'s values, `sidecar.securityContext.seccompProfile.type`)
+ * writes settings of containers other than every one of `containers` only: the longest key listed
+ * for the chart that the override is at or under decides. False when none is (the chart or the key
+ * is not listed): the override may be any container's.
+ */
+export function writesOnlyOtherContainers(
+  chart: string,
+  override: string,
+  containers: readonly string[],
+): boolean {
+  const owner = (CONTAINER_KEYS[chart] ?? [])
+    .filter((k) => override === k.key || override.startsWith(`${k.key}.`))
+    .sort((a, b) => b.key.length - a.key.length)[0];
+  return owner !== undefined && !containers.some((c) => owner.containers.test(c));
+}
