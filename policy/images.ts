@@ -177,6 +177,10 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
                 `${label(r)}: ${w.kind} ${w.name} can run on ${describeNode(node)}: ${admitted}, but ${use.path} is ${use.written ?? `"${use.image}"`}: ${problem}.`,
                 ARM64_JUDGED,
                 r.urn,
+                undefined,
+                // Another container's image key (Grafana's `downloadDashboardsImage`, which the
+                // field's name `image` ends with) is no cause of this one's.
+                use.container === undefined ? undefined : [use.container],
               );
             }
           }

@@ -22,6 +22,8 @@ export interface ImageUse {
    * operator's `spec.image` `{repository, tag}`): a message quotes this, not a reference no field holds.
    */
   written?: string;
+  /** The container that runs it, by name, where the object says it (a pod template's). */
+  container?: string;
 }
 
 /**
@@ -224,7 +226,11 @@ function rawWorkloads(res: Res): Workload[] {
   }));
   const images = [...containers, ...inits]
     .filter(({ c }) => typeof c?.image === "string")
-    .map(({ c, p }) => ({ image: c.image, path: `${p}.image` }));
+    .map(({ c, p }) => ({
+      image: c.image,
+      path: `${p}.image`,
+      ...(typeof c.name === "string" ? { container: c.name } : {}),
+    }));
   const kind = res.type.split(":").pop()!;
   return [
     {

@@ -416,6 +416,43 @@ describe("an override is named by the field its rule judged, not by a word of it
     );
   });
 
+  it("arm64-images: the container's own image key, not another whose key ends in Image (Grafana's downloadDashboardsImage)", async () => {
+    const values = {
+      image: { repository: "someone/grafana-amd64" },
+      downloadDashboardsImage: { repository: "someone/curl-amd64", tag: "1.0" },
+    };
+    const grafana = helm("grafana", "grafana", "monitoring", values);
+    // grafana 12.3.1 templates/_pod.tpl: download-dashboards (:70) runs downloadDashboardsImage.
+    const dep = renderedBy(grafana, "Deployment", "grafana", {
+      initContainers: [
+        {
+          name: "download-dashboards",
+          image: "docker.io/someone/curl-amd64:1.0",
+        },
+      ],
+      containers: [{ name: "grafana", image: "docker.io/someone/grafana-amd64:12.3.1" }],
+    });
+    const all = [stackInfo([{ name: "pi5", arch: "arm64", count: 3 }]), grafana, dep.resource];
+    const vs = (await evaluateResources(all, {})).filter((v) => v.policy === "arm64-images");
+    const overrides = ["grafana.image.repository", "grafana.downloadDashboardsImage.repository"];
+    assert.deepEqual(
+      vs.map((v) => /(\S+\.image) is/.exec(v.message)?.[1]),
+      ["spec.template.spec.containers[0].image", "spec.template.spec.initContainers[0].image"],
+    );
+    assert.deepEqual(traced(vs, all, overrides), [
+      [["chartValues.grafana.image.repository"], undefined],
+      [["chartValues.grafana.downloadDashboardsImage.repository"], undefined],
+    ]);
+    // As a stack renders it: no `dashboards`, so no download-dashboards container; its key names
+    // the image of no container, and is no cause of the grafana container's.
+    const bare = renderedBy(grafana, "Deployment", "grafana", {
+      containers: [{ name: "grafana", image: "docker.io/someone/grafana-amd64:12.3.1" }],
+    });
+    const stack = [all[0], grafana, bare.resource];
+    const one = (await evaluateResources(stack, {})).filter((v) => v.policy === "arm64-images");
+    assert.deepEqual(traced(one, stack, overrides), [[["chartValues.grafana.image.repository"], undefined]]);
+  });
+
   it("resource-budget: a replica count past the nodes is its replicas override, of the workload the message names, not a label naming the pool", async () => {
     const labels = { app: "db" };
     /** Chart `chart`'s release with `values`, rendering a StatefulSet of 3 replicas one to a node. */
