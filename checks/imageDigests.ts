@@ -21,6 +21,8 @@ export interface ImageUse {
   where: string;
   /** The path inside it. */
   path: string;
+  /** The container whose image it is (its `name`), when the image is a container's. */
+  container?: string;
 }
 
 const RELOADER_FLAG = "--prometheus-config-reloader=";
@@ -32,6 +34,8 @@ export interface ImageRefAt {
   path: string;
   /** The path of what holds its tag: the `image` string, or the `tag` of a `{repository, tag}` image. */
   tagPath: string;
+  /** The `name` beside the `image` field (a container's), when there is one. */
+  holder?: string;
 }
 
 /**
@@ -48,10 +52,12 @@ export function imageRefsIn(v: unknown, path: string, out: ImageRefAt[] = []): I
     return out;
   }
   if (!v || typeof v !== "object") return out;
+  const name = (v as Record<string, unknown>).name;
+  const holder = typeof name === "string" ? { holder: name } : {};
   for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
     const p = path ? `${path}.${k}` : k;
     if (k === "image" && typeof child === "string" && child.length > 0)
-      out.push({ ref: child, path: p, tagPath: p });
+      out.push({ ref: child, path: p, tagPath: p, ...holder });
     else if (
       k === "image" &&
       child &&
@@ -65,7 +71,7 @@ export function imageRefsIn(v: unknown, path: string, out: ImageRefAt[] = []): I
         typeof registry === "string" && registry
           ? `${registry}/${(child as any).repository}`
           : (child as any).repository;
-      out.push({ ref: `${repository}:${(child as any).tag}`, path: p, tagPath: `${p}.tag` });
+      out.push({ ref: `${repository}:${(child as any).tag}`, path: p, tagPath: `${p}.tag`, ...holder });
     } else imageRefsIn(child, p, out);
   }
   return out;
@@ -78,7 +84,15 @@ export function imageUses(objects: Placed[]): ImageUse[] {
     if (p.obj.kind === "ConfigMap" || p.obj.kind === "Secret" || p.obj.kind === "CustomResourceDefinition")
       continue;
     for (const f of imageRefsIn(p.obj.spec ?? {}, "spec"))
-      out.push({ ref: f.ref, where: describe(p), path: f.path });
+      out.push({
+        ref: f.ref,
+        where: describe(p),
+        path: f.path,
+        // A pod's containers are named; a custom resource's `image` (a Prometheus's) has no name beside it.
+        ...(f.holder !== undefined && /containers\[\d+\]\.image$/i.test(f.path)
+          ? { container: f.holder }
+          : {}),
+      });
   }
   return out;
 }
@@ -123,6 +137,16 @@ export interface ImageDigestReport {
 }
 
 /**
+ * What an image-pins finding rests on: the `image` field, of its container when it is one's. A
+ * chartValues override is its cause only when it sets that image (synth/report.ts overridesOn), or,
+ * none doing so, when it switched on the component the image is of; never another key of the
+ * chart that another finding on the same pod narrowed to (a container's `securityContext`).
+ */
+function judgedImage(u: ImageUse): Pick<Finding, "judged" | "containers"> {
+  return { judged: ["image"], ...(u.container !== undefined ? { containers: [u.container] } : {}) };
+}
+
+/**
  * Every image a stack runs is one of model/versions.ts's pins, its repository and tag (a chart's
  * default image slipping through, or another tag of a pinned repository, is a finding: it is
  * neither reviewed nor kept current nor known to run on arm64), and carries that pin's digest when
@@ -139,8 +163,10 @@ export function checkImageDigests(objects: Placed[]): ImageDigestReport {
       findings.push({
         check: "image-pins",
         where: u.where,
-        // Why it matters and what to do, for a user whose chartValues image override landed here.
-        message: `${u.path}: image ${u.ref} is not pinned in model/versions.ts (images), so nothing reviewed it, keeps it current (Renovate) or knows it runs on arm64; use the chart's pinned image (remove the image override) or add the image to model/versions.ts images`,
+        // Why it matters and what to do, for a user whose chartValues image override landed here,
+        // or whose switch turned on a component of the chart whose image the program pins none of.
+        message: `${u.path}: image ${u.ref} is not pinned in model/versions.ts (images), so nothing reviewed it, keeps it current (Renovate) or knows it runs on arm64; use a pinned image (remove the image override, if one set it) or add the image to model/versions.ts images`,
+        ...judgedImage(u),
       });
       continue;
     }
@@ -153,6 +179,7 @@ export function checkImageDigests(objects: Placed[]): ImageDigestReport {
         // The repository is pinned, the image is not: Renovate bumps the pin, not this reference, and
         // nothing reviewed this version (a downgrade, an unreleased tag) or knows it runs on arm64.
         message: `${u.path}: image ${u.ref} is not the pin ${imageString(image)} (versions.images.${name}, ${pinPlace(name)}): ${off}, so nothing reviewed it, keeps it current (Renovate) or knows it runs on arm64; use the pinned image (remove the image override) or change the pin in model/versions.ts`,
+        ...judgedImage(u),
       });
       continue;
     }
@@ -166,6 +193,7 @@ export function checkImageDigests(objects: Placed[]): ImageDigestReport {
         check: "image-pins",
         where: u.where,
         message: `${u.path}: image ${u.ref} does not carry versions.images.${name}'s digest ${image.digest} (${pinPlace(name)})`,
+        ...judgedImage(u),
       });
   }
   return { images: uses.length, byTagOnly: [...byTagOnly].sort(), findings };

@@ -276,10 +276,14 @@ export function mergeProblems(
 
 /**
  * Where a finding is: `[check] where`, and the rule of a NetworkPolicy its message starts with
- * (`: ingress rule 1`), so that two rules of one policy a mistake touches are two places.
+ * (`: ingress rule 1`), so that two rules of one policy a mistake touches are two places; likewise
+ * the field of the object it starts with (`: spec.template.spec.containers[1].image`), so that two
+ * containers of one pod are two places, not the same one said twice.
  */
 function findingPlace(f: Pick<CheckFinding, "check" | "where" | "message">): string {
-  const rule = /^(?:ingress|egress) rule \d+/.exec(f.message)?.[0];
+  const rule = /^(?:(?:ingress|egress) rule \d+|spec(?:\.[A-Za-z0-9_-]+|\[\d+\])+(?=: ))/.exec(
+    f.message,
+  )?.[0];
   return `[${f.check}] ${f.where}${rule ? `: ${rule}` : ""}`;
 }
 
@@ -324,7 +328,9 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
     // each thing found in it is a mistake of its own, not a consequence of another report's.
     const own = rel && objectOverride(rel, report, overrides);
     const on =
-      rel && !own ? overridesOn(rel, report.message, overrides, report.judged, report.containers) : undefined;
+      rel && !own
+        ? overridesOn(rel, report.message, overrides, report.judged, report.containers, placeOf(report))
+        : undefined;
     return { report, rel, on };
   });
   const alias = new Map<string, string>();
@@ -907,6 +913,32 @@ function switchedComponent(override: string): string[] {
 }
 
 /**
+ * The switches of `ofChart` set to true that turned on the component a report is on (`place` and
+ * message name it): with no override setting a field the rule judged, what it found is the
+ * component's own (the chart's memcached image, which `chunksCache.enabled` brings and no override
+ * wrote), so the switch is its cause, and no other override of the chart (a container's
+ * `securityContext` judged by another rule of the same pod). Undefined when none is.
+ */
+function switchedOn(
+  rel: ReleaseRef,
+  ofChart: string[],
+  text: string,
+  names: Set<string>,
+): { overrides: string[]; narrowed: boolean } | undefined {
+  const on = ofChart.filter(
+    (o) => lookup(rel.values, o.split(".")) === true && switchedComponent(o).some((c) => namesWord(text, c)),
+  );
+  if (on.length === 0) return undefined;
+  const keys = on
+    .flatMap((o) => namedItems(rel.values, o, text, names))
+    .map((o) => overrideKey(rel.chart, o, rel.values, "chartValues"));
+  return { overrides: keys, narrowed: true };
+}
+
+/** Where a report is: a rendered-object finding's object, a violation's URN. */
+const placeOf = (report: { where?: string; urn?: string }) => report.where ?? report.urn;
+
+/**
  * The overrides of `rel` (paths under its chart) a message on it concerns, and whether the
  * message narrowed them: the values paths it names (`values.<path>`, `.Values.<path>`), else the
  * fields it names (an override's last key as a word) or the values it quotes (an override's value
@@ -919,6 +951,7 @@ function overridesOn(
   overrides: string[],
   judged?: readonly string[],
   containers?: readonly string[],
+  place?: string,
 ): { overrides: string[]; narrowed: boolean } | undefined {
   const ofChart = chartOverrides(rel, overrides);
   if (ofChart.length === 0) return undefined;
@@ -937,7 +970,7 @@ function overridesOn(
           !(containers && writesOnlyOtherContainers(rel.chart, o, containers))) ||
         renamesNamed(o, rel.values, message, names),
     );
-    if (setting.length === 0) return undefined;
+    if (setting.length === 0) return switchedOn(rel, ofChart, `${place ?? ""} ${message}`, names);
     // A field is the workload's, and a chart runs several: the values path the message names
     // (`values.singleBinary.replicas`) tells which workload's overrides they are, of those setting
     // a field judged: the path's, and its workload's others (`singleBinary.affinity`, which places
@@ -1145,7 +1178,8 @@ export function attributeOverrides<
     const rel = releaseOfReport(report, releases, resources, overrides);
     const own = rel && objectOverride(rel, report, overrides);
     if (own) return { keys: [own], unsure: false };
-    const on = rel && overridesOn(rel, report.message, overrides, report.judged, report.containers);
+    const on =
+      rel && overridesOn(rel, report.message, overrides, report.judged, report.containers, placeOf(report));
     if (on) return { keys: on.overrides, unsure: !on.narrowed };
     // A report on releases of several overridden charts (a NetworkPolicy rule between Vector and
     // a Loki the stack overrides both): which override is at fault is not known, so the
@@ -1380,7 +1414,7 @@ export function withoutRefusedValues<V extends Pick<Violation, "urn" | "message"
     const rel = v.urn ? releases.find((r) => r.urn === v.urn || renderedBy(v.urn!, r)) : undefined;
     const helm = rel && refused.get(rel.urn);
     if (!helm) return true;
-    const on = overridesOn(rel, v.message, overrides, v.judged, v.containers);
+    const on = overridesOn(rel, v.message, overrides, v.judged, v.containers, v.urn);
     return !on?.narrowed || !on.overrides.every((o) => helm.some((h) => concerns(h, o)));
   });
 }

@@ -60,6 +60,9 @@ describe("checks audit 16: RBAC findings keyed by their rule; image-pins says wh
       }),
     ]).findings;
     assert.match(f.message, /is not pinned in model\/versions\.ts \(images\), so nothing reviewed it/);
-    assert.match(f.message, /remove the image override\) or add the image to model\/versions\.ts images/);
+    assert.match(
+      f.message,
+      /remove the image override, if one set it\) or add the image to model\/versions\.ts images/,
+    );
   });
 });

@@ -58,7 +58,9 @@ describe("policy audit 16: one chartValues override is one message naming its ke
     const { violations, findings } = mergeProblems([arm64], [pins], { resources, overrides: image });
     assert.equal(violations.length, 1);
     assert.deepEqual(findings, []);
-    assert.deepEqual(violations[0].alsoAt, ["[image-pins] Deployment monitoring/grafana (release grafana)"]);
+    assert.deepEqual(violations[0].alsoAt, [
+      "[image-pins] Deployment monitoring/grafana (release grafana): spec.template.spec.containers[1].image",
+    ]);
   });
 
   it("a failing finding is not folded into an advisory message: the exit status keeps its reason", () => {

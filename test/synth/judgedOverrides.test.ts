@@ -13,6 +13,7 @@ import { checkHostPaths, checkRoot, checkSeccomp } from "../../checks/privileges
 import { checkPodSecurity } from "../../checks/podSecurity";
 import { checkResourceRequests } from "../../checks/resourceRequests";
 import { checkResourceNames } from "../../checks/resourceNames";
+import { checkImageDigests } from "../../checks/imageDigests";
 import { RENDERED_KEY } from "@homelab-observability/contract";
 import { stackInfo } from "../support/policyCases";
 
@@ -451,6 +452,54 @@ describe("an override is named by the field its rule judged, not by a word of it
     const stack = [all[0], grafana, bare.resource];
     const one = (await evaluateResources(stack, {})).filter((v) => v.policy === "arm64-images");
     assert.deepEqual(traced(one, stack, overrides), [[["chartValues.grafana.image.repository"], undefined]]);
+  });
+
+  it("image-pins: an unpinned chart image is the switch that turned its component on, not a securityContext override of the same pod", () => {
+    const unconfined = { seccompProfile: { type: "Unconfined" } };
+    const values = { chunksCache: { enabled: true }, memcached: { containerSecurityContext: unconfined } };
+    const loki = helm("loki", "loki", "monitoring", values);
+    // loki 18.11.0 templates/memcached/_memcached-statefulset.tpl: the cache's pod runs memcached
+    // and exporter, neither image pinned by the program.
+    const sts = renderedBy(loki, "StatefulSet", "loki-chunks-cache", {
+      containers: [
+        {
+          name: "memcached",
+          image: "docker.io/library/memcached:1.6.45-alpine",
+          securityContext: unconfined,
+        },
+        {
+          name: "exporter",
+          image: "docker.io/prom/memcached-exporter:v0.17.0",
+          securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+        },
+      ],
+    });
+    const overrides = [
+      "loki.chunksCache.enabled",
+      "loki.memcached.containerSecurityContext.seccompProfile.type",
+    ];
+    const pins = checkImageDigests([sts.placed]).findings;
+    assert.equal(pins.length, 2);
+    const byTheSwitch = [["chartValues.loki.chunksCache.enabled"], undefined];
+    assert.deepEqual(traced(pins, [loki], overrides), [byTheSwitch, byTheSwitch]);
+    // Merged as synth merges them: the seccomp finding is the securityContext override's message,
+    // the two images the switch's, each image a place of its own; neither is the other's.
+    const seccomp = checkSeccomp([sts.placed]);
+    const merged = mergeProblems([], [...seccomp, ...pins], { resources: [loki, sts.resource], overrides });
+    const found = attributeOverrides(merged.findings, [loki, sts.resource], overrides);
+    assert.deepEqual(
+      found.map((f) => [f.check, f.overrides, f.alsoAt]),
+      [
+        [
+          "image-pins",
+          ["chartValues.loki.chunksCache.enabled"],
+          [
+            "[image-pins] StatefulSet monitoring/loki-chunks-cache (release loki): spec.template.spec.containers[1].image",
+          ],
+        ],
+        ["seccomp", ["chartValues.loki.memcached.containerSecurityContext.seccompProfile.type"], []],
+      ],
+    );
   });
 
   it("resource-budget: a replica count past the nodes is its replicas override, of the workload the message names, not a label naming the pool", async () => {
