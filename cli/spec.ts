@@ -394,28 +394,78 @@ interface Dashless {
   next: boolean;
 }
 
+/**
+ * What the hint's command line does with the words the tool could not read ({@link writtenRight}):
+ * one fix for the whole line, so that every message showing it shows the same command.
+ */
+interface LineFix {
+  /** The flags written without their dashes. */
+  dashless: Dashless[];
+  /** The flags given spelt right, with their dashes, wherever they stand. */
+  dashed: Set<FlagSpec>;
+  /** Bare words read as a stack's name: written `--stack <word>`. */
+  asStack: Set<number>;
+  /** Bare words no flag can take: left out (each is refused in a message of its own). */
+  stray: Set<number>;
+}
+
+/**
+ * A flag the command reads once: one taking a value and not repeatable is refused when given again
+ * ({@link givenTwice}), and a switch given again changes nothing, so a hint writes neither twice.
+ */
+const takenOnce = (flag: FlagSpec) => !flag.repeat || !flag.value;
+
+/**
+ * The flags written without their dashes that a hint does not write: a flag read once and given
+ * already, spelt right anywhere on the line or dashless before. `--stack staging stack` written
+ * `--stack staging --stack` followed by a value is refused pasted, as `--stack` given twice.
+ */
+function givenAgain(fix: LineFix): Set<Dashless> {
+  const had = new Set(fix.dashed);
+  const again = new Set<Dashless>();
+  for (const d of fix.dashless) {
+    if (takenOnce(d.flag) && had.has(d.flag)) again.add(d);
+    had.add(d.flag);
+  }
+  return again;
+}
+
 /** Whether a message shows `value` of `flag` only with a login taken out ({@link shown}, {@link withoutLogin}). */
 const hidesLogin = (flag: FlagSpec | undefined, value: string): boolean =>
   shown(value) !== value || (Boolean(flag?.login) && withoutLogin(value) !== value);
 
+/** `"a"`, `"a" and "b"`, `"a", "b" and "c"`. */
+const listed = (items: string[]) =>
+  items.length === 1 ? items[0] : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+
 /**
  * The whole command line written right, as the hint of a slip in its shape (a second `--`, flags
- * typed without their dashes): every argument the user gave, in order, after one `--`, each a
- * shell word, each dashless flag with its dashes and its value. A pasted hint that dropped the
- * rest of the command failed on what it dropped (`policy:check -- out.json config pack.json` was
- * told `npm run policy:check -- --config pack.json`, which judges no export). A dashless flag whose
- * value was not given goes last, "followed by" its value: a placeholder (`<name>`) in a command is
- * two redirections to a shell. A login in a URL is never shown, so a command line holding one is
- * said in words instead of written out without it.
+ * typed without their dashes, a bare word): every argument the user gave, in order, after one
+ * `--`, each a shell word, each dashless flag with its dashes and its value, a stack's name with
+ * its `--stack`. A pasted hint that dropped the rest of the command failed on what it dropped
+ * (`policy:check -- out.json config pack.json` was told `npm run policy:check -- --config
+ * pack.json`, which judges no export). What the tool would refuse again is left out and said to
+ * be: a flag read once and given already ({@link givenAgain}), a word no flag takes. A dashless
+ * flag whose value was not given goes last, "followed by" its value: a placeholder (`<name>`) in
+ * a command is two redirections to a shell. A login in a URL is never shown, so a command line
+ * holding one is said in words instead of written out without it.
  */
-function writtenRight(spec: CliSpec, argv: string[], dashless: Dashless[]): string {
+function writtenRight(spec: CliSpec, argv: string[], fix: LineFix): string {
+  const again = givenAgain(fix);
   const words: string[] = [];
   const lacking: FlagSpec[] = [];
+  const left: string[] = [];
   let login = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--") continue;
-    const d = dashless.find((x) => x.at === i);
+    if (fix.stray.has(i) || fix.asStack.has(i)) {
+      login ||= hidesLogin(undefined, a);
+      if (fix.stray.has(i)) left.push(`"${shown(a)}"`);
+      else words.push("--stack", a);
+      continue;
+    }
+    const d = fix.dashless.find((x) => x.at === i);
     if (!d) {
       // Each word as a flag's value: the flag before it, or its own `--flag=` part.
       const flag = spec.flags.find((f) => f.name === argv[i - 1] || a.startsWith(`${f.name}=`));
@@ -425,6 +475,10 @@ function writtenRight(spec: CliSpec, argv: string[], dashless: Dashless[]): stri
     }
     const eq = a.indexOf("=");
     const given = eq > 0 ? a.slice(eq + 1) : d.next ? argv[++i] : undefined;
+    if (again.has(d)) {
+      left.push(...[a, ...(d.next ? [given!] : [])].map((w) => `"${shown(w)}"`));
+      continue;
+    }
     if (given === undefined) {
       if (d.flag.value && !d.flag.optionalValue) lacking.push(d.flag);
       else words.push(d.flag.name);
@@ -439,42 +493,52 @@ function writtenRight(spec: CliSpec, argv: string[], dashless: Dashless[]): stri
   if (login) {
     const changes = [
       ...(argv.filter((a) => a === "--").length > 0 ? ["only its first `--`"] : []),
-      ...dashless.map(({ flag, at }) => {
-        const shape = lacking.includes(flag) ? valueOf(flag) : flag.name;
-        return `${shape} in place of "${shown(argv[at]).split("=")[0]}"`;
-      }),
+      ...fix.dashless
+        .filter((d) => !again.has(d))
+        .map(({ flag, at }) => {
+          const shape = lacking.includes(flag) ? valueOf(flag) : flag.name;
+          return `${shape} in place of "${shown(argv[at]).split("=")[0]}"`;
+        }),
+      ...[...fix.asStack].map((at) => `--stack before "${shown(argv[at])}"`),
+      ...(left.length > 0 ? [`without ${listed(left)}`] : []),
     ];
     return `the same command with ${changes.join(" and ")}`;
   }
   const line = [...words, ...lacking.slice(0, 1).map((f) => f.name)].map(shellWord);
   const written = `\`npm run ${spec.script}${line.length > 0 ? ` -- ${line.join(" ")}` : ""}\``;
-  if (lacking.length === 0) return written;
-  return `${written} followed by its value${lacking
+  const lackingSaid = `${lacking.length > 0 ? " followed by its value" : ""}${lacking
     .slice(1)
     .map((f) => `, then ${valueOf(f)}`)
     .join("")}`;
+  const leftSaid = left.length > 0 ? ` (the word${left.length > 1 ? "s" : ""} ${listed(left)} left out)` : "";
+  return `${written}${lackingSaid}${leftSaid}`;
 }
-
-/** `"a"`, `"a" and "b"`, `"a", "b" and "c"`. */
-const listed = (items: string[]) =>
-  items.length === 1 ? items[0] : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 
 /**
  * The one refusal of every flag written without its dashes (`stack s`, `stack=s`, `json`), with
  * the whole command written right ({@link writtenRight}): one message, since the command it
- * shows fixes each of them.
+ * shows fixes each of them. One that the command reads once and is given already is said to be.
  */
-function dashlessProblem(spec: CliSpec, argv: string[], dashless: Dashless[]): ArgProblem {
-  const many = dashless.length > 1;
+function dashlessProblem(spec: CliSpec, argv: string[], fix: LineFix): ArgProblem {
+  const { dashless } = fix;
+  const again = givenAgain(fix);
+  const fresh = dashless.filter((d) => !again.has(d));
+  const many = fresh.length > 1;
   const words = listed(dashless.map(({ at }) => `"${shown(argv[at])}"`));
-  const flags = listed(dashless.map(({ flag }) => flag.name));
+  const flags = listed(fresh.map(({ flag }) => flag.name));
   // The value due and not given is named by its placeholder in words, never in the command.
-  const values = dashless
+  const values = fresh
     .filter(({ flag, at, next }) => !next && !argv[at].includes("=") && flag.value && !flag.optionalValue)
     .map(({ flag }) => ` and ${many ? `${flag.name}'s` : "its"} value, ${flag.value}`)
     .join(",");
+  const expected =
+    fresh.length > 0 ? `expected the flag${many ? "s" : ""} ${flags} (flags start with \`--\`)${values}` : "";
+  const repeated = [...new Set([...again].map((d) => d.flag))].map(
+    (f) => `${f.name} is given already${f.value ? " and read once" : ""}`,
+  );
+  const said = [expected, ...(repeated.length > 0 ? [listed(repeated)] : [])].filter(Boolean).join("; ");
   return argProblem(
-    `unexpected argument${many ? "s" : ""} ${words}: expected the flag${many ? "s" : ""} ${flags} (flags start with \`--\`)${values}, like ${writtenRight(spec, argv, dashless)}`,
+    `unexpected argument${dashless.length > 1 ? "s" : ""} ${words}: ${said}, like ${writtenRight(spec, argv, fix)}`,
     ...dashless.map(({ flag }) => flag.name),
   );
 }
@@ -483,26 +547,51 @@ function dashlessProblem(spec: CliSpec, argv: string[], dashless: Dashless[]): A
  * Why a `--` among a tool's arguments is refused, and the command line written right
  * ({@link writtenRight}, which also gives any flag typed without its dashes them).
  */
-function doubleDashProblem(spec: CliSpec, argv: string[], dashless: Dashless[]): string {
-  return `unexpected argument "--" (${spec.script} takes no "--": npm takes the first one and passes what follows it on, so write it once, ${writtenRight(spec, argv, dashless)})`;
+function doubleDashProblem(spec: CliSpec, argv: string[], fix: LineFix): string {
+  return `unexpected argument "--" (${spec.script} takes no "--": npm takes the first one and passes what follows it on, so write it once, ${writtenRight(spec, argv, fix)})`;
+}
+
+/** A bare word a stack's name may be (`staging`, `my-lab`): no path, no URL, no value with `=`. */
+const STACK_WORD = /^[\w-]+$/;
+
+/**
+ * The {@link LineFix} of a tool's line: of its bare words (at `bare`), the ones read as a stack's
+ * name, as many as the tool's `--stack` may still take (repeatable in synth; in verify one, and
+ * none when `--stack` is given already, `--stack staging stack` or `--stack a b`), and the rest
+ * left out.
+ */
+function lineFix(spec: CliSpec, dashless: Dashless[], dashed: Set<FlagSpec>, bare: number[], argv: string[]) {
+  const stack = spec.flags.find((f) => f.name === "--stack");
+  const taken = (stack && dashed.has(stack)) || dashless.some((d) => d.flag === stack);
+  let room = !stack ? 0 : stack.repeat ? bare.length : taken ? 0 : 1;
+  const fix: LineFix = { dashless, dashed, asStack: new Set(), stray: new Set() };
+  for (const at of bare) {
+    if (room > 0 && STACK_WORD.test(argv[at])) {
+      fix.asStack.add(at);
+      room--;
+    } else fix.stray.add(at);
+  }
+  return fix;
 }
 
 /**
  * A bare word given to a tool that takes only flags. The usual cause is npm's: `npm run synth
  * --stack staging` (no `--`) keeps `--stack` for npm's own config and passes `staging` alone. The
- * hint shows the flags after `--`, naming the word as a stack where the tool takes `--stack`.
+ * hint shows the whole line after `--`, the word as a stack where the tool's `--stack` may take it
+ * ({@link lineFix}), else without it where it would be a stack's name but `--stack` is given.
  */
-function unexpectedArgument(spec: CliSpec, word: string): ArgProblem {
-  const asStack = spec.flags.some((f) => f.name === "--stack") && /^[\w-]+$/.test(word);
+function unexpectedArgument(spec: CliSpec, argv: string[], at: number, fix: LineFix): ArgProblem {
+  const word = argv[at];
+  const asStack = fix.asStack.has(at);
+  const stack = spec.flags.some((f) => f.name === "--stack");
   // Which flag a word that is no stack name was the value of is not known: the way to see them,
   // not a command holding a `<flags>` a shell reads as redirections.
   const flags = asStack
-    ? `${spec.script} takes only flags; through npm they go after \`--\`, \`npm run ${spec.script} -- --stack ${word}\``
-    : `${spec.script} takes only flags, which \`npm run ${spec.script} -- --help\` lists; through npm they go after \`--\``;
-  return argProblem(
-    `unexpected argument "${word}" (${flags}: before it npm takes them as its own and passes on only their values)`,
-    ...(asStack ? ["--stack"] : []),
-  );
+    ? `${spec.script} takes only flags; through npm they go after \`--\`, ${writtenRight(spec, argv, fix)}: before it npm takes them as its own and passes on only their values`
+    : stack && STACK_WORD.test(word)
+      ? `${spec.script} takes only flags, and --stack once: ${writtenRight(spec, argv, fix)}`
+      : `${spec.script} takes only flags, which \`npm run ${spec.script} -- --help\` lists; through npm they go after \`--\`: before it npm takes them as its own and passes on only their values`;
+  return argProblem(`unexpected argument "${shown(word)}" (${flags})`, ...(asStack ? ["--stack"] : []));
 }
 
 /**
@@ -621,12 +710,27 @@ function npmKeptFlags(spec: CliSpec, env: NodeJS.ProcessEnv): NpmKept[] {
  * one such flag and one bare word to a tool that takes no others, the word is its value; otherwise
  * the flag shows its placeholder and the bare words are named.
  */
-function npmKeptProblem(spec: CliSpec, argv: string[], kept: NpmKept[], strays: Set<number>): ArgProblem {
+function npmKeptProblem(
+  spec: CliSpec,
+  argv: string[],
+  kept: NpmKept[],
+  strays: Set<number>,
+  dashed: Set<FlagSpec>,
+): ArgProblem {
   // The bare words no flag took: where a kept flag's value went.
   const bare = argv.filter((_, i) => strays.has(i));
   const swallowed = kept.filter((k) => k.flag.value && k.value === "true");
   const paired = !spec.positional && swallowed.length === 1 && bare.length === 1;
-  const forms = kept.flatMap(({ flag, value }) => {
+  // A kept flag read once and given after `--` too is not written again: pasted, the command would
+  // be refused as that flag given twice (`npm run verify --stack x -- --stack staging`). The one
+  // after `--` is kept, and the bare word that was the kept one's value left out.
+  const again = kept.filter((k) => takenOnce(k.flag) && dashed.has(k.flag));
+  const againSaid =
+    again.length === 0
+      ? ""
+      : `, which keeps the ${listed(again.map((k) => k.flag.name))} given after \`--\` (read once)${paired && again.includes(swallowed[0]) ? `, the word "${shown(bare[0])}" left out` : ""}`;
+  const forms = kept.flatMap(({ flag, value }, n) => {
+    if (again.includes(kept[n])) return [];
     if (!flag.value) return [flag.name];
     if (value === "true") return [`${flag.name} ${paired ? shown(bare[0]) : flag.value}`];
     // A repeated flag's values are joined by a blank line (set-envs.js envVal).
@@ -638,11 +742,11 @@ function npmKeptProblem(spec: CliSpec, argv: string[], kept: NpmKept[], strays: 
   // A value npm took as a switch went on as one of the bare words, which one is not known here: no
   // command to paste then, since a placeholder (`<policy-config.json>`) in one is two redirections
   // to a shell, the second of which writes over the next word's file (an export to judge).
-  const unpaired = swallowed.length > 0 && !paired;
+  const unpaired = swallowed.some((k) => !again.includes(k)) && !paired;
   const them = swallowed.length === 1 ? "its value" : "their values";
   const how = unpaired
     ? `through npm the flags go after \`--\`: run \`npm run ${[spec.script, "--", ...forms.filter((f) => !swallowed.some((k) => f === `${k.flag.name} ${k.flag.value}`))].join(" ")}\` followed by ${swallowed.map((k) => k.flag.name).join(", ")} with ${them}, then the rest of the command${bare.length > 0 ? `; npm passed ${them} on as bare words among ${bare.map(shown).join(", ")}` : ""}`
-    : `through npm the flags go after \`--\`, \`npm run ${spec.script} -- ${[...forms, ...rest].join(" ")}\``;
+    : `through npm the flags go after \`--\`, \`npm run ${spec.script} -- ${[...forms, ...rest].join(" ")}\`${againSaid}`;
   const own = kept.filter((k) => k.npmOwn).map((k) => k.variable.slice("npm_config_".length));
   // npm's own names were checked against the npmrc files: only the environment is left to name.
   const elsewhere =
@@ -693,6 +797,8 @@ export function parseArgsAll(
   const twice = new Map<FlagSpec, ArgProblem>();
   // The flags typed without their dashes, and a second `--`: one message each, whatever the count.
   const dashlessFlags: Dashless[] = [];
+  // The bare words no flag took, each refused with the hints' command line ({@link lineFix}).
+  const bare = new Map<number, ArgProblem>();
   const dashlessAll = argProblem("");
   const doubleDash = argProblem("");
   const giveOnce = (flag: FlagSpec, v: string | undefined): boolean => {
@@ -723,7 +829,8 @@ export function parseArgsAll(
         if (next) i++;
         // Every such flag is one message, where the first stood: its command fixes them all.
         if (dashlessFlags.length === 1) problems.push(dashlessAll);
-      } else if (kept.length === 0) problems.push(unexpectedArgument(spec, a));
+      } else if (kept.length === 0) bare.set(i, argProblem(""));
+      if (bare.has(i)) problems.push(bare.get(i)!);
       continue;
     }
     if (a === "--") {
@@ -776,15 +883,41 @@ export function parseArgsAll(
     if (flag.repeat || giveOnce(flag, v)) out.values.set(name, [...(out.values.get(name) ?? []), v]);
   }
   for (const [flag, problem] of twice) problem.text = givenTwice(flag, given.get(flag)!);
-  // Both write the whole command, so they are said once every argument is read.
-  Object.assign(dashlessAll, dashlessFlags.length > 0 ? dashlessProblem(spec, argv, dashlessFlags) : {});
-  doubleDash.text = doubleDashProblem(spec, argv, dashlessFlags);
+  const dashed = readFlags(spec, out, given);
+  sayWholeLine(spec, argv, { dashless: dashlessFlags, dashed, bare, dashlessAll, doubleDash });
   // Flags npm kept explain the bare words they left: one message, first, not one per word.
-  if (kept.length > 0) problems.unshift(npmKeptProblem(spec, argv, kept, strays));
+  if (kept.length > 0) problems.unshift(npmKeptProblem(spec, argv, kept, strays, dashed));
   // Which bare word a kept flag's value was cannot be told: each may be.
   const swallowed = kept.some((k) => k.flag.value && k.value === "true");
   const keptValues = new Set(swallowed ? argv.filter((_, i) => strays.has(i)) : []);
   return { parsed: out, problems: problems.map((p) => p.text), argProblems: problems, keptValues };
+}
+
+/**
+ * The flags given with their dashes whose value (or switch) was read, kept or refused as given
+ * twice: a hint's command does not write them again. One given without its value is not among
+ * them (`stack s --stack` is told `--stack s`, not `--stack` and no value).
+ */
+const readFlags = (spec: CliSpec, out: ParsedArgs, given: Map<FlagSpec, unknown>): Set<FlagSpec> =>
+  new Set(spec.flags.filter((f) => out.values.has(f.name) || out.switches.has(f.name) || given.has(f)));
+
+/**
+ * The messages that write the whole command ({@link writtenRight}): said once every argument is
+ * read, each a placeholder until then, as what stands after a word may change its hint.
+ */
+function sayWholeLine(
+  spec: CliSpec,
+  argv: string[],
+  said: Pick<LineFix, "dashless" | "dashed"> & {
+    bare: Map<number, ArgProblem>;
+    dashlessAll: ArgProblem;
+    doubleDash: ArgProblem;
+  },
+): void {
+  const fix = lineFix(spec, said.dashless, said.dashed, [...said.bare.keys()], argv);
+  for (const [at, p] of said.bare) Object.assign(p, unexpectedArgument(spec, argv, at, fix));
+  Object.assign(said.dashlessAll, fix.dashless.length > 0 ? dashlessProblem(spec, argv, fix) : {});
+  said.doubleDash.text = doubleDashProblem(spec, argv, fix);
 }
 
 /**

@@ -137,3 +137,66 @@ describe("a bare word given to a tool that takes only flags", () => {
     );
   });
 });
+
+/** The words of the first command a message shows (`npm run <script> -- ...`), as a shell splits them. */
+function pasted(message: string, script: string): string[] {
+  const m = new RegExp(`\`npm run ${script.replace(":", "\\:")}(?: -- ([^\`]*))?\``).exec(message);
+  assert.ok(m, `no command in: ${message}`);
+  return [...(m[1] ?? "").matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((w) =>
+    w[1] !== undefined ? w[1].replace(/'\\''/g, "'") : w[2],
+  );
+}
+
+// `npm run verify -- --stack staging stack` was told `npm run verify -- --stack staging --stack`
+// followed by its value: pasted, refused as --stack given twice.
+describe("a hint's command, pasted, is read without a problem: the flags given already count", () => {
+  const exports = (w: string) => w.endsWith(".json") && !w.startsWith("config");
+  const cases: [typeof SYNTH, string[]][] = [
+    [VERIFY, ["--stack", "staging", "stack"]],
+    [VERIFY, ["stack", "--stack", "staging"]],
+    [VERIFY, ["--stack", "a", "stack", "b", "--json"]],
+    [VERIFY, ["--stack", "staging", "json", "--json"]],
+    [VERIFY, ["--stack", "staging", "--", "stack"]],
+    [VERIFY, ["--json", "staging"]],
+    [SYNTH, ["--stack", "staging", "production"]],
+    [SYNTH, ["--no-render", "staging", "out", "x"]],
+    [SYNTH, ["--out", "o", "out", "p", "--stack", "s"]],
+    [BENCH, ["--check", "check=synth"]],
+    [BENCH, ["--runs", "3", "runs", "4"]],
+    [POLICY_CHECK, ["out/x.json", "config", "a.json", "--config", "b.json"]],
+  ];
+  for (const [spec, argv] of cases)
+    it(`${spec.script} ${argv.join(" ")}`, () => {
+      const { problems } = parseArgsAll(spec, argv, {}, exports);
+      assert.ok(problems.length > 0, "accepted");
+      for (const p of problems.filter((t) => t.includes(`\`npm run ${spec.script}`))) {
+        const again = parseArgsAll(spec, pasted(p, spec.script), {}, exports).problems;
+        assert.deepEqual(again, [], `${p}\npasted: ${again.join("\n")}`);
+      }
+    });
+
+  // npm kept `--stack x` (no first `--`) and the tool got `--stack staging` after the `--`.
+  it("a flag npm kept, given after `--` too: the command writes it once", () => {
+    const env = { npm_lifecycle_event: "verify", npm_config_stack: "true" };
+    const [said] = parseArgsAll(VERIFY, ["x", "--stack", "staging"], env).problems;
+    assert.match(said, /`npm run verify -- --stack staging`, which keeps the --stack given after `--`/);
+    assert.deepEqual(parseArgsAll(VERIFY, pasted(said, "verify"), {}).problems, []);
+    const config = { npm_lifecycle_event: "policy:check", npm_config_config: "q.json" };
+    const [judged] = parseArgsAll(POLICY_CHECK, ["a.json", "--config", "p.json"], config).problems;
+    assert.deepEqual(parseArgsAll(POLICY_CHECK, pasted(judged, "policy:check"), {}).problems, []);
+  });
+
+  it("says what the hint leaves out and why: a flag read once and given already", () => {
+    assert.deepEqual(parseArgsAll(VERIFY, ["--stack", "staging", "stack"], {}).problems, [
+      'unexpected argument "stack": --stack is given already and read once, like `npm run verify -- --stack staging` (the word "stack" left out)',
+    ]);
+    assert.deepEqual(parseArgsAll(VERIFY, ["--stack", "staging", "prod"], {}).problems, [
+      'unexpected argument "prod" (verify takes only flags, and --stack once: `npm run verify -- --stack staging` (the word "prod" left out))',
+    ]);
+    // synth takes --stack again: the word is a stack, the rest of the command kept.
+    assert.match(
+      parseArgsAll(SYNTH, ["--stack", "staging", "production"], {}).problems[0],
+      /`npm run synth -- --stack staging --stack production`/,
+    );
+  });
+});
