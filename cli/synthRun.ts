@@ -421,11 +421,12 @@ async function readInputs(
     );
   // A Helm job count that is no count is refused before any render waits on it; a Helm that cannot
   // run, a chart cache that is no folder, said once before any render (each release's would say it
-  // again). Every one of them in one run.
-  const setup = [
-    helmJobsSetting(env.HOMELAB_HELM_JOBS).problem,
-    ...(args.render ? renderSetupProblems(env) : []),
-  ].filter((p) => p !== undefined);
+  // again). Every one of them in one run. All three serve the render alone, so --no-render judges
+  // none of them: a value that would change nothing fails no run (HOMELAB_HELM_JOBS bounds only
+  // withHelmSlot, around `helm template`, which --no-render never runs).
+  const setup = (
+    args.render ? [helmJobsSetting(env.HOMELAB_HELM_JOBS).problem, ...renderSetupProblems(env)] : []
+  ).filter((p) => p !== undefined);
   // Each its own refusal, led by synth's name as every other is.
   for (const p of setup) input(new SynthInputError(p));
   // The program's own chart pins, judged before any stack renders them (a version Helm reads

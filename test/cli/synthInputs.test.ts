@@ -224,6 +224,36 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
     }
   });
 
+  // HOMELAB_HELM_JOBS counts `helm template` runs, which --no-render never starts: a bad value there
+  // changed nothing and failed the run, where HOMELAB_HELM and HOMELAB_CHART_CACHE, the render's
+  // other variables, are not read under --no-render at all.
+  it("--no-render judges none of the render's variables: a bad HOMELAB_HELM_JOBS fails no run, as a bad HOMELAB_HELM does not", async () => {
+    const { runSynth } = await import("../../cli/synthRun");
+    for (const bad of [
+      { HOMELAB_HELM_JOBS: "auto" },
+      { HOMELAB_HELM: path.join(tmpDir("nohelm"), "helm") },
+    ]) {
+      const dir = project();
+      const argv = [
+        "--dir",
+        dir,
+        "--out",
+        path.join(dir, "out"),
+        "--quiet",
+        "--stack",
+        "staging",
+        "--no-render",
+      ];
+      const r = await inProcess(runSynth, argv, { ...process.env, ...bad });
+      assert.equal(r.status, 0, `${JSON.stringify(bad)}\n${r.stdout}${r.stderr}`);
+      assert.doesNotMatch(r.stdout + r.stderr, /HOMELAB_HELM/);
+      assert.equal(
+        lastLine(r.stdout),
+        "staging: pass (exit 0): the policy passes (not rendered: --no-render)",
+      );
+    }
+  });
+
   it("a stack named twice is judged once", async () => {
     const dir = project();
     const r = await synthIn(dir, "--stack", "staging", "--stack", "staging", "--no-render");
