@@ -172,7 +172,9 @@ export const BARE_URL_PARTS = "no path, query or fragment";
 
 /**
  * Why a string is not an http(s) URL with a host and no credentials (and, with `bare`, nothing after
- * the host: {@link BARE_URL_PARTS}).
+ * the host: {@link BARE_URL_PARTS}): every part refused, in one sentence ("it carries credentials
+ * and has a path and a query"). The first part alone named sent its writer back once per part
+ * (`/sub?x=1` was refused for its path, then for its query).
  */
 export function httpUrlProblem(v: string, bare: boolean): string | undefined {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return "it has no scheme";
@@ -182,18 +184,38 @@ export function httpUrlProblem(v: string, bare: boolean): string | undefined {
   } catch {
     return "it does not parse as a URL";
   }
-  if (u.protocol !== "http:" && u.protocol !== "https:")
-    return `its scheme is ${u.protocol.replace(":", "")}`;
-  if (u.hostname === "") return "it has no host";
-  if (u.username !== "" || u.password !== "" || /\/\/[^/]*@/.test(v)) return "it carries credentials";
-  if (!bare) return undefined;
-  // Each named as what it is: a query (`?orgId=1`) called a path sent its writer looking for a `/`.
-  if (u.pathname !== "/" && u.pathname !== "") return "it has a path";
-  // An empty one too (`https://host/?`, `#`): URL gives "" for it, and Grafana's root_url kept the `?`.
-  if (u.search !== "" || /^[^#]*\?/.test(v)) return "it has a query";
-  if (u.hash !== "" || v.includes("#")) return "it has a fragment";
-  return undefined;
+  // What the URL lacks and what it holds that it must not, each a clause of "it ...". Each part
+  // after the host is named as what it is: a query (`?orgId=1`) called a path sent its writer
+  // looking for a `/`. An empty query or fragment too (`https://host/?`, `#`): URL gives "" for
+  // it, and Grafana's root_url kept the `?`.
+  const after = bare
+    ? [
+        ...(u.pathname !== "/" && u.pathname !== "" ? ["a path"] : []),
+        ...(u.search !== "" || /^[^#]*\?/.test(v) ? ["a query"] : []),
+        ...(u.hash !== "" || v.includes("#") ? ["a fragment"] : []),
+      ]
+    : [];
+  const it = [
+    ...(u.hostname === "" ? ["has no host"] : []),
+    ...(u.username !== "" || u.password !== "" || /\/\/[^/]*@/.test(v) ? ["carries credentials"] : []),
+    ...(after.length > 0 ? [`has ${andList(after)}`] : []),
+  ];
+  const clauses = [
+    ...(u.protocol !== "http:" && u.protocol !== "https:"
+      ? [`its scheme is ${u.protocol.replace(":", "")}`]
+      : []),
+    ...(it.length > 0 ? [`it ${andList(it)}`] : []),
+  ];
+  return clauses.length > 0 ? clauses.join(" and ") : undefined;
 }
+
+/** `items` as words: "a", "a and b", "a, b and c". */
+function andList(items: string[]): string {
+  return items.length < 2
+    ? items.join("")
+    : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
 /**
  * A valid value of a key's form, by the form's schema: it stands in for a required key's refused
  * value while the rules between keys run (config/judge.ts repairedRaw), so the map holding the key

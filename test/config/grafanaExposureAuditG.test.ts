@@ -179,13 +179,13 @@ describe("config: a grafana.url with a path beside grafana.ingress or grafana.ht
 
   // What follows the host is wrong whichever way is kept, on whatever host: said in the same run
   // as both ways set and as a wrong host (it waited for them to be fixed).
-  it("says a path beside both ways set, in the same run", () => {
+  it("says a path and a query beside both ways set, in the same run", () => {
     const url = "https://grafana.example.net/grafana?orgId=1";
     const e = refusal(stack(url, `${INGRESS_TLS}${ROUTE_HTTP}`), "lab");
     assert.deepEqual(
       e.problems,
       [
-        `${P("grafana.url")}: expected a URL with no path, query or fragment, as grafana.ingress and grafana.httpRoute serve Grafana at the root of grafana.ingress.host and grafana.httpRoute.host (Grafana's links and redirects would carry what follows the host, which nothing routes), got "${url}" (it has a path); set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
+        `${P("grafana.url")}: expected a URL with no path, query or fragment, as grafana.ingress and grafana.httpRoute serve Grafana at the root of grafana.ingress.host and grafana.httpRoute.host (Grafana's links and redirects would carry what follows the host, which nothing routes), got "${url}" (it has a path and a query); set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
         `${P("grafana.httpRoute")}: expected either grafana.ingress or grafana.httpRoute, got both (Grafana has one root_url)`,
       ],
       e.message,
@@ -205,7 +205,7 @@ describe("config: a grafana.url with a path beside grafana.ingress or grafana.ht
     );
   });
 
-  it("names a query or a fragment as what it is, not a path", () => {
+  it("names each of a path, a query and a fragment as what it is, every one it has", () => {
     for (const [url, what] of [
       ["https://grafana.example.net?orgId=1", "a query"],
       ["https://grafana.example.net/?orgId=1", "a query"],
@@ -213,6 +213,10 @@ describe("config: a grafana.url with a path beside grafana.ingress or grafana.ht
       // Empty, which URL parses as none: root_url kept the `?`.
       ["https://grafana.example.net/?", "a query"],
       ["https://grafana.example.net#", "a fragment"],
+      // Every part in the one message: the first alone named sent its writer back once per part.
+      ["https://grafana.example.net/sub?x=1", "a path and a query"],
+      ["https://grafana.example.net/sub?x=1#top", "a path, a query and a fragment"],
+      ["https://grafana.example.net/?#", "a query and a fragment"],
     ]) {
       const e = refusal(stack(url, INGRESS_TLS), "lab");
       assert.deepEqual(e.problems, [

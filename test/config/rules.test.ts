@@ -110,6 +110,16 @@ const table: [string, Record<string, unknown>, RegExp][] = [
     /objectStore.endpoint: .*no path, query or fragment.*\(it has a query\)/,
   ],
   [
+    "endpoint with credentials, a path, a query and a fragment, every part named in the one message",
+    minio({ endpoint: "http://minio:s3cr3tpass@minio.storage.svc:9000/bucket?x=1#f" }),
+    /objectStore.endpoint: expected a URL .*no path, query or fragment and no credentials.*\(it carries credentials and has a path, a query and a fragment\), got string "http:\/\/<redacted>@minio\.storage\.svc:9000\/bucket\?x=1#f"$/,
+  ],
+  [
+    "endpoint with another scheme and a path, both named",
+    minio({ endpoint: "s3://minio:9000/bucket" }),
+    /objectStore.endpoint: .*\(its scheme is s3 and it has a path\), got/,
+  ],
+  [
     "endpoint with another scheme",
     minio({ endpoint: "s3://minio:9000" }),
     /objectStore.endpoint: .*\(its scheme is s3\)/,
