@@ -732,6 +732,21 @@ interface RulesSaid {
 }
 
 /**
+ * Whether a rule's problem judged whole lists, after `items` (their paths, `alerting.receivers[0]`)
+ * were cut from them: a problem naming a list whole judged fewer items than the file holds (a pool
+ * gone makes the nodes too few), so only those at an item left stand. An item named by its name
+ * (`alerting.receivers "oncall"`) is one left, judged as written: a receiver's credential problems
+ * stand beside another receiver cut (dropped, the entry's own plain-text line told it set as a
+ * secret under a name no receiver reads, refused next run).
+ */
+function judgedWholeOf(items: readonly string[]): (problem: string) => boolean {
+  const shortLists = [...new Set(items.map((i) => i.replace(/\[\d+\]$/, "")))];
+  const byName = (l: string) => new RegExp(`${l.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} "[^"]*"`, "g");
+  return (p) =>
+    shortLists.every((l) => p.startsWith(`${PROJECT}:${l}[`) || !namesKey(p.replace(byName(l), ""), l));
+}
+
+/**
  * The rules between keys as {@link judgedStackConfig} runs them over a repaired config: each
  * problem said as the file wrote it (`said`) and kept only when it judged whole lists
  * (`judgedWhole`), under each option of a refused enum key (`choices`) when there is one, where
@@ -750,6 +765,8 @@ function rulesJudge(ctx: {
   said: (problem: string) => string;
   judgedWhole: (problem: string) => boolean;
   choices: [string, string[]] | undefined;
+  /** The config as the file wrote it, before its repair (resolve.ts ParseOptions.asWritten). */
+  asWritten: Record<string, unknown>;
 }): (input: Record<string, unknown>) => RulesSaid {
   const { opts, said, judgedWhole, choices } = ctx;
   const rules = (input: Record<string, unknown>): RulesSaid => {
@@ -767,6 +784,7 @@ function rulesJudge(ctx: {
         // got none"). The rules that ask which keys are set count these as set (resolve.ts).
         refused: { defaulted: ctx.defaulted, setAside: ctx.setAside },
         overrides,
+        asWritten: ctx.asWritten,
       });
       return { cfg: c, problems: [], overrides: [] };
     } catch (e) {
@@ -874,11 +892,7 @@ export function judgedStackConfig(
         opts.slipped,
       ),
     );
-    // The lists items went from: a problem naming one whole judged fewer items than the file
-    // holds (a pool gone makes the nodes too few), so only those at an item left stand.
-    const shortLists = [...new Set(items.map((i) => i.replace(/\[\d+\]$/, "")))];
-    const judgedWhole = (p: string) =>
-      shortLists.every((l) => p.startsWith(`${PROJECT}:${l}[`) || !namesKey(p, l));
+    const judgedWhole = judgedWholeOf(items);
     const judged = rulesJudge({
       stack,
       env,
@@ -894,6 +908,7 @@ export function judgedStackConfig(
       said: (p) => asGiven(renumber(p), readAs),
       judgedWhole,
       choices,
+      asWritten: raw,
     });
     const r = judged(charted.config);
     cfg = r.cfg;

@@ -8,9 +8,10 @@ import {
   type PlainSecret,
   type SecureProblem,
 } from "./stackFile";
-import { propertyPath, removePathCommand, setSecretCommand } from "./tree";
-import { needsCredential } from "./receivers";
+import { isMap, propertyPath, removePathCommand, setSecretCommand } from "./tree";
+import { isReceiverName, needsCredential, validReceiverName } from "./receivers";
 import type { ReceiverConfig } from "./schema";
+import { RECEIVER_TYPES, type ReceiverType } from "../upstream/alertmanagerReceivers";
 
 /*
  * The receivers' credentials with the `config` secrets backend: one Pulumi secret,
@@ -48,6 +49,41 @@ function unknownCredentialNames(receivers: ReceiverConfig[], names: string[]): s
 }
 
 /**
+ * A receiver of the stack file the schema refused (set aside, so the rules read none of it), as
+ * `receiverCredentials` is judged against it: `name` as written, `valid` the name it takes once
+ * mended (its own when valid; else the one its name's "did you mean" offers, config/receivers.ts
+ * validReceiverName; undefined when none is free).
+ */
+export interface SetAsideReceiver {
+  name: string;
+  type: string;
+  valid: string | undefined;
+}
+
+/**
+ * The receivers of `raw` (the stack file's config) that none of `kept` (the schema's parse) is:
+ * refused, for their name or another value. Only those that read a credential, as far as the file
+ * tells (an email receiver without auth_username reads none; an unknown type may be one that does).
+ */
+export function setAsideReceivers(raw: Record<string, unknown>, kept: ReceiverConfig[]): SetAsideReceiver[] {
+  const alerting = raw.alerting;
+  const list = isMap(alerting) && Array.isArray(alerting.receivers) ? alerting.receivers : [];
+  const names = list.map((o: unknown) => (isMap(o) ? o.name : undefined));
+  return list.flatMap((o: unknown, i) => {
+    if (!isMap(o) || typeof o.name !== "string" || kept.some((r) => r.name === o.name)) return [];
+    const known = (RECEIVER_TYPES as readonly unknown[]).includes(o.type);
+    const reads =
+      !known ||
+      needsCredential({ type: o.type as ReceiverType, auth_username: o.auth_username as string | undefined });
+    if (!reads) return [];
+    // The other receivers' names, as the name's own "did you mean" leaves them out (config/errors.ts).
+    const taken = names.filter((_, j) => j !== i);
+    const valid = isReceiverName(o.name) ? o.name : validReceiverName(o.name, taken);
+    return [{ name: o.name, type: known ? String(o.type) : "type refused", valid }];
+  });
+}
+
+/**
  * The plain-text value among `plainText` that is the entry `name` of `receiverCredentials` and
  * nothing else: its leaf (the stack file's reading), or the whole key when the entry is all it
  * holds (the runtime's, which knows a key's secrecy, not a leaf's). A plain key holding other
@@ -79,6 +115,7 @@ export function receiverCredentialProblems(
   receivers: ReceiverConfig[],
   names: string[] | "invalid" | undefined,
   slips: { unreadable?: SecureProblem[]; plainText?: PlainSecret[] } = {},
+  aside: SetAsideReceiver[] = [],
 ): string[] {
   const key = `${PROJECT}:${RECEIVER_CREDENTIALS_KEY}`;
   const set = (name: string) => `\`${setSecretCommand(RECEIVER_CREDENTIALS_KEY, [name], PROJECT)}\``;
@@ -96,11 +133,14 @@ export function receiverCredentialProblems(
     const broken = (slips.unreadable ?? []).find(
       (p) => p.key === key && p.path.length === 1 && p.path[0] === n,
     );
+    const close = closestMatch(
+      n,
+      needing.map((x) => x.name),
+    );
+    // Kept for a receiver the schema refused: under the name that receiver takes, not this one.
+    const refused = close === undefined ? asideFor(n, aside) : undefined;
     const near =
-      closestMatch(
-        n,
-        needing.map((x) => x.name),
-      ) ??
+      close ??
       (broken
         ? nearest(
             n,
@@ -113,6 +153,7 @@ export function receiverCredentialProblems(
     // Said after the hint, not inside the name's words: a fact in parentheses full of its own
     // parentheses hid what to do. Following the hint mends it too (the entry goes).
     const said = fact ? `; also, ${fact}` : "";
+    if (refused) return asideProblem(n, refused, { plain: plain !== undefined, said });
     if (!r)
       return broken
         ? [
@@ -133,6 +174,51 @@ export function receiverCredentialProblems(
         (r) =>
           `${PROJECT}:${at(r.name)}: required for alerting.receivers "${r.name}" (${r.type}); set it with ${set(r.name)}`,
       ),
+  ];
+}
+
+/**
+ * The receiver the schema refused that the entry `n` of `receiverCredentials` is for: the one of
+ * that name, else the one whose name, or the name it takes, `n` is a slip of (contract/closest.ts
+ * closestMatch, as a slip of a kept receiver's name is found). Undefined when that is none, or
+ * when `n` is already the name the receiver takes (its own problem is the receiver's).
+ */
+function asideFor(n: string, aside: SetAsideReceiver[]): SetAsideReceiver | undefined {
+  const slip = closestMatch(
+    n,
+    aside.map((a) => a.name),
+  );
+  const slipOfValid = closestMatch(
+    n,
+    aside.flatMap((a) => a.valid ?? []),
+  );
+  const near =
+    aside.find((a) => a.name === n) ??
+    aside.find((a) => a.name === slip) ??
+    aside.find((a) => a.valid !== undefined && a.valid === slipOfValid);
+  return near && near.valid !== n ? near : undefined;
+}
+
+/**
+ * The one problem of the entry `n` of `receiverCredentials` kept for a receiver the schema refused
+ * (`a`): set as a secret under `n`, as its plain text's own line would say, it would be refused
+ * again once the receiver is mended, as no receiver's name (the receiver reads its credential under
+ * the name it takes, `a.valid`). So the hint sets it under that name, then removes this entry; its
+ * plain text or undecryptable value is said here (`said`), as the removal mends it too.
+ */
+function asideProblem(n: string, a: SetAsideReceiver, opts: { plain: boolean; said: string }): string[] {
+  const key = `${PROJECT}:${propertyPath(RECEIVER_CREDENTIALS_KEY, [n])}`;
+  const remove = `\`${removePathCommand(RECEIVER_CREDENTIALS_KEY, [n], PROJECT)}\``;
+  const found = `got "${n}", ${a.name === n ? "the name of" : "close to the name of"} the receiver "${a.name}" (${a.type}), which the schema refuses ${a.name === a.valid ? "for another of its values" : "for its name (its own problem says why)"}`;
+  const asSecret = opts.plain ? " as a secret" : "";
+  if (a.valid === undefined)
+    return [
+      `${key}: expected the name of a receiver the schema takes, ${found}, and no name it takes is near it; once the receiver has a name it takes, set the credential${asSecret} as the entry of ${RECEIVER_CREDENTIALS_KEY} under that name, then remove this one with ${remove}${opts.said}`,
+    ];
+  const set = `\`${setSecretCommand(RECEIVER_CREDENTIALS_KEY, [a.valid], PROJECT)}\``;
+  const once = a.name === a.valid ? "once it is mended" : `once it is named "${a.valid}"`;
+  return [
+    `${key}: expected the name of a receiver the schema takes, ${found}; did you mean "${a.valid}"? (the receiver reads its credential under its own name: ${once}, set it${asSecret} with ${set}, then remove this one with ${remove})${opts.said}`,
   ];
 }
 

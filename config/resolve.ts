@@ -63,7 +63,13 @@ import {
   volumeQuantity,
 } from "./sizing";
 import { LOKI_SIZING } from "@homelab-observability/contract";
-import { credentialNames, credentialReceivers, receiverCredentialProblems } from "./receiverSecrets";
+import {
+  credentialNames,
+  credentialReceivers,
+  receiverCredentialProblems,
+  setAsideReceivers,
+  type SetAsideReceiver,
+} from "./receiverSecrets";
 import { grafanaExposure, grafanaExposureProblems } from "./grafanaExposure";
 import { sameSettingProblems, type WorkedValue } from "./stackKeyPaths";
 import { isMap, setSecretCommand } from "./tree";
@@ -134,6 +140,12 @@ interface ParseOptions {
   refused?: Refused;
   /** Where each `chartValues` override the rules refuse is added with its problem, when given. */
   overrides?: RefusedOverride[];
+  /**
+   * The config as the stack file wrote it, when `raw` is its repair (judge.ts repairedRaw): the
+   * receivers the schema refused, cut from `raw`, are read from it, as `receiverCredentials`
+   * entries kept under their names are told the name the receiver reads (receiverSecrets.ts).
+   */
+  asWritten?: Record<string, unknown>;
 }
 
 /** The schema's parse of a stack's raw config, when it succeeded. */
@@ -282,6 +294,7 @@ function ruleProblems(
       ...userChoiceProblems(cfg, refused, seen, {
         unreadable: opts.unreadable ?? [],
         plainText: opts.plainText ?? [],
+        aside: setAsideReceivers(opts.asWritten ?? raw, cfg.alerting.receivers),
       }),
       ...workloadChecks(cfg, r, sized).filter(seen),
     ].filter((p) => !unread.some((u) => u.keys.some((k) => problemIsAt(p, k)))),
@@ -419,11 +432,16 @@ function userChoiceProblems(
   c: StackConfig,
   refused: Refused,
   seen: (p: string) => boolean,
-  slips: ValueSlips,
+  slips: ValueSlips & { aside: SetAsideReceiver[] },
 ): string[] {
   return [
     ...(c.secrets.backend === "config"
-      ? receiverCredentialProblems(c.alerting.receivers, c.receiverCredentialNames, slips).filter(seen)
+      ? receiverCredentialProblems(
+          c.alerting.receivers,
+          c.receiverCredentialNames,
+          slips,
+          slips.aside,
+        ).filter(seen)
       : []),
     ...grafanaExposureProblems(c, [...refused.defaulted, ...refused.setAside]),
   ];
