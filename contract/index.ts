@@ -18,3 +18,4 @@ export * from "./locate";
 export * from "./closest";
 export * from "./labelSelector";
 export * from "./lokiRemoved";
+export * from "./lokiCompactor";

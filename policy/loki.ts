@@ -3,7 +3,12 @@ import type { Level } from "./lib/config";
 import { chartValues, HELM_AND_TEXT_TYPES, HELM_TYPES, label, toRes, type Res } from "./lib/resources";
 import { forTypes } from "./lib/typed";
 import { reportCause, resourceCause } from "./lib/report";
-import { closestOption, LOKI_REMOVED_KEYS, MISTAKES } from "@homelab-observability/contract";
+import {
+  closestOption,
+  LOKI_COMPACTOR_SETTINGS,
+  LOKI_REMOVED_KEYS,
+  MISTAKES,
+} from "@homelab-observability/contract";
 import {
   configuredStoreTypes,
   lokiConfigsIn,
@@ -116,15 +121,6 @@ export function lokiRetentionPeriodWithoutRetention(level: Level = "advisory"): 
   };
 }
 
-const COMPACTOR_SETTINGS = [
-  "retention_enabled",
-  "delete_request_store",
-  "working_directory",
-  "retention_delete_delay",
-  "compaction_interval",
-  "shared_store",
-];
-
 /** A `compactor:` block of Loki settings at the chart's top level is silently ignored. */
 export function lokiCompactorMisplaced(level: Level = "advisory"): ResourceValidationPolicy {
   return {
@@ -138,7 +134,9 @@ export function lokiCompactorMisplaced(level: Level = "advisory"): ResourceValid
       if (!values) return;
       const top = values.compactor;
       const misplaced =
-        top && typeof top === "object" ? Object.keys(top).filter((k) => COMPACTOR_SETTINGS.includes(k)) : [];
+        top && typeof top === "object"
+          ? Object.keys(top).filter((k) => LOKI_COMPACTOR_SETTINGS.includes(k))
+          : [];
       if (misplaced.length > 0) {
         report(
           `${label(r)}: values.compactor holds Loki settings (${misplaced.join(", ")}) that the chart ignores silently; move them to values.loki.compactor.`,

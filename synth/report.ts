@@ -1,4 +1,4 @@
-import { causeKey, MISTAKES, parseSegments } from "@homelab-observability/contract";
+import { causeKey, LOKI_COMPACTOR_SETTINGS, MISTAKES, parseSegments } from "@homelab-observability/contract";
 import type { ExportResource } from "./synthesize";
 import { renderFailureText, type ReleaseRender } from "./render/types";
 import {
@@ -680,6 +680,8 @@ function rendersLokiTarget(mode: LokiMode, target: string): boolean | undefined 
  * Monolithic): they change nothing, so they are not "in force". A target's `replicas` is left out:
  * the chart counts it in every mode (templates/validate.yaml refuses monolithic and scalable
  * replicas together), and the pack says so (loki-single-binary-and-scalable).
+ * So is a Loki compactor setting under `compactor` (LOKI_COMPACTOR_SETTINGS): misplaced in every
+ * mode, which the pack says (loki-compactor-misplaced), naming where it takes effect.
  */
 export function overridesOfUnrunLokiTargets(
   resources: { type: string; inputs?: Record<string, any> }[],
@@ -692,6 +694,10 @@ export function overridesOfUnrunLokiTargets(
   return overrides.flatMap((override) => {
     const [chart, target, key] = override.split(".");
     if (chart !== "loki" || key === undefined || key === "replicas") return [];
+    // A Loki compactor setting at the compactor's pod settings changes nothing in any mode, and the
+    // pack's loki-compactor-misplaced moves it where every mode reads it: one message, not a
+    // second telling to remove it for the mode.
+    if (target === "compactor" && LOKI_COMPACTOR_SETTINGS.includes(key)) return [];
     if (rendersLokiTarget(mode, target) !== false) return [];
     return [{ override, target, mode, runsIn: RUN_MODES.filter((m) => rendersLokiTarget(m, target)) }];
   });

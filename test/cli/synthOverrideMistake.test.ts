@@ -292,4 +292,49 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.deepEqual(fs.readdirSync(cache), []);
     assert.match(r.stdout, /\npi: FAIL \(exit 2\): the stack configuration is refused \(above\)\n$/);
   });
+
+  it("a Loki compactor setting under chartValues.loki.compactor in Monolithic: one message, the pack's move, and the move works", async () => {
+    // The chart's `compactor:` is the Distributed compactor's pods (no working_directory in any
+    // mode); the monolithic pods run the compactor and read loki.compactor (contract/lokiCompactor.ts).
+    // Before, synth also warned that the mode renders no compactor pod and to remove the override.
+    const monolithic = (chartValues: string) => {
+      const dir = stagingWith(chartValues);
+      const file = path.join(dir, "Pulumi.staging.yaml");
+      const text = fs.readFileSync(file, "utf8");
+      assert.match(text, /\n {4}mode: SingleBinary\n/);
+      fs.writeFileSync(file, text.replace(/\n {4}mode: SingleBinary\n/, "\n    mode: Monolithic\n"));
+      return dir;
+    };
+    const misplaced = await synthStaging(
+      monolithic("    loki:\n      compactor:\n        working_directory: /var/loki/compactor-work\n"),
+    );
+    assert.equal(misplaced.status, 0, misplaced.stdout + misplaced.stderr);
+    const all = `${misplaced.stdout}\n${misplaced.stderr}`;
+    // The message and the override behind it; the listing of the overrides in force aside.
+    const naming = all
+      .split("\n")
+      .filter((l) => /working_directory/.test(l) && l !== "    loki.compactor.working_directory");
+    assert.equal(naming.length, 2, all);
+    assert.equal(
+      naming[0],
+      '  [advisory] loki-compactor-misplaced: kubernetes:helm.sh/v3:Release "loki": chartValues.loki.compactor holds Loki settings (working_directory) that the chart ignores silently; move them to chartValues.loki.loki.compactor.',
+    );
+    assert.match(
+      naming[1],
+      /^ {6}from the stack's chart values override chartValues\.loki\.compactor\.working_directory \(\S*Pulumi\.staging\.yaml:49\): change or remove it in the stack file$/,
+    );
+    assert.doesNotMatch(all, /renders no compactor pod|changes nothing/);
+    // Moved where the message says: no message, and Loki's config holds the setting.
+    const moved = monolithic(
+      "    loki:\n      loki:\n        compactor:\n          working_directory: /var/loki/compactor-work\n",
+    );
+    const r = await synthStaging(moved);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.doesNotMatch(`${r.stdout}\n${r.stderr}`, /warning|misplaced/, r.stdout + r.stderr);
+    const rendered = fs.readFileSync(path.join(moved, "out", "staging.rendered.json"), "utf8");
+    assert.match(
+      rendered,
+      /compactor:\\n(?: {2}[^\\]*\\n)* {2}working_directory: \/var\/loki\/compactor-work\\n/,
+    );
+  });
 });
