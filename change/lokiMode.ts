@@ -37,9 +37,12 @@ import { stackKeyAt, type OverridePlace } from "../synth/report";
 import type { ExportResource } from "../synth/synthesize";
 import type { Refusal } from "./apiRules";
 import { gateCommand, type MoveProject } from "../model/phases";
-import { urnStack } from "../model/names";
+import { PROJECT, urnStack } from "../model/names";
 import { byteSize } from "../config/schema";
 import { lokiModeFor, monolithicMostAsWritten } from "../config/sizing";
+import { pulumiCommand } from "../config/paths";
+import { configPathArg } from "../config/tree";
+import { shellWord } from "../model/running";
 
 /** The transitional mode, as the chart names it (its old name is read as this). */
 export const TRANSITIONAL = "Monolithic<->SimpleScalable";
@@ -97,7 +100,7 @@ export function lokiMoveRefusals(
   const gate: Gate = (step) => gateCommand(project.stack, step, project.dir);
   // Into or out of Distributed: one mistake, the mode's change, whatever pods it removes.
   if ((before.mode === "Distributed") !== (after.mode === "Distributed"))
-    return [distributedMove(before, after, at)];
+    return [distributedMove(before, after, project, at)];
   return [...writeLeaving(before, after, gate, at), ...monolithicLeaving(before, after, gate, at)];
 }
 
@@ -133,7 +136,12 @@ function logsPerDayAt(at?: OverridePlace): string | undefined {
  * between. The deleted StatefulSet and the created one are this change, not a rename
  * (change.ts foldLokiRenames folds those into this refusal).
  */
-function distributedMove(before: LokiSide, after: LokiSide, at?: OverridePlace): Refusal {
+function distributedMove(
+  before: LokiSide,
+  after: LokiSide,
+  project: MoveProject,
+  at?: OverridePlace,
+): Refusal {
   const holders =
     before.mode === "Distributed"
       ? ["every ingester pod"]
@@ -147,7 +155,7 @@ function distributedMove(before: LokiSide, after: LokiSide, at?: OverridePlace):
     reason:
       `${modeKey(after, at)}"${before.mode}" -> "${after.mode}" is a change of Loki's mode, not a rename: one update stops ${holders.join(" and ")} at once, which hold the newest lines in their ingesters, and starts ${starts}; ` +
       `the chart has no transitional mode between the two (templates/validate.yaml refuses monolithic and distributed replicas together), so no gate sees the old pods flushed and gone from the ring first, and what a failed flush leaves in their WALs stays on claims no pod mounts again. ` +
-      `The program has no in-place move of a running Loki into or out of "Distributed" (a new stack starts in it; between the other modes it moves through "${TRANSITIONAL}"): ${keepMode(before, at)} (${LOKI_MOVE_DOC})`,
+      `The program has no in-place move of a running Loki into or out of "Distributed" (a new stack starts in it; between the other modes it moves through "${TRANSITIONAL}"): ${keepMode(before, project, at)} (${LOKI_MOVE_DOC})`,
   };
 }
 
@@ -157,9 +165,9 @@ function distributedMove(before: LokiSide, after: LokiSide, at?: OverridePlace):
  * loki.mode "Monolithic" past it, and leaving loki.mode out picks "Distributed" past it), so where
  * the config's workload.logsPerDay (the stack file's, or Pulumi.yaml's default the file leaves it
  * to) is above that, the way to keep Monolithic is a lower workload.logsPerDay, said in the units
- * it is written in.
+ * it is written in, with the commands that set it ({@link setWorkloadCommands}).
  */
-function keepMode(before: LokiSide, at?: OverridePlace): string {
+function keepMode(before: LokiSide, project: MoveProject, at?: OverridePlace): string {
   const keep = `set loki.mode: ${before.mode} to keep this stack's mode`;
   if (before.mode !== "Monolithic") return keep;
   const written = at?.written?.("workload.logsPerDay");
@@ -170,9 +178,64 @@ function keepMode(before: LokiSide, at?: OverridePlace): string {
   // A value Pulumi.yaml's default gives is named there: the stack file has no line of it to lower.
   const defaulted = at?.defaulted?.("workload.logsPerDay");
   const lower = `workload.logsPerDay at most ${most} (what Monolithic holds a day: docs/how-to/sizing.md; ${written}${defaulted ? `, the project default at ${defaulted},` : ""} is above it)`;
+  const mode = at?.("loki.mode") ? [{ key: "loki", path: ["mode"], value: "Monolithic" }] : [];
+  const { commands, others } = setWorkloadCommands(most, project, at);
+  const set = [...mode.map((m) => pulumiSet(m.key, m.path, m.value, project)), ...commands];
+  // Pulumi.yaml's default is the stack's whole workload: one the stack file sets replaces it, so
+  // a hint that set logsPerDay alone (in the file, or with --path, which writes the file's map)
+  // would drop the default's other keys, and the sizing they declare with them.
+  const kept =
+    others.length > 0
+      ? `, keeping the default's ${others.join(", ")} (a workload the stack file sets replaces Pulumi.yaml's whole)`
+      : "";
+  const run = `${kept}: ${set.map((c) => `\`${c}\``).join(", then ")}`;
   return at?.("loki.mode")
-    ? `to keep this stack's "Monolithic", set loki.mode: Monolithic and ${lower}`
-    : `to keep this stack's "Monolithic", set ${lower}`;
+    ? `to keep this stack's "Monolithic", set loki.mode: Monolithic and ${lower}${run}`
+    : `to keep this stack's "Monolithic", set ${lower}${run}`;
+}
+
+/**
+ * The `pulumi config set --path` commands that give the stack workload.logsPerDay `most` and keep
+ * every other workload key it has: where the stack file sets workload, its own map holds them and
+ * `--path` replaces the one leaf; where it leaves workload to Pulumi.yaml's default, the file's
+ * first workload key replaces that default whole (pkg/workspace/config.go mergeConfig fills only
+ * the keys a stack file lacks), so each of the default's other leaves is set too. `others` names
+ * those leaves.
+ */
+function setWorkloadCommands(
+  most: string,
+  project: MoveProject,
+  at?: OverridePlace,
+): { commands: string[]; others: string[] } {
+  const given = at?.projectDefault?.("workload");
+  const others = leavesOf(given).filter((l) => l.path.join(".") !== "logsPerDay");
+  return {
+    commands: [
+      ...others.map((l) => pulumiSet("workload", l.path, l.value, project)),
+      pulumiSet("workload", ["logsPerDay"], most, project),
+    ],
+    others: others.map((l) => `workload.${l.path.join(".")}`),
+  };
+}
+
+/** The scalar leaves of a plain value, each with its path (list items by index) and its text. */
+function leavesOf(
+  v: unknown,
+  path: (string | number)[] = [],
+): { path: (string | number)[]; value: string }[] {
+  if (Array.isArray(v)) return v.flatMap((x, i) => leavesOf(x, [...path, i]));
+  if (v && typeof v === "object") return Object.entries(v).flatMap(([k, x]) => leavesOf(x, [...path, k]));
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean"
+    ? [{ path, value: String(v) }]
+    : [];
+}
+
+/**
+ * `pulumi config set --path` of one leaf of the project's `key`, for the stack and project folder
+ * judged (config/paths.ts pulumiCommand: pasted in the checkout, it edits that folder's stack file).
+ */
+function pulumiSet(key: string, path: (string | number)[], value: string, project: MoveProject): string {
+  return `${pulumiCommand(project.dir)} config set --stack ${project.stack} --path '${configPathArg(key, path, PROJECT)}' ${shellWord(value)}`;
 }
 
 /** The verify command of one of Loki's gates (verify/lokiGate.ts LOKI_STEPS), for the stack judged. */

@@ -112,6 +112,8 @@ interface Parsed {
   root?: Node;
   /** The node an alias names (its anchor's), in this parse. */
   anchored: (alias: Alias) => Node | undefined;
+  /** A node's value as plain data, its aliases and merge keys resolved in this parse. */
+  toJS: (node: Node) => unknown;
 }
 
 function parseFile(file: string): Parsed | undefined {
@@ -135,6 +137,7 @@ function parseFile(file: string): Parsed | undefined {
     file,
     walker: keyLocator<Node>(GUARDS, { isAlias, isMergeKey, resolve: (a) => (a as Alias).resolve(doc) }),
     anchored: (a) => a.resolve(doc),
+    toJS: (n) => n.toJS(doc),
     // The lines a problem shows, as a YAML mistake shows them (model/yamlText.ts): a secret's
     // value, a URL's login and a token-looking word are not shown, whichever key the problem names.
     // Made when an excerpt first reads them: most files are located only for `file:line` (a
@@ -310,6 +313,22 @@ export class ConfigLocator {
       line,
       text: typeof v === "string" || typeof v === "number" ? String(v) : undefined,
     };
+  }
+
+  /**
+   * The value Pulumi.yaml gives the project's `top` key where the stack file leaves the key to it
+   * (as {@link projectValue} finds it), whole and as plain data: what the CLI's mergeConfig hands
+   * the program, and what a value the stack file sets for the key replaces whole. Undefined where
+   * the stack file sets the key, or Pulumi.yaml gives it no value.
+   */
+  projectDefault(top: string): unknown {
+    const s = this.stack;
+    const p = this.project;
+    if (!s || !p?.config || this.topEntry(s, top, this.projectName)) return undefined;
+    const decl = p.walker.firstKeyEntry(p.config, [top, `${this.projectName}:${top}`]);
+    if (!decl) return undefined;
+    const given = isMap(decl.value) ? p.walker.firstKeyEntry(decl.value, ["default", "value"]) : decl;
+    return given?.value === undefined ? undefined : p.toJS(given.value);
   }
 
   /** A key path's top key in `s`, as {@link at} names it. */
@@ -548,6 +567,11 @@ export type OverridePlace = ((key: string) => string | undefined) & {
    * to that default), else undefined; absent where no file is read.
    */
   defaulted?: (key: string) => string | undefined;
+  /**
+   * The whole value Pulumi.yaml's default gives a top key the stack file leaves to it
+   * ({@link ConfigLocator.projectDefault}), else undefined; absent where no file is read.
+   */
+  projectDefault?: (top: string) => unknown;
 };
 
 /**
@@ -599,5 +623,6 @@ export function overridePlacesIn(projectDir: string, stack: string): OverridePla
     const place = locator.projectValue(parseSegments(key));
     return place && fileLine(place);
   };
+  at.projectDefault = (top) => locator.projectDefault(top);
   return at;
 }

@@ -6,6 +6,8 @@ import { planChange, type StackState } from "../../change/change";
 import { lokiMoveRefusals, lokiSide, TRANSITIONAL } from "../../change/lokiMode";
 import type { RenderedObject } from "../../synth/render/types";
 import { overridePlacesIn, type OverridePlace } from "../../synth/report";
+import { parseDocument } from "yaml";
+import { ROOT, synthCli, tmpDir } from "../support/helpers";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const LOKI_URN = `urn:pulumi:production::homelab-observability::${RELEASE}::loki`;
@@ -294,7 +296,7 @@ describe("Loki into or out of Distributed: a change of mode, not a rename (trial
     const [entry] = planChange(state(mono, ["loki"]), state(distributed, ["loki-ingester"]), at).refused;
     assert.match(
       entry.refused[0].reason,
-      /The program has no in-place move of a running Loki into or out of "Distributed" \(a new stack starts in it; between the other modes it moves through "Monolithic<->SimpleScalable"\): to keep this stack's "Monolithic", set workload\.logsPerDay at most 20GB \(what Monolithic holds a day: docs\/how-to\/sizing\.md; 50GB is above it\); the same update/,
+      /The program has no in-place move of a running Loki into or out of "Distributed" \(a new stack starts in it; between the other modes it moves through "Monolithic<->SimpleScalable"\): to keep this stack's "Monolithic", set workload\.logsPerDay at most 20GB \(what Monolithic holds a day: docs\/how-to\/sizing\.md; 50GB is above it\): `pulumi config set --stack production --path 'workload\.logsPerDay' 20GB`; the same update/,
     );
     assert.doesNotMatch(entry.refused[0].reason, /set loki\.mode/);
   });
@@ -307,7 +309,7 @@ describe("Loki into or out of Distributed: a change of mode, not a rename (trial
     const [entry] = planChange(state(mono, ["loki"]), state(distributed, ["loki-ingester"]), at).refused;
     assert.match(
       entry.refused[0].reason,
-      /: to keep this stack's "Monolithic", set loki\.mode: Monolithic and workload\.logsPerDay at most 18\.6GiB \(what Monolithic holds a day: docs\/how-to\/sizing\.md; 46\.6GiB is above it\); /,
+      /: to keep this stack's "Monolithic", set loki\.mode: Monolithic and workload\.logsPerDay at most 18\.6GiB \(what Monolithic holds a day: docs\/how-to\/sizing\.md; 46\.6GiB is above it\): `pulumi config set --stack production --path 'loki\.mode' Monolithic`, then `pulumi config set --stack production --path 'workload\.logsPerDay' 18\.6GiB`; /,
     );
   });
 
@@ -340,7 +342,7 @@ describe("Loki into or out of Distributed: a change of mode, not a rename (trial
       );
       assert.ok(
         reason.includes(
-          `: to keep this stack's "Monolithic", set workload.logsPerDay at most 20GB (what Monolithic holds a day: docs/how-to/sizing.md; 50GB, the project default at ${project}, is above it); `,
+          `: to keep this stack's "Monolithic", set workload.logsPerDay at most 20GB (what Monolithic holds a day: docs/how-to/sizing.md; 50GB, the project default at ${project}, is above it): \`pulumi config set --stack production --path 'workload.logsPerDay' 20GB\`; `,
         ),
         reason,
       );
@@ -374,5 +376,87 @@ describe("Loki into or out of Distributed: a change of mode, not a rename (trial
       refused[0].reason,
       /^loki\.mode \(Pulumi\.production\.yaml:40\): "Distributed" -> "Monolithic" is a change of Loki's mode, not a rename: one update stops every ingester pod at once.*set loki\.mode: Distributed to keep this stack's mode \(docs/,
     );
+  });
+});
+
+/**
+ * What `pulumi config set --cwd <dir> --stack <stack> --path '<key.path>' <value>` does to the
+ * stack file: with --path the CLI reads the stack file's map of the key (never Pulumi.yaml's
+ * default) and sets the one leaf, making the maps on the way; an integer becomes a number
+ * (config/tree.ts setConfigCommand). The project's keys are written namespaced.
+ */
+function applyConfigSet(dir: string, stack: string, command: string): void {
+  const m = /^pulumi --cwd (\S+) config set --stack (\S+) --path '([\w.]+)' ([\w.]+)$/.exec(command);
+  assert.ok(m, command);
+  assert.deepEqual([m[1], m[2]], [dir, stack], command);
+  const [top, ...rest] = m[3].split(".");
+  const file = path.join(dir, `Pulumi.${stack}.yaml`);
+  const doc = parseDocument(fs.readFileSync(file, "utf8"));
+  doc.setIn(["config", `homelab-observability:${top}`, ...rest], /^\d+$/.test(m[4]) ? Number(m[4]) : m[4]);
+  fs.writeFileSync(file, doc.toString());
+}
+
+describe("synth --against: the hint that keeps Monolithic keeps Pulumi.yaml's other workload keys", function () {
+  this.timeout(120_000);
+  // Pulumi.yaml's default workload is the stack's whole workload: a stack file that sets
+  // workload.logsPerDay alone (as "set workload.logsPerDay at most 20GB" read) replaces it, and
+  // the activeSeries it declares (Mimir's size) goes with it.
+  it("pasted, its commands give a config the program takes: Monolithic kept, activeSeries intact", async () => {
+    const dir = tmpDir("loki-default-workload");
+    const project = (logs: string) =>
+      fs
+        .readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")
+        .replace(
+          /\n {2}workload:\n {4}default: \{\}\n/,
+          `\n  workload:\n    default:\n      activeSeries: 300000\n      logsPerDay: ${logs}\n`,
+        );
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), project("10GB"));
+    assert.match(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"), /activeSeries: 300000/);
+    // Staging with its Loki mode left to the workload (the logs a day choose it).
+    const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+    const left = staging.replace(/\n {4}(mode|replicas|replicationFactor): \S+(?=\n)/g, "");
+    assert.doesNotMatch(left, /\n {2}homelab-observability:workload:/);
+    fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), left);
+    const synthStaging = (out: string, ...args: string[]) =>
+      synthCli("--dir", dir, "--out", path.join(dir, out), "--quiet", "--stack", "staging", ...args);
+    const before = await synthStaging("before");
+    assert.equal(before.status, 0, before.stdout + before.stderr);
+    const against = ["--against", path.join(dir, "before", "staging.json")];
+
+    // The default raised past what Monolithic holds: the move to Distributed is refused, with the hint.
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), project("50GB"));
+    const refused = await synthStaging("raised", ...against);
+    assert.equal(refused.status, 1, refused.stdout + refused.stderr);
+    const line = refused.stdout
+      .split("\n")
+      .find((l) => /REFUSED Release::loki values\.deploymentMode/.test(l));
+    assert.ok(line, refused.stdout);
+    assert.match(
+      line,
+      /set workload\.logsPerDay at most 20GB \(.*50GB, the project default at \S+Pulumi\.yaml:\d+, is above it\), keeping the default's workload\.activeSeries \(a workload the stack file sets replaces Pulumi\.yaml's whole\): `/,
+    );
+    const commands = [...line.matchAll(/`(pulumi [^`]+)`/g)].map((c) => c[1]);
+    assert.deepEqual(commands, [
+      `pulumi --cwd ${dir} config set --stack staging --path 'workload.activeSeries' 300000`,
+      `pulumi --cwd ${dir} config set --stack staging --path 'workload.logsPerDay' 20GB`,
+    ]);
+
+    // Applied: the config is taken, the stack stays Monolithic, and both keys are declared.
+    for (const c of commands) applyConfigSet(dir, "staging", c);
+    const kept = await synthStaging("kept", ...against);
+    assert.equal(kept.status, 0, kept.stdout + kept.stderr);
+    const resources: { urn: string; type: string; inputs?: any }[] = JSON.parse(
+      fs.readFileSync(path.join(dir, "kept", "staging.json"), "utf8"),
+    ).deployment.resources;
+    const info = resources.find(
+      (r) => r.type === "kubernetes:core/v1:ConfigMap" && r.urn.endsWith("::stack-info"),
+    );
+    assert.deepEqual(JSON.parse(info?.inputs?.data?.workload ?? "{}"), {
+      activeSeries: 300000,
+      logsPerDayBytes: 20e9,
+    });
+    const loki = resources.find((r) => r.type === RELEASE && r.urn.endsWith("::loki"));
+    assert.equal(loki?.inputs?.values?.deploymentMode, "Monolithic");
+    assert.doesNotMatch(kept.stdout, /REFUSED/);
   });
 });
