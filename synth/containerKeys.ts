@@ -5,7 +5,8 @@
  * grafana container's, `sidecar.securityContext` every k8s-sidecar's), and a finding on one
  * container is no consequence of another's key, though both set the field it judged. A chart not
  * listed, or a key under none listed (an `extraContainers` list, whose items the user names), is
- * not narrowed by container.
+ * not narrowed by container. test/synth/containerKeys.test.ts proves the map against the pinned
+ * charts' render.
  */
 import { LOKI_DISTRIBUTED_WORKLOADS } from "../config/sizing";
 
@@ -49,8 +50,8 @@ const LOKI_OTHERS = "memcached|exporter|nginx|canary";
  * pod's securityContext is the key's `podSecurityContext` (:72, coalesced likewise), every
  * container's of it. The caches (templates/memcached/_memcached-statefulset.tpl) run `memcached`
  * (:91, `memcached.*` and the cache's `resources`, :96) and `exporter` (:159,
- * `memcachedExporter.*`); the gateway
- * (templates/gateway/deployment.yaml) `nginx` (:68, `gateway.*`) and `exporter` (:124,
+ * `memcachedExporter.*`); the gateway (templates/gateway/deployment.yaml) `nginx` (:68,
+ * `gateway.*`, its resources coalesced with `defaults.resources`, :115) and `exporter` (:124,
  * `gateway.metrics.*`); the canary (templates/loki-canary/daemonset.yaml:68) `canary`. The two
  * `exporter` containers share a name, so a finding on one is also the other's key's to name.
  */
@@ -63,15 +64,11 @@ const LOKI: ContainerKey[] = [
     ];
   }),
   ...keys(
-    [
-      "loki.image",
-      "loki.resources",
-      "loki.containerSecurityContext",
-      "defaults.resources",
-      "defaults.containerSecurityContext",
-    ],
+    ["loki.image", "loki.resources", "loki.containerSecurityContext", "defaults.containerSecurityContext"],
     new RegExp(`^(?!(?:${LOKI_OTHERS}|loki-sc-rules)$)`),
   ),
+  // The gateway's nginx too: its resources are `gateway.resources`, else `defaults.resources`.
+  ...keys(["defaults.resources"], new RegExp(`^(?!(?:memcached|exporter|canary|loki-sc-rules)$)`)),
   ...keys(["loki.podSecurityContext", "defaults.podSecurityContext"], new RegExp(`^(?!(?:${LOKI_OTHERS})$)`)),
   ...keys(["sidecar"], /^loki-sc-rules$/),
   ...keys(["chunksCache", "resultsCache", "memcached.podSecurityContext"], /^(?:memcached|exporter)$/),
@@ -84,6 +81,11 @@ const LOKI: ContainerKey[] = [
 ];
 
 const CONTAINER_KEYS: Record<string, ContainerKey[]> = { grafana: GRAFANA, loki: LOKI };
+
+/** The values keys listed for `chart` (none for a chart not listed): what the conformance test sets. */
+export function listedKeys(chart: string): string[] {
+  return (CONTAINER_KEYS[chart] ?? []).map((k) => k.key);
+}
 
 /**
  * Whether `override` (a path under `chart`'s values, `sidecar.securityContext.seccompProfile.type`)
