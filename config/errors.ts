@@ -249,10 +249,23 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
           if (sealed) return `${name}: unknown key${sealed}`;
           const near =
             meantKeyHint(k, shape, issue.path, input, file) ||
-            (described ? stackKeyHint(issue.path, k, input) : elsewhereHint(k, issue.path, input, file));
+            (described
+              ? stackKeyHint(issue.path, k, input, file)
+              : elsewhereHint(k, issue.path, input, file));
           const line = `${name}: unknown key${near || listed}`;
           const asMeant = asMeantKey(issue.path, k, meant, input, file);
-          return [`${line}${asMeant.hint}`, ...asMeant.lines].join("\n");
+          const below =
+            meant === undefined
+              ? ""
+              : sealedBelowHint(
+                  issue.path,
+                  k,
+                  [...issue.path, meant],
+                  input,
+                  file,
+                  !meantKeySet(issue.path, meant, input, file),
+                );
+          return [`${line}${asMeant.hint}${below}`, ...asMeant.lines].join("\n");
         })
         .join("\n");
     }
@@ -505,6 +518,106 @@ function sealedWays(
       : `run \`${remove}\`, then set the key meant: ${targets.map(each).join(" or ")}`;
   const names = targets.map(short).join(" and ");
   return `its value is a \`secure:\` value (not shown), which the offline tools cannot decrypt, and ${names} ${targets.length === 1 ? "is no secret key" : "are no secret keys"}${alreadySet ? ` and is already set` : ""}: ${ways}`;
+}
+
+/**
+ * The `secure:` values the stack file writes inside the map (or list) of `key` of the map at
+ * `path`, each by its path below `key` (not below a `secure:` value: that is one value). The
+ * key itself written `secure:` is {@link sealedWays}'s.
+ */
+function secureBelow(
+  path: (string | number)[],
+  key: string,
+  input: unknown,
+  file: StackFileFacts,
+): (string | number)[][] {
+  if (!file.secure) return [];
+  const holder = `${PROJECT}:${String(path.length === 0 ? key : path[0])}`;
+  const inFile = path.length === 0 ? [] : [...path.slice(1), key];
+  const found: (string | number)[][] = [];
+  const walk = (x: unknown, below: (string | number)[]) => {
+    const entries: [string | number, unknown][] = Array.isArray(x)
+      ? x.map((e, i) => [i, e])
+      : isMap(x)
+        ? Object.entries(x)
+        : [];
+    for (const [k, v] of entries) {
+      const at = [...below, k];
+      if (file.secure?.(holder, [...inFile, ...at])) found.push(at);
+      else walk(v, at);
+    }
+  };
+  walk(valueAt(input, [...path, key]), []);
+  return found;
+}
+
+/**
+ * The `secure:` values inside a map key meant for another (`grafana: {ingres: {host: {secure: …}}}`
+ * for `grafana.ingress`, `loki: {objectStore: …}` for the top-level one; `target` is the full path
+ * of the key meant) whose key there is one the config reads and no secret ({@link holdsSecret},
+ * asked of the config with the value there: a receiver's credential is one by its receiver):
+ * renamed or moved as told, each is ciphertext on a key that is no secret, which the next run
+ * refuses (judge.ts withSecureValues), so the line that tells the rename says it now, by their
+ * paths below the key meant. Empty without a key meant, or for a `chartValues` leaf (the
+ * no-plaintext-credentials policy's).
+ */
+function sealedBelow(
+  path: (string | number)[],
+  key: string,
+  target: (string | number)[] | undefined,
+  input: unknown,
+  file: StackFileFacts,
+): (string | number)[][] {
+  if (target === undefined || writtenSecure(path, key, file)) return [];
+  const found = secureBelow(path, key, input, file);
+  if (found.length === 0) return [];
+  const there = structuredClone(input) as Record<string | number, unknown>;
+  const holder = target.length === 1 ? there : valueAt(there, target.slice(0, -1));
+  const last = String(target[target.length - 1]);
+  if (isMap(holder) && holder[last] === undefined)
+    holder[last] = valueAsMeant(target.slice(0, -1), last, valueAt(input, [...path, key]));
+  return found.filter(
+    (b) =>
+      target[0] !== "chartValues" &&
+      isKnownPath([...target, ...b], there) &&
+      !holdsSecret([...target, ...b], there),
+  );
+}
+
+/**
+ * What the line of a map key meant for another (`target`, its full path) adds for its `secure:`
+ * values whose keys there are no secret ({@link sealedBelow}): their paths (never their values),
+ * and the way that works: the map's keys under the key meant in the stack file (with `rename`,
+ * this key renamed; else moved there as the line says), then each such value set again in plain
+ * text by the CLI, which replaces that one leaf (tree.ts setConfigCommand; a map or a list, which
+ * one set stores as text, as mapValueHint says). "" when there is none.
+ */
+function sealedBelowHint(
+  path: (string | number)[],
+  key: string,
+  target: (string | number)[] | undefined,
+  input: unknown,
+  file: StackFileFacts,
+  rename: boolean,
+): string {
+  const below = sealedBelow(path, key, target, input, file);
+  if (target === undefined || below.length === 0) return "";
+  const short = (t: (string | number)[]) => keyPath(t).slice(PROJECT.length + 1);
+  const one = below.length === 1;
+  const given = below.map((b) => propertyPath(String(b[0]), b.slice(1))).join(", ");
+  const names = below.map((b) => short([...target, ...b])).join(", ");
+  const ways = below.map((b) => {
+    const t = [...target, ...b];
+    const map = mapValueHint(String(t[0]), t.slice(1), true);
+    return map === undefined
+      ? `\`${setConfigCommand(`${PROJECT}:${String(t[0])}`, t.slice(1), PROJECT, false)}\``
+      : `${short(t)} as a map: ${map}`;
+  });
+  // Moved (the line says how: into a key set already, or to another level), the set follows.
+  const first = rename
+    ? `rename this key to ${String(target[target.length - 1])} in the stack file, then set`
+    : `once moved into ${short(target)}, set`;
+  return ` (its ${given} ${one ? "is a `secure:` value" : "are `secure:` values"} (not shown), which the offline tools cannot decrypt, and ${names} ${one ? "is no secret key" : "are no secret keys"} (ciphertext there is refused): ${first} ${one ? "it" : "them"} again in plain text with ${ways.join(", ")} (${one ? "it prompts" : "each prompts"} for the value))`;
 }
 
 /**
@@ -885,7 +998,19 @@ function asMeantKey(
       : schemaAt(path, mended)?.safeParse(renamed);
   const issues =
     path.length === 0 ? parsed?.error?.issues : parsed?.error?.issues.filter((i) => i.path[0] === meant);
-  if (!issues || issues.length === 0) return none;
+  // A `secure:` value's placeholder is no value to judge: its own words are sealedBelowHint's.
+  const sealed = sealedBelow(path, key, [...path, meant], input, file).map((b) => [...path, meant, ...b]);
+  // Written `secure:` below the key (a receiver's credential), a value is a secret one, not plain text.
+  const secureLeaves = secureBelow(path, key, input, file);
+  const leafSecure = (i: z.ZodIssue) => {
+    const sub = path.length === 0 ? i.path : i.path.slice(1);
+    return secureLeaves.some((b) => b.length === sub.length && b.every((seg, n) => sub[n] === seg));
+  };
+  const judged = issues?.filter((i) => {
+    const full = path.length === 0 ? [meant, ...i.path] : [...path, ...i.path];
+    return !sealed.some((s) => s.every((seg, n) => full[n] === seg));
+  });
+  if (!judged || judged.length === 0) return none;
   const at = keyPath([...path, meant]);
   const given = keyPath([...path, key]);
   const own: string[] = [];
@@ -893,15 +1018,18 @@ function asMeantKey(
   // A credential's refusal says what to do with the value in its own words (remove it from the
   // file): "rename" would contradict it.
   let credential = false;
-  for (const i of issues) {
+  for (const i of judged) {
     const full = path.length === 0 ? [meant, ...i.path] : [...path, ...i.path];
     if (i.code === "custom" && i.params?.secret === true && full.length === path.length + 1)
       credential = true;
     // A credential refused as plain text is a secret one where the file writes it `secure:`.
-    const plain = i.code === "custom" && i.params?.plain === true && !writtenSecure(path, key, file);
+    const plain =
+      i.code === "custom" && i.params?.plain === true && !writtenSecure(path, key, file) && !leafSecure(i);
     const issue =
       i.code === "custom" ? { ...i, path: full, params: { ...i.params, plain } } : { ...i, path: full };
-    for (const line of formatIssue(issue, mended).split("\n")) {
+    for (const line of formatIssue(issue, mended, { secure: renamedSecure(path, key, meant, file) }).split(
+      "\n",
+    )) {
       if (line.startsWith(`${at}: `)) own.push(line.slice(at.length + 2));
       else lines.push(line.startsWith(at) ? `${given}${line.slice(at.length)}` : line);
     }
@@ -917,12 +1045,41 @@ function asMeantKey(
 }
 
 /**
+ * {@link StackFileFacts.secure} as the stack file would answer with `key` of the map at `path`
+ * renamed to `meant`: a misspelt key's value judged as the key meant's ({@link asMeantKey}) keeps
+ * its `secure:` values (`ingres: {hots: {secure: …}}`, whose `hots` line then says its value is
+ * no secret's), where asked at the key meant they were no `secure:` values at all.
+ */
+function renamedSecure(
+  path: (string | number)[],
+  key: string,
+  meant: string,
+  file: StackFileFacts,
+): StackFileFacts["secure"] {
+  const holder = (k: string) => `${PROJECT}:${String(path.length === 0 ? k : path[0])}`;
+  const within = (k: string) => (path.length === 0 ? [] : [...path.slice(1), k]);
+  const under = within(meant);
+  return (
+    file.secure &&
+    ((h, p) =>
+      h === holder(meant) && under.every((seg, n) => p[n] === seg) && p.length > under.length
+        ? file.secure?.(holder(key), [...within(key), ...p.slice(under.length)]) === true
+        : file.secure?.(h, p) === true)
+  );
+}
+
+/**
  * "; did you mean X? (…)" for a name under a map of names (chartValues' charts) that is a top-level
  * map of the stack whose keys the value holds, all of them (`chartValues.prometheus: {retention:
  * 7d}` for the top-level `prometheus`): the stack's own settings were meant, not a chart's values
  * (one holding a chart's keys, `prometheusSpec`, is left to the list of names). "" otherwise.
  */
-function stackKeyHint(path: (string | number)[], key: string, input: unknown): string {
+function stackKeyHint(
+  path: (string | number)[],
+  key: string,
+  input: unknown,
+  file: StackFileFacts = {},
+): string {
   const value = valueAt(input, [...path, key]);
   const keys = schemaKeys(schemaAt([key], input));
   if (
@@ -932,7 +1089,7 @@ function stackKeyHint(path: (string | number)[], key: string, input: unknown): s
     Object.keys(value).some((k) => !keys.includes(k))
   )
     return "";
-  return `; did you mean ${JSON.stringify(keyPath([key]))}? (a key of the top level, which takes every key this holds: move it there)`;
+  return `; did you mean ${JSON.stringify(keyPath([key]))}? (a key of the top level, which takes every key this holds: move it there)${sealedBelowHint(path, key, [key], input, file, false)}`;
 }
 
 /**
@@ -1089,13 +1246,16 @@ function levelHint(
   // Moved as told, a key the stack already sets would be set twice: the two are to be merged. Only
   // a key inside a map: a top-level key Pulumi.yaml gives a default is in `input` whether or not
   // the stack file writes it (the `{}` defaults of the maps hold no key).
+  // Moved, a map's `secure:` values there are ciphertext on keys that are no secret: said too.
   const move = (target: (string | number)[], how: string) =>
     sealed([target]) ??
-    (target.length === 1 && secretTextMove([...at, key], String(target[0]), file)
-      ? `, a secret: ${secretMoveWay([...at, key], String(target[0]))})`
-      : target.length < 2 || valueAt(input, target) === undefined
-        ? `: ${how})`
-        : `, where ${keyPath(target)} is already set: move what this key holds into it, then remove this key)`);
+    `${
+      target.length === 1 && secretTextMove([...at, key], String(target[0]), file)
+        ? `, a secret: ${secretMoveWay([...at, key], String(target[0]))})`
+        : target.length < 2 || valueAt(input, target) === undefined
+          ? `: ${how})`
+          : `, where ${keyPath(target)} is already set: move what this key holds into it, then remove this key)`
+    }${sealedBelowHint(at, key, target, input, file, false)}`;
   // Ancestors, nearest first: the map holding `at`, and up to the top.
   for (let n = at.length - 1; n >= 0; n--) {
     const above = at.slice(0, n);

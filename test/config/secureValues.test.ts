@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { secureProblemText } from "../../config/stackFile";
 import { PROJECT } from "../../model/names";
-import { BASE, P, RECEIVER, refusal } from "../support/stackText";
+import { checkedStackConfig } from "../../config/stackCheck";
+import { BASE, P, RECEIVER, refusal, stackProject } from "../support/stackText";
 
 /*
  * A `secure:` value on a key that is no secret (a URL, a quantity, a receiver's field): offline
@@ -186,6 +187,126 @@ describe("config: a secure value on a key that is no secret", () => {
       assert.doesNotMatch(e.message, /no secret key|synth-secret/);
     });
 
+    describe("deeper under a misspelt map", () => {
+      const ingres = (host: string, other = "") =>
+        `${SALT}${BASE}${store("http://localhost:9000")}  ${P("grafana")}:\n${other}    ingres:\n      controllerNamespace: ingress\n      host: ${host}\n`;
+      const setHost =
+        "`pulumi config set --stack s --path 'grafana.ingress.host'` (it prompts for the value)";
+      const noSecret = (given: string, meant: string) =>
+        `its ${given} is a \`secure:\` value (not shown), which the offline tools cannot decrypt, and ${meant} is no secret key (ciphertext there is refused)`;
+
+      it("the misspelt key's one line says the value meant is no secret, and its way out is accepted by the next run", () => {
+        const e = refusal(ingres(sealed));
+        assert.deepEqual(
+          e.problems,
+          [
+            `${P("grafana.ingres")}: unknown key; did you mean "ingress"? (${noSecret("host", "grafana.ingress.host")}: rename this key to ingress in the stack file, then set it again in plain text with ${setHost})`,
+          ],
+          e.message,
+        );
+        assert.doesNotMatch(e.message, /synth-secret|v1:AAAA/);
+        // Renamed as told, and the set's plain value where the ciphertext was: accepted.
+        const followed = stackProject(ingres("grafana.example.net").replace("    ingres:", "    ingress:"));
+        assert.doesNotThrow(() => checkedStackConfig(followed, "s", {}, { allowAbsentSecrets: true }));
+      });
+
+      it("the key meant already set: moved into it, then set in plain text, in the same one line", () => {
+        const e = refusal(
+          ingres(
+            sealed,
+            "    ingress:\n      controllerNamespace: ingress\n      host: grafana.example.net\n",
+          ),
+        );
+        assert.deepEqual(
+          e.problems,
+          [
+            `${P("grafana.ingres")}: unknown key; did you mean "ingress"? (${P("grafana.ingress")} is already set: move what this key holds into it, then remove this key) (${noSecret("host", "grafana.ingress.host")}: once moved into grafana.ingress, set it again in plain text with ${setHost})`,
+          ],
+          e.message,
+        );
+      });
+
+      it("under a misspelt top-level key, on a value its placeholder does not fit: said as no secret, never judged or quoted", () => {
+        const e = refusal(
+          `${SALT}${BASE}${store("http://localhost:9000")}  ${P("lokki")}:\n    replicas: ${sealed}\n`,
+        );
+        assert.deepEqual(
+          e.problems,
+          [
+            `${P("lokki")}: unknown key; did you mean "loki"? (${noSecret("replicas", "loki.replicas")}: rename this key to loki in the stack file, then set it again in plain text with \`pulumi config set --stack s --path 'loki.replicas'\` (it prompts for the value))`,
+          ],
+          e.message,
+        );
+        assert.doesNotMatch(e.message, /synth-secret|mend its value/);
+      });
+
+      it("a misspelt key inside it too: that key's line says its value is no secret's, with the paths the rename above makes", () => {
+        const e = refusal(
+          `${SALT}${BASE}${store("http://localhost:9000")}  ${P("grafana")}:\n    ingres:\n      controllerNamespace: ingress\n      hots: ${sealed}\n`,
+        );
+        assert.deepEqual(
+          e.problems,
+          [
+            `${P("grafana.ingres")}: unknown key; did you mean "ingress"?`,
+            `${P("grafana.ingres.hots")}: unknown key; did you mean "host"? (its value is a \`secure:\` value (not shown), which the offline tools cannot decrypt, and grafana.ingress.host is no secret key: run \`pulumi config rm --stack s --path 'grafana.ingress.hots'\` then ${setHost}) (grafana.ingres.host is required and missing)`,
+          ],
+          e.message,
+        );
+      });
+
+      it("meant for a key at another level, or a chart's name holding the stack's keys: moved as told, then set in plain text, in the same one line", () => {
+        const misplaced = refusal(
+          `${SALT}${BASE}  ${P("loki")}:\n    objectStore:\n      type: minio\n      endpoint: http://minio.storage.svc:9000\n      adminEndpoint: ${sealed}\n`,
+        );
+        assert.deepEqual(
+          misplaced.problems,
+          [
+            `${P("loki.objectStore")}: unknown key; did you mean "${P("objectStore")}"? (a key of the top level, not of ${P("loki")}: move it there) (${noSecret("adminEndpoint", "objectStore.adminEndpoint")}: once moved into objectStore, set it again in plain text with \`pulumi config set --stack s --path 'objectStore.adminEndpoint'\` (it prompts for the value)) (${P("objectStore")} is required and missing)`,
+          ],
+          misplaced.message,
+        );
+        const chart = refusal(
+          `${SALT}${BASE}${store("http://localhost:9000")}  ${P("chartValues")}:\n    prometheus:\n      retention: ${sealed}\n`,
+        );
+        assert.equal(
+          chart.problems[0],
+          `${P("chartValues.prometheus")}: unknown key; did you mean "${P("prometheus")}"? (a key of the top level, which takes every key this holds: move it there) (${noSecret("retention", "prometheus.retention")}: once moved into prometheus, set it again in plain text with \`pulumi config set --stack s --path 'prometheus.retention'\` (it prompts for the value))`,
+          chart.message,
+        );
+      });
+
+      it("meant for a secret (a receiver's credential): never called no secret key, and said to be a secret value, not plain text", () => {
+        const e = refusal(`${SALT}${BASE}${store("http://localhost:9000")}  ${P("alerting")}:
+    pushover: false
+    heartbeat: false
+    receivres:
+      - name: ops
+        type: slack
+        channel: "#ops"
+        api_url: ${sealed}
+`);
+        assert.equal(
+          e.problems[0],
+          `${P("alerting.receivres")}: unknown key; did you mean "receivers"?`,
+          e.message,
+        );
+        assert.match(
+          e.problems[1] ?? "",
+          /^homelab-observability:alerting\.receivres\[0\]\.api_url: a credential in the receiver, .*got a secret value \(not shown\)$/,
+        );
+        assert.doesNotMatch(e.message, /no secret key|plain-text value|synth-secret/);
+        // A map of secrets meant: its entries are secret keys, the secure value is the one meant.
+        const secrets = refusal(
+          `${SALT}${BASE}${store("http://localhost:9000")}${RECEIVER}  ${P("receiverCredential")}:\n    team-slack: ${sealed}\n`,
+        );
+        assert.deepEqual(
+          secrets.problems,
+          [`${P("receiverCredential")}: unknown key; did you mean "receiverCredentials"?`],
+          secrets.message,
+        );
+      });
+    });
+
     it("meant for keys one level down: each named, set by the CLI in plain text after removing this key, never moved", () => {
       const e = refusal(`${SALT}${BASE}${store("http://localhost:9000")}  ${P("tenat")}: ${sealed}\n`);
       const set = (k: string) => `\`pulumi config set --stack s --path '${k}'\` (it prompts for the value)`;
@@ -280,14 +401,14 @@ describe("config: a secure value on a key that is no secret", () => {
       );
     });
 
-    it("undecryptable deeper under a misspelt or unknown map key: one line, the unknown key's, never a second about the value", () => {
+    it("undecryptable deeper under a misspelt or unknown map key: one line, the unknown key's, never a second about the value; the misspelt one's says the value meant is no secret", () => {
       const e = refusal(
         `${BASE}${store("http://localhost:9000")}  ${P("grafana")}:\n    ingres:\n      controllerNamespace: ingress\n      host: ${undecryptable}\n  ${P("loki")}:\n    foo:\n      bar:\n        - ${undecryptable}\n`,
       );
       assert.deepEqual(
         e.problems,
         [
-          `${P("grafana.ingres")}: unknown key; did you mean "ingress"?`,
+          `${P("grafana.ingres")}: unknown key; did you mean "ingress"? (its host is a \`secure:\` value (not shown), which the offline tools cannot decrypt, and grafana.ingress.host is no secret key (ciphertext there is refused): rename this key to ingress in the stack file, then set it again in plain text with \`pulumi config set --stack s --path 'grafana.ingress.host'\` (it prompts for the value))`,
           `${P("loki.foo")}: unknown key (every key: docs/reference/configuration.md)`,
         ],
         e.message,
