@@ -37,7 +37,15 @@ import { parseSegments } from "./locate";
 import { isArm32 } from "./nodePools";
 import { holdsSecret } from "./receivers";
 import { parseStackConfig } from "./resolve";
-import { parseRaw, PROJECT, rawSchema, UNAME_ARCHES, type StackConfig } from "./schema";
+import {
+  parseRaw,
+  PROJECT,
+  rawSchema,
+  redactUrl,
+  UNAME_ARCHES,
+  withoutUserInfo,
+  type StackConfig,
+} from "./schema";
 import { isMap, propertyPath, setConfigCommand, valueAt } from "./tree";
 import { undecryptableFact, type PlainSecret, type SecureProblem, type SecureValue } from "./stackFile";
 
@@ -219,7 +227,7 @@ interface RepairedRaw {
   readAs: Map<string, string>;
   standIns: Map<string, unknown>;
   absent: string[];
-  valuesReadAs: Map<string, [string, ValueMeant]>;
+  valuesReadAs: Map<string, ValueReadAs>;
   setAside: string[];
   sealed: string[];
 }
@@ -251,7 +259,7 @@ const pathWithin = (l: string, m: string) => l.startsWith(m) && /^[.[]/.test(l.s
  */
 class RawRepair {
   readonly repaired: Record<string, unknown>;
-  readonly valuesReadAs: Map<string, [string, ValueMeant]>;
+  readonly valuesReadAs: Map<string, ValueReadAs>;
   readonly whole: Set<string>;
   readonly leaves = new Set<string>();
   readonly readAs = new Map<string, string>();
@@ -363,8 +371,31 @@ class RawRepair {
   }
 }
 
-/** What a refused value is read as by the rules: an option close to it, or what its quotes hold. */
+/**
+ * What a refused value is read as by the rules: an option close to it, what its quotes hold, or a
+ * URL without its login.
+ */
 type ValueMeant = string | number | boolean;
+
+/** A refused value as written, what the rules read it as, and why, as the note says it. */
+type ValueReadAs = [given: string, meant: ValueMeant, why: string];
+
+/** Why a URL refused for its login is read without it ({@link misspeltValuesReadAs}). */
+const WITHOUT_LOGIN = "the URL without its login";
+
+/**
+ * A rule's `problem` quoting a URL it read without its login as the file writes it, login hidden
+ * (`got "https://<redacted>@grafana.example.net/sub"`): the value found is the file's, as the
+ * schema's own line for its login quotes it, not one the file does not hold.
+ */
+function withLoginsAsWritten(problem: string, valuesReadAs: Map<string, ValueReadAs>): string {
+  return [...valuesReadAs.values()]
+    .filter(([, , why]) => why === WITHOUT_LOGIN)
+    .reduce(
+      (p, [given, meant]) => p.split(JSON.stringify(meant)).join(JSON.stringify(redactUrl(given))),
+      problem,
+    );
+}
 
 /**
  * Reads, in `raw` (in place), each value outside a list of allowed ones that is close to one of
@@ -373,11 +404,11 @@ type ValueMeant = string | number | boolean;
  * judge what was meant, in the same run, instead of the whole key at its default (a receiver's
  * list goes whole for one slip in one item, and `receiverCredentials` would be judged against no
  * receiver) or, for a required key, not at all. A number or a boolean written in quotes is read as
- * the value its quotes hold, as its line says to write it. Returns what each path was read as,
- * given to meant.
+ * the value its quotes hold, as its line says to write it; a URL refused for its login alone, as
+ * the URL without it. Returns what each path was read as, given to meant, and why.
  */
-function misspeltValuesReadAs(raw: Record<string, unknown>): Map<string, [string, ValueMeant]> {
-  const readAs = new Map<string, [string, ValueMeant]>();
+function misspeltValuesReadAs(raw: Record<string, unknown>): Map<string, ValueReadAs> {
+  const readAs = new Map<string, ValueReadAs>();
   // A variant read right can reveal a slip inside it: a few rounds, each on what the last left.
   for (let round = 0; round < 4; round++) {
     const parsed = rawSchema.safeParse(raw);
@@ -399,7 +430,23 @@ function misspeltValuesReadAs(raw: Record<string, unknown>): Map<string, [string
       const bare = own && unquoted(own, given);
       if (bare !== undefined) {
         (holder as Record<string | number, unknown>)[last] = bare;
-        readAs.set(pathText(i.path), [given, bare]);
+        readAs.set(pathText(i.path), [given, bare, "the value it holds in quotes"]);
+        changed = true;
+        continue;
+      }
+      // A URL refused for its login alone (`https://admin:…@grafana.example.net/sub`): the rules
+      // judge the rest of it, which they read (its path against Grafana's Ingress, its host against
+      // the egress rules), in the same run; cut, they ran with the key at its default and said the
+      // rest's mistakes one run later. The rest is printed in the note: never a secret's.
+      const anonymous = withoutUserInfo(given);
+      if (
+        i.code === "custom" &&
+        anonymous !== given &&
+        !holdsSecret(i.path, raw) &&
+        schemaAt(i.path, raw)?.safeParse(anonymous).success
+      ) {
+        (holder as Record<string | number, unknown>)[last] = anonymous;
+        readAs.set(pathText(i.path), [given, anonymous, WITHOUT_LOGIN]);
         changed = true;
         continue;
       }
@@ -417,7 +464,7 @@ function misspeltValuesReadAs(raw: Record<string, unknown>): Map<string, [string
         : closestMatch(given, options);
       if (meant === undefined) continue;
       (holder as Record<string | number, unknown>)[last] = meant;
-      readAs.set(pathText(i.path), [given, meant]);
+      readAs.set(pathText(i.path), [given, meant, "the value it is closest to"]);
       changed = true;
     }
     if (!changed) break;
@@ -532,9 +579,9 @@ function repairNotes(
     notes.push(
       `(the rules between keys (which keys need which) read ${PROJECT}:${given} as ${PROJECT}:${meant}, the key it is closest to)`,
     );
-  for (const [at, [given, meant]] of r.valuesReadAs)
+  for (const [at, [given, meant, why]] of r.valuesReadAs)
     notes.push(
-      `(the rules between keys (which keys need which) read ${PROJECT}:${at} ${JSON.stringify(given)} as ${JSON.stringify(meant)}, ${typeof meant === "string" ? "the value it is closest to" : "the value it holds in quotes"})`,
+      `(the rules between keys (which keys need which) read ${PROJECT}:${at} ${JSON.stringify(redactUrl(given))} as ${JSON.stringify(meant)}, ${why})`,
     );
   return notes;
 }
@@ -905,7 +952,7 @@ export function judgedStackConfig(
       // judgedAsWritten would take that problem for one judged at a stand-in).
       defaulted: [...leavesNow, ...[...whole].map((k) => propertyPath(k, []))],
       setAside,
-      said: (p) => asGiven(renumber(p), readAs),
+      said: (p) => asGiven(withLoginsAsWritten(renumber(p), rep.valuesReadAs), readAs),
       judgedWhole,
       choices,
       asWritten: raw,
@@ -976,7 +1023,7 @@ function unrepaired(raw: Record<string, unknown>): RepairedRaw {
     readAs: new Map<string, string>(),
     standIns: new Map<string, unknown>(),
     absent: [],
-    valuesReadAs: new Map<string, [string, ValueMeant]>(),
+    valuesReadAs: new Map<string, ValueReadAs>(),
     setAside: [],
     sealed: [],
   };

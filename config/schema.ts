@@ -162,9 +162,28 @@ const garageKeyId = z.string().regex(/^GK[0-9a-f]{24}$/, {
   message: 'expected a Garage access key ID ("GK" and 24 hex digits) like "GK31c2f218a2e44f485b94239e"',
 });
 
+/**
+ * A URL's user info (`scheme://user:password@`): up to the last `@` before the authority ends (at
+ * `/`, `?`, `#` or a backslash), as URL parses it. A password may hold an `@` or a space: up to
+ * the first `@`, its rest was printed (`https://<redacted>@ss@host`).
+ */
+const USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#\\]*@/i;
+
+/**
+ * The login of `v`: {@link USER_INFO} for a URL that parses; in one that does not, everything up to
+ * its last `@`, as a password holding a `/`, `?` or `#` ends URL's authority early
+ * (`https://admin:ab/cd@host` is host "admin" with port "ab" to URL), and was printed whole.
+ */
+const loginOf = (v: string) => (URL.canParse(v) ? USER_INFO : /^([a-z][a-z0-9+.-]*:\/\/).*@/is);
+
 /** The user-info-free form of a URL for messages: credentials in a URL are never printed. */
 export function redactUrl(v: string): string {
-  return v.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/i, "$1<redacted>@");
+  return v.replace(loginOf(v), "$1<redacted>@");
+}
+
+/** `v` without its login ({@link loginOf}), the rest as written; `v` when it has none. */
+export function withoutUserInfo(v: string): string {
+  return v.replace(loginOf(v), "$1");
 }
 
 /** What a bare URL ({@link httpUrlProblem}) has none of after its host, as the messages say it. */
@@ -182,7 +201,12 @@ export function httpUrlProblem(v: string, bare: boolean): string | undefined {
   try {
     u = new URL(v);
   } catch {
-    return "it does not parse as a URL";
+    // A login whose password holds a `/`, `?` or `#` ends URL's host part early, so the URL does
+    // not parse: it is one with a login all the same, said so, with what else is wrong after it.
+    const rest = withoutUserInfo(v);
+    return rest !== v && URL.canParse(rest)
+      ? httpUrlProblem(rest.replace(/^([a-z][a-z0-9+.-]*:\/\/)/i, "$1login@"), bare)
+      : "it does not parse as a URL";
   }
   // What the URL lacks and what it holds that it must not, each a clause of "it ...". Each part
   // after the host is named as what it is: a query (`?orgId=1`) called a path sent its writer

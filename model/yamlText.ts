@@ -114,8 +114,18 @@ export function notYamlMessage(
 const KEY_LINE = /^(\s*(?:-\s+)*)("[^"]*"|'[^']*'|[^\s#"'-][^#]*?|-[^\s#][^#]*?)\s*:(?=\s|$)(.*)$/;
 /** A list item without a key: `- <value>`. */
 const ITEM_LINE = /^(\s*-\s+)(.*)$/;
-/** A URL's user info: `scheme://user:password@`, or a user alone. */
-const USER_INFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"']+)@/gi;
+/**
+ * A URL's user info: `scheme://user:password@`, or a user alone, up to the last `@` before the
+ * authority ends, as URL reads it (a password may hold an `@`: up to the first, its rest was
+ * shown); or `user:password@` whose password holds a `/`, `?` or `#`, which ends a URL's authority
+ * early (so it does not parse), up to the last `@` before a space or a quote.
+ */
+const USER_INFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'\\]+|[^\s/?#@"'\\:]*:[^\s"']*)@/gi;
+/**
+ * A URL's user info holding a space, inside a quoted scalar (`"https://admin:my pass@host"`), where
+ * the quotes, not a space, end the value: {@link USER_INFO} stops at the space.
+ */
+const QUOTED_USER_INFO = /(["'][a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'\\]*\s[^/?#"'\\]*)@/gi;
 /**
  * A Go template's field path, as Helm's errors name the value a template read
  * (`at <.Values.loki.storage.s3.secretAccessKey>: nil pointer ...`): dotted names after a leading
@@ -211,6 +221,9 @@ function withoutLoose(line: string): string {
       (CREDENTIAL_NAME.test(name) || QUERY_CREDENTIAL.test(name))
         ? `${before}${name}=${NOT_SHOWN}`
         : all,
+    )
+    .replace(QUOTED_USER_INFO, (all, scheme: string, info: string) =>
+      loginHolds(info) ? `${scheme}${NOT_SHOWN}@` : all,
     )
     .replace(USER_INFO, (all, scheme: string, info: string) =>
       loginHolds(info) ? `${scheme}${NOT_SHOWN}@` : all,

@@ -225,3 +225,55 @@ describe("config: a grafana.url with a path beside grafana.ingress or grafana.ht
     }
   });
 });
+
+describe("config: a grafana.url with a login and what follows its host, in one run (issue 51)", () => {
+  // The schema refuses the login; the rules between keys read the rest (the URL without its
+  // login): cut, they ran with grafana.url at its default, and the path and the query were said
+  // one run later.
+  const LOGIN = "hunter2";
+  const URL_GIVEN = `https://admin:${LOGIN}@grafana.example.net/sub?x=1`;
+  const SHOWN = "https://<redacted>@grafana.example.net/sub?x=1";
+
+  it("says the login and the path and query, one message each, never the password", () => {
+    const e = refusal(stack(URL_GIVEN, INGRESS_TLS), "lab");
+    assert.deepEqual(
+      e.problems,
+      [
+        `${P("grafana.url")}: expected a URL with scheme http or https, a host and no credentials, like "https://grafana.example.net" (it carries credentials), got string "${SHOWN}"`,
+        `${P("grafana.url")}: expected a URL with no path, query or fragment, as grafana.ingress serves Grafana at the root of grafana.ingress.host (Grafana's links and redirects would carry what follows the host, which nothing routes), got "${SHOWN}" (it has a path and a query); set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
+      ],
+      e.message,
+    );
+    assert.deepEqual(e.notes, [
+      `(the rules between keys (which keys need which) read ${P("grafana.url")} "${SHOWN}" as "https://grafana.example.net/sub?x=1", the URL without its login)`,
+    ]);
+    assert.ok(![e.message, ...e.notes].some((t) => t.includes(LOGIN)), e.message);
+    // The hint, applied, is taken.
+    assert.throws(() => refusal(stack("https://grafana.example.net", INGRESS_TLS), "lab"), /was accepted/);
+  });
+
+  it("says a wrong host beside the login, and hides a password holding an @, a / or a space", () => {
+    const e = refusal(stack("http://admin:p@ss@other.example.net", INGRESS_TLS), "lab");
+    assert.deepEqual(
+      e.problems.map((p) => p.replace(/^\S+: expected (a URL \S+ \S+).*/, "$1")),
+      ["a URL with scheme", "a URL on grafana.ingress.host"],
+      e.message,
+    );
+    assert.match(e.problems[1], /got "http:\/\/<redacted>@other\.example\.net"$/);
+    assert.ok(![e.message, ...e.notes].some((t) => /ss@/.test(t)), e.message);
+    // A `/` in the password ends URL's host part, so the URL does not parse: it is still a login,
+    // said so, and the path after the host is judged beside it.
+    for (const url of [
+      "https://admin:ab/cd@grafana.example.net/g",
+      '"https://admin:my pass@grafana.example.net/g"',
+    ]) {
+      const f = refusal(stack(url, INGRESS_TLS), "lab");
+      assert.deepEqual(
+        f.problems.map((p) => /\((it [^)]*)\)/.exec(p)?.[1]),
+        ["it carries credentials", "it has a path"],
+        f.message,
+      );
+      assert.ok(![f.message, ...f.notes].some((t) => /cd@|pass@/.test(t)), f.message);
+    }
+  });
+});

@@ -4,7 +4,8 @@ import * as path from "path";
 import { checkedStackConfig } from "../../config/stackCheck";
 import { parseYamlText, YamlFileError } from "../../config/stackFile";
 import { ROOT, tmpDir } from "../support/helpers";
-import { BASE, P, RECEIVER, refusal, STORE } from "../support/stackText";
+import { ConfigError } from "../../config/errors";
+import { BASE, P, RECEIVER, refusal, STORE, stackProject } from "../support/stackText";
 
 /** The problems of one run over a stack file of `text` (the run must refuse it). */
 const problemsOf = (text: string): string[] => refusal(text).problems;
@@ -222,5 +223,59 @@ describe("config: every problem in the first run (config/stackCheck.ts)", functi
     assert.deepEqual(refused.notes, [
       `(the rules between keys (which keys need which) ran with ${P("objectStore.adminEndpoint")} read as "http://localhost:3903", the value given being invalid)`,
     ]);
+  });
+});
+
+describe("config: a URL key refused for its login alone has the rest judged in the same run (issue 51)", () => {
+  // The rules between keys read the URL without its login, where they ran with the key at its
+  // default (or its example) and what the rest was wrong about was said one run later.
+  it("says the object store's endpoint outside the cluster needs network.objectStore.cidrs", () => {
+    const e = refusal(`${BASE}  ${P("objectStore")}:
+    type: minio
+    endpoint: http://admin:hunter2@nas.example.net:9000
+  ${P("network")}:
+    egress: enforced
+    apiServer:
+      cidrs: [10.0.0.1/32]
+    nodes: [10.0.0.0/24]
+`);
+    assert.deepEqual(
+      e.problems.map((p) => p.split(":").slice(0, 2).join(":")),
+      [P("objectStore.endpoint"), P("network.objectStore.cidrs")],
+      e.message,
+    );
+    assert.ok(
+      e.notes.includes(
+        `(the rules between keys (which keys need which) read ${P("objectStore.endpoint")} "http://<redacted>@nas.example.net:9000" as "http://nas.example.net:9000", the URL without its login)`,
+      ),
+      e.notes.join("\n"),
+    );
+    assert.ok(![e.message, ...e.notes].some((t) => t.includes("hunter2")), e.message);
+  });
+
+  it("judges the 1Password mode by a secrets.connectUrl refused for its login: it is set", () => {
+    const dir = stackProject(`${BASE}${STORE}  ${P("secrets")}:
+    backend: onepassword
+    vault: abcdefghijklmnopqrstuvwxyz
+    connectUrl: http://admin:hunter2@onepassword-connect.onepassword.svc:8080
+`);
+    const e = (() => {
+      try {
+        checkedStackConfig(dir, "s", { OP_SERVICE_ACCOUNT_TOKEN: "x" }, { allowAbsentSecrets: true });
+      } catch (err) {
+        assert.ok(err instanceof ConfigError, String(err));
+        return err;
+      }
+      assert.fail("the stack file was accepted");
+    })();
+    assert.ok(
+      e.problems.some((p) =>
+        p.startsWith(
+          `${P("secrets")}: expected no OP_SERVICE_ACCOUNT_TOKEN in the environment while the stack uses 1Password Connect (secrets.connectUrl is set)`,
+        ),
+      ),
+      e.message,
+    );
+    assert.ok(!e.message.includes("hunter2"), e.message);
   });
 });

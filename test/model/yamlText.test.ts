@@ -199,6 +199,25 @@ describe("model/yamlText: a YAML mistake said without a secret", () => {
     assert.equal(shownToolText(`header .${jwt}`), "header <not shown>");
     assert.deepEqual(shownYamlLines(`note: .eyJhbGciOiJIUzI1NiJ9.${SECRET}${SECRET}`), ["note: <not shown>"]);
   });
+  it("hides a login whose password holds an @, a / or (quoted) a space, up to the host", () => {
+    assert.deepEqual(
+      shownYamlLines(
+        [
+          "  url: https://admin:p@ss@grafana.example.net/sub",
+          "  url: https://admin:ab/cd@grafana.example.net",
+          '  url: "https://admin:my pass@grafana.example.net/sub"',
+          "  url: https://grafana.example.net/@team",
+        ].join("\n"),
+      ),
+      [
+        "  url: https://<not shown>@grafana.example.net/sub",
+        "  url: https://<not shown>@grafana.example.net",
+        '  url: "https://<not shown>@grafana.example.net/sub"',
+        // An `@` in the path is no login.
+        "  url: https://grafana.example.net/@team",
+      ],
+    );
+  });
 });
 
 /** What `f` throws; with `maybe`, undefined when it throws nothing. */
