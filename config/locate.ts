@@ -510,13 +510,19 @@ export function mergedUses(
  * The parts of a problem's words after its key path (`: expected <form>, got string "14days"; did
  * you mean "14d"?`) when it refuses a value written (a text, a number, a boolean), else undefined:
  * `form` expected, the value `found` as described (errors.ts `describe`) and the `hint` after it.
+ * A rule that spans keys (config/resolve.ts crossChecks: Loki's whole days) quotes the text it
+ * refuses bare (`got "12h"`): that is the same text as the schema's `got string "12h"` at another key
+ * the value reaches, so one mistake, found as the schema describes it.
  */
 function valueRefused(body: string): { form: string; found: string; hint: string } | undefined {
   const m =
-    /^: (?:required, )?expected (.+), got ((?:string|number|boolean) (?:"(?:[^"\\]|\\.)*"|[^\s;(]+))(.*)$/s.exec(
+    /^: (?:required, )?expected (.+), got ((?:(?:string|number|boolean) )?(?:"(?:[^"\\]|\\.)*"|[^\s;(]+))(.*)$/s.exec(
       body,
     );
-  return m ? { form: m[1], found: m[2], hint: m[3] } : undefined;
+  if (!m) return undefined;
+  // Bare only for a quoted text: an unquoted word after "got" without its type is no value written.
+  if (!/^(?:string|number|boolean) /.test(m[2]) && !m[2].startsWith('"')) return undefined;
+  return { form: m[1], found: m[2].startsWith('"') ? `string ${m[2]}` : m[2], hint: m[3] };
 }
 
 /**

@@ -228,6 +228,25 @@ describe("a merge key in a stack file", () => {
     );
   });
 
+  it("reports a value aliased at two duration keys once when a rule that spans keys refuses it at one (Loki's whole days) and the schema at the other", () => {
+    // Loki's whole days is checked after the schema (config/resolve.ts crossChecks), which quotes
+    // the text bare: the one value written at line 8 was two messages.
+    const e = refusal(`${BASE}${STORE}  ${P("loki")}:
+    retention: &ret 12h
+  ${P("prometheus")}:
+    retention: *ret
+  ${P("victoriametrics")}:
+    retention: *ret
+`);
+    assert.deepEqual(e.problems, [
+      `${P("loki.retention")}: expected whole days of at least 24h (retention runs on the 24h index), got "12h" (the same value, written once, reaches ${P("victoriametrics.retention")} (reached at line 12 through \`*ret\`), which expects a duration of at least 1d in h|d|w|y like "14d" (vmstorage reads a bare number as months, refuses "m" and below 24h): one edit mends both, with a value each of them takes)`,
+    ]);
+    assert.deepEqual(
+      e.places.map((p) => p?.line),
+      [8],
+    );
+  });
+
   /** Two pools, a (amd64) and b (arm64), and a third written with two merge keys, `<<: *a` at line 20 and `<<: *b` at line 21. */
   const TWO_MERGES = `  ${P("nodePools")}:
     - &a
