@@ -13,7 +13,7 @@ import {
 import { unknownKeyHint } from "./keyHints";
 import { formatPlace, mergedUses, parseSegments, type Place, type Segment } from "./locate";
 import { arm32Hint, isArm32 } from "./nodePools";
-import { holdsSecret, validReceiverName } from "./receivers";
+import { credentialNameMeant, holdsSecret, validReceiverName } from "./receivers";
 import { commandDir, pulumiCommand } from "./paths";
 import { isMap, propertyPath, removeKeyCommand, removePathCommand, setConfigCommand, valueAt } from "./tree";
 import { withUnexpanded } from "./unexpandedVariables";
@@ -680,6 +680,13 @@ function meantPath(
   input: unknown,
 ): { path: (string | number)[]; leaf: boolean } | undefined {
   const path: (string | number)[] = [];
+  // A receiver's credential is one text under its name (model/secrets.ts), and a name is one key:
+  // what follows `receiverCredentials.` is a name, whatever dots it holds (`receiverCredentials.Team.Slack`,
+  // set without --path, is the entry "Team.Slack", not "Team" with a key under it), read as the
+  // receiver it names (config/receivers.ts credentialNameMeant).
+  const rest = written.slice(1);
+  if (written[0] === RECEIVER_CREDENTIALS_KEY && rest.length > 0 && rest.every((s) => typeof s === "string"))
+    return { path: [RECEIVER_CREDENTIALS_KEY, credentialNameMeant(rest.join("."), input)], leaf: false };
   for (const seg of written) {
     const at = schemaAt(path, input);
     const shape = at && unwrap(at);

@@ -7,7 +7,8 @@ import {
 } from "../upstream/alertmanagerReceivers";
 import { DNS_LABEL, PROJECT } from "../model/names";
 import { RECEIVER_CREDENTIALS_KEY, SECRET_KEYS } from "../model/secrets";
-import { setSecretCommand } from "./tree";
+import { closestMatch } from "@homelab-observability/contract";
+import { isMap, setSecretCommand } from "./tree";
 
 /*
  * `alerting.receivers`: one entry per receiver, with the fields Alertmanager itself names for its
@@ -53,6 +54,45 @@ export function validReceiverName(name: string, taken: readonly unknown[] = []):
     .replace(/[^a-z0-9-]+/g, "-")
     .replace(/^-+|-+$/g, "");
   return isReceiverName(near) && !taken.includes(near) ? near : undefined;
+}
+
+/**
+ * The name of `receiverCredentials`' entry that `name` (as written) is meant as: the receiver of
+ * `input`'s alerting.receivers that reads a credential and is named so, else the one whose name it
+ * is a slip of (closestMatch: "Team.Slack" for "team-slack"), by the name the schema takes ({@link
+ * validReceiverName}: a receiver it refuses is renamed before its credential is read); else `name`
+ * itself. A hint that sets the credential then sets it where a receiver reads it.
+ */
+export function credentialNameMeant(name: string, input: unknown): string {
+  const alerting = isMap(input) ? input.alerting : undefined;
+  const list = isMap(alerting) && Array.isArray(alerting.receivers) ? alerting.receivers : [];
+  const names = list.map((r: unknown) => (isMap(r) ? r.name : undefined));
+  const reading = list.flatMap((r: unknown, i) => {
+    if (!isMap(r) || typeof r.name !== "string") return [];
+    const known = (RECEIVER_TYPES as readonly unknown[]).includes(r.type);
+    const reads =
+      !known ||
+      needsCredential({ type: r.type as ReceiverType, auth_username: r.auth_username as string | undefined });
+    if (!reads) return [];
+    const valid = isReceiverName(r.name)
+      ? r.name
+      : validReceiverName(
+          r.name,
+          names.filter((_, j) => j !== i),
+        );
+    return valid === undefined ? [] : [{ name: r.name, valid }];
+  });
+  const hit =
+    reading.find((r) => r.name === name || r.valid === name) ??
+    reading.find(
+      (r) =>
+        r.name ===
+        closestMatch(
+          name,
+          reading.map((x) => x.name),
+        ),
+    );
+  return hit?.valid ?? name;
 }
 
 /** The fields of a receiver of `type` that hold a credential, its integration's own first. */

@@ -5,6 +5,13 @@
  * a text written as something else is told the form (a list, a duration), in the project's words.
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError } from "../../config/errors";
+import { loadStackConfig } from "../../config/load";
+import { parseSegments } from "../../config/locate";
+import { ROOT, tmpDir } from "../support/helpers";
+import { withRuntimeConfig } from "../support/runtimeConfig";
 import { BASE, P, RECEIVER, STORE, refusal } from "../support/stackText";
 
 /** The problems of a stack file of the base, the store, Pushover and the heartbeat off, and `more`. */
@@ -234,5 +241,68 @@ describe("round 16: a name given twice", () => {
       `${P("nodePools[1].name")}: expected a unique pool name, got duplicate "w" (nodePools[0].name has it)`,
       `${P("alerting.receivers[1].name")}: expected a name no other receiver has ("team-slack" is taken by alerting.receivers[0]), got string "team-slack"`,
     ]);
+  });
+});
+
+/*
+ * A receiver's credential is one text under the receiver's name, so what follows
+ * `receiverCredentials.` in a key set without --path is one name, dots and all. The hint read
+ * `receiverCredentials.Team.Slack` as the entry "Team" with a key "Slack" under it, and set
+ * `receiverCredentials.Team`, an entry no receiver reads.
+ */
+describe("round 16: a receiverCredentials key set without --path whose name holds a dot", () => {
+  const CIPHER = "AAABAHRlYW0tc2xhY2stY2lwaGVydGV4dA==";
+  const receiver = (name: string) =>
+    `  ${P("secrets")}:\n    backend: config\n  ${P("alerting")}:\n    pushover: false\n    heartbeat: false\n    receivers:\n      - name: ${name}\n        type: slack\n        channel: "#alerts"\n`;
+  const dotted = `  ${P("receiverCredentials.Team.Slack")}:\n    secure: ${CIPHER}\n`;
+
+  it("names the receiver the name is a slip of, and its hint sets that receiver's entry", () => {
+    const e = refusal(`${BASE}${STORE}${receiver("team-slack")}${dotted}`);
+    assert.deepEqual(e.problems, [
+      `${P('["receiverCredentials.Team.Slack"]')}: unknown key: one key whose name holds the path receiverCredentials.Team.Slack (as pulumi config set writes it without --path), which nothing reads (did you mean receiverCredentials.team-slack?); run \`pulumi config rm --stack s 'receiverCredentials.Team.Slack'\` then \`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'\` (it prompts for the value)`,
+    ]);
+  });
+
+  it("close to no receiver: the hint sets the one entry of that name, quoted as Pulumi's --path reads a key holding a dot", () => {
+    const e = refusal(`${BASE}${STORE}${receiver("pager")}${dotted}`);
+    assert.deepEqual(e.problems, [
+      `${P('["receiverCredentials.Team.Slack"]')}: unknown key: one key whose name holds the path receiverCredentials.Team.Slack (as pulumi config set writes it without --path), which nothing reads (did you mean receiverCredentials["Team.Slack"]?); run \`pulumi config rm --stack s 'receiverCredentials.Team.Slack'\` then \`pulumi config set --stack s --secret --path 'receiverCredentials["Team.Slack"]'\` (it prompts for the value)`,
+    ]);
+    // The path as the CLI reads it (config/locate.ts parseSegments, its property-path grammar): one entry.
+    const path = /--path '([^']+)'/.exec(e.problems[0])![1];
+    assert.deepEqual(parseSegments(path), ["receiverCredentials", "Team.Slack"]);
+  });
+
+  it("under the Pulumi runtime (config/load.ts): the same hint", async () => {
+    const dir = tmpDir("dotted-credential");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    await withRuntimeConfig(
+      "s",
+      {
+        [P("kubeContext")]: "admin@example",
+        [P("phase")]: "kps-removed",
+        [P("objectStore")]: JSON.stringify({ type: "minio", endpoint: "http://minio.storage.svc:9000" }),
+        [P("secrets")]: JSON.stringify({ backend: "config" }),
+        [P("alerting")]: JSON.stringify({
+          pushover: false,
+          heartbeat: false,
+          receivers: [{ name: "team-slack", type: "slack", channel: "#alerts" }],
+        }),
+        [P("receiverCredentials.Team.Slack")]: "https://hooks.slack.example/plain-31337",
+      },
+      () =>
+        assert.throws(
+          () => loadStackConfig(dir),
+          (e: unknown) => {
+            assert.ok(e instanceof ConfigError, String(e));
+            const line = e.problems.find((p) => p.startsWith(P('["receiverCredentials.Team.Slack"]')));
+            assert.ok(line, e.message);
+            assert.match(line, /\(did you mean receiverCredentials\.team-slack\?\)/);
+            assert.match(line, /config set --stack s --secret --path 'receiverCredentials\.team-slack'`/);
+            assert.doesNotMatch(e.message, /'receiverCredentials\.Team'/);
+            return true;
+          },
+        ),
+    );
   });
 });
