@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { outFolderProblem } from "./outFolder";
-import { pinProblems, VERSIONS_FILE } from "../config/chartPins";
+import { misnamedCharts, pinProblems, VERSIONS_FILE, withoutMisnamedCharts } from "../config/chartPins";
 import { ConfigError, PROJECT, rawFromPulumiConfig } from "../config/resolve";
 import { evaluateResources, verdict, type PackConfig } from "../policy/evaluate";
 import { synthStack } from "../synth/run";
@@ -472,7 +472,9 @@ function stackFileRefusal(
     readStackConfig(root, stack, overrides, env);
     return undefined;
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof CliConfigError) return e;
+    // A pin's misspelt chart name refuses the stack's right chartValues key: said as the pin's, above.
+    if (e instanceof ConfigError) return withoutMisnamedCharts(e, misnamedCharts());
+    if (e instanceof CliConfigError) return e;
     throw e;
   }
 }

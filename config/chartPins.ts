@@ -8,10 +8,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { closestMatch } from "@homelab-observability/contract";
+import { closestMatch, slipOf } from "@homelab-observability/contract";
 import { DIGEST_FORM, versions, type ImageRef } from "../model/versions";
 import { cachedVersions, chartCacheDir } from "./chartCache";
-import { listedProblems } from "./errors";
+import { ConfigError, listedProblems, namesKey, problemIsAt } from "./errors";
 import { projectRoot } from "./paths";
 
 /** The file the pins are written in, as messages name it (relative to the project). */
@@ -101,9 +101,66 @@ function meantVersion(found: string, held: readonly string[]): string | undefine
 }
 
 /**
+ * A chart pin whose `chart` names no chart the chart cache holds, where the cache holds one it is a
+ * slip of (`grafanna` for grafana): `entry` is the pin's key under `charts`, `written` its `chart`,
+ * `meant` the name the cache holds. A name held by another pin is none meant: a pin slipped onto it
+ * would render that chart twice, not this one. A cache holding nothing near says nothing: a chart
+ * not pulled yet is named by the pull.
+ */
+export interface MisnamedChart {
+  entry: string;
+  written: string;
+  meant: string;
+}
+
+/** The chart pins whose `chart` is a slip of a chart the chart cache holds ({@link MisnamedChart}). */
+export function misnamedCharts(
+  charts: Record<string, unknown> = versions.charts,
+  cache: string = chartCacheDir(),
+  held: Map<string, string[]> = cachedVersions(cache),
+): MisnamedChart[] {
+  const written = Object.entries(charts).flatMap(([entry, pin]) => {
+    const chart =
+      typeof pin === "object" && pin !== null ? (pin as Record<string, unknown>).chart : undefined;
+    return typeof chart === "string" && chart.trim() !== "" ? [{ entry, chart }] : [];
+  });
+  const free = [...held.keys()].filter((name) => !written.some((w) => w.chart === name));
+  return written.flatMap(({ entry, chart }) => {
+    // A slip of a few letters only: a new chart not pulled yet may hold a cached one's name whole.
+    const meant = held.has(chart) ? undefined : slipOf(chart, free);
+    return meant === undefined ? [] : [{ entry, written: chart, meant }];
+  });
+}
+
+/**
+ * `e` (a stack file's refusal) without what it says of `chartValues.<meant>` for each pin in
+ * `misnamed`: the stack's `chartValues` takes the charts by the names the pins give them
+ * (config/chartValues.ts), so a pin's slip (`grafanna`) makes a stack's right `chartValues.grafana`
+ * an unknown key whose "did you mean" is the slip. That is the pin's mistake, said once as the
+ * pin's (model/versions.ts, {@link chartPinProblems}); the stack's values for that chart are judged
+ * once the pin names it. Undefined when nothing else is left.
+ */
+export function withoutMisnamedCharts(e: ConfigError, misnamed: MisnamedChart[]): ConfigError | undefined {
+  if (misnamed.length === 0) return e;
+  const keys = misnamed.map((m) => `chartValues.${m.meant}`);
+  const kept = e.problems.map((p) => !keys.some((k) => problemIsAt(p, k)));
+  if (kept.every(Boolean)) return e;
+  const problems = e.problems.filter((_, i) => kept[i]);
+  if (problems.length === 0) return undefined;
+  return new ConfigError(
+    problems,
+    e.notes.filter((n) => !keys.some((k) => namesKey(n, k))),
+    e.places.filter((_, i) => kept[i]),
+    e.firstFile,
+    e.overrides.filter((o) => !misnamed.some((m) => o[0] === m.meant)),
+  );
+}
+
+/**
  * Every slip in the chart pins, one message each, led by `model/versions.ts:<line>` and the pin's
  * key path: a key no pin has (with the key it is closest to), a required key missing or not a
- * non-empty string, a version that is not {@link EXACT_CHART_VERSION} (with the closest version
+ * non-empty string, a chart's name the chart cache holds none of but is a slip of one it holds
+ * ({@link misnamedCharts}), a version that is not {@link EXACT_CHART_VERSION} (with the closest version
  * the chart cache holds of that chart, and what it holds), and an exact one the cache holds only in
  * the other form (`v6.49.0` where it holds loki 6.49.0, `1.2.3` where it holds a chart's v1.2.3).
  * Empty when every pin is sound.
@@ -115,6 +172,8 @@ export function chartPinProblems(
 ): string[] {
   const problems: string[] = [];
   const has = `a chart pin has ${PIN_KEYS.slice(0, -1).join(", ")} and ${PIN_KEYS[PIN_KEYS.length - 1]}`;
+  const cached = cachedVersions(cache);
+  const slips = misnamedCharts(charts, cache, cached);
   for (const [entry, pin] of Object.entries(charts)) {
     const lines = pinLines(text, entry);
     const at = (line: number | undefined) => `${VERSIONS_FILE}${line === undefined ? "" : `:${line}`}`;
@@ -143,10 +202,19 @@ export function chartPinProblems(
           `${at(lines?.keys.get(k))}: charts.${entry}.${k}: expected a non-empty string, got ${JSON.stringify(v)}`,
         );
     }
+    const chart = typeof fields.chart === "string" ? fields.chart : entry;
+    // A chart's name misspelt: its versions are judged once the name is the one the cache holds.
+    const misnamed = slips.find((m) => m.entry === entry);
+    if (misnamed) {
+      const holds = (cached.get(misnamed.meant) ?? []).join(", ");
+      problems.push(
+        `${at(lines?.keys.get("chart"))}: charts.${entry}.chart: expected the chart's name as its repository names it, got ${JSON.stringify(chart)}, which the chart cache holds no version of; did you mean ${JSON.stringify(misnamed.meant)}? (the chart cache holds ${misnamed.meant} ${holds}; a stack file's chartValues.${misnamed.meant} is judged as this chart's values once the pin names it so)`,
+      );
+      continue;
+    }
     const version = fields.version;
     if (typeof version !== "string" || version.trim() === "") continue;
-    const chart = typeof fields.chart === "string" ? fields.chart : entry;
-    const held = cachedVersions(cache).get(chart) ?? [];
+    const held = cached.get(chart) ?? [];
     const holds = held.length > 0 ? ` (the chart cache holds ${chart} ${held.join(", ")})` : "";
     if (EXACT_CHART_VERSION.test(version)) {
       // The same version in the other form held, this one not: the chart publishes it in that form,

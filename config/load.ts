@@ -1,4 +1,10 @@
-import { PinError, pinProblems as versionsPinProblems, pinsRefusedText } from "./chartPins";
+import {
+  misnamedCharts,
+  PinError,
+  pinProblems as versionsPinProblems,
+  pinsRefusedText,
+  withoutMisnamedCharts,
+} from "./chartPins";
 import * as pulumi from "@pulumi/pulumi";
 import {
   ConfigError,
@@ -119,14 +125,20 @@ export function loadStackConfig(
   if (running && "problem" in running) problems.push(running.problem);
   if (problems.length > 0 || !cfg) {
     // Each problem names its line in the stack file, when the file is where the CLI keeps it.
-    throw placer
-      .locate(
-        new ConfigError(mergeMisspeltRequired(problems, cliConfigValues(all)), [
-          ...judged.notes,
-          ...pinsNote,
-        ]),
-      )
+    const refusal = placer
+      .locate(new ConfigError(mergeMisspeltRequired(problems, cliConfigValues(all)), judged.notes))
       .forStack(stack, projectDir);
+    // A pin's misspelt chart name refuses the stack's right chartValues key: the pin's mistake, said
+    // as the pin's alone when nothing else is wrong.
+    const own = pins.length > 0 ? withoutMisnamedCharts(refusal, misnamedCharts()) : refusal;
+    if (!own) throw new PinError(pins);
+    throw new ConfigError(
+      own.problems,
+      [...own.notes, ...pinsNote],
+      own.places,
+      own.firstFile,
+      own.overrides,
+    );
   }
   if (pins.length > 0) throw new PinError(pins);
   if (cfg.takeover && running && "state" in running) cfg.takeover.runningState = running.state;

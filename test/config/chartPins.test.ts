@@ -109,6 +109,21 @@ describe("config/chartPins: every chart pin of model/versions.ts, judged before 
     assert.deepEqual(chartPinProblems(charts, text, tmpDir("pins-empty")), []);
   });
 
+  it("a chart's name that is a slip of one the chart cache holds is one message at its line, naming the chart and the stack key it decides", () => {
+    const [charts, text] = pinsWith(
+      (c) => (c.grafana.chart = "grafanna"),
+      (t) => t.replace('chart: "grafana"', 'chart: "grafanna"'),
+    );
+    const line = lineOf(text, "    grafana: {", "grafanna");
+    assert.deepEqual(chartPinProblems(charts, text, cache()), [
+      `model/versions.ts:${line}: charts.grafana.chart: expected the chart's name as its repository names it, got "grafanna", which the chart cache holds no version of; did you mean "grafana"? (the chart cache holds grafana 12.3.1, 12.11.1; a stack file's chartValues.grafana is judged as this chart's values once the pin names it so)`,
+    ]);
+    // A name the cache holds nothing near, or none at all: a chart not pulled yet, which the pull names.
+    const [other] = pinsWith((c) => (c.grafana.chart = "grafana-operator"));
+    assert.deepEqual(chartPinProblems(other, text, cache()), []);
+    assert.deepEqual(chartPinProblems(charts, text, tmpDir("pins-empty")), []);
+  });
+
   it("a misspelt key is one message at its line with the key it means, not also a missing version", () => {
     const [charts, text] = pinsWith(
       (c) => {

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { spawnSync } from "child_process";
 import { checkedStackConfig } from "../../config/stackCheck";
 import { ConfigError, leafCommands } from "../../config/errors";
 import { ConfigLocator, parseSegments, problemPath } from "../../config/locate";
@@ -600,6 +601,71 @@ describe("config: locating a key path (config/locate.ts)", () => {
               `\ninvalid pins in model/versions.ts, the program's own, not the stack configuration (1 problem):\n  - ${pin}`,
             ),
         ),
+    );
+  });
+
+  it("a real run with a pin's chart name misspelt says the pin, not the stack's right chartValues key it refuses", () => {
+    // The chart names chartValues takes are the pins' (config/chartValues.ts, read when it loads):
+    // the pin is misspelt in a child, before anything loads it, as an edit of model/versions.ts is.
+    const cache = tmpDir("pins-cache");
+    for (const f of ["grafana-12.3.1.tgz", "grafana-12.11.1.tgz"]) fs.writeFileSync(path.join(cache, f), "");
+    const dir = project(`config:\n  ${P("kubeContext")}: admin@example\n`);
+    const child = `
+      const { versions } = require("./model/versions");
+      versions.charts.grafana.chart = "grafanna";
+      const { withRuntimeConfig } = require("./test/support/runtimeConfig");
+      const { loadStackConfig } = require("./config/load");
+      const config = JSON.parse(process.env.CASE_CONFIG);
+      const runs = Object.entries({ alone: {}, beside: { [${JSON.stringify(P("phase"))}]: "kps-remove" } });
+      (async () => {
+        const said = {};
+        for (const [name, more] of runs)
+          await withRuntimeConfig("s", { ...config, ...more }, () => {
+            try { loadStackConfig(process.env.CASE_DIR); said[name] = "accepted"; }
+            catch (e) { said[name] = e.name + ": " + e.message; }
+          });
+        process.stdout.write(JSON.stringify(said));
+      })();`;
+    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", child], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        HOMELAB_CHART_CACHE: cache,
+        CASE_DIR: dir,
+        CASE_CONFIG: JSON.stringify({
+          [P("kubeContext")]: "admin@example",
+          [P("phase")]: "kps-removed",
+          [P("objectStore")]: JSON.stringify({ type: "filesystem" }),
+          [P("secrets")]: JSON.stringify({ backend: "config" }),
+          [P("alerting")]: JSON.stringify({ pushover: false, heartbeat: false }),
+          [P("chartValues")]: JSON.stringify({ grafana: { replicas: 2 } }),
+        }),
+      },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const said = JSON.parse(r.stdout) as Record<string, string>;
+    const line = fs
+      .readFileSync(path.join(ROOT, "model/versions.ts"), "utf8")
+      .split("\n")
+      .findIndex((l) => l.includes('chart: "grafana"'));
+    const pin = `model/versions.ts:${line + 1}: charts.grafana.chart: expected the chart's name as its repository names it, got "grafanna", which the chart cache holds no version of; did you mean "grafana"? (the chart cache holds grafana 12.3.1, 12.11.1; a stack file's chartValues.grafana is judged as this chart's values once the pin names it so)`;
+    // Alone: the pin's refusal, not "invalid stack configuration" with chartValues.grafana told to become the slip.
+    assert.equal(
+      said.alone,
+      `PinError: invalid pins in model/versions.ts, the program's own, not the stack configuration (1 problem):\n  - ${pin}`,
+    );
+    // Beside a mistake of the stack file's own: that one as the stack's, the pin after it as the program's.
+    assert.match(
+      said.beside,
+      /^ConfigError: invalid stack configuration \(1 problem\):\n {2}- homelab-observability:phase: /,
+    );
+    assert.doesNotMatch(said.beside, /chartValues\.grafana: unknown key/);
+    assert.ok(
+      said.beside.endsWith(
+        `\ninvalid pins in model/versions.ts, the program's own, not the stack configuration (1 problem):\n  - ${pin}`,
+      ),
+      said.beside,
     );
   });
 
