@@ -415,8 +415,11 @@ function pathNamedKeyProblem(key: string, input: unknown, file: StackFileFacts =
       ? `${said ? ":" : ";"} ${movable ? `move its value in the stack file to ${moveTo}, or ` : ""}${setByCliWays(remove, set, false)}`
       : `${said ? ":" : ";"} ${movable ? `move its value in the stack file to ${moveTo}, which the file does not write yet: write the other keys ${fresh.holder} requires with it (${fresh.names.join(", ")}); or run` : "run"} \`${remove}\` then ${[...fresh.commands, set].map((c) => `\`${c}\``).join(", ")} (each prompts for a value not given)`;
   const guess = !leaf && short !== given ? ` (did you mean ${short}?)` : "";
-  return `${PROJECT}:${propertyPath(key, [])}: unknown key: one key whose name holds the path ${given} (as pulumi config set writes it without --path), which nothing reads${guess}${said}${ways}`;
+  return `${PROJECT}:${propertyPath(key, [])}${PATH_NAMED}${given} (as pulumi config set writes it without --path), which nothing reads${guess}${said}${ways}`;
 }
+
+/** The words of {@link pathNamedKeyProblem} after the key, before the path its name holds. */
+const PATH_NAMED = ": unknown key: one key whose name holds the path ";
 
 /**
  * The way a value under a key nothing reads reaches the key meant when the CLI must set it (`set`,
@@ -1909,7 +1912,35 @@ export function mergeMisspeltRequired(problems: string[], valueOf: ValueAt = () 
     // Said more exactly here: which of its entries the key it means lacks.
     return `${line.replace(ALREADY_SET, "")} (${moved.join(", ")} ${moved.length > 1 ? "are" : "is"} required and missing, and this key holds ${them}: move ${them} under ${required}, then remove this key)${judged}`;
   });
-  return out.filter((_, i) => !dropped.has(i));
+  return requiredSetByPathNamedKeys(out.filter((_, i) => !dropped.has(i)));
+}
+
+/**
+ * One message for a key set without --path (`receiverCredentials.team-slack`, a key of that name,
+ * config/errors.ts pathNamedKeyProblem) and the "required" problem of the key its value belongs in,
+ * which the program cannot see for it (the runtime judges the secrets it lacks, config/resolve.ts
+ * absentSecrets): when every command the "required" line gives is one a key set without --path
+ * gives, following that key's hint mends both, so the "required" line goes and its fact is said in
+ * the key's.
+ */
+function requiredSetByPathNamedKeys(problems: string[]): string[] {
+  const commands = (p: string) => [...p.matchAll(/`(pulumi config set [^`]*)`/g)].map((m) => m[1]);
+  const named = problems.map((p) => (p.includes(PATH_NAMED) ? commands(p) : []));
+  const dropped = new Set<number>();
+  const facts = new Map<number, string[]>();
+  problems.forEach((q, j) => {
+    const m = /^(\S+?): (required\b[^;]*)/.exec(q);
+    const wanted = m ? commands(q) : [];
+    if (!m || wanted.length === 0 || !wanted.every((c) => named.some((n) => n.includes(c)))) return;
+    dropped.add(j);
+    const fact = `${m[1].slice(m[1].indexOf(":") + 1)} is ${m[2]}`;
+    named.forEach((n, i) => {
+      if (wanted.some((c) => n.includes(c))) facts.set(i, [...(facts.get(i) ?? []), fact]);
+    });
+  });
+  return problems
+    .map((p, i) => (facts.has(i) ? `${p} (${facts.get(i)!.join("; ")})` : p))
+    .filter((_, i) => !dropped.has(i));
 }
 
 /**

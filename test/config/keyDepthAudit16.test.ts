@@ -273,7 +273,7 @@ describe("round 16: a receiverCredentials key set without --path whose name hold
     assert.deepEqual(parseSegments(path), ["receiverCredentials", "Team.Slack"]);
   });
 
-  it("under the Pulumi runtime (config/load.ts): the same hint", async () => {
+  it("under the Pulumi runtime (config/load.ts): the same hint, one message with the credential it leaves absent", async () => {
     const dir = tmpDir("dotted-credential");
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     await withRuntimeConfig(
@@ -300,6 +300,18 @@ describe("round 16: a receiverCredentials key set without --path whose name hold
             assert.match(line, /\(did you mean receiverCredentials\.team-slack\?\)/);
             assert.match(line, /config set --stack s --secret --path 'receiverCredentials\.team-slack'`/);
             assert.doesNotMatch(e.message, /'receiverCredentials\.Team'/);
+            // The runtime also finds team-slack's credential absent: the same mistake, whose one
+            // edit the hint is, said in the key's line, not in a second one with the same command.
+            assert.deepEqual(
+              e.problems.filter((p) => p.includes("receiverCredentials")),
+              [line],
+            );
+            assert.ok(
+              line.endsWith(
+                `(it prompts for the value) (receiverCredentials is required with secrets.backend "config" for alerting.receivers "team-slack")`,
+              ),
+              line,
+            );
             return true;
           },
         ),
