@@ -151,6 +151,19 @@ export function baselineViolations(
   return out;
 }
 
+/**
+ * The containers whose fields `violations` are, a pod's own field (no container) every container's
+ * of the pod (init and ephemeral ones too); none said for a pod that names none.
+ */
+function violatedContainers(
+  violations: { container?: string }[],
+  spec: Record<string, any>,
+): { containers?: string[] } {
+  const every = [...containersOf(spec), ...(spec.ephemeralContainers ?? [])].map((c) => String(c.name));
+  const names = [...new Set(violations.flatMap((x) => (x.container !== undefined ? [x.container] : every)))];
+  return names.length > 0 ? { containers: names } : {};
+}
+
 /** The Pod Security checks over the namespaces the stack creates (Namespace objects) and their pods. */
 export function checkPodSecurity(objects: Placed[]): { findings: Finding[]; pods: number } {
   const findings: Finding[] = [];
@@ -195,11 +208,10 @@ export function checkPodSecurity(objects: Placed[]): { findings: Finding[]; pods
             ...refusalCause(t, ns.obj.metadata.name),
             // The namespace's level is the program's; the pod's fields are what an override sets.
             judged: [...new Set(v.flatMap((x) => x.judged))],
-            // The containers whose fields those are, when none is the pod's own (whose override is
-            // every container's): another container's override of the chart is no cause.
-            ...(v.every((x) => x.container !== undefined)
-              ? { containers: [...new Set(v.map((x) => x.container!))] }
-              : {}),
+            // The containers whose fields those are, a pod's own field every container's of it:
+            // another container's override of the chart is no cause, nor another pod's (Loki's
+            // backend.podSecurityContext for the write pod's seccompProfile).
+            ...violatedContainers(v, t.spec),
           });
       } else passing.push(describe(t.owner));
     }

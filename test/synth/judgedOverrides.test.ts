@@ -394,6 +394,52 @@ describe("an override is named by the field its rule judged, not by a word of it
     );
   });
 
+  it("pod-security: a pod's own seccompProfile is its target's podSecurityContext override, not another Loki target's", () => {
+    const loki = helm("loki", "loki", "monitoring", {
+      write: { podSecurityContext: { seccompProfile: { type: "Unconfined" } } },
+      backend: { podSecurityContext: { seccompProfile: { type: "Localhost", localhostProfile: "x.json" } } },
+    });
+    const pod = (name: string, seccompProfile: Record<string, string>) =>
+      renderedBy(loki, "StatefulSet", `loki-${name}`, {
+        securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile },
+        containers: [{ name, image: "grafana/loki" }],
+      });
+    const write = pod("write", { type: "Unconfined" });
+    const backend = pod("backend", { type: "Localhost", localhostProfile: "x.json" });
+    const ns = {
+      obj: {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: {
+          name: "monitoring",
+          labels: {
+            "pod-security.kubernetes.io/enforce": "baseline",
+            "pod-security.kubernetes.io/enforce-version": "v1.33",
+          },
+        },
+      },
+      urn: `${STACK}::kubernetes:core/v1:Namespace::monitoring`,
+      source: "program",
+    };
+    const { findings } = checkPodSecurity([ns, write.placed, backend.placed]);
+    assert.deepEqual(
+      findings.map((f) => f.message),
+      ["namespace monitoring enforces baseline, which refuses this pod: seccompProfile Unconfined"],
+    );
+    assert.deepEqual(
+      traced(
+        findings,
+        [loki],
+        [
+          "loki.write.podSecurityContext.seccompProfile.type",
+          "loki.backend.podSecurityContext.seccompProfile.type",
+          "loki.backend.podSecurityContext.seccompProfile.localhostProfile",
+        ],
+      ),
+      [[["chartValues.loki.write.podSecurityContext.seccompProfile.type"], undefined]],
+    );
+  });
+
   it("runs-as-root: the root container's own securityContext override, not the rules sidecar's", () => {
     const loki = helm("loki", "loki", "monitoring", {
       sidecar: { securityContext: { runAsUser: 0 } },
