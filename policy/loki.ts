@@ -2,7 +2,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { Level } from "./lib/config";
 import { chartValues, HELM_AND_TEXT_TYPES, HELM_TYPES, label, toRes, type Res } from "./lib/resources";
 import { forTypes } from "./lib/typed";
-import { reportCause, resourceCause } from "./lib/report";
+import { reportCause, reportJudged, resourceCause } from "./lib/report";
 import {
   closestOption,
   LOKI_COMPACTOR_SETTINGS,
@@ -138,8 +138,13 @@ export function lokiCompactorMisplaced(level: Level = "advisory"): ResourceValid
           ? Object.keys(top).filter((k) => LOKI_COMPACTOR_SETTINGS.includes(k))
           : [];
       if (misplaced.length > 0) {
-        report(
+        // Judged: the misplaced settings alone, not the compactor pods' own settings beside them
+        // (compactor.replicas, whose mistake in a monolithic stack is another policy's), which the
+        // message's `values.compactor` would name as its cause too.
+        reportJudged(
+          report,
           `${label(r)}: values.compactor holds Loki settings (${misplaced.join(", ")}) that the chart ignores silently; move them to values.loki.compactor.`,
+          misplaced.map((k) => `compactor.${k}`),
         );
       }
     }),

@@ -433,6 +433,17 @@ describe("a pack message on values the stack file sets names them as its keys", 
       /: chartValues\.loki\.compactor holds Loki settings \(retention_enabled\) that the chart ignores silently; move them to chartValues\.loki\.loki\.compactor\.$/,
     );
   });
+  it("loki-compactor-misplaced: names the misplaced settings' overrides, not the compactor pod's settings beside them", async () => {
+    // compactor.replicas and compactor.resources are the chart's settings of the compactor's pods,
+    // rightly placed: the message neither lists them nor is their cause (replicas has its own,
+    // loki-single-binary-and-scalable, in a monolithic stack).
+    const [v] = await judged(
+      "loki-compactor-misplaced",
+      { compactor: { retention_enabled: true, replicas: 2, resources: { limits: { cpu: "1" } } } },
+      ["loki.compactor.retention_enabled", "loki.compactor.replicas", "loki.compactor.resources.limits.cpu"],
+    );
+    assert.deepEqual(v.overrides, ["chartValues.loki.compactor.retention_enabled"]);
+  });
   it("loki-single-binary-and-scalable: the transitional mode its hint offers is the stack key that sets deploymentMode", async () => {
     // Write and backend pods from overrides beside the monolithic pods: the chart's way out is its
     // transitional deploymentMode, which in this stack is loki.mode (a chartValues.loki.deploymentMode
