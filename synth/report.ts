@@ -931,14 +931,25 @@ function switchedOn(
   text: string,
   names: Set<string>,
 ): { overrides: string[]; narrowed: boolean } | undefined {
+  // The component's objects by the name the chart gives them, `<release>-<component>` whole
+  // (`loki-chunks-cache`): its key alone as a word is also part of another's (the switch
+  // `gateway.enabled` and `loki-index-gateway`, a target that runs without it).
   const on = ofChart.filter(
-    (o) => lookup(rel.values, o.split(".")) === true && switchedComponent(o).some((c) => namesWord(text, c)),
+    (o) =>
+      lookup(rel.values, o.split(".")) === true &&
+      switchedComponent(o).some((c) => namesObject(text, `${rel.name}-${c}`)),
   );
   if (on.length === 0) return undefined;
   const keys = on
     .flatMap((o) => namedItems(rel.values, o, text, names))
     .map((o) => overrideKey(rel.chart, o, rel.values, "chartValues"));
   return { overrides: keys, narrowed: true };
+}
+
+/** Whether `text` names the object `name` whole: no letter, digit, `_` or `-` on either side. */
+function namesObject(text: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[^A-Za-z0-9_-])${escaped}($|[^A-Za-z0-9_-])`).test(text);
 }
 
 /** Where a report is: a rendered-object finding's object, a violation's URN. */

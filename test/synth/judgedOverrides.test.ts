@@ -548,6 +548,24 @@ describe("an override is named by the field its rule judged, not by a word of it
     );
   });
 
+  it("a switch is named for its component's objects only: gateway.enabled is no cause of what loki-index-gateway lacks", () => {
+    // Distributed mode: indexGateway.podSecurityContext written whole replaces the chart's default
+    // (runAsUser with it), which no field the rule judged shows; the gateway's switch turned on
+    // loki-gateway, whose name is no part of loki-index-gateway's.
+    const loki = helm("loki", "loki", "monitoring", {
+      gateway: { enabled: true },
+      indexGateway: { podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } } },
+    });
+    const sts = renderedBy(loki, "StatefulSet", "loki-index-gateway", {
+      securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+      containers: [{ name: "index-gateway", image: "docker.io/grafana/loki:3.6.3" }],
+    });
+    const overrides = ["loki.gateway.enabled", "loki.indexGateway.podSecurityContext.seccompProfile.type"];
+    const root = checkRoot([sts.placed], []);
+    assert.equal(root.length, 1);
+    assert.deepEqual(traced(root, [loki], overrides), [[undefined, undefined]]);
+  });
+
   it("resource-budget: a replica count past the nodes is its replicas override, of the workload the message names, not a label naming the pool", async () => {
     const labels = { app: "db" };
     /** Chart `chart`'s release with `values`, rendering a StatefulSet of 3 replicas one to a node. */
