@@ -607,7 +607,11 @@ function sealedBelowHint(
   if (target === undefined || below.length === 0) return "";
   const short = (t: (string | number)[]) => keyPath(t).slice(PROJECT.length + 1);
   const one = below.length === 1;
-  const given = below.map((b) => propertyPath(String(b[0]), b.slice(1))).join(", ");
+  // Each path below this key as a path reads (`host`, `[0].memory`, `["a.b"]`), not `0.memory`.
+  const given = below
+    .map((b) => propertyPath("_", b).slice(1))
+    .map((g) => (g.startsWith(".") ? g.slice(1) : g))
+    .join(", ");
   const names = below.map((b) => short([...target, ...b])).join(", ");
   const ways = below.map((b) => {
     const t = [...target, ...b];

@@ -275,6 +275,19 @@ describe("config: a secure value on a key that is no secret", () => {
         );
       });
 
+      it("in a list item of the misspelt key: its path below the key written as a path, [0].memory", () => {
+        const e = refusal(
+          `${SALT}${BASE}${store("http://localhost:9000")}${pools(sealed).replace(P("nodePools"), P("nodePool"))}`,
+        );
+        assert.deepEqual(
+          e.problems,
+          [
+            `${P("nodePool")}: unknown key; did you mean "nodePools"? (${noSecret("[0].memory", "nodePools[0].memory")}: rename this key to nodePools in the stack file, then set it again in plain text with \`pulumi config set --stack s --path 'nodePools[0].memory'\` (it prompts for the value))`,
+          ],
+          e.message,
+        );
+      });
+
       it("meant for a secret (a receiver's credential): never called no secret key, and said to be a secret value, not plain text", () => {
         const e = refusal(`${SALT}${BASE}${store("http://localhost:9000")}  ${P("alerting")}:
     pushover: false
