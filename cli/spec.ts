@@ -407,6 +407,11 @@ interface LineFix {
   asStack: Set<number>;
   /** Bare words no flag can take: left out (each is refused in a message of its own). */
   stray: Set<number>;
+  /**
+   * A `stack` written without its dashes and without its value, whose value is a bare stack name
+   * elsewhere on the line (`staging stack`): written nowhere itself, that word being `--stack <word>`.
+   */
+  valued: Set<Dashless>;
 }
 
 /**
@@ -466,6 +471,8 @@ function writtenRight(spec: CliSpec, argv: string[], fix: LineFix): string {
       continue;
     }
     const d = fix.dashless.find((x) => x.at === i);
+    // Its value is a bare word elsewhere, which writes `--stack <word>` where it stands.
+    if (d && fix.valued.has(d)) continue;
     if (!d) {
       // Each word as a flag's value: the flag before it, or its own `--flag=` part.
       const flag = spec.flags.find((f) => f.name === argv[i - 1] || a.startsWith(`${f.name}=`));
@@ -493,8 +500,11 @@ function writtenRight(spec: CliSpec, argv: string[], fix: LineFix): string {
   if (login) {
     const changes = [
       ...(argv.filter((a) => a === "--").length > 0 ? ["only its first `--`"] : []),
+      ...(fix.valued.size > 0
+        ? [`without ${listed([...fix.valued].map((d) => `"${shown(argv[d.at])}"`))}`]
+        : []),
       ...fix.dashless
-        .filter((d) => !again.has(d))
+        .filter((d) => !again.has(d) && !fix.valued.has(d))
         .map(({ flag, at }) => {
           const shape = lacking.includes(flag) ? valueOf(flag) : flag.name;
           return `${shape} in place of "${shown(argv[at]).split("=")[0]}"`;
@@ -528,7 +538,10 @@ function dashlessProblem(spec: CliSpec, argv: string[], fix: LineFix): ArgProble
   const flags = listed(fresh.map(({ flag }) => flag.name));
   // The value due and not given is named by its placeholder in words, never in the command.
   const values = fresh
-    .filter(({ flag, at, next }) => !next && !argv[at].includes("=") && flag.value && !flag.optionalValue)
+    .filter(
+      (d) =>
+        !d.next && !argv[d.at].includes("=") && d.flag.value && !d.flag.optionalValue && !fix.valued.has(d),
+    )
     .map(({ flag }) => ` and ${many ? `${flag.name}'s` : "its"} value, ${flag.value}`)
     .join(",");
   const expected =
@@ -558,14 +571,25 @@ const STACK_WORD = /^[\w-]+$/;
  * The {@link LineFix} of a tool's line: of its bare words (at `bare`), the ones read as a stack's
  * name, as many as the tool's `--stack` may still take (repeatable in synth; in verify one, and
  * none when `--stack` is given already, `--stack staging stack` or `--stack a b`), and the rest
- * left out.
+ * left out. A `stack` without its dashes or its value (`staging stack`, `stack --json staging`)
+ * takes the first bare stack name as it: that name was its value, not a second stack.
  */
 function lineFix(spec: CliSpec, dashless: Dashless[], dashed: Set<FlagSpec>, bare: number[], argv: string[]) {
   const stack = spec.flags.find((f) => f.name === "--stack");
+  const fix: LineFix = { dashless, dashed, asStack: new Set(), stray: new Set(), valued: new Set() };
+  const again = givenAgain(fix);
+  const unvalued = dashless.find(
+    (d) => d.flag === stack && !d.next && !argv[d.at].includes("=") && !again.has(d),
+  );
+  const word = unvalued && bare.find((at) => STACK_WORD.test(argv[at]));
+  if (unvalued && word !== undefined) {
+    fix.valued.add(unvalued);
+    fix.asStack.add(word);
+  }
   const taken = (stack && dashed.has(stack)) || dashless.some((d) => d.flag === stack);
   let room = !stack ? 0 : stack.repeat ? bare.length : taken ? 0 : 1;
-  const fix: LineFix = { dashless, dashed, asStack: new Set(), stray: new Set() };
   for (const at of bare) {
+    if (fix.asStack.has(at)) continue;
     if (room > 0 && STACK_WORD.test(argv[at])) {
       fix.asStack.add(at);
       room--;

@@ -186,6 +186,23 @@ describe("a hint's command, pasted, is read without a problem: the flags given a
     assert.deepEqual(parseArgsAll(POLICY_CHECK, pasted(judged, "policy:check"), {}).problems, []);
   });
 
+  // `npm run verify -- staging stack` was told `npm run verify -- --stack` followed by its value,
+  // "staging" left out (synth: `--stack staging --stack` followed by its value): the word is the value.
+  it("a flag without its dashes and without its value, beside a bare stack name: that name is its value", () => {
+    for (const [spec, argv, line] of [
+      [VERIFY, ["staging", "stack"], "--stack staging"],
+      [SYNTH, ["staging", "stack"], "--stack staging"],
+      [VERIFY, ["stack", "--json", "staging"], "--json --stack staging"],
+    ] as const) {
+      const { problems } = parseArgsAll(spec, [...argv], {});
+      assert.ok(problems.length > 0, "accepted");
+      for (const p of problems) {
+        assert.ok(p.includes(`\`npm run ${spec.script} -- ${line}\``), p);
+        assert.doesNotMatch(p, /followed by its value|left out|its value, <name>/);
+      }
+    }
+  });
+
   it("says what the hint leaves out and why: a flag read once and given already", () => {
     assert.deepEqual(parseArgsAll(VERIFY, ["--stack", "staging", "stack"], {}).problems, [
       'unexpected argument "stack": --stack is given already and read once, like `npm run verify -- --stack staging` (the word "stack" left out)',
