@@ -10,6 +10,7 @@ import { dirname, join } from "path";
 import { closestMatch, didYouMean } from "../config/errors";
 import { PHASES } from "../model/phases";
 import { shellWord } from "../model/running";
+import { withoutQueryCredentials } from "../model/secrets";
 import { AGREE_GATES } from "../verify/agreeGates";
 
 export interface FlagSpec {
@@ -341,18 +342,22 @@ export interface ParsedArgs {
   help: boolean;
 }
 
-/** Shows a flag's value in a message with any `user:password@` of a URL taken out. */
-const shown = (v: string) => v.replace(/\/\/[^/@\s]*@/g, "//<redacted>@");
+/**
+ * Shows a flag's value in a message with any `user:password@` of a URL taken out and any
+ * credential-named query parameter's value `<redacted>` (model/secrets.ts withoutQueryCredentials).
+ */
+const shown = (v: string) => withoutQueryCredentials(v.replace(/\/\/[^/@\s]*@/g, "//<redacted>@"));
 
 /**
  * A URL as messages show it, a flag's value ({@link FlagSpec.login}) or one verify refuses
  * (cli/verifyRun.ts): any `user:password@` taken out (or replaced by `mark`), with or without a
  * scheme (`admin:pw@grafana.lab` is a mistake that still holds a password), up to the last `@`: a
  * password may hold `/` or `@`, and a refused URL is not parsed, so nothing of the userinfo may be
- * told apart from the host. An `@` in a path costs the message only its readability.
+ * told apart from the host. An `@` in a path costs the message only its readability. A
+ * credential-named query parameter's value is `<redacted>` too (model/secrets.ts withoutQueryCredentials).
  */
 export const withoutLogin = (url: string, mark = ""): string =>
-  url.replace(/^([A-Za-z][\w+.-]*:\/\/)?.*@/, `$1${mark}`);
+  withoutQueryCredentials(url.replace(/^([A-Za-z][\w+.-]*:\/\/)?.*@/, `$1${mark}`));
 
 /**
  * The refusal of a flag given more than once, naming what each one gave, in order, so the user

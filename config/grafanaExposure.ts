@@ -1,5 +1,5 @@
 import { PROJECT } from "../model/names";
-import { BARE_URL_PARTS, httpUrlProblem, type Raw } from "./schema";
+import { BARE_URL_PARTS, httpUrlProblem, redactUrl, type Raw } from "./schema";
 
 /*
  * `grafana.ingress` and `grafana.httpRoute`: how people reach Grafana from outside the cluster,
@@ -80,7 +80,7 @@ export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }, refused:
           hosts.length === 1
             ? `${exposed.map((w) => `grafana.${w.kind}.host`).join(" and ")} "${hosts[0]}"`
             : exposed.map((w) => `grafana.${w.kind}.host "${w.host}"`).join(" or ")
-        } (Grafana's links and redirects use it), got "${g.url}"`,
+        } (Grafana's links and redirects use it), got "${redactUrl(g.url)}"`,
       ]
     : [];
   // Which way stays decides the scheme: judged once one does, on the host it serves.
@@ -101,7 +101,7 @@ export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }, refused:
   const onScheme =
     way && schemeWrong
       ? [
-          `${k("grafana.url")}: expected a URL starting ${scheme}// as people reach grafana.${way.kind}.host (${way.kind === "ingress" ? "grafana.ingress.tls is set" : `grafana.httpRoute.scheme is ${way.url.split(":")[0]}`}), got "${g.url}"; leave grafana.url out and the program sets it to ${hostsKnown ? way.url : `${scheme}// and grafana.${way.kind}.host`}`,
+          `${k("grafana.url")}: expected a URL starting ${scheme}// as people reach grafana.${way.kind}.host (${way.kind === "ingress" ? "grafana.ingress.tls is set" : `grafana.httpRoute.scheme is ${way.url.split(":")[0]}`}), got "${redactUrl(g.url)}"; leave grafana.url out and the program sets it to ${hostsKnown ? way.url : `${scheme}// and grafana.${way.kind}.host`}`,
         ]
       : [];
   // The Ingress and the HTTPRoute route the host's root (`/`) to Grafana, which serves from `/`:
@@ -123,7 +123,7 @@ export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }, refused:
     extra === undefined
       ? []
       : [
-          `${k("grafana.url")}: expected a URL with ${BARE_URL_PARTS}, as ${kinds.map((w) => `grafana.${w}`).join(" and ")} serve${kinds.length === 1 ? "s" : ""} Grafana at the root of ${kinds.map((w) => `grafana.${w}.host`).join(" and ")} (Grafana's links and redirects would carry what follows the host, which nothing routes), got "${g.url}" (${extra}); ${origin ? `set it to ${origin}, or ` : ""}leave grafana.url out and the program sets it`,
+          `${k("grafana.url")}: expected a URL with ${BARE_URL_PARTS}, as ${kinds.map((w) => `grafana.${w}`).join(" and ")} serve${kinds.length === 1 ? "s" : ""} Grafana at the root of ${kinds.map((w) => `grafana.${w}.host`).join(" and ")} (Grafana's links and redirects would carry what follows the host, which nothing routes), got "${redactUrl(g.url)}" (${extra}); ${origin ? `set it to ${origin}, or ` : ""}leave grafana.url out and the program sets it`,
         ];
   return [...twoWays, ...onHost, ...onScheme, ...atRoot];
 }

@@ -10,7 +10,7 @@ import { parseQuantity, POOL_ARCHES, TAINT_EFFECTS } from "@homelab-observabilit
 
 import { BACKENDS, LOG_AGENTS, PHASES, type Backend, type LogAgent, type Phase } from "../model/phases";
 import { DNS_LABEL, PROJECT, RELEASES } from "../model/names";
-import { SECRET_KEYS, type SecretKey } from "../model/secrets";
+import { SECRET_KEYS, withoutQueryCredentials, type SecretKey } from "../model/secrets";
 import { KNOWN_PURPOSES, UNUSED_BUCKETS } from "../model/storage";
 import { LOKI_MODES, PROFILES, type LokiMode } from "../model/sizing";
 import { engineDurationOf } from "./engineKeys";
@@ -176,9 +176,12 @@ const USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#\\]*@/i;
  */
 const loginOf = (v: string) => (URL.canParse(v) ? USER_INFO : /^([a-z][a-z0-9+.-]*:\/\/).*@/is);
 
-/** The user-info-free form of a URL for messages: credentials in a URL are never printed. */
+/**
+ * A URL as messages show it: its login and its credential-named query parameters' values
+ * (`?token=`, `&sig=`: model/secrets.ts withoutQueryCredentials) `<redacted>`, the rest as written.
+ */
 export function redactUrl(v: string): string {
-  return v.replace(loginOf(v), "$1<redacted>@");
+  return withoutQueryCredentials(v.replace(loginOf(v), "$1<redacted>@"));
 }
 
 /** `v` without its login ({@link loginOf}), the rest as written; `v` when it has none. */

@@ -25,6 +25,35 @@ export const CREDENTIAL_NAME =
   /pass|pasw|pwd|secret|token|credential|api_?key|access_?key|private_?key|bearer/i;
 
 /**
+ * A URL query parameter (`?token=…`, `&sig=…`) and its value up to the next parameter, the
+ * fragment, a space, a quote or a flow bracket.
+ */
+const QUERY_PARAM = /([?&;])([^=&#?;\s"'{}[\],]+)=([^&#;\s"'{}[\]]*)/g;
+/**
+ * Query parameter names that carry a credential in URLs and that {@link CREDENTIAL_NAME} leaves:
+ * an API key (`key`, `api-key`), a signature (`sig` of Azure's SAS, `X-Amz-Signature`), `auth`.
+ */
+const QUERY_CREDENTIAL = /(?:key|sig|signature|auth)$/i;
+
+/**
+ * `text` with the value of every credential-named URL query parameter ({@link CREDENTIAL_NAME}, or
+ * {@link QUERY_CREDENTIAL}: `?token=…`, `&access_token=…`, `&sig=…`) replaced by `mark`, the
+ * parameter's name kept so the message still says which one it was. One rule for every message
+ * that shows a URL (config/schema.ts redactUrl, cli/spec.ts, verify/http.ts, the YAML excerpts of
+ * ./yamlText.ts): a webhook's or a signed URL's query is as much a credential as its login. A
+ * value already `mark` stays as it is (a text may be read twice).
+ */
+export function withoutQueryCredentials(text: string, mark = "<redacted>"): string {
+  return text.replace(QUERY_PARAM, (all, before: string, name: string, value: string, at: number) =>
+    value !== "" &&
+    !text.startsWith(mark, at + before.length + name.length + 1) &&
+    (CREDENTIAL_NAME.test(name) || QUERY_CREDENTIAL.test(name))
+      ? `${before}${name}=${mark}`
+      : all,
+  );
+}
+
+/**
  * The fields that hold a receiver's credential, named as Alertmanager names them
  * (upstream/alertmanagerReceivers.ts): most carry no credential word (`api_url`, `routing_key`).
  */

@@ -10,7 +10,13 @@
  * kubeconfig or an Alertmanager config holds credentials on the very lines a mistake sits on.
  */
 import { parse, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions } from "yaml";
-import { CREDENTIAL_NAME, SECRET_KEYS, credentialKey, secretKeyMeant } from "./secrets";
+import {
+  CREDENTIAL_NAME,
+  SECRET_KEYS,
+  credentialKey,
+  secretKeyMeant,
+  withoutQueryCredentials,
+} from "./secrets";
 
 /**
  * eemeli/yaml v2 `parse` for a user's text, its warnings unsaid: at its default log level `parse`
@@ -183,17 +189,6 @@ const loginHolds = (info: string) => info.includes(":") || new RegExp(TOKEN_LOOK
  */
 const FLOW_PAIR =
   /([{[,]\s*)("[^"]*"|'[^']*'|[^\s{}[\],:#'"][^{}[\],]*?)\s*:(?:(?<=["']\s*:)|(?=\s|$))(\s*)("(?:[^"\\]|\\.)*"?|'(?:[^']|'')*'?|\[[^\]]*\]?|[^,{}[\]]*)/g;
-/**
- * A URL query parameter (`?token=…`, `&sig=…`) and its value up to the next parameter, the
- * fragment, a space, a quote or a flow bracket.
- */
-const QUERY_PARAM = /([?&;])([^=&#?;\s"'{}[\],]+)=([^&#;\s"'{}[\]]*)/g;
-/**
- * Query parameter names that carry a credential in URLs and that {@link CREDENTIAL_NAME} leaves:
- * an API key (`key`, `api-key`), a signature (`sig` of Azure's SAS, `X-Amz-Signature`), `auth`.
- */
-const QUERY_CREDENTIAL = /(?:key|sig|signature|auth)$/i;
-
 /** A flow pair's value hidden when its key names a secret, or it is `value` beside a credential's `name`. */
 function withoutFlowSecrets(line: string): string {
   // An env pair written as a flow map (`- {name: ADMIN_PASSWORD, value: …}`): the name says what
@@ -213,15 +208,7 @@ function withoutFlowSecrets(line: string): string {
  * token-looking words hidden.
  */
 function withoutLoose(line: string): string {
-  return withoutFlowSecrets(line)
-    .replace(QUERY_PARAM, (all, before: string, name: string, value: string, at: number, whole: string) =>
-      // A value hidden already (a tool's text is read twice: shownToolText) stays as it is.
-      value !== "" &&
-      !whole.startsWith(NOT_SHOWN, at + before.length + name.length + 1) &&
-      (CREDENTIAL_NAME.test(name) || QUERY_CREDENTIAL.test(name))
-        ? `${before}${name}=${NOT_SHOWN}`
-        : all,
-    )
+  return withoutQueryCredentials(withoutFlowSecrets(line), NOT_SHOWN)
     .replace(QUOTED_USER_INFO, (all, scheme: string, info: string) =>
       loginHolds(info) ? `${scheme}${NOT_SHOWN}@` : all,
     )

@@ -4,6 +4,7 @@
  */
 import * as http from "http";
 import * as https from "https";
+import { withoutQueryCredentials } from "../model/secrets";
 
 /** A component did not answer, or answered with an error; `message` is fit to print. */
 export class ApiError extends Error {
@@ -13,13 +14,16 @@ export class ApiError extends Error {
   }
 }
 
-/** The URL without user info and query, for messages. */
+/**
+ * The URL without user info and query, for messages; one that does not parse without its user
+ * info and with its credential-named query parameters' values `<redacted>` (model/secrets.ts).
+ */
 export function redact(url: string): string {
   try {
     const u = new URL(url);
     return u.origin + u.pathname;
   } catch {
-    return url.replace(/\/\/[^/@]*@/, "//");
+    return withoutQueryCredentials(url.replace(/\/\/[^/@]*@/, "//"));
   }
 }
 
