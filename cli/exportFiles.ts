@@ -207,11 +207,28 @@ export function exportFiles(args: string[]): ExportFiles {
     const p = { file: arg, problem: `${arg}: ${why}` };
     out.problems.push(p);
     out.inOrder.push(p);
+    return p;
   };
+  // An argument given again names the same thing: read once, and a refusal said once, noting how
+  // many times it was given (`json json` printed the same missing-file line twice).
+  const given = new Map<
+    string,
+    { times: number; refused?: { file: string; problem: string }; why: string }
+  >();
   for (const arg of args) {
+    const key = isPattern(arg) ? arg : path.resolve(arg);
+    const before = given.get(key);
+    if (before) {
+      before.times++;
+      const times = before.times === 2 ? "twice" : `${before.times} times`;
+      if (before.refused) before.refused.problem = `${before.refused.file} (given ${times}): ${before.why}`;
+      continue;
+    }
     const found = argFiles(arg);
-    if (typeof found === "string") problem(arg, found);
-    else {
+    if (typeof found === "string") {
+      given.set(key, { times: 1, refused: problem(arg, found), why: found });
+    } else {
+      given.set(key, { times: 1, why: "" });
       out.byArg.push({ arg, files: found.files });
       for (const f of found.files) add(f, found.named);
     }

@@ -189,6 +189,20 @@ describe("policy:check: which files it judges", () => {
     );
   });
 
+  it("an argument given twice is read once: a path naming nothing is one problem saying it was given twice", () => {
+    const dir = synthOut();
+    const nope = path.join(dir, "nope.json");
+    const r = exportFiles([nope, path.join(dir, "good.json"), nope, path.join(dir, ".", "nope.json")]);
+    assert.deepEqual(
+      r.problems.map((p) => p.problem),
+      [`${nope} (given 3 times): no such file or folder; did you mean ${path.join(dir, "notes.json")}?`],
+    );
+    assert.deepEqual(
+      r.inOrder.map((e) => path.basename(e.file)),
+      ["nope.json", "good.json"],
+    );
+  });
+
   it("links: a broken one is skipped with why (in a folder, by a pattern); `**` lists a link to a folder, not entering it", () => {
     const dir = synthOut();
     fs.symlinkSync(path.join(dir, "gone.json"), path.join(dir, "broken.json"));
@@ -548,6 +562,15 @@ describe("policy:check: every way out ends with one line stating its exit status
 
 describe("policy:check: every named file judged or said why not, whatever the others' fate", function () {
   this.timeout(60000);
+  it("the same missing file given twice (`json json`) is said once, noting it was given twice", async () => {
+    const r = await policyCheckCli(["json", "json"]);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    const lines = r.stderr.split("\n").filter((l) => l.includes("no such file or folder"));
+    assert.deepEqual(lines.length, 1, r.stderr);
+    assert.match(lines[0], /^policy:check: json \(given twice\): no such file or folder/);
+    assert.match(r.stdout, /could not judge json \(above\); no stack export judged/);
+  });
+
   it("a named file that is not an export does not stop the rest: each judged, then exit 2 naming it", async () => {
     const dir = synthOut();
     const [notes, good, bad, missing] = ["notes.json", "good.json", "bad.json", "missing.json"].map((f) =>
