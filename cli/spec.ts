@@ -359,6 +359,9 @@ const shown = (v: string) => withoutQueryCredentials(v.replace(/\/\/[^/@\s]*@/g,
 export const withoutLogin = (url: string, mark = ""): string =>
   withoutQueryCredentials(url.replace(/^([A-Za-z][\w+.-]*:\/\/)?.*@/, `$1${mark}`));
 
+/** How many times a word was given, as a message says it: "twice", "3 times". */
+const twice = (n: number) => (n === 2 ? "twice" : `${n} times`);
+
 /**
  * The refusal of a flag given more than once, naming what each one gave, in order, so the user
  * sees which to keep: a value quoted (a login left out, {@link withoutLogin}), an optional value's
@@ -370,7 +373,7 @@ function givenTwice(flag: FlagSpec, given: (string | undefined)[]): string {
     if (flag.optionalValue) return value === undefined ? flag.name : `${flag.name}=${value}`;
     return JSON.stringify(value);
   });
-  const times = given.length === 2 ? "twice" : `${given.length} times`;
+  const times = twice(given.length);
   const listed = `${each.slice(0, -1).join(", ")} and ${each[each.length - 1]}`;
   return `${flag.name} is given ${times}: ${listed}; keep one`;
 }
@@ -538,16 +541,25 @@ function dashlessProblem(spec: CliSpec, argv: string[], fix: LineFix): ArgProble
   const { dashless } = fix;
   const again = givenAgain(fix);
   const fresh = dashless.filter((d) => !again.has(d));
-  const many = fresh.length > 1;
-  const words = listed(dashless.map(({ at }) => `"${shown(argv[at])}"`));
-  const flags = listed(fresh.map(({ flag }) => flag.name));
+  // Each flag named once, with how many times it was written (`stack a stack b`: "--stack
+  // twice"): "the flags --stack and --stack" read as two flags of one name.
+  const times = new Map<FlagSpec, number>();
+  for (const { flag } of fresh) times.set(flag, (times.get(flag) ?? 0) + 1);
+  const many = times.size > 1;
+  const written = new Map<string, number>();
+  for (const { at } of dashless) written.set(shown(argv[at]), (written.get(shown(argv[at])) ?? 0) + 1);
+  const words = listed([...written].map(([w, n]) => `"${w}"${n === 1 ? "" : ` (${twice(n)})`}`));
+  const flags = listed([...times].map(([flag, n]) => (n === 1 ? flag.name : `${flag.name} ${twice(n)}`)));
   // The value due and not given is named by its placeholder in words, never in the command.
-  const values = fresh
-    .filter(
-      (d) =>
-        !d.next && !argv[d.at].includes("=") && d.flag.value && !d.flag.optionalValue && !fix.valued.has(d),
+  const lackingValue = fresh.filter(
+    (d) =>
+      !d.next && !argv[d.at].includes("=") && d.flag.value && !d.flag.optionalValue && !fix.valued.has(d),
+  );
+  const values = [...new Set(lackingValue.map((d) => d.flag))]
+    .map(
+      (flag) =>
+        ` and ${many ? `${flag.name}'s` : (times.get(flag) ?? 0) > 1 ? "each one's" : "its"} value, ${flag.value}`,
     )
-    .map(({ flag }) => ` and ${many ? `${flag.name}'s` : "its"} value, ${flag.value}`)
     .join(",");
   const expected =
     fresh.length > 0 ? `expected the flag${many ? "s" : ""} ${flags} (flags start with \`--\`)${values}` : "";

@@ -103,6 +103,17 @@ describe("a bare word given to a tool that takes only flags", () => {
     assert.deepEqual(parseArgsAll(VERIFY, ["stack", "example", "--json"], {}).problems, [
       'unexpected argument "stack": expected the flag --stack (flags start with `--`), like `npm run verify -- --stack example --json`',
     ]);
+    // One flag written dashless more than once: named once, with how many times ("the flags
+    // --stack and --stack" read as two flags).
+    assert.deepEqual(parseArgsAll(SYNTH, ["stack", "staging", "stack", "prod"], {}).problems, [
+      'unexpected arguments "stack" (twice): expected the flag --stack twice (flags start with `--`), like `npm run synth -- --stack staging --stack prod`',
+    ]);
+    assert.deepEqual(
+      parseArgsAll(SYNTH, ["stack", "a", "out", "x", "stack", "b", "stack", "c"], {}).problems,
+      [
+        'unexpected arguments "stack" (3 times) and "out": expected the flags --stack 3 times and --out (flags start with `--`), like `npm run synth -- --stack a --out x --stack b --stack c`',
+      ],
+    );
     // A value not given: the flag goes last, so that the value typed after the command is its own.
     assert.deepEqual(parseArgsAll(VERIFY, ["stack", "--json"], {}).problems, [
       'unexpected argument "stack": expected the flag --stack (flags start with `--`) and its value, <name>, like `npm run verify -- --json --stack` followed by its value',
