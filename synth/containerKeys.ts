@@ -82,6 +82,48 @@ const LOKI: ContainerKey[] = [
 
 const CONTAINER_KEYS: Record<string, ContainerKey[]> = { grafana: GRAFANA, loki: LOKI };
 
+/** A values key whose value the chart takes in place of the others', whole, when it is set (not empty). */
+interface WholeKey {
+  key: string;
+  instead: string[];
+}
+
+/**
+ * The maps a Loki target's pod takes whole (loki 18.11.0 templates/_pod.tpl: `coalesce
+ * $component.X .Values.defaults.X .Values.loki.X`, the pod's securityContext :72, the container's
+ * :244, its resources :294): a target's non-empty map wins over `defaults.X`, and that over
+ * `loki.X`, with none of the fields of the maps it replaced (a target's `podSecurityContext`
+ * holding only a `seccompProfile` drops `loki.podSecurityContext`'s `runAsUser`). The gateway's
+ * resources likewise over `defaults.resources` (templates/gateway/deployment.yaml:115). An image
+ * is coalesced field by field (templates/_helpers.tpl:205-212, `loki.image`): each field of a
+ * target's `image` in place of `loki.image`'s.
+ */
+const LOKI_WHOLE_MAPS = ["podSecurityContext", "containerSecurityContext", "resources"];
+const LOKI_WHOLE: WholeKey[] = [
+  ...LOKI_TARGETS.flatMap((t) => [
+    ...LOKI_WHOLE_MAPS.map((f) => ({ key: `${t}.${f}`, instead: [`defaults.${f}`, `loki.${f}`] })),
+    ...["repository", "tag", "digest"].map((f) => ({ key: `${t}.image.${f}`, instead: [`loki.image.${f}`] })),
+  ]),
+  ...LOKI_WHOLE_MAPS.map((f) => ({ key: `defaults.${f}`, instead: [`loki.${f}`] })),
+  { key: "gateway.resources", instead: ["defaults.resources"] },
+];
+
+const WHOLE_KEYS: Record<string, WholeKey[]> = { loki: LOKI_WHOLE };
+
+/** Whether `chart` takes the value at `key`, when set, whole in place of the one at `other`. */
+export function hides(chart: string, key: string, other: string): boolean {
+  return (WHOLE_KEYS[chart] ?? []).some((w) => w.key === key && w.instead.includes(other));
+}
+
+/**
+ * The key `override` is under (strictly) that `chart` takes whole in place of others' (a Loki
+ * target's `podSecurityContext` of `write.podSecurityContext.seccompProfile.type`), if any: setting
+ * the override put that map there, so it dropped every field of the replaced maps it leaves unset.
+ */
+export function wholeMapOver(chart: string, override: string): string | undefined {
+  return (WHOLE_KEYS[chart] ?? []).find((w) => override.startsWith(`${w.key}.`))?.key;
+}
+
 /** The values keys listed for `chart` (none for a chart not listed): what the conformance test sets. */
 export function listedKeys(chart: string): string[] {
   return (CONTAINER_KEYS[chart] ?? []).map((k) => k.key);

@@ -22,7 +22,7 @@ import {
   type LokiModeName,
 } from "../model/sizing";
 import { LOKI_DISTRIBUTED_WORKLOADS } from "../config/sizing";
-import { writesOnlyOtherContainers } from "./containerKeys";
+import { wholeMapOver, writesOnlyOtherContainers } from "./containerKeys";
 
 /**
  * The resource tree, indented by parent: `type name  [flags]`. An import (the `import` option; a
@@ -981,7 +981,8 @@ function overridesOn(
   if (judged && judged.length > 0) {
     const setting = ofChart.filter(
       (o) =>
-        (setsField(o, judged, lookup(rel.values, o.split("."))) &&
+        ((setsField(o, judged, lookup(rel.values, o.split("."))) ||
+          replacesHolder(rel, o, judged, ofChart)) &&
           // The field of another container of the chart (the grafana container's finding and
           // `sidecar.securityContext`, which every k8s-sidecar reads) is no cause of it.
           !(containers && writesOnlyOtherContainers(rel.chart, o, containers))) ||
@@ -1042,6 +1043,30 @@ function renamesNamed(
   return (
     /(?:^|\.)(?:fullname|name)Override$/.test(override) &&
     valuesAt(values, override).some((v) => !names.has(v) && namesWord(message, v))
+  );
+}
+
+/**
+ * Whether `override` is under a map holding a field judged that the chart takes whole in place of
+ * other keys' (synth/containerKeys.ts wholeMapOver: a Loki target's `podSecurityContext`, which
+ * replaces `loki.podSecurityContext` and its `runAsUser`), and the map holds the overrides' settings
+ * only: the overrides put it there, so they dropped the field, though none of them sets it. A map
+ * the program's values already held replaced the others before any override.
+ */
+function replacesHolder(
+  rel: ReleaseRef,
+  override: string,
+  judged: readonly string[],
+  ofChart: string[],
+): boolean {
+  const whole = wholeMapOver(rel.chart, override);
+  if (whole === undefined || !setsField(whole, judged)) return false;
+  const leaves = (v: unknown, at: string): string[] =>
+    isMap(v) && Object.keys(v).length > 0
+      ? Object.entries(v).flatMap(([k, x]) => leaves(x, `${at}.${k}`))
+      : [at];
+  return leaves(lookup(rel.values, whole.split(".")), whole).every((l) =>
+    ofChart.some((o) => l === o || l.startsWith(`${o}.`) || l.startsWith(`${o}[`)),
   );
 }
 

@@ -12,7 +12,7 @@ import { strict as assert } from "assert";
 import { LOKI_DISTRIBUTED_WORKLOADS } from "../../config/sizing";
 import { RELEASE_TYPE } from "../../model/names";
 import { versions } from "../../model/versions";
-import { listedKeys, writesOnlyOtherContainers } from "../../synth/containerKeys";
+import { hides, listedKeys, writesOnlyOtherContainers } from "../../synth/containerKeys";
 import { renderExport } from "../../synth/render/render";
 import type { RenderedObject } from "../../synth/render/types";
 import type { ExportResource } from "../../synth/synthesize";
@@ -33,6 +33,13 @@ const marker = (path: string, value: (id: string) => unknown): Marker => {
 const image = (key: string) => marker(`${key}.tag`, (id) => `m${id}`);
 const resources = (key: string) => marker(key, (id) => ({ limits: { cpu: `${id}m` } }));
 const context = (key: string) => marker(key, (id) => ({ runAsUser: Number(id) }));
+/**
+ * A `defaults.*` or `loki.*` setting in another field than the targets' own (a `runAsGroup`, a
+ * memory request): a target that sets its own map must carry none of it, which proves the chart
+ * takes the target's map whole (containerKeys.ts `hides`), not merged field by field.
+ */
+const otherResources = (key: string) => marker(key, (id) => ({ requests: { memory: `${id}Mi` } }));
+const otherContext = (key: string) => marker(key, (id) => ({ runAsGroup: Number(id) }));
 const mounts = (key: string) => marker(key, (id) => [{ name: `m${id}`, mountPath: `/m${id}` }]);
 
 /** One release to render: its chart, its values without the markers, and the markers. */
@@ -198,9 +205,9 @@ const LOKI: Case[] = [
     values: lokiValues("SingleBinary<->SimpleScalable", ["singleBinary", ...SCALABLE]),
     markers: [
       ...["singleBinary", "write"].flatMap(ownSettings),
-      resources("defaults.resources"),
-      context("defaults.containerSecurityContext"),
-      context("defaults.podSecurityContext"),
+      otherResources("defaults.resources"),
+      otherContext("defaults.containerSecurityContext"),
+      otherContext("defaults.podSecurityContext"),
       image("loki.image"),
       ...lokiOthers(false),
     ],
@@ -212,9 +219,9 @@ const LOKI: Case[] = [
     markers: [
       ...["read", "backend", ...DISTRIBUTED].flatMap(ownSettings),
       image("loki.image"),
-      resources("loki.resources"),
-      context("loki.containerSecurityContext"),
-      context("loki.podSecurityContext"),
+      otherResources("loki.resources"),
+      otherContext("loki.containerSecurityContext"),
+      otherContext("loki.podSecurityContext"),
       ...lokiOthers(true),
     ],
   },
@@ -260,15 +267,12 @@ function instances(objects: RenderedObject[]): Instance[] {
 }
 
 /**
- * Whether the chart hides `m` in a pod of `component`'s: a Loki target's (or the gateway's) own
- * setting wins over `defaults.*`, and that over `loki.*` (templates/_pod.tpl `coalesce`, an image
- * field by field, _helpers.tpl `loki.image`; gateway/deployment.yaml its resources).
+ * Whether the chart hides `m` in a pod of `component`'s, as containerKeys.ts `hides` says: a Loki
+ * target's (or the gateway's) own setting, when set, in place of `defaults.*`, and that of `loki.*`.
  */
-function hidden(m: Marker, component: string, set: Set<string>): boolean {
-  const [level, ...rest] = m.path.split(".");
-  const field = rest.join(".");
-  if (level !== "defaults" && level !== "loki") return false;
-  return set.has(`${component}.${field}`) || (level === "loki" && set.has(`defaults.${field}`));
+function hidden(chart: string, m: Marker, component: string, set: Set<string>): boolean {
+  const field = m.path.slice(m.path.indexOf(".") + 1);
+  return [`${component}.${field}`, `defaults.${field}`].some((k) => set.has(k) && hides(chart, k, m.path));
 }
 
 /** The markers' paths by container name: those the containers carry and those the map expects. */
@@ -284,7 +288,7 @@ function carriedAndExpected(c: Case, objects: RenderedObject[]) {
     const ids = new Set(i.text.match(/(?<!\d)424\d{3}(?!\d)/g) ?? []);
     for (const m of c.markers) {
       if (ids.has(m.id)) add(carried, i.name, m.path);
-      if (!writesOnlyOtherContainers(c.chart, m.path, [i.name]) && !hidden(m, i.component, set))
+      if (!writesOnlyOtherContainers(c.chart, m.path, [i.name]) && !hidden(c.chart, m, i.component, set))
         add(expected, i.name, m.path);
     }
   }

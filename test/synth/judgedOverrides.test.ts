@@ -463,6 +463,31 @@ describe("an override is named by the field its rule judged, not by a word of it
     );
   });
 
+  it("runs-as-root: a Loki target's podSecurityContext override that replaced loki.podSecurityContext (and its runAsUser) whole", () => {
+    const loki = helm("loki", "loki", "monitoring", {
+      write: { podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } } },
+      read: { podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } } },
+    });
+    // loki 18.11.0 templates/_pod.tpl:72: the pod's securityContext is the first non-empty of the
+    // target's podSecurityContext, defaults.podSecurityContext and loki.podSecurityContext, so the
+    // write pod runs with the override's map alone, without the runAsUser of loki's.
+    const sts = renderedBy(loki, "StatefulSet", "loki-write", {
+      securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+      containers: [{ name: "write", image: "grafana/loki" }],
+    });
+    assert.deepEqual(
+      traced(
+        checkRoot([sts.placed], []),
+        [loki],
+        [
+          "loki.write.podSecurityContext.seccompProfile.type",
+          "loki.read.podSecurityContext.seccompProfile.type",
+        ],
+      ),
+      [[["chartValues.loki.write.podSecurityContext.seccompProfile.type"], undefined]],
+    );
+  });
+
   it("arm64-images: the container's own image key, not another whose key ends in Image (Grafana's downloadDashboardsImage)", async () => {
     const values = {
       image: { repository: "someone/grafana-amd64" },
@@ -550,7 +575,7 @@ describe("an override is named by the field its rule judged, not by a word of it
 
   it("a switch is named for its component's objects only: gateway.enabled is no cause of what loki-index-gateway lacks", () => {
     // Distributed mode: indexGateway.podSecurityContext written whole replaces the chart's default
-    // (runAsUser with it), which no field the rule judged shows; the gateway's switch turned on
+    // (runAsUser with it, templates/_pod.tpl:72), so it is the cause; the gateway's switch turned on
     // loki-gateway, whose name is no part of loki-index-gateway's.
     const loki = helm("loki", "loki", "monitoring", {
       gateway: { enabled: true },
@@ -563,7 +588,9 @@ describe("an override is named by the field its rule judged, not by a word of it
     const overrides = ["loki.gateway.enabled", "loki.indexGateway.podSecurityContext.seccompProfile.type"];
     const root = checkRoot([sts.placed], []);
     assert.equal(root.length, 1);
-    assert.deepEqual(traced(root, [loki], overrides), [[undefined, undefined]]);
+    assert.deepEqual(traced(root, [loki], overrides), [
+      [["chartValues.loki.indexGateway.podSecurityContext.seccompProfile.type"], undefined],
+    ]);
   });
 
   it("resource-budget: a replica count past the nodes is its replicas override, of the workload the message names, not a label naming the pool", async () => {
