@@ -58,6 +58,8 @@ export interface SetAsideReceiver {
   name: string;
   type: string;
   valid: string | undefined;
+  /** The name its name reads as when that is another receiver's already (`team-slack` of `Team_Slack`). */
+  taken?: string;
 }
 
 /**
@@ -79,7 +81,17 @@ export function setAsideReceivers(raw: Record<string, unknown>, kept: ReceiverCo
     // The other receivers' names, as the name's own "did you mean" leaves them out (config/errors.ts).
     const taken = names.filter((_, j) => j !== i);
     const valid = isReceiverName(o.name) ? o.name : validReceiverName(o.name, taken);
-    return [{ name: o.name, type: known ? String(o.type) : "type refused", valid }];
+    const readsAs = validReceiverName(o.name);
+    return [
+      {
+        name: o.name,
+        type: known ? String(o.type) : "type refused",
+        valid,
+        ...(valid === undefined && readsAs !== undefined && taken.includes(readsAs)
+          ? { taken: readsAs }
+          : {}),
+      },
+    ];
   });
 }
 
@@ -138,7 +150,14 @@ export function receiverCredentialProblems(
       needing.map((x) => x.name),
     );
     // Kept for a receiver the schema refused: under the name that receiver takes, not this one.
-    const refused = close === undefined ? asideFor(n, aside) : undefined;
+    // An entry under a refused receiver's name (or nearer it than any kept one's) is that
+    // receiver's, though the kept name is close too: `Team_Slack` beside a kept `team-slack` is not
+    // team-slack's credential, and its hint must not set team-slack's.
+    const closeAll = closestMatch(n, [...needing.map((x) => x.name), ...aside.map((a) => a.name)]);
+    const refused =
+      close === undefined || (closeAll !== close && aside.some((a) => a.name === closeAll))
+        ? asideFor(n, aside)
+        : undefined;
     const near =
       close ??
       (broken
@@ -211,6 +230,10 @@ function asideProblem(n: string, a: SetAsideReceiver, opts: { plain: boolean; sa
   const remove = `\`${removePathCommand(RECEIVER_CREDENTIALS_KEY, [n], PROJECT)}\``;
   const found = `got "${n}", ${a.name === n ? "the name of" : "close to the name of"} the receiver "${a.name}" (${a.type}), which the schema refuses ${a.name === a.valid ? "for another of its values" : "for its name (its own problem says why)"}`;
   const asSecret = opts.plain ? " as a secret" : "";
+  if (a.valid === undefined && a.taken !== undefined)
+    return [
+      `${key}: expected the name of a receiver the schema takes, ${found}; the name it reads as, "${a.taken}", is taken (alerting.receivers "${a.taken}" has it, and reads its own entry): rename the receiver to a name no other receiver has and set the credential${asSecret} under that name in ${RECEIVER_CREDENTIALS_KEY}, or merge the receiver into "${a.taken}"; either way, remove this one with ${remove}${opts.said}`,
+    ];
   if (a.valid === undefined)
     return [
       `${key}: expected the name of a receiver the schema takes, ${found}, and no name it takes is near it; once the receiver has a name it takes, set the credential${asSecret} as the entry of ${RECEIVER_CREDENTIALS_KEY} under that name, then remove this one with ${remove}${opts.said}`,

@@ -172,6 +172,28 @@ describe("config: a plain value under a refused receiver's name points to the na
     );
   });
 
+  it("a refused name that reads as another receiver's: the entry is not told to set that receiver's credential", () => {
+    // `Team_Slack` reads as `team-slack`, which the second receiver has: `Team_Slack`'s entry was
+    // told "did you mean team-slack", to set receiverCredentials.team-slack, overwriting the other
+    // receiver's credential with this one.
+    const e = refusal(
+      `${BASE}${STORE}${SECRETS}${receivers(slack("Team_Slack"), slack("team-slack"))}${credentials(
+        `    Team_Slack:\n      secure: ${CIPHER}\n`,
+        `    team-slack:\n      secure: ${CIPHER}\n`,
+      )}`,
+      "lab",
+    );
+    const about = e.problems.filter((p) => p.startsWith(P("receiverCredentials")));
+    assert.deepEqual(
+      about,
+      [
+        `${P("receiverCredentials.Team_Slack")}: expected the name of a receiver the schema takes, got "Team_Slack", the name of the receiver "Team_Slack" (slack), which the schema refuses for its name (its own problem says why); the name it reads as, "team-slack", is taken (alerting.receivers "team-slack" has it, and reads its own entry): rename the receiver to a name no other receiver has and set the credential under that name in receiverCredentials, or merge the receiver into "team-slack"; either way, remove this one with \`pulumi config rm --stack lab --path 'receiverCredentials.Team_Slack'\``,
+      ],
+      e.message,
+    );
+    assert.ok(!/config set [^`]*receiverCredentials\.team-slack/.test(e.message), e.message);
+  });
+
   it("under the Pulumi runtime (config/load.ts): the same one message, under the name the receiver takes", async () => {
     const dir = tmpDir("refused-receiver");
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
