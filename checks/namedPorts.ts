@@ -86,8 +86,17 @@ interface PortJudge {
   /** Services with a selector. */
   services: Placed[];
   report: NamedPortsReport;
-  /** Reports a finding; `cause` and `releases` as checks/objects.ts Finding says. */
-  fail: (where: Placed, message: string, cause?: string, releases?: string[]) => void;
+  /**
+   * Reports a finding; `cause` and `releases` as checks/objects.ts Finding says, `on` the fields
+   * (and containers) its verdict rests on when the check knows them.
+   */
+  fail: (
+    where: Placed,
+    message: string,
+    cause?: string,
+    releases?: string[],
+    on?: Pick<Finding, "judged" | "containers">,
+  ) => void;
   podList: (ts: PodTemplate[]) => string;
 }
 
@@ -98,13 +107,14 @@ export function checkNamedPorts(objects: Placed[], generated: Placed[] = []): Na
     pods: podTemplates(all.filter((p) => !p.hook)),
     services: all.filter((p) => p.obj.kind === "Service" && p.obj.spec?.selector),
     report,
-    fail: (where, message, cause, releases) =>
+    fail: (where, message, cause, releases, on) =>
       report.findings.push({
         check: "named-port",
         where: describe(where),
         message,
         ...(cause ? { cause } : {}),
         ...(releases?.length ? { releases } : {}),
+        ...on,
       }),
     podList: (ts) => ts.map((t) => describe(t.owner)).join(", "),
   };
@@ -242,6 +252,11 @@ function probePorts({ pods, report, fail }: PortJudge): void {
           fail(
             t.owner,
             `container ${c.name}'s ${probe} names port "${port}", which the container does not declare (it has ${JSON.stringify((c.ports ?? []).map((x: any) => x.name ?? x.containerPort))})`,
+            undefined,
+            undefined,
+            // The probe and the container's own ports decide: an override setting neither (a pod
+            // annotation whose value is a word of the message, another container's probe) is no cause.
+            { judged: [probe, "ports"], containers: [c.name] },
           );
       }
     }

@@ -14,6 +14,7 @@ import { checkPodSecurity } from "../../checks/podSecurity";
 import { checkResourceRequests } from "../../checks/resourceRequests";
 import { checkResourceNames } from "../../checks/resourceNames";
 import { checkImageDigests } from "../../checks/imageDigests";
+import { checkNamedPorts } from "../../checks/namedPorts";
 import { RENDERED_KEY } from "@homelab-observability/contract";
 import { stackInfo } from "../support/policyCases";
 
@@ -675,5 +676,44 @@ describe("an override is named by the field its rule judged, not by a word of it
     assert.deepEqual(traced(vs, all, ["app.resources.requests.memory", "app.podLabels.pool"]), [
       [["chartValues.app.resources.requests.memory"], undefined],
     ]);
+  });
+
+  it("named-port: a probe's undeclared port is its probe override and its container's, not a pod annotation whose value is a word of the message", () => {
+    const probe = { httpGet: { path: "/api/health", port: "http" } };
+    const values = {
+      readinessProbe: probe,
+      podAnnotations: { note: "declare" },
+      sidecar: { readinessProbe: probe },
+    };
+    const grafana = helm("grafana", "grafana", "monitoring", values);
+    const dep = renderedBy(grafana, "Deployment", "grafana", {
+      containers: [
+        {
+          name: "grafana-sc-dashboard",
+          image: "quay.io/kiwigrid/k8s-sidecar",
+          ports: [{ name: "sc", containerPort: 8080 }],
+        },
+        {
+          name: "grafana",
+          image: "grafana/grafana",
+          ports: [{ name: "grafana", containerPort: 3000 }],
+          readinessProbe: probe,
+        },
+      ],
+    });
+    const { findings } = checkNamedPorts([dep.placed]);
+    assert.match(findings[0].message, /does not declare/);
+    assert.deepEqual(
+      traced(
+        findings,
+        [grafana],
+        [
+          "grafana.readinessProbe.httpGet.port",
+          "grafana.podAnnotations.note",
+          "grafana.sidecar.readinessProbe.httpGet.port",
+        ],
+      ),
+      [[["chartValues.grafana.readinessProbe.httpGet.port"], undefined]],
+    );
   });
 });
