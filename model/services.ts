@@ -88,7 +88,12 @@ export function lokiName(
  * 18.11.0 templates/_helpers.tpl `loki.resourceName`; templates/<target>/workload.yaml).
  */
 export function lokiComponentName(component: string, release: string = RELEASES.loki): string {
-  return `${release}-${component.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return `${release}-${lokiTargetName(component)}`;
+}
+
+/** A Loki target's values key as the chart writes it in names (`queryFrontend`: `query-frontend`). */
+export function lokiTargetName(component: string): string {
+  return component.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /**

@@ -9,6 +9,7 @@
  * charts' render.
  */
 import { LOKI_DISTRIBUTED_WORKLOADS } from "../config/sizing";
+import { lokiTargetName } from "../model/services";
 
 /** A values key (a path under the chart) and the names of the containers whose settings it writes. */
 interface ContainerKey {
@@ -57,7 +58,7 @@ const LOKI_OTHERS = "memcached|exporter|nginx|canary";
  */
 const LOKI: ContainerKey[] = [
   ...LOKI_TARGETS.flatMap((t) => {
-    const name = t === "singleBinary" ? "loki" : t.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
+    const name = t === "singleBinary" ? "loki" : lokiTargetName(t);
     return [
       ...keys([t], new RegExp(`^(?:${name}|loki-sc-rules)$`)),
       ...keys([`${t}.image`, `${t}.resources`, `${t}.containerSecurityContext`], new RegExp(`^${name}$`)),
