@@ -11,6 +11,7 @@ import { closestMatch, didYouMean } from "../config/errors";
 import { PHASES } from "../model/phases";
 import { shellWord } from "../model/running";
 import { withoutQueryCredentials } from "../model/secrets";
+import { listed } from "../model/words";
 import { AGREE_GATES } from "../verify/agreeGates";
 
 export interface FlagSpec {
@@ -374,8 +375,7 @@ function givenTwice(flag: FlagSpec, given: (string | undefined)[]): string {
     return JSON.stringify(value);
   });
   const times = twice(given.length);
-  const listed = `${each.slice(0, -1).join(", ")} and ${each[each.length - 1]}`;
-  return `${flag.name} is given ${times}: ${listed}; keep one`;
+  return `${flag.name} is given ${times}: ${listed(each)}; keep one`;
 }
 
 /**
@@ -446,10 +446,6 @@ function givenAgain(fix: LineFix): Set<Dashless> {
 /** Whether a message shows `value` of `flag` only with a login taken out ({@link shown}, {@link withoutLogin}). */
 const hidesLogin = (flag: FlagSpec | undefined, value: string): boolean =>
   shown(value) !== value || (Boolean(flag?.login) && withoutLogin(value) !== value);
-
-/** `"a"`, `"a" and "b"`, `"a", "b" and "c"`. */
-const listed = (items: string[]) =>
-  items.length === 1 ? items[0] : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 
 /**
  * The whole command line written right, as the hint of a slip in its shape (a second `--`, flags

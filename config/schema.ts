@@ -11,6 +11,7 @@ import { parseQuantity, POOL_ARCHES, TAINT_EFFECTS } from "@homelab-observabilit
 import { BACKENDS, LOG_AGENTS, PHASES, type Backend, type LogAgent, type Phase } from "../model/phases";
 import { DNS_LABEL, PROJECT, RELEASES } from "../model/names";
 import { SECRET_KEYS, withoutQueryCredentials, type SecretKey } from "../model/secrets";
+import { listed } from "../model/words";
 import { KNOWN_PURPOSES, UNUSED_BUCKETS } from "../model/storage";
 import { LOKI_MODES, PROFILES, type LokiMode } from "../model/sizing";
 import { engineDurationOf } from "./engineKeys";
@@ -225,22 +226,15 @@ export function httpUrlProblem(v: string, bare: boolean): string | undefined {
   const it = [
     ...(u.hostname === "" ? ["has no host"] : []),
     ...(u.username !== "" || u.password !== "" || /\/\/[^/]*@/.test(v) ? ["carries credentials"] : []),
-    ...(after.length > 0 ? [`has ${andList(after)}`] : []),
+    ...(after.length > 0 ? [`has ${listed(after)}`] : []),
   ];
   const clauses = [
     ...(u.protocol !== "http:" && u.protocol !== "https:"
       ? [`its scheme is ${u.protocol.replace(":", "")}`]
       : []),
-    ...(it.length > 0 ? [`it ${andList(it)}`] : []),
+    ...(it.length > 0 ? [`it ${listed(it)}`] : []),
   ];
   return clauses.length > 0 ? clauses.join(" and ") : undefined;
-}
-
-/** `items` as words: "a", "a and b", "a, b and c". */
-function andList(items: string[]): string {
-  return items.length < 2
-    ? items.join("")
-    : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
 /**
