@@ -1,6 +1,5 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { PHASES } from "../../config/resolve";
@@ -16,6 +15,7 @@ import { protectionLostVerdicts } from "../../change/protectionLost";
 import { previews } from "../../change/takeover";
 import type { ExportResource, StackExport } from "../../synth/synthesize";
 import { onBackend, ROOT, stackOverrides, synth, synthCli, tmpDir, withSyntheses } from "../support/helpers";
+import { stableDir } from "../support/stableDir";
 import { writeSeed000Running } from "../support/runningSeed000";
 import { BACKENDS } from "../../model/phases";
 
@@ -194,16 +194,16 @@ describe("change check: taking over seed 000's cluster with --running", function
   let code: number;
   let refused: number;
   before(async () => {
-    dir = tmpDir("running000");
+    // The same path every run: the fixture cache's read of the stack file (test/support/helpers.ts
+    // storedConfigRead) keys the overrides, which name the folder, so a new folder each run wrote an
+    // entry no run read again.
+    dir = stableDir("change-check-running000");
     await writeSeed000Running(dir);
     const over = { takeover: { ...takeoverBlock(), running: dir } };
     const r = await synth("takeover", over);
     // The fixture cache keys the running folder by its files, not its path (test/support/helpers.ts
     // synthKey): that holds while a synthesis never names the folder, whichever run wrote the entry.
-    assert.ok(
-      !JSON.stringify(r).includes(path.join(os.tmpdir(), "running000")),
-      "the entry names the folder",
-    );
+    assert.ok(!JSON.stringify(r).includes(dir), "the entry names the folder");
     ({ text, code, refused } = await withSyntheses(() =>
       checkChange(ROOT, "takeover", r, { running: dir, overrides: stackOverrides(over) }),
     ));

@@ -6,7 +6,8 @@ import { parseRunning, type RunningState } from "../../model/running";
 import { checkChange } from "../../change/check";
 import { formatRuleEvaluators, ruleEvaluatorChange } from "../../change/ruleEvaluators";
 import { EVERY_RULE, RULE_OPT_OUT } from "../../builders/alerting/rules";
-import { ROOT, stackOverrides, synth, tmpDir, withSyntheses } from "../support/helpers";
+import { ROOT, stackOverrides, synth, withSyntheses } from "../support/helpers";
+import { stableDir } from "../support/stableDir";
 import { addRunningRules, writeSeed000Running } from "../support/runningSeed000";
 
 const rule = (namespace: string, name: string, labels: Record<string, string> = {}) => ({
@@ -99,7 +100,9 @@ describe("change check: taking over seed 000's cluster keeps every app's rules e
   let text: string;
   let code: number;
   before(async () => {
-    const dir = tmpDir("running000-rules");
+    // The same path every run (test/support/stableDir.ts): the fixture cache's read of the stack
+    // file keys the overrides, which name it; a new folder each run wrote an entry no run read.
+    const dir = stableDir("rule-evaluator-running000");
     await writeSeed000Running(dir);
     addRunningRules(dir, [
       rule("cert-manager", "cert-manager", { "app.kubernetes.io/name": "cert-manager" }),

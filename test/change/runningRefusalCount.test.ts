@@ -8,6 +8,7 @@ import { checkChange, formatBlind } from "../../change/check";
 import { runningKeyVerdict } from "../../change/runningConfig";
 import { overridePlacesIn } from "../../synth/report";
 import { ROOT, stackOverrides, synth, synthCli, tmpDir, withSyntheses } from "../support/helpers";
+import { stableDir } from "../support/stableDir";
 import { writeSeed000Running } from "../support/runningSeed000";
 
 /*
@@ -46,7 +47,9 @@ describe("change check --running: refusals counted one per REFUSED line (change/
   });
 
   it("seed 000 with loki-write's selector changed too: every count and the closing verdict agree with the REFUSED lines", async () => {
-    const dir = tmpDir("running-count");
+    // The same path every run (test/support/stableDir.ts): the fixture cache's read of the stack
+    // file keys the overrides, which name it; a new folder each run wrote an entry no run read.
+    const dir = stableDir("running-count");
     await writeSeed000Running(dir);
     // A live selector the chart does not render: the update refuses it, and the blind update
     // refuses it beside the claim templates, two refusals on one StatefulSet.

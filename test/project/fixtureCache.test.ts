@@ -6,7 +6,8 @@ import { synthStack } from "../../synth/run";
 import { stackNames } from "../../config/paths";
 import { cached, cachedSync, cacheKey, keyFiles } from "../support/fixtureCache";
 import { pruneUnused } from "../support/cachePrune";
-import { ROOT, storedConfigRead, synth, synthKey, tmpDir } from "../support/helpers";
+import { ROOT, stackOverrides, storedConfigRead, synth, synthKey, tmpDir } from "../support/helpers";
+import { stableDir } from "../support/stableDir";
 import { PROJECT } from "../../config/resolve";
 import { readStackConfig } from "../../synth/synthesize";
 import { sourceFiles } from "../support/layout";
@@ -222,7 +223,10 @@ describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
   it("keys a takeover's running folder by what it holds, not by where it is", () => {
     const file = parse(fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8"));
     const takeover = file.config["homelab-observability:takeover"];
-    const [a, b] = [tmpDir("running-a"), tmpDir("running-b")];
+    // Folders at the same paths every run (test/support/stableDir.ts): synthKey reads the stack file
+    // through the fixture cache, keyed by the overrides that name them, and a new folder each run
+    // wrote entries no run read again.
+    const [a, b] = [stableDir("fixture-cache-running-a"), stableDir("fixture-cache-running-b")];
     for (const d of [a, b]) {
       fs.mkdirSync(path.join(d, "values"));
       fs.writeFileSync(path.join(d, "helm-list.yaml"), "- name: loki\n");
@@ -235,6 +239,26 @@ describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
     fs.writeFileSync(path.join(b, "values", "loki.yaml"), "x: 1\n");
     fs.renameSync(path.join(b, "values", "loki.yaml"), path.join(b, "values", "grafana.yaml"));
     assert.notEqual(keyOf(a), keyOf(b), "a file renamed");
+  });
+
+  it("keys the stack file's read by what a takeover's running folder holds, not only by its path", () => {
+    // The read may judge the folder (config/stackCheck.ts, beside a refused stack's other problems):
+    // keyed by the overrides alone, which name it by its path, a folder at the same path every run
+    // (test/support/stableDir.ts) could read a verdict on what it held before.
+    const file = parse(fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8"));
+    const takeover = file.config["homelab-observability:takeover"];
+    const [dir, running] = [tmpDir("fixture-cache"), tmpDir("running-same-path")];
+    const overrides = stackOverrides({ takeover: { ...takeover, running } });
+    const entries = () => fs.readdirSync(path.join(dir, "stack-config")).length;
+    fs.writeFileSync(path.join(running, "helm-list.yaml"), "[]\n");
+    const first = storedConfigRead("takeover", overrides, dir);
+    assert.notEqual(first, undefined);
+    fs.writeFileSync(path.join(running, "pvcs.yaml"), "kind: List\nitems: [1, hello]\n");
+    assert.deepEqual(storedConfigRead("takeover", overrides, dir), first);
+    assert.equal(entries(), 2, "what it holds changed at the same path: an entry of its own");
+    fs.rmSync(path.join(running, "pvcs.yaml"));
+    assert.deepEqual(storedConfigRead("takeover", overrides, dir), first);
+    assert.equal(entries(), 2, "what it held first: the first entry, read");
   });
 
   it("hashes every file the program and the pack are built from, the stack files, the lock file, the charts and the reference data", () => {

@@ -358,7 +358,8 @@ function synthEntryOf(
 const configsRead = new Map<string, StackConfigInput | undefined>();
 function readConfigOnce(stack: string, overrides: Record<string, string>): StackConfigInput | undefined {
   const env = Object.entries(process.env).filter(([k]) => /^(OP_|PULUMI_|HOMELAB_|KUBECONFIG$|CI$)/.test(k));
-  const key = JSON.stringify([stack, overrides, env.sort()]);
+  // A takeover's running folder by its content too: a test may write another into the same folder.
+  const key = JSON.stringify([stack, overrides, env.sort(), runningOverrideDigest(overrides)]);
   if (!configsRead.has(key)) configsRead.set(key, storedConfigRead(stack, overrides));
   return configsRead.get(key);
 }
@@ -377,7 +378,15 @@ export function storedConfigRead(
   overrides: Record<string, string>,
   dir: string = CACHE_DIR,
 ): StackConfigInput | undefined {
-  const key = cacheKey("stack-config", [stack, overrides]);
+  // A takeover's running folder by what it holds too, not only by the path the overrides name (the
+  // read config names that path, so it stays): the read judges the folder beside a stack refused
+  // otherwise (config/stackCheck.ts), and a folder at the same path every run
+  // (test/support/stableDir.ts) must not be read as what it held when its entry was written.
+  const running = runningOverrideDigest(overrides);
+  const key = cacheKey(
+    "stack-config",
+    running === undefined ? [stack, overrides] : [stack, overrides, running],
+  );
   const stored = cachedSync(
     "stack-config",
     key,
@@ -391,6 +400,21 @@ export function storedConfigRead(
     dir,
   );
   return stored.read ?? undefined;
+}
+
+/**
+ * {@link folderDigest} of the `running` folder an override of the takeover block names (read from
+ * the checkout, as storedConfigRead reads the stack), else undefined.
+ */
+function runningOverrideDigest(overrides: Record<string, string>): string | undefined {
+  const text = overrides[`${PROJECT}:takeover`];
+  let running: unknown;
+  try {
+    running = text === undefined ? undefined : (JSON.parse(text) as { running?: unknown } | null)?.running;
+  } catch {
+    return undefined;
+  }
+  return typeof running === "string" ? folderDigest(path.resolve(ROOT, running)) : undefined;
 }
 
 /**
