@@ -15,7 +15,7 @@
  * or dropped that no engine reads (`objectStore.keepUnusedBuckets`) is not judged. The `--running`
  * counterpart for a takeover is change/lokiStore.ts.
  */
-import { parseUserYaml } from "../model/yamlText";
+import { mimirConfigOf } from "./mimirConfig";
 import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
 import type { Adopted, StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
@@ -68,12 +68,9 @@ function mimirBuckets(exp: StackExport): EngineBucket[] {
   );
   const text = plainValue(plainValue(cm?.inputs?.data)?.["mimir.yaml"]);
   if (typeof text !== "string") return [];
-  let config: any;
-  try {
-    config = parseUserYaml(text);
-  } catch {
-    return [];
-  }
+  const parsed = mimirConfigOf(text);
+  if (!parsed) return [];
+  const config = parsed.config;
   const common = config?.common?.storage;
   const out: EngineBucket[] = [];
   for (const [purpose, key] of [

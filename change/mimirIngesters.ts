@@ -26,7 +26,7 @@
  * between updates), and is refused when it removes more.
  */
 import { isSecretEnvelope } from "@homelab-observability/contract";
-import { parseUserYaml } from "../model/yamlText";
+import { mimirConfigOf } from "./mimirConfig";
 import { engineOf, flagsOf } from "../checks/writtenPaths";
 import { mimirModulesOf } from "../upstream/engines/mimirModules";
 import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
@@ -88,12 +88,7 @@ export function replicationFactorOf(resources: ExportResource[]): { rf: number; 
   );
   const data = cm?.inputs?.data;
   const text = isSecretEnvelope(data) ? undefined : data?.["mimir.yaml"];
-  let config: any;
-  try {
-    config = typeof text === "string" ? parseUserYaml(text) : undefined;
-  } catch {
-    config = undefined;
-  }
+  const config = typeof text === "string" ? mimirConfigOf(text)?.config : undefined;
   const rf = config?.ingester?.ring?.replication_factor;
   return typeof rf === "number"
     ? { rf, from: `ingester.ring.replication_factor in ConfigMap ${MIMIR_CONFIG_MAP}` }

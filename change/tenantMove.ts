@@ -19,7 +19,7 @@
  * VictoriaMetrics has no equivalent: vmsingle has no tenants, and a VMCluster is written and read
  * under account 0, which no stack key changes (model/endpoints.ts).
  */
-import { parseUserYaml } from "../model/yamlText";
+import { mimirConfigOf } from "./mimirConfig";
 import { LOKI_SINGLE_TENANT } from "../builders/logging/lokiValues";
 import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
 import {
@@ -99,12 +99,9 @@ export function mimirTenantOf(exp: StackExport): Tenant | undefined {
   );
   const text = plainValue(plainValue(cm?.inputs?.data)?.["mimir.yaml"]);
   if (typeof text !== "string") return undefined;
-  let config: any;
-  try {
-    config = parseUserYaml(text);
-  } catch {
-    return undefined;
-  }
+  const parsed = mimirConfigOf(text);
+  if (!parsed) return undefined;
+  const config = parsed.config;
   const auth = config?.multitenancy_enabled ?? MIMIR_MULTITENANCY_DEFAULT;
   if (auth !== true) {
     const id = config?.no_auth_tenant ?? MIMIR_NO_AUTH_TENANT;
