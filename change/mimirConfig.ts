@@ -8,6 +8,7 @@
  * is frozen: every reader shares it.
  */
 import { parseUserYaml } from "../model/yamlText";
+import { deepFreeze } from "../synth/render/render";
 
 /** Texts kept: a run compares a few exports; past this many the memory starts over. */
 const KEPT = 32;
@@ -18,19 +19,13 @@ export function mimirConfigOf(text: string): { readonly config: any } | undefine
   if (parsed.has(text)) return parsed.get(text);
   let out: { config: any } | undefined;
   try {
-    out = Object.freeze({ config: frozen(parseUserYaml(text)) });
+    const config: unknown = parseUserYaml(text);
+    deepFreeze(config);
+    out = Object.freeze({ config });
   } catch {
     out = undefined;
   }
   if (parsed.size >= KEPT) parsed.clear();
   parsed.set(text, out);
   return out;
-}
-
-function frozen<T>(v: T): T {
-  if (v !== null && typeof v === "object" && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const x of Object.values(v)) frozen(x);
-  }
-  return v;
 }

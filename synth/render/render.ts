@@ -224,8 +224,8 @@ function freezeSchemas(kept: Parsed): Parsed {
   return kept;
 }
 
-/** `v` and every object in it frozen. */
-function deepFreeze(v: unknown): void {
+/** `v` and every object in it frozen (also change/mimirConfig.ts's shared parses). */
+export function deepFreeze(v: unknown): void {
   if (v === null || typeof v !== "object" || Object.isFrozen(v)) return;
   Object.freeze(v);
   for (const x of Object.values(v)) deepFreeze(x);
