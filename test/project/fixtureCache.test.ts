@@ -237,6 +237,12 @@ describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
     fs.writeFileSync(path.join(b, "values", "loki.yaml"), "x: 2\n");
     assert.notEqual(keyOf(a), keyOf(b), "a file nested in it changed");
     fs.writeFileSync(path.join(b, "values", "loki.yaml"), "x: 1\n");
+    // An empty folder is one of its names too (model/running.ts readRunningDir lists them): named as
+    // a values file of a namespace helm-list.yaml does not list, the synthesis refuses the folder.
+    fs.mkdirSync(path.join(b, "kube-system.foo.values.yaml"));
+    assert.notEqual(keyOf(a), keyOf(b), "an empty folder added");
+    fs.rmdirSync(path.join(b, "kube-system.foo.values.yaml"));
+    assert.equal(keyOf(a), keyOf(b), "the empty folder gone");
     fs.renameSync(path.join(b, "values", "loki.yaml"), path.join(b, "values", "grafana.yaml"));
     assert.notEqual(keyOf(a), keyOf(b), "a file renamed");
   });

@@ -445,13 +445,22 @@ function withRunningContent(read: StackConfigInput, projectDir: string): unknown
   };
 }
 
-/** A folder's files (names and contents, every level), hashed; a path that is no folder keys as itself. */
+/**
+ * A folder's entries (every file's name and content, every folder's name, an empty one too: the
+ * reader lists them, model/running.ts readRunningDir), every level, hashed; a path that is no
+ * folder keys as itself. A content is hashed with its length, so no file's bytes read as another's.
+ */
 function folderDigest(dir: string): string {
-  const files: string[] = [];
+  const entries: { rel: string; file: boolean }[] = [];
   const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }))
-      if (e.isDirectory()) walk(path.join(d, e.name));
-      else files.push(path.join(d, e.name));
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      // A link to a folder is read as the folder (readdirSync and readFileSync follow links).
+      const folder =
+        e.isDirectory() || (e.isSymbolicLink() && fs.statSync(p, { throwIfNoEntry: false })?.isDirectory());
+      entries.push({ rel: path.relative(dir, p), file: !folder });
+      if (folder) walk(p);
+    }
   };
   try {
     walk(dir);
@@ -459,10 +468,14 @@ function folderDigest(dir: string): string {
     return `not a folder: ${dir}`;
   }
   const h = crypto.createHash("sha256");
-  for (const f of files.sort())
-    h.update(`${path.relative(dir, f)}\0`)
-      .update(fs.readFileSync(f))
-      .update("\0");
+  for (const { rel, file } of entries.sort((x, y) => (x.rel < y.rel ? -1 : x.rel > y.rel ? 1 : 0))) {
+    if (!file) {
+      h.update(`folder ${rel}\0`);
+      continue;
+    }
+    const bytes = fs.readFileSync(path.join(dir, rel));
+    h.update(`file ${rel}\0${bytes.length}\0`).update(bytes);
+  }
   return `folder ${h.digest("hex")}`;
 }
 
