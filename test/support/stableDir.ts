@@ -1,7 +1,9 @@
 /**
  * A folder at the same path in every run of a test file, for what its tests hand a command through
  * the environment (a fake HOMELAB_HELM, an empty chart or render cache in HOMELAB_CHART_CACHE or
- * HOMELAB_RENDER_CACHE). The
+ * HOMELAB_RENDER_CACHE), or a path that ends up in a key or an object (a takeover's `running`
+ * folder, which the stack file's read is keyed by, test/support/helpers.ts storedConfigRead; a
+ * project folder whose Garage bucket names its stack file, test/guides/move-to-garage.test.ts). The
  * fixture cache keys a synthesis by every HOMELAB_* variable (test/support/fixtureCache.ts envHash):
  * naming a new temporary folder in each run, they made every synthesis of the commands run under them
  * a miss, computed again (about 0.5 s of CPU each, measured) and kept as a new entry of megabytes no
