@@ -58,19 +58,7 @@ function varyText(text: string, tag: string, mark: string): string {
   }
   return `${text}\n// variant ${mark}\n`;
 }
-/**
- * `n` distinct variants of `base`'s resources, as `policy:check` holds an export once it has read
- * it: parsed from JSON text (synth/exportFile.ts readStackExport), the engine's own strings arriving
- * decoded from protobuf likewise. The texts built above are concatenations, which V8 keeps as
- * ropes until something reads their characters; the pack's first read then copied each one flat,
- * inside the timed region, for a cost no real export has. Measured in one process, alternating the
- * two sets run by run (7 each, while other work loaded the machine): main-thread CPU 680 ms a run
- * over the concatenated set, 590 over the parsed one. The round trip runs before the timer starts.
- */
 export function distinctResources(base: ExportedResource[], n: number, seed: number): ExportedResource[] {
-  return JSON.parse(JSON.stringify(variants(base, n, seed))) as ExportedResource[];
-}
-function variants(base: ExportedResource[], n: number, seed: number): ExportedResource[] {
   const out: ExportedResource[] = [];
   for (let i = 0; out.length < n; i++)
     for (const [j, r] of base.entries()) {
