@@ -4,6 +4,8 @@
  * merge key by key, anything else, lists included, is replaced; a null deletes the key).
  */
 
+import { leafPaths } from "../config/tree";
+
 /** A plain map (not a list, not a class instance such as a Pulumi Output, which is replaced whole). */
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" &&
@@ -27,11 +29,7 @@ export function mergeValues(
 
 /** Every leaf an override sets, as `chart.path.to.key` (lists are leaves), for the synthesis summary. */
 export function overridePaths(chartValues: Record<string, Record<string, unknown> | undefined>): string[] {
-  const walk = (prefix: string, v: unknown): string[] =>
-    isMap(v) && Object.keys(v).length > 0
-      ? Object.entries(v).flatMap(([k, x]) => walk(`${prefix}.${k}`, x))
-      : [prefix];
   return Object.entries(chartValues)
     .filter(([, v]) => v !== undefined && Object.keys(v).length > 0)
-    .flatMap(([chart, v]) => walk(chart, v));
+    .flatMap(([chart, v]) => leafPaths(chart, v));
 }

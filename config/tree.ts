@@ -4,6 +4,16 @@
 export const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
+/**
+ * Every leaf under `v` as a dotted path from `prefix` (`prefix.a.b`): a list or an empty map is a
+ * leaf. The form the stack output `chartValueOverrides` names overrides in (plan/chartValues.ts).
+ */
+export function leafPaths(prefix: string, v: unknown): string[] {
+  return isMap(v) && Object.keys(v).length > 0
+    ? Object.entries(v).flatMap(([k, x]) => leafPaths(`${prefix}.${k}`, x))
+    : [prefix];
+}
+
 /** The value at `path` (map keys and list indexes), or undefined where the path leaves the tree. */
 export function valueAt(root: unknown, path: (string | number)[]): unknown {
   let cur: unknown = root;

@@ -11,7 +11,7 @@ import {
 import type { OverridePlace } from "../config/locate";
 import { STACK_KEY_CHART_PATHS } from "../config/stackKeyPaths";
 import { listed } from "../model/words";
-import { isMap, propertyPath, valueAt } from "../config/tree";
+import { isMap, leafPaths, propertyPath, valueAt } from "../config/tree";
 import { RELEASE_TYPE } from "../model/names";
 import {
   LOKI_MODES,
@@ -1061,11 +1061,7 @@ function replacesHolder(
 ): boolean {
   const whole = wholeMapOver(rel.chart, override);
   if (whole === undefined || !setsField(whole, judged)) return false;
-  const leaves = (v: unknown, at: string): string[] =>
-    isMap(v) && Object.keys(v).length > 0
-      ? Object.entries(v).flatMap(([k, x]) => leaves(x, `${at}.${k}`))
-      : [at];
-  return leaves(lookup(rel.values, whole.split(".")), whole).every((l) =>
+  return leafPaths(whole, lookup(rel.values, whole.split("."))).every((l) =>
     ofChart.some((o) => l === o || l.startsWith(`${o}.`) || l.startsWith(`${o}[`)),
   );
 }
