@@ -5,11 +5,10 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { withoutQueryCredentials } from "../../model/secrets";
 import { redactUrl } from "../../config/schema";
-import { ROOT, synthCli, verifyCli } from "../support/helpers";
+import { ROOT, synthCli, treeDir, verifyCli } from "../support/helpers";
 
 describe("a credential in a URL's query is never printed", () => {
   it("each credential-named parameter's value is <redacted>, its name and the other parameters kept", () => {
@@ -26,31 +25,25 @@ describe("a credential in a URL's query is never printed", () => {
   });
 
   it("synth: the config problems' got ... of objectStore.endpoint and grafana.url show no secret", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "query-credentials-"));
-    try {
-      fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-      const stack = fs
-        .readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8")
-        .replace(
-          "endpoint: http://minio.storage.svc.cluster.local:9000",
-          "endpoint: http://minio.storage.svc.cluster.local:9000/?X-Amz-Signature=SIGs3cr3t1&token=TOKs3cr3t2",
-        );
-      fs.writeFileSync(
-        path.join(dir, "Pulumi.staging.yaml"),
-        `${stack}  homelab-observability:grafana:\n    url: https://elsewhere.lab/?access_token=GRAFs3cr3t3\n    ingress:\n      host: grafana.lab\n      controllerNamespace: ingress-nginx\n`,
+    const stack = fs
+      .readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8")
+      .replace(
+        "endpoint: http://minio.storage.svc.cluster.local:9000",
+        "endpoint: http://minio.storage.svc.cluster.local:9000/?X-Amz-Signature=SIGs3cr3t1&token=TOKs3cr3t2",
       );
-      const r = await synthCli("--dir", dir, "--stack", "staging");
-      const out = r.stdout + r.stderr;
-      assert.equal(r.status, 2, out);
-      assert.match(
-        out,
-        /objectStore\.endpoint: .*got string "http:\/\/minio\.storage\.svc\.cluster\.local:9000\/\?X-Amz-Signature=<redacted>&token=<redacted>"/,
-      );
-      assert.match(out, /grafana\.url: .*got "https:\/\/elsewhere\.lab\/\?access_token=<redacted>"/);
-      assert.doesNotMatch(out, /s3cr3t/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = treeDir("query-credentials", {
+      "Pulumi.yaml": fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"),
+      "Pulumi.staging.yaml": `${stack}  homelab-observability:grafana:\n    url: https://elsewhere.lab/?access_token=GRAFs3cr3t3\n    ingress:\n      host: grafana.lab\n      controllerNamespace: ingress-nginx\n`,
+    });
+    const r = await synthCli("--dir", dir, "--stack", "staging");
+    const out = r.stdout + r.stderr;
+    assert.equal(r.status, 2, out);
+    assert.match(
+      out,
+      /objectStore\.endpoint: .*got string "http:\/\/minio\.storage\.svc\.cluster\.local:9000\/\?X-Amz-Signature=<redacted>&token=<redacted>"/,
+    );
+    assert.match(out, /grafana\.url: .*got "https:\/\/elsewhere\.lab\/\?access_token=<redacted>"/);
+    assert.doesNotMatch(out, /s3cr3t/);
   });
 
   it("verify: --url and --move-from given twice show no secret", async () => {
