@@ -11,14 +11,19 @@
 import { LOKI_DISTRIBUTED_WORKLOADS } from "../config/sizing";
 import { lokiTargetName } from "../model/services";
 
-/** A values key (a path under the chart) and the names of the containers whose settings it writes. */
+/**
+ * A values key (a path under the chart) and the names of the containers whose settings it writes;
+ * `workloads`, when two of the chart's pods run containers of one name (Loki's caches and gateway
+ * each run an `exporter`), the names of the workloads whose containers those are.
+ */
 interface ContainerKey {
   key: string;
   containers: RegExp;
+  workloads?: RegExp;
 }
 
-const keys = (paths: string[], containers: RegExp): ContainerKey[] =>
-  paths.map((key) => ({ key, containers }));
+const keys = (paths: string[], containers: RegExp, workloads?: RegExp): ContainerKey[] =>
+  paths.map((key) => ({ key, containers, ...(workloads ? { workloads } : {}) }));
 
 /**
  * grafana 12.3.1 templates/_pod.tpl: the pod's `securityContext` (:13) is every container's of the
@@ -43,24 +48,60 @@ const LOKI_TARGETS = ["singleBinary", "write", "read", "backend", ...Object.keys
 /** The containers of a Loki chart's pods that are no target's own: those of its memcached, gateway and canary pods. */
 const LOKI_OTHERS = "memcached|exporter|nginx|canary";
 
+/** A Loki target's name in its container's and its workload's names (`query-frontend`; the single binary's container is `loki`). */
+const lokiName = (t: string) => (t === "singleBinary" ? "loki" : lokiTargetName(t));
+
+/**
+ * The names of the workloads running target `t`'s pods (loki 18.11.0 templates/_helpers.tpl:80
+ * `loki.resourceName`): `<fullname>-<target>`, a zone after it (`-ingester-zone-a`), and the single
+ * binary's `<fullname>` alone (templates/monolithic/workload.yaml:7), whatever ends in no other
+ * target's name. A workload whose name ends with a target's after another word
+ * (`-pattern-ingester`, `-bloom-gateway`) is not that target's.
+ */
+function lokiTargetWorkloads(t: string): RegExp {
+  const others = LOKI_TARGETS.filter((o) => o !== "singleBinary").map(lokiName);
+  const zone = "(?:-zone-[a-z0-9-]+)?$";
+  if (t === "singleBinary") return new RegExp(`^(?!.*-(?:${others.join("|")})${zone})`);
+  const name = lokiName(t);
+  const longer = [...others, "pattern-ingester", "bloom-gateway"]
+    .filter((o) => o.endsWith(`-${name}`))
+    .map((o) => o.slice(0, -name.length - 1));
+  return new RegExp(`${longer.length > 0 ? `(?<!-(?:${longer.join("|")}))` : ""}-${name}${zone}`);
+}
+
+/**
+ * The Loki chart's memcached StatefulSets (templates/memcached/_memcached-statefulset.tpl:16,
+ * `loki.resourceName` of component `chunks-cache` or `results-cache`, then the cache's `suffix`:
+ * the chunks cache's second level `-l2`) and its gateway's Deployment
+ * (templates/gateway/_helpers.tpl:5 `loki.gatewayFullname`, `<fullname>-gateway`; not the
+ * `-index-gateway` target's nor `-bloom-gateway`).
+ */
+const CHUNKS_CACHE = /-chunks-cache(?:-[a-z0-9-]+)?$/;
+const RESULTS_CACHE = /-results-cache(?:-[a-z0-9-]+)?$/;
+const CACHES = /-(?:chunks|results)-cache(?:-[a-z0-9-]+)?$/;
+const GATEWAY = /^(?!.*-(?:index|bloom)-gateway$).*-gateway$/;
+
 /**
  * loki 18.11.0: a target's pod (templates/_pod.tpl `loki.podTemplate`) runs its container, named
  * the target (`replace "single-binary" "loki" $target`, :203), whose `image`, `resources` and
  * `containerSecurityContext` are its values key's (:204, :294, :244, coalesced with `defaults.*`
  * and `loki.*`), and the rules sidecar `loki-sc-rules` (:321), which reads `sidecar.*` (:338); the
  * pod's securityContext is the key's `podSecurityContext` (:72, coalesced likewise), every
- * container's of it. The caches (templates/memcached/_memcached-statefulset.tpl) run `memcached`
+ * container's of it. Every target's pod runs a `loki-sc-rules`: a target's key writes the one in
+ * its own workload. The caches (templates/memcached/_memcached-statefulset.tpl) run `memcached`
  * (:91, `memcached.*` and the cache's `resources`, :96) and `exporter` (:159,
  * `memcachedExporter.*`); the gateway (templates/gateway/deployment.yaml) `nginx` (:68,
  * `gateway.*`, its resources coalesced with `defaults.resources`, :115) and `exporter` (:124,
- * `gateway.metrics.*`); the canary (templates/loki-canary/daemonset.yaml:68) `canary`. The two
- * `exporter` containers share a name, so a finding on one is also the other's key's to name.
+ * `gateway.metrics.*`); the canary (templates/loki-canary/daemonset.yaml:68) `canary`. The caches'
+ * `exporter` and the gateway's share a name: their workloads tell them apart, as they tell the
+ * chunks cache's `memcached` from the results cache's.
  */
 const LOKI: ContainerKey[] = [
   ...LOKI_TARGETS.flatMap((t) => {
-    const name = t === "singleBinary" ? "loki" : lokiTargetName(t);
+    const name = lokiName(t);
     return [
-      ...keys([t], new RegExp(`^(?:${name}|loki-sc-rules)$`)),
+      ...keys([t], new RegExp(`^${name}$`)),
+      ...keys([t], /^loki-sc-rules$/, lokiTargetWorkloads(t)),
       ...keys([`${t}.image`, `${t}.resources`, `${t}.containerSecurityContext`], new RegExp(`^${name}$`)),
     ];
   }),
@@ -72,12 +113,16 @@ const LOKI: ContainerKey[] = [
   ...keys(["defaults.resources"], new RegExp(`^(?!(?:memcached|exporter|canary|loki-sc-rules)$)`)),
   ...keys(["loki.podSecurityContext", "defaults.podSecurityContext"], new RegExp(`^(?!(?:${LOKI_OTHERS})$)`)),
   ...keys(["sidecar"], /^loki-sc-rules$/),
-  ...keys(["chunksCache", "resultsCache", "memcached.podSecurityContext"], /^(?:memcached|exporter)$/),
-  ...keys(["memcached", "chunksCache.resources", "resultsCache.resources"], /^memcached$/),
-  ...keys(["memcachedExporter"], /^exporter$/),
-  ...keys(["gateway"], /^(?:nginx|exporter)$/),
-  ...keys(["gateway.image", "gateway.resources", "gateway.containerSecurityContext"], /^nginx$/),
-  ...keys(["gateway.metrics"], /^exporter$/),
+  ...keys(["chunksCache"], /^(?:memcached|exporter)$/, CHUNKS_CACHE),
+  ...keys(["resultsCache"], /^(?:memcached|exporter)$/, RESULTS_CACHE),
+  ...keys(["memcached.podSecurityContext"], /^(?:memcached|exporter)$/, CACHES),
+  ...keys(["memcached"], /^memcached$/, CACHES),
+  ...keys(["chunksCache.resources"], /^memcached$/, CHUNKS_CACHE),
+  ...keys(["resultsCache.resources"], /^memcached$/, RESULTS_CACHE),
+  ...keys(["memcachedExporter"], /^exporter$/, CACHES),
+  ...keys(["gateway"], /^(?:nginx|exporter)$/, GATEWAY),
+  ...keys(["gateway.image", "gateway.resources", "gateway.containerSecurityContext"], /^nginx$/, GATEWAY),
+  ...keys(["gateway.metrics"], /^exporter$/, GATEWAY),
   ...keys(["lokiCanary"], /^canary$/),
 ];
 
@@ -127,22 +172,38 @@ export function wholeMapOver(chart: string, override: string): string | undefine
 
 /** The values keys listed for `chart` (none for a chart not listed): what the conformance test sets. */
 export function listedKeys(chart: string): string[] {
-  return (CONTAINER_KEYS[chart] ?? []).map((k) => k.key);
+  return [...new Set((CONTAINER_KEYS[chart] ?? []).map((k) => k.key))];
 }
 
 /**
  * Whether `override` (a path under `chart`'s values, `sidecar.securityContext.seccompProfile.type`)
  * writes settings of containers other than every one of `containers` only: the longest key listed
- * for the chart that the override is at or under decides. False when none is (the chart or the key
- * is not listed): the override may be any container's.
+ * for the chart that the override is at or under decides. A container is its name, or
+ * `<workload>/<name>` (`loki-gateway/exporter`, its workload's object name) where the finding knows
+ * the workload: a key listed with its workloads writes only those workloads' containers; a
+ * container of unknown workload may be any of them. False when no key is listed (the chart or the
+ * key is not): the override may be any container's.
  */
 export function writesOnlyOtherContainers(
   chart: string,
   override: string,
   containers: readonly string[],
 ): boolean {
-  const owner = (CONTAINER_KEYS[chart] ?? [])
-    .filter((k) => override === k.key || override.startsWith(`${k.key}.`))
-    .sort((a, b) => b.key.length - a.key.length)[0];
-  return owner !== undefined && !containers.some((c) => owner.containers.test(c));
+  const listed = (CONTAINER_KEYS[chart] ?? []).filter(
+    (k) => override === k.key || override.startsWith(`${k.key}.`),
+  );
+  if (listed.length === 0) return false;
+  // A key may be listed twice: a Loki target's own container, and the rules sidecar of its workload.
+  const longest = Math.max(...listed.map((k) => k.key.length));
+  const owners = listed.filter((k) => k.key.length === longest);
+  return !containers.some((c) => {
+    const cut = c.lastIndexOf("/");
+    const name = c.slice(cut + 1);
+    const workload = cut < 0 ? undefined : c.slice(0, cut);
+    return owners.some(
+      (k) =>
+        k.containers.test(name) &&
+        (workload === undefined || k.workloads === undefined || k.workloads.test(workload)),
+    );
+  });
 }

@@ -952,6 +952,25 @@ function namesObject(text: string, name: string): boolean {
   return new RegExp(`(^|[^A-Za-z0-9_-])${escaped}($|[^A-Za-z0-9_-])`).test(text);
 }
 
+/** The kinds of object that run pods of their own, as a report's place names them. */
+const WORKLOAD_KINDS = /^(?:Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob|Pod)$/;
+
+/**
+ * `containers` (by name) as `<workload>/<name>` when the report is on the workload running them
+ * (`StatefulSet monitoring/loki-chunks-cache (release loki)`, checks/objects.ts describe; a
+ * rendered object's URN, `…$kubernetes:apps/v1:StatefulSet::loki/monitoring/loki-chunks-cache`):
+ * two pods of a chart may run containers of one name (Loki's caches and gateway each an
+ * `exporter`), each written by its own key (synth/containerKeys.ts). A name already given with its
+ * workload, or a report on another object (a NetworkPolicy), stays as it is.
+ */
+function inWorkload(containers: readonly string[], place: string | undefined): string[] {
+  const where = place && /^([A-Za-z]+) (?:[^/ ]+\/)?([^/ ]+)(?: |$)/.exec(place);
+  const urn = place && /\$kubernetes:[^:$]+:([A-Za-z]+)::[^:]*\/([^/]+)$/.exec(place);
+  const m = where || urn;
+  const workload = m && WORKLOAD_KINDS.test(m[1]) ? m[2] : undefined;
+  return containers.map((c) => (workload === undefined || c.includes("/") ? c : `${workload}/${c}`));
+}
+
 /** Where a report is: a rendered-object finding's object, a violation's URN. */
 const placeOf = (report: { where?: string; urn?: string }) => report.where ?? report.urn;
 
@@ -985,7 +1004,7 @@ function overridesOn(
           replacesHolder(rel, o, judged, ofChart)) &&
           // The field of another container of the chart (the grafana container's finding and
           // `sidecar.securityContext`, which every k8s-sidecar reads) is no cause of it.
-          !(containers && writesOnlyOtherContainers(rel.chart, o, containers))) ||
+          !(containers && writesOnlyOtherContainers(rel.chart, o, inWorkload(containers, place)))) ||
         renamesNamed(o, rel.values, message, names),
     );
     if (setting.length === 0) return switchedOn(rel, ofChart, `${place ?? ""} ${message}`, names);

@@ -241,9 +241,11 @@ function withMarkers(values: Record<string, any>, markers: Marker[]): Record<str
   return out;
 }
 
-/** A container of a rendered pod, with the pod's component key and securityContext. */
+/** A container of a rendered pod, with its workload, the pod's component key and securityContext. */
 interface Instance {
   name: string;
+  /** The object running the pod (`loki-chunks-cache`), as a finding on it names it. */
+  workload: string;
   /** The values key of the pod's component (`singleBinary` of `single-binary`), from its label. */
   component: string;
   /** What the container runs with: its own fields and the pod's securityContext. */
@@ -260,6 +262,7 @@ function instances(objects: RenderedObject[]): Instance[] {
     const podContext = JSON.stringify(pod.spec.securityContext ?? {});
     return [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c: any) => ({
       name: c.name,
+      workload: o.metadata.name,
       component,
       text: `${JSON.stringify(c)} ${podContext}`,
     }));
@@ -275,7 +278,11 @@ function hidden(chart: string, m: Marker, component: string, set: Set<string>): 
   return [`${component}.${field}`, `defaults.${field}`].some((k) => set.has(k) && hides(chart, k, m.path));
 }
 
-/** The markers' paths by container name: those the containers carry and those the map expects. */
+/**
+ * The markers' paths by container (`<workload>/<name>`, as a finding on the workload names it to
+ * containerKeys.ts): those the containers carry and those the map expects. By workload, not by name
+ * alone: Loki's caches and gateway each run an `exporter`, and every target's pod a `loki-sc-rules`.
+ */
 function carriedAndExpected(c: Case, objects: RenderedObject[]) {
   const set = new Set(c.markers.map((m) => m.path));
   const carried = new Map<string, Set<string>>();
@@ -283,13 +290,14 @@ function carriedAndExpected(c: Case, objects: RenderedObject[]) {
   const add = (to: Map<string, Set<string>>, name: string, path: string) =>
     to.set(name, (to.get(name) ?? new Set()).add(path));
   for (const i of instances(objects)) {
-    carried.set(i.name, carried.get(i.name) ?? new Set());
-    expected.set(i.name, expected.get(i.name) ?? new Set());
+    const container = `${i.workload}/${i.name}`;
+    carried.set(container, carried.get(container) ?? new Set());
+    expected.set(container, expected.get(container) ?? new Set());
     const ids = new Set(i.text.match(/(?<!\d)424\d{3}(?!\d)/g) ?? []);
     for (const m of c.markers) {
-      if (ids.has(m.id)) add(carried, i.name, m.path);
-      if (!writesOnlyOtherContainers(c.chart, m.path, [i.name]) && !hidden(c.chart, m, i.component, set))
-        add(expected, i.name, m.path);
+      if (ids.has(m.id)) add(carried, container, m.path);
+      if (!writesOnlyOtherContainers(c.chart, m.path, [container]) && !hidden(c.chart, m, i.component, set))
+        add(expected, container, m.path);
     }
   }
   return { carried, expected };
@@ -352,6 +360,37 @@ describe("synth: containerKeys.ts's map of values keys to containers, against th
         [],
       );
     });
+
+  it("loki: the caches' exporter and the gateway's, one name in two pods, each carry their own keys' markers and are expected to", async () => {
+    const objects = await renders();
+    const gateway = [
+      "gateway.metrics.containerSecurityContext",
+      "gateway.metrics.image.tag",
+      "gateway.metrics.resources",
+      "gateway.podSecurityContext",
+    ];
+    const cache = (key: string) =>
+      [
+        `${key}.extraVolumeMounts`,
+        "memcached.podSecurityContext",
+        "memcachedExporter.containerSecurityContext",
+        "memcachedExporter.image.tag",
+        "memcachedExporter.resources",
+      ].sort();
+    for (const [n, c] of CASES.entries()) {
+      if (c.chart !== "loki") continue;
+      const { carried, expected } = carriedAndExpected(c, objects[n]);
+      const exporters = [...carried.keys()].filter((k) => k.endsWith("/exporter")).sort();
+      assert.deepEqual(
+        exporters.map((k) => [k, sorted(carried.get(k)), sorted(expected.get(k))]),
+        [
+          ["loki-chunks-cache/exporter", cache("chunksCache"), cache("chunksCache")],
+          ["loki-gateway/exporter", gateway, gateway],
+          ["loki-results-cache/exporter", cache("resultsCache"), cache("resultsCache")],
+        ],
+      );
+    }
+  });
 
   for (const chart of ["grafana", "loki"] as const)
     it(`${chart}: every key the map lists is the nearest listed key of a marker the renders set`, () => {

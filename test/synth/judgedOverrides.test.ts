@@ -370,6 +370,42 @@ describe("an override is named by the field its rule judged, not by a word of it
     );
   });
 
+  it("seccomp: Loki's two `exporter` containers, the caches' and the gateway's, each its own key's override, not the other's", async () => {
+    const unconfined = { seccompProfile: { type: "Unconfined" } };
+    const loki = helm("loki", "loki", "monitoring", {
+      memcachedExporter: { containerSecurityContext: unconfined },
+      gateway: { metrics: { containerSecurityContext: unconfined } },
+    });
+    // loki 18.11.0: the caches' exporter reads memcachedExporter.* (memcached/_memcached-statefulset.tpl:159),
+    // the gateway's gateway.metrics.* (gateway/deployment.yaml:124); each pod's other container is fine.
+    const exporter = { name: "exporter", image: "prom/exporter", securityContext: unconfined };
+    const fine = { seccompProfile: { type: "RuntimeDefault" } };
+    const cache = renderedBy(loki, "StatefulSet", "loki-chunks-cache", {
+      containers: [{ name: "memcached", image: "memcached", securityContext: fine }, exporter],
+    });
+    const gateway = renderedBy(loki, "Deployment", "loki-gateway", {
+      containers: [{ name: "nginx", image: "nginxinc/nginx-unprivileged", securityContext: fine }, exporter],
+    });
+    const overrides = [
+      "loki.memcachedExporter.containerSecurityContext.seccompProfile.type",
+      "loki.gateway.metrics.containerSecurityContext.seccompProfile.type",
+    ];
+    const own = [
+      [["chartValues.loki.memcachedExporter.containerSecurityContext.seccompProfile.type"], undefined],
+      [["chartValues.loki.gateway.metrics.containerSecurityContext.seccompProfile.type"], undefined],
+    ];
+    assert.deepEqual(traced(checkSeccomp([cache.placed, gateway.placed]), [loki], overrides), own);
+    // The pack's violation, on the workload's URN, alike.
+    const all = [
+      stackInfo([{ name: "amd", arch: "amd64", count: 1 }]),
+      loki,
+      cache.resource,
+      gateway.resource,
+    ];
+    const vs = (await evaluateResources(all, {})).filter((v) => v.policy === "seccomp-runtime-default");
+    assert.deepEqual(traced(vs, all, overrides), own);
+  });
+
   it("resource-name: each container's own misspelt name, not the sidecars' same misspelling", () => {
     const memroy = { limits: { memroy: "1Gi" } };
     const grafana = helm("grafana", "grafana", "monitoring", {
