@@ -67,6 +67,24 @@ function monitorSeesNs(m: Placed, ns: string | undefined): boolean {
   return ns === nsOf(m);
 }
 
+/**
+ * The containers of `pods`, each as `<workload>/<name>` (synth/containerKeys.ts): a finding on a
+ * NetworkPolicy or a monitor judges the ports of pods of several workloads.
+ */
+export const containersOfPods = (pods: PodTemplate[]): string[] => [
+  ...new Set(pods.flatMap((t) => containersOf(t.spec).map((c) => `${t.owner.obj.metadata.name}/${c.name}`))),
+];
+
+/**
+ * What a finding on a port name no pod declares rests on: the ports of `pods`' containers (their
+ * names: a values key setting them, not a word of the message, is its cause, synth/report.ts), and
+ * the fields of the referring object named in `also` (a Service's `targetPort`).
+ */
+export const onPorts = (pods: PodTemplate[], ...also: string[]): Pick<Finding, "judged" | "containers"> => ({
+  judged: [...also, "ports"],
+  containers: containersOfPods(pods),
+});
+
 /** Pods of a namespace that a selector (`{k: v}` or a LabelSelector) picks. */
 function podsSelected(pods: PodTemplate[], ns: string | undefined, selector: any): PodTemplate[] {
   return pods.filter((t) => nsOf(t.owner) === ns && selects(selector, t.labels));
@@ -145,6 +163,7 @@ function policyPorts({ pods, report, fail, podList }: PortJudge, p: Placed): voi
           undeclaredPortCause(p, "ingress", i, port.port),
           // The pods' values decide which ports they declare (synth/report.ts).
           releaseUrns([p, ...selected.map((t) => t.owner)]),
+          onPorts(selected),
         );
     }
   });
@@ -168,6 +187,7 @@ function policyPorts({ pods, report, fail, podList }: PortJudge, p: Placed): voi
           `egress rule ${i} admits port "${port.port}", which none of the pods it leads to declares (${podList(dest)}): the rule admits nothing`,
           undeclaredPortCause(p, "egress", i, port.port),
           releaseUrns([p, ...dest.map((t: PodTemplate) => t.owner)]),
+          onPorts(dest),
         );
     }
   });
@@ -185,6 +205,9 @@ function servicePorts({ pods, report, fail }: PortJudge, p: Placed): void {
         fail(
           p,
           `port ${sp.name ?? sp.port} targets "${sp.targetPort}", which ${describe(t.owner)} does not declare: that pod is no endpoint of it`,
+          undefined,
+          releaseUrns([p, t.owner]),
+          onPorts([t], "targetPort"),
         );
     }
   }
@@ -207,6 +230,11 @@ function serviceMonitorPorts({ pods, services, report, fail, podList }: PortJudg
         fail(
           p,
           `endpoint port "${ep.port}" is no port of the Services it selects (${selected.map((s) => `${describe(s)} has ${JSON.stringify((s.obj.spec?.ports ?? []).map((x: any) => x.name ?? x.port))}`).join("; ")}): no target`,
+          undefined,
+          // The Services' values decide which ports they have (synth/report.ts).
+          releaseUrns([p, ...selected]),
+          // The monitor's endpoint and the Services' port names: no container's.
+          { judged: ["endpoints.port", "service.ports"] },
         );
     }
     if (typeof ep.targetPort === "string") {
@@ -216,6 +244,9 @@ function serviceMonitorPorts({ pods, services, report, fail, podList }: PortJudg
         fail(
           p,
           `endpoint targetPort "${ep.targetPort}" is no port of the pods behind the Services it selects (${podList(behind)}): no target`,
+          undefined,
+          releaseUrns([p, ...behind.map((t) => t.owner)]),
+          onPorts(behind, "endpoints.targetPort"),
         );
     }
   }
@@ -233,6 +264,9 @@ function podMonitorPorts({ pods, report, fail }: PortJudge, p: Placed): void {
         fail(
           p,
           `podMetricsEndpoint port "${ep.port}" is no container port of ${describe(t.owner)}: no target`,
+          undefined,
+          releaseUrns([p, t.owner]),
+          onPorts([t], "podMetricsEndpoints.port"),
         );
     }
   }

@@ -36,7 +36,7 @@ import { CLUSTER_DNS } from "../model/endpoints";
 import { boundAccounts } from "./privileges";
 import { hostNetworkCause } from "./podSecurity";
 import { addressesIn } from "./addresses";
-import { declares, undeclaredPortCause } from "./namedPorts";
+import { declares, onPorts, undeclaredPortCause } from "./namedPorts";
 import {
   fromRelease,
   containersOf,
@@ -49,6 +49,15 @@ import {
   type Placed,
   type PodTemplate,
 } from "./objects";
+
+/** How a NetworkPolicy check reports a finding (checks/objects.ts Finding gives each field's meaning). */
+type Fail = (
+  where: string,
+  message: string,
+  cause?: string,
+  releases?: string[],
+  on?: Pick<Finding, "judged" | "containers">,
+) => void;
 
 interface Port {
   number: number;
@@ -255,6 +264,48 @@ function allowingRules(
   return out;
 }
 
+/**
+ * When a connection from `client` to `target` is refused though a rule admits the client there on
+ * named ports, every one of which `target` does not declare: the first such rule's mistake
+ * (checks/namedPorts.ts undeclaredPortCause, the named-port finding on that rule) and what it rests
+ * on, the target's container ports. A port renamed by the target's values (Grafana's `podPortName`)
+ * is one mistake wherever it shows: the rule that admits nothing and the connection it refuses.
+ */
+function undeclaredPortOf(
+  policies: Placed[],
+  nsLabels: (ns: string) => Record<string, string>,
+  client: PodTemplate,
+  target: PodTemplate,
+): { cause: string; on: Pick<Finding, "judged" | "containers"> } | undefined {
+  const tns = target.owner.obj.metadata.namespace!;
+  const from = { ns: client.owner.obj.metadata.namespace!, labels: client.labels };
+  for (const p of policies) {
+    if (p.obj.metadata.namespace !== tns || !ingressTyped(p.obj)) continue;
+    if (!selectsAll(p.obj.spec?.podSelector, target.labels)) continue;
+    const rules: any[] = p.obj.spec?.ingress ?? [];
+    for (let i = 0; i < rules.length; i++) {
+      const ports: any[] = rules[i].ports ?? [];
+      const undeclared = (x: any) => typeof x.port === "string" && !declares(target.spec, x.port);
+      if (ports.length === 0 || !ports.every(undeclared)) continue;
+      // The rule as it would be with its ports any: does it admit the client?
+      const portless = {
+        ...p,
+        obj: { ...p.obj, spec: { ...p.obj.spec, ingress: [{ ...rules[i], ports: [] }] } },
+      };
+      const admits = allowingRules(
+        [portless],
+        nsLabels,
+        from,
+        { ns: tns, labels: target.labels },
+        { number: 0 },
+      );
+      if (admits && admits.length > 0)
+        return { cause: undeclaredPortCause(p, "ingress", i, ports[0].port), on: onPorts([target]) };
+    }
+  }
+  return undefined;
+}
+
 /** Container ports of a pod template that a Service port (or a name/number) leads to. */
 function portsBehind(t: PodTemplate, target: number | string): Port[] {
   const out: Port[] = [];
@@ -382,9 +433,12 @@ interface NetworkJudge {
   stackNs: Set<string>;
   /** Whether a namespace's ingress is judged: the stack's, not deferred. */
   judged: (ns: string | undefined) => boolean;
-  /** Reports a finding; `cause` when its mistake is known, `releases` whose pods it concerns (Finding). */
-  fail: (where: string, message: string, cause?: string, releases?: string[]) => void;
-  egressFail: (where: string, message: string, cause?: string, releases?: string[]) => void;
+  /**
+   * Reports a finding; `cause` when its mistake is known, `releases` whose pods it concerns, `on`
+   * the fields (and containers) its verdict rests on when the check knows them (Finding).
+   */
+  fail: Fail;
+  egressFail: Fail;
   /** The client's egress towards a destination's port: admitted, or a finding naming what is missing. */
   judgeEgress: (client: PodTemplate, dest: Destination, port: Port, what: string) => void;
   /** One connection from a client pod to a target pod's port, both ways (egress and ingress). */
@@ -454,12 +508,12 @@ function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
     ...(cause ? { cause } : {}),
     ...(releases?.length ? { releases } : {}),
   });
-  const fail = (where: string, message: string, cause?: string, releases?: string[]) =>
-    report.findings.push({ check: "network-policy", where, message, ...about(cause, releases) });
+  const fail: Fail = (where, message, cause, releases, on) =>
+    report.findings.push({ check: "network-policy", where, message, ...about(cause, releases), ...on });
 
   const usedEgress = new Set<string>();
-  const egressFail = (where: string, message: string, cause?: string, releases?: string[]) =>
-    report.findings.push({ check: "network-egress", where, message, ...about(cause, releases) });
+  const egressFail: Fail = (where, message, cause, releases, on) =>
+    report.findings.push({ check: "network-egress", where, message, ...about(cause, releases), ...on });
   // One warning per connection (an address, its Service and port), naming every client that makes
   // it: one config text several releases hold (an override of `alloy.configMap.content` reaches
   // every Alloy release) is one mistake, not one warning per release.
@@ -543,12 +597,17 @@ function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
       { ns: tns, labels: tpl.labels },
       port,
     );
-    if (rules?.length === 0)
+    if (rules?.length === 0) {
+      const named = undeclaredPortOf(policies, nsLabels, client, tpl);
       fail(
         describe(client.owner),
         `${what}: no NetworkPolicy of ${tns} lets it reach ${describe(tpl.owner)} on port ${port.number}${port.name ? ` (${port.name})` : ""}`,
+        named?.cause,
+        // The target's values decide which ports it declares (synth/report.ts).
+        named ? releaseUrns([tpl.owner]) : undefined,
+        named?.on,
       );
-    else {
+    } else {
       for (const r of rules ?? []) used.add(r);
       report.allowed++;
       report.admitted.push({
@@ -784,11 +843,14 @@ function checkUnusedIngressRules(j: NetworkJudge): void {
       // Pods in the host's network are outside every policy: whoever the peers are, the rule waits.
       const host = hostNetworkCauseOf(own.pods);
       const absent = host ? undefined : absentPods(own, peers);
+      const cause = host ?? absent?.cause;
+      const nothing = cause === undefined ? admitsNothing(p, "ingress", i, r.ports, own.pods) : undefined;
       fail(
         describe(p),
         `ingress rule ${i} (${JSON.stringify(r.ports.map((x: any) => x.port))} from ${r.from.length} peer(s)) allows what no address or scrape of the stack uses${absent ? absent.why : ""}`,
-        host ?? absent?.cause ?? admitsNothingCause(p, "ingress", i, r.ports, own.pods),
+        cause ?? nothing?.cause,
         releasesConcerned(p, [own, ...peers], j.objects),
+        nothing?.on,
       );
     });
   }
@@ -810,19 +872,21 @@ function hostNetworkCauseOf(concerned: PodTemplate[]): string | undefined {
  * The cause of a rule nothing uses that admits nothing: every port it names is a named port none of
  * `pods` (those its policy selects; for an egress rule, those its peers select) declares. Nothing
  * can use it, so it is one mistake with the named-port finding on it (checks/namedPorts.ts
- * undeclaredPortCause): the pods' values that dropped the port, the rule that names another.
- * Undefined otherwise.
+ * undeclaredPortCause): the pods' values that dropped the port, the rule that names another. With
+ * it what the verdict rests on, as the named-port finding says it (namedPorts.ts onPorts): the
+ * pods' container ports, so that the message leading that mistake names the override setting them,
+ * not one whose value is a word of it. Undefined otherwise.
  */
-function admitsNothingCause(
+function admitsNothing(
   p: Placed,
   direction: "ingress" | "egress",
   rule: number,
   ports: any[],
   pods: PodTemplate[],
-): string | undefined {
+): { cause: string; on: Pick<Finding, "judged" | "containers"> } | undefined {
   const undeclared = (x: any) => typeof x.port === "string" && !pods.some((t) => declares(t.spec, x.port));
   return pods.length > 0 && ports.length > 0 && ports.every(undeclared)
-    ? undeclaredPortCause(p, direction, rule, ports[0].port)
+    ? { cause: undeclaredPortCause(p, direction, rule, ports[0].port), on: onPorts(pods) }
     : undefined;
 }
 
@@ -1038,7 +1102,7 @@ interface EgressRuleJudge {
    * Reports a finding; `cause` (contract/mistakes.ts causeKey) when other findings share its
    * mistake, `releases` whose pods it concerns (checks/objects.ts Finding).
    */
-  fail: (where: string, message: string, cause?: string, releases?: string[]) => void;
+  fail: Fail;
   /** Accounts the stack's RBAC binds, with what each may do. */
   bound: Map<string, string>;
   /** Whether a pod mounts its ServiceAccount token. */
@@ -1087,11 +1151,14 @@ function egressRuleFindings(
       if (r.ports && !used.has(id)) {
         const { absent, releases } = unused();
         const dest = peerPods(to, p.obj.metadata.namespace!, judge);
+        const cause = absent?.cause ?? hostNetworkCauseOf(dest);
+        const nothing = cause === undefined ? admitsNothing(p, "egress", i, r.ports, dest) : undefined;
         fail(
           describe(p),
           `${rule} (${JSON.stringify(r.ports.map((x: any) => x.port))} to ${to.length} peer(s)) admits what no address or scrape of the stack uses${absent ? absent.why : ""}`,
-          absent?.cause ?? hostNetworkCauseOf(dest) ?? admitsNothingCause(p, "egress", i, r.ports, dest),
+          cause ?? nothing?.cause,
           releases,
+          nothing?.on,
         );
       }
       if (blocks.length) fail(describe(p), `${rule} admits addresses (ipBlock): an edge goes to pods`);

@@ -78,7 +78,8 @@ export interface Finding {
   /**
    * The containers (by name) whose fields `judged` are: a chartValues override of another container
    * of the chart's (Grafana's `sidecar.securityContext` of a finding on container grafana) is no
-   * cause of it (synth/containerKeys.ts).
+   * cause of it (synth/containerKeys.ts). A finding whose `where` is no workload (a NetworkPolicy
+   * whose rule names a port of several pods) names each as `<workload>/<name>`.
    */
   containers?: string[];
 }

@@ -23,6 +23,7 @@ import {
 } from "../model/sizing";
 import { LOKI_DISTRIBUTED_WORKLOADS } from "../config/sizing";
 import { wholeMapOver, writesOnlyOtherContainers } from "./containerKeys";
+import { writesJudgedField } from "./fieldKeys";
 
 /**
  * The resource tree, indented by parent: `type name  [flags]`. An import (the `import` option; a
@@ -1001,6 +1002,8 @@ function overridesOn(
     const setting = ofChart.filter(
       (o) =>
         ((setsField(o, judged, lookup(rel.values, o.split("."))) ||
+          // A key writing the field under a name of its own (Grafana's `podPortName` its container's port).
+          writesJudgedField(rel.chart, o, judged) ||
           replacesHolder(rel, o, judged, ofChart)) &&
           // The field of another container of the chart (the grafana container's finding and
           // `sidecar.securityContext`, which every k8s-sidecar reads) is no cause of it.

@@ -10,7 +10,7 @@ import { checkNetworkPolicies } from "../../checks/networkPolicies";
 import type { K8sObject, Placed } from "../../checks/objects";
 import { networkPolicy } from "../../builders/security/networkPolicies";
 import { mergeProblems } from "../../synth/report";
-import { deployment } from "../support/checkCases";
+import { configMap, deployment, service } from "../support/checkCases";
 
 const NS = "monitoring";
 const serverPods = { "app.kubernetes.io/instance": "server" };
@@ -52,6 +52,38 @@ describe("a NetworkPolicy rule whose named port its pods do not declare", () => 
     assert.deepEqual(merged[0].alsoAt, [
       "[named-port] NetworkPolicy monitoring/server (resource np): ingress rule 0",
     ]);
+  });
+
+  it("a connection the rule would admit but for its undeclared port is the same mistake: one message, on the server's ports", () => {
+    const placed = objects("http-metrics");
+    // The client dials the server's Service, whose target is the port the server declares.
+    const client = placed[1].obj;
+    client.spec.template.spec.volumes = [{ name: "config", configMap: { name: "client-config" } }];
+    placed.push(
+      {
+        obj: service("server", serverPods, 8080, "http-metrics"),
+        urn: "urn:server",
+        source: "release server",
+      },
+      {
+        obj: configMap("client-config", { url: `http://server.${NS}.svc.cluster.local:8080/push` }),
+        urn: "urn:client",
+        source: "release client",
+      },
+    );
+    const ports = checkNamedPorts(placed).findings;
+    const network = checkNetworkPolicies(placed).findings;
+    const refused = network.filter((f) => /no NetworkPolicy of monitoring lets it reach/.test(f.message));
+    assert.equal(refused.length, 1, JSON.stringify(network));
+    assert.equal(refused[0].cause, ports[0].cause);
+    // What it rests on is the server's container ports, as the named port's finding says.
+    assert.deepEqual(
+      [refused[0].releases, refused[0].judged, refused[0].containers],
+      [["urn:server"], ["ports"], ["server/main"]],
+    );
+    assert.deepEqual([ports[0].judged, ports[0].containers], [["ports"], ["server/main"]]);
+    const merged = mergeProblems([], [...network, ...ports]).findings;
+    assert.equal(merged.length, 1, JSON.stringify(merged, null, 1));
   });
 
   it("a rule unused while its port is declared keeps no such cause", () => {

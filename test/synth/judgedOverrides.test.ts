@@ -15,6 +15,7 @@ import { checkResourceRequests } from "../../checks/resourceRequests";
 import { checkResourceNames } from "../../checks/resourceNames";
 import { checkImageDigests } from "../../checks/imageDigests";
 import { checkNamedPorts } from "../../checks/namedPorts";
+import type { K8sObject, Placed } from "../../checks/objects";
 import { RENDERED_KEY } from "@homelab-observability/contract";
 import { stackInfo } from "../support/policyCases";
 
@@ -751,5 +752,132 @@ describe("an override is named by the field its rule judged, not by a word of it
       ),
       [[["chartValues.grafana.readinessProbe.httpGet.port"], undefined]],
     );
+  });
+
+  /** Grafana's release with `values`, its Deployment declaring port `portName` (grafana 12.3.1 `podPortName`) and its image renderer's. */
+  const grafanaPorts = (values: Record<string, unknown>, portName: string) => {
+    const grafana = helm("grafana", "grafana", "monitoring", values);
+    const dep = renderedBy(grafana, "Deployment", "grafana", {
+      containers: [
+        { name: "grafana", image: "grafana/grafana", ports: [{ name: portName, containerPort: 3000 }] },
+      ],
+    });
+    const renderer = renderedBy(grafana, "Deployment", "grafana-image-renderer", {
+      containers: [
+        {
+          name: "grafana-image-renderer",
+          image: "grafana/grafana-image-renderer",
+          ports: [{ name: "ui", containerPort: 8081 }],
+        },
+      ],
+    });
+    for (const [w, app] of [
+      [dep, "grafana"],
+      [renderer, "image-renderer"],
+    ] as const)
+      Object.assign(w.obj.spec.template.metadata, { labels: { app } });
+    // As synth places a release's objects: by the release's URN (checks/objects.ts Placed).
+    const placed = (w: typeof dep) => ({ ...w, placed: { ...w.placed, urn: grafana.urn } });
+    return { grafana, dep: placed(dep), renderer: placed(renderer) };
+  };
+  /** An object of the program's own (not a release's), as synth places it. */
+  const program = (obj: Record<string, any>): Placed => ({
+    obj: obj as K8sObject,
+    urn: `${STACK}::kubernetes:${obj.apiVersion}:${obj.kind}::${obj.metadata.name}`,
+    source: `resource ${obj.metadata.name}`,
+  });
+
+  it("named-port: a NetworkPolicy's port no pod declares is the override naming the pods' ports, not an annotation or another container's port whose value is a word of the message", () => {
+    // grafana 12.3.1: podPortName names the grafana container's port (templates/_pod.tpl:1394), the
+    // image renderer's is imageRenderer.service.portName (image-renderer-deployment.yaml:87).
+    const values = {
+      podPortName: "web",
+      podAnnotations: { note: "admits" },
+      imageRenderer: { service: { portName: "ui" } },
+    };
+    const { grafana, dep, renderer } = grafanaPorts(values, "web");
+    const policy = program({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "grafana", namespace: "monitoring" },
+      spec: { podSelector: { matchLabels: { app: "grafana" } }, ingress: [{ ports: [{ port: "ui" }] }] },
+    });
+    const { findings } = checkNamedPorts([dep.placed, renderer.placed, policy]);
+    assert.match(
+      findings[0].message,
+      /^ingress rule 0 admits port "ui", which none of the pods it selects declares/,
+    );
+    assert.deepEqual(
+      traced(
+        findings,
+        [grafana],
+        ["grafana.podPortName", "grafana.podAnnotations.note", "grafana.imageRenderer.service.portName"],
+      ),
+      [[["chartValues.grafana.podPortName"], undefined]],
+    );
+  });
+
+  it("named-port: a Service's targetPort, a monitor's endpoint ports: the overrides writing the ports judged, not a label whose value is a word of the message", () => {
+    const service = {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "grafana", namespace: "monitoring", labels: { app: "grafana" } },
+      spec: { selector: { app: "grafana" }, ports: [{ name: "web", port: 80, targetPort: "grafana" }] },
+    };
+    const { grafana, dep } = grafanaPorts(
+      { podPortName: "web", service: { portName: "web" }, podLabels: { role: "target", tier: "endpoint" } },
+      "web",
+    );
+    const overrides = [
+      "grafana.podPortName",
+      "grafana.service.portName",
+      "grafana.podLabels.role",
+      "grafana.podLabels.tier",
+    ];
+    const svc = { obj: service, urn: grafana.urn, source: "release grafana" };
+    const monitor = (kind: string, spec: Record<string, unknown>) =>
+      program({
+        apiVersion: "monitoring.coreos.com/v1",
+        kind,
+        metadata: { name: "grafana", namespace: "monitoring" },
+        spec,
+      });
+    const targets = checkNamedPorts([dep.placed, svc]).findings;
+    assert.match(
+      targets[0].message,
+      /targets "grafana", which Deployment monitoring\/grafana .* does not declare/,
+    );
+    assert.deepEqual(traced(targets, [grafana], overrides), [
+      [["chartValues.grafana.podPortName"], undefined],
+    ]);
+    // The endpoint's port is the Service's (grafana 12.3.1 templates/service.yaml:58, service.portName).
+    const byService = checkNamedPorts([
+      dep.placed,
+      {
+        ...svc,
+        obj: { ...service, spec: { ...service.spec, ports: [{ name: "web", port: 80, targetPort: "web" }] } },
+      },
+      monitor("ServiceMonitor", {
+        selector: { matchLabels: { app: "grafana" } },
+        endpoints: [{ port: "service" }, { targetPort: "grafana" }],
+      }),
+      monitor("PodMonitor", {
+        selector: { matchLabels: { app: "grafana" } },
+        podMetricsEndpoints: [{ port: "grafana" }],
+      }),
+    ]).findings;
+    assert.deepEqual(
+      byService.map((f) => f.message.slice(0, 32)),
+      [
+        'endpoint port "service" is no po',
+        'endpoint targetPort "grafana" is',
+        'podMetricsEndpoint port "grafana',
+      ],
+    );
+    assert.deepEqual(traced(byService, [grafana], overrides), [
+      [["chartValues.grafana.service.portName"], undefined],
+      [["chartValues.grafana.podPortName"], undefined],
+      [["chartValues.grafana.podPortName"], undefined],
+    ]);
   });
 });
