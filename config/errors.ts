@@ -1200,7 +1200,9 @@ function joinedHint(key: string, at: (string | number)[], input: unknown, file: 
     const above = at.slice(0, n);
     // The joined name misspelt as the key is (`grafana: {adminPasword}`) is that key's too: the
     // joined name is the one to measure, not the key alone, which is nearer another component's.
-    const keys = schemaKeys(schemaAt(above, input));
+    // Not the holder itself: a short key under a long name joins to a few edits from that name
+    // (`storageClasses: {fast}` is `storageClassesFast`), and the key is already under it.
+    const keys = schemaKeys(schemaAt(above, input)).filter((k) => k !== at[n]);
     // A slip only (few edits): a name merely holding another (`grafanaUrl2` holds `grafana`) is not it.
     const hit = keys.includes(joined) ? joined : slipOf(joined, keys);
     if (hit === undefined) continue;

@@ -35,6 +35,19 @@ describe("new-user trial D: where a misplaced key is sent", () => {
     ]);
   });
 
+  it("a short unknown key under a long-named map is never sent to the map that already holds it", () => {
+    // `storageClassesFast` and `objectStoreSsl` are a few edits from the holders' own names: moved
+    // "there", the value would replace the whole map.
+    const store = `  ${P("objectStore")}:\n    type: minio\n    endpoint: http://minio.storage.svc:9000\n    ssl: false\n`;
+    const e = refusal(
+      `${BASE}${store}  ${P("alerting")}: {pushover: false, heartbeat: false}\n  ${P("storageClasses")}:\n    fast: local-path\n`,
+    );
+    assert.deepEqual(
+      e.problems.map((p) => p.replace(/(; expected one of: .*| \(every key: .*\))$/, "")),
+      [`${P("objectStore.ssl")}: unknown key`, `${P("storageClasses.fast")}: unknown key`],
+    );
+  });
+
   it("a `secure:` beside a map's keys is an encrypted value on a map, not a misspelt key", () => {
     const store = `  ${P("objectStore")}:\n    type: minio\n    endpoint: http://minio.storage.svc:9000\n    secure: AAABAJ0aaaaaaaaa\n`;
     const e = refusal(
