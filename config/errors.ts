@@ -719,6 +719,21 @@ function meantPath(
   return { path, leaf: false };
 }
 
+/** Words people write after a number of CPUs, as the unit a Kubernetes CPU quantity gives them. */
+const CPU_WORDS: Record<string, string> = {
+  core: "",
+  cores: "",
+  cpu: "",
+  cpus: "",
+  vcpu: "",
+  vcpus: "",
+  millicore: "m",
+  millicores: "m",
+  millicpu: "m",
+  millicpus: "m",
+  mcpu: "m",
+};
+
 /** Unit words and spellings people write for the units a size or a duration takes. */
 const DURATION_WORDS: Record<string, string> = {
   ms: "ms",
@@ -765,6 +780,16 @@ function unitHint(path: (string | number)[], found: unknown, input: unknown): st
   if (!m) return "";
   const [, n, unit] = m;
   const candidates: string[] = [];
+  // A key that takes a bare number counts CPUs (nodePools[].cpu): "m" is a thousandth there and "M"
+  // a million, so a unit is never read as bytes ("4000 m" is "4000m", not "4000Mi"), and a word for
+  // a core or a thousandth of one is its unit ("4 cores" is "4", "500 millicores" "500m").
+  if (schema.safeParse("1").success) {
+    const cpu = CPU_WORDS[unit.toLowerCase()] ?? (unit === "m" ? "m" : undefined);
+    const near = cpu === undefined ? undefined : `${n}${cpu}`;
+    return near !== undefined && near !== found && schema.safeParse(near).success
+      ? `; did you mean "${near}"?`
+      : "";
+  }
   // A number alone where a size is written with its unit: the unit a volume's size most often has
   // (a key that takes bytes alone, or no Gi, is offered nothing).
   if (unit === "") candidates.push(`${n}Gi`);

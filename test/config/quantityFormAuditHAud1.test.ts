@@ -40,3 +40,23 @@ describe("a quantity of zero, in a form the stack file takes", () => {
       assert.match(mine[0], /expected a Kubernetes quantity above zero like/, e.message);
     });
 });
+
+describe("a CPU count written with a word or a blank", () => {
+  // A CPU quantity's "m" is a thousandth and its "M" a million: the byte units a memory value is
+  // offered never fit it ("4000 m" was offered "4000Mi", four billion CPUs).
+  for (const [to, meant] of [
+    ["4000 m", "4000m"],
+    ["4 cores", "4"],
+    ["2 vCPU", "2"],
+    ["500 millicores", "500m"],
+  ])
+    it(`cpu: ${to} is offered "${meant}"`, () => {
+      const e = refusal(staging.replace('      cpu: "4"\n', `      cpu: ${to}\n`));
+      const mine = e.problems.filter((p) => p.startsWith("homelab-observability:nodePools[0].cpu:"));
+      assert.equal(mine.length, 1, e.message);
+      assert.ok(
+        mine[0].endsWith(`, got string ${JSON.stringify(to)}; did you mean ${JSON.stringify(meant)}?`),
+        mine[0],
+      );
+    });
+});
