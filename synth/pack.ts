@@ -18,6 +18,35 @@ import type { PackConfig } from "../policy/evaluate";
 
 const LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
 
+/**
+ * Other tools' words for a level (eslint's warn, error and off; Gatekeeper's and Kyverno's deny,
+ * audit and enforce), which no edit measure brings near Pulumi's: the level each means, with what
+ * that level does.
+ */
+const LEVEL_WORDS: Readonly<Record<string, string>> = {
+  warn: "advisory",
+  warning: "advisory",
+  audit: "advisory",
+  error: "mandatory",
+  deny: "mandatory",
+  enforce: "mandatory",
+  off: "disabled",
+  ignore: "disabled",
+};
+const LEVEL_DOES: Readonly<Record<string, string>> = {
+  advisory: "a violation is reported and stops nothing",
+  mandatory: "a violation is reported and fails the run",
+  disabled: "the policy does not run",
+};
+
+/** `; did you mean "advisory"?` for a level misspelt or written in another tool's word, else "". */
+function levelHint(level: string): string {
+  const slip = didYouMean(level, LEVELS);
+  if (slip) return slip;
+  const meant = LEVEL_WORDS[level.trim().toLowerCase()];
+  return meant ? `; did you mean "${meant}"? (Pulumi's level where ${LEVEL_DOES[meant]})` : "";
+}
+
 type Policies = (ResourceValidationPolicy | StackValidationPolicy)[];
 
 /**
@@ -69,7 +98,7 @@ function problemsOf(config: unknown, policies: Policies): Finding[] {
  */
 const badLevel = (policy: string, level: unknown): string =>
   typeof level === "string"
-    ? `parsing enforcement level for "${policy}": "${level}" is not a valid enforcement level (${LEVELS.join(", ")})${didYouMean(level, LEVELS)}`
+    ? `parsing enforcement level for "${policy}": "${level}" is not a valid enforcement level (${LEVELS.join(", ")})${levelHint(level)}`
     : `parsing enforcement level for "${policy}": expected an enforcement level, a string (${LEVELS.join(", ")}), found ${describe(level)}${oneLevelListed(level)}`;
 
 /** A level written as a list of it (`["advisory"]`): the way out, the level alone. */

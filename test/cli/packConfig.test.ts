@@ -59,6 +59,23 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
     );
   });
 
+  it("a level in another tool's word (warn, deny, off) is offered the Pulumi level it means", () => {
+    const level = (l: string) =>
+      `"${l}" is not a valid enforcement level (advisory, mandatory, remediate, disabled)`;
+    assert.deepEqual(
+      packConfigProblems({
+        "arm64-images": "warn",
+        "resource-budget": { enforcementLevel: "deny" },
+        all: "off",
+      }),
+      [
+        `parsing enforcement level for "arm64-images": ${level("warn")}; did you mean "advisory"? (Pulumi's level where a violation is reported and stops nothing)`,
+        `parsing enforcement level for "resource-budget": ${level("deny")}; did you mean "mandatory"? (Pulumi's level where a violation is reported and fails the run)`,
+        `parsing enforcement level for "all": ${level("off")}; did you mean "disabled"? (Pulumi's level where the policy does not run)`,
+      ],
+    );
+  });
+
   // String(level) printed "[object Object]", and a list of one level refused the level itself.
   it("says an enforcement level that is no string by its kind, and a listed level without its brackets", () => {
     const LEVELS = "(advisory, mandatory, remediate, disabled)";
