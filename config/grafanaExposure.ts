@@ -49,7 +49,11 @@ export function grafanaExposure(
  * default standing in for it. What follows the URL's host is judged whenever a way is set, beside
  * each other problem (every problem in one run).
  */
-export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }, refused: string[] = []): string[] {
+export function grafanaExposureProblems(
+  c: { grafana: Raw["grafana"] },
+  refused: string[] = [],
+  written?: unknown,
+): string[] {
   const g = c.grafana;
   const k = (path: string) => `${PROJECT}:${path}`;
   const at = (path: string) => `grafana.${path}`;
@@ -69,6 +73,9 @@ export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }, refused:
   const exposed = ways.filter((w): w is GrafanaExposure => w !== undefined && !unknown(`${w.kind}.host`));
   if (!g.url) return twoWays;
   const url = new URL(g.url);
+  // A scheme the schema refused (`ftp://`) is read as http (judge.ts, schema.ts urlAsRead): its
+  // own line says it, and no rule judges the stand-in. `written` is grafana.url as the file has it.
+  const schemeWritten = typeof written !== "string" || written.trim().toLowerCase().startsWith(url.protocol);
   // A way set aside (refused) may be the one kept, on a host not known yet: the URL's host is not
   // judged, but its scheme still is (below), which the host does not decide.
   const hostsKnown = exposed.length === ways.length;
@@ -95,6 +102,7 @@ export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }, refused:
   const schemeWrong =
     way !== undefined &&
     scheme !== undefined &&
+    schemeWritten &&
     !refused.includes(at(way.kind === "ingress" ? "ingress.tls" : "httpRoute.scheme")) &&
     url.protocol !== scheme &&
     !(way.kind === "ingress" && !g.ingress?.tls && url.protocol === "https:");
@@ -115,10 +123,13 @@ export function grafanaExposureProblems(c: { grafana: Raw["grafana"] }, refused:
   const kinds = (["ingress", "httpRoute"] as const).filter(given);
   const extra = kinds.length > 0 ? httpUrlProblem(g.url, true) : undefined;
   // The URL to set is the one the other problems ask for too: their scheme and host, its port.
+  // For a scheme read in place of a refused one, the one people reach Grafana with, known with one way.
+  const wayScheme = way && !both ? new URL(way.url).protocol : undefined;
+  const originScheme = schemeWrong ? scheme : schemeWritten ? url.protocol : wayScheme;
   const origin =
-    hostWrong && hosts.length > 1
+    (hostWrong && hosts.length > 1) || originScheme === undefined
       ? undefined
-      : `${schemeWrong ? scheme : url.protocol}//${hostWrong ? `${hosts[0]}${url.port ? `:${url.port}` : ""}` : url.host}`;
+      : `${originScheme}//${hostWrong ? `${hosts[0]}${url.port ? `:${url.port}` : ""}` : url.host}`;
   const atRoot =
     extra === undefined
       ? []

@@ -37,15 +37,7 @@ import { parseSegments } from "./locate";
 import { isArm32 } from "./nodePools";
 import { holdsSecret } from "./receivers";
 import { parseStackConfig } from "./resolve";
-import {
-  parseRaw,
-  PROJECT,
-  rawSchema,
-  redactUrl,
-  UNAME_ARCHES,
-  withoutUserInfo,
-  type StackConfig,
-} from "./schema";
+import { parseRaw, PROJECT, rawSchema, redactUrl, UNAME_ARCHES, urlAsRead, type StackConfig } from "./schema";
 import { isMap, propertyPath, setConfigCommand, valueAt } from "./tree";
 import { undecryptableFact, type PlainSecret, type SecureProblem, type SecureValue } from "./stackFile";
 
@@ -372,25 +364,26 @@ class RawRepair {
 }
 
 /**
- * What a refused value is read as by the rules: an option close to it, what its quotes hold, or a
- * URL without its login.
+ * What a refused value is read as by the rules: an option close to it, what its quotes hold, or the
+ * part of a URL its key takes (schema.ts urlAsRead).
  */
 type ValueMeant = string | number | boolean;
 
 /** A refused value as written, what the rules read it as, and why, as the note says it. */
 type ValueReadAs = [given: string, meant: ValueMeant, why: string];
 
-/** Why a URL refused for its login is read without it ({@link misspeltValuesReadAs}). */
-const WITHOUT_LOGIN = "the URL without its login";
+/** How each why of a URL read as the part of it the key takes begins (schema.ts urlAsRead). */
+const URL_READ = "the URL ";
 
 /**
- * A rule's `problem` quoting a URL it read without its login as the file writes it, login hidden
- * (`got "https://<redacted>@grafana.example.net/sub"`): the value found is the file's, as the
- * schema's own line for its login quotes it, not one the file does not hold.
+ * A rule's `problem` quoting a URL it read as the part its key takes (schema.ts urlAsRead: without
+ * its login, http for another scheme) as the file writes it, login hidden
+ * (`got "ftp://<redacted>@grafana.example.net/sub"`): the value found is the file's, as the
+ * schema's own line for it quotes it, not one the file does not hold.
  */
-function withLoginsAsWritten(problem: string, valuesReadAs: Map<string, ValueReadAs>): string {
+function withUrlsAsWritten(problem: string, valuesReadAs: Map<string, ValueReadAs>): string {
   return [...valuesReadAs.values()]
-    .filter(([, , why]) => why === WITHOUT_LOGIN)
+    .filter(([, , why]) => why.startsWith(URL_READ))
     .reduce(
       (p, [given, meant]) => p.split(JSON.stringify(meant)).join(JSON.stringify(redactUrl(given))),
       problem,
@@ -404,8 +397,8 @@ function withLoginsAsWritten(problem: string, valuesReadAs: Map<string, ValueRea
  * judge what was meant, in the same run, instead of the whole key at its default (a receiver's
  * list goes whole for one slip in one item, and `receiverCredentials` would be judged against no
  * receiver) or, for a required key, not at all. A number or a boolean written in quotes is read as
- * the value its quotes hold, as its line says to write it; a URL refused for its login alone, as
- * the URL without it. Returns what each path was read as, given to meant, and why.
+ * the value its quotes hold, as its line says to write it; a refused URL, as the part of it the key
+ * takes (schema.ts urlAsRead). Returns what each path was read as, given to meant, and why.
  */
 function misspeltValuesReadAs(raw: Record<string, unknown>): Map<string, ValueReadAs> {
   const readAs = new Map<string, ValueReadAs>();
@@ -434,19 +427,18 @@ function misspeltValuesReadAs(raw: Record<string, unknown>): Map<string, ValueRe
         changed = true;
         continue;
       }
-      // A URL refused for its login alone (`https://admin:…@grafana.example.net/sub`): the rules
-      // judge the rest of it, which they read (its path against Grafana's Ingress, its host against
-      // the egress rules), in the same run; cut, they ran with the key at its default and said the
-      // rest's mistakes one run later. The rest is printed in the note: never a secret's.
-      const anonymous = withoutUserInfo(given);
-      if (
-        i.code === "custom" &&
-        anonymous !== given &&
-        !holdsSecret(i.path, raw) &&
-        schemaAt(i.path, raw)?.safeParse(anonymous).success
-      ) {
-        (holder as Record<string | number, unknown>)[last] = anonymous;
-        readAs.set(pathText(i.path), [given, anonymous, WITHOUT_LOGIN]);
+      // A URL refused for its login, its scheme or what follows its host
+      // (`ftp://admin:…@grafana.example.net/sub`): the rules judge the rest of it, which they read
+      // (its path against Grafana's Ingress, its host against the egress rules), in the same run;
+      // cut, they ran with the key at its default and said the rest's mistakes one run later. The
+      // rest is printed in the note: never a secret's.
+      const url =
+        i.code === "custom" && !holdsSecret(i.path, raw)
+          ? urlAsRead(given, (u) => schemaAt(i.path, raw)?.safeParse(u).success === true)
+          : undefined;
+      if (url) {
+        (holder as Record<string | number, unknown>)[last] = url[0];
+        readAs.set(pathText(i.path), [given, ...url]);
         changed = true;
         continue;
       }
@@ -952,7 +944,7 @@ export function judgedStackConfig(
       // judgedAsWritten would take that problem for one judged at a stand-in).
       defaulted: [...leavesNow, ...[...whole].map((k) => propertyPath(k, []))],
       setAside,
-      said: (p) => asGiven(withLoginsAsWritten(renumber(p), rep.valuesReadAs), readAs),
+      said: (p) => asGiven(withUrlsAsWritten(renumber(p), rep.valuesReadAs), readAs),
       judgedWhole,
       choices,
       asWritten: raw,

@@ -72,7 +72,7 @@ import {
 } from "./receiverSecrets";
 import { grafanaExposure, grafanaExposureProblems } from "./grafanaExposure";
 import { sameSettingProblems, type WorkedValue } from "./stackKeyPaths";
-import { isMap, setSecretCommand } from "./tree";
+import { isMap, setSecretCommand, valueAt } from "./tree";
 import { listed } from "../model/words";
 
 export { base2Bytes, parseQuantity };
@@ -295,6 +295,7 @@ function ruleProblems(
         unreadable: opts.unreadable ?? [],
         plainText: opts.plainText ?? [],
         aside: setAsideReceivers(opts.asWritten ?? raw, cfg.alerting.receivers),
+        grafanaUrl: valueAt(opts.asWritten ?? raw, ["grafana", "url"]),
       }),
       ...workloadChecks(cfg, r, sized).filter(seen),
     ].filter((p) => !unread.some((u) => u.keys.some((k) => problemIsAt(p, k)))),
@@ -426,13 +427,14 @@ function judgedAsWritten(refused: Refused): (problem: string) => boolean {
 /**
  * The rules of the user's own choices: receivers' credentials (config backend), Grafana's way in.
  * Grafana's rules are told which of its keys were refused, so they judge none at a stand-in and
- * still count a refused way in as set (grafanaExposure.ts): their problems all stand.
+ * still count a refused way in as set, and grafana.url as written, so they judge no scheme read in
+ * place of a refused one (grafanaExposure.ts): their problems all stand.
  */
 function userChoiceProblems(
   c: StackConfig,
   refused: Refused,
   seen: (p: string) => boolean,
-  slips: ValueSlips & { aside: SetAsideReceiver[] },
+  slips: ValueSlips & { aside: SetAsideReceiver[]; grafanaUrl: unknown },
 ): string[] {
   return [
     ...(c.secrets.backend === "config"
@@ -443,7 +445,7 @@ function userChoiceProblems(
           slips.aside,
         ).filter(seen)
       : []),
-    ...grafanaExposureProblems(c, [...refused.defaulted, ...refused.setAside]),
+    ...grafanaExposureProblems(c, [...refused.defaulted, ...refused.setAside], slips.grafanaUrl),
   ];
 }
 

@@ -190,6 +190,36 @@ export function withoutUserInfo(v: string): string {
   return v.replace(loginOf(v), "$1");
 }
 
+/**
+ * What the rules between keys read a URL the schema refused as (config/judge.ts
+ * misspeltValuesReadAs), and why ("the URL without its login"): its login cut, then a scheme
+ * other than http(s) read as http, then what follows its host cut, each only while the key's own
+ * form (`accepts`) still refuses it. Undefined when none of these makes it one the key takes.
+ * Only its login cut, a URL refused for its scheme too (`ftp://admin:…@host/sub`) was cut whole:
+ * the rules ran with the key at its default, and the rest's mistakes (the path Grafana's Ingress
+ * refuses, a host outside the cluster) were said once the scheme was fixed.
+ */
+export function urlAsRead(
+  v: string,
+  accepts: (url: string) => boolean,
+): [meant: string, why: string] | undefined {
+  const changes: string[] = [];
+  let read = withoutUserInfo(v);
+  if (read !== v) changes.push("without its login");
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(read)?.[1];
+  if (scheme === undefined) return undefined;
+  if (!accepts(read) && !/^https?$/i.test(scheme)) {
+    read = `http${read.slice(scheme.length)}`;
+    changes.push(`with http for its scheme ${scheme}`);
+  }
+  if (!accepts(read) && URL.canParse(read)) {
+    const u = new URL(read);
+    read = `${u.protocol}//${u.host}`;
+    changes.push("without what follows its host");
+  }
+  return changes.length > 0 && accepts(read) ? [read, `the URL ${listed(changes)}`] : undefined;
+}
+
 /** What a bare URL ({@link httpUrlProblem}) has none of after its host, as the messages say it. */
 export const BARE_URL_PARTS = "no path, query or fragment";
 

@@ -277,3 +277,51 @@ describe("config: a grafana.url with a login and what follows its host, in one r
     }
   });
 });
+
+describe("config: a grafana.url with another scheme and a login, every refused part in the first run (issue 51)", () => {
+  // Refused for its scheme as well as its login, the URL was cut whole: the rules ran with
+  // grafana.url at its default, and its path, query and fragment were said once the scheme and the
+  // login were fixed. The rules read it as http without its login; the scheme is its schema line's.
+  it("says the scheme and the login, and the path, query and fragment, never the password", () => {
+    for (const [given, shown, login] of [
+      [
+        "ftp://admin:hunter2@grafana.example.net/sub?x=1#f",
+        "ftp://<redacted>@grafana.example.net/sub?x=1#f",
+        ", it carries credentials",
+      ],
+      ["ftp://grafana.example.net/sub?x=1#f", "ftp://grafana.example.net/sub?x=1#f", ""],
+    ]) {
+      const e = refusal(stack(given, INGRESS_TLS), "lab");
+      assert.deepEqual(
+        e.problems,
+        [
+          `${P("grafana.url")}: expected a URL with scheme http or https, a host and no credentials, like "https://grafana.example.net" (its scheme is ftp${login.replace(",", " and")}), got string "${shown}"; people reach Grafana over https (grafana.ingress.tls is set): write https://`,
+          `${P("grafana.url")}: expected a URL with no path, query or fragment, as grafana.ingress serves Grafana at the root of grafana.ingress.host (Grafana's links and redirects would carry what follows the host, which nothing routes), got "${shown}" (it has a path, a query and a fragment); set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
+        ],
+        e.message,
+      );
+      assert.ok(![e.message, ...e.notes].some((t) => t.includes("hunter2")), e.message);
+    }
+    // A wrong host beside them is said too, with the scheme people reach Grafana with.
+    const e = refusal(stack("ftp://admin:hunter2@other.example.net/sub", INGRESS_TLS), "lab");
+    assert.deepEqual(
+      e.problems.map((p) => p.replace(/^\S+: expected (a URL \S+ \S+).*/, "$1")),
+      ["a URL with scheme", "a URL on grafana.ingress.host", "a URL with no"],
+      e.message,
+    );
+    assert.match(e.problems[2], /set it to https:\/\/grafana\.example\.net, or leave/);
+    // The scheme to write is said in the first run, where the rule on it judges none read in
+    // place of ftp: behind the route's http, http (not "http or https" and then https refused).
+    assert.match(
+      refusal(stack("ftp://grafana.example.net", ROUTE_HTTP), "lab").problems[0],
+      /; people reach Grafana over http \(grafana\.httpRoute\.scheme is http\): write http:\/\/$/,
+    );
+    assert.ok(
+      !refusal(stack("ftp://grafana.example.net", INGRESS_TLS), "lab").problems.some((p) =>
+        p.includes("expected a URL starting"),
+      ),
+    );
+    // The hint, applied, is taken.
+    assert.throws(() => refusal(stack("https://grafana.example.net", INGRESS_TLS), "lab"), /was accepted/);
+  });
+});

@@ -279,3 +279,36 @@ describe("config: a URL key refused for its login alone has the rest judged in t
     assert.ok(!e.message.includes("hunter2"), e.message);
   });
 });
+
+describe("config: a URL key refused for its scheme, login and path has the rest judged in the same run (issue 51)", () => {
+  // A URL refused for more than its login (an ftp:// scheme, a path the key takes none of) was cut
+  // whole: the rules read the key's example, and the endpoint outside the cluster needed
+  // network.objectStore.cidrs only once the URL was fixed.
+  it("says the object store's endpoint outside the cluster needs network.objectStore.cidrs", () => {
+    const e = refusal(`${BASE}  ${P("objectStore")}:
+    type: minio
+    endpoint: ftp://admin:hunter2@nas.example.net:9000/bucket?x=1#f
+  ${P("network")}:
+    egress: enforced
+    apiServer:
+      cidrs: [10.0.0.1/32]
+    nodes: [10.0.0.0/24]
+`);
+    assert.deepEqual(
+      e.problems.map((p) => p.split(":").slice(0, 2).join(":")),
+      [P("objectStore.endpoint"), P("network.objectStore.cidrs")],
+      e.message,
+    );
+    assert.match(
+      e.problems[0],
+      /\(its scheme is ftp and it carries credentials and has a path, a query and a fragment\), got string "ftp:\/\/<redacted>@nas\.example\.net:9000\/bucket\?x=1#f"$/,
+    );
+    assert.ok(
+      e.notes.includes(
+        `(the rules between keys (which keys need which) read ${P("objectStore.endpoint")} "ftp://<redacted>@nas.example.net:9000/bucket?x=1#f" as "http://nas.example.net:9000", the URL without its login, with http for its scheme ftp and without what follows its host)`,
+      ),
+      e.notes.join("\n"),
+    );
+    assert.ok(![e.message, ...e.notes].some((t) => t.includes("hunter2")), e.message);
+  });
+});
