@@ -15,6 +15,7 @@ import { pulumiCommand } from "../config/paths";
 import { chartKeysAt } from "../synth/render/chartFacts";
 import { valuesNoLongerRead, type KeysAt } from "./valuesRead";
 import type { OverridePlace } from "../synth/report";
+import { shellWord } from "../model/running";
 
 /**
  * Reads a stack export (`pulumi stack export` or `npm run synth`'s `<stack>.json`) as policy:check
@@ -84,7 +85,7 @@ export async function changeAgainst(
   const [was, is] = [stackOfExport(previous), stackOfExport(next.export)];
   if (was && is && (was.stack !== is.stack || was.project !== is.project))
     throw new SynthInputError(
-      `--against: expected an export of stack "${is.stack}" (project ${is.project}), found one of stack "${was.stack}" (project ${was.project}), as its URNs say; compare a stack with its own export (${pulumiCommand(dir)} stack export --stack ${is.stack}, or out/${is.stack}.json of an earlier npm run synth)`,
+      `--against: expected an export of stack "${is.stack}" (project ${is.project}), found one of stack "${was.stack}" (project ${was.project}), as its URNs say; compare a stack with its own export (${pulumiCommand(dir)} stack export --stack ${shellWord(is.stack)}, or out/${is.stack}.json of an earlier npm run synth)`,
     );
   const sent = engineInputs(previous, next);
   const [before, after] = await Promise.all([

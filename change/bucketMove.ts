@@ -24,6 +24,7 @@ import { BUCKET_NAME, foldBackendRemoval, type AlsoDeleted } from "./backendMove
 import { plainValue } from "./describe";
 import { dirOption, type MoveProject } from "../model/phases";
 import { RELEASE_TYPE } from "../model/names";
+import { shellWord } from "../model/running";
 
 /** Where the ways out are written down. */
 export const BUCKET_MOVE_DOC = "docs/how-to/check-a-change.md#a-refused-bucket-move";
@@ -261,7 +262,7 @@ export function bucketMove(
  * the stack file names), and a `<url>` placeholder would be a shell redirection when pasted.
  */
 const moveCheck = ({ stack, dir }: MoveProject): string =>
-  `npm run verify -- ${dirOption(dir)}--stack ${stack} with --move-from set to the old store's S3 URL and --move-to to the new one's, its keys in the HOMELAB_MOVE_* variables`;
+  `npm run verify -- ${dirOption(dir)}--stack ${shellWord(stack)} with --move-from set to the old store's S3 URL and --move-to to the new one's, its keys in the HOMELAB_MOVE_* variables`;
 
 /**
  * Each engine's store the new state points at another bucket than the previous export did: another

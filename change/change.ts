@@ -33,6 +33,7 @@ import { listed } from "../model/words";
 import { urnStack } from "../model/names";
 import { pulumiCommand } from "../config/paths";
 import { RELEASE_TYPE } from "../model/names";
+import { shellWord } from "../model/running";
 
 export { sameJson };
 
@@ -551,7 +552,6 @@ function oneDeletionRefusal(refused: Refusal[]): Refusal[] {
 }
 
 /** `'…'`: a word the shell passes as it is (a URN holds `$`), a `'` in it closed and escaped. */
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * The engine refuses to delete a protected resource (step_generator.go). The refusal gives the
@@ -569,7 +569,7 @@ function protectRefusal(
   dir?: string,
 ): Refusal {
   const stack = urnStack(urn)?.stack;
-  const command = `${pulumiCommand(dir)} state unprotect${stack ? ` --stack ${stack}` : ""} ${shellQuote(urn)}`;
+  const command = `${pulumiCommand(dir)} state unprotect${stack ? ` --stack ${shellWord(stack)}` : ""} ${shellWord(urn, true)}`;
   const { thing, holds } = whatGoes(urn, b, before);
   const then = b.retainOnDelete
     ? keptText(urn, b, before)

@@ -27,7 +27,7 @@
 import { SECRET_REFS } from "../model/secrets";
 import type { ExportResource, StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
-import { inContext } from "../model/running";
+import { inContext, shellWord } from "../model/running";
 import type { MoveProject } from "../model/phases";
 import { pulumiCommand } from "../config/paths";
 import { pinnedContext } from "./change";
@@ -149,7 +149,7 @@ function causes(from: AdminSource, to: AdminSource, at?: OverridePlace): string 
 function keep(from: AdminSource, project?: MoveProject): string {
   switch (from.kind) {
     case "generated":
-      return `keep secrets.backend config and leave grafanaAdminPassword unset (${pulumiCommand(project?.dir)} config rm${project ? ` --stack ${project.stack}` : ""} grafanaAdminPassword), under the same resource names`;
+      return `keep secrets.backend config and leave grafanaAdminPassword unset (${pulumiCommand(project?.dir)} config rm${project ? ` --stack ${shellWord(project.stack)}` : ""} grafanaAdminPassword), under the same resource names`;
     case "config":
       return "keep secrets.backend config with grafanaAdminPassword set to the value it had";
     case "onepassword":

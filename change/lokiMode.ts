@@ -235,7 +235,7 @@ function leavesOf(
  * judged (config/paths.ts pulumiCommand: pasted in the checkout, it edits that folder's stack file).
  */
 function pulumiSet(key: string, path: (string | number)[], value: string, project: MoveProject): string {
-  return `${pulumiCommand(project.dir)} config set --stack ${project.stack} --path '${configPathArg(key, path, PROJECT)}' ${shellWord(value)}`;
+  return `${pulumiCommand(project.dir)} config set --stack ${shellWord(project.stack)} --path ${configPathArg(key, path, PROJECT)} ${shellWord(value)}`;
 }
 
 /** The verify command of one of Loki's gates (verify/lokiGate.ts LOKI_STEPS), for the stack judged. */

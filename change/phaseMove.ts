@@ -28,6 +28,7 @@ import { ConfigError } from "../config/errors";
 import { pulumiCommand, stackNames } from "../config/paths";
 import type { OverridePlace } from "../synth/report";
 import { listed } from "../model/words";
+import { shellWord } from "../model/running";
 
 /** Where the docs say how to move between phases (its heading's anchor). */
 export const PHASE_MOVE_DOC = "docs/how-to/move-between-phases.md#migration-phases";
@@ -186,7 +187,7 @@ export function phaseMoveVerdict(
   // Without the previous phase no move is judged: said, so a skip does not pass unseen.
   if (!("from" in move))
     return {
-      line: `phase check not run: the export (${exportFile}) ${NOT_RECORDED}, and what it runs fits ${move.could.length === 0 ? "no phase" : `more than one phase (${move.could.join(", ")})`}, so whether ${move.to} skips a phase is not known; compare with an export written by this version (\`${pulumiCommand(dir)} stack export --stack ${stack}\` after its pulumi up, or \`${synthCommand(stack, dir)}\` of the stack file that ran)`,
+      line: `phase check not run: the export (${exportFile}) ${NOT_RECORDED}, and what it runs fits ${move.could.length === 0 ? "no phase" : `more than one phase (${move.could.join(", ")})`}, so whether ${move.to} skips a phase is not known; compare with an export written by this version (\`${pulumiCommand(dir)} stack export --stack ${shellWord(stack)}\` after its pulumi up, or \`${synthCommand(stack, dir)}\` of the stack file that ran)`,
       refused: false,
     };
   // Said with every verdict on an inferred phase, and as the only line when it stays or goes back.

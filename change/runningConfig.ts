@@ -74,7 +74,7 @@ export function setRunningCommand(root: string, stack: string, dir: string): str
   const folder = path.resolve(dir);
   const inProject = path.relative(path.resolve(root), folder);
   const value = inProject && !inProject.startsWith("..") && !path.isAbsolute(inProject) ? inProject : folder;
-  return `${pulumiCommand(commandDir(root))} config set --stack ${shellWord(stack)} --path '${configPathArg(`${PROJECT}:takeover`, ["running"], PROJECT)}' ${shellWord(value)}`;
+  return `${pulumiCommand(commandDir(root))} config set --stack ${shellWord(stack)} --path ${configPathArg(`${PROJECT}:takeover`, ["running"], PROJECT)} ${shellWord(value)}`;
 }
 
 /**

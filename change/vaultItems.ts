@@ -27,6 +27,7 @@ import { plainValue } from "./describe";
 import { listed } from "../model/words";
 import type { MoveProject } from "../model/phases";
 import { pulumiCommand } from "../config/paths";
+import { shellWord } from "../model/running";
 
 /** Where the way through is written down (its heading's anchor). */
 export const VAULT_ITEMS_DOC = "docs/how-to/1password.md#switching-to-the-config-backend";
@@ -66,7 +67,7 @@ export function vaultItemsVerdict(
   const where = vaults.length === 1 ? ` from vault ${String(vaults[0])}` : " from the vault";
   const one = lost.length === 1;
   const pulumi = (command: string) =>
-    `${pulumiCommand(project?.dir)} ${command}${project ? ` --stack ${project.stack}` : ""}`;
+    `${pulumiCommand(project?.dir)} ${command}${project ? ` --stack ${shellWord(project.stack)}` : ""}`;
   return {
     line:
       `REFUSED 1Password items deleted: ${stackKeyAt("secrets.backend", at)} changed from onepassword to config. ` +

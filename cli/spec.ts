@@ -518,7 +518,7 @@ function writtenRight(spec: CliSpec, argv: string[], fix: LineFix): string {
     ];
     return `the same command with ${changes.join(" and ")}`;
   }
-  const line = [...words, ...lacking.slice(0, 1).map((f) => f.name)].map(shellWord);
+  const line = [...words, ...lacking.slice(0, 1).map((f) => f.name)].map((w) => shellWord(w));
   const written = `\`npm run ${spec.script}${line.length > 0 ? ` -- ${line.join(" ")}` : ""}\``;
   const lackingSaid = `${lacking.length > 0 ? " followed by its value" : ""}${lacking
     .slice(1)
@@ -766,14 +766,18 @@ function npmKeptProblem(
     again.length === 0
       ? ""
       : `, which keeps the ${listed(again.map((k) => k.flag.name))} given after \`--\` (read once)${paired && again.includes(swallowed[0]) ? `, the word "${shown(bare[0])}" left out` : ""}`;
+  // Each form a flag and its value, each a shell word (model/running.ts shellWord): pasted, a value
+  // with a space, a `$`, a `*` or a quote reaches the tool as the one word it was.
   const forms = kept.flatMap(({ flag, value }, n) => {
     if (again.includes(kept[n])) return [];
     if (!flag.value) return [flag.name];
-    if (value === "true") return [`${flag.name} ${paired ? shown(bare[0]) : flag.value}`];
+    if (value === "true") return [`${flag.name} ${paired ? shellWord(shown(bare[0])) : flag.value}`];
     // A repeated flag's values are joined by a blank line (set-envs.js envVal).
-    return value.split("\n\n").map((v) => `${flag.name} ${shown(v)}`);
+    return value.split("\n\n").map((v) => `${flag.name} ${shellWord(shown(v))}`);
   });
-  const rest = (spec.positional ? argv : argv.filter((_, i) => !strays.has(i))).map(shown);
+  const rest = (spec.positional ? argv : argv.filter((_, i) => !strays.has(i))).map((a) =>
+    shellWord(shown(a)),
+  );
   const names = kept.map((k) => k.flag.name).join(", ");
   const vars = kept.map((k) => `${k.variable}=${JSON.stringify(shown(k.value))}`);
   // A value npm took as a switch went on as one of the bare words, which one is not known here: no
@@ -781,9 +785,16 @@ function npmKeptProblem(
   // to a shell, the second of which writes over the next word's file (an export to judge).
   const unpaired = swallowed.some((k) => !again.includes(k)) && !paired;
   const them = swallowed.length === 1 ? "its value" : "their values";
-  const how = unpaired
-    ? `through npm the flags go after \`--\`: run \`npm run ${[spec.script, "--", ...forms.filter((f) => !swallowed.some((k) => f === `${k.flag.name} ${k.flag.value}`))].join(" ")}\` followed by ${swallowed.map((k) => k.flag.name).join(", ")} with ${them}, then the rest of the command${bare.length > 0 ? `; npm passed ${them} on as bare words among ${bare.map(shown).join(", ")}` : ""}`
-    : `through npm the flags go after \`--\`, \`npm run ${spec.script} -- ${[...forms, ...rest].join(" ")}\`${againSaid}`;
+  // A login is never shown, so a command holding one is said in words: pasted with `<redacted>` in
+  // it, it would run with a URL that is not the user's.
+  const login =
+    kept.some(({ flag, value }) => value.split("\n\n").some((v) => hidesLogin(flag, v))) ||
+    argv.some((a) => hidesLogin(undefined, a));
+  const how = login
+    ? `through npm the flags go after \`--\`: run the same command with ${listed(kept.map((k) => k.flag.name))}${kept.some((k) => k.flag.value) ? ` and what ${kept.length > 1 ? "they were" : "it was"} given` : ""} after its \`--\`${againSaid}`
+    : unpaired
+      ? `through npm the flags go after \`--\`: run \`npm run ${[spec.script, "--", ...forms.filter((f) => !swallowed.some((k) => f === `${k.flag.name} ${k.flag.value}`))].join(" ")}\` followed by ${swallowed.map((k) => k.flag.name).join(", ")} with ${them}, then the rest of the command${bare.length > 0 ? `; npm passed ${them} on as bare words among ${bare.map(shown).join(", ")}` : ""}`
+      : `through npm the flags go after \`--\`, \`npm run ${spec.script} -- ${[...forms, ...rest].join(" ")}\`${againSaid}`;
   const own = kept.filter((k) => k.npmOwn).map((k) => k.variable.slice("npm_config_".length));
   // npm's own names were checked against the npmrc files: only the environment is left to name.
   const elsewhere =

@@ -549,7 +549,7 @@ function reportOutcome(report: Report): Outcome {
  */
 function pinCommand(root: string, stack: string, problems: string[], meant: string | undefined): string {
   if (problems.some((p) => p.includes("pulumi config set"))) return "";
-  const set = `${pulumiCommand(commandDir(root))} config set --stack ${stack} kubeContext`;
+  const set = `${pulumiCommand(commandDir(root))} config set --stack ${shellWord(stack)} kubeContext`;
   return meant
     ? `\n  (to pin the stack to "${meant}": ${set} ${shellWord(meant)})`
     : `\n  (to pin the stack to another context: ${set}, which asks for its name)`;
@@ -837,7 +837,7 @@ function gateProblem(
     if (gate === at)
       return `--gate ${args.gate}: the stack is at ${cfg.phase}, the first phase, which no gate leads to; ${asks}`;
     if (gate < at)
-      return `--gate ${args.gate}: the stack is at ${cfg.phase} and ${args.gate} is behind it: going back one phase needs no gate (nothing stored is lost): set phase: ${PHASES[at - 1]}, and after pulumi up run \`npm run verify -- ${dirOption(dir)}--stack ${args.stack}\` (${PHASE_MOVE_DOC}, step 4); ${asks}`;
+      return `--gate ${args.gate}: the stack is at ${cfg.phase} and ${args.gate} is behind it: going back one phase needs no gate (nothing stored is lost): set phase: ${PHASES[at - 1]}, and after pulumi up run \`npm run verify -- ${dirOption(dir)}--stack ${shellWord(args.stack)}\` (${PHASE_MOVE_DOC}, step 4); ${asks}`;
     if (gate > at + 1) return `--gate ${args.gate}: the stack is at ${cfg.phase}; ${asks}`;
   }
   return undefined;

@@ -18,6 +18,7 @@ import { commandDir, pulumiCommand } from "./paths";
 import { isMap, propertyPath, removeKeyCommand, removePathCommand, setConfigCommand, valueAt } from "./tree";
 import { withUnexpanded } from "./unexpandedVariables";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
+import { shellWord } from "../model/running";
 
 /*
  * Config errors: every problem names the key path, the expected form and what was found, and a
@@ -132,7 +133,7 @@ export function pulumiCommandsFor(text: string, stack: string, projectDir: strin
   return text.replace(
     /`pulumi config (set|rm|get)((?: [^`]*)?)`/g,
     (_, verb: string, rest: string) =>
-      `\`${pulumi} config ${verb}${/ --stack[ =]/.test(rest) ? "" : ` --stack ${stack}`}${rest}\``,
+      `\`${pulumi} config ${verb}${/ --stack[ =]/.test(rest) ? "" : ` --stack ${shellWord(stack)}`}${rest}\``,
   );
 }
 

@@ -150,7 +150,7 @@ function contextsNear(pinned: string, contexts: string[]): string[] {
 
 /** The problem of a stack that pins no context; `selection` says what is selected, or why that is unknown. */
 function unpinned(cfg: Pick<StackConfig, "stack">, selection: string): string {
-  return `${KEY}: expected the kube context of stack "${cfg.stack}"'s cluster (\`pulumi config set --stack ${cfg.stack} kubeContext\`, which prompts for the context's name), got nothing; ${selection}`;
+  return `${KEY}: expected the kube context of stack "${cfg.stack}"'s cluster (\`pulumi config set --stack ${shellWord(cfg.stack)} kubeContext\`, which prompts for the context's name), got nothing; ${selection}`;
 }
 
 /**
@@ -181,7 +181,7 @@ function providerContextProblems(
       ? "a secret value (not shown), another context"
       : `a \`secure:\` value (not shown), which the offline tools cannot decrypt, so it cannot be compared with the pinned context${secure.unreadable ? ` (${secure.unreadable})` : ""}`;
   return [
-    `kubernetes:context: expected nothing or the stack's pinned context "${cfg.kubeContext}" (${KEY}), got ${got}; remove it (\`pulumi config rm --stack ${cfg.stack} kubernetes:context\`)`,
+    `kubernetes:context: expected nothing or the stack's pinned context "${cfg.kubeContext}" (${KEY}), got ${got}; remove it (\`pulumi config rm --stack ${shellWord(cfg.stack)} kubernetes:context\`)`,
   ];
 }
 

@@ -3,6 +3,7 @@ import { PROVIDER_SWITCHES, PROVIDER_SWITCH_REASONS } from "../model/kubernetesP
 import { z } from "zod";
 import { closestMatch, knownKeysAt, schemaAt } from "./errors";
 import { propertyPath } from "./tree";
+import { shellWord } from "../model/running";
 
 /*
  * The Kubernetes provider's own config keys (`kubernetes:namespace`, `kubernetes:kubeconfig`, …),
@@ -145,7 +146,7 @@ export function kubernetesKeyFindings(
     if (!key.startsWith("kubernetes:")) continue;
     const name = key.slice("kubernetes:".length);
     if (NOT_HERE.has(name)) continue;
-    const rm = `remove it with \`pulumi config rm${opts.stack ? ` --stack ${opts.stack}` : ""} ${key}\``;
+    const rm = `remove it with \`pulumi config rm${opts.stack ? ` --stack ${shellWord(opts.stack)}` : ""} ${shellWord(key)}\``;
     const secure = isSecure(key);
     const found = secure
       ? `${key} (a secure value)`

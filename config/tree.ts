@@ -1,5 +1,7 @@
 /** Helpers over parsed config values (a stack file's YAML, a chart's values): maps and paths. */
 
+import { shellWord } from "../model/running";
+
 /** A map (a YAML mapping, a JSON object), not a list and not null. */
 export const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
@@ -43,15 +45,13 @@ export function configKeyName(key: string, project: string): string {
   return colon >= 0 && key.slice(0, colon) !== project ? key : key.slice(colon + 1);
 }
 
-/** `text` escaped to stand inside single quotes in a shell (a `'` closes, escapes and reopens them). */
-const quotable = (text: string) => text.replace(/'/g, "'\\''");
-
 /**
  * `key` at `path` as `pulumi config set --path` reads it ({@link configKeyName} in the
- * property-path grammar, {@link propertyPath}), escaped to stand inside single quotes in a shell.
+ * property-path grammar, {@link propertyPath}), as one shell word in single quotes (model/running.ts
+ * shellWord): `[0]` is a shell pattern, and every hint shows a path the same way.
  */
 export function configPathArg(key: string, path: (string | number)[], project: string): string {
-  return quotable(propertyPath(configKeyName(key, project), path));
+  return shellWord(propertyPath(configKeyName(key, project), path), true);
 }
 
 /**
@@ -60,7 +60,7 @@ export function configPathArg(key: string, path: (string | number)[], project: s
  * as written, where `--path` would read it as a nested value. Quoted: `[0]` is a shell pattern.
  */
 export function removeKeyCommand(key: string, project: string): string {
-  return `pulumi config rm '${quotable(configKeyName(key, project))}'`;
+  return `pulumi config rm ${shellWord(configKeyName(key, project), true)}`;
 }
 
 /**
@@ -68,7 +68,7 @@ export function removeKeyCommand(key: string, project: string): string {
  * quoted as {@link configPathArg} quotes it.
  */
 export function removePathCommand(key: string, path: (string | number)[], project: string): string {
-  return `pulumi config rm --path '${configPathArg(key, path, project)}'`;
+  return `pulumi config rm --path ${configPathArg(key, path, project)}`;
 }
 
 /**
@@ -91,8 +91,8 @@ export function setConfigCommand(
   // of the shell's history; a `<value>` in its place would be read by the shell as a redirection.
   const set = `pulumi config set${secret ? " --secret" : ""}`;
   return path.length === 0
-    ? `${set} ${configKeyName(key, project)}`
-    : `${set} --path '${configPathArg(key, path, project)}'`;
+    ? `${set} ${shellWord(configKeyName(key, project))}`
+    : `${set} --path ${configPathArg(key, path, project)}`;
 }
 
 /** The command that sets a secret again at `path` under `key` ({@link setConfigCommand}). */

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import { isMap, isPair, isScalar, isSeq } from "yaml";
 import { ConfigLocator } from "./locate";
 import { configKeyName, configPathArg, propertyPath } from "./tree";
+import { shellWord } from "../model/running";
 import { secretValueAt } from "../model/secrets";
 import { PROJECT } from "../model/names";
 import { parsedYaml } from "./yamlDocument";
@@ -44,7 +45,7 @@ export function readAsWritten(
   const bare = configKeyName(name, PROJECT);
   const projects = !bare.includes(":");
   const secret = secretValueAt([projects ? bare : bare.slice(bare.indexOf(":") + 1), ...path], projects);
-  const set = `pulumi config set${stack ? ` --stack ${stack}` : ""}${secret ? " --secret" : ""} --path '${key}'`;
+  const set = `pulumi config set${stack ? ` --stack ${shellWord(stack)}` : ""}${secret ? " --secret" : ""} --path ${key}`;
   // A value that is one reference is the command's argument as written, in double quotes, where
   // the shell expands it; any other is said in words (a `<value>` would be read by the shell as a
   // redirection, and the value itself may be a secret, never printed).

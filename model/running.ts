@@ -192,8 +192,14 @@ function anotherChartsValues(
 /** The optional reports: the change check lists the rule evaluators' change only with them. */
 export const OPTIONAL_RUNNING_FILES = ["prometheusrules.yaml", "namespaces.yaml"] as const;
 
-/** A path as a shell word: as it is when it holds nothing a shell reads, else in single quotes. */
-export const shellWord = (p: string) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`);
+/**
+ * A word as one POSIX shell word, the one quoting every command a hint prints goes through: as it is
+ * when it holds nothing a shell reads, else (or, with `quoted`, always) in single quotes, each `'`
+ * closed, escaped and reopened (`'\''`). Pasted, the shell hands the program the word unchanged: a
+ * space, `$`, `*`, `;` or quote inside it split or expanded it.
+ */
+export const shellWord = (p: string, quoted = false): string =>
+  !quoted && /^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`;
 
 /** The folder as a shell word before `/<file>`: `running/` as given makes `running/x`, not `running//x`. */
 const folderWord = (dir: string) => shellWord(dir.replace(/(.)\/+$/, "$1"));

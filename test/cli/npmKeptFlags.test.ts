@@ -9,6 +9,24 @@ import { parseArgs, POLICY_CHECK, SYNTH, VERIFY, type CliSpec } from "../../cli/
 import { argsRefusal } from "../support/argsRefusal";
 import { runPolicyCheck } from "../../cli/policyCheckRun";
 import { parseSynthArgs } from "../../cli/synthRun";
+import { execFileSync } from "child_process";
+import { propertyPath, removeKeyCommand, removePathCommand, setConfigCommand } from "../../config/tree";
+import { PROJECT } from "../../model/names";
+
+/**
+ * The words a shell hands the command a hint shows, `command` pasted into `sh -c` with
+ * `printf '%s\0'` in place of its program (`lead`, as the hint writes it): each argument as it arrives.
+ */
+const pastedWords = (command: string, lead: string): string[] => {
+  assert.ok(command.startsWith(lead), command);
+  const out = execFileSync("sh", ["-c", `printf '%s\\0' ${command.slice(lead.length)}`], {
+    encoding: "utf8",
+  });
+  return out.split("\0").slice(0, -1);
+};
+
+/** Words a shell splits, expands or ends a command at, unquoted. */
+const AWKWARD = ["my out", "$HOME", "it's", 'a"b', "out/*", "a;touch x", "`id`", "a\\b", ""];
 
 /** The message the tool refuses `argv` with (test/support/argsRefusal.ts). */
 const refusal = argsRefusal;
@@ -59,9 +77,11 @@ describe("a tool's flag npm kept for itself (npm_config_<name>)", () => {
         npm_config_move_from: "http://k:s3cret@c",
       }),
     );
+    // A login is never shown: the command is said in words, as a pasted `<redacted>` would run
+    // with a URL that is not the user's (and, unquoted, is two redirections to a shell).
     assert.match(
       m,
-      /`npm run verify -- --url grafana=http:\/\/a --url loki=http:\/\/<redacted>@b --move-from http:\/\/<redacted>@c --stack s`/,
+      /through npm the flags go after `--`: run the same command with --url and --move-from and what they were given after its `--` \(/,
     );
     assert.ok(!/hunter2|s3cret/.test(m), m);
   });
@@ -105,5 +125,53 @@ describe("a tool's flag npm kept for itself (npm_config_<name>)", () => {
       () => parseSynthArgs([], { npm_config_all: "true" }),
       (e: Error) => e.message === "give --stack <name> or --all",
     );
+  });
+});
+
+describe("a hint's command, pasted into a shell, hands each word over unchanged (issue 51 item 2)", () => {
+  it("npm kept a flag whose value holds a space, a $, a quote, a * or a ;: the command quotes it", () => {
+    for (const v of AWKWARD.filter((w) => w !== "")) {
+      const m = refusal(SYNTH, ["--stack", "staging"], underNpm(SYNTH, { npm_config_out: v }));
+      const command = m.slice(m.indexOf("`npm run synth -- ") + 1, m.lastIndexOf("` ("));
+      assert.deepEqual(pastedWords(command, "npm run synth -- "), ["--out", v, "--stack", "staging"], m);
+    }
+    // A bare word npm passed on as a kept flag's value, and the rest of the line, quoted too.
+    const m = refusal(
+      SYNTH,
+      ["p q.json", "--stack", "st$x"],
+      underNpm(SYNTH, { npm_config_policy_config: "true" }),
+    );
+    const command = /`(npm run synth -- [^`]*)`/.exec(m)?.[1];
+    assert.ok(command, m);
+    assert.deepEqual(pastedWords(command, "npm run synth -- "), [
+      "--policy-config",
+      "p q.json",
+      "--stack",
+      "st$x",
+    ]);
+  });
+
+  it("pulumi config set and rm: the key and its --path each one word, quoted by the one function", () => {
+    for (const name of AWKWARD.filter((w) => w !== "")) {
+      const key = `${PROJECT}:receiverCredentials`;
+      const path = ["team", name];
+      const word = propertyPath("receiverCredentials", path);
+      assert.deepEqual(pastedWords(setConfigCommand(key, path, PROJECT, true), "pulumi config set "), [
+        "--secret",
+        "--path",
+        word,
+      ]);
+      assert.deepEqual(pastedWords(removePathCommand(key, path, PROJECT), "pulumi config rm "), [
+        "--path",
+        word,
+      ]);
+      assert.deepEqual(pastedWords(removeKeyCommand(`${PROJECT}:${name}`, PROJECT), "pulumi config rm "), [
+        name,
+      ]);
+      assert.deepEqual(
+        pastedWords(setConfigCommand(`${PROJECT}:${name}`, [], PROJECT, false), "pulumi config set "),
+        [name],
+      );
+    }
   });
 });
