@@ -261,7 +261,7 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
               : sealedBelowHint(
                   issue.path,
                   k,
-                  [...issue.path, meant],
+                  [[...issue.path, meant]],
                   input,
                   file,
                   !meantKeySet(issue.path, meant, input, file),
@@ -589,23 +589,28 @@ function sealedBelow(
 }
 
 /**
- * What the line of a map key meant for another (`target`, its full path) adds for its `secure:`
- * values whose keys there are no secret ({@link sealedBelow}): their paths (never their values),
- * and the way that works: the map's keys under the key meant in the stack file (with `rename`,
- * this key renamed; else moved there as the line says), then each such value set again in plain
- * text by the CLI, which replaces that one leaf (tree.ts setConfigCommand; a map or a list, which
- * one set stores as text, as mapValueHint says). "" when there is none.
+ * What the line of a map key meant for another (`targets`, the full path of each key it may mean:
+ * one, or several a "did you mean A or B" names) adds for its `secure:` values whose keys there are
+ * no secret ({@link sealedBelow}): their paths (never their values), and the way that works: the
+ * map's keys under the key meant in the stack file (with `rename`, this key renamed; else moved
+ * there as the line says), then each such value set again in plain text by the CLI, which replaces
+ * that one leaf (tree.ts setConfigCommand; a map or a list, which one set stores as text, as
+ * mapValueHint says), under whichever key meant it went to. "" when there is none.
  */
 function sealedBelowHint(
   path: (string | number)[],
   key: string,
-  target: (string | number)[] | undefined,
+  targets: (string | number)[][],
   input: unknown,
   file: StackFileFacts,
   rename: boolean,
 ): string {
-  const below = sealedBelow(path, key, target, input, file);
-  if (target === undefined || below.length === 0) return "";
+  // Each value below this key, and the keys meant where it lands on no secret.
+  const each = targets.map((t) => sealedBelow(path, key, t, input, file).map((b) => JSON.stringify(b)));
+  const below = [...new Set(each.flat())].map((b) => JSON.parse(b) as (string | number)[]);
+  if (below.length === 0) return "";
+  const landing = (b: (string | number)[]) =>
+    targets.filter((_, n) => each[n].includes(JSON.stringify(b))).map((t) => [...t, ...b]);
   const short = (t: (string | number)[]) => keyPath(t).slice(PROJECT.length + 1);
   const one = below.length === 1;
   // Each path below this key as a path reads (`host`, `[0].memory`, `["a.b"]`), not `0.memory`.
@@ -613,19 +618,20 @@ function sealedBelowHint(
     .map((b) => propertyPath("_", b).slice(1))
     .map((g) => (g.startsWith(".") ? g.slice(1) : g))
     .join(", ");
-  const names = below.map((b) => short([...target, ...b])).join(", ");
-  const ways = below.map((b) => {
-    const t = [...target, ...b];
+  const names = below.map((b) => landing(b).map(short).join(" or ")).join(", ");
+  const way = (t: (string | number)[]) => {
     const map = mapValueHint(String(t[0]), t.slice(1), true);
     return map === undefined
       ? `\`${setConfigCommand(`${PROJECT}:${String(t[0])}`, t.slice(1), PROJECT, false)}\``
       : `${short(t)} as a map: ${map}`;
-  });
+  };
+  const ways = below.map((b) => landing(b).map(way).join(" or "));
   // Moved (the line says how: into a key set already, or to another level), the set follows.
   const first = rename
-    ? `rename this key to ${String(target[target.length - 1])} in the stack file, then set`
-    : `once moved into ${short(target)}, set`;
-  return ` (its ${given} ${one ? "is a `secure:` value" : "are `secure:` values"} (not shown), which the offline tools cannot decrypt, and ${names} ${one ? "is no secret key" : "are no secret keys"} (ciphertext there is refused): ${first} ${one ? "it" : "them"} again in plain text with ${ways.join(", ")} (${one ? "it prompts" : "each prompts"} for the value))`;
+    ? `rename this key to ${String(targets[0][targets[0].length - 1])} in the stack file, then set`
+    : `once moved into ${targets.map(short).join(" or ")}, set`;
+  const whichever = targets.length > 1 ? ", whichever it went into" : "";
+  return ` (its ${given} ${one ? "is a `secure:` value" : "are `secure:` values"} (not shown), which the offline tools cannot decrypt, and ${names} ${one ? "is no secret key" : "are no secret keys"} (ciphertext there is refused): ${first} ${one ? "it" : "them"} again in plain text with ${ways.join(", ")}${whichever} (${one ? "it prompts" : "each prompts"} for the value))`;
 }
 
 /**
@@ -1150,7 +1156,7 @@ function stackKeyHint(
     Object.keys(value).some((k) => !keys.includes(k))
   )
     return "";
-  return `; did you mean ${JSON.stringify(keyPath([key]))}? (a key of the top level, which takes every key this holds: move it there)${sealedBelowHint(path, key, [key], input, file, false)}`;
+  return `; did you mean ${JSON.stringify(keyPath([key]))}? (a key of the top level, which takes every key this holds: move it there)${sealedBelowHint(path, key, [[key]], input, file, false)}`;
 }
 
 /**
@@ -1318,7 +1324,7 @@ function levelHint(
         : target.length < 2 || valueAt(input, target) === undefined
           ? `: ${how})`
           : `, where ${keyPath(target)} is already set: move what this key holds into it, then remove this key)`
-    }${sealedBelowHint(at, key, target, input, file, false)}`;
+    }${sealedBelowHint(at, key, [target], input, file, false)}`;
   // Ancestors, nearest first: the map holding `at`, and up to the top.
   for (let n = at.length - 1; n >= 0; n--) {
     const above = at.slice(0, n);
@@ -1333,7 +1339,7 @@ function levelHint(
   if (below.length === 1)
     return `; did you mean ${named(below)}? (a key one level down${move(below[0], "move it under the map named")}`;
   if (below.length > 1)
-    return `; did you mean ${named(below)}? (a key one level down${sealed(below) ?? ": move it under the map meant)"}`;
+    return `; did you mean ${named(below)}? (a key one level down${sealed(below) ?? ": move it under the map meant)"}${sealedBelowHint(at, key, below, input, file, false)}`;
   // Beside: the other maps (and list items) of this map's holders, nearest first, but never a
   // component's map (COMPONENT_MAPS): a key beside is then that component's own setting (loki's
   // replicas for a `grafana.replicas`), and moved there it would set the other component, not the one
@@ -1346,7 +1352,7 @@ function levelHint(
     if (beside.length === 1)
       return `; did you mean ${named(beside)}? (a key of ${keyPath(beside[0].slice(0, -1))}, not of ${here}${move(beside[0], "move it there")}`;
     if (beside.length > 1)
-      return `; did you mean ${named(beside)}? (keys of other maps, not of ${here}${sealed(beside) ?? ": move it under the map meant)"}`;
+      return `; did you mean ${named(beside)}? (keys of other maps, not of ${here}${sealed(beside) ?? ": move it under the map meant)"}${sealedBelowHint(at, key, beside, input, file, false)}`;
   }
   return "";
 }

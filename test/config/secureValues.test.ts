@@ -288,6 +288,25 @@ describe("config: a secure value on a key that is no secret", () => {
         );
       });
 
+      it("several keys meant (did you mean A or B): the line says the value is no secret at any of them, and how to set it under each", () => {
+        const e = refusal(
+          `${SALT}${BASE}${store("http://localhost:9000")}  ${P("network")}:\n    cidrs:\n      - ${sealed}\n`,
+        );
+        const set = (map: string) => `\`pulumi config set --stack s --path 'network.${map}.cidrs[0]'\``;
+        assert.deepEqual(
+          e.problems,
+          [
+            `${P("network.cidrs")}: unknown key; did you mean "${P("network.apiServer.cidrs")}" or "${P("network.objectStore.cidrs")}"? (a key one level down: move it under the map meant) (${noSecret("[0]", "network.apiServer.cidrs[0] or network.objectStore.cidrs[0]")}: once moved into network.apiServer.cidrs or network.objectStore.cidrs, set it again in plain text with ${set("apiServer")} or ${set("objectStore")}, whichever it went into (it prompts for the value))`,
+          ],
+          e.message,
+        );
+        // Followed (moved into one of them, then set in plain text there), the next run takes it.
+        const moved = stackProject(
+          `${SALT}${BASE}${store("http://localhost:9000")}  ${P("network")}:\n    objectStore:\n      cidrs:\n        - 10.0.0.0/24\n`,
+        );
+        assert.doesNotThrow(() => checkedStackConfig(moved, "s", {}, { allowAbsentSecrets: true }));
+      });
+
       it("meant for a secret (a receiver's credential): never called no secret key, and said to be a secret value, not plain text", () => {
         const e = refusal(`${SALT}${BASE}${store("http://localhost:9000")}  ${P("alerting")}:
     pushover: false
