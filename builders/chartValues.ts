@@ -27,7 +27,11 @@ export function mergeValues(
   return out;
 }
 
-/** Every leaf an override sets, as `chart.path.to.key` (lists are leaves), for the synthesis summary. */
+/**
+ * Every leaf an override sets, as `chart.path.to.key` (lists are leaves), a key holding a dot or a
+ * bracket quoted (`chart.podAnnotations["prometheus.io/scrape"]`, config/tree.ts leafPaths), for
+ * the synthesis summary.
+ */
 export function overridePaths(chartValues: Record<string, Record<string, unknown> | undefined>): string[] {
   return Object.entries(chartValues)
     .filter(([, v]) => v !== undefined && Object.keys(v).length > 0)

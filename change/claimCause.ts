@@ -9,6 +9,7 @@
  * replaces providerDiff.ts'; this only says whose change it was.
  */
 import { STACK_KEY_CHART_PATHS, targetOf, type StackKeyPath } from "../config/stackKeyPaths";
+import { firstKeyAndRest } from "../config/tree";
 import { chartValueOverridesOf, concerns, type OverridePlace } from "../synth/report";
 import type { ExportResource } from "../synth/synthesize";
 import type { StackObject } from "../synth/render/types";
@@ -87,9 +88,10 @@ function quotes(text: string, v: unknown): boolean {
  * the storage class key for a class; undefined when the program set it of its own.
  */
 function settingOf(chart: string, path: string, overrides: string[]): string | undefined {
-  const override = overrides.find(
-    (o) => o.startsWith(`${chart}.`) && concerns(o.slice(chart.length + 1), path),
-  );
+  const override = overrides.find((o) => {
+    const [of, under] = firstKeyAndRest(o);
+    return of === chart && concerns(under, path);
+  });
   if (override) return `chartValues.${override}`;
   const entry = (STACK_KEY_CHART_PATHS as readonly StackKeyPath[]).find(
     (e) => targetOf(e) === chart && e.path.join(".") === path,

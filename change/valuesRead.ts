@@ -10,7 +10,7 @@
  * key reader, not news of the bump, and the stack file's own check (config/chartValueCheck.ts)
  * judges the user's keys against the pinned chart.
  */
-import { closestMatch, isSecretEnvelope } from "@homelab-observability/contract";
+import { closestMatch, isSecretEnvelope, parseSegments } from "@homelab-observability/contract";
 import type { ChartKeys, KeyTree } from "../config/chartKeys";
 import { listed } from "../model/words";
 import type { ExportResource } from "../synth/synthesize";
@@ -143,8 +143,14 @@ function refusal(
   at?: OverridePlace,
 ): Refusal {
   const dotted = key.join(".");
-  const full = (p: string[]) => `${chart}.${p.join(".")}`;
-  const overrideOf = (p: string[]) => overrides.find((o) => o === full(p) || full(p).startsWith(`${o}.`));
+  // Compared at their dots: an override quotes a key holding one (`podAnnotations["a.b/c"]`).
+  const flat = (segments: unknown[]) => segments.join(".");
+  const full = (p: string[]) => flat([chart, ...p]);
+  const overrideOf = (p: string[]) =>
+    overrides.find((o) => {
+      const at = flat(parseSegments(o));
+      return at === full(p) || full(p).startsWith(`${at}.`);
+    });
   const theirs = [...new Set(paths.map(overrideOf).filter((o): o is string => o !== undefined))];
   const by = theirs.map((o) => {
     const where = at?.(`chartValues.${o}`);

@@ -20,6 +20,7 @@ import {
   type StackExport,
 } from "../synth/synthesize";
 import { CliConfigError, cliStackConfigIssues, noStackFileMessage } from "../config/stackFile";
+import { firstKeyAndRest } from "../config/tree";
 import {
   ChartCacheError,
   helmJobsSetting,
@@ -722,7 +723,7 @@ async function warnIdleOverrides(
 ): Promise<void> {
   if (idle.length === 0) return;
   const { err } = printers(run.io);
-  const chartOf = (o: string) => o.slice(0, o.indexOf("."));
+  const chartOf = (o: string) => firstKeyAndRest(o)[0];
   const charts = [...new Set(idle.map(chartOf))];
   const choosers = await chartChoosers(run.root, stack, charts, overrides, run.io.env);
   for (const o of idle)

@@ -23,6 +23,7 @@ import {
 import { isMergeKey, parsedAsMeant } from "./yamlDocument";
 import { stackFilePath } from "./paths";
 import { PROJECT } from "./schema";
+import { propertyPath } from "./tree";
 import { CREDENTIAL_FIELDS, secretValueAt } from "../model/secrets";
 import { pinnedChart } from "../model/versions";
 import { listed } from "../model/words";
@@ -586,9 +587,9 @@ export type OverridePlace = ((key: string) => string | undefined) & {
  * where to write it. Undefined when the file writes neither.
  */
 export function placedOrAbove(key: string, at?: OverridePlace): { key: string; where: string } | undefined {
-  const parts = key.split(".");
+  const parts = parseSegments(key);
   for (let n = parts.length; n > 0; n--) {
-    const k = parts.slice(0, n).join(".");
+    const k = propertyPath(parts[0], parts.slice(1, n));
     const where = at?.(k);
     if (where) return { key: k, where };
   }

@@ -1,5 +1,6 @@
 /** Helpers over parsed config values (a stack file's YAML, a chart's values): maps and paths. */
 
+import { parseSegments } from "@homelab-observability/contract";
 import { shellWord } from "../model/running";
 
 /** A map (a YAML mapping, a JSON object), not a list and not null. */
@@ -7,13 +8,26 @@ export const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
- * Every leaf under `v` as a dotted path from `prefix` (`prefix.a.b`): a list or an empty map is a
- * leaf. The form the stack output `chartValueOverrides` names overrides in (plan/chartValues.ts).
+ * Every leaf under `v` as a path from `prefix` (a path in the property-path grammar, {@link
+ * propertyPath}): `prefix.a.b`, a key holding a dot, a bracket or a quote as `prefix["a.b"]`, so
+ * the path reads back as the keys it names ({@link parseSegments}) and `pulumi config set --path`
+ * sets that key. A list or an empty map is a leaf. The form the stack output `chartValueOverrides`
+ * names overrides in (plan/chartValues.ts).
  */
 export function leafPaths(prefix: string, v: unknown): string[] {
   return isMap(v) && Object.keys(v).length > 0
-    ? Object.entries(v).flatMap(([k, x]) => leafPaths(`${prefix}.${k}`, x))
+    ? Object.entries(v).flatMap(([k, x]) => leafPaths(`${prefix}${pathStep(k, 1)}`, x))
     : [prefix];
+}
+
+/**
+ * A path in the property-path grammar split after its first key: `grafana` and
+ * `podAnnotations["prometheus.io/scrape"]` of `grafana.podAnnotations["prometheus.io/scrape"]`
+ * (a chart's `chartValues` override, {@link leafPaths}). The rest is "" for a path of one key.
+ */
+export function firstKeyAndRest(path: string): [string, string] {
+  const [first, ...rest] = parseSegments(path);
+  return [String(first ?? ""), rest.length === 0 ? "" : propertyPath(rest[0], rest.slice(1))];
 }
 
 /** The value at `path` (map keys and list indexes), or undefined where the path leaves the tree. */
@@ -24,16 +38,22 @@ export function valueAt(root: unknown, path: (string | number)[]): unknown {
   return cur;
 }
 
+/**
+ * One step of a key path in the Pulumi CLI's property-path grammar, as the `i`th segment: `.key`
+ * (bare when first), `[0]` for a list index, `["a.b"]` for a key holding `.`, `[`, `]` or `"`,
+ * which would otherwise be read as more than one key (pulumi/pulumi
+ * sdk/go/common/resource/properties_path.go `ParsePropertyPath`: a bare name ends at `.` or `[`; a
+ * quoted one runs to the closing `"`, `\"` standing for a quote).
+ */
+function pathStep(k: string | number, i: number): string {
+  if (typeof k === "number") return `[${k}]`;
+  if (k !== "" && !/[.[\]"]/.test(k)) return `${i === 0 ? "" : "."}${k}`;
+  return `["${k.replace(/"/g, '\\"')}"]`;
+}
+
 /** A key path in the Pulumi CLI's property-path grammar (sdk/go/common/resource/properties_path.go). */
-export function propertyPath(name: string, path: (string | number)[]): string {
-  const plain = (k: string) => k !== "" && !/[.[\]"]/.test(k);
-  const seg = (k: string | number, i: number) =>
-    typeof k === "number"
-      ? `[${k}]`
-      : plain(k)
-        ? `${i === 0 ? "" : "."}${k}`
-        : `["${k.replace(/"/g, '\\"')}"]`;
-  return [name, ...path].map(seg).join("");
+export function propertyPath(name: string | number, path: (string | number)[]): string {
+  return [name, ...path].map(pathStep).join("");
 }
 
 /**

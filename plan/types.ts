@@ -174,7 +174,7 @@ export interface StackOutputs {
    * unplanned one (a planned Release move still must lose nothing).
    */
   plannedChanges: Record<string, string>;
-  /** Every value `chartValues` sets, as `chart.path.to.key`; absent when none (builders/chartValues.ts). */
+  /** Every value `chartValues` sets, as `chart.path.to.key` (a key holding a dot quoted, `chart.podAnnotations["a.b/c"]`, as `pulumi config set --path` reads it); absent when none (builders/chartValues.ts). */
   chartValueOverrides?: string[];
 }
 

@@ -1,4 +1,10 @@
-import { causeKey, LOKI_COMPACTOR_SETTINGS, MISTAKES, parseSegments } from "@homelab-observability/contract";
+import {
+  causeKey,
+  LOKI_COMPACTOR_SETTINGS,
+  MISTAKES,
+  parseSegments,
+  type Segment,
+} from "@homelab-observability/contract";
 import type { ExportResource } from "./synthesize";
 import { renderFailureText, type ReleaseRender } from "./render/types";
 import {
@@ -11,7 +17,7 @@ import {
 import type { OverridePlace } from "../config/locate";
 import { STACK_KEY_CHART_PATHS } from "../config/stackKeyPaths";
 import { listed } from "../model/words";
-import { isMap, leafPaths, propertyPath, valueAt } from "../config/tree";
+import { firstKeyAndRest, isMap, leafPaths, propertyPath, valueAt } from "../config/tree";
 import { RELEASE_TYPE } from "../model/names";
 import {
   LOKI_MODES,
@@ -645,7 +651,7 @@ export function overridesWithoutRelease(
   overrides: string[],
 ): string[] {
   const charts = chartsOf(resources);
-  return overrides.filter((o) => !charts.has(o.slice(0, o.indexOf("."))));
+  return overrides.filter((o) => !charts.has(firstKeyAndRest(o)[0]));
 }
 
 /** An override of a Loki target the release's mode renders no pod of ({@link overridesOfUnrunLokiTargets}). */
@@ -693,7 +699,7 @@ export function overridesOfUnrunLokiTargets(
   if (!(LOKI_MODES as readonly unknown[]).includes(named)) return [];
   const mode = lokiModeOf(named as LokiModeName);
   return overrides.flatMap((override) => {
-    const [chart, target, key] = override.split(".");
+    const [chart, target, key] = parseSegments(override).map(String);
     if (chart !== "loki" || key === undefined || key === "replicas") return [];
     // A Loki compactor setting at the compactor's pod settings changes nothing in any mode, and the
     // pack's loki-compactor-misplaced moves it where every mode reads it: one message, not a
@@ -768,7 +774,7 @@ export interface ChartChooser {
  * a chooser (the chart runs under no other value of those keys), the ways out are the override's own.
  */
 export function idleOverrideWarning(override: string, choosers: ChartChooser[], at?: OverridePlace): string {
-  const chart = override.slice(0, override.indexOf("."));
+  const [chart] = firstKeyAndRest(override);
   const where = (key: string) => (at?.(key) ? ` (${at(key)})` : "");
   const why = choosers.map((c) =>
     c.byProfile
@@ -795,9 +801,15 @@ function valuesPathsIn(message: string, chart: string): string[] {
   return [...message.matchAll(re)].map((m) => m[1].replace(/\.+$/, ""));
 }
 
-/** Whether setting `override` (a path under a chart) sets `read`, or the other way round. */
-export const concerns = (override: string, read: string) =>
-  override === read || override.startsWith(`${read}.`) || read.startsWith(`${override}.`);
+/**
+ * Whether setting `override` (a path under a chart) sets `read`, or the other way round. Compared
+ * at their dots: a message names a values path dotted (`values.grafana.ini.database`), whatever
+ * the keys, where an override quotes a key holding a dot (`["grafana.ini"].database.host`).
+ */
+export const concerns = (override: string, read: string) => {
+  const [o, r] = [override, read].map((p) => parseSegments(p).join("."));
+  return o === r || o.startsWith(`${r}.`) || r.startsWith(`${o}.`);
+};
 
 /**
  * Whether `text` names `word` as a whole word (a field such as `privileged`); `anyCase` for a
@@ -842,7 +854,7 @@ function namesWord(text: string, word: string, anyCase = false): boolean {
  * characters or less (`1`, `a`, `In`) are left out: they would be found in any message.
  */
 function valuesAt(values: Record<string, unknown>, path: string): string[] {
-  const v = lookup(values, path.split("."));
+  const v = lookup(values, parseSegments(path));
   const scalars = (x: unknown): unknown[] =>
     Array.isArray(x) ? x.flatMap(scalars) : isMap(x) ? Object.values(x).flatMap(scalars) : [x];
   return (Array.isArray(v) ? scalars(v) : [v])
@@ -852,39 +864,36 @@ function valuesAt(values: Record<string, unknown>, path: string): string[] {
 }
 
 /** The value at `keys`, a key holding dots (`grafana.ini`) tried before its parts. */
-function lookup(v: unknown, keys: string[]): unknown {
+function lookup(v: unknown, keys: Segment[]): unknown {
   return valueAt(v, keySegments(v, keys));
 }
 
 /**
- * The keys `keys` (a dotted path split at its dots) stand for in `v`: a key holding dots
- * (`grafana.ini`) is told from a path by the values, the longest key `v` holds tried first.
+ * The keys `keys` (a path split into its keys and indexes) stand for in `v`: a path written dotted
+ * (a message's values path, the stack output of an export written before it quoted such keys) has
+ * a key holding dots (`grafana.ini`) split at them, told from a path by the values, the longest
+ * key `v` holds tried first.
  */
-function keySegments(v: unknown, keys: string[]): string[] {
+function keySegments(v: unknown, keys: Segment[]): Segment[] {
   if (keys.length === 0) return [];
   for (let i = keys.length; i > 1; i--) {
+    if (keys.slice(0, i).some((k) => typeof k === "number")) continue;
     const key = keys.slice(0, i).join(".");
     if (isMap(v) && key in v) return [key, ...keySegments(v[key], keys.slice(i))];
   }
-  return [keys[0], ...keySegments(isMap(v) ? v[keys[0]] : undefined, keys.slice(1))];
+  const [first] = keys;
+  return [first, ...keySegments(valueAt(v, [first]), keys.slice(1))];
 }
 
 /**
- * An override (`path` under `chart`, dotted as the stack output `chartValueOverrides` has it, an
- * item's `[i]` after it) as the stack file writes it and `pulumi config set --path` reads it
- * (config/tree.ts propertyPath): `grafana["grafana.ini"].database.password`, its keys told apart
- * by `values`, the release's. `under` names the key it is below (`chartValues`), when given.
+ * An override (`path` under `chart`, as the stack output `chartValueOverrides` has it, an item's
+ * `[i]` after it) as the stack file writes it and `pulumi config set --path` reads it
+ * (config/tree.ts propertyPath): `grafana["grafana.ini"].database.password`, a key written dotted
+ * told apart by `values`, the release's. `under` names the key it is below (`chartValues`), when given.
  */
 export function overrideKey(chart: string, path: string, values: unknown, under?: string): string {
-  const item = /^(.*)\[(\d+)\]$/.exec(path);
-  const segments = [
-    chart,
-    ...keySegments(values, (item ? item[1] : path).split(".")),
-    ...(item ? [Number(item[2])] : []),
-  ];
-  return under === undefined
-    ? propertyPath(segments[0] as string, segments.slice(1))
-    : propertyPath(under, segments);
+  const segments = [chart, ...keySegments(values, parseSegments(path))];
+  return under === undefined ? propertyPath(chart, segments.slice(1)) : propertyPath(under, segments);
 }
 
 /**
@@ -897,14 +906,14 @@ export function shownOverrides(
 ): string[] {
   const releases = releasesOf(resources);
   return overrides.map((o) => {
-    const chart = o.slice(0, o.indexOf("."));
-    return overrideKey(chart, o.slice(chart.length + 1), releases.find((r) => r.chart === chart)?.values);
+    const [chart, path] = firstKeyAndRest(o);
+    return overrideKey(chart, path, releases.find((r) => r.chart === chart)?.values);
   });
 }
 
 /** The paths under `<chart>.` of the stack's overrides of `rel`'s chart (`chartValues.<chart>`). */
 function chartOverrides(rel: ReleaseRef, overrides: string[]): string[] {
-  return overrides.filter((o) => o.startsWith(`${rel.chart}.`)).map((o) => o.slice(rel.chart.length + 1));
+  return overrides.map(firstKeyAndRest).flatMap(([chart, path]) => (chart === rel.chart ? [path] : []));
 }
 
 /**
@@ -937,7 +946,7 @@ function switchedOn(
   // `gateway.enabled` and `loki-index-gateway`, a target that runs without it).
   const on = ofChart.filter(
     (o) =>
-      lookup(rel.values, o.split(".")) === true &&
+      lookup(rel.values, parseSegments(o)) === true &&
       switchedComponent(o).some((c) => namesObject(text, `${rel.name}-${c}`)),
   );
   if (on.length === 0) return undefined;
@@ -1001,7 +1010,7 @@ function overridesOn(
   if (judged && judged.length > 0) {
     const setting = ofChart.filter(
       (o) =>
-        ((setsField(o, judged, lookup(rel.values, o.split("."))) ||
+        ((setsField(o, judged, lookup(rel.values, parseSegments(o))) ||
           // A key writing the field under a name of its own (Grafana's `podPortName` its container's port).
           writesJudgedField(rel.chart, o, judged) ||
           replacesHolder(rel, o, judged, ofChart)) &&
@@ -1039,7 +1048,7 @@ function overridesOn(
       ? ofChart.filter((o) => read.some((p) => concerns(o, p)))
       : ofChart.filter(
           (o) =>
-            namesKeyWord(message, o.slice(o.lastIndexOf(".") + 1)) ||
+            namesKeyWord(message, String(parseSegments(o).at(-1))) ||
             switchedComponent(o).some((c) => namesWord(message, c)) ||
             valuesAt(rel.values, o).some((v) => !names.has(v) && namesWord(message, v)) ||
             namedItems(rel.values, o, message, names)[0] !== o,
@@ -1083,7 +1092,7 @@ function replacesHolder(
 ): boolean {
   const whole = wholeMapOver(rel.chart, override);
   if (whole === undefined || !setsField(whole, judged)) return false;
-  return leafPaths(whole, lookup(rel.values, whole.split("."))).every((l) =>
+  return leafPaths(whole, lookup(rel.values, parseSegments(whole))).every((l) =>
     ofChart.some((o) => l === o || l.startsWith(`${o}.`) || l.startsWith(`${o}[`)),
   );
 }
@@ -1148,7 +1157,7 @@ function objectOverride(
   if (!m) return undefined;
   const [, kind, namespace, name] = m;
   for (const o of chartOverrides(rel, overrides)) {
-    const v = lookup(rel.values, o.split("."));
+    const v = lookup(rel.values, parseSegments(o));
     if (!Array.isArray(v)) continue;
     const i = v.findIndex(
       (item) =>
@@ -1178,7 +1187,7 @@ function namedItems(
   message: string,
   names: Set<string>,
 ): string[] {
-  const v = lookup(values, override.split("."));
+  const v = lookup(values, parseSegments(override));
   if (!Array.isArray(v)) return [override];
   const items = v.flatMap((item, i) => {
     const name: unknown = item && typeof item === "object" ? (item as { name?: unknown }).name : undefined;
@@ -1325,7 +1334,7 @@ function poolOverrides(
     .flatMap((rel) =>
       chartOverrides(rel, overrides)
         .filter((o) => raises.test(o))
-        .map((o) => `chartValues.${rel.chart}.${o}`),
+        .map((o) => overrideKey(rel.chart, o, rel.values, "chartValues")),
     )
     .filter((k, i, all) => all.indexOf(k) === i);
 }

@@ -1,14 +1,20 @@
 import { strict as assert } from "assert";
+import { parseSegments } from "@homelab-observability/contract";
+import { overridePaths } from "../../builders/chartValues";
 import { evaluateResources, type ExportedResource } from "../../policy/evaluate";
 import {
   attributeOverrides,
   chartValueOverridesOf,
   formatMergedViolations,
+  idleOverrideWarning,
   mergeProblems,
+  overridesInForce,
   shownOverrides,
+  unrunTargetOverrideWarning,
   type MergedFinding,
   type MergedViolation,
 } from "../../synth/report";
+import { valueAt } from "../../config/tree";
 import { release } from "../support/policyCases";
 
 /*
@@ -136,5 +142,51 @@ describe("chartValues keys named by the values paths a report concerns", () => {
     };
     assert.deepEqual(chartValueOverridesOf([stack]), ["grafana.replicas"]);
     assert.deepEqual(chartValueOverridesOf([{ ...stack, outputs: {} }]), []);
+  });
+
+  it("a key holding a dot or a slash is named quoted, the one key `pulumi config set --path` reads back", () => {
+    // The stack output names each override in the property-path grammar (config/tree.ts
+    // leafPaths): dotted, `vector.podAnnotations.prometheus.io/scrape` read as four keys deep.
+    const annotations = { "prometheus.io/scrape": "true" };
+    const chartValues = {
+      vector: { podAnnotations: annotations },
+      loki: { read: { podAnnotations: annotations } },
+      grafana: { podLabels: { "app.kubernetes.io/part-of": "obs" } },
+    };
+    const paths = overridePaths(chartValues);
+    assert.deepEqual(paths, [
+      'vector.podAnnotations["prometheus.io/scrape"]',
+      'loki.read.podAnnotations["prometheus.io/scrape"]',
+      'grafana.podLabels["app.kubernetes.io/part-of"]',
+    ]);
+    const stack = { urn: "urn:s", type: "pulumi:pulumi:Stack", outputs: { chartValueOverrides: paths } };
+    const resources = [stack, release("loki", { deploymentMode: "Monolithic" }), release("grafana", {})];
+    const { inForce, idle, unrun } = overridesInForce(resources, chartValueOverridesOf(resources));
+    const messages = [
+      ...idle.map((o) => idleOverrideWarning(o, [])),
+      ...unrun.map((u) => unrunTargetOverrideWarning(u)),
+    ];
+    const named = messages.map((m) => m.slice(0, m.indexOf(": ")));
+    assert.deepEqual(named, [
+      'chartValues.vector.podAnnotations["prometheus.io/scrape"]',
+      'chartValues.loki.read.podAnnotations["prometheus.io/scrape"]',
+    ]);
+    assert.deepEqual(shownOverrides(resources, inForce), ['grafana.podLabels["app.kubernetes.io/part-of"]']);
+    // Each name read back by the grammar's parser (the one `pulumi config set --path` uses, pulumi
+    // resource.ParsePropertyPath) is the path of the value in the stack's chartValues.
+    assert.deepEqual(parseSegments(named[0]), [
+      "chartValues",
+      "vector",
+      "podAnnotations",
+      "prometheus.io/scrape",
+    ]);
+    assert.deepEqual(parseSegments(named[1]), [
+      "chartValues",
+      "loki",
+      "read",
+      "podAnnotations",
+      "prometheus.io/scrape",
+    ]);
+    for (const p of paths) assert.equal(valueAt(chartValues, parseSegments(p)) !== undefined, true, p);
   });
 });
