@@ -47,6 +47,7 @@ import { objectStoreReach } from "../model/endpoints";
 import { byteSize } from "./schema";
 import {
   defaultSeriesCap,
+  nodeDaemons,
   DEFAULT_VOLUMES,
   fitProblems,
   lokiModeFor,
@@ -182,7 +183,14 @@ export function parseStackConfig(
               ? (os.insecure ?? os.endpoint.startsWith("http://"))
               : false,
         };
-  const sized = sizedDefaults(r);
+  // What the profile picks where the stack file does not: the sizes below count the node agents'
+  // pods (sizedDefaults), so they are decided once, before them.
+  const engines = {
+    metricsBackend: r.metricsBackend ?? (lightweight ? "victoriametrics" : "mimir"),
+    logAgent: r.logAgent ?? (lightweight ? "vector" : "alloy"),
+    canary: r.loki.canary ?? !lightweight,
+  } as const;
+  const sized = sizedDefaults(r, engines);
   const cfg: StackConfig = {
     stack,
     cluster,
@@ -192,8 +200,8 @@ export function parseStackConfig(
     production: r.production,
     phase: r.phase,
     profile: r.profile,
-    metricsBackend: r.metricsBackend ?? (lightweight ? "victoriametrics" : "mimir"),
-    logAgent: r.logAgent ?? (lightweight ? "vector" : "alloy"),
+    metricsBackend: engines.metricsBackend,
+    logAgent: engines.logAgent,
     objectStore,
     secrets: r.secrets,
     nodePools: r.nodePools.map((p) => ({ ...p, labels: p.labels ?? { "kubernetes.io/arch": p.arch } })),
@@ -208,7 +216,7 @@ export function parseStackConfig(
       replicas: sized.lokiReplicas,
       replicationFactor: sized.lokiReplicationFactor,
       volumeSize: sized.volumes.loki,
-      canary: r.loki.canary ?? !lightweight,
+      canary: engines.canary,
       gateway: r.loki.gateway ?? !lightweight,
     },
     prometheus: {
@@ -970,13 +978,22 @@ interface SizedDefaults {
  * workload every default is what it always was, so a running stack's StatefulSets keep their
  * volumeClaimTemplates (the API server refuses a changed one).
  */
-function sizedDefaults(r: Raw): SizedDefaults {
+function sizedDefaults(
+  r: Raw,
+  engines: Pick<StackConfig, "metricsBackend" | "logAgent"> & { canary: boolean },
+): SizedDefaults {
   const logs = r.workload.logsPerDay === undefined ? undefined : byteSize(r.workload.logsPerDay);
   const series = r.workload.activeSeries;
   const filesystem = r.objectStore.type === "filesystem";
   const loki = lokiDefaults(r, logs);
   const seriesCap =
-    r.mimir.maxGlobalSeriesPerUser ?? series ?? defaultSeriesCap(r.nodePools, r.mimir.replicas);
+    r.mimir.maxGlobalSeriesPerUser ??
+    series ??
+    defaultSeriesCap(
+      r.nodePools,
+      r.mimir.replicas,
+      nodeDaemons({ ...r, ...engines, loki: { canary: engines.canary } }),
+    );
   const needs: SizedDefaults["needs"] = {};
   // With the filesystem store Loki's volume holds every chunk: retention x a day's logs (taken
   // uncompressed, the upper bound). With object storage it holds the WAL only.

@@ -6,10 +6,12 @@ import {
   VM_CLUSTER_SIZING,
   MIMIR_READ_WRITE,
   BUDGET_MAX_REQUEST_SHARE,
+  canLandOn,
   nodeLeft,
   parseQuantity,
   samplesPerSecond,
   type NodeShare,
+  type PodScheduling,
   type SizedComponent,
 } from "@homelab-observability/contract";
 import type { NodePool, StackConfig } from "./schema";
@@ -27,7 +29,7 @@ import { lokiComponentName, lokiName, mimirName, prometheusName, vmName } from "
 import { capabilities } from "../model/phases";
 import { listed } from "../model/words";
 import { versions } from "../model/versions";
-import { propertyPath, valueAt } from "./tree";
+import { isMap, propertyPath, valueAt } from "./tree";
 
 /*
  * Sizing from the declared workload (`workload.*`) and the caps the stack sets, by upstream's own
@@ -116,13 +118,16 @@ export function mimirMemoryBytes(seriesCap: number, replicas: number): number {
 
 /**
  * Mimir's default series cap on these pools: 1000000, or when one replica holding that would take
- * more than BUDGET_MAX_REQUEST_SHARE of the largest node (a Raspberry Pi's 8 GiB), the largest cap
- * (in steps of 10000) that does not. The cap is lowered to what the pools hold, never the memory
- * raised past a node.
+ * more than BUDGET_MAX_REQUEST_SHARE of the largest node (a Raspberry Pi's 8 GiB) beside the
+ * `daemons`' pods on it, the largest cap (in steps of 10000) that does not: the share the pools'
+ * sum is judged by counts those pods too (fitProblems), so a cap the program chose is never
+ * refused by it. The cap is lowered to what the pools hold, never the memory raised past a node.
  */
-export function defaultSeriesCap(pools: Pick<NodePool, "memory" | "taints">[], replicas: number): number {
-  const largest = Math.max(0, ...openPools(pools).map((p) => parseQuantity(p.memory) ?? 0));
-  const fits = seriesCapWithin(BUDGET_MAX_REQUEST_SHARE * largest, replicas);
+export function defaultSeriesCap(pools: PoolPlaces[], replicas: number, daemons: NodeDaemon[] = []): number {
+  const room = (p: PoolPlaces) =>
+    BUDGET_MAX_REQUEST_SHARE * (parseQuantity(p.memory) ?? 0) -
+    daemonsOnPools(daemons, [{ ...p, count: 1 }]).reduce((n, d) => n + d.memory, 0);
+  const fits = seriesCapWithin(Math.max(0, ...openPools(pools).map(room)), replicas);
   return fits >= DEFAULT_SERIES_CAP || fits <= 0 ? DEFAULT_SERIES_CAP : fits;
 }
 
@@ -210,6 +215,11 @@ export interface VmClusterShape {
   frontReplicas: number;
 }
 
+/** What of `takeover` decides whether the stack runs its exporters: its step and the KPS release it takes over. */
+type TakeoverSteps = Pick<NonNullable<StackConfig["takeover"]>, "step"> & {
+  releases: Pick<NonNullable<StackConfig["takeover"]>["releases"], "kubePrometheusStack">;
+};
+
 /**
  * Whether the stack runs its exporters (node-exporter, and kube-state-metrics once KPS is gone):
  * not while a running kube-prometheus-stack is only being imported, whose values (and its
@@ -217,7 +227,9 @@ export interface VmClusterShape {
  * 9100 would never become ready. The plan (plan/metrics.ts planExporters) and the pods every node
  * runs ({@link nodeDaemons}) both read it.
  */
-export function runsExporters(cfg: Pick<StackConfig, "phase" | "metricsBackend" | "takeover">): boolean {
+export function runsExporters(
+  cfg: Pick<StackConfig, "phase" | "metricsBackend"> & { takeover?: TakeoverSteps },
+): boolean {
   const kpsOnlyImported = cfg.takeover?.step === "import" && !!cfg.takeover.releases.kubePrometheusStack;
   return !(capabilities(cfg.phase, cfg.metricsBackend).kps && kpsOnlyImported);
 }
@@ -252,8 +264,39 @@ export interface DaemonOverride {
   own: number;
 }
 
+/**
+ * Where each DaemonSet's pod scheduling (nodeSelector, affinity, tolerations) is in its chart's
+ * values, the pack's `scheduling` of the same workload (policy/lib/charts.ts): a `chartValues`
+ * override there decides which pools' nodes run its pod.
+ */
+const DAEMON_SCHEDULING: Record<string, { chart: string; path: readonly string[] }> = {
+  "node-exporter": { chart: versions.charts.nodeExporter.chart, path: [] },
+  alloy: { chart: versions.charts.alloy.chart, path: ["controller"] },
+  vector: { chart: versions.charts.vector.chart, path: [] },
+  "loki-canary": { chart: versions.charts.loki.chart, path: ["lokiCanary"] },
+};
+
+/**
+ * A DaemonSet's pod scheduling as its chart gets it: the program sets no nodeSelector or affinity
+ * and tolerates every taint the pools declare (builders/security/hardening.ts tolerationsFor, the
+ * policy node-agents-on-every-pool), which over the stack's own pools is tolerating any taint; a
+ * `chartValues` override merged over that sets its own (a list, tolerations, replaced whole).
+ */
+function daemonScheduling(cfg: Pick<StackConfig, "chartValues">, workload: string): PodScheduling {
+  const { chart, path } = DAEMON_SCHEDULING[workload];
+  const at = (key: string) => valueAt(cfg.chartValues[chart], [...path, key]);
+  const [nodeSelector, affinity, tolerations] = [at("nodeSelector"), at("affinity"), at("tolerations")];
+  return {
+    nodeSelector: isMap(nodeSelector) ? (nodeSelector as Record<string, string>) : {},
+    affinity: isMap(affinity) ? affinity : undefined,
+    tolerations: Array.isArray(tolerations) ? tolerations : [{ operator: "Exists" }],
+  };
+}
+
 /** A DaemonSet's pod as the config check counts it on every node: its requests, and the overrides among them. */
 export interface NodeDaemon extends NodeShare {
+  /** Where its pods may land, as its chart gets it ({@link daemonScheduling}). */
+  scheduling: PodScheduling;
   /** Its memory request as the program sizes it (model/sizing.ts), without any override. */
   ownMemory: number;
   /** The `chartValues` keys that set its containers' memory requests. */
@@ -297,8 +340,9 @@ function daemonRequest(
  * node holds them. The pack's budget counts the rendered DaemonSets' requests, the same numbers.
  */
 export function nodeDaemons(
-  cfg: Pick<StackConfig, "profile" | "logAgent" | "phase" | "metricsBackend" | "takeover" | "chartValues"> & {
+  cfg: Pick<StackConfig, "profile" | "logAgent" | "phase" | "metricsBackend" | "chartValues"> & {
     loki: Pick<StackConfig["loki"], "canary">;
+    takeover?: TakeoverSteps;
   },
 ): NodeDaemon[] {
   const pod = (workload: string, ...containers: DaemonContainer[]): NodeDaemon => {
@@ -313,6 +357,7 @@ export function nodeDaemons(
         0,
       ),
       overrides: memory.flatMap((r) => (r.override ? [r.override] : [])),
+      scheduling: daemonScheduling(cfg, workload),
     };
   };
   return [
@@ -320,6 +365,26 @@ export function nodeDaemons(
     cfg.logAgent === "alloy" ? pod("alloy", "alloyNode", "alloyReloader") : pod("vector", "vector"),
     ...(cfg.loki.canary ? [pod("loki-canary", "lokiCanary")] : []),
   ];
+}
+
+/**
+ * What the DaemonSets' pods request of the memory of `pools`, DaemonSet by DaemonSet: its pod once
+ * per node of each pool it can land on, by its nodeSelector, affinity and tolerations against the
+ * pool's labels and taints (contract canLandOn, the rule by which the pack's budget counts them,
+ * policy/lib/budget.ts daemonsPerPool). A DaemonSet on none of them is left out.
+ */
+/** What of a node pool decides which pods its nodes run and how much memory each has. */
+type PoolPlaces = Pick<NodePool, "memory" | "taints"> & Partial<Pick<NodePool, "arch" | "labels" | "count">>;
+
+function daemonsOnPools(
+  daemons: NodeDaemon[],
+  pools: PoolPlaces[],
+): { daemon: NodeDaemon; nodes: number; memory: number }[] {
+  return daemons.flatMap((daemon) => {
+    const on = pools.filter((p) => canLandOn(daemon.scheduling, p.labels ?? {}, p.taints, p.arch));
+    const nodes = on.reduce((n, p) => n + (p.count ?? 1), 0);
+    return nodes > 0 ? [{ daemon, nodes, memory: daemon.memory * nodes }] : [];
+  });
 }
 
 /** Memory one node of `pool` leaves beside the pods every node runs ({@link nodeDaemons}), bytes. */
@@ -963,21 +1028,44 @@ export function fitProblems(
     problems.push(
       `${k("workload.activeSeries")}: ${cfg.workload.activeSeries} series need more memory than one Mimir on the largest node; past it Mimir runs scaled out, whose pods share blocks through object storage, and objectStore.type is "filesystem"`,
     );
-  // The pools' whole memory, as the pack's budget holds the requests against it.
+  // The pools' whole memory, as the pack's budget holds the requests against it, with the
+  // DaemonSets' pods in the sum as it counts them: one on every node each lands on.
   const capacity = pools.reduce((n, p) => n + (parseQuantity(p.memory) ?? 0) * p.count, 0);
   const need = judged.reduce((n, c) => n + c.memoryBytes * c.replicas, 0);
+  const onPools = daemonsOnPools(daemons, pools);
+  const daemonNeed = onPools.reduce((n, d) => n + d.memory, 0);
   // Pods that fit no node already say why; the sum is judged once each of them fits.
-  if (problems.length === 0 && judged.length > 0 && need > BUDGET_MAX_REQUEST_SHARE * capacity) {
-    const keys = [...new Set(judged.map(keyOf))].join(" and ");
-    problems.push(
-      `${k(keys.split(" and ")[0])}: the components sized for ${keys} request ${formatBytes(need)} of memory (${judged
-        .map((c) => `${c.component} ${c.replicas}x${formatBytes(c.memoryBytes)}`)
-        .join(
-          ", ",
-        )}), above ${Math.round(BUDGET_MAX_REQUEST_SHARE * 100)}% of the node pools' ${formatBytes(capacity)}`,
-    );
-  }
+  if (problems.length === 0 && judged.length > 0 && need + daemonNeed > BUDGET_MAX_REQUEST_SHARE * capacity)
+    problems.push(shareProblem(judged, need, onPools, daemonNeed, capacity, k));
   return problems;
+}
+
+/**
+ * The line for sized pods and the DaemonSets' pods requesting more than BUDGET_MAX_REQUEST_SHARE of
+ * the pools' memory, at the first key that sized them: each pod's share, and each DaemonSet's (its
+ * pod times the nodes it runs on, named with the override that sets its request).
+ */
+function shareProblem(
+  judged: SizedComponent[],
+  need: number,
+  onPools: { daemon: NodeDaemon; nodes: number; memory: number }[],
+  daemonNeed: number,
+  capacity: number,
+  k: (key: string) => string,
+): string {
+  const keys = [...new Set(judged.map(keyOf))].join(" and ");
+  const pods = judged.map((c) => `${c.component} ${c.replicas}x${formatBytes(c.memoryBytes)}`).join(", ");
+  const daemonPods = onPools
+    .map((d) => {
+      const keys = d.daemon.overrides.map((o) => o.key);
+      return `${d.daemon.workload} ${d.nodes}x${formatBytes(d.daemon.memory)}${keys.length > 0 ? ` (${listed(keys)})` : ""}`;
+    })
+    .join(", ");
+  const withDaemons =
+    onPools.length === 0
+      ? ""
+      : ` and the DaemonSets' pods, one on every node they run on, ${formatBytes(daemonNeed)} (${daemonPods}): ${formatBytes(need + daemonNeed)} together`;
+  return `${k(keys.split(" and ")[0])}: the components sized for ${keys} request ${formatBytes(need)} of memory (${pods})${withDaemons}, above ${Math.round(BUDGET_MAX_REQUEST_SHARE * 100)}% of the node pools' ${formatBytes(capacity)}`;
 }
 
 /** Retention in seconds of a validated duration (0 when it does not parse; the schema refused it). */

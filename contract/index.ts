@@ -19,3 +19,4 @@ export * from "./closest";
 export * from "./labelSelector";
 export * from "./lokiRemoved";
 export * from "./lokiCompactor";
+export * from "./scheduling";

@@ -281,7 +281,7 @@ describe("sizing from upstream's capacity rules", function () {
       );
       assert.match(
         onOne,
-        /workload\.activeSeries: the components sized for workload\.activeSeries request 20\.3GiB of memory \(mimir 1x20\.3GiB\), above 80% of the node pools' 24GiB/,
+        /workload\.activeSeries: the components sized for workload\.activeSeries request 20\.3GiB of memory \(mimir 1x20\.3GiB\) and the DaemonSets' pods, one on every node they run on, 208MiB \(node-exporter 1x48MiB, alloy 1x144MiB, loki-canary 1x16MiB\): 20\.5GiB together, above 80% of the node pools' 24GiB/,
       );
       assert.doesNotMatch(onOne, /loki ingester/);
     });
@@ -306,7 +306,7 @@ describe("sizing from upstream's capacity rules", function () {
       const series = { ...at, workload: { activeSeries: 1_520_000 } };
       assert.match(
         problems(series),
-        /^ {2}- homelab-observability:workload\.activeSeries: the components sized for workload\.activeSeries request 45\.3GiB of memory \(mimir write 3x12\.4GiB, mimir read 2x1GiB, mimir backend 3x2GiB\), above 80% of the node pools' 48GiB$/m,
+        /^ {2}- homelab-observability:workload\.activeSeries: the components sized for workload\.activeSeries request 45\.3GiB of memory \(mimir write 3x12\.4GiB, mimir read 2x1GiB, mimir backend 3x2GiB\) and the DaemonSets' pods, one on every node they run on, 624MiB \(node-exporter 3x48MiB, alloy 3x144MiB, loki-canary 3x16MiB\): 45\.9GiB together, above 80% of the node pools' 48GiB$/m,
       );
       assert.match(
         problems({ ...series, objectStore: { type: "filesystem" }, mimir: { replicas: 1 } }),
@@ -348,6 +348,40 @@ describe("sizing from upstream's capacity rules", function () {
       );
       // The most it names fits.
       assert.equal(problems({ ...at, chartValues: { alloy: { alloy: requests("4976Mi") } } }), "");
+    });
+
+    it("the 80% share counts each DaemonSet's pod once per node of the pools it lands on", () => {
+      // A Mimir capped at 1000000 series (11.1GiB) on one 16Gi node is 69% of it; beside an Alloy
+      // whose override asks 2Gi on that node, 13.1GiB: above 80%, as the pack's budget sums them
+      // (refused here, exit 2, naming each DaemonSet's share).
+      const one = [{ name: "workers", arch: "amd64", count: 1, cpu: "4", memory: "16Gi" }];
+      const alloy = (memory: string, controller: object = {}) => ({
+        alloy: { alloy: { resources: { requests: { memory } } }, controller },
+      });
+      const capped = { phase: "kps-removed", nodePools: one, mimir: { maxGlobalSeriesPerUser: 1_000_000 } };
+      assert.equal(
+        problems({ ...capped, chartValues: alloy("2Gi") }).split("\n")[1],
+        "  - homelab-observability:mimir.maxGlobalSeriesPerUser: the components sized for mimir.maxGlobalSeriesPerUser request 11.1GiB of memory (mimir 1x11.1GiB) and the DaemonSets' pods, one on every node they run on, 2.1GiB (node-exporter 1x48MiB, alloy 1x2GiB (chartValues.alloy.alloy.resources.requests.memory), loki-canary 1x16MiB): 13.1GiB together, above 80% of the node pools' 16GiB",
+      );
+      assert.equal(problems({ ...capped, chartValues: alloy("1Gi") }), "");
+      // The default cap leaves the DaemonSets' pods their room in the share: never refused by it.
+      const byDefault = { phase: "kps-removed", nodePools: one, chartValues: alloy("2Gi") };
+      assert.equal(problems(byDefault), "");
+      assert.ok(config(byDefault).mimir.maxGlobalSeriesPerUser < 1_000_000);
+      // Counted only on the pools its nodeSelector admits (contract canLandOn, the budget's rule):
+      // five nodes of Alloy at 3Gi are above 80% of the pools' 24GiB, one node's are not.
+      const two = {
+        ...capped,
+        nodePools: [
+          { ...one[0], labels: { role: "main" } },
+          { ...one[0], name: "edge", count: 4, memory: "2Gi" },
+        ],
+      };
+      assert.match(
+        problems({ ...two, chartValues: alloy("3Gi") }),
+        /alloy 5x3GiB \(chartValues\.alloy\.alloy\.resources\.requests\.memory\).* above 80% of the node pools' 24GiB/,
+      );
+      assert.equal(problems({ ...two, chartValues: alloy("3Gi", { nodeSelector: { role: "main" } }) }), "");
     });
 
     it("a Mimir that fits no node offers only the ways out that fit, and a defaulted cap is named at the pool", () => {

@@ -1,11 +1,11 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT } from "../support/helpers";
+import { config, ROOT } from "../support/helpers";
 import { versions } from "../../model/versions";
 import { MIMIR_GROUP_MODULES } from "../../builders/metrics/mimirValues";
 import { ENGINE_KEYS } from "../../config/engineKeys";
-import { defaultSeriesCap, prometheusRetentionSize } from "../../config/sizing";
+import { defaultSeriesCap, nodeDaemons, prometheusRetentionSize } from "../../config/sizing";
 import { receiverEgressPorts } from "../../plan/alertingReceivers";
 import { BACKENDS, PHASES, capabilities } from "../../model/phases";
 import { rendered, stackFileVariants, VM_CLUSTER_VARIANT } from "../support/rendered";
@@ -205,7 +205,10 @@ describe("docs/explanation: every claim the code holds is true of the code", () 
     const text = read(`${DIR}/sizing-rules.md`);
     const pi = /\(8 GiB Pis: (\d+)\)/.exec(text);
     assert.ok(pi, "the 8 GiB Pi's series cap");
-    assert.equal(Number(pi[1]), defaultSeriesCap([{ memory: "8Gi", taints: [] }], 1));
+    // Beside the DaemonSets' pods the stack runs on the Pi by default (the standard profile's).
+    const onPi = config({ nodePools: [{ name: "pi", arch: "arm64", count: 1, cpu: "4", memory: "8Gi" }] });
+    assert.equal(Number(pi[1]), defaultSeriesCap([{ memory: "8Gi", taints: [] }], 1, nodeDaemons(onPi)));
+    assert.equal(Number(pi[1]), onPi.mimir.maxGlobalSeriesPerUser);
     const retention = /e\.g\. (\d+GiB) on (\d+)Gi/.exec(text);
     assert.ok(retention, "the retention size example");
     assert.equal(retention[1], prometheusRetentionSize(Number(retention[2]) * 2 ** 30));
