@@ -7,7 +7,15 @@
  */
 import { readFileSync } from "fs";
 import { dirname, join } from "path";
-import { closestMatch, didYouMean } from "../config/errors";
+import { closestMatch } from "../config/errors";
+import {
+  foundForValue,
+  givenMoreThanOnce,
+  needsValue,
+  takesNoValue,
+  timesGiven,
+  unknownFlag,
+} from "@homelab-observability/contract";
 import { PHASES } from "../model/phases";
 import { shellWord } from "../model/running";
 import { withoutQueryCredentials } from "../model/secrets";
@@ -360,8 +368,8 @@ const shown = (v: string) => withoutQueryCredentials(v.replace(/\/\/[^/@\s]*@/g,
 export const withoutLogin = (url: string, mark = ""): string =>
   withoutQueryCredentials(url.replace(/^([A-Za-z][\w+.-]*:\/\/)?.*@/, `$1${mark}`));
 
-/** How many times a word was given, as a message says it: "twice", "3 times". */
-const twice = (n: number) => (n === 2 ? "twice" : `${n} times`);
+/** How many times a word was given, as a message says it: "twice", "3 times" (the contract's). */
+const twice = timesGiven;
 
 /**
  * The refusal of a flag given more than once, naming what each one gave, in order, so the user
@@ -374,8 +382,7 @@ function givenTwice(flag: FlagSpec, given: (string | undefined)[]): string {
     if (flag.optionalValue) return value === undefined ? flag.name : `${flag.name}=${value}`;
     return JSON.stringify(value);
   });
-  const times = twice(given.length);
-  return `${flag.name} is given ${times}: ${listed(each)}; keep one`;
+  return givenMoreThanOnce(flag.name, each);
 }
 
 /**
@@ -813,7 +820,7 @@ function npmKeptProblem(
  */
 function missingValue(flag: FlagSpec, found: string): ArgProblem {
   const alone = flag.optionalValue ? `; or give ${flag.name} alone` : "";
-  return valueProblem(`${flag.name} needs a value (${flag.value}), got ${found}${alone}`, flag.name);
+  return valueProblem(`${needsValue(flag.name, flag.value ?? "", found)}${alone}`, flag.name);
 }
 
 /**
@@ -894,7 +901,7 @@ export function parseArgsAll(
     if (!flag) {
       // About the flag it was meant to be, or, with none close, the one written.
       const meant = closestMatch(name, known);
-      problems.push(argProblem(`unknown flag ${name}${didYouMean(name, known, (s) => s)}`, meant ?? name));
+      problems.push(argProblem(unknownFlag(name, meant), meant ?? name));
       // The word after a misspelt flag (`--stak production`) is its value, not a mistake of its own
       // nor an input to judge (`policy:check out --confg pack.json`). Where bare words are the
       // command's inputs, only a flag meant that takes a value took it.
@@ -903,7 +910,8 @@ export function parseArgsAll(
       continue;
     }
     if (!flag.value) {
-      if (eq > 0) problems.push(valueProblem(`${name} takes no value`, name));
+      if (eq > 0)
+        problems.push(valueProblem(takesNoValue(name, JSON.stringify(shown(a.slice(eq + 1)))), name));
       else out.switches.add(name);
       continue;
     }
@@ -916,7 +924,7 @@ export function parseArgsAll(
     } else {
       v = argv[i + 1];
       if (v === undefined || v.startsWith("--")) {
-        problems.push(missingValue(flag, v === undefined ? "nothing after it" : `the flag ${v} after it`));
+        problems.push(missingValue(flag, foundForValue("next", v)));
         continue;
       }
       i++;
@@ -925,7 +933,7 @@ export function parseArgsAll(
     // on, it would be taken as the flag left out (`--config=` judging with no pack config) or as an
     // empty name (`--stack=` looking for Pulumi..yaml).
     if (v === "") {
-      problems.push(missingValue(flag, eq > 0 ? 'nothing after "="' : "an empty word"));
+      problems.push(missingValue(flag, foundForValue(eq > 0 ? "=" : "next", "")));
       continue;
     }
     if (flag.repeat || giveOnce(flag, v)) out.values.set(name, [...(out.values.get(name) ?? []), v]);

@@ -20,3 +20,4 @@ export * from "./labelSelector";
 export * from "./lokiRemoved";
 export * from "./lokiCompactor";
 export * from "./scheduling";
+export * from "./words";

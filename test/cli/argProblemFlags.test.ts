@@ -109,7 +109,7 @@ describe("verify: a problem whose text names --stack but is not about it leaves 
 
 describe("synth: whether a refused argument may be the stacks asked for, from the flags it is about", () => {
   it("--all=yes: the stacks are asked for (all), so no second message that none are", () => {
-    assert.deepEqual(synthRefusal(["--all=yes"]).problems, ["--all takes no value"]);
+    assert.deepEqual(synthRefusal(["--all=yes"]).problems, ['--all takes no value, got "yes"']);
   });
 
   it("--outt o without a stack: the misspelt --out is one mistake, the missing stack another", () => {

@@ -10,6 +10,7 @@ import * as path from "path";
 import { parseRefreshArgs } from "../../upstream/refresh/args";
 import { HELP, main as referenceMain, refreshReference } from "../../upstream/refresh/cli";
 import { badArgs, main as metricsMain, USAGE as METRICS_USAGE } from "../../upstream/refresh/metrics";
+import { parseArgsAll, SYNTH } from "../../cli/spec";
 import { inProcess, ROOT, tmpDir } from "../support/helpers";
 
 const OPTIONS = { valued: { "--out": "<file>" }, switches: ["--check"], maxPositional: 1 };
@@ -30,8 +31,8 @@ describe("the refreshers' command lines: every mistake once, and true", function
       OPTIONS,
     );
     assert.deepEqual(a.problems, [
-      "--chek: no such option (the options: --out <file>, --check, --help)",
-      "--outt: no such option (the options: --out <file>, --check, --help)",
+      "unknown flag --chek; did you mean --check?",
+      "unknown flag --outt; did you mean --out?",
       '--out is given twice: "a" and "b"; keep one',
       '--check takes no value, got "yes"',
       '--out needs a value (<file>), got nothing after "="',
@@ -40,7 +41,7 @@ describe("the refreshers' command lines: every mistake once, and true", function
     assert.equal(a.values.get("--out"), undefined);
     // What stood where the value goes, and every value of an option given three times, in order.
     assert.deepEqual(parseRefreshArgs(["--out", "--check"], OPTIONS).problems, [
-      "--out needs a value (<file>), got the option --check after it",
+      "--out needs a value (<file>), got the flag --check after it",
     ]);
     assert.deepEqual(parseRefreshArgs(["--check", "--out"], OPTIONS).problems, [
       "--out needs a value (<file>), got nothing after it",
@@ -56,15 +57,32 @@ describe("the refreshers' command lines: every mistake once, and true", function
     assert.deepEqual([...parseRefreshArgs(["--outt", "x"], OPTIONS).unsure], ["x"]);
   });
 
+  it("words each mistake as the program's commands do (cli/spec.ts): one wording, the contract's", () => {
+    // Options named as synth's: the same mistake gets the same message from either parser.
+    const asSynth = { valued: { "--out": "<dir>" }, switches: ["--quiet"], maxPositional: 0 };
+    for (const argv of [
+      ["--out", "--quiet"],
+      ["--out="],
+      ["--out", ""],
+      ["--out"],
+      ["--quiet=yes"],
+      ["--out", "a", "--out", "b"],
+      ["--outt"],
+    ])
+      assert.deepEqual(
+        parseRefreshArgs(argv, asSynth).problems,
+        parseArgsAll(SYNTH, argv, {}).problems,
+        argv.join(" "),
+      );
+  });
+
   it("refresh-metrics: --out twice is given twice (not an unknown flag); a file is no sources directory; --outt x is one mistake", () => {
     assert.deepEqual(badArgs(["--out", "a", "--out", "b"]), ['--out is given twice: "a" and "b"; keep one']);
     const f = file();
     assert.deepEqual(badArgs([f]), [
       `${f}: a file, not a sources directory (leave it out to read every source from the Go module proxy)`,
     ]);
-    assert.deepEqual(badArgs(["--outt", "x"]), [
-      "--outt: no such option (the options: --out <file>, --check, --help)",
-    ]);
+    assert.deepEqual(badArgs(["--outt", "x"]), ["unknown flag --outt; did you mean --out?"]);
     assert.deepEqual(badArgs(["--out", "x", "--check"]), []);
   });
 
@@ -80,14 +98,14 @@ describe("the refreshers' command lines: every mistake once, and true", function
       (e: { problems?: string[] }) =>
         JSON.stringify(e.problems) ===
         JSON.stringify([
-          "--tagg: no such option (the options: --tag <tag>, --commit <sha>, --out <dir>, --help)",
-          "--outt: no such option (the options: --tag <tag>, --commit <sha>, --out <dir>, --help)",
+          "unknown flag --tagg; did you mean --tag?",
+          "unknown flag --outt; did you mean --out?",
         ]),
     );
     assert.throws(
       () => refreshReference(["loki", "--tagg", "v1"]),
       (e: { problems?: string[] }) =>
-        e.problems?.length === 1 && /^--tagg: no such option/.test(e.problems[0]),
+        e.problems?.length === 1 && /^unknown flag --tagg; did you mean --tag\?$/.test(e.problems[0]),
     );
   });
 

@@ -1,8 +1,18 @@
 /**
  * The command lines of the refreshers (`npm run refresh-reference`, `npm run refresh-metrics`):
  * every problem of one run, each its own line, and the last line saying the exit status, as the
- * other tools do (cli/spec.ts, which upstream/ does not import: it imports only the contract).
+ * other tools do. Each problem is worded by the contract's words.ts, which cli/spec.ts words the
+ * program's commands' with (upstream/ imports only the contract): one mistake, the same words.
  */
+
+import {
+  closestMatch,
+  foundForValue,
+  givenMoreThanOnce,
+  needsValue,
+  takesNoValue,
+  unknownFlag,
+} from "@homelab-observability/contract";
 
 /** The options a refresher takes: those with a value (`--out <file>`) and switches (`--check`). */
 export interface RefreshOptions {
@@ -42,10 +52,10 @@ export function parseRefreshArgs(argv: string[], o: RefreshOptions): RefreshArgs
     help: false,
     problems: [],
   };
-  const names = [...Object.entries(o.valued).map(([n, v]) => `${n} ${v}`), ...o.switches, "--help"];
+  const names = [...Object.keys(o.valued), ...o.switches, "--help"];
   const words: { word: string; afterUnknown: boolean }[] = [];
   // Every value each option was given, in order: one given more than once is one problem naming
-  // them all, so the user sees which to keep (as cli/spec.ts says it for the other tools).
+  // them all, so the user sees which to keep.
   const givenValues = new Map<string, string[]>();
   const twiceAt = new Map<string, number>();
   let afterUnknown = false;
@@ -63,16 +73,15 @@ export function parseRefreshArgs(argv: string[], o: RefreshOptions): RefreshArgs
     }
     const eq = a.indexOf("=");
     const name = eq > 0 ? a.slice(0, eq) : a;
-    const given = (): boolean => out.values.has(name) || out.switches.has(name);
     if (o.switches.includes(name)) {
-      if (eq > 0) out.problems.push(`${name} takes no value, got ${JSON.stringify(a.slice(eq + 1))}`);
-      else if (given()) out.problems.push(`${name} is given twice`);
+      // A switch given again changes nothing, as the other tools take it.
+      if (eq > 0) out.problems.push(takesNoValue(name, JSON.stringify(a.slice(eq + 1))));
       else out.switches.add(name);
       continue;
     }
     const form = o.valued[name];
     if (form === undefined) {
-      out.problems.push(`${name}: no such option (the options: ${names.join(", ")})`);
+      out.problems.push(unknownFlag(name, closestMatch(name, names)));
       afterUnknown = eq < 0;
       continue;
     }
@@ -82,17 +91,8 @@ export function parseRefreshArgs(argv: string[], o: RefreshOptions): RefreshArgs
       if (v === undefined || v.startsWith("-")) v = undefined;
       else i++;
     }
-    // What stood where the value goes, as the other tools say it (cli/spec.ts missingValue).
-    const found =
-      eq > 0
-        ? 'nothing after "="'
-        : next === undefined
-          ? "nothing after it"
-          : next.startsWith("-")
-            ? `the option ${next} after it`
-            : "an empty word";
     if (v === undefined || v === "") {
-      out.problems.push(`${name} needs a value (${form}), got ${found}`);
+      out.problems.push(needsValue(name, form, foundForValue(eq > 0 ? "=" : "next", next)));
       continue;
     }
     const values = [...(givenValues.get(name) ?? []), v];
@@ -104,9 +104,10 @@ export function parseRefreshArgs(argv: string[], o: RefreshOptions): RefreshArgs
     // Neither value is read: which one was meant is the user's to say. One problem, where the
     // second one stands, naming every value given so far.
     out.values.delete(name);
-    const times = values.length === 2 ? "twice" : `${values.length} times`;
-    const each = values.map((g) => JSON.stringify(g));
-    const text = `${name} is given ${times}: ${each.slice(0, -1).join(", ")} and ${each[each.length - 1]}; keep one`;
+    const text = givenMoreThanOnce(
+      name,
+      values.map((g) => JSON.stringify(g)),
+    );
     const at = twiceAt.get(name);
     if (at === undefined) twiceAt.set(name, out.problems.push(text) - 1);
     else out.problems[at] = text;
