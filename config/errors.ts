@@ -2048,3 +2048,39 @@ export function misspeltNamespaceProblems(
   }
   return out;
 }
+
+/** A problem's parts: its key, what it expects, the value found as quoted, and what follows it. */
+const EXPECTED_GOT = /^(\S+?): expected (.*?), got ((?:string )?)("(?:[^"\\]|\\.)*")(.*)$/s;
+
+/**
+ * One message per value written. The schema judges part of a value (grafana.url's scheme and its
+ * login) and the rules between keys judge the rest, which they read in the same run (judge.ts
+ * misspeltValuesReadAs: what follows the host, the host against the Ingress's), so one value wrong
+ * in several ways gave one line per check, each at the same file:line, each naming part of what to
+ * change. Problems at the same key that quote the same value found are said as one, at the first's
+ * place: every expectation with what it found, the value once, then every hint in order, once (the
+ * rules' come last: they judged the value with the schema's parts mended, so theirs names the
+ * whole value to write). Problems of other shapes, or quoting another value, stay apart.
+ */
+export function oneLinePerValue(problems: string[]): string[] {
+  const parts = problems.map((p) => EXPECTED_GOT.exec(p));
+  const folded = new Set<number>();
+  const out = problems.map((p, i) => {
+    const m = parts[i];
+    if (!m || folded.has(i)) return p;
+    const same = parts.flatMap((q, j) => (j > i && q && q[1] === m[1] && q[4] === m[4] ? [j] : []));
+    if (same.length === 0) return p;
+    same.forEach((j) => folded.add(j));
+    const members = [m, ...same.map((j) => parts[j]!)].map((q) => {
+      // What follows the value: what was found in it, in parentheses, then the hint after "; ";
+      // a tail of another shape stays with its expectation.
+      const tail = /^((?: \((?:[^()]|\([^()]*\))*\))?)(?:; (.*))?$/s.exec(q[5]);
+      return { expected: `${q[2]}${tail ? tail[1] : q[5]}`, hint: tail?.[2]?.trim() };
+    });
+    const expected = members.map((x) => x.expected);
+    // Two checks naming the same value to write (the host's and the path's) say it once.
+    const hints = [...new Set(members.flatMap((x) => (x.hint ? [x.hint] : [])))];
+    return `${m[1]}: expected ${expected.slice(0, -1).join("; ")}; and ${expected[expected.length - 1]}; got ${m[3]}${m[4]}${hints.length > 0 ? `; ${hints.join("; ")}` : ""}`;
+  });
+  return out.filter((_, i) => !folded.has(i));
+}

@@ -81,31 +81,26 @@ export function grafanaExposureProblems(
   const hostsKnown = exposed.length === ways.length;
   const hosts = [...new Set(exposed.map((w) => w.host))];
   const hostWrong = hostsKnown && exposed.every((w) => url.hostname !== w.host);
-  const onHost = hostWrong
-    ? [
-        `${k("grafana.url")}: expected a URL on ${
-          hosts.length === 1
-            ? `${exposed.map((w) => `grafana.${w.kind}.host`).join(" and ")} "${hosts[0]}"`
-            : exposed.map((w) => `grafana.${w.kind}.host "${w.host}"`).join(" or ")
-        } (Grafana's links and redirects use it), got "${redactUrl(g.url)}"`,
-      ]
-    : [];
   // Which way stays decides the scheme: judged once one does, on the host it serves.
   const [way] = ways;
-  const scheme = way && !both && !hostWrong ? new URL(way.url).protocol : undefined;
+  const wayScheme = way && !both ? new URL(way.url).protocol : undefined;
+  const scheme = hostWrong ? undefined : wayScheme;
   // The scheme people reach Grafana with: an http root_url behind TLS sends every redirect and
   // OAuth callback to plain HTTP (and the other way round to a port nothing serves). An Ingress
   // without grafana.ingress.tls may still be reached over https: TLS can end before it (a tunnel,
   // a load balancer, the controller's default certificate), which the stack cannot see, so only
   // http:// behind the Ingress's own TLS is known to be wrong. A `tls` map holding a refused key
   // is still TLS asked for; only `tls` itself refused (or set aside) leaves it unknown.
-  const schemeWrong =
+  // Judged on a URL on another host too, for the URL to set (origin, below): the host's line
+  // carries it, as the scheme's own line is said once the URL is on the way's host.
+  const schemeOff =
     way !== undefined &&
-    scheme !== undefined &&
+    wayScheme !== undefined &&
     schemeWritten &&
     !refused.includes(at(way.kind === "ingress" ? "ingress.tls" : "httpRoute.scheme")) &&
-    url.protocol !== scheme &&
+    url.protocol !== wayScheme &&
     !(way.kind === "ingress" && !g.ingress?.tls && url.protocol === "https:");
+  const schemeWrong = schemeOff && !hostWrong;
   const onScheme =
     way && schemeWrong
       ? [
@@ -124,17 +119,30 @@ export function grafanaExposureProblems(
   const extra = kinds.length > 0 ? httpUrlProblem(g.url, true) : undefined;
   // The URL to set is the one the other problems ask for too: their scheme and host, its port.
   // For a scheme read in place of a refused one, the one people reach Grafana with, known with one way.
-  const wayScheme = way && !both ? new URL(way.url).protocol : undefined;
-  const originScheme = schemeWrong ? scheme : schemeWritten ? url.protocol : wayScheme;
+  const originScheme = schemeOff ? wayScheme : schemeWritten ? url.protocol : wayScheme;
   const origin =
     (hostWrong && hosts.length > 1) || originScheme === undefined
       ? undefined
       : `${originScheme}//${hostWrong ? `${hosts[0]}${url.port ? `:${url.port}` : ""}` : url.host}`;
+  // Said with the URL to set, as the line on what follows the host says it: the same origin, so
+  // both in one message (errors.ts oneLinePerValue) give it once.
+  const onHost = hostWrong
+    ? [
+        `${k("grafana.url")}: expected a URL on ${
+          hosts.length === 1
+            ? `${exposed.map((w) => `grafana.${w.kind}.host`).join(" and ")} "${hosts[0]}"`
+            : exposed.map((w) => `grafana.${w.kind}.host "${w.host}"`).join(" or ")
+        } (Grafana's links and redirects use it), got "${redactUrl(g.url)}"${origin ? `; ${setTo(origin)}` : ""}`,
+      ]
+    : [];
   const atRoot =
     extra === undefined
       ? []
       : [
-          `${k("grafana.url")}: expected a URL with ${BARE_URL_PARTS}, as ${kinds.map((w) => `grafana.${w}`).join(" and ")} serve${kinds.length === 1 ? "s" : ""} Grafana at the root of ${kinds.map((w) => `grafana.${w}.host`).join(" and ")} (Grafana's links and redirects would carry what follows the host, which nothing routes), got "${redactUrl(g.url)}" (${extra}); ${origin ? `set it to ${origin}, or ` : ""}leave grafana.url out and the program sets it`,
+          `${k("grafana.url")}: expected a URL with ${BARE_URL_PARTS}, as ${kinds.map((w) => `grafana.${w}`).join(" and ")} serve${kinds.length === 1 ? "s" : ""} Grafana at the root of ${kinds.map((w) => `grafana.${w}.host`).join(" and ")} (Grafana's links and redirects would carry what follows the host, which nothing routes), got "${redactUrl(g.url)}" (${extra}); ${origin ? setTo(origin) : "leave grafana.url out and the program sets it"}`,
         ];
   return [...twoWays, ...onHost, ...onScheme, ...atRoot];
 }
+
+/** The hint of grafana.url's rules that know the URL to write (`origin`): it, or the program's own. */
+const setTo = (origin: string) => `set it to ${origin}, or leave grafana.url out and the program sets it`;

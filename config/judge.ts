@@ -23,6 +23,7 @@ import {
   meantKeyOf,
   meantKeySet,
   namesKey,
+  oneLinePerValue,
   sealedMisspelt,
   standInFor,
   type StackFileFacts,
@@ -964,7 +965,10 @@ export function judgedStackConfig(
     const asWritten = charted.read.length > 0 ? judged(repaired).problems : r.problems;
     readAsRefusals.push(...r.problems.filter((p) => !asWritten.includes(p)));
   }
-  const said = withChartReadAsRefusals(withReadAsRefusals(problems), charted.read, readAsRefusals);
+  // One value written gives one line, though the schema and the rules each refuse part of it.
+  const said = oneLinePerValue(
+    withChartReadAsRefusals(withReadAsRefusals(problems), charted.read, readAsRefusals),
+  );
   // A chart name the schema refuses (an unknown one, a value no map) is an override refused whole.
   const refusedCharts =
     isMap(raw.chartValues) && !cliRefusedChartValues

@@ -137,7 +137,7 @@ describe("config: grafana's ways in judged on what the file sets, a refused one 
     assert.deepEqual(
       same.problems,
       [
-        `${P("grafana.url")}: expected a URL on grafana.ingress.host and grafana.httpRoute.host "grafana.example.com" (Grafana's links and redirects use it), got "https://grafana.other.net"`,
+        `${P("grafana.url")}: expected a URL on grafana.ingress.host and grafana.httpRoute.host "grafana.example.com" (Grafana's links and redirects use it), got "https://grafana.other.net"; set it to https://grafana.example.com, or leave grafana.url out and the program sets it`,
         BOTH,
       ],
       same.message,

@@ -192,16 +192,20 @@ describe("config: a grafana.url with a path beside grafana.ingress or grafana.ht
     );
   });
 
-  it("says a query beside a URL on another host, naming the URL on the way's host", () => {
+  it("says a query beside a URL on another host in one message, naming the URL on the way's host", () => {
     const url = "https://other.example.net/?orgId=1";
     const e = refusal(stack(url, INGRESS_TLS), "lab");
     assert.deepEqual(
       e.problems,
       [
-        `${P("grafana.url")}: expected a URL on grafana.ingress.host "grafana.example.net" (Grafana's links and redirects use it), got "${url}"`,
-        `${P("grafana.url")}: expected a URL with no path, query or fragment, as grafana.ingress serves Grafana at the root of grafana.ingress.host (Grafana's links and redirects would carry what follows the host, which nothing routes), got "${url}" (it has a query); set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
+        `${P("grafana.url")}: expected a URL on grafana.ingress.host "grafana.example.net" (Grafana's links and redirects use it); and a URL with no path, query or fragment, as grafana.ingress serves Grafana at the root of grafana.ingress.host (Grafana's links and redirects would carry what follows the host, which nothing routes) (it has a query); got "${url}"; set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
       ],
       e.message,
+    );
+    // On another host alone, the URL to set is said too, with the scheme people reach it with.
+    assert.match(
+      refusal(stack("http://other.example.net", INGRESS_TLS), "lab").problems.join("\n"),
+      /got "http:\/\/other\.example\.net"; set it to https:\/\/grafana\.example\.net, or leave grafana\.url out/,
     );
   });
 
@@ -234,13 +238,12 @@ describe("config: a grafana.url with a login and what follows its host, in one r
   const URL_GIVEN = `https://admin:${LOGIN}@grafana.example.net/sub?x=1`;
   const SHOWN = "https://<redacted>@grafana.example.net/sub?x=1";
 
-  it("says the login and the path and query, one message each, never the password", () => {
+  it("says the login and the path and query in one message, never the password", () => {
     const e = refusal(stack(URL_GIVEN, INGRESS_TLS), "lab");
     assert.deepEqual(
       e.problems,
       [
-        `${P("grafana.url")}: expected a URL with scheme http or https, a host and no credentials, like "https://grafana.example.net" (it carries credentials), got string "${SHOWN}"`,
-        `${P("grafana.url")}: expected a URL with no path, query or fragment, as grafana.ingress serves Grafana at the root of grafana.ingress.host (Grafana's links and redirects would carry what follows the host, which nothing routes), got "${SHOWN}" (it has a path and a query); set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
+        `${P("grafana.url")}: expected a URL with scheme http or https, a host and no credentials, like "https://grafana.example.net" (it carries credentials); and a URL with no path, query or fragment, as grafana.ingress serves Grafana at the root of grafana.ingress.host (Grafana's links and redirects would carry what follows the host, which nothing routes) (it has a path and a query); got string "${SHOWN}"; set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
       ],
       e.message,
     );
@@ -254,12 +257,16 @@ describe("config: a grafana.url with a login and what follows its host, in one r
 
   it("says a wrong host beside the login, and hides a password holding an @, a / or a space", () => {
     const e = refusal(stack("http://admin:p@ss@other.example.net", INGRESS_TLS), "lab");
+    assert.equal(e.problems.length, 1, e.message);
     assert.deepEqual(
-      e.problems.map((p) => p.replace(/^\S+: expected (a URL \S+ \S+).*/, "$1")),
+      [...e.problems[0].matchAll(/(?:expected |; (?:and )?)(a URL \S+ \S+)/g)].map((m) => m[1]),
       ["a URL with scheme", "a URL on grafana.ingress.host"],
       e.message,
     );
-    assert.match(e.problems[1], /got "http:\/\/<redacted>@other\.example\.net"$/);
+    assert.match(
+      e.problems[0],
+      /got string "http:\/\/<redacted>@other\.example\.net"; set it to https:\/\/grafana\.example\.net, or/,
+    );
     assert.ok(![e.message, ...e.notes].some((t) => /ss@/.test(t)), e.message);
     // A `/` in the password ends URL's host part, so the URL does not parse: it is still a login,
     // said so, and the path after the host is judged beside it.
@@ -269,8 +276,8 @@ describe("config: a grafana.url with a login and what follows its host, in one r
     ]) {
       const f = refusal(stack(url, INGRESS_TLS), "lab");
       assert.deepEqual(
-        f.problems.map((p) => /\((it [^)]*)\)/.exec(p)?.[1]),
-        ["it carries credentials", "it has a path"],
+        f.problems.map((p) => [...p.matchAll(/\((it [^)]*)\)/g)].map((m) => m[1])),
+        [["it carries credentials", "it has a path"]],
         f.message,
       );
       assert.ok(![f.message, ...f.notes].some((t) => /cd@|pass@/.test(t)), f.message);
@@ -278,10 +285,12 @@ describe("config: a grafana.url with a login and what follows its host, in one r
   });
 });
 
-describe("config: a grafana.url with another scheme and a login, every refused part in the first run (issue 51)", () => {
+describe("config: a grafana.url with another scheme and a login, every refused part in the first run, in one message", () => {
   // Refused for its scheme as well as its login, the URL was cut whole: the rules ran with
   // grafana.url at its default, and its path, query and fragment were said once the scheme and the
   // login were fixed. The rules read it as http without its login; the scheme is its schema line's.
+  // The schema and the rules each refusing part of the one value written gave a line each at the
+  // same place: it is one mistake, one message, ending with the URL to write.
   it("says the scheme and the login, and the path, query and fragment, never the password", () => {
     for (const [given, shown, login] of [
       [
@@ -295,21 +304,27 @@ describe("config: a grafana.url with another scheme and a login, every refused p
       assert.deepEqual(
         e.problems,
         [
-          `${P("grafana.url")}: expected a URL with scheme http or https, a host and no credentials, like "https://grafana.example.net" (its scheme is ftp${login.replace(",", " and")}), got string "${shown}"; people reach Grafana over https (grafana.ingress.tls is set): write https://`,
-          `${P("grafana.url")}: expected a URL with no path, query or fragment, as grafana.ingress serves Grafana at the root of grafana.ingress.host (Grafana's links and redirects would carry what follows the host, which nothing routes), got "${shown}" (it has a path, a query and a fragment); set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
+          `${P("grafana.url")}: expected a URL with scheme http or https, a host and no credentials, like "https://grafana.example.net" (its scheme is ftp${login.replace(",", " and")}); and a URL with no path, query or fragment, as grafana.ingress serves Grafana at the root of grafana.ingress.host (Grafana's links and redirects would carry what follows the host, which nothing routes) (it has a path, a query and a fragment); got string "${shown}"; people reach Grafana over https (grafana.ingress.tls is set): write https://; set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
         ],
         e.message,
       );
+      assert.equal(e.message.match(/Pulumi\.lab\.yaml:\d+:\d+/g)?.length, 1, e.message);
       assert.ok(![e.message, ...e.notes].some((t) => t.includes("hunter2")), e.message);
     }
-    // A wrong host beside them is said too, with the scheme people reach Grafana with.
+    // A wrong host beside them is said too, in the same message, with the scheme people reach
+    // Grafana with.
     const e = refusal(stack("ftp://admin:hunter2@other.example.net/sub", INGRESS_TLS), "lab");
+    assert.equal(e.problems.length, 1, e.message);
     assert.deepEqual(
-      e.problems.map((p) => p.replace(/^\S+: expected (a URL \S+ \S+).*/, "$1")),
+      [...e.problems[0].matchAll(/(?:expected |; (?:and )?)(a URL \S+ \S+)/g)].map((m) => m[1]),
       ["a URL with scheme", "a URL on grafana.ingress.host", "a URL with no"],
       e.message,
     );
-    assert.match(e.problems[2], /set it to https:\/\/grafana\.example\.net, or leave/);
+    assert.match(
+      e.problems[0],
+      /\(its scheme is ftp and it carries credentials\).*\(it has a path\); got string "ftp:\/\/<redacted>@other\.example\.net\/sub";.* set it to https:\/\/grafana\.example\.net, or leave grafana\.url out and the program sets it$/,
+    );
+    assert.ok(!e.message.includes("hunter2"), e.message);
     // The scheme to write is said in the first run, where the rule on it judges none read in
     // place of ftp: behind the route's http, http (not "http or https" and then https refused).
     assert.match(

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { oneLinePerValue } from "../../config/errors";
 import { receiverCredentialProblems } from "../../config/receiverSecrets";
 import { BASE, P, RECEIVER, refusal, STORE } from "../support/stackText";
 
@@ -89,5 +90,38 @@ ${STORE}  ${P("loki")}:
       notes.join("\n"),
     );
     for (const n of notes) assert.doesNotMatch(n, /\b[\w/]+\.ts\b/, n);
+  });
+});
+
+describe("config: one message per value written, whichever checks refuse parts of it", () => {
+  // The schema refuses a URL's scheme and login, the rules between keys what follows its host and
+  // its host: each a line at the same file:line, for one value the user wrote once.
+  const url = (rest: string) => `${P("grafana.url")}: expected ${rest}`;
+  it("says the problems at one key quoting one value as one, every expectation and hint in order", () => {
+    assert.deepEqual(
+      oneLinePerValue([
+        url(
+          'a URL with no credentials (it carries credentials), got string "ftp://<redacted>@h/p"; write https://',
+        ),
+        `${P("phase")}: expected one of a, b, got "c"`,
+        url('a URL on host "g" (links use it), got "ftp://<redacted>@h/p"; set it to https://g'),
+        url('a URL with no path, got "ftp://<redacted>@h/p" (it has a path); set it to https://g'),
+      ]),
+      [
+        url(
+          'a URL with no credentials (it carries credentials); a URL on host "g" (links use it); and a URL with no path (it has a path); got string "ftp://<redacted>@h/p"; write https://; set it to https://g',
+        ),
+        `${P("phase")}: expected one of a, b, got "c"`,
+      ],
+    );
+  });
+
+  it("keeps apart problems at another key or quoting another value", () => {
+    const apart = [
+      url('a URL with no path, got "https://g/p" (it has a path)'),
+      url('a URL on host "g", got "https://h"'),
+      `${P("objectStore.endpoint")}: expected a URL with no path, got "https://g/p"`,
+    ];
+    assert.deepEqual(oneLinePerValue(apart), apart);
   });
 });

@@ -178,7 +178,7 @@ describe("config: the user's receivers, Grafana's way in and chart values", () =
     assert.deepEqual(
       problems({ grafana: { ingress, url: "https://other.example.net" } }, { allowAbsentSecrets: true }),
       [
-        `${PROJECT}:grafana.url: expected a URL on grafana.ingress.host "grafana.example.net" (Grafana's links and redirects use it), got "https://other.example.net"`,
+        `${PROJECT}:grafana.url: expected a URL on grafana.ingress.host "grafana.example.net" (Grafana's links and redirects use it), got "https://other.example.net"; set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
       ],
     );
   });
