@@ -37,7 +37,7 @@ import {
 import { parseSegments } from "./locate";
 import { isArm32 } from "./nodePools";
 import { holdsSecret } from "./receivers";
-import { parseStackConfig } from "./resolve";
+import { ITEM_RULES, parseStackConfig } from "./resolve";
 import { parseRaw, PROJECT, rawSchema, redactUrl, UNAME_ARCHES, urlAsRead, type StackConfig } from "./schema";
 import { isMap, propertyPath, setConfigCommand, valueAt } from "./tree";
 import { undecryptableFact, type PlainSecret, type SecureProblem, type SecureValue } from "./stackFile";
@@ -850,6 +850,43 @@ function rulesJudge(ctx: {
   };
 }
 
+/**
+ * What the rules between a list's items (resolve.ts ITEM_RULES) say of the file's items, for a list
+ * the repair set items aside from (`items`): each item's key taken where it is a map whose value
+ * there is valid, so a rule that reads only that key judges an item refused for another value (a
+ * pool's name beside its bad `memory`), and never a value the file got wrong. The problems name
+ * the file's indexes (those the rules said of the items left are the same text); a note names the
+ * keys of items set aside that were read, as the note on those items says the rules ran without them.
+ */
+function itemRulesJudged(
+  raw: Record<string, unknown>,
+  items: readonly string[],
+): { problems: string[]; notes: string[] } {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  for (const { list, key, problems: rule } of ITEM_RULES) {
+    const given = raw[list];
+    if (!Array.isArray(given) || !items.some((i) => i.startsWith(`${list}[`))) continue;
+    const values = given.map((item, i) =>
+      isMap(item) &&
+      typeof item[key] === "string" &&
+      schemaAt([list, i, key], raw)?.safeParse(item[key]).success
+        ? item[key]
+        : undefined,
+    );
+    problems.push(...rule(values));
+    const read = items.filter((i) => {
+      const at = new RegExp(`^${list}\\[(\\d+)\\]$`).exec(i);
+      return at !== null && values[Number(at[1])] !== undefined;
+    });
+    if (read.length > 0)
+      notes.push(
+        `(the rule between the items of ${PROJECT}:${list} on their ${key} read ${read.map((i) => `${PROJECT}:${i}.${key}`).join(", ")}, the value${read.length > 1 ? "s" : ""} given being valid)`,
+      );
+  }
+  return { problems, notes };
+}
+
 /** {@link judgedStackConfig}'s verdict. */
 export interface JudgedConfig {
   cfg?: StackConfig;
@@ -953,6 +990,9 @@ export function judgedStackConfig(
     const r = judged(charted.config);
     cfg = r.cfg;
     problems.push(...r.problems);
+    const byItems = itemRulesJudged(raw, items);
+    problems.push(...byItems.problems.filter((p) => !r.problems.includes(p)));
+    notes.push(...byItems.notes);
     refused.push(...r.overrides);
     if (choices)
       notes.push(

@@ -860,18 +860,40 @@ function crossChecks(
     p.push(
       `${k("agents.namespace")}: expected a namespace other than the stack's "${c.namespace}" (the agents need Pod Security privileged, the rest runs at baseline; agents.step stay keeps them in the stack's), got "${c.agents.namespace}"`,
     );
-  // The first pool of each name, so the second names where the first is: one mistake, both places.
-  const poolNames = new Map<string, number>();
-  c.nodePools.forEach((pool, i) => {
-    const first = poolNames.get(pool.name);
-    if (first !== undefined)
-      p.push(
-        `${k(`nodePools[${i}].name`)}: expected a unique pool name, got duplicate "${pool.name}" (nodePools[${first}].name has it)`,
-      );
-    else poolNames.set(pool.name, i);
-  });
+  p.push(...ITEM_RULES.flatMap((r) => r.problems(c[r.list].map((item) => item[r.key]))));
   return p;
 }
+
+/**
+ * The pools' names given twice: the first pool of each name, so the second names where the first
+ * is (one mistake, both places). `names` by the list's index; undefined for one not to judge.
+ */
+function poolNameProblems(names: readonly (string | undefined)[]): string[] {
+  const first = new Map<string, number>();
+  return names.flatMap((name, i) => {
+    if (name === undefined) return [];
+    const at = first.get(name);
+    if (at === undefined) first.set(name, i);
+    return at === undefined
+      ? []
+      : [
+          `${PROJECT}:nodePools[${i}].name: expected a unique pool name, got duplicate "${name}" (nodePools[${at}].name has it)`,
+        ];
+  });
+}
+
+/**
+ * The rules between the items of a top-level list that read one key of each item and nothing else.
+ * They run over the items the repair left (crossChecks), and over the file's items too, each one's
+ * key taken where its own value is valid (config/judge.ts itemRuleProblems): an item set aside for
+ * another value (a `memory: 16GB`) still has a name, and a second pool of that name was told only
+ * once the memory was mended.
+ */
+export const ITEM_RULES: readonly {
+  list: "nodePools";
+  key: "name";
+  problems: (values: readonly (string | undefined)[]) => string[];
+}[] = [{ list: "nodePools", key: "name", problems: poolNameProblems }];
 
 /** Nodes a pod without tolerations can land on (pools without NoSchedule/NoExecute taints). */
 export function openNodeCount(pools: Raw["nodePools"]): number {

@@ -312,3 +312,58 @@ describe("config: a URL key refused for its scheme, login and path has the rest 
     assert.ok(![e.message, ...e.notes].some((t) => t.includes("hunter2")), e.message);
   });
 });
+
+describe("config: a rule between a list's items judges an item set aside for another value (resolve.ts ITEM_RULES)", function () {
+  this.timeout(20000);
+
+  const pools = (first: string, second: string) => `${BASE}${STORE}  ${P("nodePools")}:
+    - name: ${first}
+      arch: amd64
+      count: 3
+      cpu: "4"
+      memory: 16GB
+    - name: ${second}
+      arch: arm64
+      count: 1
+      cpu: "2"
+      memory: 8Gi
+`;
+  const MEMORY = `${P("nodePools[0].memory")}: expected a Kubernetes quantity above zero like "8Gi"`;
+
+  it("a pool name given twice is told beside the other pool's bad memory, in the same run", () => {
+    const e = refusal(pools("workers", "workers"));
+    assert.equal(e.problems.length, 2, e.message);
+    assert.ok(e.problems[0].startsWith(MEMORY), e.message);
+    assert.equal(
+      e.problems[1],
+      `${P("nodePools[1].name")}: expected a unique pool name, got duplicate "workers" (nodePools[0].name has it)`,
+    );
+    assert.match(
+      e.message,
+      /nodePools\[1\]\.name: [^\n]*\n\s+at [^\n]*:\d+:\d+\n\s+\d+ \|\s+- name: workers/,
+    );
+    // The note on the item set aside says which of its keys a rule still read.
+    assert.ok(
+      e.notes.includes(
+        `(the rule between the items of ${P("nodePools")} on their name read ${P("nodePools[0].name")}, the value given being valid)`,
+      ),
+      e.notes.join("\n"),
+    );
+  });
+
+  it("names neither a pool's own refused name nor distinct names as given twice", () => {
+    for (const [first, second] of [
+      ["Workers", "Workers"],
+      ["workers", "gpu"],
+    ]) {
+      const e = refusal(pools(first, second));
+      assert.ok(!e.problems.some((p) => p.includes("unique pool name")), e.message);
+      // A refused name is no name the rule read; a valid one is, problem or not.
+      assert.equal(
+        e.notes.some((n) => n.includes("on their name")),
+        first === "workers",
+        e.notes.join("\n"),
+      );
+    }
+  });
+});
