@@ -277,9 +277,37 @@ function expectedBy(e: ErrorObject): string | undefined {
  * is 32-bit ARM, no slip of arm64).
  */
 function meant(e: ErrorObject): string {
+  if (e.keyword === "type") return unquoted(e);
   if (e.keyword !== "enum" || typeof e.data !== "string") return "";
   const allowed = (e.params.allowedValues as unknown[]).filter((v): v is string => typeof v === "string");
   return enumHint(e.data, allowed);
+}
+
+/**
+ * A number or a boolean written as a string (`"maxRequestShare": "0.8"`), offered in the JSON form
+ * to write (`0.8`, without the quotes): JSON tells `"0.8"` from `0.8` where a YAML file does not,
+ * and "must be a number, found string "0.8"" left the reader to see that the quotes were the fault.
+ * Offered only where that value passes the setting's schema, so the hint pasted is taken; a `"1.5"`
+ * for a fraction at most 1 is told what the number must be instead.
+ */
+function unquoted(e: ErrorObject): string {
+  if (typeof e.data !== "string") return "";
+  const text = e.data.trim();
+  const value = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)
+    ? Number(text)
+    : text === "true" || text === "false"
+      ? text === "true"
+      : undefined;
+  if (value === undefined || (typeof value === "number" && !Number.isFinite(value))) return "";
+  const schema = e.parentSchema;
+  if (!schema) return "";
+  const validate = compiled(schema);
+  if (validate(value)) return `; did you mean ${JSON.stringify(value)}, without the quotes?`;
+  // Refused as the number too: said now, not on the next run.
+  const next = validate.errors?.[0];
+  return next
+    ? `; written ${JSON.stringify(value)} (without the quotes) it is still refused: it ${expectedBy(next) ?? next.message}`
+    : "";
 }
 
 /**

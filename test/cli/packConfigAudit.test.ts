@@ -7,6 +7,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { packConfigProblems } from "../../synth/pack";
 import { policyCheckCli, tmpDir } from "../support/helpers";
 
 const lastLine = (text: string) => text.trimEnd().split("\n").pop()!;
@@ -44,5 +45,40 @@ describe("policy pack config: every mistake in one run", function () {
       assert.equal(r.status, 2, r.stdout + r.stderr);
       assert.ok(r.stderr.includes(`cannot read ${file}: ${got}`), r.stderr);
     }
+  });
+
+  it("a number written as a string is offered in the JSON form to write, and that form is taken", async () => {
+    const dir = tmpDir("packcfg-audit");
+    const cfg = path.join(dir, "cfg.json");
+    fs.writeFileSync(cfg, '{"resource-budget": {"maxRequestShare": "0.8"}}');
+    const r = await policyCheckCli([dir, "--config", cfg]);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(
+      r.stderr,
+      /cfg\.json:1:41: resource-budget: maxRequestShare must be a number, found string "0\.8"; did you mean 0\.8, without the quotes\? \(maxRequestShare: /,
+    );
+    // The hint pasted: the engine's rules take it.
+    assert.deepEqual(packConfigProblems(JSON.parse('{"resource-budget": {"maxRequestShare": 0.8}}')), []);
+  });
+
+  it("a quoted value the setting refuses as a number too is told what it must be, and a quoted boolean is offered", () => {
+    assert.deepEqual(
+      packConfigProblems({ "resource-budget": { maxRequestShare: "1.5" } }).map((p) =>
+        p.replace(/ \(maxRequestShare: .*$/, ""),
+      ),
+      [
+        'resource-budget: maxRequestShare must be a number, found string "1.5"; written 1.5 (without the quotes) it is still refused: it must be a number above 0 and at most 1',
+      ],
+    );
+    assert.match(
+      packConfigProblems({ "production-data-protected": { production: "false" } }).join("\n"),
+      /production must be true, false or null, found string "false"; did you mean false, without the quotes\?/,
+    );
+    // A string that is no number or boolean gets no such hint.
+    assert.ok(
+      !packConfigProblems({ "resource-budget": { maxRequestShare: "80%" } }).some((p) =>
+        p.includes("quotes"),
+      ),
+    );
   });
 });
