@@ -811,6 +811,7 @@ function rulesJudge(ctx: {
   const { opts, said, judgedWhole, choices } = ctx;
   const rules = (input: Record<string, unknown>): RulesSaid => {
     const overrides: RefusedOverride[] = [];
+    const listsAsWritten: string[] = [];
     try {
       const c = parseStackConfig(input, ctx.stack, ctx.env, {
         allowAbsentSecrets: opts.allowAbsentSecrets,
@@ -825,12 +826,14 @@ function rulesJudge(ctx: {
         refused: { defaulted: ctx.defaulted, setAside: ctx.setAside },
         overrides,
         asWritten: ctx.asWritten,
+        listsAsWritten,
       });
       return { cfg: c, problems: [], overrides: [] };
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       return {
-        problems: e.problems.map(said).filter(judgedWhole),
+        // A problem judged on a list as the file writes it judged every item of it.
+        problems: e.problems.filter((p) => listsAsWritten.includes(p) || judgedWhole(said(p))).map(said),
         overrides: overrides
           .map((o) => ({ ...o, problem: said(o.problem) }))
           .filter((o) => judgedWhole(o.problem)),

@@ -147,6 +147,11 @@ interface ParseOptions {
    * entries kept under their names are told the name the receiver reads (receiverSecrets.ts).
    */
   asWritten?: Record<string, unknown>;
+  /**
+   * Filled with the problems a rule judged on a list as the file writes it, not on the items its
+   * repair left (judge.ts keeps them where it drops the other problems naming such a list whole).
+   */
+  listsAsWritten?: string[];
 }
 
 /** The schema's parse of a stack's raw config, when it succeeded. */
@@ -298,7 +303,7 @@ function ruleProblems(
     ...unread.map((u) => u.problem).filter(seen),
     ...twice.map((o) => o.problem),
     ...[
-      ...crossChecks(cfg, env, opts.allowAbsentSecrets === true, raw, opts.placeOf).filter(seen),
+      ...crossChecks(cfg, env, opts.allowAbsentSecrets === true, raw, opts.placeOf, opts).filter(seen),
       ...userChoiceProblems(cfg, refused, seen, {
         unreadable: opts.unreadable ?? [],
         plainText: opts.plainText ?? [],
@@ -720,7 +725,11 @@ function bucketPrefixProblems(c: StackConfig): string[] {
  * header's IDs, sorted and each once (grafana/dskit tenant.NormalizeTenantIDs, vendored by both), so
  * a repeat or the written tenant itself is a mistake, not a second read.
  */
-function previousTenantProblems(c: StackConfig): string[] {
+function previousTenantProblems(
+  c: StackConfig,
+  raw: Record<string, unknown>,
+  written: Pick<ParseOptions, "asWritten" | "listsAsWritten">,
+): string[] {
   const p: string[] = [];
   const engines = [
     {
@@ -740,10 +749,15 @@ function previousTenantProblems(c: StackConfig): string[] {
   ];
   for (const e of engines) {
     const key = `${PROJECT}:${e.name}.previousTenants`;
-    if (e.list.length > 0 && !e.on) {
-      p.push(
-        `${key}: expected [] while ${e.switchKey} is false (with it off the engine answers every read from its own tenant and ignores X-Scope-OrgID, so no other tenant can be read), got ${JSON.stringify(e.list)}`,
-      );
+    // Any tenant is one too many with the switch off, a refused one too: judged on the list the
+    // file writes where its repair kept the key (an item set aside for a bad ID hid this one run).
+    const given = written.asWritten && valueAt(written.asWritten, [e.name, "previousTenants"]);
+    const asWritten = Array.isArray(given) && Array.isArray(valueAt(raw, [e.name, "previousTenants"]));
+    const list: unknown[] = asWritten ? (given as unknown[]) : e.list;
+    if (list.length > 0 && !e.on) {
+      const problem = `${key}: expected [] while ${e.switchKey} is false (with it off the engine answers every read from its own tenant and ignores X-Scope-OrgID, so no other tenant can be read), got ${JSON.stringify(list)}`;
+      p.push(problem);
+      if (asWritten) written.listsAsWritten?.push(problem);
       continue;
     }
     e.list.forEach((id, i) => {
@@ -769,6 +783,7 @@ function crossChecks(
   allowAbsentSecrets: boolean,
   raw: Record<string, unknown>,
   placeOf?: (key: string) => string | undefined,
+  written: Pick<ParseOptions, "asWritten" | "listsAsWritten"> = {},
 ): string[] {
   const p: string[] = [];
   const k = (path: string) => `${PROJECT}:${path}`;
@@ -827,7 +842,7 @@ function crossChecks(
       `${k("mimir.tenant")}: expected a tenant ID other than Mimir's internal "__mimir_cluster", got "${c.mimir.tenant}"`,
     );
   }
-  p.push(...previousTenantProblems(c));
+  p.push(...previousTenantProblems(c, raw, written));
   // VictoriaMetrics refuses -retentionPeriod below a day (app/vmstorage/main.go: "-retentionPeriod
   // cannot be smaller than a day") and a lower-case "m" suffix (lib/flagutil/duration.go
   // RetentionDuration.Set: months need "M", minutes are not allowed).

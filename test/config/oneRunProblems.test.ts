@@ -313,7 +313,7 @@ describe("config: a URL key refused for its scheme, login and path has the rest 
   });
 });
 
-describe("config: a rule between a list's items judges an item set aside for another value (resolve.ts ITEM_RULES)", function () {
+describe("config: a list item set aside for a refused value hides no rule on the list from the same run", function () {
   this.timeout(20000);
 
   const pools = (first: string, second: string) => `${BASE}${STORE}  ${P("nodePools")}:
@@ -365,5 +365,25 @@ describe("config: a rule between a list's items judges an item set aside for ano
         e.notes.join("\n"),
       );
     }
+  });
+
+  it("a tenant list beside a switch that is off is told beside its own refused tenant, in the same run", () => {
+    const tenants = (switchValue: string) =>
+      refusal(`${BASE}${STORE}  ${P("mimir")}:
+    multitenancy: ${switchValue}
+    previousTenants: ["..", "old"]
+`).problems;
+    const problems = tenants("false");
+    assert.deepEqual(
+      problems.map((p) =>
+        p.replace(/ \(with it off .*\), got /, ", got ").replace(/: expected a tenant ID .*, got /, ": got "),
+      ),
+      [
+        `${P("mimir.previousTenants")}: expected [] while mimir.multitenancy is false, got ["..","old"]`,
+        `${P("mimir.previousTenants[0]")}: got string ".."`,
+      ],
+    );
+    // A refused switch at its default is no switch the file turned off: the list is not judged by it.
+    assert.ok(!tenants('"no"').some((p) => p.includes("expected [] while")), tenants('"no"').join("\n"));
   });
 });
