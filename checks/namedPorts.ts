@@ -85,6 +85,19 @@ export const onPorts = (pods: PodTemplate[], ...also: string[]): Pick<Finding, "
   containers: containersOfPods(pods),
 });
 
+/** What a finding judges: the fields, their containers, whether none of a selection has them (Finding). */
+export type Judged = Pick<Finding, "judged" | "containers" | "noneOf">;
+
+/**
+ * What a finding that none of `pods` (those a selector picks) declares a port rests on: as
+ * {@link onPorts}, and `noneOf`: a pod the chart no longer renders is missing from them, so the
+ * switch that turned its component off is a cause of it too (synth/report.ts).
+ */
+export const onPortsOfAny = (pods: PodTemplate[], ...also: string[]): Judged => ({
+  ...onPorts(pods, ...also),
+  noneOf: true,
+});
+
 /** Pods of a namespace that a selector (`{k: v}` or a LabelSelector) picks. */
 function podsSelected(pods: PodTemplate[], ns: string | undefined, selector: any): PodTemplate[] {
   return pods.filter((t) => nsOf(t.owner) === ns && selects(selector, t.labels));
@@ -108,13 +121,7 @@ interface PortJudge {
    * Reports a finding; `cause` and `releases` as checks/objects.ts Finding says, `on` the fields
    * (and containers) its verdict rests on when the check knows them.
    */
-  fail: (
-    where: Placed,
-    message: string,
-    cause?: string,
-    releases?: string[],
-    on?: Pick<Finding, "judged" | "containers">,
-  ) => void;
+  fail: (where: Placed, message: string, cause?: string, releases?: string[], on?: Judged) => void;
   podList: (ts: PodTemplate[]) => string;
 }
 
@@ -163,7 +170,7 @@ function policyPorts({ pods, report, fail, podList }: PortJudge, p: Placed): voi
           undeclaredPortCause(p, "ingress", i, port.port),
           // The pods' values decide which ports they declare (synth/report.ts).
           releaseUrns([p, ...selected.map((t) => t.owner)]),
-          onPorts(selected),
+          onPortsOfAny(selected),
         );
     }
   });
@@ -187,7 +194,7 @@ function policyPorts({ pods, report, fail, podList }: PortJudge, p: Placed): voi
           `egress rule ${i} admits port "${port.port}", which none of the pods it leads to declares (${podList(dest)}): the rule admits nothing`,
           undeclaredPortCause(p, "egress", i, port.port),
           releaseUrns([p, ...dest.map((t: PodTemplate) => t.owner)]),
-          onPorts(dest),
+          onPortsOfAny(dest),
         );
     }
   });
@@ -233,8 +240,9 @@ function serviceMonitorPorts({ pods, services, report, fail, podList }: PortJudg
           undefined,
           // The Services' values decide which ports they have (synth/report.ts).
           releaseUrns([p, ...selected]),
-          // The monitor's endpoint and the Services' port names: no container's.
-          { judged: ["endpoints.port", "service.ports"] },
+          // The monitor's endpoint and the Services' port names: no container's. None of the
+          // Services has it: one the chart no longer renders may have had it.
+          { judged: ["endpoints.port", "service.ports"], noneOf: true },
         );
     }
     if (typeof ep.targetPort === "string") {
@@ -246,7 +254,7 @@ function serviceMonitorPorts({ pods, services, report, fail, podList }: PortJudg
           `endpoint targetPort "${ep.targetPort}" is no port of the pods behind the Services it selects (${podList(behind)}): no target`,
           undefined,
           releaseUrns([p, ...behind.map((t) => t.owner)]),
-          onPorts(behind, "endpoints.targetPort"),
+          onPortsOfAny(behind, "endpoints.targetPort"),
         );
     }
   }

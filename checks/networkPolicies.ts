@@ -36,7 +36,7 @@ import { CLUSTER_DNS } from "../model/endpoints";
 import { boundAccounts } from "./privileges";
 import { hostNetworkCause } from "./podSecurity";
 import { addressesIn } from "./addresses";
-import { declares, onPorts, undeclaredPortCause } from "./namedPorts";
+import { declares, onPorts, onPortsOfAny, undeclaredPortCause, type Judged } from "./namedPorts";
 import {
   fromRelease,
   containersOf,
@@ -51,13 +51,7 @@ import {
 } from "./objects";
 
 /** How a NetworkPolicy check reports a finding (checks/objects.ts Finding gives each field's meaning). */
-type Fail = (
-  where: string,
-  message: string,
-  cause?: string,
-  releases?: string[],
-  on?: Pick<Finding, "judged" | "containers">,
-) => void;
+type Fail = (where: string, message: string, cause?: string, releases?: string[], on?: Judged) => void;
 
 interface Port {
   number: number;
@@ -873,9 +867,10 @@ function hostNetworkCauseOf(concerned: PodTemplate[]): string | undefined {
  * `pods` (those its policy selects; for an egress rule, those its peers select) declares. Nothing
  * can use it, so it is one mistake with the named-port finding on it (checks/namedPorts.ts
  * undeclaredPortCause): the pods' values that dropped the port, the rule that names another. With
- * it what the verdict rests on, as the named-port finding says it (namedPorts.ts onPorts): the
+ * it what the verdict rests on, as the named-port finding says it (namedPorts.ts onPortsOfAny): the
  * pods' container ports, so that the message leading that mistake names the override setting them,
- * not one whose value is a word of it. Undefined otherwise.
+ * not one whose value is a word of it, or the switch that took the pods declaring the port away.
+ * Undefined otherwise.
  */
 function admitsNothing(
   p: Placed,
@@ -883,10 +878,10 @@ function admitsNothing(
   rule: number,
   ports: any[],
   pods: PodTemplate[],
-): { cause: string; on: Pick<Finding, "judged" | "containers"> } | undefined {
+): { cause: string; on: Judged } | undefined {
   const undeclared = (x: any) => typeof x.port === "string" && !pods.some((t) => declares(t.spec, x.port));
   return pods.length > 0 && ports.length > 0 && ports.every(undeclared)
-    ? { cause: undeclaredPortCause(p, direction, rule, ports[0].port), on: onPorts(pods) }
+    ? { cause: undeclaredPortCause(p, direction, rule, ports[0].port), on: onPortsOfAny(pods) }
     : undefined;
 }
 

@@ -82,6 +82,14 @@ export interface Finding {
    * whose rule names a port of several pods) names each as `<workload>/<name>`.
    */
   containers?: string[];
+  /**
+   * Set when the verdict is that none of the objects a selector picks has what `judged` names (a
+   * named port none of the pods a NetworkPolicy rule reaches declares), not that one object lacks
+   * it: which objects the releases render decides it too, so a chartValues switch that turned a
+   * component off (`gateway.enabled: false`) is its cause though it sets no field judged
+   * (synth/report.ts overridesOn).
+   */
+  noneOf?: boolean;
 }
 
 /** Minimal shape of a rendered release (synth/render/types.ts `ReleaseRender` satisfies it). */

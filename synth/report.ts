@@ -178,6 +178,8 @@ export interface CheckFinding {
   judged?: string[];
   /** The containers whose fields `judged` are (checks/objects.ts Finding). */
   containers?: string[];
+  /** Whether the verdict is that none of a selection has what it judged (checks/objects.ts Finding). */
+  noneOf?: boolean;
 }
 
 /**
@@ -334,10 +336,7 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
     // A report on an object the stack's override wrote whole (an `extraObjects` item) stays apart:
     // each thing found in it is a mistake of its own, not a consequence of another report's.
     const own = rel && objectOverride(rel, report, overrides);
-    const on =
-      rel && !own
-        ? overridesOn(rel, report.message, overrides, report.judged, report.containers, placeOf(report))
-        : undefined;
+    const on = rel && !own ? overridesOn(rel, report.message, overrides, report, placeOf(report)) : undefined;
     return { report, rel, on };
   });
   const alias = new Map<string, string>();
@@ -956,6 +955,28 @@ function switchedOn(
   return { overrides: keys, narrowed: true };
 }
 
+/**
+ * The switches of `ofChart` set to false, for a report whose verdict is that none of a selection of
+ * the release's objects has what it judged (checks/objects.ts Finding `noneOf`: a NetworkPolicy's
+ * named port none of the pods it reaches declares) and that no override's field explains: the
+ * component a switch turned off is missing from that selection, its pods with the ports they
+ * declared (`gateway.enabled: false` and the rules admitting the gateway's `http`), so the switch
+ * is the cause, as it is of the addresses still dialing the component's Service, and the two are
+ * one message. A verdict on one object's own field (a pod's targetPort, an image) is no switch's.
+ * One switch is named as the cause, several as "one of these"; undefined when the chart has none.
+ */
+function switchedOff(
+  rel: ReleaseRef,
+  ofChart: string[],
+): { overrides: string[]; narrowed: boolean } | undefined {
+  const off = ofChart.filter(
+    (o) => switchedComponent(o).length > 0 && lookup(rel.values, o.split(".")) === false,
+  );
+  if (off.length === 0) return undefined;
+  const keys = off.map((o) => overrideKey(rel.chart, o, rel.values, "chartValues"));
+  return { overrides: keys, narrowed: off.length === 1 };
+}
+
 /** Whether `text` names the object `name` whole: no letter, digit, `_` or `-` on either side. */
 function namesObject(text: string, name: string): boolean {
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -989,16 +1010,18 @@ const placeOf = (report: { where?: string; urn?: string }) => report.where ?? re
  * message narrowed them: the values paths it names (`values.<path>`, `.Values.<path>`), else the
  * fields it names (an override's last key as a word) or the values it quotes (an override's value
  * as a word). A message that narrows nothing is still a consequence of the release's values, and
- * so of one of its overrides or of the program: all of them, said as "one of these".
+ * so of one of its overrides or of the program: all of them, said as "one of these". A report that
+ * says what its verdict rests on (`on`: the fields judged, their containers, whether none of a
+ * selection has them; checks/objects.ts Finding) is traced by that instead.
  */
 function overridesOn(
   rel: ReleaseRef,
   message: string,
   overrides: string[],
-  judged?: readonly string[],
-  containers?: readonly string[],
+  on: Pick<CheckFinding, "judged" | "containers" | "noneOf"> = {},
   place?: string,
 ): { overrides: string[]; narrowed: boolean } | undefined {
+  const { judged, containers } = on;
   const ofChart = chartOverrides(rel, overrides);
   if (ofChart.length === 0) return undefined;
   const read = valuesPathsIn(message, rel.chart);
@@ -1019,7 +1042,11 @@ function overridesOn(
           !(containers && writesOnlyOtherContainers(rel.chart, o, inWorkload(containers, place)))) ||
         renamesNamed(o, rel.values, message, names),
     );
-    if (setting.length === 0) return switchedOn(rel, ofChart, `${place ?? ""} ${message}`, names);
+    if (setting.length === 0)
+      return (
+        switchedOn(rel, ofChart, `${place ?? ""} ${message}`, names) ??
+        (on.noneOf ? switchedOff(rel, ofChart) : undefined)
+      );
     // A field is the workload's, and a chart runs several: the values path the message names
     // (`values.singleBinary.replicas`) tells which workload's overrides they are, of those setting
     // a field judged: the path's, and its workload's others (`singleBinary.affinity`, which places
@@ -1226,6 +1253,7 @@ export function attributeOverrides<
     releases?: string[];
     judged?: string[];
     containers?: string[];
+    noneOf?: boolean;
     overrides?: string[];
     overridesUnsure?: boolean;
     overridesInPool?: boolean;
@@ -1247,8 +1275,7 @@ export function attributeOverrides<
     const rel = releaseOfReport(report, releases, resources, overrides);
     const own = rel && objectOverride(rel, report, overrides);
     if (own) return { keys: [own], unsure: false };
-    const on =
-      rel && overridesOn(rel, report.message, overrides, report.judged, report.containers, placeOf(report));
+    const on = rel && overridesOn(rel, report.message, overrides, report, placeOf(report));
     if (on) return { keys: on.overrides, unsure: !on.narrowed };
     // A report on releases of several overridden charts (a NetworkPolicy rule between Vector and
     // a Loki the stack overrides both): which override is at fault is not known, so the
@@ -1347,6 +1374,7 @@ type AttributedReport = {
   releases?: string[];
   judged?: string[];
   containers?: string[];
+  noneOf?: boolean;
 };
 
 /**
@@ -1483,7 +1511,7 @@ export function withoutRefusedValues<V extends Pick<Violation, "urn" | "message"
     const rel = v.urn ? releases.find((r) => r.urn === v.urn || renderedBy(v.urn!, r)) : undefined;
     const helm = rel && refused.get(rel.urn);
     if (!helm) return true;
-    const on = overridesOn(rel, v.message, overrides, v.judged, v.containers, v.urn);
+    const on = overridesOn(rel, v.message, overrides, v, v.urn);
     return !on?.narrowed || !on.overrides.every((o) => helm.some((h) => concerns(h, o)));
   });
 }

@@ -880,4 +880,60 @@ describe("an override is named by the field its rule judged, not by a word of it
       [["chartValues.grafana.podPortName"], undefined],
     ]);
   });
+
+  it("named-port: a port only a switched-off component's pods declared is that switch's, not an annotation's; one pod's own port is no switch's", () => {
+    // loki 18.11.0: gateway.enabled false renders no loki-gateway, whose pods declared the port the
+    // rule admits; the pods left declare others. The annotation's value is the port's name.
+    const values = { gateway: { enabled: false }, podAnnotations: { note: "http" } };
+    const loki = helm("loki", "loki", "monitoring", values);
+    const sts = renderedBy(loki, "StatefulSet", "loki", {
+      containers: [
+        { name: "loki", image: "grafana/loki", ports: [{ name: "http-metrics", containerPort: 3100 }] },
+      ],
+    });
+    Object.assign(sts.obj.spec.template.metadata, { labels: { "app.kubernetes.io/instance": "loki" } });
+    const placed = { ...sts.placed, urn: loki.urn };
+    const policy: Placed = {
+      obj: {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: "loki", namespace: "monitoring" },
+        spec: {
+          podSelector: { matchLabels: { "app.kubernetes.io/instance": "loki" } },
+          ingress: [{ ports: [{ port: "http" }] }],
+        },
+      },
+      urn: `${STACK}::kubernetes:networking.k8s.io/v1:NetworkPolicy::loki`,
+      source: "resource loki",
+    };
+    // The pod's own targetPort: a pod that is there lacks it, whatever was switched off.
+    const service: Placed = {
+      obj: {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "loki", namespace: "monitoring" },
+        spec: {
+          selector: { "app.kubernetes.io/instance": "loki" },
+          ports: [{ name: "grpc", port: 9095, targetPort: "grpc" }],
+        },
+      },
+      urn: loki.urn,
+      source: "release loki",
+    };
+    const { findings } = checkNamedPorts([placed, policy, service]);
+    assert.deepEqual(
+      findings.map((f) => f.message.slice(0, 30)),
+      ['ingress rule 0 admits port "ht', 'port grpc targets "grpc", whic'],
+    );
+    const overrides = ["loki.gateway.enabled", "loki.podAnnotations.note"];
+    assert.deepEqual(traced(findings, [loki], overrides), [
+      [["chartValues.loki.gateway.enabled"], undefined],
+      [undefined, undefined],
+    ]);
+    // Two switches off: either took the port away, said as "one of these".
+    const both = helm("loki", "loki", "monitoring", { ...values, lokiCanary: { enabled: false } });
+    assert.deepEqual(traced(findings.slice(0, 1), [both], [...overrides, "loki.lokiCanary.enabled"]), [
+      [["chartValues.loki.gateway.enabled", "chartValues.loki.lokiCanary.enabled"], true],
+    ]);
+  });
 });
