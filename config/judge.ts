@@ -383,10 +383,16 @@ const URL_READ = "the URL ";
  * schema's own line for it quotes it, not one the file does not hold.
  */
 function withUrlsAsWritten(problem: string, valuesReadAs: Map<string, ValueReadAs>): string {
+  // A rule quotes the URL it read as is or with its query's credentials hidden (`?token=<redacted>`):
+  // either is the value the file writes.
   return [...valuesReadAs.values()]
     .filter(([, , why]) => why.startsWith(URL_READ))
     .reduce(
-      (p, [given, meant]) => p.split(JSON.stringify(meant)).join(JSON.stringify(redactUrl(given))),
+      (p, [given, meant]) =>
+        [String(meant), redactUrl(String(meant))].reduce(
+          (q, read) => q.split(JSON.stringify(read)).join(JSON.stringify(redactUrl(given))),
+          p,
+        ),
       problem,
     );
 }
@@ -574,7 +580,7 @@ function repairNotes(
     );
   for (const [at, [given, meant, why]] of r.valuesReadAs)
     notes.push(
-      `(the rules between keys (which keys need which) read ${PROJECT}:${at} ${JSON.stringify(redactUrl(given))} as ${JSON.stringify(meant)}, ${why})`,
+      `(the rules between keys (which keys need which) read ${PROJECT}:${at} ${JSON.stringify(redactUrl(given))} as ${JSON.stringify(why.startsWith(URL_READ) ? redactUrl(String(meant)) : meant)}, ${why})`,
     );
   return notes;
 }

@@ -340,3 +340,22 @@ describe("config: a grafana.url with another scheme and a login, every refused p
     assert.throws(() => refusal(stack("https://grafana.example.net", INGRESS_TLS), "lab"), /was accepted/);
   });
 });
+
+describe("config: a refused grafana.url with a credential in its query, read by the rules", () => {
+  // The rules read `ftp://…@host/sub?token=…` as http without its login; the note saying so
+  // printed that reading as it was, the query's token with it, and the rules' line (which hides
+  // the token) was not told apart from the value it read, so the one value written gave two lines.
+  it("never shows the query's credential, and the value written is one message", () => {
+    for (const url of [
+      "ftp://admin:hunter2@other.example.net:8080/sub?token=tok3n#f",
+      "https://admin:hunter2@grafana.example.net/?apikey=tok3n",
+    ]) {
+      const e = refusal(stack(url, INGRESS_TLS), "lab");
+      assert.ok(
+        ![e.message, ...e.notes].some((t) => /hunter2|tok3n/.test(t)),
+        [e.message, ...e.notes].join("\n"),
+      );
+      assert.equal(e.problems.length, 1, e.message);
+    }
+  });
+});
