@@ -13,10 +13,14 @@
 /** One segment of a key path: a map key or a list index. */
 export type Segment = string | number;
 
-/** `a.b[0]["c.d"]` -> ["a", "b", 0, "c.d"] (the Pulumi property-path grammar, resource/properties_path.go). */
+/**
+ * `a.b[0]["c.d"]` -> ["a", "b", 0, "c.d"] (the Pulumi property-path grammar, resource/properties_path.go
+ * ParsePropertyPath). In a quoted key only `\"` is an escape (a quote); any other backslash is itself,
+ * so `["a\\"b"]` is the key `a\"b` (config/tree.ts propertyPath writes it so).
+ */
 export function parseSegments(text: string): Segment[] {
   const out: Segment[] = [];
-  const re = /\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|([^.[\]]+)/g;
+  const re = /\[(\d+)\]|\["((?:\\"|[^"])*)"\]|([^.[\]]+)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     if (m[1] !== undefined) out.push(Number(m[1]));
     else if (m[2] !== undefined) out.push(m[2].replace(/\\"/g, '"'));

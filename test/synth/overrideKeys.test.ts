@@ -16,6 +16,7 @@ import {
 } from "../../synth/report";
 import { valueAt } from "../../config/tree";
 import { release } from "../support/policyCases";
+import { parseSegments as parseSegmentsSource } from "../../contract/locate";
 
 /*
  * A report names the `chartValues` keys it concerns (synth/report.ts attributeOverrides): the
@@ -188,5 +189,27 @@ describe("chartValues keys named by the values paths a report concerns", () => {
       "prometheus.io/scrape",
     ]);
     for (const p of paths) assert.equal(valueAt(chartValues, parseSegments(p)) !== undefined, true, p);
+  });
+
+  it("a key holding a backslash before a quote reads back as Pulumi's parser reads it", () => {
+    // pulumi resource.ParsePropertyPath takes only `\"` in a quoted key as an escape (a quote): any
+    // other backslash is itself. `a\"b` is written `["a\\"b"]`: a backslash, then an escaped quote.
+    const chartValues = { grafana: { podAnnotations: { 'a\\"b': "1", "c\\d": "2", 'e"f': "3" } } };
+    const paths = overridePaths(chartValues);
+    assert.deepEqual(paths, [
+      'grafana.podAnnotations["a\\\\"b"]',
+      "grafana.podAnnotations.c\\d",
+      'grafana.podAnnotations["e\\"f"]',
+    ]);
+    assert.deepEqual(
+      paths.map((p) => parseSegmentsSource(p)),
+      [
+        ["grafana", "podAnnotations", 'a\\"b'],
+        ["grafana", "podAnnotations", "c\\d"],
+        ["grafana", "podAnnotations", 'e"f'],
+      ],
+    );
+    // `\\` is no escape of its own in that grammar: `["a\\\\b"]` is the key with two backslashes.
+    assert.deepEqual(parseSegmentsSource('x["a\\\\b"]'), ["x", "a\\\\b"]);
   });
 });
