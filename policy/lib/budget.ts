@@ -192,6 +192,23 @@ function daemonsPerPool(
 }
 
 /**
+ * A rendered object's release by its URN, for where its chart schedules it (asked only of a
+ * kept-off one), the map made on first use. Only the Helm resources: renderedChartWorkload reads
+ * nothing of a parent that is none. Keying every resource's URN was ~10 ms a run of the pack
+ * benchmark's 10,000 (its URNs are long).
+ */
+function releasesByUrn(resources: Res[]): (urn: string) => Res | undefined {
+  let byUrn: Map<string, Res> | undefined;
+  return (urn) => {
+    if (byUrn === undefined) {
+      byUrn = new Map();
+      for (const r of resources) if (HELM_TYPES.has(r.type)) byUrn.set(r.urn, r);
+    }
+    return byUrn.get(urn);
+  };
+}
+
+/**
  * Requests and limits per node pool: DaemonSets once per node of every pool they can land on,
  * other workloads in the single pool they can land on, or in `floating` when several admit them.
  */
@@ -221,17 +238,7 @@ export function computeBudget(
   const oversized: Budget["oversized"] = [];
   const crowded: Budget["crowded"] = [];
   const sidecars = injectedSidecars(resources);
-  // A rendered object's release, for where its chart schedules it (asked only of a kept-off one).
-  // Only the Helm resources: renderedChartWorkload reads nothing of a parent that is none. Keying
-  // every resource's URN was ~10 ms a run of the pack benchmark's 10,000 (its URNs are long).
-  let byUrn: Map<string, Res> | undefined;
-  const releaseOf = (urn: string) => {
-    if (byUrn === undefined) {
-      byUrn = new Map();
-      for (const r of resources) if (HELM_TYPES.has(r.type)) byUrn.set(r.urn, r);
-    }
-    return byUrn.get(urn);
-  };
+  const releaseOf = releasesByUrn(resources);
   const workloads: Workload[] = [];
   for (const r of resources) for (const w of workloadsOf(r, charts, sidecars)) workloads.push(w);
   const { daemons, daemonOf, taken, onPool } = daemonsPerPool(workloads, pools);
