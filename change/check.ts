@@ -51,6 +51,7 @@ import { vaultItemsVerdict } from "./vaultItems";
 import { dashboardsVerdicts } from "./dashboards";
 import { bucketMove, createdBuckets } from "./bucketMove";
 import { protectionLostVerdicts } from "./protectionLost";
+import { seriesCapVerdicts } from "./seriesCapShrink";
 
 /** An `--against` file and the export read from it (against.ts readExport). */
 export interface AgainstExport {
@@ -278,8 +279,12 @@ async function againstSection(
   // Protection lifted from resources the update keeps is stack-wide too: protect is a resource
   // option, so the objects below show no change of theirs (a warning: protectionLost.ts).
   const unprotected = protectionLostVerdicts(previous, result.export, at);
+  // A lower series limit is stack-wide too: the objects below show the Mimir ConfigMap's update,
+  // nothing of Mimir refusing new series of a tenant above it (a warning: seriesCapShrink.ts).
+  const seriesCap = seriesCapVerdicts(previous, result.export, at);
   // Each refuses once; the phase line may be a note that refuses nothing, and a tenant move whose
-  // old tenant stays readable (previousTenants), the dashboards removed or an image downgrade a warning.
+  // old tenant stays readable (previousTenants), the dashboards removed, an image downgrade or a lower
+  // series limit a warning.
   const verdicts = [
     backend,
     buckets,
@@ -290,6 +295,7 @@ async function againstSection(
     ...downgrades,
     ...ignored,
     ...unprotected,
+    ...seriesCap,
   ].filter((v) => v !== undefined);
   // One per refusal listed (two on one release are two); the objects' counts line says them all.
   const above = (phase?.refused ? 1 : 0) + verdicts.filter((v) => v.refused).length;
