@@ -551,8 +551,6 @@ function oneDeletionRefusal(refused: Refusal[]): Refusal[] {
   ];
 }
 
-/** `'…'`: a word the shell passes as it is (a URN holds `$`), a `'` in it closed and escaped. */
-
 /**
  * The engine refuses to delete a protected resource (step_generator.go). The refusal gives the
  * command that lifts the protection (Pulumi CLI: `pulumi state unprotect [resource-urn]...` with
