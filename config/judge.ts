@@ -861,7 +861,8 @@ function rulesJudge(ctx: {
 
 /**
  * What the rules between a list's items (resolve.ts ITEM_RULES) say of the file's items, for a list
- * the repair set items aside from (`items`): each item's key taken where it is a map whose value
+ * the repair set items aside from (`items`) or put whole at its default (`whole`, every item
+ * refused): each item's key taken where it is a map whose value
  * there is valid, so a rule that reads only that key judges an item refused for another value (a
  * pool's name beside its bad `memory`), and never a value the file got wrong. The problems name
  * the file's indexes (those the rules said of the items left are the same text); a note names the
@@ -870,12 +871,16 @@ function rulesJudge(ctx: {
 function itemRulesJudged(
   raw: Record<string, unknown>,
   items: readonly string[],
+  whole: ReadonlySet<string>,
 ): { problems: string[]; notes: string[] } {
   const problems: string[] = [];
   const notes: string[] = [];
   for (const { list, key, problems: rule } of ITEM_RULES) {
     const given = raw[list];
-    if (!Array.isArray(given) || !items.some((i) => i.startsWith(`${list}[`))) continue;
+    // Every item refused puts the list whole at its default, and the rules judge that instead:
+    // its items as written are read here all the same (two pools named `a`, each memory `16GB`).
+    const atDefault = whole.has(list);
+    if (!Array.isArray(given) || !(atDefault || items.some((i) => i.startsWith(`${list}[`)))) continue;
     const values = given.map((item, i) =>
       isMap(item) &&
       typeof item[key] === "string" &&
@@ -884,7 +889,7 @@ function itemRulesJudged(
         : undefined,
     );
     problems.push(...rule(values));
-    const read = items.filter((i) => {
+    const read = (atDefault ? given.map((_, i) => `${list}[${i}]`) : items).filter((i) => {
       const at = new RegExp(`^${list}\\[(\\d+)\\]$`).exec(i);
       return at !== null && values[Number(at[1])] !== undefined;
     });
@@ -999,7 +1004,7 @@ export function judgedStackConfig(
     const r = judged(charted.config);
     cfg = r.cfg;
     problems.push(...r.problems);
-    const byItems = itemRulesJudged(raw, items);
+    const byItems = itemRulesJudged(raw, items, whole);
     problems.push(...byItems.problems.filter((p) => !r.problems.includes(p)));
     notes.push(...byItems.notes);
     refused.push(...r.overrides);

@@ -351,6 +351,17 @@ describe("config: a list item set aside for a refused value hides no rule on the
     );
   });
 
+  it("a pool name given twice is told in the same run when every pool is refused (the list at its default)", () => {
+    const e = refusal(pools("a", "a").replace("memory: 8Gi", "memory: 16GB"));
+    assert.ok(
+      e.problems.includes(
+        `${P("nodePools[1].name")}: expected a unique pool name, got duplicate "a" (nodePools[0].name has it)`,
+      ),
+      e.message,
+    );
+    assert.equal(e.problems.filter((p) => p.includes("unique pool name")).length, 1, e.message);
+  });
+
   it("names neither a pool's own refused name nor distinct names as given twice", () => {
     for (const [first, second] of [
       ["Workers", "Workers"],
