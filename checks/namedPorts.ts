@@ -27,10 +27,12 @@ import {
   describe,
   podTemplates,
   releaseUrns,
+  selectionOf,
   selects,
   type Finding,
   type Placed,
   type PodTemplate,
+  type Selection,
 } from "./objects";
 
 export interface NamedPortsReport {
@@ -89,14 +91,25 @@ export const onPorts = (pods: PodTemplate[], ...also: string[]): Pick<Finding, "
 export type Judged = Pick<Finding, "judged" | "containers" | "noneOf">;
 
 /**
- * What a finding that none of `pods` (those a selector picks) declares a port rests on: as
+ * What a finding that none of `pods` (those the selections pick) declares a port rests on: as
  * {@link onPorts}, and `noneOf`: a pod the chart no longer renders is missing from them, so the
- * switch that turned its component off is a cause of it too (synth/report.ts).
+ * switch that turned off a component they pick is a cause of it too (synth/report.ts).
  */
-export const onPortsOfAny = (pods: PodTemplate[], ...also: string[]): Judged => ({
+export const onPortsOfAny = (pods: PodTemplate[], picked: Selection[], ...also: string[]): Judged => ({
   ...onPorts(pods, ...also),
-  noneOf: true,
+  noneOf: picked,
 });
+
+/** The selections of an egress rule's peers `to` of a policy in `ns` (those selecting pods). */
+export const peerSelections = (to: any[], ns: string | undefined): Selection[] =>
+  to
+    .filter((peer) => peer.podSelector)
+    .map((peer) =>
+      selectionOf(
+        peer.namespaceSelector ? peer.namespaceSelector.matchLabels?.["kubernetes.io/metadata.name"] : ns,
+        peer.podSelector,
+      ),
+    );
 
 /** Pods of a namespace that a selector (`{k: v}` or a LabelSelector) picks. */
 function podsSelected(pods: PodTemplate[], ns: string | undefined, selector: any): PodTemplate[] {
@@ -170,7 +183,7 @@ function policyPorts({ pods, report, fail, podList }: PortJudge, p: Placed): voi
           undeclaredPortCause(p, "ingress", i, port.port),
           // The pods' values decide which ports they declare (synth/report.ts).
           releaseUrns([p, ...selected.map((t) => t.owner)]),
-          onPortsOfAny(selected),
+          onPortsOfAny(selected, [selectionOf(nsOf(p), spec.podSelector)]),
         );
     }
   });
@@ -194,7 +207,7 @@ function policyPorts({ pods, report, fail, podList }: PortJudge, p: Placed): voi
           `egress rule ${i} admits port "${port.port}", which none of the pods it leads to declares (${podList(dest)}): the rule admits nothing`,
           undeclaredPortCause(p, "egress", i, port.port),
           releaseUrns([p, ...dest.map((t: PodTemplate) => t.owner)]),
-          onPortsOfAny(dest),
+          onPortsOfAny(dest, peerSelections(rule.to ?? [], nsOf(p))),
         );
     }
   });
@@ -242,7 +255,7 @@ function serviceMonitorPorts({ pods, services, report, fail, podList }: PortJudg
           releaseUrns([p, ...selected]),
           // The monitor's endpoint and the Services' port names: no container's. None of the
           // Services has it: one the chart no longer renders may have had it.
-          { judged: ["endpoints.port", "service.ports"], noneOf: true },
+          { judged: ["endpoints.port", "service.ports"], noneOf: [selectionOf(undefined, spec.selector)] },
         );
     }
     if (typeof ep.targetPort === "string") {
@@ -254,7 +267,7 @@ function serviceMonitorPorts({ pods, services, report, fail, podList }: PortJudg
           `endpoint targetPort "${ep.targetPort}" is no port of the pods behind the Services it selects (${podList(behind)}): no target`,
           undefined,
           releaseUrns([p, ...behind.map((t) => t.owner)]),
-          onPortsOfAny(behind, "endpoints.targetPort"),
+          onPortsOfAny(behind, [selectionOf(undefined, spec.selector)], "endpoints.targetPort"),
         );
     }
   }

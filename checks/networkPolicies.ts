@@ -36,18 +36,27 @@ import { CLUSTER_DNS } from "../model/endpoints";
 import { boundAccounts } from "./privileges";
 import { hostNetworkCause } from "./podSecurity";
 import { addressesIn } from "./addresses";
-import { declares, onPorts, onPortsOfAny, undeclaredPortCause, type Judged } from "./namedPorts";
+import {
+  declares,
+  onPorts,
+  onPortsOfAny,
+  peerSelections,
+  undeclaredPortCause,
+  type Judged,
+} from "./namedPorts";
 import {
   fromRelease,
   containersOf,
   describe,
   podTemplates,
   releaseUrns,
+  selectionOf,
   selects,
   type Finding,
   type K8sObject,
   type Placed,
   type PodTemplate,
+  type Selection,
 } from "./objects";
 
 /** How a NetworkPolicy check reports a finding (checks/objects.ts Finding gives each field's meaning). */
@@ -838,7 +847,10 @@ function checkUnusedIngressRules(j: NetworkJudge): void {
       const host = hostNetworkCauseOf(own.pods);
       const absent = host ? undefined : absentPods(own, peers);
       const cause = host ?? absent?.cause;
-      const nothing = cause === undefined ? admitsNothing(p, "ingress", i, r.ports, own.pods) : undefined;
+      const nothing =
+        cause === undefined
+          ? admitsNothing(p, "ingress", i, r.ports, own.pods, [selectionOf(own.ns, own.selector)])
+          : undefined;
       fail(
         describe(p),
         `ingress rule ${i} (${JSON.stringify(r.ports.map((x: any) => x.port))} from ${r.from.length} peer(s)) allows what no address or scrape of the stack uses${absent ? absent.why : ""}`,
@@ -864,12 +876,12 @@ function hostNetworkCauseOf(concerned: PodTemplate[]): string | undefined {
 
 /**
  * The cause of a rule nothing uses that admits nothing: every port it names is a named port none of
- * `pods` (those its policy selects; for an egress rule, those its peers select) declares. Nothing
+ * `pods` (those its policy selects; for an egress rule, those its peers select: `picked`) declares. Nothing
  * can use it, so it is one mistake with the named-port finding on it (checks/namedPorts.ts
  * undeclaredPortCause): the pods' values that dropped the port, the rule that names another. With
  * it what the verdict rests on, as the named-port finding says it (namedPorts.ts onPortsOfAny): the
  * pods' container ports, so that the message leading that mistake names the override setting them,
- * not one whose value is a word of it, or the switch that took the pods declaring the port away.
+ * not one whose value is a word of it, or the switch that took away pods `picked` would select.
  * Undefined otherwise.
  */
 function admitsNothing(
@@ -878,10 +890,11 @@ function admitsNothing(
   rule: number,
   ports: any[],
   pods: PodTemplate[],
+  picked: Selection[],
 ): { cause: string; on: Judged } | undefined {
   const undeclared = (x: any) => typeof x.port === "string" && !pods.some((t) => declares(t.spec, x.port));
   return pods.length > 0 && ports.length > 0 && ports.every(undeclared)
-    ? { cause: undeclaredPortCause(p, direction, rule, ports[0].port), on: onPortsOfAny(pods) }
+    ? { cause: undeclaredPortCause(p, direction, rule, ports[0].port), on: onPortsOfAny(pods, picked) }
     : undefined;
 }
 
@@ -1147,7 +1160,10 @@ function egressRuleFindings(
         const { absent, releases } = unused();
         const dest = peerPods(to, p.obj.metadata.namespace!, judge);
         const cause = absent?.cause ?? hostNetworkCauseOf(dest);
-        const nothing = cause === undefined ? admitsNothing(p, "egress", i, r.ports, dest) : undefined;
+        const nothing =
+          cause === undefined
+            ? admitsNothing(p, "egress", i, r.ports, dest, peerSelections(to, p.obj.metadata.namespace))
+            : undefined;
         fail(
           describe(p),
           `${rule} (${JSON.stringify(r.ports.map((x: any) => x.port))} to ${to.length} peer(s)) admits what no address or scrape of the stack uses${absent ? absent.why : ""}`,

@@ -85,11 +85,28 @@ export interface Finding {
   /**
    * Set when the verdict is that none of the objects a selector picks has what `judged` names (a
    * named port none of the pods a NetworkPolicy rule reaches declares), not that one object lacks
-   * it: which objects the releases render decides it too, so a chartValues switch that turned a
-   * component off (`gateway.enabled: false`) is its cause though it sets no field judged
-   * (synth/report.ts overridesOn).
+   * it: the selections (one per selector) it judged. Which objects the releases render decides it
+   * too, so a chartValues switch that turned off a component those selectors pick
+   * (`gateway.enabled: false`, the pods of release loki) is its cause though it sets no field
+   * judged; one turning off a component they do not pick is not (synth/report.ts overridesOn).
    */
-  noneOf?: boolean;
+  noneOf?: Selection[];
+}
+
+/**
+ * What a selector picks: its namespace (undefined: any) and the labels it requires, undefined when
+ * it has expressions too (what a component it does not render would carry is then not told).
+ */
+export interface Selection {
+  namespace?: string;
+  labels?: Record<string, string>;
+}
+
+/** The {@link Selection} of `selector` (a LabelSelector, or a Service's `{k: v}`) in `namespace`. */
+export function selectionOf(namespace: string | undefined, selector: any): Selection {
+  const expressions = (selector?.matchExpressions ?? []).length > 0;
+  const labels = selector?.matchLabels ?? (selector && !("matchExpressions" in selector) ? selector : {});
+  return { namespace, ...(expressions ? {} : { labels: { ...labels } }) };
 }
 
 /** Minimal shape of a rendered release (synth/render/types.ts `ReleaseRender` satisfies it). */

@@ -178,8 +178,14 @@ export interface CheckFinding {
   judged?: string[];
   /** The containers whose fields `judged` are (checks/objects.ts Finding). */
   containers?: string[];
-  /** Whether the verdict is that none of a selection has what it judged (checks/objects.ts Finding). */
-  noneOf?: boolean;
+  /** The selections none of whose objects has what it judged (checks/objects.ts Finding). */
+  noneOf?: Selection[];
+}
+
+/** What a selector picks: namespace (undefined: any) and required labels, if told (checks/objects.ts). */
+export interface Selection {
+  namespace?: string;
+  labels?: Record<string, string>;
 }
 
 /**
@@ -962,19 +968,46 @@ function switchedOn(
  * component a switch turned off is missing from that selection, its pods with the ports they
  * declared (`gateway.enabled: false` and the rules admitting the gateway's `http`), so the switch
  * is the cause, as it is of the addresses still dialing the component's Service, and the two are
- * one message. A verdict on one object's own field (a pod's targetPort, an image) is no switch's.
- * One switch is named as the cause, several as "one of these"; undefined when the chart has none.
+ * one message. A verdict on one object's own field (a pod's targetPort, an image) is no switch's,
+ * nor is a switch whose component none of the selections `picked` would pick (`lokiCanary.enabled:
+ * false` and a rule on the pods of component `single-binary`): its pods were never among them.
+ * One switch is named as the cause, several as "one of these"; undefined when none is.
  */
 function switchedOff(
   rel: ReleaseRef,
   ofChart: string[],
+  picked: Selection[],
 ): { overrides: string[]; narrowed: boolean } | undefined {
   const off = ofChart.filter(
-    (o) => switchedComponent(o).length > 0 && lookup(rel.values, o.split(".")) === false,
+    (o) =>
+      lookup(rel.values, parseSegments(o)) === false &&
+      picked.some((s) => picksComponent(rel, switchedComponent(o), s)),
   );
   if (off.length === 0) return undefined;
   const keys = off.map((o) => overrideKey(rel.chart, o, rel.values, "chartValues"));
   return { overrides: keys, narrowed: off.length === 1 };
+}
+
+/**
+ * Whether selection `s` would pick an object of `rel`'s component `names` (switchedComponent) had
+ * the chart rendered it: in the release's namespace, with every label it requires one the chart
+ * gives its components' objects, as the charts here name them (`app.kubernetes.io/instance` the
+ * release, `app.kubernetes.io/name` the chart, `app.kubernetes.io/component` the component,
+ * `canary` for `lokiCanary`: its name without the chart's). A label not told this way, or a
+ * selector with expressions, picks none: no switch is named rather than the wrong one.
+ */
+function picksComponent(rel: ReleaseRef, names: string[], s: Selection): boolean {
+  if (names.length === 0 || !s.labels || (s.namespace !== undefined && s.namespace !== rel.namespace))
+    return false;
+  const own = names.flatMap((c) => [c, c.replace(new RegExp(`^${rel.chart}-`), "")]);
+  return Object.entries(s.labels).every(([k, v]) => {
+    const key = k.replace(/^app\.kubernetes\.io\//, "");
+    if (key === "instance" || key === "release") return v === rel.name;
+    if (key === "component") return own.includes(v);
+    if (key === "name" || key === "app")
+      return [rel.chart, rel.name, ...names, ...names.map((c) => `${rel.name}-${c}`)].includes(v);
+    return false;
+  });
 }
 
 /** Whether `text` names the object `name` whole: no letter, digit, `_` or `-` on either side. */
@@ -1045,7 +1078,7 @@ function overridesOn(
     if (setting.length === 0)
       return (
         switchedOn(rel, ofChart, `${place ?? ""} ${message}`, names) ??
-        (on.noneOf ? switchedOff(rel, ofChart) : undefined)
+        (on.noneOf ? switchedOff(rel, ofChart, on.noneOf) : undefined)
       );
     // A field is the workload's, and a chart runs several: the values path the message names
     // (`values.singleBinary.replicas`) tells which workload's overrides they are, of those setting
@@ -1253,7 +1286,7 @@ export function attributeOverrides<
     releases?: string[];
     judged?: string[];
     containers?: string[];
-    noneOf?: boolean;
+    noneOf?: Selection[];
     overrides?: string[];
     overridesUnsure?: boolean;
     overridesInPool?: boolean;
@@ -1374,7 +1407,7 @@ type AttributedReport = {
   releases?: string[];
   judged?: string[];
   containers?: string[];
-  noneOf?: boolean;
+  noneOf?: Selection[];
 };
 
 /**

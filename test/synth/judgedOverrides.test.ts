@@ -936,4 +936,39 @@ describe("an override is named by the field its rule judged, not by a word of it
       [["chartValues.loki.gateway.enabled", "chartValues.loki.lokiCanary.enabled"], true],
     ]);
   });
+
+  it("named-port: a switch whose component the rule's selector would not pick is no cause of the port it lacks", () => {
+    // loki 18.11.0 labels each component's pods app.kubernetes.io/component (`canary` for
+    // lokiCanary, `gateway`): a rule on the single-binary pods never reached theirs.
+    const at = (values: Record<string, unknown>) => helm("loki", "loki", "monitoring", values);
+    const labels = { "app.kubernetes.io/instance": "loki", "app.kubernetes.io/component": "single-binary" };
+    const sts = renderedBy(at({}), "StatefulSet", "loki", {
+      containers: [
+        { name: "loki", image: "grafana/loki", ports: [{ name: "http-metrics", containerPort: 3100 }] },
+      ],
+    });
+    Object.assign(sts.obj.spec.template.metadata, { labels });
+    const policy = (matchLabels: Record<string, string>): Placed => ({
+      obj: {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: "loki", namespace: "monitoring" },
+        spec: { podSelector: { matchLabels }, ingress: [{ ports: [{ port: "http" }] }] },
+      },
+      urn: `${STACK}::kubernetes:networking.k8s.io/v1:NetworkPolicy::loki`,
+      source: "resource loki",
+    });
+    const traceOff = (key: string, matchLabels: Record<string, string>) => {
+      const loki = at({ [key]: { enabled: false } });
+      const { findings } = checkNamedPorts([{ ...sts.placed, urn: loki.urn }, policy(matchLabels)]);
+      assert.equal(findings.length, 1);
+      return traced(findings, [loki], [`loki.${key}.enabled`]);
+    };
+    for (const key of ["lokiCanary", "gateway"])
+      assert.deepEqual(traceOff(key, labels), [[undefined, undefined]], key);
+    // A rule on every pod of the release would have reached the gateway's: the switch is named.
+    assert.deepEqual(traceOff("gateway", { "app.kubernetes.io/instance": "loki" }), [
+      [["chartValues.loki.gateway.enabled"], undefined],
+    ]);
+  });
 });
