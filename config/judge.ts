@@ -775,6 +775,8 @@ interface RulesSaid {
   cfg?: StackConfig;
   problems: string[];
   overrides: RefusedOverride[];
+  /** Of `problems`, those a rule judged on a list as the file writes it, items set aside included. */
+  asWritten: string[];
 }
 
 /**
@@ -834,12 +836,13 @@ function rulesJudge(ctx: {
         asWritten: ctx.asWritten,
         listsAsWritten,
       });
-      return { cfg: c, problems: [], overrides: [] };
+      return { cfg: c, problems: [], overrides: [], asWritten: [] };
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       return {
         // A problem judged on a list as the file writes it judged every item of it.
         problems: e.problems.filter((p) => listsAsWritten.includes(p) || judgedWhole(said(p))).map(said),
+        asWritten: e.problems.filter((p) => listsAsWritten.includes(p)).map(said),
         overrides: overrides
           .map((o) => ({ ...o, problem: said(o.problem) }))
           .filter((o) => judgedWhole(o.problem)),
@@ -855,7 +858,8 @@ function rulesJudge(ctx: {
       .map((u) => u.problems.filter((p) => !problemIsAt(p, key)))
       .reduce((all, these) => all.filter((p) => these.includes(p)));
     const overrides = under.flatMap((u) => u.overrides).filter((o) => heldByAll.includes(o.problem));
-    return { problems: heldByAll, overrides };
+    const asWritten = heldByAll.filter((p) => under.some((u) => u.asWritten.includes(p)));
+    return { problems: heldByAll, overrides, asWritten };
   };
 }
 
@@ -899,6 +903,25 @@ function itemRulesJudged(
       );
   }
   return { problems, notes };
+}
+
+/**
+ * Notes naming the items set aside (`items`) that a rule judging a list as the file writes it
+ * (resolve.ts ParseOptions.listsAsWritten) read: the note on those items says the rules ran without
+ * them, which that rule did not (a `mimir.previousTenants` refused whole with the switch off counted
+ * its refused `".."`), as {@link itemRulesJudged}'s note says of the items' keys it read.
+ */
+function readWholeNotes(asWritten: readonly string[], items: readonly string[]): string[] {
+  const lists = [...new Set(asWritten.map((p) => p.slice(0, p.indexOf(": "))))];
+  return lists.flatMap((key) => {
+    const list = key.slice(`${PROJECT}:`.length);
+    const read = items.filter((i) => i.startsWith(`${list}[`) && /^\[\d+\]$/.test(i.slice(list.length)));
+    return read.length > 0
+      ? [
+          `(the rule that refused ${key} whole read it as the file writes it, ${read.map((i) => `${PROJECT}:${i}`).join(", ")} included)`,
+        ]
+      : [];
+  });
 }
 
 /** {@link judgedStackConfig}'s verdict. */
@@ -1007,6 +1030,7 @@ export function judgedStackConfig(
     const byItems = itemRulesJudged(raw, items, whole);
     problems.push(...byItems.problems.filter((p) => !r.problems.includes(p)));
     notes.push(...byItems.notes);
+    notes.push(...readWholeNotes(r.asWritten, items));
     refused.push(...r.overrides);
     if (choices)
       notes.push(

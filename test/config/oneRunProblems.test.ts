@@ -379,12 +379,21 @@ describe("config: a list item set aside for a refused value hides no rule on the
   });
 
   it("a tenant list beside a switch that is off is told beside its own refused tenant, in the same run", () => {
-    const tenants = (switchValue: string) =>
+    const run = (switchValue: string) =>
       refusal(`${BASE}${STORE}  ${P("mimir")}:
     multitenancy: ${switchValue}
     previousTenants: ["..", "old"]
-`).problems;
+`);
+    const tenants = (switchValue: string) => run(switchValue).problems;
     const problems = tenants("false");
+    // The note on the item set aside says the rule that refused the list whole still read it.
+    const { notes } = run("false");
+    assert.ok(
+      notes.includes(
+        `(the rule that refused ${P("mimir.previousTenants")} whole read it as the file writes it, ${P("mimir.previousTenants[0]")} included)`,
+      ),
+      notes.join("\n"),
+    );
     assert.deepEqual(
       problems.map((p) =>
         p.replace(/ \(with it off .*\), got /, ", got ").replace(/: expected a tenant ID .*, got /, ": got "),
