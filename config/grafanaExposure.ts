@@ -117,13 +117,17 @@ export function grafanaExposureProblems(
   // it: said in the same run as their problems (both ways set hid it until one was removed).
   const kinds = (["ingress", "httpRoute"] as const).filter(given);
   const extra = kinds.length > 0 ? httpUrlProblem(g.url, true) : undefined;
-  // The URL to set is the one the other problems ask for too: their scheme and host, its port.
+  // The URL to set is the one the other problems ask for too: their scheme and host, and a port
+  // only where the program knows one is served. An Ingress serves 80 and 443 (the scheme's own), so
+  // a port written is none it serves; a route's Gateway listener may be on another port, which the
+  // program does not know: the one written on the route's host is kept, never another host's.
   // For a scheme read in place of a refused one, the one people reach Grafana with, known with one way.
   const originScheme = schemeOff ? wayScheme : schemeWritten ? url.protocol : wayScheme;
+  const portKept = !hostWrong && url.port !== "" && !kinds.includes("ingress") ? `:${url.port}` : "";
   const origin =
     (hostWrong && hosts.length > 1) || originScheme === undefined
       ? undefined
-      : `${originScheme}//${hostWrong ? `${hosts[0]}${url.port ? `:${url.port}` : ""}` : url.host}`;
+      : `${originScheme}//${hostWrong ? hosts[0] : url.hostname}${portKept}`;
   // Said with the URL to set, as the line on what follows the host says it: the same origin, so
   // both in one message (errors.ts oneLinePerValue) give it once.
   const onHost = hostWrong

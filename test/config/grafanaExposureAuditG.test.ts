@@ -358,4 +358,14 @@ describe("config: a refused grafana.url with a credential in its query, read by 
       assert.equal(e.problems.length, 1, e.message);
     }
   });
+
+  it("offers the URL the Ingress serves: no port, neither another host's nor one on its own host", () => {
+    // An Ingress serves 80 and 443: a port kept from the URL given is one nothing serves.
+    for (const url of ["https://other.example.net:8080/", "https://grafana.example.net:8080/sub"]) {
+      const e = refusal(stack(url, INGRESS_TLS), "lab");
+      const hints = e.problems.filter((p) => p.includes("set it to"));
+      assert.ok(hints.length > 0, e.message);
+      for (const p of hints) assert.match(p, /; set it to https:\/\/grafana\.example\.net, or leave/, p);
+    }
+  });
 });
