@@ -15,8 +15,7 @@
  * or dropped that no engine reads (`objectStore.keepUnusedBuckets`) is not judged. The `--running`
  * counterpart for a takeover is change/lokiStore.ts.
  */
-import { mimirConfigOf } from "./mimirConfig";
-import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
+import { mimirConfigIn } from "./mimirConfig";
 import type { Adopted, StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
 import type { ChangeReport } from "./change";
@@ -64,12 +63,7 @@ function lokiBuckets(exp: StackExport): EngineBucket[] {
  * 14078, 15073; common.storage.backend at 19138).
  */
 function mimirBuckets(exp: StackExport): EngineBucket[] {
-  const cm = exp.deployment.resources.find(
-    (r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs?.metadata?.name === MIMIR_CONFIG_MAP,
-  );
-  const text = plainValue(plainValue(cm?.inputs?.data)?.["mimir.yaml"]);
-  if (typeof text !== "string") return [];
-  const parsed = mimirConfigOf(text);
+  const parsed = mimirConfigIn(exp.deployment.resources);
   if (!parsed) return [];
   const config = parsed.config;
   const common = config?.common?.storage;

@@ -7,8 +7,11 @@
  * measured with --cpu-prof; too little to show in the file's 7-8 s on a loaded machine). The value
  * is frozen: every reader shares it.
  */
+import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
 import { parseUserYaml } from "../model/yamlText";
 import { deepFreeze } from "../synth/render/render";
+import type { ExportResource } from "../synth/synthesize";
+import { plainValue } from "./describe";
 
 /** Texts kept: a run compares a few exports; past this many the memory starts over. */
 const KEPT = 32;
@@ -28,4 +31,18 @@ export function mimirConfigOf(text: string): { readonly config: any } | undefine
   if (parsed.size >= KEPT) parsed.clear();
   parsed.set(text, out);
   return out;
+}
+
+/**
+ * {@link mimirConfigOf} of the Mimir config among an export's resources (`mimir.yaml` of the
+ * ConfigMap the program writes, builders/metrics/mimirValues.ts): undefined without that ConfigMap,
+ * when its data or text is a secret (unreadable, as change/describe.ts plainValue says), or when the
+ * text does not parse. The readers of the ring, the buckets, the tenant and the series limit.
+ */
+export function mimirConfigIn(resources: readonly ExportResource[]): { readonly config: any } | undefined {
+  const cm = resources.find(
+    (r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs?.metadata?.name === MIMIR_CONFIG_MAP,
+  );
+  const text: unknown = plainValue(plainValue(cm?.inputs?.data)?.["mimir.yaml"]);
+  return typeof text === "string" ? mimirConfigOf(text) : undefined;
 }

@@ -25,8 +25,7 @@
  * until pods of those ordinals run again. So an update may remove one ingester (the procedure
  * between updates), and is refused when it removes more.
  */
-import { isSecretEnvelope } from "@homelab-observability/contract";
-import { mimirConfigOf } from "./mimirConfig";
+import { mimirConfigIn } from "./mimirConfig";
 import { engineOf, flagsOf } from "../checks/writtenPaths";
 import { mimirModulesOf } from "../upstream/engines/mimirModules";
 import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
@@ -83,12 +82,7 @@ export function ingesterSets(resources: ExportResource[]): Map<string, IngesterS
 
 /** The ingester ring's replication factor in an export's Mimir config (the ConfigMap the program writes). */
 export function replicationFactorOf(resources: ExportResource[]): { rf: number; from: string } {
-  const cm = resources.find(
-    (r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs?.metadata?.name === MIMIR_CONFIG_MAP,
-  );
-  const data = cm?.inputs?.data;
-  const text = isSecretEnvelope(data) ? undefined : data?.["mimir.yaml"];
-  const config = typeof text === "string" ? mimirConfigOf(text)?.config : undefined;
+  const config = mimirConfigIn(resources)?.config;
   const rf = config?.ingester?.ring?.replication_factor;
   return typeof rf === "number"
     ? { rf, from: `ingester.ring.replication_factor in ConfigMap ${MIMIR_CONFIG_MAP}` }

@@ -9,11 +9,10 @@
  * How many series the tenant holds is unknown offline, so the lower limit is warned of, not
  * refused: a cap the pools no longer hold is the config check's to refuse (config/sizing.ts).
  */
-import { mimirConfigOf } from "./mimirConfig";
+import { mimirConfigIn } from "./mimirConfig";
 import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
 import type { StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
-import { plainValue } from "./describe";
 import { BUDGET_MAX_REQUEST_SHARE } from "@homelab-observability/contract";
 
 const CAP_KEY = "mimir.maxGlobalSeriesPerUser";
@@ -22,12 +21,7 @@ const FIELD = "limits.max_global_series_per_user";
 
 /** The series limit of the export's Mimir config; undefined without Mimir or when it does not say. */
 export function mimirSeriesCapOf(exp: StackExport): number | undefined {
-  const cm = exp.deployment.resources.find(
-    (r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs?.metadata?.name === MIMIR_CONFIG_MAP,
-  );
-  const text = plainValue(plainValue(cm?.inputs?.data)?.["mimir.yaml"]);
-  if (typeof text !== "string") return undefined;
-  const cap: unknown = mimirConfigOf(text)?.config?.limits?.max_global_series_per_user;
+  const cap: unknown = mimirConfigIn(exp.deployment.resources)?.config?.limits?.max_global_series_per_user;
   return typeof cap === "number" ? cap : undefined;
 }
 

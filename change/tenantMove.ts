@@ -19,9 +19,8 @@
  * VictoriaMetrics has no equivalent: vmsingle has no tenants, and a VMCluster is written and read
  * under account 0, which no stack key changes (model/endpoints.ts).
  */
-import { mimirConfigOf } from "./mimirConfig";
+import { mimirConfigIn } from "./mimirConfig";
 import { LOKI_SINGLE_TENANT } from "../builders/logging/lokiValues";
-import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
 import {
   LOKI_ALERTING_NAME,
   LOKI_ALERTING_UID,
@@ -94,12 +93,7 @@ const grafanaProvisions = (exp: StackExport, uid: string): boolean =>
  */
 export function mimirTenantOf(exp: StackExport): Tenant | undefined {
   const resources = exp.deployment.resources;
-  const cm = resources.find(
-    (r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs?.metadata?.name === MIMIR_CONFIG_MAP,
-  );
-  const text = plainValue(plainValue(cm?.inputs?.data)?.["mimir.yaml"]);
-  if (typeof text !== "string") return undefined;
-  const parsed = mimirConfigOf(text);
+  const parsed = mimirConfigIn(resources);
   if (!parsed) return undefined;
   const config = parsed.config;
   const auth = config?.multitenancy_enabled ?? MIMIR_MULTITENANCY_DEFAULT;
