@@ -23,6 +23,7 @@ import {
   type VmKind,
 } from "../upstream/operators/victoriaMetrics";
 import { groupOf, isClusterScoped } from "../synth/render/kinds";
+import type { Selection } from "../synth/report";
 import type { ExportResource } from "../synth/synthesize";
 
 export { groupOf };
@@ -95,12 +96,10 @@ export interface Finding {
 
 /**
  * What a selector picks: its namespace (undefined: any) and the labels it requires, undefined when
- * it has expressions too (what a component it does not render would carry is then not told).
+ * it has expressions too (what a component it does not render would carry is then not told). The
+ * report's type (synth/report.ts), which reads it and which checks/ may import, not the other way.
  */
-export interface Selection {
-  namespace?: string;
-  labels?: Record<string, string>;
-}
+export type { Selection };
 
 /** The {@link Selection} of `selector` (a LabelSelector, or a Service's `{k: v}`) in `namespace`. */
 export function selectionOf(namespace: string | undefined, selector: any): Selection {

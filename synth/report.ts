@@ -182,7 +182,10 @@ export interface CheckFinding {
   noneOf?: Selection[];
 }
 
-/** What a selector picks: namespace (undefined: any) and required labels, if told (checks/objects.ts). */
+/**
+ * What a selector picks: its namespace (undefined: any) and the labels it requires, undefined when
+ * it has expressions too (checks/objects.ts selectionOf makes it).
+ */
 export interface Selection {
   namespace?: string;
   labels?: Record<string, string>;
