@@ -309,7 +309,7 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
     case "too_big":
       return `${at}: expected ${boundedForm(issue, found, input)}, got ${describe(found)}`;
     default:
-      return `${at}: ${issue.message}, got ${describe(found)}${unitHint(issue.path, found, input) || hostHint(issue.path, found, input) || grafanaSchemeHint(issue.path, found, input) || caseHint(issue.path, found, input) || receiverNameHint(issue.path, found, input)}`;
+      return `${at}: ${issue.message}, got ${describe(found)}${unitHint(issue.path, found, input) || hostHint(issue.path, found, input) || caseHint(issue.path, found, input) || receiverNameHint(issue.path, found, input)}`;
   }
 }
 
@@ -834,27 +834,6 @@ function hostHint(path: (string | number)[], found: unknown, input: unknown): st
   // written as "s3://staging-mimir-blocks", is no host).
   const what = /\bhost\b/.test(ownForm(schema.safeParse(found.trim()).error?.issues) ?? "") ? "host" : "name";
   return near ? `; did you mean "${near}"? (the ${what} alone: no scheme, no path)` : "";
-}
-
-/**
- * `; people reach Grafana over https (grafana.ingress.tls is set): write https://` for a grafana.url
- * whose scheme is neither http nor https, when the one way Grafana is exposed decides which: the
- * rule between keys on its scheme (config/grafanaExposure.ts) judges no scheme read in place of a
- * refused one, so this line names the one to write, where "http or https" alone let http through
- * to be refused one run later behind TLS. A plain Ingress takes either (TLS may end before it). Else "".
- */
-function grafanaSchemeHint(path: (string | number)[], found: unknown, input: unknown): string {
-  if (path.join(".") !== "grafana.url" || typeof found !== "string") return "";
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(found.trim())?.[1];
-  const g = valueAt(input, ["grafana"]);
-  if (scheme === undefined || /^https?$/i.test(scheme) || !isMap(g)) return "";
-  if ((g.ingress === undefined) === (g.httpRoute === undefined)) return "";
-  const given = isMap(g.httpRoute) ? (g.httpRoute.scheme ?? "https") : undefined;
-  const route = given === "http" || given === "https" ? given : undefined;
-  const [want, why] = isMap(g.ingress)
-    ? [g.ingress.tls ? "https" : undefined, "grafana.ingress.tls is set"]
-    : [route, `grafana.httpRoute.scheme is ${route}`];
-  return want ? `; people reach Grafana over ${want} (${why}): write ${want}://` : "";
 }
 
 /**

@@ -73,8 +73,8 @@ export function grafanaExposureProblems(
   const exposed = ways.filter((w): w is GrafanaExposure => w !== undefined && !unknown(`${w.kind}.host`));
   if (!g.url) return twoWays;
   const url = new URL(g.url);
-  // A scheme the schema refused (`ftp://`) is read as http (judge.ts, schema.ts urlAsRead): its
-  // own line says it, and no rule judges the stand-in. `written` is grafana.url as the file has it.
+  // A scheme the schema refused (`ftp://`) is read as http (judge.ts, schema.ts urlAsRead): the
+  // rules judge the scheme written, never the stand-in. `written` is grafana.url as the file has it.
   const schemeWritten = typeof written !== "string" || written.trim().toLowerCase().startsWith(url.protocol);
   // A way set aside (refused) may be the one kept, on a host not known yet: the URL's host is not
   // judged, but its scheme still is (below), which the host does not decide.
@@ -93,20 +93,26 @@ export function grafanaExposureProblems(
   // is still TLS asked for; only `tls` itself refused (or set aside) leaves it unknown.
   // Judged on a URL on another host too, for the URL to set (origin, below): the host's line
   // carries it, as the scheme's own line is said once the URL is on the way's host.
-  const schemeOff =
+  const wayKnown =
     way !== undefined &&
     wayScheme !== undefined &&
-    schemeWritten &&
-    !refused.includes(at(way.kind === "ingress" ? "ingress.tls" : "httpRoute.scheme")) &&
-    url.protocol !== wayScheme &&
-    !(way.kind === "ingress" && !g.ingress?.tls && url.protocol === "https:");
-  const schemeWrong = schemeOff && !hostWrong;
-  const onScheme =
-    way && schemeWrong
-      ? [
-          `${k("grafana.url")}: expected a URL starting ${scheme}// as people reach grafana.${way.kind}.host (${way.kind === "ingress" ? "grafana.ingress.tls is set" : `grafana.httpRoute.scheme is ${way.url.split(":")[0]}`}), got "${redactUrl(g.url)}"; leave grafana.url out and the program sets it to ${hostsKnown ? way.url : `${scheme}// and grafana.${way.kind}.host`}`,
-        ]
+    !refused.includes(at(way.kind === "ingress" ? "ingress.tls" : "httpRoute.scheme"));
+  const served =
+    wayKnown && wayScheme
+      ? way.kind === "ingress" && !g.ingress?.tls
+        ? ["http:", "https:"]
+        : [wayScheme]
       : [];
+  // The scheme as written, one the schema refused too (`ftp`, read as http in `url`): behind a way
+  // serving one scheme, this line names it in the same run as the schema's line on the scheme, in
+  // one message (errors.ts oneLinePerValue). This is the one place that decides it: a hint on the
+  // schema's line read the raw config apart and named https for a `tls` or a `scheme` refused,
+  // which the rules read as unknown. Behind a plain Ingress the schema's "http or https" is all.
+  const writtenScheme = schemeWritten
+    ? url.protocol
+    : `${String(written).trim().split(":")[0].toLowerCase()}:`;
+  const schemeOff = served.length === 1 && writtenScheme !== served[0];
+  const schemeWrong = schemeOff && !hostWrong;
   // The Ingress and the HTTPRoute route the host's root (`/`) to Grafana, which serves from `/`:
   // a path in root_url puts it in every link and redirect Grafana makes, and nothing routes or
   // strips it. Grafana serves under a path only with serve_from_sub_path (its "run behind a
@@ -121,13 +127,27 @@ export function grafanaExposureProblems(
   // only where the program knows one is served. An Ingress serves 80 and 443 (the scheme's own), so
   // a port written is none it serves; a route's Gateway listener may be on another port, which the
   // program does not know: the one written on the route's host is kept, never another host's.
-  // For a scheme read in place of a refused one, the one people reach Grafana with, known with one way.
-  const originScheme = schemeOff ? wayScheme : schemeWritten ? url.protocol : wayScheme;
+  // For a scheme read in place of a refused one, the one people reach Grafana with, when the key
+  // deciding it is known (a refused `tls` or `scheme` leaves it unknown: no URL is offered).
+  const originScheme = schemeOff
+    ? wayScheme
+    : schemeWritten
+      ? url.protocol
+      : wayKnown
+        ? wayScheme
+        : undefined;
   const portKept = !hostWrong && url.port !== "" && !kinds.includes("ingress") ? `:${url.port}` : "";
   const origin =
     (hostWrong && hosts.length > 1) || originScheme === undefined
       ? undefined
       : `${originScheme}//${hostWrong ? hosts[0] : url.hostname}${portKept}`;
+  // The same hint as the other lines on the URL (one message gives it once).
+  const onScheme =
+    way && schemeWrong
+      ? [
+          `${k("grafana.url")}: expected a URL starting ${scheme}// as people reach grafana.${way.kind}.host (${way.kind === "ingress" ? "grafana.ingress.tls is set" : `grafana.httpRoute.scheme is ${way.url.split(":")[0]}`}), got "${redactUrl(g.url)}"; ${hostsKnown && origin ? setTo(origin) : `leave grafana.url out and the program sets it to ${scheme}// and grafana.${way.kind}.host`}`,
+        ]
+      : [];
   // Said with the URL to set, as the line on what follows the host says it: the same origin, so
   // both in one message (errors.ts oneLinePerValue) give it once.
   const onHost = hostWrong

@@ -440,8 +440,8 @@ function judgedAsWritten(refused: Refused): (problem: string) => boolean {
 /**
  * The rules of the user's own choices: receivers' credentials (config backend), Grafana's way in.
  * Grafana's rules are told which of its keys were refused, so they judge none at a stand-in and
- * still count a refused way in as set, and grafana.url as written, so they judge no scheme read in
- * place of a refused one (grafanaExposure.ts): their problems all stand.
+ * still count a refused way in as set, and grafana.url as written, so they judge the scheme
+ * written, never one read in place of a refused one (grafanaExposure.ts): their problems all stand.
  */
 function userChoiceProblems(
   c: StackConfig,

@@ -30,7 +30,7 @@ describe("config: grafana.url's scheme against the way Grafana is exposed (audit
     assert.ok(p, e.message);
     assert.match(
       p,
-      /expected a URL starting https:\/\/ as people reach grafana\.ingress\.host \(grafana\.ingress\.tls is set\), got "http:\/\/grafana\.example\.net"; leave grafana\.url out and the program sets it to https:\/\/grafana\.example\.net/,
+      /expected a URL starting https:\/\/ as people reach grafana\.ingress\.host \(grafana\.ingress\.tls is set\), got "http:\/\/grafana\.example\.net"; set it to https:\/\/grafana\.example\.net, or leave grafana\.url out and the program sets it$/,
     );
     assert.match(e.message, /Pulumi\.lab\.yaml:\d+:\d+/);
   });
@@ -90,7 +90,7 @@ describe("config: grafana.url's scheme judged in the run that refuses a key of i
     );
     assert.equal(
       e.problems[0],
-      `${WANT}; leave grafana.url out and the program sets it to https://grafana.example.net`,
+      `${WANT}; set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
     );
     assert.deepEqual(e.notes, [
       `(the rules between keys (which keys need which) ran with ${P("grafana.ingress.controllerNamespace")} read as "ingress-nginx", the required key not being set)`,
@@ -304,7 +304,7 @@ describe("config: a grafana.url with another scheme and a login, every refused p
       assert.deepEqual(
         e.problems,
         [
-          `${P("grafana.url")}: expected a URL with scheme http or https, a host and no credentials, like "https://grafana.example.net" (its scheme is ftp${login.replace(",", " and")}); and a URL with no path, query or fragment, as grafana.ingress serves Grafana at the root of grafana.ingress.host (Grafana's links and redirects would carry what follows the host, which nothing routes) (it has a path, a query and a fragment); got string "${shown}"; people reach Grafana over https (grafana.ingress.tls is set): write https://; set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
+          `${P("grafana.url")}: expected a URL with scheme http or https, a host and no credentials, like "https://grafana.example.net" (its scheme is ftp${login.replace(",", " and")}); a URL starting https:// as people reach grafana.ingress.host (grafana.ingress.tls is set); and a URL with no path, query or fragment, as grafana.ingress serves Grafana at the root of grafana.ingress.host (Grafana's links and redirects would carry what follows the host, which nothing routes) (it has a path, a query and a fragment); got string "${shown}"; set it to https://grafana.example.net, or leave grafana.url out and the program sets it`,
         ],
         e.message,
       );
@@ -325,17 +325,12 @@ describe("config: a grafana.url with another scheme and a login, every refused p
       /\(its scheme is ftp and it carries credentials\).*\(it has a path\); got string "ftp:\/\/<redacted>@other\.example\.net\/sub";.* set it to https:\/\/grafana\.example\.net, or leave grafana\.url out and the program sets it$/,
     );
     assert.ok(!e.message.includes("hunter2"), e.message);
-    // The scheme to write is said in the first run, where the rule on it judges none read in
-    // place of ftp: behind the route's http, http (not "http or https" and then https refused).
-    assert.match(
-      refusal(stack("ftp://grafana.example.net", ROUTE_HTTP), "lab").problems[0],
-      /; people reach Grafana over http \(grafana\.httpRoute\.scheme is http\): write http:\/\/$/,
-    );
-    assert.ok(
-      !refusal(stack("ftp://grafana.example.net", INGRESS_TLS), "lab").problems.some((p) =>
-        p.includes("expected a URL starting"),
-      ),
-    );
+    // The scheme to write is said in the first run, by the rule on it judging the scheme written
+    // (not the http read in place of ftp): behind the route's http, http (not "http or https" and
+    // then https refused), in the one message with the URL to set.
+    assert.deepEqual(refusal(stack("ftp://grafana.example.net", ROUTE_HTTP), "lab").problems, [
+      `${P("grafana.url")}: expected a URL with scheme http or https, a host and no credentials, like "https://grafana.example.net" (its scheme is ftp); and a URL starting http:// as people reach grafana.httpRoute.host (grafana.httpRoute.scheme is http); got string "ftp://grafana.example.net"; set it to http://grafana.example.net, or leave grafana.url out and the program sets it`,
+    ]);
     // The hint, applied, is taken.
     assert.throws(() => refusal(stack("https://grafana.example.net", INGRESS_TLS), "lab"), /was accepted/);
   });
@@ -367,5 +362,38 @@ describe("config: a refused grafana.url with a credential in its query, read by 
       assert.ok(hints.length > 0, e.message);
       for (const p of hints) assert.match(p, /; set it to https:\/\/grafana\.example\.net, or leave/, p);
     }
+  });
+});
+
+describe("config: grafana.url's scheme decided in one place, with the rules' reading (issue 51)", () => {
+  // A hint on the schema's line read the raw config apart from the rule on the scheme: it named
+  // https for a `tls: yes` or a `scheme: null` that the rules read as unset (their note says so),
+  // and behind a path it gave a second URL to set beside the rule's.
+  it("names no scheme a refused tls or scheme cannot decide, as the note on the rules says", () => {
+    for (const exposure of [
+      INGRESS_TLS.replace(/ {6}tls:\n {8}secretName: grafana-tls\n/, "      tls: yes\n"),
+      ROUTE_HTTP.replace("scheme: http", "scheme: null"),
+    ]) {
+      const e = refusal(stack("ftp://grafana.example.net/sub", exposure), "lab");
+      const [url] = e.problems.filter((p) => p.startsWith(P("grafana.url")));
+      assert.ok(url, e.message);
+      assert.doesNotMatch(
+        url,
+        /set it to https|write https|people reach Grafana over|URL starting/,
+        e.message,
+      );
+      assert.match(url, /; leave grafana\.url out and the program sets it$/, e.message);
+      assert.match(e.notes.join("\n"), /ran with .*(tls unset|scheme at its default)/, e.notes.join("\n"));
+    }
+  });
+
+  it("gives one URL to set for a wrong scheme and a path", () => {
+    const e = refusal(stack("http://grafana.example.net/sub", INGRESS_TLS), "lab");
+    assert.equal(e.problems.length, 1, e.message);
+    assert.match(
+      e.problems[0],
+      /\(grafana\.ingress\.tls is set\); and a URL with no path.*; got "http:\/\/grafana\.example\.net\/sub"; set it to https:\/\/grafana\.example\.net, or leave grafana\.url out and the program sets it$/,
+    );
+    assert.equal(e.problems[0].match(/https:\/\/grafana\.example\.net/g)?.length, 1, e.message);
   });
 });
