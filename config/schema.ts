@@ -193,8 +193,8 @@ export function withoutUserInfo(v: string): string {
 /**
  * What the rules between keys read a URL the schema refused as (config/judge.ts
  * misspeltValuesReadAs), and why ("the URL without its login"): its login cut, then a scheme
- * other than http(s) read as http, then what follows its host cut, each only while the key's own
- * form (`accepts`) still refuses it. Undefined when none of these makes it one the key takes.
+ * other than http(s) read as http, then what follows its host cut (its path, which a key may take,
+ * kept), each only while the key's own form (`accepts`) still refuses it. Undefined when none of these makes it one the key takes.
  * Only its login cut, a URL refused for its scheme too (`ftp://admin:…@host/sub`) was cut whole:
  * the rules ran with the key at its default, and the rest's mistakes (the path Grafana's Ingress
  * refuses, a host outside the cluster) were said once the scheme was fixed.
@@ -214,8 +214,11 @@ export function urlAsRead(
   }
   if (!accepts(read) && URL.canParse(read)) {
     const u = new URL(read);
-    read = `${u.protocol}//${u.host}`;
-    changes.push("without what follows its host");
+    // A key that takes a path (secrets.connectUrl) keeps it: only its query and fragment are cut.
+    const withPath = `${u.protocol}//${u.host}${u.pathname}`;
+    const keepsPath = u.pathname !== "/" && u.pathname !== "" && accepts(withPath);
+    read = keepsPath ? withPath : `${u.protocol}//${u.host}`;
+    changes.push(keepsPath ? "without its query and fragment" : "without what follows its host");
   }
   return changes.length > 0 && accepts(read) ? [read, `the URL ${listed(changes)}`] : undefined;
 }
@@ -223,13 +226,23 @@ export function urlAsRead(
 /** What a bare URL ({@link httpUrlProblem}) has none of after its host, as the messages say it. */
 export const BARE_URL_PARTS = "no path, query or fragment";
 
+/** What a URL that takes a path has none of after it ({@link UrlTail} "path"), as the messages say it. */
+export const PATH_URL_PARTS = "no query or fragment";
+
 /**
- * Why a string is not an http(s) URL with a host and no credentials (and, with `bare`, nothing after
- * the host: {@link BARE_URL_PARTS}): every part refused, in one sentence ("it carries credentials
- * and has a path and a query"). The first part alone named sent its writer back once per part
- * (`/sub?x=1` was refused for its path, then for its query).
+ * What a URL key takes after its host: nothing (`true`, a bare URL: {@link BARE_URL_PARTS}), a path
+ * but no query or fragment (`"path"`, a base that a client appends its API's paths to as text), or
+ * anything (`false`).
  */
-export function httpUrlProblem(v: string, bare: boolean): string | undefined {
+export type UrlTail = boolean | "path";
+
+/**
+ * Why a string is not an http(s) URL with a host and no credentials (and, by `bare`, nothing or only
+ * a path after the host: {@link UrlTail}): every part refused, in one sentence ("it carries
+ * credentials and has a path and a query"). The first part alone named sent its writer back once
+ * per part (`/sub?x=1` was refused for its path, then for its query).
+ */
+export function httpUrlProblem(v: string, bare: UrlTail): string | undefined {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return "it has no scheme";
   let u: URL;
   try {
@@ -248,7 +261,7 @@ export function httpUrlProblem(v: string, bare: boolean): string | undefined {
   // it, and Grafana's root_url kept the `?`.
   const after = bare
     ? [
-        ...(u.pathname !== "/" && u.pathname !== "" ? ["a path"] : []),
+        ...(bare === true && u.pathname !== "/" && u.pathname !== "" ? ["a path"] : []),
         ...(u.search !== "" || /^[^#]*\?/.test(v) ? ["a query"] : []),
         ...(u.hash !== "" || v.includes("#") ? ["a fragment"] : []),
       ]
@@ -288,13 +301,14 @@ const standingIn = <T extends z.ZodTypeAny>(form: () => T, value: z.infer<T>): T
   return schema;
 };
 
-const httpUrl = (example: string, bare: boolean) => {
+const httpUrl = (example: string, bare: UrlTail) => {
   const schema = z.string().superRefine((v, ctx) => {
     const problem = httpUrlProblem(v, bare);
+    const tail = bare === true ? `, ${BARE_URL_PARTS}` : bare === "path" ? `, ${PATH_URL_PARTS}` : "";
     if (problem)
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
-        message: `expected a URL with scheme http or https, a host${bare ? `, ${BARE_URL_PARTS}` : ""} and no credentials, like "${example}" (${problem})`,
+        message: `expected a URL with scheme http or https, a host${tail} and no credentials, like "${example}" (${problem})`,
       });
   });
   // The example the message gives is of the form: the rules read it in a refused value's place.
@@ -498,8 +512,12 @@ const secretsBackend = z.discriminatedUnion("backend", [
       backend: z.literal("onepassword"),
       /** Vault UUID the items live in. */
       vault: z.string().min(1),
-      /** 1Password Connect URL; without it a service account token is used. */
-      connectUrl: httpUrl("http://onepassword-connect.onepassword.svc:8080", false).optional(),
+      // A path is taken (a Connect server behind a proxy's prefix), but no query or fragment: the
+      // provider's Connect client (1Password/connect-sdk-go connect/client.go buildRequest) appends
+      // each API path to this text, so `?x=1` or `#f` swallowed `/v1/vaults/...` and every request
+      // missed the API.
+      /** 1Password Connect URL, a path allowed; without it a service account token is used. */
+      connectUrl: httpUrl("http://onepassword-connect.onepassword.svc:8080", "path").optional(),
       /** Item titles. */
       items: onepasswordItems.default({}),
     })

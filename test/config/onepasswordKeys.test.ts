@@ -109,3 +109,33 @@ describe("config: the 1Password provider's own keys in the stack file", function
     assert.doesNotMatch(secure[1], /plain text/);
   });
 });
+
+describe("config: secrets.connectUrl, the base the Connect client appends its API paths to (issue 51)", () => {
+  // The provider's Connect client (1Password/connect-sdk-go connect/client.go buildRequest) joins
+  // this text and `/v1/vaults/...` as text: a query or a fragment swallowed every API path, and the
+  // stack was taken offline to fail in `pulumi up`, its query's token written into the export.
+  const connect = (url: string) => refusal(`${BASE}${STORE}${ONEPASSWORD}    connectUrl: "${url}"\n`, "lab");
+
+  it("refuses a query and a fragment at the key's line, with the form and what was found, never a credential", () => {
+    const e = connect("http://op-connect.onepassword.svc:8080/?token=s3cr3t#f");
+    assert.deepEqual(
+      e.problems,
+      [
+        `${P("secrets.connectUrl")}: expected a URL with scheme http or https, a host, no query or fragment and no credentials, like "http://onepassword-connect.onepassword.svc:8080" (it has a query and a fragment), got string "http://op-connect.onepassword.svc:8080/?token=<redacted>#f"`,
+      ],
+      e.message,
+    );
+    assert.equal(e.places[0]?.line, 10, e.message);
+    assert.ok(![e.message, ...e.notes].some((t) => t.includes("s3cr3t")), e.message);
+    // The rules read it as the URL without its query and fragment, its path kept.
+    assert.match(
+      connect("http://op.example.net/connect?x=1").notes.join("\n"),
+      /as "http:\/\/op\.example\.net\/connect", the URL without its query and fragment\)/,
+    );
+  });
+
+  it("takes a path: a Connect server behind a proxy's prefix", () => {
+    for (const url of ["http://op.example.net/connect", "http://op-connect.onepassword.svc:8080"])
+      assert.throws(() => connect(url), /was accepted/, url);
+  });
+});
