@@ -8,6 +8,7 @@ import {
   chartValueProblems,
   type ChartKeyMeant,
 } from "./chartValueCheck";
+import { imageValueProblems } from "./imageValueCheck";
 import { judgedByLoki, lokiValueProblems } from "./lokiValueCheck";
 import { CHART_NAMES } from "./chartValues";
 import {
@@ -1141,7 +1142,9 @@ function chartValuesJudged(
   const lokiProblems = cliRefused
     ? []
     : lokiValueProblems(readChartValues(raw).loki, PROJECT, undefined, meant, refused);
-  const problems = [...chartKeyProblems, ...lokiProblems];
+  // Image references are judged by their grammar alone: no chart archive is needed.
+  const imageProblems = cliRefused ? [] : imageValueProblems(readChartValues(raw), PROJECT, refused);
+  const problems = [...chartKeyProblems, ...lokiProblems, ...imageProblems];
   return {
     problems,
     notes,
