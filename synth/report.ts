@@ -30,6 +30,7 @@ import {
 import { LOKI_DISTRIBUTED_WORKLOADS } from "../config/sizing";
 import { wholeMapOver, writesOnlyOtherContainers } from "./containerKeys";
 import { writesJudgedField } from "./fieldKeys";
+import { componentPortNames } from "./componentPorts";
 
 /**
  * The resource tree, indented by parent: `type name  [flags]`. An import (the `import` option; a
@@ -974,18 +975,38 @@ function switchedOn(
  * one message. A verdict on one object's own field (a pod's targetPort, an image) is no switch's,
  * nor is a switch whose component none of the selections `picked` would pick (`lokiCanary.enabled:
  * false` and a rule on the pods of component `single-binary`): its pods were never among them.
- * One switch is named as the cause, several as "one of these"; undefined when none is.
+ * A selection of the whole release (by its instance and chart name alone) would pick any
+ * component: there a switch is a cause only when its component's templates declare the port the
+ * report names (synth/componentPorts.ts), never when they declare others (`lokiCanary.enabled:
+ * false` and a rule admitting the gateway's `http`) or cannot be read (`persistence.enabled`, a
+ * switch of no component's pods). One switch is named as the cause, several as "one of these";
+ * undefined when none is.
  */
 function switchedOff(
   rel: ReleaseRef,
   ofChart: string[],
   picked: Selection[],
+  message: string,
 ): { overrides: string[]; narrowed: boolean } | undefined {
-  const off = ofChart.filter(
-    (o) =>
+  // The port names the report is about: `port "http"` (named-port), `(["http"] from 2 peer(s))` (network-policy).
+  const ports = [
+    ...[...message.matchAll(/(?:^|[^A-Za-z])(?:port|targetPort) "([^"]+)"/g)].map((m) => m[1]),
+    ...[...message.matchAll(/\[((?:"[^"]*"(?:, ?)?)+)\]/g)].flatMap(
+      (m) => JSON.parse(`[${m[1]}]`) as string[],
+    ),
+  ];
+  const declares = (names: string[]) =>
+    names.some((c) => {
+      const declared = componentPortNames(rel.chart, c);
+      return declared !== undefined && ports.some((p) => declared.has(p));
+    });
+  const off = ofChart.filter((o) => {
+    const names = switchedComponent(o);
+    return (
       lookup(rel.values, parseSegments(o)) === false &&
-      picked.some((s) => picksComponent(rel, switchedComponent(o), s)),
-  );
+      picked.some((s) => picksComponent(rel, names, s) && (!wholeRelease(rel, names, s) || declares(names)))
+    );
+  });
   if (off.length === 0) return undefined;
   const keys = off.map((o) => overrideKey(rel.chart, o, rel.values, "chartValues"));
   return { overrides: keys, narrowed: off.length === 1 };
@@ -1010,6 +1031,23 @@ function picksComponent(rel: ReleaseRef, names: string[], s: Selection): boolean
     if (key === "name" || key === "app")
       return [rel.chart, rel.name, ...names, ...names.map((c) => `${rel.name}-${c}`)].includes(v);
     return false;
+  });
+}
+
+/**
+ * Whether selection `s` picks component `names` of `rel` by the release alone (its instance and its
+ * chart's or release's name), no label telling the component: it picks every component alike.
+ */
+function wholeRelease(rel: ReleaseRef, names: string[], s: Selection): boolean {
+  return Object.entries(s.labels ?? {}).every(([k, v]) => {
+    const key = k.replace(/^app\.kubernetes\.io\//, "");
+    return (
+      key === "instance" ||
+      key === "release" ||
+      ((key === "name" || key === "app") &&
+        !names.includes(v) &&
+        !names.some((c) => v === `${rel.name}-${c}`))
+    );
   });
 }
 
@@ -1081,7 +1119,7 @@ function overridesOn(
     if (setting.length === 0)
       return (
         switchedOn(rel, ofChart, `${place ?? ""} ${message}`, names) ??
-        (on.noneOf ? switchedOff(rel, ofChart, on.noneOf) : undefined)
+        (on.noneOf ? switchedOff(rel, ofChart, on.noneOf, message) : undefined)
       );
     // A field is the workload's, and a chart runs several: the values path the message names
     // (`values.singleBinary.replicas`) tells which workload's overrides they are, of those setting

@@ -930,10 +930,23 @@ describe("an override is named by the field its rule judged, not by a word of it
       [["chartValues.loki.gateway.enabled"], undefined],
       [undefined, undefined],
     ]);
-    // Two switches off: either took the port away, said as "one of these".
+    // Two switches off, the rule's selector covering the whole release (issue 51): the gateway's
+    // templates declare `http`, the canary's only `http-metrics` (loki 18.11.0
+    // templates/loki-canary/daemonset.yaml), so the gateway's switch alone is named, not "one of
+    // these" with the canary's.
     const both = helm("loki", "loki", "monitoring", { ...values, lokiCanary: { enabled: false } });
     assert.deepEqual(traced(findings.slice(0, 1), [both], [...overrides, "loki.lokiCanary.enabled"]), [
-      [["chartValues.loki.gateway.enabled", "chartValues.loki.lokiCanary.enabled"], true],
+      [["chartValues.loki.gateway.enabled"], undefined],
+    ]);
+    // The canary's switch alone is no cause of a port its pods never declared: none is named.
+    const canary = helm("loki", "loki", "monitoring", { lokiCanary: { enabled: false } });
+    assert.deepEqual(traced(findings.slice(0, 1), [canary], ["loki.lokiCanary.enabled"]), [
+      [undefined, undefined],
+    ]);
+    // Nor is a switch of no component's pods, whose templates name no ports of it.
+    const dashboards = helm("loki", "loki", "monitoring", { monitoring: { dashboards: { enabled: false } } });
+    assert.deepEqual(traced(findings.slice(0, 1), [dashboards], ["loki.monitoring.dashboards.enabled"]), [
+      [undefined, undefined],
     ]);
   });
 
