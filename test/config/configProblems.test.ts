@@ -10,7 +10,7 @@ import { synthStack } from "../../synth/run";
 import { PHASES, PROJECT } from "../../config/resolve";
 import { setSecretCommand } from "../../config/tree";
 import { propertyPath } from "../../config/tree";
-import { ROOT, tmpDir } from "../support/helpers";
+import { ROOT, TSX_CHILD, tmpDir } from "../support/helpers";
 import { inCheckout } from "../support/stackText";
 import { withRuntimeConfig } from "../support/runtimeConfig";
 
@@ -631,7 +631,7 @@ describe("config: locating a key path (config/locate.ts)", () => {
           });
         process.stdout.write(JSON.stringify(said));
       })();`;
-    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", child], {
+    const r = spawnSync(process.execPath, [...TSX_CHILD, "-e", child], {
       cwd: ROOT,
       encoding: "utf8",
       env: {
