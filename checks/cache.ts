@@ -54,12 +54,18 @@ export function inputKey(
   objects: Placed[],
   resources: ExportResource[],
   opts: StackCheckOptions,
-  objectsText?: string,
+  objectsText?: string | readonly (string | Buffer)[],
 ): string {
-  return crypto
+  const h = crypto
     .createHash("sha256")
-    .update(`${CACHE_FORMAT}\0${projectRoot(__dirname)}\0${formOfChecks()}\0`)
-    .update(objectsText === undefined ? JSON.stringify(objects) : `text\0${objectsText}`)
+    .update(`${CACHE_FORMAT}\0${projectRoot(__dirname)}\0${formOfChecks()}\0`);
+  if (objectsText === undefined) h.update(JSON.stringify(objects));
+  else {
+    // The text's pieces one after the other hash as the whole text does.
+    h.update("text\0");
+    for (const piece of typeof objectsText === "string" ? [objectsText] : objectsText) h.update(piece);
+  }
+  return h
     .update("\0")
     .update(JSON.stringify([resources, opts]))
     .digest("hex");
@@ -249,9 +255,11 @@ export interface CachedCheckOptions extends StackCheckOptions {
   /**
    * The objects' JSON as the caller already holds it, to key by instead of serializing them again
    * (about 20 ms of a synthesis): the text they are derived from deterministically, as the
-   * synthesis writes `<stack>.rendered.json` (the renders and the raw objects).
+   * synthesis writes `<stack>.rendered.json` (the renders and the raw objects). Pieces are that
+   * text cut in order (a Buffer: its UTF-8), hashed one after the other: the same key as the whole
+   * text (synth/render/render.ts renderedFilePieces, whose shared schemas are encoded once).
    */
-  objectsText?: string;
+  objectsText?: string | readonly (string | Buffer)[];
   /**
    * What the objects and the resources both derive from, as a key the caller already holds (the
    * test fixture cache's key of the synthesized stack, which covers the program's sources, the

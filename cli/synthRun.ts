@@ -29,7 +29,7 @@ import {
   type MissingChart,
 } from "../synth/render/helm";
 import { rawObjects, stackObjects, withRenderedObjects } from "../synth/render/objects";
-import { renderExport } from "../synth/render/render";
+import { renderExport, renderedFilePieces } from "../synth/render/render";
 import { DEFAULT_KUBE_VERSION, type ReleaseRender, type RenderedFile } from "../synth/render/types";
 import { placedFrom } from "../checks/placed";
 import { checkStackCached } from "../checks/cache";
@@ -961,6 +961,19 @@ function writeExport(stack: string, result: Awaited<ReturnType<typeof synthStack
   return file;
 }
 
+/** `pieces` one after the other as the file's text (a Buffer: UTF-8 bytes), as fs.writeFileSync writes one. */
+function writePieces(file: string, pieces: readonly (string | Buffer)[]): void {
+  const fd = fs.openSync(file, "w");
+  try {
+    for (const piece of pieces) {
+      const bytes = typeof piece === "string" ? Buffer.from(piece) : piece;
+      for (let at = 0; at < bytes.length;) at += fs.writeSync(fd, bytes, at);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** A stack's render and the checks on it: what the summary says, what the pack judges, what failed. */
 interface StackRender {
   /** The summary lines (rendered, checked), each wrapped by the caller. */
@@ -1017,8 +1030,10 @@ async function renderStack(
   // Compact: several MB (the CRDs' schemas), read by programs (policy:check, jq), and half the
   // time to write of an indented file.
   const rendered: RenderedFile = { kubeVersion: DEFAULT_KUBE_VERSION, releases: renders, raw };
-  const renderedText = JSON.stringify(rendered);
-  if (write) fs.writeFileSync(renderedFile, renderedText + "\n");
+  // JSON.stringify(rendered) in pieces, each CRD schema this process rendered before serialized
+  // once (renderedFilePieces, where the figures are), written and hashed one after the other.
+  const renderedText = renderedFilePieces(rendered);
+  if (write) writePieces(renderedFile, [...renderedText, "\n"]);
   // Said after the pack (reportNotRendered), which may name the cause in the release's values.
   const failed = renders.filter((r) => r.error !== undefined);
   const objects = renders.reduce((n, r) => n + r.objects.length, 0);
@@ -1064,7 +1079,7 @@ function checkRendered(
   stack: string,
   placed: ReturnType<typeof placedFrom>,
   resources: ExportResource[],
-  renderedText: string,
+  renderedText: readonly (string | Buffer)[],
   run: RunContext,
 ): { summary: string; findings: CheckFinding[] } {
   const { args, progress } = run;

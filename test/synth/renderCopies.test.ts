@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
-import { copyJson, renderExport } from "../../synth/render/render";
+import { inputKey } from "../../checks/cache";
+import { copyJson, renderedFilePieces, renderExport } from "../../synth/render/render";
+import { DEFAULT_KUBE_VERSION, type RenderedFile } from "../../synth/render/types";
 import type { StackExport } from "../../synth/synthesize";
 import { synth } from "../support/helpers";
 
@@ -73,5 +75,44 @@ describe("renderExport: each call's own copy of a render", () => {
       o.spec.changed = true;
     });
     assert.equal(JSON.stringify(await renderExport(exp)), expected);
+  });
+
+  it("writes the rendered file in pieces byte for byte as JSON.stringify, each shared schema encoded once, and keys the check cache as the whole text", async () => {
+    const exp: StackExport = JSON.parse(JSON.stringify((await synth("pi")).export));
+    exp.deployment.resources = exp.deployment.resources.filter(
+      (x) => x.type !== "kubernetes:helm.sh/v3:Release" || x.inputs.chart === "prometheus-operator-crds",
+    );
+    const file = (releases: RenderedFile["releases"]): RenderedFile => ({
+      kubeVersion: DEFAULT_KUBE_VERSION,
+      releases,
+      raw: [],
+    });
+    await renderExport(exp); // the first call parses; the later ones share the schemas
+    const [a, b] = [file(await renderExport(exp)), file(await renderExport(exp))];
+    const [pa, pb] = [renderedFilePieces(a), renderedFilePieces(b)];
+    for (const [r, p] of [
+      [a, pa],
+      [b, pb],
+    ] as const)
+      assert.ok(Buffer.concat(p.map((x) => Buffer.from(x))).equals(Buffer.from(JSON.stringify(r))));
+    const shared = (p: (string | Buffer)[]) => p.filter((x): x is Buffer => Buffer.isBuffer(x));
+    assert.ok(shared(pa).length > 0, "the shared schemas are pieces of their own");
+    shared(pb).forEach((bytes, i) => assert.equal(bytes, shared(pa)[i], "encoded once"));
+    // The check cache's key of the pieces is the whole text's: it changes whenever the text does.
+    const key = (text: string | (string | Buffer)[]) => inputKey([], [], {}, text);
+    assert.equal(key(pa), key(JSON.stringify(a)));
+    const crd = (r: RenderedFile) => r.releases.flatMap((x) => x.objects).find((o) => o.spec?.versions)!;
+    // A field beside the schemas, then one schema replaced by a changed copy (not shared: written anew).
+    crd(b).metadata.labels = { changed: "yes" };
+    const changedBeside = renderedFilePieces(b);
+    assert.notEqual(key(changedBeside), key(pa));
+    assert.equal(key(changedBeside), key(JSON.stringify(b)));
+    const [v] = crd(a).spec.versions;
+    const schema = structuredClone(v.schema);
+    schema.openAPIV3Schema.description = `${schema.openAPIV3Schema.description ?? ""} changed`;
+    crd(a).spec.versions = [{ ...v, schema }, ...crd(a).spec.versions.slice(1)];
+    const changedSchema = renderedFilePieces(a);
+    assert.notEqual(key(changedSchema), key(pb));
+    assert.equal(key(changedSchema), key(JSON.stringify(a)));
   });
 });
