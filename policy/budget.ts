@@ -7,6 +7,8 @@ import { toRes } from "./lib/resources";
 import {
   computeBudget,
   cores,
+  besideCount,
+  besideOf,
   keptOffBy,
   mib,
   type Crowded,
@@ -273,7 +275,10 @@ export function oversizedMessages(
     // Every DaemonSet on each pool's nodes: each workload's list misses only itself, so any two
     // lists name them all, the grouped DaemonSets too (one object each, shared by the lists).
     const all = pools.map((_, k) => [
-      ...new Set([...group[0].pools[k].daemons, ...(group[1]?.pools[k].daemons ?? [])]),
+      ...new Set([
+        ...besideOf(group[0].pools[k]),
+        ...(group[1] === undefined ? [] : besideOf(group[1].pools[k])),
+      ]),
     ]);
     const sums = all.map((list) => ({
       cpu: list.reduce((n, d) => n + d.cpu, 0),
@@ -283,7 +288,7 @@ export function oversizedMessages(
     // own share when its list leaves it out (it is one of them). From the sums, not each list
     // summed again: a group holds every copy of a workload over many stacks or variants.
     const beside = (o: Oversized, k: number, dim: Dim) =>
-      sums[k][dim] - (o.pools[k].daemons.length < all[k].length ? o.requests[dim] : 0);
+      sums[k][dim] - (besideCount(o.pools[k]) < all[k].length ? o.requests[dim] : 0);
     // Of each workload, only the requests no node holds beside the DaemonSets beside it: the
     // message names what to lower.
     const overOf = new Map(

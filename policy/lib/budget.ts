@@ -113,8 +113,26 @@ export interface Oversized {
   requests: { cpu: number; memory: number };
   /** The value the requests are computed from (Workload.requestsFrom), when not a resources block. */
   from?: string;
-  /** Each pool that admits it, with what its DaemonSets take of every node there. */
-  pools: { index: number; pool: PoolInfo; daemons: NodeShare[] }[];
+  /**
+   * Each pool that admits it, with the DaemonSets on every node there (the pool's list, shared) and,
+   * when the workload is one of them, its own share, which is not beside itself ({@link besideOf}).
+   */
+  pools: { index: number; pool: PoolInfo; daemons: NodeShare[]; own?: NodeShare }[];
+}
+
+/**
+ * The DaemonSets beside an oversized workload's pod on a pool's nodes: the pool's list less its own
+ * share. Made when read, not for every entry: over the pack benchmark's 10,000 resources ~2,000
+ * workloads a run fit nowhere, 412 of them DaemonSets, and their lists were 170,000 entries copied
+ * for a message that reads two of them per set of pools (policy/budget.ts oversizedMessages).
+ */
+export function besideOf(entry: Oversized["pools"][number]): NodeShare[] {
+  return entry.own === undefined ? entry.daemons : entry.daemons.filter((d) => d !== entry.own);
+}
+
+/** How many DaemonSets {@link besideOf} lists, without the list. */
+export function besideCount(entry: Oversized["pools"][number]): number {
+  return entry.daemons.length - (entry.own === undefined ? 0 : 1);
 }
 
 /** A workload whose replicas its hard node anti-affinity spreads over fewer nodes than it has. */
@@ -261,10 +279,6 @@ export function computeBudget(
     // out: the list itself is built only for a pod that fits nowhere (over the pack benchmark's
     // 10,000 resources, filtering every pool's list for every workload cost a third of the pack).
     const own = daemonOf.get(w);
-    // The pool's own list (only read) unless the workload is one of its DaemonSets: over the pack
-    // benchmark ~2,000 workloads a run fit nowhere beside 412 DaemonSets, 800,000 entries copied.
-    const others = (i: number) =>
-      own !== undefined && onPool[i].has(own) ? daemons[i].filter((d) => d !== own) : daemons[i];
     const fits = admits.filter(({ p, i }) => {
       const mine = own && onPool[i].has(own) ? own : undefined;
       const left = nodeLeft(p, [taken[i]]);
@@ -282,7 +296,13 @@ export function computeBudget(
         urn: w.source.urn,
         requests: w.requests,
         ...(from ? { from } : {}),
-        pools: admits.map(({ p, i }) => ({ index: i, pool: p, daemons: others(i) })),
+        // The pool's own list (only read): besideOf leaves the workload's own share out.
+        pools: admits.map(({ p, i }) => ({
+          index: i,
+          pool: p,
+          daemons: daemons[i],
+          ...(own !== undefined && onPool[i].has(own) ? { own } : {}),
+        })),
       });
       continue;
     }
