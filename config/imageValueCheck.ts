@@ -43,11 +43,13 @@ const capitalNamespace = (name: string) => {
 
 /** The parts of a reference: what each is, its rule and an example, as the messages say them, and its check. */
 const PARTS = {
+  // The charts write `<registry>/<repository>`, so a registry may carry a path after its host (a
+  // mirror's project, `harbor.lan/dockerhub`): the name's host and its first path components.
   registry: {
     what: "a registry host",
-    rule: "a host name or [IPv6] address, with an optional :port",
+    rule: "a host name or [IPv6] address, with an optional :port and an optional /path",
     like: "registry.lan:5000",
-    ok: (v: string) => anchored(DOMAIN_AND_PORT).test(v),
+    ok: (v: string) => anchored(`${DOMAIN_AND_PORT}(?:/${REMOTE_NAME})?`).test(v) && v.length <= NAME_MAX,
   },
   repository: {
     what: "a repository name",
@@ -78,6 +80,14 @@ const PARTS = {
 } as const;
 
 type Part = keyof typeof PARTS;
+
+/**
+ * The charts whose templates take an image map's `digest` as the hex alone too, writing `sha256:`
+ * before it when missing: alloy (templates/_helpers.tpl alloy.imageId, config-reloader.imageId:
+ * "either in format \"sha256:XYZ\" or \"XYZ\"") and vector (templates/_helpers.tpl vector.image,
+ * `coalesce .Values.image.sha .Values.image.digest`). The others write `@<digest>` as given.
+ */
+const BARE_DIGEST_CHARTS = new Set(["alloy", "vector"]);
 
 /** Where the grammar is read, as the messages cite it. */
 const SOURCE = "the image reference grammar, github.com/distribution/reference regexp.go";
@@ -139,7 +149,12 @@ export function imageValueProblems(
   const out: string[] = [];
   const judge = (path: (string | number)[], v: unknown, part: Part | "reference") => {
     if (typeof v !== "string" || v === "" || v.includes("{{")) return;
-    const ok = part === "reference" ? (x: string) => imageReferenceProblem(x) === undefined : PARTS[part].ok;
+    const ok =
+      part === "reference"
+        ? (x: string) => imageReferenceProblem(x) === undefined
+        : part === "digest" && BARE_DIGEST_CHARTS.has(String(path[0]))
+          ? (x: string) => PARTS.digest.ok(x) || PARTS.sha.ok(x)
+          : PARTS[part].ok;
     if (ok(v)) return;
     const form =
       part === "reference"

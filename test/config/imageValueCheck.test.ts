@@ -91,6 +91,35 @@ describe("config: image references in chartValues, judged by the reference gramm
     );
   });
 
+  it("takes the forms the pinned charts document: a digest's hex alone where the chart adds sha256: (alloy, vector), a registry with a mirror's path", () => {
+    const hex = "a".repeat(64);
+    assert.deepEqual(
+      imageValueProblems(
+        {
+          alloy: { image: { digest: hex }, configReloader: { image: { digest: hex } } },
+          vector: { image: { digest: hex } },
+          grafana: { image: { registry: "harbor.lan:8443/dockerhub", repository: "grafana/grafana" } },
+        },
+        "p",
+      ),
+      [],
+    );
+    // A chart that writes `@<digest>` as given still needs the algorithm, and a registry a valid host.
+    assert.deepEqual(
+      imageValueProblems(
+        {
+          "kube-prometheus-stack": { "prometheus-node-exporter": { image: { digest: hex } } },
+          grafana: { image: { registry: "harbor.lan/Dockerhub" } },
+        },
+        "p",
+      ).map((p) => p.split(": expected")[0]),
+      [
+        "p:chartValues.kube-prometheus-stack.prometheus-node-exporter.image.digest",
+        "p:chartValues.grafana.image.registry",
+      ],
+    );
+  });
+
   it("names the part of a whole reference that fails, and hints only a reference that would pass", () => {
     assert.equal(imageReferenceProblem("grafana/grafana:12.3.1"), undefined);
     assert.equal(imageReferenceProblem("grafana/grafana:12.3.1 "), "it has spaces around it");
