@@ -19,8 +19,12 @@ const known = new Map<string, Set<string> | undefined>();
 /**
  * The names in the `ports:` lists of the templates of `component` (a switch's key in kebab case,
  * `loki-canary`: a folder `templates/<component>/` or files `templates/<component>-*.yaml`) of the
- * pinned `chart`. Undefined when they cannot be known: no archive in the chart cache, no template
- * of that name, or a name (or a whole entry) a template expression writes.
+ * pinned `chart`. Empty when the chart has no template of that name and no subchart (a switch of
+ * no pods of its own, `persistence`). Undefined when they cannot be known: no archive in the chart
+ * cache, a subchart of that name (`charts/<component>/`, not read), a name (or a whole entry, or a
+ * whole list) a template expression writes, or a workload, pod or container a helper defined
+ * elsewhere writes (`{{- include "loki.memcached.statefulSet" … }}`, `loki.component`,
+ * `grafana.pod`): its ports are in that helper's file, under another name.
  */
 export function componentPortNames(chart: string, component: string): Set<string> | undefined {
   const key = `${chart}/${component}`;
@@ -34,7 +38,11 @@ function read(chart: string, component: string): Set<string> | undefined {
   const version = pinnedChart(chart)?.version;
   const archive = version && path.join(chartCacheDir(), `${chart}-${version}.tgz`);
   if (!archive || !fs.existsSync(archive)) return undefined;
+  const subchart = new RegExp(
+    `^[^/]+/charts/${component.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/Chart\\.yaml$`,
+  );
   const ofComponent = (name: string) => {
+    if (subchart.test(name)) return true;
     const m = /^[^/]+\/templates\/(.+)$/.exec(name);
     if (!m || !/\.(ya?ml|tpl)$/.test(m[1])) return false;
     const parts = m[1].split("/");
@@ -46,10 +54,30 @@ function read(chart: string, component: string): Set<string> | undefined {
   } catch {
     return undefined;
   }
-  if (files.size === 0) return undefined;
   const names = new Set<string>();
-  for (const text of files.values()) if (!portNamesIn(text, names)) return undefined;
+  for (const [name, text] of files) {
+    if (subchart.test(name) || writesPodByHelper(text) || !portNamesIn(text, names)) return undefined;
+  }
   return names;
+}
+
+/**
+ * Whether a template has a helper write a workload, its pod or containers, or their ports: an
+ * include (or template) on a line of its own whose helper's last name part says so
+ * (`loki.component`, `loki.memcached.statefulSet`, `alloy.pod-template`, `vector.containerPorts`).
+ * Helpers of labels, names, probes or security contexts write no port.
+ */
+function writesPodByHelper(text: string): boolean {
+  for (const m of text.matchAll(/^\s*\{\{-?\s*(?:include|template)\s+"([^"]+)"/gm)) {
+    const last = m[1].split(".").pop() ?? "";
+    if (
+      /^(?:component|workload|pod|pod-?template|deployment|stateful-?set|daemon-?set|containers?|(?:container-?)?ports)$/i.test(
+        last,
+      )
+    )
+      return true;
+  }
+  return false;
 }
 
 /**
@@ -60,12 +88,15 @@ function portNamesIn(text: string, names: Set<string>): boolean {
   const lines = text.split("\n");
   const indent = (l: string) => l.length - l.trimStart().length;
   for (let i = 0; i < lines.length; i++) {
+    // A list a template expression writes on the key's own line (`ports: {{ toYaml … }}`).
+    if (/^\s*(?:-\s+)?ports:.*\{\{/.test(lines[i])) return false;
     if (!/^\s*ports:\s*$/.test(lines[i])) continue;
     const at = indent(lines[i]);
     for (let j = i + 1; j < lines.length; j++) {
       const l = lines[j];
       if (l.trim() === "") continue;
-      if (indent(l) <= at) break;
+      // YAML lets a list's entries sit at its key's indentation (`ports:` then `- name: http`).
+      if (indent(l) < at || (indent(l) === at && !/^\s*-\s/.test(l))) break;
       if (/^\s*\{\{/.test(l)) {
         // A condition around a field (`{{- if … }}` / `{{- end }}`) writes no entry; anything else may.
         if (/^\s*\{\{-?\s*(?:if|else|end)\b/.test(l)) continue;

@@ -977,10 +977,11 @@ function switchedOn(
  * false` and a rule on the pods of component `single-binary`): its pods were never among them.
  * A selection of the whole release (by its instance and chart name alone) would pick any
  * component: there a switch is a cause only when its component's templates declare the port the
- * report names (synth/componentPorts.ts), never when they declare others (`lokiCanary.enabled:
- * false` and a rule admitting the gateway's `http`) or cannot be read (`persistence.enabled`, a
- * switch of no component's pods). One switch is named as the cause, several as "one of these";
- * undefined when none is.
+ * report names (synth/componentPorts.ts) or cannot be read (a helper writes its pods: the chunks
+ * cache's `loki.memcached.statefulSet`; no chart archive), never when they declare others
+ * (`lokiCanary.enabled: false` and a rule admitting the gateway's `http`) or none
+ * (`persistence.enabled`, a switch of no component's pods: no template of that name). One switch
+ * is named as the cause, several as "one of these"; undefined when none is.
  */
 function switchedOff(
   rel: ReleaseRef,
@@ -995,16 +996,20 @@ function switchedOff(
       (m) => JSON.parse(`[${m[1]}]`) as string[],
     ),
   ];
-  const declares = (names: string[]) =>
-    names.some((c) => {
-      const declared = componentPortNames(rel.chart, c);
-      return declared !== undefined && ports.some((p) => declared.has(p));
-    });
+  // Whether the component's templates declare one of them: false only when every name's templates
+  // are known and declare none; a component whose ports cannot be read may be the cause.
+  const mayDeclare = (names: string[]) => {
+    const declared = names.map((c) => componentPortNames(rel.chart, c));
+    return (
+      declared.some((d) => d !== undefined && ports.some((p) => d.has(p))) ||
+      declared.some((d) => d === undefined)
+    );
+  };
   const off = ofChart.filter((o) => {
     const names = switchedComponent(o);
     return (
       lookup(rel.values, parseSegments(o)) === false &&
-      picked.some((s) => picksComponent(rel, names, s) && (!wholeRelease(rel, names, s) || declares(names)))
+      picked.some((s) => picksComponent(rel, names, s) && (!wholeRelease(rel, names, s) || mayDeclare(names)))
     );
   });
   if (off.length === 0) return undefined;

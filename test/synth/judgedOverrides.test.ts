@@ -950,6 +950,40 @@ describe("an override is named by the field its rule judged, not by a word of it
     ]);
   });
 
+  it("named-port: a switch whose component's ports a chart helper writes is not ruled out, so another switch is not named as the cause alone", () => {
+    // loki 18.11.0: the chunks cache's StatefulSet is written whole by a helper
+    // (templates/chunks-cache/statefulset.yaml: include "loki.memcached.statefulSet"), whose
+    // exporter declares `http-metrics` (templates/memcached/_memcached-statefulset.tpl), as the
+    // canary's pods do: with both switched off, either took the port away.
+    const values = { lokiCanary: { enabled: false }, chunksCache: { enabled: false } };
+    const loki = helm("loki", "loki", "monitoring", values);
+    const sts = renderedBy(loki, "StatefulSet", "loki", {
+      containers: [{ name: "loki", image: "grafana/loki", ports: [{ name: "grpc", containerPort: 9095 }] }],
+    });
+    Object.assign(sts.obj.spec.template.metadata, { labels: { "app.kubernetes.io/instance": "loki" } });
+    const policy: Placed = {
+      obj: {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: "loki", namespace: "monitoring" },
+        spec: {
+          podSelector: { matchLabels: { "app.kubernetes.io/instance": "loki" } },
+          ingress: [{ ports: [{ port: "http-metrics" }] }],
+        },
+      },
+      urn: `${STACK}::kubernetes:networking.k8s.io/v1:NetworkPolicy::loki`,
+      source: "resource loki",
+    };
+    const { findings } = checkNamedPorts([{ ...sts.placed, urn: loki.urn }, policy]);
+    assert.deepEqual(
+      findings.map((f) => f.message.slice(0, 40)),
+      ['ingress rule 0 admits port "http-metrics'],
+    );
+    assert.deepEqual(traced(findings, [loki], ["loki.lokiCanary.enabled", "loki.chunksCache.enabled"]), [
+      [["chartValues.loki.lokiCanary.enabled", "chartValues.loki.chunksCache.enabled"], true],
+    ]);
+  });
+
   it("named-port: a switch whose component the rule's selector would not pick is no cause of the port it lacks", () => {
     // loki 18.11.0 labels each component's pods app.kubernetes.io/component (`canary` for
     // lokiCanary, `gateway`): a rule on the single-binary pods never reached theirs.
