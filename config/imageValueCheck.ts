@@ -139,16 +139,19 @@ const isImageKey = (key: string) => key === "image" || /[a-z]Image$/.test(key);
  * Every image reference part under the stack's `chartValues` (per chart) that the grammar refuses,
  * worded for the stack file (`<project>:chartValues.grafana.image.tag: expected …, got …`), each
  * added to `refused` with its path. A text holding a template (`{{ … }}`) is the chart's to expand,
- * and an empty part (`tag: ""`) leaves the chart's own: neither is judged.
+ * and an empty part (`tag: ""`) leaves the chart's own: neither is judged. Nor is a value `secret`
+ * says is one (path from the chart name): offline a placeholder stands in for it, which is no image
+ * reference, and decrypted it is no text to print.
  */
 export function imageValueProblems(
   values: Record<string, Record<string, unknown> | undefined>,
   project: string,
   refused?: RefusedOverride[],
+  secret: (path: (string | number)[]) => boolean = () => false,
 ): string[] {
   const out: string[] = [];
   const judge = (path: (string | number)[], v: unknown, part: Part | "reference") => {
-    if (typeof v !== "string" || v === "" || v.includes("{{")) return;
+    if (typeof v !== "string" || v === "" || v.includes("{{") || secret(path)) return;
     const ok =
       part === "reference"
         ? (x: string) => imageReferenceProblem(x) === undefined

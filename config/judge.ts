@@ -628,6 +628,12 @@ export interface JudgeOptions {
   /** The secret values in plain text: a key nothing reads says so in its one message. */
   plainText?: PlainSecret[];
   /**
+   * Whether the CLI passed `chartValues` as a secret (a `secure:` value under it: `pulumi preview`
+   * decrypts it, and marks the whole key): its image values are then neither judged nor printed
+   * (config/imageValueCheck.ts). Offline, {@link secureValues} says which values are `secure:`.
+   */
+  chartValuesSecret?: boolean;
+  /**
    * The stack file's `secure:` values (the offline tools: a placeholder stands in for each,
    * stackFile.ts secretPlaceholder), whose form the schema cannot judge ({@link withSecureValues}).
    */
@@ -968,7 +974,16 @@ export function judgedStackConfig(
   problems.push(...withChartValueKeyHints(judged.problems, opts.chartKeys, raw));
   judged.offline.forEach((v) => offline.add(v));
   refusedKeysOf(parsed, broken);
-  const chart = chartValuesJudged(raw, opts.chartKeys, cliRefusedChartValues);
+  // A `secure:` value under chartValues (offline its placeholder, online decrypted): no image
+  // reference to judge by its text, nor one to print.
+  const chartValuesKey = `${PROJECT}:chartValues`;
+  const secretImage = opts.chartValuesSecret
+    ? () => true
+    : (path: (string | number)[]) =>
+        (opts.secureValues ?? []).some(
+          (v) => v.key === chartValuesKey && v.path.every((seg, i) => path[i] === seg),
+        );
+  const chart = chartValuesJudged(raw, opts.chartKeys, cliRefusedChartValues, secretImage);
   problems.push(...chart.problems);
   const refused: RefusedOverride[] = [...chart.refused];
   notes.push(...chart.notes);
@@ -1114,6 +1129,7 @@ function chartValuesJudged(
   raw: Record<string, unknown>,
   keysOf: JudgeOptions["chartKeys"],
   cliRefused: boolean,
+  secret: (path: (string | number)[]) => boolean,
 ): {
   problems: string[];
   notes: string[];
@@ -1143,7 +1159,7 @@ function chartValuesJudged(
     ? []
     : lokiValueProblems(readChartValues(raw).loki, PROJECT, undefined, meant, refused);
   // Image references are judged by their grammar alone: no chart archive is needed.
-  const imageProblems = cliRefused ? [] : imageValueProblems(readChartValues(raw), PROJECT, refused);
+  const imageProblems = cliRefused ? [] : imageValueProblems(readChartValues(raw), PROJECT, refused, secret);
   const problems = [...chartKeyProblems, ...lokiProblems, ...imageProblems];
   return {
     problems,

@@ -83,6 +83,7 @@ export function loadStackConfig(
     chartKeys: (chart) => chartKeysOf(chart),
     placeOf: (key) => placer.fileLine(key),
     plainText: plain,
+    chartValuesSecret: isSecret?.(`${PROJECT}:chartValues`) === true,
   });
   // Said once, as the synthesis says it: silence would pass the keys off as checked.
   if (warnUnchecked && judged.unchecked.length > 0)

@@ -120,6 +120,38 @@ describe("config: image references in chartValues, judged by the reference gramm
     );
   });
 
+  it("judges no `secure:` value (offline its placeholder, decrypted a secret not to print), and still the plain ones beside it", () => {
+    const e = refusal(
+      overrides(
+        [
+          "    grafana:",
+          "      image:",
+          "        repository:",
+          "          secure: AAABAGhlYXJ0YmVhdC11cmwtY2lwaGVydGV4dA==",
+          '        tag: "12.3.1 "',
+          "      extraContainers:",
+          "        - name: a",
+          "          image:",
+          "            secure: AAABAGhlYXJ0YmVhdC11cmwtY2lwaGVydGV4dA==",
+          "",
+        ].join("\n"),
+      ),
+      "lab",
+    );
+    assert.deepEqual(
+      e.problems.map((p) => p.split(": expected")[0]),
+      [P("chartValues.grafana.image.tag")],
+      e.message,
+    );
+    assert.doesNotMatch(e.message, /synth-secret/);
+    // The program's run: the CLI marks chartValues secret when a value under it is `secure:`.
+    const secret = "Registry.Example/Private:1";
+    assert.deepEqual(
+      imageValueProblems({ grafana: { extraContainers: [{ image: secret }] } }, "p", undefined, () => true),
+      [],
+    );
+  });
+
   it("names the part of a whole reference that fails, and hints only a reference that would pass", () => {
     assert.equal(imageReferenceProblem("grafana/grafana:12.3.1"), undefined);
     assert.equal(imageReferenceProblem("grafana/grafana:12.3.1 "), "it has spaces around it");
