@@ -856,7 +856,12 @@ function checkUnusedIngressRules(j: NetworkJudge): void {
         `ingress rule ${i} (${JSON.stringify(r.ports.map((x: any) => x.port))} from ${r.from.length} peer(s)) allows what no address or scrape of the stack uses${absent ? absent.why : ""}`,
         cause ?? nothing?.cause,
         releasesConcerned(p, [own, ...peers], j.objects),
-        nothing?.on,
+        nothing?.on ?? {
+          connects: {
+            serves: [selectionOf(own.ns, own.selector)],
+            dials: peerSelections(r.from, own.ns),
+          },
+        },
       );
     });
   }
@@ -1169,7 +1174,12 @@ function egressRuleFindings(
           `${rule} (${JSON.stringify(r.ports.map((x: any) => x.port))} to ${to.length} peer(s)) admits what no address or scrape of the stack uses${absent ? absent.why : ""}`,
           cause ?? nothing?.cause,
           releases,
-          nothing?.on,
+          nothing?.on ?? {
+            connects: {
+              serves: peerSelections(to, p.obj.metadata.namespace),
+              dials: [selectionOf(p.obj.metadata.namespace, p.obj.spec?.podSelector)],
+            },
+          },
         );
       }
       if (blocks.length) fail(describe(p), `${rule} admits addresses (ipBlock): an edge goes to pods`);

@@ -92,6 +92,15 @@ export interface Finding {
    * judged; one turning off a component they do not pick is not (synth/report.ts overridesOn).
    */
   noneOf?: Selection[];
+  /**
+   * Set on a NetworkPolicy rule no address or scrape of the stack uses (checks/networkPolicies.ts):
+   * the pods it lets receive (`serves`) and those it lets dial (`dials`), one selection per
+   * selector. What the verdict rests on is who dials what where, so a chartValues override is a
+   * possible cause only when it can change that: a switch whose component one side would pick (and,
+   * for a receiving side covering a whole release, whose templates declare the rule's port), or a
+   * key not of the fields that only size, place or harden pods (synth/report.ts ruleOverrides).
+   */
+  connects?: { serves: Selection[]; dials: Selection[] };
 }
 
 /**

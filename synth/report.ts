@@ -181,6 +181,8 @@ export interface CheckFinding {
   containers?: string[];
   /** The selections none of whose objects has what it judged (checks/objects.ts Finding). */
   noneOf?: Selection[];
+  /** The sides of a NetworkPolicy rule nothing uses (checks/objects.ts Finding). */
+  connects?: { serves: Selection[]; dials: Selection[] };
 }
 
 /**
@@ -579,7 +581,7 @@ function renderedBy(urn: string, rel: ReleaseRef): boolean {
  * name (resource-budget's `loki: sized for …`; its message on pods too large for the nodes carries their URN), the release that rendered that workload.
  */
 function releaseOfReport(
-  r: { urn?: string; where?: string; message: string; releases?: string[] },
+  r: { urn?: string; where?: string; message: string; releases?: string[]; connects?: Connects },
   releases: ReleaseRef[],
   resources: { urn: string; type: string }[],
   overrides: string[],
@@ -588,6 +590,7 @@ function releaseOfReport(
     return concernedRelease(
       releases.filter((rel) => r.releases!.includes(rel.urn)),
       overrides,
+      r,
     );
   if (r.urn) {
     const urn = r.urn;
@@ -599,7 +602,7 @@ function releaseOfReport(
     const named = releases.filter((rel) =>
       r.message.includes(`${RELEASE_TYPE} "${rel.urn.slice(rel.urn.lastIndexOf("::") + 2)}"`),
     );
-    return named.length > 0 ? concernedRelease(named, overrides) : undefined;
+    return named.length > 0 ? concernedRelease(named, overrides, r) : undefined;
   }
   // A finding whose `where` is a part of the object (`… volume data`, checks/privileges.ts
   // checkHostPaths) names the object, as checks/objects.ts describe says it, at its message's start.
@@ -631,8 +634,13 @@ function releaseOfReport(
  * overridden; none when releases of several overridden charts are (which one's values are at
  * fault is not known).
  */
-function concernedRelease(concerned: ReleaseRef[], overrides: string[]): ReleaseRef | undefined {
-  const overridden = concerned.filter((rel) => chartOverrides(rel, overrides).length > 0);
+function concernedRelease(
+  concerned: ReleaseRef[],
+  overrides: string[],
+  report: { message: string; connects?: Connects },
+): ReleaseRef | undefined {
+  // A release none of whose overrides can be the cause (ruleOverrides) is no candidate either.
+  const overridden = concerned.filter((rel) => candidateOverrides(rel, overrides, report).length > 0);
   // Several releases of one chart (the node and cluster Alloys) have the same overrides: any of them.
   const oneChart = overridden.every((rel) => rel.chart === overridden[0].chart);
   return overridden.length === 0 ? concerned[0] : oneChart ? overridden[0] : undefined;
@@ -925,6 +933,57 @@ function chartOverrides(rel: ReleaseRef, overrides: string[]): string[] {
   return overrides.map(firstKeyAndRest).flatMap(([chart, path]) => (chart === rel.chart ? [path] : []));
 }
 
+type Connects = NonNullable<CheckFinding["connects"]>;
+
+/** {@link chartOverrides}, less those a report on a rule nothing uses rests on none of (ruleOverrides). */
+function candidateOverrides(
+  rel: ReleaseRef,
+  overrides: string[],
+  report: { message: string; connects?: Connects },
+): string[] {
+  const ofChart = chartOverrides(rel, overrides);
+  return report.connects ? ruleOverrides(rel, ofChart, report.connects, report.message) : ofChart;
+}
+
+/**
+ * Keys that only size, place, pull or harden a chart's pods: no address, port or pod selected
+ * follows from them, so they are no cause of a NetworkPolicy rule nothing uses (a key with one of
+ * these as a segment: `singleBinary.resources.requests.memory`, `controller.nodeSelector`).
+ */
+const PODS_ONLY =
+  /^(?:resources|(?:pod|container)?[sS]ecurityContext|nodeSelector|tolerations|affinity|topologySpreadConstraints|priorityClassName|image|imagePullPolicy|imagePullSecrets)$/;
+
+/**
+ * The overrides of `ofChart` that can be the cause of a NetworkPolicy rule no address or scrape
+ * uses (checks/objects.ts Finding `connects`): not a key that only sizes, places or hardens pods
+ * ({@link PODS_ONLY}), and not a switch turning off a component neither side of the rule would
+ * pick: one dialing would pick, or one receiving would pick whose templates, when that side
+ * covers the whole release, declare a port the report names (`lokiCanary.enabled: false`, whose
+ * pods declare only `http-metrics`, is no cause of a rule admitting loki's `http`; see switchedOff).
+ */
+function ruleOverrides(rel: ReleaseRef, ofChart: string[], connects: Connects, message: string): string[] {
+  const ports = [...message.matchAll(/\[((?:"[^"]*"(?:, ?)?)+)\]/g)].flatMap(
+    (m) => JSON.parse(`[${m[1]}]`) as string[],
+  );
+  return ofChart.filter((o) => {
+    if (parseSegments(o).some((k) => typeof k === "string" && PODS_ONLY.test(k))) return false;
+    const names = switchedComponent(o);
+    if (names.length === 0 || lookup(rel.values, parseSegments(o)) !== false) return true;
+    // A name its templates are not filed under (`lokiCanary`) says nothing; none known: the
+    // switch may have taken the port away.
+    const declares = () => {
+      const known = names.map((c) => componentPortNames(rel.chart, c)).filter((d) => d !== undefined);
+      return known.length === 0 || known.some((d) => ports.some((p) => d.has(p)));
+    };
+    return (
+      connects.dials.some((s) => picksComponent(rel, names, s)) ||
+      connects.serves.some(
+        (s) => picksComponent(rel, names, s) && (!wholeRelease(rel, names, s) || declares()),
+      )
+    );
+  });
+}
+
 /**
  * The names of the component an on/off switch of a chart turns (`gateway.enabled`,
  * `lokiCanary.enabled`): its key, and the key as the chart names the component's objects and
@@ -1097,11 +1156,11 @@ function overridesOn(
   rel: ReleaseRef,
   message: string,
   overrides: string[],
-  on: Pick<CheckFinding, "judged" | "containers" | "noneOf"> = {},
+  on: { judged?: string[]; containers?: string[]; noneOf?: Selection[]; connects?: Connects } = {},
   place?: string,
 ): { overrides: string[]; narrowed: boolean } | undefined {
   const { judged, containers } = on;
-  const ofChart = chartOverrides(rel, overrides);
+  const ofChart = candidateOverrides(rel, overrides, { message, connects: on.connects });
   if (ofChart.length === 0) return undefined;
   const read = valuesPathsIn(message, rel.chart);
   // A value that is the release's own name (a database user `grafana`) is in every message on it.
@@ -1333,6 +1392,7 @@ export function attributeOverrides<
     judged?: string[];
     containers?: string[];
     noneOf?: Selection[];
+    connects?: Connects;
     overrides?: string[];
     overridesUnsure?: boolean;
     overridesInPool?: boolean;
@@ -1361,7 +1421,9 @@ export function attributeOverrides<
     // overrides of each are named as the ones it may follow from, never none.
     const among = releases
       .filter((r) => report.releases?.includes(r.urn))
-      .map((r) => chartOverrides(r, overrides).map((k) => overrideKey(r.chart, k, r.values, "chartValues")))
+      .map((r) =>
+        candidateOverrides(r, overrides, report).map((k) => overrideKey(r.chart, k, r.values, "chartValues")),
+      )
       .filter((keys) => keys.length > 0);
     return among.length < 2 ? undefined : { keys: [...new Set(among.flat())], unsure: true };
   };

@@ -1,0 +1,90 @@
+/**
+ * Issue 51: a NetworkPolicy rule no address or scrape uses names, of the stack's chartValues
+ * overrides, only those that can be its cause (synth/report.ts ruleOverrides), not every override
+ * of the charts it concerns when nothing narrows them. An Alloy config text written whole by
+ * `alloy.configMap.content` dials no Loki: Loki's rule admitting Alloy on `http` is unused. Beside
+ * it the stack sets Alloy's memory request, which decides no address, and turns off Loki's canary,
+ * whose pods (loki 18.11.0 templates/loki-canary/daemonset.yaml) declare only `http-metrics`.
+ */
+import { strict as assert } from "assert";
+import { RENDERED_KEY } from "@homelab-observability/contract";
+import { checkNetworkPolicies } from "../../checks/networkPolicies";
+import type { Placed } from "../../checks/objects";
+import type { ExportedResource } from "../../policy/evaluate";
+import { attributeOverrides, type MergedFinding } from "../../synth/report";
+import { NS } from "../support/objects";
+import { at, configMap, deployment, edgePolicy } from "../support/checkCases";
+
+const STACK = "urn:pulumi:staging::homelab-observability";
+const release = (name: string, values: Record<string, unknown>): ExportedResource => ({
+  urn: `${STACK}::kubernetes:helm.sh/v3:Release::${name}`,
+  type: "kubernetes:helm.sh/v3:Release",
+  custom: true,
+  inputs: { name, namespace: NS, chart: name, values, [RENDERED_KEY]: 1 },
+});
+
+const lokiPods = { "app.kubernetes.io/instance": "loki" };
+const alloyPods = { "app.kubernetes.io/instance": "alloy" };
+
+/** Loki's pods and Alloy's, Loki's policy admitting Alloy on `http`, and Alloy's config dialing nothing. */
+function unusedRule(loki: ExportedResource, alloy: ExportedResource) {
+  const objects: Placed[] = [
+    at(deployment("loki", lokiPods), loki.urn, "release loki"),
+    at(deployment("alloy", alloyPods), alloy.urn, "release alloy"),
+    at(configMap("alloy", { "config.alloy": 'logging { level = "info" }' }), alloy.urn, "release alloy"),
+    at(edgePolicy("loki", lokiPods, alloyPods), `${STACK}::np-loki`, "resource np-loki"),
+  ];
+  const found = checkNetworkPolicies(objects).findings.filter((f) =>
+    /ingress rule 0 .* allows what no address or scrape of the stack uses$/.test(f.message),
+  );
+  assert.equal(found.length, 1, JSON.stringify(checkNetworkPolicies(objects).findings, null, 1));
+  return found;
+}
+
+const traced = (loki: ExportedResource, alloy: ExportedResource, overrides: string[]) =>
+  attributeOverrides(
+    unusedRule(loki, alloy).map((f): MergedFinding => ({ ...f, alsoAt: [] })),
+    [loki, alloy],
+    overrides,
+  ).map((r) => [r.overrides, r.overridesUnsure]);
+
+describe("a NetworkPolicy rule nothing uses names only the overrides that can be its cause", () => {
+  const content = { alloy: { configMap: { content: 'logging { level = "info" }' } } };
+
+  it("not a switch of a component that never declared the rule's port, nor a memory request", () => {
+    const loki = release("loki", { lokiCanary: { enabled: false } });
+    const alloy = release("alloy", {
+      alloy: { ...content.alloy, resources: { requests: { memory: "300Mi" } } },
+    });
+    assert.deepEqual(
+      traced(loki, alloy, [
+        "loki.lokiCanary.enabled",
+        "alloy.alloy.configMap.content",
+        "alloy.alloy.resources.requests.memory",
+      ]),
+      [[["chartValues.alloy.alloy.configMap.content"], true]],
+    );
+  });
+
+  it("none when no override of either chart can be", () => {
+    const loki = release("loki", { lokiCanary: { enabled: false } });
+    const alloy = release("alloy", { alloy: { resources: { requests: { memory: "300Mi" } } } });
+    assert.deepEqual(
+      traced(loki, alloy, ["loki.lokiCanary.enabled", "alloy.alloy.resources.requests.memory"]),
+      [[undefined, undefined]],
+    );
+  });
+
+  it("still a switch of a component whose pods declared the port (Loki's gateway, `http`)", () => {
+    const loki = release("loki", { gateway: { enabled: false }, lokiCanary: { enabled: false } });
+    const alloy = release("alloy", content);
+    assert.deepEqual(
+      traced(loki, alloy, [
+        "loki.gateway.enabled",
+        "loki.lokiCanary.enabled",
+        "alloy.alloy.configMap.content",
+      ]),
+      [[["chartValues.loki.gateway.enabled", "chartValues.alloy.alloy.configMap.content"], true]],
+    );
+  });
+});
