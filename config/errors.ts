@@ -1723,14 +1723,18 @@ function oneItemHint(path: (string | number)[], found: unknown, input: unknown):
 
 /**
  * Where a list given for a map goes when the map has one list key (`existing: [a, b]` for
- * `existing.buckets`): the list is right, one level too high.
+ * `existing.buckets`): the list is right, one level too high. Only when that key takes the list
+ * as it is: a list of the map's own keys (`loki: [- mode: SingleBinary, - replicas: 1]`) is no
+ * value of `loki.previousTenants`, and moving it there would be refused in turn.
  */
 function listKeyOf(schema: z.ZodTypeAny, path: (string | number)[], found: unknown): string | undefined {
   if (!Array.isArray(found) || !(schema instanceof z.ZodObject)) return undefined;
   const lists = Object.entries(schema.shape as Record<string, z.ZodTypeAny>).filter(
     ([, t]) => unwrap(t) instanceof z.ZodArray,
   );
-  return lists.length === 1 ? keyPath([...path, lists[0][0]]) : undefined;
+  return lists.length === 1 && lists[0][1].safeParse(found).success
+    ? keyPath([...path, lists[0][0]])
+    : undefined;
 }
 
 /**

@@ -69,6 +69,29 @@ describe("a stack file or its config that is no map", () => {
     }
   });
 
+  it("a list of a map's own keys where the map goes is told to drop the `- `, not moved under its one list key", () => {
+    // Staging's loki written as `- mode:` items: loki's one list key (previousTenants) takes no such
+    // list, so pasting it there would be refused in turn (issue 51).
+    const text = [
+      "config:",
+      "  homelab-observability:phase: kps-removed",
+      "  homelab-observability:loki:",
+      "    - mode: SingleBinary",
+      "    - replicas: 1",
+      "",
+    ].join("\n");
+    const e = refusal(stackProject(text));
+    assert.ok(e instanceof ConfigError, String(e));
+    const loki = e.problems.filter((p) => p.startsWith("homelab-observability:loki:"));
+    assert.equal(loki.length, 1, e.message);
+    assert.doesNotMatch(loki[0], /goes under/);
+    assert.match(
+      loki[0],
+      /expected an object \(YAML: `key: value` lines indented under the key, not `- ` items/,
+    );
+    assert.ok(loki[0].endsWith("got a list"), loki[0]);
+  });
+
   it("a stack file that is a folder is refused as such", () => {
     const dir = stackProject("");
     fs.rmSync(path.join(dir, "Pulumi.s.yaml"));
