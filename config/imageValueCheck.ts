@@ -1,4 +1,4 @@
-import { DIGEST_FORM } from "../model/versions";
+import { DIGEST_FORM, versions } from "../model/versions";
 import type { RefusedOverride } from "./errors";
 import { isMap, propertyPath } from "./tree";
 
@@ -85,9 +85,10 @@ type Part = keyof typeof PARTS;
  * The charts whose templates take an image map's `digest` as the hex alone too, writing `sha256:`
  * before it when missing: alloy (templates/_helpers.tpl alloy.imageId, config-reloader.imageId:
  * "either in format \"sha256:XYZ\" or \"XYZ\"") and vector (templates/_helpers.tpl vector.image,
- * `coalesce .Values.image.sha .Values.image.digest`). The others write `@<digest>` as given.
+ * `coalesce .Values.image.sha .Values.image.digest`). The others write `@<digest>` as given. Named
+ * by their pins (a chartValues key is its chart's name there).
  */
-const BARE_DIGEST_CHARTS = new Set(["alloy", "vector"]);
+const BARE_DIGEST_CHARTS = new Set<string>([versions.charts.alloy.chart, versions.charts.vector.chart]);
 
 /** Where the grammar is read, as the messages cite it. */
 const SOURCE = "the image reference grammar, github.com/distribution/reference regexp.go";

@@ -974,16 +974,7 @@ export function judgedStackConfig(
   problems.push(...withChartValueKeyHints(judged.problems, opts.chartKeys, raw));
   judged.offline.forEach((v) => offline.add(v));
   refusedKeysOf(parsed, broken);
-  // A `secure:` value under chartValues (offline its placeholder, online decrypted): no image
-  // reference to judge by its text, nor one to print.
-  const chartValuesKey = `${PROJECT}:chartValues`;
-  const secretImage = opts.chartValuesSecret
-    ? () => true
-    : (path: (string | number)[]) =>
-        (opts.secureValues ?? []).some(
-          (v) => v.key === chartValuesKey && v.path.every((seg, i) => path[i] === seg),
-        );
-  const chart = chartValuesJudged(raw, opts.chartKeys, cliRefusedChartValues, secretImage);
+  const chart = chartValuesJudged(raw, opts.chartKeys, cliRefusedChartValues, secretChartValue(opts));
   problems.push(...chart.problems);
   const refused: RefusedOverride[] = [...chart.refused];
   notes.push(...chart.notes);
@@ -1117,6 +1108,20 @@ function unrepaired(raw: Record<string, unknown>): RepairedRaw {
     setAside: [],
     sealed: [],
   };
+}
+
+/**
+ * Whether the value at `path` under chartValues is a `secure:` one (offline its placeholder, online
+ * decrypted): no image reference to judge by its text, nor one to print. With the whole key passed
+ * as a secret (`pulumi preview`), every value is.
+ */
+function secretChartValue(opts: JudgeOptions): (path: (string | number)[]) => boolean {
+  if (opts.chartValuesSecret) return () => true;
+  const chartValuesKey = `${PROJECT}:chartValues`;
+  return (path) =>
+    (opts.secureValues ?? []).some(
+      (v) => v.key === chartValuesKey && v.path.every((seg, i) => path[i] === seg),
+    );
 }
 
 /**

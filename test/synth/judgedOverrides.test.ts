@@ -18,6 +18,7 @@ import { checkNamedPorts } from "../../checks/namedPorts";
 import type { K8sObject, Placed } from "../../checks/objects";
 import { RENDERED_KEY } from "@homelab-observability/contract";
 import { stackInfo } from "../support/policyCases";
+import { helmRelease as helm, renderedBy, tracedOverrides as traced } from "../support/overrideCases";
 
 const STACK = "urn:pulumi:production::homelab-observability";
 const image = "someone/amd64only:1.0";
@@ -113,54 +114,6 @@ describe("a finding's override is what its rule judged (trial N2)", () => {
  * sets the field they judged, and not one whose value merely is a word of their message.
  */
 describe("an override is named by the field its rule judged, not by a word of its value (trial H)", () => {
-  /** A release `name` of `chart` in `namespace` with `values`, rendered (its objects stand beside it). */
-  const helm = (
-    chart: string,
-    name: string,
-    namespace: string,
-    values: Record<string, unknown>,
-  ): ExportedResource & { inputs: Record<string, unknown> } => ({
-    urn: `${STACK}::kubernetes:helm.sh/v3:Release::${name}-${namespace}`,
-    type: "kubernetes:helm.sh/v3:Release",
-    custom: true,
-    inputs: { name, namespace, chart, values, [RENDERED_KEY]: 1 },
-  });
-  /** A Deployment (or another workload kind) `rel` rendered, with pod spec `pod`. */
-  const renderedBy = (
-    rel: ReturnType<typeof helm>,
-    kind: string,
-    name: string,
-    pod: Record<string, unknown>,
-  ) => {
-    const namespace = rel.inputs.namespace as string;
-    const obj = {
-      apiVersion: "apps/v1",
-      kind,
-      metadata: { name, namespace },
-      spec: { selector: { matchLabels: { app: name } }, template: { metadata: {}, spec: pod } },
-    };
-    const cut = rel.urn.lastIndexOf("::");
-    const urn = `${rel.urn.slice(0, cut)}$kubernetes:apps/v1:${kind}::${rel.urn.slice(cut + 2)}/${namespace}/${name}`;
-    const resource: ExportedResource = {
-      urn,
-      type: `kubernetes:apps/v1:${kind}`,
-      custom: true,
-      inputs: obj,
-      parent: rel.urn,
-    };
-    return { obj, urn, resource, placed: { obj, urn, source: `release ${rel.inputs.name as string}` } };
-  };
-  const traced = <T extends { message: string; overrides?: string[]; overridesUnsure?: boolean }>(
-    reports: T[],
-    resources: ExportedResource[],
-    overrides: string[],
-  ) =>
-    attributeOverrides(
-      reports.map((r) => ({ ...r, alsoAt: [] })),
-      resources,
-      overrides,
-    ).map((r) => [r.overrides, r.overridesUnsure]);
-
   it("resource-request: the request's override, not a pod annotation whose value is a word of the message", () => {
     const values = { resources: { requests: { memory: "2Gi" } }, podAnnotations: { note: "pod" } };
     const grafana = helm("grafana", "grafana", "monitoring", values);
