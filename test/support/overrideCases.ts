@@ -1,4 +1,5 @@
 import { RENDERED_KEY } from "@homelab-observability/contract";
+import type { Placed } from "../../checks/objects";
 import type { ExportedResource } from "../../policy/evaluate";
 import { attributeOverrides } from "../../synth/report";
 
@@ -59,4 +60,18 @@ export function tracedOverrides<
     resources,
     overrides,
   ).map((r) => [r.overrides, r.overridesUnsure]);
+}
+
+/** The stack's NetworkPolicy `loki` in `monitoring`, admitting `port` to the pods `matchLabels` picks. */
+export function lokiIngress(port: string, matchLabels: Record<string, string>): Placed {
+  return {
+    obj: {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "loki", namespace: "monitoring" },
+      spec: { podSelector: { matchLabels }, ingress: [{ ports: [{ port }] }] },
+    },
+    urn: `${STACK}::kubernetes:networking.k8s.io/v1:NetworkPolicy::loki`,
+    source: "resource loki",
+  };
 }

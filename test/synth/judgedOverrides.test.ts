@@ -18,7 +18,12 @@ import { checkNamedPorts } from "../../checks/namedPorts";
 import type { K8sObject, Placed } from "../../checks/objects";
 import { RENDERED_KEY } from "@homelab-observability/contract";
 import { stackInfo } from "../support/policyCases";
-import { helmRelease as helm, renderedBy, tracedOverrides as traced } from "../support/overrideCases";
+import {
+  helmRelease as helm,
+  lokiIngress,
+  renderedBy,
+  tracedOverrides as traced,
+} from "../support/overrideCases";
 
 const STACK = "urn:pulumi:production::homelab-observability";
 const image = "someone/amd64only:1.0";
@@ -846,19 +851,7 @@ describe("an override is named by the field its rule judged, not by a word of it
     });
     Object.assign(sts.obj.spec.template.metadata, { labels: { "app.kubernetes.io/instance": "loki" } });
     const placed = { ...sts.placed, urn: loki.urn };
-    const policy: Placed = {
-      obj: {
-        apiVersion: "networking.k8s.io/v1",
-        kind: "NetworkPolicy",
-        metadata: { name: "loki", namespace: "monitoring" },
-        spec: {
-          podSelector: { matchLabels: { "app.kubernetes.io/instance": "loki" } },
-          ingress: [{ ports: [{ port: "http" }] }],
-        },
-      },
-      urn: `${STACK}::kubernetes:networking.k8s.io/v1:NetworkPolicy::loki`,
-      source: "resource loki",
-    };
+    const policy = lokiIngress("http", { "app.kubernetes.io/instance": "loki" });
     // The pod's own targetPort: a pod that is there lacks it, whatever was switched off.
     const service: Placed = {
       obj: {
@@ -914,19 +907,7 @@ describe("an override is named by the field its rule judged, not by a word of it
       containers: [{ name: "loki", image: "grafana/loki", ports: [{ name: "grpc", containerPort: 9095 }] }],
     });
     Object.assign(sts.obj.spec.template.metadata, { labels: { "app.kubernetes.io/instance": "loki" } });
-    const policy: Placed = {
-      obj: {
-        apiVersion: "networking.k8s.io/v1",
-        kind: "NetworkPolicy",
-        metadata: { name: "loki", namespace: "monitoring" },
-        spec: {
-          podSelector: { matchLabels: { "app.kubernetes.io/instance": "loki" } },
-          ingress: [{ ports: [{ port: "http-metrics" }] }],
-        },
-      },
-      urn: `${STACK}::kubernetes:networking.k8s.io/v1:NetworkPolicy::loki`,
-      source: "resource loki",
-    };
+    const policy = lokiIngress("http-metrics", { "app.kubernetes.io/instance": "loki" });
     const { findings } = checkNamedPorts([{ ...sts.placed, urn: loki.urn }, policy]);
     assert.deepEqual(
       findings.map((f) => f.message.slice(0, 40)),
@@ -948,16 +929,7 @@ describe("an override is named by the field its rule judged, not by a word of it
       ],
     });
     Object.assign(sts.obj.spec.template.metadata, { labels });
-    const policy = (matchLabels: Record<string, string>): Placed => ({
-      obj: {
-        apiVersion: "networking.k8s.io/v1",
-        kind: "NetworkPolicy",
-        metadata: { name: "loki", namespace: "monitoring" },
-        spec: { podSelector: { matchLabels }, ingress: [{ ports: [{ port: "http" }] }] },
-      },
-      urn: `${STACK}::kubernetes:networking.k8s.io/v1:NetworkPolicy::loki`,
-      source: "resource loki",
-    });
+    const policy = (matchLabels: Record<string, string>) => lokiIngress("http", matchLabels);
     const traceOff = (key: string, matchLabels: Record<string, string>) => {
       const loki = at({ [key]: { enabled: false } });
       const { findings } = checkNamedPorts([{ ...sts.placed, urn: loki.urn }, policy(matchLabels)]);
