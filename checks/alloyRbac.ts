@@ -187,12 +187,15 @@ export function checkAlloyRbac(objects: Placed[]): AlloyRbacReport {
           report.findings.push({
             check: "alloy-rbac",
             where: c.where,
+            // What the config calls and the roles grant: no pod's size or place decides it.
+            wiring: true,
             message: `${n.component} calls ${what(n)}${n.name ? ` ${n.name}` : ""}${n.namespace ? ` in ${n.namespace}` : " cluster-wide"} (${n.source}), and no binding grants it to ServiceAccount ${key}${n.resource === "secrets" || n.resource === "configmaps" ? ": the component fails while Alloy builds it, so Alloy's initial load fails and the pod exits" : ""}`,
           });
       for (const [via, unneeded] of byBinding(grants.filter((g) => !needed(g, needs))))
         report.findings.push({
           check: "alloy-rbac",
           where: c.where,
+          wiring: true,
           message:
             unneeded.length === 1
               ? `ServiceAccount ${key} is granted ${granted(unneeded[0])} (${via}), which no component of its config calls that widely`

@@ -268,6 +268,8 @@ export function checkEmittedMetrics(placed: Placed[]): EmittedMetricsReport {
             ? {
                 cause: causeKey(MISTAKES.notRunning, v.row.presentWhen.join(" or ")),
                 ...releasesRunning(placed, v.row.presentWhen),
+                // Which components run follows from switches and configs, no pod's size or place.
+                wiring: true,
               }
             : {}),
         });

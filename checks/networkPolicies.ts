@@ -1195,6 +1195,8 @@ function egressRuleFindings(
           `${rule} admits an object store no config of its pods dials${absent ? absent.why : ""}`,
           absent?.cause ?? causeKey("egress-object-store-undialed", JSON.stringify(to)),
           releases,
+          // What the configs dial, or which pods render: no pod's size or place decides it.
+          { wiring: true },
         );
       }
       break;
@@ -1241,6 +1243,7 @@ function egressRuleFindings(
           `${rule} admits the nodes' scrape ports to ${others.map((t) => describe(t.owner)).join(", ")}, which scrape nothing`,
           undefined,
           releaseUrns([p, ...others.map((t) => t.owner)]),
+          { wiring: true },
         );
       break;
     }

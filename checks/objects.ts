@@ -101,6 +101,13 @@ export interface Finding {
    * key not of the fields that only size, place or harden pods (synth/report.ts ruleOverrides).
    */
   connects?: { serves: Selection[]; dials: Selection[] };
+  /**
+   * Set when the verdict rests on what the stack's configs and values wire (which engines evaluate
+   * a rule), not on any pod's own fields: a chartValues key that only sizes, places, pulls or
+   * hardens pods (`alloy.resources.requests.memory`) is no cause of it, though nothing in the
+   * message narrows the overrides (synth/report.ts podsOnly, the rule ruleOverrides applies too).
+   */
+  wiring?: boolean;
 }
 
 /**

@@ -53,7 +53,8 @@ export function checkRuleEvaluators(objects: Placed[]): { rules: number; finding
         check: "rule-evaluators",
         where: `PrometheusRule ${subject.namespace}/${subject.name}`,
         message: `${what} has ${by.length} evaluator(s)${by.length ? ` (${by.join(", ")})` : ""}; expected exactly one: ${by.length ? "every alert would fire twice" : "its alerts would never fire"}`,
-        ...(releases.length > 0 ? { releases } : {}),
+        // Which engines run and what they select follow from configs and values, no pod's size or place.
+        ...(releases.length > 0 ? { releases, wiring: true } : {}),
       });
   };
   const own = objects.filter(

@@ -183,6 +183,8 @@ export interface CheckFinding {
   noneOf?: Selection[];
   /** The sides of a NetworkPolicy rule nothing uses (checks/objects.ts Finding). */
   connects?: { serves: Selection[]; dials: Selection[] };
+  /** Set when it rests on what configs and values wire, no pod's own fields (checks/objects.ts Finding). */
+  wiring?: boolean;
 }
 
 /**
@@ -581,7 +583,7 @@ function renderedBy(urn: string, rel: ReleaseRef): boolean {
  * name (resource-budget's `loki: sized for …`; its message on pods too large for the nodes carries their URN), the release that rendered that workload.
  */
 function releaseOfReport(
-  r: { urn?: string; where?: string; message: string; releases?: string[]; connects?: Connects },
+  r: { urn?: string; where?: string; releases?: string[] } & RestsOn,
   releases: ReleaseRef[],
   resources: { urn: string; type: string }[],
   overrides: string[],
@@ -637,7 +639,7 @@ function releaseOfReport(
 function concernedRelease(
   concerned: ReleaseRef[],
   overrides: string[],
-  report: { message: string; connects?: Connects },
+  report: RestsOn,
 ): ReleaseRef | undefined {
   // A release none of whose overrides can be the cause (ruleOverrides) is no candidate either.
   const overridden = concerned.filter((rel) => candidateOverrides(rel, overrides, report).length > 0);
@@ -935,14 +937,18 @@ function chartOverrides(rel: ReleaseRef, overrides: string[]): string[] {
 
 type Connects = NonNullable<CheckFinding["connects"]>;
 
-/** {@link chartOverrides}, less those a report on a rule nothing uses rests on none of (ruleOverrides). */
-function candidateOverrides(
-  rel: ReleaseRef,
-  overrides: string[],
-  report: { message: string; connects?: Connects },
-): string[] {
+/** What a report says its verdict rests on, of what decides which overrides can be its cause. */
+type RestsOn = { message: string; connects?: Connects; wiring?: boolean };
+
+/**
+ * {@link chartOverrides}, less those a report rests on none of: of a rule nothing uses
+ * (ruleOverrides), of what configs and values wire (a rule's evaluators, a config's calls), the
+ * keys that only size, place, pull or harden pods ({@link podsOnly}).
+ */
+function candidateOverrides(rel: ReleaseRef, overrides: string[], report: RestsOn): string[] {
   const ofChart = chartOverrides(rel, overrides);
-  return report.connects ? ruleOverrides(rel, ofChart, report.connects, report.message) : ofChart;
+  if (report.connects) return ruleOverrides(rel, ofChart, report.connects, report.message);
+  return report.wiring ? ofChart.filter((o) => !podsOnly(o)) : ofChart;
 }
 
 /**
@@ -952,6 +958,10 @@ function candidateOverrides(
  */
 const PODS_ONLY =
   /^(?:resources|(?:pod|container)?[sS]ecurityContext|nodeSelector|tolerations|affinity|topologySpreadConstraints|priorityClassName|image|imagePullPolicy|imagePullSecrets)$/;
+
+/** Whether an override (a path under its chart) only sizes, places, pulls or hardens pods ({@link PODS_ONLY}). */
+const podsOnly = (o: string): boolean =>
+  parseSegments(o).some((k) => typeof k === "string" && PODS_ONLY.test(k));
 
 /**
  * The overrides of `ofChart` that can be the cause of a NetworkPolicy rule no address or scrape
@@ -966,7 +976,7 @@ function ruleOverrides(rel: ReleaseRef, ofChart: string[], connects: Connects, m
     (m) => JSON.parse(`[${m[1]}]`) as string[],
   );
   return ofChart.filter((o) => {
-    if (parseSegments(o).some((k) => typeof k === "string" && PODS_ONLY.test(k))) return false;
+    if (podsOnly(o)) return false;
     const names = switchedComponent(o);
     if (names.length === 0 || lookup(rel.values, parseSegments(o)) !== false) return true;
     // A name its templates are not filed under (`lokiCanary`) says nothing; none known: the
@@ -1156,11 +1166,17 @@ function overridesOn(
   rel: ReleaseRef,
   message: string,
   overrides: string[],
-  on: { judged?: string[]; containers?: string[]; noneOf?: Selection[]; connects?: Connects } = {},
+  on: {
+    judged?: string[];
+    containers?: string[];
+    noneOf?: Selection[];
+    connects?: Connects;
+    wiring?: boolean;
+  } = {},
   place?: string,
 ): { overrides: string[]; narrowed: boolean } | undefined {
   const { judged, containers } = on;
-  const ofChart = candidateOverrides(rel, overrides, { message, connects: on.connects });
+  const ofChart = candidateOverrides(rel, overrides, { message, connects: on.connects, wiring: on.wiring });
   if (ofChart.length === 0) return undefined;
   const read = valuesPathsIn(message, rel.chart);
   // A value that is the release's own name (a database user `grafana`) is in every message on it.
@@ -1393,6 +1409,7 @@ export function attributeOverrides<
     containers?: string[];
     noneOf?: Selection[];
     connects?: Connects;
+    wiring?: boolean;
     overrides?: string[];
     overridesUnsure?: boolean;
     overridesInPool?: boolean;

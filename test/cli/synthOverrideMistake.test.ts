@@ -163,6 +163,28 @@ describe("synth: what one chartValues override leaves behind is one message nami
       /also seen at: .*LokiCanaryMissingEntries\n {6}from the stack's chart values override chartValues\.loki\.lokiCanary\.enabled \(\S*Pulumi\.staging\.yaml:\d+\): change or remove it in the stack file/,
     );
   });
+  it("a config text dropping the rule sync beside a memory request: only what judged the request names it", async () => {
+    const r = await synthStaging(
+      stagingWith(
+        "    alloy:\n      alloy:\n        configMap:\n          content: |\n" +
+          '            logging {\n              level = "info"\n            }\n' +
+          "        resources:\n          requests:\n            memory: 600Mi\n" +
+          "    loki:\n      lokiCanary:\n        enabled: false\n",
+      ),
+    );
+    const messages = r.stderr.split(/\n(?= {2}\[)/).filter((m) => /^ {2}\[[a-z-]+\] /.test(m));
+    const evaluators = messages.filter((m) => m.startsWith("  [rule-evaluators] "));
+    assert.ok(evaluators.length > 0, r.stderr);
+    for (const m of evaluators) assert.match(m, /override chartValues\.alloy\.alloy\.configMap\.content \(/);
+    // A memory request decides no rule's evaluator, grant, dialed store or running component.
+    const naming = messages.filter((m) => m.includes("chartValues.alloy.alloy.resources.requests.memory"));
+    assert.deepEqual(
+      naming.map((m) => m.slice(0, m.indexOf("]") + 1)),
+      ["  [resource-request]"],
+      naming.join("\n"),
+    );
+  });
+
   it("an override refused as set twice hides no rendered problem of another: the stack is judged without it in the same run, and nothing is written", async () => {
     const dir = stagingWith(
       "    victoria-metrics-k8s-stack: {vmsingle: {spec: {retentionPeriod: 30d}}}\n" +

@@ -9,6 +9,7 @@
 import { strict as assert } from "assert";
 import { RENDERED_KEY } from "@homelab-observability/contract";
 import { checkNetworkPolicies } from "../../checks/networkPolicies";
+import { checkRuleEvaluators } from "../../checks/ruleEvaluators";
 import type { Placed } from "../../checks/objects";
 import type { ExportedResource } from "../../policy/evaluate";
 import { attributeOverrides, type MergedFinding } from "../../synth/report";
@@ -86,5 +87,45 @@ describe("a NetworkPolicy rule nothing uses names only the overrides that can be
       ]),
       [[["chartValues.loki.gateway.enabled", "chartValues.alloy.alloy.configMap.content"], true]],
     );
+  });
+});
+
+/**
+ * The same rule for every finding whose verdict rests on what configs and values wire, when
+ * nothing in its message narrows the overrides (checks/objects.ts Finding `wiring`): a rule with
+ * no evaluator, the Alloy config having dropped `mimir.rules.kubernetes`, follows from
+ * `alloy.configMap.content`, never from Alloy's memory request.
+ */
+describe("a rule with no evaluator names only the overrides that can be its cause", () => {
+  it("the config text, not a memory request beside it", () => {
+    const alloy = release("alloy", {
+      alloy: {
+        configMap: { content: 'logging { level = "info" }' },
+        resources: { requests: { memory: "600Mi" } },
+      },
+    });
+    const rule: Placed = {
+      obj: {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PrometheusRule",
+        metadata: { name: "homelab-loki", namespace: NS, labels: { "app.kubernetes.io/part-of": "homelab" } },
+        spec: { groups: [] },
+      },
+      urn: `${STACK}::rules-loki`,
+      source: "resource rules-loki",
+    };
+    const config = configMap("alloy", { "config.alloy": 'logging { level = "info" }' });
+    const { findings } = checkRuleEvaluators([rule, at(config, alloy.urn, "release alloy")]);
+    assert.ok(findings.length > 0, "the rule has no evaluator");
+    const reports = attributeOverrides(
+      findings.map((f): MergedFinding => ({ ...f, alsoAt: [] })),
+      [alloy],
+      ["alloy.alloy.configMap.content", "alloy.alloy.resources.requests.memory"],
+    );
+    for (const r of reports)
+      assert.deepEqual(
+        [r.where, r.overrides, r.overridesUnsure],
+        [r.where, ["chartValues.alloy.alloy.configMap.content"], true],
+      );
   });
 });
