@@ -972,26 +972,39 @@ const podsOnly = (o: string): boolean =>
  * pods declare only `http-metrics`, is no cause of a rule admitting loki's `http`; see switchedOff).
  */
 function ruleOverrides(rel: ReleaseRef, ofChart: string[], connects: Connects, message: string): string[] {
-  const ports = [...message.matchAll(/\[((?:"[^"]*"(?:, ?)?)+)\]/g)].flatMap(
-    (m) => JSON.parse(`[${m[1]}]`) as string[],
-  );
+  const ports = portsNamed(message);
   return ofChart.filter((o) => {
     if (podsOnly(o)) return false;
     const names = switchedComponent(o);
     if (names.length === 0 || lookup(rel.values, parseSegments(o)) !== false) return true;
-    // A name its templates are not filed under (`lokiCanary`) says nothing; none known: the
-    // switch may have taken the port away.
-    const declares = () => {
-      const known = names.map((c) => componentPortNames(rel.chart, c)).filter((d) => d !== undefined);
-      return known.length === 0 || known.some((d) => ports.some((p) => d.has(p)));
-    };
     return (
       connects.dials.some((s) => picksComponent(rel, names, s)) ||
       connects.serves.some(
-        (s) => picksComponent(rel, names, s) && (!wholeRelease(rel, names, s) || declares()),
+        (s) =>
+          picksComponent(rel, names, s) && (!wholeRelease(rel, names, s) || mayDeclare(rel, names, ports)),
       )
     );
   });
+}
+
+/** The port names a report is about: `port "http"` (named-port), `(["http"] from 2 peer(s))` (network-policy). */
+function portsNamed(message: string): string[] {
+  return [
+    ...[...message.matchAll(/(?:^|[^A-Za-z])(?:port|targetPort) "([^"]+)"/g)].map((m) => m[1]),
+    ...[...message.matchAll(/\[((?:"[^"]*"(?:, ?)?)+)\]/g)].flatMap(
+      (m) => JSON.parse(`[${m[1]}]`) as string[],
+    ),
+  ];
+}
+
+/**
+ * Whether the templates of `rel`'s component `names` (switchedComponent) may declare one of
+ * `ports`: false only when every name's templates are known (synth/componentPorts.ts) and declare
+ * none; a component whose ports cannot be read (a helper writes its pods) may be the cause.
+ */
+function mayDeclare(rel: ReleaseRef, names: string[], ports: string[]): boolean {
+  const declared = names.map((c) => componentPortNames(rel.chart, c));
+  return declared.some((d) => d === undefined || ports.some((p) => d.has(p)));
 }
 
 /**
@@ -1058,27 +1071,15 @@ function switchedOff(
   picked: Selection[],
   message: string,
 ): { overrides: string[]; narrowed: boolean } | undefined {
-  // The port names the report is about: `port "http"` (named-port), `(["http"] from 2 peer(s))` (network-policy).
-  const ports = [
-    ...[...message.matchAll(/(?:^|[^A-Za-z])(?:port|targetPort) "([^"]+)"/g)].map((m) => m[1]),
-    ...[...message.matchAll(/\[((?:"[^"]*"(?:, ?)?)+)\]/g)].flatMap(
-      (m) => JSON.parse(`[${m[1]}]`) as string[],
-    ),
-  ];
-  // Whether the component's templates declare one of them: false only when every name's templates
-  // are known and declare none; a component whose ports cannot be read may be the cause.
-  const mayDeclare = (names: string[]) => {
-    const declared = names.map((c) => componentPortNames(rel.chart, c));
-    return (
-      declared.some((d) => d !== undefined && ports.some((p) => d.has(p))) ||
-      declared.some((d) => d === undefined)
-    );
-  };
+  const ports = portsNamed(message);
   const off = ofChart.filter((o) => {
     const names = switchedComponent(o);
     return (
       lookup(rel.values, parseSegments(o)) === false &&
-      picked.some((s) => picksComponent(rel, names, s) && (!wholeRelease(rel, names, s) || mayDeclare(names)))
+      picked.some(
+        (s) =>
+          picksComponent(rel, names, s) && (!wholeRelease(rel, names, s) || mayDeclare(rel, names, ports)),
+      )
     );
   });
   if (off.length === 0) return undefined;

@@ -76,6 +76,16 @@ describe("a NetworkPolicy rule nothing uses names only the overrides that can be
     );
   });
 
+  it("still a switch of a component whose ports cannot be read (Loki's chunks cache: a helper writes its pods)", () => {
+    // loki 18.11.0 templates/chunks-cache/statefulset.yaml: include "loki.memcached.statefulSet",
+    // as for a port finding (test/synth/judgedOverrides.test.ts): the switch may have taken it away.
+    const loki = release("loki", { chunksCache: { enabled: false } });
+    const alloy = release("alloy", content);
+    assert.deepEqual(traced(loki, alloy, ["loki.chunksCache.enabled", "alloy.alloy.configMap.content"]), [
+      [["chartValues.loki.chunksCache.enabled", "chartValues.alloy.alloy.configMap.content"], true],
+    ]);
+  });
+
   it("still a switch of a component whose pods declared the port (Loki's gateway, `http`)", () => {
     const loki = release("loki", { gateway: { enabled: false }, lokiCanary: { enabled: false } });
     const alloy = release("alloy", content);
