@@ -854,7 +854,7 @@ function checkUnusedIngressRules(j: NetworkJudge): void {
       fail(
         describe(p),
         `ingress rule ${i} (${JSON.stringify(r.ports.map((x: any) => x.port))} from ${r.from.length} peer(s)) allows what no address or scrape of the stack uses${absent ? absent.why : ""}`,
-        cause ?? nothing?.cause,
+        cause ?? nothing?.cause ?? unusedEdgeCause(own.pods, peers, r.ports),
         releasesConcerned(p, [own, ...peers], j.objects),
         nothing?.on ?? {
           connects: {
@@ -982,6 +982,38 @@ function absentPods(
     cause: causeKey(MISTAKES.absentPods, pods),
     why: `: the stack renders no pod of ${pods} (the pods ${none === own ? "the policy selects" : "its peers select"})`,
   };
+}
+
+/**
+ * The cause of a rule nothing uses while the pods it is written for run: the connection it admits,
+ * as the pods that would serve it, those that would dial it (each peer's pods known to the stack)
+ * and its ports. The servers' ingress rule from the dialers and the dialers' egress rule to the
+ * servers are written for one connection that no address or scrape makes: one mistake (make the
+ * connection, or remove both rules), said once naming both policies. Undefined when a side's pods
+ * are not all known (an ipBlock, a namespace beyond the stack) or none run (absentPods' case).
+ */
+function unusedEdgeCause(
+  serving: PodTemplate[],
+  dialing: (PodGroup | undefined)[],
+  ports: any[],
+): string | undefined {
+  if (
+    serving.length === 0 ||
+    dialing.length === 0 ||
+    dialing.some((g) => g === undefined || g.pods.length === 0)
+  )
+    return undefined;
+  const ids = (pods: PodTemplate[]) =>
+    [
+      ...new Set(
+        pods.map((t) => `${t.owner.obj.kind} ${t.owner.obj.metadata.namespace}/${t.owner.obj.metadata.name}`),
+      ),
+    ].sort();
+  const portIds = [
+    ...new Set(ports.map((x: any) => `${x.protocol ?? "TCP"}/${x.port}${x.endPort ? `-${x.endPort}` : ""}`)),
+  ].sort();
+  const edge = [ids(serving), ids(dialing.flatMap((g) => g!.pods)), portIds];
+  return causeKey("unused-edge", JSON.stringify(edge));
 }
 
 /**
@@ -1172,7 +1204,7 @@ function egressRuleFindings(
         fail(
           describe(p),
           `${rule} (${JSON.stringify(r.ports.map((x: any) => x.port))} to ${to.length} peer(s)) admits what no address or scrape of the stack uses${absent ? absent.why : ""}`,
-          cause ?? nothing?.cause,
+          cause ?? nothing?.cause ?? unusedEdgeCause(dest, [policyGroup(p, judge.pods)], r.ports),
           releases,
           nothing?.on ?? {
             connects: {

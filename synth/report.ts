@@ -369,8 +369,13 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
     const rel = t.rel;
     // Grafana's datasource dialing a loki-gateway that `loki.gateway.enabled: false` removed is on
     // Grafana's release, yet not Grafana's override's doing: which override is at fault is not known.
+    // A finding that names the releases it concerns (`releases`: a rule's evaluators) has had them
+    // weighed already (concernedRelease): a release's name in the text is then only an object's
+    // (PrometheusRule homelab-loki, whose evaluators Loki's values do not decide).
+    const listed = "releases" in t.report && t.report.releases !== undefined && t.report.releases.length > 0;
     const other = overridden.some(
       (r) =>
+        !listed &&
         r.chart !== rel.chart &&
         (namesWord(t.report.message, r.name) || namesWord(t.report.message, r.chart)),
     );
@@ -382,7 +387,15 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
     // does to one release (the node config in the cluster release's ConfigMap) shows on the others.
     // A violation is joined by violations only: the rendered-object checks, which policy:check does
     // not run, must not change how the pack's violations merge (its verdict is policy:check's).
-    const named = traced.filter((n) => n.rel?.chart === rel.chart && n.on?.narrowed);
+    // Of a report that says what its verdict rests on (a rule nothing uses, what configs wire), the
+    // overrides it cannot follow from are left out (t.on.overrides holds those it can, from
+    // candidateOverrides): Alloy's memory request, named by its own finding, leaves Alloy's config
+    // text the one cause of the rule evaluators and grants that text no longer wires, as it is when
+    // the text is the chart's only override, not "one of these" in a message per PrometheusRule.
+    const restsOn = "check" in t.report && (t.report.wiring || t.report.connects);
+    const could = restsOn ? new Set(t.on.overrides) : undefined;
+    const canCause = (n: Traced) => !could || n.on!.overrides.every((o) => could.has(o));
+    const named = traced.filter((n) => n.rel?.chart === rel.chart && n.on?.narrowed && canCause(n));
     const blamed = new Set(named.flatMap((n) => n.on!.overrides));
     const root = named.find((n) => [...blamed].every((o) => n.on!.overrides.includes(o)));
     if (!root) continue;

@@ -59,14 +59,25 @@ describe("NetworkPolicy rules written for pods the stack does not render", () =>
     ]);
   });
 
-  it("a rule unused while its pods run is its own finding, each said apart", () => {
+  it("a rule unused while its pods run is not the pods' mistake: one message per connection, its ingress and egress rules together", () => {
     const unused = unusedRules(stack(true));
     assert.equal(unused.length, 3, JSON.stringify(unused, null, 1));
-    assert.deepEqual(
-      unused.map((f) => f.cause),
-      [undefined, undefined, undefined],
-    );
+    for (const f of unused) assert.ok(!f.cause?.startsWith(`${MISTAKES.absentPods}@`), JSON.stringify(f));
     for (const f of unused) assert.doesNotMatch(f.message, /renders no pod/);
-    assert.equal(mergeProblems([], unused).findings.length, 3);
+    // Alertmanager's ingress from the ruler and the ruler's egress to Alertmanager admit one
+    // connection nothing makes; the ruler's ingress from Alertmanager is another.
+    const merged = mergeProblems([], unused).findings;
+    assert.deepEqual(
+      merged.map((m) => [m.where, m.message.slice(0, m.message.indexOf(" (")), m.alsoAt]),
+      [
+        [
+          "NetworkPolicy monitoring/alertmanager (resource np)",
+          "ingress rule 0",
+          ["[network-egress] NetworkPolicy monitoring/ruler (resource np): egress rule 0"],
+        ],
+        ["NetworkPolicy monitoring/ruler (resource np)", "ingress rule 0", []],
+      ],
+      JSON.stringify(merged, null, 1),
+    );
   });
 });

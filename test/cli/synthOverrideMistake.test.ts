@@ -67,9 +67,8 @@ describe("synth: what one chartValues override leaves behind is one message nami
         "    vector: {service: {ports: [{name: api, port: 8687, protocol: TCP}]}}\n",
       "example",
     );
-    const rule = messages.find((m) =>
-      /^ {2}\[network-egress\] NetworkPolicy monitoring-agents\/vector/.test(m),
-    );
+    // Vector's egress rule, said as itself or as a place of the Loki ingress rule for the same connection.
+    const rule = messages.find((m) => /\[network-egress\] NetworkPolicy monitoring-agents\/vector/.test(m));
     // Which of the two is at fault is not known (the rule may follow from either): each is named.
     assert.match(
       rule ?? "",
@@ -173,9 +172,23 @@ describe("synth: what one chartValues override leaves behind is one message nami
       ),
     );
     const messages = r.stderr.split(/\n(?= {2}\[)/).filter((m) => /^ {2}\[[a-z-]+\] /.test(m));
-    const evaluators = messages.filter((m) => m.startsWith("  [rule-evaluators] "));
-    assert.ok(evaluators.length > 0, r.stderr);
-    for (const m of evaluators) assert.match(m, /override chartValues\.alloy\.alloy\.configMap\.content \(/);
+    // The config text is the one cause of every rule left without its evaluator: one message, said
+    // as the text's (not one per PrometheusRule naming the request as "one of these").
+    const evaluators = messages.filter((m) => m.includes("[rule-evaluators] "));
+    assert.equal(evaluators.length, 1, r.stderr);
+    assert.match(
+      evaluators[0],
+      /\n {6}from the stack's chart values override chartValues\.alloy\.alloy\.configMap\.content \(/,
+    );
+    assert.equal((evaluators[0].match(/\[rule-evaluators\] /g) ?? []).length, 5, evaluators[0]);
+    // Three overrides, four mistakes: the request, the text, the canary, and the one connection
+    // (Loki's ingress and the cluster Alloy's egress for http-metrics) that either the canary's
+    // switch or the text can leave unused.
+    assert.deepEqual(
+      messages.map((m) => /^ {2}(\[[a-z-]+\])/.exec(m)![1]),
+      ["[resource-request]", "[alloy-roles]", "[emitted-metrics]", "[network-policy]"],
+      r.stderr,
+    );
     // A memory request decides no rule's evaluator, grant, dialed store or running component.
     const naming = messages.filter((m) => m.includes("chartValues.alloy.alloy.resources.requests.memory"));
     assert.deepEqual(
