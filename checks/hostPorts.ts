@@ -19,6 +19,8 @@ export interface HostPortClaim {
   port: number;
   protocol: string;
   owner: Placed;
+  /** The pod's fields that make it a host port: the container's `ports` (its `hostPort`), and `hostNetwork` when that is why. */
+  judged: string[];
 }
 
 /** Host ports each workload claims (per node). */
@@ -31,7 +33,9 @@ export function hostPortClaims(objects: Placed[]): HostPortClaim[] {
     for (const c of t.spec.containers ?? []) {
       for (const cp of c.ports ?? []) {
         const port = cp.hostPort ?? (hostNetwork ? cp.containerPort : undefined);
-        if (typeof port === "number") out.push({ port, protocol: cp.protocol ?? "TCP", owner: t.owner });
+        const judged = cp.hostPort === undefined ? ["hostNetwork", "ports"] : ["ports"];
+        if (typeof port === "number")
+          out.push({ port, protocol: cp.protocol ?? "TCP", owner: t.owner, judged });
       }
     }
   }
@@ -57,7 +61,9 @@ function clashes(
         check: "host-port",
         where: `${a.protocol} ${a.port}`,
         message: `${label}host port ${a.protocol}/${a.port} is claimed by ${describe(a.owner)} and by ${describe(b.owner)}`,
-        ...(releases.length > 0 ? { releases } : {}),
+        // What the clash rests on: the claims' ports and the host network that made them host
+        // ports, so that an override setting neither (a memory limit) is named as no cause of it.
+        ...(releases.length > 0 ? { releases, judged: [...new Set([...a.judged, ...b.judged])] } : {}),
       });
     }
   }

@@ -45,15 +45,19 @@ function templateTrue(v: unknown): boolean {
  * the chart's old name (:2, mustMergeOverwrite, which leaves a true where the other says false).
  * The chart's defaults are all off (values.yaml), so a DaemonSet alone mounts nothing of the host.
  */
-function alloyNeedsHost(values: any): boolean {
+function alloyHostAsks(values: any): string[] {
   const c = values?.controller;
-  const mounts = [values?.alloy?.mounts, values?.agent?.mounts];
-  return (
-    templateTrue(c?.hostNetwork) ||
-    templateTrue(c?.hostPID) ||
-    mounts.some((m) => templateTrue(m?.varlog) || templateTrue(m?.dockercontainers)) ||
-    holdsHostPath(c?.volumes?.extra)
-  );
+  const asks = [
+    ...(templateTrue(c?.hostNetwork) ? ["controller.hostNetwork"] : []),
+    ...(templateTrue(c?.hostPID) ? ["controller.hostPID"] : []),
+    ...["alloy", "agent"].flatMap((holder) =>
+      ["varlog", "dockercontainers"]
+        .filter((m) => templateTrue(values?.[holder]?.mounts?.[m]))
+        .map((m) => `${holder}.mounts.${m}`),
+    ),
+    ...(holdsHostPath(c?.volumes?.extra) ? ["controller.volumes.extra"] : []),
+  ];
+  return asks;
 }
 
 /**
@@ -64,15 +68,25 @@ function alloyNeedsHost(values: any): boolean {
  * defaultVolumes as written (:215-217; default /var/log, /var/lib, /proc and /sys as hostPaths,
  * values.yaml:365-377, replaced whole by a list the values give).
  */
-function vectorNeedsHost(values: any): boolean {
-  if (templateTrue(values?.podHostNetwork) || holdsHostPath(values?.extraVolumes)) return true;
-  if (values?.role !== "Agent") return false;
+function vectorHostAsks(values: any): string[] {
+  const asks = [
+    ...(templateTrue(values?.podHostNetwork) ? ["podHostNetwork"] : []),
+    ...(holdsHostPath(values?.extraVolumes) ? ["extraVolumes"] : []),
+  ];
+  if (asks.length > 0 || values?.role !== "Agent") return asks;
   const hostData = values?.persistence?.hostPath?.enabled;
   const defaults = values?.defaultVolumes;
-  return (
-    hostData === undefined || templateTrue(hostData) || defaults === undefined || holdsHostPath(defaults)
-  );
+  const hostPaths =
+    hostData === undefined || templateTrue(hostData) || defaults === undefined || holdsHostPath(defaults);
+  // The Agent role's own host paths: the chart's defaults, or values that keep them.
+  return hostPaths ? [HOST_ASKS_OF_CHART] : [];
 }
+
+/**
+ * What {@link hostAsks} gives for pods that need the host by their chart's templates or defaults,
+ * not by a values key the stack sets (node-exporter; vector's Agent role).
+ */
+const HOST_ASKS_OF_CHART = "";
 
 /**
  * Whether a release runs pods that need the host, judged from its values (what a live preview
@@ -82,13 +96,24 @@ function vectorNeedsHost(values: any): boolean {
  * templates/daemonset.yaml:288-294).
  */
 export function needsHost(chart: string, values: any, agentCharts: string[]): boolean {
-  if (!agentCharts.includes(chart)) return false;
+  return hostAsks(chart, values, agentCharts).length > 0;
+}
+
+/**
+ * The values paths by which a release's pods ask for the host ({@link needsHost}), `""` for what
+ * its chart asks by itself (node-exporter's mounts, vector's Agent role): pod-security-levels
+ * names them, so that the synthesis traces a refusal to the override setting one
+ * (synth/report.ts valuesPathsIn), the same mistake as the Pod Security refusal of the rendered
+ * pods (checks/podSecurity.ts).
+ */
+function hostAsks(chart: string, values: any, agentCharts: string[]): string[] {
+  if (!agentCharts.includes(chart)) return [];
   // A parked DaemonSet runs on no node (the agents' hand-over).
   const selectorHolder = chart === "alloy" ? values?.controller : values;
-  if (isParked(selectorHolder)) return false;
-  if (chart === "alloy") return alloyNeedsHost(values);
-  if (chart === "vector") return vectorNeedsHost(values);
-  return true;
+  if (isParked(selectorHolder)) return [];
+  if (chart === "alloy") return alloyHostAsks(values);
+  if (chart === "vector") return vectorHostAsks(values);
+  return [HOST_ASKS_OF_CHART];
 }
 
 /**
@@ -144,6 +169,25 @@ function rawNeedsHost(r: Res): boolean {
 function isAgent(r: Res, agentCharts: string[]): boolean {
   const helm = helmOf(r);
   return helm ? needsHost(helm.chart, helm.values, agentCharts) : rawNeedsHost(r);
+}
+
+/**
+ * The values keys by which the node agents of a refused namespace ask for the host, for
+ * pod-security-levels to name (`values.<key>`, the agent named too when there are several): the
+ * synthesis traces the refusal to the override setting one (synth/report.ts valuesPathsIn).
+ */
+function hostKeysOf(agents: Res[], agentCharts: string[]): string {
+  const keys = agents.flatMap((r) => {
+    const helm = helmOf(r);
+    const asks = helm
+      ? hostAsks(helm.chart, helm.values, agentCharts).filter((k) => k !== HOST_ASKS_OF_CHART)
+      : [];
+    return asks.map((k) => ({ r, k }));
+  });
+  // The agent is named beside its key only when keys of two agents are: one is said plainly.
+  const several = new Set(keys.map((x) => x.r)).size > 1;
+  const said = keys.map(({ r, k }) => (several ? `${label(r)}'s values.${k}` : `values.${k}`));
+  return said.length === 0 ? "" : `, asked for by ${said.join(", ")}`;
 }
 
 /**
@@ -219,7 +263,7 @@ export function podSecurityLevels(level: Level = "mandatory"): StackValidationPo
           // The rendered-object checks see the same refusal in the pods (checks/podSecurity.ts).
           reportCause(
             report,
-            `${label(ns.res)}: enforces ${enforce}, which refuses the pods of ${agents.map(label).join(", ")} (host paths or host network); run node agents in a namespace enforcing privileged.`,
+            `${label(ns.res)}: enforces ${enforce}, which refuses the pods of ${agents.map(label).join(", ")} (host paths or host network${hostKeysOf(agents, cfg.agentCharts)}); run node agents in a namespace enforcing privileged.`,
             refusedAgentsCause(ns.name),
             ns.res.urn,
           );

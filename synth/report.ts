@@ -430,23 +430,32 @@ function sameFindingSameChart(
   const place = /^([a-z-]+)@([A-Za-z]+) ([^/\s]+)\/(\S+)$/;
   // Each cause naming a workload: what was found and the chart that rendered the workload, once.
   const found = new Map<string, { what: string; chart?: string }>();
-  for (const r of reports) {
-    const w = r.cause === undefined || found.has(r.cause) ? null : place.exec(r.cause);
-    if (!w) continue;
+  const learn = (cause: string) => {
+    const w = found.has(cause) ? null : place.exec(cause);
+    if (!w) return;
     const rel = releaseRendering(
       resources,
       releases,
       (urn) => urn.includes(`:${w[2]}::`) && urn.endsWith(`/${w[3]}/${w[4]}`),
     );
-    found.set(r.cause!, { what: w[1], chart: rel?.chart });
-  }
+    found.set(cause, { what: w[1], chart: rel?.chart });
+  };
+  for (const r of reports) if (r.cause !== undefined) learn(r.cause);
+  // A narrowed report's own workload cause may have been joined to another report's first
+  // (sameOverrides: the host-port clash and the Pod Security refusal of one hostNetwork override):
+  // the causes aliased to a report's are its own too.
+  for (const from of alias.keys()) learn(from);
   for (const t of traced) {
     const root = t.report.cause;
-    const own = root === undefined ? undefined : found.get(root);
-    if (!t.on?.narrowed || !t.rel || !own || alias.has(root!)) continue;
-    for (const [cause, of] of found)
-      if (cause !== root && !alias.has(cause) && of.what === own.what && of.chart === t.rel.chart)
-        alias.set(cause, root!);
+    if (!t.on?.narrowed || !t.rel || root === undefined || alias.has(root)) continue;
+    const owns = [root, ...[...alias].filter(([, to]) => to === root).map(([from]) => from)];
+    for (const mine of owns) {
+      const own = found.get(mine);
+      if (!own) continue;
+      for (const [cause, of] of found)
+        if (!owns.includes(cause) && !alias.has(cause) && of.what === own.what && of.chart === t.rel.chart)
+          alias.set(cause, root);
+    }
   }
 }
 

@@ -103,6 +103,35 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.doesNotMatch(host, /kube-prometheus-stack\.prometheus\.service\.port/, text);
   });
 
+  it("a third override of the same chart (a memory limit) splits none of the host network's places: the clash and the Namespace's refusal rest on fields it does not set", async () => {
+    const { text, messages } = await refusedWith(
+      "    kube-prometheus-stack:\n      prometheus:\n        service:\n          port: 9091\n" +
+        "    alloy:\n      controller:\n        hostNetwork: true\n" +
+        "      alloy:\n        resources:\n          limits:\n            memory: 100Mi\n",
+      "production",
+    );
+    assert.equal(messages.length, 3, text);
+    const host = messages.find((m) => /\[pod-security\] Deployment monitoring\/alloy-cluster/.test(m)) ?? "";
+    // The pack's refusal leads, naming the key by which the pods ask for the host.
+    assert.match(
+      host,
+      /^ {2}\[mandatory\] pod-security-levels: .* \(host paths or host network, asked for by chartValues\.alloy\.controller\.hostNetwork\);/,
+      text,
+    );
+    assert.match(host, /\[host-port\] TCP 12345/, text);
+    assert.match(
+      host,
+      /\n {6}from the stack's chart values override chartValues\.alloy\.controller\.hostNetwork \(/,
+      text,
+    );
+    const naming = messages.filter((m) => m.includes("chartValues.alloy.alloy.resources.limits.memory"));
+    assert.deepEqual(
+      naming.map((m) => /^ {2}\[([a-z-]+)\]/.exec(m)?.[1]),
+      ["resource-request"],
+      text,
+    );
+  });
+
   it("loki.gateway.enabled: false: the addresses, NetworkPolicy rules and named ports it leaves are one message whose cause is the override", async () => {
     const r = await synthStaging(stagingWith(GATEWAY_OFF));
     assert.equal(r.status, 1, r.stdout + r.stderr);

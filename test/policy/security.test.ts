@@ -114,9 +114,11 @@ describe("policy (Pod Security levels)", () => {
   // What the pinned charts render from these values (their templates, cited in policy/security.ts
   // needsHost), not the controller kind or role: an Alloy DaemonSet with only a ConfigMap and an
   // emptyDir passes baseline, as the rendered pods' own check finds.
-  const refused = (release: string) =>
+  // The values key that asks for the host is named (the synthesis traces the refusal to the
+  // override setting it); none when the chart's own defaults do (a Vector Agent's host paths).
+  const refused = (release: string, key?: string) =>
     new RegExp(
-      `Namespace "ns-monitoring": enforces baseline, which refuses the pods of kubernetes:helm.sh/v3:Release "${release}" \\(host paths or host network\\)`,
+      `Namespace "ns-monitoring": enforces baseline, which refuses the pods of kubernetes:helm.sh/v3:Release "${release}" \\(host paths or host network${key ? `, asked for by values\\.${key.replace(/\./g, "\\.")}` : ""}\\);`,
     );
   it("passes: an Alloy DaemonSet mounting nothing of the host in the baseline namespace", () =>
     passes(
@@ -131,20 +133,22 @@ describe("policy (Pod Security levels)", () => {
       ],
       P,
     ));
-  for (const [what, values] of [
-    ["alloy.mounts.varlog", { alloy: { mounts: { varlog: true } } }],
+  for (const [what, values, key] of [
+    ["alloy.mounts.varlog", { alloy: { mounts: { varlog: true } } }, "alloy.mounts.varlog"],
     [
       "agent.mounts.dockercontainers, the chart's old name",
       { agent: { mounts: { dockercontainers: true } } },
+      "agent.mounts.dockercontainers",
     ],
     [
       "a hostPath in controller.volumes.extra",
       { controller: { volumes: { extra: [{ name: "h", hostPath: { path: "/x" } }] } } },
+      "controller.volumes.extra",
     ],
-    ["controller.hostNetwork", { controller: { hostNetwork: true } }],
-    ["controller.hostPID", { controller: { hostPID: true } }],
+    ["controller.hostNetwork", { controller: { hostNetwork: true } }, "controller.hostNetwork"],
+    ["controller.hostPID", { controller: { hostPID: true } }, "controller.hostPID"],
   ] as const)
-    it(`fails: an Alloy Deployment needing the host (${what}) in a namespace enforcing baseline`, () =>
+    it(`fails: an Alloy Deployment needing the host (${what}) in a namespace enforcing baseline, naming the key`, () =>
       fails(
         [
           ...good(),
@@ -156,7 +160,7 @@ describe("policy (Pod Security levels)", () => {
           ),
         ],
         P,
-        refused("a2"),
+        refused("a2", key),
       ));
   it("passes: a Vector Agent whose values replace every host path (no hostPath data_dir, no default volumes)", () =>
     passes(
@@ -177,7 +181,11 @@ describe("policy (Pod Security levels)", () => {
         P,
         refused("vector"),
       ),
-      fails([...good(), inNs("monitoring", "vector", { podHostNetwork: true })], P, refused("vector")),
+      fails(
+        [...good(), inNs("monitoring", "vector", { podHostNetwork: true })],
+        P,
+        refused("vector", "podHostNetwork"),
+      ),
     ]));
   it("fails: an enforce level without a pinned version", () => {
     const rs = good();

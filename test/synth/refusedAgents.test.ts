@@ -39,7 +39,7 @@ describe("synth: an Alloy release made a DaemonSet in the stack's baseline names
     assert.equal(r.all.match(/refuses (the pods of|this pod)/g)?.length, 1, r.all);
     assert.match(
       r.all,
-      /\[mandatory\] pod-security-levels: kubernetes:core\/v1:Namespace "namespace": enforces baseline, which refuses the pods of kubernetes:helm\.sh\/v3:Release "alloy-cluster", kubernetes:apps\/v1:DaemonSet "alloy-cluster\/monitoring\/alloy-cluster" \(host paths or host network\); run node agents in a namespace enforcing privileged\.\n {6}the same mistake, also seen at: \[pod-security\] DaemonSet monitoring\/alloy-cluster \(release alloy-cluster\)\n/,
+      /\[mandatory\] pod-security-levels: kubernetes:core\/v1:Namespace "namespace": enforces baseline, which refuses the pods of kubernetes:helm\.sh\/v3:Release "alloy-cluster", kubernetes:apps\/v1:DaemonSet "alloy-cluster\/monitoring\/alloy-cluster" \(host paths or host network, asked for by chartValues\.alloy\.alloy\.mounts\.varlog\); run node agents in a namespace enforcing privileged\.\n {6}the same mistake, also seen at: \[pod-security\] DaemonSet monitoring\/alloy-cluster \(release alloy-cluster\)\n/,
     );
   });
 });
