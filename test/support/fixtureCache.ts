@@ -31,6 +31,7 @@ import { TEST_CACHE_DIR } from "../../cli/suiteTimings";
 import { externalReferenceDir } from "../../upstream/reference";
 import { copyJson } from "../../synth/render/render";
 import { markUsed } from "./cachePrune";
+import { sameJson } from "../../change/sameJson";
 
 const ROOT = projectRoot(__dirname);
 
@@ -239,14 +240,27 @@ function resourcesOf(value: unknown): unknown[] | undefined {
   return isMap(deployment) && Array.isArray(deployment.resources) ? deployment.resources : undefined;
 }
 
-/** The keys of `r`'s outputs whose JSON is its input's under the same key. */
+/**
+ * The keys of `r`'s outputs whose JSON is its input's under the same key. Compared with sameJson
+ * (change/sameJson.ts: `JSON.stringify(a) === JSON.stringify(b)` without building either text)
+ * rather than the two texts: every entry a cold run writes compares each resource's outputs so.
+ * Measured over the 254 syntheses of a cold `npm test` (their entries' resources, one process,
+ * three rounds): 1.92 s of CPU with the texts, 0.24 s with sameJson, the same keys for every one
+ * of the 19,741 resources.
+ */
 function echoed(r: Resource): string[] {
   const { inputs, outputs } = r;
   if (!isMap(inputs) || !isMap(outputs)) return [];
   return Object.keys(outputs).filter((k) => {
     if (k === "__proto__" || !Object.hasOwn(inputs, k)) return false;
-    const text = JSON.stringify(inputs[k]);
-    return text !== undefined && text === JSON.stringify(outputs[k]);
+    const v = inputs[k];
+    // What JSON.stringify gives no text for is never echoed; a toJSON's text is compared as text.
+    if (v === undefined || typeof v === "function" || typeof v === "symbol") return false;
+    if (v !== null && typeof v === "object" && "toJSON" in v && typeof v.toJSON === "function") {
+      const text = JSON.stringify(v);
+      return text !== undefined && text === JSON.stringify(outputs[k]);
+    }
+    return sameJson(v, outputs[k]);
   });
 }
 
