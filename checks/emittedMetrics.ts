@@ -27,7 +27,7 @@ import {
 import { communityLeftOut, panelsOf, type LeftOut } from "../builders/grafana/community";
 import { fitRuleSets } from "../builders/alerting/fitRules";
 import { KPS_RULES_DATA } from "../builders/alerting/kpsRules";
-import { releaseNaming, type Finding, type K8sObject, type Placed } from "./objects";
+import { releaseNaming, releaseUrns, type Finding, type K8sObject, type Placed } from "./objects";
 import { provisionedLogsDatasources } from "./dashboards";
 import { LOKI_UID } from "../builders/grafana/datasources";
 import { alloyConfigReleases } from "./ruleEvaluators";
@@ -55,6 +55,20 @@ function strings(v: unknown, out: string[] = []): string[] {
   else if (v && typeof v === "object") Object.values(v).forEach((x) => strings(x, out));
   return out;
 }
+
+/**
+ * The deployment keys an operator's custom resource gives (a Prometheus, a VMAgent), with what it
+ * must hold besides (a Prometheus's `remoteWrite`): the release rendering that resource decides
+ * them, whatever its name (releasesRunning).
+ */
+const KEYS_BY_KIND: Record<string, { kinds: string[]; when?: (o: K8sObject) => boolean }> = {
+  alertmanager: { kinds: ["Alertmanager", "VMAlertmanager"] },
+  prometheus: { kinds: ["Prometheus"] },
+  vmsingle: { kinds: ["VMSingle", "VMCluster"] },
+  vmagent: { kinds: ["VMAgent"] },
+  vmalert: { kinds: ["VMAlert"] },
+  "prometheus-remote-write": { kinds: ["Prometheus"], when: (o) => (o.spec?.remoteWrite ?? []).length > 0 },
+};
 
 /**
  * The deployment keys of the data's `present_when` column that hold in this stack, read from the
@@ -90,13 +104,8 @@ export function presentEmitters(objects: K8sObject[]): Set<string> {
     if (WORKLOADS.has(o.kind) && name === "kube-prometheus-stack-prometheus-operator")
       present.add("prometheus-operator");
     if (WORKLOADS.has(o.kind) && name === "alertmanager") present.add("alertmanager");
-    if (o.kind === "Alertmanager" || o.kind === "VMAlertmanager") present.add("alertmanager");
-    if (o.kind === "Prometheus") present.add("prometheus");
-    if (o.kind === "VMSingle" || o.kind === "VMCluster") present.add("vmsingle");
-    if (o.kind === "VMAgent") present.add("vmagent");
-    if (o.kind === "VMAlert") present.add("vmalert");
-    if (o.kind === "Prometheus" && (o.spec?.remoteWrite ?? []).length > 0)
-      present.add("prometheus-remote-write");
+    for (const [key, { kinds, when }] of Object.entries(KEYS_BY_KIND))
+      if (kinds.includes(o.kind) && (!when || when(o))) present.add(key);
     if (o.kind === "ScrapeConfig" && strings(o.spec).some((s) => s.includes("/minio/v2/metrics/cluster")))
       present.add("minio-scrape");
   }
@@ -212,7 +221,16 @@ function releasesRunning(placed: Placed[], presentWhen: string[]): { releases?: 
   const urns = presentWhen.flatMap((k) => {
     // releaseNaming answers one URN (a string: spread, it would give its characters).
     const named = releaseNaming(placed, k.split(":")[0]);
-    return [...(named ? [named] : []), ...(FROM_ALLOY_CONFIG.has(k) ? alloyConfigReleases(placed) : [])];
+    // A key an operator's resource gives is its release's, whatever that is named: Prometheus's
+    // remote write is kube-prometheus-stack's, whose `prometheus.prometheusSpec.remoteWrite: []`
+    // leaves it out (not Alloy's alone, beside which it is the other emitter).
+    const kinds = KEYS_BY_KIND[k]?.kinds ?? [];
+    const rendering = releaseUrns(placed.filter((p) => kinds.includes(p.obj.kind)));
+    return [
+      ...(named ? [named] : []),
+      ...(FROM_ALLOY_CONFIG.has(k) ? alloyConfigReleases(placed) : []),
+      ...rendering,
+    ];
   });
   return urns.length > 0 ? { releases: [...new Set(urns)] } : {};
 }

@@ -212,6 +212,66 @@ describe("what the cluster Alloy's lost config takes with it names its releases 
     );
   });
 
+  // Production with the node agents' config text in the cluster Alloy and
+  // `kube-prometheus-stack.prometheus.prometheusSpec.remoteWrite: []`: the remote-write metrics come
+  // from Alloy's remote write or Prometheus's, and Prometheus's is the one the stack ran (the text
+  // alone leaves them); the release rendering the Prometheus is named too, so the text's message
+  // does not take them as its places (it did, saying the text as their one cause).
+  it("remote-write metrics no engine emits name the release rendering the Prometheus beside Alloy's", () => {
+    const kps = releaseUrn("kube-prometheus-stack", "monitoring");
+    const prometheus: K8sObject = {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "Prometheus",
+      metadata: { name: "kps-prometheus", namespace: "monitoring" },
+      spec: { remoteWrite: [] },
+    };
+    const failures: K8sObject = {
+      ...rule,
+      metadata: { name: "homelab-kube-prometheus", namespace: "monitoring" },
+      spec: {
+        groups: [
+          {
+            name: "g",
+            rules: [{ alert: "B", expr: "rate(prometheus_remote_storage_samples_failed_total[5m]) > 0" }],
+          },
+        ],
+      },
+    };
+    const objects = [
+      ...stack(clusterText),
+      ofRelease(prometheus, "kube-prometheus-stack", "monitoring"),
+      raw(failures, "rules-kube-prometheus"),
+    ];
+    const [f, ...rest] = checkEmittedMetrics(objects).findings;
+    assert.deepEqual(rest, []);
+    assert.match(f.message, /needs alloy-remote-write or prometheus-remote-write/);
+    assert.deepEqual(f.releases, [node, cluster, kps]);
+    const resources = [
+      release("alloy", "monitoring", "alloy", replaced),
+      release("alloy-cluster", "monitoring", "alloy", replaced),
+      {
+        ...release("kube-prometheus-stack", "monitoring", "kube-prometheus-stack", {
+          prometheus: { prometheusSpec: { remoteWrite: [] } },
+        }),
+      },
+    ];
+    const roles = checkAlloy(stack(nodeText)).findings.filter((x) => x.check === "alloy-roles");
+    const merged = mergeProblems([], [...roles, f], {
+      resources,
+      overrides: [
+        "alloy.alloy.configMap.content",
+        "kube-prometheus-stack.prometheus.prometheusSpec.remoteWrite",
+      ],
+    });
+    assert.deepEqual(
+      merged.findings.map((x) => [x.check, x.alsoAt.length]),
+      [
+        ["alloy-roles", 0],
+        ["emitted-metrics", 0],
+      ],
+    );
+  });
+
   it("stays apart when the stack's override is another chart's", () => {
     const resources = [
       release("alloy", "monitoring", "alloy"),
