@@ -284,7 +284,9 @@ export function checkEmittedMetrics(placed: Placed[]): EmittedMetricsReport {
           // Every query on a component the stack does not run: one mistake (contract/mistakes.ts).
           ...(v.kind === "not-running" && v.row.type !== "record" && !newerKubernetesOnly(v.row)
             ? {
-                cause: causeKey(MISTAKES.notRunning, v.row.presentWhen.join(" or ")),
+                // The emitters as a set: rows list them in either order (samples_pending
+                // `prometheus-remote-write|alloy-remote-write`, the other remote-write rows the other way).
+                cause: causeKey(MISTAKES.notRunning, [...v.row.presentWhen].sort().join(" or ")),
                 ...releasesRunning(placed, v.row.presentWhen),
                 // Which components run follows from switches and configs, no pod's size or place.
                 wiring: true,

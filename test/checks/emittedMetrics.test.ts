@@ -260,6 +260,20 @@ describe("emitted metrics", () => {
       const absent = r.findings.find((f) => /does not exist/.test(f.message))!;
       assert.equal(absent.cause, undefined);
     });
+    it("gives queries on metrics of the same emitters one cause, in whatever order the data lists them", () => {
+      // The data lists the samples-pending row `prometheus-remote-write|alloy-remote-write`, the
+      // other remote-write rows the other way: one mistake (no remote write runs), one message.
+      const r = checkEmittedMetrics(
+        [
+          ...base,
+          dashboardMap(["sum(prometheus_remote_storage_samples_pending)"]),
+          rule("rate(prometheus_remote_storage_samples_failed_total[5m]) > 0"),
+        ].map(at),
+      );
+      assert.equal(r.findings.length, 2, JSON.stringify(r.findings));
+      assert.ok(r.findings[0].cause, "a cause");
+      assert.equal(r.findings[1].cause, r.findings[0].cause);
+    });
     it("records the data file it read, so the check cache keys its verdicts on it", () => {
       checkEmittedMetrics([...base, dashboardMap(["up"])].map(at));
       assert.ok(referenceFilesRead.has(path.resolve(emittedMetricsFile())));
