@@ -19,7 +19,11 @@ export interface HostPortClaim {
   port: number;
   protocol: string;
   owner: Placed;
-  /** The pod's fields that make it a host port: the container's `ports` (its `hostPort`), and `hostNetwork` when that is why. */
+  /**
+   * The pod's field that makes it a host port: the container's `ports` (its `hostPort`), or
+   * `hostNetwork`, which makes every port the pod listens on one (a port it declares is then no
+   * cause: alone it claims nothing of the host).
+   */
   judged: string[];
 }
 
@@ -33,7 +37,7 @@ export function hostPortClaims(objects: Placed[]): HostPortClaim[] {
     for (const c of t.spec.containers ?? []) {
       for (const cp of c.ports ?? []) {
         const port = cp.hostPort ?? (hostNetwork ? cp.containerPort : undefined);
-        const judged = cp.hostPort === undefined ? ["hostNetwork", "ports"] : ["ports"];
+        const judged = cp.hostPort === undefined ? ["hostNetwork"] : ["ports"];
         if (typeof port === "number")
           out.push({ port, protocol: cp.protocol ?? "TCP", owner: t.owner, judged });
       }
@@ -61,8 +65,9 @@ function clashes(
         check: "host-port",
         where: `${a.protocol} ${a.port}`,
         message: `${label}host port ${a.protocol}/${a.port} is claimed by ${describe(a.owner)} and by ${describe(b.owner)}`,
-        // What the clash rests on: the claims' ports and the host network that made them host
-        // ports, so that an override setting neither (a memory limit) is named as no cause of it.
+        // What the clash rests on: the claims' host ports, or the host network that made their
+        // ports host ports, so that an override setting neither (a memory limit, the container
+        // ports Alloy's `extraPorts` adds beside its own 12345) is named as no cause of it.
         ...(releases.length > 0 ? { releases, judged: [...new Set([...a.judged, ...b.judged])] } : {}),
       });
     }

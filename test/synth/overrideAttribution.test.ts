@@ -19,6 +19,7 @@ import { versions } from "../../model/versions";
 import { check, release, stackInfo, workload } from "../support/policyCases";
 import { stringify } from "yaml";
 import { checkAlertmanagerConfigs } from "../../checks/alertmanagerConfigs";
+import { checkHostPorts } from "../../checks/hostPorts";
 
 /*
  * A refused chart values override names its `chartValues.<chart>.<path>` key (synth/report.ts
@@ -685,5 +686,64 @@ describe("an alertmanager-config finding names an override that sets the whole f
       found[0].overrides!.every((o) => o.startsWith("chartValues.alertmanager.config")),
       JSON.stringify(found[0].overrides),
     );
+  });
+});
+
+describe("a host-port clash of pods on the host's network names the override that put them there", () => {
+  // Staging with `alloy.controller.hostNetwork: true` and `alloy.alloy.extraPorts` (a Faro port):
+  // both Alloys claim every port they listen on as host ports. The clash on 12345, the chart's own
+  // listen port, is no doing of extraPorts, which alone clashes with nothing; it was named beside
+  // hostNetwork ("change or remove them"), a message apart from the Namespace's refusal.
+  it("names controller.hostNetwork, not an override adding container ports", () => {
+    const values = {
+      controller: { hostNetwork: true },
+      alloy: { extraPorts: [{ name: "faro", port: 12347, targetPort: 12347, protocol: "TCP" }] },
+    };
+    const node = rel("alloy", "alloy", "monitoring-agents", values);
+    const cluster = rel("alloy", "alloy-cluster", "monitoring", values);
+    const pod = (kind: string, name: string, ns: string, r: ExportedResource) => ({
+      obj: {
+        apiVersion: "apps/v1",
+        kind,
+        metadata: { name, namespace: ns },
+        spec: {
+          template: {
+            spec: {
+              hostNetwork: true,
+              containers: [
+                {
+                  name: "alloy",
+                  image: "docker.io/grafana/alloy:v1.12.0",
+                  ports: [
+                    { name: "http-metrics", containerPort: 12345 },
+                    { name: "faro", containerPort: 12347 },
+                  ],
+                },
+              ],
+            },
+          },
+        },
+      },
+      urn: r.urn,
+      source: `release ${r.inputs!.name}`,
+    });
+    const findings = checkHostPorts([
+      pod("DaemonSet", "alloy", "monitoring-agents", node),
+      pod("Deployment", "alloy-cluster", "monitoring", cluster),
+    ]);
+    assert.deepEqual(
+      findings.map((f) => f.where),
+      ["TCP 12345", "TCP 12347"],
+    );
+    const found = attributeOverrides(
+      findings.map((f) => ({ ...f, alsoAt: [] })) as MergedFinding[],
+      [node, cluster],
+      ["alloy.controller.hostNetwork", "alloy.alloy.extraPorts"],
+    );
+    for (const f of found)
+      assert.deepEqual(
+        [f.where, f.overrides, f.overridesUnsure],
+        [f.where, ["chartValues.alloy.controller.hostNetwork"], undefined],
+      );
   });
 });
