@@ -130,6 +130,9 @@ export function checkAddresses(
             `${a.namespace}/${a.service}${mistake.includes("port") ? `:${a.port ?? ""}` : ""}`,
           ),
           ...dialed(p, svc, a, all),
+          // What configs dial and which Services and ports render, with the labels they select:
+          // no pod's size, place, image or hardening (a memory limit is no cause of it).
+          wiring: true,
         });
       if (!svc) {
         fail(`no Service ${a.namespace}/${a.service} in the rendered stack`, "no-service");

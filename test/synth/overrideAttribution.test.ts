@@ -20,6 +20,7 @@ import { check, release, stackInfo, workload } from "../support/policyCases";
 import { stringify } from "yaml";
 import { checkAlertmanagerConfigs } from "../../checks/alertmanagerConfigs";
 import { checkHostPorts } from "../../checks/hostPorts";
+import { checkAddresses } from "../../checks/addresses";
 
 /*
  * A refused chart values override names its `chartValues.<chart>.<path>` key (synth/report.ts
@@ -745,5 +746,39 @@ describe("a host-port clash of pods on the host's network names the override tha
         [f.where, f.overrides, f.overridesUnsure],
         [f.where, ["chartValues.alloy.controller.hostNetwork"], undefined],
       );
+  });
+});
+
+describe("an address no Service answers names no override that only sizes pods", () => {
+  // Staging with `loki.fullnameOverride: lk` and Alloy's memory limit: the configs dialing
+  // loki-gateway named the limit as "one of these" beside the rename.
+  it("names loki's fullnameOverride, not alloy's memory limit", () => {
+    const alloy = rel("alloy", "alloy", "monitoring", {
+      alloy: { resources: { limits: { memory: "100Mi" } } },
+    });
+    const loki = rel("loki", "loki", "monitoring", { fullnameOverride: "lk" });
+    const config = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "alloy", namespace: "monitoring" },
+      data: { "config.alloy": 'url = "http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push"' },
+    };
+    const service = {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "lk-gateway", namespace: "monitoring" },
+      spec: { ports: [{ port: 80 }] },
+    };
+    const { findings } = checkAddresses([
+      { obj: config, urn: alloy.urn, source: "release alloy" },
+      { obj: service, urn: loki.urn, source: "release loki" },
+    ]);
+    assert.equal(findings.length, 1, JSON.stringify(findings));
+    const [found] = attributeOverrides(
+      findings.map((f) => ({ ...f, alsoAt: [] })) as MergedFinding[],
+      [alloy, loki],
+      ["alloy.alloy.resources.limits.memory", "loki.fullnameOverride"],
+    );
+    assert.deepEqual(found.overrides, ["chartValues.loki.fullnameOverride"], JSON.stringify(found));
   });
 });
