@@ -970,8 +970,18 @@ type RestsOn = { message: string; connects?: Connects; wiring?: boolean };
 function candidateOverrides(rel: ReleaseRef, overrides: string[], report: RestsOn): string[] {
   const ofChart = chartOverrides(rel, overrides);
   if (report.connects) return ruleOverrides(rel, ofChart, report.connects, report.message);
-  return report.wiring ? ofChart.filter((o) => !podsOnly(o)) : ofChart;
+  return report.wiring ? ofChart.filter((o) => !podsOnly(o) && !hostNamespaces(o)) : ofChart;
 }
+
+/**
+ * Keys that put a chart's pods in the host's network, PID or IPC namespace: which NetworkPolicies
+ * apply to such pods follows from them (so they stay candidates of a rule nothing uses), but not
+ * what a config dials, calls or evaluates, nor which components render: no cause of a `wiring`
+ * report (Alloy's `controller.hostNetwork` beside its replaced config text is no cause of the rules
+ * the text no longer evaluates).
+ */
+const hostNamespaces = (o: string): boolean =>
+  parseSegments(o).some((k) => k === "hostNetwork" || k === "hostPID" || k === "hostIPC");
 
 /**
  * Keys that only size, place, pull or harden a chart's pods: no address, port or pod selected

@@ -103,6 +103,27 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.doesNotMatch(host, /kube-prometheus-stack\.prometheus\.service\.port/, text);
   });
 
+  it("the host network is no cause of what a config wires: beside a replaced config text, the rules it no longer evaluates and the grants it no longer calls are the text's alone", async () => {
+    const { text, messages } = await refusedWith(
+      "    alloy:\n      controller:\n        hostNetwork: true\n" +
+        '      alloy:\n        configMap:\n          content: |\n            logging {\n              level = "info"\n            }\n',
+      "staging",
+    );
+    const text_ = messages.find((m) => m.startsWith("  [alloy-roles] ")) ?? "";
+    for (const place of [
+      "[rule-evaluators] PrometheusRule monitoring/homelab-loki",
+      "[alloy-rbac] ConfigMap",
+    ])
+      assert.ok(text_.includes(place), `${place} is a place of the text's message:\n${text}`);
+    assert.match(
+      text_,
+      /\n {6}from the stack's chart values override chartValues\.alloy\.alloy\.configMap\.content \(/,
+      text,
+    );
+    for (const m of messages.filter((x) => /^ {2}\[(rule-evaluators|alloy-rbac|emitted-metrics)\] /.test(x)))
+      assert.doesNotMatch(m, /hostNetwork/, text);
+  });
+
   it("a third override of the same chart (a memory limit) splits none of the host network's places: the clash and the Namespace's refusal rest on fields it does not set", async () => {
     const { text, messages } = await refusedWith(
       "    kube-prometheus-stack:\n      prometheus:\n        service:\n          port: 9091\n" +
