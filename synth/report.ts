@@ -1265,7 +1265,8 @@ function overridesOn(
             namesKeyWord(message, String(parseSegments(o).at(-1))) ||
             switchedComponent(o).some((c) => namesWord(message, c)) ||
             valuesAt(rel.values, o).some((v) => !names.has(v) && namesWord(message, v)) ||
-            namedItems(rel.values, o, message, names)[0] !== o,
+            namedItems(rel.values, o, message, names)[0] !== o ||
+            renamesAway(o, rel, message),
         );
   const keys = (named.length > 0 ? named : ofChart)
     .flatMap((o) => namedItems(rel.values, o, message, names))
@@ -1288,6 +1289,21 @@ function renamesNamed(
   return (
     /(?:^|\.)(?:fullname|name)Override$/.test(override) &&
     valuesAt(values, override).some((v) => !names.has(v) && namesWord(message, v))
+  );
+}
+
+/**
+ * Whether `override` renames the release's objects (`fullnameOverride: lk`) and the message says
+ * one is missing by the name the release gives it without the rename (`no Service
+ * monitoring/loki-gateway`): the configs still dialing the old name follow from the rename, which
+ * no word of such a message names (the new name is nowhere in it).
+ */
+function renamesAway(override: string, rel: ReleaseRef, message: string): boolean {
+  if (!/(?:^|\.)(?:fullname|name)Override$/.test(override)) return false;
+  const to = lookup(rel.values, parseSegments(override));
+  if (typeof to !== "string" || to === "") return false;
+  return [...message.matchAll(/\bno [A-Z][A-Za-z]* [a-z0-9-]+\/([a-z0-9.-]+)/g)].some(([, name]) =>
+    [rel.name, rel.chart].some((old) => old !== to && (name === old || name.startsWith(`${old}-`))),
   );
 }
 

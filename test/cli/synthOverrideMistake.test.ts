@@ -61,6 +61,21 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.match(r.stderr, /override chartValues\.victoria-metrics-k8s-stack\.fullnameOverride \(/);
   });
 
+  it("a fullnameOverride renaming a chart's own objects: the configs still dialing the old name and the rules written for them are one message naming it", async () => {
+    const r = await synthStaging(stagingWith("    loki:\n      fullnameOverride: lk\n"));
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.equal(problems(r.stderr).length, 1, r.stderr);
+    assert.match(r.stderr, /no Service monitoring\/loki-gateway in the rendered stack/);
+    assert.match(
+      r.stderr,
+      /also seen at: .*\[network-policy\] NetworkPolicy monitoring\/loki .*\[network-egress\] /,
+    );
+    assert.match(
+      r.stderr,
+      /\n {6}from the stack's chart values override chartValues\.loki\.fullnameOverride \(\S*Pulumi\.staging\.yaml:\d+\): change or remove it/,
+    );
+  });
+
   it("a rule between the releases of two overridden charts names both overrides as its possible cause, not none", async () => {
     const { text, messages } = await refusedWith(
       "    loki: {loki: {server: {http_listen_port: 3101}}}\n" +
