@@ -1296,15 +1296,37 @@ function renamesNamed(
  * Whether `override` renames the release's objects (`fullnameOverride: lk`) and the message says
  * one is missing by the name the release gives it without the rename (`no Service
  * monitoring/loki-gateway`): the configs still dialing the old name follow from the rename, which
- * no word of such a message names (the new name is nowhere in it).
+ * no word of such a message names (the new name is nowhere in it). A `nameOverride` renames them
+ * only through the fullname the charts derive from it ({@link renamesFullname}).
  */
 function renamesAway(override: string, rel: ReleaseRef, message: string): boolean {
-  if (!/(?:^|\.)(?:fullname|name)Override$/.test(override)) return false;
+  const key = /(?:^|\.)(fullname|name)Override$/.exec(override)?.[1];
+  if (key === undefined) return false;
   const to = lookup(rel.values, parseSegments(override));
   if (typeof to !== "string" || to === "") return false;
+  if (key === "name" && !renamesFullname(rel, override, to)) return false;
   return [...message.matchAll(/\bno [A-Z][A-Za-z]* [a-z0-9-]+\/([a-z0-9.-]+)/g)].some(([, name]) =>
     [rel.name, rel.chart].some((old) => old !== to && (name === old || name.startsWith(`${old}-`))),
   );
+}
+
+/**
+ * Whether a `nameOverride` of `to` changes the fullname the chart names its objects by, as the
+ * charts' `<chart>.fullname` helpers derive it (loki, grafana, alloy, vector, kube-prometheus-stack,
+ * victoria-metrics-common's `vm.fullname`): a `fullnameOverride` beside it (the program sets one on
+ * most releases) wins; else the release's name when it contains the name (`oki` in `loki`), else
+ * `<release>-<name>`. A nameOverride that leaves the fullname as the chart's own name gives it
+ * renames none of the objects the stack's configs reach (only the labels naming the app).
+ */
+function renamesFullname(rel: ReleaseRef, override: string, to: string): boolean {
+  const scope = parseSegments(override).slice(0, -1);
+  const values = scope.length === 0 ? rel.values : lookup(rel.values, scope);
+  const full = isMap(values) ? values.fullnameOverride : undefined;
+  if (typeof full === "string" && full !== "") return false;
+  // A subchart's key (`grafana.nameOverride` of kube-prometheus-stack) names the subchart.
+  const chart = scope.length === 0 ? rel.chart : String(scope.at(-1));
+  const fullname = (name: string) => (rel.name.includes(name) ? rel.name : `${rel.name}-${name}`);
+  return fullname(to) !== fullname(chart);
 }
 
 /**

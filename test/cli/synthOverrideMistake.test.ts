@@ -194,6 +194,20 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.doesNotMatch(r.stderr, /the values of this release include/);
   });
 
+  it("a nameOverride the release's name already holds renames nothing: beside the gateway off, the missing gateway is the switch's alone", async () => {
+    // The chart's fullname is the release's name when that contains the name (`oki` in `loki`,
+    // templates/_helpers.tpl loki.fullname): the gateway would still be loki-gateway.
+    const r = await synthStaging(stagingWith(`    loki:\n      nameOverride: oki\n${GATEWAY_OFF.slice(10)}`));
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.equal(problems(r.stderr).length, 1, r.stderr);
+    assert.match(r.stderr, /no Service monitoring\/loki-gateway in the rendered stack/);
+    assert.match(
+      r.stderr,
+      /\n {6}from the stack's chart values override chartValues\.loki\.gateway\.enabled \(/,
+    );
+    assert.doesNotMatch(r.stderr, /nameOverride/);
+  });
+
   it("grafana.replicas: 2 with it: two mistakes, two messages, each naming its own override", async () => {
     const r = await synthStaging(stagingWith(`${GATEWAY_OFF}    grafana:\n      replicas: 2\n`));
     assert.equal(r.status, 1, r.stdout + r.stderr);
