@@ -1249,10 +1249,14 @@ function egressRuleFindings(
     case "api": {
       if (blocks.length !== to.length) fail(describe(p), `${rule} admits pods: the API server is an address`);
       const without = mine.filter((t) => !token(t) || !bound.has(accountOf(t, objects).account));
+      // Whose pods they are: what follows from their values (a rename leaving the stack's bindings
+      // on the old ServiceAccount) is their release's override (synth/report.ts).
       if (mine.length > 0 && without.length === mine.length)
         fail(
           describe(p),
           `${rule} admits the Kubernetes API to ${without.map((t) => describe(t.owner)).join(", ")}, which hold no RBAC of the stack (or mount no token)`,
+          undefined,
+          releaseUrns([p, ...without.map((t) => t.owner)]),
         );
       break;
     }

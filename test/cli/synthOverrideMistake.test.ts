@@ -194,6 +194,21 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.doesNotMatch(r.stderr, /the values of this release include/);
   });
 
+  it("a fullnameOverride of Grafana: the config dialing the old Service and the API rule for pods whose account the stack's bindings no longer name are one message naming it", async () => {
+    const r = await synthStaging(stagingWith("    grafana:\n      fullnameOverride: gx\n"));
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.equal(problems(r.stderr).length, 1, r.stderr);
+    assert.match(r.stderr, /no Service monitoring\/grafana in the rendered stack/);
+    assert.match(
+      r.stderr,
+      /also seen at: .*\[network-egress\] NetworkPolicy monitoring\/grafana .*: egress rule 3/,
+    );
+    assert.match(
+      r.stderr,
+      /\n {6}from the stack's chart values override chartValues\.grafana\.fullnameOverride \(/,
+    );
+  });
+
   it("a nameOverride the release's name already holds renames nothing: beside the gateway off, the missing gateway is the switch's alone", async () => {
     // The chart's fullname is the release's name when that contains the name (`oki` in `loki`,
     // templates/_helpers.tpl loki.fullname): the gateway would still be loki-gateway.
