@@ -49,6 +49,7 @@ import {
   containersOf,
   describe,
   podTemplates,
+  releaseNaming,
   releaseUrns,
   selectionOf,
   selects,
@@ -1034,9 +1035,23 @@ function releasesConcerned(p: Placed, groups: (PodGroup | undefined)[], objects:
     }
     const labels = g.selector?.matchLabels ?? {};
     const name: unknown = labels["app.kubernetes.io/instance"] ?? labels.release;
-    if (typeof name !== "string") continue;
-    const rendered = objects.find((o) => o.source === `release ${name}` && o.obj.metadata.namespace === g.ns);
-    if (rendered) urns.push(rendered.urn);
+    const rendered =
+      typeof name === "string"
+        ? objects.find((o) => o.source === `release ${name}` && o.obj.metadata.namespace === g.ns)
+        : undefined;
+    if (rendered) {
+      urns.push(rendered.urn);
+      continue;
+    }
+    // Else a label value naming the object its pods would be of (`alertmanager: kps-alertmanager`,
+    // the Alertmanager an operator runs them for), as checks/objects.ts releaseNaming places a
+    // missing name: the release whose naming gives it, when exactly one does.
+    const naming = new Set(
+      Object.values(labels).flatMap((v) =>
+        typeof v === "string" ? [releaseNaming(objects, v, g.ns) ?? []].flat() : [],
+      ),
+    );
+    if (naming.size === 1) urns.push(...naming);
   }
   return [...new Set(urns)];
 }

@@ -187,7 +187,30 @@ export function releaseNaming(objects: Placed[], name: string, ns?: string): str
       !best || (prefix && !best.prefix) || (prefix === best.prefix && release.length > best.length);
     if (fits && better) best = { urn: p.urn, length: release.length, prefix };
   }
-  return best?.urn;
+  return best?.urn ?? releaseByFullname(objects, name, ns);
+}
+
+/**
+ * The release whose objects' names start as `name` does, when no release's own name fits: values
+ * that give the chart another fullname (the program's `fullnameOverride: kps` on
+ * kube-prometheus-stack) name every object of the release after it, so the missing
+ * `kps-alertmanager` is that of the release rendering `kps-operator` and `kps-prometheus`. The
+ * release sharing the most leading `-` segments with `name` (one at least, less than all of it);
+ * undefined when two releases share as many.
+ */
+function releaseByFullname(objects: Placed[], name: string, ns?: string): string | undefined {
+  const want = name.split("-");
+  const shared = new Map<string, number>();
+  for (const p of objects) {
+    if (!fromRelease(p) || (ns !== undefined && p.obj.metadata.namespace !== ns)) continue;
+    const have = String(p.obj.metadata.name ?? "").split("-");
+    let n = 0;
+    while (n < want.length - 1 && n < have.length - 1 && have[n] === want[n]) n++;
+    if (n > 0) shared.set(p.urn, Math.max(shared.get(p.urn) ?? 0, n));
+  }
+  const most = Math.max(0, ...shared.values());
+  const releases = [...shared].filter(([, n]) => n === most).map(([urn]) => urn);
+  return most > 0 && releases.length === 1 ? releases[0] : undefined;
 }
 
 /**

@@ -1135,6 +1135,9 @@ function picksComponent(rel: ReleaseRef, names: string[], s: Selection): boolean
     const key = k.replace(/^app\.kubernetes\.io\//, "");
     if (key === "instance" || key === "release") return v === rel.name;
     if (key === "component") return own.includes(v);
+    // A label keyed by the component itself (`alertmanager: kps-alertmanager`, the label an
+    // operator puts on the pods it runs for that resource) picks that component.
+    if (own.includes(key)) return true;
     if (key === "name" || key === "app")
       return [rel.chart, rel.name, ...names, ...names.map((c) => `${rel.name}-${c}`)].includes(v);
     return false;

@@ -76,6 +76,26 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
   });
 
+  it("a component switched off in a release the program renames (kube-prometheus-stack as kps): the configs dialing it and the rules for its pods are one message naming the switch", async () => {
+    const { text, messages } = await refusedWith(
+      "    kube-prometheus-stack:\n      alertmanager:\n        enabled: false\n",
+      "production",
+    );
+    const dialed =
+      messages.find((m) => /no Service monitoring\/kps-alertmanager in the rendered stack/.test(m)) ?? "";
+    assert.match(
+      dialed,
+      /also seen at: \[network-policy\] NetworkPolicy monitoring\/kps-alertmanager /,
+      text,
+    );
+    assert.match(
+      dialed,
+      /\n {6}from the stack's chart values override chartValues\.kube-prometheus-stack\.alertmanager\.enabled \(/,
+      text,
+    );
+    assert.ok(!messages.some((m) => m.startsWith("  [network-policy] ")), text);
+  });
+
   it("a rule between the releases of two overridden charts names both overrides as its possible cause, not none", async () => {
     const { text, messages } = await refusedWith(
       "    loki: {loki: {server: {http_listen_port: 3101}}}\n" +
