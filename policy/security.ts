@@ -47,7 +47,7 @@ function templateTrue(v: unknown): boolean {
  */
 function alloyHostAsks(values: any): string[] {
   const c = values?.controller;
-  const asks = [
+  return [
     ...(templateTrue(c?.hostNetwork) ? ["controller.hostNetwork"] : []),
     ...(templateTrue(c?.hostPID) ? ["controller.hostPID"] : []),
     ...["alloy", "agent"].flatMap((holder) =>
@@ -57,7 +57,6 @@ function alloyHostAsks(values: any): string[] {
     ),
     ...(holdsHostPath(c?.volumes?.extra) ? ["controller.volumes.extra"] : []),
   ];
-  return asks;
 }
 
 /**

@@ -373,12 +373,13 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
     // weighed already (concernedRelease): a release's name in the text is then only an object's
     // (PrometheusRule homelab-loki, whose evaluators Loki's values do not decide).
     const listed = "releases" in t.report && t.report.releases !== undefined && t.report.releases.length > 0;
-    const other = overridden.some(
-      (r) =>
-        !listed &&
-        r.chart !== rel.chart &&
-        (namesWord(t.report.message, r.name) || namesWord(t.report.message, r.chart)),
-    );
+    const other =
+      !listed &&
+      overridden.some(
+        (r) =>
+          r.chart !== rel.chart &&
+          (namesWord(t.report.message, r.name) || namesWord(t.report.message, r.chart)),
+      );
     if (other) continue;
     // A mistake at a place in a config text (`…config.alloy:12:3`, a misspelt argument) is one of
     // its own, even in the text an override wrote: fixing it is not removing the override.
@@ -1277,6 +1278,9 @@ function overridesOn(
   return { overrides: keys, narrowed: named.length > 0 };
 }
 
+/** The keys that rename a chart's objects (`fullnameOverride`, `nameOverride`), the word before `Override` captured. */
+const RENAMES = /(?:^|\.)(fullname|name)Override$/;
+
 /**
  * Whether an override renames the objects a message names (`fullnameOverride: vmx` and a finding on
  * `VMAgent monitoring/vmx`): whatever fields a rule judged, the program's settings and accepted
@@ -1290,8 +1294,7 @@ function renamesNamed(
   names: Set<string>,
 ): boolean {
   return (
-    /(?:^|\.)(?:fullname|name)Override$/.test(override) &&
-    valuesAt(values, override).some((v) => !names.has(v) && namesWord(message, v))
+    RENAMES.test(override) && valuesAt(values, override).some((v) => !names.has(v) && namesWord(message, v))
   );
 }
 
@@ -1303,7 +1306,7 @@ function renamesNamed(
  * only through the fullname the charts derive from it ({@link renamesFullname}).
  */
 function renamesAway(override: string, rel: ReleaseRef, message: string): boolean {
-  const key = /(?:^|\.)(fullname|name)Override$/.exec(override)?.[1];
+  const key = RENAMES.exec(override)?.[1];
   if (key === undefined) return false;
   const to = lookup(rel.values, parseSegments(override));
   if (typeof to !== "string" || to === "") return false;
