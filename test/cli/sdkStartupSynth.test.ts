@@ -188,6 +188,51 @@ describe("the SDK start-up shortcut: when it acts (cli/sdkStartup.ts)", function
   });
 });
 
+/**
+ * What the SDK's leak check at exit sees of debuggable promises (runtime/debuggable.js
+ * `leakedPromises`, the function its exit handler calls): a promise still pending is listed with
+ * the SDK's message, settled ones are not, and a rejection's error carries the promise. Printed as
+ * one line, once every probe promise has settled.
+ */
+const PROBE_LEAKS = `
+  require("@pulumi/pulumi");
+  const d = require("@pulumi/pulumi/runtime/debuggable");
+  const first = Promise.resolve(0);
+  d.debuggablePromise(first, "first"); // the SDK's own call, which schedules the check at exit
+  const pending = new Promise(() => {});
+  d.debuggablePromise(pending, "pending");
+  const bad = Promise.reject(new Error("refused"));
+  const caught = d.debuggablePromise(bad, "bad").catch((e) => ({ message: e.message, promise: e.promise === bad }));
+  const good = d.debuggablePromise(Promise.resolve(7), "good");
+  Promise.all([caught, good]).then(([rejection, value]) => {
+    const [leaked, message] = d.leakedPromises();
+    console.log(JSON.stringify({ installed, rejection, value, leaked: [...leaked].map((p) => p === pending), message: message.split("\\n")[0], marked: "_debugId" in pending }));
+  });`;
+
+describe("the SDK start-up shortcut: debuggable promises (cli/sdkStartup.ts lightenPromiseStacks)", function () {
+  this.timeout(30000);
+
+  it("keeps the SDK's leak check whole without the per-promise marks: a pending promise is the one leak, a rejection carries its promise", () => {
+    const run = (on: boolean) => {
+      const env = { ...process.env, HOMELAB_SDK_SHORTCUT: on ? "1" : "0" };
+      delete env.PULUMI_DEBUG_PROMISE_LEAKS;
+      const code = `const installed = require(${JSON.stringify(STARTUP)}).installSdkShortcut(${JSON.stringify(ROOT)});\n${PROBE_LEAKS}`;
+      const out = spawnSync(process.execPath, ["-e", code], { cwd: ROOT, encoding: "utf8", env });
+      assert.equal(out.status, 0, out.stderr);
+      return JSON.parse(out.stdout) as Record<string, unknown>;
+    };
+    const same = {
+      rejection: { message: "refused", promise: true },
+      value: 7,
+      leaked: [true],
+      message: "The Pulumi runtime detected that 1 promise was still active",
+    };
+    // The SDK's own function marks every promise; with the shortcut, none after the first.
+    assert.deepEqual(run(false), { installed: false, ...same, marked: true });
+    assert.deepEqual(run(true), { installed: true, ...same, marked: false });
+  });
+});
+
 describe("the SDK start-up shortcut: protobuf Structs as plain data (cli/sdkStartup.ts)", function () {
   this.timeout(30000);
   let on: any;
