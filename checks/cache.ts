@@ -298,6 +298,14 @@ function readJson<T>(file: string): T | undefined {
   }
 }
 
+/**
+ * The check cache: `HOMELAB_CHECK_CACHE`, else `.cache/checks` of the project (never the working
+ * directory). Empty is unset, as for the render and chart caches: "" named no folder (`mkdir ''`).
+ */
+export function checkCacheDir(root: string = projectRoot(__dirname)): string {
+  return process.env.HOMELAB_CHECK_CACHE || path.join(root, ".cache", "checks");
+}
+
 /** {@link checkStack}, answered from the disk cache when the same inputs were checked before. */
 export function checkStackCached(
   objects: Placed[],
@@ -305,10 +313,7 @@ export function checkStackCached(
   opts: CachedCheckOptions = {},
 ): StackCheckReport & { cached: boolean } {
   const { cacheDir: dirOpt, objectsText, inputsId, ...checkOpts } = opts;
-  const dir =
-    dirOpt === undefined
-      ? (process.env.HOMELAB_CHECK_CACHE ?? path.join(projectRoot(__dirname), ".cache", "checks"))
-      : dirOpt;
+  const dir = dirOpt === undefined ? checkCacheDir() : dirOpt;
   if (dir === false) return { ...checkStack(objects, resources, checkOpts), cached: false };
   const inputs =
     inputsId === undefined

@@ -65,7 +65,9 @@ export const COLD_TIMINGS_FILE = path.join(
  */
 export function runCachesEmpty(
   testCache: string = TEST_CACHE_DIR,
-  renderCache: string = process.env.HOMELAB_RENDER_CACHE ?? path.join(ROOT, ".cache", "render"),
+  // Empty is unset, as config/chartCache.ts renderCacheDir reads it (not imported: the reporter
+  // loads this file, and that module brings the chart key reader).
+  renderCache: string = process.env.HOMELAB_RENDER_CACHE || path.join(ROOT, ".cache", "render"),
 ): boolean {
   const kinds = fs.existsSync(testCache)
     ? fs.readdirSync(testCache, { withFileTypes: true }).filter((e) => e.isDirectory())

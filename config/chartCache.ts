@@ -55,7 +55,8 @@ export function cachedVersions(cache: string): Map<string, string[]> {
  * `chart-keys/` folder, written by the synthesis and `pulumi preview` alike.
  */
 export function renderCacheDir(root: string = projectRoot(__dirname)): string {
-  return process.env.HOMELAB_RENDER_CACHE ?? path.join(root, ".cache", "render");
+  // Empty is unset, as for HOMELAB_CHART_CACHE: "" would name the working directory.
+  return process.env.HOMELAB_RENDER_CACHE || path.join(root, ".cache", "render");
 }
 
 /**

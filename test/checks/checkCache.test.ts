@@ -8,11 +8,18 @@ import * as fs from "fs";
 import * as path from "path";
 import { checkStack } from "../../checks";
 import { spawnSync } from "child_process";
-import { checkerFiles, checkStackCached, filesDigest, inputKey, verdictKey } from "../../checks/cache";
+import {
+  checkCacheDir,
+  checkerFiles,
+  checkStackCached,
+  filesDigest,
+  inputKey,
+  verdictKey,
+} from "../../checks/cache";
 import type { Placed } from "../../checks/objects";
 import { MissingReferenceError, readReferenceFile, referenceFilesRead } from "../../upstream/reference";
 import { daemonSet, NS } from "../support/objects";
-import { compiled, ROOT, tmpDir } from "../support/helpers";
+import { compiled, ROOT, tmpDir, withEnv } from "../support/helpers";
 import { PRUNE_MARKER, UNUSED_DAYS } from "../../config/cachePrune";
 
 /** Two host-network DaemonSets on distinct ports, and a ConfigMap naming the cluster DNS. */
@@ -37,6 +44,19 @@ describe("check cache (checks/cache.ts)", () => {
   let dir: string;
   beforeEach(() => (dir = tmpDir("check-cache")));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  // An empty HOMELAB_CHECK_CACHE was taken as a folder named "": `mkdir ''` failed and synth said
+  // "unexpected error (please report it)" after the whole synthesis.
+  it("reads an empty HOMELAB_CHECK_CACHE as unset: the project's .cache/checks", async () => {
+    const report = await withEnv({ HOMELAB_CHECK_CACHE: "" }, () =>
+      Promise.resolve(checkStackCached(objects(), [])),
+    );
+    assert.deepEqual(report.external, checkStack(objects(), []).external);
+    assert.equal(
+      await withEnv({ HOMELAB_CHECK_CACHE: "" }, () => Promise.resolve(checkCacheDir())),
+      path.join(ROOT, ".cache", "checks"),
+    );
+  });
 
   it("answers an unchanged stack from disk with the verdict checkStack gives", () => {
     const first = checkStackCached(objects(), [], { cacheDir: dir });

@@ -163,6 +163,14 @@ describe("config: the chart keys store, one for pulumi preview and the offline s
     });
   });
 
+  // An empty HOMELAB_RENDER_CACHE (`HOMELAB_RENDER_CACHE= npm run synth`) named the working
+  // directory: a stack with chartValues wrote chart-keys/<digest>.v7.json wherever the command ran.
+  it("reads an empty HOMELAB_RENDER_CACHE as unset: the store is the project's .cache/render, never the working directory", async function () {
+    await inEnv({ HOMELAB_RENDER_CACHE: "" }, () =>
+      assert.equal(chartKeysFile("d"), path.join(ROOT, ".cache", "render", "chart-keys", "d.v7.json")),
+    );
+  });
+
   it("reads no archive outside the chart cache, whichever way in: a version from a user's file (helm-list.yaml, a previous export) names a file in it alone", async function () {
     const charts = chartCacheWithGrafana();
     if (!charts || !GRAFANA) this.skip();
