@@ -56,3 +56,29 @@ function writeProblem(dir: string, out: "written" | "made"): string | undefined 
     return `it cannot be ${out} (${(e as Error).message.replace(/^\w+: /, "").replace(/, \w+ '.*'$/, "")})`;
   }
 }
+
+/** The cache folders synth's render and checks write, by variable: what each keeps, and its default. */
+const CACHE_FOLDERS = {
+  HOMELAB_RENDER_CACHE: { kept: "the Helm renders", fallback: ".cache/render" },
+  HOMELAB_CHECK_CACHE: { kept: "the rendered-object checks' verdicts", fallback: ".cache/checks" },
+} as const;
+
+/**
+ * Why `HOMELAB_RENDER_CACHE` or `HOMELAB_CHECK_CACHE` names no folder a cache can be kept in (a file
+ * there or on its path, a folder that cannot be made or written), each naming the variable, what was
+ * found and what to set; empty when both are usable. Judged without making the folder (the first
+ * write makes it): a file there ended the synthesis with "unexpected error (please report it):
+ * ENOTDIR" or "EEXIST: mkdir" after the stack was synthesized. Empty is unset (the project's own,
+ * config/chartCache.ts renderCacheDir, checks/cache.ts checkCacheDir).
+ */
+export function cacheFolderProblems(env: Record<string, string | undefined>): string[] {
+  return Object.entries(CACHE_FOLDERS).flatMap(([name, { kept, fallback }]) => {
+    const set = env[name];
+    const problem = set ? outFolderProblem(set, false) : undefined;
+    return problem
+      ? [
+          `${name}: expected a folder to keep ${kept} in (made when missing), got ${JSON.stringify(set)}: ${problem}; point it at a folder, or unset it for ${fallback} in the project folder`,
+        ]
+      : [];
+  });
+}

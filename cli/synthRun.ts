@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { outFolderProblem } from "./outFolder";
+import { cacheFolderProblems, outFolderProblem } from "./outFolder";
 import { misnamedCharts, pinProblems, VERSIONS_FILE, withoutMisnamedCharts } from "../config/chartPins";
 import { ConfigError, PROJECT, rawFromPulumiConfig } from "../config/resolve";
 import { evaluateResources, verdict, type PackConfig } from "../policy/evaluate";
@@ -422,11 +422,19 @@ async function readInputs(
     );
   // A Helm job count that is no count is refused before any render waits on it; a Helm that cannot
   // run, a chart cache that is no folder, said once before any render (each release's would say it
-  // again). Every one of them in one run. All three serve the render alone, so --no-render judges
-  // none of them: a value that would change nothing fails no run (HOMELAB_HELM_JOBS bounds only
-  // withHelmSlot, around `helm template`, which --no-render never runs).
+  // again); a render or check cache where no folder can be, before the synthesis it would end. Every
+  // one of them in one run. All serve the render alone, so --no-render judges none of them: a value
+  // that would change nothing fails no run (HOMELAB_HELM_JOBS bounds only withHelmSlot, around
+  // `helm template`, which --no-render never runs; the chart keys the render cache also keeps are
+  // read from the archive when it cannot be written).
   const setup = (
-    args.render ? [helmJobsSetting(env.HOMELAB_HELM_JOBS).problem, ...renderSetupProblems(env)] : []
+    args.render
+      ? [
+          helmJobsSetting(env.HOMELAB_HELM_JOBS).problem,
+          ...renderSetupProblems(env),
+          ...cacheFolderProblems(env),
+        ]
+      : []
   ).filter((p) => p !== undefined);
   // Each its own refusal, led by synth's name as every other is.
   for (const p of setup) input(new SynthInputError(p));

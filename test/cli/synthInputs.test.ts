@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { inProcess, ROOT, synthCli, tmpDir } from "../support/helpers";
+import { inProcess, ROOT, synthCli, tmpDir, withEnv } from "../support/helpers";
 
 const lastLine = (text: string) => text.trimEnd().split("\n").pop()!;
 
@@ -222,6 +222,35 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
       assert.equal(lastLine(r.stdout), "synth: FAIL (exit 2): bad input: HOMELAB_HELM_JOBS (above)");
       assert.equal(fs.existsSync(out), false, "nothing written");
     }
+  });
+
+  // A cache variable naming a file ended the synthesis with "unexpected error (please report it):
+  // ENOTDIR" (the render cache) or "EEXIST: mkdir" (the check cache), after the whole synthesis.
+  it("a HOMELAB_RENDER_CACHE or HOMELAB_CHECK_CACHE where no folder can be is bad input naming it, before anything is written", async () => {
+    const { runSynth } = await import("../../cli/synthRun");
+    const file = path.join(tmpDir("cache-file"), "file");
+    fs.writeFileSync(file, "");
+    const what = {
+      HOMELAB_RENDER_CACHE: ["the Helm renders", ".cache/render"],
+      HOMELAB_CHECK_CACHE: ["the rendered-object checks' verdicts", ".cache/checks"],
+    };
+    for (const [name, [kept, fallback]] of Object.entries(what))
+      for (const value of [file, path.join(file, "below")]) {
+        const dir = project();
+        const out = path.join(dir, "out");
+        // In the process's environment too: the render and the checks read it there, as a child would.
+        const r = await withEnv({ [name]: value }, () =>
+          inProcess(runSynth, ["--dir", dir, "--out", out, "--quiet", "--stack", "staging"], process.env),
+        );
+        assert.equal(r.status, 2, r.stdout + r.stderr);
+        assert.equal(
+          r.stderr.trim(),
+          `synth: ${name}: expected a folder to keep ${kept} in (made when missing), got ${JSON.stringify(value)}: a file is there (or on its path); point it at a folder, or unset it for ${fallback} in the project folder`,
+        );
+        assert.equal(lastLine(r.stdout), `synth: FAIL (exit 2): bad input: ${name} (above)`);
+        assert.equal(fs.existsSync(out), false, "nothing written");
+        assert.equal(fs.readFileSync(file, "utf8"), "", "the file is left as it was");
+      }
   });
 
   // HOMELAB_HELM_JOBS counts `helm template` runs, which --no-render never starts: a bad value there
