@@ -4,6 +4,8 @@
  * pinned kube context, named in every kubectl call (`--context`, and `--kubeconfig` when the stack
  * sets one). Each forward is started on first use, bounded in time, and stopped by `close()`.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { spawn, spawnSync, type ChildProcess } from "child_process";
 import { shownToolText } from "../model/yamlText";
 import { shellWord } from "../model/running";
@@ -16,6 +18,37 @@ export const FORWARD_TIMEOUT_MS = 15_000;
 
 /** The kubectl binary (`HOMELAB_KUBECTL` overrides, e.g. a wrapper with another kubeconfig). */
 const kubectl = (env: NodeJS.ProcessEnv) => env.HOMELAB_KUBECTL || "kubectl";
+
+/** How verify does without kubectl: every component's URL and Grafana's login given. */
+const WITHOUT_KUBECTL = "or pass --url for every component and GRAFANA_ADMIN_USER/GRAFANA_ADMIN_PASSWORD";
+
+/**
+ * Why kubectl could not be started (`e`, the spawn's error), naming HOMELAB_KUBECTL, what it holds
+ * and what was found there when it is set, else kubectl missing from PATH; `without` is how to do
+ * without it. Undefined for an error that says itself. "kubectl not found (set HOMELAB_KUBECTL, …)"
+ * told a user who had set the variable to set it, naming neither it nor its value.
+ */
+export function kubectlNotStarted(
+  env: NodeJS.ProcessEnv,
+  e: NodeJS.ErrnoException,
+  without = "",
+): string | undefined {
+  if (e.code !== "ENOENT" && e.code !== "EACCES") return undefined;
+  const set = env.HOMELAB_KUBECTL;
+  if (!set) return `kubectl: not found on PATH; install it or set HOMELAB_KUBECTL to its path${without}`;
+  const st = set.includes(path.sep) ? fs.statSync(set, { throwIfNoEntry: false }) : undefined;
+  const found = !set.includes(path.sep)
+    ? "no such command on PATH"
+    : !st
+      ? "no such file"
+      : st.isDirectory()
+        ? "a folder, not a file"
+        : e.code === "EACCES"
+          ? "a file that is not executable (chmod +x it)"
+          : // ENOENT for a file that is there: the interpreter its #! line names is not.
+            "a file the system cannot run (the interpreter its #! line names is missing?)";
+  return `HOMELAB_KUBECTL: expected the path of a kubectl binary to run, got ${JSON.stringify(set)}: ${found}; set it to one (\`command -v kubectl\` prints the one on PATH) or unset it for kubectl on PATH${without}`;
+}
 
 /** Service, namespace, port and base path of an in-cluster URL `http://<svc>.<ns>.svc...:<port>/<path>`. */
 export function serviceOf(url: string): { service: string; namespace: string; port: number; path: string } {
@@ -61,9 +94,10 @@ export function clusterUnreachable(
     env,
   });
   if (r.error)
-    return (r.error as NodeJS.ErrnoException).code === "ENOENT"
-      ? `kubectl not found (set HOMELAB_KUBECTL, or pass --url for every component and GRAFANA_ADMIN_USER/GRAFANA_ADMIN_PASSWORD)`
-      : `kubectl --context ${shellWord(cluster.context)}: ${r.error.message}`;
+    return (
+      kubectlNotStarted(env, r.error, `, ${WITHOUT_KUBECTL}`) ??
+      `kubectl --context ${shellWord(cluster.context)}: ${r.error.message}`
+    );
   if (r.status === 0) return undefined;
   // kubectl may quote the kubeconfig (a server URL with a login, a token): shown as the line rule shows it.
   const last =
@@ -184,9 +218,7 @@ export class Reach {
         if (m) done(undefined, `http://127.0.0.1:${m[1]}${target.path}`);
       });
       child.stderr!.on("data", (d) => (err += d));
-      child.on("error", (e) =>
-        done(`${(e as NodeJS.ErrnoException).code === "ENOENT" ? "kubectl not found" : e.message}`),
-      );
+      child.on("error", (e) => done(kubectlNotStarted(this.env, e) ?? e.message));
       child.on("exit", (code) =>
         done(`exited ${code}${err.trim() ? `: ${shownToolText(err.trim()).split("\n").pop()}` : ""}`),
       );

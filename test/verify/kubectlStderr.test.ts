@@ -52,3 +52,60 @@ describe("verify: kubectl's stderr said without a login or token", () => {
     assert.match(e.message, /exited 1: error: Get "https:\/\/<not shown>@10\.0\.0\.1:6443\/api" refused/);
   });
 });
+
+/*
+ * A HOMELAB_KUBECTL that names nothing that runs was said as "kubectl not found (set HOMELAB_KUBECTL,
+ * …)": it told a user who had set the variable to set it, and named neither it nor what it held.
+ */
+describe("verify: a kubectl that cannot be started is named with what was found", () => {
+  const instead = "or pass --url for every component and GRAFANA_ADMIN_USER/GRAFANA_ADMIN_PASSWORD";
+  const named = (value: string, found: string, without = `, ${instead}`) =>
+    `HOMELAB_KUBECTL: expected the path of a kubectl binary to run, got ${JSON.stringify(value)}: ${found}; set it to one (\`command -v kubectl\` prints the one on PATH) or unset it for kubectl on PATH${without}`;
+
+  it("HOMELAB_KUBECTL missing, a folder, not executable, or a bare name not on PATH", () => {
+    const dir = tmpDir("kubectl-bin");
+    const plain = path.join(dir, "kubectl");
+    fs.writeFileSync(plain, "#!/bin/sh\nexit 0\n", { mode: 0o644 });
+    const cases = [
+      [path.join(dir, "nope"), "no such file"],
+      [dir, "a folder, not a file"],
+      [plain, "a file that is not executable (chmod +x it)"],
+      ["kubectl-nowhere", "no such command on PATH"],
+    ];
+    for (const [value, found] of cases)
+      assert.equal(
+        clusterUnreachable({ context: "homelab" }, "monitoring", { ...process.env, HOMELAB_KUBECTL: value }),
+        named(value, found),
+      );
+  });
+
+  it("no kubectl on PATH, HOMELAB_KUBECTL unset", () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: tmpDir("empty-path") };
+    delete env.HOMELAB_KUBECTL;
+    assert.equal(
+      clusterUnreachable({ context: "homelab" }, "monitoring", env),
+      `kubectl: not found on PATH; install it or set HOMELAB_KUBECTL to its path, ${instead}`,
+    );
+  });
+
+  it("when a port-forward cannot start", async () => {
+    const value = path.join(tmpDir("kubectl-gone"), "kubectl");
+    const reach = new Reach(
+      { serviceUrls: { loki: "http://loki-gateway.monitoring.svc:80" } } as unknown as Expectations,
+      {},
+      { ...process.env, HOMELAB_KUBECTL: value },
+    );
+    const e: Error = await reach.base("loki").then(
+      () => assert.fail("the forward cannot start"),
+      (x) => x,
+    );
+    reach.close();
+    // The forward's own way round (--url loki=<url>) follows, not every component's.
+    assert.ok(
+      e.message.endsWith(
+        `: ${named(value, "no such file", "")}; pass --url loki=<url> to reach it another way`,
+      ),
+      e.message,
+    );
+  });
+});
