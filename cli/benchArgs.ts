@@ -42,10 +42,19 @@ export function benchOptions(argv: string[], io: CliIo, root: string): BenchOpti
   const env = io.env ?? process.env;
   const { args, problems } = benchArgs(argv, root, env, env.BENCH_RUNS);
   if (problems.length > 0) {
-    io.stderr.write(
-      `${problems.map((p) => `bench: ${p}`).join("\n")}\n${usage(BENCH)}\n(npm run bench -- --help describes every flag)\n`,
+    // A variable's problem (BENCH_RUNS: …) is an input's, as synth says HOMELAB_HELM_JOBS's: no
+    // usage for it, and the closing line names it; an argument's keeps the usage.
+    const variables = [...new Set(problems.map((p) => /^([A-Z][A-Z0-9_]+):/.exec(p)?.[1]))].filter(
+      (v) => v !== undefined,
     );
-    io.stdout.write(`${benchFailLine("bad arguments (above)")}\n`);
+    const badArguments = problems.length > problems.filter((p) => /^[A-Z][A-Z0-9_]+:/.test(p)).length;
+    const help = badArguments ? `${usage(BENCH)}\n(npm run bench -- --help describes every flag)\n` : "";
+    io.stderr.write(`${problems.map((p) => `bench: ${p}`).join("\n")}\n${help}`);
+    const reasons = [
+      ...(badArguments ? ["bad arguments (above)"] : []),
+      ...(variables.length > 0 ? [`bad input: ${variables.join(", ")} (above)`] : []),
+    ];
+    io.stdout.write(`${benchFailLine(reasons.join("; "))}\n`);
     return { exit: 2 };
   }
   const { help, ...options } = args;

@@ -80,4 +80,29 @@ describe("bench: every bad argument in one run, before the benchmark starts", fu
     assert.match(r.stderr, /\(npm run bench -- --help describes every flag\)\n$/);
     assert.equal(r.stdout, "bench: FAIL (exit 2): bad arguments (above)\n");
   });
+
+  // A bad BENCH_RUNS alone closed with "bad arguments (above)" after the usage, though every
+  // argument was right: the variable is an input, named as synth names HOMELAB_HELM_JOBS.
+  it("a bad BENCH_RUNS is bad input naming it, without the usage; beside a bad argument, both are named", async () => {
+    const run = (argv: string[]) =>
+      inProcess(
+        (a, io) => {
+          const o = benchOptions(a, io, ROOT);
+          return Promise.resolve("exit" in o ? o.exit : 0);
+        },
+        argv,
+        { BENCH_RUNS: "0" },
+      );
+    const alone = await run([]);
+    assert.equal(alone.status, 2);
+    assert.equal(
+      alone.stderr,
+      'bench: BENCH_RUNS: expected a whole number of at least 1 (samples per target), like 5, got "0"\n',
+    );
+    assert.equal(alone.stdout, "bench: FAIL (exit 2): bad input: BENCH_RUNS (above)\n");
+    const both = await run(["--check=zz"]);
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /\(npm run bench -- --help describes every flag\)\n$/);
+    assert.equal(both.stdout, "bench: FAIL (exit 2): bad arguments (above); bad input: BENCH_RUNS (above)\n");
+  });
 });
