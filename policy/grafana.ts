@@ -339,9 +339,21 @@ function podsFrom(values: any, s: { pods: number; from: string }): string {
 /**
  * The stack-file change that brings Grafana to one pod, naming the key that made more: with
  * autoscaling on, `replicas` is not read (the HPA sets the count), so setting it changes nothing.
+ * But turning autoscaling off brings a `replicas` above 1 back into force (the chart reads it then),
+ * and a `maxReplicas` of 1 below a `minReplicas` above it is an HPA no API server takes: each is
+ * named beside the switch it would follow, so the change given brings one pod in one edit.
  */
 function oneReplica(values: any): string {
-  return values?.autoscaling?.enabled === true
-    ? "set chartValues.grafana.autoscaling.enabled to false, or chartValues.grafana.autoscaling.maxReplicas to 1"
-    : "set chartValues.grafana.replicas to 1, or remove it";
+  if (values?.autoscaling?.enabled !== true) return "set chartValues.grafana.replicas to 1, or remove it";
+  const replicas = Number(values.replicas ?? 1);
+  const off =
+    replicas > 1
+      ? ` and chartValues.grafana.replicas to 1 or remove it (it is ${replicas}, read once autoscaling is off)`
+      : "";
+  const min = Number(values.autoscaling.minReplicas ?? 1);
+  const max =
+    min > 1
+      ? `chartValues.grafana.autoscaling.maxReplicas and chartValues.grafana.autoscaling.minReplicas to 1 (minReplicas is ${min})`
+      : "chartValues.grafana.autoscaling.maxReplicas to 1";
+  return `set chartValues.grafana.autoscaling.enabled to false${off}, or ${max}`;
 }

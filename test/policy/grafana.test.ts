@@ -186,6 +186,22 @@ describe("policy (grafana): more than one replica shares no SQLite file and no R
     );
     assert.doesNotMatch(v.message, /chartValues\.grafana\.replicas/);
   });
+  // With replicas: 2 beside autoscaling, "set autoscaling.enabled to false" brought replicas: 2 back
+  // into force (the chart reads replicas once the HPA is off): the next run refused it again. And
+  // "maxReplicas to 1" beside minReplicas: 2 makes an HPA whose minimum is above its maximum.
+  it("fails: autoscaling beside replicas or minReplicas above 1 names them in the fix, which then brings one pod", async () => {
+    const [v] = await fails(
+      [
+        release(
+          "grafana",
+          values({ replicas: 2, autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 3 } }),
+        ),
+      ],
+      R,
+      /Keep one replica \(set chartValues\.grafana\.autoscaling\.enabled to false and chartValues\.grafana\.replicas to 1 or remove it \(it is 2, read once autoscaling is off\), or chartValues\.grafana\.autoscaling\.maxReplicas and chartValues\.grafana\.autoscaling\.minReplicas to 1 \(minReplicas is 2\)\), or for 3:/,
+    );
+    assert.ok(v);
+  });
   it("fails: a shared database still cannot share the Deployment's ReadWriteOnce claim", () =>
     fails(
       [release("grafana", values({ replicas: 3, ...postgres }))],
