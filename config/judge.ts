@@ -476,13 +476,30 @@ function misspeltValuesReadAs(raw: Record<string, unknown>): Map<string, ValueRe
  * A rule's problem on a key read as the one a misspelt key meant (`readAs`, given to meant), said at
  * the key as written, which the file has and the locator finds: `…Stak (read as …Stack): …`.
  */
-function asGiven(problem: string, readAs: Map<string, string>): string {
+function asGiven(said: string, readAs: Map<string, string>): string {
+  const problem = commandsAsGiven(said, readAs);
   for (const [given, meant] of readAs) {
     const head = `${PROJECT}:${meant}`;
     if (problem.startsWith(head) && /^[:.[]/.test(problem.slice(head.length)))
       return `${PROJECT}:${given}${problem.slice(head.length).replace(/^:/, ` (read as ${meant.split(/[.[]/).pop()}):`)}`;
   }
   return problem;
+}
+
+/** A key in a `pulumi …` command of a message: after a space or quote, before a quote, space, path or end. */
+const commandKey = (key: string) =>
+  new RegExp(`(?<=[ '])${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=['\`\\s.[]|$)`, "g");
+
+/**
+ * `problem` with the commands its hints give (`pulumi config rm …`, `config set --path '…'`) acting
+ * on each misspelt key as written rather than on the key it was read as: the file holds the key as
+ * written, so `pulumi config rm grafanaAdminPassword` for a `grafanaAdminPasword` removed nothing.
+ */
+function commandsAsGiven(problem: string, readAs: Map<string, string>): string {
+  if (readAs.size === 0) return problem;
+  return problem.replace(/`pulumi [^`]*`/g, (command) =>
+    [...readAs].reduce((c, [given, meant]) => c.replace(commandKey(meant), given), command),
+  );
 }
 
 /**
@@ -498,6 +515,15 @@ function withReadAsRefusals(problems: string[]): string[] {
     if (!m) return p;
     const head = `${m[1]} (read as ${m[2]}): `;
     const refusals = problems.flatMap((q, j) => (q.startsWith(head) ? [j] : []));
+    // A refusal led by another key whose command acts on this one (one message for several keys,
+    // such as the secrets nothing reads): named, so the rename is not taken for the way out.
+    const given = m[1].slice(PROJECT.length + 1);
+    const elsewhere = problems
+      .filter((q) => q !== p && !q.startsWith(head))
+      .filter((q) => (q.match(/`pulumi [^`]*`/g) ?? []).some((c) => commandKey(given).test(c)))
+      .map((q) => /^(\S+?):\s/.exec(q)?.[1] ?? q);
+    if (refusals.length === 0 && elsewhere.length > 0)
+      return `${p} (read as ${m[2]}, which is refused too: see ${elsewhere.join(", ")})`;
     if (refusals.length === 0) return p;
     refusals.forEach((j) => folded.add(j));
     return `${p} (read as ${m[2]}, which is refused: ${refusals.map((j) => problems[j].slice(head.length)).join("; ")})`;

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { ConfigError } from "../../config/errors";
+import { judgedStackConfig } from "../../config/judge";
 import { parseStackConfig } from "../../config/resolve";
 import { rawConfig } from "../support/helpers";
 import { BASE, P, refusal, STORE } from "../support/stackText";
@@ -41,6 +42,37 @@ describe("config: a config secret nothing reads is refused, one message per caus
     assert.deepEqual(problems, [
       `${P("minioAdminUser")}: expected no minioAdminUser, minioAdminPassword, heartbeatUrl, grafanaAdminPassword or receiverCredentials while secrets.backend is "onepassword" (the stack reads its secrets from the 1Password items of secrets.items and alerting.receivers[].item, not from config secrets, so nothing reads them), got them set; remove them with \`pulumi config rm minioAdminUser\` and \`pulumi config rm minioAdminPassword\` and \`pulumi config rm heartbeatUrl\` and \`pulumi config rm grafanaAdminPassword\` and \`pulumi config rm receiverCredentials\`, or set secrets.backend "config"`,
     ]);
+  });
+
+  // A misspelt secret key is read as the key it is closest to, which the rule then refused with
+  // `pulumi config rm grafanaAdminPassword`: a key the file does not hold, so the command removed
+  // nothing and grafanaAdminPasword stayed. The command acts on the key as written, and the
+  // misspelling's own line says its rename would be refused too.
+  it("a misspelt secret nothing reads: the command removes the key as written, and its unknown-key line says so", () => {
+    // As synth and `pulumi preview` judge it (config/judge.ts): a misspelt key read as the one meant.
+    const { problems } = judgedStackConfig(
+      {
+        ...rawConfig({ secrets: ONEPASSWORD }),
+        onepasswordToken: "op",
+        minioAdminPassword: "p",
+        grafanaAdminPasword: "g",
+      },
+      "lab",
+      {},
+    );
+    assert.equal(problems.length, 2, problems.join("\n"));
+    const idle = problems.find((p) => p.startsWith(P("minioAdminPassword")));
+    assert.ok(idle, problems.join("\n"));
+    assert.match(
+      idle,
+      /remove them with `pulumi config rm minioAdminPassword` and `pulumi config rm grafanaAdminPasword`, or/,
+    );
+    assert.doesNotMatch(idle, /config rm grafanaAdminPassword`/);
+    const unknown = problems.find((p) => p.startsWith(P("grafanaAdminPasword")));
+    assert.equal(
+      unknown,
+      `${P("grafanaAdminPasword")}: unknown key; did you mean "grafanaAdminPassword"? (read as grafanaAdminPassword, which is refused too: see ${P("minioAdminPassword")})`,
+    );
   });
 
   it("with the onepassword backend and the heartbeat off: one message, the backend's (its hint mends it)", () => {
