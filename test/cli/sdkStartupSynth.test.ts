@@ -214,7 +214,7 @@ describe("the SDK start-up shortcut: debuggable promises (cli/sdkStartup.ts ligh
 
   it("keeps the SDK's leak check whole without the per-promise marks: a pending promise is the one leak, a rejection carries its promise", () => {
     const run = (on: boolean) => {
-      const env = { ...process.env, HOMELAB_SDK_SHORTCUT: on ? "1" : "0" };
+      const env: NodeJS.ProcessEnv = { ...process.env, HOMELAB_SDK_SHORTCUT: on ? "1" : "0" };
       delete env.PULUMI_DEBUG_PROMISE_LEAKS;
       const code = `const installed = require(${JSON.stringify(STARTUP)}).installSdkShortcut(${JSON.stringify(ROOT)});\n${PROBE_LEAKS}`;
       const out = spawnSync(process.execPath, ["-e", code], { cwd: ROOT, encoding: "utf8", env });
