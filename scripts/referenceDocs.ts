@@ -156,12 +156,17 @@ function envName(n: ts.Node): string | undefined {
 /**
  * The code's variables, then those only the tests read: a contributor is told to set some
  * (HOMELAB_METRIC_SOURCES, CONTRIBUTING.md), and a table of the code's alone left them out.
+ * `code` and `testReads` are {@link envReads}'s answers for the code and for test/ (read here when
+ * not given; the documentation's test gives the ones it has read already).
  */
-function environmentTable(root: string): string {
+export function environmentTable(
+  root: string,
+  code: Map<string, string[]> = envReads(root),
+  testReads: Map<string, string[]> = envReads(root, ["test"]),
+): string {
   const rows = (reads: Map<string, string[]>) =>
     [...reads].map(([name, files]) => [`\`${name}\``, files.map((f) => `\`${f}\``).join(", ")]);
-  const code = envReads(root);
-  const tests = new Map([...envReads(root, ["test"])].filter(([name]) => !code.has(name)));
+  const tests = new Map([...testReads].filter(([name]) => !code.has(name)));
   return `${table(["variable", "read in"], rows(code))}\n\nRead by the tests and by none of the code's files above:\n\n${table(["variable", "read in"], rows(tests))}`;
 }
 
@@ -334,7 +339,7 @@ export const GENERATED: Generated[] = [
   { file: "docs/reference/phases.md", name: "phases", table: () => phasesTable() },
   { file: "docs/reference/policies.md", name: "policies", table: () => policiesTable() },
   { file: "docs/reference/versions.md", name: "versions", table: versionsTable },
-  { file: "docs/reference/environment.md", name: "environment", table: environmentTable },
+  { file: "docs/reference/environment.md", name: "environment", table: (root) => environmentTable(root) },
   { file: "docs/reference/outputs.md", name: "outputs", table: outputsTable },
   { file: "docs/explanation/alloy-rbac.md", name: "alloy-api-needs", table: () => alloyApiNeedsTable() },
   { file: "docs/reference/cli.md", name: "cli", table: () => cliReference() },
