@@ -13,17 +13,38 @@ describe("synth --against: a lower Mimir series limit", function () {
   this.timeout(240_000);
   const FIELD = "max_global_series_per_user";
 
+  /** Staging's stack file on 3x8Gi nodes. */
+  const smallNodes = (text: string) => {
+    assert.match(text, /memory: 16Gi/);
+    return text.replace("memory: 16Gi", "memory: 8Gi");
+  };
+  let firstRun: Promise<string> | undefined;
+  /**
+   * The export `synth` writes for staging on 3x8Gi nodes, run once for the file: each test ran the
+   * same command on the same stack file (in a folder of its own, which the export does not name)
+   * before its own runs (each folder's export is the same text, checked). Measured warm, this file
+   * alone, medians of 3 alternated runs: 3.88 -> 3.69 s of CPU.
+   */
+  const firstExport = () =>
+    (firstRun ??= (async () => {
+      const copy = stackCopy("series-cap-first", "staging");
+      fs.writeFileSync(copy.file, smallNodes(fs.readFileSync(copy.file, "utf8")));
+      const out = path.join(copy.dir, "out");
+      const first = await synthCli("--dir", copy.dir, "--stack", "staging", "--out", out, "--quiet");
+      assert.equal(first.status, 0, first.stdout + first.stderr);
+      const exported = fs.readFileSync(path.join(out, "staging.json"), "utf8");
+      assert.ok(exported.includes(`${FIELD}: 470000`), "the default cap on 3x8Gi nodes is 470000");
+      return exported;
+    })());
+
   /** A staging copy on 3x8Gi nodes, its export as synthesized, and the run against an export. */
   async function onSmallNodes(prefix: string) {
     const copy = stackCopy(prefix, "staging");
-    const text = fs.readFileSync(copy.file, "utf8");
-    assert.match(text, /memory: 16Gi/);
-    fs.writeFileSync(copy.file, text.replace("memory: 16Gi", "memory: 8Gi"));
+    fs.writeFileSync(copy.file, smallNodes(fs.readFileSync(copy.file, "utf8")));
     const out = path.join(copy.dir, "out");
-    const first = await synthCli("--dir", copy.dir, "--stack", "staging", "--out", out, "--quiet");
-    assert.equal(first.status, 0, first.stdout + first.stderr);
-    const exported = fs.readFileSync(path.join(out, "staging.json"), "utf8");
-    assert.ok(exported.includes(`${FIELD}: 470000`), "the default cap on 3x8Gi nodes is 470000");
+    const exported = await firstExport();
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, "staging.json"), exported);
     /** The export with Mimir's limit at `cap`, as the previous run wrote it. */
     const previousWith = (cap: number) => {
       const file = path.join(copy.dir, `previous-${cap}.json`);
