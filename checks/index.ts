@@ -94,7 +94,7 @@ export function checkStack(
   const generated = operatorObjects(objects);
   const addresses = checkAddresses(objects, generated, [...CLUSTER_SERVICES, ...(opts.outside ?? [])]);
   const env = checkEnvVars(objects);
-  const podSecurity = checkPodSecurity(objects);
+  const podSecurity = checkPodSecurity(objects, generated);
   const network = checkNetworkPolicies(objects, generated);
   const namedPorts = checkNamedPorts(objects, generated);
   const alloy = checkAlloy(objects);

@@ -1200,18 +1200,24 @@ function egressRuleFindings(
   const to: any[] = r.to ?? [];
   const blocks = to.filter((x) => x.ipBlock);
   if (to.length === 0) fail(describe(p), `${rule} admits every destination`);
-  // An unused rule: whose pods it concerns (its policy's, its peers'), and whether they are absent.
+  // An unused rule: whose pods it concerns (its policy's, its peers'), whether they are absent, or
+  // (its cause first) in the host's network, outside every policy (as checkUnusedIngressRules).
   const unused = () => {
     const own = policyGroup(p, judge.pods);
     const peers = to.map((peer) => peerGroup(peer, own.ns, judge));
-    return { absent: absentPods(own, peers), releases: releasesConcerned(p, [own, ...peers], objects) };
+    const host = hostNetworkCauseOf(own.pods);
+    return {
+      host,
+      absent: host ? undefined : absentPods(own, peers),
+      releases: releasesConcerned(p, [own, ...peers], objects),
+    };
   };
   switch (kind) {
     case "edge":
       if (r.ports && !used.has(id)) {
-        const { absent, releases } = unused();
+        const { host, absent, releases } = unused();
         const dest = peerPods(to, p.obj.metadata.namespace!, judge);
-        const cause = absent?.cause ?? hostNetworkCauseOf(dest);
+        const cause = host ?? absent?.cause ?? hostNetworkCauseOf(dest);
         const nothing =
           cause === undefined
             ? admitsNothing(p, "egress", i, r.ports, dest, peerSelections(to, p.obj.metadata.namespace))
@@ -1233,14 +1239,14 @@ function egressRuleFindings(
       break;
     case "object-store":
       if (blocks.length === 0 && !used.has(id)) {
-        const { absent, releases } = unused();
+        const { host, absent, releases } = unused();
         // Rules that admit the same object store no config dials: one mistake (the configs dial
         // another address, or the rules name the wrong store), said once; unless the pods that
-        // would dial it are absent, which is the mistake then.
+        // would dial it are absent or in the host's network, which is the mistake then.
         fail(
           describe(p),
           `${rule} admits an object store no config of its pods dials${absent ? absent.why : ""}`,
-          absent?.cause ?? causeKey("egress-object-store-undialed", JSON.stringify(to)),
+          host ?? absent?.cause ?? causeKey("egress-object-store-undialed", JSON.stringify(to)),
           releases,
           // What the configs dial, or which pods render: no pod's size or place decides it.
           { wiring: true },

@@ -359,7 +359,7 @@ export function operatorObjects(objects: Placed[]): Placed[] {
         apiVersion: "apps/v1",
         kind,
         metadata: { name, namespace: p.obj.metadata.namespace },
-        spec: { template: { metadata: { labels }, spec: { containers } } },
+        spec: { template: { metadata: { labels }, spec: { ...hostNetworkOf(p.obj.spec), containers } } },
       },
     });
   for (const p of objects) {
@@ -397,6 +397,16 @@ export function operatorObjects(objects: Placed[]): Placed[] {
   return out;
 }
 
+/**
+ * The pod's host network, which the operators set from their CR's `spec.hostNetwork` (a field of
+ * the Prometheus, Alertmanager and every VictoriaMetrics workload CRD in the pinned charts; the
+ * Prometheus CRD: "hostNetwork defines the host's network namespace if true"): the pod no chart
+ * renders is judged by its namespace's Pod Security level and its NetworkPolicies as it will run.
+ */
+function hostNetworkOf(cr: Record<string, any> | undefined): { hostNetwork?: true } {
+  return cr?.hostNetwork === true ? { hostNetwork: true } : {};
+}
+
 /** A workload of the given pod labels and containers' ports, and its Service, made by an operator. */
 function madeWorkload(
   p: Placed,
@@ -407,6 +417,7 @@ function madeWorkload(
   ports: { name: string; containerPort: number; protocol?: string }[],
   servicePorts: { name: string; port: number; targetPort: number | string }[],
   headless: boolean,
+  cr: Record<string, any> | undefined,
 ): Placed[] {
   const where = { urn: p.urn, source: `${p.source}, by its operator` };
   const namespace = p.obj.metadata.namespace;
@@ -419,7 +430,10 @@ function madeWorkload(
         metadata: { name, namespace },
         spec: {
           selector: { matchLabels: selector },
-          template: { metadata: { labels: podLabels }, spec: { containers: [{ name: "main", ports }] } },
+          template: {
+            metadata: { labels: podLabels },
+            spec: { ...hostNetworkOf(cr), containers: [{ name: "main", ports }] },
+          },
         },
       },
     },
@@ -471,6 +485,7 @@ function vmOperatorObjects(p: Placed): Placed[] {
         ports,
         ports.map((x) => ({ name: x.name, port: x.containerPort, targetPort: x.containerPort })),
         c.headless,
+        part,
       );
     });
   }
@@ -500,6 +515,7 @@ function vmOperatorObjects(p: Placed): Placed[] {
     ports,
     [{ name: VM_SERVICE_PORT_NAME, port, targetPort }],
     c.headless,
+    spec,
   );
 }
 

@@ -164,8 +164,15 @@ function violatedContainers(
   return names.length > 0 ? { containers: names } : {};
 }
 
-/** The Pod Security checks over the namespaces the stack creates (Namespace objects) and their pods. */
-export function checkPodSecurity(objects: Placed[]): { findings: Finding[]; pods: number } {
+/**
+ * The Pod Security checks over the namespaces the stack creates (Namespace objects) and their pods,
+ * those the operators make of their CRs (`generated`, objects.ts operatorObjects) too: a Prometheus
+ * whose CR asks for the host network is refused by its namespace as a chart's pod is.
+ */
+export function checkPodSecurity(
+  objects: Placed[],
+  generated: Placed[] = [],
+): { findings: Finding[]; pods: number } {
   const findings: Finding[] = [];
   let pods = 0;
   const namespaces = objects.filter((p) => p.obj.kind === "Namespace");
@@ -193,7 +200,7 @@ export function checkPodSecurity(objects: Placed[]): { findings: Finding[]; pods
     }
     let needsPrivileged = 0;
     const passing: string[] = [];
-    for (const t of podTemplates(objects)) {
+    for (const t of podTemplates([...objects, ...generated])) {
       if (t.owner.obj.metadata.namespace !== ns.obj.metadata.name) continue;
       if (isParked(t.spec)) continue;
       pods++;

@@ -188,6 +188,31 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
   });
 
+  it("a Prometheus its CR puts in the host's network (prometheusSpec.hostNetwork): refused by its namespace, with the policy rules it leaves, one message naming the key", async () => {
+    // The operator makes the pod (no chart renders it): the CR's spec.hostNetwork is its field.
+    const { text, messages } = await refusedWith(
+      "    kube-prometheus-stack:\n      prometheus:\n        prometheusSpec:\n          hostNetwork: true\n",
+      "production",
+    );
+    assert.equal(messages.length, 1, text);
+    assert.match(
+      messages[0],
+      /^ {2}\[pod-security\] StatefulSet monitoring\/prometheus-kps-prometheus \(release kube-prometheus-stack, by its operator\): namespace monitoring enforces baseline, which refuses this pod: hostNetwork: true\n/,
+      text,
+    );
+    // The egress rule to the object store no longer applies to the pod: the host network's too.
+    assert.match(
+      messages[0],
+      /also seen at: .*\[network-egress\] NetworkPolicy monitoring\/kps-prometheus .*: egress rule \d+[;\n]/,
+      text,
+    );
+    assert.match(
+      messages[0],
+      /\n {6}from the stack's chart values override chartValues\.kube-prometheus-stack\.prometheus\.prometheusSpec\.hostNetwork \(\S*Pulumi\.production\.yaml:\d+\): change or remove it/,
+      text,
+    );
+  });
+
   it("loki.gateway.enabled: false: the addresses, NetworkPolicy rules and named ports it leaves are one message whose cause is the override", async () => {
     const r = await synthStaging(stagingWith(GATEWAY_OFF));
     assert.equal(r.status, 1, r.stdout + r.stderr);
