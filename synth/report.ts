@@ -979,10 +979,12 @@ function candidateOverrides(rel: ReleaseRef, overrides: string[], report: RestsO
  * apply to such pods follows from them (so they stay candidates of a rule nothing uses), but not
  * what a config dials, calls or evaluates, nor which components render: no cause of a `wiring`
  * report (Alloy's `controller.hostNetwork` beside its replaced config text is no cause of the rules
- * the text no longer evaluates).
+ * the text no longer evaluates). The charts name them so (`hostNetwork`, `controller.hostPID`) or
+ * with a prefix: vector 0.56.0's `podHostNetwork` (values.yaml:173, templates/_pod.tpl:6-7).
  */
+const HOST_NAMESPACES = /^(?:[a-z][A-Za-z0-9]*H|h)ost(?:Network|PID|IPC)$/;
 const hostNamespaces = (o: string): boolean =>
-  parseSegments(o).some((k) => k === "hostNetwork" || k === "hostPID" || k === "hostIPC");
+  parseSegments(o).some((k) => typeof k === "string" && HOST_NAMESPACES.test(k));
 
 /**
  * Keys that only size, place, pull or harden a chart's pods: no address, port or pod selected

@@ -139,3 +139,30 @@ describe("a rule with no evaluator names only the overrides that can be its caus
       );
   });
 });
+
+/**
+ * A key putting the pods in the host's network is no cause of what a config wires, whatever the
+ * chart calls it: vector 0.56.0's is `podHostNetwork` (values.yaml:173), Alloy's `controller.hostNetwork`.
+ */
+describe("a finding on what configs wire names no host-namespace key", () => {
+  const dialsNothing = (rel: string): MergedFinding => ({
+    check: "address",
+    where: `ConfigMap ${NS}/${rel} (release ${rel})`,
+    message: `http://sink.${NS}.svc.cluster.local:80: no Service ${NS}/sink in the rendered stack`,
+    wiring: true,
+    alsoAt: [],
+  });
+  for (const [chart, key, host] of [
+    ["vector", "podHostNetwork", { podHostNetwork: true }],
+    ["alloy", "controller.hostNetwork", { controller: { hostNetwork: true } }],
+  ] as const)
+    it(`${chart}: ${key} beside a replaced config`, () => {
+      const rel = release(chart, { ...host, customConfig: { sinks: { s: { type: "socket" } } } });
+      const [r] = attributeOverrides(
+        [dialsNothing(chart)],
+        [rel],
+        [`${chart}.${key}`, `${chart}.customConfig.sinks.s.type`],
+      );
+      assert.deepEqual(r.overrides, [`chartValues.${chart}.customConfig.sinks.s.type`]);
+    });
+});
