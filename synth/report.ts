@@ -893,7 +893,8 @@ function namesWord(text: string, word: string, anyCase = false): boolean {
  * maps and lists included), as text; what a message quotes (`image docker.io/…`, `adds
  * capabilities NET_ADMIN`, an affinity's `kubernetes.io/arch In amd64`: a list of node selector
  * terms quoted was said as "if it is the cause" though nothing else wrote it). Values of two
- * characters or less (`1`, `a`, `In`) are left out: they would be found in any message.
+ * characters or less (`1`, `a`, `In`) are left out: they would be found in any message; not the
+ * name a rename key gives ({@link RENAMES}: `fullnameOverride: kx` names `ClusterRole kx-operator`).
  */
 function valuesAt(values: Record<string, unknown>, path: string): string[] {
   const v = lookup(values, parseSegments(path));
@@ -902,7 +903,7 @@ function valuesAt(values: Record<string, unknown>, path: string): string[] {
   return (Array.isArray(v) ? scalars(v) : [v])
     .filter((x) => typeof x === "string" || typeof x === "number")
     .map(String)
-    .filter((x) => x.length > 2);
+    .filter((x) => x.length > 2 || RENAMES.test(path));
 }
 
 /** The value at `keys`, a key holding dots (`grafana.ini`) tried before its parts. */

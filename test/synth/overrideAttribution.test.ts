@@ -782,3 +782,30 @@ describe("an address no Service answers names no override that only sizes pods",
     assert.deepEqual(found.overrides, ["chartValues.loki.fullnameOverride"], JSON.stringify(found));
   });
 });
+
+describe("a rename to a name of two characters is named by the objects carrying it", () => {
+  // Production with kube-prometheus-stack `fullnameOverride: kx` gave 20 messages, each "if it is
+  // the cause": values of two characters were never looked for in a message, the new name neither.
+  it("names fullnameOverride kx on ClusterRole kx-operator, not the port beside it", () => {
+    const kps = rel("kube-prometheus-stack", "kube-prometheus-stack", "monitoring", {
+      fullnameOverride: "kx",
+      prometheus: { service: { port: 9091 } },
+    });
+    const finding = {
+      check: "rbac-escalation",
+      where: "ClusterRole kx-operator",
+      message: "ClusterRole kx-operator (release kube-prometheus-stack) rules[2] opens the escalation path",
+      alsoAt: [],
+    } as MergedFinding;
+    const [found] = attributeOverrides(
+      [finding],
+      [kps],
+      ["kube-prometheus-stack.fullnameOverride", "kube-prometheus-stack.prometheus.service.port"],
+    );
+    assert.deepEqual(
+      [found.overrides, found.overridesUnsure ?? false],
+      [["chartValues.kube-prometheus-stack.fullnameOverride"], false],
+      JSON.stringify(found),
+    );
+  });
+});
