@@ -210,7 +210,26 @@ function releaseByFullname(objects: Placed[], name: string, ns?: string): string
   }
   const most = Math.max(0, ...shared.values());
   const releases = [...shared].filter(([, n]) => n === most).map(([urn]) => urn);
-  return most > 0 && releases.length === 1 ? releases[0] : undefined;
+  return most > 0 ? (releases.length === 1 ? releases[0] : undefined) : releaseRenaming(objects, want, ns);
+}
+
+/**
+ * The release rendering `name` under another first segment, when no release's objects start as it
+ * does: values renaming the release (a stack's `fullnameOverride: kx` over the program's `kps`)
+ * name `kx-alertmanager` what the stack's configs and policies still call `kps-alertmanager`. The
+ * one release rendering such a name; undefined when none or two do.
+ */
+function releaseRenaming(objects: Placed[], want: string[], ns?: string): string | undefined {
+  if (want.length < 2) return undefined;
+  const rest = want.slice(1).join("-");
+  const urns = new Set<string>();
+  for (const p of objects) {
+    if (!fromRelease(p) || (ns !== undefined && p.obj.metadata.namespace !== ns)) continue;
+    const have = String(p.obj.metadata.name ?? "").split("-");
+    if (have.length === want.length && have[0] !== want[0] && have.slice(1).join("-") === rest)
+      urns.add(p.urn);
+  }
+  return urns.size === 1 ? [...urns][0] : undefined;
 }
 
 /**

@@ -37,7 +37,14 @@ import {
 import { blocksOf, parseAlloy, stringValue } from "../upstream/alloy/syntax";
 import { SA_TOKEN_FILE } from "../upstream/serviceMonitorAuth";
 import { alloyConfigs } from "./alloy";
-import { expressionsHold, podTemplates, type Finding, type K8sObject, type Placed } from "./objects";
+import {
+  expressionsHold,
+  podTemplates,
+  releaseUrns,
+  type Finding,
+  type K8sObject,
+  type Placed,
+} from "./objects";
 
 /** One ServiceMonitor endpoint that reaches a kube-rbac-proxy, and what the proxy asks of it. */
 export interface ProxiedTarget {
@@ -52,6 +59,8 @@ export interface ProxiedTarget {
   bearerTokenFile?: string;
   /** `DaemonSet ns/name` and the ConfigMap its proxy reads. */
   via: string;
+  /** The workload running the proxy, where it is rendered. */
+  proxiedBy: Pick<Placed, "urn" | "source">;
 }
 
 /** A scraper of ServiceMonitors: its account and which monitors it reads. */
@@ -62,6 +71,8 @@ export interface MonitorScraper {
   reads: (t: ProxiedTarget) => boolean;
   /** Whether the scraping container has its ServiceAccount token at {@link SA_TOKEN_FILE}. */
   tokenMounted: boolean;
+  /** The object it is (a CR) or whose pods run it (an Alloy config's), where it is rendered. */
+  at: Pick<Placed, "urn" | "source">;
 }
 
 /** A label selector as the API server reads it: absent matches nothing, `{}` everything. */
@@ -216,6 +227,7 @@ export function proxiedTargets(objects: Placed[]): { targets: ProxiedTarget[]; f
               access,
               ...(ep.bearerTokenFile ? { bearerTokenFile: ep.bearerTokenFile } : {}),
               via: `${workload} (ConfigMap ${cfg.configMap})`,
+              proxiedBy: t.owner,
             });
           });
         }
@@ -256,6 +268,7 @@ export function monitorScrapers(objects: Placed[]): MonitorScraper[] {
       const nsSel = spec.serviceMonitorNamespaceSelector;
       out.push({
         name,
+        at: p,
         account: { name: spec.serviceAccountName ?? "default", namespace: ns },
         // Unset: the operator mounts it (pkg/apis/monitoring/v1/prometheus_types.go:467-473,
         // pkg/prometheus/server/statefulset.go:396 at v0.93.0).
@@ -269,6 +282,7 @@ export function monitorScrapers(objects: Placed[]): MonitorScraper[] {
     if (kind === "VMAgent" && apiVersion.startsWith("operator.victoriametrics.com/")) {
       out.push({
         name,
+        at: p,
         account: { name: spec.serviceAccountName ?? `vmagent-${metadata.name}`, namespace: ns },
         // With `disableAutomountServiceAccountToken` the operator projects the token into the vmagent
         // container itself (factory/vmagent/vmagent.go:687, build/service_account.go:37-51 at v0.66.0).
@@ -302,6 +316,7 @@ export function monitorScrapers(objects: Placed[]): MonitorScraper[] {
       );
       out.push({
         name: `Alloy ${c.where}`,
+        at: t.owner,
         account,
         tokenMounted: (t.spec.automountServiceAccountToken ?? sa?.obj.automountServiceAccountToken) !== false,
         reads: (tg) => scopes.some((s) => s === undefined || s.includes(tg.namespace)),
@@ -403,10 +418,15 @@ export function scrapeGrants(objects: Placed[]): { grants: ScrapeGrant[]; findin
           check: "scrape-authz",
           where: `${s.name} -> ${t.endpoint}`,
           message: `${s.name} scrapes ${t.endpoint} through the kube-rbac-proxy of ${t.via}, which asks ${describeAccess(t.access)} (kube-rbac-proxy v0.20.0 pkg/proxy/proxy.go:87-99), and no binding grants it to ServiceAccount ${s.account.namespace}/${s.account.name}: every scrape gets 403`,
+          // The scraper's release and the proxy's: what follows from their values (a rename of
+          // the scraper's account the proxy's config does not name) names their override (synth/report.ts).
+          ...withReleases(releaseUrns([s.at, t.proxiedBy])),
         });
     }
   return { grants, findings };
 }
+
+const withReleases = (releases: string[]) => (releases.length > 0 ? { releases } : {});
 
 /** The check: every proxied scrape is https with a token, and every scraper is let through. */
 export function checkScrapeAuthz(objects: Placed[]): Finding[] {

@@ -568,11 +568,13 @@ interface ReleaseRef {
   chart: string;
   /** The values the release renders with (the program's, the stack's overrides merged in). */
   values: Record<string, unknown>;
+  /** The names of the objects it renders (URNs `<release type>$<type>::<release>/<ns>/<name>`). */
+  rendered: Set<string>;
 }
 
 /** The export's Helm releases, as {@link attributeOverrides} looks them up. */
 function releasesOf(resources: { urn: string; type: string; inputs?: Record<string, any> }[]): ReleaseRef[] {
-  return resources
+  const releases = resources
     .filter((r) => r.type === RELEASE_TYPE)
     .map((r) => ({
       urn: r.urn,
@@ -580,7 +582,14 @@ function releasesOf(resources: { urn: string; type: string; inputs?: Record<stri
       namespace: String(r.inputs?.namespace ?? ""),
       chart: String(r.inputs?.chart ?? ""),
       values: (r.inputs?.values ?? {}) as Record<string, unknown>,
+      rendered: new Set<string>(),
     }));
+  for (const r of resources) {
+    if (!r.urn.includes("$")) continue;
+    const rel = releases.find((x) => renderedBy(r.urn, x));
+    rel?.rendered.add(r.urn.slice(r.urn.lastIndexOf("/") + 1));
+  }
+  return releases;
 }
 
 /** Whether `urn` is an object release `rel` rendered (`<release type>$<type>::<release>/<ns>/<name>`). */
@@ -1314,8 +1323,14 @@ function renamesAway(override: string, rel: ReleaseRef, message: string): boolea
   const to = lookup(rel.values, parseSegments(override));
   if (typeof to !== "string" || to === "") return false;
   if (key === "name" && !renamesFullname(rel, override, to)) return false;
-  return [...message.matchAll(/\bno [A-Z][A-Za-z]* [a-z0-9-]+\/([a-z0-9.-]+)/g)].some(([, name]) =>
-    [rel.name, rel.chart].some((old) => old !== to && (name === old || name.startsWith(`${old}-`))),
+  return [...message.matchAll(/\bno [A-Z][A-Za-z]* [a-z0-9-]+\/([a-z0-9.-]+)/g)].some(
+    ([, name]) =>
+      [rel.name, rel.chart].some((old) => old !== to && (name === old || name.startsWith(`${old}-`))) ||
+      // The name the release gave it before the stack renamed it (the program's `kps`, the
+      // release rendering `kx-alertmanager` where the configs dial `kps-alertmanager`).
+      (name.includes("-") &&
+        !name.startsWith(`${to}-`) &&
+        rel.rendered.has(`${to}${name.slice(name.indexOf("-"))}`)),
   );
 }
 

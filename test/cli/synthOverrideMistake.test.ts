@@ -76,6 +76,32 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
   });
 
+  it("a fullnameOverride over the program's own (kube-prometheus-stack's kps, as kx): what still calls the program's name and what the new name lacks are one message naming it", async () => {
+    const { text, messages } = await refusedWith(
+      "    kube-prometheus-stack:\n      fullnameOverride: kx\n",
+      "production",
+    );
+    // Was 20: the configs dialing kps-*, the scrape refused to the renamed account, the rules for
+    // the old pods and the new pods' refused connections, each a message, most naming no override.
+    assert.equal(messages.length, 1, text);
+    assert.match(
+      messages[0],
+      /no Service monitoring\/kps-(alertmanager|prometheus) in the rendered stack/,
+      text,
+    );
+    for (const place of [
+      "[scrape-authz] Prometheus monitoring/kx-prometheus -> ",
+      "[network-policy] StatefulSet monitoring/prometheus-kx-prometheus ",
+      "[network-policy] NetworkPolicy monitoring/kps-alertmanager ",
+    ])
+      assert.ok(messages[0].includes(place), `${place} in:\n${text}`);
+    assert.match(
+      messages[0],
+      /\n {6}from the stack's chart values override chartValues\.kube-prometheus-stack\.fullnameOverride \(\S*Pulumi\.production\.yaml:\d+\): change or remove it/,
+      text,
+    );
+  });
+
   it("a component switched off in a release the program renames (kube-prometheus-stack as kps): the configs dialing it and the rules for its pods are one message naming the switch", async () => {
     const { text, messages } = await refusedWith(
       "    kube-prometheus-stack:\n      alertmanager:\n        enabled: false\n",
