@@ -27,7 +27,7 @@ import {
 import { communityLeftOut, panelsOf, type LeftOut } from "../builders/grafana/community";
 import { fitRuleSets } from "../builders/alerting/fitRules";
 import { KPS_RULES_DATA } from "../builders/alerting/kpsRules";
-import { releaseNaming, releaseUrns, type Finding, type K8sObject, type Placed } from "./objects";
+import { crdsIn, releaseNaming, releaseUrns, type Finding, type K8sObject, type Placed } from "./objects";
 import { provisionedLogsDatasources } from "./dashboards";
 import { LOKI_UID } from "../builders/grafana/datasources";
 import { alloyConfigReleases } from "./ruleEvaluators";
@@ -225,7 +225,8 @@ function releasesRunning(placed: Placed[], presentWhen: string[]): { releases?: 
     // remote write is kube-prometheus-stack's, whose `prometheus.prometheusSpec.remoteWrite: []`
     // leaves it out (not Alloy's alone, beside which it is the other emitter).
     const kinds = KEYS_BY_KIND[k]?.kinds ?? [];
-    const rendering = releaseUrns(placed.filter((p) => kinds.includes(p.obj.kind)));
+    const rendered = releaseUrns(placed.filter((p) => kinds.includes(p.obj.kind)));
+    const rendering = rendered.length > 0 || kinds.length === 0 ? rendered : serversBeside(placed, kinds);
     return [
       ...(named ? [named] : []),
       ...(FROM_ALLOY_CONFIG.has(k) ? alloyConfigReleases(placed) : []),
@@ -233,6 +234,24 @@ function releasesRunning(placed: Placed[], presentWhen: string[]): { releases?: 
     ];
   });
   return urns.length > 0 ? { releases: [...new Set(urns)] } : {};
+}
+
+/**
+ * The releases rendering another server of the operator that would run a resource of `kinds`, when
+ * none is rendered: kube-prometheus-stack, rendering the Prometheus, would render the Alertmanager
+ * its `alertmanager.enabled: false` leaves out. The operator is known by the API group the stack's
+ * CRDs give each kind (the CRDs themselves come from another release: prometheus-operator-crds).
+ */
+function serversBeside(placed: Placed[], kinds: string[]): string[] {
+  const groups = new Set(
+    crdsIn(placed)
+      .filter((c) => kinds.includes(c.spec?.names?.kind))
+      .map((c) => String(c.spec?.group)),
+  );
+  const servers = new Set(Object.values(KEYS_BY_KIND).flatMap((x) => x.kinds));
+  return releaseUrns(
+    placed.filter((p) => servers.has(p.obj.kind) && groups.has(String(p.obj.apiVersion).split("/")[0])),
+  );
 }
 
 /**

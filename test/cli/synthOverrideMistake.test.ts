@@ -120,6 +120,14 @@ describe("synth: what one chartValues override leaves behind is one message nami
       text,
     );
     assert.ok(!messages.some((m) => m.startsWith("  [network-policy] ")), text);
+    // The rules reading Alertmanager's metrics too: no Alertmanager CR is rendered, yet the release
+    // rendering the Prometheus beside it (the same operator's API group) would render it.
+    assert.match(
+      dialed,
+      /\[emitted-metrics\] rule PrometheusRule homelab-kube-prometheus\/alertmanager\.rules\//,
+      text,
+    );
+    assert.equal(messages.length, 1, text);
   });
 
   it("a rule between the releases of two overridden charts names both overrides as its possible cause, not none", async () => {
