@@ -27,6 +27,7 @@ import {
 import { communityLeftOut, panelsOf, type LeftOut } from "../builders/grafana/community";
 import { fitRuleSets } from "../builders/alerting/fitRules";
 import { KPS_RULES_DATA } from "../builders/alerting/kpsRules";
+import { SERVERS } from "../upstream/operators/prometheusOperator";
 import { crdsIn, releaseNaming, releaseUrns, type Finding, type K8sObject, type Placed } from "./objects";
 import { provisionedLogsDatasources } from "./dashboards";
 import { LOKI_UID } from "../builders/grafana/datasources";
@@ -69,6 +70,14 @@ const KEYS_BY_KIND: Record<string, { kinds: string[]; when?: (o: K8sObject) => b
   vmalert: { kinds: ["VMAlert"] },
   "prometheus-remote-write": { kinds: ["Prometheus"], when: (o) => (o.spec?.remoteWrite ?? []).length > 0 },
 };
+
+/**
+ * The deployment keys of operators, with the kinds of the servers each reconciles (prometheus-operator:
+ * upstream/operators/prometheusOperator.ts SERVERS): the chart rendering those would run the
+ * operator (kube-prometheus-stack, whose `prometheusOperator.enabled: false` leaves it out while
+ * its Prometheus and Alertmanager stay rendered).
+ */
+const RECONCILES: Record<string, readonly string[]> = { "prometheus-operator": Object.keys(SERVERS) };
 
 /**
  * The deployment keys of the data's `present_when` column that hold in this stack, read from the
@@ -225,7 +234,9 @@ function releasesRunning(placed: Placed[], presentWhen: string[]): { releases?: 
     // remote write is kube-prometheus-stack's, whose `prometheus.prometheusSpec.remoteWrite: []`
     // leaves it out (not Alloy's alone, beside which it is the other emitter).
     const kinds = KEYS_BY_KIND[k]?.kinds ?? [];
-    const rendered = releaseUrns(placed.filter((p) => kinds.includes(p.obj.kind)));
+    // An operator's key: the releases rendering the resources it reconciles, which would run it.
+    const reconciled = RECONCILES[k] ?? [];
+    const rendered = releaseUrns(placed.filter((p) => [...kinds, ...reconciled].includes(p.obj.kind)));
     const rendering = rendered.length > 0 || kinds.length === 0 ? rendered : serversBeside(placed, kinds);
     return [
       ...(named ? [named] : []),

@@ -130,6 +130,26 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.equal(messages.length, 1, text);
   });
 
+  it("kube-prometheus-stack prometheusOperator.enabled: false: the rules reading the operator's metrics and its reloaders' name the switch", async () => {
+    const { text, messages } = await refusedWith(
+      "    kube-prometheus-stack:\n      prometheusOperator:\n        enabled: false\n",
+      "production",
+    );
+    assert.equal(messages.length, 1, text);
+    assert.match(
+      messages[0],
+      /^ {2}\[emitted-metrics\] .* which this stack does not run \(needs prometheus-operator\)/,
+      text,
+    );
+    // No operator's resource of its own is rendered: the release rendering the Prometheus and
+    // Alertmanager it reconciles is the one whose values leave it out.
+    assert.match(
+      messages[0],
+      /\n {6}from the stack's chart values override chartValues\.kube-prometheus-stack\.prometheusOperator\.enabled \(\S*Pulumi\.production\.yaml:\d+\): change or remove it/,
+      text,
+    );
+  });
+
   it("a rule between the releases of two overridden charts names both overrides as its possible cause, not none", async () => {
     const { text, messages } = await refusedWith(
       "    loki: {loki: {server: {http_listen_port: 3101}}}\n" +
