@@ -1022,6 +1022,9 @@ function ruleOverrides(rel: ReleaseRef, ofChart: string[], connects: Connects, m
     if (podsOnly(o)) return false;
     const names = switchedComponent(o);
     if (names.length === 0 || lookup(rel.values, parseSegments(o)) !== false) return true;
+    // A switch of the release's scrape object (vector's `podMonitor`, a chart's `serviceMonitor`,
+    // node-exporter's `prometheus.monitor`) turns off the scrape a rule was written for, no pod.
+    if (names.some((n) => SCRAPE_SWITCH.test(n))) return true;
     return (
       connects.dials.some((s) => picksComponent(rel, names, s)) ||
       connects.serves.some(
@@ -1031,6 +1034,9 @@ function ruleOverrides(rel: ReleaseRef, ofChart: string[], connects: Connects, m
     );
   });
 }
+
+/** A switched name that is a scrape object's (a ServiceMonitor, PodMonitor or VictoriaMetrics scrape), not a component's. */
+const SCRAPE_SWITCH = /^(?:(?:pod|service)?monitor|(?:vm)?(?:pod|service)scrape)$/i;
 
 /** The port names a report is about: `port "http"` (named-port), `(["http"] from 2 peer(s))` (network-policy). */
 function portsNamed(message: string): string[] {

@@ -86,6 +86,15 @@ describe("a NetworkPolicy rule nothing uses names only the overrides that can be
     ]);
   });
 
+  it("still a switch of the release's scrape object, which no pod is (vector's podMonitor, loki's monitoring.serviceMonitor)", () => {
+    // Pi with vector `podMonitor.enabled: false` said the rule for vmagent's scrape naming no override.
+    const loki = release("loki", { monitoring: { serviceMonitor: { enabled: false } } });
+    const alloy = release("alloy", {});
+    assert.deepEqual(traced(loki, alloy, ["loki.monitoring.serviceMonitor.enabled"]), [
+      [["chartValues.loki.monitoring.serviceMonitor.enabled"], true],
+    ]);
+  });
+
   it("still a switch of a component whose pods declared the port (Loki's gateway, `http`)", () => {
     const loki = release("loki", { gateway: { enabled: false }, lokiCanary: { enabled: false } });
     const alloy = release("alloy", content);
