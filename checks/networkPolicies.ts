@@ -854,19 +854,32 @@ function checkUnusedIngressRules(j: NetworkJudge): void {
           : undefined;
       fail(
         describe(p),
-        `ingress rule ${i} (${JSON.stringify(r.ports.map((x: any) => x.port))} from ${r.from.length} peer(s)) allows what no address or scrape of the stack uses${absent ? absent.why : ""}`,
+        `ingress rule ${i} (${JSON.stringify(r.ports.map((x: any) => x.port))} from ${r.from.length} peer(s)) allows what no address or scrape of the stack uses${host ? hostNetworkWhy(own.pods) : absent ? absent.why : ""}`,
         cause ?? nothing?.cause ?? unusedEdgeCause(own.pods, peers, r.ports),
         releasesConcerned(p, [own, ...peers], j.objects),
-        nothing?.on ?? {
-          connects: {
-            serves: [selectionOf(own.ns, own.selector)],
-            dials: peerSelections(r.from, own.ns),
+        (host && HOST_JUDGED) ||
+          nothing?.on || {
+            connects: {
+              serves: [selectionOf(own.ns, own.selector)],
+              dials: peerSelections(r.from, own.ns),
+            },
           },
-        },
       );
     });
   }
 }
+
+/** Why a rule whose pods all run in the host's network is unused ({@link hostNetworkCauseOf}). */
+function hostNetworkWhy(pods: PodTemplate[]): string {
+  const o = pods[0].owner.obj;
+  return `: the pods the policy selects run in the host's network (${o.kind} ${o.metadata.namespace}/${o.metadata.name}: hostNetwork true), where no NetworkPolicy applies`;
+}
+
+/**
+ * Such a rule rests on the pods' host network: the override setting it (Alloy's
+ * `controller.hostNetwork`, vector's `podHostNetwork`) is its cause (synth/report.ts overridesOn).
+ */
+const HOST_JUDGED = { judged: ["hostNetwork"] };
 
 /**
  * The cause of a rule nothing uses when the pods it concerns (those a policy selects, or those an
@@ -1200,22 +1213,19 @@ function egressRuleFindings(
   const to: any[] = r.to ?? [];
   const blocks = to.filter((x) => x.ipBlock);
   if (to.length === 0) fail(describe(p), `${rule} admits every destination`);
-  // An unused rule: whose pods it concerns (its policy's, its peers'), whether they are absent, or
-  // (its cause first) in the host's network, outside every policy (as checkUnusedIngressRules).
+  // An unused rule: whose pods it concerns, whether they run in the host's network (first) or not at all.
   const unused = () => {
     const own = policyGroup(p, judge.pods);
     const peers = to.map((peer) => peerGroup(peer, own.ns, judge));
     const host = hostNetworkCauseOf(own.pods);
-    return {
-      host,
-      absent: host ? undefined : absentPods(own, peers),
-      releases: releasesConcerned(p, [own, ...peers], objects),
-    };
+    const absent = host ? undefined : absentPods(own, peers);
+    const why = host ? hostNetworkWhy(own.pods) : (absent?.why ?? "");
+    return { host, absent, why, releases: releasesConcerned(p, [own, ...peers], objects) };
   };
   switch (kind) {
     case "edge":
       if (r.ports && !used.has(id)) {
-        const { host, absent, releases } = unused();
+        const { host, absent, why, releases } = unused();
         const dest = peerPods(to, p.obj.metadata.namespace!, judge);
         const cause = host ?? absent?.cause ?? hostNetworkCauseOf(dest);
         const nothing =
@@ -1224,28 +1234,29 @@ function egressRuleFindings(
             : undefined;
         fail(
           describe(p),
-          `${rule} (${JSON.stringify(r.ports.map((x: any) => x.port))} to ${to.length} peer(s)) admits what no address or scrape of the stack uses${absent ? absent.why : ""}`,
+          `${rule} (${JSON.stringify(r.ports.map((x: any) => x.port))} to ${to.length} peer(s)) admits what no address or scrape of the stack uses${why}`,
           cause ?? nothing?.cause ?? unusedEdgeCause(dest, [policyGroup(p, judge.pods)], r.ports),
           releases,
-          nothing?.on ?? {
-            connects: {
-              serves: peerSelections(to, p.obj.metadata.namespace),
-              dials: [selectionOf(p.obj.metadata.namespace, p.obj.spec?.podSelector)],
+          (host && HOST_JUDGED) ||
+            nothing?.on || {
+              connects: {
+                serves: peerSelections(to, p.obj.metadata.namespace),
+                dials: [selectionOf(p.obj.metadata.namespace, p.obj.spec?.podSelector)],
+              },
             },
-          },
         );
       }
       if (blocks.length) fail(describe(p), `${rule} admits addresses (ipBlock): an edge goes to pods`);
       break;
     case "object-store":
       if (blocks.length === 0 && !used.has(id)) {
-        const { host, absent, releases } = unused();
+        const { host, absent, why, releases } = unused();
         // Rules that admit the same object store no config dials: one mistake (the configs dial
         // another address, or the rules name the wrong store), said once; unless the pods that
         // would dial it are absent or in the host's network, which is the mistake then.
         fail(
           describe(p),
-          `${rule} admits an object store no config of its pods dials${absent ? absent.why : ""}`,
+          `${rule} admits an object store no config of its pods dials${why}`,
           host ?? absent?.cause ?? causeKey("egress-object-store-undialed", JSON.stringify(to)),
           releases,
           // What the configs dial, or which pods render: no pod's size or place decides it.

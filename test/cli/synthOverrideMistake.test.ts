@@ -267,6 +267,27 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
   });
 
+  it("vector's podHostNetwork on pi (a privileged namespace: no refusal): the policy rules its pods leave are one message saying why, from the key", async () => {
+    const { text, messages } = await refusedWith("    vector:\n      podHostNetwork: true\n", "pi");
+    // Was 2 messages ("if it is the cause", no reason): the ingress rule and vector's egress rule.
+    assert.equal(messages.length, 1, text);
+    assert.match(
+      messages[0],
+      /allows what no address or scrape of the stack uses: the pods the policy selects run in the host's network \(DaemonSet monitoring-agents\/vector: hostNetwork true\), where no NetworkPolicy applies\n/,
+      text,
+    );
+    assert.match(
+      messages[0],
+      /\[network-egress\] NetworkPolicy monitoring-agents\/vector .*: egress rule \d+/,
+      text,
+    );
+    assert.match(
+      messages[0],
+      /\n {6}from the stack's chart values override chartValues\.vector\.podHostNetwork \(\S*Pulumi\.pi\.yaml:\d+\): change or remove it/,
+      text,
+    );
+  });
+
   it("loki.gateway.enabled: false: the addresses, NetworkPolicy rules and named ports it leaves are one message whose cause is the override", async () => {
     const r = await synthStaging(stagingWith(GATEWAY_OFF));
     assert.equal(r.status, 1, r.stdout + r.stderr);
