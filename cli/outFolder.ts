@@ -69,16 +69,30 @@ const CACHE_FOLDERS = {
  * found and what to set; empty when both are usable. Judged without making the folder (the first
  * write makes it): a file there ended the synthesis with "unexpected error (please report it):
  * ENOTDIR" or "EEXIST: mkdir" after the stack was synthesized. Empty is unset (the project's own,
- * config/chartCache.ts renderCacheDir, checks/cache.ts checkCacheDir).
+ * config/chartCache.ts renderCacheDir, checks/cache.ts checkCacheDir). A folder that exists is
+ * taken as it is, written or not: see {@link cacheFolderProblem}.
  */
 export function cacheFolderProblems(env: Record<string, string | undefined>): string[] {
   return Object.entries(CACHE_FOLDERS).flatMap(([name, { kept, fallback }]) => {
     const set = env[name];
-    const problem = set ? outFolderProblem(set, false) : undefined;
+    const problem = set ? cacheFolderProblem(set) : undefined;
     return problem
       ? [
           `${name}: expected a folder to keep ${kept} in (made when missing), got ${JSON.stringify(set)}: ${problem}; point it at a folder, or unset it for ${fallback} in the project folder`,
         ]
       : [];
   });
+}
+
+/**
+ * {@link outFolderProblem} of a cache folder, judged without making it, but a folder that exists is
+ * taken even when it cannot be written: only a miss writes, and a warm cache shared read-only
+ * (another user's, a read-only mount) serves every render and verdict. Refusing it turned a
+ * synthesis that passed into exit 2 (seen at cef698c7 with the staging stack's warm caches
+ * read-only to the user running it).
+ */
+function cacheFolderProblem(dir: string): string | undefined {
+  return fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()
+    ? undefined
+    : outFolderProblem(dir, false);
 }

@@ -253,6 +253,29 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
       }
   });
 
+  // A folder that exists is taken even when it cannot be written: only a miss writes, and a warm
+  // cache shared read-only (another user's, a read-only mount) served every render and verdict
+  // before; refusing it turned a passing synthesis into exit 2.
+  it("takes a cache folder that exists but cannot be written: a warm cache is only read", async function () {
+    const { cacheFolderProblems } = await import("../../cli/outFolder");
+    // Root writes through any mode bits: a folder of sysfs refuses every write, even root's.
+    const root = process.getuid?.() === 0;
+    if (root && !fs.existsSync("/sys/kernel")) this.skip();
+    const dir = root ? "/sys/kernel" : tmpDir("cache-read-only");
+    if (!root) fs.chmodSync(dir, 0o555);
+    assert.deepEqual(cacheFolderProblems({ HOMELAB_RENDER_CACHE: dir, HOMELAB_CHECK_CACHE: dir }), []);
+    // A folder it would have to make there is still refused.
+    const below = path.join(dir, "homelab-cache");
+    assert.deepEqual(
+      cacheFolderProblems({ HOMELAB_CHECK_CACHE: below }).map((p) =>
+        p.replace(/: it cannot be made \(.*\);/, ": …;"),
+      ),
+      [
+        `HOMELAB_CHECK_CACHE: expected a folder to keep the rendered-object checks' verdicts in (made when missing), got ${JSON.stringify(below)}: …; point it at a folder, or unset it for .cache/checks in the project folder`,
+      ],
+    );
+  });
+
   // HOMELAB_HELM_JOBS counts `helm template` runs, which --no-render never starts: a bad value there
   // changed nothing and failed the run, where HOMELAB_HELM and HOMELAB_CHART_CACHE, the render's
   // other variables, are not read under --no-render at all.
