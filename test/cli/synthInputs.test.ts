@@ -253,6 +253,29 @@ describe("synth: flag inputs, stacks named twice, overrides of charts not deploy
       }
   });
 
+  // A link to nothing passed (existsSync follows it: "missing", its folder writable) and the
+  // synthesis ended with "unexpected error (please report it): ENOENT: mkdir" after the stack.
+  it("a HOMELAB_RENDER_CACHE or HOMELAB_CHECK_CACHE that is a link to nothing (or under one) is bad input naming it", async () => {
+    const { runSynth } = await import("../../cli/synthRun");
+    const base = tmpDir("cache-link");
+    const link = path.join(base, "link");
+    fs.symlinkSync(path.join(base, "nowhere"), link);
+    for (const value of [link, path.join(link, "below")]) {
+      const dir = project();
+      const out = path.join(dir, "out");
+      const r = await withEnv({ HOMELAB_CHECK_CACHE: value }, () =>
+        inProcess(runSynth, ["--dir", dir, "--out", out, "--quiet", "--stack", "staging"], process.env),
+      );
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      assert.equal(
+        r.stderr.trim(),
+        `synth: HOMELAB_CHECK_CACHE: expected a folder to keep the rendered-object checks' verdicts in (made when missing), got ${JSON.stringify(value)}: a link to a path that does not exist is there (or on its path); point it at a folder, or unset it for .cache/checks in the project folder`,
+      );
+      assert.equal(fs.existsSync(out), false, "nothing written");
+      assert.equal(fs.existsSync(path.join(base, "nowhere")), false, "no folder made through the link");
+    }
+  });
+
   // A folder that exists is taken even when it cannot be written: only a miss writes, and a warm
   // cache shared read-only (another user's, a read-only mount) served every render and verdict
   // before; refusing it turned a passing synthesis into exit 2.
