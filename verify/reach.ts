@@ -35,10 +35,17 @@ export function kubectlNotStarted(
 ): string | undefined {
   if (e.code !== "ENOENT" && e.code !== "EACCES") return undefined;
   const set = env.HOMELAB_KUBECTL;
-  if (!set) return `kubectl: not found on PATH; install it or set HOMELAB_KUBECTL to its path${without}`;
+  // EACCES from a PATH search is a file found there that cannot run, not a missing command.
+  const onPath = e.code === "EACCES" ? firstOnPath(set || "kubectl", env) : undefined;
+  if (!set)
+    return onPath
+      ? `kubectl: found on PATH at ${onPath}, a file that is not executable; chmod +x it or set HOMELAB_KUBECTL to another kubectl's path${without}`
+      : `kubectl: not found on PATH; install it or set HOMELAB_KUBECTL to its path${without}`;
   const st = set.includes(path.sep) ? fs.statSync(set, { throwIfNoEntry: false }) : undefined;
   const found = !set.includes(path.sep)
-    ? "no such command on PATH"
+    ? onPath
+      ? `found on PATH at ${onPath}, a file that is not executable (chmod +x it)`
+      : "no such command on PATH"
     : !st
       ? "no such file"
       : st.isDirectory()
@@ -48,6 +55,15 @@ export function kubectlNotStarted(
           : // ENOENT for a file that is there: the interpreter its #! line names is not.
             "a file the system cannot run (the interpreter its #! line names is missing?)";
   return `HOMELAB_KUBECTL: expected the path of a kubectl binary to run, got ${JSON.stringify(set)}: ${found}; set it to one (\`command -v kubectl\` prints the one on PATH) or unset it for kubectl on PATH${without}`;
+}
+
+/** The first file named `name` in a folder of `env`'s PATH (a folder of that name is skipped), or undefined. */
+function firstOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  return (env.PATH ?? "")
+    .split(path.delimiter)
+    .filter((d) => d !== "")
+    .map((d) => path.join(d, name))
+    .find((f) => fs.statSync(f, { throwIfNoEntry: false })?.isFile());
 }
 
 /** Service, namespace, port and base path of an in-cluster URL `http://<svc>.<ns>.svc...:<port>/<path>`. */

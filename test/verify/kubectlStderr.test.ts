@@ -79,6 +79,24 @@ describe("verify: a kubectl that cannot be started is named with what was found"
       );
   });
 
+  // EACCES from a PATH search is a file found there that cannot run: it was said as "no such
+  // command on PATH" (set) or "not found on PATH; install it" (unset), of a kubectl that is there.
+  it("a kubectl on PATH that is not executable is named where it was found, set or not", () => {
+    const dir = tmpDir("kubectl-path");
+    const plain = path.join(dir, "kubectl");
+    fs.writeFileSync(plain, "#!/bin/sh\nexit 0\n", { mode: 0o644 });
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: dir };
+    delete env.HOMELAB_KUBECTL;
+    assert.equal(
+      clusterUnreachable({ context: "homelab" }, "monitoring", env),
+      `kubectl: found on PATH at ${plain}, a file that is not executable; chmod +x it or set HOMELAB_KUBECTL to another kubectl's path, ${instead}`,
+    );
+    assert.equal(
+      clusterUnreachable({ context: "homelab" }, "monitoring", { ...env, HOMELAB_KUBECTL: "kubectl" }),
+      named("kubectl", `found on PATH at ${plain}, a file that is not executable (chmod +x it)`),
+    );
+  });
+
   it("no kubectl on PATH, HOMELAB_KUBECTL unset", () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PATH: tmpDir("empty-path") };
     delete env.HOMELAB_KUBECTL;
