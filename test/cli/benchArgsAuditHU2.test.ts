@@ -105,4 +105,19 @@ describe("bench: every bad argument in one run, before the benchmark starts", fu
     assert.match(both.stderr, /\(npm run bench -- --help describes every flag\)\n$/);
     assert.equal(both.stdout, "bench: FAIL (exit 2): bad arguments (above); bad input: BENCH_RUNS (above)\n");
   });
+  // --help read a bad BENCH_RUNS as it reads a bad argument: `BENCH_RUNS=0 npm run bench -- --help`
+  // refused the help (exit 2), where synth --help with a bad HOMELAB_HELM_JOBS prints it.
+  it("--help is printed beside a bad BENCH_RUNS, which it does not read", async () => {
+    const r = await inProcess(
+      (a, io) => {
+        const o = benchOptions(a, io, ROOT);
+        return Promise.resolve("exit" in o ? o.exit : 0);
+      },
+      ["--help"],
+      { BENCH_RUNS: "0" },
+    );
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.equal(r.stderr, "");
+    assert.match(r.stdout, /^usage: npm run bench -- /m);
+  });
 });
