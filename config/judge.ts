@@ -521,7 +521,8 @@ function withReadAsRefusals(problems: string[]): string[] {
     const elsewhere = problems
       .filter((q) => q !== p && !q.startsWith(head))
       .filter((q) => (q.match(/`pulumi [^`]*`/g) ?? []).some((c) => commandKey(given).test(c)))
-      .map((q) => /^(\S+?):\s/.exec(q)?.[1] ?? q);
+      // The refusal's key, also when it is one read as another (`…Pasword (read as …Password): `).
+      .map((q) => /^(\S+?)(?: \(read as [^)]*\))?:\s/.exec(q)?.[1] ?? q);
     if (refusals.length === 0 && elsewhere.length > 0)
       return `${p} (read as ${m[2]}, which is refused too: see ${elsewhere.join(", ")})`;
     if (refusals.length === 0) return p;

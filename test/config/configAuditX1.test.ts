@@ -75,6 +75,27 @@ describe("config: a config secret nothing reads is refused, one message per caus
     );
   });
 
+  // With both secrets misspelt, the refusal that names them is led by a key read as another
+  // (`…minioAdminPasword (read as minioAdminPassword): expected …`): its name was not found in
+  // that head, and the grafana line's "see" quoted the whole refusal instead of naming its key.
+  it("both secrets misspelt: the second's line names the first's key, not its whole refusal", () => {
+    const { problems } = judgedStackConfig(
+      {
+        ...rawConfig({ secrets: ONEPASSWORD }),
+        onepasswordToken: "op",
+        minioAdminPasword: "p",
+        grafanaAdminPasword: "g",
+      },
+      "lab",
+      {},
+    );
+    const unknown = problems.find((p) => p.startsWith(P("grafanaAdminPasword")));
+    assert.equal(
+      unknown,
+      `${P("grafanaAdminPasword")}: unknown key; did you mean "grafanaAdminPassword"? (read as grafanaAdminPassword, which is refused too: see ${P("minioAdminPasword")})`,
+    );
+  });
+
   it("with the onepassword backend and the heartbeat off: one message, the backend's (its hint mends it)", () => {
     const problems = problemsOf({
       ...rawConfig({ secrets: ONEPASSWORD, alerting: { heartbeat: false } }),
