@@ -338,18 +338,31 @@ function podsFrom(values: any, s: { pods: number; from: string }): string {
 
 /**
  * The stack-file change that brings Grafana to one pod, naming the key that made more: with
- * autoscaling on, `replicas` is not read (the HPA sets the count), so setting it changes nothing.
- * But turning autoscaling off brings a `replicas` above 1 back into force (the chart reads it then),
- * and a `maxReplicas` of 1 below a `minReplicas` above it is an HPA no API server takes: each is
- * named beside the switch it would follow, so the change given brings one pod in one edit.
+ * autoscaling on, the Deployment leaves `replicas` out (the HPA sets the count), so setting it
+ * changes nothing. But turning autoscaling off brings a `replicas` above 1 back into force (the
+ * chart reads it then; its StatefulSet reads it either way), and a `maxReplicas` of 1 below a
+ * `minReplicas` above it is an HPA no API server takes (kubernetes pkg/apis/autoscaling/validation
+ * validateHorizontalPodAutoscalerSpec: maxReplicas "must be greater than or equal to
+ * `minReplicas`"): each is named beside the switch it would follow, so the change given brings
+ * one pod in one edit.
  */
 function oneReplica(values: any): string {
   if (values?.autoscaling?.enabled !== true) return "set chartValues.grafana.replicas to 1, or remove it";
   const replicas = Number(values.replicas ?? 1);
+  // The StatefulSet reads it whatever autoscaling says (grafana 12.3.1 templates/statefulset.yaml;
+  // deployment.yaml alone leaves it out while autoscaling is on), made as the chart's hpa.yaml
+  // targets it: useStatefulSet, or persistence on, without existingClaim, of a StatefulSet type.
+  const p = values.persistence ?? {};
+  const statefulSet =
+    values.useStatefulSet === true ||
+    (p.enabled === true &&
+      !p.existingClaim &&
+      ["sts", "StatefulSet", "statefulset"].includes(String(p.type)));
+  const read = statefulSet
+    ? "which the chart's StatefulSet reads with autoscaling on or off"
+    : "read once autoscaling is off";
   const off =
-    replicas > 1
-      ? ` and chartValues.grafana.replicas to 1 or remove it (it is ${replicas}, read once autoscaling is off)`
-      : "";
+    replicas > 1 ? ` and chartValues.grafana.replicas to 1 or remove it (it is ${replicas}, ${read})` : "";
   const min = Number(values.autoscaling.minReplicas ?? 1);
   const max =
     min > 1

@@ -202,6 +202,22 @@ describe("policy (grafana): more than one replica shares no SQLite file and no R
     );
     assert.ok(v);
   });
+  // grafana 12.3.1 templates/statefulset.yaml sets `replicas: {{ .Values.replicas }}` with no
+  // autoscaling condition (deployment.yaml alone leaves it out while autoscaling is on): said of a
+  // StatefulSet, "read once autoscaling is off" was untrue.
+  it("fails: beside a StatefulSet, replicas is said as read with autoscaling on or off", async () => {
+    const [v] = await fails(
+      [
+        release(
+          "grafana",
+          values({ replicas: 2, useStatefulSet: true, autoscaling: { enabled: true, maxReplicas: 3 } }),
+        ),
+      ],
+      R,
+      /set chartValues\.grafana\.autoscaling\.enabled to false and chartValues\.grafana\.replicas to 1 or remove it \(it is 2, which the chart's StatefulSet reads with autoscaling on or off\), or chartValues\.grafana\.autoscaling\.maxReplicas to 1\)/,
+    );
+    assert.doesNotMatch(v.message, /read once autoscaling is off/);
+  });
   it("fails: a shared database still cannot share the Deployment's ReadWriteOnce claim", () =>
     fails(
       [release("grafana", values({ replicas: 3, ...postgres }))],
