@@ -41,13 +41,13 @@ import { parseUserYaml } from "../model/yamlText";
 import { vmPodLabels } from "../upstream/operators/victoriaMetrics";
 import { addressesInText } from "./addresses";
 import {
+  chartOf,
   fromRelease,
   describe,
   filesOf,
   podTemplates,
   selects,
   type Finding,
-  type K8sObject,
   type Placed,
 } from "./objects";
 
@@ -112,12 +112,6 @@ function alertmanagersIn(objects: Placed[]): Alertmanager[] {
       });
   }
   return out;
-}
-
-/** The chart (`helm.sh/chart: <name>-<version>`) that rendered an object, if it says. */
-function chartOf(obj: K8sObject): string | undefined {
-  const label = obj.metadata.labels?.["helm.sh/chart"] ?? obj.metadata.labels?.chart;
-  return label?.replace(/-v?\d+\.\d+\.\d+.*$/, "");
 }
 
 /** Whether a config path names where alerts are posted (Loki, Mimir, a Prometheus config). */

@@ -28,7 +28,15 @@ import { communityLeftOut, panelsOf, type LeftOut } from "../builders/grafana/co
 import { fitRuleSets } from "../builders/alerting/fitRules";
 import { KPS_RULES_DATA } from "../builders/alerting/kpsRules";
 import { SERVERS } from "../upstream/operators/prometheusOperator";
-import { crdsIn, releaseNaming, releaseUrns, type Finding, type K8sObject, type Placed } from "./objects";
+import {
+  chartOf,
+  crdsIn,
+  releaseNaming,
+  releaseUrns,
+  type Finding,
+  type K8sObject,
+  type Placed,
+} from "./objects";
 import { provisionedLogsDatasources } from "./dashboards";
 import { LOKI_UID } from "../builders/grafana/datasources";
 import { alloyConfigReleases } from "./ruleEvaluators";
@@ -80,6 +88,19 @@ const KEYS_BY_KIND: Record<string, { kinds: string[]; when?: (o: K8sObject) => b
 const RECONCILES: Record<string, readonly string[]> = { "prometheus-operator": Object.keys(SERVERS) };
 
 /**
+ * The charts whose workloads presentEmitters knows by the chart's name (`app.kubernetes.io/name`
+ * without a `nameOverride`): a workload of one is known by its chart label whatever that label says.
+ */
+const RENAMED_CHARTS = new Set([
+  "loki",
+  "alloy",
+  "vector",
+  "kube-state-metrics",
+  "prometheus-node-exporter",
+  "alertmanager",
+]);
+
+/**
  * The deployment keys of the data's `present_when` column that hold in this stack, read from the
  * rendered objects (not from the plan, so a plan that believes a component runs cannot fool it).
  */
@@ -92,8 +113,12 @@ export function presentEmitters(objects: K8sObject[]): Set<string> {
   for (const o of objects) {
     // Scaled to nothing (a chart value `replicas: 0`): no pod runs to emit anything.
     if (o.spec?.replicas === 0) continue;
-    const name = o.metadata?.labels?.["app.kubernetes.io/name"];
     const component = o.metadata?.labels?.["app.kubernetes.io/component"];
+    // The chart's name, which its `nameOverride` replaces in the app label (loki's `nameOverride:
+    // lo` labels every Loki pod `lo`, and the pods still run): the chart label is the chart's.
+    const chart = chartOf(o);
+    const label = o.metadata?.labels?.["app.kubernetes.io/name"];
+    const name = chart !== undefined && RENAMED_CHARTS.has(chart) ? chart : label;
     if (WORKLOADS.has(o.kind)) {
       if (name === "loki") present.add(component === "canary" ? "loki-canary" : "loki");
       if (name === "alloy" || name === "vector" || name === "mimir" || name === "kube-state-metrics")
@@ -110,7 +135,13 @@ export function presentEmitters(objects: K8sObject[]): Set<string> {
           }
       }
     }
-    if (WORKLOADS.has(o.kind) && name === "kube-prometheus-stack-prometheus-operator")
+    // kube-prometheus-stack labels its operator `<name>-prometheus-operator`, its name the
+    // `nameOverride` (templates/prometheus-operator/_prometheus-operator.tpl); the component stays.
+    if (
+      WORKLOADS.has(o.kind) &&
+      (label === "kube-prometheus-stack-prometheus-operator" ||
+        (chart === "kube-prometheus-stack" && component === "prometheus-operator"))
+    )
       present.add("prometheus-operator");
     if (WORKLOADS.has(o.kind) && name === "alertmanager") present.add("alertmanager");
     for (const [key, { kinds, when }] of Object.entries(KEYS_BY_KIND))

@@ -55,6 +55,15 @@ export interface Placed {
 /** Whether a Helm release renders the object (its `source` is `release <name>`), not the program itself. */
 export const fromRelease = (p: Pick<Placed, "source">): boolean => p.source.startsWith("release ");
 
+/**
+ * The chart (`helm.sh/chart: <name>-<version>`, kube-prometheus-stack's own `chart:`) that rendered
+ * an object, if it says: unlike `app.kubernetes.io/name`, no `nameOverride` changes it.
+ */
+export function chartOf(obj: K8sObject): string | undefined {
+  const label = obj.metadata?.labels?.["helm.sh/chart"] ?? obj.metadata?.labels?.chart;
+  return label?.replace(/-v?\d+\.\d+\.\d+.*$/, "");
+}
+
 /** A problem one check found; `where` names the object and its source. */
 export interface Finding {
   check: string;

@@ -233,6 +233,26 @@ describe("emitted metrics", () => {
         assert.match(r.findings[0].message, message);
       });
     }
+    it("knows a chart's workloads by their chart when a nameOverride renames their app label", () => {
+      // Production with loki `nameOverride: lo` (the fullname stays loki: the release name holds
+      // it) or kube-prometheus-stack `nameOverride: promstack` failed synth: "Loki, which this
+      // stack does not run", "prometheus-operator, which this stack does not run", though both ran.
+      const renamed = (w: K8sObject, name: string, chart: Record<string, string>): K8sObject => ({
+        ...w,
+        metadata: {
+          ...w.metadata,
+          labels: { ...w.metadata.labels, "app.kubernetes.io/name": name, ...chart },
+        },
+      });
+      const present = presentEmitters([
+        renamed(workload("StatefulSet", "loki", "single-binary"), "lo", { "helm.sh/chart": "loki-18.11.0" }),
+        renamed(workload("DaemonSet", "loki", "canary"), "lo", { "helm.sh/chart": "loki-18.11.0" }),
+        renamed(workload("Deployment", "x", "prometheus-operator"), "promstack-prometheus-operator", {
+          chart: "kube-prometheus-stack-88.0.0",
+        }),
+      ]);
+      for (const k of ["loki", "loki-canary", "prometheus-operator"]) assert.ok(present.has(k), k);
+    });
     it("counts a workload scaled to no pod as not running (a chart value replicas: 0)", () => {
       const canary = workload("DaemonSet", "loki", "canary");
       const ksm = (replicas?: number): K8sObject => {
