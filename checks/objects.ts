@@ -426,10 +426,14 @@ export function operatorObjects(objects: Placed[]): Placed[] {
 }
 
 /**
- * The pod's host network, which the operators set from their CR's `spec.hostNetwork` (a field of
- * the Prometheus, Alertmanager and every VictoriaMetrics workload CRD in the pinned charts; the
- * Prometheus CRD: "hostNetwork defines the host's network namespace if true"): the pod no chart
- * renders is judged by its namespace's Pod Security level and its NetworkPolicies as it will run.
+ * The pod's host network, which the operators set from their CR's `spec.hostNetwork`: a field of
+ * the Prometheus and Alertmanager CRDs in the pinned charts ("hostNetwork defines the host's network
+ * namespace if true"; prometheus-operator copies it into the StatefulSet's pod template, with the
+ * DNS policy ClusterFirstWithHostNet), and of the VictoriaMetrics operator's common deployment
+ * parameters every workload CR embeds (CommonApplicationDeploymentParams.HostNetwork, which
+ * factory/build DeploymentAddCommonParams and its StatefulSet twin copy into the pod template; the
+ * pinned chart's CRDs carry no schema for it, `x-kubernetes-preserve-unknown-fields`). The pod no
+ * chart renders is judged by its namespace's Pod Security level and its NetworkPolicies as it will run.
  */
 function hostNetworkOf(cr: Record<string, any> | undefined): { hostNetwork?: true } {
   return cr?.hostNetwork === true ? { hostNetwork: true } : {};
