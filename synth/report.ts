@@ -898,12 +898,25 @@ function namesWord(text: string, word: string, anyCase = false): boolean {
 }
 
 /**
+ * Whether `text` names a value of an override ({@link valuesAt}) as {@link namesWord} does; one of
+ * two characters or less (a rename's `kx`) only as part of an object's name: joined to another by
+ * `-` (`kx-operator`, `prometheus-kx-prometheus`) or whole after its namespace (`monitoring/kx`),
+ * not as a word of the prose (`nameOverride: a` is not named by "use a pinned image").
+ */
+function namesValue(text: string, value: string): boolean {
+  if (value.length > 2) return namesWord(text, value);
+  const v = value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[^A-Za-z0-9_])${v}-|-${v}($|[^A-Za-z0-9_])|/${v}($|[^A-Za-z0-9_-])`).test(text);
+}
+
+/**
  * The scalar values the release renders with at `path` (one, or each scalar in a list, its items'
  * maps and lists included), as text; what a message quotes (`image docker.io/…`, `adds
  * capabilities NET_ADMIN`, an affinity's `kubernetes.io/arch In amd64`: a list of node selector
  * terms quoted was said as "if it is the cause" though nothing else wrote it). Values of two
  * characters or less (`1`, `a`, `In`) are left out: they would be found in any message; not the
- * name a rename key gives ({@link RENAMES}: `fullnameOverride: kx` names `ClusterRole kx-operator`).
+ * name a rename key gives ({@link RENAMES}: `fullnameOverride: kx` names `ClusterRole kx-operator`),
+ * which is looked for in names only ({@link namesValue}).
  */
 function valuesAt(values: Record<string, unknown>, path: string): string[] {
   const v = lookup(values, parseSegments(path));
@@ -1286,7 +1299,7 @@ function overridesOn(
           (o) =>
             namesKeyWord(message, String(parseSegments(o).at(-1))) ||
             switchedComponent(o).some((c) => namesWord(message, c)) ||
-            valuesAt(rel.values, o).some((v) => !names.has(v) && namesWord(message, v)) ||
+            valuesAt(rel.values, o).some((v) => !names.has(v) && namesValue(message, v)) ||
             namedItems(rel.values, o, message, names)[0] !== o ||
             renamesAway(o, rel, message),
         );
@@ -1312,7 +1325,7 @@ function renamesNamed(
   names: Set<string>,
 ): boolean {
   return (
-    RENAMES.test(override) && valuesAt(values, override).some((v) => !names.has(v) && namesWord(message, v))
+    RENAMES.test(override) && valuesAt(values, override).some((v) => !names.has(v) && namesValue(message, v))
   );
 }
 

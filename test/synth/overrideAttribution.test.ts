@@ -809,3 +809,32 @@ describe("a rename to a name of two characters is named by the objects carrying 
     );
   });
 });
+
+describe("a rename to a name of one or two characters is no word of a message's prose", () => {
+  // kube-prometheus-stack `nameOverride: a` (the fullname stays the program's kps) beside an image
+  // override: "use a pinned image" named the rename as a cause of the image refused.
+  it("names the image override alone, not nameOverride a", () => {
+    const kps = rel("kube-prometheus-stack", "kube-prometheus-stack", "monitoring", {
+      nameOverride: "a",
+      prometheusOperator: { image: { tag: "v0.93.1" } },
+    });
+    const finding = {
+      check: "image-pins",
+      where: "Deployment monitoring/kps-operator (release kube-prometheus-stack)",
+      message:
+        "spec.template.spec.containers[0].image: image quay.io/prometheus-operator/prometheus-operator:v0.93.1 is not pinned: use a pinned image (remove the image override, if one set it)",
+      judged: ["image"],
+      alsoAt: [],
+    } as MergedFinding;
+    const [found] = attributeOverrides(
+      [finding],
+      [kps],
+      ["kube-prometheus-stack.nameOverride", "kube-prometheus-stack.prometheusOperator.image.tag"],
+    );
+    assert.deepEqual(
+      [found.overrides, found.overridesUnsure ?? false],
+      [["chartValues.kube-prometheus-stack.prometheusOperator.image.tag"], false],
+      JSON.stringify(found),
+    );
+  });
+});
