@@ -17,15 +17,15 @@ export function outFolderProblem(out: string, make = true): string | undefined {
     missing.unshift(dir);
     if (path.dirname(dir) === dir) break;
   }
+  // A link to nothing is "missing" to existsSync, which follows it, and no mkdir makes a folder
+  // there (ENOENT, EEXIST): HOMELAB_CHECK_CACHE naming one passed and ended the synthesis with
+  // "unexpected error (please report it): ENOENT: mkdir", and `--out` naming one was said as "a file
+  // is there". Only the first missing one can be a link: the parent of it exists.
+  if (missing.length > 0 && isLink(missing[0]))
+    return "a link to a path that does not exist is there (or on its path)";
   // Judged without making it (a run refused for another input leaves nothing behind): the nearest
   // path that exists must be a folder.
   if (!make) {
-    // A link to nothing is "missing" to existsSync, which follows it, and no mkdir makes a folder
-    // there (ENOENT, EEXIST): HOMELAB_CHECK_CACHE naming one passed and ended the synthesis with
-    // "unexpected error (please report it): ENOENT: mkdir". Only the first missing one can be a
-    // link: the parent of it exists.
-    if (missing.length > 0 && isLink(missing[0]))
-      return "a link to a path that does not exist is there (or on its path)";
     const nearest = missing.length > 0 ? path.dirname(missing[0]) : path.resolve(out);
     return fs.statSync(nearest, { throwIfNoEntry: false })?.isDirectory() === false
       ? "a file is there (or on its path)"

@@ -50,6 +50,17 @@ describe("synth --out: the folder made, or said why not", function () {
     assert.equal(problemOf(path.join(file, "sub")).said, "a file is there (or on its path)");
   });
 
+  it("a link to nothing there, or on the path, is said as such, not as a file", () => {
+    const base = tmpDir("out-folder");
+    const link = path.join(base, "dead");
+    fs.symlinkSync(path.join(base, "nothing"), link);
+    assert.equal(problemOf(link).said, "a link to a path that does not exist is there (or on its path)");
+    assert.equal(
+      problemOf(path.join(link, "sub")).said,
+      "a link to a path that does not exist is there (or on its path)",
+    );
+  });
+
   it("a folder that exists but takes no file is said before any export is written", function () {
     // Root writes through any mode bits, so the folder is one whose file system refuses every
     // write (sysfs: EACCES even to root); anyone else gets a folder without write permission.
