@@ -4,11 +4,11 @@
  * pinned kube context, named in every kubectl call (`--context`, and `--kubeconfig` when the stack
  * sets one). Each forward is started on first use, bounded in time, and stopped by `close()`.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { spawn, spawnSync, type ChildProcess } from "child_process";
 import { shownToolText } from "../model/yamlText";
 import { shellWord } from "../model/running";
+import { executableProblem, firstOnPath } from "../config/executable";
 import { ApiError } from "./http";
 import { ComponentError, componentProblem, misidentified } from "./identify";
 import type { Component, Expectations } from "./types";
@@ -36,34 +36,22 @@ export function kubectlNotStarted(
   if (e.code !== "ENOENT" && e.code !== "EACCES") return undefined;
   const set = env.HOMELAB_KUBECTL;
   // EACCES from a PATH search is a file found there that cannot run, not a missing command.
-  const onPath = e.code === "EACCES" ? firstOnPath(set || "kubectl", env) : undefined;
+  const onPath = e.code === "EACCES" ? firstOnPath(set || "kubectl", env.PATH) : undefined;
   if (!set)
     return onPath
       ? `kubectl: found on PATH at ${onPath}, a file that is not executable; chmod +x it or set HOMELAB_KUBECTL to another kubectl's path${without}`
       : `kubectl: not found on PATH; install it or set HOMELAB_KUBECTL to its path${without}`;
-  const st = set.includes(path.sep) ? fs.statSync(set, { throwIfNoEntry: false }) : undefined;
+  // A path is read as HOMELAB_HELM's is; one that passes was refused by spawn all the same: EACCES
+  // (a file system mounted noexec), or ENOENT for a file that is there, whose #! interpreter is not.
   const found = !set.includes(path.sep)
     ? onPath
       ? `found on PATH at ${onPath}, a file that is not executable (chmod +x it)`
       : "no such command on PATH"
-    : !st
-      ? "no such file"
-      : st.isDirectory()
-        ? "a folder, not a file"
-        : e.code === "EACCES"
-          ? "a file that is not executable (chmod +x it)"
-          : // ENOENT for a file that is there: the interpreter its #! line names is not.
-            "a file the system cannot run (the interpreter its #! line names is missing?)";
+    : (executableProblem(set, undefined) ??
+      (e.code === "EACCES"
+        ? "a file that is not executable (chmod +x it)"
+        : "a file the system cannot run (the interpreter its #! line names is missing?)"));
   return `HOMELAB_KUBECTL: expected the path of a kubectl binary to run, got ${JSON.stringify(set)}: ${found}; set it to one (\`command -v kubectl\` prints the one on PATH) or unset it for kubectl on PATH${without}`;
-}
-
-/** The first file named `name` in a folder of `env`'s PATH (a folder of that name is skipped), or undefined. */
-function firstOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  return (env.PATH ?? "")
-    .split(path.delimiter)
-    .filter((d) => d !== "")
-    .map((d) => path.join(d, name))
-    .find((f) => fs.statSync(f, { throwIfNoEntry: false })?.isFile());
 }
 
 /** Service, namespace, port and base path of an in-cluster URL `http://<svc>.<ns>.svc...:<port>/<path>`. */

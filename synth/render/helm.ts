@@ -19,6 +19,7 @@ import { underCi } from "../../config/ci";
 import { cachedVersions } from "../../config/chartCache";
 import { EXACT_CHART_VERSION } from "../../config/chartPins";
 import { processRuns } from "../../config/processes";
+import { executableProblem } from "../../config/executable";
 
 /**
  * Raised when a variable the render reads names nothing it can use: `HOMELAB_HELM` no Helm that
@@ -167,25 +168,6 @@ export function notHelmProblem(
   return env.HOMELAB_HELM
     ? `HOMELAB_HELM: expected the path of a Helm 3 binary, got ${JSON.stringify(env.HOMELAB_HELM)}, which is no Helm: asked to render a release (helm template), it ${did}; set it to a Helm 3 binary ${fix} or unset it for .tools/helm (scripts/install-helm.sh puts one there)`
     : `HOMELAB_HELM: unset, so the render ran ${JSON.stringify(helm)}, which is no Helm: asked to render a release (helm template), it ${did}; expected a Helm 3 binary there: run scripts/install-helm.sh, or set HOMELAB_HELM to one ${fix}`;
-}
-
-/** Why `file` cannot run: a bare name is looked for on PATH, as spawn does; undefined when it can. */
-function executableProblem(file: string, searchPath: string | undefined): string | undefined {
-  if (!file.includes(path.sep)) {
-    const dirs = (searchPath ?? "").split(path.delimiter).filter((d) => d !== "");
-    return dirs.some((d) => executableProblem(path.join(d, file), undefined) === undefined)
-      ? undefined
-      : "no such command on PATH";
-  }
-  const st = fs.statSync(file, { throwIfNoEntry: false });
-  if (!st) return "no such file";
-  if (st.isDirectory()) return "a folder, not a file";
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-  } catch {
-    return "a file that is not executable (chmod +x it)";
-  }
-  return undefined;
 }
 
 /**
