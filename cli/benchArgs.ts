@@ -42,17 +42,16 @@ export function benchOptions(argv: string[], io: CliIo, root: string): BenchOpti
   const env = io.env ?? process.env;
   const judged = benchArgs(argv, root, env, env.BENCH_RUNS);
   const { args } = judged;
-  const ofVariable = (p: string) => /^[A-Z][A-Z0-9_]+:/.test(p);
+  /** The variable a problem is of (`BENCH_RUNS: …`), or undefined for an argument's. */
+  const variableOf = (p: string) => /^([A-Z][A-Z0-9_]+):/.exec(p)?.[1];
   // --help reads no variable: a bad BENCH_RUNS fails no --help, as synth prints its help beside a
   // bad HOMELAB_HELM_JOBS (`BENCH_RUNS=0 npm run bench -- --help` was refused, exit 2).
-  const problems = args.help ? judged.problems.filter((p) => !ofVariable(p)) : judged.problems;
+  const problems = args.help ? judged.problems.filter((p) => variableOf(p) === undefined) : judged.problems;
   if (problems.length > 0) {
     // A variable's problem (BENCH_RUNS: …) is an input's, as synth says HOMELAB_HELM_JOBS's: no
     // usage for it, and the closing line names it; an argument's keeps the usage.
-    const variables = [...new Set(problems.map((p) => /^([A-Z][A-Z0-9_]+):/.exec(p)?.[1]))].filter(
-      (v) => v !== undefined,
-    );
-    const badArguments = problems.length > problems.filter(ofVariable).length;
+    const variables = [...new Set(problems.map(variableOf))].filter((v) => v !== undefined);
+    const badArguments = problems.some((p) => variableOf(p) === undefined);
     const help = badArguments ? `${usage(BENCH)}\n(npm run bench -- --help describes every flag)\n` : "";
     io.stderr.write(`${problems.map((p) => `bench: ${p}`).join("\n")}\n${help}`);
     const reasons = [
