@@ -14,6 +14,7 @@ import { chartValueOverridesOf, concerns, type OverridePlace } from "../synth/re
 import type { ExportResource } from "../synth/synthesize";
 import type { StackObject } from "../synth/render/types";
 import { quantityBytes, type Refusal } from "./apiRules";
+import { regExpText } from "../model/words";
 
 /** Where the ways out are written down. */
 export const CLAIM_DOC = "docs/how-to/check-a-change.md#a-refused-claim";
@@ -78,7 +79,7 @@ function quotes(text: string, v: unknown): boolean {
   if (typeof v !== "string" && typeof v !== "number") return false;
   const s = String(v);
   if (s.length < 3) return false;
-  const escaped = s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const escaped = regExpText(s);
   return new RegExp(`(^|[^A-Za-z0-9_.-])${escaped}($|[^A-Za-z0-9_-])`).test(text);
 }
 

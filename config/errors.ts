@@ -19,6 +19,7 @@ import { isMap, propertyPath, removeKeyCommand, removePathCommand, setConfigComm
 import { withUnexpanded } from "./unexpandedVariables";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { shellWord } from "../model/running";
+import { regExpText } from "../model/words";
 
 /*
  * Config errors: every problem names the key path, the expected form and what was found, and a
@@ -157,7 +158,7 @@ export function namesKey(problem: string, path: string): boolean {
  * project's prefix; its groups are what comes before it (1), the prefix (2) and the character after (3).
  */
 export function keyMention(path: string, flags = ""): RegExp {
-  const at = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const at = regExpText(path);
   return new RegExp(`(^|[\\s:"'(\`])(${PROJECT}:)?${at}($|[^\\w-])`, flags);
 }
 

@@ -42,6 +42,7 @@ import { ITEM_RULES, parseStackConfig } from "./resolve";
 import { parseRaw, PROJECT, rawSchema, redactUrl, UNAME_ARCHES, urlAsRead, type StackConfig } from "./schema";
 import { isMap, propertyPath, setConfigCommand, valueAt } from "./tree";
 import { undecryptableFact, type PlainSecret, type SecureProblem, type SecureValue } from "./stackFile";
+import { regExpText } from "../model/words";
 
 /*
  * A stack's config judged whole, for both ways in: the offline tools (stackCheck.ts, after the
@@ -338,7 +339,7 @@ class RawRepair {
     return [...this.kept].reduce(
       (t, [list, left]) =>
         t.replace(
-          new RegExp(`(^|[^\\w.-])(${list.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})\\[(\\d+)\\]`, "g"),
+          new RegExp(`(^|[^\\w.-])(${regExpText(list)})\\[(\\d+)\\]`, "g"),
           (_, before: string, name: string, i: string) => `${before}${name}[${move(left, Number(i))}]`,
         ),
       text,
@@ -487,8 +488,7 @@ function asGiven(said: string, readAs: Map<string, string>): string {
 }
 
 /** A key in a `pulumi …` command of a message: after a space or quote, before a quote, space, path or end. */
-const commandKey = (key: string) =>
-  new RegExp(`(?<=[ '])${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=['\`\\s.[]|$)`, "g");
+const commandKey = (key: string) => new RegExp(`(?<=[ '])${regExpText(key)}(?=['\`\\s.[]|$)`, "g");
 
 /**
  * `problem` with the commands its hints give (`pulumi config rm …`, `config set --path '…'`) acting
@@ -823,7 +823,7 @@ interface RulesSaid {
  */
 function judgedWholeOf(items: readonly string[]): (problem: string) => boolean {
   const shortLists = [...new Set(items.map((i) => i.replace(/\[\d+\]$/, "")))];
-  const byName = (l: string) => new RegExp(`${l.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} "[^"]*"`, "g");
+  const byName = (l: string) => new RegExp(`${regExpText(l)} "[^"]*"`, "g");
   return (p) =>
     shortLists.every((l) => p.startsWith(`${PROJECT}:${l}[`) || !namesKey(p.replace(byName(l), ""), l));
 }

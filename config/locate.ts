@@ -26,7 +26,7 @@ import { PROJECT } from "./schema";
 import { propertyPath } from "./tree";
 import { CREDENTIAL_FIELDS, secretValueAt } from "../model/secrets";
 import { pinnedChart } from "../model/versions";
-import { listed } from "../model/words";
+import { listed, regExpText } from "../model/words";
 import { excerpt, shownYamlLines } from "../model/yamlText";
 
 // The excerpt a config problem shows is the one a YAML mistake shows (model/yamlText.ts).
@@ -541,7 +541,7 @@ function withoutNames(text: string, names: string[]): string {
   const quoted = [...new Set(names)]
     .filter((n) => n !== "")
     .sort((x, y) => y.length - x.length)
-    .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    .map((n) => regExpText(n));
   return quoted.length === 0
     ? text
     : text.replace(new RegExp(`(?<![\\w-])(?:${quoted.join("|")})(?![\\w-])`, "g"), "\u0000");

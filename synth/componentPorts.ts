@@ -3,6 +3,7 @@ import * as path from "path";
 import { chartCacheDir, chartTar } from "../config/chartCache";
 import { tarFiles } from "../config/chartKeys";
 import { pinnedChart } from "../model/versions";
+import { regExpText } from "../model/words";
 
 /*
  * The port names a chart component's templates declare, for a report on a port none of a rule's
@@ -38,9 +39,7 @@ function read(chart: string, component: string): Set<string> | undefined {
   const version = pinnedChart(chart)?.version;
   const archive = version && path.join(chartCacheDir(), `${chart}-${version}.tgz`);
   if (!archive || !fs.existsSync(archive)) return undefined;
-  const subchart = new RegExp(
-    `^[^/]+/charts/${component.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/Chart\\.yaml$`,
-  );
+  const subchart = new RegExp(`^[^/]+/charts/${regExpText(component)}/Chart\\.yaml$`);
   const ofComponent = (name: string) => {
     if (subchart.test(name)) return true;
     const m = /^[^/]+\/templates\/(.+)$/.exec(name);

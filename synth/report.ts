@@ -16,7 +16,7 @@ import {
 } from "../policy/evaluate";
 import type { OverridePlace } from "../config/locate";
 import { STACK_KEY_CHART_PATHS } from "../config/stackKeyPaths";
-import { listed } from "../model/words";
+import { listed, regExpText } from "../model/words";
 import { firstKeyAndRest, isMap, leafPaths, propertyPath, valueAt } from "../config/tree";
 import { RELEASE_TYPE } from "../model/names";
 import {
@@ -893,7 +893,7 @@ function namesKeyWord(text: string, key: string): boolean {
 }
 
 function namesWord(text: string, word: string, anyCase = false): boolean {
-  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const escaped = regExpText(word);
   return new RegExp(`(^|[^A-Za-z0-9_])${escaped}($|[^A-Za-z0-9_])`, anyCase ? "i" : "").test(text);
 }
 
@@ -905,7 +905,7 @@ function namesWord(text: string, word: string, anyCase = false): boolean {
  */
 function namesValue(text: string, value: string): boolean {
   if (value.length > 2) return namesWord(text, value);
-  const v = value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const v = regExpText(value);
   return new RegExp(`(^|[^A-Za-z0-9_])${v}-|-${v}($|[^A-Za-z0-9_])|/${v}($|[^A-Za-z0-9_-])`).test(text);
 }
 
@@ -1195,7 +1195,7 @@ function wholeRelease(rel: ReleaseRef, names: string[], s: Selection): boolean {
 
 /** Whether `text` names the object `name` whole: no letter, digit, `_` or `-` on either side. */
 function namesObject(text: string, name: string): boolean {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const escaped = regExpText(name);
   return new RegExp(`(^|[^A-Za-z0-9_-])${escaped}($|[^A-Za-z0-9_-])`).test(text);
 }
 

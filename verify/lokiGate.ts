@@ -39,6 +39,7 @@
 import { LOKI_TRANSITIONAL_MODE, runsMonolithic, type LokiMode } from "../model/sizing";
 import { parseUserYaml } from "../model/yamlText";
 import { ApiError, requestJson, requestText, statusSaid, urlOf } from "./http";
+import { regExpText } from "../model/words";
 
 /**
  * The steps of Loki's moves, each the update the gate of that name judges. Off SimpleScalable:
@@ -92,7 +93,7 @@ export interface RingShard {
   address?: string;
 }
 
-const podOf = (set: string) => new RegExp(`^${set.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-\\d+$`);
+const podOf = (set: string) => new RegExp(`^${regExpText(set)}-\\d+$`);
 const ordinal = (id: string) => Number(id.slice(id.lastIndexOf("-") + 1));
 
 /** An instance that is not ACTIVE, what its state means and what to wait for. */
