@@ -93,29 +93,22 @@ describe("moving the buckets from MinIO to Garage: the check between real server
         garageCall({ endpoint: srv.admin, token: srv.token }, method, op, query, body),
       ),
     ]);
-    const a = { endpoint: g.admin, token: g.token };
+    // The key may create buckets and makes each through S3, as `rclone sync` would: Garage 2.0.0
+    // names it for that key (a local alias, the name every request here and the check use) and
+    // lets it read and write (and own) it. One admin call, where a CreateBucket and an
+    // AllowBucketKey per bucket made 13, each an Argon2 check of the token in Garage. Measured
+    // warm, this file alone, CPU incl. the servers, medians of 5 alternated runs: 7.94 -> 7.12 s.
     const key = await garageCall<{ accessKeyId: string; secretAccessKey: string }>(
-      a,
+      { endpoint: g.admin, token: g.token },
       "POST",
       "CreateKey",
       {},
-      { name: "mover" },
+      { name: "mover", allow: { createBucket: true } },
     );
     garageKey = { accessKey: key.accessKeyId, secretKey: key.secretAccessKey, region: g.region };
     for (const b of STAGING) {
       assert.equal((await s3(m.url, m.root, "PUT", `/${b}`)).status, 200);
-      const info = await garageCall<{ id: string }>(a, "POST", "CreateBucket", {}, { globalAlias: b });
-      await garageCall(
-        a,
-        "POST",
-        "AllowBucketKey",
-        {},
-        {
-          bucketId: info.id,
-          accessKeyId: key.accessKeyId,
-          permissions: { read: true, write: true, owner: false },
-        },
-      );
+      assert.equal((await s3(g.s3, garageKey, "PUT", `/${b}`)).status, 200);
     }
     // Loki's chunks and Mimir's blocks, as the writers leave them: nested keys, various sizes.
     for (let i = 0; i < 25; i++)
