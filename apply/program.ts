@@ -75,5 +75,11 @@ export function runProgram(opts: ProgramOptions): StackOutputs {
     void pulumi.log.warn(w);
   // Read the stack file again only for a key a refusal names (Garage's region, on Garage alone).
   const at = (key: string) => overridePlacesIn(opts.projectDir ?? process.cwd(), pulumi.getStack())(key);
-  return buildStack(config, opts.rootOpts, undefined, at);
+  try {
+    return buildStack(config, opts.rootOpts, undefined, at);
+  } catch (e) {
+    // A takeover entry the phase declares nothing for is found only once the tree is built
+    // (apply/takeover.ts AdoptionError): named at its line as every other config problem.
+    throw e instanceof ConfigError ? placedInStackFile(e, opts.projectDir) : e;
+  }
 }

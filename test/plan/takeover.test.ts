@@ -9,6 +9,8 @@ import { renderExport } from "../../synth/render/render";
 import type { ReleaseRender } from "../../synth/render/types";
 import type { ExportResource, SynthResult } from "../../synth/synthesize";
 import { named, ofType, rawConfig, release, ROOT, synth } from "../support/helpers";
+import { stackProject } from "../support/stackText";
+import { synthStack } from "../../synth/run";
 
 /** Pulumi.takeover.yaml's `takeover` value: seed 000's production as it runs today. */
 const FILE = parse(fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8")).config;
@@ -140,6 +142,27 @@ describe("takeover: config", () => {
     assert.match(unsafe[0].problem, /nested mapping/);
     assert.ok(!unsafe[0].problem.includes("pa: ss"));
     assert.deepEqual(unsafeExpandedKeys({ K: b64("AbC123/+=") }, ["K"]), []);
+  });
+
+  // An entry the phase declares no resource for is found while the program builds the stack
+  // (apply/takeover.ts AdoptionError), after the config was judged: it was printed without the
+  // file and line every other config problem has.
+  it("places an adopted release the phase does not install at its line in the stack file", async function () {
+    this.timeout(60_000);
+    const text = fs
+      .readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8")
+      .replace(`${PROJECT}:phase: loki-fixed`, `${PROJECT}:phase: kps-removed`);
+    const dir = stackProject(text, "takeover");
+    const line = text.split("\n").findIndex((l) => l.startsWith("      kubePrometheusStack:")) + 1;
+    const e = await synthStack(dir, "takeover").then(
+      () => assert.fail("the takeover of KPS at kps-removed was accepted"),
+      (err: unknown) => err,
+    );
+    assert.ok(e instanceof ConfigError, String(e));
+    assert.equal(e.problems.length, 1, e.message);
+    assert.match(e.problems[0], /takeover\.releases\.kubePrometheusStack: .*in phase kps-removed/);
+    assert.equal(e.places[0]?.file, path.join(dir, "Pulumi.takeover.yaml"), e.message);
+    assert.equal(e.places[0]?.line, line, e.message);
   });
 });
 
