@@ -28,7 +28,7 @@ import {
 import { plainSecretProblem } from "./plainSecret";
 import { plainTextFact, undecryptableFact, type PlainSecret, type SecureProblem } from "./stackFile";
 import { RELEASES } from "../model/names";
-import { gateCommand, LOG_AGENTS } from "../model/phases";
+import { capabilities, gateCommand, LOG_AGENTS } from "../model/phases";
 import {
   LOKI_TRANSITIONAL_MODE,
   lokiModeOf,
@@ -1420,6 +1420,20 @@ function logAgentFrom(
   return `logAgent is "${c.logAgent}"${where ? ` (${where})` : ""}`;
 }
 
+/**
+ * The import of kube-prometheus-stack at a phase that does not install it finds no Release to
+ * attach to; said here, with the stack's other problems, rather than only once the program builds
+ * the tree (apply/takeover.ts AdoptionError, which then stood alone in a run of its own).
+ */
+function unrunKpsImport(c: StackConfig, placed: (key: string) => string): string[] {
+  const id = c.takeover?.releases.kubePrometheusStack;
+  if (!id || c.takeover?.step !== "import" || capabilities(c.phase, c.metricsBackend).kps) return [];
+  const kpsPhases = PHASES.filter((phase) => capabilities(phase, c.metricsBackend).kps);
+  return [
+    `${PROJECT}:takeover.releases.kubePrometheusStack: expected no kube-prometheus-stack release to import while ${placed("phase")} is ${c.phase}, which runs no kube-prometheus-stack (the program has no Release to import it into), got "${id}"; take it over at a phase that runs it (${kpsPhases.join(", ")}) and move on from there, or remove the entry`,
+  ];
+}
+
 /** Takeover rules: what is adopted must keep its identity, or Pulumi would replace it. */
 function takeoverChecks(
   c: StackConfig,
@@ -1488,6 +1502,7 @@ function takeoverChecks(
       `${k("prometheusVolume")}: expected the claim of Prometheus "${prometheusName(t.kpsFullname)}" (${kpsFullnameFrom(raw, t)}: a name ending in "${prometheusClaimSuffix(t.kpsFullname)}", e.g. "${operatorClaimTemplate(t.kpsFullname)}${prometheusClaimSuffix(t.kpsFullname)}"), got "${t.prometheusVolume}"`,
     );
   }
+  p.push(...unrunKpsImport(c, placed));
   if (t.releases.kubePrometheusStack && !t.prometheusVolume) {
     p.push(
       `${k("prometheusVolume")}: required when takeover.releases.kubePrometheusStack is set (the running Prometheus's claim, e.g. "${operatorClaimTemplate(t.kpsFullname)}${prometheusClaimSuffix(t.kpsFullname)}"; without it the TSDB moves to a new, empty claim), got nothing`,

@@ -144,25 +144,58 @@ describe("takeover: config", () => {
     assert.deepEqual(unsafeExpandedKeys({ K: b64("AbC123/+=") }, ["K"]), []);
   });
 
-  // An entry the phase declares no resource for is found while the program builds the stack
-  // (apply/takeover.ts AdoptionError), after the config was judged: it was printed without the
-  // file and line every other config problem has.
-  it("places an adopted release the phase does not install at its line in the stack file", async function () {
-    this.timeout(60_000);
-    const text = fs
-      .readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8")
-      .replace(`${PROJECT}:phase: loki-fixed`, `${PROJECT}:phase: kps-removed`);
+  /** The refusal synth gives Pulumi.takeover.yaml edited by `edit`, in a project folder of its own. */
+  async function takeoverRefusal(
+    edit: (text: string) => string,
+  ): Promise<{ e: ConfigError; dir: string; text: string }> {
+    const text = edit(fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8"));
     const dir = stackProject(text, "takeover");
-    const line = text.split("\n").findIndex((l) => l.startsWith("      kubePrometheusStack:")) + 1;
     const e = await synthStack(dir, "takeover").then(
-      () => assert.fail("the takeover of KPS at kps-removed was accepted"),
+      () => assert.fail("the stack file was accepted"),
       (err: unknown) => err,
     );
     assert.ok(e instanceof ConfigError, String(e));
+    return { e, dir, text };
+  }
+  const lineOf = (text: string, start: string) => text.split("\n").findIndex((l) => l.startsWith(start)) + 1;
+
+  // An entry the phase declares no resource for is found while the program builds the stack
+  // (apply/takeover.ts AdoptionError), after the config was judged: it was printed without the
+  // file and line every other config problem has. A claim to import that the stack deletes
+  // (prometheus.cleanupVolumeOnRemoval past kube-prometheus-stack) is one.
+  it("places an adopted claim the phase does not declare at its line in the stack file", async function () {
+    this.timeout(60_000);
+    const claim = "prometheus-kps-prometheus-db-prometheus-kps-prometheus-0";
+    const { e, dir, text } = await takeoverRefusal((t) =>
+      t
+        .replace(`${PROJECT}:phase: loki-fixed`, `${PROJECT}:phase: kps-removed`)
+        .replace(/^ {6}kubePrometheusStack: .*\n/m, "")
+        .replace(/^ {4}prometheusVolume: .*$/m, `    prometheusVolume: ${claim}`)
+        .replace("    volumeSize: 70Gi\n", "    volumeSize: 70Gi\n    cleanupVolumeOnRemoval: true\n"),
+    );
     assert.equal(e.problems.length, 1, e.message);
-    assert.match(e.problems[0], /takeover\.releases\.kubePrometheusStack: .*in phase kps-removed/);
+    assert.match(e.problems[0], /takeover\.prometheusVolume: the program declares no .*in phase kps-removed/);
     assert.equal(e.places[0]?.file, path.join(dir, "Pulumi.takeover.yaml"), e.message);
-    assert.equal(e.places[0]?.line, line, e.message);
+    assert.equal(e.places[0]?.line, lineOf(text, "    prometheusVolume:"), e.message);
+  });
+
+  // It was found only once the program built the tree, so a run with another problem did not say it.
+  it("refuses kube-prometheus-stack to import at a phase without it in the same run as the file's other problems", async function () {
+    this.timeout(60_000);
+    const { e, dir, text } = await takeoverRefusal((t) =>
+      t
+        .replace(`${PROJECT}:phase: loki-fixed`, `${PROJECT}:phase: kps-removed`)
+        .replace("    retention: 14d", "    retention: 14dd"),
+    );
+    assert.equal(e.problems.length, 2, e.message);
+    const kps = e.problems.findIndex((p) => p.includes("takeover.releases.kubePrometheusStack"));
+    assert.ok(kps >= 0, e.message);
+    assert.equal(
+      e.problems[kps],
+      `${PROJECT}:takeover.releases.kubePrometheusStack: expected no kube-prometheus-stack release to import while phase (${path.join(dir, "Pulumi.takeover.yaml")}:${lineOf(text, `  ${PROJECT}:phase:`)}) is kps-removed, which runs no kube-prometheus-stack (the program has no Release to import it into), got "monitoring/kube-prometheus-stack"; take it over at a phase that runs it (loki-fixed, dual-write, backend-primary) and move on from there, or remove the entry`,
+    );
+    assert.equal(e.places[kps]?.file, path.join(dir, "Pulumi.takeover.yaml"), e.message);
+    assert.equal(e.places[kps]?.line, lineOf(text, "      kubePrometheusStack:"), e.message);
   });
 });
 
