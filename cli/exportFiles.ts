@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { closestMatch } from "../config/errors";
+import { sideFileOf, sideFileWhat } from "../synth/exportFile";
 
 /** A file to read as a stack export; `named` when the command line named it (not found in a folder or by a pattern). */
 export interface ExportCandidate {
@@ -142,16 +143,6 @@ function matchIn(dir: string, part: string): string[] {
 }
 
 /**
- * A file `npm run synth` writes beside an export (`<stack>.rendered.json`, `<stack>.adopted.json`),
- * from its name: which kind and the export it belongs to; undefined for any other file.
- */
-export function sideFileOf(file: string): { kind: "rendered" | "adopted"; exportFile: string } | undefined {
-  const m = /^(.*)\.(rendered|adopted)\.json$/.exec(path.basename(file));
-  if (!m) return undefined;
-  return { kind: m[2] as "rendered" | "adopted", exportFile: path.join(path.dirname(file), `${m[1]}.json`) };
-}
-
-/**
  * Why a file `npm run synth` writes beside an export is not one, from its name; undefined for any
  * other. Rendered objects are judged only with their export: `exportJudged` says whether this run
  * judges it (it is among the files to judge), else whether it is there at all is said.
@@ -160,9 +151,8 @@ export function sideFileReason(file: string, exportJudged = true): string | unde
   const side = sideFileOf(file);
   if (!side) return undefined;
   const exp = side.exportFile;
-  if (side.kind === "adopted")
-    return `the imports and reads npm run synth records beside ${exp}: not a stack export`;
-  const what = `the rendered objects npm run synth writes beside ${exp}`;
+  const what = sideFileWhat(side);
+  if (side.kind === "adopted") return `${what}: not a stack export`;
   if (exportJudged) return `${what}: judged with that export, not alone`;
   return lstatOf(exp)
     ? `${what}: judged only with that export, which is not among the files given (give ${exp} to judge both)`

@@ -35,8 +35,8 @@ import {
 } from "../synth/report";
 import { projectDirRefusal, projectRoot } from "../config/paths";
 import { PROJECT } from "../model/names";
-import { exportFiles, namesFiles, sideFileOf, type ExportCandidate } from "./exportFiles";
-import { readStackExport, renderedFormProblem } from "../synth/exportFile";
+import { exportFiles, namesFiles, type ExportCandidate } from "./exportFiles";
+import { readStackExport, renderedFormProblem, sideFileOf } from "../synth/exportFile";
 import { internalErrorText } from "./internalError";
 import { printers, traceDirOf, type CliIo } from "./io";
 

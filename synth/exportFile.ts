@@ -5,6 +5,7 @@
  * words. Each command leads the refusal with its own name and flag and says what it does then.
  * The rendered objects synth writes beside an export are checked here too (renderedFormProblem).
  */
+import * as path from "path";
 import { FileReadError, readUtf8 } from "../config/readFile";
 import { notJsonMessage } from "../config/jsonText";
 import type { StackExport } from "./synthesize";
@@ -49,7 +50,30 @@ export function readStackExport(file: string): ExportFileRead {
     // --show-secrets holds the stack's secrets in plain text.
     return { refused: "not JSON", message: notJsonMessage(file, text, "a stack export (JSON)") };
   }
-  return exportForm(doc);
+  const form = exportForm(doc);
+  // A file synth writes beside an export in its --out folder is said as what it is, with the
+  // export beside it, as policy:check skips it (cli/exportFiles.ts sideFileReason).
+  const side = sideFileOf(file);
+  if ("refused" in form && form.refused === "not an export" && side)
+    return { ...form, fix: `it holds ${sideFileWhat(side)}: give that export instead` };
+  return form;
+}
+
+/**
+ * A file `npm run synth` writes beside an export (`<stack>.rendered.json`, `<stack>.adopted.json`),
+ * from its name: which kind and the export it belongs to; undefined for any other file.
+ */
+export function sideFileOf(file: string): { kind: "rendered" | "adopted"; exportFile: string } | undefined {
+  const m = /^(.*)\.(rendered|adopted)\.json$/.exec(path.basename(file));
+  if (!m) return undefined;
+  return { kind: m[2] as "rendered" | "adopted", exportFile: path.join(path.dirname(file), `${m[1]}.json`) };
+}
+
+/** What a {@link sideFileOf} file holds, and beside which export synth writes it. */
+export function sideFileWhat(side: { kind: "rendered" | "adopted"; exportFile: string }): string {
+  return side.kind === "adopted"
+    ? `the imports and reads npm run synth records beside ${side.exportFile}`
+    : `the rendered objects npm run synth writes beside ${side.exportFile}`;
 }
 
 /** {@link ExportFileRead} of a parsed JSON document. */

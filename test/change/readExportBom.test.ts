@@ -46,6 +46,30 @@ describe("change/against.ts readExport: the export read as policy:check reads it
       (e: unknown) => e instanceof SynthInputError && /not UTF-8 text; save it as UTF-8/.test(e.message),
     );
   });
+
+  // The files synth writes beside an export in its --out folder were told where an export comes
+  // from ("a stack's .json file that npm run synth writes into its --out folder"), which they are,
+  // not what they are: policy:check names each one and its export.
+  for (const [kind, what, doc] of [
+    ["adopted", "the imports and reads npm run synth records", { imports: [], reads: [] }],
+    [
+      "rendered",
+      "the rendered objects npm run synth writes",
+      { kubeVersion: "1.31.0", releases: [], raw: [] },
+    ],
+  ] as const)
+    it(`names a <stack>.${kind}.json given as the previous export, and the export beside it`, () => {
+      const file = path.join(dir, `takeover.${kind}.json`);
+      fs.writeFileSync(file, JSON.stringify(doc));
+      assert.throws(
+        () => readExport(file),
+        (e: unknown) =>
+          e instanceof SynthInputError &&
+          e.message.endsWith(
+            `; it holds ${what} beside ${path.join(dir, "takeover.json")}: give that export instead`,
+          ),
+      );
+    });
 });
 
 /*
