@@ -651,6 +651,10 @@ function releaseOfReport(
   // release runs without what emits it, which its values decide (its args, its collectors).
   const emitter = / comes from ([a-z0-9][a-z0-9-]*)\b.*?, which this stack does not run/.exec(r.message)?.[1];
   if (emitter) return releases.find((rel) => rel.name === emitter);
+  // A panel of a dashboard in a ConfigMap an override wrote whole (grafana's `extraObjects`):
+  // that override's release, as the dashboard check's findings on the ConfigMap are.
+  if (r.where && DASHBOARD_PANEL.test(r.where))
+    return releases.find((rel) => objectOverride(rel, r, overrides) !== undefined);
   if (r.where) return undefined;
   const workload = /^([a-z0-9][a-z0-9.-]*): /.exec(r.message)?.[1];
   if (!workload) return undefined;
@@ -1432,6 +1436,9 @@ function setsField(override: string, judged: readonly string[], value?: unknown)
   });
 }
 
+/** A dashboard panel as checks/emittedMetrics.ts names it: `dashboard <ConfigMap>/<file>: <panel>`. */
+const DASHBOARD_PANEL = /^dashboard ([^/\s]+)\/\S+: /;
+
 /**
  * The override item that wrote the object a report is on, whole (`chartValues.grafana.extraObjects[0]`
  * for a ConfigMap the chart renders from its `extraObjects`): an override of `rel`'s chart holding a
@@ -1448,7 +1455,8 @@ function objectOverride(
   const fromUrn =
     report.urn && /\$kubernetes:[^:$]+:([A-Za-z]+)::(?:[^/]+\/)?(?:([^/]+)\/)?([^/]+)$/.exec(report.urn);
   const described = /^([A-Z][A-Za-z]+) (?:([^/ ]+)\/)?(\S+) \(release /.exec(report.where ?? report.message);
-  const m = fromUrn || described;
+  const panel = DASHBOARD_PANEL.exec(report.where ?? "");
+  const m = fromUrn || described || (panel && [panel[0], "ConfigMap", undefined, panel[1]]);
   if (!m) return undefined;
   const [, kind, namespace, name] = m;
   for (const o of chartOverrides(rel, overrides)) {

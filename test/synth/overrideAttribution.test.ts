@@ -597,6 +597,39 @@ describe("a report on an object an override wrote whole names that override's it
     assert.deepEqual(v.overrides, ["chartValues.grafana.extraObjects[0]"]);
     assert.equal(v.overridesUnsure, undefined);
   });
+
+  // checks/emittedMetrics.ts names a dashboard's panel as `dashboard <ConfigMap>/<file>: <panel>`;
+  // its findings on the item's dashboards named no override, where the dashboard check's on the
+  // same ConfigMap did.
+  it("an emitted-metrics finding on a panel of the item's dashboards names the item too", () => {
+    const panel = (message: string): MergedFinding => ({
+      check: "emitted-metrics",
+      where: "dashboard my-app-dashboards/a.json: p1",
+      message,
+      alsoAt: [],
+    });
+    const found = attributeOverrides(
+      [
+        panel(
+          "expected a metric name a component emits, got node_cpu_seconds_totl; did you mean node_cpu_seconds_total?",
+        ),
+        panel("expected a label node_cpu_seconds_total carries, got mdoe; did you mean mode?"),
+      ],
+      [grafana],
+      overrides,
+    );
+    for (const f of found) {
+      assert.deepEqual(f.overrides, ["chartValues.grafana.extraObjects[0]"], f.message);
+      assert.equal(f.overridesUnsure, undefined, f.message);
+    }
+    // A dashboard of another ConfigMap (the stack's own) is no override's.
+    const [own] = attributeOverrides(
+      [{ ...panel("x"), where: "dashboard homelab-dashboards/homelab-overview.json: p" }],
+      [grafana],
+      overrides,
+    );
+    assert.equal(own.overrides, undefined);
+  });
 });
 
 describe("an alertmanager-config finding names the overrides that set what it judges", () => {
