@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { causeKey, POOL_ARCHES } from "@homelab-observability/contract";
+import { causeKey, closestMatch, POOL_ARCHES, withWellKnownLabels } from "@homelab-observability/contract";
 import { PLACEMENT_JUDGED, reportCause, reportJudged } from "./lib/report";
 import { configOf, schemaFor, LABELS_SCHEMA, TAINT_SCHEMA, type Level } from "./lib/config";
 import { DEFAULT_CHARTS } from "./lib/charts";
@@ -486,7 +486,9 @@ export function keptOffMessages(
     ].join("; or ");
     // What the workloads select, spelt out once: the user sees which value to change, and the
     // synthesis traces the message to the chartValues override that wrote it (synth/report.ts overridesOn).
-    const whose = selects === "" ? "" : `the ${selects} of ${names.length === 1 ? names[0] : "each"}: `;
+    const slips = selectorSlips(workloads[0].nodeSelector, pools);
+    const whose =
+      selects === "" ? "" : `the ${selects} of ${names.length === 1 ? names[0] : "each"}${slips}: `;
     const message =
       `${whose}${reasons.map((r) => refusalText(r, pools[r.index], ofStack)).join("; ")}: no node of ${plural(pools.length, "pool")} admits ` +
       `${names.join(", ")}, so ${they} would stay Pending. To run ${them}: ${fix}.`;
@@ -619,6 +621,29 @@ function failingParts(refusals: readonly PoolRefusal[]): SelectorPart[] {
   return (["nodeSelector", "affinity"] as const).filter((part) =>
     refusals.some((r) => r.failing.includes(part)),
   );
+}
+
+/**
+ * The pools' labels a nodeSelector's entries no pool has are a slip of (`kubernetes.io/arc`,
+ * `kubernetes.io/arch=arm`), as ` (…; did you mean …?)`; empty when none is (another arch is a
+ * choice, not a slip: `amd64` is no slip of `arm64`).
+ */
+function selectorSlips(nodeSelector: Record<string, string> | undefined, pools: PoolInfo[]): string {
+  // As the selector is matched (contract/scheduling.ts canLandOn): the kubelet's labels count.
+  const labels = pools.map((p) => withWellKnownLabels(p.labels ?? {}, p.arch));
+  const keys = [...new Set(labels.flatMap((l) => Object.keys(l)))];
+  const said = Object.entries(nodeSelector ?? {}).flatMap(([k, v]) => {
+    if (k === "kubernetes.io/hostname" || labels.some((l) => l[k] === String(v))) return [];
+    if (!keys.includes(k)) {
+      const meant = closestMatch(k, keys);
+      return meant ? [`no pool has label ${k}; did you mean ${meant}=${v}?`] : [];
+    }
+    const meant = closestMatch(String(v), [
+      ...new Set(labels.flatMap((l) => (l[k] === undefined ? [] : [l[k]]))),
+    ]);
+    return meant ? [`no pool has ${k}=${v}; did you mean ${k}=${meant}?`] : [];
+  });
+  return said.length > 0 ? ` (${said.join("; ")})` : "";
 }
 
 /** A pool's labels with the kubelet's arch label, as the selector is matched against them. */

@@ -112,4 +112,28 @@ describe("policy (resource-budget): a workload its node selection keeps off ever
     );
     assert.equal(v.filter((x) => /would stay Pending/.test(x.message)).length, 2);
   });
+
+  // A misspelt label key or value left the user to compare the two lists of labels letter by letter.
+  it("offers the pools' label a selector's key or value is a slip of, and none for another arch", async () => {
+    const pending = async (nodeSelector: Record<string, string>) =>
+      (
+        await check(
+          [stackInfo([{ name: "pi5", arch: "arm64", count: 3 }]), ...grafana({ nodeSelector })],
+          "resource-budget",
+        )
+      ).find((x) => /would stay Pending/.test(x.message))!.message;
+    assert.match(
+      await pending({ "kubernetes.io/arc": "arm64" }),
+      /^the nodeSelector kubernetes\.io\/arc=arm64 of grafana \(no pool has label kubernetes\.io\/arc; did you mean kubernetes\.io\/arch=arm64\?\): `nodePools\[0\]\.labels`/,
+    );
+    assert.match(
+      await pending({ "kubernetes.io/arch": "arm" }),
+      /^the nodeSelector kubernetes\.io\/arch=arm of grafana \(no pool has kubernetes\.io\/arch=arm; did you mean kubernetes\.io\/arch=arm64\?\): /,
+    );
+    // Another architecture is a choice, not a slip: nothing offered.
+    assert.match(
+      await pending({ "kubernetes.io/arch": "amd64" }),
+      /^the nodeSelector kubernetes\.io\/arch=amd64 of grafana: `nodePools/,
+    );
+  });
 });
