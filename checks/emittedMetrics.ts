@@ -363,8 +363,10 @@ export function checkEmittedMetrics(placed: Placed[]): EmittedMetricsReport {
     if (q.metricsql || (metricsqlRuns && !PROMQL_ONLY.has(q.datasource ?? ""))) continue;
     const [at] = promqlErrors(q.expr);
     if (at === undefined) continue;
-    const before = q.expr.slice(Math.max(0, at - 30), at);
-    const after = q.expr.slice(at, at + 30);
+    // An excerpt cut inside the query is marked (`…conds_total`): a bare cut read as the query's
+    // own text, a misspelt name the user never wrote.
+    const before = `${at > 30 ? "…" : ""}${q.expr.slice(Math.max(0, at - 30), at)}`;
+    const after = q.expr.length > at + 30 ? `${q.expr.slice(at, at + 30)}…` : q.expr.slice(at);
     findings.push({
       check: "emitted-metrics",
       where: q.where,

@@ -405,16 +405,21 @@ describe("emitted metrics", () => {
       const r = checkEmittedMetrics(
         [
           ...base,
-          dashboardMap(["sum(rate(node_cpu_seconds_total[$__rate_interval])", "sum by ($g) (up) +"]),
+          dashboardMap([
+            "sum(rate(node_cpu_seconds_total[$__rate_interval])",
+            "sum by ($g) (up) +",
+            "sum(rate(up[5m])) by (job) + ) sum(rate(node_cpu_seconds_total[5m])) by (cpu, mode)",
+          ]),
           rule("sum(rate(node_cpu_seconds_total[5m]) by (cpu"),
         ].map(at),
       );
       assert.deepEqual(
         r.findings.map((f) => `${f.where}: ${f.message}`),
         [
-          'dashboard dash/d.json: p0: expected a PromQL query, found a syntax error at character 51: "conds_total[$__rate_interval])" then the end of the query; Prometheus refuses the query, which shows an error instead of data',
+          'dashboard dash/d.json: p0: expected a PromQL query, found a syntax error at character 51: "…conds_total[$__rate_interval])" then the end of the query; Prometheus refuses the query, which shows an error instead of data',
           'dashboard dash/d.json: p1: expected a PromQL query, found a syntax error at character 19: "sum by ($g) (up) +" then the end of the query; Prometheus refuses the query, which shows an error instead of data',
-          'rule PrometheusRule r/g/A: expected a PromQL query, found a syntax error at character 38: "e(node_cpu_seconds_total[5m]) " then "by (cpu"; Prometheus refuses the query, which shows an error instead of data',
+          'dashboard dash/d.json: p2: expected a PromQL query, found a syntax error at character 30: "sum(rate(up[5m])) by (job) + " then ") sum(rate(node_cpu_seconds_to…"; Prometheus refuses the query, which shows an error instead of data',
+          'rule PrometheusRule r/g/A: expected a PromQL query, found a syntax error at character 38: "…e(node_cpu_seconds_total[5m]) " then "by (cpu"; Prometheus refuses the query, which shows an error instead of data',
         ],
       );
       // Grafana's variables stand for text (a grouping's labels, a metric name); MetricsQL's
