@@ -29,7 +29,7 @@ import {
 } from "../model/sizing";
 import { LOKI_DISTRIBUTED_WORKLOADS } from "../config/sizing";
 import { wholeMapOver, writesOnlyOtherContainers } from "./containerKeys";
-import { writesJudgedField } from "./fieldKeys";
+import { chosenKind, writesJudgedField } from "./fieldKeys";
 import { componentPortNames } from "./componentPorts";
 
 /**
@@ -1271,7 +1271,8 @@ function overridesOn(
     if (setting.length === 0)
       return (
         switchedOn(rel, ofChart, `${place ?? ""} ${message}`, names) ??
-        (on.noneOf ? switchedOff(rel, ofChart, on.noneOf, message) : undefined)
+        (on.noneOf ? switchedOff(rel, ofChart, on.noneOf, message) : undefined) ??
+        kindChosen(rel, ofChart, `${place ?? ""} ${message}`)
       );
     // A field is the workload's, and a chart runs several: the values path the message names
     // (`values.singleBinary.replicas`) tells which workload's overrides they are, of those setting
@@ -1305,12 +1306,47 @@ function overridesOn(
             switchedComponent(o).some((c) => namesWord(message, c)) ||
             valuesAt(rel.values, o).some((v) => !names.has(v) && namesValue(message, v)) ||
             namedItems(rel.values, o, message, names)[0] !== o ||
-            renamesAway(o, rel, message),
+            renamesAway(o, rel, message) ||
+            choosesKindOf(rel, o, `${place ?? ""} ${message}`),
         );
   const keys = (named.length > 0 ? named : ofChart)
     .flatMap((o) => namedItems(rel.values, o, message, names))
     .map((o) => overrideKey(rel.chart, o, rel.values, "chartValues"));
   return { overrides: keys, narrowed: named.length > 0 };
+}
+
+/**
+ * Whether `override` chooses the kind of `rel`'s workload (synth/fieldKeys.ts chosenKind: alloy's
+ * `controller.type`, vector's `role`) that `text` (a report's place and message) names as that kind:
+ * `Deployment monitoring/alloy`, a URN's `apps/v1:Deployment::alloy/monitoring/alloy`, a policy's
+ * `kubernetes:apps/v1:Deployment "alloy/monitoring/alloy"`. The workload is the one the release
+ * rendered by that name: the program's exceptions (`DaemonSet alloy` may run as root), its parking
+ * of a release by a nodeSelector no node has (a DaemonSet then runs no pod, a Deployment's stay
+ * Pending) and the rules for node agents (a DaemonSet may mount the host) reach it by its kind, so
+ * what it lacks as the other kind follows from the key.
+ */
+function choosesKindOf(rel: ReleaseRef, override: string, text: string): boolean {
+  const kind = chosenKind(rel.chart, override, lookup(rel.values, parseSegments(override)));
+  if (kind === undefined) return false;
+  const named = new RegExp(`(?:^|[^A-Za-z])${kind}(?:::| "?)(?:[A-Za-z0-9._-]+/)*([A-Za-z0-9._-]+)`, "g");
+  return [...text.matchAll(named)].some((m) => rel.rendered.has(m[1]));
+}
+
+/**
+ * The keys of `ofChart` that chose the kind of the workload a report is on ({@link choosesKindOf}),
+ * for a report whose judged fields no override sets: the key is its cause. Undefined when none did.
+ */
+function kindChosen(
+  rel: ReleaseRef,
+  ofChart: string[],
+  text: string,
+): { overrides: string[]; narrowed: boolean } | undefined {
+  const chose = ofChart.filter((o) => choosesKindOf(rel, o, text));
+  if (chose.length === 0) return undefined;
+  return {
+    overrides: chose.map((o) => overrideKey(rel.chart, o, rel.values, "chartValues")),
+    narrowed: true,
+  };
 }
 
 /** The keys that rename a chart's objects (`fullnameOverride`, `nameOverride`), the word before `Override` captured. */

@@ -288,6 +288,38 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
   });
 
+  it("a key choosing the workload's kind (alloy's controller.type: deployment): what the node agent lacks as a Deployment is one message naming the key", async () => {
+    const { text, messages } = await refusedWith(
+      "    alloy:\n      controller:\n        type: deployment\n",
+      "staging",
+    );
+    // Was 12 messages naming no key: runs-as-root (the exception is DaemonSet alloy's), host-path
+    // and host-paths-for-agents-only (only DaemonSets may mount the host), each for the parked and
+    // the new release, the parked Deployment's Pending pods and the agents' namespace.
+    assert.equal(messages.length, 1, text);
+    assert.match(messages[0], /\[runs-as-root\] Deployment monitoring-agents\/alloy/, text);
+    assert.match(messages[0], /\[host-path\] Deployment monitoring-agents\/alloy volume varlog/, text);
+    assert.match(
+      messages[0],
+      /\n {6}from the stack's chart values override chartValues\.alloy\.controller\.type \(\S*Pulumi\.staging\.yaml:\d+\): change or remove it/,
+      text,
+    );
+  });
+
+  it("vector's role: Stateless-Aggregator on pi: what its Deployments lack as the node agent is one message naming the key", async () => {
+    const { text, messages } = await refusedWith("    vector:\n      role: Stateless-Aggregator\n", "pi");
+    // Was 5 messages naming no key (runs-as-root twice, the parked Deployment's Pending pods, the
+    // agents' namespace, the API egress rule of pods the chart gives no RBAC outside the Agent role).
+    assert.equal(messages.length, 1, text);
+    assert.match(messages[0], /\[runs-as-root\] Deployment monitoring-agents\/vector/, text);
+    assert.match(messages[0], /\[network-egress\] NetworkPolicy monitoring-agents\/vector /, text);
+    assert.match(
+      messages[0],
+      /\n {6}from the stack's chart values override chartValues\.vector\.role \(\S*Pulumi\.pi\.yaml:\d+\): change or remove it/,
+      text,
+    );
+  });
+
   it("loki.gateway.enabled: false: the addresses, NetworkPolicy rules and named ports it leaves are one message whose cause is the override", async () => {
     const r = await synthStaging(stagingWith(GATEWAY_OFF));
     assert.equal(r.status, 1, r.stdout + r.stderr);
