@@ -656,14 +656,32 @@ function releaseOfReport(
   if (r.where && DASHBOARD_PANEL.test(r.where))
     return releases.find((rel) => objectOverride(rel, r, overrides) !== undefined);
   if (r.where) return undefined;
+  const rendering = (workload: string) =>
+    releaseRendering(
+      resources,
+      releases,
+      (urn) =>
+        /\$kubernetes:apps\/v1:(Deployment|StatefulSet|DaemonSet)::/.test(urn) &&
+        urn.endsWith(`/${workload}`),
+    );
+  // resource-budget's workloads no pool admits (`… admits alloy, alloy-cluster, so they would stay
+  // Pending`, policy/budget.ts keptOffMessages) carry a URN only when one release rendered them
+  // all: those of several releases of one chart (Alloy's node and cluster releases, which one
+  // `chartValues.alloy` override schedules alike) are that chart's, as concernedRelease picks.
+  const keptOff =
+    / admits ([a-z0-9][a-z0-9.-]*(?:, [a-z0-9][a-z0-9.-]*)*), so (?:it|they) would stay Pending/.exec(
+      r.message,
+    );
+  if (keptOff) {
+    const rels = keptOff[1].split(", ").map(rendering);
+    const found = [...new Set(rels.filter((rel): rel is ReleaseRef => rel !== undefined))];
+    return found.length > 0 && found.length === rels.length
+      ? concernedRelease(found, overrides, r)
+      : undefined;
+  }
   const workload = /^([a-z0-9][a-z0-9.-]*): /.exec(r.message)?.[1];
   if (!workload) return undefined;
-  return releaseRendering(
-    resources,
-    releases,
-    (urn) =>
-      /\$kubernetes:apps\/v1:(Deployment|StatefulSet|DaemonSet)::/.test(urn) && urn.endsWith(`/${workload}`),
-  );
+  return rendering(workload);
 }
 
 /**

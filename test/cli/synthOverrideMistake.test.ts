@@ -320,6 +320,25 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
   });
 
+  it("a nodeSelector no pool satisfies, of a chart installed twice (Alloy's node and cluster releases): the one message on both names the key", async () => {
+    const { text, messages } = await refusedWith(
+      "    alloy:\n      controller:\n        nodeSelector:\n          kubernetes.io/arch: arm64\n",
+      "staging",
+    );
+    assert.equal(messages.length, 1, text);
+    assert.match(
+      messages[0],
+      /no node of the pool admits alloy, alloy-cluster, so they would stay Pending/,
+      text,
+    );
+    // Was no key at all: the message carries no URN when two releases rendered its workloads.
+    assert.match(
+      messages[0],
+      /\n {6}from the stack's chart values override chartValues\.alloy\.controller\.nodeSelector\["kubernetes\.io\/arch"\] \(\S*Pulumi\.staging\.yaml:\d+\): change or remove it/,
+      text,
+    );
+  });
+
   it("loki.gateway.enabled: false: the addresses, NetworkPolicy rules and named ports it leaves are one message whose cause is the override", async () => {
     const r = await synthStaging(stagingWith(GATEWAY_OFF));
     assert.equal(r.status, 1, r.stdout + r.stderr);
