@@ -7,7 +7,12 @@
  * out-of-order samples. A rule labelled with the opt-out is left alone.
  */
 import { RULE_OPT_OUT } from "../builders/alerting/rules";
-import { evaluatorsOf, ruleEvaluators, type RuleSubject } from "../upstream/ruleSelection";
+import {
+  evaluatorOperators,
+  evaluatorsOf,
+  ruleEvaluators,
+  type RuleSubject,
+} from "../upstream/ruleSelection";
 import { releaseUrns, type Finding, type Placed } from "./objects";
 
 /** The rule another app's chart brings: its own namespace, the labels Helm charts set. */
@@ -32,27 +37,42 @@ export function alloyConfigReleases(objects: Placed[]): string[] {
 
 /**
  * The Helm releases whose values decide which engines evaluate rules: those rendering an
- * evaluator (a Prometheus's or VMAlert's selectors, an Alloy config's `mimir.rules.kubernetes`) or
- * an Alloy config that could hold one. A rule with no evaluator or two follows from their values
+ * evaluator (a Prometheus's or VMAlert's selectors, an Alloy config's `mimir.rules.kubernetes`),
+ * an Alloy config that could hold one, or an operator that runs one from its custom resource
+ * (victoria-metrics-k8s-stack with `vmalert.enabled: false` renders the operator, no VMAlert). A rule with no evaluator or two follows from their values
  * or from the program's, so the finding names them for synth/report.ts to trace it to an override
  * of theirs (the cluster Alloy's config replaced by a `chartValues` override loses the rule sync).
  */
 function ruleEngineReleases(objects: Placed[]): string[] {
   const engines = objects.filter((p) => ruleEvaluators([p.obj]).length > 0);
-  return [...new Set([...releaseUrns(engines), ...alloyConfigReleases(objects)])];
+  const operators = evaluatorOperators(objects.map((p) => p.obj));
+  return [
+    ...new Set([
+      ...releaseUrns(engines),
+      ...alloyConfigReleases(objects),
+      ...releaseUrns(objects.filter((p) => operators.includes(p.obj))),
+    ]),
+  ];
 }
 
 export function checkRuleEvaluators(objects: Placed[]): { rules: number; findings: Finding[] } {
   const evaluators = ruleEvaluators(objects.map((p) => p.obj));
   const findings: Finding[] = [];
   const releases = ruleEngineReleases(objects);
+  // No evaluator at all: the engines are said by the names the charts' switches give them
+  // (`vmalert.enabled`, `prometheus.enabled`), so the synthesis traces the finding to the switch
+  // that turned the stack's one off (synth/report.ts overridesOn).
+  const none =
+    evaluators.length === 0
+      ? " (the stack renders no evaluator: no prometheus, no vmalert, no Alloy config with mimir.rules.kubernetes)"
+      : "";
   const judge = (subject: RuleSubject, what: string) => {
     const by = evaluatorsOf(evaluators, subject);
     if (by.length !== 1)
       findings.push({
         check: "rule-evaluators",
         where: `PrometheusRule ${subject.namespace}/${subject.name}`,
-        message: `${what} has ${by.length} evaluator(s)${by.length ? ` (${by.join(", ")})` : ""}; expected exactly one: ${by.length ? "every alert would fire twice" : "its alerts would never fire"}`,
+        message: `${what} has ${by.length} evaluator(s)${by.length ? ` (${by.join(", ")})` : ""}; expected exactly one: ${by.length ? "every alert would fire twice" : `its alerts would never fire${none}`}`,
         // Which engines run and what they select follow from configs and values, no pod's size or place.
         ...(releases.length > 0 ? { releases, wiring: true } : {}),
       });

@@ -216,6 +216,28 @@ export function alloyRuleSyncs(config: string): RuleEvaluator[] {
 
 const CONVERTER_OFF = "VM_ENABLEDPROMETHEUSCONVERTER_PROMETHEUSRULE";
 
+/** The VictoriaMetrics operator's image, which runs VMAlert objects (and converts PrometheusRules for them). */
+const VM_OPERATOR = /victoriametrics\/operator/;
+/** prometheus-operator's own image (not its config reloader's), which runs Prometheus objects. */
+const PROMETHEUS_OPERATOR = /prometheus-operator\/prometheus-operator(?:[:@]|$)/;
+
+/** Whether `o` is a Deployment running a container of `image`. */
+function runsOperator(o: ObjectLike, image: RegExp): boolean {
+  return (
+    o.kind === "Deployment" &&
+    (o.spec?.template?.spec?.containers ?? []).some((c: any) => image.test(String(c.image ?? "")))
+  );
+}
+
+/**
+ * The operators among rendered objects that run rule evaluators from their custom resources
+ * (VMAlert, Prometheus): where one runs, values that switch its evaluator off
+ * (`vmalert.enabled: false`) leave the rules without one.
+ */
+export function evaluatorOperators<T extends ObjectLike>(objects: T[]): T[] {
+  return objects.filter((o) => runsOperator(o, VM_OPERATOR) || runsOperator(o, PROMETHEUS_OPERATOR));
+}
+
 /**
  * Every rule evaluator among rendered objects: Prometheus objects, VMAlert objects (converting
  * while a VictoriaMetrics operator Deployment without the converter switched off is among them)
@@ -223,13 +245,7 @@ const CONVERTER_OFF = "VM_ENABLEDPROMETHEUSCONVERTER_PROMETHEUSRULE";
  */
 export function ruleEvaluators(objects: ObjectLike[]): RuleEvaluator[] {
   const out: RuleEvaluator[] = [];
-  const vmOperators = objects.filter(
-    (o) =>
-      o.kind === "Deployment" &&
-      (o.spec?.template?.spec?.containers ?? []).some((c: any) =>
-        /victoriametrics\/operator/.test(String(c.image ?? "")),
-      ),
-  );
+  const vmOperators = objects.filter((o) => runsOperator(o, VM_OPERATOR));
   const converts = vmOperators.some((o) =>
     (o.spec.template.spec.containers ?? []).every(
       (c: any) => !(c.env ?? []).some((e: any) => e.name === CONVERTER_OFF && String(e.value) === "false"),

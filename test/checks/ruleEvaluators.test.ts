@@ -97,4 +97,28 @@ describe("rendered-stack check rule-evaluators", () => {
       /resource homelab-loki's rule has 2 evaluator\(s\) \(prometheus monitoring\/kps, prometheus monitoring\/other\)/,
     );
   });
+
+  it("with no evaluator at all, names the engines it lacks and the release running the operator that would run one", () => {
+    const operator = {
+      ...placed({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "vm-victoria-metrics-operator", namespace: "monitoring" },
+        spec: {
+          template: { spec: { containers: [{ name: "operator", image: "victoriametrics/operator:v0.1" }] } },
+        },
+      }),
+      urn: "urn:pulumi:s::p::kubernetes:helm.sh/v3:Release$kubernetes:apps/v1:Deployment::vm/monitoring/vm-victoria-metrics-operator",
+      source: "release vm",
+    };
+    const { findings } = checkRuleEvaluators([operator, own]);
+    assert.equal(findings.length, 2);
+    for (const f of findings) {
+      assert.deepEqual(f.releases, [operator.urn]);
+      assert.match(
+        f.message,
+        /its alerts would never fire \(the stack renders no evaluator: no prometheus, no vmalert, /,
+      );
+    }
+  });
 });

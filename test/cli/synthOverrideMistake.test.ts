@@ -339,6 +339,23 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
   });
 
+  it("victoria-metrics-k8s-stack vmalert.enabled: false on pi: the rules left with no evaluator are places of the switch's one message", async () => {
+    const { text, messages } = await refusedWith(
+      "    victoria-metrics-k8s-stack:\n      vmalert:\n        enabled: false\n",
+      "pi",
+    );
+    // Was 6: the switch's message, then each of the five rules' "0 evaluator(s)" naming no key
+    // (the release rendering the operator, and no VMAlert, was not among the rule engines').
+    assert.equal(messages.length, 1, text);
+    assert.match(messages[0], /\[rule-evaluators\] PrometheusRule monitoring\/homelab-loki/, text);
+    assert.match(messages[0], /\[rule-evaluators\] PrometheusRule another-app\/another-app/, text);
+    assert.match(
+      messages[0],
+      /\n {6}from the stack's chart values override chartValues\.victoria-metrics-k8s-stack\.vmalert\.enabled \(\S*Pulumi\.pi\.yaml:\d+\): change or remove it/,
+      text,
+    );
+  });
+
   it("loki.gateway.enabled: false: the addresses, NetworkPolicy rules and named ports it leaves are one message whose cause is the override", async () => {
     const r = await synthStaging(stagingWith(GATEWAY_OFF));
     assert.equal(r.status, 1, r.stdout + r.stderr);
