@@ -1192,6 +1192,14 @@ function picksComponent(rel: ReleaseRef, names: string[], s: Selection): boolean
     // A label keyed by the component itself (`alertmanager: kps-alertmanager`, the label an
     // operator puts on the pods it runs for that resource) picks that component.
     if (own.includes(key)) return true;
+    // The label prometheus-operator puts on the pods it runs for a Prometheus or an Alertmanager,
+    // valued by that resource's name, which kube-prometheus-stack 88.5.3 gives as the chart's
+    // fullname and the component (templates/_helpers.tpl `kube-prometheus-stack.prometheus.crname`,
+    // `.alertmanager.crname`: `<fullname>-prometheus`): `kube-prometheus-stack-prometheus`.
+    if (k === "operator.prometheus.io/name") {
+      const full = typeof rel.values.fullnameOverride === "string" ? rel.values.fullnameOverride : "";
+      return [full, rel.name].some((f) => f !== "" && names.some((c) => v === `${f}-${c}`));
+    }
     if (key === "name" || key === "app")
       return [rel.chart, rel.name, ...names, ...names.map((c) => `${rel.name}-${c}`)].includes(v);
     return false;

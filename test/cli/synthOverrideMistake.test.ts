@@ -356,6 +356,26 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
   });
 
+  it("kube-prometheus-stack prometheus.enabled: false on takeover: a rule admitting the Prometheus pods its operator labels is a place of the switch's one message", async () => {
+    const { text, messages } = await refusedWith(
+      "    kube-prometheus-stack:\n      prometheus:\n        enabled: false\n",
+      "takeover",
+    );
+    // Was 2: Alloy's ingress rule from the pods labelled operator.prometheus.io/name=
+    // kube-prometheus-stack-prometheus named no key, a message apart from the switch's.
+    assert.equal(messages.length, 1, text);
+    assert.match(
+      messages[0],
+      /\[network-policy\] NetworkPolicy monitoring-agents\/alloy .*: ingress rule 0/,
+      text,
+    );
+    assert.match(
+      messages[0],
+      /\n {6}from the stack's chart values override chartValues\.kube-prometheus-stack\.prometheus\.enabled \(\S*Pulumi\.takeover\.yaml:\d+\): change or remove it/,
+      text,
+    );
+  });
+
   it("loki.gateway.enabled: false: the addresses, NetworkPolicy rules and named ports it leaves are one message whose cause is the override", async () => {
     const r = await synthStaging(stagingWith(GATEWAY_OFF));
     assert.equal(r.status, 1, r.stdout + r.stderr);
