@@ -29,16 +29,24 @@ const RELEASE_CHARTS: Readonly<Record<string, string>> = {
 };
 
 /*
+ * The chart Grafana publishes Mimir as, which the program does not install (docs/explanation/
+ * architecture.md: it runs Mimir as its own StatefulSet rather than `mimir-distributed`): the name
+ * a user who knows that chart writes under `chartValues` for Mimir's replicas or its gateway.
+ */
+const MIMIR_CHART = "mimir-distributed";
+
+/*
  * What an unknown key under `chartValues` is told (config/errors.ts reads it, config/keyHints.ts):
- * a release's name, the chart it is a release of; mimir, that Mimir, the one component without a
- * chart, is set by the stack's own `mimir` keys; any other name, the chart names (or the closest).
+ * a release's name, the chart it is a release of; mimir (or mimir-distributed, its chart the
+ * program does not install), that Mimir, the one component without a chart, is set by the stack's
+ * own `mimir` keys; any other name, the chart names (or the closest).
  */
 function unknownChart(key: string): string | undefined {
   const chart = RELEASE_CHARTS[key];
   if (chart)
     return `; did you mean "${chart}"? (chartValues takes the chart's name, not the name the program gives its release)`;
-  if (key === RELEASES.mimir)
-    return `, ${CHART_LIST}, and Mimir is none: it runs as the program's own StatefulSet, set by the stack's mimir keys (docs/reference/configuration.md)`;
+  if (key === RELEASES.mimir || key === MIMIR_CHART)
+    return `, ${CHART_LIST}, and Mimir is none: it runs as the program's own StatefulSet${key === MIMIR_CHART ? `, not from the ${MIMIR_CHART} chart` : ""}, set by the stack's mimir keys (docs/reference/configuration.md)`;
   return undefined;
 }
 

@@ -448,6 +448,19 @@ describe("config: an unknown chart under chartValues (config/chartValues.ts)", f
     assert.equal(r[0].line, lineOf(lines, "mimir", lineOf(lines, P("chartValues"))));
   });
 
+  it("sends mimir-distributed, the chart the program does not install, to the stack's mimir keys too", () => {
+    const { dir, lines } = withChartValues({ "mimir-distributed": { ingester: { replicas: 2 } } });
+    const r = run(dir);
+    assert.equal(r.length, 1, r.map((p) => p.problem).join("\n"));
+    assert.match(
+      r[0].problem,
+      new RegExp(
+        `^${P("chartValues.mimir-distributed")}: unknown key, expected a chart name: loki \\| alloy .* \\(docs/reference/versions\\.md\\), and Mimir is none: it runs as the program's own StatefulSet, not from the mimir-distributed chart, set by the stack's mimir keys`,
+      ),
+    );
+    assert.equal(r[0].line, lineOf(lines, "mimir-distributed", lineOf(lines, P("chartValues"))));
+  });
+
   it("leaves the other charts' keys checked in the same run: a misspelt chart name hid every misspelt key", () => {
     const { dir, lines } = withChartValues({
       grafanna: { replicas: 2 },
