@@ -6,7 +6,7 @@
 import { DASHBOARD_LABEL } from "../builders/grafana/grafanaValues";
 import { parseUserYaml } from "../model/yamlText";
 import { dashboardProblems, type DashboardFile } from "../builders/grafana/dashboardCheck";
-import { describe, type Finding, type K8sObject, type Placed } from "./objects";
+import { describe, releaseUrns, type Finding, type K8sObject, type Placed } from "./objects";
 
 /**
  * Whether a rendered pod runs Grafana's datasource sidecar: its volume `sc-datasources-volume` is
@@ -82,10 +82,17 @@ export function checkDashboards(objects: Placed[]): { judged: number; findings: 
   // The program's own first: of two dashboards sharing a uid, the one added later is told to change.
   files.sort((a, b) => Number(!a.where.includes("(resource ")) - Number(!b.where.includes("(resource ")));
   const provisioned = provisionedDatasources(objects);
-  const findings = dashboardProblems(files, provisioned?.uids, provisioned?.names).map((p) => ({
+  // A reference to a datasource none provisions rests on the releases rendering `datasources.yaml`
+  // (the grafana chart's, from its `datasources` value): a chartValues override replacing that
+  // list is the cause of every such reference, which synth/report.ts then says as one mistake.
+  const provisioning = releaseUrns(
+    objects.filter((p) => p.obj.kind === "ConfigMap" && typeof p.obj.data?.["datasources.yaml"] === "string"),
+  );
+  const findings = dashboardProblems(files, provisioned?.uids, provisioned?.names).map((p): Finding => ({
     check: "dashboard",
     where: p.where,
     message: p.message,
+    ...(p.datasource && provisioning.length > 0 ? { releases: provisioning, judged: ["datasources"] } : {}),
   }));
   return { judged: files.length, findings };
 }

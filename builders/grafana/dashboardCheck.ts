@@ -28,6 +28,8 @@ export interface DashboardFile {
 export interface DashboardProblem {
   where: string;
   message: string;
+  /** Set on a reference to a datasource the provisioned ones lack: what the datasources provision decides it. */
+  datasource?: true;
 }
 
 /**
@@ -84,6 +86,9 @@ function folderProblem(f: DashboardFile): string | undefined {
  * Grafana provisions (undefined: no Grafana config rendered, the uids are not judged), `names`
  * their names (a datasource named by a string may give either).
  */
+/** The uids or names provisioned, as a message lists them: `none` rather than an empty `()`. */
+const listed = (xs: readonly string[]) => (xs.length > 0 ? xs.join(", ") : "none");
+
 export function dashboardProblems(
   files: DashboardFile[],
   provisioned: string[] | undefined,
@@ -147,9 +152,10 @@ export function dashboardProblems(
       const near = closestMatch(ref, byString ? [...provisioned, ...names] : provisioned);
       const places = [...new Set(at)];
       const expected = byString
-        ? `a datasource the stack provisions, by uid (${provisioned.join(", ")}) or by name (${names.join(", ")})`
-        : `a datasource uid the stack provisions (${provisioned.join(", ")})`;
+        ? `a datasource the stack provisions, by uid (${listed(provisioned)}) or by name (${listed(names)})`
+        : `a datasource uid the stack provisions (${listed(provisioned)})`;
       out.push({
+        datasource: true,
         where: f.where,
         message: `expected ${expected}, got ${byString ? "the string " : ""}"${ref}" in ${places.slice(0, 3).join(", ")}${places.length > 3 ? ` and ${places.length - 3} more` : ""}${near ? `; did you mean "${near}"?` : ""} (Grafana shows "Datasource ${ref} was not found")`,
       });

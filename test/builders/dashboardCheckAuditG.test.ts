@@ -83,6 +83,15 @@ describe("dashboards as the sidecar and Grafana load them (audit hG)", () => {
     );
   });
 
+  it("says none where the stack provisions no datasource uid, not an empty ()", () => {
+    const [p] = dashboardProblems([file(dash("a", "metrics"))], []);
+    assert.match(
+      p.message,
+      /expected a datasource uid the stack provisions \(none\), got "metrics" in panel "p"/,
+    );
+    assert.equal(p.datasource, true);
+  });
+
   it("refuses a datasource named by a string (the older form) that is neither a provisioned name nor uid", () => {
     const legacy = (ds: string) =>
       JSON.stringify({

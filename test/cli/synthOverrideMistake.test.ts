@@ -376,6 +376,26 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
   });
 
+  it("grafana datasources replaced by values: the dashboards reading the program's datasources are places of one message naming the override", async () => {
+    const r = await synthStaging(
+      stagingWith(
+        "    grafana:\n      datasources:\n        datasources.yaml:\n          apiVersion: 1\n          datasources:\n            - name: Extra\n              type: prometheus\n              url: http://mimir-nope.monitoring.svc:8080/prometheus\n",
+      ),
+    );
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    // Was 41: the address and the rules Grafana no longer uses ("one of these"), then 38
+    // dashboard files' "expected a datasource uid the stack provisions (), got \"metrics\"",
+    // naming no key.
+    assert.equal(problems(r.stderr).length, 1, r.stderr);
+    assert.match(r.stderr, /the stack provisions \(none\), got "metrics"/);
+    assert.doesNotMatch(r.stderr, /provisions \(\)/);
+    assert.match(r.stderr, /also seen at: .*\[dashboard\] ConfigMap monitoring\/homelab-dashboards-loki /);
+    assert.match(
+      r.stderr,
+      /\n {6}from the stack's chart values overrides .*chartValues\.grafana\.datasources\["datasources\.yaml"\]\.datasources \(\S*Pulumi\.staging\.yaml:\d+\): change or remove them/,
+    );
+  });
+
   it("loki.gateway.enabled: false: the addresses, NetworkPolicy rules and named ports it leaves are one message whose cause is the override", async () => {
     const r = await synthStaging(stagingWith(GATEWAY_OFF));
     assert.equal(r.status, 1, r.stdout + r.stderr);
