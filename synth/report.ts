@@ -656,32 +656,49 @@ function releaseOfReport(
   if (r.where && DASHBOARD_PANEL.test(r.where))
     return releases.find((rel) => objectOverride(rel, r, overrides) !== undefined);
   if (r.where) return undefined;
-  const rendering = (workload: string) =>
-    releaseRendering(
-      resources,
-      releases,
-      (urn) =>
-        /\$kubernetes:apps\/v1:(Deployment|StatefulSet|DaemonSet)::/.test(urn) &&
-        urn.endsWith(`/${workload}`),
-    );
-  // resource-budget's workloads no pool admits (`… admits alloy, alloy-cluster, so they would stay
-  // Pending`, policy/budget.ts keptOffMessages) carry a URN only when one release rendered them
-  // all: those of several releases of one chart (Alloy's node and cluster releases, which one
-  // `chartValues.alloy` override schedules alike) are that chart's, as concernedRelease picks.
-  const keptOff =
-    / admits ([a-z0-9][a-z0-9.-]*(?:, [a-z0-9][a-z0-9.-]*)*), so (?:it|they) would stay Pending/.exec(
-      r.message,
-    );
-  if (keptOff) {
-    const rels = keptOff[1].split(", ").map(rendering);
-    const found = [...new Set(rels.filter((rel): rel is ReleaseRef => rel !== undefined))];
-    return found.length > 0 && found.length === rels.length
-      ? concernedRelease(found, overrides, r)
-      : undefined;
-  }
+  const kept = keptOffReleases(r.message, releases, resources);
+  if (kept) return kept.length > 0 ? concernedRelease(kept, overrides, r) : undefined;
   const workload = /^([a-z0-9][a-z0-9.-]*): /.exec(r.message)?.[1];
   if (!workload) return undefined;
-  return rendering(workload);
+  return renderingWorkload(resources, releases, workload);
+}
+
+/** The release that rendered the Deployment, StatefulSet or DaemonSet named `workload`. */
+function renderingWorkload(
+  resources: OverrideContext["resources"],
+  releases: ReleaseRef[],
+  workload: string,
+): ReleaseRef | undefined {
+  return releaseRendering(
+    resources,
+    releases,
+    (urn) =>
+      /\$kubernetes:apps\/v1:(Deployment|StatefulSet|DaemonSet)::/.test(urn) && urn.endsWith(`/${workload}`),
+  );
+}
+
+/**
+ * The releases rendering resource-budget's workloads no pool admits (`… admits alloy,
+ * alloy-cluster, so they would stay Pending`, policy/budget.ts keptOffMessages, which carries a URN
+ * only when one release rendered them all): undefined for another message, [] when one of them is
+ * no release's. Several releases of one chart (Alloy's node and cluster releases, which one
+ * `chartValues.alloy` override schedules alike) are that chart's, as concernedRelease picks;
+ * releases of several overridden charts kept off for the same reason (a nodeSelector each) are
+ * each traced to their own overrides (attributeOverrides).
+ */
+function keptOffReleases(
+  message: string,
+  releases: ReleaseRef[],
+  resources: OverrideContext["resources"],
+): ReleaseRef[] | undefined {
+  const keptOff =
+    / admits ([a-z0-9][a-z0-9.-]*(?:, [a-z0-9][a-z0-9.-]*)*), so (?:it|they) would stay Pending/.exec(
+      message,
+    );
+  if (!keptOff) return undefined;
+  const rels = keptOff[1].split(", ").map((w) => renderingWorkload(resources, releases, w));
+  const found = [...new Set(rels.filter((rel): rel is ReleaseRef => rel !== undefined))];
+  return found.length === rels.length ? found : [];
 }
 
 /**
@@ -1617,6 +1634,18 @@ export function attributeOverrides<
     if (own) return { keys: [own], unsure: false };
     const on = rel && overridesOn(rel, report.message, overrides, report, placeOf(report));
     if (on) return { keys: on.overrides, unsure: !on.narrowed };
+    // Workloads of several overridden charts that no pool admits for one reason: each chart's
+    // overrides the message narrows to (its nodeSelector's key), all of them sure when each is.
+    const kept =
+      !report.urn && !report.where ? keptOffReleases(report.message, releases, resources) : undefined;
+    if (kept && kept.length > 1) {
+      const each = kept.map((r) => overridesOn(r, report.message, overrides, report));
+      if (each.some((e) => e !== undefined))
+        return {
+          keys: [...new Set(each.flatMap((e) => e?.overrides ?? []))],
+          unsure: each.some((e) => e === undefined || !e.narrowed),
+        };
+    }
     // A report on releases of several overridden charts (a NetworkPolicy rule between Vector and
     // a Loki the stack overrides both): which override is at fault is not known, so the
     // overrides of each are named as the ones it may follow from, never none.

@@ -396,6 +396,21 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
   });
 
+  it("nodeSelectors of two charts no pool satisfies, said as one kept-off message: it names each chart's key", async () => {
+    const { text, messages } = await refusedWith(
+      "    loki:\n      singleBinary:\n        nodeSelector:\n          kubernetes.io/arch: amd64\n    vector:\n      nodeSelector:\n        kubernetes.io/arch: amd64\n",
+      "pi",
+    );
+    assert.equal(messages.length, 1, text);
+    assert.match(messages[0], /no node of the pool admits loki, vector, so they would stay Pending/, text);
+    // Was no key at all: the workloads of two overridden charts, and no URN.
+    assert.match(
+      messages[0],
+      /\n {6}from the stack's chart values overrides chartValues\.loki\.singleBinary\.nodeSelector\["kubernetes\.io\/arch"\] \(\S*Pulumi\.pi\.yaml:\d+\), chartValues\.vector\.nodeSelector\["kubernetes\.io\/arch"\] \(\S*Pulumi\.pi\.yaml:\d+\): change or remove them/,
+      text,
+    );
+  });
+
   it("loki.gateway.enabled: false: the addresses, NetworkPolicy rules and named ports it leaves are one message whose cause is the override", async () => {
     const r = await synthStaging(stagingWith(GATEWAY_OFF));
     assert.equal(r.status, 1, r.stdout + r.stderr);
