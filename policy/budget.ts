@@ -632,15 +632,26 @@ function selectorSlips(nodeSelector: Record<string, string> | undefined, pools: 
   // As the selector is matched (contract/scheduling.ts canLandOn): the kubelet's labels count.
   const labels = pools.map((p) => withWellKnownLabels(p.labels ?? {}, p.arch));
   const keys = [...new Set(labels.flatMap((l) => Object.keys(l)))];
+  const valuesOf = (key: string) => [
+    ...new Set(labels.flatMap((l) => (l[key] === undefined ? [] : [l[key]]))),
+  ];
   const said = Object.entries(nodeSelector ?? {}).flatMap(([k, v]) => {
     if (k === "kubernetes.io/hostname" || labels.some((l) => l[k] === String(v))) return [];
     if (!keys.includes(k)) {
       const meant = closestMatch(k, keys);
-      return meant ? [`no pool has label ${k}; did you mean ${meant}=${v}?`] : [];
+      if (!meant) return [];
+      // Only a label some pool has is offered: with the key's slip mended, the value may still be
+      // one no pool has (`kubernetes.io/arc: amd64` on Pis), a slip of one (`arm`) or a choice.
+      if (labels.some((l) => l[meant] === String(v)))
+        return [`no pool has label ${k}; did you mean ${meant}=${v}?`];
+      const value = closestMatch(String(v), valuesOf(meant));
+      return [
+        value
+          ? `no pool has label ${k}; did you mean ${meant}=${value}?`
+          : `no pool has label ${k}, nor ${meant}=${v}; did you mean ${meant}?`,
+      ];
     }
-    const meant = closestMatch(String(v), [
-      ...new Set(labels.flatMap((l) => (l[k] === undefined ? [] : [l[k]]))),
-    ]);
+    const meant = closestMatch(String(v), valuesOf(k));
     return meant ? [`no pool has ${k}=${v}; did you mean ${k}=${meant}?`] : [];
   });
   return said.length > 0 ? ` (${said.join("; ")})` : "";

@@ -130,6 +130,16 @@ describe("policy (resource-budget): a workload its node selection keeps off ever
       await pending({ "kubernetes.io/arch": "arm" }),
       /^the nodeSelector kubernetes\.io\/arch=arm of grafana \(no pool has kubernetes\.io\/arch=arm; did you mean kubernetes\.io\/arch=arm64\?\): /,
     );
+    // A misspelt key is mended into a label some pool has, never one none has: the value after it
+    // is another arch (a choice, said as absent too) or a slip of the pools' own.
+    assert.match(
+      await pending({ "kubernetes.io/arc": "amd64" }),
+      /^the nodeSelector kubernetes\.io\/arc=amd64 of grafana \(no pool has label kubernetes\.io\/arc, nor kubernetes\.io\/arch=amd64; did you mean kubernetes\.io\/arch\?\): `nodePools/,
+    );
+    assert.match(
+      await pending({ "kubernetes.io/arc": "arm" }),
+      /^the nodeSelector kubernetes\.io\/arc=arm of grafana \(no pool has label kubernetes\.io\/arc; did you mean kubernetes\.io\/arch=arm64\?\): `nodePools/,
+    );
     // Another architecture is a choice, not a slip: nothing offered.
     assert.match(
       await pending({ "kubernetes.io/arch": "amd64" }),
