@@ -5,6 +5,7 @@
  * words. Each command leads the refusal with its own name and flag and says what it does then.
  * The rendered objects synth writes beside an export are checked here too (renderedFormProblem).
  */
+import * as fs from "fs";
 import * as path from "path";
 import { FileReadError, readUtf8 } from "../config/readFile";
 import { notJsonMessage } from "../config/jsonText";
@@ -54,8 +55,14 @@ export function readStackExport(file: string): ExportFileRead {
   // A file synth writes beside an export in its --out folder is said as what it is, with the
   // export beside it, as policy:check skips it (cli/exportFiles.ts sideFileReason).
   const side = sideFileOf(file);
+  // Named only where it is: a side file copied alone has no export beside it to give.
   if ("refused" in form && form.refused === "not an export" && side)
-    return { ...form, fix: `it holds ${sideFileWhat(side)}: give that export instead` };
+    return {
+      ...form,
+      fix: fs.existsSync(side.exportFile)
+        ? `it holds ${sideFileWhat(side)}: give that export instead`
+        : `it holds ${sideFileWhat(side)}, which is not there; ${EXPORT_SOURCES}`,
+    };
   return form;
 }
 

@@ -61,14 +61,27 @@ describe("change/against.ts readExport: the export read as policy:check reads it
     it(`names a <stack>.${kind}.json given as the previous export, and the export beside it`, () => {
       const file = path.join(dir, `takeover.${kind}.json`);
       fs.writeFileSync(file, JSON.stringify(doc));
+      const exp = path.join(dir, "takeover.json");
+      // Copied alone, without its export: none is named to give (the hint would not work).
       assert.throws(
         () => readExport(file),
         (e: unknown) =>
           e instanceof SynthInputError &&
           e.message.endsWith(
-            `; it holds ${what} beside ${path.join(dir, "takeover.json")}: give that export instead`,
+            `; it holds ${what} beside ${exp}, which is not there; give the file \`pulumi stack export\` writes, or a stack's .json file that \`npm run synth\` writes into its --out folder`,
           ),
       );
+      fs.writeFileSync(exp, JSON.stringify({ version: 3, deployment: { resources: [] } }));
+      try {
+        assert.throws(
+          () => readExport(file),
+          (e: unknown) =>
+            e instanceof SynthInputError &&
+            e.message.endsWith(`; it holds ${what} beside ${exp}: give that export instead`),
+        );
+      } finally {
+        fs.rmSync(exp);
+      }
     });
 });
 
