@@ -614,10 +614,15 @@ describe("a report on an object an override wrote whole names that override's it
           "expected a metric name a component emits, got node_cpu_seconds_totl; did you mean node_cpu_seconds_total?",
         ),
         panel("expected a label node_cpu_seconds_total carries, got mdoe; did you mean mode?"),
+        panel(
+          'expected a PromQL query, found a syntax error at character 37: "sum(rate(node_cpu_seconds_total[5m])" then the end of the query; Prometheus refuses the query, which shows an error instead of data',
+        ),
       ],
       [grafana],
       overrides,
     );
+    // Each of the three kinds of finding on a panel (an empty list would pass the loop below).
+    assert.equal(found.length, 3);
     for (const f of found) {
       assert.deepEqual(f.overrides, ["chartValues.grafana.extraObjects[0]"], f.message);
       assert.equal(f.overridesUnsure, undefined, f.message);
