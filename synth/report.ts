@@ -396,7 +396,13 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
     const restsOn = "check" in t.report && (t.report.wiring || t.report.connects);
     const could = restsOn ? new Set(t.on.overrides) : undefined;
     const canCause = (n: Traced) => !could || n.on!.overrides.every((o) => could.has(o));
-    const named = traced.filter((n) => n.rel?.chart === rel.chart && n.on?.narrowed && canCause(n));
+    // A report traced to a kind key only by the workload it names tells what that kind lacks, not
+    // that the chart's other overrides are no mistake: one that may follow from another of them
+    // (the alloy-rbac calls of `rbac.create: false` beside `controller.type`) stays apart.
+    const kindOnly = (n: Traced) => n.on!.byKind && t.on!.overrides.some((o) => !n.on!.overrides.includes(o));
+    const named = traced.filter(
+      (n) => n.rel?.chart === rel.chart && n.on?.narrowed && canCause(n) && !kindOnly(n),
+    );
     const blamed = new Set(named.flatMap((n) => n.on!.overrides));
     const root = named.find((n) => [...blamed].every((o) => n.on!.overrides.includes(o)));
     if (!root) continue;
@@ -474,7 +480,8 @@ function releaseRendering(
 interface Traced {
   report: Violation | CheckFinding;
   rel: ReleaseRef | undefined;
-  on: { overrides: string[]; narrowed: boolean } | undefined;
+  /** byKind: narrowed only by the key choosing the kind of the workload it names ({@link kindChosen}). */
+  on: { overrides: string[]; narrowed: boolean; byKind?: true } | undefined;
 }
 
 /** Whether two reports come from one rule (policy or check) at one resource. */
@@ -1289,7 +1296,7 @@ function overridesOn(
     wiring?: boolean;
   } = {},
   place?: string,
-): { overrides: string[]; narrowed: boolean } | undefined {
+): { overrides: string[]; narrowed: boolean; byKind?: true } | undefined {
   const { judged, containers } = on;
   const ofChart = candidateOverrides(rel, overrides, { message, connects: on.connects, wiring: on.wiring });
   if (ofChart.length === 0) return undefined;
@@ -1349,9 +1356,15 @@ function overridesOn(
             switchedComponent(o).some((c) => namesWord(message, c)) ||
             valuesAt(rel.values, o).some((v) => !names.has(v) && namesValue(message, v)) ||
             namedItems(rel.values, o, message, names)[0] !== o ||
-            renamesAway(o, rel, message) ||
-            choosesKindOf(rel, o, `${place ?? ""} ${message}`),
+            renamesAway(o, rel, message),
         );
+  // A report naming the workload of the kind a key chose, and nothing else: the key is its cause
+  // only when it is the chart's one candidate. Beside another override (`rbac.create: false`, whose
+  // pods lack RBAC whatever alloy's controller.type) which of them is at fault is not known.
+  if (named.length === 0) {
+    const kinds = kindChosen(rel, ofChart, `${place ?? ""} ${message}`);
+    if (kinds && kinds.overrides.length === ofChart.length) return kinds;
+  }
   const keys = (named.length > 0 ? named : ofChart)
     .flatMap((o) => namedItems(rel.values, o, message, names))
     .map((o) => overrideKey(rel.chart, o, rel.values, "chartValues"));
@@ -1383,12 +1396,13 @@ function kindChosen(
   rel: ReleaseRef,
   ofChart: string[],
   text: string,
-): { overrides: string[]; narrowed: boolean } | undefined {
+): { overrides: string[]; narrowed: boolean; byKind: true } | undefined {
   const chose = ofChart.filter((o) => choosesKindOf(rel, o, text));
   if (chose.length === 0) return undefined;
   return {
     overrides: chose.map((o) => overrideKey(rel.chart, o, rel.values, "chartValues")),
     narrowed: true,
+    byKind: true,
   };
 }
 

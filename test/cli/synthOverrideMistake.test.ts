@@ -306,6 +306,27 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
   });
 
+  it("alloy's controller.type beside rbac.create: false: what lacks RBAC is not said as the kind key's, which the alloy chart's RBAC does not read", async () => {
+    const { text, messages } = await refusedWith(
+      "    alloy:\n      controller:\n        type: deployment\n      rbac:\n        create: false\n",
+      "staging",
+    );
+    // alloy 1.5.0 templates/rbac.yaml is `if .Values.rbac.create`, whatever controller.type: the
+    // Kubernetes API egress of pods holding no RBAC and the config's calls no binding grants are
+    // rbac.create's (or "one of these"), never a place of the message saying that removing
+    // controller.type clears every place.
+    const kind = messages.filter((m) =>
+      /from the stack's chart values override chartValues\.alloy\.controller\.type \(/.test(m),
+    );
+    assert.equal(kind.length, 1, text);
+    assert.doesNotMatch(kind[0], /alloy-rbac|\(api\)|no RBAC/, text);
+    assert.match(kind[0], /\[runs-as-root\] Deployment monitoring-agents\/alloy/, text);
+    assert.ok(
+      messages.some((m) => /\[alloy-rbac\] /.test(m) && /chartValues\.alloy\.rbac\.create \(/.test(m)),
+      text,
+    );
+  });
+
   it("vector's role: Stateless-Aggregator on pi: what its Deployments lack as the node agent is one message naming the key", async () => {
     const { text, messages } = await refusedWith("    vector:\n      role: Stateless-Aggregator\n", "pi");
     // Was 5 messages naming no key (runs-as-root twice, the parked Deployment's Pending pods, the
