@@ -1217,9 +1217,11 @@ function picksComponent(rel: ReleaseRef, names: string[], s: Selection): boolean
     // operator puts on the pods it runs for that resource) picks that component.
     if (own.includes(key)) return true;
     // The label prometheus-operator puts on the pods it runs for a Prometheus or an Alertmanager,
-    // valued by that resource's name, which kube-prometheus-stack 88.5.3 gives as the chart's
-    // fullname and the component (templates/_helpers.tpl `kube-prometheus-stack.prometheus.crname`,
-    // `.alertmanager.crname`: `<fullname>-prometheus`): `kube-prometheus-stack-prometheus`.
+    // valued by that resource's name, which kube-prometheus-stack 88.0.0 (model/versions.ts) gives
+    // as the chart's fullname and the component (templates/_helpers.tpl
+    // `kube-prometheus-stack.prometheus.crname`, `.alertmanager.crname`: `<fullname>-prometheus`
+    // while cleanPrometheusOperatorObjectNames is false, its values.yaml default):
+    // `kube-prometheus-stack-prometheus`.
     if (k === "operator.prometheus.io/name") {
       const full = typeof rel.values.fullnameOverride === "string" ? rel.values.fullnameOverride : "";
       return [full, rel.name].some((f) => f !== "" && names.some((c) => v === `${f}-${c}`));
