@@ -39,14 +39,16 @@ const MIMIR_CHART = "mimir-distributed";
  * What an unknown key under `chartValues` is told (config/errors.ts reads it, config/keyHints.ts):
  * a release's name, the chart it is a release of; mimir (or mimir-distributed, its chart the
  * program does not install), that Mimir, the one component without a chart, is set by the stack's
- * own `mimir` keys; any other name, the chart names (or the closest).
+ * own `mimir` keys; any other name, the chart names (or the closest). Said of the stacks that run
+ * Mimir: a stack with metricsBackend victoriametrics, or at a phase before the new backend, runs
+ * none, and refuses its mimir keys (config/resolve.ts), which this schema-level hint cannot tell.
  */
 function unknownChart(key: string): string | undefined {
   const chart = RELEASE_CHARTS[key];
   if (chart)
     return `; did you mean "${chart}"? (chartValues takes the chart's name, not the name the program gives its release)`;
   if (key === RELEASES.mimir || key === MIMIR_CHART)
-    return `, ${CHART_LIST}, and Mimir is none: it runs as the program's own StatefulSet${key === MIMIR_CHART ? `, not from the ${MIMIR_CHART} chart` : ""}, set by the stack's mimir keys (docs/reference/configuration.md)`;
+    return `, ${CHART_LIST}, and Mimir is none: where the stack runs Mimir (metricsBackend mimir, at a phase that runs the new backend), it runs as the program's own StatefulSet${key === MIMIR_CHART ? `, not from the ${MIMIR_CHART} chart` : ""}, set by the stack's mimir keys (docs/reference/configuration.md)`;
   return undefined;
 }
 

@@ -442,7 +442,7 @@ describe("config: an unknown chart under chartValues (config/chartValues.ts)", f
     assert.match(
       r[0].problem,
       new RegExp(
-        `^${P("chartValues.mimir")}: unknown key, expected a chart name: loki \\| alloy \\| grafana .* \\(docs/reference/versions\\.md\\), and Mimir is none: it runs as the program's own StatefulSet, set by the stack's mimir keys`,
+        `^${P("chartValues.mimir")}: unknown key, expected a chart name: loki \\| alloy \\| grafana .* \\(docs/reference/versions\\.md\\), and Mimir is none: where the stack runs Mimir \\(metricsBackend mimir, at a phase that runs the new backend\\), it runs as the program's own StatefulSet, set by the stack's mimir keys`,
       ),
     );
     assert.equal(r[0].line, lineOf(lines, "mimir", lineOf(lines, P("chartValues"))));
@@ -455,10 +455,25 @@ describe("config: an unknown chart under chartValues (config/chartValues.ts)", f
     assert.match(
       r[0].problem,
       new RegExp(
-        `^${P("chartValues.mimir-distributed")}: unknown key, expected a chart name: loki \\| alloy .* \\(docs/reference/versions\\.md\\), and Mimir is none: it runs as the program's own StatefulSet, not from the mimir-distributed chart, set by the stack's mimir keys`,
+        `^${P("chartValues.mimir-distributed")}: unknown key, expected a chart name: loki \\| alloy .* \\(docs/reference/versions\\.md\\), and Mimir is none: where the stack runs Mimir \\(metricsBackend mimir, at a phase that runs the new backend\\), it runs as the program's own StatefulSet, not from the mimir-distributed chart, set by the stack's mimir keys`,
       ),
     );
     assert.equal(r[0].line, lineOf(lines, "mimir-distributed", lineOf(lines, P("chartValues"))));
+  });
+
+  it("on a stack running no Mimir (pi: metricsBackend victoriametrics), says when Mimir runs, not that it runs", () => {
+    const dir = tmpDir("chart-values");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const doc = parse(fs.readFileSync(path.join(ROOT, "Pulumi.pi.yaml"), "utf8"));
+    doc.config[P("chartValues")] = { "mimir-distributed": { ingester: { replicas: 2 } } };
+    fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), stringify(doc));
+    const r = run(dir);
+    assert.equal(r.length, 1, r.map((p) => p.problem).join("\n"));
+    // pi runs VictoriaMetrics: no Mimir StatefulSet, and its mimir keys are refused (config/resolve.ts).
+    assert.match(
+      r[0].problem,
+      /, and Mimir is none: where the stack runs Mimir \(metricsBackend mimir, at a phase that runs the new backend\), it runs as the program's own StatefulSet, not from the mimir-distributed chart, set by the stack's mimir keys/,
+    );
   });
 
   it("leaves the other charts' keys checked in the same run: a misspelt chart name hid every misspelt key", () => {

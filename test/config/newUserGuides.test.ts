@@ -183,7 +183,7 @@ describe("config: the mistakes the first-deploy, sizing, chart values and Grafan
       assert.doesNotMatch(other.message, /Mimir/);
       assert.match(
         charts("mimir").problems[0],
-        /and Mimir is none: it runs as the program's own StatefulSet/,
+        /and Mimir is none: where the stack runs Mimir \(metricsBackend mimir, at a phase that runs the new backend\), it runs as the program's own StatefulSet/,
       );
     });
 
