@@ -398,13 +398,13 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
     const canCause = (n: Traced) => !could || n.on!.overrides.every((o) => could.has(o));
     // A report traced to a kind key only by the workload it names tells what that kind lacks, not
     // that the chart's other overrides are no mistake: one that may follow from another of them
-    // (the alloy-rbac calls of `rbac.create: false` beside `controller.type`) stays apart.
+    // (the alloy-rbac calls of `rbac.create: false` beside `controller.type`) is not joined to it.
+    // The kind key still counts as named: beside another named override (`image.tag`), a report
+    // either may explain joins neither.
     const kindOnly = (n: Traced) => n.on!.byKind && t.on!.overrides.some((o) => !n.on!.overrides.includes(o));
-    const named = traced.filter(
-      (n) => n.rel?.chart === rel.chart && n.on?.narrowed && canCause(n) && !kindOnly(n),
-    );
+    const named = traced.filter((n) => n.rel?.chart === rel.chart && n.on?.narrowed && canCause(n));
     const blamed = new Set(named.flatMap((n) => n.on!.overrides));
-    const root = named.find((n) => [...blamed].every((o) => n.on!.overrides.includes(o)));
+    const root = named.find((n) => !kindOnly(n) && [...blamed].every((o) => n.on!.overrides.includes(o)));
     if (!root) continue;
     root.report.cause ??= causeKey(MISTAKES.chartValues, `${root.rel!.urn}:${root.on!.overrides.join(",")}`);
     if (t.report.cause && t.report.cause !== root.report.cause) alias.set(t.report.cause, root.report.cause);

@@ -327,6 +327,23 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
   });
 
+  it("alloy's controller.type beside image.tag: what the kind key causes is never said as the image key's, nor the image as the kind's", async () => {
+    const { text, messages } = await refusedWith(
+      "    alloy:\n      controller:\n        type: deployment\n      image:\n        tag: latest\n",
+      "staging",
+    );
+    const saying = (key: string) =>
+      messages.filter((m) =>
+        new RegExp(`from the stack's chart values override chartValues\\.alloy\\.${key} \\(`).test(m),
+      );
+    const [image] = saying("image\\.tag");
+    const [kind] = saying("controller\\.type");
+    assert.ok(image && kind, text);
+    // The parked Deployment's Pending pods and the agents' namespace follow from the kind, not the tag.
+    assert.doesNotMatch(image, /resource-budget|pod-security-levels|host-path|runs-as-root/, text);
+    assert.doesNotMatch(kind, /image-pins/, text);
+  });
+
   it("vector's role: Stateless-Aggregator on pi: what its Deployments lack as the node agent is one message naming the key", async () => {
     const { text, messages } = await refusedWith("    vector:\n      role: Stateless-Aggregator\n", "pi");
     // Was 5 messages naming no key (runs-as-root twice, the parked Deployment's Pending pods, the
