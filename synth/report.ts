@@ -1349,7 +1349,7 @@ function overridesOn(
       .map((o) => overrideKey(rel.chart, o, rel.values, "chartValues"));
     return { overrides: keys, narrowed: true };
   }
-  const named =
+  const byWords =
     read.length > 0
       ? ofChart.filter((o) => read.some((p) => concerns(o, p)))
       : ofChart.filter(
@@ -1360,13 +1360,17 @@ function overridesOn(
             namedItems(rel.values, o, message, names)[0] !== o ||
             renamesAway(o, rel, message),
         );
-  // A report naming the workload of the kind a key chose, and nothing else: the key is its cause
-  // only when it is the chart's one candidate. Beside another override (`rbac.create: false`, whose
-  // pods lack RBAC whatever alloy's controller.type) which of them is at fault is not known.
-  if (named.length === 0) {
-    const kinds = kindChosen(rel, ofChart, `${place ?? ""} ${message}`);
-    if (kinds && kinds.overrides.length === ofChart.length) return kinds;
-  }
+  // A report naming the workload of the kind a key chose (synth/fieldKeys.ts chosenKind) follows
+  // from that key beside the overrides its words name (the parked Deployment's nodeSelector, its
+  // kind the reason it is parked at all). With no word naming one, the key is its cause only when
+  // it is the chart's one candidate: beside another override (`rbac.create: false`, whose pods lack
+  // RBAC whatever alloy's controller.type) which of them is at fault is not known.
+  const text = `${place ?? ""} ${message}`;
+  const kinds = read.length > 0 ? [] : ofChart.filter((o) => choosesKindOf(rel, o, text));
+  if (byWords.length === 0 && kinds.length > 0 && kinds.length === ofChart.length)
+    return kindChosen(rel, ofChart, text);
+  const named =
+    byWords.length > 0 ? ofChart.filter((o) => byWords.includes(o) || kinds.includes(o)) : byWords;
   const keys = (named.length > 0 ? named : ofChart)
     .flatMap((o) => namedItems(rel.values, o, message, names))
     .map((o) => overrideKey(rel.chart, o, rel.values, "chartValues"));

@@ -344,6 +344,23 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.doesNotMatch(kind, /image-pins/, text);
   });
 
+  it("alloy's controller.type beside a nodeSelector no pool has: the parked Deployment kept off by both names both keys", async () => {
+    const { text, messages } = await refusedWith(
+      "    alloy:\n      controller:\n        type: deployment\n        nodeSelector:\n          kubernetes.io/arch: arm64\n",
+      "staging",
+    );
+    // parked=true keeps it off because it is a Deployment (a parked DaemonSet runs no pod), arm64 too.
+    const parked = messages.find((m) =>
+      /nodeSelector homelab-observability\/parked=true,kubernetes\.io\/arch=arm64 of alloy/.test(m),
+    );
+    assert.ok(parked, text);
+    assert.match(
+      parked,
+      /from the stack's chart values overrides chartValues\.alloy\.controller\.type \(\S+\), chartValues\.alloy\.controller\.nodeSelector\["kubernetes\.io\/arch"\] \(/,
+      text,
+    );
+  });
+
   it("vector's role: Stateless-Aggregator on pi: what its Deployments lack as the node agent is one message naming the key", async () => {
     const { text, messages } = await refusedWith("    vector:\n      role: Stateless-Aggregator\n", "pi");
     // Was 5 messages naming no key (runs-as-root twice, the parked Deployment's Pending pods, the
