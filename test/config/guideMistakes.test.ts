@@ -11,8 +11,12 @@ import { BASE, P, refusal, stackProject, STORE } from "../support/stackText";
  * line, with nothing said of it that is not so (config/stackCheck.ts, config/resolve.ts).
  */
 
-/** The takeover block of take-over-flux.md, with `release` as the adopted kube-prometheus-stack. */
-const takeover = (release: string) => `${BASE}${STORE}  ${P("takeover")}:
+/**
+ * The takeover block of take-over-flux.md, with `release` as the adopted kube-prometheus-stack, at a
+ * phase that runs kube-prometheus-stack (BASE's kps-removed has no Release to import it into, a
+ * problem of its own).
+ */
+const takeover = (release: string) => `${BASE.replace("kps-removed", "loki-fixed")}${STORE}  ${P("takeover")}:
     step: import
     namespace: true
     releases:

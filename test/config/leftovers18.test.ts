@@ -72,7 +72,8 @@ describe("config: a misspelt map key holding the entries its match lacks is one 
       `${P("objectStor")}: unknown key; did you mean "objectStore"? (objectStore.endpoint is required and missing, and this key holds it: move it under objectStore, then remove this key)`,
     ]);
     const takeover = refusal(
-      `${BASE}${STORE}  ${P("takeover")}:\n    namespace: true\n    releases:\n      kubePrometheusStack: monitoring/kube-prometheus-stack\n  ${P("takeovr")}:\n    prometheusVolume: x\n`,
+      // At a phase that runs kube-prometheus-stack: kps-removed (BASE's) has no Release to import it into.
+      `${BASE.replace("kps-removed", "loki-fixed")}${STORE}  ${P("takeover")}:\n    namespace: true\n    releases:\n      kubePrometheusStack: monitoring/kube-prometheus-stack\n  ${P("takeovr")}:\n    prometheusVolume: x\n`,
     );
     assert.deepEqual(takeover.problems, [
       `${P("takeovr")}: unknown key; did you mean "takeover"? (takeover.prometheusVolume is required and missing, and this key holds it: move it under takeover, then remove this key)`,
