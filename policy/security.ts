@@ -3,6 +3,7 @@ import {
   asksForHost,
   holdsHostPath,
   isParked,
+  isStackInfoLabels,
   networkPoliciesDeferred,
   originOf,
   podSecurityDeferred,
@@ -117,18 +118,38 @@ function hostAsks(chart: string, values: any, agentCharts: string[]): string[] {
 
 /**
  * What to do when node agents share the namespace: the privileged level is theirs, so they are
- * what moves out, not the rest. The stack's own agents (releases of the agent charts, while
- * `agents.step` is "stay") move with agents.step; a DaemonSet of a user's own (a chart's
- * `extraObjects`) is no agent that key moves, so the way is not named for it. The key is in
- * backquotes: synth and policy:check follow it with its line in the stack file (placeStackKeys).
+ * what moves out, not the rest. The stack's own agents (releases of the agent charts) in the
+ * stack's namespace (`stackNs`, the stack-info ConfigMap's) are there because `agents.step` is
+ * "stay", the one step at which that namespace enforces privileged (plan/foundation.ts): they move
+ * with agents.step. In another namespace the program creates (agents.namespace, at handover and
+ * moved) they already run apart: nothing is to be set or moved, the rest is what goes. A DaemonSet
+ * of a user's own (a chart's `extraObjects`) is no agent that key moves, so the way is not named
+ * for it. The key is in backquotes: synth and policy:check follow it with its line in the stack
+ * file (placeStackKeys).
  */
-export function agentsBeside(agents: Res[]): string {
+export function agentsBeside(
+  agents: Res[],
+  ns: { name: string; renderedByChart: boolean },
+  stackNs: string | undefined,
+): string {
   if (agents.length === 0) return "";
   const stacks = agents.some((a) => helmOf(a) !== undefined);
-  const how = stacks
-    ? " (the stack's agents.namespace: set `agents.step` to handover for one update, then to moved; docs/how-to/move-node-agents.md)"
-    : "";
+  if (stacks && stackNs !== undefined && ns.name !== stackNs && !ns.renderedByChart)
+    return ` (${ns.name} is the node agents' own namespace, agents.namespace)`;
+  const how =
+    stacks && ns.name === stackNs
+      ? " (the stack's agents.namespace: set `agents.step` to handover for one update, then to moved; docs/how-to/move-node-agents.md)"
+      : "";
   return `, or move the node agents that need privileged (${agents.map(label).join(", ")}) to a namespace of their own${how}`;
+}
+
+/** The stack's namespace: the stack-info ConfigMap's (plan/foundation.ts), undefined without one. */
+function stackNamespaceOf(resources: Res[]): string | undefined {
+  const info = resources.find(
+    (r) => r.type === "kubernetes:core/v1:ConfigMap" && isStackInfoLabels(r.props.metadata?.labels),
+  );
+  const ns = info?.props.metadata?.namespace;
+  return typeof ns === "string" && ns !== "" ? ns : undefined;
 }
 
 /**
@@ -217,6 +238,7 @@ export function podSecurityLevels(level: Level = "mandatory"): StackValidationPo
     validateStack: (args, report) => {
       const cfg = configOf(args, POD_SECURITY_DEFAULTS);
       const resources: Res[] = args.resources.map(toRes);
+      const stackNs = stackNamespaceOf(resources);
       // Each namespace's workloads, in resource order, from one pass: a filter over every resource
       // per namespace was quadratic in a large stack (the pack benchmark's 10,000 resources).
       const within = new Map<string, Res[]>();
@@ -254,7 +276,7 @@ export function podSecurityLevels(level: Level = "mandatory"): StackValidationPo
           if (others.length > 0 && !deferred)
             reportCause(
               report,
-              `${label(ns.res)}: enforces privileged${labelled ? "" : " (unlabelled)"}, but ${others.map(label).join(", ")} need${others.length === 1 ? "s" : ""} no host access; run ${others.length === 1 ? "it" : "them"} in a namespace enforcing baseline${agentsBeside(agents)}.`,
+              `${label(ns.res)}: enforces privileged${labelled ? "" : " (unlabelled)"}, but ${others.map(label).join(", ")} need${others.length === 1 ? "s" : ""} no host access; run ${others.length === 1 ? "it" : "them"} in a namespace enforcing baseline${agentsBeside(agents, ns, stackNs)}.`,
               privilegedNamespaceCause(ns.name),
               ns.res.urn,
             );

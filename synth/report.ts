@@ -639,10 +639,13 @@ function releaseOfReport(
     if (own) return own;
     // A stack policy's violation on another resource (the Namespace whose Pod Security level
     // refuses a release's pods) names the releases it is about as the pack labels them
-    // (policy/lib/resources.ts label: `kubernetes:helm.sh/v3:Release "alloy-cluster"`).
-    const named = releases.filter((rel) =>
-      r.message.includes(`${RELEASE_TYPE} "${rel.urn.slice(rel.urn.lastIndexOf("::") + 2)}"`),
-    );
+    // (policy/lib/resources.ts label: `kubernetes:helm.sh/v3:Release "alloy-cluster"`), or objects
+    // they rendered (`kubernetes:apps/v1:Deployment "alloy-agents/monitoring-agents/alloy"`, named
+    // `<release>/<namespace>/<name>` by synth/render/objects.ts withRenderedObjects).
+    const named = releases.filter((rel) => {
+      const name = rel.urn.slice(rel.urn.lastIndexOf("::") + 2);
+      return r.message.includes(`${RELEASE_TYPE} "${name}"`) || r.message.includes(` "${name}/`);
+    });
     return named.length > 0 ? concernedRelease(named, overrides, r) : undefined;
   }
   // A finding whose `where` is a part of the object (`… volume data`, checks/privileges.ts

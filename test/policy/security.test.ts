@@ -5,7 +5,7 @@ import {
   NETWORK_POLICIES_DEFERRED,
   POD_SECURITY_DEFERRED,
 } from "../../builders/security/podSecurity";
-import { fails, passes, release, res, workload } from "../support/policyCases";
+import { fails, passes, release, res, stackInfo, workload } from "../support/policyCases";
 
 const namespace = (name: string, labels: Record<string, string>, annotations: Record<string, string> = {}) =>
   res("kubernetes:core/v1:Namespace", { metadata: { name, labels, annotations } }, { name: `ns-${name}` });
@@ -54,6 +54,35 @@ describe("policy (Pod Security levels)", () => {
       P,
       /Namespace "ns-monitoring-agents": enforces privileged, but kubernetes:helm.sh\/v3:Release "grafana" needs no host access/,
     ));
+  // The way out names agents.step only where setting it moves the agents: in the stack's own
+  // namespace (the stack-info ConfigMap's), privileged while agents.step is stay (plan/foundation.ts).
+  // In agents.namespace (handover, moved) they already run apart: nothing there to set or move.
+  it("fails: names agents.step (to handover) only for agents in the stack's namespace, never in agents.namespace", async () => {
+    const info = stackInfo([{ name: "workers", arch: "amd64" }]);
+    const stay = [
+      info,
+      namespace("monitoring", podSecurityLabels("privileged", "restricted")),
+      inNs("monitoring", "loki", {}),
+      inNs("monitoring", "alloy", ALLOY_NODE),
+      policy("monitoring"),
+    ];
+    const staying = await fails(
+      stay,
+      P,
+      /"ns-monitoring": enforces privileged, but kubernetes:helm.sh\/v3:Release "loki" needs no host access; run it in a namespace enforcing baseline, or move the node agents that need privileged \(kubernetes:helm.sh\/v3:Release "alloy"\) to a namespace of their own \(the stack's agents\.namespace: set `agents\.step` to handover for one update, then to moved; docs\/how-to\/move-node-agents\.md\)\.$/,
+    );
+    assert.equal(staying.length, 1);
+    // handover or moved: a Deployment rendered into agents.namespace beside the agents (a chart
+    // values override, e.g. the alloy chart's controller.type deployment).
+    const deployment = workload("Deployment", "alloy", {});
+    deployment.inputs.metadata.namespace = "monitoring-agents";
+    const apart = await fails(
+      [info, ...good(), res(deployment.type, deployment.inputs, { name: "alloy-deployment" })],
+      P,
+      /Namespace "ns-monitoring-agents": enforces privileged, but kubernetes:apps\/v1:Deployment "alloy-deployment" needs no host access; run it in a namespace enforcing baseline \(monitoring-agents is the node agents' own namespace, agents\.namespace\)\.$/,
+    );
+    for (const v of apart) assert.doesNotMatch(v.message, /agents\.step|move the node agents/);
+  });
   // A takeover's import step adopting a running Alloy where it runs (plan/foundation.ts).
   const adopting = (agentThere: boolean) => [
     namespace("monitoring", podSecurityLabels("privileged"), { [POD_SECURITY_DEFERRED]: "until handover" }),
