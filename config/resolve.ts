@@ -1423,14 +1423,43 @@ function logAgentFrom(
 /**
  * The import of kube-prometheus-stack at a phase that does not install it finds no Release to
  * attach to; said here, with the stack's other problems, rather than only once the program builds
- * the tree (apply/takeover.ts AdoptionError, which then stood alone in a run of its own).
+ * the tree (apply/takeover.ts AdoptionError, which then stood alone in a run of its own). Its way
+ * out names every key the entry's removal needs: the entry also gives the fullname the claim
+ * `takeover.prometheusVolume` is judged against (kpsFullnameOf; the program's own "kps" without
+ * it), so removing it alone had the next run refuse that claim.
  */
-function unrunKpsImport(c: StackConfig, placed: (key: string) => string): string[] {
-  const id = c.takeover?.releases.kubePrometheusStack;
-  if (!id || c.takeover?.step !== "import" || capabilities(c.phase, c.metricsBackend).kps) return [];
+function unrunKpsImport(
+  c: StackConfig,
+  raw: Record<string, unknown>,
+  placed: (key: string) => string,
+): string[] {
+  const t = c.takeover;
+  const id = t?.releases.kubePrometheusStack;
+  if (!t || !id || t.step !== "import" || capabilities(c.phase, c.metricsBackend).kps) return [];
   const kpsPhases = PHASES.filter((phase) => capabilities(phase, c.metricsBackend).kps);
+  const fullnameWritten = isMap(raw.takeover) && raw.takeover.kpsFullname !== undefined;
+  const claim =
+    t.prometheusVolume && !fullnameWritten && t.kpsFullname !== RELEASES.kps
+      ? `, with takeover.kpsFullname "${t.kpsFullname}" set in its place (the fullname it gives the Prometheus whose claim ${placed("takeover.prometheusVolume")} names) or takeover.prometheusVolume removed as well`
+      : "";
   return [
-    `${PROJECT}:takeover.releases.kubePrometheusStack: expected no kube-prometheus-stack release to import while ${placed("phase")} is ${c.phase}, which runs no kube-prometheus-stack (the program has no Release to import it into), got "${id}"; take it over at a phase that runs it (${kpsPhases.join(", ")}) and move on from there, or remove the entry`,
+    `${PROJECT}:takeover.releases.kubePrometheusStack: expected no kube-prometheus-stack release to import while ${placed("phase")} is ${c.phase}, which runs no kube-prometheus-stack (the program has no Release to import it into), got "${id}"; take it over at a phase that runs it (${kpsPhases.join(", ")}) and move on from there, or remove the entry${claim}`,
+  ];
+}
+
+/**
+ * A claim to import that the stack does not declare: past kube-prometheus-stack,
+ * `prometheus.cleanupVolumeOnRemoval` drops the Prometheus claim (plan/metrics.ts
+ * prometheusVolumeKept), so the import finds nothing to attach to. Said here, naming that key, rather
+ * than once the program builds the tree (apply/takeover.ts AdoptionError: "remove the entry or
+ * change the phase", which named neither it nor its line, in a run of its own).
+ */
+function deletedClaimImport(c: StackConfig, placed: (key: string) => string): string[] {
+  const claim = c.takeover?.prometheusVolume;
+  if (!claim || !c.prometheus.cleanupVolumeOnRemoval || capabilities(c.phase, c.metricsBackend).kps)
+    return [];
+  return [
+    `${PROJECT}:takeover.prometheusVolume: expected no claim to import while ${placed("prometheus.cleanupVolumeOnRemoval")} is true and ${placed("phase")} is ${c.phase}, which runs no kube-prometheus-stack: the stack then keeps no Prometheus claim (it deletes the one it holds), so nothing takes the import, got "${claim}"; remove takeover.prometheusVolume, or set prometheus.cleanupVolumeOnRemoval false to import the claim and keep it`,
   ];
 }
 
@@ -1502,7 +1531,8 @@ function takeoverChecks(
       `${k("prometheusVolume")}: expected the claim of Prometheus "${prometheusName(t.kpsFullname)}" (${kpsFullnameFrom(raw, t)}: a name ending in "${prometheusClaimSuffix(t.kpsFullname)}", e.g. "${operatorClaimTemplate(t.kpsFullname)}${prometheusClaimSuffix(t.kpsFullname)}"), got "${t.prometheusVolume}"`,
     );
   }
-  p.push(...unrunKpsImport(c, placed));
+  p.push(...deletedClaimImport(c, placed));
+  p.push(...unrunKpsImport(c, raw, placed));
   if (t.releases.kubePrometheusStack && !t.prometheusVolume) {
     p.push(
       `${k("prometheusVolume")}: required when takeover.releases.kubePrometheusStack is set (the running Prometheus's claim, e.g. "${operatorClaimTemplate(t.kpsFullname)}${prometheusClaimSuffix(t.kpsFullname)}"; without it the TSDB moves to a new, empty claim), got nothing`,

@@ -159,11 +159,12 @@ describe("takeover: config", () => {
   }
   const lineOf = (text: string, start: string) => text.split("\n").findIndex((l) => l.startsWith(start)) + 1;
 
-  // An entry the phase declares no resource for is found while the program builds the stack
-  // (apply/takeover.ts AdoptionError), after the config was judged: it was printed without the
-  // file and line every other config problem has. A claim to import that the stack deletes
-  // (prometheus.cleanupVolumeOnRemoval past kube-prometheus-stack) is one.
-  it("places an adopted claim the phase does not declare at its line in the stack file", async function () {
+  // A claim to import that the stack deletes (prometheus.cleanupVolumeOnRemoval past
+  // kube-prometheus-stack) was found only while the program built the stack (apply/takeover.ts
+  // AdoptionError: "remove the entry or change the phase", naming neither the key that keeps the
+  // claim from being declared nor its line): it is a config problem, at the claim's line, naming
+  // that key at its own, and said in the run that refuses the stack's other problems.
+  it("refuses an adopted claim the stack deletes past kube-prometheus-stack, naming prometheus.cleanupVolumeOnRemoval", async function () {
     this.timeout(60_000);
     const claim = "prometheus-kps-prometheus-db-prometheus-kps-prometheus-0";
     const { e, dir, text } = await takeoverRefusal((t) =>
@@ -173,10 +174,53 @@ describe("takeover: config", () => {
         .replace(/^ {4}prometheusVolume: .*$/m, `    prometheusVolume: ${claim}`)
         .replace("    volumeSize: 70Gi\n", "    volumeSize: 70Gi\n    cleanupVolumeOnRemoval: true\n"),
     );
+    const file = path.join(dir, "Pulumi.takeover.yaml");
     assert.equal(e.problems.length, 1, e.message);
-    assert.match(e.problems[0], /takeover\.prometheusVolume: the program declares no .*in phase kps-removed/);
-    assert.equal(e.places[0]?.file, path.join(dir, "Pulumi.takeover.yaml"), e.message);
+    assert.equal(
+      e.problems[0],
+      `${PROJECT}:takeover.prometheusVolume: expected no claim to import while prometheus.cleanupVolumeOnRemoval (${file}:${lineOf(text, "    cleanupVolumeOnRemoval:")}) is true and phase (${file}:${lineOf(text, `  ${PROJECT}:phase:`)}) is kps-removed, which runs no kube-prometheus-stack: the stack then keeps no Prometheus claim (it deletes the one it holds), so nothing takes the import, got "${claim}"; remove takeover.prometheusVolume, or set prometheus.cleanupVolumeOnRemoval false to import the claim and keep it`,
+    );
+    assert.equal(e.places[0]?.file, file, e.message);
     assert.equal(e.places[0]?.line, lineOf(text, "    prometheusVolume:"), e.message);
+  });
+
+  // The refusal of kube-prometheus-stack at a phase without it said "or remove the entry": done
+  // literally, the next run refused takeover.prometheusVolume, whose claim the entry's fullname had
+  // named. The refusal names what goes with the entry; each way it names, followed, passes.
+  it("refuses kube-prometheus-stack at a phase without it with every key its removal needs; each way out passes", async function () {
+    this.timeout(120_000);
+    const atKpsRemoved = (t: string) =>
+      t.replace(`${PROJECT}:phase: loki-fixed`, `${PROJECT}:phase: kps-removed`);
+    const { e, dir, text } = await takeoverRefusal(atKpsRemoved);
+    const file = path.join(dir, "Pulumi.takeover.yaml");
+    assert.equal(e.problems.length, 1, e.message);
+    assert.equal(
+      e.problems[0],
+      `${PROJECT}:takeover.releases.kubePrometheusStack: expected no kube-prometheus-stack release to import while phase (${file}:${lineOf(text, `  ${PROJECT}:phase:`)}) is kps-removed, which runs no kube-prometheus-stack (the program has no Release to import it into), got "monitoring/kube-prometheus-stack"; take it over at a phase that runs it (loki-fixed, dual-write, backend-primary) and move on from there, or remove the entry, with takeover.kpsFullname "kube-prometheus-stack" set in its place (the fullname it gives the Prometheus whose claim takeover.prometheusVolume (${file}:${lineOf(text, "    prometheusVolume:")}) names) or takeover.prometheusVolume removed as well`,
+    );
+    const withoutEntry = (t: string) => atKpsRemoved(t).replace(/^ {6}kubePrometheusStack: .*\n/m, "");
+    const passes = async (t: string) => {
+      const run = stackProject(t, "takeover");
+      await synthStack(run, "takeover");
+    };
+    await passes(
+      withoutEntry(text).replace(
+        "    step: import\n",
+        "    step: import\n    kpsFullname: kube-prometheus-stack\n",
+      ),
+    );
+    await passes(withoutEntry(text).replace(/^ {4}prometheusVolume: .*\n/m, ""));
+    // With the claim deleted past kube-prometheus-stack, what stands in the way of importing it is
+    // said in the same run; removing both entries passes.
+    const cleanup = (t: string) =>
+      t.replace("    volumeSize: 70Gi\n", "    volumeSize: 70Gi\n    cleanupVolumeOnRemoval: true\n");
+    const both = await takeoverRefusal((t) => cleanup(atKpsRemoved(t)));
+    assert.deepEqual(
+      both.e.problems.map((p) => p.slice(0, p.indexOf(":", PROJECT.length + 1))).sort(),
+      [`${PROJECT}:takeover.prometheusVolume`, `${PROJECT}:takeover.releases.kubePrometheusStack`],
+      both.e.message,
+    );
+    await passes(cleanup(withoutEntry(text)).replace(/^ {4}prometheusVolume: .*\n/m, ""));
   });
 
   // It was found only once the program built the tree, so a run with another problem did not say it.
@@ -192,7 +236,7 @@ describe("takeover: config", () => {
     assert.ok(kps >= 0, e.message);
     assert.equal(
       e.problems[kps],
-      `${PROJECT}:takeover.releases.kubePrometheusStack: expected no kube-prometheus-stack release to import while phase (${path.join(dir, "Pulumi.takeover.yaml")}:${lineOf(text, `  ${PROJECT}:phase:`)}) is kps-removed, which runs no kube-prometheus-stack (the program has no Release to import it into), got "monitoring/kube-prometheus-stack"; take it over at a phase that runs it (loki-fixed, dual-write, backend-primary) and move on from there, or remove the entry`,
+      `${PROJECT}:takeover.releases.kubePrometheusStack: expected no kube-prometheus-stack release to import while phase (${path.join(dir, "Pulumi.takeover.yaml")}:${lineOf(text, `  ${PROJECT}:phase:`)}) is kps-removed, which runs no kube-prometheus-stack (the program has no Release to import it into), got "monitoring/kube-prometheus-stack"; take it over at a phase that runs it (loki-fixed, dual-write, backend-primary) and move on from there, or remove the entry, with takeover.kpsFullname "kube-prometheus-stack" set in its place (the fullname it gives the Prometheus whose claim takeover.prometheusVolume (${path.join(dir, "Pulumi.takeover.yaml")}:${lineOf(text, "    prometheusVolume:")}) names) or takeover.prometheusVolume removed as well`,
     );
     assert.equal(e.places[kps]?.file, path.join(dir, "Pulumi.takeover.yaml"), e.message);
     assert.equal(e.places[kps]?.line, lineOf(text, "      kubePrometheusStack:"), e.message);
