@@ -1,5 +1,11 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { causeKey, closestMatch, POOL_ARCHES, withWellKnownLabels } from "@homelab-observability/contract";
+import {
+  canLandOn,
+  causeKey,
+  closestMatch,
+  POOL_ARCHES,
+  withWellKnownLabels,
+} from "@homelab-observability/contract";
 import { PLACEMENT_JUDGED, reportCause, reportJudged } from "./lib/report";
 import { configOf, schemaFor, LABELS_SCHEMA, TAINT_SCHEMA, type Level } from "./lib/config";
 import { DEFAULT_CHARTS } from "./lib/charts";
@@ -218,8 +224,10 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
       }
       for (const u of b.undersized)
         report(`${u}; the program sizes it from upstream's capacity rules (contract/sizing.ts).`);
-      for (const { message, cause, urn } of keptOffMessages(b.keptOff, pools, !cfg.nodePools))
-        reportCause(report, message, cause, urn);
+      // The message rests on the parts of the pods' placement that keep them off, not on every
+      // key its selector spells out: an override of an entry every pool satisfies is no cause.
+      for (const { message, cause, urn, judged } of keptOffMessages(b.keptOff, pools, !cfg.nodePools))
+        reportJudged(report, message, judged, urn, cause);
       // A pod larger than every node it may land on rests on its requests and what places it; a
       // replica count beyond the nodes its anti-affinity spreads it over, on its replicas and
       // what places it: an override setting none of those is no cause of either.
@@ -436,7 +444,7 @@ export function keptOffMessages(
   keptOff: Budget["keptOff"],
   pools: PoolInfo[],
   ofStack: boolean,
-): { message: string; cause: string; urn?: string }[] {
+): { message: string; cause: string; urn?: string; judged: string[] }[] {
   const byReasons = new Map<
     string,
     { reasons: PoolRefusal[]; selects: string; workloads: KeptOff[]; tolerations: Map<string, string[]> }
@@ -496,9 +504,32 @@ export function keptOffMessages(
     return {
       message,
       cause: causeKey("kept-off-every-pool", id),
+      judged: keptOffJudged(workloads, pools),
       ...(origins.size === 1 && { urn: workloads[0].urn }),
     };
   });
+}
+
+/**
+ * What keeps `workloads` off every pool, as fields a rule judged (synth/report.ts overridesOn
+ * traces a message to the overrides setting them): each nodeSelector entry some refusing pool's
+ * labels fail, alone (`nodeSelector["homelab-observability/parked"]`, the program's parking of a
+ * release, and not `nodeSelector["kubernetes.io/arch"]` beside it that the pool has), the required
+ * node affinity when it fails, the tolerations when a taint keeps them off.
+ */
+function keptOffJudged(workloads: KeptOff[], pools: PoolInfo[]): string[] {
+  const judged = new Set<string>();
+  for (const w of workloads)
+    for (const r of w.pools) {
+      const p = pools[r.index];
+      if (r.failing.includes("nodeSelector"))
+        for (const [k, v] of Object.entries(w.nodeSelector ?? {}))
+          if (!canLandOn({ nodeSelector: { [k]: v }, tolerations: [] }, p?.labels ?? {}, [], p?.arch))
+            judged.add(`nodeSelector[${JSON.stringify(k)}]`);
+      if (r.failing.includes("affinity")) judged.add("affinity");
+      if (r.taints.length > 0) judged.add("tolerations");
+    }
+  return [...judged];
 }
 
 const plural = (n: number, one: string) => (n === 1 ? `the ${one}` : `the ${n} ${one}s`);

@@ -1515,9 +1515,9 @@ function holdsKey(v: unknown, key: string, depth: number): boolean {
  * `route.receiver`, the root route's, nor `receivers`).
  */
 function setsField(override: string, judged: readonly string[], value?: unknown): boolean {
-  const keys = parseSegments(override);
+  const keys = dottedSegments(override);
   return judged.some((j) => {
-    const path = parseSegments(j);
+    const path = dottedSegments(j);
     const [first] = path;
     // An override whose path stops above the thing writes the map holding it (`alertmanager.config`
     // whole holds `receivers`), at most two maps down.
@@ -1537,6 +1537,14 @@ function setsField(override: string, judged: readonly string[], value?: unknown)
     });
   });
 }
+
+/**
+ * A path's segments with a key holding dots split at them: a field judged may name a map's entry
+ * (`nodeSelector["kubernetes.io/arch"]`, what resource-budget's kept-off message rests on), which
+ * an override writes either way (`nodeSelector.kubernetes.io/arch` or with the key quoted).
+ */
+const dottedSegments = (path: string): Segment[] =>
+  parseSegments(path).flatMap((s): Segment[] => (typeof s === "string" ? s.split(".") : [s]));
 
 /** A dashboard panel as checks/emittedMetrics.ts names it: `dashboard <ConfigMap>/<file>: <panel>`. */
 const DASHBOARD_PANEL = /^dashboard ([^/\s]+)\/\S+: /;

@@ -361,6 +361,24 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
   });
 
+  it("alloy's controller.type: deployment beside a controller.nodeSelector every pool satisfies: the parked Deployment's Pending pods name the kind key alone", async () => {
+    const { text, messages } = await refusedWith(
+      "    alloy:\n      controller:\n        type: deployment\n        nodeSelector:\n          kubernetes.io/arch: amd64\n",
+      "staging",
+    );
+    // Was 2 messages: the parked release's "would stay Pending" named both keys, though the pool
+    // has kubernetes.io/arch=amd64 and only the parking label keeps the pods off (a parked
+    // DaemonSet runs no pod on purpose; the kind key made it a Deployment).
+    assert.equal(messages.length, 1, text);
+    assert.match(messages[0], /admits alloy, so it would stay Pending/, text);
+    assert.match(
+      messages[0],
+      /\n {6}from the stack's chart values override chartValues\.alloy\.controller\.type \(\S*Pulumi\.staging\.yaml:\d+\): change or remove it/,
+      text,
+    );
+    assert.doesNotMatch(text, /from the stack's chart values .*controller\.nodeSelector/, text);
+  });
+
   it("vector's role: Stateless-Aggregator on pi: what its Deployments lack as the node agent is one message naming the key", async () => {
     const { text, messages } = await refusedWith("    vector:\n      role: Stateless-Aggregator\n", "pi");
     // Was 5 messages naming no key (runs-as-root twice, the parked Deployment's Pending pods, the
