@@ -7,6 +7,7 @@ import { DASHBOARD_LABEL } from "../builders/grafana/grafanaValues";
 import { parseUserYaml } from "../model/yamlText";
 import { dashboardProblems, type DashboardFile } from "../builders/grafana/dashboardCheck";
 import { describe, releaseUrns, type Finding, type K8sObject, type Placed } from "./objects";
+import { unloadedDashboards } from "./dashboardSidecar";
 
 /**
  * Whether a rendered pod runs Grafana's datasource sidecar: its volume `sc-datasources-volume` is
@@ -94,5 +95,6 @@ export function checkDashboards(objects: Placed[]): { judged: number; findings: 
     message: p.message,
     ...(p.datasource && provisioning.length > 0 ? { releases: provisioning, judged: ["datasources"] } : {}),
   }));
-  return { judged: files.length, findings };
+  // Judged as written, the files are loaded only if Grafana's dashboard sidecar picks their ConfigMaps.
+  return { judged: files.length, findings: [...findings, ...unloadedDashboards(objects)] };
 }

@@ -469,6 +469,24 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
   });
 
+  it("grafana sidecar.dashboards.enabled: false: the dashboards the stack writes never load, said once naming the key", async () => {
+    const r = await synthStaging(
+      stagingWith("    grafana:\n      sidecar:\n        dashboards:\n          enabled: false\n"),
+    );
+    // Was exit 0 and nothing said: the program's dashboard ConfigMaps reach Grafana only through
+    // the sidecar (checks/dashboardSidecar.ts).
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.equal(problems(r.stderr).length, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /\[dashboard\] Deployment monitoring\/grafana \(release grafana\): Grafana's pod runs no dashboard sidecar \(chartValues\.grafana\.sidecar\.dashboards\.enabled is not true\), and the stack writes its dashboards into ConfigMaps labelled grafana_dashboard=1 \(monitoring\/homelab-dashboards, [^)]*\): Grafana never loads their dashboards; set chartValues\.grafana\.sidecar\.dashboards\.enabled to true\n/,
+    );
+    assert.match(
+      r.stderr,
+      /\n {6}from the stack's chart values override chartValues\.grafana\.sidecar\.dashboards\.enabled \(\S*Pulumi\.staging\.yaml:\d+\): change or remove it/,
+    );
+  });
+
   it("nodeSelectors of two charts no pool satisfies, said as one kept-off message: it names each chart's key", async () => {
     const { text, messages } = await refusedWith(
       "    loki:\n      singleBinary:\n        nodeSelector:\n          kubernetes.io/arch: amd64\n    vector:\n      nodeSelector:\n        kubernetes.io/arch: amd64\n",

@@ -1,0 +1,152 @@
+/**
+ * Whether Grafana loads the dashboards the stack writes: the program's dashboards are ConfigMaps
+ * labelled DASHBOARD_LABEL in the stack's namespace (builders/grafana/grafanaValues.ts), which
+ * Grafana reads only through the chart's dashboard sidecar. A chartValues override that turns the
+ * sidecar off, or makes it select other objects, renders without an error and leaves Grafana with
+ * none of them, silently.
+ *
+ * What the sidecar selects, read in the pinned grafana chart (12.3.1; model/versions.ts): it runs as
+ * the container `<grafana.name>-sc-dashboard` (templates/_pod.tpl:730-731), or the init container
+ * `<grafana.name>-init-sc-dashboard` with `initDashboards` (:446-447), only when
+ * `sidecar.dashboards.enabled`; it picks the objects carrying the label `LABEL`
+ * (`sidecar.dashboards.label`, :755-756), of the value `LABEL_VALUE` when `labelValue` is set
+ * (:757-759; values.yaml "value of label that the configmaps with dashboards are set to"), of the
+ * kind `RESOURCE` (`resource`, :767-768; values.yaml "search in configmap, secret or both"), named
+ * in `RESOURCE_NAME` when `resourceName` is set (:769-771; values.yaml "comma separated list of
+ * resource names to be fetched/checked", `configmap/<name>`), in the namespaces `NAMESPACE`
+ * (`searchNamespace` joined by commas, :777-779), every namespace for `ALL`, its own namespace when
+ * not set (values.yaml sidecar.dashboards.searchNamespace). The grafana container is `grafana`
+ * (:1236), which tells Grafana's pod from the chart's image renderer.
+ */
+import { DASHBOARD_LABEL } from "../builders/grafana/grafanaValues";
+import { chartOf, describe, releaseUrns, type Finding, type K8sObject, type Placed } from "./objects";
+
+/** The sidecar's settings as values keys under `sidecar.dashboards`, each a reason a ConfigMap is not loaded. */
+type Reason = "enabled" | "label" | "labelValue" | "resource" | "resourceName" | "searchNamespace";
+
+/** What keeps `cm` from the dashboard sidecar of `pod`, or undefined when the sidecar loads it. */
+function notLoadedBy(pod: K8sObject, cm: K8sObject): Reason | undefined {
+  const spec = pod.spec?.template?.spec ?? {};
+  const sidecar = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].find(
+    (c: { name?: string }) => typeof c?.name === "string" && /-(?:init-)?sc-dashboard$/.test(c.name),
+  );
+  if (!sidecar) return "enabled";
+  // A name set twice keeps its last value (the chart writes `env` entries before its own).
+  const env = new Map<string, string>(
+    (sidecar.env ?? []).map((e: { name?: string; value?: unknown }) => [
+      String(e?.name),
+      typeof e?.value === "string" ? e.value : "",
+    ]),
+  );
+  const labels = cm.metadata.labels ?? {};
+  const label = env.get("LABEL") ?? "";
+  if (labels[label] === undefined) return "label";
+  const value = env.get("LABEL_VALUE");
+  if (value !== undefined && labels[label] !== value) return "labelValue";
+  const resource = (env.get("RESOURCE") ?? "both").toLowerCase();
+  if (resource !== "configmap" && resource !== "both") return "resource";
+  const names = env.get("RESOURCE_NAME");
+  if (names && !names.split(",").some((n) => n.trim() === `configmap/${cm.metadata.name}`))
+    return "resourceName";
+  const searched = (env.get("NAMESPACE") ?? pod.metadata.namespace ?? "").split(",").map((n) => n.trim());
+  if (!searched.includes("ALL") && !searched.includes(cm.metadata.namespace ?? "")) return "searchNamespace";
+  return undefined;
+}
+
+/** What the sidecar of `pod` selects by `reason`, as the message says it. */
+function selects(pod: K8sObject, reason: Reason): string {
+  const spec = pod.spec?.template?.spec ?? {};
+  const env = new Map<string, string>(
+    [...(spec.initContainers ?? []), ...(spec.containers ?? [])]
+      .filter((c: { name?: string }) => /-(?:init-)?sc-dashboard$/.test(String(c?.name)))
+      .flatMap((c: { env?: { name?: string; value?: unknown }[] }) => c.env ?? [])
+      .map((e: { name?: string; value?: unknown }) => [
+        String(e?.name),
+        typeof e?.value === "string" ? e.value : "",
+      ]),
+  );
+  switch (reason) {
+    case "enabled":
+      return "runs no dashboard sidecar (values.sidecar.dashboards.enabled is not true)";
+    case "label":
+      return `loads objects labelled ${env.get("LABEL")} (values.sidecar.dashboards.label)`;
+    case "labelValue":
+      return `loads objects labelled ${env.get("LABEL")}=${env.get("LABEL_VALUE")} only (values.sidecar.dashboards.labelValue)`;
+    case "resource":
+      return `loads ${env.get("RESOURCE")} objects only (values.sidecar.dashboards.resource)`;
+    case "resourceName":
+      return `loads only ${env.get("RESOURCE_NAME")} (values.sidecar.dashboards.resourceName)`;
+    case "searchNamespace": {
+      const searched = env.get("NAMESPACE") ?? pod.metadata.namespace ?? "";
+      return `searches ${searched.includes(",") ? "namespaces" : "namespace"} ${searched} only (values.sidecar.dashboards.searchNamespace)`;
+    }
+  }
+}
+
+/** What to set instead, so that the sidecar loads `cms`. */
+function instead(reason: Reason, cms: K8sObject[]): string {
+  const value = cms[0].metadata.labels?.[DASHBOARD_LABEL];
+  const namespaces = [...new Set(cms.map((c) => c.metadata.namespace ?? ""))].join(", ");
+  switch (reason) {
+    case "enabled":
+      return "set values.sidecar.dashboards.enabled to true";
+    case "label":
+      return `set values.sidecar.dashboards.label to ${DASHBOARD_LABEL}`;
+    case "labelValue":
+      return `remove values.sidecar.dashboards.labelValue (the sidecar then takes any value), or set it to "${value}"`;
+    case "resource":
+      return "set values.sidecar.dashboards.resource to configmap (or both)";
+    case "resourceName":
+      return `remove values.sidecar.dashboards.resourceName, or list ${cms.map((c) => `configmap/${c.metadata.name}`).join(",")} in it`;
+    case "searchNamespace":
+      return `add ${namespaces} to values.sidecar.dashboards.searchNamespace (or set it to ["ALL"])`;
+  }
+}
+
+/** The label the stack's dashboard ConfigMaps carry, with its value when they share one (`grafana_dashboard=1`). */
+function labelled(cms: K8sObject[]): string {
+  const values = new Set(cms.map((c) => c.metadata.labels?.[DASHBOARD_LABEL]));
+  return values.size === 1 ? `${DASHBOARD_LABEL}=${[...values][0]}` : DASHBOARD_LABEL;
+}
+
+/**
+ * One finding per reason the dashboards the stack writes (ConfigMaps labelled DASHBOARD_LABEL) would
+ * not load: none of the rendered Grafana pods' dashboard sidecars selects them. Nothing when the stack
+ * renders no Grafana pod (its dashboards wait for one the render does not show) or writes no such
+ * ConfigMap. The finding is on Grafana's workload and rests on the chart's `sidecar.dashboards` key
+ * it names (`judged`), so synth/report.ts names the override that set it.
+ */
+export function unloadedDashboards(objects: Placed[]): Finding[] {
+  const grafanas = objects.filter(
+    (p) =>
+      !p.hook &&
+      (p.obj.kind === "Deployment" || p.obj.kind === "StatefulSet") &&
+      chartOf(p.obj) === "grafana" &&
+      (p.obj.spec?.template?.spec?.containers ?? []).some((c: { name?: string }) => c?.name === "grafana"),
+  );
+  if (grafanas.length === 0) return [];
+  const cms = objects.filter(
+    (p) => p.obj.kind === "ConfigMap" && p.obj.metadata.labels?.[DASHBOARD_LABEL] !== undefined,
+  );
+  const byReason = new Map<Reason, Placed[]>();
+  for (const cm of cms) {
+    const reasons = grafanas.map((g) => notLoadedBy(g.obj, cm.obj));
+    if (reasons.some((r) => r === undefined)) continue;
+    const reason = reasons[0]!;
+    byReason.set(reason, [...(byReason.get(reason) ?? []), cm]);
+  }
+  const pod = grafanas[0];
+  return [...byReason].map(([reason, unloaded]) => ({
+    check: "dashboard",
+    where: describe(pod),
+    message:
+      `Grafana's pod ${selects(pod.obj, reason)}, and the stack writes its dashboards into ConfigMaps labelled ` +
+      `${labelled(unloaded.map((c) => c.obj))} (${unloaded.map((c) => `${c.obj.metadata.namespace}/${c.obj.metadata.name}`).join(", ")}): ` +
+      `Grafana never loads their dashboards; ${instead(
+        reason,
+        unloaded.map((c) => c.obj),
+      )}`,
+    releases: releaseUrns([pod]),
+    judged: [`sidecar.dashboards.${reason}`],
+  }));
+}

@@ -1,0 +1,137 @@
+import { strict as assert } from "assert";
+import { unloadedDashboards } from "../../checks/dashboardSidecar";
+import type { Placed } from "../../checks/objects";
+
+/*
+ * The program's dashboards reach Grafana only through the grafana chart's dashboard sidecar, which
+ * picks ConfigMaps by label (and value), kind, name and namespace (checks/dashboardSidecar.ts, from
+ * grafana 12.3.1 templates/_pod.tpl). `chartValues.grafana.sidecar.dashboards.enabled: false`, or
+ * a label the program's ConfigMaps do not carry, passed synth with exit 0 while Grafana would load
+ * none of them (issue 51 item 3).
+ */
+
+const REL = "urn:pulumi:staging::homelab-observability::kubernetes:helm.sh/v3:Release::grafana";
+const PROGRAM_ENV = { LABEL: "grafana_dashboard", RESOURCE: "configmap", NAMESPACE: "ALL" };
+
+/** Grafana's Deployment as the chart renders it, with the dashboard sidecar's env (none: no sidecar). */
+function grafana(
+  env: Record<string, string> | undefined,
+  over: { namespace?: string; init?: boolean } = {},
+): Placed {
+  const sidecar = env && {
+    name: over.init ? "grafana-init-sc-dashboard" : "grafana-sc-dashboard",
+    env: Object.entries(env).map(([name, value]) => ({ name, value })),
+  };
+  return {
+    obj: {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: {
+        name: "grafana",
+        namespace: over.namespace ?? "monitoring",
+        labels: { "helm.sh/chart": "grafana-12.3.1" },
+      },
+      spec: {
+        template: {
+          spec: {
+            ...(sidecar && over.init ? { initContainers: [sidecar] } : {}),
+            containers: [{ name: "grafana" }, ...(sidecar && !over.init ? [sidecar] : [])],
+          },
+        },
+      },
+    },
+    urn: REL,
+    source: "release grafana",
+  };
+}
+
+/** The program's dashboard ConfigMap (builders/grafana/grafanaValues.ts dashboardConfigMap). */
+const dashboards = (name = "homelab-dashboards"): Placed => ({
+  obj: {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name, namespace: "monitoring", labels: { grafana_dashboard: "1" } },
+    data: { "a.json": "{}" },
+  },
+  urn: `urn:pulumi:staging::homelab-observability::kubernetes:core/v1:ConfigMap::${name}`,
+  source: `resource ${name}`,
+});
+
+const STACK = [dashboards(), dashboards("homelab-dashboards-loki")];
+
+describe("checks: the dashboards the stack writes load into Grafana through its sidecar", () => {
+  it("says nothing for the program's sidecar settings, nor without a Grafana pod", () => {
+    assert.deepEqual(unloadedDashboards([grafana(PROGRAM_ENV), ...STACK]), []);
+    assert.deepEqual(unloadedDashboards([grafana(PROGRAM_ENV, { init: true }), ...STACK]), []);
+    assert.deepEqual(unloadedDashboards(STACK), []);
+    // Without a search namespace the sidecar searches its own, where the ConfigMaps are.
+    assert.deepEqual(
+      unloadedDashboards([grafana({ LABEL: "grafana_dashboard", RESOURCE: "both" }), ...STACK]),
+      [],
+    );
+  });
+
+  it("sidecar.dashboards.enabled false: one finding on Grafana naming the key, with what to set", () => {
+    const findings = unloadedDashboards([grafana(undefined), ...STACK]);
+    assert.equal(findings.length, 1);
+    const [f] = findings;
+    assert.equal(f.where, "Deployment monitoring/grafana (release grafana)");
+    assert.equal(
+      f.message,
+      "Grafana's pod runs no dashboard sidecar (values.sidecar.dashboards.enabled is not true), and the stack writes its dashboards into ConfigMaps labelled grafana_dashboard=1 (monitoring/homelab-dashboards, monitoring/homelab-dashboards-loki): Grafana never loads their dashboards; set values.sidecar.dashboards.enabled to true",
+    );
+    // What synth/report.ts traces the finding to: the override of that key on that release.
+    assert.deepEqual(f.releases, [REL]);
+    assert.deepEqual(f.judged, ["sidecar.dashboards.enabled"]);
+  });
+
+  it("a label, label value, kind, name list or namespaces the ConfigMaps do not match: the key and what to set", () => {
+    const said = (env: Record<string, string>) =>
+      unloadedDashboards([grafana({ ...PROGRAM_ENV, ...env }), ...STACK]).map(
+        (f) => `${f.judged!.join()}: ${f.message.slice(f.message.indexOf("; ") + 2)}`,
+      );
+    assert.deepEqual(said({ LABEL: "my_dashboard" }), [
+      "sidecar.dashboards.label: set values.sidecar.dashboards.label to grafana_dashboard",
+    ]);
+    assert.deepEqual(said({ LABEL_VALUE: "yes" }), [
+      'sidecar.dashboards.labelValue: remove values.sidecar.dashboards.labelValue (the sidecar then takes any value), or set it to "1"',
+    ]);
+    assert.deepEqual(said({ LABEL_VALUE: "1" }), []);
+    assert.deepEqual(said({ RESOURCE: "secret" }), [
+      "sidecar.dashboards.resource: set values.sidecar.dashboards.resource to configmap (or both)",
+    ]);
+    assert.deepEqual(said({ RESOURCE_NAME: "configmap/homelab-dashboards" }), [
+      "sidecar.dashboards.resourceName: remove values.sidecar.dashboards.resourceName, or list configmap/homelab-dashboards-loki in it",
+    ]);
+    assert.deepEqual(said({ NAMESPACE: "apps,other" }), [
+      'sidecar.dashboards.searchNamespace: add monitoring to values.sidecar.dashboards.searchNamespace (or set it to ["ALL"])',
+    ]);
+    assert.deepEqual(said({ NAMESPACE: "apps,monitoring" }), []);
+    assert.match(
+      unloadedDashboards([grafana({ ...PROGRAM_ENV, NAMESPACE: "apps,other" }), ...STACK])[0].message,
+      /^Grafana's pod searches namespaces apps,other only \(values\.sidecar\.dashboards\.searchNamespace\)/,
+    );
+    assert.match(
+      unloadedDashboards([grafana({ ...PROGRAM_ENV, LABEL: "my_dashboard" }), ...STACK])[0].message,
+      /^Grafana's pod loads objects labelled my_dashboard \(values\.sidecar\.dashboards\.label\), and the stack writes/,
+    );
+  });
+
+  it("a ConfigMap any Grafana pod's sidecar loads is loaded; the image renderer is no Grafana pod", () => {
+    const other = grafana({ LABEL: "other" }, { namespace: "apps" });
+    assert.deepEqual(unloadedDashboards([other, grafana(PROGRAM_ENV), ...STACK]), []);
+    const renderer: Placed = {
+      ...grafana(undefined),
+      obj: {
+        ...grafana(undefined).obj,
+        metadata: {
+          name: "grafana-image-renderer",
+          namespace: "monitoring",
+          labels: { "helm.sh/chart": "grafana-12.3.1" },
+        },
+        spec: { template: { spec: { containers: [{ name: "grafana-image-renderer" }] } } },
+      },
+    };
+    assert.deepEqual(unloadedDashboards([renderer, grafana(PROGRAM_ENV), ...STACK]), []);
+  });
+});
