@@ -401,7 +401,13 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
     // (the alloy-rbac calls of `rbac.create: false` beside `controller.type`) is not joined to it.
     // The kind key still counts as named: beside another named override (`image.tag`), a report
     // either may explain joins neither.
-    const kindOnly = (n: Traced) => n.on!.byKind && t.on!.overrides.some((o) => !n.on!.overrides.includes(o));
+    // Nor, beside any other override of the chart, one its filter kept only the kind key of (the rule
+    // alloy-cluster's pods leave unused in the host's network, `controller.hostNetwork`'s, which a
+    // report on what configs wire leaves out).
+    const kindOnly = (n: Traced) =>
+      n.on!.byKind &&
+      (t.on!.overrides.some((o) => !n.on!.overrides.includes(o)) ||
+        chartOverrides(rel, overrides).length > n.on!.overrides.length);
     const named = traced.filter((n) => n.rel?.chart === rel.chart && n.on?.narrowed && canCause(n));
     const blamed = new Set(named.flatMap((n) => n.on!.overrides));
     const root = named.find((n) => !kindOnly(n) && [...blamed].every((o) => n.on!.overrides.includes(o)));
@@ -1366,12 +1372,15 @@ function overridesOn(
   // A report naming the workload of the kind a key chose (synth/fieldKeys.ts chosenKind) follows
   // from that key beside the overrides its words name (the parked Deployment's nodeSelector, its
   // kind the reason it is parked at all). With no word naming one, the key is its cause only when
-  // it is the chart's one candidate: beside another override (`rbac.create: false`, whose pods lack
-  // RBAC whatever alloy's controller.type) which of them is at fault is not known.
+  // it is the chart's one override: beside another (`rbac.create: false`, whose pods lack RBAC
+  // whatever alloy's controller.type) which of them is at fault is not known. The chart's, not the
+  // candidates the report's filter left: a report on what configs wire leaves `controller.hostNetwork`
+  // out, yet a rule alloy-cluster's pods leave unused in the host's network is that key's, and
+  // alloy-cluster is a Deployment by the program's own values, whatever `controller.type` says.
   const text = `${place ?? ""} ${message}`;
   const kinds = read.length > 0 ? [] : ofChart.filter((o) => choosesKindOf(rel, o, text));
-  if (byWords.length === 0 && kinds.length > 0 && kinds.length === ofChart.length)
-    return kindChosen(rel, ofChart, text);
+  const only = kinds.length > 0 && kinds.length === chartOverrides(rel, overrides).length;
+  if (byWords.length === 0 && only) return kindChosen(rel, ofChart, text);
   const named =
     byWords.length > 0 ? ofChart.filter((o) => byWords.includes(o) || kinds.includes(o)) : byWords;
   const keys = (named.length > 0 ? named : ofChart)

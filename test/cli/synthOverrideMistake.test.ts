@@ -379,6 +379,26 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.doesNotMatch(text, /from the stack's chart values .*controller\.nodeSelector/, text);
   });
 
+  it("alloy's controller.type beside controller.hostNetwork: a rule alloy-cluster's pods leave unused in the host's network is the host network's, never the kind key's", async () => {
+    const { text, messages } = await refusedWith(
+      "    alloy:\n      controller:\n        type: deployment\n        hostNetwork: true\n",
+      "staging",
+    );
+    // alloy-cluster is a Deployment by the program's own values: the key choosing the kind changes
+    // nothing of it, while hostNetwork puts its pods where no NetworkPolicy applies (egress rule 10,
+    // the object store, which the message says runs "in the host's network").
+    const rule =
+      /\[network-egress\] NetworkPolicy monitoring\/alloy-cluster \(resource [^)]*\): egress rule 10\b/;
+    const holding = messages.filter((m) => rule.test(m));
+    assert.equal(holding.length, 1, text);
+    assert.match(
+      holding[0],
+      /from the stack's chart values override chartValues\.alloy\.controller\.hostNetwork \(/,
+      text,
+    );
+    assert.doesNotMatch(holding[0], /chartValues\.alloy\.controller\.type/, text);
+  });
+
   it("vector's role: Stateless-Aggregator on pi: what its Deployments lack as the node agent is one message naming the key", async () => {
     const { text, messages } = await refusedWith("    vector:\n      role: Stateless-Aggregator\n", "pi");
     // Was 5 messages naming no key (runs-as-root twice, the parked Deployment's Pending pods, the
