@@ -1356,7 +1356,15 @@ function overridesOn(
     const keys = (ofPath.length > 0 ? ofPath : setting)
       .flatMap((o) => namedItems(rel.values, o, message, names))
       .map((o) => overrideKey(rel.chart, o, rel.values, "chartValues"));
-    return { overrides: keys, narrowed: true };
+    // A field judged that no override sets is the program's (the parked release's
+    // `nodeSelector["homelab-observability/parked"]`): on a workload of the kind a key chose, that
+    // key is a cause beside those setting the others (a parked DaemonSet runs no pod on purpose;
+    // as a Deployment its pods stay Pending, by the arch an override asks for too).
+    const unset = judged.some(
+      (j) => !setting.some((o) => setsField(o, [j], lookup(rel.values, parseSegments(o)))),
+    );
+    const kind = unset ? kindChosen(rel, ofChart, `${place ?? ""} ${message}`) : undefined;
+    return { overrides: [...new Set([...(kind?.overrides ?? []), ...keys])], narrowed: true };
   }
   const byWords =
     read.length > 0
