@@ -13,7 +13,8 @@
  * (:757-759; values.yaml "value of label that the configmaps with dashboards are set to"), of the
  * kind `RESOURCE` (`resource`, :767-768; values.yaml "search in configmap, secret or both"), named
  * in `RESOURCE_NAME` when `resourceName` is set (:769-771; values.yaml "comma separated list of
- * resource names to be fetched/checked", `configmap/<name>`), in the namespaces `NAMESPACE`
+ * resource names to be fetched/checked"; the image the program pins, k8s-sidecar 1.30.9, reads
+ * them only outside `ALL` and instead of the label, see namesIn), in the namespaces `NAMESPACE`
  * (`searchNamespace` joined by commas, :777-779), every namespace for `ALL`, its own namespace when
  * not set (values.yaml sidecar.dashboards.searchNamespace). The grafana container is `grafana`
  * (:1236), which tells Grafana's pod from the chart's image renderer.
@@ -38,18 +39,50 @@ function notLoadedBy(pod: K8sObject, cm: K8sObject): Reason | undefined {
       typeof e?.value === "string" ? e.value : "",
     ]),
   );
+  const resource = (env.get("RESOURCE") ?? "both").toLowerCase();
+  if (resource !== "configmap" && resource !== "both") return "resource";
+  const namespace = cm.metadata.namespace ?? "";
+  const searched = (env.get("NAMESPACE") ?? pod.metadata.namespace ?? "")
+    .split(",")
+    .map((n) => n.trim())
+    .filter((n) => n === "ALL" || n === namespace);
+  if (searched.length === 0) return "searchNamespace";
+  // Per namespace searched, as k8s-sidecar 1.30.9 lists (src/resources.py list_resources): by the
+  // names `resourceName` gives a ConfigMap there, when it gives any and the namespace is not ALL
+  // (the label is then not read); by the label otherwise.
+  let reason: Reason | undefined;
+  for (const ns of searched) {
+    const names = ns === "ALL" ? [] : namesIn(env.get("RESOURCE_NAME") ?? "", ns);
+    reason =
+      names.length > 0 ? (names.includes(cm.metadata.name) ? undefined : "resourceName") : byLabel(env, cm);
+    if (reason === undefined) return undefined;
+  }
+  return reason;
+}
+
+/**
+ * The ConfigMap names `resourceName` (RESOURCE_NAME) has the sidecar read in namespace `ns`: its
+ * comma-separated entries `name`, `<kind>/name` or `<namespace>/<kind>/name`, those of another kind
+ * or namespace dropped (k8s-sidecar 1.30.9 src/resources.py list_resources).
+ */
+function namesIn(resourceName: string, ns: string): string[] {
+  if (!resourceName) return [];
+  return resourceName.split(",").flatMap((entry) => {
+    const [name, kind, namespace] = entry.split("/").reverse();
+    const parts = entry.split("/").length;
+    if (parts === 3 && namespace !== ns) return [];
+    if (parts === 2 && kind !== "configmap") return [];
+    return [name];
+  });
+}
+
+/** Whether the sidecar's label (and value) selects `cm`, or the key that keeps it out. */
+function byLabel(env: Map<string, string>, cm: K8sObject): Reason | undefined {
   const labels = cm.metadata.labels ?? {};
   const label = env.get("LABEL") ?? "";
   if (labels[label] === undefined) return "label";
   const value = env.get("LABEL_VALUE");
   if (value !== undefined && labels[label] !== value) return "labelValue";
-  const resource = (env.get("RESOURCE") ?? "both").toLowerCase();
-  if (resource !== "configmap" && resource !== "both") return "resource";
-  const names = env.get("RESOURCE_NAME");
-  if (names && !names.split(",").some((n) => n.trim() === `configmap/${cm.metadata.name}`))
-    return "resourceName";
-  const searched = (env.get("NAMESPACE") ?? pod.metadata.namespace ?? "").split(",").map((n) => n.trim());
-  if (!searched.includes("ALL") && !searched.includes(cm.metadata.namespace ?? "")) return "searchNamespace";
   return undefined;
 }
 

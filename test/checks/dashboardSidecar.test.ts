@@ -100,7 +100,7 @@ describe("checks: the dashboards the stack writes load into Grafana through its 
     assert.deepEqual(said({ RESOURCE: "secret" }), [
       "sidecar.dashboards.resource: set values.sidecar.dashboards.resource to configmap (or both)",
     ]);
-    assert.deepEqual(said({ RESOURCE_NAME: "configmap/homelab-dashboards" }), [
+    assert.deepEqual(said({ NAMESPACE: "monitoring", RESOURCE_NAME: "configmap/homelab-dashboards" }), [
       "sidecar.dashboards.resourceName: remove values.sidecar.dashboards.resourceName, or list configmap/homelab-dashboards-loki in it",
     ]);
     assert.deepEqual(said({ NAMESPACE: "apps,other" }), [
@@ -114,6 +114,40 @@ describe("checks: the dashboards the stack writes load into Grafana through its 
     assert.match(
       unloadedDashboards([grafana({ ...PROGRAM_ENV, LABEL: "my_dashboard" }), ...STACK])[0].message,
       /^Grafana's pod loads objects labelled my_dashboard \(values\.sidecar\.dashboards\.label\), and the stack writes/,
+    );
+  });
+
+  it("resourceName as k8s-sidecar 1.30.9 reads it: name, kind/name or namespace/kind/name, never with NAMESPACE ALL", () => {
+    // kiwigrid/k8s-sidecar src/resources.py list_resources: with NAMESPACE ALL the names are not read
+    // (the label selects); else each entry is `name`, `<kind>/name` or `<namespace>/<kind>/name`,
+    // those of another kind or namespace dropped, and with none left the label selects again. Each
+    // of these loads the stack's ConfigMaps; the check refused them all (resourceName).
+    const loaded = (env: Record<string, string>) =>
+      unloadedDashboards([grafana({ ...PROGRAM_ENV, ...env }), ...STACK]).map((f) => f.judged!.join());
+    const all = "homelab-dashboards,homelab-dashboards-loki";
+    assert.deepEqual(loaded({ RESOURCE_NAME: "configmap/other" }), []);
+    assert.deepEqual(loaded({ NAMESPACE: "monitoring", RESOURCE_NAME: all }), []);
+    assert.deepEqual(
+      loaded({
+        NAMESPACE: "monitoring",
+        RESOURCE_NAME: "monitoring/configmap/homelab-dashboards,homelab-dashboards-loki",
+      }),
+      [],
+    );
+    assert.deepEqual(
+      loaded({ NAMESPACE: "monitoring", RESOURCE: "both", RESOURCE_NAME: "secret/other" }),
+      [],
+    );
+    // Still refused: a list naming only some of them, or naming them in another namespace.
+    assert.deepEqual(loaded({ NAMESPACE: "monitoring", RESOURCE_NAME: "homelab-dashboards" }), [
+      "sidecar.dashboards.resourceName",
+    ]);
+    assert.deepEqual(
+      loaded({
+        NAMESPACE: "monitoring",
+        RESOURCE_NAME: "homelab-dashboards,apps/configmap/homelab-dashboards-loki",
+      }),
+      ["sidecar.dashboards.resourceName"],
     );
   });
 
