@@ -20,6 +20,7 @@
  * (:1236), which tells Grafana's pod from the chart's image renderer.
  */
 import { DASHBOARD_LABEL } from "../builders/grafana/grafanaValues";
+import { parseUserYaml } from "../model/yamlText";
 import { chartOf, describe, releaseUrns, type Finding, type K8sObject, type Placed } from "./objects";
 
 /** The sidecar's settings as values keys under `sidecar.dashboards`, each a reason a ConfigMap is not loaded. */
@@ -84,6 +85,45 @@ function byLabel(env: Map<string, string>, cm: K8sObject): Reason | undefined {
   const value = env.get("LABEL_VALUE");
   if (value !== undefined && labels[label] !== value) return "labelValue";
   return undefined;
+}
+
+/**
+ * Whether Grafana reads `cm` without the sidecar: the chart mounts `dashboardsConfigMaps.<p>` into the
+ * grafana container at /var/lib/grafana/dashboards/<p> (grafana 12.3.1 templates/_pod.tpl:1293-1298,
+ * 1580-1586), and a file provider of `dashboardProviders` (a `providers` list in one of the pod's
+ * ConfigMaps, the chart's own `dashboardproviders.yaml`) reads that folder or one above it.
+ */
+function mountedForProvider(pod: K8sObject, cm: K8sObject, objects: Placed[]): boolean {
+  if (pod.metadata.namespace !== cm.metadata.namespace) return false;
+  const spec = pod.spec?.template?.spec ?? {};
+  const volumes: { name?: string; configMap?: { name?: string } }[] = spec.volumes ?? [];
+  const named = new Set(volumes.filter((v) => v?.configMap?.name === cm.metadata.name).map((v) => v.name));
+  const grafana = (spec.containers ?? []).find((c: { name?: string }) => c?.name === "grafana");
+  const mounts: string[] = (grafana?.volumeMounts ?? [])
+    .filter((m: { name?: string; subPath?: string }) => named.has(m?.name) && !m?.subPath)
+    .map((m: { mountPath?: string }) => String(m.mountPath).replace(/\/+$/, ""));
+  if (mounts.length === 0) return false;
+  const podMaps = new Set(volumes.map((v) => v?.configMap?.name).filter(Boolean));
+  const paths = objects
+    .filter(
+      (p) =>
+        p.obj.kind === "ConfigMap" &&
+        p.obj.metadata.namespace === pod.metadata.namespace &&
+        podMaps.has(p.obj.metadata.name),
+    )
+    .flatMap((p) => Object.values<unknown>(p.obj.data ?? {}))
+    .filter((text): text is string => typeof text === "string" && /^providers:/m.test(text))
+    .flatMap((text) => {
+      try {
+        const providers = parseUserYaml(text)?.providers;
+        return Array.isArray(providers) ? providers : [];
+      } catch {
+        return [];
+      }
+    })
+    .filter((p) => (p?.type ?? "file") === "file" && typeof p?.options?.path === "string")
+    .map((p) => String(p.options.path).replace(/\/+$/, ""));
+  return mounts.some((m) => paths.some((path) => m === path || m.startsWith(`${path}/`)));
 }
 
 /** What the sidecar of `pod` selects by `reason`, as the message says it. */
@@ -163,7 +203,9 @@ export function unloadedDashboards(objects: Placed[]): Finding[] {
   );
   const byReason = new Map<Reason, Placed[]>();
   for (const cm of cms) {
-    const reasons = grafanas.map((g) => notLoadedBy(g.obj, cm.obj));
+    const reasons = grafanas.map((g) =>
+      mountedForProvider(g.obj, cm.obj, objects) ? undefined : notLoadedBy(g.obj, cm.obj),
+    );
     if (reasons.some((r) => r === undefined)) continue;
     const reason = reasons[0]!;
     byReason.set(reason, [...(byReason.get(reason) ?? []), cm]);

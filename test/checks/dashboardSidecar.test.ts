@@ -151,6 +151,49 @@ describe("checks: the dashboards the stack writes load into Grafana through its 
     );
   });
 
+  it("no sidecar, but the ConfigMaps mounted by dashboardsConfigMaps where a dashboardProviders file provider reads: loaded", () => {
+    // grafana 12.3.1 templates/_pod.tpl:1293-1298, 1580-1586 mount dashboardsConfigMaps.<p> at
+    // /var/lib/grafana/dashboards/<p>; a provider of dashboardProviders (values.yaml: "`path` must be
+    // /var/lib/grafana/dashboards/<provider_name>") loads them. Synth refused this with 'runs no
+    // dashboard sidecar'.
+    const pod = grafana(undefined);
+    const spec = pod.obj.spec.template.spec;
+    spec.volumes = [
+      { name: "config", configMap: { name: "grafana" } },
+      { name: "dashboards-homelab", configMap: { name: "homelab-dashboards" } },
+      { name: "dashboards-loki", configMap: { name: "homelab-dashboards-loki" } },
+    ];
+    spec.containers[0].volumeMounts = [
+      { name: "dashboards-homelab", mountPath: "/var/lib/grafana/dashboards/homelab" },
+      { name: "dashboards-loki", mountPath: "/var/lib/grafana/dashboards/loki" },
+      {
+        name: "config",
+        mountPath: "/etc/grafana/provisioning/dashboards/dashboardproviders.yaml",
+        subPath: "dashboardproviders.yaml",
+      },
+    ];
+    const providers = (paths: string[]): Placed => ({
+      obj: {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "grafana", namespace: "monitoring" },
+        data: {
+          "dashboardproviders.yaml": `apiVersion: 1\nproviders:\n${paths.map((p, i) => `- name: p${i}\n  type: file\n  options:\n    path: ${p}\n`).join("")}`,
+        },
+      },
+      urn: REL,
+      source: "release grafana",
+    });
+    const found = (paths: string[]) =>
+      unloadedDashboards([pod, providers(paths), ...STACK]).map((f) => f.message.slice(0, 40));
+    assert.deepEqual(found(["/var/lib/grafana/dashboards/homelab", "/var/lib/grafana/dashboards/loki"]), []);
+    assert.deepEqual(found(["/var/lib/grafana/dashboards"]), []);
+    // A mount no provider reads loads nothing: still refused.
+    assert.deepEqual(found(["/var/lib/grafana/dashboards/homelab"]), [
+      "Grafana's pod runs no dashboard sidecar ",
+    ]);
+  });
+
   it("a ConfigMap any Grafana pod's sidecar loads is loaded; the image renderer is no Grafana pod", () => {
     const other = grafana({ LABEL: "other" }, { namespace: "apps" });
     assert.deepEqual(unloadedDashboards([other, grafana(PROGRAM_ENV), ...STACK]), []);
