@@ -81,10 +81,35 @@ function namesIn(resourceName: string, ns: string): string[] {
 function byLabel(env: Map<string, string>, cm: K8sObject): Reason | undefined {
   const labels = cm.metadata.labels ?? {};
   const label = env.get("LABEL") ?? "";
+  // Without a value, LABEL is the sidecar's label selector as written: k8s-sidecar lists and
+  // watches with `f"{label}={label_value}" if label_value else label` (kiwigrid/k8s-sidecar
+  // src/resources.py list_resources, _watch_resource_iterator), so `label: grafana_dashboard=1`
+  // selects the program's ConfigMaps.
+  if (!env.get("LABEL_VALUE") && /[=!,\s]/.test(label))
+    return selectorSelects(label, labels) === false ? "label" : undefined;
   if (labels[label] === undefined) return "label";
   const value = env.get("LABEL_VALUE");
   if (value !== undefined && labels[label] !== value) return "labelValue";
   return undefined;
+}
+
+/**
+ * Whether a label selector selects `labels`: its equality-based requirements (`k`, `!k`, `k=v`,
+ * `k==v`, `k!=v`, comma-separated, all of them). A set-based one (`k in (a,b)`, `k notin (...)`)
+ * is not read here: undefined, so no refusal rests on a selector the check does not read.
+ */
+function selectorSelects(selector: string, labels: Record<string, string>): boolean | undefined {
+  if (/[()]|\s(?:not)?in\s/.test(selector)) return undefined;
+  return selector.split(",").every((requirement) => {
+    const req = requirement.trim();
+    const absent = /^!\s*(\S+)$/.exec(req);
+    if (absent) return labels[absent[1]] === undefined;
+    const unequal = /^([^!=\s]+)\s*!=\s*(.*)$/.exec(req);
+    if (unequal) return labels[unequal[1]] !== unequal[2].trim();
+    const equal = /^([^!=\s]+)\s*==?\s*(.*)$/.exec(req);
+    if (equal) return labels[equal[1]] === equal[2].trim();
+    return labels[req] !== undefined;
+  });
 }
 
 /**

@@ -97,6 +97,14 @@ describe("checks: the dashboards the stack writes load into Grafana through its 
       'sidecar.dashboards.labelValue: remove values.sidecar.dashboards.labelValue (the sidecar then takes any value), or set it to "1"',
     ]);
     assert.deepEqual(said({ LABEL_VALUE: "1" }), []);
+    // Without a value the label is the sidecar's selector as written (k8s-sidecar src/resources.py):
+    // one selecting the ConfigMaps by their value loads them; one selecting another value does not.
+    assert.deepEqual(said({ LABEL: "grafana_dashboard=1" }), []);
+    assert.deepEqual(said({ LABEL: "grafana_dashboard==1,!other" }), []);
+    assert.deepEqual(said({ LABEL: "grafana_dashboard in (1,2)" }), []);
+    assert.deepEqual(said({ LABEL: "grafana_dashboard=2" }), [
+      "sidecar.dashboards.label: set values.sidecar.dashboards.label to grafana_dashboard",
+    ]);
     assert.deepEqual(said({ RESOURCE: "secret" }), [
       "sidecar.dashboards.resource: set values.sidecar.dashboards.resource to configmap (or both)",
     ]);
