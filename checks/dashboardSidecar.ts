@@ -26,20 +26,30 @@ import { chartOf, describe, releaseUrns, type Finding, type K8sObject, type Plac
 /** The sidecar's settings as values keys under `sidecar.dashboards`, each a reason a ConfigMap is not loaded. */
 type Reason = "enabled" | "label" | "labelValue" | "resource" | "resourceName" | "searchNamespace";
 
-/** What keeps `cm` from the dashboard sidecar of `pod`, or undefined when the sidecar loads it. */
-function notLoadedBy(pod: K8sObject, cm: K8sObject): Reason | undefined {
+/**
+ * The env of `pod`'s dashboard sidecar (`<name>-sc-dashboard`, or `<name>-init-sc-dashboard` with
+ * `initDashboards`; the first found), undefined when the pod runs none: what the check judges and
+ * what its message says are read from the same container. A name set twice keeps its last value
+ * (the chart writes `env` entries before its own).
+ */
+function sidecarEnv(pod: K8sObject): Map<string, string> | undefined {
   const spec = pod.spec?.template?.spec ?? {};
   const sidecar = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].find(
     (c: { name?: string }) => typeof c?.name === "string" && /-(?:init-)?sc-dashboard$/.test(c.name),
   );
-  if (!sidecar) return "enabled";
-  // A name set twice keeps its last value (the chart writes `env` entries before its own).
-  const env = new Map<string, string>(
+  if (!sidecar) return undefined;
+  return new Map<string, string>(
     (sidecar.env ?? []).map((e: { name?: string; value?: unknown }) => [
       String(e?.name),
       typeof e?.value === "string" ? e.value : "",
     ]),
   );
+}
+
+/** What keeps `cm` from the dashboard sidecar of `pod`, or undefined when the sidecar loads it. */
+function notLoadedBy(pod: K8sObject, cm: K8sObject): Reason | undefined {
+  const env = sidecarEnv(pod);
+  if (!env) return "enabled";
   const resource = (env.get("RESOURCE") ?? "both").toLowerCase();
   if (resource !== "configmap" && resource !== "both") return "resource";
   const namespace = cm.metadata.namespace ?? "";
@@ -153,16 +163,7 @@ function mountedForProvider(pod: K8sObject, cm: K8sObject, objects: Placed[]): b
 
 /** What the sidecar of `pod` selects by `reason`, as the message says it. */
 function selects(pod: K8sObject, reason: Reason): string {
-  const spec = pod.spec?.template?.spec ?? {};
-  const env = new Map<string, string>(
-    [...(spec.initContainers ?? []), ...(spec.containers ?? [])]
-      .filter((c: { name?: string }) => /-(?:init-)?sc-dashboard$/.test(String(c?.name)))
-      .flatMap((c: { env?: { name?: string; value?: unknown }[] }) => c.env ?? [])
-      .map((e: { name?: string; value?: unknown }) => [
-        String(e?.name),
-        typeof e?.value === "string" ? e.value : "",
-      ]),
-  );
+  const env = sidecarEnv(pod) ?? new Map<string, string>();
   switch (reason) {
     case "enabled":
       return "runs no dashboard sidecar (values.sidecar.dashboards.enabled is not true)";

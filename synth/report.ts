@@ -1312,6 +1312,8 @@ function overridesOn(
   const ofChart = candidateOverrides(rel, overrides, { message, connects: on.connects, wiring: on.wiring });
   if (ofChart.length === 0) return undefined;
   const read = valuesPathsIn(message, rel.chart);
+  // What the kind-key and switch rules read: the report's place and message.
+  const text = `${place ?? ""} ${message}`;
   // A value that is the release's own name (a database user `grafana`) is in every message on it.
   const names = new Set([rel.name, rel.chart, rel.namespace]);
   // What the rule says its verdict rests on decides, not the words of its message: an override
@@ -1331,9 +1333,9 @@ function overridesOn(
     );
     if (setting.length === 0)
       return (
-        switchedOn(rel, ofChart, `${place ?? ""} ${message}`, names) ??
+        switchedOn(rel, ofChart, text, names) ??
         (on.noneOf ? switchedOff(rel, ofChart, on.noneOf, message) : undefined) ??
-        kindChosen(rel, ofChart, `${place ?? ""} ${message}`)
+        kindChosen(rel, ofChart, text)
       );
     // A field is the workload's, and a chart runs several: the values path the message names
     // (`values.singleBinary.replicas`) tells which workload's overrides they are, of those setting
@@ -1363,7 +1365,7 @@ function overridesOn(
     const unset = judged.some(
       (j) => !setting.some((o) => setsField(o, [j], lookup(rel.values, parseSegments(o)))),
     );
-    const kind = unset ? kindChosen(rel, ofChart, `${place ?? ""} ${message}`) : undefined;
+    const kind = unset ? kindChosen(rel, ofChart, text) : undefined;
     return { overrides: [...new Set([...(kind?.overrides ?? []), ...keys])], narrowed: true };
   }
   const byWords =
@@ -1385,10 +1387,9 @@ function overridesOn(
   // candidates the report's filter left: a report on what configs wire leaves `controller.hostNetwork`
   // out, yet a rule alloy-cluster's pods leave unused in the host's network is that key's, and
   // alloy-cluster is a Deployment by the program's own values, whatever `controller.type` says.
-  const text = `${place ?? ""} ${message}`;
   const kinds = read.length > 0 ? [] : ofChart.filter((o) => choosesKindOf(rel, o, text));
   const only = kinds.length > 0 && kinds.length === chartOverrides(rel, overrides).length;
-  if (byWords.length === 0 && only) return kindChosen(rel, ofChart, text);
+  if (byWords.length === 0 && only) return kindKeys(rel, kinds);
   const named =
     byWords.length > 0 ? ofChart.filter((o) => byWords.includes(o) || kinds.includes(o)) : byWords;
   const keys = (named.length > 0 ? named : ofChart)
@@ -1424,13 +1425,18 @@ function kindChosen(
   text: string,
 ): { overrides: string[]; narrowed: boolean; byKind: true } | undefined {
   const chose = ofChart.filter((o) => choosesKindOf(rel, o, text));
-  if (chose.length === 0) return undefined;
-  return {
-    overrides: chose.map((o) => overrideKey(rel.chart, o, rel.values, "chartValues")),
-    narrowed: true,
-    byKind: true,
-  };
+  return chose.length === 0 ? undefined : kindKeys(rel, chose);
 }
+
+/** {@link kindChosen}'s answer for `chose`, the keys already found choosing the workload's kind. */
+const kindKeys = (
+  rel: ReleaseRef,
+  chose: string[],
+): { overrides: string[]; narrowed: boolean; byKind: true } => ({
+  overrides: chose.map((o) => overrideKey(rel.chart, o, rel.values, "chartValues")),
+  narrowed: true,
+  byKind: true,
+});
 
 /** The keys that rename a chart's objects (`fullnameOverride`, `nameOverride`), the word before `Override` captured. */
 const RENAMES = /(?:^|\.)(fullname|name)Override$/;
