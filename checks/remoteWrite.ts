@@ -7,8 +7,15 @@
  * `chartValues` override of that list drops the entry, and nothing refuses it: Prometheus runs,
  * Mimir runs, and Mimir's history has a gap from that update on. Judged on the rendered Prometheus
  * object, whatever removed the entry.
+ *
+ * The same holds for VictoriaMetrics: the victoria-metrics-k8s-stack chart gives its VMAgent the
+ * stack's own write endpoint (vmsingle's, or a VMCluster's vminsert) as the first `remoteWrite`
+ * entry, and an override's first `vmagent.spec.remoteWrite` entry is merged over it, its `url`
+ * winning (0.80.0 templates/_helpers.tpl `vm.agent.remote.write`: `mergeOverwrite (fromYaml .)
+ * (deepCopy (first $rws))`). The VMAgent then writes elsewhere only, and vmsingle, which every
+ * dashboard and rule of the stack reads, gets no samples from that update on; nothing else refuses it.
  */
-import { mimirEndpoints } from "../model/endpoints";
+import { mimirEndpoints, victoriaMetricsEndpoints } from "../model/endpoints";
 import { mimirName } from "../model/services";
 import type { Finding, Placed } from "./objects";
 
@@ -16,6 +23,10 @@ import type { Finding, Placed } from "./objects";
 export const KPS_REMOTE_WRITE_VALUES = "prometheus.prometheusSpec.remoteWrite";
 /** Where the chart takes entries of one's own, appended after `remoteWrite`'s (kube-prometheus-stack 88.0.0 templates/prometheus/prometheus.yaml:250-258). */
 export const KPS_ADDITIONAL_REMOTE_WRITE_VALUES = "prometheus.prometheusSpec.additionalRemoteWrite";
+
+/** Where the victoria-metrics-k8s-stack chart takes targets of one's own, before its own entry (0.80.0 templates/_helpers.tpl `vm.agent.remote.write`). */
+export const VM_REMOTE_WRITE_VALUES = "vmagent.spec.remoteWrite";
+export const VM_ADDITIONAL_REMOTE_WRITE_VALUES = "vmagent.additionalRemoteWrites";
 
 /** Whether the objects hold Mimir's workload (monolithic, or the scaled-out write group) in `ns`, and which. */
 function mimirIn(objects: Placed[], ns: string): { readWrite: boolean } | undefined {
@@ -28,25 +39,93 @@ function mimirIn(objects: Placed[], ns: string): { readWrite: boolean } | undefi
   return undefined;
 }
 
+/** The URLs of an operator resource's `spec.remoteWrite` entries (an entry without one as undefined). */
+function remoteWriteUrls(p: Placed): unknown[] {
+  const entries: unknown[] = Array.isArray(p.obj.spec?.remoteWrite) ? p.obj.spec.remoteWrite : [];
+  return entries.map((e) => (e && typeof e === "object" ? (e as { url?: unknown }).url : undefined));
+}
+
+function found(urls: unknown[]): string {
+  return urls.length === 0
+    ? "no remote_write entry"
+    : `remote_write to ${urls.map((u) => JSON.stringify(u)).join(", ")} only`;
+}
+
+/**
+ * Whether `url` is `push`, a fully qualified host with its root dot (the chart's own entry,
+ * `vmsingle-vm.monitoring.svc.cluster.local.:8428`, from the chart's `vm.url` template) being the same host.
+ */
+function sameEndpoint(url: unknown, push: string): boolean {
+  if (typeof url !== "string") return false;
+  const rooted = (u: string) => u.replace(/^(\w+:\/\/[^/:]+)\.(?=[:/]|$)/, "$1");
+  return rooted(url) === rooted(push);
+}
+
+/** Whether the objects hold the VictoriaMetrics storage a VMAgent in `ns` writes to, and which. */
+function vmStorageIn(objects: Placed[], ns: string): { cluster: boolean } | undefined {
+  const of = (kind: string) =>
+    objects.some(
+      (p) =>
+        p.obj.kind === kind &&
+        !p.hook &&
+        p.obj.apiVersion?.startsWith("operator.victoriametrics.com/") &&
+        (p.obj.metadata.namespace ?? "default") === ns,
+    );
+  if (of("VMSingle")) return { cluster: false };
+  if (of("VMCluster")) return { cluster: true };
+  return undefined;
+}
+
+/** A VMAgent beside the stack's VMSingle or VMCluster that writes none of its samples there. */
+function checkVmAgent(p: Placed, storage: { cluster: boolean }): Finding | undefined {
+  const ns = p.obj.metadata.namespace ?? "default";
+  const push = victoriaMetricsEndpoints(ns, storage.cluster).push;
+  const urls = remoteWriteUrls(p);
+  if (urls.some((u) => sameEndpoint(u, push))) return undefined;
+  const target = storage.cluster ? "VMCluster's vminsert" : "vmsingle";
+  return {
+    check: "vm-remote-write",
+    where: `VMAgent ${ns}/${p.obj.metadata.name} (${p.source})`,
+    message:
+      `the stack's metrics are stored in ${target}, so this VMAgent must remote-write to ${push}; found ` +
+      `${found(urls)} (values.${VM_REMOTE_WRITE_VALUES}: the chart merges its first entry over its own ` +
+      `entry to ${target}, so that entry's url replaces ${target}'s). ${target} would get no samples from ` +
+      `this update on, and every dashboard and rule of the stack reads it. Put your own targets under ` +
+      `${VM_ADDITIONAL_REMOTE_WRITE_VALUES}, which the chart writes beside its entry to ${target}, and leave ` +
+      `${VM_REMOTE_WRITE_VALUES} out`,
+  };
+}
+
 export function checkRemoteWrite(objects: Placed[]): { judged: number; findings: Finding[] } {
   const findings: Finding[] = [];
   let judged = 0;
   for (const p of objects) {
+    if (
+      p.obj.kind === "VMAgent" &&
+      !p.hook &&
+      p.obj.apiVersion?.startsWith("operator.victoriametrics.com/")
+    ) {
+      const storage = vmStorageIn(objects, p.obj.metadata.namespace ?? "default");
+      if (!storage) continue;
+      judged++;
+      const finding = checkVmAgent(p, storage);
+      if (finding) findings.push(finding);
+      continue;
+    }
     if (p.obj.kind !== "Prometheus" || p.hook) continue;
     const ns = p.obj.metadata.namespace ?? "default";
     const mimir = mimirIn(objects, ns);
     if (!mimir) continue;
     judged++;
     const push = mimirEndpoints(ns, mimir.readWrite).push;
-    const entries: unknown[] = Array.isArray(p.obj.spec?.remoteWrite) ? p.obj.spec.remoteWrite : [];
-    const urls = entries.map((e) => (e && typeof e === "object" ? (e as { url?: unknown }).url : undefined));
+    const urls = remoteWriteUrls(p);
     if (urls.includes(push)) continue;
     findings.push({
       check: "mimir-remote-write",
       where: `Prometheus ${ns}/${p.obj.metadata.name} (${p.source})`,
       message:
         `Mimir runs beside this Prometheus, so Prometheus must remote-write to ${push}; found ` +
-        `${urls.length === 0 ? "no remote_write entry" : `remote_write to ${urls.map((u) => JSON.stringify(u)).join(", ")} only`} ` +
+        `${found(urls)} ` +
         `(values.${KPS_REMOTE_WRITE_VALUES}: Helm replaces that list, dropping the program's entry). ` +
         `Mimir would get no samples from this update on, a gap in the history it serves once it is the ` +
         `default datasource. Put your own targets under ${KPS_ADDITIONAL_REMOTE_WRITE_VALUES}, which the chart appends, ` +

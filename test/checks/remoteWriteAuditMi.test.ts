@@ -97,3 +97,73 @@ describe("check mimir-remote-write: Prometheus keeps writing to Mimir while both
     assert.match(bad.findings[0].message, /must remote-write to http:\/\/mimir-write\./);
   });
 });
+
+/*
+ * Round forty-four: on a VictoriaMetrics stack the chart's VMAgent writes to vmsingle through its
+ * first `remoteWrite` entry, and an override's first `vmagent.spec.remoteWrite` entry is merged over
+ * it, its url winning (victoria-metrics-k8s-stack 0.80.0 templates/_helpers.tpl vm.agent.remote.write).
+ * It used to pass (pi: exit 0) while vmsingle, which the stack's dashboards and rules read, got nothing.
+ */
+describe("check vm-remote-write: the VMAgent keeps writing to the stack's VictoriaMetrics", function () {
+  this.timeout(600000);
+  const placed = (obj: any) => ({ obj, urn: "urn:x", source: "release vm" });
+  const storage = (kind: string) =>
+    placed({
+      apiVersion: "operator.victoriametrics.com/v1beta1",
+      kind,
+      metadata: { name: "vm", namespace: "monitoring" },
+    });
+  const agent = (...urls: string[]) =>
+    placed({
+      apiVersion: "operator.victoriametrics.com/v1beta1",
+      kind: "VMAgent",
+      metadata: { name: "vm", namespace: "monitoring" },
+      spec: { remoteWrite: urls.map((url) => ({ url })) },
+    });
+
+  it("an entry to vmsingle (the chart writes its host with the root dot) passes; one elsewhere only is refused", () => {
+    const own = "http://vmsingle-vm.monitoring.svc.cluster.local.:8428/api/v1/write";
+    assert.deepEqual(checkRemoteWrite([storage("VMSingle"), agent(ELSEWHERE.url, own)]), {
+      judged: 1,
+      findings: [],
+    });
+    const bad = checkRemoteWrite([storage("VMSingle"), agent(ELSEWHERE.url)]);
+    assert.equal(bad.findings.length, 1);
+    assert.equal(bad.findings[0].check, "vm-remote-write");
+    assert.match(
+      bad.findings[0].message,
+      /must remote-write to http:\/\/vmsingle-vm\.monitoring\.svc\.cluster\.local:8428\/api\/v1\/write; found remote_write to "http:\/\/elsewhere\.example\.net:9090\/api\/v1\/write" only \(values\.vmagent\.spec\.remoteWrite: /,
+    );
+    assert.match(bad.findings[0].message, /under vmagent\.additionalRemoteWrites/);
+    // Without the storage (vmsingle switched off, writing elsewhere on purpose) nothing is judged.
+    assert.deepEqual(checkRemoteWrite([agent(ELSEWHERE.url)]), { judged: 0, findings: [] });
+  });
+
+  it("beside a VMCluster, the entry must reach vminsert", () => {
+    const bad = checkRemoteWrite([storage("VMCluster"), agent(ELSEWHERE.url)]);
+    assert.match(
+      bad.findings[0].message,
+      /must remote-write to http:\/\/vminsert-vm\.monitoring\.svc\.cluster\.local:8480\/insert\/0\//,
+    );
+  });
+
+  it("pi: an override of vmagent.spec.remoteWrite is refused at its line, one message", async () => {
+    const dir = tmpDir("vm-remote-write");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const doc = parse(fs.readFileSync(path.join(ROOT, "Pulumi.pi.yaml"), "utf8"));
+    doc.config[`${PROJECT}:chartValues`] = {
+      "victoria-metrics-k8s-stack": { vmagent: { spec: { remoteWrite: [ELSEWHERE] } } },
+    };
+    fs.writeFileSync(path.join(dir, "Pulumi.vmw.yaml"), stringify(doc));
+    const r = await synthCli("--stack", "vmw", "--dir", dir, "--out", path.join(dir, "out"), "--quiet");
+    const out = r.stdout + r.stderr;
+    assert.equal(r.status, 1, out);
+    assert.equal(out.split("\n").filter((l) => l.startsWith("  [")).length, 1, out);
+    assert.match(out, /\n {2}\[vm-remote-write\] VMAgent monitoring\/vm \(release vm\): /);
+    assert.match(
+      out,
+      /\n {6}from the stack's chart values override chartValues\.victoria-metrics-k8s-stack\.vmagent\.spec\.remoteWrite \([^)]*Pulumi\.vmw\.yaml:\d+\)/,
+    );
+    assert.match(r.stdout.trimEnd().split("\n").pop()!, /^vmw: FAIL \(exit 1\): 1 rendered-object problem$/);
+  });
+});
