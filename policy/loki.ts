@@ -84,9 +84,20 @@ export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): Resou
             store === "filesystem"
               ? "Loki starts, but keeps the delete requests in the process's working directory (the filesystem client's directory is empty, read as \".\"), not in the store the schema writes to"
               : "the compactor fails at start creating the delete request store client";
+          const schemaStores = [
+            ...new Set(
+              (found.config.schema_config?.configs ?? []).map((x: any) => x?.object_store).filter(Boolean),
+            ),
+          ].map(String);
+          // The schema writing to that store too, the delete store is the right one: what is
+          // missing is the store's own configuration (a storage type replaced by values), and
+          // "use the schema's store" would ask for the value it already has.
+          const fix = schemaStores.includes(String(store))
+            ? `The schema writes the chunks to ${store} as well (schema_config object_store), so delete_request_store already names the store to use: configure ${store} storage again, rather than change delete_request_store.`
+            : `Use the store the schema writes to (${schemaStores.join(", ") || "e.g. s3"}).`;
           reportCause(
             report,
-            `${label(r)}: ${found.where}.delete_request_store is "${store}" but no ${store} storage is configured (configured: ${configured.join(", ") || "none"}); ${what}. Use the store the schema writes to (${[...new Set((found.config.schema_config?.configs ?? []).map((x: any) => x?.object_store).filter(Boolean))].join(", ") || "e.g. s3"}).`,
+            `${label(r)}: ${found.where}.delete_request_store is "${store}" but no ${store} storage is configured (configured: ${configured.join(", ") || "none"}); ${what}. ${fix}`,
             cause,
           );
         }

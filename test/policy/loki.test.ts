@@ -295,6 +295,24 @@ describe("policy (loki): compactor retention as Loki 3.6 reads it", () => {
       DELETE_STORE,
       /"filesystem" but no filesystem storage is configured \(configured: s3, aws\); Loki starts, but keeps the delete requests in the process's working directory.*Use the store the schema writes to \(s3\)/,
     ));
+  it("the schema's own store with its storage replaced (loki.storage.type: filesystem): the hint is to configure that store, not to set the value it has", async () => {
+    // Round forty-four: staging with chartValues.loki.loki.storage.type: filesystem was told "Use the
+    // store the schema writes to (s3)", which delete_request_store already was.
+    const found = await fails(
+      [
+        res("kubernetes:core/v1:ConfigMap", {
+          metadata: { name: "loki" },
+          data: {
+            "config.yaml":
+              "schema_config:\n  configs: [{object_store: s3, store: tsdb}]\ncommon:\n  storage:\n    filesystem: {chunks_directory: /var/loki/chunks}\ncompactor:\n  retention_enabled: true\n  delete_request_store: s3\n",
+          },
+        }),
+      ],
+      DELETE_STORE,
+      /delete_request_store is "s3" but no s3 storage is configured \(configured: filesystem\); the compactor fails at start creating the delete request store client\. The schema writes the chunks to s3 as well \(schema_config object_store\), so delete_request_store already names the store to use: configure s3 storage again, rather than change delete_request_store\.$/,
+    );
+    assert.ok(found.every((v) => !/Use the store the schema writes to/.test(v.message)));
+  });
   it("aws and s3 name the same store type", () => {
     const v: any = clone(good);
     v.loki.compactor.delete_request_store = "aws";
