@@ -31,6 +31,7 @@ import { SERVERS } from "../upstream/operators/prometheusOperator";
 import {
   chartOf,
   crdsIn,
+  fromRelease,
   releaseNaming,
   releaseUrns,
   type Finding,
@@ -40,6 +41,7 @@ import {
 import { provisionedLogsDatasources } from "./dashboards";
 import { LOKI_UID } from "../builders/grafana/datasources";
 import { alloyConfigReleases } from "./ruleEvaluators";
+import { subchartsOf } from "../synth/subcharts";
 
 /** A query the stack evaluates or shows: a panel target or a rule. */
 export interface StackQuery {
@@ -269,13 +271,28 @@ function releasesRunning(placed: Placed[], presentWhen: string[]): { releases?: 
     const reconciled = RECONCILES[k] ?? [];
     const rendered = releaseUrns(placed.filter((p) => [...kinds, ...reconciled].includes(p.obj.kind)));
     const rendering = rendered.length > 0 || kinds.length === 0 ? rendered : serversBeside(placed, kinds);
-    return [
+    const found = [
       ...(named ? [named] : []),
       ...(FROM_ALLOY_CONFIG.has(k) ? alloyConfigReleases(placed) : []),
       ...rendering,
     ];
+    return found.length > 0 ? found : carrying(placed, k.split(":")[0]);
   });
   return urns.length > 0 ? { releases: [...new Set(urns)] } : {};
+}
+
+/**
+ * The releases whose chart carries `component` as a subchart (synth/subcharts.ts), when no release
+ * is named after it: kube-prometheus-stack would run its `kube-state-metrics` but for
+ * `kubeStateMetrics.enabled: false`, and no object of the release says so once it is off.
+ */
+function carrying(placed: Placed[], component: string): string[] {
+  return releaseUrns(
+    placed.filter((p) => {
+      const chart = fromRelease(p) ? chartOf(p.obj) : undefined;
+      return chart !== undefined && chart !== component && subchartsOf(chart)?.has(component) === true;
+    }),
+  );
 }
 
 /**

@@ -617,6 +617,28 @@ describe("synth: what one chartValues override leaves behind is one message nami
       /also seen at: .*LokiCanaryMissingEntries\n {6}from the stack's chart values override chartValues\.loki\.lokiCanary\.enabled \(\S*Pulumi\.staging\.yaml:\d+\): change or remove it in the stack file/,
     );
   });
+  it("kube-prometheus-stack kubeStateMetrics.enabled: false at dual-write: the panels and rules reading its metrics name the subchart's switch", async () => {
+    // No object of the release is named after the subchart once it is off: the chart's Chart.yaml
+    // says the release would run it (kube-prometheus-stack 88.0.0, condition kubeStateMetrics.enabled).
+    const r = await synthStaging(
+      stagingWith(
+        "    kube-prometheus-stack:\n      kubeStateMetrics:\n        enabled: false\n",
+        "production",
+      ),
+      "production",
+    );
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const found = problems(r.stderr);
+    assert.equal(found.length, 1, r.stderr);
+    assert.match(
+      found[0],
+      /\[emitted-metrics\] .* comes from kube-state-metrics, which this stack does not run/,
+    );
+    assert.match(
+      r.stderr,
+      /\n {6}from the stack's chart values override chartValues\.kube-prometheus-stack\.kubeStateMetrics\.enabled \(\S*Pulumi\.production\.yaml:\d+\): change or remove it in the stack file/,
+    );
+  });
   it("a config text dropping the rule sync beside a memory request: only what judged the request names it", async () => {
     const r = await synthStaging(
       stagingWith(

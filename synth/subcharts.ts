@@ -1,0 +1,44 @@
+import * as fs from "fs";
+import * as path from "path";
+import { chartCacheDir, chartTar } from "../config/chartCache";
+import { tarFiles } from "../config/chartKeys";
+import { isMap } from "../config/tree";
+import { pinnedChart } from "../model/versions";
+import { parse } from "yaml";
+
+/*
+ * The subcharts a pinned chart carries (its Chart.yaml `dependencies`), for a report on a component
+ * the stack does not run (checks/emittedMetrics.ts releasesRunning): a release whose chart carries
+ * it as a subchart would run it but for its values (kube-prometheus-stack 88.0.0's
+ * `kube-state-metrics`, `condition: kubeStateMetrics.enabled`), so an override of that release is
+ * what left it out, though no object of the release is named after it.
+ */
+
+/** By chart: the names (and aliases) of its subcharts, or undefined when not known. */
+const known = new Map<string, Set<string> | undefined>();
+
+/** The subcharts of the pinned `chart`, by name and alias; undefined with no archive in the chart cache. */
+export function subchartsOf(chart: string): Set<string> | undefined {
+  if (known.has(chart)) return known.get(chart);
+  const found = read(chart);
+  known.set(chart, found);
+  return found;
+}
+
+function read(chart: string): Set<string> | undefined {
+  const version = pinnedChart(chart)?.version;
+  const archive = version && path.join(chartCacheDir(), `${chart}-${version}.tgz`);
+  if (!archive || !fs.existsSync(archive)) return undefined;
+  try {
+    const own = tarFiles(chartTar(archive), (n) => /^[^/]+\/Chart\.yaml$/.test(n));
+    const doc = parse([...own.values()][0] ?? "") as unknown;
+    const deps = isMap(doc) && Array.isArray(doc.dependencies) ? doc.dependencies : [];
+    return new Set(
+      deps.flatMap((d) =>
+        isMap(d) ? [d.name, d.alias].filter((n): n is string => typeof n === "string") : [],
+      ),
+    );
+  } catch {
+    return undefined;
+  }
+}
