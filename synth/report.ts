@@ -31,6 +31,8 @@ import { LOKI_DISTRIBUTED_WORKLOADS } from "../config/sizing";
 import { wholeMapOver, writesOnlyOtherContainers } from "./containerKeys";
 import { chosenKind, writesJudgedField } from "./fieldKeys";
 import { componentPortNames } from "./componentPorts";
+import { SERVERS } from "../upstream/operators/prometheusOperator";
+import { VM_KINDS } from "../upstream/operators/victoriaMetrics";
 
 /**
  * The resource tree, indented by parent: `type name  [flags]`. An import (the `import` option; a
@@ -679,17 +681,26 @@ function releaseOfReport(
   return renderingWorkload(resources, releases, workload);
 }
 
-/** The release that rendered the Deployment, StatefulSet or DaemonSet named `workload`. */
+/**
+ * The kinds whose pods an operator makes, as the pack names a workload by the custom resource
+ * (policy/lib/workloads.ts: resource-budget's `vm: sized for …` is the VMSingle `vm`, whose
+ * Deployment the operator makes and no release renders).
+ */
+const OPERATED_KINDS = new RegExp(`:(?:${[...Object.keys(SERVERS), ...Object.keys(VM_KINDS)].join("|")})::`);
+
+/** The release that rendered the Deployment, StatefulSet or DaemonSet named `workload`, or the custom resource an operator runs its pods from. */
 function renderingWorkload(
   resources: OverrideContext["resources"],
   releases: ReleaseRef[],
   workload: string,
 ): ReleaseRef | undefined {
-  return releaseRendering(
-    resources,
-    releases,
-    (urn) =>
-      /\$kubernetes:apps\/v1:(Deployment|StatefulSet|DaemonSet)::/.test(urn) && urn.endsWith(`/${workload}`),
+  const named = (urn: string) => urn.endsWith(`/${workload}`);
+  return (
+    releaseRendering(
+      resources,
+      releases,
+      (urn) => /\$kubernetes:apps\/v1:(Deployment|StatefulSet|DaemonSet)::/.test(urn) && named(urn),
+    ) ?? releaseRendering(resources, releases, (urn) => OPERATED_KINDS.test(urn) && named(urn))
   );
 }
 

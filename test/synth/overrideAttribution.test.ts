@@ -119,6 +119,43 @@ describe("a refused chart values override names its key", () => {
     assert.ok(v.overrides?.includes("chartValues.grafana.resources.requests.memory"), JSON.stringify(v));
   });
 
+  // Round forty-four: example with vmsingle.spec.resources.limits.memory: 100Mi got two messages, the
+  // resource-request finding on the VMSingle and this violation with no key under it: the pack names
+  // the workload by the custom resource (`vm`), which no apps/v1 object of the release is.
+  it("a budget violation on a workload an operator runs from the release's custom resource names the release's override", () => {
+    const vm = rel("victoria-metrics-k8s-stack", "vm", "monitoring", {
+      vmsingle: { spec: { resources: { limits: { memory: "100Mi" } }, securityContext: { runAsUser: 0 } } },
+    });
+    const cut = vm.urn.lastIndexOf("::");
+    const type = "kubernetes:operator.victoriametrics.com/v1beta1:VMSingle";
+    const single = {
+      urn: `${vm.urn.slice(0, cut)}$${type}::${vm.urn.slice(cut + 2)}/monitoring/vm`,
+      type,
+      custom: true,
+      inputs: {},
+      parent: vm.urn,
+    };
+    const [v] = attributeOverrides(
+      [
+        {
+          policy: "resource-budget",
+          level: "mandatory",
+          message:
+            "vm: sized for the profile (request 1024Mi, limit 1024Mi of memory), but its pods request 1024Mi and are limited to 100Mi; the program sizes it from upstream's capacity rules (contract/sizing.ts).",
+          alsoAt: [],
+        },
+      ] as MergedViolation[],
+      [vm, single],
+      [
+        "victoria-metrics-k8s-stack.vmsingle.spec.resources.limits.memory",
+        "victoria-metrics-k8s-stack.vmsingle.spec.securityContext.runAsUser",
+      ],
+    );
+    assert.deepEqual(v.overrides, [
+      "chartValues.victoria-metrics-k8s-stack.vmsingle.spec.resources.limits.memory",
+    ]);
+  });
+
   // The list of node selector terms is the override's whole value: the message quoting what is in
   // its items was said as "if it is the cause", though nothing but the override selects amd64.
   it("a message quoting the values inside an override's list of maps names that override as the cause", () => {
