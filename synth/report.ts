@@ -31,6 +31,7 @@ import { LOKI_DISTRIBUTED_WORKLOADS } from "../config/sizing";
 import { wholeMapOver, writesOnlyOtherContainers } from "./containerKeys";
 import { chosenKind, writesJudgedField } from "./fieldKeys";
 import { componentPortNames } from "./componentPorts";
+import { subchartsSwitchedBy } from "./subcharts";
 import { SERVERS } from "../upstream/operators/prometheusOperator";
 import { VM_KINDS } from "../upstream/operators/victoriaMetrics";
 
@@ -1099,7 +1100,7 @@ function ruleOverrides(rel: ReleaseRef, ofChart: string[], connects: Connects, m
   const ports = portsNamed(message);
   return ofChart.filter((o) => {
     if (podsOnly(o)) return false;
-    const names = switchedComponent(o);
+    const names = switchedComponent(o, rel.chart);
     if (names.length === 0 || lookup(rel.values, parseSegments(o)) !== false) return true;
     // A switch of the release's scrape object (vector's `podMonitor`, a chart's `serviceMonitor`,
     // node-exporter's `prometheus.monitor`) turns off the scrape a rule was written for, no pod.
@@ -1143,10 +1144,13 @@ function mayDeclare(rel: ReleaseRef, names: string[], ports: string[]): boolean 
  * reports name the component (`loki-canary`, `<release>-<component>`). A message naming what the
  * switch left out (the Service `loki-gateway`, the emitter `loki-canary`) names the switch.
  */
-function switchedComponent(override: string): string[] {
+function switchedComponent(override: string, chart?: string): string[] {
   const key = /(?:^|\.)([A-Za-z0-9_-]+)\.enabled$/.exec(override)?.[1];
   if (!key) return [];
-  return [...new Set([key, key.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase()])];
+  // A subchart the switch is the condition of is named by its own chart's name, not the key's
+  // (kube-prometheus-stack's `nodeExporter.enabled` renders `<release>-prometheus-node-exporter`).
+  const sub = chart === undefined ? [] : subchartsSwitchedBy(chart, override);
+  return [...new Set([key, key.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase(), ...sub])];
 }
 
 /**
@@ -1168,7 +1172,7 @@ function switchedOn(
   const on = ofChart.filter(
     (o) =>
       lookup(rel.values, parseSegments(o)) === true &&
-      switchedComponent(o).some((c) => namesObject(text, `${rel.name}-${c}`)),
+      switchedComponent(o, rel.chart).some((c) => namesObject(text, `${rel.name}-${c}`)),
   );
   if (on.length === 0) return undefined;
   const keys = on
@@ -1203,7 +1207,7 @@ function switchedOff(
 ): { overrides: string[]; narrowed: boolean } | undefined {
   const ports = portsNamed(message);
   const off = ofChart.filter((o) => {
-    const names = switchedComponent(o);
+    const names = switchedComponent(o, rel.chart);
     return (
       lookup(rel.values, parseSegments(o)) === false &&
       picked.some(
@@ -1385,7 +1389,7 @@ function overridesOn(
       : ofChart.filter(
           (o) =>
             namesKeyWord(message, String(parseSegments(o).at(-1))) ||
-            switchedComponent(o).some((c) => namesWord(message, c)) ||
+            switchedComponent(o, rel.chart).some((c) => namesWord(message, c)) ||
             valuesAt(rel.values, o).some((v) => !names.has(v) && namesValue(message, v)) ||
             namedItems(rel.values, o, message, names)[0] !== o ||
             renamesAway(o, rel, message),

@@ -14,18 +14,38 @@ import { parse } from "yaml";
  * what left it out, though no object of the release is named after it.
  */
 
-/** By chart: the names (and aliases) of its subcharts, or undefined when not known. */
-const known = new Map<string, Set<string> | undefined>();
+/** One dependency of a chart: its name (and alias) and the values paths of its `condition`. */
+interface Subchart {
+  names: string[];
+  conditions: string[];
+}
 
-/** The subcharts of the pinned `chart`, by name and alias; undefined with no archive in the chart cache. */
-export function subchartsOf(chart: string): Set<string> | undefined {
+/** By chart: its subcharts, or undefined when not known. */
+const known = new Map<string, Subchart[] | undefined>();
+
+function subcharts(chart: string): Subchart[] | undefined {
   if (known.has(chart)) return known.get(chart);
   const found = read(chart);
   known.set(chart, found);
   return found;
 }
 
-function read(chart: string): Set<string> | undefined {
+/** The subcharts of the pinned `chart`, by name and alias; undefined with no archive in the chart cache. */
+export function subchartsOf(chart: string): Set<string> | undefined {
+  const found = subcharts(chart);
+  return found && new Set(found.flatMap((d) => d.names));
+}
+
+/**
+ * The names of the subcharts of the pinned `chart` that the values path `switchKey` turns on or off
+ * (their Chart.yaml `condition`, a comma-separated list of paths: kube-prometheus-stack 88.0.0's
+ * `nodeExporter.enabled` is prometheus-node-exporter's). Empty when none, or not known.
+ */
+export function subchartsSwitchedBy(chart: string, switchKey: string): string[] {
+  return (subcharts(chart) ?? []).filter((d) => d.conditions.includes(switchKey)).flatMap((d) => d.names);
+}
+
+function read(chart: string): Subchart[] | undefined {
   const version = pinnedChart(chart)?.version;
   const archive = version && path.join(chartCacheDir(), `${chart}-${version}.tgz`);
   if (!archive || !fs.existsSync(archive)) return undefined;
@@ -33,11 +53,10 @@ function read(chart: string): Set<string> | undefined {
     const own = tarFiles(chartTar(archive), (n) => /^[^/]+\/Chart\.yaml$/.test(n));
     const doc = parse([...own.values()][0] ?? "") as unknown;
     const deps = isMap(doc) && Array.isArray(doc.dependencies) ? doc.dependencies : [];
-    return new Set(
-      deps.flatMap((d) =>
-        isMap(d) ? [d.name, d.alias].filter((n): n is string => typeof n === "string") : [],
-      ),
-    );
+    return deps.filter(isMap).map((d) => ({
+      names: [d.name, d.alias].filter((n): n is string => typeof n === "string"),
+      conditions: typeof d.condition === "string" ? d.condition.split(",").map((c) => c.trim()) : [],
+    }));
   } catch {
     return undefined;
   }

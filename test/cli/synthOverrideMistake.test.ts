@@ -639,6 +639,26 @@ describe("synth: what one chartValues override leaves behind is one message nami
       /\n {6}from the stack's chart values override chartValues\.kube-prometheus-stack\.kubeStateMetrics\.enabled \(\S*Pulumi\.production\.yaml:\d+\): change or remove it in the stack file/,
     );
   });
+  it("kube-prometheus-stack nodeExporter.enabled: true beside the stack's own node-exporter: what its subchart's DaemonSet breaks is one message naming the switch", async () => {
+    // The subchart's objects are named by its chart (`<release>-prometheus-node-exporter`), not by
+    // the switch's key: Chart.yaml's `condition: nodeExporter.enabled` ties them. It was six messages,
+    // five with no key under them (host port, seccomp twice, Pod Security twice, image pin).
+    const r = await synthStaging(
+      stagingWith("    kube-prometheus-stack:\n      nodeExporter:\n        enabled: true\n", "production"),
+      "production",
+    );
+    const out = r.stdout + r.stderr;
+    assert.equal(r.status, 1, out);
+    assert.equal(out.split("\n").filter((l) => /^ {2}\[/.test(l)).length, 1, out);
+    assert.match(
+      out,
+      /also seen at: .*\[host-port\] TCP 9100.*\[pod-security\] DaemonSet monitoring\/kube-prometheus-stack-prometheus-node-exporter/,
+    );
+    assert.match(
+      out,
+      /\n {6}from the stack's chart values override chartValues\.kube-prometheus-stack\.nodeExporter\.enabled \(\S*Pulumi\.production\.yaml:\d+\): change or remove it in the stack file/,
+    );
+  });
   it("a config text dropping the rule sync beside a memory request: only what judged the request names it", async () => {
     const r = await synthStaging(
       stagingWith(
