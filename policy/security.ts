@@ -11,7 +11,7 @@ import {
   privilegedNamespaceCause,
   refusedAgentsCause,
 } from "@homelab-observability/contract";
-import { reportCause } from "./lib/report";
+import { reportCause, reportJudged } from "./lib/report";
 import { configOf, schemaFor, type Level } from "./lib/config";
 import { helmOf, label, type Res, toRes } from "./lib/resources";
 
@@ -185,6 +185,21 @@ function rawNeedsHost(r: Res): boolean {
   return !!pod && !isParked(pod) && asksForHost(pod);
 }
 
+/**
+ * The pod fields by which a raw workload that is no node agent ({@link rawNeedsHost}) asks for the
+ * host, as rules judging them name them (contract/privileges.ts hostPathProblems: `volumes`,
+ * `volumeMounts`); none for a release, or a pod asking nothing of the host.
+ */
+function podHostJudged(r: Res): string[] {
+  if (!WORKLOADS.has(r.type) || rawNeedsHost(r)) return [];
+  const pod = r.props.spec?.template?.spec;
+  if (!pod || !asksForHost(pod)) return [];
+  return [
+    ...(holdsHostPath(pod.volumes) ? ["volumes", "volumeMounts"] : []),
+    ...(["hostNetwork", "hostPID", "hostIPC"] as const).filter((k) => pod[k] === true),
+  ];
+}
+
 /** Whether a release or raw workload needs the host (a node agent). */
 function isAgent(r: Res, agentCharts: string[]): boolean {
   const helm = helmOf(r);
@@ -267,7 +282,13 @@ export function podSecurityLevels(level: Level = "mandatory"): StackValidationPo
         const agents = inside.filter((r) => isAgent(r, cfg.agentCharts));
         if (enforce === "privileged") {
           const isAgentHere = new Set(agents);
-          const others = inside.filter((r) => !isAgentHere.has(r));
+          const nonAgents = inside.filter((r) => !isAgentHere.has(r));
+          // A workload whose pods ask for the host without being a node agent (a Deployment a chart
+          // values key chose, mounting /var/log) is said on its own, with the pod fields its verdict
+          // rests on: the synthesis traces it to the override setting them or choosing the kind
+          // (synth/report.ts overridesOn), not to every override of its chart as "one of these".
+          const hosting = nonAgents.filter((r) => podHostJudged(r).length > 0);
+          const others = nonAgents.filter((r) => !hosting.includes(r));
           // The rendered-object checks see the same namespace in its pods (checks/podSecurity.ts):
           // one mistake, one message naming both places. A takeover's import step that adopts a
           // running node agent where it runs keeps privileged for that step (POD_SECURITY_DEFERRED),
@@ -280,6 +301,14 @@ export function podSecurityLevels(level: Level = "mandatory"): StackValidationPo
               privilegedNamespaceCause(ns.name),
               ns.res.urn,
             );
+          if (!deferred)
+            for (const r of hosting)
+              reportJudged(
+                report,
+                `${label(ns.res)}: enforces privileged${labelled ? "" : " (unlabelled)"}, but ${label(r)} needs no host access; run it in a namespace enforcing baseline${agentsBeside(agents, ns, stackNs)}.`,
+                podHostJudged(r),
+                ns.res.urn,
+              );
         } else if (agents.length > 0) {
           // The rendered-object checks see the same refusal in the pods (checks/podSecurity.ts).
           reportCause(

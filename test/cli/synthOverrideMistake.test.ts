@@ -321,6 +321,11 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.equal(kind.length, 1, text);
     assert.doesNotMatch(kind[0], /alloy-rbac|\(api\)|no RBAC/, text);
     assert.match(kind[0], /\[runs-as-root\] Deployment monitoring-agents\/alloy/, text);
+    // The agents' namespace refusal of the Deployment mounting the host is the kind key's too
+    // (pod-security-levels says it judged the pod's host volumes, which rbac.create does not set):
+    // was a message of its own, "if one of these is the cause" naming both keys.
+    assert.match(kind[0], /pod-security-levels/, text);
+    assert.equal(messages.filter((m) => /pod-security-levels/.test(m)).length, 1, text);
     assert.ok(
       messages.some((m) => /\[alloy-rbac\] /.test(m) && /chartValues\.alloy\.rbac\.create \(/.test(m)),
       text,
@@ -368,11 +373,14 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
     // The parked release's "would stay Pending" named both keys, though the pool has
     // kubernetes.io/arch=amd64 and only the parking label keeps the pods off (a parked DaemonSet
-    // runs no pod on purpose; the kind key made it a Deployment): it is the kind key's alone. The
-    // agents' namespace refusal, which says nothing of the fields it judged, stays "one of these"
-    // beside another override of the chart (synth/report.ts overridesOn, the kind key's rule).
+    // runs no pod on purpose; the kind key made it a Deployment): it is the kind key's alone. So is
+    // the agents' namespace refusal of the Deployment mounting the host, now that pod-security-levels
+    // says the pod's host volumes decided it (was "if one of these is the cause", naming both keys).
     const pending = messages.filter((m) => /admits alloy, so it would stay Pending/.test(m));
     assert.equal(pending.length, 1, text);
+    assert.equal(messages.length, 1, text);
+    assert.match(pending[0], /pod-security-levels/, text);
+    assert.doesNotMatch(text, /one of these/, text);
     assert.match(
       pending[0],
       /\n {6}from the stack's chart values override chartValues\.alloy\.controller\.type \(\S*Pulumi\.staging\.yaml:\d+\): change or remove it/,
