@@ -277,6 +277,45 @@ const DAEMON_SCHEDULING: Record<string, { chart: string; path: readonly string[]
 };
 
 /**
+ * The chart values key that chooses whether a log agent's chart renders a DaemonSet, and the value
+ * that does, as the pinned charts read it: alloy 1.5.0 `if eq .Values.controller.type "daemonset"`
+ * (templates/controllers/daemonset.yaml:1; else a Deployment or StatefulSet), vector 0.56.0
+ * `if (eq .Values.role "Agent")` (templates/daemonset.yaml:1). The program writes that value
+ * (builders/logging/alloyValues.ts, vectorValues.ts); a `chartValues` override choosing another
+ * makes the agent one pod on some node, which the pack's budget judges from the rendered objects.
+ */
+const DAEMON_KIND: Record<
+  string,
+  { chart: string; path: readonly string[]; daemonSet: string; chartDefault: string }
+> = {
+  alloy: {
+    chart: versions.charts.alloy.chart,
+    path: ["controller", "type"],
+    daemonSet: "daemonset",
+    chartDefault: "daemonset",
+  },
+  vector: {
+    chart: versions.charts.vector.chart,
+    path: ["role"],
+    daemonSet: "Agent",
+    chartDefault: "Aggregator",
+  },
+};
+
+/**
+ * Whether `workload`'s chart renders it as a DaemonSet with the stack's `chartValues`: unset, the
+ * program's choice stands; a null deletes it, so the chart's default applies (`chartDefault`: alloy
+ * 1.5.0 values.yaml:250 `type: 'daemonset'`, vector 0.56.0 values.yaml:18 `role: "Aggregator"`).
+ */
+function rendersDaemonSet(cfg: Pick<StackConfig, "chartValues">, workload: string): boolean {
+  const kind = DAEMON_KIND[workload];
+  if (!kind) return true;
+  const chosen = valueAt(cfg.chartValues[kind.chart], [...kind.path]);
+  if (chosen === undefined) return true;
+  return (chosen ?? kind.chartDefault) === kind.daemonSet;
+}
+
+/**
  * A DaemonSet's pod scheduling as its chart gets it: the program sets no nodeSelector or affinity
  * and tolerates every taint the pools declare (builders/security/hardening.ts tolerationsFor, the
  * policy node-agents-on-every-pool), which over the stack's own pools is tolerating any taint; a
@@ -360,9 +399,11 @@ export function nodeDaemons(
       scheduling: daemonScheduling(cfg, workload),
     };
   };
+  const agent =
+    cfg.logAgent === "alloy" ? pod("alloy", "alloyNode", "alloyReloader") : pod("vector", "vector");
   return [
     ...(runsExporters(cfg) ? [pod("node-exporter", "nodeExporter", "kubeRbacProxy")] : []),
-    cfg.logAgent === "alloy" ? pod("alloy", "alloyNode", "alloyReloader") : pod("vector", "vector"),
+    ...(rendersDaemonSet(cfg, agent.workload) ? [agent] : []),
     ...(cfg.loki.canary ? [pod("loki-canary", "lokiCanary")] : []),
   ];
 }

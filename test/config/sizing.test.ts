@@ -350,6 +350,42 @@ describe("sizing from upstream's capacity rules", function () {
       assert.equal(problems({ ...at, chartValues: { alloy: { alloy: requests("4976Mi") } } }), "");
     });
 
+    it("a log agent whose chart renders no DaemonSet (alloy controller.type, vector role) is not counted on every node", () => {
+      // alloy 1.5.0 renders its DaemonSet only `if eq .Values.controller.type "daemonset"`
+      // (templates/controllers/daemonset.yaml:1), vector 0.56.0 only `if (eq .Values.role "Agent")`
+      // (templates/daemonset.yaml:1): as a Deployment its pod lands on one node, which the pack's
+      // budget judges from the rendered objects. Was counted at 64Gi on every node, and the message
+      // named it among "the DaemonSets' pods on every node".
+      const pools = [{ name: "workers", arch: "amd64", count: 3, cpu: "4", memory: "16Gi" }];
+      const at = { phase: "kps-removed", nodePools: pools };
+      const big = { resources: { requests: { memory: "64Gi" } } };
+      const daemons = (chartValues: Record<string, unknown>, logAgent = "alloy") =>
+        nodeDaemons(config({ ...at, logAgent, chartValues })).map((d) => d.workload);
+      assert.deepEqual(daemons({ alloy: { controller: { type: "deployment" }, alloy: big } }), [
+        "node-exporter",
+        "loki-canary",
+      ]);
+      assert.equal(
+        problems({ ...at, chartValues: { alloy: { controller: { type: "deployment" }, alloy: big } } }),
+        "",
+      );
+      assert.deepEqual(daemons({ vector: { role: "Stateless-Aggregator" } }, "vector"), [
+        "node-exporter",
+        "loki-canary",
+      ]);
+      // The program's kind, or the override choosing it again, is still counted.
+      assert.deepEqual(daemons({ alloy: { controller: { type: "daemonset" } } }), [
+        "node-exporter",
+        "alloy",
+        "loki-canary",
+      ]);
+      assert.deepEqual(daemons({ vector: { role: "Agent" } }, "vector"), [
+        "node-exporter",
+        "vector",
+        "loki-canary",
+      ]);
+    });
+
     it("the 80% share counts each DaemonSet's pod once per node of the pools it lands on", () => {
       // A Mimir capped at 1000000 series (11.1GiB) on one 16Gi node is 69% of it; beside an Alloy
       // whose override asks 2Gi on that node, 13.1GiB: above 80%, as the pack's budget sums them
