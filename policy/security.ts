@@ -200,6 +200,21 @@ function podHostJudged(r: Res): string[] {
   ];
 }
 
+/**
+ * What a raw workload's pod asks of the host, as its spec says it (`hostPath /var/log as volume
+ * varlog`, `hostNetwork`): what a message on it names, from the rendered pod rather than the
+ * policy's notion of a node agent (a DaemonSet), which a Deployment mounting /var/log is not.
+ */
+function podHostAsks(r: Res): string[] {
+  const pod = r.props.spec?.template?.spec ?? {};
+  return [
+    ...(Array.isArray(pod.volumes) ? pod.volumes : [])
+      .filter((v: any) => !!v?.hostPath)
+      .map((v: any) => `hostPath ${String(v.hostPath.path ?? "")} as volume ${String(v.name)}`),
+    ...(["hostNetwork", "hostPID", "hostIPC"] as const).filter((k) => pod[k] === true),
+  ];
+}
+
 /** Whether a release or raw workload needs the host (a node agent). */
 function isAgent(r: Res, agentCharts: string[]): boolean {
   const helm = helmOf(r);
@@ -305,7 +320,7 @@ export function podSecurityLevels(level: Level = "mandatory"): StackValidationPo
             for (const r of hosting)
               reportJudged(
                 report,
-                `${label(ns.res)}: enforces privileged${labelled ? "" : " (unlabelled)"}, but ${label(r)} needs no host access; run it in a namespace enforcing baseline${agentsBeside(agents, ns, stackNs)}.`,
+                `${label(ns.res)}: enforces privileged${labelled ? "" : " (unlabelled)"}, but ${label(r)} is no node agent (only DaemonSets are), though its pods ask for the host (${podHostAsks(r).join(", ")}), which baseline refuses; run it as a DaemonSet, or without host access in a namespace enforcing baseline${agentsBeside(agents, ns, stackNs)}.`,
                 podHostJudged(r),
                 ns.res.urn,
               );

@@ -83,6 +83,31 @@ describe("policy (Pod Security levels)", () => {
     );
     for (const v of apart) assert.doesNotMatch(v.message, /agents\.step|move the node agents/);
   });
+  it("fails: a Deployment in agents.namespace whose pods mount the host is said to mount it, not to need no host access", async () => {
+    // As the alloy chart renders controller.type deployment with the program's mounts (alloy 1.5.0
+    // templates/controllers/_pod.yaml:76-80, the varlog hostPath): the policy takes only DaemonSets
+    // as node agents, yet the pod does ask for the host, which baseline refuses.
+    const deployment = workload("Deployment", "alloy", {
+      volumes: [
+        { name: "config", configMap: { name: "alloy" } },
+        { name: "varlog", hostPath: { path: "/var/log" } },
+      ],
+      hostNetwork: true,
+    });
+    deployment.inputs.metadata.namespace = "monitoring-agents";
+    const [v, ...rest] = await fails(
+      [
+        stackInfo([{ name: "workers", arch: "amd64" }]),
+        ...good(),
+        res(deployment.type, deployment.inputs, { name: "alloy-deployment" }),
+      ],
+      P,
+      /Namespace "ns-monitoring-agents": enforces privileged, but kubernetes:apps\/v1:Deployment "alloy-deployment" is no node agent \(only DaemonSets are\), though its pods ask for the host \(hostPath \/var\/log as volume varlog, hostNetwork\), which baseline refuses; run it as a DaemonSet, or without host access in a namespace enforcing baseline \(monitoring-agents is the node agents' own namespace, agents\.namespace\)\.$/,
+    );
+    assert.equal(rest.length, 0);
+    assert.doesNotMatch(v.message, /needs no host access/);
+    assert.deepEqual(v.judged, ["volumes", "volumeMounts", "hostNetwork"]);
+  });
   // A takeover's import step adopting a running Alloy where it runs (plan/foundation.ts).
   const adopting = (agentThere: boolean) => [
     namespace("monitoring", podSecurityLabels("privileged"), { [POD_SECURITY_DEFERRED]: "until handover" }),
