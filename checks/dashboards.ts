@@ -23,12 +23,26 @@ function loadsDatasourcesAtRuntime(objects: Placed[]): boolean {
   );
 }
 
+/**
+ * The file of the grafana chart's ConfigMap whose `datasources` list this check reads: the chart
+ * writes each key of its `datasources` value as a file of that name (grafana 12.3.1
+ * templates/_config.tpl:42-47), the program's under this one.
+ */
+const DATASOURCES_FILE = "datasources.yaml";
+
+/**
+ * What a verdict on the provisioned datasources rests on, as a values path of the grafana chart:
+ * that file's `datasources` list alone, not its other keys (`apiVersion`), which change nothing
+ * of what Grafana provisions (synth/report.ts overridesOn names the override setting it).
+ */
+const DATASOURCES_JUDGED = `datasources[${JSON.stringify(DATASOURCES_FILE)}].datasources`;
+
 /** The datasources of every rendered `datasources.yaml`; undefined when none is rendered. */
 function renderedDatasources(objects: readonly K8sObject[]): any[] | undefined {
   let found: any[] | undefined;
   for (const obj of objects) {
     if (obj.kind !== "ConfigMap") continue;
-    const text = obj.data?.["datasources.yaml"];
+    const text = obj.data?.[DATASOURCES_FILE];
     if (typeof text !== "string") continue;
     let doc: any;
     try {
@@ -87,13 +101,15 @@ export function checkDashboards(objects: Placed[]): { judged: number; findings: 
   // (the grafana chart's, from its `datasources` value): a chartValues override replacing that
   // list is the cause of every such reference, which synth/report.ts then says as one mistake.
   const provisioning = releaseUrns(
-    objects.filter((p) => p.obj.kind === "ConfigMap" && typeof p.obj.data?.["datasources.yaml"] === "string"),
+    objects.filter((p) => p.obj.kind === "ConfigMap" && typeof p.obj.data?.[DATASOURCES_FILE] === "string"),
   );
   const findings = dashboardProblems(files, provisioned?.uids, provisioned?.names).map((p): Finding => ({
     check: "dashboard",
     where: p.where,
     message: p.message,
-    ...(p.datasource && provisioning.length > 0 ? { releases: provisioning, judged: ["datasources"] } : {}),
+    ...(p.datasource && provisioning.length > 0
+      ? { releases: provisioning, judged: [DATASOURCES_JUDGED] }
+      : {}),
   }));
   // Judged as written, the files are loaded only if Grafana's dashboard sidecar picks their ConfigMaps.
   return { judged: files.length, findings: [...findings, ...unloadedDashboards(objects)] };
