@@ -30,30 +30,50 @@ type Reason = "enabled" | "label" | "labelValue" | "resource" | "resourceName" |
  * The env of `pod`'s dashboard sidecar (`<name>-sc-dashboard`, or `<name>-init-sc-dashboard` with
  * `initDashboards`; the first found), undefined when the pod runs none: what the check judges and
  * what its message says are read from the same container. A name set twice keeps its last value
- * (the chart writes `env` entries before its own).
+ * (the chart writes `env` entries before its own). A value the pod takes from elsewhere (`valueFrom`,
+ * which the chart writes from sidecar.dashboards.envValueFrom, grafana 12.3.1 templates/_pod.tpl:744-748)
+ * is UNKNOWN: offline it is no value, and no verdict rests on it (it was read as "").
  */
-function sidecarEnv(pod: K8sObject): Map<string, string> | undefined {
+function sidecarEnv(pod: K8sObject): Map<string, string | typeof UNKNOWN> | undefined {
   const spec = pod.spec?.template?.spec ?? {};
   const sidecar = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].find(
     (c: { name?: string }) => typeof c?.name === "string" && /-(?:init-)?sc-dashboard$/.test(c.name),
   );
   if (!sidecar) return undefined;
-  return new Map<string, string>(
-    (sidecar.env ?? []).map((e: { name?: string; value?: unknown }) => [
+  return new Map<string, string | typeof UNKNOWN>(
+    (sidecar.env ?? []).map((e: { name?: string; value?: unknown; valueFrom?: unknown }) => [
       String(e?.name),
-      typeof e?.value === "string" ? e.value : "",
+      e?.valueFrom !== undefined ? UNKNOWN : typeof e?.value === "string" ? e.value : "",
     ]),
   );
 }
 
-/** What keeps `cm` from the dashboard sidecar of `pod`, or undefined when the sidecar loads it. */
+/** A sidecar setting whose value the pod reads from elsewhere at start (`valueFrom`), not known offline. */
+const UNKNOWN = Symbol("valueFrom");
+
+/**
+ * The kinds k8s-sidecar lists for RESOURCE, as written (kiwigrid/k8s-sidecar 1.30.9, commit
+ * 630e256e5c6c019eec9618c365f6629b900d2a05, src/sidecar.py:71-72: `os.getenv(RESOURCE, "configmap")`,
+ * then `("secret", "configmap") if resources == "both"`): another value (`Both`, `ConfigMap`) is a
+ * kind src/resources.py:26-32 `_list_namespace` has no method for, so the sidecar lists nothing.
+ */
+const RESOURCE_KINDS: Record<string, string[]> = {
+  configmap: ["configmap"],
+  secret: ["secret"],
+  both: ["secret", "configmap"],
+};
+
+/** What keeps `cm` from the dashboard sidecar of `pod`, or undefined when the sidecar loads it (or the check cannot tell). */
 function notLoadedBy(pod: K8sObject, cm: K8sObject): Reason | undefined {
   const env = sidecarEnv(pod);
   if (!env) return "enabled";
-  const resource = (env.get("RESOURCE") ?? "both").toLowerCase();
-  if (resource !== "configmap" && resource !== "both") return "resource";
+  const resource = env.get("RESOURCE") ?? "configmap";
+  if (resource !== UNKNOWN && !Object.hasOwn(RESOURCE_KINDS, resource)) return "resource";
+  if (resource !== UNKNOWN && !RESOURCE_KINDS[resource].includes("configmap")) return "resource";
   const namespace = cm.metadata.namespace ?? "";
-  const searched = (env.get("NAMESPACE") ?? pod.metadata.namespace ?? "")
+  const ns = env.get("NAMESPACE") ?? pod.metadata.namespace ?? "";
+  if (ns === UNKNOWN) return undefined;
+  const searched = ns
     .split(",")
     .map((n) => n.trim())
     .filter((n) => n === "ALL" || n === namespace);
@@ -62,8 +82,10 @@ function notLoadedBy(pod: K8sObject, cm: K8sObject): Reason | undefined {
   // names `resourceName` gives a ConfigMap there, when it gives any and the namespace is not ALL
   // (the label is then not read); by the label otherwise.
   let reason: Reason | undefined;
+  const resourceName = env.get("RESOURCE_NAME") ?? "";
   for (const ns of searched) {
-    const names = ns === "ALL" ? [] : namesIn(env.get("RESOURCE_NAME") ?? "", ns);
+    if (resourceName === UNKNOWN && ns !== "ALL") return undefined;
+    const names = ns === "ALL" || resourceName === UNKNOWN ? [] : namesIn(resourceName, ns);
     reason =
       names.length > 0 ? (names.includes(cm.metadata.name) ? undefined : "resourceName") : byLabel(env, cm);
     if (reason === undefined) return undefined;
@@ -88,18 +110,23 @@ function namesIn(resourceName: string, ns: string): string[] {
 }
 
 /** Whether the sidecar's label (and value) selects `cm`, or the key that keeps it out. */
-function byLabel(env: Map<string, string>, cm: K8sObject): Reason | undefined {
+function byLabel(env: Map<string, string | typeof UNKNOWN>, cm: K8sObject): Reason | undefined {
   const labels = cm.metadata.labels ?? {};
   const label = env.get("LABEL") ?? "";
+  const value = env.get("LABEL_VALUE");
+  if (label === UNKNOWN) return undefined;
   // Without a value, LABEL is the sidecar's label selector as written: k8s-sidecar lists and
   // watches with `f"{label}={label_value}" if label_value else label` (kiwigrid/k8s-sidecar
   // src/resources.py list_resources, _watch_resource_iterator), so `label: grafana_dashboard=1`
-  // selects the program's ConfigMaps.
-  if (!env.get("LABEL_VALUE") && /[=!,\s]/.test(label))
+  // selects the program's ConfigMaps. An unknown value (valueFrom) may be empty or not: such a
+  // selector is not judged.
+  if (value !== UNKNOWN && !value && /[=!,\s]/.test(label))
     return selectorSelects(label, labels) === false ? "label" : undefined;
+  if (value === UNKNOWN && /[=!,\s]/.test(label)) return undefined;
+  // A plain key selects only objects carrying it, whatever value is asked of it.
   if (labels[label] === undefined) return "label";
-  const value = env.get("LABEL_VALUE");
-  if (value !== undefined && labels[label] !== value) return "labelValue";
+  if (value === UNKNOWN) return undefined;
+  if (value && labels[label] !== value) return "labelValue";
   return undefined;
 }
 
@@ -163,7 +190,9 @@ function mountedForProvider(pod: K8sObject, cm: K8sObject, objects: Placed[]): b
 
 /** What the sidecar of `pod` selects by `reason`, as the message says it. */
 function selects(pod: K8sObject, reason: Reason): string {
-  const env = sidecarEnv(pod) ?? new Map<string, string>();
+  const known = sidecarEnv(pod);
+  // Every reason rests on a value the pod holds (notLoadedBy judges no UNKNOWN one).
+  const env = new Map([...(known ?? [])].map(([k, v]) => [k, typeof v === "string" ? v : ""]));
   switch (reason) {
     case "enabled":
       return "runs no dashboard sidecar (values.sidecar.dashboards.enabled is not true)";
@@ -171,8 +200,12 @@ function selects(pod: K8sObject, reason: Reason): string {
       return `loads objects labelled ${env.get("LABEL")} (values.sidecar.dashboards.label)`;
     case "labelValue":
       return `loads objects labelled ${env.get("LABEL")}=${env.get("LABEL_VALUE")} only (values.sidecar.dashboards.labelValue)`;
-    case "resource":
-      return `loads ${env.get("RESOURCE")} objects only (values.sidecar.dashboards.resource)`;
+    case "resource": {
+      const resource = env.get("RESOURCE") ?? "configmap";
+      return Object.hasOwn(RESOURCE_KINDS, resource)
+        ? `loads ${resource} objects only (values.sidecar.dashboards.resource)`
+        : `reads RESOURCE ${JSON.stringify(resource)}, which k8s-sidecar does not know (it lists configmap, secret or both, as written) (values.sidecar.dashboards.resource)`;
+    }
     case "resourceName":
       return `loads only ${env.get("RESOURCE_NAME")} (values.sidecar.dashboards.resourceName)`;
     case "searchNamespace": {

@@ -16,11 +16,15 @@ const PROGRAM_ENV = { LABEL: "grafana_dashboard", RESOURCE: "configmap", NAMESPA
 /** Grafana's Deployment as the chart renders it, with the dashboard sidecar's env (none: no sidecar). */
 function grafana(
   env: Record<string, string> | undefined,
-  over: { namespace?: string; init?: boolean } = {},
+  over: { namespace?: string; init?: boolean; valueFrom?: Record<string, unknown> } = {},
 ): Placed {
+  // `valueFrom`: entries the chart writes from sidecar.dashboards.envValueFrom (templates/_pod.tpl:744-748).
   const sidecar = env && {
     name: over.init ? "grafana-init-sc-dashboard" : "grafana-sc-dashboard",
-    env: Object.entries(env).map(([name, value]) => ({ name, value })),
+    env: [
+      ...Object.entries(over.valueFrom ?? {}).map(([name, valueFrom]) => ({ name, valueFrom })),
+      ...Object.entries(env).map(([name, value]) => ({ name, value })),
+    ],
   };
   return {
     obj: {
@@ -122,6 +126,41 @@ describe("checks: the dashboards the stack writes load into Grafana through its 
     assert.match(
       unloadedDashboards([grafana({ ...PROGRAM_ENV, LABEL: "my_dashboard" }), ...STACK])[0].message,
       /^Grafana's pod loads objects labelled my_dashboard \(values\.sidecar\.dashboards\.label\), and the stack writes/,
+    );
+  });
+
+  it("RESOURCE and a value from envValueFrom as k8s-sidecar 1.30.9 reads them: `both` exactly, an unknown value never judged", () => {
+    // kiwigrid/k8s-sidecar 1.30.9 (630e256e) src/sidecar.py:71-72 takes RESOURCE as written
+    // (default configmap), `both` alone meaning secret and configmap: `Both` is a kind
+    // src/resources.py:26-32 `_list_namespace` does not have, so the sidecar lists nothing.
+    const env = (over: Record<string, string>, valueFrom?: Record<string, unknown>) =>
+      unloadedDashboards([grafana({ ...PROGRAM_ENV, ...over }, { valueFrom }), ...STACK]).map(
+        (f) => `${f.judged!.join()}: ${f.message}`,
+      );
+    const [both] = env({ RESOURCE: "Both" });
+    assert.match(
+      both,
+      /^sidecar\.dashboards\.resource: Grafana's pod reads RESOURCE "Both", which k8s-sidecar does not know \(it lists configmap, secret or both, as written\) \(values\.sidecar\.dashboards\.resource\), /,
+    );
+    assert.deepEqual(env({ RESOURCE: "ConfigMap" }).length, 1);
+    assert.deepEqual(env({ RESOURCE: "both" }), []);
+    // A LABEL_VALUE the chart writes from envValueFrom (a ConfigMap's or Secret's key) is not known
+    // offline: was read as "", refused as `labelled grafana_dashboard= only`. The value decides;
+    // nothing is refused on it, but a label the ConfigMaps lack is refused whatever the value.
+    const fromKey = { LABEL_VALUE: { configMapKeyRef: { name: "sidecar", key: "value" } } };
+    assert.deepEqual(env({}, fromKey), []);
+    assert.deepEqual(
+      env({ LABEL: "my_dashboard" }, fromKey).map((f) => f.split(":")[0]),
+      ["sidecar.dashboards.label"],
+    );
+    // Any setting from envValueFrom is not judged on its value (NAMESPACE, RESOURCE, ...).
+    const ownNamespace = { NAMESPACE: { fieldRef: { fieldPath: "metadata.namespace" } } };
+    assert.deepEqual(
+      unloadedDashboards([
+        grafana({ LABEL: "grafana_dashboard", RESOURCE: "configmap" }, { valueFrom: ownNamespace }),
+        ...STACK,
+      ]),
+      [],
     );
   });
 
