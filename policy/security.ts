@@ -186,6 +186,13 @@ function rawNeedsHost(r: Res): boolean {
 }
 
 /**
+ * The pod fields by which a pod asks for the host (contract asksForHost; a hostPath is a volume and
+ * its mount, as contract/privileges.ts hostPathProblems names them): what the refusal of pods that
+ * ask none of it in a privileged namespace rests on.
+ */
+const HOST_FIELDS = ["volumes", "volumeMounts", "hostNetwork", "hostPID", "hostIPC"];
+
+/**
  * The pod fields by which a raw workload that is no node agent ({@link rawNeedsHost}) asks for the
  * host, as rules judging them name them (contract/privileges.ts hostPathProblems: `volumes`,
  * `volumeMounts`); none for a release, or a pod asking nothing of the host.
@@ -310,11 +317,15 @@ export function podSecurityLevels(level: Level = "mandatory"): StackValidationPo
           // only while a node agent is there, and only on a namespace the program creates.
           const deferred = podSecurityDeferred({ ...ns, nodeAgents: agents.length });
           if (others.length > 0 && !deferred)
-            reportCause(
+            // Its verdict rests on those pods asking nothing of the host (HOST_FIELDS): an override
+            // setting none of them (a pod annotation, whose key `a` is a word of the message) is
+            // no cause of it; the key choosing the kind of a workload it names is (synth/report.ts).
+            reportJudged(
               report,
               `${label(ns.res)}: enforces privileged${labelled ? "" : " (unlabelled)"}, but ${others.map(label).join(", ")} need${others.length === 1 ? "s" : ""} no host access; run ${others.length === 1 ? "it" : "them"} in a namespace enforcing baseline${agentsBeside(agents, ns, stackNs)}.`,
-              privilegedNamespaceCause(ns.name),
+              HOST_FIELDS,
               ns.res.urn,
+              privilegedNamespaceCause(ns.name),
             );
           if (!deferred)
             for (const r of hosting)

@@ -414,6 +414,26 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.doesNotMatch(holding[0], /chartValues\.alloy\.controller\.type/, text);
   });
 
+  it("vector's role: Stateless-Aggregator beside podAnnotations on pi: the agents' namespace refusal is the kind key's, not the annotation's", async () => {
+    const { text, messages } = await refusedWith(
+      "    vector:\n      role: Stateless-Aggregator\n      podAnnotations:\n        a: b\n",
+      "pi",
+    );
+    // Was a message of its own naming role and podAnnotations.a ("change or remove them"), the
+    // word `a` of "a namespace" taken for the annotation's key: pod-security-levels now says its
+    // verdict rests on the pods' host fields, which neither sets, so the key choosing the kind is
+    // its cause, one message with the parked Deployment's Pending pods.
+    const refusals = messages.filter((m) => /pod-security-levels/.test(m));
+    assert.equal(refusals.length, 1, text);
+    assert.match(
+      refusals[0],
+      /\n {6}from the stack's chart values override chartValues\.vector\.role \(/,
+      text,
+    );
+    assert.doesNotMatch(refusals[0], /podAnnotations/, text);
+    assert.match(refusals[0], /admits vector, so it would stay Pending/, text);
+  });
+
   it("vector's role: Stateless-Aggregator on pi: what its Deployments lack as the node agent is one message naming the key", async () => {
     const { text, messages } = await refusedWith("    vector:\n      role: Stateless-Aggregator\n", "pi");
     // Was 5 messages naming no key (runs-as-root twice, the parked Deployment's Pending pods, the
