@@ -1521,10 +1521,13 @@ function takeoverChecks(
     );
   }
   // An adopted agent release is imported where it runs, the stack's namespace (a move would replace it).
+  // Left out, agents.step is the schema's default: said so, since a stack file that never wrote the
+  // key (take-over-flux.md's block with alloy listed) reads `got "moved"` as a value it holds.
+  const stepGiven = (isMap(raw.agents) ? raw.agents : {}).step;
   for (const key of LOG_AGENTS)
     if (key === c.logAgent && t.releases[key] && t.step === "import" && c.agents.step !== "stay")
       p.push(
-        `${PROJECT}:agents.step: expected "stay" while takeover.releases.${key} is imported (takeover.step import: the running release keeps its namespace; move it with agents.step handover at the update step), got "${c.agents.step}"`,
+        `${PROJECT}:agents.step: expected "stay" while takeover.releases.${key} is imported (takeover.step import: the running release keeps its namespace; move it with agents.step handover at the update step), got ${stepGiven === undefined ? `nothing (default "${c.agents.step}")` : `"${c.agents.step}"`}; set agents.step: stay in the stack file for the import step`,
       );
   if (t.prometheusVolume && !t.prometheusVolume.endsWith(prometheusClaimSuffix(t.kpsFullname))) {
     p.push(

@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { dump } from "js-yaml";
-import { pinnedChartArchive, synthCli, tmpDir } from "../support/helpers";
+import { checkedStackConfig } from "../../config/stackCheck";
+import { pinnedChartArchive, ROOT, synthCli, tmpDir } from "../support/helpers";
 import { allValues, SEED000_FLUX_VALUES } from "../support/runningSeed000";
 import { BASE, P, refusal, stackProject, STORE } from "../support/stackText";
 
@@ -24,8 +25,40 @@ const takeover = (release: string) => `${BASE.replace("kps-removed", "loki-fixed
     prometheusVolume: prometheus-kube-prometheus-stack-prometheus-db-prometheus-kube-prometheus-stack-prometheus-0
 `;
 
+/**
+ * The stack file take-over-flux.md's takeover block makes at phase loki-fixed, with its commented
+ * lines `lines` picks (a key line and its continuation) taken in as the guide says to.
+ */
+function guideTakeover(uncomment: (line: string) => boolean): string {
+  const doc = fs.readFileSync(path.join(ROOT, "docs/how-to/take-over-flux.md"), "utf8");
+  const block = /```yaml\n(homelab-observability:takeover:[\s\S]*?)```/.exec(doc);
+  assert.ok(block, "take-over-flux.md has its takeover block");
+  const lines = block[1]
+    .split("\n")
+    .map((l) => (uncomment(l) ? l.replace(/^(\s*)# /, "$1") : l))
+    .map((l) => (l === "" ? l : `  ${l}`));
+  return `${BASE.replace("kps-removed", "loki-fixed")}${STORE}${lines.join("\n")}`;
+}
+
 describe("config: the mistakes the how-to guides lead to, one message each", function () {
   this.timeout(20000);
+
+  it("take-over-flux.md's takeover block with its alloy line taken in, as the guide says when alloy runs, passes with the agents lines it names", () => {
+    const alloy = (l: string) => /^\s*# alloy: /.test(l);
+    const agents = (l: string) => /^# (homelab-observability:agents:|  step: stay)/.test(l);
+    const dir = stackProject(guideTakeover((l) => alloy(l) || agents(l)));
+    assert.doesNotThrow(() => checkedStackConfig(dir, "s", {}, { allowAbsentSecrets: true }));
+    // Without them: one message, saying the key was left out (its default), and what to set.
+    const e = refusal(guideTakeover(alloy));
+    assert.equal(e.problems.length, 1, e.message);
+    assert.equal(
+      e.problems[0],
+      `${P("agents.step")}: expected "stay" while takeover.releases.alloy is imported (takeover.step import: the running release keeps its namespace; move it with agents.step handover at the update step), got nothing (default "moved"); set agents.step: stay in the stack file for the import step`,
+    );
+    // Written, the value is said as written.
+    const handover = refusal(`${guideTakeover(alloy)}  ${P("agents")}:\n    step: handover\n`);
+    assert.match(handover.problems[0], /, got "handover"; set agents\.step: stay in the stack file/);
+  });
 
   it("a takeover release without its namespace is one message: the claim of that release's Prometheus is not judged again by the default release", () => {
     const e = refusal(takeover("kube-prometheus-stack"));
