@@ -90,6 +90,14 @@ export interface Refusal {
    */
   cause?: string;
   /**
+   * The edits of the stack file behind `cause` (claimCause.ts Cause.group), which the merge keys
+   * on: storageClasses.default changed is one mistake whether a refusal names it or
+   * storageClasses.metrics, which takes it while unset (`causeUnset`).
+   */
+  causeGroup?: string;
+  /** The keys `cause` names that the stack file leaves unset, each taking another's value. */
+  causeUnset?: string[];
+  /**
    * The other places (`<subject> <field>`, e.g. `StatefulSet monitoring/loki-write
    * spec.volumeClaimTemplates`) this one refusal of a cause stands for (change.ts
    * oneRefusalPerCause), so a check that adds refusals later (the running StatefulSets',

@@ -195,31 +195,60 @@ export function planChange(
  * and one way out (claimCause.ts says both, the same text at each), so it is one refusal, on the
  * first place it is refused, naming every other place and why each refuses it. While
  * kube-prometheus-stack runs, prometheus.volumeSize shrinking is refused at the claim the program
- * writes (the API server) and at the Prometheus resource's claim template (its operator).
+ * writes (the API server) and at the Prometheus resource's claim template (its operator). One edit
+ * is one cause whichever key a refusal names for it (`causeGroup`): storageClasses.default changed
+ * on a stack that leaves storageClasses.metrics unset was two refusals (the metrics claims'
+ * "set storageClasses.metrics", Loki's and Grafana's "set storageClasses.default back"), each at
+ * the same line; it is one, saying the edited key's way out and that the unset key takes it.
  */
 function oneRefusalPerCause(entries: ChangeEntry[]): void {
-  const first = new Map<string, { entry: ChangeEntry; refusal: Refusal; also: string[]; at: string[] }>();
+  const first = new Map<
+    string,
+    { entry: ChangeEntry; refusal: Refusal; also: string[]; at: string[]; causes: Refusal[] }
+  >();
   for (const e of entries)
     e.refused = e.refused.filter((r) => {
       if (!r.cause) return true;
-      const seen = first.get(r.cause);
+      const group = r.causeGroup ?? r.cause;
+      const seen = first.get(group);
       if (!seen) {
-        first.set(r.cause, { entry: e, refusal: r, also: [], at: [] });
+        first.set(group, { entry: e, refusal: r, also: [], at: [], causes: [r] });
         return true;
       }
       seen.also.push(`${e.subject} ${r.field}: ${withoutCause(r)}`);
       seen.at.push(`${e.subject} ${r.field}`);
+      seen.causes.push(r);
       return false;
     });
-  for (const [cause, { entry, refusal, also, at }] of first) {
+  for (const { entry, refusal, also, at, causes } of first.values()) {
     if (also.length === 0) continue;
+    const cause = oneCause(causes);
     const merged: Refusal = {
       ...refusal,
       reason: `${withoutCause(refusal)}; the same change is refused at ${also.join("; and at ")}; caused by ${cause}`,
+      cause,
       mergedAt: at,
     };
     entry.refused = entry.refused.map((r) => (r === refusal ? merged : r));
   }
+}
+
+/**
+ * The cause one merged refusal says, of refusals of one edit: the first that names the edited key
+ * itself (its way out mends every place), with the keys the others name that take its value while
+ * unset said beside that key's place (`storageClasses.default (Pulumi.production.yaml:38, which
+ * storageClasses.metrics, not set, takes too) changed from ...`); the first one's where none does.
+ */
+function oneCause(causes: Refusal[]): string {
+  const direct = causes.find((r) => !r.causeUnset);
+  if (!direct) return causes[0].cause!;
+  const unset = [...new Set(causes.flatMap((r) => r.causeUnset ?? []))];
+  if (unset.length === 0) return direct.cause!;
+  const takes = `which ${unset.join(" and ")}, not set, ${unset.length > 1 ? "take" : "takes"} too`;
+  // claimCause.ts causedBy leads with `<key> (<place>) changed from`, or `<key> changed from`.
+  return direct.cause!.replace(/^(\S+)(?: \(([^)]*)\))? changed from /, (_m, key: string, where?: string) =>
+    where ? `${key} (${where}, ${takes}) changed from ` : `${key} (${takes}) changed from `,
+  );
 }
 
 /** A refusal's reason without its closing `; caused by <cause>`. */

@@ -218,11 +218,16 @@ function sameWay(reason: string, c: ValueChange): boolean {
 const isClaimRefusal = (r: Refusal) =>
   /volumeClaimTemplate|^spec\.(storage|resources|storageClassName|accessModes|volumeMode)/.test(r.field);
 
-/** `r` ending in its cause, which it also keeps apart for the merge of one cause's refusals. */
-const withCause = (r: Refusal, cause: string): Refusal => ({
+/**
+ * `r` ending in its cause, which it also keeps apart for the merge of one cause's refusals, with
+ * the edit behind it (`causeGroup`) and the keys it names that the file leaves to that edit.
+ */
+const withCause = (r: Refusal, cause: Cause): Refusal => ({
   ...r,
-  reason: `${r.reason}; caused by ${cause}`,
-  cause,
+  reason: `${r.reason}; caused by ${cause.text}`,
+  cause: cause.text,
+  causeGroup: cause.group,
+  ...(cause.unset.length > 0 ? { causeUnset: cause.unset } : {}),
 });
 
 /** The value at a table path (map keys, list indexes as digits). */
@@ -292,10 +297,10 @@ function causedBy(
   template: boolean,
   place?: OverridePlace,
   claim = true,
-): string {
-  return [...named]
-    .map(([key, c]) => {
-      const w = writtenAt(key, place);
+): Cause {
+  const edits = [...named].map(([key, c]) => ({ key, c, w: writtenAt(key, place) }));
+  const text = edits
+    .map(({ key, c, w }) => {
       const unset = w.key !== key;
       const name = unset
         ? `${key} (not set: it takes ${w.key}${w.where ? `, ${w.where}` : ""})`
@@ -309,4 +314,22 @@ function causedBy(
       return `${name} changed from ${show(c.was)} to ${show(c.now)}: ${out}`;
     })
     .join("; and by ");
+  return {
+    text,
+    // The lines edited and how: storageClasses.metrics left unset and storageClasses.default are
+    // one edit, of storageClasses.default's line.
+    group: edits.map(({ w, c }) => `${w.key} ${show(c.was)} -> ${show(c.now)}`).join("; "),
+    unset: edits.filter(({ key, w }) => w.key !== key).map(({ key }) => key),
+  };
+}
+
+/**
+ * A refusal's cause: the text `reason` ends in, the edits of the stack file behind it (what one
+ * mistake is, for change.ts oneRefusalPerCause), and the keys it names that the file leaves unset,
+ * so they take the edited one's value.
+ */
+export interface Cause {
+  text: string;
+  group: string;
+  unset: string[];
 }

@@ -189,6 +189,53 @@ describe("a raw object the program writes, updated in place: the API server's ru
     assert.equal(r.reason.match(/caused by/g)?.length, 1, r.reason);
   });
 
+  it("storageClasses.default changed, storageClasses.metrics unset: one refusal for the metrics claims and Loki's, at the edited line, with the way out that mends every place", () => {
+    // Loki's StatefulSet, its claim template's class from the release's values (storageClasses.default).
+    const loki = (cls: string) => {
+      const rel: ExportResource = {
+        urn: `${URN}${RELEASE}::loki`,
+        custom: true,
+        type: RELEASE,
+        inputs: {
+          name: "loki",
+          namespace: "monitoring",
+          chart: "loki",
+          version: "1.0.0",
+          values: { write: { persistence: { size: "10Gi", storageClass: cls } } },
+        },
+        outputs: {},
+      };
+      const object: RenderedObject = {
+        apiVersion: "apps/v1",
+        kind: "StatefulSet",
+        metadata: { name: "loki-write", namespace: "monitoring" },
+        spec: {
+          selector: { matchLabels: { app: "loki" } },
+          template: { spec: { containers: [{ name: "loki", image: "a" }] } },
+          volumeClaimTemplates: [{ metadata: { name: "data" }, spec: claimSpec(cls, "10Gi") }],
+        },
+      };
+      const release = { name: "loki", namespace: "monitoring", chart: "loki", version: "1.0.0", source: "" };
+      return { rel, placed: { object, resourceUrn: rel.urn, release } as StackObject };
+    };
+    const state = (cls: string) => {
+      const [k, l] = [kps("70Gi", cls), loki(cls)];
+      return stackState([claim("70Gi", cls), k.rel, l.rel], [k.placed, l.placed]);
+    };
+    const report = planChange(state("fast-ssd"), state("local-path"), at);
+    const reasons = report.refused.flatMap((e) => e.refused.map((r) => r.reason));
+    assert.equal(refusalCount(report), 1, formatChange(report));
+    assert.match(
+      reasons[0],
+      /the same change is refused at .*StatefulSet monitoring\/loki-write spec\.volumeClaimTemplates/,
+    );
+    assert.match(
+      reasons[0],
+      /; caused by storageClasses\.default \(Pulumi\.s\.yaml:38, which storageClasses\.metrics, not set, takes too\) changed from fast-ssd to local-path: set storageClasses\.default back to fast-ssd, or move the data to a new claim: docs\/how-to\/check-a-change\.md#a-refused-claim$/,
+    );
+    assert.equal(reasons[0].match(/caused by/g)?.length, 1, reasons[0]);
+  });
+
   it("while kube-prometheus-stack runs, the claim's class change: one message naming the claim and the Prometheus resource", () => {
     const [b, a] = [kps("70Gi", "fast-ssd"), kps("70Gi")];
     const report = planChange(
