@@ -310,11 +310,18 @@ function bucketMoveVerdict(
   const copy = sameNames
     ? `set objectStore back to ${oldStore} until the copy is checked (the check compares the buckets of the store the stack file names, the one the stack still writes to), copy each bucket to the new store under its name and check the copy (docs/how-to/move-to-garage.md steps 1-3: rclone sync or mc mirror --remove, then ${moveCheck(project)}), list the names in existing.buckets (the update then imports them instead of creating them, which makes them empty or, where the copy made them, fails)`
     : `stop the writers, copy each old bucket to its new name (rclone sync or mc mirror --remove, as docs/how-to/move-to-garage.md steps 2-3 do), list the new names in existing.buckets (the update then imports them instead of creating them empty)`;
+  // Moved and imported, the new buckets pass, but the old ones still leave the stack: where they
+  // are protected (production) the engine refuses that update too, once per bucket, until each is
+  // unprotected. Said here, or the way out, followed, meets refusals it never named.
+  const unprotect =
+    also.protected.length > 0
+      ? `; the old buckets stay protected, so that update is refused once for each until it is unprotected: its check prints each one's unprotect command, after which the update drops them from the stack and keeps them on the store (retained)`
+      : "";
   return {
     line:
       `REFUSED buckets ${pairs.join(", ")}: ${said}. ` +
       `The update points each engine at the new bucket, which it creates empty: what the old ${olds.length === 1 ? "one" : "ones"} (${olds.join(", ")}) hold, ${holds}, stays there (retained) but is never read again, so it no longer shows in Grafana, and retention no longer deletes it.${alsoSaid(also)} ` +
-      `Keep the buckets: set ${back}. To move them: ${copy}, then make the change (${forward}; ${BUCKET_MOVE_DOC})`,
+      `Keep the buckets: set ${back}. To move them: ${copy}, then make the change (${forward}; ${BUCKET_MOVE_DOC})${unprotect}`,
     refused: true,
   };
 }

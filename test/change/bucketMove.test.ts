@@ -155,6 +155,26 @@ describe("change check: Loki or Mimir pointed at other buckets (--against)", fun
     );
     assert.match(line, /Keep the buckets: set objectStore\.bucketPrefix to production\./);
     assert.doesNotMatch(c.text, /pulumi state unprotect/);
+    // The way out, followed (copied, the new names imported): what that update meets is what the
+    // refusal said it would, the old buckets' protection, one refusal each with its command.
+    assert.match(
+      line,
+      /then make the change \(the bucket prefix prod; docs\/how-to\/check-a-change\.md#a-refused-bucket-move\); the old buckets stay protected, so that update is refused once for each until it is unprotected: its check prints each one's unprotect command, after which the update drops them from the stack and keeps them on the store \(retained\)$/,
+    );
+    const moved = await check(
+      "production",
+      {
+        objectStore: { ...PRODUCTION_STORE, bucketPrefix: "prod" },
+        existing: { buckets: ["prod-loki-chunks", "prod-mimir-blocks", "prod-mimir-ruler"] },
+      },
+      previous,
+    );
+    assert.equal(bucketLine(moved.text), undefined, moved.text);
+    assert.equal(moved.refused, 6, moved.text);
+    assert.equal(
+      moved.text.match(/REFUSED S3Bucket::objectstore-production-.* pulumi .*state unprotect/g)?.length,
+      6,
+    );
   });
 
   it("the switch to Garage under another prefix: refused; under the same names, listed in existing.buckets as the guide does: silent", async () => {
