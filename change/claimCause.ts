@@ -110,8 +110,14 @@ const show = (v: unknown): string =>
  * What to do instead of the change, by what it does to the claim; `unset`: the stack file does not
  * set `key` (it falls back to another), so it is set rather than set back.
  */
-function wayOut(key: string, c: ValueChange, template: boolean, unset = false): string {
-  const back = `set ${key}${unset ? "" : " back"} to ${show(c.was)}`;
+function wayOut(key: string, c: ValueChange, template: boolean, unset = false, added: Added = "no"): string {
+  // An override the update adds has no value to go back to: the one it replaced is the program's.
+  const back =
+    added === "yes"
+      ? `remove ${key} (an override the export did not have: ${show(c.was)} is what the program sets without it)`
+      : added === "maybe"
+        ? `remove ${key} where the export had no such override (${show(c.was)} is then what the program sets without it), else set it back to ${show(c.was)}`
+        : `set ${key}${unset ? "" : " back"} to ${show(c.was)}`;
   const [was, now] = [quantityBytes(c.was), quantityBytes(c.now)];
   if (now < was) return `a claim cannot shrink: ${back}, or move the data to a new claim: ${CLAIM_DOC}`;
   if (now > was && template)
@@ -150,6 +156,7 @@ export function withClaimCauses(
   const overrides = [
     ...new Set([...chartValueOverridesOf(exports.after), ...chartValueOverridesOf(exports.before)]),
   ];
+  const added = addedOverrides(exports.before);
   const template = now.object.kind !== "PersistentVolumeClaim";
   const settings = (cs: ValueChange[], only?: (key: string) => boolean) => {
     const named = new Map<string, ValueChange>();
@@ -176,7 +183,7 @@ export function withClaimCauses(
           ),
         )
       : new Map<string, ValueChange>();
-    if (quoted.size > 0) return withCause(r, causedBy(quoted, template, at, claim || holdsClaims(r)));
+    if (quoted.size > 0) return withCause(r, causedBy(quoted, template, at, claim || holdsClaims(r), added));
     // No quoted value ties the refusal to a setting: the overrides the update changes are named as
     // what may have caused it, not as its cause (a claim deleted by a chart bump while an unrelated
     // `adminUser` changed is no reason to set adminUser back), and merge no refusals by cause.
@@ -184,6 +191,22 @@ export function withClaimCauses(
     return { ...r, reason: `${r.reason}; ${maybeCausedBy(changedOverrides, at)}` };
   });
 }
+
+/**
+ * Whether a `chartValues.<chart>.<path>` key is an override the previous export did not have: read
+ * from the overrides its Stack output records (synth/report.ts chartValueOverridesOf). `maybe`
+ * where the export records none: this version leaves the output out when there are none, and a
+ * version before index.ts exported it (d91ee962) left it out always, so it cannot be told.
+ */
+function addedOverrides(before: ExportResource[]): (key: string) => Added {
+  const stack = before.find((r) => r.type === "pulumi:pulumi:Stack");
+  const recorded = Array.isArray(stack?.outputs?.chartValueOverrides);
+  const had = new Set(chartValueOverridesOf(before).map((o) => `chartValues.${o}`));
+  return (key) => (!key.startsWith("chartValues.") || had.has(key) ? "no" : recorded ? "yes" : "maybe");
+}
+
+/** Whether the update adds an override ({@link addedOverrides}). */
+type Added = "yes" | "no" | "maybe";
 
 /** The overrides an update changes, said as what may have caused a refusal no quoted value ties to one. */
 function maybeCausedBy(changed: Map<string, ValueChange>, place?: OverridePlace): string {
@@ -297,6 +320,7 @@ function causedBy(
   template: boolean,
   place?: OverridePlace,
   claim = true,
+  added: (key: string) => Added = () => "no",
 ): Cause {
   const edits = [...named].map(([key, c]) => ({ key, c, w: writtenAt(key, place) }));
   const text = edits
@@ -307,8 +331,8 @@ function causedBy(
         : `${key}${w.where ? ` (${w.where})` : ""}`;
       // A refusal of no claim's data (a selector) has one way out: the setting as it was.
       const out = claim
-        ? wayOut(key, c, template, unset)
-        : c.was === undefined
+        ? wayOut(key, c, template, unset, added(key))
+        : c.was === undefined || added(key) === "yes"
           ? `remove ${key}`
           : `set ${key} back to ${show(c.was)}`;
       return `${name} changed from ${show(c.was)} to ${show(c.now)}: ${out}`;

@@ -18,13 +18,16 @@ const release = (chart: string, values: Record<string, unknown>): ExportResource
   inputs: { name: chart, namespace: "monitoring", chart, version: "1.0.0", values },
   outputs: {},
 });
-/** The stack resource, carrying the chartValues overrides in force (plan/chartValues.ts). */
-const stackResource = (chartValueOverrides: string[]): ExportResource => ({
+/**
+ * The stack resource, carrying the chartValues overrides in force (plan/chartValues.ts); `null`:
+ * an export that records none (the program leaves the output out when there are none).
+ */
+const stackResource = (chartValueOverrides: string[] | null): ExportResource => ({
   urn: `${URN}pulumi:pulumi:Stack::homelab-observability-s`,
   custom: false,
   type: "pulumi:pulumi:Stack",
   inputs: {},
-  outputs: { chartValueOverrides },
+  outputs: chartValueOverrides === null ? {} : { chartValueOverrides },
 });
 const placed = (rel: ExportResource, object: RenderedObject): StackObject => ({
   object,
@@ -76,11 +79,14 @@ function reasons(
   chart: string,
   was: [Record<string, unknown>, RenderedObject],
   now: [Record<string, unknown>, RenderedObject],
-  overrides: { before?: string[]; after?: string[] } = {},
+  overrides: { before?: string[] | null; after?: string[] } = {},
 ): string[] {
   const [rb, ra] = [release(chart, was[0]), release(chart, now[0])];
   const report = planChange(
-    stackState([stackResource(overrides.before ?? []), rb], [placed(rb, was[1])]),
+    stackState(
+      [stackResource(overrides.before === undefined ? [] : overrides.before), rb],
+      [placed(rb, was[1])],
+    ),
     stackState([stackResource(overrides.after ?? []), ra], [placed(ra, now[1])]),
     at,
   );
@@ -138,11 +144,42 @@ describe("a refused claim change names the stack setting behind it (audit X2)", 
       ],
       { after: ["loki.singleBinary.persistence.size"] },
     );
+    // The export had no such override: 20Gi was the program's, so the way back is to remove it.
     assert.match(
       reason,
-      /caused by chartValues\.loki\.singleBinary\.persistence\.size \(Pulumi\.s\.yaml:30\) changed from 20Gi to 5Gi: a claim cannot shrink: set chartValues\.loki\.singleBinary\.persistence\.size back to 20Gi/,
+      /caused by chartValues\.loki\.singleBinary\.persistence\.size \(Pulumi\.s\.yaml:30\) changed from 20Gi to 5Gi: a claim cannot shrink: remove chartValues\.loki\.singleBinary\.persistence\.size \(an override the export did not have: 20Gi is what the program sets without it\), or move the data to a new claim/,
     );
     assert.doesNotMatch(reason, /loki\.volumeSize/);
+  });
+  it("an override's way back follows what the export records: set back where it had it, either where it records none", () => {
+    const change = (before: string[] | null) =>
+      reasons(
+        "loki",
+        [
+          {
+            ...lokiValues("20Gi"),
+            singleBinary: { persistence: { size: "20Gi", storageClass: "local-path" } },
+          },
+          lokiSts("20Gi"),
+        ],
+        [
+          {
+            ...lokiValues("20Gi"),
+            singleBinary: { persistence: { size: "5Gi", storageClass: "local-path" } },
+          },
+          lokiSts("5Gi"),
+        ],
+        { before, after: ["loki.singleBinary.persistence.size"] },
+      )[0];
+    assert.match(
+      change(["loki.singleBinary.persistence.size"]),
+      /a claim cannot shrink: set chartValues\.loki\.singleBinary\.persistence\.size back to 20Gi, or move/,
+    );
+    // An export without the output: none, or an older version's that never wrote it.
+    assert.match(
+      change(null),
+      /a claim cannot shrink: remove chartValues\.loki\.singleBinary\.persistence\.size where the export had no such override \(20Gi is then what the program sets without it\), else set it back to 20Gi, or move/,
+    );
   });
   it("a shrunk chart-rendered claim (chartValues.grafana.persistence.size) names the override", () => {
     const [reason] = reasons(
