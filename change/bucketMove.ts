@@ -320,7 +320,7 @@ function bucketMoveVerdict(
   return {
     line:
       `REFUSED buckets ${pairs.join(", ")}: ${said}. ` +
-      `The update points each engine at the new bucket, which it creates empty: what the old ${olds.length === 1 ? "one" : "ones"} (${olds.join(", ")}) hold, ${holds}, stays there (retained) but is never read again, so it no longer shows in Grafana, and retention no longer deletes it.${alsoSaid(also)} ` +
+      `The update points each engine at the new bucket, which it creates empty: what the old ${olds.length === 1 ? "one" : "ones"} (${olds.join(", ")}) ${olds.length === 1 ? "holds" : "hold"}, ${holds}, stays there (retained) but is never read again, so it no longer shows in Grafana, and retention no longer deletes it.${alsoSaid(also)} ` +
       `Keep the buckets: set ${back}. To move them: ${copy}, then make the change (${forward}; ${BUCKET_MOVE_DOC})${unprotect}`,
     refused: true,
   };

@@ -258,6 +258,8 @@ describe("change check: Loki or Mimir pointed at other buckets (--against)", fun
       c.text,
     );
     assert.doesNotMatch(line ?? "", /Mimir/);
+    // One old bucket: said in the singular.
+    assert.match(line ?? "", / what the old one \(staging-loki-chunks\) holds, Loki's logs /);
     assert.equal(c.refused, 2, c.text);
   });
 });
