@@ -449,8 +449,14 @@ function userChoiceProblems(
   seen: (p: string) => boolean,
   slips: ValueSlips & { aside: SetAsideReceiver[]; grafanaUrl: unknown },
 ): string[] {
+  // Receivers at alerting's default (alerting cut whole, as when a receiver's `secure:` value
+  // stops the CLI) are not the file's: judged against them, a credential of a receiver the file
+  // has was "no receiver's", to remove. Its value's own line, if any, stands.
+  const receiversRead = ![...refused.defaulted, ...refused.setAside].some(
+    (k) => k === "alerting" || k === "alerting.receivers",
+  );
   return [
-    ...(c.secrets.backend === "config"
+    ...(c.secrets.backend === "config" && receiversRead
       ? receiverCredentialProblems(
           c.alerting.receivers,
           c.receiverCredentialNames,

@@ -95,6 +95,31 @@ describe("config: every problem in the first run (config/stackCheck.ts)", functi
     );
   });
 
+  it("a receiver's credential beside an undecryptable value inside alerting is not said to be no receiver's", () => {
+    // The CLI stops at the receiver's own secure value, so the program judges alerting at its
+    // default; the receivers are still the file's, and team-slack is one of them.
+    const problems = problemsOf(`${BASE}${STORE}${RECEIVER}      - name: ops-pager
+        type: webhook
+        url:
+          secure: v1:zz
+  ${P("receiverCredentials")}:
+    team-slack:
+      secure: v1:x!
+`);
+    const slack = problems.filter((p) => p.startsWith(`${P("receiverCredentials.team-slack")}:`));
+    assert.equal(slack.length, 1, problems.join("\n"));
+    assert.ok(!/no receiver of alerting.receivers is named/.test(slack[0]), slack[0]);
+    assert.match(slack[0], /cannot decrypt it/);
+    assert.ok(
+      slack[0].includes("`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'`"),
+      slack[0],
+    );
+    assert.ok(
+      problems.some((p) => p.startsWith(`${P("alerting.receivers[1].url")}:`)),
+      problems.join("\n"),
+    );
+  });
+
   it("a misspelt receiverCredentials name beside the key set without --path that names the right one: both, in one run", () => {
     const sealed = "{secure: v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAA}";
     const problems = problemsOf(
