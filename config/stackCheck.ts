@@ -151,12 +151,20 @@ function oneLinePerSlip(problems: string[], issues: CliIssue[]): string[] {
 }
 
 /**
+ * Whether a key's line tells to take its value to the key it means (renamed, or moved: "did you
+ * mean"), the value kept as written: not one whose hint sets it anew or removes it with the CLI.
+ */
+const movesValue = (problem: string) =>
+  problem.includes("; did you mean ") && !/`pulumi (?:--cwd \S+ )?config (?:set|rm) /.test(problem);
+
+/**
  * One line for a key whose `secure:` value the CLI cannot decrypt, or whose value is in plain text,
  * when another problem is that key's whole mistake, whose hint mends both: the value's line goes.
  * Recognised by the key the other problem is about (config/locate.ts problemPath), the value's
  * very key path or one above it, when nothing reads that key (another provider's, or a path the
  * schema does not know: `receiverCredentials.team-slack` set without --path, a misspelt map key
- * holding the value deeper down), so its one problem says to remove, move or rename it; a key the program reads keeps its value's line beside any other of its problems (set
+ * holding the value deeper down), so its one problem says to remove, move or rename it, and says
+ * an undecryptable value's fact when it does not remove the key (a move keeps the value); a key the program reads keeps its value's line beside any other of its problems (set
  * twice, each value is judged). A message naming several keys nothing reads is at its first only
  * and says each value's fact (config/resolve.ts idleSecrets): that one is recognised by the fact.
  */
@@ -177,22 +185,34 @@ function saidOnce(problems: string[], issues: CliIssue[], raw: Record<string, un
       return about?.namespace === namespace && within(about.path, path) && readByNothing(about.path);
     };
   };
-  const told = new Set(
-    issues
-      .filter((i) => {
-        const fact = i.unreadable
-          ? undecryptableFact(i.unreadable)
-          : i.plainText
-            ? plainTextFact(i.plainText)
-            : undefined;
-        const value = i.unreadable ?? i.plainText;
-        if (fact === undefined || value === undefined) return false;
-        const mendedBy = unread(value);
-        return problems.some((p) => p !== i.message && (mendedBy(p) || p.includes(fact)));
-      })
-      .map((i) => i.message),
-  );
-  return problems.filter((p) => !told.has(p));
+  const told = new Set<string>();
+  // An undecryptable value a key's line stands for, that line not saying so: renamed or moved as
+  // that line tells (`grafanaAdminPasword`, `grafana.adminPassword` for the top level's), the value
+  // is still one the CLI cannot decrypt, so the next run stopped at it. Its fact joins that line;
+  // one whose hint sets it anew or removes it (a `pulumi config` command), or names no key meant
+  // (removing it is the way), mends it already.
+  const facts = new Map<string, string[]>();
+  for (const i of issues) {
+    const fact = i.unreadable
+      ? undecryptableFact(i.unreadable)
+      : i.plainText
+        ? plainTextFact(i.plainText)
+        : undefined;
+    const value = i.unreadable ?? i.plainText;
+    if (fact === undefined || value === undefined) continue;
+    const mendedBy = unread(value);
+    const others = problems.filter((p) => p !== i.message);
+    if (others.some((p) => p.includes(fact))) told.add(i.message);
+    else {
+      const by = others.find(mendedBy);
+      if (by === undefined) continue;
+      told.add(i.message);
+      if (i.unreadable && movesValue(by)) facts.set(by, [...(facts.get(by) ?? []), fact]);
+    }
+  }
+  return problems
+    .filter((p) => !told.has(p))
+    .map((p) => (facts.has(p) ? `${p}; also, ${facts.get(p)!.join("; ")}` : p));
 }
 
 /**

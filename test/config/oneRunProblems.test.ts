@@ -120,6 +120,26 @@ describe("config: every problem in the first run (config/stackCheck.ts)", functi
     );
   });
 
+  it("an undecryptable secure value under a key nothing reads is said in that key's line, where a rename or a move keeps it", () => {
+    const cases = [
+      [`  ${P("grafanaAdminPasword")}:\n    secure: v1:x!\n`, "grafanaAdminPasword"],
+      [`  ${P("grafana")}:\n    adminPassword:\n      secure: v1:x!\n`, "grafana.adminPassword"],
+    ];
+    for (const [text, key] of cases) {
+      const problems = problemsOf(`${BASE}${STORE}${text}`);
+      // One line for the key, saying its value must be set anew: renamed or moved as told, the
+      // value is still one the CLI cannot decrypt, and the next run would stop at it.
+      assert.equal(problems.length, 1, problems.join("\n"));
+      assert.ok(problems[0].startsWith(`${P(key)}: unknown key`), problems[0]);
+      assert.ok(
+        problems[0].includes(`${key}'s secure value is not Pulumi Cloud ciphertext (base64)`) &&
+          problems[0].includes("so the CLI cannot decrypt it either (the value is not shown)"),
+        problems[0],
+      );
+      assert.ok(!problems[0].includes("v1:x!"), "no ciphertext printed");
+    }
+  });
+
   it("a misspelt receiverCredentials name beside the key set without --path that names the right one: both, in one run", () => {
     const sealed = "{secure: v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAA}";
     const problems = problemsOf(
