@@ -285,19 +285,8 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
           ? didYouMean(found, [issue.expected])
           : ""
       }`;
-    case "invalid_union_discriminator": {
-      // The variant's name (a receiver's type, the object store's type) is an enum value like any other.
-      const options = issue.options.map(String);
-      const near = typeof found === "string" ? closestMatch(found, options) : undefined;
-      return [
-        `${at}: expected one of ${options.join(" | ")}, got ${describe(found)}${
-          typeof found === "string" ? didYouMean(found, options) : ""
-        }`,
-        ...(near
-          ? asClosestVariant(issue.path.slice(0, -1), input, near)
-          : keysOfNoVariant(issue.path.slice(0, -1), input)),
-      ].join("\n");
-    }
+    case "invalid_union_discriminator":
+      return discriminatorText(issue.path, at, issue.options.map(String), found, input);
     case "invalid_union": {
       // zod's own "Invalid input" names no form: the union's variants do. A text close to one the
       // union takes as written ("Al" for dashboardNamespaces' "all") is that value misspelt, as an
@@ -312,6 +301,48 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
     default:
       return `${at}: ${issue.message}, got ${describe(found)}${unitHint(issue.path, found, input) || hostHint(issue.path, found, input) || caseHint(issue.path, found, input) || receiverNameHint(issue.path, found, input)}`;
   }
+}
+
+/**
+ * The lines of a discriminated union whose discriminator names no variant (`at`, the key's name;
+ * `options`, the variants'). The variant's name (a receiver's type, the object store's type) is an
+ * enum value like any other; the map beside it is judged as the variant closest to it.
+ */
+function discriminatorText(
+  path: (string | number)[],
+  at: string,
+  options: string[],
+  found: unknown,
+  input: unknown,
+): string {
+  const holder = path.slice(0, -1);
+  // Written under a misspelt key (`tpye: minio`), the name is still the variant meant: the map is
+  // judged as it, so what else is wrong in it is said now, not once the key is fixed.
+  const slip = found === undefined ? misspeltDiscriminator(holder, input) : undefined;
+  if (slip) {
+    const near = typeof slip.value === "string" ? closestMatch(slip.value, options) : undefined;
+    // Renamed, a name that is no variant's is the next run's refusal: said here too.
+    const value =
+      slip.value === near
+        ? ""
+        : ` (it holds ${describe(slip.value)}, where ${slip.discriminator} takes one of ${options.join(" | ")}${near ? `: did you mean "${near}"?` : ""})`;
+    const others = keysOfNoVariant(holder, input).filter(
+      (l) => !l.startsWith(`${keyPath([...holder, slip.key])}: `),
+    );
+    return [
+      // "required": mergeMisspeltRequired folds it into the misspelt key's line.
+      `${at}: required, expected one of ${options.join(" | ")}, got nothing`,
+      `${keyPath([...holder, slip.key])}: unknown key; did you mean "${slip.discriminator}"?${value}`,
+      ...(near ? asClosestVariant(holder, input, near, slip.key) : others),
+    ].join("\n");
+  }
+  const near = typeof found === "string" ? closestMatch(found, options) : undefined;
+  return [
+    `${at}: expected one of ${options.join(" | ")}, got ${describe(found)}${
+      typeof found === "string" ? didYouMean(found, options) : ""
+    }`,
+    ...(near ? asClosestVariant(holder, input, near) : keysOfNoVariant(holder, input)),
+  ].join("\n");
 }
 
 /**
@@ -1369,6 +1400,26 @@ function schemaKeys(t: z.ZodTypeAny | undefined): string[] {
   return [];
 }
 
+/**
+ * The key of the map at `path`, a discriminated union lacking its discriminator, that is that
+ * discriminator misspelt (`tpye` for `type`, the closest of every variant's keys), with what it
+ * holds; undefined when there is none.
+ */
+export function misspeltDiscriminator(
+  path: (string | number)[],
+  input: unknown,
+): { key: string; discriminator: string; value: unknown } | undefined {
+  const at = schemaAt(path, input);
+  const union = at && unwrap(at);
+  const map = valueAt(input, path);
+  if (!(union instanceof z.ZodDiscriminatedUnion) || !isMap(map)) return undefined;
+  const d = union.discriminator as string;
+  if (map[d] !== undefined) return undefined;
+  const known = allVariantKeys(union);
+  const key = Object.keys(map).find((k) => !known.includes(k) && meantKeyOf(k, known) === d);
+  return key === undefined ? undefined : { key, discriminator: d, value: map[key] };
+}
+
 /** Every key some variant of a discriminated union has. */
 function allVariantKeys(union: z.ZodDiscriminatedUnion<string, z.AnyZodObject[]>): string[] {
   return [...new Set<string>(union.options.flatMap((o) => Object.keys(o.shape)))];
@@ -1382,21 +1433,32 @@ function allVariantKeys(union: z.ZodDiscriminatedUnion<string, z.AnyZodObject[]>
  * with the name spelt right refuses is refused here (a receiver's plain-text credential,
  * config/receivers.ts, its value never printed).
  */
-function asClosestVariant(path: (string | number)[], input: unknown, near: string): string[] {
+function asClosestVariant(
+  path: (string | number)[],
+  input: unknown,
+  near: string,
+  slipKey?: string,
+): string[] {
   const at = schemaAt(path, input);
   const union = at && unwrap(at);
   const value = valueAt(input, path);
   if (!at || !(union instanceof z.ZodDiscriminatedUnion) || !isMap(value)) return [];
   const d = union.discriminator as string;
-  const given = value[d];
-  const meant = { ...value, [d]: near };
+  const given = slipKey === undefined ? value[d] : value[slipKey];
+  const meant: Record<string, unknown> = { ...value, [d]: near };
+  // The misspelt key holding the name is read as the discriminator (its own line names it).
+  if (slipKey !== undefined) delete meant[slipKey];
   // The stack's config with the variant named right, so each message finds its form and value.
   const mended = path.length === 0 ? meant : structuredClone(input);
   if (path.length > 0)
     (valueAt(mended, path.slice(0, -1)) as Record<string | number, unknown>)[path[path.length - 1]] = meant;
   const parsed = at.safeParse(meant);
   if (parsed.success) return [];
-  const why = ` (judged as ${d} ${JSON.stringify(near)}, the closest to ${JSON.stringify(given)})`;
+  const held = slipKey === undefined ? "" : `, what ${slipKey} holds`;
+  const why =
+    given === near
+      ? ` (judged as ${d} ${JSON.stringify(near)}${held})`
+      : ` (judged as ${d} ${JSON.stringify(near)}, the closest to ${JSON.stringify(given)}${held})`;
   return parsed.error.issues
     .flatMap((i) =>
       i.code === "unrecognized_keys" && i.path.length === 0

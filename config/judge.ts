@@ -23,6 +23,7 @@ import {
   mapValueHint,
   meantKeyOf,
   meantKeySet,
+  misspeltDiscriminator,
   namesKey,
   oneLinePerValue,
   sealedMisspelt,
@@ -228,6 +229,30 @@ interface RepairedRaw {
 }
 
 /**
+ * A variant's name written under a misspelt key (`objectStore: {tpye: minio}`) read as the
+ * discriminator it means, in `raw` itself (errors.ts misspeltDiscriminator): zod stops at the
+ * missing discriminator and names no unknown key, so the map was held back whole and the rules
+ * between keys waited for the next run, where the schema's own lines judge it as that variant.
+ * Returns each key read so (its path as written, to the path meant).
+ */
+function misspeltDiscriminatorsReadAs(raw: Record<string, unknown>): Map<string, string> {
+  const readAs = new Map<string, string>();
+  const parsed = rawSchema.safeParse(raw);
+  if (parsed.success) return readAs;
+  for (const i of parsed.error.issues) {
+    if (i.code !== "invalid_union_discriminator" || valueAt(raw, i.path) !== undefined) continue;
+    const holder = i.path.slice(0, -1);
+    const slip = misspeltDiscriminator(holder, raw);
+    const map = valueAt(raw, holder);
+    if (!slip || !isMap(map)) continue;
+    map[slip.discriminator] = map[slip.key];
+    delete map[slip.key];
+    readAs.set(pathText([...holder, slip.key]), pathText([...holder, slip.discriminator]));
+  }
+  return readAs;
+}
+
+/**
  * Each path the schema refused in one round of {@link repairedRaw}, an unknown key's with its key,
  * unknown keys first: one read as the key it meant fills that key, whose "required" refusal
  * (listed before the repair) then names a key that is there, and is passed over; taken first, it
@@ -276,6 +301,7 @@ class RawRepair {
   constructor(raw: Record<string, unknown>, brokenKeys: string[]) {
     this.repaired = structuredClone(raw);
     brokenKeys.forEach((k) => delete this.repaired[k]);
+    misspeltDiscriminatorsReadAs(this.repaired).forEach((meant, given) => this.readAs.set(given, meant));
     this.valuesReadAs = misspeltValuesReadAs(this.repaired);
     this.whole = new Set(brokenKeys);
     brokenKeys.forEach((k) => this.drop(k));

@@ -31,6 +31,47 @@ describe("config: every problem in the first run (config/stackCheck.ts)", functi
     ]);
   });
 
+  it("a variant's name under a misspelt key: one line for the key, and the map judged as that variant in the same run", () => {
+    const problems = problemsOf(`${BASE}  ${P("objectStore")}:
+    tpye: minio
+    endpoint: minio.storage.svc:9000
+    region: 7
+    bucketPrefix: Staging_Bkt
+`);
+    const why = ' (judged as type "minio", what tpye holds)';
+    assert.deepEqual(problems, [
+      `${P("objectStore.tpye")}: unknown key; did you mean "type"? (objectStore.type is required and missing: rename this key)`,
+      `${P("objectStore.endpoint")}: expected a URL with scheme http or https, a host, no path, query or fragment and no credentials, like "http://minio.storage.svc:9000" (it has no scheme), got string "minio.storage.svc:9000"${why}`,
+      `${P("objectStore.region")}: expected text (quote it: "7"), got number 7${why}`,
+      `${P("objectStore.bucketPrefix")}: expected a bucket name prefix (lowercase letters, digits and '-', starting with a letter or digit), got string "Staging_Bkt"${why}`,
+    ]);
+    // The rules between keys ran, the key read as the one it means.
+    assert.ok(
+      refusal(
+        `${BASE}  ${P("objectStore")}:\n    tpye: minio\n    endpoint: http://minio.storage.svc:9000\n    region: 7\n`,
+      ).notes.some((n) => n.includes(`read ${P("objectStore.tpye")} as ${P("objectStore.type")}`)),
+    );
+    // A name that is no variant's under the misspelt key: the rename's next refusal, said now.
+    const garage = problemsOf(`${BASE}  ${P("objectStore")}:
+    tpye: garaeg
+    endpoint: http://garage.storage.svc:3900
+    keepUnusedBuckets: [a]
+`);
+    assert.ok(
+      garage.includes(
+        `${P("objectStore.tpye")}: unknown key; did you mean "type"? (it holds string "garaeg", where type takes one of minio | garage | ceph-rgw | filesystem: did you mean "garage"?) (objectStore.type is required and missing)`,
+      ),
+      garage.join("\n"),
+    );
+    assert.ok(
+      garage.some((p) =>
+        p.startsWith(`${P("objectStore.keepUnusedBuckets")}: a key of type "minio", not of type "garage"`),
+      ),
+      garage.join("\n"),
+    );
+    assert.ok(!garage.some((p) => p.startsWith(`${P("objectStore.type")}:`)), garage.join("\n"));
+  });
+
   it("a receiver's unknown type: its misspelt keys are named too, at depth", () => {
     const problems = problemsOf(`${BASE}${STORE}  ${P("alerting")}:
     pushover: false
