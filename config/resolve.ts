@@ -405,8 +405,18 @@ const ONEPASSWORD_ID = /^[a-z0-9]{26}$/;
  */
 function onePasswordVaultProblems(c: StackConfig): string[] {
   if (c.secrets.backend !== "onepassword" || ONEPASSWORD_ID.test(c.secrets.vault)) return [];
+  const v = c.secrets.vault;
+  const head = `${PROJECT}:secrets.vault: expected a 1Password vault ID (26 lowercase letters and digits, as \`op vault list\` prints it), got ${JSON.stringify(v)}`;
+  // An ID copied wrong (a character lost or added, or capitalised) is no name: "a name would
+  // replace them" left its writer looking for a name where one character was the slip.
+  if (/^[A-Za-z0-9]{22,30}$/.test(v) && /\d/.test(v))
+    return [
+      v.length === 26
+        ? `${head}, an ID with capitals: write it in lowercase, as \`op vault list\` prints it`
+        : `${head}, an ID of ${v.length} characters, not 26: copy it again from \`op vault list\``,
+    ];
   return [
-    `${PROJECT}:secrets.vault: expected a 1Password vault ID (26 lowercase letters and digits, as \`op vault list\` prints it), got ${JSON.stringify(c.secrets.vault)}; the 1Password provider keeps the ID of the vault it writes the generated credentials to, so a name would replace them on every update. Set it to the ID of the vault that holds the items`,
+    `${head}; the 1Password provider keeps the ID of the vault it writes the generated credentials to, so a name would replace them on every update. Set it to the ID of the vault that holds the items`,
   ];
 }
 

@@ -339,6 +339,24 @@ describe("config: a URL key refused for its login alone has the rest judged in t
     assert.ok(![e.message, ...e.notes].some((t) => t.includes("hunter2")), e.message);
   });
 
+  it("a secrets.vault that is an ID copied wrong says what is wrong with it, not that it is a name", () => {
+    const vault = (v: string) =>
+      problemsOf(`${BASE}${STORE}  ${P("secrets")}:\n    backend: onepassword\n    vault: ${v}\n`).find((p) =>
+        p.startsWith(`${P("secrets.vault")}:`),
+      );
+    const head = `${P("secrets.vault")}: expected a 1Password vault ID (26 lowercase letters and digits, as \`op vault list\` prints it)`;
+    assert.equal(
+      vault("6qf2homelabvault000000000"),
+      `${head}, got "6qf2homelabvault000000000", an ID of 25 characters, not 26: copy it again from \`op vault list\``,
+    );
+    assert.equal(
+      vault("6QF2HOMELABVAULT0000000000"),
+      `${head}, got "6QF2HOMELABVAULT0000000000", an ID with capitals: write it in lowercase, as \`op vault list\` prints it`,
+    );
+    // A name is still told why an ID is needed.
+    assert.match(vault("Homelab") ?? "", /got "Homelab"; the 1Password provider keeps the ID of the vault/);
+  });
+
   it("judges the 1Password mode by a secrets.connectUrl refused for its login: it is set", () => {
     const dir = stackProject(`${BASE}${STORE}  ${P("secrets")}:
     backend: onepassword
