@@ -1479,6 +1479,21 @@ function deletedClaimImport(c: StackConfig, placed: (key: string) => string): st
   ];
 }
 
+/**
+ * An adopted agent release is imported where it runs, the stack's namespace (a move would replace
+ * it). Left out, agents.step is the schema's default: said so, since a stack file that never wrote
+ * the key (take-over-flux.md's block with alloy listed) reads `got "moved"` as a value it holds.
+ */
+function adoptedAgentStep(c: StackConfig, raw: Record<string, unknown>): string[] {
+  const t = c.takeover;
+  const key = c.logAgent;
+  if (!t?.releases[key] || t.step !== "import" || c.agents.step === "stay") return [];
+  const stepGiven = (isMap(raw.agents) ? raw.agents : {}).step;
+  return [
+    `${PROJECT}:agents.step: expected "stay" while takeover.releases.${key} is imported (takeover.step import: the running release keeps its namespace; move it with agents.step handover at the update step), got ${stepGiven === undefined ? `nothing (default "${c.agents.step}")` : `"${c.agents.step}"`}; set agents.step: stay in the stack file for the import step`,
+  ];
+}
+
 /** Takeover rules: what is adopted must keep its identity, or Pulumi would replace it. */
 function takeoverChecks(
   c: StackConfig,
@@ -1536,15 +1551,7 @@ function takeoverChecks(
       `${k(`releases.${otherAgent}`)}: expected no ${otherAgent} release while ${logAgentFrom(raw, c, placeOf)} (the program installs no ${name[otherAgent]} to import it into), got "${otherId}"; set logAgent "${otherAgent}"${stay} to take the running ${name[otherAgent]} over, or remove takeover.releases.${otherAgent} (the program then installs ${name[c.logAgent]} beside it)`,
     );
   }
-  // An adopted agent release is imported where it runs, the stack's namespace (a move would replace it).
-  // Left out, agents.step is the schema's default: said so, since a stack file that never wrote the
-  // key (take-over-flux.md's block with alloy listed) reads `got "moved"` as a value it holds.
-  const stepGiven = (isMap(raw.agents) ? raw.agents : {}).step;
-  for (const key of LOG_AGENTS)
-    if (key === c.logAgent && t.releases[key] && t.step === "import" && c.agents.step !== "stay")
-      p.push(
-        `${PROJECT}:agents.step: expected "stay" while takeover.releases.${key} is imported (takeover.step import: the running release keeps its namespace; move it with agents.step handover at the update step), got ${stepGiven === undefined ? `nothing (default "${c.agents.step}")` : `"${c.agents.step}"`}; set agents.step: stay in the stack file for the import step`,
-      );
+  p.push(...adoptedAgentStep(c, raw));
   if (t.prometheusVolume && !t.prometheusVolume.endsWith(prometheusClaimSuffix(t.kpsFullname))) {
     p.push(
       `${k("prometheusVolume")}: expected the claim of Prometheus "${prometheusName(t.kpsFullname)}" (${kpsFullnameFrom(raw, t)}: a name ending in "${prometheusClaimSuffix(t.kpsFullname)}", e.g. "${operatorClaimTemplate(t.kpsFullname)}${prometheusClaimSuffix(t.kpsFullname)}"), got "${t.prometheusVolume}"`,
