@@ -75,6 +75,10 @@ module.exports = {
   // compiled; before, each mocha process ran the ~600 files of its first test file's graph through
   // the lexer's asm.js build (measured: 21 small test files in two workers, 3.47 -> 3.03 s of CPU;
   // the reason and figures are in test/support/lexerReady.ts).
+  // tsxCjsFiles right after tsx, before anything loads node_modules: tsx's lexer answer for each
+  // node_modules .js file is remembered across processes (in a dry run of every test file, one
+  // process: 640 ms of CPU in the lexer under tsx's .js handler before, 139 ms after; the figures of
+  // whole loads are in test/support/tsxCjsFiles.ts).
   // Measured and not kept: the project's modules loaded from dist/ (the build's output, a file per
   // source) instead of through tsx. The 276 modules of the project's folders (not cli/ or
   // scripts/) loaded in a fresh node with Node's compile cache: 3.6-4.0 s of CPU through tsx,
@@ -86,6 +90,7 @@ module.exports = {
   // the source files a check loaded (it listed dist/ files). Not built further.
   require: [
     "tsx",
+    "./test/support/tsxCjsFiles.ts",
     "./test/support/sourceMaps.ts",
     "./test/support/lexerReady.ts",
     "./test/support/sdkShortcut.ts",

@@ -4,6 +4,8 @@
 // module has settled. An ES module for its top-level await; outside the TS project, like the .cjs.
 import { createRequire } from "module";
 
+// tsx's lexer answers for node_modules' CommonJS files, remembered (tsxCjsFiles.ts, where the reason is).
+createRequire(import.meta.url)("./tsxCjsFiles.ts");
 const { tsxLexer } = createRequire(import.meta.url)("./lexerReady.ts");
 await tsxLexer()?.init;
 
