@@ -79,6 +79,9 @@ module.exports = {
   // node_modules .js file is remembered across processes (in a dry run of every test file, one
   // process: 640 ms of CPU in the lexer under tsx's .js handler before, 139 ms after; the figures of
   // whole loads are in test/support/tsxCjsFiles.ts).
+  // tsxTsFiles first: the code tsx hands Node for each project .ts file kept across processes, by
+  // the file's text (lexer CPU under tsx's .ts handler in that dry run: 481-588 ms -> 91 ms; the
+  // figures of whole loads are in test/support/tsxTsFiles.ts).
   // Measured and not kept: the project's modules loaded from dist/ (the build's output, a file per
   // source) instead of through tsx. The 276 modules of the project's folders (not cli/ or
   // scripts/) loaded in a fresh node with Node's compile cache: 3.6-4.0 s of CPU through tsx,
@@ -90,6 +93,7 @@ module.exports = {
   // the source files a check loaded (it listed dist/ files). Not built further.
   require: [
     "tsx",
+    "./test/support/tsxTsFiles.ts",
     "./test/support/tsxCjsFiles.ts",
     "./test/support/sourceMaps.ts",
     "./test/support/lexerReady.ts",

@@ -42,7 +42,7 @@ export const CJS_FILES = path.join(
 );
 
 /** tsx's own `isESM` (its lexer's answer), from its registered chunk; undefined if tsx changed. */
-function tsxIsEsm(): ((source: string) => boolean) | undefined {
+export function tsxIsEsm(): ((source: string) => boolean) | undefined {
   const key = Object.keys(require.cache).find((k) => /[\\/]tsx[\\/]dist[\\/]register-[^\\/]+\.cjs$/.test(k));
   const isESM = (key === undefined ? undefined : require.cache[key]?.exports?.isESM) as unknown;
   return typeof isESM === "function" ? (isESM as (source: string) => boolean) : undefined;
@@ -56,6 +56,10 @@ function readAnswers(): Record<string, string> {
   }
 }
 
+/** The answers this process holds: read from the file, and found since (for the tests). */
+let held: Record<string, string> = {};
+export const heldAnswers = (): Record<string, string> => ({ ...held });
+
 /** Install the remembering `.js` handler in front of tsx's (once per process). */
 export function installCjsFiles(): void {
   const extensions = (Module as unknown as { _extensions: Record<string, JsHandler> })._extensions;
@@ -64,6 +68,7 @@ export function installCjsFiles(): void {
   if (isESM === undefined || (tsxJs as { cjsFiles?: true }).cjsFiles) return;
   const known = readAnswers();
   const found: Record<string, string> = {};
+  held = known;
   const remembering: JsHandler = function (this: unknown, module, filename) {
     if (!filename.includes(`${path.sep}node_modules${path.sep}`) || !filename.endsWith(".js"))
       return tsxJs.call(this, module, filename);
@@ -79,7 +84,7 @@ export function installCjsFiles(): void {
       return;
     }
     if (known[filename] !== `esm ${stamp}`)
-      found[filename] = isESM(fs.readFileSync(filename, "utf8")) ? `esm ${stamp}` : stamp;
+      known[filename] = found[filename] = isESM(fs.readFileSync(filename, "utf8")) ? `esm ${stamp}` : stamp;
     return tsxJs.call(this, module, filename);
   };
   (remembering as { cjsFiles?: true }).cjsFiles = true;
