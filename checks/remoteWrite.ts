@@ -17,7 +17,8 @@
  */
 import { mimirEndpoints, victoriaMetricsEndpoints } from "../model/endpoints";
 import { mimirName } from "../model/services";
-import type { Finding, Placed } from "./objects";
+import { versions } from "../model/versions";
+import { chartOf, type Finding, type Placed } from "./objects";
 
 /** Where the program's entry is, as the kube-prometheus-stack chart's values name it. */
 export const KPS_REMOTE_WRITE_VALUES = "prometheus.prometheusSpec.remoteWrite";
@@ -61,16 +62,25 @@ function sameEndpoint(url: unknown, push: string): boolean {
   return rooted(url) === rooted(push);
 }
 
-/** Whether the objects hold the VictoriaMetrics storage a VMAgent in `ns` writes to, and which. */
+/**
+ * Whether `p` is a custom resource of `kind` that the victoria-metrics-k8s-stack chart renders from
+ * its own templates (labelled with the chart, 0.80.0 templates/victoria-metrics-operator/*): a
+ * VMAgent or VMSingle of one's own (any chart's `extraObjects`) is no part of the chart's wiring,
+ * and may write elsewhere on purpose.
+ */
+function vmChartResource(p: Placed, kind: string): boolean {
+  return (
+    p.obj.kind === kind &&
+    !p.hook &&
+    !!p.obj.apiVersion?.startsWith("operator.victoriametrics.com/") &&
+    chartOf(p.obj) === versions.charts.victoriaMetricsStack.chart
+  );
+}
+
+/** Whether the chart renders the VictoriaMetrics storage its VMAgent in `ns` writes to, and which. */
 function vmStorageIn(objects: Placed[], ns: string): { cluster: boolean } | undefined {
   const of = (kind: string) =>
-    objects.some(
-      (p) =>
-        p.obj.kind === kind &&
-        !p.hook &&
-        p.obj.apiVersion?.startsWith("operator.victoriametrics.com/") &&
-        (p.obj.metadata.namespace ?? "default") === ns,
-    );
+    objects.some((p) => vmChartResource(p, kind) && (p.obj.metadata.namespace ?? "default") === ns);
   if (of("VMSingle")) return { cluster: false };
   if (of("VMCluster")) return { cluster: true };
   return undefined;
@@ -100,11 +110,7 @@ export function checkRemoteWrite(objects: Placed[]): { judged: number; findings:
   const findings: Finding[] = [];
   let judged = 0;
   for (const p of objects) {
-    if (
-      p.obj.kind === "VMAgent" &&
-      !p.hook &&
-      p.obj.apiVersion?.startsWith("operator.victoriametrics.com/")
-    ) {
+    if (vmChartResource(p, "VMAgent")) {
       const storage = vmStorageIn(objects, p.obj.metadata.namespace ?? "default");
       if (!storage) continue;
       judged++;

@@ -13,6 +13,7 @@ import { parse, stringify } from "yaml";
 import { PROJECT } from "../../model/names";
 import { checkRemoteWrite } from "../../checks/remoteWrite";
 import { mimirEndpoints } from "../../model/endpoints";
+import { versions } from "../../model/versions";
 import { ROOT, synthCli, tmpDir } from "../support/helpers";
 
 const ELSEWHERE = { url: "http://elsewhere.example.net:9090/api/v1/write" };
@@ -107,17 +108,20 @@ describe("check mimir-remote-write: Prometheus keeps writing to Mimir while both
 describe("check vm-remote-write: the VMAgent keeps writing to the stack's VictoriaMetrics", function () {
   this.timeout(600000);
   const placed = (obj: any) => ({ obj, urn: "urn:x", source: "release vm" });
-  const storage = (kind: string) =>
-    placed({
-      apiVersion: "operator.victoriametrics.com/v1beta1",
-      kind,
-      metadata: { name: "vm", namespace: "monitoring" },
-    });
+  // As the chart renders its CRs: named after its fullname, labelled with the chart.
+  const { chart, version } = versions.charts.victoriaMetricsStack;
+  const metadata = {
+    name: "vm",
+    namespace: "monitoring",
+    labels: { "helm.sh/chart": `${chart}-${version}` },
+  };
+  const storage = (kind: string, spec: Record<string, unknown> = {}) =>
+    placed({ apiVersion: "operator.victoriametrics.com/v1beta1", kind, metadata, spec });
   const agent = (...urls: string[]) =>
     placed({
       apiVersion: "operator.victoriametrics.com/v1beta1",
       kind: "VMAgent",
-      metadata: { name: "vm", namespace: "monitoring" },
+      metadata,
       spec: { remoteWrite: urls.map((url) => ({ url })) },
     });
 
@@ -137,6 +141,28 @@ describe("check vm-remote-write: the VMAgent keeps writing to the stack's Victor
     assert.match(bad.findings[0].message, /under vmagent\.additionalRemoteWrites/);
     // Without the storage (vmsingle switched off, writing elsewhere on purpose) nothing is judged.
     assert.deepEqual(checkRemoteWrite([agent(ELSEWHERE.url)]), { judged: 0, findings: [] });
+  });
+
+  it("a VMAgent of one's own (another chart's extraObjects) writing elsewhere on purpose is not judged", () => {
+    const mine = {
+      obj: {
+        apiVersion: "operator.victoriametrics.com/v1beta1",
+        kind: "VMAgent",
+        metadata: { name: "edge", namespace: "monitoring" },
+        spec: { remoteWrite: [ELSEWHERE] },
+      },
+      urn: "urn:x",
+      source: "release grafana",
+    };
+    assert.deepEqual(checkRemoteWrite([storage("VMSingle"), agent(ELSEWHERE.url), mine]).judged, 1);
+    assert.deepEqual(checkRemoteWrite([storage("VMSingle"), mine]), { judged: 0, findings: [] });
+    // Nor is the chart's VMAgent judged against a VMSingle of one's own: it writes to the chart's storage.
+    const ownStorage = placed({
+      apiVersion: "operator.victoriametrics.com/v1beta1",
+      kind: "VMSingle",
+      metadata: { name: "archive", namespace: "monitoring" },
+    });
+    assert.deepEqual(checkRemoteWrite([ownStorage, agent(ELSEWHERE.url)]), { judged: 0, findings: [] });
   });
 
   it("beside a VMCluster, the entry must reach vminsert", () => {
