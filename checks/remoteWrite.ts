@@ -53,13 +53,42 @@ function found(urls: unknown[]): string {
 }
 
 /**
- * Whether `url` is `push`, a fully qualified host with its root dot (the chart's own entry,
- * `vmsingle-vm.monitoring.svc.cluster.local.:8428`, from the chart's `vm.url` template) being the same host.
+ * Whether `url` reaches the same write handler as `push` (a URL of model/endpoints.ts
+ * `victoriaMetricsEndpoints`), in any form a VMAgent beside the storage may be given:
+ * - the host: the Service's short name, with its namespace, with `.svc`, or fully qualified with
+ *   any cluster domain and its root dot (the chart writes `vmsingle-vm.monitoring.svc.cluster.local.`:
+ *   victoria-metrics-common `vm.fqdn`, 0.80.0 values.yaml `global.cluster.dnsDomain: cluster.local.`);
+ *   the VMAgent runs in the storage's namespace, so the short forms resolve to the same Service;
+ * - the port written or the scheme's default, the same as `push`'s;
+ * - the path: vmsingle takes remote writes at `/api/v1/write` and `/prometheus/api/v1/write`
+ *   (VictoriaMetrics app/vminsert/main.go), vminsert at `/insert/<tenant>/prometheus`,
+ *   `.../prometheus/` and `.../prometheus/api/v1/write` (cluster app/vminsert/main.go), tenant 0
+ *   being `0` or `0:0` (accountID:projectID); a query string is the client's own.
  */
-function sameEndpoint(url: unknown, push: string): boolean {
+function sameEndpoint(url: unknown, push: string, cluster: boolean): boolean {
   if (typeof url !== "string") return false;
-  const rooted = (u: string) => u.replace(/^(\w+:\/\/[^/:]+)\.(?=[:/]|$)/, "$1");
-  return rooted(url) === rooted(push);
+  let u: URL;
+  let want: URL;
+  try {
+    u = new URL(url);
+    want = new URL(push);
+  } catch {
+    return false;
+  }
+  if (u.protocol !== want.protocol || u.port !== want.port) return false;
+  const [service, namespace] = want.hostname.split(".");
+  const host = u.hostname.replace(/\.$/, "");
+  const hosts = [service, `${service}.${namespace}`, `${service}.${namespace}.svc`];
+  if (!hosts.includes(host) && !host.startsWith(`${service}.${namespace}.svc.`)) return false;
+  if (!cluster) {
+    const base = want.pathname.replace(/\/api\/v1\/write$/, "");
+    return [`${base}/api/v1/write`, `${base}/prometheus/api/v1/write`].includes(u.pathname);
+  }
+  const m = /^(.*\/insert\/)([^/]+)(\/prometheus)(?:\/api\/v1\/write|\/)?$/.exec(u.pathname);
+  const w = /^(.*\/insert\/)([^/]+)(\/prometheus)\/api\/v1\/write$/.exec(want.pathname);
+  if (!m || !w || m[1] !== w[1]) return false;
+  const tenant = (t: string) => (t.includes(":") ? t : `${t}:0`);
+  return tenant(m[2]) === tenant(w[2]);
 }
 
 /**
@@ -91,7 +120,7 @@ function checkVmAgent(p: Placed, storage: { cluster: boolean }): Finding | undef
   const ns = p.obj.metadata.namespace ?? "default";
   const push = victoriaMetricsEndpoints(ns, storage.cluster).push;
   const urls = remoteWriteUrls(p);
-  if (urls.some((u) => sameEndpoint(u, push))) return undefined;
+  if (urls.some((u) => sameEndpoint(u, push, storage.cluster))) return undefined;
   const target = storage.cluster ? "VMCluster's vminsert" : "vmsingle";
   return {
     check: "vm-remote-write",

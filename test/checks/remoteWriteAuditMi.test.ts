@@ -165,6 +165,39 @@ describe("check vm-remote-write: the VMAgent keeps writing to the stack's Victor
     assert.deepEqual(checkRemoteWrite([ownStorage, agent(ELSEWHERE.url)]), { judged: 0, findings: [] });
   });
 
+  it("every form of the storage's write address a VMAgent may be given passes; another port, path or tenant is refused", () => {
+    // The VMAgent runs in the storage's namespace, so the short Service name resolves; vmsingle takes
+    // remote writes at /api/v1/write and /prometheus/api/v1/write, vminsert at /insert/<tenant>/prometheus
+    // and .../prometheus/api/v1/write, tenant 0 also written 0:0 (VictoriaMetrics app/vminsert).
+    const single = [
+      "http://vmsingle-vm:8428/api/v1/write",
+      "http://vmsingle-vm.monitoring:8428/api/v1/write",
+      "http://vmsingle-vm.monitoring.svc:8428/prometheus/api/v1/write",
+      "http://vmsingle-vm.monitoring.svc.cluster.local:8428/api/v1/write?extra_label=site=home",
+    ];
+    for (const url of single)
+      assert.deepEqual(checkRemoteWrite([storage("VMSingle"), agent(url)]).findings, [], url);
+    const cluster = [
+      "http://vminsert-vm:8480/insert/0/prometheus/api/v1/write",
+      "http://vminsert-vm.monitoring.svc:8480/insert/0/prometheus",
+      "http://vminsert-vm.monitoring.svc.cluster.local.:8480/insert/0:0/prometheus/",
+    ];
+    for (const url of cluster)
+      assert.deepEqual(checkRemoteWrite([storage("VMCluster"), agent(url)]).findings, [], url);
+    const wrong = [
+      "http://vmsingle-vm:8429/api/v1/write",
+      "http://vmsingle-vm:8428/api/v1/import",
+      "http://vmsingle-vm/api/v1/write",
+      "http://vmsingle-vm.other:8428/api/v1/write",
+      "http://vmagent-vm:8428/api/v1/write",
+      "https://vmsingle-vm:8428/api/v1/write",
+    ];
+    for (const url of wrong)
+      assert.equal(checkRemoteWrite([storage("VMSingle"), agent(url)]).findings.length, 1, url);
+    const wrongTenant = "http://vminsert-vm:8480/insert/1/prometheus/api/v1/write";
+    assert.equal(checkRemoteWrite([storage("VMCluster"), agent(wrongTenant)]).findings.length, 1);
+  });
+
   it("beside a VMCluster, the entry must reach vminsert", () => {
     const bad = checkRemoteWrite([storage("VMCluster"), agent(ELSEWHERE.url)]);
     assert.match(
