@@ -186,11 +186,13 @@ function rawNeedsHost(r: Res): boolean {
 }
 
 /**
- * The pod fields by which a pod asks for the host (contract asksForHost; a hostPath is a volume and
- * its mount, as contract/privileges.ts hostPathProblems names them): what the refusal of pods that
- * ask none of it in a privileged namespace rests on.
+ * The pod fields by which a pod asks for the host (contract asksForHost: a volume's `hostPath`, the
+ * host's network, PID or IPC namespace): what the refusal of pods that ask none of it in a
+ * privileged namespace rests on. A volume's `hostPath`, not `volumes`: an override adding an
+ * emptyDir (vector's `extraVolumes`) writes the pods' volumes yet asks nothing of the host, and is
+ * no cause of the refusal.
  */
-const HOST_FIELDS = ["volumes", "volumeMounts", "hostNetwork", "hostPID", "hostIPC"];
+const HOST_FIELDS = ["hostPath", "hostNetwork", "hostPID", "hostIPC"];
 
 /**
  * The pod fields by which a raw workload that is no node agent ({@link rawNeedsHost}) asks for the

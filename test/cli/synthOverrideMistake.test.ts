@@ -434,6 +434,25 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.match(refusals[0], /admits vector, so it would stay Pending/, text);
   });
 
+  it("vector's role: Stateless-Aggregator beside an emptyDir under extraVolumes on pi: the agents' namespace refusal is the kind key's alone", async () => {
+    const { text, messages } = await refusedWith(
+      "    vector:\n      role: Stateless-Aggregator\n      extraVolumes:\n        - name: scratch\n          emptyDir: {}\n" +
+        "      extraVolumeMounts:\n        - name: scratch\n          mountPath: /scratch\n",
+      "pi",
+    );
+    // Was a message of its own naming role, extraVolumes and extraVolumeMounts ("change or remove
+    // them"): its verdict rested on the pods' volumes, which an emptyDir writes, though it asks
+    // nothing of the host; what the refusal rests on is a hostPath, hostNetwork, hostPID or hostIPC.
+    const refusals = messages.filter((m) => /pod-security-levels/.test(m));
+    assert.equal(refusals.length, 1, text);
+    assert.match(
+      refusals[0],
+      /\n {6}from the stack's chart values override chartValues\.vector\.role \(/,
+      text,
+    );
+    assert.doesNotMatch(refusals[0], /extraVolume/, text);
+  });
+
   it("vector's role: Stateless-Aggregator on pi: what its Deployments lack as the node agent is one message naming the key", async () => {
     const { text, messages } = await refusedWith("    vector:\n      role: Stateless-Aggregator\n", "pi");
     // Was 5 messages naming no key (runs-as-root twice, the parked Deployment's Pending pods, the
