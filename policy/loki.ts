@@ -13,6 +13,7 @@ import {
   configuredStoreTypes,
   lokiConfigsIn,
   lokiTopology,
+  sameStoreType,
   STORE_TYPES,
   UNRESOLVED_TEMPLATE,
   validDeleteStores,
@@ -92,9 +93,13 @@ export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): Resou
           // The schema writing to that store too, the delete store is the right one: what is
           // missing is the store's own configuration (a storage type replaced by values), and
           // "use the schema's store" would ask for the value it already has.
-          const fix = schemaStores.includes(String(store))
-            ? `The schema writes the chunks to ${store} as well (schema_config object_store), so delete_request_store already names the store to use: configure ${store} storage again, rather than change delete_request_store.`
-            : `Use the store the schema writes to (${schemaStores.join(", ") || "e.g. s3"}).`;
+          // A schema store of the same type under its other name (s3 for aws) is that store too:
+          // naming it instead would leave the same type unconfigured.
+          const same = schemaStores.find((s) => sameStoreType(s, String(store)));
+          const fix =
+            same !== undefined
+              ? `The schema writes the chunks to ${same === String(store) ? `${store} as well` : `${same}, the same store type as ${store}`} (schema_config object_store), so delete_request_store already names the store to use: configure ${store} storage again, rather than change delete_request_store.`
+              : `Use the store the schema writes to (${schemaStores.join(", ") || "e.g. s3"}).`;
           reportCause(
             report,
             `${label(r)}: ${found.where}.delete_request_store is "${store}" but no ${store} storage is configured (configured: ${configured.join(", ") || "none"}); ${what}. ${fix}`,

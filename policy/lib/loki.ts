@@ -156,6 +156,11 @@ const STORE_SECTIONS: Record<string, string[]> = {
   alibabacloud: ["alibabacloud"],
 };
 
+/** Whether two store types are one (s3 and aws: one configuration section serves both). */
+export function sameStoreType(a: string, b: string): boolean {
+  return a === b || (STORE_SECTIONS[a] ?? []).includes(b);
+}
+
 /**
  * Store types with a configuration: `common.storage.<type>` or `storage_config.<type>` sections.
  * Undefined when the config names no storage at all (it may come from flags; nothing to judge).

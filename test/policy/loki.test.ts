@@ -313,6 +313,24 @@ describe("policy (loki): compactor retention as Loki 3.6 reads it", () => {
     );
     assert.ok(found.every((v) => !/Use the store the schema writes to/.test(v.message)));
   });
+  it("aws as the delete store, s3 the schema's, neither configured: the hint is to configure that store type, not to name the schema's (the same type)", async () => {
+    // s3 and aws name one store type (one configuration section serves both): "Use the store the
+    // schema writes to (s3)", followed, left the same store unconfigured and the same refusal.
+    const found = await fails(
+      [
+        res("kubernetes:core/v1:ConfigMap", {
+          metadata: { name: "loki" },
+          data: {
+            "config.yaml":
+              "schema_config:\n  configs: [{object_store: s3, store: tsdb}]\ncommon:\n  storage:\n    filesystem: {chunks_directory: /var/loki/chunks}\ncompactor:\n  retention_enabled: true\n  delete_request_store: aws\n",
+          },
+        }),
+      ],
+      DELETE_STORE,
+      /delete_request_store is "aws" but no aws storage is configured \(configured: filesystem\); the compactor fails at start creating the delete request store client\. The schema writes the chunks to s3, the same store type as aws \(schema_config object_store\), so delete_request_store already names the store to use: configure aws storage again, rather than change delete_request_store\.$/,
+    );
+    assert.ok(found.every((v) => !/Use the store the schema writes to/.test(v.message)));
+  });
   it("aws and s3 name the same store type", () => {
     const v: any = clone(good);
     v.loki.compactor.delete_request_store = "aws";
