@@ -106,19 +106,36 @@ function vmChartResource(p: Placed, kind: string): boolean {
   );
 }
 
-/** Whether the chart renders the VictoriaMetrics storage its VMAgent in `ns` writes to, and which. */
-function vmStorageIn(objects: Placed[], ns: string): { cluster: boolean } | undefined {
+/**
+ * The VictoriaMetrics storage the chart renders beside its VMAgent in `ns`, and the port its
+ * Service exposes: the custom resource's `spec.port` (a VMCluster's `spec.vminsert.port`), which
+ * the operator's Service exposes and the chart writes its own entry with (victoria-metrics-common
+ * `vm.host`); unset, the operator's default, model/services.ts PORTS.
+ */
+function vmStorageIn(objects: Placed[], ns: string): { cluster: boolean; port?: string } | undefined {
   const of = (kind: string) =>
-    objects.some((p) => vmChartResource(p, kind) && (p.obj.metadata.namespace ?? "default") === ns);
-  if (of("VMSingle")) return { cluster: false };
-  if (of("VMCluster")) return { cluster: true };
+    objects.find((p) => vmChartResource(p, kind) && (p.obj.metadata.namespace ?? "default") === ns);
+  const port = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : undefined);
+  const single = of("VMSingle");
+  if (single) return { cluster: false, port: port(single.obj.spec?.port) };
+  const cluster = of("VMCluster");
+  if (cluster) return { cluster: true, port: port(cluster.obj.spec?.vminsert?.port) };
   return undefined;
 }
 
-/** A VMAgent beside the stack's VMSingle or VMCluster that writes none of its samples there. */
-function checkVmAgent(p: Placed, storage: { cluster: boolean }): Finding | undefined {
-  const ns = p.obj.metadata.namespace ?? "default";
+/** The storage's write endpoint (model/endpoints.ts), on the port its custom resource gives. */
+function pushOf(ns: string, storage: { cluster: boolean; port?: string }): string {
   const push = victoriaMetricsEndpoints(ns, storage.cluster).push;
+  if (storage.port === undefined || !/^\d+$/.test(storage.port)) return push;
+  const url = new URL(push);
+  url.port = storage.port;
+  return url.toString();
+}
+
+/** A VMAgent beside the stack's VMSingle or VMCluster that writes none of its samples there. */
+function checkVmAgent(p: Placed, storage: { cluster: boolean; port?: string }): Finding | undefined {
+  const ns = p.obj.metadata.namespace ?? "default";
+  const push = pushOf(ns, storage);
   const urls = remoteWriteUrls(p);
   if (urls.some((u) => sameEndpoint(u, push, storage.cluster))) return undefined;
   const target = storage.cluster ? "VMCluster's vminsert" : "vmsingle";

@@ -198,6 +198,24 @@ describe("check vm-remote-write: the VMAgent keeps writing to the stack's Victor
     assert.equal(checkRemoteWrite([storage("VMCluster"), agent(wrongTenant)]).findings.length, 1);
   });
 
+  it("the storage's Service port is the custom resource's (vmsingle.spec.port), as the chart's own entry writes it", () => {
+    // The operator's Service exposes spec.port, and the chart writes its entry with it
+    // (victoria-metrics-common vm.host): the VMAgent then reaches vmsingle on that port.
+    const moved = storage("VMSingle", { port: "9428" });
+    const own = "http://vmsingle-vm.monitoring.svc.cluster.local.:9428/api/v1/write";
+    assert.deepEqual(checkRemoteWrite([moved, agent(own)]), { judged: 1, findings: [] });
+    const bad = checkRemoteWrite([moved, agent("http://vmsingle-vm:8428/api/v1/write")]);
+    assert.match(
+      bad.findings[0].message,
+      /must remote-write to http:\/\/vmsingle-vm\.monitoring\.svc\.cluster\.local:9428\/api\/v1\/write;/,
+    );
+    const cluster = storage("VMCluster", { vminsert: { port: "8490" } });
+    assert.deepEqual(
+      checkRemoteWrite([cluster, agent("http://vminsert-vm:8490/insert/0/prometheus/api/v1/write")]).findings,
+      [],
+    );
+  });
+
   it("beside a VMCluster, the entry must reach vminsert", () => {
     const bad = checkRemoteWrite([storage("VMCluster"), agent(ELSEWHERE.url)]);
     assert.match(
