@@ -96,6 +96,36 @@ export function setAsideReceivers(raw: Record<string, unknown>, kept: ReceiverCo
 }
 
 /**
+ * The receivers the stack file gives, as far as `receiverCredentials` is judged against them: each
+ * item of `alerting.receivers` with a name the schema takes and a known type. For a run whose
+ * alerting was cut whole (judged at its default, as when a receiver's `secure:` value stops the
+ * CLI): the default has no receivers, and judged against none a credential's name was either "no
+ * receiver's" (its own receiver's, wrongly) or not judged at all (a slip's hint then set it again
+ * under the misspelt name, which the next run refuses).
+ */
+export function receiversAsWritten(raw: Record<string, unknown>): ReceiverConfig[] {
+  const alerting = raw.alerting;
+  const list: unknown[] = isMap(alerting) && Array.isArray(alerting.receivers) ? alerting.receivers : [];
+  return list.flatMap((o) =>
+    isMap(o) &&
+    typeof o.name === "string" &&
+    isReceiverName(o.name) &&
+    (RECEIVER_TYPES as readonly unknown[]).includes(o.type)
+      ? [
+          {
+            name: o.name,
+            type: o.type,
+            // Only its presence counts (needsCredential); a secure value is a map.
+            ...(o.auth_username !== undefined
+              ? { auth_username: typeof o.auth_username === "string" ? o.auth_username : "(secure)" }
+              : {}),
+          } as ReceiverConfig,
+        ]
+      : [],
+  );
+}
+
+/**
  * The plain-text value among `plainText` that is the entry `name` of `receiverCredentials` and
  * nothing else: its leaf (the stack file's reading), or the whole key when the entry is all it
  * holds (the runtime's, which knows a key's secrecy, not a leaf's). A plain key holding other
@@ -142,6 +172,10 @@ export function receiverCredentialProblems(
   // Only a name close to a receiver's is named: a credential kept for a receiver since removed
   // harms nothing, and guessing which one it was would be a wild guess.
   const unknown = unknownCredentialNames(receivers, names).flatMap((n) => {
+    // The name a receiver the schema refused takes (`ops-pager` of `Ops_Pager`, or its own): that
+    // receiver's entry, right once the receiver is mended, so no other receiver's to set instead;
+    // its value's own line, if any, stands.
+    if (aside.some((a) => a.valid === n)) return [];
     const broken = (slips.unreadable ?? []).find(
       (p) => p.key === key && p.path.length === 1 && p.path[0] === n,
     );

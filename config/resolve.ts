@@ -68,6 +68,7 @@ import {
   credentialNames,
   credentialReceivers,
   receiverCredentialProblems,
+  receiversAsWritten,
   setAsideReceivers,
   type SetAsideReceiver,
 } from "./receiverSecrets";
@@ -308,6 +309,7 @@ function ruleProblems(
         unreadable: opts.unreadable ?? [],
         plainText: opts.plainText ?? [],
         aside: setAsideReceivers(opts.asWritten ?? raw, cfg.alerting.receivers),
+        asWritten: opts.asWritten ?? raw,
         grafanaUrl: valueAt(opts.asWritten ?? raw, ["grafana", "url"]),
       }),
       ...workloadChecks(cfg, r, sized).filter(seen),
@@ -457,22 +459,20 @@ function userChoiceProblems(
   c: StackConfig,
   refused: Refused,
   seen: (p: string) => boolean,
-  slips: ValueSlips & { aside: SetAsideReceiver[]; grafanaUrl: unknown },
+  slips: ValueSlips & { aside: SetAsideReceiver[]; grafanaUrl: unknown; asWritten: Record<string, unknown> },
 ): string[] {
   // Receivers at alerting's default (alerting cut whole, as when a receiver's `secure:` value
   // stops the CLI) are not the file's: judged against them, a credential of a receiver the file
-  // has was "no receiver's", to remove. Its value's own line, if any, stands.
+  // has was "no receiver's", to remove. The credentials are judged against the file's receivers
+  // instead (receiversAsWritten), the others of them set aside as the schema's refusals are.
   const receiversRead = ![...refused.defaulted, ...refused.setAside].some(
     (k) => k === "alerting" || k === "alerting.receivers",
   );
+  const receivers = receiversRead ? c.alerting.receivers : receiversAsWritten(slips.asWritten);
+  const aside = receiversRead ? slips.aside : setAsideReceivers(slips.asWritten, receivers);
   return [
-    ...(c.secrets.backend === "config" && receiversRead
-      ? receiverCredentialProblems(
-          c.alerting.receivers,
-          c.receiverCredentialNames,
-          slips,
-          slips.aside,
-        ).filter(seen)
+    ...(c.secrets.backend === "config"
+      ? receiverCredentialProblems(receivers, c.receiverCredentialNames, slips, aside).filter(seen)
       : []),
     ...grafanaExposureProblems(c, [...refused.defaulted, ...refused.setAside], slips.grafanaUrl),
   ];

@@ -181,6 +181,47 @@ describe("config: every problem in the first run (config/stackCheck.ts)", functi
     }
   });
 
+  it("with alerting cut by an undecryptable value, a receiverCredentials name that is a slip of a receiver the file gives is still said, with the name to set", () => {
+    // Cut whole, alerting is judged at its default; the file's receivers (team-slack, ops-pager)
+    // still tell which credential each entry is: not judging the names left "set it again" under
+    // the misspelt name, which the next run refuses as no receiver's.
+    const problems = problemsOf(`${BASE}${STORE}${RECEIVER}      - name: ops-pager
+        type: webhook
+        url:
+          secure: v1:zz
+  ${P("receiverCredentials")}:
+    team-slak:
+      secure: v1:x!
+    team-slack:
+      secure: v1:y!
+`);
+    const slak = problems.filter((p) => p.startsWith(`${P("receiverCredentials.team-slak")}:`));
+    assert.equal(slak.length, 1, problems.join("\n"));
+    assert.match(slak[0], /unknown receiver name; did you mean "team-slack"\?/);
+    assert.ok(!slak[0].includes("--path 'receiverCredentials.team-slak'`, which"), slak[0]);
+    assert.ok(
+      slak[0].includes("`pulumi config rm --stack s --path 'receiverCredentials.team-slak'`"),
+      slak[0],
+    );
+    // team-slack's own entry is the file's receiver's: its value's own line, not "no receiver's".
+    const slack = problems.filter((p) => p.startsWith(`${P("receiverCredentials.team-slack")}:`));
+    assert.equal(slack.length, 1, problems.join("\n"));
+    assert.match(slack[0], /cannot decrypt it/);
+    // An entry under the name a refused receiver takes (Ops_Pager: ops-pager) is that receiver's,
+    // cut or not: never "did you mean" another receiver, whose credential its hint would set.
+    for (const url of ["", "        url:\n          secure: v1:zz\n"]) {
+      const pager = problemsOf(`${BASE}${STORE}${RECEIVER}      - name: Ops_Pager
+        type: webhook
+${url}  ${P("receiverCredentials")}:
+    ops-pager:
+      secure: v1:y!
+`).filter((p) => p.startsWith(`${P("receiverCredentials.ops-pager")}:`));
+      assert.equal(pager.length, 1, pager.join("\n"));
+      assert.ok(!pager[0].includes("team-slack"), pager[0]);
+      assert.match(pager[0], /cannot decrypt it/);
+    }
+  });
+
   it("a misspelt receiverCredentials name beside the key set without --path that names the right one: both, in one run", () => {
     const sealed = "{secure: v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAA}";
     const problems = problemsOf(
