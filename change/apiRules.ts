@@ -98,6 +98,11 @@ export interface Refusal {
   /** The keys `cause` names that the stack file leaves unset, each taking another's value. */
   causeUnset?: string[];
   /**
+   * A cause of more than one edit, by edit (claimCause.ts CausePart): an edit another refusal
+   * stands for alone is said here as that one says it (change.ts oneRefusalPerCause).
+   */
+  causeParts?: { text: string; group: string; asEdited?: string }[];
+  /**
    * The other places (`<subject> <field>`, e.g. `StatefulSet monitoring/loki-write
    * spec.volumeClaimTemplates`) this one refusal of a cause stands for (change.ts
    * oneRefusalPerCause), so a check that adds refusals later (the running StatefulSets',

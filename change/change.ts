@@ -231,6 +231,22 @@ function oneRefusalPerCause(entries: ChangeEntry[]): void {
     };
     entry.refused = entry.refused.map((r) => (r === refusal ? merged : r));
   }
+  // A refusal of more than one edit (the Prometheus template whose size and class both change)
+  // says an edit that refusals of it alone say by the edited key (storageClasses.default set back)
+  // the same way: "set storageClasses.metrics" there was a second way out of one mistake, which,
+  // followed, left the others refused.
+  const byEditedKey = new Set(
+    [...first].filter(([, { causes }]) => causes.some((r) => !r.causeUnset)).map(([group]) => group),
+  );
+  for (const e of entries)
+    e.refused = e.refused.map((r) => {
+      const parts = r.causeParts;
+      if (!r.cause || !parts?.some((p) => p.asEdited && byEditedKey.has(p.group))) return r;
+      const cause = parts
+        .map((p) => (p.asEdited && byEditedKey.has(p.group) ? p.asEdited : p.text))
+        .join("; and by ");
+      return { ...r, reason: `${withoutCause(r)}; caused by ${cause}`, cause };
+    });
 }
 
 /**

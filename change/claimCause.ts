@@ -251,6 +251,7 @@ const withCause = (r: Refusal, cause: Cause): Refusal => ({
   cause: cause.text,
   causeGroup: cause.group,
   ...(cause.unset.length > 0 ? { causeUnset: cause.unset } : {}),
+  ...(cause.parts.length > 1 ? { causeParts: cause.parts } : {}),
 });
 
 /** The value at a table path (map keys, list indexes as digits). */
@@ -323,27 +324,37 @@ function causedBy(
   added: (key: string) => Added = () => "no",
 ): Cause {
   const edits = [...named].map(([key, c]) => ({ key, c, w: writtenAt(key, place) }));
-  const text = edits
-    .map(({ key, c, w }) => {
-      const unset = w.key !== key;
-      const name = unset
-        ? `${key} (not set: it takes ${w.key}${w.where ? `, ${w.where}` : ""})`
-        : `${key}${w.where ? ` (${w.where})` : ""}`;
-      // A refusal of no claim's data (a selector) has one way out: the setting as it was.
-      const out = claim
-        ? wayOut(key, c, template, unset, added(key))
-        : c.was === undefined || added(key) === "yes"
-          ? `remove ${key}`
-          : `set ${key} back to ${show(c.was)}`;
-      return `${name} changed from ${show(c.was)} to ${show(c.now)}: ${out}`;
-    })
-    .join("; and by ");
+  // A refusal of no claim's data (a selector) has one way out: the setting as it was.
+  const out = (key: string, c: ValueChange, unset: boolean) =>
+    claim
+      ? wayOut(key, c, template, unset, added(key))
+      : c.was === undefined || added(key) === "yes"
+        ? `remove ${key}`
+        : `set ${key} back to ${show(c.was)}`;
+  const parts = edits.map(({ key, c, w }) => {
+    const unset = w.key !== key;
+    const name = unset
+      ? `${key} (not set: it takes ${w.key}${w.where ? `, ${w.where}` : ""})`
+      : `${key}${w.where ? ` (${w.where})` : ""}`;
+    const changed = `changed from ${show(c.was)} to ${show(c.now)}`;
+    return {
+      text: `${name} ${changed}: ${out(key, c, unset)}`,
+      // The lines edited and how: storageClasses.metrics left unset and storageClasses.default are
+      // one edit, of storageClasses.default's line.
+      group: `${w.key} ${show(c.was)} -> ${show(c.now)}`,
+      // Said as the edited key's, as change.ts oneCause says the merged refusal of that edit.
+      ...(unset
+        ? {
+            asEdited: `${w.key} (${w.where ? `${w.where}, ` : ""}which ${key}, not set, takes too) ${changed}: ${out(w.key, c, false)}`,
+          }
+        : {}),
+    };
+  });
   return {
-    text,
-    // The lines edited and how: storageClasses.metrics left unset and storageClasses.default are
-    // one edit, of storageClasses.default's line.
-    group: edits.map(({ w, c }) => `${w.key} ${show(c.was)} -> ${show(c.now)}`).join("; "),
+    text: parts.map((p) => p.text).join("; and by "),
+    group: parts.map((p) => p.group).join("; "),
     unset: edits.filter(({ key, w }) => w.key !== key).map(({ key }) => key),
+    parts,
   };
 }
 
@@ -356,4 +367,13 @@ export interface Cause {
   text: string;
   group: string;
   unset: string[];
+  /** Each edit's part of `text` (joined by "; and by "), its group, and how the edited key says it. */
+  parts: CausePart[];
+}
+
+/** One edit of a {@link Cause}: `asEdited` when `text` names a key the file leaves unset. */
+export interface CausePart {
+  text: string;
+  group: string;
+  asEdited?: string;
 }

@@ -91,6 +91,35 @@ const kps = (size: string, cls = "local-path") => {
   return { rel, placed };
 };
 
+/** Loki's StatefulSet, its claim template's class from the release's values (storageClasses.default). */
+const loki = (cls: string) => {
+  const rel: ExportResource = {
+    urn: `${URN}${RELEASE}::loki`,
+    custom: true,
+    type: RELEASE,
+    inputs: {
+      name: "loki",
+      namespace: "monitoring",
+      chart: "loki",
+      version: "1.0.0",
+      values: { write: { persistence: { size: "10Gi", storageClass: cls } } },
+    },
+    outputs: {},
+  };
+  const object: RenderedObject = {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name: "loki-write", namespace: "monitoring" },
+    spec: {
+      selector: { matchLabels: { app: "loki" } },
+      template: { spec: { containers: [{ name: "loki", image: "a" }] } },
+      volumeClaimTemplates: [{ metadata: { name: "data" }, spec: claimSpec(cls, "10Gi") }],
+    },
+  };
+  const release = { name: "loki", namespace: "monitoring", chart: "loki", version: "1.0.0", source: "" };
+  return { rel, placed: { object, resourceUrn: rel.urn, release } as StackObject };
+};
+
 const refusedOf = (before: StackState, after: StackState, place = at) =>
   planChange(before, after, place).refused.flatMap((e) =>
     e.refused.map((r) => ({ subject: e.subject, ...r })),
@@ -190,34 +219,6 @@ describe("a raw object the program writes, updated in place: the API server's ru
   });
 
   it("storageClasses.default changed, storageClasses.metrics unset: one refusal for the metrics claims and Loki's, at the edited line, with the way out that mends every place", () => {
-    // Loki's StatefulSet, its claim template's class from the release's values (storageClasses.default).
-    const loki = (cls: string) => {
-      const rel: ExportResource = {
-        urn: `${URN}${RELEASE}::loki`,
-        custom: true,
-        type: RELEASE,
-        inputs: {
-          name: "loki",
-          namespace: "monitoring",
-          chart: "loki",
-          version: "1.0.0",
-          values: { write: { persistence: { size: "10Gi", storageClass: cls } } },
-        },
-        outputs: {},
-      };
-      const object: RenderedObject = {
-        apiVersion: "apps/v1",
-        kind: "StatefulSet",
-        metadata: { name: "loki-write", namespace: "monitoring" },
-        spec: {
-          selector: { matchLabels: { app: "loki" } },
-          template: { spec: { containers: [{ name: "loki", image: "a" }] } },
-          volumeClaimTemplates: [{ metadata: { name: "data" }, spec: claimSpec(cls, "10Gi") }],
-        },
-      };
-      const release = { name: "loki", namespace: "monitoring", chart: "loki", version: "1.0.0", source: "" };
-      return { rel, placed: { object, resourceUrn: rel.urn, release } as StackObject };
-    };
     const state = (cls: string) => {
       const [k, l] = [kps("70Gi", cls), loki(cls)];
       return stackState([claim("70Gi", cls), k.rel, l.rel], [k.placed, l.placed]);
@@ -234,6 +235,30 @@ describe("a raw object the program writes, updated in place: the API server's ru
       /; caused by storageClasses\.default \(Pulumi\.s\.yaml:38, which storageClasses\.metrics, not set, takes too\) changed from fast-ssd to local-path: set storageClasses\.default back to fast-ssd, or move the data to a new claim: docs\/how-to\/check-a-change\.md#a-refused-claim$/,
     );
     assert.equal(reasons[0].match(/caused by/g)?.length, 1, reasons[0]);
+  });
+
+  it("storageClasses.default changed beside prometheus.volumeSize shrinking: the refusal of both says the class edit as the merged one does, with the same way out", () => {
+    const state = (cls: string, size: string) => {
+      const [k, l] = [kps(size, cls), loki(cls)];
+      return stackState([claim(size, cls), k.rel, l.rel], [k.placed, l.placed]);
+    };
+    const report = planChange(state("fast-ssd", "70Gi"), state("local-path", "50Gi"), at);
+    const reasons = report.refused.flatMap((e) => e.refused.map((r) => r.reason));
+    const text = formatChange(report);
+    // One refusal for the class edit alone (Loki's template, the claim), one for the Prometheus
+    // template both edits change: each says storageClasses.default's way out, never the other
+    // "set storageClasses.metrics" that, followed, leaves the first refused.
+    assert.ok(reasons.length >= 2, text);
+    const edited =
+      "storageClasses.default (Pulumi.s.yaml:38, which storageClasses.metrics, not set, takes too) changed from fast-ssd to local-path: set storageClasses.default back to fast-ssd";
+    const both = reasons.filter((r) =>
+      r.includes("prometheus.volumeSize (Pulumi.s.yaml:48) changed from 70Gi to 50Gi"),
+    );
+    assert.ok(both.length >= 1, text);
+    for (const r of reasons) {
+      assert.ok(!r.includes("set storageClasses.metrics to"), r);
+      if (/storageClass/.test(r.slice(r.indexOf("caused by")))) assert.ok(r.includes(edited), r);
+    }
   });
 
   it("while kube-prometheus-stack runs, the claim's class change: one message naming the claim and the Prometheus resource", () => {
