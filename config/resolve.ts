@@ -410,8 +410,10 @@ function onePasswordVaultProblems(c: StackConfig): string[] {
   const v = c.secrets.vault;
   const head = `${PROJECT}:secrets.vault: expected a 1Password vault ID (26 lowercase letters and digits, as \`op vault list\` prints it), got ${JSON.stringify(v)}`;
   // An ID copied wrong (a character lost or added, or capitalised) is no name: "a name would
-  // replace them" left its writer looking for a name where one character was the slip.
-  if (/^[A-Za-z0-9]{22,30}$/.test(v) && /\d/.test(v))
+  // replace them" left its writer looking for a name where one character was the slip. Only in
+  // one case, as an ID is written: letters of both cases are a name's ("HomelabVault2026"), which
+  // lowercased as an "ID with capitals" would pass here and still be a name.
+  if (/^[A-Za-z0-9]{22,30}$/.test(v) && /\d/.test(v) && (v === v.toLowerCase() || v === v.toUpperCase()))
     return [
       v.length === 26
         ? `${head}, an ID with capitals: write it in lowercase, as \`op vault list\` prints it`

@@ -396,6 +396,13 @@ describe("config: a URL key refused for its login alone has the rest judged in t
     );
     // A name is still told why an ID is needed.
     assert.match(vault("Homelab") ?? "", /got "Homelab"; the 1Password provider keeps the ID of the vault/);
+    // So is a name of letters and digits in both cases, whatever its length: no ID has capitals,
+    // and lowercased as an "ID with capitals" it would pass here while still being a name.
+    for (const name of ["HomelabObservabilityVault1", "HomelabObservability2026"])
+      assert.match(
+        vault(name) ?? "",
+        new RegExp(`got "${name}"; the 1Password provider keeps the ID of the vault`),
+      );
   });
 
   it("judges the 1Password mode by a secrets.connectUrl refused for its login: it is set", () => {
