@@ -314,9 +314,11 @@ function bucketMoveVerdict(
   // are protected (production) the engine refuses that update too, once per bucket, until each is
   // unprotected. Said here, or the way out, followed, meets refusals it never named.
   const unprotect =
-    also.protected.length > 0
+    also.protected.length > 1
       ? `; the old buckets stay protected, so that update is refused once for each until it is unprotected: its check prints each one's unprotect command, after which the update drops them from the stack and keeps them on the store (retained)`
-      : "";
+      : also.protected.length === 1
+        ? `; the old bucket stays protected, so that update is refused until it is unprotected: its check prints its unprotect command, after which the update drops it from the stack and keeps it on the store (retained)`
+        : "";
   return {
     line:
       `REFUSED buckets ${pairs.join(", ")}: ${said}. ` +

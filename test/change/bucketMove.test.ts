@@ -262,4 +262,24 @@ describe("change check: Loki or Mimir pointed at other buckets (--against)", fun
     assert.match(line ?? "", / what the old one \(staging-loki-chunks\) holds, Loki's logs /);
     assert.equal(c.refused, 2, c.text);
   });
+
+  it("production with one old bucket (Loki's alone, none kept): the protection said in the singular", async () => {
+    const store = { ...PRODUCTION_STORE, keepUnusedBuckets: [] };
+    const previous = await previousOf(
+      "production",
+      { ...onBackend("victoriametrics"), objectStore: store },
+      "production-one-bucket",
+    );
+    const c = await check(
+      "production",
+      { ...onBackend("victoriametrics"), objectStore: { ...store, bucketPrefix: "prod" } },
+      previous,
+    );
+    const line = bucketLine(c.text) ?? "";
+    assert.match(line, / what the old one \(production-loki-chunks\) holds, /, c.text);
+    assert.match(
+      line,
+      /; the old bucket stays protected, so that update is refused until it is unprotected: its check prints its unprotect command, after which the update drops it from the stack and keeps it on the store \(retained\)$/,
+    );
+  });
 });
