@@ -414,6 +414,19 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.doesNotMatch(holding[0], /chartValues\.alloy\.controller\.type/, text);
   });
 
+  /** The one pod-security-levels refusal, placed under `vector.role` and naming none of `other`. */
+  function roleKeysRefusal(messages: string[], text: string, other: RegExp): string {
+    const refusals = messages.filter((m) => /pod-security-levels/.test(m));
+    assert.equal(refusals.length, 1, text);
+    assert.match(
+      refusals[0],
+      /\n {6}from the stack's chart values override chartValues\.vector\.role \(/,
+      text,
+    );
+    assert.doesNotMatch(refusals[0], other, text);
+    return refusals[0];
+  }
+
   it("vector's role: Stateless-Aggregator beside podAnnotations on pi: the agents' namespace refusal is the kind key's, not the annotation's", async () => {
     const { text, messages } = await refusedWith(
       "    vector:\n      role: Stateless-Aggregator\n      podAnnotations:\n        a: b\n",
@@ -423,15 +436,8 @@ describe("synth: what one chartValues override leaves behind is one message nami
     // word `a` of "a namespace" taken for the annotation's key: pod-security-levels now says its
     // verdict rests on the pods' host fields, which neither sets, so the key choosing the kind is
     // its cause, one message with the parked Deployment's Pending pods.
-    const refusals = messages.filter((m) => /pod-security-levels/.test(m));
-    assert.equal(refusals.length, 1, text);
-    assert.match(
-      refusals[0],
-      /\n {6}from the stack's chart values override chartValues\.vector\.role \(/,
-      text,
-    );
-    assert.doesNotMatch(refusals[0], /podAnnotations/, text);
-    assert.match(refusals[0], /admits vector, so it would stay Pending/, text);
+    const refusal = roleKeysRefusal(messages, text, /podAnnotations/);
+    assert.match(refusal, /admits vector, so it would stay Pending/, text);
   });
 
   it("vector's role: Stateless-Aggregator beside an emptyDir under extraVolumes on pi: the agents' namespace refusal is the kind key's alone", async () => {
@@ -443,14 +449,7 @@ describe("synth: what one chartValues override leaves behind is one message nami
     // Was a message of its own naming role, extraVolumes and extraVolumeMounts ("change or remove
     // them"): its verdict rested on the pods' volumes, which an emptyDir writes, though it asks
     // nothing of the host; what the refusal rests on is a hostPath, hostNetwork, hostPID or hostIPC.
-    const refusals = messages.filter((m) => /pod-security-levels/.test(m));
-    assert.equal(refusals.length, 1, text);
-    assert.match(
-      refusals[0],
-      /\n {6}from the stack's chart values override chartValues\.vector\.role \(/,
-      text,
-    );
-    assert.doesNotMatch(refusals[0], /extraVolume/, text);
+    roleKeysRefusal(messages, text, /extraVolume/);
   });
 
   it("vector's role: Stateless-Aggregator on pi: what its Deployments lack as the node agent is one message naming the key", async () => {
