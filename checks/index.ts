@@ -17,6 +17,7 @@ import { checkEnvVars } from "./envVars";
 import { checkEmittedMetrics } from "./emittedMetrics";
 import { checkHostPorts } from "./hostPorts";
 import { checkImageDigests } from "./imageDigests";
+import { checkMonitorReaders } from "./monitorReaders";
 import { operatorObjects, type Finding, type Placed } from "./objects";
 import { checkOrdering } from "./ordering";
 import { checkPrivileges } from "./privileges";
@@ -124,6 +125,7 @@ export function checkStack(
     ...images.findings,
     ...emitted.findings,
     ...checkRuleEvaluators(objects).findings,
+    ...checkMonitorReaders(objects).findings,
     ...checkRemoteWrite(objects).findings,
     ...checkAlertmanagerReplicas(objects, generated).findings,
     ...checkAlertmanagerConfigs(objects).findings,

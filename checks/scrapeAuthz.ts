@@ -76,7 +76,7 @@ export interface MonitorScraper {
 }
 
 /** A label selector as the API server reads it: absent matches nothing, `{}` everything. */
-function selectorMatches(sel: any, labels: Record<string, string>): boolean {
+export function selectorMatches(sel: any, labels: Record<string, string>): boolean {
   if (sel === undefined || sel === null) return false;
   for (const [k, v] of Object.entries<string>(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
   return expressionsHold(sel.matchExpressions, labels);
@@ -237,12 +237,18 @@ export function proxiedTargets(objects: Placed[]): { targets: ProxiedTarget[]; f
   return { targets, findings };
 }
 
-/** The namespaces each Alloy `prometheus.operator.servicemonitors` of a config reads, `undefined` for all. */
-export function alloyMonitorNamespaces(text: string): (string[] | undefined)[] {
+/**
+ * The namespaces each Alloy `prometheus.operator.servicemonitors` (or `component`, its
+ * `podmonitors` sibling) of a config reads, `undefined` for all.
+ */
+export function alloyMonitorNamespaces(
+  text: string,
+  component = "prometheus.operator.servicemonitors",
+): (string[] | undefined)[] {
   const parsed = parseAlloy(text);
   if (parsed.errors.length > 0) return [];
   return [...blocksOf(parsed.body)]
-    .filter(({ block, path }) => path.length === 0 && block.name === "prometheus.operator.servicemonitors")
+    .filter(({ block, path }) => path.length === 0 && block.name === component)
     .map(({ block }): string[] | undefined => {
       const a = block.body.find((s) => s.kind === "attribute" && s.name === "namespaces");
       if (a?.kind !== "attribute" || a.value.kind !== "array") return undefined;

@@ -102,6 +102,31 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
   });
 
+  it("a serviceMonitorSelector no ServiceMonitor matches: every one the stack renders unread is one message naming each and the override", async () => {
+    // Was exit 0: the Prometheus read none of them and nothing said so.
+    const { text, messages } = await refusedWith(
+      "    kube-prometheus-stack:\n      prometheus:\n        prometheusSpec:\n          serviceMonitorSelector: {matchLabels: {team: foo}}\n",
+      "production",
+    );
+    assert.equal(messages.length, 1, text);
+    assert.match(
+      messages[0],
+      /^ {2}\[unread-monitor\] ServiceMonitor monitoring\/\S+ .*serviceMonitorSelector \{"matchLabels":\{"team":"foo"\}\}/,
+      text,
+    );
+    for (const place of [
+      "ServiceMonitor monitoring/kps-kubelet ",
+      "ServiceMonitor monitoring-agents/node-exporter ",
+      "ServiceMonitor monitoring/grafana ",
+    ])
+      assert.ok(messages[0].includes(place), `${place} in:\n${text}`);
+    assert.match(
+      messages[0],
+      /\n {6}from the stack's chart values override chartValues\.kube-prometheus-stack\.prometheus\.prometheusSpec\.serviceMonitorSelector\.matchLabels\.team \(\S*Pulumi\.production\.yaml:\d+\): change or remove it/,
+      text,
+    );
+  });
+
   it("a component switched off in a release the program renames (kube-prometheus-stack as kps): the configs dialing it and the rules for its pods are one message naming the switch", async () => {
     const { text, messages } = await refusedWith(
       "    kube-prometheus-stack:\n      alertmanager:\n        enabled: false\n",

@@ -1,0 +1,138 @@
+/**
+ * Every ServiceMonitor and PodMonitor the stack renders is read by a scraper the stack runs: a
+ * monitor none reads is a target nobody scrapes, and the series the stack's dashboards and rules
+ * read from it stop with nothing to say so (a `chartValues` override of kube-prometheus-stack's
+ * `prometheus.prometheusSpec.serviceMonitorSelector` that no monitor's labels match, say). The
+ * scrapers and their rules are those checks/scrapeAuthz.ts models:
+ * - a Prometheus by its `serviceMonitorSelector` / `podMonitorSelector` (prometheus-operator
+ *   v0.93.0: nil selects nothing, `{}` everything, pkg/prometheus/resource_selector.go:98-120) in
+ *   its own namespace when the namespace selector is nil (pkg/operator/operator.go:592-596);
+ * - a VMAgent through the VictoriaMetrics operator's converter by its `serviceScrapeSelector` /
+ *   `podScrapeSelector`, else `selectAllByDefault`;
+ * - an Alloy whose config runs `prometheus.operator.servicemonitors` / `podmonitors`, in its
+ *   `namespaces` (default all).
+ * Where unsure the monitor is taken as read, never refused: a namespace selector (namespace labels
+ * are not rendered) reaches every namespace, an Alloy component's own `selector` block is not
+ * narrowed on. A scraper that does not run (a Prometheus or VMAgent at zero replicas, an Alloy
+ * whose pods are parked) reads nothing.
+ * One finding per monitor, all those a scraper set leaves unread under one cause (one message
+ * naming each as a place), on the scrapers' releases and the monitor's: synth/report.ts traces it
+ * to the `chartValues` override behind it.
+ */
+import { causeKey } from "@homelab-observability/contract";
+import { isParked } from "../builders/security/podSecurity";
+import { alloyConfigs } from "./alloy";
+import { describe, podTemplates, releaseUrns, type Finding, type Placed } from "./objects";
+import { alloyMonitorNamespaces, selectorMatches } from "./scrapeAuthz";
+
+type MonitorKind = "ServiceMonitor" | "PodMonitor";
+
+/** The mistake (contract/mistakes.ts causeKey): monitors one set of scrapers leaves unread. */
+const UNREAD_MONITORS = "unread-monitors";
+
+/** A scraper of monitors of one kind: who it is, where rendered, and which it reads. */
+interface MonitorReader {
+  name: string;
+  at: Pick<Placed, "urn" | "source">;
+  reads: (namespace: string, labels: Record<string, string>) => boolean;
+}
+
+/** What each kind is selected by, per scraper (field names of the CRs, the Alloy component). */
+const SELECTORS: Record<MonitorKind, { prometheus: [string, string]; vmagent: string; alloy: string }> = {
+  ServiceMonitor: {
+    prometheus: ["serviceMonitorSelector", "serviceMonitorNamespaceSelector"],
+    vmagent: "serviceScrapeSelector",
+    alloy: "prometheus.operator.servicemonitors",
+  },
+  PodMonitor: {
+    prometheus: ["podMonitorSelector", "podMonitorNamespaceSelector"],
+    vmagent: "podScrapeSelector",
+    alloy: "prometheus.operator.podmonitors",
+  },
+};
+
+const isMonitor = (p: Placed, kind: MonitorKind) =>
+  p.obj.kind === kind && p.obj.apiVersion.startsWith("monitoring.coreos.com/");
+
+/** Every running scraper of monitors of `kind` among the rendered objects. */
+export function monitorReaders(objects: Placed[], kind: MonitorKind): MonitorReader[] {
+  const sel = SELECTORS[kind];
+  const out: MonitorReader[] = [];
+  for (const p of objects) {
+    const { kind: k, apiVersion, metadata } = p.obj;
+    const spec = p.obj.spec ?? {};
+    const ns = metadata.namespace ?? "";
+    const name = `${k} ${ns}/${metadata.name}`;
+    if (k === "Prometheus" && apiVersion.startsWith("monitoring.coreos.com/") && spec.replicas !== 0) {
+      const [by, nsBy] = sel.prometheus;
+      const nsSel = spec[nsBy];
+      out.push({
+        name: `${name} (${by} ${JSON.stringify(spec[by] ?? null)})`,
+        at: p,
+        reads: (n, labels) =>
+          selectorMatches(spec[by], labels) && (nsSel === undefined || nsSel === null ? n === ns : true),
+      });
+    }
+    if (
+      k === "VMAgent" &&
+      apiVersion.startsWith("operator.victoriametrics.com/") &&
+      spec.replicaCount !== 0
+    ) {
+      const by = spec[sel.vmagent];
+      out.push({
+        name: `${name} (${by ? `${sel.vmagent} ${JSON.stringify(by)}` : `selectAllByDefault ${spec.selectAllByDefault === true}`})`,
+        at: p,
+        reads: (_n, labels) => (by ? selectorMatches(by, labels) : spec.selectAllByDefault === true),
+      });
+    }
+  }
+  for (const c of alloyConfigs(objects)) {
+    const scopes = alloyMonitorNamespaces(c.text, sel.alloy);
+    if (scopes.length === 0) continue;
+    const runs = podTemplates(objects).find(
+      (t) =>
+        t.owner.obj.metadata.namespace === c.namespace &&
+        !isParked(t.spec) &&
+        (t.spec.volumes ?? []).some((v: any) => v.configMap?.name === c.configMap),
+    );
+    if (!runs) continue;
+    out.push({
+      name: `Alloy ${c.where} (${sel.alloy})`,
+      at: runs.owner,
+      reads: (n) => scopes.some((s) => s === undefined || s.includes(n)),
+    });
+  }
+  return out;
+}
+
+/** The check: each ServiceMonitor and PodMonitor is read by at least one running scraper. */
+export function checkMonitorReaders(objects: Placed[]): { monitors: number; findings: Finding[] } {
+  const findings: Finding[] = [];
+  let monitors = 0;
+  for (const kind of ["ServiceMonitor", "PodMonitor"] as const) {
+    const all = objects.filter((p) => isMonitor(p, kind));
+    monitors += all.length;
+    if (all.length === 0) continue;
+    const readers = monitorReaders(objects, kind);
+    const scrapers = readers.length
+      ? `the stack's scrapers of ${kind}s: ${readers.map((r) => r.name).join(", ")}`
+      : `the stack runs no scraper of ${kind}s (no Prometheus, no VMAgent, no Alloy config with ${SELECTORS[kind].alloy})`;
+    // One cause per kind and scraper set: one selector that drops them all is one message.
+    const cause = causeKey(UNREAD_MONITORS, `${kind}:${readers.map((r) => r.name).join(",")}`);
+    for (const m of all) {
+      const labels = m.obj.metadata.labels ?? {};
+      const ns = m.obj.metadata.namespace ?? "";
+      if (readers.some((r) => r.reads(ns, labels))) continue;
+      const releases = releaseUrns([...readers.map((r) => r.at), m]);
+      findings.push({
+        check: "unread-monitor",
+        where: describe(m),
+        message: `${kind} ${ns}/${m.obj.metadata.name} (labels ${JSON.stringify(labels)}) is read by no scraper (${scrapers}): its targets are never scraped and the series the stack's dashboards and rules read from them stop`,
+        cause,
+        // Which scrapers run and what they select follow from values, no pod's size or place.
+        ...(releases.length > 0 ? { releases, wiring: true } : {}),
+      });
+    }
+  }
+  return { monitors, findings };
+}

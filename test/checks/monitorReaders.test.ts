@@ -1,0 +1,139 @@
+/**
+ * unread-monitor (issue 51 items 2-3): a ServiceMonitor or PodMonitor no running scraper reads is a
+ * silent loss (its targets are never scraped); one selector that drops them all is one cause.
+ */
+import { strict as assert } from "assert";
+import { checkMonitorReaders } from "../../checks/monitorReaders";
+import { checkStack } from "../../checks";
+import { placedFrom } from "../../checks/placed";
+import type { Placed } from "../../checks/objects";
+import { matrixVariants, rendered, stackFileVariants } from "../support/rendered";
+
+const placed = (obj: any, source = `release ${obj.metadata.name}`): Placed => ({
+  obj,
+  urn: `urn:pulumi:s::p::kubernetes:helm.sh/v3:Release::${obj.metadata.name}`,
+  source,
+});
+const monitor = (kind: string, name: string, namespace: string, labels: Record<string, string>) =>
+  placed({ apiVersion: "monitoring.coreos.com/v1", kind, metadata: { name, namespace, labels }, spec: {} });
+const prometheus = (spec: Record<string, unknown>) =>
+  placed({
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "Prometheus",
+    metadata: { name: "kps-prometheus", namespace: "monitoring" },
+    spec,
+  });
+const vmagent = (spec: Record<string, unknown>) =>
+  placed({
+    apiVersion: "operator.victoriametrics.com/v1beta1",
+    kind: "VMAgent",
+    metadata: { name: "vm", namespace: "monitoring" },
+    spec,
+  });
+
+const MONITORS = [
+  monitor("ServiceMonitor", "loki", "monitoring", { release: "homelab" }),
+  monitor("ServiceMonitor", "node-exporter", "monitoring-agents", { "app.kubernetes.io/name": "ne" }),
+  monitor("PodMonitor", "vector", "monitoring-agents", { "app.kubernetes.io/name": "vector" }),
+];
+const ALL = { serviceMonitorNamespaceSelector: {}, podMonitorNamespaceSelector: {} };
+const wheres = (objects: Placed[]) => checkMonitorReaders(objects).findings.map((f) => f.where);
+
+describe("rendered-stack check unread-monitor", () => {
+  it("a Prometheus whose serviceMonitorSelector no monitor matches leaves every ServiceMonitor unread, under one cause naming its selector", () => {
+    const { findings } = checkMonitorReaders([
+      ...MONITORS,
+      prometheus({
+        ...ALL,
+        serviceMonitorSelector: { matchLabels: { team: "foo" } },
+        podMonitorSelector: {},
+      }),
+    ]);
+    assert.deepEqual(
+      findings.map((f) => f.where),
+      [
+        "ServiceMonitor monitoring/loki (release loki)",
+        "ServiceMonitor monitoring-agents/node-exporter (release node-exporter)",
+      ],
+    );
+    assert.equal(new Set(findings.map((f) => f.cause)).size, 1, "one cause: one message");
+    assert.match(findings[0].message, /serviceMonitorSelector \{"matchLabels":\{"team":"foo"\}\}/);
+    // Traced by synth/report.ts to the override on the scraper's release.
+    assert.ok(findings[0].releases?.includes(prometheus({}).urn));
+    assert.equal(findings[0].wiring, true);
+  });
+
+  it("`{}` selects all; matchExpressions are read as the API server reads them; a nil selector selects none", () => {
+    assert.deepEqual(
+      wheres([...MONITORS, prometheus({ ...ALL, serviceMonitorSelector: {}, podMonitorSelector: {} })]),
+      [],
+    );
+    const expr = { matchExpressions: [{ key: "release", operator: "In", values: ["homelab"] }] };
+    assert.deepEqual(
+      wheres([...MONITORS, prometheus({ ...ALL, serviceMonitorSelector: expr, podMonitorSelector: {} })]),
+      ["ServiceMonitor monitoring-agents/node-exporter (release node-exporter)"],
+    );
+    assert.deepEqual(wheres([...MONITORS, prometheus({ ...ALL, serviceMonitorSelector: {} })]), [
+      "PodMonitor monitoring-agents/vector (release vector)",
+    ]);
+  });
+
+  it("a nil namespace selector reads the Prometheus' own namespace; a namespace selector with labels is taken to reach every namespace (not refused)", () => {
+    const sel = { serviceMonitorSelector: {}, podMonitorSelector: {} };
+    assert.deepEqual(wheres([...MONITORS, prometheus(sel)]), [
+      "ServiceMonitor monitoring-agents/node-exporter (release node-exporter)",
+      "PodMonitor monitoring-agents/vector (release vector)",
+    ]);
+    const labelled = { matchLabels: { team: "foo" } };
+    assert.deepEqual(
+      wheres([
+        ...MONITORS,
+        prometheus({
+          ...sel,
+          serviceMonitorNamespaceSelector: labelled,
+          podMonitorNamespaceSelector: labelled,
+        }),
+      ]),
+      [],
+    );
+  });
+
+  it("a monitor read by any scraper passes: a VMAgent by its scrape selectors, else selectAllByDefault; one at zero replicas reads none", () => {
+    const none = prometheus({ ...ALL, serviceMonitorSelector: { matchLabels: { team: "foo" } } });
+    assert.deepEqual(wheres([...MONITORS, none, vmagent({ selectAllByDefault: true })]), []);
+    assert.deepEqual(
+      wheres([
+        ...MONITORS,
+        vmagent({ selectAllByDefault: true, serviceScrapeSelector: { matchLabels: { release: "homelab" } } }),
+      ]),
+      ["ServiceMonitor monitoring-agents/node-exporter (release node-exporter)"],
+    );
+    assert.deepEqual(wheres([...MONITORS, vmagent({})]).length, 3);
+    assert.deepEqual(wheres([...MONITORS, vmagent({ selectAllByDefault: true, replicaCount: 0 })]).length, 3);
+  });
+
+  it("checkStack reports it", () => {
+    const objects = [
+      ...MONITORS,
+      prometheus({
+        ...ALL,
+        serviceMonitorSelector: { matchLabels: { team: "foo" } },
+        podMonitorSelector: {},
+      }),
+    ];
+    const findings = checkStack(objects, []).findings.filter((f) => f.check === "unread-monitor");
+    assert.equal(findings.length, 2);
+  });
+});
+
+describe("unread-monitor passes every committed stack, and staging and production at every phase and backend", function () {
+  this.timeout(600000);
+  for (const v of [...stackFileVariants(), ...matrixVariants()])
+    it(`${v.title}: every ServiceMonitor and PodMonitor has a reader`, async () => {
+      const r = await rendered(v);
+      const placedObjects = placedFrom(r.objects);
+      const { monitors, findings } = checkMonitorReaders(placedObjects);
+      assert.ok(monitors > 0, "the stack renders monitors");
+      assert.deepEqual(findings, []);
+    });
+});
