@@ -8,7 +8,8 @@
  *   v0.93.0: nil selects nothing, `{}` everything, pkg/prometheus/resource_selector.go:98-120) in
  *   its own namespace when the namespace selector is nil (pkg/operator/operator.go:592-596);
  * - a VMAgent through the VictoriaMetrics operator's converter by its `serviceScrapeSelector` /
- *   `podScrapeSelector`, else `selectAllByDefault`;
+ *   `podScrapeSelector` (nil: every object) when it or the kind's namespace selector is set, else by
+ *   `selectAllByDefault` (operator v0.66.0 internal/controller/operator/factory/k8stools/selectors.go:31-52);
  * - an Alloy whose config runs `prometheus.operator.servicemonitors` / `podmonitors`, in its
  *   `namespaces` (default all).
  * Where unsure the monitor is taken as read, never refused: a namespace selector (namespace labels
@@ -38,15 +39,18 @@ interface MonitorReader {
 }
 
 /** What each kind is selected by, per scraper (field names of the CRs, the Alloy component). */
-const SELECTORS: Record<MonitorKind, { prometheus: [string, string]; vmagent: string; alloy: string }> = {
+const SELECTORS: Record<
+  MonitorKind,
+  { prometheus: [string, string]; vmagent: [string, string]; alloy: string }
+> = {
   ServiceMonitor: {
     prometheus: ["serviceMonitorSelector", "serviceMonitorNamespaceSelector"],
-    vmagent: "serviceScrapeSelector",
+    vmagent: ["serviceScrapeSelector", "serviceScrapeNamespaceSelector"],
     alloy: "prometheus.operator.servicemonitors",
   },
   PodMonitor: {
     prometheus: ["podMonitorSelector", "podMonitorNamespaceSelector"],
-    vmagent: "podScrapeSelector",
+    vmagent: ["podScrapeSelector", "podScrapeNamespaceSelector"],
     alloy: "prometheus.operator.podmonitors",
   },
 };
@@ -78,11 +82,16 @@ export function monitorReaders(objects: Placed[], kind: MonitorKind): MonitorRea
       apiVersion.startsWith("operator.victoriametrics.com/") &&
       spec.replicaCount !== 0
     ) {
-      const by = spec[sel.vmagent];
+      // Any of the two selectors set, the object selector decides (nil: every object); neither, selectAllByDefault.
+      const set = sel.vmagent.filter((f) => spec[f] !== undefined && spec[f] !== null);
+      const [by] = sel.vmagent;
       out.push({
-        name: `${name} (${by ? `${sel.vmagent} ${JSON.stringify(by)}` : `selectAllByDefault ${spec.selectAllByDefault === true}`})`,
+        name: `${name} (${set.length > 0 ? set.map((f) => `${f} ${JSON.stringify(spec[f])}`).join(", ") : `selectAllByDefault ${spec.selectAllByDefault === true}`})`,
         at: p,
-        reads: (_n, labels) => (by ? selectorMatches(by, labels) : spec.selectAllByDefault === true),
+        reads: (_n, labels) =>
+          set.length === 0
+            ? spec.selectAllByDefault === true
+            : !set.includes(by) || selectorMatches(spec[by], labels),
       });
     }
   }

@@ -112,6 +112,34 @@ describe("rendered-stack check unread-monitor", () => {
     assert.deepEqual(wheres([...MONITORS, vmagent({ selectAllByDefault: true, replicaCount: 0 })]).length, 3);
   });
 
+  it("a VMAgent with a scrape namespace selector and no object selector reads every monitor of those namespaces, whatever selectAllByDefault says", () => {
+    // VictoriaMetrics operator v0.66.0 internal/controller/operator/factory/k8stools/selectors.go:31-33,
+    // 44-52: only all three unset select nothing; a nil object selector then matches every object.
+    const nsOnly = { serviceScrapeNamespaceSelector: {}, podScrapeNamespaceSelector: {} };
+    assert.deepEqual(wheres([...MONITORS, vmagent({ selectAllByDefault: false, ...nsOnly })]), []);
+    const labelled = { matchLabels: { team: "foo" } };
+    assert.deepEqual(
+      wheres([
+        ...MONITORS,
+        vmagent({ serviceScrapeNamespaceSelector: labelled, podScrapeNamespaceSelector: labelled }),
+      ]),
+      [],
+    );
+    // What the message says of it is what it selects by.
+    const { findings } = checkMonitorReaders([
+      ...MONITORS,
+      vmagent({
+        serviceScrapeNamespaceSelector: {},
+        serviceScrapeSelector: { matchLabels: { team: "foo" } },
+      }),
+    ]);
+    assert.match(
+      findings[0].message,
+      /VMAgent monitoring\/vm \(serviceScrapeSelector \{"matchLabels":\{"team":"foo"\}\}, serviceScrapeNamespaceSelector \{\}\)/,
+    );
+    assert.doesNotMatch(findings[0].message, /selectAllByDefault/);
+  });
+
   it("checkStack reports it", () => {
     const objects = [
       ...MONITORS,
