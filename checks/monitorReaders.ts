@@ -4,7 +4,8 @@
  * read from it stop with nothing to say so (a `chartValues` override of kube-prometheus-stack's
  * `prometheus.prometheusSpec.serviceMonitorSelector` that no monitor's labels match, say). The
  * scrapers and their rules are those checks/scrapeAuthz.ts models:
- * - a Prometheus by its `serviceMonitorSelector` / `podMonitorSelector` (prometheus-operator
+ * - a Prometheus or PrometheusAgent (the same resource selector, pkg/prometheus/agent/operator.go:934-939)
+ *   by its `serviceMonitorSelector` / `podMonitorSelector` (prometheus-operator
  *   v0.93.0: nil selects nothing, `{}` everything, pkg/prometheus/resource_selector.go:98-120) in
  *   its own namespace when the namespace selector is nil (pkg/operator/operator.go:592-596);
  * - a VMAgent through the VictoriaMetrics operator's converter by its `serviceScrapeSelector` /
@@ -67,7 +68,11 @@ export function monitorReaders(objects: Placed[], kind: MonitorKind): MonitorRea
     const spec = p.obj.spec ?? {};
     const ns = metadata.namespace ?? "";
     const name = `${k} ${ns}/${metadata.name}`;
-    if (k === "Prometheus" && apiVersion.startsWith("monitoring.coreos.com/") && spec.replicas !== 0) {
+    if (
+      (k === "Prometheus" || k === "PrometheusAgent") &&
+      apiVersion.startsWith("monitoring.coreos.com/") &&
+      spec.replicas !== 0
+    ) {
       const [by, nsBy] = sel.prometheus;
       const nsSel = spec[nsBy];
       out.push({
@@ -125,7 +130,7 @@ export function checkMonitorReaders(objects: Placed[]): { monitors: number; find
     const readers = monitorReaders(objects, kind);
     const scrapers = readers.length
       ? `the stack's scrapers of ${kind}s: ${readers.map((r) => r.name).join(", ")}`
-      : `the stack runs no scraper of ${kind}s (no Prometheus, no VMAgent, no Alloy config with ${SELECTORS[kind].alloy})`;
+      : `the stack runs no scraper of ${kind}s (no Prometheus or PrometheusAgent, no VMAgent, no Alloy config with ${SELECTORS[kind].alloy})`;
     // One cause per kind and scraper set: one selector that drops them all is one message.
     const cause = causeKey(UNREAD_MONITORS, `${kind}:${readers.map((r) => r.name).join(",")}`);
     for (const m of all) {

@@ -140,6 +140,37 @@ describe("rendered-stack check unread-monitor", () => {
     assert.doesNotMatch(findings[0].message, /selectAllByDefault/);
   });
 
+  it("a PrometheusAgent reads monitors as a Prometheus does (kube-prometheus-stack's prometheus.agentMode renders one)", () => {
+    // prometheus-operator v0.93.0 pkg/prometheus/agent/operator.go:934-939: the same resource selector.
+    const agent = (spec: Record<string, unknown>) =>
+      placed({
+        apiVersion: "monitoring.coreos.com/v1alpha1",
+        kind: "PrometheusAgent",
+        metadata: { name: "kps-prometheus", namespace: "monitoring" },
+        spec,
+      });
+    assert.deepEqual(
+      wheres([...MONITORS, agent({ ...ALL, serviceMonitorSelector: {}, podMonitorSelector: {} })]),
+      [],
+    );
+    const { findings } = checkMonitorReaders([...MONITORS, agent({ ...ALL, serviceMonitorSelector: {} })]);
+    assert.deepEqual(
+      findings.map((f) => f.where),
+      ["PodMonitor monitoring-agents/vector (release vector)"],
+    );
+    assert.match(
+      findings[0].message,
+      /PrometheusAgent monitoring\/kps-prometheus \(podMonitorSelector null\)/,
+    );
+    assert.equal(
+      wheres([
+        ...MONITORS,
+        agent({ ...ALL, serviceMonitorSelector: {}, podMonitorSelector: {}, replicas: 0 }),
+      ]).length,
+      3,
+    );
+  });
+
   it("checkStack reports it", () => {
     const objects = [
       ...MONITORS,
