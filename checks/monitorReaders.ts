@@ -59,8 +59,15 @@ const SELECTORS: Record<
 const isMonitor = (p: Placed, kind: MonitorKind) =>
   p.obj.kind === kind && p.obj.apiVersion.startsWith("monitoring.coreos.com/");
 
-/** Every running scraper of monitors of `kind` among the rendered objects. */
-export function monitorReaders(objects: Placed[], kind: MonitorKind): MonitorReader[] {
+/**
+ * Every running scraper of monitors of `kind` among the rendered objects; those rendered but not
+ * running (zero replicas, parked pods) go to `idle`, for the message to name them.
+ */
+export function monitorReaders(
+  objects: Placed[],
+  kind: MonitorKind,
+  idle: Pick<MonitorReader, "name" | "at">[] = [],
+): MonitorReader[] {
   const sel = SELECTORS[kind];
   const out: MonitorReader[] = [];
   for (const p of objects) {
@@ -68,11 +75,12 @@ export function monitorReaders(objects: Placed[], kind: MonitorKind): MonitorRea
     const spec = p.obj.spec ?? {};
     const ns = metadata.namespace ?? "";
     const name = `${k} ${ns}/${metadata.name}`;
-    if (
-      (k === "Prometheus" || k === "PrometheusAgent") &&
-      apiVersion.startsWith("monitoring.coreos.com/") &&
-      spec.replicas !== 0
-    ) {
+    const prom =
+      (k === "Prometheus" || k === "PrometheusAgent") && apiVersion.startsWith("monitoring.coreos.com/");
+    const vm = k === "VMAgent" && apiVersion.startsWith("operator.victoriametrics.com/");
+    if ((prom && spec.replicas === 0) || (vm && spec.replicaCount === 0))
+      idle.push({ name: `${name} at zero replicas`, at: p });
+    if (prom && spec.replicas !== 0) {
       const [by, nsBy] = sel.prometheus;
       const nsSel = spec[nsBy];
       out.push({
@@ -82,11 +90,7 @@ export function monitorReaders(objects: Placed[], kind: MonitorKind): MonitorRea
           selectorMatches(spec[by], labels) && (nsSel === undefined || nsSel === null ? n === ns : true),
       });
     }
-    if (
-      k === "VMAgent" &&
-      apiVersion.startsWith("operator.victoriametrics.com/") &&
-      spec.replicaCount !== 0
-    ) {
+    if (vm && spec.replicaCount !== 0) {
       // Any of the two selectors set, the object selector decides (nil: every object); neither, selectAllByDefault.
       const set = sel.vmagent.filter((f) => spec[f] !== undefined && spec[f] !== null);
       const [by] = sel.vmagent;
@@ -103,13 +107,17 @@ export function monitorReaders(objects: Placed[], kind: MonitorKind): MonitorRea
   for (const c of alloyConfigs(objects)) {
     const scopes = alloyMonitorNamespaces(c.text, sel.alloy);
     if (scopes.length === 0) continue;
-    const runs = podTemplates(objects).find(
+    const pods = podTemplates(objects).filter(
       (t) =>
         t.owner.obj.metadata.namespace === c.namespace &&
-        !isParked(t.spec) &&
         (t.spec.volumes ?? []).some((v: any) => v.configMap?.name === c.configMap),
     );
-    if (!runs) continue;
+    const runs = pods.find((t) => !isParked(t.spec));
+    if (!runs) {
+      if (pods.length > 0)
+        idle.push({ name: `Alloy ${c.where} (${sel.alloy}) with its pods parked`, at: pods[0].owner });
+      continue;
+    }
     out.push({
       name: `Alloy ${c.where} (${sel.alloy})`,
       at: runs.owner,
@@ -127,17 +135,21 @@ export function checkMonitorReaders(objects: Placed[]): { monitors: number; find
     const all = objects.filter((p) => isMonitor(p, kind));
     monitors += all.length;
     if (all.length === 0) continue;
-    const readers = monitorReaders(objects, kind);
+    const idle: Pick<MonitorReader, "name" | "at">[] = [];
+    const readers = monitorReaders(objects, kind, idle);
     const scrapers = readers.length
       ? `the stack's scrapers of ${kind}s: ${readers.map((r) => r.name).join(", ")}`
-      : `the stack runs no scraper of ${kind}s (no Prometheus or PrometheusAgent, no VMAgent, no Alloy config with ${SELECTORS[kind].alloy})`;
+      : idle.length
+        ? `the stack runs no scraper of ${kind}s: ${idle.map((r) => r.name).join(", ")}`
+        : `the stack runs no scraper of ${kind}s (no Prometheus or PrometheusAgent, no VMAgent, no Alloy config with ${SELECTORS[kind].alloy})`;
     // One cause per kind and scraper set: one selector that drops them all is one message.
     const cause = causeKey(UNREAD_MONITORS, `${kind}:${readers.map((r) => r.name).join(",")}`);
     for (const m of all) {
       const labels = m.obj.metadata.labels ?? {};
       const ns = m.obj.metadata.namespace ?? "";
       if (readers.some((r) => r.reads(ns, labels))) continue;
-      const releases = releaseUrns([...readers.map((r) => r.at), m]);
+      // With none running, the override that stopped them is behind it.
+      const releases = releaseUrns([...(readers.length ? readers : idle).map((r) => r.at), m]);
       findings.push({
         check: "unread-monitor",
         where: describe(m),

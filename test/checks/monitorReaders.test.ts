@@ -171,6 +171,17 @@ describe("rendered-stack check unread-monitor", () => {
     );
   });
 
+  it("a scraper at zero replicas is named as such, not said to be absent, and its release is traced", () => {
+    const { findings } = checkMonitorReaders([
+      ...MONITORS,
+      prometheus({ ...ALL, serviceMonitorSelector: {}, podMonitorSelector: {}, replicas: 0 }),
+    ]);
+    assert.equal(findings.length, 3);
+    assert.match(findings[0].message, /Prometheus monitoring\/kps-prometheus at zero replicas/);
+    assert.doesNotMatch(findings[0].message, /no Prometheus/);
+    assert.ok(findings[0].releases?.includes(prometheus({}).urn));
+  });
+
   it("checkStack reports it", () => {
     const objects = [
       ...MONITORS,
