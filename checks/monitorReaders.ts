@@ -11,6 +11,8 @@
  * - a VMAgent through the VictoriaMetrics operator's converter by its `serviceScrapeSelector` /
  *   `podScrapeSelector` (nil: every object) when it or the kind's namespace selector is set, else by
  *   `selectAllByDefault` (operator v0.66.0 internal/controller/operator/factory/k8stools/selectors.go:31-52);
+ *   in `daemonSetMode` it runs whatever its `replicaCount` and reads no ServiceMonitor
+ *   (factory/vmagent/vmagent.go:360, collect_scrapes.go:173-176);
  * - an Alloy whose config runs `prometheus.operator.servicemonitors` / `podmonitors`, in its
  *   `namespaces` (default all).
  * Where unsure the monitor is taken as read, never refused: a namespace selector (namespace labels
@@ -60,8 +62,9 @@ const isMonitor = (p: Placed, kind: MonitorKind) =>
   p.obj.kind === kind && p.obj.apiVersion.startsWith("monitoring.coreos.com/");
 
 /**
- * Every running scraper of monitors of `kind` among the rendered objects; those rendered but not
- * running (zero replicas, parked pods) go to `idle`, for the message to name them.
+ * Every running scraper of monitors of `kind` among the rendered objects; those rendered that read
+ * none (zero replicas, parked pods, a VMAgent's daemonSetMode for ServiceMonitors) go to `idle`, for
+ * the message to name them.
  */
 export function monitorReaders(
   objects: Placed[],
@@ -78,8 +81,12 @@ export function monitorReaders(
     const prom =
       (k === "Prometheus" || k === "PrometheusAgent") && apiVersion.startsWith("monitoring.coreos.com/");
     const vm = k === "VMAgent" && apiVersion.startsWith("operator.victoriametrics.com/");
-    if ((prom && spec.replicas === 0) || (vm && spec.replicaCount === 0))
+    // A VMAgent in daemonSetMode runs a DaemonSet (no replica count) that selects no VMServiceScrape.
+    const daemonSet = vm && spec.daemonSetMode === true;
+    if ((prom && spec.replicas === 0) || (vm && !daemonSet && spec.replicaCount === 0))
       idle.push({ name: `${name} at zero replicas`, at: p });
+    else if (daemonSet && kind === "ServiceMonitor")
+      idle.push({ name: `${name} in daemonSetMode, which reads no ServiceMonitors`, at: p });
     if (prom && spec.replicas !== 0) {
       const [by, nsBy] = sel.prometheus;
       const nsSel = spec[nsBy];
@@ -90,7 +97,7 @@ export function monitorReaders(
           selectorMatches(spec[by], labels) && (nsSel === undefined || nsSel === null ? n === ns : true),
       });
     }
-    if (vm && spec.replicaCount !== 0) {
+    if (vm && (daemonSet ? kind === "PodMonitor" : spec.replicaCount !== 0)) {
       // Any of the two selectors set, the object selector decides (nil: every object); neither, selectAllByDefault.
       const set = sel.vmagent.filter((f) => spec[f] !== undefined && spec[f] !== null);
       const [by] = sel.vmagent;

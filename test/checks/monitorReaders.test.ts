@@ -182,6 +182,18 @@ describe("rendered-stack check unread-monitor", () => {
     assert.ok(findings[0].releases?.includes(prometheus({}).urn));
   });
 
+  it("a VMAgent in daemonSetMode runs whatever its replicaCount and reads PodMonitors, no ServiceMonitor", () => {
+    // VictoriaMetrics operator v0.66.0 factory/vmagent/vmagent.go:360 (a DaemonSet, no replica count),
+    // collect_scrapes.go:173-176 (no VMServiceScrape selected in daemonSetMode).
+    assert.deepEqual(
+      wheres([...MONITORS, vmagent({ selectAllByDefault: true, daemonSetMode: true, replicaCount: 0 })]),
+      [
+        "ServiceMonitor monitoring/loki (release loki)",
+        "ServiceMonitor monitoring-agents/node-exporter (release node-exporter)",
+      ],
+    );
+  });
+
   it("checkStack reports it", () => {
     const objects = [
       ...MONITORS,
