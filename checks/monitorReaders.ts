@@ -91,7 +91,8 @@ export function monitorReaders(
       const [by, nsBy] = sel.prometheus;
       const nsSel = spec[nsBy];
       out.push({
-        name: `${name} (${by} ${JSON.stringify(spec[by] ?? null)})`,
+        // A nil namespace selector is as much the reason as the monitor selector: say it.
+        name: `${name} (${by} ${JSON.stringify(spec[by] ?? null)}${nsSel === undefined || nsSel === null ? `, ${nsBy} null: its own namespace only` : ""})`,
         at: p,
         reads: (n, labels) =>
           selectorMatches(spec[by], labels) && (nsSel === undefined || nsSel === null ? n === ns : true),

@@ -194,6 +194,17 @@ describe("rendered-stack check unread-monitor", () => {
     );
   });
 
+  it("a monitor a Prometheus leaves unread for its nil namespace selector is told so, not only the selector that matches it", () => {
+    const { findings } = checkMonitorReaders([
+      ...MONITORS,
+      prometheus({ serviceMonitorSelector: {}, podMonitorSelector: {} }),
+    ]);
+    assert.match(
+      findings[0].message,
+      /Prometheus monitoring\/kps-prometheus \(serviceMonitorSelector \{\}, serviceMonitorNamespaceSelector null: its own namespace only\)/,
+    );
+  });
+
   it("checkStack reports it", () => {
     const objects = [
       ...MONITORS,
