@@ -161,7 +161,7 @@ export function checkMonitorReaders(objects: Placed[]): { monitors: number; find
       findings.push({
         check: "unread-monitor",
         where: describe(m),
-        message: `${kind} ${ns}/${m.obj.metadata.name} (labels ${JSON.stringify(labels)}) is read by no scraper (${scrapers}): its targets are never scraped and the series the stack's dashboards and rules read from them stop`,
+        message: `${kind} ${ns}/${m.obj.metadata.name} (labels ${JSON.stringify(labels)}) is read by no scraper (${scrapers}): its targets are never scraped: their series stop, and with them every panel and rule that reads them`,
         cause,
         // Which scrapers run and what they select follow from values, no pod's size or place.
         ...(releases.length > 0 ? { releases, wiring: true } : {}),

@@ -58,6 +58,11 @@ describe("rendered-stack check unread-monitor", () => {
     );
     assert.equal(new Set(findings.map((f) => f.cause)).size, 1, "one cause: one message");
     assert.match(findings[0].message, /serviceMonitorSelector \{"matchLabels":\{"team":"foo"\}\}/);
+    // What is lost, without claiming that the stack's dashboards read a monitor a user added.
+    assert.match(
+      findings[0].message,
+      /never scraped: their series stop, and with them every panel and rule that reads them$/,
+    );
     // Traced by synth/report.ts to the override on the scraper's release.
     assert.ok(findings[0].releases?.includes(prometheus({}).urn));
     assert.equal(findings[0].wiring, true);
