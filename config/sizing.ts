@@ -29,6 +29,7 @@ import { lokiComponentName, lokiName, mimirName, prometheusName, vmName } from "
 import { capabilities } from "../model/phases";
 import { listed } from "../model/words";
 import { versions } from "../model/versions";
+import { KIND_KEYS } from "../model/chartKinds";
 import { isMap, propertyPath, valueAt } from "./tree";
 
 /*
@@ -277,42 +278,31 @@ const DAEMON_SCHEDULING: Record<string, { chart: string; path: readonly string[]
 };
 
 /**
- * The chart values key that chooses whether a log agent's chart renders a DaemonSet, and the value
- * that does, as the pinned charts read it: alloy 1.5.0 `if eq .Values.controller.type "daemonset"`
- * (templates/controllers/daemonset.yaml:1; else a Deployment or StatefulSet), vector 0.56.0
- * `if (eq .Values.role "Agent")` (templates/daemonset.yaml:1). The program writes that value
- * (builders/logging/alloyValues.ts, vectorValues.ts); a `chartValues` override choosing another
- * makes the agent one pod on some node, which the pack's budget judges from the rendered objects.
+ * The log agents whose chart may render them as another kind than a DaemonSet, and the chart's own
+ * default of the key choosing the kind (model/chartKinds.ts KIND_KEYS holds the key and the kind
+ * each value chooses: alloy 1.5.0 `controller.type`, vector 0.56.0 `role`). The program writes the
+ * DaemonSet's value (builders/logging/alloyValues.ts, vectorValues.ts); a `chartValues` override
+ * choosing another makes the agent one pod on some node, which the pack's budget judges from the
+ * rendered objects. `chartDefault`: alloy 1.5.0 values.yaml:250 `type: 'daemonset'`, vector 0.56.0
+ * values.yaml:18 `role: "Aggregator"`.
  */
-const DAEMON_KIND: Record<
-  string,
-  { chart: string; path: readonly string[]; daemonSet: string; chartDefault: string }
-> = {
-  alloy: {
-    chart: versions.charts.alloy.chart,
-    path: ["controller", "type"],
-    daemonSet: "daemonset",
-    chartDefault: "daemonset",
-  },
-  vector: {
-    chart: versions.charts.vector.chart,
-    path: ["role"],
-    daemonSet: "Agent",
-    chartDefault: "Aggregator",
-  },
+const DAEMON_KIND: Record<string, { chart: string; chartDefault: string }> = {
+  alloy: { chart: versions.charts.alloy.chart, chartDefault: "daemonset" },
+  vector: { chart: versions.charts.vector.chart, chartDefault: "Aggregator" },
 };
 
 /**
  * Whether `workload`'s chart renders it as a DaemonSet with the stack's `chartValues`: unset, the
- * program's choice stands; a null deletes it, so the chart's default applies (`chartDefault`: alloy
- * 1.5.0 values.yaml:250 `type: 'daemonset'`, vector 0.56.0 values.yaml:18 `role: "Aggregator"`).
+ * program's choice stands; a null deletes it, so the chart's default applies.
  */
 function rendersDaemonSet(cfg: Pick<StackConfig, "chartValues">, workload: string): boolean {
-  const kind = DAEMON_KIND[workload];
-  if (!kind) return true;
-  const chosen = valueAt(cfg.chartValues[kind.chart], [...kind.path]);
+  const daemon = DAEMON_KIND[workload];
+  const [key, kinds] = Object.entries(KIND_KEYS[daemon?.chart ?? ""] ?? {})[0] ?? [];
+  if (!daemon || key === undefined || kinds === undefined) return true;
+  const chosen = valueAt(cfg.chartValues[daemon.chart], key.split("."));
   if (chosen === undefined) return true;
-  return (chosen ?? kind.chartDefault) === kind.daemonSet;
+  const value = chosen ?? daemon.chartDefault;
+  return typeof value === "string" && kinds[value] === "DaemonSet";
 }
 
 /**

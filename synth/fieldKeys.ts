@@ -8,6 +8,8 @@
  * Port numbers are not listed: the named-port findings judge names.
  */
 
+import { KIND_KEYS } from "../model/chartKinds";
+
 /**
  * The fields, as findings name what they judged: `ports` the containers' (their names), `service.ports`
  * a Service's (their names, what a ServiceMonitor's endpoint `port` looks up), `targetPort` a Service
@@ -58,25 +60,6 @@ export function writesJudgedField(chart: string, override: string, judged: reado
     ),
   );
 }
-
-/**
- * The chart values keys that choose the kind of the workload a chart runs its pods as, and the kind
- * each value chooses, read in the pinned charts' templates (model/versions.ts): alloy 1.5.0's
- * `controller.type` (templates/controllers/daemonset.yaml:1, deployment.yaml:1, statefulset.yaml:1,
- * each `if eq .Values.controller.type "<type>"`), vector 0.56.0's `role` (templates/daemonset.yaml:1
- * `Agent`, deployment.yaml:1 `Stateless-Aggregator`, statefulset.yaml:1 `Aggregator`). The program's
- * settings and accepted exceptions (contract/exceptions.ts `DaemonSet alloy`) reach a workload by its
- * kind and name, and a node agent is known as a DaemonSet (host paths, the agents' namespace), so
- * what a workload of the chosen kind lacks follows from the key, whatever field a rule judged.
- */
-const KIND_KEYS: Record<string, Record<string, Record<string, string>>> = {
-  alloy: {
-    "controller.type": { daemonset: "DaemonSet", deployment: "Deployment", statefulset: "StatefulSet" },
-  },
-  vector: {
-    role: { Agent: "DaemonSet", Aggregator: "StatefulSet", "Stateless-Aggregator": "Deployment" },
-  },
-};
 
 /** The workload kind `override` (a path under `chart`'s values) chooses with `value`, when it is a key choosing one. */
 export function chosenKind(chart: string, override: string, value: unknown): string | undefined {
