@@ -14,7 +14,8 @@
  */
 import { isParked } from "../builders/security/podSecurity";
 import { alloyApiNeeds, proxiedScrapeNeed, type ApiNeed } from "../upstream/alloy/apiNeeds";
-import { alloyMonitorNamespaces, proxiedTargets } from "./scrapeAuthz";
+import { proxiedTargets } from "./scrapeAuthz";
+import { alloyMonitorNamespaces } from "./scrapers";
 import { loadAlloyReference } from "../upstream/alloy/components";
 import { parseAlloy, type Stmt } from "../upstream/alloy/syntax";
 import { MissingReferenceError } from "../upstream/reference";

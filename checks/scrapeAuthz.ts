@@ -6,13 +6,9 @@
  *   its `--config-file` is mounted from (upstream/kubeRbacProxy.ts, kube-rbac-proxy v0.20.0
  *   pkg/proxy/proxy.go:47-135). Such an endpoint must be `https` with a `bearerTokenFile` (the
  *   proxy serves TLS only and answers 401 without a token);
- * - the scrapers that read the ServiceMonitor: a Prometheus (prometheus-operator v0.93.0: a nil
- *   `serviceMonitorSelector` selects nothing and `{}` everything, pkg/prometheus/resource_selector.go:98-120
- *   through metav1.LabelSelectorAsSelector;
- *   a nil `serviceMonitorNamespaceSelector` means the Prometheus' own namespace,
- *   pkg/operator/operator.go:592-596), a VMAgent (the VictoriaMetrics operator's converter turns
- *   every ServiceMonitor into a VMServiceScrape, read with `selectAllByDefault`), an Alloy whose
- *   config runs `prometheus.operator.servicemonitors` (in its `namespaces`, default all);
+ * - the scrapers that read the ServiceMonitor, by the rule unread-monitor judges by too
+ *   (checks/scrapers.ts monitorReaders: selectors per kind, a PrometheusAgent as a Prometheus, a
+ *   scraper at zero replicas, a VMAgent in daemonSetMode or an Alloy with its pods parked reading none);
  * - a scraper sending the token at SA_TOKEN_FILE must have it mounted (upstream/serviceMonitorAuth.ts);
  * - each scraper's ServiceAccount must be granted that access by a binding the stack renders, as
  *   the API server's RBAC authorizer decides it (kubernetes pkg/apis/rbac/v1/evaluation_helpers.go
@@ -34,17 +30,9 @@ import {
   PROXY_CONTAINER,
   type ProxyAccessRequest,
 } from "../upstream/kubeRbacProxy";
-import { blocksOf, parseAlloy, stringValue } from "../upstream/alloy/syntax";
 import { SA_TOKEN_FILE } from "../upstream/serviceMonitorAuth";
-import { alloyConfigs } from "./alloy";
-import {
-  expressionsHold,
-  podTemplates,
-  releaseUrns,
-  type Finding,
-  type K8sObject,
-  type Placed,
-} from "./objects";
+import { podTemplates, releaseUrns, type Finding, type K8sObject, type Placed } from "./objects";
+import { monitorReaders, selectorMatches } from "./scrapers";
 
 /** One ServiceMonitor endpoint that reaches a kube-rbac-proxy, and what the proxy asks of it. */
 export interface ProxiedTarget {
@@ -65,7 +53,7 @@ export interface ProxiedTarget {
 
 /** A scraper of ServiceMonitors: its account and which monitors it reads. */
 export interface MonitorScraper {
-  /** `Prometheus ns/name`, `VMAgent ns/name`, `Alloy <ConfigMap>/<key>`. */
+  /** `Prometheus ns/name`, `PrometheusAgent ns/name`, `VMAgent ns/name`, `Alloy <ConfigMap>/<key>`. */
   name: string;
   account: { name: string; namespace: string };
   reads: (t: ProxiedTarget) => boolean;
@@ -73,13 +61,6 @@ export interface MonitorScraper {
   tokenMounted: boolean;
   /** The object it is (a CR) or whose pods run it (an Alloy config's), where it is rendered. */
   at: Pick<Placed, "urn" | "source">;
-}
-
-/** A label selector as the API server reads it: absent matches nothing, `{}` everything. */
-export function selectorMatches(sel: any, labels: Record<string, string>): boolean {
-  if (sel === undefined || sel === null) return false;
-  for (const [k, v] of Object.entries<string>(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
-  return expressionsHold(sel.matchExpressions, labels);
 }
 
 const isKind = (o: K8sObject, kind: string, group: string) =>
@@ -237,81 +218,39 @@ export function proxiedTargets(objects: Placed[]): { targets: ProxiedTarget[]; f
   return { targets, findings };
 }
 
-/**
- * The namespaces each Alloy `prometheus.operator.servicemonitors` (or `component`, its
- * `podmonitors` sibling) of a config reads, `undefined` for all.
- */
-export function alloyMonitorNamespaces(
-  text: string,
-  component = "prometheus.operator.servicemonitors",
-): (string[] | undefined)[] {
-  const parsed = parseAlloy(text);
-  if (parsed.errors.length > 0) return [];
-  return [...blocksOf(parsed.body)]
-    .filter(({ block, path }) => path.length === 0 && block.name === component)
-    .map(({ block }): string[] | undefined => {
-      const a = block.body.find((s) => s.kind === "attribute" && s.name === "namespaces");
-      if (a?.kind !== "attribute" || a.value.kind !== "array") return undefined;
-      const names = a.value.elements.flatMap((e) =>
-        e.kind === "literal" && e.type === "string" ? [stringValue(e.raw)] : [],
-      );
-      return names.length > 0 ? names : undefined;
-    });
-}
-
-/** Every scraper of ServiceMonitors among the rendered objects. */
+/** Every running scraper of ServiceMonitors among the rendered objects, with its account. */
 export function monitorScrapers(objects: Placed[]): MonitorScraper[] {
   const out: MonitorScraper[] = [];
-  for (const p of objects) {
-    const { kind, apiVersion, metadata } = p.obj;
-    const spec = p.obj.spec ?? {};
-    const ns = metadata.namespace ?? "";
-    const name = `${kind} ${ns}/${metadata.name}`;
-    // The pods' account: the CR's `serviceAccountName`, else the operator's default (prometheus-operator
-    // leaves it to the namespace's `default`; the VictoriaMetrics operator makes `vmagent-<name>`,
-    // api/operator/v1beta1/vmagent_types.go:756-761 GetServiceAccountName at v0.66.0), as checks/privileges.ts models them.
-    if (kind === "Prometheus" && apiVersion.startsWith("monitoring.coreos.com/")) {
-      const nsSel = spec.serviceMonitorNamespaceSelector;
+  for (const r of monitorReaders(objects, "ServiceMonitor")) {
+    const reads = (t: ProxiedTarget) => r.reads(t.namespace, t.monitorLabels);
+    if (!r.pods) {
+      const { kind, metadata } = r.at.obj;
+      const spec = r.at.obj.spec ?? {};
+      const vm = kind === "VMAgent";
+      // The pods' account: the CR's `serviceAccountName`, else the operator's default (prometheus-operator
+      // leaves it to the namespace's `default`; the VictoriaMetrics operator makes `vmagent-<name>`,
+      // api/operator/v1beta1/vmagent_types.go:756-761 GetServiceAccountName at v0.66.0), as checks/privileges.ts models them.
+      const fallback = vm ? `vmagent-${metadata.name}` : "default";
       out.push({
-        name,
-        at: p,
-        account: { name: spec.serviceAccountName ?? "default", namespace: ns },
-        // Unset: the operator mounts it (pkg/apis/monitoring/v1/prometheus_types.go:467-473,
-        // pkg/prometheus/server/statefulset.go:396 at v0.93.0).
-        tokenMounted: spec.automountServiceAccountToken !== false,
-        // Namespace labels are not rendered: a namespace selector is taken to reach every namespace.
-        reads: (t) =>
-          selectorMatches(spec.serviceMonitorSelector, t.monitorLabels) &&
-          (nsSel === undefined || nsSel === null ? t.namespace === ns : true),
+        name: r.name,
+        at: r.at,
+        account: { name: spec.serviceAccountName ?? fallback, namespace: metadata.namespace ?? "" },
+        // A Prometheus or PrometheusAgent, unset: the operator mounts it (pkg/apis/monitoring/v1/
+        // prometheus_types.go:467-473, pkg/prometheus/server/statefulset.go:396,
+        // pkg/prometheus/agent/statefulset.go:280 at v0.93.0). With `disableAutomountServiceAccountToken`
+        // the VictoriaMetrics operator projects the token into the vmagent container itself
+        // (factory/vmagent/vmagent.go:687, build/service_account.go:37-51 at v0.66.0).
+        tokenMounted: vm || spec.automountServiceAccountToken !== false,
+        reads,
       });
+      continue;
     }
-    if (kind === "VMAgent" && apiVersion.startsWith("operator.victoriametrics.com/")) {
-      out.push({
-        name,
-        at: p,
-        account: { name: spec.serviceAccountName ?? `vmagent-${metadata.name}`, namespace: ns },
-        // With `disableAutomountServiceAccountToken` the operator projects the token into the vmagent
-        // container itself (factory/vmagent/vmagent.go:687, build/service_account.go:37-51 at v0.66.0).
-        tokenMounted: true,
-        // The converter's VMServiceScrape carries the ServiceMonitor's labels; without
-        // selectAllByDefault a VMAgent with no selector reads none.
-        reads: (t) =>
-          spec.serviceScrapeSelector
-            ? selectorMatches(spec.serviceScrapeSelector, t.monitorLabels)
-            : spec.selectAllByDefault === true,
-      });
-    }
-  }
-  for (const c of alloyConfigs(objects)) {
-    const scopes = alloyMonitorNamespaces(c.text);
-    if (scopes.length === 0) continue;
+    // An Alloy config: one scraper per ServiceAccount its running pods use.
     const seen = new Set<string>();
-    for (const t of podTemplates(objects)) {
+    for (const t of r.pods) {
       const ns = t.owner.obj.metadata.namespace;
-      if (!ns || ns !== c.namespace || isParked(t.spec)) continue;
-      if (!(t.spec.volumes ?? []).some((v: any) => v.configMap?.name === c.configMap)) continue;
-      const account = { name: t.spec.serviceAccountName ?? "default", namespace: ns };
-      if (seen.has(account.name)) continue;
+      const account = { name: t.spec.serviceAccountName ?? "default", namespace: ns ?? "" };
+      if (!ns || seen.has(account.name)) continue;
       seen.add(account.name);
       // The pod's setting, else its ServiceAccount's, else Kubernetes' default (mounted).
       const sa = objects.find(
@@ -321,11 +260,11 @@ export function monitorScrapers(objects: Placed[]): MonitorScraper[] {
           p.obj.metadata.namespace === ns,
       );
       out.push({
-        name: `Alloy ${c.where}`,
+        name: r.name,
         at: t.owner,
         account,
         tokenMounted: (t.spec.automountServiceAccountToken ?? sa?.obj.automountServiceAccountToken) !== false,
-        reads: (tg) => scopes.some((s) => s === undefined || s.includes(tg.namespace)),
+        reads,
       });
     }
   }

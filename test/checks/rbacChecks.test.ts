@@ -258,6 +258,65 @@ describe("rendered-stack checks (unit): Alloy's RBAC and scrape authorization", 
       assert.match(messages(noToken)[0], /mounts no ServiceAccount token/);
     });
 
+    // The scrapers judged are those unread-monitor counts (checks/scrapers.ts monitorReaders): the
+    // Prometheus (objects()[4]) swapped for another scraper, without the binding that lets `p` through.
+    const scrapedBy = (kind: string, spec: Record<string, unknown>) =>
+      objects()
+        .filter((p) => p.obj.kind !== "RoleBinding")
+        .map((p, i) =>
+          i === 4
+            ? at({
+                apiVersion:
+                  kind === "VMAgent"
+                    ? "operator.victoriametrics.com/v1beta1"
+                    : kind === "PrometheusAgent"
+                      ? "monitoring.coreos.com/v1alpha1"
+                      : "monitoring.coreos.com/v1",
+                kind,
+                metadata: { name: "p", namespace: NS },
+                spec: { serviceAccountName: "p", ...spec },
+              })
+            : p,
+        );
+    const refused = /ServiceAccount monitoring\/p: every scrape gets 403/;
+
+    it("judges a VMAgent with only a scrape namespace selector: it reads every monitor whatever selectAllByDefault says", () => {
+      // VictoriaMetrics operator v0.66.0 k8stools/selectors.go:33 (unmanaged only when all three are
+      // unset), :46-53 (no object selector: every object).
+      const m = messages(
+        scrapedBy("VMAgent", { selectAllByDefault: false, serviceScrapeNamespaceSelector: {} }),
+      );
+      assert.equal(m.length, 1, m.join("\n"));
+      assert.match(m[0], /^VMAgent monitoring\/p scrapes ServiceMonitor agents\/exp endpoints\[0\]/);
+      assert.match(m[0], refused);
+    });
+
+    it("judges a PrometheusAgent as a Prometheus: the same monitor selectors", () => {
+      const m = messages(
+        scrapedBy("PrometheusAgent", { serviceMonitorSelector: {}, serviceMonitorNamespaceSelector: {} }),
+      );
+      assert.equal(m.length, 1, m.join("\n"));
+      assert.match(m[0], /^PrometheusAgent monitoring\/p scrapes .*/);
+      assert.match(m[0], refused);
+      assert.deepEqual(
+        messages(scrapedBy("PrometheusAgent", { serviceMonitorNamespaceSelector: {} })),
+        [],
+        "a nil serviceMonitorSelector selects nothing",
+      );
+    });
+
+    it("asks nothing of a scraper that reads no ServiceMonitor: zero replicas, a VMAgent in daemonSetMode", () => {
+      const all = { serviceMonitorSelector: {}, serviceMonitorNamespaceSelector: {} };
+      assert.deepEqual(messages(scrapedBy("Prometheus", { ...all, replicas: 0 })), []);
+      assert.deepEqual(messages(scrapedBy("PrometheusAgent", { ...all, replicas: 0 })), []);
+      assert.deepEqual(messages(scrapedBy("VMAgent", { selectAllByDefault: true, replicaCount: 0 })), []);
+      // VictoriaMetrics operator v0.66.0 factory/vmagent/collect_scrapes.go:173-176: no VMServiceScrape.
+      assert.deepEqual(messages(scrapedBy("VMAgent", { selectAllByDefault: true, daemonSetMode: true })), []);
+      // The same scrapers running are refused: what keeps them quiet is that they read nothing.
+      assert.equal(messages(scrapedBy("Prometheus", { ...all, replicas: 1 })).length, 1);
+      assert.equal(messages(scrapedBy("VMAgent", { selectAllByDefault: true, replicaCount: 1 })).length, 1);
+    });
+
     it("fails an endpoint without a token or over plain HTTP", () => {
       const bare = objects();
       bare[3].obj.spec.endpoints = [{ port: "metrics" }];

@@ -1,0 +1,180 @@
+/**
+ * Which running scraper reads which ServiceMonitor or PodMonitor: the one rule unread-monitor
+ * (checks/monitorReaders.ts: is every monitor read) and scrape-authz (checks/scrapeAuthz.ts: may
+ * each scraper of a monitor pass its targets' kube-rbac-proxy) both judge by.
+ * - a Prometheus or PrometheusAgent (the same resource selector, prometheus-operator v0.93.0
+ *   pkg/prometheus/agent/operator.go:929-942) by its `serviceMonitorSelector` / `podMonitorSelector`
+ *   (nil selects nothing, `{}` everything, pkg/prometheus/resource_selector.go:98-120 through
+ *   metav1.LabelSelectorAsSelector) in its own namespace when the namespace selector is nil
+ *   (pkg/operator/operator.go:592-596);
+ * - a VMAgent through the VictoriaMetrics operator's converter (every ServiceMonitor becomes a
+ *   VMServiceScrape with its labels) by its `serviceScrapeSelector` / `podScrapeSelector` (nil: every
+ *   object) when it or the kind's namespace selector is set, else by `selectAllByDefault` (operator
+ *   v0.66.0 internal/controller/operator/factory/k8stools/selectors.go:31-52); in `daemonSetMode` it
+ *   runs whatever its `replicaCount` and reads no ServiceMonitor (factory/vmagent/vmagent.go:360,
+ *   collect_scrapes.go:173-176);
+ * - an Alloy whose config runs `prometheus.operator.servicemonitors` / `podmonitors`, in its
+ *   `namespaces` (default all).
+ * A namespace selector reaches every namespace (namespace labels are not rendered) and an Alloy
+ * component's own `selector` block is not narrowed on. A scraper that does not run (a Prometheus,
+ * PrometheusAgent or VMAgent at zero replicas, an Alloy whose pods are parked) reads nothing.
+ */
+import { isParked } from "../builders/security/podSecurity";
+import { blocksOf, parseAlloy, stringValue } from "../upstream/alloy/syntax";
+import { alloyConfigs } from "./alloy";
+import { expressionsHold, podTemplates, type Placed, type PodTemplate } from "./objects";
+
+export type MonitorKind = "ServiceMonitor" | "PodMonitor";
+
+/** A scraper the stack renders that reads no monitor of a kind, and why (for a message to name). */
+export interface IdleScraper {
+  /** `Prometheus ns/name at zero replicas`, ... */
+  name: string;
+  at: Pick<Placed, "urn" | "source">;
+}
+
+/** A running scraper of monitors of one kind: who it is, where rendered, and which it reads. */
+export interface MonitorReader {
+  /** `Prometheus ns/name`, `PrometheusAgent ns/name`, `VMAgent ns/name`, `Alloy <ConfigMap>/<key>`. */
+  name: string;
+  /** What it selects monitors by, as a message names it. */
+  selects: string;
+  /** The CR (its operator makes the pods), or the first running workload of an Alloy config. */
+  at: Placed;
+  /** An Alloy config's running pod templates (absent for a CR). */
+  pods?: PodTemplate[];
+  reads: (namespace: string, labels: Record<string, string>) => boolean;
+}
+
+/** A label selector as the API server reads it: absent matches nothing, `{}` everything. */
+export function selectorMatches(sel: any, labels: Record<string, string>): boolean {
+  if (sel === undefined || sel === null) return false;
+  for (const [k, v] of Object.entries<string>(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
+  return expressionsHold(sel.matchExpressions, labels);
+}
+
+/** What each kind is selected by, per scraper (field names of the CRs, the Alloy component). */
+export const SELECTORS: Record<
+  MonitorKind,
+  { prometheus: [string, string]; vmagent: [string, string]; alloy: string }
+> = {
+  ServiceMonitor: {
+    prometheus: ["serviceMonitorSelector", "serviceMonitorNamespaceSelector"],
+    vmagent: ["serviceScrapeSelector", "serviceScrapeNamespaceSelector"],
+    alloy: "prometheus.operator.servicemonitors",
+  },
+  PodMonitor: {
+    prometheus: ["podMonitorSelector", "podMonitorNamespaceSelector"],
+    vmagent: ["podScrapeSelector", "podScrapeNamespaceSelector"],
+    alloy: "prometheus.operator.podmonitors",
+  },
+};
+
+/**
+ * The namespaces each Alloy `prometheus.operator.servicemonitors` (or `component`, its
+ * `podmonitors` sibling) of a config reads, `undefined` for all.
+ */
+export function alloyMonitorNamespaces(
+  text: string,
+  component = "prometheus.operator.servicemonitors",
+): (string[] | undefined)[] {
+  const parsed = parseAlloy(text);
+  if (parsed.errors.length > 0) return [];
+  return [...blocksOf(parsed.body)]
+    .filter(({ block, path }) => path.length === 0 && block.name === component)
+    .map(({ block }): string[] | undefined => {
+      const a = block.body.find((s) => s.kind === "attribute" && s.name === "namespaces");
+      if (a?.kind !== "attribute" || a.value.kind !== "array") return undefined;
+      const names = a.value.elements.flatMap((e) =>
+        e.kind === "literal" && e.type === "string" ? [stringValue(e.raw)] : [],
+      );
+      return names.length > 0 ? names : undefined;
+    });
+}
+
+/** The Prometheus, PrometheusAgent and VMAgent CRs that read monitors of `kind`; the idle ones to `idle`. */
+function operatorReaders(objects: Placed[], kind: MonitorKind, idle: IdleScraper[]): MonitorReader[] {
+  const sel = SELECTORS[kind];
+  const out: MonitorReader[] = [];
+  for (const p of objects) {
+    const { kind: k, apiVersion, metadata } = p.obj;
+    const spec = p.obj.spec ?? {};
+    const ns = metadata.namespace ?? "";
+    const name = `${k} ${ns}/${metadata.name}`;
+    const prom =
+      (k === "Prometheus" || k === "PrometheusAgent") && apiVersion.startsWith("monitoring.coreos.com/");
+    const vm = k === "VMAgent" && apiVersion.startsWith("operator.victoriametrics.com/");
+    // A VMAgent in daemonSetMode runs a DaemonSet (no replica count) that selects no VMServiceScrape.
+    const daemonSet = vm && spec.daemonSetMode === true;
+    if ((prom && spec.replicas === 0) || (vm && !daemonSet && spec.replicaCount === 0))
+      idle.push({ name: `${name} at zero replicas`, at: p });
+    else if (daemonSet && kind === "ServiceMonitor")
+      idle.push({ name: `${name} in daemonSetMode, which reads no ServiceMonitors`, at: p });
+    if (prom && spec.replicas !== 0) {
+      const [by, nsBy] = sel.prometheus;
+      const nsSel = spec[nsBy];
+      const ownOnly = nsSel === undefined || nsSel === null;
+      out.push({
+        name,
+        // A nil namespace selector is as much the reason as the monitor selector: say it.
+        selects: `${by} ${JSON.stringify(spec[by] ?? null)}${ownOnly ? `, ${nsBy} null: its own namespace only` : ""}`,
+        at: p,
+        reads: (n, labels) => selectorMatches(spec[by], labels) && (!ownOnly || n === ns),
+      });
+    }
+    if (vm && (daemonSet ? kind === "PodMonitor" : spec.replicaCount !== 0)) {
+      // Any of the two selectors set, the object selector decides (nil: every object); neither, selectAllByDefault.
+      const set = sel.vmagent.filter((f) => spec[f] !== undefined && spec[f] !== null);
+      const [by] = sel.vmagent;
+      out.push({
+        name,
+        selects:
+          set.length > 0
+            ? set.map((f) => `${f} ${JSON.stringify(spec[f])}`).join(", ")
+            : `selectAllByDefault ${spec.selectAllByDefault === true}`,
+        at: p,
+        reads: (_n, labels) =>
+          set.length === 0
+            ? spec.selectAllByDefault === true
+            : !set.includes(by) || selectorMatches(spec[by], labels),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Every running scraper of monitors of `kind` among the rendered objects; those rendered that read
+ * none (zero replicas, parked pods, a VMAgent's daemonSetMode for ServiceMonitors) go to `idle`.
+ */
+export function monitorReaders(
+  objects: Placed[],
+  kind: MonitorKind,
+  idle: IdleScraper[] = [],
+): MonitorReader[] {
+  const component = SELECTORS[kind].alloy;
+  const out = operatorReaders(objects, kind, idle);
+  for (const c of alloyConfigs(objects)) {
+    const scopes = alloyMonitorNamespaces(c.text, component);
+    if (scopes.length === 0) continue;
+    const pods = podTemplates(objects).filter(
+      (t) =>
+        t.owner.obj.metadata.namespace === c.namespace &&
+        (t.spec.volumes ?? []).some((v: any) => v.configMap?.name === c.configMap),
+    );
+    const running = pods.filter((t) => !isParked(t.spec));
+    if (running.length === 0) {
+      if (pods.length > 0)
+        idle.push({ name: `Alloy ${c.where} (${component}) with its pods parked`, at: pods[0].owner });
+      continue;
+    }
+    out.push({
+      name: `Alloy ${c.where}`,
+      selects: component,
+      at: running[0].owner,
+      pods: running,
+      reads: (n) => scopes.some((s) => s === undefined || s.includes(n)),
+    });
+  }
+  return out;
+}
