@@ -514,11 +514,9 @@ export function chartKeys(tar: Buffer): ChartKeys {
       continue;
     }
     const name = (safeYaml(files.get(`${dir}/Chart.yaml`)) as { name?: string } | undefined)?.name;
-    const deps = (safeYaml(files.get(`${parent}/Chart.yaml`)) as { dependencies?: unknown[] } | undefined)
-      ?.dependencies;
-    const keys = (Array.isArray(deps) ? deps : [])
-      .filter((d): d is { name: string; alias?: string } => isMap(d) && d.name === name)
-      .map((d) => d.alias ?? d.name);
+    const keys = (chartDependencies(files.get(`${parent}/Chart.yaml`)) ?? [])
+      .filter((d) => d.name === name)
+      .flatMap((d) => d.alias ?? d.name ?? []);
     const own = keys.length > 0 ? keys : [name ?? path.posix.basename(dir)];
     prefixes.set(
       dir,
@@ -557,6 +555,30 @@ export function chartKeys(tar: Buffer): ChartKeys {
     }
   }
   return { values, kinds };
+}
+
+/** One entry of a Chart.yaml `dependencies`: its name and alias (when strings), and its `condition`. */
+export interface ChartDependency {
+  name?: string;
+  /** The key its values sit under in the parent's, when not its name. */
+  alias?: string;
+  /** The values paths that turn it on or off (`condition`, comma-separated in Chart.yaml). */
+  conditions: string[];
+}
+
+/**
+ * The `dependencies` of a Chart.yaml text, read as chartKeys reads the rest of the chart; undefined
+ * when the text is absent or not YAML.
+ */
+export function chartDependencies(chartYaml: string | undefined): ChartDependency[] | undefined {
+  const doc = safeYaml(chartYaml);
+  if (doc === undefined) return undefined;
+  const deps = isMap(doc) && Array.isArray(doc.dependencies) ? doc.dependencies : [];
+  return deps.filter(isMap).map((d) => ({
+    ...(typeof d.name === "string" ? { name: d.name } : {}),
+    ...(typeof d.alias === "string" ? { alias: d.alias } : {}),
+    conditions: typeof d.condition === "string" ? d.condition.split(",").map((c) => c.trim()) : [],
+  }));
 }
 
 /** The strings of a values document that hold template actions (`{{ ... }}`). */

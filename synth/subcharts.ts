@@ -1,10 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { chartCacheDir, chartTar } from "../config/chartCache";
-import { tarFiles } from "../config/chartKeys";
-import { isMap } from "../config/tree";
+import { chartDependencies, tarFiles, type ChartDependency } from "../config/chartKeys";
 import { pinnedChart } from "../model/versions";
-import { parse } from "yaml";
 
 /*
  * The subcharts a pinned chart carries (its Chart.yaml `dependencies`), for a report on a component
@@ -14,16 +12,13 @@ import { parse } from "yaml";
  * what left it out, though no object of the release is named after it.
  */
 
-/** One dependency of a chart: its name (and alias) and the values paths of its `condition`. */
-interface Subchart {
-  names: string[];
-  conditions: string[];
-}
+/** The names a dependency is known by: its name and its alias. */
+const namesOf = (d: ChartDependency) => [d.name, d.alias].filter((n): n is string => n !== undefined);
 
 /** By chart: its subcharts, or undefined when not known. */
-const known = new Map<string, Subchart[] | undefined>();
+const known = new Map<string, ChartDependency[] | undefined>();
 
-function subcharts(chart: string): Subchart[] | undefined {
+function subcharts(chart: string): ChartDependency[] | undefined {
   if (known.has(chart)) return known.get(chart);
   const found = read(chart);
   known.set(chart, found);
@@ -33,7 +28,7 @@ function subcharts(chart: string): Subchart[] | undefined {
 /** The subcharts of the pinned `chart`, by name and alias; undefined with no archive in the chart cache. */
 export function subchartsOf(chart: string): Set<string> | undefined {
   const found = subcharts(chart);
-  return found && new Set(found.flatMap((d) => d.names));
+  return found && new Set(found.flatMap(namesOf));
 }
 
 /**
@@ -42,21 +37,16 @@ export function subchartsOf(chart: string): Set<string> | undefined {
  * `nodeExporter.enabled` is prometheus-node-exporter's). Empty when none, or not known.
  */
 export function subchartsSwitchedBy(chart: string, switchKey: string): string[] {
-  return (subcharts(chart) ?? []).filter((d) => d.conditions.includes(switchKey)).flatMap((d) => d.names);
+  return (subcharts(chart) ?? []).filter((d) => d.conditions.includes(switchKey)).flatMap(namesOf);
 }
 
-function read(chart: string): Subchart[] | undefined {
+function read(chart: string): ChartDependency[] | undefined {
   const version = pinnedChart(chart)?.version;
   const archive = version && path.join(chartCacheDir(), `${chart}-${version}.tgz`);
   if (!archive || !fs.existsSync(archive)) return undefined;
   try {
     const own = tarFiles(chartTar(archive), (n) => /^[^/]+\/Chart\.yaml$/.test(n));
-    const doc = parse([...own.values()][0] ?? "") as unknown;
-    const deps = isMap(doc) && Array.isArray(doc.dependencies) ? doc.dependencies : [];
-    return deps.filter(isMap).map((d) => ({
-      names: [d.name, d.alias].filter((n): n is string => typeof n === "string"),
-      conditions: typeof d.condition === "string" ? d.condition.split(",").map((c) => c.trim()) : [],
-    }));
+    return chartDependencies([...own.values()][0] ?? "");
   } catch {
     return undefined;
   }
