@@ -264,15 +264,32 @@ export function grafanaSharedState(values: any): {
   const url = String(env.GF_DATABASE_URL ?? ini.url ?? "");
   const database = String(env.GF_DATABASE_TYPE ?? ini.type ?? /^(\w+):\/\//.exec(url)?.[1] ?? "sqlite3");
   const p = values?.persistence ?? {};
-  const perPod =
-    values?.useStatefulSet === true ||
-    (["sts", "StatefulSet", "statefulset"].includes(String(p.type ?? "pvc")) && !p.existingClaim);
+  const kind = grafanaWorkload(values);
   const modes: string[] = Array.isArray(p.accessModes) ? p.accessModes : ["ReadWriteOnce"];
   const sharedClaim =
-    p.enabled === true && !perPod && modes.every((m) => SINGLE_NODE_MODES.has(m))
+    p.enabled === true && kind === "Deployment" && modes.every((m) => SINGLE_NODE_MODES.has(m))
       ? `${p.existingClaim ? `the existing claim ${p.existingClaim}` : "the one claim the chart makes for its Deployment"} (${modes.join(", ")})`
       : undefined;
-  return { pods, from, database, ...(sharedClaim ? { sharedClaim } : {}) };
+  return { pods: kind ? pods : 0, from, database, ...(sharedClaim ? { sharedClaim } : {}) };
+}
+
+/** The `persistence.type` values the grafana chart reads as a StatefulSet (templates/statefulset.yaml:1). */
+const STATEFULSET_TYPES = ["sts", "StatefulSet", "statefulset"];
+
+/**
+ * Which workload the grafana chart 12.3.1 renders its pods in, as its two templates decide it:
+ * templates/deployment.yaml:1 a Deployment unless `useStatefulSet`, and then only with persistence
+ * off or `persistence.type: pvc`; templates/statefulset.yaml:2 a StatefulSet for `useStatefulSet`,
+ * or persistence on, without `existingClaim`, of a StatefulSet type. Persistence on with a
+ * StatefulSet type and an `existingClaim` (or another type) meets neither: no Grafana pod at all,
+ * so no replica count to judge (the address and NetworkPolicy checks find the pods missing).
+ */
+function grafanaWorkload(values: any): "Deployment" | "StatefulSet" | undefined {
+  const p = values?.persistence ?? {};
+  const type = String(p.type ?? "pvc");
+  if (values?.useStatefulSet === true) return "StatefulSet";
+  if (p.enabled !== true || type === "pvc") return "Deployment";
+  return STATEFULSET_TYPES.includes(type) && !p.existingClaim ? "StatefulSet" : undefined;
 }
 
 /** More than one Grafana pod needs a database they share and no single-node claim between them. */
@@ -315,7 +332,7 @@ export function grafanaReplicasShareNoState(level: Level = "mandatory"): Resourc
           : []),
         ...(s.sharedClaim
           ? [
-              "persistence.enabled: false (the shared database holds the state) or persistence.type: statefulset",
+              `persistence.enabled: false (the shared database holds the state) or persistence.type: statefulset${helm.values?.persistence?.existingClaim ? " without persistence.existingClaim (the chart's StatefulSet makes a claim per pod, and beside an existingClaim it renders no Grafana pod)" : ""}`,
             ]
           : []),
       ];
@@ -352,15 +369,10 @@ function oneReplica(values: any): string {
   // The StatefulSet reads it whatever autoscaling says (grafana 12.3.1 templates/statefulset.yaml;
   // deployment.yaml alone leaves it out while autoscaling is on), made as the chart's hpa.yaml
   // targets it: useStatefulSet, or persistence on, without existingClaim, of a StatefulSet type.
-  const p = values.persistence ?? {};
-  const statefulSet =
-    values.useStatefulSet === true ||
-    (p.enabled === true &&
-      !p.existingClaim &&
-      ["sts", "StatefulSet", "statefulset"].includes(String(p.type)));
-  const read = statefulSet
-    ? "which the chart's StatefulSet reads with autoscaling on or off"
-    : "read once autoscaling is off";
+  const read =
+    grafanaWorkload(values) === "StatefulSet"
+      ? "which the chart's StatefulSet reads with autoscaling on or off"
+      : "read once autoscaling is off";
   const off =
     replicas > 1 ? ` and chartValues.grafana.replicas to 1 or remove it (it is ${replicas}, ${read})` : "";
   const min = Number(values.autoscaling.minReplicas ?? 1);

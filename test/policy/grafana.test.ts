@@ -244,6 +244,39 @@ describe("policy (grafana): more than one replica shares no SQLite file and no R
       ],
       R,
     ));
+  // grafana 12.3.1 renders its Deployment only for persistence off or `type: pvc`
+  // (templates/deployment.yaml:1) and its StatefulSet only without an existingClaim
+  // (templates/statefulset.yaml:2): between them, no Grafana pod. Said "every pod of the
+  // Deployment mounts the existing claim" of pods that do not exist, and named replicas as the
+  // override whose removal cleared the missing pods' findings.
+  it("passes: a StatefulSet type beside an existingClaim renders no Grafana pod, so no replicas to judge", () =>
+    passes(
+      [
+        release(
+          "grafana",
+          values({
+            replicas: 2,
+            persistence: { enabled: true, type: "StatefulSet", existingClaim: "grafana-data" },
+          }),
+        ),
+      ],
+      R,
+    ));
+  // Its advice "or persistence.type: statefulset" kept the existingClaim beside it: the next
+  // render had no Grafana pod at all.
+  it("fails: beside an existingClaim, a StatefulSet is advised without it", async () => {
+    const [v] = await fails(
+      [
+        release(
+          "grafana",
+          values({ replicas: 2, ...postgres, persistence: { enabled: true, existingClaim: "grafana-data" } }),
+        ),
+      ],
+      R,
+      /every pod of the Deployment mounts the existing claim grafana-data \(ReadWriteOnce\).*or persistence\.type: statefulset without persistence\.existingClaim \(the chart's StatefulSet makes a claim per pod, and beside an existingClaim it renders no Grafana pod\)\./,
+    );
+    assert.ok(v);
+  });
   it("the database type from GF_DATABASE_URL counts as Grafana reads it", () =>
     passes(
       [
