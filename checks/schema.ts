@@ -377,6 +377,24 @@ export interface SchemaReport {
   celUnjudged: string[];
 }
 
+/**
+ * What the OpenAPI schema of a built-in kind cannot say and the API server still refuses on create
+ * and update. A HorizontalPodAutoscaler whose maxReplicas is below its minReplicas (a chart's
+ * `autoscaling.minReplicas: 2` beside `maxReplicas: 1`): kubernetes pkg/apis/autoscaling/validation
+ * validation.go validateHorizontalPodAutoscalerSpec, "must be greater than or equal to
+ * `minReplicas`" on spec.maxReplicas (read, not run). The schema gives each a type only, so the
+ * render passed and `pulumi up` failed on the release.
+ */
+function apiServerRules(obj: K8sObject): string[] {
+  if (groupOf(obj.apiVersion) !== "autoscaling" || obj.kind !== "HorizontalPodAutoscaler") return [];
+  const { minReplicas, maxReplicas } = obj.spec ?? {};
+  if (typeof minReplicas !== "number" || typeof maxReplicas !== "number" || maxReplicas >= minReplicas)
+    return [];
+  return [
+    `spec.maxReplicas: expected at least spec.minReplicas (${minReplicas}), got ${maxReplicas}: the API server refuses the autoscaler ("must be greater than or equal to \`minReplicas\`"); raise maxReplicas or lower minReplicas`,
+  ];
+}
+
 export function checkSchemas(objects: Placed[]): SchemaReport {
   const report: SchemaReport = { builtin: 0, custom: 0, findings: [], celRules: 0, celUnjudged: [] };
   const crds = crdsIn(objects);
@@ -407,6 +425,7 @@ export function checkSchemas(objects: Placed[]): SchemaReport {
             : String(e?.message ?? e),
         );
       }
+      for (const message of apiServerRules(p.obj)) fail(message);
       continue;
     }
     const crd = crdFor(p.obj, crds);

@@ -31,6 +31,32 @@ describe("rendered-stack checks (unit): schemas, duplicates, host ports, address
       assert.equal(f.length, 1);
       assert.match(f[0].message, /containerPort must be integer, found string "9100"$/);
     });
+    // The schema types minReplicas and maxReplicas only: chartValues.grafana.autoscaling
+    // {enabled: true, minReplicas: 2, maxReplicas: 1} passed synth, and the API server refuses the
+    // HPA (kubernetes validateHorizontalPodAutoscalerSpec), failing `pulumi up` on the release.
+    describe("a HorizontalPodAutoscaler's maxReplicas below its minReplicas", () => {
+      const hpa = (minReplicas: number, maxReplicas: number) =>
+        at({
+          apiVersion: "autoscaling/v2",
+          kind: "HorizontalPodAutoscaler",
+          metadata: { name: "grafana", namespace: "monitoring" },
+          spec: {
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "grafana" },
+            minReplicas,
+            maxReplicas,
+          },
+        });
+      it("fails, as the API server refuses it", () => {
+        const f = checkSchemas([hpa(2, 1)]).findings;
+        assert.equal(f.length, 1);
+        assert.equal(
+          f[0].message,
+          'spec.maxReplicas: expected at least spec.minReplicas (2), got 1: the API server refuses the autoscaler ("must be greater than or equal to `minReplicas`"); raise maxReplicas or lower minReplicas',
+        );
+      });
+      it("passes a maximum equal to the minimum", () =>
+        assert.deepEqual(checkSchemas([hpa(2, 2)]).findings, []));
+    });
     it("says what was found beside a refused value, never a Secret's", () => {
       const objs = good();
       objs.push(
