@@ -273,3 +273,19 @@ export function uniqueReceiverNames(list: { name: string }[], ctx: z.RefinementC
 export function needsCredential(r: { type: ReceiverType; auth_username?: string }): boolean {
   return r.type !== "email" || r.auth_username !== undefined;
 }
+
+/**
+ * What an unknown `<integration>_configs` key of a receiver is told (config/keyHints.ts): it is
+ * Alertmanager's list of that integration in a receiver (prometheus/alertmanager v0.28.1
+ * config/config.go `Receiver`), which a user pastes from Alertmanager's documentation, and here no
+ * key is near it. The stack's receiver is one entry of such a list, written flat: `type` names the
+ * integration and its fields sit on the item itself, the credential left to the secrets backend.
+ */
+export function receiverKeyHint(key: string): string | undefined {
+  if (!key.endsWith("_configs")) return undefined;
+  const type = RECEIVER_TYPES.find((t) => INTEGRATIONS[t].configs === key);
+  const flat = type
+    ? `type: ${type} and the fields of one ${key} entry on the item itself, its ${INTEGRATIONS[type].credential} aside (it comes from the secrets backend: docs/how-to/alert-receivers.md)`
+    : `type (one of ${RECEIVER_TYPES.join(" | ")}) and the fields of that integration on the item itself (docs/how-to/alert-receivers.md)`;
+  return `: ${key} is Alertmanager's list in a receiver, and each item of alerting.receivers is one entry of such a list, written flat: ${flat}`;
+}

@@ -19,12 +19,14 @@ import {
   hiddenReceiverIssues,
   isReceiverName,
   refusedCredentials,
+  receiverKeyHint,
   refuseCredentials,
   RESERVED_RECEIVERS,
   uniqueReceiverNames,
 } from "./receivers";
 import { RECEIVER_TYPES } from "../upstream/alertmanagerReceivers";
 import { chartValues } from "./chartValues";
+import { withUnknownKeyHint } from "./keyHints";
 
 export { PHASES, PROJECT, SECRET_KEYS, type Phase, type SecretKey };
 
@@ -926,6 +928,8 @@ const alertReceiver = z
     },
   )
   .superRefine(refuseCredentials);
+// A receiver pasted from Alertmanager keeps its `<integration>_configs` list: said where it goes.
+withUnknownKeyHint(alertReceiver, receiverKeyHint);
 
 const alerting = z
   .object({
