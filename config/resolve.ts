@@ -991,7 +991,14 @@ export function lokiModeProblems(c: StackConfig): string[] {
     p.push(
       `${k("loki.write")}: expected at least 1 in SimpleScalable mode (0 write pods only while moving off it, in "${LOKI_TRANSITIONAL_MODE}"), got 0`,
     );
-  if (runsMonolithic(l.mode) && l.replicas > 1 && l.replicas > nodes && c.objectStore.type !== "filesystem")
+  // No open node at all is the pack's resource-budget's, which reads the pods' tolerations.
+  if (
+    runsMonolithic(l.mode) &&
+    l.replicas > 1 &&
+    l.replicas > nodes &&
+    nodes > 0 &&
+    c.objectStore.type !== "filesystem"
+  )
     p.push(
       `${k("loki.replicas")}: expected at most ${nodes}, the nodes of nodePools without NoSchedule taints (the chart keeps monolithic pods on distinct nodes: loki 18.11.0 singleBinary.affinity, hard node anti-affinity), got ${l.replicas}`,
     );
@@ -1141,7 +1148,8 @@ function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] 
   const written = r.workload.logsPerDay?.trim() ?? "";
   const past = `${written} a day is above what Monolithic Loki holds (about ${monolithicMostAsWritten(written)} a day, grafana/loki v3.7.6 docs/sources/get-started/deployment-modes.md)`;
   const nodes = openNodeCount(c.nodePools);
-  if (c.loki.mode === "Distributed" && c.objectStore.type !== "filesystem" && nodes < LOKI_HA) {
+  // No open node at all is the pack's resource-budget's, which reads the pods' tolerations.
+  if (c.loki.mode === "Distributed" && c.objectStore.type !== "filesystem" && nodes < LOKI_HA && nodes > 0) {
     // One mistake, one message: at the key that chose Distributed (loki.mode, else the logs a day
     // past Monolithic), and Loki's pods are not judged against the pools again (left out below).
     const spread = `at least ${LOKI_HA} ingesters on distinct nodes (replication factor ${LOKI_HA}; loki 18.11.0 values.yaml ingester.affinity, hard node anti-affinity), and nodePools has ${nodes} node(s) without NoSchedule taints`;

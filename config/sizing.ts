@@ -979,6 +979,12 @@ export function fitProblems(
   const s = { ...planned, components: planned.components.filter((c) => !leftOut.has(engineOf(c))) };
   const problems: string[] = [];
   const pools = openPools(cfg.nodePools);
+  // Every pool tainted NoSchedule or NoExecute: no pool to size against here. Whether a workload
+  // lands at all is the pack's resource-budget, which reads the tolerations the rendered pods carry
+  // (a chartValues override may give them) and names nodePools[i].taints and each workload kept
+  // off. Judged here, each sized pod was "above what the largest node holds", untrue of a node
+  // that holds it, at a sizing key the stack file never set (the series cap, in Pulumi.yaml).
+  if (pools.length === 0) return [];
   // A pod gets what a node leaves beside the pods every node runs, as the scheduler counts it.
   const daemons = nodeDaemons(cfg);
   const taken = daemons.reduce((n, d) => n + d.memory, 0);
