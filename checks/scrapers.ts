@@ -10,8 +10,9 @@
  * - a VMAgent through the VictoriaMetrics operator's converter (every ServiceMonitor becomes a
  *   VMServiceScrape with its labels) by its `serviceScrapeSelector` / `podScrapeSelector` (nil: every
  *   object) when it or the kind's namespace selector is set, else by `selectAllByDefault` (operator
- *   v0.66.0 internal/controller/operator/factory/k8stools/selectors.go:31-52); in `daemonSetMode` it
- *   runs whatever its `replicaCount` and reads no ServiceMonitor (factory/vmagent/vmagent.go:360,
+ *   v0.66.0 internal/controller/operator/factory/k8stools/selectors.go:31-52), an object selector
+ *   without a namespace selector in its own namespace only (selectors.go:85-87); in `daemonSetMode`
+ *   it runs whatever its `replicaCount` and reads no ServiceMonitor (factory/vmagent/vmagent.go:360,
  *   collect_scrapes.go:173-176);
  * - an Alloy whose config runs `prometheus.operator.servicemonitors` / `podmonitors`, in its
  *   `namespaces` (default all).
@@ -21,6 +22,7 @@
  */
 import { isParked } from "../builders/security/podSecurity";
 import { blocksOf, parseAlloy, stringValue } from "../upstream/alloy/syntax";
+import { containerEnv, vmOperators } from "../upstream/ruleSelection";
 import { alloyConfigs } from "./alloy";
 import { expressionsHold, podTemplates, type Placed, type PodTemplate } from "./objects";
 
@@ -96,6 +98,9 @@ export function alloyMonitorNamespaces(
 function operatorReaders(objects: Placed[], kind: MonitorKind, idle: IdleScraper[]): MonitorReader[] {
   const sel = SELECTORS[kind];
   const out: MonitorReader[] = [];
+  const watching = vmOperators(objects.map((p) => p.obj)).some(
+    (o) => containerEnv(o, "WATCH_NAMESPACE").join("") !== "",
+  );
   for (const p of objects) {
     const { kind: k, apiVersion, metadata } = p.obj;
     const spec = p.obj.spec ?? {};
@@ -125,18 +130,23 @@ function operatorReaders(objects: Placed[], kind: MonitorKind, idle: IdleScraper
     if (vm && (daemonSet ? kind === "PodMonitor" : spec.replicaCount !== 0)) {
       // Any of the two selectors set, the object selector decides (nil: every object); neither, selectAllByDefault.
       const set = sel.vmagent.filter((f) => spec[f] !== undefined && spec[f] !== null);
-      const [by] = sel.vmagent;
+      const [by, nsBy] = sel.vmagent;
+      // An object selector without a namespace selector lists the VMAgent's own namespace only
+      // (selectors.go:85-87), unless the operator watches a set of namespaces (selectors.go:74-83:
+      // those are listed instead, taken here as reaching every monitor).
+      const ownOnly = set.length === 1 && set[0] === by && !watching;
       out.push({
         name,
-        selects:
+        selects: `${
           set.length > 0
             ? set.map((f) => `${f} ${JSON.stringify(spec[f])}`).join(", ")
-            : `selectAllByDefault ${spec.selectAllByDefault === true}`,
+            : `selectAllByDefault ${spec.selectAllByDefault === true}`
+        }${ownOnly ? `, ${nsBy} null: its own namespace only` : ""}`,
         at: p,
-        reads: (_n, labels) =>
+        reads: (n, labels) =>
           set.length === 0
             ? spec.selectAllByDefault === true
-            : !set.includes(by) || selectorMatches(spec[by], labels),
+            : (!set.includes(by) || selectorMatches(spec[by], labels)) && (!ownOnly || n === ns),
       });
     }
   }

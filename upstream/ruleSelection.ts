@@ -214,7 +214,16 @@ export function alloyRuleSyncs(config: string): RuleEvaluator[] {
   return out;
 }
 
-const CONVERTER_OFF = "VM_ENABLEDPROMETHEUSCONVERTER_PROMETHEUSRULE";
+/**
+ * The env var that switches the VictoriaMetrics operator's converter off, per kind it converts
+ * (`VM_` and internal/config/config.go:22,512-519 at v0.66.0; "false" is what the
+ * victoria-metrics-operator chart writes for `operator.disable_prometheus_converter`).
+ */
+export const VM_CONVERTER_ENV = {
+  PrometheusRule: "VM_ENABLEDPROMETHEUSCONVERTER_PROMETHEUSRULE",
+  ServiceMonitor: "VM_ENABLEDPROMETHEUSCONVERTER_SERVICESCRAPE",
+  PodMonitor: "VM_ENABLEDPROMETHEUSCONVERTER_PODMONITOR",
+} as const;
 
 /** The VictoriaMetrics operator's image, which runs VMAlert objects (and converts PrometheusRules for them). */
 const VM_OPERATOR = /victoriametrics\/operator/;
@@ -227,6 +236,23 @@ function runsOperator(o: ObjectLike, image: RegExp): boolean {
     o.kind === "Deployment" &&
     (o.spec?.template?.spec?.containers ?? []).some((c: any) => image.test(String(c.image ?? "")))
   );
+}
+
+/** The literal values of env var `name` on the containers of Deployment `o`. */
+export function containerEnv(o: ObjectLike, name: string): string[] {
+  return (o.spec?.template?.spec?.containers ?? []).flatMap((c: any) =>
+    (c.env ?? []).flatMap((e: any) => (e.name === name && e.value !== undefined ? [String(e.value)] : [])),
+  );
+}
+
+/** The VictoriaMetrics operator Deployments among rendered objects. */
+export function vmOperators<T extends ObjectLike>(objects: T[]): T[] {
+  return objects.filter((o) => runsOperator(o, VM_OPERATOR));
+}
+
+/** Whether VictoriaMetrics operator Deployment `o` converts no objects of `kind` (its env var "false"). */
+export function convertsNo(o: ObjectLike, kind: keyof typeof VM_CONVERTER_ENV): boolean {
+  return containerEnv(o, VM_CONVERTER_ENV[kind]).includes("false");
 }
 
 /**
@@ -245,12 +271,7 @@ export function evaluatorOperators<T extends ObjectLike>(objects: T[]): T[] {
  */
 export function ruleEvaluators(objects: ObjectLike[]): RuleEvaluator[] {
   const out: RuleEvaluator[] = [];
-  const vmOperators = objects.filter((o) => runsOperator(o, VM_OPERATOR));
-  const converts = vmOperators.some((o) =>
-    (o.spec.template.spec.containers ?? []).every(
-      (c: any) => !(c.env ?? []).some((e: any) => e.name === CONVERTER_OFF && String(e.value) === "false"),
-    ),
-  );
+  const converts = vmOperators(objects).some((o) => !convertsNo(o, "PrometheusRule"));
   for (const o of objects) {
     const md = o.metadata ?? {};
     if (o.kind === "Prometheus" && o.apiVersion?.startsWith("monitoring.coreos.com/"))

@@ -210,6 +210,49 @@ describe("rendered-stack check unread-monitor", () => {
     );
   });
 
+  it("a VMAgent with an object selector and no namespace selector reads its own namespace only, and says so", () => {
+    // VictoriaMetrics operator v0.66.0 internal/controller/operator/factory/k8stools/selectors.go:85-87:
+    // an object selector without a namespace selector lists the VMAgent's own namespace alone.
+    const { findings } = checkMonitorReaders([
+      ...MONITORS,
+      vmagent({ serviceScrapeSelector: {}, podScrapeSelector: {} }),
+    ]);
+    assert.deepEqual(
+      findings.map((f) => f.where),
+      [
+        "ServiceMonitor monitoring-agents/node-exporter (release node-exporter)",
+        "PodMonitor monitoring-agents/vector (release vector)",
+      ],
+    );
+    assert.match(
+      findings[0].message,
+      /VMAgent monitoring\/vm \(serviceScrapeSelector \{\}, serviceScrapeNamespaceSelector null: its own namespace only\)/,
+    );
+    // An operator watching a set of namespaces lists those instead (selectors.go:74-83): not narrowed.
+    const operator = placed({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "vm-victoria-metrics-operator", namespace: "monitoring" },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                name: "operator",
+                image: "docker.io/victoriametrics/operator:v0.66.0",
+                env: [{ name: "WATCH_NAMESPACE", value: "monitoring,monitoring-agents" }],
+              },
+            ],
+          },
+        },
+      },
+    });
+    assert.deepEqual(
+      wheres([...MONITORS, operator, vmagent({ serviceScrapeSelector: {}, podScrapeSelector: {} })]),
+      [],
+    );
+  });
+
   it("checkStack reports it", () => {
     const objects = [
       ...MONITORS,

@@ -317,6 +317,17 @@ describe("rendered-stack checks (unit): Alloy's RBAC and scrape authorization", 
       assert.equal(messages(scrapedBy("VMAgent", { selectAllByDefault: true, replicaCount: 1 })).length, 1);
     });
 
+    it("asks nothing of a VMAgent whose object selector, without a namespace selector, keeps it to its own namespace", () => {
+      // VictoriaMetrics operator v0.66.0 k8stools/selectors.go:85-87: the VMAgent's namespace alone
+      // (monitoring), so the monitor in agents is not its to scrape.
+      assert.deepEqual(messages(scrapedBy("VMAgent", { serviceScrapeSelector: {} })), []);
+      const m = messages(
+        scrapedBy("VMAgent", { serviceScrapeSelector: {}, serviceScrapeNamespaceSelector: {} }),
+      );
+      assert.equal(m.length, 1, "with a namespace selector it reads agents' monitor");
+      assert.match(m[0], refused);
+    });
+
     it("fails an endpoint without a token or over plain HTTP", () => {
       const bare = objects();
       bare[3].obj.spec.endpoints = [{ port: "metrics" }];
