@@ -8,7 +8,8 @@
  *   proxy serves TLS only and answers 401 without a token);
  * - the scrapers that read the ServiceMonitor, by the rule unread-monitor judges by too
  *   (checks/scrapers.ts monitorReaders: selectors per kind, a PrometheusAgent as a Prometheus, a
- *   scraper at zero replicas, a VMAgent in daemonSetMode or an Alloy with its pods parked reading none);
+ *   scraper at zero replicas, a VMAgent in daemonSetMode or ingestOnlyMode or beside an operator whose
+ *   converter is off, or an Alloy with its pods parked reading none);
  * - a scraper sending the token at SA_TOKEN_FILE must have it mounted (upstream/serviceMonitorAuth.ts);
  * - each scraper's ServiceAccount must be granted that access by a binding the stack renders, as
  *   the API server's RBAC authorizer decides it (kubernetes pkg/apis/rbac/v1/evaluation_helpers.go

@@ -13,16 +13,20 @@
  *   v0.66.0 internal/controller/operator/factory/k8stools/selectors.go:31-52), an object selector
  *   without a namespace selector in its own namespace only (selectors.go:85-87); in `daemonSetMode`
  *   it runs whatever its `replicaCount` and reads no ServiceMonitor (factory/vmagent/vmagent.go:360,
- *   collect_scrapes.go:173-176);
+ *   collect_scrapes.go:173-176); in `ingestOnlyMode` none (vmagent_scrapeconfig.go:150-153), nor
+ *   any of a kind the operator does not convert (`VM_ENABLEDPROMETHEUSCONVERTER_SERVICESCRAPE` /
+ *   `_PODMONITOR` "false", config.go:512-519, vmprometheusconverter_controller.go:266-275);
  * - an Alloy whose config runs `prometheus.operator.servicemonitors` / `podmonitors`, in its
  *   `namespaces` (default all).
  * A namespace selector reaches every namespace (namespace labels are not rendered) and an Alloy
  * component's own `selector` block is not narrowed on. A scraper that does not run (a Prometheus,
- * PrometheusAgent or VMAgent at zero replicas, an Alloy whose pods are parked) reads nothing.
+ * PrometheusAgent or VMAgent at zero replicas, an Alloy whose pods are parked) reads nothing, nor
+ * does a VMAgent in ingestOnlyMode or beside a converter switched off: unread-monitor names them as
+ * the scrapers that read none, scrape-authz asks nothing of them.
  */
 import { isParked } from "../builders/security/podSecurity";
 import { blocksOf, parseAlloy, stringValue } from "../upstream/alloy/syntax";
-import { containerEnv, vmOperators } from "../upstream/ruleSelection";
+import { containerEnv, convertsNo, VM_CONVERTER_ENV, vmOperators } from "../upstream/ruleSelection";
 import { alloyConfigs } from "./alloy";
 import { expressionsHold, podTemplates, type Placed, type PodTemplate } from "./objects";
 
@@ -72,6 +76,12 @@ export const SELECTORS: Record<
   },
 };
 
+/** What the VictoriaMetrics operator converts each kind to, for a VMAgent to read (converter/apis.go:104,399 at v0.66.0). */
+const CONVERTED: Record<MonitorKind, string> = {
+  ServiceMonitor: "VMServiceScrape",
+  PodMonitor: "VMPodScrape",
+};
+
 /**
  * The namespaces each Alloy `prometheus.operator.servicemonitors` (or `component`, its
  * `podmonitors` sibling) of a config reads, `undefined` for all.
@@ -98,9 +108,14 @@ export function alloyMonitorNamespaces(
 function operatorReaders(objects: Placed[], kind: MonitorKind, idle: IdleScraper[]): MonitorReader[] {
   const sel = SELECTORS[kind];
   const out: MonitorReader[] = [];
-  const watching = vmOperators(objects.map((p) => p.obj)).some(
-    (o) => containerEnv(o, "WATCH_NAMESPACE").join("") !== "",
-  );
+  const operators = vmOperators(objects.map((p) => p.obj));
+  const watching = operators.some((o) => containerEnv(o, "WATCH_NAMESPACE").join("") !== "");
+  // With every VictoriaMetrics operator rendered converting none of `kind`, no VMAgent reads one;
+  // none rendered (one installed apart), the converter is taken to run.
+  const unconverted =
+    operators.length > 0 && operators.every((o) => convertsNo(o, kind))
+      ? `which reads no ${kind}s: ${operators.map((o) => `Deployment ${o.metadata?.namespace}/${o.metadata?.name}`).join(", ")} ${operators.length > 1 ? "convert" : "converts"} none to ${CONVERTED[kind]}s (${VM_CONVERTER_ENV[kind]} "false", what victoria-metrics-operator's operator.disable_prometheus_converter: true writes)`
+      : undefined;
   for (const p of objects) {
     const { kind: k, apiVersion, metadata } = p.obj;
     const spec = p.obj.spec ?? {};
@@ -111,10 +126,15 @@ function operatorReaders(objects: Placed[], kind: MonitorKind, idle: IdleScraper
     const vm = k === "VMAgent" && apiVersion.startsWith("operator.victoriametrics.com/");
     // A VMAgent in daemonSetMode runs a DaemonSet (no replica count) that selects no VMServiceScrape.
     const daemonSet = vm && spec.daemonSetMode === true;
+    // In ingestOnlyMode the operator selects no scrape object at all (vmagent_scrapeconfig.go:150-153).
+    const ingestOnly = vm && spec.ingestOnlyMode === true;
     if ((prom && spec.replicas === 0) || (vm && !daemonSet && spec.replicaCount === 0))
       idle.push({ name: `${name} at zero replicas`, at: p });
+    else if (ingestOnly)
+      idle.push({ name: `${name} in ingestOnlyMode, which reads no scrape objects`, at: p });
     else if (daemonSet && kind === "ServiceMonitor")
       idle.push({ name: `${name} in daemonSetMode, which reads no ServiceMonitors`, at: p });
+    else if (vm && unconverted) idle.push({ name: `${name}, ${unconverted}`, at: p });
     if (prom && spec.replicas !== 0) {
       const [by, nsBy] = sel.prometheus;
       const nsSel = spec[nsBy];
@@ -127,7 +147,7 @@ function operatorReaders(objects: Placed[], kind: MonitorKind, idle: IdleScraper
         reads: (n, labels) => selectorMatches(spec[by], labels) && (!ownOnly || n === ns),
       });
     }
-    if (vm && (daemonSet ? kind === "PodMonitor" : spec.replicaCount !== 0)) {
+    if (vm && !ingestOnly && !unconverted && (daemonSet ? kind === "PodMonitor" : spec.replicaCount !== 0)) {
       // Any of the two selectors set, the object selector decides (nil: every object); neither, selectAllByDefault.
       const set = sel.vmagent.filter((f) => spec[f] !== undefined && spec[f] !== null);
       const [by, nsBy] = sel.vmagent;
@@ -155,7 +175,8 @@ function operatorReaders(objects: Placed[], kind: MonitorKind, idle: IdleScraper
 
 /**
  * Every running scraper of monitors of `kind` among the rendered objects; those rendered that read
- * none (zero replicas, parked pods, a VMAgent's daemonSetMode for ServiceMonitors) go to `idle`.
+ * none (zero replicas, parked pods, a VMAgent's daemonSetMode for ServiceMonitors, its
+ * ingestOnlyMode, the operator's converter off for `kind`) go to `idle`.
  */
 export function monitorReaders(
   objects: Placed[],

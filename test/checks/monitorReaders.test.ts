@@ -253,6 +253,51 @@ describe("rendered-stack check unread-monitor", () => {
     );
   });
 
+  it("a VMAgent in ingestOnlyMode, or beside an operator that converts no monitors, reads none, and is named so", () => {
+    // VictoriaMetrics operator v0.66.0 factory/vmagent/vmagent_scrapeconfig.go:150-153 (ingestOnlyMode:
+    // no scrape object selected); config.go:512-519 and vmprometheusconverter_controller.go:266-275
+    // (no ServiceMonitor or PodMonitor converted with its env var "false", which the
+    // victoria-metrics-operator chart writes for operator.disable_prometheus_converter).
+    const ingest = checkMonitorReaders([
+      ...MONITORS,
+      vmagent({ selectAllByDefault: true, ingestOnlyMode: true }),
+    ]);
+    assert.equal(ingest.findings.length, 3);
+    assert.match(
+      ingest.findings[0].message,
+      /VMAgent monitoring\/vm in ingestOnlyMode, which reads no scrape objects/,
+    );
+    const operator = (env: { name: string; value: string }[]) =>
+      placed({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "vm-victoria-metrics-operator", namespace: "monitoring" },
+        spec: {
+          template: {
+            spec: {
+              containers: [{ name: "operator", image: "docker.io/victoriametrics/operator:v0.66.0", env }],
+            },
+          },
+        },
+      });
+    const off = operator([
+      { name: "VM_ENABLEDPROMETHEUSCONVERTER_PODMONITOR", value: "false" },
+      { name: "VM_ENABLEDPROMETHEUSCONVERTER_SERVICESCRAPE", value: "false" },
+    ]);
+    const { findings } = checkMonitorReaders([...MONITORS, off, vmagent({ selectAllByDefault: true })]);
+    assert.equal(findings.length, 3);
+    assert.match(
+      findings[0].message,
+      /VMAgent monitoring\/vm, which reads no ServiceMonitors: Deployment monitoring\/vm-victoria-metrics-operator converts none to VMServiceScrapes \(VM_ENABLEDPROMETHEUSCONVERTER_SERVICESCRAPE "false"/,
+    );
+    // Only the kind switched off; an operator that converts, or none rendered, is taken to convert.
+    const podsOff = operator([{ name: "VM_ENABLEDPROMETHEUSCONVERTER_PODMONITOR", value: "false" }]);
+    assert.deepEqual(wheres([...MONITORS, podsOff, vmagent({ selectAllByDefault: true })]), [
+      "PodMonitor monitoring-agents/vector (release vector)",
+    ]);
+    assert.deepEqual(wheres([...MONITORS, off, operator([]), vmagent({ selectAllByDefault: true })]), []);
+  });
+
   it("checkStack reports it", () => {
     const objects = [
       ...MONITORS,

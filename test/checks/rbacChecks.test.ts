@@ -328,6 +328,39 @@ describe("rendered-stack checks (unit): Alloy's RBAC and scrape authorization", 
       assert.match(m[0], refused);
     });
 
+    it("asks nothing of a VMAgent in ingestOnlyMode or beside an operator that converts no ServiceMonitor", () => {
+      // VictoriaMetrics operator v0.66.0 factory/vmagent/vmagent_scrapeconfig.go:150-153 (no scrape
+      // object in ingestOnlyMode); vmprometheusconverter_controller.go:266-275 (no ServiceMonitor
+      // converted with VM_ENABLEDPROMETHEUSCONVERTER_SERVICESCRAPE "false").
+      const all = { selectAllByDefault: true };
+      assert.deepEqual(messages(scrapedBy("VMAgent", { ...all, ingestOnlyMode: true })), []);
+      const converter = (value: string) =>
+        at({
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name: "vm-operator", namespace: NS },
+          spec: {
+            template: {
+              spec: {
+                containers: [
+                  {
+                    name: "manager",
+                    image: "docker.io/victoriametrics/operator:v0.66.0",
+                    env: [{ name: "VM_ENABLEDPROMETHEUSCONVERTER_SERVICESCRAPE", value }],
+                  },
+                ],
+              },
+            },
+          },
+        });
+      assert.deepEqual(messages([...scrapedBy("VMAgent", all), converter("false")]), []);
+      assert.equal(
+        messages([...scrapedBy("VMAgent", all), converter("true")]).length,
+        1,
+        "converting: judged",
+      );
+    });
+
     it("fails an endpoint without a token or over plain HTTP", () => {
       const bare = objects();
       bare[3].obj.spec.endpoints = [{ port: "metrics" }];
