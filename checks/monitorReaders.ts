@@ -29,7 +29,9 @@ export function checkMonitorReaders(objects: Placed[]): { monitors: number; find
     monitors += all.length;
     if (all.length === 0) continue;
     const idle: IdleScraper[] = [];
-    const readers = monitorReaders(objects, kind, idle);
+    // A monitor left unread is refused: an Alloy namespaces list holding an expression (its value
+    // not known offline) is taken as every namespace, never refusing a monitor it may name.
+    const readers = monitorReaders(objects, kind, { expressionsReachAll: true, idle });
     const named = readers.map((r) => `${r.name} (${r.selects})`);
     const scrapers = readers.length
       ? `the stack's scrapers of ${kind}s: ${named.join(", ")}`

@@ -222,7 +222,10 @@ export function proxiedTargets(objects: Placed[]): { targets: ProxiedTarget[]; f
 /** Every running scraper of ServiceMonitors among the rendered objects, with its account. */
 export function monitorScrapers(objects: Placed[]): MonitorScraper[] {
   const out: MonitorScraper[] = [];
-  for (const r of monitorReaders(objects, "ServiceMonitor")) {
+  // A reader is asked for RBAC: an Alloy namespaces list holding an expression is read as its
+  // literals (unread-monitor takes it as every namespace), so no access is demanded for a namespace
+  // the expression may not name. The same choice as alloy-rbac's (checks/alloyRbac.ts).
+  for (const r of monitorReaders(objects, "ServiceMonitor", { expressionsReachAll: false })) {
     const reads = (t: ProxiedTarget) => r.reads(t.namespace, t.monitorLabels);
     if (!r.pods) {
       const { kind, metadata } = r.at.obj;

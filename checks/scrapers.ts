@@ -17,7 +17,8 @@
  *   any of a kind the operator does not convert (`VM_ENABLEDPROMETHEUSCONVERTER_SERVICESCRAPE` /
  *   `_PODMONITOR` "false", config.go:512-519, vmprometheusconverter_controller.go:266-275);
  * - an Alloy whose config runs `prometheus.operator.servicemonitors` / `podmonitors`, in its
- *   `namespaces` (default all).
+ *   `namespaces` (default all; a list holding an expression, whose value is not known offline, as
+ *   each check chooses: ReaderOptions.expressionsReachAll).
  * A namespace selector reaches every namespace (namespace labels are not rendered) and an Alloy
  * component's own `selector` block is not narrowed on. A scraper that does not run (a Prometheus,
  * PrometheusAgent or VMAgent at zero replicas, an Alloy whose pods are parked) reads nothing, nor
@@ -25,7 +26,7 @@
  * the scrapers that read none, scrape-authz asks nothing of them.
  */
 import { isParked } from "../builders/security/podSecurity";
-import { blocksOf, parseAlloy, stringValue } from "../upstream/alloy/syntax";
+import { blocksOf, parseAlloy, stringValue, type Expr } from "../upstream/alloy/syntax";
 import { containerEnv, convertsNo, VM_CONVERTER_ENV, vmOperators } from "../upstream/ruleSelection";
 import { alloyConfigs } from "./alloy";
 import { expressionsHold, podTemplates, type Placed, type PodTemplate } from "./objects";
@@ -82,13 +83,30 @@ const CONVERTED: Record<MonitorKind, string> = {
   PodMonitor: "VMPodScrape",
 };
 
+/** How a check reads what the render leaves open, and where it puts the scrapers that read none. */
+export interface ReaderOptions {
+  /**
+   * An Alloy `namespaces` list holding an expression (`["monitoring", sys.env("NS")]`): every
+   * namespace (true) or its string literals (false). Its value is not known offline, so each check
+   * takes the side on which it refuses less: unread-monitor (a monitor none reads) every namespace,
+   * scrape-authz (a reader without RBAC for its targets) the literals.
+   */
+  expressionsReachAll: boolean;
+  /** Scrapers rendered that read none of the kind (for a message to name them). */
+  idle?: IdleScraper[];
+}
+
 /**
  * The namespaces each Alloy `prometheus.operator.servicemonitors` (or `component`, its
- * `podmonitors` sibling) of a config reads, `undefined` for all.
+ * `podmonitors` sibling) of a config reads, `undefined` for all (an empty list is every namespace,
+ * grafana/alloy v1.12.0 internal/component/prometheus/operator/types.go:28-29,79-80). A list holding
+ * an expression is read as its string literals, unless `expressionsReachAll`: its value is not
+ * known offline, so a check that refuses what is left unread takes it as every namespace.
  */
 export function alloyMonitorNamespaces(
   text: string,
   component = "prometheus.operator.servicemonitors",
+  expressionsReachAll = false,
 ): (string[] | undefined)[] {
   const parsed = parseAlloy(text);
   if (parsed.errors.length > 0) return [];
@@ -97,6 +115,8 @@ export function alloyMonitorNamespaces(
     .map(({ block }): string[] | undefined => {
       const a = block.body.find((s) => s.kind === "attribute" && s.name === "namespaces");
       if (a?.kind !== "attribute" || a.value.kind !== "array") return undefined;
+      const literal = (e: Expr) => e.kind === "literal" && e.type === "string";
+      if (expressionsReachAll && !a.value.elements.every(literal)) return undefined;
       const names = a.value.elements.flatMap((e) =>
         e.kind === "literal" && e.type === "string" ? [stringValue(e.raw)] : [],
       );
@@ -176,17 +196,14 @@ function operatorReaders(objects: Placed[], kind: MonitorKind, idle: IdleScraper
 /**
  * Every running scraper of monitors of `kind` among the rendered objects; those rendered that read
  * none (zero replicas, parked pods, a VMAgent's daemonSetMode for ServiceMonitors, its
- * ingestOnlyMode, the operator's converter off for `kind`) go to `idle`.
+ * ingestOnlyMode, the operator's converter off for `kind`) go to `opts.idle`.
  */
-export function monitorReaders(
-  objects: Placed[],
-  kind: MonitorKind,
-  idle: IdleScraper[] = [],
-): MonitorReader[] {
+export function monitorReaders(objects: Placed[], kind: MonitorKind, opts: ReaderOptions): MonitorReader[] {
   const component = SELECTORS[kind].alloy;
+  const idle = opts.idle ?? [];
   const out = operatorReaders(objects, kind, idle);
   for (const c of alloyConfigs(objects)) {
-    const scopes = alloyMonitorNamespaces(c.text, component);
+    const scopes = alloyMonitorNamespaces(c.text, component, opts.expressionsReachAll);
     if (scopes.length === 0) continue;
     const pods = podTemplates(objects).filter(
       (t) =>

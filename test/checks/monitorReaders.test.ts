@@ -298,6 +298,43 @@ describe("rendered-stack check unread-monitor", () => {
     assert.deepEqual(wheres([...MONITORS, off, operator([]), vmagent({ selectAllByDefault: true })]), []);
   });
 
+  it("an Alloy whose namespaces list holds an expression is not narrowed to its literals; a literal list is", () => {
+    // grafana/alloy v1.12.0 internal/component/prometheus/operator/types.go:28-29,79-80: the list
+    // as evaluated (empty: every namespace); an expression's value is not known offline.
+    const alloy = (namespaces: string) => [
+      placed({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "alloy-cluster", namespace: "monitoring" },
+        data: {
+          "config.alloy": `prometheus.operator.servicemonitors "all" {\n  namespaces = ${namespaces}\n  forward_to = []\n}\n`,
+        },
+      }),
+      placed({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "alloy-cluster", namespace: "monitoring" },
+        spec: {
+          template: {
+            spec: {
+              containers: [{ name: "alloy", image: "docker.io/grafana/alloy:v1.12.0" }],
+              volumes: [{ name: "config", configMap: { name: "alloy-cluster" } }],
+            },
+          },
+        },
+      }),
+    ];
+    const serviceMonitors = (objects: Placed[]) =>
+      wheres(objects).filter((w) => w.startsWith("ServiceMonitor"));
+    assert.deepEqual(
+      serviceMonitors([...MONITORS, ...alloy(`["monitoring", sys.env("EXTRA_NAMESPACE")]`)]),
+      [],
+    );
+    assert.deepEqual(serviceMonitors([...MONITORS, ...alloy(`["monitoring"]`)]), [
+      "ServiceMonitor monitoring-agents/node-exporter (release node-exporter)",
+    ]);
+  });
+
   it("checkStack reports it", () => {
     const objects = [
       ...MONITORS,

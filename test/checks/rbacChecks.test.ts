@@ -6,6 +6,7 @@ import { type K8sObject, type Placed } from "../../checks/objects";
 import { NS } from "../support/objects";
 import { checkAlloyRbac } from "../../checks/alloyRbac";
 import { checkScrapeAuthz } from "../../checks/scrapeAuthz";
+import { checkMonitorReaders } from "../../checks/monitorReaders";
 import { at } from "../support/checkCases";
 import { isOperator } from "../../checks/privileges";
 
@@ -359,6 +360,46 @@ describe("rendered-stack checks (unit): Alloy's RBAC and scrape authorization", 
         1,
         "converting: judged",
       );
+    });
+
+    it("reads an Alloy namespaces list holding an expression as its literals, where unread-monitor takes every namespace", () => {
+      // The expression's value is not known offline: demanding RBAC for a namespace it may not name
+      // could refuse a correct stack, so scrape-authz narrows where unread-monitor does not
+      // (checks/scrapers.ts ReaderOptions.expressionsReachAll).
+      const alloyReading = (namespaces: string) => [
+        ...objects().filter((p) => p.obj.kind !== "RoleBinding" && p.obj.kind !== "Prometheus"),
+        at({
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: "alloy-monitors", namespace: NS },
+          data: {
+            "config.alloy": `prometheus.operator.servicemonitors "m" {\n  namespaces = ${namespaces}\n  forward_to = []\n}\n`,
+          },
+        }),
+        at({
+          apiVersion: "apps/v1",
+          kind: "StatefulSet",
+          metadata: { name: "alloy-monitors", namespace: NS },
+          spec: {
+            template: {
+              spec: {
+                containers: [{ name: "alloy", image: "grafana/alloy:v1.12.0" }],
+                volumes: [{ name: "config", configMap: { name: "alloy-monitors" } }],
+              },
+            },
+          },
+        }),
+      ];
+      const expression = alloyReading(`["monitoring", sys.env("EXTRA_NAMESPACE")]`);
+      assert.deepEqual(messages(expression), []);
+      assert.deepEqual(
+        checkMonitorReaders(expression).findings.map((f) => f.where),
+        [],
+        "unread-monitor: agents/exp may be named by the expression",
+      );
+      const m = messages(alloyReading(`["monitoring", "agents"]`));
+      assert.equal(m.length, 1, "a literal agents: judged");
+      assert.match(m[0], /ServiceAccount monitoring\/default: every scrape gets 403/);
     });
 
     it("fails an endpoint without a token or over plain HTTP", () => {
