@@ -14,11 +14,14 @@
  * winning (0.80.0 templates/_helpers.tpl `vm.agent.remote.write`: `mergeOverwrite (fromYaml .)
  * (deepCopy (first $rws))`). The VMAgent then writes elsewhere only, and vmsingle, which every
  * dashboard and rule of the stack reads, gets no samples from that update on; nothing else refuses it.
+ * The entry is judged against the address the storage serves: with its `extraArgs.tls` or
+ * `http.pathPrefix` set the chart's own entry follows them (so no merge is blamed), and what still
+ * reaches the storage at the program's address (Grafana's datasources) is the mistake, told at the storage.
  */
 import { mimirEndpoints, victoriaMetricsEndpoints } from "../model/endpoints";
 import { mimirName } from "../model/services";
 import { versions } from "../model/versions";
-import { chartOf, type Finding, type Placed } from "./objects";
+import { chartOf, describe, type Finding, type Placed } from "./objects";
 
 /** Where the program's entry is, as the kube-prometheus-stack chart's values name it. */
 export const KPS_REMOTE_WRITE_VALUES = "prometheus.prometheusSpec.remoteWrite";
@@ -112,30 +115,109 @@ function vmChartResource(p: Placed, kind: string): boolean {
  * the operator's Service exposes and the chart writes its own entry with (victoria-metrics-common
  * `vm.host`); unset, the operator's default, model/services.ts PORTS.
  */
-function vmStorageIn(objects: Placed[], ns: string): { cluster: boolean; port?: string } | undefined {
+function vmStorageIn(objects: Placed[], ns: string): VmStorage | undefined {
   const of = (kind: string) =>
     objects.find((p) => vmChartResource(p, kind) && (p.obj.metadata.namespace ?? "default") === ns);
   const port = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : undefined);
+  const args = (v: unknown) => (v && typeof v === "object" ? (v as Record<string, unknown>) : {});
   const single = of("VMSingle");
-  if (single) return { cluster: false, port: port(single.obj.spec?.port) };
+  if (single)
+    return {
+      cluster: false,
+      at: single,
+      port: port(single.obj.spec?.port),
+      args: args(single.obj.spec?.extraArgs),
+    };
   const cluster = of("VMCluster");
-  if (cluster) return { cluster: true, port: port(cluster.obj.spec?.vminsert?.port) };
+  if (cluster) {
+    const vminsert = cluster.obj.spec?.vminsert;
+    return { cluster: true, at: cluster, port: port(vminsert?.port), args: args(vminsert?.extraArgs) };
+  }
   return undefined;
 }
 
-/** The storage's write endpoint (model/endpoints.ts), on the port its custom resource gives. */
-function pushOf(ns: string, storage: { cluster: boolean; port?: string }): string {
-  const push = victoriaMetricsEndpoints(ns, storage.cluster).push;
-  if (storage.port === undefined || !/^\d+$/.test(storage.port)) return push;
-  const url = new URL(push);
-  url.port = storage.port;
+/** The stack's VictoriaMetrics storage: its custom resource, its Service port and its (vminsert's) flags. */
+interface VmStorage {
+  cluster: boolean;
+  at: Placed;
+  port?: string;
+  args: Record<string, unknown>;
+}
+
+/**
+ * How the storage serves HTTP, from its flags as victoria-metrics-common 0.80.0 `vm.url` reads them
+ * (templates/_service.tpl:81-85: https when `tls` is "true", `http.pathPrefix` before every path)
+ * and as VictoriaMetrics v1.144.0 serves them (lib/httpserver/httpserver.go:122-143: TLS only;
+ * :735-746 and :340-356: the prefix, with a leading and a trailing `/`, on every path).
+ */
+function servedAs(storage: VmStorage): { tls: boolean; prefix?: string } {
+  const raw = storage.args["http.pathPrefix"];
+  const prefix = typeof raw === "string" ? `/${raw}/`.replace(/^\/+/, "/").replace(/\/+$/, "/") : "/";
+  return { tls: String(storage.args.tls) === "true", ...(prefix !== "/" ? { prefix } : {}) };
+}
+
+/**
+ * The storage's write endpoint (model/endpoints.ts), on the port its custom resource gives; `served`,
+ * as the storage serves it (its scheme and path prefix, which the chart's own entry follows).
+ */
+function pushOf(ns: string, storage: VmStorage, served = false): string {
+  const url = new URL(victoriaMetricsEndpoints(ns, storage.cluster).push);
+  if (storage.port !== undefined && /^\d+$/.test(storage.port)) url.port = storage.port;
+  if (served) {
+    const { tls, prefix } = servedAs(storage);
+    if (tls) url.protocol = "https:";
+    if (prefix) url.pathname = `${prefix.slice(0, -1)}${url.pathname}`;
+  }
   return url.toString();
 }
 
+/**
+ * A storage served over TLS or under a path prefix (a `chartValues` override of its `extraArgs`)
+ * while objects of the stack still reach it at the address the program writes (model/endpoints.ts:
+ * Grafana's datasources, say): the chart follows the flags in its own VMAgent's and vmalert's URLs,
+ * the program does not, and VictoriaMetrics answers none of those requests.
+ */
+function checkServed(objects: Placed[], storage: VmStorage): Finding | undefined {
+  const { tls, prefix } = servedAs(storage);
+  if (!tls && !prefix) return undefined;
+  const ns = storage.at.obj.metadata.namespace ?? "default";
+  const base = new URL(pushOf(ns, storage)).origin;
+  const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  // In the object's JSON, the address ends at a quote, a backslash (an escaped newline of a config
+  // text), a slash, a query or the end; under a prefix alone, one that goes on with it is served.
+  const rest = !tls && prefix ? `(?!${esc(prefix.slice(0, -1))}(?:[/"?\\\\]|$))` : "";
+  const old = new RegExp(`${esc(base)}(?![0-9])${rest}`);
+  const clients = objects.filter((p) => p !== storage.at && old.test(JSON.stringify(p.obj)));
+  if (clients.length === 0) return undefined;
+  const target = storage.cluster ? "VMCluster's vminsert" : "vmsingle";
+  const at = storage.cluster ? "vmcluster.spec.vminsert.extraArgs" : "vmsingle.spec.extraArgs";
+  const keys = [
+    ...(tls ? [`values.${at}.tls "true"`] : []),
+    ...(prefix ? [`values.${at}["http.pathPrefix"] ${JSON.stringify(storage.args["http.pathPrefix"])}`] : []),
+  ];
+  const how = [...(tls ? ["HTTPS only"] : []), ...(prefix ? [`under the path prefix ${prefix}`] : [])].join(
+    ", ",
+  );
+  const refuses = [
+    ...(tls ? ["takes TLS connections only"] : []),
+    ...(prefix ? [`answers "missing -http.pathPrefix" to any path outside ${prefix}`] : []),
+  ].join(" and ");
+  return {
+    check: "vm-remote-write",
+    where: `${storage.at.obj.kind} ${ns}/${storage.at.obj.metadata.name} (${storage.at.source})`,
+    message:
+      `${target} serves ${how} (${keys.join(", ")}), and the chart follows it in the URLs it writes for its ` +
+      `own VMAgent and vmalert, but ${clients.map(describe).join(", ")} ${clients.length > 1 ? "reach" : "reaches"} ` +
+      `${target} at ${base} (the address the program writes, with no TLS and no prefix), where it ${refuses}: ` +
+      `those requests fail. The program has no setting for a ${target} served so: leave ` +
+      `${keys.map((k) => k.split(" ")[0]).join(" and ")} out`,
+  };
+}
+
 /** A VMAgent beside the stack's VMSingle or VMCluster that writes none of its samples there. */
-function checkVmAgent(p: Placed, storage: { cluster: boolean; port?: string }): Finding | undefined {
+function checkVmAgent(p: Placed, storage: VmStorage): Finding | undefined {
   const ns = p.obj.metadata.namespace ?? "default";
-  const push = pushOf(ns, storage);
+  const push = pushOf(ns, storage, true);
   const urls = remoteWriteUrls(p);
   if (urls.some((u) => sameEndpoint(u, push, storage.cluster))) return undefined;
   const target = storage.cluster ? "VMCluster's vminsert" : "vmsingle";
@@ -162,6 +244,8 @@ export function checkRemoteWrite(objects: Placed[]): { judged: number; findings:
       judged++;
       const finding = checkVmAgent(p, storage);
       if (finding) findings.push(finding);
+      const served = checkServed(objects, storage);
+      if (served && !findings.some((f) => f.where === served.where)) findings.push(served);
       continue;
     }
     if (p.obj.kind !== "Prometheus" || p.hook) continue;

@@ -224,6 +224,73 @@ describe("check vm-remote-write: the VMAgent keeps writing to the stack's Victor
     );
   });
 
+  it("a storage serving TLS or a path prefix: the chart's VMAgent follows it; what the program points at the old address is refused at the storage", () => {
+    // victoria-metrics-common 0.80.0 templates/_service.tpl:61-88 (vm.url): https when the storage's
+    // extraArgs.tls is "true", its http.pathPrefix before the path; VictoriaMetrics v1.144.0
+    // lib/httpserver/httpserver.go:122-143 (TLS only) and :340-356 ("missing -http.pathPrefix").
+    const tls = storage("VMSingle", { port: "8428", extraArgs: { tls: "true" } });
+    const https = "https://vmsingle-vm.monitoring.svc.cluster.local.:8428/api/v1/write";
+    assert.deepEqual(checkRemoteWrite([tls, agent(https)]), { judged: 1, findings: [] });
+    const grafana = {
+      obj: {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "grafana", namespace: "monitoring" },
+        data: { "datasources.yaml": "url: http://vmsingle-vm.monitoring.svc.cluster.local:8428\n" },
+      },
+      urn: "urn:g",
+      source: "release grafana",
+    };
+    const { findings } = checkRemoteWrite([tls, agent(https), grafana]);
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].where, "VMSingle monitoring/vm (release vm)");
+    assert.match(
+      findings[0].message,
+      /^vmsingle serves HTTPS only \(values\.vmsingle\.spec\.extraArgs\.tls "true"\), and the chart follows it in the URLs it writes for its own VMAgent and vmalert, but ConfigMap monitoring\/grafana \(release grafana\) reaches vmsingle at http:\/\/vmsingle-vm\.monitoring\.svc\.cluster\.local:8428/,
+    );
+    assert.doesNotMatch(findings[0].message, /merges its first entry/);
+    const prefix = storage("VMSingle", { port: "8428", extraArgs: { "http.pathPrefix": "/vm/" } });
+    const prefixed = "http://vmsingle-vm.monitoring.svc.cluster.local.:8428/vm/api/v1/write";
+    assert.deepEqual(checkRemoteWrite([prefix, agent(prefixed)]).findings, []);
+    const p = checkRemoteWrite([prefix, agent(prefixed), grafana]).findings;
+    assert.equal(p.length, 1);
+    assert.match(
+      p[0].message,
+      /^vmsingle serves under the path prefix \/vm\/ \(values\.vmsingle\.spec\.extraArgs\["http\.pathPrefix"\] "\/vm\/"\)/,
+    );
+    assert.match(p[0].message, /missing -http\.pathPrefix/);
+    // A VMAgent writing to the old address is its own mistake, against the address the storage serves.
+    const old = checkRemoteWrite([prefix, agent("http://vmsingle-vm:8428/api/v1/write")]).findings;
+    assert.match(
+      old[0].message,
+      /must remote-write to http:\/\/vmsingle-vm\.monitoring\.svc\.cluster\.local:8428\/vm\/api\/v1\/write;/,
+    );
+  });
+
+  it("pi: vmsingle.spec.extraArgs.tls is refused once, at its line, saying what reaches vmsingle the old way", async () => {
+    const dir = tmpDir("vm-remote-write");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const doc = parse(fs.readFileSync(path.join(ROOT, "Pulumi.pi.yaml"), "utf8"));
+    doc.config[`${PROJECT}:chartValues`] = {
+      "victoria-metrics-k8s-stack": { vmsingle: { spec: { extraArgs: { tls: "true" } } } },
+    };
+    fs.writeFileSync(path.join(dir, "Pulumi.vmt.yaml"), stringify(doc));
+    const r = await synthCli("--stack", "vmt", "--dir", dir, "--out", path.join(dir, "out"), "--quiet");
+    const out = r.stdout + r.stderr;
+    assert.equal(r.status, 1, out);
+    assert.equal(out.split("\n").filter((l) => l.startsWith("  [")).length, 1, out);
+    assert.match(
+      out,
+      /\n {2}\[vm-remote-write\] VMSingle monitoring\/vm \(release vm\): vmsingle serves HTTPS only/,
+    );
+    assert.match(out, /reaches vmsingle at http:\/\/vmsingle-vm\.monitoring\.svc\.cluster\.local:8428/);
+    assert.doesNotMatch(out, /merges its first entry|must remote-write/);
+    assert.match(
+      out,
+      /\n {6}from the stack's chart values override chartValues\.victoria-metrics-k8s-stack\.vmsingle\.spec\.extraArgs\.tls \([^)]*Pulumi\.vmt\.yaml:\d+\)/,
+    );
+  });
+
   it("pi: an override of vmagent.spec.remoteWrite is refused at its line, one message", async () => {
     const dir = tmpDir("vm-remote-write");
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
