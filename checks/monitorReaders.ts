@@ -11,7 +11,8 @@
  * to the `chartValues` override behind it.
  */
 import { causeKey } from "@homelab-observability/contract";
-import { describe, releaseUrns, type Finding, type Placed } from "./objects";
+import { versions } from "../model/versions";
+import { chartOf, describe, releaseUrns, type Finding, type Placed } from "./objects";
 import { monitorReaders, SELECTORS, type IdleScraper, type MonitorKind } from "./scrapers";
 
 /** The mistake (contract/mistakes.ts causeKey): monitors one set of scrapers leaves unread. */
@@ -19,6 +20,26 @@ const UNREAD_MONITORS = "unread-monitors";
 
 const isMonitor = (p: Placed, kind: MonitorKind) =>
   p.obj.kind === kind && p.obj.apiVersion.startsWith("monitoring.coreos.com/");
+
+/**
+ * What names the values key behind a kube-prometheus-stack Prometheus' selector of `kind` when it is
+ * the chart's release label: kube-prometheus-stack 88.0.0 templates/prometheus/prometheus.yaml:193-202,
+ * 209-218 render `release: <release name>` for `<by>NilUsesHelmValues: true` with `<by>` empty (the
+ * program sets it false, builders/metrics/kpsValues.ts), so the message names that key (which
+ * synth/report.ts then traces to its override) only when the rendered selector is that label. The
+ * chart always renders the namespace selector (`{}` when unset, :203-208, :219-224), so the
+ * reader's `selects` is its `<by>` phrase alone and these words follow it.
+ */
+function nilUsesHelmValues(p: Placed, kind: MonitorKind): string {
+  const [by, nsBy] = SELECTORS[kind].prometheus;
+  const release = p.obj.metadata.labels?.release;
+  const spec = p.obj.spec ?? {};
+  if (chartOf(p.obj) !== versions.charts.kubePrometheusStack.chart || release === undefined) return "";
+  if (spec[nsBy] === undefined || spec[nsBy] === null) return "";
+  if (JSON.stringify(spec[by]) !== JSON.stringify({ matchLabels: { release } })) return "";
+  const values = "values.prometheus.prometheusSpec";
+  return `: what ${versions.charts.kubePrometheusStack.chart} renders for ${values}.${by}NilUsesHelmValues true with ${values}.${by} empty`;
+}
 
 /** The check: each ServiceMonitor and PodMonitor is read by at least one running scraper. */
 export function checkMonitorReaders(objects: Placed[]): { monitors: number; findings: Finding[] } {
@@ -32,7 +53,7 @@ export function checkMonitorReaders(objects: Placed[]): { monitors: number; find
     // A monitor left unread is refused: an Alloy namespaces list holding an expression (its value
     // not known offline) is taken as every namespace, never refusing a monitor it may name.
     const readers = monitorReaders(objects, kind, { expressionsReachAll: true, idle });
-    const named = readers.map((r) => `${r.name} (${r.selects})`);
+    const named = readers.map((r) => `${r.name} (${r.selects}${nilUsesHelmValues(r.at, kind)})`);
     const scrapers = readers.length
       ? `the stack's scrapers of ${kind}s: ${named.join(", ")}`
       : idle.length

@@ -7,6 +7,11 @@ import { checkMonitorReaders } from "../../checks/monitorReaders";
 import { checkStack } from "../../checks";
 import { placedFrom } from "../../checks/placed";
 import type { Placed } from "../../checks/objects";
+import * as fs from "fs";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { PROJECT } from "../../model/names";
+import { ROOT, synthCli, tmpDir } from "../support/helpers";
 import { matrixVariants, rendered, stackFileVariants } from "../support/rendered";
 
 const placed = (obj: any, source = `release ${obj.metadata.name}`): Placed => ({
@@ -333,6 +338,67 @@ describe("rendered-stack check unread-monitor", () => {
     assert.deepEqual(serviceMonitors([...MONITORS, ...alloy(`["monitoring"]`)]), [
       "ServiceMonitor monitoring-agents/node-exporter (release node-exporter)",
     ]);
+  });
+
+  it("a kube-prometheus-stack Prometheus whose selector is the chart's release label names serviceMonitorSelectorNilUsesHelmValues, and only then", () => {
+    // kube-prometheus-stack 88.0.0 templates/prometheus/prometheus.yaml:193-202, 209-218: with the
+    // selector value empty and its NilUsesHelmValues true the chart renders `release: <release name>`.
+    const kps = (spec: Record<string, unknown>) => {
+      const p = prometheus({ ...ALL, podMonitorSelector: {}, ...spec });
+      p.obj.metadata.labels = { chart: "kube-prometheus-stack-88.0.0", release: "kube-prometheus-stack" };
+      return p;
+    };
+    const nil = checkMonitorReaders([
+      ...MONITORS,
+      kps({ serviceMonitorSelector: { matchLabels: { release: "kube-prometheus-stack" } } }),
+    ]).findings;
+    assert.equal(nil.length, 2);
+    assert.match(
+      nil[0].message,
+      /\(serviceMonitorSelector \{"matchLabels":\{"release":"kube-prometheus-stack"\}\}: what kube-prometheus-stack renders for values\.prometheus\.prometheusSpec\.serviceMonitorSelectorNilUsesHelmValues true with values\.prometheus\.prometheusSpec\.serviceMonitorSelector empty\)/,
+    );
+    const other = checkMonitorReaders([
+      ...MONITORS,
+      kps({ serviceMonitorSelector: { matchLabels: { team: "foo" } } }),
+    ]);
+    assert.doesNotMatch(other.findings[0].message, /NilUsesHelmValues/);
+    // A nil namespace selector is none the chart renders (`{}` when unset, :203-208): not its output.
+    const nilNamespaces = checkMonitorReaders([
+      ...MONITORS,
+      kps({
+        serviceMonitorSelector: { matchLabels: { release: "kube-prometheus-stack" } },
+        serviceMonitorNamespaceSelector: null,
+      }),
+    ]);
+    assert.doesNotMatch(nilNamespaces.findings[0].message, /NilUsesHelmValues/);
+  });
+
+  it("production through the CLI: the override that renders the release-label selector is the one named", async function () {
+    this.timeout(120000);
+    const run = async (prometheusSpec: Record<string, unknown>) => {
+      const dir = tmpDir("unread-monitor");
+      fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+      const doc = parse(fs.readFileSync(path.join(ROOT, "Pulumi.production.yaml"), "utf8"));
+      doc.config[`${PROJECT}:chartValues`] = { "kube-prometheus-stack": { prometheus: { prometheusSpec } } };
+      fs.writeFileSync(path.join(dir, "Pulumi.um.yaml"), stringify(doc));
+      const r = await synthCli("--stack", "um", "--dir", dir, "--out", path.join(dir, "out"), "--quiet");
+      assert.equal(r.status, 1, r.stdout + r.stderr);
+      return (r.stdout + r.stderr).split("\n").filter((l) => /^ {6}(from|the values of)/.test(l));
+    };
+    // `{}` is empty to the chart's `if`: NilUsesHelmValues decides, and is named (it was not).
+    const empty = await run({ serviceMonitorSelector: {}, serviceMonitorSelectorNilUsesHelmValues: true });
+    assert.equal(empty.length, 1, empty.join("\n"));
+    assert.match(
+      empty[0],
+      /^ {6}from the stack's chart values overrides? .*chartValues\.kube-prometheus-stack\.prometheus\.prometheusSpec\.serviceMonitorSelectorNilUsesHelmValues \(/,
+    );
+    // A selector of one's own decides: NilUsesHelmValues is not named.
+    const own = await run({
+      serviceMonitorSelector: { matchLabels: { team: "foo" } },
+      serviceMonitorSelectorNilUsesHelmValues: true,
+    });
+    assert.equal(own.length, 1, own.join("\n"));
+    assert.doesNotMatch(own[0], /NilUsesHelmValues/);
   });
 
   it("checkStack reports it", () => {
