@@ -36,6 +36,21 @@ const vmagent = (spec: Record<string, unknown>) =>
     spec,
   });
 
+/** The VictoriaMetrics operator's Deployment, with `env` on its container. */
+const vmOperator = (env: { name: string; value: string }[]) =>
+  placed({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "vm-victoria-metrics-operator", namespace: "monitoring" },
+    spec: {
+      template: {
+        spec: {
+          containers: [{ name: "operator", image: "docker.io/victoriametrics/operator:v0.66.0", env }],
+        },
+      },
+    },
+  });
+
 const MONITORS = [
   monitor("ServiceMonitor", "loki", "monitoring", { release: "homelab" }),
   monitor("ServiceMonitor", "node-exporter", "monitoring-agents", { "app.kubernetes.io/name": "ne" }),
@@ -234,24 +249,7 @@ describe("rendered-stack check unread-monitor", () => {
       /VMAgent monitoring\/vm \(serviceScrapeSelector \{\}, serviceScrapeNamespaceSelector null: its own namespace only\)/,
     );
     // An operator watching a set of namespaces lists those instead (selectors.go:74-83): not narrowed.
-    const operator = placed({
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name: "vm-victoria-metrics-operator", namespace: "monitoring" },
-      spec: {
-        template: {
-          spec: {
-            containers: [
-              {
-                name: "operator",
-                image: "docker.io/victoriametrics/operator:v0.66.0",
-                env: [{ name: "WATCH_NAMESPACE", value: "monitoring,monitoring-agents" }],
-              },
-            ],
-          },
-        },
-      },
-    });
+    const operator = vmOperator([{ name: "WATCH_NAMESPACE", value: "monitoring,monitoring-agents" }]);
     assert.deepEqual(
       wheres([...MONITORS, operator, vmagent({ serviceScrapeSelector: {}, podScrapeSelector: {} })]),
       [],
@@ -272,20 +270,7 @@ describe("rendered-stack check unread-monitor", () => {
       ingest.findings[0].message,
       /VMAgent monitoring\/vm in ingestOnlyMode, which reads no scrape objects/,
     );
-    const operator = (env: { name: string; value: string }[]) =>
-      placed({
-        apiVersion: "apps/v1",
-        kind: "Deployment",
-        metadata: { name: "vm-victoria-metrics-operator", namespace: "monitoring" },
-        spec: {
-          template: {
-            spec: {
-              containers: [{ name: "operator", image: "docker.io/victoriametrics/operator:v0.66.0", env }],
-            },
-          },
-        },
-      });
-    const off = operator([
+    const off = vmOperator([
       { name: "VM_ENABLEDPROMETHEUSCONVERTER_PODMONITOR", value: "false" },
       { name: "VM_ENABLEDPROMETHEUSCONVERTER_SERVICESCRAPE", value: "false" },
     ]);
@@ -296,11 +281,11 @@ describe("rendered-stack check unread-monitor", () => {
       /VMAgent monitoring\/vm, which reads no ServiceMonitors: Deployment monitoring\/vm-victoria-metrics-operator converts none to VMServiceScrapes \(VM_ENABLEDPROMETHEUSCONVERTER_SERVICESCRAPE "false"/,
     );
     // Only the kind switched off; an operator that converts, or none rendered, is taken to convert.
-    const podsOff = operator([{ name: "VM_ENABLEDPROMETHEUSCONVERTER_PODMONITOR", value: "false" }]);
+    const podsOff = vmOperator([{ name: "VM_ENABLEDPROMETHEUSCONVERTER_PODMONITOR", value: "false" }]);
     assert.deepEqual(wheres([...MONITORS, podsOff, vmagent({ selectAllByDefault: true })]), [
       "PodMonitor monitoring-agents/vector (release vector)",
     ]);
-    assert.deepEqual(wheres([...MONITORS, off, operator([]), vmagent({ selectAllByDefault: true })]), []);
+    assert.deepEqual(wheres([...MONITORS, off, vmOperator([]), vmagent({ selectAllByDefault: true })]), []);
   });
 
   it("an Alloy whose namespaces list holds an expression is not narrowed to its literals; a literal list is", () => {
