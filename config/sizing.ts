@@ -128,7 +128,7 @@ export function defaultSeriesCap(pools: PoolPlaces[], replicas: number, daemons:
   const room = (p: PoolPlaces) =>
     BUDGET_MAX_REQUEST_SHARE * (parseQuantity(p.memory) ?? 0) -
     daemonsOnPools(daemons, [{ ...p, count: 1 }]).reduce((n, d) => n + d.memory, 0);
-  const fits = seriesCapWithin(Math.max(0, ...openPools(pools).map(room)), replicas);
+  const fits = seriesCapWithin(Math.max(0, ...sizingPools(pools).map(room)), replicas);
   return fits >= DEFAULT_SERIES_CAP || fits <= 0 ? DEFAULT_SERIES_CAP : fits;
 }
 
@@ -425,12 +425,12 @@ function memoryLeft(pool: Pick<NodePool, "cpu" | "memory">, daemons: NodeShare[]
 }
 
 /**
- * Memory the largest node a pod without tolerations can land on leaves beside the pods every node
- * runs, bytes: what one pod sized here can have.
+ * Memory the largest node of the sizing pools ({@link sizingPools}) leaves beside the pods every
+ * node runs, bytes: what one pod sized here can have.
  */
-function largestOpenNode(cfg: StackConfig): number {
+function largestSizingNode(cfg: StackConfig): number {
   const daemons = nodeDaemons(cfg);
-  return Math.max(0, ...openPools(cfg.nodePools).map((p) => memoryLeft(p, daemons)));
+  return Math.max(0, ...sizingPools(cfg.nodePools).map((p) => memoryLeft(p, daemons)));
 }
 
 /**
@@ -441,7 +441,7 @@ function largestOpenNode(cfg: StackConfig): number {
 export function vmClusterShape(cfg: StackConfig): VmClusterShape | undefined {
   const series = cfg.workload.activeSeries;
   if (series === undefined || cfg.metricsBackend !== "victoriametrics") return undefined;
-  const largest = largestOpenNode(cfg);
+  const largest = largestSizingNode(cfg);
   const single = parseQuantity(memoryOf(cfg.profile, "vmsingle", vmMemoryBytes(series)).limits.memory) ?? 0;
   if (single <= largest) return undefined;
   const rf = VM_CLUSTER_SIZING.replicationFactor;
@@ -514,7 +514,7 @@ export function mimirBackendBytes(seriesCap: number, replicas: number): number {
 export function mimirReadWriteShape(cfg: StackConfig): MimirReadWriteShape | undefined {
   if (cfg.workload.activeSeries === undefined || cfg.metricsBackend !== "mimir") return undefined;
   const cap = cfg.mimir.maxGlobalSeriesPerUser;
-  const largest = largestOpenNode(cfg);
+  const largest = largestSizingNode(cfg);
   const single =
     parseQuantity(memoryOf(cfg.profile, "mimir", mimirMemoryBytes(cap, cfg.mimir.replicas)).limits.memory) ??
     0;
@@ -893,9 +893,18 @@ export function formatBytes(b: number): string {
   return `${Math.ceil(b / MIB)}MiB`;
 }
 
-/** Pools a pod without tolerations can land on (no NoSchedule/NoExecute taint). */
-function openPools<P extends Pick<NodePool, "taints">>(pools: P[]): P[] {
-  return pools.filter((p) => !p.taints.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"));
+/**
+ * The pools the sized pods are sized for and judged against: those a pod without tolerations can
+ * land on (no NoSchedule/NoExecute taint), or every pool when each has such a taint. Then the pods
+ * that run at all run there, with the tolerations the pack's resource-budget judges (naming
+ * `nodePools[i].taints` and each workload kept off); sized against no pool, any declared workload
+ * was past "the largest node" (0 bytes: a vmsingle of 1000 series made a VMCluster).
+ */
+function sizingPools<P extends Pick<NodePool, "taints">>(pools: P[]): P[] {
+  const open = pools.filter(
+    (p) => !p.taints.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"),
+  );
+  return open.length > 0 ? open : pools;
 }
 
 /** The config key that decided a component's size, for refusals. */
@@ -978,13 +987,7 @@ export function fitProblems(
 ): string[] {
   const s = { ...planned, components: planned.components.filter((c) => !leftOut.has(engineOf(c))) };
   const problems: string[] = [];
-  const pools = openPools(cfg.nodePools);
-  // Every pool tainted NoSchedule or NoExecute: no pool to size against here. Whether a workload
-  // lands at all is the pack's resource-budget, which reads the tolerations the rendered pods carry
-  // (a chartValues override may give them) and names nodePools[i].taints and each workload kept
-  // off. Judged here, each sized pod was "above what the largest node holds", untrue of a node
-  // that holds it, at a sizing key the stack file never set (the series cap, in Pulumi.yaml).
-  if (pools.length === 0) return [];
+  const pools = sizingPools(cfg.nodePools);
   // A pod gets what a node leaves beside the pods every node runs, as the scheduler counts it.
   const daemons = nodeDaemons(cfg);
   const taken = daemons.reduce((n, d) => n + d.memory, 0);
@@ -998,7 +1001,7 @@ export function fitProblems(
     d.overrides.length > 0 ? `${d.workload} at ${listed(d.overrides.map((o) => o.key))}` : d.workload;
   const largestText = largest
     ? `${largest.memory} in pool ${largest.name}, ${formatBytes(taken)} of it requested by the DaemonSets' pods on every node (${listed(daemons.map(named))}): ${formatBytes(nodeBytes(largest))} left`
-    : "no pool without NoSchedule taints";
+    : "no node pool";
   // Overrides that raise the DaemonSets' memory requests, the largest raise first, and what a node
   // would leave beside the pods at the program's own sizes.
   const raising = daemons

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { checkedStackConfig } from "../../config/stackCheck";
-import { BASE, P, stackProject, STORE } from "../support/stackText";
+import { vmClusterShape } from "../../config/sizing";
+import { BASE, P, refusal, stackProject, STORE } from "../support/stackText";
 
 /*
  * Every pool tainted NoSchedule (a dedicated monitoring pool): whether a workload lands is the
@@ -36,4 +37,46 @@ describe("config: every node pool tainted NoSchedule or NoExecute is left to res
     accepted(stack()));
   for (const loki of ["replicas: 3", "mode: Distributed"])
     it(`nor loki.${loki} against no open node`, () => accepted(stack(`  ${P("loki")}:\n    ${loki}\n`)));
+});
+
+/*
+ * Every pool tainted, the pods that run at all run on those pools (with the tolerations
+ * resource-budget judges): the shapes are chosen and the sized pods judged against them, as against
+ * open pools. Against none, any declared workload went past "the largest node" (0 bytes): a
+ * vmsingle holding 1000 series became a VMCluster (its data left behind), and no sized pod or sum
+ * was judged at all.
+ */
+const vmStack = (memory: string, workload: string) => `${BASE}${STORE}  ${P("secrets")}:
+    backend: config
+  ${P("metricsBackend")}: victoriametrics
+  ${P("profile")}: lightweight
+  ${P("nodePools")}:
+    - name: monitoring
+      arch: arm64
+      count: 3
+      cpu: "4"
+      memory: ${memory}
+      taints:
+        - key: dedicated
+          value: monitoring
+          effect: NoSchedule
+  ${P("workload")}:
+${workload}`;
+
+describe("config: every node pool tainted, the shapes and sizes are judged against those pools (audit h3)", () => {
+  it("a vmsingle that fits their nodes stays one (no VMCluster for 1000 series)", () => {
+    const { cfg } = checkedStackConfig(
+      stackProject(vmStack("8Gi", "    activeSeries: 1000\n"), "lab"),
+      "lab",
+      {},
+      {
+        allowAbsentSecrets: true,
+      },
+    );
+    assert.equal(vmClusterShape(cfg), undefined);
+  });
+  it("sized pods past 80% of their memory are refused as on open pools", () => {
+    const e = refusal(vmStack("2Gi", "    activeSeries: 1000000\n    logsPerDay: 15GiB\n"), "lab");
+    assert.match(e.message, /above 80% of the node pools' 6GiB/);
+  });
 });
