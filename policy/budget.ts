@@ -472,18 +472,29 @@ export function keptOffMessages(
     const tainted = reasons.some((r) => r.taints.length > 0);
     const them = names.length === 1 ? "it" : "them";
     const they = names.length === 1 ? "it" : "they";
+    // A workload the program writes itself (Mimir's StatefulSet) has no chart values to take a
+    // toleration: only the taint's removal or a pool without it runs it.
+    const own = workloads.filter((w) => w.own).map((w) => w.workload);
+    const charted = names.filter((n) => !own.includes(n));
     // Each workload's own key where the pack knows it (a chart's prefix differs per workload:
     // loki's single binary reads `singleBinary.tolerations`, not a top-level `tolerations`).
-    const known = names.filter((n) => (tolerations.get(n) ?? []).length > 0);
-    const unknown = names.length - known.length;
+    const known = charted.filter((n) => (tolerations.get(n) ?? []).length > 0);
+    const unknown = charted.length - known.length;
     const where =
       known.length === 0
-        ? ` in the chart values that schedule ${them}`
+        ? ` in the chart values that schedule ${charted.length === 1 ? "it" : "them"}`
         : ` (${known.map((n) => `${n}: ${tolerations.get(n)!.join(" and ")}`).join("; ")}${unknown ? `; ${unknown === 1 ? "the other" : "the others"} in ${unknown === 1 ? "its" : "their"} chart's values` : ""})`;
+    const whom = own.length > 0 ? charted.join(", ") : names.length === 1 ? "it" : "these workloads";
+    const ownNote =
+      own.length === 0
+        ? ""
+        : ` (${own.join(", ")} ${own.length === 1 ? "is" : "are"} the program's own, and no chartValues key gives ${own.length === 1 ? "it" : "them"} a toleration)`;
     const fix = [
       ...(tainted
         ? [
-            `remove the taint, add a pool without it, or give ${names.length === 1 ? "it" : "these workloads"} a toleration for it${where}`,
+            charted.length === 0
+              ? `remove the taint or add a pool without it${ownNote}`
+              : `remove the taint, add a pool without it, or give ${whom} a toleration for it${where}${ownNote}`,
           ]
         : []),
       ...(reasons.some((r) => r.selector)

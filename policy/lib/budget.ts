@@ -358,9 +358,12 @@ function keptOffEntry(
   charts: Record<string, ChartData> | undefined,
 ): Budget["keptOff"][number] {
   const scheduling = renderedSchedulingKey(w, releaseOf, charts);
+  // Neither a release the pack models nor an object a release rendered: the program wrote it.
+  const own = !HELM_TYPES.has(w.source.type) && releaseOf(w.source.opts?.parent ?? "") === undefined;
   return {
     workload: w.name,
     urn: w.source.urn,
+    ...(own ? { own } : {}),
     ...(scheduling !== undefined ? { tolerations: `${scheduling}.tolerations` } : {}),
     nodeSelector: w.nodeSelector,
     affinity: w.affinity,
@@ -465,6 +468,8 @@ export interface KeptOff {
   urn: string;
   /** Where its pods' tolerations are written in the stack file, when the pack knows (Workload.schedulingKey). */
   tolerations?: string;
+  /** An object the program writes itself, from no release (Mimir's StatefulSet): no chart value schedules it. */
+  own?: boolean;
   nodeSelector: Record<string, string>;
   affinity: any;
   pools: PoolRefusal[];
