@@ -3,6 +3,7 @@ import {
   INTEGRATIONS,
   OTHER_CREDENTIALS,
   RECEIVER_TYPES,
+  UNWIRED_RECEIVER_LISTS,
   type ReceiverType,
 } from "../upstream/alertmanagerReceivers";
 import { DNS_LABEL, PROJECT } from "../model/names";
@@ -277,13 +278,14 @@ export function needsCredential(r: { type: ReceiverType; auth_username?: string 
 /**
  * What an unknown `<integration>_configs` key of a receiver is told (config/keyHints.ts): it is
  * Alertmanager's list of that integration in a receiver (prometheus/alertmanager v0.28.1
- * config/config.go `Receiver`), which a user pastes from Alertmanager's documentation, and here no
- * key is near it. The stack's receiver is one entry of such a list, written flat: `type` names the
+ * config/config.go:1008-1023 `Receiver`), which a user pastes from Alertmanager's documentation,
+ * and here no key is near it. Another key ending in `_configs` (a slip, `webhok_configs`) is no such
+ * list: it gets no hint here. The stack's receiver is one entry of such a list, written flat: `type` names the
  * integration and its fields sit on the item itself, the credential left to the secrets backend.
  */
 export function receiverKeyHint(key: string): string | undefined {
-  if (!key.endsWith("_configs")) return undefined;
   const type = RECEIVER_TYPES.find((t) => INTEGRATIONS[t].configs === key);
+  if (type === undefined && !UNWIRED_RECEIVER_LISTS.includes(key)) return undefined;
   const flat = type
     ? `type: ${type} and the fields of one ${key} entry on the item itself, its ${INTEGRATIONS[type].credential} aside (it comes from the secrets backend: docs/how-to/alert-receivers.md)`
     : `type (one of ${RECEIVER_TYPES.join(" | ")}) and the fields of that integration on the item itself (docs/how-to/alert-receivers.md)`;

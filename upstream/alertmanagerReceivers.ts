@@ -77,6 +77,24 @@ export const INTEGRATIONS: Record<ReceiverType, Integration> = {
 };
 
 /**
+ * The lists of Alertmanager's receiver the program wires no integration for, beside each
+ * INTEGRATIONS entry's `configs`: together every `<integration>_configs` key of a receiver at
+ * v0.28.1 (config/config.go:1008-1023, `Receiver`). A pasted one is told it is Alertmanager's list
+ * (config/receivers.ts receiverKeyHint); another key ending in `_configs` is not.
+ */
+export const UNWIRED_RECEIVER_LISTS: readonly string[] = [
+  "opsgenie_configs",
+  "wechat_configs",
+  "pushover_configs",
+  "victorops_configs",
+  "sns_configs",
+  "webex_configs",
+  "msteamsv2_configs",
+  "jira_configs",
+  "rocketchat_configs",
+];
+
+/**
  * The `*_file` fields of the other credentials an integration has (a second credential the
  * program does not fill): refused like the credential itself, since a path the program does not
  * mount reads nothing. email `auth_secret` has no file twin at v0.28.1, pagerduty's
