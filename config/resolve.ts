@@ -1000,7 +1000,7 @@ export function lokiModeProblems(c: StackConfig): string[] {
     c.objectStore.type !== "filesystem"
   )
     p.push(
-      `${k("loki.replicas")}: expected at most ${nodes}, the nodes of nodePools without NoSchedule taints (the chart keeps monolithic pods on distinct nodes: loki 18.11.0 singleBinary.affinity, hard node anti-affinity), got ${l.replicas}`,
+      `${k("loki.replicas")}: expected at most ${nodes}, the nodes of nodePools without NoSchedule or NoExecute taints (the chart keeps monolithic pods on distinct nodes: loki 18.11.0 singleBinary.affinity, hard node anti-affinity), got ${l.replicas}`,
     );
   return p;
 }
@@ -1152,7 +1152,7 @@ function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] 
   if (c.loki.mode === "Distributed" && c.objectStore.type !== "filesystem" && nodes < LOKI_HA && nodes > 0) {
     // One mistake, one message: at the key that chose Distributed (loki.mode, else the logs a day
     // past Monolithic), and Loki's pods are not judged against the pools again (left out below).
-    const spread = `at least ${LOKI_HA} ingesters on distinct nodes (replication factor ${LOKI_HA}; loki 18.11.0 values.yaml ingester.affinity, hard node anti-affinity), and nodePools has ${nodes} node(s) without NoSchedule taints`;
+    const spread = `at least ${LOKI_HA} ingesters on distinct nodes (replication factor ${LOKI_HA}; loki 18.11.0 values.yaml ingester.affinity, hard node anti-affinity), and nodePools has ${nodes} node(s) without NoSchedule or NoExecute taints`;
     p.push(
       r.loki.mode === undefined
         ? `${k("workload.logsPerDay")}: ${past}; past it Loki runs Distributed, ${spread}; add nodes to nodePools`

@@ -107,7 +107,7 @@ describe("config: a value close to an allowed one is read as it by the rules bet
       e.problems.map((p) => p.replace(/ \(the chart keeps .*\), got/, ", got")),
       [
         `${P("loki.replicas")}: expected a whole number of at least 1, like 3 (drop the quotes: 3), got string "3"`,
-        `${P("loki.replicas")}: expected at most 1, the nodes of nodePools without NoSchedule taints, got 3`,
+        `${P("loki.replicas")}: expected at most 1, the nodes of nodePools without NoSchedule or NoExecute taints, got 3`,
       ],
     );
     assert.ok(

@@ -63,7 +63,7 @@ describe("config: the mistakes the first-deploy, sizing, chart values and Grafan
       assert.equal(e.problems.length, 1, e.message);
       assert.match(
         e.problems[0],
-        /^homelab-observability:workload\.logsPerDay: 50GiB a day is above what Monolithic Loki holds \(about 18\.6GiB a day, .*\); past it Loki runs Distributed, at least 3 ingesters on distinct nodes \(replication factor 3; .*\), and nodePools has 1 node\(s\) without NoSchedule taints; add nodes to nodePools$/,
+        /^homelab-observability:workload\.logsPerDay: 50GiB a day is above what Monolithic Loki holds \(about 18\.6GiB a day, .*\); past it Loki runs Distributed, at least 3 ingesters on distinct nodes \(replication factor 3; .*\), and nodePools has 1 node\(s\) without NoSchedule or NoExecute taints; add nodes to nodePools$/,
       );
       // "use Monolithic" would be refused for that many logs: the message does not offer it.
       assert.doesNotMatch(e.message, /use "Monolithic"|loki\.mode/);
@@ -83,7 +83,7 @@ describe("config: the mistakes the first-deploy, sizing, chart values and Grafan
       assert.equal(e.problems.length, 1, e.message);
       assert.match(
         e.problems[0],
-        /^homelab-observability:loki\.mode: "Distributed" runs at least 3 ingesters on distinct nodes .*nodePools has 1 node\(s\) without NoSchedule taints; use "Monolithic" here, or add nodes$/,
+        /^homelab-observability:loki\.mode: "Distributed" runs at least 3 ingesters on distinct nodes .*nodePools has 1 node\(s\) without NoSchedule or NoExecute taints; use "Monolithic" here, or add nodes$/,
       );
     });
 

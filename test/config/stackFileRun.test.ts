@@ -193,7 +193,7 @@ ${STORE}  ${P("nodePools")}:
   ${P("loki")}:
     replicas: 3
 `;
-    const replicas = `${P("loki.replicas")}: expected at most 1, the nodes of nodePools without NoSchedule taints`;
+    const replicas = `${P("loki.replicas")}: expected at most 1, the nodes of nodePools without NoSchedule or NoExecute taints`;
     /** Each problem's first words: the key and its first words, or the slip's line and reason. */
     const heads = (e: { problems: string[] }) =>
       e.problems.map((p) => p.replace(/^.*Pulumi\.s\.yaml:/, "").split(" (")[0]);

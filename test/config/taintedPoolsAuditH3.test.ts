@@ -80,3 +80,35 @@ describe("config: every node pool tainted, the shapes and sizes are judged again
     assert.match(e.message, /above 80% of the node pools' 6GiB/);
   });
 });
+
+describe("config: Loki's node count names both taints it leaves out (audit r1)", () => {
+  it("a pool tainted NoExecute only is not among the nodes counted, and the message says why", () => {
+    const e = refusal(
+      `${BASE}${STORE}  ${P("secrets")}:
+    backend: config
+  ${P("nodePools")}:
+    - name: open
+      arch: amd64
+      count: 1
+      cpu: "4"
+      memory: 16Gi
+    - name: evicting
+      arch: amd64
+      count: 2
+      cpu: "4"
+      memory: 16Gi
+      taints:
+        - key: dedicated
+          value: batch
+          effect: NoExecute
+  ${P("loki")}:
+    replicas: 3
+`,
+      "lab",
+    );
+    assert.match(
+      e.message,
+      /loki\.replicas: expected at most 1, the nodes of nodePools without NoSchedule or NoExecute taints/,
+    );
+  });
+});
