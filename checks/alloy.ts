@@ -24,6 +24,7 @@ import {
   type StabilityLevel,
 } from "../upstream/alloy/components";
 import { parseAlloy } from "../upstream/alloy/syntax";
+import { GO_BOOL } from "../upstream/goStrconv";
 import { MissingReferenceError } from "../upstream/reference";
 import { describe, podTemplates, type Finding, type Placed } from "./objects";
 
@@ -77,9 +78,6 @@ function runFlagsOf(objects: Placed[], c: AlloyConfig): CheckOptions {
   return { stabilityLevel: level ?? "generally-available", communityComponents: community === true };
 }
 
-/** strconv.ParseBool's true and false spellings (go1.26.8 src/strconv/number.go:16-19, its doc). */
-const TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
-
 /** The two flags of one `alloy run` command line, the last occurrence of each winning. */
 function runFlags(args: string[]): { level: StabilityLevel; community: boolean } {
   let level: StabilityLevel = "generally-available";
@@ -92,7 +90,7 @@ function runFlags(args: string[]): { level: StabilityLevel; community: boolean }
       continue;
     }
     const f = /^--feature\.community-components\.enabled(?:=(.*))?$/.exec(args[i]);
-    if (f) community = f[1] === undefined || TRUE.has(f[1]);
+    if (f) community = f[1] === undefined || GO_BOOL.true.has(f[1]);
   }
   return { level, community };
 }

@@ -15,7 +15,8 @@
  *   it runs whatever its `replicaCount` and reads no ServiceMonitor (factory/vmagent/vmagent.go:360,
  *   collect_scrapes.go:173-176); in `ingestOnlyMode` none (vmagent_scrapeconfig.go:150-153), nor
  *   any of a kind the operator does not convert (`VM_ENABLEDPROMETHEUSCONVERTER_SERVICESCRAPE` /
- *   `_PODMONITOR` "false", config.go:512-519, vmprometheusconverter_controller.go:266-275);
+ *   `_PODMONITOR` false as Go's strconv.ParseBool reads it, config.go:512-519,
+ *   vmprometheusconverter_controller.go:266-275);
  * - an Alloy whose config runs `prometheus.operator.servicemonitors` / `podmonitors`, in its
  *   `namespaces` (default all; a list holding an expression, whose value is not known offline, as
  *   each check chooses: ReaderOptions.expressionsReachAll).
@@ -27,7 +28,13 @@
  */
 import { isParked } from "../builders/security/podSecurity";
 import { blocksOf, parseAlloy, stringValue, type Expr } from "../upstream/alloy/syntax";
-import { containerEnv, convertsNo, VM_CONVERTER_ENV, vmOperators } from "../upstream/ruleSelection";
+import {
+  containerEnv,
+  converterOff,
+  convertsNo,
+  VM_CONVERTER_ENV,
+  vmOperators,
+} from "../upstream/ruleSelection";
 import { alloyConfigs } from "./alloy";
 import { expressionsHold, podTemplates, type Placed, type PodTemplate } from "./objects";
 
@@ -132,9 +139,12 @@ function operatorReaders(objects: Placed[], kind: MonitorKind, idle: IdleScraper
   const watching = operators.some((o) => containerEnv(o, "WATCH_NAMESPACE").join("") !== "");
   // With every VictoriaMetrics operator rendered converting none of `kind`, no VMAgent reads one;
   // none rendered (one installed apart), the converter is taken to run.
+  // The value found is named: "false" is what victoria-metrics-operator's chart writes, any other
+  // false spelling the user's own env entry.
+  const off = [...new Set(operators.flatMap((o) => converterOff(o, kind) ?? []))];
   const unconverted =
     operators.length > 0 && operators.every((o) => convertsNo(o, kind))
-      ? `which reads no ${kind}s: ${operators.map((o) => `Deployment ${o.metadata?.namespace}/${o.metadata?.name}`).join(", ")} ${operators.length > 1 ? "convert" : "converts"} none to ${CONVERTED[kind]}s (${VM_CONVERTER_ENV[kind]} "false", what victoria-metrics-operator's operator.disable_prometheus_converter: true writes)`
+      ? `which reads no ${kind}s: ${operators.map((o) => `Deployment ${o.metadata?.namespace}/${o.metadata?.name}`).join(", ")} ${operators.length > 1 ? "convert" : "converts"} none to ${CONVERTED[kind]}s (${VM_CONVERTER_ENV[kind]} ${off.map((v) => JSON.stringify(v)).join(", ")}, ${off.every((v) => v === "false") ? "what victoria-metrics-operator's operator.disable_prometheus_converter: true writes" : "false as the operator parses it"})`
       : undefined;
   for (const p of objects) {
     const { kind: k, apiVersion, metadata } = p.obj;

@@ -27,6 +27,7 @@
  * functions assume.
  */
 import { blocksOf, parseAlloy, stringValue, type Block, type Expr } from "./alloy/syntax";
+import { GO_BOOL } from "./goStrconv";
 
 /** A Kubernetes label selector requirement (metav1.LabelSelectorRequirement). */
 export interface SelectorRequirement {
@@ -250,9 +251,20 @@ export function vmOperators<T extends ObjectLike>(objects: T[]): T[] {
   return objects.filter((o) => runsOperator(o, VM_OPERATOR));
 }
 
-/** Whether VictoriaMetrics operator Deployment `o` converts no objects of `kind` (its env var "false"). */
+/**
+ * The value of VictoriaMetrics operator Deployment `o`'s env var switching off its converter of
+ * `kind` when it does (undefined: it converts): the last entry of that name (the one the container
+ * gets), false as the operator parses it (config.go:14 caarlos0/env v11.3.1, env.go:33-34:
+ * strconv.ParseBool, so "0" or "False" too).
+ */
+export function converterOff(o: ObjectLike, kind: keyof typeof VM_CONVERTER_ENV): string | undefined {
+  const value = containerEnv(o, VM_CONVERTER_ENV[kind]).pop();
+  return value !== undefined && GO_BOOL.false.has(value) ? value : undefined;
+}
+
+/** Whether VictoriaMetrics operator Deployment `o` converts no objects of `kind`. */
 export function convertsNo(o: ObjectLike, kind: keyof typeof VM_CONVERTER_ENV): boolean {
-  return containerEnv(o, VM_CONVERTER_ENV[kind]).includes("false");
+  return converterOff(o, kind) !== undefined;
 }
 
 /**

@@ -288,6 +288,34 @@ describe("rendered-stack check unread-monitor", () => {
     assert.deepEqual(wheres([...MONITORS, off, vmOperator([]), vmagent({ selectAllByDefault: true })]), []);
   });
 
+  it("reads the converter's env var as the operator does: any false of Go's ParseBool, the last entry winning", () => {
+    // VictoriaMetrics operator v0.66.0 internal/config/config.go:14,512-519 parses it with
+    // caarlos0/env v11.3.1 (env.go:33-34: strconv.ParseBool, so "0", "f", "F", "False", "FALSE" are
+    // false too); Kubernetes takes the last of two entries of one name.
+    const SS = "VM_ENABLEDPROMETHEUSCONVERTER_SERVICESCRAPE";
+    for (const value of ["0", "f", "False", "FALSE"]) {
+      const { findings } = checkMonitorReaders([
+        ...MONITORS,
+        vmOperator([{ name: SS, value }]),
+        vmagent({ selectAllByDefault: true }),
+      ]);
+      assert.equal(findings.length, 2, value);
+      assert.match(findings[0].message, new RegExp(`converts none to VMServiceScrapes \\(${SS} "${value}"`));
+      assert.doesNotMatch(findings[0].message, /"false"/, value);
+    }
+    const last = (a: string, b: string) =>
+      wheres([
+        ...MONITORS,
+        vmOperator([
+          { name: SS, value: a },
+          { name: SS, value: b },
+        ]),
+        vmagent({ selectAllByDefault: true }),
+      ]);
+    assert.deepEqual(last("false", "true"), []);
+    assert.equal(last("true", "false").length, 2);
+  });
+
   it("an Alloy whose namespaces list holds an expression is not narrowed to its literals; a literal list is", () => {
     // grafana/alloy v1.12.0 internal/component/prometheus/operator/types.go:28-29,79-80: the list
     // as evaluated (empty: every namespace); an expression's value is not known offline.

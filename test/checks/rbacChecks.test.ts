@@ -355,6 +355,8 @@ describe("rendered-stack checks (unit): Alloy's RBAC and scrape authorization", 
           },
         });
       assert.deepEqual(messages([...scrapedBy("VMAgent", all), converter("false")]), []);
+      // Read as the operator does (config.go:512-519, caarlos0/env v11.3.1 env.go:33-34 strconv.ParseBool).
+      assert.deepEqual(messages([...scrapedBy("VMAgent", all), converter("0")]), [], '"0" is false too');
       assert.equal(
         messages([...scrapedBy("VMAgent", all), converter("true")]).length,
         1,
