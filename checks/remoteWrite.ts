@@ -21,6 +21,7 @@
 import { mimirEndpoints, victoriaMetricsEndpoints } from "../model/endpoints";
 import { mimirName } from "../model/services";
 import { versions } from "../model/versions";
+import { GO_BOOL } from "../upstream/goStrconv";
 import { chartOf, describe, type Finding, type Placed } from "./objects";
 
 /** Where the program's entry is, as the kube-prometheus-stack chart's values name it. */
@@ -145,20 +146,28 @@ interface VmStorage {
 }
 
 /**
- * How the storage serves HTTP, from its flags as victoria-metrics-common 0.80.0 `vm.url` reads them
- * (templates/_service.tpl:81-85: https when `tls` is "true", `http.pathPrefix` before every path)
- * and as VictoriaMetrics v1.144.0 serves them (lib/httpserver/httpserver.go:122-143: TLS only;
- * :735-746 and :340-356: the prefix, with a leading and a trailing `/`, on every path).
+ * How the storage serves HTTP, from its flags as VictoriaMetrics v1.144.0 reads them (`tls` by
+ * strconv.ParseBool, lib/flagutil/array.go:253-259: TLS only, lib/httpserver/httpserver.go:122-143;
+ * `http.pathPrefix` given its leading and trailing `/` if missing, :735-746, on every path, :340-356),
+ * and whether victoria-metrics-common 0.3.0 (in victoria-metrics-k8s-stack 0.80.0) `vm.url` writes
+ * that address (templates/_service.tpl:81-87): https only for `tls` "true", and the prefix as given
+ * right after the port, so one without its leading `/` is not followed.
  */
-function servedAs(storage: VmStorage): { tls: boolean; prefix?: string } {
+function servedAs(storage: VmStorage): { tls: boolean; prefix?: string; followed: boolean } {
   const raw = storage.args["http.pathPrefix"];
-  const prefix = typeof raw === "string" ? `/${raw}/`.replace(/^\/+/, "/").replace(/\/+$/, "/") : "/";
-  return { tls: String(storage.args.tls) === "true", ...(prefix !== "/" ? { prefix } : {}) };
+  let prefix = typeof raw === "string" ? raw : "";
+  if (prefix !== "" && !prefix.startsWith("/")) prefix = `/${prefix}`;
+  if (prefix !== "" && !prefix.endsWith("/")) prefix += "/";
+  const tls = GO_BOOL.true.has(String(storage.args.tls));
+  const followed =
+    tls === (String(storage.args.tls) === "true") && (prefix === "" || String(raw).startsWith("/"));
+  return { tls, followed, ...(prefix !== "" && prefix !== "/" ? { prefix } : {}) };
 }
 
 /**
  * The storage's write endpoint (model/endpoints.ts), on the port its custom resource gives; `served`,
- * as the storage serves it (its scheme and path prefix, which the chart's own entry follows).
+ * as the storage serves it (its scheme and path prefix, which the chart's own entry follows when
+ * `servedAs(...).followed`).
  */
 function pushOf(ns: string, storage: VmStorage, served = false): string {
   const url = new URL(victoriaMetricsEndpoints(ns, storage.cluster).push);
@@ -174,11 +183,12 @@ function pushOf(ns: string, storage: VmStorage, served = false): string {
 /**
  * A storage served over TLS or under a path prefix (a `chartValues` override of its `extraArgs`)
  * while objects of the stack still reach it at the address the program writes (model/endpoints.ts:
- * Grafana's datasources, say): the chart follows the flags in its own VMAgent's and vmalert's URLs,
- * the program does not, and VictoriaMetrics answers none of those requests.
+ * Grafana's datasources, say): the chart follows the flags in its own VMAgent's and vmalert's URLs
+ * (unless spelt otherwise than it reads them: then its VMAgent `agent` is named too), the program
+ * does not, and VictoriaMetrics answers none of those requests.
  */
-function checkServed(objects: Placed[], storage: VmStorage): Finding | undefined {
-  const { tls, prefix } = servedAs(storage);
+function checkServed(objects: Placed[], storage: VmStorage, agent: Placed): Finding | undefined {
+  const { tls, prefix, followed } = servedAs(storage);
   if (!tls && !prefix) return undefined;
   const ns = storage.at.obj.metadata.namespace ?? "default";
   const base = new URL(pushOf(ns, storage)).origin;
@@ -188,11 +198,15 @@ function checkServed(objects: Placed[], storage: VmStorage): Finding | undefined
   const rest = !tls && prefix ? `(?!${esc(prefix.slice(0, -1))}(?:[/"?\\\\]|$))` : "";
   const old = new RegExp(`${esc(base)}(?![0-9])${rest}`);
   const clients = objects.filter((p) => p !== storage.at && old.test(JSON.stringify(p.obj)));
-  if (clients.length === 0) return undefined;
+  const push = pushOf(agent.obj.metadata.namespace ?? "default", storage, true);
+  const missed = followed
+    ? undefined
+    : remoteWriteUrls(agent).find((u) => !sameEndpoint(u, push, storage.cluster));
+  if (clients.length === 0 && followed) return undefined;
   const target = storage.cluster ? "VMCluster's vminsert" : "vmsingle";
   const at = storage.cluster ? "vmcluster.spec.vminsert.extraArgs" : "vmsingle.spec.extraArgs";
   const keys = [
-    ...(tls ? [`values.${at}.tls "true"`] : []),
+    ...(tls ? [`values.${at}.tls ${JSON.stringify(storage.args.tls)}`] : []),
     ...(prefix ? [`values.${at}["http.pathPrefix"] ${JSON.stringify(storage.args["http.pathPrefix"])}`] : []),
   ];
   const how = [...(tls ? ["HTTPS only"] : []), ...(prefix ? [`under the path prefix ${prefix}`] : [])].join(
@@ -202,15 +216,24 @@ function checkServed(objects: Placed[], storage: VmStorage): Finding | undefined
     ...(tls ? ["takes TLS connections only"] : []),
     ...(prefix ? [`answers "missing -http.pathPrefix" to any path outside ${prefix}`] : []),
   ].join(" and ");
+  const chart = followed
+    ? "and the chart follows it in the URLs it writes for its own VMAgent and vmalert"
+    : `and the chart does not follow it as written in the URLs it writes for its own VMAgent and vmalert ` +
+      `(victoria-metrics-common's vm.url: https only for tls "true", the prefix put right after the port as given)` +
+      (missed === undefined
+        ? ""
+        : `: ${describe(agent)} writes to ${JSON.stringify(missed)}, which reaches no ${target}`);
+  const reach =
+    clients.length === 0
+      ? ""
+      : `${followed ? ", but" : ";"} ${clients.map(describe).join(", ")} ${clients.length > 1 ? "reach" : "reaches"} ${target} at ${base} ` +
+        `(the address the program writes, with no TLS and no prefix), where it ${refuses}`;
   return {
     check: "vm-remote-write",
     where: `${storage.at.obj.kind} ${ns}/${storage.at.obj.metadata.name} (${storage.at.source})`,
     message:
-      `${target} serves ${how} (${keys.join(", ")}), and the chart follows it in the URLs it writes for its ` +
-      `own VMAgent and vmalert, but ${clients.map(describe).join(", ")} ${clients.length > 1 ? "reach" : "reaches"} ` +
-      `${target} at ${base} (the address the program writes, with no TLS and no prefix), where it ${refuses}: ` +
-      `those requests fail. The program has no setting for a ${target} served so: leave ` +
-      `${keys.map((k) => k.split(" ")[0]).join(" and ")} out`,
+      `${target} serves ${how} (${keys.join(", ")}), ${chart}${reach}: those requests fail. The program has ` +
+      `no setting for a ${target} served so: leave ${keys.map((k) => k.split(" ")[0]).join(" and ")} out`,
   };
 }
 
@@ -242,9 +265,10 @@ export function checkRemoteWrite(objects: Placed[]): { judged: number; findings:
       const storage = vmStorageIn(objects, p.obj.metadata.namespace ?? "default");
       if (!storage) continue;
       judged++;
-      const finding = checkVmAgent(p, storage);
+      // A flag spelt so the chart does not follow it: the VMAgent's URL is the chart's, told at the storage.
+      const finding = servedAs(storage).followed ? checkVmAgent(p, storage) : undefined;
       if (finding) findings.push(finding);
-      const served = checkServed(objects, storage);
+      const served = checkServed(objects, storage, p);
       if (served && !findings.some((f) => f.where === served.where)) findings.push(served);
       continue;
     }

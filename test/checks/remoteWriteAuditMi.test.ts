@@ -225,7 +225,7 @@ describe("check vm-remote-write: the VMAgent keeps writing to the stack's Victor
   });
 
   it("a storage serving TLS or a path prefix: the chart's VMAgent follows it; what the program points at the old address is refused at the storage", () => {
-    // victoria-metrics-common 0.80.0 templates/_service.tpl:61-88 (vm.url): https when the storage's
+    // victoria-metrics-common 0.3.0 (in victoria-metrics-k8s-stack 0.80.0) templates/_service.tpl:61-88 (vm.url): https when the storage's
     // extraArgs.tls is "true", its http.pathPrefix before the path; VictoriaMetrics v1.144.0
     // lib/httpserver/httpserver.go:122-143 (TLS only) and :340-356 ("missing -http.pathPrefix").
     const tls = storage("VMSingle", { port: "8428", extraArgs: { tls: "true" } });
@@ -265,6 +265,36 @@ describe("check vm-remote-write: the VMAgent keeps writing to the stack's Victor
       old[0].message,
       /must remote-write to http:\/\/vmsingle-vm\.monitoring\.svc\.cluster\.local:8428\/vm\/api\/v1\/write;/,
     );
+  });
+
+  it('a flag spelt so the chart does not follow it (a prefix without its leading /, tls "1"): its own URLs are said broken, no merge blamed', () => {
+    // victoria-metrics-common 0.3.0 (in victoria-metrics-k8s-stack 0.80.0) templates/_service.tpl:81-87:
+    // https only for tls "true", the prefix written right after the port as given; VictoriaMetrics
+    // v1.144.0 reads tls with strconv.ParseBool (lib/flagutil/array.go:253-259) and adds the prefix's
+    // leading / itself (lib/httpserver/httpserver.go:735-746).
+    const bare = storage("VMSingle", { port: "8428", extraArgs: { "http.pathPrefix": "vm" } });
+    const written = "http://vmsingle-vm.monitoring.svc.cluster.local.:8428vm/api/v1/write";
+    const b = checkRemoteWrite([bare, agent(written)]).findings;
+    assert.equal(b.length, 1, JSON.stringify(b));
+    assert.equal(b[0].where, "VMSingle monitoring/vm (release vm)");
+    assert.match(
+      b[0].message,
+      /^vmsingle serves under the path prefix \/vm\/ \(values\.vmsingle\.spec\.extraArgs\["http\.pathPrefix"\] "vm"\), and the chart does not follow it as written/,
+    );
+    assert.match(
+      b[0].message,
+      /VMAgent monitoring\/vm \(release vm\) writes to "http:\/\/vmsingle-vm\.monitoring\.svc\.cluster\.local\.:8428vm\/api\/v1\/write"/,
+    );
+    assert.doesNotMatch(b[0].message, /follows it|merges its first entry/);
+    const one = storage("VMSingle", { port: "8428", extraArgs: { tls: "1" } });
+    const plain = "http://vmsingle-vm.monitoring.svc.cluster.local.:8428/api/v1/write";
+    const t = checkRemoteWrite([one, agent(plain)]).findings;
+    assert.equal(t.length, 1, JSON.stringify(t));
+    assert.match(
+      t[0].message,
+      /^vmsingle serves HTTPS only \(values\.vmsingle\.spec\.extraArgs\.tls "1"\), and the chart does not follow it as written/,
+    );
+    assert.doesNotMatch(t[0].message, /follows it|merges its first entry/);
   });
 
   it("pi: vmsingle.spec.extraArgs.tls is refused once, at its line, saying what reaches vmsingle the old way", async () => {
