@@ -136,7 +136,13 @@ function operatorReaders(objects: Placed[], kind: MonitorKind, idle: IdleScraper
   const sel = SELECTORS[kind];
   const out: MonitorReader[] = [];
   const operators = vmOperators(objects.map((p) => p.obj));
-  const watching = operators.some((o) => containerEnv(o, "WATCH_NAMESPACE").join("") !== "");
+  // WATCH_NAMESPACE set, or possibly set from a ConfigMap or Secret the render does not show (envFrom,
+  // victoria-metrics-operator 0.63.1 templates/server.yaml:56-58): either way not narrowed on.
+  const watching = operators.some(
+    (o) =>
+      containerEnv(o, "WATCH_NAMESPACE").join("") !== "" ||
+      (o.spec?.template?.spec?.containers ?? []).some((c: any) => (c.envFrom ?? []).length > 0),
+  );
   // With every VictoriaMetrics operator rendered converting none of `kind`, no VMAgent reads one;
   // none rendered (one installed apart), the converter is taken to run.
   // The value found is named: "false" is what victoria-metrics-operator's chart writes, any other

@@ -254,6 +254,13 @@ describe("rendered-stack check unread-monitor", () => {
       wheres([...MONITORS, operator, vmagent({ serviceScrapeSelector: {}, podScrapeSelector: {} })]),
       [],
     );
+    // WATCH_NAMESPACE may come from a ConfigMap or Secret (envFrom, not rendered): not known, not narrowed.
+    const fromConfigMap = vmOperator([]);
+    fromConfigMap.obj.spec.template.spec.containers[0].envFrom = [{ configMapRef: { name: "operator-env" } }];
+    assert.deepEqual(
+      wheres([...MONITORS, fromConfigMap, vmagent({ serviceScrapeSelector: {}, podScrapeSelector: {} })]),
+      [],
+    );
   });
 
   it("a VMAgent in ingestOnlyMode, or beside an operator that converts no monitors, reads none, and is named so", () => {
