@@ -11,7 +11,8 @@
  *   VMServiceScrape with its labels) by its `serviceScrapeSelector` / `podScrapeSelector` (nil: every
  *   object) when it or the kind's namespace selector is set, else by `selectAllByDefault` (operator
  *   v0.66.0 internal/controller/operator/factory/k8stools/selectors.go:31-52), an object selector
- *   without a namespace selector in its own namespace only (selectors.go:85-87); in `daemonSetMode`
+ *   without a namespace selector in its own namespace only (selectors.go:85-87), and only in the
+ *   namespaces its operator's WATCH_NAMESPACE lists (selectors.go:74-83); in `daemonSetMode`
  *   it runs whatever its `replicaCount` and reads no ServiceMonitor (factory/vmagent/vmagent.go:360,
  *   collect_scrapes.go:173-176); in `ingestOnlyMode` none (vmagent_scrapeconfig.go:150-153), nor
  *   any of a kind the operator does not convert (`VM_ENABLEDPROMETHEUSCONVERTER_SERVICESCRAPE` /
@@ -94,9 +95,11 @@ const CONVERTED: Record<MonitorKind, string> = {
 export interface ReaderOptions {
   /**
    * An Alloy `namespaces` list holding an expression (`["monitoring", sys.env("NS")]`): every
-   * namespace (true) or its string literals (false). Its value is not known offline, so each check
-   * takes the side on which it refuses less: unread-monitor (a monitor none reads) every namespace,
-   * scrape-authz (a reader without RBAC for its targets) the literals.
+   * namespace (true) or its string literals (false); likewise a VictoriaMetrics operator's `envFrom`,
+   * which may set WATCH_NAMESPACE: every namespace (true) or as if unset (false). Their values are
+   * not known offline, so each check takes the side on which it refuses less: unread-monitor (a
+   * monitor none reads) every namespace, scrape-authz (a reader without RBAC for its targets) the
+   * narrower reading.
    */
   expressionsReachAll: boolean;
   /** Scrapers rendered that read none of the kind (for a message to name them). */
@@ -131,27 +134,48 @@ export function alloyMonitorNamespaces(
     });
 }
 
-/** The Prometheus, PrometheusAgent and VMAgent CRs that read monitors of `kind`; the idle ones to `idle`. */
-function operatorReaders(objects: Placed[], kind: MonitorKind, idle: IdleScraper[]): MonitorReader[] {
-  const sel = SELECTORS[kind];
-  const out: MonitorReader[] = [];
+/**
+ * What the VictoriaMetrics operators rendered decide for every VMAgent reading monitors of `kind`:
+ * - `watched`: the namespaces they watch, listed instead of any selector's (WATCH_NAMESPACE,
+ *   k8stools/selectors.go:74-83 and internal/config/config.go:709-723 at v0.66.0; its last entry is
+ *   the container's); `null` when an operator's `envFrom` (victoria-metrics-operator 0.63.1
+ *   templates/server.yaml:56-58), whose ConfigMap or Secret the render does not show, may set it:
+ *   every namespace with `reachAll`, else as if unset; undefined: cluster-wide;
+ * - `unconverted`: why no VMAgent reads one, with every operator converting none of `kind` (none
+ *   rendered, one installed apart: the converter is taken to run). The value found is named: "false"
+ *   is what victoria-metrics-operator's chart writes, any other false spelling the user's own entry.
+ */
+function vmOperatorScope(
+  objects: Placed[],
+  kind: MonitorKind,
+  reachAll: boolean,
+): { watched?: string[] | null; unconverted?: string } {
   const operators = vmOperators(objects.map((p) => p.obj));
-  // WATCH_NAMESPACE set, or possibly set from a ConfigMap or Secret the render does not show (envFrom,
-  // victoria-metrics-operator 0.63.1 templates/server.yaml:56-58): either way not narrowed on.
-  const watching = operators.some(
-    (o) =>
-      containerEnv(o, "WATCH_NAMESPACE").join("") !== "" ||
-      (o.spec?.template?.spec?.containers ?? []).some((c: any) => (c.envFrom ?? []).length > 0),
+  const listed = operators
+    .flatMap((o) => (containerEnv(o, "WATCH_NAMESPACE").pop() ?? "").split(","))
+    .filter(Boolean);
+  const envFrom = operators.some((o) =>
+    (o.spec?.template?.spec?.containers ?? []).some((c: any) => (c.envFrom ?? []).length > 0),
   );
-  // With every VictoriaMetrics operator rendered converting none of `kind`, no VMAgent reads one;
-  // none rendered (one installed apart), the converter is taken to run.
-  // The value found is named: "false" is what victoria-metrics-operator's chart writes, any other
-  // false spelling the user's own env entry.
+  const watched = envFrom && reachAll ? null : listed.length > 0 ? listed : undefined;
   const off = [...new Set(operators.flatMap((o) => converterOff(o, kind) ?? []))];
   const unconverted =
     operators.length > 0 && operators.every((o) => convertsNo(o, kind))
       ? `which reads no ${kind}s: ${operators.map((o) => `Deployment ${o.metadata?.namespace}/${o.metadata?.name}`).join(", ")} ${operators.length > 1 ? "convert" : "converts"} none to ${CONVERTED[kind]}s (${VM_CONVERTER_ENV[kind]} ${off.map((v) => JSON.stringify(v)).join(", ")}, ${off.every((v) => v === "false") ? "what victoria-metrics-operator's operator.disable_prometheus_converter: true writes" : "false as the operator parses it"})`
       : undefined;
+  return { watched, unconverted };
+}
+
+/** The Prometheus, PrometheusAgent and VMAgent CRs that read monitors of `kind`; the idle ones to `idle`. */
+function operatorReaders(
+  objects: Placed[],
+  kind: MonitorKind,
+  idle: IdleScraper[],
+  reachAll: boolean,
+): MonitorReader[] {
+  const sel = SELECTORS[kind];
+  const out: MonitorReader[] = [];
+  const { watched, unconverted } = vmOperatorScope(objects, kind, reachAll);
   for (const p of objects) {
     const { kind: k, apiVersion, metadata } = p.obj;
     const spec = p.obj.spec ?? {};
@@ -189,20 +213,26 @@ function operatorReaders(objects: Placed[], kind: MonitorKind, idle: IdleScraper
       const [by, nsBy] = sel.vmagent;
       // An object selector without a namespace selector lists the VMAgent's own namespace only
       // (selectors.go:85-87), unless the operator watches a set of namespaces (selectors.go:74-83:
-      // those are listed instead, taken here as reaching every monitor).
-      const ownOnly = set.length === 1 && set[0] === by && !watching;
+      // those are listed instead, whatever the selectors).
+      const ownOnly = set.length === 1 && set[0] === by && watched === undefined;
+      const scope = ownOnly
+        ? `, ${nsBy} null: its own namespace only`
+        : watched
+          ? `, its operator's WATCH_NAMESPACE ${JSON.stringify(watched.join(","))}: those namespaces only`
+          : "";
       out.push({
         name,
         selects: `${
           set.length > 0
             ? set.map((f) => `${f} ${JSON.stringify(spec[f])}`).join(", ")
             : `selectAllByDefault ${spec.selectAllByDefault === true}`
-        }${ownOnly ? `, ${nsBy} null: its own namespace only` : ""}`,
+        }${scope}`,
         at: p,
         reads: (n, labels) =>
-          set.length === 0
+          (set.length === 0
             ? spec.selectAllByDefault === true
-            : (!set.includes(by) || selectorMatches(spec[by], labels)) && (!ownOnly || n === ns),
+            : (!set.includes(by) || selectorMatches(spec[by], labels)) && (!ownOnly || n === ns)) &&
+          (!watched || watched.includes(n)),
       });
     }
   }
@@ -217,7 +247,7 @@ function operatorReaders(objects: Placed[], kind: MonitorKind, idle: IdleScraper
 export function monitorReaders(objects: Placed[], kind: MonitorKind, opts: ReaderOptions): MonitorReader[] {
   const component = SELECTORS[kind].alloy;
   const idle = opts.idle ?? [];
-  const out = operatorReaders(objects, kind, idle);
+  const out = operatorReaders(objects, kind, idle, opts.expressionsReachAll);
   for (const c of alloyConfigs(objects)) {
     const scopes = alloyMonitorNamespaces(c.text, component, opts.expressionsReachAll);
     if (scopes.length === 0) continue;

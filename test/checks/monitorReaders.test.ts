@@ -254,6 +254,17 @@ describe("rendered-stack check unread-monitor", () => {
       wheres([...MONITORS, operator, vmagent({ serviceScrapeSelector: {}, podScrapeSelector: {} })]),
       [],
     );
+    // Those namespaces only, whatever the selectors (selectors.go:74-83), and the message says so.
+    const own = vmOperator([{ name: "WATCH_NAMESPACE", value: "monitoring" }]);
+    const watched = checkMonitorReaders([...MONITORS, own, vmagent({ selectAllByDefault: true })]).findings;
+    assert.deepEqual(
+      watched.map((f) => f.where),
+      findings.map((f) => f.where),
+    );
+    assert.match(
+      watched[0].message,
+      /VMAgent monitoring\/vm \(selectAllByDefault true, its operator's WATCH_NAMESPACE "monitoring": those namespaces only\)/,
+    );
     // WATCH_NAMESPACE may come from a ConfigMap or Secret (envFrom, not rendered): not known, not narrowed.
     const fromConfigMap = vmOperator([]);
     fromConfigMap.obj.spec.template.spec.containers[0].envFrom = [{ configMapRef: { name: "operator-env" } }];

@@ -318,10 +318,35 @@ describe("rendered-stack checks (unit): Alloy's RBAC and scrape authorization", 
       assert.equal(messages(scrapedBy("VMAgent", { selectAllByDefault: true, replicaCount: 1 })).length, 1);
     });
 
+    /** The VictoriaMetrics operator's Deployment, its container given `container` (env, envFrom). */
+    const vmOperator = (container: Record<string, unknown>) =>
+      at({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "vm-operator", namespace: NS },
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                { name: "manager", image: "docker.io/victoriametrics/operator:v0.66.0", ...container },
+              ],
+            },
+          },
+        },
+      });
+
     it("asks nothing of a VMAgent whose object selector, without a namespace selector, keeps it to its own namespace", () => {
       // VictoriaMetrics operator v0.66.0 k8stools/selectors.go:85-87: the VMAgent's namespace alone
       // (monitoring), so the monitor in agents is not its to scrape.
       assert.deepEqual(messages(scrapedBy("VMAgent", { serviceScrapeSelector: {} })), []);
+      // An operator envFrom may set WATCH_NAMESPACE (unread-monitor then takes every namespace); the
+      // agents namespace may not be in it, so no access is demanded there.
+      const envFrom = vmOperator({ envFrom: [{ configMapRef: { name: "operator-env" } }] });
+      assert.deepEqual(messages([...scrapedBy("VMAgent", { serviceScrapeSelector: {} }), envFrom]), []);
+      // An operator watching monitoring alone lists it only, namespace selector or not (selectors.go:74-83).
+      const watching = vmOperator({ env: [{ name: "WATCH_NAMESPACE", value: NS }] });
+      const all = { serviceScrapeSelector: {}, serviceScrapeNamespaceSelector: {} };
+      assert.deepEqual(messages([...scrapedBy("VMAgent", all), watching]), []);
       const m = messages(
         scrapedBy("VMAgent", { serviceScrapeSelector: {}, serviceScrapeNamespaceSelector: {} }),
       );
@@ -336,24 +361,7 @@ describe("rendered-stack checks (unit): Alloy's RBAC and scrape authorization", 
       const all = { selectAllByDefault: true };
       assert.deepEqual(messages(scrapedBy("VMAgent", { ...all, ingestOnlyMode: true })), []);
       const converter = (value: string) =>
-        at({
-          apiVersion: "apps/v1",
-          kind: "Deployment",
-          metadata: { name: "vm-operator", namespace: NS },
-          spec: {
-            template: {
-              spec: {
-                containers: [
-                  {
-                    name: "manager",
-                    image: "docker.io/victoriametrics/operator:v0.66.0",
-                    env: [{ name: "VM_ENABLEDPROMETHEUSCONVERTER_SERVICESCRAPE", value }],
-                  },
-                ],
-              },
-            },
-          },
-        });
+        vmOperator({ env: [{ name: "VM_ENABLEDPROMETHEUSCONVERTER_SERVICESCRAPE", value }] });
       assert.deepEqual(messages([...scrapedBy("VMAgent", all), converter("false")]), []);
       // Read as the operator does (config.go:512-519, caarlos0/env v11.3.1 env.go:33-34 strconv.ParseBool).
       assert.deepEqual(messages([...scrapedBy("VMAgent", all), converter("0")]), [], '"0" is false too');
