@@ -38,7 +38,8 @@ function nilUsesHelmValues(p: Placed, kind: MonitorKind): string {
   if (spec[nsBy] === undefined || spec[nsBy] === null) return "";
   if (JSON.stringify(spec[by]) !== JSON.stringify({ matchLabels: { release } })) return "";
   const values = "values.prometheus.prometheusSpec";
-  return `: what ${versions.charts.kubePrometheusStack.chart} renders for ${values}.${by}NilUsesHelmValues true with ${values}.${by} empty`;
+  // A rule of the chart's, true whether this label came from it or was written as the selector.
+  return `: the label ${versions.charts.kubePrometheusStack.chart} renders in place of an empty ${values}.${by} when ${values}.${by}NilUsesHelmValues is true`;
 }
 
 /** The check: each ServiceMonitor and PodMonitor is read by at least one running scraper. */
