@@ -110,8 +110,9 @@ export interface ReaderOptions {
  * The namespaces each Alloy `prometheus.operator.servicemonitors` (or `component`, its
  * `podmonitors` sibling) of a config reads, `undefined` for all (an empty list is every namespace,
  * grafana/alloy v1.12.0 internal/component/prometheus/operator/types.go:28-29,79-80). A list holding
- * an expression is read as its string literals, unless `expressionsReachAll`: its value is not
- * known offline, so a check that refuses what is left unread takes it as every namespace.
+ * an expression is read as its string literals (none: an empty list, no namespace known), and a
+ * value that is an expression as no namespace, unless `expressionsReachAll`: its value is not known
+ * offline, so a check that refuses what is left unread takes it as every namespace.
  */
 export function alloyMonitorNamespaces(
   text: string,
@@ -124,13 +125,16 @@ export function alloyMonitorNamespaces(
     .filter(({ block, path }) => path.length === 0 && block.name === component)
     .map(({ block }): string[] | undefined => {
       const a = block.body.find((s) => s.kind === "attribute" && s.name === "namespaces");
-      if (a?.kind !== "attribute" || a.value.kind !== "array") return undefined;
+      if (a?.kind !== "attribute") return undefined;
+      // A value not known offline: every namespace, or none known (the literals of none).
+      if (a.value.kind !== "array") return expressionsReachAll ? undefined : [];
       const literal = (e: Expr) => e.kind === "literal" && e.type === "string";
-      if (expressionsReachAll && !a.value.elements.every(literal)) return undefined;
+      const known = a.value.elements.every(literal);
+      if (expressionsReachAll && !known) return undefined;
       const names = a.value.elements.flatMap((e) =>
         e.kind === "literal" && e.type === "string" ? [stringValue(e.raw)] : [],
       );
-      return names.length > 0 ? names : undefined;
+      return names.length > 0 || !known ? names : undefined;
     });
 }
 

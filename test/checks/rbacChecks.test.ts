@@ -407,6 +407,14 @@ describe("rendered-stack checks (unit): Alloy's RBAC and scrape authorization", 
         [],
         "unread-monitor: agents/exp may be named by the expression",
       );
+      // No literal at all: no namespace is known to be read, so none is demanded (as with one literal).
+      assert.deepEqual(messages(alloyReading(`[sys.env("EXTRA_NAMESPACE")]`)), []);
+      assert.deepEqual(messages(alloyReading(`encoding.from_json(sys.env("NAMESPACES"))`)), []);
+      assert.deepEqual(
+        checkMonitorReaders(alloyReading(`[sys.env("EXTRA_NAMESPACE")]`)).findings.map((f) => f.where),
+        [],
+        "unread-monitor: still every namespace",
+      );
       const m = messages(alloyReading(`["monitoring", "agents"]`));
       assert.equal(m.length, 1, "a literal agents: judged");
       assert.match(m[0], /ServiceAccount monitoring\/default: every scrape gets 403/);
