@@ -111,12 +111,20 @@ export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): Resou
   };
 }
 
-/** retention_period without retention_enabled deletes nothing. */
+/**
+ * retention_period without retention_enabled: Loki's compactor deletes nothing by age. Read at
+ * grafana/loki v3.7.6 (read, not run): retention_period "only applies if retention_enabled is true
+ * in the compactor config" (pkg/validation/limits.go:427, the flag's own help); with retention off
+ * the compactor's expiration checker is the never-expiring one (pkg/compactor/compactor.go:224-225,
+ * pkg/compactor/retention/expiration.go:121-133: Expired is always false). What stays is stored,
+ * not kept forever whatever happens: a store's own lifecycle rule or a hand's `rm` still removes it,
+ * so the message says what Loki does, no more.
+ */
 export function lokiRetentionPeriodWithoutRetention(level: Level = "advisory"): ResourceValidationPolicy {
   return {
     name: "loki-retention-period-without-retention",
     description:
-      "limits_config.retention_period is set but the compactor's retention is off, so nothing is ever deleted.",
+      "limits_config.retention_period is set but the compactor's retention is off, so Loki deletes no logs by age.",
     enforcementLevel: level,
     validateResource: forTypes(HELM_AND_TEXT_TYPES, (args, report) => {
       const r = toRes(args);
@@ -129,7 +137,7 @@ export function lokiRetentionPeriodWithoutRetention(level: Level = "advisory"): 
           found.config.compactor?.retention_enabled !== true
         ) {
           report(
-            `${label(r)}: retention_period is "${period}" but ${found.where}.retention_enabled is not true; logs are kept forever. Enable retention (with delete_request_store) or drop retention_period.`,
+            `${label(r)}: limits_config.retention_period is "${period}" but ${found.where}.retention_enabled is not true, and Loki applies retention_period only with retention on: its compactor deletes no logs by age, so they stay in the store however old. Set retention_enabled: true (with delete_request_store), or drop retention_period.`,
           );
         }
       }

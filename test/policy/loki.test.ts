@@ -503,6 +503,20 @@ describe("policy: loki-retention-needs-delete-store", () => {
     assert.equal(found[0].level, "advisory");
     await passes([release("loki", goodLoki)], "loki-retention-period-without-retention");
   });
+  it("advisory: retention_period without retention_enabled says what Loki 3.7.6 does (deletes nothing by age), not that logs are kept forever", async () => {
+    const v: any = clone(goodLoki);
+    v.loki.compactor = { retention_enabled: false };
+    const [found] = await fails(
+      [release("loki", v)],
+      "loki-retention-period-without-retention",
+      /limits_config\.retention_period is "7d" but values\.loki\.compactor\.retention_enabled is not true, and Loki applies retention_period only with retention on: its compactor deletes no logs by age/,
+    );
+    assert.doesNotMatch(found.message, /forever/);
+    assert.match(
+      found.message,
+      /Set retention_enabled: true \(with delete_request_store\), or drop retention_period\.$/,
+    );
+  });
   it("advisory: compactor settings at the chart's top level", async () => {
     await passes([release("loki", { ...goodLoki, compactor: { replicas: 0 } })], "loki-compactor-misplaced");
     const found = await fails(
