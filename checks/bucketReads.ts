@@ -89,7 +89,7 @@ export function checkBucketReads(objects: Placed[], resources: ExportResource[])
     for (const { key, bucket } of bucketsRead(ref, config)) {
       if (granted.has(bucket)) continue;
       const why = planned.has(bucket)
-        ? "a bucket the stack keeps only so that no update deletes it (objectStore.keepUnusedBuckets) and grants nobody"
+        ? "a bucket the stack keeps in its state only because objectStore.keepUnusedBuckets lists it, and grants to nobody"
         : "a bucket the stack neither makes nor grants";
       report.findings.push({
         check: "bucket-reads",

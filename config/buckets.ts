@@ -19,7 +19,8 @@ export function consumersOf(cfg: StackConfig): Consumer[] {
  * store equal to the blocks bucket and prefix); on Ceph RGW an ObjectBucketClaim is one bucket with
  * its own credentials, so each consumer gets one bucket and distinct prefixes. Buckets nothing reads
  * (model/storage.ts UNUSED_PURPOSES) are planned only where `objectStore.keepUnusedBuckets` keeps
- * them, so an update never deletes what a running stack has, and a new stack never gets them.
+ * them, so they stay in the state of a running stack that has them (every bucket is retainOnDelete:
+ * one dropped from the plan leaves the state, not the store), and a new stack never gets them.
  */
 export function planBuckets(cfg: StackConfig): BucketPlan {
   const store = cfg.objectStore;

@@ -399,9 +399,11 @@ const minioStore = z
     /**
      * Buckets that earlier versions of the program created and that nothing reads any more, which
      * this stack already has: "loki-ruler", "loki-admin", "mimir-alertmanager". Listed ones stay
-     * managed (never deleted by an update, protected in production) but no user is granted them;
-     * unlisted ones are never created. A new stack leaves this out. To remove one, see
-     * docs/explanation/mimir.md ("Buckets nothing reads"). Default [].
+     * in the stack's state (protected in production) but no user is granted them. An unlisted one
+     * is never created, and one the stack has leaves its state at the next update (refused in
+     * production while it is protected) yet stays on the store: every bucket is retainOnDelete. A
+     * new stack leaves this out. To remove one, see docs/explanation/mimir.md ("Buckets nothing
+     * reads"). Default [].
      */
     keepUnusedBuckets: z.array(z.enum(UNUSED_BUCKETS)).default([]),
   })

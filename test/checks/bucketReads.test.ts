@@ -69,7 +69,7 @@ describe("bucket-reads: Loki and Mimir read only the buckets their users are gra
     assert.equal(f[0].check, "bucket-reads");
     assert.match(
       f[0].message,
-      /^alertmanager_storage\.s3\.bucket_name reads bucket staging-mimir-alertmanager, a bucket the stack keeps only so that no update deletes it .* mimir's user is granted staging-mimir-blocks, staging-mimir-ruler, so every request there is AccessDenied$/,
+      /^alertmanager_storage\.s3\.bucket_name reads bucket staging-mimir-alertmanager, a bucket the stack keeps in its state only because objectStore\.keepUnusedBuckets lists it, and grants to nobody: mimir's user is granted staging-mimir-blocks, staging-mimir-ruler, so every request there is AccessDenied$/,
     );
     const ruler = edit("loki", "config.yaml", (c) => {
       c.ruler.storage = { type: "s3", s3: { bucketnames: "staging-loki-ruler,staging-loki-admin" } };
@@ -78,7 +78,7 @@ describe("bucket-reads: Loki and Mimir read only the buckets their users are gra
     assert.equal(g.length, 2, g.join("\n"));
     assert.match(
       g[0],
-      /^ruler\.storage\.s3\.bucketnames reads bucket staging-loki-ruler, a bucket the stack keeps only/,
+      /^ruler\.storage\.s3\.bucketnames reads bucket staging-loki-ruler, a bucket the stack keeps in its state only because/,
     );
     assert.match(g[1], /^ruler\.storage\.s3\.bucketnames reads bucket staging-loki-admin, /);
   });
