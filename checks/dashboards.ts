@@ -1,12 +1,20 @@
 /**
  * The dashboards of the rendered stack's ConfigMaps labelled for Grafana's sidecar, judged by
  * builders/grafana/dashboardCheck.ts against the datasources (uids and names) the rendered Grafana provisions
- * (the grafana chart's `datasources.yaml`, grafana 12.3.1 templates/_config.tpl).
+ * (the provisioning files the grafana container mounts: datasourceFiles).
  */
 import { DASHBOARD_LABEL } from "../builders/grafana/grafanaValues";
 import { parseUserYaml } from "../model/yamlText";
 import { dashboardProblems, type DashboardFile } from "../builders/grafana/dashboardCheck";
-import { describe, releaseUrns, type Finding, type K8sObject, type Placed } from "./objects";
+import {
+  containersOf,
+  describe,
+  podSpecOf,
+  releaseUrns,
+  type Finding,
+  type K8sObject,
+  type Placed,
+} from "./objects";
 import { unloadedDashboards } from "./dashboardSidecar";
 
 /**
@@ -24,26 +32,78 @@ function loadsDatasourcesAtRuntime(objects: Placed[]): boolean {
 }
 
 /**
- * The file of the grafana chart's ConfigMap whose `datasources` list this check reads: the chart
- * writes each key of its `datasources` value as a file of that name (grafana 12.3.1
- * templates/_config.tpl:42-47), the program's under this one.
+ * The folder Grafana provisions datasources from, where the grafana chart mounts each key of its
+ * `datasources` value as a file of that name, by subPath from its ConfigMap (grafana 12.3.1
+ * templates/_pod.tpl:1299-1311; the keys written by templates/_config.tpl:42-47).
  */
-const DATASOURCES_FILE = "datasources.yaml";
+const DATASOURCES_DIR = "/etc/grafana/provisioning/datasources";
 
 /**
- * What a verdict on the provisioned datasources rests on, as a values path of the grafana chart:
- * that file's `datasources` list alone, not its other keys (`apiVersion`), which change nothing
- * of what Grafana provisions (synth/report.ts overridesOn names the override setting it).
+ * Grafana reads every file of that folder (not of a folder in it) whose name ends in `.yaml` or
+ * `.yml`, and only those (grafana/grafana pkg/services/provisioning/datasources/config_reader.go
+ * readConfig; read, not run, and at an older commit than the pinned 12.3.1, which the stored
+ * sources do not hold).
  */
-const DATASOURCES_JUDGED = `datasources[${JSON.stringify(DATASOURCES_FILE)}].datasources`;
+const DATASOURCE_FILE_NAME = /^[^/]+\.ya?ml$/;
 
-/** The datasources of every rendered `datasources.yaml`; undefined when none is rendered. */
-function renderedDatasources(objects: readonly K8sObject[]): any[] | undefined {
+/** One datasource provisioning file Grafana reads, as rendered. */
+interface DatasourceFile {
+  /** The ConfigMap holding it. */
+  from: K8sObject;
+  /** Its key there (the chart's `datasources` key it came from). */
+  key: string;
+  text: string;
+}
+
+/**
+ * The datasource provisioning files the rendered Grafana reads: each `.yaml`/`.yml` file a
+ * container mounts into {@link DATASOURCES_DIR} from a ConfigMap of its namespace (one key by
+ * subPath, or every key of a ConfigMap mounted on the folder). Not a ConfigMap's `datasources.yaml`
+ * that no container mounts there (another application's file of that name), and not a file of
+ * another name that one mounts there (`loki.yaml`, which Grafana reads too). `complete` is false
+ * when a file there cannot be read from the render (a Secret's, an emptyDir the datasource sidecar
+ * fills at run time, a ConfigMap the render lacks).
+ */
+function datasourceFiles(objects: readonly K8sObject[]): { files: DatasourceFile[]; complete: boolean } {
+  const files: DatasourceFile[] = [];
+  let complete = true;
+  for (const pod of objects) {
+    const spec = podSpecOf(pod);
+    if (!spec) continue;
+    const volumes = new Map<string, any>((spec.volumes ?? []).map((v: any) => [String(v?.name), v]));
+    for (const c of containersOf(spec))
+      for (const m of c?.volumeMounts ?? []) {
+        const at = String(m?.mountPath ?? "").replace(/\/+$/, "");
+        const whole = at === DATASOURCES_DIR;
+        if (!whole && !(at.startsWith(`${DATASOURCES_DIR}/`) && m?.subPath)) continue;
+        const name = volumes.get(String(m?.name))?.configMap?.name;
+        const cm = objects.find(
+          (o) =>
+            o.kind === "ConfigMap" &&
+            o.metadata.name === name &&
+            o.metadata.namespace === pod.metadata.namespace,
+        );
+        if (!cm) {
+          complete = false;
+          continue;
+        }
+        const keys = whole ? Object.keys(cm.data ?? {}) : [String(m.subPath)];
+        const fileName = (k: string) => (whole ? k : at.slice(DATASOURCES_DIR.length + 1));
+        for (const key of keys) {
+          const text = cm.data?.[key];
+          if (!DATASOURCE_FILE_NAME.test(fileName(key))) continue;
+          if (typeof text !== "string") complete = false;
+          else if (!files.some((f) => f.from === cm && f.key === key)) files.push({ from: cm, key, text });
+        }
+      }
+  }
+  return { files, complete };
+}
+
+/** The datasources of the provisioning files Grafana reads; undefined when it reads none. */
+function renderedDatasources(files: readonly DatasourceFile[]): any[] | undefined {
   let found: any[] | undefined;
-  for (const obj of objects) {
-    if (obj.kind !== "ConfigMap") continue;
-    const text = obj.data?.[DATASOURCES_FILE];
-    if (typeof text !== "string") continue;
+  for (const { text } of files) {
     let doc: any;
     try {
       doc = parseUserYaml(text);
@@ -62,7 +122,8 @@ function renderedDatasources(objects: readonly K8sObject[]): any[] | undefined {
  */
 function provisionedDatasources(objects: Placed[]): { uids: string[]; names: string[] } | undefined {
   if (loadsDatasourcesAtRuntime(objects)) return undefined;
-  const listed = renderedDatasources(objects.map((p) => p.obj));
+  const { files, complete } = datasourceFiles(objects.map((p) => p.obj));
+  const listed = complete ? renderedDatasources(files) : undefined;
   if (!listed) return undefined;
   const field = (k: string) => listed.map((d) => String(d?.[k] ?? "")).filter(Boolean);
   return { uids: field("uid"), names: field("name") };
@@ -73,7 +134,7 @@ function provisionedDatasources(objects: Placed[]): { uids: string[]; names: str
  * of them (by uid, or by a string, the older form) reads LogQL, not PromQL.
  */
 export function provisionedLogsDatasources(objects: readonly K8sObject[]): Set<string> {
-  const loki = (renderedDatasources(objects) ?? []).filter((d) => d?.type === "loki");
+  const loki = (renderedDatasources(datasourceFiles(objects).files) ?? []).filter((d) => d?.type === "loki");
   return new Set(
     loki.flatMap((d) => [d?.uid, d?.name]).filter((v): v is string => typeof v === "string" && v !== ""),
   );
@@ -97,19 +158,19 @@ export function checkDashboards(objects: Placed[]): { judged: number; findings: 
   // The program's own first: of two dashboards sharing a uid, the one added later is told to change.
   files.sort((a, b) => Number(!a.where.includes("(resource ")) - Number(!b.where.includes("(resource ")));
   const provisioned = provisionedDatasources(objects);
-  // A reference to a datasource none provisions rests on the releases rendering `datasources.yaml`
-  // (the grafana chart's, from its `datasources` value): a chartValues override replacing that
-  // list is the cause of every such reference, which synth/report.ts then says as one mistake.
-  const provisioning = releaseUrns(
-    objects.filter((p) => p.obj.kind === "ConfigMap" && typeof p.obj.data?.[DATASOURCES_FILE] === "string"),
-  );
+  // A reference to a datasource none provisions rests on the releases rendering the provisioning
+  // files (the grafana chart's, from its `datasources` value): a chartValues override replacing a
+  // file's list is the cause of every such reference, which synth/report.ts then says as one
+  // mistake. What it rests on is each file's `datasources` list alone, not its other keys
+  // (`apiVersion`), which change nothing of what Grafana provisions (synth/report.ts overridesOn).
+  const read = datasourceFiles(objects.map((p) => p.obj)).files;
+  const provisioning = releaseUrns(objects.filter((p) => read.some((f) => f.from === p.obj)));
+  const judged = [...new Set(read.map((f) => `datasources[${JSON.stringify(f.key)}].datasources`))];
   const findings = dashboardProblems(files, provisioned?.uids, provisioned?.names).map((p): Finding => ({
     check: "dashboard",
     where: p.where,
     message: p.message,
-    ...(p.datasource && provisioning.length > 0
-      ? { releases: provisioning, judged: [DATASOURCES_JUDGED] }
-      : {}),
+    ...(p.datasource && provisioning.length > 0 ? { releases: provisioning, judged } : {}),
   }));
   // Judged as written, the files are loaded only if Grafana's dashboard sidecar picks their ConfigMaps.
   return { judged: files.length, findings: [...findings, ...unloadedDashboards(objects)] };

@@ -194,6 +194,34 @@ describe("dashboards as the sidecar and Grafana load them (audit hG)", () => {
         },
         "release grafana",
       ),
+      // The grafana container mounting it where Grafana provisions datasources from, as the chart does.
+      placed(
+        {
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name: "grafana" },
+          spec: {
+            template: {
+              spec: {
+                volumes: [{ name: "config", configMap: { name: "grafana" } }],
+                containers: [
+                  {
+                    name: "grafana",
+                    volumeMounts: [
+                      {
+                        name: "config",
+                        mountPath: "/etc/grafana/provisioning/datasources/datasources.yaml",
+                        subPath: "datasources.yaml",
+                      },
+                    ],
+                  },
+                ],
+              },
+            },
+          },
+        },
+        "release grafana",
+      ),
     ];
     const r = checkDashboards(objects);
     assert.equal(r.judged, 5);

@@ -466,6 +466,31 @@ describe("emitted metrics", () => {
         [
           ...base,
           grafana,
+          // Grafana reads the file where its container mounts it, as the grafana chart does.
+          {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name: "grafana", namespace: "monitoring" },
+            spec: {
+              template: {
+                spec: {
+                  volumes: [{ name: "config", configMap: { name: "grafana" } }],
+                  containers: [
+                    {
+                      name: "grafana",
+                      volumeMounts: [
+                        {
+                          name: "config",
+                          mountPath: "/etc/grafana/provisioning/datasources/datasources.yaml",
+                          subPath: "datasources.yaml",
+                        },
+                      ],
+                    },
+                  ],
+                },
+              },
+            },
+          },
           logs("Logs", '{app="my-app"} |= "error"'),
           logs({ uid: "logs" }, 'sum(count_over_time({app="my-app"} |= "error" [5m]))'),
           logs("loki", '{app="x"} | json'),

@@ -1,0 +1,112 @@
+/**
+ * The datasources a dashboard may name are those of the provisioning files the rendered Grafana
+ * reads: every `.yaml`/`.yml` file its container mounts into /etc/grafana/provisioning/datasources
+ * (the grafana chart mounts each key of its `datasources` value there), not a ConfigMap's
+ * `datasources.yaml` nobody mounts, and not that one file name alone.
+ */
+import { strict as assert } from "assert";
+import { stringify } from "yaml";
+import { checkDashboards } from "../../checks/dashboards";
+import type { Placed } from "../../checks/objects";
+
+const placed = (obj: any, source = "release grafana"): Placed => ({ obj, urn: `urn:${source}`, source });
+const cm = (name: string, data: Record<string, string>, labels: Record<string, string> = {}) => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name, namespace: "monitoring", labels },
+  data,
+});
+const file = (...uids: string[]) =>
+  stringify({ apiVersion: 1, datasources: uids.map((uid) => ({ uid, name: uid })) });
+/** A dashboard ConfigMap whose one panel reads datasource `uid`. */
+const dashboards = (uid: string) =>
+  placed(
+    cm(
+      "homelab-dashboards",
+      { "d.json": JSON.stringify({ uid: "d", panels: [{ title: "p", datasource: { uid } }] }) },
+      { grafana_dashboard: "1" },
+    ),
+    "resource grafana-dashboards",
+  );
+/** The grafana Deployment mounting `keys` of ConfigMap grafana into the datasources folder, as the chart does. */
+const grafanaPod = (...keys: string[]) =>
+  placed({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "grafana", namespace: "monitoring" },
+    spec: {
+      template: {
+        spec: {
+          volumes: [{ name: "config", configMap: { name: "grafana" } }],
+          containers: [
+            {
+              name: "grafana",
+              volumeMounts: keys.map((k) => ({
+                name: "config",
+                mountPath: `/etc/grafana/provisioning/datasources/${k}`,
+                subPath: k,
+              })),
+            },
+          ],
+        },
+      },
+    },
+  });
+const datasourceFindings = (objects: Placed[]) =>
+  checkDashboards(objects).findings.filter((f) => /datasource/.test(f.message));
+
+describe("checks: the datasources Grafana provisions are read from every file it mounts in its datasources folder", () => {
+  it('takes a datasource provisioned by a file beside datasources.yaml (chartValues.grafana.datasources["loki.yaml"]): no refusal', () => {
+    const objects = [
+      grafanaPod("datasources.yaml", "loki.yaml"),
+      placed(cm("grafana", { "datasources.yaml": file("metrics"), "loki.yaml": file("loki") })),
+      dashboards("loki"),
+    ];
+    assert.deepEqual(datasourceFindings(objects), []);
+  });
+
+  it("still refuses a uid no mounted file provisions, naming the release's files as what it rests on", () => {
+    const objects = [
+      grafanaPod("datasources.yaml", "loki.yaml"),
+      placed(cm("grafana", { "datasources.yaml": file("metrics"), "loki.yaml": file("loki") })),
+      dashboards("tempo"),
+    ];
+    const [f, ...rest] = datasourceFindings(objects);
+    assert.deepEqual(rest, []);
+    assert.match(f.message, /expected a datasource uid the stack provisions \(metrics, loki\), got "tempo"/);
+    assert.deepEqual(f.judged, [
+      'datasources["datasources.yaml"].datasources',
+      'datasources["loki.yaml"].datasources',
+    ]);
+    assert.deepEqual(f.releases, ["urn:release grafana"]);
+  });
+
+  it("reads no datasources.yaml of a ConfigMap Grafana does not mount (another application's file of that name)", () => {
+    const objects = [
+      grafanaPod("all.yaml"),
+      placed(cm("grafana", { "all.yaml": file("metrics") })),
+      placed(cm("other-app", { "datasources.yaml": stringify({ datasources: [] }) }), "release other"),
+      dashboards("metrics"),
+    ];
+    assert.deepEqual(datasourceFindings(objects), []);
+  });
+
+  it("reads no mounted file Grafana skips (a name not ending in .yaml or .yml)", () => {
+    const objects = [
+      grafanaPod("datasources.yaml", "notes.txt"),
+      placed(cm("grafana", { "datasources.yaml": file("metrics"), "notes.txt": file("loki") })),
+      dashboards("loki"),
+    ];
+    assert.match(datasourceFindings(objects)[0]?.message ?? "", /provisions \(metrics\), got "loki"/);
+  });
+
+  it("judges nothing when a file in the folder is not in the render (a ConfigMap the stack does not hold)", () => {
+    const objects = [
+      grafanaPod("datasources.yaml", "loki.yaml"),
+      placed(cm("grafana", { "datasources.yaml": file("metrics") })),
+      dashboards("loki"),
+    ];
+    // loki.yaml is mounted from ConfigMap grafana, which lacks the key: not known, so not judged.
+    assert.deepEqual(datasourceFindings(objects), []);
+  });
+});
