@@ -100,9 +100,16 @@ export function lokiRetentionNeedsDeleteStore(level: Level = "mandatory"): Resou
             same !== undefined
               ? `The schema writes the chunks to ${same === String(store) ? `${store} as well` : `${same}, the same store type as ${store}`} (schema_config object_store), so delete_request_store already names the store to use: configure ${store} storage again, rather than change delete_request_store.`
               : `Use the store the schema writes to (${schemaStores.join(", ") || "e.g. s3"}).`;
+          // With the schema on that store too, what is missing is the store's configuration: in a
+          // chart's values the chart writes `common.storage` of the type `loki.storage.type` names
+          // (policy/lib/loki.ts lokiChartConfig), so that value is named (an override of it is then
+          // traced to its key, synth/report.ts overridesOn); otherwise the type is no cause.
+          const typeValue =
+            found.chart && same !== undefined ? chartValues(r, "loki")?.loki?.storage?.type : undefined;
+          const by = typeof typeValue === "string" ? `; values.loki.storage.type is "${typeValue}"` : "";
           reportCause(
             report,
-            `${label(r)}: ${found.where}.delete_request_store is "${store}" but no ${store} storage is configured (configured: ${configured.join(", ") || "none"}); ${what}. ${fix}`,
+            `${label(r)}: ${found.where}.delete_request_store is "${store}" but no ${store} storage is configured (configured: ${configured.join(", ") || "none"}${by}); ${what}. ${fix}`,
             cause,
           );
         }

@@ -2019,14 +2019,18 @@ const RENDER_PLACE = "helm template";
 
 /**
  * The violation whose mistake a render failure is: on the release Helm refused, tracing to the same
- * `chartValues` overrides as Helm's message does, both sure of them (the grafana chart's
+ * `chartValues` overrides as Helm's message does, the violation sure of them (the grafana chart's
  * assertNoLeakedSecrets refusing the literal `database.password` that no-plaintext-credentials
- * refuses). One mistake is one message: the violation's, which says what to do, with the render
- * among its places ({@link withRenderFailures}).
+ * refuses). Helm's message may name no key (the loki chart's "without an object storage backend"
+ * after `loki.storage.type: filesystem`): unsure, it is traced to every override of the release,
+ * and when those are exactly the ones the violation is sure of, they are the release's only
+ * departure from the program's values, so the failure is that violation's mistake too. One mistake
+ * is one message: the violation's, which says what to do, with the render among its places
+ * ({@link withRenderFailures}).
  */
 function violationOfRender(m: MergedRenderError, violations: MergedViolation[]): MergedViolation | undefined {
   const keys = m.overrides;
-  if (!keys || m.overridesUnsure) return undefined;
+  if (!keys) return undefined;
   return violations.find(
     (v) =>
       v.urn !== undefined &&
