@@ -575,10 +575,17 @@ function repairNotes(
   offline: ReadonlySet<string> = new Set(),
   /** Keys a YAML slip leaves unsure, with its line (JudgeOptions.slipped). */
   slipped: readonly { key: string; line: number }[] = [],
+  /**
+   * Receivers' credentials refused for being written in the stack file (config/receivers.ts
+   * noPlainCredentials, `params.plain`): the program never reads one from there (it comes from the
+   * secrets backend), so the rules ran with it as the program reads the stack, whichever way out
+   * the refusal offers: no note of their own (a second line for the one mistake), nor "invalid".
+   */
+  plainCredentials: ReadonlySet<string> = new Set(),
 ): string[] {
   const notes: string[] = [];
   const cut = [
-    ...r.leaves.filter((k) => !r.absent.includes(k)),
+    ...r.leaves.filter((k) => !r.absent.includes(k) && !plainCredentials.has(k)),
     ...[...r.whole].filter(
       (k) => rawSchema.shape[k as keyof typeof rawSchema.shape] && !missing.has(k) && !blocking.includes(k),
     ),
@@ -1064,6 +1071,13 @@ export function judgedStackConfig(
         blocking,
         offline,
         opts.slipped,
+        new Set(
+          fresh
+            .filter(
+              (i) => i.code === "custom" && (i.params as { plain?: unknown } | undefined)?.plain === true,
+            )
+            .map((i) => pathText(i.path)),
+        ),
       ),
     );
     const judgedWhole = judgedWholeOf(items);
