@@ -1109,7 +1109,7 @@ function asMeantKey(
       "\n",
     )) {
       if (line.startsWith(`${at}: `)) own.push(line.slice(at.length + 2));
-      else lines.push(line.startsWith(at) ? `${given}${line.slice(at.length)}` : line);
+      else lines.push(line.startsWith(at) ? belowAsGiven(line.slice(at.length), given, meant) : line);
     }
   }
   const hint =
@@ -1120,6 +1120,18 @@ function asMeantKey(
           ` (as ${meant}: ${own.map((o) => o.replace(`remove this ${meant} line`, `remove this ${key} line`)).join("; ")})`
         : `${RENAME_AND_MEND}${own.join("; ")})`;
   return { hint, lines };
+}
+
+/**
+ * A refusal below the key meant (`.controllerNamespace: required, …` under `grafana.ingress`) said
+ * at the key as written, which the file has and the locator finds, and as what it is judged:
+ * `grafana.ingres.controllerNamespace (read as ingress.controllerNamespace): …`. Said at the
+ * misspelt path alone, it read as a rule of a key `grafana.ingres` that exists.
+ */
+function belowAsGiven(rest: string, given: string, meant: string): string {
+  const m = /^((?:\.[^\s:[\]"]+|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*): /.exec(rest);
+  if (!m) return `${given}${rest}`;
+  return `${given}${m[1]} (read as ${meant}${m[1]}): ${rest.slice(m[0].length)}`;
 }
 
 /**
@@ -1975,6 +1987,17 @@ function walk(value: unknown, path: Segment[]): unknown {
 }
 
 /**
+ * `parent` (a key path's prefix as a problem writes it, `grafana.ingres.`) with its last keys read
+ * as `read` says them (`ingress.`, from `(read as ingress.host)`): `grafana.ingress.`.
+ */
+function readAsPrefix(parent: string, read: string): string {
+  const given = parseSegments(parent.replace(/\.$/, ""));
+  const meant = parseSegments(read.replace(/\.$/, ""));
+  const all = [...given.slice(0, Math.max(0, given.length - meant.length)), ...meant];
+  return all.length === 0 ? "" : `${propertyPath(String(all[0]), all.slice(1))}.`;
+}
+
+/**
  * One message for one misspelt key whose closest match is required, or holds required entries,
  * beside it. The unknown key keeps its line and the "required" lines it explains go:
  * - the match is itself reported missing (`objectStore.endpont` beside `objectStore.endpoint`, a
@@ -1988,15 +2011,21 @@ function walk(value: unknown, path: Segment[]): unknown {
  *   merges.
  */
 export function mergeMisspeltRequired(problems: string[], valueOf: ValueAt = () => undefined): string[] {
-  const unknown = /^([^:\s]+:)(\S*?)([^.\]\s]+): unknown key[^;]*; did you mean "([^"]+)"\?/;
+  const unknown =
+    /^([^:\s]+:)(\S*?)([^.\]\s]+)(?: \(read as ((?:\S*?[.\]])?)[^.\]\s()]+\))?: unknown key[^;]*; did you mean "([^"]+)"\?/;
   const dropped = new Set<number>();
   const out = problems.map((p) => {
     const m = unknown.exec(p);
     if (!m) return p;
-    const [, ns, parent, leaf, near] = m;
+    const [, ns, parent, leaf, readAsParent, near] = m;
+    // Under a misspelt map read as the key it means (asMeantKey belowAsGiven), the key required is
+    // that key's (`grafana.ingress.host`), said at its line as read (`grafana.ingres.host (read as
+    // ingress.host): required`): the misspelt path is no key that requires anything.
+    const meantParent = readAsParent === undefined ? parent : readAsPrefix(parent, readAsParent);
+    const readAs = readAsParent === undefined ? "" : ` (read as ${readAsParent}${near})`;
     // A slip of the namespace suggests the whole key.
-    const sibling = near.includes(":") ? near : `${ns}${parent}${near}`;
-    const required = near.includes(":") ? near : `${parent}${near}`;
+    const sibling = near.includes(":") ? near : `${ns}${parent}${near}${readAs}`;
+    const required = near.includes(":") ? near : `${meantParent}${near}`;
     // The variant it was judged as (asClosestVariant) stays last, as on every line beside it.
     const judged = / \(judged as [^()]*\)$/.exec(p)?.[0] ?? "";
     const line = p.slice(0, p.length - judged.length);

@@ -171,8 +171,18 @@ describe("config: a misspelt key is read as the key it is closest to by the rule
     );
     assert.deepEqual(e.problems, [
       `${P("grafana.ingres")}: unknown key; did you mean "ingress"?`,
-      `${P("grafana.ingres.host")}: expected ${HOST_FORM}, got a list`,
+      `${P("grafana.ingres.host")} (read as ingress.host): expected ${HOST_FORM}, got a list`,
     ]);
     assert.ok(e.places[1] && e.places[1].line === e.places[0]!.line + 2, e.message);
+  });
+
+  it("a key required under the key meant is said as read under it, not as a key of the misspelt map", () => {
+    const e = refusal(`${BASE}${STORE}  ${P("grafana")}:\n    ingres:\n      host: grafana.example.net\n`);
+    assert.deepEqual(e.problems, [
+      `${P("grafana.ingres")}: unknown key; did you mean "ingress"?`,
+      `${P("grafana.ingres.controllerNamespace")} (read as ingress.controllerNamespace): required, expected a DNS label (DNS-1123: at most 63 characters, lowercase letters, digits and '-', starting and ending with a letter or digit), got nothing`,
+    ]);
+    // Placed at the misspelt key, the nearest the file holds.
+    assert.equal(e.places[1]?.line, e.places[0]?.line, e.message);
   });
 });

@@ -248,7 +248,7 @@ describe("config: a secure value on a key that is no secret", () => {
           e.problems,
           [
             `${P("grafana.ingres")}: unknown key; did you mean "ingress"?`,
-            `${P("grafana.ingres.hots")}: unknown key; did you mean "host"? (its value is a \`secure:\` value (not shown), which the offline tools cannot decrypt, and grafana.ingress.host is no secret key: run \`pulumi config rm --stack s --path 'grafana.ingress.hots'\` then ${setHost}) (grafana.ingres.host is required and missing)`,
+            `${P("grafana.ingres.hots")} (read as ingress.hots): unknown key; did you mean "host"? (its value is a \`secure:\` value (not shown), which the offline tools cannot decrypt, and grafana.ingress.host is no secret key: run \`pulumi config rm --stack s --path 'grafana.ingress.hots'\` then ${setHost}) (grafana.ingress.host is required and missing)`,
           ],
           e.message,
         );
@@ -324,7 +324,7 @@ describe("config: a secure value on a key that is no secret", () => {
         );
         assert.match(
           e.problems[1] ?? "",
-          /^homelab-observability:alerting\.receivres\[0\]\.api_url: a credential in the receiver, .*got a secret value \(not shown\)$/,
+          /^homelab-observability:alerting\.receivres\[0\]\.api_url \(read as receivers\[0\]\.api_url\): a credential in the receiver, .*got a secret value \(not shown\)$/,
         );
         assert.doesNotMatch(e.message, /no secret key|plain-text value|synth-secret/);
         // A map of secrets meant: its entries are secret keys, the secure value is the one meant.
