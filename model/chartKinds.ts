@@ -22,3 +22,16 @@ export const KIND_KEYS: Record<string, Record<string, Record<string, string>>> =
     role: { Agent: "DaemonSet", Aggregator: "StatefulSet", "Stateless-Aggregator": "Deployment" },
   },
 };
+
+/**
+ * Of {@link KIND_KEYS}, those that choose the workload's kind and nothing else the pods are wired
+ * with: alloy 1.5.0 reads `controller.type` only in templates/controllers/daemonset.yaml:1,
+ * deployment.yaml:1, statefulset.yaml:1, hpa.yaml:2,30, vpa.yaml:47,49 and pdb.yaml:2 (every
+ * `.Values.controller.type` of the archive), never in rbac.yaml, serviceaccount.yaml,
+ * configmap.yaml or the pod (_helpers.tpl, _config.tpl, containers/): what the config calls, which
+ * ServiceAccount the pods run as and what its roles grant are the same whatever kind it chooses.
+ * vector 0.56.0's `role` is not one: templates/rbac.yaml, configmap.yaml and _pod.tpl read it.
+ */
+export const KIND_ONLY_KEYS: Record<string, readonly string[]> = {
+  alloy: ["controller.type"],
+};

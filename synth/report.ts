@@ -19,6 +19,7 @@ import { STACK_KEY_CHART_PATHS } from "../config/stackKeyPaths";
 import { listed, regExpText } from "../model/words";
 import { firstKeyAndRest, isMap, leafPaths, propertyPath, valueAt } from "../config/tree";
 import { RELEASE_TYPE } from "../model/names";
+import { KIND_ONLY_KEYS } from "../model/chartKinds";
 import {
   LOKI_MODES,
   lokiModeOf,
@@ -1061,7 +1062,12 @@ type RestsOn = { message: string; connects?: Connects; wiring?: boolean };
 function candidateOverrides(rel: ReleaseRef, overrides: string[], report: RestsOn): string[] {
   const ofChart = chartOverrides(rel, overrides);
   if (report.connects) return ruleOverrides(rel, ofChart, report.connects, report.message);
-  return report.wiring ? ofChart.filter((o) => !podsOnly(o) && !hostNamespaces(o)) : ofChart;
+  // A key choosing only the workload's kind (alloy's `controller.type`, model/chartKinds.ts
+  // KIND_ONLY_KEYS) wires nothing: no cause of what a config calls or its roles grant.
+  const kindOnly = KIND_ONLY_KEYS[rel.chart] ?? [];
+  return report.wiring
+    ? ofChart.filter((o) => !podsOnly(o) && !hostNamespaces(o) && !kindOnly.includes(o))
+    : ofChart;
 }
 
 /**

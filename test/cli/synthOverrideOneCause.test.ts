@@ -1,7 +1,8 @@
 /**
- * One chartValues override, one message, when the pack's violation and Helm's refusal of the
- * release are the same mistake: the violation names the override's key at its line, and the render
- * failure is among its places, even where Helm's own words name no key.
+ * The chartValues override a message names is its cause. One override the pack and Helm both
+ * refuse is one message: the violation names the override's key at its line, and the render
+ * failure is among its places, even where Helm's own words name no key. A key that only chooses
+ * the workload's kind is named by no message on what a config calls or its roles grant.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -18,7 +19,7 @@ async function synthWith(stack: string, chartValues: string) {
 
 const FILESYSTEM = "    loki:\n      loki:\n        storage:\n          type: filesystem\n";
 
-describe("synth: a chartValues override Helm refuses and the pack refuses is one message naming its key", function () {
+describe("synth: the chartValues override a message names is its cause", function () {
   this.timeout(120_000);
 
   it("loki.storage.type: filesystem on production (SimpleScalable): the render failure is a place of the delete-store violation, which names the key at its line", async () => {
@@ -59,5 +60,19 @@ describe("synth: a chartValues override Helm refuses and the pack refuses is one
       /\n {6}from the stack's chart values override chartValues\.loki\.loki\.storage\.type \(/,
     );
     assert.doesNotMatch(r.stdout + r.stderr, /if it is the cause/);
+  });
+
+  it("alloy's controller.type beside rbac.create: false on staging: the alloy-rbac messages name rbac.create alone", async () => {
+    const r = await synthWith(
+      "staging",
+      "    alloy:\n      controller:\n        type: deployment\n      rbac:\n        create: false\n",
+    );
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const rbac = r.stderr.split(/\n(?= {2}\[)/).filter((m) => m.startsWith("  [alloy-rbac] "));
+    assert.ok(rbac.length > 0, r.stderr);
+    for (const m of rbac) {
+      assert.match(m, /chartValues\.alloy\.rbac\.create \(/, m);
+      assert.doesNotMatch(m, /controller\.type/, m);
+    }
   });
 });
