@@ -4,6 +4,7 @@ import { dashboardProblems, type DashboardFile } from "../../builders/grafana/da
 import { checkDashboards } from "../../checks/dashboards";
 import { dashboardQueries } from "../../checks/emittedMetrics";
 import type { Placed } from "../../checks/objects";
+import { grafanaMountingDatasources } from "../support/grafanaPod";
 
 /*
  * The dashboards the stack's ConfigMaps hold, judged as Grafana's sidecar and Grafana take them
@@ -195,33 +196,7 @@ describe("dashboards as the sidecar and Grafana load them (audit hG)", () => {
         "release grafana",
       ),
       // The grafana container mounting it where Grafana provisions datasources from, as the chart does.
-      placed(
-        {
-          apiVersion: "apps/v1",
-          kind: "Deployment",
-          metadata: { name: "grafana" },
-          spec: {
-            template: {
-              spec: {
-                volumes: [{ name: "config", configMap: { name: "grafana" } }],
-                containers: [
-                  {
-                    name: "grafana",
-                    volumeMounts: [
-                      {
-                        name: "config",
-                        mountPath: "/etc/grafana/provisioning/datasources/datasources.yaml",
-                        subPath: "datasources.yaml",
-                      },
-                    ],
-                  },
-                ],
-              },
-            },
-          },
-        },
-        "release grafana",
-      ),
+      placed(grafanaMountingDatasources(["datasources.yaml"]), "release grafana"),
     ];
     const r = checkDashboards(objects);
     assert.equal(r.judged, 5);

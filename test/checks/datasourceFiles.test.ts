@@ -8,6 +8,7 @@ import { strict as assert } from "assert";
 import { stringify } from "yaml";
 import { checkDashboards } from "../../checks/dashboards";
 import type { Placed } from "../../checks/objects";
+import { grafanaMountingDatasources } from "../support/grafanaPod";
 
 const placed = (obj: any, source = "release grafana"): Placed => ({ obj, urn: `urn:${source}`, source });
 const cm = (name: string, data: Record<string, string>, labels: Record<string, string> = {}) => ({
@@ -28,30 +29,7 @@ const dashboards = (uid: string) =>
     ),
     "resource grafana-dashboards",
   );
-/** The grafana Deployment mounting `keys` of ConfigMap grafana into the datasources folder, as the chart does. */
-const grafanaPod = (...keys: string[]) =>
-  placed({
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name: "grafana", namespace: "monitoring" },
-    spec: {
-      template: {
-        spec: {
-          volumes: [{ name: "config", configMap: { name: "grafana" } }],
-          containers: [
-            {
-              name: "grafana",
-              volumeMounts: keys.map((k) => ({
-                name: "config",
-                mountPath: `/etc/grafana/provisioning/datasources/${k}`,
-                subPath: k,
-              })),
-            },
-          ],
-        },
-      },
-    },
-  });
+const grafanaPod = (...keys: string[]) => placed(grafanaMountingDatasources(keys, "monitoring"));
 const datasourceFindings = (objects: Placed[]) =>
   checkDashboards(objects).findings.filter((f) => /datasource/.test(f.message));
 

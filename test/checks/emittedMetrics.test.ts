@@ -21,6 +21,7 @@ import * as path from "path";
 import { stackEmitters } from "../../plan/emitters";
 import { capabilities, PHASES, BACKENDS, LOG_AGENTS } from "../../model/phases";
 import type { K8sObject, Placed } from "../../checks/objects";
+import { grafanaMountingDatasources } from "../support/grafanaPod";
 
 const at = (obj: K8sObject): Placed => ({ obj, urn: "urn:x", source: "resource x" });
 
@@ -467,30 +468,7 @@ describe("emitted metrics", () => {
           ...base,
           grafana,
           // Grafana reads the file where its container mounts it, as the grafana chart does.
-          {
-            apiVersion: "apps/v1",
-            kind: "Deployment",
-            metadata: { name: "grafana", namespace: "monitoring" },
-            spec: {
-              template: {
-                spec: {
-                  volumes: [{ name: "config", configMap: { name: "grafana" } }],
-                  containers: [
-                    {
-                      name: "grafana",
-                      volumeMounts: [
-                        {
-                          name: "config",
-                          mountPath: "/etc/grafana/provisioning/datasources/datasources.yaml",
-                          subPath: "datasources.yaml",
-                        },
-                      ],
-                    },
-                  ],
-                },
-              },
-            },
-          },
+          grafanaMountingDatasources(["datasources.yaml"], "monitoring"),
           logs("Logs", '{app="my-app"} |= "error"'),
           logs({ uid: "logs" }, 'sum(count_over_time({app="my-app"} |= "error" [5m]))'),
           logs("loki", '{app="x"} | json'),
