@@ -646,6 +646,14 @@ function repairNotes(
   return notes;
 }
 
+/** The receivers' credentials refused for being written in the stack file (`params.plain`), by key path. */
+const plainCredentialsIn = (issues: z.ZodIssue[]): Set<string> =>
+  new Set(
+    issues
+      .filter((i) => i.code === "custom" && (i.params as { plain?: unknown } | undefined)?.plain === true)
+      .map((i) => pathText(i.path)),
+  );
+
 /**
  * A top-level key's few allowed values, when its schema is an enum: the rules can run under each
  * (judgedStackConfig) while the value written is none of them.
@@ -1063,21 +1071,14 @@ export function judgedStackConfig(
       `(the rules between keys (which keys need which) are checked once ${blocking.map((k) => `${PROJECT}:${k}`).join(", ")} ${blocking.length > 1 ? "are" : "is"} valid)`,
     );
   } else {
-    const missing = new Set(cliIssues.filter((i) => i.missing).map((i) => i.key));
     notes.push(
       ...repairNotes(
         { ...rep, readAs: new Map([...readAs, ...charted.readAs]) },
-        missing,
+        new Set(cliIssues.filter((i) => i.missing).map((i) => i.key)),
         blocking,
         offline,
         opts.slipped,
-        new Set(
-          fresh
-            .filter(
-              (i) => i.code === "custom" && (i.params as { plain?: unknown } | undefined)?.plain === true,
-            )
-            .map((i) => pathText(i.path)),
-        ),
+        plainCredentialsIn(fresh),
       ),
     );
     const judgedWhole = judgedWholeOf(items);
