@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { BASE, P, refusal, STORE } from "../support/stackText";
+import { P, receiversStack, refusal } from "../support/stackText";
 
 /*
  * A receiver's credential written in the stack file is refused by name (config/receivers.ts
@@ -7,11 +7,6 @@ import { BASE, P, refusal, STORE } from "../support/stackText";
  * ran with it unset, as the program reads the stack whichever way out the refusal takes: one
  * message for the one mistake, with no note calling the value "invalid".
  */
-const stack = (receiver: string) => `${BASE}${STORE}  ${P("alerting")}:
-    pushover: false
-    heartbeat: false
-    receivers:
-${receiver}`;
 
 describe("config: a receiver's credential in the stack file is one message, no note of the rules beside it", () => {
   for (const [type, receiver, key] of [
@@ -27,7 +22,7 @@ describe("config: a receiver's credential in the stack file is one message, no n
     ],
   ])
     it(`${type}: the refusal of ${key} alone, and no "(the rules ... ran with ... unset, the value given being invalid)"`, () => {
-      const e = refusal(stack(receiver), "lab");
+      const e = refusal(receiversStack(receiver), "lab");
       assert.equal(e.problems.length, 1, e.message);
       assert.ok(
         e.problems[0].startsWith(`${P(`alerting.receivers[0].${key}`)}: a credential in the receiver`),
@@ -43,7 +38,7 @@ describe("config: a receiver's credential in the stack file is one message, no n
 
   it("a receiver cut for another value keeps the rules' note on the item (only the credential's own note is left out)", () => {
     const e = refusal(
-      stack(
+      receiversStack(
         "      - name: hook\n        type: webhook\n        url: https://hooks.example.net/alert\n        minSeverity: info\n",
       ),
       "lab",

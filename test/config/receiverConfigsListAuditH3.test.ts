@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { BASE, P, refusal, STORE } from "../support/stackText";
+import { P, receiversStack, refusal } from "../support/stackText";
 
 /*
  * A receiver pasted from Alertmanager's documentation keeps its integration's list
@@ -7,16 +7,11 @@ import { BASE, P, refusal, STORE } from "../support/stackText";
  * No key of a receiver is near it, so it was told "unknown key (every key: ...)", which says
  * nothing of where those fields go: each item of alerting.receivers is one entry of that list.
  */
-const stack = (receiver: string) => `${BASE}${STORE}  ${P("alerting")}:
-    pushover: false
-    heartbeat: false
-    receivers:
-${receiver}`;
 
 describe("config: an Alertmanager <integration>_configs list in a receiver (audit h3)", () => {
   it("is told the receiver is one entry of it, written flat, its credential left to the secrets backend", () => {
     const e = refusal(
-      stack(
+      receiversStack(
         "      - name: hook\n        type: webhook\n        webhook_configs:\n          - url: https://example.net/hook\n",
       ),
       "lab",
@@ -32,7 +27,7 @@ describe("config: an Alertmanager <integration>_configs list in a receiver (audi
 
   it("an integration the program does not wire is told which types there are", () => {
     const e = refusal(
-      stack("      - name: ops\n        type: webhook\n        opsgenie_configs: []\n"),
+      receiversStack("      - name: ops\n        type: webhook\n        opsgenie_configs: []\n"),
       "lab",
     );
     assert.ok(
@@ -47,7 +42,7 @@ describe("config: an Alertmanager <integration>_configs list in a receiver (audi
     // prometheus/alertmanager v0.28.1 config/config.go:1008-1023: the receiver's lists.
     const key = P("alerting.receivers[0].webhok_configs");
     const { problems } = refusal(
-      stack("      - name: hook\n        type: webhook\n        webhok_configs: []\n"),
+      receiversStack("      - name: hook\n        type: webhook\n        webhok_configs: []\n"),
       "lab",
     );
     assert.ok(

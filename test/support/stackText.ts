@@ -37,6 +37,13 @@ export const RECEIVER = `  ${P("alerting")}:
         channel: "#alerts"
 `;
 
+/** A stack file with the base, the object store and alerting whose `receivers:` list is `items` (YAML list items, six spaces in). */
+export const receiversStack = (items: string) => `${BASE}${STORE}  ${P("alerting")}:
+    pushover: false
+    heartbeat: false
+    receivers:
+${items}`;
+
 /** One node pool whose `arch` is a slip of amd64. */
 export const POOL_ARCH_SLIP = `  ${P("nodePools")}:
     - name: workers
