@@ -50,9 +50,10 @@ function scannerFor(length: number): Scanner {
 
 /**
  * Calls `at` with each position of `text` where one of the filter's words may hold a pair (the
- * .wat lists them: `cr`, `ss`, `ke` and `_u`, `_c` in any case of their letters, `//` as it is),
- * in order, until it returns true; whether one did. A position is where the pair starts: the word
- * starts there or before it (`secret`, `pass` and `token` two before, `://` one), and `at` checks
+ * .wat lists them: `cr`, `ss`, `ke` and `_u`, `_c` in any case of their letters, `//` and the
+ * secret signature's last two characters `8d` as they are), in order, until it returns true;
+ * whether one did. A position is where the pair starts: the word starts there or before it
+ * (`secret`, `pass` and `token` two before, `://` one, the signature 30), and `at` checks
  * the text itself. Every position a word of the filter holds its pair at is called; others may be
  * too (a character above U+00FF is read by its low byte). `at` must not scan a text itself: the
  * memory holds one text at a time.
@@ -100,7 +101,8 @@ export function someCandidateByCharacter(text: string, at: (position: number) =>
       (la === 115 && lb === 115) || // ss
       (la === 107 && lb === 101) || // ke
       (a === 47 && b === 47) || // //
-      (a === 95 && (lb === 117 || lb === 99)); // _u, _c
+      (a === 95 && (lb === 117 || lb === 99)) || // _u, _c
+      (a === 56 && b === 100); // 8d
     if (pair && at(p)) return true;
   }
   return false;

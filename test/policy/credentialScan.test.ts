@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import fc from "fast-check";
+import { SECRET_SIG_KEY } from "@homelab-observability/contract";
 import { CREDENTIAL_WORDS, mayHoldCredential } from "../../policy/credentials";
 import { someCandidate, someCandidateByCharacter } from "../../policy/lib/credentialScan";
 import {
@@ -28,10 +29,12 @@ function positions(scan: (text: string, at: (p: number) => boolean) => boolean, 
 /**
  * Characters that make and break pairs: the pairs' own in both cases, characters above U+00FF
  * whose low byte is one of them (U+0163 is read as `c`, U+0172 as `r`, U+012F as `/`, U+015F as
- * `_`), a surrogate pair, and others.
+ * `_`, U+0138 as `8`, U+0164 as `d`), a surrogate pair, and others.
  */
 const unit = fc.constantFrom(
-  ...'cCrRsSkKeEuU/_:@x9 \n"'.split(""),
+  ...'cCrRsSkKeEuU/_:@x9 \n"8dD'.split(""),
+  "\u0138",
+  "\u0164",
   "\u0163",
   "\u0172",
   "\u012f",
@@ -45,9 +48,18 @@ const unit = fc.constantFrom(
 const text = fc.oneof(
   fc.array(unit, { maxLength: 80 }).map((u) => u.join("")),
   fc
-    .array(fc.oneof(unit, fc.constantFrom(...CREDENTIAL_WORDS), fc.string({ maxLength: 3 })), {
-      maxLength: 30,
-    })
+    .array(
+      fc.oneof(
+        unit,
+        fc.constantFrom(...CREDENTIAL_WORDS),
+        fc.string({ maxLength: 3 }),
+        // The signature whole, in another case, and cut (its pair with no signature before it).
+        fc.constantFrom(SECRET_SIG_KEY, SECRET_SIG_KEY.toUpperCase(), SECRET_SIG_KEY.slice(1)),
+      ),
+      {
+        maxLength: 30,
+      },
+    )
     .map((u) => u.join("")),
 );
 
@@ -95,6 +107,19 @@ describe("policy (credentials): the WebAssembly scan of the filter's first pass"
       true,
     );
     assert.deepEqual(seen, [2, 7]);
+  });
+
+  it("hands over a Pulumi secret's signature by its last two characters, and the filter finds it there", () => {
+    // The filter reads no text a second time for the signature: the scan's pair is where it ends.
+    for (const before of ["", "x", "y".repeat(47), "\u0138".repeat(20)]) {
+      const t = `${before}${SECRET_SIG_KEY}`;
+      assert.ok(positions(someCandidate, t).includes(before.length + SECRET_SIG_KEY.length - 2), before);
+      assert.equal(mayHoldCredential(`${t}: c`), true, before);
+      assert.equal(mayHoldCredential(`{"${t}":"v"}`), true, before);
+    }
+    // Its pair without the signature before it, or the signature in another case: no finding.
+    assert.equal(mayHoldCredential(`a ${SECRET_SIG_KEY.slice(1)} 8d`), false);
+    assert.equal(mayHoldCredential(SECRET_SIG_KEY.toUpperCase()), false);
   });
 
   it("finds the same without WebAssembly (node --jitless, --no-expose-wasm)", () => {
