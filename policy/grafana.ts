@@ -292,6 +292,48 @@ function grafanaWorkload(values: any): "Deployment" | "StatefulSet" | undefined 
   return STATEFULSET_TYPES.includes(type) && !p.existingClaim ? "StatefulSet" : undefined;
 }
 
+/**
+ * The name of {@link grafanaRendersAWorkload}, whose advice (values that render Grafana's pods)
+ * answers every place its missing pods show too (synth/report.ts alsoLines).
+ */
+export const GRAFANA_RENDERS_A_WORKLOAD = "grafana-renders-a-workload";
+
+/**
+ * Values for which the grafana chart 12.3.1 renders no Grafana pod ({@link grafanaWorkload}): its
+ * Deployment (templates/deployment.yaml:1) only with persistence off or `persistence.type: pvc`, its
+ * StatefulSet (templates/statefulset.yaml:2) only for a StatefulSet type without `existingClaim`
+ * (`useStatefulSet` aside). The way back names what each choice renders: `pvc` mounts the
+ * existing claim in the Deployment (templates/_pod.tpl:1599-1602) and makes none of its own
+ * (templates/pvc.yaml:1); a StatefulSet type makes a claim per pod (statefulset.yaml
+ * `volumeClaimTemplates`).
+ */
+export function grafanaRendersAWorkload(level: Level = "mandatory"): ResourceValidationPolicy {
+  return {
+    name: GRAFANA_RENDERS_A_WORKLOAD,
+    description: "The grafana chart's values render a Grafana Deployment or StatefulSet.",
+    enforcementLevel: level,
+    validateResource: forTypes(HELM_TYPES, (args, report) => {
+      const r = toRes(args);
+      const helm = helmOf(r);
+      if (!helm || helm.chart !== "grafana" || grafanaWorkload(helm.values) !== undefined) return;
+      const type = String(helm.values.persistence.type);
+      const sts = STATEFULSET_TYPES.includes(type);
+      const found = sts
+        ? `values.persistence.type is ${JSON.stringify(type)} and values.persistence.existingClaim is set`
+        : `values.persistence.type is ${JSON.stringify(type)}`;
+      const why = sts
+        ? "its StatefulSet only without an existingClaim (templates/statefulset.yaml:2)"
+        : `its StatefulSet only for ${STATEFULSET_TYPES.join(", ").replace(/, (?=[^,]*$)/, " or ")} (templates/statefulset.yaml:2)`;
+      const fix = sts
+        ? "Set values.persistence.type to pvc (a Deployment mounting the existing claim), or remove values.persistence.existingClaim (a StatefulSet with a claim per pod)"
+        : "Set values.persistence.type to pvc (a Deployment and one claim) or to sts (a StatefulSet with a claim per pod)";
+      report(
+        `${label(r)}: the grafana chart renders no Grafana workload for these values, so no Grafana pod runs: ${found}, with values.persistence.enabled true; the chart renders its Deployment only for persistence.type pvc (templates/deployment.yaml:1), ${why}. ${fix}.`,
+      );
+    }),
+  };
+}
+
 /** More than one Grafana pod needs a database they share and no single-node claim between them. */
 export function grafanaReplicasShareNoState(level: Level = "mandatory"): ResourceValidationPolicy {
   return {

@@ -9,7 +9,12 @@ import {
 } from "./loki";
 import { arm64Images } from "./images";
 import { mimirDistinctStorage, mimirRemoteWriteLabels } from "./mimir";
-import { grafanaReplicasShareNoState, grafanaSingleDefault, grafanaSingleDefaultStack } from "./grafana";
+import {
+  grafanaRendersAWorkload,
+  grafanaReplicasShareNoState,
+  grafanaSingleDefault,
+  grafanaSingleDefaultStack,
+} from "./grafana";
 import { noPlaintextCredentials } from "./credentials";
 import { productionDataProtected } from "./production";
 import { agentsOnEveryPool, resourceBudget } from "./budget";
@@ -41,6 +46,7 @@ export function allPolicies(): (ResourceValidationPolicy | StackValidationPolicy
     grafanaSingleDefaultStack(),
     objectStoreLeastPrivilege(),
     grafanaReplicasShareNoState(),
+    grafanaRendersAWorkload(),
     noPlaintextCredentials(),
     productionDataProtected(),
     resourceBudget(),

@@ -14,6 +14,7 @@ import {
   type ExportedResource,
   type Violation,
 } from "../policy/evaluate";
+import { GRAFANA_RENDERS_A_WORKLOAD } from "../policy/grafana";
 import type { OverridePlace } from "../config/locate";
 import { STACK_KEY_CHART_PATHS } from "../config/stackKeyPaths";
 import { listed, regExpText } from "../model/words";
@@ -536,6 +537,9 @@ function sameOverrides(traced: Traced[], alias: Map<string, string>): void {
   }
 }
 
+/** Policies whose own advice is values that render the workload they found missing. */
+const ADVICE_RENDERS_THE_PODS: ReadonlySet<string> = new Set([GRAFANA_RENDERS_A_WORKLOAD]);
+
 /** The lines naming the other places of a merged report and the overrides behind it, indented under it. */
 function alsoLines(m: {
   alsoAt: string[];
@@ -560,8 +564,10 @@ function alsoLines(m: {
         .filter((r) => r !== undefined && r !== lead && r !== RENDER_PLACE),
     ),
   ];
+  // A policy whose advice renders the pods it found missing answers every place those pods'
+  // absence shows (the Service selecting no pod, the rules written for them): no "alone" to say.
   const all =
-    lead !== undefined && others.length > 0
+    lead !== undefined && !ADVICE_RENDERS_THE_PODS.has(lead) && others.length > 0
       ? ` (that clears every place above; the first line's own advice answers ${lead} alone, not ${others.join(", ")})`
       : "";
   // Unsure: the message names none of the release's overrides, yet follows from its values.
