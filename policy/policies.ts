@@ -16,6 +16,8 @@ import {
   grafanaSingleDefaultStack,
 } from "./grafana";
 import { noPlaintextCredentials } from "./credentials";
+
+export { GRAFANA_RENDERS_A_WORKLOAD } from "./grafana";
 import { productionDataProtected } from "./production";
 import { agentsOnEveryPool, resourceBudget } from "./budget";
 import { objectStoreLeastPrivilege } from "./objectStore";

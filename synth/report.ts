@@ -14,7 +14,7 @@ import {
   type ExportedResource,
   type Violation,
 } from "../policy/evaluate";
-import { GRAFANA_RENDERS_A_WORKLOAD } from "../policy/grafana";
+import { GRAFANA_RENDERS_A_WORKLOAD } from "../policy/policies";
 import type { OverridePlace } from "../config/locate";
 import { STACK_KEY_CHART_PATHS } from "../config/stackKeyPaths";
 import { listed, regExpText } from "../model/words";

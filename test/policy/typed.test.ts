@@ -86,6 +86,11 @@ function findings(): ExportedResource[] {
     release("kube-prometheus-stack", { prometheus: { prometheusSpec: remoteWrite } }),
     release("grafana", { datasources: { "ds.yaml": datasources } }),
     release("grafana", { replicas: 2, persistence: { enabled: true } }, { name: "grafana-two" }),
+    release(
+      "grafana",
+      { persistence: { enabled: true, type: "sts", existingClaim: "grafana-data" } },
+      { name: "grafana-none" },
+    ),
     res("kubernetes:monitoring.coreos.com/v1:Prometheus", { metadata: { name: "p" }, spec: remoteWrite }),
     res("kubernetes:core/v1:ConfigMap", {
       metadata: { name: "cfg", labels: { grafana_datasource: "1" } },
