@@ -23,8 +23,8 @@ import { unloadedDashboards } from "./dashboardSidecar";
  * The sidecar loads datasources from labelled ConfigMaps and Secrets anywhere in the cluster, so
  * their uids cannot be known from the render.
  */
-function loadsDatasourcesAtRuntime(objects: Placed[]): boolean {
-  return objects.some(({ obj }) =>
+function loadsDatasourcesAtRuntime(objects: readonly K8sObject[]): boolean {
+  return objects.some((obj) =>
     (obj.spec?.template?.spec?.volumes ?? []).some(
       (v: { name?: string }) => v?.name === "sc-datasources-volume",
     ),
@@ -121,7 +121,7 @@ function renderedDatasources(files: readonly DatasourceFile[]): any[] | undefine
  * be there).
  */
 function provisionedDatasources(objects: Placed[]): { uids: string[]; names: string[] } | undefined {
-  if (loadsDatasourcesAtRuntime(objects)) return undefined;
+  if (loadsDatasourcesAtRuntime(objects.map((p) => p.obj))) return undefined;
   const { files, complete } = datasourceFiles(objects.map((p) => p.obj));
   const listed = complete ? renderedDatasources(files) : undefined;
   if (!listed) return undefined;
@@ -130,11 +130,26 @@ function provisionedDatasources(objects: Placed[]): { uids: string[]; names: str
 }
 
 /**
- * The uids and names of the Loki datasources the rendered Grafana provisions: a target naming one
- * of them (by uid, or by a string, the older form) reads LogQL, not PromQL.
+ * The uids and names of the Loki datasources the rendered Grafana may provision: a target naming one
+ * of them (by uid, or by a string, the older form) reads LogQL, not PromQL. Those of the files it
+ * mounts, and, when those are not all it reads (its datasource sidecar fills the folder at run time
+ * from labelled ConfigMaps, or a mounted file is not in the render), those of every `.yaml`/`.yml`
+ * file of a rendered ConfigMap too: a LogQL query judged as PromQL is refused as a syntax error, so
+ * where the render cannot tell, a Loki datasource any ConfigMap lists is taken as provisioned.
  */
 export function provisionedLogsDatasources(objects: readonly K8sObject[]): Set<string> {
-  const loki = (renderedDatasources(datasourceFiles(objects).files) ?? []).filter((d) => d?.type === "loki");
+  const { files, complete } = datasourceFiles(objects);
+  const mayRead =
+    complete && !loadsDatasourcesAtRuntime(objects)
+      ? files
+      : objects.flatMap((from) =>
+          from.kind !== "ConfigMap"
+            ? []
+            : Object.entries(from.data ?? {}).flatMap(([key, text]) =>
+                DATASOURCE_FILE_NAME.test(key) && typeof text === "string" ? [{ from, key, text }] : [],
+              ),
+        );
+  const loki = (renderedDatasources(mayRead) ?? []).filter((d) => d?.type === "loki");
   return new Set(
     loki.flatMap((d) => [d?.uid, d?.name]).filter((v): v is string => typeof v === "string" && v !== ""),
   );

@@ -7,6 +7,7 @@
 import { strict as assert } from "assert";
 import { stringify } from "yaml";
 import { checkDashboards } from "../../checks/dashboards";
+import { checkEmittedMetrics } from "../../checks/emittedMetrics";
 import type { Placed } from "../../checks/objects";
 import { grafanaMountingDatasources } from "../support/grafanaPod";
 
@@ -86,5 +87,31 @@ describe("checks: the datasources Grafana provisions are read from every file it
     ];
     // loki.yaml is mounted from ConfigMap grafana, which lacks the key: not known, so not judged.
     assert.deepEqual(datasourceFindings(objects), []);
+  });
+
+  it("reads LogQL as LogQL where it names a Loki datasource Grafana's datasource sidecar loads (a labelled ConfigMap): no PromQL syntax error", () => {
+    // sidecar.datasources.enabled (on in kube-prometheus-stack 88.0.0, values.yaml:1557-1558): the sidecar fills the
+    // folder from labelled ConfigMaps at run time, so a rendered one is a file Grafana may read.
+    const sidecar = grafanaMountingDatasources(["datasources.yaml"], "monitoring");
+    sidecar.spec.template.spec.volumes.push({ name: "sc-datasources-volume", emptyDir: {} });
+    const teamLogs = { apiVersion: 1, datasources: [{ name: "Team logs", uid: "team-logs", type: "loki" }] };
+    const panel = {
+      title: "errors",
+      datasource: { uid: "team-logs" },
+      targets: [{ expr: '{app="a"} |= "error"' }],
+    };
+    const objects = [
+      placed(sidecar),
+      placed(cm("grafana", { "datasources.yaml": file("metrics") })),
+      placed(
+        cm("team-logs", { "datasources.yaml": stringify(teamLogs) }, { grafana_datasource: "1" }),
+        "release x",
+      ),
+      placed(
+        cm("team", { "e.json": JSON.stringify({ uid: "e", panels: [panel] }) }, { grafana_dashboard: "1" }),
+        "release x",
+      ),
+    ];
+    assert.deepEqual(checkEmittedMetrics(objects).findings, []);
   });
 });
