@@ -144,7 +144,7 @@ export function lokiRetentionPeriodWithoutRetention(level: Level = "advisory"): 
           found.config.compactor?.retention_enabled !== true
         ) {
           report(
-            `${label(r)}: limits_config.retention_period is "${period}" but ${found.where}.retention_enabled is not true, and Loki applies retention_period only with retention on: its compactor deletes no logs by age, so they stay in the store however old. Set retention_enabled: true (with delete_request_store), or drop retention_period.`,
+            `${label(r)}: limits_config.retention_period is "${period}" but ${found.where}.retention_enabled is not true, and Loki applies retention_period only with retention on: its compactor deletes no logs by age, however old they are. Set retention_enabled: true (with delete_request_store), or drop retention_period.`,
           );
         }
       }
