@@ -10,6 +10,7 @@ import {
   parseDoc,
   textDataOf,
   type Res,
+  templateTrue,
   toRes,
 } from "./lib/resources";
 import { forTypes } from "./lib/typed";
@@ -287,9 +288,11 @@ const STATEFULSET_TYPES = ["sts", "StatefulSet", "statefulset"];
 function grafanaWorkload(values: any): "Deployment" | "StatefulSet" | undefined {
   const p = values?.persistence ?? {};
   const type = String(p.type ?? "pvc");
-  if (values?.useStatefulSet === true) return "StatefulSet";
+  // The chart's `if` reads both by Go template's truth: useStatefulSet "false" is true, an
+  // existingClaim of {} unset (helm template, 12.3.1).
+  if (templateTrue(values?.useStatefulSet)) return "StatefulSet";
   if (p.enabled !== true || type === "pvc") return "Deployment";
-  return STATEFULSET_TYPES.includes(type) && !p.existingClaim ? "StatefulSet" : undefined;
+  return STATEFULSET_TYPES.includes(type) && !templateTrue(p.existingClaim) ? "StatefulSet" : undefined;
 }
 
 /**

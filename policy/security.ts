@@ -13,7 +13,7 @@ import {
 } from "@homelab-observability/contract";
 import { reportCause, reportJudged } from "./lib/report";
 import { configOf, schemaFor, type Level } from "./lib/config";
-import { helmOf, label, type Res, toRes } from "./lib/resources";
+import { helmOf, label, type Res, templateTrue, toRes } from "./lib/resources";
 
 export interface PodSecurityConfig {
   /**
@@ -29,13 +29,6 @@ export const POD_SECURITY_DEFAULTS: PodSecurityConfig = {
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet"].map((k) => `kubernetes:apps/v1:${k}`));
-
-/** Go template's truth, which a chart's `if` and `with` test (text/template: false, 0, "", nil, empty list or map are false). */
-function templateTrue(v: unknown): boolean {
-  if (Array.isArray(v)) return v.length > 0;
-  if (v !== null && typeof v === "object") return Object.keys(v).length > 0;
-  return !!v;
-}
 
 /**
  * What the alloy chart renders from `values` (pinned 1.5.0; 1.11.1 the same), one pod template

@@ -112,6 +112,13 @@ function readHelm(res: Res): Helm {
   return { chart, values: isSecretEnvelope(values) ? {} : values, valuesSecret: isSecretEnvelope(values) };
 }
 
+/** Go template's truth, which a chart's `if` and `with` test (text/template: false, 0, "", nil, empty list or map are false). */
+export function templateTrue(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length > 0;
+  if (v !== null && typeof v === "object") return Object.keys(v).length > 0;
+  return !!v;
+}
+
 /** The types textDataOf reads; it finds nothing in any other. */
 export const TEXT_DATA_TYPES: ReadonlySet<string> = new Set([
   "kubernetes:core/v1:ConfigMap",

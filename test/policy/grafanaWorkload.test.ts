@@ -24,6 +24,16 @@ describe("policy (grafana): values for which the grafana chart renders no Grafan
       [release("grafana", values({ type: "sts", existingClaim: "grafana-data" }, { useStatefulSet: true }))],
       R,
     ));
+  // Go template's truth, which the chart's `if` tests (grafana 12.3.1 templates/statefulset.yaml:2,
+  // rendered with helm template): a non-empty string is true, an empty map false.
+  for (const useStatefulSet of ["true", "false"])
+    it(`passes: useStatefulSet ${JSON.stringify(useStatefulSet)}, a non-empty string the chart reads as true (a StatefulSet)`, () =>
+      passes(
+        [release("grafana", values({ type: "sts", existingClaim: "grafana-data" }, { useStatefulSet }))],
+        R,
+      ));
+  it("passes: an existingClaim of {}, an empty map the chart reads as unset (a StatefulSet, a claim per pod)", () =>
+    passes([release("grafana", values({ type: "sts", existingClaim: {} }))], R));
   it("passes: persistence off, whatever its type (a Deployment)", () =>
     passes([release("grafana", values({ enabled: false, type: "sts", existingClaim: "grafana-data" }))], R));
 
