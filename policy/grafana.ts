@@ -327,9 +327,14 @@ export function grafanaRendersAWorkload(level: Level = "mandatory"): ResourceVal
       const why = sts
         ? "its StatefulSet only without an existingClaim (templates/statefulset.yaml:2)"
         : `its StatefulSet only for ${STATEFULSET_TYPES.join(", ").replace(/, (?=[^,]*$)/, " or ")} (templates/statefulset.yaml:2)`;
+      // A StatefulSet type beside an existingClaim renders nothing either (helm template, 12.3.1):
+      // the way to a StatefulSet removes the claim wherever one is set.
+      const claim = templateTrue(helm.values.persistence.existingClaim);
       const fix = sts
         ? "Set values.persistence.type to pvc (a Deployment mounting the existing claim), or remove values.persistence.existingClaim (a StatefulSet with a claim per pod)"
-        : "Set values.persistence.type to pvc (a Deployment and one claim) or to sts (a StatefulSet with a claim per pod)";
+        : claim
+          ? "Set values.persistence.type to pvc (a Deployment mounting the existing claim), or to sts and remove values.persistence.existingClaim (a StatefulSet with a claim per pod)"
+          : "Set values.persistence.type to pvc (a Deployment and one claim) or to sts (a StatefulSet with a claim per pod)";
       report(
         `${label(r)}: the grafana chart renders no Grafana workload for these values, so no Grafana pod runs: ${found}, with values.persistence.enabled true; the chart renders its Deployment only for persistence.type pvc (templates/deployment.yaml:1), ${why}. ${fix}.`,
       );

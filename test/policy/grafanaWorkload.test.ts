@@ -49,4 +49,12 @@ describe("policy (grafana): values for which the grafana chart renders no Grafan
       R,
       /values\.persistence\.type is "PVC", with values\.persistence\.enabled true; the chart renders its Deployment only for persistence\.type pvc \(templates\/deployment\.yaml:1\), its StatefulSet only for sts, StatefulSet or statefulset \(templates\/statefulset\.yaml:2\)\. Set values\.persistence\.type to pvc \(a Deployment and one claim\) or to sts \(a StatefulSet with a claim per pod\)\.$/,
     ));
+  // helm template (12.3.1): PVC + existingClaim renders nothing; pvc + existingClaim a Deployment and
+  // no claim of its own; sts + existingClaim nothing, so "set it to sts" alone would be untrue.
+  it("fails: a type the chart knows neither way beside an existingClaim, whose way to a StatefulSet removes the claim", () =>
+    fails(
+      [release("grafana", values({ type: "PVC", existingClaim: "grafana-data" }))],
+      R,
+      /values\.persistence\.type is "PVC", with values\.persistence\.enabled true; .* Set values\.persistence\.type to pvc \(a Deployment mounting the existing claim\), or to sts and remove values\.persistence\.existingClaim \(a StatefulSet with a claim per pod\)\.$/,
+    ));
 });
