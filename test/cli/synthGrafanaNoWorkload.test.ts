@@ -52,4 +52,18 @@ describe("synth: chartValues for which the grafana chart renders no workload", f
     );
     assert.doesNotMatch(r.stdout + r.stderr, /if one of these is the cause/);
   });
+
+  // helm template (12.3.1): an existingClaim of {} is an empty map, false to templates/statefulset.yaml:2's
+  // `not .Values.persistence.existingClaim`, so sts renders its StatefulSet.
+  it("persistence.type sts beside an existingClaim of {} on staging: the chart renders a StatefulSet, so no refusal", async () => {
+    const { dir, file } = stackCopy("grafana-empty-claim", "staging");
+    const text = fs.readFileSync(file, "utf8").trimEnd();
+    fs.writeFileSync(
+      file,
+      `${text}\n  homelab-observability:chartValues:\n    grafana:\n      persistence:\n        type: sts\n        existingClaim: {}\n`,
+    );
+    const r = await synthCli("--dir", dir, "--stack", "staging", "--out", path.join(dir, "out"), "--quiet");
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /renders no Grafana workload/);
+  });
 });
