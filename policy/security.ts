@@ -203,6 +203,20 @@ function podHostJudged(r: Res): string[] {
 }
 
 /**
+ * What the refusal of a workload that is no node agent, yet asks for the host, rests on: its `kind`
+ * (as a DaemonSet it would be one), and its pods' host fields ({@link podHostJudged}) only when
+ * they ask for the host by one of them. Asked by two (the program's hostPath /var/log beside an
+ * override's `hostNetwork`), removing either leaves the other asking and the refusal standing: no
+ * one of them is its cause, the kind is, and the synthesis traces that to the key choosing it
+ * (synth/report.ts kindChosen: alloy's `controller.type`).
+ */
+function hostingJudged(r: Res): string[] {
+  const fields = podHostJudged(r);
+  const asks = fields.filter((f) => f !== "volumeMounts").length;
+  return asks === 1 ? ["kind", ...fields] : ["kind"];
+}
+
+/**
  * What a raw workload's pod asks of the host, as its spec says it (`hostPath /var/log as volume
  * varlog`, `hostNetwork`): what a message on it names, from the rendered pod rather than the
  * policy's notion of a node agent (a DaemonSet), which a Deployment mounting /var/log is not.
@@ -301,9 +315,10 @@ export function podSecurityLevels(level: Level = "mandatory"): StackValidationPo
           const isAgentHere = new Set(agents);
           const nonAgents = inside.filter((r) => !isAgentHere.has(r));
           // A workload whose pods ask for the host without being a node agent (a Deployment a chart
-          // values key chose, mounting /var/log) is said on its own, with the pod fields its verdict
-          // rests on: the synthesis traces it to the override setting them or choosing the kind
-          // (synth/report.ts overridesOn), not to every override of its chart as "one of these".
+          // values key chose, mounting /var/log) is said on its own, with what its verdict rests on
+          // (hostingJudged): the synthesis traces it to the override choosing the kind, or setting
+          // the one host field its pods ask by (synth/report.ts overridesOn), not to every override
+          // of its chart as "one of these".
           const hosting = nonAgents.filter((r) => podHostJudged(r).length > 0);
           const others = nonAgents.filter((r) => !hosting.includes(r));
           // The rendered-object checks see the same namespace in its pods (checks/podSecurity.ts):
@@ -327,7 +342,7 @@ export function podSecurityLevels(level: Level = "mandatory"): StackValidationPo
               reportJudged(
                 report,
                 `${label(ns.res)}: enforces privileged${labelled ? "" : " (unlabelled)"}, but ${label(r)} is no node agent (only DaemonSets are), though its pods ask for the host (${podHostAsks(r).join(", ")}), which baseline refuses; run it as a DaemonSet, or without host access in a namespace enforcing baseline${agentsBeside(agents, ns, stackNs)}.`,
-                podHostJudged(r),
+                hostingJudged(r),
                 ns.res.urn,
               );
         } else if (agents.length > 0) {

@@ -106,7 +106,23 @@ describe("policy (Pod Security levels)", () => {
     );
     assert.equal(rest.length, 0);
     assert.doesNotMatch(v.message, /needs no host access/);
-    assert.deepEqual(v.judged, ["volumes", "volumeMounts", "hostNetwork"]);
+    // Asked by two fields, removing either leaves the other asking: the verdict rests on the kind.
+    assert.deepEqual(v.judged, ["kind"]);
+  });
+  it("fails: a Deployment in agents.namespace whose pods ask for the host by one field rests on its kind and that field", async () => {
+    const deployment = workload("Deployment", "alloy", { hostNetwork: true });
+    deployment.inputs.metadata.namespace = "monitoring-agents";
+    const [v, ...rest] = await fails(
+      [
+        stackInfo([{ name: "workers", arch: "amd64" }]),
+        ...good(),
+        res(deployment.type, deployment.inputs, { name: "alloy-deployment" }),
+      ],
+      P,
+      /"alloy-deployment" is no node agent \(only DaemonSets are\), though its pods ask for the host \(hostNetwork\), which baseline refuses/,
+    );
+    assert.equal(rest.length, 0);
+    assert.deepEqual(v.judged, ["kind", "hostNetwork"]);
   });
   // A takeover's import step adopting a running Alloy where it runs (plan/foundation.ts).
   const adopting = (agentThere: boolean) => [
