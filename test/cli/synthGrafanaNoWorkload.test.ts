@@ -7,7 +7,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { stackCopy, synthCli } from "../support/helpers";
+import { stackCopy, synthCli, synthMessages } from "../support/helpers";
 
 describe("synth: chartValues for which the grafana chart renders no workload", function () {
   this.timeout(120_000);
@@ -24,13 +24,7 @@ describe("synth: chartValues for which the grafana chart renders no workload", f
     const claimLine = lines.indexOf("        existingClaim: grafana-data") + 1;
     const r = await synthCli("--dir", dir, "--stack", "staging", "--out", path.join(dir, "out"), "--quiet");
     assert.equal(r.status, 1, r.stdout + r.stderr);
-    const rendered = r.stderr.includes("  [") ? r.stderr.slice(r.stderr.indexOf("  [")).trimEnd() : "";
-    const policy =
-      /== staging: policy violations\n([\s\S]*?)(?=\n\n|\n==|$)/.exec(r.stdout)?.[1].trimEnd() ?? "";
-    const messages = [rendered, policy]
-      .filter(Boolean)
-      .join("\n")
-      .split(/\n(?= {2}\[)/);
+    const messages = synthMessages(r, "staging");
     assert.equal(messages.length, 1, messages.join("\n---\n"));
     const [m] = messages;
     assert.match(

@@ -7,7 +7,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { stackCopy, synthCli } from "../support/helpers";
+import { stackCopy, synthCli, synthMessages } from "../support/helpers";
 
 /** synth of staging with `controller` (YAML lines under alloy's, indented eight spaces): exit, messages and the stack file's lines. */
 async function stagingWithAlloyController(
@@ -21,13 +21,7 @@ async function stagingWithAlloyController(
   );
   const lines = fs.readFileSync(file, "utf8").split("\n");
   const r = await synthCli("--dir", dir, "--stack", "staging", "--out", path.join(dir, "out"), "--quiet");
-  const rendered = r.stderr.includes("  [") ? r.stderr.slice(r.stderr.indexOf("  [")).trimEnd() : "";
-  const policy =
-    /== staging: policy violations\n([\s\S]*?)(?=\n\n|\n==|$)/.exec(r.stdout)?.[1].trimEnd() ?? "";
-  const messages = [rendered, policy]
-    .filter(Boolean)
-    .join("\n")
-    .split(/\n(?= {2}\[)/);
+  const messages = synthMessages(r, "staging");
   return { status: r.status, messages, lines };
 }
 

@@ -611,6 +611,23 @@ export function treeDir(prefix: string, files: Record<string, string>): string {
 }
 
 /**
+ * The messages one stack's synth prints, each with the lines under it (its other places, the
+ * override behind it): its rendered-object problems (stderr, from the first `  [` on), then its
+ * policy violations (stdout, up to the blank line closing them).
+ */
+export function synthMessages(r: { stdout: string; stderr: string }, stack: string): string[] {
+  const rendered = r.stderr.includes("  [") ? r.stderr.slice(r.stderr.indexOf("  [")).trimEnd() : "";
+  const policy =
+    new RegExp(`== ${stack}: policy violations\\n([\\s\\S]*?)(?=\\n\\n|\\n==|$)`)
+      .exec(r.stdout)?.[1]
+      .trimEnd() ?? "";
+  return [rendered, policy]
+    .filter(Boolean)
+    .join("\n")
+    .split(/\n(?= {2}\[)/);
+}
+
+/**
  * A fresh folder holding copies of Pulumi.yaml and Pulumi.<stack>.yaml, for a test that edits the
  * stack file, and `npm run synth -- --dir <it> --stack <stack> --out <it> --quiet --against <file>`
  * run on it.
