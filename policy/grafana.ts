@@ -269,7 +269,8 @@ export function grafanaSharedState(values: any): {
   const modes: string[] = Array.isArray(p.accessModes) ? p.accessModes : ["ReadWriteOnce"];
   const sharedClaim =
     p.enabled === true && kind === "Deployment" && modes.every((m) => SINGLE_NODE_MODES.has(m))
-      ? `${p.existingClaim ? `the existing claim ${p.existingClaim}` : "the one claim the chart makes for its Deployment"} (${modes.join(", ")})`
+      ? // Go template's truth, as the chart tests it (_pod.tpl:1602, pvc.yaml:1): an empty map is unset.
+        `${templateTrue(p.existingClaim) ? `the existing claim ${typeof p.existingClaim === "string" ? p.existingClaim : JSON.stringify(p.existingClaim)}` : "the one claim the chart makes for its Deployment"} (${modes.join(", ")})`
       : undefined;
   return { pods: kind ? pods : 0, from, database, ...(sharedClaim ? { sharedClaim } : {}) };
 }
@@ -382,7 +383,7 @@ export function grafanaReplicasShareNoState(level: Level = "mandatory"): Resourc
           : []),
         ...(s.sharedClaim
           ? [
-              `persistence.enabled: false (the shared database holds the state) or persistence.type: statefulset${helm.values?.persistence?.existingClaim ? " without persistence.existingClaim (the chart's StatefulSet makes a claim per pod, and beside an existingClaim it renders no Grafana pod)" : ""}`,
+              `persistence.enabled: false (the shared database holds the state) or persistence.type: statefulset${templateTrue(helm.values?.persistence?.existingClaim) ? " without persistence.existingClaim (the chart's StatefulSet makes a claim per pod, and beside an existingClaim it renders no Grafana pod)" : ""}`,
             ]
           : []),
       ];

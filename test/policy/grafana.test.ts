@@ -277,6 +277,22 @@ describe("policy (grafana): more than one replica shares no SQLite file and no R
     );
     assert.ok(v);
   });
+  // An existingClaim of {} is unset to the chart (Go template's truth): its Deployment mounts the
+  // claim it makes itself (grafana 12.3.1 _pod.tpl:1602 `existingClaim | default fullname`, pvc.yaml:1).
+  // It was named "the existing claim [object Object]", with the advice written for a real claim.
+  it("fails: an existingClaim of {} is the chart's own claim, not an existing one", async () => {
+    const [v] = await fails(
+      [
+        release(
+          "grafana",
+          values({ replicas: 2, ...postgres, persistence: { enabled: true, existingClaim: {} } }),
+        ),
+      ],
+      R,
+      /every pod of the Deployment mounts the one claim the chart makes for its Deployment \(ReadWriteOnce\)/,
+    );
+    assert.doesNotMatch(v.message, /object Object|beside an existingClaim/);
+  });
   it("the database type from GF_DATABASE_URL counts as Grafana reads it", () =>
     passes(
       [
