@@ -116,13 +116,15 @@ function renderedDatasources(files: readonly DatasourceFile[]): any[] | undefine
 }
 
 /**
- * The uids and names of the datasources of every rendered `datasources.yaml`; undefined when none
- * is rendered, or when Grafana also loads datasources at runtime (then one missing here may still
- * be there).
+ * The uids and names of the datasources of the provisioning files Grafana reads (`read`, from
+ * {@link datasourceFiles}); undefined when it reads none, when one cannot be read from the render,
+ * or when Grafana also loads datasources at runtime (then one missing here may still be there).
  */
-function provisionedDatasources(objects: Placed[]): { uids: string[]; names: string[] } | undefined {
-  if (loadsDatasourcesAtRuntime(objects.map((p) => p.obj))) return undefined;
-  const { files, complete } = datasourceFiles(objects.map((p) => p.obj));
+function provisionedDatasources(
+  objects: readonly K8sObject[],
+  { files, complete }: ReturnType<typeof datasourceFiles>,
+): { uids: string[]; names: string[] } | undefined {
+  if (loadsDatasourcesAtRuntime(objects)) return undefined;
   const listed = complete ? renderedDatasources(files) : undefined;
   if (!listed) return undefined;
   const field = (k: string) => listed.map((d) => String(d?.[k] ?? "")).filter(Boolean);
@@ -172,15 +174,17 @@ export function checkDashboards(objects: Placed[]): { judged: number; findings: 
   }
   // The program's own first: of two dashboards sharing a uid, the one added later is told to change.
   files.sort((a, b) => Number(!a.where.includes("(resource ")) - Number(!b.where.includes("(resource ")));
-  const provisioned = provisionedDatasources(objects);
+  // The provisioning files, found once: both the verdict and what it rests on read them.
+  const objs = objects.map((p) => p.obj);
+  const read = datasourceFiles(objs);
+  const provisioned = provisionedDatasources(objs, read);
   // A reference to a datasource none provisions rests on the releases rendering the provisioning
   // files (the grafana chart's, from its `datasources` value): a chartValues override replacing a
   // file's list is the cause of every such reference, which synth/report.ts then says as one
   // mistake. What it rests on is each file's `datasources` list alone, not its other keys
   // (`apiVersion`), which change nothing of what Grafana provisions (synth/report.ts overridesOn).
-  const read = datasourceFiles(objects.map((p) => p.obj)).files;
-  const provisioning = releaseUrns(objects.filter((p) => read.some((f) => f.from === p.obj)));
-  const judged = [...new Set(read.map((f) => `datasources[${JSON.stringify(f.key)}].datasources`))];
+  const provisioning = releaseUrns(objects.filter((p) => read.files.some((f) => f.from === p.obj)));
+  const judged = [...new Set(read.files.map((f) => `datasources[${JSON.stringify(f.key)}].datasources`))];
   const findings = dashboardProblems(files, provisioned?.uids, provisioned?.names).map((p): Finding => ({
     check: "dashboard",
     where: p.where,

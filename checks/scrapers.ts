@@ -252,10 +252,11 @@ export function monitorReaders(objects: Placed[], kind: MonitorKind, opts: Reade
   const component = SELECTORS[kind].alloy;
   const idle = opts.idle ?? [];
   const out = operatorReaders(objects, kind, idle, opts.expressionsReachAll);
+  const templates = podTemplates(objects);
   for (const c of alloyConfigs(objects)) {
     const scopes = alloyMonitorNamespaces(c.text, component, opts.expressionsReachAll);
     if (scopes.length === 0) continue;
-    const pods = podTemplates(objects).filter(
+    const pods = templates.filter(
       (t) =>
         t.owner.obj.metadata.namespace === c.namespace &&
         (t.spec.volumes ?? []).some((v: any) => v.configMap?.name === c.configMap),
