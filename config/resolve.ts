@@ -53,6 +53,7 @@ import {
   lokiModeFor,
   monolithicMostAsWritten,
   mimirDiskBytes,
+  openPools,
   planSizing,
   prometheusDiskBytes,
   prometheusRetentionSize,
@@ -930,9 +931,7 @@ export const ITEM_RULES: readonly {
 
 /** Nodes a pod without tolerations can land on (pools without NoSchedule/NoExecute taints). */
 export function openNodeCount(pools: Raw["nodePools"]): number {
-  return pools
-    .filter((p) => !p.taints.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"))
-    .reduce((n, p) => n + p.count, 0);
+  return openPools(pools).reduce((n, p) => n + p.count, 0);
 }
 
 /** Replicas and replication factor of highly available Loki: three copies on three pods. */

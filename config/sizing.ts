@@ -901,10 +901,13 @@ export function formatBytes(b: number): string {
  * was past "the largest node" (0 bytes: a vmsingle of 1000 series made a VMCluster).
  */
 function sizingPools<P extends Pick<NodePool, "taints">>(pools: P[]): P[] {
-  const open = pools.filter(
-    (p) => !p.taints.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"),
-  );
+  const open = openPools(pools);
   return open.length > 0 ? open : pools;
+}
+
+/** Pools a pod without tolerations can land on (no NoSchedule/NoExecute taint). */
+export function openPools<P extends Pick<NodePool, "taints">>(pools: readonly P[]): P[] {
+  return pools.filter((p) => !p.taints.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"));
 }
 
 /** The config key that decided a component's size, for refusals. */
