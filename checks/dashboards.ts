@@ -32,11 +32,15 @@ function loadsDatasourcesAtRuntime(objects: readonly K8sObject[]): boolean {
 }
 
 /**
- * The folder Grafana provisions datasources from, where the grafana chart mounts each key of its
- * `datasources` value as a file of that name, by subPath from its ConfigMap (grafana 12.3.1
- * templates/_pod.tpl:1299-1311; the keys written by templates/_config.tpl:42-47).
+ * The folder Grafana provisions from when a container's env does not say: the grafana chart's
+ * `grafana.ini.paths.provisioning` default (grafana 12.3.1 values.yaml:909-913), which the chart
+ * passes to the grafana container as GF_PATHS_PROVISIONING (templates/_pod.tpl:1469-1470; the
+ * image's run.sh hands that variable to Grafana as `cfg:default.paths.provisioning`, grafana/grafana
+ * packaging/docker/run.sh, read, not run, at a stored commit, not the pinned tag). The chart mounts
+ * each key of its `datasources` value into `datasources` below this folder by subPath
+ * (templates/_pod.tpl:1299-1311), whatever the variable says.
  */
-const DATASOURCES_DIR = "/etc/grafana/provisioning/datasources";
+const PROVISIONING_DIR = "/etc/grafana/provisioning";
 
 /**
  * Grafana reads every file of that folder (not of a folder in it) whose name ends in `.yaml` or
@@ -56,48 +60,122 @@ interface DatasourceFile {
 }
 
 /**
- * The datasource provisioning files the rendered Grafana reads: each `.yaml`/`.yml` file a
- * container mounts into {@link DATASOURCES_DIR} from a ConfigMap of its namespace (one key by
- * subPath, or every key of a ConfigMap mounted on the folder). Not a ConfigMap's `datasources.yaml`
- * that no container mounts there (another application's file of that name), and not a file of
- * another name that one mounts there (`loki.yaml`, which Grafana reads too). `complete` is false
- * when a file there cannot be read from the render (a Secret's, an emptyDir the datasource sidecar
- * fills at run time, a ConfigMap the render lacks).
+ * The folder a container's Grafana reads datasource files from: `datasources` in its
+ * GF_PATHS_PROVISIONING (Grafana joins the two, grafana/grafana pkg/services/provisioning/provisioning.go
+ * ProvisionDatasources; read, not run), so `grafana.ini.paths.provisioning` moves it. Undefined when
+ * the render cannot tell: the variable from `valueFrom`, a relative path (Grafana resolves it
+ * against its home), or set twice to two values.
  */
-function datasourceFiles(objects: readonly K8sObject[]): { files: DatasourceFile[]; complete: boolean } {
+function datasourcesDir(container: any): string | undefined {
+  const set = (container?.env ?? []).filter((e: any) => e?.name === "GF_PATHS_PROVISIONING");
+  if (set.length === 0) return `${PROVISIONING_DIR}/datasources`;
+  const values = new Set(
+    set.map((e: any) =>
+      e?.valueFrom === undefined && typeof e?.value === "string" ? e.value.replace(/\/+$/, "") : undefined,
+    ),
+  );
+  const [only] = values;
+  return values.size === 1 && typeof only === "string" && only.startsWith("/")
+    ? `${only}/datasources`
+    : undefined;
+}
+
+/**
+ * Where each file of a ConfigMap volume lands in a container, with the key it holds: the volume
+ * holds each key of the ConfigMap at its own name or, with `items`, only the keys listed, each at
+ * its `path` (which may hold folders: `datasources/team.yaml`); a mount's `subPath` picks one file
+ * or one folder of it (Kubernetes ConfigMapVolumeSource and VolumeMount; read, not run).
+ */
+function filesOfMount(mount: any, volume: any, cm: K8sObject): { at: string; key: string }[] {
+  const items = volume?.configMap?.items;
+  const held: { path: string; key: string }[] = Array.isArray(items)
+    ? items.map((i: any) => ({ path: String(i?.path ?? ""), key: String(i?.key ?? "") }))
+    : [...Object.keys(cm.data ?? {}), ...Object.keys(cm.binaryData ?? {})].map((k) => ({ path: k, key: k }));
+  const base = String(mount?.mountPath ?? "").replace(/\/+$/, "");
+  const sub = String(mount?.subPath ?? "").replace(/^\/+|\/+$/g, "");
+  return held.flatMap(({ path, key }) => {
+    if (!sub) return [{ at: `${base}/${path}`, key }];
+    if (path === sub) return [{ at: base, key }];
+    return path.startsWith(`${sub}/`) ? [{ at: `${base}/${path.slice(sub.length + 1)}`, key }] : [];
+  });
+}
+
+/** Whether `at` names a file Grafana reads in the folder `dir`. */
+function readIn(at: string, dir: string): boolean {
+  const slash = at.lastIndexOf("/");
+  return at.slice(0, slash) === dir && DATASOURCE_FILE_NAME.test(at.slice(slash + 1));
+}
+
+/**
+ * The datasource provisioning files the rendered Grafana reads: each `.yaml`/`.yml` file a
+ * container's mounts put into its datasources folder ({@link datasourcesDir}) from a ConfigMap of
+ * its namespace: one key by subPath, every key (or every `items` path) of a ConfigMap mounted on
+ * the folder or above it. Not a ConfigMap's `datasources.yaml` that no container mounts there
+ * (another application's file of that name), and not a file of another name that one mounts there
+ * (`loki.yaml`, which Grafana reads too). `complete` is false when a file there cannot be read from
+ * the render (a Secret's, an emptyDir the datasource sidecar fills at run time, a ConfigMap the
+ * render lacks, a folder the env names in a form the render cannot read). `moved` are the pods of
+ * a Grafana container reading another folder than the one the chart mounts its files into, which
+ * mounts files there all the same (`grafana.ini.paths.provisioning` set, the chart's files unread).
+ */
+function datasourceFiles(objects: readonly K8sObject[]): {
+  files: DatasourceFile[];
+  complete: boolean;
+  moved: K8sObject[];
+} {
   const files: DatasourceFile[] = [];
   let complete = true;
+  const moved: K8sObject[] = [];
   for (const pod of objects) {
     const spec = podSpecOf(pod);
     if (!spec) continue;
     const volumes = new Map<string, any>((spec.volumes ?? []).map((v: any) => [String(v?.name), v]));
-    for (const c of containersOf(spec))
+    for (const c of containersOf(spec)) {
+      const dir = datasourcesDir(c);
+      if (dir === undefined) {
+        complete = false;
+        continue;
+      }
+      // A container the chart renders as Grafana's sets the variable; one that does not is judged
+      // by the default folder, as before the variable was read (the datasource sidecar's, a test's).
+      const grafana = (c?.env ?? []).some((e: any) => e?.name === "GF_PATHS_PROVISIONING");
+      const chartDir = `${PROVISIONING_DIR}/datasources`;
+      if (
+        grafana &&
+        dir !== chartDir &&
+        (c?.volumeMounts ?? []).some((m: any) => readIn(String(m?.mountPath ?? ""), chartDir))
+      )
+        moved.push(pod);
       for (const m of c?.volumeMounts ?? []) {
         const at = String(m?.mountPath ?? "").replace(/\/+$/, "");
-        const whole = at === DATASOURCES_DIR;
-        if (!whole && !(at.startsWith(`${DATASOURCES_DIR}/`) && m?.subPath)) continue;
-        const name = volumes.get(String(m?.name))?.configMap?.name;
+        const above = at !== "" && dir.startsWith(`${at}/`);
+        if (at !== dir && !above && !readIn(at, dir)) continue;
+        const volume = volumes.get(String(m?.name));
         const cm = objects.find(
           (o) =>
             o.kind === "ConfigMap" &&
-            o.metadata.name === name &&
+            o.metadata.name === volume?.configMap?.name &&
             o.metadata.namespace === pod.metadata.namespace,
         );
         if (!cm) {
-          complete = false;
+          // Another volume on the folder or a file in it is not in the render; one above the folder
+          // is judged so for Grafana's own container (another's, as before, only on or in it).
+          if (grafana || !above) complete = false;
           continue;
         }
-        const keys = whole ? Object.keys(cm.data ?? {}) : [String(m.subPath)];
-        const fileName = (k: string) => (whole ? k : at.slice(DATASOURCES_DIR.length + 1));
-        for (const key of keys) {
+        const mounted = filesOfMount(m, volume, cm);
+        // A subPath naming no file of the volume: what Grafana then finds there is not rendered.
+        if (readIn(at, dir) && !mounted.some((f) => f.at === at)) complete = false;
+        for (const { at: file, key } of mounted) {
+          if (!readIn(file, dir)) continue;
           const text = cm.data?.[key];
-          if (!DATASOURCE_FILE_NAME.test(fileName(key))) continue;
           if (typeof text !== "string") complete = false;
           else if (!files.some((f) => f.from === cm && f.key === key)) files.push({ from: cm, key, text });
         }
       }
+    }
   }
-  return { files, complete };
+  return { files, complete, moved };
 }
 
 /** The datasources of the provisioning files Grafana reads; undefined when it reads none. */
@@ -117,15 +195,16 @@ function renderedDatasources(files: readonly DatasourceFile[]): any[] | undefine
 
 /**
  * The uids and names of the datasources of the provisioning files Grafana reads (`read`, from
- * {@link datasourceFiles}); undefined when it reads none, when one cannot be read from the render,
+ * {@link datasourceFiles}); undefined when it reads none (unless its folder moved away from the
+ * files the chart mounts: then it provisions none of them), when one cannot be read from the render,
  * or when Grafana also loads datasources at runtime (then one missing here may still be there).
  */
 function provisionedDatasources(
   objects: readonly K8sObject[],
-  { files, complete }: ReturnType<typeof datasourceFiles>,
+  { files, complete, moved }: ReturnType<typeof datasourceFiles>,
 ): { uids: string[]; names: string[] } | undefined {
   if (loadsDatasourcesAtRuntime(objects)) return undefined;
-  const listed = complete ? renderedDatasources(files) : undefined;
+  const listed = complete ? (renderedDatasources(files) ?? (moved.length > 0 ? [] : undefined)) : undefined;
   if (!listed) return undefined;
   const field = (k: string) => listed.map((d) => String(d?.[k] ?? "")).filter(Boolean);
   return { uids: field("uid"), names: field("name") };
@@ -183,8 +262,14 @@ export function checkDashboards(objects: Placed[]): { judged: number; findings: 
   // file's list is the cause of every such reference, which synth/report.ts then says as one
   // mistake. What it rests on is each file's `datasources` list alone, not its other keys
   // (`apiVersion`), which change nothing of what Grafana provisions (synth/report.ts overridesOn).
-  const provisioning = releaseUrns(objects.filter((p) => read.files.some((f) => f.from === p.obj)));
-  const judged = [...new Set(read.files.map((f) => `datasources[${JSON.stringify(f.key)}].datasources`))];
+  // So is an override moving the folder Grafana reads them from away from the chart's mounts.
+  const provisioning = releaseUrns(
+    objects.filter((p) => read.files.some((f) => f.from === p.obj) || read.moved.includes(p.obj)),
+  );
+  const judged = [
+    ...new Set(read.files.map((f) => `datasources[${JSON.stringify(f.key)}].datasources`)),
+    ...(read.moved.length > 0 ? ['["grafana.ini"].paths.provisioning'] : []),
+  ];
   const findings = dashboardProblems(files, provisioned?.uids, provisioned?.names).map((p): Finding => ({
     check: "dashboard",
     where: p.where,

@@ -115,3 +115,117 @@ describe("checks: the datasources Grafana provisions are read from every file it
     assert.deepEqual(checkEmittedMetrics(objects).findings, []);
   });
 });
+
+/** A grafana pod whose container has `mounts` of `volumes` beside the chart's datasources.yaml, with `env`. */
+const grafanaWith = (volumes: any[], mounts: any[], env: any[] = []) => {
+  const pod = grafanaMountingDatasources(["datasources.yaml"], "monitoring");
+  pod.spec.template.spec.volumes.push(...volumes);
+  const [c] = pod.spec.template.spec.containers;
+  c.volumeMounts.push(...mounts);
+  c.env = env;
+  return placed(pod);
+};
+const chartFiles = () => placed(cm("grafana", { "datasources.yaml": file("metrics") }));
+const teamFiles = (data: Record<string, string>) => placed(cm("team-datasources", data), "release team");
+const teamVolume = (items?: { key: string; path: string }[]) => ({
+  name: "team",
+  configMap: { name: "team-datasources", ...(items ? { items } : {}) },
+});
+const teamMount = (mountPath: string, subPath?: string) => ({
+  name: "team",
+  mountPath,
+  ...(subPath ? { subPath } : {}),
+});
+const movedTo = (dir: string) => [{ name: "GF_PATHS_PROVISIONING", value: dir }];
+
+describe("checks: the datasource files Kubernetes puts where Grafana reads them (items, subPath, a folder above, grafana.ini paths.provisioning)", () => {
+  it("reads a ConfigMap's key under the name its items give it (extraConfigmapMounts items, subPath the item's path): no refusal, and a typo still refused", () => {
+    const mount = teamMount("/etc/grafana/provisioning/datasources/team.yaml", "team.yaml");
+    const objects = (uid: string) => [
+      grafanaWith([teamVolume([{ key: "team", path: "team.yaml" }])], [mount]),
+      chartFiles(),
+      teamFiles({ team: file("team") }),
+      dashboards(uid),
+    ];
+    assert.deepEqual(datasourceFindings(objects("team")), []);
+    assert.match(
+      datasourceFindings(objects("tema"))[0]?.message ?? "",
+      /provisions \(metrics, team\), got "tema".*did you mean "team"/,
+    );
+  });
+
+  it("reads no key the items leave out of the volume (a .yaml key of the ConfigMap not listed)", () => {
+    const mount = { name: "team", mountPath: "/etc/grafana/provisioning/datasources" };
+    const objects = [
+      grafanaWith([teamVolume([{ key: "team", path: "team.yaml" }])], [mount]),
+      chartFiles(),
+      teamFiles({ team: file("team"), "old.yaml": file("old") }),
+      dashboards("old"),
+    ];
+    assert.match(datasourceFindings(objects)[0]?.message ?? "", /provisions \(metrics, team\), got "old"/);
+  });
+
+  it("reads the files a mount above the folder puts in it (items paths under datasources/, a subPath naming that folder): no refusal", () => {
+    const volume = teamVolume([{ key: "team", path: "datasources/team.yaml" }]);
+    for (const mount of [
+      { name: "team", mountPath: "/etc/grafana/provisioning" },
+      { name: "team", mountPath: "/etc/grafana/provisioning/datasources", subPath: "datasources" },
+      {
+        name: "team",
+        mountPath: "/etc/grafana/provisioning/datasources/team.yaml",
+        subPath: "datasources/team.yaml",
+      },
+    ]) {
+      const objects = [
+        grafanaWith([volume], [mount]),
+        chartFiles(),
+        teamFiles({ team: file("team") }),
+        dashboards("team"),
+      ];
+      assert.deepEqual(datasourceFindings(objects), [], JSON.stringify(mount));
+    }
+  });
+
+  it("reads the folder grafana.ini paths.provisioning names (GF_PATHS_PROVISIONING), not the chart's files left in the old one", () => {
+    const mount = { name: "team", mountPath: "/srv/provisioning/datasources/team.yaml", subPath: "team" };
+    const objects = (uid: string) => [
+      grafanaWith([teamVolume()], [mount], movedTo("/srv/provisioning")),
+      chartFiles(),
+      teamFiles({ team: file("team") }),
+      dashboards(uid),
+    ];
+    assert.deepEqual(datasourceFindings(objects("team")), []);
+    const [f, ...rest] = datasourceFindings(objects("metrics"));
+    assert.deepEqual(rest, []);
+    assert.match(f.message, /expected a datasource uid the stack provisions \(team\), got "metrics"/);
+    assert.ok(f.judged?.includes('["grafana.ini"].paths.provisioning'), JSON.stringify(f.judged));
+    assert.deepEqual(f.releases, ["urn:release grafana", "urn:release team"]);
+  });
+
+  it("says Grafana provisions none of the chart's datasources when paths.provisioning moves its folder away from them", () => {
+    const objects = [grafanaWith([], [], movedTo("/srv/provisioning/")), chartFiles(), dashboards("metrics")];
+    const [f, ...rest] = datasourceFindings(objects);
+    assert.deepEqual(rest, []);
+    assert.match(f.message, /expected a datasource uid the stack provisions \(none\), got "metrics"/);
+    assert.deepEqual(f.releases, ["urn:release grafana"]);
+  });
+
+  it("judges nothing when the folder is not readable from the render (GF_PATHS_PROVISIONING from a Secret, or relative)", () => {
+    for (const env of [
+      [{ name: "GF_PATHS_PROVISIONING", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }],
+      movedTo("conf/provisioning"),
+    ]) {
+      const objects = [grafanaWith([], [], env), chartFiles(), dashboards("tempo")];
+      assert.deepEqual(datasourceFindings(objects), [], JSON.stringify(env));
+    }
+  });
+
+  it("still reads the chart's files where GF_PATHS_PROVISIONING names the chart's own folder (its default, /etc/grafana/provisioning)", () => {
+    const objects = [
+      grafanaWith([], [], movedTo("/etc/grafana/provisioning")),
+      chartFiles(),
+      dashboards("tempo"),
+    ];
+    assert.match(datasourceFindings(objects)[0]?.message ?? "", /provisions \(metrics\), got "tempo"/);
+  });
+});
