@@ -1072,9 +1072,11 @@ export function fitProblems(
       `${k("workload.activeSeries")}: ${cfg.workload.activeSeries} series need more memory than one Mimir on the largest node; past it Mimir runs scaled out, whose pods share blocks through object storage, and objectStore.type is "filesystem"`,
     );
   // The pools' whole memory, as the pack's budget holds the requests against it, with the
-  // DaemonSets' pods in the sum as it counts them: one on every node each lands on.
+  // DaemonSets' pods in the sum as it counts them: one on every node each lands on. The sized pods'
+  // requests too, not their limits: a part Loki Distributed runs at its floor requests less than it
+  // may use (model/sizing.ts), and the pack sums requests (policy/lib/budget.ts computeBudget).
   const capacity = pools.reduce((n, p) => n + (parseQuantity(p.memory) ?? 0) * p.count, 0);
-  const need = judged.reduce((n, c) => n + c.memoryBytes * c.replicas, 0);
+  const need = judged.reduce((n, c) => n + c.requestBytes * c.replicas, 0);
   const onPools = daemonsOnPools(daemons, pools);
   const daemonNeed = onPools.reduce((n, d) => n + d.memory, 0);
   // Pods that fit no node already say why; the sum is judged once each of them fits.
@@ -1085,8 +1087,8 @@ export function fitProblems(
 
 /**
  * The line for sized pods and the DaemonSets' pods requesting more than BUDGET_MAX_REQUEST_SHARE of
- * the pools' memory, at the first key that sized them: each pod's share, and each DaemonSet's (its
- * pod times the nodes it runs on, named with the override that sets its request).
+ * the pools' memory, at the first key that sized them: each pod's request, and each DaemonSet's (its
+ * pod's request times the nodes it runs on, named with the override that sets it).
  */
 function shareProblem(
   judged: SizedComponent[],
@@ -1097,7 +1099,7 @@ function shareProblem(
   k: (key: string) => string,
 ): string {
   const keys = [...new Set(judged.map(keyOf))].join(" and ");
-  const pods = judged.map((c) => `${c.component} ${c.replicas}x${formatBytes(c.memoryBytes)}`).join(", ");
+  const pods = judged.map((c) => `${c.component} ${c.replicas}x${formatBytes(c.requestBytes)}`).join(", ");
   const daemonPods = onPools
     .map((d) => {
       const keys = d.daemon.overrides.map((o) => o.key);
