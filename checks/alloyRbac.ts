@@ -21,6 +21,7 @@ import { parseAlloy, type Stmt } from "../upstream/alloy/syntax";
 import { MissingReferenceError } from "../upstream/reference";
 import { alloyConfigs } from "./alloy";
 import { podTemplates, type Finding, type Placed } from "./objects";
+import { listed } from "../model/words";
 
 /** One verb on one kind of object (or a non-resource URL) that a binding grants, where. */
 interface Grant {
@@ -127,6 +128,28 @@ function byBinding(grants: Grant[]): Map<string, Grant[]> {
   return out;
 }
 
+const call = (n: ApiNeed) =>
+  `${n.component} calls ${what(n)}${n.name ? ` ${n.name}` : ""}${n.namespace ? ` in ${n.namespace}` : " cluster-wide"} (${n.source})`;
+
+/** A Secret or ConfigMap a component reads while Alloy builds it (remote.kubernetes.*). */
+const readOnBuild = (n: ApiNeed) => n.resource === "secrets" || n.resource === "configmaps";
+const failsOnBuild = (what: string) =>
+  `${what} fails while Alloy builds it, so Alloy's initial load fails and the pod exits`;
+
+/**
+ * The calls of one ServiceAccount that no binding grants, in one message: the account lacks them
+ * for one reason, most often one object (its binding, or a chart's RBAC switch that removed every
+ * role, `chartValues.alloy.rbac.create: false`), so one message per account lists every call.
+ */
+function ungrantedMessage(needs: ApiNeed[], account: string): string {
+  if (needs.length === 1)
+    return `${call(needs[0])}, and no binding grants it to ServiceAccount ${account}${readOnBuild(needs[0]) ? `: ${failsOnBuild("the component")}` : ""}`;
+  const fatal = [...new Set(needs.filter(readOnBuild).map((n) => n.component))];
+  const exits =
+    fatal.length === 0 ? "" : `; ${failsOnBuild(fatal.length === 1 ? fatal[0] : `each of ${listed(fatal)}`)}`;
+  return `no binding grants ServiceAccount ${account} any of these ${needs.length} calls its config's components make: ${needs.map(call).join("; ")}${exits}`;
+}
+
 export interface AlloyRbacReport {
   /** ServiceAccounts judged (one per Alloy config and workload that mounts it). */
   accounts: number;
@@ -183,15 +206,16 @@ export function checkAlloyRbac(objects: Placed[]): AlloyRbacReport {
       seen.add(key);
       report.accounts++;
       const grants = grantsOf(objects, sa);
-      for (const n of needs)
-        if (!grants.some((g) => covers(g, n)))
-          report.findings.push({
-            check: "alloy-rbac",
-            where: c.where,
-            // What the config calls and the roles grant: no pod's size or place decides it.
-            wiring: true,
-            message: `${n.component} calls ${what(n)}${n.name ? ` ${n.name}` : ""}${n.namespace ? ` in ${n.namespace}` : " cluster-wide"} (${n.source}), and no binding grants it to ServiceAccount ${key}${n.resource === "secrets" || n.resource === "configmaps" ? ": the component fails while Alloy builds it, so Alloy's initial load fails and the pod exits" : ""}`,
-          });
+      const ungranted = needs.filter((n) => !grants.some((g) => covers(g, n)));
+      if (ungranted.length > 0)
+        report.findings.push({
+          check: "alloy-rbac",
+          where: c.where,
+          // What the config calls and the roles grant: no pod's size or place decides it.
+          wiring: true,
+          ungranted: [key],
+          message: ungrantedMessage(ungranted, key),
+        });
       for (const [via, unneeded] of byBinding(grants.filter((g) => !needed(g, needs))))
         report.findings.push({
           check: "alloy-rbac",

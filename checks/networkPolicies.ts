@@ -1198,6 +1198,25 @@ function peerPods(to: any[], ns: string, { pods, nsLabels }: EgressRuleJudge): P
   );
 }
 
+/** An egress rule admitting the API server to pods none of which holds RBAC of the stack or mounts its token. */
+function apiRuleFinding(judge: EgressRuleJudge, p: Placed, rule: string, mine: PodTemplate[]): void {
+  const { objects, fail, bound, token } = judge;
+  const without = mine.filter((t) => !token(t) || !bound.has(accountOf(t, objects).account));
+  if (mine.length === 0 || without.length < mine.length) return;
+  // Whose pods they are: what follows from their values (a rename leaving the stack's bindings
+  // on the old ServiceAccount) is their release's override (synth/report.ts). When each mounts
+  // its token, the verdict is their accounts' missing bindings alone.
+  fail(
+    describe(p),
+    `${rule} admits the Kubernetes API to ${without.map((t) => describe(t.owner)).join(", ")}, which hold no RBAC of the stack (or mount no token)`,
+    undefined,
+    releaseUrns([p, ...without.map((t) => t.owner)]),
+    without.every(token)
+      ? { ungranted: [...new Set(without.map((t) => accountOf(t, objects).account))] }
+      : undefined,
+  );
+}
+
 /** One egress rule of a policy, judged by its kind (edge, object store, DNS, API server, receivers, node scrape). */
 function egressRuleFindings(
   judge: EgressRuleJudge,
@@ -1207,7 +1226,7 @@ function egressRuleFindings(
   kind: string,
   mine: PodTemplate[],
 ): void {
-  const { objects, used, scrapers, fail, bound, token } = judge;
+  const { objects, used, scrapers, fail } = judge;
   const id = `${p.obj.metadata.namespace}/${p.obj.metadata.name}#egress${i}`;
   const rule = `egress rule ${i} (${kind})`;
   const to: any[] = r.to ?? [];
@@ -1278,20 +1297,10 @@ function egressRuleFindings(
         );
       break;
     }
-    case "api": {
+    case "api":
       if (blocks.length !== to.length) fail(describe(p), `${rule} admits pods: the API server is an address`);
-      const without = mine.filter((t) => !token(t) || !bound.has(accountOf(t, objects).account));
-      // Whose pods they are: what follows from their values (a rename leaving the stack's bindings
-      // on the old ServiceAccount) is their release's override (synth/report.ts).
-      if (mine.length > 0 && without.length === mine.length)
-        fail(
-          describe(p),
-          `${rule} admits the Kubernetes API to ${without.map((t) => describe(t.owner)).join(", ")}, which hold no RBAC of the stack (or mount no token)`,
-          undefined,
-          releaseUrns([p, ...without.map((t) => t.owner)]),
-        );
+      apiRuleFinding(judge, p, rule, mine);
       break;
-    }
     case "receivers": {
       const others = mine.filter((t) => !runsAlertmanager(t));
       if (others.length)

@@ -117,6 +117,12 @@ export interface Finding {
    * message narrows the overrides (synth/report.ts podsOnly, the rule ruleOverrides applies too).
    */
   wiring?: boolean;
+  /**
+   * Set when the verdict is that these ServiceAccounts (`namespace/name`) hold no grant the finding
+   * needs, and nothing else: a chartValues key that switches off the roles and bindings of the
+   * chart rendering them (model/chartRbac.ts) is its one cause (synth/report.ts rbacSwitchedOff).
+   */
+  ungranted?: string[];
 }
 
 /**

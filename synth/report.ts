@@ -21,6 +21,7 @@ import { listed, regExpText } from "../model/words";
 import { firstKeyAndRest, isMap, leafPaths, propertyPath, valueAt } from "../config/tree";
 import { RELEASE_TYPE } from "../model/names";
 import { KIND_ONLY_KEYS } from "../model/chartKinds";
+import { RBAC_SWITCHES } from "../model/chartRbac";
 import {
   LOKI_MODES,
   lokiModeOf,
@@ -190,6 +191,8 @@ export interface CheckFinding {
   connects?: { serves: Selection[]; dials: Selection[] };
   /** Set when it rests on what configs and values wire, no pod's own fields (checks/objects.ts Finding). */
   wiring?: boolean;
+  /** The ServiceAccounts whose missing grants are its verdict (checks/objects.ts Finding). */
+  ungranted?: string[];
 }
 
 /**
@@ -426,7 +429,9 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
   // The report that names the override leads its cause's message (mergeProblems keeps the first):
   // it says what the override did, the others are where that shows.
   const leads = new Set(traced.filter((t) => t.on?.narrowed && t.report.cause).map((t) => t.report));
-  const led = (f: F) => (leads.has(f) ? 0 : 1);
+  // Of an account's missing grants, the report on its own release's object (what its config calls)
+  // leads the one on another resource naming its release (the NetworkPolicy admitting the API).
+  const led = (f: F) => (leads.has(f) ? (f.ungranted && f.releases ? 0.5 : 0) : 1);
   return { violations: vs, findings: [...fs].sort((a, b) => led(a) - led(b)) };
 }
 
@@ -531,10 +536,20 @@ function sameOverrides(traced: Traced[], alias: Map<string, string>): void {
     // the rule said both verdicts rest on fields those overrides set (two host volumes a non-agent
     // image may not mount): changing them answers both.
     if (sameRuleAndPlace(root.report, t.report) && !(root.report.judged && t.report.judged)) continue;
+    // The missing grants of two ServiceAccounts are said apart, each message listing what its
+    // account lacks (one `rbac.create: false` leaves both Alloys' accounts without their roles).
+    if (otherAccounts(root.report, t.report)) continue;
     root.report.cause ??= causeKey(MISTAKES.chartValues, `${t.rel.urn}:${root.on!.overrides.join(",")}`);
     if (t.report.cause && t.report.cause !== root.report.cause) alias.set(t.report.cause, root.report.cause);
     t.report.cause = root.report.cause;
   }
+}
+
+/** Whether two reports are each on missing grants, of ServiceAccounts not the same. */
+function otherAccounts(a: Violation | CheckFinding, b: Violation | CheckFinding): boolean {
+  const of = (r: Violation | CheckFinding) => ("ungranted" in r ? r.ungranted : undefined);
+  const [x, y] = [of(a), of(b)];
+  return x !== undefined && y !== undefined && [...x].sort().join(",") !== [...y].sort().join(",");
 }
 
 /** Policies whose own advice is values that render the workload they found missing. */
@@ -1332,12 +1347,15 @@ function overridesOn(
     noneOf?: Selection[];
     connects?: Connects;
     wiring?: boolean;
+    ungranted?: string[];
   } = {},
   place?: string,
 ): { overrides: string[]; narrowed: boolean; byKind?: true } | undefined {
   const { judged, containers } = on;
   const ofChart = candidateOverrides(rel, overrides, { message, connects: on.connects, wiring: on.wiring });
   if (ofChart.length === 0) return undefined;
+  const rbacOff = rbacSwitchedOff(rel, ofChart, on.ungranted);
+  if (rbacOff) return rbacOff;
   const read = valuesPathsIn(message, rel.chart);
   // What the kind-key and switch rules read: the report's place and message.
   const text = `${place ?? ""} ${message}`;
@@ -1423,6 +1441,29 @@ function overridesOn(
     .flatMap((o) => namedItems(rel.values, o, message, names))
     .map((o) => overrideKey(rel.chart, o, rel.values, "chartValues"));
   return { overrides: keys, narrowed: named.length > 0 };
+}
+
+/**
+ * The chart's RBAC switch (model/chartRbac.ts) when the stack sets it to false, for a report whose
+ * verdict is only that ServiceAccounts the release renders hold no grant it needs (`ungranted`):
+ * the chart then renders none of its roles and bindings, so the switch is the one cause, whatever
+ * other keys of the chart the stack sets. Undefined otherwise (an account of another release, the
+ * switch left on, a report resting on more than grants: a pod mounting no token).
+ */
+function rbacSwitchedOff(
+  rel: ReleaseRef,
+  ofChart: string[],
+  ungranted: readonly string[] | undefined,
+): { overrides: string[]; narrowed: boolean } | undefined {
+  const key = RBAC_SWITCHES[rel.chart];
+  if (!ungranted?.length || key === undefined || !ofChart.includes(key)) return undefined;
+  if (lookup(rel.values, parseSegments(key)) !== false) return undefined;
+  const own = (account: string) => {
+    const [ns, name] = account.split("/");
+    return ns === rel.namespace && rel.rendered.has(name);
+  };
+  if (!ungranted.every(own)) return undefined;
+  return { overrides: [overrideKey(rel.chart, key, rel.values, "chartValues")], narrowed: true };
 }
 
 /**
@@ -1692,6 +1733,7 @@ export function attributeOverrides<
     noneOf?: Selection[];
     connects?: Connects;
     wiring?: boolean;
+    ungranted?: string[];
     overrides?: string[];
     overridesUnsure?: boolean;
     overridesInPool?: boolean;
