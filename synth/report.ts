@@ -22,6 +22,7 @@ import { firstKeyAndRest, isMap, leafPaths, propertyPath, valueAt } from "../con
 import { RELEASE_TYPE } from "../model/names";
 import { KIND_ONLY_KEYS } from "../model/chartKinds";
 import { RBAC_SWITCHES } from "../model/chartRbac";
+import { shapesOnlyService } from "../model/serviceKeys";
 import {
   LOKI_MODES,
   lokiModeOf,
@@ -1127,6 +1128,8 @@ function ruleOverrides(rel: ReleaseRef, ofChart: string[], connects: Connects, m
   const ports = portsNamed(message);
   return ofChart.filter((o) => {
     if (podsOnly(o)) return false;
+    // A key shaping only the release's Service routes to its pods: a cause only when they serve.
+    if (shapesOnlyService(rel.chart, o)) return connects.serves.some((s) => mayPickRelease(rel, s));
     const names = switchedComponent(o, rel.chart);
     if (names.length === 0 || lookup(rel.values, parseSegments(o)) !== false) return true;
     // A switch of the release's scrape object (vector's `podMonitor`, a chart's `serviceMonitor`,
@@ -1280,6 +1283,23 @@ function picksComponent(rel: ReleaseRef, names: string[], s: Selection): boolean
     if (key === "name" || key === "app")
       return [rel.chart, rel.name, ...names, ...names.map((c) => `${rel.name}-${c}`)].includes(v);
     return false;
+  });
+}
+
+/**
+ * Whether selection `s` may pick pods of `rel`: false only when it is told to pick none, by its
+ * namespace or by a label of the release (`instance`, `release`) or of its name (`name`, `app`)
+ * that the release's pods do not carry so; any other label, or a selector with expressions (no
+ * labels told), may pick them.
+ */
+function mayPickRelease(rel: ReleaseRef, s: Selection): boolean {
+  if (s.namespace !== undefined && s.namespace !== rel.namespace) return false;
+  return Object.entries(s.labels ?? {}).every(([k, v]) => {
+    const key = k.replace(/^app\.kubernetes\.io\//, "");
+    if (key === "instance" || key === "release") return v === rel.name;
+    if (key === "name" || key === "app")
+      return v === rel.chart || v === rel.name || v.startsWith(`${rel.name}-`);
+    return true;
   });
 }
 

@@ -177,16 +177,15 @@ describe("synth: what one chartValues override leaves behind is one message nami
 
   it("a rule between the releases of two overridden charts names both overrides as its possible cause, not none", async () => {
     const { text, messages } = await refusedWith(
-      "    loki: {loki: {server: {http_listen_port: 3101}}}\n" +
-        "    vector: {service: {ports: [{name: api, port: 8687, protocol: TCP}]}}\n",
+      "    loki: {loki: {server: {http_listen_port: 3101}}}\n    vector: {podLabels: {team: logs}}\n",
       "example",
     );
     // Vector's egress rule, said as itself or as a place of the Loki ingress rule for the same connection.
     const rule = messages.find((m) => /\[network-egress\] NetworkPolicy monitoring-agents\/vector/.test(m));
-    // Which of the two is at fault is not known (the rule may follow from either): each is named.
+    // Which is at fault is not known (Vector's labels decide which rules select its pods): each is named.
     assert.match(
       rule ?? "",
-      /the values of this release include the stack's chart values overrides chartValues\.loki\.loki\.server\.http_listen_port \(\S+\), chartValues\.vector\.service\.ports \(\S+\): if one of these is the cause/,
+      /the values of this release include the stack's chart values overrides chartValues\.loki\.loki\.server\.http_listen_port \(\S+\), chartValues\.vector\.podLabels\.team \(\S+\): if one of these is the cause/,
       text,
     );
   });
