@@ -268,7 +268,7 @@ export function grafanaSharedState(values: any): {
   const kind = grafanaWorkload(values);
   const modes: string[] = Array.isArray(p.accessModes) ? p.accessModes : ["ReadWriteOnce"];
   const sharedClaim =
-    p.enabled === true && kind === "Deployment" && modes.every((m) => SINGLE_NODE_MODES.has(m))
+    templateTrue(p.enabled) && kind === "Deployment" && modes.every((m) => SINGLE_NODE_MODES.has(m))
       ? // Go template's truth, as the chart tests it (_pod.tpl:1602, pvc.yaml:1): an empty map is unset.
         `${templateTrue(p.existingClaim) ? `the existing claim ${typeof p.existingClaim === "string" ? p.existingClaim : JSON.stringify(p.existingClaim)}` : "the one claim the chart makes for its Deployment"} (${modes.join(", ")})`
       : undefined;
@@ -288,12 +288,34 @@ const STATEFULSET_TYPES = ["sts", "StatefulSet", "statefulset"];
  */
 function grafanaWorkload(values: any): "Deployment" | "StatefulSet" | undefined {
   const p = values?.persistence ?? {};
-  const type = String(p.type ?? "pvc");
-  // The chart's `if` reads both by Go template's truth: useStatefulSet "false" is true, an
-  // existingClaim of {} unset (helm template, 12.3.1).
+  const type = persistenceType(p);
+  // The chart's `if` reads these by Go template's truth: useStatefulSet "false" is true, an
+  // existingClaim of {} unset, persistence.enabled "false" or 1 on (helm template, 12.3.1).
   if (templateTrue(values?.useStatefulSet)) return "StatefulSet";
-  if (p.enabled !== true || type === "pvc") return "Deployment";
-  return STATEFULSET_TYPES.includes(type) && !templateTrue(p.existingClaim) ? "StatefulSet" : undefined;
+  if (!templateTrue(p.enabled) || type === "pvc") return "Deployment";
+  return STATEFULSET_TYPES.includes(type as string) && !templateTrue(p.existingClaim)
+    ? "StatefulSet"
+    : undefined;
+}
+
+/**
+ * `persistence.type` as the chart's templates get it: the chart's `pvc` (values.yaml) when the
+ * values leave it out, but a null deletes that default (Helm's coalesce, helm.sh/helm/v3
+ * pkg/chartutil/coalesce.go; helm template 3.17.3 renders no Grafana pod for `type: null`), so
+ * it is then neither pvc nor a StatefulSet type.
+ */
+function persistenceType(p: any): unknown {
+  return p.type === undefined ? "pvc" : p.type;
+}
+
+/**
+ * `values.persistence.enabled` said as the chart reads it, for one that is on: a value other than
+ * `true` is named with why the chart's `if` takes it as on.
+ */
+function persistenceOn(p: any): string {
+  return p.enabled === true
+    ? "true"
+    : `${JSON.stringify(p.enabled)}, which the chart's templates read as true (Go template: only false, 0, "", null and an empty list or map are false)`;
 }
 
 /**
@@ -320,24 +342,31 @@ export function grafanaRendersAWorkload(level: Level = "mandatory"): ResourceVal
       const r = toRes(args);
       const helm = helmOf(r);
       if (!helm || helm.chart !== "grafana" || grafanaWorkload(helm.values) !== undefined) return;
-      const type = String(helm.values.persistence.type);
-      const sts = STATEFULSET_TYPES.includes(type);
+      const p = helm.values.persistence;
+      const type = persistenceType(p);
+      const sts = STATEFULSET_TYPES.includes(type as string);
+      const said = type === null ? "null (a null deletes the chart's default pvc)" : JSON.stringify(type);
       const found = sts
-        ? `values.persistence.type is ${JSON.stringify(type)} and values.persistence.existingClaim is set`
-        : `values.persistence.type is ${JSON.stringify(type)}`;
+        ? `values.persistence.type is ${said} and values.persistence.existingClaim is set`
+        : `values.persistence.type is ${said}`;
       const why = sts
         ? "its StatefulSet only without an existingClaim (templates/statefulset.yaml:2)"
         : `its StatefulSet only for ${STATEFULSET_TYPES.join(", ").replace(/, (?=[^,]*$)/, " or ")} (templates/statefulset.yaml:2)`;
       // A StatefulSet type beside an existingClaim renders nothing either (helm template, 12.3.1):
       // the way to a StatefulSet removes the claim wherever one is set.
-      const claim = templateTrue(helm.values.persistence.existingClaim);
+      const claim = templateTrue(p.existingClaim);
       const fix = sts
         ? "Set values.persistence.type to pvc (a Deployment mounting the existing claim), or remove values.persistence.existingClaim (a StatefulSet with a claim per pod)"
         : claim
           ? "Set values.persistence.type to pvc (a Deployment mounting the existing claim), or to sts and remove values.persistence.existingClaim (a StatefulSet with a claim per pod)"
           : "Set values.persistence.type to pvc (a Deployment and one claim) or to sts (a StatefulSet with a claim per pod)";
+      // A string such as "false" was meant as off: false renders the Deployment (deployment.yaml:1).
+      const off =
+        p.enabled === true
+          ? ""
+          : " Or set values.persistence.enabled to false (the boolean) for a Deployment without a claim.";
       report(
-        `${label(r)}: the grafana chart renders no Grafana workload for these values, so no Grafana pod runs: ${found}, with values.persistence.enabled true; the chart renders its Deployment only for persistence.type pvc (templates/deployment.yaml:1), ${why}. ${fix}.`,
+        `${label(r)}: the grafana chart renders no Grafana workload for these values, so no Grafana pod runs: ${found}, with values.persistence.enabled ${persistenceOn(p)}; the chart renders its Deployment only for persistence.type pvc (templates/deployment.yaml:1), ${why}. ${fix}.${off}`,
       );
     }),
   };
@@ -367,7 +396,7 @@ export function grafanaReplicasShareNoState(level: Level = "mandatory"): Resourc
         );
       if (s.sharedClaim)
         why.push(
-          `every pod of the Deployment mounts ${s.sharedClaim}, which only one node can mount (values.persistence.enabled is true): a pod on a second node stays Pending`,
+          `every pod of the Deployment mounts ${s.sharedClaim}, which only one node can mount (values.persistence.enabled is ${persistenceOn(helm.values.persistence)}): a pod on a second node stays Pending`,
         );
       if (why.length === 0) return;
       const fix = [
