@@ -81,7 +81,7 @@ function listFromString(text: unknown): any[] {
  */
 function stackChartDatasources(chart: string, values: any): FoundDatasource[] {
   const g = values.grafana ?? {};
-  const ownGrafana = g.enabled !== false;
+  const ownGrafana = grafanaChartsIn({ chart, values }).length > 0;
   if (chart === "kube-prometheus-stack") {
     const rendered =
       (ownGrafana && at(g, "sidecar.datasources.enabled") !== false) || g.forceDeployDatasources === true;
@@ -160,23 +160,56 @@ function grafanasOf(resources: Res[]): GrafanaInstance[] {
   const out: GrafanaInstance[] = [];
   for (const r of resources) {
     const h = helmOf(r);
-    if (h?.chart === "grafana")
+    for (const g of h ? grafanaChartsIn(h) : [])
       out.push({
         res: r,
-        name: label(r),
-        readsSidecar: at(h.values, "sidecar.datasources.enabled") === true,
-      });
-    else if (
-      (h?.chart === "kube-prometheus-stack" || h?.chart === "victoria-metrics-k8s-stack") &&
-      at(h.values, "grafana.enabled") !== false
-    )
-      out.push({
-        res: r,
-        name: `${label(r)} (its Grafana)`,
-        readsSidecar: at(h.values, "grafana.sidecar.datasources.enabled") !== false,
+        name: g.at === "" ? label(r) : `${label(r)} (its Grafana)`,
+        readsSidecar:
+          g.at === ""
+            ? at(g.values, "sidecar.datasources.enabled") === true
+            : at(g.values, "sidecar.datasources.enabled") !== false,
       });
   }
   return out.length > 0 ? out : [{ name: "a Grafana reading datasource ConfigMaps", readsSidecar: true }];
+}
+
+/** The metrics stack charts that carry the grafana chart as a subchart under `grafana`. */
+const STACK_CHARTS_WITH_GRAFANA = ["kube-prometheus-stack", "victoria-metrics-k8s-stack"];
+
+/** A grafana chart a release renders: the grafana release itself, or a metrics stack chart's subchart. */
+interface GrafanaChart {
+  /** The grafana chart's values. */
+  values: any;
+  /** Where they sit in the release's values: "" or "grafana.". */
+  at: string;
+  /** Their key under the stack's `chartValues`: "grafana" or "<stack chart>.grafana". */
+  key: string;
+  /** The chart, said in a message on the release. */
+  who: string;
+}
+
+/**
+ * The grafana charts a release renders. kube-prometheus-stack 88.0.0 (Chart.yaml:26-29, grafana
+ * 12.10.0) and victoria-metrics-k8s-stack 0.80.0 (Chart.yaml:32-35, grafana 12.3.3) each carry
+ * one under `grafana`, on by `condition: grafana.enabled` (true in values.yaml:1378 and :1115).
+ * Helm takes a condition only as a boolean: with `grafana.enabled: "false"` helm template 3.17.3
+ * still renders each one's Grafana Deployment. Both subcharts' workload templates open as the
+ * 12.3.1 chart's do (deployment.yaml:1, statefulset.yaml:2, pvc.yaml:1, hpa.yaml:15) and keep its
+ * defaults (replicas 1, autoscaling.maxReplicas 5, persistence.type pvc, ReadWriteOnce).
+ */
+function grafanaChartsIn(helm: { chart: string; values: any }): GrafanaChart[] {
+  if (helm.chart === "grafana")
+    return [{ values: helm.values ?? {}, at: "", key: "grafana", who: "the grafana chart" }];
+  if (!STACK_CHARTS_WITH_GRAFANA.includes(helm.chart) || at(helm.values, "grafana.enabled") === false)
+    return [];
+  return [
+    {
+      values: helm.values?.grafana ?? {},
+      at: "grafana.",
+      key: `${helm.chart}.grafana`,
+      who: "its grafana subchart",
+    },
+  ];
 }
 
 function defaultsByOrg<T extends FoundDatasource>(list: T[]): Map<number, T[]> {
@@ -259,7 +292,7 @@ export function grafanaSharedState(values: any): {
 } {
   const autoscaling = values?.autoscaling?.enabled === true;
   const pods = autoscaling ? Number(values?.autoscaling?.maxReplicas ?? 5) : Number(values?.replicas ?? 1);
-  const from = autoscaling ? "values.autoscaling.maxReplicas" : "values.replicas";
+  const from = autoscaling ? "autoscaling.maxReplicas" : "replicas";
   const ini = values?.["grafana.ini"]?.database ?? {};
   const env = values?.env ?? {};
   const url = String(env.GF_DATABASE_URL ?? ini.url ?? "");
@@ -341,35 +374,42 @@ export function grafanaRendersAWorkload(level: Level = "mandatory"): ResourceVal
     validateResource: forTypes(HELM_TYPES, (args, report) => {
       const r = toRes(args);
       const helm = helmOf(r);
-      if (!helm || helm.chart !== "grafana" || grafanaWorkload(helm.values) !== undefined) return;
-      const p = helm.values.persistence;
-      const type = persistenceType(p);
-      const sts = STATEFULSET_TYPES.includes(type as string);
-      const said = type === null ? "null (a null deletes the chart's default pvc)" : JSON.stringify(type);
-      const found = sts
-        ? `values.persistence.type is ${said} and values.persistence.existingClaim is set`
-        : `values.persistence.type is ${said}`;
-      const why = sts
-        ? "its StatefulSet only without an existingClaim (templates/statefulset.yaml:2)"
-        : `its StatefulSet only for ${STATEFULSET_TYPES.join(", ").replace(/, (?=[^,]*$)/, " or ")} (templates/statefulset.yaml:2)`;
-      // A StatefulSet type beside an existingClaim renders nothing either (helm template, 12.3.1):
-      // the way to a StatefulSet removes the claim wherever one is set.
-      const claim = templateTrue(p.existingClaim);
-      const fix = sts
-        ? "Set values.persistence.type to pvc (a Deployment mounting the existing claim), or remove values.persistence.existingClaim (a StatefulSet with a claim per pod)"
-        : claim
-          ? "Set values.persistence.type to pvc (a Deployment mounting the existing claim), or to sts and remove values.persistence.existingClaim (a StatefulSet with a claim per pod)"
-          : "Set values.persistence.type to pvc (a Deployment and one claim) or to sts (a StatefulSet with a claim per pod)";
-      // A string such as "false" was meant as off: false renders the Deployment (deployment.yaml:1).
-      const off =
-        p.enabled === true
-          ? ""
-          : " Or set values.persistence.enabled to false (the boolean) for a Deployment without a claim.";
-      report(
-        `${label(r)}: the grafana chart renders no Grafana workload for these values, so no Grafana pod runs: ${found}, with values.persistence.enabled ${persistenceOn(p)}; the chart renders its Deployment only for persistence.type pvc (templates/deployment.yaml:1), ${why}. ${fix}.${off}`,
-      );
+      for (const g of helm ? grafanaChartsIn(helm) : []) {
+        const found = noWorkload(g);
+        if (found) report(`${label(r)}: ${found}`);
+      }
     }),
   };
+}
+
+/** What {@link grafanaRendersAWorkload} says of one grafana chart that renders no pod; undefined when it renders one. */
+function noWorkload(g: GrafanaChart): string | undefined {
+  if (grafanaWorkload(g.values) !== undefined) return undefined;
+  const v = `values.${g.at}`;
+  const p = g.values.persistence;
+  const type = persistenceType(p);
+  const sts = STATEFULSET_TYPES.includes(type as string);
+  const said = type === null ? "null (a null deletes the chart's default pvc)" : JSON.stringify(type);
+  const found = sts
+    ? `${v}persistence.type is ${said} and ${v}persistence.existingClaim is set`
+    : `${v}persistence.type is ${said}`;
+  const why = sts
+    ? "its StatefulSet only without an existingClaim (templates/statefulset.yaml:2)"
+    : `its StatefulSet only for ${STATEFULSET_TYPES.join(", ").replace(/, (?=[^,]*$)/, " or ")} (templates/statefulset.yaml:2)`;
+  // A StatefulSet type beside an existingClaim renders nothing either (helm template, 12.3.1):
+  // the way to a StatefulSet removes the claim wherever one is set.
+  const claim = templateTrue(p.existingClaim);
+  const fix = sts
+    ? `Set ${v}persistence.type to pvc (a Deployment mounting the existing claim), or remove ${v}persistence.existingClaim (a StatefulSet with a claim per pod)`
+    : claim
+      ? `Set ${v}persistence.type to pvc (a Deployment mounting the existing claim), or to sts and remove ${v}persistence.existingClaim (a StatefulSet with a claim per pod)`
+      : `Set ${v}persistence.type to pvc (a Deployment and one claim) or to sts (a StatefulSet with a claim per pod)`;
+  // A string such as "false" was meant as off: false renders the Deployment (deployment.yaml:1).
+  const off =
+    p.enabled === true
+      ? ""
+      : ` Or set ${v}persistence.enabled to false (the boolean) for a Deployment without a claim.`;
+  return `${g.who} renders no Grafana workload for these values, so no Grafana pod runs: ${found}, with ${v}persistence.enabled ${persistenceOn(p)}; the chart renders its Deployment only for persistence.type pvc (templates/deployment.yaml:1), ${why}. ${fix}.${off}`;
 }
 
 /** More than one Grafana pod needs a database they share and no single-node claim between them. */
@@ -382,55 +422,61 @@ export function grafanaReplicasShareNoState(level: Level = "mandatory"): Resourc
     validateResource: forTypes(HELM_TYPES, (args, report) => {
       const r = toRes(args);
       const helm = helmOf(r);
-      if (!helm || helm.chart !== "grafana") return;
-      const s = grafanaSharedState(helm.values);
-      if (!(s.pods > 1)) return;
-      const why: string[] = [];
-      const ini = helm.values?.["grafana.ini"]?.database?.type ?? helm.values?.env?.GF_DATABASE_TYPE;
-      const sqlite = `its database is SQLite (${ini === undefined ? "no database type set: Grafana's default sqlite3" : `database type ${ini}`}, the file grafana.db under paths.data /var/lib/grafana)`;
-      if (s.database === "sqlite3")
-        why.push(
-          s.sharedClaim
-            ? `${sqlite}, one file the pods would share`
-            : `${sqlite}, one file per pod: each pod would keep its own users, dashboards and alert state`,
-        );
-      if (s.sharedClaim)
-        why.push(
-          `every pod of the Deployment mounts ${s.sharedClaim}, which only one node can mount (values.persistence.enabled is ${persistenceOn(helm.values.persistence)}): a pod on a second node stays Pending`,
-        );
-      if (why.length === 0) return;
-      const fix = [
-        ...(s.database === "sqlite3"
-          ? [
-              // The chart refuses a literal database.password (grafana 12.3.1 _helpers.tpl
-              // grafana.assertNoLeakedSecrets: only $__env{}, $__file{} or $__vault{} pass), and a
-              // Secret behind them is one no key of this program makes (checks/ordering.ts refuses
-              // a Secret nothing in the stack creates): a database without a password is the one
-              // shared database this stack can give Grafana today.
-              `give Grafana a database its pods share (grafana.ini database: type postgres or mysql, host, name, user), which this stack can only hand Grafana without a password: the chart refuses a literal database.password, and no key of this stack makes the Secret a $__env{} or $__file{} reference would read`,
-            ]
-          : []),
-        ...(s.sharedClaim
-          ? [
-              `persistence.enabled: false (the shared database holds the state) or persistence.type: statefulset${templateTrue(helm.values?.persistence?.existingClaim) ? " without persistence.existingClaim (the chart's StatefulSet makes a claim per pod, and beside an existingClaim it renders no Grafana pod)" : ""}`,
-            ]
-          : []),
-      ];
-      report(
-        `${label(r)}: ${podsFrom(helm.values, s)}, but ${why.join("; and ")}. Keep one replica (${oneReplica(helm.values)}), or for ${s.pods}: ${fix.join(", and ")}.`,
-      );
+      for (const g of helm ? grafanaChartsIn(helm) : []) {
+        const found = sharedState(g);
+        if (found) report(`${label(r)}: ${found}`);
+      }
     }),
   };
+}
+
+/** What {@link grafanaReplicasShareNoState} says of one grafana chart's pods; undefined when they share nothing. */
+function sharedState(g: GrafanaChart): string | undefined {
+  const { values, at: k } = g;
+  const s = grafanaSharedState(values);
+  if (!(s.pods > 1)) return undefined;
+  const why: string[] = [];
+  const ini = values?.["grafana.ini"]?.database?.type ?? values?.env?.GF_DATABASE_TYPE;
+  const sqlite = `its database is SQLite (${ini === undefined ? "no database type set: Grafana's default sqlite3" : `database type ${ini}`}, the file grafana.db under paths.data /var/lib/grafana)`;
+  if (s.database === "sqlite3")
+    why.push(
+      s.sharedClaim
+        ? `${sqlite}, one file the pods would share`
+        : `${sqlite}, one file per pod: each pod would keep its own users, dashboards and alert state`,
+    );
+  if (s.sharedClaim)
+    why.push(
+      `every pod of the Deployment mounts ${s.sharedClaim}, which only one node can mount (values.${k}persistence.enabled is ${persistenceOn(values.persistence)}): a pod on a second node stays Pending`,
+    );
+  if (why.length === 0) return undefined;
+  const fix = [
+    ...(s.database === "sqlite3"
+      ? [
+          // The chart refuses a literal database.password (grafana 12.3.1 _helpers.tpl
+          // grafana.assertNoLeakedSecrets: only $__env{}, $__file{} or $__vault{} pass), and a
+          // Secret behind them is one no key of this program makes (checks/ordering.ts refuses
+          // a Secret nothing in the stack creates): a database without a password is the one
+          // shared database this stack can give Grafana today.
+          `give Grafana a database its pods share (${k}grafana.ini database: type postgres or mysql, host, name, user), which this stack can only hand Grafana without a password: the chart refuses a literal database.password, and no key of this stack makes the Secret a $__env{} or $__file{} reference would read`,
+        ]
+      : []),
+    ...(s.sharedClaim
+      ? [
+          `${k}persistence.enabled: false (the shared database holds the state) or ${k}persistence.type: statefulset${templateTrue(values?.persistence?.existingClaim) ? ` without ${k}persistence.existingClaim (the chart's StatefulSet makes a claim per pod, and beside an existingClaim it renders no Grafana pod)` : ""}`,
+        ]
+      : []),
+  ];
+  return `${podsFrom(g, s)}, but ${why.join("; and ")}. Keep one replica (${oneReplica(g)}), or for ${s.pods}: ${fix.join(", and ")}.`;
 }
 
 /**
  * Where the pod count comes from, as the values say it: with autoscaling both keys that make it
  * (the chart's maxReplicas when unset), else `replicas`.
  */
-function podsFrom(values: any, s: { pods: number; from: string }): string {
-  if (values?.autoscaling?.enabled !== true) return `${s.from} is ${s.pods}`;
+function podsFrom({ values, at: k }: GrafanaChart, s: { pods: number; from: string }): string {
+  if (values?.autoscaling?.enabled !== true) return `values.${k}${s.from} is ${s.pods}`;
   const unset = values.autoscaling.maxReplicas === undefined ? " (unset: the chart's default)" : "";
-  return `values.autoscaling.enabled is true and ${s.from} is ${s.pods}${unset}`;
+  return `values.${k}autoscaling.enabled is true and values.${k}${s.from} is ${s.pods}${unset}`;
 }
 
 /**
@@ -443,8 +489,9 @@ function podsFrom(values: any, s: { pods: number; from: string }): string {
  * `minReplicas`"): each is named beside the switch it would follow, so the change given brings
  * one pod in one edit.
  */
-function oneReplica(values: any): string {
-  if (values?.autoscaling?.enabled !== true) return "set chartValues.grafana.replicas to 1, or remove it";
+function oneReplica({ values, key }: GrafanaChart): string {
+  const c = `chartValues.${key}.`;
+  if (values?.autoscaling?.enabled !== true) return `set ${c}replicas to 1, or remove it`;
   const replicas = Number(values.replicas ?? 1);
   // The StatefulSet reads it whatever autoscaling says (grafana 12.3.1 templates/statefulset.yaml;
   // deployment.yaml alone leaves it out while autoscaling is on), made as the chart's hpa.yaml
@@ -453,12 +500,11 @@ function oneReplica(values: any): string {
     grafanaWorkload(values) === "StatefulSet"
       ? "which the chart's StatefulSet reads with autoscaling on or off"
       : "read once autoscaling is off";
-  const off =
-    replicas > 1 ? ` and chartValues.grafana.replicas to 1 or remove it (it is ${replicas}, ${read})` : "";
+  const off = replicas > 1 ? ` and ${c}replicas to 1 or remove it (it is ${replicas}, ${read})` : "";
   const min = Number(values.autoscaling.minReplicas ?? 1);
   const max =
     min > 1
-      ? `chartValues.grafana.autoscaling.maxReplicas and chartValues.grafana.autoscaling.minReplicas to 1 (minReplicas is ${min})`
-      : "chartValues.grafana.autoscaling.maxReplicas to 1";
-  return `set chartValues.grafana.autoscaling.enabled to false${off}, or ${max}`;
+      ? `${c}autoscaling.maxReplicas and ${c}autoscaling.minReplicas to 1 (minReplicas is ${min})`
+      : `${c}autoscaling.maxReplicas to 1`;
+  return `set ${c}autoscaling.enabled to false${off}, or ${max}`;
 }
