@@ -388,10 +388,41 @@ export interface SchemaReport {
 function apiServerRules(obj: K8sObject): string[] {
   if (groupOf(obj.apiVersion) !== "autoscaling" || obj.kind !== "HorizontalPodAutoscaler") return [];
   const { minReplicas, maxReplicas } = obj.spec ?? {};
-  if (typeof minReplicas !== "number" || typeof maxReplicas !== "number" || maxReplicas >= minReplicas)
-    return [];
   return [
-    `spec.maxReplicas: expected at least spec.minReplicas (${minReplicas}), got ${maxReplicas}: the API server refuses the autoscaler ("must be greater than or equal to \`minReplicas\`"); raise maxReplicas or lower minReplicas`,
+    ...minReplicasRule(obj.spec ?? {}),
+    ...(typeof minReplicas !== "number" || typeof maxReplicas !== "number" || maxReplicas >= minReplicas
+      ? []
+      : [
+          `spec.maxReplicas: expected at least spec.minReplicas (${minReplicas}), got ${maxReplicas}: the API server refuses the autoscaler ("must be greater than or equal to \`minReplicas\`"); raise maxReplicas or lower minReplicas`,
+        ]),
+  ];
+}
+
+/**
+ * A minReplicas below 1 (a chart's `autoscaling.minReplicas: 0`), which the schema types only.
+ * Kubernetes pkg/apis/autoscaling/validation/validation.go validateHorizontalPodAutoscalerSpec:
+ * minReplicas "must be greater than or equal to" a lower bound, 1 unless the feature gate
+ * HPAScaleToZero is on (ValidateHorizontalPodAutoscaler), and that gate is alpha, off by default,
+ * from 1.16 on (pkg/features versioned_kube_features.go: one entry, 1.16 Alpha Default false);
+ * validateMetrics refuses 0 without an Object or External metric ("must specify at least one Object
+ * or External metric to support scaling to zero replicas"), and autoscaling/v2 defaults empty
+ * metrics to a CPU Resource metric (pkg/apis/autoscaling/v2/defaults.go). Read, not run, in
+ * copies of those files from before and after v1.31.0 (the pinned kubeVersion) that agree; no copy
+ * at the tag could be read. 0 beside an Object or External metric passes: a cluster running the
+ * gate takes it.
+ */
+function minReplicasRule(spec: { minReplicas?: unknown; metrics?: unknown }): string[] {
+  const min = spec.minReplicas;
+  if (typeof min !== "number" || min >= 1) return [];
+  const gate = "its feature gate HPAScaleToZero (alpha, off by default)";
+  if (min < 0)
+    return [
+      `spec.minReplicas: expected at least 1, got ${min}: the API server refuses the autoscaler: minReplicas "must be greater than or equal to 1", or to 0 with ${gate} on; set minReplicas to 1 or more`,
+    ];
+  const metrics: any[] = Array.isArray(spec.metrics) ? spec.metrics : [];
+  if (metrics.some((m) => m?.type === "Object" || m?.type === "External")) return [];
+  return [
+    `spec.minReplicas: expected at least 1, got ${min}: the API server refuses the autoscaler: without ${gate} minReplicas "must be greater than or equal to 1", and with it an autoscaler at 0 "must specify at least one Object or External metric", which spec.metrics has none of; set minReplicas to 1 or more`,
   ];
 }
 

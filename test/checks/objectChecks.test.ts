@@ -35,7 +35,7 @@ describe("rendered-stack checks (unit): schemas, duplicates, host ports, address
     // {enabled: true, minReplicas: 2, maxReplicas: 1} passed synth, and the API server refuses the
     // HPA (kubernetes validateHorizontalPodAutoscalerSpec), failing `pulumi up` on the release.
     describe("a HorizontalPodAutoscaler's maxReplicas below its minReplicas", () => {
-      const hpa = (minReplicas: number, maxReplicas: number) =>
+      const hpa = (minReplicas: number, maxReplicas: number, metrics?: unknown[]) =>
         at({
           apiVersion: "autoscaling/v2",
           kind: "HorizontalPodAutoscaler",
@@ -44,6 +44,7 @@ describe("rendered-stack checks (unit): schemas, duplicates, host ports, address
             scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "grafana" },
             minReplicas,
             maxReplicas,
+            ...(metrics ? { metrics } : {}),
           },
         });
       it("fails, as the API server refuses it", () => {
@@ -56,6 +57,41 @@ describe("rendered-stack checks (unit): schemas, duplicates, host ports, address
       });
       it("passes a maximum equal to the minimum", () =>
         assert.deepEqual(checkSchemas([hpa(2, 2)]).findings, []));
+
+      // A minReplicas below 1 passed too (chartValues.grafana.autoscaling.minReplicas: 0, exit 0).
+      // Kubernetes validation.go: minReplicas "must be greater than or equal to" 1, or 0 with the
+      // feature gate HPAScaleToZero on (alpha, off by default), and then only beside an Object or
+      // External metric (validateMetrics). Read, not run.
+      /** The metric the grafana chart 12.3.1 renders (templates/hpa.yaml, autoscaling.targetCPU "60"). */
+      const cpu = {
+        type: "Resource",
+        resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 60 } },
+      };
+      const external = {
+        type: "External",
+        external: { metric: { name: "queue_depth" }, target: { type: "AverageValue", averageValue: "10" } },
+      };
+      it("fails minReplicas 0 beside only a Resource metric: refused with the gate off and with it on", () => {
+        const f = checkSchemas([hpa(0, 2, [cpu])]).findings;
+        assert.equal(f.length, 1, JSON.stringify(f));
+        assert.equal(
+          f[0].message,
+          'spec.minReplicas: expected at least 1, got 0: the API server refuses the autoscaler: without its feature gate HPAScaleToZero (alpha, off by default) minReplicas "must be greater than or equal to 1", and with it an autoscaler at 0 "must specify at least one Object or External metric", which spec.metrics has none of; set minReplicas to 1 or more',
+        );
+      });
+      it("fails minReplicas 0 without metrics (autoscaling/v2 defaults them to a CPU Resource metric)", () =>
+        assert.equal(checkSchemas([hpa(0, 2)]).findings.length, 1));
+      it("fails a negative minReplicas whatever the metrics", () => {
+        const f = checkSchemas([hpa(-1, 2, [external])]).findings;
+        assert.equal(f.length, 1, JSON.stringify(f));
+        assert.equal(
+          f[0].message,
+          'spec.minReplicas: expected at least 1, got -1: the API server refuses the autoscaler: minReplicas "must be greater than or equal to 1", or to 0 with its feature gate HPAScaleToZero (alpha, off by default) on; set minReplicas to 1 or more',
+        );
+      });
+      // A cluster may run the alpha gate: no refusal of what it would take.
+      it("passes minReplicas 0 beside an External metric (taken where HPAScaleToZero is on)", () =>
+        assert.deepEqual(checkSchemas([hpa(0, 2, [external])]).findings, []));
     });
     it("says what was found beside a refused value, never a Secret's", () => {
       const objs = good();
