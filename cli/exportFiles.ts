@@ -86,9 +86,13 @@ export function expandPattern(pattern: string): string[] {
   return expand(pattern).found;
 }
 
-/** {@link expandPattern}'s matches, and each link to a folder `**` passed by without entering it. */
-function expand(pattern: string): { found: string[]; linkedFolders: string[] } {
+/**
+ * {@link expandPattern}'s matches, each link to a folder `**` passed by without entering it, and
+ * the folders a final `**` entered: every entry of those is among the matches.
+ */
+function expand(pattern: string): { found: string[]; linkedFolders: string[]; entered: Set<string> } {
   const linkedFolders: string[] = [];
+  const entered = new Set<string>();
   const parts = pattern.split(/[\\/]+/);
   const absolute = parts[0] === "";
   let bases = [absolute ? path.sep : "."];
@@ -97,16 +101,19 @@ function expand(pattern: string): { found: string[]; linkedFolders: string[] } {
     if (part === "") return;
     if (part === "**") {
       const last = i === rest.length - 1;
-      bases = bases.flatMap((b) =>
-        last ? below(b, "all", linkedFolders) : [b, ...below(b, "folders", linkedFolders)],
-      );
+      bases = bases.flatMap((b) => {
+        if (!last) return [b, ...below(b, "folders", linkedFolders)];
+        const all = below(b, "all", linkedFolders);
+        for (const p of all) if (lstatOf(p)?.isDirectory()) entered.add(p);
+        return all;
+      });
     } else
       bases = bases.flatMap((b) =>
         isPattern(part) ? matchIn(b, part).map((m) => path.join(b, m)) : [path.join(b, part)],
       );
   });
   const found = [...new Set(bases)].filter((b) => b !== "." && lstatOf(b)).sort();
-  return { found, linkedFolders: [...new Set(linkedFolders)].sort() };
+  return { found, linkedFolders: [...new Set(linkedFolders)].sort(), entered };
 }
 
 /**
@@ -162,7 +169,7 @@ export function sideFileReason(file: string, exportJudged = true): string | unde
 /**
  * The command line's files, folders (every entry directly inside: each `*.json` to judge, any other
  * file and every subfolder skipped with why) and patterns (each match: a folder it matches is
- * skipped with why), as the files to judge and those skipped with their reason. Each file once, in
+ * skipped with why, unless a final `**` entered it), as the files to judge and those skipped with their reason. Each file once, in
  * the order given (a folder's and a pattern's sorted). A folder without a .json file, a pattern
  * that matches nothing, a path that does not exist or a broken link is a problem naming it, in its
  * place among the others: the rest are still read. A link to a folder found in a folder or by a
@@ -257,8 +264,10 @@ function argFiles(arg: string): { files: string[]; named: boolean } | string {
   if (!isPattern(arg)) return `no such file or folder${missingHint(arg)}`;
   if (/(^|[\\/])\*\*[^\\/]|[^\\/]\*\*/.test(arg))
     return "`**` stands for any number of folders only as a whole segment (`out/**/*.json`); within a name use `*` (`out/prod*.json`)";
-  const { found, linkedFolders } = expand(arg);
-  const all = [...new Set([...found, ...linkedFolders])].sort();
+  const { found, linkedFolders, entered } = expand(arg);
+  // A folder a final `**` entered is no file left unjudged: its entries are matches of their own
+  // (skipped as a folder, "give it to judge the exports in it" was said of exports judged).
+  const all = [...new Set([...found.filter((f) => !entered.has(f)), ...linkedFolders])].sort();
   return all.length > 0 ? { files: all, named: false } : "the pattern matches no file";
 }
 

@@ -116,6 +116,31 @@ describe("policy:check: which files it judges", () => {
     );
   });
 
+  it("a final `**` enters every folder below: none is skipped as a folder whose exports it left unjudged", () => {
+    const dir = tmpDir("pc-final-globstar");
+    fs.mkdirSync(path.join(dir, "a", "b"), { recursive: true });
+    fs.mkdirSync(path.join(dir, "empty"));
+    fs.writeFileSync(path.join(dir, "a", "b", "pi.json"), exportOf([STACK]));
+    fs.writeFileSync(path.join(dir, "a", "notes.txt"), "not json\n");
+    const r = exportFiles([path.join(dir, "**")]);
+    assert.deepEqual(
+      r.candidates.map((c) => path.relative(dir, c.file)),
+      [path.join("a", "b", "pi.json")],
+    );
+    // "give it (a) to judge the exports in it" was said of a and a/b, whose export it judged.
+    assert.deepEqual(
+      r.skipped.map((s) => [path.relative(dir, s.file), s.why]),
+      [[path.join("a", "notes.txt"), "not a .json file"]],
+    );
+    // Only folders, none holding a file: no file to judge, said as such.
+    const bare = tmpDir("pc-final-globstar-bare");
+    fs.mkdirSync(path.join(bare, "x", "y"), { recursive: true });
+    assert.deepEqual(
+      exportFiles([path.join(bare, "**")]).problems.map((p) => p.problem),
+      [`${path.join(bare, "**")}: the pattern matches no file`],
+    );
+  });
+
   it("a pattern, in the file name or in a folder's name, matches as a shell would", () => {
     const dir = synthOut();
     assert.deepEqual(
