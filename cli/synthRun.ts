@@ -1116,7 +1116,9 @@ function checkRendered(
     `${checks.egressAllowed} by their egress rules${checks.egressNotEnforced ? ` (rendered, not enforced: network.egress)` : ""}`,
     `${checks.metricQueries} panel and rule queries against the metrics the stack emits (${checks.metricsUnverified.length} names not in the data${unverifiedNames(checks.metricsUnverified)}; ${leftOutCounts(checks.leftOut ?? [])} left out: nothing here emits what they read)`,
     ...(checks.vectorConfigs
-      ? [`${checks.vectorComponents} Vector components in ${checks.vectorConfigs} configs`]
+      ? [
+          `${plural(checks.vectorComponents, "Vector component")} in ${plural(checks.vectorConfigs, "config")}`,
+        ]
       : []),
     `${checks.images} image references (${pins}): ${checks.findings.length} problem(s)`,
   ].join(", ");

@@ -110,6 +110,14 @@ describe("offline synthesis", () => {
       assert.equal(doc.version, 3);
     });
 
+    it("counts one Vector config in the singular (the example stack runs one Vector agent)", async () => {
+      const r = await runSynth(["--stack", "example", "--out", tmpDir("synth-vector"), "--quiet"]);
+      assert.equal(r.status, 0, r.stderr);
+      // The summary wraps its lines: joined, the count reads as one phrase.
+      const summary = r.stdout.replace(/\s+/g, " ");
+      assert.match(summary, / \d+ Vector components in 1 config, /);
+    });
+
     it("exits 2 on a malformed stack file, listing every problem with its key", async () => {
       const dir = tmpDir("badstack");
       fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
