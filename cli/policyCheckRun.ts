@@ -197,7 +197,7 @@ async function policyCheckMain(argv: string[], io: CliIo): Promise<number> {
       const judged = await judgeFile(entry, { config, projectDir }, io, skip);
       if (judged === "bad input") {
         unjudged.push(entry.file);
-        refusedBeside.add(path.resolve(entry.file.replace(/\.json$/, ".rendered.json")));
+        refusedBeside.add(path.resolve(renderedFileOf(entry.file)));
       } else if (judged) verdicts.push(judged);
     }
   }
@@ -304,6 +304,26 @@ function readExportFile(
 }
 
 /**
+ * Where synth wrote the rendered objects of an export: `<stack>.rendered.json` beside it, or, for
+ * an export named through a link (`latest.json -> staging.json`) with none beside the link, beside
+ * the file it links to, under that file's name (synth writes no link: judged alone, the export
+ * dropped its rendered objects and every violation among them without a word).
+ */
+function renderedFileOf(file: string): string {
+  const beside = file.replace(/\.json$/, ".rendered.json");
+  if (
+    beside === file ||
+    fs.existsSync(beside) ||
+    !fs.lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()
+  )
+    return beside;
+  const target = fs.realpathSync(file);
+  const ofTarget = target.replace(/\.json$/, ".rendered.json");
+  if (ofTarget === target || !fs.existsSync(ofTarget)) return beside;
+  return path.isAbsolute(file) ? ofTarget : path.relative(process.cwd(), ofTarget);
+}
+
+/**
  * Rendered objects beside the export (from `npm run synth`) are judged by the pack as the raw
  * resources they are; the rendered-object checks (schemas, addresses, Pod Security) are synth's.
  */
@@ -312,7 +332,7 @@ function withRendered(
   resources: ExportedResource[],
   err: (text: string) => void,
 ): ReadExport | "bad input" {
-  const renderedFile = file.replace(/\.json$/, ".rendered.json");
+  const renderedFile = renderedFileOf(file);
   if (renderedFile === file || !fs.existsSync(renderedFile))
     return { resources, judged: resources, note: "" };
   // The export is judged with its rendered objects or not at all: alone it would pass unseen.

@@ -622,6 +622,28 @@ describe("policy:check: every named file judged or said why not, whatever the ot
     assert.match(r.stdout, /good\.json: .* \+ \d+ rendered objects \(\S*good\.rendered\.json\)/);
   });
 
+  it("an export named through a link is judged with the rendered objects beside the file it links to", async () => {
+    const dir = synthOut();
+    const bad = path.join(dir, "bad.json");
+    const loki = (
+      JSON.parse(fs.readFileSync(bad, "utf8")) as {
+        deployment: { resources: { urn: string; type: string }[] };
+      }
+    ).deployment.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release")!;
+    const object = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a", namespace: "monitoring" } };
+    fs.writeFileSync(
+      path.join(dir, "bad.rendered.json"),
+      JSON.stringify({ releases: [{ resourceUrn: loki.urn, objects: [object, object] }], raw: [] }),
+    );
+    // `latest.json -> bad.json`: no latest.rendered.json beside the link, so the export was judged
+    // alone, its rendered objects (and any violation among them) dropped without a word.
+    const link = path.join(dir, "latest.json");
+    fs.symlinkSync("bad.json", link);
+    const r = await policyCheckCli([link]);
+    const head = r.stdout.split("\n").find((l) => l.startsWith(`${link}: `) && / resources /.test(l));
+    assert.match(head ?? r.stdout, / \+ 2 rendered objects \(\S*bad\.rendered\.json\)$/);
+  });
+
   it("an export whose rendered objects beside it are not JSON is not judged (exit 2, naming it); the rest are", async () => {
     const dir = synthOut();
     fs.writeFileSync(path.join(dir, "good.rendered.json"), "{ cut short");
