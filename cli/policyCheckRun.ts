@@ -386,7 +386,7 @@ function withRendered(
   return {
     resources,
     judged,
-    note: ` + ${judged.length - resources.length} rendered objects (${renderedFile})`,
+    note: ` + ${plural(judged.length - resources.length, "rendered object")} (${renderedFile})`,
   };
 }
 

@@ -735,7 +735,8 @@ describe("policy:check: every named file judged or said why not, whatever the ot
     fs.writeFileSync(rendered, JSON.stringify({ releases: [{ resourceUrn: loki.urn, objects }], raw: [] }));
     const own = await policyCheckCli([bad]);
     assert.equal(own.status, 1, own.stdout + own.stderr);
-    assert.match(own.stdout, / \+ 1 rendered objects /);
+    // One object, counted in the singular (it read "+ 1 rendered objects").
+    assert.match(own.stdout, / \+ 1 rendered object \(/);
   });
 
   it("a .json file in a folder that is not JSON (a truncated export) fails the run (exit 2, naming why); the rest are judged", async () => {
