@@ -131,6 +131,13 @@ describe("upstream/vector/components: Vector configs judged by Vector's own refe
     assert.match(f.message, /found "acept" \(did you mean "accept"\?\)$/);
   });
 
+  it("names only the nearest values of the enum: `jsn` is one edit from json, two from csv", () => {
+    const f = only(judge((c) => (c.sinks.loki_pods.encoding = { codec: "jsn" })).findings);
+    assert.equal(f.rule, "enum");
+    // It said `(did you mean "csv" or "json"?)`, a value two edits off beside the one a slip away.
+    assert.match(f.message, /found "jsn" \(did you mean "json"\?\)$/);
+  });
+
   it("refuses a missing required option", () => {
     const f = only(judge((c) => delete c.sinks.loki_journal.endpoint).findings);
     assert.equal(f.rule, "required");

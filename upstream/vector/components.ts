@@ -655,12 +655,17 @@ function checkAcknowledgements(
 const types = (t: Record<DataType, boolean>) =>
   (Object.keys(t) as DataType[]).filter((d) => t[d]).join(", ") || "nothing";
 
-/** The known names at most two edits from `name`. */
+/**
+ * The known names nearest `name`, at most two edits away: only those at the least distance, so a
+ * slip of one letter (`jsn`) names the one it is (`json`), not also each name two edits off (`csv`).
+ */
 function nearNames(name: string, known: string[]): string[] {
-  return known.filter((k) => distance(k, name) <= 2);
+  const measured = known.map((k) => ({ k, d: distance(k, name) })).filter(({ d }) => d <= 2);
+  const least = Math.min(...measured.map(({ d }) => d));
+  return measured.filter(({ d }) => d === least).map(({ k }) => k);
 }
 
-/** ` (did you mean "x"?)` for a near name (at most two edits away), else nothing. */
+/** ` (did you mean "x"?)` for the nearest names (at most two edits away), else nothing. */
 function near(name: string, known: string[]): string {
   const close = nearNames(name, known);
   return close.length > 0 ? ` (did you mean ${close.map((c) => JSON.stringify(c)).join(" or ")}?)` : "";
