@@ -23,6 +23,7 @@ import {
 import { isMergeKey, parsedAsMeant } from "./yamlDocument";
 import { stackFilePath } from "./paths";
 import { PROJECT } from "./schema";
+import { overrideOfUnsetKey } from "./unsetKeyOverride";
 import { propertyPath } from "./tree";
 import { CREDENTIAL_FIELDS, secretValueAt } from "../model/secrets";
 import { pinnedChart } from "../model/versions";
@@ -395,6 +396,13 @@ export class ConfigLocator {
     if (p && / set twice under `config:`/.test(problem) && this.stack?.config) {
       const e = keyEntry(this.stack.config, [String(p.path[0])]);
       if (e) return this.place(this.stack, e.key, true, secret && "after", e.value);
+    }
+    // A chartValues override refused beside a judged key the file leaves out is placed at its own
+    // line: the key has none, and its default (Pulumi.yaml's `loki: {}`) is not what to edit.
+    const override = p && overrideOfUnsetKey(problem);
+    if (p && override) {
+      const place = this.at(parseSegments(override), p.namespace, secret);
+      if (place?.exact) return { ...place, holders: this.holderNames(parseSegments(override), p.namespace) };
     }
     if (p) {
       const place = this.at(p.path, p.namespace, secret, spelling);

@@ -1,6 +1,7 @@
 import { isMap, propertyPath } from "./tree";
 import { PROJECT } from "./schema";
 import type { RefusedOverride } from "./errors";
+import { unsetKeyOverrideText } from "./unsetKeyOverride";
 
 /*
  * Where a stack key's value lands in its chart's values, or in an object the program writes
@@ -275,12 +276,10 @@ export function sameSettingProblems(
     const repeats = derived !== undefined && JSON.stringify(derived.value) === JSON.stringify(override.value);
     out.push({
       problem: repeats
-        ? `${PROJECT}:${e.key}: expected the ${e.chart} chart's ${e.path.join(".")} set in one place (set it with ${e.key}), ` +
-          `got ${set}, which repeats what the program sets from ${e.key} (not set in the stack file: ${derived.by ? `${derived.by}${at(derived.by)} decides it` : "its default"}); ` +
+        ? `${PROJECT}:${e.key}: ${unsetKeyOverrideText(e.chart, e.path.join("."), e.key, set)}, which repeats what the program sets from ${e.key} (not set in the stack file: ${derived.by ? `${derived.by}${at(derived.by)} decides it` : "its default"}); ` +
           `remove ${key}, or set ${e.key}: ${JSON.stringify(override.value)} to keep it in one place`
         : derived
-          ? `${PROJECT}:${e.key}: expected the ${e.chart} chart's ${e.path.join(".")} set in one place (set it with ${e.key}), ` +
-            `got ${set} while ${e.key}, not set in the stack file, is ${JSON.stringify(derived.value)}, ` +
+          ? `${PROJECT}:${e.key}: ${unsetKeyOverrideText(e.chart, e.path.join("."), e.key, set)} while ${e.key}, not set in the stack file, is ${JSON.stringify(derived.value)}, ` +
             `${derived.by ? `which ${derived.by}${at(derived.by)} decides` : "its default"}; the program sets ${e.path.join(".")} from ${e.key} and judges the stack by that value, ` +
             `so the override, merged last, would run what no check judged; remove ${key} (${e.key} sets it)`
           : `${PROJECT}:${e.key}: expected the ${e.chart} chart's ${e.path.join(".")} set in one place (set it once: ${e.key}), ` +

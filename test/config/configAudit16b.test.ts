@@ -82,6 +82,26 @@ describe("round 16b: one chart value set by a stack key and a chartValues overri
     );
   });
 
+  // The file leaves loki.mode out, so the mistake is the override: its place was Pulumi.yaml's
+  // `loki:` default (the loki key left to it) or the file's `loki:`, never the line to edit.
+  it("a refused chartValues.loki.deploymentMode beside a loki.mode the file leaves out is placed at the override's line", () => {
+    for (const [loki, line] of [
+      ["", 10],
+      [`  ${P("loki")}:\n    replicas: 1\n`, 12],
+    ] as const) {
+      const e = refusal(
+        stackText(`${loki}  ${P("chartValues")}:\n    loki:\n      deploymentMode: SimpleScalable\n`),
+      );
+      assert.equal(e.problems.length, 1, e.problems.join("\n"));
+      assert.match(e.problems[0], /^homelab-observability:loki\.mode: /);
+      assert.deepEqual(
+        [e.places[0]?.file.endsWith("Pulumi.s.yaml"), e.places[0]?.line],
+        [true, line],
+        JSON.stringify(e.places[0]),
+      );
+    }
+  });
+
   it("chartValues.loki.deploymentMode of the mode the program works out is said as a repeat, not as another mode", () => {
     const problems = problemsOf(
       `  ${P("workload")}:
