@@ -943,7 +943,7 @@ export function engineOf(c: Pick<SizedComponent, "component">): SizedEngine {
  */
 function mimirFitHint(cfg: StackConfig, node: number, daemons: number): string {
   const need = (w: Workload, bytes: number) =>
-    parseQuantity(memoryOf(cfg.profile, w, bytes).limits.memory) ?? 0;
+    parseQuantity(memoryOf(cfg.profile, w, bytes).requests.memory) ?? 0;
   const replicas = cfg.mimir.replicas;
   // The largest cap whose pod fits the node, its request as the profile rounds it.
   let cap = seriesCapWithin(node, replicas);
@@ -1019,10 +1019,14 @@ export function fitProblems(
   const fitNoNode = new Set<SizedEngine>();
   // Pods that would fit beside the DaemonSets at the program's sizes: the override is the mistake.
   const raisedOut: SizedComponent[] = [];
+  // A pod is placed by its requests alone (kube-scheduler NodeResourcesFit, kubernetes v1.31.14
+  // pkg/scheduler/framework/plugins/noderesources/fit.go:207-213, 449-457: the pod's requests
+  // against the node's allocatable less its pods' requests; read, not run), as the pack's
+  // resource-budget judges it (policy/lib/budget.ts): a limit above the node keeps no pod Pending.
   for (const c of judged) {
-    if (!largest || c.memoryBytes > nodeBytes(largest)) {
+    if (!largest || c.requestBytes > nodeBytes(largest)) {
       fitNoNode.add(engineOf(c));
-      if (largest && raising.length > 0 && c.memoryBytes <= ownLeft) {
+      if (largest && raising.length > 0 && c.requestBytes <= ownLeft) {
         raisedOut.push(c);
         continue;
       }
@@ -1033,7 +1037,7 @@ export function fitProblems(
       const key = keyOf(c);
       const pool = largest && defaulted.has(key) ? cfg.nodePools.indexOf(largest) : -1;
       problems.push(
-        `${k(pool >= 0 ? `nodePools[${pool}].memory` : key)}: ${c.sizedFor.replace(/ \(.*\)$/, "")}${pool >= 0 ? ` (${key}'s default)` : ""} need ${formatBytes(c.memoryBytes)} of memory in one ${c.component} pod, above what the largest node of nodePools holds beside the DaemonSets' pods on it (${largestText})${why}`,
+        `${k(pool >= 0 ? `nodePools[${pool}].memory` : key)}: ${c.sizedFor.replace(/ \(.*\)$/, "")}${pool >= 0 ? ` (${key}'s default)` : ""} need ${formatBytes(c.requestBytes)} of memory in one ${c.component} pod, above what the largest node of nodePools holds beside the DaemonSets' pods on it (${largestText})${why}`,
       );
     }
   }
@@ -1041,12 +1045,12 @@ export function fitProblems(
     // One message at the override that raises the DaemonSets' requests most: the most it may set
     // so that the largest pod still fits; the other overrides raising them are named beside it.
     const [lead, ...others] = raising;
-    const short = Math.max(...raisedOut.map((c) => c.memoryBytes)) - nodeBytes(largest);
+    const short = Math.max(...raisedOut.map((c) => c.requestBytes)) - nodeBytes(largest);
     const most = Math.max(lead.own, lead.amount - short);
     const pods = raisedOut
       .map(
         (c) =>
-          `${c.sizedFor.replace(/ \(.*\)$/, "")} need ${formatBytes(c.memoryBytes)} in one ${c.component} pod (${keyOf(c)})`,
+          `${c.sizedFor.replace(/ \(.*\)$/, "")} need ${formatBytes(c.requestBytes)} in one ${c.component} pod (${keyOf(c)})`,
       )
       .join(", ");
     const got = typeof lead.written === "string" ? `"${lead.written}"` : JSON.stringify(lead.written);
@@ -1055,15 +1059,15 @@ export function fitProblems(
     );
   }
   // Pods of one component that each fit a node must also find a node each: as many as the pools
-  // hold side by side (a node takes floor(its memory / the pod's) of them). An engine with a pod
+  // hold side by side (a node takes floor(its memory / the pod's request) of them). An engine with a pod
   // that fits no node already says why (one message for the one mistake); the others are judged
   // in the same run.
   for (const c of judged)
     if (!fitNoNode.has(engineOf(c))) {
-      const slots = pools.reduce((n, p) => n + p.count * Math.floor(nodeBytes(p) / c.memoryBytes), 0);
+      const slots = pools.reduce((n, p) => n + p.count * Math.floor(nodeBytes(p) / c.requestBytes), 0);
       if (c.replicas > 1 && slots < c.replicas)
         problems.push(
-          `${k(keyOf(c))}: ${c.sizedFor.replace(/ \(.*$/, "")} need ${c.replicas} ${c.component} pods of ${formatBytes(c.memoryBytes)} of memory, and the node pools hold ${slots} such pods side by side`,
+          `${k(keyOf(c))}: ${c.sizedFor.replace(/ \(.*$/, "")} need ${c.replicas} ${c.component} pods requesting ${formatBytes(c.requestBytes)} of memory each, and the node pools hold ${slots} such pods side by side`,
         );
     }
   // The scaled-out shape shares blocks through the object store; the filesystem store is one pod's volume.

@@ -1,17 +1,5 @@
 import { strict as assert } from "assert";
-import { ConfigError } from "../../config/resolve";
-import { config } from "../support/helpers";
-
-/** Every problem line of a stack's config, or [] when it is accepted. */
-function problems(over: Record<string, unknown>): string[] {
-  try {
-    config(over);
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e.problems;
-  }
-  return [];
-}
+import { configProblems as problems } from "../support/helpers";
 
 const WORKLOAD = { activeSeries: 2_000_000, logsPerDay: "50GiB" };
 /** Six 6 GiB nodes: too small for a Monolithic Loki at 1000 GiB a day, and for Mimir's 11 write pods at 2M series. */
@@ -25,7 +13,7 @@ describe("sizing: one refused engine does not hide another's fit in the same run
       assert.match(p[0], new RegExp(`loki\\.mode: expected "Distributed" .* got "${mode}"`));
       assert.match(
         p[1],
-        /workload\.activeSeries: 2000000 series scaled out need 4 mimir write pods of 12\.3GiB of memory, and the node pools hold 3 such pods side by side/,
+        /workload\.activeSeries: 2000000 series scaled out need 4 mimir write pods requesting 12\.3GiB of memory each, and the node pools hold 3 such pods side by side/,
       );
     }
   });
@@ -43,7 +31,7 @@ describe("sizing: one refused engine does not hide another's fit in the same run
     assert.match(p[0], /loki\.mode: expected "Distributed"/);
     assert.match(
       p[1],
-      /2000000 series scaled out need 11 mimir write pods of 4\.5GiB of memory, and the node pools hold 6 such pods side by side/,
+      /2000000 series scaled out need 11 mimir write pods requesting 4\.5GiB of memory each, and the node pools hold 6 such pods side by side/,
     );
     assert.ok(!p.some((l) => /loki monolithic pod/.test(l)), p.join("\n"));
   });

@@ -243,7 +243,7 @@ describe("sizing from upstream's capacity rules", function () {
       const m = problems({ phase: "kps-removed", workload: WORKLOAD_2M });
       assert.match(
         m,
-        /workload\.activeSeries: 2000000 series scaled out need 4 mimir write pods of 12\.3GiB of memory, and the node pools hold 3 such pods side by side/,
+        /workload\.activeSeries: 2000000 series scaled out need 4 mimir write pods requesting 12\.3GiB of memory each, and the node pools hold 3 such pods side by side/,
       );
       // Twenty 8 GiB nodes hold it scaled out (8 write pods of 6.2 GiB).
       const many = [{ name: "many", arch: "amd64", count: 20, cpu: "4", memory: "8Gi" }];
@@ -855,7 +855,7 @@ describe("sizing from upstream's capacity rules", function () {
       assert.equal(small.status, 2, small.stdout + small.stderr);
       assert.match(
         small.stderr,
-        /workload\.activeSeries: 2000000 series scaled out need 4 mimir write pods of 12\.3GiB of memory, and the node pools hold 3 such pods side by side/,
+        /workload\.activeSeries: 2000000 series scaled out need 4 mimir write pods requesting 12\.3GiB of memory each, and the node pools hold 3 such pods side by side/,
       );
       // Six of them hold it (MIMIR_READ_WRITE_VARIANT renders it); five do not, in sum.
       write("five", [{ ...MIMIR_RW_POOLS[0], count: 5 }]);

@@ -10,7 +10,7 @@ import { entryOf } from "../../cli/bundled";
 import { synthStack, type StackSynthesis } from "../../synth/run";
 import { readStackConfig, type ExportResource, type StackConfigInput } from "../../synth/synthesize";
 import type { Res } from "../../policy/lib/resources";
-import { parseStackConfig, PROJECT, type StackConfig } from "../../config/resolve";
+import { ConfigError, parseStackConfig, PROJECT, type StackConfig } from "../../config/resolve";
 import type { Backend } from "../../model/phases";
 import { CACHE_DIR, cached, cachedSync, cacheKey } from "./fixtureCache";
 import { setSynthesisStore, type SynthesisInputs, type SynthesisStore } from "../../synth/synthesisStore";
@@ -303,6 +303,17 @@ export function rawConfig(over: Record<string, unknown> = {}): Record<string, un
 
 export function config(over: Record<string, unknown> = {}, stack = "test"): StackConfig {
   return parseStackConfig(rawConfig(over), stack);
+}
+
+/** Every problem line a stack config with `over` is refused with, or [] when it is accepted. */
+export function configProblems(over: Record<string, unknown>): string[] {
+  try {
+    config(over);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return e.problems;
+  }
+  return [];
 }
 
 /**
