@@ -30,7 +30,7 @@ import {
   valueAt,
 } from "./tree";
 import { PHASES } from "../model/phases";
-import { listed } from "../model/words";
+import { countWord, listed } from "../model/words";
 import * as fs from "fs";
 import * as path from "path";
 import {
@@ -484,8 +484,6 @@ function mapsWithMergeKeys(doc: Document, text: string): MergeKeysInOneMap[] {
   return found;
 }
 
-const COUNTS = ["", "", "two", "three", "four", "five"];
-
 /**
  * A map with several merge keys ({@link MergeKeysInOneMap}) as one problem at its second `<<`,
  * naming the map by its key (`homelab-observability:nodePools[2]`) and every `<<` line.
@@ -509,7 +507,7 @@ export function mergeKeysProblem(
   const n = m.merges.length;
   const list = `\`<<: [${m.merges.flatMap((k) => k.entries).join(", ")}]\``;
   return {
-    text: `${file}:${second.line}:${second.column}: ${where} has ${COUNTS[n] ?? n} merge keys \`<<\`, at lines ${listed(m.merges.map((k) => String(k.line)))}: the Pulumi CLI refuses the stack file (its YAML reader, gopkg.in/yaml.v3, stops at \`line ${second.line}: mapping key "<<" already defined at line ${first.line}\`), where YAML's merge rule (which this check reads) merges each in turn, a key from the first \`<<\` that sets it winning; write one merge key that lists them in that order, ${list}, which the CLI and this check read alike: a key from the first entry that sets it`,
+    text: `${file}:${second.line}:${second.column}: ${where} has ${countWord(n)} merge keys \`<<\`, at lines ${listed(m.merges.map((k) => String(k.line)))}: the Pulumi CLI refuses the stack file (its YAML reader, gopkg.in/yaml.v3, stops at \`line ${second.line}: mapping key "<<" already defined at line ${first.line}\`), where YAML's merge rule (which this check reads) merges each in turn, a key from the first \`<<\` that sets it winning; write one merge key that lists them in that order, ${list}, which the CLI and this check read alike: a key from the first entry that sets it`,
     place: { file, line: second.line, column: second.column, lines, exact: true, around: 1, named: true },
   };
 }
