@@ -19,7 +19,7 @@ import { isMap, propertyPath, removeKeyCommand, removePathCommand, setConfigComm
 import { withUnexpanded } from "./unexpandedVariables";
 import { RECEIVER_CREDENTIALS_KEY } from "../model/secrets";
 import { shellWord } from "../model/running";
-import { regExpText } from "../model/words";
+import { countWord, listed, regExpText } from "../model/words";
 
 /*
  * Config errors: every problem names the key path, the expected form and what was found, and a
@@ -215,69 +215,16 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
     : valueAt(input, issue.path);
   const at = keyPath(issue.path);
   switch (issue.code) {
-    case "unrecognized_keys": {
-      const shape = knownKeysAt(issue.path, input);
-      // The closest known key when one is close; the map's own word on its keys when it has one
-      // (a schema's description: chartValues names its charts); else the whole list when it is short.
-      const described = schemaAt(issue.path, input)?.description;
-      const listed = described
-        ? `, ${described}`
-        : shape.length > 0 && shape.length <= 8
-          ? `; expected one of: ${shape.join(", ")}`
-          : shape.length > 8
-            ? " (every key: docs/reference/configuration.md)"
-            : "";
-      return issue.keys
-        .map((k) => {
-          const pathNamed = issue.path.length === 0 ? pathNamedKeyProblem(k, input, file) : undefined;
-          if (pathNamed) return pathNamed;
-          // A top-level key holding dots is one key: named so, the locator finds its own line.
-          const name =
-            issue.path.length === 0 ? `${PROJECT}:${propertyPath(k, [])}` : keyPath([...issue.path, k]);
-          // A key another variant has (keepDeletedDays of a MinIO store, under type garage) was
-          // written for that variant: saying so names the way out, where "unknown" names none.
-          const other = otherVariantOf(issue.path, k, input);
-          if (other) return `${name}: ${other}`;
-          const encrypted = securedMapProblem(issue.path, k);
-          if (encrypted) return encrypted;
-          // A map's own word on this key (a release's name under chartValues names its chart).
-          const hinted = unknownKeyHint(schemaAt(issue.path, input), k);
-          if (hinted !== undefined) return `${name}: unknown key${hinted}`;
-          // A map with its own word on its keys (chartValues' chart names) says why better than a
-          // key of the same name elsewhere (chartValues.mimir is not the top-level mimir misplaced).
-          const meant = meantKeyOf(k, shape);
-          // Its value unknown offline, a secure one is no value to judge as the key meant's.
-          const sealed = sealedMeantHint(issue.path, k, meant, input, file);
-          if (sealed) return `${name}: unknown key${sealed}`;
-          const near =
-            meantKeyHint(k, shape, issue.path, input, file) ||
-            (described
-              ? stackKeyHint(issue.path, k, input, file)
-              : elsewhereHint(k, issue.path, input, file));
-          const line = `${name}: unknown key${near || listed}`;
-          const asMeant = asMeantKey(issue.path, k, meant, input, file);
-          const below =
-            meant === undefined
-              ? ""
-              : sealedBelowHint(
-                  issue.path,
-                  k,
-                  [[...issue.path, meant]],
-                  input,
-                  file,
-                  !meantKeySet(issue.path, meant, input, file),
-                );
-          return [`${line}${asMeant.hint}${below}`, ...asMeant.lines].join("\n");
-        })
-        .join("\n");
-    }
+    case "unrecognized_keys":
+      return unknownKeyLines(issue, input, file);
     case "invalid_type":
       return found === undefined
         ? `${at}: required, expected ${expectedForm(issue.path, issue.expected, undefined, input)}, got nothing`
         : `${at}: expected ${expectedForm(issue.path, issue.expected, found, input)}, got ${describe(found)}${oneItemHint(issue.path, found, input)}${numberHint(issue.path, found, input)}${booleanHint(issue.expected, found)}`;
     case "invalid_enum_value": {
       const hint = typeof found === "string" ? enumHint(found, issue.options.map(String)) : "";
-      return `${at}: expected one of ${issue.options.join(" | ")}, got ${describe(found)}${hint || otherKeyValueHint(issue.path, found, input)}`;
+      const twins = hint ? listedTwinsHint(issue.path, hint, issue.options.map(String), input) : "";
+      return `${at}: expected one of ${issue.options.join(" | ")}, got ${describe(found)}${hint ? `${hint}${twins}` : otherKeyValueHint(issue.path, found, input)}`;
     }
     case "invalid_literal":
       return `${at}: expected ${JSON.stringify(issue.expected)}, got ${describe(found)}${
@@ -304,6 +251,138 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
 }
 
 /**
+ * The lines of a map's unknown keys (one zod issue names them all): each with the key it is
+ * closest to, and, where several are closest to one key the map lacks, each naming the others.
+ */
+function unknownKeyLines(issue: z.ZodUnrecognizedKeysIssue, input: unknown, file: StackFileFacts): string {
+  const shape = knownKeysAt(issue.path, input);
+  // The closest known key when one is close; the map's own word on its keys when it has one
+  // (a schema's description: chartValues names its charts); else the whole list when it is short.
+  const described = schemaAt(issue.path, input)?.description;
+  const keysSaid = described
+    ? `, ${described}`
+    : shape.length > 0 && shape.length <= 8
+      ? `; expected one of: ${shape.join(", ")}`
+      : shape.length > 8
+        ? " (every key: docs/reference/configuration.md)"
+        : "";
+  /** A key's name as its line gives it: a top-level key holding dots is one key, named so. */
+  const nameOf = (k: string) =>
+    issue.path.length === 0 ? `${PROJECT}:${propertyPath(k, [])}` : keyPath([...issue.path, k]);
+  /** The line of a key said in words of its own, whatever key it is closest to; else undefined. */
+  const ownLine = (k: string): string | undefined => {
+    const pathNamed = issue.path.length === 0 ? pathNamedKeyProblem(k, input, file) : undefined;
+    if (pathNamed) return pathNamed;
+    // A key another variant has (keepDeletedDays of a MinIO store, under type garage) was
+    // written for that variant: saying so names the way out, where "unknown" names none.
+    const other = otherVariantOf(issue.path, k, input);
+    if (other) return `${nameOf(k)}: ${other}`;
+    const encrypted = securedMapProblem(issue.path, k);
+    if (encrypted) return encrypted;
+    // A map's own word on this key (a release's name under chartValues names its chart).
+    const hinted = unknownKeyHint(schemaAt(issue.path, input), k);
+    if (hinted !== undefined) return `${nameOf(k)}: unknown key${hinted}`;
+    // Its value unknown offline, a secure one is no value to judge as the key meant's.
+    const sealed = sealedMeantHint(issue.path, k, meantKeyOf(k, shape), input, file);
+    if (sealed) return `${nameOf(k)}: unknown key${sealed}`;
+    return undefined;
+  };
+  const own = new Map(issue.keys.map((k) => [k, ownLine(k)]));
+  const sharing = slipsOfOneKey(
+    issue.path,
+    issue.keys.filter((k) => own.get(k) === undefined),
+    shape,
+    input,
+    file,
+  );
+  return issue.keys
+    .map((k) => {
+      const ownWords = own.get(k);
+      if (ownWords !== undefined) return ownWords;
+      // A map with its own word on its keys (chartValues' chart names) says why better than a
+      // key of the same name elsewhere (chartValues.mimir is not the top-level mimir misplaced).
+      const meant = meantKeyOf(k, shape);
+      const near =
+        meantKeyHint(k, shape, issue.path, input, file) ||
+        (described ? stackKeyHint(issue.path, k, input, file) : elsewhereHint(k, issue.path, input, file));
+      const others = sharing.get(k);
+      const together =
+        others === undefined || meant === undefined
+          ? ""
+          : sameMeantNote(issue.path, k, others.map(nameOf), others, meant, input);
+      const line = `${nameOf(k)}: unknown key${near || keysSaid}${together}`;
+      const asMeant = asMeantKey(issue.path, k, meant, input, file);
+      const below =
+        meant === undefined
+          ? ""
+          : sealedBelowHint(
+              issue.path,
+              k,
+              [[...issue.path, meant]],
+              input,
+              file,
+              !meantKeySet(issue.path, meant, input, file),
+            );
+      return [`${line}${asMeant.hint}${below}`, ...asMeant.lines].join("\n");
+    })
+    .join("\n");
+}
+
+/**
+ * Each of `keys` (unknown keys of the map at `path`) whose closest key in `shape` is one the map
+ * lacks and another of them is closest to too, with those others, in the file's order.
+ */
+function slipsOfOneKey(
+  path: (string | number)[],
+  keys: readonly string[],
+  shape: readonly string[],
+  input: unknown,
+  file: StackFileFacts,
+): Map<string, string[]> {
+  const byMeant = new Map<string, string[]>();
+  for (const k of keys) {
+    const meant = meantKeyOf(k, shape);
+    // Beside the key meant, each line says to merge into it (meantKeyHint): true of every one.
+    if (meant === undefined || setsKey(path, meant, input, file)) continue;
+    byMeant.set(meant, [...(byMeant.get(meant) ?? []), k]);
+  }
+  const sharing = new Map<string, string[]>();
+  for (const group of byMeant.values())
+    if (group.length > 1)
+      for (const k of group)
+        sharing.set(
+          k,
+          group.filter((o) => o !== k),
+        );
+  return sharing;
+}
+
+/**
+ * What the line of `key` adds when `others` of its map (named `names`) are closest to `meant`
+ * too, a key the map lacks (`lokii` and `lok`, no `loki`): each "did you mean" followed, the file
+ * would hold `meant` twice, which is no YAML the Pulumi CLI reads (and one `pulumi config set`
+ * overwrites the other), so only one of them is renamed. Maps are merged; any other value is one to
+ * keep. The rules between keys read the first as `meant` (config/judge.ts repairedRaw).
+ */
+function sameMeantNote(
+  path: (string | number)[],
+  key: string,
+  names: string[],
+  others: string[],
+  meant: string,
+  input: unknown,
+): string {
+  const map = valueAt(input, path);
+  const merged = isMap(map) && [key, ...others].every((k) => isMap(map[k]));
+  const one = others.length === 1;
+  const rest = one ? "other" : "others";
+  const way = merged
+    ? `rename one of the ${countWord(others.length + 1)} and move what the ${rest} ${one ? "holds" : "hold"} into it, then remove the ${rest}`
+    : `rename the one whose value is meant and remove the ${rest}`;
+  return ` (${listed(names)} ${one ? "is" : "are"} closest to ${meant} too, and ${meant} can be set only once: ${way})`;
+}
+
+/**
  * The lines of a discriminated union whose discriminator names no variant (`at`, the key's name;
  * `options`, the variants'). The variant's name (a receiver's type, the object store's type) is an
  * enum value like any other; the map beside it is judged as the variant closest to it.
@@ -326,13 +405,20 @@ function discriminatorText(
       slip.value === near
         ? ""
         : ` (it holds ${describe(slip.value)}, where ${slip.discriminator} takes one of ${options.join(" | ")}${near ? `: did you mean "${near}"?` : ""})`;
+    // Other slips of it beside (`tyep` beside `tpye`): each line names the others.
+    const union = unwrap(schemaAt(holder, input) as z.ZodTypeAny) as z.ZodDiscriminatedUnion<
+      string,
+      z.AnyZodObject[]
+    >;
+    const slips = discriminatorSlips(union, valueAt(input, holder) as Record<string, unknown>);
+    const twins = slips.length > 1 ? slipsNote(holder, slip.key, slips, slip.discriminator, input) : "";
     const others = keysOfNoVariant(holder, input).filter(
       (l) => !l.startsWith(`${keyPath([...holder, slip.key])}: `),
     );
     return [
       // "required": mergeMisspeltRequired folds it into the misspelt key's line.
       `${at}: required, expected one of ${options.join(" | ")}, got nothing`,
-      `${keyPath([...holder, slip.key])}: unknown key; did you mean "${slip.discriminator}"?${value}`,
+      `${keyPath([...holder, slip.key])}: unknown key; did you mean "${slip.discriminator}"?${twins}${value}`,
       ...(near ? asClosestVariant(holder, input, near, slip.key) : others),
     ].join("\n");
   }
@@ -1427,9 +1513,17 @@ export function misspeltDiscriminator(
   if (!(union instanceof z.ZodDiscriminatedUnion) || !isMap(map)) return undefined;
   const d = union.discriminator as string;
   if (map[d] !== undefined) return undefined;
-  const known = allVariantKeys(union);
-  const key = Object.keys(map).find((k) => !known.includes(k) && meantKeyOf(k, known) === d);
+  const [key] = discriminatorSlips(union, map);
   return key === undefined ? undefined : { key, discriminator: d, value: map[key] };
+}
+
+/** The keys of `map` no variant of `union` has whose closest key is its discriminator, in the file's order. */
+function discriminatorSlips(
+  union: z.ZodDiscriminatedUnion<string, z.AnyZodObject[]>,
+  map: Record<string, unknown>,
+): string[] {
+  const known = allVariantKeys(union);
+  return Object.keys(map).filter((k) => !known.includes(k) && meantKeyOf(k, known) === union.discriminator);
 }
 
 /** Every key some variant of a discriminated union has. */
@@ -1471,13 +1565,39 @@ function asClosestVariant(
     given === near
       ? ` (judged as ${d} ${JSON.stringify(near)}${held})`
       : ` (judged as ${d} ${JSON.stringify(near)}, the closest to ${JSON.stringify(given)}${held})`;
+  // Other slips of the discriminator beside the one read as it (`tyep` beside `tpye`): the map
+  // judged holds the discriminator, the file does not, so each says the slips share one key.
+  const slips = slipKey === undefined ? [] : discriminatorSlips(union, value);
   return parsed.error.issues
     .flatMap((i) =>
       i.code === "unrecognized_keys" && i.path.length === 0
-        ? i.keys.map((k) => keyNotOfVariant(union, path, k, near, mended))
+        ? i.keys.map((k) =>
+            slips.includes(k)
+              ? `${keyPath([...path, k])}: unknown key; did you mean "${d}"?${slipsNote(path, k, slips, d, input)}`
+              : keyNotOfVariant(union, path, k, near, mended),
+          )
         : formatIssue({ ...i, path: [...path, ...i.path] }, mended).split("\n"),
     )
     .map((line) => `${line}${why}`);
+}
+
+/** {@link sameMeantNote} for `key`, one of `slips` (keys of the map at `path` all closest to `meant`). */
+function slipsNote(
+  path: (string | number)[],
+  key: string,
+  slips: string[],
+  meant: string,
+  input: unknown,
+): string {
+  const others = slips.filter((o) => o !== key);
+  return sameMeantNote(
+    path,
+    key,
+    others.map((o) => keyPath([...path, o])),
+    others,
+    meant,
+    input,
+  );
 }
 
 /**
@@ -1936,6 +2056,37 @@ export function enumHint(found: string, options: readonly string[]): string {
 
 // The measure of a slip is the contract's, shared with the pack; the config's modules read it here.
 export { closestMatch, nearest };
+
+/**
+ * What the "did you mean" of a list's entry outside its options (`hint`) adds when the option it
+ * names is listed already, or other entries outside the options are closest to it too
+ * (`keepUnusedBuckets: [loki-ruler, loki-rulr]`): each "did you mean" followed, the list would name
+ * one option twice, where it needs it once. "" otherwise, and for an entry of no list.
+ */
+function listedTwinsHint(
+  path: (string | number)[],
+  hint: string,
+  options: readonly string[],
+  input: unknown,
+): string {
+  const named = (h: string) => /did you mean "([^"]+)"\?/.exec(h)?.[1];
+  const meant = named(hint);
+  const index = path[path.length - 1];
+  const list = valueAt(input, path.slice(0, -1));
+  if (meant === undefined || typeof index !== "number" || !Array.isArray(list)) return "";
+  const entry = (i: number) => keyPath([...path.slice(0, -1), i]);
+  const listedAt = list.findIndex((v, i) => i !== index && v === meant);
+  if (listedAt >= 0)
+    return ` (${entry(listedAt)} is "${meant}" already, and the list needs it once: remove this entry, unless another option is meant)`;
+  const twins = list.flatMap((v, i) =>
+    i !== index && typeof v === "string" && !options.includes(v) && named(enumHint(v, options)) === meant
+      ? [`${entry(i)} ${JSON.stringify(v)}`]
+      : [],
+  );
+  if (twins.length === 0) return "";
+  const one = twins.length === 1;
+  return ` (${listed(twins)} ${one ? "is" : "are"} closest to "${meant}" too, and the list needs it once: rename one of the ${countWord(twins.length + 1)} and remove the ${one ? "other" : "others"}, unless another option is meant)`;
+}
 
 /** "; did you mean X?" for a value outside an enum's options ({@link closestOption}), or "". */
 function optionHint(found: string, options: readonly string[]): string {

@@ -192,7 +192,12 @@ function repairedRaw(raw: Record<string, unknown>, brokenKeys: string[], file: S
       // asMeantKey) and cut as that key's would be: the key meant takes its default, or, required,
       // its map is set aside. Read as it, the next round refused it and cut the whole top-level
       // key (`grafana` for a list under `grafana.ingress.hosts`).
-      if (meant !== undefined && !meantKeySet(above, meant, repaired, file)) {
+      // Another misspelt key read as it already (`lokii` and `lok`, both closest to `loki`): the
+      // first in the file is read, as a map already holding the key is left as it is; at the top
+      // level meantKeySet asks the file, which holds neither, and the second overwrote the first.
+      const taken =
+        meant !== undefined && [...readAs.values()].includes(pathText(r.fileIndex([...above, meant])));
+      if (meant !== undefined && !taken && !meantKeySet(above, meant, repaired, file)) {
         const at = pathText(r.fileIndex([...above, meant]));
         const value = valueAsMeant(above, meant, parent[key]);
         // A `secure:` value meant for a key that is no secret is unknown offline (a placeholder

@@ -1,0 +1,114 @@
+import { strict as assert } from "assert";
+import { BASE, P, refusal, STORE } from "../support/stackText";
+
+/*
+ * Two misspelt keys of one map, both closest to one key the map lacks (`lokii:` and `lok:` beside
+ * no `loki:`), each got "did you mean "loki"?": followed for both, the file holds `loki:` twice, a
+ * YAML error (or, written with `pulumi config set`, one overwrites the other). Each line now names
+ * the other and says only one of them can be renamed; the rules between keys read only the first as
+ * the key meant (at the top level the second overwrote the first, and both were said read as it).
+ */
+
+const POOL = (keys: string) => `  ${P("nodePools")}:
+    - ${keys}
+      arch: amd64
+      count: 3
+      cpu: "4"
+      memory: 16Gi
+`;
+
+describe("config: misspelt keys of one map sent to one key each say the other", function () {
+  this.timeout(20000);
+
+  it("two top-level keys closest to one key the file lacks: each names the other, one is read as it", () => {
+    const e = refusal(
+      `${BASE}${STORE}  ${P("lokii")}:\n    retention: 7d\n  ${P("lok")}:\n    retention: 8d\n`,
+    );
+    assert.deepEqual(e.problems, [
+      `${P("lokii")}: unknown key; did you mean "loki"? (${P("lok")} is closest to loki too, and loki can be set only once: rename one of the two and move what the other holds into it, then remove the other)`,
+      `${P("lok")}: unknown key; did you mean "loki"? (${P("lokii")} is closest to loki too, and loki can be set only once: rename one of the two and move what the other holds into it, then remove the other)`,
+    ]);
+    const read = e.notes.filter((n) => / read \S+ as homelab-observability:loki, /.test(n));
+    assert.deepEqual(read, [
+      `(the rules between keys (which keys need which) read ${P("lokii")} as ${P("loki")}, the key it is closest to)`,
+    ]);
+  });
+
+  it("two keys of a nested map closest to one key it lacks; not keys closest to two, nor beside the key meant", () => {
+    const e = refusal(`${BASE}${STORE}  ${P("loki")}:\n    retntion: 7d\n    retenton: 8d\n`);
+    assert.deepEqual(e.problems, [
+      `${P("loki.retntion")}: unknown key; did you mean "retention"? (${P("loki.retenton")} is closest to retention too, and retention can be set only once: rename the one whose value is meant and remove the other)`,
+      `${P("loki.retenton")}: unknown key; did you mean "retention"? (${P("loki.retntion")} is closest to retention too, and retention can be set only once: rename the one whose value is meant and remove the other)`,
+    ]);
+    // Keys closest to different keys, or beside the key meant, keep their own words.
+    const apart = refusal(`${BASE}${STORE}  ${P("loki")}:\n    retntion: 7d\n    modee: Monolithic\n`);
+    assert.deepEqual(apart.problems, [
+      `${P("loki.retntion")}: unknown key; did you mean "retention"?`,
+      `${P("loki.modee")}: unknown key; did you mean "mode"?`,
+    ]);
+    const set = refusal(
+      `${BASE}${STORE}  ${P("loki")}:\n    retention: 7d\n    retntion: 8d\n    retenton: 9d\n`,
+    );
+    assert.equal(set.problems.length, 2, set.message);
+    for (const p of set.problems)
+      assert.match(
+        p,
+        /did you mean "retention"\? \(homelab-observability:loki\.retention is already set: move what this key holds into it, then remove this key\)$/,
+      );
+  });
+
+  it("two keys of a list's item closest to its required key: each names the other", () => {
+    const e = refusal(`${BASE}${STORE}${POOL("nmae: workers\n      naem: w2")}`);
+    assert.equal(e.problems.length, 2, e.message);
+    assert.match(
+      e.problems[0],
+      /^homelab-observability:nodePools\[0\]\.nmae: unknown key; did you mean "name"\? \(homelab-observability:nodePools\[0\]\.naem is closest to name too, and name can be set only once: rename the one whose value is meant and remove the other\)/,
+    );
+    assert.equal(
+      e.problems[1],
+      `${P("nodePools[0].naem")}: unknown key; did you mean "name"? (${P("nodePools[0].nmae")} is closest to name too, and name can be set only once: rename the one whose value is meant and remove the other)`,
+    );
+  });
+
+  it("three keys closest to one: each names the two others", () => {
+    const e = refusal(
+      `${BASE}${STORE}  ${P("loki")}:\n    retntion: 7d\n    retenton: 8d\n    retentio: 9d\n`,
+    );
+    assert.equal(e.problems.length, 3, e.message);
+    assert.equal(
+      e.problems[0],
+      `${P("loki.retntion")}: unknown key; did you mean "retention"? (${P("loki.retenton")} and ${P("loki.retentio")} are closest to retention too, and retention can be set only once: rename the one whose value is meant and remove the others)`,
+    );
+  });
+
+  it("two slips of a discriminated union's discriminator: each names the other, none says it is set", () => {
+    const e = refusal(
+      `${BASE}  ${P("objectStore")}:\n    tpye: minio\n    tyep: minio\n    endpoint: http://minio.storage.svc:9000\n`,
+    );
+    assert.equal(e.problems.length, 2, e.message);
+    assert.match(
+      e.problems[0],
+      /^homelab-observability:objectStore\.tpye: unknown key; did you mean "type"\? \(homelab-observability:objectStore\.tyep is closest to type too, and type can be set only once: rename the one whose value is meant and remove the other\)/,
+    );
+    assert.equal(
+      e.problems[1],
+      `${P("objectStore.tyep")}: unknown key; did you mean "type"? (${P("objectStore.tpye")} is closest to type too, and type can be set only once: rename the one whose value is meant and remove the other) (judged as type "minio", what tpye holds)`,
+    );
+  });
+
+  it("list entries outside the options: one beside the option it means, two closest to one option", () => {
+    const bucket = (list: string) => `${BASE}${STORE}    keepUnusedBuckets: ${list}\n`;
+    const options = "expected one of loki-ruler | loki-admin | mimir-alertmanager";
+    assert.deepEqual(refusal(bucket(`["loki-ruler", "loki-rulr"]`)).problems, [
+      `${P("objectStore.keepUnusedBuckets[1]")}: ${options}, got string "loki-rulr"; did you mean "loki-ruler"? (${P("objectStore.keepUnusedBuckets[0]")} is "loki-ruler" already, and the list needs it once: remove this entry, unless another option is meant)`,
+    ]);
+    assert.deepEqual(refusal(bucket(`["loki-rulr", "loki-rule", "loki-admin"]`)).problems, [
+      `${P("objectStore.keepUnusedBuckets[0]")}: ${options}, got string "loki-rulr"; did you mean "loki-ruler"? (${P("objectStore.keepUnusedBuckets[1]")} "loki-rule" is closest to "loki-ruler" too, and the list needs it once: rename one of the two and remove the other, unless another option is meant)`,
+      `${P("objectStore.keepUnusedBuckets[1]")}: ${options}, got string "loki-rule"; did you mean "loki-ruler"? (${P("objectStore.keepUnusedBuckets[0]")} "loki-rulr" is closest to "loki-ruler" too, and the list needs it once: rename one of the two and remove the other, unless another option is meant)`,
+    ]);
+    assert.deepEqual(refusal(bucket(`["loki-rulr", "loki-admn"]`)).problems, [
+      `${P("objectStore.keepUnusedBuckets[0]")}: ${options}, got string "loki-rulr"; did you mean "loki-ruler"?`,
+      `${P("objectStore.keepUnusedBuckets[1]")}: ${options}, got string "loki-admn"; did you mean "loki-admin"?`,
+    ]);
+  });
+});
