@@ -254,7 +254,12 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
  * The lines of a map's unknown keys (one zod issue names them all): each with the key it is
  * closest to, and, where several are closest to one key the map lacks, each naming the others.
  */
-function unknownKeyLines(issue: z.ZodUnrecognizedKeysIssue, input: unknown, file: StackFileFacts): string {
+function unknownKeyLines(
+  issue: Pick<z.ZodUnrecognizedKeysIssue, "keys" | "path">,
+  input: unknown,
+  file: StackFileFacts,
+  beside: readonly string[] = [],
+): string {
   const shape = knownKeysAt(issue.path, input);
   // The closest known key when one is close; the map's own word on its keys when it has one
   // (a schema's description: chartValues names its charts); else the whole list when it is short.
@@ -287,10 +292,11 @@ function unknownKeyLines(issue: z.ZodUnrecognizedKeysIssue, input: unknown, file
     if (sealed) return `${nameOf(k)}: unknown key${sealed}`;
     return undefined;
   };
-  const own = new Map(issue.keys.map((k) => [k, ownLine(k)]));
+  // `beside`: other unknown keys of the map, said in lines of their own (keyNotOfVariant).
+  const own = new Map([...issue.keys, ...beside].map((k) => [k, ownLine(k)]));
   const sharing = slipsOfOneKey(
     issue.path,
-    issue.keys.filter((k) => own.get(k) === undefined),
+    [...issue.keys, ...beside].filter((k) => own.get(k) === undefined),
     shape,
     input,
     file,
@@ -1574,7 +1580,14 @@ function asClosestVariant(
         ? i.keys.map((k) =>
             slips.includes(k)
               ? `${keyPath([...path, k])}: unknown key; did you mean "${d}"?${slipsNote(path, k, slips, d, input)}`
-              : keyNotOfVariant(union, path, k, near, mended),
+              : keyNotOfVariant(
+                  union,
+                  path,
+                  k,
+                  near,
+                  mended,
+                  i.keys.filter((o) => o !== k && !slips.includes(o)),
+                ),
           )
         : formatIssue({ ...i, path: [...path, ...i.path] }, mended).split("\n"),
     )
@@ -1603,7 +1616,8 @@ function slipsNote(
 /**
  * A key the variant `near` lacks. One another variant has may be why it was written (that variant
  * meant, not the closest), so it is named as that variant's key, not as unknown; a key no variant
- * has is unknown, with the closest key of `near`, else of any variant.
+ * has is unknown, with the closest key of `near`, else of any variant. `beside`: the map's other
+ * unknown keys, each said in its own line: those closest to the same key are named in this one.
  */
 function keyNotOfVariant(
   union: z.ZodDiscriminatedUnion<string, z.AnyZodObject[]>,
@@ -1611,13 +1625,15 @@ function keyNotOfVariant(
   key: string,
   near: string,
   mended: unknown,
+  beside: readonly string[] = [],
 ): string {
   const d = union.discriminator;
   const owners = [...union.optionsMap]
     .filter(([, o]) => key in o.shape)
     .map(([name]) => JSON.stringify(name));
   if (owners.length > 0) return `${keyPath([...path, key])}: ${otherVariantText(d, owners, near, key)}`;
-  const own = formatIssue({ code: "unrecognized_keys", keys: [key], path, message: "" }, mended);
+  // As formatIssue says an unknown key, the others beside it counted (slips of one key name each other).
+  const own = unknownKeyLines({ keys: [key], path }, mended, {}, beside);
   const other = didYouMean(key, allVariantKeys(union));
   return own.includes("; did you mean ") || !other ? own : `${keyPath([...path, key])}: unknown key${other}`;
 }

@@ -96,6 +96,20 @@ describe("config: misspelt keys of one map sent to one key each say the other", 
     );
   });
 
+  it("two keys closest to one beside a discriminator judged as the variant closest to it", () => {
+    const e = refusal(
+      `${BASE}  ${P("objectStore")}:\n    type: minoi\n    endpont: http://minio.storage.svc:9000\n    endpoit: http://localhost:9000\n`,
+    );
+    const twin = (k: string, o: string) =>
+      `${P(`objectStore.${k}`)}: unknown key; did you mean "endpoint"? (${P(`objectStore.${o}`)} is closest to endpoint too, and endpoint can be set only once: rename the one whose value is meant and remove the other)`;
+    assert.equal(e.problems.length, 3, e.message);
+    assert.ok(e.problems[1].startsWith(twin("endpont", "endpoit")), e.message);
+    assert.equal(
+      e.problems[2],
+      `${twin("endpoit", "endpont")} (judged as type "minio", the closest to "minoi")`,
+    );
+  });
+
   it("list entries outside the options: one beside the option it means, two closest to one option", () => {
     const bucket = (list: string) => `${BASE}${STORE}    keepUnusedBuckets: ${list}\n`;
     const options = "expected one of loki-ruler | loki-admin | mimir-alertmanager";
