@@ -433,6 +433,9 @@ export function grafanaReplicasShareNoState(level: Level = "mandatory"): Resourc
 /** What {@link grafanaReplicasShareNoState} says of one grafana chart's pods; undefined when they share nothing. */
 function sharedState(g: GrafanaChart): string | undefined {
   const { values, at: k } = g;
+  // The keys the fix names, as the stack file writes them (config/tree.ts propertyPath): a key
+  // holding a dot in brackets, so the subchart's `grafana.ini` does not read as grafana.grafana.ini.
+  const c = `chartValues.${g.key}`;
   const s = grafanaSharedState(values);
   if (!(s.pods > 1)) return undefined;
   const why: string[] = [];
@@ -457,12 +460,12 @@ function sharedState(g: GrafanaChart): string | undefined {
           // Secret behind them is one no key of this program makes (checks/ordering.ts refuses
           // a Secret nothing in the stack creates): a database without a password is the one
           // shared database this stack can give Grafana today.
-          `give Grafana a database its pods share (${k}grafana.ini database: type postgres or mysql, host, name, user), which this stack can only hand Grafana without a password: the chart refuses a literal database.password, and no key of this stack makes the Secret a $__env{} or $__file{} reference would read`,
+          `give Grafana a database its pods share (${c}["grafana.ini"].database: type postgres or mysql, host, name, user), which this stack can only hand Grafana without a password: the chart refuses a literal database.password, and no key of this stack makes the Secret a $__env{} or $__file{} reference would read`,
         ]
       : []),
     ...(s.sharedClaim
       ? [
-          `${k}persistence.enabled: false (the shared database holds the state) or ${k}persistence.type: statefulset${templateTrue(values?.persistence?.existingClaim) ? ` without ${k}persistence.existingClaim (the chart's StatefulSet makes a claim per pod, and beside an existingClaim it renders no Grafana pod)` : ""}`,
+          `${c}.persistence.enabled: false (the shared database holds the state) or ${c}.persistence.type: statefulset${templateTrue(values?.persistence?.existingClaim) ? ` without ${c}.persistence.existingClaim (the chart's StatefulSet makes a claim per pod, and beside an existingClaim it renders no Grafana pod)` : ""}`,
         ]
       : []),
   ];

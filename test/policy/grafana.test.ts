@@ -170,7 +170,7 @@ describe("policy (grafana): more than one replica shares no SQLite file and no R
     fails(
       [release("grafana", values({ replicas: 2 }))],
       R,
-      /values\.replicas is 2, but its database is SQLite \(no database type set: Grafana's default sqlite3, the file grafana\.db under paths\.data \/var\/lib\/grafana\), one file the pods would share; and every pod of the Deployment mounts the one claim the chart makes for its Deployment \(ReadWriteOnce\), which only one node can mount.*Keep one replica \(set chartValues\.grafana\.replicas to 1, or remove it\), or for 2: give Grafana a database its pods share \(grafana\.ini database: type postgres or mysql, host, name, user\), which this stack can only hand Grafana without a password: the chart refuses a literal database\.password, and no key of this stack makes the Secret/,
+      /values\.replicas is 2, but its database is SQLite \(no database type set: Grafana's default sqlite3, the file grafana\.db under paths\.data \/var\/lib\/grafana\), one file the pods would share; and every pod of the Deployment mounts the one claim the chart makes for its Deployment \(ReadWriteOnce\), which only one node can mount.*Keep one replica \(set chartValues\.grafana\.replicas to 1, or remove it\), or for 2: give Grafana a database its pods share \(chartValues\.grafana\["grafana\.ini"\]\.database: type postgres or mysql, host, name, user\), which this stack can only hand Grafana without a password: the chart refuses a literal database\.password, and no key of this stack makes the Secret/,
     ));
   it("fails: autoscaling counts its maxReplicas (the chart's default 5)", () =>
     fails(
@@ -222,7 +222,7 @@ describe("policy (grafana): more than one replica shares no SQLite file and no R
     fails(
       [release("grafana", values({ replicas: 3, ...postgres }))],
       R,
-      /values\.replicas is 3, but every pod of the Deployment mounts .*ReadWriteOnce.*persistence\.enabled: false/,
+      /values\.replicas is 3, but every pod of the Deployment mounts .*ReadWriteOnce.*chartValues\.grafana\.persistence\.enabled: false/,
     ));
   it("fails: one claim per pod still leaves SQLite: each pod its own users and dashboards", () =>
     fails(
@@ -273,7 +273,7 @@ describe("policy (grafana): more than one replica shares no SQLite file and no R
         ),
       ],
       R,
-      /every pod of the Deployment mounts the existing claim grafana-data \(ReadWriteOnce\).*or persistence\.type: statefulset without persistence\.existingClaim \(the chart's StatefulSet makes a claim per pod, and beside an existingClaim it renders no Grafana pod\)\./,
+      /every pod of the Deployment mounts the existing claim grafana-data \(ReadWriteOnce\).*or chartValues\.grafana\.persistence\.type: statefulset without chartValues\.grafana\.persistence\.existingClaim \(the chart's StatefulSet makes a claim per pod, and beside an existingClaim it renders no Grafana pod\)\./,
     );
     assert.ok(v);
   });

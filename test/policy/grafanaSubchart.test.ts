@@ -17,9 +17,12 @@ describe("policy (grafana): a metrics stack chart's own Grafana is judged as the
     const [v] = await fails(
       [release("kube-prometheus-stack", { grafana: { replicas: 2, persistence: { enabled: true } } })],
       REPLICAS,
-      /^kubernetes:helm\.sh\/v3:Release "kube-prometheus-stack": values\.grafana\.replicas is 2, but its database is SQLite .*one file the pods would share; and every pod of the Deployment mounts the one claim the chart makes for its Deployment \(ReadWriteOnce\), which only one node can mount \(values\.grafana\.persistence\.enabled is true\).* Keep one replica \(set chartValues\.kube-prometheus-stack\.grafana\.replicas to 1, or remove it\), or for 2: give Grafana a database its pods share \(grafana\.grafana\.ini database: .*and grafana\.persistence\.enabled: false \(the shared database holds the state\) or grafana\.persistence\.type: statefulset\.$/,
+      /^kubernetes:helm\.sh\/v3:Release "kube-prometheus-stack": values\.grafana\.replicas is 2, but its database is SQLite .*one file the pods would share; and every pod of the Deployment mounts the one claim the chart makes for its Deployment \(ReadWriteOnce\), which only one node can mount \(values\.grafana\.persistence\.enabled is true\).* Keep one replica \(set chartValues\.kube-prometheus-stack\.grafana\.replicas to 1, or remove it\), or for 2: give Grafana a database its pods share \(chartValues\.kube-prometheus-stack\.grafana\["grafana\.ini"\]\.database: type postgres .*and chartValues\.kube-prometheus-stack\.grafana\.persistence\.enabled: false \(the shared database holds the state\) or chartValues\.kube-prometheus-stack\.grafana\.persistence\.type: statefulset\.$/,
     );
     assert.doesNotMatch(v.message, /chartValues\.grafana\./);
+    // "grafana.grafana.ini" read as the keys grafana, grafana and ini: a key holding a dot is
+    // bracketed, as the stack file's key paths are written (config/tree.ts propertyPath).
+    assert.doesNotMatch(v.message, /grafana\.grafana\.ini/);
   });
   it("fails: victoria-metrics-k8s-stack's Grafana with autoscaling on (its maxReplicas 5), naming its keys", () =>
     fails(
