@@ -386,6 +386,10 @@ export function grafanaRendersAWorkload(level: Level = "mandatory"): ResourceVal
 function noWorkload(g: GrafanaChart): string | undefined {
   if (grafanaWorkload(g.values) !== undefined) return undefined;
   const v = `values.${g.at}`;
+  // A metrics stack chart keeps the grafana chart's templates under charts/grafana/: it has no
+  // templates/deployment.yaml of its own (kube-prometheus-stack 88.0.0, victoria-metrics-k8s-stack 0.80.0).
+  const [chart, t] =
+    g.at === "" ? ["the chart", "templates/"] : ["the subchart", "charts/grafana/templates/"];
   const p = g.values.persistence;
   const type = persistenceType(p);
   const sts = STATEFULSET_TYPES.includes(type as string);
@@ -394,8 +398,8 @@ function noWorkload(g: GrafanaChart): string | undefined {
     ? `${v}persistence.type is ${said} and ${v}persistence.existingClaim is set`
     : `${v}persistence.type is ${said}`;
   const why = sts
-    ? "its StatefulSet only without an existingClaim (templates/statefulset.yaml:2)"
-    : `its StatefulSet only for ${STATEFULSET_TYPES.join(", ").replace(/, (?=[^,]*$)/, " or ")} (templates/statefulset.yaml:2)`;
+    ? `its StatefulSet only without an existingClaim (${t}statefulset.yaml:2)`
+    : `its StatefulSet only for ${STATEFULSET_TYPES.join(", ").replace(/, (?=[^,]*$)/, " or ")} (${t}statefulset.yaml:2)`;
   // A StatefulSet type beside an existingClaim renders nothing either (helm template, 12.3.1):
   // the way to a StatefulSet removes the claim wherever one is set.
   const claim = templateTrue(p.existingClaim);
@@ -409,7 +413,7 @@ function noWorkload(g: GrafanaChart): string | undefined {
     p.enabled === true
       ? ""
       : ` Or set ${v}persistence.enabled to false (the boolean) for a Deployment without a claim.`;
-  return `${g.who} renders no Grafana workload for these values, so no Grafana pod runs: ${found}, with ${v}persistence.enabled ${persistenceOn(p)}; the chart renders its Deployment only for persistence.type pvc (templates/deployment.yaml:1), ${why}. ${fix}.${off}`;
+  return `${g.who} renders no Grafana workload for these values, so no Grafana pod runs: ${found}, with ${v}persistence.enabled ${persistenceOn(p)}; ${chart} renders its Deployment only for persistence.type pvc (${t}deployment.yaml:1), ${why}. ${fix}.${off}`;
 }
 
 /** More than one Grafana pod needs a database they share and no single-node claim between them. */

@@ -42,7 +42,9 @@ describe("policy (grafana): a metrics stack chart's own Grafana is judged as the
     passes([release("kube-prometheus-stack", { grafana: { enabled: false, replicas: 3 } })], REPLICAS));
   it("passes: the subchart's defaults (one replica)", () =>
     passes([release("victoria-metrics-k8s-stack", {})], REPLICAS));
-  it("fails: a subchart's StatefulSet type beside an existingClaim renders no Grafana pod, naming its keys", () =>
+  // Its templates sit under the stack chart's charts/grafana/ (victoria-metrics-k8s-stack 0.80.0,
+  // kube-prometheus-stack 88.0.0): the stack chart has no templates/deployment.yaml of its own.
+  it("fails: a subchart's StatefulSet type beside an existingClaim renders no Grafana pod, naming its keys and files", () =>
     fails(
       [
         release("victoria-metrics-k8s-stack", {
@@ -50,7 +52,7 @@ describe("policy (grafana): a metrics stack chart's own Grafana is judged as the
         }),
       ],
       RENDERS,
-      /^kubernetes:helm\.sh\/v3:Release "victoria-metrics-k8s-stack": its grafana subchart renders no Grafana workload for these values, so no Grafana pod runs: values\.grafana\.persistence\.type is "sts" and values\.grafana\.persistence\.existingClaim is set, with values\.grafana\.persistence\.enabled true; .*Set values\.grafana\.persistence\.type to pvc/,
+      /^kubernetes:helm\.sh\/v3:Release "victoria-metrics-k8s-stack": its grafana subchart renders no Grafana workload for these values, so no Grafana pod runs: values\.grafana\.persistence\.type is "sts" and values\.grafana\.persistence\.existingClaim is set, with values\.grafana\.persistence\.enabled true; the subchart renders its Deployment only for persistence\.type pvc \(charts\/grafana\/templates\/deployment\.yaml:1\), its StatefulSet only without an existingClaim \(charts\/grafana\/templates\/statefulset\.yaml:2\)\. Set values\.grafana\.persistence\.type to pvc/,
     ));
   it("passes: a subchart switched off renders no workload to miss", () =>
     passes(
