@@ -22,22 +22,9 @@ import { MissingReferenceError } from "../upstream/reference";
 import { alloyConfigs } from "./alloy";
 import { podTemplates, type Finding, type Placed } from "./objects";
 import { listed } from "../model/words";
-
-/** One verb on one kind of object (or a non-resource URL) that a binding grants, where. */
-interface Grant {
-  apiGroup?: string;
-  resource?: string;
-  nonResourceURL?: string;
-  verb: string;
-  /** Absent: cluster-wide (a ClusterRoleBinding). */
-  namespace?: string;
-  /** Empty: every object of the kind. */
-  names: string[];
-  via: string;
-}
+import { covers, ruleGrants, type Grant } from "../model/chartRbac";
 
 const RBAC = "rbac.authorization.k8s.io/v1";
-const anyOf = (list: string[] | undefined, x: string) => !!list && (list.includes(x) || list.includes("*"));
 
 function grantsOf(objects: Placed[], sa: { name: string; namespace: string }): Grant[] {
   const roles = new Map<string, Placed>();
@@ -61,41 +48,9 @@ function grantsOf(objects: Placed[], sa: { name: string; namespace: string }): G
     const role = roles.get(`${ref.kind}/${ref.kind === "Role" ? namespace : ""}/${ref.name}`);
     if (!role) continue; // an unresolved roleRef grants nothing (the schema check names it)
     const via = `${b.obj.kind} ${namespace ? `${namespace}/` : ""}${b.obj.metadata.name} -> ${ref.kind} ${ref.name}`;
-    for (const r of role.obj.rules ?? []) {
-      for (const verb of r.verbs ?? []) {
-        for (const url of r.nonResourceURLs ?? [])
-          if (!namespace) out.push({ nonResourceURL: url, verb, names: [], via });
-        for (const apiGroup of r.apiGroups ?? [])
-          for (const resource of r.resources ?? [])
-            out.push({
-              apiGroup,
-              resource,
-              verb,
-              ...(namespace ? { namespace } : {}),
-              names: r.resourceNames ?? [],
-              via,
-            });
-      }
-    }
+    out.push(...ruleGrants(role.obj.rules, via, namespace));
   }
   return out;
-}
-
-function covers(g: Grant, n: ApiNeed): boolean {
-  if (n.nonResourceURL !== undefined)
-    return (
-      g.nonResourceURL !== undefined &&
-      (g.nonResourceURL === n.nonResourceURL ||
-        g.nonResourceURL === "*" ||
-        (g.nonResourceURL.endsWith("*") && n.nonResourceURL.startsWith(g.nonResourceURL.slice(0, -1)))) &&
-      (g.verb === n.verb || g.verb === "*")
-    );
-  if (g.nonResourceURL !== undefined) return false;
-  if (!anyOf([g.apiGroup!], n.apiGroup!) || !anyOf([g.resource!], n.resource!)) return false;
-  if (g.verb !== n.verb && g.verb !== "*") return false;
-  if (g.namespace !== undefined && g.namespace !== n.namespace) return false;
-  if (g.names.length > 0 && (n.name === undefined || !g.names.includes(n.name))) return false;
-  return true;
 }
 
 /** Whether a grant is no wider than some call it serves: same object kind and verb, same scope and names. */
@@ -214,6 +169,7 @@ export function checkAlloyRbac(objects: Placed[]): AlloyRbacReport {
           // What the config calls and the roles grant: no pod's size or place decides it.
           wiring: true,
           ungranted: [key],
+          lacking: ungranted.map(({ component: _c, source: _s, ...apiCall }) => apiCall),
           message: ungrantedMessage(ungranted, key),
         });
       for (const [via, unneeded] of byBinding(grants.filter((g) => !needed(g, needs))))

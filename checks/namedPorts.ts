@@ -88,7 +88,10 @@ export const onPorts = (pods: PodTemplate[], ...also: string[]): Pick<Finding, "
 });
 
 /** What a finding judges: the fields, their containers, whether none of a selection has them (Finding). */
-export type Judged = Pick<Finding, "judged" | "containers" | "noneOf" | "connects" | "wiring" | "ungranted">;
+export type Judged = Pick<
+  Finding,
+  "judged" | "containers" | "noneOf" | "connects" | "wiring" | "ungranted" | "lacking"
+>;
 
 /**
  * What a finding that none of `pods` (those the selections pick) declares a port rests on: as

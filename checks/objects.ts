@@ -3,6 +3,7 @@
  * attributed to the Pulumi resource that creates it (a Helm release or a raw resource), plus the
  * export's dependency edges. Pure data in, pure data out: synth and the tests share these functions.
  */
+import type { ApiCall } from "../model/chartRbac";
 import {
   ALERTMANAGER_MESH,
   governingSelector,
@@ -123,6 +124,11 @@ export interface Finding {
    * chart rendering them (model/chartRbac.ts) is its one cause (synth/report.ts rbacSwitchedOff).
    */
   ungranted?: string[];
+  /**
+   * The calls those ServiceAccounts lack, when the finding lists them (alloy-rbac): the RBAC switch
+   * is their one cause only when the roles it renders would grant every one of them.
+   */
+  lacking?: ApiCall[];
 }
 
 /**

@@ -21,7 +21,7 @@ import { listed, regExpText } from "../model/words";
 import { firstKeyAndRest, isMap, leafPaths, propertyPath, valueAt } from "../config/tree";
 import { RELEASE_TYPE } from "../model/names";
 import { KIND_ONLY_KEYS } from "../model/chartKinds";
-import { RBAC_SWITCHES } from "../model/chartRbac";
+import { RBAC_SWITCHES, covers, switchedOnGrants, type ApiCall } from "../model/chartRbac";
 import { shapesOnlyService } from "../model/serviceKeys";
 import {
   LOKI_MODES,
@@ -194,6 +194,8 @@ export interface CheckFinding {
   wiring?: boolean;
   /** The ServiceAccounts whose missing grants are its verdict (checks/objects.ts Finding). */
   ungranted?: string[];
+  /** The calls those ServiceAccounts lack, when the finding lists them (checks/objects.ts Finding). */
+  lacking?: ApiCall[];
 }
 
 /**
@@ -1368,13 +1370,14 @@ function overridesOn(
     connects?: Connects;
     wiring?: boolean;
     ungranted?: string[];
+    lacking?: ApiCall[];
   } = {},
   place?: string,
 ): { overrides: string[]; narrowed: boolean; byKind?: true } | undefined {
   const { judged, containers } = on;
   const ofChart = candidateOverrides(rel, overrides, { message, connects: on.connects, wiring: on.wiring });
   if (ofChart.length === 0) return undefined;
-  const rbacOff = rbacSwitchedOff(rel, ofChart, on.ungranted);
+  const rbacOff = rbacSwitchedOff(rel, ofChart, on);
   if (rbacOff) return rbacOff;
   const read = valuesPathsIn(message, rel.chart);
   // What the kind-key and switch rules read: the report's place and message.
@@ -1467,13 +1470,16 @@ function overridesOn(
  * The chart's RBAC switch (model/chartRbac.ts) when the stack sets it to false, for a report whose
  * verdict is only that ServiceAccounts the release renders hold no grant it needs (`ungranted`):
  * the chart then renders none of its roles and bindings, so the switch is the one cause, whatever
- * other keys of the chart the stack sets. Undefined otherwise (an account of another release, the
- * switch left on, a report resting on more than grants: a pod mounting no token).
+ * other keys of the chart the stack sets, when turning it back on grants what they lack: every
+ * call the report lists (`lacking`) one the roles the chart then renders from the release's values
+ * allow. Undefined otherwise (an account of another release, the switch left on, a report resting
+ * on more than grants: a pod mounting no token; a call those roles would not grant either, as of a
+ * config the stack replaced, whose calls the program's rules were never written for).
  */
 function rbacSwitchedOff(
   rel: ReleaseRef,
   ofChart: string[],
-  ungranted: readonly string[] | undefined,
+  { ungranted, lacking }: { ungranted?: readonly string[]; lacking?: readonly ApiCall[] },
 ): { overrides: string[]; narrowed: boolean } | undefined {
   const key = RBAC_SWITCHES[rel.chart];
   if (!ungranted?.length || key === undefined || !ofChart.includes(key)) return undefined;
@@ -1483,6 +1489,10 @@ function rbacSwitchedOff(
     return ns === rel.namespace && rel.rendered.has(name);
   };
   if (!ungranted.every(own)) return undefined;
+  if (lacking?.length) {
+    const grants = switchedOnGrants(rel.chart, rel.values);
+    if (!grants || !lacking.every((n) => grants.some((g) => covers(g, n)))) return undefined;
+  }
   return { overrides: [overrideKey(rel.chart, key, rel.values, "chartValues")], narrowed: true };
 }
 
@@ -1754,6 +1764,7 @@ export function attributeOverrides<
     connects?: Connects;
     wiring?: boolean;
     ungranted?: string[];
+    lacking?: ApiCall[];
     overrides?: string[];
     overridesUnsure?: boolean;
     overridesInPool?: boolean;

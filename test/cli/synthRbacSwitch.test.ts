@@ -50,6 +50,32 @@ describe("synth: a chart's RBAC switch turned off is one sure cause, one message
     assert.ok(r.messages.length <= 3, text);
   });
 
+  it("alloy rbac.create: false with a replaced config: a call the chart's roles would not grant with the switch on is not the switch's for sure", async () => {
+    // alloy 1.5.0 templates/rbac.yaml:33-61: the switch on renders a ClusterRole of the release's
+    // rbac.rules and rbac.clusterRules, which the program writes from its own config: the node
+    // agents' grant no events, the cluster replica's do (its loki.source.kubernetes_events).
+    const r = await synthWith(
+      "staging",
+      "    alloy:\n      rbac:\n        create: false\n      alloy:\n        configMap:\n          content: |\n" +
+        '            loki.source.kubernetes_events "ev" {\n              forward_to = []\n            }\n',
+    );
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const text = r.messages.join("\n");
+    const sure = `from the stack's chart values override chartValues.alloy.rbac.create (`;
+    const of = (account: string) =>
+      r.messages.find((m) =>
+        new RegExp(`^ {2}\\[alloy-rbac\\] [^\\n]*no binding grants ServiceAccount ${account}\\b`).test(m),
+      ) ?? assert.fail(`no message on ${account}\n${text}`);
+    const node = of("monitoring-agents/alloy");
+    assert.ok(node.includes("list events cluster-wide"), text);
+    assert.ok(!node.includes(sure), node);
+    assert.match(
+      node,
+      /chartValues\.alloy\.rbac\.create [^\n]*chartValues\.alloy\.alloy\.configMap\.content [^\n]*if one of these is the cause/,
+    );
+    assert.ok(of("monitoring/alloy-cluster").includes(sure), text);
+  });
+
   it("vector rbac.create: false on pi: the API egress of its pods, which hold no RBAC, names the switch as the cause", async () => {
     const r = await synthWith("pi", "    vector:\n      rbac:\n        create: false\n");
     assert.equal(r.status, 1, r.stdout + r.stderr);
