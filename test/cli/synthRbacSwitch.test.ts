@@ -76,6 +76,21 @@ describe("synth: a chart's RBAC switch turned off is one sure cause, one message
     assert.ok(of("monitoring/alloy-cluster").includes(sure), text);
   });
 
+  it("grafana rbac.create: false is no cause: the program's own values already turn the chart's RBAC off", async () => {
+    // builders/grafana/grafanaValues.ts sets rbac.create: false and binds its sidecar role to the
+    // ServiceAccount `grafana`: renamed, the account holds nothing, whatever the stack's switch says.
+    const r = await synthWith(
+      "staging",
+      "    grafana:\n      rbac:\n        create: false\n      serviceAccount:\n        name: grafana-custom\n",
+    );
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const api = r.messages.find((m) =>
+      /admits the Kubernetes API to Deployment monitoring\/grafana\b/.test(m),
+    );
+    assert.ok(api, r.stderr);
+    assert.doesNotMatch(api, /from the stack's chart values override chartValues\.grafana\.rbac\.create \(/);
+  });
+
   it("vector rbac.create: false on pi: the API egress of its pods, which hold no RBAC, names the switch as the cause", async () => {
     const r = await synthWith("pi", "    vector:\n      rbac:\n        create: false\n");
     assert.equal(r.status, 1, r.stdout + r.stderr);

@@ -4,7 +4,12 @@
  * missing grant only when these would grant it.
  */
 import { strict as assert } from "assert";
-import { covers, switchedOnGrants, type ApiCall } from "../../model/chartRbac";
+import { isDeepStrictEqual } from "util";
+import { RBAC_SWITCHES, covers, switchedOnGrants, type ApiCall } from "../../model/chartRbac";
+import { parseSegments } from "@homelab-observability/contract";
+import { valueAt } from "../../config/tree";
+import { synth } from "../support/helpers";
+import { PARKED_NODE_SELECTOR } from "../../builders/security/podSecurity";
 
 const rules = [{ apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"] }];
 const clusterRules = [
@@ -35,4 +40,28 @@ describe("model/chartRbac: the Alloy chart's roles with rbac.create on", () => {
   it("reads no other chart's roles", () => {
     assert.equal(switchedOnGrants("vector", { rbac: { rules } }), undefined);
   });
+});
+
+describe("model/chartRbac: a listed RBAC switch is one the program leaves on", function () {
+  this.timeout(120_000);
+
+  // A stack's `rbac.create: false` is the sure cause of what its account lacks only when it is what
+  // turned the chart's roles off: the program's own values must not hold it false already, but on
+  // a parked release of a hand-over (builders/security/parked.ts), whose pods run on no node.
+  for (const stack of ["staging", "pi", "production"])
+    it(`${stack}: no release of a listed chart renders with its switch false by the program's values`, async () => {
+      const { resources } = (await synth(stack)).export.deployment;
+      const releases = resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+      for (const r of releases) {
+        const key = RBAC_SWITCHES[String(r.inputs?.chart)];
+        if (key === undefined) continue;
+        const values = r.inputs?.values ?? {};
+        const parked = [["nodeSelector"], ["controller", "nodeSelector"]].some((p) =>
+          isDeepStrictEqual(valueAt(values, p), PARKED_NODE_SELECTOR),
+        );
+        if (parked) continue;
+        const value = valueAt(values, parseSegments(key));
+        assert.notEqual(value, false, `${r.inputs?.chart} (release ${r.inputs?.name}): ${key} is false`);
+      }
+    });
 });
