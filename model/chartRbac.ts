@@ -23,6 +23,22 @@ export const RBAC_SWITCHES: Record<string, string> = {
   vector: "rbac.create",
 };
 
+/**
+ * Of the charts in {@link RBAC_SWITCHES}, those whose switch renders their roles only beside
+ * another value: vector 0.56.0 templates/rbac.yaml:1 (`if and .Values.rbac.create (eq .Values.role
+ * "Agent")`, read, not run), so under another `role` (an Aggregator; unset, the chart's default
+ * Aggregator, values.yaml) turning the switch back on grants nothing.
+ */
+const SWITCH_RENDERS_ONLY_WITH: Record<string, { key: string; value: unknown }> = {
+  vector: { key: "role", value: "Agent" },
+};
+
+/** Whether the chart renders its roles with its RBAC switch on, given the release's other values. */
+export function switchRendersRoles(chart: string, values: Record<string, unknown>): boolean {
+  const also = SWITCH_RENDERS_ONLY_WITH[chart];
+  return also === undefined || values[also.key] === also.value;
+}
+
 /** One call on the Kubernetes API, without which component makes it (upstream/alloy/apiNeeds.ts). */
 export type ApiCall = Omit<ApiNeed, "component" | "source">;
 

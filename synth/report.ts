@@ -21,7 +21,13 @@ import { listed, regExpText } from "../model/words";
 import { firstKeyAndRest, isMap, leafPaths, propertyPath, valueAt } from "../config/tree";
 import { RELEASE_TYPE } from "../model/names";
 import { KIND_ONLY_KEYS } from "../model/chartKinds";
-import { RBAC_SWITCHES, covers, switchedOnGrants, type ApiCall } from "../model/chartRbac";
+import {
+  RBAC_SWITCHES,
+  covers,
+  switchedOnGrants,
+  switchRendersRoles,
+  type ApiCall,
+} from "../model/chartRbac";
 import { shapesOnlyService } from "../model/serviceKeys";
 import {
   LOKI_MODES,
@@ -1472,7 +1478,8 @@ function overridesOn(
  * the chart then renders none of its roles and bindings, so the switch is the one cause, whatever
  * other keys of the chart the stack sets, when turning it back on grants what they lack: every
  * call the report lists (`lacking`) one the roles the chart then renders from the release's values
- * allow. Undefined otherwise (an account of another release, the switch left on, a report resting
+ * allow, and the chart renders roles at all with the release's other values (vector's only for its
+ * Agent role). Undefined otherwise (an account of another release, the switch left on, a report resting
  * on more than grants: a pod mounting no token; a call those roles would not grant either, as of a
  * config the stack replaced, whose calls the program's rules were never written for).
  */
@@ -1488,7 +1495,7 @@ function rbacSwitchedOff(
     const [ns, name] = account.split("/");
     return ns === rel.namespace && rel.rendered.has(name);
   };
-  if (!ungranted.every(own)) return undefined;
+  if (!ungranted.every(own) || !switchRendersRoles(rel.chart, rel.values)) return undefined;
   if (lacking?.length) {
     const grants = switchedOnGrants(rel.chart, rel.values);
     if (!grants || !lacking.every((n) => grants.some((g) => covers(g, n)))) return undefined;

@@ -19,6 +19,20 @@ async function synthWith(stack: string, chartValues: string) {
   return { ...r, line, messages: r.stderr.split(/\n(?= {2}\[)/).filter((m) => m.startsWith("  [")) };
 }
 
+/**
+ * The message on the API egress rule of `workload` (`Deployment ns/name`) when `chart`'s RBAC switch
+ * is set false beside `more` (YAML lines of the chart's values, six spaces in), asserting it does
+ * not name the switch as the sure cause.
+ */
+async function apiMessageNotOfSwitch(stack: string, chart: string, more: string, workload: string) {
+  const r = await synthWith(stack, `    ${chart}:\n${more}      rbac:\n        create: false\n`);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  const api = r.messages.find((m) => m.includes(`admits the Kubernetes API to ${workload} `));
+  assert.ok(api, r.stderr);
+  assert.ok(!api.includes(`from the stack's chart values override chartValues.${chart}.rbac.create (`), api);
+  return api;
+}
+
 describe("synth: a chart's RBAC switch turned off is one sure cause, one message per ServiceAccount", function () {
   this.timeout(120_000);
 
@@ -79,16 +93,12 @@ describe("synth: a chart's RBAC switch turned off is one sure cause, one message
   it("grafana rbac.create: false is no cause: the program's own values already turn the chart's RBAC off", async () => {
     // builders/grafana/grafanaValues.ts sets rbac.create: false and binds its sidecar role to the
     // ServiceAccount `grafana`: renamed, the account holds nothing, whatever the stack's switch says.
-    const r = await synthWith(
+    await apiMessageNotOfSwitch(
       "staging",
-      "    grafana:\n      rbac:\n        create: false\n      serviceAccount:\n        name: grafana-custom\n",
+      "grafana",
+      "      serviceAccount:\n        name: grafana-custom\n",
+      "Deployment monitoring/grafana",
     );
-    assert.equal(r.status, 1, r.stdout + r.stderr);
-    const api = r.messages.find((m) =>
-      /admits the Kubernetes API to Deployment monitoring\/grafana\b/.test(m),
-    );
-    assert.ok(api, r.stderr);
-    assert.doesNotMatch(api, /from the stack's chart values override chartValues\.grafana\.rbac\.create \(/);
   });
 
   it("vector rbac.create: false on pi: the API egress of its pods, which hold no RBAC, names the switch as the cause", async () => {
@@ -104,6 +114,16 @@ describe("synth: a chart's RBAC switch turned off is one sure cause, one message
       new RegExp(
         `\\n {6}from the stack's chart values override chartValues\\.vector\\.rbac\\.create \\(\\S*Pulumi\\.pi\\.yaml:${r.line}\\): change or remove it in the stack file\\n?$`,
       ),
+    );
+  });
+
+  it("vector rbac.create: false beside role Stateless-Aggregator is not the sure cause: the switch on renders no role for that role", async () => {
+    // vector 0.56.0 templates/rbac.yaml:1: `if and .Values.rbac.create (eq .Values.role "Agent")`.
+    await apiMessageNotOfSwitch(
+      "pi",
+      "vector",
+      "      role: Stateless-Aggregator\n",
+      "Deployment monitoring-agents/vector",
     );
   });
 });
