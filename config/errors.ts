@@ -318,6 +318,12 @@ function unknownKeyLines(
           : sameMeantNote(issue.path, k, others.map(nameOf), others, meant, input);
       const line = `${nameOf(k)}: unknown key${near || keysSaid}${together}`;
       const asMeant = asMeantKey(issue.path, k, meant, input, file);
+      // Beside another slip, the line says to rename the one whose value is meant: "rename this
+      // key" would name this one, whose value the key meant refuses.
+      const mend =
+        together && asMeant.hint.startsWith(RENAME_AND_MEND)
+          ? ` (as ${meant}: ${asMeant.hint.slice(RENAME_AND_MEND.length)}`
+          : asMeant.hint;
       const below =
         meant === undefined
           ? ""
@@ -329,7 +335,7 @@ function unknownKeyLines(
               file,
               !meantKeySet(issue.path, meant, input, file),
             );
-      return [`${line}${asMeant.hint}${below}`, ...asMeant.lines].join("\n");
+      return [`${line}${mend}${below}`, ...asMeant.lines].join("\n");
     })
     .join("\n");
 }

@@ -70,6 +70,26 @@ describe("config: misspelt keys of one map sent to one key each say the other", 
     );
   });
 
+  it("a slip whose value the key meant refuses, beside another slip: the refusal, no 'rename this key'", () => {
+    // Each line says to rename the one whose value is meant: "rename this key" on the one whose
+    // value is refused sent the user to rename the wrong one (nmae holds the pool's name).
+    const second = refusal(`${BASE}${STORE}${POOL("nmae: workers\n      naem: 5")}`);
+    assert.equal(second.problems.length, 2, second.message);
+    assert.equal(
+      second.problems[1],
+      `${P("nodePools[0].naem")}: unknown key; did you mean "name"? (${P("nodePools[0].nmae")} is closest to name too, and name can be set only once: rename the one whose value is meant and remove the other) (as name: expected text (quote it: "5"), got number 5)`,
+    );
+    // The first, whose line also says the key meant is missing, says no rename either.
+    const first = refusal(`${BASE}${STORE}${POOL("nmae: 5\n      naem: workers")}`);
+    assert.equal(first.problems.length, 2, first.message);
+    for (const p of first.problems) assert.doesNotMatch(p, /rename this key/, first.message);
+    assert.match(
+      first.problems[0],
+      /\(as name: expected text \(quote it: "5"\), got number 5\)/,
+      first.message,
+    );
+  });
+
   it("three keys closest to one: each names the two others", () => {
     const e = refusal(
       `${BASE}${STORE}  ${P("loki")}:\n    retntion: 7d\n    retenton: 8d\n    retentio: 9d\n`,
