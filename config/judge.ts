@@ -202,11 +202,11 @@ function repairedRaw(raw: Record<string, unknown>, brokenKeys: string[], file: S
         const value = valueAsMeant(above, meant, parent[key]);
         // A `secure:` value meant for a key that is no secret is unknown offline (a placeholder
         // stands in): read as the key meant, the rules would judge, and name things after, that.
-        if (sealedMisspelt(above, key, meant, repaired, file)) {
-          leaves.add(at);
-          r.sealed.add(at);
-        } else if (schemaAt([...above, meant], repaired)?.safeParse(value).success === false) leaves.add(at);
+        if (sealedMisspelt(above, key, meant, repaired, file)) r.leaveUnset(at, true);
+        else if (schemaAt([...above, meant], repaired)?.safeParse(value).success === false)
+          r.leaveUnset(at, false);
         else {
+          r.readInto(at);
           parent[meant] = value;
           readAs.set(pathText(r.fileIndex(path)), at);
           filled.add(pathText([...above, meant]));
@@ -310,6 +310,26 @@ class RawRepair {
     this.valuesReadAs = misspeltValuesReadAs(this.repaired);
     this.whole = new Set(brokenKeys);
     brokenKeys.forEach((k) => this.drop(k));
+  }
+
+  /** Keys meant that a misspelt key was not read as ({@link leaveUnset}). */
+  private readonly unread = new Set<string>();
+
+  /** Leaves key meant `at` unset: a misspelt key's value refused as its, or `sealed` (set aside as unknown). */
+  leaveUnset(at: string, sealed: boolean): void {
+    this.leaves.add(at);
+    if (sealed) this.sealed.add(at);
+    this.unread.add(at);
+  }
+
+  /**
+   * Key meant `at` is read as a misspelt key's value: a slip of it before, refused as it (`nmae: 5`
+   * beside `naem: workers`), left it unset, and a note would say so beside the one saying it read.
+   */
+  readInto(at: string): void {
+    if (!this.unread.has(at)) return;
+    this.leaves.delete(at);
+    this.sealed.delete(at);
   }
 
   /** Cuts top-level key `k` whole. */

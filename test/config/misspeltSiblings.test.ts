@@ -90,6 +90,20 @@ describe("config: misspelt keys of one map sent to one key each say the other", 
     );
   });
 
+  it("the first slip refused as the key meant, the second read as it: no note says the key unset", () => {
+    // Read as name after the first was cut, naem made the notes say both that the rules ran with
+    // nodePools[0].name unset and that they read naem as it (they did: the pool's rules ran).
+    const e = refusal(`${BASE}${STORE}${POOL("nmae: 5\n      naem: workers")}`);
+    const about = e.notes.filter((n) => n.includes("nodePools[0].")).map((n) => n.replace(/, the .*$/, ""));
+    assert.deepEqual(
+      about,
+      [
+        `(the rules between keys (which keys need which) read ${P("nodePools[0].naem")} as ${P("nodePools[0].name")}`,
+      ],
+      e.message,
+    );
+  });
+
   it("three keys closest to one: each names the two others", () => {
     const e = refusal(
       `${BASE}${STORE}  ${P("loki")}:\n    retntion: 7d\n    retenton: 8d\n    retentio: 9d\n`,
