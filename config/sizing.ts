@@ -1067,7 +1067,7 @@ export function fitProblems(
       const slots = pools.reduce((n, p) => n + p.count * Math.floor(nodeBytes(p) / c.requestBytes), 0);
       if (c.replicas > 1 && slots < c.replicas)
         problems.push(
-          `${k(keyOf(c))}: ${c.sizedFor.replace(/ \(.*$/, "")} need ${c.replicas} ${c.component} pods requesting ${formatBytes(c.requestBytes)} of memory each, and the node pools hold ${slots} such pods side by side`,
+          `${k(keyOf(c))}: ${c.sizedFor.replace(/ \(.*$/, "")} need ${c.replicas} ${c.component} pods requesting ${formatBytes(c.requestBytes)} of memory each, and the node pools hold ${slots === 1 ? "1 such pod" : `${slots} such pods side by side`}`,
         );
     }
   // The scaled-out shape shares blocks through the object store; the filesystem store is one pod's volume.

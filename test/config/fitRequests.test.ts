@@ -78,6 +78,6 @@ describe("config: one pod's fit on a node is judged on its memory request, as th
 
   it("says the pods' requests where the pools hold too few side by side", () =>
     assert.deepEqual(judged(1, "2Gi", 3, 1024 * MIB, 1536 * MIB), [
-      "loki.mode: Distributed at its floor need 3 loki querier pods requesting 1GiB of memory each, and the node pools hold 1 such pods side by side",
+      "loki.mode: Distributed at its floor need 3 loki querier pods requesting 1GiB of memory each, and the node pools hold 1 such pod",
     ]));
 });
