@@ -317,7 +317,7 @@ function unknownKeyLines(
           ? ""
           : sameMeantNote(issue.path, k, others.map(nameOf), others, meant, input);
       const line = `${nameOf(k)}: unknown key${near || keysSaid}${together}`;
-      const asMeant = asMeantKey(issue.path, k, meant, input, file);
+      const asMeant = asMeantKey(issue.path, k, meant, input, file, others);
       // Beside another slip, the line says to rename the one whose value is meant: "rename this
       // key" would name this one, whose value the key meant refuses.
       const mend =
@@ -1141,14 +1141,19 @@ function asMeantKey(
   meant: string | undefined,
   input: unknown,
   file: StackFileFacts = {},
+  siblings: readonly string[] = [],
 ): { hint: string; lines: string[] } {
   const none = { hint: "", lines: [] };
   const map = valueAt(input, path);
   if (meant === undefined || !isMap(map)) return none;
   // Set, the key meant makes this line one to merge the two (meantKeyHint).
   if (meantKeySet(path, meant, input, file)) return none;
+  // Maps to merge into the key meant (sameMeantNote) are judged merged, each for its own entries.
+  const merging = siblings.length > 0 && [key, ...siblings].every((s) => isMap(map[s]));
+  const held = map[key] as Record<string, unknown>;
+  const others = merging ? siblings.map((s) => map[s] as Record<string, unknown>) : [];
   // The stack's config with the key renamed, so each message finds its form, its variant and its value.
-  const value = valueAsMeant(path, meant, map[key]);
+  const value = valueAsMeant(path, meant, merging ? Object.assign({}, ...others, held) : map[key]);
   const renamed: Record<string, unknown> = { ...map, [meant]: value };
   delete renamed[key];
   const mended = path.length === 0 ? renamed : structuredClone(input);
@@ -1172,8 +1177,10 @@ function asMeantKey(
     path.length === 0
       ? schemaAt([meant], mended)?.safeParse(value)
       : schemaAt(path, mended)?.safeParse(renamed);
-  const issues =
+  const all =
     path.length === 0 ? parsed?.error?.issues : parsed?.error?.issues.filter((i) => i.path[0] === meant);
+  const first = Object.keys(map).find((s) => s === key || siblings.includes(s)) === key;
+  const issues = merging && all ? ownEntryIssues(all, path.length === 0 ? 0 : 1, held, others, first) : all;
   // A `secure:` value's placeholder is no value to judge: its own words are sealedBelowHint's.
   const sealed = sealedBelow(path, key, [...path, meant], input, file).map((b) => [...path, meant, ...b]);
   // Written `secure:` below the key (a receiver's credential), a value is a secret one, not plain text.
@@ -1218,6 +1225,32 @@ function asMeantKey(
           ` (as ${meant}: ${own.map((o) => o.replace(`remove this ${meant} line`, `remove this ${key} line`)).join("; ")})`
         : `${RENAME_AND_MEND}${own.join("; ")})`;
   return { hint, lines };
+}
+
+/**
+ * The issues of maps merged into one key meant (`ingres` and `ingrss`, both `ingress`) that are
+ * `own`'s to say: at an entry it holds, or, for the `first` of them, at an entry none holds (a
+ * required one missing) or at the whole value; an entry another holds is that one's. Each judged
+ * alone, every map said a required entry missing that another holds, and one all lack once each.
+ * `depth`: how many segments of an issue's path lead to the value.
+ */
+function ownEntryIssues(
+  issues: z.ZodIssue[],
+  depth: number,
+  own: Record<string, unknown>,
+  others: Record<string, unknown>[],
+  first: boolean,
+): z.ZodIssue[] {
+  return issues.flatMap((i): z.ZodIssue[] => {
+    const sub = i.path.slice(depth);
+    if (i.code === "unrecognized_keys" && sub.length === 0) {
+      const keys = i.keys.filter((k) => k in own);
+      return keys.length > 0 ? [{ ...i, keys }] : [];
+    }
+    if (sub.length === 0) return first ? [i] : [];
+    const entry = String(sub[0]);
+    return entry in own || (first && !others.some((o) => entry in o)) ? [i] : [];
+  });
 }
 
 /**

@@ -104,6 +104,24 @@ describe("config: misspelt keys of one map sent to one key each say the other", 
     );
   });
 
+  it("two maps to merge into one key: each judged with the other's keys, a key both lack said once", () => {
+    // Each judged alone as grafana.ingress, the two lines said controllerNamespace missing twice,
+    // and ingrss's `hots` line said host "required and missing: rename this key", though ingres
+    // holds host: merged as both lines say, the map would hold host twice.
+    const e = refusal(
+      `${BASE}${STORE}  ${P("grafana")}:\n    ingres:\n      host: a.example.net\n    ingrss:\n      hots: b.example.net\n`,
+    );
+    const missing = e.problems.filter((p) => /controllerNamespace.*required/.test(p));
+    assert.equal(missing.length, 1, e.message);
+    assert.match(
+      missing[0],
+      /^homelab-observability:grafana\.ingres\.controllerNamespace \(read as ingress\.controllerNamespace\): required/,
+    );
+    const hots = e.problems.filter((p) => p.includes("hots"));
+    assert.equal(hots.length, 1, e.message);
+    assert.doesNotMatch(hots[0], /host is required and missing|rename this key/, e.message);
+  });
+
   it("three keys closest to one: each names the two others", () => {
     const e = refusal(
       `${BASE}${STORE}  ${P("loki")}:\n    retntion: 7d\n    retenton: 8d\n    retentio: 9d\n`,
