@@ -69,7 +69,9 @@ import { isMap, propertyPath, valueAt } from "./tree";
  *   its store-gateway and compactor share.
  * - Data-bearing pods request the memory they are limited to (model/sizing.ts).
  * - What one pod needs must fit one node, and what the sized pods request together must fit
- *   BUDGET_MAX_REQUEST_SHARE of the pools; otherwise the config is refused naming the key.
+ *   BUDGET_MAX_REQUEST_SHARE of the pools; otherwise the config is refused naming the key. A pod
+ *   whose memory request a `chartValues` override sets (sizedRequestOverride) requests what the
+ *   override leaves: the pack's resource-budget judges it from the rendered pod.
  */
 
 const GIB = 2 ** 30;
@@ -910,6 +912,53 @@ export function openPools<P extends Pick<NodePool, "taints">>(pools: readonly P[
   return pools.filter((p) => !p.taints.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"));
 }
 
+/**
+ * Where the builders put the resources of each sized component a chart runs, in its chart's values
+ * (builders/logging/lokiValues.ts `target` and `component`, under the chart's key of each target
+ * and Distributed component; builders/metrics/kpsValues.ts `prometheus.prometheusSpec`;
+ * builders/metrics/vmValues.ts `vmsingle.spec` and vmClusterValues' `vmcluster.spec.<component>`):
+ * a `chartValues` override there is merged over the program's sizes. Mimir runs from no chart
+ * (config/chartValues.ts): no override reaches its pods.
+ */
+export function sizedValuesPath(component: string): { chart: string; path: readonly string[] } | undefined {
+  const vm = versions.charts.victoriaMetricsStack.chart;
+  if (component === "prometheus")
+    return {
+      chart: versions.charts.kubePrometheusStack.chart,
+      path: ["prometheus", "prometheusSpec", "resources"],
+    };
+  if (component === "vmsingle") return { chart: vm, path: ["vmsingle", "spec", "resources"] };
+  if (["vmstorage", "vminsert", "vmselect"].includes(component))
+    return { chart: vm, path: ["vmcluster", "spec", component, "resources"] };
+  const loki = /^loki (.+)$/.exec(component)?.[1];
+  if (loki === undefined) return undefined;
+  return {
+    chart: versions.charts.loki.chart,
+    path: [loki === "monolithic" ? "singleBinary" : loki, "resources"],
+  };
+}
+
+/**
+ * The `chartValues` key that sets a sized component's memory request, if any: the request itself,
+ * or a value on the way to it that is no map, which replaces the program's sizes (a null deletes
+ * them: the chart's default applies, known only by rendering). Its pods then request what the
+ * override leaves, not what the component is sized for.
+ */
+export function sizedRequestOverride(
+  cfg: Pick<StackConfig, "chartValues">,
+  c: Pick<SizedComponent, "component">,
+): string | undefined {
+  const at = sizedValuesPath(c.component);
+  if (at === undefined) return undefined;
+  const steps = [...at.path, "requests", "memory"];
+  for (let i = 1; i <= steps.length; i++) {
+    const v = valueAt(cfg.chartValues[at.chart], steps.slice(0, i));
+    if (v === undefined) return undefined;
+    if (i === steps.length || !isMap(v)) return propertyPath("chartValues", [at.chart, ...steps.slice(0, i)]);
+  }
+  return undefined;
+}
+
 /** The config key that decided a component's size, for refusals. */
 function keyOf(c: SizedComponent): string {
   if (c.sizedFor.endsWith("(loki.mode)")) return "loki.mode";
@@ -1014,8 +1063,13 @@ export function fitProblems(
   const ownLeft = largest
     ? (parseQuantity(largest.memory) ?? 0) - daemons.reduce((n, d) => n + d.ownMemory, 0)
     : 0;
-  // Only what the workload or a cap sized is judged here; the profile's sizes are the budget's.
-  const judged = s.components.filter((c) => !c.sizedFor.startsWith("the profile"));
+  // Only what the workload or a cap sized is judged here; the profile's sizes are the budget's. A
+  // pod whose memory request a chartValues override sets requests what the override leaves: its
+  // size is no figure of it. The pack's resource-budget judges the rendered pod (undersized below
+  // its size, a pod no node holds, the pools' share) and synth names the override with its line.
+  const judged = s.components.filter(
+    (c) => !c.sizedFor.startsWith("the profile") && sizedRequestOverride(cfg, c) === undefined,
+  );
   const fitNoNode = new Set<SizedEngine>();
   // Pods that would fit beside the DaemonSets at the program's sizes: the override is the mistake.
   const raisedOut: SizedComponent[] = [];
