@@ -27,10 +27,14 @@ export function toRes(a: {
   return a;
 }
 
-/** Values of a release of `chart`, or undefined when the resource is anything else. */
+/**
+ * Values of a release of `chart`, or undefined when the resource is anything else or its values
+ * are a secret the pack cannot read (no-plaintext-credentials says that release): judged as the
+ * chart's defaults, they made policies state values the release may not have.
+ */
 export function chartValues(res: Res, chart: string): any {
   const helm = helmOf(res);
-  return helm && helm.chart === chart ? helm.values : undefined;
+  return helm && helm.chart === chart && !helm.valuesSecret ? helm.values : undefined;
 }
 
 // Pulumi's marker for a secret value in serialized state and exports: the shared contract's.
@@ -109,7 +113,11 @@ function readHelm(res: Res): Helm {
   let chart = rawChart.slice(rawChart.lastIndexOf("/") + 1);
   if (chart.endsWith(".tgz")) chart = chart.replace(/-\d[\w.+-]*\.tgz$/, "");
   const values = res.props.values ?? {};
-  return { chart, values: isSecretEnvelope(values) ? {} : values, valuesSecret: isSecretEnvelope(values) };
+  // Values that are a Pulumi secret as a whole, in an export without `--show-secrets`, reach
+  // policies as the evaluator's stand-in (evaluate.ts unwrapSecrets), not as the envelope: neither
+  // can be read, and neither is the chart's defaults.
+  const secret = isPulumiSecret(values);
+  return { chart, values: secret ? {} : values, valuesSecret: secret };
 }
 
 /** Go template's truth, which a chart's `if` and `with` test (text/template: false, 0, "", nil, empty list or map are false). */
