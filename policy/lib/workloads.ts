@@ -201,11 +201,17 @@ export const RAW_WORKLOAD_TYPES: ReadonlySet<string> = new Set(Object.keys(POD_S
 /** A value a chart's template can read requests and limits from: a map, not text or a list. */
 const isResourcesMap = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/**
+ * A container's requests and limits, summed. A request left unset where its limit is set is the
+ * limit: the API server gives a Pod's container that request (kubernetes pkg/apis/core/v1/defaults.go
+ * SetDefaults_Pod, "If limits are specified, but requests are not, default requests to limits";
+ * read at commit 023f88a3, not run), and the scheduler places the pod by it.
+ */
 function sumResources(blocks: any[]): Pick<Workload, "requests" | "limits"> {
   const out = { requests: { cpu: 0, memory: 0 }, limits: { cpu: 0, memory: 0 } };
   for (const b of blocks) {
-    out.requests.cpu += quantity(b?.requests?.cpu);
-    out.requests.memory += quantity(b?.requests?.memory);
+    out.requests.cpu += quantity(b?.requests?.cpu ?? b?.limits?.cpu);
+    out.requests.memory += quantity(b?.requests?.memory ?? b?.limits?.memory);
     out.limits.cpu += quantity(b?.limits?.cpu);
     out.limits.memory += quantity(b?.limits?.memory);
   }

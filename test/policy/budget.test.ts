@@ -415,6 +415,32 @@ describe("policy (budget): a sized component whose resources value is no map", (
   });
 });
 
+describe("policy (budget): a container with a limit and no request requests its limit", () => {
+  // The API server gives a Pod's container whose request is unset the request of its limit
+  // (kubernetes pkg/apis/core/v1/defaults.go SetDefaults_Pod). `chartValues.loki.write.resources:
+  // {requests: null}` leaves the sized write pods limited to 1Gi and, so, requesting 1Gi: the
+  // budget said "its pods request 0Mi" and refused a stack whose pods request what they are sized
+  // for; a limit of 64Gi with no request said nothing of a pod no node holds.
+  const limitOnly = (memory: string) => ({ limits: { memory } }) as unknown as Mem;
+  const st = STACKS["mimir, prometheus, loki SimpleScalable"];
+  for (const rendered of [false, true])
+    it(`passes: loki write limited to the 1Gi it is sized for, no request (${rendered ? "offline" : "live"})`, async () =>
+      assert.deepEqual(await undersized(stack(st, { write: limitOnly("1Gi") }, rendered)), []));
+  it("fails: a pod limited to 64Gi with no request is one no node holds, at 65536Mi", () =>
+    fails(
+      [
+        pools(),
+        ...v4Chart("app", [
+          workload("Deployment", "app", {
+            containers: [{ name: "c", image: "grafana/loki", resources: { limits: { memory: "64Gi" } } }],
+          }),
+        ]),
+      ],
+      P,
+      /Deployment app \(65536Mi of memory\): each pod requests more than one node holds/,
+    ));
+});
+
 describe("policy (budget): maxRequestShare is a fraction in (0, 1]", () => {
   // A user thinking in percent (80) would let requests take 80 times the capacity; -1 printed
   // "above the -100.0% budget". The schema refuses both where the config is validated; the policy
