@@ -430,11 +430,9 @@ describe("policy (budget): a container with a limit and no request requests its 
     fails(
       [
         pools(),
-        ...v4Chart("app", [
-          workload("Deployment", "app", {
-            containers: [{ name: "c", image: "grafana/loki", resources: { limits: { memory: "64Gi" } } }],
-          }),
-        ]),
+        ...pod({
+          containers: [{ name: "c", image: "grafana/loki", resources: { limits: { memory: "64Gi" } } }],
+        }),
       ],
       P,
       /Deployment app \(65536Mi of memory\): each pod requests more than one node holds/,
