@@ -1196,6 +1196,19 @@ function asMeantKey(
   if (!judged || judged.length === 0) return none;
   const at = keyPath([...path, meant]);
   const given = keyPath([...path, key]);
+  // The key meant is not in the file (meantKeySet): an entry of it "already set" is one a map
+  // read as it holds (this one, or a slip merged with it), named as the file writes it.
+  const asWritten = (line: string) => {
+    const from = line.indexOf(` (${at}.`);
+    const to = from < 0 ? -1 : line.indexOf(" is already set: ", from);
+    if (to < 0) return line;
+    const entry = line.slice(from + at.length + 3, to);
+    const holder = [key, ...(merging ? siblings : [])].find((s) => {
+      const m = map[s];
+      return isMap(m) && entry in m;
+    });
+    return holder ? `${line.slice(0, from)} (${keyPath([...path, holder, entry])}${line.slice(to)}` : line;
+  };
   const own: string[] = [];
   const lines: string[] = [];
   // A credential's refusal says what to do with the value in its own words (remove it from the
@@ -1213,8 +1226,9 @@ function asMeantKey(
     for (const line of formatIssue(issue, mended, { secure: renamedSecure(path, key, meant, file) }).split(
       "\n",
     )) {
-      if (line.startsWith(`${at}: `)) own.push(line.slice(at.length + 2));
-      else lines.push(line.startsWith(at) ? belowAsGiven(line.slice(at.length), given, meant) : line);
+      if (line.startsWith(`${at}: `)) own.push(asWritten(line).slice(at.length + 2));
+      else
+        lines.push(asWritten(line.startsWith(at) ? belowAsGiven(line.slice(at.length), given, meant) : line));
     }
   }
   const hint =

@@ -122,6 +122,28 @@ describe("config: misspelt keys of one map sent to one key each say the other", 
     assert.doesNotMatch(hots[0], /host is required and missing|rename this key/, e.message);
   });
 
+  it("an entry read as set under the key meant is named where the file writes it, in its own map or the other", () => {
+    // Read as grafana.ingress, `hots` beside `host` said "grafana.ingress.host is already set",
+    // a key the file does not hold: it writes ingres.host (ingrss's own map, or ingres merged with it).
+    const alone = refusal(
+      `${BASE}${STORE}  ${P("grafana")}:\n    ingres:\n      host: a.example.net\n      hots: b\n`,
+    );
+    const merged = refusal(
+      `${BASE}${STORE}  ${P("grafana")}:\n    ingres:\n      host: a.example.net\n    ingrss:\n      hots: b\n`,
+    );
+    for (const [e, slip] of [
+      [alone, "ingres"],
+      [merged, "ingrss"],
+    ] as const) {
+      const hots = e.problems.filter((p) => p.includes("hots"));
+      assert.equal(hots.length, 1, e.message);
+      assert.equal(
+        hots[0],
+        `${P(`grafana.${slip}.hots`)} (read as ingress.hots): unknown key; did you mean "host"? (${P("grafana.ingres.host")} is already set: move what this key holds into it, then remove this key)`,
+      );
+    }
+  });
+
   it("three keys closest to one: each names the two others", () => {
     const e = refusal(
       `${BASE}${STORE}  ${P("loki")}:\n    retntion: 7d\n    retenton: 8d\n    retentio: 9d\n`,
