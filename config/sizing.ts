@@ -31,6 +31,7 @@ import { listed } from "../model/words";
 import { versions } from "../model/versions";
 import { KIND_KEYS } from "../model/chartKinds";
 import { isMap, propertyPath, valueAt } from "./tree";
+import { VM_CLUSTER } from "../upstream/operators/victoriaMetrics";
 
 /*
  * Sizing from the declared workload (`workload.*`) and the caps the stack sets, by upstream's own
@@ -928,7 +929,8 @@ export function sizedValuesPath(component: string): { chart: string; path: reado
       path: ["prometheus", "prometheusSpec", "resources"],
     };
   if (component === "vmsingle") return { chart: vm, path: ["vmsingle", "spec", "resources"] };
-  if (["vmstorage", "vminsert", "vmselect"].includes(component))
+  // A VMCluster's components are the keys of its spec that hold them (upstream/operators).
+  if (Object.hasOwn(VM_CLUSTER, component))
     return { chart: vm, path: ["vmcluster", "spec", component, "resources"] };
   const loki = /^loki (.+)$/.exec(component)?.[1];
   if (loki === undefined) return undefined;
