@@ -388,10 +388,35 @@ function sameMeantNote(
   const merged = isMap(map) && [key, ...others].every((k) => isMap(map[k]));
   const one = others.length === 1;
   const rest = one ? "other" : "others";
+  // In the file's order, so each line names them alike.
+  const group = merged ? Object.keys(map).filter((k) => k === key || others.includes(k)) : [];
+  const shared = sharedEntries(group.map((k) => (map as Record<string, Record<string, unknown>>)[k]));
+  // Moved as they are, an entry two of them hold is written twice in the one map: no YAML the
+  // Pulumi CLI reads, so the advice says which entries they are, and to keep one value of each.
+  const keep =
+    shared.length === 0
+      ? ""
+      : `, keeping one value of ${listed(shared)}, which ${one ? "both hold" : "more than one of them holds"}`;
   const way = merged
-    ? `rename one of the ${countWord(others.length + 1)} and move what the ${rest} ${one ? "holds" : "hold"} into it, then remove the ${rest}`
+    ? `rename one of the ${countWord(others.length + 1)} and move what the ${rest} ${one ? "holds" : "hold"} into it${keep}, then remove the ${rest}`
     : `rename the one whose value is meant and remove the ${rest}`;
   return ` (${listed(names)} ${one ? "is" : "are"} closest to ${meant} too, and ${meant} can be set only once: ${way})`;
+}
+
+/**
+ * The entries more than one of `maps` holds, each by its path below the maps (`host`,
+ * `tls.secretName`), in the order first written. An entry that is a map in each is itself moved
+ * key by key (`tls` in both is one `tls` holding both's keys), so only what they hold in common
+ * below it is named.
+ */
+function sharedEntries(maps: Record<string, unknown>[], below: string[] = []): string[] {
+  const seen = new Map<string, unknown[]>();
+  for (const m of maps) for (const [k, v] of Object.entries(m)) seen.set(k, [...(seen.get(k) ?? []), v]);
+  return [...seen].flatMap(([k, values]) => {
+    if (values.length < 2) return [];
+    const path = [...below, k];
+    return values.every(isMap) ? sharedEntries(values, path) : [propertyPath(path[0], path.slice(1))];
+  });
 }
 
 /**

@@ -25,8 +25,8 @@ describe("config: misspelt keys of one map sent to one key each say the other", 
       `${BASE}${STORE}  ${P("lokii")}:\n    retention: 7d\n  ${P("lok")}:\n    retention: 8d\n`,
     );
     assert.deepEqual(e.problems, [
-      `${P("lokii")}: unknown key; did you mean "loki"? (${P("lok")} is closest to loki too, and loki can be set only once: rename one of the two and move what the other holds into it, then remove the other)`,
-      `${P("lok")}: unknown key; did you mean "loki"? (${P("lokii")} is closest to loki too, and loki can be set only once: rename one of the two and move what the other holds into it, then remove the other)`,
+      `${P("lokii")}: unknown key; did you mean "loki"? (${P("lok")} is closest to loki too, and loki can be set only once: rename one of the two and move what the other holds into it, keeping one value of retention, which both hold, then remove the other)`,
+      `${P("lok")}: unknown key; did you mean "loki"? (${P("lokii")} is closest to loki too, and loki can be set only once: rename one of the two and move what the other holds into it, keeping one value of retention, which both hold, then remove the other)`,
     ]);
     const read = e.notes.filter((n) => / read \S+ as homelab-observability:loki, /.test(n));
     assert.deepEqual(read, [
