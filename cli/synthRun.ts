@@ -595,8 +595,12 @@ async function judgeWithoutRefusedOverrides(
     throw e;
   }
   const left = without.removed.join(", ");
+  // A second judgement, and said as one: the first, above, judged the overrides as the file has
+  // them, a misspelt chart name read as the chart it is closest to (config/judge.ts repairedRaw,
+  // whose note says so); "judged without chartValues.lokii" under "read chartValues.lokii as
+  // chartValues.loki" read as one judgement said both, and contradicted itself.
   err(
-    `${stack}: judged without the refused ${without.removed.length > 1 ? "overrides" : "override"} ${left} (the refusal above stands; nothing is written), for the stack's other problems:`,
+    `${stack}: judged again, this time without the refused ${without.removed.length > 1 ? "overrides" : "override"} ${left} (the refusal above stands; nothing is written), for the stack's other problems:`,
   );
   // Only the problems: the tree, the budget and the objects left out are a run's that passes.
   const quiet = { ...run, args: { ...args, quiet: true, workloads: false } };

@@ -785,7 +785,7 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
     assert.ok(
       r.stderr.includes(
-        `\npi: judged without the refused override ${retention} (the refusal above stands; nothing is written), for the stack's other problems:\n`,
+        `\npi: judged again, this time without the refused override ${retention} (the refusal above stands; nothing is written), for the stack's other problems:\n`,
       ),
       r.stderr,
     );
@@ -818,7 +818,7 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
     assert.ok(
       r.stderr.includes(
-        "\npi: judged without the refused override chartValues.grafanna (the refusal above stands; nothing is written), for the stack's other problems:\n",
+        "\npi: judged again, this time without the refused override chartValues.grafanna (the refusal above stands; nothing is written), for the stack's other problems:\n",
       ),
       r.stderr,
     );
@@ -835,7 +835,7 @@ describe("synth: what one chartValues override leaves behind is one message nami
     const removed = 'chartValues.grafana.persistance, chartValues.grafana["grafana.inii"]';
     assert.ok(
       r.stderr.includes(
-        `\nstaging: judged without the refused overrides ${removed} (the refusal above stands; nothing is written), for the stack's other problems:\n`,
+        `\nstaging: judged again, this time without the refused overrides ${removed} (the refusal above stands; nothing is written), for the stack's other problems:\n`,
       ),
       r.stderr,
     );
@@ -852,7 +852,7 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.match(r.stderr, /chartValues\.loki\.loki\.compactor\.shared_store: a key Loki 3\.0 removed/);
     assert.ok(
       r.stderr.includes(
-        "\nstaging: judged without the refused override chartValues.loki.loki.compactor.shared_store (the refusal above stands; nothing is written), for the stack's other problems:\n",
+        "\nstaging: judged again, this time without the refused override chartValues.loki.loki.compactor.shared_store (the refusal above stands; nothing is written), for the stack's other problems:\n",
       ),
       r.stderr,
     );
@@ -891,7 +891,7 @@ describe("synth: what one chartValues override leaves behind is one message nami
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(
       r.stderr,
-      /\npi: judged without the refused override [^\n]*\n {2}\(not rendered: 7 of the 7 chart archives it renders are not in the chart cache \S+; the releases' values alone are judged\)\n/,
+      /\npi: judged again, this time without the refused override [^\n]*\n {2}\(not rendered: 7 of the 7 chart archives it renders are not in the chart cache \S+; the releases' values alone are judged\)\n/,
     );
     assert.match(r.stdout, AFFINITY_VIOLATION);
     assert.doesNotMatch(r.stderr, /helm pull|cannot render/);
