@@ -33,6 +33,23 @@ export interface ChartKeys {
   values: KeyTree;
   /** The kinds of its boolean and number defaults (values.yaml, each subchart's under its key). */
   kinds: KindTree;
+  /** The values paths Helm reads as a subchart's condition, its own and its subcharts' (chartKeys always reads them). */
+  conditions?: ChartCondition[];
+}
+
+/**
+ * A values path Helm itself reads, as the `condition` of a subchart (Chart.yaml `dependencies`),
+ * not a template: Helm v3.17.3 sets every dependency on, then each takes the first of its
+ * condition's paths that holds a boolean, passing over any other value with a warning
+ * (helm.sh/helm/v3 v3.17.3 pkg/chartutil/dependencies.go:165-168 and 48-71).
+ */
+export interface ChartCondition {
+  /** The path from the chart's root values (a subchart's own conditions under its key). */
+  path: string[];
+  /** The subchart it turns on or off: its alias, else its name. */
+  subchart: string;
+  /** Its dependency has no other condition path and no tags: its value alone decides. */
+  alone: boolean;
 }
 
 /** The files of a gzipped tar that `want` selects, by path (ustar, GNU long names and pax paths). */
@@ -531,7 +548,10 @@ export function chartKeys(tar: Buffer): ChartKeys {
   );
   let values: KeyTree = {};
   let kinds: KindTree = {};
+  const conditions: ChartCondition[] = [];
   for (const dir of dirs) {
+    for (const prefix of prefixes.get(dir) ?? [])
+      conditions.push(...conditionsOf(chartDependencies(files.get(`${dir}/Chart.yaml`)) ?? [], prefix));
     const doc = safeYaml(files.get(`${dir}/values.yaml`));
     const own = treeOf(doc) || {};
     const ownKinds = kindsOf(doc);
@@ -554,7 +574,25 @@ export function chartKeys(tar: Buffer): ChartKeys {
         );
     }
   }
-  return { values, kinds };
+  return { values, kinds, conditions };
+}
+
+/**
+ * The conditions of `deps` (one chart directory's dependencies) as paths from the root values:
+ * Helm reads a subchart's conditions under the key its values sit at (`prefix`; dependencies.go
+ * processDependencyEnabled's `path`), each split at its dots (chartutil Values.PathValue).
+ */
+function conditionsOf(deps: ChartDependency[], prefix: string[]): ChartCondition[] {
+  return deps.flatMap((d) => {
+    const subchart = d.alias ?? d.name;
+    const paths = d.conditions.filter((c) => c !== "");
+    if (subchart === undefined) return [];
+    return paths.map((c) => ({
+      path: [...prefix, ...c.split(".")],
+      subchart,
+      alone: paths.length === 1 && d.tags.length === 0,
+    }));
+  });
 }
 
 /** One entry of a Chart.yaml `dependencies`: its name and alias (when strings), and its `condition`. */
@@ -564,6 +602,8 @@ export interface ChartDependency {
   alias?: string;
   /** The values paths that turn it on or off (`condition`, comma-separated in Chart.yaml). */
   conditions: string[];
+  /** Its `tags`, which turn it on or off too (the strings among them). */
+  tags: string[];
 }
 
 /**
@@ -578,6 +618,7 @@ export function chartDependencies(chartYaml: string | undefined): ChartDependenc
     ...(typeof d.name === "string" ? { name: d.name } : {}),
     ...(typeof d.alias === "string" ? { alias: d.alias } : {}),
     conditions: typeof d.condition === "string" ? d.condition.split(",").map((c) => c.trim()) : [],
+    tags: Array.isArray(d.tags) ? d.tags.filter((t): t is string => typeof t === "string") : [],
   }));
 }
 

@@ -1,6 +1,6 @@
 import { isMap, propertyPath, valueAt } from "./tree";
 import { pinnedChart, versions } from "../model/versions";
-import type { ChartKeys, KeyTree, KindTree } from "./chartKeys";
+import type { ChartCondition, ChartKeys, KeyTree, KindTree } from "./chartKeys";
 import { nearest, RENAME_AND_MEND, schemaAt, type RefusedOverride } from "./errors";
 import { STACK_KEY_CHART_PATHS } from "./stackKeyPaths";
 
@@ -44,6 +44,8 @@ export function chartValueProblems(
     if (!user || !keys) continue;
     const own = textsOf(user).join("\n");
     const pin = pinnedChart(chart);
+    const conditionAt = (p: string[]) =>
+      (keys.conditions ?? []).find((c) => c.path.length === p.length && c.path.every((k, i) => k === p[i]));
     const walk = (
       at: string[],
       given: Record<string, unknown>,
@@ -57,7 +59,7 @@ export function chartValueProblems(
           if (known !== 0 && isMap(v))
             walk([...at, key], v, known, typeof kind === "object" ? kind : undefined);
           else {
-            const quoted = quotedProblem(kind, v, chart);
+            const quoted = quotedProblem(kind, v, chart, conditionAt([...at, key]));
             if (!quoted) continue;
             const problem = `${project}:${propertyPath("chartValues", [chart, ...at, key])}: ${quoted}`;
             out.push(problem);
@@ -75,7 +77,7 @@ export function chartValueProblems(
         // (`grafana.ini`) in brackets, where a dot would read as two keys.
         const named = (k: string) => propertyPath("chartValues", [chart, ...at, k]);
         // Renamed, the value is judged as the key meant: a quoted "false" there is the next refusal.
-        const mend = near ? quotedProblem(kinds?.[near], v, chart) : undefined;
+        const mend = near ? quotedProblem(kinds?.[near], v, chart, conditionAt([...at, near])) : undefined;
         const problem =
           `${project}:${named(key)}${UNKNOWN_KEY}${chart} chart ${pin?.version} (Helm would ignore it), ` +
           `expected a key its values.yaml or templates name (\`helm show values ${chart} --repo ${pin?.repo} --version ${pin?.version}\`), ` +
@@ -208,16 +210,23 @@ export interface ChartKeyMeant {
  * volume it was written to remove; a chart with a schema refuses the text at render instead. A
  * number read as text fails or misleads the template's arithmetic and comparisons (`gt`, `eq`).
  * Writing the boolean or number itself is always what was meant, so a refusal costs the user
- * nothing a warning would spare.
+ * nothing a warning would spare. A subchart's condition (`grafana.enabled` of
+ * kube-prometheus-stack) is read by Helm, not by a template, and is refused with Helm's reason
+ * ({@link helmReads}): there `""` leaves the subchart on.
  */
 
 /**
  * The refusal of text `v` where the chart's default of `kind` is a boolean or a number
  * ({@link textScalar}), from "expected" on; undefined for any other value or kind.
  */
-function quotedProblem(kind: KindTree[string] | undefined, v: unknown, chart: string): string | undefined {
+function quotedProblem(
+  kind: KindTree[string] | undefined,
+  v: unknown,
+  chart: string,
+  condition?: ChartCondition,
+): string | undefined {
   if (typeof kind !== "string" || typeof v !== "string") return undefined;
-  const quoted = textScalar(kind, v);
+  const quoted = textScalar(kind, v, condition);
   return (
     quoted &&
     `${quoted.expected}, as the ${chart} chart ${pinnedChart(chart)?.version}'s default is (${quoted.hint}), ` +
@@ -247,6 +256,7 @@ const YAML11_BOOLEANS = new Map<string, boolean>(
 function textScalar(
   kind: "boolean" | "number",
   v: string,
+  condition?: ChartCondition,
 ): { expected: string; hint: string; why: string } | undefined {
   if (kind === "number")
     return v.trim() !== "" && Number.isFinite(Number(v))
@@ -277,12 +287,32 @@ function textScalar(
   return {
     expected: "expected true or false",
     hint,
-    why:
-      `${read}to the chart's templates any text but "" is true` +
-      (meant === false
-        ? `, so ${JSON.stringify(v)} would turn it on (or the chart's values schema refuse it at render)`
-        : ""),
+    why: read + (condition ? helmReads(condition, v) : templatesRead(v, meant)),
   };
+}
+
+/** Why text is refused where a template reads the boolean: `meant`, the boolean the text says. */
+const templatesRead = (v: string, meant: boolean | undefined) =>
+  `to the chart's templates any text but "" is true` +
+  (meant === false
+    ? `, so ${JSON.stringify(v)} would turn it on (or the chart's values schema refuse it at render)`
+    : "");
+
+/**
+ * Why text is refused in a subchart's `condition`: Helm reads it, not a template, and takes only
+ * a boolean; any other value it passes over with a warning ("returned non-bool value"), and the
+ * subchart stays on unless another of its condition's paths, or a tag, turns it off
+ * (helm.sh/helm/v3 v3.17.3 pkg/chartutil/dependencies.go:56-63, 165-175). Run: `helm template` of
+ * kube-prometheus-stack 88.0.0 renders its grafana subchart's 12 objects with grafana.enabled "",
+ * "false", 0 or null, none with false; victoria-metrics-k8s-stack 0.80.0 its kube-state-metrics
+ * with "" and "false". So `""`, false to a template, does not leave the subchart out.
+ */
+function helmReads(condition: ChartCondition, v: string): string {
+  const key = condition.path.join(".");
+  const sub = `the ${condition.subchart} subchart`;
+  return condition.alone
+    ? `Helm reads ${key} as ${sub}'s condition (the chart's Chart.yaml dependencies), takes only true or false there and passes over any other value with a warning, rendering the subchart: ${JSON.stringify(v)} would not leave it out`
+    : `Helm reads ${key} as one of ${sub}'s conditions (the chart's Chart.yaml dependencies), takes only true or false there and passes over any other value with a warning`;
 }
 
 /**
