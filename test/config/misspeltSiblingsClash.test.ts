@@ -10,6 +10,13 @@ import { BASE, P, refusal, STORE } from "../support/stackText";
 
 const GRAFANA = (maps: string) => `${BASE}${STORE}  ${P("grafana")}:\n${maps}`;
 
+/** The refusal of grafana holding `maps`: `count` problems, each ending with `advice` and its ")". */
+function eachAdvises(maps: string, count: number, advice: string): void {
+  const e = refusal(GRAFANA(maps));
+  assert.equal(e.problems.length, count, e.message);
+  for (const p of e.problems) assert.ok(p.endsWith(`${advice})`), p);
+}
+
 describe("config: misspelt maps to merge into one key name the entries they both hold", function () {
   this.timeout(20000);
 
@@ -26,46 +33,28 @@ describe("config: misspelt maps to merge into one key name the entries they both
   });
 
   it("an entry nested in maps both hold is named by its path; maps both hold are merged, not a clash", () => {
-    const e = refusal(
-      GRAFANA(
-        "    ingres:\n      host: a.example.com\n      controllerNamespace: ingress-nginx\n      tls:\n        secretName: a-tls\n" +
-          "    ingrss:\n      className: nginx\n      tls:\n        secretName: b-tls\n        clusterIssuer: letsencrypt\n",
-      ),
+    eachAdvises(
+      "    ingres:\n      host: a.example.com\n      controllerNamespace: ingress-nginx\n      tls:\n        secretName: a-tls\n" +
+        "    ingrss:\n      className: nginx\n      tls:\n        secretName: b-tls\n        clusterIssuer: letsencrypt\n",
+      2,
+      "rename one of the two and move what the other holds into it, keeping one value of tls.secretName, which both hold, then remove the other",
     );
-    assert.equal(e.problems.length, 2, e.message);
-    for (const p of e.problems)
-      assert.match(
-        p,
-        /rename one of the two and move what the other holds into it, keeping one value of tls\.secretName, which both hold, then remove the other\)$/,
-      );
   });
 
   it("maps holding no entry in common keep the plain advice", () => {
-    const e = refusal(
-      GRAFANA(
-        "    ingres:\n      host: a.example.com\n    ingrss:\n      controllerNamespace: ingress-nginx\n      tls:\n        secretName: b-tls\n",
-      ),
+    eachAdvises(
+      "    ingres:\n      host: a.example.com\n    ingrss:\n      controllerNamespace: ingress-nginx\n      tls:\n        secretName: b-tls\n",
+      2,
+      "rename one of the two and move what the other holds into it, then remove the other",
     );
-    assert.equal(e.problems.length, 2, e.message);
-    for (const p of e.problems)
-      assert.match(
-        p,
-        /rename one of the two and move what the other holds into it, then remove the other\)$/,
-      );
   });
 
   it("three maps: the entries held by more than one are named, each once", () => {
-    const e = refusal(
-      GRAFANA(
-        "    ingres:\n      host: a.example.com\n      className: a\n    ingrss:\n      host: b.example.com\n" +
-          "    ingreess:\n      controllerNamespace: ingress-nginx\n      className: c\n",
-      ),
+    eachAdvises(
+      "    ingres:\n      host: a.example.com\n      className: a\n    ingrss:\n      host: b.example.com\n" +
+        "    ingreess:\n      controllerNamespace: ingress-nginx\n      className: c\n",
+      3,
+      "rename one of the three and move what the others hold into it, keeping one value of host and className, which more than one of them holds, then remove the others",
     );
-    assert.equal(e.problems.length, 3, e.message);
-    for (const p of e.problems)
-      assert.match(
-        p,
-        /rename one of the three and move what the others hold into it, keeping one value of host and className, which more than one of them holds, then remove the others\)$/,
-      );
   });
 });
