@@ -61,7 +61,41 @@ export function runningOverrides(
   if (dir === undefined) delete next.running;
   else next.running = path.resolve(dir);
   if (step) next.step = step;
-  return { [key]: JSON.stringify(next) };
+  const agents = step && adoptedAgentsAt(root, stack, takeover, step);
+  return {
+    [key]: JSON.stringify(next),
+    ...(agents ? { [`${PROJECT}:agents`]: JSON.stringify(agents) } : {}),
+  };
+}
+
+/**
+ * The stack file's `agents` block as the takeover step it is not at takes it, when the takeover
+ * adopts the running node agent (takeover.releases.alloy or .vector): the import step keeps the
+ * agent where it runs, `stay` (the only value config/resolve.ts adoptedAgentStep admits there),
+ * and the update step after it moves it, `handover` (with `stay` the pack refuses the privileged
+ * namespace; docs/how-to/move-node-agents.md). Without it the update step's file (handover) was
+ * refused as the import step's, and the import step's file previewed a first update that left the
+ * agent where it runs. Undefined when the step is the file's own or nothing is adopted.
+ */
+function adoptedAgentsAt(
+  root: string,
+  stack: string,
+  takeover: Record<string, unknown>,
+  step: "import" | "update",
+): Record<string, unknown> | undefined {
+  const releases = takeover.releases;
+  const adopts = releases && typeof releases === "object" && ("alloy" in releases || "vector" in releases);
+  if (!adopts || (takeover.step ?? "import") === step) return undefined;
+  const text = cliStackConfig(root, stack).config[`${PROJECT}:agents`];
+  let agents: Record<string, unknown> = {};
+  try {
+    const parsed = text ? JSON.parse(text) : {};
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) agents = parsed;
+  } catch {
+    return undefined;
+  }
+  if (step === "import") return { ...agents, step: "stay" };
+  return agents.step === "stay" ? { ...agents, step: "handover" } : undefined;
 }
 
 /**
