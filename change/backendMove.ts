@@ -19,6 +19,7 @@ import {
   nextStep,
   phaseMove,
   phaseOfExport,
+  stackInfoData,
 } from "./phaseMove";
 import { listed } from "../model/words";
 
@@ -216,6 +217,25 @@ export function backendMove(
 }
 
 /**
+ * The profile the stack-info ConfigMaps of both exports record (components/stackInfo.ts), when it
+ * changed: `key` is profile with its line, or said as its default when the file leaves it out.
+ */
+function profileChange(
+  previous: StackExport,
+  next: StackExport,
+  at?: OverridePlace,
+): { was: string; now: string; key: string } | undefined {
+  const [was, now] = [stackInfoData(previous)?.profile, stackInfoData(next)?.profile];
+  if (typeof was !== "string" || typeof now !== "string" || was === now) return undefined;
+  const where = at?.("profile");
+  return {
+    was,
+    now,
+    key: where ? `profile (${where})` : "profile (not set in the stack file, so its default)",
+  };
+}
+
+/**
  * One refusal when the previous export ran one backend and the new state runs the other; nothing
  * when the previous one ran none (the backend is chosen at `loki-fixed`) or either side runs none
  * (going back to `loki-fixed` removes the backend, which the change itself judges). `also`: what
@@ -230,10 +250,17 @@ export function backendMoveVerdict(
   const [from, to] = [backendOfExport(previous), backendOfExport(next)];
   if (!from || !to || from === to) return undefined;
   const where = at?.("metricsBackend");
-  // Left out, the key takes the schema's default (config/schema.ts metricsBackend).
+  // Left out, the key takes the schema's default (config/schema.ts metricsBackend), which is the
+  // profile's: a profile changed under it is the change to name, and to set back.
+  const profile = where ? undefined : profileChange(previous, next, at);
   const key = where
     ? `metricsBackend (${where})`
-    : "metricsBackend (not set in the stack file, so its default)";
+    : profile
+      ? `metricsBackend (not set in the stack file, so its default, ${to} in the ${profile.now} profile: ${profile.key} changed from ${profile.was} to ${profile.now})`
+      : "metricsBackend (not set in the stack file, so its default)";
+  const keep = profile
+    ? `set metricsBackend: ${from} in the stack file (the ${profile.now} profile's default is ${to}), or profile back to ${profile.was}`
+    : `set metricsBackend back to ${from}`;
   const [phase, after] = [phaseOfExport(previous), phaseOfExport(next)];
   // What else holds the metrics, and what reads them after the update, is the phase table's to
   // say (model/phases.ts), not a phase name's.
@@ -259,7 +286,7 @@ export function backendMoveVerdict(
     line:
       `REFUSED metrics backend ${from} -> ${to}: ${key} changed from ${from} to ${to}, where the export ran ${from}${phase ? ` at ${phase}` : ""}. ` +
       `The update removes ${from} and starts ${to} empty: what ${from} holds, ${HOLDS[from]}, stays where it is (retained) but no longer shows in Grafana, and the program copies none of it to ${to}.${only}${alsoSaid(`keeping ${from}`, also)} ` +
-      `Keep the backend: set metricsBackend back to ${from}. To change it, do so at ${first}, where no backend runs: move back one phase at a time (each with --against), set metricsBackend: ${to} there, then forward again (${BACKEND_MOVE_DOC})`,
+      `Keep the backend: ${keep}. To change it, do so at ${first}, where no backend runs: move back one phase at a time (each with --against), set metricsBackend: ${to} there, then forward again (${BACKEND_MOVE_DOC})`,
     refused: true,
   };
 }

@@ -7,6 +7,7 @@ import {
   foldBackendRemoval,
   removedWithBackend,
 } from "../../change/backendMove";
+import { STACK_INFO_NAME } from "@homelab-observability/contract";
 import { checkChange } from "../../change/check";
 import { backendOfExport } from "../../change/phaseMove";
 import type { ChangeEntry } from "../../change/change";
@@ -51,6 +52,36 @@ describe("change check: the metrics backend changed under a stack that runs one"
       v?.line ?? "",
       /metricsBackend \(not set in the stack file, so its default\) changed from victoriametrics to mimir, .* Prometheus still holds what its retention keeps/,
     );
+  });
+
+  it("a default the profile changed names profile at its line and both ways to keep the backend, not metricsBackend as set before", () => {
+    // The stack-info ConfigMap records the profile (components/stackInfo.ts).
+    const withProfile = (exp: StackExport, profile: string): StackExport => {
+      const info = {
+        type: "kubernetes:core/v1:ConfigMap",
+        inputs: { metadata: { name: STACK_INFO_NAME }, data: { profile } },
+      };
+      exp.deployment.resources.push({
+        urn: "urn:pulumi:s::p::kubernetes:core/v1:ConfigMap::stack-info",
+        ...info,
+      } as ExportResource);
+      return exp;
+    };
+    const placed = (key: string) => (key === "profile" ? "Pulumi.production.yaml:60" : undefined);
+    const v = backendMoveVerdict(
+      withProfile(exportOf("dual-write", MIMIR), "standard"),
+      withProfile(exportOf("dual-write", VM), "lightweight"),
+      placed,
+    );
+    assert.match(
+      v?.line ?? "",
+      /^REFUSED metrics backend mimir -> victoriametrics: metricsBackend \(not set in the stack file, so its default, victoriametrics in the lightweight profile: profile \(Pulumi\.production\.yaml:60\) changed from standard to lightweight\) changed from mimir to victoriametrics, /,
+    );
+    assert.match(
+      v?.line ?? "",
+      / Keep the backend: set metricsBackend: mimir in the stack file \(the lightweight profile's default is victoriametrics\), or profile back to standard\. To change it, /,
+    );
+    assert.doesNotMatch(v?.line ?? "", /set metricsBackend back to/);
   });
 
   it("says which gate waits for the new backend's history by where the update leaves the stack: the default datasource moved with it, or already on the backend, none does", () => {
