@@ -747,8 +747,11 @@ function objectDeletion(
   const alone = deletionRefusals(o);
   // Renamed: a data-holding object of the same kind in the same release appears under another name.
   const twin = holdsData(o)
-    ? created.find(
-        (c) => c.release?.name === b.release?.name && c.object.kind === o.kind && holdsData(c.object),
+    ? renamedTo(
+        o,
+        created.filter(
+          (c) => c.release?.name === b.release?.name && c.object.kind === o.kind && holdsData(c.object),
+        ),
       )
     : undefined;
   const refused = withClaimCauses(
@@ -759,6 +762,29 @@ function objectDeletion(
     at,
   );
   return { action: "delete", subject: subjectOf(o), owner: ownerOf(b), why: [], refused };
+}
+
+/**
+ * Which of the objects created beside it `o` was renamed to. A rename changes the part of the name
+ * a chart takes from its name or fullname (nameOverride: `loki-write` -> `logs-write`) and keeps the
+ * component's own part, so of several (a release's write and backend StatefulSets renamed at once)
+ * it is the one of the same `app.kubernetes.io/component`, then the one whose name ends the same
+ * way longest: the first created named `loki-write` renamed to `logs-backend`.
+ */
+function renamedTo(o: RenderedObject, candidates: StackObject[]): StackObject | undefined {
+  const component = (x: RenderedObject) => x.metadata.labels?.["app.kubernetes.io/component"];
+  const same = candidates.filter((c) => component(c.object) === component(o));
+  const pool = same.length > 0 ? same : candidates;
+  const shared = (a: string, b: string) => {
+    let n = 0;
+    while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+    return n;
+  };
+  const ends = (c: StackObject) => shared(o.metadata.name, c.object.metadata.name);
+  return pool.reduce<StackObject | undefined>(
+    (best, c) => (!best || ends(c) > ends(best) ? c : best),
+    undefined,
+  );
 }
 
 /** What deleting a Helm object loses by itself: a claim not kept, or claims its retention policy deletes. */

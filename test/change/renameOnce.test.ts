@@ -97,4 +97,21 @@ describe("change: an object Helm deletes and renames is one refusal (issue 51 it
     assert.match(gone.lines[0], /metadata\.name: Helm deletes the claim with its data/);
     assert.equal(gone.report.refused[0].refused[0].kind, undefined);
   });
+
+  it("two StatefulSets renamed at once (nameOverride: loki-write, loki-backend -> logs-write, logs-backend) each name their own new name", () => {
+    // The created list in the render's order: backend first, as the loki chart's templates sort.
+    const { lines } = refusedLines(
+      [sts("loki-backend"), sts("loki-write")],
+      [sts("logs-backend"), sts("logs-write")],
+    );
+    assert.equal(lines.length, 2, lines.join("\n"));
+    assert.match(
+      lines[0],
+      /REFUSED StatefulSet monitoring\/loki-backend metadata\.name: renamed to StatefulSet monitoring\/logs-backend:/,
+    );
+    assert.match(
+      lines[1],
+      /REFUSED StatefulSet monitoring\/loki-write metadata\.name: renamed to StatefulSet monitoring\/logs-write:/,
+    );
+  });
 });
