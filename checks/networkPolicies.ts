@@ -320,6 +320,28 @@ function portsBehind(t: PodTemplate, target: number | string): Port[] {
   return out;
 }
 
+/**
+ * Whether a pod template mounts the ConfigMap or Secret `name` (a volume, a projected volume's
+ * source) or takes it into a container's environment (env valueFrom, envFrom): the references
+ * Kubernetes resolves (core/v1 Volume, EnvVarSource, EnvFromSource), not any word of its volumes or
+ * environment that happens to be the name (Grafana's emptyDir volume `logs` beside a Loki whose
+ * nameOverride `logs` names its ConfigMap so).
+ */
+function readsObject(t: PodTemplate, kind: "ConfigMap" | "Secret", name: string): boolean {
+  const ref = (r: any) =>
+    kind === "ConfigMap" ? r?.configMap?.name : (r?.secret?.secretName ?? r?.secret?.name);
+  const volumes: any[] = t.spec.volumes ?? [];
+  if (volumes.some((v) => ref(v) === name || (v?.projected?.sources ?? []).some((s: any) => ref(s) === name)))
+    return true;
+  const keyRef = kind === "ConfigMap" ? "configMapKeyRef" : "secretKeyRef";
+  const fromRef = kind === "ConfigMap" ? "configMapRef" : "secretRef";
+  return containersOf(t.spec).some(
+    (c: any) =>
+      (c.env ?? []).some((e: any) => e?.valueFrom?.[keyRef]?.name === name) ||
+      (c.envFrom ?? []).some((e: any) => e?.[fromRef]?.name === name),
+  );
+}
+
 /** Pod templates that read an object: itself if a workload, the mounters of a ConfigMap or Secret, an operator's pods for a CR. */
 function readersOf(p: Placed, pods: PodTemplate[]): PodTemplate[] {
   const self = pods.filter((t) => t.owner === p);
@@ -329,16 +351,8 @@ function readersOf(p: Placed, pods: PodTemplate[]): PodTemplate[] {
     name: p.obj.metadata.name,
     namespace: p.obj.metadata.namespace,
   };
-  if (kind === "ConfigMap" || kind === "Secret") {
-    return pods.filter((t) => {
-      if (t.owner.obj.metadata.namespace !== namespace) return false;
-      const refs = JSON.stringify([
-        t.spec.volumes ?? [],
-        containersOf(t.spec).map((c) => [c.env, c.envFrom]),
-      ]);
-      return refs.includes(`"${name}"`);
-    });
-  }
+  if (kind === "ConfigMap" || kind === "Secret")
+    return pods.filter((t) => t.owner.obj.metadata.namespace === namespace && readsObject(t, kind, name));
   // A prometheus-operator ScrapeConfig is read by Prometheus and, converted to a VMScrapeConfig, by
   // vmagent (builders/objectstore/minioMetrics.ts: MinIO's cluster metrics are one).
   if (kind === "ScrapeConfig" && p.obj.apiVersion.startsWith("monitoring.coreos.com/"))
