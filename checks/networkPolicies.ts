@@ -541,6 +541,8 @@ function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
     w: { refused: string; client: string; many: (clients: string) => string; where: string; cause?: string },
   ) => {
     const seen = unenforced.get(key);
+    // A client whose config dials the address in several places makes the one connection.
+    if (seen?.clients.includes(w.client)) return;
     const clients = [...(seen?.clients ?? []), w.client];
     const refused = seen ? w.many(clients.join(", ")) : w.refused;
     const text = `[network-egress] ${refused}; nothing blocks it while egress is rendered, not enforced (network.egress: rendered), but network.egress: enforced would`;

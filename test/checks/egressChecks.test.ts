@@ -178,6 +178,15 @@ describe("egress NetworkPolicies (network-egress)", () => {
     ]);
   });
 
+  it("names a client once when its config dials the same address in several places", () => {
+    // Loki's config names its memberlist and backend addresses in several blocks: one client, one connection.
+    const config = "pg.db.svc:5432\nreplica: pg.db.svc:5432\nbackup: pg.db.svc:5432";
+    const r = checkNetworkPolicies(stack([dns, toServer], { config }));
+    assert.deepEqual(r.warnings, [
+      "[network-egress] pg.db.svc:5432: no egress rule of monitoring/client lets Deployment monitoring/client (release c) out to Service db/pg on port 5432; nothing blocks it while egress is rendered, not enforced (network.egress: rendered), but network.egress: enforced would",
+    ]);
+  });
+
   it("warns, never fails, of a connection no egress rule admits while egress is only rendered (nothing blocks it)", () => {
     // The client dials a database of another namespace, which no rule of the stack names.
     const config = `http://server.${NS}.svc.cluster.local:8080 pg.db.svc:5432`;
