@@ -64,7 +64,7 @@ describe("change check: the metrics backend changed under a stack that runs one"
       exp.deployment.resources.push({
         urn: "urn:pulumi:s::p::kubernetes:core/v1:ConfigMap::stack-info",
         ...info,
-      } as ExportResource);
+      } as unknown as ExportResource);
       return exp;
     };
     const placed = (key: string) => (key === "profile" ? "Pulumi.production.yaml:60" : undefined);
