@@ -127,10 +127,15 @@ export interface PhaseMove {
   inferred?: boolean;
 }
 
-/** The previous export records no phase and what it runs fits none or several: `could` are those. */
+/**
+ * The previous export records no phase and what it runs fits none or several: `could` are those.
+ * `empty`: it holds no resources at all, a new stack's state (or a destroyed one's), which no
+ * version of the program wrote: the update is the stack's first.
+ */
 export interface UnknownPhase {
   to: Phase;
   could: Phase[];
+  empty?: true;
 }
 
 /**
@@ -140,6 +145,7 @@ export interface UnknownPhase {
 export function phaseMove(previous: StackExport, next: StackExport): PhaseMove | UnknownPhase | undefined {
   const to = phaseOfExport(next);
   if (!to) return undefined;
+  if ((previous.deployment?.resources ?? []).length === 0) return { to, could: [], empty: true };
   const recorded = phaseOfExport(previous);
   const could = recorded ? [recorded] : phasesRunning(previous);
   if (could.length !== 1) return { to, could };
@@ -184,6 +190,11 @@ export function phaseMoveVerdict(
   also = "",
 ): { line: string; refused: boolean } | undefined {
   if (!move) return undefined;
+  if ("empty" in move)
+    return {
+      line: `phase ${move.to}: the export (${exportFile}) holds no resources (a new stack's, or a destroyed one's): this is the stack's first update, with no phase to move from`,
+      refused: false,
+    };
   // Without the previous phase no move is judged: said, so a skip does not pass unseen.
   if (!("from" in move))
     return {

@@ -42,6 +42,16 @@ describe("change check: the phase move an --against export covers", () => {
     assert.equal(phaseMove(exportOf(stackAt("dual-write")), exportOf()), undefined);
   });
 
+  it("an export that holds no resources (a new stack's) is no older version: its first update has no phase to move from", () => {
+    for (const empty of [exportOf(), { deployment: {} } as unknown as StackExport]) {
+      const v = phaseMoveVerdict(phaseMove(empty, exportOf(stackAt("loki-fixed"))), "takeover", "prev.json");
+      assert.deepEqual(v, {
+        line: "phase loki-fixed: the export (prev.json) holds no resources (a new stack's, or a destroyed one's): this is the stack's first update, with no phase to move from",
+        refused: false,
+      });
+    }
+  });
+
   it("an export that records no phase is judged at the one phase what it runs fits, said as inferred", () => {
     const runs = (...types: string[]) =>
       exportOf(...types.map((type, i) => ({ urn: `urn:pulumi:s::p::${type}::c${i}`, type }) as any));
@@ -90,7 +100,7 @@ describe("change check: the phase move an --against export covers", () => {
       /\(`pulumi --cwd '\/tmp\/my project' stack export --stack production` after its pulumi up, or `npm run synth -- --dir '\/tmp\/my project' --stack production` of the stack file that ran\)$/,
     );
     assert.match(
-      to("kps-removed")?.line ?? "",
+      to("kps-removed", "kubernetes:core/v1:ConfigMap")?.line ?? "",
       /^phase check not run: .* and what it runs fits no phase, so/,
     );
   });
