@@ -1,7 +1,7 @@
 import { SECRET_SIG_KEY } from "@homelab-observability/contract";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { Level } from "./lib/config";
-import { HELM_TYPES, helmOf, isPulumiSecret, label, parseDoc, toRes } from "./lib/resources";
+import { HELM_TYPES, helmChartOf, helmOf, isPulumiSecret, label, parseDoc, toRes } from "./lib/resources";
 import { forTypes } from "./lib/typed";
 import { reportCause, resourceCause } from "./lib/report";
 import { createHash } from "node:crypto";
@@ -447,15 +447,17 @@ export function noPlaintextCredentials(level: Level = "mandatory"): ResourceVali
     enforcementLevel: level,
     validateResource: forTypes(CREDENTIAL_TYPES, (args, report) => {
       const r = toRes(args);
+      const release = helmChartOf(r);
       const helm = helmOf(r);
-      const fix = secretWayOf(helm?.chart);
+      const fix = secretWayOf(release?.chart);
       // The engine unwraps secrets before policies see them, so a credential put into Helm values
       // as a Pulumi secret arrives here as its literal value and is caught by its key or shape.
       // Offline, a secret whose export holds only ciphertext arrives as the evaluator's stand-in,
       // which is itself the finding: a Pulumi secret written into values, data or env.
-      if (helm && isPulumiSecret(r.props.values)) {
+      // It is the one finding on those values: no other policy can read them (resources.ts helmOf).
+      if (release?.valuesSecret) {
         report(
-          `${label(r)}: the release's values are a Pulumi secret, so a credential was put into Helm values (they end up in the release Secret and in every \`helm get values\`). ${fix}`,
+          `${label(r)}: the release's values are a Pulumi secret, so a credential was put into Helm values (they end up in the release Secret and in every \`helm get values\`); the pack cannot read them, so no other policy judged them. ${fix}`,
         );
       } else if (helm) {
         for (const p of plaintextFound(helm.values, "values"))

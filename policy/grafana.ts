@@ -5,6 +5,7 @@ import {
   at,
   HELM_AND_TEXT_TYPES,
   HELM_TYPES,
+  helmChartOf,
   helmOf,
   label,
   parseDoc,
@@ -170,7 +171,14 @@ function grafanasOf(resources: Res[]): GrafanaInstance[] {
             : at(g.values, "sidecar.datasources.enabled") !== false,
       });
   }
-  return out.length > 0 ? out : [{ name: "a Grafana reading datasource ConfigMaps", readsSidecar: true }];
+  if (out.length > 0) return out;
+  // A release that may run a Grafana from values the pack cannot read (helmOf gives none) is one in
+  // sight: whether it reads the sidecar is not known, so none is assumed in its place.
+  const unread = resources.some((r) => {
+    const h = helmChartOf(r);
+    return h?.valuesSecret && (h.chart === "grafana" || STACK_CHARTS_WITH_GRAFANA.includes(h.chart));
+  });
+  return unread ? [] : [{ name: "a Grafana reading datasource ConfigMaps", readsSidecar: true }];
 }
 
 /** The metrics stack charts that carry the grafana chart as a subchart under `grafana`. */

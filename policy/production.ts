@@ -1,6 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaFor, type Level } from "./lib/config";
-import { at, helmOf, label, type Res, toRes } from "./lib/resources";
+import { at, helmChartOf, helmOf, label, type Res, toRes } from "./lib/resources";
 import { lokiChartConfig } from "./lib/loki";
 import { stackFacts } from "./lib/budget";
 
@@ -26,8 +26,10 @@ const DATA_TYPES = new Set([
 /** Why a resource holds data, or undefined. */
 export function dataBearing(r: Res, charts: string[]): string | undefined {
   if (DATA_TYPES.has(r.type)) return "it stores data";
+  // The chart owns data whatever its values, even values the pack cannot read (helmOf gives none).
+  const release = helmChartOf(r);
+  if (release && charts.includes(release.chart)) return `chart ${release.chart} owns data (CRDs or volumes)`;
   const helm = helmOf(r);
-  if (helm && charts.includes(helm.chart)) return `chart ${helm.chart} owns data (CRDs or volumes)`;
   if (
     helm?.chart === "victoria-metrics-k8s-stack" &&
     helm.values.vmsingle?.spec?.removePvcAfterDelete === true

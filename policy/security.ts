@@ -13,7 +13,7 @@ import {
 } from "@homelab-observability/contract";
 import { reportCause, reportJudged } from "./lib/report";
 import { configOf, schemaFor, type Level } from "./lib/config";
-import { helmOf, label, type Res, templateTrue, toRes } from "./lib/resources";
+import { helmChartOf, helmOf, label, type Res, templateTrue, toRes } from "./lib/resources";
 
 export interface PodSecurityConfig {
   /**
@@ -126,7 +126,7 @@ export function agentsBeside(
   stackNs: string | undefined,
 ): string {
   if (agents.length === 0) return "";
-  const stacks = agents.some((a) => helmOf(a) !== undefined);
+  const stacks = agents.some((a) => helmChartOf(a) !== undefined);
   if (stacks && stackNs !== undefined && ns.name !== stackNs && !ns.renderedByChart)
     return ` (${ns.name} is the node agents' own namespace, agents.namespace)`;
   const how =
@@ -164,7 +164,11 @@ function namespacesOf(resources: Res[]) {
 
 /** The namespace a release or raw workload lands in (undefined: none given, the provider's). */
 function namespaceOf(r: Res): string | undefined {
-  const ns = helmOf(r) ? r.props.namespace : WORKLOADS.has(r.type) ? r.props.metadata?.namespace : undefined;
+  const ns = helmChartOf(r)
+    ? r.props.namespace
+    : WORKLOADS.has(r.type)
+      ? r.props.metadata?.namespace
+      : undefined;
   return typeof ns === "string" && ns !== "" ? ns : undefined;
 }
 
@@ -292,7 +296,7 @@ export function podSecurityLevels(level: Level = "mandatory"): StackValidationPo
         const name = namespaceOf(r);
         // A release whose values are a secret the pack cannot read may or may not ask for the host:
         // judged neither way, not as the chart's defaults (no-plaintext-credentials says it).
-        if (name === undefined || helmOf(r)?.valuesSecret) continue;
+        if (name === undefined || helmChartOf(r)?.valuesSecret) continue;
         const list = within.get(name);
         if (list) list.push(r);
         else within.set(name, [r]);

@@ -172,7 +172,7 @@ export function placerFor(
   const valuesOf = (chart: string) =>
     res.flatMap((r) => {
       const helm = helmOf(r);
-      return helm && helm.chart === chart && !helm.valuesSecret ? [helm.values] : [];
+      return helm && helm.chart === chart ? [helm.values] : [];
     });
   return (key) =>
     places(key, (segs, written) => {
