@@ -202,16 +202,27 @@ export const RAW_WORKLOAD_TYPES: ReadonlySet<string> = new Set(Object.keys(POD_S
 const isResourcesMap = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
+ * Requests an operator writes into the container it makes from a custom resource (by the
+ * workload's objectKind) where `spec.resources` sets none: prometheus-operator v0.93.0 gives an
+ * Alertmanager's container a memory request of 200Mi (pkg/alertmanager/statefulset.go:103-108; read,
+ * not run), so its pod never reaches the API server without one, whatever the limit.
+ */
+const OPERATOR_REQUESTS: Readonly<Record<string, { memory: string }>> = {
+  Alertmanager: { memory: "200Mi" },
+};
+
+/**
  * A container's requests and limits, summed. A request left unset where its limit is set is the
  * limit: the API server gives a Pod's container that request (kubernetes pkg/apis/core/v1/defaults.go
  * SetDefaults_Pod, "If limits are specified, but requests are not, default requests to limits";
- * read at commit 023f88a3, not run), and the scheduler places the pod by it.
+ * read at commit 023f88a3, not run), and the scheduler places the pod by it; an operator's own
+ * request (`preset`, OPERATOR_REQUESTS) comes before that default.
  */
-function sumResources(blocks: any[]): Pick<Workload, "requests" | "limits"> {
+function sumResources(blocks: any[], preset?: { memory: string }): Pick<Workload, "requests" | "limits"> {
   const out = { requests: { cpu: 0, memory: 0 }, limits: { cpu: 0, memory: 0 } };
   for (const b of blocks) {
     out.requests.cpu += quantity(b?.requests?.cpu ?? b?.limits?.cpu);
-    out.requests.memory += quantity(b?.requests?.memory ?? b?.limits?.memory);
+    out.requests.memory += quantity(b?.requests?.memory ?? preset?.memory ?? b?.limits?.memory);
     out.limits.cpu += quantity(b?.limits?.cpu);
     out.limits.memory += quantity(b?.limits?.memory);
   }
@@ -441,7 +452,7 @@ function operatedWorkloads(res: Res, sidecars: InjectedSidecar[]): Workload[] {
         : undefined
       : imageMapUse(i, "spec.image");
   const mine = sidecars.filter((s) => s.into.includes(res.type));
-  const totals = sumResources([spec.resources]);
+  const totals = sumResources([spec.resources], OPERATOR_REQUESTS[res.type.split(":").pop()!]);
   for (const s of mine) {
     totals.requests.cpu += s.requests.cpu;
     totals.requests.memory += s.requests.memory;
@@ -541,7 +552,7 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
       const only = w.resourcesIf?.[p];
       return only && (at(v, only.path) ?? only.default) === false ? undefined : at(v, p);
     });
-    const totals = sumResources(blocks);
+    const totals = sumResources(blocks, OPERATOR_REQUESTS[w.objectKind ?? ""]);
     const unread = w.resources.find((_, i) => blocks[i] != null && !isResourcesMap(blocks[i]));
     let requestsFrom: string | undefined;
     if (w.memcachedAllocatedMemory && !blocks[0]) {

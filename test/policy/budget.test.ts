@@ -439,6 +439,41 @@ describe("policy (budget): a container with a limit and no request requests its 
     ));
 });
 
+describe("policy (budget): an Alertmanager's pod requests the memory prometheus-operator gives it", () => {
+  // prometheus-operator v0.93.0 sets an Alertmanager's memory request to 200Mi where its
+  // spec.resources sets none (pkg/alertmanager/statefulset.go:103-108), before the API server would
+  // default that request to the limit. A 64Gi limit with no request is a pod requesting 200Mi,
+  // which fits; the budget said "each pod requests more than one node holds" and refused it.
+  const AM = { limits: { memory: "64Gi" } };
+  it("passes: an Alertmanager custom resource limited to 64Gi with no request", () =>
+    passes([pools(), cr("kubernetes:monitoring.coreos.com/v1:Alertmanager", "am", { resources: AM })], P));
+  it("passes: kube-prometheus-stack's alertmanager limited to 64Gi with no request (a live preview)", () =>
+    passes(
+      [
+        pools(),
+        helmRelease(
+          "kps",
+          "kps",
+          "kube-prometheus-stack",
+          { ...KPS_ONLY_PROMETHEUS, alertmanager: { alertmanagerSpec: { resources: AM } } },
+          false,
+        ),
+      ],
+      P,
+    ));
+  it("still fails a request of 64Gi set in the resource", () =>
+    fails(
+      [
+        pools(),
+        cr("kubernetes:monitoring.coreos.com/v1:Alertmanager", "am", {
+          resources: { requests: { memory: "64Gi" } },
+        }),
+      ],
+      P,
+      /Alertmanager am \(65536Mi of memory\): each pod requests more than one node holds/,
+    ));
+});
+
 describe("policy (budget): maxRequestShare is a fraction in (0, 1]", () => {
   // A user thinking in percent (80) would let requests take 80 times the capacity; -1 printed
   // "above the -100.0% budget". The schema refuses both where the config is validated; the policy
