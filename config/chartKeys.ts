@@ -50,6 +50,12 @@ export interface ChartCondition {
   subchart: string;
   /** Its dependency has no other condition path and no tags: its value alone decides. */
   alone: boolean;
+  /**
+   * The key of the subchart whose Chart.yaml names it, when not the chart's own: Helm drops a
+   * disabled subchart before it reads that subchart's dependencies' conditions
+   * (dependencies.go:176-206), so this one is read only while that subchart renders.
+   */
+  within?: string;
 }
 
 /** The files of a gzipped tar that `want` selects, by path (ustar, GNU long names and pax paths). */
@@ -591,6 +597,7 @@ function conditionsOf(deps: ChartDependency[], prefix: string[]): ChartCondition
       path: [...prefix, ...c.split(".")],
       subchart,
       alone: paths.length === 1 && d.tags.length === 0,
+      ...(prefix.length > 0 ? { within: prefix[prefix.length - 1] } : {}),
     }));
   });
 }

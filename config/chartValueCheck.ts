@@ -310,9 +310,14 @@ const templatesRead = (v: string, meant: boolean | undefined) =>
 function helmReads(condition: ChartCondition, v: string): string {
   const key = condition.path.join(".");
   const sub = `the ${condition.subchart} subchart`;
+  // A subchart's own dependency is read only while that subchart renders (ChartCondition.within):
+  // loki 18.11.0's rollout_operator.crds.enabled, with rollout_operator off, renders nothing and warns of nothing.
+  const { within } = condition;
+  const reads = `${within ? `while the ${within} subchart renders, ` : ""}Helm reads ${key} as`;
+  const file = `(the ${within ? `${within} subchart` : "chart"}'s Chart.yaml dependencies)`;
   return condition.alone
-    ? `Helm reads ${key} as ${sub}'s condition (the chart's Chart.yaml dependencies), takes only true or false there and passes over any other value with a warning, rendering the subchart: ${JSON.stringify(v)} would not leave it out`
-    : `Helm reads ${key} as one of ${sub}'s conditions (the chart's Chart.yaml dependencies), takes only true or false there and passes over any other value with a warning`;
+    ? `${reads} ${sub}'s condition ${file}, takes only true or false there and passes over any other value with a warning, rendering the subchart: ${JSON.stringify(v)} would not leave it out`
+    : `${reads} one of ${sub}'s conditions ${file}, takes only true or false there and passes over any other value with a warning`;
 }
 
 /**

@@ -26,7 +26,7 @@ describe("chartValues: text in a subchart's condition is refused with what Helm 
   this.timeout(30000);
 
   before(function () {
-    if (!pinnedChartKeys(KPS) || !pinnedChartKeys(VMKS))
+    if (!pinnedChartKeys(KPS) || !pinnedChartKeys(VMKS) || !pinnedChartKeys("loki"))
       throw new Error("pinned chart archives not in the chart cache");
   });
 
@@ -51,15 +51,27 @@ describe("chartValues: text in a subchart's condition is refused with what Helm 
 
   it("the conditions are read from every Chart.yaml of the archive, a subchart's under its key", () => {
     const paths = (pinnedChartKeys(VMKS)?.conditions ?? []).map(
-      (c) => `${c.path.join(".")} ${c.subchart} ${c.alone}`,
+      (c) => `${c.path.join(".")} ${c.subchart} ${c.alone}${c.within ? ` ${c.within}` : ""}`,
     );
     assert.deepEqual(paths.sort(), [
       "grafana.enabled grafana true",
       "kube-state-metrics.enabled kube-state-metrics true",
       "prometheus-node-exporter.enabled prometheus-node-exporter true",
-      "victoria-metrics-operator.crds.plain crds true",
+      "victoria-metrics-operator.crds.plain crds true victoria-metrics-operator",
       "victoria-metrics-operator.enabled victoria-metrics-operator true",
     ]);
+  });
+
+  it('"" in loki rollout_operator.crds.enabled: a subchart\'s own condition, read only while that subchart renders', () => {
+    // loki 18.11.0 leaves rollout_operator off (values.yaml `rollout_operator.enabled: false`);
+    // Helm drops a disabled subchart before reading its own dependencies' conditions
+    // (dependencies.go:176-206): `helm template` with rollout_operator.crds.enabled "" renders no
+    // CRD and prints no warning, and with rollout_operator.enabled true the warning and both CRDs.
+    const [p] = problems({ loki: { rollout_operator: { crds: { enabled: "" } } } });
+    assert.match(
+      p,
+      /got string ""; while the rollout_operator subchart renders, Helm reads rollout_operator\.crds\.enabled as the crds subchart's condition \(the rollout_operator subchart's Chart\.yaml dependencies\), takes only true or false there and passes over any other value with a warning, rendering the subchart: "" would not leave it out$/,
+    );
   });
 
   it("a key that is no condition keeps the templates' reason", () => {
