@@ -9,6 +9,7 @@ import { causeKey } from "@homelab-observability/contract";
 import {
   containersOf,
   describe,
+  filesOf,
   podTemplates,
   releaseNaming,
   releaseUrns,
@@ -38,7 +39,11 @@ export interface AddressReport {
 const ADDRESS =
   /(?:([a-z][a-z0-9+.-]*):\/\/)?((?:[a-z0-9_-]+\.)*?)([a-z0-9]([a-z0-9-]*[a-z0-9])?)\.([a-z0-9]([a-z0-9-]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\.?(?::(\d+))?/g;
 
-/** Strings of an object that carry configuration (CRDs' schemas are documentation, not config). */
+/**
+ * Strings of an object that carry configuration (CRDs' schemas are documentation, not config). A
+ * Secret's `data` is base64 and is read decoded: a chart may keep its config there (the loki
+ * chart's `loki.configStorageType: Secret`, templates/config.yaml:13-15 at loki-18.11.0, `b64enc`).
+ */
 function configStrings(obj: K8sObject): string[] {
   if (obj.kind === "CustomResourceDefinition") return [];
   const out: string[] = [];
@@ -48,7 +53,11 @@ function configStrings(obj: K8sObject): string[] {
     else if (v && typeof v === "object")
       for (const [k, x] of Object.entries(v)) if (k !== "metadata") walk(x);
   };
-  walk(obj);
+  if (obj.kind !== "Secret") walk(obj);
+  else {
+    walk({ ...obj, data: undefined, stringData: undefined });
+    out.push(...filesOf(obj).map(([, text]) => text));
+  }
   return out;
 }
 

@@ -83,4 +83,30 @@ describe("network policies: the pods that read a ConfigMap's addresses", () => {
       );
     }
   });
+
+  // The loki chart's `loki.configStorageType: Secret` renders its config as a Secret whose `data`
+  // is base64 (templates/config.yaml, `b64enc`), mounted by secret.secretName: its addresses are
+  // the pods' connections as a ConfigMap's are. Read as base64 text they were none: a stack with
+  // that value was refused ("allows what no address or scrape of the stack uses") and its pods'
+  // connections went unjudged.
+  it("a Secret's base64 data is read as the config it holds: its reader's connection is judged", () => {
+    const placed = objects((spec) => (spec.volumes = [{ name: "x", secret: { secretName: "logs" } }]));
+    const cm = placed.find((p) => p.obj.kind === "ConfigMap")!;
+    const data = Object.fromEntries(
+      Object.entries(cm.obj.data as Record<string, string>).map(([k, v]) => [
+        k,
+        Buffer.from(v).toString("base64"),
+      ]),
+    );
+    cm.obj = { apiVersion: "v1", kind: "Secret", metadata: cm.obj.metadata, type: "Opaque", data };
+    const reader = placed.find((p) => p.urn === "urn:reader")!.obj;
+    reader.spec.template.spec.volumes = [{ name: "config", secret: { secretName: "logs" } }];
+    const findings = checkNetworkPolicies(placed).findings;
+    assert.equal(refusedFor(placed, "bystander").length, 1, JSON.stringify(findings));
+    assert.deepEqual(
+      findings.filter((f) => /allows what no address/.test(f.message)),
+      [],
+      JSON.stringify(findings),
+    );
+  });
 });
