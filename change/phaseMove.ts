@@ -129,8 +129,8 @@ export interface PhaseMove {
 
 /**
  * The previous export records no phase and what it runs fits none or several: `could` are those.
- * `empty`: it holds no resources at all, a new stack's state (or a destroyed one's), which no
- * version of the program wrote: the update is the stack's first.
+ * `empty`: it holds no resources at all, a new stack's state (or a destroyed one's, whose next
+ * update is not its first): no version's phase record is missing from it, there is none to read.
  */
 export interface UnknownPhase {
   to: Phase;
@@ -192,7 +192,7 @@ export function phaseMoveVerdict(
   if (!move) return undefined;
   if ("empty" in move)
     return {
-      line: `phase ${move.to}: the export (${exportFile}) holds no resources (a new stack's, or a destroyed one's): this is the stack's first update, with no phase to move from`,
+      line: `phase ${move.to}: the export (${exportFile}) holds no resources (a new stack's, or a destroyed one's): the stack records nothing to move from, so no phase move is judged`,
       refused: false,
     };
   // Without the previous phase no move is judged: said, so a skip does not pass unseen.

@@ -42,11 +42,12 @@ describe("change check: the phase move an --against export covers", () => {
     assert.equal(phaseMove(exportOf(stackAt("dual-write")), exportOf()), undefined);
   });
 
-  it("an export that holds no resources (a new stack's) is no older version: its first update has no phase to move from", () => {
+  // Said of a destroyed stack's export too, whose next update is not its first: the words hold for both.
+  it("an export that holds no resources (a new stack's, a destroyed one's) is no older version: it records no phase to move from", () => {
     for (const empty of [exportOf(), { deployment: {} } as unknown as StackExport]) {
       const v = phaseMoveVerdict(phaseMove(empty, exportOf(stackAt("loki-fixed"))), "takeover", "prev.json");
       assert.deepEqual(v, {
-        line: "phase loki-fixed: the export (prev.json) holds no resources (a new stack's, or a destroyed one's): this is the stack's first update, with no phase to move from",
+        line: "phase loki-fixed: the export (prev.json) holds no resources (a new stack's, or a destroyed one's): the stack records nothing to move from, so no phase move is judged",
         refused: false,
       });
     }
