@@ -746,16 +746,16 @@ function objectDeletion(
   const o = b.object;
   const alone = deletionRefusals(o);
   // Renamed: a data-holding object of the same kind in the same release appears under another name.
-  const twin = holdsData(o)
+  const twins = holdsData(o)
     ? renamedTo(
         o,
         created.filter(
           (c) => c.release?.name === b.release?.name && c.object.kind === o.kind && holdsData(c.object),
         ),
       )
-    : undefined;
+    : [];
   const refused = withClaimCauses(
-    twin ? [renameRefusal(o, twin.object, alone)] : alone,
+    twins.length > 0 ? [renameRefusal(o, twins, alone)] : alone,
     b,
     undefined,
     exports,
@@ -769,9 +769,11 @@ function objectDeletion(
  * a chart takes from its name or fullname (nameOverride: `loki-write` -> `logs-write`) and keeps the
  * component's own part, so of several (a release's write and backend StatefulSets renamed at once)
  * it is the one of the same `app.kubernetes.io/component`, then the one whose name ends the same
- * way longest: the first created named `loki-write` renamed to `logs-backend`.
+ * way longest: the first created named `loki-write` renamed to `logs-backend`. Several equally
+ * like it are all returned: `o` was replaced by them, not renamed to one (the loki chart's
+ * `ingester.zoneAwareReplication.enabled` turns `loki-ingester` into one StatefulSet per zone).
  */
-function renamedTo(o: RenderedObject, candidates: StackObject[]): StackObject | undefined {
+function renamedTo(o: RenderedObject, candidates: StackObject[]): StackObject[] {
   const component = (x: RenderedObject) => x.metadata.labels?.["app.kubernetes.io/component"];
   const same = candidates.filter((c) => component(c.object) === component(o));
   const pool = same.length > 0 ? same : candidates;
@@ -781,10 +783,8 @@ function renamedTo(o: RenderedObject, candidates: StackObject[]): StackObject | 
     return n;
   };
   const ends = (c: StackObject) => shared(o.metadata.name, c.object.metadata.name);
-  return pool.reduce<StackObject | undefined>(
-    (best, c) => (!best || ends(c) > ends(best) ? c : best),
-    undefined,
-  );
+  const most = Math.max(...pool.map(ends));
+  return pool.filter((c) => ends(c) === most);
 }
 
 /** What deleting a Helm object loses by itself: a claim not kept, or claims its retention policy deletes. */
@@ -810,7 +810,7 @@ const keptByHelm = (o: RenderedObject) => o.metadata.annotations?.["helm.sh/reso
  * deletion does with the data (`alone`: its own refusals, kept on the refusal for a check that says
  * the rename itself, change.ts foldLokiRenames), and the way out.
  */
-function renameRefusal(o: RenderedObject, twin: RenderedObject, alone: Refusal[]): Refusal {
+function renameRefusal(o: RenderedObject, twins: StackObject[], alone: Refusal[]): Refusal {
   const lost =
     o.kind === "PersistentVolumeClaim"
       ? keptByHelm(o)
@@ -822,8 +822,11 @@ function renameRefusal(o: RenderedObject, twin: RenderedObject, alone: Refusal[]
   return {
     field: [...new Set(["metadata.name", ...alone.map((r) => r.field)])].join(", "),
     reason:
-      `renamed to ${subjectOf(twin)}: ${lost}, and the new one starts empty; ` +
-      "keep the old name (set back the chart value that names it, such as nameOverride or fullnameOverride, or stay on the chart version before the one that renamed it)",
+      twins.length === 1
+        ? `renamed to ${subjectOf(twins[0].object)}: ${lost}, and the new one starts empty; ` +
+          "keep the old name (set back the chart value that names it, such as nameOverride or fullnameOverride, or stay on the chart version before the one that renamed it)"
+        : `replaced by ${listed(twins.map((t) => subjectOf(t.object)))}: ${lost}, and the new ones start empty; ` +
+          "keep it (set back the chart value that replaces it, or stay on the chart version before the one that replaced it)",
     kind: "rename",
     deletion: alone,
   };

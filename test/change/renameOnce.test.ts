@@ -114,4 +114,22 @@ describe("change: an object Helm deletes and renames is one refusal (issue 51 it
       /REFUSED StatefulSet monitoring\/loki-write metadata\.name: renamed to StatefulSet monitoring\/logs-write:/,
     );
   });
+
+  it("a StatefulSet replaced by several equally like it (ingester -> ingester-zone-a/b/c) names them all, not a rename to the first", () => {
+    // chartValues.loki.ingester.zoneAwareReplication.enabled: true on a Distributed Loki deletes
+    // loki-ingester and creates one StatefulSet per zone: no one of them is what it was renamed to.
+    const zones = ["a", "b", "c"].map((z) => `loki-ingester-zone-${z}`);
+    const { report, lines } = refusedLines(
+      [sts("loki-ingester")],
+      zones.map((n) => sts(n)),
+    );
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.doesNotMatch(lines[0], /renamed to/);
+    assert.match(
+      lines[0],
+      /REFUSED StatefulSet monitoring\/loki-ingester metadata\.name: replaced by StatefulSet monitoring\/loki-ingester-zone-a, StatefulSet monitoring\/loki-ingester-zone-b and StatefulSet monitoring\/loki-ingester-zone-c: its claims stay behind, unused, and the new ones start empty; /,
+    );
+    assert.doesNotMatch(lines[0], /keep the old name/);
+    assert.equal(report.refused[0].refused[0].kind, "rename");
+  });
 });
