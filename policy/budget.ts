@@ -328,20 +328,22 @@ export function oversizedMessages(
         }),
       )
       .join(" and ");
-    // The request to lower by its key, which the synthesis also finds the override behind it by.
-    const lower = group
-      .map(
-        (o) =>
-          `${o.workload}: ${
-            o.from ??
-            (o.requestsKey
-              ? over(o)
-                  .map((dim) => `${o.requestsKey}.${dim}`)
-                  .join(" and ")
-              : "its pods' requests")
-          }`,
-      )
-      .join("; ");
+    // The request to lower by its key, which the synthesis also finds the override behind it by;
+    // `from` only for memory, which is all it gives.
+    const lowerOf = (o: Oversized) => {
+      const each = over(o).map((dim) =>
+        dim === "memory" && o.from !== undefined
+          ? o.from
+          : o.requestsKey !== undefined
+            ? `${o.requestsKey}.${dim}`
+            : undefined,
+      );
+      if (each.every((k) => k === undefined)) return "its pods' requests";
+      return each
+        .map((k, i) => k ?? `its pods' ${over(o)[i] === "cpu" ? "CPU" : "memory"} requests`)
+        .join(" and ");
+    };
+    const lower = group.map((o) => `${o.workload}: ${lowerOf(o)}`).join("; ");
     const origins = new Set(group.map((o) => originOfUrn(o.urn)));
     const where = pools.map(({ pool }, k) => oversizedPoolText(pool, all[k], dims)).join("; ");
     return {

@@ -111,7 +111,11 @@ export interface Oversized {
   urn: string;
   /** What one pod requests. */
   requests: { cpu: number; memory: number };
-  /** The value the requests are computed from (Workload.requestsFrom), when not a resources block. */
+  /**
+   * What its memory request comes from, when not a resources block: the stack key the program
+   * sized it from ({@link sizedFrom}) or the value the chart computes it from (Workload.requestsFrom).
+   * Memory only: neither gives the CPU request.
+   */
   from?: string;
   /**
    * Each pool that admits it, with the DaemonSets on every node there (the pool's list, shared) and,
@@ -372,17 +376,20 @@ function keptOffEntry(
 }
 
 /**
- * The stack key a workload's requests are sized from, when the program sized it from one
+ * The stack key a workload's memory request is sized from, when the program sized it from one
  * (`workload.activeSeries`, `mimir.maxGlobalSeriesPerUser`, ...: the key its sized component's
- * `sizedFor` names, config/sizing.ts), as what lowers them: "sized for 1520000 series by
+ * `sizedFor` names, config/sizing.ts), as what lowers it: "sized for 1520000 series by
  * `workload.activeSeries`", the key in backquotes so the synthesis follows it with its line. Its
  * chart's resources values are the program's own, so naming them would send the user to a
- * chartValues override of what the program computes.
+ * chartValues override of what the program computes. Only while the pods request what the sizing
+ * gave (`requestBytes`, beside what an operator injects): a request that differs was set by a
+ * chartValues override, which the key did not size (the synthesis names the override).
  */
 function sizedFrom(w: Workload, sized: SizedComponent[] | undefined): string | undefined {
   if (w.object === undefined || !SIZED_OBJECT_KINDS.includes(w.objectKind ?? "")) return undefined;
   const c = sized?.find((s) => s.workload === w.object);
-  const m = c && /^(.*) \(([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)+)\)$/.exec(c.sizedFor);
+  if (c === undefined || w.requests.memory - (w.injectedMemory ?? 0) !== c.requestBytes) return undefined;
+  const m = /^(.*) \(([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)+)\)$/.exec(c.sizedFor);
   return m ? `sized for ${m[1]} by \`${m[2]}\`` : undefined;
 }
 

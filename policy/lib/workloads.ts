@@ -70,6 +70,12 @@ export interface Workload {
    * `allocatedMemory`): what a message tells the user to lower.
    */
   requestsFrom?: string;
+  /**
+   * The memory the sidecars an operator injects into its pods request (prometheus-operator's
+   * config-reloader, {@link injectedSidecars}), counted in `requests`: not what the object's own
+   * resources ask, so the budget tells it apart from a request an override set.
+   */
+  injectedMemory?: number;
   /** Containers and init containers of a raw pod spec, with their paths (none for charts: their env is in values). */
   containers: { spec: any; path: string }[];
   /**
@@ -472,6 +478,7 @@ function operatedWorkloads(res: Res, sidecars: InjectedSidecar[]): Workload[] {
         ...mine.map((s) => ({ image: s.image, path: "(config-reloader injected by the operator)" })),
       ],
       ...totals,
+      ...(mine.length > 0 ? { injectedMemory: mine.reduce((n, s) => n + s.requests.memory, 0) } : {}),
       nodeSelector: spec.nodeSelector ?? {},
       affinity: spec.affinity,
       tolerations: spec.tolerations ?? [],
