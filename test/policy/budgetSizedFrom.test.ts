@@ -40,32 +40,39 @@ const advice = async (resources: ExportedResource[]) => {
 };
 
 describe("policy (budget): what lowers an oversized sized pod's requests is what set them", () => {
-  it("names `loki.mode` for a 9Gi memory request the sizing gave", async () => {
-    const info = nodes([{ ...ingesterSized, memoryBytes: 9 * GiB, requestBytes: 9 * GiB }]);
-    assert.equal(
-      await advice([info, sts("loki-ingester", { cpu: "100m", memory: "9Gi" })]),
-      "StatefulSet loki-ingester: sized for Distributed at its floor by `loki.mode`",
-    );
-  });
-  it("does not say `loki.mode` sized a 9Gi memory request the sizing gave as 1Gi (an override set it)", async () => {
-    assert.equal(
-      await advice([nodes([ingesterSized]), sts("loki-ingester", { cpu: "100m", memory: "9Gi" })]),
+  const SIZED = "StatefulSet loki-ingester: sized for Distributed at its floor by `loki.mode`";
+  // [title, the memory the sizing gave, the pod's requests, the advice]
+  const cases: [string, number, { cpu: string; memory: string }, string][] = [
+    [
+      "names `loki.mode` for a 9Gi memory request the sizing gave",
+      9 * GiB,
+      { cpu: "100m", memory: "9Gi" },
+      SIZED,
+    ],
+    [
+      "does not say `loki.mode` sized a 9Gi memory request the sizing gave as 1Gi (an override set it)",
+      GiB,
+      { cpu: "100m", memory: "9Gi" },
       "StatefulSet loki-ingester: its pods' requests",
-    );
-  });
-  it("does not name `loki.mode`, which sizes memory only, for a pod over on CPU alone", async () => {
-    assert.equal(
-      await advice([nodes([ingesterSized]), sts("loki-ingester", { cpu: "6", memory: "1Gi" })]),
+    ],
+    [
+      "does not name `loki.mode`, which sizes memory only, for a pod over on CPU alone",
+      GiB,
+      { cpu: "6", memory: "1Gi" },
       "StatefulSet loki-ingester: its pods' requests",
-    );
-  });
-  it("names `loki.mode` for memory and the pods' CPU requests for CPU when a sized pod is over on both", async () => {
-    const info = nodes([{ ...ingesterSized, memoryBytes: 9 * GiB, requestBytes: 9 * GiB }]);
-    assert.equal(
-      await advice([info, sts("loki-ingester", { cpu: "6", memory: "9Gi" })]),
-      "StatefulSet loki-ingester: sized for Distributed at its floor by `loki.mode` and its pods' CPU requests",
-    );
-  });
+    ],
+    [
+      "names `loki.mode` for memory and the pods' CPU requests for CPU when a sized pod is over on both",
+      9 * GiB,
+      { cpu: "6", memory: "9Gi" },
+      `${SIZED} and its pods' CPU requests`,
+    ],
+  ];
+  for (const [title, bytes, requests, expected] of cases)
+    it(title, async () => {
+      const info = nodes([{ ...ingesterSized, memoryBytes: bytes, requestBytes: bytes }]);
+      assert.equal(await advice([info, sts("loki-ingester", requests)]), expected);
+    });
   it("names `workload.activeSeries` for a Prometheus whose request is the sizing's, beside the config-reloader the operator injects", async () => {
     // prometheus-operator injects its config-reloader into the Prometheus pod with the request its
     // --config-reloader-memory-request flag gives: the pod requests more than the sizing, and not
