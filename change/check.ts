@@ -52,6 +52,7 @@ import { dashboardsVerdicts } from "./dashboards";
 import { bucketMove, createdBuckets } from "./bucketMove";
 import { protectionLostVerdicts } from "./protectionLost";
 import { seriesCapVerdicts } from "./seriesCapShrink";
+import { foldTakeoverRemoved } from "./takeoverRemoved";
 
 /** An `--against` file and the export read from it (against.ts readExport). */
 export interface AgainstExport {
@@ -257,7 +258,7 @@ async function againstSection(
   );
   // A refused phase move is stack-wide too: the deletions of what its phases drop (Mimir's
   // protected buckets, back to loki-fixed) it names instead, one message for one mistake.
-  const { also, report } = foldPhaseMove(previous, result, withoutBuckets);
+  const { also, report: moved } = foldPhaseMove(previous, result, withoutBuckets);
   const move = phaseMove(previous, result.export);
   // A skipped phase is said first; a one-phase move of production is held while staging is behind.
   const skip = phaseMoveVerdict(move, stack, against, at, dir, createdBuckets(previous, result), also);
@@ -285,7 +286,7 @@ async function againstSection(
   // Each refuses once; the phase line may be a note that refuses nothing, and a tenant move whose
   // old tenant stays readable (previousTenants), the dashboards removed, an image downgrade or a lower
   // series limit a warning.
-  const verdicts = [
+  const said = [
     backend,
     buckets,
     ...tenants,
@@ -297,6 +298,10 @@ async function againstSection(
     ...unprotected,
     ...seriesCap,
   ].filter((v) => v !== undefined);
+  // The takeover block removed after a takeover is one mistake, however many places refuse it.
+  const { verdicts, report } = takesOver(root, stack)
+    ? { verdicts: said, report: moved }
+    : foldTakeoverRemoved(previous, result.export, said, moved, `Pulumi.${stack}.yaml`);
   // One per refusal listed (two on one release are two); the objects' counts line says them all.
   const above = (phase?.refused ? 1 : 0) + verdicts.filter((v) => v.refused).length;
   return {
