@@ -1,4 +1,4 @@
-import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import type { Level } from "./lib/config";
 import { parse as parseYaml } from "yaml";
 import {
@@ -379,15 +379,23 @@ export function grafanaRendersAWorkload(level: Level = "mandatory"): ResourceVal
     name: GRAFANA_RENDERS_A_WORKLOAD,
     description: "The grafana chart's values render a Grafana Deployment or StatefulSet.",
     enforcementLevel: level,
-    validateResource: forTypes(HELM_TYPES, (args, report) => {
-      const r = toRes(args);
-      const helm = helmOf(r);
-      for (const g of helm ? grafanaChartsIn(helm) : []) {
-        const found = noWorkload(g);
-        if (found) report(`${label(r)}: ${found}`);
-      }
-    }),
+    validateResource: eachGrafanaChart(noWorkload),
   };
+}
+
+/**
+ * A Helm release's validation saying `judge`'s word on each grafana chart it renders (its own, or a
+ * metrics stack chart's subchart: {@link grafanaChartsIn}), one report each, under the release's label.
+ */
+function eachGrafanaChart(judge: (g: GrafanaChart) => string | undefined): ResourceValidation {
+  return forTypes(HELM_TYPES, (args, report) => {
+    const r = toRes(args);
+    const helm = helmOf(r);
+    for (const g of helm ? grafanaChartsIn(helm) : []) {
+      const found = judge(g);
+      if (found) report(`${label(r)}: ${found}`);
+    }
+  });
 }
 
 /** What {@link grafanaRendersAWorkload} says of one grafana chart that renders no pod; undefined when it renders one. */
@@ -431,14 +439,7 @@ export function grafanaReplicasShareNoState(level: Level = "mandatory"): Resourc
     description:
       "More than one Grafana replica needs a shared database (not SQLite) and no ReadWriteOnce claim shared between its pods.",
     enforcementLevel: level,
-    validateResource: forTypes(HELM_TYPES, (args, report) => {
-      const r = toRes(args);
-      const helm = helmOf(r);
-      for (const g of helm ? grafanaChartsIn(helm) : []) {
-        const found = sharedState(g);
-        if (found) report(`${label(r)}: ${found}`);
-      }
-    }),
+    validateResource: eachGrafanaChart(sharedState),
   };
 }
 
