@@ -806,6 +806,13 @@ function deletionRefusals(o: RenderedObject): Refusal[] {
 const keptByHelm = (o: RenderedObject) => o.metadata.annotations?.["helm.sh/resource-policy"] === "keep";
 
 /**
+ * The way out a rename's refusal ends with (after "; "), when one object took the old one's place:
+ * change/takeoverRemoved.ts leaves it out where the rename has another cause and another way out.
+ */
+export const RENAME_WAY_OUT =
+  "keep the old name (set back the chart value that names it, such as nameOverride or fullnameOverride, or stay on the chart version before the one that renamed it)";
+
+/**
  * The one refusal of a rename: the old name (the entry's subject) and the new, what the old one's
  * deletion does with the data (`alone`: its own refusals, kept on the refusal for a check that says
  * the rename itself, change.ts foldLokiRenames), and the way out.
@@ -823,8 +830,7 @@ function renameRefusal(o: RenderedObject, twins: StackObject[], alone: Refusal[]
     field: [...new Set(["metadata.name", ...alone.map((r) => r.field)])].join(", "),
     reason:
       twins.length === 1
-        ? `renamed to ${subjectOf(twins[0].object)}: ${lost}, and the new one starts empty; ` +
-          "keep the old name (set back the chart value that names it, such as nameOverride or fullnameOverride, or stay on the chart version before the one that renamed it)"
+        ? `renamed to ${subjectOf(twins[0].object)}: ${lost}, and the new one starts empty; ${RENAME_WAY_OUT}`
         : `replaced by ${listed(twins.map((t) => subjectOf(t.object)))}: ${lost}, and the new ones start empty; ` +
           "keep it (set back the chart value that replaces it, or stay on the chart version before the one that replaced it)",
     kind: "rename",

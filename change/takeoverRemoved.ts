@@ -13,7 +13,7 @@ import { PROJECT, PVC_TYPE, RELEASE_TYPE, RELEASES } from "../model/names";
 import type { StackExport } from "../synth/synthesize";
 import { chartValueOverridesOf } from "../synth/report";
 import { prometheusClaim } from "../model/storage";
-import type { ChangeReport } from "./change";
+import { RENAME_WAY_OUT, type ChangeReport } from "./change";
 import type { Refusal } from "./apiRules";
 import { movedBuckets } from "./bucketMove";
 import { grafanaAdminOf } from "./grafanaAdmin";
@@ -101,7 +101,7 @@ export function foldTakeoverRemoved<V extends Verdict>(
         claimFolded ||= r.kind !== "rename";
         // A rename's own advice (a chart value to set back) is not this one's way out.
         places.push(
-          `${e.subject} ${r.field}: ${r.kind === "rename" ? r.reason.split("; keep the old name")[0] : r.reason}`,
+          `${e.subject} ${r.field}: ${r.kind === "rename" ? r.reason.split(`; ${RENAME_WAY_OUT}`)[0] : r.reason}`,
         );
       }
   // The claim's name is the kept fullname's own (model/storage.ts prometheusClaim) unless
