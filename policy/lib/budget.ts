@@ -22,6 +22,7 @@ import {
   injectedSidecars,
   renderedSchedulingKey,
   renderedValuesKeys,
+  vmOperatorEnv,
   workloadsOf,
   type Workload,
 } from "./workloads";
@@ -260,9 +261,10 @@ export function computeBudget(
   const oversized: Budget["oversized"] = [];
   const crowded: Budget["crowded"] = [];
   const sidecars = injectedSidecars(resources);
+  const vmEnv = vmOperatorEnv(resources);
   const releaseOf = releasesByUrn(resources);
   const workloads: Workload[] = [];
-  for (const r of resources) for (const w of workloadsOf(r, charts, sidecars)) workloads.push(w);
+  for (const r of resources) for (const w of workloadsOf(r, charts, sidecars, vmEnv)) workloads.push(w);
   const { daemons, daemonOf, taken, onPool } = daemonsPerPool(workloads, pools);
   for (const w of workloads) {
     // By the object's name and kind: a rendered StatefulSet and the chart model of the opaque

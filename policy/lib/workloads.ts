@@ -4,6 +4,7 @@ import { at, HELM_TYPES, helmOf, perScope, type Res } from "./resources";
 import { parseQuantity } from "./quantity";
 import { DEFAULT_CHARTS, type ChartData, type ChartNames, type ChartWorkload } from "./charts";
 import { keptPerText } from "./keptPerText";
+import { envValues, isVmPodKind, vmOperatorBlocks, type OperatorEnv } from "./operatorDefaults";
 
 /**
  * Each image reference's parts, kept and shared (frozen: callers only read them). A stack runs few
@@ -419,12 +420,13 @@ const VMCLUSTER_PARTS = [
   ["vmselect", "StatefulSet"],
 ] as const;
 
-function vmClusterWorkloads(res: Res): Workload[] {
+function vmClusterWorkloads(res: Res, vmEnv: OperatorEnv): Workload[] {
   const name = res.props.metadata?.name ?? res.name;
   return VMCLUSTER_PARTS.flatMap(([part, kind]) => {
     const spec = res.props.spec?.[part];
     if (!spec) return [];
     const image = imageMapUse(spec.image, `spec.${part}.image`);
+    const { main } = vmOperatorBlocks(part, spec, vmEnv);
     return [
       {
         source: res,
@@ -434,7 +436,7 @@ function vmClusterWorkloads(res: Res): Workload[] {
         kind,
         replicas: Number(spec.replicaCount ?? 1),
         images: image ? [image] : [],
-        ...sumResources([spec.resources]),
+        ...sumResources([main]),
         nodeSelector: spec.nodeSelector ?? {},
         affinity: spec.affinity,
         tolerations: spec.tolerations ?? [],
@@ -445,8 +447,42 @@ function vmClusterWorkloads(res: Res): Workload[] {
   });
 }
 
-function operatedWorkloads(res: Res, sidecars: InjectedSidecar[]): Workload[] {
-  if (res.type === VMCLUSTER_TYPE) return vmClusterWorkloads(res);
+/**
+ * The literal environment of the VictoriaMetrics operator's container among `resources` (found by
+ * its image), which sets its defaults (operatorDefaults.ts); empty when the stack renders none.
+ */
+export function vmOperatorEnv(resources: Res[]): OperatorEnv {
+  return vmOperatorEnvIn(
+    resources.flatMap((r) => rawWorkloads(r).flatMap((w) => w.containers.map((c) => c.spec))),
+  );
+}
+/** {@link vmOperatorEnv} of containers (pod templates' `containers`). */
+export function vmOperatorEnvIn(containers: any[]): OperatorEnv {
+  for (const c of containers)
+    if (typeof c?.image === "string" && parseImage(c.image).repository === VM_OPERATOR_IMAGE)
+      return envValues(c.env);
+  return {};
+}
+const VM_OPERATOR_IMAGE = "docker.io/victoriametrics/operator";
+
+/**
+ * The resources blocks of an operator-made pod's containers: the spec's own, or for the
+ * VictoriaMetrics operator's kinds what it writes (its defaults, its config reloader), with the
+ * memory the reloader asks apart (Workload.injectedMemory).
+ */
+function operatorBlocks(
+  kind: string | undefined,
+  spec: any,
+  vmEnv: OperatorEnv,
+): { blocks: unknown[]; injected: number } {
+  if (!isVmPodKind(kind)) return { blocks: [spec?.resources], injected: 0 };
+  const { main, reloader } = vmOperatorBlocks(kind, spec, vmEnv);
+  if (!reloader) return { blocks: [main], injected: 0 };
+  return { blocks: [main, reloader], injected: sumResources([reloader]).requests.memory };
+}
+
+function operatedWorkloads(res: Res, sidecars: InjectedSidecar[], vmEnv: OperatorEnv): Workload[] {
+  if (res.type === VMCLUSTER_TYPE) return vmClusterWorkloads(res, vmEnv);
   const o = OPERATED[res.type];
   if (!o) return [];
   const spec = res.props.spec ?? {};
@@ -458,7 +494,9 @@ function operatedWorkloads(res: Res, sidecars: InjectedSidecar[]): Workload[] {
         : undefined
       : imageMapUse(i, "spec.image");
   const mine = sidecars.filter((s) => s.into.includes(res.type));
-  const totals = sumResources([spec.resources], OPERATOR_REQUESTS[res.type.split(":").pop()!]);
+  const objectKind = res.type.split(":").pop()!;
+  const own = operatorBlocks(objectKind, spec, vmEnv);
+  const totals = sumResources(own.blocks, OPERATOR_REQUESTS[objectKind]);
   for (const s of mine) {
     totals.requests.cpu += s.requests.cpu;
     totals.requests.memory += s.requests.memory;
@@ -478,7 +516,9 @@ function operatedWorkloads(res: Res, sidecars: InjectedSidecar[]): Workload[] {
         ...mine.map((s) => ({ image: s.image, path: "(config-reloader injected by the operator)" })),
       ],
       ...totals,
-      ...(mine.length > 0 ? { injectedMemory: mine.reduce((n, s) => n + s.requests.memory, 0) } : {}),
+      ...(mine.length > 0 || own.injected > 0
+        ? { injectedMemory: mine.reduce((n, s) => n + s.requests.memory, own.injected) }
+        : {}),
       nodeSelector: spec.nodeSelector ?? {},
       affinity: spec.affinity,
       tolerations: spec.tolerations ?? [],
@@ -534,6 +574,20 @@ function rendersWorkload(w: ChartWorkload, values: any): boolean {
   return !w.enabled || (at(values, w.enabled.path) ?? w.enabled.default) !== false;
 }
 
+const VM_STACK_CHART = "victoria-metrics-k8s-stack";
+/**
+ * A victoria-metrics-k8s-stack workload's containers as the operator makes them from the CR spec its
+ * values hold (the spec is the resources path's parent: `vmsingle.spec`); undefined for one that
+ * is no operator's pod (the operator itself, Grafana, kube-state-metrics...).
+ */
+function vmChartPod(w: ChartWorkload, values: any): { blocks: unknown[]; injected: number } | undefined {
+  const kind: string | undefined = w.objectKind ?? w.name;
+  const path = w.resources[0];
+  if (!isVmPodKind(kind) || path === undefined || !path.endsWith(".resources")) return undefined;
+  const env = envValues(at(values, "victoria-metrics-operator.env"));
+  return operatorBlocks(kind, at(values, path.slice(0, -".resources".length)) ?? {}, env);
+}
+
 /** Workloads a known chart renders from its values (pack data for defaults). */
 function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[] {
   const helm = helmOf(res);
@@ -559,7 +613,10 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
       const only = w.resourcesIf?.[p];
       return only && (at(v, only.path) ?? only.default) === false ? undefined : at(v, p);
     });
-    const totals = sumResources(blocks, OPERATOR_REQUESTS[w.objectKind ?? ""]);
+    // The CRs victoria-metrics-k8s-stack renders: what the operator makes of each spec, with the
+    // environment the release gives the operator (its subchart's `env`).
+    const vm = helm.chart === VM_STACK_CHART ? vmChartPod(w, v) : undefined;
+    const totals = vm ? sumResources(vm.blocks) : sumResources(blocks, OPERATOR_REQUESTS[w.objectKind ?? ""]);
     const unread = w.resources.find((_, i) => blocks[i] != null && !isResourcesMap(blocks[i]));
     let requestsFrom: string | undefined;
     if (w.memcachedAllocatedMemory && !blocks[0]) {
@@ -583,6 +640,7 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
         ...(sched ? extraContainerImages(sched, `values${w.scheduling ? `.${w.scheduling}` : ""}`) : []),
       ],
       ...totals,
+      ...(vm && vm.injected > 0 ? { injectedMemory: vm.injected } : {}),
       ...(requestsFrom ? { requestsFrom } : {}),
       ...(unread !== undefined ? { requestsUnread: `values.${unread}` } : {}),
       nodeSelector: sched?.nodeSelector ?? {},
@@ -602,9 +660,10 @@ export function workloadsOf(
   res: Res,
   charts: Record<string, ChartData> = DEFAULT_CHARTS,
   sidecars: InjectedSidecar[] = [],
+  vmEnv: OperatorEnv = {},
 ): Workload[] {
   if (POD_SPEC_PATHS[res.type]) return rawWorkloads(res);
-  if (OPERATED[res.type] || res.type === VMCLUSTER_TYPE) return operatedWorkloads(res, sidecars);
+  if (OPERATED[res.type] || res.type === VMCLUSTER_TYPE) return operatedWorkloads(res, sidecars, vmEnv);
   return charts === DEFAULT_CHARTS ? defaultChartWorkloads(res) : chartWorkloads(res, charts);
 }
 

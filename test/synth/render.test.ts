@@ -17,7 +17,8 @@ import { SECRET_SIG, SECRET_SIG_KEY, type ExportResource, type StackExport } fro
 import { withRenderedObjects } from "../../synth/render/objects";
 import { budgetOf } from "../../synth/report";
 import { evaluateResources } from "../../policy/evaluate";
-import { canLandOn } from "../../policy/lib/workloads";
+import { canLandOn, vmOperatorEnvIn } from "../../policy/lib/workloads";
+import { isVmPodKind, vmOperatorBlocks } from "../../policy/lib/operatorDefaults";
 import { parseQuantity } from "../../policy/lib/quantity";
 import type { PoolInfo } from "../../policy/lib/budget";
 import { podSpecOf } from "../../checks/objects";
@@ -81,7 +82,12 @@ function containersOf(o: StackObject, all: StackObject[]): ContainerUse[] {
   ) {
     const i = obj.spec?.image ?? {};
     const image = i.repository ? `${i.repository}${i.tag ? `:${i.tag}` : ""}` : "<operator default>";
-    return [{ where: `${where} (operator-managed)`, image, resources: obj.spec?.resources, init: false }];
+    // The main container as the operator makes it, with its defaults where the CR leaves CPU or
+    // memory unset (policy/lib/operatorDefaults.ts, where its rules are read and tested).
+    const resources = isVmPodKind(obj.kind)
+      ? vmOperatorBlocks(obj.kind, obj.spec ?? {}, vmEnvOf(all)).main
+      : obj.spec?.resources;
+    return [{ where: `${where} (operator-managed)`, image, resources, init: false }];
   }
   // A VMCluster: one main container per component, from `spec.<component>`.
   if (group === "operator.victoriametrics.com" && obj.kind === "VMCluster")
@@ -99,6 +105,9 @@ function containersOf(o: StackObject, all: StackObject[]): ContainerUse[] {
 }
 
 const VM_CLUSTER_PARTS = ["vmstorage", "vminsert", "vmselect"] as const;
+/** The VictoriaMetrics operator's environment among the stack's objects. */
+const vmEnvOf = (all: StackObject[]) =>
+  vmOperatorEnvIn(all.flatMap((o) => podSpecOf(o.object)?.containers ?? []));
 
 /**
  * The config-reloader sidecar prometheus-operator injects into Prometheus and Alertmanager pods:
@@ -245,12 +254,20 @@ describe("rendering with the real Helm", function () {
           for (const c of VM_CLUSTER_PARTS) {
             const part = o.object.spec?.[c];
             if (!part) continue;
-            cpu += (parseQuantity(part.resources?.requests?.cpu) ?? 0) * (part.replicaCount ?? 1);
-            memory += (parseQuantity(part.resources?.requests?.memory) ?? 0) * (part.replicaCount ?? 1);
+            const { requests } = vmOperatorBlocks(c, part, vmEnvOf(r.objects)).main;
+            cpu += (parseQuantity(requests?.cpu) ?? 0) * (part.replicaCount ?? 1);
+            memory += (parseQuantity(requests?.memory) ?? 0) * (part.replicaCount ?? 1);
           }
           continue;
         }
-        const running = containersOf(o, r.objects).filter((c) => !c.init);
+        // The VictoriaMetrics operator's config reloader beside the main container, where its pods run one.
+        const vmReloader = isVmPodKind(o.object.kind)
+          ? vmOperatorBlocks(o.object.kind, o.object.spec ?? {}, vmEnvOf(r.objects)).reloader
+          : undefined;
+        const running = [
+          ...containersOf(o, r.objects).filter((c) => !c.init),
+          ...(vmReloader ? [{ resources: vmReloader }] : []),
+        ];
         if (running.length === 0) continue;
         const spec = o.object.spec ?? {};
         const pod = podSpecOf(o.object) ?? spec;

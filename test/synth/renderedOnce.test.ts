@@ -4,7 +4,8 @@ import * as path from "path";
 import { evaluateResources } from "../../policy/evaluate";
 import type { PoolInfo } from "../../policy/lib/budget";
 import { parseQuantity } from "../../policy/lib/quantity";
-import { canLandOn } from "../../policy/lib/workloads";
+import { canLandOn, vmOperatorEnvIn } from "../../policy/lib/workloads";
+import { isVmPodKind, vmOperatorBlocks } from "../../policy/lib/operatorDefaults";
 import { stackNames } from "../../config/paths";
 import { withRenderedObjects } from "../../synth/render/objects";
 import { renderExport } from "../../synth/render/render";
@@ -42,6 +43,7 @@ function measured(file: string): { cpu: number; memory: number; containers: stri
   const reloader = flag("prometheus-config-reloader")
     ? { cpu: flag("config-reloader-cpu-request"), memory: flag("config-reloader-memory-request") }
     : undefined;
+  const vmEnv = vmOperatorEnvIn(objects.flatMap((o) => podSpecOf(o)?.containers ?? []));
   let cpu = 0;
   let memory = 0;
   const containers: string[] = [];
@@ -52,7 +54,11 @@ function measured(file: string): { cpu: number; memory: number; containers: stri
     if (pod) {
       for (const c of pod.containers ?? []) requests.push({ name: c.name, ...c.resources?.requests });
     } else if (OPERATED.has(`${o.apiVersion.split("/")[0]}/${o.kind}`)) {
-      requests.push({ name: "(operator-managed)", ...o.spec?.resources?.requests });
+      // The VictoriaMetrics operator's pods as it makes them: its defaults and its config reloader
+      // (policy/lib/operatorDefaults.ts, where its rules are read and tested).
+      const vm = isVmPodKind(o.kind) ? vmOperatorBlocks(o.kind, o.spec ?? {}, vmEnv) : undefined;
+      requests.push({ name: "(operator-managed)", ...(vm ? vm.main : o.spec?.resources)?.requests });
+      if (vm?.reloader) requests.push({ name: "config-reloader (the operator's)", ...vm.reloader.requests });
       if (reloader && o.apiVersion.startsWith("monitoring.coreos.com/"))
         requests.push({ name: "config-reloader (injected)", ...reloader });
     }

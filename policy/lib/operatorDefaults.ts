@@ -1,0 +1,214 @@
+/**
+ * What the VictoriaMetrics operator writes into the pods it makes from a custom resource, beyond the
+ * resource's own `resources`: its default requests and limits, and its config-reloader sidecar. The
+ * pack sums a pod's requests from them (workloads.ts); without them a VMSingle whose `resources` an
+ * override removed was counted at 0Mi where the operator asks 500Mi, and every VMAgent, VMAlert and
+ * VMAlertmanager pod 25Mi short (its reloader).
+ *
+ * Read, not run, in VictoriaMetrics/operator at v0.66.0, the operator the program runs
+ * (upstream/operators/victoriaMetrics.ts VM_OPERATOR_VERSION; the pack imports no program module):
+ * - Defaults per kind: internal/config/config.go, VMAlertDefault :211-231, VMAgentDefault :239-259,
+ *   VMSingleDefault :283-301, VMClusterDefault :303-352 (vmselect :305-319, vmstorage :320-336,
+ *   vminsert :337-351), VMAlertManager :354-373. Each is read from the operator's environment first,
+ *   `VM_` then the struct prefixes (`prefix:` tags) and the field's `env` tag or its name in capitals
+ *   (caarlos0/env, `UseFieldNameByDefault`, getEnvOpts :48-53): `VM_VMSINGLEDEFAULT_RESOURCE_REQUEST_MEM`.
+ * - Applied per resource: a CPU or memory default is written only when the CR's `resources` sets
+ *   neither that resource's request nor its limit, and only when `spec.useDefaultResources` (else the
+ *   kind's `USEDEFAULTRESOURCES`, true by default) is true; the default "unlimited" writes nothing
+ *   (internal/controller/operator/factory/build/container.go:112-151 `Resources`; defaults.go:576-580
+ *   addDefaultsToCommonParams (:548-581), :432-437/:465-470/:512-517 a VMCluster component's own field, else
+ *   the VMCluster default).
+ * - The config reloader: VMAgent's unless `ingestOnlyMode` with no relabelling or stream aggregation
+ *   (factory/vmagent/vmagent.go:697-699; api/operator/v1beta1/vmagent_types.go:903-928,
+ *   vmextra_types.go:672-677), VMAlert's unless no rule selector picks rules
+ *   (factory/vmalert/vmalert.go:299-302, vmalert_types.go:487-489), VMAlertmanager's always
+ *   (factory/vmalertmanager/statefulset.go:416-417). Its resources are `spec.configReloaderResources`
+ *   with the same per-resource rule: requests `VM_CONFIG_RELOADER_REQUEST_CPU|MEMORY` where set, else
+ *   the kind's `CONFIGRELOADERCPU|MEMORY` (10m, 25Mi), limits `VM_CONFIG_RELOADER_LIMIT_CPU|MEMORY`
+ *   ("unlimited"; config.go:122-129; defaults.go:583-621 addDefaultsToConfigReloader).
+ * Not modelled: values the operator's environment takes from a Secret or ConfigMap (`valueFrom`), a
+ * VMSingle's `vmBackup` sidecar, and a container patch in `spec.containers` that sets the reloader's
+ * resources.
+ */
+
+/** CPU and memory as Kubernetes quantities; "unlimited" writes none. */
+interface Pair {
+  cpu: string;
+  memory: string;
+}
+
+interface VmDefaults {
+  /** Variable prefix of the kind's resource defaults, after `VM_`. */
+  env: string;
+  /** Variable prefix of the kind's `USEDEFAULTRESOURCES`, after `VM_`. */
+  useEnv: string;
+  requests: Pair;
+  limits: Pair;
+  /** The config reloader's default requests, where the kind's pods run one. */
+  reloader?: Pair;
+}
+
+/** The kinds whose pods the operator makes, and a VMCluster's components by name. */
+export type VmPodKind =
+  "VMSingle" | "VMAgent" | "VMAlert" | "VMAlertmanager" | "vmstorage" | "vminsert" | "vmselect";
+
+const RELOADER: Pair = { cpu: "10m", memory: "25Mi" };
+const VM_DEFAULTS: Readonly<Record<VmPodKind, VmDefaults>> = {
+  VMAlert: {
+    env: "VMALERTDEFAULT_",
+    useEnv: "VMALERTDEFAULT_",
+    requests: { cpu: "50m", memory: "200Mi" },
+    limits: { cpu: "200m", memory: "500Mi" },
+    reloader: RELOADER,
+  },
+  VMAgent: {
+    env: "VMAGENTDEFAULT_",
+    useEnv: "VMAGENTDEFAULT_",
+    requests: { cpu: "50m", memory: "200Mi" },
+    limits: { cpu: "200m", memory: "500Mi" },
+    reloader: RELOADER,
+  },
+  VMSingle: {
+    env: "VMSINGLEDEFAULT_",
+    useEnv: "VMSINGLEDEFAULT_",
+    requests: { cpu: "150m", memory: "500Mi" },
+    limits: { cpu: "1200m", memory: "1500Mi" },
+  },
+  vmselect: {
+    env: "VMCLUSTERDEFAULT_VMSELECTDEFAULT_",
+    useEnv: "VMCLUSTERDEFAULT_",
+    requests: { cpu: "100m", memory: "500Mi" },
+    limits: { cpu: "500m", memory: "1000Mi" },
+  },
+  vmstorage: {
+    env: "VMCLUSTERDEFAULT_VMSTORAGEDEFAULT_",
+    useEnv: "VMCLUSTERDEFAULT_",
+    requests: { cpu: "250m", memory: "500Mi" },
+    limits: { cpu: "1000m", memory: "1500Mi" },
+  },
+  vminsert: {
+    env: "VMCLUSTERDEFAULT_VMINSERTDEFAULT_",
+    useEnv: "VMCLUSTERDEFAULT_",
+    requests: { cpu: "150m", memory: "200Mi" },
+    limits: { cpu: "500m", memory: "500Mi" },
+  },
+  VMAlertmanager: {
+    env: "VMALERTMANAGER_",
+    useEnv: "VMALERTMANAGER_",
+    requests: { cpu: "30m", memory: "56Mi" },
+    limits: { cpu: "100m", memory: "256Mi" },
+    reloader: RELOADER,
+  },
+};
+
+export const isVmPodKind = (k: string | undefined): k is VmPodKind =>
+  k !== undefined && Object.prototype.hasOwnProperty.call(VM_DEFAULTS, k);
+
+/** The operator's environment as literal values (`name`/`value` pairs); `valueFrom` ones are unknown here. */
+export type OperatorEnv = Readonly<Record<string, string>>;
+
+/** A container's `env` list as literal values by name. */
+export function envValues(env: unknown): OperatorEnv {
+  const out: Record<string, string> = {};
+  if (!Array.isArray(env)) return out;
+  for (const e of env)
+    if (e && typeof e === "object" && typeof e.name === "string" && typeof e.value === "string")
+      out[e.name] = e.value;
+  return out;
+}
+
+/** Go's strconv.ParseBool, as caarlos0/env reads a bool; undefined for anything else. */
+function goBool(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (["1", "t", "T", "TRUE", "true", "True"].includes(v)) return true;
+  if (["0", "f", "F", "FALSE", "false", "False"].includes(v)) return false;
+  return undefined;
+}
+
+/** A resources block: what a container of the pod asks. */
+export interface ResourcesBlock {
+  requests?: Record<string, unknown>;
+  limits?: Record<string, unknown>;
+}
+
+/**
+ * `resources` as the operator writes it: for CPU and memory each, where neither the request nor the
+ * limit is set and defaults apply, the default request and limit ("unlimited" none).
+ */
+function withDefaults(resources: unknown, requests: Pair, limits: Pair, use: boolean): ResourcesBlock {
+  const r = (resources && typeof resources === "object" ? resources : {}) as ResourcesBlock;
+  if (!use) return r;
+  const out = { requests: { ...(r.requests ?? {}) }, limits: { ...(r.limits ?? {}) } };
+  for (const k of ["cpu", "memory"] as const) {
+    if (out.requests[k] != null || out.limits[k] != null) continue;
+    if (requests[k] !== "unlimited" && requests[k] !== "") out.requests[k] = requests[k];
+    if (limits[k] !== "unlimited" && limits[k] !== "") out.limits[k] = limits[k];
+  }
+  return out;
+}
+
+/** Whether the pods of a VMAgent or VMAlert run the reloader, by the operator's conditions (above). */
+function runsReloader(kind: VmPodKind, spec: any): boolean {
+  if (kind === "VMAlertmanager") return true;
+  if (kind === "VMAlert")
+    return (
+      spec?.selectAllByDefault === true || spec?.ruleSelector != null || spec?.ruleNamespaceSelector != null
+    );
+  if (kind !== "VMAgent") return false;
+  if (spec?.ingestOnlyMode !== true) return true;
+  const listed = (v: unknown) => Array.isArray(v) && v.length > 0;
+  const aggr = (c: any) => c != null && (listed(c.rules) || c.ruleConfigMap != null);
+  const writes: any[] = Array.isArray(spec.remoteWrite) ? spec.remoteWrite : [];
+  return (
+    spec.relabelConfig != null ||
+    listed(spec.inlineRelabelConfig) ||
+    aggr(spec.streamAggrConfig) ||
+    writes.some(
+      (w) => w?.urlRelabelConfig != null || listed(w?.inlineUrlRelabelConfig) || aggr(w?.streamAggrConfig),
+    )
+  );
+}
+
+/**
+ * The resources blocks of the containers the operator makes for `spec` (a CR's spec, or a VMCluster
+ * component's): the main container's, then the config reloader's where the pods run one.
+ */
+export function vmOperatorBlocks(
+  kind: VmPodKind,
+  spec: any,
+  env: OperatorEnv,
+): { main: ResourcesBlock; reloader?: ResourcesBlock } {
+  const d = VM_DEFAULTS[kind];
+  const from = (name: string, dflt: string) => env[`VM_${name}`] ?? dflt;
+  const own =
+    typeof spec?.useDefaultResources === "boolean" ? (spec.useDefaultResources as boolean) : undefined;
+  const use = own ?? goBool(env[`VM_${d.useEnv}USEDEFAULTRESOURCES`]) ?? true;
+  const main = withDefaults(
+    spec?.resources,
+    {
+      cpu: from(`${d.env}RESOURCE_REQUEST_CPU`, d.requests.cpu),
+      memory: from(`${d.env}RESOURCE_REQUEST_MEM`, d.requests.memory),
+    },
+    {
+      cpu: from(`${d.env}RESOURCE_LIMIT_CPU`, d.limits.cpu),
+      memory: from(`${d.env}RESOURCE_LIMIT_MEM`, d.limits.memory),
+    },
+    use,
+  );
+  if (!d.reloader || !runsReloader(kind, spec)) return { main };
+  // The global request wins where it is set non-empty; the kind's own is the deprecated fallback.
+  const global = (name: string) => (env[`VM_CONFIG_RELOADER_${name}`] ?? "") || undefined;
+  const reloader = withDefaults(
+    spec?.configReloaderResources,
+    {
+      cpu: global("REQUEST_CPU") ?? from(`${d.env}CONFIGRELOADERCPU`, d.reloader.cpu),
+      memory: global("REQUEST_MEMORY") ?? from(`${d.env}CONFIGRELOADERMEMORY`, d.reloader.memory),
+    },
+    {
+      cpu: env.VM_CONFIG_RELOADER_LIMIT_CPU ?? "unlimited",
+      memory: env.VM_CONFIG_RELOADER_LIMIT_MEMORY ?? "unlimited",
+    },
+    use,
+  );
+  return { main, reloader };
+}
