@@ -22,7 +22,8 @@ import { SynthInputError, type StackExport } from "../synth/synthesize";
 import { notRenderedText, overridePlacesIn } from "../synth/report";
 import { changeAgainst, NotRenderedError, readExport } from "./against";
 import { ignoredChangeVerdicts } from "./ignoredChanges";
-import { formatChange, refusalCount, refusalsIn, type ChangeReport } from "./change";
+import { formatChange, refusalCount, refusalsIn, resourceLabel, type ChangeReport } from "./change";
+import { listed as inWords } from "../model/words";
 import { phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
 import { cachedValuesKeys } from "../config/chartCache";
 import { commandDir } from "../config/paths";
@@ -38,6 +39,8 @@ import {
   previews,
   refusedOnceAtImport,
   RunningNotRenderedError,
+  importStepSynthesis,
+  stateAfterImport,
   UpdateNotRenderedError,
   updateChange,
   type Preview,
@@ -206,6 +209,8 @@ const overridesKey = (o: Record<string, string>): string => JSON.stringify(Objec
 interface Section {
   text: string;
   refused: number;
+  /** The --against section judged the adopted releases from what runs (previousState). */
+  asRunning?: boolean;
 }
 
 /**
@@ -216,8 +221,11 @@ async function againstSection(
   root: string,
   stack: string,
   result: StackSynthesis,
-  { file: against, export: previous }: AgainstExport,
+  { file: against, export: exported }: AgainstExport,
+  runningFlag?: string,
 ): Promise<Section> {
+  // An import step's synthesis holds the program's values where the state holds the running ones.
+  const { export: previous, line: asRunning } = previousState(root, stack, result, exported, runningFlag);
   // A refused claim change names the stack key behind it at its line in Pulumi.<stack>.yaml.
   const at = overridePlacesIn(root, stack);
   // Its commands name the project folder when verify would not read it without --dir.
@@ -306,12 +314,55 @@ async function againstSection(
   const above = (phase?.refused ? 1 : 0) + verdicts.filter((v) => v.refused).length;
   return {
     refused: refusalCount(report) + above,
+    asRunning: asRunning !== undefined,
     text: [
       `== ${stack}: change from ${against}`,
+      ...(asRunning ? [asRunning] : []),
       ...(phase ? [phase.line] : []),
       ...verdicts.map((v) => v.line),
       formatChange(report, { above }),
     ].join("\n"),
+  };
+}
+
+/** The folder `dir` (absolute) of what runs, read as the stack's (`by` names the flag or key that named it). */
+function readRunning(root: string, stack: string, dir: string, by: string): RunningState {
+  try {
+    return readRunningDir(dir, runningSource(root, stack), cachedValuesKeys);
+  } catch (e) {
+    if (e instanceof RunningStateError) throw new SynthInputError(`${by}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * The previous export as the state it stands for: an import step's synthesis, with the releases the
+ * synthesis adopts as they run (takeover.ts stateAfterImport), read from the folder the synthesis
+ * kept what runs from (--running, else the stack file's takeover.running); as it is otherwise.
+ */
+function previousState(
+  root: string,
+  stack: string,
+  result: StackSynthesis,
+  previous: StackExport,
+  runningFlag?: string,
+): { export: StackExport; line?: string } {
+  // The flag's folder is read relative to the working folder, the key's to the project folder.
+  const named = stackTakeover(root, stack).running;
+  const dir = runningFlag
+    ? path.resolve(runningFlag)
+    : typeof named === "string"
+      ? path.resolve(root, named)
+      : undefined;
+  if (dir === undefined || !importStepSynthesis(previous)) return { export: previous };
+  const running = readRunning(root, stack, dir, runningFlag ? "--running" : "takeover.running");
+  const state = stateAfterImport(previous, result, running);
+  const was = new Set(previous.deployment.resources);
+  const adopted = state.deployment.resources.filter((r) => !was.has(r)).map((r) => resourceLabel(r));
+  if (adopted.length === 0) return { export: previous };
+  return {
+    export: state,
+    line: `the previous export is the takeover's import step as synthesized, whose ${inWords(adopted)} hold the program's values, which that step did not apply: it ignores their chart, version and values (ignoreChanges), so the state keeps each release as it runs; judged here from what runs (${running.dir})`,
   };
 }
 
@@ -323,13 +374,7 @@ async function runningSection(
   runningDir: string,
   overrides?: Record<string, string>,
 ): Promise<Section> {
-  let running;
-  try {
-    running = readRunningDir(path.resolve(runningDir), runningSource(root, stack), cachedValuesKeys);
-  } catch (e) {
-    if (e instanceof RunningStateError) throw new SynthInputError(`--running: ${e.message}`);
-    throw e;
-  }
+  const running = readRunning(root, stack, path.resolve(runningDir), "--running");
   // A step synthesized with the overrides `result` was made from is `result` itself.
   const made = overrides && overridesKey(overrides);
   const synth = (step: "import" | "update", withRunning: boolean) => {
@@ -411,7 +456,7 @@ async function runningSection(
  * the stack file already names (takeover.running, read relative to the project folder, as the
  * program reads it), the command that checks against that folder; else how to collect one.
  */
-function uncheckedWhy(root: string, stack: string): string {
+function uncheckedWhy(root: string, stack: string, judgedAsRunning: boolean): string {
   const named = stackTakeover(root, stack).running;
   if (typeof named !== "string")
     return "what runs is unknown offline, so a change Kubernetes refuses (claim templates, selectors) would surface only in `pulumi up`; collect what runs into a folder (docs/how-to/check-a-change.md#collecting-what-runs) and give that folder to --running";
@@ -419,7 +464,7 @@ function uncheckedWhy(root: string, stack: string): string {
   const where = overridePlacesIn(root, stack)("takeover.running");
   const dir = commandDir(root);
   const command = `${synthCommand(stack, dir)} --running ${shellWord(path.relative(process.cwd(), folder) || folder)}`;
-  return `the stack file names what runs, takeover.running: ${named}${where ? ` (${where})` : ""}, the folder ${folder} (read relative to the project folder, as pulumi up reads it); this run kept what runs as it says, but judged no change from it, which Kubernetes may refuse (claim templates, selectors) only in \`pulumi up\`; check the update against that folder: ${command}`;
+  return `the stack file names what runs, takeover.running: ${named}${where ? ` (${where})` : ""}, the folder ${folder} (read relative to the project folder, as pulumi up reads it); this run kept what runs as it says, ${judgedAsRunning ? "and the change above judged the adopted releases from it, but not as --running does (each adopted resource's import and update, the live StatefulSets, Grafana's database, the running rules)" : "but judged no change from it, which Kubernetes may refuse (claim templates, selectors) only in \`pulumi up\`"}; check the update against that folder: ${command}`;
 }
 
 /** Checks the change of one synthesized stack; `result` is the synthesis the stack file (plus --running) asked for. */
@@ -448,7 +493,7 @@ export async function checkChange(
     typeof opts.against === "string"
       ? { file: opts.against, export: readExport(opts.against) }
       : opts.against;
-  if (against) sections.push(await againstSection(root, stack, result, against));
+  if (against) sections.push(await againstSection(root, stack, result, against, opts.running));
   if (opts.running) sections.push(await runningSection(root, stack, result, opts.running, opts.overrides));
   // Only where --running applies (a takeover block), not wherever a resource has an import ID:
   // buckets imported from existing.buckets adopt no StatefulSet, and --running refuses that stack.
@@ -458,7 +503,11 @@ export async function checkChange(
     sections.push({
       text: [
         `== ${stack}: the takeover's update step (takeover.step: update) is unchecked`,
-        `  ${uncheckedWhy(root, stack)}`,
+        `  ${uncheckedWhy(
+          root,
+          stack,
+          sections.some((s) => s.asRunning),
+        )}`,
       ].join("\n"),
       refused: 0,
     });

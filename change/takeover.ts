@@ -43,6 +43,7 @@ import { retentionVerdicts, type RetentionWarning } from "./retentionShrink";
 import { inContext, shellWord } from "../model/running";
 import { listed as inWords } from "../model/words";
 import { NAMESPACE_TYPE } from "../model/names";
+import { NETWORK_POLICIES_DEFERRED } from "@homelab-observability/contract";
 
 /** The expected preview of one adopted resource in one step. */
 export interface Preview {
@@ -550,6 +551,52 @@ function adoptedRefusals(
   return [...replaced, ...refusedInPlace];
 }
 
+/** A running release as its Release's inputs: its chart, version and the values that render what runs. */
+const runningReleaseInputs = (rel: RunningRelease, running: RunningState): Record<string, any> => ({
+  name: rel.name,
+  namespace: rel.namespace,
+  chart: rel.chart,
+  version: rel.version,
+  // What runs, where the values file may not say it (a claim template's size).
+  values: valuesAsTheyRun(rel, running),
+});
+
+/**
+ * Whether `exp` is a synthesis of a takeover's import step: only then does the program mark its
+ * namespace with NETWORK_POLICIES_DEFERRED (plan/foundation.ts, `ctx.importing`). A `pulumi stack
+ * export` after that step holds the live namespace's annotations instead (the import ignores the
+ * program's, OBJECT_IMPORT_IGNORES), and the update step's program sets no such annotation.
+ */
+export function importStepSynthesis(exp: StackExport): boolean {
+  return exp.deployment.resources.some(
+    (r) =>
+      r.type === NAMESPACE_TYPE && r.inputs?.metadata?.annotations?.[NETWORK_POLICIES_DEFERRED] !== undefined,
+  );
+}
+
+/**
+ * The state an import step's synthesis (`previous`) stands for, the releases `next` adopts as they
+ * run: the import step ignores a Release's chart, version and values (RELEASE_IMPORT_IGNORES), so
+ * the engine keeps what the provider's import reads from Helm, the running release, where the
+ * synthesis wrote the program's values, which never ran. Judged from those, the update's claim
+ * templates kept as they run read as changed. `previous` itself for any other export, and for an
+ * adopted release `running` does not list.
+ */
+export function stateAfterImport(
+  previous: StackExport,
+  next: Pick<SynthResult, "imports">,
+  running: RunningState,
+): StackExport {
+  if (!importStepSynthesis(previous)) return previous;
+  const adopted = new Map(next.imports.map((i) => [i.urn, i.id]));
+  const resources = previous.deployment.resources.map((r) => {
+    const id = r.type === RELEASE_TYPE ? adopted.get(r.urn) : undefined;
+    const rel = id === undefined ? undefined : runningRelease(running, id);
+    return rel ? { ...r, inputs: runningReleaseInputs(rel, running) } : r;
+  });
+  return { ...previous, deployment: { ...previous.deployment, resources } };
+}
+
 /**
  * The running state as the previous export: each adopted Release with its running chart, version
  * and values (same URN as the program's, so the engine's view matches), each adopted raw object as
@@ -568,17 +615,7 @@ export function runningExport(program: SynthResult, running: RunningState): Stac
     if (r.type === RELEASE_TYPE) {
       const rel = runningRelease(running, imp.id);
       if (!rel) continue;
-      resources.push({
-        ...r,
-        inputs: {
-          name: rel.name,
-          namespace: rel.namespace,
-          chart: rel.chart,
-          version: rel.version,
-          // What runs, where the values file may not say it (a claim template's size).
-          values: valuesAsTheyRun(rel, running),
-        },
-      });
+      resources.push({ ...r, inputs: runningReleaseInputs(rel, running) });
       continue;
     }
     const live = liveObjectOf(r, running);
