@@ -83,14 +83,18 @@ module.exports = {
   // the file's text (lexer CPU under tsx's .ts handler in that dry run: 481-588 ms -> 91 ms; the
   // figures of whole loads are in test/support/tsxTsFiles.ts).
   // Measured and not kept: the project's modules loaded from dist/ (the build's output, a file per
-  // source) instead of through tsx. The 276 modules of the project's folders (not cli/ or
-  // scripts/) loaded in a fresh node with Node's compile cache: 3.6-4.0 s of CPU through tsx,
-  // 1.7-2.1 s from dist/ (three runs each, alternated), about 2 s a worker. A resolver mapping each
-  // project .ts to its dist/ .js (Module._resolveFilename, beside tsx) failed 158 tests. 151 call
-  // a command's main through `await import("../../cli/synthRun")`, which goes through Node's ES
-  // module loader, not that resolver, and got a namespace of names without values; the others read
-  // a file beside the module (dist/ holds no .wat, no tsconfig.json) or a check cache's manifest of
-  // the source files a check loaded (it listed dist/ files). Not built further.
+  // source) instead of through tsx. Measured again with the caches above, warm, alternating: the
+  // 296 modules of the project's folders (not cli/ or scripts/, 317 .ts files with what they
+  // import) in a fresh node, tsx registered in both: 0.81-0.88 s of CPU for the whole load through
+  // tsx, 0.79-0.88 s from dist/ (six runs each; 0.96-1.06 s through tsx without tsxTsFiles); a
+  // `mocha --dry-run` of every test file in one process, 2.45-2.89 s against 2.57-2.81 s (five
+  // each). No gain warm. Cold (no compile cache, no tsx cache): 1.85-2.04 s against 1.28-1.31 s
+  // (three each), about 0.6 s a worker while the caches are empty. A first attempt
+  // (Module._resolveFilename mapping each project .ts to its dist/ .js, beside tsx) also failed 158
+  // tests: 151 call a command's main through `await import("../../cli/synthRun")`, Node's ES module
+  // loader, not that resolver; the others read a file beside the module (dist/ holds no .wat, no
+  // tsconfig.json) or a check cache's manifest of the source files a check loaded (it listed dist/
+  // files).
   require: [
     "tsx",
     "./test/support/tsxTsFiles.ts",
