@@ -18,7 +18,7 @@
 import { mimirConfigIn } from "./mimirConfig";
 import type { Adopted, StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
-import type { ChangeReport } from "./change";
+import type { ChangeReport, VerdictCause } from "./change";
 import { BUCKET_NAME, foldBackendRemoval, type AlsoDeleted } from "./backendMove";
 import { plainValue } from "./describe";
 import { dirOption, type MoveProject } from "../model/phases";
@@ -136,27 +136,36 @@ function prefixOf(b: EngineBucket): string | undefined {
 
 /**
  * The stack keys behind the moves, with their places: the prefix's, else each takeover name's;
- * `back` sets them back, `forward` is the change itself, made once the objects are moved.
+ * `back` sets them back, `forward` is the change itself, made once the objects are moved; `keys`
+ * the same keys as data (change.ts VerdictCause), without their places.
  */
-function causes(moved: Moved[], at?: OverridePlace): { said: string; back: string; forward: string } {
+function causes(
+  moved: Moved[],
+  at?: OverridePlace,
+): { said: string; back: string; forward: string; keys: string[] } {
   const said: string[] = [];
   const back: string[] = [];
   const forward: string[] = [];
+  const keys: string[] = [];
   for (const m of moved) {
     const key = `takeover.buckets.${m.to.consumer}.${m.to.purpose}`;
     if (m.store) {
+      keys.push("objectStore.type");
       said.push(`${stackKeyAt("objectStore.type", at)} moved them from ${m.store.from} to ${m.store.to}`);
       back.push(`objectStore back to ${m.store.from}`);
       forward.push(`objectStore on ${m.store.to}`);
     } else if (at?.(key) || (prefixOf(m.to) === undefined && prefixOf(m.from) !== undefined)) {
+      keys.push(key);
       said.push(`${stackKeyAt(key, at)} names ${m.to.bucket}`);
       back.push(`${key} to ${m.from.bucket}`);
       forward.push(`${key} naming ${m.to.bucket}`);
     } else if (prefixOf(m.from) === undefined) {
+      keys.push(key);
       said.push(`${key}, which named ${m.from.bucket}, is no longer set`);
       back.push(`${key} back to ${m.from.bucket}`);
       forward.push(`${key} unset`);
     } else if (!!m.from.prefix !== !!m.to.prefix) {
+      keys.push("objectStore.type");
       said.push(
         `${stackKeyAt("objectStore.type", at)} moved ${m.to.engine} to ${m.to.prefix ? "one bucket per consumer (Ceph RGW)" : "one bucket per purpose"}`,
       );
@@ -168,13 +177,19 @@ function causes(moved: Moved[], at?: OverridePlace): { said: string; back: strin
       const key = at?.("objectStore.bucketPrefix")
         ? stackKeyAt("objectStore.bucketPrefix", at)
         : `objectStore.bucketPrefix (not set in the stack file, so its default, ${stackKeyAt("cluster", at)})`;
+      keys.push("objectStore.bucketPrefix");
       said.push(`${key} changed from ${was} to ${now}`);
       back.push(`objectStore.bucketPrefix to ${was}`);
       forward.push(`the bucket prefix ${now}`);
     }
   }
   const once = (parts: string[]) => [...new Set(parts)].join(", ");
-  return { said: [...new Set(said)].join("; "), back: once(back), forward: once(forward) };
+  return {
+    said: [...new Set(said)].join("; "),
+    back: once(back),
+    forward: once(forward),
+    keys: [...new Set(keys)],
+  };
 }
 
 /** What each engine's old bucket holds that the new one lacks. */
@@ -243,7 +258,7 @@ export function bucketMove(
   report: ChangeReport,
   project: MoveProject,
   at?: OverridePlace,
-): { verdict?: { line: string; refused: true }; report: ChangeReport } {
+): { verdict?: { line: string; refused: true; cause: VerdictCause }; report: ChangeReport } {
   const moved = movedBuckets(previous, next);
   if (moved.length === 0) return { report };
   const folded = foldBackendRemoval(report, { urns: renamedAway(previous, next, moved), owners: new Set() });
@@ -291,14 +306,15 @@ function bucketMoveVerdict(
   project: MoveProject,
   at: OverridePlace | undefined,
   also: AlsoDeleted,
-): { line: string; refused: true } {
+): { line: string; refused: true; cause: VerdictCause } {
   const pairs = moved.map((m) =>
     m.store
       ? `${m.from.engine} ${m.from.purpose} ${where(m.from)} (${m.store.from} -> ${m.store.to})`
       : `${m.from.engine} ${m.from.purpose} ${where(m.from)} -> ${where(m.to)}`,
   );
   const holds = [...new Set(moved.map((m) => HOLDS[m.from.purpose]))].join(", ");
-  const { said, back, forward } = causes(moved, at);
+  const { said, back, forward, keys } = causes(moved, at);
+  const place = `buckets ${pairs.join(", ")}`;
   const olds = [...new Set(moved.map((m) => m.from.bucket))];
   // The same names on a new store: the copy keeps each name, and where the copy already ran the
   // create fails instead ("already exists"), which listing them avoids as well.
@@ -321,10 +337,11 @@ function bucketMoveVerdict(
         : "";
   return {
     line:
-      `REFUSED buckets ${pairs.join(", ")}: ${said}. ` +
+      `REFUSED ${place}: ${said}. ` +
       `The update points each engine at the new bucket, which it creates empty: what the old ${olds.length === 1 ? "one" : "ones"} (${olds.join(", ")}) ${olds.length === 1 ? "holds" : "hold"}, ${holds}, stays there (retained) but is never read again, so it no longer shows in Grafana, and retention no longer deletes it.${alsoSaid(also)} ` +
       `Keep the buckets: set ${back}. To move them: ${copy}, then make the change (${forward}; ${BUCKET_MOVE_DOC})${unprotect}`,
     refused: true,
+    cause: { place, keys },
   };
 }
 

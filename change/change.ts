@@ -83,6 +83,17 @@ export interface ChangeReport {
   refused: ChangeEntry[];
 }
 
+/**
+ * What a stack-wide refusal (a line above the objects) traced its mistake to, kept beside the
+ * words it prints: where it is refused (`buckets Loki chunks loki -> production-loki-chunks`, the
+ * line's head) and the stack keys whose change made it, so a check that folds refusals by their
+ * cause (change/takeoverRemoved.ts) reads the cause, never the printed line.
+ */
+export interface VerdictCause {
+  place: string;
+  keys: string[];
+}
+
 const lastName = (urn: string) => urn.split("::").pop()!;
 /** `Kind::name`: how a change's lines name a Pulumi resource (its type's last part and its name). */
 export const resourceLabel = (r: ExportResource) => `${r.type.split(":").pop()}::${lastName(r.urn)}`;

@@ -30,7 +30,7 @@ import { stackKeyAt, type OverridePlace } from "../synth/report";
 import { inContext, shellWord } from "../model/running";
 import type { MoveProject } from "../model/phases";
 import { pulumiCommand } from "../config/paths";
-import { pinnedContext } from "./change";
+import { pinnedContext, type VerdictCause } from "./change";
 import { plainValue } from "./describe";
 import { RELEASE_TYPE } from "../model/names";
 
@@ -123,26 +123,39 @@ function said(s: AdminSource): string {
   }
 }
 
-/** The stack keys whose change made the switch, with their lines. */
-function causes(from: AdminSource, to: AdminSource, at?: OverridePlace): string {
-  const keys: string[] = [];
+/**
+ * The stack keys whose change made the switch: `said` with their lines, `keys` as data (change.ts
+ * VerdictCause). takeover.secrets.grafanaAdmin is behind it whenever either side is the Secret it
+ * names (said with that source, {@link said}).
+ */
+function causes(from: AdminSource, to: AdminSource, at?: OverridePlace): { said: string; keys: string[] } {
+  const said: string[] = [];
+  const keys = new Set<string>();
   const backend = (s: AdminSource) =>
     s.kind === "onepassword" ? "onepassword" : s.kind === "existing" ? undefined : "config";
   const [b1, b2] = [backend(from), backend(to)];
-  if (b1 && b2 && b1 !== b2) keys.push(`${stackKeyAt("secrets.backend", at)} changed from ${b1} to ${b2}`);
+  if (b1 && b2 && b1 !== b2) {
+    keys.add("secrets.backend");
+    said.push(`${stackKeyAt("secrets.backend", at)} changed from ${b1} to ${b2}`);
+  }
+  if (from.kind === "existing" || to.kind === "existing") keys.add("takeover.secrets.grafanaAdmin");
   if ((from.kind === "existing") !== (to.kind === "existing"))
-    keys.push(
+    said.push(
       `${stackKeyAt("takeover.secrets.grafanaAdmin", at)} ${from.kind === "existing" ? `no longer names ${from.secret}` : `now names ${to.kind === "existing" ? to.secret : ""}`}`,
     );
-  if (from.kind === "generated" && to.kind === "config")
-    keys.push(`${stackKeyAt("grafanaAdminPassword", at)} is set where it was not`);
-  if (from.kind === "config" && to.kind === "generated")
-    keys.push(`grafanaAdminPassword is no longer set, so the program generates one`);
+  if (from.kind === "generated" && to.kind === "config") {
+    keys.add("grafanaAdminPassword");
+    said.push(`${stackKeyAt("grafanaAdminPassword", at)} is set where it was not`);
+  }
+  if (from.kind === "config" && to.kind === "generated") {
+    keys.add("grafanaAdminPassword");
+    said.push(`grafanaAdminPassword is no longer set, so the program generates one`);
+  }
   if (from.kind === "generated" && to.kind === "generated")
-    keys.push(
+    said.push(
       `the generated password's resource changed (${from.urn} -> ${to.urn}): the update deletes the old one and generates another`,
     );
-  return keys.join(", and ");
+  return { said: said.join(", and "), keys: [...keys] };
 }
 
 /** What keeps the source the password came from; `project` names the stack the command edits. */
@@ -163,6 +176,7 @@ function keep(from: AdminSource, project?: MoveProject): string {
 export interface GrafanaAdminVerdict {
   line: string;
   refused: true;
+  cause: VerdictCause;
 }
 
 /**
@@ -202,13 +216,16 @@ export function grafanaAdminVerdict(
       : from.kind === "config"
         ? " The program keeps no other copy of it."
         : "";
+  const place = `Grafana admin password ${from.kind} -> ${to.kind}`;
+  const cause = causes(from, to, at);
   return {
     line:
-      `REFUSED Grafana admin password ${from.kind} -> ${to.kind}: ${causes(from, to, at)}. ` +
+      `REFUSED ${place}: ${cause.said}. ` +
       `The admin password moves from ${said(from)} to ${said(to)}, and the update writes the new one into Secret ${ns}/${was.secret}. ` +
       `Grafana keeps the password it was first given: it creates its admin user only while its database, on claim ${was.claim}, has none, and the claim stays, so the Secret no longer holds the login.${lost} ` +
       `Keep the source: ${keep(from, project)}. Or, before the update, read the current password: ${read}; after it, give Grafana the new one: ${reset}. ` +
       `Once the update has run, compare with an export taken after it (${GRAFANA_ADMIN_DOC})`,
     refused: true,
+    cause: { place, keys: cause.keys },
   };
 }

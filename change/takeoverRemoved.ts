@@ -13,21 +13,24 @@ import { PROJECT, PVC_TYPE, RELEASE_TYPE, RELEASES } from "../model/names";
 import type { StackExport } from "../synth/synthesize";
 import { chartValueOverridesOf } from "../synth/report";
 import { prometheusClaim } from "../model/storage";
-import { RENAME_WAY_OUT, type ChangeReport } from "./change";
+import { RENAME_WAY_OUT, type ChangeReport, type VerdictCause } from "./change";
 import type { Refusal } from "./apiRules";
 import { movedBuckets } from "./bucketMove";
 import { grafanaAdminOf } from "./grafanaAdmin";
 
-/** A stack-wide verdict line of the --against section (check.ts againstSection). */
+/** A stack-wide verdict line of the --against section (check.ts againstSection), with its traced cause. */
 interface Verdict {
   line: string;
   refused: boolean;
+  cause?: VerdictCause;
 }
 
-/** The takeover keys a stack-wide refusal names (`takeover.buckets.loki.chunks`). */
-const takeoverKeys = (line: string): string[] => [
-  ...new Set([...line.matchAll(/\btakeover\.[A-Za-z0-9_.]*[A-Za-z0-9_]/g)].map((m) => m[0])),
-];
+/**
+ * The takeover keys behind a stack-wide refusal (`takeover.buckets.loki.chunks`), from the cause
+ * it traced (bucketMove.ts, grafanaAdmin.ts), never from its words: a line may quote a name
+ * that reads like a key.
+ */
+const takeoverKeys = (v: Verdict): string[] => v.cause?.keys.filter((k) => k.startsWith("takeover.")) ?? [];
 
 /**
  * `key: value` for a takeover key a stack-wide refusal names, with the value the previous export
@@ -66,11 +69,11 @@ export function foldTakeoverRemoved<V extends Verdict>(
 ): { verdicts: (V | { line: string; refused: true })[]; report: ChangeReport } {
   const places: string[] = [];
   const putBack: string[] = [];
-  // The stack-wide refusals that name a takeover key: the file has none, so the removal unset it.
-  const byBlock = verdicts.filter((v) => v.refused && takeoverKeys(v.line).length > 0);
+  // The stack-wide refusals traced to a takeover key: the file has none, so the removal unset it.
+  const byBlock = verdicts.filter((v) => v.refused && takeoverKeys(v).length > 0);
   for (const v of byBlock) {
-    const keys = takeoverKeys(v.line);
-    places.push(`${v.line.replace(/^REFUSED /, "").split(": ")[0]} (${keys.join(", ")})`);
+    const keys = takeoverKeys(v);
+    places.push(`${v.cause!.place} (${keys.join(", ")})`);
     putBack.push(...keys.map((k) => heldBy(k, previous, next)));
   }
   // The Prometheus claim: the program's one raw claim, named by takeover.prometheusVolume or the

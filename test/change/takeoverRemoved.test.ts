@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import { stackCopy, synthCli } from "../support/helpers";
+import { foldTakeoverRemoved } from "../../change/takeoverRemoved";
+import type { StackExport } from "../../synth/synthesize";
 
 /**
  * After a takeover (docs/how-to/take-over-flux.md), the `takeover` block removed from the stack
@@ -52,11 +54,67 @@ describe("change check: the takeover block removed after a takeover (--against)"
       "kube-prometheus-stack's fullname kube-prometheus-stack",
     ])
       assert.ok(line.includes(key), `${key} in: ${line}`);
-    assert.match(line, /Put the takeover block back/);
+    // Each stack-wide place with the takeover keys its refusal traced, in order, and each key to put
+    // back with the value the export was made with.
+    assert.ok(
+      line.includes(
+        "refused at 5 places: buckets Loki chunks loki -> production-loki-chunks (takeover.buckets.loki.chunks); " +
+          "Grafana admin password existing -> onepassword (takeover.secrets.grafanaAdmin); PersistentVolumeClaim::prometheus-volume metadata.name, protect: ",
+      ),
+      line,
+    );
+    assert.ok(
+      line.includes(
+        "Put the takeover block back as it was, with takeover.buckets.loki.chunks: loki, takeover.secrets.grafanaAdmin: grafana-admin-credentials, " +
+          "takeover.prometheusVolume: prometheus-kube-prometheus-stack-prometheus-db-prometheus-kube-prometheus-stack-prometheus-0, takeover.releases.kubePrometheusStack (or takeover.kpsFullname), ",
+      ),
+      line,
+    );
     // The renames' cause is the block, not a chart value to set back.
     assert.doesNotMatch(r.stdout, /nameOverride or fullnameOverride/);
     assert.match(r.stdout, /; 1 refused \(1 stack-wide, above the objects\)/);
     assert.match(r.stdout + r.stderr, /takeover: FAIL \(exit 1\): the change: 1 refused/);
+  });
+
+  it("folds the refusals whose traced cause is a takeover key, not those whose words only quote one", () => {
+    const none: StackExport = {
+      version: 3,
+      deployment: { manifest: { time: "", magic: "", version: "" }, resources: [] },
+    };
+    const report = { entries: [], refused: [] };
+    const bucket = {
+      line: "REFUSED buckets Loki chunks loki -> production-loki-chunks: takeover.buckets.loki.chunks, which named loki, is no longer set.",
+      refused: true,
+      cause: {
+        place: "buckets Loki chunks loki -> production-loki-chunks",
+        keys: ["takeover.buckets.loki.chunks"],
+      },
+    };
+    const admin = {
+      line: "REFUSED Grafana admin password existing -> onepassword: takeover.secrets.grafanaAdmin no longer names admin.",
+      refused: true,
+      cause: {
+        place: "Grafana admin password existing -> onepassword",
+        keys: ["takeover.secrets.grafanaAdmin"],
+      },
+    };
+    // A bucket whose name reads like a key, moved by the prefix: its own mistake with its own way out.
+    const prefix = {
+      line: "REFUSED buckets Mimir blocks takeover.buckets.mimir -> homelab-mimir-blocks: objectStore.bucketPrefix changed.",
+      refused: true,
+      cause: {
+        place: "buckets Mimir blocks takeover.buckets.mimir -> homelab-mimir-blocks",
+        keys: ["objectStore.bucketPrefix"],
+      },
+    };
+    const { verdicts } = foldTakeoverRemoved(none, none, [bucket, admin, prefix], report, "Pulumi.x.yaml");
+    assert.equal(verdicts.length, 2, verdicts.map((v) => v.line).join("\n"));
+    assert.match(
+      verdicts[0].line,
+      /^REFUSED takeover: .* refused at 2 places: buckets Loki chunks loki -> production-loki-chunks \(takeover\.buckets\.loki\.chunks\); Grafana admin password existing -> onepassword \(takeover\.secrets\.grafanaAdmin\)\. /,
+    );
+    assert.doesNotMatch(verdicts[0].line, /mimir/);
+    assert.equal(verdicts[1], prefix);
   });
 
   it("leaves a refusal of another edit made with it as its own", async () => {
