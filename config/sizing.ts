@@ -238,23 +238,29 @@ export function runsExporters(
   return !(capabilities(cfg.phase, cfg.metricsBackend).kps && kpsOnlyImported);
 }
 
+/** Where a chart's values hold a container's resources: the chart's name and the path under it. */
+interface ValuesPath {
+  chart: string;
+  path: readonly string[];
+}
+
 /**
- * Where the builders put the resources of each container the DaemonSets run, in its chart's values
- * (builders/metrics/exporterValues.ts, builders/logging/alloyValues.ts, vectorValues.ts and
- * lokiValues.ts; the pack reads the same paths of a chart it models, policy/lib/charts.ts): a
- * `chartValues` override there is merged over the program's sizes, so the pods request it.
+ * The containers the DaemonSets run: their rows of {@link CHART_RESOURCES}, kept apart so their
+ * type says each has one (builders/metrics/exporterValues.ts, builders/logging/alloyValues.ts,
+ * vectorValues.ts and lokiValues.ts; the pack reads the same paths of a chart it models,
+ * policy/lib/charts.ts).
  */
-const DAEMON_CONTAINERS = {
+const DAEMON_RESOURCES = {
   nodeExporter: { chart: versions.charts.nodeExporter.chart, path: ["resources"] },
   kubeRbacProxy: { chart: versions.charts.nodeExporter.chart, path: ["kubeRBACProxy", "resources"] },
   alloyNode: { chart: versions.charts.alloy.chart, path: ["alloy", "resources"] },
   alloyReloader: { chart: versions.charts.alloy.chart, path: ["configReloader", "resources"] },
   vector: { chart: versions.charts.vector.chart, path: ["resources"] },
   lokiCanary: { chart: versions.charts.loki.chart, path: ["lokiCanary", "resources"] },
-} as const satisfies Partial<Record<Workload, { chart: string; path: readonly string[] }>>;
+} as const satisfies Partial<Record<Workload, ValuesPath>>;
 
 /** A container the DaemonSets run. */
-type DaemonContainer = keyof typeof DAEMON_CONTAINERS;
+type DaemonContainer = keyof typeof DAEMON_RESOURCES;
 
 /** A `chartValues` key that sets a DaemonSet container's memory request. */
 export interface DaemonOverride {
@@ -350,7 +356,7 @@ function daemonRequest(
   dim: "cpu" | "memory",
 ): { amount: number; override?: DaemonOverride } {
   const own = parseQuantity(sizing(cfg.profile, container).requests[dim]) ?? 0;
-  const { chart, path } = DAEMON_CONTAINERS[container];
+  const { chart, path } = CHART_RESOURCES[container];
   const steps = [...path, "requests", dim];
   const cur = valueAt(cfg.chartValues[chart], steps);
   if (cur === undefined || cur === null) return { amount: own };
@@ -627,6 +633,14 @@ export const LOKI_DISTRIBUTED_WORKLOADS: Record<LokiDistributedComponent, Worklo
   ruler: "lokiRuler",
 };
 
+/** The Workload (model/sizing.ts) of each target Monolithic and SimpleScalable run, by the name its sized component says (`loki write`). */
+const LOKI_SCALABLE_WORKLOADS = {
+  monolithic: "lokiSingleBinary",
+  write: "lokiWrite",
+  read: "lokiRead",
+  backend: "lokiBackend",
+} as const satisfies Record<string, Workload>;
+
 /** Distributed components with a claim (the chart's StatefulSets with persistence). */
 export const LOKI_DISTRIBUTED_CLAIMS: readonly LokiDistributedComponent[] = [
   "ingester",
@@ -842,10 +856,22 @@ function sizePrometheus({ cfg, caps, series, bytes, add, sizedBy, seriesFor }: S
 function sizeLoki({ cfg, logs, bytes, add, sizedBy }: SizingAcc, components: SizedComponent[]): void {
   const l = cfg.loki;
   const lokiFor = logs === undefined ? "the profile" : `${formatBytes(logs)} a day (workload.logsPerDay)`;
-  const lokiTarget = (component: string, w: Workload, name: string, replicas: number, tierBytes: number) => {
+  const lokiTarget = (
+    target: keyof typeof LOKI_SCALABLE_WORKLOADS,
+    name: string,
+    replicas: number,
+    tierBytes: number,
+  ) => {
     const need = logs === undefined ? undefined : lokiTargetBytes(tierBytes, logs, replicas);
+    const w = LOKI_SCALABLE_WORKLOADS[target];
     add(
-      { component, workload: name, replicas, volumeBytes: bytes(l.volumeSize), sizedFor: lokiFor },
+      {
+        component: `loki ${target}`,
+        workload: name,
+        replicas,
+        volumeBytes: bytes(l.volumeSize),
+        sizedFor: lokiFor,
+      },
       sizedBy(w, need),
       w,
     );
@@ -872,8 +898,7 @@ function sizeLoki({ cfg, logs, bytes, add, sizedBy }: SizingAcc, components: Siz
   if (runsMonolithic(l.mode)) {
     // One Loki holds everything up to the monolithic limit; its share is the whole tier's.
     lokiTarget(
-      "loki monolithic",
-      "lokiSingleBinary",
+      "monolithic",
       RELEASES.loki,
       l.replicas,
       LOKI_SIZING.tierWriteBytes + LOKI_SIZING.tierReadBytes + LOKI_SIZING.tierBackendBytes,
@@ -881,11 +906,10 @@ function sizeLoki({ cfg, logs, bytes, add, sizedBy }: SizingAcc, components: Siz
   }
   if (runsScalable(l.mode)) {
     // While moving off SimpleScalable the write pods still running keep their size.
-    if (l.write > 0)
-      lokiTarget("loki write", "lokiWrite", lokiName("write"), l.write, LOKI_SIZING.tierWriteBytes);
-    lokiTarget("loki backend", "lokiBackend", lokiName("backend"), l.backend, LOKI_SIZING.tierBackendBytes);
+    if (l.write > 0) lokiTarget("write", lokiName("write"), l.write, LOKI_SIZING.tierWriteBytes);
+    lokiTarget("backend", lokiName("backend"), l.backend, LOKI_SIZING.tierBackendBytes);
     // read is a Deployment in the chart (no volume), sized all the same.
-    lokiTarget("loki read", "lokiRead", lokiName("read"), l.read, LOKI_SIZING.tierReadBytes);
+    lokiTarget("read", lokiName("read"), l.read, LOKI_SIZING.tierReadBytes);
     components[components.length - 1].volumeBytes = 0;
   }
 }
@@ -914,30 +938,54 @@ export function openPools<P extends Pick<NodePool, "taints">>(pools: readonly P[
 }
 
 /**
- * Where the builders put the resources of each sized component a chart runs, in its chart's values
+ * Where the builders put each workload's resources in its chart's values, the one table of it:
+ * the DaemonSets' containers ({@link DAEMON_RESOURCES}) and the sized components a chart runs
  * (builders/logging/lokiValues.ts `target` and `component`, under the chart's key of each target
  * and Distributed component; builders/metrics/kpsValues.ts `prometheus.prometheusSpec`;
- * builders/metrics/vmValues.ts `vmsingle.spec` and vmClusterValues' `vmcluster.spec.<component>`):
- * a `chartValues` override there is merged over the program's sizes. Mimir runs from no chart
- * (config/chartValues.ts): no override reaches its pods.
+ * builders/metrics/vmValues.ts `vmsingle.spec` and vmClusterValues' `vmcluster.spec.<component>`).
+ * A `chartValues` override there is merged over the program's sizes, so the pods request it. Mimir
+ * runs from no chart (config/chartValues.ts): no override reaches its pods, and it has no row.
  */
-export function sizedValuesPath(component: string): { chart: string; path: readonly string[] } | undefined {
-  const vm = versions.charts.victoriaMetricsStack.chart;
-  if (component === "prometheus")
-    return {
+const CHART_RESOURCES: Readonly<Partial<Record<Workload, ValuesPath>>> & typeof DAEMON_RESOURCES = (() => {
+  const [vm, loki] = [versions.charts.victoriaMetricsStack.chart, versions.charts.loki.chart];
+  const lokiAt = (key: string): ValuesPath => ({ chart: loki, path: [key, "resources"] });
+  return {
+    ...DAEMON_RESOURCES,
+    prometheus: {
       chart: versions.charts.kubePrometheusStack.chart,
       path: ["prometheus", "prometheusSpec", "resources"],
-    };
-  if (component === "vmsingle") return { chart: vm, path: ["vmsingle", "spec", "resources"] };
-  // A VMCluster's components are the keys of its spec that hold them (upstream/operators).
-  if (Object.hasOwn(VM_CLUSTER, component))
-    return { chart: vm, path: ["vmcluster", "spec", component, "resources"] };
-  const loki = /^loki (.+)$/.exec(component)?.[1];
-  if (loki === undefined) return undefined;
-  return {
-    chart: versions.charts.loki.chart,
-    path: [loki === "monolithic" ? "singleBinary" : loki, "resources"],
+    },
+    vmsingle: { chart: vm, path: ["vmsingle", "spec", "resources"] },
+    // A VMCluster's components are the keys of its spec that hold them (upstream/operators).
+    ...Object.fromEntries(
+      Object.keys(VM_CLUSTER).map((c) => [c, { chart: vm, path: ["vmcluster", "spec", c, "resources"] }]),
+    ),
+    lokiSingleBinary: lokiAt("singleBinary"),
+    lokiWrite: lokiAt("write"),
+    lokiRead: lokiAt("read"),
+    lokiBackend: lokiAt("backend"),
+    ...Object.fromEntries(Object.entries(LOKI_DISTRIBUTED_WORKLOADS).map(([c, w]) => [w, lokiAt(c)])),
   };
+})();
+
+/**
+ * The workload of each Loki target a sized component names (`loki write`, `loki ingester`):
+ * {@link sizeLoki} sizes each as it.
+ */
+const LOKI_TARGET_WORKLOADS: Readonly<Record<string, Workload>> = {
+  ...LOKI_SCALABLE_WORKLOADS,
+  ...LOKI_DISTRIBUTED_WORKLOADS,
+};
+
+/**
+ * Where the builders put a sized component's resources ({@link CHART_RESOURCES}): a Loki target's
+ * by its workload, any other component's by its own name, which is its workload's (prometheus,
+ * vmsingle, a VMCluster's components; {@link planSizing}); undefined for Mimir's.
+ */
+export function sizedValuesPath(component: string): ValuesPath | undefined {
+  const loki = /^loki (.+)$/.exec(component)?.[1];
+  const w = loki === undefined ? component : LOKI_TARGET_WORKLOADS[loki];
+  return w !== undefined && Object.hasOwn(CHART_RESOURCES, w) ? CHART_RESOURCES[w as Workload] : undefined;
 }
 
 /**

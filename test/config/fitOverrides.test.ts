@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { parseQuantity } from "@homelab-observability/contract";
-import { planSizing, sizedValuesPath } from "../../config/sizing";
+import { nodeDaemons, planSizing, sizedValuesPath } from "../../config/sizing";
 import { valueAt } from "../../config/tree";
 import { planStack } from "../../plan/plan";
 import { lokiValues } from "../../builders/logging/lokiValues";
@@ -118,4 +118,36 @@ describe("config: sizedValuesPath is where the builders write each sized compone
       }
       if (title === "a VMCluster") assert.ok(components.some((c) => c.component === "vmstorage"));
     });
+});
+
+describe("config: a DaemonSet container's request override is read at its chart's values path", () => {
+  // Every container the DaemonSets run, overridden where its chart takes its resources (where its builder writes them:
+  // builders/metrics/exporterValues.ts, builders/logging/alloyValues.ts, vectorValues.ts, lokiValues.ts).
+  const chartValues = {
+    "prometheus-node-exporter": { ...requests("40Mi"), kubeRBACProxy: requests("24Mi") },
+    alloy: { alloy: requests("200Mi"), configReloader: requests("20Mi") },
+    vector: requests("300Mi"),
+    loki: { lokiCanary: requests("30Mi") },
+  };
+  const counted = (logAgent: string) =>
+    nodeDaemons(config({ phase: "kps-removed", logAgent, chartValues })).flatMap((d) =>
+      d.overrides.map((o) => `${o.key} ${o.amount / 2 ** 20}Mi`),
+    );
+  for (const [agent, keys] of [
+    [
+      "alloy",
+      [
+        "chartValues.alloy.alloy.resources.requests.memory 200Mi",
+        "chartValues.alloy.configReloader.resources.requests.memory 20Mi",
+      ],
+    ],
+    ["vector", ["chartValues.vector.resources.requests.memory 300Mi"]],
+  ] as const)
+    it(`with ${agent}: each container's override is counted and named at its key`, () =>
+      assert.deepEqual(counted(agent), [
+        "chartValues.prometheus-node-exporter.resources.requests.memory 40Mi",
+        "chartValues.prometheus-node-exporter.kubeRBACProxy.resources.requests.memory 24Mi",
+        ...keys,
+        "chartValues.loki.lokiCanary.resources.requests.memory 30Mi",
+      ]));
 });
