@@ -98,6 +98,13 @@ export class ConfigError extends Error {
 export interface RefusedOverride {
   problem: string;
   path: string[];
+  /**
+   * The key whose line the problem is placed at, where not the key it is said of: the override's
+   * own (`chartValues.loki.deploymentMode`), when that key, judged, is left out of the stack file
+   * (stackKeyPaths.ts sameSettingProblems) and has no line of its own to edit (its default is
+   * Pulumi.yaml's `loki: {}`).
+   */
+  placeAt?: string;
 }
 
 /**

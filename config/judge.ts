@@ -1032,6 +1032,11 @@ export interface JudgedConfig {
   unchecked: string[];
   /** The `chartValues` overrides the problems refuse (ConfigError.overrides). */
   overrides: string[][];
+  /**
+   * The key each problem that is not placed at the key it is said of is placed at, by problem
+   * (errors.ts RefusedOverride.placeAt), for config/locate.ts.
+   */
+  placedAt: ReadonlyMap<string, string>;
 }
 
 /**
@@ -1152,13 +1157,13 @@ export function judgedStackConfig(
     isMap(raw.chartValues) && !cliRefusedChartValues
       ? Object.keys(raw.chartValues).filter((k) => !(k in readChartValues(raw)))
       : [];
-  const overrides = [...refusedCharts.map((chart) => [chart]), ...refused.map((o) => o.path)];
   return {
     cfg: said.length > 0 ? undefined : cfg,
     problems: said,
     notes,
     unchecked: chart.unchecked,
-    overrides,
+    overrides: [...refusedCharts.map((chart) => [chart]), ...refused.map((o) => o.path)],
+    placedAt: new Map(refused.flatMap((o) => (o.placeAt ? [[o.problem, o.placeAt]] : []))),
   };
 }
 

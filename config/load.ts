@@ -127,7 +127,11 @@ export function loadStackConfig(
   if (problems.length > 0 || !cfg) {
     // Each problem names its line in the stack file, when the file is where the CLI keeps it.
     const refusal = placer
-      .locate(new ConfigError(mergeMisspeltRequired(problems, cliConfigValues(all)), judged.notes))
+      .locate(
+        new ConfigError(mergeMisspeltRequired(problems, cliConfigValues(all)), judged.notes),
+        undefined,
+        judged.placedAt,
+      )
       .forStack(stack, projectDir);
     // A pin's misspelt chart name refuses the stack's right chartValues key: the pin's mistake, said
     // as the pin's alone when nothing else is wrong.

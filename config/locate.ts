@@ -23,7 +23,6 @@ import {
 import { isMergeKey, parsedAsMeant } from "./yamlDocument";
 import { stackFilePath } from "./paths";
 import { PROJECT } from "./schema";
-import { overrideOfUnsetKey } from "./unsetKeyOverride";
 import { propertyPath } from "./tree";
 import { CREDENTIAL_FIELDS, secretValueAt } from "../model/secrets";
 import { pinnedChart } from "../model/versions";
@@ -197,8 +196,9 @@ export class ConfigLocator {
   locate<E extends { locatedBy(at: (problem: string) => Place | undefined, firstFile?: string): E }>(
     e: E,
     spellingOf?: (problem: string) => string | undefined,
+    placedAt?: ReadonlyMap<string, string>,
   ): E {
-    return e.locatedBy((p) => this.ofProblem(p, spellingOf?.(p)), this.file);
+    return e.locatedBy((p) => this.ofProblem(p, spellingOf?.(p), placedAt?.get(p)), this.file);
   }
 
   private place(
@@ -374,9 +374,10 @@ export class ConfigLocator {
 
   /**
    * The place a problem's key path points at (see {@link problemPath}); `spelling` as in
-   * {@link at}.
+   * {@link at}; `placeAt` the key of the project whose line to place it at instead, as its check
+   * gives it (errors.ts RefusedOverride.placeAt), when the file holds that key.
    */
-  ofProblem(problem: string, spelling?: string): Place | undefined {
+  ofProblem(problem: string, spelling?: string, placeAt?: string): Place | undefined {
     const p = problemPath(problem);
     // A secret key's line (or a line under one), one whose problem hides the value, or one whose
     // name says it holds a secret (an unknown `adminPasword`, `bot_tokn` or `heartbeatUrll` is as
@@ -399,10 +400,9 @@ export class ConfigLocator {
     }
     // A chartValues override refused beside a judged key the file leaves out is placed at its own
     // line: the key has none, and its default (Pulumi.yaml's `loki: {}`) is not what to edit.
-    const override = p && overrideOfUnsetKey(problem);
-    if (p && override) {
-      const place = this.at(parseSegments(override), p.namespace, secret);
-      if (place?.exact) return { ...place, holders: this.holderNames(parseSegments(override), p.namespace) };
+    if (p && placeAt) {
+      const place = this.at(parseSegments(placeAt), p.namespace, secret);
+      if (place?.exact) return { ...place, holders: this.holderNames(parseSegments(placeAt), p.namespace) };
     }
     if (p) {
       const place = this.at(p.path, p.namespace, secret, spelling);

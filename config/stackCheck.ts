@@ -552,6 +552,7 @@ export function checkedStackConfig(
         judged.overrides,
       ),
       (p) => spellingOf.get(p),
+      judged.placedAt,
     );
     const laidOut = withLayoutProblems(located, cli);
     throw (

@@ -1,7 +1,6 @@
 import { isMap, propertyPath } from "./tree";
 import { PROJECT } from "./schema";
 import type { RefusedOverride } from "./errors";
-import { unsetKeyOverrideText } from "./unsetKeyOverride";
 
 /*
  * Where a stack key's value lands in its chart's values, or in an object the program writes
@@ -274,18 +273,21 @@ export function sameSettingProblems(
     const set = `${key}: ${JSON.stringify(override.value)}${at(key)}`;
     // The same value the program sets: a repeat, not a second mode, and said as one.
     const repeats = derived !== undefined && JSON.stringify(derived.value) === JSON.stringify(override.value);
+    const unsetKey = `expected the ${e.chart} chart's ${e.path.join(".")} set in one place (set it with ${e.key}), got ${set}`;
     out.push({
       problem: repeats
-        ? `${PROJECT}:${e.key}: ${unsetKeyOverrideText(e.chart, e.path.join("."), e.key, set)}, which repeats what the program sets from ${e.key} (not set in the stack file: ${derived.by ? `${derived.by}${at(derived.by)} decides it` : "its default"}); ` +
+        ? `${PROJECT}:${e.key}: ${unsetKey}, which repeats what the program sets from ${e.key} (not set in the stack file: ${derived.by ? `${derived.by}${at(derived.by)} decides it` : "its default"}); ` +
           `remove ${key}, or set ${e.key}: ${JSON.stringify(override.value)} to keep it in one place`
         : derived
-          ? `${PROJECT}:${e.key}: ${unsetKeyOverrideText(e.chart, e.path.join("."), e.key, set)} while ${e.key}, not set in the stack file, is ${JSON.stringify(derived.value)}, ` +
+          ? `${PROJECT}:${e.key}: ${unsetKey} while ${e.key}, not set in the stack file, is ${JSON.stringify(derived.value)}, ` +
             `${derived.by ? `which ${derived.by}${at(derived.by)} decides` : "its default"}; the program sets ${e.path.join(".")} from ${e.key} and judges the stack by that value, ` +
             `so the override, merged last, would run what no check judged; remove ${key} (${e.key} sets it)`
           : `${PROJECT}:${e.key}: expected the ${e.chart} chart's ${e.path.join(".")} set in one place (set it once: ${e.key}), ` +
             `got it set twice: ${e.key}: ${JSON.stringify(own)}${at(e.key)} and ${set}, ` +
             `where the override, merged last, would win and ${e.key} do nothing; remove ${key}`,
       path: [e.chart, ...override.at],
+      // The key the file leaves out has no line: the override's is the one to edit.
+      ...(derived ? { placeAt: key } : {}),
     });
   }
   return out;

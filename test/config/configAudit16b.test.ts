@@ -8,6 +8,9 @@ import { closestMatch } from "../../config/errors";
 import { checkedStackConfig } from "../../config/stackCheck";
 import { STACK_KEY_CHART_PATHS, withStackKeys } from "../../config/stackKeyPaths";
 import { BASE, P, STORE, refusal, stackProject } from "../support/stackText";
+import { ConfigError } from "../../config/errors";
+import { loadStackConfig } from "../../config/load";
+import { withRuntimeConfig } from "../support/runtimeConfig";
 
 const ALERTING = `  ${P("alerting")}: {pushover: false, heartbeat: false}\n`;
 /** A stack file of the base, the store, Pushover and the heartbeat off, and `more`. */
@@ -100,6 +103,35 @@ describe("round 16b: one chart value set by a stack key and a chartValues overri
         JSON.stringify(e.places[0]),
       );
     }
+  });
+
+  it("is placed at the override's line under the Pulumi runtime too (config/load.ts, as `pulumi preview` runs it)", async () => {
+    const text = stackText(`  ${P("chartValues")}:\n    loki:\n      deploymentMode: SimpleScalable\n`);
+    const dir = stackProject(text, "lab");
+    // What the CLI hands the program for that stack file: text, objects as JSON.
+    const config = {
+      [P("kubeContext")]: "admin@example",
+      [P("phase")]: "kps-removed",
+      [P("objectStore")]: JSON.stringify({ type: "minio", endpoint: "http://minio.storage.svc:9000" }),
+      [P("alerting")]: JSON.stringify({ pushover: false, heartbeat: false }),
+      [P("chartValues")]: JSON.stringify({ loki: { deploymentMode: "SimpleScalable" } }),
+    };
+    const e = await withRuntimeConfig("lab", config, () => {
+      try {
+        loadStackConfig(dir);
+      } catch (err) {
+        assert.ok(err instanceof ConfigError, String(err));
+        return err;
+      }
+      return assert.fail("the config passed");
+    });
+    const i = e.problems.findIndex((p) => p.startsWith(`${P("loki.mode")}: `));
+    assert.ok(i >= 0, e.message);
+    assert.deepEqual(
+      [e.places[i]?.file.endsWith("Pulumi.lab.yaml"), e.places[i]?.line],
+      [true, 10],
+      e.message,
+    );
   });
 
   it("chartValues.loki.deploymentMode of the mode the program works out is said as a repeat, not as another mode", () => {
