@@ -31,25 +31,32 @@ const dashboards = (uid: string) =>
     "resource grafana-dashboards",
   );
 const grafanaPod = (...keys: string[]) => placed(grafanaMountingDatasources(keys, "monitoring"));
+/**
+ * The chart's Grafana mounting `mounted` (every key of `files` unless given) in its datasources
+ * folder from its own ConfigMap holding `files`, and a dashboard reading datasource `uid`.
+ */
+const grafanaReading = (files: Record<string, string>, uid: string, mounted = Object.keys(files)) => [
+  grafanaPod(...mounted),
+  placed(cm("grafana", files)),
+  dashboards(uid),
+];
 const datasourceFindings = (objects: Placed[]) =>
   checkDashboards(objects).findings.filter((f) => /datasource/.test(f.message));
 
 describe("checks: the datasources Grafana provisions are read from every file it mounts in its datasources folder", () => {
   it('takes a datasource provisioned by a file beside datasources.yaml (chartValues.grafana.datasources["loki.yaml"]): no refusal', () => {
-    const objects = [
-      grafanaPod("datasources.yaml", "loki.yaml"),
-      placed(cm("grafana", { "datasources.yaml": file("metrics"), "loki.yaml": file("loki") })),
-      dashboards("loki"),
-    ];
+    const objects = grafanaReading(
+      { "datasources.yaml": file("metrics"), "loki.yaml": file("loki") },
+      "loki",
+    );
     assert.deepEqual(datasourceFindings(objects), []);
   });
 
   it("still refuses a uid no mounted file provisions, naming the release's files as what it rests on", () => {
-    const objects = [
-      grafanaPod("datasources.yaml", "loki.yaml"),
-      placed(cm("grafana", { "datasources.yaml": file("metrics"), "loki.yaml": file("loki") })),
-      dashboards("tempo"),
-    ];
+    const objects = grafanaReading(
+      { "datasources.yaml": file("metrics"), "loki.yaml": file("loki") },
+      "tempo",
+    );
     const [f, ...rest] = datasourceFindings(objects);
     assert.deepEqual(rest, []);
     assert.match(f.message, /expected a datasource uid the stack provisions \(metrics, loki\), got "tempo"/);
@@ -71,20 +78,18 @@ describe("checks: the datasources Grafana provisions are read from every file it
   });
 
   it("reads no mounted file Grafana skips (a name not ending in .yaml or .yml)", () => {
-    const objects = [
-      grafanaPod("datasources.yaml", "notes.txt"),
-      placed(cm("grafana", { "datasources.yaml": file("metrics"), "notes.txt": file("loki") })),
-      dashboards("loki"),
-    ];
+    const objects = grafanaReading(
+      { "datasources.yaml": file("metrics"), "notes.txt": file("loki") },
+      "loki",
+    );
     assert.match(datasourceFindings(objects)[0]?.message ?? "", /provisions \(metrics\), got "loki"/);
   });
 
   it("judges nothing when a file in the folder is not in the render (a ConfigMap the stack does not hold)", () => {
-    const objects = [
-      grafanaPod("datasources.yaml", "loki.yaml"),
-      placed(cm("grafana", { "datasources.yaml": file("metrics") })),
-      dashboards("loki"),
-    ];
+    const objects = grafanaReading({ "datasources.yaml": file("metrics") }, "loki", [
+      "datasources.yaml",
+      "loki.yaml",
+    ]);
     // loki.yaml is mounted from ConfigMap grafana, which lacks the key: not known, so not judged.
     assert.deepEqual(datasourceFindings(objects), []);
   });
