@@ -366,7 +366,7 @@ function shapeOf(doc: unknown): string {
  */
 export function parseRunning(
   dir: string,
-  read: (file: string) => string | undefined,
+  read: (file: string) => string | NotText | undefined,
   from: RunningSource = {},
   names: readonly string[] = [],
   keysOf?: ValuesKeysOf,
@@ -382,6 +382,10 @@ export function parseRunning(
     const text = read(file);
     if (text === undefined) {
       problems.push(`${path.join(dir, file)}: missing; collect it with: ${cmd}${note}`);
+      return UNREAD;
+    }
+    if (text instanceof NotText) {
+      refused(file, expected, `${text.found}; ${SAVE_AS}`, cmd);
       return UNREAD;
     }
     // A table read as YAML is a string or a map of its header: said as the table it is.
@@ -457,7 +461,7 @@ export function parseRunning(
  */
 function runningReleases(
   dir: string,
-  read: (file: string) => string | undefined,
+  read: (file: string) => string | NotText | undefined,
   need: (file: string, expected: string, cmd: string, note?: string) => unknown,
   refused: (file: string, expected: string, found: string, cmd: string) => void,
   problems: string[],
@@ -482,7 +486,9 @@ function runningReleases(
   const elsewhere = listedElsewhere(dir, list, names, from);
   if (elsewhere) problems.push(elsewhere);
   const releases: RunningRelease[] = [];
-  const at = entryPlaces(path.join(dir, "helm-list.yaml"), read("helm-list.yaml") ?? "");
+  // The list was read as text here: bytes that are no text are UNREAD above.
+  const listText = read("helm-list.yaml");
+  const at = entryPlaces(path.join(dir, "helm-list.yaml"), typeof listText === "string" ? listText : "");
   // The charts that run, at their versions: a values file of one of them is known by its keys there.
   const running = list.flatMap((e: any) => {
     const cv = typeof e?.chart === "string" ? splitChart(e.chart) : undefined;
@@ -573,13 +579,57 @@ export function readRunningDir(dir: string, from: RunningSource = {}, keysOf?: V
     dir,
     (file) => {
       const p = path.join(dir, file);
-      return fs.existsSync(p) ? fs.readFileSync(p, "utf8") : undefined;
+      return fs.existsSync(p) ? reportText(fs.readFileSync(p)) : undefined;
     },
     from,
     fs.existsSync(dir) ? fs.readdirSync(dir) : [],
     keysOf,
   );
 }
+
+/** A report's bytes that are no text it reads: what they are, in words (never the bytes). */
+export class NotText {
+  constructor(readonly found: string) {}
+}
+
+/** What a refusal of bytes that are no text says to do. */
+const SAVE_AS =
+  "save it as UTF-8, or as UTF-16 with its byte-order mark (what Windows PowerShell's > writes)";
+
+/**
+ * A report's text by its byte-order mark: Windows PowerShell 5.1's `>` writes UTF-16 LE behind FF
+ * FE, Notepad's "UTF-8 with BOM" EF BB BF first; else UTF-8. Bytes that do not decode, and NUL,
+ * which no report holds (UTF-16 without its mark has one in every other byte of ASCII text,
+ * valid UTF-8 read so), are {@link NotText}: read on, they were a YAML error quoting them.
+ */
+export function reportText(bytes: Buffer): string | NotText {
+  const mark = (...b: number[]) => b.every((x, i) => bytes[i] === x);
+  const [encoding, body] = mark(0xff, 0xfe)
+    ? (["UTF-16 LE", bytes.subarray(2)] as const)
+    : mark(0xfe, 0xff)
+      ? (["UTF-16 BE", Buffer.from(bytes.subarray(2)).swap16()] as const)
+      : (["UTF-8", bytes.subarray(mark(0xef, 0xbb, 0xbf) ? 3 : 0)] as const);
+  // An odd count of UTF-16 bytes cannot be swapped: said as bytes that are no UTF-16 text.
+  if (encoding === "UTF-16 BE" && bytes.length % 2 !== 0) return notUtf16(encoding);
+  let text: string;
+  try {
+    text = new TextDecoder(encoding === "UTF-8" ? "utf-8" : "utf-16le", {
+      fatal: true,
+      ignoreBOM: true,
+    }).decode(body);
+  } catch {
+    return encoding === "UTF-8" ? new NotText("bytes that are no UTF-8 text") : notUtf16(encoding);
+  }
+  if (!text.includes("\u0000")) return text;
+  return new NotText(
+    encoding === "UTF-8"
+      ? "bytes that are no UTF-8 text: NUL bytes, as UTF-16 text without its byte-order mark holds"
+      : `NUL characters after its ${encoding} byte-order mark, which no report holds`,
+  );
+}
+
+const notUtf16 = (encoding: string) =>
+  new NotText(`bytes that are no ${encoding} text, though it begins with ${encoding}'s byte-order mark`);
 
 /** One values path whose running value the program keeps. */
 export interface KeptPath {
