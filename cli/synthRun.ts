@@ -656,11 +656,11 @@ export function stackWarning(stack: string, warning: string, at: OverridePlace):
 /**
  * The --running folder's reports, read before the synthesis: a file missing or misshapen there is
  * said as --running's, not as the stack's takeover.running key (which the flag fills in and the
- * stack file may not set at all).
+ * stack file may not set at all). Returns what it warns of.
  */
-function readRunningFlag(dir: string, from: RunningSource): void {
+function readRunningFlag(dir: string, from: RunningSource): string[] {
   try {
-    readRunningDir(path.resolve(dir), from, cachedValuesKeys);
+    return readRunningDir(path.resolve(dir), from, cachedValuesKeys).warnings ?? [];
   } catch (e) {
     if (e instanceof RunningStateError) throw new SynthInputError(`--running ${dir}: ${e.message}`);
     throw e;
@@ -909,7 +909,12 @@ function takeoverOverridesOf(
   const { root, args } = run;
   try {
     const overrides = args.running ? runningOverrides(root, stack, args.running) : {};
-    if (args.running) readRunningFlag(args.running, runningSource(root, stack));
+    // What the folder holds that is passed over (a values file of no listed release) is said here,
+    // where the folder is read as --running's: a synthesis never names the folder, so that one
+    // kept by its files' content serves the same files at another path.
+    if (args.running)
+      for (const w of readRunningFlag(args.running, runningSource(root, stack)))
+        err(`${stack}: warning: ${w}`);
     return overrides;
   } catch (e) {
     if (!(e instanceof SynthInputError)) throw e;

@@ -4,6 +4,7 @@ import { loadAll } from "js-yaml";
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { lokiName } from "./services";
 import { versions } from "./versions";
+import { closestMatch } from "@homelab-observability/contract";
 import { listed } from "./words";
 import { notYamlMessage } from "./yamlText";
 
@@ -57,6 +58,8 @@ export interface RunningState {
   prometheusRules?: Record<string, any>[];
   /** Live Namespaces (kubectl's objects); absent when not collected. */
   namespaces?: Record<string, any>[];
+  /** What was passed over and why (a values file of no listed release); absent when nothing was. */
+  warnings?: string[];
 }
 
 /** Raised when the folder lacks a file or a file has the wrong shape; names the file and the command. */
@@ -411,7 +414,8 @@ export function parseRunning(
     }
     return docs[0];
   };
-  const releases = runningReleases(dir, read, need, refused, problems, from, names, keysOf);
+  const warnings: string[] = [];
+  const releases = runningReleases(dir, read, need, refused, problems, from, names, keysOf, warnings);
   const items = (file: string): Record<string, any>[] => {
     const cmd = runningCommand(file, dir, from);
     const doc = need(file, EXPECTED.items, cmd) as any;
@@ -452,6 +456,7 @@ export function parseRunning(
     pvcs,
     ...(extra["prometheusrules.yaml"] ? { prometheusRules: extra["prometheusrules.yaml"] } : {}),
     ...(extra["namespaces.yaml"] ? { namespaces: extra["namespaces.yaml"] } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 
@@ -468,6 +473,7 @@ function runningReleases(
   from: RunningSource,
   names: readonly string[],
   keysOf: ValuesKeysOf | undefined,
+  warnings: string[],
 ): RunningRelease[] {
   const listCmd = runningCommand("helm-list.yaml", dir, from);
   // Without the list the values files it would name are unknown: said, so the next run's
@@ -485,6 +491,8 @@ function runningReleases(
   }
   const elsewhere = listedElsewhere(dir, list, names, from);
   if (elsewhere) problems.push(elsewhere);
+  const strays = strayValuesFiles(dir, list, names, (f) => read(f) !== undefined, from);
+  warnings.push(...strays.warnings);
   const releases: RunningRelease[] = [];
   // The list was read as text here: bytes that are no text are UNREAD above.
   const listText = read("helm-list.yaml");
@@ -510,7 +518,7 @@ function runningReleases(
     }
     const file = valuesFileOf(e);
     const cmd = valuesCommand(e, dir, from.context);
-    const values = need(file, EXPECTED.values, cmd);
+    const values = need(file, EXPECTED.values, cmd, strays.notes.get(file));
     if (values === UNREAD) return;
     // `--all` prints the chart's defaults merged with what was set, never nothing: an empty file is
     // what the redirection leaves when helm fails (its error goes to stderr: the release is not in
@@ -568,6 +576,72 @@ function listedElsewhere(
   // The folder holds one namespace's reports (COMMANDS): the stack's, when its values are there.
   const namespace = from.namespace && orphans.has(from.namespace) ? from.namespace : namespaces[0];
   return `${path.join(dir, "helm-list.yaml")}: lists no release in ${listed(namespaces)}, yet the folder holds the values (helm get values) of ${listed([...orphans.values()].flat())}: the list was collected from another namespace or kube context (\`helm list\` without -n lists the current namespace's releases alone); collect it again with: ${runningCommand("helm-list.yaml", dir, { ...from, namespace })}`;
+}
+
+/** `<namespace>/<release>` of a listed entry, or undefined for an entry without them (refused). */
+const releaseKey = (e: any): string | undefined =>
+  typeof e?.name === "string" && typeof e?.namespace === "string" ? `${e.namespace}/${e.name}` : undefined;
+
+/**
+ * The values files (`*.values.yaml`) in the folder that are no listed release's: only the releases
+ * helm-list.yaml lists are read, so each would be passed over in silence (a release's values saved
+ * under another name or namespace). One standing for a listed release whose own file is missing
+ * (the closest by name, or the only one of each) is named in that file's refusal (`notes`, by the
+ * missing file); any other is a warning, since the check then reads every listed release's own
+ * file and loses nothing by it. Those of a namespace the list has no release in are
+ * {@link listedElsewhere}'s refusal.
+ */
+function strayValuesFiles(
+  dir: string,
+  list: unknown[],
+  names: readonly string[],
+  exists: (file: string) => boolean,
+  from: RunningSource,
+): { notes: Map<string, string>; warnings: string[] } {
+  const releases = list.flatMap((e: any) => {
+    const key = releaseKey(e);
+    return key ? [{ key, file: valuesFileOf(e) }] : [];
+  });
+  const files = new Set(releases.map((r) => r.file));
+  const namespaces = new Set(releases.map((r) => r.key.split("/")[0]));
+  const strays = [...names]
+    .sort()
+    .filter((f) => f.endsWith(".values.yaml") && !files.has(f))
+    .map((file) => {
+      const stem = file.slice(0, -".values.yaml".length);
+      const dot = stem.indexOf(".");
+      return { file, key: dot < 0 ? undefined : `${stem.slice(0, dot)}/${stem.slice(dot + 1)}`, stem };
+    })
+    .filter((s) => !(s.key && /^[a-z0-9-]+\//.test(s.key) && !namespaces.has(s.key.split("/")[0])));
+  const notes = new Map<string, string>();
+  const missing = releases.filter((r) => !exists(r.file));
+  const paired = new Set<string>();
+  for (const r of missing) {
+    const free = strays.filter((s) => !paired.has(s.file));
+    const name = (s: (typeof strays)[number]) => s.key ?? `${r.key.split("/")[0]}/${s.stem}`;
+    const near = closestMatch(r.key, free.map(name));
+    const stray =
+      free.find((s) => name(s) === near) ?? (missing.length === 1 && free.length === 1 ? free[0] : undefined);
+    if (!stray) continue;
+    paired.add(stray.file);
+    notes.set(
+      r.file,
+      `; the folder holds ${stray.file}, of a release helm-list.yaml does not list: if it holds the values of ${r.key}, rename it to ${r.file}`,
+    );
+  }
+  const all = releases.map((r) => r.key);
+  const warnings = strays
+    .filter((s) => !paired.has(s.file))
+    .map((s) => {
+      const near = closestMatch(s.key ?? s.stem, s.key ? all : all.map((k) => k.split("/")[1]));
+      const closest = releases.find((r) => (s.key ? r.key : r.key.split("/")[1]) === near);
+      const closestText = closest ? `; the closest is ${closest.key}, read from ${closest.file}` : "";
+      const read = `only the releases ${s.key ? "it lists" : "helm-list.yaml lists"} are read (${listed(all)})`;
+      return s.key
+        ? `${path.join(dir, s.file)}: not read: it is the values file of release ${s.key}, which helm-list.yaml does not list, and ${read}${closestText}. If ${s.key} runs, collect the list again with: ${runningCommand("helm-list.yaml", dir, from)}`
+        : `${path.join(dir, s.file)}: not read: a release's values file is named <namespace>.<release>.values.yaml, and ${read}${closestText}`;
+    });
+  return { notes, warnings };
 }
 
 /**
