@@ -225,13 +225,34 @@ function quotedProblem(
   chart: string,
   condition?: ChartCondition,
 ): string | undefined {
-  if (typeof kind !== "string" || typeof v !== "string") return undefined;
+  if (typeof kind !== "string") return undefined;
+  if (typeof v !== "string")
+    return condition && kind === "boolean" ? conditionNotBoolean(v, chart, condition) : undefined;
   const quoted = textScalar(kind, v, condition);
   return (
     quoted &&
     `${quoted.expected}, as the ${chart} chart ${pinnedChart(chart)?.version}'s default is (${quoted.hint}), ` +
       `got string ${JSON.stringify(v)}; ${quoted.why}`
   );
+}
+
+/**
+ * The refusal of a number or null in a subchart's condition, which Helm passes over as it passes
+ * over text ({@link helmReads}): run, `helm template` of kube-prometheus-stack 88.0.0 with
+ * grafana.enabled 0, 1 or null renders the grafana subchart and warns "returned non-bool value".
+ * Where only templates read a boolean, `if` takes 0 and 1 as false and true and null as false (the
+ * default deleted), what they say: those are kept (test/config/chartConditionNonText.test.ts).
+ */
+function conditionNotBoolean(v: unknown, chart: string, condition: ChartCondition): string | undefined {
+  if (typeof v !== "number" && v !== null) return undefined;
+  const hint =
+    v === null
+      ? "write true or false, or remove the key for the chart's default"
+      : v === 0 || v === 1
+        ? `write ${v === 1}`
+        : "write true or false";
+  const found = v === null ? "null" : `the number ${v}`;
+  return `expected true or false, as the ${chart} chart ${pinnedChart(chart)?.version}'s default is (${hint}), got ${found}; ${helmReads(condition, String(v), String(v))}`;
 }
 
 /** YAML 1.1's words for true and false, each in its three cases: text in YAML 1.2 (yaml.v3 resolve.go). */
@@ -307,7 +328,7 @@ const templatesRead = (v: string, meant: boolean | undefined) =>
  * "false", 0 or null, none with false; victoria-metrics-k8s-stack 0.80.0 its kube-state-metrics
  * with "" and "false". So `""`, false to a template, does not leave the subchart out.
  */
-function helmReads(condition: ChartCondition, v: string): string {
+function helmReads(condition: ChartCondition, v: string, shown = JSON.stringify(v)): string {
   const key = condition.path.join(".");
   const sub = `the ${condition.subchart} subchart`;
   // A subchart's own dependency is read only while that subchart renders (ChartCondition.within):
@@ -316,7 +337,7 @@ function helmReads(condition: ChartCondition, v: string): string {
   const reads = `${within ? `while the ${within} subchart renders, ` : ""}Helm reads ${key} as`;
   const file = `(the ${within ? `${within} subchart` : "chart"}'s Chart.yaml dependencies)`;
   return condition.alone
-    ? `${reads} ${sub}'s condition ${file}, takes only true or false there and passes over any other value with a warning, rendering the subchart: ${JSON.stringify(v)} would not leave it out`
+    ? `${reads} ${sub}'s condition ${file}, takes only true or false there and passes over any other value with a warning, rendering the subchart: ${shown} would not leave it out`
     : `${reads} one of ${sub}'s conditions ${file}, takes only true or false there and passes over any other value with a warning`;
 }
 
