@@ -298,7 +298,8 @@ export function grafanaSharedState(values: any): {
   database: string;
   sharedClaim?: string;
 } {
-  const autoscaling = values?.autoscaling?.enabled === true;
+  // Go template's truth, as the chart tests it (hpa.yaml:2, deployment.yaml:17): "false" and 1 run the HPA.
+  const autoscaling = templateTrue(values?.autoscaling?.enabled);
   const pods = autoscaling ? Number(values?.autoscaling?.maxReplicas ?? 5) : Number(values?.replicas ?? 1);
   const from = autoscaling ? "autoscaling.maxReplicas" : "replicas";
   const ini = values?.["grafana.ini"]?.database ?? {};
@@ -354,9 +355,14 @@ function persistenceType(p: any): unknown {
  * `true` is named with why the chart's `if` takes it as on.
  */
 function persistenceOn(p: any): string {
-  return p.enabled === true
+  return onAsRead(p.enabled);
+}
+
+/** A switch the chart's `if` takes as on, said as found: a value other than `true` with why. */
+function onAsRead(v: unknown): string {
+  return v === true
     ? "true"
-    : `${JSON.stringify(p.enabled)}, which the chart's templates read as true (Go template: only false, 0, "", null and an empty list or map are false)`;
+    : `${JSON.stringify(v)}, which the chart's templates read as true (Go template: only false, 0, "", null and an empty list or map are false)`;
 }
 
 /**
@@ -490,9 +496,10 @@ function sharedState(g: GrafanaChart): string | undefined {
  * (the chart's maxReplicas when unset), else `replicas`.
  */
 function podsFrom({ values, at: k }: GrafanaChart, s: { pods: number; from: string }): string {
-  if (values?.autoscaling?.enabled !== true) return `values.${k}${s.from} is ${s.pods}`;
+  const enabled: unknown = values?.autoscaling?.enabled;
+  if (!templateTrue(enabled)) return `values.${k}${s.from} is ${s.pods}`;
   const unset = values.autoscaling.maxReplicas === undefined ? " (unset: the chart's default)" : "";
-  return `values.${k}autoscaling.enabled is true and values.${k}${s.from} is ${s.pods}${unset}`;
+  return `values.${k}autoscaling.enabled is ${onAsRead(enabled)}${enabled === true ? "" : ","} and values.${k}${s.from} is ${s.pods}${unset}`;
 }
 
 /**
@@ -507,7 +514,8 @@ function podsFrom({ values, at: k }: GrafanaChart, s: { pods: number; from: stri
  */
 function oneReplica({ values, key }: GrafanaChart): string {
   const c = `chartValues.${key}.`;
-  if (values?.autoscaling?.enabled !== true) return `set ${c}replicas to 1, or remove it`;
+  const enabled: unknown = values?.autoscaling?.enabled;
+  if (!templateTrue(enabled)) return `set ${c}replicas to 1, or remove it`;
   const replicas = Number(values.replicas ?? 1);
   // The StatefulSet reads it whatever autoscaling says (grafana 12.3.1 templates/statefulset.yaml;
   // deployment.yaml alone leaves it out while autoscaling is on), made as the chart's hpa.yaml
@@ -522,5 +530,5 @@ function oneReplica({ values, key }: GrafanaChart): string {
     min > 1
       ? `${c}autoscaling.maxReplicas and ${c}autoscaling.minReplicas to 1 (minReplicas is ${min})`
       : `${c}autoscaling.maxReplicas to 1`;
-  return `set ${c}autoscaling.enabled to false${off}, or ${max}`;
+  return `set ${c}autoscaling.enabled to false${enabled === true ? "" : " (the boolean)"}${off}, or ${max}`;
 }
