@@ -219,6 +219,8 @@ export interface Selection {
  */
 export type MergedViolation = Violation & {
   alsoAt: string[];
+  /** The places of `alsoAt` the first line's own advice answers ({@link ONE_CONDITION}). */
+  answered?: string[];
   overrides?: string[];
   overridesUnsure?: boolean;
   /** The overrides raised requests a pool row sums (resource-budget), not one release's values. */
@@ -227,6 +229,7 @@ export type MergedViolation = Violation & {
 /** A check finding, likewise. */
 export type MergedFinding = CheckFinding & {
   alsoAt: string[];
+  answered?: string[];
   overrides?: string[];
   overridesUnsure?: boolean;
 };
@@ -258,6 +261,24 @@ const LEVEL_ORDER: Record<string, number> = { mandatory: 0, remediate: 0, adviso
 const membersOf = new WeakMap<object, (Violation | CheckFinding)[]>();
 
 /**
+ * Mistake kinds (contract/mistakes.ts) whose every report states one condition: Loki's compactor
+ * retention without a delete store, which Config.Validate refuses (grafana/loki v3.7.6
+ * pkg/compactor/config.go:107-110), whether the pack reads it in the values or engine-config in the
+ * container's config. The advice that mends it at one place mends it at each place of that cause.
+ */
+const ONE_CONDITION: ReadonlySet<string> = new Set([MISTAKES.lokiDeleteStore]);
+
+/** The cause each report had before {@link overrideCauses} joined it to an override's (its copies). */
+const ownCause = new WeakMap<object, string | undefined>();
+const causeOf = (r: Violation | CheckFinding) => (ownCause.has(r) ? ownCause.get(r) : r.cause);
+
+/** Whether `member`, merged into the message `lead` leads, is the same condition by its own cause. */
+function answeredBy(lead: Violation | CheckFinding, member: Violation | CheckFinding): boolean {
+  const cause = causeOf(member);
+  return cause !== undefined && cause === causeOf(lead) && ONE_CONDITION.has(cause.split("@")[0]);
+}
+
+/**
  * One message per mistake. The pack and the rendered-object checks each report the place they see:
  * a violation or finding that names its cause (contract/mistakes.ts) is merged with every other of
  * that cause into one, which keeps the first report of the most severe level (the pack's, when it
@@ -278,6 +299,12 @@ export function mergeProblems(
   const seen = new Set<string>();
   const outV: MergedViolation[] = [];
   const outF: MergedFinding[] = [];
+  const leadOf = new Map<object, Violation | CheckFinding>();
+  const join = (first: MergedViolation | MergedFinding, r: Violation | CheckFinding, place: string) => {
+    if (!first.alsoAt.includes(place)) first.alsoAt.push(place);
+    if (answeredBy(leadOf.get(first)!, r)) (first.answered ??= []).push(place);
+    membersOf.get(first)?.push(r);
+  };
   const sorted = [...violations].sort((a, b) => (LEVEL_ORDER[a.level] ?? 1) - (LEVEL_ORDER[b.level] ?? 1));
   for (const v of sorted) {
     const same = `v\0${v.policy}\0${v.level}\0${v.urn ?? ""}\0${v.message}`;
@@ -285,13 +312,12 @@ export function mergeProblems(
     seen.add(same);
     const first = v.cause ? byCause.get(v.cause) : undefined;
     if (first) {
-      const place = `[${v.policy}] ${violationPlace(v)}`;
-      if (!first.alsoAt.includes(place)) first.alsoAt.push(place);
-      membersOf.get(first)?.push(v);
+      join(first, v, `[${v.policy}] ${violationPlace(v)}`);
       continue;
     }
     const merged: MergedViolation = { ...v, alsoAt: [] };
     membersOf.set(merged, []);
+    leadOf.set(merged, v);
     if (v.cause) byCause.set(v.cause, merged);
     outV.push(merged);
   }
@@ -301,13 +327,12 @@ export function mergeProblems(
     seen.add(same);
     const first = f.cause ? byCause.get(f.cause) : undefined;
     if (first) {
-      const place = findingPlace(f);
-      if (!first.alsoAt.includes(place)) first.alsoAt.push(place);
-      membersOf.get(first)?.push(f);
+      join(first, f, findingPlace(f));
       continue;
     }
     const merged: MergedFinding = { ...f, alsoAt: [] };
     membersOf.set(merged, []);
+    leadOf.set(merged, f);
     if (f.cause) byCause.set(f.cause, merged);
     outF.push(merged);
   }
@@ -353,8 +378,13 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
   resources: OverrideContext["resources"],
   overrides: string[],
 ): { violations: V[]; findings: F[] } {
-  const vs = violations.map((v) => ({ ...v }));
-  const fs = findings.map((f) => ({ ...f }));
+  const copy = <R extends Violation | CheckFinding>(r: R): R => {
+    const c = { ...r };
+    ownCause.set(c, causeOf(r));
+    return c;
+  };
+  const vs = violations.map(copy);
+  const fs = findings.map(copy);
   if (overrides.length === 0) return { violations: vs, findings: fs };
   const releases = releasesOf(resources);
   // The most severe first, as mergeProblems keeps them: the cause is named by what leads.
@@ -567,6 +597,7 @@ const ADVICE_RENDERS_THE_PODS: ReadonlySet<string> = new Set([GRAFANA_RENDERS_A_
 /** The lines naming the other places of a merged report and the overrides behind it, indented under it. */
 function alsoLines(m: {
   alsoAt: string[];
+  answered?: string[];
   overrides?: string[];
   overridesUnsure?: boolean;
   overridesInPool?: boolean;
@@ -583,6 +614,8 @@ function alsoLines(m: {
   const others = [
     ...new Set(
       m.alsoAt
+        // A place of the same condition (the delete store engine-config reads too) is the advice's.
+        .filter((a) => !m.answered?.includes(a))
         .map((a) => /^\[([^\]]+)\]/.exec(a)?.[1])
         // A render failure among the places traces to the value the lead's advice changes.
         .filter((r) => r !== undefined && r !== lead && r !== RENDER_PLACE),
