@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { closestMatch, closestOption, nearest, slipOf } from "@homelab-observability/contract";
+import { closestMatch, closestOption, nearest, parseQuantity, slipOf } from "@homelab-observability/contract";
 import {
   COMPONENT_MAPS,
   PROJECT,
@@ -934,6 +934,22 @@ const DURATION_WORDS: Record<string, string> = {
   years: "y",
 };
 
+/** The size units a byte count is offered in, largest first (each binary unit above its decimal one). */
+const BYTE_UNITS = ["Ti", "T", "Gi", "G", "Mi", "M", "Ki", "k"];
+
+/**
+ * What a size written as a number alone meant. Below a MiB of bytes, the Gi a volume's size most
+ * often has ("70" is "70Gi"); from a MiB on, bytes (a node's memory pasted in bytes: 2^20 Gi would be
+ * a PiB), said in the largest unit that holds them whole ("8589934592" is "8Gi"), or nothing when
+ * none does: another size would be another value, not the same one spelled as the key takes it.
+ */
+function bareSizes(n: string): string[] {
+  const bytes = Number(n);
+  if (!Number.isSafeInteger(bytes) || bytes < 2 ** 20) return [`${n}Gi`];
+  const whole = BYTE_UNITS.find((u) => bytes % parseQuantity(`1${u}`)! === 0);
+  return whole ? [`${bytes / parseQuantity(`1${whole}`)!}${whole}`] : [];
+}
+
 /**
  * `; did you mean "8Gi"?` for a size or a duration written with its unit spelled another way
  * ("8GB", "8 Gi", "8gi"; "14days", "14 d", "2weeks"), when the key's own schema takes the
@@ -960,8 +976,8 @@ function unitHint(path: (string | number)[], found: unknown, input: unknown): st
       : "";
   }
   // A number alone where a size is written with its unit: the unit a volume's size most often has
-  // (a key that takes bytes alone, or no Gi, is offered nothing).
-  if (unit === "") candidates.push(`${n}Gi`);
+  // (a key that takes bytes alone, or no Gi, is offered nothing), or, for bytes, those bytes.
+  if (unit === "") candidates.push(...bareSizes(n));
   // A byte unit: GB, GiB, gi, G as the binary unit Kubernetes sizes are written in, else as the
   // byte size a key like workload.logsPerDay takes, binary where the spelling was ("50Gi" as
   // "50GiB", "50G" as "50GB").
