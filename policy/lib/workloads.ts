@@ -584,8 +584,25 @@ function vmChartPod(w: ChartWorkload, values: any): { blocks: unknown[]; injecte
   const kind: string | undefined = w.objectKind ?? w.name;
   const path = w.resources[0];
   if (!isVmPodKind(kind) || path === undefined || !path.endsWith(".resources")) return undefined;
-  const env = envValues(at(values, "victoria-metrics-operator.env"));
+  const env = envValues(chartQuotedEnv(at(values, "victoria-metrics-operator.env")));
   return operatorBlocks(kind, at(values, path.slice(0, -".resources".length)) ?? {}, env);
+}
+
+/**
+ * The operator chart's `env` values as it writes them into the operator's container, `value: {{
+ * .value | quote }}` (victoria-metrics-operator 0.63.1 templates/server.yaml:59-63): a YAML boolean
+ * or number reaches the operator as text (helm v3.17.3 renders `false` as "false", `300` as "300",
+ * `1000000` as "1e+06"). A number is kept only where that text is JavaScript's too (0, and 1e-4 to
+ * 1e6 apart); one outside stays unknown, as a `valueFrom` is.
+ */
+function chartQuotedEnv(env: unknown): unknown {
+  if (!Array.isArray(env)) return env;
+  const sameText = (n: number) => n === 0 || (Math.abs(n) >= 1e-4 && Math.abs(n) < 1e6);
+  return env.map((e) =>
+    typeof e?.value === "boolean" || (typeof e?.value === "number" && sameText(e.value))
+      ? { ...e, value: String(e.value) }
+      : e,
+  );
 }
 
 /** Workloads a known chart renders from its values (pack data for defaults). */
