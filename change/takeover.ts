@@ -44,6 +44,7 @@ import { inContext, shellWord } from "../model/running";
 import { listed as inWords } from "../model/words";
 import { NAMESPACE_TYPE } from "../model/names";
 import { NETWORK_POLICIES_DEFERRED } from "@homelab-observability/contract";
+import { RELEASE_IMPORT_IGNORES } from "../model/importIgnores";
 
 /** The expected preview of one adopted resource in one step. */
 export interface Preview {
@@ -578,7 +579,8 @@ export function importStepSynthesis(exp: StackExport): boolean {
  * The state an import step's synthesis (`previous`) stands for, the releases `next` adopts as they
  * run: the import step ignores a Release's chart, version and values (RELEASE_IMPORT_IGNORES), so
  * the engine keeps what the provider's import reads from Helm, the running release, where the
- * synthesis wrote the program's values, which never ran. Judged from those, the update's claim
+ * synthesis wrote the program's values, which never ran; its other inputs (`compat`) are the
+ * program's, kept as the synthesis wrote them. Judged from those, the update's claim
  * templates kept as they run read as changed. `previous` itself for any other export, and for an
  * adopted release `running` does not list.
  */
@@ -592,7 +594,12 @@ export function stateAfterImport(
   const resources = previous.deployment.resources.map((r) => {
     const id = r.type === RELEASE_TYPE ? adopted.get(r.urn) : undefined;
     const rel = id === undefined ? undefined : runningRelease(running, id);
-    return rel ? { ...r, inputs: runningReleaseInputs(rel, running) } : r;
+    if (!rel) return r;
+    // The engine keeps the program's other inputs (compat...): only the ignored ones are the import's.
+    const kept = Object.fromEntries(
+      Object.entries(r.inputs ?? {}).filter(([k]) => !RELEASE_IMPORT_IGNORES.includes(k)),
+    );
+    return { ...r, inputs: { ...kept, ...runningReleaseInputs(rel, running) } };
   });
   return { ...previous, deployment: { ...previous.deployment, resources } };
 }
