@@ -20,13 +20,13 @@ describe("--against the takeover's import-step synthesis keeps the adopted relea
 
   before(async () => {
     const dir = stableDir("import-step-kept-inputs");
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    const text = fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8");
-    assert.match(text, /\n {4}step: import\n/);
-    fs.writeFileSync(
-      path.join(dir, "Pulumi.takeover.yaml"),
-      text.replace(/\n {4}step: import\n/, "\n    step: import\n    running: running\n"),
-    );
+    // The stack file at its import step, naming what runs; Pulumi.yaml has no step to rewrite.
+    for (const f of ["Pulumi.yaml", "Pulumi.takeover.yaml"]) {
+      const text = fs.readFileSync(path.join(ROOT, f), "utf8");
+      const step = text.replace(/\n {4}step: import\n/, "\n    step: import\n    running: running\n");
+      fs.writeFileSync(path.join(dir, f), step);
+    }
+    assert.match(fs.readFileSync(path.join(dir, "Pulumi.takeover.yaml"), "utf8"), /\n {4}running: running\n/);
     await writeSeed000Running(path.join(dir, "running"));
     const a = tmpDir("import-step-first");
     const first = await synthCli("--dir", dir, "--stack", "takeover", "--out", a, "--quiet");

@@ -9,8 +9,8 @@
 import { strict as assert } from "assert";
 import { workloadsOf, vmOperatorEnv, type Workload } from "../../policy/lib/workloads";
 import type { Res } from "../../policy/lib/resources";
+import { vmCr, vmOperatorDeployment } from "../support/vmOperator";
 
-const VM = "kubernetes:operator.victoriametrics.com/v1beta1";
 const SET = { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "64Mi" } };
 
 /** The release's workload of `kind` counted from its values (a live preview's opaque release). */
@@ -31,24 +31,8 @@ function fromValues(env: { name: string; value: unknown }[], kind: string): Work
 
 /** The same CR counted from the rendered objects, with the operator's env as the chart renders it. */
 function fromRendered(env: { name: string; value: string }[], kind: string, spec: object): Workload {
-  const op: Res = {
-    type: "kubernetes:apps/v1:Deployment",
-    urn: "urn:pulumi:s::p::kubernetes:apps/v1:Deployment::op",
-    name: "op",
-    props: {
-      metadata: { name: "op" },
-      spec: {
-        template: { spec: { containers: [{ name: "m", image: "victoriametrics/operator:v0.66.0", env }] } },
-      },
-    },
-  };
-  const cr: Res = {
-    type: `${VM}:${kind}`,
-    urn: `urn:pulumi:s::p::${VM}:${kind}::vm`,
-    name: "vm",
-    props: { metadata: { name: "vm" }, spec },
-  };
-  return workloadsOf(cr, undefined, [], vmOperatorEnv([op, cr]))[0];
+  const cr = vmCr(kind, spec as Record<string, unknown>);
+  return workloadsOf(cr, undefined, [], vmOperatorEnv([vmOperatorDeployment(env), cr]))[0];
 }
 
 describe("policy (workloads): the VictoriaMetrics operator's env from chart values as the chart quotes it", () => {

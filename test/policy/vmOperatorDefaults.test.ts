@@ -7,29 +7,12 @@
  */
 import { strict as assert } from "assert";
 import { workloadsOf, vmOperatorEnv, type Workload } from "../../policy/lib/workloads";
-import type { Res } from "../../policy/lib/resources";
 import { parseQuantity } from "../../policy/lib/quantity";
+import type { Res } from "../../policy/lib/resources";
+import { vmCr, vmOperatorDeployment } from "../support/vmOperator";
 
-const VM = "kubernetes:operator.victoriametrics.com/v1beta1";
-const cr = (kind: string, spec: Record<string, unknown>): Res => ({
-  type: `${VM}:${kind}`,
-  urn: `urn:pulumi:s::p::${VM}:${kind}::vm`,
-  name: "vm",
-  props: { metadata: { name: "vm" }, spec },
-});
-const operator = (env: { name: string; value: string }[]): Res => ({
-  type: "kubernetes:apps/v1:Deployment",
-  urn: "urn:pulumi:s::p::kubernetes:apps/v1:Deployment::op",
-  name: "op",
-  props: {
-    metadata: { name: "op" },
-    spec: {
-      template: {
-        spec: { containers: [{ name: "manager", image: "victoriametrics/operator:v0.66.0", env }] },
-      },
-    },
-  },
-});
+const cr = vmCr;
+const operator = vmOperatorDeployment;
 /** The one workload of `res`, in a stack that also holds `others` (the operator's Deployment). */
 const one = (res: Res, others: Res[] = []): Workload => {
   const ws = workloadsOf(res, undefined, [], vmOperatorEnv([...others, res]));

@@ -1,0 +1,27 @@
+/** Objects of a stack the VictoriaMetrics operator runs, for the pack's tests of what it writes into its pods. */
+import type { Res } from "../../policy/lib/resources";
+
+const VM = "kubernetes:operator.victoriametrics.com/v1beta1";
+
+/** A VictoriaMetrics custom resource of `kind` named vm. */
+export const vmCr = (kind: string, spec: Record<string, unknown>): Res => ({
+  type: `${VM}:${kind}`,
+  urn: `urn:pulumi:s::p::${VM}:${kind}::vm`,
+  name: "vm",
+  props: { metadata: { name: "vm" }, spec },
+});
+
+/** The operator's rendered Deployment, its container's `env` as given. */
+export const vmOperatorDeployment = (env: { name: string; value: string }[]): Res => ({
+  type: "kubernetes:apps/v1:Deployment",
+  urn: "urn:pulumi:s::p::kubernetes:apps/v1:Deployment::op",
+  name: "op",
+  props: {
+    metadata: { name: "op" },
+    spec: {
+      template: {
+        spec: { containers: [{ name: "manager", image: "victoriametrics/operator:v0.66.0", env }] },
+      },
+    },
+  },
+});
