@@ -14,139 +14,20 @@
  * kind `RESOURCE` (`resource`, :767-768; values.yaml "search in configmap, secret or both"), named
  * in `RESOURCE_NAME` when `resourceName` is set (:769-771; values.yaml "comma separated list of
  * resource names to be fetched/checked"; the image the program pins, k8s-sidecar 1.30.9, reads
- * them only outside `ALL` and instead of the label, see namesIn), in the namespaces `NAMESPACE`
+ * them only outside `ALL` and instead of the label, see grafanaSidecar.ts namesIn), in the namespaces `NAMESPACE`
  * (`searchNamespace` joined by commas, :777-779), every namespace for `ALL`, its own namespace when
  * not set (values.yaml sidecar.dashboards.searchNamespace). The grafana container is `grafana`
  * (:1236), which tells Grafana's pod from the chart's image renderer.
  */
 import { DASHBOARD_LABEL } from "../builders/grafana/grafanaValues";
 import { parseUserYaml } from "../model/yamlText";
+import { RESOURCE_KINDS, selection, sidecarEnv, UNKNOWN, type Reason } from "./grafanaSidecar";
 import { chartOf, describe, releaseUrns, type Finding, type K8sObject, type Placed } from "./objects";
-
-/** The sidecar's settings as values keys under `sidecar.dashboards`, each a reason a ConfigMap is not loaded. */
-type Reason = "enabled" | "label" | "labelValue" | "resource" | "resourceName" | "searchNamespace";
-
-/**
- * The env of `pod`'s dashboard sidecar (`<name>-sc-dashboard`, or `<name>-init-sc-dashboard` with
- * `initDashboards`; the first found), undefined when the pod runs none: what the check judges and
- * what its message says are read from the same container. A name set twice keeps its last value
- * (the chart writes `env` entries before its own). A value the pod takes from elsewhere (`valueFrom`,
- * which the chart writes from sidecar.dashboards.envValueFrom, grafana 12.3.1 templates/_pod.tpl:744-748)
- * is UNKNOWN: offline it is no value, and no verdict rests on it (it was read as "").
- */
-function sidecarEnv(pod: K8sObject): Map<string, string | typeof UNKNOWN> | undefined {
-  const spec = pod.spec?.template?.spec ?? {};
-  const sidecar = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].find(
-    (c: { name?: string }) => typeof c?.name === "string" && /-(?:init-)?sc-dashboard$/.test(c.name),
-  );
-  if (!sidecar) return undefined;
-  return new Map<string, string | typeof UNKNOWN>(
-    (sidecar.env ?? []).map((e: { name?: string; value?: unknown; valueFrom?: unknown }) => [
-      String(e?.name),
-      e?.valueFrom !== undefined ? UNKNOWN : typeof e?.value === "string" ? e.value : "",
-    ]),
-  );
-}
-
-/** A sidecar setting whose value the pod reads from elsewhere at start (`valueFrom`), not known offline. */
-const UNKNOWN = Symbol("valueFrom");
-
-/**
- * The kinds k8s-sidecar lists for RESOURCE, as written (kiwigrid/k8s-sidecar 1.30.9, commit
- * 630e256e5c6c019eec9618c365f6629b900d2a05, src/sidecar.py:71-72: `os.getenv(RESOURCE, "configmap")`,
- * then `("secret", "configmap") if resources == "both"`): another value (`Both`, `ConfigMap`) is a
- * kind src/resources.py:26-32 `_list_namespace` has no method for, so the sidecar lists nothing.
- */
-const RESOURCE_KINDS: Record<string, string[]> = {
-  configmap: ["configmap"],
-  secret: ["secret"],
-  both: ["secret", "configmap"],
-};
 
 /** What keeps `cm` from the dashboard sidecar of `pod`, or undefined when the sidecar loads it (or the check cannot tell). */
 function notLoadedBy(pod: K8sObject, cm: K8sObject): Reason | undefined {
-  const env = sidecarEnv(pod);
-  if (!env) return "enabled";
-  const resource = env.get("RESOURCE") ?? "configmap";
-  if (resource !== UNKNOWN && !Object.hasOwn(RESOURCE_KINDS, resource)) return "resource";
-  if (resource !== UNKNOWN && !RESOURCE_KINDS[resource].includes("configmap")) return "resource";
-  const namespace = cm.metadata.namespace ?? "";
-  const ns = env.get("NAMESPACE") ?? pod.metadata.namespace ?? "";
-  if (ns === UNKNOWN) return undefined;
-  const searched = ns
-    .split(",")
-    .map((n) => n.trim())
-    .filter((n) => n === "ALL" || n === namespace);
-  if (searched.length === 0) return "searchNamespace";
-  // Per namespace searched, as k8s-sidecar 1.30.9 lists (src/resources.py list_resources): by the
-  // names `resourceName` gives a ConfigMap there, when it gives any and the namespace is not ALL
-  // (the label is then not read); by the label otherwise.
-  let reason: Reason | undefined;
-  const resourceName = env.get("RESOURCE_NAME") ?? "";
-  for (const ns of searched) {
-    if (resourceName === UNKNOWN && ns !== "ALL") return undefined;
-    const names = ns === "ALL" || resourceName === UNKNOWN ? [] : namesIn(resourceName, ns);
-    reason =
-      names.length > 0 ? (names.includes(cm.metadata.name) ? undefined : "resourceName") : byLabel(env, cm);
-    if (reason === undefined) return undefined;
-  }
-  return reason;
-}
-
-/**
- * The ConfigMap names `resourceName` (RESOURCE_NAME) has the sidecar read in namespace `ns`: its
- * comma-separated entries `name`, `<kind>/name` or `<namespace>/<kind>/name`, those of another kind
- * or namespace dropped (k8s-sidecar 1.30.9 src/resources.py list_resources).
- */
-function namesIn(resourceName: string, ns: string): string[] {
-  if (!resourceName) return [];
-  return resourceName.split(",").flatMap((entry) => {
-    const [name, kind, namespace] = entry.split("/").reverse();
-    const parts = entry.split("/").length;
-    if (parts === 3 && namespace !== ns) return [];
-    if (parts === 2 && kind !== "configmap") return [];
-    return [name];
-  });
-}
-
-/** Whether the sidecar's label (and value) selects `cm`, or the key that keeps it out. */
-function byLabel(env: Map<string, string | typeof UNKNOWN>, cm: K8sObject): Reason | undefined {
-  const labels = cm.metadata.labels ?? {};
-  const label = env.get("LABEL") ?? "";
-  const value = env.get("LABEL_VALUE");
-  if (label === UNKNOWN) return undefined;
-  // Without a value, LABEL is the sidecar's label selector as written: k8s-sidecar lists and
-  // watches with `f"{label}={label_value}" if label_value else label` (kiwigrid/k8s-sidecar
-  // src/resources.py list_resources, _watch_resource_iterator), so `label: grafana_dashboard=1`
-  // selects the program's ConfigMaps. An unknown value (valueFrom) may be empty or not: such a
-  // selector is not judged.
-  if (value !== UNKNOWN && !value && /[=!,\s]/.test(label))
-    return selectorSelects(label, labels) === false ? "label" : undefined;
-  if (value === UNKNOWN && /[=!,\s]/.test(label)) return undefined;
-  // A plain key selects only objects carrying it, whatever value is asked of it.
-  if (labels[label] === undefined) return "label";
-  if (value === UNKNOWN) return undefined;
-  if (value && labels[label] !== value) return "labelValue";
-  return undefined;
-}
-
-/**
- * Whether a label selector selects `labels`: its equality-based requirements (`k`, `!k`, `k=v`,
- * `k==v`, `k!=v`, comma-separated, all of them). A set-based one (`k in (a,b)`, `k notin (...)`)
- * is not read here: undefined, so no refusal rests on a selector the check does not read.
- */
-function selectorSelects(selector: string, labels: Record<string, string>): boolean | undefined {
-  if (/[()]|\s(?:not)?in\s/.test(selector)) return undefined;
-  return selector.split(",").every((requirement) => {
-    const req = requirement.trim();
-    const absent = /^!\s*(\S+)$/.exec(req);
-    if (absent) return labels[absent[1]] === undefined;
-    const unequal = /^([^!=\s]+)\s*!=\s*(.*)$/.exec(req);
-    if (unequal) return labels[unequal[1]] !== unequal[2].trim();
-    const equal = /^([^!=\s]+)\s*==?\s*(.*)$/.exec(req);
-    if (equal) return labels[equal[1]] === equal[2].trim();
-    return labels[req] !== undefined;
-  });
+  const reason = selection(pod, cm, "dashboards");
+  return reason === UNKNOWN ? undefined : reason;
 }
 
 /**
@@ -190,7 +71,7 @@ function mountedForProvider(pod: K8sObject, cm: K8sObject, objects: Placed[]): b
 
 /** What the sidecar of `pod` selects by `reason`, as the message says it. */
 function selects(pod: K8sObject, reason: Reason): string {
-  const known = sidecarEnv(pod);
+  const known = sidecarEnv(pod, "dashboards");
   // Every reason rests on a value the pod holds (notLoadedBy judges no UNKNOWN one).
   const env = new Map([...(known ?? [])].map(([k, v]) => [k, typeof v === "string" ? v : ""]));
   switch (reason) {

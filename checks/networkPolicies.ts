@@ -36,6 +36,7 @@ import { CLUSTER_DNS } from "../model/endpoints";
 import { boundAccounts } from "./privileges";
 import { hostNetworkCause } from "./podSecurity";
 import { addressesIn } from "./addresses";
+import { sidecarLoads } from "./grafanaSidecar";
 import {
   declares,
   onPorts,
@@ -351,8 +352,17 @@ function readersOf(p: Placed, pods: PodTemplate[]): PodTemplate[] {
     name: p.obj.metadata.name,
     namespace: p.obj.metadata.namespace,
   };
+  // Grafana's datasources sidecar writes the objects it selects, in the namespaces it searches,
+  // into Grafana's provisioning folder, and Grafana dials their URLs: no volume or env names them
+  // (checks/grafanaSidecar.ts). Only a selection known offline counts, so no verdict rests on a
+  // value the pod takes at start. The dashboards sidecar is not counted: Grafana dials no address
+  // a dashboard's JSON holds (its links are the browser's).
   if (kind === "ConfigMap" || kind === "Secret")
-    return pods.filter((t) => t.owner.obj.metadata.namespace === namespace && readsObject(t, kind, name));
+    return pods.filter(
+      (t) =>
+        (t.owner.obj.metadata.namespace === namespace && readsObject(t, kind, name)) ||
+        sidecarLoads(t.owner.obj, p.obj, "datasources"),
+    );
   // A prometheus-operator ScrapeConfig is read by Prometheus and, converted to a VMScrapeConfig, by
   // vmagent (builders/objectstore/minioMetrics.ts: MinIO's cluster metrics are one).
   if (kind === "ScrapeConfig" && p.obj.apiVersion.startsWith("monitoring.coreos.com/"))
