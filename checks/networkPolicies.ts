@@ -37,6 +37,7 @@ import { boundAccounts } from "./privileges";
 import { hostNetworkCause } from "./podSecurity";
 import { addressesIn } from "./addresses";
 import { sidecarLoads } from "./grafanaSidecar";
+import { objectsReadBy } from "../upstream/operators/prometheusOperator";
 import {
   declares,
   onPorts,
@@ -343,8 +344,32 @@ function readsObject(t: PodTemplate, kind: "ConfigMap" | "Secret", name: string)
   );
 }
 
-/** Pod templates that read an object: itself if a workload, the mounters of a ConfigMap or Secret, an operator's pods for a CR. */
-function readersOf(p: Placed, pods: PodTemplate[]): PodTemplate[] {
+/**
+ * Whether `t` is the pod prometheus-operator makes of a Prometheus or an Alertmanager among `objects`
+ * (objects.ts operatorObjects: `<kind>-<name>`, of the CR's release) whose fields name the ConfigMap
+ * or Secret `name`: the operator mounts them, or reads them into the pods' configuration
+ * (upstream/operators/prometheusOperator.ts READ_FIELDS). No volume of the modelled pod names them.
+ */
+function operatorReads(t: PodTemplate, kind: string, name: string, objects: Placed[]): boolean {
+  if (!t.owner.source.endsWith("by its operator")) return false;
+  return objects.some(
+    (cr) =>
+      cr.urn === t.owner.urn &&
+      cr.obj.apiVersion === "monitoring.coreos.com/v1" &&
+      (cr.obj.kind === "Prometheus" || cr.obj.kind === "Alertmanager") &&
+      cr.obj.metadata.namespace === t.owner.obj.metadata.namespace &&
+      t.owner.obj.metadata.name === `${cr.obj.kind.toLowerCase()}-${cr.obj.metadata.name}` &&
+      objectsReadBy(cr.obj.kind, cr.obj.metadata.name, cr.obj.spec).some(
+        (o) => o.kind === kind && o.name === name,
+      ),
+  );
+}
+
+/**
+ * Pod templates that read an object: itself if a workload, the mounters of a ConfigMap or Secret
+ * and the operator's pods whose CR names it, an operator's pods for a CR. `objects`: the CRs.
+ */
+function readersOf(p: Placed, pods: PodTemplate[], objects: Placed[]): PodTemplate[] {
   const self = pods.filter((t) => t.owner === p);
   if (self.length) return self;
   const { kind, name, namespace } = {
@@ -360,7 +385,8 @@ function readersOf(p: Placed, pods: PodTemplate[]): PodTemplate[] {
   if (kind === "ConfigMap" || kind === "Secret")
     return pods.filter(
       (t) =>
-        (t.owner.obj.metadata.namespace === namespace && readsObject(t, kind, name)) ||
+        (t.owner.obj.metadata.namespace === namespace &&
+          (readsObject(t, kind, name) || operatorReads(t, kind, name, objects))) ||
         sidecarLoads(t.owner.obj, p.obj, "datasources"),
     );
   // A prometheus-operator ScrapeConfig is read by Prometheus and, converted to a VMScrapeConfig, by
@@ -446,7 +472,9 @@ function scrapersOf(objects: Placed[], pods: PodTemplate[]): { tpl: PodTemplate;
   return [
     ...pods.filter((t) => byOperator(t, "prometheus-")).map((tpl) => ({ tpl, reads: PROMETHEUS_MONITORS })),
     ...pods.filter((t) => byOperator(t, "vmagent-")).map((tpl) => ({ tpl, reads: VM_MONITORS })),
-    ...alloyConfigs.flatMap((c) => readersOf(c, pods)).map((tpl) => ({ tpl, reads: PROMETHEUS_MONITORS })),
+    ...alloyConfigs
+      .flatMap((c) => readersOf(c, pods, objects))
+      .map((tpl) => ({ tpl, reads: PROMETHEUS_MONITORS })),
   ];
 }
 
@@ -703,7 +731,7 @@ function judgeConfigAddresses(
     // 53 over UDP and TCP; another namespace's pods are unknown, reached on the address's port.
     const outside = all.filter((a) => !stackNs.has(a.namespace));
     if (outside.length) {
-      const clients = readersOf(p, pods);
+      const clients = readersOf(p, pods, objects);
       for (const a of outside) {
         const dns = a.service === "kube-dns" && a.namespace === CLUSTER_DNS.namespace;
         const dest: Destination = {
@@ -726,7 +754,7 @@ function judgeConfigAddresses(
     // client's egress towards them is.
     const addresses = all.filter((a) => stackNs.has(a.namespace));
     if (addresses.length === 0) continue;
-    const clients = readersOf(p, pods);
+    const clients = readersOf(p, pods, objects);
     for (const a of addresses) {
       const svc = services.find(
         (s) => s.obj.metadata.name === a.service && s.obj.metadata.namespace === a.namespace,

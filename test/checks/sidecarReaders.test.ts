@@ -10,46 +10,29 @@
 import { strict as assert } from "assert";
 import { checkNetworkPolicies } from "../../checks/networkPolicies";
 import type { K8sObject, Placed } from "../../checks/objects";
-import { networkPolicy } from "../../builders/security/networkPolicies";
-import { configMap, deployment, service } from "../support/checkCases";
+import { configMap, deployment, serverAdmittingReader } from "../support/checkCases";
 
 const NS = "monitoring";
-const serverPods = { "app.kubernetes.io/instance": "server" };
-const readerPods = { "app.kubernetes.io/instance": "reader" };
-const grafanaPods = { "app.kubernetes.io/instance": "grafana" };
 const URL = `http://server.${NS}.svc.cluster.local:9093`;
 
 type Env = { name: string; value?: string; valueFrom?: unknown }[];
 
 /**
- * A server admitting `reader` alone, a Grafana whose datasources sidecar has `env` (the chart's
- * defaults: label grafana_datasource, both kinds), and `object` holding a datasource that dials the server.
+ * The server admitting `reader` alone (serverAdmittingReader), a Grafana whose datasources sidecar
+ * has `env` (the chart's defaults: label grafana_datasource, both kinds), and `object` holding a
+ * datasource that dials the server.
  */
 function objects(object: K8sObject, env: Env = [], sidecar = "grafana-sc-datasources"): Placed[] {
-  const server = deployment("server", serverPods);
-  const grafana = deployment("grafana", grafanaPods);
+  const grafana = deployment("grafana", { "app.kubernetes.io/instance": "grafana" });
   const defaults: Env = [
     { name: "LABEL", value: "grafana_datasource" },
     { name: "RESOURCE", value: "both" },
   ];
   grafana.spec.template.spec.containers.push({ name: sidecar, env: [...defaults, ...env] });
   return [
-    { obj: server, urn: "urn:server", source: "release server" },
-    { obj: service("server", serverPods, 9093, "http"), urn: "urn:server", source: "release server" },
-    { obj: deployment("reader", readerPods), urn: "urn:reader", source: "release reader" },
+    ...serverAdmittingReader(),
     { obj: grafana, urn: "urn:grafana", source: "release grafana" },
     { obj: object, urn: "urn:grafana", source: "release grafana" },
-    {
-      obj: networkPolicy({
-        name: "server",
-        namespace: NS,
-        pods: serverPods,
-        ingress: [{ from: [{ namespace: NS, pods: readerPods }], ports: ["http"], why: "edge" }],
-        egress: [],
-      }) as K8sObject,
-      urn: "urn:np",
-      source: "resource np",
-    },
   ];
 }
 

@@ -77,6 +77,24 @@ export function edgePolicy(
   }) as K8sObject;
 }
 
+/** The pods of {@link serverAdmittingReader}'s server and of the one client its policy admits. */
+export const SERVER_PODS = { "app.kubernetes.io/instance": "server" };
+export const READER_PODS = { "app.kubernetes.io/instance": "reader" };
+
+/**
+ * A Deployment `server` serving `http` on 9093 behind its Service, a Deployment `reader`, and a
+ * NetworkPolicy admitting `reader` alone to the server: any other pod's connection to
+ * `server.<NS>.svc.cluster.local:9093` is refused ("no NetworkPolicy of <NS> lets it reach").
+ */
+export function serverAdmittingReader(): Placed[] {
+  return [
+    { obj: deployment("server", SERVER_PODS), urn: "urn:server", source: "release server" },
+    { obj: service("server", SERVER_PODS, 9093, "http"), urn: "urn:server", source: "release server" },
+    { obj: deployment("reader", READER_PODS), urn: "urn:reader", source: "release reader" },
+    { obj: edgePolicy("server", SERVER_PODS, READER_PODS), urn: "urn:np", source: "resource np" },
+  ];
+}
+
 export function configMap(name: string, data: Record<string, string>): K8sObject {
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: NS }, data };
 }

@@ -15,6 +15,7 @@ import { operatorObjects, type Placed } from "../../checks/objects";
 import {
   ALERTMANAGER_MESH,
   PROMETHEUS_OPERATOR_VERSION,
+  READ_FIELDS,
   RELOADER_PORT,
   SERVERS,
   serverPortName,
@@ -86,6 +87,23 @@ describe("upstream/operators: prometheus-operator's contract at the pinned chart
       const field = version.schema.openAPIV3Schema.properties.spec.properties.portName;
       assert.equal(field.default, SERVERS[kind].defaultPortName, `${kind} spec.portName default`);
       assert.match(field.description, new RegExp(`[Dd]efault.*${SERVERS[kind].defaultPortName}`));
+    }
+  });
+
+  it("each field naming a Secret or ConfigMap the pods read is in the CRD, of the form read", () => {
+    const crds = crdsOf(helm("template", versions.charts.prometheusOperatorCrds));
+    for (const kind of Object.keys(READ_FIELDS) as OperatorServer[]) {
+      const crd = crds.find((c) => c?.kind === "CustomResourceDefinition" && c.spec?.names?.kind === kind);
+      const spec = crd.spec.versions.find((v: any) => v.storage).schema.openAPIV3Schema.properties.spec;
+      for (const f of READ_FIELDS[kind]) {
+        const field = spec.properties[f.field];
+        const where = `${kind} spec.${f.field}`;
+        assert.ok(field, `${where} is in the CRD`);
+        if (f.form === "names") assert.equal(field.items?.type, "string", `${where}: a list of names`);
+        if (f.form === "name") assert.equal(field.type, "string", `${where}: a name`);
+        if (f.form === "keyRef")
+          assert.deepEqual(field.required, ["key"], `${where}: a SecretKeySelector (name, key)`);
+      }
     }
   });
 

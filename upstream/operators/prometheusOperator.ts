@@ -105,3 +105,66 @@ export function serverPortName(kind: OperatorServer, spec: { portName?: unknown 
   const set = spec?.portName;
   return typeof set === "string" && set !== "" ? set : SERVERS[kind].defaultPortName;
 }
+
+/** A field of a CR's spec naming a Secret or ConfigMap whose content the CR's pods read. */
+export interface ReadField {
+  /** The spec field. */
+  field: string;
+  kind: "Secret" | "ConfigMap";
+  /**
+   * How it names the object: `names` a list of names, `keyRef` a SecretKeySelector (`name`,
+   * `key`), `name` one name.
+   */
+  form: "names" | "keyRef" | "name";
+}
+
+/**
+ * The Secrets and ConfigMaps a Prometheus's or an Alertmanager's pods read, by the CR's fields:
+ * - `secrets` and `configMaps` become volumes of the pods, mounted at
+ *   /etc/prometheus/{secrets,configmaps}/<name> (pkg/prometheus/common.go:46-47, 279-323) and
+ *   /etc/alertmanager/{secrets,configmaps}/<name> (pkg/alertmanager/statefulset.go:51-52, 590-640);
+ * - Prometheus's `additionalScrapeConfigs`, `additionalAlertRelabelConfigs` and
+ *   `additionalAlertManagerConfigs` are read by the operator (k8s.LoadSecretRef,
+ *   pkg/prometheus/server/operator.go:1609-1621) into the configuration the pods load;
+ * - Alertmanager's `configSecret`, `alertmanager-<name>` when empty (pkg/alertmanager/statefulset.go:
+ *   845-851, 865-867), is read by the operator (pkg/alertmanager/operator.go:861-868) into the
+ *   generated configuration Secret the pods mount (statefulset.go:467).
+ * The credentials a field such as `remoteWrite[].basicAuth` names are left out: the operator copies
+ * them into the pods' files too, but a credential holds no address a check judges.
+ */
+export const READ_FIELDS: Readonly<Record<OperatorServer, readonly ReadField[]>> = {
+  Prometheus: [
+    { field: "secrets", kind: "Secret", form: "names" },
+    { field: "configMaps", kind: "ConfigMap", form: "names" },
+    { field: "additionalScrapeConfigs", kind: "Secret", form: "keyRef" },
+    { field: "additionalAlertRelabelConfigs", kind: "Secret", form: "keyRef" },
+    { field: "additionalAlertManagerConfigs", kind: "Secret", form: "keyRef" },
+  ],
+  Alertmanager: [
+    { field: "secrets", kind: "Secret", form: "names" },
+    { field: "configMaps", kind: "ConfigMap", form: "names" },
+    { field: "configSecret", kind: "Secret", form: "name" },
+  ],
+};
+
+/** The Secrets and ConfigMaps (kind and name) the pods of a Prometheus or an Alertmanager `crName` read. */
+export function objectsReadBy(
+  kind: OperatorServer,
+  crName: string,
+  spec: Record<string, any> | undefined,
+): { kind: "Secret" | "ConfigMap"; name: string }[] {
+  return READ_FIELDS[kind].flatMap((f) => {
+    const v = spec?.[f.field];
+    const names: unknown[] =
+      f.form === "names"
+        ? Array.isArray(v)
+          ? v
+          : []
+        : f.form === "keyRef"
+          ? [v?.name]
+          : [typeof v === "string" && v !== "" ? v : `alertmanager-${crName}`];
+    return names
+      .filter((n): n is string => typeof n === "string" && n !== "")
+      .map((name) => ({ kind: f.kind, name }));
+  });
+}

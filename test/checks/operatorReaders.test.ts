@@ -1,0 +1,95 @@
+/**
+ * The pods prometheus-operator makes of a Prometheus or an Alertmanager as readers of the Secrets
+ * and ConfigMaps their CR names (checks/networkPolicies.ts readersOf, upstream/operators/
+ * prometheusOperator.ts READ_FIELDS): `secrets` and `configMaps` become the pods' volumes,
+ * `additionalScrapeConfigs` (and the other SecretKeySelectors) and Alertmanager's `configSecret`
+ * (`alertmanager-<name>` when empty) the pods' configuration. The modelled pod has no such volume,
+ * so a scrape target of kube-prometheus-stack's `additionalScrapeConfigs` Secret was nobody's
+ * connection: one its NetworkPolicies refuse passed silently.
+ */
+import { strict as assert } from "assert";
+import { checkNetworkPolicies } from "../../checks/networkPolicies";
+import { operatorObjects, type K8sObject, type Placed } from "../../checks/objects";
+import { configMap, serverAdmittingReader } from "../support/checkCases";
+
+const NS = "monitoring";
+const ADDRESS = `server.${NS}.svc.cluster.local:9093`;
+
+/** A CR of prometheus-operator `kind` named `kps` with `spec`. */
+function cr(kind: "Prometheus" | "Alertmanager", spec: Record<string, unknown>, namespace = NS): K8sObject {
+  return { apiVersion: "monitoring.coreos.com/v1", kind, metadata: { name: "kps", namespace }, spec };
+}
+
+/** The object `name` of `kind` holding a config that dials the server. */
+function holding(kind: "Secret" | "ConfigMap", name: string): K8sObject {
+  const cm = configMap(name, { "config.yaml": `targets: ["${ADDRESS}"]\n` });
+  if (kind === "ConfigMap") return cm;
+  return { apiVersion: "v1", kind: "Secret", metadata: cm.metadata, stringData: cm.data };
+}
+
+/** How many refusals the operator's pod of `custom` gets for its connection to the server, `object` beside it. */
+function refusals(custom: K8sObject, object: K8sObject): number {
+  const placed: Placed[] = [
+    ...serverAdmittingReader(),
+    { obj: custom, urn: "urn:kps", source: "release kps" },
+    { obj: object, urn: "urn:kps", source: "release kps" },
+  ];
+  const pod = `StatefulSet ${NS}/${custom.kind.toLowerCase()}-kps `;
+  return checkNetworkPolicies(placed, operatorObjects(placed)).findings.filter(
+    (f) => f.where.includes(pod) && /no NetworkPolicy of monitoring lets it reach/.test(f.message),
+  ).length;
+}
+
+const ref = (name: string) => ({ name, key: "config.yaml" });
+
+/** Each case: what it is, the CR, the object beside it, whether the CR's pods read the object. */
+const CASES: [string, K8sObject, K8sObject, boolean][] = [
+  ["Prometheus secrets", cr("Prometheus", { secrets: ["a"] }), holding("Secret", "a"), true],
+  ["Prometheus configMaps", cr("Prometheus", { configMaps: ["a"] }), holding("ConfigMap", "a"), true],
+  [
+    "additionalScrapeConfigs",
+    cr("Prometheus", { additionalScrapeConfigs: ref("a") }),
+    holding("Secret", "a"),
+    true,
+  ],
+  [
+    "additionalAlertManagerConfigs",
+    cr("Prometheus", { additionalAlertManagerConfigs: ref("a") }),
+    holding("Secret", "a"),
+    true,
+  ],
+  ["Alertmanager secrets", cr("Alertmanager", { secrets: ["a"] }), holding("Secret", "a"), true],
+  ["Alertmanager configSecret", cr("Alertmanager", { configSecret: "a" }), holding("Secret", "a"), true],
+  [
+    "Alertmanager's default config Secret",
+    cr("Alertmanager", {}),
+    holding("Secret", "alertmanager-kps"),
+    true,
+  ],
+  ["another name", cr("Prometheus", { secrets: ["b"] }), holding("Secret", "a"), false],
+  [
+    "a ConfigMap of a listed Secret's name",
+    cr("Prometheus", { secrets: ["a"] }),
+    holding("ConfigMap", "a"),
+    false,
+  ],
+  [
+    "the default with configSecret set",
+    cr("Alertmanager", { configSecret: "a" }),
+    holding("Secret", "alertmanager-kps"),
+    false,
+  ],
+  ["a CR of another namespace", cr("Prometheus", { secrets: ["a"] }, "other"), holding("Secret", "a"), false],
+];
+
+describe("network policies: the pods prometheus-operator makes read the Secrets and ConfigMaps their CR names", () => {
+  it("each field of READ_FIELDS makes the object's address the pod's connection, judged and refused", () => {
+    for (const [what, custom, object] of CASES.filter((c) => c[3]))
+      assert.equal(refusals(custom, object), 1, what);
+  });
+
+  it("an object the CR does not name, or names as another kind, is not its pods'", () => {
+    for (const [what, custom, object] of CASES.filter((c) => !c[3]))
+      assert.equal(refusals(custom, object), 0, what);
+  });
+});
