@@ -38,6 +38,7 @@ import { hostNetworkCause } from "./podSecurity";
 import { addressesIn } from "./addresses";
 import { sidecarLoads } from "./grafanaSidecar";
 import { objectsReadBy } from "../upstream/operators/prometheusOperator";
+import { VM_CLUSTER, VM_KINDS, vmObjectsRead } from "../upstream/operators/victoriaMetrics";
 import {
   declares,
   onPorts,
@@ -345,24 +346,35 @@ function readsObject(t: PodTemplate, kind: "ConfigMap" | "Secret", name: string)
 }
 
 /**
- * Whether `t` is the pod prometheus-operator makes of a Prometheus or an Alertmanager among `objects`
- * (objects.ts operatorObjects: `<kind>-<name>`, of the CR's release) whose fields name the ConfigMap
- * or Secret `name`: the operator mounts them, or reads them into the pods' configuration
- * (upstream/operators/prometheusOperator.ts READ_FIELDS). No volume of the modelled pod names them.
+ * Whether `t` is a pod an operator makes of a CR among `objects` (objects.ts operatorObjects, of the
+ * CR's release) whose fields name the ConfigMap or Secret `name`: the operator mounts them, or reads
+ * them into the pods' configuration (upstream/operators/prometheusOperator.ts READ_FIELDS,
+ * victoriaMetrics.ts VM_READ_FIELDS). No volume of the modelled pod names them.
  */
 function operatorReads(t: PodTemplate, kind: string, name: string, objects: Placed[]): boolean {
   if (!t.owner.source.endsWith("by its operator")) return false;
+  const pod = t.owner.obj.metadata;
   return objects.some(
     (cr) =>
       cr.urn === t.owner.urn &&
-      cr.obj.apiVersion === "monitoring.coreos.com/v1" &&
-      (cr.obj.kind === "Prometheus" || cr.obj.kind === "Alertmanager") &&
-      cr.obj.metadata.namespace === t.owner.obj.metadata.namespace &&
-      t.owner.obj.metadata.name === `${cr.obj.kind.toLowerCase()}-${cr.obj.metadata.name}` &&
-      objectsReadBy(cr.obj.kind, cr.obj.metadata.name, cr.obj.spec).some(
-        (o) => o.kind === kind && o.name === name,
-      ),
+      cr.obj.metadata.namespace === pod.namespace &&
+      objectsReadByPod(cr.obj, pod.name).some((o) => o.kind === kind && o.name === name),
   );
+}
+
+/** The Secrets and ConfigMaps the operator's pod named `pod` of `cr` reads; none when it is no pod of `cr`. */
+function objectsReadByPod(cr: K8sObject, pod: string): { kind: string; name: string }[] {
+  const { kind, apiVersion, metadata, spec } = cr;
+  const n = metadata.name;
+  const own = pod === `${kind.toLowerCase()}-${n}`;
+  if (apiVersion === "monitoring.coreos.com/v1" && (kind === "Prometheus" || kind === "Alertmanager"))
+    return own ? objectsReadBy(kind, n, spec) : [];
+  if (!apiVersion.startsWith("operator.victoriametrics.com/")) return [];
+  if (kind in VM_KINDS) return own ? vmObjectsRead(spec) : [];
+  // A VMCluster's component `vm<part>-<name>` reads the fields under its key.
+  const part =
+    kind === "VMCluster" ? Object.keys(VM_CLUSTER).find((app) => pod === `${app}-${n}`) : undefined;
+  return part ? vmObjectsRead(spec?.[part]) : [];
 }
 
 /**

@@ -15,9 +15,12 @@ import { configMap, serverAdmittingReader } from "../support/checkCases";
 const NS = "monitoring";
 const ADDRESS = `server.${NS}.svc.cluster.local:9093`;
 
-/** A CR of prometheus-operator `kind` named `kps` with `spec`. */
-function cr(kind: "Prometheus" | "Alertmanager", spec: Record<string, unknown>, namespace = NS): K8sObject {
-  return { apiVersion: "monitoring.coreos.com/v1", kind, metadata: { name: "kps", namespace }, spec };
+/** A CR `kind` named `kps` with `spec`: prometheus-operator's, or the VictoriaMetrics operator's (VM*). */
+function cr(kind: string, spec: Record<string, unknown>, namespace = NS): K8sObject {
+  const apiVersion = kind.startsWith("VM")
+    ? "operator.victoriametrics.com/v1beta1"
+    : "monitoring.coreos.com/v1";
+  return { apiVersion, kind, metadata: { name: "kps", namespace }, spec };
 }
 
 /** The object `name` of `kind` holding a config that dials the server. */
@@ -27,16 +30,19 @@ function holding(kind: "Secret" | "ConfigMap", name: string): K8sObject {
   return { apiVersion: "v1", kind: "Secret", metadata: cm.metadata, stringData: cm.data };
 }
 
-/** How many refusals the operator's pod of `custom` gets for its connection to the server, `object` beside it. */
-function refusals(custom: K8sObject, object: K8sObject): number {
+/**
+ * How many refusals the operator's pod of `custom` (`<kind>-kps`, or `pod`) gets for its connection
+ * to the server, `object` beside it.
+ */
+function refusals(custom: K8sObject, object: K8sObject, pod = `${custom.kind.toLowerCase()}-kps`): number {
   const placed: Placed[] = [
     ...serverAdmittingReader(),
     { obj: custom, urn: "urn:kps", source: "release kps" },
     { obj: object, urn: "urn:kps", source: "release kps" },
   ];
-  const pod = `StatefulSet ${NS}/${custom.kind.toLowerCase()}-kps `;
   return checkNetworkPolicies(placed, operatorObjects(placed)).findings.filter(
-    (f) => f.where.includes(pod) && /no NetworkPolicy of monitoring lets it reach/.test(f.message),
+    (f) =>
+      f.where.includes(` ${NS}/${pod} `) && /no NetworkPolicy of monitoring lets it reach/.test(f.message),
   ).length;
 }
 
@@ -80,10 +86,17 @@ const CASES: [string, K8sObject, K8sObject, boolean][] = [
     false,
   ],
   ["a CR of another namespace", cr("Prometheus", { secrets: ["a"] }, "other"), holding("Secret", "a"), false],
+  ["VMAgent secrets", cr("VMAgent", { secrets: ["a"] }), holding("Secret", "a"), true],
+  ["VMAlert configMaps", cr("VMAlert", { configMaps: ["a"] }), holding("ConfigMap", "a"), true],
+  ["VMAlertmanager secrets", cr("VMAlertmanager", { secrets: ["a"] }), holding("Secret", "a"), true],
+  ["VMAgent configMaps, a Secret", cr("VMAgent", { configMaps: ["a"] }), holding("Secret", "a"), false],
 ];
 
-describe("network policies: the pods prometheus-operator makes read the Secrets and ConfigMaps their CR names", () => {
-  it("each field of READ_FIELDS makes the object's address the pod's connection, judged and refused", () => {
+/** A VMCluster whose vmselect alone names the Secret `a`. */
+const cluster = cr("VMCluster", { vmselect: { secrets: ["a"] }, vminsert: {}, vmstorage: {} });
+
+describe("network policies: the pods operators make read the Secrets and ConfigMaps their CR names", () => {
+  it("each field of READ_FIELDS and VM_READ_FIELDS makes the object's address the pod's connection, judged and refused", () => {
     for (const [what, custom, object] of CASES.filter((c) => c[3]))
       assert.equal(refusals(custom, object), 1, what);
   });
@@ -91,5 +104,10 @@ describe("network policies: the pods prometheus-operator makes read the Secrets 
   it("an object the CR does not name, or names as another kind, is not its pods'", () => {
     for (const [what, custom, object] of CASES.filter((c) => !c[3]))
       assert.equal(refusals(custom, object), 0, what);
+  });
+
+  it("a VMCluster's component reads what its own key names, the others do not", () => {
+    assert.equal(refusals(cluster, holding("Secret", "a"), "vmselect-kps"), 1);
+    assert.equal(refusals(cluster, holding("Secret", "a"), "vminsert-kps"), 0);
   });
 });

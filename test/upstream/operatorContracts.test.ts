@@ -26,6 +26,7 @@ import {
   VM_KINDS,
   VM_OPERATOR_READS,
   VM_OPERATOR_VERSION,
+  VM_READ_FIELDS,
   vmPortName,
   type VmClusterComponent,
   type VmKind,
@@ -247,6 +248,20 @@ describe("upstream/operators: the VictoriaMetrics operator's contract at the pin
     for (const app of Object.keys(VM_CLUSTER) as VmClusterComponent[])
       for (const p of VM_CLUSTER[app].ports)
         judge(`VMCluster spec.${app}.${p.field}`, cluster[app]?.properties?.[p.field], p.defaultPort);
+  });
+
+  it("the fields naming Secrets and ConfigMaps the pods mount are lists of names in every workload CRD", () => {
+    const crds = crdsOf(helm("crds", versions.charts.victoriaMetricsStack));
+    const cluster = crdSpec(crds, "VMCluster");
+    const specs = [
+      ...(Object.keys(VM_KINDS) as VmKind[]).map((kind) => [kind, crdSpec(crds, kind)] as const),
+      ...(Object.keys(VM_CLUSTER) as VmClusterComponent[]).map(
+        (app) => [`VMCluster ${app}`, cluster[app]?.properties] as const,
+      ),
+    ];
+    for (const [where, spec] of specs)
+      for (const f of VM_READ_FIELDS)
+        assert.equal(spec?.[f.field]?.items?.type, "string", `${where} spec.${f.field}: a list of names`);
   });
 
   it("models each CR's workload, Service, labels and ports from its fields, else the operator's defaults", () => {

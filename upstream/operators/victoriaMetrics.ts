@@ -231,3 +231,29 @@ export function vmPortName(kind: VmKind, spec: { portName?: unknown } | undefine
   const set = spec?.portName;
   return c.portNameField && typeof set === "string" && set !== "" ? set : c.defaultPortName;
 }
+
+/**
+ * The spec fields naming Secrets and ConfigMaps the pods of every workload CR above mount (a
+ * VMCluster's under each component's key): `secrets` at /etc/vm/secrets/<name>, `configMaps` at
+ * /etc/vm/configs/<name> (api/operator/v1beta1/vmextra_types.go:72-73; the loops
+ * `range cr.Spec.Secrets` and `range cr.Spec.ConfigMaps` under internal/controller/operator/factory/:
+ * vmsingle/vmsingle.go:210, 226; vmagent/vmagent.go:624, 640; vmalert/vmalert.go:226, 242;
+ * vmalertmanager/statefulset.go:301, 330; vmcluster/vmcluster.go:567, 583 (vmselect), 773, 789
+ * (vminsert), 992, 1008 (vmstorage)).
+ */
+export const VM_READ_FIELDS = [
+  { field: "secrets", kind: "Secret" },
+  { field: "configMaps", kind: "ConfigMap" },
+] as const;
+
+/** The Secrets and ConfigMaps (kind and name) a VM workload's spec (a CR's, a VMCluster component's) names. */
+export function vmObjectsRead(
+  spec: Record<string, any> | undefined,
+): { kind: "Secret" | "ConfigMap"; name: string }[] {
+  return VM_READ_FIELDS.flatMap((f) => {
+    const names: unknown[] = Array.isArray(spec?.[f.field]) ? spec[f.field] : [];
+    return names
+      .filter((n): n is string => typeof n === "string" && n !== "")
+      .map((name) => ({ kind: f.kind, name }));
+  });
+}
