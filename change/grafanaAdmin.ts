@@ -138,11 +138,17 @@ function causes(from: AdminSource, to: AdminSource, at?: OverridePlace): { said:
     keys.add("secrets.backend");
     said.push(`${stackKeyAt("secrets.backend", at)} changed from ${b1} to ${b2}`);
   }
-  if (from.kind === "existing" || to.kind === "existing") keys.add("takeover.secrets.grafanaAdmin");
-  if ((from.kind === "existing") !== (to.kind === "existing"))
-    said.push(
-      `${stackKeyAt("takeover.secrets.grafanaAdmin", at)} ${from.kind === "existing" ? `no longer names ${from.secret}` : `now names ${to.kind === "existing" ? to.secret : ""}`}`,
-    );
+  // The Secret the key names on each side, when it names one.
+  const [named, names] = [from, to].map((s) => (s.kind === "existing" ? s.secret : undefined));
+  if (named || names) {
+    keys.add("takeover.secrets.grafanaAdmin");
+    const moved = !named
+      ? `now names ${names}`
+      : !names
+        ? `no longer names ${named}`
+        : `names ${names} where it named ${named}`;
+    said.push(`${stackKeyAt("takeover.secrets.grafanaAdmin", at)} ${moved}`);
+  }
   if (from.kind === "generated" && to.kind === "config") {
     keys.add("grafanaAdminPassword");
     said.push(`${stackKeyAt("grafanaAdminPassword", at)} is set where it was not`);
@@ -158,8 +164,19 @@ function causes(from: AdminSource, to: AdminSource, at?: OverridePlace): { said:
   return { said: said.join(", and "), keys: [...keys] };
 }
 
-/** What keeps the source the password came from; `project` names the stack the command edits. */
-function keep(from: AdminSource, project?: MoveProject): string {
+/**
+ * What keeps the source the password came from; `project` names the stack the command edits. A
+ * switch to the operator's Secret is undone only with takeover.secrets.grafanaAdmin unset again.
+ */
+function keep(from: AdminSource, to: AdminSource, project?: MoveProject): string {
+  const unset = to.kind === "existing" && from.kind !== "existing";
+  return unset
+    ? `${kept(from, project)}, and leave takeover.secrets.grafanaAdmin unset`
+    : kept(from, project);
+}
+
+/** The settings that kept `from`. */
+function kept(from: AdminSource, project?: MoveProject): string {
   switch (from.kind) {
     case "generated":
       return `keep secrets.backend config and leave grafanaAdminPassword unset (${pulumiCommand(project?.dir)} config rm${project ? ` --stack ${shellWord(project.stack)}` : ""} grafanaAdminPassword), under the same resource names`;
@@ -210,9 +227,12 @@ export function grafanaAdminVerdict(
   // read from the Secret the update wrote, not written into the command: a placeholder pasted as
   // printed would become the password.
   const reset = `${inContext(`kubectl exec --namespace ${ns} deploy/${is.workload} -c grafana`, context)} -- grafana cli admin reset-admin-password "$(${secretText(is.secret, is.passwordKey)})"`;
+  // The operator's Secret is only read (components/secrets/secrets.ts readExistingSecret): a switch
+  // to it writes no Secret, and deletes the program's own.
+  const toOperator = to.kind === "existing";
   const lost =
     from.kind === "generated"
-      ? " The generated password exists only there and in the Pulumi state, and the update replaces both: the operator is locked out."
+      ? ` The generated password exists only ${toOperator ? `in Secret ${ns}/${was.secret}` : "there"} and in the Pulumi state, and the update ${toOperator ? "deletes" : "replaces"} both: the operator is locked out.`
       : from.kind === "config"
         ? " The program keeps no other copy of it."
         : "";
@@ -221,9 +241,9 @@ export function grafanaAdminVerdict(
   return {
     line:
       `REFUSED ${place}: ${cause.said}. ` +
-      `The admin password moves from ${said(from)} to ${said(to)}, and the update writes the new one into Secret ${ns}/${was.secret}. ` +
-      `Grafana keeps the password it was first given: it creates its admin user only while its database, on claim ${was.claim}, has none, and the claim stays, so the Secret no longer holds the login.${lost} ` +
-      `Keep the source: ${keep(from, project)}. Or, before the update, read the current password: ${read}; after it, give Grafana the new one: ${reset}. ` +
+      `The admin password moves from ${said(from)} to ${said(to)}, and ${toOperator ? `Grafana reads it from Secret ${ns}/${is.secret}, which the program reads and never writes` : `the update writes the new one into Secret ${ns}/${is.secret}`}. ` +
+      `Grafana keeps the password it was first given: it creates its admin user only while its database, on claim ${was.claim}, has none, and the claim stays, so ${toOperator ? `the login stays that password, whatever Secret ${ns}/${is.secret} holds` : "the Secret no longer holds the login"}.${lost} ` +
+      `Keep the source: ${keep(from, to, project)}. Or, before the update, read the current password: ${read}; after it, give Grafana the new one: ${reset}. ` +
       `Once the update has run, compare with an export taken after it (${GRAFANA_ADMIN_DOC})`,
     refused: true,
     cause: { place, keys: cause.keys },
