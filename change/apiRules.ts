@@ -125,6 +125,12 @@ export interface Refusal {
    * still holds when another refusal says the rename.
    */
   deletion?: Refusal[];
+  /**
+   * Of a `rename`: what is refused, without the way out `reason` ends in (a chart value to set
+   * back): the new name or names and what the old one's deletion does with its claims, for a check
+   * whose cause has its own way out (change/takeoverRemoved.ts).
+   */
+  found?: string;
 }
 
 /**

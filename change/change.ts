@@ -816,17 +816,18 @@ function deletionRefusals(o: RenderedObject): Refusal[] {
 
 const keptByHelm = (o: RenderedObject) => o.metadata.annotations?.["helm.sh/resource-policy"] === "keep";
 
-/**
- * The way out a rename's refusal ends with (after "; "), when one object took the old one's place:
- * change/takeoverRemoved.ts leaves it out where the rename has another cause and another way out.
- */
-export const RENAME_WAY_OUT =
+/** The way out a rename's refusal ends with (after "; "), when one object took the old one's place. */
+const RENAME_WAY_OUT =
   "keep the old name (set back the chart value that names it, such as nameOverride or fullnameOverride, or stay on the chart version before the one that renamed it)";
+/** The way out when several took its place: none of them is the old one renamed. */
+const REPLACED_WAY_OUT =
+  "keep it (set back the chart value that replaces it, or stay on the chart version before the one that replaced it)";
 
 /**
  * The one refusal of a rename: the old name (the entry's subject) and the new, what the old one's
  * deletion does with the data (`alone`: its own refusals, kept on the refusal for a check that says
- * the rename itself, change.ts foldLokiRenames), and the way out.
+ * the rename itself, change.ts foldLokiRenames), and the way out; `found` is all but the way out,
+ * for a check whose cause has another (change/takeoverRemoved.ts).
  */
 function renameRefusal(o: RenderedObject, twins: StackObject[], alone: Refusal[]): Refusal {
   const lost =
@@ -837,15 +838,16 @@ function renameRefusal(o: RenderedObject, twins: StackObject[], alone: Refusal[]
       : deletesClaims(o)
         ? "deleting the old one deletes its claims (retention policy whenDeleted: Delete)"
         : "its claims stay behind, unused";
+  const found =
+    twins.length === 1
+      ? `renamed to ${subjectOf(twins[0].object)}: ${lost}, and the new one starts empty`
+      : `replaced by ${listed(twins.map((t) => subjectOf(t.object)))}: ${lost}, and the new ones start empty`;
   return {
     field: [...new Set(["metadata.name", ...alone.map((r) => r.field)])].join(", "),
-    reason:
-      twins.length === 1
-        ? `renamed to ${subjectOf(twins[0].object)}: ${lost}, and the new one starts empty; ${RENAME_WAY_OUT}`
-        : `replaced by ${listed(twins.map((t) => subjectOf(t.object)))}: ${lost}, and the new ones start empty; ` +
-          "keep it (set back the chart value that replaces it, or stay on the chart version before the one that replaced it)",
+    reason: `${found}; ${twins.length === 1 ? RENAME_WAY_OUT : REPLACED_WAY_OUT}`,
     kind: "rename",
     deletion: alone,
+    found,
   };
 }
 

@@ -13,7 +13,7 @@ import { PROJECT, PVC_TYPE, RELEASE_TYPE, RELEASES } from "../model/names";
 import type { StackExport } from "../synth/synthesize";
 import { chartValueOverridesOf } from "../synth/report";
 import { prometheusClaim } from "../model/storage";
-import { RENAME_WAY_OUT, type ChangeReport, type VerdictCause } from "./change";
+import type { ChangeReport, VerdictCause } from "./change";
 import type { Refusal } from "./apiRules";
 import { movedBuckets } from "./bucketMove";
 import { grafanaAdminOf } from "./grafanaAdmin";
@@ -102,10 +102,9 @@ export function foldTakeoverRemoved<V extends Verdict>(
       if (ofBlock(e.subject, e.owner, r)) {
         folded.add(r);
         claimFolded ||= r.kind !== "rename";
-        // A rename's own advice (a chart value to set back) is not this one's way out.
-        places.push(
-          `${e.subject} ${r.field}: ${r.kind === "rename" ? r.reason.split(`; ${RENAME_WAY_OUT}`)[0] : r.reason}`,
-        );
+        // A rename's own advice (a chart value to set back) is not this one's way out: what it
+        // found is said without it, as the rename refusal gives it (change.ts renameRefusal).
+        places.push(`${e.subject} ${r.field}: ${r.kind === "rename" ? r.found : r.reason}`);
       }
   // The claim's name is the kept fullname's own (model/storage.ts prometheusClaim) unless
   // takeover.prometheusVolume named another.
