@@ -46,9 +46,27 @@ export const mapSecrets: typeof contract.mapSecrets = contract.mapSecrets;
 
 /**
  * What the offline evaluator hands policies for a secret whose export holds only ciphertext (the
- * engine would hand its plaintext). Policies may treat it as "a Pulumi secret was here".
+ * engine would hand its plaintext). Policies may treat it as "a Pulumi secret was here", and tell
+ * it only through {@link isPulumiSecret}. One object, told by identity: no value of an export, a
+ * stack file or a parsed text can be it (JSON and YAML make new objects), so a user's own text
+ * "[secret]" is judged as text. The string "[secret]" it once was made such text a secret: a
+ * `login_hint: "[secret]"` in Grafana's values was refused as "a Pulumi secret written into plain
+ * configuration", a `password: "[secret]"` said a secret instead of a literal. No keys of its own
+ * (a walker finds nothing in it, as in that string) and it reads "[secret]" wherever it is printed,
+ * interpolated or serialised, as that string did.
  */
-export const SECRET_STAND_IN = "[secret]";
+class SecretStandIn {
+  toString(): string {
+    return "[secret]";
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+  [Symbol.toPrimitive](): string {
+    return this.toString();
+  }
+}
+export const SECRET_STAND_IN: SecretStandIn = Object.freeze(new SecretStandIn());
 
 /** A Pulumi secret, wrapped (export shape) or as the offline evaluator's stand-in. */
 export function isPulumiSecret(v: unknown): boolean {
@@ -177,8 +195,7 @@ export const textDataOf = (res: Res): { key: string; text: string; field: string
 
 function readTextData(res: Res): { key: string; text: string; field: string }[] {
   const out: { key: string; text: string; field: string }[] = [];
-  // Objects only: a secret the evaluator stood in for is the string "[secret]", whose characters
-  // are no texts (none of them parses into a mapping).
+  // Objects only; a secret the evaluator stood in for (SECRET_STAND_IN) has no entries.
   if (res.type === "kubernetes:core/v1:ConfigMap") {
     const d = res.props.data;
     if (d && typeof d === "object")

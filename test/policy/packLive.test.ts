@@ -25,13 +25,17 @@ const { Struct } = require("google-protobuf/google/protobuf/struct_pb.js");
 
 const LEVELS = ["advisory", "mandatory", "disabled", "remediate"];
 
-/** The engine's wire form of a property map: secrets as {sig, value}, never ciphertext. */
+/**
+ * The engine's wire form of a property map: secrets as {sig, value}, never ciphertext. The engine
+ * sends a secret's plaintext, which an export with ciphertext only does not hold: the text the
+ * offline evaluator's stand-in reads as goes in its place (a text to the pack, as any plaintext).
+ */
 function wire(v: any): any {
   return mapSecrets(
     v,
     (e) => ({
       [SECRET_SIG_KEY]: SECRET_SIG,
-      value: wire(typeof e.plaintext === "string" ? JSON.parse(e.plaintext) : SECRET_STAND_IN),
+      value: wire(typeof e.plaintext === "string" ? JSON.parse(e.plaintext) : String(SECRET_STAND_IN)),
     }),
     (x) => (x === undefined ? null : x),
   );
@@ -157,8 +161,9 @@ describe("the pack over gRPC, as the engine calls it, equals the offline evaluat
     bucket.retainOnDelete = true;
     // A credential put into Helm values as a secret, and a v4 Chart with a bad Loki config.
     const base = bucket.urn.split("::").slice(0, 2).join("::");
+    const leaky = `${base}::kubernetes:helm.sh/v3:Release::leaky`;
     rs.push({
-      urn: `${base}::kubernetes:helm.sh/v3:Release::leaky`,
+      urn: leaky,
       type: "kubernetes:helm.sh/v3:Release",
       custom: true,
       inputs: {
@@ -173,7 +178,26 @@ describe("the pack over gRPC, as the engine calls it, equals the offline evaluat
       inputs: { chart: "loki", values: { loki: { compactor: { retention_enabled: true } } } },
       outputs: {},
     });
-    const found = await same(rs);
+    const offline = await evaluateResources(rs);
+    const found = await live(rs);
+    // The release's secret is its plaintext to the engine (wire), so the pack finds a literal
+    // credential by its key where the offline evaluator, which holds only the ciphertext, says a
+    // secret was written there: the same verdict, said two ways. Every other message is the same.
+    const verdict = (d: { policy: string; urn?: string; level: string }) => `${d.level} ${d.policy} ${d.urn}`;
+    assert.deepEqual(found.map(verdict).sort(), offline.map(verdict).sort());
+    const said = (ds: { policy: string; urn?: string; message: string; level: string }[]) =>
+      ds
+        .filter((d) => d.urn !== leaky)
+        .map(key)
+        .sort();
+    assert.deepEqual(said(found), said(offline));
+    const at = (ds: { urn?: string; message: string }[]) =>
+      ds.filter((d) => d.urn === leaky).map((d) => d.message);
+    assert.match(at(found).join("\n"), /^[^\n]*values\.adminPassword is a literal credential in Helm values/);
+    assert.match(
+      at(offline).join("\n"),
+      /^[^\n]*values\.adminPassword is a Pulumi secret written into plain configuration/,
+    );
     const policies = new Set(found.filter((d) => d.level === "mandatory").map((d) => d.policy));
     assert.ok(policies.has("production-data-protected"), "retained-only bucket fails");
     assert.ok(policies.has("no-plaintext-credentials"), "secret in Helm values fails");

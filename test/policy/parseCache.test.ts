@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import type { ResourceValidationArgs } from "@pulumi/policy";
-import { evaluateResources } from "../../policy/evaluate";
+import { evaluateResources, SECRET_STAND_IN } from "../../policy/evaluate";
 import { parseDoc } from "../../policy/lib/resources";
 import { plaintextIn } from "../../policy/credentials";
 import { check, res } from "../support/policyCases";
@@ -143,7 +143,7 @@ describe("policy (evaluator): props as the engine hands them, copied only where 
     };
     assert.deepEqual(await propsOf(inputs), {
       a: [1, "x", { b: [{ c: { token: "t" } }] }],
-      d: { e: "[secret]" },
+      d: { e: SECRET_STAND_IN },
     });
   });
 
@@ -168,7 +168,7 @@ describe("policy (evaluator): props as the engine hands them, copied only where 
       },
     ]);
     assert.deepEqual(seen.resource, [{ d: { e: "p" } }, { d: { e: "p" } }, {}]);
-    assert.deepEqual(seen.stack, [{ d: { e: "p" } }, { f: "[secret]" }, { d: { e: "p" } }]);
+    assert.deepEqual(seen.stack, [{ d: { e: "p" } }, { f: SECRET_STAND_IN }, { d: { e: "p" } }]);
     // The same unwrapped copy (one walk of the tree), not a second one.
     assert.equal(seen.stack[0], seen.resource[0]);
   });

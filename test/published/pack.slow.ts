@@ -26,11 +26,15 @@ const rpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb.js");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb.js");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-/** The engine's wire form of a property map: secrets as {sig, value}, never ciphertext. */
+/**
+ * The engine's wire form of a property map: secrets as {sig, value}, never ciphertext. The engine
+ * sends a secret's plaintext, which an export with ciphertext only does not hold: the text the
+ * offline evaluator's stand-in reads as goes in its place (a text to the pack, as any plaintext).
+ */
 function wire(v: any): any {
   return mapSecrets(
     v,
-    (e) => ({ [SECRET_SIG_KEY]: SECRET_SIG, value: "value" in e ? wire(e.value) : SECRET_STAND_IN }),
+    (e) => ({ [SECRET_SIG_KEY]: SECRET_SIG, value: "value" in e ? wire(e.value) : String(SECRET_STAND_IN) }),
     (x) => (x === undefined ? null : x),
   );
 }
