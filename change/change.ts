@@ -11,7 +11,6 @@
  * the same deployment, so a leftover difference after import is an update and only a replacement
  * is refused. Deleting a protected resource fails as well (step_generator.go, deletes).
  */
-import { isSecretEnvelope } from "@homelab-observability/contract";
 import type { ExportResource, StackExport } from "../synth/synthesize";
 import { apiOfType } from "../synth/render/kinds";
 import { placeholderSecrets } from "../synth/render/secrets";
@@ -1041,9 +1040,7 @@ function engineRefusals(b: ExportResource, a: ExportResource, after: StackState)
 
 /** A raw resource's inputs as the object the provider diffs (secrets as placeholders). */
 function objectOfInputs(r: ExportResource, api: { apiVersion: string; kind: string }): Record<string, any> {
-  const inputs = placeholderSecrets(r.inputs ?? {});
-  for (const [k, v] of Object.entries(inputs)) if (isSecretEnvelope(v)) inputs[k] = "[secret]";
-  return { apiVersion: api.apiVersion, kind: api.kind, ...inputs };
+  return { apiVersion: api.apiVersion, kind: api.kind, ...placeholderSecrets(r.inputs ?? {}) };
 }
 
 /**
