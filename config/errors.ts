@@ -6,6 +6,7 @@ import {
   rawSchema,
   redactUrl,
   SECRET_KEYS,
+  SIZE_UNITS,
   STAND_INS,
   UNAME_ARCHES,
   wantsText,
@@ -227,7 +228,7 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
     case "invalid_type":
       return found === undefined
         ? `${at}: required, expected ${expectedForm(issue.path, issue.expected, undefined, input)}, got nothing`
-        : `${at}: expected ${expectedForm(issue.path, issue.expected, found, input)}, got ${describe(found)}${oneItemHint(issue.path, found, input)}${numberHint(issue.path, found, input)}${booleanHint(issue.expected, found)}`;
+        : `${at}: expected ${expectedForm(issue.path, issue.expected, found, input)}, got ${describe(found)}${oneItemHint(issue.path, found, input)}${numberHint(issue.path, found, input)}${bytesHint(issue.path, found, input)}${booleanHint(issue.expected, found)}`;
     case "invalid_enum_value": {
       const hint = typeof found === "string" ? enumHint(found, issue.options.map(String)) : "";
       const twins = hint ? listedTwinsHint(issue.path, hint, issue.options.map(String), input) : "";
@@ -989,6 +990,24 @@ function unitHint(path: (string | number)[], found: unknown, input: unknown): st
   const word = DURATION_WORDS[unit.toLowerCase()];
   if (word) candidates.push(`${n}${word}`);
   const near = candidates.find((c) => c !== found && schema.safeParse(c).success);
+  return near ? `; did you mean "${near}"?` : "";
+}
+
+/**
+ * `; did you mean "8Gi"?` for a size written as a YAML number (`memory: 8589934592`): Kubernetes
+ * reads a bare number as bytes, so the same size in the largest unit that holds it a whole number
+ * of times is sure to be what was meant. A number no unit holds whole, a key that takes numbers
+ * (a CPU count) or a duration (a number there has no unit to read it by) gets "".
+ */
+function bytesHint(path: (string | number)[], found: unknown, input: unknown): string {
+  if (typeof found !== "number") return "";
+  const schema = schemaAt(path, input);
+  if (!schema || !Number.isSafeInteger(found) || found <= 0 || schema.safeParse(found).success) return "";
+  const whole = SIZE_UNITS.map((unit) => ({ unit, bytes: parseQuantity(`1${unit}`)! }))
+    .filter((u) => found % u.bytes === 0)
+    .sort((a, b) => b.bytes - a.bytes)
+    .map((u) => `${found / u.bytes}${u.unit}`);
+  const near = whole.find((c) => schema.safeParse(c).success);
   return near ? `; did you mean "${near}"?` : "";
 }
 

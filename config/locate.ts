@@ -519,7 +519,7 @@ export function mergedUses(
  * The parts of a problem's words after its key path (`: expected <form>, got string "14days"; did
  * you mean "14d"?`) when it refuses a value written (a text, a number, a boolean), else undefined:
  * `form` expected, the value `found` as described (errors.ts `describe`) and the `hint` after it.
- * A rule that spans keys (config/resolve.ts crossChecks: Loki's whole days) quotes the text it
+ * A rule that spans keys (config/resolve.ts crossChecks: Loki's 24h minimum) quotes the text it
  * refuses bare (`got "12h"`): that is the same text as the schema's `got string "12h"` at another key
  * the value reaches, so one mistake, found as the schema describes it.
  */

@@ -808,9 +808,12 @@ function crossChecks(
   const k = (path: string) => `${PROJECT}:${path}`;
   const l = c.loki;
   const retention = durationSeconds(l.retention)!;
-  if (retention < 86400 || retention % 86400 !== 0) {
+  // Loki's documented minimum (docs/sources/operations/storage/retention.md:117 at v3.7.6). No whole
+  // days: the compactor compares each chunk's age with the period itself
+  // (pkg/compactor/retention/expiration.go:64), and Loki loads "36h" or "1d12h" (a model.Duration).
+  if (retention < 86400) {
     p.push(
-      `${k("loki.retention")}: expected whole days of at least 24h (retention runs on the 24h index), got "${l.retention}"`,
+      `${k("loki.retention")}: expected at least 24h (retention runs on the 24h index), got "${l.retention}"`,
     );
   }
   p.push(...lokiModeProblems(c));

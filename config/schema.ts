@@ -15,6 +15,7 @@ import { listed } from "../model/words";
 import { KNOWN_PURPOSES, UNUSED_BUCKETS } from "../model/storage";
 import { LOKI_MODES, PROFILES, type LokiMode } from "../model/sizing";
 import { engineDurationOf } from "./engineKeys";
+import { modelDurationMs, PROM_UNIT_MS } from "../upstream/engines/references";
 import {
   hiddenReceiverIssues,
   isReceiverName,
@@ -30,29 +31,24 @@ import { withUnknownKeyHint } from "./keyHints";
 
 export { PHASES, PROJECT, SECRET_KEYS, type Phase, type SecretKey };
 
-const DURATION = /^(\d+)(ms|s|m|h|d|w|y)$/;
+/** One whole number and its unit in a duration: "1d12h" is 1 d then 12 h. */
+const DURATION_PART = /(\d+)(ms|s|m|h|d|w|y)/g;
 
-const UNIT_SECONDS: Record<string, number> = {
-  ms: 0.001,
-  s: 1,
-  m: 60,
-  h: 3600,
-  d: 86400,
-  w: 604800,
-  y: 31536000,
-};
-
-/** Seconds in a Prometheus-style duration ("7d", "720h"); undefined when it does not parse. */
+/**
+ * Seconds in a Prometheus `model.Duration` ("7d", "720h", "1d12h"), read as
+ * `model.ParseDuration` reads it (upstream/engines/references.ts modelDurationMs: whole numbers,
+ * units largest first, each once); undefined when it does not parse.
+ */
 export function durationSeconds(value: string): number | undefined {
-  const m = DURATION.exec(value);
-  return m ? Number(m[1]) * UNIT_SECONDS[m[2]] : undefined;
+  const ms = modelDurationMs(value);
+  return ms === undefined ? undefined : ms / 1000;
 }
 
 /** Whether a text is a duration the schema takes: a whole number and one unit, above zero. */
 const durationAboveZero = (v: string) => (durationSeconds(v) ?? 0) > 0;
 /** The form of a duration key, `more` said after the units; the message and the reference read it. */
 const durationForm = (example: string, more = "") =>
-  `a duration above zero like "${example}" (whole number + ms|s|m|h|d|w|y${more})`;
+  `a duration above zero like "${example}" (whole number + ms|s|m|h|d|w|y, or several largest first as "1d12h"${more})`;
 const duration = (example: string) =>
   z
     .string({ description: durationForm(example) })
@@ -83,8 +79,14 @@ const vmRetention = (example: string) =>
 const engineDuration = (key: string, example: string) => {
   const kind = engineDurationOf(key);
   if (kind === undefined) throw new Error(`config/engineKeys.ts: ${key} writes no engine duration`);
-  if (kind === "model.Duration") return duration(example);
-  // Every unit is taken: d, w and y are the program's to turn into hours, never the user's.
+  return kind === "model.Duration" ? duration(example) : goDuration(example, key);
+};
+
+/**
+ * A duration whose reader is a Go `time.Duration` (Go's time.ParseDuration: no d, w or y): every
+ * form the schema takes, d, w and y being the program's to turn into hours, never the user's.
+ */
+const goDuration = (example: string, key: string) => {
   const form = durationForm(
     example,
     `; ${key} becomes a Go time.Duration, which the program writes d, w and y into as hours, "1d" as "24h"`,
@@ -95,11 +97,19 @@ const engineDuration = (key: string, example: string) => {
     .transform(toGoDuration);
 };
 
-/** A schema duration as a Go `time.Duration` string: d, w and y as whole hours, other units unchanged. */
+/**
+ * A schema duration as a Go `time.Duration` string: d, w and y (which Go's time.ParseDuration
+ * lacks) added into the hours ("1d12h" -> "36h", "1d30m" -> "24h30m"), other parts unchanged.
+ */
 export function toGoDuration(value: string): string {
-  const m = DURATION.exec(value);
-  if (!m || !["d", "w", "y"].includes(m[2])) return value;
-  return `${(Number(m[1]) * UNIT_SECONDS[m[2]]) / 3600}h`;
+  if (durationSeconds(value) === undefined || !/[dwy]/.test(value)) return value;
+  let hours = 0;
+  let rest = "";
+  for (const [, n, unit] of value.matchAll(DURATION_PART)) {
+    if (["y", "w", "d", "h"].includes(unit)) hours += (Number(n) * PROM_UNIT_MS[unit]) / 3_600_000;
+    else rest += `${n}${unit}`;
+  }
+  return `${hours > 0 ? `${hours}h` : ""}${rest}` || "0";
 }
 
 /**
@@ -121,7 +131,8 @@ const quantity = (example: string) =>
  * A byte size: a Kubernetes quantity with a byte unit. A bare number is bytes to Kubernetes ("10" is
  * ten bytes) and "m" is thousandths, so both are refused as sizes.
  */
-const SIZE_UNIT = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)$/;
+export const SIZE_UNITS = ["Ki", "Mi", "Gi", "Ti", "Pi", "k", "M", "G", "T", "P"] as const;
+const SIZE_UNIT = new RegExp(`^\\d+(\\.\\d+)?(${SIZE_UNITS.join("|")})$`);
 const size = (example: string) =>
   z
     .string({ description: `a size like "${example}" (a number + Ki, Mi, Gi or Ti, as text)` })
@@ -562,7 +573,7 @@ const loki = z
      * monolithic replicas and in Distributed mode, else 1.
      */
     replicationFactor: count(1).optional(),
-    /** How long logs are kept; whole days (retention needs the 24h index). */
+    /** How long logs are kept; at least a day (Loki's minimum: retention runs on the 24h index). */
     retention: engineDuration("loki.retention", "7d").default("7d"),
     /**
      * Delay before the compactor deletes marked chunks. Loki reads it as a Go duration
@@ -881,8 +892,11 @@ const alertReceiver = z
           ...receiverCommon,
           /** Alertmanager's `max_alerts` (0: all). Default 0. */
           max_alerts: z.number().int().min(0).optional(),
-          /** Alertmanager's `timeout` (e.g. "10s"). Default none. */
-          timeout: duration("10s").optional(),
+          /**
+           * Alertmanager's `timeout` (e.g. "10s"), a Go time.Duration there (config/notifiers.go:541
+           * at v0.28.1, read by gopkg.in/yaml.v2, which refuses "1d"). Default none.
+           */
+          timeout: goDuration("10s", "timeout").optional(),
           /**
            * The program's own: the port the webhook's URL (a credential the program never sees) is
            * served on, for egress. Default 443.

@@ -132,12 +132,7 @@ describe("stack config", () => {
     [
       "retention shorter than a day",
       { loki: { retention: "12h" } },
-      /homelab-observability:loki.retention: expected whole days of at least 24h/,
-    ],
-    [
-      "retention not whole days",
-      { loki: { retention: "36h" } },
-      /homelab-observability:loki.retention: expected whole days/,
+      /homelab-observability:loki.retention: expected at least 24h/,
     ],
     [
       "unknown Loki mode",

@@ -26,7 +26,7 @@ describe("config/engineKeys: stack-config keys in the engines' language", functi
       (e: Error) =>
         /loki\.deleteDelay/.test(e.message) &&
         e.message.includes(
-          `expected a duration above zero like "2h" (whole number + ms|s|m|h|d|w|y; loki.deleteDelay becomes a Go time.Duration, which the program writes d, w and y into as hours, "1d" as "24h")`,
+          `expected a duration above zero like "2h" (whole number + ms|s|m|h|d|w|y, or several largest first as "1d12h"; loki.deleteDelay becomes a Go time.Duration, which the program writes d, w and y into as hours, "1d" as "24h")`,
         ) &&
         /got string "1\.5d"/.test(e.message),
     );

@@ -148,7 +148,7 @@ describe("round 16: the form a key expects, whatever was written", () => {
   it("a map where a duration goes names the duration's form", () => {
     const problems = problemsOf(`  ${P("loki")}:\n    retention:\n      days: 7\n`);
     assert.deepEqual(problems, [
-      `${P("loki.retention")}: expected a duration above zero like "7d" (whole number + ms|s|m|h|d|w|y), got an object`,
+      `${P("loki.retention")}: expected a duration above zero like "7d" (whole number + ms|s|m|h|d|w|y, or several largest first as "1d12h"), got an object`,
     ]);
   });
 });

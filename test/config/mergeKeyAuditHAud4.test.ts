@@ -202,7 +202,7 @@ describe("a merge key in a stack file", () => {
     volumeSize: *size
 `);
     assert.deepEqual(e.problems, [
-      `${P("loki.retention")}: expected a duration above zero like "7d" (whole number + ms|s|m|h|d|w|y), got string "7days"; did you mean "7d"? (the same value, written once, reaches ${P("prometheus.retention")} (reached at line 11 through \`*ret\`): one edit mends both)`,
+      `${P("loki.retention")}: expected a duration above zero like "7d" (whole number + ms|s|m|h|d|w|y, or several largest first as "1d12h"), got string "7days"; did you mean "7d"? (the same value, written once, reaches ${P("prometheus.retention")} (reached at line 11 through \`*ret\`): one edit mends both)`,
       `${P("loki.volumeSize")}: expected a Kubernetes quantity above zero like "10Gi": digits, an optional fraction and a byte unit (Ki|Mi|Gi|Ti|Pi or k|M|G|T|P), no sign or exponent (a bare number would be bytes), got string "10GB"; did you mean "10Gi"? (the same value, written once, reaches ${P("prometheus.volumeSize")} (reached at line 12 through \`*size\`) and ${P("mimir.volumeSize")} (reached at line 14 through \`*size\`): one edit mends them all)`,
     ]);
     assert.deepEqual(
@@ -220,7 +220,7 @@ describe("a merge key in a stack file", () => {
     retention: *ret
 `);
     assert.deepEqual(e.problems, [
-      `${P("loki.retention")}: expected a duration above zero like "7d" (whole number + ms|s|m|h|d|w|y), got string "14days"; did you mean "14d"? (the same value, written once, reaches ${P("prometheus.retention")} (reached at line 10 through \`*ret\`) and ${P("victoriametrics.retention")} (reached at line 12 through \`*ret\`), which expects a duration of at least 1d in h|d|w|y like "14d" (vmstorage reads a bare number as months, refuses "m" and below 24h): one edit mends them all, with a value each of them takes)`,
+      `${P("loki.retention")}: expected a duration above zero like "7d" (whole number + ms|s|m|h|d|w|y, or several largest first as "1d12h"), got string "14days"; did you mean "14d"? (the same value, written once, reaches ${P("prometheus.retention")} (reached at line 10 through \`*ret\`) and ${P("victoriametrics.retention")} (reached at line 12 through \`*ret\`), which expects a duration of at least 1d in h|d|w|y like "14d" (vmstorage reads a bare number as months, refuses "m" and below 24h): one edit mends them all, with a value each of them takes)`,
     ]);
     assert.deepEqual(
       e.places.map((p) => p?.line),
@@ -228,8 +228,8 @@ describe("a merge key in a stack file", () => {
     );
   });
 
-  it("reports a value aliased at two duration keys once when a rule that spans keys refuses it at one (Loki's whole days) and the schema at the other", () => {
-    // Loki's whole days is checked after the schema (config/resolve.ts crossChecks), which quotes
+  it("reports a value aliased at two duration keys once when a rule that spans keys refuses it at one (Loki's 24h minimum) and the schema at the other", () => {
+    // Loki's 24h minimum is checked after the schema (config/resolve.ts crossChecks), which quotes
     // the text bare: the one value written at line 8 was two messages.
     const e = refusal(`${BASE}${STORE}  ${P("loki")}:
     retention: &ret 12h
@@ -239,7 +239,7 @@ describe("a merge key in a stack file", () => {
     retention: *ret
 `);
     assert.deepEqual(e.problems, [
-      `${P("loki.retention")}: expected whole days of at least 24h (retention runs on the 24h index), got "12h" (the same value, written once, reaches ${P("victoriametrics.retention")} (reached at line 12 through \`*ret\`), which expects a duration of at least 1d in h|d|w|y like "14d" (vmstorage reads a bare number as months, refuses "m" and below 24h): one edit mends both, with a value each of them takes)`,
+      `${P("loki.retention")}: expected at least 24h (retention runs on the 24h index), got "12h" (the same value, written once, reaches ${P("victoriametrics.retention")} (reached at line 12 through \`*ret\`), which expects a duration of at least 1d in h|d|w|y like "14d" (vmstorage reads a bare number as months, refuses "m" and below 24h): one edit mends both, with a value each of them takes)`,
     ]);
     assert.deepEqual(
       e.places.map((p) => p?.line),

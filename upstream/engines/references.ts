@@ -1124,7 +1124,7 @@ export function parsesAsModelDuration(s: string): boolean {
 }
 
 /** Each Prometheus unit in milliseconds (common/model/time.go:191-199: a year is 365d, a week 7d). */
-const PROM_UNIT_MS: Record<string, number> = {
+export const PROM_UNIT_MS: Record<string, number> = {
   y: 365 * 86_400_000,
   w: 7 * 86_400_000,
   d: 86_400_000,

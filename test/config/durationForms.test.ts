@@ -1,0 +1,93 @@
+import { strict as assert } from "assert";
+import { durationSeconds, toGoDuration } from "../../config/schema";
+import { parsesAsGoDuration, parsesAsModelDuration } from "../../upstream/engines/references";
+import { config, configProblems } from "../support/helpers";
+
+/**
+ * A duration key takes every form its reader takes. Loki's retention_period, Mimir's
+ * compactor_blocks_retention_period, Prometheus's --storage.tsdb.retention.time and Alertmanager's
+ * route intervals are Prometheus `model.Duration`s: prometheus/common model/time.go:205-259
+ * ParseDuration (v0.67.5 in Loki v3.7.6's go.mod, v0.67.1 in Prometheus v3.7.3's, v0.61.0 in
+ * Alertmanager v0.28.1's; the function is the same in all three) takes several whole numbers
+ * with units, largest first, each once ("1d12h"), and no fraction. The Prometheus CRD's
+ * spec.retention pattern (prometheus-operator-crds 31.0.0 crd-prometheuses.yaml:8338) is the same.
+ * Loki's compactor compares each chunk's age with the period itself
+ * (pkg/compactor/retention/expiration.go:64 at v3.7.6), so it needs no whole days.
+ */
+describe("duration keys take the compound forms their readers take", () => {
+  it("loki.retention takes 1d12h and 36h, as Loki's model.Duration does", () => {
+    assert.equal(config({ loki: { retention: "1d12h" } }).loki.retention, "1d12h");
+    assert.equal(config({ loki: { retention: "36h" } }).loki.retention, "36h");
+    assert.ok(parsesAsModelDuration("1d12h"));
+  });
+
+  it("prometheus.retention, mimir.blocksRetention and alerting.heartbeatInterval take compound forms", () => {
+    const c = config({
+      prometheus: { retention: "1w2d" },
+      mimir: { blocksRetention: "1y6w" },
+      alerting: { heartbeatInterval: "1m30s" },
+    });
+    assert.deepEqual(
+      [c.prometheus.retention, c.mimir.blocksRetention, c.alerting.heartbeatInterval],
+      ["1w2d", "1y6w", "1m30s"],
+    );
+  });
+
+  it("counts a compound duration's seconds, and writes it for a Go time.Duration in hours", () => {
+    assert.equal(durationSeconds("1d12h"), 129600);
+    assert.equal(durationSeconds("1m30s"), 90);
+    assert.equal(durationSeconds("1s500ms"), 1.5);
+    assert.equal(toGoDuration("1d12h"), "36h");
+    assert.equal(toGoDuration("1d30m"), "24h30m");
+    assert.equal(toGoDuration("1w1d12h30m15s"), "204h30m15s");
+    assert.equal(toGoDuration("1h30m"), "1h30m");
+    assert.equal(config({ loki: { deleteDelay: "1d12h" } }).loki.deleteDelay, "36h");
+  });
+
+  it("a webhook's timeout, a Go time.Duration in Alertmanager (config/notifiers.go:541 at v0.28.1), is written without d, w or y", () => {
+    const c = config({
+      alerting: { receivers: [{ name: "hook", type: "webhook", timeout: "1d" }] },
+      receiverCredentials: JSON.stringify({ hook: "x" }),
+    });
+    const timeout = (c.alerting.receivers[0] as { timeout?: string }).timeout!;
+    assert.equal(timeout, "24h");
+    assert.ok(parsesAsGoDuration(timeout));
+  });
+
+  it("refuses what model.ParseDuration refuses, naming the compound form", () => {
+    for (const v of ["12h1d", "1h1h", "1.5h", "1d12"]) {
+      const p = configProblems({ prometheus: { retention: v } });
+      assert.equal(p.length, 1, `${v}: ${p.join("\n")}`);
+      assert.ok(!parsesAsModelDuration(v), v);
+      assert.equal(
+        p[0],
+        `homelab-observability:prometheus.retention: expected a duration above zero like "14d" (whole number + ms|s|m|h|d|w|y, or several largest first as "1d12h"), got string "${v}"`,
+      );
+    }
+  });
+
+  it("loki.retention below 24h is refused with Loki's minimum, not for whole days", () => {
+    assert.deepEqual(configProblems({ loki: { retention: "12h" } }), [
+      `homelab-observability:loki.retention: expected at least 24h (retention runs on the 24h index), got "12h"`,
+    ]);
+  });
+});
+
+describe("a size written as a number of bytes gets the same size in its largest whole unit", () => {
+  it('memory: 8589934592 -> did you mean "8Gi"', () => {
+    const p = configProblems({
+      nodePools: [{ name: "w", arch: "amd64", count: 1, cpu: "4", memory: 8589934592 }],
+    });
+    assert.equal(p.length, 1, p.join("\n"));
+    assert.match(p[0], /nodePools\[0\]\.memory: .*, got number 8589934592; did you mean "8Gi"\?$/);
+  });
+
+  it("a whole number of decimal units gets that unit (2000000000 -> 2G), a number of no whole unit gets no hint", () => {
+    assert.match(
+      configProblems({ loki: { volumeSize: 2000000000 } })[0],
+      /got number 2000000000; did you mean "2G"\?$/,
+    );
+    assert.match(configProblems({ loki: { volumeSize: 1536 } })[0], /got number 1536$/);
+    assert.match(configProblems({ loki: { volumeSize: 1500 } })[0], /got number 1500$/);
+  });
+});
