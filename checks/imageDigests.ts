@@ -8,10 +8,16 @@
  * writes there (renovate.json).
  */
 import { imageString, versions, type ImageRef } from "../model/versions";
-import { parseImage } from "@homelab-observability/contract";
+import {
+  parseImage,
+  vmOperatorEnvOf,
+  vmReloaderImage,
+  vmReloaderPath,
+  type OperatorEnv,
+} from "@homelab-observability/contract";
 import { pinPlace } from "../config/chartPins";
 import type { Finding, Placed } from "./objects";
-import { describe } from "./objects";
+import { describe, podSpecOf } from "./objects";
 
 /** One image reference in a rendered object. */
 export interface ImageUse {
@@ -77,12 +83,27 @@ export function imageRefsIn(v: unknown, path: string, out: ImageRefAt[] = []): I
   return out;
 }
 
-/** Every image reference in the objects (ConfigMap and Secret data aside: text, not specs). */
+/**
+ * Every image reference in the objects (ConfigMap and Secret data aside: text, not specs), and the
+ * config-reloader image the VictoriaMetrics operator gives each of its CRs' pods, which no object
+ * holds as an `image` (the contract's vmReloaderImage, with the operator's environment as rendered).
+ */
 export function imageUses(objects: Placed[]): ImageUse[] {
   const out: ImageUse[] = [];
+  let vmEnv: OperatorEnv | undefined;
   for (const p of objects) {
     if (p.obj.kind === "ConfigMap" || p.obj.kind === "Secret" || p.obj.kind === "CustomResourceDefinition")
       continue;
+    if (String(p.obj.apiVersion ?? "").startsWith("operator.victoriametrics.com/")) {
+      vmEnv ??= vmOperatorEnvOf(objects.flatMap((o) => podSpecOf(o.obj)?.containers ?? []));
+      const reloader = vmReloaderImage(p.obj.kind, p.obj.spec ?? {}, vmEnv);
+      if (reloader)
+        out.push({
+          ref: reloader.image,
+          where: describe(p),
+          path: vmReloaderPath(reloader, "spec"),
+        });
+    }
     for (const f of imageRefsIn(p.obj.spec ?? {}, "spec"))
       out.push({
         ref: f.ref,
@@ -99,11 +120,20 @@ export function imageUses(objects: Placed[]): ImageUse[] {
 
 /** The pin a reference comes from: same registry and repository (docker.io spelled out). */
 export function pinOf(ref: string): [string, ImageRef] | undefined {
-  const { repository } = parseImage(ref);
-  return Object.entries(versions.images).find(
+  const { repository, tag } = parseImage(ref);
+  const same = Object.entries(versions.images).filter(
     ([, i]) => parseImage(`${i.registry}/${i.repository}:${i.tag}`).repository === repository,
   );
+  // One repository may hold two pins (victoriametrics/operator: the operator, and its
+  // config-reloader at `config-reloader-<version>`): the pin of the reference's tag, else the one
+  // whose tag names the same image before its version, so another version is judged by its own pin.
+  return (
+    same.find(([, i]) => i.tag === tag) ?? same.find(([, i]) => tagName(i.tag) === tagName(tag)) ?? same[0]
+  );
 }
+
+/** A tag's name before its version (`config-reloader-` of `config-reloader-v0.66.0`; "" of `v0.66.0`). */
+const tagName = (tag: string) => tag.replace(/v?\d.*$/, "");
 
 /** The digest a reference carries, if any. */
 export function digestOf(ref: string): string | undefined {

@@ -21,3 +21,4 @@ export * from "./lokiRemoved";
 export * from "./lokiCompactor";
 export * from "./scheduling";
 export * from "./words";
+export * from "./vmReloader";

@@ -164,6 +164,17 @@ export const versions = {
       repository: "victoriametrics/operator",
       tag: "v0.66.0",
     },
+    // The config-reloader the operator puts into VMAgent, VMAlert and VMAlertmanager pods; the
+    // program hands it to the operator (builders/metrics/vmValues.ts), so this pin is what runs. Keep it
+    // at the operator's version, whose default it is (VictoriaMetrics/operator v0.66.0
+    // internal/config/config.go:118). Published for linux/arm64: the release's `make publish`
+    // (.github/workflows/release.yaml) builds it with `docker-buildx`, PLATFORMS linux/arm64 among
+    // others (Makefile:214, :221-239, :247). Read at the tag, not pulled.
+    vmConfigReloader: {
+      registry: "docker.io",
+      repository: "victoriametrics/operator",
+      tag: "config-reloader-v0.66.0",
+    },
     // The cluster version (VMCluster), the same release as vmsingle's image.
     vmstorage: {
       registry: "docker.io",

@@ -9,6 +9,7 @@ import {
   injectedSidecars,
   isRendered,
   parseImage,
+  vmOperatorEnv,
   withWellKnownLabels,
   workloadsOf,
   CHART_DATA_SCHEMA,
@@ -158,9 +159,11 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
       const piNodes = piNodesOf(pools, cfg);
       if (piNodes.length === 0) return;
       const sidecars = injectedSidecars(resources);
+      // The VictoriaMetrics operator's environment names the reloader image it gives its CRs' pods.
+      const vmEnv = vmOperatorEnv(resources);
       for (const r of resources) {
         const helm = helmOf(r);
-        for (const w of workloadsOf(r, cfg.charts, sidecars)) {
+        for (const w of workloadsOf(r, cfg.charts, sidecars, vmEnv)) {
           const node = piNodes.find((n) => canLandOn(w, n.labels, n.taints, "arm64"));
           if (!node) continue;
           for (const use of w.images) {

@@ -123,6 +123,21 @@ function vmPodHardening(
 const imageOf = imageString;
 
 /**
+ * The operator's environment: the config-reloader image it gives the VMAgent, VMAlert and
+ * VMAlertmanager pods, the pinned one (versions.images.vmConfigReloader), so that the pin (its
+ * digest, Renovate's bumps) is what runs. Unset, the operator writes its own default, built from
+ * the version compiled into it (VictoriaMetrics/operator v0.66.0 internal/config/config.go:118; the
+ * contract's vmReloaderImage); the chart's `configReloader.image` would write VM_CONFIG_RELOADER_IMAGE,
+ * which this operator does not read (upstream/operators/victoriaMetrics.ts). Written as the
+ * operator's own image is, the repository without its registry (docker.io): while the pin has no
+ * digest, the same string as that default at the pinned version, so running reloaders do not change.
+ */
+function vmOperatorEnv(): { name: string; value: string }[] {
+  const reloader = versions.images.vmConfigReloader;
+  return [{ name: "VM_CUSTOMCONFIGRELOADERIMAGE", value: `${reloader.repository}:${tag(reloader)}` }];
+}
+
+/**
  * victoria-metrics-k8s-stack values. vmsingle whenever the backend runs (Prometheus remote-writes
  * to it); vmalert and Alertmanager when vmalert evaluates the rules (they leave Prometheus in the
  * same update); vmagent only when it is the scraper (Prometheus gone), so samples are never
@@ -167,6 +182,7 @@ export function vmValues(input: VmInputs): Record<string, any> {
       extraObjects: vmOperatorRbacObjects(),
       image: { repository: versions.images.vmOperator.repository, tag: tag(versions.images.vmOperator) },
       resources: sizing(p, "vmOperator"),
+      env: vmOperatorEnv(),
       // The chart's pod context (uid 1000) plus seccomp. The container context also reaches the
       // chart's CRD cleanup hook Job (templates/cleanup.yaml:36-38), which has no pod context of its own.
       podSecurityContext: {

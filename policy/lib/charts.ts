@@ -469,6 +469,9 @@ export const DEFAULT_ARM64_IMAGES: string[] = [
   "docker.io/victoriametrics/victoria-metrics",
   "docker.io/victoriametrics/vmagent",
   "docker.io/victoriametrics/vmalert",
+  // The operator, and its config-reloader (tag `config-reloader-<version>` of the same repository):
+  // VictoriaMetrics/operator v0.66.0 Makefile:214 (PLATFORMS linux/arm64,...), :221-239 and :243-248
+  // (`publish` builds both with docker-buildx); read at the tag, not pulled.
   "docker.io/victoriametrics/operator",
   // The cluster version's apps are published by the same `publish-via-docker` target as the others
   // (VictoriaMetrics deployment/docker/Makefile, --platform=...linux/arm64...; read at 00bbe16, not run).

@@ -18,11 +18,8 @@
  *   (internal/controller/operator/factory/build/container.go:112-151 `Resources`; defaults.go:576-580
  *   addDefaultsToCommonParams (:548-581), :432-437/:465-470/:512-517 a VMCluster component's own field, else
  *   the VMCluster default).
- * - The config reloader: VMAgent's unless `ingestOnlyMode` with no relabelling or stream aggregation
- *   (factory/vmagent/vmagent.go:697-699; api/operator/v1beta1/vmagent_types.go:903-928,
- *   vmextra_types.go:672-677), VMAlert's unless no rule selector picks rules
- *   (factory/vmalert/vmalert.go:299-302, vmalert_types.go:487-489), VMAlertmanager's always
- *   (factory/vmalertmanager/statefulset.go:416-417). Its resources are `spec.configReloaderResources`
+ * - The config reloader, where the pods run one (the contract's `runsVmReloader`, which also says
+ *   its image: contract/vmReloader.ts). Its resources are `spec.configReloaderResources`
  *   with the same per-resource rule: requests `VM_CONFIG_RELOADER_REQUEST_CPU|MEMORY` where set, else
  *   the kind's `CONFIGRELOADERCPU|MEMORY` (10m, 25Mi), limits `VM_CONFIG_RELOADER_LIMIT_CPU|MEMORY`
  *   ("unlimited"; config.go:122-129; defaults.go:583-621 addDefaultsToConfigReloader).
@@ -30,6 +27,10 @@
  * VMSingle's `vmBackup` sidecar, and a container patch in `spec.containers` that sets the reloader's
  * resources.
  */
+
+import { goBool, runsVmReloader, type OperatorEnv } from "@homelab-observability/contract";
+
+export { envValues, type OperatorEnv } from "@homelab-observability/contract";
 
 /** CPU and memory as Kubernetes quantities; "unlimited" writes none. */
 interface Pair {
@@ -104,27 +105,6 @@ const VM_DEFAULTS: Readonly<Record<VmPodKind, VmDefaults>> = {
 export const isVmPodKind = (k: string | undefined): k is VmPodKind =>
   k !== undefined && Object.prototype.hasOwnProperty.call(VM_DEFAULTS, k);
 
-/** The operator's environment as literal values (`name`/`value` pairs); `valueFrom` ones are unknown here. */
-export type OperatorEnv = Readonly<Record<string, string>>;
-
-/** A container's `env` list as literal values by name. */
-export function envValues(env: unknown): OperatorEnv {
-  const out: Record<string, string> = {};
-  if (!Array.isArray(env)) return out;
-  for (const e of env)
-    if (e && typeof e === "object" && typeof e.name === "string" && typeof e.value === "string")
-      out[e.name] = e.value;
-  return out;
-}
-
-/** Go's strconv.ParseBool, as caarlos0/env reads a bool; undefined for anything else. */
-function goBool(v: string | undefined): boolean | undefined {
-  if (v === undefined) return undefined;
-  if (["1", "t", "T", "TRUE", "true", "True"].includes(v)) return true;
-  if (["0", "f", "F", "FALSE", "false", "False"].includes(v)) return false;
-  return undefined;
-}
-
 /** A resources block: what a container of the pod asks. */
 export interface ResourcesBlock {
   requests?: Record<string, unknown>;
@@ -145,28 +125,6 @@ function withDefaults(resources: unknown, requests: Pair, limits: Pair, use: boo
     if (limits[k] !== "unlimited" && limits[k] !== "") out.limits[k] = limits[k];
   }
   return out;
-}
-
-/** Whether the pods of a VMAgent or VMAlert run the reloader, by the operator's conditions (above). */
-function runsReloader(kind: VmPodKind, spec: any): boolean {
-  if (kind === "VMAlertmanager") return true;
-  if (kind === "VMAlert")
-    return (
-      spec?.selectAllByDefault === true || spec?.ruleSelector != null || spec?.ruleNamespaceSelector != null
-    );
-  if (kind !== "VMAgent") return false;
-  if (spec?.ingestOnlyMode !== true) return true;
-  const listed = (v: unknown) => Array.isArray(v) && v.length > 0;
-  const aggr = (c: any) => c != null && (listed(c.rules) || c.ruleConfigMap != null);
-  const writes: any[] = Array.isArray(spec.remoteWrite) ? spec.remoteWrite : [];
-  return (
-    spec.relabelConfig != null ||
-    listed(spec.inlineRelabelConfig) ||
-    aggr(spec.streamAggrConfig) ||
-    writes.some(
-      (w) => w?.urlRelabelConfig != null || listed(w?.inlineUrlRelabelConfig) || aggr(w?.streamAggrConfig),
-    )
-  );
 }
 
 /**
@@ -195,7 +153,7 @@ export function vmOperatorBlocks(
     },
     use,
   );
-  if (!d.reloader || !runsReloader(kind, spec)) return { main };
+  if (!d.reloader || !runsVmReloader(kind, spec)) return { main };
   // The global request wins where it is set non-empty; the kind's own is the deprecated fallback.
   const global = (name: string) => (env[`VM_CONFIG_RELOADER_${name}`] ?? "") || undefined;
   const reloader = withDefaults(

@@ -1,5 +1,12 @@
 import { parse as parseYaml } from "yaml";
-import { isRenderedRelease, parseImage as parseImageRef } from "@homelab-observability/contract";
+import {
+  isRenderedRelease,
+  parseImage as parseImageRef,
+  vmOperatorEnvironment,
+  vmOperatorEnvOf,
+  vmReloaderImage,
+  vmReloaderPath,
+} from "@homelab-observability/contract";
 import { at, HELM_TYPES, helmOf, perScope, type Res } from "./resources";
 import { parseQuantity } from "./quantity";
 import { DEFAULT_CHARTS, type ChartData, type ChartNames, type ChartWorkload } from "./charts";
@@ -456,14 +463,11 @@ export function vmOperatorEnv(resources: Res[]): OperatorEnv {
     resources.flatMap((r) => rawWorkloads(r).flatMap((w) => w.containers.map((c) => c.spec))),
   );
 }
-/** {@link vmOperatorEnv} of containers (pod templates' `containers`). */
-export function vmOperatorEnvIn(containers: any[]): OperatorEnv {
-  for (const c of containers)
-    if (typeof c?.image === "string" && parseImage(c.image).repository === VM_OPERATOR_IMAGE)
-      return envValues(c.env);
-  return {};
-}
-const VM_OPERATOR_IMAGE = "docker.io/victoriametrics/operator";
+/**
+ * {@link vmOperatorEnv} of containers (pod templates' `containers`), with the operator's version its
+ * image's tag names (the contract's vmOperatorEnvOf: the default reloader image's tag).
+ */
+export const vmOperatorEnvIn: (containers: any[]) => OperatorEnv = vmOperatorEnvOf;
 
 /**
  * The resources blocks of an operator-made pod's containers: the spec's own, or for the
@@ -496,6 +500,7 @@ function operatedWorkloads(res: Res, sidecars: InjectedSidecar[], vmEnv: Operato
   const mine = sidecars.filter((s) => s.into.includes(res.type));
   const objectKind = res.type.split(":").pop()!;
   const own = operatorBlocks(objectKind, spec, vmEnv);
+  const reloader = vmReloaderImage(objectKind, spec, vmEnv);
   const totals = sumResources(own.blocks, OPERATOR_REQUESTS[objectKind]);
   for (const s of mine) {
     totals.requests.cpu += s.requests.cpu;
@@ -514,6 +519,7 @@ function operatedWorkloads(res: Res, sidecars: InjectedSidecar[], vmEnv: Operato
       images: [
         ...(image ? [image] : []),
         ...mine.map((s) => ({ image: s.image, path: "(config-reloader injected by the operator)" })),
+        ...(reloader ? [{ image: reloader.image, path: vmReloaderPath(reloader, "spec") }] : []),
       ],
       ...totals,
       ...(mine.length > 0 || own.injected > 0
@@ -580,12 +586,33 @@ const VM_STACK_CHART = "victoria-metrics-k8s-stack";
  * values hold (the spec is the resources path's parent: `vmsingle.spec`); undefined for one that
  * is no operator's pod (the operator itself, Grafana, kube-state-metrics...).
  */
-function vmChartPod(w: ChartWorkload, values: any): { blocks: unknown[]; injected: number } | undefined {
+function vmChartPod(
+  w: ChartWorkload,
+  values: any,
+): { blocks: unknown[]; injected: number; reloader?: ImageUse } | undefined {
   const kind: string | undefined = w.objectKind ?? w.name;
   const path = w.resources[0];
   if (!isVmPodKind(kind) || path === undefined || !path.endsWith(".resources")) return undefined;
-  const env = envValues(chartQuotedEnv(at(values, "victoria-metrics-operator.env")));
-  return operatorBlocks(kind, at(values, path.slice(0, -".resources".length)) ?? {}, env);
+  // The operator subchart writes `env`, then `VM_CONTAINERREGISTRY` from `global.image.registry`
+  // (victoria-metrics-operator in victoria-metrics-k8s-stack 0.80.0, templates/server.yaml:59-77):
+  // of two variables of one name the later holds. Its version is its image's tag, where values set it.
+  const registry = at(values, "global.image.registry");
+  const env = vmOperatorEnvironment(
+    {
+      ...envValues(chartQuotedEnv(at(values, "victoria-metrics-operator.env"))),
+      ...(typeof registry === "string" && registry !== "" ? { VM_CONTAINERREGISTRY: registry } : {}),
+    },
+    String(at(values, "victoria-metrics-operator.image.tag") ?? ""),
+  );
+  const specPath = path.slice(0, -".resources".length);
+  const spec = at(values, specPath) ?? {};
+  const reloader = vmReloaderImage(kind, spec, env);
+  return {
+    ...operatorBlocks(kind, spec, env),
+    ...(reloader
+      ? { reloader: { image: reloader.image, path: vmReloaderPath(reloader, `values.${specPath}`) } }
+      : {}),
+  };
 }
 
 /**
@@ -655,6 +682,7 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
           path: `values.${i.path}`,
         })),
         ...(sched ? extraContainerImages(sched, `values${w.scheduling ? `.${w.scheduling}` : ""}`) : []),
+        ...(vm?.reloader ? [vm.reloader] : []),
       ],
       ...totals,
       ...(vm && vm.injected > 0 ? { injectedMemory: vm.injected } : {}),
