@@ -8,45 +8,8 @@
  * connection: one its NetworkPolicies refuse passed silently.
  */
 import { strict as assert } from "assert";
-import { checkNetworkPolicies } from "../../checks/networkPolicies";
-import { operatorObjects, type K8sObject, type Placed } from "../../checks/objects";
-import { configMap, serverAdmittingReader } from "../support/checkCases";
-
-const NS = "monitoring";
-const ADDRESS = `server.${NS}.svc.cluster.local:9093`;
-
-/** A CR `kind` named `kps` with `spec`: prometheus-operator's, or the VictoriaMetrics operator's (VM*). */
-function cr(kind: string, spec: Record<string, unknown>, namespace = NS): K8sObject {
-  const apiVersion = kind.startsWith("VM")
-    ? "operator.victoriametrics.com/v1beta1"
-    : "monitoring.coreos.com/v1";
-  return { apiVersion, kind, metadata: { name: "kps", namespace }, spec };
-}
-
-/** The object `name` of `kind` holding a config that dials the server. */
-function holding(kind: "Secret" | "ConfigMap", name: string): K8sObject {
-  const cm = configMap(name, { "config.yaml": `targets: ["${ADDRESS}"]\n` });
-  if (kind === "ConfigMap") return cm;
-  return { apiVersion: "v1", kind: "Secret", metadata: cm.metadata, stringData: cm.data };
-}
-
-/**
- * How many refusals the operator's pod of `custom` (`<kind>-kps`, or `pod`) gets for its connection
- * to the server, `object` beside it.
- */
-function refusals(custom: K8sObject, object: K8sObject, pod = `${custom.kind.toLowerCase()}-kps`): number {
-  const placed: Placed[] = [
-    ...serverAdmittingReader(),
-    { obj: custom, urn: "urn:kps", source: "release kps" },
-    { obj: object, urn: "urn:kps", source: "release kps" },
-  ];
-  return checkNetworkPolicies(placed, operatorObjects(placed)).findings.filter(
-    (f) =>
-      f.where.includes(` ${NS}/${pod} `) && /no NetworkPolicy of monitoring lets it reach/.test(f.message),
-  ).length;
-}
-
-const ref = (name: string) => ({ name, key: "config.yaml" });
+import type { K8sObject } from "../../checks/objects";
+import { cr, holding, ref, refusals } from "../support/operatorReaders";
 
 /** Each case: what it is, the CR, the object beside it, whether the CR's pods read the object. */
 const CASES: [string, K8sObject, K8sObject, boolean][] = [

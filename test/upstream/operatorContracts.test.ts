@@ -100,6 +100,7 @@ describe("upstream/operators: prometheus-operator's contract at the pinned chart
         const field = spec.properties[f.field];
         const where = `${kind} spec.${f.field}`;
         assert.ok(field, `${where} is in the CRD`);
+        if (f.unlessSet) assert.ok(spec.properties[f.unlessSet], `${kind} spec.${f.unlessSet} is in the CRD`);
         if (f.form === "names") assert.equal(field.items?.type, "string", `${where}: a list of names`);
         if (f.form === "name") assert.equal(field.type, "string", `${where}: a name`);
         if (f.form === "keyRef")

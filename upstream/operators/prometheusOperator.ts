@@ -116,6 +116,8 @@ export interface ReadField {
    * `key`), `name` one name.
    */
   form: "names" | "keyRef" | "name";
+  /** A spec field which, when the CR sets it, has the operator build the configuration without this object. */
+  unlessSet?: string;
 }
 
 /**
@@ -123,27 +125,31 @@ export interface ReadField {
  * - `secrets` and `configMaps` become volumes of the pods, mounted at
  *   /etc/prometheus/{secrets,configmaps}/<name> (pkg/prometheus/common.go:46-47, 279-323) and
  *   /etc/alertmanager/{secrets,configmaps}/<name> (pkg/alertmanager/statefulset.go:51-52, 590-640);
- * - Prometheus's `additionalScrapeConfigs`, `additionalAlertRelabelConfigs` and
- *   `additionalAlertManagerConfigs` are read by the operator (k8s.LoadSecretRef,
- *   pkg/prometheus/server/operator.go:1609-1621) into the configuration the pods load;
+ * - Prometheus's `additionalScrapeConfigs` and `additionalAlertManagerConfigs` are read by the
+ *   operator (k8s.LoadSecretRef, pkg/prometheus/server/operator.go:1609-1621) into the
+ *   configuration the pods load;
  * - Alertmanager's `configSecret`, `alertmanager-<name>` when empty (pkg/alertmanager/statefulset.go:
  *   845-851, 865-867), is read by the operator (pkg/alertmanager/operator.go:861-868) into the
- *   generated configuration Secret the pods mount (statefulset.go:467).
- * The credentials a field such as `remoteWrite[].basicAuth` names are left out: the operator copies
- * them into the pods' files too, but a credential holds no address a check judges.
+ *   generated configuration Secret the pods mount (statefulset.go:467), unless the CR sets
+ *   `alertmanagerConfiguration`: the configuration is then built from that AlertmanagerConfig and
+ *   the Secret is not read (operator.go:907-968 calls loadConfigurationFromSecret only without it).
+ * Prometheus's `additionalAlertRelabelConfigs` is left out: the operator appends it to
+ * `alerting.alert_relabel_configs` (pkg/prometheus/promcfg.go:1201-1215), rules that rewrite an
+ * alert's labels before it is sent, so an address in it is a label's text, never dialed. The
+ * credentials a field such as `remoteWrite[].basicAuth` names are left out too: the operator copies
+ * them into the pods' files, but a credential holds no address a check judges.
  */
 export const READ_FIELDS: Readonly<Record<OperatorServer, readonly ReadField[]>> = {
   Prometheus: [
     { field: "secrets", kind: "Secret", form: "names" },
     { field: "configMaps", kind: "ConfigMap", form: "names" },
     { field: "additionalScrapeConfigs", kind: "Secret", form: "keyRef" },
-    { field: "additionalAlertRelabelConfigs", kind: "Secret", form: "keyRef" },
     { field: "additionalAlertManagerConfigs", kind: "Secret", form: "keyRef" },
   ],
   Alertmanager: [
     { field: "secrets", kind: "Secret", form: "names" },
     { field: "configMaps", kind: "ConfigMap", form: "names" },
-    { field: "configSecret", kind: "Secret", form: "name" },
+    { field: "configSecret", kind: "Secret", form: "name", unlessSet: "alertmanagerConfiguration" },
   ],
 };
 
@@ -154,6 +160,8 @@ export function objectsReadBy(
   spec: Record<string, any> | undefined,
 ): { kind: "Secret" | "ConfigMap"; name: string }[] {
   return READ_FIELDS[kind].flatMap((f) => {
+    // A pointer field the CR sets, even to `{}`, is non-nil to the operator.
+    if (f.unlessSet !== undefined && (spec?.[f.unlessSet] ?? undefined) !== undefined) return [];
     const v = spec?.[f.field];
     const names: unknown[] =
       f.form === "names"

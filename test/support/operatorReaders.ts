@@ -1,0 +1,49 @@
+/**
+ * A CR of prometheus-operator or of the VictoriaMetrics operator beside a Secret or ConfigMap that
+ * dials a server admitting one reader alone (checkCases.ts serverAdmittingReader), and how many
+ * refusals the CR's pod gets: the cases of which objects those pods read (checks/networkPolicies.ts
+ * readersOf).
+ */
+import { checkNetworkPolicies } from "../../checks/networkPolicies";
+import { operatorObjects, type K8sObject, type Placed } from "../../checks/objects";
+import { configMap, serverAdmittingReader } from "./checkCases";
+
+export const NS = "monitoring";
+export const ADDRESS = `server.${NS}.svc.cluster.local:9093`;
+
+/** A CR `kind` named `kps` with `spec`: prometheus-operator's, or the VictoriaMetrics operator's (VM*). */
+export function cr(kind: string, spec: Record<string, unknown>, namespace = NS): K8sObject {
+  const apiVersion = kind.startsWith("VM")
+    ? "operator.victoriametrics.com/v1beta1"
+    : "monitoring.coreos.com/v1";
+  return { apiVersion, kind, metadata: { name: "kps", namespace }, spec };
+}
+
+/** The object `name` of `kind` holding a config that dials the server. */
+export function holding(kind: "Secret" | "ConfigMap", name: string): K8sObject {
+  const cm = configMap(name, { "config.yaml": `targets: ["${ADDRESS}"]\n` });
+  if (kind === "ConfigMap") return cm;
+  return { apiVersion: "v1", kind: "Secret", metadata: cm.metadata, stringData: cm.data };
+}
+
+/**
+ * How many refusals the operator's pod of `custom` (`<kind>-kps`, or `pod`) gets for its connection
+ * to the server, `object` beside it.
+ */
+export function refusals(
+  custom: K8sObject,
+  object: K8sObject,
+  pod = `${custom.kind.toLowerCase()}-kps`,
+): number {
+  const placed: Placed[] = [
+    ...serverAdmittingReader(),
+    { obj: custom, urn: "urn:kps", source: "release kps" },
+    { obj: object, urn: "urn:kps", source: "release kps" },
+  ];
+  return checkNetworkPolicies(placed, operatorObjects(placed)).findings.filter(
+    (f) =>
+      f.where.includes(` ${NS}/${pod} `) && /no NetworkPolicy of monitoring lets it reach/.test(f.message),
+  ).length;
+}
+
+export const ref = (name: string) => ({ name, key: "config.yaml" });
