@@ -245,12 +245,9 @@ function quotedProblem(
  */
 function conditionNotBoolean(v: unknown, chart: string, condition: ChartCondition): string | undefined {
   if (typeof v !== "number" && v !== null) return undefined;
-  const hint =
-    v === null
-      ? "write true or false, or remove the key for the chart's default"
-      : v === 0 || v === 1
-        ? `write ${v === 1}`
-        : "write true or false";
+  // Removing the key is no way back to the chart's default: the program's own value, if it sets
+  // one (kube-prometheus-stack grafana.enabled false, builders/metrics/kpsValues.ts), then stands.
+  const hint = v === 0 || v === 1 ? `write ${v === 1}` : "write true or false";
   const found = v === null ? "null" : `the number ${v}`;
   return `expected true or false, as the ${chart} chart ${pinnedChart(chart)?.version}'s default is (${hint}), got ${found}; ${helmReads(condition, String(v), String(v))}`;
 }

@@ -46,7 +46,7 @@ describe("chartValues: a number or null in a chart boolean key, as Helm reads it
 
   it("null in a subchart's condition is refused: Helm passes it over too, whatever the chart's default", () => {
     assert.deepEqual(problems({ [KPS]: { grafana: { enabled: null } } }), [
-      `${head} (write true or false, or remove the key for the chart's default), got null; ${helm}: null would not leave it out`,
+      `${head} (write true or false), got null; ${helm}: null would not leave it out`,
     ]);
   });
 
