@@ -18,6 +18,8 @@ export function stackInfoData(input: {
   workload?: { activeSeries?: number; logsPerDayBytes?: number };
   /** Components sized from the workload or their caps (config/sizing.ts). */
   sized?: SizedComponent[];
+  /** Data-bearing resources left unprotected on purpose in production (plan/metrics.ts), by name. */
+  unprotected?: Record<string, string>;
 }): Record<string, string> {
   return encodeStackInfo(input);
 }

@@ -43,6 +43,11 @@ export interface StackFacts {
   workload?: DeclaredWorkload;
   /** Components sized from the workload or their own caps, with the memory they were given. */
   sized?: SizedComponent[];
+  /**
+   * Data-bearing resources a production stack leaves unprotected on purpose, by resource name (the
+   * URN's last part), each with the stack key that asks for it: the pack does not refuse them.
+   */
+  unprotected?: Record<string, string>;
 }
 
 /** A node pool as the program's config holds it (quantities as strings). */
@@ -65,6 +70,7 @@ export function encodeStackInfo(input: {
   nodePools: PoolConfig[];
   workload?: DeclaredWorkload;
   sized?: SizedComponent[];
+  unprotected?: Record<string, string>;
 }): Record<string, string> {
   return {
     cluster: input.cluster,
@@ -84,6 +90,10 @@ export function encodeStackInfo(input: {
     ),
     workload: JSON.stringify(input.workload ?? {}),
     sized: JSON.stringify(input.sized ?? []),
+    // Only where there is one: every other stack's ConfigMap stays as it was.
+    ...(Object.keys(input.unprotected ?? {}).length > 0 && {
+      unprotected: JSON.stringify(input.unprotected),
+    }),
   };
 }
 
@@ -108,6 +118,11 @@ export function decodeStackInfo(data: Record<string, unknown> | undefined): Stac
       : undefined;
   const parsedSized = json(d.sized);
   const sized = Array.isArray(parsedSized) ? (parsedSized as SizedComponent[]) : undefined;
+  const parsedUnprotected = json(d.unprotected);
+  const unprotected =
+    parsedUnprotected && typeof parsedUnprotected === "object" && !Array.isArray(parsedUnprotected)
+      ? (parsedUnprotected as Record<string, string>)
+      : undefined;
   return {
     cluster: text(d.cluster),
     phase: text(d.phase),
@@ -116,6 +131,7 @@ export function decodeStackInfo(data: Record<string, unknown> | undefined): Stac
     pools,
     workload,
     sized,
+    unprotected,
   };
 }
 

@@ -17,6 +17,8 @@ import { none, type NamespaceInputs, type StackPlan } from "./types";
  */
 export function planFoundation(
   ctx: PlanContext,
+  /** Data-bearing resources left unprotected on purpose (plan/metrics.ts), for the stack-info. */
+  unprotected: Record<string, string>,
 ): Pick<
   StackPlan,
   | "adoptions"
@@ -63,7 +65,7 @@ export function planFoundation(
           agentsNamespace: { inputs: nsInputs(agentsNs, podSecurityLabels("privileged")), waitsFor: none() },
         }),
     stackInfo: {
-      inputs: { namespace: ns, data: stackInfoData({ ...cfg, sized: ctx.sized.components }) },
+      inputs: { namespace: ns, data: stackInfoData({ ...cfg, sized: ctx.sized.components, unprotected }) },
       waitsFor: none(),
     },
     priorityClasses: { inputs: { classes: Object.values(PRIORITY_CLASSES) }, waitsFor: none() },

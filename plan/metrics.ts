@@ -14,6 +14,8 @@ type MetricsPlan = Pick<
 > & {
   /** Deletions and replacements these make on purpose, by resource name, with why. */
   plannedChanges: Record<string, string>;
+  /** Data-bearing resources a production stack leaves unprotected on purpose, by name, with the key. */
+  unprotected: Record<string, string>;
 };
 
 /**
@@ -21,11 +23,15 @@ type MetricsPlan = Pick<
  * its Prometheus volume, the exporters.
  */
 export function planMetrics(ctx: PlanContext): MetricsPlan {
-  const plan: MetricsPlan = { plannedChanges: {} };
+  const plan: MetricsPlan = { plannedChanges: {}, unprotected: {} };
   if (ctx.caps.backend && ctx.mimirBackend) Object.assign(plan, planMimir(ctx, plan.plannedChanges));
   if (ctx.caps.backend && !ctx.mimirBackend)
     Object.assign(plan, planVictoriaMetrics(ctx, plan.plannedChanges));
   Object.assign(plan, planPrometheus(ctx, plan.plannedChanges));
+  // The update before KPS goes lifts the claim's protect so that the next one may delete it
+  // (docs/how-to/move-between-phases.md): the stack-info ConfigMap says so to the pack (contract/).
+  if (ctx.cfg.production && plan.prometheusVolume && !plan.prometheusVolume.inputs.protect)
+    plan.unprotected[PROMETHEUS_VOLUME_RESOURCE] = "prometheus.cleanupVolumeOnRemoval";
   const exporters = planExporters(ctx);
   if (exporters) plan.exporters = exporters;
   return plan;

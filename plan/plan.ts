@@ -23,10 +23,10 @@ export { PROMETHEUS_VOLUME_RESOURCE } from "./types";
 export function planStack(cfg: StackConfig): StackPlan {
   const ctx = planContext(cfg);
   const { ep, caps, buckets } = ctx;
-  const foundation = planFoundation(ctx);
+  const { plannedChanges, unprotected, ...metrics } = planMetrics(ctx);
+  const foundation = planFoundation(ctx, unprotected);
   const alerting = planAlerting(ctx);
   const logging = planLogging(ctx);
-  const { plannedChanges, ...metrics } = planMetrics(ctx);
   const agents = planAgents(ctx);
   const runs = { ...alerting, ...logging, ...metrics, ...agents };
   return {

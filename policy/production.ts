@@ -108,8 +108,12 @@ export function productionDataProtected(level: Level = "mandatory"): StackValida
     validateStack: (args, report) => {
       const cfg = configOf(args, PRODUCTION_DEFAULTS);
       const resources: Res[] = args.resources.map(toRes);
-      const production = cfg.production ?? stackFacts(resources).production ?? false;
+      const facts = stackFacts(resources);
+      const production = cfg.production ?? facts.production ?? false;
       if (!production) return;
+      // What the stack leaves unprotected on purpose (prometheus.cleanupVolumeOnRemoval, the update
+      // before its deletion) is the stack's choice, which the change check says: not refused here.
+      const released = new Set(Object.keys(facts.unprotected ?? {}));
       const byUrn = new Map(args.resources.map((pr) => [pr.urn, pr as any]));
       for (const pr of args.resources) {
         const r = toRes(pr);
@@ -117,7 +121,7 @@ export function productionDataProtected(level: Level = "mandatory"): StackValida
         // The engine hands policies `protect` but not `retainOnDelete` (@pulumi/policy 1.21
         // server.js getResourceOptions), so only `protect` can be judged, live and offline alike.
         // Rendered objects of a release (and v4 Chart children) are protected with their parent.
-        if (why && !protectedByAncestry(pr.urn, byUrn)) {
+        if (why && !protectedByAncestry(pr.urn, byUrn) && !released.has(pr.urn.split("::").pop() ?? "")) {
           report(
             `${label(r)}: ${why}, but it is not protected in a production stack; a removed line or a replacement would delete it. Set protect: true (and retainOnDelete: true).`,
             r.urn,

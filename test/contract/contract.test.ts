@@ -58,8 +58,10 @@ describe("contract/: what the program writes and the pack reads", () => {
       pools: undefined,
       workload: undefined,
       sized: undefined,
+      unprotected: undefined,
     });
     assert.equal(decodeStackInfo({ nodePools: "[{" }).pools, undefined);
+    assert.equal(decodeStackInfo({ unprotected: '["prometheus-volume"]' }).unprotected, undefined);
     assert.equal(decodeStackInfo({ workload: "[1]" }).workload, undefined);
     assert.equal(decodeStackInfo({ sized: "{}" }).sized, undefined);
     assert.equal(decodeStackInfo({ nodePools: '{"a":1}' }).pools, undefined);
