@@ -24,7 +24,7 @@ import { changeAgainst, NotRenderedError, readExport } from "./against";
 import { ignoredChangeVerdicts } from "./ignoredChanges";
 import { formatChange, refusalCount, refusalsIn, resourceLabel, type ChangeReport } from "./change";
 import { listed as inWords } from "../model/words";
-import { phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
+import { backendOfExport, phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
 import { cachedValuesKeys } from "../config/chartCache";
 import { commandDir } from "../config/paths";
 import {
@@ -273,7 +273,7 @@ async function againstSection(
   // Every stack file is read only for a move one phase forward, the one the rule judges.
   const ahead =
     move && "steps" in move && move.steps === 1
-      ? stagingAheadVerdict(move, stack, stackPhases(root), dir)
+      ? stagingAheadVerdict(move, stack, stackPhases(root), dir, backendOfExport(previous))
       : undefined;
   const phase = skip?.refused ? skip : (ahead ?? skip);
   // Dashboards the update removes are stack-wide too: the objects below show a ConfigMap's

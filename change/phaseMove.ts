@@ -272,16 +272,20 @@ export function stackPhases(
  * read (each refused stack file named: it may be the rehearsal), and when the project has no such
  * stack at all (its only stack, or staging on another backend: nothing rehearses the backend, the
  * way out is a staging stack of it). Nothing is said when the move is not one phase forward (the
- * skip has its own refusal).
+ * skip has its own refusal). `running` is the backend the previous export runs: where the stack file
+ * names another, that change is refused on its own (backendMove.ts, whose way out keeps `running`),
+ * so the rehearsal judged is of `running`, not of the backend the refused edit names.
  */
 export function stagingAheadVerdict(
   move: PhaseMove | UnknownPhase | undefined,
   stack: string,
   { stacks, refused = [] }: { stacks: StackPhase[]; refused?: string[] },
   dir?: string,
+  running?: Backend,
 ): { line: string; refused: boolean } | undefined {
-  const self = stacks.find((s) => s.stack === stack);
-  if (!move || !("steps" in move) || move.steps !== 1 || !self?.production) return undefined;
+  const read = stacks.find((s) => s.stack === stack);
+  if (!move || !("steps" in move) || move.steps !== 1 || !read?.production) return undefined;
+  const self = { ...read, metricsBackend: running ?? read.metricsBackend };
   const rehearsals = stacks.filter(
     (s) => s.stack !== stack && !s.production && s.metricsBackend === self.metricsBackend,
   );

@@ -1,0 +1,57 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT, stackCopy, synth } from "../support/helpers";
+
+/**
+ * Production moved from dual-write to backend-primary with `metricsBackend: victoriametrics` added in
+ * the same edit, checked `--against` its dual-write export (mimir), beside the repo's staging stack
+ * (mimir) at `stagingPhase`.
+ */
+async function moveWithBackend(prefix: string, stagingPhase: string) {
+  const { dir, file, against } = stackCopy(prefix, "production");
+  const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+  assert.match(staging, /phase: kps-removed\n/);
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.staging.yaml"),
+    staging.replace(/phase: kps-removed\n/, `phase: ${stagingPhase}\n`),
+  );
+  const previous = path.join(dir, "before.json");
+  fs.writeFileSync(previous, JSON.stringify((await synth("production", { phase: "dual-write" })).export));
+  const text = fs.readFileSync(file, "utf8");
+  assert.match(text, /phase: dual-write\n/);
+  const edit = "phase: backend-primary\n  homelab-observability:metricsBackend: victoriametrics\n";
+  fs.writeFileSync(file, text.replace(/phase: dual-write\n/, edit));
+  const r = await against(previous);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  return r.stdout;
+}
+
+/**
+ * One message per mistake: a production stack moving one phase forward with its `metricsBackend`
+ * changed in the same edit is refused for the backend change (backendMove.ts), whose way out is to
+ * set the key back. The staging-ahead rule judges the backend the stack runs, whose rehearsal
+ * (staging, mimir) is ahead: it adds no second refusal telling the operator to add a staging stack
+ * of the backend the refused edit names, which would not make the update pass.
+ */
+describe("change check: a production phase move with a refused metricsBackend change (--against)", function () {
+  this.timeout(480000);
+
+  it("is one refusal, the backend's; none says to add a staging stack of the new backend", async () => {
+    const out = await moveWithBackend("staging-ahead-backend", "kps-removed");
+    const above = out.split("\n").filter((l) => l.startsWith("REFUSED "));
+    assert.equal(above.length, 1, above.join("\n"));
+    assert.match(above[0], /^REFUSED metrics backend mimir -> victoriametrics: metricsBackend \(/);
+    assert.doesNotMatch(out, /before any rehearsal|staging-victoriametrics/);
+    assert.match(out, /; 1 refused \(1 stack-wide, above the objects\)/);
+  });
+
+  it("the rule still holds for the backend it runs: with staging behind, the move is refused for that too", async () => {
+    const out = await moveWithBackend("staging-ahead-backend-behind", "dual-write");
+    assert.match(
+      out,
+      /REFUSED phase dual-write -> backend-primary on production stack production before any rehearsal: no non-production stack of metrics backend mimir has reached backend-primary \(staging at dual-write\)/,
+    );
+    assert.match(out, /; 2 refused \(2 stack-wide, above the objects\)/);
+  });
+});
