@@ -273,7 +273,7 @@ async function againstSection(
   // Every stack file is read only for a move one phase forward, the one the rule judges.
   const ahead =
     move && "steps" in move && move.steps === 1
-      ? stagingAheadVerdict(move, stack, stackPhases(root), dir, backendOfExport(previous))
+      ? stagingAheadVerdict(move, stack, stackPhases(root), dir, backendOfExport(previous), at)
       : undefined;
   const phase = skip?.refused ? skip : (ahead ?? skip);
   // Dashboards the update removes are stack-wide too: the objects below show a ConfigMap's

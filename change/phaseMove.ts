@@ -274,7 +274,8 @@ export function stackPhases(
  * way out is a staging stack of it). Nothing is said when the move is not one phase forward (the
  * skip has its own refusal). `running` is the backend the previous export runs: where the stack file
  * names another, that change is refused on its own (backendMove.ts, whose way out keeps `running`),
- * so the rehearsal judged is of `running`, not of the backend the refused edit names.
+ * so the rehearsal judged is of `running`, not of the backend the refused edit names. `place` places
+ * `phase` in the stack file, for the refusal to name its line.
  */
 export function stagingAheadVerdict(
   move: PhaseMove | UnknownPhase | undefined,
@@ -282,6 +283,7 @@ export function stagingAheadVerdict(
   { stacks, refused = [] }: { stacks: StackPhase[]; refused?: string[] },
   dir?: string,
   running?: Backend,
+  place?: OverridePlace,
 ): { line: string; refused: boolean } | undefined {
   const read = stacks.find((s) => s.stack === stack);
   if (!move || !("steps" in move) || move.steps !== 1 || !read?.production) return undefined;
@@ -291,7 +293,9 @@ export function stagingAheadVerdict(
   );
   const at = PHASES.indexOf(move.to);
   if (rehearsals.some((s) => PHASES.indexOf(s.phase) >= at)) return undefined;
-  const refusedLine = `REFUSED phase ${move.from} -> ${move.to} on production stack ${stack} before any rehearsal: `;
+  // The key at its line (the line to set back), where the stack file sets it.
+  const where = place?.("phase");
+  const refusedLine = `REFUSED phase ${move.from} -> ${move.to} on production stack ${stack} before any rehearsal: ${where ? `phase (${where}) says ${move.to}, and ` : ""}`;
   // A stack whose file is refused may be the rehearsal: say it was not read, each with the command
   // that says why (with --dir, or pasted it synthesizes the checkout's stack of that name).
   const unread = `not read, ${refused.length > 1 ? "their stack files" : "its stack file"} refused: ${listed(refused.map((s) => `Pulumi.${s}.yaml (\`${synthCommand(s, dir)}\` says why)`))}`;

@@ -4,11 +4,12 @@ import * as path from "path";
 import { ROOT, stackCopy, synth } from "../support/helpers";
 
 /**
- * Production moved from dual-write to backend-primary with `metricsBackend: victoriametrics` added in
- * the same edit, checked `--against` its dual-write export (mimir), beside the repo's staging stack
- * (mimir) at `stagingPhase`.
+ * Production moved from dual-write to backend-primary (with `metricsBackend: victoriametrics` added in
+ * the same edit unless `backend` is false), checked `--against` its dual-write export (mimir), beside
+ * the repo's staging stack (mimir) at `stagingPhase`; its stdout, the stack file's path as printed
+ * replaced by Pulumi.production.yaml.
  */
-async function moveWithBackend(prefix: string, stagingPhase: string) {
+async function moveWithBackend(prefix: string, stagingPhase: string, backend = true) {
   const { dir, file, against } = stackCopy(prefix, "production");
   const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
   assert.match(staging, /phase: kps-removed\n/);
@@ -20,11 +21,11 @@ async function moveWithBackend(prefix: string, stagingPhase: string) {
   fs.writeFileSync(previous, JSON.stringify((await synth("production", { phase: "dual-write" })).export));
   const text = fs.readFileSync(file, "utf8");
   assert.match(text, /phase: dual-write\n/);
-  const edit = "phase: backend-primary\n  homelab-observability:metricsBackend: victoriametrics\n";
+  const edit = `phase: backend-primary\n${backend ? "  homelab-observability:metricsBackend: victoriametrics\n" : ""}`;
   fs.writeFileSync(file, text.replace(/phase: dual-write\n/, edit));
   const r = await against(previous);
   assert.equal(r.status, 1, r.stdout + r.stderr);
-  return r.stdout;
+  return r.stdout.split(path.relative(process.cwd(), file)).join("Pulumi.production.yaml");
 }
 
 /**
@@ -50,8 +51,22 @@ describe("change check: a production phase move with a refused metricsBackend ch
     const out = await moveWithBackend("staging-ahead-backend-behind", "dual-write");
     assert.match(
       out,
-      /REFUSED phase dual-write -> backend-primary on production stack production before any rehearsal: no non-production stack of metrics backend mimir has reached backend-primary \(staging at dual-write\)/,
+      /REFUSED phase dual-write -> backend-primary on production stack production before any rehearsal: phase \(Pulumi\.production\.yaml:8\) says backend-primary, and no non-production stack of metrics backend mimir has reached backend-primary \(staging at dual-write\)/,
     );
     assert.match(out, /; 2 refused \(2 stack-wide, above the objects\)/);
+  });
+});
+
+/** common rules: a refusal names the stack file's key at its line, as the skipped-phase one does. */
+describe("change check: production moved before staging (--against)", function () {
+  this.timeout(480000);
+
+  it("the refusal names phase at its line in the production stack file", async () => {
+    const out = await moveWithBackend("staging-ahead-line", "dual-write", false);
+    assert.match(
+      out,
+      /\nREFUSED phase dual-write -> backend-primary on production stack production before any rehearsal: phase \(Pulumi\.production\.yaml:8\) says backend-primary, and no non-production stack of metrics backend mimir has reached backend-primary \(staging at dual-write\); /,
+    );
+    assert.match(out, /; 1 refused \(1 stack-wide, above the objects\)/);
   });
 });
