@@ -1,0 +1,72 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { alertmanagerHandoverVerdict } from "../../change/alertState";
+import { onBackend, stackCopy, synth } from "../support/helpers";
+
+const exportAt = async (phase: string, over: Record<string, unknown> = {}) =>
+  (await synth("staging", { phase, ...over })).export;
+
+/**
+ * docs/how-to/move-between-phases.md "Alert state": the hand-over at backend-primary starts a new
+ * Alertmanager whose silences are not carried over; the operator exports them before the update and
+ * imports them after. The change check printed nothing of it: the objects' list shows only the old
+ * Alertmanager's deletion and the new release, so a silence ended without a word.
+ */
+describe("change check: an Alertmanager hand-over between phases (--against)", function () {
+  this.timeout(480000);
+
+  it("dual-write -> backend-primary on Mimir: a warning naming both Alertmanagers and the silences to carry over", async () => {
+    const v = alertmanagerHandoverVerdict(await exportAt("dual-write"), await exportAt("backend-primary"));
+    assert.ok(v);
+    assert.equal(v.refused, false);
+    assert.match(
+      v.line,
+      /^WARNING Alertmanager handed over: phase dual-write -> backend-primary moves alerting from kube-prometheus-stack's Alertmanager to the standalone Alertmanager \(release alertmanager\), which starts without the other's silences: export them before pulumi up .*amtool silence query -o json.*amtool silence import.*move-between-phases\.md/,
+    );
+  });
+
+  it("back to dual-write: the same, the other way", async () => {
+    const v = alertmanagerHandoverVerdict(await exportAt("backend-primary"), await exportAt("dual-write"));
+    assert.match(
+      v?.line ?? "",
+      /moves alerting from the standalone Alertmanager \(release alertmanager\) to kube-prometheus-stack's Alertmanager,/,
+    );
+  });
+
+  it("on VictoriaMetrics: names its Alertmanager", async () => {
+    const vm = onBackend("victoriametrics");
+    const v = alertmanagerHandoverVerdict(
+      await exportAt("dual-write", vm),
+      await exportAt("backend-primary", vm),
+    );
+    assert.match(v?.line ?? "", /to VictoriaMetrics' Alertmanager \(VMAlertmanager\),/);
+  });
+
+  it("no hand-over, nothing said: loki-fixed -> dual-write, backend-primary -> kps-removed, staying", async () => {
+    assert.equal(
+      alertmanagerHandoverVerdict(await exportAt("loki-fixed"), await exportAt("dual-write")),
+      undefined,
+    );
+    assert.equal(
+      alertmanagerHandoverVerdict(await exportAt("backend-primary"), await exportAt("kps-removed")),
+      undefined,
+    );
+    assert.equal(
+      alertmanagerHandoverVerdict(await exportAt("dual-write"), await exportAt("dual-write")),
+      undefined,
+    );
+  });
+
+  it("synth --against prints it above the objects, and the move passes", async () => {
+    const { dir, file, against } = stackCopy("alertmanager-handover", "staging");
+    const previous = path.join(dir, "before.json");
+    fs.writeFileSync(previous, JSON.stringify(await exportAt("dual-write")));
+    const text = fs.readFileSync(file, "utf8");
+    assert.match(text, /phase: kps-removed\n/);
+    fs.writeFileSync(file, text.replace(/phase: kps-removed\n/, "phase: backend-primary\n"));
+    const r = await against(previous);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /\nWARNING Alertmanager handed over: phase dual-write -> backend-primary /);
+  });
+});
