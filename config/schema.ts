@@ -723,8 +723,12 @@ const victoriametrics = z
      * byte a sample, 20% free space, 20% index) when that is more.
      */
     volumeSize: size("20Gi").optional(),
-    /** vmagent scrape interval. */
-    scrapeInterval: duration("30s").default("30s"),
+    // vmsingle's (a cluster's vmstorage and vmselect's) -dedup.minScrapeInterval is a Go
+    // flag.Duration (VictoriaMetrics app/vmstorage/main.go; Debian's victoria-metrics 1.79.5 stops on
+    // "1d" and "1d12h": parse error), and the VMAgent CRD's pattern `[0-9]+(ms|s|m|h)` refuses "1d"
+    // (victoria-metrics-k8s-stack 0.80.0 charts/victoria-metrics-operator/charts/crds/crds/crd.yaml:6366-6367).
+    /** vmagent scrape interval, and the storage's deduplication interval (-dedup.minScrapeInterval). */
+    scrapeInterval: goDuration("30s", "victoriametrics.scrapeInterval").default("30s"),
     /**
      * vmagent disk buffer size per remote write (-remoteWrite.maxDiskUsagePerURL), at most 2Gi:
      * vmagent's queue volume, a fixed 2Gi, holds it.
