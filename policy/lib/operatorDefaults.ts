@@ -54,52 +54,43 @@ export type VmPodKind =
   "VMSingle" | "VMAgent" | "VMAlert" | "VMAlertmanager" | "vmstorage" | "vminsert" | "vmselect";
 
 const RELOADER: Pair = { cpu: "10m", memory: "25Mi" };
+/** A kind's row: its variable prefixes, then request and limit as [cpu, memory], and its reloader's. */
+const row = (
+  env: string,
+  useEnv: string,
+  [cpu, memory]: [string, string],
+  [limitCpu, limitMemory]: [string, string],
+  reloader?: Pair,
+): VmDefaults => ({
+  env,
+  useEnv,
+  requests: { cpu, memory },
+  limits: { cpu: limitCpu, memory: limitMemory },
+  ...(reloader ? { reloader } : {}),
+});
 const VM_DEFAULTS: Readonly<Record<VmPodKind, VmDefaults>> = {
-  VMAlert: {
-    env: "VMALERTDEFAULT_",
-    useEnv: "VMALERTDEFAULT_",
-    requests: { cpu: "50m", memory: "200Mi" },
-    limits: { cpu: "200m", memory: "500Mi" },
-    reloader: RELOADER,
-  },
-  VMAgent: {
-    env: "VMAGENTDEFAULT_",
-    useEnv: "VMAGENTDEFAULT_",
-    requests: { cpu: "50m", memory: "200Mi" },
-    limits: { cpu: "200m", memory: "500Mi" },
-    reloader: RELOADER,
-  },
-  VMSingle: {
-    env: "VMSINGLEDEFAULT_",
-    useEnv: "VMSINGLEDEFAULT_",
-    requests: { cpu: "150m", memory: "500Mi" },
-    limits: { cpu: "1200m", memory: "1500Mi" },
-  },
-  vmselect: {
-    env: "VMCLUSTERDEFAULT_VMSELECTDEFAULT_",
-    useEnv: "VMCLUSTERDEFAULT_",
-    requests: { cpu: "100m", memory: "500Mi" },
-    limits: { cpu: "500m", memory: "1000Mi" },
-  },
-  vmstorage: {
-    env: "VMCLUSTERDEFAULT_VMSTORAGEDEFAULT_",
-    useEnv: "VMCLUSTERDEFAULT_",
-    requests: { cpu: "250m", memory: "500Mi" },
-    limits: { cpu: "1000m", memory: "1500Mi" },
-  },
-  vminsert: {
-    env: "VMCLUSTERDEFAULT_VMINSERTDEFAULT_",
-    useEnv: "VMCLUSTERDEFAULT_",
-    requests: { cpu: "150m", memory: "200Mi" },
-    limits: { cpu: "500m", memory: "500Mi" },
-  },
-  VMAlertmanager: {
-    env: "VMALERTMANAGER_",
-    useEnv: "VMALERTMANAGER_",
-    requests: { cpu: "30m", memory: "56Mi" },
-    limits: { cpu: "100m", memory: "256Mi" },
-    reloader: RELOADER,
-  },
+  VMAlert: row("VMALERTDEFAULT_", "VMALERTDEFAULT_", ["50m", "200Mi"], ["200m", "500Mi"], RELOADER),
+  VMAgent: row("VMAGENTDEFAULT_", "VMAGENTDEFAULT_", ["50m", "200Mi"], ["200m", "500Mi"], RELOADER),
+  VMSingle: row("VMSINGLEDEFAULT_", "VMSINGLEDEFAULT_", ["150m", "500Mi"], ["1200m", "1500Mi"]),
+  vmselect: row(
+    "VMCLUSTERDEFAULT_VMSELECTDEFAULT_",
+    "VMCLUSTERDEFAULT_",
+    ["100m", "500Mi"],
+    ["500m", "1000Mi"],
+  ),
+  vmstorage: row(
+    "VMCLUSTERDEFAULT_VMSTORAGEDEFAULT_",
+    "VMCLUSTERDEFAULT_",
+    ["250m", "500Mi"],
+    ["1000m", "1500Mi"],
+  ),
+  vminsert: row(
+    "VMCLUSTERDEFAULT_VMINSERTDEFAULT_",
+    "VMCLUSTERDEFAULT_",
+    ["150m", "200Mi"],
+    ["500m", "500Mi"],
+  ),
+  VMAlertmanager: row("VMALERTMANAGER_", "VMALERTMANAGER_", ["30m", "56Mi"], ["100m", "256Mi"], RELOADER),
 };
 
 export const isVmPodKind = (k: string | undefined): k is VmPodKind =>
@@ -137,7 +128,8 @@ export function vmOperatorBlocks(
   env: OperatorEnv,
 ): { main: ResourcesBlock; reloader?: ResourcesBlock } {
   const d = VM_DEFAULTS[kind];
-  const from = (name: string, dflt: string) => env[`VM_${name}`] ?? dflt;
+  // A variable set empty is its default (caarlos0/env v11.3.1 env.go:640-652, as contract/vmReloader.ts reads it).
+  const from = (name: string, dflt: string) => env[`VM_${name}`] || dflt;
   const own =
     typeof spec?.useDefaultResources === "boolean" ? (spec.useDefaultResources as boolean) : undefined;
   const use = own ?? goBool(env[`VM_${d.useEnv}USEDEFAULTRESOURCES`]) ?? true;
@@ -163,8 +155,8 @@ export function vmOperatorBlocks(
       memory: global("REQUEST_MEMORY") ?? from(`${d.env}CONFIGRELOADERMEMORY`, d.reloader.memory),
     },
     {
-      cpu: env.VM_CONFIG_RELOADER_LIMIT_CPU ?? "unlimited",
-      memory: env.VM_CONFIG_RELOADER_LIMIT_MEMORY ?? "unlimited",
+      cpu: env.VM_CONFIG_RELOADER_LIMIT_CPU || "unlimited",
+      memory: env.VM_CONFIG_RELOADER_LIMIT_MEMORY || "unlimited",
     },
     use,
   );

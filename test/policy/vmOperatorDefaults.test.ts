@@ -46,6 +46,18 @@ describe("policy (workloads): what the VictoriaMetrics operator writes into its 
     assert.deepEqual(w.requests, { cpu: 0.07, memory: Mi(300) });
   });
 
+  it("takes a variable set empty as its default, as the operator's environment reader does", () => {
+    const empty = operator([
+      { name: "VM_VMSINGLEDEFAULT_RESOURCE_REQUEST_MEM", value: "" },
+      { name: "VM_CONFIG_RELOADER_LIMIT_MEMORY", value: "" },
+    ]);
+    assert.deepEqual(one(cr("VMSingle", {}), [empty]).requests, one(cr("VMSingle", {})).requests);
+    assert.deepEqual(
+      one(cr("VMAgent", { resources: SET }), [empty]).limits,
+      one(cr("VMAgent", { resources: SET })).limits,
+    );
+  });
+
   it("defaults CPU and memory apart: a memory limit alone keeps memory the limit and CPU the default", () => {
     const byDefault = one(cr("VMSingle", {})).requests.cpu;
     const w = one(cr("VMSingle", { resources: { limits: { memory: "1Gi" } } }));
