@@ -1,6 +1,6 @@
 /** Helpers over parsed config values (a stack file's YAML, a chart's values): maps and paths. */
 
-import { parseSegments } from "@homelab-observability/contract";
+import { parseSegments, pathStep } from "@homelab-observability/contract";
 import { shellWord } from "../model/running";
 
 /** A map (a YAML mapping, a JSON object), not a list and not null. */
@@ -36,19 +36,6 @@ export function valueAt(root: unknown, path: (string | number)[]): unknown {
   for (const p of path)
     cur = cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[p] : undefined;
   return cur;
-}
-
-/**
- * One step of a key path in the Pulumi CLI's property-path grammar, as the `i`th segment: `.key`
- * (bare when first), `[0]` for a list index, `["a.b"]` for a key holding `.`, `[`, `]` or `"`,
- * which would otherwise be read as more than one key (pulumi/pulumi
- * sdk/go/common/resource/properties_path.go `ParsePropertyPath`: a bare name ends at `.` or `[`; a
- * quoted one runs to the closing `"`, `\"` standing for a quote).
- */
-function pathStep(k: string | number, i: number): string {
-  if (typeof k === "number") return `[${k}]`;
-  if (k !== "" && !/[.[\]"]/.test(k)) return `${i === 0 ? "" : "."}${k}`;
-  return `["${k.replace(/"/g, '\\"')}"]`;
 }
 
 /** A key path in the Pulumi CLI's property-path grammar (sdk/go/common/resource/properties_path.go). */

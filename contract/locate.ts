@@ -30,6 +30,21 @@ export function parseSegments(text: string): Segment[] {
 }
 
 /**
+ * One step of a key path in the Pulumi CLI's property-path grammar, as the `i`th segment ({@link
+ * parseSegments} reads it back; the program's config/tree.ts propertyPath and the pack's messages
+ * write it): `.key`
+ * (bare when first), `[0]` for a list index, `["a.b"]` for a key holding `.`, `[`, `]` or `"`,
+ * which would otherwise be read as more than one key (pulumi/pulumi
+ * sdk/go/common/resource/properties_path.go `ParsePropertyPath`: a bare name ends at `.` or `[`; a
+ * quoted one runs to the closing `"`, `\"` standing for a quote).
+ */
+export function pathStep(k: string | number, i: number): string {
+  if (typeof k === "number") return `[${k}]`;
+  if (k !== "" && !/[.[\]"]/.test(k)) return `${i === 0 ? "" : "."}${k}`;
+  return `["${k.replace(/"/g, '\\"')}"]`;
+}
+
+/**
  * The last item that matches: a key written twice in one map keeps its last value (the YAML parser's
  * `toJS`, which the config is judged on while the file has that slip), so its problems are placed there.
  */
