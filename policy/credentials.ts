@@ -1,4 +1,4 @@
-import { SECRET_SIG_KEY } from "@homelab-observability/contract";
+import { pathStep, SECRET_SIG_KEY } from "@homelab-observability/contract";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { Level } from "./lib/config";
 import { HELM_TYPES, helmChartOf, helmOf, isPulumiSecret, label, parseDoc, toRes } from "./lib/resources";
@@ -297,10 +297,13 @@ function plaintextFound(v: any, path: string): FoundCredential[] {
   return w.out;
 }
 
-/** The path of `last` under the node being read. */
+/**
+ * The path of `last` under the node being read, a key holding a dot in brackets as the stack file
+ * writes it (`values["grafana.ini"].database`): dotted, it would name keys that do not exist.
+ */
 function pathTo(w: Walk, last: string | number): string {
   let p = w.path;
-  for (const k of [...w.keys, last]) p += typeof k === "number" ? `[${k}]` : `.${k}`;
+  for (const k of [...w.keys, last]) p += pathStep(k, 1);
   return p;
 }
 

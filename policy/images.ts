@@ -1,4 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { pathStep } from "@homelab-observability/contract";
 import { configOf, schemaFor, LABELS_SCHEMA, TAINT_SCHEMA, type Level } from "./lib/config";
 import { DEFAULT_ARM64_IMAGES, DEFAULT_CHARTS, type ChartData } from "./lib/charts";
 import { helmOf, label, toRes } from "./lib/resources";
@@ -205,12 +206,15 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
   };
 }
 
-/** Every `image` value in a values tree: a string, or {registry?, repository, tag?}. */
+/**
+ * Every `image` value in a values tree: a string, or {registry?, repository, tag?}. Its path names
+ * a key holding a dot in brackets (`values["sub.chart"].image`), as the stack file writes it.
+ */
 export function imagesInValues(v: any, path: string): { path: string; image: string }[] {
   if (!v || typeof v !== "object") return [];
   const out: { path: string; image: string }[] = [];
   for (const [k, child] of Object.entries<any>(v)) {
-    const p = `${path}.${k}`;
+    const p = `${path}${pathStep(k, 1)}`;
     if (k === "image" && typeof child === "string" && child.length > 0) out.push({ path: p, image: child });
     else if (k === "image" && child && typeof child.repository === "string") {
       out.push({

@@ -978,10 +978,17 @@ export function idleOverrideWarning(override: string, choosers: ChartChooser[], 
  * the path.
  */
 function valuesPathsIn(message: string, chart: string): string[] {
-  const prefixes = ["values.", ".Values.", `chartValues.${chart}.`].map((p) => p.replace(/\./g, "\\."));
-  const re = new RegExp(`(?:^|[^A-Za-z0-9_])(?:${prefixes.join("|")})([A-Za-z0-9_.-]+)`, "g");
-  return [...message.matchAll(re)].map((m) => m[1].replace(/\.+$/, ""));
+  const prefixes = ["values", ".Values", `chartValues.${chart}`].map((p) => p.replace(/\./g, "\\."));
+  const re = new RegExp(`(?:^|[^A-Za-z0-9_])(?:${prefixes.join("|")})(${KEY_STEPS})`, "g");
+  return [...message.matchAll(re)].map((m) => parseSegments(m[1]).join("."));
 }
+
+/**
+ * The keys of a values path after its first name, as the pack writes them (policy/credentials.ts
+ * pathTo, contract pathStep): `.key`, or `["a.b"]` for a key holding a dot. A full stop after a
+ * path ends the sentence: a step needs a name after its dot.
+ */
+const KEY_STEPS = String.raw`(?:\.[A-Za-z0-9_-]+|\["(?:\\"|[^"])*"\])+`;
 
 /**
  * Whether setting `override` (a path under a chart) sets `read`, or the other way round. Compared
@@ -1888,14 +1895,14 @@ export function attributeOverrides<
 function valuesPathsAsStackKeys(message: string, rel: ReleaseRef, overrides: string[]): string {
   const ofChart = chartOverrides(rel, overrides);
   const fromStack = (p: string) => ofChart.some((o) => concerns(o, p));
-  const path = /(^|[^A-Za-z0-9_.])values\.([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)/g;
+  const path = new RegExp(String.raw`(^|[^A-Za-z0-9_.])values(${KEY_STEPS})`, "g");
   const about = [...message.matchAll(path)].some((m) => fromStack(m[2]));
   if (!about) return message;
   return message.replace(path, (whole, before: string, p: string, at: number) => {
     if (fromStack(p)) return `${before}${overrideKey(rel.chart, p, rel.values, "chartValues")}`;
     if (!/(?:^|[^A-Za-z])(?:[Ss]et|to) $/.test(message.slice(0, at + before.length))) return whole;
     const key = STACK_KEY_CHART_PATHS.find(
-      (e) => "chart" in e && e.chart === rel.chart && e.path.join(".") === p,
+      (e) => "chart" in e && e.chart === rel.chart && e.path.join(".") === parseSegments(p).join("."),
     )?.key;
     return `${before}${key ?? overrideKey(rel.chart, p, rel.values, "chartValues")}`;
   });
