@@ -971,8 +971,9 @@ export function idleOverrideWarning(override: string, choosers: ChartChooser[], 
 }
 
 /**
- * The values paths a message names, relative to the release's values: the pack names what it read
- * as `values.<path>` (`values.autoscaling.maxReplicas is 3`), a stack key as
+ * The values paths a message names, relative to the release's values, dotted at every key: the pack
+ * names what it read as `values.<path>` (`values.autoscaling.maxReplicas is 3`,
+ * `values["grafana.ini"].database`), a stack key as
  * `chartValues.<chart>.<path>`, and Helm a template's read as `.Values.<path>`
  * (`at <.Values.image.tag>: can't evaluate field tag`). A trailing full stop ends the sentence, not
  * the path.
@@ -992,8 +993,9 @@ const KEY_STEPS = String.raw`(?:\.[A-Za-z0-9_-]+|\["(?:\\"|[^"])*"\])+`;
 
 /**
  * Whether setting `override` (a path under a chart) sets `read`, or the other way round. Compared
- * at their dots: a message names a values path dotted (`values.grafana.ini.database`), whatever
- * the keys, where an override quotes a key holding a dot (`["grafana.ini"].database.host`).
+ * at their dots: Helm names a values path dotted (`.Values.grafana.ini.database`), whatever the
+ * keys, where an override and the pack's messages quote a key holding a dot
+ * (`["grafana.ini"].database.host`).
  */
 export const concerns = (override: string, read: string) => {
   const [o, r] = [override, read].map((p) => parseSegments(p).join("."));
