@@ -6,7 +6,6 @@ import {
   vmOperatorEnvOf,
   vmReloaderImage,
   vmReloaderPath,
-  VM_OPERATOR_REPOSITORY,
 } from "@homelab-observability/contract";
 import { at, HELM_TYPES, helmOf, perScope, type Res } from "./resources";
 import { parseQuantity } from "./quantity";
@@ -460,30 +459,21 @@ function vmClusterWorkloads(res: Res, vmEnv: OperatorEnv): Workload[] {
  * its image), which sets its defaults (operatorDefaults.ts); empty when the stack renders none.
  */
 export function vmOperatorEnv(resources: Res[]): OperatorEnv {
-  // Only the pod templates' containers whose image can name the operator's repository are parsed:
-  // the budget and the arm64 policy ask this of every resource of the stack (10,000 in the pack's
-  // benchmark, where building each raw workload and parsing every image for it cost about 15 ms).
+  // Only the pod templates' containers whose image can name the operator's repository are handed to
+  // the contract's vmOperatorEnvOf, which parses each image: the budget and the arm64 policy ask this
+  // of every resource of the stack (10,000 in the pack's benchmark, where building each raw workload
+  // and parsing every image for it cost about 15 ms).
+  const candidates: any[] = [];
   for (const r of resources) {
     const paths = POD_SPEC_PATHS[r.type];
-    if (!paths) continue;
-    const spec = at(r.props, paths.spec);
+    const spec = paths && at(r.props, paths.spec);
     for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])])
-      if (
-        typeof c?.image === "string" &&
-        c.image.includes(VM_OPERATOR_NAME) &&
-        parseImage(c.image).repository === VM_OPERATOR_REPOSITORY
-      )
-        return vmOperatorEnvIn([c]);
+      if (typeof c?.image === "string" && c.image.includes(VM_OPERATOR_NAME)) candidates.push(c);
   }
-  return {};
+  return vmOperatorEnvOf(candidates);
 }
 /** The operator's repository without its registry, as every reference to it holds it. */
 const VM_OPERATOR_NAME = "victoriametrics/operator";
-/**
- * {@link vmOperatorEnv} of containers (pod templates' `containers`), with the operator's version its
- * image's tag names (the contract's vmOperatorEnvOf: the default reloader image's tag).
- */
-export const vmOperatorEnvIn: (containers: any[]) => OperatorEnv = vmOperatorEnvOf;
 
 /**
  * The resources blocks of an operator-made pod's containers: the spec's own, or for the

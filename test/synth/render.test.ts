@@ -17,7 +17,8 @@ import { SECRET_SIG, SECRET_SIG_KEY, type ExportResource, type StackExport } fro
 import { withRenderedObjects } from "../../synth/render/objects";
 import { budgetOf } from "../../synth/report";
 import { evaluateResources } from "../../policy/evaluate";
-import { canLandOn, vmOperatorEnvIn } from "../../policy/lib/workloads";
+import { canLandOn } from "../../policy/lib/workloads";
+import { vmOperatorEnvOf } from "@homelab-observability/contract";
 import { isVmPodKind, vmOperatorBlocks } from "../../policy/lib/operatorDefaults";
 import { parseQuantity } from "../../policy/lib/quantity";
 import type { PoolInfo } from "../../policy/lib/budget";
@@ -107,7 +108,7 @@ function containersOf(o: StackObject, all: StackObject[]): ContainerUse[] {
 const VM_CLUSTER_PARTS = ["vmstorage", "vminsert", "vmselect"] as const;
 /** The VictoriaMetrics operator's environment among the stack's objects. */
 const vmEnvOf = (all: StackObject[]) =>
-  vmOperatorEnvIn(all.flatMap((o) => podSpecOf(o.object)?.containers ?? []));
+  vmOperatorEnvOf(all.flatMap((o) => podSpecOf(o.object)?.containers ?? []));
 
 /**
  * The config-reloader sidecar prometheus-operator injects into Prometheus and Alertmanager pods:

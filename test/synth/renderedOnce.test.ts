@@ -4,7 +4,8 @@ import * as path from "path";
 import { evaluateResources } from "../../policy/evaluate";
 import type { PoolInfo } from "../../policy/lib/budget";
 import { parseQuantity } from "../../policy/lib/quantity";
-import { canLandOn, vmOperatorEnvIn } from "../../policy/lib/workloads";
+import { canLandOn } from "../../policy/lib/workloads";
+import { vmOperatorEnvOf } from "@homelab-observability/contract";
 import { isVmPodKind, vmOperatorBlocks } from "../../policy/lib/operatorDefaults";
 import { stackNames } from "../../config/paths";
 import { withRenderedObjects } from "../../synth/render/objects";
@@ -43,7 +44,7 @@ function measured(file: string): { cpu: number; memory: number; containers: stri
   const reloader = flag("prometheus-config-reloader")
     ? { cpu: flag("config-reloader-cpu-request"), memory: flag("config-reloader-memory-request") }
     : undefined;
-  const vmEnv = vmOperatorEnvIn(objects.flatMap((o) => podSpecOf(o)?.containers ?? []));
+  const vmEnv = vmOperatorEnvOf(objects.flatMap((o) => podSpecOf(o)?.containers ?? []));
   let cpu = 0;
   let memory = 0;
   const containers: string[] = [];
