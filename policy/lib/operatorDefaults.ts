@@ -30,8 +30,6 @@
 
 import { goBool, runsVmReloader, type OperatorEnv } from "@homelab-observability/contract";
 
-export { envValues, type OperatorEnv } from "@homelab-observability/contract";
-
 /** CPU and memory as Kubernetes quantities; "unlimited" writes none. */
 interface Pair {
   cpu: string;

@@ -1,17 +1,19 @@
 import { parse as parseYaml } from "yaml";
 import {
+  envValues,
   isRenderedRelease,
   parseImage as parseImageRef,
   vmOperatorEnvironment,
   vmOperatorEnvOf,
   vmReloaderImage,
   vmReloaderPath,
+  type OperatorEnv,
 } from "@homelab-observability/contract";
 import { at, HELM_TYPES, helmOf, perScope, type Res } from "./resources";
 import { parseQuantity } from "./quantity";
 import { DEFAULT_CHARTS, type ChartData, type ChartNames, type ChartWorkload } from "./charts";
 import { keptPerText } from "./keptPerText";
-import { envValues, isVmPodKind, vmOperatorBlocks, type OperatorEnv } from "./operatorDefaults";
+import { isVmPodKind, vmOperatorBlocks } from "./operatorDefaults";
 
 /**
  * Each image reference's parts, kept and shared (frozen: callers only read them). A stack runs few
