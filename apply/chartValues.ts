@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { mergeValues } from "../builders/chartValues";
+import { LISTS_BY_NAME, mergeValues } from "../builders/chartValues";
 import { RELEASE_TYPE } from "../model/names";
 
 /**
  * `chartValues` (plan `chartValues`: chart name -> values) merged last into every Helm release of
  * that chart, as the release is registered: the export, the offline render, every rendered-object
  * check and the policy pack all see the merged values, never the program's alone. A chart without
- * overrides is left untouched.
+ * overrides is left untouched. The chart's lists in LISTS_BY_NAME keep the program's entries.
  */
 export function chartValuesTransformation(
   overrides: Record<string, Record<string, unknown>>,
@@ -16,10 +16,11 @@ export function chartValuesTransformation(
     const override = overrides[args.props.chart as string];
     if (!override || Object.keys(override).length === 0) return undefined;
     const base = args.props.values ?? {};
+    const named = LISTS_BY_NAME[args.props.chart as string] ?? [];
     // A release's values are plain data from its builder; should one ever be an Output, merge once it resolves.
     const values = pulumi.Output.isInstance(base)
-      ? base.apply((v) => mergeValues(v as Record<string, unknown>, override))
-      : mergeValues(base as Record<string, unknown>, override);
+      ? base.apply((v) => mergeValues(v as Record<string, unknown>, override, named))
+      : mergeValues(base as Record<string, unknown>, override, named);
     return { props: { ...args.props, values }, opts: args.opts };
   };
 }

@@ -138,6 +138,12 @@ function vmOperatorEnv(): { name: string; value: string }[] {
 }
 
 /**
+ * Where {@link vmValues} writes {@link vmOperatorEnv}: a user's `chartValues` list there keeps the
+ * program's variables beside its own (builders/chartValues.ts LISTS_BY_NAME).
+ */
+export const VM_OPERATOR_ENV = ["victoria-metrics-operator", "env"] as const;
+
+/**
  * victoria-metrics-k8s-stack values. vmsingle whenever the backend runs (Prometheus remote-writes
  * to it); vmalert and Alertmanager when vmalert evaluates the rules (they leave Prometheus in the
  * same update); vmagent only when it is the scraper (Prometheus gone), so samples are never

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { mergeValues, overridePaths } from "../../builders/chartValues";
+import { LISTS_BY_NAME, mergeValues, overridePaths } from "../../builders/chartValues";
 
 describe("chart values overrides merge like a later Helm values file", () => {
   const base = {
@@ -35,6 +35,25 @@ describe("chart values overrides merge like a later Helm values file", () => {
     const out = mergeValues({ a: new Box(1) }, { a: { v: 2 } });
     assert.deepEqual(out.a, { v: 2 });
     assert.ok(!(out.a instanceof Box));
+  });
+
+  it("a list the program keeps entries of is extended by name: the user's entry of a name wins, the program's others stay", () => {
+    const env = (...e: [string, string][]) => e.map(([name, value]) => ({ name, value }));
+    const program = { op: { env: env(["PIN", "p:1"], ["OTHER", "o"]), args: ["--a"] } };
+    const out = mergeValues(
+      program,
+      { op: { env: env(["LOG", "debug"], ["OTHER", "mine"]), args: ["--b"] } },
+      [["op", "env"]],
+    );
+    assert.deepEqual(out, {
+      op: { env: env(["PIN", "p:1"], ["LOG", "debug"], ["OTHER", "mine"]), args: ["--b"] },
+    });
+    assert.deepEqual(
+      mergeValues(program, { op: { env: null } }, [["op", "env"]]),
+      { op: { args: ["--a"] } },
+      "null still removes the list",
+    );
+    assert.deepEqual(LISTS_BY_NAME["victoria-metrics-k8s-stack"], [["victoria-metrics-operator", "env"]]);
   });
 
   it("lists every value an override sets, by chart and path", () => {

@@ -7,7 +7,9 @@ import { strict as assert } from "assert";
 import { vmOperatorEnvOf, vmReloaderImage } from "@homelab-observability/contract";
 import { checkImageDigests, pinOf } from "../../checks/imageDigests";
 import { vmValues } from "../../builders/metrics/vmValues";
-import { imageString, versions } from "../../model/versions";
+import { chartValuesTransformation } from "../../apply/chartValues";
+import { RELEASE_TYPE } from "../../model/names";
+import { imageString, imageTag, versions } from "../../model/versions";
 import type { Placed } from "../../checks/objects";
 
 const placed = (obj: Record<string, any>): Placed => ({
@@ -73,8 +75,8 @@ describe("image-pins: the VictoriaMetrics operator's config-reloader", () => {
     );
   });
 
-  it("the program hands the operator the pinned reloader, so the pin is what its CRs' pods run", () => {
-    const values = vmValues({
+  const programValues = () =>
+    vmValues({
       caps: { kps: false, ruleEvaluator: "vmalert", scraper: "vmagent" },
       cluster: "pi",
       profile: "pi",
@@ -85,11 +87,18 @@ describe("image-pins: the VictoriaMetrics operator's config-reloader", () => {
       bufferBytes: 1,
       alerting: {} as any,
     } as any);
+  /** The reloader image the operator gives each of the CRs of `values`. */
+  const reloaders = (values: Record<string, any>) => {
     const op = values["victoria-metrics-operator"];
     const env = vmOperatorEnvOf([{ image: `${op.image.repository}:${op.image.tag}`, env: op.env }]);
-    for (const kind of ["vmagent", "vmalert", "alertmanager"] as const) {
+    return (["vmagent", "vmalert", "alertmanager"] as const).map((kind) => {
       const k = { vmagent: "VMAgent", vmalert: "VMAlert", alertmanager: "VMAlertmanager" }[kind];
-      const image = vmReloaderImage(k, values[kind].spec, env)?.image ?? "";
+      return [kind, vmReloaderImage(k, values[kind].spec, env)?.image ?? ""] as const;
+    });
+  };
+
+  it("the program hands the operator the pinned reloader, so the pin is what its CRs' pods run", () => {
+    for (const [kind, image] of reloaders(programValues())) {
       assert.equal(pinOf(image)?.[0], "vmConfigReloader", `${kind}: ${image}`);
       assert.deepEqual(
         checkImageDigests([
@@ -103,5 +112,42 @@ describe("image-pins: the VictoriaMetrics operator's config-reloader", () => {
         [],
       );
     }
+  });
+
+  /** The program's values with the user's `chartValues` override merged, as the program registers the release. */
+  const withOverride = (override: Record<string, unknown>) => {
+    const chart = versions.charts.victoriaMetricsStack.chart;
+    const merged = chartValuesTransformation({ [chart]: override })({
+      type: RELEASE_TYPE,
+      name: "vm",
+      props: { chart, values: programValues() },
+      opts: {},
+    } as any);
+    return merged!.props.values as Record<string, any>;
+  };
+  const userEnv = (...env: { name: string; value: string }[]) => ({ "victoria-metrics-operator": { env } });
+
+  it("a user's own operator env list keeps the program's pinned reloader beside its variables", () => {
+    const values = withOverride(userEnv({ name: "VM_LOGLEVEL", value: "debug" }));
+    assert.deepEqual(
+      values["victoria-metrics-operator"].env.map((e: { name: string }) => e.name),
+      ["VM_CUSTOMCONFIGRELOADERIMAGE", "VM_LOGLEVEL"],
+    );
+    const op = values["victoria-metrics-operator"];
+    const env = vmOperatorEnvOf([{ image: `${op.image.repository}:${op.image.tag}`, env: op.env }]);
+    const r = vmReloaderImage("VMAlertmanager", values.alertmanager.spec, env);
+    assert.deepEqual(r, {
+      image: `${pin.repository}:${imageTag(pin)}`,
+      from: "the operator's VM_CUSTOMCONFIGRELOADERIMAGE",
+    });
+  });
+
+  it("the user's own VM_CUSTOMCONFIGRELOADERIMAGE wins over the program's", () => {
+    const mine = "victoriametrics/operator:config-reloader-v0.65.0";
+    const values = withOverride(userEnv({ name: "VM_CUSTOMCONFIGRELOADERIMAGE", value: mine }));
+    assert.deepEqual(values["victoria-metrics-operator"].env, [
+      { name: "VM_CUSTOMCONFIGRELOADERIMAGE", value: mine },
+    ]);
+    assert.ok(reloaders(values).every(([, image]) => image === mine));
   });
 });
