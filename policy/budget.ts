@@ -27,7 +27,7 @@ import {
   type PoolRefusal,
   type SelectorPart,
 } from "./lib/budget";
-import { parseImage, workloadsOf, type Workload } from "./lib/workloads";
+import { isNodeAgent, parseImage, workloadsOf, type Workload } from "./lib/workloads";
 import { isParked } from "@homelab-observability/contract";
 import { BUDGET_MAX_REQUEST_SHARE } from "@homelab-observability/contract";
 
@@ -555,8 +555,8 @@ function agentData(images: string[]): string {
 }
 
 /**
- * Every DaemonSet the stack renders is a node agent (the log agent, node-exporter), meant for
- * every node: the program gives it a toleration for each taint of `nodePools`
+ * Every DaemonSet the stack renders is a node agent (the log agent, node-exporter; workloads.ts
+ * isNodeAgent, which leaves a VMAgent's out), meant for every node: the program gives it a toleration for each taint of `nodePools`
  * (builders/security/hardening.ts tolerationsFor) and no nodeSelector beyond the OS. One that a
  * `chartValues` override (`tolerations`, `nodeSelector`, `affinity`) keeps off a pool another
  * admits is scheduled without complaint and leaves those nodes without logs or metrics, silently.
@@ -584,7 +584,7 @@ export function agentsOnEveryPool(level: Level = "mandatory"): StackValidationPo
       if (pools.length === 0) return;
       for (const r of resources)
         for (const w of workloadsOf(r, DEFAULT_CHARTS)) {
-          if (w.kind !== "DaemonSet" || isParked(w)) continue;
+          if (!isNodeAgent(w) || isParked(w)) continue;
           const refused = pools.map((p, i) => keptOffBy(w, p, i));
           const off = refused.filter((x) => x.selector || x.taints.length > 0);
           // Kept off every pool: no pod at all, which resource-budget reports.

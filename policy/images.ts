@@ -8,6 +8,7 @@ import { PLACEMENT_JUDGED, reportJudged } from "./lib/report";
 import {
   canLandOn,
   injectedSidecars,
+  isNodeAgent,
   isRendered,
   parseImage,
   vmOperatorEnv,
@@ -52,8 +53,8 @@ const PIN_OFF_PI =
 /**
  * The way off the Pi nodes for a stack whose pools the stack-info ConfigMap records: pinning to
  * amd64 nodes only where a pool has them (an all-arm64 stack has nowhere to pin the workload to:
- * the budget then refuses it as fitting no node), and never for a DaemonSet: every DaemonSet the
- * stack renders is a node agent that must run on every pool (node-agents-on-every-pool refuses
+ * the budget then refuses it as fitting no node), and never for a node agent (`kind` "DaemonSet",
+ * given for workloads.ts isNodeAgent): it must run on every pool (node-agents-on-every-pool refuses
  * one pinned off a pool), so the pin would trade this violation for that one.
  */
 export function offPiFor(pools: { arch: string }[] | undefined, kind?: string): string {
@@ -168,7 +169,11 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
           const node = piNodes.find((n) => canLandOn(w, n.labels, n.taints, "arm64"));
           if (!node) continue;
           for (const use of w.images) {
-            const problem = arm64Problem(use.image, cfg.arm64Images, offPiFor(pools, w.kind));
+            const problem = arm64Problem(
+              use.image,
+              cfg.arm64Images,
+              offPiFor(pools, isNodeAgent(w) ? w.kind : undefined),
+            );
             if (problem) {
               // On a tainted pool it is the tolerations that let it land: said, so that they (and the
               // chartValues override that wrote them) are named as a cause, not only the image.

@@ -23,6 +23,13 @@
  *   with the same per-resource rule: requests `VM_CONFIG_RELOADER_REQUEST_CPU|MEMORY` where set, else
  *   the kind's `CONFIGRELOADERCPU|MEMORY` (10m, 25Mi), limits `VM_CONFIG_RELOADER_LIMIT_CPU|MEMORY`
  *   ("unlimited"; config.go:122-129; defaults.go:583-621 addDefaultsToConfigReloader).
+ * - How many pods (vmPodLayout): a VMAgent whose `shardCount` is above 1, outside `daemonSetMode`, is
+ *   that many Deployments (StatefulSets in `statefulMode`), each of `replicaCount` pods
+ *   (api/operator/v1beta1/vmagent_types.go:422-433 IsSharded, GetShardCount; factory/vmagent/
+ *   vmagent.go:306-308 one updateShard per shard, :393 and :434 the StatefulSet and Deployment named
+ *   per shard by build.ShardName; build/deployment.go:32 and statefulset.go:32 `Replicas` from
+ *   `replicaCount`); in `daemonSetMode` a DaemonSet, a pod on every node it may land on, whatever
+ *   `replicaCount` and `shardCount` (vmagent.go:360-387 newK8sApp).
  * Not modelled: values the operator's environment takes from a Secret or ConfigMap (`valueFrom`), a
  * VMSingle's `vmBackup` sidecar, and a container patch in `spec.containers` that sets the reloader's
  * resources.
@@ -159,4 +166,19 @@ export function vmOperatorBlocks(
     use,
   );
   return { main, reloader };
+}
+
+/** How the operator lays out the pods of a CR: as a DaemonSet, or as `copies` workloads of its replicas each. */
+export interface VmPodLayout {
+  daemonSet: boolean;
+  /** Workloads of `replicaCount` pods each (a VMAgent's shards); 1 for a DaemonSet. */
+  copies: number;
+}
+
+/** The layout of the pods of a CR of `kind` with `spec` (see above: only a VMAgent's varies). */
+export function vmPodLayout(kind: string | undefined, spec: any): VmPodLayout {
+  if (kind !== "VMAgent") return { daemonSet: false, copies: 1 };
+  if (spec?.daemonSetMode === true) return { daemonSet: true, copies: 1 };
+  const shards = spec?.shardCount;
+  return { daemonSet: false, copies: Number.isInteger(shards) && shards > 1 ? (shards as number) : 1 };
 }

@@ -13,7 +13,7 @@ import { at, HELM_TYPES, helmOf, perScope, type Res } from "./resources";
 import { parseQuantity } from "./quantity";
 import { DEFAULT_CHARTS, type ChartData, type ChartNames, type ChartWorkload } from "./charts";
 import { keptPerText } from "./keptPerText";
-import { isVmPodKind, vmOperatorBlocks } from "./operatorDefaults";
+import { isVmPodKind, vmOperatorBlocks, vmPodLayout, type VmPodLayout } from "./operatorDefaults";
 
 /**
  * Each image reference's parts, kept and shared (frozen: callers only read them). A stack runs few
@@ -507,6 +507,7 @@ function operatedWorkloads(res: Res, sidecars: InjectedSidecar[], vmEnv: Operato
       : imageMapUse(i, "spec.image");
   const mine = sidecars.filter((s) => s.into.includes(res.type));
   const objectKind = res.type.split(":").pop()!;
+  const layout = vmPodLayout(objectKind, spec);
   const own = operatorBlocks(objectKind, spec, vmEnv);
   const reloader = vmReloaderImage(objectKind, spec, vmEnv);
   const totals = sumResources(own.blocks, OPERATOR_REQUESTS[objectKind]);
@@ -522,8 +523,8 @@ function operatedWorkloads(res: Res, sidecars: InjectedSidecar[], vmEnv: Operato
       name: res.props.metadata?.name ?? res.name,
       object: res.props.metadata?.name ?? res.name,
       objectKind: res.type.split(":").pop(),
-      kind: o.kind,
-      replicas: Number(at(res.props, o.replicas) ?? 1),
+      kind: layout.daemonSet ? "DaemonSet" : o.kind,
+      replicas: layout.daemonSet ? 1 : Number(at(res.props, o.replicas) ?? 1) * layout.copies,
       images: [
         ...(image ? [image] : []),
         ...mine.map((s) => ({ image: s.image, path: "(config-reloader injected by the operator)" })),
@@ -597,7 +598,7 @@ const VM_STACK_CHART = "victoria-metrics-k8s-stack";
 function vmChartPod(
   w: ChartWorkload,
   values: any,
-): { blocks: unknown[]; injected: number; reloader?: ImageUse } | undefined {
+): { blocks: unknown[]; injected: number; reloader?: ImageUse; layout: VmPodLayout } | undefined {
   const kind: string | undefined = w.objectKind ?? w.name;
   const path = w.resources[0];
   if (!isVmPodKind(kind) || path === undefined || !path.endsWith(".resources")) return undefined;
@@ -617,6 +618,7 @@ function vmChartPod(
   const reloader = vmReloaderImage(kind, spec, env);
   return {
     ...operatorBlocks(kind, spec, env),
+    layout: vmPodLayout(kind, spec),
     ...(reloader
       ? { reloader: { image: reloader.image, path: vmReloaderPath(reloader, `values.${specPath}`) } }
       : {}),
@@ -658,16 +660,19 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
         ] ?? "DaemonSet";
     if (helm.chart === "vector")
       kind = (at(v, "role") ?? "Aggregator") === "Agent" ? "DaemonSet" : "StatefulSet";
+    // The CRs victoria-metrics-k8s-stack renders: what the operator makes of each spec, with the
+    // environment the release gives the operator (its subchart's `env`).
+    const vm = helm.chart === VM_STACK_CHART ? vmChartPod(w, v) : undefined;
+    if (vm?.layout.daemonSet) kind = "DaemonSet";
     const replicas =
-      kind === "DaemonSet" ? 1 : Number(w.replicas ? (at(v, w.replicas.path) ?? w.replicas.default) : 1);
+      kind === "DaemonSet"
+        ? 1
+        : Number(w.replicas ? (at(v, w.replicas.path) ?? w.replicas.default) : 1) * (vm?.layout.copies ?? 1);
     if (replicas === 0) continue;
     const blocks = w.resources.map((p) => {
       const only = w.resourcesIf?.[p];
       return only && (at(v, only.path) ?? only.default) === false ? undefined : at(v, p);
     });
-    // The CRs victoria-metrics-k8s-stack renders: what the operator makes of each spec, with the
-    // environment the release gives the operator (its subchart's `env`).
-    const vm = helm.chart === VM_STACK_CHART ? vmChartPod(w, v) : undefined;
     const totals = vm ? sumResources(vm.blocks) : sumResources(blocks, OPERATOR_REQUESTS[w.objectKind ?? ""]);
     const unread = w.resources.find((_, i) => blocks[i] != null && !isResourcesMap(blocks[i]));
     let requestsFrom: string | undefined;
@@ -707,6 +712,14 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
   }
   return out;
 }
+
+/**
+ * Whether a workload is one of the stack's node agents, meant for every node (the log agent,
+ * node-exporter, Loki's canary): a DaemonSet, but for a VMAgent's in `daemonSetMode`, which only a
+ * `chartValues` override makes, placed where that override puts it (the program gives a VMAgent no
+ * toleration of the pools' taints).
+ */
+export const isNodeAgent = (w: Workload): boolean => w.kind === "DaemonSet" && w.objectKind !== "VMAgent";
 
 /** Every workload a resource deploys: raw pod templates, or what a known chart renders. */
 export function workloadsOf(

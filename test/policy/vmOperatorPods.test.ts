@@ -1,0 +1,87 @@
+/**
+ * How many pods the VictoriaMetrics operator makes of a custom resource, and which, beyond the main
+ * container's (policy/lib/operatorDefaults.ts, read at v0.66.0): the budget counts what will run,
+ * from the rendered CRs (the synthesis) and from the chart's values (a live preview's opaque
+ * release) alike.
+ */
+import { strict as assert } from "assert";
+import { isNodeAgent, workloadsOf, vmOperatorEnv, type Workload } from "../../policy/lib/workloads";
+import { computeBudget } from "../../policy/lib/budget";
+import type { Res } from "../../policy/lib/resources";
+import { vmCr } from "../support/vmOperator";
+import { passes, res, stackInfo } from "../support/policyCases";
+
+const SET = { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "64Mi" } };
+const Mi = (n: number) => n * 2 ** 20;
+
+/** The workloads of a rendered CR of `kind`. */
+const ofCr = (kind: string, spec: Record<string, unknown>): Workload[] => {
+  const res = vmCr(kind, spec);
+  return workloadsOf(res, undefined, [], vmOperatorEnv([res]));
+};
+
+/** victoria-metrics-k8s-stack's release with `values`, opaque (a live preview). */
+const release = (values: Record<string, unknown>): Res => ({
+  type: "kubernetes:helm.sh/v3:Release",
+  urn: "urn:pulumi:s::p::kubernetes:helm.sh/v3:Release::vm",
+  name: "vm",
+  props: {
+    chart: "victoria-metrics-k8s-stack",
+    name: "vm",
+    values: { vmsingle: { enabled: false }, ...values },
+  },
+});
+/** The release's workloads of the CR kind `kind`. */
+const ofValues = (values: Record<string, unknown>, kind: string): Workload[] =>
+  workloadsOf(release(values)).filter((w) => w.objectKind === kind);
+
+const pool = {
+  name: "pi5",
+  arch: "arm64",
+  count: 3,
+  cpu: 4,
+  memoryBytes: 8 * 2 ** 30,
+  labels: {},
+  taints: [],
+};
+
+describe("policy (workloads): the pods the VictoriaMetrics operator makes of a VMAgent (v0.66.0)", () => {
+  it("counts every shard of a sharded VMAgent: shardCount workloads of replicaCount pods each", () => {
+    const [w] = ofCr("VMAgent", { resources: SET, shardCount: 3, replicaCount: 2 });
+    assert.equal(w.replicas, 6);
+    assert.equal(w.kind, "Deployment");
+    const [fromValues] = ofValues(
+      { vmagent: { spec: { resources: SET, shardCount: 3, replicaCount: 2 } } },
+      "VMAgent",
+    );
+    assert.equal(fromValues.replicas, 6);
+    assert.equal(ofCr("VMAgent", { resources: SET, shardCount: 1, replicaCount: 2 })[0].replicas, 2);
+  });
+
+  it("counts a VMAgent in daemonSetMode as a DaemonSet, a pod on every node, whatever replicaCount and shardCount", () => {
+    const spec = { resources: SET, daemonSetMode: true, replicaCount: 0, shardCount: 4 };
+    const [w] = ofCr("VMAgent", spec);
+    const [fromValues] = ofValues({ vmagent: { spec } }, "VMAgent");
+    for (const x of [w, fromValues]) {
+      assert.equal(x.kind, "DaemonSet", x.source.type);
+      assert.equal(x.replicas, 1, x.source.type);
+    }
+    assert.deepEqual(fromValues.requests, w.requests);
+    // Its own 64Mi and the config reloader's 25Mi, on each of the 3 nodes.
+    assert.equal(computeBudget([w.source], [pool]).rows[0].sums.memory, 3 * Mi(64 + 25));
+  });
+
+  it("is no node agent the program places: a daemonSetMode VMAgent off a tainted pool is not refused as one", async () => {
+    const [w] = ofCr("VMAgent", { resources: SET, daemonSetMode: true });
+    assert.equal(isNodeAgent(w), false);
+    const vmagent = res("kubernetes:operator.victoriametrics.com/v1beta1:VMAgent", {
+      metadata: { name: "vm", namespace: "monitoring" },
+      spec: { resources: SET, daemonSetMode: true },
+    });
+    const pools = [
+      { name: "pi5", arch: "arm64" },
+      { name: "gpu", arch: "amd64", taints: [{ key: "gpu", value: "true", effect: "NoSchedule" }] },
+    ];
+    await passes([stackInfo(pools), vmagent], "node-agents-on-every-pool");
+  });
+});
