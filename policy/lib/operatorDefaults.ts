@@ -30,9 +30,21 @@
  *   per shard by build.ShardName; build/deployment.go:32 and statefulset.go:32 `Replicas` from
  *   `replicaCount`); in `daemonSetMode` a DaemonSet, a pod on every node it may land on, whatever
  *   `replicaCount` and `shardCount` (vmagent.go:360-387 newK8sApp).
- * Not modelled: values the operator's environment takes from a Secret or ConfigMap (`valueFrom`), a
- * VMSingle's `vmBackup` sidecar, and a container patch in `spec.containers` that sets the reloader's
- * resources.
+ * - The vmbackupmanager sidecar of a VMSingle's `spec.vmBackup` and of a VMCluster's
+ *   `spec.vmstorage.vmBackup`, made only with the backup's `acceptEULA` or the CR's `spec.license`
+ *   (`key` or `keyRef`) (factory/build/backup.go:29-33 VMBackupManager, :165 its `resources`;
+ *   factory/vmsingle/vmsingle.go:277-284, factory/vmcluster/vmcluster.go:1050-1057;
+ *   api/operator/v1beta1/vmextra_types.go:793-799 IsProvided). Its resources are `vmBackup.resources`
+ *   with the per-resource rule, defaults `VM_VMBACKUP_RESOURCE_*` (requests 150m, 200Mi; limits
+ *   500m, 500Mi: config.go:376-391), applied while the spec's own `useDefaultResources` holds;
+ *   unset, a VMSingle's applies them when its kind's `USEDEFAULTRESOURCES` does
+ *   (addDefaultsToCommonParams has set the spec's field true by then), and otherwise, and for
+ *   vmstorage, `VM_VMBACKUP_USEDEFAULTRESOURCES` (true by default) decides (defaults.go:225-250
+ *   addVMSingleDefaults, :375-378 and :439 vmstorage's, :623-646 addDefaultsToVMBackup).
+ * Not modelled: values the operator's environment takes from a Secret or ConfigMap (`valueFrom`), the
+ * backup's restore init container (vmsingle.go:285-295: the backup's resources again, which the
+ * pod's sum of its containers holds), and a container patch in `spec.containers` that sets the
+ * reloader's resources.
  */
 
 import { goBool, runsVmReloader, type OperatorEnv } from "@homelab-observability/contract";
@@ -97,6 +109,9 @@ const VM_DEFAULTS: Readonly<Record<VmPodKind, VmDefaults>> = {
   ),
   VMAlertmanager: row("VMALERTMANAGER_", "VMALERTMANAGER_", ["30m", "56Mi"], ["100m", "256Mi"], RELOADER),
 };
+/** The vmbackupmanager sidecar's row, and the kinds whose pods run it from `spec.vmBackup` (above). */
+const BACKUP = row("VMBACKUP_", "VMBACKUP_", ["150m", "200Mi"], ["500m", "500Mi"]);
+const BACKED_UP: ReadonlySet<VmPodKind> = new Set(["VMSingle", "vmstorage"]);
 
 export const isVmPodKind = (k: string | undefined): k is VmPodKind =>
   k !== undefined && Object.prototype.hasOwnProperty.call(VM_DEFAULTS, k);
@@ -123,23 +138,15 @@ function withDefaults(resources: unknown, requests: Pair, limits: Pair, use: boo
   return out;
 }
 
-/**
- * The resources blocks of the containers the operator makes for `spec` (a CR's spec, or a VMCluster
- * component's): the main container's, then the config reloader's where the pods run one.
- */
-export function vmOperatorBlocks(
-  kind: VmPodKind,
-  spec: any,
-  env: OperatorEnv,
-): { main: ResourcesBlock; reloader?: ResourcesBlock } {
-  const d = VM_DEFAULTS[kind];
+/** A row's `USEDEFAULTRESOURCES` as the operator's environment sets it (true by default). */
+const useOf = (d: VmDefaults, env: OperatorEnv) => goBool(env[`VM_${d.useEnv}USEDEFAULTRESOURCES`]) ?? true;
+
+/** `resources` with a row's defaults, each read from the operator's environment first. */
+function rowDefaults(resources: unknown, d: VmDefaults, env: OperatorEnv, use: boolean): ResourcesBlock {
   // A variable set empty is its default (caarlos0/env v11.3.1 env.go:640-652, as contract/vmReloader.ts reads it).
   const from = (name: string, dflt: string) => env[`VM_${name}`] || dflt;
-  const own =
-    typeof spec?.useDefaultResources === "boolean" ? (spec.useDefaultResources as boolean) : undefined;
-  const use = own ?? goBool(env[`VM_${d.useEnv}USEDEFAULTRESOURCES`]) ?? true;
-  const main = withDefaults(
-    spec?.resources,
+  return withDefaults(
+    resources,
     {
       cpu: from(`${d.env}RESOURCE_REQUEST_CPU`, d.requests.cpu),
       memory: from(`${d.env}RESOURCE_REQUEST_MEM`, d.requests.memory),
@@ -150,7 +157,45 @@ export function vmOperatorBlocks(
     },
     use,
   );
-  if (!d.reloader || !runsVmReloader(kind, spec)) return { main };
+}
+
+/**
+ * The vmbackupmanager sidecar's resources, where the pods of `kind` with `spec` run it (above);
+ * `license` is the CR's `spec.license` (a VMCluster's, for its vmstorage).
+ */
+function backupBlock(
+  kind: VmPodKind,
+  spec: any,
+  env: OperatorEnv,
+  license: any,
+  own: boolean | undefined,
+): ResourcesBlock | undefined {
+  const b = spec?.vmBackup;
+  if (!BACKED_UP.has(kind) || b == null || typeof b !== "object") return undefined;
+  if (b.acceptEULA !== true && license?.key == null && license?.keyRef == null) return undefined;
+  const kindSets = kind === "VMSingle" && useOf(VM_DEFAULTS[kind], env);
+  return rowDefaults(b.resources, BACKUP, env, own ?? (kindSets || useOf(BACKUP, env)));
+}
+
+/**
+ * The resources blocks of the containers the operator makes for `spec` (a CR's spec, or a VMCluster
+ * component's, whose `license` is the VMCluster's, null for none): the main container's, then the
+ * config reloader's and the vmbackupmanager's where the pods run them.
+ */
+export function vmOperatorBlocks(
+  kind: VmPodKind,
+  spec: any,
+  env: OperatorEnv,
+  license: unknown = spec?.license,
+): { main: ResourcesBlock; reloader?: ResourcesBlock; backup?: ResourcesBlock } {
+  const d = VM_DEFAULTS[kind];
+  const from = (name: string, dflt: string) => env[`VM_${name}`] || dflt;
+  const own =
+    typeof spec?.useDefaultResources === "boolean" ? (spec.useDefaultResources as boolean) : undefined;
+  const use = own ?? useOf(d, env);
+  const main = rowDefaults(spec?.resources, d, env, use);
+  const backup = backupBlock(kind, spec, env, license, own);
+  if (!d.reloader || !runsVmReloader(kind, spec)) return { main, ...(backup ? { backup } : {}) };
   // The global request wins where it is set non-empty; the kind's own is the deprecated fallback.
   const global = (name: string) => (env[`VM_CONFIG_RELOADER_${name}`] ?? "") || undefined;
   const reloader = withDefaults(
@@ -165,10 +210,10 @@ export function vmOperatorBlocks(
     },
     use,
   );
-  return { main, reloader };
+  return { main, reloader, ...(backup ? { backup } : {}) };
 }
 
-/** How the operator lays out the pods of a CR: as a DaemonSet, or as `copies` workloads of its replicas each. */
+/** How the operator lays out the pods of a CR: a DaemonSet, or `copies` workloads of its replicas each. */
 export interface VmPodLayout {
   daemonSet: boolean;
   /** Workloads of `replicaCount` pods each (a VMAgent's shards); 1 for a DaemonSet. */

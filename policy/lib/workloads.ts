@@ -429,13 +429,15 @@ const VMCLUSTER_PARTS = [
   ["vmselect", "StatefulSet"],
 ] as const;
 
+const isVmClusterPart = (kind: string) => VMCLUSTER_PARTS.some(([part]) => part === kind);
+
 function vmClusterWorkloads(res: Res, vmEnv: OperatorEnv): Workload[] {
   const name = res.props.metadata?.name ?? res.name;
   return VMCLUSTER_PARTS.flatMap(([part, kind]) => {
     const spec = res.props.spec?.[part];
     if (!spec) return [];
     const image = imageMapUse(spec.image, `spec.${part}.image`);
-    const { main } = vmOperatorBlocks(part, spec, vmEnv);
+    const own = operatorBlocks(part, spec, vmEnv, res.props.spec?.license ?? null);
     return [
       {
         source: res,
@@ -445,7 +447,8 @@ function vmClusterWorkloads(res: Res, vmEnv: OperatorEnv): Workload[] {
         kind,
         replicas: Number(spec.replicaCount ?? 1),
         images: image ? [image] : [],
-        ...sumResources([main]),
+        ...sumResources(own.blocks),
+        ...(own.injected > 0 ? { injectedMemory: own.injected } : {}),
         nodeSelector: spec.nodeSelector ?? {},
         affinity: spec.affinity,
         tolerations: spec.tolerations ?? [],
@@ -479,18 +482,20 @@ const VM_OPERATOR_NAME = "victoriametrics/operator";
 
 /**
  * The resources blocks of an operator-made pod's containers: the spec's own, or for the
- * VictoriaMetrics operator's kinds what it writes (its defaults, its config reloader), with the
- * memory the reloader asks apart (Workload.injectedMemory).
+ * VictoriaMetrics operator's kinds what it writes (its defaults, its config reloader, its backup
+ * sidecar; `license` a VMCluster's for its components, else the spec's own), with the memory the
+ * sidecars ask apart (Workload.injectedMemory).
  */
 function operatorBlocks(
   kind: string | undefined,
   spec: any,
   vmEnv: OperatorEnv,
+  license?: unknown,
 ): { blocks: unknown[]; injected: number } {
   if (!isVmPodKind(kind)) return { blocks: [spec?.resources], injected: 0 };
-  const { main, reloader } = vmOperatorBlocks(kind, spec, vmEnv);
-  if (!reloader) return { blocks: [main], injected: 0 };
-  return { blocks: [main, reloader], injected: sumResources([reloader]).requests.memory };
+  const { main, ...sidecars } = vmOperatorBlocks(kind, spec, vmEnv, license);
+  const added = [sidecars.reloader, sidecars.backup].filter((b) => b !== undefined);
+  return { blocks: [main, ...added], injected: sumResources(added).requests.memory };
 }
 
 function operatedWorkloads(res: Res, sidecars: InjectedSidecar[], vmEnv: OperatorEnv): Workload[] {
@@ -616,8 +621,11 @@ function vmChartPod(
   const specPath = path.slice(0, -".resources".length);
   const spec = at(values, specPath) ?? {};
   const reloader = vmReloaderImage(kind, spec, env);
+  // A VMCluster component's spec sits in the VMCluster's (`vmcluster.spec.vmstorage`), whose
+  // license it takes.
+  const above = at(values, specPath.slice(0, specPath.lastIndexOf(".")));
   return {
-    ...operatorBlocks(kind, spec, env),
+    ...operatorBlocks(kind, spec, env, isVmClusterPart(kind) ? (above?.license ?? null) : undefined),
     layout: vmPodLayout(kind, spec),
     ...(reloader
       ? { reloader: { image: reloader.image, path: vmReloaderPath(reloader, `values.${specPath}`) } }

@@ -8,7 +8,7 @@ import { strict as assert } from "assert";
 import { isNodeAgent, workloadsOf, vmOperatorEnv, type Workload } from "../../policy/lib/workloads";
 import { computeBudget } from "../../policy/lib/budget";
 import type { Res } from "../../policy/lib/resources";
-import { vmCr } from "../support/vmOperator";
+import { vmCr, vmOperatorDeployment } from "../support/vmOperator";
 import { passes, res, stackInfo } from "../support/policyCases";
 
 const SET = { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "64Mi" } };
@@ -83,5 +83,81 @@ describe("policy (workloads): the pods the VictoriaMetrics operator makes of a V
       { name: "gpu", arch: "amd64", taints: [{ key: "gpu", value: "true", effect: "NoSchedule" }] },
     ];
     await passes([stackInfo(pools), vmagent], "node-agents-on-every-pool");
+  });
+});
+
+describe("policy (workloads): the vmbackupmanager sidecar the operator adds from `vmBackup` (v0.66.0)", () => {
+  const backup = { acceptEULA: true, destination: "s3://b/vm" };
+  const withOperator = (
+    kind: string,
+    spec: Record<string, unknown>,
+    env: { name: string; value: string }[],
+  ) => {
+    const res = vmCr(kind, spec);
+    return workloadsOf(res, undefined, [], vmOperatorEnv([vmOperatorDeployment(env), res]));
+  };
+
+  it("adds it to a VMSingle's pod at the operator's default resources, counted as injected", () => {
+    const [w] = ofCr("VMSingle", { resources: SET, vmBackup: backup });
+    assert.deepEqual(w.requests, { cpu: 0.16, memory: Mi(64 + 200) });
+    assert.equal(w.limits.memory, Mi(64 + 500));
+    assert.equal(w.injectedMemory, Mi(200));
+    const [fromValues] = ofValues(
+      { vmsingle: { enabled: true, spec: { resources: SET, vmBackup: backup } } },
+      "VMSingle",
+    );
+    assert.deepEqual(fromValues.requests, w.requests);
+  });
+
+  it("adds none without acceptEULA or a license: the operator skips it", () => {
+    const [w] = ofCr("VMSingle", { resources: SET, vmBackup: { destination: "s3://b/vm" } });
+    assert.deepEqual(w.requests, { cpu: 0.01, memory: Mi(64) });
+    const licensed = ofCr("VMSingle", {
+      resources: SET,
+      license: { keyRef: { name: "l", key: "k" } },
+      vmBackup: { destination: "s3://b/vm" },
+    })[0];
+    assert.equal(licensed.requests.memory, Mi(64 + 200));
+  });
+
+  it("takes the backup's own resources, the operator's VM_VMBACKUP_ variables and useDefaultResources", () => {
+    const own = ofCr("VMSingle", { resources: SET, vmBackup: { ...backup, resources: SET } })[0];
+    assert.equal(own.requests.memory, Mi(128));
+    const env = [{ name: "VM_VMBACKUP_RESOURCE_REQUEST_MEM", value: "100Mi" }];
+    assert.equal(
+      withOperator("VMSingle", { resources: SET, vmBackup: backup }, env)[0].requests.memory,
+      Mi(164),
+    );
+    const off = ofCr("VMSingle", { resources: SET, useDefaultResources: false, vmBackup: backup })[0];
+    assert.equal(off.requests.memory, Mi(64));
+    // VMSingle's defaults off in the operator: the backup's own switch decides, true by default.
+    const kindOff = [{ name: "VM_VMSINGLEDEFAULT_USEDEFAULTRESOURCES", value: "false" }];
+    assert.equal(
+      withOperator("VMSingle", { resources: SET, vmBackup: backup }, kindOff)[0].requests.memory,
+      Mi(264),
+    );
+    const bothOff = [...kindOff, { name: "VM_VMBACKUP_USEDEFAULTRESOURCES", value: "false" }];
+    assert.equal(
+      withOperator("VMSingle", { resources: SET, vmBackup: backup }, bothOff)[0].requests.memory,
+      Mi(64),
+    );
+  });
+
+  it("adds it to a VMCluster's vmstorage pods, licensed by the VMCluster", () => {
+    const parts = { vminsert: { resources: SET }, vmselect: { resources: SET } };
+    const storage = (vmBackup: object) => ({ resources: SET, vmBackup });
+    const byName = (ws: Workload[]) => new Map(ws.map((w) => [w.name.split("-")[0], w]));
+    const eula = byName(ofCr("VMCluster", { ...parts, vmstorage: storage(backup) }));
+    assert.equal(eula.get("vmstorage")?.requests.memory, Mi(264));
+    assert.equal(eula.get("vmstorage")?.injectedMemory, Mi(200));
+    assert.equal(eula.get("vminsert")?.requests.memory, Mi(64));
+    const plain = { destination: "s3://b/vm" };
+    const unlicensed = byName(ofCr("VMCluster", { ...parts, vmstorage: storage(plain) }));
+    assert.equal(unlicensed.get("vmstorage")?.requests.memory, Mi(64));
+    const licensed = { ...parts, license: { key: "x" }, vmstorage: storage(plain) };
+    assert.equal(byName(ofCr("VMCluster", licensed)).get("vmstorage")?.requests.memory, Mi(264));
+    const values = { vmcluster: { enabled: true, spec: licensed } };
+    const fromValues = workloadsOf(release(values)).find((w) => w.name.endsWith("/vmstorage"));
+    assert.equal(fromValues?.requests.memory, Mi(264));
   });
 });
