@@ -418,6 +418,19 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         scheduling: `vmcluster.spec.${c}`,
       })),
       {
+        // The VMCluster's vmauth load balancer, which the operator runs only while
+        // `requestsLoadBalancer.enabled` (operatorDefaults.ts vmPodLayout); its image is the
+        // operator's VMAuth default unless the spec names one, which the pack does not judge here.
+        name: "vmclusterlb",
+        kind: "Deployment",
+        ...crNamed("vmcluster", undefined, "vmclusterlb-"),
+        enabled: { path: "vmcluster.enabled", default: false },
+        replicas: { path: "vmcluster.spec.requestsLoadBalancer.spec.replicaCount", default: 1 },
+        resources: ["vmcluster.spec.requestsLoadBalancer.spec.resources"],
+        images: [],
+        scheduling: "vmcluster.spec.requestsLoadBalancer.spec",
+      },
+      {
         name: "vmagent",
         kind: "Deployment",
         ...crNamed("vmagent", "VMAgent"),

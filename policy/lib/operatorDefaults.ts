@@ -29,7 +29,13 @@
  *   vmagent.go:306-308 one updateShard per shard, :393 and :434 the StatefulSet and Deployment named
  *   per shard by build.ShardName; build/deployment.go:32 and statefulset.go:32 `Replicas` from
  *   `replicaCount`); in `daemonSetMode` a DaemonSet, a pod on every node it may land on, whatever
- *   `replicaCount` and `shardCount` (vmagent.go:360-387 newK8sApp).
+ *   `replicaCount` and `shardCount` (vmagent.go:360-387 newK8sApp). A VMCluster's
+ *   `requestsLoadBalancer` makes, while its `enabled` is true, a Deployment `vmclusterlb-<name>` of
+ *   one vmauth container (factory/vmcluster/vmcluster.go:54-59, :1300-1412 buildVMAuthLBDeployment,
+ *   no config reloader: it rereads its Secret, `-configCheckInterval`) from `requestsLoadBalancer.spec`
+ *   (`replicaCount`, `resources`, scheduling), its resources defaulted as a VMAuth's
+ *   (build/defaults.go:520-531 addDefaultsToCommonParams with VMAuthDefault, config.go:392-412:
+ *   requests 50m, 100Mi; limits 200m, 300Mi; `VM_VMAUTHDEFAULT_USEDEFAULTRESOURCES`).
  * - The vmbackupmanager sidecar of a VMSingle's `spec.vmBackup` and of a VMCluster's
  *   `spec.vmstorage.vmBackup`, made only with the backup's `acceptEULA` or the CR's `spec.license`
  *   (`key` or `keyRef`) (factory/build/backup.go:29-33 VMBackupManager, :165 its `resources`;
@@ -68,7 +74,14 @@ interface VmDefaults {
 
 /** The kinds whose pods the operator makes, and a VMCluster's components by name. */
 export type VmPodKind =
-  "VMSingle" | "VMAgent" | "VMAlert" | "VMAlertmanager" | "vmstorage" | "vminsert" | "vmselect";
+  | "VMSingle"
+  | "VMAgent"
+  | "VMAlert"
+  | "VMAlertmanager"
+  | "vmstorage"
+  | "vminsert"
+  | "vmselect"
+  | "vmclusterlb";
 
 const RELOADER: Pair = { cpu: "10m", memory: "25Mi" };
 /** A kind's row: its variable prefixes, then request and limit as [cpu, memory], and its reloader's. */
@@ -85,6 +98,8 @@ const row = (
   limits: { cpu: limitCpu, memory: limitMemory },
   ...(reloader ? { reloader } : {}),
 });
+/** VMAuth's defaults (config.go:392-412), which a VMCluster's load balancer takes too (above). */
+const VMAUTH = row("VMAUTHDEFAULT_", "VMAUTHDEFAULT_", ["50m", "100Mi"], ["200m", "300Mi"]);
 const VM_DEFAULTS: Readonly<Record<VmPodKind, VmDefaults>> = {
   VMAlert: row("VMALERTDEFAULT_", "VMALERTDEFAULT_", ["50m", "200Mi"], ["200m", "500Mi"], RELOADER),
   VMAgent: row("VMAGENTDEFAULT_", "VMAGENTDEFAULT_", ["50m", "200Mi"], ["200m", "500Mi"], RELOADER),
@@ -108,6 +123,7 @@ const VM_DEFAULTS: Readonly<Record<VmPodKind, VmDefaults>> = {
     ["500m", "500Mi"],
   ),
   VMAlertmanager: row("VMALERTMANAGER_", "VMALERTMANAGER_", ["30m", "56Mi"], ["100m", "256Mi"], RELOADER),
+  vmclusterlb: VMAUTH,
 };
 /** The vmbackupmanager sidecar's row, and the kinds whose pods run it from `spec.vmBackup` (above). */
 const BACKUP = row("VMBACKUP_", "VMBACKUP_", ["150m", "200Mi"], ["500m", "500Mi"]);
@@ -216,12 +232,17 @@ export function vmOperatorBlocks(
 /** How the operator lays out the pods of a CR: a DaemonSet, or `copies` workloads of its replicas each. */
 export interface VmPodLayout {
   daemonSet: boolean;
-  /** Workloads of `replicaCount` pods each (a VMAgent's shards); 1 for a DaemonSet. */
+  /** Workloads of `replicaCount` pods each (a VMAgent's shards; 0 for none); 1 for a DaemonSet. */
   copies: number;
 }
 
-/** The layout of the pods of a CR of `kind` with `spec` (see above: only a VMAgent's varies). */
-export function vmPodLayout(kind: string | undefined, spec: any): VmPodLayout {
+/**
+ * The layout of the pods of a CR of `kind` with `spec` (see above: a VMAgent's varies, and a
+ * VMCluster's load balancer runs only while `holder`, the `requestsLoadBalancer` its spec sits in,
+ * is enabled).
+ */
+export function vmPodLayout(kind: string | undefined, spec: any, holder?: any): VmPodLayout {
+  if (kind === "vmclusterlb") return { daemonSet: false, copies: holder?.enabled === true ? 1 : 0 };
   if (kind !== "VMAgent") return { daemonSet: false, copies: 1 };
   if (spec?.daemonSetMode === true) return { daemonSet: true, copies: 1 };
   const shards = spec?.shardCount;

@@ -418,26 +418,32 @@ export function injectedSidecars(resources: Res[]): InjectedSidecar[] {
 }
 
 /**
- * A VMCluster's three components, each a workload of its own under `spec.<component>`
+ * A VMCluster's components, each a workload of its own under its path in the VMCluster's spec
  * (`replicaCount`, `resources`, `image.{repository,tag}`, scheduling), named as the operator names
- * them, `<component>-<CR name>` (victoria-metrics-k8s-stack 0.80.0 addresses `vminsert-<name>`).
+ * them, `<component>-<CR name>` (victoria-metrics-k8s-stack 0.80.0 addresses `vminsert-<name>`): the
+ * three of the cluster, and the load balancer the operator runs while `requestsLoadBalancer.enabled`
+ * (operatorDefaults.ts vmPodLayout), from `requestsLoadBalancer.spec`, unset or not.
  */
 const VMCLUSTER_TYPE = "kubernetes:operator.victoriametrics.com/v1beta1:VMCluster";
 const VMCLUSTER_PARTS = [
-  ["vmstorage", "StatefulSet"],
-  ["vminsert", "Deployment"],
-  ["vmselect", "StatefulSet"],
+  ["vmstorage", "StatefulSet", "vmstorage"],
+  ["vminsert", "Deployment", "vminsert"],
+  ["vmselect", "StatefulSet", "vmselect"],
+  ["vmclusterlb", "Deployment", "requestsLoadBalancer.spec"],
 ] as const;
 
 const isVmClusterPart = (kind: string) => VMCLUSTER_PARTS.some(([part]) => part === kind);
 
 function vmClusterWorkloads(res: Res, vmEnv: OperatorEnv): Workload[] {
   const name = res.props.metadata?.name ?? res.name;
-  return VMCLUSTER_PARTS.flatMap(([part, kind]) => {
-    const spec = res.props.spec?.[part];
-    if (!spec) return [];
-    const image = imageMapUse(spec.image, `spec.${part}.image`);
-    const own = operatorBlocks(part, spec, vmEnv, res.props.spec?.license ?? null);
+  const cluster = res.props.spec;
+  return VMCLUSTER_PARTS.flatMap(([part, kind, path]) => {
+    const holder = path.includes(".") ? at(cluster, path.slice(0, path.lastIndexOf("."))) : undefined;
+    const { copies } = vmPodLayout(part, undefined, holder);
+    const spec = at(cluster, path) ?? (holder ? {} : undefined);
+    if (!spec || copies === 0) return [];
+    const image = imageMapUse(spec.image, `spec.${path}.image`);
+    const own = operatorBlocks(part, spec, vmEnv, cluster?.license ?? null);
     return [
       {
         source: res,
@@ -452,7 +458,7 @@ function vmClusterWorkloads(res: Res, vmEnv: OperatorEnv): Workload[] {
         nodeSelector: spec.nodeSelector ?? {},
         affinity: spec.affinity,
         tolerations: spec.tolerations ?? [],
-        path: `spec.${part}`,
+        path: `spec.${path}`,
         containers: [],
       },
     ];
@@ -621,16 +627,25 @@ function vmChartPod(
   const specPath = path.slice(0, -".resources".length);
   const spec = at(values, specPath) ?? {};
   const reloader = vmReloaderImage(kind, spec, env);
-  // A VMCluster component's spec sits in the VMCluster's (`vmcluster.spec.vmstorage`), whose
-  // license it takes.
+  // What the spec sits in: a VMCluster component's the VMCluster's (`vmcluster.spec.vmstorage`),
+  // whose license it takes; the load balancer's its `requestsLoadBalancer`, which turns it on. The
+  // chart puts `global.license` into every CR's spec over the spec's own (victoria-metrics-k8s-stack
+  // 0.80.0 templates/_helpers.tpl:109-126 vm.license.global, :321-323 the VMCluster's).
   const above = at(values, specPath.slice(0, specPath.lastIndexOf(".")));
+  const license = chartLicense(values) ?? (isVmClusterPart(kind) ? (above?.license ?? null) : spec.license);
   return {
-    ...operatorBlocks(kind, spec, env, isVmClusterPart(kind) ? (above?.license ?? null) : undefined),
-    layout: vmPodLayout(kind, spec),
+    ...operatorBlocks(kind, spec, env, license),
+    layout: vmPodLayout(kind, spec, above),
     ...(reloader
       ? { reloader: { image: reloader.image, path: vmReloaderPath(reloader, `values.${specPath}`) } }
       : {}),
   };
+}
+
+/** `global.license` as victoria-metrics-k8s-stack writes it into the CRs (above), undefined unset. */
+function chartLicense(values: any): unknown {
+  const l = at(values, "global.license");
+  return l?.key || l?.keyRef?.name ? l : undefined;
 }
 
 /**

@@ -161,3 +161,55 @@ describe("policy (workloads): the vmbackupmanager sidecar the operator adds from
     assert.equal(fromValues?.requests.memory, Mi(264));
   });
 });
+
+describe("policy (workloads): a VMCluster's requests load balancer (v0.66.0)", () => {
+  const lbOf = (ws: Workload[]) => ws.find((w) => w.object === "vmclusterlb-vm");
+  const insert = { vminsert: { resources: SET, replicaCount: 2 } };
+
+  it("counts the vmauth Deployment the operator runs while requestsLoadBalancer.enabled, at VMAuth's defaults", () => {
+    const lb = lbOf(ofCr("VMCluster", { ...insert, requestsLoadBalancer: { enabled: true } }));
+    assert.equal(lb?.kind, "Deployment");
+    assert.equal(lb?.replicas, 1);
+    assert.deepEqual(lb?.requests, { cpu: 0.05, memory: Mi(100) });
+    assert.deepEqual(lb?.limits, { cpu: 0.2, memory: Mi(300) });
+    const sized = { enabled: true, spec: { replicaCount: 3, resources: SET } };
+    const own = lbOf(ofCr("VMCluster", { ...insert, requestsLoadBalancer: sized }));
+    assert.equal(own?.replicas, 3);
+    assert.deepEqual(own?.requests, { cpu: 0.01, memory: Mi(64) });
+  });
+
+  it("counts none while it is not enabled, its spec set or not", () => {
+    const off = { enabled: false, spec: { replicaCount: 3 } };
+    assert.equal(lbOf(ofCr("VMCluster", { ...insert, requestsLoadBalancer: off })), undefined);
+    assert.equal(lbOf(ofCr("VMCluster", insert)), undefined);
+  });
+
+  it("counts the same from the chart's values, only while the VMCluster renders", () => {
+    const spec = { ...insert, requestsLoadBalancer: { enabled: true, spec: { replicaCount: 2 } } };
+    const lb = lbOf(workloadsOf(release({ fullnameOverride: "vm", vmcluster: { enabled: true, spec } })));
+    assert.equal(lb?.replicas, 2);
+    assert.deepEqual(lb?.requests, { cpu: 0.05, memory: Mi(100) });
+    assert.equal(
+      lbOf(workloadsOf(release({ fullnameOverride: "vm", vmcluster: { enabled: false, spec } }))),
+      undefined,
+    );
+    const off = { ...insert, requestsLoadBalancer: { enabled: false, spec: { replicaCount: 2 } } };
+    assert.equal(
+      lbOf(workloadsOf(release({ fullnameOverride: "vm", vmcluster: { enabled: true, spec: off } }))),
+      undefined,
+    );
+  });
+});
+
+describe("policy (workloads): victoria-metrics-k8s-stack's global.license licenses the backup sidecar", () => {
+  it("counts vmbackupmanager from the chart's values when only global.license is set, as the chart writes it into the CR", () => {
+    const vmsingle = { enabled: true, spec: { resources: SET, vmBackup: { destination: "s3://b/vm" } } };
+    const [unlicensed] = ofValues({ vmsingle }, "VMSingle");
+    assert.equal(unlicensed.requests.memory, Mi(64));
+    const [licensed] = ofValues(
+      { vmsingle, global: { license: { keyRef: { name: "l", key: "k" } } } },
+      "VMSingle",
+    );
+    assert.equal(licensed.requests.memory, Mi(264));
+  });
+});
