@@ -1,6 +1,6 @@
 /**
- * The config-reloader the VictoriaMetrics operator puts into the pods of a VMAgent, VMAlert or
- * VMAlertmanager: whether it runs, and which image. The pack judges that image for arm64
+ * The config-reloader the VictoriaMetrics operator puts into the pods of a VMAgent, VMAlert,
+ * VMAlertmanager or VMAuth: whether it runs, and which image. The pack judges that image for arm64
  * (`arm64-images`) and the rendered checks for a pin (`image-pins`), as both judge
  * prometheus-operator's `--prometheus-config-reloader`: one model, here.
  *
@@ -9,15 +9,20 @@
  *   (internal/controller/operator/factory/vmagent/vmagent.go:697-699; api/operator/v1beta1/
  *   vmagent_types.go:903-928, vmextra_types.go:672-677), VMAlert's unless no rule selector picks
  *   rules (factory/vmalert/vmalert.go:299-302, vmalert_types.go:487-489), VMAlertmanager's always
- *   (factory/vmalertmanager/statefulset.go:416-417).
+ *   (factory/vmalertmanager/statefulset.go:416-417), VMAuth's unless its config is external:
+ *   `spec.externalConfig.secretRef`, `spec.externalConfig.localPath` or the deprecated
+ *   `spec.configSecret`, which the operator turns into that secretRef
+ *   (factory/vmauth/vmauth.go:281-339; build/defaults.go:182-190; vmauth_types.go:111-116,
+ *   vmextra_types.go:1366-1374 ExternalConfig).
  * - Its image (factory/build/defaults.go:583-604 addDefaultsToConfigReloader): the CR's
  *   `spec.configReloaderImageTag` where set; else, while `spec.useVMConfigReloader` (else the
  *   operator's `VM_USECUSTOMCONFIGRELOADER`, true by default: internal/config/config.go:115) holds,
  *   `VM_CUSTOMCONFIGRELOADERIMAGE` (config.go:118, default
  *   `victoriametrics/operator:config-reloader-${VM_OPERATOR_VERSION}`); otherwise the kind's own
  *   (config.go:214 `VM_VMALERTDEFAULT_CONFIGRELOADIMAGE`, :242 `VM_VMAGENTDEFAULT_CONFIGRELOADIMAGE`,
- *   :355 `VM_VMALERTMANAGER_CONFIGRELOADERIMAGE`). Then `VM_CONTAINERREGISTRY`, where set, is put
- *   before it, a `quay.io/` prefix replaced (factory/build/container.go:203-216 formatContainerImage).
+ *   :355 `VM_VMALERTMANAGER_CONFIGRELOADERIMAGE`, :395 `VM_VMAUTHDEFAULT_CONFIGRELOADIMAGE`). Then
+ *   `VM_CONTAINERREGISTRY`, where set, is put before it, a `quay.io/` prefix replaced
+ *   (factory/build/container.go:203-216 formatContainerImage).
  * - The variables are read by caarlos0/env v11.3.1 (go.mod), where a variable set empty takes its
  *   default (env.go:640-652 getOr); `VM_OPERATOR_VERSION` is the environment's when set non-empty,
  *   else the version built into the binary (config.go:44 and :48-62 getEnvOpts, :25-31 getVersion), which
@@ -91,11 +96,21 @@ const KIND_IMAGE: Readonly<Record<string, readonly [string, string]>> = {
   ],
   VMAlert: ["VM_VMALERTDEFAULT_CONFIGRELOADIMAGE", "jimmidyson/configmap-reload:v0.3.0"],
   VMAlertmanager: ["VM_VMALERTMANAGER_CONFIGRELOADERIMAGE", "jimmidyson/configmap-reload:v0.3.0"],
+  VMAuth: [
+    "VM_VMAUTHDEFAULT_CONFIGRELOADIMAGE",
+    "quay.io/prometheus-operator/prometheus-config-reloader:v0.82.1",
+  ],
 };
 
 /** Whether the pods the operator makes from a CR of `kind` with `spec` run its config-reloader (above). */
 export function runsVmReloader(kind: string, spec: any): boolean {
   if (kind === "VMAlertmanager") return true;
+  if (kind === "VMAuth")
+    return !(
+      spec?.externalConfig?.secretRef != null ||
+      (typeof spec?.externalConfig?.localPath === "string" && spec.externalConfig.localPath !== "") ||
+      (typeof spec?.configSecret === "string" && spec.configSecret !== "")
+    );
   if (kind === "VMAlert")
     return (
       spec?.selectAllByDefault === true || spec?.ruleSelector != null || spec?.ruleNamespaceSelector != null

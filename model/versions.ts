@@ -164,8 +164,9 @@ export const versions = {
       repository: "victoriametrics/operator",
       tag: "v0.66.0",
     },
-    // The config-reloader the operator puts into VMAgent, VMAlert and VMAlertmanager pods; the
-    // program hands it to the operator (builders/metrics/vmValues.ts), so this pin is what runs. Keep it
+    // The config-reloader the operator puts into VMAgent, VMAlert, VMAlertmanager and VMAuth pods
+    // (contract/vmReloader.ts); the program hands it to the operator (builders/metrics/vmValues.ts),
+    // so this pin is what runs. Keep it
     // at the operator's version, whose default it is (VictoriaMetrics/operator v0.66.0
     // internal/config/config.go:118). Published for linux/arm64: the release's `make publish`
     // (.github/workflows/release.yaml) builds it with `docker-buildx`, PLATFORMS linux/arm64 among

@@ -123,8 +123,8 @@ function vmPodHardening(
 const imageOf = imageString;
 
 /**
- * The operator's environment: the config-reloader image it gives the VMAgent, VMAlert and
- * VMAlertmanager pods, the pinned one (versions.images.vmConfigReloader), so that the pin (its
+ * The operator's environment: the config-reloader image it gives the VMAgent, VMAlert,
+ * VMAlertmanager and VMAuth pods, the pinned one (versions.images.vmConfigReloader), so that the pin (its
  * digest, Renovate's bumps) is what runs. Unset, the operator writes its own default, built from
  * the version compiled into it (VictoriaMetrics/operator v0.66.0 internal/config/config.go:118; the
  * contract's vmReloaderImage); the chart's `configReloader.image` would write VM_CONFIG_RELOADER_IMAGE,

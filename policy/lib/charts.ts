@@ -103,6 +103,29 @@ const crNamed = (
   fullnameFrom: [`${app}.name`, `${app}.spec.name`],
 });
 /**
+ * A vmauth Deployment the VictoriaMetrics operator runs from the spec at `prefix` (a VMAuth's, a
+ * VMCluster's load balancer, which also needs its own `enabled`: operatorDefaults.ts vmPodLayout),
+ * off unless `<app>.enabled`, named by `named`. Its image is the operator's VMAuth default unless the
+ * spec names one, which the pack does not judge from the chart's values.
+ */
+function vmauthAt(
+  name: string,
+  prefix: string,
+  app: string,
+  named: Pick<ChartWorkload, "object" | "objectKind" | "fullnameFrom">,
+): ChartWorkload {
+  return {
+    name,
+    kind: "Deployment",
+    ...named,
+    enabled: { path: `${app}.enabled`, default: false },
+    replicas: { path: `${prefix}.replicaCount`, default: 1 },
+    resources: [`${prefix}.resources`],
+    images: [],
+    scheduling: prefix,
+  };
+}
+/**
  * The rules sidecar (loki-sc-rules) renders only with `sidecar.rules.enabled` (default true): loki
  * 6.49.0 templates/single-binary/statefulset.yaml and backend/statefulset-backend.yaml.
  */
@@ -417,19 +440,14 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         ],
         scheduling: `vmcluster.spec.${c}`,
       })),
-      {
-        // The VMCluster's vmauth load balancer, which the operator runs only while
-        // `requestsLoadBalancer.enabled` (operatorDefaults.ts vmPodLayout); its image is the
-        // operator's VMAuth default unless the spec names one, which the pack does not judge here.
-        name: "vmclusterlb",
-        kind: "Deployment",
-        ...crNamed("vmcluster", undefined, "vmclusterlb-"),
-        enabled: { path: "vmcluster.enabled", default: false },
-        replicas: { path: "vmcluster.spec.requestsLoadBalancer.spec.replicaCount", default: 1 },
-        resources: ["vmcluster.spec.requestsLoadBalancer.spec.resources"],
-        images: [],
-        scheduling: "vmcluster.spec.requestsLoadBalancer.spec",
-      },
+      // The VMCluster's vmauth load balancer, which the operator runs only while
+      // `requestsLoadBalancer.enabled` (operatorDefaults.ts vmPodLayout).
+      vmauthAt(
+        "vmclusterlb",
+        "vmcluster.spec.requestsLoadBalancer.spec",
+        "vmcluster",
+        crNamed("vmcluster", undefined, "vmclusterlb-"),
+      ),
       {
         name: "vmagent",
         kind: "Deployment",
@@ -453,6 +471,9 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         enabled: { path: "alertmanager.enabled", default: true },
         ...crNamed("alertmanager", "VMAlertmanager"),
       },
+      // The VMAuth CR (victoria-metrics-k8s-stack 0.80.0 templates/victoria-metrics-operator/vmauth/
+      // vmauth.yaml, off by default: values.yaml:952-954).
+      vmauthAt("vmauth", "vmauth.spec", "vmauth", crNamed("vmauth", "VMAuth")),
       component("grafana", "Deployment", "grafana", GRAFANA_IMAGE),
       component("kube-state-metrics", "Deployment", "kube-state-metrics", KSM_IMAGE),
       component("node-exporter", "DaemonSet", "prometheus-node-exporter", NODE_EXPORTER_IMAGE),

@@ -9,7 +9,9 @@
  * (upstream/operators/victoriaMetrics.ts VM_OPERATOR_VERSION; the pack imports no program module):
  * - Defaults per kind: internal/config/config.go, VMAlertDefault :211-231, VMAgentDefault :239-259,
  *   VMSingleDefault :283-301, VMClusterDefault :303-352 (vmselect :305-319, vmstorage :320-336,
- *   vminsert :337-351), VMAlertManager :354-373. Each is read from the operator's environment first,
+ *   vminsert :337-351), VMAlertManager :354-373, VMAuthDefault :392-412 (a VMAuth's,
+ *   build/defaults.go:178-194 addVMAuthDefaults; its Deployment's main container,
+ *   factory/vmauth/vmauth.go:164-183, :354). Each is read from the operator's environment first,
  *   `VM_` then the struct prefixes (`prefix:` tags) and the field's `env` tag or its name in capitals
  *   (caarlos0/env, `UseFieldNameByDefault`, getEnvOpts :48-53): `VM_VMSINGLEDEFAULT_RESOURCE_REQUEST_MEM`.
  * - Applied per resource: a CPU or memory default is written only when the CR's `resources` sets
@@ -81,7 +83,8 @@ export type VmPodKind =
   | "vmstorage"
   | "vminsert"
   | "vmselect"
-  | "vmclusterlb";
+  | "vmclusterlb"
+  | "VMAuth";
 
 const RELOADER: Pair = { cpu: "10m", memory: "25Mi" };
 /** A kind's row: its variable prefixes, then request and limit as [cpu, memory], and its reloader's. */
@@ -124,6 +127,7 @@ const VM_DEFAULTS: Readonly<Record<VmPodKind, VmDefaults>> = {
   ),
   VMAlertmanager: row("VMALERTMANAGER_", "VMALERTMANAGER_", ["30m", "56Mi"], ["100m", "256Mi"], RELOADER),
   vmclusterlb: VMAUTH,
+  VMAuth: { ...VMAUTH, reloader: RELOADER },
 };
 /** The vmbackupmanager sidecar's row, and the kinds whose pods run it from `spec.vmBackup` (above). */
 const BACKUP = row("VMBACKUP_", "VMBACKUP_", ["150m", "200Mi"], ["500m", "500Mi"]);

@@ -337,7 +337,7 @@ export function isRendered(res: Res): boolean {
 /**
  * Custom resources from which operators create pods: prometheus-operator's Prometheus and
  * Alertmanager (StatefulSets; `spec.image`, `spec.replicas`, `spec.resources`, scheduling in `spec`),
- * VictoriaMetrics operator's VMSingle, VMAgent, VMAlert, VMAlertmanager (`spec.image.{repository,
+ * VictoriaMetrics operator's VMSingle, VMAgent, VMAlert, VMAlertmanager, VMAuth (`spec.image.{repository,
  * tag}`, `spec.replicaCount`). The main container only, plus what the stack's operators inject.
  */
 const OPERATED: Record<string, { kind: string; replicas: string; image: "string" | "object" }> = {
@@ -368,6 +368,11 @@ const OPERATED: Record<string, { kind: string; replicas: string; image: "string"
   },
   "kubernetes:operator.victoriametrics.com/v1beta1:VMAlertmanager": {
     kind: "StatefulSet",
+    replicas: "spec.replicaCount",
+    image: "object",
+  },
+  "kubernetes:operator.victoriametrics.com/v1beta1:VMAuth": {
+    kind: "Deployment",
     replicas: "spec.replicaCount",
     image: "object",
   },

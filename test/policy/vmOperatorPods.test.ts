@@ -5,6 +5,7 @@
  * release) alike.
  */
 import { strict as assert } from "assert";
+import { runsVmReloader, vmReloaderImage } from "@homelab-observability/contract";
 import { isNodeAgent, workloadsOf, vmOperatorEnv, type Workload } from "../../policy/lib/workloads";
 import { computeBudget } from "../../policy/lib/budget";
 import type { Res } from "../../policy/lib/resources";
@@ -211,5 +212,48 @@ describe("policy (workloads): victoria-metrics-k8s-stack's global.license licens
       "VMSingle",
     );
     assert.equal(licensed.requests.memory, Mi(264));
+  });
+});
+
+describe("policy (workloads): a VMAuth's pods, as the other kinds are modelled (v0.66.0)", () => {
+  it("counts its Deployment at VMAuth's default resources and its config reloader's", () => {
+    const [w] = ofCr("VMAuth", { replicaCount: 2 });
+    assert.equal(w.kind, "Deployment");
+    assert.equal(w.replicas, 2);
+    assert.deepEqual(w.requests, { cpu: 0.05 + 0.01, memory: Mi(125) });
+    assert.equal(w.injectedMemory, Mi(25));
+    const [fromValues] = ofValues({ vmauth: { enabled: true, spec: { replicaCount: 2 } } }, "VMAuth");
+    assert.deepEqual([fromValues.replicas, fromValues.requests], [2, w.requests]);
+    assert.deepEqual(ofValues({ vmauth: { spec: { replicaCount: 2 } } }, "VMAuth"), [], "off by default");
+  });
+
+  it("runs no reloader where its config is external: secretRef, localPath or the deprecated configSecret", () => {
+    for (const spec of [
+      { externalConfig: { secretRef: { name: "s", key: "config.yaml" } } },
+      { externalConfig: { localPath: "/etc/vmauth/config.yaml" } },
+      { configSecret: "s" },
+    ]) {
+      const [w] = ofCr("VMAuth", { resources: SET, ...spec });
+      assert.equal(w.requests.memory, Mi(64), JSON.stringify(spec));
+      assert.equal(runsVmReloader("VMAuth", spec), false);
+    }
+  });
+
+  it("takes its reloader's image by the operator's rule: the pinned VM reloader, else VMAuth's own default", () => {
+    const env = { VM_OPERATOR_VERSION: "v0.66.0" };
+    assert.equal(
+      vmReloaderImage("VMAuth", {}, env)?.image,
+      "victoriametrics/operator:config-reloader-v0.66.0",
+    );
+    assert.deepEqual(vmReloaderImage("VMAuth", { useVMConfigReloader: false }, env), {
+      image: "quay.io/prometheus-operator/prometheus-config-reloader:v0.82.1",
+      from: "the operator's default VM_VMAUTHDEFAULT_CONFIGRELOADIMAGE",
+    });
+    const cr = vmCr("VMAuth", {});
+    const [w] = workloadsOf(cr, undefined, [], vmOperatorEnv([vmOperatorDeployment([]), cr]));
+    assert.deepEqual(
+      w.images.map((i) => i.path),
+      ["(config-reloader injected by the operator: the operator's default VM_CUSTOMCONFIGRELOADERIMAGE)"],
+    );
   });
 });

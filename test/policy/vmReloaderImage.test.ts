@@ -1,6 +1,6 @@
 /**
- * The config-reloader the VictoriaMetrics operator puts into VMAgent, VMAlert and VMAlertmanager
- * pods runs on the Pi nodes like the rest of the pod: the arm64-images policy judges its image as it
+ * The config-reloader the VictoriaMetrics operator puts into VMAgent, VMAlert, VMAlertmanager and
+ * VMAuth pods runs on the Pi nodes like the rest of the pod: the arm64-images policy judges its image as it
  * judges prometheus-operator's `--prometheus-config-reloader`, on rendered CRs (offline) and on the
  * chart's values (a live preview). Which image runs is the operator's rule (the contract's
  * vmReloaderImage, read at v0.66.0); these tests state the behaviour through it.
