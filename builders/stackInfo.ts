@@ -20,6 +20,8 @@ export function stackInfoData(input: {
   sized?: SizedComponent[];
   /** Data-bearing resources left unprotected on purpose in production (plan/metrics.ts), by name. */
   unprotected?: Record<string, string>;
+  /** The takeover's step (takeover.step), for a stack with a takeover block. */
+  takeoverStep?: string;
 }): Record<string, string> {
   return encodeStackInfo(input);
 }

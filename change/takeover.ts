@@ -7,7 +7,13 @@
  * `= import` then `~ update`, and only a replacement is refused. A Release a step installs where
  * one of that name already runs (left out of takeover.releases) is refused too.
  */
-import type { ExportResource, StackExport, SynthResult } from "../synth/synthesize";
+import {
+  SYNTH_MANIFEST_VERSION,
+  type ExportResource,
+  type StackExport,
+  type SynthResult,
+} from "../synth/synthesize";
+import { stackInfoData } from "./phaseMove";
 import { apiOfType } from "../synth/render/kinds";
 import { placeholderSecrets } from "../synth/render/secrets";
 import { ADOPTABLE_RELEASES, type AdoptableRelease } from "../config/resolve";
@@ -563,12 +569,19 @@ const runningReleaseInputs = (rel: RunningRelease, running: RunningState): Recor
 });
 
 /**
- * Whether `exp` is a synthesis of a takeover's import step: only then does the program mark its
- * namespace with NETWORK_POLICIES_DEFERRED (plan/foundation.ts, `ctx.importing`). A `pulumi stack
- * export` after that step holds the live namespace's annotations instead (the import ignores the
- * program's, OBJECT_IMPORT_IGNORES), and the update step's program sets no such annotation.
+ * Whether `exp` is a synthesis of a takeover's import step: the takeover step its stack-info
+ * ConfigMap records (plan/foundation.ts), in an export this program synthesized (its manifest's
+ * SYNTH_MANIFEST_VERSION). A `pulumi stack export` after that step records the same step, but its
+ * state holds each adopted release as the import read it, the running one, not the program's
+ * values. An export written before the stack-info recorded the step (an earlier commit's, as CI's
+ * HEAD^ exports) is read as then: by the NETWORK_POLICIES_DEFERRED annotation the program puts on
+ * its namespace only at that step (`ctx.importing`), which a real export's namespace never holds
+ * (the import ignores the program's annotations, OBJECT_IMPORT_IGNORES).
  */
 export function importStepSynthesis(exp: StackExport): boolean {
+  const recorded = stackInfoData(exp)?.takeoverStep;
+  if (typeof recorded === "string")
+    return recorded === "import" && exp.deployment.manifest?.version === SYNTH_MANIFEST_VERSION;
   return exp.deployment.resources.some(
     (r) =>
       r.type === NAMESPACE_TYPE && r.inputs?.metadata?.annotations?.[NETWORK_POLICIES_DEFERRED] !== undefined,

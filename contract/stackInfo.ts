@@ -48,6 +48,11 @@ export interface StackFacts {
    * URN's last part), each with the stack key that asks for it: the pack does not refuse them.
    */
   unprotected?: Record<string, string>;
+  /**
+   * The takeover step the stack was synthesized or deployed at (`takeover.step`), for a stack with a
+   * takeover block: the change check reads an earlier export's import step by it.
+   */
+  takeoverStep?: string;
 }
 
 /** A node pool as the program's config holds it (quantities as strings). */
@@ -71,6 +76,7 @@ export function encodeStackInfo(input: {
   workload?: DeclaredWorkload;
   sized?: SizedComponent[];
   unprotected?: Record<string, string>;
+  takeoverStep?: string;
 }): Record<string, string> {
   return {
     cluster: input.cluster,
@@ -94,6 +100,8 @@ export function encodeStackInfo(input: {
     ...(Object.keys(input.unprotected ?? {}).length > 0 && {
       unprotected: JSON.stringify(input.unprotected),
     }),
+    // Only a takeover's: every other stack's ConfigMap stays as it was.
+    ...(input.takeoverStep !== undefined && { takeoverStep: input.takeoverStep }),
   };
 }
 
@@ -132,6 +140,7 @@ export function decodeStackInfo(data: Record<string, unknown> | undefined): Stac
     workload,
     sized,
     unprotected,
+    takeoverStep: text(d.takeoverStep),
   };
 }
 

@@ -65,7 +65,17 @@ export function planFoundation(
           agentsNamespace: { inputs: nsInputs(agentsNs, podSecurityLabels("privileged")), waitsFor: none() },
         }),
     stackInfo: {
-      inputs: { namespace: ns, data: stackInfoData({ ...cfg, sized: ctx.sized.components, unprotected }) },
+      inputs: {
+        namespace: ns,
+        // The takeover's step said as itself, which the change check reads an earlier export's
+        // import step by (change/takeover.ts importStepSynthesis), not by what that step defers.
+        data: stackInfoData({
+          ...cfg,
+          sized: ctx.sized.components,
+          unprotected,
+          takeoverStep: cfg.takeover?.step,
+        }),
+      },
       waitsFor: none(),
     },
     priorityClasses: { inputs: { classes: Object.values(PRIORITY_CLASSES) }, waitsFor: none() },

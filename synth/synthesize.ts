@@ -161,6 +161,12 @@ interface Recorded {
   ignoreChanges?: string[];
 }
 
+/**
+ * The manifest version a synthesis writes into its export, where `pulumi stack export` writes the
+ * CLI's version: what tells an export this program synthesized from one a deployment left.
+ */
+export const SYNTH_MANIFEST_VERSION = "v3.0.0-synth";
+
 export interface SynthResult {
   export: StackExport;
   /** Resources the update imports, with their IDs (side record; exports have no import field). */
@@ -380,7 +386,7 @@ export async function synthesize(
     export: {
       version: 3,
       deployment: {
-        manifest: { time: new Date(0).toISOString(), magic: "", version: "v3.0.0-synth" },
+        manifest: { time: new Date(0).toISOString(), magic: "", version: SYNTH_MANIFEST_VERSION },
         resources,
       },
     },

@@ -59,6 +59,7 @@ describe("contract/: what the program writes and the pack reads", () => {
       workload: undefined,
       sized: undefined,
       unprotected: undefined,
+      takeoverStep: undefined,
     });
     assert.equal(decodeStackInfo({ nodePools: "[{" }).pools, undefined);
     assert.equal(decodeStackInfo({ unprotected: '["prometheus-volume"]' }).unprotected, undefined);
