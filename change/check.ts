@@ -174,15 +174,16 @@ function notRenderedInput(lead: string, e: NotRenderedError, source?: (r: Releas
  * Running releases Helm did not render with their chart version and values: each with the values
  * file it was rendered from and the command that collects it again.
  */
-function runningNotRendered(running: RunningState, dir: string, e: RunningNotRenderedError): string {
-  return notRenderedInput(
-    `--running ${dir}: what runs does not render, so the change from it is not known`,
-    e,
-    (r) => {
-      const rel = { name: r.releaseName, namespace: r.namespace };
-      return `rendered with chart ${r.chart} ${r.version} (${path.join(running.dir, "helm-list.yaml")}) and the values of ${path.join(running.dir, valuesFileOf(rel))} (collected with: ${valuesCommand(rel, dir, running.from?.context)})`;
-    },
-  );
+function runningNotRendered(
+  running: RunningState,
+  dir: string,
+  e: NotRenderedError,
+  lead = `--running ${dir}: what runs does not render, so the change from it is not known`,
+): string {
+  return notRenderedInput(lead, e, (r) => {
+    const rel = { name: r.releaseName, namespace: r.namespace };
+    return `rendered with chart ${r.chart} ${r.version} (${path.join(running.dir, "helm-list.yaml")}) and the values of ${path.join(running.dir, valuesFileOf(rel))} (collected with: ${valuesCommand(rel, dir, running.from?.context)})`;
+  });
 }
 
 /**
@@ -226,7 +227,11 @@ async function againstSection(
   runningFlag?: string,
 ): Promise<Section> {
   // An import step's synthesis holds the program's values where the state holds the running ones.
-  const { export: previous, line: asRunning } = previousState(root, stack, result, exported, runningFlag);
+  const {
+    export: previous,
+    line: asRunning,
+    judged,
+  } = previousState(root, stack, result, exported, runningFlag);
   // A refused claim change names the stack key behind it at its line in Pulumi.<stack>.yaml.
   const at = overridePlacesIn(root, stack);
   // Its commands name the project folder when verify would not read it without --dir.
@@ -236,12 +241,7 @@ async function againstSection(
     // check; here it is the previous export's (its values, or a chart version the cache lacks the
     // render of), said as synth says its own: an input of --against (exit 2), no unexpected error.
     if (e instanceof NotRenderedError && e.exp === previous)
-      throw new SynthInputError(
-        notRenderedInput(
-          `--against ${against}: the previous export does not render, so the change from it is not known`,
-          e,
-        ),
-      );
+      throw new SynthInputError(previousNotRendered(against, e, judged));
     throw e;
   });
   // A moved tenant is stack-wide: the objects below show only the headers that carry it.
@@ -340,6 +340,52 @@ function readRunning(root: string, stack: string, dir: string, by: string): Runn
   }
 }
 
+/** The adopted releases of an import step's synthesis that the change judges as they run (previousState). */
+interface JudgedAsRunning {
+  running: RunningState;
+  /** The flag or key that named the folder, as the user wrote it: `--running running/`. */
+  by: string;
+  /** The folder as given, for the commands that collect it again. */
+  dir: string;
+  /** Their URNs: each Release of the export rendered from what runs instead. */
+  urns: ReadonlySet<string>;
+}
+
+/**
+ * The previous export's releases Helm did not render, each said as the input it was rendered from:
+ * an adopted release an import step's synthesis is judged by as it runs (`judged`) with the running
+ * chart version (helm-list.yaml), its values file and Helm's error, as --running says what runs;
+ * any other as the export's own. Both when both failed: two inputs, two mistakes.
+ */
+function previousNotRendered(against: string, e: NotRenderedError, judged?: JudgedAsRunning): string {
+  const running = (r: ReleaseRender) => judged?.urns.has(r.resourceUrn) === true;
+  // The renders with only the failures of one input left, so "1 of 6" still counts every release.
+  const only = (of: (r: ReleaseRender) => boolean) =>
+    new NotRenderedError(
+      e.renders.map((r) => (of(r) ? r : { ...r, error: undefined })),
+      e.exp,
+    );
+  const failed = e.renders.filter((r) => r.error !== undefined);
+  const said: string[] = [];
+  if (judged && failed.some(running))
+    said.push(
+      runningNotRendered(
+        judged.running,
+        judged.dir,
+        only(running),
+        `${judged.by}: what runs does not render, so the change from --against ${against} (the takeover's import step, whose adopted releases are judged as they run) is not known`,
+      ),
+    );
+  if (failed.some((r) => !running(r)))
+    said.push(
+      notRenderedInput(
+        `--against ${against}: the previous export does not render, so the change from it is not known`,
+        only((r) => !running(r)),
+      ),
+    );
+  return said.join("\n");
+}
+
 /**
  * The previous export as the state it stands for: an import step's synthesis, with the releases the
  * synthesis adopts as they run (takeover.ts stateAfterImport), read from the folder the synthesis
@@ -351,7 +397,7 @@ function previousState(
   result: StackSynthesis,
   previous: StackExport,
   runningFlag?: string,
-): { export: StackExport; line?: string } {
+): { export: StackExport; line?: string; judged?: JudgedAsRunning } {
   // The flag's folder is read relative to the working folder, the key's to the project folder.
   const named = stackTakeover(root, stack).running;
   const dir = runningFlag
@@ -363,9 +409,22 @@ function previousState(
   const running = readRunning(root, stack, dir, runningFlag ? "--running" : "takeover.running");
   const state = stateAfterImport(previous, result, running);
   const was = new Set(previous.deployment.resources);
-  const adopted = state.deployment.resources.filter((r) => !was.has(r)).map((r) => resourceLabel(r));
+  const replaced = state.deployment.resources.filter((r) => !was.has(r));
+  const adopted = replaced.map((r) => resourceLabel(r));
   if (adopted.length === 0) return { export: previous };
+  // The flag's folder as given; the key's as the stack file names it, with its line.
+  const where = overridePlacesIn(root, stack)("takeover.running");
+  const by = runningFlag
+    ? `--running ${runningFlag}`
+    : `takeover.running: ${String(named)}${where ? ` (${where})` : ""}`;
   return {
+    // The commands that collect it again run where synth ran: the key's folder said from there.
+    judged: {
+      running,
+      by,
+      dir: runningFlag ?? (path.relative(process.cwd(), dir) || dir),
+      urns: new Set(replaced.map((r) => r.urn)),
+    },
     export: state,
     line: `the previous export is the takeover's import step as synthesized, whose ${inWords(adopted)} hold the program's values, which that step did not apply: it ignores their chart, version and values (ignoreChanges), so the state keeps each release as it runs; judged here from what runs (${running.dir})`,
   };
