@@ -1,9 +1,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT, synthCli, tmpDir } from "../support/helpers";
-import { stableDir } from "../support/stableDir";
-import { writeSeed000Running } from "../support/runningSeed000";
+import { synthCli, tmpDir } from "../support/helpers";
+import { atUpdate, importStep } from "../support/importStep";
 
 /*
  * The takeover's two steps checked as README "Taking over a running stack" runs them: the import
@@ -20,23 +19,9 @@ describe("--against the takeover's import-step synthesis at its update step (cha
   let again: { status: number | null; stdout: string; stderr: string };
 
   before(async () => {
-    // The same path every run: the synthesis store keys a project folder's stack files by path.
-    const dir = stableDir("import-step-against");
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    const text = fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8");
-    assert.match(text, /\n {4}step: import\n/);
-    const file = path.join(dir, "Pulumi.takeover.yaml");
-    fs.writeFileSync(file, text);
-    await writeSeed000Running(path.join(dir, "running"));
-    const a = tmpDir("import-step");
-    const imported = await synthCli("--dir", dir, "--stack", "takeover", "--out", a, "--quiet");
-    assert.equal(imported.status, 0, imported.stdout + imported.stderr);
-    fs.writeFileSync(
-      file,
-      text.replace(/\n {4}step: import\n/, "\n    step: update\n    running: running\n"),
-    );
+    const { dir, file, text, against } = await importStep("import-step-against");
+    fs.writeFileSync(file, atUpdate(text, "running"));
     const b = tmpDir("update-step");
-    const against = path.join(a, "takeover.json");
     update = await synthCli("--dir", dir, "--stack", "takeover", "--out", b, "--quiet", "--against", against);
     // The update step's own synthesis as the previous export: its values did run, kept as they are.
     const next = tmpDir("update-again");

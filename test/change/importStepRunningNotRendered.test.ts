@@ -1,9 +1,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT, synthCli, tmpDir } from "../support/helpers";
-import { stableDir } from "../support/stableDir";
-import { writeSeed000Running } from "../support/runningSeed000";
+import { synthCli, tmpDir } from "../support/helpers";
+import { atUpdate, importStep } from "../support/importStep";
 
 /*
  * --against the takeover's import-step synthesis at its update step renders each adopted release
@@ -21,18 +20,9 @@ describe("--against an import step's synthesis whose running release does not re
   let against = "";
 
   before(async () => {
-    const dir = stableDir("import-step-running-not-rendered");
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    const text = fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8");
-    assert.match(text, /\n {4}step: import\n/);
-    const file = path.join(dir, "Pulumi.takeover.yaml");
-    fs.writeFileSync(file, text);
-    const running = path.join(dir, "running");
-    await writeSeed000Running(running);
-    const a = tmpDir("import-step-for-render");
-    const imported = await synthCli("--dir", dir, "--stack", "takeover", "--out", a, "--quiet");
-    assert.equal(imported.status, 0, imported.stdout + imported.stderr);
-    against = path.join(a, "takeover.json");
+    const step = await importStep("import-step-running-not-rendered");
+    const { dir, file, text, running } = step;
+    against = step.against;
     const values = path.join(running, "monitoring.loki.values.yaml");
     const was = fs.readFileSync(values, "utf8");
     const broken = was.replace(/\nsingleBinary:\n {2}replicas: 0\n/, "\nsingleBinary:\n  replicas: 1\n");
@@ -54,7 +44,7 @@ describe("--against an import step's synthesis whose running release does not re
         "--against",
         against,
       );
-      fs.writeFileSync(file, text.replace(/\n {4}step: import\n/, "\n    step: update\n"));
+      fs.writeFileSync(file, atUpdate(text));
       byFlag = await synthCli(
         "--dir",
         dir,
