@@ -19,7 +19,7 @@ import { ChartCacheError } from "../synth/render/helm";
 import type { ReleaseRender } from "../synth/render/types";
 import { synthStack, type StackSynthesis } from "../synth/run";
 import { SynthInputError, type StackExport } from "../synth/synthesize";
-import { notRenderedText, overridePlacesIn } from "../synth/report";
+import { notRenderedText, overridePlacesIn, type OverridePlace } from "../synth/report";
 import { changeAgainst, NotRenderedError, readExport } from "./against";
 import { ignoredChangeVerdicts } from "./ignoredChanges";
 import { alertmanagerHandoverVerdict } from "./alertState";
@@ -57,6 +57,7 @@ import { bucketMove, createdBuckets } from "./bucketMove";
 import { protectionLostVerdicts } from "./protectionLost";
 import { seriesCapVerdicts } from "./seriesCapShrink";
 import { foldTakeoverRemoved } from "./takeoverRemoved";
+import { withKeptWayOut } from "./keptWayOut";
 
 /** An `--against` file and the export read from it (against.ts readExport). */
 export interface AgainstExport {
@@ -215,6 +216,25 @@ interface Section {
   asRunning?: boolean;
 }
 
+/** The objects' change from `previous`, whose releases that do not render are an input's mistake. */
+async function objectsChange(
+  previous: StackExport,
+  result: StackSynthesis,
+  against: string,
+  judged: JudgedAsRunning | undefined,
+  at: OverridePlace,
+  dir: string | undefined,
+): Promise<ChangeReport> {
+  return changeAgainst(previous, result, {}, at, dir).catch((e: unknown) => {
+    // The synthesis' own releases that do not render are said by synth, which then runs no change
+    // check; here it is the previous export's (its values, or a chart version the cache lacks the
+    // render of), said as synth says its own: an input of --against (exit 2), no unexpected error.
+    if (e instanceof NotRenderedError && e.exp === previous)
+      throw new SynthInputError(previousNotRendered(against, e, judged));
+    throw e;
+  });
+}
+
 /**
  * The `--against` section: the stack-wide verdicts first (each one message for one mistake, above
  * the objects), then the objects' change, whose counts line counts both.
@@ -236,14 +256,13 @@ async function againstSection(
   const at = overridePlacesIn(root, stack);
   // Its commands name the project folder when verify would not read it without --dir.
   const dir = commandDir(root);
-  const change = await changeAgainst(previous, result, {}, at, dir).catch((e: unknown) => {
-    // The synthesis' own releases that do not render are said by synth, which then runs no change
-    // check; here it is the previous export's (its values, or a chart version the cache lacks the
-    // render of), said as synth says its own: an input of --against (exit 2), no unexpected error.
-    if (e instanceof NotRenderedError && e.exp === previous)
-      throw new SynthInputError(previousNotRendered(against, e, judged));
-    throw e;
-  });
+  // At the update step without takeover.running, a refusal the key removes says so (keptWayOut.ts).
+  const { report: change, verdict: keyUnset } = await withKeptWayOut(
+    await objectsChange(previous, result, against, judged, at, dir),
+    previous,
+    result,
+    { root, stack, against, runningFlag, at, dir },
+  );
   // A moved tenant is stack-wide: the objects below show only the headers that carry it.
   const tenants = tenantMoveVerdicts(previous, result.export, at);
   // A backend swapped is stack-wide too: the objects below show the old one's deletions, whose
@@ -299,6 +318,7 @@ async function againstSection(
   // old tenant stays readable (previousTenants), the dashboards removed, an image downgrade or a lower
   // series limit a warning.
   const said = [
+    keyUnset,
     backend,
     buckets,
     ...tenants,

@@ -7,12 +7,7 @@
  * `= import` then `~ update`, and only a replacement is refused. A Release a step installs where
  * one of that name already runs (left out of takeover.releases) is refused too.
  */
-import {
-  SYNTH_MANIFEST_VERSION,
-  type ExportResource,
-  type StackExport,
-  type SynthResult,
-} from "../synth/synthesize";
+import { synthesized, type ExportResource, type StackExport, type SynthResult } from "../synth/synthesize";
 import { stackInfoData } from "./phaseMove";
 import { apiOfType } from "../synth/render/kinds";
 import { placeholderSecrets } from "../synth/render/secrets";
@@ -580,8 +575,7 @@ const runningReleaseInputs = (rel: RunningRelease, running: RunningState): Recor
  */
 export function importStepSynthesis(exp: StackExport): boolean {
   const recorded = stackInfoData(exp)?.takeoverStep;
-  if (typeof recorded === "string")
-    return recorded === "import" && exp.deployment.manifest?.version === SYNTH_MANIFEST_VERSION;
+  if (typeof recorded === "string") return recorded === "import" && synthesized(exp);
   return exp.deployment.resources.some(
     (r) =>
       r.type === NAMESPACE_TYPE && r.inputs?.metadata?.annotations?.[NETWORK_POLICIES_DEFERRED] !== undefined,

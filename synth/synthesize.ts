@@ -167,6 +167,10 @@ interface Recorded {
  */
 export const SYNTH_MANIFEST_VERSION = "v3.0.0-synth";
 
+/** Whether this program synthesized `exp` (its manifest), not a deployment (`pulumi stack export`). */
+export const synthesized = (exp: StackExport): boolean =>
+  exp.deployment.manifest?.version === SYNTH_MANIFEST_VERSION;
+
 export interface SynthResult {
   export: StackExport;
   /** Resources the update imports, with their IDs (side record; exports have no import field). */
