@@ -15,7 +15,7 @@ import { synthCommand } from "../model/phases";
 import { stackFilePath } from "../config/paths";
 import type { OverridePlace } from "../synth/report";
 import { synthesized, type StackExport, type SynthResult } from "../synth/synthesize";
-import { changeAgainst, stateOf } from "./against";
+import { changeAgainst, NotRenderedError, stateOf } from "./against";
 import { stackTakeover } from "./runningConfig";
 import type { ChangeReport } from "./change";
 
@@ -87,9 +87,15 @@ export async function withKeptWayOut(
   if (!atUpdateWithoutKey || report.refused.length === 0 || synthesized(previous)) return { report };
   const keptExport = await keptAsPrevious(previous, next);
   if (!keptExport) return { report };
-  const stays = refusedFields(
-    await changeAgainst(previous, { ...next, export: keptExport }, {}, ctx.at, ctx.dir),
+  // A render the kept values fail proves nothing: the refusals stay as they are, in their own words.
+  const kept = await changeAgainst(previous, { ...next, export: keptExport }, {}, ctx.at, ctx.dir).catch(
+    (e: unknown) => {
+      if (e instanceof NotRenderedError) return undefined;
+      throw e;
+    },
   );
+  if (!kept) return { report };
+  const stays = refusedFields(kept);
   const places = report.refused.flatMap((e) =>
     e.refused.filter((r) => !stays.has(`${e.subject} ${r.field}`)).map((r) => ({ e, r })),
   );
