@@ -14,6 +14,12 @@ import type { Refusal } from "./apiRules";
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
+/** The chunks bucket of a loki chart's values that keep the chunks on S3; undefined otherwise. */
+export function s3ChunksBucket(values: any): string | undefined {
+  const storage = values?.loki?.storage ?? {};
+  return storage.type === "s3" ? str(storage.bucketNames?.chunks) : undefined;
+}
+
 /**
  * The refusals of the update on an adopted Loki release: `planned` is the program's values for it,
  * `rel` the running release. Empty when both keep the logs in the same place, or when the running
@@ -36,7 +42,7 @@ export function lokiStoreRefusals(
         reason: `it runs with "${wasType}" (${file}), the update sets "${nowType}" from ${stackKeyAt("objectStore.type", at)}: Loki would start on an empty store, and the logs already written ${wasType === "filesystem" ? "on its claims" : "in its bucket"} would no longer be read (nor deleted by retention); set objectStore.type to keep them where they run`,
       },
     ];
-  const [wasBucket, nowBucket] = [str(was.bucketNames?.chunks), str(now.bucketNames?.chunks)];
+  const [wasBucket, nowBucket] = [s3ChunksBucket(rel.values), str(now.bucketNames?.chunks)];
   if (wasType !== "s3" || !wasBucket || !nowBucket || wasBucket === nowBucket) return [];
   const key = "takeover.buckets.loki.chunks";
   return [

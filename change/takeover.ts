@@ -46,6 +46,7 @@ import { listed as inWords } from "../model/words";
 import { NAMESPACE_TYPE } from "../model/names";
 import { NETWORK_POLICIES_DEFERRED } from "@homelab-observability/contract";
 import { RELEASE_IMPORT_IGNORES } from "../model/importIgnores";
+import { renamedReleaseWarnings } from "./renamedRelease";
 
 /** The expected preview of one adopted resource in one step. */
 export interface Preview {
@@ -257,7 +258,8 @@ function statusRefusal(rel: RunningRelease, running: RunningState): Refusal | un
 
 /**
  * Per adopted resource of one synthesis, its preview against what runs, then each Release it would
- * install where one of that name runs (installClashes; `inState` as there).
+ * install where one of that name runs (installClashes; `inState` as there), and each it would
+ * install beside a running one of its chart under another name (renamedReleaseWarnings).
  */
 export function previews(
   result: SynthResult,
@@ -266,7 +268,11 @@ export function previews(
   inState: ReadonlySet<string> = new Set(),
   at?: OverridePlace,
 ): Preview[] {
-  return [...adoptedPreviews(result, running, step, at), ...installClashes(result, running, inState, at)];
+  return [
+    ...adoptedPreviews(result, running, step, at),
+    ...installClashes(result, running, inState, at),
+    ...renamedReleaseWarnings(result, running, inState, at),
+  ];
 }
 
 /**
