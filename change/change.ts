@@ -104,7 +104,8 @@ export function objectKey(o: RenderedObject): string {
 }
 const subjectOf = (o: RenderedObject) =>
   `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
-const ownerOf = (s: StackObject) =>
+/** Who deploys an object, as messages name it: `release <namespace>/<name>`, else its resource's name. */
+export const ownerOf = (s: StackObject) =>
   s.release ? `release ${s.release.namespace}/${s.release.name}` : lastName(s.resourceUrn);
 
 /** The provider switches of the kubernetes provider a resource uses (its Provider's inputs). */

@@ -529,6 +529,7 @@ async function runningSection(
         },
       )}`,
       ...update.notes.map((n) => `NOTE ${n}`),
+      ...update.warnings.map((w) => `WARNING ${w}`),
       formatRuleEvaluators(update.rules, running.dir, running.from),
       formatBlind(blindUpdate),
     ].join("\n"),

@@ -47,6 +47,7 @@ import { NAMESPACE_TYPE } from "../model/names";
 import { NETWORK_POLICIES_DEFERRED } from "@homelab-observability/contract";
 import { RELEASE_IMPORT_IGNORES } from "../model/importIgnores";
 import { renamedReleaseWarnings } from "./renamedRelease";
+import { lokiRulerWarnings } from "./lokiRuler";
 
 /** The expected preview of one adopted resource in one step. */
 export interface Preview {
@@ -780,7 +781,7 @@ export async function updateChange(
   update: SynthResult,
   running: RunningState,
   opts: { grafanaDatabaseSaved?: boolean; at?: OverridePlace; dir?: string } = {},
-): Promise<ChangeReport & { rules: RuleEvaluatorChange; notes: string[] }> {
+): Promise<ChangeReport & { rules: RuleEvaluatorChange; notes: string[]; warnings: string[] }> {
   // Both renders settle before either failure is said: the running one's first, as it is the
   // folder's own input and the update's may follow from the same values (Promise.all would say
   // whichever failed first in time).
@@ -863,5 +864,7 @@ export async function updateChange(
     refused: report.entries.filter((e) => e.refused.length > 0),
     rules: ruleEvaluatorChange(before.objects, after.objects, running),
     notes,
+    // Rule groups a running Loki's ruler keeps in its bucket, which the update's ruler no longer reads.
+    warnings: lokiRulerWarnings(before.objects, after.objects),
   };
 }
