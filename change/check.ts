@@ -26,6 +26,7 @@ import { alertmanagerHandoverVerdict } from "./alertState";
 import { formatChange, refusalCount, refusalsIn, resourceLabel, type ChangeReport } from "./change";
 import { listed as inWords } from "../model/words";
 import { backendOfExport, phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
+import { withRehearsalExports } from "./rehearsalExports";
 import { cachedValuesKeys } from "../config/chartCache";
 import { commandDir } from "../config/paths";
 import {
@@ -236,6 +237,43 @@ async function objectsChange(
 }
 
 /**
+ * The phase move's lines of the `--against` section: a skipped phase said first (and alone when
+ * refused); a one-phase move of production held while its rehearsals are behind, judged by their
+ * exports beside `against` where there are any. A refused move is stack-wide too: the deletions of
+ * what its phases drop (Mimir's protected buckets, back to loki-fixed) it names instead, one
+ * message for one mistake, so they leave `report` (as `moved`).
+ */
+function phaseVerdicts(
+  root: string,
+  stack: string,
+  against: string,
+  previous: StackExport,
+  result: StackSynthesis,
+  report: ChangeReport,
+  at: OverridePlace,
+) {
+  const dir = commandDir(root);
+  const { also, report: moved } = foldPhaseMove(previous, result, report);
+  const move = phaseMove(previous, result.export);
+  const skip = phaseMoveVerdict(move, stack, against, at, dir, createdBuckets(previous, result), also);
+  // Every stack file is read only for a move one phase forward, the one the rule judges.
+  const ahead =
+    move && "steps" in move && move.steps === 1
+      ? stagingAheadVerdict(
+          move,
+          stack,
+          withRehearsalExports(stackPhases(root), stack, against),
+          dir,
+          backendOfExport(previous),
+          at,
+        )
+      : undefined;
+  // A refusal is the one line; a note that refuses nothing is said under the move's gate line.
+  const phase = skip?.refused || ahead?.refused ? [skip?.refused ? skip : ahead] : [skip, ahead];
+  return { move, moved, phaseLines: phase.filter((v) => v !== undefined) };
+}
+
+/**
  * The `--against` section: the stack-wide verdicts first (each one message for one mistake, above
  * the objects), then the objects' change, whose counts line counts both.
  */
@@ -284,18 +322,7 @@ async function againstSection(
     { stack, dir },
     at,
   );
-  // A refused phase move is stack-wide too: the deletions of what its phases drop (Mimir's
-  // protected buckets, back to loki-fixed) it names instead, one message for one mistake.
-  const { also, report: moved } = foldPhaseMove(previous, result, withoutBuckets);
-  const move = phaseMove(previous, result.export);
-  // A skipped phase is said first; a one-phase move of production is held while staging is behind.
-  const skip = phaseMoveVerdict(move, stack, against, at, dir, createdBuckets(previous, result), also);
-  // Every stack file is read only for a move one phase forward, the one the rule judges.
-  const ahead =
-    move && "steps" in move && move.steps === 1
-      ? stagingAheadVerdict(move, stack, stackPhases(root), dir, backendOfExport(previous), at)
-      : undefined;
-  const phase = skip?.refused ? skip : (ahead ?? skip);
+  const { moved, phaseLines } = phaseVerdicts(root, stack, against, previous, result, withoutBuckets, at);
   // Dashboards the update removes are stack-wide too: the objects below show a ConfigMap's
   // deletion or update, nothing of which dashboards Grafana stops showing (a warning: dashboards.ts).
   const dashboards = dashboardsVerdicts(previous, result.export);
@@ -336,14 +363,14 @@ async function againstSection(
     ? { verdicts: said, report: moved }
     : foldTakeoverRemoved(previous, result.export, said, moved, `Pulumi.${stack}.yaml`);
   // One per refusal listed (two on one release are two); the objects' counts line says them all.
-  const above = (phase?.refused ? 1 : 0) + verdicts.filter((v) => v.refused).length;
+  const above = phaseLines.filter((v) => v.refused).length + verdicts.filter((v) => v.refused).length;
   return {
     refused: refusalCount(report) + above,
     asRunning: asRunning !== undefined,
     text: [
       `== ${stack}: change from ${against}`,
       ...(asRunning ? [asRunning] : []),
-      ...(phase ? [phase.line] : []),
+      ...phaseLines.map((v) => v.line),
       ...verdicts.map((v) => v.line),
       formatChange(report, { above }),
     ].join("\n"),

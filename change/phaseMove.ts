@@ -238,6 +238,37 @@ export interface StackPhase {
   production: boolean;
   phase: Phase;
   metricsBackend: string;
+  /**
+   * Where its export was looked for (rehearsalExports.ts): `unread` absent, `phase` and (where it
+   * runs one) `metricsBackend` are the export's, and `filePhase` the other phase its file says;
+   * else they are its stack file's, `unread` says why, and `give` that writing its export at `file`
+   * would let it be read. Absent: none was looked for.
+   */
+  exportAt?: { file: string; unread?: string; give?: true; filePhase?: Phase };
+}
+
+/** Where a rehearsal's phase was read, said after its name and phase; nothing where no export was looked for. */
+function readFrom(s: StackPhase): string {
+  if (!s.exportAt) return "";
+  const { file, unread, filePhase } = s.exportAt;
+  if (unread === undefined)
+    return ` as its export ${file} says${filePhase ? `, though Pulumi.${s.stack}.yaml says ${filePhase}` : ""}`;
+  return ` as its stack file Pulumi.${s.stack}.yaml says (${unread})`;
+}
+
+/**
+ * The way to judge by what runs the rehearsals `ss` judged from their files, where writing their
+ * export beside --against would do it; "" when there is none. A stack file says the phase an
+ * operator set, which its last pulumi up may not have run.
+ */
+function giveExports(ss: StackPhase[], dir?: string): string {
+  const give = ss.filter((s) => s.exportAt?.give);
+  if (give.length === 0) return "";
+  const commands = give.map(
+    (s) =>
+      `\`${pulumiCommand(dir)} stack export --stack ${shellWord(s.stack)} > ${shellWord(s.exportAt!.file)}\``,
+  );
+  return `; a stack file says the phase set, which its last pulumi up may not have run: to judge ${listed(give.map((s) => s.stack))} by what ${give.length > 1 ? "they run" : "it runs"}, run ${listed(commands)} and this check again`;
 }
 
 /**
@@ -275,7 +306,9 @@ export function stackPhases(
  * skip has its own refusal). `running` is the backend the previous export runs: where the stack file
  * names another, that change is refused on its own (backendMove.ts, whose way out keeps `running`),
  * so the rehearsal judged is of `running`, not of the backend the refused edit names. `place` places
- * `phase` in the stack file, for the refusal to name its line.
+ * `phase` in the stack file, for the refusal to name its line. Where the rehearsals' exports were
+ * looked for (StackPhase exportAt), each is said with where its phase was read, and a move they let
+ * pass is said too (a note): which stack is at the phase, as its export or its file says.
  */
 export function stagingAheadVerdict(
   move: PhaseMove | UnknownPhase | undefined,
@@ -292,7 +325,15 @@ export function stagingAheadVerdict(
     (s) => s.stack !== stack && !s.production && s.metricsBackend === self.metricsBackend,
   );
   const at = PHASES.indexOf(move.to);
-  if (rehearsals.some((s) => PHASES.indexOf(s.phase) >= at)) return undefined;
+  const reached = rehearsals.filter((s) => PHASES.indexOf(s.phase) >= at);
+  // Rehearsed: where the rehearsals' exports were looked for, said with what was read.
+  if (reached.length > 0)
+    return reached.some((s) => s.exportAt)
+      ? {
+          line: `phase ${move.from} -> ${move.to} on production stack ${stack}: a non-production stack of metrics backend ${self.metricsBackend} is at ${move.to} or past it (staging runs ahead of production): ${reached.map((s) => `${s.stack} at ${s.phase}${readFrom(s)}`).join("; ")}${giveExports(reached, dir)}`,
+          refused: false,
+        }
+      : undefined;
   // The key at its line (the line to set back), where the stack file sets it.
   const where = place?.("phase");
   const refusedLine = `REFUSED phase ${move.from} -> ${move.to} on production stack ${stack} before any rehearsal: ${where ? `phase (${where}) says ${move.to}, and ` : ""}`;
@@ -328,7 +369,9 @@ export function stagingAheadVerdict(
       refused: true,
     };
   }
-  const behind = `${rehearsals.map((s) => `${s.stack} at ${s.phase}`).join(", ")}${refused.length ? `; ${unread}` : ""}`;
+  // Each with where its phase was read, where its export was looked for (`;` between them then).
+  const sep = rehearsals.some((s) => s.exportAt) ? "; " : ", ";
+  const behind = `${rehearsals.map((s) => `${s.stack} at ${s.phase}${readFrom(s)}`).join(sep)}${refused.length ? `; ${unread}` : ""}`;
   // The rehearsal closest to the target (the first of those as far) moves first, one phase at a
   // time like any stack: its own next phase and that phase's gate, which verify takes while its
   // file still names the phase it is at; the target itself may be phases further.
@@ -339,7 +382,7 @@ export function stagingAheadVerdict(
       ? `Move ${closest.stack} to ${move.to} first`
       : `Move ${closest.stack} up to ${move.to} first, one phase at a time, starting with ${next}`;
   return {
-    line: `${refusedLine}no non-production stack of metrics backend ${self.metricsBackend} has reached ${move.to} (${behind}); staging runs ahead of production. ${moveFirst} (its own gate: ${gateBefore(closest.stack, closest.phase, next, dir)}; then --against and pulumi up), then ${stack} (${PHASE_MOVE_DOC})`,
+    line: `${refusedLine}no non-production stack of metrics backend ${self.metricsBackend} has reached ${move.to} (${behind}); staging runs ahead of production. ${moveFirst} (its own gate: ${gateBefore(closest.stack, closest.phase, next, dir)}; then --against and pulumi up), then ${stack}${giveExports(rehearsals, dir)} (${PHASE_MOVE_DOC})`,
     refused: true,
   };
 }

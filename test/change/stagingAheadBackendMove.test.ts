@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT, stackCopy, synth } from "../support/helpers";
+import { stackCopy, stagingFileAt, synth } from "../support/helpers";
 
 /**
  * Production moved from dual-write to backend-primary (with `metricsBackend: victoriametrics` added in
@@ -11,12 +11,7 @@ import { ROOT, stackCopy, synth } from "../support/helpers";
  */
 async function moveWithBackend(prefix: string, stagingPhase: string, backend = true) {
   const { dir, file, against } = stackCopy(prefix, "production");
-  const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
-  assert.match(staging, /phase: kps-removed\n/);
-  fs.writeFileSync(
-    path.join(dir, "Pulumi.staging.yaml"),
-    staging.replace(/phase: kps-removed\n/, `phase: ${stagingPhase}\n`),
-  );
+  stagingFileAt(dir, stagingPhase);
   const previous = path.join(dir, "before.json");
   fs.writeFileSync(previous, JSON.stringify((await synth("production", { phase: "dual-write" })).export));
   const text = fs.readFileSync(file, "utf8");
@@ -51,7 +46,7 @@ describe("change check: a production phase move with a refused metricsBackend ch
     const out = await moveWithBackend("staging-ahead-backend-behind", "dual-write");
     assert.match(
       out,
-      /REFUSED phase dual-write -> backend-primary on production stack production before any rehearsal: phase \(Pulumi\.production\.yaml:8\) says backend-primary, and no non-production stack of metrics backend mimir has reached backend-primary \(staging at dual-write\)/,
+      /REFUSED phase dual-write -> backend-primary on production stack production before any rehearsal: phase \(Pulumi\.production\.yaml:8\) says backend-primary, and no non-production stack of metrics backend mimir has reached backend-primary \(staging at dual-write as its stack file Pulumi\.staging\.yaml says \(no \S+\/staging\.json beside the --against export\)\)/,
     );
     assert.match(out, /; 2 refused \(2 stack-wide, above the objects\)/);
   });
@@ -65,7 +60,7 @@ describe("change check: production moved before staging (--against)", function (
     const out = await moveWithBackend("staging-ahead-line", "dual-write", false);
     assert.match(
       out,
-      /\nREFUSED phase dual-write -> backend-primary on production stack production before any rehearsal: phase \(Pulumi\.production\.yaml:8\) says backend-primary, and no non-production stack of metrics backend mimir has reached backend-primary \(staging at dual-write\); /,
+      /\nREFUSED phase dual-write -> backend-primary on production stack production before any rehearsal: phase \(Pulumi\.production\.yaml:8\) says backend-primary, and no non-production stack of metrics backend mimir has reached backend-primary \(staging at dual-write as its stack file Pulumi\.staging\.yaml says \(no \S+\/staging\.json beside the --against export\)\); /,
     );
     assert.match(out, /; 1 refused \(1 stack-wide, above the objects\)/);
   });

@@ -1,4 +1,5 @@
 import { externalReferenceDir } from "../../upstream/reference";
+import { strict as assert } from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -716,4 +717,14 @@ export function asRes(resources: ExportResource[]): Res[] {
   return resources
     .filter((r) => r.custom)
     .map((r) => ({ type: r.type, urn: r.urn, name: r.urn.split("::").pop()!, props: r.inputs }));
+}
+
+/** Writes the repo's staging stack file into `dir` with its phase (kps-removed) set to `phase`. */
+export function stagingFileAt(dir: string, phase: string): void {
+  const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+  assert.match(staging, /phase: kps-removed\n/);
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.staging.yaml"),
+    staging.replace(/phase: kps-removed\n/, `phase: ${phase}\n`),
+  );
 }
