@@ -27,6 +27,7 @@ import { formatChange, refusalCount, refusalsIn, resourceLabel, type ChangeRepor
 import { listed as inWords } from "../model/words";
 import { backendOfExport, phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
 import { withRehearsalExports } from "./rehearsalExports";
+import { versionRideVerdict } from "./versionRide";
 import { cachedValuesKeys } from "../config/chartCache";
 import { commandDir } from "../config/paths";
 import {
@@ -322,13 +323,24 @@ async function againstSection(
     { stack, dir },
     at,
   );
-  const { moved, phaseLines } = phaseVerdicts(root, stack, against, previous, result, withoutBuckets, at);
+  const { move, moved, phaseLines } = phaseVerdicts(
+    root,
+    stack,
+    against,
+    previous,
+    result,
+    withoutBuckets,
+    at,
+  );
   // Dashboards the update removes are stack-wide too: the objects below show a ConfigMap's
   // deletion or update, nothing of which dashboards Grafana stops showing (a warning: dashboards.ts).
   const dashboards = dashboardsVerdicts(previous, result.export);
   // An older image of a component that keeps state is stack-wide too: the objects below show an
   // image field's update, which says nothing of the data the newer version wrote.
   const downgrades = imageDowngradeVerdicts(previous, result.export, at);
+  // A version change riding with a phase move is stack-wide too: the objects below show a chart
+  // version's or an image's update beside the phase's, nothing of the gate having asked neither.
+  const ride = versionRideVerdict(move, previous, result, stack, at, dir);
   // An input the program ignores on update is stack-wide too: the engine keeps what runs, so the
   // objects below show no change, and nothing else says the stack file's new value does not apply.
   const ignored = ignoredChangeVerdicts(previous, result);
@@ -353,6 +365,7 @@ async function againstSection(
     items,
     ...dashboards,
     ...downgrades,
+    ride,
     ...ignored,
     ...unprotected,
     ...seriesCap,
