@@ -15,7 +15,12 @@ import { listed } from "../model/words";
 import { KNOWN_PURPOSES, UNUSED_BUCKETS } from "../model/storage";
 import { LOKI_MODES, PROFILES, type LokiMode } from "../model/sizing";
 import { engineDurationOf } from "./engineKeys";
-import { modelDurationMs, PROM_UNIT_MS } from "../upstream/engines/references";
+import {
+  MODEL_DURATION_MOST,
+  modelDurationMs,
+  modelDurationTooLong,
+  PROM_UNIT_MS,
+} from "../upstream/engines/references";
 import {
   hiddenReceiverIssues,
   isReceiverName,
@@ -49,10 +54,22 @@ const durationAboveZero = (v: string) => (durationSeconds(v) ?? 0) > 0;
 /** The form of a duration key, `more` said after the units; the message and the reference read it. */
 const durationForm = (example: string, more = "") =>
   `a duration above zero like "${example}" (whole number + ms|s|m|h|d|w|y, or several largest first as "1d12h"${more})`;
+/**
+ * A duration key's refusal: its form, or, for a value in that form too long to read, the longest
+ * one. Every reader of the schema's durations (model.ParseDuration in Loki, Mimir, Prometheus and
+ * Alertmanager; Go's time.ParseDuration) counts nanoseconds in 64 bits and refuses a longer one
+ * ("duration out of range", "invalid duration"; upstream/engines/references.ts MODEL_DURATION_MAX_NS).
+ */
+const durationRefusal = (form: string) => (v: unknown) => ({
+  message:
+    typeof v === "string" && modelDurationTooLong(v)
+      ? `expected a duration of at most ${MODEL_DURATION_MOST}: its reader counts nanoseconds in 64 bits and refuses a longer one`
+      : `expected ${form}`,
+});
 const duration = (example: string) =>
   z
     .string({ description: durationForm(example) })
-    .refine(durationAboveZero, { message: `expected ${durationForm(example)}` });
+    .refine(durationAboveZero, durationRefusal(durationForm(example)));
 /**
  * VictoriaMetrics' `-retentionPeriod` as vmstorage takes it (v1.144.0): a bare number is months
  * (lib/flagutil/duration.go:99-111 RetentionDuration.Set), a lower-case `m` is refused (:116-118),
@@ -93,7 +110,7 @@ const goDuration = (example: string, key: string) => {
   );
   return z
     .string({ description: form })
-    .refine(durationAboveZero, { message: `expected ${form}` })
+    .refine(durationAboveZero, durationRefusal(form))
     .transform(toGoDuration);
 };
 
@@ -660,9 +677,10 @@ const mimirBlocksRetention = () => {
     throw new Error("config/engineKeys.ts: mimir.blocksRetention is no longer a model.Duration");
   return z
     .string({ description: `a duration of at least 1d like "90d" (a number + h, d, w or y, as text)` })
-    .refine((v) => (durationSeconds(v) ?? 0) >= MIMIR_MIN_BLOCKS_RETENTION_SECONDS, {
-      message: `expected ${MIMIR_BLOCKS_RETENTION_FORM}`,
-    });
+    .refine(
+      (v) => (durationSeconds(v) ?? 0) >= MIMIR_MIN_BLOCKS_RETENTION_SECONDS,
+      durationRefusal(MIMIR_BLOCKS_RETENTION_FORM),
+    );
 };
 
 const mimir = z

@@ -66,6 +66,22 @@ describe("duration keys take the compound forms their readers take", () => {
     }
   });
 
+  it("refuses a duration longer than model.ParseDuration's 2^63-1 ns (v0.67.1, Mimir 3.0.0's), saying the longest", () => {
+    // Run with Go: common v0.67.1 (and v0.61.0, v0.67.5) take 292y, 106751d and 2562047h and
+    // refuse 293y, 106752d and 2562048h ("duration out of range"); Go's time.ParseDuration the same.
+    for (const v of ["292y", "106751d", "2562047h"]) assert.ok(parsesAsModelDuration(v), v);
+    assert.equal(config({ mimir: { blocksRetention: "292y" } }).mimir.blocksRetention, "292y");
+    for (const v of ["293y", "106752d", "2562048h"]) {
+      assert.ok(!parsesAsModelDuration(v), v);
+      for (const key of ["mimir.blocksRetention", "loki.retention", "loki.deleteDelay"]) {
+        const [top, leaf] = key.split(".");
+        assert.deepEqual(configProblems({ [top]: { [leaf]: v } }), [
+          `homelab-observability:${key}: expected a duration of at most 106751d (about 292 years): its reader counts nanoseconds in 64 bits and refuses a longer one, got string "${v}"`,
+        ]);
+      }
+    }
+  });
+
   it("loki.retention below 24h is refused with Loki's minimum, not for whole days", () => {
     assert.deepEqual(configProblems({ loki: { retention: "12h" } }), [
       `homelab-observability:loki.retention: expected at least 24h (retention runs on the 24h index), got "12h"`,

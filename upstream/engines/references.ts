@@ -1134,23 +1134,46 @@ export const PROM_UNIT_MS: Record<string, number> = {
   ms: 1,
 };
 
-/** A `model.Duration` text in milliseconds, as `model.ParseDuration` reads it, or undefined when it does not parse. */
-export function modelDurationMs(s: string): number | undefined {
-  if (s === "0") return 0;
+/**
+ * The longest duration `model.ParseDuration` takes, in nanoseconds: 2^63-1, a time.Duration's
+ * largest (common/model/time.go:248-255 at v0.67.1, the version in Mimir mimir-3.0.0's go.mod:35
+ * and vendor/modules.txt:1223; "duration out of range" above it, so Mimir and Loki stop at load).
+ * Run: ParseDuration of v0.67.1 takes "292y", "106751d" and "2562047h" and refuses "293y",
+ * "106752d" and "2562048h".
+ */
+const MODEL_DURATION_MAX_NS = 2n ** 63n - 1n;
+/** The longest duration `model.ParseDuration` takes, in the words every message says it in. */
+export const MODEL_DURATION_MOST = "106751d (about 292 years)";
+
+/** A `model.Duration` text in nanoseconds, read as `model.ParseDuration` reads it but for its range. */
+function modelDurationNs(s: string): bigint | undefined {
+  if (s === "0") return 0n;
   if (s === "") return undefined;
   let rest = s;
   let last = -1;
-  let ms = 0;
+  let ns = 0n;
   while (rest !== "") {
     const m = /^(\d+)(ms|[ywdhms])/.exec(rest);
     if (!m) return undefined;
     const pos = PROM_UNITS.indexOf(m[2]);
     if (pos <= last) return undefined; // units go from largest to smallest, each once
     last = pos;
-    ms += Number(m[1]) * PROM_UNIT_MS[m[2]];
+    ns += BigInt(m[1]) * BigInt(PROM_UNIT_MS[m[2]]) * 1_000_000n;
     rest = rest.slice(m[0].length);
   }
-  return ms;
+  return ns;
+}
+
+/** A `model.Duration` text in milliseconds, as `model.ParseDuration` reads it, or undefined when it does not parse. */
+export function modelDurationMs(s: string): number | undefined {
+  const ns = modelDurationNs(s);
+  return ns === undefined || ns > MODEL_DURATION_MAX_NS ? undefined : Number(ns / 1_000_000n);
+}
+
+/** Whether `s` is a `model.Duration` in form that `model.ParseDuration` refuses for its length alone. */
+export function modelDurationTooLong(s: string): boolean {
+  const ns = modelDurationNs(s);
+  return ns !== undefined && ns > MODEL_DURATION_MAX_NS;
 }
 
 /**
@@ -1177,7 +1200,7 @@ export function modelDurationText(ms: number): string {
 export function durationForm(kind: DurationKind): string {
   return kind === "time.Duration"
     ? 'a Go time.Duration: units ns, us, ms, s, m, h only (no d, w, y), e.g. "24h" or "90m"'
-    : 'a Prometheus model.Duration: integers with units y, w, d, h, m, s, ms, largest first, e.g. "7d" or "1w2d"';
+    : `a Prometheus model.Duration: integers with units y, w, d, h, m, s, ms, largest first, e.g. "7d" or "1w2d", of at most ${MODEL_DURATION_MOST}`;
 }
 
 export function durationParses(kind: DurationKind, s: string): boolean {
