@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { closestMatch, closestOption, nearest, parseQuantity, slipOf } from "@homelab-observability/contract";
 import {
+  BARE_NUMBER_OFFERS,
   COMPONENT_MAPS,
   PROJECT,
   rawSchema,
@@ -228,7 +229,7 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
     case "invalid_type":
       return found === undefined
         ? `${at}: required, expected ${expectedForm(issue.path, issue.expected, undefined, input)}, got nothing`
-        : `${at}: expected ${expectedForm(issue.path, issue.expected, found, input)}, got ${describe(found)}${oneItemHint(issue.path, found, input)}${numberHint(issue.path, found, input)}${bytesHint(issue.path, found, input)}${booleanHint(issue.expected, found)}`;
+        : `${at}: expected ${expectedForm(issue.path, issue.expected, found, input)}, got ${describe(found)}${oneItemHint(issue.path, found, input)}${numberHint(issue.path, found, input)}${bytesHint(issue.path, found, input)}${bareNumberHint(issue.path, found, input)}${booleanHint(issue.expected, found)}`;
     case "invalid_enum_value": {
       const hint = typeof found === "string" ? enumHint(found, issue.options.map(String)) : "";
       const twins = hint ? listedTwinsHint(issue.path, hint, issue.options.map(String), input) : "";
@@ -254,7 +255,7 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
     case "too_big":
       return `${at}: expected ${boundedForm(issue, found, input)}, got ${describe(found)}`;
     default:
-      return `${at}: ${issue.message}, got ${describe(found)}${unitHint(issue.path, found, input) || hostHint(issue.path, found, input) || caseHint(issue.path, found, input) || receiverNameHint(issue.path, found, input)}`;
+      return `${at}: ${issue.message}, got ${describe(found)}${bareNumberHint(issue.path, found, input) || unitHint(issue.path, found, input) || hostHint(issue.path, found, input) || caseHint(issue.path, found, input) || receiverNameHint(issue.path, found, input)}`;
   }
 }
 
@@ -991,6 +992,23 @@ function unitHint(path: (string | number)[], found: unknown, input: unknown): st
   if (word) candidates.push(`${n}${word}`);
   const near = candidates.find((c) => c !== found && schema.safeParse(c).success);
   return near ? `; did you mean "${near}"?` : "";
+}
+
+/**
+ * For a number written without its unit where a duration goes (`retention: 30`, or "30"), what
+ * the key offers for it (schema.ts BARE_NUMBER_OFFERS: its usual unit, or vmstorage's months),
+ * when the key takes the value offered. Else "".
+ */
+function bareNumberHint(path: (string | number)[], found: unknown, input: unknown): string {
+  const n =
+    typeof found === "number"
+      ? found
+      : typeof found === "string" && /^\s*\d+(\.\d+)?\s*$/.test(found)
+        ? Number(found)
+        : NaN;
+  const schema = Number.isFinite(n) ? schemaAt(path, input) : undefined;
+  const offer = schema && BARE_NUMBER_OFFERS.get(schema)?.(n);
+  return offer && schema.safeParse(offer.value).success ? `; ${offer.why}` : "";
 }
 
 /**

@@ -66,10 +66,47 @@ const durationRefusal = (form: string) => (v: unknown) => ({
       ? `expected a duration of at most ${MODEL_DURATION_MOST}: its reader counts nanoseconds in 64 bits and refuses a longer one`
       : `expected ${form}`,
 });
+/**
+ * What a duration key offers for a number written without its unit (`retention: 30`, or "30"):
+ * the value to write and the words that say why (config/errors.ts offers it where the key takes
+ * the value), or undefined. Neither model.ParseDuration nor Go's time.ParseDuration assumes a unit
+ * (both refuse "30"; vmstorage's months are its own, {@link vmRetention}).
+ */
+export type BareNumberOffer = (n: number) => { value: string; why: string } | undefined;
+export const BARE_NUMBER_OFFERS = new WeakMap<z.ZodTypeAny, BareNumberOffer>();
+const offeringForBare = <T extends z.ZodTypeAny>(schema: T, offer: BareNumberOffer): T => {
+  BARE_NUMBER_OFFERS.set(schema, offer);
+  return schema;
+};
+/** Each unit a duration's example ends in, as its words say it (one, several). */
+const UNIT_WORDS: Record<string, [string, string]> = {
+  y: ["year", "years"],
+  w: ["week", "weeks"],
+  d: ["day", "days"],
+  h: ["hour", "hours"],
+  m: ["minute", "minutes"],
+  s: ["second", "seconds"],
+  ms: ["millisecond", "milliseconds"],
+};
+/** A whole number without its unit in the unit of the key's own example ("7d": days). */
+const inExampleUnit =
+  (example: string): BareNumberOffer =>
+  (n) => {
+    const unit = /[a-z]+$/.exec(example)![0];
+    if (!Number.isSafeInteger(n) || n <= 0) return undefined;
+    const word = UNIT_WORDS[unit][n === 1 ? 0 : 1];
+    return {
+      value: `${n}${unit}`,
+      why: `no unit is assumed: "${n}${unit}" if ${n} ${word} ${n === 1 ? "is" : "are"} meant`,
+    };
+  };
 const duration = (example: string) =>
-  z
-    .string({ description: durationForm(example) })
-    .refine(durationAboveZero, durationRefusal(durationForm(example)));
+  offeringForBare(
+    z
+      .string({ description: durationForm(example) })
+      .refine(durationAboveZero, durationRefusal(durationForm(example))),
+    inExampleUnit(example),
+  );
 /**
  * VictoriaMetrics' `-retentionPeriod` as vmstorage takes it (v1.144.0): a bare number is months
  * (lib/flagutil/duration.go:99-111 RetentionDuration.Set), a lower-case `m` is refused (:116-118),
@@ -79,12 +116,34 @@ const duration = (example: string) =>
 export const VM_RETENTION_FORM =
   'a duration of at least 1d in h|d|w|y like "14d" (vmstorage reads a bare number as months, refuses "m" and below 24h)';
 const vmRetention = (example: string) =>
-  z
-    .string({ description: `a duration of at least 1d in h|d|w|y, like "${example}"` })
-    .refine((v) => (durationSeconds(v) ?? 0) >= 86400 && /^\d+(\.\d+)?[hdwy]$/.test(v), {
-      message: `expected ${VM_RETENTION_FORM}`,
-    })
-    .default(example);
+  offeringForBare(
+    z
+      .string({ description: `a duration of at least 1d in h|d|w|y, like "${example}"` })
+      .refine((v) => (durationSeconds(v) ?? 0) >= 86400 && /^\d+(\.\d+)?[hdwy]$/.test(v), {
+        message: `expected ${VM_RETENTION_FORM}`,
+      }),
+    vmMonths,
+  ).default(example);
+
+/** A VictoriaMetrics month: 31 days (lib/flagutil/duration.go:223 msecsPer31Days at v1.144.0). */
+const VM_MONTH_MS = 31 * 86_400_000;
+/**
+ * A number without its unit as vmstorage reads it (lib/flagutil/duration.go:98-111 at v1.144.0,
+ * "deprecated" there): `int64(months * msecsPer31Days)` milliseconds, offered as the same retention
+ * in whole days, else whole hours (1.5 months: "1116h").
+ */
+const vmMonths: BareNumberOffer = (n) => {
+  const ms = Math.floor(n * VM_MONTH_MS);
+  const value =
+    ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : undefined;
+  const months = `${n} month${n === 1 ? "" : "s"}`;
+  return (
+    value && {
+      value,
+      why: `vmstorage would read it as ${months} of 31 days, the same retention as "${value}"`,
+    }
+  );
+};
 
 /**
  * A duration the program writes into a Loki or Mimir field (config/engineKeys.ts): the form that
@@ -108,10 +167,10 @@ const goDuration = (example: string, key: string) => {
     example,
     `; ${key} becomes a Go time.Duration, which the program writes d, w and y into as hours, "1d" as "24h"`,
   );
-  return z
-    .string({ description: form })
-    .refine(durationAboveZero, durationRefusal(form))
-    .transform(toGoDuration);
+  return offeringForBare(
+    z.string({ description: form }).refine(durationAboveZero, durationRefusal(form)).transform(toGoDuration),
+    inExampleUnit(example),
+  );
 };
 
 /**
@@ -675,12 +734,15 @@ export const MIMIR_BLOCKS_RETENTION_FORM =
 const mimirBlocksRetention = () => {
   if (engineDurationOf("mimir.blocksRetention") !== "model.Duration")
     throw new Error("config/engineKeys.ts: mimir.blocksRetention is no longer a model.Duration");
-  return z
-    .string({ description: `a duration of at least 1d like "90d" (a number + h, d, w or y, as text)` })
-    .refine(
-      (v) => (durationSeconds(v) ?? 0) >= MIMIR_MIN_BLOCKS_RETENTION_SECONDS,
-      durationRefusal(MIMIR_BLOCKS_RETENTION_FORM),
-    );
+  return offeringForBare(
+    z
+      .string({ description: `a duration of at least 1d like "90d" (a number + h, d, w or y, as text)` })
+      .refine(
+        (v) => (durationSeconds(v) ?? 0) >= MIMIR_MIN_BLOCKS_RETENTION_SECONDS,
+        durationRefusal(MIMIR_BLOCKS_RETENTION_FORM),
+      ),
+    inExampleUnit("90d"),
+  );
 };
 
 const mimir = z

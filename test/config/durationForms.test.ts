@@ -82,6 +82,44 @@ describe("duration keys take the compound forms their readers take", () => {
     }
   });
 
+  it("a number without its unit gets the number in the key's own unit, that the key takes", () => {
+    const bare = (key: string, v: unknown) => {
+      const [top, leaf] = key.split(".");
+      const extra = top === "victoriametrics" ? { metricsBackend: "victoriametrics" } : {};
+      return configProblems({ ...extra, [top]: { [leaf]: v } });
+    };
+    // model.ParseDuration and Go's time.ParseDuration refuse "30" (run: "not a valid duration
+    // string", "missing unit in duration"): no unit is the reader's either.
+    assert.ok(!parsesAsModelDuration("30") && !parsesAsGoDuration("30"));
+    for (const v of [30, "30"])
+      assert.match(
+        bare("loki.retention", v)[0],
+        /, got (number 30|string "30"); no unit is assumed: "30d" if 30 days are meant$/,
+      );
+    assert.match(
+      bare("loki.deleteDelay", 1)[0],
+      /, got number 1; no unit is assumed: "1h" if 1 hour is meant$/,
+    );
+    assert.match(
+      bare("victoriametrics.scrapeInterval", 30)[0],
+      /; no unit is assumed: "30s" if 30 seconds are meant$/,
+    );
+    assert.match(bare("mimir.blocksRetention", 90)[0], /; no unit is assumed: "90d" if 90 days are meant$/);
+    // vmstorage does read one: months of 31 days (v1.144.0 lib/flagutil/duration.go:98-111, 223).
+    assert.match(
+      bare("victoriametrics.retention", 12)[0],
+      /, got number 12; vmstorage would read it as 12 months of 31 days, the same retention as "372d"$/,
+    );
+    assert.match(
+      bare("victoriametrics.retention", 1.5)[0],
+      /1\.5 months of 31 days, the same retention as "1116h"$/,
+    );
+    // Nothing the key takes is the same value: no offer.
+    assert.match(bare("loki.retention", 0)[0], /, got number 0$/);
+    assert.match(bare("loki.retention", 1.5)[0], /, got number 1\.5$/);
+    assert.match(bare("victoriametrics.retention", 0)[0], /, got number 0$/);
+  });
+
   it("loki.retention below 24h is refused with Loki's minimum, not for whole days", () => {
     assert.deepEqual(configProblems({ loki: { retention: "12h" } }), [
       `homelab-observability:loki.retention: expected at least 24h (retention runs on the 24h index), got "12h"`,

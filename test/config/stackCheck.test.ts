@@ -79,10 +79,10 @@ describe("config: every problem of a stack file in one run (config/stackCheck.ts
     );
   });
 
-  it("a duration given as a number names the form with an example (7d)", () => {
+  it("a duration given as a number names the form with an example (7d), and the number in the example's unit", () => {
     const r = problems(stackFile((c) => (c[P("loki")].retention = 7)));
     assert.deepEqual(r.problems, [
-      `${P("loki.retention")}: expected a duration above zero like "7d" (whole number + ms|s|m|h|d|w|y, or several largest first as "1d12h"), got number 7`,
+      `${P("loki.retention")}: expected a duration above zero like "7d" (whole number + ms|s|m|h|d|w|y, or several largest first as "1d12h"), got number 7; no unit is assumed: "7d" if 7 days are meant`,
     ]);
   });
 
