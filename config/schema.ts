@@ -108,20 +108,36 @@ const duration = (example: string) =>
     inExampleUnit(example),
   );
 /**
- * VictoriaMetrics' `-retentionPeriod` as vmstorage takes it (v1.144.0): a bare number is months
- * (lib/flagutil/duration.go:99-111 RetentionDuration.Set), a lower-case `m` is refused (:116-118),
- * and below a day vmstorage stops (app/vmstorage/main.go:125). The schema takes h, d, w or y of at
- * least a day, the one form both agree on, and says so for a number as for "1h".
+ * VictoriaMetrics' `-retentionPeriod` as both its readers take it. vmstorage v1.144.0
+ * (lib/flagutil/duration.go:73-129 RetentionDuration.Set, read, not run) reads a bare number as
+ * months of 31 days (:98-111, "deprecated"), "6M" as months (:80-96), refuses a text ending in
+ * "m" (:116-118) and reads the rest as metricsql durations (compound "1d12h", fractions: metricsql
+ * v0.87.0 lexer.go:570-614), refusing 1201 months or more (:123-125, :222-223); below a day it
+ * stops (app/vmstorage/main.go:124-126). But the program writes the value into VMSingle's and
+ * VMCluster's spec.retentionPeriod, whose CRD pattern is `^[0-9]+(h|d|w|y)?$`
+ * (victoria-metrics-k8s-stack 0.80.0 charts/victoria-metrics-operator/charts/crds/crds/crd.yaml:
+ * 15466-15468, 40961-40963): "1d12h", "6M" and "1.5d" are refused there. The schema takes what both
+ * take, a whole number and one of h, d, w or y, from a day to below 1201 months; a bare number
+ * (months) vmstorage deprecates gets the same retention in days instead (vmMonths).
  */
-export const VM_RETENTION_FORM =
-  'a duration of at least 1d in h|d|w|y like "14d" (vmstorage reads a bare number as months, refuses "m" and below 24h)';
+export const VM_RETENTION_FORM = `a duration of at least 1d as a whole number and one of h|d|w|y, like "14d" (the operator's CRD takes no other form; vmstorage reads a bare number as months, refuses "m" and below 24h)`;
+/** The shortest -retentionPeriod vmstorage v1.144.0 refuses as too long: 1201 months of 31 days. */
+const VM_RETENTION_REFUSED_MS = 1201 * 31 * 86_400_000;
+const vmRetentionMs = (v: string) => (/^\d+[hdwy]$/.test(v) ? modelDurationMs(v) : undefined);
 const vmRetention = (example: string) =>
   offeringForBare(
-    z
-      .string({ description: `a duration of at least 1d in h|d|w|y, like "${example}"` })
-      .refine((v) => (durationSeconds(v) ?? 0) >= 86400 && /^\d+(\.\d+)?[hdwy]$/.test(v), {
-        message: `expected ${VM_RETENTION_FORM}`,
+    z.string({ description: `a duration of at least 1d in h|d|w|y, like "${example}"` }).refine(
+      (v) => {
+        const ms = vmRetentionMs(v) ?? 0;
+        return ms >= 86_400_000 && ms < VM_RETENTION_REFUSED_MS;
+      },
+      (v) => ({
+        message:
+          /^\d+[hdwy]$/.test(v) && (vmRetentionMs(v) ?? Infinity) >= VM_RETENTION_REFUSED_MS
+            ? `expected a duration below ${VM_RETENTION_REFUSED_MS / 86_400_000}d: vmstorage refuses a -retentionPeriod of 1201 months of 31 days or more`
+            : `expected ${VM_RETENTION_FORM}`,
       }),
+    ),
     vmMonths,
   ).default(example);
 

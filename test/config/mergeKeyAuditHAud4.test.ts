@@ -220,7 +220,7 @@ describe("a merge key in a stack file", () => {
     retention: *ret
 `);
     assert.deepEqual(e.problems, [
-      `${P("loki.retention")}: expected a duration above zero like "7d" (whole number + ms|s|m|h|d|w|y, or several largest first as "1d12h"), got string "14days"; did you mean "14d"? (the same value, written once, reaches ${P("prometheus.retention")} (reached at line 10 through \`*ret\`) and ${P("victoriametrics.retention")} (reached at line 12 through \`*ret\`), which expects a duration of at least 1d in h|d|w|y like "14d" (vmstorage reads a bare number as months, refuses "m" and below 24h): one edit mends them all, with a value each of them takes)`,
+      `${P("loki.retention")}: expected a duration above zero like "7d" (whole number + ms|s|m|h|d|w|y, or several largest first as "1d12h"), got string "14days"; did you mean "14d"? (the same value, written once, reaches ${P("prometheus.retention")} (reached at line 10 through \`*ret\`) and ${P("victoriametrics.retention")} (reached at line 12 through \`*ret\`), which expects a duration of at least 1d as a whole number and one of h|d|w|y, like "14d" (the operator's CRD takes no other form; vmstorage reads a bare number as months, refuses "m" and below 24h): one edit mends them all, with a value each of them takes)`,
     ]);
     assert.deepEqual(
       e.places.map((p) => p?.line),
@@ -239,7 +239,7 @@ describe("a merge key in a stack file", () => {
     retention: *ret
 `);
     assert.deepEqual(e.problems, [
-      `${P("loki.retention")}: expected at least 24h (retention runs on the 24h index), got "12h" (the same value, written once, reaches ${P("victoriametrics.retention")} (reached at line 12 through \`*ret\`), which expects a duration of at least 1d in h|d|w|y like "14d" (vmstorage reads a bare number as months, refuses "m" and below 24h): one edit mends both, with a value each of them takes)`,
+      `${P("loki.retention")}: expected at least 24h (retention runs on the 24h index), got "12h" (the same value, written once, reaches ${P("victoriametrics.retention")} (reached at line 12 through \`*ret\`), which expects a duration of at least 1d as a whole number and one of h|d|w|y, like "14d" (the operator's CRD takes no other form; vmstorage reads a bare number as months, refuses "m" and below 24h): one edit mends both, with a value each of them takes)`,
     ]);
     assert.deepEqual(
       e.places.map((p) => p?.line),
