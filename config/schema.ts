@@ -153,12 +153,9 @@ const vmMonths: BareNumberOffer = (n) => {
   const value =
     ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : undefined;
   const months = `${n} month${n === 1 ? "" : "s"}`;
-  return (
-    value && {
-      value,
-      why: `vmstorage would read it as ${months} of 31 days, the same retention as "${value}"`,
-    }
-  );
+  return value === undefined
+    ? undefined
+    : { value, why: `vmstorage would read it as ${months} of 31 days, the same retention as "${value}"` };
 };
 
 /**
