@@ -33,7 +33,7 @@ import {
   resourceCount,
   type OverridePlace,
 } from "../synth/report";
-import { projectDirRefusal, projectRoot } from "../config/paths";
+import { projectDirRefusal, projectRoot, shownFile } from "../config/paths";
 import { PROJECT } from "../model/names";
 import { exportFiles, namesFiles, type ExportCandidate } from "./exportFiles";
 import { readStackExport, renderedFormProblem, sideFileOf } from "../synth/exportFile";
@@ -87,8 +87,8 @@ function placesOf(resources: ExportedResource[], projectDir: string): OverridePl
       props: r.outputs ?? r.inputs ?? {},
     })),
     projectDir,
-    // Named from the working directory, as synth and the config refusals name the file.
-    (f) => path.relative(process.cwd(), f) || f,
+    // Named as synth and the config refusals name the file (config/paths.ts shownFile).
+    shownFile,
   );
   return (key) => (/^(?:nodePools\[|chartValues[.[])/.test(key) ? pools?.(key) : overrides(key));
 }

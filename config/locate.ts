@@ -21,7 +21,7 @@ import {
   type Segment,
 } from "@homelab-observability/contract";
 import { isMergeKey, parsedAsMeant } from "./yamlDocument";
-import { stackFilePath } from "./paths";
+import { shownFile, stackFilePath } from "./paths";
 import { PROJECT } from "./schema";
 import { propertyPath } from "./tree";
 import { CREDENTIAL_FIELDS, secretValueAt } from "../model/secrets";
@@ -369,7 +369,7 @@ export class ConfigLocator {
    */
   fileLine(key: string, namespace = this.projectName): string | undefined {
     const place = this.at(parseSegments(key), namespace);
-    return place?.exact ? `${place.file}:${place.line}` : undefined;
+    return place?.exact ? `${shownFile(place.file)}:${place.line}` : undefined;
   }
 
   /**
@@ -561,7 +561,9 @@ function withoutNames(text: string, names: string[]): string {
  */
 export function formatPlace(place: Place, indent = "    "): string {
   return [
-    ...(place.named ? [] : [`${indent}at ${place.file}:${place.line}:${place.column}${throughText(place)}`]),
+    ...(place.named
+      ? []
+      : [`${indent}at ${shownFile(place.file)}:${place.line}:${place.column}${throughText(place)}`]),
     ...excerpt(place.lines, place.line, place.column, place.around ?? 0, `${indent}  `),
   ].join("\n");
 }
@@ -626,8 +628,7 @@ export function stackKeyAt(key: string, at?: OverridePlace): string {
  */
 export function overridePlacesIn(projectDir: string, stack: string): OverridePlace {
   const locator = ConfigLocator.forStack(projectDir, stack);
-  const fileLine = (place: { file: string; line: number }) =>
-    `${path.relative(process.cwd(), place.file) || place.file}:${place.line}`;
+  const fileLine = (place: { file: string; line: number }) => `${shownFile(place.file)}:${place.line}`;
   const at: OverridePlace = (key) => {
     const place = locator.at(parseSegments(key));
     return place?.exact ? fileLine(place) : undefined;

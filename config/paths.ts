@@ -1,9 +1,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isMap, isScalar } from "yaml";
-import { lastOf } from "../contract/locate";
+import { lastOf, shownPath } from "../contract/locate";
 import { shellWord } from "../model/running";
 import { parsedAsMeant } from "./yamlDocument";
+
+/**
+ * A file as a config message names it (contract/locate.ts shownPath): relative to the working
+ * directory the command runs in when the file is inside it, else absolute.
+ */
+export const shownFile = (file: string): string => shownPath(file, process.cwd());
 
 /** The project root (the directory holding Pulumi.yaml), from source or compiled output alike. */
 export function projectRoot(from: string = __dirname): string {

@@ -54,7 +54,7 @@ import { excerpt, type Place } from "./locate";
 import { shownYamlLines, yamlReason } from "../model/yamlText";
 import { plainSecretProblem } from "./plainSecret";
 import { FileReadError, readUtf8 } from "./readFile";
-import { stackFilePath, stackNames } from "./paths";
+import { shownFile, stackFilePath, stackNames } from "./paths";
 
 /** A config declaration of Pulumi.yaml (project.go `ProjectConfigType`). */
 export interface ProjectConfigType {
@@ -143,7 +143,7 @@ function slipText(file: string, slip: YamlSlip, text: string): string {
   // The lines as a message may show them: a secret's value on or beside the slip is not shown.
   const lines = excerpt(shownYamlLines(text), line, column, 1);
   const hint = indentHint(slip);
-  return `${file}:${line}:${column}: not valid YAML: ${slip.reason}\n${lines.join("\n")}${hint ? `\n  ${hint}` : ""}`;
+  return `${shownFile(file)}:${line}:${column}: not valid YAML: ${slip.reason}\n${lines.join("\n")}${hint ? `\n  ${hint}` : ""}`;
 }
 
 /**
@@ -154,7 +154,7 @@ export function slipProblem(file: string, slip: YamlSlip, lines: string[]): { te
   const hint = indentHint(slip);
   const { line, column } = shownAt(slip);
   return {
-    text: `${file}:${line}:${column}: not valid YAML: ${slip.reason}${hint ? ` ${hint}` : ""}`,
+    text: `${shownFile(file)}:${line}:${column}: not valid YAML: ${slip.reason}${hint ? ` ${hint}` : ""}`,
     place: {
       file,
       line,
@@ -221,7 +221,7 @@ export function laterDocumentProblem(
   // After a `...` a document may start without its `---`.
   const marker = lines[line - 1]?.startsWith("---") ? " (`---`)" : "";
   return {
-    text: `${file}:${line}:1: a second YAML document starts here${marker}: the Pulumi CLI reads only the first document of ${name} and ignores everything from line ${line} on without a word, so nothing there is set; move what is below this line into the first document (config keys under its \`config:\`) and remove the line`,
+    text: `${shownFile(file)}:${line}:1: a second YAML document starts here${marker}: the Pulumi CLI reads only the first document of ${name} and ignores everything from line ${line} on without a word, so nothing there is set; move what is below this line into the first document (config keys under its \`config:\`) and remove the line`,
     place: {
       file,
       line,
@@ -256,7 +256,7 @@ function parseYamlWithSlips(file: string, text: string): ParsedYamlText {
   if (slips.length === 0)
     for (const w of doc.warnings) {
       const at = w.linePos?.[0];
-      const where = at ? `${file}:${at.line}:${at.col}: ` : `${file}: `;
+      const where = at ? `${shownFile(file)}:${at.line}:${at.col}: ` : `${shownFile(file)}: `;
       process.emitWarning(`${where}${yamlReason(w.message.split(" at line ")[0].split("\n")[0])}`, {
         type: w.name,
         code: w.code,
@@ -507,7 +507,7 @@ export function mergeKeysProblem(
   const n = m.merges.length;
   const list = `\`<<: [${m.merges.flatMap((k) => k.entries).join(", ")}]\``;
   return {
-    text: `${file}:${second.line}:${second.column}: ${where} has ${countWord(n)} merge keys \`<<\`, at lines ${listed(m.merges.map((k) => String(k.line)))}: the Pulumi CLI refuses the stack file (its YAML reader, gopkg.in/yaml.v3, stops at \`line ${second.line}: mapping key "<<" already defined at line ${first.line}\`), where YAML's merge rule (which this check reads) merges each in turn, a key from the first \`<<\` that sets it winning; write one merge key that lists them in that order, ${list}, which the CLI and this check read alike: a key from the first entry that sets it`,
+    text: `${shownFile(file)}:${second.line}:${second.column}: ${where} has ${countWord(n)} merge keys \`<<\`, at lines ${listed(m.merges.map((k) => String(k.line)))}: the Pulumi CLI refuses the stack file (its YAML reader, gopkg.in/yaml.v3, stops at \`line ${second.line}: mapping key "<<" already defined at line ${first.line}\`), where YAML's merge rule (which this check reads) merges each in turn, a key from the first \`<<\` that sets it winning; write one merge key that lists them in that order, ${list}, which the CLI and this check read alike: a key from the first entry that sets it`,
     place: { file, line: second.line, column: second.column, lines, exact: true, around: 1, named: true },
   };
 }
@@ -929,7 +929,9 @@ export function loadProject(projectDir: string): Project {
   const name = String(doc.name);
   const config: Record<string, ProjectConfigType> = {};
   if (doc.config !== undefined && doc.config !== null && typeof doc.config !== "object") {
-    throw new CliConfigError(`${file}: config as a directory path is deprecated (use stackConfigDir)`);
+    throw new CliConfigError(
+      `${shownFile(file)}: config as a directory path is deprecated (use stackConfigDir)`,
+    );
   }
   for (const [key, raw] of Object.entries<any>(doc.config ?? {})) {
     let decl: ProjectConfigType;
@@ -939,16 +941,16 @@ export function loadProject(projectDir: string): Project {
       const extra = Object.keys(raw).filter((k) => !DECLARATION_KEYS.includes(k));
       if (extra.length) {
         throw new CliConfigError(
-          `${file}: config.${key}: additional properties ${extra.map((k) => `'${k}'`).join(", ")} not allowed (project.json configTypeDeclaration)`,
+          `${shownFile(file)}: config.${key}: additional properties ${extra.map((k) => `'${k}'`).join(", ")} not allowed (project.json configTypeDeclaration)`,
         );
       }
       decl = raw;
     } else {
-      throw new CliConfigError(`${file}: config.${key}: expected a value or a type declaration`);
+      throw new CliConfigError(`${shownFile(file)}: config.${key}: expected a value or a type declaration`);
     }
     if (decl.type !== undefined && !SIMPLE_TYPES.includes(decl.type)) {
       throw new CliConfigError(
-        `${file}: config.${key}.type: expected one of ${SIMPLE_TYPES.join(", ")}, got ${JSON.stringify(decl.type)}`,
+        `${shownFile(file)}: config.${key}.type: expected one of ${SIMPLE_TYPES.join(", ")}, got ${JSON.stringify(decl.type)}`,
       );
     }
     config[key] = decl;
@@ -1283,7 +1285,7 @@ function formOf(v: unknown): string {
  */
 function stackFileShapeProblem(file: string, value: unknown, project: string): string | undefined {
   if (value !== null && value !== undefined && !isPlainMap(value))
-    return `${file}: expected a stack file, a map of ${STACK_FILE_KEYS.join(", ")} with the config under \`config:\` (\`config:\` then \`  ${project}:phase: ${FRESH_PHASE}\`), got ${formOf(value)}`;
+    return `${shownFile(file)}: expected a stack file, a map of ${STACK_FILE_KEYS.join(", ")} with the config under \`config:\` (\`config:\` then \`  ${project}:phase: ${FRESH_PHASE}\`), got ${formOf(value)}`;
   const config: unknown = isPlainMap(value) ? value.config : undefined;
   if (config === null || config === undefined || isPlainMap(config)) return undefined;
   const items = Array.isArray(config) && config.length > 0 && config.every(isPlainMap);

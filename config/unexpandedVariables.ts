@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import { isMap, isPair, isScalar, isSeq } from "yaml";
 import { ConfigLocator } from "./locate";
+import { shownFile } from "./paths";
 import { configKeyName, configPathArg, propertyPath } from "./tree";
 import { shellWord } from "../model/running";
 import { secretValueAt } from "../model/secrets";
@@ -105,7 +106,7 @@ export function unexpandedVariableWarnings(
       const said = `${refsReadAsWritten(refs)} read as written`;
       if (refused.some((p) => p.startsWith(`${shown}: `) && p.includes(said))) return;
       warnings.push(
-        `${shown}: ${refs.join(", ")} at ${file}:${line} is ${readAsWritten(name, path, stack, node.value)}`,
+        `${shown}: ${refs.join(", ")} at ${shownFile(file)}:${line} is ${readAsWritten(name, path, stack, node.value)}`,
       );
     } else if (isMap(node)) {
       for (const p of node.items) {

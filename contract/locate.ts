@@ -10,6 +10,17 @@
  * value is written.
  */
 
+/**
+ * A file as a message names it: relative to `base`, the folder the command was started in, when
+ * the file is inside it ("Pulumi.pi.yaml", "stacks/Pulumi.pi.yaml"), else as it is, absolute where
+ * it was found so (a `../../` path reads worse than the file's own). The one rule for every place
+ * the program's config messages and the pack's lines print. `file` and `base` are normalized paths.
+ */
+export function shownPath(file: string, base: string): string {
+  const dir = base.endsWith("/") ? base : `${base}/`;
+  return file.startsWith(dir) ? file.slice(dir.length) : file;
+}
+
 /** One segment of a key path: a map key or a list index. */
 export type Segment = string | number;
 

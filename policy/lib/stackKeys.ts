@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
-import { keyLocator, parseSegments, type Segment } from "@homelab-observability/contract";
+import { keyLocator, parseSegments, shownPath, type Segment } from "@homelab-observability/contract";
 import { stackFacts } from "./budget";
 import { helmOf, toRes } from "./resources";
 import { parseQuantity } from "./quantity";
@@ -157,7 +157,7 @@ export function withStackKeyPlaces(
 export function placerFor(
   resources: { type: string; urn: string; name: string; props: Record<string, any> }[],
   projectDir: string,
-  shown: (file: string) => string = (f) => path.relative(projectDir, f),
+  shown: (file: string) => string = (f) => shownPath(f, path.resolve(projectDir)),
 ): ((key: string) => string | undefined) | undefined {
   const m = /^urn:pulumi:([A-Za-z0-9_.-]+)::([^:]+)::/.exec(resources[0]?.urn ?? "");
   if (!m) return undefined;
