@@ -1,7 +1,7 @@
 import * as path from "path";
 import { PROJECT } from "../config/resolve";
 import { cliStackConfig } from "../config/stackFile";
-import { commandDir, pulumiCommand, stackFilePath } from "../config/paths";
+import { commandDir, pulumiCommand, shownFile, stackFilePath } from "../config/paths";
 import { configPathArg } from "../config/tree";
 import { SynthInputError } from "../synth/synthesize";
 import type { OverridePlace } from "../synth/report";
@@ -131,7 +131,7 @@ export function runningKeyVerdict(
   at: OverridePlace,
 ): { line: string; refused: boolean } | undefined {
   const takeover = stackTakeover(root, stack);
-  const file = path.relative(process.cwd(), stackFilePath(root, stack)) || stackFilePath(root, stack);
+  const file = shownFile(stackFilePath(root, stack));
   const set = `set it to the folder checked: ${setRunningCommand(root, stack, dir)}`;
   if (typeof takeover.running === "string") {
     const named = path.resolve(root, takeover.running);

@@ -18,6 +18,7 @@ import { onBackend, ROOT, stackOverrides, synth, synthCli, tmpDir, withSyntheses
 import { stableDir } from "../support/stableDir";
 import { writeSeed000Running } from "../support/runningSeed000";
 import { BACKENDS } from "../../model/phases";
+import { shownFile } from "../../config/paths";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
@@ -361,7 +362,7 @@ describe("change check: taking over seed 000's cluster with --running", function
       stackText.replace(/\n {4}step: import\n/, "\n    step: update\n    running: running\n"),
     );
     const c = await checkChange(dir, "takeover", r, {});
-    const file = path.relative(process.cwd(), path.join(dir, "Pulumi.takeover.yaml"));
+    const file = shownFile(path.join(dir, "Pulumi.takeover.yaml"));
     const folder = path.join(dir, "running");
     assert.equal(
       c.text.split("\n")[1],

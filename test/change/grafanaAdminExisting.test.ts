@@ -5,6 +5,7 @@ import { parse } from "yaml";
 import { PROJECT } from "../../model/names";
 import { ROOT, stackCopy, synth } from "../support/helpers";
 import { againstChecks } from "../support/changeStates";
+import { shownFile } from "../../config/paths";
 
 /**
  * The refusal of Grafana's admin password source replaced (change/grafanaAdmin.ts) where either
@@ -41,7 +42,7 @@ describe("change check: Grafana's admin Secret named by takeover.secrets.grafana
     assert.ok(refused, r.stdout);
     assert.ok(
       refused.startsWith(
-        `REFUSED Grafana admin password existing -> existing: takeover.secrets.grafanaAdmin (${path.relative(process.cwd(), copy.file)}:${line}) names grafana-admin-other where it named grafana-admin-credentials. `,
+        `REFUSED Grafana admin password existing -> existing: takeover.secrets.grafanaAdmin (${shownFile(copy.file)}:${line}) names grafana-admin-other where it named grafana-admin-credentials. `,
       ),
       refused,
     );

@@ -8,6 +8,7 @@ import type { RenderedObject } from "../../synth/render/types";
 import { overridePlacesIn, type OverridePlace } from "../../synth/report";
 import { parseDocument } from "yaml";
 import { ROOT, synthCli, tmpDir } from "../support/helpers";
+import { shownFile } from "../../config/paths";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const LOKI_URN = `urn:pulumi:production::homelab-observability::${RELEASE}::loki`;
@@ -327,7 +328,7 @@ describe("Loki into or out of Distributed: a change of mode, not a rename (trial
         path.join(dir, "Pulumi.lab.yaml"),
         "config:\n  homelab-observability:phase: kps-removed\n",
       );
-      const project = `${path.relative(process.cwd(), path.join(dir, "Pulumi.yaml"))}:6`;
+      const project = `${shownFile(path.join(dir, "Pulumi.yaml"))}:6`;
       const [entry] = planChange(
         state(mono, ["loki"]),
         state(distributed, ["loki-ingester"]),

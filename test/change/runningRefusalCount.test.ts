@@ -10,6 +10,7 @@ import { overridePlacesIn } from "../../synth/report";
 import { ROOT, stackOverrides, synth, synthCli, tmpDir, withSyntheses } from "../support/helpers";
 import { stableDir } from "../support/stableDir";
 import { writeSeed000Running } from "../support/runningSeed000";
+import { shownFile } from "../../config/paths";
 
 /*
  * Under --running every count of refusals is one per REFUSED line (issue 51: the closing line
@@ -149,7 +150,7 @@ describe("change check --running: the stack file's own takeover.running, the fol
   };
   const verdict = (dir: string, running: string) =>
     runningKeyVerdict(dir, "takeover", running, 3, overridePlacesIn(dir, "takeover"));
-  const file = (dir: string) => path.relative(process.cwd(), path.join(dir, "Pulumi.takeover.yaml"));
+  const file = (dir: string) => shownFile(path.join(dir, "Pulumi.takeover.yaml"));
   const set = (dir: string, value: string) =>
     `pulumi --cwd ${dir} config set --stack takeover --path 'takeover.running' ${value}`;
 

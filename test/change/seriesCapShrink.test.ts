@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { stackCopy, synthCli } from "../support/helpers";
+import { shownFile } from "../../config/paths";
 
 /*
  * Mimir's per-tenant series limit lowered by the update (change/seriesCapShrink.ts): a tenant
@@ -96,7 +97,7 @@ describe("synth --against: a lower Mimir series limit", function () {
     const { file, previousWith, against } = await onSmallNodes("series-cap-set");
     const text = fs.readFileSync(file, "utf8").trimEnd();
     fs.writeFileSync(file, `${text}\n  homelab-observability:mimir:\n    maxGlobalSeriesPerUser: 450000\n`);
-    const where = `${path.relative(process.cwd(), file)}:${text.split("\n").length + 2}`;
+    const where = `${shownFile(file)}:${text.split("\n").length + 2}`;
     const r = await against(previousWith(470_000));
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.ok(

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { stackCopy, stagingFileAt, synth } from "../support/helpers";
+import { shownFile } from "../../config/paths";
 
 /**
  * Production moved from dual-write to backend-primary (with `metricsBackend: victoriametrics` added in
@@ -20,7 +21,7 @@ async function moveWithBackend(prefix: string, stagingPhase: string, backend = t
   fs.writeFileSync(file, text.replace(/phase: dual-write\n/, edit));
   const r = await against(previous);
   assert.equal(r.status, 1, r.stdout + r.stderr);
-  return r.stdout.split(path.relative(process.cwd(), file)).join("Pulumi.production.yaml");
+  return r.stdout.split(shownFile(file)).join("Pulumi.production.yaml");
 }
 
 /**

@@ -13,6 +13,7 @@ import type { StackExport } from "../../synth/synthesize";
 import { MIMIR_CONFIG_MAP } from "../../builders/metrics/mimirValues";
 import { KPS_RULES_DATA } from "../../builders/alerting/kpsRules";
 import { ROOT, stackCopy, synth, tmpDir } from "../support/helpers";
+import { shownFile } from "../../config/paths";
 
 /**
  * An export as the tenant verdict reads it: Mimir's config (multitenancy), the loki release's
@@ -396,7 +397,7 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
     const line = text.trimEnd().split("\n").length + 2;
     const r = await against(previous);
     assert.equal(r.status, 1, r.stderr + r.stdout);
-    const where = path.relative(process.cwd(), file);
+    const where = shownFile(file);
     assert.ok(
       r.stdout.includes(
         `REFUSED Mimir tenant anonymous -> team-a: mimir.multitenancy (${where}:${line}) changed from false to true, with mimir.tenant (${where}:${line + 1}) team-a.`,
@@ -436,7 +437,7 @@ describe("change check: a change of Mimir's or Loki's tenant (--against)", funct
     const run = async (yaml: string) => {
       fs.writeFileSync(file, `${text}\n${yaml}\n`);
       const r = await against(previous);
-      return r.stdout.split(path.relative(process.cwd(), file)).join("Pulumi.production.yaml");
+      return r.stdout.split(shownFile(file)).join("Pulumi.production.yaml");
     };
     // The refusal: the block without its previousTenants line.
     const refused = await run(indented.replace(/\n.*previousTenants.*/, ""));

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { release, stackInfo, v4Chart, workload } from "../support/policyCases";
 import { policyCheckCli, tmpDir } from "../support/helpers";
+import { shownFile } from "../../config/paths";
 
 /** The stack test/support/policyCases.ts writes its URNs for. */
 const STACK = {
@@ -52,7 +53,7 @@ const grafanaExport = () => [
   release("grafana", { replicas: 2, persistence: { enabled: true } }),
   NETWORK_POLICY,
 ];
-const rel = (dir: string) => path.relative(process.cwd(), path.join(dir, "Pulumi.production.yaml"));
+const rel = (dir: string) => shownFile(path.join(dir, "Pulumi.production.yaml"));
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describe("policy:check: a refused stack key with its file and line (audit hL)", () => {

@@ -5,6 +5,7 @@ import { verifyProject } from "../support/verifyProject";
 import { stringify } from "yaml";
 import { runVerify } from "../../cli/verifyRun";
 import { tmpDir } from "../support/helpers";
+import { shownFile } from "../../config/paths";
 
 /*
  * `npm run verify`: every way out ends with one line naming the exit status and why (as synth's and
@@ -162,7 +163,7 @@ describe("verify: every input problem in one run, the arguments' beside the stac
     assert.ok(line > 0);
     assert.ok(
       r.err.startsWith(
-        `verify --stack staging: --gate backend-primary: phase (${path.relative(process.cwd(), file)}:${line}) already says backend-primary; a gate is asked before the stack file moves to its phase, while the file still names the phase before it: set phase back to dual-write, run \`npm run verify -- --dir ${dir} --stack staging --gate backend-primary\`, and only on exit 0 set phase: backend-primary again (docs/how-to/move-between-phases.md#migration-phases, step 2)\n`,
+        `verify --stack staging: --gate backend-primary: phase (${shownFile(file)}:${line}) already says backend-primary; a gate is asked before the stack file moves to its phase, while the file still names the phase before it: set phase back to dual-write, run \`npm run verify -- --dir ${dir} --stack staging --gate backend-primary\`, and only on exit 0 set phase: backend-primary again (docs/how-to/move-between-phases.md#migration-phases, step 2)\n`,
       ),
       r.err,
     );

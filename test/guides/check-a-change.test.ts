@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT, synthCli, tmpDir } from "../support/helpers";
+import { shownFile } from "../../config/paths";
 
 /*
  * docs/how-to/check-a-change.md, "A refused claim": its example is what `--against` prints for
@@ -42,7 +43,7 @@ describe("guide check-a-change: the refused-claim example is what the run prints
     const text = after.stdout + after.stderr;
     const printed = text.split("\n").find((l) => l.startsWith("     REFUSED StatefulSet monitoring/loki"));
     // The run names the file from where it runs; from the checkout it is Pulumi.staging.yaml.
-    const shown = `${path.relative(process.cwd(), file)}:${line}`;
+    const shown = `${shownFile(file)}:${line}`;
     assert.equal(printed?.replace(shown, "Pulumi.staging.yaml:33"), example, text);
     assert.equal(line, 33);
     assert.equal(after.status, 1, text);

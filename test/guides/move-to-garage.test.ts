@@ -13,6 +13,7 @@ import { checkedStackConfig } from "../../config/stackCheck";
 import { runVerify } from "../../cli/verifyRun";
 import { BASE, P, refusal, stackProject } from "../support/stackText";
 import { stableDir } from "../support/stableDir";
+import { shownFile } from "../../config/paths";
 
 /** The switch step's stack file (the guide's YAML) with `buckets` as the `existing.buckets` list. */
 const switched = (buckets: string) => `${BASE}  ${P("cluster")}: staging
@@ -180,7 +181,7 @@ describe("move-to-garage: step 4 without existing.buckets", function () {
     const doc = fs.readFileSync(path.join(ROOT, "docs/how-to/check-a-change.md"), "utf8");
     const quoted = /\n(REFUSED buckets [^\n]*\(MinIO -> Garage\)[^\n]*?) \.\.\.\n/.exec(doc)?.[1];
     assert.ok(quoted, "check-a-change.md quotes the refusal");
-    const shown = path.relative(process.cwd(), file);
+    const shown = shownFile(file);
     assert.ok(
       refused[0].split(shown).join("Pulumi.staging.yaml").startsWith(quoted),
       `${refused[0]}\n${quoted}`,

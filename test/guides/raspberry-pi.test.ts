@@ -7,6 +7,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT, synthCli, tmpDir } from "../support/helpers";
+import { shownFile } from "../../config/paths";
 
 const GUIDE = path.join(ROOT, "docs/how-to/raspberry-pi.md");
 
@@ -48,7 +49,7 @@ describe("raspberry-pi.md: the quoted vector-config message is what synth prints
     assert.equal(r.status, 1, r.stdout + r.stderr);
     // The run names the file as given (--dir); the guide, run in the checkout, as Pulumi.pi.yaml.
     const printed = (r.stdout + r.stderr)
-      .split(path.relative(process.cwd(), path.join(dir, "Pulumi.pi.yaml")))
+      .split(shownFile(path.join(dir, "Pulumi.pi.yaml")))
       .join("Pulumi.pi.yaml");
     const lines = printed.split("\n").map((l) => l.replace(/^ {2}/, ""));
     for (const line of quoted()) assert.ok(lines.includes(line), `printed:\n${printed}\nmissing:\n${line}`);

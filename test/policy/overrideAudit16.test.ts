@@ -12,6 +12,7 @@ import {
   type MergedViolation,
 } from "../../synth/report";
 import { release } from "../support/policyCases";
+import { shownFile } from "../../config/paths";
 
 /*
  * One override, one message, found by its key and its line (synth/report.ts): reports on one
@@ -114,7 +115,7 @@ describe("policy audit 16: one chartValues override is one message naming its ke
         "config:\n  homelab-observability:phase: loki-fixed\n  homelab-observability:chartValues:\n    grafana:\n      replicas: 2\n",
       );
       const at = overridePlacesIn(dir, "lab");
-      const file = path.relative(process.cwd(), path.join(dir, "Pulumi.lab.yaml"));
+      const file = shownFile(path.join(dir, "Pulumi.lab.yaml"));
       assert.equal(at("chartValues.grafana.replicas"), `${file}:5`);
       assert.equal(at("chartValues.grafana.absent"), undefined);
       const g = release("grafana", { replicas: 2 });

@@ -5,6 +5,7 @@ import { setSynthesisStore, synthesisStore, type SynthesisStore } from "../../sy
 import { synthStack } from "../../synth/run";
 import type { StackConfigInput } from "../../synth/synthesize";
 import { ROOT, inProcess, synthesesIn, tmpDir } from "../support/helpers";
+import { shownFile } from "../../config/paths";
 
 /** A stack file as read, of its own: a key no other test's entry has. */
 function readAs(mark: string): StackConfigInput {
@@ -39,7 +40,7 @@ describe("the synthesis store: the CLIs run in process read the fixture cache's 
     const compute = (dir: string) => () =>
       Promise.resolve({
         runs: ++runs,
-        at: `${path.relative(process.cwd(), dir)}/Pulumi.s.yaml:12`,
+        at: `${shownFile(dir)}/Pulumi.s.yaml:12`,
         file: `${path.resolve(dir)}/Pulumi.s.yaml`,
       });
     const [a, b] = [tmpDir("project-named"), tmpDir("project-named")];
@@ -48,12 +49,12 @@ describe("the synthesis store: the CLIs run in process read the fixture cache's 
     assert.equal(runs, 1, "computed once");
     assert.deepEqual(first, {
       runs: 1,
-      at: `${path.relative(process.cwd(), a)}/Pulumi.s.yaml:12`,
+      at: `${shownFile(a)}/Pulumi.s.yaml:12`,
       file: `${a}/Pulumi.s.yaml`,
     });
     assert.deepEqual(second, {
       runs: 1,
-      at: `${path.relative(process.cwd(), b)}/Pulumi.s.yaml:12`,
+      at: `${shownFile(b)}/Pulumi.s.yaml:12`,
       file: `${b}/Pulumi.s.yaml`,
     });
   });

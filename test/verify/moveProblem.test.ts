@@ -20,6 +20,7 @@ import {
 import { parseListObjectsV2 } from "../../builders/objectstore/s3Signature";
 import { helpText, VERIFY } from "../../cli/spec";
 import { ROOT, treeDir } from "../support/helpers";
+import { shownFile } from "../../config/paths";
 
 const side = (role?: "from" | "to"): StoreSide => ({
   endpoint: "http://127.0.0.1:9",
@@ -162,7 +163,7 @@ describe("verify --move-*: a stack with no bucket the check can compare", () => 
     const dir = stagingOn("move-fs", "    type: filesystem\n");
     const r = await moveRun(dir);
     assert.equal(r.code, 2, r.out + r.err);
-    const file = path.relative(process.cwd(), path.join(dir, "Pulumi.staging.yaml"));
+    const file = shownFile(path.join(dir, "Pulumi.staging.yaml"));
     assert.equal(
       r.err,
       `verify --stack staging: --move-from/--move-to: objectStore.type (${file}:9): expected minio or garage (the stores the move check compares, docs/how-to/move-to-garage.md), got "filesystem": the stack keeps its data on volumes, not on an S3 store: it has no bucket to compare, and a switch would leave that data behind\n`,
