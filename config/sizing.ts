@@ -10,6 +10,8 @@ import {
   nodeLeft,
   parseQuantity,
   samplesPerSecond,
+  sizedByProfile,
+  SIZED_FOR_PROFILE,
   type NodeShare,
   type PodScheduling,
   type SizedComponent,
@@ -697,7 +699,7 @@ export function planSizing(cfg: StackConfig): Sizing {
   /** The profile's resources for `w`, or memory for `need` bytes (kept as an override) when a workload is declared. */
   const sizedBy = (w: Workload, need: number | undefined): Resources =>
     need === undefined ? sizing(cfg.profile, w) : (resources[w] = memoryOf(cfg.profile, w, need));
-  const seriesFor = series === undefined ? "the profile" : `${series} series (workload.activeSeries)`;
+  const seriesFor = series === undefined ? SIZED_FOR_PROFILE : `${series} series (workload.activeSeries)`;
 
   const acc: SizingAcc = { cfg, caps, resources, series, logs, bytes, add, sizedBy, seriesFor };
   sizeMimir(acc);
@@ -855,7 +857,7 @@ function sizePrometheus({ cfg, caps, series, bytes, add, sizedBy, seriesFor }: S
 /** Loki's targets for the declared logs a day. */
 function sizeLoki({ cfg, logs, bytes, add, sizedBy }: SizingAcc, components: SizedComponent[]): void {
   const l = cfg.loki;
-  const lokiFor = logs === undefined ? "the profile" : `${formatBytes(logs)} a day (workload.logsPerDay)`;
+  const lokiFor = logs === undefined ? SIZED_FOR_PROFILE : `${formatBytes(logs)} a day (workload.logsPerDay)`;
   const lokiTarget = (
     target: keyof typeof LOKI_SCALABLE_WORKLOADS,
     name: string,
@@ -1116,10 +1118,9 @@ export function fitProblems(
   // Only what the workload or a cap sized is judged here; the profile's sizes are the budget's. A
   // pod whose memory request a chartValues override sets requests what the override leaves: its
   // size is no figure of it. The pack's resource-budget judges the rendered pod (undersized below
-  // its size, a pod no node holds, the pools' share) and synth names the override with its line.
-  const judged = s.components.filter(
-    (c) => !c.sizedFor.startsWith("the profile") && sizedRequestOverride(cfg, c) === undefined,
-  );
+  // a workload's or cap's size, a pod no node holds, the pools' share) and synth names the
+  // override with its line.
+  const judged = s.components.filter((c) => !sizedByProfile(c) && sizedRequestOverride(cfg, c) === undefined);
   const fitNoNode = new Set<SizedEngine>();
   // Pods that would fit beside the DaemonSets at the program's sizes: the override is the mistake.
   const raisedOut: SizedComponent[] = [];

@@ -197,6 +197,20 @@ export interface DeclaredWorkload {
  */
 export const SIZED_OBJECT_KINDS: readonly string[] = ["StatefulSet", "Deployment", "Prometheus", "VMSingle"];
 
+/**
+ * The `sizedFor` of a component no declared workload or cap sizes: it runs at the profile's size
+ * (model/sizing.ts, the lightweight column chosen for 8 GiB Pi 5 nodes), a default that a
+ * `chartValues` override of its resources may lower (docs/how-to/chart-values.md), not a figure of
+ * upstream's capacity rules above. The config's fit check and the pack's budget leave such a pod's
+ * size to its rendered requests: whether it fits the pools, not whether it matches the default.
+ */
+export const SIZED_FOR_PROFILE = "the profile";
+
+/** Whether a component runs at the profile's size, sized from nothing the stack declares. */
+export function sizedByProfile(c: Pick<SizedComponent, "sizedFor">): boolean {
+  return c.sizedFor === SIZED_FOR_PROFILE;
+}
+
 /** One component sized from the workload or its own cap: what it is sized for and its memory. */
 export interface SizedComponent {
   /** Component and target, e.g. "mimir", "loki write". */

@@ -307,8 +307,16 @@ const STACKS: Record<string, SizedStack> = {
 };
 const sizedPools = (sizedComponents: ReturnType<typeof sized>[]) =>
   stackInfo([{ name: "nuc", arch: "amd64", count: 3 }], true, sizedComponents);
-const stack = (st: SizedStack, change: Record<string, Mem>, rendered: boolean) => [
-  sizedPools(st.sized),
+/** What the declared workload sizes each component for, as config/sizing.ts records it. */
+const declared = (c: ReturnType<typeof sized>) => ({
+  ...c,
+  sizedFor: c.component.startsWith("loki")
+    ? "50GiB a day (workload.logsPerDay)"
+    : "2000000 series (workload.activeSeries)",
+});
+/** The stack with its components sized from a declared workload, or at the profile's size. */
+const stack = (st: SizedStack, change: Record<string, Mem>, rendered: boolean, from = declared) => [
+  sizedPools(st.sized.map(from)),
   ...st.build({ ...st.sizes, ...change }, rendered),
 ];
 const undersized = async (resources: ExportedResource[]) =>
@@ -320,7 +328,7 @@ const FAILING: [string, string, Record<string, Mem>, RegExp][] = [
     "mimir, prometheus, loki SimpleScalable",
     "loki write requests 512Mi",
     { write: mem("512Mi", "1Gi") },
-    /^loki-write: sized for the profile \(request 1024Mi, limit 1024Mi of memory\), but its pods request 512Mi and are limited to 1024Mi/,
+    /^loki-write: sized for 50GiB a day \(workload\.logsPerDay\) \(request 1024Mi, limit 1024Mi of memory\), but its pods request 512Mi and are limited to 1024Mi/,
   ],
   [
     "mimir, prometheus, loki SimpleScalable",
@@ -392,6 +400,20 @@ describe("policy (budget): sized components in a live preview (opaque releases)"
       assert.equal(live.length, 1, live.join("\n"));
       assert.match(live[0], pattern);
       assert.deepEqual(await undersized(stack(st, over, true)), live);
+    });
+});
+
+describe("policy (budget): components at the profile's size, lowered by a chartValues override", () => {
+  // The profile's sizes are defaults (model/sizing.ts), not a capacity figure: a Pi stack lowering
+  // Loki's and vmsingle's 1Gi (chartValues.loki.singleBinary.resources, as the budget's own advice
+  // for a pod no node holds says) was refused as "sized for the profile ... but its pods request
+  // 900Mi", so a 1100Mi node had no way to pass. The node fit and the pools' share judge them.
+  const profile = (c: ReturnType<typeof sized>) => c;
+  for (const [title, change, over] of FAILING)
+    it(`passes: ${title}: ${change}, sized for the profile; offline too`, async () => {
+      const st = STACKS[title];
+      assert.deepEqual(await undersized(stack(st, over, false, profile)), []);
+      assert.deepEqual(await undersized(stack(st, over, true, profile)), []);
     });
 });
 
