@@ -21,6 +21,12 @@ export interface ChartWorkload {
   resources: string[];
   /** Values flag and default deciding whether the container of a resources path renders. Default: always. */
   resourcesIf?: Record<string, { path: string; default: boolean }>;
+  /**
+   * Values flag and default deciding whether the container of an image path renders, as
+   * `resourcesIf` for its resources. Default: always. An image of a container the values leave
+   * out runs on no node, so the arm64 policy does not judge it.
+   */
+  imagesIf?: Record<string, { path: string; default: boolean }>;
   /** Memory request computed from a memcached `allocatedMemory` (MB, x1.2) when resources are unset. */
   memcachedAllocatedMemory?: { path: string; default: number };
   images: ChartImage[];
@@ -127,9 +133,25 @@ function vmauthAt(
 }
 /**
  * The rules sidecar (loki-sc-rules) renders only with `sidecar.rules.enabled` (default true): loki
- * 6.49.0 templates/single-binary/statefulset.yaml and backend/statefulset-backend.yaml.
+ * 6.49.0 templates/single-binary/statefulset.yaml and backend/statefulset-backend.yaml; loki
+ * 18.11.0 templates/_pod.tpl:302 and :320 (`loki.rulesSidecar`), read at the pinned archive.
  */
 const LOKI_RULES_SIDECAR = { path: "sidecar.rules.enabled", default: true };
+/** Its container's resources and image, each rendered only with the sidecar. */
+const LOKI_SIDECAR_IF = {
+  resourcesIf: { "sidecar.resources": LOKI_RULES_SIDECAR },
+  imagesIf: { "sidecar.image": LOKI_RULES_SIDECAR },
+};
+/**
+ * The gateway's access-log-exporter container renders only with this flag (loki 18.11.0
+ * templates/gateway/deployment.yaml:123).
+ */
+const GATEWAY_METRICS = { path: "gateway.metrics.enabled", default: true };
+/**
+ * node-exporter's kube-rbac-proxy container renders only with this flag (prometheus-node-exporter
+ * 4.49.1 templates/daemonset.yaml:190).
+ */
+const KUBE_RBAC_PROXY = { path: "kubeRBACProxy.enabled", default: false };
 const KSM_IMAGE = "registry.k8s.io/kube-state-metrics/kube-state-metrics";
 const NODE_EXPORTER_IMAGE = "quay.io/prometheus/node-exporter";
 const KUBE_RBAC_PROXY_IMAGE = "quay.io/brancz/kube-rbac-proxy";
@@ -152,7 +174,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         object: "{fullname}",
         replicas: { path: "singleBinary.replicas", default: 0 },
         resources: ["singleBinary.resources", "sidecar.resources"],
-        resourcesIf: { "sidecar.resources": LOKI_RULES_SIDECAR },
+        ...LOKI_SIDECAR_IF,
         images: [
           img("loki.image", "docker.io/grafana/loki"),
           img("sidecar.image", "docker.io/kiwigrid/k8s-sidecar"),
@@ -169,7 +191,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         // The backend StatefulSet runs the rules sidecar (loki-sc-rules) beside Loki, as the single
         // binary does (loki chart 6.49.0 templates/backend/statefulset-backend.yaml).
         resources: t === "backend" ? [`${t}.resources`, "sidecar.resources"] : [`${t}.resources`],
-        ...(t === "backend" ? { resourcesIf: { "sidecar.resources": LOKI_RULES_SIDECAR } } : {}),
+        ...(t === "backend" ? LOKI_SIDECAR_IF : {}),
         images: [
           img("loki.image", "docker.io/grafana/loki"),
           ...(t === "backend" ? [img("sidecar.image", "docker.io/kiwigrid/k8s-sidecar")] : []),
@@ -209,7 +231,8 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         // From chart 18 an access-log-exporter runs beside nginx (`gateway.metrics.enabled`, default
         // true: loki 18.11.0 values.yaml, templates/gateway/deployment.yaml).
         resources: ["gateway.resources", "gateway.metrics.resources"],
-        resourcesIf: { "gateway.metrics.resources": { path: "gateway.metrics.enabled", default: true } },
+        resourcesIf: { "gateway.metrics.resources": GATEWAY_METRICS },
+        imagesIf: { "gateway.metrics.image": GATEWAY_METRICS },
         images: [
           img("gateway.image", "docker.io/nginxinc/nginx-unprivileged"),
           img("gateway.metrics.image", "ghcr.io/jkroepke/access-log-exporter"),
@@ -363,7 +386,8 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         // The kube-rbac-proxy sidecar renders only with `kubeRBACProxy.enabled` (default false):
         // prometheus-node-exporter 4.49.1 templates/daemonset.yaml.
         resources: ["resources", "kubeRBACProxy.resources"],
-        resourcesIf: { "kubeRBACProxy.resources": { path: "kubeRBACProxy.enabled", default: false } },
+        resourcesIf: { "kubeRBACProxy.resources": KUBE_RBAC_PROXY },
+        imagesIf: { "kubeRBACProxy.image": KUBE_RBAC_PROXY },
         images: [img("image", NODE_EXPORTER_IMAGE), img("kubeRBACProxy.image", KUBE_RBAC_PROXY_IMAGE)],
         scheduling: "",
       },

@@ -697,10 +697,10 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
         ? 1
         : Number(w.replicas ? (at(v, w.replicas.path) ?? w.replicas.default) : 1) * (vm?.layout.copies ?? 1);
     if (replicas === 0) continue;
-    const blocks = w.resources.map((p) => {
-      const only = w.resourcesIf?.[p];
-      return only && (at(v, only.path) ?? only.default) === false ? undefined : at(v, p);
-    });
+    // A container its flag leaves out: neither its resources nor its image are the pods'.
+    const leftOut = (only: { path: string; default: boolean } | undefined) =>
+      only !== undefined && (at(v, only.path) ?? only.default) === false;
+    const blocks = w.resources.map((p) => (leftOut(w.resourcesIf?.[p]) ? undefined : at(v, p)));
     const totals = vm ? sumResources(vm.blocks) : sumResources(blocks, OPERATOR_REQUESTS[w.objectKind ?? ""]);
     const unread = w.resources.find((_, i) => blocks[i] != null && !isResourcesMap(blocks[i]));
     let requestsFrom: string | undefined;
@@ -718,10 +718,12 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
       kind,
       replicas,
       images: [
-        ...w.images.map((i) => ({
-          image: imageFromValues(at(v, i.path), i.default) ?? i.default,
-          path: `values.${i.path}`,
-        })),
+        ...w.images
+          .filter((i) => !leftOut(w.imagesIf?.[i.path]))
+          .map((i) => ({
+            image: imageFromValues(at(v, i.path), i.default) ?? i.default,
+            path: `values.${i.path}`,
+          })),
         ...(sched ? extraContainerImages(sched, `values${w.scheduling ? `.${w.scheduling}` : ""}`) : []),
         ...(vm?.reloader ? [vm.reloader] : []),
       ],
@@ -817,6 +819,7 @@ export const CHART_DATA_SCHEMA: Record<string, unknown> = {
           replicas: pathWithDefault({ type: "integer", minimum: 0 }),
           resources: { type: "array", items: VALUES_PATH },
           resourcesIf: { type: "object", additionalProperties: pathWithDefault({ type: "boolean" }) },
+          imagesIf: { type: "object", additionalProperties: pathWithDefault({ type: "boolean" }) },
           memcachedAllocatedMemory: pathWithDefault({ type: "number", exclusiveMinimum: 0 }),
           images: { type: "array", items: pathWithDefault({ type: "string", minLength: 1 }) },
           scheduling: { type: "string" },

@@ -465,3 +465,27 @@ describe("policy (arm64): the pack config's Pi nodes are refused when malformed,
       [],
     ));
 });
+
+describe("policy (arm64): a live release's container its values leave out runs no image", () => {
+  // The Pi stack turns Loki's rules sidecar off (sidecar.rules.enabled: false); a mirror's
+  // `chartValues.loki.sidecar.image` was refused by `pulumi preview` (the release's values judged)
+  // though no container runs it, while synth, judging the rendered StatefulSet, passed.
+  const pi = () => stackInfo([{ name: "pi5", arch: "arm64", count: 3 }]);
+  const mirror = { registry: "harbor.lan", repository: "mirror/k8s-sidecar", tag: "1.30.9" };
+  const loki = (rules: Record<string, unknown>) =>
+    release("loki", {
+      deploymentMode: "SingleBinary",
+      singleBinary: { replicas: 1 },
+      sidecar: { image: mirror, rules },
+    });
+  it("passes: loki's rules sidecar off, its image a mirror the pack does not know", () =>
+    passes([pi(), loki({ enabled: false })], P));
+  it("fails: the same image with the sidecar on (the chart's default), naming it", () =>
+    fails([pi(), loki({})], P, /values\.sidecar\.image is "harbor\.lan\/mirror\/k8s-sidecar:1\.30\.9"/));
+  const exporter = (kubeRBACProxy: Record<string, unknown>) =>
+    release("prometheus-node-exporter", { kubeRBACProxy: { image: mirror, ...kubeRBACProxy } });
+  it("passes: node-exporter's kube-rbac-proxy off (the chart's default), its image unknown", () =>
+    passes([pi(), exporter({})], P));
+  it("fails: the proxy on with that image", () =>
+    fails([pi(), exporter({ enabled: true })], P, /values\.kubeRBACProxy\.image is "harbor\.lan/));
+});
