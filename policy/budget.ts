@@ -415,7 +415,7 @@ function refusalText(r: PoolRefusal, pool: PoolInfo | undefined, ofStack: boolea
   const parts: string[] = [];
   if (r.taints.length > 0)
     parts.push(
-      `${poolKey(r, ofStack, ".taints")}: taint ${r.taints.map(taintText).join(", ")}, not tolerated`,
+      `${poolKey(r, ofStack, ".taints")}: taint${r.taints.length > 1 ? "s" : ""} ${r.taints.map(taintText).join(", ")}, not tolerated`,
     );
   if (r.selector)
     parts.push(`${poolKey(r, ofStack, ".labels")}: its labels (${poolLabels(pool)}) do not satisfy it`);
@@ -472,6 +472,9 @@ export function keptOffMessages(
   return [...byReasons.entries()].map(([id, { reasons, selects, workloads, tolerations }]) => {
     const names = workloads.map((w) => w.workload);
     const tainted = reasons.some((r) => r.taints.length > 0);
+    // The taints the fix speaks of: one, or several (on one pool or over several).
+    const taints = reasons.reduce((n, r) => n + r.taints.length, 0) > 1;
+    const taint = taints ? "the taints" : "the taint";
     const them = names.length === 1 ? "it" : "them";
     const they = names.length === 1 ? "it" : "they";
     // A workload the program writes itself (Mimir's StatefulSet) has no chart values to take a
@@ -495,8 +498,8 @@ export function keptOffMessages(
       ...(tainted
         ? [
             charted.length === 0
-              ? `remove the taint or add a pool without it${ownNote}`
-              : `remove the taint, add a pool without it, or give ${whom} a toleration for it${where}${ownNote}`,
+              ? `remove ${taint} or add a pool without ${taints ? "them" : "it"}${ownNote}`
+              : `remove ${taint}, add a pool without ${taints ? "them" : "it"}, or give ${whom} a toleration for ${taints ? "each" : "it"}${where}${ownNote}`,
           ]
         : []),
       ...(reasons.some((r) => r.selector)

@@ -755,6 +755,17 @@ describe("policy (budget): a tainted pool names where each workload's toleration
   });
   it("with the tolerations written where it says, nothing is kept off", async () =>
     assert.deepEqual(await keptOff([pool(), ...vmStack([TAINT])]), []));
+  it("two taints, neither tolerated: said as taints, with a toleration for each", async () => {
+    const second = { key: "node.example/pi", effect: "NoExecute" };
+    const two = stackInfo([{ name: "pi5", arch: "arm64", count: 1, taints: [TAINT, second] }]);
+    const said = await keptOff([two, ...vmStack()]);
+    assert.equal(said.length, 1, said.join("\n"));
+    assert.match(said[0], /: taints dedicated=pi:NoSchedule, node\.example\/pi:NoExecute, not tolerated:/);
+    assert.match(
+      said[0],
+      /remove the taints, add a pool without them, or give it a toleration for each \(vm: /,
+    );
+  });
   it("the VictoriaMetrics operator and its cleanup hook: both under the operator subchart's tolerations, whatever subcharts the release turns off", async () => {
     // As the program renders it: the grafana and kube-state-metrics subcharts off, each of them
     // an unnamed Deployment of the chart model that made the operator's Deployment one of three.
