@@ -155,6 +155,9 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
       // The user's lists add to the pack's knowledge (docs/reference/policies.md tells users to add
       // an image): replacing it would turn every built-in image into a violation.
       const cfg = configOf(args, ARM64_DEFAULTS, ["arm64Images", "charts"]);
+      // Each entry read as the image references are (parseImage): `myuser/grafana`, as `docker
+      // pull` takes it, is docker.io/myuser/grafana, which an image's repository is compared as.
+      const known = cfg.arm64Images.map((i) => parseImage(i).repository);
       const resources = args.resources.map(toRes);
       // The stack-info ConfigMap, found once: the Pi pools and the way off them both read it.
       const pools = stackFacts(resources).pools;
@@ -171,7 +174,7 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
           for (const use of w.images) {
             const problem = arm64Problem(
               use.image,
-              cfg.arm64Images,
+              known,
               offPiFor(pools, isNodeAgent(w) ? w.kind : undefined),
             );
             if (problem) {
@@ -198,7 +201,7 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
         // (Offline, a rendered release's objects are judged themselves instead.)
         if (helm && !cfg.charts[helm.chart] && !isRendered(r)) {
           for (const { path, image } of imagesInValues(helm.values, "values")) {
-            const problem = arm64Problem(image, cfg.arm64Images, offPiFor(pools));
+            const problem = arm64Problem(image, known, offPiFor(pools));
             if (problem)
               report(
                 `${label(r)}: ${path} is "${image}": ${problem}. (Chart "${helm.chart}" is unknown to the pack, so its workloads count as able to land on Pi nodes.)`,

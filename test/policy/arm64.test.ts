@@ -489,3 +489,17 @@ describe("policy (arm64): a live release's container its values leave out runs n
   it("fails: the proxy on with that image", () =>
     fails([pi(), exporter({ enabled: true })], P, /values\.kubeRBACProxy\.image is "harbor\.lan/));
 });
+
+describe("policy (arm64): an arm64Images entry names a repository as image references do", () => {
+  // `myuser/grafana` is docker.io/myuser/grafana (Docker Hub's implicit registry): written so in
+  // the pack config, as `docker pull` takes it, it was compared as text and the image refused.
+  const pi = () => stackInfo([{ name: "pi5", arch: "arm64", count: 3 }]);
+  const own = () => rendered("myuser/grafana:12.3.1");
+  for (const entry of ["myuser/grafana", "docker.io/myuser/grafana", "index.docker.io/myuser/grafana"])
+    it(`passes: the image myuser/grafana:12.3.1 with arm64Images ["${entry}"]`, () =>
+      passes([pi(), ...own()], P, { [P]: { arm64Images: [entry] } }));
+  it("fails: another repository of that user, naming the one to add", () =>
+    fails([pi(), ...own()], P, /add "docker\.io\/myuser\/grafana" to the arm64-images policy's arm64Images/, {
+      [P]: { arm64Images: ["myuser/loki"] },
+    }));
+});
