@@ -12,7 +12,12 @@ export function parseImage(ref: string): { repository: string; tag: string } {
   const parts = rest.split("/");
   const hasRegistry =
     parts.length > 1 && (parts[0].includes(".") || parts[0].includes(":") || parts[0] === "localhost");
-  const registry = hasRegistry ? parts.shift()! : "docker.io";
+  // index.docker.io is Docker Hub's legacy name: the same registry, official images under library/
+  // (distribution/reference normalize.go `splitDockerDomain`, at aeed5e66: the legacy domain is
+  // made docker.io before the `library/` prefix is added; read, not run), so
+  // index.docker.io/busybox is docker.io/library/busybox.
+  const written = hasRegistry ? parts.shift()! : "docker.io";
+  const registry = written === "index.docker.io" ? "docker.io" : written;
   if (registry === "docker.io" && parts.length === 1) parts.unshift("library");
-  return { repository: `${registry === "index.docker.io" ? "docker.io" : registry}/${parts.join("/")}`, tag };
+  return { repository: `${registry}/${parts.join("/")}`, tag };
 }

@@ -1,0 +1,26 @@
+import { strict as assert } from "assert";
+import { parseImage } from "../../contract";
+
+/*
+ * Image references as a container runtime names them (distribution/reference normalize.go): Docker
+ * Hub's implicit registry and `library/` namespace filled in, so one repository is one name however
+ * a values file or the pack config spells it (the arm64 list, the pins, the node agents' images).
+ */
+describe("contract: parseImage names a repository as Docker's normalization does", () => {
+  for (const [ref, repository, tag] of [
+    ["busybox", "docker.io/library/busybox", "latest"],
+    ["busybox:1.36", "docker.io/library/busybox", "1.36"],
+    ["docker.io/busybox:1.36", "docker.io/library/busybox", "1.36"],
+    // The legacy name of Docker Hub: its official images are under library/ too.
+    ["index.docker.io/busybox:1.36", "docker.io/library/busybox", "1.36"],
+    ["index.docker.io/grafana/grafana:12.3.1", "docker.io/grafana/grafana", "12.3.1"],
+    ["myuser/grafana", "docker.io/myuser/grafana", "latest"],
+    [
+      "registry.lan:5000/homelab/grafana:1@sha256:" + "a".repeat(64),
+      "registry.lan:5000/homelab/grafana",
+      "1",
+    ],
+    ["localhost/vector", "localhost/vector", "latest"],
+  ] as const)
+    it(`${ref} is ${repository}, tag ${tag}`, () => assert.deepEqual(parseImage(ref), { repository, tag }));
+});
