@@ -17,7 +17,9 @@ import {
   type Finding,
   type K8sObject,
   type Placed,
+  type PodTemplate,
 } from "./objects";
+import { dialersOf, readersOf } from "./readers";
 
 export interface Address {
   /** The text as found, e.g. `http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push`. */
@@ -26,6 +28,8 @@ export interface Address {
   namespace: string;
   /** Explicit port (a number, or a Service port's name), else the scheme's default, else undefined. */
   port?: number | string;
+  /** The ConfigMap's or Secret's key (its file) the text is in; absent for text outside its files. */
+  file?: string;
   found: Placed;
 }
 
@@ -44,19 +48,21 @@ const ADDRESS =
  * Secret's `data` is base64 and is read decoded: a chart may keep its config there (the loki
  * chart's `loki.configStorageType: Secret`, templates/config.yaml:13-15 at loki-18.11.0, `b64enc`).
  */
-function configStrings(obj: K8sObject): string[] {
+function configStrings(obj: K8sObject): { text: string; file?: string }[] {
   if (obj.kind === "CustomResourceDefinition") return [];
-  const out: string[] = [];
+  const out: { text: string; file?: string }[] = [];
   const walk = (v: unknown) => {
-    if (typeof v === "string") out.push(v);
+    if (typeof v === "string") out.push({ text: v });
     else if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === "object")
       for (const [k, x] of Object.entries(v)) if (k !== "metadata") walk(x);
   };
-  if (obj.kind !== "Secret") walk(obj);
+  // A ConfigMap's and a Secret's files are told apart: a pod may dial one and not another
+  // (checks/readers.ts).
+  if (obj.kind !== "Secret" && obj.kind !== "ConfigMap") walk(obj);
   else {
     walk({ ...obj, data: undefined, stringData: undefined });
-    out.push(...filesOf(obj).map(([, text]) => text));
+    out.push(...filesOf(obj).map(([file, text]) => ({ text, file })));
   }
   return out;
 }
@@ -77,7 +83,8 @@ export function addressesIn(p: Placed): Omit<Address, "found">[] {
       });
     }
   }
-  for (const s of configStrings(p.obj)) out.push(...addressesInText(s));
+  for (const { text, file } of configStrings(p.obj))
+    out.push(...addressesInText(text).map((a) => (file === undefined ? a : { ...a, file })));
   return out;
 }
 
@@ -114,7 +121,9 @@ export function checkAddresses(
   const report: AddressReport = { resolved: [], external: [], findings: [] };
   const seen = new Set<string>();
   for (const p of objects) {
+    const notDialled = notDialledFiles(p, pods, all);
     for (const a of addressesIn(p)) {
+      if (a.file !== undefined && notDialled(a.file)) continue;
       const key = `${describe(p)} ${a.text}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -180,6 +189,18 @@ export function checkAddresses(
     }
   }
   return report;
+}
+
+/**
+ * Whether file `file` of `p` is read only by pods that do not dial its addresses (checks/readers.ts:
+ * an Alertmanager's notification template, a key no pod is given): a link in a notification is no
+ * address any pod connects to. A file nobody is known to read is judged, as any config.
+ */
+function notDialledFiles(p: Placed, pods: PodTemplate[], all: Placed[]): (file: string) => boolean {
+  if (p.obj.kind !== "ConfigMap" && p.obj.kind !== "Secret") return () => false;
+  let readers: PodTemplate[] | undefined;
+  return (file) =>
+    (readers ??= readersOf(p, pods, all)).length > 0 && dialersOf(p, file, pods, all).length === 0;
 }
 
 /**

@@ -36,9 +36,7 @@ import { CLUSTER_DNS } from "../model/endpoints";
 import { boundAccounts } from "./privileges";
 import { hostNetworkCause } from "./podSecurity";
 import { addressesIn } from "./addresses";
-import { sidecarLoads } from "./grafanaSidecar";
-import { objectsReadBy } from "../upstream/operators/prometheusOperator";
-import { VM_CLUSTER, VM_KINDS, vmObjectsRead } from "../upstream/operators/victoriaMetrics";
+import { dialersOf, readersOf } from "./readers";
 import {
   declares,
   onPorts,
@@ -321,107 +319,6 @@ function portsBehind(t: PodTemplate, target: number | string): Port[] {
       if (cp.containerPort === target || cp.name === target)
         out.push({ number: cp.containerPort, name: cp.name });
   return out;
-}
-
-/**
- * Whether a pod template mounts the ConfigMap or Secret `name` (a volume, a projected volume's
- * source) or takes it into a container's environment (env valueFrom, envFrom): the references
- * Kubernetes resolves (core/v1 Volume, EnvVarSource, EnvFromSource), not any word of its volumes or
- * environment that happens to be the name (Grafana's emptyDir volume `logs` beside a Loki whose
- * nameOverride `logs` names its ConfigMap so).
- */
-function readsObject(t: PodTemplate, kind: "ConfigMap" | "Secret", name: string): boolean {
-  const ref = (r: any) =>
-    kind === "ConfigMap" ? r?.configMap?.name : (r?.secret?.secretName ?? r?.secret?.name);
-  const volumes: any[] = t.spec.volumes ?? [];
-  if (volumes.some((v) => ref(v) === name || (v?.projected?.sources ?? []).some((s: any) => ref(s) === name)))
-    return true;
-  const keyRef = kind === "ConfigMap" ? "configMapKeyRef" : "secretKeyRef";
-  const fromRef = kind === "ConfigMap" ? "configMapRef" : "secretRef";
-  return containersOf(t.spec).some(
-    (c: any) =>
-      (c.env ?? []).some((e: any) => e?.valueFrom?.[keyRef]?.name === name) ||
-      (c.envFrom ?? []).some((e: any) => e?.[fromRef]?.name === name),
-  );
-}
-
-/**
- * Whether `t` is a pod an operator makes of a CR among `objects` (objects.ts operatorObjects, of the
- * CR's release) whose fields name the ConfigMap or Secret `name`: the operator mounts them, or reads
- * them into the pods' configuration (upstream/operators/prometheusOperator.ts READ_FIELDS,
- * victoriaMetrics.ts VM_READ_FIELDS). No volume of the modelled pod names them.
- */
-function operatorReads(t: PodTemplate, kind: string, name: string, objects: Placed[]): boolean {
-  if (!t.owner.source.endsWith("by its operator")) return false;
-  const pod = t.owner.obj.metadata;
-  return objects.some(
-    (cr) =>
-      cr.urn === t.owner.urn &&
-      cr.obj.metadata.namespace === pod.namespace &&
-      objectsReadByPod(cr.obj, pod.name).some((o) => o.kind === kind && o.name === name),
-  );
-}
-
-/** The Secrets and ConfigMaps the operator's pod named `pod` of `cr` reads; none when it is no pod of `cr`. */
-function objectsReadByPod(cr: K8sObject, pod: string): { kind: string; name: string }[] {
-  const { kind, apiVersion, metadata, spec } = cr;
-  const n = metadata.name;
-  const own = pod === `${kind.toLowerCase()}-${n}`;
-  if (apiVersion === "monitoring.coreos.com/v1" && (kind === "Prometheus" || kind === "Alertmanager"))
-    return own ? objectsReadBy(kind, n, spec) : [];
-  if (!apiVersion.startsWith("operator.victoriametrics.com/")) return [];
-  if (kind in VM_KINDS) return own ? vmObjectsRead(spec) : [];
-  // A VMCluster's component `vm<part>-<name>` reads the fields under its key.
-  const part =
-    kind === "VMCluster" ? Object.keys(VM_CLUSTER).find((app) => pod === `${app}-${n}`) : undefined;
-  return part ? vmObjectsRead(spec?.[part]) : [];
-}
-
-/**
- * Pod templates that read an object: itself if a workload, the mounters of a ConfigMap or Secret
- * and the operator's pods whose CR names it, an operator's pods for a CR. `objects`: the CRs.
- */
-function readersOf(p: Placed, pods: PodTemplate[], objects: Placed[]): PodTemplate[] {
-  const self = pods.filter((t) => t.owner === p);
-  if (self.length) return self;
-  const { kind, name, namespace } = {
-    kind: p.obj.kind,
-    name: p.obj.metadata.name,
-    namespace: p.obj.metadata.namespace,
-  };
-  // Grafana's datasources sidecar writes the objects it selects, in the namespaces it searches,
-  // into Grafana's provisioning folder, and Grafana dials their URLs: no volume or env names them
-  // (checks/grafanaSidecar.ts). Only a selection known offline counts, so no verdict rests on a
-  // value the pod takes at start. The dashboards sidecar is not counted: Grafana dials no address
-  // a dashboard's JSON holds (its links are the browser's).
-  if (kind === "ConfigMap" || kind === "Secret")
-    return pods.filter(
-      (t) =>
-        (t.owner.obj.metadata.namespace === namespace &&
-          (readsObject(t, kind, name) || operatorReads(t, kind, name, objects))) ||
-        sidecarLoads(t.owner.obj, p.obj, "datasources"),
-    );
-  // A prometheus-operator ScrapeConfig is read by Prometheus and, converted to a VMScrapeConfig, by
-  // vmagent (builders/objectstore/minioMetrics.ts: MinIO's cluster metrics are one).
-  if (kind === "ScrapeConfig" && p.obj.apiVersion.startsWith("monitoring.coreos.com/"))
-    return pods.filter(
-      (t) =>
-        t.owner.source.endsWith("by its operator") &&
-        /^(prometheus|vmagent)-/.test(t.owner.obj.metadata.name) &&
-        t.owner.obj.metadata.namespace === namespace,
-    );
-  // A VMCluster's own addresses (the chart's `vmalert.proxyURL`) are vmselect's flags.
-  if (kind === "VMCluster" && p.obj.apiVersion.startsWith("operator.victoriametrics.com/"))
-    return pods.filter(
-      (t) => t.owner.obj.metadata.name === `vmselect-${name}` && t.owner.obj.metadata.namespace === namespace,
-    );
-  // Operators name a CR's workload `<kind>-<name>` (objects.ts operatorObjects).
-  return pods.filter(
-    (t) =>
-      t.owner.urn === p.urn &&
-      t.owner.obj.metadata.name === `${kind.toLowerCase()}-${name}` &&
-      t.owner.obj.metadata.namespace === namespace,
-  );
 }
 
 /** Scrape targets of the monitors in the stack: pod templates and the port each is scraped on. */
@@ -731,19 +628,27 @@ function checkServicesSelected({ services, pods, policies, judged, fail }: Netwo
   }
 }
 
-/** Every address a config dials, from the pods that read that config. */
+/**
+ * Every address a config dials, from the pods that read that config and dial the file holding it
+ * (checks/readers.ts: not an Alertmanager's notification template, not a key the pod is not given).
+ */
 function judgeConfigAddresses(
   { pods, services, stackNs, judge, judgeEgress }: NetworkJudge,
   objects: Placed[],
 ): void {
   for (const p of objects) {
     const all = addressesIn(p);
+    if (all.length === 0) continue;
+    const byFile = new Map<string | undefined, PodTemplate[]>();
+    const dialers = (file: string | undefined) => {
+      if (!byFile.has(file)) byFile.set(file, dialersOf(p, file, pods, objects));
+      return byFile.get(file)!;
+    };
     // Addresses outside the stack's namespaces (the cluster DNS, an in-cluster object store): only
     // the client's egress can be judged. CoreDNS's pods are known by their labels and serve DNS on
     // 53 over UDP and TCP; another namespace's pods are unknown, reached on the address's port.
     const outside = all.filter((a) => !stackNs.has(a.namespace));
     if (outside.length) {
-      const clients = readersOf(p, pods, objects);
       for (const a of outside) {
         const dns = a.service === "kube-dns" && a.namespace === CLUSTER_DNS.namespace;
         const dest: Destination = {
@@ -759,14 +664,13 @@ function judgeConfigAddresses(
           : typeof a.port === "number"
             ? [{ number: a.port }]
             : [];
-        for (const client of clients) for (const port of ports) judgeEgress(client, dest, port, a.text);
+        for (const client of dialers(a.file))
+          for (const port of ports) judgeEgress(client, dest, port, a.text);
       }
     }
     // The stack's own namespaces, deferred ones too: their pods' ingress is not judged, but the
     // client's egress towards them is.
     const addresses = all.filter((a) => stackNs.has(a.namespace));
-    if (addresses.length === 0) continue;
-    const clients = readersOf(p, pods, objects);
     for (const a of addresses) {
       const svc = services.find(
         (s) => s.obj.metadata.name === a.service && s.obj.metadata.namespace === a.namespace,
@@ -777,7 +681,7 @@ function judgeConfigAddresses(
       const backing = pods.filter(
         (t) => t.owner.obj.metadata.namespace === a.namespace && selects(svc.obj.spec.selector, t.labels),
       );
-      for (const client of clients)
+      for (const client of dialers(a.file))
         for (const sp of sps)
           for (const tpl of backing)
             for (const port of portsBehind(tpl, sp.targetPort ?? sp.port)) judge(client, tpl, port, a.text);

@@ -75,9 +75,10 @@ function flagOf(container: Record<string, any>, flag: string): string | undefine
 
 /**
  * Go's path.Match, as `--allow-paths` applies it (kube-rbac-proxy v0.20.0 pkg/filters/path.go:23-50:
- * no match is a 404): `*` within one segment, `?`; character classes are not modelled.
+ * no match is a 404) and, on Linux, filepath.Match, which Alertmanager's `templates` globs take
+ * (checks/readers.ts): `*` within one segment, `?`; character classes are not modelled.
  */
-function globMatches(pattern: string, path: string): boolean {
+export function globMatches(pattern: string, path: string): boolean {
   const re = pattern
     .replace(/[.+^${}()|[\]\\]/g, "\\$&")
     .replace(/\*/g, "[^/]*")

@@ -1,5 +1,5 @@
 /**
- * Which pods read a ConfigMap's or Secret's addresses (checks/networkPolicies.ts readersOf): those
+ * Which pods read a ConfigMap's or Secret's addresses (checks/readers.ts readersOf): those
  * that mount it (volumes[].configMap.name, .secret.secretName, projected sources) or take it into
  * their environment (env valueFrom, envFrom), not every pod whose volumes or environment hold its
  * name as some other word. chartValues.loki.nameOverride: logs names Loki's ConfigMap `logs`, and

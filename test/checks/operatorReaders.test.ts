@@ -1,15 +1,18 @@
 /**
  * The pods prometheus-operator makes of a Prometheus or an Alertmanager as readers of the Secrets
- * and ConfigMaps their CR names (checks/networkPolicies.ts readersOf, upstream/operators/
+ * and ConfigMaps their CR names (checks/readers.ts readersOf, upstream/operators/
  * prometheusOperator.ts READ_FIELDS): `secrets` and `configMaps` become the pods' volumes,
- * `additionalScrapeConfigs` (and the other SecretKeySelectors) and Alertmanager's `configSecret`
- * (`alertmanager-<name>` when empty) the pods' configuration. The modelled pod has no such volume,
- * so a scrape target of kube-prometheus-stack's `additionalScrapeConfigs` Secret was nobody's
- * connection: one its NetworkPolicies refuse passed silently.
+ * `additionalScrapeConfigs` (and the other SecretKeySelectors, their one key) and Alertmanager's
+ * `configSecret` (`alertmanager-<name>` when empty) the pods' configuration. The modelled pod has
+ * no such volume, so a scrape target of kube-prometheus-stack's `additionalScrapeConfigs` Secret
+ * was nobody's connection: one its NetworkPolicies refuse passed silently.
  */
 import { strict as assert } from "assert";
 import type { K8sObject } from "../../checks/objects";
-import { cr, holding, ref, refusals } from "../support/operatorReaders";
+import { ADDRESS, cr, holding, ref, refusals } from "../support/operatorReaders";
+
+/** A configuration whose one address is the server's. */
+const DIALS = `targets: ["${ADDRESS}"]\n`;
 
 /** Each case: what it is, the CR, the object beside it, whether the CR's pods read the object. */
 const CASES: [string, K8sObject, K8sObject, boolean][] = [
@@ -53,6 +56,12 @@ const CASES: [string, K8sObject, K8sObject, boolean][] = [
   ["VMAlert configMaps", cr("VMAlert", { configMaps: ["a"] }), holding("ConfigMap", "a"), true],
   ["VMAlertmanager secrets", cr("VMAlertmanager", { secrets: ["a"] }), holding("Secret", "a"), true],
   ["VMAgent configMaps, a Secret", cr("VMAgent", { configMaps: ["a"] }), holding("Secret", "a"), false],
+  [
+    "additionalScrapeConfigs, a key it does not name",
+    cr("Prometheus", { additionalScrapeConfigs: ref("a") }),
+    holding("Secret", "a", { "other.yaml": DIALS }),
+    false,
+  ],
 ];
 
 /** A VMCluster whose vmselect alone names the Secret `a`. */

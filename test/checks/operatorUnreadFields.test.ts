@@ -1,6 +1,6 @@
 /**
  * Objects a prometheus-operator CR names whose addresses its pods never dial, so no NetworkPolicy
- * need let them out (checks/networkPolicies.ts readersOf, upstream/operators/prometheusOperator.ts
+ * need let them out (checks/readers.ts readersOf, upstream/operators/prometheusOperator.ts
  * READ_FIELDS). production with chartValues.kube-prometheus-stack.prometheus.prometheusSpec.
  * additionalAlertRelabelConfigs setting a label to http://loki-gateway.monitoring.svc.cluster.local:80/explore,
  * or with alertmanager.alertmanagerSpec.alertmanagerConfiguration set beside the chart's config

@@ -1,7 +1,7 @@
 /**
  * A CR of prometheus-operator or of the VictoriaMetrics operator beside a Secret or ConfigMap that
  * dials a server admitting one reader alone (checkCases.ts serverAdmittingReader), and how many
- * refusals the CR's pod gets: the cases of which objects those pods read (checks/networkPolicies.ts
+ * refusals the CR's pod gets: the cases of which objects those pods read (checks/readers.ts
  * readersOf).
  */
 import { checkNetworkPolicies } from "../../checks/networkPolicies";
@@ -19,9 +19,13 @@ export function cr(kind: string, spec: Record<string, unknown>, namespace = NS):
   return { apiVersion, kind, metadata: { name: "kps", namespace }, spec };
 }
 
-/** The object `name` of `kind` holding a config that dials the server. */
-export function holding(kind: "Secret" | "ConfigMap", name: string): K8sObject {
-  const cm = configMap(name, { "config.yaml": `targets: ["${ADDRESS}"]\n` });
+/** The object `name` of `kind` holding a config that dials the server (or `files`). */
+export function holding(
+  kind: "Secret" | "ConfigMap",
+  name: string,
+  files: Record<string, string> = { "config.yaml": `targets: ["${ADDRESS}"]\n` },
+): K8sObject {
+  const cm = configMap(name, files);
   if (kind === "ConfigMap") return cm;
   return { apiVersion: "v1", kind: "Secret", metadata: cm.metadata, stringData: cm.data };
 }
@@ -35,10 +39,14 @@ export function refusals(
   object: K8sObject,
   pod = `${custom.kind.toLowerCase()}-kps`,
 ): number {
+  return podRefusals([custom, object], pod);
+}
+
+/** How many refusals pod `pod` gets for its connection to the server, `objects` (of release kps) beside it. */
+export function podRefusals(objects: K8sObject[], pod: string): number {
   const placed: Placed[] = [
     ...serverAdmittingReader(),
-    { obj: custom, urn: "urn:kps", source: "release kps" },
-    { obj: object, urn: "urn:kps", source: "release kps" },
+    ...objects.map((obj) => ({ obj, urn: "urn:kps", source: "release kps" })),
   ];
   return checkNetworkPolicies(placed, operatorObjects(placed)).findings.filter(
     (f) =>

@@ -118,6 +118,26 @@ export interface ReadField {
   form: "names" | "keyRef" | "name";
   /** A spec field which, when the CR sets it, has the operator build the configuration without this object. */
   unlessSet?: string;
+  /**
+   * The folder the pods see the object's keys in as files, `<dir>/<name>/<key>` (`names`) or
+   * `<dir>/<key>` (`name`); absent where the operator reads the object into the configuration
+   * (a `keyRef`, whose one key alone is read).
+   */
+  dir?: string;
+  /** The key the operator reads as the configuration the server loads (not a file at `dir`). */
+  configKey?: string;
+}
+
+/** A Secret or ConfigMap a CR's pods read, and how (ReadField). */
+export interface ObjectRead {
+  kind: "Secret" | "ConfigMap";
+  name: string;
+  /** The only key read, where the field names one (a SecretKeySelector's); every key when absent. */
+  key?: string;
+  /** The folder the pods see each of its keys in as a file, when they do. */
+  dir?: string;
+  /** The key read as the server's configuration. */
+  configKey?: string;
 }
 
 /**
@@ -127,12 +147,18 @@ export interface ReadField {
  *   /etc/alertmanager/{secrets,configmaps}/<name> (pkg/alertmanager/statefulset.go:51-52, 590-640);
  * - Prometheus's `additionalScrapeConfigs` and `additionalAlertManagerConfigs` are read by the
  *   operator (k8s.LoadSecretRef, pkg/prometheus/server/operator.go:1609-1621) into the
- *   configuration the pods load;
+ *   configuration the pods load, their one key alone (`secret.Data[sks.Key]`, pkg/k8s/secrets.go:50);
  * - Alertmanager's `configSecret`, `alertmanager-<name>` when empty (pkg/alertmanager/statefulset.go:
  *   845-851, 865-867), is read by the operator (pkg/alertmanager/operator.go:861-868) into the
  *   generated configuration Secret the pods mount (statefulset.go:467), unless the CR sets
  *   `alertmanagerConfiguration`: the configuration is then built from that AlertmanagerConfig and
  *   the Secret is not read (operator.go:907-968 calls loadConfigurationFromSecret only without it).
+ * The folders: Prometheus's pkg/prometheus/common.go:46-47; Alertmanager's pkg/alertmanager/
+ * statefulset.go:51-52 (`secrets`, `configMaps`: :605-609, :633-637) and :58 (the generated Secret,
+ * which holds the config Secret's other keys, pkg/alertmanager/operator.go:883-884, 1004, mounted
+ * there, statefulset.go:462-468, 490-494): what an Alertmanager's `templates` globs are matched
+ * against (checks/readers.ts), since a notification template is text Alertmanager sends, not an
+ * address it dials.
  * Prometheus's `additionalAlertRelabelConfigs` is left out: the operator appends it to
  * `alerting.alert_relabel_configs` (pkg/prometheus/promcfg.go:1201-1215), rules that rewrite an
  * alert's labels before it is sent, so an address in it is a label's text, never dialed. The
@@ -141,38 +167,59 @@ export interface ReadField {
  */
 export const READ_FIELDS: Readonly<Record<OperatorServer, readonly ReadField[]>> = {
   Prometheus: [
-    { field: "secrets", kind: "Secret", form: "names" },
-    { field: "configMaps", kind: "ConfigMap", form: "names" },
+    { field: "secrets", kind: "Secret", form: "names", dir: "/etc/prometheus/secrets" },
+    { field: "configMaps", kind: "ConfigMap", form: "names", dir: "/etc/prometheus/configmaps" },
     { field: "additionalScrapeConfigs", kind: "Secret", form: "keyRef" },
     { field: "additionalAlertManagerConfigs", kind: "Secret", form: "keyRef" },
   ],
   Alertmanager: [
-    { field: "secrets", kind: "Secret", form: "names" },
-    { field: "configMaps", kind: "ConfigMap", form: "names" },
-    { field: "configSecret", kind: "Secret", form: "name", unlessSet: "alertmanagerConfiguration" },
+    { field: "secrets", kind: "Secret", form: "names", dir: "/etc/alertmanager/secrets" },
+    { field: "configMaps", kind: "ConfigMap", form: "names", dir: "/etc/alertmanager/configmaps" },
+    {
+      field: "configSecret",
+      kind: "Secret",
+      form: "name",
+      unlessSet: "alertmanagerConfiguration",
+      dir: "/etc/alertmanager/config",
+      configKey: "alertmanager.yaml",
+    },
   ],
 };
+
+/**
+ * The file an operator's Alertmanager loads its configuration from: the reloader's output
+ * (pkg/alertmanager/statefulset.go:249, :60-63), against whose folder Alertmanager resolves a
+ * relative `templates` path (alertmanager v0.28.1 config/config.go:236, 242-252).
+ */
+export const ALERTMANAGER_CONFIG_FILE = "/etc/alertmanager/config_out/alertmanager.env.yaml";
 
 /** The Secrets and ConfigMaps (kind and name) the pods of a Prometheus or an Alertmanager `crName` read. */
 export function objectsReadBy(
   kind: OperatorServer,
   crName: string,
   spec: Record<string, any> | undefined,
-): { kind: "Secret" | "ConfigMap"; name: string }[] {
-  return READ_FIELDS[kind].flatMap((f) => {
+): ObjectRead[] {
+  return READ_FIELDS[kind].flatMap((f): ObjectRead[] => {
     // A pointer field the CR sets, even to `{}`, is non-nil to the operator.
     if (f.unlessSet !== undefined && (spec?.[f.unlessSet] ?? undefined) !== undefined) return [];
     const v = spec?.[f.field];
+    if (f.form === "keyRef")
+      return typeof v?.name === "string" && v.name !== ""
+        ? [{ kind: f.kind, name: v.name, ...(typeof v.key === "string" ? { key: v.key } : {}) }]
+        : [];
     const names: unknown[] =
       f.form === "names"
         ? Array.isArray(v)
           ? v
           : []
-        : f.form === "keyRef"
-          ? [v?.name]
-          : [typeof v === "string" && v !== "" ? v : `alertmanager-${crName}`];
+        : [typeof v === "string" && v !== "" ? v : `alertmanager-${crName}`];
     return names
       .filter((n): n is string => typeof n === "string" && n !== "")
-      .map((name) => ({ kind: f.kind, name }));
+      .map((name) => ({
+        kind: f.kind,
+        name,
+        ...(f.dir !== undefined ? { dir: f.form === "names" ? `${f.dir}/${name}` : f.dir } : {}),
+        ...(f.configKey !== undefined ? { configKey: f.configKey } : {}),
+      }));
   });
 }

@@ -29,6 +29,7 @@
  * The CRDs the chart ships carry no field descriptions or defaults for these fields (the test reads
  * them from the chart archive and holds that), so the operator's code is the only contract.
  */
+import type { ObjectRead } from "./prometheusOperator";
 
 /** The operator version these facts were read at. */
 export const VM_OPERATOR_VERSION = "v0.66.0";
@@ -242,18 +243,22 @@ export function vmPortName(kind: VmKind, spec: { portName?: unknown } | undefine
  * (vminsert), 992, 1008 (vmstorage)).
  */
 export const VM_READ_FIELDS = [
-  { field: "secrets", kind: "Secret" },
-  { field: "configMaps", kind: "ConfigMap" },
+  { field: "secrets", kind: "Secret", dir: "/etc/vm/secrets" },
+  { field: "configMaps", kind: "ConfigMap", dir: "/etc/vm/configs" },
 ] as const;
 
-/** The Secrets and ConfigMaps (kind and name) a VM workload's spec (a CR's, a VMCluster component's) names. */
-export function vmObjectsRead(
-  spec: Record<string, any> | undefined,
-): { kind: "Secret" | "ConfigMap"; name: string }[] {
+/**
+ * The file a VMAlertmanager's Alertmanager loads (vmalertmanager/statefulset.go:35-36, 161), against
+ * whose folder it resolves a relative `templates` path (alertmanager v0.28.1 config/config.go:236, 242-252).
+ */
+export const VM_ALERTMANAGER_CONFIG_FILE = "/etc/alertmanager/config/alertmanager.yaml";
+
+/** The Secrets and ConfigMaps a VM workload's spec (a CR's, a VMCluster component's) names, and where its pods see their files. */
+export function vmObjectsRead(spec: Record<string, any> | undefined): ObjectRead[] {
   return VM_READ_FIELDS.flatMap((f) => {
     const names: unknown[] = Array.isArray(spec?.[f.field]) ? spec[f.field] : [];
     return names
       .filter((n): n is string => typeof n === "string" && n !== "")
-      .map((name) => ({ kind: f.kind, name }));
+      .map((name) => ({ kind: f.kind, name, dir: `${f.dir}/${name}` }));
   });
 }

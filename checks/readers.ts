@@ -1,0 +1,340 @@
+/**
+ * Which pods read a ConfigMap or a Secret, and which of its files they dial the addresses of: what
+ * the network-policy check judges a config's addresses from (checks/networkPolicies.ts) and what
+ * the address check skips (checks/addresses.ts). A pod reads an object it mounts or takes into its
+ * environment, one its operator's CR names (upstream/operators/prometheusOperator.ts READ_FIELDS,
+ * victoriaMetrics.ts VM_READ_FIELDS), or one Grafana's datasources sidecar
+ * loads (checks/grafanaSidecar.ts). Of what it reads, a pod dials the addresses of every file it
+ * sees but two kinds: a key it is not given (a SecretKeySelector names another key, a volume's
+ * `items` or a mount's `subPath` leave it out), and an Alertmanager's notification template, text
+ * it sends, never an address it connects to.
+ */
+import * as path from "path";
+import { parseUserYaml } from "../model/yamlText";
+import { sidecarLoads } from "./grafanaSidecar";
+import { flagsOf } from "./writtenPaths";
+import { globMatches } from "./scrapeAuthz";
+import {
+  ALERTMANAGER_CONFIG_FILE,
+  objectsReadBy,
+  type ObjectRead,
+} from "../upstream/operators/prometheusOperator";
+import {
+  VM_ALERTMANAGER_CONFIG_FILE,
+  VM_CLUSTER,
+  VM_KINDS,
+  vmObjectsRead,
+} from "../upstream/operators/victoriaMetrics";
+import { containersOf, filesOf, type K8sObject, type Placed, type PodTemplate } from "./objects";
+
+/**
+ * Whether a pod template mounts the ConfigMap or Secret `name` (a volume, a projected volume's
+ * source) or takes it into a container's environment (env valueFrom, envFrom): the references
+ * Kubernetes resolves (core/v1 Volume, EnvVarSource, EnvFromSource), not any word of its volumes or
+ * environment that happens to be the name (Grafana's emptyDir volume `logs` beside a Loki whose
+ * nameOverride `logs` names its ConfigMap so).
+ */
+function readsObject(t: PodTemplate, kind: "ConfigMap" | "Secret", name: string): boolean {
+  const volumes: any[] = t.spec.volumes ?? [];
+  if (volumes.some((v) => sourcesOf(v, kind, name).length > 0)) return true;
+  return containersOf(t.spec).some((c: any) => envTakes(c, kind, name) !== false);
+}
+
+/** The sources of a volume that name the object: the volume itself, or a projected volume's sources. */
+function sourcesOf(v: any, kind: string, name: string): any[] {
+  const ref = (r: any) =>
+    kind === "ConfigMap" ? r?.configMap?.name : (r?.secret?.secretName ?? r?.secret?.name);
+  const of = (r: any) => (kind === "ConfigMap" ? r.configMap : r.secret);
+  if (ref(v) === name) return [of(v)];
+  return (v?.projected?.sources ?? []).filter((s: any) => ref(s) === name).map(of);
+}
+
+/**
+ * What a container takes of the object into its environment: every key (envFrom), the keys its
+ * variables name, or false.
+ */
+function envTakes(c: any, kind: string, name: string): true | string[] | false {
+  const keyRef = kind === "ConfigMap" ? "configMapKeyRef" : "secretKeyRef";
+  const fromRef = kind === "ConfigMap" ? "configMapRef" : "secretRef";
+  if ((c.envFrom ?? []).some((e: any) => e?.[fromRef]?.name === name)) return true;
+  const keys = (c.env ?? [])
+    .map((e: any) => e?.valueFrom?.[keyRef])
+    .filter((r: any) => r?.name === name)
+    .map((r: any) => String(r.key));
+  return keys.length > 0 ? keys : false;
+}
+
+/**
+ * The paths at which container `c` of pod `spec` sees file `key` of the object: through each of its
+ * mounts of a volume naming it, the volume's `items` (a key it leaves out is no file) and the
+ * mount's `subPath` (core/v1 KeyToPath, VolumeMount).
+ */
+function pathsOf(spec: Record<string, any>, c: any, kind: string, name: string, key: string): string[] {
+  const volumes = new Map<string, any>((spec.volumes ?? []).map((v: any) => [v?.name, v]));
+  const out: string[] = [];
+  for (const m of c.volumeMounts ?? []) {
+    if (typeof m?.mountPath !== "string") continue;
+    for (const source of sourcesOf(volumes.get(m.name), kind, name)) {
+      const items: any[] | undefined = source?.items;
+      const rel = items ? items.find((i) => i?.key === key)?.path : key;
+      if (typeof rel !== "string") continue;
+      const sub = typeof m.subPath === "string" && m.subPath !== "" ? m.subPath : undefined;
+      if (sub === undefined) out.push(path.posix.join(m.mountPath, rel));
+      else if (sub === rel) out.push(m.mountPath);
+      else if (rel.startsWith(`${sub}/`)) out.push(path.posix.join(m.mountPath, rel.slice(sub.length + 1)));
+    }
+  }
+  return out;
+}
+
+/**
+ * What an Alertmanager reads as notification templates: the globs of its configuration's
+ * `templates`, a relative one against the folder of `file` (alertmanager v0.28.1
+ * config/config.go:236, 242-252; matched by filepath.Glob, template/template.go:118), and every path
+ * its configuration names otherwise (a `url_file`), which is read as that field says, not as a
+ * template. Undefined when the configuration is not read, or when a template's text may be
+ * dialled: of the fields Alertmanager v0.28.1 dials, SNS's `api_url` alone is expanded as a
+ * template (notify/sns/sns.go:110; every other expanded URL is a link in the notification sent).
+ */
+function templatesOf(
+  text: string | undefined,
+  file: string,
+): { globs: string[]; named: Set<string> } | undefined {
+  if (text === undefined) return undefined;
+  let config: any;
+  try {
+    config = parseUserYaml(text);
+  } catch {
+    return undefined;
+  }
+  if (!config || typeof config !== "object") return undefined;
+  const receivers: any[] = Array.isArray(config.receivers) ? config.receivers : [];
+  const sns = receivers.flatMap((r) => (Array.isArray(r?.sns_configs) ? r.sns_configs : []));
+  if (sns.some((s) => typeof s?.api_url === "string" && s.api_url.includes("{{"))) return undefined;
+  const dir = path.posix.dirname(file);
+  const resolve = (p: string) => (path.posix.isAbsolute(p) ? p : path.posix.join(dir, p));
+  const named = new Set<string>([file]);
+  const walk = (v: unknown, inTemplates: boolean) => {
+    if (typeof v === "string" && !inTemplates && v !== "") named.add(resolve(v));
+    else if (Array.isArray(v)) v.forEach((x) => walk(x, inTemplates));
+    else if (v && typeof v === "object")
+      for (const [k, x] of Object.entries(v)) walk(x, inTemplates || (v === config && k === "templates"));
+  };
+  walk(config, false);
+  const globs: string[] = (Array.isArray(config.templates) ? config.templates : [])
+    .filter((g: unknown): g is string => typeof g === "string" && g !== "")
+    // A character class or an escape is not modelled (globMatches): such a glob matches nothing here.
+    .filter((g: string) => !/[[\\]/.test(g))
+    .map(resolve);
+  return { globs, named };
+}
+
+/** Whether `file` is one of an Alertmanager's notification templates (templatesOf). */
+function isTemplate(am: { globs: string[]; named: Set<string> } | undefined, file: string): boolean {
+  return am !== undefined && !am.named.has(file) && am.globs.some((g) => globMatches(g, file));
+}
+
+/** Alertmanager's image (quay.io/prometheus/alertmanager, as the alertmanager chart and the operators run it). */
+const ALERTMANAGER_IMAGE = /(^|\/)prometheus\/alertmanager(:|@|$)/;
+
+/** The text of file `key` of the object `kind`/`name` in namespace `ns`, where the render holds it. */
+function fileText(
+  objects: Placed[],
+  kind: string,
+  ns: string,
+  name: string,
+  key: string,
+): string | undefined {
+  const obj = objects.find(
+    (p) => p.obj.kind === kind && p.obj.metadata.namespace === ns && p.obj.metadata.name === name,
+  )?.obj;
+  return obj ? filesOf(obj).find(([k]) => k === key)?.[1] : undefined;
+}
+
+/**
+ * Whether a chart's pod `t` dials the addresses of file `key` of `obj`: some container takes the key
+ * into its environment, or sees it as a file and is no Alertmanager reading it as a template (the
+ * configuration its `--config.file` names, found in the render). A pod that declares a volume of
+ * the object no container mounts or takes in is held to read all of it, as the volume says.
+ */
+function chartPodDials(t: PodTemplate, obj: K8sObject, key: string, objects: Placed[]): boolean {
+  const { kind, metadata } = obj;
+  const ns = t.owner.obj.metadata.namespace ?? "";
+  const volumes = new Map<string, any>((t.spec.volumes ?? []).map((v: any) => [v?.name, v]));
+  let taken = false;
+  for (const c of containersOf(t.spec)) {
+    const env = envTakes(c, kind, metadata.name);
+    if (env === true || (env && env.includes(key))) return true;
+    const mounts = (c.volumeMounts ?? []).some(
+      (m: any) => sourcesOf(volumes.get(m?.name), kind, metadata.name).length > 0,
+    );
+    taken ||= env !== false || mounts;
+    const paths = pathsOf(t.spec, c, kind, metadata.name, key);
+    if (paths.length === 0) continue;
+    if (!ALERTMANAGER_IMAGE.test(String(c.image ?? ""))) return true;
+    const file = flagsOf([...(c.command ?? []), ...(c.args ?? [])]).get("config.file");
+    const am = file === undefined ? undefined : templatesOf(mountedText(t, c, file, objects, ns), file);
+    if (!paths.every((p) => isTemplate(am, p))) return true;
+  }
+  return !taken;
+}
+
+/** The text of the file at `file` in container `c`, from the ConfigMap or Secret mounted there. */
+function mountedText(
+  t: PodTemplate,
+  c: any,
+  file: string,
+  objects: Placed[],
+  ns: string,
+): string | undefined {
+  for (const v of t.spec.volumes ?? []) {
+    const kind = v?.configMap ? "ConfigMap" : v?.secret ? "Secret" : undefined;
+    const name = v?.configMap?.name ?? v?.secret?.secretName;
+    if (!kind || typeof name !== "string") continue;
+    const obj = objects.find(
+      (p) => p.obj.kind === kind && p.obj.metadata.namespace === ns && p.obj.metadata.name === name,
+    )?.obj;
+    for (const [key, text] of obj ? filesOf(obj) : [])
+      if (pathsOf(t.spec, c, kind, name, key).includes(file)) return text;
+  }
+  return undefined;
+}
+
+/** The CR among `objects` whose operator made pod `t`, if `t` is such a pod (objects.ts operatorObjects). */
+function crOf(t: PodTemplate, objects: Placed[]): K8sObject | undefined {
+  if (!t.owner.source.endsWith("by its operator")) return undefined;
+  const pod = t.owner.obj.metadata;
+  return objects.find(
+    (cr) =>
+      cr.urn === t.owner.urn &&
+      cr.obj.metadata.namespace === pod.namespace &&
+      objectsReadByPod(cr.obj, pod.name) !== undefined,
+  )?.obj;
+}
+
+/**
+ * The Secrets and ConfigMaps the operator's pod named `pod` of `cr` reads; undefined when it is no
+ * pod of `cr`.
+ */
+function objectsReadByPod(cr: K8sObject, pod: string): ObjectRead[] | undefined {
+  const { kind, apiVersion, metadata, spec } = cr;
+  const n = metadata.name;
+  const own = pod === `${kind.toLowerCase()}-${n}`;
+  if (apiVersion === "monitoring.coreos.com/v1" && (kind === "Prometheus" || kind === "Alertmanager"))
+    return own ? objectsReadBy(kind, n, spec) : undefined;
+  if (!apiVersion.startsWith("operator.victoriametrics.com/")) return undefined;
+  if (kind in VM_KINDS) return own ? vmObjectsRead(spec) : undefined;
+  // A VMCluster's component `vm<part>-<name>` reads the fields under its key.
+  const part =
+    kind === "VMCluster" ? Object.keys(VM_CLUSTER).find((app) => pod === `${app}-${n}`) : undefined;
+  return part ? vmObjectsRead(spec?.[part]) : undefined;
+}
+
+/**
+ * The notification templates of the Alertmanager an operator runs for `cr`: its configuration is
+ * the `configKey` of the object a read field names (the config Secret), else a VMAlertmanager's
+ * `configRawYaml`.
+ */
+function operatorTemplates(cr: K8sObject, reads: ObjectRead[], objects: Placed[]) {
+  const ns = cr.metadata.namespace ?? "";
+  const config = reads.find((r) => r.configKey !== undefined);
+  if (cr.kind === "Alertmanager")
+    return templatesOf(
+      config && fileText(objects, config.kind, ns, config.name, config.configKey!),
+      ALERTMANAGER_CONFIG_FILE,
+    );
+  if (cr.kind !== "VMAlertmanager") return undefined;
+  const raw = typeof cr.spec?.configRawYaml === "string" ? cr.spec.configRawYaml : undefined;
+  const text = config ? fileText(objects, config.kind, ns, config.name, config.configKey!) : raw;
+  return templatesOf(text, VM_ALERTMANAGER_CONFIG_FILE);
+}
+
+/** Whether an operator's pod `t` dials the addresses of file `key` of `obj` (its CR's read fields). */
+function operatorPodDials(t: PodTemplate, obj: K8sObject, key: string, objects: Placed[]): boolean {
+  const cr = crOf(t, objects);
+  const reads = cr ? (objectsReadByPod(cr, t.owner.obj.metadata.name) ?? []) : [];
+  const mine = reads.filter((r) => r.kind === obj.kind && r.name === obj.metadata.name);
+  if (mine.length === 0) return false;
+  const am = operatorTemplates(cr!, reads, objects);
+  return mine.some(
+    (r) =>
+      (r.key === undefined || r.key === key) &&
+      (r.configKey === key || r.dir === undefined || !isTemplate(am, path.posix.join(r.dir, key))),
+  );
+}
+
+/** Whether an operator's pod `t` reads the ConfigMap or Secret `kind`/`name` (its CR names it). */
+function operatorReads(t: PodTemplate, kind: string, name: string, objects: Placed[]): boolean {
+  const cr = crOf(t, objects);
+  const reads = cr ? (objectsReadByPod(cr, t.owner.obj.metadata.name) ?? []) : [];
+  return reads.some((o) => o.kind === kind && o.name === name);
+}
+
+/**
+ * Pod templates that read an object: itself if a workload, the mounters of a ConfigMap or Secret
+ * and the operator's pods whose CR names it, an operator's pods for a CR. `objects`: the CRs.
+ */
+export function readersOf(p: Placed, pods: PodTemplate[], objects: Placed[]): PodTemplate[] {
+  const self = pods.filter((t) => t.owner === p);
+  if (self.length) return self;
+  const { kind, name, namespace } = {
+    kind: p.obj.kind,
+    name: p.obj.metadata.name,
+    namespace: p.obj.metadata.namespace,
+  };
+  // Grafana's datasources sidecar writes the objects it selects, in the namespaces it searches,
+  // into Grafana's provisioning folder, and Grafana dials their URLs: no volume or env names them
+  // (checks/grafanaSidecar.ts). Only a selection known offline counts, so no verdict rests on a
+  // value the pod takes at start. The dashboards sidecar is not counted: Grafana dials no address
+  // a dashboard's JSON holds (its links are the browser's).
+  if (kind === "ConfigMap" || kind === "Secret")
+    return pods.filter(
+      (t) =>
+        (t.owner.obj.metadata.namespace === namespace &&
+          (readsObject(t, kind, name) || operatorReads(t, kind, name, objects))) ||
+        sidecarLoads(t.owner.obj, p.obj, "datasources"),
+    );
+  // A prometheus-operator ScrapeConfig is read by Prometheus and, converted to a VMScrapeConfig, by
+  // vmagent (builders/objectstore/minioMetrics.ts: MinIO's cluster metrics are one).
+  if (kind === "ScrapeConfig" && p.obj.apiVersion.startsWith("monitoring.coreos.com/"))
+    return pods.filter(
+      (t) =>
+        t.owner.source.endsWith("by its operator") &&
+        /^(prometheus|vmagent)-/.test(t.owner.obj.metadata.name) &&
+        t.owner.obj.metadata.namespace === namespace,
+    );
+  // A VMCluster's own addresses (the chart's `vmalert.proxyURL`) are vmselect's flags.
+  if (kind === "VMCluster" && p.obj.apiVersion.startsWith("operator.victoriametrics.com/"))
+    return pods.filter(
+      (t) => t.owner.obj.metadata.name === `vmselect-${name}` && t.owner.obj.metadata.namespace === namespace,
+    );
+  // Operators name a CR's workload `<kind>-<name>` (objects.ts operatorObjects).
+  return pods.filter(
+    (t) =>
+      t.owner.urn === p.urn &&
+      t.owner.obj.metadata.name === `${kind.toLowerCase()}-${name}` &&
+      t.owner.obj.metadata.namespace === namespace,
+  );
+}
+
+/**
+ * The readers of `p` (readersOf) that dial the addresses of its file `file` (a ConfigMap's or a
+ * Secret's key; undefined for text outside its files, which every reader takes).
+ */
+export function dialersOf(
+  p: Placed,
+  file: string | undefined,
+  pods: PodTemplate[],
+  objects: Placed[],
+): PodTemplate[] {
+  const readers = readersOf(p, pods, objects);
+  const { kind } = p.obj;
+  if (file === undefined || (kind !== "ConfigMap" && kind !== "Secret")) return readers;
+  return readers.filter(
+    (t) =>
+      sidecarLoads(t.owner.obj, p.obj, "datasources") ||
+      (t.owner.obj.metadata.namespace === p.obj.metadata.namespace &&
+        ((readsObject(t, kind, p.obj.metadata.name) && chartPodDials(t, p.obj, file, objects)) ||
+          operatorPodDials(t, p.obj, file, objects))),
+  );
+}

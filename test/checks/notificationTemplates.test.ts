@@ -1,0 +1,130 @@
+/**
+ * An Alertmanager's notification templates are text it sends, never addresses it dials
+ * (checks/readers.ts): a link in one is no connection its NetworkPolicies must admit, and no
+ * address the address check resolves. Staging with `chartValues.alertmanager.templates` holding
+ * `{{ define "loki.link" }}http://loki-gateway.monitoring.svc.cluster.local:80/explore{{ end }}`
+ * failed (exit 1, "StatefulSet monitoring/alertmanager (release alertmanager): http://loki-gateway
+ * ...: no NetworkPolicy of monitoring lets it reach Deployment monitoring/loki-gateway"), as did
+ * production with `chartValues.kube-prometheus-stack.alertmanager.templateFiles`. What Alertmanager
+ * does dial still counts: its configuration, a file it names (`url_file`), a template when SNS's
+ * `api_url` is one (alertmanager v0.28.1 notify/sns/sns.go:110), a file its globs do not match.
+ */
+import { strict as assert } from "assert";
+import { checkAddresses } from "../../checks/addresses";
+import { operatorObjects, type K8sObject, type Placed } from "../../checks/objects";
+import { ADDRESS, NS, cr, holding, podRefusals } from "../support/operatorReaders";
+
+const LINK = `{{ define "link" }}http://${ADDRESS}/explore{{ end }}`;
+
+/** The alertmanager chart's pod: its ConfigMap `alertmanager` mounted at /etc/alertmanager (`volume` changes the volume). */
+function alertmanager(volume: Record<string, unknown> = {}, mount: Record<string, unknown> = {}): K8sObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name: "alertmanager", namespace: NS },
+    spec: {
+      selector: { matchLabels: { app: "alertmanager" } },
+      template: {
+        metadata: { labels: { app: "alertmanager" } },
+        spec: {
+          containers: [
+            {
+              name: "alertmanager",
+              image: "quay.io/prometheus/alertmanager:v0.28.1",
+              args: ["--storage.path=/alertmanager", "--config.file=/etc/alertmanager/alertmanager.yml"],
+              volumeMounts: [{ name: "config", mountPath: "/etc/alertmanager", ...mount }],
+            },
+          ],
+          volumes: [{ name: "config", configMap: { name: "alertmanager", ...volume } }],
+        },
+      },
+    },
+  };
+}
+
+/** A configuration whose `templates` glob is the chart's default, with `extra` YAML appended. */
+const config = (extra = "") => `templates:\n- /etc/alertmanager/*.tmpl\nreceivers:\n- name: "null"\n${extra}`;
+
+/** The chart pod's refusals with its ConfigMap holding `files`. */
+const chartRefusals = (files: Record<string, string>, pod = alertmanager()) =>
+  podRefusals([pod, holding("ConfigMap", "alertmanager", files)], "alertmanager");
+
+describe("network policies: an Alertmanager's notification templates are not its connections", () => {
+  it("a template its globs match holds no address it dials", () => {
+    assert.equal(chartRefusals({ "alertmanager.yml": config(), "links.tmpl": LINK }), 0);
+  });
+
+  it("its configuration, and a file it names, are still dialled", () => {
+    const webhook = `- name: hook\n  webhook_configs:\n  - url: http://${ADDRESS}/hook\n`;
+    assert.equal(chartRefusals({ "alertmanager.yml": config(webhook) }), 1);
+    const named = `- name: hook\n  webhook_configs:\n  - url_file: /etc/alertmanager/url.tmpl\n`;
+    assert.equal(chartRefusals({ "alertmanager.yml": config(named), "url.tmpl": `http://${ADDRESS}` }), 1);
+  });
+
+  it("a template is dialled where SNS's api_url is one, and a file no glob matches counts", () => {
+    const sns = `- name: sns\n  sns_configs:\n  - api_url: '{{ template "link" . }}'\n`;
+    assert.equal(chartRefusals({ "alertmanager.yml": config(sns), "links.tmpl": LINK }), 1);
+    assert.equal(chartRefusals({ "alertmanager.yml": config(), "links.yaml": LINK }), 1);
+  });
+
+  it("a relative glob is read against the configuration's folder; an unreadable configuration keeps every file", () => {
+    const relative = config().replace("/etc/alertmanager/*.tmpl", "'*.tmpl'");
+    assert.equal(chartRefusals({ "alertmanager.yml": relative, "links.tmpl": LINK }), 0);
+    assert.equal(chartRefusals({ "alertmanager.yml": "templates: [", "links.tmpl": LINK }), 1);
+  });
+
+  it("another container taking the same file in still dials it", () => {
+    const pod = alertmanager();
+    pod.spec.template.spec.containers.push({
+      name: "reader",
+      image: "example/reader:1",
+      volumeMounts: [{ name: "config", mountPath: "/config" }],
+    });
+    assert.equal(chartRefusals({ "alertmanager.yml": config(), "links.tmpl": LINK }, pod), 1);
+  });
+
+  it("a key the volume's items leave out is no file of the pod", () => {
+    const pod = alertmanager({ items: [{ key: "alertmanager.yml", path: "alertmanager.yml" }] });
+    assert.equal(chartRefusals({ "alertmanager.yml": config(), "other.yaml": LINK }, pod), 0);
+  });
+
+  it("an operator's Alertmanager: the config Secret's other keys are templates where its globs match", () => {
+    const files = (glob: string) => ({
+      "alertmanager.yaml": `templates:\n- '${glob}'\nreceivers:\n- name: "null"\n`,
+      "links.tmpl": LINK,
+    });
+    const am = cr("Alertmanager", {});
+    const secret = (glob: string) => holding("Secret", "alertmanager-kps", files(glob));
+    assert.equal(podRefusals([am, secret("/etc/alertmanager/config/*.tmpl")], "alertmanager-kps"), 0);
+    assert.equal(podRefusals([am, secret("/etc/alertmanager/other/*.tmpl")], "alertmanager-kps"), 1);
+  });
+
+  it("a VMAlertmanager: a mounted ConfigMap's template, by configRawYaml's globs", () => {
+    const am = (glob: string) =>
+      cr("VMAlertmanager", { configMaps: ["t"], configRawYaml: `templates: ['${glob}']\n` });
+    const cm = holding("ConfigMap", "t", { "links.tmpl": LINK });
+    assert.equal(podRefusals([am("/etc/vm/configs/t/*.tmpl"), cm], "vmalertmanager-kps"), 0);
+    assert.equal(podRefusals([am("/etc/vm/configs/x/*.tmpl"), cm], "vmalertmanager-kps"), 1);
+  });
+});
+
+describe("addresses: a link in a notification template is not resolved", () => {
+  const nowhere = `http://nowhere.${NS}.svc.cluster.local:80`;
+  const findings = (files: Record<string, string>) => {
+    const placed: Placed[] = [alertmanager(), holding("ConfigMap", "alertmanager", files)].map((obj) => ({
+      obj,
+      urn: "urn:am",
+      source: "release am",
+    }));
+    return checkAddresses(placed, operatorObjects(placed)).findings.length;
+  };
+
+  it("an address in a template is no finding; the same address in the configuration is", () => {
+    assert.equal(
+      findings({ "alertmanager.yml": config(), "links.tmpl": `{{ define "x" }}${nowhere}{{ end }}` }),
+      0,
+    );
+    const hook = `- name: hook\n  webhook_configs:\n  - url: ${nowhere}\n`;
+    assert.equal(findings({ "alertmanager.yml": config(hook) }), 1);
+  });
+});
