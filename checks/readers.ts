@@ -3,7 +3,7 @@
  * the network-policy check judges a config's addresses from (checks/networkPolicies.ts) and what
  * the address check skips (checks/addresses.ts). A pod reads an object it mounts or takes into its
  * environment, one its operator's CR names (upstream/operators/prometheusOperator.ts READ_FIELDS,
- * victoriaMetrics.ts VM_READ_FIELDS), or one Grafana's datasources sidecar
+ * victoriaMetrics.ts VM_READ_FIELDS, VM_KIND_READ_FIELDS), or one Grafana's datasources sidecar
  * loads (checks/grafanaSidecar.ts). Of what it reads, a pod dials the addresses of every file it
  * sees but two kinds: a key it is not given (a SecretKeySelector names another key, a volume's
  * `items` or a mount's `subPath` leave it out), and an Alertmanager's notification template, text
@@ -24,6 +24,7 @@ import {
   VM_CLUSTER,
   VM_KINDS,
   vmObjectsRead,
+  type VmKind,
 } from "../upstream/operators/victoriaMetrics";
 import { containersOf, filesOf, type K8sObject, type Placed, type PodTemplate } from "./objects";
 
@@ -223,7 +224,7 @@ function objectsReadByPod(cr: K8sObject, pod: string): ObjectRead[] | undefined 
   if (apiVersion === "monitoring.coreos.com/v1" && (kind === "Prometheus" || kind === "Alertmanager"))
     return own ? objectsReadBy(kind, n, spec) : undefined;
   if (!apiVersion.startsWith("operator.victoriametrics.com/")) return undefined;
-  if (kind in VM_KINDS) return own ? vmObjectsRead(spec) : undefined;
+  if (kind in VM_KINDS) return own ? vmObjectsRead(spec, { kind: kind as VmKind, name: n }) : undefined;
   // A VMCluster's component `vm<part>-<name>` reads the fields under its key.
   const part =
     kind === "VMCluster" ? Object.keys(VM_CLUSTER).find((app) => pod === `${app}-${n}`) : undefined;

@@ -5,7 +5,9 @@
  * `additionalScrapeConfigs` (and the other SecretKeySelectors, their one key) and Alertmanager's
  * `configSecret` (`alertmanager-<name>` when empty) the pods' configuration. The modelled pod has
  * no such volume, so a scrape target of kube-prometheus-stack's `additionalScrapeConfigs` Secret
- * was nobody's connection: one its NetworkPolicies refuse passed silently.
+ * was nobody's connection: one its NetworkPolicies refuse passed silently. The same held of the
+ * VictoriaMetrics operator's VMAgent `additionalScrapeConfigs`, VMAlert `notifierConfigRef` and
+ * VMAlertmanager `configSecret` (victoriaMetrics.ts VM_KIND_READ_FIELDS), which were not modelled.
  */
 import { strict as assert } from "assert";
 import type { K8sObject } from "../../checks/objects";
@@ -57,6 +59,37 @@ const CASES: [string, K8sObject, K8sObject, boolean][] = [
   ["VMAlertmanager secrets", cr("VMAlertmanager", { secrets: ["a"] }), holding("Secret", "a"), true],
   ["VMAgent configMaps, a Secret", cr("VMAgent", { configMaps: ["a"] }), holding("Secret", "a"), false],
   [
+    "VMAgent additionalScrapeConfigs",
+    cr("VMAgent", { additionalScrapeConfigs: ref("a") }),
+    holding("Secret", "a"),
+    true,
+  ],
+  ["VMAlert notifierConfigRef", cr("VMAlert", { notifierConfigRef: ref("a") }), holding("Secret", "a"), true],
+  [
+    "VMAlert notifierConfigRef beside notifier.blackhole",
+    cr("VMAlert", { notifierConfigRef: ref("a"), extraArgs: { "notifier.blackhole": "true" } }),
+    holding("Secret", "a"),
+    false,
+  ],
+  [
+    "VMAlertmanager configSecret",
+    cr("VMAlertmanager", { configSecret: "a" }),
+    holding("Secret", "a", { "alertmanager.yaml": DIALS }),
+    true,
+  ],
+  [
+    "VMAlertmanager configSecret, a key it does not read",
+    cr("VMAlertmanager", { configSecret: "a" }),
+    holding("Secret", "a", { "other.yaml": DIALS }),
+    false,
+  ],
+  [
+    "VMAlertmanager configSecret of the operator's own name",
+    cr("VMAlertmanager", { configSecret: "vmalertmanager-kps-config" }),
+    holding("Secret", "vmalertmanager-kps-config", { "alertmanager.yaml": DIALS }),
+    false,
+  ],
+  [
     "additionalScrapeConfigs, a key it does not name",
     cr("Prometheus", { additionalScrapeConfigs: ref("a") }),
     holding("Secret", "a", { "other.yaml": DIALS }),
@@ -68,7 +101,7 @@ const CASES: [string, K8sObject, K8sObject, boolean][] = [
 const cluster = cr("VMCluster", { vmselect: { secrets: ["a"] }, vminsert: {}, vmstorage: {} });
 
 describe("network policies: the pods operators make read the Secrets and ConfigMaps their CR names", () => {
-  it("each field of READ_FIELDS and VM_READ_FIELDS makes the object's address the pod's connection, judged and refused", () => {
+  it("each field of READ_FIELDS, VM_READ_FIELDS and VM_KIND_READ_FIELDS makes the object's address the pod's connection, judged and refused", () => {
     for (const [what, custom, object] of CASES.filter((c) => c[3]))
       assert.equal(refusals(custom, object), 1, what);
   });

@@ -26,6 +26,7 @@ import {
   VM_KINDS,
   VM_OPERATOR_READS,
   VM_OPERATOR_VERSION,
+  VM_KIND_READ_FIELDS,
   VM_READ_FIELDS,
   vmPortName,
   type VmClusterComponent,
@@ -263,6 +264,26 @@ describe("upstream/operators: the VictoriaMetrics operator's contract at the pin
     for (const [where, spec] of specs)
       for (const f of VM_READ_FIELDS)
         assert.equal(spec?.[f.field]?.items?.type, "string", `${where} spec.${f.field}: a list of names`);
+  });
+
+  it("each field of one kind naming a Secret the pods read is in its CRD, of the form read", () => {
+    const crds = crdsOf(helm("crds", versions.charts.victoriaMetricsStack));
+    for (const [kind, fields] of Object.entries(VM_KIND_READ_FIELDS) as [
+      VmKind,
+      typeof VM_KIND_READ_FIELDS.VMAgent,
+    ][])
+      for (const f of fields ?? []) {
+        const where = `${kind} spec.${f.field}`;
+        const field = crdSpec(crds, kind)[f.field];
+        assert.ok(field, `${where} is in the CRD`);
+        if (f.form === "name") assert.equal(field.type, "string", `${where}: a name`);
+        // The chart's CRDs carry no schema below some fields (x-kubernetes-preserve-unknown-fields):
+        // a SecretKeySelector is then an object, its `key` required where it is described.
+        if (f.form === "keyRef") {
+          assert.equal(field.type, "object", `${where}: a SecretKeySelector (name, key)`);
+          if (field.properties) assert.deepEqual(field.required, ["key"], `${where}: its key required`);
+        }
+      }
   });
 
   it("models each CR's workload, Service, labels and ports from its fields, else the operator's defaults", () => {

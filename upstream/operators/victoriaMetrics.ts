@@ -247,18 +247,74 @@ export const VM_READ_FIELDS = [
   { field: "configMaps", kind: "ConfigMap", dir: "/etc/vm/configs" },
 ] as const;
 
+/** A field of one VM kind naming a Secret whose one key its pods read (VM_KIND_READ_FIELDS). */
+export interface VmKindReadField {
+  field: string;
+  kind: "Secret";
+  /** `keyRef` a SecretKeySelector (`name`, `key`), `name` a name whose `key` is read. */
+  form: "keyRef" | "name";
+  key?: string;
+  /** A flag which, in the CR's `extraArgs`, has the operator not pass the file to the pods. */
+  unlessExtraArg?: string;
+}
+
+/**
+ * The fields of one kind naming a Secret whose one key the operator has the pods read (a
+ * SecretKeySelector's `key`, or the fixed `key`), under internal/controller/operator/factory/:
+ * - VMAgent `additionalScrapeConfigs`: read into the scrape configuration vmagent loads
+ *   (vmagent/vmagent_scrapeconfig.go:203-209, `ac.LoadKeyFromSecret`);
+ * - VMAlert `notifierConfigRef`: the Secret is mounted at /etc/vm/notifier_config (vmalert/vmalert.go:
+ *   32, 212-224) and its key is the `-notifier.config` file vmalert reads its notifiers from (:551-552),
+ *   unless `notifier.blackhole` is in `extraArgs` (:545-549; with `notifiers` also set the CR is
+ *   refused, api/operator/v1beta1/vmalert_types.go:372-373);
+ * - VMAlertmanager `configSecret`: its key `alertmanager.yaml` (vmalertmanager/statefulset.go:32,
+ *   714-716) becomes the configuration the operator writes for the pods (:484-497, 540-545), before
+ *   `configRawYaml` (:499-501); its other keys are not read, and a Secret of the operator's own name
+ *   for that configuration, `vmalertmanager-<name>-config` (vmalertmanager_types.go:330-332), is not
+ *   read at all (statefulset.go:485-489).
+ */
+export const VM_KIND_READ_FIELDS: Readonly<Partial<Record<VmKind, readonly VmKindReadField[]>>> = {
+  VMAgent: [{ field: "additionalScrapeConfigs", kind: "Secret", form: "keyRef" }],
+  VMAlert: [
+    { field: "notifierConfigRef", kind: "Secret", form: "keyRef", unlessExtraArg: "notifier.blackhole" },
+  ],
+  VMAlertmanager: [{ field: "configSecret", kind: "Secret", form: "name", key: "alertmanager.yaml" }],
+};
+
 /**
  * The file a VMAlertmanager's Alertmanager loads (vmalertmanager/statefulset.go:35-36, 161), against
  * whose folder it resolves a relative `templates` path (alertmanager v0.28.1 config/config.go:236, 242-252).
  */
 export const VM_ALERTMANAGER_CONFIG_FILE = "/etc/alertmanager/config/alertmanager.yaml";
 
-/** The Secrets and ConfigMaps a VM workload's spec (a CR's, a VMCluster component's) names, and where its pods see their files. */
-export function vmObjectsRead(spec: Record<string, any> | undefined): ObjectRead[] {
-  return VM_READ_FIELDS.flatMap((f) => {
+/**
+ * The Secrets and ConfigMaps a VM workload's spec (a CR's, a VMCluster component's) names, with the
+ * fields of its kind (VM_KIND_READ_FIELDS) when it is the spec of CR `cr`.
+ */
+export function vmObjectsRead(
+  spec: Record<string, any> | undefined,
+  cr?: { kind: VmKind; name: string },
+): ObjectRead[] {
+  const mounted = VM_READ_FIELDS.flatMap((f) => {
     const names: unknown[] = Array.isArray(spec?.[f.field]) ? spec[f.field] : [];
     return names
       .filter((n): n is string => typeof n === "string" && n !== "")
       .map((name) => ({ kind: f.kind, name, dir: `${f.dir}/${name}` }));
   });
+  const own = (cr && VM_KIND_READ_FIELDS[cr.kind]) ?? [];
+  return [
+    ...mounted,
+    ...own.flatMap((f): ObjectRead[] => {
+      const v = spec?.[f.field];
+      if (f.unlessExtraArg !== undefined && spec?.extraArgs?.[f.unlessExtraArg] !== undefined) return [];
+      if (f.form === "keyRef")
+        return typeof v?.name === "string" && v.name !== ""
+          ? [{ kind: f.kind, name: v.name, ...(typeof v.key === "string" ? { key: v.key } : {}) }]
+          : [];
+      // The operator's own configuration Secret, `<kind>-<name>-config`, is never read as the user's.
+      if (typeof v !== "string" || v === "" || v === `${cr!.kind.toLowerCase()}-${cr!.name}-config`)
+        return [];
+      return [{ kind: f.kind, name: v, key: f.key, configKey: f.key }];
+    }),
+  ];
 }
