@@ -48,6 +48,7 @@ import {
 import {
   fromRelease,
   containersOf,
+  operatorPodName,
   describe,
   podTemplates,
   releaseNaming,
@@ -369,7 +370,7 @@ function scrapeTargets(objects: Placed[], services: Placed[], pods: PodTemplate[
 const PROMETHEUS_MONITORS = ["ServiceMonitor", "PodMonitor"];
 const VM_MONITORS = [...PROMETHEUS_MONITORS, "VMServiceScrape", "VMPodScrape"];
 
-/** Pods that scrape monitors, with the kinds they read: Prometheus, vmagent, Alloy reading ServiceMonitors. */
+/** Pods that scrape monitors, with the kinds they read: Prometheus (and a PrometheusAgent), vmagent, Alloy reading ServiceMonitors. */
 function scrapersOf(objects: Placed[], pods: PodTemplate[]): { tpl: PodTemplate; reads: string[] }[] {
   const alloyConfigs = objects.filter(
     (p) =>
@@ -379,7 +380,9 @@ function scrapersOf(objects: Placed[], pods: PodTemplate[]): { tpl: PodTemplate;
   const byOperator = (t: PodTemplate, prefix: string) =>
     t.owner.source.endsWith("by its operator") && t.owner.obj.metadata.name.startsWith(prefix);
   return [
-    ...pods.filter((t) => byOperator(t, "prometheus-")).map((tpl) => ({ tpl, reads: PROMETHEUS_MONITORS })),
+    ...pods
+      .filter((t) => byOperator(t, "prometheus-") || byOperator(t, "prom-agent-"))
+      .map((tpl) => ({ tpl, reads: PROMETHEUS_MONITORS })),
     ...pods.filter((t) => byOperator(t, "vmagent-")).map((tpl) => ({ tpl, reads: VM_MONITORS })),
     ...alloyConfigs
       .flatMap((c) => readersOf(c, pods, objects))
@@ -1053,7 +1056,7 @@ function accountOf(t: PodTemplate, objects: Placed[]): { account: string; token?
       (p) =>
         p.obj.metadata.namespace === ns &&
         p.urn === t.owner.urn &&
-        `${p.obj.kind.toLowerCase()}-${p.obj.metadata.name}` === t.owner.obj.metadata.name,
+        operatorPodName(p.obj) === t.owner.obj.metadata.name,
     );
     const spec = cr?.obj.spec ?? {};
     const vm = !!cr?.obj.apiVersion.startsWith("operator.victoriametrics.com/");

@@ -11,6 +11,7 @@ import {
   SERVERS,
   serverPodLabels,
   serverPortName,
+  type OperatorServer,
 } from "../upstream/operators/prometheusOperator";
 import {
   VM_CLUSTER,
@@ -403,11 +404,12 @@ export function operatorObjects(objects: Placed[]): Placed[] {
       },
     });
   for (const p of objects) {
-    const { kind, apiVersion, metadata } = p.obj;
+    const { apiVersion, metadata } = p.obj;
     const n = metadata.name;
-    if (apiVersion === "monitoring.coreos.com/v1" && (kind === "Prometheus" || kind === "Alertmanager")) {
-      const app = kind.toLowerCase();
+    const kind = operatorServerOf(p.obj);
+    if (kind) {
       const contract = SERVERS[kind];
+      const app = contract.prefix;
       const port = contract.port;
       const portName = serverPortName(kind, p.obj.spec);
       const mesh = kind === "Alertmanager" ? ALERTMANAGER_MESH : [];
@@ -435,6 +437,22 @@ export function operatorObjects(objects: Placed[]): Placed[] {
     if (apiVersion.startsWith("operator.victoriametrics.com/")) out.push(...vmOperatorObjects(p));
   }
   return out;
+}
+
+/** The prometheus-operator server kind a CR is (SERVERS, by its kind and apiVersion), if it is one. */
+export function operatorServerOf(obj: K8sObject): OperatorServer | undefined {
+  const kind = obj.kind as OperatorServer;
+  return Object.hasOwn(SERVERS, kind) && obj.apiVersion === SERVERS[kind].apiVersion ? kind : undefined;
+}
+
+/**
+ * The workload an operator makes of a CR: `<prefix>-<name>` for prometheus-operator's servers
+ * (SERVERS: `prom-agent-<name>` for a PrometheusAgent), `<kind>-<name>` for the VictoriaMetrics
+ * operator's single-workload kinds (operatorObjects).
+ */
+export function operatorPodName(cr: K8sObject): string {
+  const server = operatorServerOf(cr);
+  return `${server ? SERVERS[server].prefix : cr.kind.toLowerCase()}-${cr.metadata.name}`;
 }
 
 /**

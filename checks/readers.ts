@@ -26,7 +26,15 @@ import {
   vmObjectsRead,
   type VmKind,
 } from "../upstream/operators/victoriaMetrics";
-import { containersOf, filesOf, type K8sObject, type Placed, type PodTemplate } from "./objects";
+import {
+  containersOf,
+  filesOf,
+  operatorPodName,
+  operatorServerOf,
+  type K8sObject,
+  type Placed,
+  type PodTemplate,
+} from "./objects";
 
 /**
  * Whether a pod template mounts the ConfigMap or Secret `name` (a volume, a projected volume's
@@ -220,9 +228,9 @@ function crOf(t: PodTemplate, objects: Placed[]): K8sObject | undefined {
 function objectsReadByPod(cr: K8sObject, pod: string): ObjectRead[] | undefined {
   const { kind, apiVersion, metadata, spec } = cr;
   const n = metadata.name;
-  const own = pod === `${kind.toLowerCase()}-${n}`;
-  if (apiVersion === "monitoring.coreos.com/v1" && (kind === "Prometheus" || kind === "Alertmanager"))
-    return own ? objectsReadBy(kind, n, spec) : undefined;
+  const own = pod === operatorPodName(cr);
+  const server = operatorServerOf(cr);
+  if (server) return own ? objectsReadBy(server, n, spec) : undefined;
   if (!apiVersion.startsWith("operator.victoriametrics.com/")) return undefined;
   if (kind in VM_KINDS) return own ? vmObjectsRead(spec, { kind: kind as VmKind, name: n }) : undefined;
   // A VMCluster's component `vm<part>-<name>` reads the fields under its key.
@@ -295,13 +303,13 @@ export function readersOf(p: Placed, pods: PodTemplate[], objects: Placed[]): Po
           (readsObject(t, kind, name) || operatorReads(t, kind, name, objects))) ||
         sidecarLoads(t.owner.obj, p.obj, "datasources"),
     );
-  // A prometheus-operator ScrapeConfig is read by Prometheus and, converted to a VMScrapeConfig, by
-  // vmagent (builders/objectstore/minioMetrics.ts: MinIO's cluster metrics are one).
+  // A prometheus-operator ScrapeConfig is read by Prometheus (and a PrometheusAgent) and, converted
+  // to a VMScrapeConfig, by vmagent (builders/objectstore/minioMetrics.ts: MinIO's cluster metrics are one).
   if (kind === "ScrapeConfig" && p.obj.apiVersion.startsWith("monitoring.coreos.com/"))
     return pods.filter(
       (t) =>
         t.owner.source.endsWith("by its operator") &&
-        /^(prometheus|vmagent)-/.test(t.owner.obj.metadata.name) &&
+        /^(prometheus|prom-agent|vmagent)-/.test(t.owner.obj.metadata.name) &&
         t.owner.obj.metadata.namespace === namespace,
     );
   // A VMCluster's own addresses (the chart's `vmalert.proxyURL`) are vmselect's flags.
@@ -309,11 +317,11 @@ export function readersOf(p: Placed, pods: PodTemplate[], objects: Placed[]): Po
     return pods.filter(
       (t) => t.owner.obj.metadata.name === `vmselect-${name}` && t.owner.obj.metadata.namespace === namespace,
     );
-  // Operators name a CR's workload `<kind>-<name>` (objects.ts operatorObjects).
+  // The CR's own addresses (a remoteWrite URL) are its workload's (operatorPodName).
   return pods.filter(
     (t) =>
       t.owner.urn === p.urn &&
-      t.owner.obj.metadata.name === `${kind.toLowerCase()}-${name}` &&
+      t.owner.obj.metadata.name === operatorPodName(p.obj) &&
       t.owner.obj.metadata.namespace === namespace,
   );
 }

@@ -1,5 +1,6 @@
 /**
- * The pods prometheus-operator makes of a Prometheus or an Alertmanager as readers of the Secrets
+ * The pods prometheus-operator makes of a Prometheus, an Alertmanager or a PrometheusAgent (not
+ * modelled before: what it read and dialled was nobody's connection) as readers of the Secrets
  * and ConfigMaps their CR names (checks/readers.ts readersOf, upstream/operators/
  * prometheusOperator.ts READ_FIELDS): `secrets` and `configMaps` become the pods' volumes,
  * `additionalScrapeConfigs` (and the other SecretKeySelectors, their one key) and Alertmanager's
@@ -11,7 +12,7 @@
  */
 import { strict as assert } from "assert";
 import type { K8sObject } from "../../checks/objects";
-import { ADDRESS, cr, holding, ref, refusals } from "../support/operatorReaders";
+import { ADDRESS, cr, holding, podRefusals, ref, refusals } from "../support/operatorReaders";
 
 /** A configuration whose one address is the server's. */
 const DIALS = `targets: ["${ADDRESS}"]\n`;
@@ -38,6 +39,19 @@ const CASES: [string, K8sObject, K8sObject, boolean][] = [
     "Alertmanager's default config Secret",
     cr("Alertmanager", {}),
     holding("Secret", "alertmanager-kps"),
+    true,
+  ],
+  ["PrometheusAgent secrets", cr("PrometheusAgent", { secrets: ["a"] }), holding("Secret", "a"), true],
+  [
+    "PrometheusAgent configMaps",
+    cr("PrometheusAgent", { configMaps: ["a"] }),
+    holding("ConfigMap", "a"),
+    true,
+  ],
+  [
+    "PrometheusAgent additionalScrapeConfigs",
+    cr("PrometheusAgent", { additionalScrapeConfigs: ref("a") }),
+    holding("Secret", "a"),
     true,
   ],
   ["another name", cr("Prometheus", { secrets: ["b"] }), holding("Secret", "a"), false],
@@ -109,6 +123,11 @@ describe("network policies: the pods operators make read the Secrets and ConfigM
   it("an object the CR does not name, or names as another kind, is not its pods'", () => {
     for (const [what, custom, object] of CASES.filter((c) => !c[3]))
       assert.equal(refusals(custom, object), 0, what);
+  });
+
+  it("a PrometheusAgent's own remoteWrite is its pod's connection (prom-agent-<name>)", () => {
+    const agent = cr("PrometheusAgent", { remoteWrite: [{ url: `http://${ADDRESS}/api/v1/write` }] });
+    assert.equal(podRefusals([agent], "prom-agent-kps"), 1);
   });
 
   it("a VMCluster's component reads what its own key names, the others do not", () => {

@@ -7,6 +7,7 @@
 import { checkNetworkPolicies } from "../../checks/networkPolicies";
 import { operatorObjects, type K8sObject, type Placed } from "../../checks/objects";
 import { configMap, serverAdmittingReader } from "./checkCases";
+import { SERVERS, type OperatorServer } from "../../upstream/operators/prometheusOperator";
 
 export const NS = "monitoring";
 export const ADDRESS = `server.${NS}.svc.cluster.local:9093`;
@@ -15,7 +16,7 @@ export const ADDRESS = `server.${NS}.svc.cluster.local:9093`;
 export function cr(kind: string, spec: Record<string, unknown>, namespace = NS): K8sObject {
   const apiVersion = kind.startsWith("VM")
     ? "operator.victoriametrics.com/v1beta1"
-    : "monitoring.coreos.com/v1";
+    : (SERVERS[kind as OperatorServer]?.apiVersion ?? "monitoring.coreos.com/v1");
   return { apiVersion, kind, metadata: { name: "kps", namespace }, spec };
 }
 
@@ -31,13 +32,13 @@ export function holding(
 }
 
 /**
- * How many refusals the operator's pod of `custom` (`<kind>-kps`, or `pod`) gets for its connection
- * to the server, `object` beside it.
+ * How many refusals the operator's pod of `custom` (`<kind>-kps`, `prom-agent-kps` for a
+ * PrometheusAgent, or `pod`) gets for its connection to the server, `object` beside it.
  */
 export function refusals(
   custom: K8sObject,
   object: K8sObject,
-  pod = `${custom.kind.toLowerCase()}-kps`,
+  pod = `${SERVERS[custom.kind as OperatorServer]?.prefix ?? custom.kind.toLowerCase()}-kps`,
 ): number {
   return podRefusals([custom, object], pod);
 }

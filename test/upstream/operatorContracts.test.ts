@@ -115,7 +115,7 @@ describe("upstream/operators: prometheus-operator's contract at the pinned chart
       urn: "urn:cr",
       source: "test",
       obj: {
-        apiVersion: "monitoring.coreos.com/v1",
+        apiVersion: SERVERS[kind].apiVersion,
         kind,
         metadata: { name: "p", namespace: "m" },
         spec: { podMetadata: { labels: { team: "obs", "app.kubernetes.io/instance": "x" } } },
@@ -140,14 +140,27 @@ describe("upstream/operators: prometheus-operator's contract at the pinned chart
       "app.kubernetes.io/name": "alertmanager",
       alertmanager: "p",
     });
+    assert.deepEqual(labels("PrometheusAgent"), {
+      team: "obs",
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      "app.kubernetes.io/instance": "p",
+      "app.kubernetes.io/name": "prometheus-agent",
+      "operator.prometheus.io/name": "p",
+      "operator.prometheus.io/shard": "0",
+    });
   });
 
   it("names the pods' and the governing Service's port after spec.portName, else the CRD default", () => {
     const cr = (kind: OperatorServer, spec: Record<string, unknown>): Placed => ({
       urn: "urn:cr",
       source: "test",
-      obj: { apiVersion: "monitoring.coreos.com/v1", kind, metadata: { name: "p", namespace: "m" }, spec },
+      obj: { apiVersion: SERVERS[kind].apiVersion, kind, metadata: { name: "p", namespace: "m" }, spec },
     });
+    const names = {
+      Prometheus: "prometheus",
+      Alertmanager: "alertmanager",
+      PrometheusAgent: "prometheus-agent",
+    };
     for (const kind of Object.keys(SERVERS) as OperatorServer[]) {
       for (const [spec, want] of [
         [{}, SERVERS[kind].defaultPortName],
@@ -172,7 +185,8 @@ describe("upstream/operators: prometheus-operator's contract at the pinned chart
           svc.obj.spec.ports.map((p: any) => [p.name, p.port, p.targetPort]),
           [[want, SERVERS[kind].port, want], ...mesh.map((m) => [m.serviceName, m.port, m.containerName])],
         );
-        assert.deepEqual(svc.obj.spec.selector, { "app.kubernetes.io/name": kind.toLowerCase() });
+        assert.deepEqual(svc.obj.spec.selector, { "app.kubernetes.io/name": names[kind] });
+        assert.equal(pod.obj.metadata.name, `${SERVERS[kind].prefix}-p`);
       }
     }
   });

@@ -1,5 +1,5 @@
 /**
- * What prometheus-operator makes of a Prometheus or an Alertmanager custom resource: the pods' port
+ * What prometheus-operator makes of a Prometheus, an Alertmanager or a PrometheusAgent custom resource: the pods' port
  * names and numbers, the governing Service, the pods' labels. Read, not run, in
  * prometheus-operator/prometheus-operator at `version` (the appVersion of the pinned
  * kube-prometheus-stack and prometheus-operator-crds charts; test/upstream/operatorContracts.test.ts
@@ -27,6 +27,15 @@
  *   Alertmanager's also carries `tcp-mesh`/`udp-mesh` to the container ports `mesh-tcp`/`mesh-udp`
  *   on 9094 (pkg/alertmanager/statefulset.go:66-68, 198-209, 434-446). Label keys:
  *   pkg/operator/kubernetes.go:26-35.
+ * - PrometheusAgent (monitoring.coreos.com/v1alpha1; kube-prometheus-stack renders one for its
+ *   Prometheus with `prometheus.agentMode: true`, templates/prometheus/prometheus.yaml:2-4): the
+ *   StatefulSet `prom-agent-<name>` (pkg/prometheus/common.go:193-204), its port `spec.portName`,
+ *   default "web" (pkg/prometheus/agent/statefulset.go:50-52; 9090, common.go:449-460), pod labels
+ *   `app.kubernetes.io/name: prometheus-agent`, the same managed-by and instance,
+ *   `operator.prometheus.io/name: N` and the shard (agent/operator.go:53, 1262-1269,
+ *   statefulset.go:197-200), the governing Service `prometheus-agent-operated` selecting the name
+ *   label (statefulset.go:35, agent/operator.go:803-808). Its DaemonSet mode needs a feature gate
+ *   the operator refuses it without (agent/operator.go:679-681) and is not modelled.
  * The CRDs say the same of `portName` ("Default: web", crd-prometheuses.yaml and
  * crd-alertmanagers.yaml in prometheus-operator-crds), which the test reads from the chart.
  */
@@ -34,10 +43,14 @@
 /** The operator version these facts were read at. */
 export const PROMETHEUS_OPERATOR_VERSION = "v0.93.0";
 
-/** The two custom resources whose pods the stack's policies and checks address. */
-export type OperatorServer = "Prometheus" | "Alertmanager";
+/** The custom resources whose pods the stack's policies and checks address. */
+export type OperatorServer = "Prometheus" | "Alertmanager" | "PrometheusAgent";
 
 export interface ServerContract {
+  /** The CRD's group and version. */
+  apiVersion: string;
+  /** The workload the operator makes is `<prefix>-<CR name>`. */
+  prefix: string;
   /** The CRD's default of `spec.portName`, the container port's and governing Service port's name. */
   defaultPortName: string;
   /** The container port (not configurable in the CR). */
@@ -50,16 +63,28 @@ export interface ServerContract {
 
 export const SERVERS: Readonly<Record<OperatorServer, ServerContract>> = {
   Prometheus: {
+    apiVersion: "monitoring.coreos.com/v1",
+    prefix: "prometheus",
     defaultPortName: "web",
     port: 9090,
     governingService: "prometheus-operated",
     crdFile: "crd-prometheuses.yaml",
   },
   Alertmanager: {
+    apiVersion: "monitoring.coreos.com/v1",
+    prefix: "alertmanager",
     defaultPortName: "web",
     port: 9093,
     governingService: "alertmanager-operated",
     crdFile: "crd-alertmanagers.yaml",
+  },
+  PrometheusAgent: {
+    apiVersion: "monitoring.coreos.com/v1alpha1",
+    prefix: "prom-agent",
+    defaultPortName: "web",
+    port: 9090,
+    governingService: "prometheus-agent-operated",
+    crdFile: "crd-prometheusagents.yaml",
   },
 };
 
@@ -82,13 +107,20 @@ export function serverPodLabels(
           prometheus: crName,
           "operator.prometheus.io/shard": "0",
         }
-      : { ...common, "app.kubernetes.io/name": "alertmanager", alertmanager: crName };
+      : kind === "PrometheusAgent"
+        ? {
+            ...common,
+            "app.kubernetes.io/name": "prometheus-agent",
+            "operator.prometheus.io/name": crName,
+            "operator.prometheus.io/shard": "0",
+          }
+        : { ...common, "app.kubernetes.io/name": "alertmanager", alertmanager: crName };
   return { ...(podMetadata?.labels ?? {}), ...selector };
 }
 
-/** The governing Service's selector. */
+/** The governing Service's selector: the pods' `app.kubernetes.io/name`. */
 export function governingSelector(kind: OperatorServer): Record<string, string> {
-  return { "app.kubernetes.io/name": kind === "Prometheus" ? "prometheus" : "alertmanager" };
+  return { "app.kubernetes.io/name": serverPodLabels(kind, "", undefined)["app.kubernetes.io/name"] };
 }
 
 /** Alertmanager's cluster (mesh) ports: container port names and the governing Service's names. */
@@ -145,6 +177,8 @@ export interface ObjectRead {
  * - `secrets` and `configMaps` become volumes of the pods, mounted at
  *   /etc/prometheus/{secrets,configmaps}/<name> (pkg/prometheus/common.go:46-47, 279-323) and
  *   /etc/alertmanager/{secrets,configmaps}/<name> (pkg/alertmanager/statefulset.go:51-52, 590-640);
+ * - a PrometheusAgent's `secrets` and `configMaps` the same way (pkg/prometheus/agent/statefulset.go:156,
+ *   common.go:281, 303), its `additionalScrapeConfigs` as Prometheus's (agent/operator.go:974);
  * - Prometheus's `additionalScrapeConfigs` and `additionalAlertManagerConfigs` are read by the
  *   operator (k8s.LoadSecretRef, pkg/prometheus/server/operator.go:1609-1621) into the
  *   configuration the pods load, their one key alone (`secret.Data[sks.Key]`, pkg/k8s/secrets.go:50);
@@ -172,6 +206,11 @@ export const READ_FIELDS: Readonly<Record<OperatorServer, readonly ReadField[]>>
     { field: "additionalScrapeConfigs", kind: "Secret", form: "keyRef" },
     { field: "additionalAlertManagerConfigs", kind: "Secret", form: "keyRef" },
   ],
+  PrometheusAgent: [
+    { field: "secrets", kind: "Secret", form: "names", dir: "/etc/prometheus/secrets" },
+    { field: "configMaps", kind: "ConfigMap", form: "names", dir: "/etc/prometheus/configmaps" },
+    { field: "additionalScrapeConfigs", kind: "Secret", form: "keyRef" },
+  ],
   Alertmanager: [
     { field: "secrets", kind: "Secret", form: "names", dir: "/etc/alertmanager/secrets" },
     { field: "configMaps", kind: "ConfigMap", form: "names", dir: "/etc/alertmanager/configmaps" },
@@ -193,7 +232,7 @@ export const READ_FIELDS: Readonly<Record<OperatorServer, readonly ReadField[]>>
  */
 export const ALERTMANAGER_CONFIG_FILE = "/etc/alertmanager/config_out/alertmanager.env.yaml";
 
-/** The Secrets and ConfigMaps (kind and name) the pods of a Prometheus or an Alertmanager `crName` read. */
+/** The Secrets and ConfigMaps the pods of a CR `crName` of `kind` read (READ_FIELDS). */
 export function objectsReadBy(
   kind: OperatorServer,
   crName: string,
