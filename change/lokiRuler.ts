@@ -2,10 +2,9 @@
  * The rule groups a taken-over Loki's ruler keeps in its object store. The loki chart stores the
  * ruler's rules in the ruler bucket whenever Loki's storage is an object store and its values say
  * nothing else (loki 6.49.0 templates/_helpers.tpl:233-247 `loki.rulerStorageConfig`), and Loki's
- * ruler API, on by default (`-ruler.enable-api`, grafana/loki pkg/ruler/base/ruler.go, read, not
- * run), writes each group made through it there as an object under `rules/<tenant>/` (grafana/loki
- * pkg/ruler/rulestore/objectclient/rule_store.go, read at 0c9943cd, not at the pinned tag, and not
- * run): Grafana's data-source-managed Loki alert rules, lokitool's rules sync. The program's ruler
+ * ruler API, on by default (`-ruler.enable-api`, grafana/loki v3.7.6 pkg/ruler/base/ruler.go:194,
+ * read, not run), writes each group made through it there as an object under `rules/<tenant>/`
+ * (v3.7.6 pkg/ruler/rulestore/objectclient/rule_store.go:31-34,250-262, read, not run): Grafana's data-source-managed Loki alert rules, lokitool's rules sync. The program's ruler
  * reads a local directory, the rules it writes itself (builders/logging/lokiValues.ts), so after the
  * update every such group stays in the bucket and is no longer evaluated. Nothing refuses that, and
  * whether the bucket holds any group is unknown offline: warned, as a retention that deletes logs
