@@ -63,6 +63,24 @@ export function compiled(file: string): string {
 }
 
 /**
+ * The exports of a project module's {@link compiled} file, loaded anew with every build module it
+ * loads: what a fresh node that requires it holds of the project (nothing from an earlier call: each
+ * build module this process loaded before is dropped from the module cache first), without starting
+ * one. Packages stay loaded: they keep nothing of the project's between calls. A test that must see
+ * what only the disk can give a new process (a cache's files) asks this instead of starting a node:
+ * such a node spent about 0.1 s of CPU on Node's start-up and the packages before its first line
+ * (measured warm on this 2-core machine: `node -e` requiring dist/synth/render/render.js, 0.11 s;
+ * the same require in one process with the build modules dropped, 0.015 s).
+ */
+export function freshCompiled<T>(file: string): T {
+  const dist = path.join(ROOT, "dist") + path.sep;
+  const target = compiled(file);
+  for (const k of Object.keys(require.cache)) if (k.startsWith(dist)) delete require.cache[k];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(target) as T;
+}
+
+/**
  * Node arguments that run a CLI (`cli/synth.ts`, path relative to the root) as `npm run` runs it:
  * the node flags of its package.json script ({@link npmNodeFlags}), then its {@link compiled} file,
  * or for a command built as one file its bundle's entry (cli/bundled.ts), with the CLIs' compile

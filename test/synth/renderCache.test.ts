@@ -1,21 +1,22 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { spawn, spawnSync } from "child_process";
+import { spawn } from "child_process";
 import { chartCacheDir, HELM_GOGC, helmBinary, runHelm } from "../../synth/render/helm";
 import { renderExport } from "../../synth/render/render";
 import type { StackExport } from "../../synth/synthesize";
-import { compiled, ROOT, tmpDir } from "../support/helpers";
+import { compiled, freshCompiled, ROOT, tmpDir } from "../support/helpers";
 import { PRUNE_MARKER, UNUSED_DAYS } from "../../config/cachePrune";
 
 /**
  * The render cache (synth/render/template.ts): renders are kept on disk by chart digest, values and
  * Helm flags, and each chart archive's digest and capability tests in `charts.json` by the
- * archive's stat. Every render whose answer must come from the disk runs in a fresh process, as
- * `npm run synth` does, so only the disk can serve it; one that only has to render and write (a new
- * release, new values) runs in this process ({@link renderHere}), which no later fresh process can
- * see but through the disk (measured warm: 7 node processes fewer, about 0.2 s of CPU each, the file
- * 6.7 -> 4.7 s). A wrapper around the real Helm counts `helm template` runs.
+ * archive's stat. Every render whose answer must come from the disk runs the compiled modules loaded
+ * anew ({@link render}: nothing in memory from an earlier render, as in the fresh process `npm run
+ * synth` is), so only the disk can serve it; one that only has to render and write (a new release,
+ * new values) runs the sources this process loaded ({@link renderHere}), whose memory no later
+ * {@link render} sees. Only the two processes racing for one render's lock are processes of their
+ * own. A wrapper around the real Helm counts `helm template` runs.
  */
 const CHART = "prometheus-node-exporter";
 const OLD = "4.49.1";
@@ -66,13 +67,20 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
   });
 
   /**
-   * Renders in a fresh process (the compiled module, no loader); returns the objects' chart labels,
-   * the release's error if Helm refused it, and how many `helm template` ran.
+   * Renders with the compiled modules loaded anew ({@link freshCompiled}: no render of this process
+   * in their memory); returns the objects' chart labels, the release's error if Helm refused it, and
+   * how many `helm template` ran. Measured warm, this file alone (`mocha --no-parallel`, mocha's
+   * start-up and Helm included), three runs each alternating on this 2-core machine: 2.58-2.63 s of
+   * CPU with each of these seven renders in a node of its own, 2.08-2.17 s.
    */
-  function render(values: Record<string, unknown>): { charts: string[]; error?: string; templates: number } {
-    const r = spawnSync(process.execPath, ["-e", renderCode(values)], { cwd: ROOT, encoding: "utf8" });
-    assert.equal(r.status, 0, r.stderr);
-    return { ...parsed(r.stdout), templates: templates() };
+  async function render(
+    values: Record<string, unknown>,
+  ): Promise<{ charts: string[]; error?: string; templates: number }> {
+    fs.writeFileSync(log, "");
+    const fresh = freshCompiled<typeof import("../../synth/render/render")>("synth/render/render.ts");
+    const opts = { helm, chartCache: charts, cacheDir: cache, pull: false };
+    const [r] = await fresh.renderExport(exportWith(values), opts);
+    return { ...labelled(r), templates: templates() };
   }
 
   /** The code of one render in a fresh process (the export of `values` written, the log emptied). */
@@ -94,8 +102,8 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
     return { charts: [...new Set(out.charts)].filter(Boolean), error: out.error };
   };
   /**
-   * {@link render} in this process, for a render that must run Helm and write its result: what this
-   * process keeps in memory of it serves no fresh process, which reads only what it wrote to disk.
+   * {@link render} with the sources this process loaded, for a render that must run Helm and write
+   * its result: what they keep in memory of it serves no {@link render}, which reads only the disk.
    */
   async function renderHere(
     values: Record<string, unknown>,
@@ -103,9 +111,13 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
     fs.writeFileSync(log, "");
     const opts = { helm, chartCache: charts, cacheDir: cache, pull: false };
     const [r] = await renderExport(exportWith(values), opts);
-    const labels = r.objects.map((o) => o.metadata.labels?.["helm.sh/chart"] ?? "");
-    return { ...parsed(JSON.stringify({ error: r.error, charts: labels })), templates: templates() };
+    return { ...labelled(r), templates: templates() };
   }
+  /** A release's chart labels and error, as {@link parsed} reads them from a process's line. */
+  const labelled = (r: Awaited<ReturnType<typeof renderExport>>[number]) => {
+    const labels = r.objects.map((o) => o.metadata.labels?.["helm.sh/chart"] ?? "");
+    return parsed(JSON.stringify({ error: r.error, charts: labels }));
+  };
   /** How many `helm template` ran since the log was emptied. */
   const templates = () =>
     fs
@@ -118,7 +130,7 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
     assert.equal(first.error, undefined);
     assert.ok(first.templates >= 1, "the first render runs helm template");
     assert.deepEqual(first.charts, [`${CHART}-${OLD}`]);
-    const again = render({ fullnameOverride: "ne" });
+    const again = await render({ fullnameOverride: "ne" });
     assert.equal(again.templates, 0, "an unchanged release is served from the render cache");
     assert.deepEqual(again.charts, first.charts);
     const changed = await renderHere({ fullnameOverride: "ne2" });
@@ -134,14 +146,14 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
     // A digest that no archive has: served from charts.json, it keys a render never made before.
     entry.facts.digest = "0".repeat(64);
     fs.writeFileSync(file, JSON.stringify(facts));
-    assert.ok(render({}).templates >= 1, "the digest came from charts.json, not from the archive");
+    assert.ok((await render({})).templates >= 1, "the digest came from charts.json, not from the archive");
   });
 
   it("reads a replaced archive again: its new digest renders the new chart, never the stale render", async () => {
     const archive = path.join(charts, `${CHART}-${OLD}.tgz`);
     assert.deepEqual((await renderHere({})).charts, [`${CHART}-${OLD}`]);
     fs.copyFileSync(path.join(chartCacheDir(), `${CHART}-${NEW}.tgz`), archive);
-    const after = render({});
+    const after = await render({});
     assert.ok(after.templates >= 1, "a replaced archive renders again");
     assert.deepEqual(after.charts, [`${CHART}-${NEW}`]);
   });
@@ -155,7 +167,7 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
     const first = await renderHere({ fullnameOverride: "ne" });
     assert.ok(first.templates >= 1, "the first render runs helm template");
     assert.equal(first.error, "Error: values refused");
-    assert.deepEqual(render({ fullnameOverride: "ne" }), {
+    assert.deepEqual(await render({ fullnameOverride: "ne" }), {
       charts: [],
       error: "Error: values refused",
       templates: 0,
@@ -180,10 +192,10 @@ describe("the render cache (chart digest, values and flags; chart facts by stat)
     for (const f of [kept, ...unused]) old(f, UNUSED_DAYS + 1);
     old(PRUNE_MARKER, 2);
     // Read (from disk, no Helm): stamped as in use. A process that only read sweeps nothing.
-    assert.equal(render({ fullnameOverride: "kept" }).templates, 0);
+    assert.equal((await render({ fullnameOverride: "kept" })).templates, 0);
     assert.deepEqual(renders().sort(), [kept, ...unused].sort());
     // A render written: that process sweeps the one no process read since.
-    assert.ok(render({ fullnameOverride: "new" }).templates >= 1);
+    assert.ok((await render({ fullnameOverride: "new" })).templates >= 1);
     assert.ok(renders().includes(kept), "read a moment ago: kept");
     assert.ok(!renders().includes(unused[0]), "unread for the kept days: removed");
     assert.equal(renders().length, 2);
