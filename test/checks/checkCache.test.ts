@@ -7,7 +7,6 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { checkStack } from "../../checks";
-import { spawnSync } from "child_process";
 import {
   checkCacheDir,
   checkerFiles,
@@ -19,7 +18,7 @@ import {
 import type { Placed } from "../../checks/objects";
 import { MissingReferenceError, readReferenceFile, referenceFilesRead } from "../../upstream/reference";
 import { daemonSet, NS } from "../support/objects";
-import { compiled, ROOT, tmpDir, withEnv } from "../support/helpers";
+import { compiled, freshCompiled, ROOT, tmpDir, withEnv } from "../support/helpers";
 import { PRUNE_MARKER, UNUSED_DAYS } from "../../config/cachePrune";
 
 /** Two host-network DaemonSets on distinct ports, and a ConfigMap naming the cluster DNS. */
@@ -184,7 +183,7 @@ describe("check cache (checks/cache.ts)", () => {
     assert.ok([...referenceFilesRead].some((f) => f.endsWith(path.join("no-such-reference", "x.json"))));
   });
 
-  it("answers an unchanged tree from the cache in a fresh process without loading any check", function () {
+  it("answers an unchanged tree from the cache in a fresh load of the build without loading any check", function () {
     this.timeout(30_000);
     const { first, second, dir: buildDir, run } = buildRuns();
     // The first computes and writes the verdict (loading the checks); the second only reads it.
@@ -244,40 +243,38 @@ interface BuildRuns {
 }
 let builds: BuildRuns | undefined;
 /**
- * The last two tests' runs in one cache folder, each test reading its part: the sources (this
- * process, through tsx) write a verdict and the manifest of what they loaded, and take it back;
+ * The last two tests' runs in one cache folder, each test reading its part: the sources (loaded in
+ * this process through tsx) write a verdict and the manifest of what they loaded, and take it back;
  * then the compiled modules (the build mirrors the sources file for file) check the same objects
- * twice, each in a fresh node with no loader registered (tsx's start-up and hooks were most of such
- * a process's CPU). The build's first run is both the one that must not take the sources' verdict
- * and the one that writes its own: one run that computes the checks instead of two (about 0.5 s of
- * CPU each).
+ * twice, each loaded anew ({@link freshCompiled}: no build module in memory from an earlier run, as
+ * in a fresh node, so a verdict or a digest can come only from the disk). The build's first run is
+ * both the one that must not take the sources' verdict and the one that writes its own: one run that
+ * computes the checks instead of two. Measured warm, this file alone (`mocha --no-parallel`,
+ * mocha's start-up included), three runs each alternating on this 2-core machine: 2.47-2.60 s of CPU
+ * with these three runs and the sweep's two in a node each, 1.94-2.07 s.
  */
 function buildRuns(): BuildRuns {
   if (builds) return builds;
   const dir = tmpDir("check-cache-build");
   checkStackCached(objects(), [], { cacheDir: dir });
   const sourcesCached = checkStackCached(objects(), [], { cacheDir: dir }).cached;
-  const cache = compiled("checks/cache.ts");
-  const probe = path.join(dir, "probe.cjs");
-  fs.writeFileSync(
-    probe,
-    [
-      `const { checkStackCached } = require(${JSON.stringify(cache)});`,
-      `const objects = ${JSON.stringify(objects())};`,
-      `const r = checkStackCached(objects, [], { cacheDir: ${JSON.stringify(dir)} });`,
-      `const dir = ${JSON.stringify(path.dirname(cache) + path.sep)};`,
-      `const loaded = Object.keys(require.cache).filter((f) => f.startsWith(dir) && !/[\\/]cache\\.[jt]s$/.test(f));`,
-      `process.stdout.write(JSON.stringify({ cached: r.cached, loaded }));`,
-    ].join("\n"),
-  );
+  const checks = path.dirname(compiled("checks/cache.ts")) + path.sep;
   const run = (): BuildRun => {
-    const r = spawnSync(process.execPath, [probe], { cwd: ROOT, encoding: "utf8" });
-    assert.equal(r.status, 0, r.stderr);
-    return JSON.parse(r.stdout) as BuildRun;
+    const r = freshCached()(objects(), [], { cacheDir: dir });
+    // What the run loaded of the build's checks/ (the cache module itself aside): the build modules
+    // in the module cache were all loaded by it.
+    const loaded = Object.keys(require.cache).filter(
+      (f) => f.startsWith(checks) && !/[\\/]cache\.[jt]s$/.test(f),
+    );
+    return { cached: r.cached, loaded };
   };
   const first = run();
   return (builds = { sourcesCached, first, second: run(), dir, run });
 }
+
+/** The build's checkStackCached, its modules loaded anew ({@link freshCompiled}). */
+const freshCached = () =>
+  freshCompiled<typeof import("../../checks/cache")>("checks/cache.ts").checkStackCached;
 
 describe("the check cache's sweep (config/cachePrune.ts): what no process read for days goes, once a day, by a process that wrote", () => {
   let dir: string;
@@ -335,24 +332,12 @@ describe("the check cache's sweep (config/cachePrune.ts): what no process read f
     assert.ok(!fs.existsSync(stale), "a day later, the next write sweeps");
   });
 
-  /** Whether a fresh process's check of `objs` was served from `dir` (its digest read from disk, not memory). */
-  const inFreshProcess = (objs: Placed[]) => {
-    const r = spawnSync(
-      process.execPath,
-      [
-        "-e",
-        `const { checkStackCached } = require(${JSON.stringify(compiled("checks/cache.ts"))});
-         process.stdout.write(String(checkStackCached(${JSON.stringify(objs)}, [], { cacheDir: ${JSON.stringify(dir)} }).cached));`,
-      ],
-      { cwd: ROOT, encoding: "utf8" },
-    );
-    assert.equal(r.status, 0, r.stderr);
-    return r.stdout === "true";
-  };
+  /** Whether a check of `objs` by the build loaded anew was served from `dir` (its digest read from disk, not memory). */
+  const checkedAnew = (objs: Placed[]) => freshCached()(objs, [], { cacheDir: dir }).cached;
 
   it("a read keeps what it read: a hit stamps its manifest, verdict and digest, and a cache only read is never swept", function () {
     this.timeout(30_000);
-    assert.equal(inFreshProcess(objects()), false);
+    assert.equal(checkedAnew(objects()), false);
     const files = [
       ...fs.readdirSync(dir).filter((f) => /^[0-9a-f]{64}\./.test(f)),
       ...fs.readdirSync(path.join(dir, "digests")).map((f) => `digests/${f}`),
@@ -361,7 +346,7 @@ describe("the check cache's sweep (config/cachePrune.ts): what no process read f
     for (const f of files) age(path.join(dir, f), UNUSED_DAYS + 1);
     age(path.join(dir, PRUNE_MARKER), 2);
     const stale = put(`${hex("a")}.json`, UNUSED_DAYS + 1);
-    assert.equal(inFreshProcess(objects()), true);
+    assert.equal(checkedAnew(objects()), true);
     assert.ok(fs.existsSync(stale), "a process that only read sweeps nothing");
     checkStackCached(fresh(9200), [], { cacheDir: dir });
     assert.deepEqual(present(files), files, "read a moment ago: kept");
