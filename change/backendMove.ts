@@ -14,6 +14,7 @@ import type { StackSynthesis } from "../synth/run";
 import type { ChangeReport } from "./change";
 import {
   BACKEND_COMPONENT,
+  BACKEND_MOVE_DOC,
   backendOfExport,
   componentsAt,
   nextStep,
@@ -23,8 +24,7 @@ import {
 } from "./phaseMove";
 import { listed } from "../model/words";
 
-/** Where the docs say how to change the backend (its heading's anchor). */
-export const BACKEND_MOVE_DOC = "docs/how-to/move-between-phases.md#changing-the-metrics-backend";
+export { BACKEND_MOVE_DOC };
 
 /**
  * What each backend keeps that the program does not carry to the other. Both are retained on

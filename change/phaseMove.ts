@@ -33,6 +33,9 @@ import { shellWord } from "../model/running";
 /** Where the docs say how to move between phases (its heading's anchor). */
 export const PHASE_MOVE_DOC = "docs/how-to/move-between-phases.md#migration-phases";
 
+/** Where the docs say how to change the backend (its heading's anchor). */
+export const BACKEND_MOVE_DOC = "docs/how-to/move-between-phases.md#changing-the-metrics-backend";
+
 /**
  * How the gate of the move from `from` to `to` is run: verify takes the phase the stack file names
  * as the one running and `--gate` only for the phase after it, and judges the cluster still at
@@ -240,11 +243,11 @@ export interface StackPhase {
   metricsBackend: string;
   /**
    * Where its export was looked for (rehearsalExports.ts): `unread` absent, `phase` and (where it
-   * runs one) `metricsBackend` are the export's, and `filePhase` the other phase its file says;
-   * else they are its stack file's, `unread` says why, and `give` that writing its export at `file`
-   * would let it be read. Absent: none was looked for.
+   * runs one) `metricsBackend` are the export's, `filePhase` and `fileBackend` the other phase and
+   * backend its file says; else they are its stack file's, `unread` says why, and `give` that
+   * writing its export at `file` would let it be read. Absent: none was looked for.
    */
-  exportAt?: { file: string; unread?: string; give?: true; filePhase?: Phase };
+  exportAt?: { file: string; unread?: string; give?: true; filePhase?: Phase; fileBackend?: string };
 }
 
 /** Where a rehearsal's phase was read, said after its name and phase; nothing where no export was looked for. */
@@ -294,6 +297,23 @@ export function stackPhases(
     }
   }
   return { stacks, refused };
+}
+
+/**
+ * Where a non-production stack's file names `backend` but its export runs the other one (its file
+ * edited, not yet deployed): the project has a stack of `backend`, which has rehearsed nothing on
+ * it, and its own way is the backend change first (refused while a backend runs: backendMove.ts).
+ * Said so, where "no stack of `backend`" with the way to add one would be untrue; undefined else.
+ */
+function backendNotRun(others: StackPhase[], backend: string, to: Phase): string | undefined {
+  const edited = others.filter((s) => s.exportAt?.fileBackend === backend);
+  if (edited.length === 0) return undefined;
+  const said = edited.map(
+    (s) =>
+      `${s.stack} runs ${s.metricsBackend} as its export ${s.exportAt!.file} says, though Pulumi.${s.stack}.yaml says ${backend}`,
+  );
+  const one = edited.length === 1;
+  return `no non-production stack runs metrics backend ${backend} yet (${said.join("; ")}): a stack file says the backend set, which its last pulumi up has not run, so nothing rehearsed ${to} on ${backend}; staging runs ahead of production. Change ${listed(edited.map((s) => s.stack))}'s backend to ${backend} first (${BACKEND_MOVE_DOC}), move ${one ? "it" : "them"} up to ${to} one phase at a time`;
 }
 
 /**
@@ -355,6 +375,9 @@ export function stagingAheadVerdict(
   // rule; the move is said as not rehearsed, with the way to rehearse the next.
   if (rehearsals.length === 0) {
     const others = stacks.filter((s) => s.stack !== stack && !s.production);
+    const switched = backendNotRun(others, self.metricsBackend, move.to);
+    if (switched)
+      return { line: `${refusedLine}${switched}, then ${stack} (${PHASE_MOVE_DOC})`, refused: true };
     const name = [...stacks.map((s) => s.stack), ...refused].includes("staging")
       ? `staging-${self.metricsBackend}`
       : "staging";

@@ -42,11 +42,16 @@ function judged(s: StackPhase, against: string): StackPhase {
   const phase = phaseOfExport(exp);
   if (!phase) return fromFile(`${file} beside the --against export records no phase (an older version's)`);
   // The backend it runs; none before dual-write, where the file's choice is all there is.
+  const metricsBackend = backendOfExport(exp) ?? s.metricsBackend;
   return {
     ...s,
     phase,
-    metricsBackend: backendOfExport(exp) ?? s.metricsBackend,
-    exportAt: { file, ...(phase !== s.phase ? { filePhase: s.phase } : {}) },
+    metricsBackend,
+    exportAt: {
+      file,
+      ...(phase !== s.phase ? { filePhase: s.phase } : {}),
+      ...(metricsBackend !== s.metricsBackend ? { fileBackend: s.metricsBackend } : {}),
+    },
   };
 }
 

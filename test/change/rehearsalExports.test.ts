@@ -118,4 +118,25 @@ describe("change check: staging-ahead judged from the rehearsal's export beside 
       other.check.text,
     );
   });
+
+  it("staging whose file names production's backend but whose export runs the other is said so, not as a project with no such stack", async () => {
+    const staging = (await synth("staging", { metricsBackend: "victoriametrics" })).export;
+    const { check, stagingExport } = await productionMove("rehearsal-export-backend", "kps-removed", staging);
+    assert.equal(check.code, 1, check.text);
+    const [line] = phaseLines(check.text);
+    // Pulumi.staging.yaml names mimir (the default): "no non-production stack of metrics backend
+    // mimir" and "add Pulumi.staging-mimir.yaml" would be untrue.
+    assert.doesNotMatch(line, /the project has no non-production stack|staging-mimir/);
+    assert.ok(
+      line.includes(
+        `and no non-production stack runs metrics backend mimir yet (staging runs victoriametrics as its export ${stagingExport} says, though Pulumi.staging.yaml says mimir): `,
+      ),
+      line,
+    );
+    assert.match(
+      line,
+      /Change staging's backend to mimir first \(docs\/how-to\/move-between-phases\.md#changing-the-metrics-backend\), move it up to backend-primary one phase at a time, then production \(/,
+    );
+    assert.match(check.text, /; 1 refused \(1 stack-wide, above the objects\)/);
+  });
 });
