@@ -16,6 +16,16 @@ export function missingSecretKeys(data: Record<string, unknown> | undefined, req
 }
 
 /**
+ * The words for a read Secret lacking `missing` of `required`. The way out adds the keys beside the
+ * ones it holds: the Secret is the running stack's (takeover.secrets), whose pods read it by its
+ * present keys until the update replaces them, so renaming a key would break what runs now.
+ */
+export function missingKeysProblem(missing: string[], required: string[]): string {
+  const one = missing.length === 1;
+  return `has no key ${missing.join(", ")}; expected keys ${required.join(", ")} (add ${one ? "it" : "them"} in the Secret's source, e.g. its ExternalSecret's target, beside the keys it holds, and keep those: what runs now may read them until the update)`;
+}
+
+/**
  * Which of `keys` hold a value that is unsafe to expand into an engine's YAML (contract/expansion.ts),
  * with the reason; names keys only, never values. `data` is the Secret's base64 data.
  */
@@ -56,7 +66,7 @@ export function readExistingSecret(
     const missing = missingSecretKeys(data, required);
     if (data !== undefined && missing.length > 0)
       throw new Error(
-        `homelab-observability:${configKey}: Secret ${namespace}/${secretName} has no key ${missing.join(", ")}; expected keys ${required.join(", ")} (rename them in the Secret's source, e.g. its ExternalSecret's target)`,
+        `homelab-observability:${configKey}: Secret ${namespace}/${secretName} ${missingKeysProblem(missing, required)}`,
       );
     const unsafe = expandedBy ? unsafeExpandedKeys(data, required) : [];
     if (unsafe.length > 0)

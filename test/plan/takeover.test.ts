@@ -4,7 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { ConfigError, parseStackConfig, PHASES, PROJECT, type Phase } from "../../config/resolve";
 import { LIVE_FIELD_IGNORES, RELEASE_IMPORT_IGNORES } from "../../model/importIgnores";
-import { missingSecretKeys, unsafeExpandedKeys } from "../../components/existingSecret";
+import { missingKeysProblem, missingSecretKeys, unsafeExpandedKeys } from "../../components/existingSecret";
 import { renderExport } from "../../synth/render/render";
 import type { ReleaseRender } from "../../synth/render/types";
 import type { ExportResource, SynthResult } from "../../synth/synthesize";
@@ -129,6 +129,19 @@ describe("takeover: config", () => {
       ["AWS_SECRET_ACCESS_KEY"],
     );
     assert.deepEqual(missingSecretKeys({ a: "1", b: "2" }, ["a", "b"]), []);
+  });
+
+  it("tells a read Secret lacking keys to add them beside those it holds, never to rename what the running release reads", () => {
+    const said = missingKeysProblem(
+      ["AWS_SECRET_ACCESS_KEY"],
+      ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
+    );
+    assert.doesNotMatch(said, /rename/);
+    assert.equal(
+      said,
+      "has no key AWS_SECRET_ACCESS_KEY; expected keys AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (add it in the Secret's source, e.g. its ExternalSecret's target, beside the keys it holds, and keep those: what runs now may read them until the update)",
+    );
+    assert.match(missingKeysProblem(["a", "b"], ["a", "b"]), /^has no key a, b; .* \(add them in /);
   });
 
   it("refuses an adopted credential that Loki or Mimir would expand into different YAML, naming the key, never the value", () => {
