@@ -12,7 +12,7 @@
  */
 import type { StackObject } from "../synth/render/types";
 import type { Placed } from "../checks/objects";
-import { engineContainers } from "../checks/writtenPaths";
+import { engineContainers, type EngineContainer } from "../checks/writtenPaths";
 import { bucketsRead } from "../upstream/engines/bucketKeys";
 import { loadEngineReference, type EngineReference } from "../upstream/engines/references";
 import { MissingReferenceError } from "../upstream/reference";
@@ -22,10 +22,33 @@ import { ownerOf } from "./change";
 /** Where a Loki config keeps its ruler's rule groups: `ruler.storage` or thanos' `ruler_storage`. */
 const RULER_KEYS = /^(ruler\.storage|ruler_storage)\./;
 
-/** Per Loki config file of one side: the ConfigMap or Secret it is read from, and its ruler's buckets. */
+/**
+ * Whether a Loki container runs the ruler, which alone serves the ruler API and evaluates the groups:
+ * its `-target` (else the config's `target`, else `all`) names `all`, `backend` or `ruler`, or
+ * `read` in legacy read mode, which adds the backend's modules (grafana/loki v3.7.6
+ * pkg/loki/loki.go:150-151,170,919-921,862-866, read, not run); and its workload asks for a pod
+ * (the loki chart's Distributed ruler is a StatefulSet of ruler.replicas, 0 by default: loki 6.49.0
+ * values.yaml:3304-3308, templates/ruler/statefulset-ruler.yaml:2,16).
+ */
+function runsRuler(c: EngineContainer, config: any): boolean {
+  if (c.template.owner.obj.spec?.replicas === 0) return false;
+  const targets = String(c.flags.get("target") ?? config?.target ?? "all").split(",");
+  // A bare boolean flag is true (Go's flag package), which flagsOf (`-name=value` only) leaves out.
+  const flag =
+    c.flags.get("legacy-read-mode") ??
+    (c.args.some((a) => /^--?legacy-read-mode$/.test(a)) ? "true" : undefined);
+  const legacyRead = flag !== undefined ? !/^(0|f|false)$/i.test(flag) : config?.legacy_read_target === true;
+  return targets.some((t) => ["all", "backend", "ruler"].includes(t) || (t === "read" && legacyRead));
+}
+
+/**
+ * Per Loki config file of one side: the ConfigMap or Secret it is read from, and its ruler's buckets.
+ * `running`: only a container that runs the ruler counts ({@link runsRuler}), for what runs.
+ */
 function rulerStores(
   objects: StackObject[],
   ref: EngineReference,
+  running = false,
 ): Map<string, { from: string; buckets: Set<string> }> {
   const placed = objects.map((o): Placed => ({ obj: o.object, urn: o.resourceUrn, source: ownerOf(o) }));
   const out = new Map<string, { from: string; buckets: Set<string> }>();
@@ -37,6 +60,7 @@ function rulerStores(
     } catch {
       continue; // not YAML: the render's own checks say so
     }
+    if (running && !runsRuler(c, config)) continue;
     const buckets = new Set(
       bucketsRead(ref, config)
         .filter((b) => RULER_KEYS.test(b.key))
@@ -67,7 +91,7 @@ export function lokiRulerWarnings(before: StackObject[], after: StackObject[]): 
     if (e instanceof MissingReferenceError) return []; // the engine checks say the reference is missing
     throw e;
   }
-  const [was, will] = [rulerStores(before, ref), rulerStores(after, ref)];
+  const [was, will] = [rulerStores(before, ref, true), rulerStores(after, ref)];
   const kept = new Set([...will.values()].flatMap((s) => [...s.buckets].map((b) => b.split(" ")[1])));
   const said = new Set<string>();
   const out: string[] = [];

@@ -15,8 +15,11 @@ import { stackProject } from "../support/stackText";
 import { lokiRulerWarnings } from "../../change/lokiRuler";
 import type { StackObject } from "../../synth/render/types";
 
-/** A Loki StatefulSet reading config.yaml of ConfigMap monitoring/loki, which holds `config`. */
-function loki(config: Record<string, unknown>): StackObject[] {
+/**
+ * A Loki StatefulSet reading config.yaml of ConfigMap monitoring/loki, which holds `config`; its
+ * container runs `target` with `replicas` pods (the chart's Distributed ruler: ruler, 0 by default).
+ */
+function loki(config: Record<string, unknown>, target = "backend", replicas?: number): StackObject[] {
   const urn = "urn:pulumi:t::p::kubernetes:helm.sh/v3:Release::loki";
   const configMap = {
     apiVersion: "v1",
@@ -29,13 +32,14 @@ function loki(config: Record<string, unknown>): StackObject[] {
     kind: "StatefulSet",
     metadata: { name: "loki-backend", namespace: "monitoring" },
     spec: {
+      ...(replicas === undefined ? {} : { replicas }),
       template: {
         spec: {
           containers: [
             {
               name: "backend",
               image: "docker.io/grafana/loki:3.7.6",
-              args: ["-config.file=/etc/loki/config/config.yaml", "-target=backend"],
+              args: ["-config.file=/etc/loki/config/config.yaml", `-target=${target}`],
               volumeMounts: [{ name: "config", mountPath: "/etc/loki/config" }],
             },
           ],
@@ -65,6 +69,21 @@ describe("lokiRulerWarnings", () => {
   it("says nothing when the update's ruler reads the same bucket, or what runs keeps its rules locally", () => {
     assert.deepEqual(lokiRulerWarnings(loki(s3Ruler("loki")), loki(s3Ruler("loki"))), []);
     assert.deepEqual(lokiRulerWarnings(loki(localRuler), loki(localRuler)), []);
+  });
+
+  it("says nothing where no running container runs the ruler (the chart's Distributed ruler at 0 replicas, a read or write target), which alone serves the API that stores groups", () => {
+    for (const [target, replicas] of [
+      ["ruler", 0],
+      ["read", 1],
+      ["write", 3],
+    ] as const)
+      assert.deepEqual(
+        lokiRulerWarnings(loki(s3Ruler("loki"), target, replicas), loki(localRuler)),
+        [],
+        target,
+      );
+    for (const target of ["ruler", "all", "backend", "read,ruler"])
+      assert.equal(lokiRulerWarnings(loki(s3Ruler("loki"), target, 1), loki(localRuler)).length, 1, target);
   });
 });
 
