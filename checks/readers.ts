@@ -3,8 +3,8 @@
  * the network-policy check judges a config's addresses from (checks/networkPolicies.ts) and what
  * the address check skips (checks/addresses.ts). A pod reads an object it mounts or takes into its
  * environment, one its operator's CR names (upstream/operators/prometheusOperator.ts READ_FIELDS,
- * victoriaMetrics.ts VM_READ_FIELDS, VM_KIND_READ_FIELDS), or one Grafana's datasources sidecar
- * loads (checks/grafanaSidecar.ts). Of what it reads, a pod dials the addresses of every file it
+ * victoriaMetrics.ts VM_READ_FIELDS, VM_KIND_READ_FIELDS, a VMAlertmanager's `templates`), or one
+ * Grafana's datasources sidecar loads (checks/grafanaSidecar.ts). Of what it reads, a pod dials the addresses of every file it
  * sees but two kinds: a key it is not given (a SecretKeySelector names another key, a volume's
  * `items` or a mount's `subPath` leave it out), and an Alertmanager's notification template, text
  * it sends, never an address it connects to.
@@ -23,6 +23,7 @@ import {
   VM_ALERTMANAGER_CONFIG_FILE,
   VM_CLUSTER,
   VM_KINDS,
+  vmAlertmanagerTemplateFiles,
   vmObjectsRead,
   type VmKind,
 } from "../upstream/operators/victoriaMetrics";
@@ -242,7 +243,7 @@ function objectsReadByPod(cr: K8sObject, pod: string): ObjectRead[] | undefined 
 /**
  * The notification templates of the Alertmanager an operator runs for `cr`: its configuration is
  * the `configKey` of the object a read field names (the config Secret), else a VMAlertmanager's
- * `configRawYaml`.
+ * `configRawYaml`; a VMAlertmanager's also holds the files of its `templates`.
  */
 function operatorTemplates(cr: K8sObject, reads: ObjectRead[], objects: Placed[]) {
   const ns = cr.metadata.namespace ?? "";
@@ -255,7 +256,9 @@ function operatorTemplates(cr: K8sObject, reads: ObjectRead[], objects: Placed[]
   if (cr.kind !== "VMAlertmanager") return undefined;
   const raw = typeof cr.spec?.configRawYaml === "string" ? cr.spec.configRawYaml : undefined;
   const text = config ? fileText(objects, config.kind, ns, config.name, config.configKey!) : raw;
-  return templatesOf(text, VM_ALERTMANAGER_CONFIG_FILE);
+  const am = templatesOf(text, VM_ALERTMANAGER_CONFIG_FILE);
+  // The operator adds each file of the CR's `templates` to the configuration's own.
+  return am && { ...am, globs: [...am.globs, ...vmAlertmanagerTemplateFiles(cr.spec)] };
 }
 
 /** Whether an operator's pod `t` dials the addresses of file `key` of `obj` (its CR's read fields). */

@@ -106,6 +106,19 @@ describe("network policies: an Alertmanager's notification templates are not its
     assert.equal(podRefusals([am("/etc/vm/configs/t/*.tmpl"), cm], "vmalertmanager-kps"), 0);
     assert.equal(podRefusals([am("/etc/vm/configs/x/*.tmpl"), cm], "vmalertmanager-kps"), 1);
   });
+
+  it("a VMAlertmanager: each file of its `templates` is a template whatever the configuration's globs; another file it names is dialled", () => {
+    // The operator mounts the ConfigMap at /etc/vm/templates/<name> and adds the file to the
+    // configuration's templates (v0.66.0 vmalertmanager/statefulset.go:351-369, 524-535).
+    const am = (config: string) =>
+      cr("VMAlertmanager", { configRawYaml: config, templates: [{ name: "t", key: "links.tmpl" }] });
+    const named = `receivers:\n- name: hook\n  webhook_configs:\n  - url_file: /etc/vm/templates/t/url\n`;
+    const cm = (files: Record<string, string>) => holding("ConfigMap", "t", files);
+    const none = `receivers:\n- name: "null"\n`;
+    assert.equal(podRefusals([am(none), cm({ "links.tmpl": LINK })], "vmalertmanager-kps"), 0);
+    const url = cm({ "links.tmpl": LINK, url: `http://${ADDRESS}` });
+    assert.equal(podRefusals([am(named), url], "vmalertmanager-kps"), 1);
+  });
 });
 
 describe("addresses: a link in a notification template is not resolved", () => {
@@ -126,5 +139,13 @@ describe("addresses: a link in a notification template is not resolved", () => {
     );
     const hook = `- name: hook\n  webhook_configs:\n  - url: ${nowhere}\n`;
     assert.equal(findings({ "alertmanager.yml": config(hook) }), 1);
+  });
+
+  it("a link in a VMAlertmanager's `templates` ConfigMap (the chart's alertmanager.templateFiles) is no finding", () => {
+    const placed: Placed[] = [
+      cr("VMAlertmanager", { configRawYaml: "route: {}\n", templates: [{ name: "t", key: "links.tmpl" }] }),
+      holding("ConfigMap", "t", { "links.tmpl": `{{ define "x" }}${nowhere}{{ end }}` }),
+    ].map((obj) => ({ obj, urn: "urn:am", source: "release am" }));
+    assert.equal(checkAddresses(placed, operatorObjects(placed)).findings.length, 0);
   });
 });

@@ -288,8 +288,37 @@ export const VM_KIND_READ_FIELDS: Readonly<Partial<Record<VmKind, readonly VmKin
 export const VM_ALERTMANAGER_CONFIG_FILE = "/etc/alertmanager/config/alertmanager.yaml";
 
 /**
+ * A VMAlertmanager's `templates`, ConfigMap key references (`name`, `key`): the operator mounts each
+ * ConfigMap named at /etc/vm/templates/<name> (vmalertmanager/statefulset.go:351-369,
+ * alertmanager.go:23) and adds each `/etc/vm/templates/<name>/<key>` to the configuration's
+ * `templates` (statefulset.go:524-535, config.go:143-171), whatever globs that configuration has:
+ * the victoria-metrics-k8s-stack chart's `alertmanager.templateFiles` and monzo template are such
+ * ConfigMaps (0.80.0 templates/_helpers.tpl:262-270, 279).
+ */
+const VM_ALERTMANAGER_TEMPLATES_DIR = "/etc/vm/templates";
+
+/** The files a VMAlertmanager's `templates` adds to its configuration's `templates` (absolute paths). */
+export function vmAlertmanagerTemplateFiles(spec: Record<string, any> | undefined): string[] {
+  const refs: any[] = Array.isArray(spec?.templates) ? spec.templates : [];
+  return refs
+    .filter((r) => typeof r?.name === "string" && r.name !== "" && typeof r?.key === "string" && r.key !== "")
+    .map((r) => `${VM_ALERTMANAGER_TEMPLATES_DIR}/${r.name}/${r.key}`);
+}
+
+/** The ConfigMaps a VMAlertmanager's `templates` names, each mounted whole (vmAlertmanagerTemplateFiles). */
+function vmAlertmanagerTemplateReads(spec: Record<string, any> | undefined): ObjectRead[] {
+  const refs: any[] = Array.isArray(spec?.templates) ? spec.templates : [];
+  const names = new Set(refs.map((r) => r?.name).filter((n) => typeof n === "string" && n !== ""));
+  return [...names].map((name) => ({
+    kind: "ConfigMap",
+    name,
+    dir: `${VM_ALERTMANAGER_TEMPLATES_DIR}/${name}`,
+  }));
+}
+
+/**
  * The Secrets and ConfigMaps a VM workload's spec (a CR's, a VMCluster component's) names, with the
- * fields of its kind (VM_KIND_READ_FIELDS) when it is the spec of CR `cr`.
+ * fields of its kind (VM_KIND_READ_FIELDS, a VMAlertmanager's `templates`) when it is the spec of CR `cr`.
  */
 export function vmObjectsRead(
   spec: Record<string, any> | undefined,
@@ -304,6 +333,7 @@ export function vmObjectsRead(
   const own = (cr && VM_KIND_READ_FIELDS[cr.kind]) ?? [];
   return [
     ...mounted,
+    ...(cr?.kind === "VMAlertmanager" ? vmAlertmanagerTemplateReads(spec) : []),
     ...own.flatMap((f): ObjectRead[] => {
       const v = spec?.[f.field];
       if (f.unlessExtraArg !== undefined && spec?.extraArgs?.[f.unlessExtraArg] !== undefined) return [];
