@@ -121,8 +121,13 @@ const duration = (example: string) =>
  * (months) vmstorage deprecates gets the same retention in days instead (vmMonths).
  */
 export const VM_RETENTION_FORM = `a duration of at least 1d as a whole number and one of h|d|w|y, like "14d" (the operator's CRD takes no other form; vmstorage reads a bare number as months, refuses "m" and below 24h)`;
+/**
+ * The most months vmstorage v1.144.0 takes (lib/flagutil/duration.go:222 maxMonths): a number of
+ * months above it is refused (:103-105), a duration from one month more on (:123-125, whole months).
+ */
+const VM_MAX_MONTHS = 1200;
 /** The shortest -retentionPeriod vmstorage v1.144.0 refuses as too long: 1201 months of 31 days. */
-const VM_RETENTION_REFUSED_MS = 1201 * 31 * 86_400_000;
+const VM_RETENTION_REFUSED_MS = (VM_MAX_MONTHS + 1) * 31 * 86_400_000;
 const vmRetentionMs = (v: string) => (/^\d+[hdwy]$/.test(v) ? modelDurationMs(v) : undefined);
 const vmRetention = (example: string) =>
   offeringForBare(
@@ -146,9 +151,11 @@ const VM_MONTH_MS = 31 * 86_400_000;
 /**
  * A number without its unit as vmstorage reads it (lib/flagutil/duration.go:98-111 at v1.144.0,
  * "deprecated" there): `int64(months * msecsPer31Days)` milliseconds, offered as the same retention
- * in whole days, else whole hours (1.5 months: "1116h").
+ * in whole days, else whole hours (1.5 months: "1116h"). Above 1200 months vmstorage refuses the
+ * number (:103-105) and reads nothing: no offer.
  */
 const vmMonths: BareNumberOffer = (n) => {
+  if (n > VM_MAX_MONTHS) return undefined;
   const ms = Math.floor(n * VM_MONTH_MS);
   const value =
     ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : undefined;

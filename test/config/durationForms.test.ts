@@ -118,6 +118,10 @@ describe("duration keys take the compound forms their readers take", () => {
     assert.match(bare("loki.retention", 0)[0], /, got number 0$/);
     assert.match(bare("loki.retention", 1.5)[0], /, got number 1\.5$/);
     assert.match(bare("victoriametrics.retention", 0)[0], /, got number 0$/);
+    // 1200.125 months is 892893h, which the key takes, but vmstorage refuses a number above 1200
+    // months (v1.144.0 lib/flagutil/duration.go:103-105): it reads no retention to offer.
+    assert.match(bare("victoriametrics.retention", 1200)[0], /the same retention as "37200d"$/);
+    assert.match(bare("victoriametrics.retention", 1200.125)[0], /, got number 1200\.125$/);
   });
 
   it("loki.retention below 24h is refused with Loki's minimum, not for whole days", () => {
