@@ -8,11 +8,10 @@
  * same function, and only a refusal that goes then is told to set the key. A refusal that stays
  * (a claim shrinking, a value the chart stopped reading, an object of no adopted release) is not.
  */
-import * as path from "path";
 import { keepRunningValues, shellWord, type RunningRelease } from "../model/running";
 import { RELEASE_TYPE } from "../model/names";
 import { synthCommand } from "../model/phases";
-import { stackFilePath } from "../config/paths";
+import { shownFile, stackFilePath } from "../config/paths";
 import type { OverridePlace } from "../synth/report";
 import { synthesized, type StackExport, type SynthResult } from "../synth/synthesize";
 import { changeAgainst, NotRenderedError, stateOf } from "./against";
@@ -102,8 +101,8 @@ export async function withKeptWayOut(
   if (places.length === 0) return { report };
   const goes = new Set(places.map((p) => p.r));
   const entries = report.entries.map((e) => ({ ...e, refused: e.refused.filter((r) => !goes.has(r)) }));
-  const file =
-    path.relative(process.cwd(), stackFilePath(ctx.root, ctx.stack)) || stackFilePath(ctx.root, ctx.stack);
+  // Named as the takeover block's line beside it names it (config/paths.ts shownFile).
+  const file = shownFile(stackFilePath(ctx.root, ctx.stack));
   const block = ctx.at?.("takeover");
   const check = `${synthCommand(ctx.stack, ctx.dir)} --against ${shellWord(ctx.against)} --running FOLDER`;
   const line =
