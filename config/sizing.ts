@@ -682,7 +682,7 @@ export function planSizing(cfg: StackConfig): Sizing {
   const bytes = (q: string) => parseQuantity(q) ?? 0;
   /** Records a sized component; its memory and request are those of the resources it runs with. */
   const add = (
-    c: Pick<SizedComponent, "component" | "workload" | "replicas" | "volumeBytes" | "sizedFor">,
+    c: Pick<SizedComponent, "component" | "workload" | "replicas" | "volumeBytes" | "sizedFor" | "atProfile">,
     r: Resources,
     w: Workload,
   ) =>
@@ -695,6 +695,7 @@ export function planSizing(cfg: StackConfig): Sizing {
       volumeBytes: c.volumeBytes,
       sizedFor: c.sizedFor,
       floorBytes: bytes(sizing(cfg.profile, w).limits.memory),
+      ...(c.atProfile ? { atProfile: true } : {}),
     });
   /** The profile's resources for `w`, or memory for `need` bytes (kept as an override) when a workload is declared. */
   const sizedBy = (w: Workload, need: number | undefined): Resources =>
@@ -723,7 +724,7 @@ interface SizingAcc {
    * its floor the profile's for workload `w`.
    */
   add: (
-    c: Pick<SizedComponent, "component" | "workload" | "replicas" | "volumeBytes" | "sizedFor">,
+    c: Pick<SizedComponent, "component" | "workload" | "replicas" | "volumeBytes" | "sizedFor" | "atProfile">,
     r: Resources,
     w: Workload,
   ) => void;
@@ -815,6 +816,7 @@ function sizeVictoriaMetrics({
           volumeBytes: 0,
           // Judged with the cluster (fitProblems): "the profile" alone would leave them out.
           sizedFor: `${series} series beside vmstorage, at the profile's size (workload.activeSeries)`,
+          atProfile: true,
         },
         sizing(cfg.profile, w),
         w,
@@ -890,6 +892,7 @@ function sizeLoki({ cfg, logs, bytes, add, sizedBy }: SizingAcc, components: Siz
           volumeBytes: LOKI_DISTRIBUTED_CLAIMS.includes(c) ? bytes(l.volumeSize) : 0,
           // Judged against the nodes even without a declared workload: Distributed is chosen.
           sizedFor: logs === undefined ? `Distributed at its floor (loki.mode)` : lokiFor,
+          atProfile: logs === undefined,
         },
         sizedBy(w, logs === undefined ? undefined : t.bytes),
         w,

@@ -211,6 +211,15 @@ export function sizedByProfile(c: Pick<SizedComponent, "sizedFor">): boolean {
   return c.sizedFor === SIZED_FOR_PROFILE;
 }
 
+/**
+ * Whether a component's memory is the profile's default whatever the stack declares: those
+ * `sizedByProfile`, and those `atProfile` marks. No figure of upstream's sizes it, so the pack
+ * judges its rendered pods against the pools only, not against that default.
+ */
+export function atProfileSize(c: Pick<SizedComponent, "sizedFor" | "atProfile">): boolean {
+  return sizedByProfile(c) || c.atProfile === true;
+}
+
 /** One component sized from the workload or its own cap: what it is sized for and its memory. */
 export interface SizedComponent {
   /** Component and target, e.g. "mimir", "loki write". */
@@ -235,4 +244,10 @@ export interface SizedComponent {
    * Absent in the records of programs before it.
    */
   floorBytes?: number;
+  /**
+   * Its memory is the profile's though the stack chose how many pods run (a VMCluster's vminsert
+   * and vmselect, Loki Distributed's parts without workload.logsPerDay): the config's fit check
+   * places them with the rest, but their size is a default a chartValues override may lower.
+   */
+  atProfile?: boolean;
 }

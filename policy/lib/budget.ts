@@ -7,7 +7,7 @@ import {
   parseQuantity,
   PROMETHEUS_SIZING,
   SIZED_OBJECT_KINDS,
-  sizedByProfile,
+  atProfileSize,
   isParked,
   selects,
   isStackInfoLabels,
@@ -453,14 +453,16 @@ function totalRow(
  * The same numbers the program sized with: a component sized from the declared workload or a cap
  * must request what it is sized for, or the scheduler's picture is smaller than what the component
  * will use. One line per component whose pods (`found`, by object name) request or are limited to
- * less. A component at the profile's size is not judged so: that size is a default, not a capacity
- * figure, and lowering it with a chartValues override is what the budget's own advice for a pod no
- * node holds says to do ("or lower their requests"); the pools' share and the node fit judge it.
+ * less. A component at the profile's size (atProfileSize: a VMCluster's vminsert and vmselect and
+ * Loki Distributed's parts without workload.logsPerDay too) is not judged so: that size is a
+ * default, not a capacity figure, and lowering it with a chartValues override is what the budget's
+ * own advice for a pod no node holds says to do ("or lower their requests"); the pools' share and
+ * the node fit judge it.
  */
 function undersizedOf(sized: NonNullable<StackFacts["sized"]>, found: Map<string, Workload>): string[] {
   const undersized: string[] = [];
   for (const c of sized) {
-    if (sizedByProfile(c)) continue;
+    if (atProfileSize(c)) continue;
     const w = found.get(c.workload);
     // Unread requests (a resources value that is no map) are not 0: the render's error says why.
     if (

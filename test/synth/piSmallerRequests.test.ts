@@ -20,26 +20,38 @@ const CHART_VALUES = {
   "victoria-metrics-k8s-stack": { vmsingle: { spec: { resources: LOWER } } },
 };
 
-/** Pulumi.pi.yaml's text with `nodePools` and `chartValues` set (when given). */
-function piWith(nodePools: unknown, chartValues?: unknown): string {
+/** Pulumi.pi.yaml's text with `nodePools`, `chartValues` (when given) and other keys set. */
+function piWith(nodePools: unknown, chartValues?: unknown, more: Record<string, unknown> = {}): string {
   const doc = parse(fs.readFileSync(path.join(ROOT, "Pulumi.pi.yaml"), "utf8"));
   Object.assign(doc.config, { [`${PROJECT}:nodePools`]: nodePools });
   if (chartValues !== undefined) Object.assign(doc.config, { [`${PROJECT}:chartValues`]: chartValues });
+  for (const [k, v] of Object.entries(more)) doc.config[`${PROJECT}:${k}`] = v;
   return stringify(doc);
+}
+/** The Pi stack's own value of `key`. */
+const pi = (key: string) =>
+  parse(fs.readFileSync(path.join(ROOT, "Pulumi.pi.yaml"), "utf8")).config[`${PROJECT}:${key}`];
+
+/** Runs synth on one of `stacks` (name -> stack file text), written beside Pulumi.yaml in a tree `name` before the tests. */
+function synthIn(name: string, stacks: () => Record<string, string>) {
+  let dir = "";
+  before(() => {
+    const files = Object.entries(stacks()).map(([stack, text]) => [`Pulumi.${stack}.yaml`, text]);
+    dir = treeDir(name, {
+      "Pulumi.yaml": fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"),
+      ...Object.fromEntries(files),
+    });
+  });
+  return (stack: string) =>
+    synthCli("--stack", stack, "--dir", dir, "--out", path.join(dir, "out"), "--quiet");
 }
 
 describe("synth: the Pi stack on 1100Mi nodes, Loki and vmsingle lowered as the budget says", function () {
   this.timeout(600000);
-  let dir: string;
-  before(() => {
-    dir = treeDir("pi-smaller-requests", {
-      "Pulumi.yaml": fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"),
-      "Pulumi.small.yaml": piWith(POOLS),
-      "Pulumi.lowered.yaml": piWith(POOLS, CHART_VALUES),
-    });
-  });
-  const run = (stack: string) =>
-    synthCli("--stack", stack, "--dir", dir, "--out", path.join(dir, "out"), "--quiet");
+  const run = synthIn("pi-smaller-requests", () => ({
+    small: piWith(POOLS),
+    lowered: piWith(POOLS, CHART_VALUES),
+  }));
 
   it("at the profile's sizes: refused, with the chartValues requests to lower", async () => {
     const r = await run("small");
@@ -56,4 +68,42 @@ describe("synth: the Pi stack on 1100Mi nodes, Loki and vmsingle lowered as the 
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^lowered: pass \(exit 0\): the rendered objects and the policy pass$/m);
   });
+});
+
+describe("synth: the Pi stack with a part at the profile's size lowered by chartValues", function () {
+  this.timeout(600000);
+  const run = synthIn("pi-profile-parts-lowered", () => ({
+    // vminsert and vmselect run at the profile's size beside a VMCluster's workload-sized
+    // vmstorage (docs/explanation/sizing-rules.md "VMCluster"): 96Mi is a default, as vmsingle's is.
+    vminsert: piWith(
+      pi("nodePools"),
+      {
+        "victoria-metrics-k8s-stack": {
+          vmcluster: { spec: { vminsert: { resources: { requests: { memory: "64Mi" } } } } },
+        },
+      },
+      { workload: { activeSeries: 8000000 } },
+    ),
+    // Loki Distributed without workload.logsPerDay runs each part at the profile's size (its floor).
+    querier: piWith(
+      pi("nodePools"),
+      { loki: { querier: { resources: { requests: { memory: "256Mi" } } } } },
+      { loki: { ...pi("loki"), mode: "Distributed" } },
+    ),
+  }));
+
+  // Refused before (exit 1) as "sized for 8000000 series beside vmstorage, at the profile's size
+  // ... the program sizes it from upstream's capacity rules" and "sized for Distributed at its floor
+  // (loki.mode)": sizes that are the profile's too, which vmsingle's and Loki's lowered pass.
+  for (const [stack, key] of [
+    ["vminsert", "victoria-metrics-k8s-stack.vmcluster.spec.vminsert.resources.requests.memory"],
+    ["querier", "loki.querier.resources.requests.memory"],
+  ])
+    it(`a part at the profile's size lowered (${key}): passes (exit 0)`, async () => {
+      const r = await run(stack);
+      assert.doesNotMatch(r.stdout, /sized for/);
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, new RegExp(`^${stack}: pass \\(exit 0\\)`, "m"));
+      assert.match(r.stdout, new RegExp(key.replace(/\./g, "\\.")));
+    });
 });
