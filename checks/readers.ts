@@ -6,8 +6,8 @@
  * victoriaMetrics.ts VM_READ_FIELDS, VM_KIND_READ_FIELDS, a VMAlertmanager's `templates`), or one
  * Grafana's datasources sidecar loads (checks/grafanaSidecar.ts). Of what it reads, a pod dials the addresses of every file it
  * sees but two kinds: a key it is not given (a SecretKeySelector names another key, a volume's
- * `items` or a mount's `subPath` leave it out), and an Alertmanager's notification template, text
- * it sends, never an address it connects to.
+ * `items` or a mount's `subPath` leave it out), and an Alertmanager's notification template or a
+ * VMAlert's rule template, text it sends, never an address it connects to.
  */
 import * as path from "path";
 import { parseUserYaml } from "../model/yamlText";
@@ -23,6 +23,7 @@ import {
   VM_ALERTMANAGER_CONFIG_FILE,
   VM_CLUSTER,
   VM_KINDS,
+  VMALERT_RULE_TEMPLATES_FLAG,
   vmAlertmanagerTemplateFiles,
   vmObjectsRead,
   type VmKind,
@@ -241,7 +242,8 @@ function objectsReadByPod(cr: K8sObject, pod: string): ObjectRead[] | undefined 
 }
 
 /**
- * The notification templates of the Alertmanager an operator runs for `cr`: its configuration is
+ * The templates of the Alertmanager or vmalert an operator runs for `cr` (vmalertTemplates): an
+ * Alertmanager's configuration is
  * the `configKey` of the object a read field names (the config Secret), else a VMAlertmanager's
  * `configRawYaml`; a VMAlertmanager's also holds the files of its `templates`.
  */
@@ -253,12 +255,31 @@ function operatorTemplates(cr: K8sObject, reads: ObjectRead[], objects: Placed[]
       config && fileText(objects, config.kind, ns, config.name, config.configKey!),
       ALERTMANAGER_CONFIG_FILE,
     );
+  if (cr.kind === "VMAlert") return vmalertTemplates(cr.spec?.extraArgs);
   if (cr.kind !== "VMAlertmanager") return undefined;
   const raw = typeof cr.spec?.configRawYaml === "string" ? cr.spec.configRawYaml : undefined;
   const text = config ? fileText(objects, config.kind, ns, config.name, config.configKey!) : raw;
   const am = templatesOf(text, VM_ALERTMANAGER_CONFIG_FILE);
   // The operator adds each file of the CR's `templates` to the configuration's own.
   return am && { ...am, globs: [...am.globs, ...vmAlertmanagerTemplateFiles(cr.spec)] };
+}
+
+/**
+ * A VMAlert's rule templates: the globs of its `-rule.templates` flag (VMALERT_RULE_TEMPLATES_FLAG),
+ * and as named files every value of its other `extraArgs` (a `-notifier.config` on a template is
+ * dialled). An array flag's value is split at commas (VictoriaMetrics v1.144.0
+ * lib/flagutil/array.go:105-117); one with a quote, a bracket, a brace or an escape is not modelled,
+ * nor is a relative glob (vmalert resolves it against its working folder): no file is a template then.
+ */
+function vmalertTemplates(extraArgs: unknown): { globs: string[]; named: Set<string> } | undefined {
+  if (!extraArgs || typeof extraArgs !== "object") return undefined;
+  const values = (v: unknown) => (typeof v === "string" && v !== "" ? v.split(",") : []);
+  const named = new Set<string>();
+  let globs: string[] = [];
+  for (const [flag, v] of Object.entries(extraArgs))
+    if (flag !== VMALERT_RULE_TEMPLATES_FLAG) values(v).forEach((x) => named.add(x));
+    else if (typeof v === "string" && !/["'[\]{}\\]/.test(v)) globs = values(v);
+  return { globs: globs.filter((g) => path.posix.isAbsolute(g)), named };
 }
 
 /** Whether an operator's pod `t` dials the addresses of file `key` of `obj` (its CR's read fields). */

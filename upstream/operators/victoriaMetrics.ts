@@ -288,6 +288,16 @@ export const VM_KIND_READ_FIELDS: Readonly<Partial<Record<VmKind, readonly VmKin
 export const VM_ALERTMANAGER_CONFIG_FILE = "/etc/alertmanager/config/alertmanager.yaml";
 
 /**
+ * The vmalert flag naming its rule templates: paths or doublestar globs of Go templates it expands
+ * into alert annotations (VictoriaMetrics v1.144.0 app/vmalert/main.go:50, templates/template.go:59-69),
+ * text it sends, never an address it dials. The operator passes a VMAlert's `extraArgs` as flags
+ * (vmalert/vmalert.go:521); victoria-metrics-k8s-stack sets this one to
+ * /etc/vm/configs/<name>-extra-tpl/*.tmpl for its `vmalert.templateFiles` ConfigMap, which it
+ * adds to the VMAlert's `configMaps` (0.80.0 templates/_helpers.tpl:100-104, 135-137).
+ */
+export const VMALERT_RULE_TEMPLATES_FLAG = "rule.templates";
+
+/**
  * A VMAlertmanager's `templates`, ConfigMap key references (`name`, `key`): the operator mounts each
  * ConfigMap named at /etc/vm/templates/<name> (vmalertmanager/statefulset.go:351-369,
  * alertmanager.go:23) and adds each `/etc/vm/templates/<name>/<key>` to the configuration's

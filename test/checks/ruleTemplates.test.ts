@@ -1,0 +1,62 @@
+/**
+ * A VMAlert's rule templates (its `-rule.templates` globs) are text vmalert expands into alerts,
+ * never addresses it dials (checks/readers.ts vmalertTemplates). pi with
+ * `chartValues.victoria-metrics-k8s-stack.vmalert.templateFiles["links.tmpl"]` holding
+ * `{{ define "l" }}http://nosuch.monitoring.svc.cluster.local:80/x{{ end }}` failed (exit 1,
+ * "[address] ConfigMap monitoring/vmalert-vm-extra-tpl (release vm): ...: no Service
+ * monitoring/nosuch in the rendered stack"). What vmalert does dial still counts: a file another flag
+ * names (`-notifier.config`), a file its globs do not match.
+ */
+import { strict as assert } from "assert";
+import { checkAddresses } from "../../checks/addresses";
+import { operatorObjects, type Placed } from "../../checks/objects";
+import { ADDRESS, NS, cr, holding, podRefusals } from "../support/operatorReaders";
+
+/** The chart's VMAlert: ConfigMap `t` in `configMaps` (mounted at /etc/vm/configs/t), with `extraArgs`. */
+const vmalert = (extraArgs: Record<string, string>) => cr("VMAlert", { configMaps: ["t"], extraArgs });
+const GLOB = { "rule.templates": "/etc/vm/configs/t/*.tmpl" };
+
+describe("addresses: a link in a VMAlert's rule template is not resolved", () => {
+  const nowhere = `http://nowhere.${NS}.svc.cluster.local:80`;
+  const findings = (extraArgs: Record<string, string>, files: Record<string, string>) => {
+    const placed: Placed[] = [vmalert(extraArgs), holding("ConfigMap", "t", files)].map((obj) => ({
+      obj,
+      urn: "urn:vm",
+      source: "release vm",
+    }));
+    return checkAddresses(placed, operatorObjects(placed)).findings.length;
+  };
+  const link = { "links.tmpl": `{{ define "l" }}${nowhere}/x{{ end }}` };
+
+  it("a file its -rule.templates globs match (the chart's vmalert.templateFiles) is no finding", () => {
+    assert.equal(findings(GLOB, link), 0);
+    // An array flag's comma-separated value (lib/flagutil/array.go:105-117).
+    assert.equal(findings({ "rule.templates": "/etc/vm/x/*.tpl,/etc/vm/configs/t/*.tmpl" }, link), 0);
+  });
+
+  it("a file the globs do not match, a relative or unmodelled glob, or no flag: the address counts", () => {
+    assert.equal(findings(GLOB, { "links.tpl": link["links.tmpl"] }), 1);
+    assert.equal(findings({ "rule.templates": "t/*.tmpl" }, link), 1);
+    assert.equal(findings({ "rule.templates": "/etc/vm/configs/t/{a,*}.tmpl" }, link), 1);
+    assert.equal(findings({}, link), 1);
+  });
+
+  it("a template file another flag names (-notifier.config) is dialled", () => {
+    const notifier = { "notifier.tmpl": `static_configs:\n- targets: ["${nowhere}"]\n` };
+    const named = { ...GLOB, "notifier.config": "/etc/vm/configs/t/notifier.tmpl" };
+    assert.equal(findings(named, { ...link, ...notifier }), 1);
+    assert.equal(findings(GLOB, { ...link, ...notifier }), 0);
+  });
+});
+
+describe("network policies: a VMAlert's rule templates are not its connections", () => {
+  const cm = (key: string) =>
+    holding("ConfigMap", "t", { [key]: `{{ define "l" }}http://${ADDRESS}{{ end }}` });
+
+  it("a rule template holds no address vmalert dials; another file of the ConfigMap does", () => {
+    assert.equal(podRefusals([vmalert(GLOB), cm("links.tmpl")], "vmalert-kps"), 0);
+    assert.equal(podRefusals([vmalert(GLOB), cm("links.yaml")], "vmalert-kps"), 1);
+    const named = { ...GLOB, "notifier.config": "/etc/vm/configs/t/links.tmpl" };
+    assert.equal(podRefusals([vmalert(named), cm("links.tmpl")], "vmalert-kps"), 1);
+  });
+});
