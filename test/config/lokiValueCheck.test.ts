@@ -308,6 +308,20 @@ describe("config: chartValues.loki.loki blocks are judged by Loki's reference (c
     );
   });
 
+  it("a Go time.Duration too long for Go to read is refused at its line with the longest it takes", () => {
+    const { problems, lines } = run({ loki: { loki: { compactor: { compaction_interval: "3000000h" } } } });
+    assert.equal(problems.length, 1, problems.map((p) => p.problem).join("\n"));
+    assert.match(
+      problems[0].problem,
+      /^homelab-observability:chartValues\.loki\.loki\.compactor\.compaction_interval: expected a Go time\.Duration.*of at most 2562047h47m16\.854775807s \(about 292 years\); found "3000000h"/,
+    );
+    assert.equal(lines[problems[0].line! - 1].trim(), "compaction_interval: 3000000h");
+    assert.deepEqual(
+      run({ loki: { loki: { compactor: { compaction_interval: "2562047h" } } } }).problems,
+      [],
+    );
+  });
+
   it("a value the chart computes with tpl is left to the render", () => {
     assert.deepEqual(
       lokiValueProblems({ loki: { limits_config: { max_line_size: "{{ .Values.x }}" } } }, PROJECT, ref),

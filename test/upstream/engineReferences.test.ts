@@ -8,6 +8,7 @@ import {
   checkEngineFlags,
   ENGINE_REFERENCES,
   ENGINE_RULES,
+  durationForm,
   engineVersionProblem,
   loadEngineReference,
   parsesAsGoDuration,
@@ -74,6 +75,31 @@ describe("upstream/engines/references: Loki 3.7.6 and Mimir 3.0 configuration re
       assert.ok(parsesAsGoDuration(ok), ok);
     for (const bad of ["1d", "2w", "1y", "", "h", "24", "1 h", "1h 30m"])
       assert.ok(!parsesAsGoDuration(bad), bad);
+  });
+
+  // Run against go1.26.8's time.ParseDuration (Loki 3.7.6 builds with go 1.26.5, go.mod:3): it
+  // refuses any duration over 2^63-1 ns with "invalid duration", fractions counted as it counts them.
+  it("Go time.ParseDuration refuses a duration longer than 2^63-1 ns, as Go 1.26 does", () => {
+    for (const ok of [
+      "2562047h",
+      "2562047h47m16.854775807s",
+      "9223372036854775807ns",
+      "-2562047h47m16.854775808s",
+      "2562047.788015215h",
+      "153722867m",
+    ])
+      assert.ok(parsesAsGoDuration(ok), ok);
+    for (const bad of [
+      "2562048h",
+      "2562047h47m16.854775808s",
+      "9223372036854775808ns",
+      "2562047.8h",
+      "2562047.7880152156h",
+      "153722868m",
+      "99999999999999999999h",
+    ])
+      assert.ok(!parsesAsGoDuration(bad), bad);
+    assert.match(durationForm("time.Duration"), /of at most 2562047h47m16\.854775807s \(about 292 years\)/);
   });
 
   it("Prometheus model.ParseDuration takes y..ms, integers, largest unit first (common/model/time.go:205-259 at loki v3.7.6)", () => {

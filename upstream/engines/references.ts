@@ -1110,13 +1110,66 @@ export function engineVersionProblem(ref: EngineReference, pinnedTag: string): s
   return `model/versions.ts pins ${name} ${pinnedTag}, but upstream/engines/data/${ref.folder} describes ${name} ${ref.version}: run npm run refresh-reference -- ${ref.engine} <checkout of ${ref.engine === "loki" ? `grafana/loki at v${pinned}` : `grafana/mimir at mimir-${pinned}`}>, which writes upstream/engines/data/${next}, review the data's diff, then set ENGINE_REFERENCES.${ref.engine} in upstream/engines/references.ts to "${next}"`;
 }
 
-/** Go's `time.ParseDuration` grammar (https://pkg.go.dev/time#ParseDuration). */
-const GO_DURATION = /^[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
+/** One part of a Go `time.ParseDuration` text: a number (digits before or after a point) and its unit. */
+const GO_DURATION_PART = /^(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/;
+/** Each unit Go's `time.ParseDuration` takes, in nanoseconds (time/format.go unitMap). */
+const GO_UNIT_NS: Record<string, bigint> = {
+  ns: 1n,
+  us: 1000n,
+  µs: 1000n,
+  μs: 1000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+};
+const TWO_63 = 2n ** 63n;
 /** Prometheus's `model.ParseDuration` units, largest first (common/model/time.go:190-200). */
 const PROM_UNITS = ["y", "w", "d", "h", "m", "s", "ms"];
 
+/**
+ * Whether Go's `time.ParseDuration` takes `s`: its grammar (https://pkg.go.dev/time#ParseDuration)
+ * and its range, at most 2^63-1 ns (2^63 when negative), counted as it counts: whole part and
+ * unit in 64 bits, a fraction's digits past 2^63 dropped and its share added in float64
+ * (go1.26.8 src/time/format.go:1631-1727, run: "2562047h" and "2562047.788015215h" are taken,
+ * "2562048h" and "2562047.8h" refused with "invalid duration"; Loki 3.7.6 builds with go 1.26.5,
+ * go.mod:3 and Makefile:29 at the tag). Loki's loader reads a time.Duration's text with it and
+ * refuses the file where it fails (vendor/gopkg.in/yaml.v2/decode.go:508-514 at v3.7.6, read, not run).
+ */
 export function parsesAsGoDuration(s: string): boolean {
-  return s === "0" || s === "+0" || s === "-0" || GO_DURATION.test(s);
+  let rest = s.replace(/^[-+]/, "");
+  const negative = s.startsWith("-");
+  if (rest === "0") return true;
+  if (rest === "") return false;
+  let total = 0n;
+  while (rest !== "") {
+    const m = GO_DURATION_PART.exec(rest);
+    if (!m || (m[1] === "" && !m[2])) return false;
+    const unit = GO_UNIT_NS[m[3]];
+    let whole = 0n;
+    for (const c of m[1]) {
+      whole = whole * 10n + BigInt(c);
+      if (whole > TWO_63) return false;
+    }
+    if (whole > TWO_63 / unit) return false;
+    let part = whole * unit;
+    // leadingFraction: digits that would take the fraction past 2^63-1 are skipped.
+    let fraction = 0n;
+    let scale = 1;
+    for (const c of m[2] ?? "") {
+      if (fraction > (TWO_63 - 1n) / 10n) break;
+      const next = fraction * 10n + BigInt(c);
+      if (next > TWO_63) break;
+      fraction = next;
+      scale *= 10;
+    }
+    if (fraction > 0n) part += BigInt(Math.trunc(Number(fraction) * (Number(unit) / scale)));
+    if (part > TWO_63) return false;
+    total += part;
+    if (total > TWO_63) return false;
+    rest = rest.slice(m[0].length);
+  }
+  return negative || total < TWO_63;
 }
 
 export function parsesAsModelDuration(s: string): boolean {
@@ -1196,10 +1249,13 @@ export function modelDurationText(ms: number): string {
   return out;
 }
 
+/** The longest duration Go's `time.ParseDuration` takes (2^63-1 ns), in the words every message says it in. */
+export const GO_DURATION_MOST = "2562047h47m16.854775807s (about 292 years)";
+
 /** The form a duration field takes, with an example, for messages. */
 export function durationForm(kind: DurationKind): string {
   return kind === "time.Duration"
-    ? 'a Go time.Duration: units ns, us, ms, s, m, h only (no d, w, y), e.g. "24h" or "90m"'
+    ? `a Go time.Duration: units ns, us, ms, s, m, h only (no d, w, y), e.g. "24h" or "90m", of at most ${GO_DURATION_MOST}`
     : `a Prometheus model.Duration: integers with units y, w, d, h, m, s, ms, largest first, e.g. "7d" or "1w2d", of at most ${MODEL_DURATION_MOST}`;
 }
 
