@@ -696,10 +696,16 @@ export function planSizing(cfg: StackConfig): Sizing {
       sizedFor: c.sizedFor,
       floorBytes: bytes(sizing(cfg.profile, w).limits.memory),
       ...(c.atProfile ? { atProfile: true } : {}),
+      ...(below.has(w) ? { needBytes: below.get(w) } : {}),
     });
+  /** What a workload's declared load or cap needs a pod where that is less than the profile gives it. */
+  const below = new Map<Workload, number>();
   /** The profile's resources for `w`, or memory for `need` bytes (kept as an override) when a workload is declared. */
-  const sizedBy = (w: Workload, need: number | undefined): Resources =>
-    need === undefined ? sizing(cfg.profile, w) : (resources[w] = memoryOf(cfg.profile, w, need));
+  const sizedBy = (w: Workload, need: number | undefined): Resources => {
+    if (need === undefined) return sizing(cfg.profile, w);
+    if (need < bytes(sizing(cfg.profile, w).limits.memory)) below.set(w, Math.ceil(need));
+    return (resources[w] = memoryOf(cfg.profile, w, need));
+  };
   const seriesFor = series === undefined ? SIZED_FOR_PROFILE : `${series} series (workload.activeSeries)`;
 
   const acc: SizingAcc = { cfg, caps, resources, series, logs, bytes, add, sizedBy, seriesFor };

@@ -250,4 +250,11 @@ export interface SizedComponent {
    * places them with the rest, but their size is a default a chartValues override may lower.
    */
   atProfile?: boolean;
+  /**
+   * Memory per pod the declared workload or cap needs by upstream's capacity rules, when that is
+   * below the profile's (floorBytes), which it then runs at (a Monolithic Loki for 15GB a day
+   * needs 302Mi and runs at 1Gi): its size is a default a chartValues override may lower, down to
+   * this and not below. Absent where the need sets its size, and in records of programs before it.
+   */
+  needBytes?: number;
 }

@@ -391,7 +391,13 @@ function keptOffEntry(
 function sizedFrom(w: Workload, sized: SizedComponent[] | undefined): string | undefined {
   if (w.object === undefined || !SIZED_OBJECT_KINDS.includes(w.objectKind ?? "")) return undefined;
   const c = sized?.find((s) => s.workload === w.object);
-  if (c === undefined || w.requests.memory - (w.injectedMemory ?? 0) !== c.requestBytes) return undefined;
+  // One run at the profile's size above its workload's need: lowering the key lowers nothing.
+  if (
+    c === undefined ||
+    c.needBytes !== undefined ||
+    w.requests.memory - (w.injectedMemory ?? 0) !== c.requestBytes
+  )
+    return undefined;
   const m = /^(.*) \(([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)+)\)$/.exec(c.sizedFor);
   return m ? `sized for ${m[1]} by \`${m[2]}\`` : undefined;
 }
@@ -465,13 +471,17 @@ function undersizedOf(sized: NonNullable<StackFacts["sized"]>, found: Map<string
     if (atProfileSize(c)) continue;
     const w = found.get(c.workload);
     // Unread requests (a resources value that is no map) are not 0: the render's error says why.
-    if (
-      w &&
-      w.requestsUnread === undefined &&
-      (w.requests.memory < c.requestBytes || w.limits.memory < c.memoryBytes)
-    )
+    if (!w || w.requestsUnread !== undefined) continue;
+    // Run at the profile's size above what its workload needs: lowered as far as that need.
+    const need = c.needBytes;
+    const [request, limit] = need === undefined ? [c.requestBytes, c.memoryBytes] : [need, need];
+    if (w.requests.memory < request || w.limits.memory < limit)
       undersized.push(
-        `${c.workload}: sized for ${c.sizedFor} (request ${mib(c.requestBytes)}, limit ${mib(c.memoryBytes)} of memory), but its pods request ${mib(w.requests.memory)} and are limited to ${mib(w.limits.memory)}`,
+        `${c.workload}: sized for ${c.sizedFor}${
+          need === undefined
+            ? ` (request ${mib(c.requestBytes)}, limit ${mib(c.memoryBytes)} of memory)`
+            : `, which needs ${mib(need)} of memory a pod (the program gives it the profile's ${mib(c.requestBytes)}, a default a chartValues override may lower to that)`
+        }, but its pods request ${mib(w.requests.memory)} and are limited to ${mib(w.limits.memory)}`,
       );
   }
   return undersized;

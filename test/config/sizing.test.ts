@@ -978,5 +978,8 @@ describe("sizing from upstream's capacity rules", function () {
     // 1000 series fit the profile's 1Gi: the floor, so declaring fewer lowers nothing.
     assert.deepEqual([vm(1000).memoryBytes, vm(1000).floorBytes], [GiB, GiB]);
     assert.ok(vm(2_000_000).memoryBytes > vm(2_000_000).floorBytes!);
+    // What 1000 series need is recorded apart: an override may lower the 1Gi down to it, not below.
+    assert.ok(vm(1000).needBytes! > 0 && vm(1000).needBytes! < GiB);
+    assert.equal(vm(2_000_000).needBytes, undefined);
   });
 });

@@ -417,6 +417,29 @@ describe("policy (budget): components at the profile's size, lowered by a chartV
     });
 });
 
+describe("policy (budget): a component its declared workload sizes below the profile's size", () => {
+  // 15GB of logs a day need 302Mi of a Monolithic Loki by upstream's tier (config/sizing.ts
+  // lokiTargetBytes), less than the profile's 1Gi it runs at: the 1Gi is a default an override may
+  // lower, down to what the logs need. It was refused as "sized for 15GB a day ... request 1024Mi".
+  const st = STACKS["vmsingle, loki SingleBinary"];
+  const below = (c: ReturnType<typeof sized>) =>
+    c.component.startsWith("loki")
+      ? { ...c, sizedFor: "15GB a day (workload.logsPerDay)", needBytes: 400 * 2 ** 20 }
+      : declared(c);
+  for (const rendered of [false, true]) {
+    it(`passes: lowered to 512Mi, above the 400Mi its logs need (${rendered ? "offline" : "live"})`, async () =>
+      assert.deepEqual(await undersized(stack(st, { single: mem("512Mi", "512Mi") }, rendered, below)), []));
+    it(`fails: lowered below what its logs need, naming that need (${rendered ? "offline" : "live"})`, async () => {
+      const found = await undersized(stack(st, { single: mem("256Mi", "256Mi") }, rendered, below));
+      assert.equal(found.length, 1, found.join("\n"));
+      assert.match(
+        found[0],
+        /^loki: sized for 15GB a day \(workload\.logsPerDay\), which needs 400Mi of memory a pod \(the program gives it the profile's 1024Mi, a default a chartValues override may lower to that\), but its pods request 304Mi and are limited to 384Mi/,
+      );
+    });
+  }
+});
+
 describe("policy (budget): a sized component whose resources value is no map", () => {
   // `chartValues.loki.singleBinary.resources: 512Mi`: Helm refuses the values (the chart's schema),
   // and synth says so naming the override. The model must not read the text as requests of 0Mi

@@ -107,3 +107,37 @@ describe("synth: the Pi stack with a part at the profile's size lowered by chart
       assert.match(r.stdout, new RegExp(key.replace(/\./g, "\\.")));
     });
 });
+
+describe("synth: the Pi stack's Loki, sized for 15GB a day, lowered by chartValues", function () {
+  this.timeout(600000);
+  // 15GB a day need 302Mi of a Monolithic Loki by upstream's tier (config/sizing.ts), below the
+  // profile's 1Gi it runs at: a default like the profile's own, lowered as far as the logs allow.
+  const lowered = (memory: string) =>
+    piWith(
+      pi("nodePools"),
+      { loki: { singleBinary: { resources: { requests: { memory }, limits: { memory } } } } },
+      { workload: { logsPerDay: "15GB" } },
+    );
+  const run = synthIn("pi-loki-below-profile", () => ({ above: lowered("512Mi"), below: lowered("256Mi") }));
+
+  // Refused before (exit 1) as "loki: sized for 15GB a day (workload.logsPerDay) (request 1024Mi,
+  // limit 1024Mi of memory), but its pods request 512Mi".
+  it("lowered to 512Mi, above what its logs need: passes (exit 0)", async () => {
+    const r = await run("above");
+    assert.doesNotMatch(r.stdout, /sized for/);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
+
+  it("lowered to 256Mi, below what its logs need: refused (exit 1) naming the need and the override's line", async () => {
+    const r = await run("below");
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(
+      r.stdout,
+      /loki: sized for 14GiB a day \(workload\.logsPerDay\), which needs 302Mi of memory a pod \(the program gives it the profile's 1024Mi, a default a chartValues override may lower to that\), but its pods request 256Mi/,
+    );
+    assert.match(
+      r.stdout,
+      /chartValues\.loki\.singleBinary\.resources\.requests\.memory \(.*Pulumi\.below\.yaml:\d+\)/,
+    );
+  });
+});
