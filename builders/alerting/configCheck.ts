@@ -1,4 +1,10 @@
 import { closestMatch } from "../../config/errors";
+import {
+  durationForm,
+  durationParses,
+  modelDurationMs,
+  type DurationKind,
+} from "../../upstream/engines/references";
 
 /*
  * Every Alertmanager configuration the rendered stack holds, judged by the rules Alertmanager
@@ -10,7 +16,8 @@ import { closestMatch } from "../../config/errors";
  * matcher/compat/parse.go Matchers; without a feature flag, and the charts set none,
  * cmd/alertmanager/main.go:199 InitFromFlags picks FallbackMatchersParser, parse.go:152-188: the
  * UTF-8 parser matcher/parse, and where it fails the classic pkg/labels/parse.go:26 and :117-176;
- * either way a regular expression pkg/labels/matcher.go:69 cannot compile). Alertmanager refuses such a file at start, and the
+ * either way a regular expression pkg/labels/matcher.go:69 cannot compile), and a duration its
+ * reader refuses (configDurationProblems). Alertmanager refuses such a file at start, and the
  * reloader keeps the old one: nothing the synthesis renders would say so. A receiver no route
  * reaches loads but never gets an alert, which is as silent: reported too.
  *
@@ -128,6 +135,87 @@ function matcherProblems(node: Record<string, any>, at: string, keys: string[]):
   return out;
 }
 
+/**
+ * How Alertmanager 0.28.1 reads each duration of its file (gopkg.in/yaml.v2 v2.4.0, UnmarshalStrict,
+ * config/config.go:205): a `model.Duration` from any scalar's text by prometheus/common v0.61.0's
+ * ParseDuration (model/time.go:329-340, "not a valid duration string", "duration out of range"); a
+ * `time.Duration` field from a text by Go's time.ParseDuration, a YAML number being nanoseconds
+ * (yaml.v2 decode.go:485-514, as vendored by Loki v3.7.6); the notifiers' own `duration` from any
+ * scalar's text by Go's time.ParseDuration (config/notifiers.go:711-719). Read, not run at 0.28.1;
+ * amtool 0.25 refuses the same values (run: test/builders/alertmanagerDurations.test.ts).
+ */
+type DurationReader = DurationKind | "text time.Duration";
+
+/** Whether Alertmanager reads `v` as a duration of `reader`. */
+function readsAsDuration(v: unknown, reader: DurationReader): boolean {
+  if (typeof v === "number") return reader === "time.Duration" || durationParses("model.Duration", String(v));
+  const kind = reader === "text time.Duration" ? "time.Duration" : reader;
+  return typeof v === "string" && durationParses(kind, v);
+}
+
+/** The durations of one node, `keys` with their reader, each Alertmanager refuses. */
+function durationProblems(
+  node: Record<string, any>,
+  at: string,
+  keys: Record<string, DurationReader>,
+): Problem[] {
+  const out: Problem[] = [];
+  for (const [key, reader] of Object.entries(keys)) {
+    const v: unknown = node[key];
+    if (v === undefined || v === null || readsAsDuration(v, reader)) continue;
+    const form = durationForm(reader === "text time.Duration" ? "time.Duration" : reader);
+    out.push({
+      path: `${at}${key}`,
+      message: `expected ${form}, got ${JSON.stringify(v)} (Alertmanager refuses the file)`,
+    });
+  }
+  return out;
+}
+
+/** A route's timers (config/config.go:896-898, model.Duration), two of which may not be zero (:939-944). */
+function routeTimerProblems(node: Record<string, any>, at: string): Problem[] {
+  const out = durationProblems(node, `${at}.`, {
+    group_wait: "model.Duration",
+    group_interval: "model.Duration",
+    repeat_interval: "model.Duration",
+  });
+  for (const key of ["group_interval", "repeat_interval"]) {
+    const v: unknown = node[key];
+    if ((typeof v === "string" || typeof v === "number") && modelDurationMs(String(v)) === 0)
+      out.push({
+        path: `${at}.${key}`,
+        message: `expected a duration above zero, got ${JSON.stringify(v)} (Alertmanager refuses the file: "${key} cannot be zero")`,
+      });
+  }
+  return out;
+}
+
+/** Each receiver's notifier durations (config/notifiers.go:541, :741-743, :911 at v0.28.1). */
+const NOTIFIER_DURATIONS: Record<string, Record<string, DurationReader>> = {
+  webhook_configs: { timeout: "time.Duration" },
+  pushover_configs: { retry: "text time.Duration", expire: "text time.Duration", ttl: "text time.Duration" },
+  jira_configs: { reopen_duration: "model.Duration" },
+};
+
+/** Every duration of a configuration Alertmanager would refuse. */
+function configDurationProblems(
+  c: Record<string, any>,
+  routes: { node: Record<string, any>; at: string }[],
+): Problem[] {
+  const out: Problem[] = [];
+  if (c.global && typeof c.global === "object")
+    out.push(...durationProblems(c.global, "global.", { resolve_timeout: "model.Duration" }));
+  for (const { node, at } of routes) out.push(...routeTimerProblems(node, at));
+  (Array.isArray(c.receivers) ? c.receivers : []).forEach((r: any, i: number) => {
+    for (const [list, keys] of Object.entries(NOTIFIER_DURATIONS))
+      (Array.isArray(r?.[list]) ? r[list] : []).forEach((n: any, j: number) => {
+        if (n && typeof n === "object")
+          out.push(...durationProblems(n, `receivers[${i}].${list}[${j}].`, keys));
+      });
+  });
+  return out;
+}
+
 /** Every route of the tree with its path (`route`, `route.routes[2]`, ...). */
 function routesOf(route: Record<string, any>, at = "route"): { node: Record<string, any>; at: string }[] {
   const children: any[] = Array.isArray(route.routes) ? route.routes : [];
@@ -175,6 +263,7 @@ export function alertmanagerConfigProblems(config: unknown): Problem[] {
         message:
           'expected no matchers on the root route (it takes every alert), got some (Alertmanager refuses the file: "root route must not have any matchers")',
       });
+  out.push(...configDurationProblems(c, routesOf(route)));
   const used = new Set<string>();
   // The receivers a mistyped route's name most likely meant (its "did you mean").
   const meant = new Set<string>();
