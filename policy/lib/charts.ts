@@ -15,6 +15,11 @@ export interface ChartWorkload {
   kind: "Deployment" | "StatefulSet" | "DaemonSet" | "Job";
   /** Values path and default deciding whether it renders. Default: always. */
   enabled?: { path: string; default: boolean };
+  /**
+   * A second switch, of the part within what `enabled` renders (a VMCluster's `vminsert`): it
+   * renders only while both are on. Default: no second switch.
+   */
+  partEnabled?: { path: string; default: boolean };
   /** Values path and default of the replica count (not for DaemonSets). */
   replicas?: { path: string; default: number };
   /** Values paths of each container's resources block. */
@@ -456,6 +461,10 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         // The operator names each part `<part>-<CR name>`, as the pack does (vmClusterWorkloads).
         ...crNamed("vmcluster", undefined, `${c}-`),
         enabled: { path: "vmcluster.enabled", default: false },
+        // vminsert and vmselect have their own switch (values.yaml:438-439, :459-460, default true):
+        // off, the chart leaves the part out of the VMCluster's spec (templates/_helpers.tpl:330-339,
+        // vm.cluster.spec), and the operator makes no pod of a part the spec has not.
+        ...(c === "vmstorage" ? {} : { partEnabled: { path: `vmcluster.spec.${c}.enabled`, default: true } }),
         replicas: { path: `vmcluster.spec.${c}.replicaCount`, default: 2 },
         resources: [`vmcluster.spec.${c}.resources`],
         images: [

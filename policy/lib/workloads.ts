@@ -600,9 +600,9 @@ export function renderedName(
     .replace("{name}", cut(name, names.truncate));
 }
 
-/** Whether a chart renders workload `w` with `values`: its on/off switch, where it has one, is not off. */
+/** Whether a chart renders workload `w` with `values`: no on/off switch it has (its own, its part's) is off. */
 function rendersWorkload(w: ChartWorkload, values: any): boolean {
-  return !w.enabled || (at(values, w.enabled.path) ?? w.enabled.default) !== false;
+  return [w.enabled, w.partEnabled].every((s) => !s || (at(values, s.path) ?? s.default) !== false);
 }
 
 const VM_STACK_CHART = "victoria-metrics-k8s-stack";
@@ -816,6 +816,7 @@ export const CHART_DATA_SCHEMA: Record<string, unknown> = {
           name: { type: "string", minLength: 1 },
           kind: { enum: ["Deployment", "StatefulSet", "DaemonSet", "Job"] },
           enabled: pathWithDefault({ type: "boolean" }),
+          partEnabled: pathWithDefault({ type: "boolean" }),
           replicas: pathWithDefault({ type: "integer", minimum: 0 }),
           resources: { type: "array", items: VALUES_PATH },
           resourcesIf: { type: "object", additionalProperties: pathWithDefault({ type: "boolean" }) },

@@ -163,6 +163,40 @@ describe("policy (workloads): the vmbackupmanager sidecar the operator adds from
   });
 });
 
+describe("policy (workloads): a VMCluster's vminsert or vmselect the chart leaves out", () => {
+  // victoria-metrics-k8s-stack 0.80.0 templates/_helpers.tpl:330-339 (vm.cluster.spec): with
+  // `vmcluster.spec.<part>.enabled` false the VMCluster's spec has no <part>, and the operator makes
+  // no pod of a part the spec leaves out (as ofCr shows of the rendered CR).
+  const spec = { vmstorage: { resources: SET }, vminsert: { resources: SET }, vmselect: { resources: SET } };
+  const parts = (values: Record<string, unknown>) =>
+    workloadsOf(release({ fullnameOverride: "vm", ...values }))
+      .map((w) => w.object)
+      .filter((o) => /^vm(storage|insert|select)-/.test(o ?? ""));
+
+  for (const part of ["vminsert", "vmselect"] as const)
+    it(`counts no ${part} pod (no share of the budget, no image judged) with vmcluster.spec.${part}.enabled false`, () => {
+      const off = {
+        ...spec,
+        [part]: { enabled: false, resources: SET, image: { repository: "x/amd64-only" } },
+      };
+      const found = parts({ vmcluster: { enabled: true, spec: off } });
+      assert.deepEqual(
+        found,
+        ["vmstorage-vm", "vminsert-vm", "vmselect-vm"].filter((o) => !o.startsWith(part)),
+      );
+      const rendered = Object.fromEntries(Object.entries(spec).filter(([k]) => k !== part));
+      assert.deepEqual(
+        ofCr("VMCluster", rendered).map((w) => w.object),
+        found,
+        "the same parts as the operator makes of the CR the chart renders",
+      );
+      assert.deepEqual(
+        parts({ vmcluster: { enabled: true, spec: { ...spec, [part]: { enabled: true } } } }),
+        ["vmstorage-vm", "vminsert-vm", "vmselect-vm"],
+      );
+    });
+});
+
 describe("policy (workloads): a VMCluster's requests load balancer (v0.66.0)", () => {
   const lbOf = (ws: Workload[]) => ws.find((w) => w.object === "vmclusterlb-vm");
   const insert = { vminsert: { resources: SET, replicaCount: 2 } };
