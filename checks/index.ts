@@ -24,7 +24,6 @@ import { checkPrivileges } from "./privileges";
 import { checkRemoteWrite } from "./remoteWrite";
 import { checkResourceNames } from "./resourceNames";
 import { checkResourceRequests } from "./resourceRequests";
-import { checkVmAgentModes } from "./vmAgentModes";
 import { checkRuleEvaluators } from "./ruleEvaluators";
 import { checkSchemas } from "./schema";
 import { checkPodSecurity } from "./podSecurity";
@@ -108,7 +107,6 @@ export function checkStack(
     ...schema.findings,
     ...checkResourceNames(objects).findings,
     ...checkResourceRequests(objects).findings,
-    ...checkVmAgentModes(objects).findings,
     ...checkDuplicates(objects),
     ...addresses.findings,
     ...env.findings,

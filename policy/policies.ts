@@ -28,6 +28,7 @@ import {
   seccompRuntimeDefault,
 } from "./privileges";
 import { networkPoliciesPresent, podSecurityLevels } from "./security";
+import { vmAgentOneMode } from "./vmAgent";
 
 /**
  * Every policy of the pack with its default level. The pack entry point and the offline checker
@@ -59,5 +60,6 @@ export function allPolicies(): (ResourceValidationPolicy | StackValidationPolicy
     seccompRuntimeDefault(),
     podSecurityLevels(),
     networkPoliciesPresent(),
+    vmAgentOneMode(),
   ];
 }

@@ -559,6 +559,21 @@ function operatedWorkloads(res: Res, sidecars: InjectedSidecar[], vmEnv: Operato
   ];
 }
 
+/**
+ * The specs of the operator's custom resources of `kind` ("VMAgent") a resource holds, each with
+ * where a message finds it: such a CR's own `spec` (the program's, or one a release rendered
+ * offline), else, of a release the pack models whose objects it does not see (a live preview), the
+ * spec of each such CR its values render (ChartWorkload.scheduling, the spec's values path).
+ */
+export function operatorSpecsOf(res: Res, kind: string): { spec: any; path: string }[] {
+  if (OPERATED[res.type] && res.type.endsWith(`:${kind}`)) return [{ spec: res.props.spec, path: "spec" }];
+  const helm = helmOf(res);
+  if (!helm || isRendered(res)) return [];
+  return (DEFAULT_CHARTS[helm.chart]?.workloads ?? [])
+    .filter((w) => w.objectKind === kind && w.scheduling && rendersWorkload(w, helm.values))
+    .map((w) => ({ spec: at(helm.values, w.scheduling!), path: `values.${w.scheduling}` }));
+}
+
 /** Sprig's `trunc n | trimSuffix "-"`, as the charts' name helpers end. */
 const cut = (s: string, n: number) => {
   const t = s.slice(0, n);

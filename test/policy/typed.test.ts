@@ -92,6 +92,12 @@ function findings(): ExportedResource[] {
       { name: "grafana-none" },
     ),
     res("kubernetes:monitoring.coreos.com/v1:Prometheus", { metadata: { name: "p" }, spec: remoteWrite }),
+    // A VMAgent in both modes, as a release's values and as the custom resource (vmagent-one-mode).
+    release("victoria-metrics-k8s-stack", { vmagent: { spec: { daemonSetMode: true, statefulMode: true } } }),
+    res("kubernetes:operator.victoriametrics.com/v1beta1:VMAgent", {
+      metadata: { name: "a" },
+      spec: { daemonSetMode: true, statefulMode: true },
+    }),
     res("kubernetes:core/v1:ConfigMap", {
       metadata: { name: "cfg", labels: { grafana_datasource: "1" } },
       data: {
