@@ -168,13 +168,20 @@ export function vmReloaderImage(kind: string, spec: any, env: OperatorEnv): VmRe
     from = env[own[0]] ? `the operator's ${own[0]}` : `the operator's default ${own[0]}`;
   }
   if (image === undefined) return undefined;
+  return env.VM_CONTAINERREGISTRY
+    ? { image: vmRegistryImage(image, env), from: `${from} under VM_CONTAINERREGISTRY` }
+    : { image, from };
+}
+
+/**
+ * An image as the operator writes it into a pod: under `VM_CONTAINERREGISTRY`, where set, a
+ * `quay.io/` prefix replaced (factory/build/container.go:203-216 formatContainerImage).
+ */
+export function vmRegistryImage(image: string, env: OperatorEnv): string {
   let registry = env.VM_CONTAINERREGISTRY ?? "";
-  if (registry !== "") {
-    if (!registry.endsWith("/")) registry += "/";
-    image = registry + (image.startsWith("quay.io/") ? image.slice("quay.io/".length) : image);
-    from += " under VM_CONTAINERREGISTRY";
-  }
-  return { image, from };
+  if (registry === "") return image;
+  if (!registry.endsWith("/")) registry += "/";
+  return registry + (image.startsWith("quay.io/") ? image.slice("quay.io/".length) : image);
 }
 
 /**

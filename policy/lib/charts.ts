@@ -1,3 +1,6 @@
+import { parseImage } from "@homelab-observability/contract";
+import { VMAUTH_IMAGE } from "./operatorDefaults";
+
 /**
  * Pack data: what the charts this project uses deploy when their values say nothing. Image
  * defaults let the arm64 policy judge images a chart ships without them appearing in values;
@@ -116,8 +119,8 @@ const crNamed = (
 /**
  * A vmauth Deployment the VictoriaMetrics operator runs from the spec at `prefix` (a VMAuth's, a
  * VMCluster's load balancer, which also needs its own `enabled`: operatorDefaults.ts vmPodLayout),
- * off unless `<app>.enabled`, named by `named`. Its image is the operator's VMAuth default unless the
- * spec names one, which the pack does not judge from the chart's values.
+ * off unless `<app>.enabled`, named by `named`. Its image is the spec's, else the operator's VMAuth
+ * default (operatorDefaults.ts VMAUTH_IMAGE), whose tag alone the chart writes.
  */
 function vmauthAt(
   name: string,
@@ -132,7 +135,7 @@ function vmauthAt(
     enabled: { path: `${app}.enabled`, default: false },
     replicas: { path: `${prefix}.replicaCount`, default: 1 },
     resources: [`${prefix}.resources`],
-    images: [],
+    images: [img(`${prefix}.image`, parseImage(VMAUTH_IMAGE).repository)],
     scheduling: prefix,
   };
 }
@@ -545,6 +548,13 @@ export const DEFAULT_ARM64_IMAGES: string[] = [
   "docker.io/victoriametrics/vmstorage",
   "docker.io/victoriametrics/vminsert",
   "docker.io/victoriametrics/vmselect",
+  // vmauth (a VMAuth's and a VMCluster's load balancer, operatorDefaults.ts VMAUTH_IMAGE): in the
+  // release's `make publish` (VictoriaMetrics v1.144.0, d82ad68, Makefile:45-53 publish-vmauth;
+  // app/vmauth/Makefile:69-70), `publish-via-docker` (deployment/docker/Makefile:80-87, buildx
+  // --platform linux/amd64,linux/arm,linux/arm64,...; :3-4 and :99 tagged docker.io and quay.io
+  // victoriametrics/<app>); read at the tag, not pulled. The enterprise vmbackupmanager is not here:
+  // its source and build are not public (app/vmbackupmanager holds a README only at that tag).
+  "docker.io/victoriametrics/vmauth",
   // kiwigrid/k8s-sidecar 2.10.1 (the loki chart 18.11.0's default `sidecar.image`) docker-bake.hcl:3-7
   // (platforms linux/amd64, linux/arm64, ...) and .github/workflows/release.yaml:75-77 (the same
   // build tagged docker.io, quay.io and ghcr.io kiwigrid/k8s-sidecar); read at the tag, not pulled.

@@ -55,7 +55,7 @@
  * reloader's resources.
  */
 
-import { goBool, runsVmReloader, type OperatorEnv } from "@homelab-observability/contract";
+import { goBool, runsVmReloader, vmRegistryImage, type OperatorEnv } from "@homelab-observability/contract";
 
 /** CPU and memory as Kubernetes quantities; "unlimited" writes none. */
 interface Pair {
@@ -231,6 +231,37 @@ export function vmOperatorBlocks(
     use,
   );
   return { main, reloader, ...(backup ? { backup } : {}) };
+}
+
+/**
+ * The operator's default image of a VMAuth's vmauth container, which a VMCluster's load balancer
+ * takes too: `VM_VMAUTHDEFAULT_IMAGE`, default victoriametrics/vmauth (config.go:392-394), written
+ * where the spec names no repository, then put under `VM_CONTAINERREGISTRY` (build/defaults.go:551-557
+ * addDefaultsToCommonParams, :192 VMAuth's, :530 the load balancer's). victoria-metrics-k8s-stack
+ * 0.80.0 writes only a tag into either spec (templates/_helpers.tpl:203 vm.auth.spec, :324-327 the
+ * load balancer's), so this is the image that runs unless the values name another. The other kinds'
+ * specs name their repository (the program's values, the chart model's defaults), and the
+ * vmbackupmanager sidecar's image (`VM_VMBACKUP_IMAGE`, config.go:377) is not judged: no source here
+ * says which platforms that enterprise image is published for.
+ */
+export const VMAUTH_IMAGE = "victoriametrics/vmauth";
+
+/**
+ * The image of the main container of the pods of `kind` where `spec.image` names no repository and
+ * the pack knows the operator's default (VMAuth's and the load balancer's, above), with what set it.
+ */
+export function vmDefaultImage(
+  kind: string | undefined,
+  spec: any,
+  env: OperatorEnv,
+): { image: string; from: string } | undefined {
+  if ((kind !== "VMAuth" && kind !== "vmclusterlb") || spec?.image?.repository) return undefined;
+  const set = env.VM_VMAUTHDEFAULT_IMAGE || undefined;
+  const tag = spec?.image?.tag ? `:${spec.image.tag}` : "";
+  return {
+    image: vmRegistryImage(`${set ?? VMAUTH_IMAGE}${tag}`, env),
+    from: `the operator's ${set ? "" : "default "}VM_VMAUTHDEFAULT_IMAGE${env.VM_CONTAINERREGISTRY ? " under VM_CONTAINERREGISTRY" : ""}`,
+  };
 }
 
 /** How the operator lays out the pods of a CR: a DaemonSet, or `copies` workloads of its replicas each. */

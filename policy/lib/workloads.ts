@@ -13,7 +13,13 @@ import { at, HELM_TYPES, helmOf, perScope, type Res } from "./resources";
 import { parseQuantity } from "./quantity";
 import { DEFAULT_CHARTS, type ChartData, type ChartNames, type ChartWorkload } from "./charts";
 import { keptPerText } from "./keptPerText";
-import { isVmPodKind, vmOperatorBlocks, vmPodLayout, type VmPodLayout } from "./operatorDefaults";
+import {
+  isVmPodKind,
+  vmDefaultImage,
+  vmOperatorBlocks,
+  vmPodLayout,
+  type VmPodLayout,
+} from "./operatorDefaults";
 
 /**
  * Each image reference's parts, kept and shared (frozen: callers only read them). A stack runs few
@@ -47,6 +53,17 @@ function imageMapUse(i: any, path: string): ImageUse | undefined {
     ...(i.tag ? [`tag: ${JSON.stringify(String(i.tag))}`] : []),
   ];
   return { image: `${i.repository}${i.tag ? `:${i.tag}` : ""}`, path, written: `{${fields.join(", ")}}` };
+}
+
+/** The operator's default image of a pod's main container where its spec names none (vmDefaultImage), as a use. */
+function defaultImageUse(kind: string, spec: any, env: OperatorEnv): ImageUse | undefined {
+  const d = vmDefaultImage(kind, spec, env);
+  return (
+    d && {
+      image: d.image,
+      path: `(${kind === "vmclusterlb" ? "vmauth" : kind.toLowerCase()} image: ${d.from})`,
+    }
+  );
 }
 
 /** A pod template's scheduling-relevant parts and its resource totals per pod. */
@@ -447,7 +464,7 @@ function vmClusterWorkloads(res: Res, vmEnv: OperatorEnv): Workload[] {
     const { copies } = vmPodLayout(part, undefined, holder);
     const spec = at(cluster, path) ?? (holder ? {} : undefined);
     if (!spec || copies === 0) return [];
-    const image = imageMapUse(spec.image, `spec.${path}.image`);
+    const image = imageMapUse(spec.image, `spec.${path}.image`) ?? defaultImageUse(part, spec, vmEnv);
     const own = operatorBlocks(part, spec, vmEnv, cluster?.license ?? null);
     return [
       {
@@ -523,6 +540,7 @@ function operatedWorkloads(res: Res, sidecars: InjectedSidecar[], vmEnv: Operato
       : imageMapUse(i, "spec.image");
   const mine = sidecars.filter((s) => s.into.includes(res.type));
   const objectKind = res.type.split(":").pop()!;
+  const main = image ?? defaultImageUse(objectKind, spec, vmEnv);
   const layout = vmPodLayout(objectKind, spec);
   const own = operatorBlocks(objectKind, spec, vmEnv);
   const reloader = vmReloaderImage(objectKind, spec, vmEnv);
@@ -542,7 +560,7 @@ function operatedWorkloads(res: Res, sidecars: InjectedSidecar[], vmEnv: Operato
       kind: layout.daemonSet ? "DaemonSet" : o.kind,
       replicas: layout.daemonSet ? 1 : Number(at(res.props, o.replicas) ?? 1) * layout.copies,
       images: [
-        ...(image ? [image] : []),
+        ...(main ? [main] : []),
         ...mine.map((s) => ({ image: s.image, path: "(config-reloader injected by the operator)" })),
         ...(reloader ? [{ image: reloader.image, path: vmReloaderPath(reloader, "spec") }] : []),
       ],

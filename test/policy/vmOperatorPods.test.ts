@@ -213,6 +213,28 @@ describe("policy (workloads): a VMCluster's requests load balancer (v0.66.0)", (
     assert.deepEqual(own?.requests, { cpu: 0.01, memory: Mi(64) });
   });
 
+  it("judges its vmauth image, the operator's VMAuth default where the spec names none, from the CR and the values", () => {
+    const on = (spec: Record<string, unknown>) => ({
+      ...insert,
+      requestsLoadBalancer: { enabled: true, spec },
+    });
+    assert.deepEqual(
+      lbOf(ofCr("VMCluster", on({})))?.images.map((i) => i.image),
+      ["victoriametrics/vmauth"],
+    );
+    const own = { image: { repository: "example/vmauth", tag: "1" } };
+    assert.deepEqual(
+      lbOf(ofCr("VMCluster", on(own)))?.images.map((i) => i.image),
+      ["example/vmauth:1"],
+    );
+    const values = (spec: Record<string, unknown>) =>
+      lbOf(
+        workloadsOf(release({ fullnameOverride: "vm", vmcluster: { enabled: true, spec: on(spec) } })),
+      )?.images.map((i) => i.image);
+    assert.deepEqual(values({}), ["docker.io/victoriametrics/vmauth"]);
+    assert.deepEqual(values(own), ["docker.io/example/vmauth:1"]);
+  });
+
   it("counts none while it is not enabled, its spec set or not", () => {
     const off = { enabled: false, spec: { replicaCount: 3 } };
     assert.equal(lbOf(ofCr("VMCluster", { ...insert, requestsLoadBalancer: off })), undefined);
@@ -287,7 +309,29 @@ describe("policy (workloads): a VMAuth's pods, as the other kinds are modelled (
     const [w] = workloadsOf(cr, undefined, [], vmOperatorEnv([vmOperatorDeployment([]), cr]));
     assert.deepEqual(
       w.images.map((i) => i.path),
-      ["(config-reloader injected by the operator: the operator's default VM_CUSTOMCONFIGRELOADERIMAGE)"],
+      [
+        "(vmauth image: the operator's default VM_VMAUTHDEFAULT_IMAGE)",
+        "(config-reloader injected by the operator: the operator's default VM_CUSTOMCONFIGRELOADERIMAGE)",
+      ],
     );
+  });
+
+  // The operator's VMAuth default image, VM_VMAUTHDEFAULT_IMAGE victoriametrics/vmauth (operator
+  // v0.66.0 internal/config/config.go:393), where the spec names no repository, under
+  // VM_CONTAINERREGISTRY as every image (build/defaults.go:551-557, container.go:203-216).
+  it("judges its vmauth container's image: the spec's, else the operator's default, as the chart's values and the CR give it", () => {
+    const main = (ws: Workload[]) => ws[0]?.images[0]?.image;
+    const env = (registry: string) => [
+      vmOperatorDeployment([{ name: "VM_CONTAINERREGISTRY", value: registry }]),
+    ];
+    const cr = (spec: Record<string, unknown>, more: Res[] = []) =>
+      workloadsOf(vmCr("VMAuth", spec), undefined, [], vmOperatorEnv([...more, vmCr("VMAuth", spec)]));
+    assert.equal(main(cr({ image: { tag: "v1.144.0" } })), "victoriametrics/vmauth:v1.144.0");
+    assert.equal(main(cr({}, env("registry.local"))), "registry.local/victoriametrics/vmauth");
+    assert.equal(main(cr({ image: { repository: "example/vmauth", tag: "1" } })), "example/vmauth:1");
+    const values = (spec: Record<string, unknown>) =>
+      main(ofValues({ vmauth: { enabled: true, spec } }, "VMAuth"));
+    assert.equal(values({}), "docker.io/victoriametrics/vmauth");
+    assert.equal(values({ image: { repository: "example/vmauth", tag: "1" } }), "docker.io/example/vmauth:1");
   });
 });
