@@ -24,6 +24,7 @@ import { plainValue } from "./describe";
 import { dirOption, type MoveProject } from "../model/phases";
 import { RELEASE_TYPE } from "../model/names";
 import { shellWord } from "../model/running";
+import { listed } from "../model/words";
 
 /** Where the ways out are written down. */
 export const BUCKET_MOVE_DOC = "docs/how-to/check-a-change.md#a-refused-bucket-move";
@@ -342,6 +343,38 @@ function bucketMoveVerdict(
       `Keep the buckets: set ${back}. To move them: ${copy}, then make the change (${forward}; ${BUCKET_MOVE_DOC})${unprotect}`,
     refused: true,
     cause: { place, keys },
+  };
+}
+
+/**
+ * The way back from Garage to MinIO (docs/how-to/move-to-garage.md step 5): the buckets nothing
+ * reads that `objectStore.keepUnusedBuckets` keeps on MinIO. The move to Garage dropped them from
+ * the state and left them on MinIO with their objects (delete[retain]); a Garage stack keeps none
+ * (config/buckets.ts planBuckets), so its export holds none and the update back creates each,
+ * which fails in `pulumi up` where it still is ("bucket already exists!", as
+ * docs/how-to/move-between-phases.md says of a bucket a step back left). The guide's step 4, the
+ * other way, lists only the copied buckets (bucketNames), and the bucket move's own way out names
+ * only the buckets the engines read. Whether they still are there the export cannot tell, so this
+ * warns, as a phase move forward names the buckets it creates (phaseMove.ts), and refuses nothing.
+ */
+export function keptBackOnMinio(
+  previous: StackExport,
+  next: { export: StackExport; imports: Adopted[] },
+  at?: OverridePlace,
+): { line: string; refused: false } | undefined {
+  const was = new Set(bucketStores(previous).values());
+  if (!was.has("Garage") || was.has("MinIO")) return undefined;
+  const read = new Set(engineBucketsOf(next.export).map((b) => b.bucket));
+  const on = bucketStores(next.export);
+  const kept = createdBuckets(previous, next).filter((b) => on.get(b) === "MinIO" && !read.has(b));
+  if (kept.length === 0) return undefined;
+  const [them, their] = kept.length === 1 ? ["it", "its"] : ["them", "their"];
+  return {
+    line:
+      `WARNING ${kept.length === 1 ? "bucket" : "buckets"} ${listed(kept)} back on MinIO: ${stackKeyAt("objectStore.keepUnusedBuckets", at)} keeps ${them} (nothing reads ${them}), and the export, on Garage, does not hold ${them}, so the update creates ${them}. ` +
+      `A move to Garage drops ${them} from the state and leaves ${them} on MinIO with ${their} objects (retainOnDelete), and creating one that is still there fails in pulumi up ("bucket already exists!"), which the export cannot tell: ` +
+      `list ${them} in existing.buckets before pulumi up (imported, not created), as the copied buckets are (docs/how-to/move-to-garage.md, step 5)`,
+    refused: false,
   };
 }
 

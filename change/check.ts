@@ -55,7 +55,7 @@ import { grafanaAdminVerdict } from "./grafanaAdmin";
 import { imageDowngradeVerdicts } from "./imageDowngrade";
 import { vaultItemsVerdict } from "./vaultItems";
 import { dashboardsVerdicts } from "./dashboards";
-import { bucketMove, createdBuckets } from "./bucketMove";
+import { bucketMove, createdBuckets, keptBackOnMinio } from "./bucketMove";
 import { protectionLostVerdicts } from "./protectionLost";
 import { seriesCapVerdicts } from "./seriesCapShrink";
 import { foldTakeoverRemoved } from "./takeoverRemoved";
@@ -323,6 +323,8 @@ async function againstSection(
     { stack, dir },
     at,
   );
+  // Kept buckets a move back from Garage creates on MinIO, where that move left them (a warning).
+  const keptBack = keptBackOnMinio(previous, result, at);
   const { move, moved, phaseLines } = phaseVerdicts(
     root,
     stack,
@@ -360,6 +362,7 @@ async function againstSection(
     keyUnset,
     backend,
     buckets,
+    keptBack,
     ...tenants,
     admin,
     items,
