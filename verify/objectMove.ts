@@ -106,10 +106,13 @@ function refusal(side: StoreSide, bucket: string, status: number, text: string):
   const vars = MOVE_ENV[side.role];
   // Garage names the region it serves in each error (builders/objectstore/garageAnswers.ts).
   const served = answeredRegion(text);
+  // Another region named: that alone is refused. Garage compares the request's scope with its
+  // s3_region before it looks the key up (v2.0.0 src/api/common/signature/payload.rs:388-397
+  // `verify_v4`), so the key was never judged, and the region's variable is the way out.
+  if (/Region|Malformed/.test(code) && served !== undefined && served !== side.region)
+    return `${where}: the store refused the region the request was signed for (${answer}): signed for "${side.region}", the store answers for "${served}": set ${vars.region}=${served}`;
   const region = /Region|Malformed/.test(code)
-    ? `; the region signed for is "${side.region}" (${vars.region} sets it)${
-        served !== undefined && served !== side.region ? `, the store answers for "${served}"` : ""
-      }`
+    ? `; the region signed for is "${side.region}" (${vars.region} sets it)`
     : "";
   return `${where}: the store refused the key (${answer}): check ${vars.accessKey} and ${vars.secretKey}${region}`;
 }
