@@ -891,6 +891,7 @@ function crossChecks(
     );
   p.push(...bucketPrefixProblems(c));
   p.push(...garageNameChecks(c));
+  p.push(...garageSharedKey(c));
   p.push(...existingBucketChecks(c, raw, placeOf));
   p.push(...takeoverChecks(c, raw, placeOf));
   if (c.agents.namespace === c.namespace)
@@ -1273,6 +1274,25 @@ export function garageBucketNameProblem(name: string): string | undefined {
   if (name.startsWith("xn--") || name.includes(".xn--")) return 'hold a punycode label ("xn--")';
   if (name.endsWith("-s3alias")) return 'end with "-s3alias"';
   return undefined;
+}
+
+/**
+ * One Garage key named for both consumers (`objectStore.existingKeys`) where both run: each
+ * consumer's grants go to that key (components/objectstore/objectStore.ts `garage`), so Loki could
+ * read and write Mimir's buckets and Mimir Loki's, the sharing least privilege forbids (the policy
+ * pack's object-store-least-privilege tells keys apart by the name the stack gives them, which
+ * differ here), and two resources of the stack would import one key, whose delete
+ * (components/objectstore/garage.ts `keyProvider`) removes it for both.
+ */
+function garageSharedKey(c: StackConfig): string[] {
+  if (c.objectStore.type !== "garage") return [];
+  const { loki, mimir } = c.objectStore.existingKeys;
+  const running = consumersOf(c);
+  if (loki === undefined || loki !== mimir || !running.includes("loki") || !running.includes("mimir"))
+    return [];
+  return [
+    `${PROJECT}:objectStore.existingKeys.mimir: expected an access key other than Loki's (objectStore.existingKeys.loki), got the same key ID: the stack grants that one key Loki's buckets and Mimir's, so each could read and write the other's objects, and two of its resources would hold the key (deleting either deletes it for both); name a key of Mimir's own (garage key create), or leave existingKeys.mimir out and the stack creates one`,
+  ];
 }
 
 /** Bucket names the stack does not make itself, judged by Garage's rule before any request does. */

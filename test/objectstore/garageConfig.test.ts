@@ -154,6 +154,23 @@ describe("objectStore.type garage: the stack config", () => {
   });
 });
 
+describe("objectStore.type garage: one existing key for Loki and Mimir", () => {
+  const KEY = "GK31c2f218a2e44f485b94239e";
+  it("is refused where both run, at Mimir's entry: one key would reach both components' buckets", () => {
+    const text = problems({}, { existingKeys: { loki: KEY, mimir: KEY } });
+    assert.match(
+      text,
+      /objectStore\.existingKeys\.mimir: expected an access key other than Loki's \(objectStore\.existingKeys\.loki\), got the same key ID: the stack grants that one key Loki's buckets and Mimir's, so each could read and write the other's objects, .*name a key of Mimir's own \(garage key create\), or leave existingKeys\.mimir out and the stack creates one/,
+    );
+    assert.equal(text.split("existingKeys.mimir: expected").length, 2, "one problem");
+  });
+
+  it("two keys of their own, or one named for a phase where Mimir does not run yet: accepted", () => {
+    garage({}, { existingKeys: { loki: KEY, mimir: "GK0123456789abcdef01234567" } });
+    garage({ phase: "loki-fixed" }, { existingKeys: { loki: KEY, mimir: KEY } });
+  });
+});
+
 describe("objectStore.type garage: one bucket for two purposes", () => {
   /** The message of a stack file whose `existing`/`takeover` lines are `lines`, with where it sits. */
   function fileProblems(lines: string[]): { text: string; file: string } {
