@@ -8,6 +8,8 @@
  * bucket through S3.
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import {
   bucketProvider,
   garageCall,
@@ -28,6 +30,7 @@ import {
   type GarageServer,
   type S3Creds,
 } from "../support/objectStores";
+import { ROOT } from "../support/helpers";
 
 describe("Garage's admin API, the program's provider against a real Garage", function () {
   this.timeout(60_000);
@@ -219,6 +222,35 @@ describe("Garage's admin API, the program's provider against a real Garage", fun
       assert.equal(r.status, 403, `${k.name} GET ${path}: ${r.status} ${r.text.slice(0, 200)}`);
     }
     assert.equal((await s3(g!.s3, creds(lokiK), "PUT", "/t-mimir-blocks/c", "x")).status, 403);
+    conforms();
+  });
+
+  it("a bucket the copy tool creates (move-to-garage.md step 1) is no bucket of that name for the stack: the guide says to create them first", async () => {
+    const k = await madeKey("t-copy");
+    const refused = await s3(g!.s3, creds(k), "PUT", "/t-copied");
+    assert.equal(refused.status, 403, refused.text);
+    assert.match(refused.text, /not allowed to create buckets/);
+    // What `garage key allow --create-bucket` sends (v2.0.0 src/garage/cli/remote/key.rs:176-187).
+    await garageCall(admin(), "POST", "UpdateKey", { id: k.accessKeyId }, { allow: { createBucket: true } });
+    assert.equal((await s3(g!.s3, creds(k), "PUT", "/t-copied")).status, 200);
+    assert.equal((await s3(g!.s3, creds(k), "PUT", "/t-copied/a", "a")).status, 200);
+    // The copy's key sees it by that name (what the move check lists with); the stack's import by
+    // that name finds nothing: the name is the key's local alias, not a global one.
+    assert.equal((await s3(g!.s3, creds(k), "GET", "/t-copied?list-type=2")).status, 200);
+    assert.deepEqual(await bucketProvider.read!("t-copied", bucketInputs("t-copied") as BucketOutputs), {});
+    const guide = fs
+      .readFileSync(path.join(ROOT, "docs/how-to/move-to-garage.md"), "utf8")
+      .replace(/\s+/g, " ");
+    assert.match(
+      guide,
+      /Create each bucket the stack has under the same name with `garage bucket create <name>`, before the copy\. Do not let the copy tool create them/,
+    );
+    assert.match(guide, /has its name only for that key \(a local alias\)/);
+    assert.match(
+      guide,
+      /the copy tool's key of step 1 still reads and writes every bucket it copied\. .*delete it \(`garage key delete --yes copy`\)/,
+    );
+    await garageCall(admin(), "POST", "DeleteKey", { id: k.accessKeyId });
     conforms();
   });
 
