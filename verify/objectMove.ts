@@ -7,6 +7,7 @@
 import type { StackConfig } from "../config/resolve";
 import { planBuckets } from "../config/buckets";
 import { answerWords } from "./http";
+import { listed } from "../model/words";
 import {
   isListObjectsV2,
   listObjectsUrl,
@@ -545,12 +546,20 @@ export function moveInputProblems(
 export function formatMove(stack: string, rows: MoveRow[]): string {
   const lines = rows.map((r) => `${r.status.padEnd(4)}  ${r.bucket}: ${r.detail}`);
   const failed = rows.filter((r) => r.status === "fail").length;
+  // A bucket the new store lacks is made there first (the guide's step 1): copied again as it is,
+  // it stays missing where the copy's key may not create buckets (on Garage, a key from
+  // `garage key create`), and one the copy tool makes on Garage is its key's alone.
+  const lacking = rows.filter((r) => r.status === "fail" && "missing" in r.to && !("missing" in r.from));
+  const create =
+    lacking.length === 0
+      ? ""
+      : `create ${listed(lacking.map((r) => r.bucket))} on the new store (--move-to) under ${lacking.length === 1 ? "its name" : "their names"} (docs/how-to/move-to-garage.md step 1: on Garage, garage bucket create <name>), then `;
   lines.push(
     noneOnOldStore(rows)
       ? `${stack}: the old store (--move-from) has none of the stack's ${rows.length} buckets: it is not the store the stack writes to, or its buckets are named otherwise; do not switch objectStore`
       : failed === 0
         ? `${stack}: every bucket holds the same objects and bytes on both stores: the stack may switch objectStore`
-        : `${stack}: ${failed} bucket(s) differ: copy again (with the writers stopped for the last pass) before switching objectStore`,
+        : `${stack}: ${failed} bucket(s) differ: ${create}copy again (with the writers stopped for the last pass) before switching objectStore`,
   );
   return lines.join("\n") + "\n";
 }

@@ -11,10 +11,12 @@ import * as path from "path";
 import { loadStackConfig, moveProblem, moveProblems, runVerify } from "../../cli/verifyRun";
 import {
   compareStores,
+  formatMove,
   MOVE_ENV,
   moveSides,
   StoreSideError,
   tally,
+  type MoveRow,
   type StoreSide,
 } from "../../verify/objectMove";
 import { parseListObjectsV2 } from "../../builders/objectstore/s3Signature";
@@ -253,5 +255,29 @@ describe("verify --help: the move check's exit codes", () => {
       codes,
       /\(with --move-from: the stores could not be compared, or the stack's objectStore\.type is not one the check compares\)/,
     );
+  });
+});
+
+describe("verify --move-from/--move-to: a bucket the new store lacks", () => {
+  const row = (bucket: string, from: MoveRow["from"], to: MoveRow["to"]): MoveRow => ({
+    bucket,
+    status: "fail",
+    from,
+    to,
+    detail: "",
+  });
+  it("says to create it there under its name first, as the guide's step 1 does; a bucket that only differs, to copy again", () => {
+    const text = formatMove("production", [
+      row("production-loki-chunks", { objects: 0, bytes: 0 }, { missing: true }),
+      row("production-mimir-blocks", { objects: 3, bytes: 9 }, { objects: 2, bytes: 6 }),
+    ]);
+    assert.match(
+      text,
+      /\nproduction: 2 bucket\(s\) differ: create production-loki-chunks on the new store \(--move-to\) under its name \(docs\/how-to\/move-to-garage\.md step 1: on Garage, garage bucket create <name>\), then copy again \(with the writers stopped for the last pass\) before switching objectStore\n$/,
+    );
+    const differ = formatMove("production", [
+      row("production-mimir-blocks", { objects: 3, bytes: 9 }, { objects: 2, bytes: 6 }),
+    ]);
+    assert.match(differ, /\nproduction: 1 bucket\(s\) differ: copy again \(with the writers/);
   });
 });
