@@ -553,7 +553,10 @@ const garageStore = z
     bucketPrefix: bucketPrefix.optional(),
     /**
      * Access keys that exist in Garage already, per consumer (their access key IDs, "GK..."): imported
-     * (takeover) instead of created, and granted the consumer's buckets. Default: none.
+     * (takeover) instead of created, and granted the consumer's buckets. No other permission of an
+     * imported key changes: its grants on other buckets and its right to create buckets stay, so name
+     * a key that has neither (`garage key info <id>` lists them), and one key per consumer. Default:
+     * none.
      */
     existingKeys: z
       .object({

@@ -254,6 +254,28 @@ describe("Garage's admin API, the program's provider against a real Garage", fun
     conforms();
   });
 
+  it("an imported key keeps its other grants: configuration.md says so, and which key to name", async () => {
+    const own = (await bucketProvider.create(bucketInputs("t-own-chunks"))).outs!;
+    const other = (await bucketProvider.create(bucketInputs("t-other-blocks"))).outs!;
+    const made = await madeKey("t-operators");
+    // The operator's key, granted another bucket outside the stack, then imported and granted its own.
+    await grantProvider.create(grant(other, made));
+    const imported = await keyProvider.read!(made.accessKeyId, { ...made, name: "t-own" });
+    await grantProvider.create(grant(own, imported.props as KeyOutputs));
+    const info = await garageCall<{ buckets: { globalAliases: string[] }[] }>(admin(), "GET", "GetKeyInfo", {
+      id: made.accessKeyId,
+    });
+    assert.deepEqual(info.buckets.flatMap((b) => b.globalAliases).sort(), ["t-other-blocks", "t-own-chunks"]);
+    const reference = fs
+      .readFileSync(path.join(ROOT, "docs/reference/configuration.md"), "utf8")
+      .replace(/\s+/g, " ");
+    assert.match(
+      reference,
+      /imported \(takeover\) instead of created, and granted the consumer's buckets\. No other permission of an imported key changes: its grants on other buckets and its right to create buckets stay/,
+    );
+    conforms();
+  });
+
   it("refuses to delete a bucket holding objects unless the stack asks, then empties and deletes it", async () => {
     const b = (await bucketProvider.create(bucketInputs("t-full"))).outs!;
     const k = await madeKey("t-full-key");
