@@ -22,7 +22,7 @@ import { SynthInputError, type StackExport } from "../synth/synthesize";
 import { notRenderedText, overridePlacesIn, type OverridePlace } from "../synth/report";
 import { changeAgainst, NotRenderedError, readExport } from "./against";
 import { ignoredChangeVerdicts } from "./ignoredChanges";
-import { alertmanagerHandoverVerdict } from "./alertState";
+import { alertmanagerHandoverVerdicts } from "./alertState";
 import { formatChange, refusalCount, refusalsIn, resourceLabel, type ChangeReport } from "./change";
 import { listed as inWords } from "../model/words";
 import { backendOfExport, phaseMove, phaseMoveVerdict, stackPhases, stagingAheadVerdict } from "./phaseMove";
@@ -353,8 +353,9 @@ async function againstSection(
   // nothing of Mimir refusing new series of a tenant above it (a warning: seriesCapShrink.ts).
   const seriesCap = seriesCapVerdicts(previous, result.export, at);
   // An Alertmanager handed over is stack-wide too: the objects below show one's deletion and the
-  // other's creation, nothing of the silences the new one starts without (a warning: alertState.ts).
-  const handover = alertmanagerHandoverVerdict(previous, result.export);
+  // other's creation, nothing of the silences the new one starts without nor of the routes an
+  // override of the old one gave (warnings: alertState.ts).
+  const handover = alertmanagerHandoverVerdicts(previous, result.export);
   // Each refuses once; the phase line may be a note that refuses nothing, and a tenant move whose
   // old tenant stays readable (previousTenants), the dashboards removed, an image downgrade or a lower
   // series limit a warning.
@@ -372,7 +373,7 @@ async function againstSection(
     ...ignored,
     ...unprotected,
     ...seriesCap,
-    handover,
+    ...handover,
   ].filter((v) => v !== undefined);
   // The takeover block removed after a takeover is one mistake, however many places refuse it.
   const { verdicts, report } = takesOver(root, stack)

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { alertmanagerHandoverVerdict } from "../../change/alertState";
+import { alertmanagerHandoverVerdict, alertmanagerRoutesVerdict } from "../../change/alertState";
 import { onBackend, stackCopy, synth } from "../support/helpers";
 
 const exportAt = async (phase: string, over: Record<string, unknown> = {}) =>
@@ -68,5 +68,58 @@ describe("change check: an Alertmanager hand-over between phases (--against)", f
     const r = await against(previous);
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /\nWARNING Alertmanager handed over: phase dual-write -> backend-primary /);
+  });
+
+  /**
+   * A chartValues override of kube-prometheus-stack's Alertmanager (a route's group_wait, a
+   * receiver) stopped applying at the hand-over with nothing said: the standalone Alertmanager
+   * routed with the program's configuration alone, and the change check printed only the silences.
+   */
+  const kpsGroupWait = {
+    chartValues: { "kube-prometheus-stack": { alertmanager: { config: { route: { group_wait: "45s" } } } } },
+  };
+
+  it("an override of the old Alertmanager's routes: a warning naming the path and both chartValues keys, both ways", async () => {
+    const dual = await exportAt("dual-write", kpsGroupWait);
+    const primary = await exportAt("backend-primary", kpsGroupWait);
+    const v = alertmanagerRoutesVerdict(dual, primary);
+    assert.equal(v?.refused, false);
+    assert.match(
+      v?.line ?? "",
+      /^WARNING Alertmanager routes change with the hand-over: kube-prometheus-stack's Alertmanager and the standalone Alertmanager \(release alertmanager\) are given different configurations at route\.group_wait, where an override under chartValues\.kube-prometheus-stack\.alertmanager\.config or chartValues\.alertmanager\.config writes what the other lacks; .* set under chartValues\.alertmanager\.config what chartValues\.kube-prometheus-stack\.alertmanager\.config sets there/,
+    );
+    assert.doesNotMatch(v?.line ?? "", /45s/);
+    assert.match(
+      alertmanagerRoutesVerdict(primary, dual)?.line ?? "",
+      /standalone Alertmanager \(release alertmanager\) and kube-prometheus-stack's Alertmanager .* at route\.group_wait/,
+    );
+  });
+
+  it("no override: no routes warning, on Mimir and on VictoriaMetrics (whose Secrets mount elsewhere)", async () => {
+    assert.equal(
+      alertmanagerRoutesVerdict(await exportAt("dual-write"), await exportAt("backend-primary")),
+      undefined,
+    );
+    const vm = onBackend("victoriametrics");
+    assert.equal(
+      alertmanagerRoutesVerdict(await exportAt("dual-write", vm), await exportAt("backend-primary", vm)),
+      undefined,
+    );
+  });
+
+  it("synth --against prints the routes warning under the silences, and the move passes", async () => {
+    const { dir, file, against } = stackCopy("alertmanager-routes", "staging");
+    const previous = path.join(dir, "before.json");
+    fs.writeFileSync(previous, JSON.stringify(await exportAt("dual-write", kpsGroupWait)));
+    const text = fs.readFileSync(file, "utf8").replace(/phase: kps-removed\n/, "phase: backend-primary\n");
+    const override =
+      "  homelab-observability:chartValues:\n    kube-prometheus-stack:\n      alertmanager:\n        config:\n          route:\n            group_wait: 45s\n";
+    fs.writeFileSync(file, text + override);
+    const r = await against(previous);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(
+      r.stdout,
+      /\nWARNING Alertmanager handed over: [^\n]*\nWARNING Alertmanager routes change with the hand-over: [^\n]* at route\.group_wait,/,
+    );
   });
 });
