@@ -46,6 +46,12 @@ import { shellWord } from "../model/running";
 
 /** The transitional mode, as the chart names it (its old name is read as this). */
 export const TRANSITIONAL = "Monolithic<->SimpleScalable";
+/**
+ * The chart's transitional mode between SimpleScalable's targets and Distributed's components
+ * (grafana-community loki 18.11.0 values.yaml `deploymentMode`; templates/validate.yaml "change the
+ * deploymentMode to the transitional 'SimpleScalable<->Distributed' mode"). No mode the stack takes.
+ */
+const SCALABLE_DISTRIBUTED = "SimpleScalable<->Distributed";
 /** The how-to the refusals point at. */
 export const LOKI_MOVE_DOC = "docs/how-to/loki-off-simple-scalable.md";
 
@@ -74,8 +80,7 @@ export function lokiSide(values: Record<string, any> | undefined): LokiSide | un
   if (!values || typeof values !== "object") return undefined;
   const raw = String(values.deploymentMode ?? "");
   const mode = NEW_NAMES[raw] ?? raw;
-  const scalable =
-    mode === "SimpleScalable" || mode === TRANSITIONAL || mode === "SimpleScalable<->Distributed";
+  const scalable = mode === "SimpleScalable" || mode === TRANSITIONAL || mode === SCALABLE_DISTRIBUTED;
   const monolithic = mode === "Monolithic" || mode === TRANSITIONAL;
   return {
     mode,
@@ -130,9 +135,9 @@ function logsPerDayAt(at?: OverridePlace): string | undefined {
 /**
  * A move into or out of Distributed. The chart has no transitional mode between Distributed and
  * the monolithic pods (templates/validate.yaml refuses monolithic and distributed replicas
- * together; SimpleScalable<->Distributed is no mode the stack takes), so one update deletes the
- * StatefulSet whose pods hold an ingester, all of them stopping at once, and starts the others:
- * the hazard of "Monolithic" straight to "SimpleScalable" ({@link monolithicLeaving}), with no step
+ * together), and its one with SimpleScalable ({@link SCALABLE_DISTRIBUTED}) is no mode the stack
+ * takes, so one update deletes the StatefulSet whose pods hold an ingester, all of them stopping at
+ * once, and starts the others: the hazard of "Monolithic" straight to "SimpleScalable" ({@link monolithicLeaving}), with no step
  * between. The deleted StatefulSet and the created one are this change, not a rename
  * (change.ts foldLokiRenames folds those into this refusal).
  */
@@ -150,11 +155,17 @@ function distributedMove(
           ...(before.write > 0 ? [`all ${before.write} write pod(s)`] : []),
         ];
   const starts = after.mode === "Distributed" ? "the Distributed components" : `the pods of "${after.mode}"`;
+  // The chart has a transitional mode between SimpleScalable's targets and Distributed, none
+  // between the monolithic pods and Distributed: said as it is for the side the move leaves or takes.
+  const monolithic = (before.mode === "Distributed" ? after : before).monolithic > 0;
+  const chart = monolithic
+    ? "the chart has no transitional mode between the two (templates/validate.yaml refuses monolithic and distributed replicas together)"
+    : `the chart's transitional mode between the two, "${SCALABLE_DISTRIBUTED}" (templates/validate.yaml), is no mode the stack takes`;
   return {
     field: "values.deploymentMode",
     reason:
       `${modeKey(after, at)}"${before.mode}" -> "${after.mode}" is a change of Loki's mode, not a rename: one update stops ${holders.join(" and ")} at once, which hold the newest lines in their ingesters, and starts ${starts}; ` +
-      `the chart has no transitional mode between the two (templates/validate.yaml refuses monolithic and distributed replicas together), so no gate sees the old pods flushed and gone from the ring first, and what a failed flush leaves in their WALs stays on claims no pod mounts again. ` +
+      `${chart}, so no gate sees the old pods flushed and gone from the ring first, and what a failed flush leaves in their WALs stays on claims no pod mounts again. ` +
       `The program has no in-place move of a running Loki into or out of "Distributed" (a new stack starts in it; between the other modes it moves through "${TRANSITIONAL}"): ${keepMode(before, project, at)} (${LOKI_MOVE_DOC})`,
   };
 }

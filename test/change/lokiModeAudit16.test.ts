@@ -378,6 +378,32 @@ describe("Loki into or out of Distributed: a change of mode, not a rename (trial
       /^loki\.mode \(Pulumi\.production\.yaml:40\): "Distributed" -> "Monolithic" is a change of Loki's mode, not a rename: one update stops every ingester pod at once.*set loki\.mode: Distributed to keep this stack's mode \(docs/,
     );
   });
+
+  // loki 18.11.0 has a transitional mode between SimpleScalable and Distributed (values.yaml
+  // deploymentMode, templates/validate.yaml): the refusal said "the chart has no transitional mode
+  // between the two" of SimpleScalable -> Distributed too, untrue there.
+  it("SimpleScalable <-> Distributed: names the chart's SimpleScalable<->Distributed as no mode the stack takes, both ways", () => {
+    const ssd = { deploymentMode: "SimpleScalable", write: { replicas: 3 } };
+    const refusal = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+      lokiMoveRefusals(lokiSide(a)!, lokiSide(b)!, { stack: "production" }, (key) =>
+        key === "loki.mode" ? "Pulumi.production.yaml:40" : undefined,
+      );
+    for (const [a, b] of [
+      [ssd, distributed],
+      [distributed, ssd],
+    ]) {
+      const [r] = refusal(a, b);
+      assert.match(
+        r.reason,
+        /; the chart's transitional mode between the two, "SimpleScalable<->Distributed" \(templates\/validate\.yaml\), is no mode the stack takes, so no gate sees /,
+      );
+      assert.doesNotMatch(r.reason, /no transitional mode/);
+    }
+    assert.match(
+      refusal(ssd, distributed)[0].reason,
+      /stops all 3 write pod\(s\) at once.*set loki\.mode: SimpleScalable to keep/,
+    );
+  });
 });
 
 /**
