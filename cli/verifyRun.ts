@@ -802,6 +802,34 @@ async function verifyMain(
 }
 
 /**
+ * Why `--gate <step>` is not a step the stack file allows next (`next`, verify/lokiGate.ts
+ * lokiStepsFrom): the Loki keys that decide it, each at its line, and the steps it allows. From
+ * Monolithic the move onto SimpleScalable starts with the transitional mode, the write pods beside
+ * the monolithic ones: no pod leaves, so no gate holds it (docs/how-to/loki-off-simple-scalable.md,
+ * "The other way"): said as a step without a gate, not as no step.
+ */
+function lokiGateProblem(step: LokiStep, cfg: StackConfig, places: OverridePlace, next: LokiStep[]): string {
+  const { mode, write, replicas } = cfg.loki;
+  const transitional = mode === LOKI_TRANSITIONAL_MODE;
+  const runs = `${transitional ? ` with loki.write ${write}` : ""}${runsMonolithic(mode) ? `${transitional ? " and" : " with"} loki.replicas ${replicas}` : ""}`;
+  const keys = [
+    "loki.mode",
+    ...(transitional ? ["loki.write"] : []),
+    ...(runsMonolithic(mode) ? ["loki.replicas"] : []),
+  ];
+  const where = keys.map((k) => (places(k) ? `${k} at ${places(k)}` : `${k} not set in the stack file`));
+  const onto =
+    mode === "Monolithic"
+      ? `the step onto SimpleScalable, loki.mode "${LOKI_TRANSITIONAL_MODE}" with loki.write beside loki.replicas, needs no gate: no pod leaves`
+      : undefined;
+  const steps =
+    next.length === 0
+      ? `no gated step comes next (${onto ? `${onto}; ` : ""}${runsMonolithic(mode) ? "loki-scale-down needs loki.replicas above 1: below 2 the chart still runs one monolithic pod" : `no Loki step starts from ${mode}`})`
+      : `the next step is ${next.length === 1 ? next[0] : `one of ${next.join(", ")}`}${onto ? `, and ${onto}` : ""}`;
+  return `--gate ${step}: the stack file sets Loki to ${mode}${runs} (${where.join(", ")}); ${steps} (docs/how-to/loki-off-simple-scalable.md)`;
+}
+
+/**
  * Why `--gate` asks about a step or phase that is not the stack's next one; undefined when it is.
  * `places`: the stack file's keys' lines; `dir`: the project folder its commands name
  * (config/paths.ts commandDir).
@@ -814,16 +842,7 @@ function gateProblem(
 ): string | undefined {
   if (args.lokiStep) {
     const next = lokiStepsFrom(cfg.loki);
-    if (!next.includes(args.lokiStep)) {
-      const runs = `${cfg.loki.mode === LOKI_TRANSITIONAL_MODE ? ` with loki.write ${cfg.loki.write}` : ""}${runsMonolithic(cfg.loki.mode) ? `${cfg.loki.mode === LOKI_TRANSITIONAL_MODE ? " and" : " with"} loki.replicas ${cfg.loki.replicas}` : ""}`;
-      const steps =
-        next.length === 0
-          ? `no step comes next (${runsMonolithic(cfg.loki.mode) ? "loki-scale-down needs loki.replicas above 1: below 2 the chart still runs one monolithic pod" : `no Loki step starts from ${cfg.loki.mode}`})`
-          : next.length === 1
-            ? `the next step is ${next[0]}`
-            : `the next step is one of ${next.join(", ")}`;
-      return `--gate ${args.lokiStep}: Loki runs ${cfg.loki.mode}${runs}; ${steps}`;
-    }
+    if (!next.includes(args.lokiStep)) return lokiGateProblem(args.lokiStep, cfg, places, next);
   }
   if (args.gate) {
     const at = PHASES.indexOf(cfg.phase);

@@ -382,7 +382,10 @@ describe("verify --gate loki-*: which step comes next, from the stack file", () 
     assert.match(r.detail, /2 other instance\(s\)/);
   });
 
-  it("--gate with a step that is not the next one exits 2 before anything is reached, naming the next", async () => {
+  // Staging rehearses the move onto SimpleScalable first (docs/how-to/loki-off-simple-scalable.md,
+  // "Staging first"): its first step has no gate, and "no step comes next" said there was none; the
+  // Loki keys were named without their lines.
+  it("--gate with a step that is not the next one exits 2 before anything is reached, naming the next and the keys at their lines", async () => {
     let err = "";
     // production runs SimpleScalable: the next step is loki-join.
     const code = await runVerify(["--stack", "production", "--gate", "loki-drain"], {
@@ -391,7 +394,10 @@ describe("verify --gate loki-*: which step comes next, from the stack file", () 
       out: () => {},
     });
     assert.equal(code, 2);
-    assert.match(err, /--gate loki-drain: Loki runs SimpleScalable; the next step is loki-join/);
+    assert.match(
+      err,
+      /--gate loki-drain: the stack file sets Loki to SimpleScalable \(loki\.mode at \S*Pulumi\.production\.yaml:\d+\); the next step is loki-join \(docs\/how-to\/loki-off-simple-scalable\.md\)/,
+    );
     err = "";
     const staging = await runVerify(["--stack", "staging", "--gate", "loki-join"], {
       jobs: () => Promise.resolve([]),
@@ -401,7 +407,7 @@ describe("verify --gate loki-*: which step comes next, from the stack file", () 
     assert.equal(staging, 2);
     assert.match(
       err,
-      /--gate loki-join: Loki runs Monolithic with loki\.replicas 1; no step comes next \(loki-scale-down needs loki\.replicas above 1: below 2 the chart still runs one monolithic pod\)/,
+      /--gate loki-join: the stack file sets Loki to Monolithic with loki\.replicas 1 \(loki\.mode at \S*Pulumi\.staging\.yaml:\d+, loki\.replicas at \S*Pulumi\.staging\.yaml:\d+\); no gated step comes next \(the step onto SimpleScalable, loki\.mode "Monolithic<->SimpleScalable" with loki\.write beside loki\.replicas, needs no gate: no pod leaves; loki-scale-down needs loki\.replicas above 1: below 2 the chart still runs one monolithic pod\)/,
     );
   });
 
