@@ -854,10 +854,10 @@ function gateProblem(
     if (gate === at && at > 0)
       return `--gate ${args.gate}: ${stackKeyAt("phase", places)} already says ${cfg.phase}; a gate is asked before the stack file moves to its phase, while the file still names the phase before it: set phase back to ${PHASES[at - 1]}, run \`${gateCommand(args.stack, args.gate, dir)}\`, and only on exit 0 set phase: ${cfg.phase} again (${PHASE_MOVE_DOC}, step 2)`;
     if (gate === at)
-      return `--gate ${args.gate}: the stack is at ${cfg.phase}, the first phase, which no gate leads to; ${asks}`;
+      return `--gate ${args.gate}: ${stackKeyAt("phase", places)} is ${cfg.phase}, the first phase, which no gate leads to; ${asks}`;
     if (gate < at)
-      return `--gate ${args.gate}: the stack is at ${cfg.phase} and ${args.gate} is behind it: going back one phase needs no gate (nothing stored is lost): set phase: ${PHASES[at - 1]}, and after pulumi up run \`npm run verify -- ${dirOption(dir)}--stack ${shellWord(args.stack)}\` (${PHASE_MOVE_DOC}, step 4); ${asks}`;
-    if (gate > at + 1) return `--gate ${args.gate}: the stack is at ${cfg.phase}; ${asks}`;
+      return `--gate ${args.gate}: ${stackKeyAt("phase", places)} is ${cfg.phase} and ${args.gate} is behind it: going back one phase needs no gate (nothing stored is lost): set phase: ${PHASES[at - 1]}, and after pulumi up run \`npm run verify -- ${dirOption(dir)}--stack ${shellWord(args.stack)}\` (${PHASE_MOVE_DOC}, step 4); ${asks}`;
+    if (gate > at + 1) return `--gate ${args.gate}: ${stackKeyAt("phase", places)} is ${cfg.phase}; ${asks}`;
   }
   return undefined;
 }

@@ -147,7 +147,7 @@ describe("verify: every input problem in one run, the arguments' beside the stac
     assert.match(r.err, /^verify --stack staging: --timeout: expected a duration of at least 1s/);
     assert.ok(
       r.err.includes(
-        `\nverify --stack staging: --gate loki-fixed: the stack is at dual-write and loki-fixed is behind it: going back one phase needs no gate (nothing stored is lost): set phase: loki-fixed, and after pulumi up run \`npm run verify -- --dir ${dir} --stack staging\` (docs/how-to/move-between-phases.md#migration-phases, step 4); the gate asks about the next phase (backend-primary)\n`,
+        `\nverify --stack staging: --gate loki-fixed: phase (${shownFile(path.join(dir, "Pulumi.staging.yaml"))}:${phaseLine(dir)}) is dual-write and loki-fixed is behind it: going back one phase needs no gate (nothing stored is lost): set phase: loki-fixed, and after pulumi up run \`npm run verify -- --dir ${dir} --stack staging\` (docs/how-to/move-between-phases.md#migration-phases, step 4); the gate asks about the next phase (backend-primary)\n`,
       ),
       r.err,
     );
@@ -168,13 +168,11 @@ describe("verify: every input problem in one run, the arguments' beside the stac
       r.err,
     );
     // The first phase: no gate leads to it.
-    const first = await run(
-      ["--dir", project("staging", { phase: "loki-fixed" }), "--stack", "staging", "--gate", "loki-fixed"],
-      env,
-    );
+    const firstDir = project("staging", { phase: "loki-fixed" });
+    const first = await run(["--dir", firstDir, "--stack", "staging", "--gate", "loki-fixed"], env);
     assert.ok(
       first.err.startsWith(
-        "verify --stack staging: --gate loki-fixed: the stack is at loki-fixed, the first phase, which no gate leads to; the gate asks about the next phase (dual-write)\n",
+        `verify --stack staging: --gate loki-fixed: phase (${shownFile(path.join(firstDir, "Pulumi.staging.yaml"))}:${phaseLine(firstDir)}) is loki-fixed, the first phase, which no gate leads to; the gate asks about the next phase (dual-write)\n`,
       ),
       first.err,
     );
@@ -289,6 +287,12 @@ describe("verify: an unexpected error still ends with the closing line", () => {
 });
 
 /** A project dir with the real Pulumi.yaml and one stack file, `stack`, with `over` on a working base. */
+/** The line of `phase` in a project's staging stack file: a --gate refusal names it. */
+function phaseLine(dir: string): number {
+  const lines = fs.readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8").split("\n");
+  return lines.findIndex((l) => l.startsWith("  homelab-observability:phase:")) + 1;
+}
+
 function project(stack: string, over: Record<string, unknown> = {}): string {
   return verifyProject({ [stack]: over }, "verify-closing");
 }

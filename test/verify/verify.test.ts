@@ -772,7 +772,7 @@ describe("verify: arguments, shapes and judgments without servers", () => {
         "loki-fixed",
       ]);
       assert.equal(r.code, 2);
-      assert.match(r.err, /--gate loki-fixed: the stack is at dual-write/);
+      assert.match(r.err, /--gate loki-fixed: phase \(\S+:\d+\) is dual-write/);
       assert.equal(r.rendered, false);
       assert.deepEqual(k.called(), []);
     });
@@ -787,7 +787,10 @@ describe("verify: arguments, shapes and judgments without servers", () => {
       out: () => {},
     });
     assert.equal(code, 2);
-    assert.match(err, /the stack is at kps-removed/);
+    assert.match(
+      err,
+      /--gate backend-primary: phase \(\S*Pulumi\.staging\.yaml:\d+\) is kps-removed and backend-primary is behind it: .*the gate asks about the next phase and there is none/,
+    );
   });
 
   it("the npm script: a stack file that does not exist exits 2 with one line", async () => {
