@@ -5,12 +5,15 @@
  * environment, one its operator's CR names (upstream/operators/prometheusOperator.ts READ_FIELDS,
  * victoriaMetrics.ts VM_READ_FIELDS, VM_KIND_READ_FIELDS, a VMAlertmanager's `templates`), or one
  * Grafana's datasources sidecar loads (checks/grafanaSidecar.ts). Of what it reads, a pod dials the addresses of every file it
- * sees but two kinds: a key it is not given (a SecretKeySelector names another key, a volume's
- * `items` or a mount's `subPath` leave it out), and an Alertmanager's notification template or a
- * VMAlert's rule template, text it sends, never an address it connects to.
+ * sees but three kinds: a key it is not given (a SecretKeySelector names another key, a volume's
+ * `items` or a mount's `subPath` leave it out), an Alertmanager's notification template or a
+ * VMAlert's rule template, text it sends, never an address it connects to, and a file only its
+ * config reloader watches (isReloader).
  */
 import * as path from "path";
+import { imageMatches } from "@homelab-observability/contract";
 import { parseUserYaml } from "../model/yamlText";
+import { versions } from "../model/versions";
 import { sidecarLoads } from "./grafanaSidecar";
 import { flagsOf } from "./writtenPaths";
 import { globMatches } from "./scrapeAuthz";
@@ -148,6 +151,36 @@ function isTemplate(am: { globs: string[]; named: Set<string> } | undefined, fil
 /** Alertmanager's image (quay.io/prometheus/alertmanager, as the alertmanager chart and the operators run it). */
 const ALERTMANAGER_IMAGE = /(^|\/)prometheus\/alertmanager(:|@|$)/;
 
+/**
+ * Whether container `c` is prometheus-operator's config reloader (the image of
+ * versions.images.configReloader, any tag) run as its image runs it (no `command`: ENTRYPOINT
+ * /bin/prometheus-config-reloader, v0.93.0 cmd/prometheus-config-reloader/Dockerfile:24), as the
+ * alertmanager chart's `configmapReload` runs it (1.42.0 templates/statefulset.yaml:101-118). It
+ * dials its `--reload-url` (or `--runtimeinfo-url`) alone, both flags (main.go:105-110): of a folder
+ * it watches (`--watched-dir`) it hashes every file and, when the sum changes, POSTs to that URL
+ * (thanos v0.42.2, the version its go.mod pins, pkg/reloader/reloader.go:484-517, 571-592, 671-689).
+ * Read at v0.93.0, the nearest tag the fetched mirror holds to the chart's v0.93.1; read, not run.
+ */
+function isReloader(c: any): boolean {
+  return (
+    c.command === undefined && imageMatches(String(c.image ?? ""), versions.images.configReloader.repository)
+  );
+}
+
+/**
+ * Whether the reloader `c` passes on the addresses of the file it sees at `paths`: it is its
+ * `--config-file`, which it reads, expands the environment into and writes to
+ * `--config-envsubst-file` for the process beside it (reloader.go:361-397), or its flags are not
+ * all of the `--flag=value` form this reads, so its `--config-file` is not known.
+ */
+function reloaderPasses(c: any, paths: string[]): boolean {
+  const args: unknown[] = c.args ?? [];
+  if (!args.every((a) => typeof a === "string" && /^--?[^=]+=/.test(a))) return true;
+  const file = flagsOf(args).get("config-file");
+  if (file === undefined) return false;
+  return !path.posix.isAbsolute(file) || paths.includes(path.posix.normalize(file));
+}
+
 /** The text of file `key` of the object `kind`/`name` in namespace `ns`, where the render holds it. */
 function fileText(
   objects: Placed[],
@@ -182,6 +215,10 @@ function chartPodDials(t: PodTemplate, obj: K8sObject, key: string, objects: Pla
     taken ||= env !== false || mounts;
     const paths = pathsOf(t.spec, c, kind, metadata.name, key);
     if (paths.length === 0) continue;
+    if (isReloader(c)) {
+      if (reloaderPasses(c, paths)) return true;
+      continue;
+    }
     if (!ALERTMANAGER_IMAGE.test(String(c.image ?? ""))) return true;
     const file = flagsOf([...(c.command ?? []), ...(c.args ?? [])]).get("config.file");
     const am = file === undefined ? undefined : templatesOf(mountedText(t, c, file, objects, ns), file);

@@ -121,6 +121,39 @@ describe("network policies: an Alertmanager's notification templates are not its
   });
 });
 
+/**
+ * The alertmanager chart's `configmapReload.enabled` pod: beside Alertmanager, its reloader mounting
+ * the same ConfigMap at /etc/alertmanager (1.42.0 templates/statefulset.yaml:101-141), with `args`.
+ */
+function withReloader(args: string[], extra: Record<string, unknown> = {}): K8sObject {
+  const pod = alertmanager();
+  pod.spec.template.spec.containers.push({
+    name: "alertmanager-configmap-reload",
+    image: "quay.io/prometheus-operator/prometheus-config-reloader:v0.93.0",
+    args,
+    volumeMounts: [{ name: "config", mountPath: "/etc/alertmanager" }],
+    ...extra,
+  });
+  return pod;
+}
+const CHART_RELOADER = ["--watched-dir=/etc/alertmanager", "--reload-url=http://127.0.0.1:9093/-/reload"];
+
+describe("network policies: the config reloader beside an Alertmanager dials none of the files it watches", () => {
+  const files = { "alertmanager.yml": config(), "links.tmpl": LINK };
+
+  it("the alertmanager chart's reloader (configmapReload.enabled) makes no template a connection", () => {
+    assert.equal(chartRefusals(files, withReloader(CHART_RELOADER)), 0);
+  });
+
+  it("its --config-file, which it writes out for another process, still counts; so does any other command", () => {
+    const configFile = ["--config-file=/etc/alertmanager/links.tmpl", ...CHART_RELOADER];
+    assert.equal(chartRefusals(files, withReloader(configFile)), 1);
+    assert.equal(chartRefusals(files, withReloader(["--config-file", "/etc/alertmanager/links.tmpl"])), 1);
+    assert.equal(chartRefusals(files, withReloader(CHART_RELOADER, { command: ["/bin/sh", "-c"] })), 1);
+    assert.equal(chartRefusals(files, withReloader(CHART_RELOADER, { image: "example/reloader:1" })), 1);
+  });
+});
+
 describe("addresses: a link in a notification template is not resolved", () => {
   const nowhere = `http://nowhere.${NS}.svc.cluster.local:80`;
   const findings = (files: Record<string, string>) => {
