@@ -5,10 +5,10 @@
  * environment, one its operator's CR names (upstream/operators/prometheusOperator.ts READ_FIELDS,
  * victoriaMetrics.ts VM_READ_FIELDS, VM_KIND_READ_FIELDS, a VMAlertmanager's `templates`), or one
  * Grafana's datasources sidecar loads (checks/grafanaSidecar.ts). Of what it reads, a pod dials the addresses of every file it
- * sees but three kinds: a key it is not given (a SecretKeySelector names another key, a volume's
- * `items` or a mount's `subPath` leave it out), an Alertmanager's notification template or a
- * VMAlert's rule template, text it sends, never an address it connects to, and a file only its
- * config reloader watches (isReloader).
+ * sees but these: a key it is not given (a SecretKeySelector names another key, a volume's
+ * `items` or a mount's `subPath` leave it out), an Alertmanager's notification template, a
+ * VMAlert's rule template or a Loki ruler's rule file (lokiRuleFile), text it sends, never an
+ * address it connects to, and a file only its config reloader watches (isReloader).
  */
 import * as path from "path";
 import { imageMatches } from "@homelab-observability/contract";
@@ -162,9 +162,12 @@ const ALERTMANAGER_IMAGE = /(^|\/)prometheus\/alertmanager(:|@|$)/;
  * Read at v0.93.0, the nearest tag the fetched mirror holds to the chart's v0.93.1; read, not run.
  */
 function isReloader(c: any): boolean {
-  return (
-    c.command === undefined && imageMatches(String(c.image ?? ""), versions.images.configReloader.repository)
-  );
+  return runsImage(c, versions.images.configReloader.repository);
+}
+
+/** Whether container `c` runs an image of `repository` (any tag) as the image runs it: no `command`. */
+function runsImage(c: any, repository: string): boolean {
+  return c.command === undefined && imageMatches(String(c.image ?? ""), repository);
 }
 
 /**
@@ -179,6 +182,63 @@ function reloaderPasses(c: any, paths: string[]): boolean {
   const file = flagsOf(args).get("config-file");
   if (file === undefined) return false;
   return !path.posix.isAbsolute(file) || paths.includes(path.posix.normalize(file));
+}
+
+/**
+ * Whether Loki container `c` of pod `t` sees `file` as a rule file of its ruler's local store and
+ * nothing else: a file in a tenant's folder, `<directory>/<tenant>/<file>` (grafana/loki v3.7.6
+ * pkg/ruler/rulestore/local/local.go:48-80, 136-196), which it decodes as rule groups alone
+ * (pkg/ruler/grouploader.go:29-59: name, interval, query_offset, limit, labels and rules, each rule
+ * record, alert, expr, for, keep_firing_for, labels, annotations; vendor/github.com/prometheus/prometheus/model/rulefmt/rulefmt.go:159-188),
+ * evaluates as LogQL and sends as alerts: no field of it is an address Loki dials, and an
+ * annotation's link (a runbook_url) is the reader's. The store is `ruler.storage` when its `type`
+ * is local, or with `storage_config.use_thanos_objstore` true `ruler_storage` when its `backend` is
+ * (pkg/loki/modules.go:1611-1636, pkg/ruler/base/storage.go:113-114, 127-133), both read in the
+ * config its `-config.file` names; the config file's own values win over the common section's
+ * (pkg/util/cfg/dynamic.go:13-39). Not one when a flag may move the store, its flags are not all
+ * of the -flag=value form, or a flag or a config value names the file (another reader of it).
+ */
+function lokiRuleFile(t: PodTemplate, c: any, file: string, objects: Placed[], ns: string): boolean {
+  const args: unknown[] = c.args ?? [];
+  if (!args.every((a) => typeof a === "string" && /^--?[^=]+=/.test(a))) return false;
+  const flags = flagsOf(args);
+  if ([...flags.keys()].some((f) => /^(ruler\.storage\.|ruler-storage\.|use-thanos-objstore)/.test(f)))
+    return false;
+  const configFile = flags.get("config.file");
+  const text = configFile === undefined ? undefined : mountedText(t, c, configFile, objects, ns);
+  let config: any;
+  try {
+    config = text === undefined ? undefined : parseUserYaml(text);
+  } catch {
+    return false;
+  }
+  const dir = lokiRuleDir(config);
+  if (typeof dir !== "string" || !path.posix.isAbsolute(dir)) return false;
+  const rel = path.posix.relative(path.posix.normalize(dir), file);
+  if (rel.startsWith("..") || rel.split("/").length !== 2) return false;
+  const names = (v: unknown) =>
+    typeof v === "string" &&
+    v !== "" &&
+    (path.posix.normalize(v) === file ||
+      (!path.posix.isAbsolute(v) && file.endsWith(`/${path.posix.normalize(v)}`)));
+  return ![...flags.values()].some(names) && !stringsIn(config).some(names);
+}
+
+/** The local folder of a Loki config's ruler store (lokiRuleFile); undefined when it is not local or not known. */
+function lokiRuleDir(config: any): unknown {
+  if (!config || typeof config !== "object") return undefined;
+  const thanos = config.storage_config?.use_thanos_objstore;
+  if (thanos !== undefined && typeof thanos !== "boolean") return undefined;
+  if (thanos)
+    return config.ruler_storage?.backend === "local" ? config.ruler_storage?.local?.directory : undefined;
+  return config.ruler?.storage?.type === "local" ? config.ruler?.storage?.local?.directory : undefined;
+}
+
+/** Every string a parsed YAML value holds, at any depth. */
+function stringsIn(v: unknown): unknown[] {
+  if (Array.isArray(v)) return v.flatMap(stringsIn);
+  if (v && typeof v === "object") return Object.values(v).flatMap(stringsIn);
+  return [v];
 }
 
 /** The text of file `key` of the object `kind`/`name` in namespace `ns`, where the render holds it. */
@@ -217,6 +277,10 @@ function chartPodDials(t: PodTemplate, obj: K8sObject, key: string, objects: Pla
     if (paths.length === 0) continue;
     if (isReloader(c)) {
       if (reloaderPasses(c, paths)) return true;
+      continue;
+    }
+    if (runsImage(c, versions.images.loki.repository)) {
+      if (!paths.every((p) => lokiRuleFile(t, c, p, objects, ns))) return true;
       continue;
     }
     if (!ALERTMANAGER_IMAGE.test(String(c.image ?? ""))) return true;
