@@ -249,10 +249,15 @@ function fileText(
   name: string,
   key: string,
 ): string | undefined {
-  const obj = objects.find(
+  const obj = objectNamed(objects, kind, ns, name);
+  return obj ? filesOf(obj).find(([k]) => k === key)?.[1] : undefined;
+}
+
+/** The object `kind`/`name` in namespace `ns` among `objects`, if the render holds it. */
+function objectNamed(objects: Placed[], kind: string, ns: string, name: string): K8sObject | undefined {
+  return objects.find(
     (p) => p.obj.kind === kind && p.obj.metadata.namespace === ns && p.obj.metadata.name === name,
   )?.obj;
-  return obj ? filesOf(obj).find(([k]) => k === key)?.[1] : undefined;
 }
 
 /**
@@ -303,9 +308,7 @@ function mountedText(
     const kind = v?.configMap ? "ConfigMap" : v?.secret ? "Secret" : undefined;
     const name = v?.configMap?.name ?? v?.secret?.secretName;
     if (!kind || typeof name !== "string") continue;
-    const obj = objects.find(
-      (p) => p.obj.kind === kind && p.obj.metadata.namespace === ns && p.obj.metadata.name === name,
-    )?.obj;
+    const obj = objectNamed(objects, kind, ns, name);
     for (const [key, text] of obj ? filesOf(obj) : [])
       if (pathsOf(t.spec, c, kind, name, key).includes(file)) return text;
   }
