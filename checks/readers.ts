@@ -7,7 +7,7 @@
  * Grafana's datasources sidecar loads (checks/grafanaSidecar.ts). Of what it reads, a pod dials the addresses of every file it
  * sees but these: a key it is not given (a SecretKeySelector names another key, a volume's
  * `items` or a mount's `subPath` leave it out), an Alertmanager's notification template, a
- * VMAlert's rule template or a Loki ruler's rule file (lokiRuleFile), text it sends, never an
+ * vmalert's rule template (a VMAlert's, or a chart's own vmalert's) or a Loki ruler's rule file (lokiRuleFile), text it sends, never an
  * address it connects to, and a file only its config reloader watches (isReloader).
  */
 import * as path from "path";
@@ -284,6 +284,10 @@ function chartPodDials(t: PodTemplate, obj: K8sObject, key: string, objects: Pla
       if (reloaderPasses(c, paths)) return true;
       continue;
     }
+    if (runsImage(c, versions.images.vmalert.repository)) {
+      if (!paths.every((p) => isTemplate(vmalertTemplates(argPairs(c.args)), p))) return true;
+      continue;
+    }
     if (runsImage(c, versions.images.loki.repository)) {
       if (!paths.every((p) => lokiRuleFile(t, c, p, objects, ns))) return true;
       continue;
@@ -359,7 +363,12 @@ function operatorTemplates(cr: K8sObject, reads: ObjectRead[], objects: Placed[]
       config && fileText(objects, config.kind, ns, config.name, config.configKey!),
       ALERTMANAGER_CONFIG_FILE,
     );
-  if (cr.kind === "VMAlert") return vmalertTemplates(cr.spec?.extraArgs);
+  if (cr.kind === "VMAlert") {
+    const extraArgs = cr.spec?.extraArgs;
+    return extraArgs && typeof extraArgs === "object"
+      ? vmalertTemplates(Object.entries(extraArgs))
+      : undefined;
+  }
   if (cr.kind !== "VMAlertmanager") return undefined;
   const raw = typeof cr.spec?.configRawYaml === "string" ? cr.spec.configRawYaml : undefined;
   const text = config ? fileText(objects, config.kind, ns, config.name, config.configKey!) : raw;
@@ -369,21 +378,35 @@ function operatorTemplates(cr: K8sObject, reads: ObjectRead[], objects: Placed[]
 }
 
 /**
- * A VMAlert's rule templates: the globs of its `-rule.templates` flag (VMALERT_RULE_TEMPLATES_FLAG),
- * and as named files every value of its other `extraArgs` (a `-notifier.config` on a template is
- * dialled). An array flag's value is split at commas (VictoriaMetrics v1.144.0
- * lib/flagutil/array.go:105-117); one with a quote, a bracket, a brace or an escape is not modelled,
- * nor is a relative glob (vmalert resolves it against its working folder): no file is a template then.
+ * A vmalert's rule templates, from its flags (a VMAlert's `extraArgs`, a chart's container's
+ * args): the globs of each `-rule.templates` (VMALERT_RULE_TEMPLATES_FLAG; an array flag, each
+ * repeat adding its values), and as named files every value of its other flags (a
+ * `-notifier.config` on a template is dialled). An array flag's value is split at commas
+ * (VictoriaMetrics v1.144.0 lib/flagutil/array.go:105-117); one with a quote, a bracket, a brace or
+ * an escape is not modelled, nor is a relative glob (vmalert resolves it against its working
+ * folder): no file is a template by it then. Undefined for flags not known (argPairs).
  */
-function vmalertTemplates(extraArgs: unknown): { globs: string[]; named: Set<string> } | undefined {
-  if (!extraArgs || typeof extraArgs !== "object") return undefined;
+function vmalertTemplates(
+  flags: [string, unknown][] | undefined,
+): { globs: string[]; named: Set<string> } | undefined {
+  if (!flags) return undefined;
   const values = (v: unknown) => (typeof v === "string" && v !== "" ? v.split(",") : []);
   const named = new Set<string>();
-  let globs: string[] = [];
-  for (const [flag, v] of Object.entries(extraArgs))
+  const globs: string[] = [];
+  for (const [flag, v] of flags)
     if (flag !== VMALERT_RULE_TEMPLATES_FLAG) values(v).forEach((x) => named.add(x));
-    else if (typeof v === "string" && !/["'[\]{}\\]/.test(v)) globs = values(v);
+    else if (typeof v === "string" && !/["'[\]{}\\]/.test(v)) globs.push(...values(v));
   return { globs: globs.filter((g) => path.posix.isAbsolute(g)), named };
+}
+
+/**
+ * A container's args as (flag, value) pairs, repeats kept; undefined unless every one is of the
+ * `-flag=value` form (Go's flag package also takes `-flag value`, whose value this cannot tell).
+ */
+function argPairs(args: unknown): [string, string][] | undefined {
+  const list: unknown[] = Array.isArray(args) ? args : [];
+  const pairs = list.map((a) => (typeof a === "string" ? /^--?([^=]+)=(.*)$/s.exec(a) : null));
+  return pairs.every((m): m is RegExpExecArray => m !== null) ? pairs.map((m) => [m[1], m[2]]) : undefined;
 }
 
 /** Whether an operator's pod `t` dials the addresses of file `key` of `obj` (its CR's read fields). */

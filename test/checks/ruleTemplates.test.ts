@@ -9,7 +9,8 @@
  */
 import { strict as assert } from "assert";
 import { checkAddresses } from "../../checks/addresses";
-import { operatorObjects, type Placed } from "../../checks/objects";
+import { operatorObjects, type K8sObject, type Placed } from "../../checks/objects";
+import { deployment } from "../support/checkCases";
 import { ADDRESS, NS, cr, holding, podRefusals } from "../support/operatorReaders";
 
 /** The chart's VMAlert: ConfigMap `t` in `configMaps` (mounted at /etc/vm/configs/t), with `extraArgs`. */
@@ -58,5 +59,41 @@ describe("network policies: a VMAlert's rule templates are not its connections",
     assert.equal(podRefusals([vmalert(GLOB), cm("links.yaml")], "vmalert-kps"), 1);
     const named = { ...GLOB, "notifier.config": "/etc/vm/configs/t/links.tmpl" };
     assert.equal(podRefusals([vmalert(named), cm("links.tmpl")], "vmalert-kps"), 1);
+  });
+});
+
+/** A chart's own vmalert Deployment (no operator): ConfigMap `t` mounted at /etc/vm/tpl, run with `args`. */
+function chartVmalert(args: string[], container: Record<string, unknown> = {}): K8sObject {
+  const pod = deployment("vmalert", { app: "vmalert" });
+  const volumeMounts = [{ name: "tpl", mountPath: "/etc/vm/tpl" }];
+  pod.spec.template.spec.containers = [
+    { name: "vmalert", image: "victoriametrics/vmalert:v1.144.0", args, volumeMounts, ...container },
+  ];
+  pod.spec.template.spec.volumes = [{ name: "tpl", configMap: { name: "t" } }];
+  return pod;
+}
+
+describe("network policies: the rule templates of a vmalert a chart runs itself are not its connections", () => {
+  const cm = (key: string) =>
+    holding("ConfigMap", "t", { [key]: `{{ define "l" }}http://${ADDRESS}{{ end }}` });
+  const refusals = (args: string[], key = "links.tmpl", container: Record<string, unknown> = {}) =>
+    podRefusals([chartVmalert(args, container), cm(key)], "vmalert");
+
+  it("a file its -rule.templates globs match holds no address it dials, in any of the flag's repeats", () => {
+    assert.equal(refusals(["-rule.templates=/etc/vm/tpl/*.tmpl"]), 0);
+    // The flag is an array: each repeat adds its globs (lib/flagutil/array.go:105-109).
+    assert.equal(refusals(["-rule.templates=/etc/vm/x/*.tpl", "--rule.templates=/etc/vm/tpl/*.tmpl"]), 0);
+  });
+
+  it("a file the globs do not match or another flag names, flags not read, another command: it counts", () => {
+    assert.equal(refusals(["-rule.templates=/etc/vm/tpl/*.tmpl"], "links.yaml"), 1);
+    const named = ["-rule.templates=/etc/vm/tpl/*.tmpl", "-notifier.config=/etc/vm/tpl/links.tmpl"];
+    assert.equal(refusals(named), 1);
+    assert.equal(refusals(["-rule.templates", "/etc/vm/tpl/*.tmpl"]), 1);
+    assert.equal(
+      refusals(["-rule.templates=/etc/vm/tpl/*.tmpl"], undefined, { command: ["/bin/sh", "-c"] }),
+      1,
+    );
+    assert.equal(refusals([]), 1);
   });
 });
