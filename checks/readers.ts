@@ -358,6 +358,8 @@ function objectsReadByPod(cr: K8sObject, pod: string): ObjectRead[] | undefined 
 function operatorTemplates(cr: K8sObject, reads: ObjectRead[], objects: Placed[]) {
   const ns = cr.metadata.namespace ?? "";
   const config = reads.find((r) => r.configKey !== undefined);
+  if ((cr.kind === "Alertmanager" || cr.kind === "VMAlertmanager") && configCrExpandsSns(objects))
+    return undefined;
   if (cr.kind === "Alertmanager")
     return templatesOf(
       config && fileText(objects, config.kind, ns, config.name, config.configKey!),
@@ -375,6 +377,34 @@ function operatorTemplates(cr: K8sObject, reads: ObjectRead[], objects: Placed[]
   const am = templatesOf(text, VM_ALERTMANAGER_CONFIG_FILE);
   // The operator adds each file of the CR's `templates` to the configuration's own.
   return am && { ...am, globs: [...am.globs, ...vmAlertmanagerTemplateFiles(cr.spec)] };
+}
+
+/**
+ * Whether a config CR of the stack gives an SNS receiver a templated API URL, which Alertmanager
+ * expands, templates included, and dials (alertmanager v0.28.1 notify/sns/sns.go:110): an
+ * AlertmanagerConfig's `snsConfigs[].apiURL` (prometheus-operator v0.93.0 accepts a template there,
+ * pkg/alertmanager/validation/v1alpha1/validation.go:451-455, and writes it as `api_url`,
+ * amcfg.go:1527-1528; the VictoriaMetrics operator converts the CR for its VMAlertmanagers,
+ * v0.66.0 internal/controller/operator/converter/v1alpha1/apis.go:439-463), or a
+ * VMAlertmanagerConfig's `receivers[].sns_configs[].api_url` (factory/vmalertmanager/config.go:620-637).
+ * Which Alertmanager selects the CR is not modelled: any such CR makes every operator-run
+ * Alertmanager's templates dialled, which only counts more.
+ */
+function configCrExpandsSns(objects: Placed[]): boolean {
+  return objects.some(({ obj }) => {
+    const receivers: any[] = Array.isArray(obj.spec?.receivers) ? obj.spec.receivers : [];
+    const [list, field] =
+      obj.kind === "AlertmanagerConfig" && obj.apiVersion.startsWith("monitoring.coreos.com/")
+        ? ["snsConfigs", "apiURL"]
+        : obj.kind === "VMAlertmanagerConfig" && obj.apiVersion.startsWith("operator.victoriametrics.com/")
+          ? ["sns_configs", "api_url"]
+          : [undefined, undefined];
+    if (!list) return false;
+    const urls = receivers.flatMap((r) =>
+      Array.isArray(r?.[list]) ? r[list].map((x: any) => x?.[field]) : [],
+    );
+    return urls.some((u) => typeof u === "string" && u.includes("{{"));
+  });
 }
 
 /**

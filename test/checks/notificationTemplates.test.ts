@@ -121,6 +121,53 @@ describe("network policies: an Alertmanager's notification templates are not its
   });
 });
 
+describe("network policies: an operator's notification templates are dialled where an SNS receiver of a config CR expands one", () => {
+  // AlertmanagerConfig's snsConfigs[].apiURL may be a template (prometheus-operator v0.93.0
+  // pkg/alertmanager/validation/v1alpha1/validation.go:451-455) and becomes sns_configs' api_url
+  // (amcfg.go:1527-1528); VMAlertmanagerConfig's receivers[].sns_configs[].api_url likewise
+  // (VM operator v0.66.0 factory/vmalertmanager/config.go:620-637), which Alertmanager expands
+  // (notify/sns/sns.go:110).
+  const templated = '{{ template "link" . }}';
+  /** A config CR `kind` with one SNS receiver whose API URL is `url`, in the CR's own spelling. */
+  const snsCr = (kind: "AlertmanagerConfig" | "VMAlertmanagerConfig", url: string): K8sObject => {
+    const vm = kind === "VMAlertmanagerConfig";
+    const sns = vm
+      ? { sns_configs: [{ api_url: url, topic_arn: "t" }] }
+      : { snsConfigs: [{ apiURL: url, topicARN: "t" }] };
+    return {
+      apiVersion: vm ? "operator.victoriametrics.com/v1beta1" : "monitoring.coreos.com/v1alpha1",
+      kind,
+      metadata: { name: "sns", namespace: NS },
+      spec: { route: { receiver: "sns" }, receivers: [{ name: "sns", ...sns }] },
+    };
+  };
+  const amConfig = (url: string) => snsCr("AlertmanagerConfig", url);
+  const vmConfig = (url: string) => snsCr("VMAlertmanagerConfig", url);
+  const secret = holding("Secret", "alertmanager-kps", {
+    "alertmanager.yaml": `templates:\n- /etc/alertmanager/config/*.tmpl\nreceivers:\n- name: "null"\n`,
+    "links.tmpl": LINK,
+  });
+  const vmam = cr("VMAlertmanager", {
+    configRawYaml: "route: {}\n",
+    templates: [{ name: "t", key: "links.tmpl" }],
+  });
+  const cm = holding("ConfigMap", "t", { "links.tmpl": LINK });
+
+  it("an AlertmanagerConfig's templated SNS apiURL makes an Alertmanager's templates dialled", () => {
+    assert.equal(podRefusals([cr("Alertmanager", {}), secret, amConfig(templated)], "alertmanager-kps"), 1);
+    assert.equal(
+      podRefusals([cr("Alertmanager", {}), secret, amConfig("https://sns.example")], "alertmanager-kps"),
+      0,
+    );
+  });
+
+  it("a VMAlertmanagerConfig's templated SNS api_url, or a converted AlertmanagerConfig's, makes a VMAlertmanager's dialled", () => {
+    assert.equal(podRefusals([vmam, cm, vmConfig(templated)], "vmalertmanager-kps"), 1);
+    assert.equal(podRefusals([vmam, cm, amConfig(templated)], "vmalertmanager-kps"), 1);
+    assert.equal(podRefusals([vmam, cm, vmConfig("https://sns.example")], "vmalertmanager-kps"), 0);
+  });
+});
+
 /**
  * The alertmanager chart's `configmapReload.enabled` pod: beside Alertmanager, its reloader mounting
  * the same ConfigMap at /etc/alertmanager (1.42.0 templates/statefulset.yaml:101-141), with `args`.
