@@ -688,6 +688,19 @@ function enumOptions(key: string): [string, string[]] | undefined {
   return s instanceof z.ZodEnum ? [key, [...(s.options as string[])]] : undefined;
 }
 
+/**
+ * The note that the rules between keys wait for the required keys `blocking`, refused with no
+ * value to stand in: not for a key a YAML slip hides, which is not invalid (the slip's own note
+ * says the rules wait for valid YAML).
+ */
+function blockingNote(blocking: string[], slipped: readonly { key: string }[]): string[] {
+  const invalid = blocking.filter((k) => !slipped.some((s) => namesKey(k, s.key)));
+  if (invalid.length === 0) return [];
+  return [
+    `(the rules between keys (which keys need which) are checked once ${invalid.map((k) => `${PROJECT}:${k}`).join(", ")} ${invalid.length > 1 ? "are" : "is"} valid)`,
+  ];
+}
+
 /** Top-level keys the schema requires (neither optional nor defaulted). */
 const isRequired = (key: string) => {
   const s = rawSchema.shape[key as keyof typeof rawSchema.shape] as z.ZodTypeAny | undefined;
@@ -1097,9 +1110,7 @@ export function judgedStackConfig(
   let cfg: StackConfig | undefined;
   const readAsRefusals: string[] = [];
   if (blocking.length > 0 && !choices) {
-    notes.push(
-      `(the rules between keys (which keys need which) are checked once ${blocking.map((k) => `${PROJECT}:${k}`).join(", ")} ${blocking.length > 1 ? "are" : "is"} valid)`,
-    );
+    notes.push(...blockingNote(blocking, opts.slipped ?? []));
   } else {
     notes.push(
       ...repairNotes(

@@ -6,6 +6,7 @@ import { isMap } from "./tree";
 import {
   cliStackConfigIssues,
   anchorHolderProblem,
+  keysHiddenBySlips,
   slipKeys,
   shownAt,
   slipLines,
@@ -432,7 +433,7 @@ function setTwiceProblems(
 }
 
 /**
- * The keys a slip may have moved or hidden (a key on a slip's lines, or holding one), each with the
+ * The keys a slip may have moved or hidden (a key on a slip's lines, holding one, or moved below one), each with the
  * line of the first slip that leaves it unsure: what names them waits for the file to be YAML
  * (besideSlips; {@link slipUnsureNote}).
  */
@@ -440,15 +441,25 @@ function slipUnsureKeys(cli: ReturnType<typeof cliStackConfigIssues>): { key: st
   if (cli.slips.length === 0) return [];
   const fileLines = parsedAsMeant(fs.readFileSync(cli.file, "utf8")).text.split(/\r?\n/);
   const unsure = new Map<string, number>();
-  for (const s of cli.slips.filter((s) => !s.movesNothing))
+  const moving = cli.slips.filter((s) => !s.movesNothing);
+  for (const s of moving)
     for (const k of slipKeys(s, fileLines, cli.project.name))
       if (!unsure.has(k)) unsure.set(k, shownAt(s).line);
+  // A key written below a slip that the parser holds nowhere under `config:` was moved by it: a
+  // required one is not missing, only unsure (it is written), as is what names any other.
+  const own = `${cli.project.name}:`;
+  const bare = (k: string) => (k.startsWith(own) ? k.slice(own.length) : k);
+  const held = new Set(cli.written.map(bare));
+  for (const { key, line } of keysHiddenBySlips(fileLines, cli.project.name, held)) {
+    const above = moving.filter((s) => shownAt(s).line <= line).at(-1);
+    if (above && !unsure.has(key)) unsure.set(key, shownAt(above).line);
+  }
   return [...unsure].map(([key, line]) => ({ key, line }));
 }
 
 /** The note that what names the keys a slip leaves unsure ({@link slipUnsureKeys}) waits. */
 const slipUnsureNote = (unsure: string[]) =>
-  `(with the file not valid YAML, what names ${unsure.map((k) => `${PROJECT}:${k}`).join(", ")} (a key on a slip's lines, or holding one), the rules between keys among it, is checked once it is valid YAML: a slip can hide or move a key)`;
+  `(with the file not valid YAML, what names ${unsure.map((k) => `${PROJECT}:${k}`).join(", ")} (a key on a slip's lines, holding one, or written below one where the parser holds it no more), the rules between keys among it, is checked once it is valid YAML: a slip can hide or move a key)`;
 
 /**
  * The stack's config from its file, or a ConfigError listing every problem of all three stages.

@@ -684,6 +684,35 @@ export function slipKeys(slip: YamlSlip, lines: string[], project: string): stri
   return [...keys];
 }
 
+/**
+ * The config keys (the project's, without its namespace) written at the column of `config:`'s
+ * keys that the parser does not hold there (`held`, bare names), each with its 1-based line: a slip above moved each into
+ * another key's value (eemeli/yaml v2 reads an over-indented key after `profile: lightweight` as
+ * part of a key of `profile`'s map, and every key below it at `config:`'s column as that map's
+ * too), so each is unsure, not missing. `lines` as for {@link slipKeys}.
+ */
+export function keysHiddenBySlips(
+  lines: string[],
+  project: string,
+  held: ReadonlySet<string>,
+): { key: string; line: number }[] {
+  const indent = (l: string) => /^[ \t]*/.exec(l)![0].length;
+  const bare = (k: string) => (k.startsWith(`${project}:`) ? k.slice(project.length + 1) : k);
+  const config = lines.findIndex((l) => /^config:[ \t]*(?:#.*)?$/.test(l));
+  const child = lines.slice(config + 1).find(holdsContent);
+  if (config < 0 || child === undefined) return [];
+  const keys = new Map<string, number>();
+  for (let n = config + 1; n < lines.length; n++) {
+    const l = lines[n];
+    if (!holdsContent(l)) continue;
+    if (indent(l) < indent(child)) break;
+    const own = indent(l) === indent(child) ? keyWritten(l) : undefined;
+    if (own !== undefined && bare(own) in rawSchema.shape && !held.has(bare(own)) && !keys.has(bare(own)))
+      keys.set(bare(own), n + 1);
+  }
+  return [...keys].map(([key, line]) => ({ key, line }));
+}
+
 /** Codes of the errors one indentation slip raises together: as many messages, one mistake. */
 const SLIP_FAMILY = new Set([...INDENT_CODES, "MULTILINE_IMPLICIT_KEY"]);
 
@@ -1653,9 +1682,13 @@ export function cliStackConfigIssues(
   laterDocument?: number;
   /** Every `secure:` value, each standing as a placeholder in `config` (the form is unknown offline). */
   secureValues: SecureValue[];
+  /** The keys the parsed stack file holds under `config:`, namespaced. */
+  written: string[];
 } {
   const project = loadProject(projectDir);
   const stackFile = readStackFile(projectDir, project, stack);
+  // Before the CLI's merge adds Pulumi.yaml's defaults.
+  const written = [...stackFile.values.keys()];
   const issues = mergeConfigIssues(stack, project, stackFile);
   const found: Record<string, unknown> = {};
   for (const i of issues) {
@@ -1728,5 +1761,6 @@ export function cliStackConfigIssues(
     anchorHolders: stackFile.anchorHolders,
     laterDocument: stackFile.laterDocument,
     secureValues: stackFile.secureValues,
+    written,
   };
 }

@@ -16,7 +16,7 @@ const SALT = "encryptionsalt: v1:c2FsdHNhbHQ=:v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBB
 
 /** The note that what names `key` waits for the file to be YAML (config/stackCheck.ts slipUnsureKeys). */
 const unsureNote = (key: string) =>
-  `(with the file not valid YAML, what names ${P(key)} (a key on a slip's lines, or holding one), the rules between keys among it, is checked once it is valid YAML: a slip can hide or move a key)`;
+  `(with the file not valid YAML, what names ${P(key)} (a key on a slip's lines, holding one, or written below one where the parser holds it no more), the rules between keys among it, is checked once it is valid YAML: a slip can hide or move a key)`;
 
 describe("config: one run over a broken stack file (config/stackCheck.ts)", function () {
   this.timeout(20000);
@@ -149,6 +149,25 @@ ${STORE}  ${P("nodePools")}:
       e.message,
     );
     assert.ok(e.notes.includes(unsureNote("nodePools")), e.notes.join("\n"));
+  });
+
+  // eemeli/yaml reads `profile: lightweight` followed by an over-indented key as a map under
+  // `profile` holding every key below at config's column: objectStore is written, not missing.
+  it("a required key written below a slip that hid it is unsure, not missing", () => {
+    const e = refusal(`${BASE}  ${P("profile")}: lightweight
+    ${P("loki")}:
+    mode: SingleBinary
+${STORE}  ${P("production")}: false
+`);
+    assert.equal(e.problems.length, 1, e.message);
+    assert.ok(e.problems[0].includes("Pulumi.s.yaml:5:5: not valid YAML"), e.message);
+    assert.ok(!e.notes.some((n) => n.includes(`once ${P("objectStore")} is valid`)), e.notes.join("\n"));
+    assert.ok(
+      e.notes.includes(
+        `(with the file not valid YAML, what names ${["profile", "loki", "objectStore", "production"].map(P).join(", ")} (a key on a slip's lines, holding one, or written below one where the parser holds it no more), the rules between keys among it, is checked once it is valid YAML: a slip can hide or move a key)`,
+      ),
+      e.notes.join("\n"),
+    );
   });
 
   // The tab read as spaces puts the line in loki's map, where the value judged has it: counted as
