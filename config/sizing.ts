@@ -127,13 +127,18 @@ export function mimirMemoryBytes(seriesCap: number, replicas: number): number {
  * more than BUDGET_MAX_REQUEST_SHARE of the largest node (a Raspberry Pi's 8 GiB) beside the
  * `daemons`' pods on it, the largest cap (in steps of 10000) that does not: the share the pools'
  * sum is judged by counts those pods too (fitProblems), so a cap the program chose is never
- * refused by it. The cap is lowered to what the pools hold, never the memory raised past a node.
+ * refused by it, unless the profile's least request for Mimir is above that share whatever the
+ * cap (fitProblems names the largest pool's memory then). The cap is lowered to what the pools hold, never the memory raised past a node.
  */
 export function defaultSeriesCap(pools: PoolPlaces[], replicas: number, daemons: NodeDaemon[] = []): number {
   const room = (p: PoolPlaces) =>
     BUDGET_MAX_REQUEST_SHARE * (parseQuantity(p.memory) ?? 0) -
     daemonsOnPools(daemons, [{ ...p, count: 1 }]).reduce((n, d) => n + d.memory, 0);
-  const fits = seriesCapWithin(Math.max(0, ...sizingPools(pools).map(room)), replicas);
+  const bytes = Math.max(0, ...sizingPools(pools).map(room));
+  let fits = seriesCapWithin(bytes, replicas);
+  // The pod requests its memory rounded up to 64 MiB (memoryOf): the cap whose rounded request fits.
+  const rounded = (cap: number) => parseQuantity(memoryQuantity(mimirMemoryBytes(cap, replicas))) ?? 0;
+  while (fits >= 10_000 && rounded(fits) > bytes) fits -= 10_000;
   return fits >= DEFAULT_SERIES_CAP || fits <= 0 ? DEFAULT_SERIES_CAP : fits;
 }
 
@@ -1199,23 +1204,70 @@ export function fitProblems(
   const daemonNeed = onPools.reduce((n, d) => n + d.memory, 0);
   // Pods that fit no node already say why; the sum is judged once each of them fits.
   if (problems.length === 0 && judged.length > 0 && need + daemonNeed > BUDGET_MAX_REQUEST_SHARE * capacity)
-    problems.push(shareProblem(judged, need, onPools, daemonNeed, capacity, k));
+    problems.push(
+      shareProblem(cfg, judged, { need, onPools, daemonNeed, capacity }, k, { largest, defaulted }),
+    );
   return problems;
 }
 
 /**
+ * What lowers the requests of pods at the profile's least (shareProblem): the lightweight profile,
+ * whose pods request less (model/sizing.ts: no more than the standard one's, Grafana's less), a
+ * Mimir's smaller vmsingle in its place (its request for the same series cap), more memory.
+ */
+function floorWays(cfg: StackConfig, judged: SizedComponent[]): string {
+  const mimir = judged.find((c) => c.component === "mimir");
+  const vm =
+    parseQuantity(
+      memoryOf(cfg.profile, "vmsingle", vmMemoryBytes(cfg.mimir.maxGlobalSeriesPerUser)).requests.memory,
+    ) ?? 0;
+  return [
+    ...(cfg.profile === "standard" ? ["set profile: lightweight, whose pods request less"] : []),
+    ...(mimir && vm < mimir.requestBytes
+      ? [
+          `metricsBackend: victoriametrics alone, whose one vmsingle requests ${formatBytes(vm)} in Mimir's place`,
+        ]
+      : []),
+    "add nodes or larger ones (nodePools)",
+  ].join(", or ");
+}
+
+/**
  * The line for sized pods and the DaemonSets' pods requesting more than BUDGET_MAX_REQUEST_SHARE of
- * the pools' memory, at the first key that sized them: each pod's request, and each DaemonSet's (its
- * pod's request times the nodes it runs on, named with the override that sets it).
+ * the pools' memory, at the first key that sized them (or the largest pool's memory, below): each
+ * pod's request, and each DaemonSet's (its pod's request times the nodes it runs on, named with the
+ * override that sets it).
  */
 function shareProblem(
+  cfg: StackConfig,
   judged: SizedComponent[],
-  need: number,
-  onPools: { daemon: NodeDaemon; nodes: number; memory: number }[],
-  daemonNeed: number,
-  capacity: number,
+  share: {
+    need: number;
+    onPools: { daemon: NodeDaemon; nodes: number; memory: number }[];
+    daemonNeed: number;
+    capacity: number;
+  },
   k: (key: string) => string,
+  placing: { largest?: NodePool; defaulted: ReadonlySet<string> },
 ): string {
+  const { need, onPools, daemonNeed, capacity } = share;
+  // A monolithic Mimir at the profile's least request (memoryOf: what its series cap sizes is
+  // below it; no cap changes its shape, mimirReadWriteShape) is not the cap's doing, and a key the
+  // stack file does not set has no line of it: either way the line is the largest pool's
+  // memory, which the file sets. (A lower workload.activeSeries may change a shape: not said.)
+  const atFloor = judged.every(
+    (c) =>
+      c.component === "mimir" &&
+      keyOf(c) === "mimir.maxGlobalSeriesPerUser" &&
+      c.floorBytes !== undefined &&
+      c.requestBytes <= c.floorBytes,
+  );
+  const { largest, defaulted } = placing;
+  const pool =
+    largest && (atFloor || judged.every((c) => defaulted.has(keyOf(c))))
+      ? cfg.nodePools.indexOf(largest)
+      : -1;
+  const at = pool >= 0 ? { pool, floor: atFloor ? cfg.profile : undefined } : undefined;
   const keys = [...new Set(judged.map(keyOf))].join(" and ");
   const pods = judged.map((c) => `${c.component} ${c.replicas}x${formatBytes(c.requestBytes)}`).join(", ");
   const daemonPods = onPools
@@ -1228,7 +1280,11 @@ function shareProblem(
     onPools.length === 0
       ? ""
       : ` and the DaemonSets' pods, one on every node they run on, ${formatBytes(daemonNeed)} (${daemonPods}): ${formatBytes(need + daemonNeed)} together`;
-  return `${k(keys.split(" and ")[0])}: the components sized for ${keys} request ${formatBytes(need)} of memory (${pods})${withDaemons}, above ${Math.round(BUDGET_MAX_REQUEST_SHARE * 100)}% of the node pools' ${formatBytes(capacity)}`;
+  const above = `above ${Math.round(BUDGET_MAX_REQUEST_SHARE * 100)}% of the node pools' ${formatBytes(capacity)}`;
+  if (at?.floor)
+    return `${k(`nodePools[${at.pool}].memory`)}: ${pods}, the ${at.floor} profile's least memory request for it (no lower ${keys} lowers it)${withDaemons && `,${withDaemons}`}, ${above}; ${floorWays(cfg, judged)}`;
+  const named = at ? `${keys} (${judged.length > 1 ? "their defaults" : "its default"})` : keys;
+  return `${k(at ? `nodePools[${at.pool}].memory` : keys.split(" and ")[0])}: the components sized for ${named} request ${formatBytes(need)} of memory (${pods})${withDaemons}, ${above}`;
 }
 
 /** Retention in seconds of a validated duration (0 when it does not parse; the schema refused it). */
