@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parse as parseYaml } from "yaml";
 import { closestMatch, closestOption, nearest, parseQuantity, slipOf } from "@homelab-observability/contract";
 import {
   BARE_NUMBER_OFFERS,
@@ -229,7 +230,7 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
     case "invalid_type":
       return found === undefined
         ? `${at}: required, expected ${expectedForm(issue.path, issue.expected, undefined, input)}, got nothing`
-        : `${at}: expected ${expectedForm(issue.path, issue.expected, found, input)}, got ${describe(found)}${oneItemHint(issue.path, found, input)}${numberHint(issue.path, found, input)}${bytesHint(issue.path, found, input)}${bareNumberHint(issue.path, found, input)}${booleanHint(issue.expected, found)}`;
+        : `${at}: expected ${expectedForm(issue.path, issue.expected, found, input)}, got ${describe(found)}${oneItemHint(issue.path, found, input)}${numberHint(issue.path, found, input)}${bytesHint(issue.path, found, input)}${bareNumberHint(issue.path, found, input)}${booleanHint(issue.expected, found)}${storedTextHint(issue.path, found, issue.expected)}`;
     case "invalid_enum_value": {
       const hint = typeof found === "string" ? enumHint(found, issue.options.map(String)) : "";
       const twins = hint ? listedTwinsHint(issue.path, hint, issue.options.map(String), input) : "";
@@ -2048,6 +2049,26 @@ function objectExample(schema: z.ZodTypeAny): string {
   return shown.length > 0
     ? ` indented under the key, not \`- \` items, like ${shown.map((k) => `\`${k}: <${k}>\``).join(" then ")}`
     : "";
+}
+
+/**
+ * YAML text where a key of the stack takes an object or a list (`objectStore: "type: minio"`): what
+ * `pulumi config set objectStore 'type: minio'` stores, the value kept as text. The program reads
+ * a text as its value only when it is JSON (resolve.ts rawFromPulumiConfig: JSON.parse), so
+ * YAML's `key: value` or `{name: pi}` stays text. Says how to write the value; "" for any other.
+ */
+function storedTextHint(path: (string | number)[], found: unknown, expected: string): string {
+  if (path.length !== 1 || typeof found !== "string" || (expected !== "object" && expected !== "array"))
+    return "";
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(found);
+  } catch {
+    return "";
+  }
+  if (typeof parsed !== "object" || parsed === null) return "";
+  const how = mapValueHint(String(path[0]), [], true) ?? "write it in the stack file";
+  return `; a text is read as ${expected === "array" ? "a list" : "an object"} only when it is JSON, which this one is not: ${how}`;
 }
 
 /**
