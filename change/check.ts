@@ -15,7 +15,8 @@ import {
   type RunningState,
 } from "../model/running";
 import { synthCommand } from "../model/phases";
-import { ChartCacheError } from "../synth/render/helm";
+import { ChartCacheError, type MissingChart } from "../synth/render/helm";
+import { releaseJob } from "../synth/render/release";
 import type { ReleaseRender } from "../synth/render/types";
 import { synthStack, type StackSynthesis } from "../synth/run";
 import { SynthInputError, type StackExport } from "../synth/synthesize";
@@ -142,19 +143,88 @@ export async function runningRenders<T>(
       const rels = whose(m.archive);
       const of = rels.map((r) => `${r.namespace}/${r.name}`).join(", ") || "a running release";
       const [chart, version] = rels.length ? [rels[0].chart, rels[0].version] : [m.archive, "?"];
-      const broken = m.found === undefined ? "" : `; the file there is no chart archive: found ${m.found}`;
-      return `    ${chart} --version ${version} -d ${shellWord(e.cache)}    # ${of}${broken}`;
+      return archiveLine(`${chart} --version ${version} -d ${shellWord(e.cache)}`, of, m);
     });
-    throw new ChartCacheError(
-      `--running ${dir}: the chart cache ${e.cache} lacks ${e.missing.map((m) => m.archive).join(", ")}, the chart of what runs (${path.join(running.dir, "helm-list.yaml")}); the change check renders each running release with the chart version it runs. List the Helm repositories the running releases come from with:\n` +
+    throw inputArchivesMissing(
+      `--running ${dir}`,
+      e,
+      `the chart of what runs (${path.join(running.dir, "helm-list.yaml")}); the change check renders each running release with the chart version it runs. List the Helm repositories the running releases come from with:\n` +
         `    ${inContext("flux get sources helm -A", running.from?.context)}\n` +
-        `  then fill the cache with helm pull --repo, the URL listed for the chart's repository, and these arguments, one archive per line:\n` +
-        `${lines.join("\n")}\n  or point HOMELAB_CHART_CACHE at a folder holding them (--running needs the render, so --no-render is no way out)`,
-      e.missing,
-      e.needed,
-      e.cache,
+        `  then fill the cache with helm pull --repo, the URL listed for the chart's repository, and these arguments, one archive per line:`,
+      lines,
     );
   }
+}
+
+/**
+ * A missing archive's line in {@link inputArchivesMissing}: the command (or its arguments), then as
+ * a shell comment (the line still runs pasted) the releases that need it, what the cache holds of
+ * the chart and what the file of its name holds when it is no chart archive.
+ */
+function archiveLine(command: string, of: string, m: MissingChart): string {
+  const notes = [
+    of,
+    m.held,
+    m.found === undefined ? undefined : `the file there is no chart archive: found ${m.found}`,
+  ];
+  return `    ${command}    # ${notes.filter((n) => n !== undefined).join("; ")}`;
+}
+
+/**
+ * Chart archives a flag's input (--against's export, --running's folder) renders with that the
+ * chart cache lacks, in the one form both say it: the input, the archives, `why` (whose charts they
+ * are, and how to fill the cache), a line per archive, and the way out left: --no-render is none,
+ * since the flag refuses it (cli/synthRun.ts).
+ */
+function inputArchivesMissing(
+  input: string,
+  e: ChartCacheError,
+  why: string,
+  lines: string[],
+): ChartCacheError {
+  const flag = input.split(" ")[0];
+  return new ChartCacheError(
+    `${input}: the chart cache ${e.cache} lacks ${e.missing.map((m) => m.archive).join(", ")}, ${why}\n` +
+      `${lines.join("\n")}\n  or point HOMELAB_CHART_CACHE at a folder holding them (${flag} needs the render, so --no-render is no way out)`,
+    e.missing,
+    e.needed,
+    e.cache,
+  );
+}
+
+/**
+ * Archives the previous export's releases render with that the chart cache lacks, said as
+ * --against's input: each with the releases of the export that need it and the command that
+ * fetches it from the repository the release records (helm.ts pullCommand, or why its pull
+ * failed). An adopted release judged as it runs (previousState) renders the chart version it runs:
+ * said so. Undefined when an archive is no previous release's (the synthesis' own render says it).
+ */
+function previousArchivesMissing(
+  against: string,
+  previous: StackExport,
+  e: ChartCacheError,
+  judged?: JudgedAsRunning,
+): ChartCacheError | undefined {
+  const jobs = previous.deployment.resources
+    .filter((r) => r.custom && r.type === "kubernetes:helm.sh/v3:Release")
+    .map(releaseJob)
+    .filter((j) => !("error" in j));
+  const of = (archive: string) =>
+    jobs
+      .filter((j) => `${j.chart}-${j.version}.tgz` === archive)
+      .map(
+        (j) =>
+          `${j.namespace}/${j.releaseName}${judged?.urns.has(j.res.urn) ? ` (as it runs: ${path.join(judged.running.dir, "helm-list.yaml")})` : ""}`,
+      )
+      .join(", ");
+  if (e.missing.some((m) => of(m.archive) === "")) return undefined;
+  const releases = e.missing.flatMap((m) => of(m.archive).split(", "));
+  return inputArchivesMissing(
+    `--against ${against}`,
+    e,
+    `${e.missing.length > 1 ? "the charts" : "the chart"} of the previous export's ${releases.length > 1 ? "releases" : "release"} ${releases.join(", ")}; the change check renders each release of the previous export with the chart version it records. Fill the cache with:`,
+    e.missing.map((m) => archiveLine(m.fix, of(m.archive), m)),
+  );
 }
 
 /**
@@ -233,7 +303,10 @@ async function objectsChange(
     // render of), said as synth says its own: an input of --against (exit 2), no unexpected error.
     if (e instanceof NotRenderedError && e.exp === previous)
       throw new SynthInputError(previousNotRendered(against, e, judged));
-    throw e;
+    // An archive of its releases' charts missing is --against's input too, said as --running's.
+    const missing =
+      e instanceof ChartCacheError ? previousArchivesMissing(against, previous, e, judged) : undefined;
+    throw missing ?? e;
   });
 }
 
