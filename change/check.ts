@@ -15,8 +15,9 @@ import {
   type RunningState,
 } from "../model/running";
 import { synthCommand } from "../model/phases";
+import { RELEASE_TYPE } from "../model/names";
 import { ChartCacheError, type MissingChart } from "../synth/render/helm";
-import { releaseJob } from "../synth/render/release";
+import { releaseJob, type ReleaseJob } from "../synth/render/release";
 import type { ReleaseRender } from "../synth/render/types";
 import { synthStack, type StackSynthesis } from "../synth/run";
 import { SynthInputError, type StackExport } from "../synth/synthesize";
@@ -206,9 +207,9 @@ function previousArchivesMissing(
   judged?: JudgedAsRunning,
 ): ChartCacheError | undefined {
   const jobs = previous.deployment.resources
-    .filter((r) => r.custom && r.type === "kubernetes:helm.sh/v3:Release")
+    .filter((r) => r.custom && r.type === RELEASE_TYPE)
     .map(releaseJob)
-    .filter((j) => !("error" in j));
+    .filter((j): j is ReleaseJob => !("error" in j));
   const of = (archive: string) =>
     jobs
       .filter((j) => `${j.chart}-${j.version}.tgz` === archive)
