@@ -370,7 +370,7 @@ async function againstSection(
   // Its commands name the project folder when verify would not read it without --dir.
   const dir = commandDir(root);
   // At the update step without takeover.running, a refusal the key removes says so (keptWayOut.ts).
-  const { report: change, verdict: keyUnset } = await withKeptWayOut(
+  const { report: change, verdicts: keyUnset } = await withKeptWayOut(
     await objectsChange(previous, result, against, judged, at, dir),
     previous,
     result,
@@ -434,7 +434,7 @@ async function againstSection(
   // old tenant stays readable (previousTenants), the dashboards removed, an image downgrade or a lower
   // series limit a warning.
   const said = [
-    keyUnset,
+    ...keyUnset,
     backend,
     buckets,
     keptBack,

@@ -11,6 +11,22 @@ export function isSecretEnvelope(v: unknown): boolean {
   return !!v && typeof v === "object" && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
 }
 
+/**
+ * The value a secret envelope of an export holds readable: `pulumi stack export --show-secrets`
+ * writes it as `plaintext`, the value's JSON text (pulumi/pulumi pkg/resource/stack/deployment.go
+ * DeserializePropertyValue json.Unmarshal's it; sdk/go/common/apitype/core.go SecretV1), kept as
+ * the text itself when it is no JSON. Undefined for one with ciphertext only, which is not read
+ * offline.
+ */
+export function secretPlaintext(envelope: Record<string, unknown>): { value: unknown } | undefined {
+  if (typeof envelope.plaintext !== "string") return undefined;
+  try {
+    return { value: JSON.parse(envelope.plaintext) };
+  } catch {
+    return { value: envelope.plaintext };
+  }
+}
+
 /** Where a value sits inside another: object keys and array indexes, outermost first. */
 export type ValuePath = (string | number)[];
 

@@ -6,7 +6,14 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { allPolicies } from "./policies";
-import { closeScope, holdsSecret, mapSecrets, openScope, SECRET_STAND_IN } from "./lib/resources";
+import {
+  closeScope,
+  holdsSecret,
+  mapSecrets,
+  openScope,
+  SECRET_STAND_IN,
+  secretPlaintext,
+} from "./lib/resources";
 import { guardOf } from "./lib/typed";
 import { computeBudget, formatBudget, stackFacts, type Budget } from "./lib/budget";
 import type { Res } from "./lib/resources";
@@ -122,13 +129,8 @@ export function unwrapSecrets(v: any): any {
 
 /** A secret as the engine hands it over: its plaintext (JSON text when it parses), or the stand-in. */
 function unwrapped(envelope: Record<string, any>): any {
-  if (typeof envelope.plaintext === "string") {
-    try {
-      return unwrapSecrets(JSON.parse(envelope.plaintext));
-    } catch {
-      return envelope.plaintext;
-    }
-  }
+  const plain = secretPlaintext(envelope);
+  if (plain) return unwrapSecrets(plain.value);
   return "value" in envelope ? unwrapSecrets(envelope.value) : SECRET_STAND_IN;
 }
 

@@ -43,6 +43,7 @@ export const isSecretEnvelope: (v: unknown) => boolean = contract.isSecretEnvelo
 /** The contract's walkers over secret envelopes, read once likewise. */
 export const holdsSecret: typeof contract.holdsSecret = contract.holdsSecret;
 export const mapSecrets: typeof contract.mapSecrets = contract.mapSecrets;
+export const secretPlaintext: typeof contract.secretPlaintext = contract.secretPlaintext;
 
 /**
  * What the offline evaluator hands policies for a secret whose export holds only ciphertext (the

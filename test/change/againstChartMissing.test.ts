@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { chartCacheDir } from "../../synth/render/helm";
 import { synth, synthCli, tmpDir, withEnv } from "../support/helpers";
+import { RELEASE_TYPE } from "../../model/names";
 
 /**
  * `synth --against <export>` renders the previous export's releases with the chart versions it
@@ -18,7 +19,7 @@ describe("--against: the archive of a previous release's chart missing from the 
     const exp = JSON.parse(JSON.stringify((await synth("staging")).export));
     const loki = exp.deployment.resources.find(
       (r: { type: string; inputs?: { chart?: string } }) =>
-        r.type === "kubernetes:helm.sh/v3:Release" && r.inputs?.chart === "loki",
+        r.type === RELEASE_TYPE && r.inputs?.chart === "loki",
     );
     // A version no chart cache holds: the previous export was deployed with it.
     loki.inputs.version = "6.1.0";

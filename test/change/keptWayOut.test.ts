@@ -1,12 +1,13 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { NETWORK_POLICIES_DEFERRED } from "@homelab-observability/contract";
+import { NETWORK_POLICIES_DEFERRED, SECRET_SIG, SECRET_SIG_KEY } from "@homelab-observability/contract";
 import { stateAfterImport } from "../../change/takeover";
 import { readRunningDir } from "../../model/running";
 import { cachedValuesKeys } from "../../config/chartCache";
 import type { StackExport } from "../../synth/synthesize";
 import { synthCli, tmpDir } from "../support/helpers";
 import { atUpdate, importStep } from "../support/importStep";
+import { RELEASE_TYPE } from "../../model/names";
 
 /*
  * The takeover's update step without takeover.running, checked --against the state the import step
@@ -54,6 +55,20 @@ describe("--against the import step's deployed state at the update step without 
       assert.notEqual(shrunk, atUpdate(text));
       runs.shrunk = await check("shrunk", shrunk, deployed);
       runs.synthesis = await check("synthesis", atUpdate(text), against);
+      // Grafana's claim as it ran, with the value that decides whether the takeover keeps its size
+      // and class held as a secret: readable (--show-secrets), then as ciphertext only.
+      const grafanaClaim = (enabled: Record<string, string>) => {
+        const copy = JSON.parse(JSON.stringify(state)) as StackExport;
+        const grafana = copy.deployment.resources.find(
+          (r) => r.type === RELEASE_TYPE && r.inputs?.chart === "grafana",
+        )!;
+        grafana.inputs.values.persistence.enabled = { [SECRET_SIG_KEY]: SECRET_SIG, ...enabled };
+        const to = `${tmpDir("kept-way-out-secret")}/takeover.json`;
+        fs.writeFileSync(to, JSON.stringify(copy));
+        return to;
+      };
+      runs.plaintext = await check("plaintext", atUpdate(text), grafanaClaim({ plaintext: "true" }));
+      runs.ciphertext = await check("ciphertext", atUpdate(text), grafanaClaim({ ciphertext: "v1:AAAA" }));
     } finally {
       fs.writeFileSync(file, text);
     }
@@ -102,5 +117,44 @@ describe("--against the import step's deployed state at the update step without 
   it("says nothing of the key against the import step's synthesis, whose values never ran", () => {
     assert.equal(runs.synthesis.status, 0, runs.synthesis.stdout + runs.synthesis.stderr);
     assert.equal(keyLine(runs.synthesis.stdout).length, 0);
+  });
+
+  it("reads a kept value the export holds as a secret with its plaintext (pulumi stack export --show-secrets), as it ran", () => {
+    const r = runs.plaintext;
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const [line, ...more] = keyLine(r.stdout);
+    assert.equal(more.length, 0, r.stdout);
+    // Grafana's claim kept as it runs (persistence.enabled: true) goes with the key too.
+    assert.match(
+      line,
+      /refused at 5 places: .*PersistentVolumeClaim monitoring\/grafana spec\.storageClassName: .*PersistentVolumeClaim monitoring\/grafana spec\.resources\.requests\.storage: /,
+    );
+    assert.doesNotMatch(r.stdout, /\n {5}REFUSED /);
+    assert.match(r.stdout, /; 1 refused \(1 stack-wide, above the objects\)/);
+  });
+
+  it("leaves the refusals of a release whose kept values the export holds as ciphertext unjudged by the key, and says so", () => {
+    const r = runs.ciphertext;
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const [line, ...more] = keyLine(r.stdout);
+    assert.equal(more.length, 0, r.stdout);
+    assert.match(line, /refused at 3 places: /);
+    assert.doesNotMatch(line, /grafana/);
+    const notes = r.stdout.split("\n").filter((l) => l.startsWith("NOTE takeover.running"));
+    assert.equal(notes.length, 1, r.stdout);
+    assert.match(
+      notes[0],
+      /^NOTE takeover\.running is not set in \S+Pulumi\.takeover\.yaml: whether it would remove the refusals of release monitoring\/grafana below is not judged: the previous export holds that release's persistence\.enabled as ciphertext only \(a pulumi stack export without --show-secrets\), which is not read offline/,
+    );
+    assert.doesNotMatch(notes[0], /v1:AAAA/);
+    // Its refusals stay, each in its own words.
+    assert.equal(
+      r.stdout
+        .split("\n")
+        .filter((l) => l.startsWith("     REFUSED PersistentVolumeClaim monitoring/grafana")).length,
+      2,
+      r.stdout,
+    );
+    assert.match(r.stdout, /; 3 refused \(1 stack-wide, above the objects\)/);
   });
 });
