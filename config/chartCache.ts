@@ -19,6 +19,11 @@ import { projectRoot } from "./paths";
  */
 export function chartCacheDir(root: string = projectRoot(__dirname)): string {
   if (process.env.HOMELAB_CHART_CACHE) return path.resolve(process.env.HOMELAB_CHART_CACHE);
+  return defaultChartCacheDir(root);
+}
+
+/** The chart cache without `HOMELAB_CHART_CACHE`: `../shared/charts` beside the checkout when it exists, else `.charts/` in it. */
+export function defaultChartCacheDir(root: string = projectRoot(__dirname)): string {
   const shared = path.resolve(root, "..", "shared", "charts");
   if (fs.existsSync(shared)) return shared;
   return path.join(root, ".charts");

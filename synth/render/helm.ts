@@ -16,7 +16,7 @@ import { spawn } from "child_process";
 import { projectRoot } from "../../config/paths";
 import { shownToolText } from "../../model/yamlText";
 import { underCi } from "../../config/ci";
-import { cachedVersions } from "../../config/chartCache";
+import { cachedVersions, defaultChartCacheDir } from "../../config/chartCache";
 import { EXACT_CHART_VERSION } from "../../config/chartPins";
 import { processRuns } from "../../config/processes";
 import { executableProblem } from "../../config/executable";
@@ -42,7 +42,10 @@ export function renderSetupProblems(env: Record<string, string | undefined> = pr
  * never made here: a mistyped path would otherwise become an empty cache that seven archives are
  * "missing" from.
  */
-export function chartCacheProblem(env: Record<string, string | undefined> = process.env): string | undefined {
+export function chartCacheProblem(
+  env: Record<string, string | undefined> = process.env,
+  root: string = projectRoot(__dirname),
+): string | undefined {
   const set = env.HOMELAB_CHART_CACHE;
   if (!set) return undefined;
   const dir = path.resolve(set);
@@ -51,7 +54,13 @@ export function chartCacheProblem(env: Record<string, string | undefined> = proc
   const found = st ? "a file, not a folder" : "no such folder";
   // A new cache is filled by the pulls once it exists; a file there is no cache to make.
   const make = st ? "" : ` (to fill a new one, make it first: mkdir -p ${dir})`;
-  return `HOMELAB_CHART_CACHE: expected the folder holding the chart archives (<chart>-<version>.tgz), got ${JSON.stringify(set)}: ${found}; point it at the folder that holds them${make}, or unset it for ../shared/charts beside the project, else .charts/`;
+  // What unsetting it gives in this checkout: a clone without ../shared gets .charts/ (README.md).
+  const fallback = defaultChartCacheDir(root);
+  const unset =
+    fallback === path.join(root, ".charts")
+      ? `.charts/ in the project (${fallback}; no ../shared/charts is beside it)`
+      : `../shared/charts beside the project (${fallback})`;
+  return `HOMELAB_CHART_CACHE: expected the folder holding the chart archives (<chart>-<version>.tgz), got ${JSON.stringify(set)}: ${found}; point it at the folder that holds them${make}, or unset it for ${unset}`;
 }
 
 /**

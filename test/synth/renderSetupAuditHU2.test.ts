@@ -80,6 +80,26 @@ describe("the render's variables: one message each naming the variable, what was
     assert.equal(chartCacheProblem({}), undefined);
   });
 
+  it("HOMELAB_CHART_CACHE that is no folder names the cache unsetting it gives: .charts/ in a checkout without ../shared/charts", () => {
+    const missing = path.join(tmpDir("cache"), "nope");
+    // A checkout alone in its folder (a clone without ../shared), then one beside shared/charts.
+    const alone = path.join(tmpDir("alone"), "homelab");
+    const beside = path.join(tmpDir("beside"), "homelab");
+    fs.mkdirSync(path.join(beside, "..", "shared", "charts"), { recursive: true });
+    assert.match(
+      chartCacheProblem({ HOMELAB_CHART_CACHE: missing }, alone)!,
+      new RegExp(
+        `, or unset it for \\.charts/ in the project \\(${path.join(alone, ".charts")}; no \\.\\./shared/charts is beside it\\)$`,
+      ),
+    );
+    assert.match(
+      chartCacheProblem({ HOMELAB_CHART_CACHE: missing }, beside)!,
+      new RegExp(
+        `, or unset it for \\.\\./shared/charts beside the project \\(${path.join(beside, "..", "shared", "charts")}\\)$`,
+      ),
+    );
+  });
+
   it("synth: each is one message and bad input naming it (exit 2), before anything is written; both in one run", async () => {
     const { runSynth } = await import("../../cli/synthRun");
     const helm = "/nope/helm";
