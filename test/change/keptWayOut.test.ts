@@ -76,12 +76,17 @@ describe("--against the import step's deployed state at the update step without 
 
   const keyLine = (out: string) =>
     out.split("\n").filter((l) => l.startsWith("REFUSED takeover.running is not set"));
-
-  it("folds the refusals the key removes into one refusal of the missing key, with its way out: exit 1, 1 refused", () => {
-    const r = runs.noKey;
+  /** A run refused with exit 1 and its one line of the missing key. */
+  const theKeyLine = (r: (typeof runs)[string]) => {
     assert.equal(r.status, 1, r.stdout + r.stderr);
     const [line, ...more] = keyLine(r.stdout);
     assert.equal(more.length, 0, r.stdout);
+    return line;
+  };
+
+  it("folds the refusals the key removes into one refusal of the missing key, with its way out: exit 1, 1 refused", () => {
+    const r = runs.noKey;
+    const line = theKeyLine(r);
     assert.match(
       line,
       // One file named one way: the stack file and its takeover block's line alike (config/paths.ts shownFile).
@@ -121,9 +126,7 @@ describe("--against the import step's deployed state at the update step without 
 
   it("reads a kept value the export holds as a secret with its plaintext (pulumi stack export --show-secrets), as it ran", () => {
     const r = runs.plaintext;
-    assert.equal(r.status, 1, r.stdout + r.stderr);
-    const [line, ...more] = keyLine(r.stdout);
-    assert.equal(more.length, 0, r.stdout);
+    const line = theKeyLine(r);
     // Grafana's claim kept as it runs (persistence.enabled: true) goes with the key too.
     assert.match(
       line,
@@ -135,9 +138,7 @@ describe("--against the import step's deployed state at the update step without 
 
   it("leaves the refusals of a release whose kept values the export holds as ciphertext unjudged by the key, and says so", () => {
     const r = runs.ciphertext;
-    assert.equal(r.status, 1, r.stdout + r.stderr);
-    const [line, ...more] = keyLine(r.stdout);
-    assert.equal(more.length, 0, r.stdout);
+    const line = theKeyLine(r);
     assert.match(line, /refused at 3 places: /);
     assert.doesNotMatch(line, /grafana/);
     const notes = r.stdout.split("\n").filter((l) => l.startsWith("NOTE takeover.running"));
