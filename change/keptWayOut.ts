@@ -68,7 +68,7 @@ function asExported(values: Record<string, any>, kept: { path: string }[], raw: 
 /** An adopted release whose kept values the previous export holds as ciphertext only. */
 interface Unread {
   /** `<namespace>/<name>`. */
-  release: string;
+  named: string;
   /** Its Pulumi resource, as the change's lines name it (`Release::grafana`). */
   label: string;
   /** The values' paths the export holds as ciphertext that a kept value reads. */
@@ -117,7 +117,7 @@ async function keptAsPrevious(
       ]);
       const paths = ciphertext.filter((c) => reads.some((p) => related(c, p)));
       if (paths.length > 0)
-        unread.push({ release: `${release.namespace}/${release.name}`, label: resourceLabel(r), paths });
+        unread.push({ named: `${release.namespace}/${release.name}`, label: resourceLabel(r), paths });
       const { values, kept: keptValues } = keepRunningValues(r.inputs?.values ?? {}, release, {
         statefulSets,
       });
@@ -131,7 +131,7 @@ async function keptAsPrevious(
 
 /** Whether a change's entry is an object of one of `unread`'s releases, or that release itself. */
 const ofUnread = (e: ChangeEntry, unread: Unread[]) =>
-  unread.some((u) => e.owner === `release ${u.release}` || e.subject === u.label);
+  unread.some((u) => e.owner === `release ${u.named}` || e.subject === u.label);
 
 /**
  * At takeover.step update without takeover.running (in the stack file or as --running), against the state a
@@ -215,10 +215,10 @@ function unreadNote(
 ): { line: string; refused: false } | undefined {
   if (unread.length === 0) return undefined;
   const one = unread.length === 1;
-  const whose = one ? `release ${unread[0].release}` : `releases ${unread.map((u) => u.release).join(", ")}`;
+  const whose = one ? `release ${unread[0].named}` : `releases ${unread.map((u) => u.named).join(", ")}`;
   const held = one
     ? `that release's ${unread[0].paths.join(", ")}`
-    : unread.map((u) => `${u.release}'s ${u.paths.join(", ")}`).join("; ");
+    : unread.map((u) => `${u.named}'s ${u.paths.join(", ")}`).join("; ");
   return {
     refused: false,
     line:
