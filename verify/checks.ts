@@ -508,12 +508,20 @@ export async function checkHistory(ctx: VerifyContext): Promise<CheckResult> {
     ].sort();
     // Only what Prometheus has: the Grafana default leaves it for the backend, which must hold the
     // same back to Prometheus' retention. A dashboard series nothing produces in this stack (no
-    // canary, nothing discarded yet) is no reason to wait.
+    // canary, nothing discarded yet) is no reason to wait. What it has over its lookback, 5 m by
+    // default (prometheus v2.42.0 cmd/prometheus/main.go:396-397), not at this instant: a failed
+    // scrape marks the target's series stale (scrape/scrape.go:1360-1362, 1706-1708), an instant
+    // selector leaves them out until the next scrape (promql/engine.go:1791), and the series of
+    // one failed scrape were no longer asked of the backend. last_over_time reads past the marker
+    // (engine.go:1909) and keeps the name (engine.go:1411-1417).
     const prom = await metricsApi(ctx, "prometheus");
     const present = new Set(
-      (await instantQuery(prom.base, `count by (__name__) ({__name__=~"${names.join("|")}"})`)).map(
-        (s) => s.metric.__name__,
-      ),
+      (
+        await instantQuery(
+          prom.base,
+          `count by (__name__) (last_over_time({__name__=~"${names.join("|")}"}[5m]))`,
+        )
+      ).map((s) => s.metric.__name__),
     );
     const wanted = names.filter((n) => present.has(n));
     const missing: string[] = [];

@@ -123,7 +123,9 @@ function fakePrometheus(has: string[]): Promise<{ url: string; close(): void }> 
   const server = http.createServer((req, res) => {
     const u = new URL(req.url!, "http://x");
     const q = u.searchParams.get("query") ?? "";
-    const names = /^count by \(__name__\) \(\{__name__=~"([^"]*)"\}\)$/.exec(q)?.[1].split("|") ?? [];
+    const names =
+      /^count by \(__name__\) \(last_over_time\(\{__name__=~"([^"]*)"\}\[5m\]\)\)$/.exec(q)?.[1].split("|") ??
+      [];
     const result = names
       .filter((n) => has.includes(n))
       .map((n) => ({ metric: { __name__: n }, value: [Date.now() / 1000, "1"] }));

@@ -76,6 +76,8 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
   let rulesFile = "";
   let lokiNodes = ["node-a", "node-b"];
   let canaryMissing = 0;
+  /** While true, the canary answers its scrapes HTTP 500 (a failed scrape: `up` 0). */
+  let canaryDown = false;
   const grafanaState = { defaults: 1, healthy: true, queryError: "" };
   const fakes: { close(): void }[] = [];
   let loki = "",
@@ -103,14 +105,16 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
     // A loki-canary stand-in with the real metric names (pkg/canary/reader/reader.go, comparator.go).
     const canary = await fake((req) =>
       req.url === "/metrics"
-        ? {
-            text:
-              `loki_canary_entries_total 100\n` +
-              CANARY_LOSS_METRICS.map(
-                (m) => `${m} ${m === "loki_canary_missing_entries_total" ? canaryMissing : 0}`,
-              ).join("\n") +
-              "\n",
-          }
+        ? canaryDown
+          ? { status: 500, text: "down on purpose" }
+          : {
+              text:
+                `loki_canary_entries_total 100\n` +
+                CANARY_LOSS_METRICS.map(
+                  (m) => `${m} ${m === "loki_canary_missing_entries_total" ? canaryMissing : 0}`,
+                ).join("\n") +
+                "\n",
+            }
         : undefined,
     );
     fakes.push(canary);
@@ -376,13 +380,17 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
   });
 
   it("history (--gate backend-primary): fails until the backend holds the dashboards' series from 14 days back", async () => {
+    /** Waits until Prometheus answers `query` with a series. */
+    const promAnswers = (query: string, what: string) =>
+      until(
+        async () =>
+          (await (await fetch(`${prom.url}/api/v1/query?query=${encodeURIComponent(query)}`)).json()).data
+            .result.length > 0,
+        10_000,
+        what,
+      );
     // Prometheus has ALERTS once the Watchdog fires (its first evaluations).
-    await until(
-      async () =>
-        (await (await fetch(`${prom.url}/api/v1/query?query=ALERTS`)).json()).data.result.length > 0,
-      10_000,
-      "ALERTS in Prometheus",
-    );
+    await promAnswers("ALERTS", "ALERTS in Prometheus");
     const r = await verify("dw", ["--gate", "backend-primary"]);
     assert.equal(r.check("history")!.status, "fail");
     assert.match(r.check("history")!.detail, /VictoriaMetrics holds no data from .* \(14d back\)/);
@@ -399,7 +407,20 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
       "vm_free_disk_space_bytes",
       "vm_rows_inserted_total",
     ];
-    const partial = (await verify("dw", ["--gate", "backend-primary"])).check("history")!.detail;
+    // A failed scrape (as under load) leaves the canary's series stale: still what Prometheus has.
+    canaryDown = true;
+    let partial = "";
+    try {
+      await promAnswers('up{job="loki-canary"} == 0', "a failed scrape of the canary");
+      partial = (await verify("dw", ["--gate", "backend-primary"])).check("history")!.detail;
+    } finally {
+      canaryDown = false;
+    }
+    // Back up before the next test reads the canary: a scrape that succeeds again.
+    await promAnswers(
+      'up{job="loki-canary"} == 1 and on () loki_canary_entries_total',
+      "the canary scraped again",
+    );
     assert.match(
       partial,
       new RegExp(`for ${names.length} of the ${names.length} dashboard series Prometheus has`),
