@@ -14,6 +14,8 @@ import { RELEASE_TYPE, RELEASES } from "../model/names";
 import type { ExportResource, StackExport } from "../synth/synthesize";
 import { listed } from "../model/words";
 import { plainValue } from "./describe";
+import { parseSegments } from "@homelab-observability/contract";
+import { chartValueOverridesOf } from "../synth/report";
 import { backendOfExport, phaseOfExport } from "./phaseMove";
 
 type Alertmanager = PhaseCapabilities["alertmanager"];
@@ -99,14 +101,37 @@ function configDiff(a: unknown, b: unknown, at = ""): string[] {
 }
 
 /**
+ * The paths, as {@link configDiff} writes them, of an export's chartValues overrides (its stack
+ * output chartValueOverrides, config/tree.ts leafPaths) under `at` (`chartValues.<chart>.<path>`).
+ */
+function overridesUnder(exp: StackExport, at: string): string[] {
+  const under = parseSegments(at.replace(/^chartValues\./, ""));
+  return chartValueOverridesOf(exp.deployment.resources)
+    .map(parseSegments)
+    .filter((s) => s.length > under.length && under.every((k, i) => s[i] === k))
+    .map((s) =>
+      s
+        .slice(under.length)
+        .map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`))
+        .join(""),
+    );
+}
+
+/** Whether path `inner` (of {@link configDiff}) is `outer` or lies under it. */
+const nested = (inner: string, outer: string) =>
+  inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+
+/**
  * The `--against` warning of routes that change with an Alertmanager hand-over. The program writes
  * every Alertmanager's configuration from the same alerting keys (builders/alerting/
  * alertmanagerConfig.ts), into each release whether its Alertmanager runs or not: in one export the
  * two differ only where a chartValues override of one of them writes what the other's lacks. Such an
  * override of the old one (a route's `group_wait`, a receiver) stops applying with the hand-over,
- * and the objects below show only the two releases' updates. Judged in the export that holds both
- * releases (the one at the later phase: kube-prometheus-stack stays until kps-removed). Warned, not
- * refused: the override may be the new one's, on purpose.
+ * and the objects below show only the two releases' updates. Said where the old one in the previous
+ * export (it routes now) and the new one in the next (it routes after) differ at a path an override
+ * writes, in whichever export holds both releases (kube-prometheus-stack stays until kps-removed):
+ * the alerting keys changed in the same update change both alike. Warned, not refused: the override
+ * may be the new one's, on purpose.
  */
 export function alertmanagerRoutesVerdict(previous: StackExport, next: StackExport): Verdict | undefined {
   const h = handoverOf(previous, next);
@@ -115,17 +140,29 @@ export function alertmanagerRoutesVerdict(previous: StackExport, next: StackExpo
 
 /** {@link alertmanagerRoutesVerdict} of a hand-over. */
 function routesVerdict({ was, is }: Handover, previous: StackExport, next: StackExport): Verdict | undefined {
-  const both = [next, previous].find(
-    (e) => releaseIn(e, CONFIG_AT[was].release) && releaseIn(e, CONFIG_AT[is].release),
-  );
-  if (!both) return undefined;
-  const config = (a: Alertmanager) => {
-    const r = releaseIn(both, CONFIG_AT[a].release)!;
-    const at = `chartValues.${String(r.inputs.chart)}.${CONFIG_AT[a].path.join(".")}`;
-    return { at, value: CONFIG_AT[a].path.reduce<any>((v, k) => v?.[k], plainValue(r.inputs.values)) };
+  const config = (a: Alertmanager, e: StackExport) => {
+    const r = releaseIn(e, CONFIG_AT[a].release);
+    const at = `chartValues.${String(r?.inputs.chart ?? CONFIG_AT[a].release)}.${CONFIG_AT[a].path.join(".")}`;
+    return { at, value: CONFIG_AT[a].path.reduce<any>((v, k) => v?.[k], plainValue(r?.inputs.values)) };
   };
-  const [old, now] = [config(was), config(is)];
-  const paths = configDiff(old.value, now.value);
+  const [old, now] = [config(was, previous), config(is, next)];
+  // Where an override writes: the old one's in the export where it routes, the new one's in the
+  // next (the stack output chartValueOverrides), and where the two differ within an export that
+  // holds both releases. The old one's override dropped in this update is in the previous export only.
+  const overridden = [
+    ...overridesUnder(previous, old.at),
+    ...overridesUnder(next, now.at),
+    ...[previous, next]
+      .filter((e) => releaseIn(e, CONFIG_AT[was].release) && releaseIn(e, CONFIG_AT[is].release))
+      .flatMap((e) => configDiff(config(was, e).value, config(is, e).value)),
+  ];
+  // Said where the one that routes now (the old, in the previous export) and the one that routes
+  // after (the new, in the next) differ there: an override moved to the new one's key in this
+  // update, as docs/how-to/move-between-phases.md says, routes as before, and one dropped from the
+  // old one's key is lost all the same.
+  const paths = configDiff(old.value, now.value).filter((p) =>
+    overridden.some((q) => nested(p, q) || nested(q, p)),
+  );
   if (paths.length === 0) return undefined;
   const shown = paths.length > 4 ? [...paths.slice(0, 3), `${paths.length - 3} more`] : paths;
   return {

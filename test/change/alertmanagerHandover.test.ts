@@ -107,6 +107,39 @@ describe("change check: an Alertmanager hand-over between phases (--against)", f
     );
   });
 
+  /**
+   * The override moved in the update that hands over, as move-between-phases.md says (set the same
+   * under the new one's key): the Alertmanager that routes now and the one that routes after have
+   * the same group_wait, yet the next export alone, kube-prometheus-stack's release without the
+   * override beside the standalone one with it, differed and warned that routes change.
+   */
+  const standaloneGroupWait = (wait: string) => ({
+    chartValues: { alertmanager: { config: { route: { group_wait: wait } } } },
+  });
+
+  it("the override moved to the new Alertmanager's key in the hand-over: no routes warning, both ways; moved with another value: warned", async () => {
+    const dual = await exportAt("dual-write", kpsGroupWait);
+    assert.equal(
+      alertmanagerRoutesVerdict(dual, await exportAt("backend-primary", standaloneGroupWait("45s"))),
+      undefined,
+    );
+    const primary = await exportAt("backend-primary", standaloneGroupWait("45s"));
+    assert.equal(alertmanagerRoutesVerdict(primary, await exportAt("dual-write", kpsGroupWait)), undefined);
+    assert.match(
+      alertmanagerRoutesVerdict(dual, await exportAt("backend-primary", standaloneGroupWait("1m")))?.line ??
+        "",
+      /^WARNING Alertmanager routes change with the hand-over: .* at route\.group_wait,/,
+    );
+  });
+
+  it("the override dropped from the old Alertmanager's key in the hand-over, set nowhere: warned", async () => {
+    const dual = await exportAt("dual-write", kpsGroupWait);
+    assert.match(
+      alertmanagerRoutesVerdict(dual, await exportAt("backend-primary"))?.line ?? "",
+      /^WARNING Alertmanager routes change with the hand-over: .* at route\.group_wait,/,
+    );
+  });
+
   it("synth --against prints the routes warning under the silences, and the move passes", async () => {
     const { dir, file, against } = stackCopy("alertmanager-routes", "staging");
     const previous = path.join(dir, "before.json");
