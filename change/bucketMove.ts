@@ -373,7 +373,7 @@ export function keptBackOnMinio(
     line:
       `WARNING ${kept.length === 1 ? "bucket" : "buckets"} ${listed(kept)} back on MinIO: ${stackKeyAt("objectStore.keepUnusedBuckets", at)} keeps ${them} (nothing reads ${them}), and the export, on Garage, does not hold ${them}, so the update creates ${them}. ` +
       `A move to Garage drops ${them} from the state and leaves ${them} on MinIO with ${their} objects (retainOnDelete), and creating one that is still there fails in pulumi up ("bucket already exists!"), which the export cannot tell: ` +
-      `list ${them} in existing.buckets before pulumi up (imported, not created), as the copied buckets are (docs/how-to/move-to-garage.md, step 5)`,
+      `${kept.length === 1 ? "list it in existing.buckets before pulumi up if it is still on MinIO (imported, not created), else leave it out (created)" : "list each of them still on MinIO in existing.buckets before pulumi up (imported, not created), any gone from it left out (created)"}, as the copied buckets are (docs/how-to/move-to-garage.md, step 5)`,
     refused: false,
   };
 }

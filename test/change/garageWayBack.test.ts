@@ -37,9 +37,26 @@ describe("change check: back from Garage to MinIO, the kept buckets (--against)"
       line,
       `WARNING buckets ${KEPT[0]}, ${KEPT[1]} and ${KEPT[2]} back on MinIO: objectStore.keepUnusedBuckets (Pulumi.staging.yaml:17) keeps them (nothing reads them), and the export, on Garage, does not hold them, so the update creates them. ` +
         `A move to Garage drops them from the state and leaves them on MinIO with their objects (retainOnDelete), and creating one that is still there fails in pulumi up ("bucket already exists!"), which the export cannot tell: ` +
-        `list them in existing.buckets before pulumi up (imported, not created), as the copied buckets are (docs/how-to/move-to-garage.md, step 5)`,
+        `list each of them still on MinIO in existing.buckets before pulumi up (imported, not created), any gone from it left out (created), as the copied buckets are (docs/how-to/move-to-garage.md, step 5)`,
     );
     for (const b of KEPT) assert.match(c.text, new RegExp(`\\+  create  S3Bucket::objectstore-${b} `));
+  });
+
+  it("one kept bucket: said of it, and created where it is gone from MinIO", async () => {
+    const previous = await previousOf("staging", ON_GARAGE, "staging-on-garage-one");
+    const objectStore = {
+      type: "minio",
+      endpoint: "http://minio.storage.svc.cluster.local:9000",
+      adminEndpoint: "http://localhost:9000",
+      region: "us-east-1",
+      keepUnusedBuckets: ["loki-ruler"],
+    };
+    const c = await check("staging", { objectStore, existing: { buckets: USED } }, previous);
+    assert.equal(c.refused, 0, c.text);
+    assert.match(
+      warning(c.text) ?? "",
+      /^WARNING bucket staging-loki-ruler back on MinIO: .* keeps it .* list it in existing\.buckets before pulumi up if it is still on MinIO \(imported, not created\), else leave it out \(created\), as the copied buckets are/,
+    );
   });
 
   it("the kept buckets listed in existing.buckets too: imported, no warning", async () => {
