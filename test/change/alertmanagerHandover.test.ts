@@ -140,6 +140,24 @@ describe("change check: an Alertmanager hand-over between phases (--against)", f
     );
   });
 
+  it("on VictoriaMetrics: moved to victoria-metrics-k8s-stack's key, none; dropped, warned", async () => {
+    const vm = onBackend("victoriametrics");
+    const dual = await exportAt("dual-write", { ...vm, ...kpsGroupWait });
+    const moved = {
+      chartValues: {
+        "victoria-metrics-k8s-stack": { alertmanager: { config: { route: { group_wait: "45s" } } } },
+      },
+    };
+    assert.equal(
+      alertmanagerRoutesVerdict(dual, await exportAt("backend-primary", { ...vm, ...moved })),
+      undefined,
+    );
+    assert.match(
+      alertmanagerRoutesVerdict(dual, await exportAt("backend-primary", vm))?.line ?? "",
+      /^WARNING Alertmanager routes change with the hand-over: kube-prometheus-stack's Alertmanager and .* at route\.group_wait, where an override under chartValues\.kube-prometheus-stack\.alertmanager\.config or chartValues\.victoria-metrics-k8s-stack\.alertmanager\.config /,
+    );
+  });
+
   it("synth --against prints the routes warning under the silences, and the move passes", async () => {
     const { dir, file, against } = stackCopy("alertmanager-routes", "staging");
     const previous = path.join(dir, "before.json");
