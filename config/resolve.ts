@@ -1291,7 +1291,7 @@ function garageSharedKey(c: StackConfig): string[] {
   if (loki === undefined || loki !== mimir || !running.includes("loki") || !running.includes("mimir"))
     return [];
   return [
-    `${PROJECT}:objectStore.existingKeys.mimir: expected an access key other than Loki's (objectStore.existingKeys.loki), got the same key ID: the stack grants that one key Loki's buckets and Mimir's, so each could read and write the other's objects, and two of its resources would hold the key (deleting either deletes it for both); name a key of Mimir's own (garage key create), or leave existingKeys.mimir out and the stack creates one`,
+    `${PROJECT}:objectStore.existingKeys.mimir: expected an access key other than Loki's (objectStore.existingKeys.loki), got the same key ID: the stack grants that one key the buckets of both Loki and Mimir, so each could read and write the other's objects, and two of its resources would hold the key (deleting either deletes it for both); name a key of Mimir's own (garage key create), or leave existingKeys.mimir out and the stack creates one`,
   ];
 }
 
