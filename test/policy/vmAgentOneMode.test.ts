@@ -37,6 +37,12 @@ describe("policy (vmagent-one-mode): daemonSetMode beside statefulMode, as the o
       v.message,
       /set statefulMode: false beside daemonSetMode: true .*, or remove daemonSetMode$/,
     );
+    // True where the user turned the webhook off (victoria-metrics-operator.admissionWebhooks.enabled:
+    // false) too: the operator then builds the DaemonSet, which Kubernetes refuses.
+    assert.match(
+      v.message,
+      /the operator's admission webhook refuses the VMAgent: "daemonSetMode and statefulMode cannot be used in the same time"; where that webhook is off or does not answer, the operator builds a DaemonSet whose vmagent container mounts the queue volume persistent-queue-data, which it adds only without statefulMode, so Kubernetes refuses the DaemonSet and no vmagent runs\)/,
+    );
     assert.equal(v.level, "mandatory");
   });
 
