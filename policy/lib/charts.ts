@@ -11,6 +11,14 @@ export interface ChartImage {
   path: string;
   /** registry/repository the chart uses when the path is unset. */
   default: string;
+  /**
+   * The tag the chart writes beside a map at `path` that names a repository and no tag, where the
+   * pack knows it: the image is judged, and its check named, as the chart renders it rather than as
+   * Docker's `latest`. Not where a value at one of `tagChangedBy` is set (the chart then adds to it).
+   */
+  tag?: string;
+  /** Values paths any of which, set, make the chart write another tag than `tag`. */
+  tagChangedBy?: string[];
 }
 
 export interface ChartWorkload {
@@ -117,6 +125,21 @@ const crNamed = (
   fullnameFrom: [`${app}.name`, `${app}.spec.name`],
 });
 /**
+ * The tag victoria-metrics-k8s-stack 0.80.0 writes beside the image map at `path` that names none:
+ * vm.image.tag (charts/victoria-metrics-common templates/_image.tpl:17-33), its appVersion
+ * (Chart.yaml:15), merged under the values' map (templates/_helpers.tpl:246 a VMAuth's, :324-326 a
+ * VMCluster's load balancer). A license (the chart's or `global.license`: _enterprise.tpl:1-33) adds
+ * `-enterprise` and an image `variant` its own suffix, which the pack does not model: it names no tag
+ * there. The load balancer's variant is read from another spec's image (the app key the helper is
+ * given), so none is assumed known there either: a variant anywhere beside it drops the tag.
+ */
+function vmChartTag(path: string): Pick<ChartImage, "tag" | "tagChangedBy"> {
+  const license = ["license", "global.license"].flatMap((l) =>
+    ["key", "secret.key", "secret.name", "keyRef.key", "keyRef.name"].map((k) => `${l}.${k}`),
+  );
+  return { tag: "v1.144.0", tagChangedBy: [`${path}.variant`, ...license] };
+}
+/**
  * A vmauth Deployment the VictoriaMetrics operator runs from the spec at `prefix` (a VMAuth's, a
  * VMCluster's load balancer, which also needs its own `enabled`: operatorDefaults.ts vmPodLayout),
  * off unless `<app>.enabled`, named by `named`. Its image is the spec's, else the operator's VMAuth
@@ -135,7 +158,9 @@ function vmauthAt(
     enabled: { path: `${app}.enabled`, default: false },
     replicas: { path: `${prefix}.replicaCount`, default: 1 },
     resources: [`${prefix}.resources`],
-    images: [img(`${prefix}.image`, parseImage(VMAUTH_IMAGE).repository)],
+    images: [
+      { ...img(`${prefix}.image`, parseImage(VMAUTH_IMAGE).repository), ...vmChartTag(`${prefix}.image`) },
+    ],
     scheduling: prefix,
   };
 }

@@ -11,7 +11,13 @@ import {
 } from "@homelab-observability/contract";
 import { at, HELM_TYPES, helmOf, perScope, type Res } from "./resources";
 import { parseQuantity } from "./quantity";
-import { DEFAULT_CHARTS, type ChartData, type ChartNames, type ChartWorkload } from "./charts";
+import {
+  DEFAULT_CHARTS,
+  type ChartData,
+  type ChartImage,
+  type ChartNames,
+  type ChartWorkload,
+} from "./charts";
 import { keptPerText } from "./keptPerText";
 import {
   isVmPodKind,
@@ -216,6 +222,23 @@ export function imageFromValues(v: any, fallback: string): string | undefined {
     return v.tag ? `${full}:${v.tag}` : full;
   }
   return undefined;
+}
+
+/**
+ * A chart image as `values` give it, with the tag the chart writes beside a map that names a
+ * repository or registry and no tag, where the pack knows that tag (ChartImage.tag).
+ */
+function chartImageUse(i: ChartImage, values: any): ImageUse {
+  const value = at(values, i.path);
+  const image = imageFromValues(value, i.default) ?? i.default;
+  const path = `values.${i.path}`;
+  const bare = typeof value === "object" && value !== null && !value.tag && image !== i.default;
+  if (!i.tag || !bare || (i.tagChangedBy ?? []).some((p) => at(values, p))) return { image, path };
+  return {
+    image: `${image}:${i.tag}`,
+    path,
+    written: `${JSON.stringify(image)} (the chart writes tag ${i.tag} beside it)`,
+  };
 }
 
 const POD_SPEC_PATHS: Record<string, { spec: string; replicas?: string }> = {
@@ -751,12 +774,7 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
       kind,
       replicas,
       images: [
-        ...w.images
-          .filter((i) => !leftOut(w.imagesIf?.[i.path]))
-          .map((i) => ({
-            image: imageFromValues(at(v, i.path), i.default) ?? i.default,
-            path: `values.${i.path}`,
-          })),
+        ...w.images.filter((i) => !leftOut(w.imagesIf?.[i.path])).map((i) => chartImageUse(i, v)),
         ...(sched ? extraContainerImages(sched, `values${w.scheduling ? `.${w.scheduling}` : ""}`) : []),
         ...(vm?.reloader ? [vm.reloader] : []),
       ],
@@ -827,6 +845,17 @@ const pathWithDefault = (def: Record<string, unknown>) => ({
   properties: { path: VALUES_PATH, default: def },
 });
 
+/** A ChartImage: its values path and default image, and the tag the chart writes beside a map naming none. */
+const IMAGE_PATH = pathWithDefault({ type: "string", minLength: 1 });
+const CHART_IMAGE_SCHEMA = {
+  ...IMAGE_PATH,
+  properties: {
+    ...IMAGE_PATH.properties,
+    tag: { type: "string", minLength: 1 },
+    tagChangedBy: { type: "array", items: VALUES_PATH },
+  },
+};
+
 /**
  * JSON Schema of one chart's entry in the arm64-images `charts` setting: ChartData
  * (policy/lib/charts.ts), which chartWorkloads reads without checking. The engine validates the pack
@@ -855,7 +884,7 @@ export const CHART_DATA_SCHEMA: Record<string, unknown> = {
           resourcesIf: { type: "object", additionalProperties: pathWithDefault({ type: "boolean" }) },
           imagesIf: { type: "object", additionalProperties: pathWithDefault({ type: "boolean" }) },
           memcachedAllocatedMemory: pathWithDefault({ type: "number", exclusiveMinimum: 0 }),
-          images: { type: "array", items: pathWithDefault({ type: "string", minLength: 1 }) },
+          images: { type: "array", items: CHART_IMAGE_SCHEMA },
           scheduling: { type: "string" },
           object: { type: "string", minLength: 1 },
           objectKind: { type: "string", minLength: 1 },

@@ -334,4 +334,29 @@ describe("policy (workloads): a VMAuth's pods, as the other kinds are modelled (
     assert.equal(values({}), "docker.io/victoriametrics/vmauth");
     assert.equal(values({ image: { repository: "example/vmauth", tag: "1" } }), "docker.io/example/vmauth:1");
   });
+
+  // victoria-metrics-k8s-stack 0.80.0 writes its own tag beside an image map naming none: vm.image.tag
+  // (victoria-metrics-common templates/_image.tpl:17-33), its appVersion v1.144.0 (Chart.yaml:15),
+  // merged under the values' map (templates/_helpers.tpl:246 VMAuth, :324-326 the load balancer).
+  it("names the tag the chart writes beside a vmauth repository the values give without one, not latest", () => {
+    const use = (values: Record<string, unknown>, kind: string) => ofValues(values, kind)[0]?.images[0];
+    const repo = { image: { repository: "example/vmauth" } };
+    const vmauth = use({ vmauth: { enabled: true, spec: repo } }, "VMAuth");
+    assert.equal(vmauth?.image, "docker.io/example/vmauth:v1.144.0");
+    assert.equal(vmauth?.written, '"docker.io/example/vmauth" (the chart writes tag v1.144.0 beside it)');
+    const lb = workloadsOf(
+      release({
+        vmcluster: { enabled: true, spec: { requestsLoadBalancer: { enabled: true, spec: repo } } },
+      }),
+    ).find((w) => w.name === "vm/vmclusterlb");
+    assert.equal(lb?.images[0]?.image, "docker.io/example/vmauth:v1.144.0");
+    // A license or an image variant makes the chart add to the tag: the pack names none it does not know.
+    const licensed = use({ license: { key: "k" }, vmauth: { enabled: true, spec: repo } }, "VMAuth");
+    assert.equal(licensed?.image, "docker.io/example/vmauth");
+    const variant = { image: { repository: "example/vmauth", variant: "scratch" } };
+    assert.equal(
+      use({ vmauth: { enabled: true, spec: variant } }, "VMAuth")?.image,
+      "docker.io/example/vmauth",
+    );
+  });
 });
