@@ -70,13 +70,17 @@ describe("duration keys take the compound forms their readers take", () => {
     // Run with Go: common v0.67.1 (and v0.61.0, v0.67.5) take 292y, 106751d and 2562047h and
     // refuse 293y, 106752d and 2562048h ("duration out of range"); Go's time.ParseDuration the same.
     for (const v of ["292y", "106751d", "2562047h"]) assert.ok(parsesAsModelDuration(v), v);
+    // The longest the message names is the longest taken (amtool 0.25, run: 106751d1h and
+    // 106751d23h47m16s854ms taken, 106751d23h47m16s855ms refused), not 106751d.
+    assert.ok(parsesAsModelDuration("106751d23h47m16s854ms"));
+    assert.ok(!parsesAsModelDuration("106751d23h47m16s855ms"));
     assert.equal(config({ mimir: { blocksRetention: "292y" } }).mimir.blocksRetention, "292y");
     for (const v of ["293y", "106752d", "2562048h"]) {
       assert.ok(!parsesAsModelDuration(v), v);
       for (const key of ["mimir.blocksRetention", "loki.retention", "loki.deleteDelay"]) {
         const [top, leaf] = key.split(".");
         assert.deepEqual(configProblems({ [top]: { [leaf]: v } }), [
-          `homelab-observability:${key}: expected a duration of at most 106751d (about 292 years): its reader counts nanoseconds in 64 bits and refuses a longer one, got string "${v}"`,
+          `homelab-observability:${key}: expected a duration of at most 106751d23h47m16s854ms (about 292 years): its reader counts nanoseconds in 64 bits and refuses a longer one, got string "${v}"`,
         ]);
       }
     }

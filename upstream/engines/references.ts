@@ -1195,8 +1195,12 @@ export const PROM_UNIT_MS: Record<string, number> = {
  * "106752d" and "2562048h".
  */
 const MODEL_DURATION_MAX_NS = 2n ** 63n - 1n;
-/** The longest duration `model.ParseDuration` takes, in the words every message says it in. */
-export const MODEL_DURATION_MOST = "106751d (about 292 years)";
+/**
+ * The longest duration `model.ParseDuration` takes, in the words every message says it in: 2^63-1 ns
+ * in whole milliseconds, the finest unit it reads (amtool 0.25, run: "106751d1h" and this taken,
+ * "106751d23h47m16s855ms" refused; 106751d alone would name a limit below what it takes).
+ */
+export const MODEL_DURATION_MOST = "106751d23h47m16s854ms (about 292 years)";
 
 /** A `model.Duration` text in nanoseconds, read as `model.ParseDuration` reads it but for its range. */
 function modelDurationNs(s: string): bigint | undefined {
