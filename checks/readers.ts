@@ -145,7 +145,11 @@ function templatesOf(
 
 /** Whether `file` is one of an Alertmanager's notification templates (templatesOf). */
 function isTemplate(am: { globs: string[]; named: Set<string> } | undefined, file: string): boolean {
-  return am !== undefined && !am.named.has(file) && am.globs.some((g) => globMatches(g, file));
+  return (
+    am !== undefined &&
+    ![...am.named].some((v) => namesFile(v, file)) &&
+    am.globs.some((g) => globMatches(g, file))
+  );
 }
 
 /** Alertmanager's image (quay.io/prometheus/alertmanager, as the alertmanager chart and the operators run it). */
@@ -216,12 +220,22 @@ function lokiRuleFile(t: PodTemplate, c: any, file: string, objects: Placed[], n
   if (typeof dir !== "string" || !path.posix.isAbsolute(dir)) return false;
   const rel = path.posix.relative(path.posix.normalize(dir), file);
   if (rel.startsWith("..") || rel.split("/").length !== 2) return false;
-  const names = (v: unknown) =>
+  const names = (v: unknown) => namesFile(v, file);
+  return ![...flags.values()].some(names) && !stringsIn(config).some(names);
+}
+
+/**
+ * Whether the value `v` of a flag or a config field may name `file`: the same path once normalised
+ * (a program opens `/a/./b` as `/a/b`), or a relative path `file` ends with (the program resolves
+ * it against a folder not modelled here: its working folder, its config's).
+ */
+function namesFile(v: unknown, file: string): boolean {
+  return (
     typeof v === "string" &&
     v !== "" &&
     (path.posix.normalize(v) === file ||
-      (!path.posix.isAbsolute(v) && file.endsWith(`/${path.posix.normalize(v)}`)));
-  return ![...flags.values()].some(names) && !stringsIn(config).some(names);
+      (!path.posix.isAbsolute(v) && file.endsWith(`/${path.posix.normalize(v)}`)))
+  );
 }
 
 /** The local folder of a Loki config's ruler store (lokiRuleFile); undefined when it is not local or not known. */
@@ -285,7 +299,8 @@ function chartPodDials(t: PodTemplate, obj: K8sObject, key: string, objects: Pla
       continue;
     }
     if (runsImage(c, versions.images.vmalert.repository)) {
-      if (!paths.every((p) => isTemplate(vmalertTemplates(argPairs(c.args)), p))) return true;
+      const env = (c.env ?? []).length > 0 || (c.envFrom ?? []).length > 0;
+      if (!paths.every((p) => isTemplate(vmalertTemplates(argPairs(c.args), env), p))) return true;
       continue;
     }
     if (runsImage(c, versions.images.loki.repository)) {
@@ -367,9 +382,11 @@ function operatorTemplates(cr: K8sObject, reads: ObjectRead[], objects: Placed[]
     );
   if (cr.kind === "VMAlert") {
     const extraArgs = cr.spec?.extraArgs;
-    return extraArgs && typeof extraArgs === "object"
-      ? vmalertTemplates(Object.entries(extraArgs))
-      : undefined;
+    // The operator enables -envflag.enable for any extraEnvs or extraEnvsFrom (v0.66.0
+    // internal/controller/operator/factory/vmalert/vmalert.go:515-517).
+    const env = (cr.spec?.extraEnvs ?? []).length > 0 || (cr.spec?.extraEnvsFrom ?? []).length > 0;
+    const flags = extraArgs && typeof extraArgs === "object" ? Object.entries(extraArgs) : undefined;
+    return vmalertTemplates(flags && (env ? [...flags, ["envflag.enable", "true"]] : flags), env);
   }
   if (cr.kind !== "VMAlertmanager") return undefined;
   const raw = typeof cr.spec?.configRawYaml === "string" ? cr.spec.configRawYaml : undefined;
@@ -414,12 +431,21 @@ function configCrExpandsSns(objects: Placed[]): boolean {
  * `-notifier.config` on a template is dialled). An array flag's value is split at commas
  * (VictoriaMetrics v1.144.0 lib/flagutil/array.go:105-117); one with a quote, a bracket, a brace or
  * an escape is not modelled, nor is a relative glob (vmalert resolves it against its working
- * folder): no file is a template by it then. Undefined for flags not known (argPairs).
+ * folder): no file is a template by it then. Undefined for flags not known (argPairs), a value
+ * holding a `%{VAR}` placeholder (vmalert puts the environment there, v1.144.0
+ * lib/envflag/envflag.go:31, 66-78), or `-envflag.enable` on beside `env`, environment variables
+ * the container is given: vmalert then takes every flag the command line leaves unset from the
+ * environment (envflag.go:44-64), a `notifier_config` naming a template as well.
  */
 function vmalertTemplates(
   flags: [string, unknown][] | undefined,
+  env: boolean,
 ): { globs: string[]; named: Set<string> } | undefined {
-  if (!flags) return undefined;
+  if (!flags || flags.some(([, v]) => typeof v === "string" && v.includes("%{"))) return undefined;
+  // The last value wins; of Go's strconv.ParseBool, any value but these is no false.
+  const envflag = flags.filter(([f]) => f === "envflag.enable").at(-1)?.[1];
+  const off = typeof envflag === "string" && ["0", "f", "F", "false", "FALSE", "False"].includes(envflag);
+  if (env && envflag !== undefined && !off) return undefined;
   const values = (v: unknown) => (typeof v === "string" && v !== "" ? v.split(",") : []);
   const named = new Set<string>();
   const globs: string[] = [];

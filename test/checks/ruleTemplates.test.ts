@@ -97,3 +97,35 @@ describe("network policies: the rule templates of a vmalert a chart runs itself 
     assert.equal(refusals([]), 1);
   });
 });
+
+describe("network policies: a chart's vmalert's template that another flag names however spelt is dialled", () => {
+  const cm = holding("ConfigMap", "t", {
+    "links.tmpl": `static_configs:\n- targets: ["http://${ADDRESS}"]\n`,
+  });
+  const GLOBS = "-rule.templates=/etc/vm/tpl/*.tmpl";
+  const refusals = (args: string[], container: Record<string, unknown> = {}) =>
+    podRefusals([chartVmalert([GLOBS, ...args], container), cm], "vmalert");
+
+  it("a -notifier.config not normalised, or relative to the working folder, names the template", () => {
+    // vmalert opens the path as given (os.ReadFile, app/vmalert/notifier/init.go:177), against its
+    // working folder when relative.
+    assert.equal(refusals(["-notifier.config=/etc/vm/tpl/./links.tmpl"]), 1);
+    assert.equal(refusals(["-notifier.config=tpl/links.tmpl"], { workingDir: "/etc/vm" }), 1);
+  });
+
+  it("a flag a %{VAR} placeholder or, with -envflag.enable, the environment may set, names it", () => {
+    // lib/envflag/envflag.go:33-40 (placeholders in args), 41-64 (flags from the environment).
+    const env = [{ name: "notifier_config", value: "/etc/vm/tpl/links.tmpl" }];
+    assert.equal(refusals(["-notifier.config=%{NOTIFIER}"]), 1);
+    assert.equal(refusals(["-envflag.enable=true"], { env }), 1);
+    assert.equal(refusals([], { env }), 0);
+  });
+
+  it("a VMAlert's extraEnvs, for which its operator enables -envflag.enable, may name it", () => {
+    const file = holding("ConfigMap", "t", { "links.tmpl": `{{ define "l" }}http://${ADDRESS}{{ end }}` });
+    const extraEnvs = [{ name: "notifier_config", value: "/etc/vm/configs/t/links.tmpl" }];
+    const spec = { configMaps: ["t"], extraArgs: GLOB };
+    assert.equal(podRefusals([cr("VMAlert", { ...spec, extraEnvs }), file], "vmalert-kps"), 1);
+    assert.equal(podRefusals([cr("VMAlert", spec), file], "vmalert-kps"), 0);
+  });
+});
