@@ -108,7 +108,8 @@ function pathsOf(spec: Record<string, any>, c: any, kind: string, name: string, 
  * its configuration names otherwise (a `url_file`), which is read as that field says, not as a
  * template. Undefined when the configuration is not read, or when a template's text may be
  * dialled: of the fields Alertmanager v0.28.1 dials, SNS's `api_url` alone is expanded as a
- * template (notify/sns/sns.go:110; every other expanded URL is a link in the notification sent).
+ * template (notify/sns/sns.go:110; every other expanded URL is a link in the notification sent),
+ * and it reads a template's text where it runs one (runsTemplate).
  */
 function templatesOf(
   text: string | undefined,
@@ -124,7 +125,7 @@ function templatesOf(
   if (!config || typeof config !== "object") return undefined;
   const receivers: any[] = Array.isArray(config.receivers) ? config.receivers : [];
   const sns = receivers.flatMap((r) => (Array.isArray(r?.sns_configs) ? r.sns_configs : []));
-  if (sns.some((s) => typeof s?.api_url === "string" && s.api_url.includes("{{"))) return undefined;
+  if (sns.some((s) => runsTemplate(s?.api_url))) return undefined;
   const dir = path.posix.dirname(file);
   const resolve = (p: string) => (path.posix.isAbsolute(p) ? p : path.posix.join(dir, p));
   const named = new Set<string>([file]);
@@ -141,6 +142,17 @@ function templatesOf(
     .filter((g: string) => !/[[\\]/.test(g))
     .map(resolve);
   return { globs, named };
+}
+
+/**
+ * Whether an SNS API URL Alertmanager expands runs a template a file defines, so that file's text
+ * may be the address it dials: Alertmanager parses the URL as one more template in a copy of the
+ * files' (v0.28.1 template/template.go:134-143), where only a `template` or `block` action runs
+ * another (Go text/template); none of its functions does (template.go:171-210). A URL templated from
+ * the alert alone (`https://sns.{{ .CommonLabels.region }}.amazonaws.com`) reads no file.
+ */
+function runsTemplate(url: unknown): boolean {
+  return typeof url === "string" && /\{\{-?\s*(template|block)\b/.test(url);
 }
 
 /** Whether `file` is one of an Alertmanager's notification templates (templatesOf). */
@@ -397,8 +409,8 @@ function operatorTemplates(cr: K8sObject, reads: ObjectRead[], objects: Placed[]
 }
 
 /**
- * Whether a config CR of the stack gives an SNS receiver a templated API URL, which Alertmanager
- * expands, templates included, and dials (alertmanager v0.28.1 notify/sns/sns.go:110): an
+ * Whether a config CR of the stack gives an SNS receiver an API URL that runs a template
+ * (runsTemplate), which Alertmanager expands and dials (alertmanager v0.28.1 notify/sns/sns.go:110): an
  * AlertmanagerConfig's `snsConfigs[].apiURL` (prometheus-operator v0.93.0 accepts a template there,
  * pkg/alertmanager/validation/v1alpha1/validation.go:451-455, and writes it as `api_url`,
  * amcfg.go:1527-1528; the VictoriaMetrics operator converts the CR for its VMAlertmanagers,
@@ -420,7 +432,7 @@ function configCrExpandsSns(objects: Placed[]): boolean {
     const urls = receivers.flatMap((r) =>
       Array.isArray(r?.[list]) ? r[list].map((x: any) => x?.[field]) : [],
     );
-    return urls.some((u) => typeof u === "string" && u.includes("{{"));
+    return urls.some(runsTemplate);
   });
 }
 

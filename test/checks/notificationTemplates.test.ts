@@ -7,7 +7,7 @@
  * ...: no NetworkPolicy of monitoring lets it reach Deployment monitoring/loki-gateway"), as did
  * production with `chartValues.kube-prometheus-stack.alertmanager.templateFiles`. What Alertmanager
  * does dial still counts: its configuration, a file it names (`url_file`), a template when SNS's
- * `api_url` is one (alertmanager v0.28.1 notify/sns/sns.go:110), a file its globs do not match.
+ * `api_url` runs one (alertmanager v0.28.1 notify/sns/sns.go:110), a file its globs do not match.
  */
 import { strict as assert } from "assert";
 import { checkAddresses } from "../../checks/addresses";
@@ -165,6 +165,25 @@ describe("network policies: an operator's notification templates are dialled whe
     assert.equal(podRefusals([vmam, cm, vmConfig(templated)], "vmalertmanager-kps"), 1);
     assert.equal(podRefusals([vmam, cm, amConfig(templated)], "vmalertmanager-kps"), 1);
     assert.equal(podRefusals([vmam, cm, vmConfig("https://sns.example")], "vmalertmanager-kps"), 0);
+  });
+
+  it("an API URL templated from the alert alone reaches no template file: the templates stay text", () => {
+    // Alertmanager parses the URL as one more template beside the files (v0.28.1
+    // template/template.go:134-143); only a template or block action runs a file's, no function
+    // of it does (template.go:171-210).
+    const region = "https://sns.{{ .CommonLabels.region }}.amazonaws.com";
+    assert.equal(podRefusals([cr("Alertmanager", {}), secret, amConfig(region)], "alertmanager-kps"), 0);
+    assert.equal(podRefusals([vmam, cm, vmConfig(region)], "vmalertmanager-kps"), 0);
+    assert.equal(
+      podRefusals([vmam, cm, vmConfig('{{- block "link" . }}x{{ end }}')], "vmalertmanager-kps"),
+      1,
+    );
+    const sns = (url: string) => `- name: sns\n  sns_configs:\n  - api_url: '${url}'\n`;
+    assert.equal(chartRefusals({ "alertmanager.yml": config(sns(region)), "links.tmpl": LINK }), 0);
+    assert.equal(
+      chartRefusals({ "alertmanager.yml": config(sns("{{template `link` .}}")), "links.tmpl": LINK }),
+      1,
+    );
   });
 });
 
