@@ -119,6 +119,45 @@ interface Wanted {
   panel?: PanelTarget;
 }
 
+/**
+ * Prometheus' HTTP API refuses a range query of more than 11000 steps (web/api/v1/api.go queryRange,
+ * v2.42.0:487, v3.7.3:607); the look-behind of dualWriteBegan keeps within it.
+ */
+const MAX_POINTS = 11000;
+
+/**
+ * When the dual write began: the time of the backend's first `count(up)` in the window, and when
+ * that is the window's first step, from `behind` seconds before it (what a query reads behind the
+ * window's first step); undefined when no `up` falls inside the window. Asked only over the
+ * window, a backend with data at the window's first step was taken as holding all a query reads
+ * behind it, and a query reading further back than a young dual write was compared, and
+ * differed, instead of waiting. Over a long look-behind the step widens to keep within
+ * {@link MAX_POINTS}; a point has data only at or after a sample, so the beginning found is
+ * never earlier than the true one.
+ */
+async function dualWriteBegan(
+  backend: { base: string; headers: Record<string, string> },
+  at: { windowStart: number; end: number; step: number; behind: number; timeoutMs: number },
+): Promise<number | undefined> {
+  const first = async (start: number, end: number, step: number) => {
+    const ups = await rangeQuery(
+      backend.base,
+      "count(up)",
+      { start, end, step },
+      { headers: backend.headers, timeoutMs: at.timeoutMs },
+    );
+    return Math.min(...ups.flatMap((s) => s.values.map(([t]) => t)));
+  };
+  const inWindow = await first(at.windowStart, at.end, at.step);
+  if (!Number.isFinite(inWindow)) return undefined;
+  if (inWindow > at.windowStart || at.behind <= 0) return inWindow;
+  const step = Math.ceil(at.behind / MAX_POINTS / at.step) * at.step;
+  return Math.min(
+    inWindow,
+    await first(at.windowStart - Math.ceil(at.behind / step) * step, at.windowStart, step),
+  );
+}
+
 export async function checkBackendAgrees(ctx: VerifyContext): Promise<CheckResult> {
   const id = "backend-agrees" as const;
   const { exp, gate, next } = ctx;
@@ -139,23 +178,6 @@ export async function checkBackendAgrees(ctx: VerifyContext): Promise<CheckResul
   const scrape = await scrapeIntervalSeconds(prom.base, opts.queryTimeoutMs);
   const end = alignDown(ctx.now() - opts.skipRecentSeconds, step);
   const windowStart = alignUp(end - opts.windowSeconds, step);
-  // When the dual write began, as far as the window reaches: the backend's first `up` sample.
-  const ups = await rangeQuery(
-    backend.base,
-    "count(up)",
-    { start: windowStart, end, step },
-    {
-      headers: backend.headers,
-      timeoutMs: opts.queryTimeoutMs,
-    },
-  );
-  const firstUp = Math.min(...ups.flatMap((s) => s.values.map(([t]) => t)));
-  if (!Number.isFinite(firstUp))
-    return {
-      id,
-      status: "fail",
-      detail: `${backend.name} holds no \`up\` sample between ${iso(windowStart)} and ${iso(end)}: nothing was written to it (see remote-write)`,
-    };
   const wanted: Wanted[] = exp.panelTargets.map((p) => ({
     source: `dashboard "${p.dashboard}", panel "${p.panel}" (${p.refId})`,
     expr: p.expr,
@@ -212,6 +234,20 @@ export async function checkBackendAgrees(ctx: VerifyContext): Promise<CheckResul
   }
 
   const entries = [...byExpr];
+  // When the dual write began, as far back as any query reads from the window's first step.
+  const firstUp = await dualWriteBegan(backend, {
+    windowStart,
+    end,
+    step,
+    behind: Math.max(0, ...entries.map(([expr]) => lookBehindSeconds(expr, scrape))),
+    timeoutMs: opts.queryTimeoutMs,
+  });
+  if (firstUp === undefined)
+    return {
+      id,
+      status: "fail",
+      detail: `${backend.name} holds no \`up\` sample between ${iso(windowStart)} and ${iso(end)}: nothing was written to it (see remote-write)`,
+    };
   let done = 0;
   const compareOne = async ([
     expr,
@@ -219,10 +255,11 @@ export async function checkBackendAgrees(ctx: VerifyContext): Promise<CheckResul
   ]: (typeof entries)[number]): Promise<QueryReport> => {
     const { tolerance, why } = toleranceFor(expr, exp.backend, scrape);
     const base = { query: expr, sources, tolerance, toleranceFrom: why };
+    // A dual write that began before all this query reads at the window's first step skips
+    // nothing: firstUp + its look-behind is then at or before the window's start.
     const from = Math.max(
       alignUp(end - rangeSeconds, step),
-      // Data at the window's first step: the dual write began before the window, nothing to skip.
-      firstUp <= windowStart ? -Infinity : alignUp(firstUp + lookBehindSeconds(expr, scrape), step),
+      alignUp(firstUp + lookBehindSeconds(expr, scrape), step),
     );
     try {
       if (from > end)

@@ -33,9 +33,10 @@
  * are Prometheus' and the tests' own: Prometheus 2.42 applies its first targets and Alertmanagers
  * 5 s after it starts (prometheus v2.42.0 225c61122d88, scrape/manager.go reloader(),
  * discovery/manager.go updatert), and backendAgrees.test.ts then waits 6 s of dual write, its
- * window case 8 s because it compares the 3 s that end 4 s back (skipRecentSeconds), which must lie
- * inside the dual write (verify/agreeCheck.ts: the backend's first `up` at or before the window's
- * start, else "too-recent"); that case waits for the rest itself, mostly spent by the tests before.
+ * window case 11 s because it compares the 3 s that end 4 s back (skipRecentSeconds) by a query of
+ * `[2s]`, which with the 3 s it reads behind them must lie inside the dual write (verify/agreeCheck.ts,
+ * else "too-recent"), its young dual write's case 16 s; those cases wait for the rest themselves,
+ * mostly spent by the tests before.
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -233,6 +233,7 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
   async function copyToBackend(
     metric: string,
     edit: (v: number, t: number, at: number) => number | undefined,
+    into = vm.url,
   ): Promise<number> {
     const at = Date.now() / 1000;
     const raw = async (
@@ -252,8 +253,8 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
       }),
       ...markers.map(([t]) => ({ ms: Math.round(t * 1000), value: "stale" as const })),
     ];
-    await remoteWrite(`${vm.url}/api/v1/write`, [{ labels: series.metric, samples }]);
-    await fetch(`${vm.url}/internal/force_flush`);
+    await remoteWrite(`${into}/api/v1/write`, [{ labels: series.metric, samples }]);
+    await fetch(`${into}/internal/force_flush`);
     return at;
   }
 
@@ -467,25 +468,70 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
     return { url: `http://127.0.0.1:${(server.address() as any).port}`, most: () => most };
   }
 
-  it("the window: a query reading back past the dual write's beginning waits; a window inside the dual write compares it", async () => {
-    // The 3 s that end 4 s back (skipRecentSeconds) lie inside the dual write after 7 s; 1 s spare.
-    await dualWriteFor(8);
+  it("the window: a query reading back past the dual write's beginning waits, over a window before it or inside it; one reading within it compares", async () => {
+    // The 3 s that end 4 s back (skipRecentSeconds), and the 3 s a query of `[2s]` reads behind
+    // their first step, lie inside the dual write after 10 s; 1 s spare.
+    await dualWriteFor(11);
     // It reads 10 m back, more than this file's dual write can have lasted (mocha's 40 s bound on
-    // the before hook and on each of its 10 tests: 7 m 20 s), over a window of an hour, which
-    // begins before the dual write: the check finds the dual write's beginning only inside the
-    // window (verify/agreeCheck.ts). With 30 s over 20 s, it was too recent only while the dual
-    // write was younger than 24 s: under load (~40 load average on 2 cores) the tests before it
-    // took longer and it "agrees", 3 runs of 5.
+    // the before hook and on each of its 11 tests: 8 m), whether the window (an hour) begins
+    // before the dual write or (3 s) inside it: the check looks for the dual write's beginning as
+    // far back as a query reads behind the window's first step (verify/agreeCheck.ts). With 30 s
+    // over 20 s, it was too recent only while the dual write was younger than 24 s: under load
+    // (~40 load average on 2 cores) the tests before it took longer and it "agrees", 3 runs of 5.
     const expr = "sum(max_over_time(up[10m]))";
-    const early = await agree([expr], vm.url, { windowSeconds: 3600 });
-    assert.equal(early.q(expr)!.verdict, "too-recent", early.detail);
-    assert.match(
-      early.q(expr)!.note!,
-      /it reads 601s back and the backend's data begins .*: comparable from/,
-    );
-    const inside = await agree([expr], vm.url, { windowSeconds: 3 });
-    assert.equal(inside.q(expr)!.verdict, "agrees", inside.detail);
+    for (const windowSeconds of [3600, 3]) {
+      const early = await agree([expr], vm.url, { windowSeconds });
+      assert.equal(early.q(expr)!.verdict, "too-recent", early.detail);
+      assert.match(
+        early.q(expr)!.note!,
+        /it reads 601s back and the backend's data begins .*: comparable from/,
+      );
+    }
+    const short = "sum(max_over_time(up[2s]))";
+    const inside = await agree([short], vm.url, { windowSeconds: 3 });
+    assert.equal(inside.q(short)!.verdict, "agrees", inside.detail);
     assert.equal(inside.status, "pass");
+  });
+
+  it("a young dual write inside an older window: a query reading back past its beginning waits; a true difference still fails", async function () {
+    // A backend of its own whose dual write began 12 s before the copy's time: the compared 3 s,
+    // ending 4 s back, lie inside it, and Prometheus holds 16 s and more behind them. The check
+    // found the dual write's beginning only inside the window: a backend with data at the
+    // window's first step was taken as holding everything a query reads behind it, and counting
+    // `up` over 10 m "differed" (Prometheus counts the samples from before the copy began).
+    await dualWriteFor(16);
+    const vp = await freePort();
+    const young = await startServer(
+      requireTool(this, "victoria-metrics", "victoria-metrics"),
+      [
+        `-storageDataPath=${path.join(tmpDir("agree-young"), "vm")}`,
+        `-httpListenAddr=127.0.0.1:${vp}`,
+        "-search.latencyOffset=0s",
+        "-loggerLevel=ERROR",
+      ],
+      vp,
+      "/health",
+    );
+    closers.push(() => void young.stop(0));
+    const since = (v: number, t: number, at: number) => (t >= at - 12 ? v : undefined);
+    const at = await copyToBackend('up{job="probe"}', since, young.url);
+    await copyToBackend(
+      "probe_changed",
+      (v, t, a) => (t >= a - 12 ? nearMiddle((x) => x * 10)(v, t, a) : undefined),
+      young.url,
+    );
+    const counted = 'sum(count_over_time(up{job="probe"}[10m]))';
+    const r = await agree(
+      [counted, 'up{job="probe"}', "probe_changed"],
+      young.url,
+      { windowSeconds: 3 },
+      () => at,
+    );
+    assert.equal(r.q(counted)!.verdict, "too-recent", r.detail);
+    assert.match(r.q(counted)!.note!, /it reads 601s back and the backend's data begins .*: comparable from/);
+    assert.equal(r.q('up{job="probe"}')!.verdict, "agrees", r.detail);
+    assert.equal(r.q("probe_changed")!.verdict, "differs", r.detail);
+    assert.equal(r.status, "fail", r.detail);
   });
 
   it("a query only the backend refuses fails, reported with both answers", async () => {
