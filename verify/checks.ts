@@ -340,7 +340,15 @@ export async function checkLogs(ctx: VerifyContext): Promise<CheckResult> {
   }
   if (canary) {
     const api = await defaultMetrics(ctx);
-    const entries = await instantQuery(api.base, "sum(loki_canary_entries_total)", { headers: api.headers });
+    // Over the lookback (5 m, as in checkHistory), not at this instant: a failed scrape of the
+    // canary marks its series stale and an instant selector leaves them out until the next
+    // scrape, though the canary was scraped. last_over_time reads past the marker: Prometheus
+    // (promql/engine.go:1909 at v2.42.0, :2652 at v3.7.3) and VictoriaMetrics, which drops
+    // staleness markers before every rollup but default_rollup and stale_samples_over_time
+    // (app/vmselect/promql/eval.go dropStaleNaNs; read, not run).
+    const entries = await instantQuery(api.base, "sum(last_over_time(loki_canary_entries_total[5m]))", {
+      headers: api.headers,
+    });
     if (entries.length === 0)
       problems.push(`${api.name} has no loki_canary_entries_total (canary not scraped)`);
     for (const m of CANARY_LOSS_METRICS) {
