@@ -108,8 +108,12 @@ export async function checkRemoteWrite(ctx: VerifyContext): Promise<CheckResult>
   const prom = await metricsApi(ctx, "prometheus");
   const q = (expr: string) => instantQuery(prom.base, expr);
   const key = (m: Record<string, string>) => m.remote_name || m.url || "queue";
+  // The gauges over the lookback (5 m, as in checkHistory), not at this instant: a failed scrape of
+  // Prometheus by itself marks them stale, and an instant selector found "no remote-write queue"
+  // until the next scrape. last_over_time reads past the marker and keeps the labels.
+  const last = (m: string) => `last_over_time(${m}[5m])`;
   const [sent, failed, retried, lag, promUp] = await Promise.all([
-    q("prometheus_remote_storage_queue_highest_sent_timestamp_seconds"),
+    q(last("prometheus_remote_storage_queue_highest_sent_timestamp_seconds")),
     q(
       `sum by (remote_name, url) (increase(prometheus_remote_storage_samples_failed_total[${REMOTE_WRITE_WINDOW}]))`,
     ),
@@ -117,7 +121,7 @@ export async function checkRemoteWrite(ctx: VerifyContext): Promise<CheckResult>
       `sum by (remote_name, url) (increase(prometheus_remote_storage_samples_retried_total[${REMOTE_WRITE_WINDOW}]))`,
     ),
     q(
-      "max by (remote_name, url) (prometheus_remote_storage_highest_timestamp_in_seconds - ignoring(remote_name, url) group_right prometheus_remote_storage_queue_highest_sent_timestamp_seconds)",
+      `max by (remote_name, url) (${last("prometheus_remote_storage_highest_timestamp_in_seconds")} - ignoring(remote_name, url) group_right ${last("prometheus_remote_storage_queue_highest_sent_timestamp_seconds")})`,
     ),
     q("count(up)"),
   ]);

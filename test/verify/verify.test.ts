@@ -78,6 +78,8 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
   let canaryMissing = 0;
   /** While true, the canary answers its scrapes HTTP 500 (a failed scrape: `up` 0). */
   let canaryDown = false;
+  /** While true, Prometheus' scrapes of itself (through a proxy) answer HTTP 500. */
+  let promSelfDown = false;
   const grafanaState = { defaults: 1, healthy: true, queryError: "" };
   const fakes: { close(): void }[] = [];
   let loki = "",
@@ -118,6 +120,25 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
         : undefined,
     );
     fakes.push(canary);
+    // Prometheus scrapes itself through this, which fails the scrape while promSelfDown.
+    const selfScrape = http.createServer((req, res) => {
+      if (promSelfDown) {
+        res.writeHead(500, { "Content-Type": "text/plain" });
+        res.end("down on purpose");
+        return;
+      }
+      const on = http.request(
+        { host: "127.0.0.1", port: pp, path: req.url, method: req.method, headers: req.headers },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
+      on.on("error", () => res.destroy());
+      req.pipe(on);
+    });
+    await new Promise<void>((r) => selfScrape.listen(0, "127.0.0.1", () => r()));
+    fakes.push(selfScrape);
     // The program's Alertmanager config; Debian's 0.25 lacks url_file, so the heartbeat URL is given
     // literally: a closed loopback port (nothing leaves the machine).
     const amConfig = JSON.parse(
@@ -164,7 +185,10 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
           },
         ],
         scrape_configs: [
-          { job_name: "prometheus", static_configs: [{ targets: [`127.0.0.1:${pp}`] }] },
+          {
+            job_name: "prometheus",
+            static_configs: [{ targets: [`127.0.0.1:${(selfScrape.address() as any).port}`] }],
+          },
           { job_name: "victoriametrics", static_configs: [{ targets: [`127.0.0.1:${vp}`] }] },
           { job_name: "alertmanager", static_configs: [{ targets: [`127.0.0.1:${ap}`] }] },
           { job_name: "loki-canary", static_configs: [{ targets: [canary.url.replace("http://", "")] }] },
@@ -388,6 +412,16 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
       10_000,
       what,
     );
+  /** verify "dw" (with `args`) while `fail` makes `job`'s scrapes fail, once Prometheus saw one fail. */
+  async function verifyWhileFailing(job: string, fail: (on: boolean) => void, args: string[] = []) {
+    fail(true);
+    try {
+      await promAnswers(`up{job="${job}"} == 0`, `a failed scrape of ${job}`);
+      return await verify("dw", args);
+    } finally {
+      fail(false);
+    }
+  }
 
   it("history (--gate backend-primary): fails until the backend holds the dashboards' series from 14 days back", async () => {
     // Prometheus has ALERTS once the Watchdog fires (its first evaluations).
@@ -409,14 +443,11 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
       "vm_rows_inserted_total",
     ];
     // A failed scrape (as under load) leaves the canary's series stale: still what Prometheus has.
-    canaryDown = true;
-    let partial = "";
-    try {
-      await promAnswers('up{job="loki-canary"} == 0', "a failed scrape of the canary");
-      partial = (await verify("dw", ["--gate", "backend-primary"])).check("history")!.detail;
-    } finally {
-      canaryDown = false;
-    }
+    const failing = await verifyWhileFailing("loki-canary", (on) => (canaryDown = on), [
+      "--gate",
+      "backend-primary",
+    ]);
+    const partial = failing.check("history")!.detail;
     // Back up before the next test reads the canary: a scrape that succeeds again.
     await promAnswers(
       'up{job="loki-canary"} == 1 and on () loki_canary_entries_total',
@@ -528,14 +559,7 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
     }
     // A failed scrape of the canary (as under load) leaves its series stale until the next: it
     // was scraped, and lost nothing. An instant selector found no loki_canary_entries_total.
-    canaryDown = true;
-    let down: Awaited<ReturnType<typeof verify>>;
-    try {
-      await promAnswers('up{job="loki-canary"} == 0', "a failed scrape of the canary");
-      down = await verify("dw");
-    } finally {
-      canaryDown = false;
-    }
+    const down = await verifyWhileFailing("loki-canary", (on) => (canaryDown = on));
     assert.equal(down.check("logs")!.status, "pass", down.check("logs")!.detail);
     assert.match(down.check("logs")!.detail, /canary lost nothing in 15m/);
     // (Last of the checks on the dual-write stack: the counter's increase stays for 15 minutes.)
@@ -653,6 +677,17 @@ exec sleep 30
     assert.equal(started.length, 2);
     await until(() => Promise.resolve(started.every((pid) => !alive(pid))), 3000, "the forwards to stop");
     assert.ok(!out.includes("s3cret-pw"));
+  });
+
+  it("remote-write: a failed scrape of Prometheus itself does not fail it", async () => {
+    await verifyUntil("remote-write", "pass");
+    // Its queue gauges go stale until the next scrape: an instant selector found no queue.
+    const down = await verifyWhileFailing("prometheus", (on) => (promSelfDown = on));
+    assert.equal(down.check("remote-write")!.status, "pass", down.check("remote-write")!.detail);
+    await promAnswers(
+      'up{job="prometheus"} == 1 and on () prometheus_remote_storage_queue_highest_sent_timestamp_seconds',
+      "Prometheus scraped again",
+    );
   });
 
   it("remote-write: with the backend stopped it fails and verify exits 1", async () => {
