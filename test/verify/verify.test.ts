@@ -557,8 +557,7 @@ describe("verify: the running stack's own APIs, per phase (real Prometheus, Vict
     } finally {
       lokiNodes = ["node-a", "node-b"];
     }
-    // A failed scrape of the canary (as under load) leaves its series stale until the next: it
-    // was scraped, and lost nothing. An instant selector found no loki_canary_entries_total.
+    // A failed canary scrape (as under load): its series stale until the next, yet it was scraped.
     const down = await verifyWhileFailing("loki-canary", (on) => (canaryDown = on));
     assert.equal(down.check("logs")!.status, "pass", down.check("logs")!.detail);
     assert.match(down.check("logs")!.detail, /canary lost nothing in 15m/);
