@@ -62,6 +62,7 @@ import { protectionLostVerdicts } from "./protectionLost";
 import { seriesCapVerdicts } from "./seriesCapShrink";
 import { foldTakeoverRemoved } from "./takeoverRemoved";
 import { withKeptWayOut } from "./keptWayOut";
+import { withUnrenderedSecrets } from "./secretBranches";
 
 /** An `--against` file and the export read from it (against.ts readExport). */
 export interface AgainstExport {
@@ -370,12 +371,19 @@ async function againstSection(
   // Its commands name the project folder when verify would not read it without --dir.
   const dir = commandDir(root);
   // At the update step without takeover.running, a refusal the key removes says so (keptWayOut.ts).
-  const { report: change, verdicts: keyUnset } = await withKeptWayOut(
-    await objectsChange(previous, result, against, judged, at, dir),
+  // A release the previous export's ciphertext leaves unrendered is not judged (secretBranches.ts).
+  const { report: objects, verdicts: unrendered } = withUnrenderedSecrets(
     previous,
-    result,
-    { root, stack, against, runningFlag, at, dir },
+    await objectsChange(previous, result, against, judged, at, dir),
   );
+  const { report: change, verdicts: keyUnset } = await withKeptWayOut(objects, previous, result, {
+    root,
+    stack,
+    against,
+    runningFlag,
+    at,
+    dir,
+  });
   // A moved tenant is stack-wide: the objects below show only the headers that carry it.
   const tenants = tenantMoveVerdicts(previous, result.export, at);
   // A backend swapped is stack-wide too: the objects below show the old one's deletions, whose
@@ -434,6 +442,7 @@ async function againstSection(
   // old tenant stays readable (previousTenants), the dashboards removed, an image downgrade or a lower
   // series limit a warning.
   const said = [
+    ...unrendered,
     ...keyUnset,
     backend,
     buckets,

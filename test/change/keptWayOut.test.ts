@@ -69,6 +69,8 @@ describe("--against the import step's deployed state at the update step without 
       };
       runs.plaintext = await check("plaintext", atUpdate(text), grafanaClaim({ plaintext: "true" }));
       runs.ciphertext = await check("ciphertext", atUpdate(text), grafanaClaim({ ciphertext: "v1:AAAA" }));
+      // Grafana's claim as it ran, off, held as a secret readable: the cluster has no claim of Grafana.
+      runs.plainOff = await check("plain-off", atUpdate(text), grafanaClaim({ plaintext: "false" }));
     } finally {
       fs.writeFileSync(file, text);
     }
@@ -136,26 +138,30 @@ describe("--against the import step's deployed state at the update step without 
     assert.match(r.stdout, /; 1 refused \(1 stack-wide, above the objects\)/);
   });
 
-  it("leaves the refusals of a release whose kept values the export holds as ciphertext unjudged by the key, and says so", () => {
-    const r = runs.ciphertext;
+  /** Refused only by the missing key at the 3 places of the export without Grafana's claim: no refusal of a claim the cluster never had. */
+  const refusedAsWithoutGrafanaClaim = (r: (typeof runs)[string]) => {
     const line = theKeyLine(r);
     assert.match(line, /refused at 3 places: /);
     assert.doesNotMatch(line, /grafana/);
-    const notes = r.stdout.split("\n").filter((l) => l.startsWith("NOTE takeover.running"));
+    assert.doesNotMatch(r.stdout, /REFUSED PersistentVolumeClaim monitoring\/grafana/);
+    assert.match(r.stdout, /; 1 refused \(1 stack-wide, above the objects\)/);
+  };
+
+  it("reads a boolean the export holds as a readable secret as it ran: Grafana's claim off invents no claim in the previous state", () => {
+    const r = runs.plainOff;
+    refusedAsWithoutGrafanaClaim(r);
+    assert.doesNotMatch(r.stdout, /\nNOTE /);
+  });
+
+  it("does not judge the objects of a release whose boolean the export holds as ciphertext only, and says so instead of refusing them", () => {
+    const r = runs.ciphertext;
+    refusedAsWithoutGrafanaClaim(r);
+    const notes = r.stdout.split("\n").filter((l) => l.startsWith("NOTE "));
     assert.equal(notes.length, 1, r.stdout);
     assert.match(
       notes[0],
-      /^NOTE takeover\.running is not set in \S+Pulumi\.takeover\.yaml: whether it would remove the refusals of release monitoring\/grafana below is not judged: the previous export holds that release's persistence\.enabled as ciphertext only \(a pulumi stack export without --show-secrets\), which is not read offline/,
+      /^NOTE the change of release monitoring\/grafana's objects is not judged: the previous export holds its persistence\.enabled \(a boolean in the chart's values\.yaml\) as ciphertext only \(a pulumi stack export without --show-secrets\), and offline a secret renders as a placeholder text, which Helm reads as true where it branches on the value/,
     );
     assert.doesNotMatch(notes[0], /v1:AAAA/);
-    // Its refusals stay, each in its own words.
-    assert.equal(
-      r.stdout
-        .split("\n")
-        .filter((l) => l.startsWith("     REFUSED PersistentVolumeClaim monitoring/grafana")).length,
-      2,
-      r.stdout,
-    );
-    assert.match(r.stdout, /; 3 refused \(1 stack-wide, above the objects\)/);
   });
 });
