@@ -1060,18 +1060,24 @@ function hostHint(path: (string | number)[], found: unknown, input: unknown): st
 function caseHint(path: (string | number)[], found: unknown, input: unknown): string {
   if (typeof found !== "string" || found === found.toLowerCase()) return "";
   const near = found.toLowerCase();
-  // Not the name another item of its list has (a pool's, a receiver's: each unique): renamed onto
-  // it, the item would be refused as a second of that name.
+  // Not the name another item of its list has, or would have by the same hint (a pool's, a
+  // receiver's: each unique; "Edge" beside "EDGE"): renamed onto it, the item would be refused as a
+  // second of that name.
   if (siblingNamed(path, near, input)) return "";
   return schemaAt(path, input)?.safeParse(near).success ? `; did you mean "${near}"?` : "";
 }
 
-/** Whether `path` is a list item's `name` and another item of that list is named `name`. */
+/** Whether `path` is a list item's `name` and another item of that list is named `name` in any case. */
 function siblingNamed(path: (string | number)[], name: string, input: unknown): boolean {
   const index = path[path.length - 2];
   if (typeof index !== "number" || path[path.length - 1] !== "name") return false;
   const list = valueAt(input, path.slice(0, -2));
-  return Array.isArray(list) && list.some((o, j) => j !== index && isMap(o) && o.name === name);
+  return (
+    Array.isArray(list) &&
+    list.some(
+      (o, j) => j !== index && isMap(o) && typeof o.name === "string" && o.name.toLowerCase() === name,
+    )
+  );
 }
 
 /**

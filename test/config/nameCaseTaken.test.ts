@@ -43,6 +43,12 @@ describe("config: a name in capitals is not told the lowercase another item of i
     );
   });
 
+  it("offers no lowercase name to two items that would both take it: followed, each would be refused as a second of it", () => {
+    const text = `${BASE}${STORE}  ${P("nodePools")}:\n${POOL("Edge")}${POOL("EDGE")}`;
+    for (const key of ["nodePools[0].name", "nodePools[1].name"])
+      assert.ok(!at(text, key).includes("did you mean"), at(text, key));
+  });
+
   it("still offers a free lowercase name, and that name, followed, passes", () => {
     const text = stack("Edge", "Ops");
     assert.match(at(text, "nodePools[1].name"), /; did you mean "edge"\?$/);
