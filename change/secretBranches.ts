@@ -11,7 +11,7 @@ import { mapSecrets, secretPlaintext } from "@homelab-observability/contract";
 import { RELEASE_TYPE } from "../model/names";
 import type { KindTree } from "../config/chartKeys";
 import { chartKeysAt } from "../synth/render/chartFacts";
-import type { StackExport } from "../synth/synthesize";
+import { synthesized, type StackExport } from "../synth/synthesize";
 import type { ChangeReport } from "./change";
 
 /** A release of the previous export and the values paths it holds as ciphertext where its chart's default is a boolean or a number. */
@@ -34,6 +34,9 @@ function kindAt(kinds: KindTree | undefined, path: (string | number)[]): "boolea
 /** The releases of `previous` whose rendering a ciphertext-only secret leaves unknown. */
 function unrendered(previous: StackExport, keysAt = chartKeysAt): Unrendered[] {
   const found: Unrendered[] = [];
+  // A synthesis' secrets (synthesize.ts: ciphertext "synth-redacted") are the program's own, which
+  // its next synthesis renders as the same placeholder: no deployment's value stands behind them.
+  if (synthesized(previous)) return found;
   for (const r of previous.deployment.resources) {
     if (r.type !== RELEASE_TYPE) continue;
     const i = r.inputs ?? {};
