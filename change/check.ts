@@ -298,8 +298,9 @@ async function objectsChange(
   judged: JudgedAsRunning | undefined,
   at: OverridePlace,
   dir: string | undefined,
-): Promise<ChangeReport> {
-  return changeAgainst(previous, result, {}, at, dir).catch((e: unknown) => {
+): Promise<ReturnType<typeof withUnrenderedSecrets>> {
+  // A release the previous export's ciphertext leaves unrendered is not judged (secretBranches.ts).
+  const report = await changeAgainst(previous, result, {}, at, dir).catch((e: unknown) => {
     // The synthesis' own releases that do not render are said by synth, which then runs no change
     // check; here it is the previous export's (its values, or a chart version the cache lacks the
     // render of), said as synth says its own: an input of --against (exit 2), no unexpected error.
@@ -310,6 +311,7 @@ async function objectsChange(
       e instanceof ChartCacheError ? previousArchivesMissing(against, previous, e, judged) : undefined;
     throw missing ?? e;
   });
+  return withUnrenderedSecrets(previous, report);
 }
 
 /**
@@ -371,12 +373,8 @@ async function againstSection(
   // Its commands name the project folder when verify would not read it without --dir.
   const dir = commandDir(root);
   // At the update step without takeover.running, a refusal the key removes says so (keptWayOut.ts).
-  // A release the previous export's ciphertext leaves unrendered is not judged (secretBranches.ts).
-  const { report: objects, verdicts: unrendered } = withUnrenderedSecrets(
-    previous,
-    await objectsChange(previous, result, against, judged, at, dir),
-  );
-  const { report: change, verdicts: keyUnset } = await withKeptWayOut(objects, previous, result, {
+  const seen = await objectsChange(previous, result, against, judged, at, dir);
+  const { report: change, verdicts: keyUnset } = await withKeptWayOut(seen.report, previous, result, {
     root,
     stack,
     against,
@@ -442,7 +440,7 @@ async function againstSection(
   // old tenant stays readable (previousTenants), the dashboards removed, an image downgrade or a lower
   // series limit a warning.
   const said = [
-    ...unrendered,
+    ...seen.verdicts,
     ...keyUnset,
     backend,
     buckets,

@@ -17,7 +17,7 @@ import type { ChangeReport } from "./change";
 /** A release of the previous export and the values paths it holds as ciphertext where its chart's default is a boolean or a number. */
 interface Unrendered {
   /** `<namespace>/<name>`, as its objects' owner names it. */
-  release: string;
+  named: string;
   paths: { path: string; kind: "boolean" | "number" }[];
 }
 
@@ -55,7 +55,7 @@ function unrendered(previous: StackExport, keysAt = chartKeysAt): Unrendered[] {
     });
     if (paths.length > 0) {
       const name = String(i.name ?? r.urn.split("::").pop());
-      found.push({ release: `${String(i.namespace ?? "default")}/${name}`, paths });
+      found.push({ named: `${String(i.namespace ?? "default")}/${name}`, paths });
     }
   }
   return found;
@@ -71,16 +71,16 @@ export function withUnrenderedSecrets(
   keysAt = chartKeysAt,
 ): { report: ChangeReport; verdicts: { line: string; refused: false }[] } {
   const found = unrendered(previous, keysAt).filter((u) =>
-    report.refused.some((e) => e.owner === `release ${u.release}`),
+    report.refused.some((e) => e.owner === `release ${u.named}`),
   );
   if (found.length === 0) return { report, verdicts: [] };
-  const owners = new Set(found.map((u) => `release ${u.release}`));
+  const owners = new Set(found.map((u) => `release ${u.named}`));
   const entries = report.entries.map((e) => (owners.has(e.owner) ? { ...e, refused: [] } : e));
   const one = found.length === 1;
   const pathsOf = (u: Unrendered) =>
     u.paths.map((p) => `${p.path} (a ${p.kind} in the chart's values.yaml)`).join(", ");
-  const held = one ? `its ${pathsOf(found[0])}` : found.map((u) => `${u.release}'s ${pathsOf(u)}`).join("; ");
-  const whose = one ? `release ${found[0].release}` : `releases ${found.map((u) => u.release).join(", ")}`;
+  const held = one ? `its ${pathsOf(found[0])}` : found.map((u) => `${u.named}'s ${pathsOf(u)}`).join("; ");
+  const whose = one ? `release ${found[0].named}` : `releases ${found.map((u) => u.named).join(", ")}`;
   const line =
     `NOTE the change of ${whose}'s objects is not judged: the previous export holds ${held} as ciphertext only (a pulumi stack export without --show-secrets), ` +
     `and offline a secret renders as a placeholder text, which Helm reads as true where it branches on the value, so what ${one ? "that release" : "each"} rendered is not known and no change of ${one ? "its" : "their"} objects is refused here. ` +
