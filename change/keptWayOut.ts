@@ -13,6 +13,7 @@ import { KEPT_VALUES, keepRunningValues, shellWord, type RunningRelease } from "
 import { RELEASE_TYPE } from "../model/names";
 import { synthCommand } from "../model/phases";
 import { shownFile, stackFilePath } from "../config/paths";
+import { chartName } from "../synth/render/release";
 import type { OverridePlace } from "../synth/report";
 import { synthesized, type StackExport, type SynthResult } from "../synth/synthesize";
 import { changeAgainst, NotRenderedError, stateOf } from "./against";
@@ -104,9 +105,7 @@ async function keptAsPrevious(
       const release: RunningRelease = {
         name: String(old.name),
         namespace: String(old.namespace),
-        chart: String(old.chart ?? "")
-          .split("/")
-          .pop()!,
+        chart: chartName(old.chart),
         version: String(old.version),
         values: readable,
       };

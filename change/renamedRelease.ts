@@ -19,14 +19,12 @@
 import type { SynthResult } from "../synth/synthesize";
 import { inContext, shellWord, type RunningState } from "../model/running";
 import { RELEASE_TYPE } from "../model/names";
+import { chartName } from "../synth/render/release";
 import { stackKeyAt, type OverridePlace } from "../synth/report";
 import type { RetentionWarning } from "./retentionShrink";
 import { resourceLabel } from "./change";
 import { plainValue } from "./describe";
 import { s3ChunksBucket } from "./lokiStore";
-
-/** A chart's name without its repository (`grafana-community/loki` is `loki`). */
-const chartOf = (chart: unknown): string => (typeof chart === "string" ? (chart.split("/").pop() ?? "") : "");
 
 /**
  * Per Release a step installs (not imported, not already in the state of an earlier step,
@@ -45,12 +43,12 @@ export function renamedReleaseWarnings(
   const ownNames = new Set(all.map((r) => String(r.inputs?.name)));
   return all
     .filter((r) => !imported.has(r.urn) && !inState.has(r.urn))
-    .filter((r) => all.filter((o) => chartOf(o.inputs?.chart) === chartOf(r.inputs?.chart)).length === 1)
+    .filter((r) => all.filter((o) => chartName(o.inputs?.chart) === chartName(r.inputs?.chart)).length === 1)
     .flatMap((r) => {
       const [ns, name, chart] = [
         String(r.inputs?.namespace),
         String(r.inputs?.name),
-        chartOf(r.inputs?.chart),
+        chartName(r.inputs?.chart),
       ];
       const warnings = running.releases
         .filter((x) => x.chart === chart && x.namespace === ns && x.name !== name)

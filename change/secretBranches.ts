@@ -11,6 +11,7 @@ import { mapSecrets, secretPlaintext } from "@homelab-observability/contract";
 import { RELEASE_TYPE } from "../model/names";
 import type { KindTree } from "../config/chartKeys";
 import { chartKeysAt } from "../synth/render/chartFacts";
+import { chartName } from "../synth/render/release";
 import { synthesized, type StackExport } from "../synth/synthesize";
 import type { ChangeReport } from "./change";
 
@@ -40,10 +41,7 @@ function unrendered(previous: StackExport, keysAt = chartKeysAt): Unrendered[] {
   for (const r of previous.deployment.resources) {
     if (r.type !== RELEASE_TYPE) continue;
     const i = r.inputs ?? {};
-    // As synth/render/release.ts releaseJob names the release and its chart.
-    const chart = String(i.chart ?? "")
-      .split("/")
-      .pop()!;
+    const chart = chartName(i.chart);
     const paths: Unrendered["paths"] = [];
     let kinds: KindTree | undefined;
     mapSecrets(i.values ?? {}, (envelope, path) => {

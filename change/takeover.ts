@@ -10,6 +10,7 @@
 import { synthesized, type ExportResource, type StackExport, type SynthResult } from "../synth/synthesize";
 import { stackInfoData } from "./phaseMove";
 import { apiOfType } from "../synth/render/kinds";
+import { chartName } from "../synth/render/release";
 import { placeholderSecrets } from "../synth/render/secrets";
 import { ADOPTABLE_RELEASES, type AdoptableRelease } from "../config/resolve";
 import {
@@ -216,9 +217,7 @@ function clashReason(
   const here = runningRelease(running, `${ns}/${name}`);
   if (here)
     return `release ${here.namespace}/${here.name} already runs (${helmList(running)}) and is not taken over: the program would install a release of that name in that namespace, and pulumi up fails ("cannot re-use a name that is still in use"); ${takeOverHint(here, at)}`;
-  const chart = String(r.inputs?.chart ?? "")
-    .split("/")
-    .pop();
+  const chart = chartName(r.inputs?.chart);
   const twin = running.releases.find(
     (x) => x.name === name && x.chart === chart && !adopted.has(`${x.namespace}/${x.name}`),
   );

@@ -22,6 +22,13 @@ export interface ReleaseJob {
   includeCrds: boolean;
 }
 
+/** The chart a Release's `chart` input names: "repo/chart" and "oci://host/path/chart" name it by their last segment. */
+export function chartName(chart: string | undefined): string {
+  return String(chart ?? "")
+    .split("/")
+    .pop()!;
+}
+
 /** The job of a Release resource, or why it cannot render (with what is known of it). */
 export function releaseJob(
   res: ExportResource,
@@ -50,8 +57,7 @@ export function releaseJob(
       error: `release ${base.releaseName}: its whole values are a secret, so nothing can be rendered offline`,
       base,
     };
-  // "repo/chart" and "oci://host/path/chart" name the chart by their last segment.
-  const chart = base.chart.split("/").pop()!;
+  const chart = chartName(base.chart);
   return {
     res,
     ...base,
