@@ -15,7 +15,7 @@ import { imageMatches } from "@homelab-observability/contract";
 import { parseUserYaml } from "../model/yamlText";
 import { versions } from "../model/versions";
 import { sidecarLoads } from "./grafanaSidecar";
-import { flagsOf } from "./writtenPaths";
+import { flagPairs, flagsOf } from "./writtenPaths";
 import { globMatches } from "./scrapeAuthz";
 import {
   ALERTMANAGER_CONFIG_FILE,
@@ -193,9 +193,9 @@ function runsImage(c: any, repository: string): boolean {
  * all of the `--flag=value` form this reads, so its `--config-file` is not known.
  */
 function reloaderPasses(c: any, paths: string[]): boolean {
-  const args: unknown[] = c.args ?? [];
-  if (!args.every((a) => typeof a === "string" && /^--?[^=]+=/.test(a))) return true;
-  const file = flagsOf(args).get("config-file");
+  const pairs = flagPairs(c.args);
+  if (!pairs) return true;
+  const file = new Map(pairs).get("config-file");
   if (file === undefined) return false;
   return !path.posix.isAbsolute(file) || paths.includes(path.posix.normalize(file));
 }
@@ -215,9 +215,9 @@ function reloaderPasses(c: any, paths: string[]): boolean {
  * of the -flag=value form, or a flag or a config value names the file (another reader of it).
  */
 function lokiRuleFile(t: PodTemplate, c: any, file: string, objects: Placed[], ns: string): boolean {
-  const args: unknown[] = c.args ?? [];
-  if (!args.every((a) => typeof a === "string" && /^--?[^=]+=/.test(a))) return false;
-  const flags = flagsOf(args);
+  const pairs = flagPairs(c.args);
+  if (!pairs) return false;
+  const flags = new Map(pairs);
   if ([...flags.keys()].some((f) => /^(ruler\.storage\.|ruler-storage\.|use-thanos-objstore)/.test(f)))
     return false;
   const configFile = flags.get("config.file");
@@ -312,7 +312,7 @@ function chartPodDials(t: PodTemplate, obj: K8sObject, key: string, objects: Pla
     }
     if (runsImage(c, versions.images.vmalert.repository)) {
       const env = (c.env ?? []).length > 0 || (c.envFrom ?? []).length > 0;
-      if (!paths.every((p) => isTemplate(vmalertTemplates(argPairs(c.args), env), p))) return true;
+      if (!paths.every((p) => isTemplate(vmalertTemplates(flagPairs(c.args), env), p))) return true;
       continue;
     }
     if (runsImage(c, versions.images.loki.repository)) {
@@ -443,7 +443,7 @@ function configCrExpandsSns(objects: Placed[]): boolean {
  * `-notifier.config` on a template is dialled). An array flag's value is split at commas
  * (VictoriaMetrics v1.144.0 lib/flagutil/array.go:105-117); one with a quote, a bracket, a brace or
  * an escape is not modelled, nor is a relative glob (vmalert resolves it against its working
- * folder): no file is a template by it then. Undefined for flags not known (argPairs), a value
+ * folder): no file is a template by it then. Undefined for flags not known (flagPairs), a value
  * holding a `%{VAR}` placeholder (vmalert puts the environment there, v1.144.0
  * lib/envflag/envflag.go:31, 66-78), or `-envflag.enable` on beside `env`, environment variables
  * the container is given: vmalert then takes every flag the command line leaves unset from the
@@ -465,16 +465,6 @@ function vmalertTemplates(
     if (flag !== VMALERT_RULE_TEMPLATES_FLAG) values(v).forEach((x) => named.add(x));
     else if (typeof v === "string" && !/["'[\]{}\\]/.test(v)) globs.push(...values(v));
   return { globs: globs.filter((g) => path.posix.isAbsolute(g)), named };
-}
-
-/**
- * A container's args as (flag, value) pairs, repeats kept; undefined unless every one is of the
- * `-flag=value` form (Go's flag package also takes `-flag value`, whose value this cannot tell).
- */
-function argPairs(args: unknown): [string, string][] | undefined {
-  const list: unknown[] = Array.isArray(args) ? args : [];
-  const pairs = list.map((a) => (typeof a === "string" ? /^--?([^=]+)=(.*)$/s.exec(a) : null));
-  return pairs.every((m): m is RegExpExecArray => m !== null) ? pairs.map((m) => [m[1], m[2]]) : undefined;
 }
 
 /** Whether an operator's pod `t` dials the addresses of file `key` of `obj` (its CR's read fields). */

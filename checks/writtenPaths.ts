@@ -40,14 +40,32 @@ export function engineOf(image: string): Engine | undefined {
   return undefined;
 }
 
+/**
+ * A `-name=value` / `--name=value` argument as Go's flag package reads it (go1.26.8
+ * src/flag/flag.go:1079-1106, FlagSet.parseOne): a name that starts with neither `-` nor `=`, and
+ * as the value everything after the first `=`, newlines too.
+ */
+const FLAG_PAIR = /^--?([^-=][^=]*)=(.*)$/s;
+
 /** `-name=value` / `--name=value` flags of a container (the last one wins, as Go's flag package does). */
 export function flagsOf(args: unknown[]): Map<string, string> {
   const flags = new Map<string, string>();
   for (const a of args) {
-    const m = typeof a === "string" ? /^--?([^=]+)=(.*)$/.exec(a) : null;
+    const m = typeof a === "string" ? FLAG_PAIR.exec(a) : null;
     if (m) flags.set(m[1], m[2]);
   }
   return flags;
+}
+
+/**
+ * A container's args as (flag, value) pairs, repeats kept; undefined unless every one is of the
+ * `-flag=value` form (Go's flag package also takes `-flag value`, whose value this cannot tell, and
+ * a bare `-flag` for a boolean).
+ */
+export function flagPairs(args: unknown): [string, string][] | undefined {
+  const list: unknown[] = Array.isArray(args) ? args : [];
+  const pairs = list.map((a) => (typeof a === "string" ? FLAG_PAIR.exec(a) : null));
+  return pairs.every((m): m is RegExpExecArray => m !== null) ? pairs.map((m) => [m[1], m[2]]) : undefined;
 }
 
 function get(config: unknown, key: string): unknown {
