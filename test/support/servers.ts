@@ -40,6 +40,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import * as http from "http";
 import * as net from "net";
 import { spawn, type ChildProcess } from "child_process";
 
@@ -189,4 +190,30 @@ export function startAlertmanager(bin: string, dir: string, port: number): Promi
     "--log.level=error",
   ];
   return startServer(bin, args, port, "/-/ready");
+}
+
+/**
+ * A small HTTP server on loopback for an API that cannot run here: `handler` gets each request and
+ * its body and answers `{ status, json }` or `{ status, text }` (200 when a status is not given),
+ * or nothing for a 404.
+ */
+export function stubHttp(
+  handler: (req: http.IncomingMessage, body: string) => unknown,
+): Promise<{ url: string; close(): void }> {
+  return new Promise((resolve) => {
+    const s = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => (body += d));
+      req.on("end", () => {
+        const r = handler(req, body) as { status?: number; json?: unknown; text?: string } | undefined;
+        res.writeHead(r?.status ?? (r ? 200 : 404), {
+          "Content-Type": r?.text ? "text/plain" : "application/json",
+        });
+        res.end(r?.text ?? JSON.stringify(r?.json ?? {}));
+      });
+    });
+    s.listen(0, "127.0.0.1", () =>
+      resolve({ url: `http://127.0.0.1:${(s.address() as net.AddressInfo).port}`, close: () => s.close() }),
+    );
+  });
 }
