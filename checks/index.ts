@@ -21,6 +21,7 @@ import { checkMonitorReaders } from "./monitorReaders";
 import { operatorObjects, type Finding, type Placed } from "./objects";
 import { checkOrdering } from "./ordering";
 import { checkPrivileges } from "./privileges";
+import { checkPrometheusDurations } from "./prometheusDurations";
 import { checkRemoteWrite } from "./remoteWrite";
 import { checkResourceNames } from "./resourceNames";
 import { checkResourceRequests } from "./resourceRequests";
@@ -127,6 +128,7 @@ export function checkStack(
     ...checkRuleEvaluators(objects).findings,
     ...checkMonitorReaders(objects).findings,
     ...checkRemoteWrite(objects).findings,
+    ...checkPrometheusDurations(objects).findings,
     ...checkAlertmanagerReplicas(objects, generated).findings,
     ...checkAlertmanagerConfigs(objects).findings,
     ...checkDashboards(objects).findings,
