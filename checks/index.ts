@@ -13,6 +13,7 @@ import { checkBucketReads } from "./bucketReads";
 import { checkDashboards } from "./dashboards";
 import { checkDuplicates } from "./duplicates";
 import { checkEngineConfigs } from "./engineConfigs";
+import { checkGrafanaIni } from "./grafanaIni";
 import { checkEnvVars } from "./envVars";
 import { checkEmittedMetrics } from "./emittedMetrics";
 import { checkHostPorts } from "./hostPorts";
@@ -132,6 +133,7 @@ export function checkStack(
     ...checkAlertmanagerReplicas(objects, generated).findings,
     ...checkAlertmanagerConfigs(objects).findings,
     ...checkDashboards(objects).findings,
+    ...checkGrafanaIni(objects).findings,
   ];
   // A warning of a mistake a finding reports is one more place of that finding (merged into its
   // message by synth/report.ts mergeProblems), not a line of its own.

@@ -1,0 +1,94 @@
+/**
+ * grafana-ini: a `[dataproxy]` timeout Grafana reads as whole seconds, written with a unit, which
+ * Grafana silently replaces with its code's default (checks/grafanaIni.ts).
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import { checkGrafanaIni } from "../../checks/grafanaIni";
+import type { K8sObject } from "../../checks/objects";
+import { at } from "../support/checkCases";
+import { stackCopy, synthCli } from "../support/helpers";
+
+const ini = (lines: string[]): K8sObject => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name: "grafana", namespace: "monitoring" },
+  data: { "grafana.ini": ["[analytics]", "reporting_enabled = false", "[dataproxy]", ...lines].join("\n") },
+});
+
+/** The grafana Deployment mounting the ConfigMap, its container's environment as given. */
+const grafana = (container: Record<string, unknown> = {}): K8sObject => ({
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: { name: "grafana", namespace: "monitoring" },
+  spec: {
+    template: {
+      metadata: { labels: { app: "grafana" } },
+      spec: {
+        containers: [{ name: "grafana", image: "docker.io/grafana/grafana:12.3.1", ...container }],
+        volumes: [{ name: "config", configMap: { name: "grafana" } }],
+      },
+    },
+  },
+});
+
+const messages = (lines: string[], container?: Record<string, unknown>) =>
+  checkGrafanaIni([at(ini(lines)), at(grafana(container))]).findings.map((f) => f.message);
+
+describe("grafana-ini: [dataproxy] timeouts Grafana silently replaces", function () {
+  this.timeout(60000);
+
+  it("reports each timeout written with a unit, with the seconds Grafana uses instead", () => {
+    assert.deepEqual(messages(["timeout = 60s", "dialTimeout = 1m", "idle_conn_timeout_seconds = 1.5h"]), [
+      `[dataproxy] timeout: expected a whole number of seconds like "30", got "60s" (Grafana reads no integer there and silently uses 10 seconds instead)`,
+      `[dataproxy] dialTimeout: expected a whole number of seconds like "30", got "1m" (Grafana reads no integer there and silently uses 30 seconds instead)`,
+      `[dataproxy] idle_conn_timeout_seconds: expected a whole number of seconds like "30", got "1.5h" (Grafana reads no integer there and silently uses 90 seconds instead)`,
+    ]);
+  });
+
+  it("takes whole numbers in any form ini.v1's integer parse may read, other keys and other sections", () => {
+    assert.deepEqual(
+      messages(["timeout = 60", "dialTimeout = 0x1e", "keep_alive_seconds = 1_000", "logging = true"]),
+      [],
+    );
+    const other = ini(["timeout = 60"]);
+    other.data!["grafana.ini"] += "\n[unified_alerting]\nevaluation_timeout = 30s";
+    assert.deepEqual(checkGrafanaIni([at(other), at(grafana())]).findings, []);
+  });
+
+  it("leaves a key the container's environment may set unjudged", () => {
+    assert.deepEqual(
+      messages(["timeout = 60s"], { env: [{ name: "GF_DATAPROXY_TIMEOUT", value: "60" }] }),
+      [],
+    );
+    assert.deepEqual(messages(["timeout = 60s"], { envFrom: [{ secretRef: { name: "grafana-env" } }] }), []);
+    assert.equal(
+      messages(["timeout = 60s"], { env: [{ name: "GF_DATAPROXY_DIALTIMEOUT", value: "60" }] }).length,
+      1,
+    );
+  });
+
+  it("fails synth on a chartValues override, naming the key and its line", async () => {
+    const { dir, file } = stackCopy("grafana-ini", "staging");
+    fs.appendFileSync(
+      file,
+      "  homelab-observability:chartValues:\n    grafana:\n      grafana.ini:\n        dataproxy:\n          timeout: 60s\n",
+    );
+    const line = fs.readFileSync(file, "utf8").split("\n").indexOf("          timeout: 60s") + 1;
+    const r = await synthCli("--dir", dir, "--stack", "staging", "--out", dir, "--quiet");
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const out = r.stdout + r.stderr;
+    assert.ok(
+      out.includes(
+        `[grafana-ini] ConfigMap monitoring/grafana (release grafana) grafana.ini: [dataproxy] timeout: expected a whole number of seconds like "30", got "60s" (Grafana reads no integer there and silently uses 10 seconds instead)`,
+      ),
+      out,
+    );
+    assert.ok(
+      out.includes(
+        `from the stack's chart values override chartValues.grafana["grafana.ini"].dataproxy.timeout (${file}:${line})`,
+      ),
+      out,
+    );
+  });
+});
