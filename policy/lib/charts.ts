@@ -28,7 +28,8 @@ export interface ChartWorkload {
   enabled?: { path: string; default: boolean };
   /**
    * A second switch, of the part within what `enabled` renders (a VMCluster's `vminsert`): it
-   * renders only while both are on. Default: no second switch.
+   * renders only while both are on. A template `if` reads it, so it is off by Go template truth
+   * (false, 0, "", null), not at false alone. Default: no second switch.
    */
   partEnabled?: { path: string; default: boolean };
   /** Values path and default of the replica count (not for DaemonSets). */
@@ -491,7 +492,8 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         enabled: { path: "vmcluster.enabled", default: false },
         // vminsert and vmselect have their own switch (values.yaml:438-439, :459-460, default true):
         // off, the chart leaves the part out of the VMCluster's spec (templates/_helpers.tpl:330-339,
-        // vm.cluster.spec), and the operator makes no pod of a part the spec has not.
+        // vm.cluster.spec), and the operator makes no pod of a part the spec has not (operator
+        // v0.66.0 internal/controller/operator/factory/vmcluster/vmcluster.go:85 vmselect, :117 vminsert; read, not run).
         ...(c === "vmstorage" ? {} : { partEnabled: { path: `vmcluster.spec.${c}.enabled`, default: true } }),
         replicas: { path: `vmcluster.spec.${c}.replicaCount`, default: 2 },
         resources: [`vmcluster.spec.${c}.resources`],

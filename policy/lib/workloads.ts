@@ -9,7 +9,7 @@ import {
   vmReloaderPath,
   type OperatorEnv,
 } from "@homelab-observability/contract";
-import { at, HELM_TYPES, helmOf, perScope, type Res } from "./resources";
+import { at, HELM_TYPES, helmOf, perScope, type Res, templateTrue } from "./resources";
 import { parseQuantity } from "./quantity";
 import {
   DEFAULT_CHARTS,
@@ -658,7 +658,11 @@ export function renderedName(
 
 /** Whether a chart renders workload `w` with `values`: no on/off switch it has (its own, its part's) is off. */
 function rendersWorkload(w: ChartWorkload, values: any): boolean {
-  return [w.enabled, w.partEnabled].every((s) => !s || (at(values, s.path) ?? s.default) !== false);
+  const part = w.partEnabled && at(values, w.partEnabled.path);
+  // The part's switch is read by a template `if` (ChartWorkload.partEnabled): Go template truth,
+  // where a null is the chart's default deleted (Helm's coalesce), which reads as false.
+  const partOn = !w.partEnabled || (part === undefined ? w.partEnabled.default : templateTrue(part));
+  return partOn && (!w.enabled || (at(values, w.enabled.path) ?? w.enabled.default) !== false);
 }
 
 const VM_STACK_CHART = "victoria-metrics-k8s-stack";

@@ -195,6 +195,32 @@ describe("policy (workloads): a VMCluster's vminsert or vmselect the chart leave
         ["vmstorage-vm", "vminsert-vm", "vmselect-vm"],
       );
     });
+
+  // The chart tests the switch with Go template truth (`if not $clusterSpec.<part>.enabled`,
+  // _helpers.tpl:330, :335), so 0 and "" leave the part out as false does, and the text "false"
+  // keeps it. A null deletes the chart's default key (Helm's coalesce), which that `if` reads as
+  // false; an omitted key is the default, true. Run: `helm template` (v3.17.3) of 0.80.0 with
+  // vmcluster.enabled and each value: the VMCluster has no vminsert/vmselect for false, 0, "" and
+  // null, and has both for true, 1, "false", "true" and the key left out.
+  const ALL = ["vmstorage-vm", "vminsert-vm", "vmselect-vm"];
+  for (const [value, on] of [
+    [0, false],
+    ["", false],
+    [null, false],
+    ["false", true],
+    [1, true],
+    [undefined, true],
+  ] as const)
+    it(`counts the ${on ? "vminsert and vmselect pods" : "vmstorage pod alone"} with their enabled ${JSON.stringify(value) ?? "left out"}, as the chart renders the VMCluster`, () => {
+      const sw = value === undefined ? {} : { enabled: value };
+      const found = parts({
+        vmcluster: {
+          enabled: true,
+          spec: { ...spec, vminsert: { ...spec.vminsert, ...sw }, vmselect: { ...spec.vmselect, ...sw } },
+        },
+      });
+      assert.deepEqual(found, on ? ALL : ["vmstorage-vm"]);
+    });
 });
 
 describe("policy (workloads): a VMCluster's requests load balancer (v0.66.0)", () => {
