@@ -12,6 +12,7 @@ import {
   samplesPerSecond,
   sizedByProfile,
   SIZED_FOR_PROFILE,
+  templateTrue,
   type NodeShare,
   type PodScheduling,
   type SizedComponent,
@@ -985,6 +986,50 @@ const CHART_RESOURCES: Readonly<Partial<Record<Workload, ValuesPath>>> & typeof 
 })();
 
 /**
+ * The switches that render a sized component's pods, by component, each the chart's name, the path
+ * of a key its templates test with an `if` (Go template truth) and the chart's default there. The
+ * program writes each on where it sizes the component; a `chartValues` override may turn it off,
+ * and a null deletes the program's key so the chart's default holds (builders/chartValues.ts).
+ * victoria-metrics-k8s-stack 0.80.0: templates/victoria-metrics-operator/vmsingle/vmsingle.yml:2
+ * and vmcluster/vmcluster.yaml:2 (values.yaml:301 `vmsingle.enabled: true`, :413 `vmcluster.enabled:
+ * false`), a VMCluster part by its own (templates/_helpers.tpl:330, :335; values.yaml:439, :460,
+ * true); kube-prometheus-stack 88.0.0 templates/prometheus/prometheus.yaml:1 (values.yaml:3615, true).
+ * The pack's chart model reads the same switches (policy/lib/charts.ts `enabled`, `partEnabled`).
+ */
+const SIZED_SWITCHES: Readonly<Record<string, readonly (ValuesPath & { chartDefault: boolean })[]>> = (() => {
+  const vm = versions.charts.victoriaMetricsStack.chart;
+  const cluster = { chart: vm, path: ["vmcluster", "enabled"], chartDefault: false };
+  return {
+    vmsingle: [{ chart: vm, path: ["vmsingle", "enabled"], chartDefault: true }],
+    vmstorage: [cluster],
+    ...Object.fromEntries(
+      (["vminsert", "vmselect"] as const).map((c) => [
+        c,
+        [cluster, { chart: vm, path: ["vmcluster", "spec", c, "enabled"], chartDefault: true }],
+      ]),
+    ),
+    prometheus: [
+      {
+        chart: versions.charts.kubePrometheusStack.chart,
+        path: ["prometheus", "enabled"],
+        chartDefault: true,
+      },
+    ],
+  };
+})();
+
+/** Whether the stack's `chartValues` leave a sized component's pods running ({@link SIZED_SWITCHES}). */
+function runsWithChartValues(
+  cfg: Pick<StackConfig, "chartValues">,
+  c: Pick<SizedComponent, "component">,
+): boolean {
+  return (SIZED_SWITCHES[c.component] ?? []).every(({ chart, path, chartDefault }) => {
+    const v = valueAt(cfg.chartValues[chart], [...path]);
+    return v === undefined || (v === null ? chartDefault : templateTrue(v));
+  });
+}
+
+/**
  * The workload of each Loki target a sized component names (`loki write`, `loki ingester`):
  * {@link sizeLoki} sizes each as it.
  */
@@ -1103,7 +1148,11 @@ export function fitProblems(
   leftOut: ReadonlySet<SizedEngine> = new Set(),
   defaulted: ReadonlySet<string> = new Set(),
 ): string[] {
-  const s = { ...planned, components: planned.components.filter((c) => !leftOut.has(engineOf(c))) };
+  // A component a chartValues switch leaves out runs no pod: nothing of it is summed or placed.
+  const s = {
+    ...planned,
+    components: planned.components.filter((c) => !leftOut.has(engineOf(c)) && runsWithChartValues(cfg, c)),
+  };
   const problems: string[] = [];
   const pools = sizingPools(cfg.nodePools);
   // A pod gets what a node leaves beside the pods every node runs, as the scheduler counts it.

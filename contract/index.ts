@@ -22,3 +22,4 @@ export * from "./lokiCompactor";
 export * from "./scheduling";
 export * from "./words";
 export * from "./vmReloader";
+export * from "./template";

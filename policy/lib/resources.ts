@@ -158,12 +158,8 @@ function readHelm(res: Res): HelmRead {
   return { chart, values: secret ? {} : values, valuesSecret: secret };
 }
 
-/** Go template's truth, which a chart's `if` and `with` test (text/template: false, 0, "", nil, empty list or map are false). */
-export function templateTrue(v: unknown): boolean {
-  if (Array.isArray(v)) return v.length > 0;
-  if (v !== null && typeof v === "object") return Object.keys(v).length > 0;
-  return !!v;
-}
+/** Go template's truth (contract/template.ts), for the policies that import it from here. */
+export { templateTrue } from "@homelab-observability/contract";
 
 /** The types textDataOf reads; it finds nothing in any other. */
 export const TEXT_DATA_TYPES: ReadonlySet<string> = new Set([

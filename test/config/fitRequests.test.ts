@@ -81,3 +81,37 @@ describe("config: one pod's fit on a node is judged on its memory request, as th
       "loki.mode: Distributed at its floor need 3 loki querier pods requesting 1GiB of memory each, and the node pools hold 1 such pod",
     ]));
 });
+
+/*
+ * A sized component a `chartValues` switch leaves out runs no pod: the sums and the one-pod fit
+ * count only what runs, as the pack's budget counts the rendered pods. victoria-metrics-k8s-stack
+ * 0.80.0 leaves a VMCluster part out of the CR by Go template truth (templates/_helpers.tpl:330,
+ * :335), so 0 does it as false does (helm template v3.17.3, run).
+ */
+describe("config: the memory sums count only the sized pods the chart values leave running", () => {
+  const vmStack = (memory: string, spec?: Record<string, unknown>) =>
+    problems({
+      phase: "kps-removed",
+      metricsBackend: "victoriametrics",
+      profile: "lightweight",
+      workload: { activeSeries: 1_000_000, logsPerDay: "15GiB" },
+      nodePools: [{ name: "w", arch: "arm64", count: 3, cpu: "4", memory }],
+      ...(spec ? { chartValues: { "victoria-metrics-k8s-stack": { vmcluster: { spec } } } } : {}),
+    });
+  const SHARE = /request 3\.6GiB of memory \(vmstorage 2x1GiB, vminsert 2x96MiB, vmselect 2x192MiB/;
+
+  it("refuses vminsert and vmselect at their profile's size beside vmstorage past 80% of 3x1536Mi", () => {
+    for (const p of [vmStack("1536Mi"), vmStack("1536Mi", { vminsert: { enabled: true } })])
+      assert.match(p.join("\n"), SHARE);
+  });
+  for (const off of [false, 0])
+    it(`accepts them switched off (vmcluster.spec.<part>.enabled: ${off}): the rest fit within 80%`, () =>
+      assert.deepEqual(vmStack("1536Mi", { vminsert: { enabled: off }, vmselect: { enabled: off } }), []));
+  it("names no part switched off among the pods that request too much (3x1408Mi, vminsert off)", () => {
+    const p = vmStack("1408Mi", { vminsert: { enabled: false } }).join("\n");
+    assert.match(
+      p,
+      /request 3\.4GiB of memory \(vmstorage 2x1GiB, vmselect 2x192MiB, loki monolithic 1x1GiB\)/,
+    );
+  });
+});
