@@ -7,6 +7,7 @@ import {
   vmOperatorEnvOf,
   vmReloaderImage,
   vmReloaderPath,
+  vmRegistryImage,
   type OperatorEnv,
 } from "@homelab-observability/contract";
 import { at, HELM_TYPES, helmOf, perScope, type Res, templateTrue } from "./resources";
@@ -59,6 +60,24 @@ function imageMapUse(i: any, path: string): ImageUse | undefined {
     ...(i.tag ? [`tag: ${JSON.stringify(String(i.tag))}`] : []),
   ];
   return { image: `${i.repository}${i.tag ? `:${i.tag}` : ""}`, path, written: `{${fields.join(", ")}}` };
+}
+
+/**
+ * A VictoriaMetrics CR's main image its spec names, as the pod runs it: the operator puts
+ * `VM_CONTAINERREGISTRY` before the spec's repository as before its own defaults (operator v0.66.0
+ * internal/controller/operator/factory/build/defaults.go:395-398, :454, :487, :551-557;
+ * container.go:203-216 formatContainerImage; read, not run).
+ */
+function vmImageMapUse(i: any, path: string, env: OperatorEnv): ImageUse | undefined {
+  const use = imageMapUse(i, path);
+  const registry = env.VM_CONTAINERREGISTRY;
+  return use && registry
+    ? {
+        ...use,
+        image: vmRegistryImage(use.image, env),
+        written: `${use.written} under the operator's VM_CONTAINERREGISTRY ${JSON.stringify(registry)}`,
+      }
+    : use;
 }
 
 /** The operator's default image of a pod's main container where its spec names none (vmDefaultImage), as a use. */
@@ -487,7 +506,8 @@ function vmClusterWorkloads(res: Res, vmEnv: OperatorEnv): Workload[] {
     const { copies } = vmPodLayout(part, undefined, holder);
     const spec = at(cluster, path) ?? (holder ? {} : undefined);
     if (!spec || copies === 0) return [];
-    const image = imageMapUse(spec.image, `spec.${path}.image`) ?? defaultImageUse(part, spec, vmEnv);
+    const image =
+      vmImageMapUse(spec.image, `spec.${path}.image`, vmEnv) ?? defaultImageUse(part, spec, vmEnv);
     const own = operatorBlocks(part, spec, vmEnv, cluster?.license ?? null);
     return [
       {
@@ -560,7 +580,7 @@ function operatedWorkloads(res: Res, sidecars: InjectedSidecar[], vmEnv: Operato
       ? typeof i === "string" && i !== ""
         ? { image: i, path: "spec.image" }
         : undefined
-      : imageMapUse(i, "spec.image");
+      : vmImageMapUse(i, "spec.image", vmEnv);
   const mine = sidecars.filter((s) => s.into.includes(res.type));
   const objectKind = res.type.split(":").pop()!;
   const main = image ?? defaultImageUse(objectKind, spec, vmEnv);

@@ -386,3 +386,32 @@ describe("policy (workloads): a VMAuth's pods, as the other kinds are modelled (
     );
   });
 });
+
+describe("policy (workloads): VM_CONTAINERREGISTRY on an image the spec names (v0.66.0)", () => {
+  // The operator puts the registry before every main container's repository, the spec's own too,
+  // after filling in its default (internal/controller/operator/factory/build/defaults.go:395-398
+  // vmstorage, :454 vminsert, :487 vmselect, :551-557 the other kinds; container.go:203-216
+  // formatContainerImage; read, not run): the pod runs the registry's image, which is the one judged.
+  const mirror = vmOperatorDeployment([{ name: "VM_CONTAINERREGISTRY", value: "mirror.local" }]);
+  const mainImages = (kind: string, spec: Record<string, unknown>, more: Res[]) =>
+    workloadsOf(vmCr(kind, spec), undefined, [], vmOperatorEnv([...more, vmCr(kind, spec)])).map(
+      (w) => w.images[0]?.image,
+    );
+  const image = { repository: "example/vm", tag: "1" };
+  it("judges a VMSingle's and a VMAgent's spec.image under the registry", () => {
+    for (const kind of ["VMSingle", "VMAgent"]) {
+      assert.deepEqual(mainImages(kind, { image }, [mirror]), ["mirror.local/example/vm:1"]);
+      assert.deepEqual(mainImages(kind, { image }, []), ["example/vm:1"]);
+    }
+  });
+  it("judges a VMCluster part's image under the registry, a quay.io prefix replaced", () => {
+    const spec = {
+      vmstorage: { image },
+      vminsert: { image: { repository: "quay.io/example/vm", tag: "1" } },
+    };
+    assert.deepEqual(mainImages("VMCluster", spec, [mirror]), [
+      "mirror.local/example/vm:1",
+      "mirror.local/example/vm:1",
+    ]);
+  });
+});
