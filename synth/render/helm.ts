@@ -68,12 +68,29 @@ export function chartCacheProblem(
  * name not on PATH), naming the variable, what was found and what to set; undefined when it is
  * unset or runs.
  */
-export function helmBinaryProblem(env: Record<string, string | undefined> = process.env): string | undefined {
+export function helmBinaryProblem(
+  env: Record<string, string | undefined> = process.env,
+  root: string = projectRoot(__dirname),
+): string | undefined {
   const set = env.HOMELAB_HELM;
   if (!set) return undefined;
   const found = executableProblem(set, env.PATH);
   if (!found) return undefined;
-  return `HOMELAB_HELM: expected the path of a Helm 3 binary to run, got ${JSON.stringify(set)}: ${found}; set it to one (\`command -v helm\` prints the one on PATH) or unset it for .tools/helm (scripts/install-helm.sh puts one there)`;
+  return `HOMELAB_HELM: expected the path of a Helm 3 binary to run, got ${JSON.stringify(set)}: ${found}; set it to one (\`command -v helm\` prints the one on PATH) or ${unsetHelm(env, root)}`;
+}
+
+/**
+ * What unsetting HOMELAB_HELM runs in this checkout, as {@link helmBinary} picks it: `.tools/helm`
+ * when it is there, else `helm` on PATH, and when PATH has none either, that no Helm is left (a
+ * clone that never ran scripts/install-helm.sh): "unset it for .tools/helm" is untrue there.
+ */
+function unsetHelm(env: Record<string, string | undefined>, root: string): string {
+  const install = "scripts/install-helm.sh puts one in .tools/helm";
+  if (fs.existsSync(path.join(root, ".tools", "helm")))
+    return "unset it for .tools/helm (scripts/install-helm.sh puts one there)";
+  return executableProblem("helm", env.PATH) === undefined
+    ? `unset it for helm on PATH (the project has no .tools/helm; ${install})`
+    : `run scripts/install-helm.sh and unset it (unset alone leaves no Helm: the project has no .tools/helm and PATH has no helm)`;
 }
 
 /**
@@ -172,10 +189,11 @@ export function notHelmProblem(
   helm: string,
   did: string,
   env: Record<string, string | undefined> = process.env,
+  root: string = projectRoot(__dirname),
 ): string {
   const fix = "(`command -v helm` prints the one on PATH)";
   return env.HOMELAB_HELM
-    ? `HOMELAB_HELM: expected the path of a Helm 3 binary, got ${JSON.stringify(env.HOMELAB_HELM)}, which is no Helm: asked to render a release (helm template), it ${did}; set it to a Helm 3 binary ${fix} or unset it for .tools/helm (scripts/install-helm.sh puts one there)`
+    ? `HOMELAB_HELM: expected the path of a Helm 3 binary, got ${JSON.stringify(env.HOMELAB_HELM)}, which is no Helm: asked to render a release (helm template), it ${did}; set it to a Helm 3 binary ${fix} or ${unsetHelm(env, root)}`
     : `HOMELAB_HELM: unset, so the render ran ${JSON.stringify(helm)}, which is no Helm: asked to render a release (helm template), it ${did}; expected a Helm 3 binary there: run scripts/install-helm.sh, or set HOMELAB_HELM to one ${fix}`;
 }
 

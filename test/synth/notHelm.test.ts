@@ -138,6 +138,30 @@ describe("a HOMELAB_HELM that runs but is no Helm", function () {
     );
   });
 
+  it("HOMELAB_HELM that is no Helm says what unsetting it runs in this checkout, not a .tools/helm it lacks", () => {
+    const did = "exited with status 1 and printed nothing";
+    const bare = tmpDir("no-tools");
+    const pathHelm = path.join(tmpDir("path-helm"), "helm");
+    fs.writeFileSync(pathHelm, "#!/bin/sh\n", { mode: 0o755 });
+    const said = (root: string, PATH: string) =>
+      notHelmProblem("/bin/false", did, { HOMELAB_HELM: "/bin/false", PATH }, root).replace(
+        /^.*; set it to a Helm 3 binary \(`command -v helm` prints the one on PATH\) or /,
+        "",
+      );
+    assert.equal(
+      said(ROOT, "/nonexistent"),
+      "unset it for .tools/helm (scripts/install-helm.sh puts one there)",
+    );
+    assert.equal(
+      said(bare, path.dirname(pathHelm)),
+      "unset it for helm on PATH (the project has no .tools/helm; scripts/install-helm.sh puts one in .tools/helm)",
+    );
+    assert.equal(
+      said(bare, "/nonexistent"),
+      "run scripts/install-helm.sh and unset it (unset alone leaves no Helm: the project has no .tools/helm and PATH has no helm)",
+    );
+  });
+
   it("the releases it failed are one message whatever their charts, by the render's flag, not its words", () => {
     const fail = (name: string, chart: string, notHelm?: boolean) => ({
       resourceUrn: `urn:${name}`,
