@@ -1930,7 +1930,9 @@ export function mapValueHint(
   const leaves = leafCommands(key, path);
   if (!leaves) return undefined;
   const name = `${PROJECT}:${key}`;
-  const plain = `(${path.length === 0 ? "a plain " : ""}\`${setConfigCommand(name, path, PROJECT, false)}\` stores text, not an object)`;
+  // A list (nodePools) is no object: each word says the form the key takes.
+  const list = unwrap(schemaAt([key, ...path]) ?? z.never()) instanceof z.ZodArray;
+  const plain = `(${path.length === 0 ? "a plain " : ""}\`${setConfigCommand(name, path, PROJECT, false)}\` stores text, not ${list ? "a list" : "an object"})`;
   const remove = path.length === 0 ? removeKeyCommand(name, PROJECT) : removePathCommand(name, path, PROJECT);
   // No leaf is required: the map as a whole may go, its keys keeping their defaults.
   const optional = schemaAt([key, ...path])?.safeParse({}).success === true;
@@ -1938,7 +1940,7 @@ export function mapValueHint(
     return `write its keys in the stack file ${plain}${replacing && optional ? `, or remove it with \`${remove}\` to keep the defaults (none of its keys is required)` : ""}`;
   const sets = leaves.map((c) => `\`${c}\``).join(", ");
   return replacing
-    ? `write it in the stack file, or remove the text it holds with \`${remove}\` (--path builds no map inside a text) and set it a key at a time with --path ${plain}: ${sets}`
+    ? `write it in the stack file, or remove the text it holds with \`${remove}\` (--path builds no ${list ? "list" : "map"} inside a text) and set it a key at a time with --path ${plain}: ${sets}`
     : `write it in the stack file, or set it a key at a time with --path ${plain}: ${sets}`;
 }
 

@@ -172,7 +172,7 @@ ${STORE}  ${P("production")}: false
 
   // `pulumi config set objectStore 'type: minio'` stores the text as it is; the program reads JSON
   // text as its value (resolve.ts rawFromPulumiConfig), not YAML text.
-  it("YAML text where an object or a list goes says it is read only as JSON, and how to write the value", () => {
+  it("YAML text where an object or a list goes says it is read only as JSON, and how to write the value, a list as a list", () => {
     const e = refusal(`${BASE}  ${P("objectStore")}: "type: minio"
   ${P("nodePools")}: "[{name: pi, arch: arm64, count: 1, cpu: 4, memory: 8Gi}]"
   ${P("loki")}: '{"mode": "SingleBinary"}'
@@ -182,7 +182,7 @@ ${STORE}  ${P("production")}: false
       e.problems.map((p) => p.replace(/^([^:]*:[^:]*): .*?(; a text is read as [^:]*: .*?)?$/, "$1$2")),
       [
         `${P("objectStore")}; a text is read as an object only when it is JSON, which this one is not: write it in the stack file, or remove the text it holds with \`pulumi config rm --stack s 'objectStore'\` (--path builds no map inside a text) and set it a key at a time with --path (a plain \`pulumi config set --stack s objectStore\` stores text, not an object): \`pulumi config set --stack s --path 'objectStore.type' minio\`, \`pulumi config set --stack s --path 'objectStore.endpoint'\``,
-        `${P("nodePools")}; a text is read as a list only when it is JSON, which this one is not: write it in the stack file, or remove the text it holds with \`pulumi config rm --stack s 'nodePools'\` (--path builds no map inside a text) and set it a key at a time with --path (a plain \`pulumi config set --stack s nodePools\` stores text, not an object): \`pulumi config set --stack s --path 'nodePools[0].name'\`, \`pulumi config set --stack s --path 'nodePools[0].arch'\`, \`pulumi config set --stack s --path 'nodePools[0].count'\`, \`pulumi config set --stack s --path 'nodePools[0].cpu'\`, \`pulumi config set --stack s --path 'nodePools[0].memory'\``,
+        `${P("nodePools")}; a text is read as a list only when it is JSON, which this one is not: write it in the stack file, or remove the text it holds with \`pulumi config rm --stack s 'nodePools'\` (--path builds no list inside a text) and set it a key at a time with --path (a plain \`pulumi config set --stack s nodePools\` stores text, not a list): \`pulumi config set --stack s --path 'nodePools[0].name'\`, \`pulumi config set --stack s --path 'nodePools[0].arch'\`, \`pulumi config set --stack s --path 'nodePools[0].count'\`, \`pulumi config set --stack s --path 'nodePools[0].cpu'\`, \`pulumi config set --stack s --path 'nodePools[0].memory'\``,
         // JSON text is the object it writes (loki, valid); a number is no YAML object: no such words.
         `${P("mimir")}`,
       ],
