@@ -9,7 +9,7 @@ import { ConfigError, PHASES, type Phase, type StackConfig } from "../config/res
 import { expandHome, meantContext, stackContextProblems } from "../config/kubeContext";
 import { capabilities, dirOption, gateCommand } from "../model/phases";
 import { shellWord } from "../model/running";
-import { LOKI_TRANSITIONAL_MODE, runsMonolithic } from "../model/sizing";
+import { LOKI_TRANSITIONAL_MODE, lokiModeText, runsMonolithic } from "../model/sizing";
 import { CliConfigError } from "../config/stackFile";
 import { checkedStackConfig } from "../config/stackCheck";
 import { ConfigLocator, overridePlacesIn, stackKeyAt, type OverridePlace } from "../config/locate";
@@ -826,7 +826,11 @@ function lokiGateProblem(step: LokiStep, cfg: StackConfig, places: OverridePlace
     next.length === 0
       ? `no gated step comes next (${onto ? `${onto}; ` : ""}${runsMonolithic(mode) ? "loki-scale-down needs loki.replicas above 1: below 2 the chart still runs one monolithic pod" : `no Loki step starts from ${mode}`})`
       : `the next step is ${next.length === 1 ? next[0] : `one of ${next.join(", ")}`}${onto ? `, and ${onto}` : ""}`;
-  return `--gate ${step}: the stack file sets Loki to ${mode}${runs} (${where.join(", ")}); ${steps} (docs/how-to/loki-off-simple-scalable.md)`;
+  // The mode as the file writes it; a mode the file leaves to its default is not the file's word.
+  const named = places("loki.mode")
+    ? `the stack file sets Loki to ${lokiModeText(mode, places.written?.("loki.mode"))}`
+    : `Loki runs ${mode}`;
+  return `--gate ${step}: ${named}${runs} (${where.join(", ")}); ${steps} (docs/how-to/loki-off-simple-scalable.md)`;
 }
 
 /**

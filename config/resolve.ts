@@ -32,6 +32,7 @@ import { capabilities, gateCommand, LOG_AGENTS } from "../model/phases";
 import {
   LOKI_TRANSITIONAL_MODE,
   lokiModeOf,
+  lokiModeText,
   runsMonolithic,
   runsScalable,
   type LokiMode,
@@ -543,7 +544,7 @@ function unreadKeys(
     const one = idle.length === 1;
     out.push({
       keys: idle,
-      problem: `${PROJECT}:${idle[0]}: expected no ${idle.join(" or ")} in loki.mode "${mode}"${modeWhy} (${why.join("; ")}), got ${idle.map((k) => `${k}: ${JSON.stringify(given.get(k.slice("loki.".length)))}`).join(", ")}; remove ${one ? "it" : "them"}, or set the loki.mode ${one ? "it is" : "they are"} for`,
+      problem: `${PROJECT}:${idle[0]}: expected no ${idle.join(" or ")} in loki.mode ${lokiModeText(mode, given.get("mode"), true)}${modeWhy} (${why.join("; ")}), got ${idle.map((k) => `${k}: ${JSON.stringify(given.get(k.slice("loki.".length)))}`).join(", ")}; remove ${one ? "it" : "them"}, or set the loki.mode ${one ? "it is" : "they are"} for`,
     });
   }
   return out;

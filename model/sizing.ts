@@ -205,6 +205,19 @@ export function lokiModeOf(name: LokiModeName): LokiMode {
   return name === "SingleBinary" ? "Monolithic" : name;
 }
 
+/**
+ * A mode as a message names it: as the stack file writes it (`written`, loki.mode's text), so a
+ * file that says `SingleBinary` never reads that it says `Monolithic`, with the chart's name
+ * beside the old one (grafana-community loki 18.11.0 values.yaml `deploymentMode`: "Monolithic
+ * (deprecated: SingleBinary)"). `quoted` puts each name in double quotes.
+ */
+export function lokiModeText(mode: LokiMode, written?: unknown, quoted = false): string {
+  const q = (name: string) => (quoted ? `"${name}"` : name);
+  return written === "SingleBinary" && mode === "Monolithic"
+    ? `${q("SingleBinary")} (the loki chart's old name of ${q("Monolithic")})`
+    : q(mode);
+}
+
 /** Whether a mode runs the monolithic pods (`-target=all`): Monolithic, and the transitional mode beside the write pods. */
 export function runsMonolithic(mode: LokiMode): boolean {
   return mode === "Monolithic" || mode === LOKI_TRANSITIONAL_MODE;

@@ -213,6 +213,10 @@ describe("round 16: a key the stack's other settings leave unread", () => {
     assert.deepEqual(problems, [
       `${P("loki.write")}: expected no loki.write or loki.read in loki.mode "Monolithic" (loki.write, loki.read size SimpleScalable's pods, which only "SimpleScalable" and "Monolithic<->SimpleScalable" run), got loki.write: 0, loki.read: 3; remove them, or set the loki.mode they are for`,
     ]);
+    // The mode as the file writes it: SingleBinary is named, not the Monolithic it means.
+    assert.deepEqual(problemsOf(`  ${P("loki")}:\n    mode: SingleBinary\n    write: 0\n`), [
+      `${P("loki.write")}: expected no loki.write in loki.mode "SingleBinary" (the loki chart's old name of "Monolithic") (loki.write sizes SimpleScalable's pods, which only "SimpleScalable" and "Monolithic<->SimpleScalable" run), got loki.write: 0; remove it, or set the loki.mode it is for`,
+    ]);
   });
 
   it("loki.replicas in SimpleScalable is refused, and kept in the transitional mode that reads both", () => {

@@ -407,7 +407,19 @@ describe("verify --gate loki-*: which step comes next, from the stack file", () 
     assert.equal(staging, 2);
     assert.match(
       err,
-      /--gate loki-join: the stack file sets Loki to Monolithic with loki\.replicas 1 \(loki\.mode at \S*Pulumi\.staging\.yaml:\d+, loki\.replicas at \S*Pulumi\.staging\.yaml:\d+\); no gated step comes next \(the step onto SimpleScalable, loki\.mode "Monolithic<->SimpleScalable" with loki\.write beside loki\.replicas, needs no gate: no pod leaves; loki-scale-down needs loki\.replicas above 1: below 2 the chart still runs one monolithic pod\)/,
+      /--gate loki-join: the stack file sets Loki to SingleBinary \(the loki chart's old name of Monolithic\) with loki\.replicas 1 \(loki\.mode at \S*Pulumi\.staging\.yaml:\d+, loki\.replicas at \S*Pulumi\.staging\.yaml:\d+\); no gated step comes next \(the step onto SimpleScalable, loki\.mode "Monolithic<->SimpleScalable" with loki\.write beside loki\.replicas, needs no gate: no pod leaves; loki-scale-down needs loki\.replicas above 1: below 2 the chart still runs one monolithic pod\)/,
+    );
+    // example leaves loki.mode to its default: the mode is not the file's word.
+    err = "";
+    const example = await runVerify(["--stack", "example", "--gate", "loki-scale-down"], {
+      jobs: () => Promise.resolve([]),
+      err: (t) => (err += t),
+      out: () => {},
+    });
+    assert.equal(example, 2);
+    assert.match(
+      err,
+      /--gate loki-scale-down: Loki runs Monolithic with loki\.replicas 1 \(loki\.mode not set in the stack file, loki\.replicas not set in the stack file\); /,
     );
   });
 
