@@ -981,19 +981,33 @@ function unitHint(path: (string | number)[], found: unknown, input: unknown): st
   // A number alone where a size is written with its unit: the unit a volume's size most often has
   // (a key that takes bytes alone, or no Gi, is offered nothing), or, for bytes, those bytes.
   if (unit === "") candidates.push(...bareSizes(n));
-  // A byte unit: GB, GiB, gi, G as the binary unit Kubernetes sizes are written in, else as the
-  // byte size a key like workload.logsPerDay takes, binary where the spelling was ("50Gi" as
+  // A byte unit, offered with the meaning it has: in a Kubernetes quantity a decimal unit is the
+  // bare letter (k, M, G) and a binary one ends in i (Ki, Mi, Gi) (k8s.io/apimachinery
+  // pkg/api/resource/quantity.go, the Quantity grammar: <decimalSI> ::= n | u | m | "" | k | M |
+  // G | T | P | E, <binarySI> ::= Ki | Mi | Gi | Ti | Pi | Ei), so "8GB" (8 x 10^9 bytes) is "8G"
+  // and "8GiB" or "8gi" is "8Gi". A bare letter ("8g") keeps the binary unit, as before; a key
+  // like workload.logsPerDay takes Prometheus' spelling, binary where the spelling was ("50Gi" as
   // "50GiB", "50G" as "50GB").
   const bytes = /^([kmgtp])(i?b?)$/i.exec(unit);
+  const decimal = bytes !== null && /^b$/i.test(bytes[2]);
   if (bytes) {
     const prefix = bytes[1].toLowerCase() === "k" ? "K" : bytes[1].toUpperCase();
-    candidates.push(`${n}${prefix}i`, `${n}${prefix}${/i/i.test(bytes[2]) ? "iB" : "B"}`);
+    const kubernetes = decimal ? `${n}${prefix === "K" ? "k" : prefix}` : `${n}${prefix}i`;
+    candidates.push(kubernetes, `${n}${prefix}${/i/i.test(bytes[2]) ? "iB" : "B"}`);
   }
   const word = DURATION_WORDS[unit.toLowerCase()];
   if (word) candidates.push(`${n}${word}`);
   const near = candidates.find((c) => c !== found && schema.safeParse(c).success);
-  return near ? `; did you mean "${near}"?` : "";
+  if (!near) return "";
+  // The binary unit beside a decimal one, as an aside: a size was most likely meant in it.
+  const binary = decimal && /^\d+(\.\d+)?[kMGTP]$/.test(near) ? `${n}${near.slice(-1).toUpperCase()}i` : "";
+  return binary && schema.safeParse(binary).success
+    ? `; did you mean "${near}" (${n} x 10^${DECIMAL_POWERS[near.slice(-1)]} bytes, as ${JSON.stringify(found)} is; "${binary}" is ${n} x 2^${(DECIMAL_POWERS[near.slice(-1)] / 3) * 10} bytes)?`
+    : `; did you mean "${near}"?`;
 }
+
+/** The power of ten of a Kubernetes quantity's decimal byte unit (quantity.go's <decimalSI>). */
+const DECIMAL_POWERS: Record<string, number> = { k: 3, M: 6, G: 9, T: 12, P: 15 };
 
 /**
  * For a number written without its unit where a duration goes (`retention: 30`, or "30"), what

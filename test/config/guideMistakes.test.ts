@@ -204,14 +204,17 @@ describe("config: the mistakes the how-to guides lead to, one message each", fun
       cpu: "4"
       memory: ${memory}
 `;
+    // Each offered with the meaning it has in a Kubernetes quantity: "8GB" is 8 x 10^9 bytes, "8G";
+    // the binary unit only beside it.
     for (const [written, meant] of [
-      ["8GB", "8Gi"],
-      ["8 Gi", "8Gi"],
-      ["8gib", "8Gi"],
+      ["8GB", '8G" (8 x 10^9 bytes, as "8GB" is; "8Gi" is 8 x 2^30 bytes)'],
+      ["500mb", '500M" (500 x 10^6 bytes, as "500mb" is; "500Mi" is 500 x 2^20 bytes)'],
+      ["8 Gi", '8Gi"'],
+      ["8gib", '8Gi"'],
     ]) {
       const e = refusal(pool(written));
       assert.equal(e.problems.length, 1, e.message);
-      assert.ok(e.problems[0].endsWith(`, got string "${written}"; did you mean "${meant}"?`), e.problems[0]);
+      assert.ok(e.problems[0].endsWith(`, got string "${written}"; did you mean "${meant}?`), e.problems[0]);
     }
     const vm = refusal(
       `${BASE}${STORE}  ${P("metricsBackend")}: victoriametrics\n  ${P("victoriametrics")}:\n    retention: 14days\n`,
