@@ -1473,9 +1473,26 @@ export function secretMapSteps(name: string): string {
   return `\`pulumi config rm ${name}\`, then for each receiver \`pulumi config set --secret --path '${name}.NAME'\` with NAME its name (it prompts for the value)`;
 }
 
-/** What a value of the wrong form is, for a message (never the value). */
-const formFound = (v: unknown) =>
-  Array.isArray(v) ? "a list" : v !== null && typeof v === "object" ? "a map" : "a plain value";
+/**
+ * What a value of the wrong form is, for a message (never the value). A one-key map whose `secure:`
+ * holds no text (`secure: 12345`) is no ciphertext to Pulumi (object.go unmarshalObject, as
+ * toStackValue reads it): a map holding a plain value, said as that.
+ */
+const formFound = (v: unknown) => {
+  if (v === null || typeof v !== "object") return "a plain value";
+  if (Array.isArray(v)) return "a list";
+  const keys = Object.keys(v);
+  if (keys.length !== 1 || keys[0] !== "secure") return "a map";
+  const held = (v as { secure: unknown }).secure;
+  const kind = Array.isArray(held)
+    ? "a list"
+    : held === null
+      ? "nothing (null)"
+      : typeof held === "object"
+        ? "a map"
+        : `a ${typeof held}`;
+  return `a \`secure:\` entry holding ${kind} where the ciphertext text goes, which Pulumi reads as a map of plain values, not a secret`;
+};
 
 /**
  * A secret key's value of the wrong form, each at the place whose form is wrong, with a command
@@ -1508,7 +1525,7 @@ function secretShapeProblems(
   }
   const value: unknown = v.object ? JSON.parse(v.text) : v.text;
   const text = (at: (string | number)[]) =>
-    `${propertyPath(key, at)}: expected one secret text (\`${setSecretCommand(key, at, project)}\`), got ${formFound(valueAt(value, at))} (not shown)`;
+    `${propertyPath(key, at)}: expected one secret text (\`${setSecretCommand(key, at, project)}\`, which prompts for the value and writes its ciphertext in this one's place), got ${formFound(valueAt(value, at))} (not shown)`;
   if (name !== RECEIVER_CREDENTIALS_KEY) return v.object ? [{ at: [], message: text([]) }] : [];
   if (!v.object || Array.isArray(value)) return [notAMap(`${formFound(value)} (not shown)`)];
   return Object.entries(value as Record<string, unknown>)

@@ -243,13 +243,13 @@ ${url}  ${P("receiverCredentials")}:
     nested: ${secret}
 `);
     assert.deepEqual(password, [
-      `${P("grafanaAdminPassword")}: expected one secret text (\`pulumi config set --stack s --secret grafanaAdminPassword\`), got a map (not shown)`,
+      `${P("grafanaAdminPassword")}: expected one secret text (\`pulumi config set --stack s --secret grafanaAdminPassword\`, which prompts for the value and writes its ciphertext in this one's place), got a map (not shown)`,
     ]);
     const entry = problemsOf(`${BASE}${STORE}${RECEIVER}  ${P("receiverCredentials")}:
     team-slack: [${secret}]
 `);
     assert.deepEqual(entry, [
-      `${P("receiverCredentials.team-slack")}: expected one secret text (\`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'\`), got a list (not shown)`,
+      `${P("receiverCredentials.team-slack")}: expected one secret text (\`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'\`, which prompts for the value and writes its ciphertext in this one's place), got a list (not shown)`,
     ]);
     const whole = problemsOf(`${BASE}${STORE}${RECEIVER}  ${P("receiverCredentials")}: ${secret}
 `);
@@ -259,6 +259,15 @@ ${url}  ${P("receiverCredentials")}:
       /`pulumi config rm --stack s receiverCredentials`, then for each receiver `pulumi config set --stack s --secret --path 'receiverCredentials\.NAME'`/,
     );
     for (const p of [...password, ...entry, ...whole]) assert.ok(!p.includes(secret), p);
+    // `secure:` holding a number is no ciphertext: said as what it is, the number never shown.
+    const number = problemsOf(`${BASE}${STORE}${RECEIVER}  ${P("receiverCredentials")}:
+    team-slack:
+      secure: 12345
+`);
+    assert.deepEqual(number, [
+      `${P("receiverCredentials.team-slack")}: expected one secret text (\`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'\`, which prompts for the value and writes its ciphertext in this one's place), got a \`secure:\` entry holding a number where the ciphertext text goes, which Pulumi reads as a map of plain values, not a secret (not shown)`,
+    ]);
+    assert.ok(!number[0].includes("12345"), number[0]);
   });
 
   it("a secret of the wrong shape holding a secure value the CLI cannot decrypt is one line, whose hint sets the key itself", () => {
@@ -267,7 +276,7 @@ ${url}  ${P("receiverCredentials")}:
       secure: v1:abc:def
 `);
     assert.deepEqual(password, [
-      `${P("grafanaAdminPassword")}: expected one secret text (\`pulumi config set --stack s --secret grafanaAdminPassword\`), got a map (not shown)`,
+      `${P("grafanaAdminPassword")}: expected one secret text (\`pulumi config set --stack s --secret grafanaAdminPassword\`, which prompts for the value and writes its ciphertext in this one's place), got a map (not shown)`,
     ]);
     const entry = problemsOf(`${BASE}${STORE}${RECEIVER}  ${P("receiverCredentials")}:
     team-slack:
@@ -275,7 +284,7 @@ ${url}  ${P("receiverCredentials")}:
         secure: v1:abc:def
 `);
     assert.deepEqual(entry, [
-      `${P("receiverCredentials.team-slack")}: expected one secret text (\`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'\`), got a map (not shown)`,
+      `${P("receiverCredentials.team-slack")}: expected one secret text (\`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'\`, which prompts for the value and writes its ciphertext in this one's place), got a map (not shown)`,
     ]);
   });
 
