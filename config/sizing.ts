@@ -1096,12 +1096,14 @@ export function engineOf(c: Pick<SizedComponent, "component">): SizedEngine {
  * can work on these nodes: Mimir scaled out (workload.activeSeries) when its smallest pods fit, a
  * lower series cap when a Mimir holding 10,000 series fits (with the largest cap that does),
  * bigger nodes (as big as the smaller of the two shapes at their least), and, when no Mimir fits,
- * VictoriaMetrics when one vmsingle holding the same series does. A 2 GiB node holds neither
- * Mimir: its modules' fixed memory (querier, store-gateway) is 3 GiB before any series. `node` is
- * what the largest node leaves beside the pods every node runs, which take `daemons` bytes of
- * any bigger node too.
+ * VictoriaMetrics when one vmsingle holding the same series does, and the lightweight profile
+ * when its DaemonSets' smaller requests leave `pool`'s node room for the pod (its Mimir floor is
+ * the standard one's, model/sizing.ts). A 2 GiB node holds neither Mimir: the profile's least
+ * request for a monolithic one is 3 GiB, above the 2 GiB its series and its modules' fixed
+ * memory (querier, store-gateway) need at 10000 series. `node` is what the largest node leaves
+ * beside the pods every node runs, which take `daemons` bytes of any bigger node too.
  */
-function mimirFitHint(cfg: StackConfig, node: number, daemons: number): string {
+function mimirFitHint(cfg: StackConfig, node: number, daemons: number, pool: NodePool): string {
   const need = (w: Workload, bytes: number) =>
     parseQuantity(memoryOf(cfg.profile, w, bytes).requests.memory) ?? 0;
   const replicas = cfg.mimir.replicas;
@@ -1109,6 +1111,14 @@ function mimirFitHint(cfg: StackConfig, node: number, daemons: number): string {
   let cap = seriesCapWithin(node, replicas);
   while (cap >= 10_000 && need("mimir", mimirMemoryBytes(cap, replicas)) > node) cap -= 10_000;
   const monolithicLeast = need("mimir", mimirMemoryBytes(10_000, replicas));
+  // The pod at the stack's cap, sized and placed as the lightweight profile would.
+  const light = { ...cfg, profile: "lightweight" as const };
+  const lighter =
+    cfg.profile === "standard" &&
+    (parseQuantity(
+      memoryOf("lightweight", "mimir", mimirMemoryBytes(cfg.mimir.maxGlobalSeriesPerUser, replicas)).requests
+        .memory,
+    ) ?? Infinity) <= memoryLeft(pool, nodeDaemons(light));
   const scaledLeast = Math.max(
     need(
       "mimirWrite",
@@ -1118,19 +1128,49 @@ function mimirFitHint(cfg: StackConfig, node: number, daemons: number): string {
     need("mimirBackend", mimirBackendBytes(10_000, MIMIR_READ_WRITE.backendReplicas)),
   );
   const bigger = `add nodes of at least ${formatBytes(Math.min(monolithicLeast, scaledLeast) + daemons)}`;
+  // What 10000 series need against what the pod requests: the profile's least when that is more.
+  const leastNeed = mimirMemoryBytes(10_000, replicas);
+  const leastWords =
+    leastNeed < monolithicLeast
+      ? ` (the ${cfg.profile} profile's least memory request for it; its 10000 series and its modules' fixed memory need ${formatBytes(leastNeed)})`
+      : ", its modules' fixed memory included";
   const ways = [
     ...(scaledLeast <= node ? ["declare workload.activeSeries to run Mimir scaled out"] : []),
     ...(cap >= 10_000 ? [`lower mimir.maxGlobalSeriesPerUser to at most ${cap}`] : []),
+    ...(lighter
+      ? ["set profile: lightweight (its DaemonSets' pods request less, leaving the mimir pod room)"]
+      : []),
   ];
   if (ways.length > 0) return `; ${[...ways, bigger].join(", ").replace(/, ([^,]*)$/, " or $1")}`;
   const series = cfg.mimir.maxGlobalSeriesPerUser;
   const vm = need("vmsingle", vmMemoryBytes(series));
   return (
-    `; no Mimir fits these nodes (one holding 10000 series needs ${formatBytes(monolithicLeast)}, its modules' fixed memory included; scaled out, pods of ${formatBytes(scaledLeast)}): ${bigger}` +
+    `; no Mimir fits these nodes (one holding 10000 series requests ${formatBytes(monolithicLeast)}${leastWords}; scaled out, pods of ${formatBytes(scaledLeast)}): ${bigger}` +
     (vm <= node
       ? `, or set metricsBackend: victoriametrics, whose one vmsingle needs ${formatBytes(vm)} for ${series} series`
       : "")
   );
+}
+
+/**
+ * What a sized pod's memory is, for a line that judges it: "need X of memory in one <c> pod", or,
+ * where its load needs less than the profile's least request for it (memoryOf: the request is the
+ * larger), that the load needs that much and the pod requests the profile's least: "need 3GiB"
+ * would say a floor the profile chose is the load's.
+ */
+function podMemoryWords(cfg: StackConfig, c: SizedComponent): string {
+  // A component sized at the profile's own sizes ("Distributed at its floor") says so already.
+  if (c.atProfile || c.floorBytes === undefined || c.requestBytes > c.floorBytes)
+    return `need ${formatBytes(c.requestBytes)} of memory in one ${c.component} pod`;
+  const load =
+    c.needBytes ??
+    (c.component === "mimir"
+      ? mimirMemoryBytes(cfg.mimir.maxGlobalSeriesPerUser, cfg.mimir.replicas)
+      : undefined);
+  const least = `${formatBytes(c.requestBytes)}, the ${cfg.profile} profile's least memory request for it`;
+  return load === undefined
+    ? `need no more memory than one ${c.component} pod requests, ${least}`
+    : `need ${formatBytes(load)} of memory, and one ${c.component} pod requests ${least}`;
 }
 
 /**
@@ -1199,13 +1239,14 @@ export function fitProblems(
         continue;
       }
       // With workload.activeSeries declared a monolithic Mimir this big runs scaled out instead.
-      const why = c.component === "mimir" && largest ? mimirFitHint(cfg, nodeBytes(largest), taken) : "";
+      const why =
+        c.component === "mimir" && largest ? mimirFitHint(cfg, nodeBytes(largest), taken, largest) : "";
       // A size the stack file does not set (the series cap's default) is no line of the file to
       // point at: the largest pool's memory, which the file does set, is where the two meet.
       const key = keyOf(c);
       const pool = largest && defaulted.has(key) ? cfg.nodePools.indexOf(largest) : -1;
       problems.push(
-        `${k(pool >= 0 ? `nodePools[${pool}].memory` : key)}: ${c.sizedFor.replace(/ \(.*\)$/, "")}${pool >= 0 ? ` (${key}'s default)` : ""} need ${formatBytes(c.requestBytes)} of memory in one ${c.component} pod, above what the largest node of nodePools holds beside the DaemonSets' pods on it (${largestText})${why}`,
+        `${k(pool >= 0 ? `nodePools[${pool}].memory` : key)}: ${c.sizedFor.replace(/ \(.*\)$/, "")}${pool >= 0 ? ` (${key}'s default)` : ""} ${podMemoryWords(cfg, c)}, above what the largest node of nodePools holds beside the DaemonSets' pods on it (${largestText})${why}`,
       );
     }
   }

@@ -253,7 +253,7 @@ describe("sizing from upstream's capacity rules", function () {
       const tiny = [{ name: "tiny", arch: "amd64", count: 60, cpu: "4", memory: "2Gi" }];
       assert.match(
         problems({ phase: "kps-removed", nodePools: tiny, workload: WORKLOAD_2M }),
-        /workload\.activeSeries: 2000000 series scaled out need 3GiB of memory in one mimir write pod, above what the largest node of nodePools holds beside the DaemonSets' pods on it \(2Gi in pool tiny, 208MiB of it requested by the DaemonSets' pods on every node \(node-exporter, alloy and loki-canary\): 1\.8GiB left\)$/m,
+        /workload\.activeSeries: 2000000 series scaled out need no more memory than one mimir write pod requests, 3GiB, the standard profile's least memory request for it, above what the largest node of nodePools holds beside the DaemonSets' pods on it \(2Gi in pool tiny, 208MiB of it requested by the DaemonSets' pods on every node \(node-exporter, alloy and loki-canary\): 1\.8GiB left\)$/m,
       );
       // Without a declared workload a cap no node holds is refused, pointing at the scaled-out shape.
       assert.match(
@@ -300,6 +300,13 @@ describe("sizing from upstream's capacity rules", function () {
       assert.equal(
         problems({ ...at, mimir: { maxGlobalSeriesPerUser: 1_520_000 } }).split("\n")[1],
         "  - homelab-observability:mimir.maxGlobalSeriesPerUser: 1520000 series need 15.9GiB of memory in one mimir pod, above what the largest node of nodePools holds beside the DaemonSets' pods on it (16Gi in pool workers, 208MiB of it requested by the DaemonSets' pods on every node (node-exporter, alloy and loki-canary): 15.8GiB left); declare workload.activeSeries to run Mimir scaled out, lower mimir.maxGlobalSeriesPerUser to at most 1510000 or add nodes of at least 3.2GiB",
+      );
+      // 1516000 series ask 16192Mi: 16Mi above what the standard DaemonSets' pods leave, within
+      // the lightweight ones' (node-exporter 36Mi, loki-canary 12Mi): that profile is offered.
+      const light = problems({ ...at, mimir: { maxGlobalSeriesPerUser: 1_516_000 } }).split("\n")[1];
+      assert.match(
+        light,
+        /, set profile: lightweight \(its DaemonSets' pods request less, leaving the mimir pod room\) or /,
       );
       // Declared, the series run Mimir scaled out, whose pods these pools cannot hold: refused at
       // workload.activeSeries (exit 2), not left for the pack to refuse at the pods.
@@ -452,9 +459,15 @@ describe("sizing from upstream's capacity rules", function () {
       const none = problems({ phase: "kps-removed", nodePools: small });
       assert.match(
         none,
-        /^ {2}- homelab-observability:nodePools\[0\]\.memory: 1000000 series \(mimir\.maxGlobalSeriesPerUser's default\) need 11\.1GiB of memory in one mimir pod, above what the largest node of nodePools holds beside the DaemonSets' pods on it \(2Gi in pool small, .*: 1\.8GiB left\); no Mimir fits these nodes \(one holding 10000 series needs 3GiB, .*\): add nodes of at least 3\.2GiB$/m,
+        /^ {2}- homelab-observability:nodePools\[0\]\.memory: 1000000 series \(mimir\.maxGlobalSeriesPerUser's default\) need 11\.1GiB of memory in one mimir pod, above what the largest node of nodePools holds beside the DaemonSets' pods on it \(2Gi in pool small, .*: 1\.8GiB left\); no Mimir fits these nodes \(one holding 10000 series requests 3GiB \(the standard profile's least memory request for it; its 10000 series and its modules' fixed memory need 2GiB\); .*\): add nodes of at least 3\.2GiB$/m,
       );
       assert.doesNotMatch(none, /lower mimir|declare workload\.activeSeries|victoriametrics/);
+      // At the profile's least request the line says the series' need and the floor apart.
+      const least = { phase: "kps-removed", nodePools: small, mimir: { maxGlobalSeriesPerUser: 10_000 } };
+      assert.match(
+        problems(least),
+        /: 10000 series need 2GiB of memory, and one mimir pod requests 3GiB, the standard pro/,
+      );
     });
   });
 
