@@ -386,39 +386,34 @@ describe("verify --gate loki-*: which step comes next, from the stack file", () 
   // "Staging first"): its first step has no gate, and "no step comes next" said there was none; the
   // Loki keys were named without their lines.
   it("--gate with a step that is not the next one exits 2 before anything is reached, naming the next and the keys at their lines", async () => {
-    let err = "";
+    // Each stack's refusal: its exit status and what it wrote to stderr.
+    const gate = async (stack: string, step: string) => {
+      let err = "";
+      const code = await runVerify(["--stack", stack, "--gate", step], {
+        jobs: () => Promise.resolve([]),
+        err: (t) => (err += t),
+        out: () => {},
+      });
+      return { code, err };
+    };
     // production runs SimpleScalable: the next step is loki-join.
-    const code = await runVerify(["--stack", "production", "--gate", "loki-drain"], {
-      jobs: () => Promise.resolve([]),
-      err: (t) => (err += t),
-      out: () => {},
-    });
-    assert.equal(code, 2);
+    const production = await gate("production", "loki-drain");
+    assert.equal(production.code, 2);
     assert.match(
-      err,
+      production.err,
       /--gate loki-drain: the stack file sets Loki to SimpleScalable \(loki\.mode at \S*Pulumi\.production\.yaml:\d+\); the next step is loki-join \(docs\/how-to\/loki-off-simple-scalable\.md\)/,
     );
-    err = "";
-    const staging = await runVerify(["--stack", "staging", "--gate", "loki-join"], {
-      jobs: () => Promise.resolve([]),
-      err: (t) => (err += t),
-      out: () => {},
-    });
-    assert.equal(staging, 2);
+    const staging = await gate("staging", "loki-join");
+    assert.equal(staging.code, 2);
     assert.match(
-      err,
+      staging.err,
       /--gate loki-join: the stack file sets Loki to SingleBinary \(the loki chart's old name of Monolithic\) with loki\.replicas 1 \(loki\.mode at \S*Pulumi\.staging\.yaml:\d+, loki\.replicas at \S*Pulumi\.staging\.yaml:\d+\); no gated step comes next \(the step onto SimpleScalable, loki\.mode "Monolithic<->SimpleScalable" with loki\.write beside loki\.replicas, needs no gate: no pod leaves; loki-scale-down needs loki\.replicas above 1: below 2 the chart still runs one monolithic pod\)/,
     );
     // example leaves loki.mode to its default: the mode is not the file's word.
-    err = "";
-    const example = await runVerify(["--stack", "example", "--gate", "loki-scale-down"], {
-      jobs: () => Promise.resolve([]),
-      err: (t) => (err += t),
-      out: () => {},
-    });
-    assert.equal(example, 2);
+    const example = await gate("example", "loki-scale-down");
+    assert.equal(example.code, 2);
     assert.match(
-      err,
+      example.err,
       /--gate loki-scale-down: Loki runs Monolithic with loki\.replicas 1 \(loki\.mode not set in the stack file, loki\.replicas not set in the stack file\); /,
     );
   });
