@@ -11,12 +11,16 @@
  */
 import { BACKENDS, capabilities, type Backend, type Phase, type PhaseCapabilities } from "../model/phases";
 import { RELEASE_TYPE, RELEASES } from "../model/names";
+import { versions } from "../model/versions";
 import type { ExportResource, StackExport } from "../synth/synthesize";
 import { listed } from "../model/words";
 import { plainValue } from "./describe";
 import { parseSegments } from "@homelab-observability/contract";
 import { chartValueOverridesOf } from "../synth/report";
 import { backendOfExport, phaseOfExport } from "./phaseMove";
+import { stackKeyAt, type OverridePlace } from "../synth/report";
+import { propertyPath, valueAt } from "../config/tree";
+import { standaloneSecretMounts } from "../builders/metrics/exporterValues";
 
 type Alertmanager = PhaseCapabilities["alertmanager"];
 
@@ -171,9 +175,139 @@ function routesVerdict({ was, is }: Handover, previous: StackExport, next: Stack
   };
 }
 
-/** Both warnings of a hand-over, for the change check: the silences, then the routes. */
-export function alertmanagerHandoverVerdicts(previous: StackExport, next: StackExport): Verdict[] {
-  return [alertmanagerHandoverVerdict(previous, next), alertmanagerRoutesVerdict(previous, next)].filter(
-    (v) => v !== undefined,
-  );
+/** The standalone Alertmanager's chart: its `chartValues` key. */
+const AM_CHART = versions.charts.alertmanager.chart;
+const NO_OPERATOR = `no equivalent: the chart runs no operator and reads no AlertmanagerConfig (write their routes and receivers under chartValues.${AM_CHART}.config)`;
+const CONFIG_VALUE = `no equivalent: the chart reads its configuration file from its \`config\` value alone (write it under chartValues.${AM_CHART}.config)`;
+
+/**
+ * What the standalone Alertmanager (alertmanager chart 1.42.0) sets for each key of
+ * kube-prometheus-stack 88.0.0's `alertmanager.alertmanagerSpec` (values.yaml), by the longest
+ * key that prefixes an override's path: `to`, its path in the chart's values, with what lies below
+ * the key carried over as it is, or `whole` turning the key's whole value into the chart's; `none`,
+ * why the chart has no such setting. Both are read, not run:
+ * - the chart passes `replicaCount` as the StatefulSet's replicas (templates/statefulset.yaml:14),
+ *   each `extraArgs` entry as `--<key>=<value>` (:184-186) and `baseURL` as `--web.external-url`
+ *   (:187-189), the flags prometheus-operator v0.93.0 writes for `retention`, `externalUrl`,
+ *   `routePrefix`, `logLevel` and `logFormat` (pkg/alertmanager/statefulset.go:251, 267, 282,
+ *   317, 322); its claim from `persistence` (:256-281);
+ * - the chart runs no operator: nothing reads an AlertmanagerConfig, and its configuration file is
+ *   its `config` value (templates/configmap.yaml), never a Secret the stack names.
+ */
+const SPEC_KEYS: Readonly<
+  Record<string, { to: string; whole?: (v: unknown) => unknown } | { none: string }>
+> = {
+  replicas: { to: "replicaCount" },
+  retention: { to: 'extraArgs["data.retention"]' },
+  externalUrl: { to: "baseURL" },
+  routePrefix: { to: 'extraArgs["web.route-prefix"]' },
+  logLevel: { to: 'extraArgs["log.level"]' },
+  logFormat: { to: 'extraArgs["log.format"]' },
+  resources: { to: "resources" },
+  nodeSelector: { to: "nodeSelector" },
+  tolerations: { to: "tolerations" },
+  affinity: { to: "affinity" },
+  topologySpreadConstraints: { to: "topologySpreadConstraints" },
+  podAntiAffinity: { to: "podAntiAffinity" },
+  podAntiAffinityTopologyKey: { to: "podAntiAffinityTopologyKey" },
+  priorityClassName: { to: "priorityClassName" },
+  schedulerName: { to: "schedulerName" },
+  dnsConfig: { to: "dnsConfig" },
+  hostAliases: { to: "hostAliases" },
+  hostUsers: { to: "hostUsers" },
+  minReadySeconds: { to: "minReadySeconds" },
+  additionalPeers: { to: "additionalPeers" },
+  automountServiceAccountToken: { to: "automountServiceAccountToken" },
+  securityContext: { to: "podSecurityContext" },
+  "podMetadata.labels": { to: "podLabels" },
+  "podMetadata.annotations": { to: "podAnnotations" },
+  volumes: { to: "extraVolumes" },
+  volumeMounts: { to: "extraVolumeMounts" },
+  initContainers: { to: "extraInitContainers" },
+  "storage.volumeClaimTemplate.spec.resources.requests.storage": { to: "persistence.size" },
+  "storage.volumeClaimTemplate.spec.storageClassName": { to: "persistence.storageClass" },
+  "storage.volumeClaimTemplate.spec.accessModes": { to: "persistence.accessModes" },
+  // The operator mounts each at /etc/alertmanager/secrets/<name> (upstream/operators/
+  // prometheusOperator.ts READ_FIELDS), the chart each `extraSecretMounts` entry where it says:
+  // the same Secrets carry over as the program mounts them.
+  secrets: {
+    to: "extraSecretMounts",
+    whole: (v) => (Array.isArray(v) ? standaloneSecretMounts(v) : v),
+  },
+  alertmanagerConfigSelector: { none: NO_OPERATOR },
+  alertmanagerConfigNamespaceSelector: { none: NO_OPERATOR },
+  alertmanagerConfiguration: { none: NO_OPERATOR },
+  alertmanagerConfigMatcherStrategy: { none: NO_OPERATOR },
+  configSecret: { none: CONFIG_VALUE },
+  useExistingSecret: { none: CONFIG_VALUE },
+};
+
+/** Where kube-prometheus-stack's Alertmanager's spec is in its release's values. */
+const KPS_SPEC = ["alertmanager", "alertmanagerSpec"];
+
+/** The entry of {@link SPEC_KEYS} for `path` (under alertmanagerSpec): the longest key that prefixes it. */
+function specKeyOf(path: (string | number)[]) {
+  for (let n = path.length; n > 0; n--) {
+    const key = path.slice(0, n).join(".");
+    if (key in SPEC_KEYS) return { key: path.slice(0, n), rule: SPEC_KEYS[key] };
+  }
+  return undefined;
+}
+
+/**
+ * The `--against` warning of kube-prometheus-stack's Alertmanager's spec overrides
+ * (`chartValues.kube-prometheus-stack.alertmanager.alertmanagerSpec.*`) that stop applying when
+ * the standalone Alertmanager takes the routes: its release stays with the Alertmanager off, so
+ * nothing refuses them, and the objects below show only the two releases' updates. An override
+ * of the previous export (what runs now) or of the next is said where the standalone release of
+ * the next export does not hold the same value at its equivalent ({@link SPEC_KEYS}): one moved to
+ * the chart's key, or one the program already gives both alike (`priorityClassName`), carries over.
+ * Paths only, never values. Warned, not refused: the override may be left there on purpose.
+ */
+export function alertmanagerSpecVerdict(
+  previous: StackExport,
+  next: StackExport,
+  at?: OverridePlace,
+): Verdict | undefined {
+  const h = handoverOf(previous, next);
+  if (h?.was !== "kps" || h.is !== "standalone") return undefined;
+  const kps = releaseIn(previous, RELEASES.kubePrometheusStack);
+  const standalone = releaseIn(next, RELEASES.alertmanager);
+  if (!kps || !standalone) return undefined;
+  const chart = String(kps.inputs.chart ?? RELEASES.kubePrometheusStack);
+  const spec = `chartValues.${chart}.${KPS_SPEC.join(".")}`;
+  const [was, now] = [plainValue(kps.inputs.values), plainValue(standalone.inputs.values)];
+  const paths = [...new Set([...overridesUnder(previous, spec), ...overridesUnder(next, spec)])];
+  const dropped = paths.flatMap((p) => {
+    const path = parseSegments(p);
+    const found = specKeyOf(path);
+    const key = propertyPath("chartValues", [chart, ...KPS_SPEC, ...path]);
+    if (!found)
+      return [`${stackKeyAt(key, at)}: this check knows no key of the alertmanager chart that sets it`];
+    const { rule } = found;
+    if ("none" in rule) return [`${stackKeyAt(key, at)}: ${rule.none}`];
+    const to = [...parseSegments(rule.to), ...(rule.whole ? [] : path.slice(found.key.length))];
+    const old = valueAt(was, [...KPS_SPEC, ...(rule.whole ? found.key : path)]);
+    // Maps alike whatever their keys' order (the chart's mounts are built in another).
+    const same = configDiff(rule.whole ? rule.whole(old) : old, valueAt(now, to)).length === 0;
+    return same ? [] : [`${stackKeyAt(key, at)}: set ${propertyPath("chartValues", [AM_CHART, ...to])}`];
+  });
+  if (dropped.length === 0) return undefined;
+  return {
+    line: `WARNING Alertmanager overrides stop applying with the hand-over: from this update ${NAMES.standalone} routes alerts, and nothing reads kube-prometheus-stack's alertmanager.alertmanagerSpec, where the stack sets what the standalone one is not given: ${dropped.join("; ")}`,
+    refused: false,
+  };
+}
+
+/** The warnings of a hand-over, for the change check: the silences, the routes, then the spec. */
+export function alertmanagerHandoverVerdicts(
+  previous: StackExport,
+  next: StackExport,
+  at?: OverridePlace,
+): Verdict[] {
+  return [
+    alertmanagerHandoverVerdict(previous, next),
+    alertmanagerRoutesVerdict(previous, next),
+    alertmanagerSpecVerdict(previous, next, at),
+  ].filter((v) => v !== undefined);
 }

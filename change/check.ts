@@ -435,7 +435,7 @@ async function againstSection(
   // An Alertmanager handed over is stack-wide too: the objects below show one's deletion and the
   // other's creation, nothing of the silences the new one starts without nor of the routes an
   // override of the old one gave (warnings: alertState.ts).
-  const handover = alertmanagerHandoverVerdicts(previous, result.export);
+  const handover = alertmanagerHandoverVerdicts(previous, result.export, at);
   // Each refuses once; the phase line may be a note that refuses nothing, and a tenant move whose
   // old tenant stays readable (previousTenants), the dashboards removed, an image downgrade or a lower
   // series limit a warning.

@@ -247,12 +247,7 @@ export function standaloneAlertmanagerValues(
       tag: imageTag(versions.images.alertmanager),
     },
     config: alertmanagerConfig(alerting, "/etc/alertmanager/secrets"),
-    extraSecretMounts: alertmanagerSecrets(alerting).map((name) => ({
-      name,
-      secretName: name,
-      mountPath: `/etc/alertmanager/secrets/${name}`,
-      readOnly: true,
-    })),
+    extraSecretMounts: standaloneSecretMounts(alertmanagerSecrets(alerting)),
     resources: sizing(profile, "alertmanager"),
     // The chart's user (65534) with seccomp; Alertmanager writes only its volume. It never calls
     // the Kubernetes API, so no token is mounted.
@@ -268,6 +263,20 @@ export function standaloneAlertmanagerValues(
     persistence: { enabled: true, size: ALERTMANAGER_VOLUME, storageClass },
     serviceMonitor: { enabled: true },
   };
+}
+
+/**
+ * The chart's `extraSecretMounts` for the Secrets `names`, each where prometheus-operator mounts an
+ * Alertmanager's `secrets` (/etc/alertmanager/secrets/<name>), the folder the configuration's
+ * `*_file` fields name for either Alertmanager.
+ */
+export function standaloneSecretMounts(names: readonly string[]): Record<string, unknown>[] {
+  return names.map((name) => ({
+    name,
+    secretName: name,
+    mountPath: `/etc/alertmanager/secrets/${name}`,
+    readOnly: true,
+  }));
 }
 
 /** The standalone Alertmanager's URL (model/endpoints.ts owns it). */

@@ -1,7 +1,11 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { alertmanagerHandoverVerdict, alertmanagerRoutesVerdict } from "../../change/alertState";
+import {
+  alertmanagerHandoverVerdict,
+  alertmanagerRoutesVerdict,
+  alertmanagerSpecVerdict,
+} from "../../change/alertState";
 import { onBackend, stackCopy, synth } from "../support/helpers";
 
 const exportAt = async (phase: string, over: Record<string, unknown> = {}) =>
@@ -171,6 +175,109 @@ describe("change check: an Alertmanager hand-over between phases (--against)", f
     assert.match(
       r.stdout,
       /\nWARNING Alertmanager handed over: [^\n]*\nWARNING Alertmanager routes change with the hand-over: [^\n]* at route\.group_wait,/,
+    );
+  });
+
+  /**
+   * kube-prometheus-stack's `alertmanager.alertmanagerSpec` overrides (retention, externalUrl, an
+   * AlertmanagerConfig selector) stopped applying at the hand-over with nothing said: its release
+   * stays with the Alertmanager off, and the standalone one ran on the chart's defaults.
+   */
+  const kpsSpec = (spec: Record<string, unknown>) => ({
+    chartValues: { "kube-prometheus-stack": { alertmanager: { alertmanagerSpec: spec } } },
+  });
+  const dropped = {
+    retention: "240h",
+    externalUrl: "https://alerts.example.org",
+    alertmanagerConfigSelector: { matchLabels: { alertmanager: "main" } },
+  };
+  const spec = "chartValues.kube-prometheus-stack.alertmanager.alertmanagerSpec";
+
+  it("spec overrides of kube-prometheus-stack's Alertmanager: one warning naming each path and what to set instead, no value", async () => {
+    const v = alertmanagerSpecVerdict(
+      await exportAt("dual-write", kpsSpec(dropped)),
+      await exportAt("backend-primary", kpsSpec(dropped)),
+    );
+    assert.equal(v?.refused, false);
+    const line = v?.line ?? "";
+    assert.match(line, /^WARNING Alertmanager overrides stop applying with the hand-over: /);
+    assert.ok(
+      line.includes(
+        `${spec}.retention (not set in the stack file): set chartValues.alertmanager.extraArgs["data.retention"]`,
+      ),
+      line,
+    );
+    assert.ok(
+      line.includes(`${spec}.externalUrl (not set in the stack file): set chartValues.alertmanager.baseURL`),
+      line,
+    );
+    assert.ok(
+      line.includes(
+        `${spec}.alertmanagerConfigSelector.matchLabels.alertmanager (not set in the stack file): no equivalent: the chart runs no operator and reads no AlertmanagerConfig`,
+      ),
+      line,
+    );
+    assert.doesNotMatch(line, /240h|example\.org|main/);
+  });
+
+  it("spec overrides carried over: moved to the alertmanager chart's keys, or what the program gives both alike: nothing said", async () => {
+    const moved = {
+      chartValues: {
+        alertmanager: { extraArgs: { "data.retention": "240h" }, baseURL: "https://alerts.example.org" },
+      },
+    };
+    const previous = await exportAt(
+      "dual-write",
+      kpsSpec({ retention: dropped.retention, externalUrl: dropped.externalUrl }),
+    );
+    assert.equal(alertmanagerSpecVerdict(previous, await exportAt("backend-primary", moved)), undefined);
+    // The program gives both the same priority class and Secrets: an override writing them again drops nothing.
+    const same = kpsSpec({
+      priorityClassName: "homelab-stateful",
+      secrets: ["alertmanager-pushover", "alertmanager-heartbeat"],
+    });
+    assert.equal(
+      alertmanagerSpecVerdict(await exportAt("dual-write", same), await exportAt("backend-primary", same)),
+      undefined,
+    );
+    // Moved with another value: said.
+    const other = { chartValues: { alertmanager: { extraArgs: { "data.retention": "120h" } } } };
+    assert.match(
+      alertmanagerSpecVerdict(previous, await exportAt("backend-primary", other))?.line ?? "",
+      /alertmanagerSpec\.retention .*: set chartValues\.alertmanager\.extraArgs\["data\.retention"\]/,
+    );
+  });
+
+  it("no spec override, or no hand-over to the standalone one: nothing said", async () => {
+    assert.equal(
+      alertmanagerSpecVerdict(await exportAt("dual-write"), await exportAt("backend-primary")),
+      undefined,
+    );
+    assert.equal(
+      alertmanagerSpecVerdict(
+        await exportAt("loki-fixed", kpsSpec(dropped)),
+        await exportAt("dual-write", kpsSpec(dropped)),
+      ),
+      undefined,
+    );
+  });
+
+  it("synth --against names each dropped key at its line in the stack file, and the move passes", async () => {
+    const { dir, file, against } = stackCopy("alertmanager-spec", "staging");
+    const previous = path.join(dir, "before.json");
+    fs.writeFileSync(previous, JSON.stringify(await exportAt("dual-write", kpsSpec({ retention: "240h" }))));
+    const text = fs.readFileSync(file, "utf8").replace(/phase: kps-removed\n/, "phase: backend-primary\n");
+    const override =
+      "  homelab-observability:chartValues:\n    kube-prometheus-stack:\n      alertmanager:\n        alertmanagerSpec:\n          retention: 240h\n";
+    fs.writeFileSync(file, text + override);
+    const line = (text + override).split("\n").findIndex((l) => l.includes("retention: 240h")) + 1;
+    const r = await against(previous);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `\nWARNING Alertmanager overrides stop applying with the hand-over: [^\n]*${spec.replace(/\./g, "\\.")}\\.retention \\([^)]*Pulumi\\.staging\\.yaml:${line}\\): set chartValues\\.alertmanager\\.extraArgs\\["data\\.retention"\\]`,
+      ),
     );
   });
 });
