@@ -4,7 +4,8 @@
  */
 import { notYamlMessage, parseUserYaml } from "../model/yamlText";
 import { alertmanagerConfigProblems } from "../builders/alerting/configCheck";
-import { describe, filesOf, type Finding, type Placed } from "./objects";
+import { describe, filesOf, type Finding, type K8sObject, type Placed } from "./objects";
+import { alertmanagerTakes } from "../upstream/alertmanagerConfigSelection";
 
 /** Where each pinned chart puts the file: the alertmanager chart's ConfigMap (`alertmanager.yml`), kube-prometheus-stack's and VictoriaMetrics' Secret (`alertmanager.yaml`). */
 const CONFIG_FILE = /^alertmanager\.ya?ml$/;
@@ -57,4 +58,51 @@ export function checkAlertmanagerConfigs(objects: Placed[]): { judged: number; f
       });
   }
   return { judged: files.length, findings };
+}
+
+/** Whether `obj` is an AlertmanagerConfig (monitoring.coreos.com), or an Alertmanager resource. */
+export const isAlertmanagerConfig = (obj: K8sObject) =>
+  obj.kind === "AlertmanagerConfig" && obj.apiVersion.startsWith("monitoring.coreos.com/");
+const isOperatorAlertmanager = (obj: K8sObject) =>
+  obj.kind === "Alertmanager" && obj.apiVersion.startsWith("monitoring.coreos.com/");
+
+/**
+ * Whether prometheus-operator's Alertmanager `am` takes AlertmanagerConfig `cfg` of the rendered
+ * `objects` (upstream/alertmanagerConfigSelection.ts), its namespace's labels those of the stack's
+ * Namespace object of that name; undefined where they are not known and the answer rests on them.
+ */
+export function takenBy(am: K8sObject, cfg: K8sObject, objects: Placed[]): boolean | undefined {
+  const namespace = cfg.metadata.namespace ?? "";
+  const ns = objects.find((p) => p.obj.kind === "Namespace" && p.obj.metadata.name === namespace);
+  return alertmanagerTakes(am, {
+    name: cfg.metadata.name,
+    namespace,
+    labels: cfg.metadata.labels ?? {},
+    namespaceLabels: ns ? (ns.obj.metadata.labels ?? {}) : undefined,
+  });
+}
+
+/**
+ * The warning of each AlertmanagerConfig no Alertmanager of the rendered stack takes: its routes
+ * and receivers reach no configuration, so the alerts it routes are never sent by it, which nothing
+ * else says (the standalone Alertmanager's chart reads no AlertmanagerConfig; kube-prometheus-stack
+ * renders no Alertmanager once the backend's takes the routes). Not said where a VMAlertmanager is
+ * rendered: the VictoriaMetrics operator converts AlertmanagerConfigs for its own
+ * (checks/readers.ts configCrExpandsSns), a selection not modelled here. Warned, not refused: an
+ * Alertmanager outside the stack may take it.
+ */
+export function unselectedConfigWarnings(objects: Placed[]): string[] {
+  if (objects.some((p) => p.obj.kind === "VMAlertmanager")) return [];
+  const alertmanagers = objects.filter((p) => isOperatorAlertmanager(p.obj));
+  return objects
+    .filter((p) => isAlertmanagerConfig(p.obj))
+    .filter((p) => alertmanagers.every((am) => takenBy(am.obj, p.obj, objects) === false))
+    .map(
+      (p) =>
+        `${describe(p)}: no Alertmanager of the stack takes it (${
+          alertmanagers.length === 0
+            ? "the stack renders no prometheus-operator Alertmanager, and the alertmanager chart's reads no AlertmanagerConfig"
+            : `${alertmanagers.map((a) => `${a.obj.metadata.namespace}/${a.obj.metadata.name}`).join(", ")}: not by its alertmanagerConfigSelector and alertmanagerConfigNamespaceSelector`
+        }), so no Alertmanager of the stack sends alerts to its receivers; remove it, or select it by an Alertmanager's selectors`,
+    );
 }

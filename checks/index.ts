@@ -7,7 +7,7 @@ import type { ExportResource } from "../synth/synthesize";
 import { CLUSTER_SERVICES, checkAddresses, type Address } from "./addresses";
 import { checkAlloy } from "./alloy";
 import { checkAlloyRbac } from "./alloyRbac";
-import { checkAlertmanagerConfigs } from "./alertmanagerConfigs";
+import { checkAlertmanagerConfigs, unselectedConfigWarnings } from "./alertmanagerConfigs";
 import { checkAlertmanagerReplicas } from "./alertmanagerReplicas";
 import { checkBucketReads } from "./bucketReads";
 import { checkDashboards } from "./dashboards";
@@ -162,7 +162,12 @@ export function checkStack(
     images: images.images,
     imagesByTagOnly: images.byTagOnly,
     notRun: [...alloy.notRun, ...engines.notRun, ...vector.notRun],
-    warnings: [...engines.warnings, ...vector.warnings, ...network.warnings.filter((w) => !placed(w))],
+    warnings: [
+      ...engines.warnings,
+      ...vector.warnings,
+      ...network.warnings.filter((w) => !placed(w)),
+      ...unselectedConfigWarnings(objects),
+    ],
     findings: [...findings, ...network.warnings.filter(placed).map((w) => network.warningFindings.get(w)!)],
   };
 }

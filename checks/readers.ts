@@ -16,6 +16,7 @@ import { parseUserYaml } from "../model/yamlText";
 import { versions } from "../model/versions";
 import { sidecarLoads } from "./grafanaSidecar";
 import { flagPairs, flagsOf } from "./writtenPaths";
+import { isAlertmanagerConfig, takenBy } from "./alertmanagerConfigs";
 import { globMatches } from "./scrapeAuthz";
 import {
   ALERTMANAGER_CONFIG_FILE,
@@ -385,7 +386,7 @@ function objectsReadByPod(cr: K8sObject, pod: string): ObjectRead[] | undefined 
 function operatorTemplates(cr: K8sObject, reads: ObjectRead[], objects: Placed[]) {
   const ns = cr.metadata.namespace ?? "";
   const config = reads.find((r) => r.configKey !== undefined);
-  if ((cr.kind === "Alertmanager" || cr.kind === "VMAlertmanager") && configCrExpandsSns(objects))
+  if ((cr.kind === "Alertmanager" || cr.kind === "VMAlertmanager") && configCrExpandsSns(cr, objects))
     return undefined;
   if (cr.kind === "Alertmanager")
     return templatesOf(
@@ -416,18 +417,21 @@ function operatorTemplates(cr: K8sObject, reads: ObjectRead[], objects: Placed[]
  * amcfg.go:1527-1528; the VictoriaMetrics operator converts the CR for its VMAlertmanagers,
  * v0.66.0 internal/controller/operator/converter/v1alpha1/apis.go:439-463), or a
  * VMAlertmanagerConfig's `receivers[].sns_configs[].api_url` (factory/vmalertmanager/config.go:620-637).
- * Which Alertmanager selects the CR is not modelled: any such CR makes every operator-run
- * Alertmanager's templates dialled, which only counts more.
+ * Of an Alertmanager resource `cr`, only the AlertmanagerConfigs it takes count (alertmanagerConfigs.ts
+ * takenBy; one whose namespace's labels are not known counts): another's receivers run elsewhere.
+ * Which VMAlertmanager takes a config CR is not modelled: any such CR makes its templates dialled,
+ * which only counts more.
  */
-function configCrExpandsSns(objects: Placed[]): boolean {
+function configCrExpandsSns(cr: K8sObject, objects: Placed[]): boolean {
   return objects.some(({ obj }) => {
+    if (cr.kind === "Alertmanager" && isAlertmanagerConfig(obj) && takenBy(cr, obj, objects) === false)
+      return false;
     const receivers: any[] = Array.isArray(obj.spec?.receivers) ? obj.spec.receivers : [];
-    const [list, field] =
-      obj.kind === "AlertmanagerConfig" && obj.apiVersion.startsWith("monitoring.coreos.com/")
-        ? ["snsConfigs", "apiURL"]
-        : obj.kind === "VMAlertmanagerConfig" && obj.apiVersion.startsWith("operator.victoriametrics.com/")
-          ? ["sns_configs", "api_url"]
-          : [undefined, undefined];
+    const [list, field] = isAlertmanagerConfig(obj)
+      ? ["snsConfigs", "apiURL"]
+      : obj.kind === "VMAlertmanagerConfig" && obj.apiVersion.startsWith("operator.victoriametrics.com/")
+        ? ["sns_configs", "api_url"]
+        : [undefined, undefined];
     if (!list) return false;
     const urls = receivers.flatMap((r) =>
       Array.isArray(r?.[list]) ? r[list].map((x: any) => x?.[field]) : [],

@@ -153,12 +153,53 @@ describe("network policies: an operator's notification templates are dialled whe
   });
   const cm = holding("ConfigMap", "t", { "links.tmpl": LINK });
 
+  /** An Alertmanager taking every AlertmanagerConfig of its namespace, as kube-prometheus-stack renders it. */
+  const takesAll = (spec: Record<string, unknown> = {}) =>
+    cr("Alertmanager", { alertmanagerConfigSelector: {}, ...spec });
+
   it("an AlertmanagerConfig's templated SNS apiURL makes an Alertmanager's templates dialled", () => {
-    assert.equal(podRefusals([cr("Alertmanager", {}), secret, amConfig(templated)], "alertmanager-kps"), 1);
+    assert.equal(podRefusals([takesAll(), secret, amConfig(templated)], "alertmanager-kps"), 1);
+    assert.equal(podRefusals([takesAll(), secret, amConfig("https://sns.example")], "alertmanager-kps"), 0);
+  });
+
+  /**
+   * Which Alertmanager takes the CR was not modelled: any AlertmanagerConfig made every
+   * Alertmanager's templates dialled, one that reads none of them too (prometheus-operator v0.93.0
+   * pkg/alertmanager/operator.go:906-923, 1024-1063), so an address in its template was refused.
+   */
+  it("only an Alertmanager that takes the AlertmanagerConfig: a nil selector takes none, {} every one of its namespace, a label selector by the CR's labels", () => {
+    const refusals = (am: K8sObject, cfg = amConfig(templated)) =>
+      podRefusals([am, secret, cfg], "alertmanager-kps");
+    assert.equal(refusals(cr("Alertmanager", {})), 0);
+    assert.equal(refusals(cr("Alertmanager", { alertmanagerConfigSelector: null })), 0);
+    assert.equal(refusals(takesAll({ alertmanagerConfigSelector: { matchLabels: { team: "a" } } })), 0);
+    const labelled = amConfig(templated);
+    labelled.metadata.labels = { team: "a" };
     assert.equal(
-      podRefusals([cr("Alertmanager", {}), secret, amConfig("https://sns.example")], "alertmanager-kps"),
-      0,
+      refusals(takesAll({ alertmanagerConfigSelector: { matchLabels: { team: "a" } } }), labelled),
+      1,
     );
+  });
+
+  it("a CR of another namespace: a nil namespace selector takes none, {} it, a label selector by its Namespace's labels (counted where none is rendered)", () => {
+    const other = amConfig(templated);
+    other.metadata.namespace = "team-a";
+    const ns = (labels: Record<string, string>): K8sObject => ({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "team-a", labels },
+    });
+    const refusals = (nsSel: unknown, extra: K8sObject[] = []) =>
+      podRefusals(
+        [takesAll({ alertmanagerConfigNamespaceSelector: nsSel }), secret, other, ...extra],
+        "alertmanager-kps",
+      );
+    assert.equal(refusals(null), 0);
+    assert.equal(refusals({}), 1);
+    const alerts = { matchLabels: { alerts: "on" } };
+    assert.equal(refusals(alerts, [ns({ alerts: "on" })]), 1);
+    assert.equal(refusals(alerts, [ns({ alerts: "off" })]), 0);
+    assert.equal(refusals(alerts), 1);
   });
 
   it("a VMAlertmanagerConfig's templated SNS api_url, or a converted AlertmanagerConfig's, makes a VMAlertmanager's dialled", () => {

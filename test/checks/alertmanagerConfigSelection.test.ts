@@ -1,0 +1,129 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import { alertmanagerTakes, type ConfigSubject } from "../../upstream/alertmanagerConfigSelection";
+import { unselectedConfigWarnings } from "../../checks/alertmanagerConfigs";
+import type { K8sObject, Placed } from "../../checks/objects";
+import { stackCopy, synthCli } from "../support/helpers";
+
+/**
+ * Which Alertmanager takes an AlertmanagerConfig (prometheus-operator v0.93.0 pkg/alertmanager/
+ * operator.go:906-923, 935-938, 1024-1063). Nothing modelled it: a CR no Alertmanager of the stack
+ * selects (a label selector it lacks, or no Alertmanager at all once the standalone one routes)
+ * passed without a word while its receivers were never sent an alert.
+ */
+describe("AlertmanagerConfig selection (prometheus-operator's Alertmanager)", () => {
+  const am = (spec: Record<string, unknown>, namespace = "monitoring") => ({
+    metadata: { name: "kps", namespace },
+    spec,
+  });
+  const cfg = (over: Partial<ConfigSubject> = {}): ConfigSubject => ({
+    name: "team-a",
+    namespace: "monitoring",
+    labels: {},
+    ...over,
+  });
+
+  it("a nil alertmanagerConfigSelector takes none, the empty one every CR, a label selector those with its labels", () => {
+    assert.equal(alertmanagerTakes(am({}), cfg()), false);
+    assert.equal(alertmanagerTakes(am({ alertmanagerConfigSelector: null }), cfg()), false);
+    assert.equal(alertmanagerTakes(am({ alertmanagerConfigSelector: {} }), cfg()), true);
+    const team = { alertmanagerConfigSelector: { matchLabels: { team: "a" } } };
+    assert.equal(alertmanagerTakes(am(team), cfg()), false);
+    assert.equal(alertmanagerTakes(am(team), cfg({ labels: { team: "a" } })), true);
+  });
+
+  it("a nil namespace selector: its own namespace only; the empty one every namespace; a label selector by the namespace's labels, unknown without them", () => {
+    const other = cfg({ namespace: "team-a" });
+    const sel = (ns: unknown) =>
+      am({ alertmanagerConfigSelector: {}, alertmanagerConfigNamespaceSelector: ns });
+    assert.equal(alertmanagerTakes(sel(undefined), other), false);
+    assert.equal(alertmanagerTakes(sel(null), other), false);
+    assert.equal(alertmanagerTakes(sel(null), cfg()), true);
+    assert.equal(alertmanagerTakes(sel({}), other), true);
+    const alerts = { matchLabels: { alerts: "on" } };
+    assert.equal(alertmanagerTakes(sel(alerts), { ...other, namespaceLabels: { alerts: "on" } }), true);
+    assert.equal(alertmanagerTakes(sel(alerts), { ...other, namespaceLabels: {} }), false);
+    assert.equal(alertmanagerTakes(sel(alerts), other), undefined);
+    // The API server's own label names every namespace.
+    const byName = { matchLabels: { "kubernetes.io/metadata.name": "team-a" } };
+    assert.equal(alertmanagerTakes(sel(byName), { ...other, namespaceLabels: {} }), true);
+  });
+
+  it("the CR alertmanagerConfiguration names, in the Alertmanager's namespace, is taken whatever the selector", () => {
+    const global = am({ alertmanagerConfiguration: { name: "team-a" } });
+    assert.equal(alertmanagerTakes(global, cfg()), true);
+    assert.equal(alertmanagerTakes(global, cfg({ namespace: "team-a" })), false);
+    assert.equal(alertmanagerTakes(global, cfg({ name: "team-b" })), false);
+  });
+
+  const placed = (obj: K8sObject): Placed => ({
+    obj,
+    urn: "urn:kps",
+    source: "release kube-prometheus-stack",
+  });
+  const amObj = (spec: Record<string, unknown>): K8sObject => ({
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "Alertmanager",
+    metadata: { name: "kps-alertmanager", namespace: "monitoring" },
+    spec,
+  });
+  const cfgObj = (labels: Record<string, string> = {}): K8sObject => ({
+    apiVersion: "monitoring.coreos.com/v1alpha1",
+    kind: "AlertmanagerConfig",
+    metadata: { name: "team-a", namespace: "monitoring", labels },
+    spec: { route: { receiver: "team-a" }, receivers: [{ name: "team-a" }] },
+  });
+
+  it("warns of a CR no Alertmanager of the stack takes, once each; not of one taken, nor beside a VMAlertmanager", () => {
+    const team = amObj({ alertmanagerConfigSelector: { matchLabels: { team: "a" } } });
+    const [w, ...more] = unselectedConfigWarnings([placed(team), placed(cfgObj())]);
+    assert.equal(more.length, 0);
+    assert.match(
+      w ?? "",
+      /^AlertmanagerConfig monitoring\/team-a \(release kube-prometheus-stack\): no Alertmanager of the stack takes it \(monitoring\/kps-alertmanager: not by its alertmanagerConfigSelector and alertmanagerConfigNamespaceSelector\), so no Alertmanager of the stack sends alerts to its receivers/,
+    );
+    assert.deepEqual(unselectedConfigWarnings([placed(team), placed(cfgObj({ team: "a" }))]), []);
+    assert.deepEqual(
+      unselectedConfigWarnings([placed(amObj({ alertmanagerConfigSelector: {} })), placed(cfgObj())]),
+      [],
+    );
+    assert.match(
+      unselectedConfigWarnings([placed(cfgObj())])[0] ?? "",
+      /no Alertmanager of the stack takes it \(the stack renders no prometheus-operator Alertmanager/,
+    );
+    const vm: K8sObject = {
+      apiVersion: "operator.victoriametrics.com/v1beta1",
+      kind: "VMAlertmanager",
+      metadata: { name: "vm", namespace: "monitoring" },
+      spec: {},
+    };
+    assert.deepEqual(unselectedConfigWarnings([placed(vm), placed(cfgObj())]), []);
+  });
+
+  /** The CR through kube-prometheus-stack's `extraManifests`, as a user adds one. */
+  const manifest =
+    "      extraManifests:\n        - apiVersion: monitoring.coreos.com/v1alpha1\n          kind: AlertmanagerConfig\n          metadata:\n            name: team-a\n            namespace: monitoring\n          spec:\n            route:\n              receiver: team-a\n            receivers:\n              - name: team-a\n";
+
+  it("synth: a CR kube-prometheus-stack's Alertmanager selects passes quietly; one its selector leaves out is warned, and the stack passes", async function () {
+    this.timeout(480000);
+    const { dir, file } = stackCopy("am-config-selected", "staging");
+    const text = fs.readFileSync(file, "utf8").replace(/phase: kps-removed\n/, "phase: dual-write\n");
+    const values = (spec: string) =>
+      `  homelab-observability:chartValues:\n    kube-prometheus-stack:\n${spec}${manifest}`;
+    const run = (spec: string) => {
+      fs.writeFileSync(file, text + values(spec));
+      return synthCli("--dir", dir, "--stack", "staging", "--out", dir, "--quiet");
+    };
+    const taken = await run("");
+    assert.equal(taken.status, 0, taken.stdout + taken.stderr);
+    assert.doesNotMatch(taken.stdout + taken.stderr, /AlertmanagerConfig monitoring\/team-a/);
+    const selector =
+      "      alertmanager:\n        alertmanagerSpec:\n          alertmanagerConfigSelector:\n            matchLabels:\n              alertmanager: main\n";
+    const left = await run(selector);
+    assert.equal(left.status, 0, left.stdout + left.stderr);
+    assert.match(
+      left.stdout + left.stderr,
+      /warning: AlertmanagerConfig monitoring\/team-a \(release kube-prometheus-stack\): no Alertmanager of the stack takes it/,
+    );
+  });
+});

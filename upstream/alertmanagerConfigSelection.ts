@@ -1,0 +1,54 @@
+/**
+ * Which of prometheus-operator's Alertmanagers takes an AlertmanagerConfig into its configuration,
+ * read, not run, at v0.93.0 (pkg/alertmanager/operator.go):
+ * - neither `alertmanagerConfigSelector` nor `alertmanagerConfiguration` set: the configuration
+ *   Secret is used as it is and no AlertmanagerConfig is read (:906-923);
+ * - `alertmanagerConfiguration` set: the AlertmanagerConfig of that name in the Alertmanager's own
+ *   namespace is its global configuration (:935-938), left out of the selection (:1061-1063);
+ * - the others are listed with `alertmanagerConfigSelector` through apimachinery's
+ *   LabelSelectorAsSelector (:1048-1057; k8s.io/apimachinery v0.36.3, the operator's go.mod,
+ *   pkg/apis/meta/v1/helpers.go: a nil selector is labels.Nothing(), an empty one
+ *   labels.Everything()), so a nil selector beside `alertmanagerConfiguration` selects none;
+ * - in the namespaces `alertmanagerConfigNamespaceSelector` matches by their labels, the
+ *   Alertmanager's own namespace alone when it is nil (:1024-1042).
+ * No operator here watches a restricted set of namespaces, which this assumes.
+ */
+import { labelsMatch, type LabelSelector } from "./ruleSelection";
+
+/** The fields of an Alertmanager resource (monitoring.coreos.com/v1) the selection reads. */
+export interface OperatorAlertmanager {
+  metadata: { name: string; namespace?: string };
+  spec?: {
+    alertmanagerConfigSelector?: LabelSelector | null;
+    alertmanagerConfigNamespaceSelector?: LabelSelector | null;
+    alertmanagerConfiguration?: { name?: string } | null;
+  };
+}
+
+/** An AlertmanagerConfig where it is, with its labels and, where known, its namespace's. */
+export interface ConfigSubject {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  /** Undefined where the namespace's labels are not known (no Namespace object of the stack). */
+  namespaceLabels?: Record<string, string>;
+}
+
+/**
+ * Whether Alertmanager `am` takes AlertmanagerConfig `cfg` (as its global configuration or as one
+ * of those it merges), or undefined where that rests on labels of a namespace not known.
+ */
+export function alertmanagerTakes(am: OperatorAlertmanager, cfg: ConfigSubject): boolean | undefined {
+  const own = am.metadata.namespace ?? "";
+  const { alertmanagerConfigSelector: sel, alertmanagerConfigNamespaceSelector: nsSel } = am.spec ?? {};
+  const global = am.spec?.alertmanagerConfiguration;
+  if (global && cfg.namespace === own && cfg.name === global.name) return true;
+  if (sel === undefined || sel === null || !labelsMatch(sel, cfg.labels)) return false;
+  if (nsSel === undefined || nsSel === null) return cfg.namespace === own;
+  // The API server sets `kubernetes.io/metadata.name` on every namespace.
+  if (cfg.namespaceLabels !== undefined)
+    return labelsMatch(nsSel, { "kubernetes.io/metadata.name": cfg.namespace, ...cfg.namespaceLabels });
+  // An empty selector takes every namespace, whatever its labels.
+  const empty = !Object.keys(nsSel.matchLabels ?? {}).length && !(nsSel.matchExpressions ?? []).length;
+  return empty ? true : undefined;
+}
