@@ -103,6 +103,6 @@ export function unselectedConfigWarnings(objects: Placed[]): string[] {
           alertmanagers.length === 0
             ? "the stack renders no prometheus-operator Alertmanager, and the alertmanager chart's reads no AlertmanagerConfig"
             : `${alertmanagers.map((a) => `${a.obj.metadata.namespace}/${a.obj.metadata.name}`).join(", ")}: not by its alertmanagerConfigSelector and alertmanagerConfigNamespaceSelector`
-        }), so no Alertmanager of the stack sends alerts to its receivers; remove it, or select it by an Alertmanager's selectors`,
+        }), so no Alertmanager of the stack sends alerts to its receivers; ${alertmanagers.length === 0 ? "remove it, or write its routes and receivers into the configuration of the Alertmanager that routes (its chart's `config` value)" : "remove it, or label it (or its namespace) as an Alertmanager's selectors ask"}`,
     );
 }

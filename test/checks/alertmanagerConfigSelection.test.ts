@@ -80,7 +80,7 @@ describe("AlertmanagerConfig selection (prometheus-operator's Alertmanager)", ()
     assert.equal(more.length, 0);
     assert.match(
       w ?? "",
-      /^AlertmanagerConfig monitoring\/team-a \(release kube-prometheus-stack\): no Alertmanager of the stack takes it \(monitoring\/kps-alertmanager: not by its alertmanagerConfigSelector and alertmanagerConfigNamespaceSelector\), so no Alertmanager of the stack sends alerts to its receivers/,
+      /^AlertmanagerConfig monitoring\/team-a \(release kube-prometheus-stack\): no Alertmanager of the stack takes it \(monitoring\/kps-alertmanager: not by its alertmanagerConfigSelector and alertmanagerConfigNamespaceSelector\), so no Alertmanager of the stack sends alerts to its receivers; remove it, or label it \(or its namespace\) as an Alertmanager's selectors ask$/,
     );
     assert.deepEqual(unselectedConfigWarnings([placed(team), placed(cfgObj({ team: "a" }))]), []);
     assert.deepEqual(
@@ -89,7 +89,7 @@ describe("AlertmanagerConfig selection (prometheus-operator's Alertmanager)", ()
     );
     assert.match(
       unselectedConfigWarnings([placed(cfgObj())])[0] ?? "",
-      /no Alertmanager of the stack takes it \(the stack renders no prometheus-operator Alertmanager/,
+      /no Alertmanager of the stack takes it \(the stack renders no prometheus-operator Alertmanager, .*; remove it, or write its routes and receivers into the configuration of the Alertmanager that routes/,
     );
     const vm: K8sObject = {
       apiVersion: "operator.victoriametrics.com/v1beta1",
