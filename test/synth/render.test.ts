@@ -3,7 +3,6 @@ import { formatFindings, placedFrom } from "../../checks";
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { spawnSync } from "child_process";
 import { load as loadYaml } from "js-yaml";
 import { versions } from "../../model/versions";
 import { VECTOR_MIN_DISK_BUFFER_BYTES } from "../../builders/logging/vectorConfig";
@@ -33,6 +32,7 @@ import {
   type RenderedStack,
 } from "../support/rendered";
 import { tmpDir } from "../support/helpers";
+import { toolRun } from "../support/toolOutput";
 import { underCi } from "../../config/ci";
 
 const VARIANTS = allVariants();
@@ -160,7 +160,8 @@ describe("rendering with the real Helm", function () {
 
   it("finds Helm 3 and the pinned charts", () => {
     const helm = helmBinary();
-    const v = spawnSync(helm, ["version", "--short"], { encoding: "utf8" });
+    // Asked of this Helm binary once, then read from the fixture cache (a new binary asks again).
+    const v = toolRun(helm, ["version", "--short"]);
     assert.equal(v.status, 0, `${helm} runs: ${v.stderr}`);
     assert.match(v.stdout, /^v3\./);
     const cache = chartCacheDir();
