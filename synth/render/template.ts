@@ -117,6 +117,16 @@ async function renderUncached(
   // The other 25 runs (1.2 s) are `helm show`, `--help` and install-helm.sh's `version`. Helm's
   // per-process floor is ~0.045 s (a small chart's render); GOGC off or GOMAXPROCS=1 measured no
   // better than HELM_GOGC (15 renders each of node-exporter and loki, alternating).
+  // Again at e936a926, one cold run (a loaded 2-core machine, load 30-45), the wrapper also hashing
+  // each values text: 529 Helm runs, 57.4 s of its CPU; 500 `helm template` for 498 distinct
+  // inputs (flags and values text), 492 with the API versions set aside. The repeats: a first round
+  // without hints (loki 6.49, vector twice; 0.2 s), renderCache.test's own cold caches (node-exporter
+  // twice). 40 runs (6.4 s) are test/change's own `helm template -f -`. By chart: loki 18.11.0 101
+  // renders, 17.5 s (0.17 s each, every one a values text of its own: the tests' phase, backend,
+  // retention, TLS variants), victoria-metrics-k8s-stack 27, 11.0 s, kube-prometheus-stack 59,
+  // 8.5 s. Rendering from the unpacked chart instead of its archive (no gunzip per run) measured no
+  // gain worth an unpack step: kube-prometheus-stack, six runs each alternating, 0.26-0.29 s of CPU
+  // against 0.27-0.30 s.
   fs.mkdirSync(cacheDir, { recursive: true });
   const lock = `${file}.lock`;
   for (;;) {
