@@ -77,15 +77,30 @@ export function vmOperatorEnvironment(env: OperatorEnv, imageTag: string | undef
 
 /**
  * The environment of the VictoriaMetrics operator's container among `containers` (found by its
- * image's repository), as it reads it ({@link vmOperatorEnvironment}); empty when none is the operator.
+ * image's repository, under any registry), as it reads it ({@link vmOperatorEnvironment}); empty
+ * when none is the operator.
  */
 export function vmOperatorEnvOf(containers: any[]): OperatorEnv {
   for (const c of containers) {
     if (typeof c?.image !== "string") continue;
     const { repository, tag } = parseImage(c.image);
-    if (repository === VM_OPERATOR_REPOSITORY) return vmOperatorEnvironment(envValues(c.env), tag);
+    if (isVmOperatorRepository(repository)) return vmOperatorEnvironment(envValues(c.env), tag);
   }
   return {};
+}
+
+/** The operator's repository without Docker Hub's registry: `victoriametrics/operator`. */
+const VM_OPERATOR_PATH = VM_OPERATOR_REPOSITORY.slice("docker.io".length);
+
+/**
+ * Whether a parsed repository is the operator's, from Docker Hub or from a registry put before it:
+ * victoria-metrics-k8s-stack 0.80.0's operator subchart writes `global.image.registry` both before
+ * the operator's image and as its `VM_CONTAINERREGISTRY` (charts/victoria-metrics-operator
+ * templates/server.yaml:54 and :74-76; victoria-metrics-common templates/_image.tpl:11-13, :53-55),
+ * so the operator whose variable names a mirror is itself pulled from that mirror.
+ */
+function isVmOperatorRepository(repository: string): boolean {
+  return repository.endsWith(VM_OPERATOR_PATH);
 }
 
 /** The kinds whose pods run the reloader, with the variable naming each kind's own reloader image and its default. */

@@ -414,4 +414,15 @@ describe("policy (workloads): VM_CONTAINERREGISTRY on an image the spec names (v
       "mirror.local/example/vm:1",
     ]);
   });
+  it("finds the operator under the registry its chart pulls it from, as global.image.registry renders it", () => {
+    // victoria-metrics-k8s-stack 0.80.0's operator subchart writes global.image.registry both
+    // before its own image (templates/server.yaml:54; victoria-metrics-common
+    // templates/_image.tpl:11-13, :53-55) and as VM_CONTAINERREGISTRY (server.yaml:74-76): helm
+    // template renders image mirror.local/victoriametrics/operator:v0.66.0 beside it.
+    const env = [{ name: "VM_CONTAINERREGISTRY", value: "mirror.local" }];
+    for (const registry of ["mirror.local", "mirror.local:5000/hub"]) {
+      const op = vmOperatorDeployment(env, `${registry}/victoriametrics/operator:v0.66.0`);
+      assert.deepEqual(mainImages("VMSingle", { image }, [op]), ["mirror.local/example/vm:1"]);
+    }
+  });
 });

@@ -11,8 +11,11 @@ export const vmCr = (kind: string, spec: Record<string, unknown>): Res => ({
   props: { metadata: { name: "vm" }, spec },
 });
 
-/** The operator's rendered Deployment, its container's `env` as given. */
-export const vmOperatorDeployment = (env: { name: string; value: string }[]): Res => ({
+/** The operator's rendered Deployment, its container's `env` (and image) as given. */
+export const vmOperatorDeployment = (
+  env: { name: string; value: string }[],
+  image = "victoriametrics/operator:v0.66.0",
+): Res => ({
   type: "kubernetes:apps/v1:Deployment",
   urn: "urn:pulumi:s::p::kubernetes:apps/v1:Deployment::op",
   name: "op",
@@ -20,7 +23,7 @@ export const vmOperatorDeployment = (env: { name: string; value: string }[]): Re
     metadata: { name: "op" },
     spec: {
       template: {
-        spec: { containers: [{ name: "manager", image: "victoriametrics/operator:v0.66.0", env }] },
+        spec: { containers: [{ name: "manager", image, env }] },
       },
     },
   },
