@@ -988,8 +988,10 @@ const CHART_RESOURCES: Readonly<Partial<Record<Workload, ValuesPath>>> & typeof 
 /**
  * The switches that render a sized component's pods, by component, each the chart's name, the path
  * of a key its templates test with an `if` (Go template truth) and the chart's default there. The
- * program writes each on where it sizes the component; a `chartValues` override may turn it off,
- * and a null deletes the program's key so the chart's default holds (builders/chartValues.ts).
+ * program writes `vmsingle.enabled` and `vmcluster.enabled` on where it sizes their pods
+ * (builders/metrics/vmValues.ts) and leaves the others at the chart's default, on; a `chartValues`
+ * override may turn one off, and a null deletes the program's key so the chart's default holds
+ * (builders/chartValues.ts).
  * victoria-metrics-k8s-stack 0.80.0: templates/victoria-metrics-operator/vmsingle/vmsingle.yml:2
  * and vmcluster/vmcluster.yaml:2 (values.yaml:301 `vmsingle.enabled: true`, :413 `vmcluster.enabled:
  * false`), a VMCluster part by its own (templates/_helpers.tpl:330, :335; values.yaml:439, :460,
