@@ -13,7 +13,11 @@
  * The grafana chart writes its `grafana.ini` values into the ConfigMap's `grafana.ini` key as
  * `key = value` under `[section]` (grafana 12.3.1 templates/_config.tpl:25-40). A container
  * variable `GF_DATAPROXY_<KEY>`, or an `envFrom` that may hold one, replaces the file's value
- * (Grafana's environment overrides): such a key is left unjudged.
+ * (Grafana's environment overrides): such a key is left unjudged. So is a key a container's
+ * `command` or `args` sets as `cfg:dataproxy.<key>=<value>`: the image's run.sh passes its arguments
+ * to `grafana server` (packaging/docker/run.sh `"$@"`), and Grafana applies such a property over
+ * the file and the environment (pkg/setting/setting.go getCommandLineProperties,
+ * applyCommandLineProperties, the stored versions; read, not run).
  */
 import { containersOf, describe, podTemplates, type Finding, type Placed } from "./objects";
 
@@ -44,15 +48,20 @@ function sectionOf(text: string, name: string): Map<string, string> {
   return out;
 }
 
-/** Whether a container of a pod mounting the ConfigMap `cm` may set the key through its environment. */
+/** Whether a container of a pod mounting the ConfigMap `cm` may set the key through its environment or arguments. */
 function setByEnv(objects: Placed[], cm: string, key: string): boolean {
   const name = `GF_DATAPROXY_${key.toUpperCase()}`;
+  const property = `cfg:dataproxy.${key}=`;
+  const isProperty = (a: unknown) => typeof a === "string" && a.startsWith(property);
   const mounting = podTemplates(objects).filter((t) =>
     (t.spec.volumes ?? []).some((v: any) => v?.configMap?.name === cm),
   );
   return mounting.some((t) =>
     containersOf(t.spec).some(
-      (c) => (c?.envFrom ?? []).length > 0 || (c?.env ?? []).some((e: any) => e?.name === name),
+      (c) =>
+        (c?.envFrom ?? []).length > 0 ||
+        (c?.env ?? []).some((e: any) => e?.name === name) ||
+        [...(c?.command ?? []), ...(c?.args ?? [])].some(isProperty),
     ),
   );
 }

@@ -68,6 +68,14 @@ describe("grafana-ini: [dataproxy] timeouts Grafana silently replaces", function
     );
   });
 
+  it("leaves a key the container's cfg: argument sets unjudged, as Grafana applies it over the file", () => {
+    assert.deepEqual(messages(["timeout = 60s"], { args: ["cfg:dataproxy.timeout=60"] }), []);
+    assert.deepEqual(messages(["timeout = 60s"], { command: ["/run.sh", "cfg:dataproxy.timeout=60"] }), []);
+    // cfg:default.<section>.<key> sets the default the file then replaces; another key is another key.
+    for (const args of [["cfg:default.dataproxy.timeout=60"], ["cfg:dataproxy.dialTimeout=60"]])
+      assert.equal(messages(["timeout = 60s"], { args }).length, 1, args[0]);
+  });
+
   it("fails synth on a chartValues override, naming the key and its line", async () => {
     const { dir, file } = stackCopy("grafana-ini", "staging");
     fs.appendFileSync(
