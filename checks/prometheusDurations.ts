@@ -23,7 +23,12 @@
  *   and "106751d23h47m16s854ms" (run; it predates `rule_query_offset`).
  * `retention` is the stack key `prometheus.retention` (config/stackKeyPaths.ts), checked there.
  */
-import { durationForm, modelDurationMs, modelDurationTooLong } from "../upstream/engines/references";
+import {
+  durationForm,
+  modelDurationMs,
+  modelDurationRefusal,
+  modelDurationTooLong,
+} from "../upstream/engines/references";
 import { crdFor, crdsIn, describe, groupOf, type Finding, type K8sObject, type Placed } from "./objects";
 
 /** The fields the operator copies into the config's `global`, by kind (an agent evaluates no rules). */
@@ -43,7 +48,7 @@ function crdDefault(obj: K8sObject, crds: K8sObject[], field: string): unknown {
 const tooLong = (where: string, path: string, v: string, judged: string[]): Finding => ({
   check: "prometheus-duration",
   where,
-  message: `spec.${path}: expected ${durationForm("model.Duration")}, got ${JSON.stringify(v)} (Prometheus refuses a config holding it: "duration out of range")`,
+  message: `spec.${path}: expected ${durationForm("model.Duration")}, got ${JSON.stringify(v)} (Prometheus refuses a config holding it: ${JSON.stringify(modelDurationRefusal(v))})`,
   judged,
 });
 

@@ -79,6 +79,17 @@ describe("prometheus-duration: a Prometheus's durations the operator or Promethe
     assert.equal(messages({ scrapeInterval: "300y" }, "PrometheusAgent").length, 1);
   });
 
+  it("says a part past a uint64 in ParseDuration's words for it, not the range's", () => {
+    // prometheus/common v0.67.1 model/time.go:226-229: strconv.ParseUint fails first, read, not
+    // run (promtool 2.42's older ParseDuration says "duration out of range" for both).
+    assert.deepEqual(messages({ scrapeInterval: "18446744073709551616s" }), [
+      `spec.scrapeInterval: expected a Prometheus model.Duration: integers with units y, w, d, h, m, s, ms, largest first, e.g. "7d" or "1w2d", of at most 106751d23h47m16s854ms (about 292 years), got "18446744073709551616s" (Prometheus refuses a config holding it: "not a valid duration string: \\"18446744073709551616s\\"")`,
+    ]);
+    // The first part past the range decides; a uint64 with leading zeros parses.
+    for (const v of ["300y18446744073709551616s", "18446744073709551615ms", "00000000000000000000300y"])
+      assert.match(messages({ scrapeInterval: v })[0], /: "duration out of range"\)$/, v);
+  });
+
   it("takes the longest durations model.ParseDuration takes, which promtool takes too", function () {
     for (const v of ["292y", "106751d23h47m16s854ms", "0"]) {
       assert.deepEqual(

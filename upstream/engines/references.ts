@@ -1221,6 +1221,23 @@ function modelDurationNs(s: string): bigint | undefined {
   return ns;
 }
 
+/**
+ * The words `model.ParseDuration` refuses a text of its form with for its length, or undefined when
+ * it takes it: part by part, a number past a uint64 fails `strconv.ParseUint` first ("not a valid
+ * duration string: %q"), a part or the running sum past 2^63-1 ns is "duration out of range"
+ * (common/model/time.go:226-229, :248-255 at v0.67.1; read, not run).
+ */
+export function modelDurationRefusal(s: string): string | undefined {
+  let ns = 0n;
+  for (const m of s === "0" ? [] : s.matchAll(/(\d+)(ms|[ywdhms])/g)) {
+    const v = BigInt(m[1]);
+    if (v > 2n ** 64n - 1n) return `not a valid duration string: ${JSON.stringify(s)}`;
+    ns += v * BigInt(PROM_UNIT_MS[m[2]]) * 1_000_000n;
+    if (ns > MODEL_DURATION_MAX_NS) return "duration out of range";
+  }
+  return undefined;
+}
+
 /** A `model.Duration` text in milliseconds, as `model.ParseDuration` reads it, or undefined when it does not parse. */
 export function modelDurationMs(s: string): number | undefined {
   const ns = modelDurationNs(s);
