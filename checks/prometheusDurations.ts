@@ -17,7 +17,8 @@
  *   `global` (promcfg.go:3110-3121, :3141-3143, :3189-3194) and each `remoteWrite[]` and
  *   `remoteRead[]` `remoteTimeout` into its endpoint, which Prometheus v3.7.3 reads as
  *   `model.Duration`s (config/config.go:450-463, :1363, :1531, yaml.UnmarshalStrict :80) by prometheus/common
- *   v0.67.1's ParseDuration (go.mod:59; model/time.go:205-259, "duration out of range"; the same body
+ *   v0.67.1's ParseDuration (go.mod:59; model/time.go:205-259, "duration out of range", or "not a
+ *   valid duration string" for a number past a uint64 (references.ts modelDurationRefusal); the same body
  *   as v0.70.1's, the operator's, :199-253). Read, not run at v3.7.3; promtool 2.42 refuses
  *   `scrape_interval` and `evaluation_interval` "300y" and "106751d23h47m16s855ms" and takes "292y"
  *   and "106751d23h47m16s854ms" (run; it predates `rule_query_offset`).
