@@ -191,31 +191,42 @@ const CONFIG_VALUE = `no equivalent: the chart reads its configuration file from
  *   (:187-189), the flags prometheus-operator v0.93.0 writes for `retention`, `externalUrl`,
  *   `routePrefix`, `logLevel` and `logFormat` (pkg/alertmanager/statefulset.go:251, 267, 282,
  *   317, 322); its claim from `persistence` (:256-281);
+ * - `unset`: what the standalone Alertmanager runs with where its values leave `to` unset, so an
+ *   override equal to it drops nothing: the chart's defaults `replicaCount: 1`, `minReadySeconds: 0`
+ *   (rendered as is, statefulset.yaml:15), `podAntiAffinity: ""` and `podAntiAffinityTopologyKey:
+ *   kubernetes.io/hostname` (values.yaml:6, 322, 297, 302); where the chart passes no flag, the
+ *   flag's default in Alertmanager v0.28.1: `--data.retention` 120h (cmd/alertmanager/main.go:148),
+ *   `--log.level` info and `--log.format` logfmt (its prometheus/common v0.61.0,
+ *   promslog/flag/flag.go:47, 52; the operator leaves both flags out at those values,
+ *   statefulset.go:316, 321); a pod's `hostUsers` is true where unset (core/v1 PodSpec);
+ * - the chart renders its `hostUsers` only when true (statefulset.yaml:36-38), so `false` (a user
+ *   namespace, which kube-prometheus-stack renders, templates/alertmanager/alertmanager.yaml:105-107)
+ *   goes in through `extraPodConfigs`, written into the pod's spec as it is (:253-255);
  * - the chart runs no operator: nothing reads an AlertmanagerConfig, and its configuration file is
  *   its `config` value (templates/configmap.yaml), never a Secret the stack names.
  */
 const SPEC_KEYS: Readonly<
-  Record<string, { to: string; whole?: (v: unknown) => unknown } | { none: string }>
+  Record<string, { to: string; whole?: (v: unknown) => unknown; unset?: unknown } | { none: string }>
 > = {
-  replicas: { to: "replicaCount" },
-  retention: { to: 'extraArgs["data.retention"]' },
+  replicas: { to: "replicaCount", unset: 1 },
+  retention: { to: 'extraArgs["data.retention"]', unset: "120h" },
+  logLevel: { to: 'extraArgs["log.level"]', unset: "info" },
+  logFormat: { to: 'extraArgs["log.format"]', unset: "logfmt" },
+  podAntiAffinity: { to: "podAntiAffinity", unset: "" },
+  podAntiAffinityTopologyKey: { to: "podAntiAffinityTopologyKey", unset: "kubernetes.io/hostname" },
+  hostUsers: { to: "extraPodConfigs.hostUsers", unset: true },
+  minReadySeconds: { to: "minReadySeconds", unset: 0 },
   externalUrl: { to: "baseURL" },
   routePrefix: { to: 'extraArgs["web.route-prefix"]' },
-  logLevel: { to: 'extraArgs["log.level"]' },
-  logFormat: { to: 'extraArgs["log.format"]' },
   resources: { to: "resources" },
   nodeSelector: { to: "nodeSelector" },
   tolerations: { to: "tolerations" },
   affinity: { to: "affinity" },
   topologySpreadConstraints: { to: "topologySpreadConstraints" },
-  podAntiAffinity: { to: "podAntiAffinity" },
-  podAntiAffinityTopologyKey: { to: "podAntiAffinityTopologyKey" },
   priorityClassName: { to: "priorityClassName" },
   schedulerName: { to: "schedulerName" },
   dnsConfig: { to: "dnsConfig" },
   hostAliases: { to: "hostAliases" },
-  hostUsers: { to: "hostUsers" },
-  minReadySeconds: { to: "minReadySeconds" },
   additionalPeers: { to: "additionalPeers" },
   automountServiceAccountToken: { to: "automountServiceAccountToken" },
   securityContext: { to: "podSecurityContext" },
@@ -288,8 +299,11 @@ export function alertmanagerSpecVerdict(
     if ("none" in rule) return [`${stackKeyAt(key, at)}: ${rule.none}`];
     const to = [...parseSegments(rule.to), ...(rule.whole ? [] : path.slice(found.key.length))];
     const old = valueAt(was, [...KPS_SPEC, ...(rule.whole ? found.key : path)]);
+    // What the standalone one runs with: its value, else its default for the whole key.
+    const given = valueAt(now, to);
+    const runs = given === undefined && path.length === found.key.length ? rule.unset : given;
     // Maps alike whatever their keys' order (the chart's mounts are built in another).
-    const same = configDiff(rule.whole ? rule.whole(old) : old, valueAt(now, to)).length === 0;
+    const same = configDiff(rule.whole ? rule.whole(old) : old, runs).length === 0;
     return same ? [] : [`${stackKeyAt(key, at)}: set ${propertyPath("chartValues", [AM_CHART, ...to])}`];
   });
   if (dropped.length === 0) return undefined;

@@ -248,6 +248,48 @@ describe("change check: an Alertmanager hand-over between phases (--against)", f
     );
   });
 
+  /**
+   * An override that writes what the standalone Alertmanager runs with anyway (its chart's default,
+   * or the binary's flag default where the chart passes no flag) drops nothing: it was warned, with
+   * a remedy that changes nothing. `hostUsers: false` is the one the chart's own `hostUsers` cannot
+   * give (it renders only `true`): its remedy is `extraPodConfigs.hostUsers`.
+   */
+  it("spec overrides holding the standalone Alertmanager's own defaults: nothing said; hostUsers false: extraPodConfigs", async () => {
+    const defaults = kpsSpec({
+      replicas: 1,
+      minReadySeconds: 0,
+      retention: "120h",
+      logLevel: "info",
+      logFormat: "logfmt",
+      podAntiAffinity: "",
+      podAntiAffinityTopologyKey: "kubernetes.io/hostname",
+      hostUsers: true,
+    });
+    assert.equal(
+      alertmanagerSpecVerdict(
+        await exportAt("dual-write", defaults),
+        await exportAt("backend-primary", defaults),
+      )?.line,
+      undefined,
+    );
+    const userNs = kpsSpec({ hostUsers: false });
+    assert.ok(
+      (
+        alertmanagerSpecVerdict(
+          await exportAt("dual-write", userNs),
+          await exportAt("backend-primary", userNs),
+        )?.line ?? ""
+      ).includes(
+        `${spec}.hostUsers (not set in the stack file): set chartValues.alertmanager.extraPodConfigs.hostUsers`,
+      ),
+    );
+    const given = { chartValues: { alertmanager: { extraPodConfigs: { hostUsers: false } } } };
+    assert.equal(
+      alertmanagerSpecVerdict(await exportAt("dual-write", userNs), await exportAt("backend-primary", given)),
+      undefined,
+    );
+  });
+
   it("no spec override, or no hand-over to the standalone one: nothing said", async () => {
     assert.equal(
       alertmanagerSpecVerdict(await exportAt("dual-write"), await exportAt("backend-primary")),
