@@ -6,6 +6,7 @@ import { notYamlMessage, parseUserYaml } from "../model/yamlText";
 import { alertmanagerConfigProblems } from "../builders/alerting/configCheck";
 import { describe, filesOf, type Finding, type K8sObject, type Placed } from "./objects";
 import { alertmanagerTakes } from "../upstream/alertmanagerConfigSelection";
+import { versions } from "../model/versions";
 
 /** Where each pinned chart puts the file: the alertmanager chart's ConfigMap (`alertmanager.yml`), kube-prometheus-stack's and VictoriaMetrics' Secret (`alertmanager.yaml`). */
 const CONFIG_FILE = /^alertmanager\.ya?ml$/;
@@ -83,6 +84,13 @@ export function takenBy(am: K8sObject, cfg: K8sObject, objects: Placed[]): boole
 }
 
 /**
+ * Where the stack file gives the routing Alertmanager what an AlertmanagerConfig held: the program's
+ * receivers, or the chart's `config`, whose lists replace the program's (Helm merges maps, not
+ * lists: builders/alerting/configCheck.ts).
+ */
+const NO_OPERATOR_REMEDY = `remove it, or give its receivers to the Alertmanager that routes: homelab-observability:alerting.receivers, or with its routes under chartValues.${versions.charts.alertmanager.chart}.config (a list there replaces the program's)`;
+
+/**
  * The warning of each AlertmanagerConfig no Alertmanager of the rendered stack takes: its routes
  * and receivers reach no configuration, so the alerts it routes are never sent by it, which nothing
  * else says (the standalone Alertmanager's chart reads no AlertmanagerConfig; kube-prometheus-stack
@@ -101,8 +109,8 @@ export function unselectedConfigWarnings(objects: Placed[]): string[] {
       (p) =>
         `${describe(p)}: no Alertmanager of the stack takes it (${
           alertmanagers.length === 0
-            ? "the stack renders no prometheus-operator Alertmanager, and the alertmanager chart's reads no AlertmanagerConfig"
+            ? "the stack renders no prometheus-operator Alertmanager, and no other Alertmanager reads an AlertmanagerConfig"
             : `${alertmanagers.map((a) => `${a.obj.metadata.namespace}/${a.obj.metadata.name}`).join(", ")}: not by its alertmanagerConfigSelector and alertmanagerConfigNamespaceSelector`
-        }), so no Alertmanager of the stack sends alerts to its receivers; ${alertmanagers.length === 0 ? "remove it, or write its routes and receivers into the configuration of the Alertmanager that routes (its chart's `config` value)" : "remove it, or label it (or its namespace) as an Alertmanager's selectors ask"}`,
+        }), so no Alertmanager of the stack sends alerts to its receivers; ${alertmanagers.length === 0 ? NO_OPERATOR_REMEDY : "remove it, or label it (or its namespace) as an Alertmanager's selectors ask"}`,
     );
 }

@@ -89,7 +89,7 @@ describe("AlertmanagerConfig selection (prometheus-operator's Alertmanager)", ()
     );
     assert.match(
       unselectedConfigWarnings([placed(cfgObj())])[0] ?? "",
-      /no Alertmanager of the stack takes it \(the stack renders no prometheus-operator Alertmanager, .*; remove it, or write its routes and receivers into the configuration of the Alertmanager that routes/,
+      /no Alertmanager of the stack takes it \(the stack renders no prometheus-operator Alertmanager, and no other Alertmanager reads an AlertmanagerConfig\), so no Alertmanager of the stack sends alerts to its receivers; remove it, or give its receivers to the Alertmanager that routes: homelab-observability:alerting\.receivers, or with its routes under chartValues\.alertmanager\.config \(a list there replaces the program's\)$/,
     );
     const vm: K8sObject = {
       apiVersion: "operator.victoriametrics.com/v1beta1",
