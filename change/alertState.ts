@@ -185,7 +185,8 @@ const CONFIG_VALUE = `no equivalent: the chart reads its configuration file from
  * kube-prometheus-stack 88.0.0's `alertmanager.alertmanagerSpec` (values.yaml), by the longest
  * key that prefixes an override's path: `to`, its path in the chart's values, with what lies below
  * the key carried over as it is, or `whole` turning the key's whole value into the chart's; `none`,
- * why the chart has no such setting. Both are read, not run:
+ * why the chart has no such setting. Read, not run, but for `hostUsers` (both charts rendered
+ * with helm template):
  * - the chart passes `replicaCount` as the StatefulSet's replicas (templates/statefulset.yaml:14),
  *   each `extraArgs` entry as `--<key>=<value>` (:184-186) and `baseURL` as `--web.external-url`
  *   (:187-189), the flags prometheus-operator v0.93.0 writes for `retention`, `externalUrl`,
@@ -193,12 +194,12 @@ const CONFIG_VALUE = `no equivalent: the chart reads its configuration file from
  *   317, 322); its claim from `persistence` (:256-281);
  * - `unset`: what the standalone Alertmanager runs with where its values leave `to` unset, so an
  *   override equal to it drops nothing: the chart's defaults `replicaCount: 1`, `minReadySeconds: 0`
- *   (rendered as is, statefulset.yaml:15), `podAntiAffinity: ""` and `podAntiAffinityTopologyKey:
- *   kubernetes.io/hostname` (values.yaml:6, 322, 297, 302); where the chart passes no flag, the
- *   flag's default in Alertmanager v0.28.1: `--data.retention` 120h (cmd/alertmanager/main.go:148),
- *   `--log.level` info and `--log.format` logfmt (its prometheus/common v0.61.0,
- *   promslog/flag/flag.go:47, 52; the operator leaves both flags out at those values,
- *   statefulset.go:316, 321); a pod's `hostUsers` is true where unset (core/v1 PodSpec);
+ *   (rendered as is, statefulset.yaml:15), `podAntiAffinity: ""`, `podAntiAffinityTopologyKey:
+ *   kubernetes.io/hostname` and `persistence.accessModes: [ReadWriteOnce]` (values.yaml:6, 322,
+ *   297, 302, 355-356); where the chart passes no flag, the flag's default in Alertmanager
+ *   v0.28.1: `--data.retention` 120h (cmd/alertmanager/main.go:148), `--log.level` info and
+ *   `--log.format` logfmt (its prometheus/common v0.61.0, promslog/flag/flag.go:47, 52; the
+ *   operator leaves both flags out at those values, statefulset.go:316, 321); a pod's `hostUsers` is true where unset (core/v1 PodSpec);
  * - the chart renders its `hostUsers` only when true (statefulset.yaml:36-38), so `false` (a user
  *   namespace, which kube-prometheus-stack renders, templates/alertmanager/alertmanager.yaml:105-107)
  *   goes in through `extraPodConfigs`, written into the pod's spec as it is (:253-255);
@@ -216,6 +217,7 @@ const SPEC_KEYS: Readonly<
   podAntiAffinityTopologyKey: { to: "podAntiAffinityTopologyKey", unset: "kubernetes.io/hostname" },
   hostUsers: { to: "extraPodConfigs.hostUsers", unset: true },
   minReadySeconds: { to: "minReadySeconds", unset: 0 },
+  "storage.volumeClaimTemplate.spec.accessModes": { to: "persistence.accessModes", unset: ["ReadWriteOnce"] },
   externalUrl: { to: "baseURL" },
   routePrefix: { to: 'extraArgs["web.route-prefix"]' },
   resources: { to: "resources" },
@@ -237,7 +239,6 @@ const SPEC_KEYS: Readonly<
   initContainers: { to: "extraInitContainers" },
   "storage.volumeClaimTemplate.spec.resources.requests.storage": { to: "persistence.size" },
   "storage.volumeClaimTemplate.spec.storageClassName": { to: "persistence.storageClass" },
-  "storage.volumeClaimTemplate.spec.accessModes": { to: "persistence.accessModes" },
   // The operator mounts each at /etc/alertmanager/secrets/<name> (upstream/operators/
   // prometheusOperator.ts READ_FIELDS), the chart each `extraSecretMounts` entry where it says:
   // the same Secrets carry over as the program mounts them.

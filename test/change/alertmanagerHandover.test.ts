@@ -263,6 +263,7 @@ describe("change check: an Alertmanager hand-over between phases (--against)", f
       logFormat: "logfmt",
       podAntiAffinity: "",
       podAntiAffinityTopologyKey: "kubernetes.io/hostname",
+      storage: { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"] } } },
       hostUsers: true,
     });
     assert.equal(
