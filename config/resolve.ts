@@ -1211,9 +1211,10 @@ function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] 
       );
     }
   }
-  const defaulted = new Set(
-    r.mimir.maxGlobalSeriesPerUser === undefined ? ["mimir.maxGlobalSeriesPerUser"] : [],
-  );
+  const defaulted = new Set([
+    ...(r.mimir.maxGlobalSeriesPerUser === undefined ? ["mimir.maxGlobalSeriesPerUser"] : []),
+    ...(r.metricsBackend === undefined ? ["metricsBackend"] : []),
+  ]);
   return [...p, ...fitProblems(c, planSizing(c), k, refused, defaulted)];
 }
 

@@ -1100,12 +1100,20 @@ export function engineOf(c: Pick<SizedComponent, "component">): SizedEngine {
  * bigger nodes (as big as the smaller of the two shapes at their least), and, when no Mimir fits,
  * VictoriaMetrics when one vmsingle holding the same series does, and the lightweight profile
  * when its DaemonSets' smaller requests leave `pool`'s node room for the pod (its Mimir floor is
- * the standard one's, model/sizing.ts). A 2 GiB node holds neither Mimir: the profile's least
+ * the standard one's, model/sizing.ts), with metricsBackend: mimir beside it when `backendDefaulted`
+ * (the file leaves the backend to the profile: lightweight's is victoriametrics, config/resolve.ts,
+ * and the mimir key the file sets would then be refused as read by nothing). A 2 GiB node holds neither Mimir: the profile's least
  * request for a monolithic one is 3 GiB, above the 2 GiB its series and its modules' fixed
  * memory (querier, store-gateway) need at 10000 series. `node` is what the largest node leaves
  * beside the pods every node runs, which take `daemons` bytes of any bigger node too.
  */
-function mimirFitHint(cfg: StackConfig, node: number, daemons: number, pool: NodePool): string {
+function mimirFitHint(
+  cfg: StackConfig,
+  node: number,
+  daemons: number,
+  pool: NodePool,
+  backendDefaulted: boolean,
+): string {
   const need = (w: Workload, bytes: number) =>
     parseQuantity(memoryOf(cfg.profile, w, bytes).requests.memory) ?? 0;
   const replicas = cfg.mimir.replicas;
@@ -1140,7 +1148,9 @@ function mimirFitHint(cfg: StackConfig, node: number, daemons: number, pool: Nod
     ...(scaledLeast <= node ? ["declare workload.activeSeries to run Mimir scaled out"] : []),
     ...(cap >= 10_000 ? [`lower mimir.maxGlobalSeriesPerUser to at most ${cap}`] : []),
     ...(lighter
-      ? ["set profile: lightweight (its DaemonSets' pods request less, leaving the mimir pod room)"]
+      ? [
+          `set profile: lightweight${backendDefaulted ? " and metricsBackend: mimir" : ""} (its DaemonSets' pods request less, leaving the mimir pod room${backendDefaulted ? "; without metricsBackend that profile runs victoriametrics" : ""})`,
+        ]
       : []),
   ];
   if (ways.length > 0) return `; ${[...ways, bigger].join(", ").replace(/, ([^,]*)$/, " or $1")}`;
@@ -1179,7 +1189,7 @@ function podMemoryWords(cfg: StackConfig, c: SizedComponent): string {
  * Why the node pools cannot hold the sized components: a pod bigger than every node, or sized pods
  * requesting more than BUDGET_MAX_REQUEST_SHARE of the pools. Each line names the key, the need
  * and the capacity; a key in `defaulted` (not set in the stack file) is named through the largest
- * pool's memory instead. The engines in `leftOut` are not judged: their own workload check already
+ * pool's memory instead (`metricsBackend` there: a profile offered brings its own backend). The engines in `leftOut` are not judged: their own workload check already
  * refused them (a Loki sized for 50 GiB a day in Monolithic mode), and their fit would only repeat
  * that mistake in other words; the others are judged in the same run.
  */
@@ -1242,7 +1252,9 @@ export function fitProblems(
       }
       // With workload.activeSeries declared a monolithic Mimir this big runs scaled out instead.
       const why =
-        c.component === "mimir" && largest ? mimirFitHint(cfg, nodeBytes(largest), taken, largest) : "";
+        c.component === "mimir" && largest
+          ? mimirFitHint(cfg, nodeBytes(largest), taken, largest, defaulted.has("metricsBackend"))
+          : "";
       // A size the stack file does not set (the series cap's default) is no line of the file to
       // point at: the largest pool's memory, which the file does set, is where the two meet.
       const key = keyOf(c);

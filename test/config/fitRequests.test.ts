@@ -119,3 +119,37 @@ describe("config: the memory sums count only the sized pods the chart values lea
     );
   });
 });
+
+describe("config: the lightweight profile offered for a Mimir no node holds is a stack the config takes", () => {
+  // 1516000 series ask 16192Mi of a 16Gi node: 16Mi above what the standard DaemonSets' pods leave,
+  // within what the lightweight ones' leave (test/config/sizing.test.ts).
+  const at = {
+    phase: "kps-removed",
+    nodePools: [{ name: "workers", arch: "amd64", count: 3, cpu: "4", memory: "16Gi" }],
+    mimir: { maxGlobalSeriesPerUser: 1_516_000 },
+  };
+  /** The stack file `over` with the offer of its Mimir line applied, as a user reads it. */
+  const offered = (over: Record<string, unknown>) => {
+    const line = problems(over).join("\n");
+    const offer = /, set (profile: lightweight[^(]*) \(/.exec(line)?.[1];
+    assert.ok(offer, line);
+    const keys = Object.fromEntries(offer.split(" and ").map((s) => s.split(": ")));
+    return { ...over, ...keys };
+  };
+
+  it("names metricsBackend: mimir beside it when the file leaves the backend to the profile (victoriametrics at lightweight)", () => {
+    // Without it, the mimir key would be refused: Mimir does not run at the lightweight default.
+    assert.deepEqual(problems(offered(at)), []);
+  });
+  it("offers the profile alone when the file sets metricsBackend: mimir", () => {
+    const written = offered({ ...at, metricsBackend: "mimir" });
+    assert.deepEqual(Object.keys(written).sort(), [
+      "metricsBackend",
+      "mimir",
+      "nodePools",
+      "phase",
+      "profile",
+    ]);
+    assert.deepEqual(problems(written), []);
+  });
+});

@@ -306,7 +306,7 @@ describe("sizing from upstream's capacity rules", function () {
       const light = problems({ ...at, mimir: { maxGlobalSeriesPerUser: 1_516_000 } }).split("\n")[1];
       assert.match(
         light,
-        /, set profile: lightweight \(its DaemonSets' pods request less, leaving the mimir pod room\) or /,
+        /, set profile: lightweight and metricsBackend: mimir \(its DaemonSets' pods request less, leaving the mimir pod room; without metricsBackend that profile runs victoriametrics\) or /,
       );
       // Declared, the series run Mimir scaled out, whose pods these pools cannot hold: refused at
       // workload.activeSeries (exit 2), not left for the pack to refuse at the pods.
