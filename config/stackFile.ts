@@ -23,6 +23,7 @@
  */
 import {
   configKeyName,
+  isMap,
   propertyPath,
   removeKeyCommand,
   setConfigCommand,
@@ -1473,6 +1474,10 @@ export function secretMapSteps(name: string): string {
   return `\`pulumi config rm ${name}\`, then for each receiver \`pulumi config set --secret --path '${name}.NAME'\` with NAME its name (it prompts for the value)`;
 }
 
+/** Whether `v` is a one-key map whose `secure:` holds no text: no ciphertext (object.go isSecureValue). */
+const secureHoldingNoText = (v: unknown) =>
+  isMap(v) && Object.keys(v).length === 1 && "secure" in v && typeof v.secure !== "string";
+
 /**
  * What a value of the wrong form is, for a message (never the value). A one-key map whose `secure:`
  * holds no text (`secure: 12345`) is no ciphertext to Pulumi (object.go unmarshalObject, as
@@ -1481,8 +1486,7 @@ export function secretMapSteps(name: string): string {
 const formFound = (v: unknown) => {
   if (v === null || typeof v !== "object") return "a plain value";
   if (Array.isArray(v)) return "a list";
-  const keys = Object.keys(v);
-  if (keys.length !== 1 || keys[0] !== "secure") return "a map";
+  if (!secureHoldingNoText(v)) return "a map";
   const held = (v as { secure: unknown }).secure;
   const kind = Array.isArray(held)
     ? "a list"
@@ -1527,7 +1531,9 @@ function secretShapeProblems(
   const text = (at: (string | number)[]) =>
     `${propertyPath(key, at)}: expected one secret text (\`${setSecretCommand(key, at, project)}\`, which prompts for the value and writes its ciphertext in this one's place), got ${formFound(valueAt(value, at))} (not shown)`;
   if (name !== RECEIVER_CREDENTIALS_KEY) return v.object ? [{ at: [], message: text([]) }] : [];
-  if (!v.object || Array.isArray(value)) return [notAMap(`${formFound(value)} (not shown)`)];
+  // `secure: 12345` as the whole key is a mistaken ciphertext, not a receiver named "secure".
+  if (!v.object || Array.isArray(value) || secureHoldingNoText(value))
+    return [notAMap(`${formFound(value)} (not shown)`)];
   return Object.entries(value as Record<string, unknown>)
     .filter(([, e]) => e !== null && typeof e === "object")
     .map(([k]) => ({ at: [k], message: text([k]) }));
