@@ -1481,7 +1481,7 @@ const secureHoldingNoText = (v: unknown) =>
 /**
  * What a value of the wrong form is, for a message (never the value). A one-key map whose `secure:`
  * holds no text (`secure: 12345`) is no ciphertext to Pulumi (object.go unmarshalObject, as
- * toStackValue reads it): a map holding a plain value, said as that.
+ * toStackValue reads it): an ordinary map holding whatever it holds, said as that.
  */
 const formFound = (v: unknown) => {
   if (v === null || typeof v !== "object") return "a plain value";
@@ -1495,7 +1495,7 @@ const formFound = (v: unknown) => {
       : typeof held === "object"
         ? "a map"
         : `a ${typeof held}`;
-  return `a \`secure:\` entry holding ${kind} where the ciphertext text goes, which Pulumi reads as a map of plain values, not a secret`;
+  return `a \`secure:\` entry holding ${kind} where the ciphertext text goes, which Pulumi reads as an ordinary map, not a secret`;
 };
 
 /**

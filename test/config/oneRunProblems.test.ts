@@ -265,7 +265,7 @@ ${url}  ${P("receiverCredentials")}:
       secure: 12345
 `);
     assert.deepEqual(number, [
-      `${P("receiverCredentials.team-slack")}: expected one secret text (\`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'\`, which prompts for the value and writes its ciphertext in this one's place), got a \`secure:\` entry holding a number where the ciphertext text goes, which Pulumi reads as a map of plain values, not a secret (not shown)`,
+      `${P("receiverCredentials.team-slack")}: expected one secret text (\`pulumi config set --stack s --secret --path 'receiverCredentials.team-slack'\`, which prompts for the value and writes its ciphertext in this one's place), got a \`secure:\` entry holding a number where the ciphertext text goes, which Pulumi reads as an ordinary map, not a secret (not shown)`,
     ]);
     assert.ok(!number[0].includes("12345"), number[0]);
     // The whole key so: no secret (Pulumi reads a map holding a number), one line, the map's.
@@ -275,9 +275,18 @@ ${url}  ${P("receiverCredentials")}:
     assert.equal(map.length, 1, map.join("\n"));
     assert.match(
       map[0],
-      /^\S+receiverCredentials: expected a map from receiver name to its secret credential \(.*\), got a `secure:` entry holding a number where the ciphertext text goes, which Pulumi reads as a map of plain values, not a secret \(not shown\)$/,
+      /^\S+receiverCredentials: expected a map from receiver name to its secret credential \(.*\), got a `secure:` entry holding a number where the ciphertext text goes, which Pulumi reads as an ordinary map, not a secret \(not shown\)$/,
     );
     assert.ok(!map[0].includes("12345"), map[0]);
+    // A `secure:` holding a list is a map holding a list to Pulumi: no "plain values".
+    const list = problemsOf(`${BASE}${STORE}${RECEIVER}  ${P("receiverCredentials")}:
+    team-slack:
+      secure: [1, 2]
+`);
+    assert.match(
+      list.join("\n"),
+      /holding a list where the ciphertext text goes, which Pulumi reads as an ordinary map, not a secret/,
+    );
   });
 
   it("a secret of the wrong shape holding a secure value the CLI cannot decrypt is one line, whose hint sets the key itself", () => {
