@@ -87,4 +87,21 @@ describe("toolRun (test/support/toolOutput.ts) on files a test writes", () => {
       "checking sub/rules.yaml: groups: [x]\n",
     );
   });
+
+  it("a run a signal ended (no exit status: killed under load) is no answer: the next run asks again", () => {
+    // The program kills itself the first time it runs, then answers.
+    const once = path.join(dir, "killed");
+    fs.writeFileSync(
+      bin,
+      `#!/bin/sh
+echo run >> ${JSON.stringify(log)}
+if [ ! -e ${JSON.stringify(once)} ]; then : > ${JSON.stringify(once)}; kill -9 $$; fi
+echo answered
+`,
+    );
+    const a = write("first", "groups: []\n");
+    assert.equal(toolRun(bin, [a], { inputs: [a] }).status, null);
+    assert.deepEqual(toolRun(bin, [a], { inputs: [a] }), { status: 0, stdout: "answered\n", stderr: "" });
+    assert.equal(runs(), 2);
+  });
 });

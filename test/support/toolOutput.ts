@@ -56,7 +56,7 @@ function contentHash(file: string): string {
  * same program with the same arguments and `inputs` (files or folders it reads) before, from `cwd`
  * (default: this process's; an input itself, or under one, when the arguments name files relative to
  * it). With `ok`, a non-zero exit throws with what the program printed, and is not kept: the next run
- * asks again.
+ * asks again. A run a signal ended (status null) is returned and not kept either.
  */
 export function toolRun(
   bin: string,
@@ -77,18 +77,36 @@ export function toolRun(
       ]),
     )
     .digest("hex");
-  const run = cachedSync("tool-output", key, () => {
-    const r = spawnSync(bin, args, { encoding: "utf8", maxBuffer: 64 * 2 ** 20, cwd: opts.cwd });
-    if (r.error) throw r.error;
-    if (opts.ok && r.status !== 0)
-      throw new Error(`${bin} ${args.join(" ")} exited ${r.status}:\n${r.stdout}${r.stderr}`);
-    return {
-      status: r.status,
-      stdout: placeholders(r.stdout, inputs),
-      stderr: placeholders(r.stderr, inputs),
-    };
-  });
+  const run = (() => {
+    try {
+      return cachedSync("tool-output", key, () => {
+        const r = spawnSync(bin, args, { encoding: "utf8", maxBuffer: 64 * 2 ** 20, cwd: opts.cwd });
+        if (r.error) throw r.error;
+        if (opts.ok && r.status !== 0)
+          throw new Error(`${bin} ${args.join(" ")} exited ${r.status}:\n${r.stdout}${r.stderr}`);
+        const out = {
+          status: r.status,
+          stdout: placeholders(r.stdout, inputs),
+          stderr: placeholders(r.stderr, inputs),
+        };
+        // A run a signal ended (no exit status: killed under load) is no answer to these inputs:
+        // returned, not kept, so the next run asks again instead of failing on it for good.
+        if (r.status === null) throw new Unkept(out);
+        return out;
+      });
+    } catch (e) {
+      if (e instanceof Unkept) return e.run;
+      throw e;
+    }
+  })();
   return { status: run.status, stdout: paths(run.stdout, inputs), stderr: paths(run.stderr, inputs) };
+}
+
+/** A run that is no answer to keep ({@link toolRun}), carried out of the cache's compute. */
+class Unkept extends Error {
+  constructor(readonly run: ToolRun) {
+    super("a run a signal ended");
+  }
 }
 
 /** `text` with each input's path as its place in `inputs` (longest path first: one may hold another). */
