@@ -225,15 +225,18 @@ const quantity = (example: string) =>
   );
 /**
  * A byte size: a Kubernetes quantity with a byte unit. A bare number is bytes to Kubernetes ("10" is
- * ten bytes) and "m" is thousandths, so both are refused as sizes.
+ * ten bytes) and "m" is thousandths, so both are refused as sizes. The units are the byte units of
+ * the quantities a stack file may write (contract/quantity.ts STACK_FILE_QUANTITY: no Pi or P).
  */
-export const SIZE_UNITS = ["Ki", "Mi", "Gi", "Ti", "Pi", "k", "M", "G", "T", "P"] as const;
+export const SIZE_UNITS = ["Ki", "Mi", "Gi", "Ti", "k", "M", "G", "T"] as const;
 const SIZE_UNIT = new RegExp(`^\\d+(\\.\\d+)?(${SIZE_UNITS.join("|")})$`);
+/** The units as the message lists them: the binary ones, then the decimal ones. */
+const SIZE_UNIT_WORDS = `${SIZE_UNITS.filter((u) => u.endsWith("i")).join("|")} or ${SIZE_UNITS.filter((u) => !u.endsWith("i")).join("|")}`;
 const size = (example: string) =>
   z
     .string({ description: `a size like "${example}" (a number + Ki, Mi, Gi or Ti, as text)` })
     .refine((v) => SIZE_UNIT.test(v.trim()) && parseQuantity(v)! > 0, {
-      message: `expected a Kubernetes quantity above zero like "${example}": digits, an optional fraction and a byte unit (Ki|Mi|Gi|Ti|Pi or k|M|G|T|P), no sign or exponent (a bare number would be bytes)`,
+      message: `expected a Kubernetes quantity above zero like "${example}": digits, an optional fraction and a byte unit (${SIZE_UNIT_WORDS}), no sign or exponent (a bare number would be bytes)`,
     });
 /**
  * A DNS-1123 label, as Kubernetes validates namespace and label-like names

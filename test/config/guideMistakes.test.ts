@@ -216,6 +216,14 @@ describe("config: the mistakes the how-to guides lead to, one message each", fun
       assert.equal(e.problems.length, 1, e.message);
       assert.ok(e.problems[0].endsWith(`, got string "${written}"; did you mean "${meant}?`), e.problems[0]);
     }
+    // A unit the size keys refuse (Pi, P: contract/quantity.ts STACK_FILE_QUANTITY) is not listed
+    // among those the message says they take.
+    for (const written of ["1Pi", "1P"]) {
+      const e = refusal(pool(written));
+      assert.equal(e.problems.length, 1, e.message);
+      const units = /a byte unit \(([^)]*)\)/.exec(e.problems[0])?.[1] ?? "";
+      assert.ok(units && !units.split(/\||\sor\s/).includes(written.slice(1)), e.problems[0]);
+    }
     const vm = refusal(
       `${BASE}${STORE}  ${P("metricsBackend")}: victoriametrics\n  ${P("victoriametrics")}:\n    retention: 14days\n`,
     );

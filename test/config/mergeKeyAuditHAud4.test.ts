@@ -203,7 +203,7 @@ describe("a merge key in a stack file", () => {
 `);
     assert.deepEqual(e.problems, [
       `${P("loki.retention")}: expected a duration above zero like "7d" (whole number + ms|s|m|h|d|w|y, or several largest first as "1d12h"), got string "7days"; did you mean "7d"? (the same value, written once, reaches ${P("prometheus.retention")} (reached at line 11 through \`*ret\`): one edit mends both)`,
-      `${P("loki.volumeSize")}: expected a Kubernetes quantity above zero like "10Gi": digits, an optional fraction and a byte unit (Ki|Mi|Gi|Ti|Pi or k|M|G|T|P), no sign or exponent (a bare number would be bytes), got string "10GB"; did you mean "10G" (10 x 10^9 bytes, as "10GB" is; "10Gi" is 10 x 2^30 bytes)? (the same value, written once, reaches ${P("prometheus.volumeSize")} (reached at line 12 through \`*size\`) and ${P("mimir.volumeSize")} (reached at line 14 through \`*size\`): one edit mends them all)`,
+      `${P("loki.volumeSize")}: expected a Kubernetes quantity above zero like "10Gi": digits, an optional fraction and a byte unit (Ki|Mi|Gi|Ti or k|M|G|T), no sign or exponent (a bare number would be bytes), got string "10GB"; did you mean "10G" (10 x 10^9 bytes, as "10GB" is; "10Gi" is 10 x 2^30 bytes)? (the same value, written once, reaches ${P("prometheus.volumeSize")} (reached at line 12 through \`*size\`) and ${P("mimir.volumeSize")} (reached at line 14 through \`*size\`): one edit mends them all)`,
     ]);
     assert.deepEqual(
       e.places.map((p) => p?.line),
