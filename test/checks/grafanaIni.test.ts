@@ -3,11 +3,10 @@
  * Grafana silently replaces with its code's default (checks/grafanaIni.ts).
  */
 import { strict as assert } from "assert";
-import * as fs from "fs";
 import { checkGrafanaIni } from "../../checks/grafanaIni";
 import type { K8sObject } from "../../checks/objects";
 import { at } from "../support/checkCases";
-import { stackCopy, synthCli } from "../support/helpers";
+import { synthWithChartValues } from "../support/helpers";
 
 const ini = (lines: string[]): K8sObject => ({
   apiVersion: "v1",
@@ -77,15 +76,13 @@ describe("grafana-ini: [dataproxy] timeouts Grafana silently replaces", function
   });
 
   it("fails synth on a chartValues override, naming the key and its line", async () => {
-    const { dir, file } = stackCopy("grafana-ini", "staging");
-    fs.appendFileSync(
-      file,
-      "  homelab-observability:chartValues:\n    grafana:\n      grafana.ini:\n        dataproxy:\n          timeout: 60s\n",
+    const { r, out, file, line } = await synthWithChartValues(
+      "grafana-ini",
+      "staging",
+      "    grafana:\n      grafana.ini:\n        dataproxy:\n          timeout: 60s\n",
+      "          timeout: 60s",
     );
-    const line = fs.readFileSync(file, "utf8").split("\n").indexOf("          timeout: 60s") + 1;
-    const r = await synthCli("--dir", dir, "--stack", "staging", "--out", dir, "--quiet");
-    assert.equal(r.status, 1, r.stdout + r.stderr);
-    const out = r.stdout + r.stderr;
+    assert.equal(r.status, 1, out);
     assert.ok(
       out.includes(
         `[grafana-ini] ConfigMap monitoring/grafana (release grafana) grafana.ini: [dataproxy] timeout: expected a whole number of seconds like "30", got "60s" (Grafana reads no integer there and silently uses 10 seconds instead)`,

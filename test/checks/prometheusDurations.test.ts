@@ -10,7 +10,7 @@ import * as path from "path";
 import { checkPrometheusDurations } from "../../checks/prometheusDurations";
 import type { K8sObject } from "../../checks/objects";
 import { at } from "../support/checkCases";
-import { requireTool, stackCopy, synthCli, tmpDir } from "../support/helpers";
+import { requireTool, synthWithChartValues, tmpDir } from "../support/helpers";
 import { toolRun } from "../support/toolOutput";
 
 /** The part of the pinned CRD the check reads: `spec.scrapeInterval`'s default (crd-prometheuses.yaml). */
@@ -135,15 +135,13 @@ describe("prometheus-duration: a Prometheus's durations the operator or Promethe
   });
 
   it("fails synth on a chartValues override, naming the key and its line", async () => {
-    const { dir, file } = stackCopy("prometheus-durations", "production");
-    fs.appendFileSync(
-      file,
-      "  homelab-observability:chartValues:\n    kube-prometheus-stack:\n      prometheus:\n        prometheusSpec:\n          scrapeTimeout: 31s\n",
+    const { r, out, file, line } = await synthWithChartValues(
+      "prometheus-durations",
+      "production",
+      "    kube-prometheus-stack:\n      prometheus:\n        prometheusSpec:\n          scrapeTimeout: 31s\n",
+      "          scrapeTimeout: 31s",
     );
-    const line = fs.readFileSync(file, "utf8").split("\n").indexOf("          scrapeTimeout: 31s") + 1;
-    const r = await synthCli("--dir", dir, "--stack", "production", "--out", dir, "--quiet");
-    assert.equal(r.status, 1, r.stdout + r.stderr);
-    const out = r.stdout + r.stderr;
+    assert.equal(r.status, 1, out);
     assert.match(
       out,
       /\[prometheus-duration\] Prometheus monitoring\/kps-prometheus \(release kube-prometheus-stack\): spec\.scrapeTimeout: expected at most the scrapeInterval "30s" \(the CRD's default\), got "31s"/,

@@ -674,6 +674,24 @@ export function stackCopy(prefix: string, stack: string) {
   };
 }
 
+/**
+ * Synthesizes (through the CLI) a copy of stack `stack` with `chartValues` added, YAML text below
+ * `homelab-observability:chartValues:`: the run, its output, the copy's file and the line of
+ * `needle` in it (where a message must place the override).
+ */
+export async function synthWithChartValues(
+  prefix: string,
+  stack: string,
+  chartValues: string,
+  needle: string,
+) {
+  const { dir, file } = stackCopy(prefix, stack);
+  fs.appendFileSync(file, `  homelab-observability:chartValues:\n${chartValues}`);
+  const line = fs.readFileSync(file, "utf8").split("\n").indexOf(needle) + 1;
+  const r = await synthCli("--dir", dir, "--stack", stack, "--out", dir, "--quiet");
+  return { r, out: r.stdout + r.stderr, file, line };
+}
+
 export function run(cmd: string, args: string[], cwd?: string): string {
   return execFileSync(cmd, args, { encoding: "utf8", cwd, stdio: ["ignore", "pipe", "pipe"] });
 }
