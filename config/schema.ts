@@ -558,8 +558,9 @@ const garageStore = z
      * Access keys that exist in Garage already, per consumer (their access key IDs, "GK..."): imported
      * (takeover) instead of created, and granted the consumer's buckets. No other permission of an
      * imported key changes: its grants on other buckets and its right to create buckets stay, so name
-     * a key that has neither (`garage key info <id>` lists them), and one key per consumer. Default:
-     * none.
+     * a key that has neither (`garage key info <id>` lists them), and one key per consumer. The stack
+     * never deletes an imported key: a destroy, or its consumer leaving the phase, revokes the grants
+     * the stack gave it and leaves the key in Garage. Default: none.
      */
     existingKeys: z
       .object({

@@ -248,8 +248,10 @@ export class ObjectStore extends pulumi.ComponentResource {
       const key = new GarageKey(
         `${name}-${plan.consumer}-key`,
         { admin, name: plan.user },
-        // Named in objectStore.existingKeys: imported by its ID (plan/takeover.ts planAdoptions).
-        gOpts,
+        // Named in objectStore.existingKeys: imported by its ID (plan/takeover.ts planAdoptions). The
+        // stack did not make that key, and deleting it (a destroy, or its consumer leaving the plan)
+        // would also take its grants on buckets of no consumer of the stack: it is left in Garage.
+        { ...gOpts, retainOnDelete: plan.existingKey !== undefined },
       );
       const grants = buckets.map(
         (b, i) =>

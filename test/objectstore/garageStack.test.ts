@@ -14,6 +14,7 @@ import { assertRendered, rendered, type Variant } from "../support/rendered";
 import { checkedStack } from "../support/checkedStack";
 import { GARAGE_BUCKET_TYPE, GARAGE_KEY_TYPE } from "../../plan/takeover";
 import { secretPlaceholder } from "../../config/stackFile";
+import { synth } from "../support/helpers";
 
 /** Staging with its object store moved to Garage (as docs/how-to/move-to-garage.md ends). */
 export const GARAGE_VARIANT: Variant = {
@@ -101,6 +102,22 @@ describe("staging on Garage, rendered", function () {
     assert.ok(
       broken.findings.some((f) => JSON.stringify(f).includes("staging-loki-chunks")),
       JSON.stringify(broken.findings).slice(0, 400),
+    );
+  });
+
+  it("an imported key (objectStore.existingKeys) is left in Garage when the stack deletes it; a key it made is not", async () => {
+    const objectStore = {
+      ...GARAGE_VARIANT.over.objectStore!,
+      existingKeys: { loki: "GK31c2f218a2e44f485b94239e" },
+    };
+    const { resources } = (await synth("staging", { objectStore })).export.deployment;
+    const keys = resources.filter((x) => x.type === GARAGE_KEY_TYPE);
+    assert.deepEqual(
+      keys.map((k) => [k.urn.split("::").pop(), k.retainOnDelete === true]),
+      [
+        ["objectstore-loki-key", true],
+        ["objectstore-mimir-key", false],
+      ],
     );
   });
 });
