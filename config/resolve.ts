@@ -1283,8 +1283,8 @@ export function garageBucketNameProblem(name: string): string | undefined {
  * consumer's grants go to that key (components/objectstore/objectStore.ts `garage`), so Loki could
  * read and write Mimir's buckets and Mimir Loki's, the sharing least privilege forbids (the policy
  * pack's object-store-least-privilege tells keys apart by the name the stack gives them, which
- * differ here), and two resources of the stack would import one key, whose delete
- * (components/objectstore/garage.ts `keyProvider`) removes it for both.
+ * differ here). Deleting either of the two resources that would import it leaves the key: an
+ * imported key is retained on delete (components/objectstore/objectStore.ts `garage`).
  */
 function garageSharedKey(c: StackConfig): string[] {
   if (c.objectStore.type !== "garage") return [];
@@ -1293,7 +1293,7 @@ function garageSharedKey(c: StackConfig): string[] {
   if (loki === undefined || loki !== mimir || !running.includes("loki") || !running.includes("mimir"))
     return [];
   return [
-    `${PROJECT}:objectStore.existingKeys.mimir: expected an access key other than Loki's (objectStore.existingKeys.loki), got the same key ID: the stack grants that one key the buckets of both Loki and Mimir, so each could read and write the other's objects, and two of its resources would hold the key (deleting either deletes it for both); name a key of Mimir's own (garage key create), or leave existingKeys.mimir out and the stack creates one`,
+    `${PROJECT}:objectStore.existingKeys.mimir: expected an access key other than Loki's (objectStore.existingKeys.loki), got the same key ID: the stack grants that one key the buckets of both Loki and Mimir, so each could read and write the other's objects; name a key of Mimir's own (garage key create), or leave existingKeys.mimir out and the stack creates one`,
   ];
 }
 

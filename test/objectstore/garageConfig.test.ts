@@ -160,7 +160,7 @@ describe("objectStore.type garage: one existing key for Loki and Mimir", () => {
     const text = problems({}, { existingKeys: { loki: KEY, mimir: KEY } });
     assert.match(
       text,
-      /objectStore\.existingKeys\.mimir: expected an access key other than Loki's \(objectStore\.existingKeys\.loki\), got the same key ID: the stack grants that one key the buckets of both Loki and Mimir, so each could read and write the other's objects, .*name a key of Mimir's own \(garage key create\), or leave existingKeys\.mimir out and the stack creates one/,
+      /objectStore\.existingKeys\.mimir: expected an access key other than Loki's \(objectStore\.existingKeys\.loki\), got the same key ID: the stack grants that one key the buckets of both Loki and Mimir, so each could read and write the other's objects; name a key of Mimir's own \(garage key create\), or leave existingKeys\.mimir out and the stack creates one/,
     );
     assert.equal(text.split("existingKeys.mimir: expected").length, 2, "one problem");
   });
