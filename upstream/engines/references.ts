@@ -1202,37 +1202,49 @@ const MODEL_DURATION_MAX_NS = 2n ** 63n - 1n;
  */
 export const MODEL_DURATION_MOST = "106751d23h47m16s854ms (about 292 years)";
 
-/** A `model.Duration` text in nanoseconds, read as `model.ParseDuration` reads it but for its range. */
-function modelDurationNs(s: string): bigint | undefined {
-  if (s === "0") return 0n;
+/**
+ * The parts of a `model.Duration` text (number and unit, largest unit first, each unit once; "0" has
+ * none), or undefined when it is not of that form: the one reading of its form that its value and
+ * the words of a refusal are both taken from.
+ */
+function modelDurationParts(s: string): [bigint, string][] | undefined {
+  if (s === "0") return [];
   if (s === "") return undefined;
+  const parts: [bigint, string][] = [];
   let rest = s;
   let last = -1;
-  let ns = 0n;
   while (rest !== "") {
     const m = /^(\d+)(ms|[ywdhms])/.exec(rest);
     if (!m) return undefined;
     const pos = PROM_UNITS.indexOf(m[2]);
     if (pos <= last) return undefined; // units go from largest to smallest, each once
     last = pos;
-    ns += BigInt(m[1]) * BigInt(PROM_UNIT_MS[m[2]]) * 1_000_000n;
+    parts.push([BigInt(m[1]), m[2]]);
     rest = rest.slice(m[0].length);
   }
-  return ns;
+  return parts;
+}
+
+/** A `model.Duration` text in nanoseconds, read as `model.ParseDuration` reads it but for its range. */
+function modelDurationNs(s: string): bigint | undefined {
+  return modelDurationParts(s)?.reduce(
+    (ns, [v, unit]) => ns + v * BigInt(PROM_UNIT_MS[unit]) * 1_000_000n,
+    0n,
+  );
 }
 
 /**
  * The words `model.ParseDuration` refuses a text of its form with for its length, or undefined when
- * it takes it: part by part, a number past a uint64 fails `strconv.ParseUint` first ("not a valid
- * duration string: %q"), a part or the running sum past 2^63-1 ns is "duration out of range"
- * (common/model/time.go:226-229, :248-255 at v0.67.1; read, not run).
+ * it takes it (or the text is not of its form): part by part, a number past a uint64 fails
+ * `strconv.ParseUint` first ("not a valid duration string: %q"), a part or the running sum past
+ * 2^63-1 ns is "duration out of range" (common/model/time.go:226-229, :248-255 at v0.67.1; read,
+ * not run).
  */
 export function modelDurationRefusal(s: string): string | undefined {
   let ns = 0n;
-  for (const m of s === "0" ? [] : s.matchAll(/(\d+)(ms|[ywdhms])/g)) {
-    const v = BigInt(m[1]);
+  for (const [v, unit] of modelDurationParts(s) ?? []) {
     if (v > 2n ** 64n - 1n) return `not a valid duration string: ${JSON.stringify(s)}`;
-    ns += v * BigInt(PROM_UNIT_MS[m[2]]) * 1_000_000n;
+    ns += v * BigInt(PROM_UNIT_MS[unit]) * 1_000_000n;
     if (ns > MODEL_DURATION_MAX_NS) return "duration out of range";
   }
   return undefined;
@@ -1246,8 +1258,7 @@ export function modelDurationMs(s: string): number | undefined {
 
 /** Whether `s` is a `model.Duration` in form that `model.ParseDuration` refuses for its length alone. */
 export function modelDurationTooLong(s: string): boolean {
-  const ns = modelDurationNs(s);
-  return ns !== undefined && ns > MODEL_DURATION_MAX_NS;
+  return modelDurationRefusal(s) !== undefined;
 }
 
 /**
