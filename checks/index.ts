@@ -18,6 +18,7 @@ import { checkEnvVars } from "./envVars";
 import { checkEmittedMetrics } from "./emittedMetrics";
 import { checkHostPorts } from "./hostPorts";
 import { checkImageDigests } from "./imageDigests";
+import { checkMonitorDurations } from "./monitorDurations";
 import { checkMonitorReaders } from "./monitorReaders";
 import { operatorObjects, type Finding, type Placed } from "./objects";
 import { checkOrdering } from "./ordering";
@@ -130,6 +131,7 @@ export function checkStack(
     ...checkMonitorReaders(objects).findings,
     ...checkRemoteWrite(objects).findings,
     ...checkPrometheusDurations(objects).findings,
+    ...checkMonitorDurations(objects).findings,
     ...checkAlertmanagerReplicas(objects, generated).findings,
     ...checkAlertmanagerConfigs(objects).findings,
     ...checkDashboards(objects).findings,

@@ -39,7 +39,7 @@ const GLOBAL_DURATIONS: Record<string, string[]> = {
 };
 
 /** The `default` the object's CRD gives `spec.<field>`, which the API server fills in. */
-function crdDefault(obj: K8sObject, crds: K8sObject[], field: string): unknown {
+export function crdDefault(obj: K8sObject, crds: K8sObject[], field: string): unknown {
   const version = obj.apiVersion.split("/")[1];
   const v = crdFor(obj, crds)?.spec?.versions?.find((x: any) => x?.name === version);
   return v?.schema?.openAPIV3Schema?.properties?.spec?.properties?.[field]?.default;

@@ -9,28 +9,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { checkPrometheusDurations } from "../../checks/prometheusDurations";
 import type { K8sObject } from "../../checks/objects";
-import { at } from "../support/checkCases";
+import { at, PROMETHEUS_CRD as CRD } from "../support/checkCases";
 import { requireTool, synthWithChartValues, tmpDir } from "../support/helpers";
 import { toolRun } from "../support/toolOutput";
-
-/** The part of the pinned CRD the check reads: `spec.scrapeInterval`'s default (crd-prometheuses.yaml). */
-const CRD: K8sObject = {
-  apiVersion: "apiextensions.k8s.io/v1",
-  kind: "CustomResourceDefinition",
-  metadata: { name: "prometheuses.monitoring.coreos.com" },
-  spec: {
-    group: "monitoring.coreos.com",
-    names: { kind: "Prometheus" },
-    versions: [
-      {
-        name: "v1",
-        schema: {
-          openAPIV3Schema: { properties: { spec: { properties: { scrapeInterval: { default: "30s" } } } } },
-        },
-      },
-    ],
-  },
-};
 
 const prometheus = (spec: Record<string, unknown>, kind = "Prometheus"): K8sObject => ({
   apiVersion: "monitoring.coreos.com/v1",

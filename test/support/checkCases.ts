@@ -4,6 +4,29 @@ import type { K8sObject, Placed } from "../../checks/objects";
 import { networkPolicy } from "../../builders/security/networkPolicies";
 import { NS } from "./objects";
 
+/** A CustomResourceDefinition of `names.kind` in `group`, named as the API server requires (`<plural>.<group>`). */
+const crdOf = (
+  group: string,
+  names: { kind: string; plural: string },
+  versions: unknown[],
+  more: Record<string, unknown> = {},
+): K8sObject => ({
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  metadata: { name: `${names.plural}.${group}` },
+  spec: { group, ...more, names, versions },
+});
+
+/** The part of the pinned Prometheus CRD the duration checks read: `spec.scrapeInterval`'s default (crd-prometheuses.yaml). */
+export const PROMETHEUS_CRD = crdOf("monitoring.coreos.com", { kind: "Prometheus", plural: "prometheuses" }, [
+  {
+    name: "v1",
+    schema: {
+      openAPIV3Schema: { properties: { spec: { properties: { scrapeInterval: { default: "30s" } } } } },
+    },
+  },
+]);
+
 export const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 export const at = (obj: K8sObject, urn = "urn:rel-a", source = "release a"): Placed => ({ obj, urn, source });
 export const res = (
@@ -134,43 +157,38 @@ export function lokiReadingConfig(
   };
 }
 
-export const crd: K8sObject = {
-  apiVersion: "apiextensions.k8s.io/v1",
-  kind: "CustomResourceDefinition",
-  metadata: { name: "widgets.example.com" },
-  spec: {
-    group: "example.com",
-    scope: "Namespaced",
-    names: { kind: "Widget", plural: "widgets" },
-    versions: [
-      {
-        name: "v1",
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: "object",
-            properties: {
-              apiVersion: { type: "string" },
-              kind: { type: "string" },
-              metadata: { type: "object" },
-              spec: {
-                type: "object",
-                required: ["size"],
-                properties: {
-                  size: { type: "integer", minimum: 1 },
-                  port: { "x-kubernetes-int-or-string": true },
-                  mode: { type: "string", pattern: "^(?i)(fast|slow)$" },
-                  extra: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
-                },
+export const crd: K8sObject = crdOf(
+  "example.com",
+  { kind: "Widget", plural: "widgets" },
+  [
+    {
+      name: "v1",
+      served: true,
+      storage: true,
+      schema: {
+        openAPIV3Schema: {
+          type: "object",
+          properties: {
+            apiVersion: { type: "string" },
+            kind: { type: "string" },
+            metadata: { type: "object" },
+            spec: {
+              type: "object",
+              required: ["size"],
+              properties: {
+                size: { type: "integer", minimum: 1 },
+                port: { "x-kubernetes-int-or-string": true },
+                mode: { type: "string", pattern: "^(?i)(fast|slow)$" },
+                extra: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
               },
             },
           },
         },
       },
-    ],
-  },
-};
+    },
+  ],
+  { scope: "Namespaced" },
+);
 export const widget: K8sObject = {
   apiVersion: "example.com/v1",
   kind: "Widget",
