@@ -181,6 +181,48 @@ const NO_OPERATOR = `no equivalent: the chart runs no operator and reads no Aler
 const CONFIG_VALUE = `no equivalent: the chart reads its configuration file from its \`config\` value alone (write it under chartValues.${AM_CHART}.config)`;
 
 /**
+ * What a key's value does where the two charts spell it apart: `was` of kube-prometheus-stack's
+ * value, `runs` of the standalone chart's (with its values), compared instead of the values.
+ */
+interface RunsAs {
+  was: (v: unknown) => unknown;
+  runs: (v: unknown, values: unknown) => unknown;
+}
+
+/**
+ * The prefix Alertmanager v0.28.1 serves at: `"/" + strings.Trim(prefix, "/")` of its
+ * `--web.route-prefix`, or where that is empty of the path of `--web.external-url`
+ * (cmd/alertmanager/main.go:532-536, extURL :600-631). prometheus-operator v0.93.0 always passes the
+ * flag, `/` for an empty routePrefix (pkg/alertmanager/statefulset.go:277-282); the alertmanager
+ * chart 1.42.0 passes `--web.external-url` for a non-empty `baseURL` only (templates/statefulset.yaml:187-189)
+ * and the route prefix through `extraArgs` alone. A base URL that does not parse as a URL is no
+ * prefix known here (Alertmanager refuses to start on most): said as a change. Read, not run.
+ */
+const servedAt = (prefix: string) => `/${prefix.replace(/^\/+|\/+$/g, "")}`;
+const ROUTE_PREFIX: RunsAs = {
+  was: (v) => servedAt(typeof v === "string" && v !== "" ? v : "/"),
+  runs: (v, values) => {
+    if (typeof v === "string" && v !== "") return servedAt(v);
+    const base = valueAt(values, ["baseURL"]);
+    if (typeof base !== "string" || base === "") return "/";
+    return URL.canParse(base) ? servedAt(new URL(base).pathname) : undefined;
+  },
+};
+
+/**
+ * The class a claim gets: kube-prometheus-stack 88.0.0 passes `storageClassName` to the operator as
+ * it is (templates/alertmanager/alertmanager.yaml:116, the operator copies it to the claim
+ * template), `""` being the Kubernetes API's "no class"; the alertmanager chart 1.42.0 writes
+ * `storageClassName: ""` for its `persistence.storageClass: "-"`, the value itself for another
+ * non-empty one, and none for `""` or unset, where the cluster's default class applies
+ * (templates/statefulset.yaml:274-280, values.yaml:349-354).
+ */
+const CLAIM_CLASS: RunsAs = {
+  was: (v) => v ?? undefined,
+  runs: (v) => (v === "-" ? "" : typeof v === "string" && v !== "" ? v : undefined),
+};
+
+/**
  * What the standalone Alertmanager (alertmanager chart 1.42.0) sets for each key of
  * kube-prometheus-stack 88.0.0's `alertmanager.alertmanagerSpec` (values.yaml), by the longest
  * key that prefixes an override's path: `to`, its path in the chart's values, with what lies below
@@ -207,7 +249,10 @@ const CONFIG_VALUE = `no equivalent: the chart reads its configuration file from
  *   its `config` value (templates/configmap.yaml), never a Secret the stack names.
  */
 const SPEC_KEYS: Readonly<
-  Record<string, { to: string; whole?: (v: unknown) => unknown; unset?: unknown } | { none: string }>
+  Record<
+    string,
+    { to: string; whole?: (v: unknown) => unknown; unset?: unknown; runs?: RunsAs } | { none: string }
+  >
 > = {
   replicas: { to: "replicaCount", unset: 1 },
   retention: { to: 'extraArgs["data.retention"]', unset: "120h" },
@@ -219,7 +264,7 @@ const SPEC_KEYS: Readonly<
   minReadySeconds: { to: "minReadySeconds", unset: 0 },
   "storage.volumeClaimTemplate.spec.accessModes": { to: "persistence.accessModes", unset: ["ReadWriteOnce"] },
   externalUrl: { to: "baseURL" },
-  routePrefix: { to: 'extraArgs["web.route-prefix"]' },
+  routePrefix: { to: 'extraArgs["web.route-prefix"]', runs: ROUTE_PREFIX },
   resources: { to: "resources" },
   nodeSelector: { to: "nodeSelector" },
   tolerations: { to: "tolerations" },
@@ -238,7 +283,7 @@ const SPEC_KEYS: Readonly<
   volumeMounts: { to: "extraVolumeMounts" },
   initContainers: { to: "extraInitContainers" },
   "storage.volumeClaimTemplate.spec.resources.requests.storage": { to: "persistence.size" },
-  "storage.volumeClaimTemplate.spec.storageClassName": { to: "persistence.storageClass" },
+  "storage.volumeClaimTemplate.spec.storageClassName": { to: "persistence.storageClass", runs: CLAIM_CLASS },
   // The operator mounts each at /etc/alertmanager/secrets/<name> (upstream/operators/
   // prometheusOperator.ts READ_FIELDS), the chart each `extraSecretMounts` entry where it says:
   // the same Secrets carry over as the program mounts them.
@@ -304,7 +349,9 @@ export function alertmanagerSpecVerdict(
     const given = valueAt(now, to);
     const runs = given === undefined && path.length === found.key.length ? rule.unset : given;
     // Maps alike whatever their keys' order (the chart's mounts are built in another).
-    const same = configDiff(rule.whole ? rule.whole(old) : old, runs).length === 0;
+    const same = rule.runs
+      ? configDiff(rule.runs.was(old), rule.runs.runs(given, now)).length === 0
+      : configDiff(rule.whole ? rule.whole(old) : old, runs).length === 0;
     return same ? [] : [`${stackKeyAt(key, at)}: set ${propertyPath("chartValues", [AM_CHART, ...to])}`];
   });
   if (dropped.length === 0) return undefined;

@@ -291,6 +291,49 @@ describe("change check: an Alertmanager hand-over between phases (--against)", f
     );
   });
 
+  /**
+   * Two settings the charts spell apart: prometheus-operator passes `--web.route-prefix` `/` for an
+   * empty routePrefix, where the alertmanager chart passes no flag and Alertmanager takes the path
+   * of `--web.external-url` (`baseURL`), both then written `"/" + Trim(prefix, "/")`; and
+   * kube-prometheus-stack passes `storageClassName` to the claim as it is, where the alertmanager
+   * chart writes `""` (no class) for its `persistence.storageClass: "-"` and no class at all for `""`.
+   */
+  it("routePrefix and storageClassName compared as each Alertmanager runs them, not as the charts spell them", async () => {
+    const at = async (spec: Record<string, unknown>, standalone: Record<string, unknown> = {}) =>
+      alertmanagerSpecVerdict(
+        await exportAt("dual-write", kpsSpec(spec)),
+        await exportAt("backend-primary", {
+          ...kpsSpec(spec),
+          chartValues: { ...kpsSpec(spec).chartValues, alertmanager: standalone },
+        }),
+      )?.line;
+    // Served at / on both sides: nothing to carry over.
+    for (const routePrefix of ["/", "", "//"])
+      assert.equal(await at({ routePrefix }), undefined, routePrefix);
+    assert.equal(
+      await at({ routePrefix: "/alerts/" }, { extraArgs: { "web.route-prefix": "alerts" } }),
+      undefined,
+    );
+    assert.equal(
+      await at({ routePrefix: "/alerts" }, { baseURL: "https://x.example.org/alerts/" }),
+      undefined,
+    );
+    // The standalone one's base URL moves its prefix away from /: said.
+    assert.match(
+      (await at({ routePrefix: "/" }, { baseURL: "https://x.example.org/am" })) ?? "",
+      /alertmanagerSpec\.routePrefix .*: set chartValues\.alertmanager\.extraArgs\["web\.route-prefix"\]/,
+    );
+    const noClass = { storage: { volumeClaimTemplate: { spec: { storageClassName: "" } } } };
+    assert.equal(await at(noClass, { persistence: { storageClass: "-" } }), undefined);
+    // The chart writes no class for "": the claim would take the cluster's default class.
+    assert.match(
+      (await at(noClass, { persistence: { storageClass: "" } })) ?? "",
+      /storageClassName .*: set chartValues\.alertmanager\.persistence\.storageClass/,
+    );
+    const fast = { storage: { volumeClaimTemplate: { spec: { storageClassName: "fast" } } } };
+    assert.equal(await at(fast, { persistence: { storageClass: "fast" } }), undefined);
+  });
+
   it("no spec override, or no hand-over to the standalone one: nothing said", async () => {
     assert.equal(
       alertmanagerSpecVerdict(await exportAt("dual-write"), await exportAt("backend-primary")),
