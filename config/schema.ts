@@ -556,9 +556,10 @@ const garageStore = z
     bucketPrefix: bucketPrefix.optional(),
     /**
      * Access keys that exist in Garage already, per consumer (their access key IDs, "GK..."): imported
-     * (takeover) instead of created, and granted the consumer's buckets. No other permission of an
-     * imported key changes: its grants on other buckets and its right to create buckets stay, so name
-     * a key that has neither (`garage key info <id>` lists them), and one key per consumer. The stack
+     * (takeover) instead of created, and granted the consumer's buckets. The stack takes no
+     * permission away from an imported key, so one holding a grant on another bucket or the right to
+     * create buckets is refused at its import (`pulumi preview`, `pulumi up`), each named with the
+     * `garage` command that revokes it (`garage key info <id>` lists them); one key per consumer. The stack
      * never deletes an imported key: a destroy, or its consumer leaving the phase, revokes the grants
      * the stack gave it and leaves the key in Garage. Default: none.
      */

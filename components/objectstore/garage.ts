@@ -117,6 +117,8 @@ export interface Permissions {
   owner?: boolean;
 }
 
+const PERMISSIONS = ["read", "write", "owner"] as const;
+
 /** Whether Garage answered that the bucket or key asked for is not there (NoSuchBucket, NoSuchAccessKey). */
 const notFound = (e: unknown): boolean => e instanceof GarageApiError && e.status === 404;
 
@@ -358,6 +360,12 @@ export interface KeyInputs {
   admin: GarageAdmin;
   /** The key's name in Garage (the stack's user name for the consumer, e.g. "staging-loki"). */
   name: string;
+  /**
+   * A key made outside the stack (`objectStore.existingKeys`): the stack key that names it, with its
+   * place in the stack file, and the buckets of its consumer (those it uses and keeps), the only
+   * ones it may hold a grant on when it is imported. Absent for a key the stack makes.
+   */
+  imported?: { key: string; consumer: string; buckets: string[] };
 }
 /** An access key's outputs. */
 export interface KeyOutputs extends KeyInputs {
@@ -369,6 +377,53 @@ interface KeyInfo {
   accessKeyId: string;
   name: string;
   secretAccessKey?: string | null;
+  /** What the key may do beside its grants (KeyPerm): create buckets. Absent in CreateKey's answer. */
+  permissions?: { createBucket?: boolean };
+  /** Each bucket it holds a grant or a local alias on (KeyInfoBucketResponse). Absent in CreateKey's answer. */
+  buckets?: { id: string; globalAliases: string[]; localAliases: string[]; permissions: Permissions }[];
+}
+
+/**
+ * Why an imported key reaches more than its consumer's buckets, or undefined when it does not.
+ * Garage keeps every grant and the right to create buckets a key already has: importing it grants
+ * it the consumer's buckets and takes nothing away, so a key that reads or writes another bucket
+ * (another component's, or one outside the stack) would make the stack's promise false, a key per
+ * component that reaches its own buckets only (docs/explanation/object-stores.md). GetKeyInfo
+ * answers every bucket the key has a grant or a local alias on, each with its permissions, and the
+ * key's own createBucket (v2.0.0 src/api/admin/key.rs:183-265 `key_info_results`); a bucket listed
+ * for its alias alone, or whose grant was denied, holds no permission and is no grant. Each grant
+ * is named with the command that revokes it: `garage bucket deny` takes the bucket's global alias
+ * or its ID (src/garage/cli/structs.rs:335-356 PermBucketOpt, src/garage/cli/remote/bucket.rs:254-281
+ * through GetBucketInfo's `search`, src/api/admin/bucket.rs:94-107), and `garage key deny
+ * --create-bucket` the key (structs.rs:419-424, :496-504). Read at the v2.0.0 tag.
+ */
+export function importedKeyReach(
+  key: KeyInfo,
+  imported: NonNullable<KeyInputs["imported"]>,
+): string | undefined {
+  const own = new Set(imported.buckets);
+  const found: string[] = [];
+  const revoke: string[] = [];
+  // Garage answers them in no set order (a HashMap's, key.rs:188): by name, so a message says the same each time.
+  const named = (b: { id: string; globalAliases: string[]; localAliases: string[] }) =>
+    b.globalAliases[0] ?? b.localAliases[0] ?? b.id;
+  const buckets = [...(key.buckets ?? [])].sort((a, b) => named(a).localeCompare(named(b)));
+  for (const b of buckets) {
+    const held = PERMISSIONS.filter((p) => b.permissions[p] === true);
+    if (held.length === 0 || b.globalAliases.some((a) => own.has(a))) continue;
+    const alias = b.globalAliases[0] ?? b.localAliases[0];
+    found.push(`${held.join(", ")} on ${alias ? `"${alias}" (bucket ${b.id})` : `bucket ${b.id}`}`);
+    revoke.push(
+      `garage bucket deny ${held.map((p) => `--${p}`).join(" ")} ${b.globalAliases[0] ?? b.id} --key ${key.accessKeyId}`,
+    );
+  }
+  if (key.permissions?.createBucket === true) {
+    found.push("the right to create buckets");
+    revoke.push(`garage key deny --create-bucket ${key.accessKeyId}`);
+  }
+  if (found.length === 0) return undefined;
+  const ownNames = imported.buckets.map((b) => `"${b}"`).join(", ");
+  return `${imported.key}: expected a Garage access key that holds grants on ${imported.consumer}'s buckets only (${ownNames}), got key ${key.accessKeyId} holding ${found.join("; ")}: the stack keeps every permission an imported key has, so ${imported.consumer} would reach buckets beyond its own; revoke them (${revoke.map((c) => `\`${c}\``).join(", ")}) and import it again, or name another key`;
 }
 
 /** Whether Garage answered that the key asked for by its ID is not there (404 NoSuchAccessKey, or 400). */
@@ -406,6 +461,10 @@ export const keyProvider: pulumi.dynamic.ResourceProvider<KeyInputs, KeyOutputs>
     if (!props) throw new Error(`Garage key "${id}": importing needs the stack's inputs`);
     const key = await keyById(props.admin, id);
     if (!key) return {};
+    // An import (the state has no key yet, so no accessKeyId): GetKeyInfo's answer, already had,
+    // says what else the key reaches. Not on a refresh: the stack judged the key when it took it.
+    const reach = props.imported && props.accessKeyId === undefined && importedKeyReach(key, props.imported);
+    if (reach) throw new Error(reach);
     return {
       id,
       props: {
@@ -451,8 +510,6 @@ export interface GrantInputs {
   permissions: { read: boolean; write: boolean; owner: boolean };
 }
 export type GrantOutputs = GrantInputs;
-
-const PERMISSIONS = ["read", "write", "owner"] as const;
 
 /**
  * Sets a key's permissions on a bucket to exactly `wanted`: allows what is wanted, denies the rest.

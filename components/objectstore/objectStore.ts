@@ -247,7 +247,22 @@ export class ObjectStore extends pulumi.ComponentResource {
       plan.unused.map(bucket);
       const key = new GarageKey(
         `${name}-${plan.consumer}-key`,
-        { admin, name: plan.user },
+        {
+          admin,
+          name: plan.user,
+          // Refused at its import when it holds grants beyond these (garage.ts importedKeyReach).
+          ...(plan.existingKey === undefined
+            ? {}
+            : {
+                imported: {
+                  key:
+                    args.keyAt?.(`objectStore.existingKeys.${plan.consumer}`) ??
+                    `objectStore.existingKeys.${plan.consumer}`,
+                  consumer: plan.consumer === "loki" ? "Loki" : "Mimir",
+                  buckets: [...plan.buckets, ...plan.referenced, ...plan.unused],
+                },
+              }),
+        },
         // Named in objectStore.existingKeys: imported by its ID (plan/takeover.ts planAdoptions). The
         // stack did not make that key, and deleting it (a destroy, or its consumer leaving the plan)
         // would also take its grants on buckets of no consumer of the stack: it is left in Garage.

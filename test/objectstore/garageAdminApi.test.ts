@@ -10,6 +10,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { spawnSync } from "child_process";
 import {
   bucketProvider,
   garageCall,
@@ -254,25 +255,63 @@ describe("Garage's admin API, the program's provider against a real Garage", fun
     conforms();
   });
 
-  it("an imported key keeps its other grants: configuration.md says so, and which key to name", async () => {
+  it("an imported key holding more than its consumer's buckets is refused at its import, each grant named with the command that revokes it", async () => {
     const own = (await bucketProvider.create(bucketInputs("t-own-chunks"))).outs!;
     const other = (await bucketProvider.create(bucketInputs("t-other-blocks"))).outs!;
+    const third = (await bucketProvider.create(bucketInputs("t-third"))).outs!;
+    const denied = (await bucketProvider.create(bucketInputs("t-denied-once"))).outs!;
     const made = await madeKey("t-operators");
-    // The operator's key, granted another bucket outside the stack, then imported and granted its own.
+    // The operator's key, outside the stack: its own bucket, read and write on another, owner on a
+    // third, a grant since denied (no permission left), and the right to create buckets.
+    await grantProvider.create(grant(own, made));
     await grantProvider.create(grant(other, made));
-    const imported = await keyProvider.read!(made.accessKeyId, { ...made, name: "t-own" });
-    await grantProvider.create(grant(own, imported.props as KeyOutputs));
-    const info = await garageCall<{ buckets: { globalAliases: string[] }[] }>(admin(), "GET", "GetKeyInfo", {
-      id: made.accessKeyId,
+    await grantProvider.create({
+      ...grant(third, made),
+      permissions: { read: false, write: false, owner: true },
     });
-    assert.deepEqual(info.buckets.flatMap((b) => b.globalAliases).sort(), ["t-other-blocks", "t-own-chunks"]);
-    const reference = fs
-      .readFileSync(path.join(ROOT, "docs/reference/configuration.md"), "utf8")
-      .replace(/\s+/g, " ");
-    assert.match(
-      reference,
-      /imported \(takeover\) instead of created, and granted the consumer's buckets\. No other permission of an imported key changes: its grants on other buckets and its right to create buckets stay/,
+    await grantProvider.create(grant(denied, made));
+    await grantProvider.delete!("d", grant(denied, made));
+    await garageCall(
+      admin(),
+      "POST",
+      "UpdateKey",
+      { id: made.accessKeyId },
+      { allow: { createBucket: true } },
     );
+    const at = "objectStore.existingKeys.loki (Pulumi.staging.yaml:12)";
+    const imported = { key: at, consumer: "Loki", buckets: ["t-own-chunks", "t-own-ruler"] };
+    // An import: the engine reads with the stack's inputs, before the state has the key.
+    const importing = { admin: admin(), name: "t-own", imported } as KeyOutputs;
+    let text = "";
+    const calls = await callsOf(async () => {
+      text = await keyProvider.read!(made.accessKeyId, importing).then(
+        () => "",
+        (e: Error) => e.message,
+      );
+    });
+    assert.deepEqual(calls, ["GetKeyInfo"], "the answer the import reads anyway, no call more");
+    const deny = (flags: string, bucket: string) =>
+      `\`garage bucket deny ${flags} ${bucket} --key ${made.accessKeyId}\``;
+    assert.equal(
+      text,
+      `${at}: expected a Garage access key that holds grants on Loki's buckets only ("t-own-chunks", "t-own-ruler"), got key ${made.accessKeyId} holding ` +
+        `read, write on "t-other-blocks" (bucket ${other.bucketId}); owner on "t-third" (bucket ${third.bucketId}); the right to create buckets` +
+        `: the stack keeps every permission an imported key has, so Loki would reach buckets beyond its own; revoke them (` +
+        `${deny("--read --write", "t-other-blocks")}, ${deny("--owner", "t-third")}, \`garage key deny --create-bucket ${made.accessKeyId}\`` +
+        `) and import it again, or name another key`,
+    );
+    assert.ok(!text.includes(made.secretAccessKey), "no secret in the message");
+    // The commands it names, run as the message says them, through Garage's own CLI: then the import passes.
+    for (const command of [...text.matchAll(/`(garage [^`]+)`/g)].map((m) => m[1])) {
+      const run = spawnSync(bin, ["-c", g!.config, ...command.split(" ").slice(1)], { encoding: "utf8" });
+      assert.equal(run.status, 0, `${command}: ${run.stderr}`);
+    }
+    const taken = await keyProvider.read!(made.accessKeyId, importing);
+    assert.equal(taken.props!.secretAccessKey, made.secretAccessKey);
+    // A refresh (the key in the state) is not judged: the stack took it already.
+    await grantProvider.create(grant(other, made));
+    const refreshed = await keyProvider.read!(made.accessKeyId, { ...importing, ...made, imported });
+    assert.equal(refreshed.id, made.accessKeyId);
     conforms();
   });
 

@@ -119,5 +119,17 @@ describe("staging on Garage, rendered", function () {
         ["objectstore-mimir-key", false],
       ],
     );
+    // What its import judges it by (garage.ts importedKeyReach): the key at its line, and Loki's buckets.
+    assert.deepEqual(
+      keys.map((k) => k.inputs.imported),
+      [
+        {
+          key: "objectStore.existingKeys.loki (not set in the stack file; objectStore is at Pulumi.staging.yaml:8)",
+          consumer: "Loki",
+          buckets: ["staging-loki-chunks"],
+        },
+        undefined,
+      ],
+    );
   });
 });

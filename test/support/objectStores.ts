@@ -92,6 +92,8 @@ export interface GarageServer extends Server {
   /** The admin token (generated per start). */
   token: string;
   region: string;
+  /** Its garage.toml, for the `garage` CLI (`garage -c <config> ...`, through the node's RPC). */
+  config: string;
 }
 
 /**
@@ -142,7 +144,7 @@ export async function startGarage(
     [200, 400, 503],
   );
   const admin = `http://127.0.0.1:${adminPort}`;
-  const g: GarageServer = { ...server, s3: `http://127.0.0.1:${s3Port}`, admin, token, region };
+  const g: GarageServer = { ...server, s3: `http://127.0.0.1:${s3Port}`, admin, token, region, config };
   if (!layout) return g;
   try {
     const status = await call<{ nodes: { id: string }[] }>(g, "GET", "GetClusterStatus");
