@@ -252,13 +252,18 @@ function chartImageUse(i: ChartImage, values: any): ImageUse {
   const image = imageFromValues(value, i.default) ?? i.default;
   const path = `values.${i.path}`;
   const bare = typeof value === "object" && value !== null && !value.tag && image !== i.default;
-  if (!i.tag || !bare || (i.tagChangedBy ?? []).some((p) => at(values, p))) return { image, path };
+  const tag = chartTag(i, values);
+  if (!tag || !bare) return { image, path };
   return {
-    image: `${image}:${i.tag}`,
+    image: `${image}:${tag}`,
     path,
-    written: `${JSON.stringify(image)} (the chart writes tag ${i.tag} beside it)`,
+    written: `${JSON.stringify(image)} (the chart writes tag ${tag} beside it)`,
   };
 }
+
+/** The tag a chart writes beside an image map naming none, where the pack knows it (ChartImage.tag). */
+const chartTag = (i: ChartImage, values: any): string | undefined =>
+  i.tag && !(i.tagChangedBy ?? []).some((p) => at(values, p)) ? i.tag : undefined;
 
 const POD_SPEC_PATHS: Record<string, { spec: string; replicas?: string }> = {
   "kubernetes:apps/v1:Deployment": { spec: "spec.template.spec", replicas: "spec.replicas" },
@@ -694,7 +699,16 @@ const VM_STACK_CHART = "victoria-metrics-k8s-stack";
 function vmChartPod(
   w: ChartWorkload,
   values: any,
-): { blocks: unknown[]; injected: number; reloader?: ImageUse; layout: VmPodLayout } | undefined {
+):
+  | {
+      blocks: unknown[];
+      injected: number;
+      reloader?: ImageUse;
+      layout: VmPodLayout;
+      /** The main container's image as the operator writes it (vmChartImageUse), at its values path. */
+      main: { path: string; use: (i: ChartImage) => ImageUse };
+    }
+  | undefined {
   const kind: string | undefined = w.objectKind ?? w.name;
   const path = w.resources[0];
   if (!isVmPodKind(kind) || path === undefined || !path.endsWith(".resources")) return undefined;
@@ -721,9 +735,39 @@ function vmChartPod(
   return {
     ...operatorBlocks(kind, spec, env, license),
     layout: vmPodLayout(kind, spec, above),
+    main: { path: `${specPath}.image`, use: (i) => vmChartImageUse(i, values, kind, env) },
     ...(reloader
       ? { reloader: { image: reloader.image, path: vmReloaderPath(reloader, `values.${specPath}`) } }
       : {}),
+  };
+}
+
+/**
+ * The main image of a CR victoria-metrics-k8s-stack renders from its values, as the operator writes
+ * it into the pod: the rendered path's reading (vmImageMapUse, defaultImageUse) of the spec.image
+ * the chart writes, which is the values' map over the chart's tag (templates/_helpers.tpl:132-141,
+ * :246; chartTag, where no license or variant changes it). The operator puts
+ * `VM_CONTAINERREGISTRY` (internal/config/config.go:117) before the spec's repository, or before its
+ * own default where the spec names none (build/defaults.go:395-398, :454, :487, :551-557;
+ * container.go:203-216 formatContainerImage; operator v0.66.0, read, not run). Its defaults are
+ * Docker Hub's repositories written without the registry (config.go:212 vmalert, :240 vmagent, :284
+ * vmsingle, :306-338 the VMCluster's parts, :393 vmauth), which the chart data names in full
+ * (`docker.io/...`). Without the variable the image is the chart's, as before.
+ */
+function vmChartImageUse(i: ChartImage, values: any, kind: string, env: OperatorEnv): ImageUse {
+  const use = chartImageUse(i, values);
+  if (!env.VM_CONTAINERREGISTRY) return use;
+  const value = at(values, i.path);
+  const written = typeof value === "object" && value !== null ? value : {};
+  const tag = written.tag ?? chartTag(i, values);
+  const spec = { image: { ...written, ...(tag ? { tag } : {}) } };
+  const own = vmImageMapUse(spec.image, use.path, env) ?? defaultImageUse(kind, spec, env);
+  if (own) return own;
+  const repository = use.image.replace(/^docker\.io\//, "");
+  return {
+    image: vmRegistryImage(repository, env),
+    path: use.path,
+    written: `no repository: ${JSON.stringify(repository)} under the operator's VM_CONTAINERREGISTRY ${JSON.stringify(env.VM_CONTAINERREGISTRY)}`,
   };
 }
 
@@ -798,7 +842,9 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
       kind,
       replicas,
       images: [
-        ...w.images.filter((i) => !leftOut(w.imagesIf?.[i.path])).map((i) => chartImageUse(i, v)),
+        ...w.images
+          .filter((i) => !leftOut(w.imagesIf?.[i.path]))
+          .map((i) => (vm?.main.path === i.path ? vm.main.use(i) : chartImageUse(i, v))),
         ...(sched ? extraContainerImages(sched, `values${w.scheduling ? `.${w.scheduling}` : ""}`) : []),
         ...(vm?.reloader ? [vm.reloader] : []),
       ],

@@ -414,6 +414,60 @@ describe("policy (workloads): VM_CONTAINERREGISTRY on an image the spec names (v
       "mirror.local/example/vm:1",
     ]);
   });
+  it("judges the same image from an opaque release's values (a live preview, --no-render) as from its rendered CR", () => {
+    // victoria-metrics-k8s-stack 0.80.0 writes a CR's spec.image as the values' map over its own tag
+    // (templates/_helpers.tpl:132-141, :246), and the operator's VM_CONTAINERREGISTRY from the
+    // subchart's env or global.image.registry (templates/server.yaml:59-77 of its operator subchart).
+    const env = {
+      "victoria-metrics-operator": { env: [{ name: "VM_CONTAINERREGISTRY", value: "mirror.local" }] },
+    };
+    const global = { global: { image: { registry: "mirror.local" } } };
+    const quay = { repository: "quay.io/example/vm", tag: "1" };
+    const cases: [string, Record<string, unknown>, string, Record<string, unknown>, string][] = [
+      ["VMSingle", { vmsingle: { spec: { image } } }, "VMSingle", { image }, "mirror.local/example/vm:1"],
+      [
+        "VMAuth",
+        { vmauth: { enabled: true, spec: {} } },
+        "VMAuth",
+        { image: { tag: "v1.144.0" } },
+        "mirror.local/victoriametrics/vmauth:v1.144.0",
+      ],
+      [
+        "VMAuth",
+        { vmauth: { enabled: true, spec: { image: { repository: "example/vmauth" } } } },
+        "VMAuth",
+        { image: { repository: "example/vmauth", tag: "v1.144.0" } },
+        "mirror.local/example/vmauth:v1.144.0",
+      ],
+      [
+        "vmstorage",
+        { vmcluster: { enabled: true, spec: { vmstorage: { image: quay } } } },
+        "VMCluster",
+        { vmstorage: { image: quay } },
+        "mirror.local/example/vm:1",
+      ],
+    ];
+    for (const registry of [env, global])
+      for (const [kind, values, crKind, spec, expected] of cases) {
+        const live = workloadsOf(release({ ...registry, ...values })).find(
+          (w) => w.objectKind === kind || w.name === `vm/${kind}`,
+        )?.images[0]?.image;
+        assert.equal(live, expected, `${kind} from ${JSON.stringify({ ...registry, ...values })}`);
+        assert.equal(mainImages(crKind, spec, [mirror])[0], expected, `${crKind} rendered`);
+      }
+    // A spec naming no repository runs the operator's default under the registry (config.go:240).
+    assert.equal(ofValues(env, "VMAgent")[0]?.images[0]?.image, "mirror.local/victoriametrics/vmagent");
+    const [single] = ofValues({ ...env, vmsingle: { spec: { image } } }, "VMSingle");
+    assert.equal(
+      single.images[0].written,
+      '{repository: "example/vm", tag: "1"} under the operator\'s VM_CONTAINERREGISTRY "mirror.local"',
+    );
+    // Without the variable the image is the chart's, as before.
+    assert.equal(
+      ofValues({ vmsingle: { spec: { image } } }, "VMSingle")[0]?.images[0]?.image,
+      "docker.io/example/vm:1",
+    );
+  });
   it("finds the operator under the registry its chart pulls it from, as global.image.registry renders it", () => {
     // victoria-metrics-k8s-stack 0.80.0's operator subchart writes global.image.registry both
     // before its own image (templates/server.yaml:54; victoria-metrics-common
