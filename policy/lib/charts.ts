@@ -129,7 +129,8 @@ const crNamed = (
  * The tag victoria-metrics-k8s-stack 0.80.0 writes beside the image map at `path` that names none:
  * vm.image.tag (charts/victoria-metrics-common templates/_image.tpl:17-33), its appVersion
  * (Chart.yaml:15), merged under the values' map (templates/_helpers.tpl:246 a VMAuth's, :324-326 a
- * VMCluster's load balancer). A license (the chart's or `global.license`: _enterprise.tpl:1-33) adds
+ * VMCluster's load balancer, :132-149 a VMAlert's, :191-196 a VMAgent's, :287-298 a VMSingle's), and
+ * beside none (the operator's default repository then runs under it). A license (the chart's or `global.license`: _enterprise.tpl:1-33) adds
  * `-enterprise` and an image `variant` its own suffix, which the pack does not model: it names no tag
  * there. The load balancer's variant is read from another spec's image (the app key the helper is
  * given), so none is assumed known there either: a variant anywhere beside it drops the tag.
@@ -477,7 +478,10 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         ...component("vmsingle", "Deployment", "vmsingle.spec", "docker.io/victoriametrics/victoria-metrics"),
         // The program's one-off ownership fix of the data volume (builders/metrics/vmValues.ts).
         images: [
-          img("vmsingle.spec.image", "docker.io/victoriametrics/victoria-metrics"),
+          {
+            ...img("vmsingle.spec.image", "docker.io/victoriametrics/victoria-metrics"),
+            ...vmChartTag("vmsingle.spec.image"),
+          },
           img("vmsingle.spec.initContainers.0.image", "docker.io/victoriametrics/victoria-metrics"),
         ],
         enabled: { path: "vmsingle.enabled", default: true },
@@ -519,13 +523,22 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         replicas: { path: "vmagent.spec.replicaCount", default: 1 },
         resources: ["vmagent.spec.resources"],
         images: [
-          img("vmagent.spec.image", "docker.io/victoriametrics/vmagent"),
+          {
+            ...img("vmagent.spec.image", "docker.io/victoriametrics/vmagent"),
+            ...vmChartTag("vmagent.spec.image"),
+          },
           img("vmagent.spec.initContainers.0.image", "docker.io/victoriametrics/vmagent"),
         ],
         scheduling: "vmagent.spec",
       },
       {
         ...component("vmalert", "Deployment", "vmalert.spec", "docker.io/victoriametrics/vmalert"),
+        images: [
+          {
+            ...img("vmalert.spec.image", "docker.io/victoriametrics/vmalert"),
+            ...vmChartTag("vmalert.spec.image"),
+          },
+        ],
         enabled: { path: "vmalert.enabled", default: true },
         ...crNamed("vmalert", "VMAlert"),
       },

@@ -251,7 +251,8 @@ function chartImageUse(i: ChartImage, values: any): ImageUse {
   const value = at(values, i.path);
   const image = imageFromValues(value, i.default) ?? i.default;
   const path = `values.${i.path}`;
-  const bare = typeof value === "object" && value !== null && !value.tag && image !== i.default;
+  // A map naming no tag, or none at all: the chart writes its own tag (ChartImage.tag) either way.
+  const bare = value === undefined || (typeof value === "object" && value !== null && !value.tag);
   const tag = chartTag(i, values);
   if (!tag || !bare) return { image, path };
   return {

@@ -8,6 +8,7 @@ import { strict as assert } from "assert";
 import { runsVmReloader, vmReloaderImage } from "@homelab-observability/contract";
 import { isNodeAgent, workloadsOf, vmOperatorEnv, type Workload } from "../../policy/lib/workloads";
 import { computeBudget } from "../../policy/lib/budget";
+import { arm64Problem } from "../../policy/images";
 import type { Res } from "../../policy/lib/resources";
 import { vmCr, vmOperatorDeployment } from "../support/vmOperator";
 import { passes, res, stackInfo } from "../support/policyCases";
@@ -257,7 +258,8 @@ describe("policy (workloads): a VMCluster's requests load balancer (v0.66.0)", (
       lbOf(
         workloadsOf(release({ fullnameOverride: "vm", vmcluster: { enabled: true, spec: on(spec) } })),
       )?.images.map((i) => i.image);
-    assert.deepEqual(values({}), ["docker.io/victoriametrics/vmauth"]);
+    // The chart writes its tag into a spec naming no image (templates/_helpers.tpl:324-327).
+    assert.deepEqual(values({}), ["docker.io/victoriametrics/vmauth:v1.144.0"]);
     assert.deepEqual(values(own), ["docker.io/example/vmauth:1"]);
   });
 
@@ -357,7 +359,8 @@ describe("policy (workloads): a VMAuth's pods, as the other kinds are modelled (
     assert.equal(main(cr({ image: { repository: "example/vmauth", tag: "1" } })), "example/vmauth:1");
     const values = (spec: Record<string, unknown>) =>
       main(ofValues({ vmauth: { enabled: true, spec } }, "VMAuth"));
-    assert.equal(values({}), "docker.io/victoriametrics/vmauth");
+    // The chart writes its tag into a spec naming no image (templates/_helpers.tpl:203, :246).
+    assert.equal(values({}), "docker.io/victoriametrics/vmauth:v1.144.0");
     assert.equal(values({ image: { repository: "example/vmauth", tag: "1" } }), "docker.io/example/vmauth:1");
   });
 
@@ -456,7 +459,10 @@ describe("policy (workloads): VM_CONTAINERREGISTRY on an image the spec names (v
         assert.equal(mainImages(crKind, spec, [mirror])[0], expected, `${crKind} rendered`);
       }
     // A spec naming no repository runs the operator's default under the registry (config.go:240).
-    assert.equal(ofValues(env, "VMAgent")[0]?.images[0]?.image, "mirror.local/victoriametrics/vmagent");
+    assert.equal(
+      ofValues(env, "VMAgent")[0]?.images[0]?.image,
+      "mirror.local/victoriametrics/vmagent:v1.144.0",
+    );
     const [single] = ofValues({ ...env, vmsingle: { spec: { image } } }, "VMSingle");
     assert.equal(
       single.images[0].written,
@@ -467,6 +473,27 @@ describe("policy (workloads): VM_CONTAINERREGISTRY on an image the spec names (v
       ofValues({ vmsingle: { spec: { image } } }, "VMSingle")[0]?.images[0]?.image,
       "docker.io/example/vm:1",
     );
+  });
+  it("the arm64 advice on a CR image under the registry names the tag the chart writes, not latest", () => {
+    // victoria-metrics-k8s-stack 0.80.0 writes vm.image.tag, its appVersion v1.144.0, into VMAlert's,
+    // VMAgent's and VMSingle's spec.image (templates/_helpers.tpl:132, :191, :287): the pod runs that
+    // tag, the one `docker manifest inspect` must be asked about.
+    const env = {
+      "victoria-metrics-operator": { env: [{ name: "VM_CONTAINERREGISTRY", value: "mirror.local" }] },
+    };
+    for (const [kind, repository] of [
+      ["VMAgent", "vmagent"],
+      ["VMAlert", "vmalert"],
+      ["VMSingle", "victoria-metrics"],
+    ]) {
+      const advice =
+        arm64Problem(ofValues({ ...env, vmsingle: { enabled: true } }, kind)[0].images[0].image, []) ?? "";
+      assert.match(
+        advice,
+        new RegExp(`docker manifest inspect mirror\\.local/victoriametrics/${repository}:v1\\.144\\.0\``),
+      );
+      assert.ok(!advice.includes(":latest"), advice);
+    }
   });
   it("finds the operator under the registry its chart pulls it from, as global.image.registry renders it", () => {
     // victoria-metrics-k8s-stack 0.80.0's operator subchart writes global.image.registry both
