@@ -12,7 +12,9 @@ import {
   samplesPerSecond,
   sizedByProfile,
   SIZED_FOR_PROFILE,
-  templateTrue,
+  SIZED_SWITCHES,
+  switchOn,
+  type ChartSwitch,
   type NodeShare,
   type PodScheduling,
   type SizedComponent,
@@ -375,6 +377,22 @@ function daemonRequest(
         amount,
         override: { key: propertyPath("chartValues", [chart, ...steps]), written: cur, amount, own },
       };
+}
+
+/**
+ * Whether a switch of `chart` (a template `if`) is on for the stack: as the stack's `chartValues`
+ * override sets it, else as the program writes it (`program`: on where a builder writes it on, or
+ * the chart's default where it writes nothing); a null deletes the program's key
+ * (builders/chartValues.ts), so the chart's default holds.
+ */
+function chartSwitchOn(
+  cfg: Pick<StackConfig, "chartValues">,
+  chart: string,
+  s: ChartSwitch,
+  program: boolean,
+): boolean {
+  const v = valueAt(cfg.chartValues[chart], s.path.split("."));
+  return v === undefined ? program : switchOn(s, v === null ? undefined : v);
 }
 
 /**
@@ -986,49 +1004,21 @@ const CHART_RESOURCES: Readonly<Partial<Record<Workload, ValuesPath>>> & typeof 
 })();
 
 /**
- * The switches that render a sized component's pods, by component, each the chart's name, the path
- * of a key its templates test with an `if` (Go template truth) and the chart's default there. The
- * program writes `vmsingle.enabled` and `vmcluster.enabled` on where it sizes their pods
- * (builders/metrics/vmValues.ts) and leaves the others at the chart's default, on; a `chartValues`
- * override may turn one off, and a null deletes the program's key so the chart's default holds
- * (builders/chartValues.ts).
- * victoria-metrics-k8s-stack 0.80.0: templates/victoria-metrics-operator/vmsingle/vmsingle.yml:2
- * and vmcluster/vmcluster.yaml:2 (values.yaml:301 `vmsingle.enabled: true`, :413 `vmcluster.enabled:
- * false`), a VMCluster part by its own (templates/_helpers.tpl:330, :335; values.yaml:439, :460,
- * true); kube-prometheus-stack 88.0.0 templates/prometheus/prometheus.yaml:1 (values.yaml:3615, true).
- * The pack's chart model reads the same switches (policy/lib/charts.ts `enabled`, `partEnabled`).
+ * Whether the stack's `chartValues` leave a sized component's pods running: each of its switches
+ * (contract SIZED_SWITCHES, the list the pack's chart model reads too) on, in the chart its
+ * resources are written to ({@link sizedValuesPath}). A switch the override leaves unset holds the
+ * program's value, which is on where it sizes the component (builders/metrics/vmValues.ts writes
+ * `vmsingle.enabled` and `vmcluster.enabled`), or the chart's default, on; a null deletes the
+ * program's key (builders/chartValues.ts), so the chart's default holds.
  */
-const SIZED_SWITCHES: Readonly<Record<string, readonly (ValuesPath & { chartDefault: boolean })[]>> = (() => {
-  const vm = versions.charts.victoriaMetricsStack.chart;
-  const cluster = { chart: vm, path: ["vmcluster", "enabled"], chartDefault: false };
-  return {
-    vmsingle: [{ chart: vm, path: ["vmsingle", "enabled"], chartDefault: true }],
-    vmstorage: [cluster],
-    ...Object.fromEntries(
-      (["vminsert", "vmselect"] as const).map((c) => [
-        c,
-        [cluster, { chart: vm, path: ["vmcluster", "spec", c, "enabled"], chartDefault: true }],
-      ]),
-    ),
-    prometheus: [
-      {
-        chart: versions.charts.kubePrometheusStack.chart,
-        path: ["prometheus", "enabled"],
-        chartDefault: true,
-      },
-    ],
-  };
-})();
-
-/** Whether the stack's `chartValues` leave a sized component's pods running ({@link SIZED_SWITCHES}). */
 function runsWithChartValues(
   cfg: Pick<StackConfig, "chartValues">,
   c: Pick<SizedComponent, "component">,
 ): boolean {
-  return (SIZED_SWITCHES[c.component] ?? []).every(({ chart, path, chartDefault }) => {
-    const v = valueAt(cfg.chartValues[chart], [...path]);
-    return v === undefined || (v === null ? chartDefault : templateTrue(v));
-  });
+  const chart = sizedValuesPath(c.component)?.chart;
+  const sw = SIZED_SWITCHES[c.component];
+  if (chart === undefined || sw === undefined) return true;
+  return [sw.enabled, ...(sw.part ? [sw.part] : [])].every((s) => chartSwitchOn(cfg, chart, s, true));
 }
 
 /**

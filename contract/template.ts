@@ -10,3 +10,59 @@ export function templateTrue(v: unknown): boolean {
   if (v !== null && typeof v === "object") return Object.keys(v).length > 0;
   return !!v;
 }
+
+/**
+ * An on/off switch of a chart: the values path it is read at and the chart's default there. Helm
+ * reads it one of two ways. A template `if` (the default here) tests Go template truth
+ * ({@link templateTrue}); a value of null deletes the chart's default as Helm coalesces the values,
+ * so the `if` sees nothing and the component is off. A dependency's `condition:` in Chart.yaml
+ * (`condition`) is decided by a boolean alone: helm v3.17.3 pkg/chartutil/dependencies.go:52-71
+ * (processDependencyConditions) sets the subchart on or off only where the path holds a bool, warns
+ * "returned non-bool value" for any other value and leaves the subchart on (:165-168 sets every one
+ * on first); a path with no value (a null deleted) is skipped the same way (:64). Run with helm
+ * 3.17.3 over kube-prometheus-stack 88.0.0 and victoria-metrics-k8s-stack 0.80.0: `false` renders
+ * neither; null and 0 render the subcharts (kube-state-metrics, node-exporter, grafana, the VM
+ * operator) and none of the template `if` parts (Prometheus, VMSingle, VMAgent...); "false" (a
+ * string) renders both.
+ */
+export interface ChartSwitch {
+  /** Values path, dot-separated. */
+  path: string;
+  /** The chart's default at `path` (values.yaml). */
+  default: boolean;
+  /** A subchart's `condition:` (Chart.yaml), read as a boolean only; unset: a template `if`. */
+  condition?: boolean;
+}
+
+/**
+ * Whether a switch is on for `value`, the release's value at its path (undefined: unset), as helm
+ * reads it ({@link ChartSwitch}). A value the program writes never holds a null: its `chartValues`
+ * merge deletes the key instead (builders/chartValues.ts), so the program passes undefined there.
+ */
+export function switchOn(s: ChartSwitch, value: unknown): boolean {
+  if (value === undefined) return s.default;
+  return s.condition ? value !== false : templateTrue(value);
+}
+
+/**
+ * The switches that render a sized component's pods (contract SizedComponent.component), the one
+ * list both the program's sizing (config/sizing.ts, what it sums and places) and the pack's chart
+ * model (policy/lib/charts.ts, what the budget counts) read: `enabled`, and for a part of a VMCluster
+ * its own `part` switch, which renders only while both are on. Each is a template `if`:
+ * victoria-metrics-k8s-stack 0.80.0 templates/victoria-metrics-operator/vmsingle/vmsingle.yml:2 and
+ * vmcluster/vmcluster.yaml:2 (values.yaml:301 `vmsingle.enabled: true`, :413 `vmcluster.enabled:
+ * false`), a VMCluster part by its own (templates/_helpers.tpl:330, :335; values.yaml:439, :460,
+ * true); kube-prometheus-stack 88.0.0 templates/prometheus/prometheus.yaml:1 (values.yaml:3615,
+ * true). Each sized component not here runs whenever its engine does.
+ */
+export const SIZED_SWITCHES: Readonly<Record<string, { enabled: ChartSwitch; part?: ChartSwitch }>> = (() => {
+  const cluster: ChartSwitch = { path: "vmcluster.enabled", default: false };
+  const part = (c: string): ChartSwitch => ({ path: `vmcluster.spec.${c}.enabled`, default: true });
+  return {
+    vmsingle: { enabled: { path: "vmsingle.enabled", default: true } },
+    vmstorage: { enabled: cluster },
+    vminsert: { enabled: cluster, part: part("vminsert") },
+    vmselect: { enabled: cluster, part: part("vmselect") },
+    prometheus: { enabled: { path: "prometheus.enabled", default: true } },
+  };
+})();

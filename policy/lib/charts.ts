@@ -1,4 +1,4 @@
-import { parseImage } from "@homelab-observability/contract";
+import { parseImage, SIZED_SWITCHES, type ChartSwitch } from "@homelab-observability/contract";
 import { VMAUTH_IMAGE } from "./operatorDefaults";
 
 /**
@@ -24,26 +24,28 @@ export interface ChartImage {
 export interface ChartWorkload {
   name: string;
   kind: "Deployment" | "StatefulSet" | "DaemonSet" | "Job";
-  /** Values path and default deciding whether it renders. Default: always. */
-  enabled?: { path: string; default: boolean };
+  /**
+   * The switch deciding whether it renders, read as helm reads it (contract ChartSwitch: a template
+   * `if` by Go template truth, a subchart's `condition` by a boolean alone). Default: always.
+   */
+  enabled?: ChartSwitch;
   /**
    * A second switch, of the part within what `enabled` renders (a VMCluster's `vminsert`): it
-   * renders only while both are on. A template `if` reads it, so it is off by Go template truth
-   * (false, 0, "", null), not at false alone. Default: no second switch.
+   * renders only while both are on. Default: no second switch.
    */
-  partEnabled?: { path: string; default: boolean };
+  partEnabled?: ChartSwitch;
   /** Values path and default of the replica count (not for DaemonSets). */
   replicas?: { path: string; default: number };
   /** Values paths of each container's resources block. */
   resources: string[];
-  /** Values flag and default deciding whether the container of a resources path renders. Default: always. */
-  resourcesIf?: Record<string, { path: string; default: boolean }>;
+  /** The switch deciding whether the container of a resources path renders (a template `if`). Default: always. */
+  resourcesIf?: Record<string, ChartSwitch>;
   /**
    * Values flag and default deciding whether the container of an image path renders, as
    * `resourcesIf` for its resources. Default: always. An image of a container the values leave
    * out runs on no node, so the arm64 policy does not judge it.
    */
-  imagesIf?: Record<string, { path: string; default: boolean }>;
+  imagesIf?: Record<string, ChartSwitch>;
   /** Memory request computed from a memcached `allocatedMemory` (MB, x1.2) when resources are unset. */
   memcachedAllocatedMemory?: { path: string; default: number };
   images: ChartImage[];
@@ -95,7 +97,13 @@ export interface ChartData {
 
 const img = (path: string, def: string): ChartImage => ({ path, default: def });
 
-/** A workload configured under one values prefix: `<prefix>.enabled`, `.resources`, `.image`, scheduling. */
+/**
+ * A workload configured under one values prefix: `<prefix>.enabled`, `.resources`, `.image`,
+ * scheduling. `<prefix>.enabled` is a subchart's `condition:` (Chart.yaml) for each workload that
+ * keeps it (kube-prometheus-stack 88.0.0 Chart.yaml `grafana.enabled`; victoria-metrics-k8s-stack
+ * 0.80.0 Chart.yaml `victoria-metrics-operator.enabled`, `kube-state-metrics.enabled`,
+ * `prometheus-node-exporter.enabled`, `grafana.enabled`); one read by a template `if` sets its own.
+ */
 function component(
   name: string,
   kind: ChartWorkload["kind"],
@@ -106,7 +114,7 @@ function component(
   return {
     name,
     kind,
-    enabled: { path: `${prefix}.enabled`, default: true },
+    enabled: { path: `${prefix}.enabled`, default: true, condition: true },
     resources: [`${prefix}.resources`],
     images: [img(imagePath, image)],
     scheduling: prefix,
@@ -186,7 +194,7 @@ const GATEWAY_METRICS = { path: "gateway.metrics.enabled", default: true };
  * node-exporter's kube-rbac-proxy container renders only with this flag (prometheus-node-exporter
  * 4.49.1 templates/daemonset.yaml:190).
  */
-const KUBE_RBAC_PROXY = { path: "kubeRBACProxy.enabled", default: false };
+const KUBE_RBAC_PROXY: ChartSwitch = { path: "kubeRBACProxy.enabled", default: false };
 const KSM_IMAGE = "registry.k8s.io/kube-state-metrics/kube-state-metrics";
 const NODE_EXPORTER_IMAGE = "quay.io/prometheus/node-exporter";
 const KUBE_RBAC_PROXY_IMAGE = "quay.io/brancz/kube-rbac-proxy";
@@ -358,6 +366,9 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         object: "{fullname}-prometheus",
         objectKind: "Prometheus",
         objectIf: { path: "cleanPrometheusOperatorObjectNames", object: "{fullname}" },
+        // Off, the chart renders no Prometheus CR (run with helm 3.17.3: `prometheus.enabled: false`
+        // renders the operator alone), so no Prometheus pod runs.
+        enabled: SIZED_SWITCHES.prometheus.enabled,
         replicas: { path: "prometheus.prometheusSpec.replicas", default: 1 },
         resources: ["prometheus.prometheusSpec.resources"],
         images: [
@@ -404,11 +415,11 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
       },
       {
         ...component("kube-state-metrics", "Deployment", "kube-state-metrics", KSM_IMAGE),
-        enabled: { path: "kubeStateMetrics.enabled", default: true },
+        enabled: { path: "kubeStateMetrics.enabled", default: true, condition: true },
       },
       {
         ...component("node-exporter", "DaemonSet", "prometheus-node-exporter", NODE_EXPORTER_IMAGE),
-        enabled: { path: "nodeExporter.enabled", default: true },
+        enabled: { path: "nodeExporter.enabled", default: true, condition: true },
       },
       component("grafana", "Deployment", "grafana", GRAFANA_IMAGE),
     ],
@@ -484,7 +495,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
           },
           img("vmsingle.spec.initContainers.0.image", "docker.io/victoriametrics/victoria-metrics"),
         ],
-        enabled: { path: "vmsingle.enabled", default: true },
+        enabled: SIZED_SWITCHES.vmsingle.enabled,
         ...crNamed("vmsingle", "VMSingle"),
       },
       // The cluster version (a VMCluster CR), only for a declared workload one vmsingle cannot hold.
@@ -493,12 +504,12 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         kind: c === "vminsert" ? "Deployment" : "StatefulSet",
         // The operator names each part `<part>-<CR name>`, as the pack does (vmClusterWorkloads).
         ...crNamed("vmcluster", undefined, `${c}-`),
-        enabled: { path: "vmcluster.enabled", default: false },
-        // vminsert and vmselect have their own switch (values.yaml:438-439, :459-460, default true):
-        // off, the chart leaves the part out of the VMCluster's spec (templates/_helpers.tpl:330-339,
+        enabled: SIZED_SWITCHES[c].enabled,
+        // vminsert and vmselect have their own switch (contract SIZED_SWITCHES `part`): off, the
+        // chart leaves the part out of the VMCluster's spec (templates/_helpers.tpl:330-339,
         // vm.cluster.spec), and the operator makes no pod of a part the spec has not (operator
         // v0.66.0 internal/controller/operator/factory/vmcluster/vmcluster.go:85 vmselect, :117 vminsert; read, not run).
-        ...(c === "vmstorage" ? {} : { partEnabled: { path: `vmcluster.spec.${c}.enabled`, default: true } }),
+        ...(SIZED_SWITCHES[c].part ? { partEnabled: SIZED_SWITCHES[c].part } : {}),
         replicas: { path: `vmcluster.spec.${c}.replicaCount`, default: 2 },
         resources: [`vmcluster.spec.${c}.resources`],
         images: [

@@ -8,9 +8,11 @@ import {
   vmReloaderImage,
   vmReloaderPath,
   vmRegistryImage,
+  switchOn,
+  type ChartSwitch,
   type OperatorEnv,
 } from "@homelab-observability/contract";
-import { at, HELM_TYPES, helmOf, perScope, type Res, templateTrue } from "./resources";
+import { at, HELM_TYPES, helmOf, perScope, type Res } from "./resources";
 import { parseQuantity } from "./quantity";
 import {
   DEFAULT_CHARTS,
@@ -684,11 +686,9 @@ export function renderedName(
 
 /** Whether a chart renders workload `w` with `values`: no on/off switch it has (its own, its part's) is off. */
 function rendersWorkload(w: ChartWorkload, values: any): boolean {
-  const part = w.partEnabled && at(values, w.partEnabled.path);
-  // The part's switch is read by a template `if` (ChartWorkload.partEnabled): Go template truth,
-  // where a null is the chart's default deleted (Helm's coalesce), which reads as false.
-  const partOn = !w.partEnabled || (part === undefined ? w.partEnabled.default : templateTrue(part));
-  return partOn && (!w.enabled || (at(values, w.enabled.path) ?? w.enabled.default) !== false);
+  // Each switch as helm reads it (contract switchOn): a template `if` by Go template truth, where a
+  // null is the chart's default deleted (Helm's coalesce) and reads as false; a condition by a boolean.
+  return [w.enabled, w.partEnabled].every((s) => !s || switchOn(s, at(values, s.path)));
 }
 
 const VM_STACK_CHART = "victoria-metrics-k8s-stack";
@@ -823,8 +823,8 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
         : Number(w.replicas ? (at(v, w.replicas.path) ?? w.replicas.default) : 1) * (vm?.layout.copies ?? 1);
     if (replicas === 0) continue;
     // A container its flag leaves out: neither its resources nor its image are the pods'.
-    const leftOut = (only: { path: string; default: boolean } | undefined) =>
-      only !== undefined && (at(v, only.path) ?? only.default) === false;
+    const leftOut = (only: ChartSwitch | undefined) =>
+      only !== undefined && !switchOn(only, at(v, only.path));
     const blocks = w.resources.map((p) => (leftOut(w.resourcesIf?.[p]) ? undefined : at(v, p)));
     const totals = vm ? sumResources(vm.blocks) : sumResources(blocks, OPERATOR_REQUESTS[w.objectKind ?? ""]);
     const unread = w.resources.find((_, i) => blocks[i] != null && !isResourcesMap(blocks[i]));
@@ -918,6 +918,12 @@ const pathWithDefault = (def: Record<string, unknown>) => ({
 
 /** A ChartImage: its values path and default image, and the tag the chart writes beside a map naming none. */
 const IMAGE_PATH = pathWithDefault({ type: "string", minLength: 1 });
+/** A ChartSwitch (contract): `{path, default}`, and `condition` for a subchart's `condition:`. */
+const BOOLEAN_PATH = pathWithDefault({ type: "boolean" });
+const SWITCH_SCHEMA = {
+  ...BOOLEAN_PATH,
+  properties: { ...BOOLEAN_PATH.properties, condition: { type: "boolean" } },
+};
 const CHART_IMAGE_SCHEMA = {
   ...IMAGE_PATH,
   properties: {
@@ -948,12 +954,12 @@ export const CHART_DATA_SCHEMA: Record<string, unknown> = {
         properties: {
           name: { type: "string", minLength: 1 },
           kind: { enum: ["Deployment", "StatefulSet", "DaemonSet", "Job"] },
-          enabled: pathWithDefault({ type: "boolean" }),
-          partEnabled: pathWithDefault({ type: "boolean" }),
+          enabled: SWITCH_SCHEMA,
+          partEnabled: SWITCH_SCHEMA,
           replicas: pathWithDefault({ type: "integer", minimum: 0 }),
           resources: { type: "array", items: VALUES_PATH },
-          resourcesIf: { type: "object", additionalProperties: pathWithDefault({ type: "boolean" }) },
-          imagesIf: { type: "object", additionalProperties: pathWithDefault({ type: "boolean" }) },
+          resourcesIf: { type: "object", additionalProperties: SWITCH_SCHEMA },
+          imagesIf: { type: "object", additionalProperties: SWITCH_SCHEMA },
           memcachedAllocatedMemory: pathWithDefault({ type: "number", exclusiveMinimum: 0 }),
           images: { type: "array", items: CHART_IMAGE_SCHEMA },
           scheduling: { type: "string" },
