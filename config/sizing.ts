@@ -12,6 +12,7 @@ import {
   samplesPerSecond,
   sizedByProfile,
   SIZED_FOR_PROFILE,
+  DAEMON_SWITCHES,
   SIZED_SWITCHES,
   switchOn,
   type ChartSwitch,
@@ -398,10 +399,12 @@ function chartSwitchOn(
 /**
  * The pods the program runs on every node, its DaemonSets, each with what its containers request:
  * the sizes the builders give them (model/sizing.ts), or a `chartValues` override of them
- * ({@link daemonRequest}): node-exporter with its kube-rbac-proxy where the stack runs its exporters
- * ({@link runsExporters}), the log agent (Alloy with its config reloader, or Vector) and, when on,
- * Loki's canary. They tolerate every pool's taints (the policy node-agents-on-every-pool), so every
- * node holds them. The pack's budget counts the rendered DaemonSets' requests, the same numbers.
+ * ({@link daemonRequest}): node-exporter where the stack runs its exporters ({@link runsExporters}),
+ * with its kube-rbac-proxy unless a `chartValues` switch turns it off, the log agent (Alloy with its
+ * config reloader, or Vector) and Loki's canary where loki.canary or its switch leaves it on
+ * (contract DAEMON_SWITCHES, read as the chart's template `if` reads it). They tolerate every
+ * pool's taints (the policy node-agents-on-every-pool), so every node holds them. The pack's
+ * budget counts the rendered DaemonSets' requests, the same numbers.
  */
 export function nodeDaemons(
   cfg: Pick<StackConfig, "profile" | "logAgent" | "phase" | "metricsBackend" | "chartValues"> & {
@@ -426,10 +429,21 @@ export function nodeDaemons(
   };
   const agent =
     cfg.logAgent === "alloy" ? pod("alloy", "alloyNode", "alloyReloader") : pod("vector", "vector");
+  // The builders write the proxy on (exporterValues.ts) and the canary as loki.canary says.
+  const on = (c: keyof typeof DAEMON_SWITCHES, program: boolean) =>
+    chartSwitchOn(cfg, DAEMON_RESOURCES[c].chart, DAEMON_SWITCHES[c], program);
   return [
-    ...(runsExporters(cfg) ? [pod("node-exporter", "nodeExporter", "kubeRbacProxy")] : []),
+    ...(runsExporters(cfg)
+      ? [
+          pod(
+            "node-exporter",
+            "nodeExporter",
+            ...(on("kubeRbacProxy", true) ? ["kubeRbacProxy" as const] : []),
+          ),
+        ]
+      : []),
     ...(rendersDaemonSet(cfg, agent.workload) ? [agent] : []),
-    ...(cfg.loki.canary ? [pod("loki-canary", "lokiCanary")] : []),
+    ...(on("lokiCanary", cfg.loki.canary) ? [pod("loki-canary", "lokiCanary")] : []),
   ];
 }
 

@@ -66,3 +66,15 @@ export const SIZED_SWITCHES: Readonly<Record<string, { enabled: ChartSwitch; par
     prometheus: { enabled: { path: "prometheus.enabled", default: true } },
   };
 })();
+
+/**
+ * The switches of the DaemonSets' parts, by the container the program sizes (config/sizing.ts
+ * nodeDaemons, what it counts on every node) and the pack models (policy/lib/charts.ts): each a
+ * template `if`. The canary: loki 18.11.0 templates/loki-canary/daemonset.yaml:1 (values.yaml:928
+ * `lokiCanary.enabled: true`); node-exporter's kube-rbac-proxy container: prometheus-node-exporter
+ * 4.49.1 templates/daemonset.yaml:190 (values.yaml:41 `kubeRBACProxy.enabled: false`).
+ */
+export const DAEMON_SWITCHES = {
+  lokiCanary: { path: "lokiCanary.enabled", default: true },
+  kubeRbacProxy: { path: "kubeRBACProxy.enabled", default: false },
+} as const satisfies Readonly<Record<string, ChartSwitch>>;

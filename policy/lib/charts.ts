@@ -1,4 +1,9 @@
-import { parseImage, SIZED_SWITCHES, type ChartSwitch } from "@homelab-observability/contract";
+import {
+  DAEMON_SWITCHES,
+  parseImage,
+  SIZED_SWITCHES,
+  type ChartSwitch,
+} from "@homelab-observability/contract";
 import { VMAUTH_IMAGE } from "./operatorDefaults";
 
 /**
@@ -194,7 +199,7 @@ const GATEWAY_METRICS = { path: "gateway.metrics.enabled", default: true };
  * node-exporter's kube-rbac-proxy container renders only with this flag (prometheus-node-exporter
  * 4.49.1 templates/daemonset.yaml:190).
  */
-const KUBE_RBAC_PROXY: ChartSwitch = { path: "kubeRBACProxy.enabled", default: false };
+const KUBE_RBAC_PROXY = DAEMON_SWITCHES.kubeRbacProxy;
 const KSM_IMAGE = "registry.k8s.io/kube-state-metrics/kube-state-metrics";
 const NODE_EXPORTER_IMAGE = "quay.io/prometheus/node-exporter";
 const KUBE_RBAC_PROXY_IMAGE = "quay.io/brancz/kube-rbac-proxy";
@@ -285,7 +290,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
       {
         name: "canary",
         kind: "DaemonSet",
-        enabled: { path: "lokiCanary.enabled", default: true },
+        enabled: DAEMON_SWITCHES.lokiCanary,
         resources: ["lokiCanary.resources"],
         images: [img("lokiCanary.image", "docker.io/grafana/loki-canary")],
         scheduling: "lokiCanary",
