@@ -107,6 +107,10 @@ describe("tests in a clone without the chart archives", () => {
       r.warnings.join("\n"),
       new RegExp(`${missing[0].replace(/\./g, "\\.")}, ${missing[1].replace(/\./g, "\\.")}`),
     );
+    assert.match(
+      r.warnings.join("\n"),
+      /and this failed, its error naming the chart cache or an archive: cannot render/,
+    );
     assert.match(r.warnings.join("\n"), /HOMELAB_CHART_CACHE .*CI runs this test/);
 
     const other = skipOnMissingCharts(
@@ -119,6 +123,40 @@ describe("tests in a clone without the chart archives", () => {
     assert.equal(o.error?.message, "expected 3 replicas, got 2");
     assert.equal(ctx.skipped, 1);
     assert.deepEqual(o.warnings, []);
+  });
+
+  it("skips a test that looked for a missing archive and then failed on a value (a check left unchecked without it)", async () => {
+    const cache = tmpDir("charts");
+    const missing = PINNED.slice(0, 1);
+    const ctx = context();
+    const unchecked = skipOnMissingCharts(
+      () => {
+        // As config/chartCache.ts cachedChartKeys looks: the archive absent, the check runs without it.
+        const keys = fs.existsSync(path.join(cache, missing[0])) ? 1 : 0;
+        return Promise.reject(
+          new assert.AssertionError({ actual: keys, expected: 3, operator: "strictEqual" }),
+        );
+      },
+      "names each misspelt key",
+      missing,
+      cache,
+    );
+    const r = await warned(() => unchecked.call(ctx as never) as Promise<unknown>);
+    assert.equal(ctx.skipped, 1);
+    assert.match(
+      r.warnings.join("\n"),
+      /names each misspelt key: .*and this failed, after looking for one of them there: /,
+    );
+    // The same failure without that lookup is the test's own.
+    const own = skipOnMissingCharts(
+      () => Promise.reject(new assert.AssertionError({ actual: 0, expected: 3, operator: "strictEqual" })),
+      "counts",
+      missing,
+      cache,
+    );
+    const o = await warned(() => own.call(ctx as never) as Promise<unknown>);
+    assert.ok(o.error instanceof assert.AssertionError);
+    assert.equal(ctx.skipped, 1);
   });
 
   it("wraps the tests and before hooks only without CI and only when an archive is missing", async () => {

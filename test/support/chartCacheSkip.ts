@@ -29,11 +29,41 @@ function errorText(e: unknown, depth = 0): string {
 /**
  * Whether a failure comes from an archive the cache lacks: its text names one of `missing` (the
  * synthesis' error names each archive it lacks, synth/render/helm.ts missingChartsError; a CLI's
- * stderr in an assertion's message does too) or the cache folder itself (a `helm pull -d` into it).
+ * stderr in an assertion's message does too), the cache folder itself (a `helm pull -d` into it),
+ * or a chart archive or the chart cache in words (a test's own precondition, "the pinned grafana
+ * archive is not in the chart cache").
  */
 export function failedForMissingCharts(e: unknown, missing: string[], cache: string): boolean {
   const text = errorText(e);
-  return missing.some((a) => text.includes(a)) || text.includes(cache);
+  return (
+    missing.some((a) => text.includes(a)) ||
+    text.includes(cache) ||
+    /\bchart cache\b|\bchart archives?\b|\bpinned \S+ archive\b/i.test(text)
+  );
+}
+
+/**
+ * Whether the running test looked in this process for an archive the cache lacks: a check that
+ * finds no archive goes unchecked rather than failing (config/chartCache.ts cachedChartKeys: "the
+ * check never pulls"), so a test of it fails on a value, with nothing in its error naming the
+ * archive. Each lookup asks `fs.existsSync` of `<cache>/<chart>-<version>.tgz` first; the watch
+ * sees those answers (installed once per process, only in a run that lacks archives, without CI).
+ */
+let lookedForMissing = false;
+const watched = new Set<string>();
+function watchArchiveLookups(missing: string[], cache: string): void {
+  if (watched.size === 0) {
+    // The module object itself (an `import * as` binding is a read-only copy of it).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeFs = require("fs") as typeof fs;
+    const real = nodeFs.existsSync;
+    nodeFs.existsSync = (p: fs.PathLike) => {
+      const found = real(p);
+      if (!found && typeof p === "string" && watched.has(path.resolve(p))) lookedForMissing = true;
+      return found;
+    };
+  }
+  for (const a of missing) watched.add(path.resolve(cache, a));
 }
 
 type Body = (this: Mocha.Context) => unknown;
@@ -45,18 +75,25 @@ type Body = (this: Mocha.Context) => unknown;
  */
 export function skipOnMissingCharts(fn: Body, title: string, missing: string[], cache: string): Body {
   if (fn.length > 0) return fn;
+  watchArchiveLookups(missing, cache);
   return async function (this: Mocha.Context) {
+    lookedForMissing = false;
     try {
       return await fn.call(this);
     } catch (e) {
-      if (!failedForMissingCharts(e, missing, cache)) throw e;
+      const why = failedForMissingCharts(e, missing, cache)
+        ? "its error naming the chart cache or an archive"
+        : lookedForMissing
+          ? "after looking for one of them there"
+          : undefined;
+      if (why === undefined) throw e;
       const first =
         errorText(e)
           .split("\n")
           .find((l) => l.trim() !== "") ?? "";
       console.warn(
         `\n  !!! SKIPPING: ${title}: the chart cache ${cache} lacks ${missing.length} pinned chart archive(s) ` +
-          `(${missing.join(", ")}), and this failed for that: ${first.trim().slice(0, 300)}\n` +
+          `(${missing.join(", ")}), and this failed, ${why}: ${first.trim().slice(0, 300)}\n` +
           `      put the archives there or set HOMELAB_CHART_CACHE (README.md "Set-up": where the charts come from); CI runs this test.\n`,
       );
       this.skip();
