@@ -7,6 +7,7 @@ import { PLAIN_COMMANDS, TOOLS, type CommandSpec, type ToolSpec } from "../suppo
 import { CLIS } from "../../cli/spec";
 import { readmeCommands, resolve, type ShellCommand } from "../support/readmeCommands";
 import { documents } from "../support/documents";
+import { budgetOf } from "../../synth/report";
 import { toolRun } from "../support/toolOutput";
 import { underCi } from "../../config/ci";
 
@@ -369,5 +370,34 @@ describe("figures the documents quote come from the synthesis", function () {
         (r) => r.inputs.name,
       ),
     );
+  });
+});
+
+/** A budget row's memory requests as the synthesis prints them: MiB, and percent of capacity to one decimal. */
+const memoryShare = (row: { sums: { memory: number }; capacity: { memory: number } }) => ({
+  mi: Math.round(row.sums.memory / 2 ** 20),
+  percent: ((100 * row.sums.memory) / row.capacity.memory).toFixed(1),
+});
+
+describe("the example stack's budget, as the first deploy and Pulumi.example.yaml quote it", function () {
+  this.timeout(60000);
+
+  it("lightweight: about a third of the node's memory; standard: the MiB and percent both quote", async () => {
+    const light = budgetOf((await synth("example")).export.deployment.resources)!;
+    const standard = budgetOf((await synth("example", { profile: "standard" })).export.deployment.resources)!;
+    const share = memoryShare(light.total);
+    // "about a third": within 28-38 % (a third is 33.3 %).
+    assert.ok(Number(share.percent) > 28 && Number(share.percent) < 38, `${share.percent}%`);
+    quoted(FIRST_DEPLOY, "2. Your stack file", /one node at about a third of its memory/);
+    const { mi, percent } = memoryShare(standard.total);
+    assert.equal(
+      quoted(FIRST_DEPLOY, "2. Your stack file", /profile the same\s+node would be at ([\d.]+) %/)[1],
+      percent,
+    );
+    const stackFile = /The standard profile needs (\d+)Mi here, ([\d.]+)% of this node/.exec(
+      read("Pulumi.example.yaml"),
+    );
+    assert.ok(stackFile, "Pulumi.example.yaml quotes the standard profile's requests");
+    assert.deepEqual([Number(stackFile[1]), stackFile[2]], [mi, percent]);
   });
 });
