@@ -159,6 +159,35 @@ describe("tests in a clone without the chart archives", () => {
     assert.equal(ctx.skipped, 1);
   });
 
+  it("skips a later failure of a file where a test was skipped for the archives, naming that test; not one of another file", async () => {
+    const cache = "/nowhere/.charts";
+    const missing = PINNED.slice(0, 1);
+    const ctx = context();
+    const file = {};
+    const first = skipOnMissingCharts(
+      () => Promise.reject(new Error(`cannot render: ${missing[0]}`)),
+      "renders every stack",
+      missing,
+      cache,
+      file,
+    );
+    const later = (f: object) =>
+      skipOnMissingCharts(
+        () => Promise.reject(new Error("no stack file's render has a gateway nginx.conf")),
+        "some stack runs the gateway",
+        missing,
+        cache,
+        f,
+      );
+    await warned(() => first.call(ctx as never) as Promise<unknown>);
+    const r = await warned(() => later(file).call(ctx as never) as Promise<unknown>);
+    assert.equal(ctx.skipped, 2);
+    assert.match(r.warnings.join("\n"), /after "renders every stack" in its file was skipped for them/);
+    const other = await warned(() => later({}).call(ctx as never) as Promise<unknown>);
+    assert.equal(other.error?.message, "no stack file's render has a gateway nginx.conf");
+    assert.equal(ctx.skipped, 2);
+  });
+
   it("wraps the tests and before hooks only without CI and only when an archive is missing", async () => {
     const suite = () => {
       const body = () => Promise.resolve();

@@ -73,7 +73,13 @@ type Body = (this: Mocha.Context) => unknown;
  * comes from an archive the cache lacks; any other failure passes through unchanged. A body that
  * takes mocha's `done` is left as it is (its arity decides how mocha runs it).
  */
-export function skipOnMissingCharts(fn: Body, title: string, missing: string[], cache: string): Body {
+export function skipOnMissingCharts(
+  fn: Body,
+  title: string,
+  missing: string[],
+  cache: string,
+  file: { skipped?: string } = {},
+): Body {
   if (fn.length > 0) return fn;
   watchArchiveLookups(missing, cache);
   return async function (this: Mocha.Context) {
@@ -85,8 +91,11 @@ export function skipOnMissingCharts(fn: Body, title: string, missing: string[], 
         ? "its error naming the chart cache or an archive"
         : lookedForMissing
           ? "after looking for one of them there"
-          : undefined;
+          : file.skipped !== undefined
+            ? `after "${file.skipped}" in its file was skipped for them (what it left undone)`
+            : undefined;
       if (why === undefined) throw e;
+      file.skipped ??= title;
       const first =
         errorText(e)
           .split("\n")
@@ -108,11 +117,21 @@ interface Runnables {
   _beforeEach: { title: string; fn?: Body }[];
 }
 
-/** Wraps every test and `before`/`beforeEach` hook under `suite` (skip is refused in `after` hooks). */
-export function wrapForMissingCharts(suite: Runnables, missing: string[], cache: string): void {
+/**
+ * Wraps every test and `before`/`beforeEach` hook under `suite` (skip is refused in `after` hooks).
+ * They share `file`: a later test of the file that fails once one was skipped for the archives
+ * often fails on what that one left undone (a value a `before` hook never set, a list it never
+ * filled), and is skipped saying which.
+ */
+export function wrapForMissingCharts(
+  suite: Runnables,
+  missing: string[],
+  cache: string,
+  file: { skipped?: string } = {},
+): void {
   for (const r of [...suite.tests, ...suite._beforeAll, ...suite._beforeEach])
-    if (r.fn) r.fn = skipOnMissingCharts(r.fn, r.title, missing, cache);
-  for (const s of suite.suites) wrapForMissingCharts(s, missing, cache);
+    if (r.fn) r.fn = skipOnMissingCharts(r.fn, r.title, missing, cache, file);
+  for (const s of suite.suites) wrapForMissingCharts(s, missing, cache, file);
 }
 
 export const mochaHooks = {
