@@ -59,6 +59,28 @@ describe("the synthesis store: the CLIs run in process read the fixture cache's 
     });
   });
 
+  it("reads one that names its folder naming the reader's in every string and key, each part that names none shared and frozen as a hit's", async () => {
+    const store = synthesesIn(tmpDir("synthesis-store"));
+    const cfg = readAs(`named-parts-${Date.now()}`);
+    const compute = (dir: string) => () =>
+      Promise.resolve({
+        byFile: { [`${path.resolve(dir)}/Pulumi.s.yaml`]: [`${shownFile(dir)}/Pulumi.s.yaml:3`, "kept"] },
+        plain: { list: ["a", { b: 1 }], none: null },
+      });
+    const [a, b] = [tmpDir("project-parts"), tmpDir("project-parts")];
+    const first = (await store({ projectDir: a, stack: "s", cfg }, compute(a))) as any;
+    const second = (await store({ projectDir: b, stack: "s", cfg }, compute(b))) as any;
+    assert.deepEqual(second, {
+      byFile: { [`${b}/Pulumi.s.yaml`]: [`${shownFile(b)}/Pulumi.s.yaml:3`, "kept"] },
+      plain: { list: ["a", { b: 1 }], none: null },
+    });
+    assert.deepEqual(first.byFile, { [`${a}/Pulumi.s.yaml`]: [`${shownFile(a)}/Pulumi.s.yaml:3`, "kept"] });
+    // What names no folder is the entry's value itself, not a copy (a copy of a whole synthesis,
+    // megabytes, was made on each read).
+    assert.equal(second.plain, first.plain);
+    assert.ok(Object.isFrozen(second.plain.list[1]), "the shared part is frozen as every hit is");
+  });
+
   it("keeps the project's own syntheses as synth() does (its folder named or not): one entry for both", async () => {
     const dir = tmpDir("synthesis-store");
     const store = synthesesIn(dir);

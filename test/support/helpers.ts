@@ -214,8 +214,10 @@ async function syntheses<T>(
   return withTokenAsFolder(stored, projectDir) as T;
 }
 
+/** What both {@link FOLDER_TOKENS} start with: a string without it holds neither. */
+const FOLDER_TOKEN_START = "<<homelab-test-folder";
 /** Where a kept synthesis named its project folder: from the working directory, and absolute. */
-const FOLDER_TOKENS = { relative: "<<homelab-test-folder-relative>>", absolute: "<<homelab-test-folder>>" };
+const FOLDER_TOKENS = { relative: `${FOLDER_TOKEN_START}-relative>>`, absolute: `${FOLDER_TOKEN_START}>>` };
 
 /** A synthesis kept with the folder it names set aside ({@link FOLDER_TOKENS}), to name each reader's. */
 interface NamesAFolder {
@@ -237,16 +239,51 @@ function withFolderAsToken(s: unknown, dir: string): unknown {
   return { namesFolder: JSON.parse(text) as unknown } satisfies NamesAFolder;
 }
 
-/** {@link withFolderAsToken} undone for the reader's folder `dir` (a value of its own, unfrozen). */
+/**
+ * {@link withFolderAsToken} undone for the reader's folder `dir`: a new object or array on the way
+ * to each string or key holding a token, every other part the stored value's own (frozen and
+ * shared, as every reader of an entry shares it: test/support/fixtureCache.ts `cached`). Before, a
+ * JSON round trip of the whole synthesis (1.5-2.2 MB) on each read: 62 of the 168 kept syntheses
+ * of other folders name theirs, and the in-process synth runs read them again and again (figures
+ * in the commit).
+ */
 function withTokenAsFolder(stored: unknown, dir: string): unknown {
   if (stored === null || typeof stored !== "object" || !("namesFolder" in stored)) return stored;
   const { relative, absolute } = folderForms(dir);
-  const text = JSON.stringify(stored.namesFolder)
-    .split(FOLDER_TOKENS.relative)
-    .join(relative)
-    .split(FOLDER_TOKENS.absolute)
-    .join(absolute);
-  return JSON.parse(text) as unknown;
+  const named = (s: string) =>
+    s.includes(FOLDER_TOKEN_START)
+      ? s.split(FOLDER_TOKENS.relative).join(relative).split(FOLDER_TOKENS.absolute).join(absolute)
+      : s;
+  return tokensReplaced(stored.namesFolder, named);
+}
+
+/**
+ * `v` with `named` applied to every string and key in it: `v` itself where nothing changed, else a
+ * new object (its keys in their order) or array around the changed parts.
+ */
+function tokensReplaced(v: unknown, named: (s: string) => string): unknown {
+  if (typeof v === "string") return named(v);
+  if (v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = tokensReplaced(v[i], named);
+      if (x !== v[i]) (copy ??= [...v])[i] = x;
+    }
+    return copy ?? v;
+  }
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  let copy: [string, unknown][] | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const key = named(k);
+    const value = tokensReplaced(o[k], named);
+    if (copy === undefined && (key !== k || value !== o[k])) copy = keys.slice(0, i).map((j) => [j, o[j]]);
+    copy?.push([key, value]);
+  }
+  // fromEntries: a "__proto__" key stays an own key, as JSON.parse makes it.
+  return copy ? Object.fromEntries(copy) : v;
 }
 
 /** A project folder as a synthesis may name it: from the working directory (as config/locate.ts writes a place), and absolute. */
