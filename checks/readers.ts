@@ -16,6 +16,7 @@ import { parseUserYaml } from "../model/yamlText";
 import { versions } from "../model/versions";
 import { sidecarLoads } from "./grafanaSidecar";
 import { flagPairs, flagsOf } from "./writtenPaths";
+import { CONFIG_RELOADER_FLAGS, kingpinArgs } from "../upstream/kingpin";
 import { isAlertmanagerConfig, takenBy } from "./alertmanagerConfigs";
 import { globMatches } from "./scrapeAuthz";
 import {
@@ -190,13 +191,18 @@ function runsImage(c: any, repository: string): boolean {
 /**
  * Whether the reloader `c` passes on the addresses of the file it sees at `paths`: it is its
  * `--config-file`, which it reads, expands the environment into and writes to
- * `--config-envsubst-file` for the process beside it (reloader.go:361-397), or its flags are not
- * all of the `--flag=value` form this reads, so its `--config-file` is not known.
+ * `--config-envsubst-file` for the process beside it (reloader.go:361-397), or its `--config-file`
+ * is not known (an argument that is no string, or kingpin's `@file` reading more from the
+ * container). Its arguments are read as kingpin reads them (upstream/kingpin.ts: `--config-file
+ * value` too, `--no-version`); arguments kingpin refuses stop it at start, and it passes nothing.
  */
 function reloaderPasses(c: any, paths: string[]): boolean {
-  const pairs = flagPairs(c.args);
-  if (!pairs) return true;
-  const file = new Map(pairs).get("config-file");
+  const args: unknown[] = Array.isArray(c.args) ? c.args : [];
+  if (!args.every((a): a is string => typeof a === "string")) return true;
+  const read = kingpinArgs(args, CONFIG_RELOADER_FLAGS);
+  if ("unknown" in read) return true;
+  if ("refused" in read) return false;
+  const file = read.flags.get("config-file")?.[0];
   if (file === undefined) return false;
   return !path.posix.isAbsolute(file) || paths.includes(path.posix.normalize(file));
 }

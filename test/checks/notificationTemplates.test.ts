@@ -259,6 +259,22 @@ describe("network policies: the config reloader beside an Alertmanager dials non
     assert.equal(chartRefusals(files, withReloader(CHART_RELOADER, { command: ["/bin/sh", "-c"] })), 1);
     assert.equal(chartRefusals(files, withReloader(CHART_RELOADER, { image: "example/reloader:1" })), 1);
   });
+
+  /**
+   * The reloader's flags were read as Go's flag package reads them, but it parses them with kingpin
+   * (upstream/kingpin.ts): `--config-file value` naming the configuration, or a `--no-version`
+   * beside the chart's flags, left its file unknown and made the template a connection; the
+   * single-dash `-config-file=` kingpin refuses (the reloader exits at start) was read as given.
+   */
+  it("reads its flags as kingpin does: --config-file value, --no-flag; flags kingpin refuses stop it, so it passes nothing", () => {
+    const named = ["--config-file", "/etc/alertmanager/alertmanager.yml", ...CHART_RELOADER];
+    assert.equal(chartRefusals(files, withReloader(named)), 0);
+    assert.equal(chartRefusals(files, withReloader(["--no-version", ...CHART_RELOADER])), 0);
+    const single = ["-config-file=/etc/alertmanager/links.tmpl", ...CHART_RELOADER];
+    assert.equal(chartRefusals(files, withReloader(single)), 0);
+    // Arguments kingpin reads from a file in the container: its --config-file is not known.
+    assert.equal(chartRefusals(files, withReloader(["@/etc/reloader/args", ...CHART_RELOADER])), 1);
+  });
 });
 
 describe("addresses: a link in a notification template is not resolved", () => {
