@@ -5,7 +5,15 @@
 import { notYamlMessage, parseUserYaml } from "../model/yamlText";
 import { alertmanagerConfigProblems } from "../builders/alerting/configCheck";
 import { describe, filesOf, type Finding, type K8sObject, type Placed } from "./objects";
-import { alertmanagerTakes } from "../upstream/alertmanagerConfigSelection";
+import { alertmanagerTakes, vmAlertmanagerTakes } from "../upstream/alertmanagerConfigSelection";
+import {
+  containerEnv,
+  converterOff,
+  convertsNo,
+  vmOperators,
+  VM_CONVERTER_ENV,
+  VM_CONVERTER_LABEL_FILTER,
+} from "../upstream/ruleSelection";
 import { versions } from "../model/versions";
 
 /** Where each pinned chart puts the file: the alertmanager chart's ConfigMap (`alertmanager.yml`), kube-prometheus-stack's and VictoriaMetrics' Secret (`alertmanager.yaml`). */
@@ -91,26 +99,111 @@ export function takenBy(am: K8sObject, cfg: K8sObject, objects: Placed[]): boole
 const NO_OPERATOR_REMEDY = `remove it, or give its receivers to the Alertmanager that routes: homelab-observability:alerting.receivers, or with its routes under chartValues.${versions.charts.alertmanager.chart}.config (a list there replaces the program's)`;
 
 /**
+ * What the rendered VictoriaMetrics operators do with AlertmanagerConfigs: convert each into a
+ * VMAlertmanagerConfig, its labels of the `dropped` prefixes left out (upstream/ruleSelection.ts
+ * VM_CONVERTER_LABEL_FILTER; an empty value is the default, none: caarlos0/env v11.3.1
+ * env.go:640-652), or none (`off`, why). Undefined where the render does not say: no operator
+ * rendered, one taking its environment from elsewhere (`envFrom`), operators that filter differently.
+ */
+function vmConversion(objects: Placed[]): { dropped: string[] } | { off: string } | undefined {
+  const operators = vmOperators(objects.map((p) => p.obj));
+  const envFrom = operators.some((o) =>
+    (o.spec?.template?.spec?.containers ?? []).some((c: any) => (c.envFrom ?? []).length > 0),
+  );
+  if (operators.length === 0 || envFrom) return undefined;
+  if (operators.every((o) => convertsNo(o, "AlertmanagerConfig"))) {
+    const values = [...new Set(operators.map((o) => JSON.stringify(converterOff(o, "AlertmanagerConfig"))))];
+    return {
+      off: `${operators.map((o) => `Deployment ${o.metadata.namespace}/${o.metadata.name}`).join(", ")} ${operators.length > 1 ? "convert" : "converts"} no AlertmanagerConfig into a VMAlertmanagerConfig (${VM_CONVERTER_ENV.AlertmanagerConfig} ${values.join(", ")})`,
+    };
+  }
+  const filters = new Set(
+    operators
+      .filter((o) => !convertsNo(o, "AlertmanagerConfig"))
+      .map((o) => containerEnv(o, VM_CONVERTER_LABEL_FILTER).pop() ?? ""),
+  );
+  const dropped = [...filters][0] === "" ? [] : [...filters][0].split(",");
+  return filters.size === 1 && !dropped.includes("") ? { dropped } : undefined;
+}
+
+const isVmAlertmanager = (obj: K8sObject) =>
+  obj.kind === "VMAlertmanager" && obj.apiVersion.startsWith("operator.victoriametrics.com/");
+
+/** Whether VMAlertmanager `am` takes AlertmanagerConfig `cfg` of the rendered `objects` once converted ({@link takenBy}'s rules for its namespace). */
+function vmTakenBy(am: K8sObject, cfg: K8sObject, objects: Placed[], dropped: string[]): boolean | undefined {
+  const namespace = cfg.metadata.namespace ?? "";
+  const ns = objects.find((p) => p.obj.kind === "Namespace" && p.obj.metadata.name === namespace);
+  const subject = {
+    name: cfg.metadata.name,
+    namespace,
+    labels: cfg.metadata.labels ?? {},
+    namespaceLabels: ns ? (ns.obj.metadata.labels ?? {}) : undefined,
+  };
+  return vmAlertmanagerTakes(am, subject, dropped);
+}
+
+/** Why VMAlertmanager `am` takes no AlertmanagerConfig it was judged not to take. */
+function vmNotTaken(am: K8sObject, conversion: { dropped: string[] } | { off: string }): string {
+  const named = `VMAlertmanager ${am.metadata.namespace}/${am.metadata.name}`;
+  if ("off" in conversion) return `${named}: ${conversion.off}`;
+  const spec = am.spec ?? {};
+  if (spec.configSelector == null && spec.configNamespaceSelector == null)
+    return `${named}: its configSelector and configNamespaceSelector are unset and its selectAllByDefault is not true, so it takes no VMAlertmanagerConfig`;
+  const dropped = conversion.dropped.length
+    ? `, but those starting ${conversion.dropped.map((d) => JSON.stringify(d)).join(", ")} (${VM_CONVERTER_LABEL_FILTER})`
+    : "";
+  return `${named}: not by its configSelector and configNamespaceSelector, which select the VMAlertmanagerConfig the VictoriaMetrics operator converts it into (its name, namespace and labels${dropped})`;
+}
+
+/**
  * The warning of each AlertmanagerConfig no Alertmanager of the rendered stack takes: its routes
  * and receivers reach no configuration, so the alerts it routes are never sent by it, which nothing
  * else says (the standalone Alertmanager's chart reads no AlertmanagerConfig; kube-prometheus-stack
- * renders no Alertmanager once the backend's takes the routes). Not said where a VMAlertmanager is
- * rendered: the VictoriaMetrics operator converts AlertmanagerConfigs for its own
- * (checks/readers.ts configCrExpandsSns), a selection not modelled here. Warned, not refused: an
- * Alertmanager outside the stack may take it.
+ * renders no Alertmanager once the backend's takes the routes). A VMAlertmanager takes it through
+ * the VictoriaMetrics operator's conversion (upstream/alertmanagerConfigSelection.ts
+ * vmAlertmanagerTakes): after the hand-over to VictoriaMetrics' Alertmanager, a CR
+ * kube-prometheus-stack's took and the VMAlertmanager's selectors leave out is said, naming them.
+ * Nothing is said where the render does not show what the operator converts ({@link vmConversion}).
+ * Warned, not refused: an Alertmanager outside the stack may take it.
  */
 export function unselectedConfigWarnings(objects: Placed[]): string[] {
-  if (objects.some((p) => p.obj.kind === "VMAlertmanager")) return [];
   const alertmanagers = objects.filter((p) => isOperatorAlertmanager(p.obj));
+  const vmAlertmanagers = objects.filter((p) => isVmAlertmanager(p.obj));
+  const conversion = vmAlertmanagers.length > 0 ? vmConversion(objects) : { dropped: [] };
+  if (conversion === undefined) return [];
+  const dropped = "dropped" in conversion ? conversion.dropped : undefined;
   return objects
     .filter((p) => isAlertmanagerConfig(p.obj))
     .filter((p) => alertmanagers.every((am) => takenBy(am.obj, p.obj, objects) === false))
-    .map(
-      (p) =>
-        `${describe(p)}: no Alertmanager of the stack takes it (${
-          alertmanagers.length === 0
-            ? "the stack renders no prometheus-operator Alertmanager, and no other Alertmanager reads an AlertmanagerConfig"
-            : `${alertmanagers.map((a) => `${a.obj.metadata.namespace}/${a.obj.metadata.name}`).join(", ")}: not by its alertmanagerConfigSelector and alertmanagerConfigNamespaceSelector`
-        }), so no Alertmanager of the stack sends alerts to its receivers; ${alertmanagers.length === 0 ? NO_OPERATOR_REMEDY : "remove it, or label it (or its namespace) as an Alertmanager's selectors ask"}`,
-    );
+    .filter(
+      (p) => !dropped || vmAlertmanagers.every((am) => vmTakenBy(am.obj, p.obj, objects, dropped) === false),
+    )
+    .map((p) => {
+      const why = [
+        ...alertmanagers.map(
+          (a) =>
+            `${a.obj.metadata.namespace}/${a.obj.metadata.name}: not by its alertmanagerConfigSelector and alertmanagerConfigNamespaceSelector`,
+        ),
+        ...vmAlertmanagers.map((a) => vmNotTaken(a.obj, conversion)),
+      ];
+      // Labels help only where some Alertmanager has a selector to match.
+      const selecting =
+        alertmanagers.length > 0 ||
+        vmAlertmanagers.some(
+          (a) => a.obj.spec?.configSelector != null || a.obj.spec?.configNamespaceSelector != null,
+        );
+      const remedy =
+        why.length === 0
+          ? NO_OPERATOR_REMEDY
+          : "off" in conversion
+            ? `remove it, or let the VictoriaMetrics operator convert AlertmanagerConfigs (no false ${VM_CONVERTER_ENV.AlertmanagerConfig})`
+            : selecting
+              ? "remove it, or label it (or its namespace) as an Alertmanager's selectors ask"
+              : "remove it, or give the VMAlertmanager selectors that take it (spec.selectAllByDefault true, or a configSelector or configNamespaceSelector)";
+      return `${describe(p)}: no Alertmanager of the stack takes it (${
+        why.length === 0
+          ? "the stack renders no prometheus-operator Alertmanager, and no other Alertmanager reads an AlertmanagerConfig"
+          : why.join("; ")
+      }), so no Alertmanager of the stack sends alerts to its receivers; ${remedy}`;
+    });
 }

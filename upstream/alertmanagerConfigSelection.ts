@@ -13,7 +13,7 @@
  *   Alertmanager's own namespace alone when it is nil (:1024-1042).
  * No operator here watches a restricted set of namespaces, which this assumes.
  */
-import { labelsMatch, type LabelSelector } from "./ruleSelection";
+import { labelsMatch, vmOperatorSelects, type LabelSelector } from "./ruleSelection";
 
 /** The fields of an Alertmanager resource (monitoring.coreos.com/v1) the selection reads. */
 export interface OperatorAlertmanager {
@@ -51,4 +51,42 @@ export function alertmanagerTakes(am: OperatorAlertmanager, cfg: ConfigSubject):
   // An empty selector takes every namespace, whatever its labels.
   const empty = !Object.keys(nsSel.matchLabels ?? {}).length && !(nsSel.matchExpressions ?? []).length;
   return empty ? true : undefined;
+}
+
+/** The fields of a VMAlertmanager (operator.victoriametrics.com/v1beta1) its selection reads. */
+export interface VmAlertmanager {
+  metadata: { name: string; namespace?: string };
+  spec?: {
+    selectAllByDefault?: boolean;
+    configSelector?: LabelSelector | null;
+    configNamespaceSelector?: LabelSelector | null;
+  };
+}
+
+/**
+ * Whether VMAlertmanager `am` takes the VMAlertmanagerConfig the VictoriaMetrics operator v0.66.0
+ * converts AlertmanagerConfig `cfg` into, or undefined where that rests on labels of a namespace
+ * not known. The converter keeps its name, namespace and labels but those of the `dropped` prefixes
+ * (internal/controller/operator/converter/v1alpha1/apis.go:87-98, converter/apis.go:542-562); the
+ * VMAlertmanager selects with `selectAllByDefault`, `configSelector` and `configNamespaceSelector`
+ * (factory/vmalertmanager/statefulset.go:720-730, api/operator/v1beta1/vmalertmanager_types.go:145-164)
+ * as every VictoriaMetrics CR does (ruleSelection.ts vmOperatorSelects).
+ */
+export function vmAlertmanagerTakes(
+  am: VmAlertmanager,
+  cfg: ConfigSubject,
+  dropped: readonly string[] = [],
+): boolean | undefined {
+  const labels = Object.fromEntries(
+    Object.entries(cfg.labels).filter(([k]) => !dropped.some((p) => k.startsWith(p))),
+  );
+  return vmOperatorSelects(
+    {
+      selectAll: am.spec?.selectAllByDefault === true,
+      objectSelector: am.spec?.configSelector,
+      namespaceSelector: am.spec?.configNamespaceSelector,
+      namespace: am.metadata.namespace ?? "",
+    },
+    { ...cfg, labels },
+  );
 }

@@ -130,15 +130,54 @@ export function evaluates(e: RuleEvaluator, rule: RuleSubject): boolean {
         labelsMatch(e.ruleNamespaceSelector ?? {}, nsLabels(rule)) &&
         labelsMatch(e.ruleSelector ?? {}, rule.labels)
       );
-    case "vmalert": {
+    case "vmalert":
       if (!e.converts) return false;
-      const rs = e.ruleSelector ?? undefined;
-      const ns = e.ruleNamespaceSelector ?? undefined;
-      if (!rs && !ns) return e.selectAllByDefault;
-      const inNamespace = ns ? labelsMatch(ns, nsLabels(rule)) : rule.namespace === e.namespace;
-      return inNamespace && labelsMatch(rs ?? {}, rule.labels);
-    }
+      return (
+        vmOperatorSelects(
+          {
+            selectAll: e.selectAllByDefault,
+            objectSelector: e.ruleSelector,
+            namespaceSelector: e.ruleNamespaceSelector,
+            namespace: e.namespace,
+          },
+          { ...rule, namespaceLabels: rule.namespaceLabels ?? {} },
+        ) === true
+      );
   }
+}
+
+/** A VictoriaMetrics CR's selection of the objects it reads (k8stools.SelectorOpts). */
+export interface VmSelection {
+  /** `selectAllByDefault`. */
+  selectAll: boolean;
+  /** `null`/absent: see {@link vmOperatorSelects}. */
+  objectSelector?: LabelSelector | null;
+  namespaceSelector?: LabelSelector | null;
+  /** The CR's own namespace. */
+  namespace: string;
+}
+
+/**
+ * Whether the VictoriaMetrics operator (v0.66.0 internal/controller/operator/factory/k8stools/
+ * selectors.go:33-111, `VisitSelected`/`discoverNamespaces`) hands a CR of selection `s` the object
+ * `o`: both selectors nil, every object when `selectAll`, none otherwise; an object selector with a
+ * nil namespace selector, the CR's own namespace; an empty namespace selector, every namespace; a
+ * nil object selector with a namespace selector, every object there. Undefined where it rests on the
+ * labels of a namespace not known (`namespaceLabels` undefined).
+ */
+export function vmOperatorSelects(
+  s: VmSelection,
+  o: { namespace: string; labels: Record<string, string>; namespaceLabels?: Record<string, string> },
+): boolean | undefined {
+  const objects = s.objectSelector ?? undefined;
+  const namespaces = s.namespaceSelector ?? undefined;
+  if (!objects && !namespaces) return s.selectAll;
+  if (!labelsMatch(objects ?? {}, o.labels)) return false;
+  if (!namespaces) return o.namespace === s.namespace;
+  if (!Object.keys(namespaces.matchLabels ?? {}).length && !(namespaces.matchExpressions ?? []).length)
+    return true;
+  if (o.namespaceLabels === undefined) return undefined;
+  return labelsMatch(namespaces, { "kubernetes.io/metadata.name": o.namespace, ...o.namespaceLabels });
 }
 
 /** The evaluators of `evaluators` that evaluate `rule`, by engine and name. */
@@ -224,7 +263,15 @@ export const VM_CONVERTER_ENV = {
   PrometheusRule: "VM_ENABLEDPROMETHEUSCONVERTER_PROMETHEUSRULE",
   ServiceMonitor: "VM_ENABLEDPROMETHEUSCONVERTER_SERVICESCRAPE",
   PodMonitor: "VM_ENABLEDPROMETHEUSCONVERTER_PODMONITOR",
+  AlertmanagerConfig: "VM_ENABLEDPROMETHEUSCONVERTER_ALERTMANAGERCONFIG",
 } as const;
+
+/**
+ * The env var of the label prefixes the VictoriaMetrics operator's converter drops from each object
+ * it converts (internal/config/config.go:525 at v0.66.0, a comma-separated list: caarlos0/env
+ * v11.3.1 env.go:701-706; converter/apis.go:542-562 `FilterPrefixes`); empty by default.
+ */
+export const VM_CONVERTER_LABEL_FILTER = "VM_FILTERPROMETHEUSCONVERTERLABELPREFIXES";
 
 /** The VictoriaMetrics operator's image, which runs VMAlert objects (and converts PrometheusRules for them). */
 const VM_OPERATOR = /victoriametrics\/operator/;

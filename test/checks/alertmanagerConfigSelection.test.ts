@@ -74,7 +74,7 @@ describe("AlertmanagerConfig selection (prometheus-operator's Alertmanager)", ()
     spec: { route: { receiver: "team-a" }, receivers: [{ name: "team-a" }] },
   });
 
-  it("warns of a CR no Alertmanager of the stack takes, once each; not of one taken, nor beside a VMAlertmanager", () => {
+  it("warns of a CR no Alertmanager of the stack takes, once each; not of one taken, nor beside a VMAlertmanager whose operator the render does not show", () => {
     const team = amObj({ alertmanagerConfigSelector: { matchLabels: { team: "a" } } });
     const [w, ...more] = unselectedConfigWarnings([placed(team), placed(cfgObj())]);
     assert.equal(more.length, 0);
@@ -97,7 +97,75 @@ describe("AlertmanagerConfig selection (prometheus-operator's Alertmanager)", ()
       metadata: { name: "vm", namespace: "monitoring" },
       spec: {},
     };
+    // No VictoriaMetrics operator rendered: what it converts is not known, nothing is said.
     assert.deepEqual(unselectedConfigWarnings([placed(vm), placed(cfgObj())]), []);
+  });
+
+  /**
+   * After the hand-over to VictoriaMetrics' Alertmanager the VictoriaMetrics operator converts each
+   * AlertmanagerConfig into a VMAlertmanagerConfig the VMAlertmanager selects (operator v0.66.0
+   * converter/v1alpha1/apis.go:87-98, k8stools/selectors.go:33-111). Any VMAlertmanager rendered
+   * silenced the warning: a CR its selectors leave out, or none converted at all, lost its routes
+   * without a word.
+   */
+  const vmOperator = (env: { name: string; value: string }[] = []): K8sObject => ({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "vm-operator", namespace: "monitoring" },
+    spec: {
+      template: {
+        spec: {
+          containers: [{ name: "operator", image: "docker.io/victoriametrics/operator:v0.66.0", env }],
+        },
+      },
+    },
+  });
+  const vmAm = (spec: Record<string, unknown>): K8sObject => ({
+    apiVersion: "operator.victoriametrics.com/v1beta1",
+    kind: "VMAlertmanager",
+    metadata: { name: "vm-alertmanager", namespace: "monitoring" },
+    spec,
+  });
+  const onVm = (spec: Record<string, unknown>, cfg = cfgObj(), env: { name: string; value: string }[] = []) =>
+    unselectedConfigWarnings([placed(vmOperator(env)), placed(vmAm(spec)), placed(cfg)]);
+
+  it("a VMAlertmanager takes a converted CR as the VictoriaMetrics operator selects: selectAllByDefault, configSelector, configNamespaceSelector", () => {
+    // The chart's default (victoria-metrics-k8s-stack 0.80.0 values.yaml alertmanager.spec.selectAllByDefault).
+    assert.deepEqual(onVm({ selectAllByDefault: true }), []);
+    assert.deepEqual(onVm({ configSelector: { matchLabels: { team: "a" } } }, cfgObj({ team: "a" })), []);
+    assert.deepEqual(onVm({ configNamespaceSelector: {} }), []);
+    const [none, ...more] = onVm({});
+    assert.equal(more.length, 0);
+    assert.equal(
+      none,
+      "AlertmanagerConfig monitoring/team-a (release kube-prometheus-stack): no Alertmanager of the stack takes it (VMAlertmanager monitoring/vm-alertmanager: its configSelector and configNamespaceSelector are unset and its selectAllByDefault is not true, so it takes no VMAlertmanagerConfig), so no Alertmanager of the stack sends alerts to its receivers; remove it, or give the VMAlertmanager selectors that take it (spec.selectAllByDefault true, or a configSelector or configNamespaceSelector)",
+    );
+    assert.match(
+      onVm({ selectAllByDefault: true, configSelector: { matchLabels: { team: "a" } } })[0] ?? "",
+      /\(VMAlertmanager monitoring\/vm-alertmanager: not by its configSelector and configNamespaceSelector, which select the VMAlertmanagerConfig the VictoriaMetrics operator converts it into \(its name, namespace and labels\)\)/,
+    );
+    // Another namespace: a configSelector alone looks in the VMAlertmanager's own.
+    const other = cfgObj({ team: "a" });
+    other.metadata.namespace = "team-a";
+    assert.equal(onVm({ configSelector: { matchLabels: { team: "a" } } }, other).length, 1);
+    assert.deepEqual(onVm({ configSelector: {}, configNamespaceSelector: {} }, other), []);
+  });
+
+  it("a VMAlertmanager takes none when the operator converts none, or drops the label its selector asks for; nothing said beside an operator whose environment comes from elsewhere", () => {
+    const off = [{ name: "VM_ENABLEDPROMETHEUSCONVERTER_ALERTMANAGERCONFIG", value: "false" }];
+    assert.match(
+      onVm({ selectAllByDefault: true }, cfgObj(), off)[0] ?? "",
+      /\(VMAlertmanager monitoring\/vm-alertmanager: Deployment monitoring\/vm-operator converts no AlertmanagerConfig into a VMAlertmanagerConfig \(VM_ENABLEDPROMETHEUSCONVERTER_ALERTMANAGERCONFIG "false"\)\), .*; remove it, or let the VictoriaMetrics operator convert AlertmanagerConfigs/,
+    );
+    const filter = [{ name: "VM_FILTERPROMETHEUSCONVERTERLABELPREFIXES", value: "te" }];
+    const team = { configSelector: { matchLabels: { team: "a" } } };
+    assert.match(
+      onVm(team, cfgObj({ team: "a" }), filter)[0] ?? "",
+      /converts it into \(its name, namespace and labels, but those starting "te" \(VM_FILTERPROMETHEUSCONVERTERLABELPREFIXES\)\)\)/,
+    );
+    const elsewhere = vmOperator();
+    elsewhere.spec.template.spec.containers[0].envFrom = [{ configMapRef: { name: "operator-env" } }];
+    assert.deepEqual(unselectedConfigWarnings([placed(elsewhere), placed(vmAm({})), placed(cfgObj())]), []);
   });
 
   /** The CR through kube-prometheus-stack's `extraManifests`, as a user adds one. */
@@ -124,6 +192,30 @@ describe("AlertmanagerConfig selection (prometheus-operator's Alertmanager)", ()
     assert.match(
       left.stdout + left.stderr,
       /warning: AlertmanagerConfig monitoring\/team-a \(release kube-prometheus-stack\): no Alertmanager of the stack takes it/,
+    );
+  });
+
+  it("synth on VictoriaMetrics: a CR the VMAlertmanager takes (the chart's selectAllByDefault) passes quietly; with selectAllByDefault false it is warned, naming the VMAlertmanager and its selectors, and the stack passes", async function () {
+    this.timeout(480000);
+    const { dir, file } = stackCopy("am-config-vm", "pi");
+    const text = fs.readFileSync(file, "utf8");
+    const cr =
+      "      extraObjects:\n        - apiVersion: monitoring.coreos.com/v1alpha1\n          kind: AlertmanagerConfig\n          metadata:\n            name: team-a\n            namespace: monitoring\n          spec:\n            route:\n              receiver: team-a\n            receivers:\n              - name: team-a\n";
+    const run = (spec: string) => {
+      fs.writeFileSync(
+        file,
+        `${text}  homelab-observability:chartValues:\n    victoria-metrics-k8s-stack:\n${spec}${cr}`,
+      );
+      return synthCli("--dir", dir, "--stack", "pi", "--out", dir, "--quiet");
+    };
+    const taken = await run("");
+    assert.equal(taken.status, 0, taken.stdout + taken.stderr);
+    assert.doesNotMatch(taken.stdout + taken.stderr, /AlertmanagerConfig monitoring\/team-a/);
+    const left = await run("      alertmanager:\n        spec:\n          selectAllByDefault: false\n");
+    assert.equal(left.status, 0, left.stdout + left.stderr);
+    assert.match(
+      left.stdout + left.stderr,
+      /warning: AlertmanagerConfig monitoring\/team-a \(release vm\): no Alertmanager of the stack takes it \(VMAlertmanager monitoring\/vm: its configSelector and configNamespaceSelector are unset and its selectAllByDefault is not true/,
     );
   });
 });
