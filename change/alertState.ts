@@ -299,14 +299,89 @@ const SPEC_KEYS: Readonly<
   useExistingSecret: { none: CONFIG_VALUE },
 };
 
+type SpecKeys = typeof SPEC_KEYS;
+
+/** VictoriaMetrics' chart: its `chartValues` key. */
+const VM_CHART = versions.charts.victoriaMetricsStack.chart;
+
+/**
+ * What VictoriaMetrics' Alertmanager sets for each key of kube-prometheus-stack's
+ * `alertmanager.alertmanagerSpec`: the VMAlertmanager field of the same meaning under
+ * victoria-metrics-k8s-stack's `alertmanager.spec`, which the chart writes into the CR as it is
+ * (victoria-metrics-k8s-stack 0.80.0 values.yaml `alertmanager.spec`). Read, not run: the
+ * Alertmanager fields in prometheus-operator v0.93.0 pkg/apis/monitoring/v1/alertmanager_types.go
+ * (secrets :127, logLevel :151, logFormat :155, replicas :160, retention :165, volumes :174,
+ * volumeMounts :179, externalUrl :191, routePrefix :197, nodeSelector :205, schedulerName :209,
+ * affinity :215, tolerations :218, topologySpreadConstraints :221, securityContext :225 (a pod's),
+ * initContainers :312, priorityClassName :316, additionalPeers :319, minReadySeconds :375), the
+ * VMAlertmanager's in VictoriaMetrics/operator v0.66.0 api/operator/v1beta1/vmalertmanager_types.go
+ * (logLevel :81, logFormat :85, retention :91, externalURL :104, routePrefix :111, additionalPeers
+ * :125) and vmextra_types.go CommonApplicationDeploymentParams (affinity :1196, tolerations :1199,
+ * schedulerName :1202, priorityClassName :1220, nodeSelector :1234, securityContext :1238, whose
+ * SecurityContext inlines a pod's (:1326), so `runAsUser` lies at the same path,
+ * topologySpreadConstraints :1244, minReadySeconds :1259, replicaCount :1263, initContainers :1279,
+ * secrets :1284, volumes :1293, volumeMounts :1297). A key not here is said as unknown, never dropped silently.
+ */
+const VM_SPEC_KEYS: SpecKeys = {
+  replicas: { to: "replicaCount" },
+  retention: { to: "retention" },
+  logLevel: { to: "logLevel" },
+  logFormat: { to: "logFormat" },
+  externalUrl: { to: "externalURL" },
+  routePrefix: { to: "routePrefix" },
+  nodeSelector: { to: "nodeSelector" },
+  tolerations: { to: "tolerations" },
+  affinity: { to: "affinity" },
+  topologySpreadConstraints: { to: "topologySpreadConstraints" },
+  priorityClassName: { to: "priorityClassName" },
+  schedulerName: { to: "schedulerName" },
+  minReadySeconds: { to: "minReadySeconds" },
+  additionalPeers: { to: "additionalPeers" },
+  securityContext: { to: "securityContext" },
+  initContainers: { to: "initContainers" },
+  volumes: { to: "volumes" },
+  volumeMounts: { to: "volumeMounts" },
+  // The operator mounts each at /etc/vm/secrets/<name>, where the program's configuration reads it.
+  secrets: { to: "secrets" },
+  alertmanagerConfigSelector: {
+    none: `no equivalent field: VictoriaMetrics' operator selects the VMAlertmanagerConfigs it converts AlertmanagerConfigs into by chartValues.${VM_CHART}.alertmanager.spec.configSelector (and configNamespaceSelector, selectAllByDefault)`,
+  },
+  alertmanagerConfigNamespaceSelector: {
+    none: `no equivalent field: set chartValues.${VM_CHART}.alertmanager.spec.configNamespaceSelector`,
+  },
+};
+
+/**
+ * Where each Alertmanager that takes over from kube-prometheus-stack's is given what its spec held:
+ * its release, its chart's values under `at`, the table of keys, and how a key unknown to it is said.
+ */
+const SPEC_TARGETS: Partial<
+  Record<Alertmanager, { release: string; chart: string; at: string[]; keys: SpecKeys; unknown: string }>
+> = {
+  standalone: {
+    release: RELEASES.alertmanager,
+    chart: AM_CHART,
+    at: [],
+    keys: SPEC_KEYS,
+    unknown: "this check knows no key of the alertmanager chart that sets it",
+  },
+  vm: {
+    release: RELEASES.vm,
+    chart: VM_CHART,
+    at: ["alertmanager", "spec"],
+    keys: VM_SPEC_KEYS,
+    unknown: `this check knows no key of ${VM_CHART}'s alertmanager.spec that sets it`,
+  },
+};
+
 /** Where kube-prometheus-stack's Alertmanager's spec is in its release's values. */
 const KPS_SPEC = ["alertmanager", "alertmanagerSpec"];
 
-/** The entry of {@link SPEC_KEYS} for `path` (under alertmanagerSpec): the longest key that prefixes it. */
-function specKeyOf(path: (string | number)[]) {
+/** The entry of `keys` for `path` (under alertmanagerSpec): the longest key that prefixes it. */
+function specKeyOf(path: (string | number)[], keys: SpecKeys) {
   for (let n = path.length; n > 0; n--) {
     const key = path.slice(0, n).join(".");
-    if (key in SPEC_KEYS) return { key: path.slice(0, n), rule: SPEC_KEYS[key] };
+    if (key in keys) return { key: path.slice(0, n), rule: keys[key] };
   }
   return undefined;
 }
@@ -314,12 +389,13 @@ function specKeyOf(path: (string | number)[]) {
 /**
  * The `--against` warning of kube-prometheus-stack's Alertmanager's spec overrides
  * (`chartValues.kube-prometheus-stack.alertmanager.alertmanagerSpec.*`) that stop applying when
- * the standalone Alertmanager takes the routes: its release stays with the Alertmanager off, so
- * nothing refuses them, and the objects below show only the two releases' updates. An override
- * of the previous export (what runs now) or of the next is said where the standalone release of
- * the next export does not hold the same value at its equivalent ({@link SPEC_KEYS}): one moved to
- * the chart's key, or one the program already gives both alike (`priorityClassName`), carries over.
- * Paths only, never values. Warned, not refused: the override may be left there on purpose.
+ * the standalone Alertmanager or VictoriaMetrics' takes the routes: its release stays with the
+ * Alertmanager off, so nothing refuses them, and the objects below show only the two releases'
+ * updates. An override of the previous export (what runs now) or of the next is said where the
+ * new one's release in the next export does not hold the same value at its equivalent
+ * ({@link SPEC_KEYS}, {@link VM_SPEC_KEYS}): one moved to the chart's key, or one the program
+ * already gives both alike (`priorityClassName`), carries over. Paths only, never values. Warned,
+ * not refused: the override may be left there on purpose.
  */
 export function alertmanagerSpecVerdict(
   previous: StackExport,
@@ -327,36 +403,36 @@ export function alertmanagerSpecVerdict(
   at?: OverridePlace,
 ): Verdict | undefined {
   const h = handoverOf(previous, next);
-  if (h?.was !== "kps" || h.is !== "standalone") return undefined;
+  const target = h?.was === "kps" ? SPEC_TARGETS[h.is] : undefined;
+  if (!h || !target) return undefined;
   const kps = releaseIn(previous, RELEASES.kubePrometheusStack);
-  const standalone = releaseIn(next, RELEASES.alertmanager);
-  if (!kps || !standalone) return undefined;
+  const taker = releaseIn(next, target.release);
+  if (!kps || !taker) return undefined;
   const chart = String(kps.inputs.chart ?? RELEASES.kubePrometheusStack);
   const spec = `chartValues.${chart}.${KPS_SPEC.join(".")}`;
-  const [was, now] = [plainValue(kps.inputs.values), plainValue(standalone.inputs.values)];
+  const [was, now] = [plainValue(kps.inputs.values), plainValue(taker.inputs.values)];
   const paths = [...new Set([...overridesUnder(previous, spec), ...overridesUnder(next, spec)])];
   const dropped = paths.flatMap((p) => {
     const path = parseSegments(p);
-    const found = specKeyOf(path);
+    const found = specKeyOf(path, target.keys);
     const key = propertyPath("chartValues", [chart, ...KPS_SPEC, ...path]);
-    if (!found)
-      return [`${stackKeyAt(key, at)}: this check knows no key of the alertmanager chart that sets it`];
+    if (!found) return [`${stackKeyAt(key, at)}: ${target.unknown}`];
     const { rule } = found;
     if ("none" in rule) return [`${stackKeyAt(key, at)}: ${rule.none}`];
-    const to = [...parseSegments(rule.to), ...(rule.whole ? [] : path.slice(found.key.length))];
+    const to = [...target.at, ...parseSegments(rule.to), ...(rule.whole ? [] : path.slice(found.key.length))];
     const old = valueAt(was, [...KPS_SPEC, ...(rule.whole ? found.key : path)]);
-    // What the standalone one runs with: its value, else its default for the whole key.
+    // What the new one runs with: its value, else its default for the whole key.
     const given = valueAt(now, to);
     const runs = given === undefined && path.length === found.key.length ? rule.unset : given;
     // Maps alike whatever their keys' order (the chart's mounts are built in another).
     const same = rule.runs
       ? configDiff(rule.runs.was(old), rule.runs.runs(given, now)).length === 0
       : configDiff(rule.whole ? rule.whole(old) : old, runs).length === 0;
-    return same ? [] : [`${stackKeyAt(key, at)}: set ${propertyPath("chartValues", [AM_CHART, ...to])}`];
+    return same ? [] : [`${stackKeyAt(key, at)}: set ${propertyPath("chartValues", [target.chart, ...to])}`];
   });
   if (dropped.length === 0) return undefined;
   return {
-    line: `WARNING Alertmanager overrides stop applying with the hand-over: from this update ${NAMES.standalone} routes alerts, and nothing reads kube-prometheus-stack's alertmanager.alertmanagerSpec, where the stack sets what the standalone one is not given: ${dropped.join("; ")}`,
+    line: `WARNING Alertmanager overrides stop applying with the hand-over: from this update ${NAMES[h.is]} routes alerts, and nothing reads kube-prometheus-stack's alertmanager.alertmanagerSpec, where the stack sets what ${h.is === "vm" ? "VictoriaMetrics' one" : "the standalone one"} is not given: ${dropped.join("; ")}`,
     refused: false,
   };
 }

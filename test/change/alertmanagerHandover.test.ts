@@ -366,4 +366,53 @@ describe("change check: an Alertmanager hand-over between phases (--against)", f
       ),
     );
   });
+
+  /**
+   * The hand-over to VictoriaMetrics' Alertmanager checked no spec override at all: an init
+   * container or the pod's user set under kube-prometheus-stack's alertmanagerSpec stopped applying
+   * without a word (the VMAlertmanager has both, vmextra_types.go:1238, 1279 at v0.66.0).
+   */
+  it("on VictoriaMetrics: spec overrides dropped are named with the VMAlertmanager's key; moved there, nothing said", async () => {
+    const vm = onBackend("victoriametrics");
+    const init = {
+      initContainers: [{ name: "wait", image: "busybox:1.36" }],
+      securityContext: { runAsUser: 2000 },
+    };
+    const v = alertmanagerSpecVerdict(
+      await exportAt("dual-write", { ...vm, ...kpsSpec(init) }),
+      await exportAt("backend-primary", { ...vm, ...kpsSpec(init) }),
+    );
+    const line = v?.line ?? "";
+    assert.equal(v?.refused, false);
+    assert.match(
+      line,
+      /^WARNING Alertmanager overrides stop applying with the hand-over: from this update VictoriaMetrics' Alertmanager \(VMAlertmanager\) routes alerts/,
+    );
+    assert.ok(
+      line.includes(
+        `${spec}.securityContext.runAsUser (not set in the stack file): set chartValues.victoria-metrics-k8s-stack.alertmanager.spec.securityContext.runAsUser`,
+      ),
+      line,
+    );
+    assert.ok(
+      line.includes(
+        `${spec}.initContainers (not set in the stack file): set chartValues.victoria-metrics-k8s-stack.alertmanager.spec.initContainers;`,
+      ),
+      line,
+    );
+    assert.doesNotMatch(line, /2000|busybox/);
+    const moved = {
+      chartValues: {
+        ...kpsSpec(init).chartValues,
+        "victoria-metrics-k8s-stack": { alertmanager: { spec: init } },
+      },
+    };
+    assert.equal(
+      alertmanagerSpecVerdict(
+        await exportAt("dual-write", { ...vm, ...kpsSpec(init) }),
+        await exportAt("backend-primary", { ...vm, ...moved }),
+      ),
+      undefined,
+    );
+  });
 });
