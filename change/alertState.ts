@@ -109,16 +109,17 @@ function configDiff(a: unknown, b: unknown, at = ""): string[] {
  * output chartValueOverrides, config/tree.ts leafPaths) under `at` (`chartValues.<chart>.<path>`).
  */
 function overridesUnder(exp: StackExport, at: string): string[] {
-  const under = parseSegments(at.replace(/^chartValues\./, ""));
+  return overrideSegmentsUnder(exp, parseSegments(at.replace(/^chartValues\./, ""))).map((s) =>
+    s.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join(""),
+  );
+}
+
+/** The paths below `under` (`[<chart>, ...]`) of an export's chartValues overrides, as segments. */
+function overrideSegmentsUnder(exp: StackExport, under: (string | number)[]): (string | number)[][] {
   return chartValueOverridesOf(exp.deployment.resources)
     .map(parseSegments)
     .filter((s) => s.length > under.length && under.every((k, i) => s[i] === k))
-    .map((s) =>
-      s
-        .slice(under.length)
-        .map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`))
-        .join(""),
-    );
+    .map((s) => s.slice(under.length));
 }
 
 /** Whether path `inner` (of {@link configDiff}) is `outer` or lies under it. */
@@ -437,6 +438,50 @@ export function alertmanagerSpecVerdict(
   };
 }
 
+/**
+ * Where the Alertmanager that hands the routes back to kube-prometheus-stack's keeps its pod's
+ * settings in its release's values (`under`), and what under it another verdict judges (`skip`:
+ * the configuration file, {@link alertmanagerRoutesVerdict}).
+ */
+const BACK_FROM: Partial<Record<Alertmanager, { release: string; under: string[]; skip: string[] }>> = {
+  standalone: { release: RELEASES.alertmanager, under: [], skip: ["config"] },
+  vm: { release: RELEASES.vm, under: ["alertmanager", "spec"], skip: [] },
+};
+
+/**
+ * The `--against` warning of the way back ({@link alertmanagerSpecVerdict} the other way): the
+ * overrides of the standalone Alertmanager's chart or of the VMAlertmanager's spec that stop
+ * applying when kube-prometheus-stack's Alertmanager takes the routes again (a move back to
+ * dual-write), in the previous export (what runs now) or the next. Said by path, without the
+ * kube-prometheus-stack key to set: the tables above map its keys to the other charts', not each of
+ * those charts' keys back (the standalone chart's `extraArgs`, `configmapReload`, a VMAlertmanager's
+ * own fields have none, or several). Paths only, never values. Warned, not refused.
+ */
+export function alertmanagerSpecBackVerdict(
+  previous: StackExport,
+  next: StackExport,
+  at?: OverridePlace,
+): Verdict | undefined {
+  const h = handoverOf(previous, next);
+  const from = h?.is === "kps" ? BACK_FROM[h.was] : undefined;
+  const release = from && releaseIn(previous, from.release);
+  if (!h || !from || !release) return undefined;
+  const chart = String(release.inputs.chart ?? from.release);
+  const under = [chart, ...from.under];
+  const keys = [
+    ...new Set(
+      [...overrideSegmentsUnder(previous, under), ...overrideSegmentsUnder(next, under)]
+        .filter((p) => !from.skip.includes(String(p[0])))
+        .map((p) => propertyPath("chartValues", [...under, ...p])),
+    ),
+  ].map((key) => stackKeyAt(key, at));
+  if (keys.length === 0) return undefined;
+  return {
+    line: `WARNING Alertmanager overrides stop applying with the hand-over back: from this update ${NAMES.kps} routes alerts again, and it reads none of ${keys.join("; ")}. This check maps kube-prometheus-stack's alertmanager.alertmanagerSpec keys to ${NAMES[h.was]}'s, not these back: set what it needs under chartValues.${versions.charts.kubePrometheusStack.chart}.${KPS_SPEC.join(".")}`,
+    refused: false,
+  };
+}
+
 /** The warnings of a hand-over, for the change check: the silences, the routes, then the spec. */
 export function alertmanagerHandoverVerdicts(
   previous: StackExport,
@@ -447,5 +492,6 @@ export function alertmanagerHandoverVerdicts(
     alertmanagerHandoverVerdict(previous, next),
     alertmanagerRoutesVerdict(previous, next),
     alertmanagerSpecVerdict(previous, next, at),
+    alertmanagerSpecBackVerdict(previous, next, at),
   ].filter((v) => v !== undefined);
 }

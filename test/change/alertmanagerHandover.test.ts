@@ -4,6 +4,7 @@ import * as path from "path";
 import {
   alertmanagerHandoverVerdict,
   alertmanagerRoutesVerdict,
+  alertmanagerSpecBackVerdict,
   alertmanagerSpecVerdict,
 } from "../../change/alertState";
 import { onBackend, stackCopy, synth } from "../support/helpers";
@@ -412,6 +413,46 @@ describe("change check: an Alertmanager hand-over between phases (--against)", f
         await exportAt("dual-write", { ...vm, ...kpsSpec(init) }),
         await exportAt("backend-primary", { ...vm, ...moved }),
       ),
+      undefined,
+    );
+  });
+
+  /**
+   * The way back: the spec warning judged only the hand-over away from kube-prometheus-stack's
+   * Alertmanager; moving back to dual-write dropped the standalone chart's or the VMAlertmanager's
+   * overrides without a word.
+   */
+  it("back to dual-write: overrides of the standalone chart or of the VMAlertmanager's spec are named as stopping, the configuration left to the routes warning", async () => {
+    const standalone = {
+      chartValues: {
+        alertmanager: { extraArgs: { "data.retention": "240h" }, config: { route: { group_wait: "45s" } } },
+      },
+    };
+    const v = alertmanagerSpecBackVerdict(
+      await exportAt("backend-primary", standalone),
+      await exportAt("dual-write", standalone),
+    );
+    assert.equal(v?.refused, false);
+    assert.match(
+      v?.line ?? "",
+      /^WARNING Alertmanager overrides stop applying with the hand-over back: from this update kube-prometheus-stack's Alertmanager routes alerts again, and it reads none of chartValues\.alertmanager\.extraArgs\["data\.retention"\] \(not set in the stack file\)\. .* set what it needs under chartValues\.kube-prometheus-stack\.alertmanager\.alertmanagerSpec$/,
+    );
+    assert.doesNotMatch(v?.line ?? "", /240h|group_wait/);
+    const vm = onBackend("victoriametrics");
+    const init = {
+      chartValues: {
+        "victoria-metrics-k8s-stack": { alertmanager: { spec: { initContainers: [{ name: "wait" }] } } },
+      },
+    };
+    assert.match(
+      alertmanagerSpecBackVerdict(
+        await exportAt("backend-primary", { ...vm, ...init }),
+        await exportAt("dual-write", vm),
+      )?.line ?? "",
+      /reads none of chartValues\.victoria-metrics-k8s-stack\.alertmanager\.spec\.initContainers \(not set in the stack file\)\./,
+    );
+    assert.equal(
+      alertmanagerSpecBackVerdict(await exportAt("backend-primary"), await exportAt("dual-write")),
       undefined,
     );
   });
