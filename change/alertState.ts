@@ -325,25 +325,23 @@ const VM_CHART = versions.charts.victoriaMetricsStack.chart;
  */
 const VM_SPEC_KEYS: SpecKeys = {
   replicas: { to: "replicaCount" },
-  retention: { to: "retention" },
-  logLevel: { to: "logLevel" },
-  logFormat: { to: "logFormat" },
   externalUrl: { to: "externalURL" },
-  routePrefix: { to: "routePrefix" },
-  nodeSelector: { to: "nodeSelector" },
-  tolerations: { to: "tolerations" },
-  affinity: { to: "affinity" },
-  topologySpreadConstraints: { to: "topologySpreadConstraints" },
-  priorityClassName: { to: "priorityClassName" },
-  schedulerName: { to: "schedulerName" },
-  minReadySeconds: { to: "minReadySeconds" },
-  additionalPeers: { to: "additionalPeers" },
-  securityContext: { to: "securityContext" },
-  initContainers: { to: "initContainers" },
-  volumes: { to: "volumes" },
-  volumeMounts: { to: "volumeMounts" },
-  // The operator mounts each at /etc/vm/secrets/<name>, where the program's configuration reads it.
-  secrets: { to: "secrets" },
+  // The operator mounts each Secret at /etc/vm/secrets/<name>, where the program's configuration reads it.
+  ...Object.fromEntries(
+    [
+      ...[
+        "retention",
+        "logLevel",
+        "logFormat",
+        "routePrefix",
+        "additionalPeers",
+        "secrets",
+        "minReadySeconds",
+      ],
+      ...["nodeSelector", "tolerations", "affinity", "topologySpreadConstraints", "priorityClassName"],
+      ...["schedulerName", "securityContext", "initContainers", "volumes", "volumeMounts"],
+    ].map((k) => [k, { to: k }]),
+  ),
   alertmanagerConfigSelector: {
     none: `no equivalent field: VictoriaMetrics' operator selects the VMAlertmanagerConfigs it converts AlertmanagerConfigs into by chartValues.${VM_CHART}.alertmanager.spec.configSelector (and configNamespaceSelector, selectAllByDefault)`,
   },
@@ -457,11 +455,7 @@ const BACK_FROM: Partial<Record<Alertmanager, { release: string; under: string[]
  * those charts' keys back (the standalone chart's `extraArgs`, `configmapReload`, a VMAlertmanager's
  * own fields have none, or several). Paths only, never values. Warned, not refused.
  */
-export function alertmanagerSpecBackVerdict(
-  previous: StackExport,
-  next: StackExport,
-  at?: OverridePlace,
-): Verdict | undefined {
+export const alertmanagerSpecBackVerdict: typeof alertmanagerSpecVerdict = (previous, next, at) => {
   const h = handoverOf(previous, next);
   const from = h?.is === "kps" ? BACK_FROM[h.was] : undefined;
   const release = from && releaseIn(previous, from.release);
@@ -480,7 +474,7 @@ export function alertmanagerSpecBackVerdict(
     line: `WARNING Alertmanager overrides stop applying with the hand-over back: from this update ${NAMES.kps} routes alerts again, and it reads none of ${keys.join("; ")}. This check maps kube-prometheus-stack's alertmanager.alertmanagerSpec keys to ${NAMES[h.was]}'s, not these back: set what it needs under chartValues.${versions.charts.kubePrometheusStack.chart}.${KPS_SPEC.join(".")}`,
     refused: false,
   };
-}
+};
 
 /** The warnings of a hand-over, for the change check: the silences, the routes, then the spec. */
 export function alertmanagerHandoverVerdicts(

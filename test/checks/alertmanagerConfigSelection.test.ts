@@ -4,6 +4,7 @@ import { alertmanagerTakes, type ConfigSubject } from "../../upstream/alertmanag
 import { unselectedConfigWarnings } from "../../checks/alertmanagerConfigs";
 import type { K8sObject, Placed } from "../../checks/objects";
 import { stackCopy, synthCli } from "../support/helpers";
+import { vmOperatorObject } from "../support/vmOperator";
 
 /**
  * Which Alertmanager takes an AlertmanagerConfig (prometheus-operator v0.93.0 pkg/alertmanager/
@@ -108,18 +109,7 @@ describe("AlertmanagerConfig selection (prometheus-operator's Alertmanager)", ()
    * silenced the warning: a CR its selectors leave out, or none converted at all, lost its routes
    * without a word.
    */
-  const vmOperator = (env: { name: string; value: string }[] = []): K8sObject => ({
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name: "vm-operator", namespace: "monitoring" },
-    spec: {
-      template: {
-        spec: {
-          containers: [{ name: "operator", image: "docker.io/victoriametrics/operator:v0.66.0", env }],
-        },
-      },
-    },
-  });
+  const vmOperator = vmOperatorObject;
   const vmAm = (spec: Record<string, unknown>): K8sObject => ({
     apiVersion: "operator.victoriametrics.com/v1beta1",
     kind: "VMAlertmanager",
@@ -155,7 +145,7 @@ describe("AlertmanagerConfig selection (prometheus-operator's Alertmanager)", ()
     const off = [{ name: "VM_ENABLEDPROMETHEUSCONVERTER_ALERTMANAGERCONFIG", value: "false" }];
     assert.match(
       onVm({ selectAllByDefault: true }, cfgObj(), off)[0] ?? "",
-      /\(VMAlertmanager monitoring\/vm-alertmanager: Deployment monitoring\/vm-operator converts no AlertmanagerConfig into a VMAlertmanagerConfig \(VM_ENABLEDPROMETHEUSCONVERTER_ALERTMANAGERCONFIG "false"\)\), .*; remove it, or let the VictoriaMetrics operator convert AlertmanagerConfigs/,
+      /\(VMAlertmanager monitoring\/vm-alertmanager: Deployment monitoring\/vm-victoria-metrics-operator converts no AlertmanagerConfig into a VMAlertmanagerConfig \(VM_ENABLEDPROMETHEUSCONVERTER_ALERTMANAGERCONFIG "false"\)\), .*; remove it, or let the VictoriaMetrics operator convert AlertmanagerConfigs/,
     );
     const filter = [{ name: "VM_FILTERPROMETHEUSCONVERTERLABELPREFIXES", value: "te" }];
     const team = { configSelector: { matchLabels: { team: "a" } } };

@@ -3,6 +3,7 @@
  * silent loss (its targets are never scraped); one selector that drops them all is one cause.
  */
 import { strict as assert } from "assert";
+import { vmOperatorObject } from "../support/vmOperator";
 import { checkMonitorReaders } from "../../checks/monitorReaders";
 import { checkStack } from "../../checks";
 import { placedFrom } from "../../checks/placed";
@@ -37,19 +38,7 @@ const vmagent = (spec: Record<string, unknown>) =>
   });
 
 /** The VictoriaMetrics operator's Deployment, with `env` on its container. */
-const vmOperator = (env: { name: string; value: string }[]) =>
-  placed({
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name: "vm-victoria-metrics-operator", namespace: "monitoring" },
-    spec: {
-      template: {
-        spec: {
-          containers: [{ name: "operator", image: "docker.io/victoriametrics/operator:v0.66.0", env }],
-        },
-      },
-    },
-  });
+const vmOperator = (env: { name: string; value: string }[]) => placed(vmOperatorObject(env));
 
 const MONITORS = [
   monitor("ServiceMonitor", "loki", "monitoring", { release: "homelab" }),

@@ -1,5 +1,6 @@
 /** Objects of a stack the VictoriaMetrics operator runs, for the pack's tests of what it writes into its pods. */
 import type { Res } from "../../policy/lib/resources";
+import type { K8sObject } from "../../checks/objects";
 
 const VM = "kubernetes:operator.victoriametrics.com/v1beta1";
 
@@ -24,6 +25,20 @@ export const vmOperatorDeployment = (
     spec: {
       template: {
         spec: { containers: [{ name: "manager", image, env }] },
+      },
+    },
+  },
+});
+
+/** The operator's Deployment as the render holds it (monitoring/vm-victoria-metrics-operator), its container's `env` as given. */
+export const vmOperatorObject = (env: { name: string; value: string }[] = []): K8sObject => ({
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: { name: "vm-victoria-metrics-operator", namespace: "monitoring" },
+  spec: {
+    template: {
+      spec: {
+        containers: [{ name: "operator", image: "docker.io/victoriametrics/operator:v0.66.0", env }],
       },
     },
   },
