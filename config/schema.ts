@@ -557,8 +557,9 @@ const garageStore = z
     /**
      * Access keys that exist in Garage already, per consumer (their access key IDs, "GK..."): imported
      * (takeover) instead of created, and granted the consumer's buckets. The stack takes no
-     * permission away from an imported key, so one holding a grant on another bucket or the right to
-     * create buckets is refused at its import (`pulumi preview`, `pulumi up`), each named with the
+     * permission away from an imported key, so one holding a grant on another bucket, the right to
+     * create buckets, or a local alias under one of its consumer's bucket names on another bucket
+     * (where its S3 requests would go instead) is refused at its import (`pulumi preview`, `pulumi up`), each named with the
      * `garage` command that revokes it (`garage key info <id>` lists them); one key per consumer. The stack
      * never deletes an imported key: a destroy, or its consumer leaving the phase, revokes the grants
      * the stack gave it and leaves the key in Garage. Default: none.

@@ -408,7 +408,19 @@ export function importedKeyReach(
   const named = (b: { id: string; globalAliases: string[]; localAliases: string[] }) =>
     b.globalAliases[0] ?? b.localAliases[0] ?? b.id;
   const buckets = [...(key.buckets ?? [])].sort((a, b) => named(a).localeCompare(named(b)));
+  const unalias: string[] = [];
   for (const b of buckets) {
+    // A local alias under one of the consumer's bucket names on another bucket: S3 resolves the
+    // key's local alias before the global name (v2.0.0 src/model/helper/bucket.rs:84-104
+    // resolve_bucket_fast), so the consumer's requests would go to that bucket, not its own.
+    for (const a of b.localAliases.filter((l) => own.has(l) && !b.globalAliases.includes(l))) {
+      const on = b.globalAliases[0] ? `"${b.globalAliases[0]}" (bucket ${b.id})` : `bucket ${b.id}`;
+      found.push(
+        `the local alias "${a}" on ${on}, which S3 requests with this key reach instead of the bucket "${a}"`,
+      );
+      // structs.rs:325-333 UnaliasBucketOpt; remote/bucket.rs:170-196 finds it among the key's local aliases.
+      unalias.push(`garage bucket unalias --local ${key.accessKeyId} ${a}`);
+    }
     const held = PERMISSIONS.filter((p) => b.permissions[p] === true);
     if (held.length === 0 || b.globalAliases.some((a) => own.has(a))) continue;
     const alias = b.globalAliases[0] ?? b.localAliases[0];
@@ -423,7 +435,14 @@ export function importedKeyReach(
   }
   if (found.length === 0) return undefined;
   const ownNames = imported.buckets.map((b) => `"${b}"`).join(", ");
-  return `${imported.key}: expected a Garage access key that holds grants on ${imported.consumer}'s buckets only (${ownNames}), got key ${key.accessKeyId} holding ${found.join("; ")}: the stack keeps every permission an imported key has, so ${imported.consumer} would reach buckets beyond its own; revoke them (${revoke.map((c) => `\`${c}\``).join(", ")}) and import it again, or name another key`;
+  const commands = [...unalias, ...revoke].map((c) => `\`${c}\``).join(", ");
+  // Garage refuses to remove a bucket's last alias (src/model/helper/locked.rs:278-311
+  // unset_local_bucket_alias); another alias first keeps the bucket (structs.rs:312-323 AliasBucketOpt).
+  const last =
+    unalias.length === 0
+      ? ""
+      : "; Garage removes no bucket's last alias: give it another first, `garage bucket alias <bucket ID> <name>`";
+  return `${imported.key}: expected a Garage access key that holds grants on ${imported.consumer}'s buckets only (${ownNames}), got key ${key.accessKeyId} holding ${found.join("; ")}: the stack keeps every permission an imported key has, so ${imported.consumer} would reach buckets beyond its own; revoke them (${commands}${last}) and import it again, or name another key`;
 }
 
 /** Whether Garage answered that the key asked for by its ID is not there (404 NoSuchAccessKey, or 400). */

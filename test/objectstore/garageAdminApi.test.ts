@@ -315,6 +315,71 @@ describe("Garage's admin API, the program's provider against a real Garage", fun
     conforms();
   });
 
+  it("an imported key's local alias under its consumer's bucket name, on another bucket, is refused: S3 would take the key there", async () => {
+    const own = (await bucketProvider.create(bucketInputs("t-sh-chunks"))).outs!;
+    const made = await madeKey("t-shadowed");
+    await grantProvider.create(grant(own, made));
+    // Another bucket the key calls by the consumer's bucket name (a local alias, no permission),
+    // which Garage's S3 resolves before the global name (v2.0.0 src/model/helper/bucket.rs:84-104).
+    const shadow = await garageCall<{ id: string }>(
+      admin(),
+      "POST",
+      "CreateBucket",
+      {},
+      {
+        globalAlias: "t-sh-old",
+        localAlias: { accessKeyId: made.accessKeyId, alias: "t-sh-chunks", allow: {} },
+      },
+    );
+    assert.equal(
+      (await s3(g!.s3, creds(made), "PUT", "/t-sh-chunks/a", "x")).status,
+      403,
+      "not its own bucket",
+    );
+    const imported = {
+      key: "objectStore.existingKeys.loki (Pulumi.staging.yaml:12)",
+      consumer: "Loki",
+      buckets: ["t-sh-chunks"],
+    };
+    const importing = { admin: admin(), name: "t-shadowed", imported } as KeyOutputs;
+    const text = await keyProvider.read!(made.accessKeyId, importing).then(
+      () => "",
+      (e: Error) => e.message,
+    );
+    assert.equal(
+      text,
+      `${imported.key}: expected a Garage access key that holds grants on Loki's buckets only ("t-sh-chunks"), got key ${made.accessKeyId} holding ` +
+        `the local alias "t-sh-chunks" on "t-sh-old" (bucket ${shadow.id}), which S3 requests with this key reach instead of the bucket "t-sh-chunks"` +
+        `: the stack keeps every permission an imported key has, so Loki would reach buckets beyond its own; revoke them (` +
+        `\`garage bucket unalias --local ${made.accessKeyId} t-sh-chunks\`` +
+        `; Garage removes no bucket's last alias: give it another first, \`garage bucket alias <bucket ID> <name>\`) and import it again, or name another key`,
+    );
+    // The command it names, run through Garage's own CLI: the import passes and the key reaches its own bucket.
+    const command = /`(garage bucket unalias [^`]+)`/.exec(text)![1];
+    const run = spawnSync(bin, ["-c", g!.config, ...command.split(" ").slice(1)], { encoding: "utf8" });
+    assert.equal(run.status, 0, `${command}: ${run.stderr}`);
+    assert.equal((await keyProvider.read!(made.accessKeyId, importing)).id, made.accessKeyId);
+    assert.equal((await s3(g!.s3, creds(made), "PUT", "/t-sh-chunks/a", "x")).status, 200);
+    // What the message warns of: a bucket's last alias stays.
+    await garageCall(
+      admin(),
+      "POST",
+      "CreateBucket",
+      {},
+      { localAlias: { accessKeyId: made.accessKeyId, alias: "t-sh-only" } },
+    );
+    const last = spawnSync(
+      bin,
+      ["-c", g!.config, "bucket", "unalias", "--local", made.accessKeyId, "t-sh-only"],
+      {
+        encoding: "utf8",
+      },
+    );
+    assert.notEqual(last.status, 0);
+    assert.match(last.stderr, /doesn't have other aliases/);
+    conforms();
+  });
+
   it("refuses to delete a bucket holding objects unless the stack asks, then empties and deletes it", async () => {
     const b = (await bucketProvider.create(bucketInputs("t-full"))).outs!;
     const k = await madeKey("t-full-key");
