@@ -103,14 +103,18 @@ const NO_OPERATOR_REMEDY = `remove it, or give its receivers to the Alertmanager
  * VMAlertmanagerConfig, its labels of the `dropped` prefixes left out (upstream/ruleSelection.ts
  * VM_CONVERTER_LABEL_FILTER; an empty value is the default, none: caarlos0/env v11.3.1
  * env.go:640-652), or none (`off`, why). Undefined where the render does not say: no operator
- * rendered, one taking its environment from elsewhere (`envFrom`), operators that filter differently.
+ * rendered, one taking its environment from elsewhere (`envFrom`), operators that filter differently,
+ * or one watching the namespaces its WATCH_NAMESPACE lists: it reads those in place of any
+ * namespace selector, and converts no CR outside them (k8stools/selectors.go:74-83,
+ * vmprometheusconverter_controller.go:167), which {@link vmTakenBy} does not model.
  */
 function vmConversion(objects: Placed[]): { dropped: string[] } | { off: string } | undefined {
   const operators = vmOperators(objects.map((p) => p.obj));
   const envFrom = operators.some((o) =>
     (o.spec?.template?.spec?.containers ?? []).some((c: any) => (c.envFrom ?? []).length > 0),
   );
-  if (operators.length === 0 || envFrom) return undefined;
+  const watching = operators.some((o) => containerEnv(o, "WATCH_NAMESPACE").pop());
+  if (operators.length === 0 || envFrom || watching) return undefined;
   if (operators.every((o) => convertsNo(o, "AlertmanagerConfig"))) {
     const values = [...new Set(operators.map((o) => JSON.stringify(converterOff(o, "AlertmanagerConfig"))))];
     return {

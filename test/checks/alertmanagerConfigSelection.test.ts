@@ -158,6 +158,36 @@ describe("AlertmanagerConfig selection (prometheus-operator's Alertmanager)", ()
     assert.deepEqual(unselectedConfigWarnings([placed(elsewhere), placed(vmAm({})), placed(cfgObj())]), []);
   });
 
+  /**
+   * An operator whose WATCH_NAMESPACE lists namespaces reads every listed one and no other, whatever
+   * the VMAlertmanager's configNamespaceSelector (operator v0.66.0 k8stools/selectors.go:74-83;
+   * victoria-metrics-operator's `watchNamespaces` writes it, templates/server.yaml:64-66): a CR its
+   * configSelector takes in another listed namespace, or one in a namespace lacking the labels the
+   * namespace selector asks for, was warned as taken by none.
+   */
+  it("nothing said beside an operator watching the namespaces its WATCH_NAMESPACE lists, which reads them in place of any namespace selector", () => {
+    const watch = [{ name: "WATCH_NAMESPACE", value: "monitoring,team-a" }];
+    const other = cfgObj({ team: "a" });
+    other.metadata.namespace = "team-a";
+    assert.deepEqual(onVm({ configSelector: { matchLabels: { team: "a" } } }, other, watch), []);
+    const own = [{ name: "WATCH_NAMESPACE", value: "monitoring" }];
+    const byLabel = { configSelector: {}, configNamespaceSelector: { matchLabels: { alerts: "on" } } };
+    const ns: K8sObject = {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "monitoring", labels: {} },
+    };
+    assert.deepEqual(
+      unselectedConfigWarnings([
+        placed(vmOperator(own)),
+        placed(vmAm(byLabel)),
+        placed(ns),
+        placed(cfgObj()),
+      ]),
+      [],
+    );
+  });
+
   /** The CR through kube-prometheus-stack's `extraManifests`, as a user adds one. */
   const manifest =
     "      extraManifests:\n        - apiVersion: monitoring.coreos.com/v1alpha1\n          kind: AlertmanagerConfig\n          metadata:\n            name: team-a\n            namespace: monitoring\n          spec:\n            route:\n              receiver: team-a\n            receivers:\n              - name: team-a\n";
