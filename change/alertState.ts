@@ -447,10 +447,28 @@ const BACK_FROM: Partial<Record<Alertmanager, { release: string; under: string[]
 };
 
 /**
+ * Whether the override at `path` (below the Alertmanager's spec in its release's values), whose
+ * value there was `value`, is what kube-prometheus-stack's Alertmanager is given too (`kps`, its
+ * release's values in the next export): a key of `keys` carried over as it is (no `whole`, `runs`)
+ * maps onto it, and kube-prometheus-stack's alertmanagerSpec holds the same there, as
+ * {@link alertmanagerSpecVerdict} keeps quiet about the way there.
+ */
+function carriedBack(path: (string | number)[], keys: SpecKeys, value: unknown, kps: unknown): boolean {
+  return Object.entries(keys).some(([key, rule]) => {
+    if ("none" in rule || rule.whole || rule.runs) return false;
+    const to = parseSegments(rule.to);
+    if (path.length < to.length || !to.every((k, i) => path[i] === k)) return false;
+    const held = valueAt(kps, [...KPS_SPEC, ...parseSegments(key), ...path.slice(to.length)]);
+    return held !== undefined && configDiff(held, value).length === 0;
+  });
+}
+
+/**
  * The `--against` warning of the way back ({@link alertmanagerSpecVerdict} the other way): the
  * overrides of the standalone Alertmanager's chart or of the VMAlertmanager's spec that stop
  * applying when kube-prometheus-stack's Alertmanager takes the routes again (a move back to
- * dual-write), in the previous export (what runs now) or the next. Said by path, without the
+ * dual-write), in the previous export (what runs now) or the next, but one kube-prometheus-stack's
+ * alertmanagerSpec holds alike at the key the table maps to it ({@link carriedBack}). Said by path, without the
  * kube-prometheus-stack key to set: the tables above map its keys to the other charts', not each of
  * those charts' keys back (the standalone chart's `extraArgs`, `configmapReload`, a VMAlertmanager's
  * own fields have none, or several). Paths only, never values. Warned, not refused.
@@ -462,10 +480,15 @@ export const alertmanagerSpecBackVerdict: typeof alertmanagerSpecVerdict = (prev
   if (!h || !from || !release) return undefined;
   const chart = String(release.inputs.chart ?? from.release);
   const under = [chart, ...from.under];
+  const kps = releaseIn(next, RELEASES.kubePrometheusStack);
+  const [given, was] = [plainValue(kps?.inputs.values), plainValue(release.inputs.values)];
   const keys = [
     ...new Set(
       [...overrideSegmentsUnder(previous, under), ...overrideSegmentsUnder(next, under)]
         .filter((p) => !from.skip.includes(String(p[0])))
+        .filter(
+          (p) => !carriedBack(p, SPEC_TARGETS[h.was]?.keys ?? {}, valueAt(was, [...from.under, ...p]), given),
+        )
         .map((p) => propertyPath("chartValues", [...under, ...p])),
     ),
   ].map((key) => stackKeyAt(key, at));

@@ -456,4 +456,30 @@ describe("change check: an Alertmanager hand-over between phases (--against)", f
       undefined,
     );
   });
+
+  /**
+   * The way back warned of an override kube-prometheus-stack's Alertmanager is given too: the way
+   * there is quiet where the stack sets both charts' keys alike (one the table maps as it is), and
+   * the way back named `chartValues.alertmanager.resources` while `alertmanagerSpec.resources` held
+   * the same value, telling the user to set what was set.
+   */
+  it("back to dual-write: an override kube-prometheus-stack's alertmanagerSpec holds alike, at the key the table maps to it, is not named", async () => {
+    const resources = { limits: { memory: "96Mi" } };
+    const both = {
+      chartValues: {
+        alertmanager: { resources, extraArgs: { "data.retention": "240h" } },
+        "kube-prometheus-stack": { alertmanager: { alertmanagerSpec: { resources, retention: "240h" } } },
+      },
+    };
+    const [there, back] = [await exportAt("backend-primary", both), await exportAt("dual-write", both)];
+    assert.equal(alertmanagerSpecVerdict(back, there), undefined);
+    assert.equal(alertmanagerSpecBackVerdict(there, back), undefined);
+    const other = structuredClone(both);
+    other.chartValues["kube-prometheus-stack"].alertmanager.alertmanagerSpec.resources = {
+      limits: { memory: "128Mi" },
+    };
+    const line = alertmanagerSpecBackVerdict(there, await exportAt("dual-write", other))?.line ?? "";
+    assert.match(line, /reads none of chartValues\.alertmanager\.resources\.limits\.memory \(/);
+    assert.doesNotMatch(line, /data\.retention/);
+  });
 });
