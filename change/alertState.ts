@@ -316,7 +316,7 @@ const VM_CHART = versions.charts.victoriaMetricsStack.chart;
  * affinity :215, tolerations :218, topologySpreadConstraints :221, securityContext :225 (a pod's),
  * initContainers :312, priorityClassName :316, additionalPeers :319, minReadySeconds :375), the
  * VMAlertmanager's in VictoriaMetrics/operator v0.66.0 api/operator/v1beta1/vmalertmanager_types.go
- * (logLevel :81, logFormat :85, retention :91, externalURL :104, routePrefix :111, additionalPeers
+ * (logLevel :81, logFormat :85, retention :91, storage :97, externalURL :104, routePrefix :111, additionalPeers
  * :125) and vmextra_types.go CommonApplicationDeploymentParams (affinity :1196, tolerations :1199,
  * schedulerName :1202, priorityClassName :1220, nodeSelector :1234, securityContext :1238, whose
  * SecurityContext inlines a pod's (:1326), so `runAsUser` lies at the same path,
@@ -324,20 +324,20 @@ const VM_CHART = versions.charts.victoriaMetricsStack.chart;
  * secrets :1284, volumes :1293, volumeMounts :1297). A key not here is said as unknown, never dropped silently.
  */
 const VM_SPEC_KEYS: SpecKeys = {
-  replicas: { to: "replicaCount" },
+  // The chart writes replicaCount 1 where its values leave it unset (values.yaml:670).
+  replicas: { to: "replicaCount", unset: 1 },
   externalUrl: { to: "externalURL" },
+  // Like prometheus-operator, the VictoriaMetrics operator always passes --web.route-prefix, `/`
+  // for an empty routePrefix (factory/vmalertmanager/statefulset.go:198-202), and the chart
+  // writes `/` where its values leave it unset (values.yaml:677): compared as served.
+  routePrefix: { to: "routePrefix", runs: { was: ROUTE_PREFIX.was, runs: ROUTE_PREFIX.was } },
+  // Both operators copy the claim template as it is ("" being no class), the VictoriaMetrics one
+  // in StorageSpec.IntoSTSVolume (vmextra_types.go:254-282), so the same path compares alike.
+  storage: { to: "storage" },
   // The operator mounts each Secret at /etc/vm/secrets/<name>, where the program's configuration reads it.
   ...Object.fromEntries(
     [
-      ...[
-        "retention",
-        "logLevel",
-        "logFormat",
-        "routePrefix",
-        "additionalPeers",
-        "secrets",
-        "minReadySeconds",
-      ],
+      ...["retention", "logLevel", "logFormat", "additionalPeers", "secrets", "minReadySeconds"],
       ...["nodeSelector", "tolerations", "affinity", "topologySpreadConstraints", "priorityClassName"],
       ...["schedulerName", "securityContext", "initContainers", "volumes", "volumeMounts"],
     ].map((k) => [k, { to: k }]),

@@ -418,6 +418,46 @@ describe("change check: an Alertmanager hand-over between phases (--against)", f
   });
 
   /**
+   * The hand-over to the VMAlertmanager compared routePrefix, replicas and the claim as raw values:
+   * a kube-prometheus-stack `routePrefix: /` or `replicas: 1` was warned though the VMAlertmanager
+   * runs the same (the VictoriaMetrics operator v0.66.0 passes `--web.route-prefix=/` for an empty
+   * one, statefulset.go:198-202; victoria-metrics-k8s-stack 0.80.0 writes `replicaCount: 1`), and a
+   * storageClassName was said to have no VMAlertmanager key though `spec.storage` holds the claim.
+   */
+  it("on VictoriaMetrics: routePrefix, replicas and the claim compared as the VMAlertmanager runs them", async () => {
+    const vm = onBackend("victoriametrics");
+    const at = async (kps: Record<string, unknown>, vmSpec: Record<string, unknown> = {}) =>
+      alertmanagerSpecVerdict(
+        await exportAt("dual-write", { ...vm, ...kpsSpec(kps) }),
+        await exportAt("backend-primary", {
+          ...vm,
+          chartValues: {
+            ...kpsSpec(kps).chartValues,
+            "victoria-metrics-k8s-stack": { alertmanager: { spec: vmSpec } },
+          },
+        }),
+      )?.line;
+    for (const routePrefix of ["/", "", "//"])
+      assert.equal(await at({ routePrefix }), undefined, routePrefix);
+    assert.equal(await at({ routePrefix: "/alerts/" }, { routePrefix: "alerts" }), undefined);
+    assert.match(
+      (await at({ routePrefix: "/alerts" })) ?? "",
+      /alertmanagerSpec\.routePrefix .*: set chartValues\.victoria-metrics-k8s-stack\.alertmanager\.spec\.routePrefix$/,
+    );
+    assert.equal(await at({ replicas: 1 }), undefined);
+    const claim = (storageClassName: string) => ({
+      storage: { volumeClaimTemplate: { spec: { storageClassName } } },
+    });
+    // The program gives both the stack's class (local-path): the same class carries over.
+    assert.equal(await at(claim("local-path")), undefined);
+    assert.equal(await at(claim(""), claim("")), undefined);
+    assert.match(
+      (await at(claim(""))) ?? "",
+      /storageClassName \(not set in the stack file\): set chartValues\.victoria-metrics-k8s-stack\.alertmanager\.spec\.storage\.volumeClaimTemplate\.spec\.storageClassName$/,
+    );
+  });
+
+  /**
    * The way back: the spec warning judged only the hand-over away from kube-prometheus-stack's
    * Alertmanager; moving back to dual-write dropped the standalone chart's or the VMAlertmanager's
    * overrides without a word.
