@@ -23,11 +23,17 @@
 import { causeKey } from "@homelab-observability/contract";
 import { modelDurationMs, modelDurationRefusal } from "../upstream/engines/references";
 import { crdDefault } from "./prometheusDurations";
-import { selectorMatches } from "./scrapers";
+import { SELECTORS, selectorMatches } from "./scrapers";
 import { crdsIn, describe, groupOf, releaseUrns, type Finding, type K8sObject, type Placed } from "./objects";
 
 /** The mistake (contract/mistakes.ts causeKey): a server's scrapeInterval under monitors' timeouts. */
 const DROPPED_MONITORS = "dropped-monitors";
+
+/** A Prometheus' selector fields for a kind scrapers.ts already names them for. */
+const promSelectors = (kind: keyof typeof SELECTORS) => {
+  const [by, nsBy] = SELECTORS[kind].prometheus;
+  return { by, nsBy };
+};
 
 /** How each kind is selected and where its endpoints' durations are (the interval field's name). */
 const KINDS: Record<
@@ -35,14 +41,12 @@ const KINDS: Record<
   { by: string; nsBy: string; endpoints: (spec: any) => [string, any][]; interval: string }
 > = {
   ServiceMonitor: {
-    by: "serviceMonitorSelector",
-    nsBy: "serviceMonitorNamespaceSelector",
+    ...promSelectors("ServiceMonitor"),
     endpoints: (s) => list(s.endpoints).map((e, i) => [`endpoints[${i}].`, e]),
     interval: "interval",
   },
   PodMonitor: {
-    by: "podMonitorSelector",
-    nsBy: "podMonitorNamespaceSelector",
+    ...promSelectors("PodMonitor"),
     endpoints: (s) => list(s.podMetricsEndpoints).map((e, i) => [`podMetricsEndpoints[${i}].`, e]),
     interval: "interval",
   },
