@@ -337,10 +337,19 @@ const VM_SPEC_KEYS: SpecKeys = {
   // The operator mounts each Secret at /etc/vm/secrets/<name>, where the program's configuration reads it.
   ...Object.fromEntries(
     [
-      ...["retention", "logLevel", "logFormat", "additionalPeers", "secrets", "minReadySeconds"],
+      ...["retention", "additionalPeers", "secrets"],
       ...["nodeSelector", "tolerations", "affinity", "topologySpreadConstraints", "priorityClassName"],
       ...["schedulerName", "securityContext", "initContainers", "volumes", "volumeMounts"],
     ].map((k) => [k, { to: k }]),
+  ),
+  // The operator passes no --log.level for "" or "info" and no --log.format for ""
+  // (statefulset.go:204-209), and minReadySeconds to the StatefulSet as given: where unset, each
+  // runs at the standalone one's default, the same Alertmanager and StatefulSet defaults.
+  ...Object.fromEntries(
+    ["logLevel", "logFormat", "minReadySeconds"].map((k) => {
+      const rule = SPEC_KEYS[k];
+      return [k, { to: k, unset: "to" in rule ? rule.unset : undefined }];
+    }),
   ),
   alertmanagerConfigSelector: {
     none: `no equivalent field: VictoriaMetrics' operator selects the VMAlertmanagerConfigs it converts AlertmanagerConfigs into by chartValues.${VM_CHART}.alertmanager.spec.configSelector (and configNamespaceSelector, selectAllByDefault)`,

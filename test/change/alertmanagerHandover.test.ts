@@ -445,6 +445,8 @@ describe("change check: an Alertmanager hand-over between phases (--against)", f
       /alertmanagerSpec\.routePrefix .*: set chartValues\.victoria-metrics-k8s-stack\.alertmanager\.spec\.routePrefix$/,
     );
     assert.equal(await at({ replicas: 1 }), undefined);
+    // The VMAlertmanager's defaults where the operator passes no flag: Alertmanager's own.
+    assert.equal(await at({ logLevel: "info", logFormat: "logfmt", minReadySeconds: 0 }), undefined);
     const claim = (storageClassName: string) => ({
       storage: { volumeClaimTemplate: { spec: { storageClassName } } },
     });
