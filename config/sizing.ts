@@ -383,8 +383,9 @@ function daemonRequest(
 /**
  * Whether a switch of `chart` (a template `if`) is on for the stack: as the stack's `chartValues`
  * override sets it, else as the program writes it (`program`: on where a builder writes it on, or
- * the chart's default where it writes nothing); a null deletes the program's key
- * (builders/chartValues.ts), so the chart's default holds.
+ * the chart's default where it writes nothing); a null at the switch or at a map above it
+ * (`kubeRBACProxy: null`) deletes the program's key with that map (builders/chartValues.ts), so the
+ * chart's default holds.
  */
 function chartSwitchOn(
   cfg: Pick<StackConfig, "chartValues">,
@@ -392,8 +393,10 @@ function chartSwitchOn(
   s: ChartSwitch,
   program: boolean,
 ): boolean {
-  const v = valueAt(cfg.chartValues[chart], s.path.split("."));
-  return v === undefined ? program : switchOn(s, v === null ? undefined : v);
+  const path = [chart, ...s.path.split(".")];
+  if (path.some((_, i) => valueAt(cfg.chartValues, path.slice(0, i + 1)) === null)) return s.default;
+  const v = valueAt(cfg.chartValues, path);
+  return v === undefined ? program : switchOn(s, v);
 }
 
 /**

@@ -59,6 +59,25 @@ describe("config: the DaemonSets counted on every node are the ones the chart sw
     });
 });
 
+describe("config: a null over a DaemonSet switch's map leaves the chart's default, as the program's merge deletes the map", () => {
+  // builders/chartValues.ts deletes the whole map a null names, so Helm reads the chart's default
+  // (run with helm 3.17.3: prometheus-node-exporter 4.49.1 with no kubeRBACProxy renders the
+  // node-exporter container alone; loki 18.11.0 with no lokiCanary renders the canary).
+  it("counts node-exporter without its kube-rbac-proxy at kubeRBACProxy: null", () => {
+    const off = counted({ "prometheus-node-exporter": { kubeRBACProxy: { enabled: false } } });
+    const ne = (l: string[]) => l.find((d) => d.startsWith("node-exporter "));
+    assert.equal(ne(counted({ "prometheus-node-exporter": { kubeRBACProxy: null } })), ne(off));
+  });
+
+  it("counts the canary at lokiCanary: null on the lightweight profile, whose canary the program writes off", () => {
+    // loki.canary unset is false there (config/resolve.ts); loki 18.11.0 with no lokiCanary renders it.
+    const cfg = config({ profile: "lightweight", chartValues: { loki: { lokiCanary: null } } });
+    assert.equal(cfg.loki.canary, false);
+    const daemons = nodeDaemons(cfg).map((d) => d.workload);
+    assert.ok(daemons.includes("loki-canary"), daemons.join(", "));
+  });
+});
+
 describe("config: the pack's chart model reads the DaemonSets' switches from the same list (contract DAEMON_SWITCHES)", () => {
   it("the loki canary's switch and node-exporter's kube-rbac-proxy's", () => {
     const canary = DEFAULT_CHARTS.loki.workloads.find((w) => w.name === "canary");
