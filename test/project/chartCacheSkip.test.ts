@@ -9,6 +9,7 @@ import {
   missingPinnedArchives,
   mochaHooks,
   skipOnMissingCharts,
+  wrapForMissingCharts,
 } from "../support/chartCacheSkip";
 
 /*
@@ -186,6 +187,29 @@ describe("tests in a clone without the chart archives", () => {
     const other = await warned(() => later({}).call(ctx as never) as Promise<unknown>);
     assert.equal(other.error?.message, "no stack file's render has a gateway nginx.conf");
     assert.equal(ctx.skipped, 2);
+  });
+
+  it("keeps each file's skip to that file when one mocha process runs several (--no-parallel a.test.ts b.test.ts)", async () => {
+    // Serially, mocha puts every file's suites under one root, which the root hook wraps once.
+    const missing = PINNED.slice(0, 1);
+    const fail = (message: string) => () => Promise.reject(new Error(message));
+    const suite = (file: string, title: string, fn: () => Promise<unknown>) => ({
+      file,
+      tests: [{ title, file, fn }],
+      suites: [],
+      _beforeAll: [],
+      _beforeEach: [],
+    });
+    const a = suite("/t/a.test.ts", "renders every stack", fail(`cannot render: ${missing[0]}`));
+    const b = suite("/t/b.test.ts", "parses a duration", fail("expected 5m, got 300s"));
+    const root = { tests: [], suites: [a, b], _beforeAll: [], _beforeEach: [] };
+    wrapForMissingCharts(root, missing, "/nowhere/.charts");
+    const ctx = context();
+    await warned(() => a.tests[0].fn.call(ctx as never));
+    assert.equal(ctx.skipped, 1);
+    const r = await warned(() => b.tests[0].fn.call(ctx as never));
+    assert.equal(r.error?.message, "expected 5m, got 300s");
+    assert.equal(ctx.skipped, 1);
   });
 
   it("wraps the tests and before hooks only without CI and only when an archive is missing", async () => {

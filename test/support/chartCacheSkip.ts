@@ -110,28 +110,36 @@ export function skipOnMissingCharts(
   };
 }
 
+/** A test or hook: mocha sets `file` on each (bdd interface, Suite hooks) to the file it is in. */
+type Wrapped = { title: string; fn?: Body; file?: string };
 interface Runnables {
-  tests: { title: string; fn?: Body }[];
+  tests: Wrapped[];
   suites: Runnables[];
-  _beforeAll: { title: string; fn?: Body }[];
-  _beforeEach: { title: string; fn?: Body }[];
+  _beforeAll: Wrapped[];
+  _beforeEach: Wrapped[];
 }
 
 /**
  * Wraps every test and `before`/`beforeEach` hook under `suite` (skip is refused in `after` hooks).
- * They share `file`: a later test of the file that fails once one was skipped for the archives
- * often fails on what that one left undone (a value a `before` hook never set, a list it never
- * filled), and is skipped saying which.
+ * Those of one file share a state (`files`, by the file mocha set on each): a later test of the
+ * file that fails once one was skipped for the archives often fails on what that one left undone
+ * (a value a `before` hook never set, a list it never filled), and is skipped saying which. Not
+ * across files: one mocha process running several (`--no-parallel a.test.ts b.test.ts`) wraps them
+ * all under one root, and a failure of another file is its own.
  */
 export function wrapForMissingCharts(
   suite: Runnables,
   missing: string[],
   cache: string,
-  file: { skipped?: string } = {},
+  files = new Map<string | undefined, { skipped?: string }>(),
 ): void {
-  for (const r of [...suite.tests, ...suite._beforeAll, ...suite._beforeEach])
-    if (r.fn) r.fn = skipOnMissingCharts(r.fn, r.title, missing, cache, file);
-  for (const s of suite.suites) wrapForMissingCharts(s, missing, cache, file);
+  for (const r of [...suite.tests, ...suite._beforeAll, ...suite._beforeEach]) {
+    if (!r.fn) continue;
+    const file = files.get(r.file) ?? {};
+    files.set(r.file, file);
+    r.fn = skipOnMissingCharts(r.fn, r.title, missing, cache, file);
+  }
+  for (const s of suite.suites) wrapForMissingCharts(s, missing, cache, files);
 }
 
 export const mochaHooks = {
