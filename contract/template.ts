@@ -72,7 +72,10 @@ export const SIZED_SWITCHES: Readonly<Record<string, { enabled: ChartSwitch; par
  * nodeDaemons, what it counts on every node) and the pack models (policy/lib/charts.ts): each a
  * template `if`. The canary: loki 18.11.0 templates/loki-canary/daemonset.yaml:1 (values.yaml:928
  * `lokiCanary.enabled: true`); node-exporter's kube-rbac-proxy container: prometheus-node-exporter
- * 4.49.1 templates/daemonset.yaml:190 (values.yaml:41 `kubeRBACProxy.enabled: false`).
+ * 4.49.1 templates/daemonset.yaml:190 (values.yaml:41 `kubeRBACProxy.enabled: false`). Only a
+ * boolean renders at either (run with helm 3.17.3: 0, "" and "false" are refused, loki's
+ * values.schema.json:6129 types it boolean, node-exporter's daemonset.yaml:33 and :50 pass it to
+ * `ternary`, which takes a bool alone), so of Go template truth only true and false reach a node.
  */
 export const DAEMON_SWITCHES = {
   lokiCanary: { path: "lokiCanary.enabled", default: true },

@@ -4,7 +4,8 @@
  * chart renders its canary under `{{- if .Values.lokiCanary.enabled -}}` (loki 18.11.0
  * templates/loki-canary/daemonset.yaml:1) and node-exporter's kube-rbac-proxy container under
  * `{{- if .Values.kubeRBACProxy.enabled }}` (prometheus-node-exporter 4.49.1
- * templates/daemonset.yaml:190): Go template truth, so false, 0 and "" turn them off. The program
+ * templates/daemonset.yaml:190): Go template truth, so false, 0 and "" read as off here (helm itself
+ * refuses any value but a boolean at both: contract DAEMON_SWITCHES). The program
  * writes both on (loki.canary; builders/metrics/exporterValues.ts kubeRbacProxyValues), and a null
  * override deletes its key (builders/chartValues.ts), leaving the chart's default (values.yaml:
  * the canary on, kube-rbac-proxy off).
