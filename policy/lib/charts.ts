@@ -125,6 +125,13 @@ function component(
     scheduling: prefix,
   };
 }
+/** victoria-metrics-k8s-stack's operator subchart, whose condition its cleanup Job renders under too. */
+const VM_OPERATOR = component(
+  "operator",
+  "Deployment",
+  "victoria-metrics-operator",
+  "docker.io/victoriametrics/operator",
+);
 /**
  * A victoria-metrics-k8s-stack CR of `kind` named `vm.cr.fullname` with app key `[app, "spec"]`;
  * with `prefix`, the operator's `<prefix><CR name>` object of the workload's own kind instead.
@@ -478,14 +485,17 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
       truncate: 63,
     },
     workloads: [
-      component("operator", "Deployment", "victoria-metrics-operator", "docker.io/victoriametrics/operator"),
+      VM_OPERATOR,
       {
         // The operator chart's pre-delete hook (victoria-metrics-operator templates/cleanup.yaml).
         // On by default: the operator subchart's own values.yaml says false, but the parent's
-        // (victoria-metrics-k8s-stack 0.80.0 values.yaml:30-31) sets it true over it.
+        // (victoria-metrics-k8s-stack 0.80.0 values.yaml:30-31) sets it true over it. Only while the
+        // subchart is on (its condition, the operator's own switch; run with helm 3.17.3:
+        // `victoria-metrics-operator.enabled: false` renders no Job).
         name: "crds-cleanup",
         kind: "Job",
-        enabled: { path: "victoria-metrics-operator.crds.cleanup.enabled", default: true },
+        enabled: VM_OPERATOR.enabled,
+        partEnabled: { path: "victoria-metrics-operator.crds.cleanup.enabled", default: true },
         resources: ["victoria-metrics-operator.crds.cleanup.resources"],
         images: [img("victoria-metrics-operator.crds.cleanup.image", "registry.k8s.io/kubectl")],
         scheduling: "victoria-metrics-operator",

@@ -110,6 +110,8 @@ describe("chart switches: the pack reads a subchart's condition by a boolean alo
     [KPS, "nodeExporter.enabled", "node-exporter"],
     [KPS, "grafana.enabled", "grafana"],
     [VM, "victoria-metrics-operator.enabled", "operator"],
+    // The operator subchart's pre-delete hook (run with helm 3.17.3: false renders no Job).
+    [VM, "victoria-metrics-operator.enabled", "crds-cleanup"],
     [VM, "kube-state-metrics.enabled", "kube-state-metrics"],
     [VM, "prometheus-node-exporter.enabled", "node-exporter"],
     [VM, "grafana.enabled", "grafana"],
