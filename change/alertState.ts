@@ -361,10 +361,15 @@ const VM_SPEC_KEYS: SpecKeys = {
 
 /**
  * Where each Alertmanager that takes over from kube-prometheus-stack's is given what its spec held:
- * its release, its chart's values under `at`, the table of keys, and how a key unknown to it is said.
+ * its release, its chart's values under `at`, the table of keys, and how a key unknown to it is said;
+ * on the way back ({@link alertmanagerSpecBackVerdict}), what under `at` another verdict judges
+ * (`backSkip`: the standalone chart's configuration file, {@link alertmanagerRoutesVerdict}).
  */
 const SPEC_TARGETS: Partial<
-  Record<Alertmanager, { release: string; chart: string; at: string[]; keys: SpecKeys; unknown: string }>
+  Record<
+    Alertmanager,
+    { release: string; chart: string; at: string[]; keys: SpecKeys; unknown: string; backSkip: string[] }
+  >
 > = {
   standalone: {
     release: RELEASES.alertmanager,
@@ -372,6 +377,7 @@ const SPEC_TARGETS: Partial<
     at: [],
     keys: SPEC_KEYS,
     unknown: "this check knows no key of the alertmanager chart that sets it",
+    backSkip: ["config"],
   },
   vm: {
     release: RELEASES.vm,
@@ -379,6 +385,7 @@ const SPEC_TARGETS: Partial<
     at: ["alertmanager", "spec"],
     keys: VM_SPEC_KEYS,
     unknown: `this check knows no key of ${VM_CHART}'s alertmanager.spec that sets it`,
+    backSkip: [],
   },
 };
 
@@ -446,16 +453,6 @@ export function alertmanagerSpecVerdict(
 }
 
 /**
- * Where the Alertmanager that hands the routes back to kube-prometheus-stack's keeps its pod's
- * settings in its release's values (`under`), and what under it another verdict judges (`skip`:
- * the configuration file, {@link alertmanagerRoutesVerdict}).
- */
-const BACK_FROM: Partial<Record<Alertmanager, { release: string; under: string[]; skip: string[] }>> = {
-  standalone: { release: RELEASES.alertmanager, under: [], skip: ["config"] },
-  vm: { release: RELEASES.vm, under: ["alertmanager", "spec"], skip: [] },
-};
-
-/**
  * Whether the override at `path` (below the Alertmanager's spec in its release's values), whose
  * value there was `value`, is what kube-prometheus-stack's Alertmanager is given too (`kps`, its
  * release's values in the next export): a key of `keys` carried over as it is (no `whole`, `runs`)
@@ -484,20 +481,18 @@ function carriedBack(path: (string | number)[], keys: SpecKeys, value: unknown, 
  */
 export const alertmanagerSpecBackVerdict: typeof alertmanagerSpecVerdict = (previous, next, at) => {
   const h = handoverOf(previous, next);
-  const from = h?.is === "kps" ? BACK_FROM[h.was] : undefined;
+  const from = h?.is === "kps" ? SPEC_TARGETS[h.was] : undefined;
   const release = from && releaseIn(previous, from.release);
   if (!h || !from || !release) return undefined;
   const chart = String(release.inputs.chart ?? from.release);
-  const under = [chart, ...from.under];
+  const under = [chart, ...from.at];
   const kps = releaseIn(next, RELEASES.kubePrometheusStack);
   const [given, was] = [plainValue(kps?.inputs.values), plainValue(release.inputs.values)];
   const keys = [
     ...new Set(
       [...overrideSegmentsUnder(previous, under), ...overrideSegmentsUnder(next, under)]
-        .filter((p) => !from.skip.includes(String(p[0])))
-        .filter(
-          (p) => !carriedBack(p, SPEC_TARGETS[h.was]?.keys ?? {}, valueAt(was, [...from.under, ...p]), given),
-        )
+        .filter((p) => !from.backSkip.includes(String(p[0])))
+        .filter((p) => !carriedBack(p, from.keys, valueAt(was, [...from.at, ...p]), given))
         .map((p) => propertyPath("chartValues", [...under, ...p])),
     ),
   ].map((key) => stackKeyAt(key, at));
