@@ -98,23 +98,35 @@ export function takenBy(am: K8sObject, cfg: K8sObject, objects: Placed[]): boole
  */
 const NO_OPERATOR_REMEDY = `remove it, or give its receivers to the Alertmanager that routes: homelab-observability:alerting.receivers, or with its routes under chartValues.${versions.charts.alertmanager.chart}.config (a list there replaces the program's)`;
 
+/** What the VictoriaMetrics operators watch: the namespaces their WATCH_NAMESPACE lists, and who sets it. */
+interface Watched {
+  namespaces: string[];
+  /** The operators and their values, for a message. */
+  said: string;
+}
+
 /**
  * What the rendered VictoriaMetrics operators do with AlertmanagerConfigs: convert each into a
  * VMAlertmanagerConfig, its labels of the `dropped` prefixes left out (upstream/ruleSelection.ts
  * VM_CONVERTER_LABEL_FILTER; an empty value is the default, none: caarlos0/env v11.3.1
- * env.go:640-652), or none (`off`, why). Undefined where the render does not say: no operator
- * rendered, one taking its environment from elsewhere (`envFrom`), operators that filter differently,
- * or one watching the namespaces its WATCH_NAMESPACE lists: it reads those in place of any
- * namespace selector, and converts no CR outside them (k8stools/selectors.go:74-83,
- * vmprometheusconverter_controller.go:167), which {@link vmTakenBy} does not model.
+ * env.go:640-652), those of the `watched` namespaces only where every operator's WATCH_NAMESPACE
+ * lists some (internal/config/config.go:709-723: a comma list, the container's last entry of the
+ * name; the converter lists and watches those alone, vmprometheusconverter_controller.go:163-180,
+ * and the VMAlertmanager reads those in place of any namespace selector, k8stools/selectors.go:74-83),
+ * or none (`off`, why). Undefined where the render does not say: no operator rendered, one taking
+ * its environment from elsewhere (`envFrom`), operators that filter differently, or some watching
+ * a list and some every namespace.
  */
-function vmConversion(objects: Placed[]): { dropped: string[] } | { off: string } | undefined {
+function vmConversion(
+  objects: Placed[],
+): { dropped: string[]; watched?: Watched } | { off: string } | undefined {
   const operators = vmOperators(objects.map((p) => p.obj));
   const envFrom = operators.some((o) =>
     (o.spec?.template?.spec?.containers ?? []).some((c: any) => (c.envFrom ?? []).length > 0),
   );
-  const watching = operators.some((o) => containerEnv(o, "WATCH_NAMESPACE").pop());
-  if (operators.length === 0 || envFrom || watching) return undefined;
+  const lists = operators.map((o) => containerEnv(o, "WATCH_NAMESPACE").pop() ?? "");
+  const listing = lists.filter((l) => l !== "").length;
+  if (operators.length === 0 || envFrom || (listing > 0 && listing < operators.length)) return undefined;
   if (operators.every((o) => convertsNo(o, "AlertmanagerConfig"))) {
     const values = [...new Set(operators.map((o) => JSON.stringify(converterOff(o, "AlertmanagerConfig"))))];
     return {
@@ -127,14 +139,28 @@ function vmConversion(objects: Placed[]): { dropped: string[] } | { off: string 
       .map((o) => containerEnv(o, VM_CONVERTER_LABEL_FILTER).pop() ?? ""),
   );
   const dropped = [...filters][0] === "" ? [] : [...filters][0].split(",");
-  return filters.size === 1 && !dropped.includes("") ? { dropped } : undefined;
+  if (filters.size !== 1 || dropped.includes("")) return undefined;
+  if (listing === 0) return { dropped };
+  const said = operators
+    .map(
+      (o, i) =>
+        `WATCH_NAMESPACE ${JSON.stringify(lists[i])} of Deployment ${o.metadata.namespace}/${o.metadata.name}`,
+    )
+    .join(", ");
+  return { dropped, watched: { namespaces: [...new Set(lists.flatMap((l) => l.split(",")))], said } };
 }
 
 const isVmAlertmanager = (obj: K8sObject) =>
   obj.kind === "VMAlertmanager" && obj.apiVersion.startsWith("operator.victoriametrics.com/");
 
 /** Whether VMAlertmanager `am` takes AlertmanagerConfig `cfg` of the rendered `objects` once converted ({@link takenBy}'s rules for its namespace). */
-function vmTakenBy(am: K8sObject, cfg: K8sObject, objects: Placed[], dropped: string[]): boolean | undefined {
+function vmTakenBy(
+  am: K8sObject,
+  cfg: K8sObject,
+  objects: Placed[],
+  dropped: string[],
+  watched?: Watched,
+): boolean | undefined {
   const namespace = cfg.metadata.namespace ?? "";
   const ns = objects.find((p) => p.obj.kind === "Namespace" && p.obj.metadata.name === namespace);
   const subject = {
@@ -143,20 +169,33 @@ function vmTakenBy(am: K8sObject, cfg: K8sObject, objects: Placed[], dropped: st
     labels: cfg.metadata.labels ?? {},
     namespaceLabels: ns ? (ns.obj.metadata.labels ?? {}) : undefined,
   };
-  return vmAlertmanagerTakes(am, subject, dropped);
+  return vmAlertmanagerTakes(am, subject, dropped, watched?.namespaces);
 }
 
-/** Why VMAlertmanager `am` takes no AlertmanagerConfig it was judged not to take. */
-function vmNotTaken(am: K8sObject, conversion: { dropped: string[] } | { off: string }): string {
+/** Where the stack file sets WATCH_NAMESPACE: victoria-metrics-operator's chart writes it from `watchNamespaces` (victoria-metrics-k8s-stack 0.80.0 charts/victoria-metrics-operator/templates/server.yaml:64-66), after its `env` entries. */
+const WATCH_KEY = `chartValues.${versions.charts.victoriaMetricsStack.chart}.victoria-metrics-operator.watchNamespaces`;
+
+/** Why VMAlertmanager `am` takes no AlertmanagerConfig (in namespace `namespace`) it was judged not to take. */
+function vmNotTaken(
+  am: K8sObject,
+  conversion: { dropped: string[]; watched?: Watched } | { off: string },
+  namespace: string,
+): string {
   const named = `VMAlertmanager ${am.metadata.namespace}/${am.metadata.name}`;
   if ("off" in conversion) return `${named}: ${conversion.off}`;
+  const watched = conversion.watched;
+  if (watched && !watched.namespaces.includes(namespace))
+    return `${named}: the VictoriaMetrics operator converts no AlertmanagerConfig outside the namespaces it watches, ${watched.namespaces.map((n) => JSON.stringify(n)).join(", ")} (${watched.said}, which ${WATCH_KEY} writes), and ${JSON.stringify(namespace)} is not among them`;
   const spec = am.spec ?? {};
   if (spec.configSelector == null && spec.configNamespaceSelector == null)
     return `${named}: its configSelector and configNamespaceSelector are unset and its selectAllByDefault is not true, so it takes no VMAlertmanagerConfig`;
   const dropped = conversion.dropped.length
     ? `, but those starting ${conversion.dropped.map((d) => JSON.stringify(d)).join(", ")} (${VM_CONVERTER_LABEL_FILTER})`
     : "";
-  return `${named}: not by its configSelector and configNamespaceSelector, which select the VMAlertmanagerConfig the VictoriaMetrics operator converts it into (its name, namespace and labels${dropped})`;
+  const scope = watched
+    ? `, in the namespaces its operator watches (${watched.said}) whatever its configNamespaceSelector`
+    : "";
+  return `${named}: not by its configSelector and configNamespaceSelector, which select the VMAlertmanagerConfig the VictoriaMetrics operator converts it into (its name, namespace and labels${dropped})${scope}`;
 }
 
 /**
@@ -176,11 +215,16 @@ export function unselectedConfigWarnings(objects: Placed[]): string[] {
   const conversion = vmAlertmanagers.length > 0 ? vmConversion(objects) : { dropped: [] };
   if (conversion === undefined) return [];
   const dropped = "dropped" in conversion ? conversion.dropped : undefined;
+  const watched = "dropped" in conversion ? conversion.watched : undefined;
+  const unwatched = (p: Placed) =>
+    watched !== undefined && !watched.namespaces.includes(p.obj.metadata.namespace ?? "");
   return objects
     .filter((p) => isAlertmanagerConfig(p.obj))
     .filter((p) => alertmanagers.every((am) => takenBy(am.obj, p.obj, objects) === false))
     .filter(
-      (p) => !dropped || vmAlertmanagers.every((am) => vmTakenBy(am.obj, p.obj, objects, dropped) === false),
+      (p) =>
+        !dropped ||
+        vmAlertmanagers.every((am) => vmTakenBy(am.obj, p.obj, objects, dropped, watched) === false),
     )
     .map((p) => {
       const why = [
@@ -188,7 +232,7 @@ export function unselectedConfigWarnings(objects: Placed[]): string[] {
           (a) =>
             `${a.obj.metadata.namespace}/${a.obj.metadata.name}: not by its alertmanagerConfigSelector and alertmanagerConfigNamespaceSelector`,
         ),
-        ...vmAlertmanagers.map((a) => vmNotTaken(a.obj, conversion)),
+        ...vmAlertmanagers.map((a) => vmNotTaken(a.obj, conversion, p.obj.metadata.namespace ?? "")),
       ];
       // Labels help only where some Alertmanager has a selector to match.
       const selecting =
@@ -201,9 +245,11 @@ export function unselectedConfigWarnings(objects: Placed[]): string[] {
           ? NO_OPERATOR_REMEDY
           : "off" in conversion
             ? `remove it, or let the VictoriaMetrics operator convert AlertmanagerConfigs (no false ${VM_CONVERTER_ENV.AlertmanagerConfig})`
-            : selecting
-              ? "remove it, or label it (or its namespace) as an Alertmanager's selectors ask"
-              : "remove it, or give the VMAlertmanager selectors that take it (spec.selectAllByDefault true, or a configSelector or configNamespaceSelector)";
+            : unwatched(p) && alertmanagers.length === 0
+              ? `remove it, move it into a namespace the operator watches, or add ${JSON.stringify(p.obj.metadata.namespace ?? "")} to ${WATCH_KEY}`
+              : selecting
+                ? "remove it, or label it (or its namespace) as an Alertmanager's selectors ask"
+                : "remove it, or give the VMAlertmanager selectors that take it (spec.selectAllByDefault true, or a configSelector or configNamespaceSelector)";
       return `${describe(p)}: no Alertmanager of the stack takes it (${
         why.length === 0
           ? "the stack renders no prometheus-operator Alertmanager, and no other Alertmanager reads an AlertmanagerConfig"

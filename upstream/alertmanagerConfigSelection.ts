@@ -70,12 +70,16 @@ export interface VmAlertmanager {
  * (internal/controller/operator/converter/v1alpha1/apis.go:87-98, converter/apis.go:542-562); the
  * VMAlertmanager selects with `selectAllByDefault`, `configSelector` and `configNamespaceSelector`
  * (factory/vmalertmanager/statefulset.go:720-730, api/operator/v1beta1/vmalertmanager_types.go:145-164)
- * as every VictoriaMetrics CR does (ruleSelection.ts vmOperatorSelects).
+ * as every VictoriaMetrics CR does (ruleSelection.ts vmOperatorSelects), in the namespaces
+ * `watched` where the operator watches those alone (its WATCH_NAMESPACE). The converter reads no
+ * AlertmanagerConfig outside them (vmprometheusconverter_controller.go:163-180: its informer lists
+ * and watches `config.MustGetWatchNamespaces()` only), so one there is converted into nothing.
  */
 export function vmAlertmanagerTakes(
   am: VmAlertmanager,
   cfg: ConfigSubject,
   dropped: readonly string[] = [],
+  watched?: readonly string[],
 ): boolean | undefined {
   const labels = Object.fromEntries(
     Object.entries(cfg.labels).filter(([k]) => !dropped.some((p) => k.startsWith(p))),
@@ -86,6 +90,7 @@ export function vmAlertmanagerTakes(
       objectSelector: am.spec?.configSelector,
       namespaceSelector: am.spec?.configNamespaceSelector,
       namespace: am.metadata.namespace ?? "",
+      watched,
     },
     { ...cfg, labels },
   );

@@ -155,6 +155,12 @@ export interface VmSelection {
   namespaceSelector?: LabelSelector | null;
   /** The CR's own namespace. */
   namespace: string;
+  /**
+   * The namespaces the operator watches (its WATCH_NAMESPACE, internal/config/config.go:709-723),
+   * undefined when it watches every one: listed in place of what the namespace selector, or its
+   * absence, would list (selectors.go:74-83, the first case of discoverNamespaces' switch).
+   */
+  watched?: readonly string[];
 }
 
 /**
@@ -163,7 +169,9 @@ export interface VmSelection {
  * `o`: both selectors nil, every object when `selectAll`, none otherwise; an object selector with a
  * nil namespace selector, the CR's own namespace; an empty namespace selector, every namespace; a
  * nil object selector with a namespace selector, every object there. Undefined where it rests on the
- * labels of a namespace not known (`namespaceLabels` undefined).
+ * labels of a namespace not known (`namespaceLabels` undefined). An operator watching `watched`
+ * lists those namespaces whatever the namespace selector, the object selector still applied
+ * (selectors.go:46-61).
  */
 export function vmOperatorSelects(
   s: VmSelection,
@@ -171,8 +179,10 @@ export function vmOperatorSelects(
 ): boolean | undefined {
   const objects = s.objectSelector ?? undefined;
   const namespaces = s.namespaceSelector ?? undefined;
-  if (!objects && !namespaces) return s.selectAll;
+  const outside = s.watched !== undefined && !s.watched.includes(o.namespace);
+  if (!objects && !namespaces) return s.selectAll && !outside;
   if (!labelsMatch(objects ?? {}, o.labels)) return false;
+  if (s.watched) return !outside;
   if (!namespaces) return o.namespace === s.namespace;
   if (!Object.keys(namespaces.matchLabels ?? {}).length && !(namespaces.matchExpressions ?? []).length)
     return true;

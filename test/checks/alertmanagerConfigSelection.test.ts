@@ -161,15 +161,35 @@ describe("AlertmanagerConfig selection (prometheus-operator's Alertmanager)", ()
   /**
    * An operator whose WATCH_NAMESPACE lists namespaces reads every listed one and no other, whatever
    * the VMAlertmanager's configNamespaceSelector (operator v0.66.0 k8stools/selectors.go:74-83;
-   * victoria-metrics-operator's `watchNamespaces` writes it, templates/server.yaml:64-66): a CR its
-   * configSelector takes in another listed namespace, or one in a namespace lacking the labels the
-   * namespace selector asks for, was warned as taken by none.
+   * victoria-metrics-operator's `watchNamespaces` writes it, templates/server.yaml:64-66), and its
+   * converter reads no AlertmanagerConfig outside them (vmprometheusconverter_controller.go:163-180).
+   * Last round silenced every warning beside such a list: a CR outside it, never converted, lost its
+   * routes without a word.
    */
-  it("nothing said beside an operator watching the namespaces its WATCH_NAMESPACE lists, which reads them in place of any namespace selector", () => {
+  it("beside an operator's WATCH_NAMESPACE list: a CR inside is judged by the configSelector alone, one outside is warned, naming the list and the key that sets it", () => {
     const watch = [{ name: "WATCH_NAMESPACE", value: "monitoring,team-a" }];
-    const other = cfgObj({ team: "a" });
-    other.metadata.namespace = "team-a";
-    assert.deepEqual(onVm({ configSelector: { matchLabels: { team: "a" } } }, other, watch), []);
+    const inNs = (namespace: string, labels: Record<string, string> = {}) => {
+      const c = cfgObj(labels);
+      c.metadata.namespace = namespace;
+      return c;
+    };
+    const team = { configSelector: { matchLabels: { team: "a" } } };
+    // Another listed namespace: taken, though a configSelector alone would look in its own only.
+    assert.deepEqual(onVm(team, inNs("team-a", { team: "a" }), watch), []);
+    assert.match(
+      onVm(team, inNs("team-a"), watch)[0] ?? "",
+      /not by its configSelector and configNamespaceSelector, .*, in the namespaces its operator watches \(WATCH_NAMESPACE "monitoring,team-a" of Deployment monitoring\/vm-victoria-metrics-operator\) whatever its configNamespaceSelector\)/,
+    );
+    const [out, ...more] = onVm({ selectAllByDefault: true }, inNs("team-b"), watch);
+    assert.equal(more.length, 0);
+    assert.equal(
+      out,
+      'AlertmanagerConfig team-b/team-a (release kube-prometheus-stack): no Alertmanager of the stack takes it (VMAlertmanager monitoring/vm-alertmanager: the VictoriaMetrics operator converts no AlertmanagerConfig outside the namespaces it watches, "monitoring", "team-a" (WATCH_NAMESPACE "monitoring,team-a" of Deployment monitoring/vm-victoria-metrics-operator, which chartValues.victoria-metrics-k8s-stack.victoria-metrics-operator.watchNamespaces writes), and "team-b" is not among them), so no Alertmanager of the stack sends alerts to its receivers; remove it, move it into a namespace the operator watches, or add "team-b" to chartValues.victoria-metrics-k8s-stack.victoria-metrics-operator.watchNamespaces',
+    );
+    // Without the list the same CR is taken (an empty namespace selector: every namespace).
+    assert.deepEqual(onVm({ configNamespaceSelector: {} }, inNs("team-b")), []);
+    assert.equal(onVm({ configNamespaceSelector: {} }, inNs("team-b"), watch).length, 1);
+    // A namespace selector the listed namespace's labels miss: the list reads it in its place.
     const own = [{ name: "WATCH_NAMESPACE", value: "monitoring" }];
     const byLabel = { configSelector: {}, configNamespaceSelector: { matchLabels: { alerts: "on" } } };
     const ns: K8sObject = {
@@ -183,6 +203,29 @@ describe("AlertmanagerConfig selection (prometheus-operator's Alertmanager)", ()
         placed(vmAm(byLabel)),
         placed(ns),
         placed(cfgObj()),
+      ]),
+      [],
+    );
+    // A prometheus-operator Alertmanager taking it: nothing said.
+    const kps = amObj({ alertmanagerConfigSelector: {}, alertmanagerConfigNamespaceSelector: {} });
+    assert.deepEqual(
+      unselectedConfigWarnings([
+        placed(vmOperator(watch)),
+        placed(vmAm({})),
+        placed(kps),
+        placed(inNs("team-b")),
+      ]),
+      [],
+    );
+    // One operator watching a list and another every namespace: not known, nothing said.
+    const all = vmOperator();
+    all.metadata.name = "second";
+    assert.deepEqual(
+      unselectedConfigWarnings([
+        placed(vmOperator(watch)),
+        placed(all),
+        placed(vmAm({ selectAllByDefault: true })),
+        placed(inNs("team-b")),
       ]),
       [],
     );
