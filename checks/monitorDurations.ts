@@ -17,14 +17,16 @@
  *   `<kind>NamespaceSelector` (nil: its own, pkg/operator/operator.go:592-596). A namespace selector
  *   other than `{}` is judged only on a Namespace the stack renders (its labels and the name label the
  *   API server adds); elsewhere the monitor is not judged: a check must never refuse a correct stack.
- * One finding per endpoint and interval: a server's `scrapeInterval` that several monitors' timeouts
- * exceed is one mistake (one cause), named once with each monitor as a place.
+ * One finding per endpoint and interval: a monitor's own durations are one mistake, naming every
+ * server that selects it; a server's `scrapeInterval` that several monitors' timeouts exceed is one
+ * mistake (one cause), named once with each monitor as a place.
  */
 import { causeKey } from "@homelab-observability/contract";
 import { modelDurationMs, modelDurationRefusal } from "../upstream/engines/references";
 import { crdDefault } from "./prometheusDurations";
 import { SELECTORS, selectorMatches } from "./scrapers";
 import { crdsIn, describe, groupOf, releaseUrns, type Finding, type K8sObject, type Placed } from "./objects";
+import { operatorReads } from "../upstream/prometheusOperatorScope";
 
 /** The mistake (contract/mistakes.ts causeKey): a server's scrapeInterval under monitors' timeouts. */
 const DROPPED_MONITORS = "dropped-monitors";
@@ -85,24 +87,32 @@ function selects(server: Placed, m: Placed, namespaces: Map<string, Record<strin
   return labels !== undefined && selectorMatches(nsSel, { ...labels, "kubernetes.io/metadata.name": ns });
 }
 
-/** What one endpoint of `m` makes the operator reject, for the server `server` selecting it. */
-function endpointFinding(
+const nameOf = (server: Placed) =>
+  `${server.obj.kind} ${server.obj.metadata.namespace}/${server.obj.metadata.name}`;
+
+/** What the operator does with a monitor it rejects, for the servers `names` that select it. */
+const droppedFrom = (kind: string, names: string[]) =>
+  names.length === 1
+    ? `prometheus-operator rejects the whole ${kind} and writes ${names[0]}'s config without it, so ${names[0]} scrapes none of its targets`
+    : `prometheus-operator rejects the whole ${kind} and writes the configs of ${names.join(", ")} without it, so none of them scrapes any of its targets`;
+
+/**
+ * What one endpoint of `m` makes the operator reject, for the servers `selecting` it: a mistake of
+ * the monitor's own durations once, naming each server; one of a server's interval once per server.
+ */
+function endpointFindings(
   m: Placed,
-  server: Placed,
+  selecting: Placed[],
   at: string,
   endpoint: any,
   crds: K8sObject[],
-): { finding: Finding; ofServer: boolean } | undefined {
+): Finding[] {
   const field = KINDS[m.obj.kind].interval;
   const timeout = given(endpoint?.scrapeTimeout);
-  if (timeout === undefined) return undefined;
+  if (timeout === undefined) return [];
   const own = given(endpoint?.[field]);
-  const serverSpec = server.obj.spec ?? {};
-  const fallback = given(serverSpec.scrapeInterval);
-  const interval = own ?? fallback ?? given(crdDefault(server.obj, crds, "scrapeInterval"));
-  const serverName = `${server.obj.kind} ${server.obj.metadata.namespace}/${server.obj.metadata.name}`;
   const kind = m.obj.kind;
-  const dropped = `prometheus-operator rejects the whole ${kind} and writes ${serverName}'s config without it, so ${serverName} scrapes none of its targets`;
+  const dropped = droppedFrom(kind, selecting.map(nameOf));
   // Too long for model.ParseDuration (resource_selector.go rejects on the parse error as well).
   for (const [f, v] of [
     ["scrapeTimeout", timeout],
@@ -110,56 +120,76 @@ function endpointFinding(
   ] as const) {
     const refused = v === undefined ? undefined : modelDurationRefusal(v);
     if (refused)
-      return {
-        ofServer: false,
-        finding: {
+      return [
+        {
           check: "monitor-duration",
           where: describe(m),
           message: `${at}${f}: expected a duration model.ParseDuration reads, got ${JSON.stringify(v)} ("${refused}"): ${dropped}`,
           judged: [f],
         },
-      };
+      ];
   }
-  if (interval === undefined) return undefined;
-  const [t, i] = [modelDurationMs(timeout), modelDurationMs(interval)];
-  if (t === undefined || i === undefined || t <= i) return undefined;
+  const t = modelDurationMs(timeout);
   // The operator's own words (%q of each: JSON's quoting for the CRD pattern's characters).
-  const said = `scrapeTimeout ${JSON.stringify(timeout)} greater than scrapeInterval ${JSON.stringify(interval)}`;
-  if (own !== undefined)
-    return {
-      ofServer: false,
-      finding: {
+  const said = (interval: string) =>
+    `scrapeTimeout ${JSON.stringify(timeout)} greater than scrapeInterval ${JSON.stringify(interval)}`;
+  if (own !== undefined) {
+    const i = modelDurationMs(own);
+    if (t === undefined || i === undefined || t <= i) return [];
+    return [
+      {
         check: "monitor-duration",
         where: describe(m),
-        message: `${at}scrapeTimeout: expected at most its ${at}${field} ${JSON.stringify(own)}, got ${JSON.stringify(timeout)} (${JSON.stringify(said)}): ${dropped}; set ${at}scrapeTimeout to at most ${JSON.stringify(own)} or ${at}${field} to at least ${JSON.stringify(timeout)}`,
+        message: `${at}scrapeTimeout: expected at most its ${at}${field} ${JSON.stringify(own)}, got ${JSON.stringify(timeout)} (${JSON.stringify(said(own))}): ${dropped}; set ${at}scrapeTimeout to at most ${JSON.stringify(own)} or ${at}${field} to at least ${JSON.stringify(timeout)}`,
         judged: [field, "scrapeTimeout"],
       },
-    };
-  const whose =
-    fallback !== undefined
-      ? `${serverName}'s spec.scrapeInterval ${JSON.stringify(interval)}`
-      : `${serverName}'s spec.scrapeInterval, the CRD's default ${JSON.stringify(interval)}`;
-  return {
-    ofServer: true,
-    finding: {
-      check: "monitor-duration",
-      where: describe(m),
-      message: `${at}scrapeTimeout: expected at most the interval it is scraped at, ${whose} (${at}${field} is unset), got ${JSON.stringify(timeout)} (${JSON.stringify(said)}): ${dropped}; set ${at}${field} to at least ${JSON.stringify(timeout)}, ${at}scrapeTimeout to at most ${JSON.stringify(interval)}, or ${serverName}'s spec.scrapeInterval to at least ${JSON.stringify(timeout)}`,
-      judged: ["scrapeTimeout", "scrapeInterval"],
-      // The server's interval is as much the cause as the monitor's timeout: both releases' values.
-      releases: releaseUrns([m, server]),
-      cause: causeKey(DROPPED_MONITORS, `${server.urn}:${serverName}:${interval}`),
-    },
-  };
+    ];
+  }
+  return selecting.flatMap((server): Finding[] => {
+    const fallback = given(server.obj.spec?.scrapeInterval);
+    const interval = fallback ?? given(crdDefault(server.obj, crds, "scrapeInterval"));
+    const i = interval === undefined ? undefined : modelDurationMs(interval);
+    if (interval === undefined || t === undefined || i === undefined || t <= i) return [];
+    const serverName = nameOf(server);
+    const whose =
+      fallback !== undefined
+        ? `${serverName}'s spec.scrapeInterval ${JSON.stringify(interval)}`
+        : `${serverName}'s spec.scrapeInterval, the CRD's default ${JSON.stringify(interval)}`;
+    return [
+      {
+        check: "monitor-duration",
+        where: describe(m),
+        message: `${at}scrapeTimeout: expected at most the interval it is scraped at, ${whose} (${at}${field} is unset), got ${JSON.stringify(timeout)} (${JSON.stringify(said(interval))}): ${droppedFrom(kind, [serverName])}; set ${at}${field} to at least ${JSON.stringify(timeout)}, ${at}scrapeTimeout to at most ${JSON.stringify(interval)}, or ${serverName}'s spec.scrapeInterval to at least ${JSON.stringify(timeout)}`,
+        judged: ["scrapeTimeout", "scrapeInterval"],
+        // The server's interval is as much the cause as the monitor's timeout: both releases' values.
+        releases: releaseUrns([m, server]),
+        cause: causeKey(DROPPED_MONITORS, `${server.urn}:${serverName}:${interval}`),
+      },
+    ];
+  });
 }
 
-/** Judges every monitor a running prometheus-operator server of the rendered stack selects. */
+/**
+ * Judges every monitor a running prometheus-operator server of the rendered stack selects: not one
+ * at zero replicas, nor a paused one (the operator takes no action for it, its config not rewritten,
+ * so nothing is dropped while it stays paused: pkg/prometheus/server/operator.go:934-937,
+ * pkg/prometheus/agent/operator.go:674-677), nor one outside the namespaces its operator reconciles,
+ * nor a monitor outside those its operator reads (upstream/prometheusOperatorScope.ts): never read,
+ * it is never rejected.
+ */
 export function checkMonitorDurations(objects: Placed[]): { judged: number; findings: Finding[] } {
+  const reads = operatorReads(objects.map((p) => p.obj));
   const servers = objects.filter(
-    (p) => isOperatorKind(p.obj, ["Prometheus", "PrometheusAgent"]) && p.obj.spec?.replicas !== 0,
+    (p) =>
+      isOperatorKind(p.obj, ["Prometheus", "PrometheusAgent"]) &&
+      p.obj.spec?.replicas !== 0 &&
+      p.obj.spec?.paused !== true &&
+      reads.servers(p.obj.metadata.namespace ?? ""),
   );
   if (servers.length === 0) return { judged: 0, findings: [] };
-  const monitors = objects.filter((p) => isOperatorKind(p.obj, Object.keys(KINDS)));
+  const monitors = objects.filter(
+    (p) => isOperatorKind(p.obj, Object.keys(KINDS)) && reads.monitors(p.obj.metadata.namespace ?? ""),
+  );
   const namespaces = new Map(
     objects
       .filter((p) => p.obj.kind === "Namespace" && p.obj.apiVersion === "v1")
@@ -167,19 +197,11 @@ export function checkMonitorDurations(objects: Placed[]): { judged: number; find
   );
   const crds = crdsIn(objects);
   const findings: Finding[] = [];
-  const seen = new Set<string>();
-  for (const m of monitors)
-    for (const server of servers) {
-      if (!selects(server, m, namespaces)) continue;
-      for (const [at, endpoint] of KINDS[m.obj.kind].endpoints(m.obj.spec ?? {})) {
-        const f = endpointFinding(m, server, at, endpoint, crds);
-        // A monitor's own durations are one mistake whichever server reads it.
-        const key = f && `${f.finding.where}\n${f.ofServer ? server.urn : ""}\n${at}`;
-        if (f && key && !seen.has(key)) {
-          seen.add(key);
-          findings.push(f.finding);
-        }
-      }
-    }
+  for (const m of monitors) {
+    const selecting = servers.filter((server) => selects(server, m, namespaces));
+    if (selecting.length === 0) continue;
+    for (const [at, endpoint] of KINDS[m.obj.kind].endpoints(m.obj.spec ?? {}))
+      findings.push(...endpointFindings(m, selecting, at, endpoint, crds));
+  }
   return { judged: monitors.length, findings };
 }

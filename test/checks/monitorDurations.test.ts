@@ -150,6 +150,81 @@ describe("monitor-duration: a monitor whose scrapeTimeout prometheus-operator re
     assert.equal(messages([bad, ns({})], byName).length, 1);
   });
 
+  /**
+   * Several servers selecting one monitor: its own durations are one mistake that drops it from
+   * each, which named only the first; a server's interval is each server's own cause.
+   */
+  it("names every server that selects a monitor it rejects, one finding per cause", () => {
+    const agent: K8sObject = {
+      apiVersion: "monitoring.coreos.com/v1alpha1",
+      kind: "PrometheusAgent",
+      metadata: { name: "agent", namespace: "monitoring" },
+      spec: { ...everything, scrapeInterval: "5s" },
+    };
+    const both = (objects: K8sObject[], server = prometheus()) =>
+      checkMonitorDurations([
+        at(CRD),
+        at(server, "urn:kps", "release kps"),
+        at(agent, "urn:agent", "release agent"),
+        ...objects.map((o) => at(o)),
+      ]).findings;
+    const own = both([sm([{ interval: "15s", scrapeTimeout: "30s" }])]);
+    assert.equal(own.length, 1);
+    assert.match(
+      own[0].message,
+      /: prometheus-operator rejects the whole ServiceMonitor and writes the configs of Prometheus monitoring\/kps-prometheus, PrometheusAgent monitoring\/agent without it, so none of them scrapes any of its targets; set endpoints\[0\]\.scrapeTimeout/,
+    );
+    // No interval of its own: each server's interval is a cause of its own, said once each.
+    const fallback = both([sm([{ scrapeTimeout: "10s" }])], prometheus({ scrapeInterval: "8s" }));
+    assert.deepEqual(
+      fallback.map((f) => /^.*?spec\.scrapeInterval "(\w+)"/.exec(f.message)?.[0]),
+      [
+        `endpoints[0].scrapeTimeout: expected at most the interval it is scraped at, Prometheus monitoring/kps-prometheus's spec.scrapeInterval "8s"`,
+        `endpoints[0].scrapeTimeout: expected at most the interval it is scraped at, PrometheusAgent monitoring/agent's spec.scrapeInterval "5s"`,
+      ],
+    );
+    assert.notEqual(fallback[0].cause, fallback[1].cause);
+    // The Prometheus' interval long enough: the agent's alone.
+    assert.equal(both([sm([{ scrapeTimeout: "10s" }])], prometheus({ scrapeInterval: "10s" })).length, 1);
+  });
+
+  /** prometheus-operator v0.93.0 flags (upstream/prometheusOperatorScope.ts): what it never reads it never rejects. */
+  const operator = (args: string[]): K8sObject => ({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "kps-operator", namespace: "monitoring" },
+    spec: {
+      template: {
+        spec: {
+          containers: [
+            { name: "op", image: "quay.io/prometheus-operator/prometheus-operator:v0.93.0", args },
+          ],
+        },
+      },
+    },
+  });
+
+  it("judges no monitor in a namespace its operator does not read, nor one a server it does not reconcile selects, nor one of a paused server", () => {
+    const bad = sm([{ interval: "15s", scrapeTimeout: "30s" }], "app", "team-a");
+    const count = (args: string[]) => messages([bad, operator(args)]).length;
+    assert.equal(count(["--kubelet-endpoints=true"]), 1);
+    assert.equal(count(["--deny-namespaces=team-a"]), 0);
+    assert.equal(count(["--deny-namespaces=team-b,kube-system"]), 1);
+    assert.equal(count(["--namespaces=monitoring"]), 0);
+    // Go's flag forms, and a flag given twice adds to the set.
+    assert.equal(count(["--namespaces", "monitoring,team-a"]), 1);
+    assert.equal(count(["-namespaces=monitoring", "-namespaces=team-a"]), 1);
+    // The server's namespace not reconciled: --prometheus-instance-namespaces, else the allow or deny list.
+    assert.equal(count(["--prometheus-instance-namespaces=other"]), 0);
+    assert.equal(count(["--namespaces=team-a", "--prometheus-instance-namespaces=monitoring"]), 1);
+    assert.equal(count(["--deny-namespaces=monitoring"]), 0);
+    // Both lists: the operator does not start; nothing is judged.
+    assert.equal(count(["--namespaces=team-a,monitoring", "--deny-namespaces=x"]), 0);
+    // Paused: no action taken, its config not rewritten.
+    assert.deepEqual(messages([bad], prometheus({ paused: true })), []);
+    assert.equal(messages([bad], prometheus({ paused: false })).length, 1);
+  });
+
   it("fails synth on a chartValues override, naming the key and its line", async () => {
     const { r, out, file, line } = await synthWithChartValues(
       "monitor-durations",

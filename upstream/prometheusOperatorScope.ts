@@ -1,0 +1,86 @@
+/**
+ * The namespaces a prometheus-operator reads monitors in and reconciles Prometheus and
+ * PrometheusAgent resources in, from its Deployment's flags; read, not run, at v0.93.0:
+ * - `--namespaces` (the allow list) and `--deny-namespaces` (cmd/operator/main.go:173-174), each
+ *   value a comma list added to a set, so a flag given twice adds both (pkg/operator/config.go:383-393);
+ *   both given, the operator exits (main.go:296-298); no allow list is every namespace
+ *   (config.go:295-297);
+ * - ServiceMonitors, PodMonitors, Probes and ScrapeConfigs are listed in the allow list's namespaces,
+ *   or in every namespace but the deny list's when it is every one (pkg/prometheus/server/
+ *   operator.go:281-341, pkg/prometheus/agent/operator.go:233-285; pkg/informers/informers.go:218-237:
+ *   the deny list only filters an all-namespace informer), so a monitor elsewhere is never read;
+ * - Prometheus and PrometheusAgent resources are watched in `--prometheus-instance-namespaces`
+ *   (main.go:175), the allow list when unset (config.go:299-301), with the same deny filter
+ *   (server/operator.go:249-252, agent/operator.go:202-205): one elsewhere is never reconciled.
+ * kube-prometheus-stack 88.0.0 writes `--deny-namespaces` from `prometheusOperator.denyNamespaces`
+ * and `--namespaces` from `prometheusOperator.namespaces` (templates/prometheus-operator/
+ * deployment.yaml:74-87).
+ */
+
+/** A Deployment as much as this reads of it. */
+interface DeploymentLike {
+  kind?: string;
+  spec?: any;
+}
+
+/** What one operator reads: the allow list (undefined: every namespace), the deny list, the instances' list. */
+interface Scope {
+  allow?: Set<string>;
+  deny: Set<string>;
+  instances?: Set<string>;
+}
+
+const IMAGE = /(^|\/)prometheus-operator\/prometheus-operator(:|@|$)/;
+
+/** The values given to Go flag `name` in `args` (`--name=v`, `-name=v`, `--name v`), each split at commas. */
+function flagValues(args: string[], name: string): string[] | undefined {
+  let out: string[] | undefined;
+  args.forEach((a, i) => {
+    const m = /^--?([^=]+)(?:=(.*))?$/.exec(a);
+    if (!m || m[1] !== name) return;
+    const value = m[2] ?? args[i + 1] ?? "";
+    out = [...(out ?? []), ...value.split(",")];
+  });
+  return out;
+}
+
+/** The scope of each prometheus-operator Deployment of `objects`; null for one the operator refuses to start with. */
+function scopes(objects: DeploymentLike[]): (Scope | null)[] {
+  return objects
+    .filter((o) => o.kind === "Deployment")
+    .flatMap((o) =>
+      (o.spec?.template?.spec?.containers ?? []).filter((c: any) => IMAGE.test(String(c.image ?? ""))),
+    )
+    .map((c: any): Scope | null => {
+      const args = [...(c.command ?? []), ...(c.args ?? [])].map(String);
+      // The empty name is corev1.NamespaceAll: a list holding it is every namespace.
+      const set = (name: string) => {
+        const v = flagValues(args, name);
+        return v === undefined || v.includes("") ? undefined : new Set(v);
+      };
+      const allow = set("namespaces");
+      const deny = set("deny-namespaces") ?? new Set<string>();
+      if (allow && deny.size > 0) return null;
+      return { allow, deny, instances: set("prometheus-instance-namespaces") ?? allow };
+    });
+}
+
+const inScope = (list: Set<string> | undefined, deny: Set<string>, ns: string) =>
+  list ? list.has(ns) : !deny.has(ns);
+
+/**
+ * Whether the rendered prometheus-operators certainly read monitors in namespace `ns` and
+ * reconcile servers in `serverNs`: every one of them does (which of several reconciles a server is
+ * not modelled), none rendered is taken as watching every namespace, and one refusing its flags
+ * (an allow and a deny list) as doing neither.
+ */
+export function operatorReads(objects: DeploymentLike[]): {
+  monitors: (ns: string) => boolean;
+  servers: (ns: string) => boolean;
+} {
+  const all = scopes(objects);
+  return {
+    monitors: (ns) => all.every((s) => s !== null && inScope(s.allow, s.deny, ns)),
+    servers: (ns) => all.every((s) => s !== null && inScope(s.instances, s.deny, ns)),
+  };
+}
