@@ -38,6 +38,7 @@ import { pathSegments, providerDiff, withIgnoredChanges } from "./providerDiff";
 import { RELEASE_TYPE } from "../model/names";
 import { NotRenderedError, stateOf } from "./against";
 import { ruleEvaluatorChange, type RuleEvaluatorChange } from "./ruleEvaluators";
+import { runningMonitorWarnings } from "./runningMonitors";
 import { grafanaDataVerdicts } from "./grafanaData";
 import { lokiStoreRefusals } from "./lokiStore";
 import { runningIngesterRefusals } from "./mimirIngesters";
@@ -863,7 +864,11 @@ export async function updateChange(
     refused: report.entries.filter((e) => e.refused.length > 0),
     rules: ruleEvaluatorChange(before.objects, after.objects, running),
     notes,
-    // Rule groups a running Loki's ruler keeps in its bucket, which the update's ruler no longer reads.
-    warnings: lokiRulerWarnings(before.objects, after.objects),
+    // Rule groups a running Loki's ruler keeps in its bucket, which the update's ruler no longer reads;
+    // running monitors the update's Prometheus servers reject (runningMonitors.ts).
+    warnings: [
+      ...lokiRulerWarnings(before.objects, after.objects),
+      ...runningMonitorWarnings(before.objects, after.objects, running),
+    ],
   };
 }

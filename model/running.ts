@@ -17,7 +17,9 @@ import { notYamlMessage } from "./yamlText";
  * - `pvcs.yaml`: `kubectl get pvc -n <ns> -o yaml`;
  * - optional, for the rule evaluators' change: `prometheusrules.yaml`
  *   (`kubectl get prometheusrules -A -o yaml`, every namespace) and `namespaces.yaml`
- *   (`kubectl get namespaces -o yaml`, their labels for namespace selectors).
+ *   (`kubectl get namespaces -o yaml`, their labels for namespace selectors);
+ * - optional, for the monitors the update's Prometheus servers reject: `servicemonitors.yaml` and
+ *   `podmonitors.yaml` (`kubectl get servicemonitors -A -o yaml`, every namespace; likewise).
  * The program reads it (takeover.running) to keep what cannot change in place; the change check
  * (`npm run synth -- --running <dir>`) renders the running releases from it.
  */
@@ -56,6 +58,8 @@ export interface RunningState {
   pvcs: Record<string, any>[];
   /** Live PrometheusRules of every namespace (kubectl's objects); absent when not collected. */
   prometheusRules?: Record<string, any>[];
+  /** Live ServiceMonitors and PodMonitors of every namespace (kubectl's objects); absent when neither was collected. */
+  monitors?: Record<string, any>[];
   /** Live Namespaces (kubectl's objects); absent when not collected. */
   namespaces?: Record<string, any>[];
   /** What was passed over and why (a values file of no listed release); absent when nothing was. */
@@ -83,6 +87,8 @@ const COMMANDS: Record<string, string> = {
   "pvcs.yaml": "kubectl get pvc -n NAMESPACE -o yaml > DIR/pvcs.yaml",
   "prometheusrules.yaml": "kubectl get prometheusrules -A -o yaml > DIR/prometheusrules.yaml",
   "namespaces.yaml": "kubectl get namespaces -o yaml > DIR/namespaces.yaml",
+  "servicemonitors.yaml": "kubectl get servicemonitors -A -o yaml > DIR/servicemonitors.yaml",
+  "podmonitors.yaml": "kubectl get podmonitors -A -o yaml > DIR/podmonitors.yaml",
 };
 
 /**
@@ -95,6 +101,8 @@ const ITEM_KIND: Record<string, string> = {
   "pvcs.yaml": "PersistentVolumeClaim",
   "prometheusrules.yaml": "PrometheusRule",
   "namespaces.yaml": "Namespace",
+  "servicemonitors.yaml": "ServiceMonitor",
+  "podmonitors.yaml": "PodMonitor",
 };
 
 /**
@@ -192,8 +200,13 @@ function anotherChartsValues(
   )} (top-level ${many ? "keys" : "key"} ${firstFive(shown)}: ${many ? "keys" : "a key"} of ${first} values${others.map((o) => ` and of ${o}`).join("")}, ${many ? "none of them a key" : "not a key"} of chart ${release.chart} ${release.version}'s), as when another release's \`helm get values\` is saved under this name`;
 }
 
-/** The optional reports: the change check lists the rule evaluators' change only with them. */
-export const OPTIONAL_RUNNING_FILES = ["prometheusrules.yaml", "namespaces.yaml"] as const;
+/** The optional reports: the change check lists the rule evaluators' change, and judges the running monitors, only with them. */
+export const OPTIONAL_RUNNING_FILES = [
+  "prometheusrules.yaml",
+  "namespaces.yaml",
+  "servicemonitors.yaml",
+  "podmonitors.yaml",
+] as const;
 
 /**
  * A word as one POSIX shell word, the one quoting every command a hint prints goes through: as it is
@@ -456,6 +469,9 @@ export function parseRunning(
     pvcs,
     ...(extra["prometheusrules.yaml"] ? { prometheusRules: extra["prometheusrules.yaml"] } : {}),
     ...(extra["namespaces.yaml"] ? { namespaces: extra["namespaces.yaml"] } : {}),
+    ...(extra["servicemonitors.yaml"] || extra["podmonitors.yaml"]
+      ? { monitors: [...(extra["servicemonitors.yaml"] ?? []), ...(extra["podmonitors.yaml"] ?? [])] }
+      : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

@@ -1,0 +1,56 @@
+/**
+ * The running ServiceMonitors and PodMonitors (`--running` with `servicemonitors.yaml`,
+ * `podmonitors.yaml`) that the update's Prometheus and PrometheusAgent servers reject and the
+ * running ones do not: a `scrapeTimeout` over the interval it is scraped at, which prometheus-operator
+ * v0.93.0 answers by leaving the whole monitor out of each selecting server's config
+ * (checks/monitorDurations.ts, the rule synth judges the rendered monitors by). A monitor an app
+ * brings is not the stack's: synth never sees it, and an update that lowers a server's
+ * `scrapeInterval`, or adds a server that selects it, stops its targets' scrapes without a word.
+ * A monitor the update renders is left to synth's own check. Warned, not refused: the report is
+ * what ran when it was collected, and the monitor is not the stack file's to mend.
+ */
+import type { StackObject } from "../synth/render/types";
+import { describe, type K8sObject, type Placed } from "../checks/objects";
+import { checkMonitorDurations } from "../checks/monitorDurations";
+import type { RunningState } from "../model/running";
+import { ownerOf } from "./change";
+
+const FILE: Record<string, string> = {
+  ServiceMonitor: "servicemonitors.yaml",
+  PodMonitor: "podmonitors.yaml",
+};
+
+const key = (o: { kind?: string; metadata?: { name?: string; namespace?: string } }) =>
+  `${o.kind} ${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
+
+/** The warning of each running monitor the update's servers reject and the running servers do not. */
+export function runningMonitorWarnings(
+  before: StackObject[],
+  after: StackObject[],
+  running: RunningState,
+): string[] {
+  if (!running.monitors) return [];
+  const rendered = new Set(after.map((o) => key(o.object)));
+  const live: Placed[] = running.monitors
+    .filter((m) => FILE[m.kind] && !rendered.has(key(m)))
+    .map((m) => ({ obj: m as K8sObject, urn: "running", source: `running, ${running.dir}/${FILE[m.kind]}` }));
+  // The namespaces' labels, for the servers' namespace selectors.
+  const namespaces: Placed[] = (running.namespaces ?? []).map((n) => ({
+    obj: n as K8sObject,
+    urn: "running",
+    source: "running",
+  }));
+  const places = new Set(live.map(describe));
+  const judged = (side: StackObject[]) =>
+    checkMonitorDurations([
+      ...side.map((o): Placed => ({ obj: o.object, urn: o.resourceUrn, source: ownerOf(o) })),
+      ...namespaces,
+      ...live,
+    ]).findings.filter((f) => places.has(f.where));
+  const today = new Set(judged(before).map((f) => f.where));
+  return judged(after)
+    .filter((f) => !today.has(f.where))
+    .map(
+      (f) => `${f.where}, which the update does not render: ${f.message} (the running servers take it today)`,
+    );
+}

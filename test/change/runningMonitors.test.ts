@@ -1,0 +1,91 @@
+/**
+ * The change check's running monitors (`--running` with servicemonitors.yaml, podmonitors.yaml):
+ * one an app brings that the update's Prometheus rejects (prometheus-operator v0.93.0 drops a
+ * monitor whose scrapeTimeout is over the interval it is scraped at, checks/monitorDurations.ts)
+ * was never judged: synth sees only the monitors the stack renders, so an update lowering the
+ * server's scrapeInterval stopped its targets' scrapes without a word.
+ */
+import { strict as assert } from "assert";
+import { parseRunning, type RunningState } from "../../model/running";
+import { runningMonitorWarnings } from "../../change/runningMonitors";
+import type { StackObject } from "../../synth/render/types";
+
+const prometheus = (scrapeInterval: string): StackObject => ({
+  object: {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "Prometheus",
+    metadata: { name: "kps-prometheus", namespace: "monitoring" },
+    spec: { scrapeInterval, serviceMonitorSelector: {}, serviceMonitorNamespaceSelector: {} },
+  },
+  resourceUrn: "urn:pulumi:s::p::kubernetes:helm.sh/v3:Release::kps",
+  release: {
+    name: "kps",
+    namespace: "monitoring",
+    chart: "kube-prometheus-stack",
+    version: "88.0.0",
+    source: "",
+  },
+});
+
+const serviceMonitor = (scrapeTimeout: string, namespace = "team-a") => ({
+  apiVersion: "monitoring.coreos.com/v1",
+  kind: "ServiceMonitor",
+  metadata: { name: "app", namespace },
+  spec: { endpoints: [{ port: "http", scrapeTimeout }] },
+});
+
+const running = (monitors?: Record<string, any>[]): RunningState => ({
+  dir: "/r",
+  releases: [],
+  statefulSets: [],
+  pvcs: [],
+  ...(monitors ? { monitors } : {}),
+});
+
+describe("change check: running monitors the update's Prometheus rejects", () => {
+  it("warns of a running ServiceMonitor the update's server interval rejects and today's does not, naming it, the server and what to set", () => {
+    const [w, ...more] = runningMonitorWarnings(
+      [prometheus("30s")],
+      [prometheus("15s")],
+      running([serviceMonitor("20s")]),
+    );
+    assert.equal(more.length, 0);
+    assert.equal(
+      w,
+      `ServiceMonitor team-a/app (running, /r/servicemonitors.yaml), which the update does not render: endpoints[0].scrapeTimeout: expected at most the interval it is scraped at, Prometheus monitoring/kps-prometheus's spec.scrapeInterval "15s" (endpoints[0].interval is unset), got "20s" ("scrapeTimeout \\"20s\\" greater than scrapeInterval \\"15s\\""): prometheus-operator rejects the whole ServiceMonitor and writes Prometheus monitoring/kps-prometheus's config without it, so Prometheus monitoring/kps-prometheus scrapes none of its targets; set endpoints[0].interval to at least "20s", endpoints[0].scrapeTimeout to at most "15s", or Prometheus monitoring/kps-prometheus's spec.scrapeInterval to at least "20s" (the running servers take it today)`,
+    );
+  });
+
+  it("says nothing of one rejected today too, one the update renders, one within the interval, or without the report", () => {
+    const sm = serviceMonitor("20s");
+    assert.deepEqual(runningMonitorWarnings([prometheus("15s")], [prometheus("15s")], running([sm])), []);
+    assert.deepEqual(runningMonitorWarnings([prometheus("30s")], [prometheus("20s")], running([sm])), []);
+    assert.deepEqual(
+      runningMonitorWarnings(
+        [prometheus("30s")],
+        [prometheus("15s"), { object: sm, resourceUrn: "urn:app" }],
+        running([sm]),
+      ),
+      [],
+    );
+    assert.deepEqual(runningMonitorWarnings([prometheus("30s")], [prometheus("15s")], running()), []);
+  });
+
+  it("reads servicemonitors.yaml and podmonitors.yaml as optional reports of their kind", () => {
+    const base = { "helm-list.yaml": "[]", "statefulsets.yaml": "items: []\n", "pvcs.yaml": "items: []\n" };
+    assert.equal(parseRunning("/r", (f) => (base as Record<string, string>)[f]).monitors, undefined);
+    const files: Record<string, string> = {
+      ...base,
+      "servicemonitors.yaml": "kind: List\nitems:\n- kind: ServiceMonitor\n  metadata: {name: a}\n",
+      "podmonitors.yaml": "kind: List\nitems:\n- kind: PodMonitor\n  metadata: {name: b}\n",
+    };
+    assert.deepEqual(
+      parseRunning("/r", (f) => files[f]).monitors?.map((m) => m.metadata.name),
+      ["a", "b"],
+    );
+    assert.throws(
+      () => parseRunning("/r", (f) => ({ ...files, "podmonitors.yaml": "items:\n- kind: Secret\n" })[f]),
+      /\/r\/podmonitors\.yaml: expected every item of kind PodMonitor \(from: kubectl get podmonitors -A -o yaml > \/r\/podmonitors\.yaml\), found item 0: kind Secret/,
+    );
+  });
+});
