@@ -1,13 +1,15 @@
 /**
  * A command line as alecthomas/kingpin v2.4.0 parses it (parser.go:159-231 `Next`, :296-396 `parse`,
  * flags.go:73-143 `flagGroup.parse`, app.go:490-525 `setValues`), for the programs built on it that
- * the checks read: prometheus-config-reloader v0.93.0 (its go.mod pins kingpin v2.4.0). Unlike Go's
- * flag package, kingpin takes `--flag=value` and `--flag value`, `--flag` and `--no-flag` for a
- * boolean (which takes no `=value`), and refuses a single-dash long flag (`-config-file` is the
- * unknown short flag `-c`), an unknown flag, a repeated flag that does not accumulate, and any
- * argument left over (the programs here declare none). Each form was run against kingpin v2.4.0
- * with the reloader's flags as main.go declares them (go1.26; test/upstream/kingpin.test.ts lists
- * the answers). A value's own validity (a duration, a URL) is not modelled.
+ * the checks read: prometheus-config-reloader v0.93.0 and Alertmanager v0.28.1 (each go.mod pins
+ * kingpin v2.4.0). Unlike Go's flag package, kingpin takes `--flag=value` and `--flag value`,
+ * `--flag` and `--no-flag` for a boolean (which takes no `=value`), and refuses a single-dash long
+ * flag (`-config-file` is the unknown short flag `-c`), an unknown flag, a repeated flag that does
+ * not accumulate, and any argument left over (the programs here declare none). Each form was run
+ * against kingpin v2.4.0 with each program's flags as its main.go declares them (go1.26;
+ * test/upstream/kingpin.test.ts lists the reloader's answers, test/upstream/flagParsers.test.ts
+ * reads Alertmanager's from test/upstream/data/flagParsers.jsonl). A value's own validity (a
+ * duration, a URL) is not modelled.
  */
 
 /** How a kingpin flag takes its value: a boolean none, a value one, a cumulative one (`Strings()`) any number. */
@@ -63,19 +65,95 @@ export const CONFIG_RELOADER_FLAGS: Readonly<Record<string, KingpinFlag>> = {
   "short-version": "bool",
 };
 
+/**
+ * Alertmanager v0.28.1's flags (the image the stack pins: cmd/alertmanager/main.go:146-179;
+ * `--cluster.peer` is `Strings()`, :166; `--cluster.allow-insecure-public-advertise-address-discovery`
+ * a `Bool()`, :177), with what it adds from prometheus/exporter-toolkit v0.13.2
+ * web/kingpinflag/flag.go:31-50 (`--web.systemd-socket` on Linux, `--web.listen-address` a
+ * `Strings()`, `--web.config.file`), prometheus/common v0.61.0 promslog/flag/flag.go:44-55
+ * (`--log.level`, `--log.format`), `kingpin.Version` (`--version`, main.go:185) beside kingpin's own.
+ * main.go:186 gives `--help` the short flag `-h`: {@link ALERTMANAGER_SHORTS}.
+ */
+export const ALERTMANAGER_FLAGS: Readonly<Record<string, KingpinFlag>> = {
+  ...KINGPIN_FLAGS,
+  "config.file": "value",
+  "storage.path": "value",
+  "data.retention": "value",
+  "data.maintenance-interval": "value",
+  "silences.max-silences": "value",
+  "silences.max-silence-size-bytes": "value",
+  "alerts.gc-interval": "value",
+  "web.systemd-socket": "bool",
+  "web.listen-address": "cumulative",
+  "web.config.file": "value",
+  "web.external-url": "value",
+  "web.route-prefix": "value",
+  "web.get-concurrency": "value",
+  "web.timeout": "value",
+  "auto-gomemlimit.ratio": "value",
+  "cluster.listen-address": "value",
+  "cluster.advertise-address": "value",
+  "cluster.peer": "cumulative",
+  "cluster.peer-timeout": "value",
+  "cluster.gossip-interval": "value",
+  "cluster.pushpull-interval": "value",
+  "cluster.tcp-timeout": "value",
+  "cluster.probe-timeout": "value",
+  "cluster.probe-interval": "value",
+  "cluster.settle-timeout": "value",
+  "cluster.reconnect-interval": "value",
+  "cluster.reconnect-timeout": "value",
+  "cluster.tls-config": "value",
+  "cluster.allow-insecure-public-advertise-address-discovery": "bool",
+  "cluster.label": "value",
+  "enable-feature": "value",
+  "log.level": "value",
+  "log.format": "value",
+  version: "bool",
+};
+
+/** Alertmanager's one short flag: `-h` for `--help` (cmd/alertmanager/main.go:186). */
+export const ALERTMANAGER_SHORTS: Readonly<Record<string, string>> = { h: "help" };
+
+/**
+ * The flag among `flags` that makes a kingpin application print and exit 0 instead of running:
+ * `--help` (app.go:252-259 maybeHelp), `--help-long`, `--help-man`, the completion scripts
+ * (:74-108), `--completion-bash` (:213-215), `--version` (:263-270). Seen with the Debian
+ * prometheus-alertmanager 0.25.0 binary: `-h` and `--completion-bash` exit 0 before it starts.
+ */
+export function kingpinExit(flags: Map<string, string[]>): string | undefined {
+  const exits = [
+    "help",
+    "help-long",
+    "help-man",
+    "completion-bash",
+    "completion-script-bash",
+    "completion-script-zsh",
+    "version",
+  ];
+  return exits.find((f) => flags.get(f)?.includes("true"));
+}
+
 type Token = { type: "long" | "short" | "arg" | "file"; value: string } | { type: "end" };
 
-/** Kingpin's tokenizer (parser.go:159-231) over `args`, with its one-token look-ahead. */
-function tokens(args: readonly string[]) {
-  let i = 0;
+/**
+ * Kingpin's tokenizer (parser.go:159-231) over `args`, with its one-token look-ahead. `shortBools`:
+ * the application's boolean short flags; `-xyz` with `x` among them is `-x`, then `-yz` read as the
+ * next argument (parser.go:203-215). A value-taking short flag is not modelled (none is declared here).
+ */
+function tokens(args: readonly string[], shortBools: ReadonlySet<string>) {
+  const queue = [...args];
+  // kingpin's argi: the count of arguments taken, an expanded `-yz` counted again (parser.go:115-118 next).
+  let argi = 0;
   let argsOnly = false;
   const pushed: Token[] = [];
   const next = (): Token => {
     if (pushed.length > 0) return pushed.pop()!;
-    if (i >= args.length) return { type: "end" };
+    if (queue.length === 0) return { type: "end" };
     // After a `--`, every argument is a positional one.
-    if (i > 0 && args[i - 1] === "--") argsOnly = true;
-    const arg = args[i++];
+    if (argi > 0 && argi <= args.length && args[argi - 1] === "--") argsOnly = true;
+    const arg = queue.shift()!;
+    argi++;
     if (argsOnly) return { type: "arg", value: arg };
     if (arg === "--") return next();
     if (arg.startsWith("--")) {
@@ -85,8 +163,13 @@ function tokens(args: readonly string[]) {
       return { type: "long", value: arg.slice(2, eq) };
     }
     // A lone `-` is an empty argument; `-x…` a short flag named by its first character.
-    if (arg.startsWith("-"))
-      return arg.length === 1 ? { type: "arg", value: "" } : { type: "short", value: [...arg.slice(1)][0] };
+    if (arg.startsWith("-")) {
+      if (arg.length === 1) return { type: "arg", value: "" };
+      const short = [...arg.slice(1)][0];
+      const after = arg.slice(1 + short.length);
+      if (shortBools.has(short) && after !== "") queue.unshift(`-${after}`);
+      return { type: "short", value: short };
+    }
     if (arg.startsWith("@")) return { type: "file", value: arg };
     return { type: "arg", value: arg };
   };
@@ -97,12 +180,16 @@ function tokens(args: readonly string[]) {
   return { next, peek };
 }
 
-/** What kingpin v2.4.0 makes of `args` for an application of `known` flags, no short flag, no positional argument. */
+/**
+ * What kingpin v2.4.0 makes of `args` for an application of `known` flags, no positional argument,
+ * and the boolean short flags `shorts` (short letter to flag name; the reloader has none).
+ */
 export function kingpinArgs(
   args: readonly string[],
   known: Readonly<Record<string, KingpinFlag>>,
+  shorts: Readonly<Record<string, string>> = {},
 ): KingpinArgs {
-  const { next, peek } = tokens(args);
+  const { next, peek } = tokens(args, new Set(Object.keys(shorts)));
   const given: [string, string][] = [];
   const kind = (name: string) =>
     Object.prototype.hasOwnProperty.call(known, name) ? known[name] : undefined;
@@ -110,7 +197,12 @@ export function kingpinArgs(
     if (t.type === "file") return { unknown: t.value };
     if (t.type === "arg") return { refused: `unexpected ${t.value}` };
     next();
-    if (t.type === "short") return { refused: `unknown short flag '-${t.value}'` };
+    if (t.type === "short") {
+      const long = Object.prototype.hasOwnProperty.call(shorts, t.value) ? shorts[t.value] : undefined;
+      if (long === undefined) return { refused: `unknown short flag '-${t.value}'` };
+      given.push([long, "true"]);
+      continue;
+    }
     // `--no-<name>` sets boolean <name> false; any other flag so named is unknown.
     const inverted = kind(t.value) === undefined && t.value.startsWith("no-");
     const name = inverted ? t.value.slice(3) : t.value;

@@ -1,0 +1,106 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ALERTMANAGER_FLAGS, ALERTMANAGER_SHORTS, kingpinArgs, kingpinExit } from "../../upstream/kingpin";
+import { ALLOY_RUN, cobraArgs } from "../../upstream/pflag";
+
+/**
+ * Alertmanager reads its flags with kingpin v2.4.0 and `alloy run` with cobra v1.10.1 / pflag
+ * v1.0.10, not Go's flag package: each was read as `-flag=value` pairs, so `--storage.path value`
+ * left Alloy's storage path at the chart's earlier `--storage.path=`, and a repeated
+ * `--storage.path=`, which Alertmanager refuses, was read as given. data/flagParsers.jsonl holds the
+ * answers of a scratch Go program (not kept) built against those libraries at those versions, with
+ * each program's flags declared as its source declares them (Alertmanager v0.28.1
+ * cmd/alertmanager/main.go:146-187 with exporter-toolkit v0.13.2 and prometheus/common v0.61.0's
+ * own; Alloy v1.12.0 internal/alloycli/cmd_run.go:113-173, 578-590): one JSON line per command
+ * line, `{tool, args, answer}`. The models must answer each the same.
+ */
+type Answer = { flags: Record<string, string[]>; path?: string } | { refused: string } | { exited: true };
+const cases: { tool: "alertmanager" | "alloy"; args: string[]; answer: Answer }[] = fs
+  .readFileSync(path.join(__dirname, "data", "flagParsers.jsonl"), "utf8")
+  .split("\n")
+  .filter((l) => l.trim() !== "")
+  .map((l) => JSON.parse(l));
+
+describe("each program's flags read by its own parser (upstream/kingpin.ts, upstream/pflag.ts)", () => {
+  it("reads Alertmanager's command lines as kingpin v2.4.0 did, refusals word for word", () => {
+    const am = cases.filter((c) => c.tool === "alertmanager");
+    assert.ok(am.length >= 20, `${am.length} Alertmanager cases`);
+    for (const c of am) {
+      const read = kingpinArgs(c.args, ALERTMANAGER_FLAGS, ALERTMANAGER_SHORTS);
+      const got = "flags" in read ? { flags: Object.fromEntries(read.flags) } : read;
+      assert.deepEqual(got, c.answer, JSON.stringify(c.args));
+    }
+  });
+
+  it("reads `alloy run` command lines as cobra v1.10.1 and pflag v1.0.10 did: the last value of a flag, refusals word for word", () => {
+    const alloy = cases.filter((c) => c.tool === "alloy");
+    assert.ok(alloy.length >= 30, `${alloy.length} Alloy cases`);
+    for (const c of alloy) {
+      const read = cobraArgs(c.args, ALLOY_RUN);
+      const got =
+        "flags" in read
+          ? {
+              flags: Object.fromEntries([...read.flags.keys()].map((k) => [k, [read.flags.get(k)!.at(-1)]])),
+              path: read.positional[0],
+            }
+          : "exits" in read
+            ? { exited: true }
+            : read;
+      assert.deepEqual(got, c.answer, JSON.stringify(c.args));
+    }
+  });
+
+  it("holds the forms that tell the parsers apart from Go's flag package", () => {
+    const answer = (tool: string, ...args: string[]) =>
+      cases.find((c) => c.tool === tool && JSON.stringify(c.args) === JSON.stringify(args))?.answer;
+    // kingpin refuses a single-dash long flag and a repeated scalar flag; pflag takes the next argument as the value.
+    assert.deepEqual(answer("alertmanager", "-config.file=/etc/am/a.yml"), {
+      refused: "unknown short flag '-c'",
+    });
+    assert.deepEqual(
+      answer("alertmanager", "--storage.path=/alertmanager", "--storage.path=/alertmanager/data"),
+      {
+        refused: "flag 'storage.path' cannot be repeated",
+      },
+    );
+    assert.deepEqual(
+      answer(
+        "alloy",
+        "run",
+        "/etc/alloy/config.alloy",
+        "--storage.path=/var/lib/alloy/data",
+        "--storage.path",
+        "/tmp/alloy",
+      ),
+      { flags: { "storage.path": ["/tmp/alloy"] }, path: "/etc/alloy/config.alloy" },
+    );
+    assert.deepEqual(answer("alloy", "run", "/etc/alloy/config.alloy", "-storage.path=/tmp/alloy"), {
+      refused: "unknown shorthand flag: 's' in -storage.path=/tmp/alloy",
+    });
+  });
+
+  /**
+   * The Debian prometheus-alertmanager 0.25.0 binary (kingpin v2, run here): `-h` and
+   * `--completion-bash` print and exit 0 before it starts; `--config.file /tmp/none.yml` and
+   * `--no-web.systemd-socket` start it (it then stops on the missing file, exit 1, after its
+   * "Starting Alertmanager" line); `-config.file=`, a repeated `--storage.path=` and
+   * `--web.systemd-socket=false` exit 1 with the words the model gives.
+   */
+  it("says which kingpin flags make Alertmanager print and exit instead of starting", () => {
+    const exit = (...args: string[]) => {
+      const r = kingpinArgs(args, ALERTMANAGER_FLAGS, ALERTMANAGER_SHORTS);
+      assert.ok("flags" in r, JSON.stringify(r));
+      return kingpinExit(r.flags);
+    };
+    assert.equal(exit("-h"), "help");
+    assert.equal(exit("--completion-bash"), "completion-bash");
+    assert.equal(exit("--config.file=/a", "--version"), "version");
+    assert.equal(exit("--config.file", "/tmp/none.yml", "--no-web.systemd-socket"), undefined);
+  });
+
+  it("does not follow a command line that does not start with the subcommand", () => {
+    assert.ok("unknown" in cobraArgs(["--storage.path=/a", "run", "/c"], ALLOY_RUN));
+    assert.ok("unknown" in cobraArgs([], ALLOY_RUN));
+  });
+});
