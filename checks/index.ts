@@ -34,6 +34,7 @@ import { checkNetworkPolicies } from "./networkPolicies";
 import { checkNamedPorts } from "./namedPorts";
 import { checkVector } from "./vector";
 import { checkWrittenPaths } from "./writtenPaths";
+import { checkProcessArgs } from "./processArgs";
 
 export { checkTransitionHostPorts } from "./hostPorts";
 export { checkTransitionDuplicates } from "./duplicates";
@@ -122,6 +123,7 @@ export function checkStack(
     ...alloy.findings,
     ...checkAlloyRbac(objects).findings,
     ...checkWrittenPaths(objects).findings,
+    ...checkProcessArgs(objects).findings,
     ...checkBucketReads(objects, resources).findings,
     ...engines.findings,
     ...vector.findings,

@@ -1,0 +1,114 @@
+/**
+ * Every container of a program whose flag parser is modelled gets a command line that parser takes:
+ * Alertmanager (kingpin v2.4.0, upstream/kingpin.ts) and `alloy run` (cobra v1.10.1 / pflag
+ * v1.0.10, upstream/pflag.ts). A command line the parser refuses stops the program before it does
+ * anything (kingpin prints `<program>: error: <why>, try --help` and exits 1, cobra `Error: <why>`),
+ * as does one with `--help` or `--version` (it prints and exits 0): the pod restarts it for ever.
+ * Go's flag package, which Loki, Mimir and VictoriaMetrics use, takes `-flag=value` and `--flag`
+ * alike; these two do not, and a chart's `extraArgs` written for one reads wrong for the other
+ * (kingpin refuses `-config.file=` and a repeated `--storage.path=`, pflag `-storage.path=`).
+ * Each program is known by its image, run as its image runs it (no `command`) or by a `command`
+ * that runs a binary of its name; any other command line (a shell's) is not read.
+ */
+import * as path from "path";
+import { describe, podTemplates, type Finding, type Placed } from "./objects";
+import { versions } from "../model/versions";
+import { imageMatches } from "@homelab-observability/contract";
+import { ALERTMANAGER_FLAGS, ALERTMANAGER_SHORTS, kingpinArgs, kingpinExit } from "../upstream/kingpin";
+import { ALLOY_RUN, cobraArgs } from "../upstream/pflag";
+
+/** What a program does with its command line: starts with these flags, or stops at start (and why), or unknown. */
+export type ProcessArgs = { flags: Map<string, string[]> } | { stops: string } | { unknown: string };
+
+/** A program whose flag parser is modelled: its binary's name, image, and reading of its arguments. */
+export interface Program {
+  name: string;
+  binary: string;
+  repository: string;
+  read: (args: string[]) => ProcessArgs;
+  /** The chart value that adds arguments, the usual way a stack's override reaches them. */
+  values: string;
+  /** How the parser takes flags, said in a message. */
+  forms: string;
+}
+
+const PROGRAMS: readonly Program[] = [
+  {
+    name: "Alertmanager",
+    binary: "alertmanager",
+    repository: versions.images.alertmanager.repository,
+    read: (args) => {
+      const r = kingpinArgs(args, ALERTMANAGER_FLAGS, ALERTMANAGER_SHORTS);
+      if ("unknown" in r) return { unknown: `kingpin reads more arguments from the file ${r.unknown}` };
+      if ("refused" in r)
+        return { stops: `refuses it ("alertmanager: error: ${r.refused}, try --help") and exits 1` };
+      const exit = kingpinExit(r.flags);
+      return exit ? { stops: `answers --${exit} and exits 0` } : r;
+    },
+    values:
+      "in the alertmanager chart: values.extraArgs, a map the chart writes as --<key>=<value> after its own --storage.path and --config.file (templates/statefulset.yaml:164-186), so a key of either repeats it",
+    forms:
+      "Alertmanager takes --flag=value or --flag value, a boolean as --flag or --no-flag (no =value), each flag once unless it is a list (--cluster.peer, --web.listen-address), and no single-dash long flag (upstream/kingpin.ts)",
+  },
+  {
+    name: "Alloy",
+    binary: "alloy",
+    repository: versions.images.alloy.repository,
+    read: (args) => {
+      const r = cobraArgs(args, ALLOY_RUN);
+      if ("unknown" in r) return r;
+      if ("refused" in r) return { stops: `refuses it ("Error: ${r.refused}") and exits 1` };
+      if ("exits" in r) return { stops: `answers --${r.exits} and exits 0` };
+      return { flags: r.flags };
+    },
+    values: "in the alloy chart: values.alloy.extraArgs, a list of whole arguments after the chart's own",
+    forms:
+      "`alloy run` takes one config path, and flags as --flag=value or --flag value, a boolean bare or as --flag=false (--flag false leaves false a second path), the last of a repeated flag winning, and no single-dash long flag (upstream/pflag.ts)",
+  },
+];
+
+/** The arguments `program`'s binary gets in container `c`; undefined when that is not known. */
+function argsOf(c: any, program: Program): string[] | undefined {
+  const command: unknown[] | undefined = Array.isArray(c.command) ? c.command : undefined;
+  if (
+    command !== undefined &&
+    !(typeof command[0] === "string" && path.posix.basename(command[0]) === program.binary)
+  )
+    return undefined;
+  const all: unknown[] = [...(command ?? []).slice(1), ...(Array.isArray(c.args) ? c.args : [])];
+  return all.every((a): a is string => typeof a === "string") ? all : undefined;
+}
+
+/**
+ * What the program container `c` runs (known by its image) does with its command line; undefined
+ * for a container of no modelled program or a command line not known.
+ */
+export function processArgs(c: any): { program: Program; args: string[]; read: ProcessArgs } | undefined {
+  const program = PROGRAMS.find((p) => imageMatches(String(c?.image ?? ""), p.repository));
+  const args = program && argsOf(c, program);
+  return program && args ? { program, args, read: program.read(args) } : undefined;
+}
+
+export interface ProcessArgsReport {
+  /** Containers whose command line was read. */
+  judged: number;
+  findings: Finding[];
+}
+
+/** Reports each container whose program stops at start on its command line. */
+export function checkProcessArgs(objects: Placed[]): ProcessArgsReport {
+  const report: ProcessArgsReport = { judged: 0, findings: [] };
+  for (const t of podTemplates(objects))
+    for (const c of [...(t.spec.initContainers ?? []), ...(t.spec.containers ?? [])]) {
+      const p = processArgs(c);
+      if (!p || "unknown" in p.read) continue;
+      report.judged++;
+      if ("stops" in p.read)
+        report.findings.push({
+          check: "process-args",
+          where: `${describe(t.owner)} container ${c.name}`,
+          message: `${p.program.name}, given the command line ${JSON.stringify(p.args)}, ${p.read.stops}: it never starts, and the pod restarts it for ever; ${p.program.forms}; ${p.program.values}`,
+        });
+    }
+  return report;
+}

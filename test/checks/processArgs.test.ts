@@ -1,0 +1,96 @@
+/**
+ * process-args: a container whose program's own flag parser refuses its command line, or answers it
+ * with its help, never starts (checks/processArgs.ts). Staging with
+ * `chartValues.alertmanager.extraArgs: {storage.path: /alertmanager/data}` passed (exit 0), though
+ * the chart writes its own `--storage.path=/alertmanager` first and kingpin refuses the repeat
+ * ("alertmanager: error: flag 'storage.path' cannot be repeated", the Debian 0.25.0 binary exits
+ * 1); `chartValues.alloy.alloy.extraArgs: [-stability.level=experimental]` passed too, which
+ * pflag refuses ("unknown shorthand flag: 's'"). Both are now one message each, naming the override.
+ */
+import { strict as assert } from "assert";
+import { checkProcessArgs, processArgs } from "../../checks/processArgs";
+import type { Placed } from "../../checks/objects";
+
+const AM_CHART = ["--storage.path=/alertmanager", "--config.file=/etc/alertmanager/alertmanager.yml"];
+const ALLOY_CHART = ["run", "/etc/alloy/config.alloy", "--storage.path=/var/lib/alloy/data"];
+
+/** A StatefulSet of one container of `image` with `args` (and `command`, when given). */
+function pod(image: string, args: string[], command?: string[]): Placed {
+  return {
+    obj: {
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: { name: "p", namespace: "monitoring" },
+      spec: {
+        selector: { matchLabels: { app: "p" } },
+        template: {
+          metadata: { labels: { app: "p" } },
+          spec: { containers: [{ name: "c", image, args, ...(command ? { command } : {}) }] },
+        },
+      },
+    },
+    urn: "urn:p",
+    source: "release p",
+  };
+}
+const am = (...args: string[]) => pod("quay.io/prometheus/alertmanager:v0.28.1", [...AM_CHART, ...args]);
+const alloy = (...args: string[]) => pod("docker.io/grafana/alloy:v1.12.0", [...ALLOY_CHART, ...args]);
+const messages = (p: Placed) => checkProcessArgs([p]).findings.map((f) => f.message);
+
+describe("process-args: each program's command line as its own flag parser reads it", () => {
+  it("passes the charts' own command lines and the other forms each parser takes", () => {
+    assert.deepEqual(messages(am()), []);
+    assert.deepEqual(
+      messages(am("--cluster.peer=a:9094", "--cluster.peer", "b:9094", "--no-web.systemd-socket")),
+      [],
+    );
+    assert.deepEqual(messages(alloy()), []);
+    assert.deepEqual(messages(alloy("--storage.path", "/tmp/alloy", "--cluster.enabled=false")), []);
+    assert.equal(checkProcessArgs([am(), alloy()]).judged, 2);
+  });
+
+  it("fails a command line Alertmanager's kingpin refuses, with kingpin's words, the forms it takes and the chart value", () => {
+    const [m, ...rest] = messages(am("--storage.path=/alertmanager/data"));
+    assert.deepEqual(rest, []);
+    assert.match(m, /^Alertmanager, given the command line \["--storage\.path=\/alertmanager",/);
+    assert.match(
+      m,
+      /refuses it \("alertmanager: error: flag 'storage\.path' cannot be repeated, try --help"\) and exits 1: it never starts/,
+    );
+    assert.match(m, /Alertmanager takes --flag=value or --flag value/);
+    assert.match(m, /values\.extraArgs, a map the chart writes as --<key>=<value>/);
+    assert.match(messages(am("-config.file=/x"))[0], /unknown short flag '-c'/);
+    assert.match(messages(am("--web.systemd-socket=false"))[0], /error: unexpected false,/);
+    assert.match(messages(am("-h"))[0], /answers --help and exits 0: it never starts/);
+  });
+
+  it("fails a command line `alloy run` refuses, with cobra's words, the forms it takes and the chart value", () => {
+    const [m, ...rest] = messages(alloy("-stability.level=experimental"));
+    assert.deepEqual(rest, []);
+    assert.match(
+      m,
+      /refuses it \("Error: unknown shorthand flag: 's' in -stability\.level=experimental"\) and exits 1/,
+    );
+    assert.match(m, /`alloy run` takes one config path/);
+    assert.match(m, /values\.alloy\.extraArgs, a list of whole arguments/);
+    assert.match(messages(alloy("--cluster.enabled", "false"))[0], /accepts 1 arg\(s\), received 2/);
+    assert.match(messages(alloy("--help"))[0], /answers --help and exits 0/);
+  });
+
+  it("reads a command that runs the binary by its name, and leaves any other command (a shell) unread", () => {
+    const shell = pod(
+      "quay.io/prometheus/alertmanager:v0.28.1",
+      ["-c", "exec alertmanager -config.file=/x"],
+      ["/bin/sh"],
+    );
+    assert.equal(processArgs(shell.obj.spec.template.spec.containers[0]), undefined);
+    assert.deepEqual(checkProcessArgs([shell]), { judged: 0, findings: [] });
+    const bin = pod("quay.io/prometheus/alertmanager:v0.28.1", ["-config.file=/x"], ["/bin/alertmanager"]);
+    assert.match(messages(bin)[0], /unknown short flag '-c'/);
+    // Alloy without its subcommand first is not followed (cobra's search for it is not modelled).
+    assert.deepEqual(
+      checkProcessArgs([pod("docker.io/grafana/alloy:v1.12.0", ["--storage.path=/a", "run", "/c"])]).judged,
+      0,
+    );
+  });
+});
