@@ -15,8 +15,9 @@ import { imageMatches } from "@homelab-observability/contract";
 import { parseUserYaml } from "../model/yamlText";
 import { versions } from "../model/versions";
 import { sidecarLoads } from "./grafanaSidecar";
-import { flagPairs, flagsOf } from "./writtenPaths";
+import { flagPairs } from "./writtenPaths";
 import { CONFIG_RELOADER_FLAGS, kingpinArgs } from "../upstream/kingpin";
+import { processArgs } from "./processArgs";
 import { isAlertmanagerConfig, takenBy } from "./alertmanagerConfigs";
 import { globMatches } from "./scrapeAuthz";
 import {
@@ -327,7 +328,11 @@ function chartPodDials(t: PodTemplate, obj: K8sObject, key: string, objects: Pla
       continue;
     }
     if (!ALERTMANAGER_IMAGE.test(String(c.image ?? ""))) return true;
-    const file = flagsOf([...(c.command ?? []), ...(c.args ?? [])]).get("config.file");
+    // Its flags as kingpin reads them (checks/processArgs.ts: `--config.file value` too); a command
+    // line it refuses, or answers with its help, stops it before it reads anything (process-args).
+    const read = processArgs(c)?.read;
+    if (read && "stops" in read) continue;
+    const file = read && "flags" in read ? read.flags.get("config.file")?.[0] : undefined;
     const am = file === undefined ? undefined : templatesOf(mountedText(t, c, file, objects, ns), file);
     if (!paths.every((p) => isTemplate(am, p))) return true;
   }

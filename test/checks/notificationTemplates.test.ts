@@ -17,7 +17,11 @@ import { ADDRESS, NS, cr, holding, podRefusals } from "../support/operatorReader
 const LINK = `{{ define "link" }}http://${ADDRESS}/explore{{ end }}`;
 
 /** The alertmanager chart's pod: its ConfigMap `alertmanager` mounted at /etc/alertmanager (`volume` changes the volume). */
-function alertmanager(volume: Record<string, unknown> = {}, mount: Record<string, unknown> = {}): K8sObject {
+function alertmanager(
+  volume: Record<string, unknown> = {},
+  mount: Record<string, unknown> = {},
+  args = ["--storage.path=/alertmanager", "--config.file=/etc/alertmanager/alertmanager.yml"],
+): K8sObject {
   return {
     apiVersion: "apps/v1",
     kind: "StatefulSet",
@@ -31,7 +35,7 @@ function alertmanager(volume: Record<string, unknown> = {}, mount: Record<string
             {
               name: "alertmanager",
               image: "quay.io/prometheus/alertmanager:v0.28.1",
-              args: ["--storage.path=/alertmanager", "--config.file=/etc/alertmanager/alertmanager.yml"],
+              args,
               volumeMounts: [{ name: "config", mountPath: "/etc/alertmanager", ...mount }],
             },
           ],
@@ -59,6 +63,33 @@ describe("network policies: an Alertmanager's notification templates are not its
     assert.equal(chartRefusals({ "alertmanager.yml": config(webhook) }), 1);
     const named = `- name: hook\n  webhook_configs:\n  - url_file: /etc/alertmanager/url.tmpl\n`;
     assert.equal(chartRefusals({ "alertmanager.yml": config(named), "url.tmpl": `http://${ADDRESS}` }), 1);
+  });
+
+  /**
+   * Alertmanager reads its flags with kingpin v2.4.0 (checks/processArgs.ts): `--config.file value`
+   * names its configuration as `--config.file=value` does, where the Go-flag reading (`=` pairs
+   * only) found none and held every file dialled; a command line kingpin refuses stops it at start
+   * (process-args), and it dials nothing.
+   */
+  it("its configuration is found by its flags as kingpin reads them; a refused command line dials nothing", () => {
+    const files = { "alertmanager.yml": config(), "links.tmpl": LINK };
+    const pod = (...args: string[]) => alertmanager({}, {}, ["--storage.path=/alertmanager", ...args]);
+    assert.equal(chartRefusals(files, pod("--config.file", "/etc/alertmanager/alertmanager.yml")), 0);
+    assert.equal(
+      chartRefusals(
+        files,
+        pod("--config.file=/etc/alertmanager/alertmanager.yml", "--no-web.systemd-socket"),
+      ),
+      0,
+    );
+    assert.equal(
+      chartRefusals(files, pod("--storage.path=/data", "--config.file=/etc/alertmanager/alertmanager.yml")),
+      0,
+    );
+    // `-config.file=` is kingpin's unknown short flag `-c`: Alertmanager does not start.
+    assert.equal(chartRefusals(files, pod("-config.file=/etc/alertmanager/alertmanager.yml")), 0);
+    // No configuration named (kingpin's default, alertmanager.yml in the working folder, is not mounted): every file counts.
+    assert.equal(chartRefusals(files, pod()), 1);
   });
 
   it("a template is dialled where SNS's api_url is one, and a file no glob matches counts", () => {
