@@ -24,7 +24,7 @@ import {
   type StabilityLevel,
 } from "../upstream/alloy/components";
 import { parseAlloy } from "../upstream/alloy/syntax";
-import { GO_BOOL } from "../upstream/goStrconv";
+import { processArgs } from "./processArgs";
 import { MissingReferenceError } from "../upstream/reference";
 import { describe, podTemplates, type Finding, type Placed } from "./objects";
 
@@ -53,12 +53,14 @@ export function alloyConfigs(objects: Placed[]): AlloyConfig[] {
 
 /**
  * The flags of `alloy run` the pods that mount a ConfigMap give (internal/alloycli/cmd_run.go:165-166
- * at v1.12.0), read as the CLI parses them (spf13/pflag v1.0.10, Alloy's go.mod:218: the last
- * occurrence wins; a value flag takes `--flag=value` or `--flag value`; a bool flag is on given
- * bare or `=` a value strconv.ParseBool reads as true, bool.go:20-24). Every pod that mounts the
- * config must load it, so the config is judged by the strictest: `--stability.level` the highest
- * any of them runs with (Alloy's default, generally-available, docs/sources/reference/cli/run.md:66),
- * `--feature.community-components.enabled` only when every one of them has it on.
+ * at v1.12.0), read as cobra and pflag parse them (upstream/pflag.ts: the last occurrence wins; a
+ * value flag takes `--flag=value` or `--flag value`; a bool flag is on given bare or `=` a value
+ * strconv.ParseBool reads as true; checks/processArgs.ts). A container whose command line Alloy
+ * refuses, or answers with its help, loads no config and is not counted (process-args reports it). Every pod
+ * that mounts the config must load it, so the config is judged by the strictest:
+ * `--stability.level` the highest any of them runs with (Alloy's default, generally-available,
+ * docs/sources/reference/cli/run.md:66), `--feature.community-components.enabled` only when every
+ * one of them has it on.
  */
 function runFlagsOf(objects: Placed[], c: AlloyConfig): CheckOptions {
   let level: StabilityLevel | undefined;
@@ -67,32 +69,22 @@ function runFlagsOf(objects: Placed[], c: AlloyConfig): CheckOptions {
     if (t.owner.obj.metadata.namespace !== c.namespace) continue;
     if (!(t.spec.volumes ?? []).some((v: any) => v.configMap?.name === c.configMap)) continue;
     for (const container of t.spec.containers ?? []) {
-      const args: string[] = (container.args ?? []).map(String);
-      if (!args.includes("run")) continue;
-      const flags = runFlags(args);
+      const p = processArgs(container);
+      if (p?.program.binary !== "alloy" || !("flags" in p.read)) continue;
+      const read = p.read;
+      const given = read.flags.get("stability.level")?.at(-1);
+      const flags = {
+        level: (STABILITY_LEVELS as readonly string[]).includes(given ?? "")
+          ? (given as StabilityLevel)
+          : "generally-available",
+        community: read.flags.get("feature.community-components.enabled")?.at(-1) === "true",
+      };
       if (level === undefined || STABILITY_LEVELS.indexOf(flags.level) > STABILITY_LEVELS.indexOf(level))
         level = flags.level;
       community = (community ?? true) && flags.community;
     }
   }
   return { stabilityLevel: level ?? "generally-available", communityComponents: community === true };
-}
-
-/** The two flags of one `alloy run` command line, the last occurrence of each winning. */
-function runFlags(args: string[]): { level: StabilityLevel; community: boolean } {
-  let level: StabilityLevel = "generally-available";
-  let community = false;
-  for (let i = 0; i < args.length; i++) {
-    const s = /^--stability\.level(?:=(.*))?$/.exec(args[i]);
-    if (s) {
-      const value = s[1] ?? args[++i];
-      if ((STABILITY_LEVELS as readonly string[]).includes(value)) level = value as StabilityLevel;
-      continue;
-    }
-    const f = /^--feature\.community-components\.enabled(?:=(.*))?$/.exec(args[i]);
-    if (f) community = f[1] === undefined || GO_BOOL.true.has(f[1]);
-  }
-  return { level, community };
 }
 
 export interface AlloyReport {

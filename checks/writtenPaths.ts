@@ -31,6 +31,7 @@ import {
   type WrittenPath,
 } from "../upstream/engines/writablePaths";
 import { MIMIR_3_0_TARGETS, mimirModulesOf } from "../upstream/engines/mimirModules";
+import { processArgs } from "./processArgs";
 
 type Engine = "mimir" | "loki";
 
@@ -309,12 +310,15 @@ function judgeAlloyStorage(objects: Placed[], report: WrittenPathsReport): void 
     const volumes = new Map<string, any>((t.spec.volumes ?? []).map((v: any) => [v.name, v]));
     for (const c of t.spec.containers ?? []) {
       if (!/(^|\/)grafana\/alloy(:|@|$)/.test(String(c.image ?? ""))) continue;
-      const args = [...(c.command ?? []), ...(c.args ?? [])];
-      const flag = flagsOf(args).get(ALLOY_STORAGE_PATH.flag);
+      const where = `${describe(t.owner)} container ${c.name}`;
+      // Its flags as cobra and pflag read them (checks/processArgs.ts: `--storage.path value` too, the
+      // last one winning); a command line Alloy refuses stops it at start, which process-args reports.
+      const read = processArgs(c)?.read;
+      if (!read || !("flags" in read)) continue;
+      const flag = read.flags.get(ALLOY_STORAGE_PATH.flag)?.at(-1);
       const value = flag ?? ALLOY_STORAGE_PATH.default;
       const abs = path.posix.resolve(c.workingDir ?? ALLOY_IMAGE_WORKDIR, value);
       report.judged++;
-      const where = `${describe(t.owner)} container ${c.name}`;
       const said = `Alloy's storage path (its write-ahead logs and log positions) is ${abs} (${flag === undefined ? `--${ALLOY_STORAGE_PATH.flag} unset, Alloy's default ${ALLOY_STORAGE_PATH.default}; ${ALLOY_STORAGE_PATH.source}` : `--${ALLOY_STORAGE_PATH.flag}`})`;
       const fix = `put it on a volume the pod mounts writable (an emptyDir, or a hostPath for a node agent); in the alloy chart: ${ALLOY_CHART_VALUES}, whose override replaces the program's whole list`;
       const mount = mountOf(c.volumeMounts ?? [], abs);

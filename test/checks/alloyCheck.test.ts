@@ -113,18 +113,23 @@ describe("rendered-stack checks: Alloy configs parse (checks/alloy.ts)", () => {
       ["alloy-component"],
     );
     assert.match(plain.findings[0].message, /--stability\.level=experimental.*\[stability;/);
-    assert.deepEqual(checkAlloy([at(cm), at(pod(["run", "--stability.level=experimental"]))]).findings, []);
+    const run = (...flags: string[]) => pod(["run", "/etc/alloy/config.alloy", ...flags]);
+    assert.deepEqual(checkAlloy([at(cm), at(run("--stability.level=experimental"))]).findings, []);
     // As the CLI parses it: a value after the flag, the last occurrence winning.
-    assert.deepEqual(
-      checkAlloy([at(cm), at(pod(["run", "--stability.level", "experimental"]))]).findings,
-      [],
-    );
-    const last = pod(["run", "--stability.level=experimental", "--stability.level=generally-available"]);
+    assert.deepEqual(checkAlloy([at(cm), at(run("--stability.level", "experimental"))]).findings, []);
+    const last = run("--stability.level=experimental", "--stability.level=generally-available");
     assert.equal(checkAlloy([at(cm), at(last)]).findings.length, 1);
     // A second pod mounting the same config at the default level refuses it: judged by the strictest.
     const other = alloyPod("alloy-other", ["run", "/etc/alloy/config.alloy"]);
-    const both = checkAlloy([at(cm), at(pod(["run", "--stability.level=experimental"])), at(other)]);
+    const both = checkAlloy([at(cm), at(run("--stability.level=experimental")), at(other)]);
     assert.equal(both.findings.length, 1, JSON.stringify(both.findings));
+    // A pod whose command line Alloy refuses (no config path; a single-dash flag) loads no config:
+    // it does not count (process-args reports it), the config is judged at the default level.
+    const refused = [
+      pod(["run", "--stability.level=experimental"]),
+      run("--stability.level=experimental", "-x"),
+    ];
+    for (const p of refused) assert.equal(checkAlloy([at(cm), at(p)]).findings.length, 1);
   });
 
   it("takes a community component only where every pod that mounts the config runs with --feature.community-components.enabled", () => {

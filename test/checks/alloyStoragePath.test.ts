@@ -86,6 +86,16 @@ describe("written-paths: Alloy's storage path on a writable volume (audit hAg2)"
     assert.match(f.message, /is \/data-alloy \(--storage\.path unset, Alloy's default data-alloy\//);
   });
 
+  it("reads the storage path as cobra and pflag do: --storage.path value, the last one given; a refused command line is process-args'", () => {
+    const on = (...args: string[]) => alloyFindings(alloy("m", [data], [dataMount], args));
+    // The chart's own flag first, an extraArgs item after it: the later one is the path Alloy uses.
+    const [f] = on("--storage.path=/var/lib/alloy/data", "--storage.path", "/tmp/alloy");
+    assert.match(f.message, /is \/tmp\/alloy \(--storage\.path\), on no volume/);
+    assert.deepEqual(on("--storage.path=/tmp/alloy", "--storage.path=/var/lib/alloy/data"), []);
+    // `-storage.path=` is pflag's unknown shorthand `-s`: Alloy does not start, which process-args says.
+    assert.deepEqual(on("-storage.path=/tmp/alloy"), []);
+  });
+
   it("is one message for every release of the chart, naming the override", () => {
     const STACK = "urn:pulumi:s::p";
     const rel = (ns: string) => ({
