@@ -1,7 +1,8 @@
 /**
  * Every container of a program whose flag parser is modelled gets a command line that parser takes:
- * Alertmanager (kingpin v2.4.0, upstream/kingpin.ts) and `alloy run` (cobra v1.10.1 / pflag
- * v1.0.10, upstream/pflag.ts). A command line the parser refuses stops the program before it does
+ * Alertmanager and prometheus-config-reloader (kingpin v2.4.0, upstream/kingpin.ts) and `alloy run`
+ * (cobra v1.10.1 / pflag v1.0.10, upstream/pflag.ts). The other checks read these programs' flags
+ * here (processArgs), each program's one way. A command line the parser refuses stops the program before it does
  * anything (kingpin prints `<program>: error: <why>, try --help` and exits 1, cobra `Error: <why>`),
  * as does one with `--help` or `--version` (it prints and exits 0): the pod restarts it for ever.
  * Go's flag package, which Loki, Mimir and VictoriaMetrics use, takes `-flag=value` and `--flag`
@@ -14,7 +15,14 @@ import * as path from "path";
 import { describe, podTemplates, type Finding, type Placed } from "./objects";
 import { versions } from "../model/versions";
 import { imageMatches } from "@homelab-observability/contract";
-import { ALERTMANAGER_FLAGS, ALERTMANAGER_SHORTS, kingpinArgs, kingpinExit } from "../upstream/kingpin";
+import {
+  ALERTMANAGER_FLAGS,
+  ALERTMANAGER_SHORTS,
+  CONFIG_RELOADER_FLAGS,
+  kingpinArgs,
+  kingpinExit,
+  type KingpinFlag,
+} from "../upstream/kingpin";
 import { ALLOY_RUN, cobraArgs } from "../upstream/pflag";
 
 /** What a program does with its command line: starts with these flags, or stops at start (and why), or unknown. */
@@ -32,23 +40,44 @@ export interface Program {
   forms: string;
 }
 
+/** A kingpin application's reading: its flags, or why it stops, in the words it prints (app.go:237-249). */
+const kingpinRead =
+  (
+    binary: string,
+    flags: Readonly<Record<string, KingpinFlag>>,
+    shorts: Readonly<Record<string, string>> = {},
+  ) =>
+  (args: string[]): ProcessArgs => {
+    const r = kingpinArgs(args, flags, shorts);
+    if ("unknown" in r) return { unknown: `kingpin reads more arguments from the file ${r.unknown}` };
+    if ("refused" in r)
+      return { stops: `refuses it ("${binary}: error: ${r.refused}, try --help") and exits 1` };
+    const exit = kingpinExit(r.flags);
+    return exit ? { stops: `answers --${exit} and exits 0` } : r;
+  };
+
+/** Each flag kingpin takes, said in a message. */
+const KINGPIN_FORMS =
+  "--flag=value or --flag value, a boolean as --flag or --no-flag (no =value), each flag once unless it is a list, and no single-dash long flag (upstream/kingpin.ts)";
+
 const PROGRAMS: readonly Program[] = [
   {
     name: "Alertmanager",
     binary: "alertmanager",
     repository: versions.images.alertmanager.repository,
-    read: (args) => {
-      const r = kingpinArgs(args, ALERTMANAGER_FLAGS, ALERTMANAGER_SHORTS);
-      if ("unknown" in r) return { unknown: `kingpin reads more arguments from the file ${r.unknown}` };
-      if ("refused" in r)
-        return { stops: `refuses it ("alertmanager: error: ${r.refused}, try --help") and exits 1` };
-      const exit = kingpinExit(r.flags);
-      return exit ? { stops: `answers --${exit} and exits 0` } : r;
-    },
+    read: kingpinRead("alertmanager", ALERTMANAGER_FLAGS, ALERTMANAGER_SHORTS),
     values:
       "in the alertmanager chart: values.extraArgs, a map the chart writes as --<key>=<value> after its own --storage.path and --config.file (templates/statefulset.yaml:164-186), so a key of either repeats it",
-    forms:
-      "Alertmanager takes --flag=value or --flag value, a boolean as --flag or --no-flag (no =value), each flag once unless it is a list (--cluster.peer, --web.listen-address), and no single-dash long flag (upstream/kingpin.ts)",
+    forms: `Alertmanager takes ${KINGPIN_FORMS.replace("a list", "a list (--cluster.peer, --web.listen-address)")}`,
+  },
+  {
+    name: "prometheus-config-reloader",
+    binary: "prometheus-config-reloader",
+    repository: versions.images.configReloader.repository,
+    read: kingpinRead("prometheus-config-reloader", CONFIG_RELOADER_FLAGS),
+    values:
+      "in the alertmanager chart: values.configmapReload.extraArgs, a map the chart writes as --<key>=<value> after its own --watched-dir and --reload-url unless it has that key (templates/statefulset.yaml:109-118)",
+    forms: `the reloader takes ${KINGPIN_FORMS.replace("a list", "a list (--watched-dir)")}`,
   },
   {
     name: "Alloy",

@@ -16,7 +16,6 @@ import { parseUserYaml } from "../model/yamlText";
 import { versions } from "../model/versions";
 import { sidecarLoads } from "./grafanaSidecar";
 import { flagPairs } from "./writtenPaths";
-import { CONFIG_RELOADER_FLAGS, kingpinArgs } from "../upstream/kingpin";
 import { processArgs } from "./processArgs";
 import { isAlertmanagerConfig, takenBy } from "./alertmanagerConfigs";
 import { globMatches } from "./scrapeAuthz";
@@ -194,15 +193,14 @@ function runsImage(c: any, repository: string): boolean {
  * `--config-file`, which it reads, expands the environment into and writes to
  * `--config-envsubst-file` for the process beside it (reloader.go:361-397), or its `--config-file`
  * is not known (an argument that is no string, or kingpin's `@file` reading more from the
- * container). Its arguments are read as kingpin reads them (upstream/kingpin.ts: `--config-file
- * value` too, `--no-version`); arguments kingpin refuses stop it at start, and it passes nothing.
+ * container). Its arguments are read as kingpin reads them (checks/processArgs.ts: `--config-file
+ * value` too, `--no-version`); arguments kingpin refuses, or `--help`, stop it at start (process-args),
+ * and it passes nothing.
  */
 function reloaderPasses(c: any, paths: string[]): boolean {
-  const args: unknown[] = Array.isArray(c.args) ? c.args : [];
-  if (!args.every((a): a is string => typeof a === "string")) return true;
-  const read = kingpinArgs(args, CONFIG_RELOADER_FLAGS);
-  if ("unknown" in read) return true;
-  if ("refused" in read) return false;
+  const read = processArgs(c)?.read;
+  if (read === undefined || "unknown" in read) return true;
+  if ("stops" in read) return false;
   const file = read.flags.get("config-file")?.[0];
   if (file === undefined) return false;
   return !path.posix.isAbsolute(file) || paths.includes(path.posix.normalize(file));

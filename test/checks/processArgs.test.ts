@@ -77,6 +77,23 @@ describe("process-args: each program's command line as its own flag parser reads
     assert.match(messages(alloy("--help"))[0], /answers --help and exits 0/);
   });
 
+  it("fails a command line the config reloader's kingpin refuses, naming the alertmanager chart's configmapReload.extraArgs", () => {
+    const reloader = (...args: string[]) =>
+      pod("quay.io/prometheus-operator/prometheus-config-reloader:v0.93.0", [
+        "--watched-dir=/etc/alertmanager",
+        "--reload-url=http://127.0.0.1:9093/-/reload",
+        ...args,
+      ]);
+    assert.deepEqual(messages(reloader()), []);
+    const [m] = messages(reloader("-config-file=/etc/alertmanager/alertmanager.yml"));
+    assert.match(
+      m,
+      /^prometheus-config-reloader, given the command line .* refuses it \("prometheus-config-reloader: error: unknown short flag '-c', try --help"\) and exits 1/,
+    );
+    assert.match(m, /values\.configmapReload\.extraArgs/);
+    assert.match(messages(reloader("--reload-url=http://x"))[0], /flag 'reload-url' cannot be repeated/);
+  });
+
   it("reads a command that runs the binary by its name, and leaves any other command (a shell) unread", () => {
     const shell = pod(
       "quay.io/prometheus/alertmanager:v0.28.1",
