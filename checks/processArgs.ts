@@ -40,7 +40,13 @@ export interface Program {
   forms: string;
 }
 
-/** A kingpin application's reading: its flags, or why it stops, in the words it prints (app.go:237-249). */
+/**
+ * A kingpin application's reading: its flags, or why it stops, in the words it prints
+ * (`<name>: error: <why>`, app.go:577-579; `, try --help` after, as the Debian prometheus-alertmanager
+ * prints it). `binary` is that name: Alertmanager's kingpin.CommandLine is named by its binary
+ * (global.go:10), /bin/alertmanager in its image (Dockerfile:10 at v0.28.1); the reloader names
+ * itself (cmd/prometheus-config-reloader/main.go:60 at v0.93.0).
+ */
 const kingpinRead =
   (
     binary: string,
