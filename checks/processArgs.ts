@@ -92,6 +92,7 @@ const PROGRAMS: readonly Program[] = [
     read: (args) => {
       const r = cobraArgs(args, ALLOY_RUN);
       if ("unknown" in r) return r;
+      // cobra prints `Error: <why>` (command.go:1160, 651) and Alloy exits 1 (alloycli.go:34-36).
       if ("refused" in r) return { stops: `refuses it ("Error: ${r.refused}") and exits 1` };
       if ("exits" in r) return { stops: `answers --${r.exits} and exits 0` };
       return { flags: r.flags };
