@@ -14,6 +14,8 @@ import {
   SIZED_FOR_PROFILE,
   DAEMON_SWITCHES,
   SIZED_SWITCHES,
+  SIZED_REPLICAS,
+  lokiSingleBinaryReplicas,
   switchOn,
   type ChartSwitch,
   type NodeShare,
@@ -1079,6 +1081,37 @@ export function sizedRequestOverride(
   return undefined;
 }
 
+/**
+ * The pods a sized component runs as its chart runs them (contract SIZED_REPLICAS, the table the
+ * pack's chart model reads too): a whole number at its replica key in `chartValues` replaces the
+ * program's count (`key` names it); a null on the way deletes the program's value, so the chart's
+ * default runs; a Loki single binary runs at least one (contract lokiSingleBinaryReplicas). Any
+ * other value is left to the render, which the pack judges.
+ */
+export function chartReplicas(
+  cfg: Pick<StackConfig, "chartValues">,
+  c: Pick<SizedComponent, "component" | "replicas">,
+): { replicas: number; key?: string } {
+  const row = SIZED_REPLICAS[c.component];
+  const chart = sizedValuesPath(c.component)?.chart;
+  if (row === undefined || chart === undefined) return { replicas: c.replicas };
+  const steps = row.path.split(".");
+  let n: number | undefined;
+  let at = steps.length;
+  for (let i = 1; i <= steps.length && n === undefined; i++) {
+    const v = valueAt(cfg.chartValues[chart], steps.slice(0, i));
+    if (v === undefined) return { replicas: c.replicas };
+    if (v === null) [n, at] = [row.default, i];
+    else if (i === steps.length) {
+      if (typeof v === "number" && Number.isInteger(v) && v >= 0) n = v;
+      else return { replicas: c.replicas };
+    } else if (!isMap(v)) return { replicas: c.replicas };
+  }
+  if (n === undefined) return { replicas: c.replicas };
+  const key = propertyPath("chartValues", [chart, ...steps.slice(0, at)]);
+  return { replicas: c.component === "loki monolithic" ? lokiSingleBinaryReplicas(n) : n, key };
+}
+
 /** The config key that decided a component's size, for refusals. */
 function keyOf(c: SizedComponent): string {
   if (c.sizedFor.endsWith("(loki.mode)")) return "loki.mode";
@@ -1208,10 +1241,11 @@ export function fitProblems(
   defaulted: ReadonlySet<string> = new Set(),
 ): string[] {
   // A component a chartValues switch leaves out runs no pod: nothing of it is summed or placed.
-  const s = {
-    ...planned,
-    components: planned.components.filter((c) => !leftOut.has(engineOf(c)) && runsWithChartValues(cfg, c)),
-  };
+  const { components, replicasKeys } = runningComponents(
+    cfg,
+    planned.components.filter((c) => !leftOut.has(engineOf(c))),
+  );
+  const s = { ...planned, components };
   const problems: string[] = [];
   const pools = sizingPools(cfg.nodePools);
   // A pod gets what a node leaves beside the pods every node runs, as the scheduler counts it.
@@ -1296,9 +1330,7 @@ export function fitProblems(
     if (!fitNoNode.has(engineOf(c))) {
       const slots = pools.reduce((n, p) => n + p.count * Math.floor(nodeBytes(p) / c.requestBytes), 0);
       if (c.replicas > 1 && slots < c.replicas)
-        problems.push(
-          `${k(keyOf(c))}: ${c.sizedFor.replace(/ \(.*$/, "")} need ${c.replicas} ${c.component} pods requesting ${formatBytes(c.requestBytes)} of memory each, and the node pools hold ${slots === 1 ? "1 such pod" : `${slots} such pods side by side`}`,
-        );
+        problems.push(slotsProblem(cfg, c, slots, pools, k, replicasKeys));
     }
   // The scaled-out shape shares blocks through the object store; the filesystem store is one pod's volume.
   if (cfg.objectStore.type === "filesystem" && s.components.some((c) => c.component.startsWith("mimir ")))
@@ -1314,10 +1346,9 @@ export function fitProblems(
   const onPools = daemonsOnPools(daemons, pools);
   const daemonNeed = onPools.reduce((n, d) => n + d.memory, 0);
   // Pods that fit no node already say why; the sum is judged once each of them fits.
+  const share = { need, onPools, daemonNeed, capacity };
   if (problems.length === 0 && judged.length > 0 && need + daemonNeed > BUDGET_MAX_REQUEST_SHARE * capacity)
-    problems.push(
-      shareProblem(cfg, judged, { need, onPools, daemonNeed, capacity }, k, { largest, defaulted }),
-    );
+    problems.push(shareProblem(cfg, judged, share, k, { largest, defaulted, replicasKeys, pools }));
   return problems;
 }
 
@@ -1359,7 +1390,12 @@ function shareProblem(
     capacity: number;
   },
   k: (key: string) => string,
-  placing: { largest?: NodePool; defaulted: ReadonlySet<string> },
+  placing: {
+    largest?: NodePool;
+    defaulted: ReadonlySet<string>;
+    replicasKeys: ReadonlyMap<SizedComponent, { key: string; program: number }>;
+    pools: NodePool[];
+  },
 ): string {
   const { need, onPools, daemonNeed, capacity } = share;
   // A monolithic Mimir at the profile's least request (memoryOf: what its series cap sizes is
@@ -1380,7 +1416,13 @@ function shareProblem(
       : -1;
   const at = pool >= 0 ? { pool, floor: atFloor ? cfg.profile : undefined } : undefined;
   const keys = [...new Set(judged.map(keyOf))].join(" and ");
-  const pods = judged.map((c) => `${c.component} ${c.replicas}x${formatBytes(c.requestBytes)}`).join(", ");
+  // A count a chartValues key sets is named beside its pods: lowering it is a way out.
+  const pods = judged
+    .map((c) => {
+      const set = placing.replicasKeys.get(c)?.key;
+      return `${c.component} ${c.replicas}x${formatBytes(c.requestBytes)}${set === undefined ? "" : ` (${set})`}`;
+    })
+    .join(", ");
   const daemonPods = onPools
     .map((d) => {
       const keys = d.daemon.overrides.map((o) => o.key);
@@ -1392,10 +1434,111 @@ function shareProblem(
       ? ""
       : ` and the DaemonSets' pods, one on every node they run on, ${formatBytes(daemonNeed)} (${daemonPods}): ${formatBytes(need + daemonNeed)} together`;
   const above = `above ${Math.round(BUDGET_MAX_REQUEST_SHARE * 100)}% of the node pools' ${formatBytes(capacity)}`;
+  const raised = raisedCounts(judged, share, placing.replicasKeys, (c, most) =>
+    mostWords(cfg, c, most, placing.pools),
+  );
+  if (raised) return `${k(raised.key)}: ${raised.words} (${pods})${withDaemons}, ${above}${raised.others}`;
   if (at?.floor)
     return `${k(`nodePools[${at.pool}].memory`)}: ${pods}, the ${at.floor} profile's least memory request for it (no lower ${keys} lowers it)${withDaemons && `,${withDaemons}`}, ${above}; ${floorWays(cfg, judged)}`;
   const named = at ? `${keys} (${judged.length > 1 ? "their defaults" : "its default"})` : keys;
   return `${k(at ? `nodePools[${at.pool}].memory` : keys.split(" and ")[0])}: the components sized for ${named} request ${formatBytes(need)} of memory (${pods})${withDaemons}, ${above}`;
+}
+
+/**
+ * The share line's lead when `chartValues` replica counts raise the sized pods past the share and
+ * the program's own counts fit it: the override is the mistake, so the line is at its key (the
+ * one that adds most), with the most pods of its component the share holds beside the others as
+ * they are; the other raising keys are named beside it. Undefined otherwise.
+ */
+function raisedCounts(
+  judged: SizedComponent[],
+  share: { need: number; daemonNeed: number; capacity: number },
+  counts: ReadonlyMap<SizedComponent, { key: string; program: number }>,
+  words: (c: SizedComponent, most: number) => string,
+): { key: string; words: string; others: string } | undefined {
+  const program = (c: SizedComponent) => counts.get(c)?.program ?? c.replicas;
+  const allowed = BUDGET_MAX_REQUEST_SHARE * share.capacity;
+  const atProgram = judged.reduce((n, c) => n + c.requestBytes * program(c), 0) + share.daemonNeed;
+  const raised = judged
+    .filter((c) => program(c) < c.replicas)
+    .sort((a, b) => b.requestBytes * (b.replicas - program(b)) - a.requestBytes * (a.replicas - program(a)));
+  if (raised.length === 0 || atProgram > allowed) return undefined;
+  const [lead, ...rest] = raised;
+  const besides = share.need + share.daemonNeed - lead.requestBytes * lead.replicas;
+  const most = Math.max(0, Math.floor((allowed - besides) / lead.requestBytes));
+  const restKeys = rest.map((c) => counts.get(c)!.key);
+  return {
+    key: counts.get(lead)!.key,
+    words: `expected at most ${words(lead, most)} ${lead.component} pods (${formatBytes(lead.requestBytes)} of memory each, sized for ${lead.sizedFor}), what the node pools' share holds beside the other sized pods and the DaemonSets' pods; got ${lead.replicas}, and the sized components then request ${formatBytes(share.need)} of memory`,
+    others:
+      restKeys.length === 0
+        ? `; at the program's replica counts they request ${formatBytes(atProgram)}`
+        : `; ${listed(restKeys)} raise${restKeys.length === 1 ? "s" : ""} the count too; at the program's replica counts they request ${formatBytes(atProgram)}`,
+  };
+}
+
+/**
+ * The sized components that run pods (each of its chartValues switches on, runsWithChartValues),
+ * each counted with the pods its chart runs: a chartValues replica count replaces the program's
+ * (chartReplicas; 0 runs none), kept by component with its key and the program's count.
+ */
+function runningComponents(
+  cfg: StackConfig,
+  sized: SizedComponent[],
+): { components: SizedComponent[]; replicasKeys: Map<SizedComponent, { key: string; program: number }> } {
+  const replicasKeys = new Map<SizedComponent, { key: string; program: number }>();
+  const components = sized
+    .filter((c) => runsWithChartValues(cfg, c))
+    .flatMap((c) => {
+      const run = chartReplicas(cfg, c);
+      if (run.replicas === 0) return [];
+      const counted = { ...c, replicas: run.replicas };
+      if (run.key !== undefined) replicasKeys.set(counted, { key: run.key, program: c.replicas });
+      return [counted];
+    });
+  return { components, replicasKeys };
+}
+
+/**
+ * The line for more pods of a component than the pools hold side by side (`slots`): at the
+ * chartValues key that set the count, expected at most, got; else at the key that sized them.
+ */
+function slotsProblem(
+  cfg: StackConfig,
+  c: SizedComponent,
+  slots: number,
+  pools: NodePool[],
+  k: (key: string) => string,
+  replicasKeys: ReadonlyMap<SizedComponent, { key: string }>,
+): string {
+  const set = replicasKeys.get(c)?.key;
+  if (set !== undefined)
+    return `${k(set)}: expected at most ${mostWords(cfg, c, slots, pools)}, the ${c.component} pods the node pools hold side by side (each requests ${formatBytes(c.requestBytes)} of memory, sized for ${c.sizedFor}); got ${c.replicas}`;
+  return `${k(keyOf(c))}: ${c.sizedFor.replace(/ \(.*$/, "")} need ${c.replicas} ${c.component} pods requesting ${formatBytes(c.requestBytes)} of memory each, and the node pools hold ${slots === 1 ? "1 such pod" : `${slots} such pods side by side`}`;
+}
+
+/**
+ * "N" of an "expected at most N" for a replica count a `chartValues` key sets, `most` as memory
+ * allows: a Loki target's pods each keep a node of their own (the chart's hard node anti-affinity,
+ * loki 18.11.0 values.yaml `<target>.affinity`, "Hard node anti-affinity": :2061 singleBinary,
+ * :3124 ingester, and each other target's), so no more than the pools' nodes run, unless the
+ * override sets that affinity itself; then the nodes are named beside the number.
+ */
+function mostWords(
+  cfg: Pick<StackConfig, "chartValues">,
+  c: SizedComponent,
+  most: number,
+  pools: NodePool[],
+): string {
+  const target = c.component.startsWith("loki ")
+    ? SIZED_REPLICAS[c.component]?.path.split(".")[0]
+    : undefined;
+  if (target === undefined || valueAt(cfg.chartValues.loki, [target, "affinity"]) !== undefined)
+    return `${most}`;
+  const nodes = pools.reduce((n, p) => n + p.count, 0);
+  return most <= nodes
+    ? `${most}`
+    : `${nodes} (the nodes of nodePools it runs on: the chart keeps each ${c.component} pod on a node of its own, hard node anti-affinity at ${target}.affinity)`;
 }
 
 /** Retention in seconds of a validated duration (0 when it does not parse; the schema refused it). */

@@ -67,6 +67,71 @@ export const SIZED_SWITCHES: Readonly<Record<string, { enabled: ChartSwitch; par
   };
 })();
 
+/** Where a chart reads a sized component's replica count, and the chart's default there. */
+export interface ChartReplicas {
+  /** Values path, dot-separated. */
+  path: string;
+  /** The chart's default at `path` (values.yaml): what runs when a null deletes the program's value. */
+  default: number;
+}
+
+/**
+ * Where each sized component's chart reads its replica count (contract SizedComponent.component, a
+ * Loki target by its chart key: `loki monolithic`, `loki ingester`), the one table the program's
+ * budget (config/sizing.ts chartReplicas, what fitProblems counts) and the pack's chart model
+ * (policy/lib/charts.ts) read. A `chartValues` value there replaces the program's count, and that
+ * many pods run. kube-prometheus-stack 88.0.0 templates/prometheus/prometheus.yaml:95 writes
+ * `replicas` into the Prometheus CR (values.yaml:4589, 1); victoria-metrics-k8s-stack 0.80.0 passes
+ * `vmcluster.spec` into the VMCluster CR (templates/victoria-metrics-operator/vmcluster/vmcluster.yaml;
+ * values.yaml:424, :441, :462, 2 each), whose operator makes that many pods of each part (operator
+ * v0.66.0 internal/controller/operator/factory/vmcluster/vmcluster.go:687, read, not run); loki
+ * 18.11.0 templates/_workload.tpl:21 and :53 writes `<target>.replicas` (values.yaml:1884
+ * singleBinary 0, :2146, :2415, :2653 write, read, backend 3, Distributed's components 0), the
+ * single binary through `loki.monolithicReplicas` ({@link lokiSingleBinaryReplicas}). vmsingle has no count
+ * past one, and Mimir runs from no chart: neither has a row.
+ */
+export const SIZED_REPLICAS: Readonly<Record<string, ChartReplicas>> = (() => {
+  const loki = (key: string, def: number): [string, ChartReplicas] => [
+    `loki ${key}`,
+    { path: `${key}.replicas`, default: def },
+  ];
+  return {
+    prometheus: { path: "prometheus.prometheusSpec.replicas", default: 1 },
+    ...Object.fromEntries(
+      ["vmstorage", "vminsert", "vmselect"].map((c) => [
+        c,
+        { path: `vmcluster.spec.${c}.replicaCount`, default: 2 },
+      ]),
+    ),
+    "loki monolithic": { path: "singleBinary.replicas", default: 0 },
+    ...Object.fromEntries([loki("write", 3), loki("read", 3), loki("backend", 3)]),
+    ...Object.fromEntries(
+      [
+        "ingester",
+        "distributor",
+        "indexGateway",
+        "querier",
+        "queryFrontend",
+        "queryScheduler",
+        "compactor",
+        "ruler",
+      ].map((c) => loki(c, 0)),
+    ),
+  };
+})();
+
+/**
+ * The single binary's pods for `replicas` at `singleBinary.replicas`, while the chart runs it
+ * (loki 18.11.0 templates/_helpers.tpl:1207-1214 `loki.monolithicReplicas`): the count above 1,
+ * else 1. Run with helm 3.17.3 (deploymentMode SingleBinary): 0 renders the StatefulSet with
+ * `replicas: 1`; 3 renders 3 with `loki.storage.type: s3`, and with `filesystem` the chart
+ * refuses to render ("Cannot run more than 1 Monolithic replica without an object storage
+ * backend", templates/validate.yaml:18-20), which the render names.
+ */
+export function lokiSingleBinaryReplicas(replicas: number): number {
+  return Math.max(1, replicas);
+}
+
 /**
  * The switches of the DaemonSets' parts, by the container the program sizes (config/sizing.ts
  * nodeDaemons, what it counts on every node) and the pack models (policy/lib/charts.ts): each a

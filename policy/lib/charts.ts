@@ -1,6 +1,7 @@
 import {
   DAEMON_SWITCHES,
   parseImage,
+  SIZED_REPLICAS,
   SIZED_SWITCHES,
   type ChartSwitch,
 } from "@homelab-observability/contract";
@@ -227,7 +228,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         name: "single-binary",
         kind: "StatefulSet",
         object: "{fullname}",
-        replicas: { path: "singleBinary.replicas", default: 0 },
+        replicas: SIZED_REPLICAS["loki monolithic"],
         resources: ["singleBinary.resources", "sidecar.resources"],
         ...LOKI_SIDECAR_IF,
         images: [
@@ -242,7 +243,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         // `loki.writeFullname` etc. are `{{ include "loki.name" . }}-write`: the name, not the
         // fullname (templates/write/_helpers-write.tpl), so the release name does not enter.
         object: `{name}-${t}`,
-        replicas: { path: `${t}.replicas`, default: 3 },
+        replicas: SIZED_REPLICAS[`loki ${t}`],
         // The backend StatefulSet runs the rules sidecar (loki-sc-rules) beside Loki, as the single
         // binary does (loki chart 6.49.0 templates/backend/statefulset-backend.yaml).
         resources: t === "backend" ? [`${t}.resources`, "sidecar.resources"] : [`${t}.resources`],
@@ -271,7 +272,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         name: target,
         kind,
         object: `{fullname}-${target}`,
-        replicas: { path: `${key}.replicas`, default: 0 },
+        replicas: SIZED_REPLICAS[`loki ${key}`],
         resources: [`${key}.resources`],
         images: [img("loki.image", "docker.io/grafana/loki")],
         scheduling: key,
@@ -381,7 +382,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         // Off, the chart renders no Prometheus CR (run with helm 3.17.3: `prometheus.enabled: false`
         // renders the operator alone), so no Prometheus pod runs.
         enabled: SIZED_SWITCHES.prometheus.enabled,
-        replicas: { path: "prometheus.prometheusSpec.replicas", default: 1 },
+        replicas: SIZED_REPLICAS.prometheus,
         resources: ["prometheus.prometheusSpec.resources"],
         images: [
           img("prometheus.prometheusSpec.image", "quay.io/prometheus/prometheus"),
@@ -525,7 +526,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         // vm.cluster.spec), and the operator makes no pod of a part the spec has not (operator
         // v0.66.0 internal/controller/operator/factory/vmcluster/vmcluster.go:85 vmselect, :117 vminsert; read, not run).
         ...(SIZED_SWITCHES[c].part ? { partEnabled: SIZED_SWITCHES[c].part } : {}),
-        replicas: { path: `vmcluster.spec.${c}.replicaCount`, default: 2 },
+        replicas: SIZED_REPLICAS[c],
         resources: [`vmcluster.spec.${c}.resources`],
         images: [
           img(`vmcluster.spec.${c}.image`, `docker.io/victoriametrics/${c}`),

@@ -12,8 +12,11 @@ import { withRenderedObjects } from "../../synth/render/objects";
 import { renderExport } from "../../synth/render/render";
 import type { RawObject, ReleaseRender } from "../../synth/render/types";
 import type { StackExport } from "../../synth/synthesize";
-import { ROOT, tmpDir, synthCli } from "../support/helpers";
-import { assertRendered, rendered, variant } from "../support/rendered";
+import { asRes, ROOT, tmpDir, synthCli } from "../support/helpers";
+import { assertRendered, rendered, variant, type Variant } from "../support/rendered";
+import { decodeStackInfo, isStackInfoLabels } from "@homelab-observability/contract";
+import { chartReplicas } from "../../config/sizing";
+import { injectedSidecars, vmOperatorEnv, workloadsOf } from "../../policy/lib/workloads";
 import { podSpecOf } from "../../checks/objects";
 
 const OPERATED = new Set([
@@ -174,4 +177,60 @@ describe("the budget `npm run synth` prints equals the requests measured on the 
       assert.equal(cpuReq, `${Math.round(m.cpu * 1000)}m`, `${stack}: cpu requests`);
       assert.equal(memReq, `${Math.round(m.memory / 2 ** 20)}Mi`, `${stack}: memory requests`);
     });
+});
+
+/**
+ * A `chartValues` replica count replaces the program's; the config's fit checks (config/sizing.ts
+ * fitProblems, through chartReplicas) count the pods the chart runs, as the pack counts them over
+ * what Helm rendered: a VMCluster's parts (the operator's pods of each) and Distributed Loki's
+ * StatefulSets and Deployments, each count set by an override, beside one left to the program.
+ */
+describe("a chartValues replica count: the pack's count over the rendered objects is the config check's", function () {
+  this.timeout(600000);
+  const VM = "victoria-metrics-k8s-stack";
+  const chartValues = {
+    [VM]: { vmcluster: { spec: { vmstorage: { replicaCount: 3 }, vmselect: { replicaCount: 3 } } } },
+    loki: { ingester: { replicas: 4 }, querier: { replicas: 3 } },
+  };
+  const v: Variant = {
+    title:
+      "staging kps-removed victoriametrics, a VMCluster and Distributed Loki, replica counts in chartValues",
+    stack: "staging",
+    over: {
+      nodePools: [{ name: "small", arch: "amd64", count: 10, cpu: "4", memory: "3Gi" }],
+      workload: { activeSeries: 2_000_000, logsPerDay: "50GiB" },
+      loki: { replicationFactor: 1, retention: "7d" },
+      phase: "kps-removed",
+      metricsBackend: "victoriametrics",
+      chartValues,
+    },
+  };
+
+  it("each sized component's pods, counted by fitProblems, are the pods the pack counts on the rendered objects", async () => {
+    const r = await rendered(v);
+    assertRendered(r);
+    const resources = asRes(withRenderedObjects(r.synth.export.deployment.resources, r.renders));
+    const sidecars = injectedSidecars(resources);
+    const env = vmOperatorEnv(resources);
+    const workloads = resources.flatMap((x) => workloadsOf(x, undefined, sidecars, env));
+    const info = r.objects.map((o) => o.object).find((o) => isStackInfoLabels(o.metadata?.labels))!;
+    const sized = decodeStackInfo(info.data).sized ?? [];
+    const counted = sized.map((c) => {
+      const pack = workloads.filter((w) => w.object === c.workload).reduce((n, w) => n + w.replicas, 0);
+      const config = chartReplicas({ chartValues }, c);
+      return `${c.component} pack ${pack} config ${config.replicas}${config.key ? ` (${config.key})` : ""}`;
+    });
+    const expected = (c: string, n: number, key?: string) =>
+      `${c} pack ${n} config ${n}${key ? ` (${key})` : ""}`;
+    for (const line of [
+      expected("vmstorage", 3, `chartValues.${VM}.vmcluster.spec.vmstorage.replicaCount`),
+      expected("vmselect", 3, `chartValues.${VM}.vmcluster.spec.vmselect.replicaCount`),
+      expected("vminsert", 2),
+      expected("loki ingester", 4, "chartValues.loki.ingester.replicas"),
+      expected("loki querier", 3, "chartValues.loki.querier.replicas"),
+      expected("loki distributor", 2),
+    ])
+      assert.ok(counted.includes(line), `${line}\n${counted.join("\n")}`);
+    for (const line of counted) assert.match(line, / pack (\d+) config \1\b/, counted.join("\n"));
+  });
 });

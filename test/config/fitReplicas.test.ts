@@ -1,0 +1,154 @@
+import { strict as assert } from "assert";
+import { SIZED_REPLICAS } from "@homelab-observability/contract";
+import { chartReplicas, planSizing, sizedValuesPath } from "../../config/sizing";
+import { valueAt } from "../../config/tree";
+import { planStack } from "../../plan/plan";
+import { lokiValues } from "../../builders/logging/lokiValues";
+import { kpsValues } from "../../builders/metrics/kpsValues";
+import { vmValues } from "../../builders/metrics/vmValues";
+import { config, configProblems as problems } from "../support/helpers";
+
+/*
+ * A `chartValues` replica count replaces the program's (the chart reads it: contract
+ * SIZED_REPLICAS), and that many pods run. The config's fit checks counted the program's: three
+ * vmstorage pods set that way on nodes holding two were sized and placed as two, accepted, and the
+ * third stayed Pending.
+ */
+
+/** The program's values of each chart that runs a sized component, by chart name. */
+function chartValuesOf(over: Record<string, unknown>): Record<string, any> {
+  const plan = planStack(config(over));
+  const kps = plan.kubePrometheusStack?.inputs.settings;
+  const vm = plan.victoriaMetrics?.inputs.settings;
+  return {
+    loki: lokiValues(plan.loki.inputs.settings),
+    ...(kps ? { "kube-prometheus-stack": kpsValues(kps) } : {}),
+    ...(vm ? { "victoria-metrics-k8s-stack": vmValues(vm) } : {}),
+  };
+}
+
+const POOLS = [{ name: "workers", arch: "amd64", count: 3, cpu: "4", memory: "4Gi" }];
+
+describe("config: SIZED_REPLICAS is where the builders write each sized component's replica count", () => {
+  const stacks: [string, Record<string, unknown>][] = [
+    [
+      "Prometheus and Distributed Loki",
+      { phase: "dual-write", loki: { mode: "Distributed" }, workload: { activeSeries: 200_000 } },
+    ],
+    ["Loki SimpleScalable", { phase: "kps-removed", loki: { mode: "SimpleScalable" } }],
+    ["monolithic Loki", { phase: "kps-removed", metricsBackend: "victoriametrics" }],
+    [
+      "a VMCluster",
+      {
+        phase: "kps-removed",
+        metricsBackend: "victoriametrics",
+        workload: { activeSeries: 3_000_000 },
+        nodePools: [{ ...POOLS[0], count: 6 }],
+      },
+    ],
+  ];
+  for (const [title, over] of stacks)
+    it(`${title}: each sized component's count is at its path, vmsingle and Mimir at none`, () => {
+      const values = chartValuesOf(over);
+      for (const c of planSizing(config(over)).components) {
+        const row = SIZED_REPLICAS[c.component];
+        if (c.component === "vmsingle" || c.component.startsWith("mimir")) {
+          assert.equal(row, undefined, c.component);
+          continue;
+        }
+        assert.ok(row, c.component);
+        const chart = sizedValuesPath(c.component)!.chart;
+        assert.equal(
+          valueAt(values[chart], row.path.split(".")),
+          c.replicas,
+          `${c.component} at ${row.path}`,
+        );
+      }
+    });
+});
+
+const pools = (memory: string, count = 3) => [{ name: "workers", arch: "amd64", count, cpu: "4", memory }];
+const VM = "victoria-metrics-k8s-stack";
+const VM_CLUSTER = {
+  phase: "kps-removed",
+  metricsBackend: "victoriametrics",
+  workload: { activeSeries: 3_000_000 },
+  nodePools: pools("4Gi", 6),
+};
+const vmstorage = (replicaCount: unknown) => ({
+  [VM]: { vmcluster: { spec: { vmstorage: { replicaCount } } } },
+});
+const PROMETHEUS = { phase: "dual-write", workload: { activeSeries: 1_000_000 }, nodePools: pools("16Gi") };
+const prometheus = (replicas: unknown) => ({
+  "kube-prometheus-stack": { prometheus: { prometheusSpec: { replicas } } },
+});
+const DISTRIBUTED = { phase: "kps-removed", loki: { mode: "Distributed" }, nodePools: pools("6Gi") };
+const MONOLITHIC = {
+  phase: "kps-removed",
+  metricsBackend: "victoriametrics",
+  workload: { logsPerDay: "20GB" },
+  nodePools: pools("3Gi"),
+};
+
+describe("config: a chartValues replica count is counted as the chart runs it", () => {
+  it("accepts each stack at the program's counts", () => {
+    for (const over of [VM_CLUSTER, PROMETHEUS, DISTRIBUTED, MONOLITHIC])
+      assert.deepEqual(problems(over), []);
+  });
+
+  it("refuses vmstorage pods past the nodes, at the override's key: expected at most, got", () => {
+    const p = problems({ ...VM_CLUSTER, chartValues: vmstorage(7) });
+    assert.deepEqual(p, [
+      `homelab-observability:chartValues.${VM}.vmcluster.spec.vmstorage.replicaCount: expected at most 6, the vmstorage pods the node pools hold side by side (each requests 2.9GiB of memory, sized for 3000000 series (workload.activeSeries)); got 7`,
+    ]);
+  });
+
+  it("refuses Prometheus replicas past the nodes (prometheus.prometheusSpec.replicas)", () => {
+    const p = problems({ ...PROMETHEUS, chartValues: prometheus(7) });
+    assert.equal(p.length, 1, p.join("\n"));
+    assert.match(
+      p[0],
+      /^homelab-observability:chartValues\.kube-prometheus-stack\.prometheus\.prometheusSpec\.replicas: expected at most 6, .*; got 7$/,
+    );
+  });
+
+  it("refuses Loki ingesters past the pools' share, at the override's key, with the most that run (no more than the nodes: hard node anti-affinity)", () => {
+    const p = problems({ ...DISTRIBUTED, chartValues: { loki: { ingester: { replicas: 9 } } } });
+    assert.equal(p.length, 1, p.join("\n"));
+    assert.match(
+      p[0],
+      /^homelab-observability:chartValues\.loki\.ingester\.replicas: expected at most 3 \(the nodes of nodePools it runs on: the chart keeps each loki ingester pod on a node of its own, hard node anti-affinity at ingester\.affinity\) loki ingester pods \(1GiB of memory each, .*; got 9, .*loki ingester 9x1GiB \(chartValues\.loki\.ingester\.replicas\).*above 80% of the node pools' 18GiB; at the program's replica counts they request 12\.9GiB$/,
+    );
+  });
+
+  it("counts the single binary's replicas, at least the one the chart runs", () => {
+    const p = problems({ ...MONOLITHIC, chartValues: { loki: { singleBinary: { replicas: 5 } } } });
+    assert.equal(p.length, 1, p.join("\n"));
+    assert.match(
+      p[0],
+      /^homelab-observability:chartValues\.loki\.singleBinary\.replicas: expected at most 3, .*; got 5$/,
+    );
+    const c = planSizing(config(MONOLITHIC)).components.find((x) => x.component === "loki monolithic")!;
+    assert.deepEqual(chartReplicas({ chartValues: { loki: { singleBinary: { replicas: 0 } } } }, c), {
+      replicas: 1,
+      key: "chartValues.loki.singleBinary.replicas",
+    });
+  });
+
+  it("counts a null as the chart's default (it deletes the program's count) and 0 as no pod", () => {
+    const c = planSizing(config(VM_CLUSTER)).components.find((x) => x.component === "vmstorage")!;
+    const at = (chartValues: Record<string, unknown>) =>
+      chartReplicas(config({ ...VM_CLUSTER, chartValues }), c);
+    assert.deepEqual(at(vmstorage(null)), {
+      replicas: 2,
+      key: `chartValues.${VM}.vmcluster.spec.vmstorage.replicaCount`,
+    });
+    assert.deepEqual(at({ [VM]: { vmcluster: { spec: { vmstorage: null } } } }), {
+      replicas: 2,
+      key: `chartValues.${VM}.vmcluster.spec.vmstorage`,
+    });
+    const four = { ...DISTRIBUTED, nodePools: pools("4Gi") };
+    assert.ok(problems(four).length > 0, "refused while the ingesters run");
+    assert.deepEqual(problems({ ...four, chartValues: { loki: { ingester: { replicas: 0 } } } }), []);
+  });
+});
