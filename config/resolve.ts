@@ -177,6 +177,18 @@ export function parseStackConfig(
     );
   }
   const r = parsed.data;
+  const { cfg, sized } = resolvedConfig(r, raw, stack);
+  const problems = ruleProblems(raw, cfg, r, sized, env, opts);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return cfg;
+}
+
+/** The stack's config from its parsed keys, every default filled (the profile's picks decided once), before any rule. */
+function resolvedConfig(
+  r: ParsedStack,
+  raw: Record<string, unknown>,
+  stack: string,
+): { cfg: StackConfig; sized: ReturnType<typeof sizedDefaults> } {
   const lightweight = r.profile === "lightweight";
   const cluster = r.cluster ?? stack;
   const os = r.objectStore;
@@ -261,9 +273,7 @@ export function parseStackConfig(
       (r as Record<string, unknown>).receiverCredentials as string | undefined,
     ),
   };
-  const problems = ruleProblems(raw, cfg, r, sized, env, opts);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return cfg;
+  return { cfg, sized };
 }
 
 /**
@@ -314,7 +324,7 @@ function ruleProblems(
         asWritten: opts.asWritten ?? raw,
         grafanaUrl: valueAt(opts.asWritten ?? raw, ["grafana", "url"]),
       }),
-      ...workloadChecks(cfg, r, sized).filter(seen),
+      ...workloadChecks(cfg, r, sized, (over) => fitsWith(raw, cfg.stack, over)).filter(seen),
     ].filter((p) => !unread.some((u) => u.keys.some((k) => problemIsAt(p, k)))),
   ];
 }
@@ -1118,8 +1128,29 @@ export function mimirIngestionRateFor(seriesCap: number): number {
   return Math.max(MIMIR_DEFAULT_INGESTION_RATE, mimirSamplesPerSecond(seriesCap));
 }
 
-/** The declared workload against what the stack sets and what its node pools hold. */
-function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] {
+/**
+ * Whether the stack with `over` written over its keys passes the workload checks (the fit of its
+ * pods on the pools among them): what a way out a fit line offers must do (config/sizing.ts
+ * floorWays). Its own lines offer nothing further (no `fitsWith` below), so this runs once.
+ */
+function fitsWith(raw: Record<string, unknown>, stack: string, over: Record<string, unknown>): boolean {
+  const changed = { ...raw, ...over };
+  const parsed = parseRaw(changed);
+  if (!parsed.success) return false;
+  const { cfg, sized } = resolvedConfig(parsed.data, changed, stack);
+  return workloadChecks(cfg, parsed.data, sized).length === 0;
+}
+
+/**
+ * The declared workload against what the stack sets and what its node pools hold; `fits` tells
+ * whether a way out a fit line would offer passes them (fitsWith).
+ */
+function workloadChecks(
+  c: StackConfig,
+  r: Raw,
+  sized: SizedDefaults,
+  fits?: (over: Record<string, unknown>) => boolean,
+): string[] {
   const p: string[] = [];
   const k = (path: string) => `${PROJECT}:${path}`;
   // Engines refused here are left out of the fit below: a Loki sized for its logs in the wrong mode
@@ -1215,7 +1246,7 @@ function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults): string[] 
     ...(r.mimir.maxGlobalSeriesPerUser === undefined ? ["mimir.maxGlobalSeriesPerUser"] : []),
     ...(r.metricsBackend === undefined ? ["metricsBackend"] : []),
   ]);
-  return [...p, ...fitProblems(c, planSizing(c), k, refused, defaulted)];
+  return [...p, ...fitProblems(c, planSizing(c), k, refused, defaulted, fits)];
 }
 
 /** Why S3 would refuse a bucket name, or undefined (AWS S3 general purpose bucket naming rules). */

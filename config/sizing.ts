@@ -1239,6 +1239,7 @@ export function fitProblems(
   k: (key: string) => string,
   leftOut: ReadonlySet<SizedEngine> = new Set(),
   defaulted: ReadonlySet<string> = new Set(),
+  fits?: FitsWith,
 ): string[] {
   // A component a chartValues switch leaves out runs no pod: nothing of it is summed or placed.
   const { components, replicasKeys } = runningComponents(
@@ -1348,24 +1349,45 @@ export function fitProblems(
   // Pods that fit no node already say why; the sum is judged once each of them fits.
   const share = { need, onPools, daemonNeed, capacity };
   if (problems.length === 0 && judged.length > 0 && need + daemonNeed > BUDGET_MAX_REQUEST_SHARE * capacity)
-    problems.push(shareProblem(cfg, judged, share, k, { largest, defaulted, replicasKeys, pools }));
+    problems.push(shareProblem(cfg, judged, share, k, { largest, defaulted, replicasKeys, pools, fits }));
   return problems;
 }
 
 /**
- * What lowers the requests of pods at the profile's least (shareProblem): the lightweight profile,
- * whose pods request less (model/sizing.ts: no more than the standard one's, Grafana's less), a
- * Mimir's smaller vmsingle in its place (its request for the same series cap), more memory.
+ * Whether the stack with `over` written over its stack file's keys passes the workload checks
+ * (config/resolve.ts fitsWith): a way out is offered only when it does.
  */
-function floorWays(cfg: StackConfig, judged: SizedComponent[]): string {
+export type FitsWith = (over: Record<string, unknown>) => boolean;
+
+/**
+ * What lowers the requests of pods at the profile's least (shareProblem), each offered only when
+ * the stack, so changed, fits (`fits`, the whole workload check run again; none without it): the
+ * lightweight profile, whose pods request less (model/sizing.ts: no more than the standard one's,
+ * Grafana's less), and whose default backend is victoriametrics where the file leaves
+ * metricsBackend to the profile (`backendDefaulted`, config/resolve.ts); a Mimir's smaller
+ * vmsingle in its place (its request for the same series cap); more memory, always.
+ */
+function floorWays(
+  cfg: StackConfig,
+  judged: SizedComponent[],
+  backendDefaulted: boolean,
+  fits: FitsWith | undefined,
+): string {
   const mimir = judged.find((c) => c.component === "mimir");
   const vm =
     parseQuantity(
       memoryOf(cfg.profile, "vmsingle", vmMemoryBytes(cfg.mimir.maxGlobalSeriesPerUser)).requests.memory,
     ) ?? 0;
+  const light = cfg.profile === "standard" && fits?.({ profile: "lightweight" }) === true;
+  const single =
+    mimir !== undefined && vm < mimir.requestBytes && fits?.({ metricsBackend: "victoriametrics" }) === true;
   return [
-    ...(cfg.profile === "standard" ? ["set profile: lightweight, whose pods request less"] : []),
-    ...(mimir && vm < mimir.requestBytes
+    ...(light
+      ? [
+          `set profile: lightweight, whose pods request less${backendDefaulted ? " (and whose metricsBackend, which the stack file leaves to the profile, is victoriametrics: a vmsingle in Mimir's place)" : ""}`,
+        ]
+      : []),
+    ...(single
       ? [
           `metricsBackend: victoriametrics alone, whose one vmsingle requests ${formatBytes(vm)} in Mimir's place`,
         ]
@@ -1395,6 +1417,7 @@ function shareProblem(
     defaulted: ReadonlySet<string>;
     replicasKeys: ReadonlyMap<SizedComponent, { key: string; program: number }>;
     pools: NodePool[];
+    fits?: FitsWith;
   },
 ): string {
   const { need, onPools, daemonNeed, capacity } = share;
@@ -1439,7 +1462,7 @@ function shareProblem(
   );
   if (raised) return `${k(raised.key)}: ${raised.words} (${pods})${withDaemons}, ${above}${raised.others}`;
   if (at?.floor)
-    return `${k(`nodePools[${at.pool}].memory`)}: ${pods}, the ${at.floor} profile's least memory request for it (no lower ${keys} lowers it)${withDaemons && `,${withDaemons}`}, ${above}; ${floorWays(cfg, judged)}`;
+    return `${k(`nodePools[${at.pool}].memory`)}: ${pods}, the ${at.floor} profile's least memory request for it (no lower ${keys} lowers it)${withDaemons && `,${withDaemons}`}, ${above}; ${floorWays(cfg, judged, placing.defaulted.has("metricsBackend"), placing.fits)}`;
   const named = at ? `${keys} (${judged.length > 1 ? "their defaults" : "its default"})` : keys;
   return `${k(at ? `nodePools[${at.pool}].memory` : keys.split(" and ")[0])}: the components sized for ${named} request ${formatBytes(need)} of memory (${pods})${withDaemons}, ${above}`;
 }

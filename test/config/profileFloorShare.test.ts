@@ -17,6 +17,11 @@ const PI = (extra = "") => `${BASE}${STORE}  ${P("nodePools")}:
       memory: 4Gi
 ${extra}`;
 
+/** Checks the stack of `text`; throws its ConfigError when it is refused. */
+function refusalOrNone(text: string): void {
+  checkedStackConfig(stackProject(text), "s", {}, { allowAbsentSecrets: true });
+}
+
 /** The one problem of `text`, with the line it is placed at. */
 function onlyProblem(text: string): { problem: string; line: number | undefined } {
   const e = refusal(text);
@@ -28,7 +33,7 @@ describe("config: pods at the profile's least request that the nodes do not hold
   const said =
     `${P("nodePools[0].memory")}: mimir 1x3GiB, the standard profile's least memory request for it (no lower mimir.maxGlobalSeriesPerUser lowers it), ` +
     "and the DaemonSets' pods, one on every node they run on, 208MiB (node-exporter 1x48MiB, alloy 1x144MiB, loki-canary 1x16MiB): 3.2GiB together, above 80% of the node pools' 4GiB; " +
-    "set profile: lightweight, whose pods request less, or metricsBackend: victoriametrics alone, whose one vmsingle requests 2GiB in Mimir's place, or add nodes or larger ones (nodePools)";
+    "set profile: lightweight, whose pods request less (and whose metricsBackend, which the stack file leaves to the profile, is victoriametrics: a vmsingle in Mimir's place), or metricsBackend: victoriametrics alone, whose one vmsingle requests 2GiB in Mimir's place, or add nodes or larger ones (nodePools)";
 
   it("names the pool's memory, not the series cap's default in Pulumi.yaml, with what lowers the requests", () => {
     assert.deepEqual(onlyProblem(PI()), { problem: said, line: 12 });
@@ -46,6 +51,36 @@ describe("config: pods at the profile's least request that the nodes do not hold
     }
     const dir = stackProject(PI().replace("count: 1", "count: 2"));
     assert.doesNotThrow(() => checkedStackConfig(dir, "s", {}, { allowAbsentSecrets: true }));
+  });
+
+  // The lightweight profile keeps Mimir's floor (3Gi) and lowers the DaemonSets' pods to 84MiB:
+  // with metricsBackend: mimir set, a 3900Mi node holds neither profile's pods within 80%. The line
+  // offered the profile all the same, and the stack that followed it was refused again.
+  it("offers a way only where the stack, so changed, passes: no lightweight profile for Mimir on 3900Mi", () => {
+    const mimir = PI(`  ${P("metricsBackend")}: mimir\n`).replace("memory: 4Gi", "memory: 3900Mi");
+    const { problem } = onlyProblem(mimir);
+    assert.match(
+      problem,
+      /above 80% of the node pools' 3\.8GiB; metricsBackend: victoriametrics alone, whose one vmsingle requests 2GiB in Mimir's place, or add nodes or larger ones \(nodePools\)$/,
+    );
+    assert.throws(() => refusalOrNone(`${mimir}  ${P("profile")}: lightweight\n`), /above 80%/);
+  });
+
+  it("each way it names, followed, passes the check, on nodes from 3700Mi to 4Gi, the backend set or left to the profile", () => {
+    const backendLine = `  ${P("metricsBackend")}: mimir\n`;
+    for (const memory of ["3700Mi", "3900Mi", "4Gi"])
+      for (const backend of ["", backendLine]) {
+        const text = PI(backend).replace("memory: 4Gi", `memory: ${memory}`);
+        const said = refusal(text).message;
+        const followed = [
+          ...(/set profile: lightweight/.test(said) ? [`${text}  ${P("profile")}: lightweight\n`] : []),
+          ...(/metricsBackend: victoriametrics alone/.test(said)
+            ? [`${text.replace(backendLine, "")}  ${P("metricsBackend")}: victoriametrics\n`]
+            : []),
+        ];
+        assert.ok(followed.length > 0, said);
+        for (const t of followed) assert.doesNotThrow(() => refusalOrNone(t), `${memory}\n${t}`);
+      }
   });
 
   // Mimir requests its memory rounded up to 64 MiB (config/sizing.ts memoryOf): the default cap
