@@ -1,5 +1,6 @@
 import {
   LOKI_SIZING,
+  LOKI_GO_MEMLIMIT,
   MIMIR_SIZING,
   PROMETHEUS_SIZING,
   VM_SIZING,
@@ -57,7 +58,9 @@ import { VM_CLUSTER } from "../upstream/operators/victoriaMetrics";
  *   (deprecated; a running SimpleScalable stack keeps its targets until it moves off). Each
  *   component gets its share of the smallest documented tier (3 TB a day), never less than the
  *   profile's size; Distributed's replicas follow the tier's base replicas scaled to the logs,
- *   above a floor (3 ingesters, 2 of each stateless component, one compactor).
+ *   above a floor (3 ingesters, 2 of each stateless component, one compactor). Each pod is limited
+ *   to its share over the part of the limit the chart gives Loki's Go runtime as GOMEMLIMIT
+ *   (lokiPodBytes, 0.85).
  * - "The largest node" is what it leaves beside the pods every node runs (its DaemonSets,
  *   nodeDaemons, at the requests a `chartValues` override gives them), as the scheduler counts a
  *   pod against a node.
@@ -905,6 +908,19 @@ function sizePrometheus({ cfg, caps, series, bytes, add, sizedBy, seriesFor }: S
   }
 }
 
+/**
+ * The memory limit of a Loki pod whose load needs `load` bytes: the loki chart gives the Go runtime
+ * GOMEMLIMIT at a share of the limit (contract LOKI_GO_MEMLIMIT, 0.85 by default; a
+ * `chartValues.loki.defaults.goSettings.goMemLimitFactor` between 0 and 1 replaces it, 0 sets none),
+ * so the limit is the load over that share.
+ */
+export function lokiPodBytes(cfg: Pick<StackConfig, "chartValues">, load: number): number {
+  const set = valueAt(cfg.chartValues.loki, LOKI_GO_MEMLIMIT.path.split("."));
+  const factor =
+    typeof set === "number" && set > 0 && set <= 1 ? set : set === 0 ? 1 : LOKI_GO_MEMLIMIT.default;
+  return load / factor;
+}
+
 /** Loki's targets for the declared logs a day. */
 function sizeLoki({ cfg, logs, bytes, add, sizedBy }: SizingAcc, components: SizedComponent[]): void {
   const l = cfg.loki;
@@ -915,7 +931,8 @@ function sizeLoki({ cfg, logs, bytes, add, sizedBy }: SizingAcc, components: Siz
     replicas: number,
     tierBytes: number,
   ) => {
-    const need = logs === undefined ? undefined : lokiTargetBytes(tierBytes, logs, replicas);
+    const need =
+      logs === undefined ? undefined : lokiPodBytes(cfg, lokiTargetBytes(tierBytes, logs, replicas));
     const w = LOKI_SCALABLE_WORKLOADS[target];
     add(
       {
@@ -943,7 +960,7 @@ function sizeLoki({ cfg, logs, bytes, add, sizedBy }: SizingAcc, components: Siz
           sizedFor: logs === undefined ? `Distributed at its floor (loki.mode)` : lokiFor,
           atProfile: logs === undefined,
         },
-        sizedBy(w, logs === undefined ? undefined : t.bytes),
+        sizedBy(w, logs === undefined ? undefined : lokiPodBytes(cfg, t.bytes)),
         w,
       );
     }

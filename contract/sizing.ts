@@ -99,6 +99,16 @@ export const LOKI_SIZING = {
 } as const;
 
 /**
+ * The share of a Loki container's memory limit the loki chart hands its Go runtime as GOMEMLIMIT
+ * (loki 18.11.0 templates/_helpers.tpl:1178-1182 `loki.componentEnv`, used for every Loki target
+ * and component, templates/_pod.tpl:239; values.yaml:84 `defaults.goSettings.goMemLimitFactor:
+ * 0.85`, where 0 injects none). Run: the program's Loki limited to 2Gi renders GOMEMLIMIT 1740MiB
+ * (staging, synth). The Go runtime collects garbage ever harder to stay under it, so a pod whose
+ * load needs N bytes is limited to N / factor for its runtime to be given N.
+ */
+export const LOKI_GO_MEMLIMIT = { path: "defaults.goSettings.goMemLimitFactor", default: 0.85 } as const;
+
+/**
  * VictoriaMetrics. understand-your-setup-size.md: a data point "requires less or around 1 byte of
  * disk space", keep "at least 20% of free space", and the index "usually ... about 20%" of the data.
  * Memory: the cluster capacity-planning figure "RAM 2 * active_time_series * 1KB" (quoted from the

@@ -37,7 +37,8 @@ describe("sizing: one refused engine does not hide another's fit in the same run
   });
 
   it("a pod that fits no node hides only its own engine's count, not another engine's", () => {
-    // Distributed Loki at 3000 GiB a day: its compactor (10.8 GiB) fits no node, and its ingesters'
+    // Distributed Loki at 3000 GiB a day: its compactor (10.8 GiB of load, limited to 12.7 GiB for
+    // the chart's GOMEMLIMIT, config/sizing.ts lokiPodBytes) fits no node, and its ingesters'
     // count is the same mistake; Mimir's write pods the nodes cannot place are another, named too.
     const p = problems({
       phase: "kps-removed",
@@ -47,7 +48,7 @@ describe("sizing: one refused engine does not hide another's fit in the same run
     assert.equal(p.length, 2, p.join("\n"));
     assert.match(
       p[0],
-      /workload\.logsPerDay: 3000GiB a day need 10\.8GiB of memory in one loki compactor pod, above what the largest node of nodePools holds beside the DaemonSets' pods on it \(6Gi in pool small, 208MiB of it requested by the DaemonSets' pods on every node \(node-exporter, alloy and loki-canary\): 5\.8GiB left\)$/,
+      /workload\.logsPerDay: 3000GiB a day need 12\.7GiB of memory in one loki compactor pod, above what the largest node of nodePools holds beside the DaemonSets' pods on it \(6Gi in pool small, 208MiB of it requested by the DaemonSets' pods on every node \(node-exporter, alloy and loki-canary\): 5\.8GiB left\)$/,
     );
     assert.match(p[1], /workload\.activeSeries: 2000000 series scaled out need 11 mimir write pods/);
   });

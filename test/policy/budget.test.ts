@@ -418,8 +418,9 @@ describe("policy (budget): components at the profile's size, lowered by a chartV
 });
 
 describe("policy (budget): a component its declared workload sizes below the profile's size", () => {
-  // 15GB of logs a day need 302Mi of a Monolithic Loki by upstream's tier (config/sizing.ts
-  // lokiTargetBytes), less than the profile's 1Gi it runs at: the 1Gi is a default an override may
+  // 15GB of logs a day need 355Mi of a Monolithic Loki (302Mi by upstream's tier, config/sizing.ts
+  // lokiTargetBytes, over the chart's GOMEMLIMIT share, lokiPodBytes), less than the profile's 1Gi
+  // it runs at: the 1Gi is a default an override may
   // lower, down to what the logs need. It was refused as "sized for 15GB a day ... request 1024Mi".
   const st = STACKS["vmsingle, loki SingleBinary"];
   const below = (c: ReturnType<typeof sized>) =>
