@@ -41,7 +41,10 @@ import {
   operatorClaimTemplate,
   prometheusClaimSuffix,
   UNUSED_BUCKETS,
+  UNUSED_PURPOSES,
   VMAGENT_QUEUE_VOLUME,
+  type Consumer,
+  type Purpose,
 } from "../model/storage";
 import { prometheusName } from "../model/services";
 import { objectStoreReach } from "../model/endpoints";
@@ -1413,15 +1416,24 @@ function existingBucketChecks(
 
 /**
  * Why the stack's own bucket of a purpose nothing reads (model/storage.ts UNUSED_BUCKETS: the
- * kept buckets move-to-garage.md copies) is not imported: only MinIO keeps one, and only one
- * `objectStore.keepUnusedBuckets` lists (config/buckets.ts planBuckets). Undefined for any other name.
+ * kept buckets move-to-garage.md copies), or the bucket `takeover.buckets` names for such a purpose,
+ * is not imported: only MinIO keeps one, and only one `objectStore.keepUnusedBuckets` lists
+ * (config/buckets.ts planBuckets). Undefined for any other name.
  */
 function keptBucketHint(name: string, prefix: string, c: StackConfig): string | undefined {
-  const purpose = UNUSED_BUCKETS.find((u) => name === `${prefix}-${u}`);
+  const named = (Object.entries(UNUSED_PURPOSES) as [Consumer, Purpose[]][]).flatMap(([consumer, ps]) =>
+    ps.filter((p) => c.takeover?.buckets[consumer]?.[p] === name).map((p) => ({ consumer, p })),
+  )[0];
+  const purpose = named
+    ? `${named.consumer}-${named.p}`
+    : UNUSED_BUCKETS.find((u) => name === `${prefix}-${u}`);
   if (!purpose) return undefined;
+  const what = named
+    ? `"${name}" is the bucket takeover.buckets.${named.consumer}.${named.p} names for ${named.consumer === "loki" ? "Loki" : "Mimir"}'s ${named.p}, a purpose nothing reads`
+    : `"${purpose}" is a bucket nothing reads`;
   return c.objectStore.type === "minio"
-    ? `: "${purpose}" is a bucket nothing reads, which the stack keeps only when objectStore.keepUnusedBuckets lists it; add "${purpose}" there to keep it, or leave it out of existing.buckets`
-    : `: "${purpose}" is a bucket nothing reads, which the stack keeps only on MinIO (objectStore.keepUnusedBuckets); on ${c.objectStore.type} the stack does not manage it, so leave it out of existing.buckets (a copy on the store stays there, untouched)`;
+    ? `: ${what}, which the stack keeps only when objectStore.keepUnusedBuckets lists it; add "${purpose}" there to keep it, or leave it out of existing.buckets`
+    : `: ${what}, which the stack keeps only on MinIO (objectStore.keepUnusedBuckets); on ${c.objectStore.type} the stack does not manage it, so leave it out of existing.buckets (${named ? "the bucket" : "a copy on the store"} stays there, untouched)`;
 }
 
 /**
@@ -1641,8 +1653,11 @@ function takeoverChecks(
   const hasS3Secrets = t.secrets.loki !== undefined || t.secrets.mimir !== undefined;
   // With objectStore.type "garage" a bucket the stack uses is granted by Garage's bucket ID, so it
   // must be in the state: existing.buckets imports it.
+  // Only a bucket the plan uses: one named for a purpose nothing reads, which Garage never keeps
+  // (config/buckets.ts purposeBuckets), gets no grant and stays on the store untouched.
+  const used = new Set(purposeBuckets(c).map((e) => e.bucket));
   const unlisted = (bucket: string) =>
-    c.objectStore.type === "garage" && !c.existing.buckets.includes(bucket);
+    c.objectStore.type === "garage" && used.has(bucket) && !c.existing.buckets.includes(bucket);
   const garageGrant = `with objectStore.type "garage" a bucket the stack uses must be in its state (its grant needs Garage's bucket ID)`;
   const shared = sharedBucketProblems(c, placed);
   for (const [consumer, named] of Object.entries(t.buckets))

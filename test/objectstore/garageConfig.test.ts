@@ -255,6 +255,29 @@ describe("objectStore.type garage: one bucket for two purposes", () => {
   });
 });
 
+describe("objectStore.type garage: a taken-over Loki's ruler bucket, which nothing reads", () => {
+  const takeover = { buckets: { loki: { chunks: "loki", ruler: "loki-ruler" } } };
+
+  it("is accepted named without existing.buckets: the plan neither grants nor makes it", () => {
+    const c = garage({ existing: { buckets: ["loki"] }, takeover });
+    const plan = planStack(c).objectStore.inputs.plan;
+    const names = plan.consumers.flatMap((x) => [...x.buckets, ...x.referenced, ...x.unused]);
+    assert.ok(names.includes("loki"), names.join(", "));
+    assert.ok(!names.includes("loki-ruler"), names.join(", "));
+  });
+
+  it("listed in existing.buckets, is one problem saying Garage's stack does not manage it", () => {
+    const text = problems({ existing: { buckets: ["loki", "loki-ruler"] }, takeover });
+    assert.match(text, /\(1 problem\)/);
+    assert.ok(
+      text.includes(
+        `homelab-observability:existing.buckets[1]: expected the name of a bucket the stack makes in some phase (loki, test-mimir-blocks, test-mimir-ruler), got "loki-ruler", which nothing imports: "loki-ruler" is the bucket takeover.buckets.loki.ruler names for Loki's ruler, a purpose nothing reads, which the stack keeps only on MinIO (objectStore.keepUnusedBuckets); on garage the stack does not manage it, so leave it out of existing.buckets (the bucket stays there, untouched)`,
+      ),
+      text,
+    );
+  });
+});
+
 describe("objectStore.type garage: the plan", () => {
   it("gives Loki and Mimir path-style S3 at the endpoint, in Garage's region, credentials by reference", () => {
     const c = garage({}, { region: "homelab" });
