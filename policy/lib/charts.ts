@@ -25,6 +25,16 @@ export interface ChartImage {
   tag?: string;
   /** Values paths any of which, set, make the chart write another tag than `tag`. */
   tagChangedBy?: string[];
+  /**
+   * What the chart adds to `tag` from the values, as victoria-metrics-common's vm.image.tag does:
+   * `-enterprise` where a value at one of `licensedBy` is set, `-<variant>` where `variantAt` holds
+   * one (`-enterprise-<variant>` with both), then `suffix` (a VMCluster's clusterVersion, "-cluster").
+   */
+  tagAdds?: { licensedBy: string[]; variantAt?: string; suffix?: string };
+  /** A values path whose value, where set, is the tag itself (a VMCluster's `spec.clusterVersion`). */
+  tagAt?: string;
+  /** Where the tag comes from, as a message says it after the tag (default: the chart writes it beside the map). */
+  taggedBy?: string;
 }
 
 export interface ChartWorkload {
@@ -148,20 +158,36 @@ const crNamed = (
 });
 /**
  * The tag victoria-metrics-k8s-stack 0.80.0 writes beside the image map at `path` that names none:
- * vm.image.tag (charts/victoria-metrics-common templates/_image.tpl:17-33), its appVersion
+ * vm.image.tag (charts/victoria-metrics-common templates/_image.tpl:17-35), its appVersion
  * (Chart.yaml:15), merged under the values' map (templates/_helpers.tpl:246 a VMAuth's, :324-326 a
  * VMCluster's load balancer, :132-149 a VMAlert's, :191-196 a VMAgent's, :287-298 a VMSingle's), and
- * beside none (the operator's default repository then runs under it). A license (the chart's or `global.license`: _enterprise.tpl:1-33) adds
- * `-enterprise` and an image `variant` its own suffix, which the pack does not model: it names no tag
- * there. The load balancer's variant is read from another spec's image (the app key the helper is
- * given), so none is assumed known there either: a variant anywhere beside it drops the tag.
+ * beside none (the operator's default repository then runs under it). A license (the chart's or
+ * `global.license`: _enterprise.tpl:28-33 vm.enterprise.disabled) adds `-enterprise`, and the
+ * image's own `variant` (at `variantAt`) its name after it (_image.tpl:23-33). Run (helm template,
+ * 0.80.0): global.license.key gives v1.144.0-enterprise, with vmagent.spec.image.variant "scratch"
+ * v1.144.0-enterprise-scratch, vmauth.spec.image.variant "v3" v1.144.0-v3; the load balancer's tag
+ * stays v1.144.0 whatever variant its spec, vmcluster.spec or the root `image` holds.
  */
-function vmChartTag(path: string): Pick<ChartImage, "tag" | "tagChangedBy"> {
-  const license = ["license", "global.license"].flatMap((l) =>
-    ["key", "secret.key", "secret.name", "keyRef.key", "keyRef.name"].map((k) => `${l}.${k}`),
-  );
-  return { tag: "v1.144.0", tagChangedBy: [`${path}.variant`, ...license] };
+const VM_LICENSE = ["license", "global.license"].flatMap((l) =>
+  ["key", "secret.key", "secret.name", "keyRef.key", "keyRef.name"].map((k) => `${l}.${k}`),
+);
+function vmChartTag(variantAt?: string): Pick<ChartImage, "tag" | "tagAdds"> {
+  return { tag: "v1.144.0", tagAdds: { licensedBy: VM_LICENSE, ...(variantAt ? { variantAt } : {}) } };
 }
+/**
+ * A VMCluster part's tag: the operator tags a part whose spec.image names none with the VMCluster's
+ * `clusterVersion` (operator v0.66.0 internal/controller/operator/factory/build/defaults.go:400-406
+ * vmstorage, :455-461 vminsert, :488-494 vmselect; read, not run), which victoria-metrics-k8s-stack
+ * 0.80.0 writes as vm.image.tag and "-cluster" unless the values give one (templates/_helpers.tpl:320).
+ * Run (helm template): v1.144.0-cluster, with global.license.key v1.144.0-enterprise-cluster, and
+ * no variant (vmcluster.spec.image.variant, the root image.variant) changes it.
+ */
+const VMCLUSTER_PART_TAG: Pick<ChartImage, "tag" | "tagAdds" | "tagAt" | "taggedBy"> = {
+  tag: "v1.144.0",
+  tagAdds: { licensedBy: VM_LICENSE, suffix: "-cluster" },
+  tagAt: "vmcluster.spec.clusterVersion",
+  taggedBy: "the VMCluster's clusterVersion, which the operator writes beside it",
+};
 /**
  * A vmauth Deployment the VictoriaMetrics operator runs from the spec at `prefix` (a VMAuth's, a
  * VMCluster's load balancer, which also needs its own `enabled`: operatorDefaults.ts vmPodLayout),
@@ -173,6 +199,7 @@ function vmauthAt(
   prefix: string,
   app: string,
   named: Pick<ChartWorkload, "object" | "objectKind" | "fullnameFrom">,
+  ownVariant: boolean,
 ): ChartWorkload {
   return {
     name,
@@ -182,7 +209,11 @@ function vmauthAt(
     replicas: { path: `${prefix}.replicaCount`, default: 1 },
     resources: [`${prefix}.resources`],
     images: [
-      { ...img(`${prefix}.image`, parseImage(VMAUTH_IMAGE).repository), ...vmChartTag(`${prefix}.image`) },
+      {
+        ...img(`${prefix}.image`, parseImage(VMAUTH_IMAGE).repository),
+        // A VMAuth's tag takes its own variant, the load balancer's none (vmChartTag).
+        ...vmChartTag(ownVariant ? `${prefix}.image.variant` : undefined),
+      },
     ],
     scheduling: prefix,
   };
@@ -507,7 +538,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         images: [
           {
             ...img("vmsingle.spec.image", "docker.io/victoriametrics/victoria-metrics"),
-            ...vmChartTag("vmsingle.spec.image"),
+            ...vmChartTag("vmsingle.spec.image.variant"),
           },
           img("vmsingle.spec.initContainers.0.image", "docker.io/victoriametrics/victoria-metrics"),
         ],
@@ -529,7 +560,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         replicas: SIZED_REPLICAS[c],
         resources: [`vmcluster.spec.${c}.resources`],
         images: [
-          img(`vmcluster.spec.${c}.image`, `docker.io/victoriametrics/${c}`),
+          { ...img(`vmcluster.spec.${c}.image`, `docker.io/victoriametrics/${c}`), ...VMCLUSTER_PART_TAG },
           img(`vmcluster.spec.${c}.initContainers.0.image`, `docker.io/victoriametrics/${c}`),
         ],
         scheduling: `vmcluster.spec.${c}`,
@@ -541,6 +572,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         "vmcluster.spec.requestsLoadBalancer.spec",
         "vmcluster",
         crNamed("vmcluster", undefined, "vmclusterlb-"),
+        false,
       ),
       {
         name: "vmagent",
@@ -552,7 +584,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         images: [
           {
             ...img("vmagent.spec.image", "docker.io/victoriametrics/vmagent"),
-            ...vmChartTag("vmagent.spec.image"),
+            ...vmChartTag("vmagent.spec.image.variant"),
           },
           img("vmagent.spec.initContainers.0.image", "docker.io/victoriametrics/vmagent"),
         ],
@@ -563,7 +595,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         images: [
           {
             ...img("vmalert.spec.image", "docker.io/victoriametrics/vmalert"),
-            ...vmChartTag("vmalert.spec.image"),
+            ...vmChartTag("vmalert.spec.image.variant"),
           },
         ],
         enabled: { path: "vmalert.enabled", default: true },
@@ -576,7 +608,7 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
       },
       // The VMAuth CR (victoria-metrics-k8s-stack 0.80.0 templates/victoria-metrics-operator/vmauth/
       // vmauth.yaml, off by default: values.yaml:952-954).
-      vmauthAt("vmauth", "vmauth.spec", "vmauth", crNamed("vmauth", "VMAuth")),
+      vmauthAt("vmauth", "vmauth.spec", "vmauth", crNamed("vmauth", "VMAuth"), true),
       component("grafana", "Deployment", "grafana", GRAFANA_IMAGE),
       component("kube-state-metrics", "Deployment", "kube-state-metrics", KSM_IMAGE),
       component("node-exporter", "DaemonSet", "prometheus-node-exporter", NODE_EXPORTER_IMAGE),

@@ -260,13 +260,26 @@ function chartImageUse(i: ChartImage, values: any): ImageUse {
   return {
     image: `${image}:${tag}`,
     path,
-    written: `${JSON.stringify(image)} (the chart writes tag ${tag} beside it)`,
+    written: `${JSON.stringify(image)} (${i.taggedBy ? `tag ${tag}, ${i.taggedBy}` : `the chart writes tag ${tag} beside it`})`,
   };
 }
 
-/** The tag a chart writes beside an image map naming none, where the pack knows it (ChartImage.tag). */
-const chartTag = (i: ChartImage, values: any): string | undefined =>
-  i.tag && !(i.tagChangedBy ?? []).some((p) => at(values, p)) ? i.tag : undefined;
+/**
+ * The tag a chart writes beside an image map naming none, where the pack knows it (ChartImage.tag):
+ * the value at `tagAt` where set, else `tag` with what `tagAdds` adds from the values.
+ */
+function chartTag(i: ChartImage, values: any): string | undefined {
+  if (!i.tag || (i.tagChangedBy ?? []).some((p) => at(values, p))) return undefined;
+  const own = i.tagAt ? at(values, i.tagAt) : undefined;
+  if (typeof own === "string" && own !== "") return own;
+  const adds = i.tagAdds;
+  if (!adds) return i.tag;
+  const variant = adds.variantAt ? at(values, adds.variantAt) : undefined;
+  const licensed = adds.licensedBy.some((p) => at(values, p));
+  const named = variant ? `${String(variant)}` : "";
+  const extra = licensed ? (named ? `enterprise-${named}` : "enterprise") : named;
+  return `${i.tag}${extra ? `-${extra}` : ""}${adds.suffix ?? ""}`;
+}
 
 const POD_SPEC_PATHS: Record<string, { spec: string; replicas?: string }> = {
   "kubernetes:apps/v1:Deployment": { spec: "spec.template.spec", replicas: "spec.replicas" },
@@ -764,11 +777,15 @@ function vmChartImageUse(i: ChartImage, values: any, kind: string, env: Operator
   const spec = { image: { ...written, ...(tag ? { tag } : {}) } };
   const own = vmImageMapUse(spec.image, use.path, env) ?? defaultImageUse(kind, spec, env);
   if (own) return own;
-  const repository = use.image.replace(/^docker\.io\//, "");
+  const reference = use.image.replace(/^docker\.io\//, "");
+  // `reference` is the operator's default repository with the tag the chart writes: said apart.
+  const { repository } = parseImage(i.default);
+  const map = (t: unknown) => `{tag: ${JSON.stringify(String(t))}}`;
+  const given = written.tag ? map(written.tag) : tag ? `unset (the chart writes ${map(tag)})` : "unset";
   return {
-    image: vmRegistryImage(repository, env),
+    image: vmRegistryImage(reference, env),
     path: use.path,
-    written: `no repository: ${JSON.stringify(repository)} under the operator's VM_CONTAINERREGISTRY ${JSON.stringify(env.VM_CONTAINERREGISTRY)}`,
+    written: `${given}, naming no repository (the operator's default ${JSON.stringify(repository.replace(/^docker\.io\//, ""))} runs) under the operator's VM_CONTAINERREGISTRY ${JSON.stringify(env.VM_CONTAINERREGISTRY)}`,
   };
 }
 
@@ -930,6 +947,18 @@ const CHART_IMAGE_SCHEMA = {
     ...IMAGE_PATH.properties,
     tag: { type: "string", minLength: 1 },
     tagChangedBy: { type: "array", items: VALUES_PATH },
+    tagAdds: {
+      type: "object",
+      required: ["licensedBy"],
+      additionalProperties: false,
+      properties: {
+        licensedBy: { type: "array", items: VALUES_PATH },
+        variantAt: VALUES_PATH,
+        suffix: { type: "string", minLength: 1 },
+      },
+    },
+    tagAt: VALUES_PATH,
+    taggedBy: { type: "string", minLength: 1 },
   },
 };
 

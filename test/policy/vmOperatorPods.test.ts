@@ -379,13 +379,14 @@ describe("policy (workloads): a VMAuth's pods, as the other kinds are modelled (
       }),
     ).find((w) => w.name === "vm/vmclusterlb");
     assert.equal(lb?.images[0]?.image, "docker.io/example/vmauth:v1.144.0");
-    // A license or an image variant makes the chart add to the tag: the pack names none it does not know.
+    // A license or the image's variant makes the chart add to the tag (_image.tpl:23-33; helm
+    // template writes v1.144.0-enterprise, v1.144.0-<variant>): the pack names what it adds.
     const licensed = use({ license: { key: "k" }, vmauth: { enabled: true, spec: repo } }, "VMAuth");
-    assert.equal(licensed?.image, "docker.io/example/vmauth");
+    assert.equal(licensed?.image, "docker.io/example/vmauth:v1.144.0-enterprise");
     const variant = { image: { repository: "example/vmauth", variant: "scratch" } };
     assert.equal(
       use({ vmauth: { enabled: true, spec: variant } }, "VMAuth")?.image,
-      "docker.io/example/vmauth",
+      "docker.io/example/vmauth:v1.144.0-scratch",
     );
   });
 });
