@@ -174,10 +174,11 @@ export function archiveDigest(archive: string): string {
  * them (v4: keys a variable picks by `index`; v5: values handed to named templates in a `dict`,
  * and variables holding a copy of a values map; v6: template text in values.yaml, which charts
  * render with `tpl`; v7: the kinds of the boolean and number defaults; v8: the subcharts'
- * conditions; v9: the subchart a nested condition is read within); bump it when that reading changes.
+ * conditions; v9: the subchart a nested condition is read within; v10: the types values.schema.json
+ * allows); bump it when that reading changes.
  */
 export function chartKeysFile(digest: string, store: string = renderCacheDir()): string {
-  return path.join(store, "chart-keys", `${digest}.v9.json`);
+  return path.join(store, "chart-keys", `${digest}.v10.json`);
 }
 
 /** {@link storedChartKeys}'s reads, by store file, with the stat they were read under ("" unwritten). */

@@ -1,6 +1,7 @@
 import { isMap, propertyPath, valueAt } from "./tree";
 import { pinnedChart, versions } from "../model/versions";
-import type { ChartCondition, ChartKeys, KeyTree, KindTree } from "./chartKeys";
+import type { ChartCondition, ChartKeys, KeyTree, KindTree, TypeTree } from "./chartKeys";
+import { boolOnlySwitches } from "./sizing";
 import { nearest, RENAME_AND_MEND, schemaAt, type RefusedOverride } from "./errors";
 import { STACK_KEY_CHART_PATHS } from "./stackKeyPaths";
 
@@ -59,7 +60,9 @@ export function chartValueProblems(
           if (known !== 0 && isMap(v))
             walk([...at, key], v, known, typeof kind === "object" ? kind : undefined);
           else {
-            const quoted = quotedProblem(kind, v, chart, conditionAt([...at, key]));
+            const quoted =
+              helmTypeProblem(keys, chart, [...at, key], v) ??
+              quotedProblem(kind, v, chart, conditionAt([...at, key]));
             if (!quoted) continue;
             const problem = `${project}:${propertyPath("chartValues", [chart, ...at, key])}: ${quoted}`;
             out.push(problem);
@@ -207,7 +210,8 @@ export interface ChartKeyMeant {
  * gopkg.in/yaml.v3, which takes only true and false as booleans, and the program hands the text on
  * to Helm as text), so YAML 1.1's `no`, `off`, `yes` and `on` are text like a quoted `"false"` or
  * `"0"`. To `if` in a template any text but "" is true, so `persistence.enabled: no` keeps the
- * volume it was written to remove; a chart with a schema refuses the text at render instead. A
+ * volume it was written to remove; where a chart's schema types the key, Helm refuses the text at
+ * render instead, and the problem says that ({@link helmTypeProblem}). A
  * number read as text fails or misleads the template's arithmetic and comparisons (`gt`, `eq`).
  * Writing the boolean or number itself is always what was meant, so a refusal costs the user
  * nothing a warning would spare. A subchart's condition (`grafana.enabled` of
@@ -234,6 +238,105 @@ function quotedProblem(
     `${quoted.expected}, as the ${chart} chart ${pinnedChart(chart)?.version}'s default is (${quoted.hint}), ` +
       `got string ${JSON.stringify(v)}; ${quoted.why}`
   );
+}
+
+/**
+ * The refusal of a value Helm refuses by its type before any template renders: one the chart's
+ * values.schema.json does not allow at `path` (ChartKeys.types), or anything but a boolean at a
+ * switch a template of a chart without a schema takes as one (contract ChartSwitch.boolOnly). Run,
+ * helm 3.17.3: loki 18.11.0 with lokiCanary.enabled 0, 1, "" or "false" ("Invalid type. Expected:
+ * boolean, given: integer"); prometheus-node-exporter 4.49.1 with kubeRBACProxy.enabled the same
+ * ("wrong type for value; expected bool"); victoria-metrics-k8s-stack 0.80.0 and
+ * kube-prometheus-stack 88.0.0 have neither, and render their switches (vmsingle.enabled,
+ * vmcluster.enabled and its parts', prometheus.enabled) with each of those by Go template truth.
+ * A null is never refused: the program deletes the key instead of writing it (builders/chartValues.ts).
+ */
+function helmTypeProblem(keys: ChartKeys, chart: string, path: string[], v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  const typed = typesAt(keys.types, path);
+  const bool = typed ? undefined : boolOnlySwitches(chart).find((s) => s.path.join(".") === path.join("."));
+  const allowed = typed ?? (bool ? ["boolean"] : undefined);
+  if (!allowed || allowed.some((t) => isOfType(t, v))) return undefined;
+  const version = pinnedChart(chart)?.version;
+  const by = bool
+    ? `the ${chart} chart ${version}'s ${bool.why}`
+    : `the ${chart} chart ${version}'s values.schema.json allows only ${allowed.map(typeWords).join(" or ")} there`;
+  return `expected ${allowed.map(typeWords).join(" or ")} (${by}: Helm refuses the release at render), got ${foundWords(v)}${typeHint(allowed, v)}`;
+}
+
+/** The schema types at `path` of a chart's typed leaves, or undefined where none is said. */
+function typesAt(types: TypeTree | undefined, path: string[]): string[] | undefined {
+  let node: TypeTree | string[] | undefined = types;
+  for (const k of path) node = node && !Array.isArray(node) ? node[k] : undefined;
+  return Array.isArray(node) ? node : undefined;
+}
+
+/** Whether `v` is of JSON Schema type `t` (an integer is a number too). */
+function isOfType(t: string, v: unknown): boolean {
+  switch (t) {
+    case "boolean":
+      return typeof v === "boolean";
+    case "integer":
+      return typeof v === "number" && Number.isInteger(v);
+    case "number":
+      return typeof v === "number";
+    case "string":
+      return typeof v === "string";
+    case "array":
+      return Array.isArray(v);
+    case "object":
+      return isMap(v);
+    case "null":
+      return v === null;
+    default:
+      // A type this reading does not know: not judged.
+      return true;
+  }
+}
+
+/** A JSON Schema type as the problem says it. */
+const typeWords = (t: string): string =>
+  ({
+    boolean: "true or false",
+    integer: "a whole number",
+    number: "a number",
+    string: "text",
+    array: "a list",
+    object: "a map",
+    null: "null",
+  })[t] ?? t;
+
+/** A value as the problem says what was found. */
+function foundWords(v: unknown): string {
+  if (typeof v === "string") return `string ${JSON.stringify(v)}`;
+  if (typeof v === "number") return `the number ${v}`;
+  if (Array.isArray(v)) return "a list";
+  return isMap(v) ? "a map" : String(v);
+}
+
+/** The value meant, where the one found says it: `write false` for 0, `drop the quotes: 5` for "5". */
+function typeHint(allowed: string[], v: unknown): string {
+  if (allowed.includes("boolean")) {
+    if (typeof v === "string") {
+      // `off` unquoted: YAML 1.1's false, text to Pulumi (YAML 1.2), said as textScalar says it.
+      const word = v.trim();
+      const meant = YAML11_BOOLEANS.get(word);
+      const read =
+        meant === undefined
+          ? ""
+          : `; YAML 1.2, as Pulumi reads the stack file, takes ${word} as text, not as ${meant} (YAML 1.1 did)`;
+      return `; ${textScalar("boolean", v)!.hint}${read}`;
+    }
+    if (v === 0 || v === 1) return `; write ${v === 1}`;
+    return "; write true or false";
+  }
+  const numeric = allowed.find((t) => t === "integer" || t === "number");
+  if (numeric && typeof v === "string") {
+    const n = Number(v);
+    if (v.trim() !== "" && Number.isFinite(n) && (numeric === "number" || Number.isInteger(n)))
+      return `; drop the quotes: ${v.trim()}`;
+  }
+  return "";
 }
 
 /**
@@ -312,9 +415,7 @@ function textScalar(
 /** Why text is refused where a template reads the boolean: `meant`, the boolean the text says. */
 const templatesRead = (v: string, meant: boolean | undefined) =>
   `to the chart's templates any text but "" is true` +
-  (meant === false
-    ? `, so ${JSON.stringify(v)} would turn it on (or the chart's values schema refuse it at render)`
-    : "");
+  (meant === false ? `, so ${JSON.stringify(v)} would turn it on` : "");
 
 /**
  * Why text is refused in a subchart's `condition`: Helm reads it, not a template, and takes only

@@ -278,6 +278,20 @@ const DAEMON_RESOURCES = {
 /** A container the DaemonSets run. */
 type DaemonContainer = keyof typeof DAEMON_RESOURCES;
 
+/**
+ * The switches of `chart` Helm takes only a boolean at, by a template of a chart without a schema
+ * (contract ChartSwitch.boolOnly), each with its path and that template: the DaemonSets' parts'
+ * switches, on the chart {@link DAEMON_RESOURCES} says runs them.
+ */
+export function boolOnlySwitches(chart: string): { path: string[]; why: string }[] {
+  return (Object.keys(DAEMON_SWITCHES) as (keyof typeof DAEMON_SWITCHES)[]).flatMap((c) => {
+    const s: ChartSwitch = DAEMON_SWITCHES[c];
+    return DAEMON_RESOURCES[c].chart === chart && s.boolOnly
+      ? [{ path: s.path.split("."), why: s.boolOnly }]
+      : [];
+  });
+}
+
 /** A `chartValues` key that sets a DaemonSet container's memory request. */
 export interface DaemonOverride {
   /** `chartValues.alloy.alloy.resources.requests.memory`. */

@@ -32,6 +32,12 @@ export interface ChartSwitch {
   default: boolean;
   /** A subchart's `condition:` (Chart.yaml), read as a boolean only; unset: a template `if`. */
   condition?: boolean;
+  /**
+   * Where a chart without a values.schema.json refuses any value but a boolean at `path` in a
+   * template (a `ternary`, a `kindIs`), that template, cited: the config check refuses such a value
+   * before any render (config/chartValueCheck.ts). A chart's schema says it as data instead.
+   */
+  boolOnly?: string;
 }
 
 /**
@@ -144,5 +150,10 @@ export function lokiSingleBinaryReplicas(replicas: number): number {
  */
 export const DAEMON_SWITCHES = {
   lokiCanary: { path: "lokiCanary.enabled", default: true },
-  kubeRbacProxy: { path: "kubeRBACProxy.enabled", default: false },
+  kubeRbacProxy: {
+    path: "kubeRBACProxy.enabled",
+    default: false,
+    // Run, helm 3.17.3: 0, 1, "" and "false" each refused, "wrong type for value; expected bool".
+    boolOnly: "templates/daemonset.yaml:33 and :50 pass it to ternary, which takes a bool alone",
+  },
 } as const satisfies Readonly<Record<string, ChartSwitch>>;

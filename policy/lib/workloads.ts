@@ -939,7 +939,11 @@ const IMAGE_PATH = pathWithDefault({ type: "string", minLength: 1 });
 const BOOLEAN_PATH = pathWithDefault({ type: "boolean" });
 const SWITCH_SCHEMA = {
   ...BOOLEAN_PATH,
-  properties: { ...BOOLEAN_PATH.properties, condition: { type: "boolean" } },
+  properties: {
+    ...BOOLEAN_PATH.properties,
+    condition: { type: "boolean" },
+    boolOnly: { type: "string", minLength: 1 },
+  },
 };
 const CHART_IMAGE_SCHEMA = {
   ...IMAGE_PATH,
