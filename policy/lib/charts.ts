@@ -189,6 +189,20 @@ const VMCLUSTER_PART_TAG: Pick<ChartImage, "tag" | "tagAdds" | "tagAt" | "tagged
   taggedBy: "the VMCluster's clusterVersion, which the operator writes beside it",
 };
 /**
+ * The program's one-off ownership fix of a VictoriaMetrics data volume (builders/metrics/vmValues.ts
+ * ownershipFix), an init container it writes with its full image, judged only where the values hold
+ * one: without it no such container runs, and the chart's repository alone, untagged, would be
+ * judged as Docker's `latest`, an image no pod pulls.
+ */
+function ownershipFix(path: string, def: string): Pick<ChartWorkload, "imagesIf"> & { image: ChartImage } {
+  return { image: img(path, def), imagesIf: { [path]: { path, default: false } } };
+}
+const VMSINGLE_FIX = ownershipFix(
+  "vmsingle.spec.initContainers.0.image",
+  "docker.io/victoriametrics/victoria-metrics",
+);
+const VMAGENT_FIX = ownershipFix("vmagent.spec.initContainers.0.image", "docker.io/victoriametrics/vmagent");
+/**
  * A vmauth Deployment the VictoriaMetrics operator runs from the spec at `prefix` (a VMAuth's, a
  * VMCluster's load balancer, which also needs its own `enabled`: operatorDefaults.ts vmPodLayout),
  * off unless `<app>.enabled`, named by `named`. Its image is the spec's, else the operator's VMAuth
@@ -534,37 +548,44 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
       },
       {
         ...component("vmsingle", "Deployment", "vmsingle.spec", "docker.io/victoriametrics/victoria-metrics"),
-        // The program's one-off ownership fix of the data volume (builders/metrics/vmValues.ts).
         images: [
           {
             ...img("vmsingle.spec.image", "docker.io/victoriametrics/victoria-metrics"),
             ...vmChartTag("vmsingle.spec.image.variant"),
           },
-          img("vmsingle.spec.initContainers.0.image", "docker.io/victoriametrics/victoria-metrics"),
+          VMSINGLE_FIX.image,
         ],
+        imagesIf: VMSINGLE_FIX.imagesIf,
         enabled: SIZED_SWITCHES.vmsingle.enabled,
         ...crNamed("vmsingle", "VMSingle"),
       },
       // The cluster version (a VMCluster CR), only for a declared workload one vmsingle cannot hold.
-      ...(["vmstorage", "vminsert", "vmselect"] as const).map((c): ChartWorkload => ({
-        name: c,
-        kind: c === "vminsert" ? "Deployment" : "StatefulSet",
-        // The operator names each part `<part>-<CR name>`, as the pack does (vmClusterWorkloads).
-        ...crNamed("vmcluster", undefined, `${c}-`),
-        enabled: SIZED_SWITCHES[c].enabled,
-        // vminsert and vmselect have their own switch (contract SIZED_SWITCHES `part`): off, the
-        // chart leaves the part out of the VMCluster's spec (templates/_helpers.tpl:330-339,
-        // vm.cluster.spec), and the operator makes no pod of a part the spec has not (operator
-        // v0.66.0 internal/controller/operator/factory/vmcluster/vmcluster.go:85 vmselect, :117 vminsert; read, not run).
-        ...(SIZED_SWITCHES[c].part ? { partEnabled: SIZED_SWITCHES[c].part } : {}),
-        replicas: SIZED_REPLICAS[c],
-        resources: [`vmcluster.spec.${c}.resources`],
-        images: [
-          { ...img(`vmcluster.spec.${c}.image`, `docker.io/victoriametrics/${c}`), ...VMCLUSTER_PART_TAG },
-          img(`vmcluster.spec.${c}.initContainers.0.image`, `docker.io/victoriametrics/${c}`),
-        ],
-        scheduling: `vmcluster.spec.${c}`,
-      })),
+      ...(["vmstorage", "vminsert", "vmselect"] as const).map((c): ChartWorkload => {
+        const fix = ownershipFix(
+          `vmcluster.spec.${c}.initContainers.0.image`,
+          `docker.io/victoriametrics/${c}`,
+        );
+        return {
+          name: c,
+          kind: c === "vminsert" ? "Deployment" : "StatefulSet",
+          // The operator names each part `<part>-<CR name>`, as the pack does (vmClusterWorkloads).
+          ...crNamed("vmcluster", undefined, `${c}-`),
+          enabled: SIZED_SWITCHES[c].enabled,
+          // vminsert and vmselect have their own switch (contract SIZED_SWITCHES `part`): off, the
+          // chart leaves the part out of the VMCluster's spec (templates/_helpers.tpl:330-339,
+          // vm.cluster.spec), and the operator makes no pod of a part the spec has not (operator
+          // v0.66.0 internal/controller/operator/factory/vmcluster/vmcluster.go:85 vmselect, :117 vminsert; read, not run).
+          ...(SIZED_SWITCHES[c].part ? { partEnabled: SIZED_SWITCHES[c].part } : {}),
+          replicas: SIZED_REPLICAS[c],
+          resources: [`vmcluster.spec.${c}.resources`],
+          images: [
+            { ...img(`vmcluster.spec.${c}.image`, `docker.io/victoriametrics/${c}`), ...VMCLUSTER_PART_TAG },
+            fix.image,
+          ],
+          imagesIf: fix.imagesIf,
+          scheduling: `vmcluster.spec.${c}`,
+        };
+      }),
       // The VMCluster's vmauth load balancer, which the operator runs only while
       // `requestsLoadBalancer.enabled` (operatorDefaults.ts vmPodLayout).
       vmauthAt(
@@ -586,8 +607,9 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
             ...img("vmagent.spec.image", "docker.io/victoriametrics/vmagent"),
             ...vmChartTag("vmagent.spec.image.variant"),
           },
-          img("vmagent.spec.initContainers.0.image", "docker.io/victoriametrics/vmagent"),
+          VMAGENT_FIX.image,
         ],
+        imagesIf: VMAGENT_FIX.imagesIf,
         scheduling: "vmagent.spec",
       },
       {

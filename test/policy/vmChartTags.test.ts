@@ -101,6 +101,26 @@ describe("policy (arm64 advice): the tag a VictoriaMetrics CR's image runs where
     );
   });
 
+  it("judges the program's ownership-fix init container only where the values hold one: none, no image", () => {
+    const images = (values: Record<string, unknown>, name: string) =>
+      workloadsOf(release(values))
+        .find((x) => x.name === `vm/${name}`)!
+        .images.map((i) => `${i.path} ${i.image}`);
+    // Without one, nothing runs it: the chart's bare repository would be advised on as `latest`.
+    for (const [name, values] of [
+      ["vmsingle", { vmsingle: { enabled: true } }],
+      ["vmagent", {}],
+      ["vmstorage", CLUSTER],
+    ] as const)
+      assert.ok(!images(values, name).some((i) => i.includes("initContainers")), name);
+    const fix = { name: "fix-data-ownership", image: "docker.io/library/busybox:1.37.0" };
+    assert.ok(
+      images({ vmsingle: { enabled: true, spec: { initContainers: [fix] } } }, "vmsingle").includes(
+        "values.vmsingle.spec.initContainers.0.image docker.io/library/busybox:1.37.0",
+      ),
+    );
+  });
+
   it("under VM_CONTAINERREGISTRY, a spec naming no repository is said as the tag it holds, not as a repository", () => {
     const env = {
       "victoria-metrics-operator": { env: [{ name: "VM_CONTAINERREGISTRY", value: "mirror.local" }] },
