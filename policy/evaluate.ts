@@ -10,7 +10,9 @@ import {
   closeScope,
   holdsSecret,
   mapSecrets,
+  isSecretEnvelope,
   openScope,
+  PROP_AT,
   SECRET_STAND_IN,
   secretPlaintext,
 } from "./lib/resources";
@@ -215,6 +217,20 @@ class StackResource {
   get props(): Record<string, any> {
     if (this.#props === undefined) this.#props = outputsOf(this.#resource);
     return this.#props;
+  }
+  /**
+   * `props` read along `path` (policy/lib/resources.ts propAt), unwrapping only the secrets on the
+   * way and the value found: the same value `props` gives there, without walking the rest.
+   */
+  [PROP_AT](path: readonly string[]): unknown {
+    let v: any = this.#props ?? this.#resource.outputs ?? this.#resource.inputs ?? {};
+    for (const k of path) {
+      // A secret holding the rest of the path is unwrapped whole (as unwrapSecrets does): no
+      // secret is left inside what it gives.
+      if (this.#props === undefined && isSecretEnvelope(v)) v = unwrapped(v);
+      v = v?.[k];
+    }
+    return this.#props === undefined ? unwrapSecrets(v) : v;
   }
 }
 

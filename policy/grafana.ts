@@ -9,6 +9,7 @@ import {
   helmOf,
   label,
   parseDoc,
+  propAt,
   textDataOf,
   type Res,
   templateTrue,
@@ -118,6 +119,9 @@ function stackChartDatasources(chart: string, values: any): FoundDatasource[] {
   ];
 }
 
+/** The label of a ConfigMap or Secret the datasource sidecar loads (its presence is what counts). */
+const DATASOURCE_LABEL = ["metadata", "labels", "grafana_datasource"] as const;
+
 /** Datasources a resource provisions: grafana chart values, a metrics stack's ConfigMap, or a sidecar ConfigMap. */
 export function datasourcesIn(r: Res): FoundDatasource[] {
   const helm = helmOf(r);
@@ -134,7 +138,9 @@ export function datasourcesIn(r: Res): FoundDatasource[] {
   }
   if (
     (r.type === "kubernetes:core/v1:ConfigMap" || r.type === "kubernetes:core/v1:Secret") &&
-    r.props.metadata?.labels?.grafana_datasource !== undefined
+    // Through propAt: offline, a stack policy's read of `props` unwraps the whole of a Secret's
+    // outputs (and copies them, secrets in them), for one label most never carry.
+    propAt(r, DATASOURCE_LABEL) !== undefined
   ) {
     return textDataOf(r).flatMap(({ key, text, field }) =>
       fromDoc(parseDoc(text), `${field}["${key}"]`, "sidecar"),

@@ -13,7 +13,7 @@ import {
 } from "@homelab-observability/contract";
 import { reportCause, reportJudged } from "./lib/report";
 import { configOf, schemaFor, type Level } from "./lib/config";
-import { helmChartOf, helmOf, label, type Res, templateTrue, toRes } from "./lib/resources";
+import { helmChartOf, helmOf, label, propAt, type Res, templateTrue, toRes } from "./lib/resources";
 
 export interface PodSecurityConfig {
   /**
@@ -28,6 +28,8 @@ export const POD_SECURITY_DEFAULTS: PodSecurityConfig = {
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+/** Where a NetworkPolicy says its namespace: the one field of it network-policies-present reads. */
+const NAMESPACE_PATH = ["metadata", "namespace"] as const;
 const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet"].map((k) => `kubernetes:apps/v1:${k}`));
 
 /**
@@ -378,7 +380,7 @@ export function networkPoliciesPresent(level: Level = "mandatory"): StackValidat
     validateStack: (args, report) => {
       const resources: Res[] = args.resources.map(toRes);
       const policies = new Set(
-        resources.filter((r) => r.type === NETWORK_POLICY).map((r) => r.props.metadata?.namespace),
+        resources.filter((r) => r.type === NETWORK_POLICY).map((r) => propAt(r, NAMESPACE_PATH)),
       );
       const declared = new Map(namespacesOf(resources).map((ns) => [ns.name, ns]));
       const running = new Map<string, Res[]>();

@@ -27,6 +27,28 @@ export function toRes(a: {
   return a;
 }
 
+/**
+ * The key of the method by which a resource of the offline evaluator (policy/evaluate.ts
+ * StackResource) gives one value of its outputs unwrapped without unwrapping the rest: a policy
+ * that reads one field of a type reads it through {@link propAt}. The engine hands policies props
+ * already unwrapped, and there `propAt` reads them as they are.
+ */
+export const PROP_AT = Symbol("propAt");
+
+/**
+ * `res.props[path[0]]?.[path[1]]...`, the value as `props` holds it. Offline, a stack resource's
+ * `props` is its outputs unwrapped whole when first read: reading one field of every
+ * NetworkPolicy's (their `metadata.namespace`) searched each one's whole tree for secrets, and
+ * copied it when it held one, for that field alone.
+ */
+export function propAt(res: Res, path: readonly string[]): unknown {
+  const own = (res as { [PROP_AT]?: (path: readonly string[]) => unknown })[PROP_AT];
+  if (own) return own.call(res, path);
+  let v: any = res.props;
+  for (const k of path) v = v?.[k];
+  return v;
+}
+
 /** Values of a release of `chart`, or undefined when the resource is anything else or {@link helmOf} gives none. */
 export function chartValues(res: Res, chart: string): any {
   const helm = helmOf(res);
