@@ -3,8 +3,8 @@
  * PrometheusAgent resources in, from its Deployment's flags; read, not run, at v0.93.0:
  * - `--namespaces` (the allow list) and `--deny-namespaces` (cmd/operator/main.go:173-174), each
  *   value a comma list added to a set, so a flag given twice adds both (pkg/operator/config.go:383-393);
- *   both given, the operator exits (main.go:296-298); no allow list is every namespace
- *   (config.go:295-297);
+ *   both given, whatever their values, the operator exits (main.go:296-298); no allow list is
+ *   every namespace (config.go:295-297);
  * - ServiceMonitors, PodMonitors, Probes and ScrapeConfigs are listed in the allow list's namespaces,
  *   or in every namespace but the deny list's when it is every one (pkg/prometheus/server/
  *   operator.go:281-341, pkg/prometheus/agent/operator.go:233-285; pkg/informers/informers.go:218-237:
@@ -53,14 +53,20 @@ function scopes(objects: DeploymentLike[]): (Scope | null)[] {
     )
     .map((c: any): Scope | null => {
       const args = [...(c.command ?? []), ...(c.args ?? [])].map(String);
-      // The empty name is corev1.NamespaceAll: a list holding it is every namespace.
+      // Each time a flag is given its set gains an entry, "" for an empty value, so the operator
+      // exits on both flags given whatever their values (main.go:296-298: `--namespaces=`, which
+      // kube-prometheus-stack writes for `namespaces: {releaseNamespace: false}`, counts).
+      if (flagValues(args, "namespaces") && flagValues(args, "deny-namespaces")) return null;
+      // The empty name is corev1.NamespaceAll: an allow list holding it lists every namespace
+      // (informers.go:218-237, its informer for "" unfiltered).
       const set = (name: string) => {
         const v = flagValues(args, name);
         return v === undefined || v.includes("") ? undefined : new Set(v);
       };
       const allow = set("namespaces");
-      const deny = set("deny-namespaces") ?? new Set<string>();
-      if (allow && deny.size > 0) return null;
+      // Each deny list entry becomes `metadata.namespace!=<entry>` (pkg/listwatch/listwatch.go:
+      // 226-242 DenyTweak): an empty one excludes nothing, the others stay denied (`monitoring,`).
+      const deny = new Set((flagValues(args, "deny-namespaces") ?? []).filter((n) => n !== ""));
       return { allow, deny, instances: set("prometheus-instance-namespaces") ?? allow };
     });
 }

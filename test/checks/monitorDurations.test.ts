@@ -220,6 +220,13 @@ describe("monitor-duration: a monitor whose scrapeTimeout prometheus-operator re
     assert.equal(count(["--deny-namespaces=monitoring"]), 0);
     // Both lists: the operator does not start; nothing is judged.
     assert.equal(count(["--namespaces=team-a,monitoring", "--deny-namespaces=x"]), 0);
+    // An empty value still gives the flag (main.go:296-298 counts entries): kube-prometheus-stack's
+    // `namespaces: {releaseNamespace: false}` beside a deny list stops the operator too.
+    assert.equal(count(["--deny-namespaces=other", "--namespaces="]), 0);
+    // An empty entry of the deny list denies nothing itself, and the others stay denied.
+    assert.equal(count(["--deny-namespaces=team-a,"]), 0);
+    assert.equal(count(["--deny-namespaces=,monitoring"]), 0);
+    assert.equal(count(["--deny-namespaces=other,"]), 1);
     // Paused: no action taken, its config not rewritten.
     assert.deepEqual(messages([bad], prometheus({ paused: true })), []);
     assert.equal(messages([bad], prometheus({ paused: false })).length, 1);
