@@ -44,15 +44,26 @@ function flagValues(args: string[], name: string): string[] | undefined {
   return out;
 }
 
+/**
+ * Whether a container runs prometheus-operator: its image, or one mirrored under another name
+ * (`prometheusOperator.image.repository`) known by the operator's own `--prometheus-config-reloader`
+ * flag (main.go:160), which kube-prometheus-stack 88.0.0 always writes (templates/prometheus-operator/
+ * deployment.yaml:96-100).
+ */
+const isOperator = (image: string, args: string[]) =>
+  IMAGE.test(image) || flagValues(args, "prometheus-config-reloader") !== undefined;
+
 /** The scope of each prometheus-operator Deployment of `objects`; null for one the operator refuses to start with. */
 function scopes(objects: DeploymentLike[]): (Scope | null)[] {
   return objects
     .filter((o) => o.kind === "Deployment")
-    .flatMap((o) =>
-      (o.spec?.template?.spec?.containers ?? []).filter((c: any) => IMAGE.test(String(c.image ?? ""))),
-    )
-    .map((c: any): Scope | null => {
-      const args = [...(c.command ?? []), ...(c.args ?? [])].map(String);
+    .flatMap((o) => (o.spec?.template?.spec?.containers ?? []) as any[])
+    .map((c) => ({
+      image: String(c.image ?? ""),
+      args: [...(c.command ?? []), ...(c.args ?? [])].map(String),
+    }))
+    .filter((c) => isOperator(c.image, c.args))
+    .map(({ args }): Scope | null => {
       // Each time a flag is given its set gains an entry, "" for an empty value, so the operator
       // exits on both flags given whatever their values (main.go:296-298: `--namespaces=`, which
       // kube-prometheus-stack writes for `namespaces: {releaseNamespace: false}`, counts).

@@ -227,6 +227,14 @@ describe("monitor-duration: a monitor whose scrapeTimeout prometheus-operator re
     assert.equal(count(["--deny-namespaces=team-a,"]), 0);
     assert.equal(count(["--deny-namespaces=,monitoring"]), 0);
     assert.equal(count(["--deny-namespaces=other,"]), 1);
+    // An image mirrored under another name is still the operator, known by its own flag.
+    const mirrored = (args: string[]) => {
+      const o = operator(args);
+      o.spec.template.spec.containers[0].image = "harbor.lan/mirror/prometheus-operator:v0.93.0";
+      return messages([bad, o]).length;
+    };
+    assert.equal(mirrored(["--prometheus-config-reloader=quay.io/x:v0.93.0", "--deny-namespaces=team-a"]), 0);
+    assert.equal(mirrored(["--prometheus-config-reloader=quay.io/x:v0.93.0", "--deny-namespaces=other"]), 1);
     // Paused: no action taken, its config not rewritten.
     assert.deepEqual(messages([bad], prometheus({ paused: true })), []);
     assert.equal(messages([bad], prometheus({ paused: false })).length, 1);
