@@ -172,7 +172,13 @@ function vmTakenBy(
   return vmAlertmanagerTakes(am, subject, dropped, watched?.namespaces);
 }
 
-/** Where the stack file sets WATCH_NAMESPACE: victoria-metrics-operator's chart writes it from `watchNamespaces` (victoria-metrics-k8s-stack 0.80.0 charts/victoria-metrics-operator/templates/server.yaml:64-66), after its `env` entries. */
+/**
+ * Where the stack file sets WATCH_NAMESPACE: victoria-metrics-operator's chart writes it from
+ * `watchNamespaces` (victoria-metrics-k8s-stack 0.80.0 charts/victoria-metrics-operator/templates/
+ * server.yaml:64-66), after its `env` entries, so its entry is the container's (the kubelet's
+ * makeEnvironmentVariables keeps the last entry of a name). The list may come from `env` instead:
+ * the message names the value, not who wrote it, and the remedy the whole list to set.
+ */
 const WATCH_KEY = `chartValues.${versions.charts.victoriaMetricsStack.chart}.victoria-metrics-operator.watchNamespaces`;
 
 /** Why VMAlertmanager `am` takes no AlertmanagerConfig (in namespace `namespace`) it was judged not to take. */
@@ -185,7 +191,7 @@ function vmNotTaken(
   if ("off" in conversion) return `${named}: ${conversion.off}`;
   const watched = conversion.watched;
   if (watched && !watched.namespaces.includes(namespace))
-    return `${named}: the VictoriaMetrics operator converts no AlertmanagerConfig outside the namespaces it watches, ${watched.namespaces.map((n) => JSON.stringify(n)).join(", ")} (${watched.said}, which ${WATCH_KEY} writes), and ${JSON.stringify(namespace)} is not among them`;
+    return `${named}: the VictoriaMetrics operator converts no AlertmanagerConfig outside the namespaces it watches, ${watched.namespaces.map((n) => JSON.stringify(n)).join(", ")} (${watched.said}), and ${JSON.stringify(namespace)} is not among them`;
   const spec = am.spec ?? {};
   if (spec.configSelector == null && spec.configNamespaceSelector == null)
     return `${named}: its configSelector and configNamespaceSelector are unset and its selectAllByDefault is not true, so it takes no VMAlertmanagerConfig`;
@@ -246,7 +252,7 @@ export function unselectedConfigWarnings(objects: Placed[]): string[] {
           : "off" in conversion
             ? `remove it, or let the VictoriaMetrics operator convert AlertmanagerConfigs (no false ${VM_CONVERTER_ENV.AlertmanagerConfig})`
             : unwatched(p) && alertmanagers.length === 0
-              ? `remove it, move it into a namespace the operator watches, or add ${JSON.stringify(p.obj.metadata.namespace ?? "")} to ${WATCH_KEY}`
+              ? `remove it, move it into a namespace the operator watches, or watch its namespace too: ${WATCH_KEY} ${JSON.stringify([...(watched?.namespaces ?? []), p.obj.metadata.namespace ?? ""])} (the chart writes WATCH_NAMESPACE from it after any env entry of that name, which it overrides)`
               : selecting
                 ? "remove it, or label it (or its namespace) as an Alertmanager's selectors ask"
                 : "remove it, or give the VMAlertmanager selectors that take it (spec.selectAllByDefault true, or a configSelector or configNamespaceSelector)";
