@@ -6,7 +6,8 @@
  * (checks/monitorDurations.ts, the rule synth judges the rendered monitors by). A monitor an app
  * brings is not the stack's: synth never sees it, and an update that lowers a server's
  * `scrapeInterval`, or adds a server that selects it, stops its targets' scrapes without a word.
- * A monitor the update renders is left to synth's own check. Warned, not refused: the report is
+ * A monitor the update renders is left to synth's own check, and one only today's render holds is
+ * the stack's, which the update deletes: neither is judged here. Warned, not refused: the report is
  * what ran when it was collected, and the monitor is not the stack file's to mend.
  */
 import type { StackObject } from "../synth/render/types";
@@ -30,7 +31,7 @@ export function runningMonitorWarnings(
   running: RunningState,
 ): string[] {
   if (!running.monitors) return [];
-  const rendered = new Set(after.map((o) => key(o.object)));
+  const rendered = new Set([...before, ...after].map((o) => key(o.object)));
   const live: Placed[] = running.monitors
     .filter((m) => FILE[m.kind] && !rendered.has(key(m)))
     .map((m) => ({ obj: m as K8sObject, urn: "running", source: `running, ${running.dir}/${FILE[m.kind]}` }));

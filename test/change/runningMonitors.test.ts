@@ -56,7 +56,7 @@ describe("change check: running monitors the update's Prometheus rejects", () =>
     );
   });
 
-  it("says nothing of one rejected today too, one the update renders, one within the interval, or without the report", () => {
+  it("says nothing of one rejected today too, one the update renders or deletes, one within the interval, or without the report", () => {
     const sm = serviceMonitor("20s");
     assert.deepEqual(runningMonitorWarnings([prometheus("15s")], [prometheus("15s")], running([sm])), []);
     assert.deepEqual(runningMonitorWarnings([prometheus("30s")], [prometheus("20s")], running([sm])), []);
@@ -69,6 +69,15 @@ describe("change check: running monitors the update's Prometheus rejects", () =>
       [],
     );
     assert.deepEqual(runningMonitorWarnings([prometheus("30s")], [prometheus("15s")], running()), []);
+    // The stack's own today, which the update no longer renders: deleted by it, never rejected.
+    assert.deepEqual(
+      runningMonitorWarnings(
+        [prometheus("30s"), { object: sm, resourceUrn: "urn:app" }],
+        [prometheus("15s")],
+        running([sm]),
+      ),
+      [],
+    );
   });
 
   it("reads servicemonitors.yaml and podmonitors.yaml as optional reports of their kind", () => {
