@@ -184,7 +184,7 @@ export function checkMonitorDurations(objects: Placed[]): { judged: number; find
       isOperatorKind(p.obj, ["Prometheus", "PrometheusAgent"]) &&
       p.obj.spec?.replicas !== 0 &&
       p.obj.spec?.paused !== true &&
-      reads.servers(p.obj.metadata.namespace ?? ""),
+      reads.servers(p.obj),
   );
   if (servers.length === 0) return { judged: 0, findings: [] };
   const monitors = objects.filter(

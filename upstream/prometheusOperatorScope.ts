@@ -28,6 +28,37 @@ interface Scope {
   allow?: Set<string>;
   deny: Set<string>;
   instances?: Set<string>;
+  /** `--prometheus-instance-selector` (main.go:187; "" when not given). */
+  selector: string;
+  /** `--controller-id` (main.go:170; "" when not given). */
+  controllerId: string;
+}
+
+/** A Prometheus or PrometheusAgent as much as this reads of it. */
+export interface ServerLike {
+  metadata: { namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+}
+
+/** The annotation naming the operator that reconciles a server (pkg/operator/resource_reconciler.go:103). */
+const CONTROLLER_ID = "operator.prometheus.io/controller-id";
+
+/**
+ * Whether labels `labels` certainly match label selector `selector` in the forms this reads
+ * (`k=v`, `k==v`, `k!=v`, `k`, `!k`, comma-joined); undefined for any other form (`in`, `notin`).
+ */
+function selectorMatches(selector: string, labels: Record<string, string>): boolean | undefined {
+  if (selector.trim() === "") return true;
+  let verdict: boolean | undefined = true;
+  for (const part of selector.split(",")) {
+    const m = /^\s*(!?)\s*([A-Za-z0-9_./-]+)\s*(?:(==|=|!=)\s*([A-Za-z0-9_.-]*))?\s*$/.exec(part);
+    if (!m || (m[1] && m[3])) return undefined;
+    const [, not, key, op, value] = m;
+    const has = Object.prototype.hasOwnProperty.call(labels, key);
+    const ok =
+      op === undefined ? has !== (not === "!") : op === "!=" ? labels[key] !== value : labels[key] === value;
+    if (!ok) verdict = false;
+  }
+  return verdict;
 }
 
 const IMAGE = /(^|\/)prometheus-operator\/prometheus-operator(:|@|$)/;
@@ -52,6 +83,16 @@ function flagValues(args: string[], name: string): string[] | undefined {
  */
 const isOperator = (image: string, args: string[]) =>
   IMAGE.test(image) || flagValues(args, "prometheus-config-reloader") !== undefined;
+
+/** The last value given to Go flag `name` in `args`, whole (a flag whose Set replaces its value). */
+function flagValue(args: string[], name: string): string | undefined {
+  let out: string | undefined;
+  args.forEach((a, i) => {
+    const m = /^--?([^=]+)(?:=(.*))?$/.exec(a);
+    if (m && m[1] === name) out = m[2] ?? args[i + 1] ?? "";
+  });
+  return out;
+}
 
 /** The scope of each prometheus-operator Deployment of `objects`; null for one the operator refuses to start with. */
 function scopes(objects: DeploymentLike[]): (Scope | null)[] {
@@ -78,7 +119,15 @@ function scopes(objects: DeploymentLike[]): (Scope | null)[] {
       // Each deny list entry becomes `metadata.namespace!=<entry>` (pkg/listwatch/listwatch.go:
       // 226-242 DenyTweak): an empty one excludes nothing, the others stay denied (`monitoring,`).
       const deny = new Set((flagValues(args, "deny-namespaces") ?? []).filter((n) => n !== ""));
-      return { allow, deny, instances: set("prometheus-instance-namespaces") ?? allow };
+      // Go's flag.StringVar and LabelSelector.Set keep the last value given (config.go:330-337).
+      const lastOf = (name: string) => flagValue(args, name) ?? "";
+      return {
+        allow,
+        deny,
+        instances: set("prometheus-instance-namespaces") ?? allow,
+        selector: lastOf("prometheus-instance-selector"),
+        controllerId: lastOf("controller-id"),
+      };
     });
 }
 
@@ -87,17 +136,28 @@ const inScope = (list: Set<string> | undefined, deny: Set<string>, ns: string) =
 
 /**
  * Whether the rendered prometheus-operators certainly read monitors in namespace `ns` and
- * reconcile servers in `serverNs`: every one of them does (which of several reconciles a server is
- * not modelled), none rendered is taken as watching every namespace, and one refusing its flags
- * (an allow and a deny list) as doing neither.
+ * reconcile `server`: every one of them does (which of several reconciles a server is not
+ * modelled), none rendered is taken as watching every namespace, and one refusing its flags (an
+ * allow and a deny list) as doing neither. A server is reconciled in the instances' namespaces,
+ * its labels matching `--prometheus-instance-selector` (the informer's label selector,
+ * server/operator.go:249-259, agent/operator.go:202-211), its `operator.prometheus.io/controller-id`
+ * annotation equal to the operator's `--controller-id`, both empty by default
+ * (resource_reconciler.go:722-735): one the operator skips is never rewritten, so never judged.
  */
 export function operatorReads(objects: DeploymentLike[]): {
   monitors: (ns: string) => boolean;
-  servers: (ns: string) => boolean;
+  servers: (server: ServerLike) => boolean;
 } {
   const all = scopes(objects);
   return {
     monitors: (ns) => all.every((s) => s !== null && inScope(s.allow, s.deny, ns)),
-    servers: (ns) => all.every((s) => s !== null && inScope(s.instances, s.deny, ns)),
+    servers: ({ metadata: m }) =>
+      all.every(
+        (s) =>
+          s !== null &&
+          inScope(s.instances, s.deny, m.namespace ?? "") &&
+          selectorMatches(s.selector, m.labels ?? {}) === true &&
+          (m.annotations?.[CONTROLLER_ID] ?? "") === s.controllerId,
+      ),
   };
 }

@@ -235,6 +235,29 @@ describe("monitor-duration: a monitor whose scrapeTimeout prometheus-operator re
     };
     assert.equal(mirrored(["--prometheus-config-reloader=quay.io/x:v0.93.0", "--deny-namespaces=team-a"]), 0);
     assert.equal(mirrored(["--prometheus-config-reloader=quay.io/x:v0.93.0", "--deny-namespaces=other"]), 1);
+    // A server the operator skips: its labels outside --prometheus-instance-selector (the last
+    // given), or its controller-id annotation not the operator's --controller-id ("" by default).
+    const labelled = (labels: Record<string, string>, annotations: Record<string, string> = {}) => {
+      const p = prometheus();
+      p.metadata = { ...p.metadata, labels, annotations };
+      return p;
+    };
+    const on = (server: K8sObject, args: string[]) => messages([bad, operator(args)], server).length;
+    const kps = labelled({ release: "kps", app: "kube-prometheus-stack-prometheus" });
+    assert.equal(on(kps, ["--prometheus-instance-selector=release=kps"]), 1);
+    assert.equal(on(kps, ["--prometheus-instance-selector=release=other"]), 0);
+    assert.equal(
+      on(kps, ["--prometheus-instance-selector=release=other", "--prometheus-instance-selector=app"]),
+      1,
+    );
+    assert.equal(on(kps, ["--prometheus-instance-selector=release!=kps"]), 0);
+    assert.equal(on(kps, ["--prometheus-instance-selector=!shard,release==kps"]), 1);
+    // A form not read here (in, notin): not known, not judged.
+    assert.equal(on(kps, ["--prometheus-instance-selector=release in (kps)"]), 0);
+    const owned = labelled({}, { "operator.prometheus.io/controller-id": "team" });
+    assert.equal(on(owned, []), 0);
+    assert.equal(on(owned, ["--controller-id=team"]), 1);
+    assert.equal(on(labelled({}), ["--controller-id=team"]), 0);
     // Paused: no action taken, its config not rewritten.
     assert.deepEqual(messages([bad], prometheus({ paused: true })), []);
     assert.equal(messages([bad], prometheus({ paused: false })).length, 1);
