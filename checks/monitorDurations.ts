@@ -173,9 +173,9 @@ function endpointFindings(
  * Judges every monitor a running prometheus-operator server of the rendered stack selects: not one
  * at zero replicas, nor a paused one (the operator takes no action for it, its config not rewritten,
  * so nothing is dropped while it stays paused: pkg/prometheus/server/operator.go:934-937,
- * pkg/prometheus/agent/operator.go:674-677), nor one outside the namespaces its operator reconciles,
- * nor a monitor outside those its operator reads (upstream/prometheusOperatorScope.ts): never read,
- * it is never rejected.
+ * pkg/prometheus/agent/operator.go:674-677), nor one no operator certainly reconciles, nor, for a
+ * server, a monitor outside the namespaces its operators read (upstream/prometheusOperatorScope.ts):
+ * never read, it is never rejected.
  */
 export function checkMonitorDurations(objects: Placed[]): { judged: number; findings: Finding[] } {
   const reads = operatorReads(objects.map((p) => p.obj));
@@ -187,8 +187,10 @@ export function checkMonitorDurations(objects: Placed[]): { judged: number; find
       reads.servers(p.obj),
   );
   if (servers.length === 0) return { judged: 0, findings: [] };
+  // A monitor counts where some server's operators all read its namespace.
+  const readBy = (server: Placed, m: Placed) => reads.monitors(server.obj, m.obj.metadata.namespace ?? "");
   const monitors = objects.filter(
-    (p) => isOperatorKind(p.obj, Object.keys(KINDS)) && reads.monitors(p.obj.metadata.namespace ?? ""),
+    (p) => isOperatorKind(p.obj, Object.keys(KINDS)) && servers.some((server) => readBy(server, p)),
   );
   const namespaces = new Map(
     objects
@@ -198,7 +200,7 @@ export function checkMonitorDurations(objects: Placed[]): { judged: number; find
   const crds = crdsIn(objects);
   const findings: Finding[] = [];
   for (const m of monitors) {
-    const selecting = servers.filter((server) => selects(server, m, namespaces));
+    const selecting = servers.filter((server) => readBy(server, m) && selects(server, m, namespaces));
     if (selecting.length === 0) continue;
     for (const [at, endpoint] of KINDS[m.obj.kind].endpoints(m.obj.spec ?? {}))
       findings.push(...endpointFindings(m, selecting, at, endpoint, crds));

@@ -134,30 +134,42 @@ function scopes(objects: DeploymentLike[]): (Scope | null)[] {
 const inScope = (list: Set<string> | undefined, deny: Set<string>, ns: string) =>
   list ? list.has(ns) : !deny.has(ns);
 
+/** An operator of the default flags, taken for the stack's when it renders none: it reads every namespace. */
+const EVERYWHERE: Scope = { deny: new Set(), selector: "", controllerId: "" };
+
 /**
- * Whether the rendered prometheus-operators certainly read monitors in namespace `ns` and
- * reconcile `server`: every one of them does (which of several reconciles a server is not
- * modelled), none rendered is taken as watching every namespace, and one refusing its flags (an
- * allow and a deny list) as doing neither. A server is reconciled in the instances' namespaces,
- * its labels matching `--prometheus-instance-selector` (the informer's label selector,
- * server/operator.go:249-259, agent/operator.go:202-211), its `operator.prometheus.io/controller-id`
- * annotation equal to the operator's `--controller-id`, both empty by default
- * (resource_reconciler.go:722-735): one the operator skips is never rewritten, so never judged.
+ * Which of the rendered prometheus-operators reconcile which server and read which monitors.
+ * A server is reconciled by each operator (none rendered: one of the default flags; one refusing
+ * its flags, an allow and a deny list, runs none) whose instances' namespaces hold it, whose
+ * `--prometheus-instance-selector` its labels match (the informer's label selector,
+ * server/operator.go:249-259, agent/operator.go:202-211) and whose `--controller-id` its
+ * `operator.prometheus.io/controller-id` annotation equals, both empty by default
+ * (resource_reconciler.go:722-735); one no operator certainly reconciles (none, or a selector form
+ * not read here) is never judged: nothing rewrites its config. A monitor is rejected from a
+ * server's config when every operator reconciling the server reads the monitor's namespace.
  */
 export function operatorReads(objects: DeploymentLike[]): {
-  monitors: (ns: string) => boolean;
   servers: (server: ServerLike) => boolean;
+  monitors: (server: ServerLike, ns: string) => boolean;
 } {
-  const all = scopes(objects);
+  const found = scopes(objects);
+  const running = found.length === 0 ? [EVERYWHERE] : found.filter((s): s is Scope => s !== null);
+  const verdicts = ({ metadata: m }: ServerLike) =>
+    running.map((s) =>
+      inScope(s.instances, s.deny, m.namespace ?? "") &&
+      (m.annotations?.[CONTROLLER_ID] ?? "") === s.controllerId
+        ? selectorMatches(s.selector, m.labels ?? {})
+        : false,
+    );
+  const reconcilers = (server: ServerLike) => {
+    const v = verdicts(server);
+    return v.includes(undefined) ? [] : running.filter((_, i) => v[i]);
+  };
   return {
-    monitors: (ns) => all.every((s) => s !== null && inScope(s.allow, s.deny, ns)),
-    servers: ({ metadata: m }) =>
-      all.every(
-        (s) =>
-          s !== null &&
-          inScope(s.instances, s.deny, m.namespace ?? "") &&
-          selectorMatches(s.selector, m.labels ?? {}) === true &&
-          (m.annotations?.[CONTROLLER_ID] ?? "") === s.controllerId,
-      ),
+    servers: (server) => reconcilers(server).length > 0,
+    monitors: (server, ns) => {
+      const by = reconcilers(server);
+      return by.length > 0 && by.every((s) => inScope(s.allow, s.deny, ns));
+    },
   };
 }

@@ -258,6 +258,13 @@ describe("monitor-duration: a monitor whose scrapeTimeout prometheus-operator re
     assert.equal(on(owned, []), 0);
     assert.equal(on(owned, ["--controller-id=team"]), 1);
     assert.equal(on(labelled({}), ["--controller-id=team"]), 0);
+    // Several operators: the server's own reconcile it, and a monitor counts where all of those read it.
+    const two = (a: string[], b: string[], server = prometheus()) =>
+      messages([bad, operator(a), operator(b)], server).length;
+    assert.equal(two([], ["--controller-id=team"]), 1);
+    assert.equal(two(["--namespaces=monitoring,team-a"], ["--namespaces=other"]), 1);
+    assert.equal(two(["--namespaces=monitoring"], ["--namespaces=monitoring,team-a"]), 0);
+    assert.equal(two(["--prometheus-instance-namespaces=other"], ["--controller-id=team"]), 0);
     // Paused: no action taken, its config not rewritten.
     assert.deepEqual(messages([bad], prometheus({ paused: true })), []);
     assert.equal(messages([bad], prometheus({ paused: false })).length, 1);
