@@ -84,6 +84,16 @@ function flagValues(args: string[], name: string): string[] | undefined {
 const isOperator = (image: string, args: string[]) =>
   IMAGE.test(image) || flagValues(args, "prometheus-config-reloader") !== undefined;
 
+/** Whether `o` is a Deployment with a container running prometheus-operator (as {@link isOperator} knows one). */
+export function runsPrometheusOperator(o: DeploymentLike): boolean {
+  return (
+    o.kind === "Deployment" &&
+    ((o.spec?.template?.spec?.containers ?? []) as any[]).some((c) =>
+      isOperator(String(c.image ?? ""), [...(c.command ?? []), ...(c.args ?? [])].map(String)),
+    )
+  );
+}
+
 /** The last value given to Go flag `name` in `args`, whole (a flag whose Set replaces its value). */
 function flagValue(args: string[], name: string): string | undefined {
   let out: string | undefined;

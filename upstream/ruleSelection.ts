@@ -28,6 +28,8 @@
  */
 import { blocksOf, parseAlloy, stringValue, type Block, type Expr } from "./alloy/syntax";
 import { GO_BOOL } from "./goStrconv";
+// prometheus-operator known by its image or, mirrored under another name, by its own flag.
+import { runsPrometheusOperator } from "./prometheusOperatorScope";
 
 /** A Kubernetes label selector requirement (metav1.LabelSelectorRequirement). */
 export interface SelectorRequirement {
@@ -285,8 +287,6 @@ export const VM_CONVERTER_LABEL_FILTER = "VM_FILTERPROMETHEUSCONVERTERLABELPREFI
 
 /** The VictoriaMetrics operator's image, which runs VMAlert objects (and converts PrometheusRules for them). */
 const VM_OPERATOR = /victoriametrics\/operator/;
-/** prometheus-operator's own image (not its config reloader's), which runs Prometheus objects. */
-const PROMETHEUS_OPERATOR = /prometheus-operator\/prometheus-operator(?:[:@]|$)/;
 
 /** Whether `o` is a Deployment running a container of `image`. */
 function runsOperator(o: ObjectLike, image: RegExp): boolean {
@@ -330,7 +330,7 @@ export function convertsNo(o: ObjectLike, kind: keyof typeof VM_CONVERTER_ENV): 
  * (`vmalert.enabled: false`) leave the rules without one.
  */
 export function evaluatorOperators<T extends ObjectLike>(objects: T[]): T[] {
-  return objects.filter((o) => runsOperator(o, VM_OPERATOR) || runsOperator(o, PROMETHEUS_OPERATOR));
+  return objects.filter((o) => runsOperator(o, VM_OPERATOR) || runsPrometheusOperator(o));
 }
 
 /**

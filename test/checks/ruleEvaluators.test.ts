@@ -121,4 +121,34 @@ describe("rendered-stack check rule-evaluators", () => {
       );
     }
   });
+
+  it("names the release of a prometheus-operator mirrored under another image name, known by its own flag", () => {
+    // prometheusOperator.image.repository set to a mirror: the image no longer names the operator,
+    // its --prometheus-config-reloader flag (cmd/operator/main.go:160 at v0.93.0) still does.
+    const operator = {
+      ...placed({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "kps-operator", namespace: "monitoring" },
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                {
+                  name: "kube-prometheus-stack",
+                  image: "mirror.local/po:v0.93.0",
+                  args: ["--prometheus-config-reloader=mirror.local/reloader:v0.93.0"],
+                },
+              ],
+            },
+          },
+        },
+      }),
+      urn: "urn:pulumi:s::p::kubernetes:helm.sh/v3:Release$kubernetes:apps/v1:Deployment::kps/monitoring/kps-operator",
+      source: "release kps",
+    };
+    const { findings } = checkRuleEvaluators([operator, own]);
+    assert.equal(findings.length, 2);
+    for (const f of findings) assert.deepEqual(f.releases, [operator.urn]);
+  });
 });
