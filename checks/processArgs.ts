@@ -13,17 +13,19 @@
  */
 import * as path from "path";
 import { describe, podTemplates, type Finding, type Placed } from "./objects";
-import { versions } from "../model/versions";
-import { imageMatches } from "@homelab-observability/contract";
+import { versions, type ImageRef } from "../model/versions";
+import { imageMatches, parseImage } from "@homelab-observability/contract";
 import {
   ALERTMANAGER_FLAGS,
+  ALERTMANAGER_FLAGS_VERSION,
   ALERTMANAGER_SHORTS,
   CONFIG_RELOADER_FLAGS,
+  CONFIG_RELOADER_FLAGS_VERSION,
   kingpinArgs,
   kingpinExit,
   type KingpinFlag,
 } from "../upstream/kingpin";
-import { ALLOY_RUN, cobraArgs } from "../upstream/pflag";
+import { ALLOY_RUN, ALLOY_RUN_FLAGS_VERSION, cobraArgs } from "../upstream/pflag";
 
 /** What a program does with its command line: starts with these flags, or stops at start (and why), or unknown. */
 export type ProcessArgs = { flags: Map<string, string[]> } | { stops: string } | { unknown: string };
@@ -33,6 +35,9 @@ export interface Program {
   name: string;
   binary: string;
   repository: string;
+  /** The program's pin, and the release whose flags the model lists (upstream/kingpin.ts, upstream/pflag.ts). */
+  pin: ImageRef;
+  version: string;
   read: (args: string[]) => ProcessArgs;
   /** The chart value that adds arguments, the usual way a stack's override reaches them. */
   values: string;
@@ -71,6 +76,8 @@ const PROGRAMS: readonly Program[] = [
     name: "Alertmanager",
     binary: "alertmanager",
     repository: versions.images.alertmanager.repository,
+    pin: versions.images.alertmanager,
+    version: ALERTMANAGER_FLAGS_VERSION,
     read: kingpinRead("alertmanager", ALERTMANAGER_FLAGS, ALERTMANAGER_SHORTS),
     values:
       "in the alertmanager chart: values.extraArgs, a map the chart writes as --<key>=<value> after its own --storage.path and --config.file (templates/statefulset.yaml:164-186), so a key of either repeats it",
@@ -80,6 +87,8 @@ const PROGRAMS: readonly Program[] = [
     name: "prometheus-config-reloader",
     binary: "prometheus-config-reloader",
     repository: versions.images.configReloader.repository,
+    pin: versions.images.configReloader,
+    version: CONFIG_RELOADER_FLAGS_VERSION,
     read: kingpinRead("prometheus-config-reloader", CONFIG_RELOADER_FLAGS),
     values:
       "in the alertmanager chart: values.configmapReload.extraArgs, a map the chart writes as --<key>=<value> after its own --watched-dir and --reload-url unless it has that key (templates/statefulset.yaml:109-118)",
@@ -89,6 +98,8 @@ const PROGRAMS: readonly Program[] = [
     name: "Alloy",
     binary: "alloy",
     repository: versions.images.alloy.repository,
+    pin: versions.images.alloy,
+    version: ALLOY_RUN_FLAGS_VERSION,
     read: (args) => {
       const r = cobraArgs(args, ALLOY_RUN);
       if ("unknown" in r) return r;
@@ -122,7 +133,48 @@ function argsOf(c: any, program: Program): string[] | undefined {
 export function processArgs(c: any): { program: Program; args: string[]; read: ProcessArgs } | undefined {
   const program = PROGRAMS.find((p) => imageMatches(String(c?.image ?? ""), p.repository));
   const args = program && argsOf(c, program);
-  return program && args ? { program, args, read: program.read(args) } : undefined;
+  if (!program || !args) return undefined;
+  const read = program.read(args);
+  return { program, args, read: ("stops" in read && unsure(c, program, args, read.stops)) || read };
+}
+
+/**
+ * Why the model's stop on `args` may not be what `program` in container `c` does; undefined when
+ * it is. A stop is said only where the model reads what the program gets:
+ * - Another release of the program: the model lists the flags of one (`program.version`); a flag
+ *   a later release adds (Alertmanager v0.33.0's `--dispatch.start-delay`) is unknown to it only.
+ * - An argument with `$(NAME)` or `$$` in it: the kubelet expands it from the container's
+ *   environment before the program starts (`env`, `envFrom` and the service links, none known
+ *   offline; kubernetes third_party/forked/golang/expansion/expand.go at 02604f7d, `Expand` and
+ *   `tryReadVariableName`: `$(NAME)` of a defined name becomes its value, `$$` becomes `$`), so
+ *   `$(EXTRA_FLAG)` may be a flag the program takes. One after the `=` of `--flag=value` changes
+ *   only that value (`--cluster.advertise-address=[$(POD_IP)]:9094`, the alertmanager chart's):
+ *   it counts only where the stop is about that value (pflag's `invalid argument "<value>"`).
+ */
+function unsure(c: any, program: Program, args: string[], stops: string): { unknown: string } | undefined {
+  const image = String(c.image ?? "");
+  if (!runsVersion(image, program.version, program.pin))
+    return {
+      unknown: `the image ${image} is not ${program.name} ${program.version}, whose flags the model lists`,
+    };
+  const reference = /\$\([^)]*\)|\$\$/;
+  const expanded = args.find((a) => reference.test(a.startsWith("-") ? a.split("=")[0] : a));
+  if (expanded !== undefined)
+    return { unknown: `the kubelet expands ${JSON.stringify(expanded)} from the container's environment` };
+  // pflag's words for a value its flag refuses (a boolean's): `invalid argument "<value>" for ...`.
+  if (/invalid argument "[^"]*(\$\(|\$\$)/.test(stops))
+    return {
+      unknown: "the kubelet expands the value the program would refuse from the container's environment",
+    };
+  return undefined;
+}
+
+/** Whether `image` is release `version` of the program pinned as `pin`: that tag, or the pin's digest where the pin is that release. */
+function runsVersion(image: string, version: string, pin: ImageRef): boolean {
+  const at = image.indexOf("@");
+  if (at >= 0 && pin.digest !== undefined && pin.tag === version)
+    return image.slice(at + 1).trim() === pin.digest;
+  return parseImage(image).tag === version;
 }
 
 export interface ProcessArgsReport {

@@ -37,6 +37,9 @@ const KINGPIN_FLAGS: Record<string, KingpinFlag> = {
   "completion-script-zsh": "bool",
 };
 
+/** The prometheus-config-reloader release whose flags {@link CONFIG_RELOADER_FLAGS} lists. */
+export const CONFIG_RELOADER_FLAGS_VERSION = "v0.93.0";
+
 /**
  * prometheus-config-reloader v0.93.0's flags (cmd/prometheus-config-reloader/main.go:61-109;
  * `--watched-dir` is `Strings()`, :74; pkg/versionutil/cli.go:46-49 adds `--version` and
@@ -64,6 +67,9 @@ export const CONFIG_RELOADER_FLAGS: Readonly<Record<string, KingpinFlag>> = {
   version: "bool",
   "short-version": "bool",
 };
+
+/** The Alertmanager release whose flags {@link ALERTMANAGER_FLAGS} lists. */
+export const ALERTMANAGER_FLAGS_VERSION = "v0.28.1";
 
 /**
  * Alertmanager v0.28.1's flags (the image the stack pins: cmd/alertmanager/main.go:146-179;

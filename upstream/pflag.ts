@@ -29,6 +29,9 @@ export type PflagArgs =
   /** A command line whose reading this model does not follow (it does not start with the subcommand). */
   | { unknown: string };
 
+/** The Alloy release whose `run` flags {@link ALLOY_RUN_FLAGS} lists. */
+export const ALLOY_RUN_FLAGS_VERSION = "v1.12.0";
+
 /**
  * `alloy run`'s flags on Linux (internal/alloycli/cmd_run.go:113-173 at v1.12.0; `windows.priority`
  * is declared on Windows only, :167-169; `cluster.use-discovery-v1` and

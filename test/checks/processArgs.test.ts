@@ -94,6 +94,33 @@ describe("process-args: each program's command line as its own flag parser reads
     assert.match(messages(reloader("--reload-url=http://x"))[0], /flag 'reload-url' cannot be repeated/);
   });
 
+  it("says no stop for a release whose flags it does not list (a newer Alertmanager's --dispatch.start-delay)", () => {
+    // Alertmanager v0.33.0 declares --dispatch.start-delay (cmd/alertmanager/main.go), v0.28.1 does not.
+    const newer = pod("quay.io/prometheus/alertmanager:v0.33.0", [...AM_CHART, "--dispatch.start-delay=30s"]);
+    assert.deepEqual(checkProcessArgs([newer]), { judged: 0, findings: [] });
+    assert.match(
+      messages(am("--dispatch.start-delay=30s"))[0],
+      /unknown long flag '--dispatch\.start-delay'/,
+    );
+    // Nor for an untagged or other-digest image of it; the pin's own tag with a digest is judged.
+    const digest = pod("quay.io/prometheus/alertmanager@sha256:" + "0".repeat(64), ["--bogus"]);
+    assert.deepEqual(messages(digest), []);
+    const tagged = pod("quay.io/prometheus/alertmanager:v0.28.1@sha256:" + "0".repeat(64), ["--bogus"]);
+    assert.match(messages(tagged)[0], /unknown long flag '--bogus'/);
+  });
+
+  it("says no stop where the kubelet's $(VAR) expansion decides the argument, and still reads one in a value", () => {
+    // The kubelet makes `$(EXTRA)` the flag EXTRA holds before Alloy starts (an env var, envFrom, a service link).
+    assert.deepEqual(messages(alloy("$(EXTRA)")), []);
+    assert.deepEqual(messages(am("$(EXTRA)")), []);
+    assert.deepEqual(messages(am("--config.file", "$(CONFIG)")), []);
+    assert.deepEqual(messages(alloy("--cluster.enabled=$(CLUSTERED)")), []);
+    // In another flag's value it changes nothing kingpin refuses: the repeat stays one message.
+    const clustered = am("--cluster.advertise-address=[$(POD_IP)]:9094", "--storage.path=/alertmanager/data");
+    assert.match(messages(clustered)[0], /flag 'storage\.path' cannot be repeated/);
+    assert.match(messages(alloy("-storage.path=$(DIR)"))[0], /unknown shorthand flag: 's'/);
+  });
+
   it("reads a command that runs the binary by its name, and leaves any other command (a shell) unread", () => {
     const shell = pod(
       "quay.io/prometheus/alertmanager:v0.28.1",
