@@ -80,7 +80,7 @@ const PROGRAMS: readonly Program[] = [
     version: ALERTMANAGER_FLAGS_VERSION,
     read: kingpinRead("alertmanager", ALERTMANAGER_FLAGS, ALERTMANAGER_SHORTS),
     values:
-      "in the alertmanager chart: values.extraArgs, a map the chart writes as --<key>=<value> after its own --storage.path and --config.file (templates/statefulset.yaml:164-186), so a key of either repeats it",
+      "in the alertmanager chart: values.extraArgs, a map the chart writes as --<key>=<value> after its own flags (templates/statefulset.yaml:164-189): a storage.path key repeats its --storage.path (a config.file key replaces its --config.file), and so do a cluster.advertise-address or cluster.listen-address key when it runs more than one replica or values.additionalPeers, and a web.external-url key beside values.baseURL",
     forms: `Alertmanager takes ${KINGPIN_FORMS.replace("a list", "a list (--cluster.peer, --web.listen-address)")}`,
   },
   {
@@ -91,7 +91,7 @@ const PROGRAMS: readonly Program[] = [
     version: CONFIG_RELOADER_FLAGS_VERSION,
     read: kingpinRead("prometheus-config-reloader", CONFIG_RELOADER_FLAGS),
     values:
-      "in the alertmanager chart: values.configmapReload.extraArgs, a map the chart writes as --<key>=<value> after its own --watched-dir and --reload-url unless it has that key (templates/statefulset.yaml:109-118)",
+      "in the alertmanager chart: values.configmapReload.extraArgs, a map the chart writes as --<key>=<value> after its own --watched-dir (left out beside a watched-dir or config-file key) and --reload-url (left out beside a reload-url key) (templates/statefulset.yaml:109-118); in the alloy chart: values.configReloader.customArgs, a list of whole arguments that replaces the chart's own (templates/containers/_watch.yaml:6-13)",
     forms: `the reloader takes ${KINGPIN_FORMS.replace("a list", "a list (--watched-dir)")}`,
   },
   {

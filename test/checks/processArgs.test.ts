@@ -121,6 +121,21 @@ describe("process-args: each program's command line as its own flag parser reads
     assert.match(messages(alloy("-storage.path=$(DIR)"))[0], /unknown shorthand flag: 's'/);
   });
 
+  it("names each chart value that writes the reloader's arguments, the alloy chart's customArgs too", () => {
+    const [m] = messages(
+      pod("quay.io/prometheus-operator/prometheus-config-reloader:v0.93.0", ["-watched-dir=/etc/alloy"]),
+    );
+    assert.match(
+      m,
+      /in the alloy chart: values\.configReloader\.customArgs, a list of whole arguments that replaces the chart's own/,
+    );
+    // The alertmanager chart drops its own --config.file beside a config.file key: only storage.path repeats.
+    assert.match(
+      messages(am("--storage.path=/x"))[0],
+      /a storage\.path key repeats its --storage\.path \(a config\.file key replaces its --config\.file\)/,
+    );
+  });
+
   it("reads a command that runs the binary by its name, and leaves any other command (a shell) unread", () => {
     const shell = pod(
       "quay.io/prometheus/alertmanager:v0.28.1",
