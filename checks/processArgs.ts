@@ -21,9 +21,8 @@ import {
   ALERTMANAGER_SHORTS,
   CONFIG_RELOADER_FLAGS,
   CONFIG_RELOADER_FLAGS_VERSION,
-  kingpinArgs,
-  kingpinExit,
-  type KingpinFlag,
+  kingpinRun,
+  type KingpinApp,
 } from "../upstream/kingpin";
 import { ALLOY_RUN, ALLOY_RUN_FLAGS_VERSION, cobraArgs } from "../upstream/pflag";
 
@@ -53,18 +52,13 @@ export interface Program {
  * itself (cmd/prometheus-config-reloader/main.go:60 at v0.93.0).
  */
 const kingpinRead =
-  (
-    binary: string,
-    flags: Readonly<Record<string, KingpinFlag>>,
-    shorts: Readonly<Record<string, string>> = {},
-  ) =>
+  (binary: string, app: KingpinApp) =>
   (args: string[]): ProcessArgs => {
-    const r = kingpinArgs(args, flags, shorts);
+    const r = kingpinRun(args, app);
     if ("unknown" in r) return { unknown: `kingpin reads more arguments from the file ${r.unknown}` };
     if ("refused" in r)
       return { stops: `refuses it ("${binary}: error: ${r.refused}, try --help") and exits 1` };
-    const exit = kingpinExit(r.flags);
-    return exit ? { stops: `answers --${exit} and exits 0` } : r;
+    return "exits" in r ? { stops: `answers --${r.exits} and exits 0` } : r;
   };
 
 /** Each flag kingpin takes, said in a message. */
@@ -78,7 +72,12 @@ const PROGRAMS: readonly Program[] = [
     repository: versions.images.alertmanager.repository,
     pin: versions.images.alertmanager,
     version: ALERTMANAGER_FLAGS_VERSION,
-    read: kingpinRead("alertmanager", ALERTMANAGER_FLAGS, ALERTMANAGER_SHORTS),
+    // kingpin.Version gives --version a PreAction (cmd/alertmanager/main.go:185).
+    read: kingpinRead("alertmanager", {
+      flags: ALERTMANAGER_FLAGS,
+      shorts: ALERTMANAGER_SHORTS,
+      preActions: ["version"],
+    }),
     values:
       "in the alertmanager chart: values.extraArgs, a map the chart writes as --<key>=<value> after its own flags (templates/statefulset.yaml:164-189): a storage.path key repeats its --storage.path (a config.file key replaces its --config.file), and so do a cluster.advertise-address or cluster.listen-address key when it runs more than one replica or values.additionalPeers, and a web.external-url key beside values.baseURL",
     forms: `Alertmanager takes ${KINGPIN_FORMS.replace("a list", "a list (--cluster.peer, --web.listen-address)")}`,
@@ -89,7 +88,11 @@ const PROGRAMS: readonly Program[] = [
     repository: versions.images.configReloader.repository,
     pin: versions.images.configReloader,
     version: CONFIG_RELOADER_FLAGS_VERSION,
-    read: kingpinRead("prometheus-config-reloader", CONFIG_RELOADER_FLAGS),
+    // Its --version and --short-version are plain booleans it checks after the parse (main.go:118-121).
+    read: kingpinRead("prometheus-config-reloader", {
+      flags: CONFIG_RELOADER_FLAGS,
+      afterParse: ["version", "short-version"],
+    }),
     values:
       "in the alertmanager chart: values.configmapReload.extraArgs, a map the chart writes as --<key>=<value> after its own --watched-dir (left out beside a watched-dir or config-file key) and --reload-url (left out beside a reload-url key) (templates/statefulset.yaml:109-118); in the alloy chart: values.configReloader.customArgs, a list of whole arguments that replaces the chart's own (templates/containers/_watch.yaml:6-13)",
     forms: `the reloader takes ${KINGPIN_FORMS.replace("a list", "a list (--watched-dir)")}`,

@@ -122,22 +122,50 @@ export const ALERTMANAGER_FLAGS: Readonly<Record<string, KingpinFlag>> = {
 export const ALERTMANAGER_SHORTS: Readonly<Record<string, string>> = { h: "help" };
 
 /**
- * The flag among `flags` that makes a kingpin application print and exit 0 instead of running:
- * `--help` (app.go:252-259 maybeHelp), `--help-long`, `--help-man`, the completion scripts
- * (:74-108), `--completion-bash` (:213-215), `--version` (:263-270). Seen with the Debian
- * prometheus-alertmanager 0.25.0 binary: `-h` and `--completion-bash` exit 0 before it starts.
+ * How a kingpin application stops at start instead of running, beside a refusal. kingpin v2.4.0's
+ * `Parse` (app.go:191-236), in its order:
+ * 1. `--completion-bash` set true prints completions and exits 0 (:213-215), whatever else is wrong.
+ * 2. Every flag parsed before any error runs its PreAction (:209, :543-559), which prints and exits 0
+ *    for `--help-long`, `--help-man`, the completion scripts (:64-69) and `--version` where the
+ *    program calls `kingpin.Version` (:263-272); given at all, `--no-version` too.
+ * 3. A parse error: refused (:217-219).
+ * 4. `--help` given at all (`--no-help`, `-h` too) prints usage and exits 0 (:221, :252-260).
+ * 5. A repeated flag that does not accumulate: refused (:226-228).
+ * The program itself may then exit on a flag's value (`afterParse`: the reloader's `--version` and
+ * `--short-version`, cmd/prometheus-config-reloader/main.go:118-121 at v0.93.0).
+ * Run with the Debian prometheus-alertmanager 0.25.0 binary: `--version --bogus`, `--no-version`,
+ * `--no-help`, `--no-help-long` and a repeated `--storage.path=` before `--help` or `--version`
+ * each print and exit 0; `--bogus --version` and `-h --bogus` exit 1 on the unknown flag.
  */
-export function kingpinExit(flags: Map<string, string[]>): string | undefined {
-  const exits = [
-    "help",
-    "help-long",
-    "help-man",
-    "completion-bash",
-    "completion-script-bash",
-    "completion-script-zsh",
-    "version",
-  ];
-  return exits.find((f) => flags.get(f)?.includes("true"));
+export interface KingpinApp {
+  flags: Readonly<Record<string, KingpinFlag>>;
+  /** Boolean short flags: letter to flag name. */
+  shorts?: Readonly<Record<string, string>>;
+  /** Flags beside kingpin's own whose PreAction exits (`version` under `kingpin.Version`). */
+  preActions?: readonly string[];
+  /** Flags the program exits 0 on when true, after the parse. */
+  afterParse?: readonly string[];
+}
+
+/** Kingpin's own flags whose PreAction prints and exits 0 (app.go:66-69). */
+const KINGPIN_PRE_ACTIONS = ["help-long", "help-man", "completion-script-bash", "completion-script-zsh"];
+
+/** What a kingpin application does with `args`: its flags, a refusal, the flag it prints and exits 0 on, or unknown. */
+export function kingpinRun(args: readonly string[], app: KingpinApp): KingpinArgs | { exits: string } {
+  const p = parse(args, app.flags, app.shorts ?? {});
+  if ("unknown" in p) return p;
+  const set = setValues(p.given, app.flags);
+  const setGiven = "error" in set ? p.given.slice(0, set.at) : p.given;
+  if (setGiven.some(([name, value]) => name === "completion-bash" && value === "true"))
+    return { exits: "completion-bash" };
+  const pre = [...KINGPIN_PRE_ACTIONS, ...(app.preActions ?? [])];
+  const preAction = p.given.find(([name]) => pre.includes(name));
+  if (preAction) return { exits: preAction[0] };
+  if (p.error !== undefined) return { refused: p.error };
+  if (p.given.some(([name]) => name === "help")) return { exits: "help" };
+  if ("error" in set) return { refused: set.error };
+  const after = (app.afterParse ?? []).find((f) => set.flags.get(f)?.at(-1) === "true");
+  return after ? { exits: after } : { flags: set.flags };
 }
 
 type Token = { type: "long" | "short" | "arg" | "file"; value: string } | { type: "end" };
@@ -188,24 +216,39 @@ function tokens(args: readonly string[], shortBools: ReadonlySet<string>) {
 
 /**
  * What kingpin v2.4.0 makes of `args` for an application of `known` flags, no positional argument,
- * and the boolean short flags `shorts` (short letter to flag name; the reloader has none).
+ * and the boolean short flags `shorts` (short letter to flag name; the reloader has none), leaving
+ * aside what the application prints and exits on ({@link kingpinRun}).
  */
 export function kingpinArgs(
   args: readonly string[],
   known: Readonly<Record<string, KingpinFlag>>,
   shorts: Readonly<Record<string, string>> = {},
 ): KingpinArgs {
+  const p = parse(args, known, shorts);
+  if ("unknown" in p) return p;
+  if (p.error !== undefined) return { refused: p.error };
+  const set = setValues(p.given, known);
+  return "error" in set ? { refused: set.error } : { flags: set.flags };
+}
+
+/** The flags kingpin's parser takes from `args` in order (each a context element), up to its error if any (parser.go:296-396). */
+function parse(
+  args: readonly string[],
+  known: Readonly<Record<string, KingpinFlag>>,
+  shorts: Readonly<Record<string, string>>,
+): { given: [string, string][]; error?: string } | { unknown: string } {
   const { next, peek } = tokens(args, new Set(Object.keys(shorts)));
   const given: [string, string][] = [];
   const kind = (name: string) =>
     Object.prototype.hasOwnProperty.call(known, name) ? known[name] : undefined;
+  const refused = (error: string) => ({ given, error });
   for (let t = peek(); t.type !== "end"; t = peek()) {
     if (t.type === "file") return { unknown: t.value };
-    if (t.type === "arg") return { refused: `unexpected ${t.value}` };
+    if (t.type === "arg") return refused(`unexpected ${t.value}`);
     next();
     if (t.type === "short") {
       const long = Object.prototype.hasOwnProperty.call(shorts, t.value) ? shorts[t.value] : undefined;
-      if (long === undefined) return { refused: `unknown short flag '-${t.value}'` };
+      if (long === undefined) return refused(`unknown short flag '-${t.value}'`);
       given.push([long, "true"]);
       continue;
     }
@@ -214,21 +257,29 @@ export function kingpinArgs(
     const name = inverted ? t.value.slice(3) : t.value;
     const flag = kind(name);
     if (flag === undefined || (inverted && flag !== "bool"))
-      return { refused: `unknown long flag '--${t.value}'` };
+      return refused(`unknown long flag '--${t.value}'`);
     if (flag === "bool") {
       given.push([name, inverted ? "false" : "true"]);
       continue;
     }
     const v = peek();
     if (v.type === "file") return { unknown: v.value };
-    if (v.type !== "arg") return { refused: `expected argument for flag '--${t.value}'` };
+    if (v.type !== "arg") return refused(`expected argument for flag '--${t.value}'`);
     next();
     given.push([name, v.value]);
   }
+  return { given };
+}
+
+/** Kingpin's setValues (app.go:490-525): each flag's values in order; the first repeat of one that does not accumulate is an error at its index. */
+function setValues(
+  given: readonly [string, string][],
+  known: Readonly<Record<string, KingpinFlag>>,
+): { flags: Map<string, string[]> } | { error: string; at: number } {
   const flags = new Map<string, string[]>();
-  for (const [name, value] of given) {
-    if (flags.has(name) && kind(name) !== "cumulative")
-      return { refused: `flag '${name}' cannot be repeated` };
+  for (const [i, [name, value]] of given.entries()) {
+    if (flags.has(name) && known[name] !== "cumulative")
+      return { error: `flag '${name}' cannot be repeated`, at: i };
     flags.set(name, [...(flags.get(name) ?? []), value]);
   }
   return { flags };

@@ -62,6 +62,10 @@ describe("process-args: each program's command line as its own flag parser reads
     assert.match(messages(am("-config.file=/x"))[0], /unknown short flag '-c'/);
     assert.match(messages(am("--web.systemd-socket=false"))[0], /error: unexpected false,/);
     assert.match(messages(am("-h"))[0], /answers --help and exits 0: it never starts/);
+    // kingpin.Version's PreAction runs for the flag given at all, before a later error (Debian 0.25.0 run).
+    assert.match(messages(am("--no-version"))[0], /answers --version and exits 0/);
+    assert.match(messages(am("--version", "--bogus"))[0], /answers --version and exits 0/);
+    assert.match(messages(am("--storage.path=/x", "--help"))[0], /answers --help and exits 0/);
   });
 
   it("fails a command line `alloy run` refuses, with cobra's words, the forms it takes and the chart value", () => {
@@ -92,6 +96,9 @@ describe("process-args: each program's command line as its own flag parser reads
     );
     assert.match(m, /values\.configmapReload\.extraArgs/);
     assert.match(messages(reloader("--reload-url=http://x"))[0], /flag 'reload-url' cannot be repeated/);
+    // It prints its version and exits 0 on --version or --short-version after the parse (main.go:118-121).
+    assert.match(messages(reloader("--short-version"))[0], /answers --short-version and exits 0/);
+    assert.deepEqual(messages(reloader("--no-version")), []);
   });
 
   it("says no stop for a release whose flags it does not list (a newer Alertmanager's --dispatch.start-delay)", () => {

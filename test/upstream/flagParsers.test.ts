@@ -1,7 +1,13 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ALERTMANAGER_FLAGS, ALERTMANAGER_SHORTS, kingpinArgs, kingpinExit } from "../../upstream/kingpin";
+import {
+  ALERTMANAGER_FLAGS,
+  ALERTMANAGER_SHORTS,
+  CONFIG_RELOADER_FLAGS,
+  kingpinArgs,
+  kingpinRun,
+} from "../../upstream/kingpin";
 import { ALLOY_RUN, cobraArgs } from "../../upstream/pflag";
 
 /**
@@ -89,14 +95,50 @@ describe("each program's flags read by its own parser (upstream/kingpin.ts, upst
    */
   it("says which kingpin flags make Alertmanager print and exit instead of starting", () => {
     const exit = (...args: string[]) => {
-      const r = kingpinArgs(args, ALERTMANAGER_FLAGS, ALERTMANAGER_SHORTS);
-      assert.ok("flags" in r, JSON.stringify(r));
-      return kingpinExit(r.flags);
+      const r = kingpinRun(args, {
+        flags: ALERTMANAGER_FLAGS,
+        shorts: ALERTMANAGER_SHORTS,
+        preActions: ["version"],
+      });
+      return "exits" in r ? r.exits : "flags" in r ? undefined : r;
     };
     assert.equal(exit("-h"), "help");
     assert.equal(exit("--completion-bash"), "completion-bash");
     assert.equal(exit("--config.file=/a", "--version"), "version");
     assert.equal(exit("--config.file", "/tmp/none.yml", "--no-web.systemd-socket"), undefined);
+  });
+
+  /**
+   * The same Debian binary: a flag with a PreAction (`--version` under kingpin.Version,
+   * `--help-long`) prints and exits 0 when given at all, `--no-version` too, and before a parse
+   * error later on the line; `--help` (even `--no-help`) exits 0 before a repeated flag is refused,
+   * but not before a parse error. Each printed and exited 0 but `--bogus --version` and `-h --bogus`
+   * (exit 1, "unknown long flag '--bogus'").
+   */
+  it("orders Alertmanager's exits and refusals as kingpin's Parse does", () => {
+    const run = (...args: string[]) =>
+      kingpinRun(args, { flags: ALERTMANAGER_FLAGS, shorts: ALERTMANAGER_SHORTS, preActions: ["version"] });
+    assert.deepEqual(run("--version", "--bogus"), { exits: "version" });
+    assert.deepEqual(run("--no-version"), { exits: "version" });
+    assert.deepEqual(run("--no-help"), { exits: "help" });
+    assert.deepEqual(run("--no-help-long"), { exits: "help-long" });
+    assert.deepEqual(run("--storage.path=/a", "--storage.path=/b", "--help"), { exits: "help" });
+    assert.deepEqual(run("--storage.path=/a", "--storage.path=/b", "--version"), { exits: "version" });
+    assert.deepEqual(run("--version", "extra"), { exits: "version" });
+    assert.deepEqual(run("--bogus", "--version"), { refused: "unknown long flag '--bogus'" });
+    assert.deepEqual(run("-h", "--bogus"), { refused: "unknown long flag '--bogus'" });
+    assert.deepEqual(run("--no-completion-bash", "--config.file=/a"), {
+      flags: new Map([
+        ["completion-bash", ["false"]],
+        ["config.file", ["/a"]],
+      ]),
+    });
+    // The reloader's --version and --short-version are plain booleans it reads after the parse.
+    const reloader = (...args: string[]) =>
+      kingpinRun(args, { flags: CONFIG_RELOADER_FLAGS, afterParse: ["version", "short-version"] });
+    assert.deepEqual(reloader("--short-version"), { exits: "short-version" });
+    assert.ok("flags" in reloader("--no-version", "--config-file=/a"));
+    assert.deepEqual(reloader("--version", "--bogus"), { refused: "unknown long flag '--bogus'" });
   });
 
   it("does not follow a command line that does not start with the subcommand", () => {
