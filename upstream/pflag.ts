@@ -149,7 +149,11 @@ export function cobraArgs(args: readonly string[], command: CobraCommand): Pflag
     while (shorts.length > 0) {
       const c = shorts[0];
       const name = command.shorthands[c];
-      if (name === undefined) return { refused: `unknown shorthand flag: '${c}' in -${shorts}` };
+      // pflag reads shorthands byte by byte and prints the byte as %q does a rune: `-é` is 'Ã' (0xC3).
+      if (name === undefined)
+        return {
+          refused: `unknown shorthand flag: '${String.fromCharCode(new TextEncoder().encode(shorts)[0])}' in -${shorts}`,
+        };
       const shown = `-${c}, --${name}`;
       let value: string;
       if (shorts.length > 2 && shorts[1] === "=") {
