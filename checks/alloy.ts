@@ -25,6 +25,7 @@ import {
 } from "../upstream/alloy/components";
 import { parseAlloy } from "../upstream/alloy/syntax";
 import { processArgs } from "./processArgs";
+import { GO_BOOL } from "../upstream/goStrconv";
 import { MissingReferenceError } from "../upstream/reference";
 import { describe, podTemplates, type Finding, type Placed } from "./objects";
 
@@ -69,22 +70,53 @@ function runFlagsOf(objects: Placed[], c: AlloyConfig): CheckOptions {
     if (t.owner.obj.metadata.namespace !== c.namespace) continue;
     if (!(t.spec.volumes ?? []).some((v: any) => v.configMap?.name === c.configMap)) continue;
     for (const container of t.spec.containers ?? []) {
-      const p = processArgs(container);
-      if (p?.program.binary !== "alloy" || !("flags" in p.read)) continue;
-      const read = p.read;
-      const given = read.flags.get("stability.level")?.at(-1);
-      const flags = {
-        level: (STABILITY_LEVELS as readonly string[]).includes(given ?? "")
-          ? (given as StabilityLevel)
-          : "generally-available",
-        community: read.flags.get("feature.community-components.enabled")?.at(-1) === "true",
-      };
+      const flags = containerRunFlags(container);
+      if (flags === undefined) continue;
       if (level === undefined || STABILITY_LEVELS.indexOf(flags.level) > STABILITY_LEVELS.indexOf(level))
         level = flags.level;
       community = (community ?? true) && flags.community;
     }
   }
   return { stabilityLevel: level ?? "generally-available", communityComponents: community === true };
+}
+
+/**
+ * The two flags of container `c`'s `alloy run`, undefined for a container that loads no config: no
+ * `run` among its arguments, or a command line Alloy refuses (process-args says so). Where the
+ * model cannot judge the command line (an image it does not know as Alloy v1.12.0: a mirror under
+ * another name, another release whose flags it does not list, an argument the kubelet expands), the
+ * two flags are read leniently, each from its last occurrence, whatever else the line holds: a
+ * stability level missed there would judge the config at generally-available and refuse the
+ * components the pods run with.
+ */
+function containerRunFlags(c: any): { level: StabilityLevel; community: boolean } | undefined {
+  const p = processArgs(c);
+  const known = p?.program.binary === "alloy" ? p.read : undefined;
+  if (known !== undefined && "stops" in known) return undefined;
+  if (known !== undefined && "flags" in known) {
+    const given = known.flags.get("stability.level")?.at(-1);
+    return {
+      level: (STABILITY_LEVELS as readonly string[]).includes(given ?? "")
+        ? (given as StabilityLevel)
+        : "generally-available",
+      community: known.flags.get("feature.community-components.enabled")?.at(-1) === "true",
+    };
+  }
+  const args: string[] = (c?.args ?? []).map(String);
+  if (!args.includes("run")) return undefined;
+  let level: StabilityLevel = "generally-available";
+  let community = false;
+  for (let i = 0; i < args.length; i++) {
+    const s = /^--stability\.level(?:=(.*))?$/.exec(args[i]);
+    if (s) {
+      const value = s[1] ?? args[++i];
+      if ((STABILITY_LEVELS as readonly string[]).includes(value)) level = value as StabilityLevel;
+      continue;
+    }
+    const f = /^--feature\.community-components\.enabled(?:=(.*))?$/.exec(args[i]);
+    if (f) community = f[1] === undefined || GO_BOOL.true.has(f[1]);
+  }
+  return { level, community };
 }
 
 export interface AlloyReport {

@@ -72,8 +72,8 @@ describe("rendered-stack checks: Alloy configs parse (checks/alloy.ts)", () => {
     );
   });
 
-  /** An Alloy DaemonSet `name` mounting the ConfigMap "alloy", its container run with `args`. */
-  const alloyPod = (name: string, args: string[]): K8sObject => ({
+  /** An Alloy DaemonSet `name` mounting the ConfigMap "alloy", its container (the pinned image, or `image`) run with `args`. */
+  const alloyPod = (name: string, args: string[], image = "grafana/alloy:v1.12.0"): K8sObject => ({
     apiVersion: "apps/v1",
     kind: "DaemonSet",
     metadata: { name, namespace: NS },
@@ -82,7 +82,7 @@ describe("rendered-stack checks: Alloy configs parse (checks/alloy.ts)", () => {
       template: {
         metadata: { labels: { app: name } },
         spec: {
-          containers: [{ name: "alloy", image: "grafana/alloy", args }],
+          containers: [{ name: "alloy", image, args }],
           volumes: [{ name: "config", configMap: { name: "alloy" } }],
         },
       },
@@ -130,6 +130,21 @@ describe("rendered-stack checks: Alloy configs parse (checks/alloy.ts)", () => {
       run("--stability.level=experimental", "-x"),
     ];
     for (const p of refused) assert.equal(checkAlloy([at(cm), at(p)]).findings.length, 1);
+    // An image the flag model does not know as Alloy v1.12.0 (a mirror under another name, another
+    // release with a flag v1.12.0 lacks): its level is still read, so its components are not refused.
+    const unknown = [
+      alloyPod(
+        "alloy",
+        ["run", "/etc/alloy/config.alloy", "--stability.level=experimental"],
+        "mirror.local/alloy:v1.12.0",
+      ),
+      alloyPod(
+        "alloy",
+        ["run", "/etc/alloy/config.alloy", "--stability.level", "experimental", "--flag-of-a-later-release"],
+        "grafana/alloy:v1.13.0",
+      ),
+    ];
+    for (const p of unknown) assert.deepEqual(checkAlloy([at(cm), at(p)]).findings, [], JSON.stringify(p));
   });
 
   it("takes a community component only where every pod that mounts the config runs with --feature.community-components.enabled", () => {
