@@ -79,6 +79,25 @@ export interface ChartReplicas {
   path: string;
   /** The chart's default at `path` (values.yaml): what runs when a null deletes the program's value. */
   default: number;
+  /**
+   * Values path of a count of copies of those replicas ({@link prometheusShards}), when the
+   * component has one. Default: none.
+   */
+  shards?: string;
+}
+
+/**
+ * How many StatefulSets of `replicas` pods each prometheus-operator runs for a Prometheus whose
+ * `spec.shards` is `shards`: that many when it is above 1, else one (prometheus-operator v0.93.0
+ * pkg/prometheus/common.go:99-121 ExpectedStatefulSetShardNames, shardsNumber; each shard
+ * reconciled as its own StatefulSet, pkg/prometheus/server/operator.go:1037-1079; read, not run).
+ * kube-prometheus-stack 88.0.0 writes `prometheus.prometheusSpec.shards` into the CR when it is
+ * not null (templates/prometheus/prometheus.yaml:96-97; values.yaml:4601, 1).
+ */
+export function prometheusShards(shards: unknown): number {
+  // The chart prints the value unquoted, so a whole number written as text ("3") reaches the CR as a number.
+  const n = typeof shards === "string" && /^\d+$/.test(shards) ? Number(shards) : shards;
+  return typeof n === "number" && Number.isInteger(n) && n > 1 ? n : 1;
 }
 
 /**
@@ -102,7 +121,11 @@ export const SIZED_REPLICAS: Readonly<Record<string, ChartReplicas>> = (() => {
     { path: `${key}.replicas`, default: def },
   ];
   return {
-    prometheus: { path: "prometheus.prometheusSpec.replicas", default: 1 },
+    prometheus: {
+      path: "prometheus.prometheusSpec.replicas",
+      default: 1,
+      shards: "prometheus.prometheusSpec.shards",
+    },
     ...Object.fromEntries(
       ["vmstorage", "vminsert", "vmselect"].map((c) => [
         c,

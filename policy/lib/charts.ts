@@ -50,8 +50,8 @@ export interface ChartWorkload {
    * renders only while both are on. Default: no second switch.
    */
   partEnabled?: ChartSwitch;
-  /** Values path and default of the replica count (not for DaemonSets). */
-  replicas?: { path: string; default: number };
+  /** Values path and default of the replica count (not for DaemonSets), and of its shards where it has them (contract ChartReplicas). */
+  replicas?: { path: string; default: number; shards?: string };
   /** Values paths of each container's resources block. */
   resources: string[];
   /** The switch deciding whether the container of a resources path renders (a template `if`). Default: always. */

@@ -55,7 +55,13 @@
  * reloader's resources.
  */
 
-import { goBool, runsVmReloader, vmRegistryImage, type OperatorEnv } from "@homelab-observability/contract";
+import {
+  goBool,
+  prometheusShards,
+  runsVmReloader,
+  vmRegistryImage,
+  type OperatorEnv,
+} from "@homelab-observability/contract";
 
 /** CPU and memory as Kubernetes quantities; "unlimited" writes none. */
 interface Pair {
@@ -264,7 +270,7 @@ export function vmDefaultImage(
   };
 }
 
-/** How the operator lays out the pods of a CR: a DaemonSet, or `copies` workloads of its replicas each. */
+/** How the operator lays out the pods of a CR: a DaemonSet, or `copies` workloads of its replicas each (a VMAgent's or a Prometheus' shards). */
 export interface VmPodLayout {
   daemonSet: boolean;
   /** Workloads of `replicaCount` pods each (a VMAgent's shards; 0 for none); 1 for a DaemonSet. */
@@ -278,6 +284,8 @@ export interface VmPodLayout {
  */
 export function vmPodLayout(kind: string | undefined, spec: any, holder?: any): VmPodLayout {
   if (kind === "vmclusterlb") return { daemonSet: false, copies: holder?.enabled === true ? 1 : 0 };
+  // prometheus-operator's Prometheus: one StatefulSet of `replicas` pods per shard (contract prometheusShards).
+  if (kind === "Prometheus") return { daemonSet: false, copies: prometheusShards(spec?.shards) };
   if (kind !== "VMAgent") return { daemonSet: false, copies: 1 };
   if (spec?.daemonSetMode === true) return { daemonSet: true, copies: 1 };
   const shards = spec?.shardCount;
