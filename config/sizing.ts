@@ -742,7 +742,10 @@ export function planSizing(cfg: StackConfig): Sizing {
   const bytes = (q: string) => parseQuantity(q) ?? 0;
   /** Records a sized component; its memory and request are those of the resources it runs with. */
   const add = (
-    c: Pick<SizedComponent, "component" | "workload" | "replicas" | "volumeBytes" | "sizedFor" | "atProfile">,
+    c: Pick<
+      SizedComponent,
+      "component" | "workload" | "replicas" | "volumeBytes" | "sizedFor" | "atProfile" | "runtimeShare"
+    >,
     r: Resources,
     w: Workload,
   ) =>
@@ -757,6 +760,7 @@ export function planSizing(cfg: StackConfig): Sizing {
       floorBytes: bytes(sizing(cfg.profile, w).limits.memory),
       ...(c.atProfile ? { atProfile: true } : {}),
       ...(below.has(w) ? { needBytes: below.get(w) } : {}),
+      ...(c.runtimeShare !== undefined && c.runtimeShare < 1 ? { runtimeShare: c.runtimeShare } : {}),
     });
   /** What a workload's declared load or cap needs a pod where that is less than the profile gives it. */
   const below = new Map<Workload, number>();
@@ -790,7 +794,10 @@ interface SizingAcc {
    * its floor the profile's for workload `w`.
    */
   add: (
-    c: Pick<SizedComponent, "component" | "workload" | "replicas" | "volumeBytes" | "sizedFor" | "atProfile">,
+    c: Pick<
+      SizedComponent,
+      "component" | "workload" | "replicas" | "volumeBytes" | "sizedFor" | "atProfile" | "runtimeShare"
+    >,
     r: Resources,
     w: Workload,
   ) => void;
@@ -923,16 +930,21 @@ function sizePrometheus({ cfg, caps, series, bytes, add, sizedBy, seriesFor }: S
 }
 
 /**
- * The memory limit of a Loki pod whose load needs `load` bytes: the loki chart gives the Go runtime
- * GOMEMLIMIT at a share of the limit (contract LOKI_GO_MEMLIMIT, 0.85 by default; a
- * `chartValues.loki.defaults.goSettings.goMemLimitFactor` between 0 and 1 replaces it, 0 sets none),
- * so the limit is the load over that share.
+ * The share of a Loki container's memory limit the loki chart gives its Go runtime as GOMEMLIMIT
+ * (contract LOKI_GO_MEMLIMIT): a `chartValues.loki.defaults.goSettings.goMemLimitFactor` number
+ * replaces 0.85, but 0 does not turn it off as the chart's values.yaml says: the template reads it
+ * through `default 0.85` (loki 18.11.0 templates/_helpers.tpl:1170; run with helm 3.17.3: 0 renders
+ * 870MiB of a 1Gi limit, 0.5 512MiB, 1.2 1228MiB). A share above 1 sets GOMEMLIMIT past the limit,
+ * which then holds the load itself (1).
  */
-export function lokiPodBytes(cfg: Pick<StackConfig, "chartValues">, load: number): number {
+export function lokiRuntimeShare(cfg: Pick<StackConfig, "chartValues">): number {
   const set = valueAt(cfg.chartValues.loki, LOKI_GO_MEMLIMIT.path.split("."));
-  const factor =
-    typeof set === "number" && set > 0 && set <= 1 ? set : set === 0 ? 1 : LOKI_GO_MEMLIMIT.default;
-  return load / factor;
+  return typeof set === "number" && set > 0 ? Math.min(1, set) : LOKI_GO_MEMLIMIT.default;
+}
+
+/** The memory limit of a Loki pod whose load needs `load` bytes: the load over its runtime's share (lokiRuntimeShare). */
+export function lokiPodBytes(cfg: Pick<StackConfig, "chartValues">, load: number): number {
+  return load / lokiRuntimeShare(cfg);
 }
 
 /** Loki's targets for the declared logs a day. */
@@ -955,6 +967,7 @@ function sizeLoki({ cfg, logs, bytes, add, sizedBy }: SizingAcc, components: Siz
         replicas,
         volumeBytes: bytes(l.volumeSize),
         sizedFor: lokiFor,
+        ...(logs === undefined ? {} : { runtimeShare: lokiRuntimeShare(cfg) }),
       },
       sizedBy(w, need),
       w,
@@ -973,6 +986,7 @@ function sizeLoki({ cfg, logs, bytes, add, sizedBy }: SizingAcc, components: Siz
           // Judged against the nodes even without a declared workload: Distributed is chosen.
           sizedFor: logs === undefined ? `Distributed at its floor (loki.mode)` : lokiFor,
           atProfile: logs === undefined,
+          ...(logs === undefined ? {} : { runtimeShare: lokiRuntimeShare(cfg) }),
         },
         sizedBy(w, logs === undefined ? undefined : lokiPodBytes(cfg, t.bytes)),
         w,

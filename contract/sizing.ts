@@ -267,4 +267,11 @@ export interface SizedComponent {
    * this and not below. Absent where the need sets its size, and in records of programs before it.
    */
   needBytes?: number;
+  /**
+   * The share of its memory limit its runtime is given, where the program raised its limit over
+   * its load by it (a Loki sized for its logs: the loki chart's GOMEMLIMIT, LOKI_GO_MEMLIMIT): the
+   * limit holds load / share, and a request need hold only the load (the share is of the limit,
+   * and no limit injects no GOMEMLIMIT). Absent where no share raised it.
+   */
+  runtimeShare?: number;
 }

@@ -474,17 +474,31 @@ function undersizedOf(sized: NonNullable<StackFacts["sized"]>, found: Map<string
     if (!w || w.requestsUnread !== undefined) continue;
     // Run at the profile's size above what its workload needs: lowered as far as that need.
     const need = c.needBytes;
-    const [request, limit] = need === undefined ? [c.requestBytes, c.memoryBytes] : [need, need];
-    if (w.requests.memory < request || w.limits.memory < limit)
+    const [sizedRequest, limit] = need === undefined ? [c.requestBytes, c.memoryBytes] : [need, need];
+    // A limit raised over the load by its runtime's share (Loki's GOMEMLIMIT, c.runtimeShare) is no
+    // request's need: the share is of the limit, so a request holds the load alone; a pod with no
+    // memory limit is limited by none (and the chart injects no GOMEMLIMIT: loki 18.11.0
+    // templates/_helpers.tpl:1179, only with `limits.memory`).
+    const share = c.runtimeShare ?? 1;
+    const request = share < 1 ? Math.floor(sizedRequest * share) : sizedRequest;
+    const unlimited = w.limits.memory === 0;
+    if (w.requests.memory < request || (!unlimited && w.limits.memory < limit))
       undersized.push(
         `${c.workload}: sized for ${c.sizedFor}${
           need === undefined
-            ? ` (request ${mib(c.requestBytes)}, limit ${mib(c.memoryBytes)} of memory)`
-            : `, which needs ${mib(need)} of memory a pod (the program gives it the profile's ${mib(c.requestBytes)}, a default a chartValues override may lower to that)`
-        }, but its pods request ${mib(w.requests.memory)} and are limited to ${mib(w.limits.memory)}`,
+            ? ` (request ${mib(request)}, limit ${mib(c.memoryBytes)} of memory${runtimeWords(share)})`
+            : `, which needs ${mib(request)} of memory a pod${share < 1 ? `, limited to ${mib(limit)}${runtimeWords(share)}` : ""} (the program gives it the profile's ${mib(c.requestBytes)}, a default a chartValues override may lower to that)`
+        }, but its pods request ${mib(w.requests.memory)} and ${unlimited ? "have no memory limit" : `are limited to ${mib(w.limits.memory)}`}`,
       );
   }
   return undersized;
+}
+
+/** Why a limit is above the request a sized pod needs: its runtime's share of the limit. */
+function runtimeWords(share: number): string {
+  return share < 1
+    ? `: the loki chart gives Loki's Go runtime ${Math.round(share * 100)}% of the limit as GOMEMLIMIT`
+    : "";
 }
 
 /** A workload no pool admits: why, pool by pool, and what it selects nodes by. */

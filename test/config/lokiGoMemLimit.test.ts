@@ -42,6 +42,9 @@ describe("config: a Loki pod is limited so that the chart's GOMEMLIMIT holds its
         nodePools: [{ name: "big", arch: "amd64", count: 12, cpu: "16", memory: "64Gi" }],
       }),
     ).components;
+    // The share is recorded for the pack: a request holding the load is enough (policy/lib/budget.ts).
+    for (const c of sized.filter((x) => x.component.startsWith("loki ")))
+      assert.equal(c.runtimeShare, LOKI_GO_MEMLIMIT.default, c.component);
     const compactor = sized.find((c) => c.component === "loki compactor")!;
     assert.ok(compactor.memoryBytes * LOKI_GO_MEMLIMIT.default >= shape.compactor.bytes, "compactor");
     for (const [name, t] of Object.entries(shape)) {
@@ -53,11 +56,14 @@ describe("config: a Loki pod is limited so that the chart's GOMEMLIMIT holds its
     }
   });
 
-  it("reads a chartValues factor: its share of the limit, none at 0", () => {
+  it("reads a chartValues factor as the template does: its share of the limit, 0.85 at 0, the limit itself above 1", () => {
     const at = (goMemLimitFactor: unknown) =>
       lokiPodBytes({ chartValues: { loki: { defaults: { goSettings: { goMemLimitFactor } } } } }, GIB);
     assert.equal(at(0.5), 2 * GIB);
-    assert.equal(at(0), GIB);
+    // The template reads the factor through `default 0.85` (0 renders 870MiB of a 1Gi limit), and
+    // one above 1 sets GOMEMLIMIT past the limit, which then holds the load itself.
+    assert.equal(at(0), GIB / LOKI_GO_MEMLIMIT.default);
+    assert.equal(at(1.2), GIB);
     assert.equal(lokiPodBytes({ chartValues: {} }, 0.85 * GIB), GIB);
   });
 });

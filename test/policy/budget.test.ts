@@ -441,6 +441,35 @@ describe("policy (budget): a component its declared workload sizes below the pro
   }
 });
 
+describe("policy (budget): a Loki limited over its load for the chart's GOMEMLIMIT", () => {
+  // Sized for its logs, a Loki pod is limited to its load over the share of the limit the loki
+  // chart gives its Go runtime (contract SizedComponent.runtimeShare, 0.85): the share is of the
+  // limit, so a request holding the load is enough, and with no limit the chart sets no
+  // GOMEMLIMIT. A request of 900Mi under the write pods' 1Gi limit (870Mi of load) was refused as
+  // "request 1024Mi".
+  const st = STACKS["mimir, prometheus, loki SimpleScalable"];
+  const share = (c: ReturnType<typeof sized>) =>
+    c.component === "loki write" ? { ...declared(c), runtimeShare: 0.85 } : declared(c);
+  const noLimit = (memory: string) => ({ requests: { cpu: "100m", memory } }) as unknown as Mem;
+  for (const rendered of [false, true]) {
+    const on = rendered ? "offline" : "live";
+    it(`passes: loki write requests 900Mi, above its 870Mi of load, limited to its 1Gi (${on})`, async () =>
+      assert.deepEqual(await undersized(stack(st, { write: mem("900Mi", "1Gi") }, rendered, share)), []));
+    it(`passes: loki write requests 900Mi with no memory limit (${on})`, async () =>
+      assert.deepEqual(await undersized(stack(st, { write: noLimit("900Mi") }, rendered, share)), []));
+    it(`fails: a request below the load, or a limit below load over the share, naming both (${on})`, async () => {
+      for (const change of [mem("850Mi", "1Gi"), mem("900Mi", "950Mi")]) {
+        const found = await undersized(stack(st, { write: change }, rendered, share));
+        assert.equal(found.length, 1, found.join("\n"));
+        assert.match(
+          found[0],
+          /^loki-write: sized for 50GiB a day \(workload\.logsPerDay\) \(request 870Mi, limit 1024Mi of memory: the loki chart gives Loki's Go runtime 85% of the limit as GOMEMLIMIT\), but its pods request (850|900)Mi and are limited to (1024|950)Mi/,
+        );
+      }
+    });
+  }
+});
+
 describe("policy (budget): a sized component whose resources value is no map", () => {
   // `chartValues.loki.singleBinary.resources: 512Mi`: Helm refuses the values (the chart's schema),
   // and synth says so naming the override. The model must not read the text as requests of 0Mi

@@ -110,8 +110,8 @@ describe("synth: the Pi stack with a part at the profile's size lowered by chart
 
 describe("synth: the Pi stack's Loki, sized for 15GB a day, lowered by chartValues", function () {
   this.timeout(600000);
-  // 15GB a day need 302Mi of a Monolithic Loki by upstream's tier, limited to 355Mi so that the
-  // chart's GOMEMLIMIT (85% of the limit) holds it (config/sizing.ts lokiPodBytes), below the
+  // 15GB a day need a 302Mi request of a Monolithic Loki by upstream's tier, and a limit of 355Mi
+  // so that the chart's GOMEMLIMIT (85% of the limit) holds it (config/sizing.ts lokiPodBytes), below the
   // profile's 1Gi it runs at: a default like the profile's own, lowered as far as the logs allow.
   const lowered = (memory: string) =>
     piWith(
@@ -134,7 +134,7 @@ describe("synth: the Pi stack's Loki, sized for 15GB a day, lowered by chartValu
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.match(
       r.stdout,
-      /loki: sized for 14GiB a day \(workload\.logsPerDay\), which needs 355Mi of memory a pod \(the program gives it the profile's 1024Mi, a default a chartValues override may lower to that\), but its pods request 256Mi/,
+      /loki: sized for 14GiB a day \(workload\.logsPerDay\), which needs 302Mi of memory a pod, limited to 355Mi: the loki chart gives Loki's Go runtime 85% of the limit as GOMEMLIMIT \(the program gives it the profile's 1024Mi, a default a chartValues override may lower to that\), but its pods request 256Mi/,
     );
     assert.match(
       r.stdout,
