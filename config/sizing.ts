@@ -1590,7 +1590,7 @@ function slotsProblem(
  * allows: a Loki target's pods each keep a node of their own (the chart's hard node anti-affinity,
  * loki 18.11.0 values.yaml `<target>.affinity`, "Hard node anti-affinity": :2061 singleBinary,
  * :3124 ingester, and each other target's), so no more than the pools' nodes run, unless the
- * override sets that affinity itself; then the nodes are named beside the number.
+ * override removes that term (lokiKeepsAntiAffinity); then the nodes are named beside the number.
  */
 function mostWords(
   cfg: Pick<StackConfig, "chartValues">,
@@ -1601,12 +1601,29 @@ function mostWords(
   const target = c.component.startsWith("loki ")
     ? SIZED_REPLICAS[c.component]?.path.split(".")[0]
     : undefined;
-  if (target === undefined || valueAt(cfg.chartValues.loki, [target, "affinity"]) !== undefined)
-    return `${most}`;
+  if (target === undefined || !lokiKeepsAntiAffinity(cfg.chartValues.loki, target)) return `${most}`;
   const nodes = pools.reduce((n, p) => n + p.count, 0);
   return most <= nodes
     ? `${most}`
     : `${nodes} (the nodes of nodePools it runs on: the chart keeps each ${c.component} pod on a node of its own, hard node anti-affinity at ${target}.affinity)`;
+}
+
+/**
+ * Whether a Loki target's pods keep the chart's hard node anti-affinity under `loki` chartValues.
+ * Helm merges an override's map into the chart's (run with helm 3.17.3, loki 18.11.0:
+ * `ingester.affinity: {}` or `{nodeAffinity: ...}` still renders the required term), so only a
+ * value that is no map at `affinity` or `affinity.podAntiAffinity` (a null deletes it), or a list
+ * of its own at `affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution`,
+ * replaces it. Zone-aware ingesters (`ingester.zoneAwareReplication.enabled`, which the program
+ * turns off) ignore `ingester.affinity` and keep only the zones apart (templates/_pod.tpl:87-101:
+ * a zone's pods may share a node), so no pod keeps a node of its own.
+ */
+function lokiKeepsAntiAffinity(loki: Record<string, unknown> | undefined, target: string): boolean {
+  if (target === "ingester" && valueAt(loki, ["ingester", "zoneAwareReplication", "enabled"]) === true)
+    return false;
+  const at = (...steps: string[]) => valueAt(loki, [target, "affinity", ...steps]);
+  for (const v of [at(), at("podAntiAffinity")]) if (v !== undefined && !isMap(v)) return false;
+  return at("podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution") === undefined;
 }
 
 /** Retention in seconds of a validated duration (0 when it does not parse; the schema refused it). */

@@ -121,6 +121,25 @@ describe("config: a chartValues replica count is counted as the chart runs it", 
     );
   });
 
+  it("keeps the node cap where Helm merges an affinity map into the chart's, drops it where the term is gone", () => {
+    // Run with helm 3.17.3 (loki 18.11.0): `ingester.affinity: {}` or `{nodeAffinity: ...}` still
+    // renders the required anti-affinity; `podAntiAffinity: null` renders none; zone-aware
+    // ingesters keep only the zones apart. "at most 4" said for the first two, where 3 run.
+    const most = (ingester: Record<string, unknown>) => {
+      const p = problems({
+        ...DISTRIBUTED,
+        chartValues: { loki: { ingester: { replicas: 9, ...ingester } } },
+      });
+      assert.equal(p.length, 1, p.join("\n"));
+      return /expected at most (\d+)( \(the nodes of nodePools)?/.exec(p[0])?.slice(1, 3).join("");
+    };
+    assert.equal(most({ affinity: {} }), "3 (the nodes of nodePools");
+    assert.equal(most({ affinity: { nodeAffinity: { x: 1 } } }), "3 (the nodes of nodePools");
+    assert.equal(most({ affinity: { podAntiAffinity: null } }), "4");
+    assert.equal(most({ affinity: null }), "4");
+    assert.equal(most({ zoneAwareReplication: { enabled: true } }), "4");
+  });
+
   it("counts the single binary's replicas, at least the one the chart runs", () => {
     const p = problems({ ...MONOLITHIC, chartValues: { loki: { singleBinary: { replicas: 5 } } } });
     assert.equal(p.length, 1, p.join("\n"));
