@@ -992,7 +992,11 @@ export const CHART_DATA_SCHEMA: Record<string, unknown> = {
           kind: { enum: ["Deployment", "StatefulSet", "DaemonSet", "Job"] },
           enabled: SWITCH_SCHEMA,
           partEnabled: SWITCH_SCHEMA,
-          replicas: pathWithDefault({ type: "integer", minimum: 0 }),
+          replicas: (() => {
+            // `shards`: the values path of a count of copies of the replicas (contract ChartReplicas).
+            const r = pathWithDefault({ type: "integer", minimum: 0 });
+            return { ...r, properties: { ...r.properties, shards: VALUES_PATH } };
+          })(),
           resources: { type: "array", items: VALUES_PATH },
           resourcesIf: { type: "object", additionalProperties: SWITCH_SCHEMA },
           imagesIf: { type: "object", additionalProperties: SWITCH_SCHEMA },
