@@ -79,8 +79,13 @@ export function chartValueProblems(
         // Named as the stack file and `pulumi config set --path` name them: a key holding a dot
         // (`grafana.ini`) in brackets, where a dot would read as two keys.
         const named = (k: string) => propertyPath("chartValues", [chart, ...at, k]);
-        // Renamed, the value is judged as the key meant: a quoted "false" there is the next refusal.
-        const mend = near ? quotedProblem(kinds?.[near], v, chart, conditionAt([...at, near])) : undefined;
+        // Renamed, the value is judged as the key meant: a quoted "false" there is the next refusal,
+        // by the same rule a value at that key is (the chart's schema first: loki's refuses the text
+        // at render, where template truth would say it turns the switch on).
+        const mend = near
+          ? (helmTypeProblem(keys, chart, [...at, near], v) ??
+            quotedProblem(kinds?.[near], v, chart, conditionAt([...at, near])))
+          : undefined;
         const problem =
           `${project}:${named(key)}${UNKNOWN_KEY}${chart} chart ${pin?.version} (Helm would ignore it), ` +
           `expected a key its values.yaml or templates name (\`helm show values ${chart} --repo ${pin?.repo} --version ${pin?.version}\`), ` +

@@ -67,6 +67,25 @@ describe("chartValues: a value Helm refuses by its type, refused before the rend
       );
   });
 
+  // The value of a misspelt key is judged as the key meant: at loki's lokiCanary.enabled the schema
+  // refuses the text at render, so "false" turns nothing on, and the mend says the schema's rule.
+  it("a misspelt key's value is mended by the rule of the key meant: loki's schema, not template truth", () => {
+    const [problem] = problems({ loki: { lokiCanary: { enabeld: "false" } } });
+    assert.ok(
+      problem.endsWith(
+        `did you mean chartValues.loki.lokiCanary.enabled? (rename this key, and mend its value: expected true or false (the loki chart 18.11.0's values.schema.json allows only true or false there: Helm refuses the release at render), got string "false"; drop the quotes: false)`,
+      ),
+      problem,
+    );
+    const [replicas] = problems({ loki: { singleBinary: { replica: "1" } } });
+    assert.ok(
+      replicas.endsWith(
+        `(rename this key, and mend its value: expected a whole number or null (the loki chart 18.11.0's values.schema.json allows only a whole number or null there: Helm refuses the release at render), got string "1"; drop the quotes: 1)`,
+      ),
+      replicas,
+    );
+  });
+
   it("keeps what Helm renders: 0 at a switch of a chart with no schema and no such template", () => {
     assert.deepEqual(
       problems({
