@@ -254,7 +254,11 @@ function quotedProblem(
  * ("wrong type for value; expected bool"); victoria-metrics-k8s-stack 0.80.0 and
  * kube-prometheus-stack 88.0.0 have neither, and render their switches (vmsingle.enabled,
  * vmcluster.enabled and its parts', prometheus.enabled) with each of those by Go template truth.
- * A null is never refused: the program deletes the key instead of writing it (builders/chartValues.ts).
+ * A null is not judged here, whether Helm sees it depending on the program's own values: where they
+ * hold the key, the merge deletes it (builders/chartValues.ts mergeValues); elsewhere the null reaches
+ * Helm, which deletes the chart's default with it, or, at a key the chart's values.yaml lacks, judges
+ * it by the schema (run, helm 3.17.3: alertmanager 1.42.0 `dnsConfig.nameservers: null`, "Expected:
+ * array, given: null"), a refusal the render names with the override's file:line.
  */
 function helmTypeProblem(keys: ChartKeys, chart: string, path: string[], v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
