@@ -59,15 +59,14 @@ export function chartValueProblems(
         if (known !== undefined) {
           if (known !== 0 && isMap(v))
             walk([...at, key], v, known, typeof kind === "object" ? kind : undefined);
-          else {
-            const quoted =
-              helmTypeProblem(keys, chart, [...at, key], v) ??
-              quotedProblem(kind, v, chart, conditionAt([...at, key]));
-            if (!quoted) continue;
-            const problem = `${project}:${propertyPath("chartValues", [chart, ...at, key])}: ${quoted}`;
-            out.push(problem);
-            refused?.push({ problem, path: [chart, ...at, key] });
-          }
+          else
+            for (const [path, quoted] of typeRefusals(keys, chart, [...at, key], v, () =>
+              quotedProblem(kind, v, chart, conditionAt([...at, key])),
+            )) {
+              const problem = `${project}:${propertyPath("chartValues", [chart, ...path])}: ${quoted}`;
+              out.push(problem);
+              refused?.push({ problem, path: [chart, ...path] });
+            }
           continue;
         }
         if (new RegExp(`\\.Values(\\.\\w+)*\\.${key.replace(/[^\w]/g, "\\$&")}\\b`).test(own)) continue;
@@ -275,9 +274,36 @@ function helmTypeProblem(keys: ChartKeys, chart: string, path: string[], v: unkn
 
 /** The schema types at `path` of a chart's typed leaves, or undefined where none is said. */
 function typesAt(types: TypeTree | undefined, path: string[]): string[] | undefined {
+  const node = typeNodeAt(types, path);
+  return Array.isArray(node) ? node : undefined;
+}
+
+/** What a chart's typed leaves say at `path`: the types of a leaf, the typed keys below, or nothing. */
+function typeNodeAt(types: TypeTree | undefined, path: string[]): TypeTree | string[] | undefined {
   let node: TypeTree | string[] | undefined = types;
   for (const k of path) node = node && !Array.isArray(node) ? node[k] : undefined;
-  return Array.isArray(node) ? node : undefined;
+  return node;
+}
+
+/**
+ * The refusals of the value `v` at `path`, a key the walk of the chart's keys goes no deeper in:
+ * its own ({@link helmTypeProblem}, else `quoted`), or, where it has none, a map the chart's
+ * values.yaml leaves to the user whose keys the schema still types, each typed key's own. Helm
+ * validates those keys all the same: loki 18.11.0 `read.podDisruptionBudget.enabled: 0`, "Invalid
+ * type. Expected: boolean, given: integer" (run, helm 3.17.3), the chart's keys holding no level there.
+ */
+function typeRefusals(
+  keys: ChartKeys,
+  chart: string,
+  path: string[],
+  v: unknown,
+  quoted: () => string | undefined = () => undefined,
+): [string[], string][] {
+  const own = helmTypeProblem(keys, chart, path, v) ?? quoted();
+  if (own) return [[path, own]];
+  const node = typeNodeAt(keys.types, path);
+  if (!isMap(v) || node === undefined || Array.isArray(node)) return [];
+  return Object.entries(v).flatMap(([k, w]) => typeRefusals(keys, chart, [...path, k], w));
 }
 
 /** Whether `v` is of JSON Schema type `t` (an integer is a number too). */

@@ -86,6 +86,26 @@ describe("chartValues: a value Helm refuses by its type, refused before the rend
     );
   });
 
+  // loki's values.yaml gives read.podDisruptionBudget keys its templates write out whole, so the
+  // chart's keys hold no level there; its schema still types them, and Helm refuses 0 at render
+  // (run, helm 3.17.3: "read.podDisruptionBudget.enabled: Invalid type. Expected: boolean, given: integer").
+  it("judges the keys a chart's schema types inside a map its values leave to the user", () => {
+    assert.deepEqual(
+      problems({
+        loki: { read: { podDisruptionBudget: { enabled: 0, maxUnavailable: "50%", labels: { a: "b" } } } },
+      }),
+      [
+        `${PROJECT}:chartValues.loki.read.podDisruptionBudget.enabled: expected true or false (the loki chart 18.11.0's values.schema.json allows only true or false there: Helm refuses the release at render), got the number 0; write false`,
+      ],
+    );
+    assert.deepEqual(
+      problems({
+        loki: { read: { podDisruptionBudget: { enabled: false, maxUnavailable: 1, minAvailable: null } } },
+      }),
+      [],
+    );
+  });
+
   it("keeps what Helm renders: 0 at a switch of a chart with no schema and no such template", () => {
     assert.deepEqual(
       problems({
