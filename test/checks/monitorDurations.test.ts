@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import { checkMonitorDurations } from "../../checks/monitorDurations";
 import type { K8sObject } from "../../checks/objects";
-import { at, PROMETHEUS_CRD as CRD } from "../support/checkCases";
+import { at, PROMETHEUS_CRD as CRD, prometheusOperatorDeployment } from "../support/checkCases";
 import { synthWithChartValues } from "../support/helpers";
 
 const everything = {
@@ -189,20 +189,7 @@ describe("monitor-duration: a monitor whose scrapeTimeout prometheus-operator re
   });
 
   /** prometheus-operator v0.93.0 flags (upstream/prometheusOperatorScope.ts): what it never reads it never rejects. */
-  const operator = (args: string[]): K8sObject => ({
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name: "kps-operator", namespace: "monitoring" },
-    spec: {
-      template: {
-        spec: {
-          containers: [
-            { name: "op", image: "quay.io/prometheus-operator/prometheus-operator:v0.93.0", args },
-          ],
-        },
-      },
-    },
-  });
+  const operator = (args: string[]): K8sObject => prometheusOperatorDeployment(args);
 
   it("judges no monitor in a namespace its operator does not read, nor one a server it does not reconcile selects, nor one of a paused server", () => {
     const bad = sm([{ interval: "15s", scrapeTimeout: "30s" }], "app", "team-a");

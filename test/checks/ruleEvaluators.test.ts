@@ -4,6 +4,7 @@ import { RULE_OPT_OUT } from "../../builders/alerting/rules";
 import { matrixVariants, rendered, stackFileVariants, type Variant } from "../support/rendered";
 import { checkRuleEvaluators } from "../../checks/ruleEvaluators";
 import type { Placed } from "../../checks/objects";
+import { prometheusOperatorDeployment } from "../support/checkCases";
 import { EVERY_RULE, NO_RULE } from "../../builders/alerting/rules";
 
 /** A PrometheusRule as another app's chart brings it: its own namespace, the chart's usual labels. */
@@ -126,24 +127,12 @@ describe("rendered-stack check rule-evaluators", () => {
     // prometheusOperator.image.repository set to a mirror: the image no longer names the operator,
     // its --prometheus-config-reloader flag (cmd/operator/main.go:160 at v0.93.0) still does.
     const operator = {
-      ...placed({
-        apiVersion: "apps/v1",
-        kind: "Deployment",
-        metadata: { name: "kps-operator", namespace: "monitoring" },
-        spec: {
-          template: {
-            spec: {
-              containers: [
-                {
-                  name: "kube-prometheus-stack",
-                  image: "mirror.local/po:v0.93.0",
-                  args: ["--prometheus-config-reloader=mirror.local/reloader:v0.93.0"],
-                },
-              ],
-            },
-          },
-        },
-      }),
+      ...placed(
+        prometheusOperatorDeployment(
+          ["--prometheus-config-reloader=mirror.local/reloader:v0.93.0"],
+          "mirror.local/po:v0.93.0",
+        ),
+      ),
       urn: "urn:pulumi:s::p::kubernetes:helm.sh/v3:Release$kubernetes:apps/v1:Deployment::kps/monitoring/kps-operator",
       source: "release kps",
     };

@@ -8,19 +8,10 @@
 import { strict as assert } from "assert";
 import { workloadsOf } from "../../policy/lib/workloads";
 import { arm64Problem } from "../../policy/images";
-import type { Res } from "../../policy/lib/resources";
+import { vmStackRelease } from "../support/vmOperator";
 
 /** victoria-metrics-k8s-stack's release with `values`, opaque (a live preview). */
-const release = (values: Record<string, unknown>): Res => ({
-  type: "kubernetes:helm.sh/v3:Release",
-  urn: "urn:pulumi:s::p::kubernetes:helm.sh/v3:Release::vm",
-  name: "vm",
-  props: {
-    chart: "victoria-metrics-k8s-stack",
-    name: "vm",
-    values: { vmsingle: { enabled: false }, ...values },
-  },
-});
+const release = vmStackRelease;
 
 /** The main image of the release's workload `name` and the arm64 advice on it. */
 function imageOf(

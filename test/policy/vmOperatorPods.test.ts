@@ -10,7 +10,7 @@ import { isNodeAgent, workloadsOf, vmOperatorEnv, type Workload } from "../../po
 import { computeBudget } from "../../policy/lib/budget";
 import { arm64Problem } from "../../policy/images";
 import type { Res } from "../../policy/lib/resources";
-import { vmCr, vmOperatorDeployment } from "../support/vmOperator";
+import { vmCr, vmOperatorDeployment, vmStackRelease } from "../support/vmOperator";
 import { passes, res, stackInfo } from "../support/policyCases";
 
 const SET = { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "64Mi" } };
@@ -23,16 +23,7 @@ const ofCr = (kind: string, spec: Record<string, unknown>): Workload[] => {
 };
 
 /** victoria-metrics-k8s-stack's release with `values`, opaque (a live preview). */
-const release = (values: Record<string, unknown>): Res => ({
-  type: "kubernetes:helm.sh/v3:Release",
-  urn: "urn:pulumi:s::p::kubernetes:helm.sh/v3:Release::vm",
-  name: "vm",
-  props: {
-    chart: "victoria-metrics-k8s-stack",
-    name: "vm",
-    values: { vmsingle: { enabled: false }, ...values },
-  },
-});
+const release = vmStackRelease;
 /** The release's workloads of the CR kind `kind`. */
 const ofValues = (values: Record<string, unknown>, kind: string): Workload[] =>
   workloadsOf(release(values)).filter((w) => w.objectKind === kind);

@@ -195,3 +195,17 @@ export const widget: K8sObject = {
   metadata: { name: "w", namespace: NS },
   spec: { size: 2, port: "http", mode: "FAST", extra: { anything: true } },
 };
+
+/**
+ * kube-prometheus-stack's prometheus-operator Deployment (monitoring/kps-operator) with `args`, its
+ * image prometheus-operator v0.93.0's unless `image` names another (a mirror).
+ */
+export const prometheusOperatorDeployment = (
+  args: string[],
+  image = "quay.io/prometheus-operator/prometheus-operator:v0.93.0",
+): K8sObject => ({
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: { name: "kps-operator", namespace: "monitoring" },
+  spec: { template: { spec: { containers: [{ name: "kube-prometheus-stack", image, args }] } } },
+});

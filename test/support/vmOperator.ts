@@ -43,3 +43,15 @@ export const vmOperatorObject = (env: { name: string; value: string }[] = []): K
     },
   },
 });
+
+/** victoria-metrics-k8s-stack's release with `values` (vmsingle off unless `values` says), opaque (a live preview). */
+export const vmStackRelease = (values: Record<string, unknown>): Res => ({
+  type: "kubernetes:helm.sh/v3:Release",
+  urn: "urn:pulumi:s::p::kubernetes:helm.sh/v3:Release::vm",
+  name: "vm",
+  props: {
+    chart: "victoria-metrics-k8s-stack",
+    name: "vm",
+    values: { vmsingle: { enabled: false }, ...values },
+  },
+});
