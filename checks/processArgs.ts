@@ -186,9 +186,58 @@ export interface ProcessArgsReport {
   findings: Finding[];
 }
 
+/**
+ * The arguments prometheus-operator v0.93.0 writes for an Alertmanager's `spec.limits`, each with
+ * the field it comes from: for Alertmanager 0.28.0 and later, `maxSilences` as
+ * `--silences.max-silences` and a non-empty `maxPerSilenceBytes` as
+ * `--silences.max-per-silence-bytes` in bytes (pkg/alertmanager/statefulset.go:293-303, the
+ * container's args built from them at :700; read, not run). Alertmanager declares
+ * `--silences.max-silence-size-bytes` instead (cmd/alertmanager/main.go:151 at v0.28.1, and in
+ * every release up to v0.33.1), so the second stops it at start.
+ */
+function operatorLimitArgs(limits: any): { field: string; arg: string }[] {
+  const out: { field: string; arg: string }[] = [];
+  if (limits?.maxSilences !== undefined && limits.maxSilences !== null)
+    out.push({ field: "limits.maxSilences", arg: `--silences.max-silences=${String(limits.maxSilences)}` });
+  const bytes = limits?.maxPerSilenceBytes;
+  if (bytes !== undefined && bytes !== null && bytes !== "")
+    out.push({
+      field: "limits.maxPerSilenceBytes",
+      arg: `--silences.max-per-silence-bytes=${String(bytes)}`,
+    });
+  return out;
+}
+
+/**
+ * An Alertmanager custom resource of the modelled release (spec.version or its image) whose
+ * `spec.limits` makes prometheus-operator write a command line Alertmanager refuses.
+ */
+function operatorAlertmanagerFindings(objects: Placed[]): Finding[] {
+  const program = PROGRAMS.find((p) => p.binary === "alertmanager")!;
+  return objects.flatMap((p): Finding[] => {
+    const o = p.obj;
+    if (o.kind !== "Alertmanager" || !String(o.apiVersion ?? "").startsWith("monitoring.coreos.com/"))
+      return [];
+    const version = o.spec?.version ?? (o.spec?.image ? parseImage(String(o.spec.image)).tag : undefined);
+    if (version !== program.version) return [];
+    return operatorLimitArgs(o.spec?.limits).flatMap(({ field, arg }): Finding[] => {
+      const read = program.read([arg]);
+      if (!("stops" in read)) return [];
+      return [
+        {
+          check: "process-args",
+          where: describe(p),
+          message: `spec.${field}: prometheus-operator v0.93.0 passes it to Alertmanager as ${arg.replace(/=.*$/, "")} (pkg/alertmanager/statefulset.go:293-303), and Alertmanager ${program.version} ${read.stops}: it never starts, and the pod restarts it for ever; leave ${field} unset and give the limit as alertmanagerSpec.additionalArgs [{name: silences.max-silence-size-bytes, value: "<bytes>"}], the flag Alertmanager declares (cmd/alertmanager/main.go:151)`,
+          judged: [field],
+        },
+      ];
+    });
+  });
+}
+
 /** Reports each container whose program stops at start on its command line. */
 export function checkProcessArgs(objects: Placed[]): ProcessArgsReport {
-  const report: ProcessArgsReport = { judged: 0, findings: [] };
+  const report: ProcessArgsReport = { judged: 0, findings: operatorAlertmanagerFindings(objects) };
   for (const t of podTemplates(objects))
     for (const c of [...(t.spec.initContainers ?? []), ...(t.spec.containers ?? [])]) {
       const p = processArgs(c);

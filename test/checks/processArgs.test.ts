@@ -160,3 +160,45 @@ describe("process-args: each program's command line as its own flag parser reads
     );
   });
 });
+
+describe("process-args: the command line prometheus-operator v0.93.0 writes for an Alertmanager's spec.limits", () => {
+  /** kube-prometheus-stack's Alertmanager custom resource with `spec`. */
+  const cr = (spec: Record<string, unknown>): Placed => ({
+    obj: {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "Alertmanager",
+      metadata: { name: "kps-alertmanager", namespace: "monitoring" },
+      spec: { image: "quay.io/prometheus/alertmanager:v0.28.1", version: "v0.28.1", ...spec },
+    },
+    urn: "urn:am",
+    source: "release kube-prometheus-stack",
+  });
+  const findings = (spec: Record<string, unknown>) => checkProcessArgs([cr(spec)]).findings;
+
+  it("refuses maxPerSilenceBytes: the operator writes --silences.max-per-silence-bytes, a flag Alertmanager v0.28.1 has not", () => {
+    const [f, ...rest] = findings({ limits: { maxPerSilenceBytes: "1MiB", maxSilences: 100 } });
+    assert.deepEqual(rest, []);
+    assert.deepEqual(f.judged, ["limits.maxPerSilenceBytes"]);
+    assert.match(
+      f.message,
+      /^spec\.limits\.maxPerSilenceBytes: .* as --silences\.max-per-silence-bytes .*unknown long flag '--silences\.max-per-silence-bytes'/,
+    );
+    assert.match(f.message, /additionalArgs \[\{name: silences\.max-silence-size-bytes/);
+  });
+
+  it("takes maxSilences, the advised additionalArgs, and a release whose flags it does not list", () => {
+    assert.deepEqual(findings({ limits: { maxSilences: 100 } }), []);
+    assert.deepEqual(
+      findings({ additionalArgs: [{ name: "silences.max-silence-size-bytes", value: "1048576" }] }),
+      [],
+    );
+    assert.deepEqual(
+      findings({
+        image: "quay.io/prometheus/alertmanager:v0.33.1",
+        version: "v0.33.1",
+        limits: { maxPerSilenceBytes: "1MiB" },
+      }),
+      [],
+    );
+  });
+});
