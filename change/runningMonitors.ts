@@ -1,6 +1,6 @@
 /**
- * The running ServiceMonitors and PodMonitors (`--running` with `servicemonitors.yaml`,
- * `podmonitors.yaml`) that the update's Prometheus and PrometheusAgent servers reject and the
+ * The running ServiceMonitors, PodMonitors, Probes and ScrapeConfigs (`--running` with
+ * `servicemonitors.yaml`, `podmonitors.yaml`, `probes.yaml`, `scrapeconfigs.yaml`) that the update's Prometheus and PrometheusAgent servers reject and the
  * running ones do not: a `scrapeTimeout` over the interval it is scraped at, which prometheus-operator
  * v0.93.0 answers by leaving the whole monitor out of each selecting server's config
  * (checks/monitorDurations.ts, the rule synth judges the rendered monitors by). A monitor an app
@@ -19,6 +19,8 @@ import { ownerOf } from "./change";
 const FILE: Record<string, string> = {
   ServiceMonitor: "servicemonitors.yaml",
   PodMonitor: "podmonitors.yaml",
+  Probe: "probes.yaml",
+  ScrapeConfig: "scrapeconfigs.yaml",
 };
 
 const key = (o: { kind?: string; metadata?: { name?: string; namespace?: string } }) =>

@@ -18,8 +18,9 @@ import { notYamlMessage } from "./yamlText";
  * - optional, for the rule evaluators' change: `prometheusrules.yaml`
  *   (`kubectl get prometheusrules -A -o yaml`, every namespace) and `namespaces.yaml`
  *   (`kubectl get namespaces -o yaml`, their labels for namespace selectors);
- * - optional, for the monitors the update's Prometheus servers reject: `servicemonitors.yaml` and
- *   `podmonitors.yaml` (`kubectl get servicemonitors -A -o yaml`, every namespace; likewise).
+ * - optional, for the monitors the update's Prometheus servers reject: `servicemonitors.yaml`,
+ *   `podmonitors.yaml`, `probes.yaml` and `scrapeconfigs.yaml` (`kubectl get servicemonitors -A -o
+ *   yaml`, every namespace; likewise).
  * The program reads it (takeover.running) to keep what cannot change in place; the change check
  * (`npm run synth -- --running <dir>`) renders the running releases from it.
  */
@@ -58,7 +59,7 @@ export interface RunningState {
   pvcs: Record<string, any>[];
   /** Live PrometheusRules of every namespace (kubectl's objects); absent when not collected. */
   prometheusRules?: Record<string, any>[];
-  /** Live ServiceMonitors and PodMonitors of every namespace (kubectl's objects); absent when neither was collected. */
+  /** Live ServiceMonitors, PodMonitors, Probes and ScrapeConfigs of every namespace (kubectl's objects); absent when none was collected. */
   monitors?: Record<string, any>[];
   /** Live Namespaces (kubectl's objects); absent when not collected. */
   namespaces?: Record<string, any>[];
@@ -89,6 +90,8 @@ const COMMANDS: Record<string, string> = {
   "namespaces.yaml": "kubectl get namespaces -o yaml > DIR/namespaces.yaml",
   "servicemonitors.yaml": "kubectl get servicemonitors -A -o yaml > DIR/servicemonitors.yaml",
   "podmonitors.yaml": "kubectl get podmonitors -A -o yaml > DIR/podmonitors.yaml",
+  "probes.yaml": "kubectl get probes -A -o yaml > DIR/probes.yaml",
+  "scrapeconfigs.yaml": "kubectl get scrapeconfigs -A -o yaml > DIR/scrapeconfigs.yaml",
 };
 
 /**
@@ -103,6 +106,8 @@ const ITEM_KIND: Record<string, string> = {
   "namespaces.yaml": "Namespace",
   "servicemonitors.yaml": "ServiceMonitor",
   "podmonitors.yaml": "PodMonitor",
+  "probes.yaml": "Probe",
+  "scrapeconfigs.yaml": "ScrapeConfig",
 };
 
 /**
@@ -200,12 +205,22 @@ function anotherChartsValues(
   )} (top-level ${many ? "keys" : "key"} ${firstFive(shown)}: ${many ? "keys" : "a key"} of ${first} values${others.map((o) => ` and of ${o}`).join("")}, ${many ? "none of them a key" : "not a key"} of chart ${release.chart} ${release.version}'s), as when another release's \`helm get values\` is saved under this name`;
 }
 
+/** The optional reports of the monitors prometheus-operator reads (each kind it may drop, checks/monitorDurations.ts). */
+const MONITOR_FILES = [
+  "servicemonitors.yaml",
+  "podmonitors.yaml",
+  "probes.yaml",
+  "scrapeconfigs.yaml",
+] as const;
+
 /** The optional reports: the change check lists the rule evaluators' change, and judges the running monitors, only with them. */
 export const OPTIONAL_RUNNING_FILES = [
   "prometheusrules.yaml",
   "namespaces.yaml",
   "servicemonitors.yaml",
   "podmonitors.yaml",
+  "probes.yaml",
+  "scrapeconfigs.yaml",
 ] as const;
 
 /**
@@ -469,8 +484,8 @@ export function parseRunning(
     pvcs,
     ...(extra["prometheusrules.yaml"] ? { prometheusRules: extra["prometheusrules.yaml"] } : {}),
     ...(extra["namespaces.yaml"] ? { namespaces: extra["namespaces.yaml"] } : {}),
-    ...(extra["servicemonitors.yaml"] || extra["podmonitors.yaml"]
-      ? { monitors: [...(extra["servicemonitors.yaml"] ?? []), ...(extra["podmonitors.yaml"] ?? [])] }
+    ...(MONITOR_FILES.some((f) => extra[f])
+      ? { monitors: MONITOR_FILES.flatMap((f) => extra[f] ?? []) }
       : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };

@@ -1,5 +1,6 @@
 /**
- * The change check's running monitors (`--running` with servicemonitors.yaml, podmonitors.yaml):
+ * The change check's running monitors (`--running` with servicemonitors.yaml, podmonitors.yaml,
+ * probes.yaml, scrapeconfigs.yaml):
  * one an app brings that the update's Prometheus rejects (prometheus-operator v0.93.0 drops a
  * monitor whose scrapeTimeout is over the interval it is scraped at, checks/monitorDurations.ts)
  * was never judged: synth sees only the monitors the stack renders, so an update lowering the
@@ -15,7 +16,13 @@ const prometheus = (scrapeInterval: string): StackObject => ({
     apiVersion: "monitoring.coreos.com/v1",
     kind: "Prometheus",
     metadata: { name: "kps-prometheus", namespace: "monitoring" },
-    spec: { scrapeInterval, serviceMonitorSelector: {}, serviceMonitorNamespaceSelector: {} },
+    spec: {
+      scrapeInterval,
+      serviceMonitorSelector: {},
+      serviceMonitorNamespaceSelector: {},
+      probeSelector: {},
+      probeNamespaceSelector: {},
+    },
   },
   resourceUrn: "urn:pulumi:s::p::kubernetes:helm.sh/v3:Release::kps",
   release: {
@@ -56,6 +63,25 @@ describe("change check: running monitors the update's Prometheus rejects", () =>
     );
   });
 
+  it("warns of a running Probe too, naming probes.yaml", () => {
+    const probe = {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "Probe",
+      metadata: { name: "site", namespace: "team-a" },
+      spec: {
+        scrapeTimeout: "20s",
+        prober: { url: "blackbox:9115" },
+        targets: { staticConfig: { static: ["x"] } },
+      },
+    };
+    const warnings = runningMonitorWarnings([prometheus("30s")], [prometheus("15s")], running([probe]));
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0],
+      /^Probe team-a\/site \(running, \/r\/probes\.yaml\), which the update does not render: /,
+    );
+  });
+
   it("says nothing of one rejected today too, one the update renders or deletes, one within the interval, or without the report", () => {
     const sm = serviceMonitor("20s");
     assert.deepEqual(runningMonitorWarnings([prometheus("15s")], [prometheus("15s")], running([sm])), []);
@@ -80,17 +106,25 @@ describe("change check: running monitors the update's Prometheus rejects", () =>
     );
   });
 
-  it("reads servicemonitors.yaml and podmonitors.yaml as optional reports of their kind", () => {
+  it("reads servicemonitors.yaml, podmonitors.yaml, probes.yaml and scrapeconfigs.yaml as optional reports of their kind", () => {
     const base = { "helm-list.yaml": "[]", "statefulsets.yaml": "items: []\n", "pvcs.yaml": "items: []\n" };
     assert.equal(parseRunning("/r", (f) => (base as Record<string, string>)[f]).monitors, undefined);
     const files: Record<string, string> = {
       ...base,
       "servicemonitors.yaml": "kind: List\nitems:\n- kind: ServiceMonitor\n  metadata: {name: a}\n",
       "podmonitors.yaml": "kind: List\nitems:\n- kind: PodMonitor\n  metadata: {name: b}\n",
+      "probes.yaml": "kind: List\nitems:\n- kind: Probe\n  metadata: {name: c}\n",
+      "scrapeconfigs.yaml": "kind: List\nitems:\n- kind: ScrapeConfig\n  metadata: {name: d}\n",
     };
     assert.deepEqual(
       parseRunning("/r", (f) => files[f]).monitors?.map((m) => m.metadata.name),
-      ["a", "b"],
+      ["a", "b", "c", "d"],
+    );
+    // A Probe alone is read too.
+    const probesOnly: Record<string, string> = { ...base, "probes.yaml": files["probes.yaml"] };
+    assert.deepEqual(
+      parseRunning("/r", (f) => probesOnly[f]).monitors?.map((m) => m.metadata.name),
+      ["c"],
     );
     assert.throws(
       () => parseRunning("/r", (f) => ({ ...files, "podmonitors.yaml": "items:\n- kind: Secret\n" })[f]),
