@@ -63,17 +63,19 @@ function selectorMatches(selector: string, labels: Record<string, string>): bool
 
 const IMAGE = /(^|\/)prometheus-operator\/prometheus-operator(:|@|$)/;
 
-/** The values given to Go flag `name` in `args` (`--name=v`, `-name=v`, `--name v`), each split at commas. */
-function flagValues(args: string[], name: string): string[] | undefined {
-  let out: string[] | undefined;
+/** Each value given to Go flag `name` in `args` (`--name=v`, `-name=v`, `--name v`), in order; undefined when it is not given. */
+function givenValues(args: string[], name: string): string[] | undefined {
+  const out: string[] = [];
   args.forEach((a, i) => {
     const m = /^--?([^=]+)(?:=(.*))?$/.exec(a);
-    if (!m || m[1] !== name) return;
-    const value = m[2] ?? args[i + 1] ?? "";
-    out = [...(out ?? []), ...value.split(",")];
+    if (m && m[1] === name) out.push(m[2] ?? args[i + 1] ?? "");
   });
-  return out;
+  return out.length > 0 ? out : undefined;
 }
+
+/** The values given to Go flag `name` in `args`, each split at commas. */
+const flagValues = (args: string[], name: string): string[] | undefined =>
+  givenValues(args, name)?.flatMap((v) => v.split(","));
 
 /**
  * Whether a container runs prometheus-operator: its image, or one mirrored under another name
@@ -84,61 +86,51 @@ function flagValues(args: string[], name: string): string[] | undefined {
 const isOperator = (image: string, args: string[]) =>
   IMAGE.test(image) || flagValues(args, "prometheus-config-reloader") !== undefined;
 
-/** Whether `o` is a Deployment with a container running prometheus-operator (as {@link isOperator} knows one). */
-export function runsPrometheusOperator(o: DeploymentLike): boolean {
-  return (
-    o.kind === "Deployment" &&
-    ((o.spec?.template?.spec?.containers ?? []) as any[]).some((c) =>
-      isOperator(String(c.image ?? ""), [...(c.command ?? []), ...(c.args ?? [])].map(String)),
-    )
-  );
-}
-
-/** The last value given to Go flag `name` in `args`, whole (a flag whose Set replaces its value). */
-function flagValue(args: string[], name: string): string | undefined {
-  let out: string | undefined;
-  args.forEach((a, i) => {
-    const m = /^--?([^=]+)(?:=(.*))?$/.exec(a);
-    if (m && m[1] === name) out = m[2] ?? args[i + 1] ?? "";
-  });
-  return out;
-}
-
-/** The scope of each prometheus-operator Deployment of `objects`; null for one the operator refuses to start with. */
-function scopes(objects: DeploymentLike[]): (Scope | null)[] {
-  return objects
-    .filter((o) => o.kind === "Deployment")
-    .flatMap((o) => (o.spec?.template?.spec?.containers ?? []) as any[])
+/** The command lines of the containers of Deployment `o` that run prometheus-operator (as {@link isOperator} knows one). */
+function operatorArgs(o: DeploymentLike): string[][] {
+  if (o.kind !== "Deployment") return [];
+  return ((o.spec?.template?.spec?.containers ?? []) as any[])
     .map((c) => ({
       image: String(c.image ?? ""),
       args: [...(c.command ?? []), ...(c.args ?? [])].map(String),
     }))
     .filter((c) => isOperator(c.image, c.args))
-    .map(({ args }): Scope | null => {
-      // Each time a flag is given its set gains an entry, "" for an empty value, so the operator
-      // exits on both flags given whatever their values (main.go:296-298: `--namespaces=`, which
-      // kube-prometheus-stack writes for `namespaces: {releaseNamespace: false}`, counts).
-      if (flagValues(args, "namespaces") && flagValues(args, "deny-namespaces")) return null;
-      // The empty name is corev1.NamespaceAll: an allow list holding it lists every namespace
-      // (informers.go:218-237, its informer for "" unfiltered).
-      const set = (name: string) => {
-        const v = flagValues(args, name);
-        return v === undefined || v.includes("") ? undefined : new Set(v);
-      };
-      const allow = set("namespaces");
-      // Each deny list entry becomes `metadata.namespace!=<entry>` (pkg/listwatch/listwatch.go:
-      // 226-242 DenyTweak): an empty one excludes nothing, the others stay denied (`monitoring,`).
-      const deny = new Set((flagValues(args, "deny-namespaces") ?? []).filter((n) => n !== ""));
-      // Go's flag.StringVar and LabelSelector.Set keep the last value given (config.go:330-337).
-      const lastOf = (name: string) => flagValue(args, name) ?? "";
-      return {
-        allow,
-        deny,
-        instances: set("prometheus-instance-namespaces") ?? allow,
-        selector: lastOf("prometheus-instance-selector"),
-        controllerId: lastOf("controller-id"),
-      };
-    });
+    .map((c) => c.args);
+}
+
+/** Whether `o` is a Deployment with a container running prometheus-operator. */
+export const runsPrometheusOperator = (o: DeploymentLike): boolean => operatorArgs(o).length > 0;
+
+/** The last value given to Go flag `name` in `args`, whole (a flag whose Set replaces its value). */
+const flagValue = (args: string[], name: string): string | undefined => givenValues(args, name)?.at(-1);
+
+/** The scope of each prometheus-operator Deployment of `objects`; null for one the operator refuses to start with. */
+function scopes(objects: DeploymentLike[]): (Scope | null)[] {
+  return objects.flatMap(operatorArgs).map((args): Scope | null => {
+    // Each time a flag is given its set gains an entry, "" for an empty value, so the operator
+    // exits on both flags given whatever their values (main.go:296-298: `--namespaces=`, which
+    // kube-prometheus-stack writes for `namespaces: {releaseNamespace: false}`, counts).
+    if (flagValues(args, "namespaces") && flagValues(args, "deny-namespaces")) return null;
+    // The empty name is corev1.NamespaceAll: an allow list holding it lists every namespace
+    // (informers.go:218-237, its informer for "" unfiltered).
+    const set = (name: string) => {
+      const v = flagValues(args, name);
+      return v === undefined || v.includes("") ? undefined : new Set(v);
+    };
+    const allow = set("namespaces");
+    // Each deny list entry becomes `metadata.namespace!=<entry>` (pkg/listwatch/listwatch.go:
+    // 226-242 DenyTweak): an empty one excludes nothing, the others stay denied (`monitoring,`).
+    const deny = new Set((flagValues(args, "deny-namespaces") ?? []).filter((n) => n !== ""));
+    // Go's flag.StringVar and LabelSelector.Set keep the last value given (config.go:330-337).
+    const lastOf = (name: string) => flagValue(args, name) ?? "";
+    return {
+      allow,
+      deny,
+      instances: set("prometheus-instance-namespaces") ?? allow,
+      selector: lastOf("prometheus-instance-selector"),
+      controllerId: lastOf("controller-id"),
+    };
+  });
 }
 
 const inScope = (list: Set<string> | undefined, deny: Set<string>, ns: string) =>
