@@ -48,7 +48,7 @@ import {
 } from "../model/storage";
 import { prometheusName } from "../model/services";
 import { objectStoreReach } from "../model/endpoints";
-import { byteSize } from "./schema";
+import { byteSize, ONEPASSWORD_VAULT_FORM, ONEPASSWORD_VAULT_ID } from "./schema";
 import {
   defaultSeriesCap,
   nodeDaemons,
@@ -406,9 +406,6 @@ function onePasswordEnvConflicts(c: StackConfig, env: Record<string, string | un
     );
 }
 
-/** A 1Password vault ID: 26 lowercase letters and digits (connect-sdk-go v1.5.3 connect/client.go isValidUUID). */
-const ONEPASSWORD_ID = /^[a-z0-9]{26}$/;
-
 /**
  * `secrets.vault` is the vault's ID in both 1Password modes. Reading by title would take a name
  * too (Connect: connect-sdk-go v1.5.3 `getVaultUUID` looks any other text up as a vault title; a
@@ -421,9 +418,9 @@ const ONEPASSWORD_ID = /^[a-z0-9]{26}$/;
  * "The UUID of the vault the item is in."
  */
 function onePasswordVaultProblems(c: StackConfig): string[] {
-  if (c.secrets.backend !== "onepassword" || ONEPASSWORD_ID.test(c.secrets.vault)) return [];
+  if (c.secrets.backend !== "onepassword" || ONEPASSWORD_VAULT_ID.test(c.secrets.vault)) return [];
   const v = c.secrets.vault;
-  const head = `${PROJECT}:secrets.vault: expected a 1Password vault ID (26 lowercase letters and digits, as \`op vault list\` prints it), got ${JSON.stringify(v)}`;
+  const head = `${PROJECT}:secrets.vault: expected ${ONEPASSWORD_VAULT_FORM}, got ${JSON.stringify(v)}`;
   // An ID copied wrong (a character lost or added, or capitalised) is no name: "a name would
   // replace them" left its writer looking for a name where one character was the slip. Only in
   // one case, as an ID is written: letters of both cases are a name's ("HomelabVault2026"), which

@@ -625,13 +625,22 @@ const onepasswordItems = z
   })
   .strict();
 
+/** A 1Password vault ID: 26 lowercase letters and digits (connect-sdk-go v1.5.3 connect/client.go isValidUUID). */
+export const ONEPASSWORD_VAULT_ID = /^[a-z0-9]{26}$/;
+/** The form of `secrets.vault` as every message about it says it: the rule (resolve.ts) and the schema's "required". */
+export const ONEPASSWORD_VAULT_FORM =
+  "a 1Password vault ID (26 lowercase letters and digits, as `op vault list` prints it)";
+
 const secretsBackend = z.discriminatedUnion("backend", [
   z
     .object({
       /** "onepassword": human-owned secrets from a 1Password vault. */
       backend: z.literal("onepassword"),
       /** Vault UUID the items live in. */
-      vault: z.string().min(1),
+      // Its form is said here too: without it, a vault left out or empty was "expected text", where
+      // the rule that judges a value written (resolve.ts onePasswordVaultProblems) asks for an ID.
+      // (A pattern, not min(1): the "required" message takes a key's form from its own pattern.)
+      vault: z.string().regex(/\S/, { message: `expected ${ONEPASSWORD_VAULT_FORM}` }),
       // A path is taken (a Connect server behind a proxy's prefix), but no query or fragment: the
       // provider's Connect client (1Password/connect-sdk-go connect/client.go buildRequest) appends
       // each API path to this text, so `?x=1` or `#f` swallowed `/v1/vaults/...` and every request

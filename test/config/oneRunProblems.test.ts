@@ -433,6 +433,16 @@ describe("config: a URL key refused for its login alone has the rest judged in t
       );
   });
 
+  it("a secrets.vault left out or empty is asked for in the form the rule takes, not as any text", () => {
+    const vault = (lines: string) =>
+      problemsOf(`${BASE}${STORE}  ${P("secrets")}:\n    backend: onepassword\n${lines}`).find((p) =>
+        p.startsWith(`${P("secrets.vault")}:`),
+      );
+    const form = "a 1Password vault ID (26 lowercase letters and digits, as `op vault list` prints it)";
+    assert.equal(vault(""), `${P("secrets.vault")}: required, expected ${form}, got nothing`);
+    assert.equal(vault('    vault: ""\n'), `${P("secrets.vault")}: expected ${form}, got string ""`);
+  });
+
   it("judges the 1Password mode by a secrets.connectUrl refused for its login: it is set", () => {
     const dir = stackProject(`${BASE}${STORE}  ${P("secrets")}:
     backend: onepassword
