@@ -864,6 +864,32 @@ const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/
   message: 'expected host:port like "smtp.example.net:587"',
 });
 const receiverUrl = httpUrl("https://api.example.net", false);
+/**
+ * Whether an email receiver's `to` or `from` is text Go's net/mail can read as addresses, as far as
+ * one mistake goes: an address without "@" (a name, a mailbox alone), or addresses parted by ";"
+ * (as some mail clients write lists) where net/mail takes only ",". Alertmanager checks neither
+ * when it loads its config (prometheus/alertmanager v0.28.1 config/notifiers.go:302-309 refuses an
+ * empty `to` only; `amtool check-config` passes `to: ops`) but parses both with
+ * `mail.ParseAddressList` when it sends (notify/email/email.go:220-232), and a failure there drops
+ * the mail unretried: "missing '@' or angle-addr", "expected comma". A value holding a template
+ * (`{{ ... }}`) is known only when Alertmanager runs it.
+ */
+function mailAddressesReadable(v: string): boolean {
+  if (v.includes("{{")) return true;
+  if (!v.includes("@")) return false;
+  // A group (`team: a@example.net, b@example.net;`) ends with ";": only a ";" before another address is a slip.
+  return !/^[^:"]*@[^:"]*;[^;]*@/.test(v);
+}
+const MAIL_FORM = (which: string, several: boolean) =>
+  `expected ${which} like "ops@example.net" or "Ops <ops@example.net>" (Go's net/mail form: ${several ? 'each with an "@", several parted by commas' : 'with an "@"'})`;
+/** An email receiver's `to`: one or more addresses. */
+const mailTo = z.string().refine((v) => v !== "" && mailAddressesReadable(v), {
+  message: MAIL_FORM("one or more email addresses", true),
+});
+/** An email receiver's `from`: one address (notify/email/email.go:224-226 refuses more). */
+const mailFrom = z.string().refine((v) => v !== "" && mailAddressesReadable(v), {
+  message: MAIL_FORM("one email address", false),
+});
 
 /** The program's own keys of every receiver (the rest are Alertmanager's, config/receivers.ts). */
 const receiverCommon = {
@@ -896,9 +922,9 @@ const alertReceiver = z
           type: z.literal("email"),
           ...receiverCommon,
           /** Address to notify. Required. */
-          to: z.string().min(1),
+          to: mailTo,
           /** Sender address (the program sets no global `smtp_from`). Required. */
-          from: z.string().min(1),
+          from: mailFrom,
           /** SMTP server as host:port (the program sets no global `smtp_smarthost`); egress admits its port. Required. */
           smarthost: hostPort,
           /** SMTP login; with it, the password is the receiver's credential. Default none (no SMTP auth). */

@@ -65,6 +65,40 @@ describe("config: each problem says the form its key expects (config/errors.ts, 
     assert.deepEqual(wrong, [`${P("alerting.receivers[0].smarthost")}: ${form}, got string "nope"`]);
   });
 
+  it("an email receiver's to and from are refused where Alertmanager would drop every mail, not at load", () => {
+    // Alertmanager v0.28.1 loads these (amtool check-config passes them) and fails each send in
+    // net/mail's ParseAddressList: "missing '@' or angle-addr", "expected comma".
+    const mail = { name: "mail", type: "email", smarthost: "smtp.example.net:587" };
+    const r = problems(
+      (c) =>
+        (c[P("alerting")] = {
+          receivers: [
+            { ...mail, to: "ops", from: "alertmanager" },
+            { ...mail, name: "mail2", to: "ops@example.net; oncall@example.net", from: "am@example.net" },
+          ],
+        }),
+    );
+    const to = `expected one or more email addresses like "ops@example.net" or "Ops <ops@example.net>" (Go's net/mail form: each with an "@", several parted by commas)`;
+    const from = `expected one email address like "ops@example.net" or "Ops <ops@example.net>" (Go's net/mail form: with an "@")`;
+    assert.deepEqual(r, [
+      `${P("alerting.receivers[0].to")}: ${to}, got string "ops"`,
+      `${P("alerting.receivers[0].from")}: ${from}, got string "alertmanager"`,
+      `${P("alerting.receivers[1].to")}: ${to}, got string "ops@example.net; oncall@example.net"`,
+    ]);
+    // net/mail reads these: a display name holding a comma, a group, and a template Alertmanager fills.
+    const taken = problems(
+      (c) =>
+        (c[P("alerting")] = {
+          receivers: [
+            { ...mail, to: '"Ops, Team" <ops@example.net>, b@example.net', from: "AM <am@example.net>" },
+            { ...mail, name: "mail2", to: "team: a@example.net, b@example.net;", from: "am@example.net" },
+            { ...mail, name: "mail3", to: "{{ .CommonLabels.team }}", from: "am@example.net" },
+          ],
+        }),
+    );
+    assert.deepEqual(taken, []);
+  });
+
   it("a missing object names its keys and points to the docs once, in one sentence", () => {
     const [p] = problems((c) => delete c[P("objectStore")]);
     assert.match(p, /^homelab-observability:objectStore: required .*expected an object: \{type: minio, /);

@@ -38,7 +38,15 @@ describe("plan: the user's receivers, Grafana's way in and chart values", () => 
       alerting: {
         pushover: false,
         heartbeat: false,
-        receivers: [{ name: "m", type: "email", to: "a", from: "b", smarthost: "s.example.net:587" }],
+        receivers: [
+          {
+            name: "m",
+            type: "email",
+            to: "a@example.net",
+            from: "b@example.net",
+            smarthost: "s.example.net:587",
+          },
+        ],
       },
     });
     const r = p.networkPolicies.inputs.policies
