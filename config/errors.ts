@@ -1583,6 +1583,50 @@ function secretMoveWay(from: (string | number)[], meant: string): string {
   return `set it with \`${setConfigCommand(`${PROJECT}:${meant}`, [], PROJECT, true)}\` (it prompts for the value), then remove this key with \`${remove}\``;
 }
 
+/** What a hint says of a component's map the stack file writes empty while a key of it is under another ({@link levelHint}). */
+export const EMPTY_HOLDER = "which the stack file writes with nothing under it";
+
+/**
+ * `problems` with one message per map written empty whose keys went under the next map
+ * ({@link levelHint}): one misplaced line. The empty map's own refusal (`expected an object …, got
+ * null`) is dropped, and the keys it lost, each a line of its own, are said in the first one's line,
+ * each with its place (`placeOf`, a key path without the project, as the stack file writes it).
+ */
+export function withEmptyHoldersFolded(
+  problems: string[],
+  placeOf: (key: string) => string | undefined = () => undefined,
+): string[] {
+  const hint = (p: string) =>
+    new RegExp(
+      String.raw`^([^\s:]+:[A-Za-z]+)\.([A-Za-z_]+): unknown key; did you mean "([^\s:]+:[A-Za-z]+)\.\2"\? \(a key of \3, ${regExpText(EMPTY_HOLDER)}( \([^()]*\))?, not of \1: move it there\)$`,
+    ).exec(p);
+  const groups = new Map<string, { first: number; keys: string[] }>();
+  problems.forEach((p, i) => {
+    const m = hint(p);
+    if (!m) return;
+    const g = groups.get(`${m[1]} ${m[3]}`) ?? { first: i, keys: [] };
+    g.keys.push(m[2]);
+    groups.set(`${m[1]} ${m[3]}`, g);
+  });
+  const bare = (k: string) => k.slice(k.indexOf(":") + 1);
+  return problems.flatMap((p, i) => {
+    const empty = /^([^\s:]+:[A-Za-z]+): expected an object .*, got null$/.exec(p);
+    if (empty && [...groups.keys()].some((g) => g.endsWith(` ${empty[1]}`))) return [];
+    const m = hint(p);
+    const g = m && groups.get(`${m[1]} ${m[3]}`);
+    if (!m || !g || g.keys.length < 2) return [p];
+    if (g.first !== i) return [];
+    const [here, holder, at] = [m[1], m[3], m[4] ?? ""];
+    const others = g.keys.slice(1).map((k) => {
+      const place = placeOf(`${bare(here)}.${k}`);
+      return `${here}.${k}${place ? ` (${place})` : ""}`;
+    });
+    return [
+      `${here}.${g.keys[0]}: unknown key, as ${others.length > 1 ? "are" : "is"} ${listed(others)}; did you mean ${listed(g.keys.map((k) => `"${holder}.${k}"`))}? (keys of ${holder}, ${EMPTY_HOLDER}${at}, not of ${here}: move them there)`,
+    ];
+  });
+}
+
 /** {@link elsewhereHint} with one way of matching a key among a level's keys. */
 function levelHint(
   key: string,
@@ -1625,6 +1669,24 @@ function levelHint(
     return `; did you mean ${named(below)}? (a key one level down${move(below[0], "move it under the map named")}`;
   if (below.length > 1)
     return `; did you mean ${named(below)}? (a key one level down${sealed(below) ?? ": move it under the map meant)"}${sealedBelowHint(at, key, below, input, file, false)}`;
+  // A component's map the stack file writes with nothing under it, a key of it under the next
+  // top-level map (`prometheus:`, then a `grafana:` line put before prometheus' `keepVolume`): one
+  // line written in the wrong place, not a setting of another component. Said once, here: the
+  // empty map's own refusal is folded into this line (judge.ts).
+  const emptied =
+    at.length === 1
+      ? keysBelow([], key, input, match, at[0]).filter(
+          (b) =>
+            b.length === 2 &&
+            (COMPONENT_MAPS as readonly unknown[]).includes(b[0]) &&
+            valueAt(input, [b[0]]) === null,
+        )
+      : [];
+  if (emptied.length === 1) {
+    const holder = keyPath([emptied[0][0]]);
+    const where = file.placeOf?.(String(emptied[0][0]));
+    return `; did you mean ${named(emptied)}? (a key of ${holder}, ${EMPTY_HOLDER}${where ? ` (${where})` : ""}, not of ${here}${move(emptied[0], "move it there")}`;
+  }
   // Beside: the other maps (and list items) of this map's holders, nearest first, but never a
   // component's map (COMPONENT_MAPS): a key beside is then that component's own setting (loki's
   // replicas for a `grafana.replicas`), and moved there it would set the other component, not the one

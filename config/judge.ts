@@ -35,6 +35,7 @@ import {
   unionTextOptions,
   unquoted,
   valueAsMeant,
+  withEmptyHoldersFolded,
 } from "./errors";
 import { parseSegments } from "./locate";
 import { isArm32 } from "./nodePools";
@@ -1160,8 +1161,9 @@ export function judgedStackConfig(
     readAsRefusals.push(...r.problems.filter((p) => !asWritten.includes(p)));
   }
   // One value written gives one line, though the schema and the rules each refuse part of it.
-  const said = oneLinePerValue(
-    withChartReadAsRefusals(withReadAsRefusals(problems), charted.read, readAsRefusals),
+  const said = withEmptyHoldersFolded(
+    oneLinePerValue(withChartReadAsRefusals(withReadAsRefusals(problems), charted.read, readAsRefusals)),
+    opts.placeOf,
   );
   // A chart name the schema refuses (an unknown one, a value no map) is an override refused whole.
   const refusedCharts =
