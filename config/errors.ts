@@ -1627,6 +1627,58 @@ export function withEmptyHoldersFolded(
   });
 }
 
+/**
+ * `problems` with the keys of other variants one map holds ({@link otherVariantText}: a MinIO
+ * store's endpoint, region and keepUnusedBuckets under `type: filesystem`) said in one line, at the
+ * first, naming each other key with its place (`placeOf`, a key path without the project): one
+ * `type` changed, or one map copied from another variant, is one mistake, with one way out.
+ */
+export function withOtherVariantKeysFolded(
+  problems: string[],
+  placeOf: (key: string) => string | undefined = () => undefined,
+): string[] {
+  const parse = (p: string) => {
+    const m =
+      /^(\S+)\.([A-Za-z_][A-Za-z0-9_]*): a key of (\S+) ((?:"[^"]*")(?: or "[^"]*")*), not of \3 ("[^"]*"): \3 \5 reads no \2; remove it, or set \3 \4$/.exec(
+        p,
+      );
+    return m && { map: m[1], key: m[2], d: m[3], owners: m[4].split(" or "), chosen: m[5] };
+  };
+  const groups = new Map<string, { first: number; all: NonNullable<ReturnType<typeof parse>>[] }>();
+  problems.forEach((p, i) => {
+    const m = parse(p);
+    if (!m) return;
+    const id = `${m.map} ${m.chosen}`;
+    const g = groups.get(id) ?? { first: i, all: [] };
+    g.all.push(m);
+    groups.set(id, g);
+  });
+  const bare = (k: string) => k.slice(k.indexOf(":") + 1);
+  return problems.flatMap((p, i) => {
+    const m = parse(p);
+    const g = m && groups.get(`${m.map} ${m.chosen}`);
+    if (!m || !g || g.all.length < 2) return [p];
+    if (g.first !== i) return [];
+    const [head, ...rest] = g.all;
+    const same = (a: string[]) => a.join() === head.owners.join();
+    const others = rest.map((r) => {
+      const place = placeOf(`${bare(r.map)}.${r.key}`);
+      const of = same(r.owners) ? [] : [`of ${r.d} ${r.owners.join(" or ")}`];
+      const said = [...of, ...(place ? [place] : [])];
+      return `${r.key}${said.length > 0 ? ` (${said.join("; ")})` : ""}`;
+    });
+    const all = head.owners.filter((o) => rest.every((r) => r.owners.includes(o)));
+    const variant = `${head.d} ${head.chosen}`;
+    const way =
+      all.length > 0
+        ? `set ${head.d} ${all.join(" or ")}, which reads them all`
+        : `set the ${head.d} each is for`;
+    return [
+      `${p.slice(0, p.indexOf(": a key of "))}: a key of ${head.d} ${head.owners.join(" or ")}, not of ${variant}, as ${others.length > 1 ? "are" : "is"} ${listed(others)}: ${variant} reads none of them; remove them, or ${way}`,
+    ];
+  });
+}
+
 /** {@link elsewhereHint} with one way of matching a key among a level's keys. */
 function levelHint(
   key: string,

@@ -36,6 +36,7 @@ import {
   unquoted,
   valueAsMeant,
   withEmptyHoldersFolded,
+  withOtherVariantKeysFolded,
 } from "./errors";
 import { parseSegments } from "./locate";
 import { isArm32 } from "./nodePools";
@@ -1161,8 +1162,11 @@ export function judgedStackConfig(
     readAsRefusals.push(...r.problems.filter((p) => !asWritten.includes(p)));
   }
   // One value written gives one line, though the schema and the rules each refuse part of it.
-  const said = withEmptyHoldersFolded(
-    oneLinePerValue(withChartReadAsRefusals(withReadAsRefusals(problems), charted.read, readAsRefusals)),
+  const said = withOtherVariantKeysFolded(
+    withEmptyHoldersFolded(
+      oneLinePerValue(withChartReadAsRefusals(withReadAsRefusals(problems), charted.read, readAsRefusals)),
+      opts.placeOf,
+    ),
     opts.placeOf,
   );
   // A chart name the schema refuses (an unknown one, a value no map) is an override refused whole.
