@@ -1679,6 +1679,17 @@ export function withOtherVariantKeysFolded(
   });
 }
 
+/**
+ * `problems` with the lines one slip gave said as one ({@link withEmptyHoldersFolded},
+ * {@link withOtherVariantKeysFolded}), each naming the other places it touches.
+ */
+export function oneMessagePerSlip(
+  problems: string[],
+  placeOf: (key: string) => string | undefined = () => undefined,
+): string[] {
+  return withOtherVariantKeysFolded(withEmptyHoldersFolded(problems, placeOf), placeOf);
+}
+
 /** {@link elsewhereHint} with one way of matching a key among a level's keys. */
 function levelHint(
   key: string,

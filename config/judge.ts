@@ -26,6 +26,7 @@ import {
   misspeltDiscriminator,
   namesKey,
   oneLinePerValue,
+  oneMessagePerSlip,
   sealedMisspelt,
   standInFor,
   type StackFileFacts,
@@ -35,8 +36,6 @@ import {
   unionTextOptions,
   unquoted,
   valueAsMeant,
-  withEmptyHoldersFolded,
-  withOtherVariantKeysFolded,
 } from "./errors";
 import { parseSegments } from "./locate";
 import { isArm32 } from "./nodePools";
@@ -1162,11 +1161,8 @@ export function judgedStackConfig(
     readAsRefusals.push(...r.problems.filter((p) => !asWritten.includes(p)));
   }
   // One value written gives one line, though the schema and the rules each refuse part of it.
-  const said = withOtherVariantKeysFolded(
-    withEmptyHoldersFolded(
-      oneLinePerValue(withChartReadAsRefusals(withReadAsRefusals(problems), charted.read, readAsRefusals)),
-      opts.placeOf,
-    ),
+  const said = oneMessagePerSlip(
+    oneLinePerValue(withChartReadAsRefusals(withReadAsRefusals(problems), charted.read, readAsRefusals)),
     opts.placeOf,
   );
   // A chart name the schema refuses (an unknown one, a value no map) is an override refused whole.
