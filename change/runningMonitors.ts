@@ -12,7 +12,9 @@
  */
 import type { StackObject } from "../synth/render/types";
 import { describe, type K8sObject, type Placed } from "../checks/objects";
-import { checkMonitorDurations } from "../checks/monitorDurations";
+import { checkMonitorDurations, type IntervalKey } from "../checks/monitorDurations";
+import { versions } from "../model/versions";
+import { stackKeyAt, type OverridePlace } from "../synth/report";
 import type { RunningState } from "../model/running";
 import { ownerOf } from "./change";
 
@@ -26,11 +28,37 @@ const FILE: Record<string, string> = {
 const key = (o: { kind?: string; metadata?: { name?: string; namespace?: string } }) =>
   `${o.kind} ${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
 
-/** The warning of each running monitor the update's servers reject and the running servers do not. */
+/**
+ * The key the user sets the interval of kube-prometheus-stack's Prometheus with: the chart writes
+ * `spec.scrapeInterval` from `prometheus.prometheusSpec.scrapeInterval` when it is not empty
+ * (kube-prometheus-stack 88.0.0 templates/prometheus/prometheus.yaml:135-136; values.yaml:4272
+ * `scrapeInterval: ""`, the CRD's default then), and no stack key writes it, so it is the chart
+ * value under `chartValues` (docs/how-to/chart-values.md).
+ */
+const KPS_INTERVAL = `chartValues.${versions.charts.kubePrometheusStack.chart}.prometheus.prometheusSpec.scrapeInterval`;
+
+/** The key behind the interval of each server of `objects` a chart writes it for (`at`: the stack file's lines). */
+function intervalKeys(objects: StackObject[], at?: OverridePlace): IntervalKey {
+  const keys = new Map(
+    objects
+      .filter(
+        (o) =>
+          o.object.kind === "Prometheus" && o.release?.chart === versions.charts.kubePrometheusStack.chart,
+      )
+      .map((o) => [o.object, { key: KPS_INTERVAL, placed: stackKeyAt(KPS_INTERVAL, at) }]),
+  );
+  return (server) => keys.get(server.obj);
+}
+
+/**
+ * The warning of each running monitor the update's servers reject and the running servers do not,
+ * naming the key behind a server's interval (its place in the stack file from `at`).
+ */
 export function runningMonitorWarnings(
   before: StackObject[],
   after: StackObject[],
   running: RunningState,
+  at?: OverridePlace,
 ): string[] {
   if (!running.monitors) return [];
   const rendered = new Set([...before, ...after].map((o) => key(o.object)));
@@ -45,11 +73,14 @@ export function runningMonitorWarnings(
   }));
   const places = new Set(live.map(describe));
   const judged = (side: StackObject[]) =>
-    checkMonitorDurations([
-      ...side.map((o): Placed => ({ obj: o.object, urn: o.resourceUrn, source: ownerOf(o) })),
-      ...namespaces,
-      ...live,
-    ]).findings.filter((f) => places.has(f.where));
+    checkMonitorDurations(
+      [
+        ...side.map((o): Placed => ({ obj: o.object, urn: o.resourceUrn, source: ownerOf(o) })),
+        ...namespaces,
+        ...live,
+      ],
+      intervalKeys(side, at),
+    ).findings.filter((f) => places.has(f.where));
   const today = new Set(judged(before).map((f) => f.where));
   return judged(after)
     .filter((f) => !today.has(f.where))

@@ -868,7 +868,7 @@ export async function updateChange(
     // running monitors the update's Prometheus servers reject (runningMonitors.ts).
     warnings: [
       ...lokiRulerWarnings(before.objects, after.objects),
-      ...runningMonitorWarnings(before.objects, after.objects, running),
+      ...runningMonitorWarnings(before.objects, after.objects, running, opts.at),
     ],
   };
 }

@@ -97,6 +97,12 @@ const droppedFrom = (kind: string, names: string[]) =>
     : `prometheus-operator rejects the whole ${kind} and writes the configs of ${names.join(", ")} without it, so none of them scrapes any of its targets`;
 
 /**
+ * The key a user sets a server's `spec.scrapeInterval` with (`key`), and the same with its place in
+ * the stack file (`placed`); undefined for a server no key writes, named by its field.
+ */
+export type IntervalKey = (server: Placed) => { key: string; placed: string } | undefined;
+
+/**
  * What one endpoint of `m` makes the operator reject, for the servers `selecting` it: a mistake of
  * the monitor's own durations once, naming each server; one of a server's interval once per server.
  */
@@ -106,6 +112,7 @@ function endpointFindings(
   at: string,
   endpoint: any,
   crds: K8sObject[],
+  intervalKey?: IntervalKey,
 ): Finding[] {
   const field = KINDS[m.obj.kind].interval;
   const timeout = given(endpoint?.scrapeTimeout);
@@ -151,15 +158,22 @@ function endpointFindings(
     const i = interval === undefined ? undefined : modelDurationMs(interval);
     if (interval === undefined || t === undefined || i === undefined || t <= i) return [];
     const serverName = nameOf(server);
-    const whose =
-      fallback !== undefined
-        ? `${serverName}'s spec.scrapeInterval ${JSON.stringify(interval)}`
-        : `${serverName}'s spec.scrapeInterval, the CRD's default ${JSON.stringify(interval)}`;
+    // The key the user sets where one writes the field, the field itself otherwise.
+    const key = intervalKey?.(server);
+    const crField = `${serverName}'s spec.scrapeInterval`;
+    const setAt = key ? key.key : crField;
+    const whose = key
+      ? fallback !== undefined
+        ? `${serverName}'s [spec.scrapeInterval] ${JSON.stringify(interval)}, set by ${key.placed}`
+        : `${serverName}'s [spec.scrapeInterval], the CRD's default ${JSON.stringify(interval)} as ${key.placed} is unset`
+      : fallback !== undefined
+        ? `${crField} ${JSON.stringify(interval)}`
+        : `${crField}, the CRD's default ${JSON.stringify(interval)}`;
     return [
       {
         check: "monitor-duration",
         where: describe(m),
-        message: `${at}scrapeTimeout: expected at most the interval it is scraped at, ${whose} (${at}${field} is unset), got ${JSON.stringify(timeout)} (${JSON.stringify(said(interval))}): ${droppedFrom(kind, [serverName])}; set ${at}${field} to at least ${JSON.stringify(timeout)}, ${at}scrapeTimeout to at most ${JSON.stringify(interval)}, or ${serverName}'s spec.scrapeInterval to at least ${JSON.stringify(timeout)}`,
+        message: `${at}scrapeTimeout: expected at most the interval it is scraped at, ${whose} (${at}${field} is unset), got ${JSON.stringify(timeout)} (${JSON.stringify(said(interval))}): ${droppedFrom(kind, [serverName])}; set ${at}${field} to at least ${JSON.stringify(timeout)}, ${at}scrapeTimeout to at most ${JSON.stringify(interval)}, or ${setAt} to at least ${JSON.stringify(timeout)}`,
         judged: ["scrapeTimeout", "scrapeInterval"],
         // The server's interval is as much the cause as the monitor's timeout: both releases' values.
         releases: releaseUrns([m, server]),
@@ -175,9 +189,13 @@ function endpointFindings(
  * so nothing is dropped while it stays paused: pkg/prometheus/server/operator.go:934-937,
  * pkg/prometheus/agent/operator.go:674-677), nor one no operator certainly reconciles, nor, for a
  * server, a monitor outside the namespaces its operators read (upstream/prometheusOperatorScope.ts):
- * never read, it is never rejected.
+ * never read, it is never rejected. `intervalKey` names the key behind a server's interval where
+ * the caller knows it (change/runningMonitors.ts: the chart value the stack file sets).
  */
-export function checkMonitorDurations(objects: Placed[]): { judged: number; findings: Finding[] } {
+export function checkMonitorDurations(
+  objects: Placed[],
+  intervalKey?: IntervalKey,
+): { judged: number; findings: Finding[] } {
   const reads = operatorReads(objects.map((p) => p.obj));
   const servers = objects.filter(
     (p) =>
@@ -203,7 +221,7 @@ export function checkMonitorDurations(objects: Placed[]): { judged: number; find
     const selecting = servers.filter((server) => readBy(server, m) && selects(server, m, namespaces));
     if (selecting.length === 0) continue;
     for (const [at, endpoint] of KINDS[m.obj.kind].endpoints(m.obj.spec ?? {}))
-      findings.push(...endpointFindings(m, selecting, at, endpoint, crds));
+      findings.push(...endpointFindings(m, selecting, at, endpoint, crds, intervalKey));
   }
   return { judged: monitors.length, findings };
 }

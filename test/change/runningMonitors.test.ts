@@ -41,6 +41,9 @@ const serviceMonitor = (scrapeTimeout: string, namespace = "team-a") => ({
   spec: { endpoints: [{ port: "http", scrapeTimeout }] },
 });
 
+/** The chart value kube-prometheus-stack writes its Prometheus' spec.scrapeInterval from. */
+const INTERVAL_KEY = "chartValues.kube-prometheus-stack.prometheus.prometheusSpec.scrapeInterval";
+
 const running = (monitors?: Record<string, any>[]): RunningState => ({
   dir: "/r",
   releases: [],
@@ -50,17 +53,40 @@ const running = (monitors?: Record<string, any>[]): RunningState => ({
 });
 
 describe("change check: running monitors the update's Prometheus rejects", () => {
-  it("warns of a running ServiceMonitor the update's server interval rejects and today's does not, naming it, the server and what to set", () => {
+  it("warns of a running ServiceMonitor the update's server interval rejects and today's does not, naming it, the server, the chart value the stack file sets the interval with (file and line) and what to set", () => {
+    const at = (k: string) => (k === INTERVAL_KEY ? "Pulumi.s.yaml:42" : undefined);
     const [w, ...more] = runningMonitorWarnings(
       [prometheus("30s")],
       [prometheus("15s")],
       running([serviceMonitor("20s")]),
+      at,
     );
     assert.equal(more.length, 0);
     assert.equal(
       w,
-      `ServiceMonitor team-a/app (running, /r/servicemonitors.yaml), which the update does not render: endpoints[0].scrapeTimeout: expected at most the interval it is scraped at, Prometheus monitoring/kps-prometheus's spec.scrapeInterval "15s" (endpoints[0].interval is unset), got "20s" ("scrapeTimeout \\"20s\\" greater than scrapeInterval \\"15s\\""): prometheus-operator rejects the whole ServiceMonitor and writes Prometheus monitoring/kps-prometheus's config without it, so Prometheus monitoring/kps-prometheus scrapes none of its targets; set endpoints[0].interval to at least "20s", endpoints[0].scrapeTimeout to at most "15s", or Prometheus monitoring/kps-prometheus's spec.scrapeInterval to at least "20s" (the running servers take it today)`,
+      `ServiceMonitor team-a/app (running, /r/servicemonitors.yaml), which the update does not render: endpoints[0].scrapeTimeout: expected at most the interval it is scraped at, Prometheus monitoring/kps-prometheus's [spec.scrapeInterval] "15s", set by ${INTERVAL_KEY} (Pulumi.s.yaml:42) (endpoints[0].interval is unset), got "20s" ("scrapeTimeout \\"20s\\" greater than scrapeInterval \\"15s\\""): prometheus-operator rejects the whole ServiceMonitor and writes Prometheus monitoring/kps-prometheus's config without it, so Prometheus monitoring/kps-prometheus scrapes none of its targets; set endpoints[0].interval to at least "20s", endpoints[0].scrapeTimeout to at most "15s", or ${INTERVAL_KEY} to at least "20s" (the running servers take it today)`,
     );
+  });
+
+  it("names the chart value where the stack file leaves it unset, and the CR field of a Prometheus no chart renders", () => {
+    const unset = runningMonitorWarnings(
+      [prometheus("30s")],
+      [prometheus("15s")],
+      running([serviceMonitor("20s")]),
+      (k) => (k === "chartValues" ? "Pulumi.s.yaml:7" : undefined),
+    );
+    assert.match(
+      unset[0],
+      /set by chartValues\.kube-prometheus-stack\.prometheus\.prometheusSpec\.scrapeInterval \(not set in the stack file; chartValues is at Pulumi\.s\.yaml:7\)/,
+    );
+    const raw = (o: StackObject): StackObject => ({ object: o.object, resourceUrn: "urn:raw" });
+    const [w] = runningMonitorWarnings(
+      [raw(prometheus("30s"))],
+      [raw(prometheus("15s"))],
+      running([serviceMonitor("20s")]),
+    );
+    assert.match(w, /Prometheus monitoring\/kps-prometheus's spec\.scrapeInterval "15s" \(endpoints/);
+    assert.match(w, /or Prometheus monitoring\/kps-prometheus's spec\.scrapeInterval to at least "20s"/);
   });
 
   it("warns of a running Probe too, naming probes.yaml", () => {
