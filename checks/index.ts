@@ -8,6 +8,7 @@ import { CLUSTER_SERVICES, checkAddresses, type Address } from "./addresses";
 import { checkAlloy } from "./alloy";
 import { checkAlloyRbac } from "./alloyRbac";
 import { checkAlertmanagerConfigs, unselectedConfigWarnings } from "./alertmanagerConfigs";
+import { unreconciledServerWarnings } from "./unreconciledServers";
 import { checkAlertmanagerReplicas } from "./alertmanagerReplicas";
 import { checkBucketReads } from "./bucketReads";
 import { checkDashboards } from "./dashboards";
@@ -171,6 +172,7 @@ export function checkStack(
       ...vector.warnings,
       ...network.warnings.filter((w) => !placed(w)),
       ...unselectedConfigWarnings(objects),
+      ...unreconciledServerWarnings(objects),
     ],
     findings: [...findings, ...network.warnings.filter(placed).map((w) => network.warningFindings.get(w)!)],
   };

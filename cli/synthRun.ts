@@ -55,6 +55,7 @@ import {
   withoutRefusedValues,
   withRenderFailures,
   overridePlacesIn,
+  placeChartValueKeys,
   idleOverrideWarning,
   type OverridePlace,
   outcomeCode,
@@ -862,7 +863,7 @@ async function renderedAndJudged(
   const { err } = printers(run.io);
   const resources = result.export.deployment.resources;
   // What the cluster would receive: every release through the real Helm, beside the export.
-  const r = run.args.render ? await renderStack(stack, result, run, write) : undefined;
+  const r = run.args.render ? await renderStack(stack, result, run, write, at) : undefined;
   const judged = r?.judged ?? resources;
   // The pack and the budget judge what the cluster would receive: rendered objects stand beside
   // their releases (withRenderedObjects), so images and requests are the ones that really run.
@@ -1035,6 +1036,7 @@ async function renderStack(
   result: Awaited<ReturnType<typeof synthStack>>,
   run: RunContext,
   write: boolean,
+  at: OverridePlace,
 ): Promise<StackRender> {
   const { args, progress } = run;
   const { out } = printers(run.io);
@@ -1077,7 +1079,7 @@ async function renderStack(
     summary.push(`rendered-object checks not run: ${plural(failed.length, "release")} did not render`);
     return { summary, judged, renders, failed, findings: [] };
   }
-  const checks = checkRendered(stack, placed, resources, renderedText, run);
+  const checks = checkRendered(stack, placed, resources, renderedText, run, at);
   return {
     summary: [...summary, checks.summary],
     judged,
@@ -1098,6 +1100,7 @@ function checkRendered(
   resources: ExportResource[],
   renderedText: readonly (string | Buffer)[],
   run: RunContext,
+  at: OverridePlace,
 ): { summary: string; findings: CheckFinding[] } {
   const { args, progress } = run;
   const { out, err } = printers(run.io);
@@ -1134,7 +1137,7 @@ function checkRendered(
   // Each panel, dashboard and rule the stack leaves out, said (the summary counts them).
   if (!args.quiet && (checks.leftOut ?? []).length > 0) out(formatLeftOut(stack, checks.leftOut));
   for (const n of checks.notRun ?? []) err(`${stack}: !!! ${n}`);
-  for (const w of checks.warnings ?? []) err(`${stack}: warning: ${w}`);
+  for (const w of checks.warnings ?? []) err(`${stack}: warning: ${placeChartValueKeys(w, at)}`);
   return { summary, findings: checks.findings };
 }
 

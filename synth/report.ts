@@ -15,7 +15,7 @@ import {
   type Violation,
 } from "../policy/evaluate";
 import { GRAFANA_RENDERS_A_WORKLOAD } from "../policy/policies";
-import type { OverridePlace } from "../config/locate";
+import { stackKeyAt, type OverridePlace } from "../config/locate";
 import { STACK_KEY_CHART_PATHS } from "../config/stackKeyPaths";
 import { listed, regExpText } from "../model/words";
 import { firstKeyAndRest, isMap, leafPaths, propertyPath, valueAt } from "../config/tree";
@@ -1961,6 +1961,21 @@ export function placeStackKeys(message: string, at: OverridePlace): string {
   return message.replace(/`([A-Za-z][A-Za-z0-9_]*(?:\[\d+\]|\.[A-Za-z0-9_]+)+)`/g, (whole, key: string) => {
     const where = at(key);
     return where ? `${whole} (${where})` : whole;
+  });
+}
+
+/**
+ * A check's warning with each `chartValues` key it names in backquotes followed by its place in
+ * the stack file ({@link stackKeyAt}: its line, else the line of the map it goes under): a check
+ * sees the rendered objects, not the file, and the user mends the key.
+ */
+export function placeChartValueKeys(warning: string, at: OverridePlace): string {
+  // Placed where first named; named again, a key is its name alone.
+  const placed = new Set<string>();
+  return warning.replace(/`(chartValues\.[A-Za-z0-9_.-]+)`/g, (_, key: string) => {
+    if (placed.has(key)) return key;
+    placed.add(key);
+    return stackKeyAt(key, at);
   });
 }
 

@@ -20,6 +20,7 @@
 /** A Deployment as much as this reads of it. */
 interface DeploymentLike {
   kind?: string;
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
   spec?: any;
 }
 
@@ -32,6 +33,9 @@ interface Scope {
   selector: string;
   /** `--controller-id` (main.go:170; "" when not given). */
   controllerId: string;
+  /** The flag the instances' namespaces come from, and the operator's Deployment. */
+  instancesFrom: "prometheus-instance-namespaces" | "namespaces" | "deny-namespaces";
+  operator: DeploymentLike;
 }
 
 /** A Prometheus or PrometheusAgent as much as this reads of it. */
@@ -106,7 +110,8 @@ const flagValue = (args: string[], name: string): string | undefined => givenVal
 
 /** The scope of each prometheus-operator Deployment of `objects`; null for one the operator refuses to start with. */
 function scopes(objects: DeploymentLike[]): (Scope | null)[] {
-  return objects.flatMap(operatorArgs).map((args): Scope | null => {
+  const commands = objects.flatMap((o) => operatorArgs(o).map((args) => ({ args, operator: o })));
+  return commands.map(({ args, operator }): Scope | null => {
     // Each time a flag is given its set gains an entry, "" for an empty value, so the operator
     // exits on both flags given whatever their values (main.go:296-298: `--namespaces=`, which
     // kube-prometheus-stack writes for `namespaces: {releaseNamespace: false}`, counts).
@@ -123,12 +128,15 @@ function scopes(objects: DeploymentLike[]): (Scope | null)[] {
     const deny = new Set((flagValues(args, "deny-namespaces") ?? []).filter((n) => n !== ""));
     // Go's flag.StringVar and LabelSelector.Set keep the last value given (config.go:330-337).
     const lastOf = (name: string) => flagValue(args, name) ?? "";
+    const instances = set("prometheus-instance-namespaces");
     return {
       allow,
       deny,
-      instances: set("prometheus-instance-namespaces") ?? allow,
+      instances: instances ?? allow,
       selector: lastOf("prometheus-instance-selector"),
       controllerId: lastOf("controller-id"),
+      instancesFrom: instances ? "prometheus-instance-namespaces" : allow ? "namespaces" : "deny-namespaces",
+      operator,
     };
   });
 }
@@ -137,7 +145,13 @@ const inScope = (list: Set<string> | undefined, deny: Set<string>, ns: string) =
   list ? list.has(ns) : !deny.has(ns);
 
 /** An operator of the default flags, taken for the stack's when it renders none: it reads every namespace. */
-const EVERYWHERE: Scope = { deny: new Set(), selector: "", controllerId: "" };
+const EVERYWHERE: Scope = {
+  deny: new Set(),
+  selector: "",
+  controllerId: "",
+  instancesFrom: "deny-namespaces",
+  operator: {},
+};
 
 /**
  * Which of the rendered prometheus-operators reconcile which server and read which monitors.
@@ -174,4 +188,55 @@ export function operatorReads(objects: DeploymentLike[]): {
       return by.length > 0 && by.every((s) => inScope(s.allow, s.deny, ns));
     },
   };
+}
+
+/** Why one rendered operator leaves a server alone: the flag that does, and its value as the operator reads it. */
+export interface LeftAlone {
+  operator: DeploymentLike;
+  flag:
+    | "prometheus-instance-namespaces"
+    | "namespaces"
+    | "deny-namespaces"
+    | "prometheus-instance-selector"
+    | "controller-id";
+  value: string;
+}
+
+/**
+ * Why no rendered prometheus-operator reconciles `server`: each operator's flags that leave it
+ * alone (every one, as each must be mended), `"none"` when the render holds no operator, an
+ * operator refusing its flags counting as none (it exits, main.go:296-298); undefined when one
+ * reconciles it or that rests on a selector form not read here. An operator leaves a server alone
+ * outside its instances' namespaces (`--prometheus-instance-namespaces`, else `--namespaces`, else
+ * all but `--deny-namespaces`: config.go:295-301, server/operator.go:249-252, agent/operator.go:
+ * 202-205), when its `--prometheus-instance-selector` does not match the server's labels (the
+ * informer's label selector, server/operator.go:255-257, agent/operator.go:208-210), or when its
+ * `--controller-id` differs from the server's `operator.prometheus.io/controller-id` annotation
+ * (isManagedByController, resource_reconciler.go:722-735).
+ */
+export function whyLeftAlone(
+  objects: DeploymentLike[],
+  server: ServerLike,
+): LeftAlone[] | "none" | undefined {
+  const running = scopes(objects).filter((s): s is Scope => s !== null);
+  if (running.length === 0) return "none";
+  const m = server.metadata;
+  const out: LeftAlone[] = [];
+  for (const s of running) {
+    const mine: LeftAlone[] = [];
+    const ns = m.namespace ?? "";
+    if (!inScope(s.instances, s.deny, ns)) {
+      const list = s.instancesFrom === "deny-namespaces" ? s.deny : (s.instances ?? new Set<string>());
+      mine.push({ operator: s.operator, flag: s.instancesFrom, value: [...list].join(",") });
+    }
+    const matches = selectorMatches(s.selector, m.labels ?? {});
+    if (matches === undefined) return undefined;
+    if (!matches)
+      mine.push({ operator: s.operator, flag: "prometheus-instance-selector", value: s.selector });
+    if ((m.annotations?.[CONTROLLER_ID] ?? "") !== s.controllerId)
+      mine.push({ operator: s.operator, flag: "controller-id", value: s.controllerId });
+    if (mine.length === 0) return undefined;
+    out.push(...mine);
+  }
+  return out;
 }

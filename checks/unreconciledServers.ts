@@ -1,0 +1,111 @@
+/**
+ * A Prometheus or PrometheusAgent of the stack that no prometheus-operator of the stack reconciles
+ * (upstream/prometheusOperatorScope.ts whyLeftAlone, read at v0.93.0): its instances' namespaces
+ * leave it out, its `--prometheus-instance-selector` does not match its labels, its
+ * `--controller-id` is not the server's, or the stack renders no operator. Nothing makes its
+ * StatefulSet: the stack runs no Prometheus for it, and the monitors and rules it selects are
+ * scraped and evaluated by nothing, which no other check says (the rendered server looks whole).
+ * Warned, not refused: an operator outside the stack may reconcile it, and a running StatefulSet
+ * is left as it is by an operator that stops watching its server (nothing deployed is lost).
+ */
+import { chartOf, describe, groupOf, type K8sObject, type Placed } from "./objects";
+import { whyLeftAlone, type LeftAlone } from "../upstream/prometheusOperatorScope";
+import { versions } from "../model/versions";
+
+const KPS = versions.charts.kubePrometheusStack.chart;
+/** A kube-prometheus-stack value, as the stack file writes it (backquoted: the synthesis adds its line). */
+const kps = (path: string) => `\`chartValues.${KPS}.${path}\``;
+
+/**
+ * The kube-prometheus-stack 88.0.0 value each flag of its operator comes from (templates/
+ * prometheus-operator/deployment.yaml: `--deny-namespaces` :74-76, `--namespaces` :77-87,
+ * `--prometheus-instance-namespaces` :117-119, `--prometheus-instance-selector` :120-122, any
+ * other flag such as `--controller-id` through `extraArgs` :157-159; values.yaml:3207, 3214, 3220,
+ * 3579, 3353).
+ */
+const KPS_FLAG_KEYS: Record<LeftAlone["flag"], string> = {
+  "deny-namespaces": "prometheusOperator.denyNamespaces",
+  namespaces: "prometheusOperator.namespaces",
+  "prometheus-instance-namespaces": "prometheusOperator.prometheusInstanceNamespaces",
+  "prometheus-instance-selector": "prometheusOperator.prometheusInstanceSelector",
+  "controller-id": "prometheusOperator.extraArgs",
+};
+
+const CONTROLLER_ID = "operator.prometheus.io/controller-id";
+
+const nameOf = (o: { kind?: string; metadata?: { name?: string; namespace?: string } }) =>
+  `${o.kind} ${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
+
+/** What one flag does to `server` and how to mend it, naming the key the stack file sets it with. */
+function said(l: LeftAlone, server: K8sObject): { why: string; mend: string } {
+  const fromKps = chartOf(l.operator as K8sObject) === KPS;
+  const serverKps = chartOf(server) === KPS;
+  const flag = `--${l.flag}${l.value === "" ? "" : `=${l.value}`}`;
+  const by = fromKps
+    ? `${nameOf(l.operator)}'s ${flag}, from ${kps(KPS_FLAG_KEYS[l.flag])},`
+    : `${nameOf(l.operator)}'s ${flag}`;
+  const ns = server.metadata.namespace ?? "";
+  switch (l.flag) {
+    case "prometheus-instance-namespaces":
+    case "namespaces":
+      return {
+        why: `${by} watches Prometheus and PrometheusAgent resources only in ${l.value
+          .split(",")
+          .map((n) => JSON.stringify(n))
+          .join(", ")}`,
+        mend: `list ${JSON.stringify(ns)} in ${fromKps ? kps(KPS_FLAG_KEYS[l.flag]) : `--${l.flag}`}`,
+      };
+    case "deny-namespaces":
+      return {
+        why: `${by} watches none in ${JSON.stringify(ns)}`,
+        mend: `take ${JSON.stringify(ns)} out of ${fromKps ? kps(KPS_FLAG_KEYS[l.flag]) : `--${l.flag}`}`,
+      };
+    case "prometheus-instance-selector":
+      return {
+        why: `${by} watches only those whose labels match ${JSON.stringify(l.value)}, and its labels do not`,
+        mend: `give it labels that match${serverKps ? ` through ${kps("prometheus.additionalLabels")}` : ""}, or set ${fromKps ? kps(KPS_FLAG_KEYS[l.flag]) : "--prometheus-instance-selector"} to a selector they match`,
+      };
+    case "controller-id": {
+      const has = server.metadata.annotations?.[CONTROLLER_ID] ?? "";
+      const annotate = serverKps ? ` through ${kps("prometheus.annotations")}` : "";
+      return {
+        why:
+          l.value === ""
+            ? `${nameOf(l.operator)} has no --controller-id and reconciles only servers without the ${CONTROLLER_ID} annotation, which it has (${JSON.stringify(has)})`
+            : `${by} reconciles only servers annotated ${CONTROLLER_ID}: ${JSON.stringify(l.value)}, and it is ${has === "" ? "not annotated" : `annotated ${JSON.stringify(has)}`}`,
+        mend:
+          l.value === ""
+            ? `remove its ${CONTROLLER_ID} annotation${annotate}`
+            : `annotate it ${CONTROLLER_ID}: ${JSON.stringify(l.value)}${annotate}, or remove --controller-id from ${fromKps ? kps(KPS_FLAG_KEYS[l.flag]) : nameOf(l.operator)}`,
+      };
+    }
+  }
+}
+
+/** The warning of each Prometheus and PrometheusAgent of the stack no prometheus-operator of the stack reconciles. */
+export function unreconciledServerWarnings(objects: Placed[]): string[] {
+  const deployments = objects.map((p) => p.obj);
+  const servers = objects.filter(
+    (p) =>
+      groupOf(p.obj.apiVersion) === "monitoring.coreos.com" &&
+      (p.obj.kind === "Prometheus" || p.obj.kind === "PrometheusAgent") &&
+      // A paused server is one the user keeps from the operator on purpose (server/operator.go:934-937).
+      p.obj.spec?.paused !== true,
+  );
+  return servers.flatMap((p) => {
+    const why = whyLeftAlone(deployments, p.obj);
+    if (why === undefined) return [];
+    const runs = `so the stack runs no ${p.obj.kind} for it: no StatefulSet is made, and nothing scrapes the monitors it selects${p.obj.kind === "Prometheus" ? " or evaluates the rules it selects" : ""}`;
+    const outside = "unless a prometheus-operator outside the stack reconciles it";
+    if (why === "none") {
+      const off = chartOf(p.obj) === KPS ? `: ${kps("prometheusOperator.enabled")} is false` : "";
+      return [
+        `${describe(p)}: the stack renders no prometheus-operator${off}, ${runs}, ${outside}; set ${chartOf(p.obj) === KPS ? `${kps("prometheusOperator.enabled")} to true` : "up an operator that reconciles it"}, or make sure one outside the stack does`,
+      ];
+    }
+    const each = why.map((l) => said(l, p.obj));
+    return [
+      `${describe(p)}: no prometheus-operator of the stack reconciles it (${each.map((e) => e.why).join("; ")}), ${runs}, ${outside}; ${[...new Set(each.map((e) => e.mend))].join(", and ")}`,
+    ];
+  });
+}

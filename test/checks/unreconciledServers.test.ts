@@ -1,0 +1,120 @@
+/**
+ * A Prometheus of the stack that no prometheus-operator of the stack reconciles
+ * (checks/unreconciledServers.ts): outside the operator's instances' namespaces, excluded by its
+ * --prometheus-instance-selector, without its --controller-id, or with no operator rendered. The
+ * stack then runs no Prometheus for it, and nothing said so: the rendered server looks whole.
+ */
+import { strict as assert } from "assert";
+import { unreconciledServerWarnings } from "../../checks/unreconciledServers";
+import type { K8sObject } from "../../checks/objects";
+import { placeChartValueKeys } from "../../synth/report";
+import { at, prometheusOperatorDeployment } from "../support/checkCases";
+
+const KPS_LABELS = { "helm.sh/chart": "kube-prometheus-stack-88.0.0", release: "kps" };
+
+/** kube-prometheus-stack's operator, with its flags. */
+const kpsOperator = (args: string[]): K8sObject => {
+  const d = prometheusOperatorDeployment(args);
+  return { ...d, metadata: { ...d.metadata, labels: KPS_LABELS } };
+};
+
+/** kube-prometheus-stack's Prometheus, in `namespace`, with its annotations. */
+const server = (namespace = "monitoring", annotations?: Record<string, string>): K8sObject => ({
+  apiVersion: "monitoring.coreos.com/v1",
+  kind: "Prometheus",
+  metadata: {
+    name: "kps-prometheus",
+    namespace,
+    labels: KPS_LABELS,
+    ...(annotations ? { annotations } : {}),
+  },
+  spec: {},
+});
+
+const warnings = (objects: K8sObject[]) =>
+  unreconciledServerWarnings(objects.map((o) => at(o, "urn:kps", "release kps")));
+
+const WHERE = "Prometheus monitoring/kps-prometheus (release kps)";
+const RUNS =
+  "so the stack runs no Prometheus for it: no StatefulSet is made, and nothing scrapes the monitors it selects or evaluates the rules it selects, unless a prometheus-operator outside the stack reconciles it";
+
+describe("a Prometheus no prometheus-operator of the stack reconciles", () => {
+  it("is warned of outside --prometheus-instance-namespaces (or --namespaces), naming the chart value and the namespace to list", () => {
+    assert.deepEqual(warnings([kpsOperator(["--prometheus-instance-namespaces=apps,other"]), server()]), [
+      `${WHERE}: no prometheus-operator of the stack reconciles it (Deployment monitoring/kps-operator's --prometheus-instance-namespaces=apps,other, from \`chartValues.kube-prometheus-stack.prometheusOperator.prometheusInstanceNamespaces\`, watches Prometheus and PrometheusAgent resources only in "apps", "other"), ${RUNS}; list "monitoring" in \`chartValues.kube-prometheus-stack.prometheusOperator.prometheusInstanceNamespaces\``,
+    ]);
+    // The allow list stands for the instances' when they are not given (config.go:299-301).
+    assert.match(
+      warnings([kpsOperator(["--namespaces=apps"]), server()])[0],
+      /--namespaces=apps, from `chartValues\.kube-prometheus-stack\.prometheusOperator\.namespaces`/,
+    );
+    assert.match(
+      warnings([kpsOperator(["--deny-namespaces=monitoring"]), server()])[0],
+      /watches none in "monitoring"\), .*; take "monitoring" out of `chartValues\.kube-prometheus-stack\.prometheusOperator\.denyNamespaces`$/,
+    );
+  });
+
+  it("is warned of when --prometheus-instance-selector leaves its labels out, or --controller-id is not its annotation", () => {
+    assert.deepEqual(warnings([kpsOperator(["--prometheus-instance-selector=shard=a"]), server()]), [
+      `${WHERE}: no prometheus-operator of the stack reconciles it (Deployment monitoring/kps-operator's --prometheus-instance-selector=shard=a, from \`chartValues.kube-prometheus-stack.prometheusOperator.prometheusInstanceSelector\`, watches only those whose labels match "shard=a", and its labels do not), ${RUNS}; give it labels that match through \`chartValues.kube-prometheus-stack.prometheus.additionalLabels\`, or set \`chartValues.kube-prometheus-stack.prometheusOperator.prometheusInstanceSelector\` to a selector they match`,
+    ]);
+    assert.deepEqual(warnings([kpsOperator(["--controller-id=a"]), server()]), [
+      `${WHERE}: no prometheus-operator of the stack reconciles it (Deployment monitoring/kps-operator's --controller-id=a, from \`chartValues.kube-prometheus-stack.prometheusOperator.extraArgs\`, reconciles only servers annotated operator.prometheus.io/controller-id: "a", and it is not annotated), ${RUNS}; annotate it operator.prometheus.io/controller-id: "a" through \`chartValues.kube-prometheus-stack.prometheus.annotations\`, or remove --controller-id from \`chartValues.kube-prometheus-stack.prometheusOperator.extraArgs\``,
+    ]);
+    // An annotated server and an operator without an id (resource_reconciler.go:722-735).
+    assert.match(
+      warnings([kpsOperator([]), server("monitoring", { "operator.prometheus.io/controller-id": "b" })])[0],
+      /has no --controller-id and reconciles only servers without the operator\.prometheus\.io\/controller-id annotation, which it has \("b"\)/,
+    );
+  });
+
+  it("is warned of when the stack renders no operator, naming prometheusOperator.enabled", () => {
+    assert.deepEqual(warnings([server()]), [
+      `${WHERE}: the stack renders no prometheus-operator: \`chartValues.kube-prometheus-stack.prometheusOperator.enabled\` is false, ${RUNS}; set \`chartValues.kube-prometheus-stack.prometheusOperator.enabled\` to true, or make sure one outside the stack does`,
+    ]);
+  });
+
+  it("says nothing of one an operator reconciles, a paused one, or one resting on a selector form not read", () => {
+    assert.deepEqual(warnings([kpsOperator([]), server()]), []);
+    assert.deepEqual(
+      warnings([kpsOperator(["--prometheus-instance-namespaces=apps,monitoring"]), server()]),
+      [],
+    );
+    assert.deepEqual(warnings([kpsOperator(["--prometheus-instance-selector=release=kps"]), server()]), []);
+    assert.deepEqual(
+      warnings([
+        kpsOperator(["--controller-id=a"]),
+        server("monitoring", { "operator.prometheus.io/controller-id": "a" }),
+      ]),
+      [],
+    );
+    // A second operator that does reconcile it.
+    const other = { ...prometheusOperatorDeployment([]), metadata: { name: "other", namespace: "ops" } };
+    assert.deepEqual(warnings([kpsOperator(["--controller-id=a"]), other, server()]), []);
+    const paused = { ...server(), spec: { paused: true } };
+    assert.deepEqual(warnings([kpsOperator(["--controller-id=a"]), paused]), []);
+    assert.deepEqual(
+      warnings([kpsOperator(["--prometheus-instance-selector=release in (kps)"]), server()]),
+      [],
+    );
+  });
+
+  it("names the flag of an operator no chart value writes, and the synthesis places each chart value key once", () => {
+    const own = {
+      ...prometheusOperatorDeployment(["--controller-id=a"]),
+      metadata: { name: "own", namespace: "ops" },
+    };
+    const [w] = warnings([own, server()]);
+    assert.match(w, /\(Deployment ops\/own's --controller-id=a reconciles only/);
+    assert.match(w, /or remove --controller-id from Deployment ops\/own$/);
+    const placeOf = (k: string) =>
+      k === "chartValues.kube-prometheus-stack.prometheusOperator.extraArgs" ? "Pulumi.s.yaml:9" : undefined;
+    assert.equal(
+      placeChartValueKeys(
+        "a `chartValues.kube-prometheus-stack.prometheusOperator.extraArgs` b `chartValues.kube-prometheus-stack.prometheusOperator.extraArgs`",
+        placeOf,
+      ),
+      "a chartValues.kube-prometheus-stack.prometheusOperator.extraArgs (Pulumi.s.yaml:9) b chartValues.kube-prometheus-stack.prometheusOperator.extraArgs",
+    );
+  });
+});
