@@ -29,9 +29,10 @@ const key = (o: { kind?: string; metadata?: { name?: string; namespace?: string 
   `${o.kind} ${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
 
 /**
- * The key the user sets the interval of kube-prometheus-stack's Prometheus with: the chart writes
- * `spec.scrapeInterval` from `prometheus.prometheusSpec.scrapeInterval` when it is not empty
- * (kube-prometheus-stack 88.0.0 templates/prometheus/prometheus.yaml:135-136; values.yaml:4272
+ * The key the user sets the interval of kube-prometheus-stack's Prometheus (a PrometheusAgent with
+ * `prometheus.agentMode`, the same template) with: the chart writes `spec.scrapeInterval` from
+ * `prometheus.prometheusSpec.scrapeInterval` when it is not empty, for either kind
+ * (kube-prometheus-stack 88.0.0 templates/prometheus/prometheus.yaml:2-8, 135-136; values.yaml:4272
  * `scrapeInterval: ""`, the CRD's default then), and no stack key writes it, so it is the chart
  * value under `chartValues` (docs/how-to/chart-values.md).
  */
@@ -43,7 +44,8 @@ function intervalKeys(objects: StackObject[], at?: OverridePlace): IntervalKey {
     objects
       .filter(
         (o) =>
-          o.object.kind === "Prometheus" && o.release?.chart === versions.charts.kubePrometheusStack.chart,
+          (o.object.kind === "Prometheus" || o.object.kind === "PrometheusAgent") &&
+          o.release?.chart === versions.charts.kubePrometheusStack.chart,
       )
       .map((o) => [o.object, { key: KPS_INTERVAL, placed: stackKeyAt(KPS_INTERVAL, at) }]),
   );

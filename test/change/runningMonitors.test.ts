@@ -79,6 +79,19 @@ describe("change check: running monitors the update's Prometheus rejects", () =>
       unset[0],
       /set by chartValues\.kube-prometheus-stack\.prometheus\.prometheusSpec\.scrapeInterval \(not set in the stack file; chartValues is at Pulumi\.s\.yaml:7\)/,
     );
+    // kube-prometheus-stack's PrometheusAgent (prometheus.agentMode) takes the same value.
+    const agent = (i: string): StackObject => {
+      const o = prometheus(i);
+      return {
+        ...o,
+        object: { ...o.object, apiVersion: "monitoring.coreos.com/v1alpha1", kind: "PrometheusAgent" },
+      };
+    };
+    const [a] = runningMonitorWarnings([agent("30s")], [agent("15s")], running([serviceMonitor("20s")]));
+    assert.match(
+      a,
+      /PrometheusAgent monitoring\/kps-prometheus's \[spec\.scrapeInterval\] "15s", set by chartValues\.kube-prometheus-stack\.prometheus\.prometheusSpec\.scrapeInterval/,
+    );
     const raw = (o: StackObject): StackObject => ({ object: o.object, resourceUrn: "urn:raw" });
     const [w] = runningMonitorWarnings(
       [raw(prometheus("30s"))],
