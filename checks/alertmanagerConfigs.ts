@@ -98,11 +98,33 @@ export function takenBy(am: K8sObject, cfg: K8sObject, objects: Placed[]): boole
  */
 const NO_OPERATOR_REMEDY = `remove it, or give its receivers to the Alertmanager that routes: homelab-observability:alerting.receivers, or with its routes under chartValues.${versions.charts.alertmanager.chart}.config (a list there replaces the program's)`;
 
-/** What the VictoriaMetrics operators watch: the namespaces their WATCH_NAMESPACE lists, and who sets it. */
+/** One VictoriaMetrics operator watching the namespaces its WATCH_NAMESPACE lists. */
+interface WatchingOperator {
+  namespaces: string[];
+  /** `WATCH_NAMESPACE "…" of Deployment <ns>/<name>`, for a message. */
+  said: string;
+  /** Whether it converts AlertmanagerConfigs. */
+  converts: boolean;
+  /** Whether victoria-metrics-operator's chart renders it, so {@link WATCH_KEY} sets its list. */
+  chart: boolean;
+  /** `Deployment <ns>/<name>`. */
+  deployment: string;
+}
+
+/**
+ * What the VictoriaMetrics operators watch: the namespaces their WATCH_NAMESPACE lists (all of
+ * them), who sets it, and each operator. Each reconciles only what its lists hold: its manager's
+ * cache holds those namespaces alone (operator v0.66.0 internal/manager/manager.go:220-228,
+ * 253-255: `DefaultNamespaces`), so a VMAlertmanager elsewhere is reconciled by none, and the
+ * VMAlertmanagerConfigs one reads are those its own lists hold (k8stools/selectors.go:74-83). The
+ * operator has no other way to split objects between two of it (no controller id: WATCH_NAMESPACE
+ * is config.go:709-723's only scope), so two operators are judged each by its own list.
+ */
 interface Watched {
   namespaces: string[];
   /** The operators and their values, for a message. */
   said: string;
+  operators: WatchingOperator[];
 }
 
 /**
@@ -141,14 +163,36 @@ function vmConversion(
   const dropped = [...filters][0] === "" ? [] : [...filters][0].split(",");
   if (filters.size !== 1 || dropped.includes("")) return undefined;
   if (listing === 0) return { dropped };
-  const said = operators
-    .map(
-      (o, i) =>
-        `WATCH_NAMESPACE ${JSON.stringify(lists[i])} of Deployment ${o.metadata.namespace}/${o.metadata.name}`,
-    )
-    .join(", ");
-  return { dropped, watched: { namespaces: [...new Set(lists.flatMap((l) => l.split(",")))], said } };
+  const each = operators.map((o, i): WatchingOperator => ({
+    namespaces: lists[i].split(","),
+    said: `WATCH_NAMESPACE ${JSON.stringify(lists[i])} of Deployment ${o.metadata.namespace}/${o.metadata.name}`,
+    converts: !convertsNo(o, "AlertmanagerConfig"),
+    chart: fromOperatorChart(o),
+    deployment: `Deployment ${o.metadata.namespace}/${o.metadata.name}`,
+  }));
+  // An operator the chart does not label is its chart's when it is the only one.
+  if (each.length === 1 && !each.some((o) => o.chart)) each[0].chart = true;
+  return {
+    dropped,
+    watched: {
+      namespaces: [...new Set(each.flatMap((o) => o.namespaces))],
+      said: each.map((o) => o.said).join(", "),
+      operators: each,
+    },
+  };
 }
+
+/** Whether victoria-metrics-operator's chart rendered Deployment `o` (its `helm.sh/chart` label). */
+const fromOperatorChart = (o: K8sObject) =>
+  /^victoria-metrics-operator-\d/.test(o.metadata.labels?.["helm.sh/chart"] ?? "");
+
+/** The operators of `watched` that reconcile VMAlertmanager `am`: those watching its namespace. */
+const reconciling = (am: K8sObject, watched: Watched) =>
+  watched.operators.filter((o) => o.namespaces.includes(am.metadata.namespace ?? ""));
+
+/** Whether some operator converting AlertmanagerConfigs watches `namespace`. */
+const converted = (namespace: string, watched: Watched) =>
+  watched.operators.some((o) => o.converts && o.namespaces.includes(namespace));
 
 const isVmAlertmanager = (obj: K8sObject) =>
   obj.kind === "VMAlertmanager" && obj.apiVersion.startsWith("operator.victoriametrics.com/");
@@ -169,7 +213,13 @@ function vmTakenBy(
     labels: cfg.metadata.labels ?? {},
     namespaceLabels: ns ? (ns.obj.metadata.labels ?? {}) : undefined,
   };
-  return vmAlertmanagerTakes(am, subject, dropped, watched?.namespaces);
+  if (!watched) return vmAlertmanagerTakes(am, subject, dropped);
+  // Judged by each operator reconciling it, through the VMAlertmanagerConfigs that operator reads.
+  if (!converted(namespace, watched)) return false;
+  const verdicts = reconciling(am, watched).map((o) =>
+    vmAlertmanagerTakes(am, subject, dropped, o.namespaces),
+  );
+  return verdicts.includes(true) ? true : verdicts.includes(undefined) ? undefined : false;
 }
 
 /**
@@ -190,8 +240,15 @@ function vmNotTaken(
   const named = `VMAlertmanager ${am.metadata.namespace}/${am.metadata.name}`;
   if ("off" in conversion) return `${named}: ${conversion.off}`;
   const watched = conversion.watched;
-  if (watched && !watched.namespaces.includes(namespace))
-    return `${named}: the VictoriaMetrics operator converts no AlertmanagerConfig outside the namespaces it watches, ${watched.namespaces.map((n) => JSON.stringify(n)).join(", ")} (${watched.said}), and ${JSON.stringify(namespace)} is not among them`;
+  const listed = (names: string[]) => names.map((n) => JSON.stringify(n)).join(", ");
+  if (watched && !converted(namespace, watched))
+    return `${named}: the VictoriaMetrics operator converts no AlertmanagerConfig outside the namespaces it watches, ${listed(watched.namespaces)} (${watched.said}), and ${JSON.stringify(namespace)} is not among them`;
+  const mine = watched ? reconciling(am, watched) : [];
+  if (watched && mine.length === 0)
+    return `${named}: no VictoriaMetrics operator reconciles it, as its namespace ${JSON.stringify(am.metadata.namespace ?? "")} is outside those they watch, ${listed(watched.namespaces)} (${watched.said}), so it takes no VMAlertmanagerConfig`;
+  const reads = [...new Set(mine.flatMap((o) => o.namespaces))];
+  if (watched && !reads.includes(namespace))
+    return `${named}: its VictoriaMetrics operator (${mine.map((o) => o.said).join(", ")}) reads no VMAlertmanagerConfig outside ${listed(reads)}, and ${JSON.stringify(namespace)} is not among them`;
   const spec = am.spec ?? {};
   if (spec.configSelector == null && spec.configNamespaceSelector == null)
     return `${named}: its configSelector and configNamespaceSelector are unset and its selectAllByDefault is not true, so it takes no VMAlertmanagerConfig`;
@@ -199,7 +256,7 @@ function vmNotTaken(
     ? `, but those starting ${conversion.dropped.map((d) => JSON.stringify(d)).join(", ")} (${VM_CONVERTER_LABEL_FILTER})`
     : "";
   const scope = watched
-    ? `, in the namespaces its operator watches (${watched.said}) whatever its configNamespaceSelector`
+    ? `, in the namespaces its operator watches (${mine.map((o) => o.said).join(", ")}) whatever its configNamespaceSelector`
     : "";
   return `${named}: not by its configSelector and configNamespaceSelector, which select the VMAlertmanagerConfig the VictoriaMetrics operator converts it into (its name, namespace and labels${dropped})${scope}`;
 }
@@ -222,8 +279,35 @@ export function unselectedConfigWarnings(objects: Placed[]): string[] {
   if (conversion === undefined) return [];
   const dropped = "dropped" in conversion ? conversion.dropped : undefined;
   const watched = "dropped" in conversion ? conversion.watched : undefined;
-  const unwatched = (p: Placed) =>
-    watched !== undefined && !watched.namespaces.includes(p.obj.metadata.namespace ?? "");
+  /**
+   * The watch list that would let a VMAlertmanager take `p`: its operator's (the chart's, else the
+   * first), with the CR's namespace where a watch list is why it is not taken, and the namespace of
+   * each VMAlertmanager no operator reconciles; undefined where no watch list is why.
+   */
+  const watchRemedy = (p: Placed): string | undefined => {
+    if (!watched || alertmanagers.length > 0) return undefined;
+    const ns = p.obj.metadata.namespace ?? "";
+    const unreconciled = vmAlertmanagers
+      .filter((a) => reconciling(a.obj, watched).length === 0)
+      .map((a) => a.obj.metadata.namespace ?? "");
+    const unread =
+      !converted(ns, watched) ||
+      vmAlertmanagers.some((a) => !reconciling(a.obj, watched).some((o) => o.namespaces.includes(ns)));
+    const target = watched.operators.find((o) => o.chart) ?? watched.operators[0];
+    const missing = [...(unread && !target.namespaces.includes(ns) ? [ns] : []), ...unreconciled];
+    if (missing.length === 0) return undefined;
+    const list = [...new Set([...target.namespaces, ...missing])];
+    const whose = [
+      ...(missing.includes(ns) ? ["its namespace"] : []),
+      ...(unreconciled.length > 0
+        ? [missing.includes(ns) ? "the VMAlertmanager's" : "the VMAlertmanager's namespace"]
+        : []),
+    ].join(" and ");
+    const set = target.chart
+      ? `${WATCH_KEY} ${JSON.stringify(list)} (the chart writes WATCH_NAMESPACE from it after any env entry of that name, which it overrides)`
+      : `WATCH_NAMESPACE ${JSON.stringify(list.join(","))} on ${target.deployment}`;
+    return `remove it, move it into a namespace the operator watches, or watch ${whose} too: ${set}`;
+  };
   return objects
     .filter((p) => isAlertmanagerConfig(p.obj))
     .filter((p) => alertmanagers.every((am) => takenBy(am.obj, p.obj, objects) === false))
@@ -251,8 +335,8 @@ export function unselectedConfigWarnings(objects: Placed[]): string[] {
           ? NO_OPERATOR_REMEDY
           : "off" in conversion
             ? `remove it, or let the VictoriaMetrics operator convert AlertmanagerConfigs (no false ${VM_CONVERTER_ENV.AlertmanagerConfig})`
-            : unwatched(p) && alertmanagers.length === 0
-              ? `remove it, move it into a namespace the operator watches, or watch its namespace too: ${WATCH_KEY} ${JSON.stringify([...(watched?.namespaces ?? []), p.obj.metadata.namespace ?? ""])} (the chart writes WATCH_NAMESPACE from it after any env entry of that name, which it overrides)`
+            : watchRemedy(p)
+              ? watchRemedy(p)
               : selecting
                 ? "remove it, or label it (or its namespace) as an Alertmanager's selectors ask"
                 : "remove it, or give the VMAlertmanager selectors that take it (spec.selectAllByDefault true, or a configSelector or configNamespaceSelector)";

@@ -231,6 +231,58 @@ describe("AlertmanagerConfig selection (prometheus-operator's Alertmanager)", ()
     );
   });
 
+  /**
+   * Each VictoriaMetrics operator reconciles only the namespaces its WATCH_NAMESPACE lists (operator
+   * v0.66.0 internal/manager/manager.go:220-228, 253-255: its cache holds those alone), and the
+   * operator has no other way to split objects between two of it. A VMAlertmanager outside every
+   * list was counted as taking CRs, and two operators' lists were unioned, so one operator's
+   * VMAlertmanager was judged to read another's namespaces.
+   */
+  it("judges a VMAlertmanager by the operator that reconciles it: none outside every watch list, and only the namespaces its own operator lists", () => {
+    const inNs = (namespace: string) => {
+      const c = cfgObj();
+      c.metadata.namespace = namespace;
+      return c;
+    };
+    const env = (value: string) => [{ name: "WATCH_NAMESPACE", value }];
+    const all = { selectAllByDefault: true };
+    const [outside, ...more] = onVm(all, inNs("team-a"), env("team-a"));
+    assert.equal(more.length, 0);
+    assert.equal(
+      outside,
+      'AlertmanagerConfig team-a/team-a (release kube-prometheus-stack): no Alertmanager of the stack takes it (VMAlertmanager monitoring/vm-alertmanager: no VictoriaMetrics operator reconciles it, as its namespace "monitoring" is outside those they watch, "team-a" (WATCH_NAMESPACE "team-a" of Deployment monitoring/vm-victoria-metrics-operator), so it takes no VMAlertmanagerConfig), so no Alertmanager of the stack sends alerts to its receivers; remove it, move it into a namespace the operator watches, or watch the VMAlertmanager\'s namespace too: chartValues.victoria-metrics-k8s-stack.victoria-metrics-operator.watchNamespaces ["team-a","monitoring"] (the chart writes WATCH_NAMESPACE from it after any env entry of that name, which it overrides)',
+    );
+    // Its namespace listed too: taken.
+    assert.deepEqual(onVm(all, inNs("team-a"), env("team-a,monitoring")), []);
+    // Two operators: the chart's (monitoring) reconciles the VMAlertmanager, another reads team-a.
+    const chart = vmOperator(env("monitoring"));
+    chart.metadata.labels = { "helm.sh/chart": "victoria-metrics-operator-0.63.1" };
+    const team = vmOperator(env("team-a"));
+    team.metadata = { name: "team-operator", namespace: "team-a" };
+    const two = (cfg: K8sObject, ...ops: K8sObject[]) =>
+      unselectedConfigWarnings([...ops.map(placed), placed(vmAm(all)), placed(cfg)]);
+    const [split] = two(inNs("team-a"), chart, team);
+    assert.match(
+      split,
+      /\(VMAlertmanager monitoring\/vm-alertmanager: its VictoriaMetrics operator \(WATCH_NAMESPACE "monitoring" of Deployment monitoring\/vm-victoria-metrics-operator\) reads no VMAlertmanagerConfig outside "monitoring", and "team-a" is not among them\), .*or watch its namespace too: chartValues\.victoria-metrics-k8s-stack\.victoria-metrics-operator\.watchNamespaces \["monitoring","team-a"\]/,
+    );
+    // Neither operator the chart's: the list to set is named on the first's Deployment.
+    const plain = vmOperator(env("monitoring"));
+    assert.match(
+      two(inNs("team-a"), plain, team)[0],
+      /WATCH_NAMESPACE "monitoring,team-a" on Deployment monitoring\/vm-victoria-metrics-operator$/,
+    );
+    // Both operators list both namespaces, or the CR is in the VMAlertmanager's operator's: taken.
+    assert.deepEqual(two(inNs("monitoring"), chart, team), []);
+    const both = vmOperator(env("monitoring,team-a"));
+    assert.deepEqual(two(inNs("team-a"), both, team), []);
+    // The VMAlertmanager outside both lists: reconciled by neither.
+    assert.match(
+      two(inNs("team-a"), vmOperator(env("team-b")), team)[0],
+      /no VictoriaMetrics operator reconciles it, as its namespace "monitoring" is outside those they watch, "team-b", "team-a"/,
+    );
+  });
+
   /** The CR through kube-prometheus-stack's `extraManifests`, as a user adds one. */
   const manifest =
     "      extraManifests:\n        - apiVersion: monitoring.coreos.com/v1alpha1\n          kind: AlertmanagerConfig\n          metadata:\n            name: team-a\n            namespace: monitoring\n          spec:\n            route:\n              receiver: team-a\n            receivers:\n              - name: team-a\n";
