@@ -14,8 +14,9 @@
  *   (server/operator.go:249-252, agent/operator.go:202-205): one elsewhere is never reconciled.
  * kube-prometheus-stack 88.0.0 writes `--deny-namespaces` from `prometheusOperator.denyNamespaces`
  * and `--namespaces` from `prometheusOperator.namespaces` (templates/prometheus-operator/
- * deployment.yaml:74-87).
+ * deployment.yaml:74-87). The flags are read as Go's flag package reads them (upstream/goflag.ts).
  */
+import { goFlagArgs, lastValue, type GoFlag, type GoFlagArgs } from "./goflag";
 
 /** A Deployment as much as this reads of it. */
 interface DeploymentLike {
@@ -67,19 +68,92 @@ function selectorMatches(selector: string, labels: Record<string, string>): bool
 
 const IMAGE = /(^|\/)prometheus-operator\/prometheus-operator(:|@|$)/;
 
-/** Each value given to Go flag `name` in `args` (`--name=v`, `-name=v`, `--name v`), in order; undefined when it is not given. */
-function givenValues(args: string[], name: string): string[] | undefined {
-  const out: string[] = [];
-  args.forEach((a, i) => {
-    const m = /^--?([^=]+)(?:=(.*))?$/.exec(a);
-    if (m && m[1] === name) out.push(m[2] ?? args[i + 1] ?? "");
-  });
-  return out.length > 0 ? out : undefined;
-}
+/**
+ * prometheus-operator v0.93.0's flags, each as Go's flag package takes it (upstream/goflag.ts): the
+ * `BoolVar`s booleans, every other (`StringVar`, `DurationVar`, `Float64Var`, `Var`) a value
+ * (cmd/operator/main.go:136-200, pkg/server/server.go:70-87, internal/log/log.go:47-50,
+ * pkg/versionutil/cli.go:40-43, pkg/operator/config.go:126-133 `--feature-gates`; no `Var` type of
+ * the module has IsBoolFlag). It declares neither `-h` nor `-help`.
+ */
+export const PROMETHEUS_OPERATOR_FLAGS: Readonly<Record<string, GoFlag>> = {
+  "alertmanager-config-namespaces": "value",
+  "alertmanager-default-base-image": "value",
+  "alertmanager-instance-namespaces": "value",
+  "alertmanager-instance-selector": "value",
+  annotations: "value",
+  apiserver: "value",
+  as: "value",
+  "auto-gomemlimit-ratio": "value",
+  "ca-file": "value",
+  "cert-file": "value",
+  "cluster-domain": "value",
+  "config-reloader-cpu-limit": "value",
+  "config-reloader-cpu-request": "value",
+  "config-reloader-memory-limit": "value",
+  "config-reloader-memory-request": "value",
+  "configmap-field-selector": "value",
+  "configmap-label-selector": "value",
+  "controller-id": "value",
+  "deny-namespaces": "value",
+  "disable-unmanaged-prometheus-configuration": "bool",
+  "enable-config-reloader-probes": "bool",
+  "feature-gates": "value",
+  "key-file": "value",
+  "kubelet-endpoints": "bool",
+  "kubelet-endpointslice": "bool",
+  "kubelet-http-metrics": "bool",
+  "kubelet-node-address-priority": "value",
+  "kubelet-selector": "value",
+  "kubelet-service": "value",
+  "kubelet-sync-period": "value",
+  labels: "value",
+  localhost: "value",
+  "log-format": "value",
+  "log-level": "value",
+  namespaces: "value",
+  "prometheus-config-reloader": "value",
+  "prometheus-default-base-image": "value",
+  "prometheus-instance-namespaces": "value",
+  "prometheus-instance-selector": "value",
+  "repair-policy-for-statefulsets": "value",
+  "secret-field-selector": "value",
+  "secret-label-selector": "value",
+  "short-version": "bool",
+  "thanos-default-base-image": "value",
+  "thanos-ruler-instance-namespaces": "value",
+  "thanos-ruler-instance-selector": "value",
+  "tls-insecure": "bool",
+  version: "bool",
+  "watch-referenced-objects-in-all-namespaces": "bool",
+  "web.cert-file": "value",
+  "web.client-ca-file": "value",
+  "web.enable-http2": "bool",
+  "web.enable-tls": "bool",
+  "web.key-file": "value",
+  "web.listen-address": "value",
+  "web.tls-cipher-suites": "value",
+  "web.tls-curves": "value",
+  "web.tls-min-version": "value",
+  "web.tls-reload-interval": "value",
+};
 
-/** The values given to Go flag `name` in `args`, each split at commas. */
-const flagValues = (args: string[], name: string): string[] | undefined =>
-  givenValues(args, name)?.flatMap((v) => v.split(","));
+/**
+ * What prometheus-operator v0.93.0 makes of `args`, the arguments after its binary: its flags as
+ * Go's flag package parses them on its ExitOnError FlagSet (main.go:808, :203), so `--namespaces v`
+ * and `--namespaces=v` alike, and no flag after the first argument that is not one (its command,
+ * `start` by default, main.go:255-259).
+ */
+export const operatorFlags = (args: readonly string[]): GoFlagArgs =>
+  goFlagArgs(args, { flags: PROMETHEUS_OPERATOR_FLAGS });
+
+type Flags = { flags: Map<string, string[]> };
+
+/** The values given to flag `name` in the operator's flags, each split at commas; undefined when it is not given. */
+const flagValues = (read: Flags, name: string): string[] | undefined =>
+  read.flags.get(name)?.flatMap((v) => v.split(","));
+
+/** Whether an argument is the operator's `--prometheus-config-reloader` flag (main.go:160), given at all. */
+const RELOADER_FLAG = /^--?prometheus-config-reloader(=|$)/;
 
 /**
  * Whether a container runs prometheus-operator: its image, or one mirrored under another name
@@ -88,46 +162,69 @@ const flagValues = (args: string[], name: string): string[] | undefined =>
  * deployment.yaml:96-100).
  */
 const isOperator = (image: string, args: string[]) =>
-  IMAGE.test(image) || flagValues(args, "prometheus-config-reloader") !== undefined;
+  IMAGE.test(image) || args.some((a) => RELOADER_FLAG.test(a));
 
-/** The command lines of the containers of Deployment `o` that run prometheus-operator (as {@link isOperator} knows one). */
-function operatorArgs(o: DeploymentLike): string[][] {
+/**
+ * The arguments the operator's binary gets in container `c`: its `args` under the image's entrypoint
+ * (`/bin/operator`, Dockerfile:20, :30 at v0.93.0), or after a `command` that runs the binary; undefined for
+ * another command (a shell's), whose command line is not read.
+ */
+function argsOf(c: any): string[] | undefined {
+  const command: unknown[] | undefined = Array.isArray(c.command) ? c.command : undefined;
+  if (command !== undefined && !(typeof command[0] === "string" && /(^|\/)operator$/.test(command[0])))
+    return undefined;
+  return [...(command ?? []).slice(1), ...(Array.isArray(c.args) ? c.args : [])].map(String);
+}
+
+/**
+ * What each container of Deployment `o` that runs prometheus-operator (as {@link isOperator} knows
+ * one) makes of its command line: its flags, or null when it does not run the operator's controllers
+ * (a command line it refuses or answers with its usage, `--version`/`--short-version`, which print
+ * and exit at main.go:250-253, or a command other than `start`, main.go:255-273) or when its command
+ * line is not read.
+ */
+function operatorArgs(o: DeploymentLike): (Flags | null)[] {
   if (o.kind !== "Deployment") return [];
   return ((o.spec?.template?.spec?.containers ?? []) as any[])
-    .map((c) => ({
-      image: String(c.image ?? ""),
-      args: [...(c.command ?? []), ...(c.args ?? [])].map(String),
-    }))
-    .filter((c) => isOperator(c.image, c.args))
-    .map((c) => c.args);
+    .filter((c) => isOperator(String(c.image ?? ""), [...(c.command ?? []), ...(c.args ?? [])].map(String)))
+    .map((c) => {
+      const args = argsOf(c);
+      const read = args && operatorFlags(args);
+      if (!read || !("flags" in read)) return null;
+      const on = (name: string) => read.flags.get(name)?.at(-1) === "true";
+      if (on("version") || on("short-version")) return null;
+      const command = read.positional[0] ?? "start";
+      return command === "start" ? read : null;
+    });
 }
 
 /** Whether `o` is a Deployment with a container running prometheus-operator. */
 export const runsPrometheusOperator = (o: DeploymentLike): boolean => operatorArgs(o).length > 0;
 
-/** The last value given to Go flag `name` in `args`, whole (a flag whose Set replaces its value). */
-const flagValue = (args: string[], name: string): string | undefined => givenValues(args, name)?.at(-1);
-
-/** The scope of each prometheus-operator Deployment of `objects`; null for one the operator refuses to start with. */
+/**
+ * The scope of each prometheus-operator Deployment of `objects`; null for one that does not run its
+ * controllers (it refuses its flags, an allow and a deny list among them, or is not read).
+ */
 function scopes(objects: DeploymentLike[]): (Scope | null)[] {
-  const commands = objects.flatMap((o) => operatorArgs(o).map((args) => ({ args, operator: o })));
-  return commands.map(({ args, operator }): Scope | null => {
+  const commands = objects.flatMap((o) => operatorArgs(o).map((read) => ({ read, operator: o })));
+  return commands.map(({ read, operator }): Scope | null => {
+    if (read === null) return null;
     // Each time a flag is given its set gains an entry, "" for an empty value, so the operator
     // exits on both flags given whatever their values (main.go:296-298: `--namespaces=`, which
     // kube-prometheus-stack writes for `namespaces: {releaseNamespace: false}`, counts).
-    if (flagValues(args, "namespaces") && flagValues(args, "deny-namespaces")) return null;
+    if (flagValues(read, "namespaces") && flagValues(read, "deny-namespaces")) return null;
     // The empty name is corev1.NamespaceAll: an allow list holding it lists every namespace
     // (informers.go:218-237, its informer for "" unfiltered).
     const set = (name: string) => {
-      const v = flagValues(args, name);
+      const v = flagValues(read, name);
       return v === undefined || v.includes("") ? undefined : new Set(v);
     };
     const allow = set("namespaces");
     // Each deny list entry becomes `metadata.namespace!=<entry>` (pkg/listwatch/listwatch.go:
     // 226-242 DenyTweak): an empty one excludes nothing, the others stay denied (`monitoring,`).
-    const deny = new Set((flagValues(args, "deny-namespaces") ?? []).filter((n) => n !== ""));
+    const deny = new Set((flagValues(read, "deny-namespaces") ?? []).filter((n) => n !== ""));
     // Go's flag.StringVar and LabelSelector.Set keep the last value given (config.go:330-337).
-    const lastOf = (name: string) => flagValue(args, name) ?? "";
+    const lastOf = (name: string) => lastValue(read, name) ?? "";
     const instances = set("prometheus-instance-namespaces");
     return {
       allow,

@@ -214,6 +214,17 @@ describe("monitor-duration: a monitor whose scrapeTimeout prometheus-operator re
     assert.equal(count(["--deny-namespaces=team-a,"]), 0);
     assert.equal(count(["--deny-namespaces=,monitoring"]), 0);
     assert.equal(count(["--deny-namespaces=other,"]), 1);
+    // Its flags as Go's flag package reads them (upstream/goflag.ts): none after `--` or its command,
+    // and a command line it refuses, or `--version`, or a command but `start`, runs no controller.
+    assert.equal(count(["--namespaces=monitoring,team-a", "--", "start", "--deny-namespaces=x"]), 1);
+    // (after `--` the next argument is its command: "--deny-namespaces=x" is an unknown one, main.go:270-272)
+    assert.equal(count(["--namespaces=monitoring,team-a", "--", "--deny-namespaces=x"]), 0);
+    assert.equal(count(["--namespaces=monitoring", "start", "--namespaces=team-a"]), 0);
+    assert.equal(count(["--namespaces=monitoring,team-a", "start"]), 1);
+    assert.equal(count(["--namespaces=team-a", "crds"]), 0);
+    assert.equal(count(["--version"]), 0);
+    assert.equal(count(["--bogus=1"]), 0);
+    assert.equal(count(["--deny-namespaces"]), 0);
     // An image mirrored under another name is still the operator, known by its own flag.
     const mirrored = (args: string[]) => {
       const o = operator(args);
