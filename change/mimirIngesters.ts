@@ -26,7 +26,7 @@
  * between updates), and is refused when it removes more.
  */
 import { mimirConfigIn } from "./mimirConfig";
-import { engineOf, flagsOf } from "../checks/writtenPaths";
+import { engineFlags, engineOf } from "../checks/writtenPaths";
 import { mimirModulesOf } from "../upstream/engines/mimirModules";
 import { MIMIR_CONFIG_MAP } from "../builders/metrics/mimirValues";
 import { mimirName } from "../model/services";
@@ -52,14 +52,15 @@ export interface IngesterSet {
 /**
  * Whether a StatefulSet's pods run Mimir's ingester: a Mimir container whose `-target` (Mimir's
  * default `all` when unset) runs the ingester module, read as the rendered-object checks read it
- * (checks/writtenPaths.ts engineOf and flagsOf, upstream/engines/mimirModules.ts mimirModulesOf).
+ * (checks/writtenPaths.ts engineOf and engineFlags, upstream/engines/mimirModules.ts mimirModulesOf;
+ * flags not known read as none, so as Mimir's `all`, which runs it).
  */
 export function runsIngesters(sts: Record<string, any> | undefined): boolean {
   const containers: any[] = sts?.spec?.template?.spec?.containers ?? [];
   return containers.some(
     (c) =>
       engineOf(String(c?.image ?? "")) === "mimir" &&
-      mimirModulesOf(flagsOf(c?.args ?? []).get("target") ?? "all").modules.includes("ingester"),
+      mimirModulesOf(engineFlags(c, "mimir").flags.get("target") ?? "all").modules.includes("ingester"),
   );
 }
 

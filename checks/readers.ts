@@ -15,7 +15,8 @@ import { imageMatches } from "@homelab-observability/contract";
 import { parseUserYaml } from "../model/yamlText";
 import { versions } from "../model/versions";
 import { sidecarLoads } from "./grafanaSidecar";
-import { flagPairs } from "./writtenPaths";
+import { engineFlagSet, flagPairs } from "./writtenPaths";
+import type { GoFlagSet } from "../upstream/goflag";
 import { processArgs } from "./processArgs";
 import { isAlertmanagerConfig, takenBy } from "./alertmanagerConfigs";
 import { globMatches } from "./scrapeAuthz";
@@ -170,6 +171,13 @@ function isTemplate(am: { globs: string[]; named: Set<string> } | undefined, fil
 const ALERTMANAGER_IMAGE = /(^|\/)prometheus\/alertmanager(:|@|$)/;
 
 /**
+ * vmalert's flags as this reads them with Go's flag package (upstream/goflag.ts): no table of its
+ * flags is kept, so each is read given as `-flag=value`, and one given bare leaves its command line
+ * unknown (whether it takes the next argument depends on its type).
+ */
+const VMALERT_FLAGS: GoFlagSet = { flags: {}, partial: true };
+
+/**
  * Whether container `c` is prometheus-operator's config reloader (the image of
  * versions.images.configReloader, any tag) run as its image runs it (no `command`: ENTRYPOINT
  * /bin/prometheus-config-reloader, v0.93.0 cmd/prometheus-config-reloader/Dockerfile:24), as the
@@ -221,7 +229,7 @@ function reloaderPasses(c: any, paths: string[]): boolean {
  * of the -flag=value form, or a flag or a config value names the file (another reader of it).
  */
 function lokiRuleFile(t: PodTemplate, c: any, file: string, objects: Placed[], ns: string): boolean {
-  const pairs = flagPairs(c.args);
+  const pairs = flagPairs(c.args, engineFlagSet("loki"));
   if (!pairs) return false;
   const flags = new Map(pairs);
   if ([...flags.keys()].some((f) => /^(ruler\.storage\.|ruler-storage\.|use-thanos-objstore)/.test(f)))
@@ -318,7 +326,8 @@ function chartPodDials(t: PodTemplate, obj: K8sObject, key: string, objects: Pla
     }
     if (runsImage(c, versions.images.vmalert.repository)) {
       const env = (c.env ?? []).length > 0 || (c.envFrom ?? []).length > 0;
-      if (!paths.every((p) => isTemplate(vmalertTemplates(flagPairs(c.args), env), p))) return true;
+      if (!paths.every((p) => isTemplate(vmalertTemplates(flagPairs(c.args, VMALERT_FLAGS), env), p)))
+        return true;
       continue;
     }
     if (runsImage(c, versions.images.loki.repository)) {

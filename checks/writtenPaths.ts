@@ -32,6 +32,9 @@ import {
 } from "../upstream/engines/writablePaths";
 import { MIMIR_3_0_TARGETS, mimirModulesOf } from "../upstream/engines/mimirModules";
 import { processArgs } from "./processArgs";
+import { goFlagArgs, type GoFlag, type GoFlagSet } from "../upstream/goflag";
+import { loadEngineReference } from "../upstream/engines/references";
+import { MissingReferenceError } from "../upstream/reference";
 
 type Engine = "mimir" | "loki";
 
@@ -42,31 +45,87 @@ export function engineOf(image: string): Engine | undefined {
 }
 
 /**
- * A `-name=value` / `--name=value` argument as Go's flag package reads it (go1.26.8
- * src/flag/flag.go:1079-1106, FlagSet.parseOne): a name that starts with neither `-` nor `=`, and
- * as the value everything after the first `=`, newlines too.
+ * The flags Loki 3.7.6 declares beside its config's, which its reference does not list
+ * (pkg/loki/config_wrapper.go:52-60, `versionFlag` "version" at :25).
  */
-const FLAG_PAIR = /^--?([^-=][^=]*)=(.*)$/s;
+const LOKI_OWN_FLAGS: Readonly<Record<string, GoFlag>> = {
+  version: "bool",
+  "verify-config": "bool",
+  "print-config-stderr": "bool",
+  "list-targets": "bool",
+  "log-config-reverse-order": "bool",
+  "config.file": "value",
+  "config.expand-env": "bool",
+};
 
-/** `-name=value` / `--name=value` flags of a container (the last one wins, as Go's flag package does). */
-export function flagsOf(args: unknown[]): Map<string, string> {
-  const flags = new Map<string, string>();
-  for (const a of args) {
-    const m = typeof a === "string" ? FLAG_PAIR.exec(a) : null;
-    if (m) flags.set(m[1], m[2]);
+const engineFlagSets = new Map<Engine, GoFlagSet>();
+
+/**
+ * The flags an engine declares as Go's flag package takes them (upstream/goflag.ts): each flag of
+ * its configuration reference, a `boolean` one a boolean (Mimir's reference lists its help-all
+ * flags, -config.file and -help among them), and Loki's own. Partial: a flag not listed (a hidden
+ * one) is read when given as `-flag=value`, and one given bare leaves the command line unknown.
+ */
+export function engineFlagSet(engine: Engine): GoFlagSet {
+  let set = engineFlagSets.get(engine);
+  if (!set) {
+    const flags: Record<string, GoFlag> = { "config.file": "value", "config.expand-env": "bool" };
+    try {
+      for (const [name, f] of loadEngineReference(engine).flags)
+        flags[name] = f.type === "boolean" ? "bool" : "value";
+    } catch (e) {
+      // engine-config says the reference is missing; the flags given as -flag=value are still read.
+      if (!(e instanceof MissingReferenceError)) throw e;
+    }
+    set = { flags: engine === "loki" ? { ...flags, ...LOKI_OWN_FLAGS } : flags, partial: true };
+    engineFlagSets.set(engine, set);
   }
-  return flags;
+  return set;
+}
+
+/** The binary each engine's image runs (grafana/loki v3.7.6 cmd/loki/Dockerfile:31; Mimir cmd/mimir/Dockerfile:21 at mimir-3.0.0). */
+const ENGINE_BINARY: Record<Engine, string> = { loki: "loki", mimir: "mimir" };
+
+/**
+ * An engine container's flags as Go's flag package reads them (upstream/goflag.ts): `-flag=value`,
+ * `--flag value`, a boolean bare, none after `--` or the first argument that is not a flag, the last
+ * of a repeated one winning. The arguments are the container's `args` under the image's entrypoint,
+ * or after a `command` that runs the engine's binary. `unread` says why they are not known: another
+ * command (a shell's), a bare flag the table does not list, or a command line the engine refuses
+ * or answers with its usage (it then never starts).
+ */
+export function engineFlags(c: any, engine: Engine): { flags: Map<string, string>; unread?: string } {
+  const command: unknown[] | undefined = Array.isArray(c?.command) ? c.command : undefined;
+  if (
+    command !== undefined &&
+    !(typeof command[0] === "string" && path.posix.basename(command[0]) === ENGINE_BINARY[engine])
+  )
+    return {
+      flags: new Map(),
+      unread: `its command ${JSON.stringify(command[0])} is not the engine's binary`,
+    };
+  const args = [...(command ?? []).slice(1), ...(Array.isArray(c?.args) ? c.args : [])];
+  if (!args.every((a): a is string => typeof a === "string"))
+    return { flags: new Map(), unread: "an argument is not a string" };
+  const read = goFlagArgs(args, engineFlagSet(engine));
+  if ("unknown" in read) return { flags: new Map(), unread: read.unknown };
+  if ("refused" in read) return { flags: new Map(), unread: `Go's flag package refuses it: ${read.refused}` };
+  if ("exits" in read) return { flags: new Map(), unread: "it asks for the usage (-h/-help)" };
+  return { flags: new Map([...read.flags].map(([name, values]) => [name, values.at(-1)!])) };
 }
 
 /**
- * A container's args as (flag, value) pairs, repeats kept; undefined unless every one is of the
- * `-flag=value` form (Go's flag package also takes `-flag value`, whose value this cannot tell, and
- * a bare `-flag` for a boolean).
+ * A container's args as (flag, value) pairs, each flag's values in order, as Go's flag package reads
+ * them for a program declaring `set`; undefined unless they are read whole as flags: not when Go
+ * refuses them, a bare flag `set` does not list leaves them unknown, or an argument follows the
+ * flags (`-flag value` is read where `set` lists the flag, and a bare boolean).
  */
-export function flagPairs(args: unknown): [string, string][] | undefined {
+export function flagPairs(args: unknown, set: GoFlagSet): [string, string][] | undefined {
   const list: unknown[] = Array.isArray(args) ? args : [];
-  const pairs = list.map((a) => (typeof a === "string" ? FLAG_PAIR.exec(a) : null));
-  return pairs.every((m): m is RegExpExecArray => m !== null) ? pairs.map((m) => [m[1], m[2]]) : undefined;
+  if (!list.every((a): a is string => typeof a === "string")) return undefined;
+  const read = goFlagArgs(list, set);
+  if (!("flags" in read) || read.positional.length > 0) return undefined;
+  return [...read.flags].flatMap(([name, values]) => values.map((v): [string, string] => [name, v]));
 }
 
 function get(config: unknown, key: string): unknown {
@@ -129,7 +188,10 @@ export interface EngineContainer {
   where: string;
   /** Its command and args, the strings among them. */
   args: string[];
+  /** Its flags, the last value of each ({@link engineFlags}); none when they are not known. */
   flags: Map<string, string>;
+  /** Why its flags are not known, when they are not. */
+  unread?: string;
   /** `-config.file`, if set. */
   file?: string;
   /** That file's text, where the render shows it (a ConfigMap, a Secret that is no envelope). */
@@ -151,7 +213,7 @@ export function engineContainers(objects: Placed[]): EngineContainer[] {
       const args: string[] = [...(c.command ?? []), ...(c.args ?? [])].filter(
         (a): a is string => typeof a === "string",
       );
-      const flags = flagsOf(args);
+      const { flags, unread } = engineFlags(c, engine);
       const file = flags.get("config.file");
       out.push({
         template: t,
@@ -162,6 +224,7 @@ export function engineContainers(objects: Placed[]): EngineContainer[] {
         where: `${describe(t.owner)} container ${c.name}`,
         args,
         flags,
+        ...(unread === undefined ? {} : { unread }),
         file,
         text: file ? configText(objects, ns, volumes, c.volumeMounts ?? [], file) : undefined,
       });
@@ -223,9 +286,19 @@ function valueOf(
 export function checkWrittenPaths(objects: Placed[]): WrittenPathsReport {
   const report: WrittenPathsReport = { judged: 0, findings: [] };
   judgeAlloyStorage(objects, report);
-  for (const { template: t, volumes, container: c, engine, where, flags, file, text } of engineContainers(
-    objects,
-  )) {
+  for (const {
+    template: t,
+    volumes,
+    container: c,
+    engine,
+    where,
+    flags,
+    unread,
+    file,
+    text,
+  } of engineContainers(objects)) {
+    // Flags not known: which paths and modules it writes is not known either.
+    if (unread !== undefined) continue;
     const fail = (message: string) => report.findings.push({ check: "written-paths", where, message });
     const target = flags.get("target") ?? "all";
     let modules: readonly string[];

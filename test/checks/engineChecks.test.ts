@@ -121,6 +121,23 @@ describe("rendered-stack checks (unit): the engines' configs and written paths",
       assert.equal(f.length, 1);
       assert.match(f[0].message, /is \/tmp\/a\.log \(flag -activity-tracker\.filepath;/);
     });
+    it("reads the flags as Go's flag package does: `-flag value` too, none after a non-flag, and judges nothing of flags it cannot read", () => {
+      const withArgs = (...args: string[]) => {
+        const objs = clone(mimir());
+        container(sts(objs)).args.push(...args);
+        return checkWrittenPaths(objs);
+      };
+      // The value in the next argument: the path a `-flag=value` reading skipped is judged.
+      const spaced = withArgs("-activity-tracker.filepath", "/tmp/a.log").findings;
+      assert.equal(spaced.length, 1);
+      assert.match(spaced[0].message, /is \/tmp\/a\.log \(flag -activity-tracker\.filepath;/);
+      // After an argument that is not a flag, Go reads no flag: Mimir keeps the config's path.
+      assert.deepEqual(withArgs("extra", "-activity-tracker.filepath=/tmp/a.log").findings, []);
+      // Flags it cannot read (a bare flag of a type not known; one Go refuses): not judged.
+      assert.ok(checkWrittenPaths(mimir()).judged > 0);
+      assert.equal(withArgs("-not.a-listed-flag", "-activity-tracker.filepath=/tmp/a.log").judged, 0);
+      assert.deepEqual(withArgs("-activity-tracker.filepath").findings, []);
+    });
     it("fails on a path on a read-only mount, a ConfigMap volume, or a claim the pod's user cannot write", () => {
       const ro = clone(mimir());
       container(sts(ro)).volumeMounts.find((m: any) => m.name === "data").readOnly = true;
