@@ -19,15 +19,23 @@ import {
   ALERTMANAGER_FLAGS,
   ALERTMANAGER_FLAGS_VERSION,
   ALERTMANAGER_SHORTS,
+  ALERTMANAGER_VALUES,
   CONFIG_RELOADER_FLAGS,
   CONFIG_RELOADER_FLAGS_VERSION,
+  CONFIG_RELOADER_VALUES,
   kingpinRun,
   type KingpinApp,
 } from "../upstream/kingpin";
 import { ALLOY_RUN, ALLOY_RUN_FLAGS_VERSION, cobraArgs } from "../upstream/pflag";
 
-/** What a program does with its command line: starts with these flags, or stops at start (and why), or unknown. */
-export type ProcessArgs = { flags: Map<string, string[]> } | { stops: string } | { unknown: string };
+/**
+ * What a program does with its command line: starts with these flags, or stops at start (and why;
+ * `value`, a flag's value it refuses, with the values the flag takes), or unknown.
+ */
+export type ProcessArgs =
+  | { flags: Map<string, string[]> }
+  | { stops: string; value?: { flag: string; given: string; takes: string } }
+  | { unknown: string };
 
 /** A program whose flag parser is modelled: its binary's name, image, and reading of its arguments. */
 export interface Program {
@@ -56,8 +64,13 @@ const kingpinRead =
   (args: string[]): ProcessArgs => {
     const r = kingpinRun(args, app);
     if ("unknown" in r) return { unknown: `kingpin reads more arguments from the file ${r.unknown}` };
-    if ("refused" in r)
-      return { stops: `refuses it ("${binary}: error: ${r.refused}, try --help") and exits 1` };
+    if ("refused" in r) {
+      const stops = `refuses it ("${binary}: error: ${r.refused}, try --help") and exits 1`;
+      const check = r.value && app.values?.[r.value.flag];
+      if (!r.value || !check) return { stops };
+      const takes = `one of ${check.options.join(", ")}${check.anyCase ? " (in any case)" : ""}`;
+      return { stops, value: { ...r.value, takes } };
+    }
     return "exits" in r ? { stops: `answers --${r.exits} and exits 0` } : r;
   };
 
@@ -77,6 +90,7 @@ const PROGRAMS: readonly Program[] = [
       flags: ALERTMANAGER_FLAGS,
       shorts: ALERTMANAGER_SHORTS,
       preActions: ["version"],
+      values: ALERTMANAGER_VALUES,
     }),
     values:
       "in the alertmanager chart: values.extraArgs, a map the chart writes as --<key>=<value> after its own flags (templates/statefulset.yaml:164-189): a storage.path key repeats its --storage.path (a config.file key replaces its --config.file), and so do a cluster.advertise-address or cluster.listen-address key when it runs more than one replica or values.additionalPeers, and a web.external-url key beside values.baseURL",
@@ -92,6 +106,7 @@ const PROGRAMS: readonly Program[] = [
     read: kingpinRead("prometheus-config-reloader", {
       flags: CONFIG_RELOADER_FLAGS,
       afterParse: ["version", "short-version"],
+      values: CONFIG_RELOADER_VALUES,
     }),
     values:
       "in the alertmanager chart: values.configmapReload.extraArgs, a map the chart writes as --<key>=<value> after its own --watched-dir (left out beside a watched-dir or config-file key) and --reload-url (left out beside a reload-url key) (templates/statefulset.yaml:109-118); in the alloy chart: values.configReloader.customArgs, a list of whole arguments that replaces the chart's own (templates/containers/_watch.yaml:6-13)",
@@ -138,7 +153,7 @@ export function processArgs(c: any): { program: Program; args: string[]; read: P
   const args = program && argsOf(c, program);
   if (!program || !args) return undefined;
   const read = program.read(args);
-  return { program, args, read: ("stops" in read && unsure(c, program, args, read.stops)) || read };
+  return { program, args, read: ("stops" in read && unsure(c, program, args, read)) || read };
 }
 
 /**
@@ -152,9 +167,15 @@ export function processArgs(c: any): { program: Program; args: string[]; read: P
  *   `tryReadVariableName`: `$(NAME)` of a defined name becomes its value, `$$` becomes `$`), so
  *   `$(EXTRA_FLAG)` may be a flag the program takes. One after the `=` of `--flag=value` changes
  *   only that value (`--cluster.advertise-address=[$(POD_IP)]:9094`, the alertmanager chart's):
- *   it counts only where the stop is about that value (pflag's `invalid argument "<value>"`).
+ *   it counts only where the stop is about that value (pflag's `invalid argument "<value>"`, a
+ *   value kingpin's flag refuses).
  */
-function unsure(c: any, program: Program, args: string[], stops: string): { unknown: string } | undefined {
+function unsure(
+  c: any,
+  program: Program,
+  args: string[],
+  { stops, value }: { stops: string; value?: { given: string } },
+): { unknown: string } | undefined {
   const image = String(c.image ?? "");
   if (!runsVersion(image, program.version, program.pin))
     return {
@@ -164,8 +185,9 @@ function unsure(c: any, program: Program, args: string[], stops: string): { unkn
   const expanded = args.find((a) => reference.test(a.startsWith("-") ? a.split("=")[0] : a));
   if (expanded !== undefined)
     return { unknown: `the kubelet expands ${JSON.stringify(expanded)} from the container's environment` };
-  // pflag's words for a value its flag refuses (a boolean's): `invalid argument "<value>" for ...`.
-  if (/invalid argument "[^"]*(\$\(|\$\$)/.test(stops))
+  // pflag's words for a value its flag refuses (a boolean's): `invalid argument "<value>" for ...`;
+  // kingpin's, a value its flag's Set refuses (`--log.level=$(LEVEL)`).
+  if (/invalid argument "[^"]*(\$\(|\$\$)/.test(stops) || (value && reference.test(value.given)))
     return {
       unknown: "the kubelet expands the value the program would refuse from the container's environment",
     };
@@ -243,12 +265,14 @@ export function checkProcessArgs(objects: Placed[]): ProcessArgsReport {
       const p = processArgs(c);
       if (!p || "unknown" in p.read) continue;
       report.judged++;
-      if ("stops" in p.read)
-        report.findings.push({
-          check: "process-args",
-          where: `${describe(t.owner)} container ${c.name}`,
-          message: `${p.program.name}, given the command line ${JSON.stringify(p.args)}, ${p.read.stops}: it never starts, and the pod restarts it for ever; ${p.program.forms}; ${p.program.values}`,
-        });
+      if (!("stops" in p.read)) continue;
+      const where = `${describe(t.owner)} container ${c.name}`;
+      const value = p.read.value;
+      // A value the flag's own Set refuses: the flag, what it takes and what it got, then where it comes from.
+      const message = value
+        ? `--${value.flag}: expected ${value.takes}, got ${JSON.stringify(value.given)}: ${p.program.name} ${p.program.version}, given the command line ${JSON.stringify(p.args)}, ${p.read.stops}: it never starts, and the pod restarts it for ever; ${p.program.values}`
+        : `${p.program.name}, given the command line ${JSON.stringify(p.args)}, ${p.read.stops}: it never starts, and the pod restarts it for ever; ${p.program.forms}; ${p.program.values}`;
+      report.findings.push({ check: "process-args", where, message });
     }
   return report;
 }

@@ -15,12 +15,27 @@
 /** How a kingpin flag takes its value: a boolean none, a value one, a cumulative one (`Strings()`) any number. */
 export type KingpinFlag = "bool" | "value" | "cumulative";
 
+/**
+ * The values a flag's Value takes, as its `Set` checks them during kingpin's setValues
+ * (app.go:497-505, after the repeat check): one of `options` (`anyCase`: once lowercased as Go's
+ * strings.ToLower does), else `error(value)`, the error's words.
+ */
+export interface KingpinValueCheck {
+  options: readonly string[];
+  anyCase?: boolean;
+  error: (value: string) => string;
+}
+
+/** Whether `check` takes `value`. */
+export const kingpinTakes = (check: KingpinValueCheck, value: string): boolean =>
+  check.options.includes(check.anyCase ? goLower(value) : value);
+
 /** What kingpin makes of a command line. */
 export type KingpinArgs =
   /** Each flag given, with its values in order (a boolean's "true" or "false"). */
   | { flags: Map<string, string[]> }
-  /** Kingpin's error: the program prints it and exits at start. */
-  | { refused: string }
+  /** Kingpin's error: the program prints it and exits at start; `value`, a flag's value its Set refused. */
+  | { refused: string; value?: { flag: string; given: string } }
   /** An `@file` argument: kingpin reads more arguments from that file in the container (global.go:18, parser.go:217-228). */
   | { unknown: string };
 
@@ -118,6 +133,49 @@ export const ALERTMANAGER_FLAGS: Readonly<Record<string, KingpinFlag>> = {
   version: "bool",
 };
 
+/** The log levels and formats of prometheus/common v0.61.0's promslog (promslog/slog.go:38-39), which Alertmanager v0.28.1 pins (go.mod:33). */
+export const PROMSLOG_LEVELS: readonly string[] = ["debug", "info", "warn", "error"];
+export const PROMSLOG_FORMATS: readonly string[] = ["logfmt", "json"];
+
+/**
+ * Go's strings.ToLower of a string, as far as whether it gives an ASCII word: Go maps each rune by
+ * its simple case mapping, JavaScript's toLowerCase by the full one (and Σ by its context); of the
+ * runes either maps to an ASCII letter, they differ only on U+0130 (Go: `i`; JavaScript: `i` and a
+ * combining dot), so `İNFO` is Go's `info`.
+ */
+function goLower(s: string): string {
+  return [...s].map((c) => (c === "\u0130" ? "i" : c.toLowerCase())).join("");
+}
+
+/**
+ * The values Alertmanager v0.28.1 refuses at its flags' parse: `--log.level` and `--log.format` are
+ * promslog's AllowedLevel and AllowedFormat (prometheus/common v0.61.0 promslog/flag/flag.go:44-54,
+ * `SetValue`), whose Set refuses a level that is not one of {@link PROMSLOG_LEVELS} once lowercased
+ * (promslog/slog.go:116-139, `unrecognized log level <value>`) and a format that is not exactly one of
+ * {@link PROMSLOG_FORMATS} (:151-159, `unrecognized log format <value>`). Run with kingpin v2.4.0 and
+ * that promslog (go1.26; test/upstream/flagParsers.test.ts reads the answers). The Debian
+ * prometheus-alertmanager 0.25.0 (prometheus/common v0.38.0 promlog/log.go:69-79, 96-100) refuses
+ * the same values but a level's case too (`DEBUG`), and quotes the value (`"bogus"`).
+ */
+export const ALERTMANAGER_VALUES: Readonly<Record<string, KingpinValueCheck>> = {
+  "log.level": { options: PROMSLOG_LEVELS, anyCase: true, error: (v) => `unrecognized log level ${v}` },
+  "log.format": { options: PROMSLOG_FORMATS, error: (v) => `unrecognized log format ${v}` },
+};
+
+/** A kingpin `Enum(...)` flag's check: the value exactly one of `options` (kingpin v2.4.0 values.go:375-383). */
+const kingpinEnum = (...options: string[]): KingpinValueCheck => ({
+  options,
+  error: (v) => `enum value must be one of ${options.join(",")}, got '${v}'`,
+});
+
+/**
+ * The values prometheus-config-reloader v0.93.0 refuses at its flags' parse: `--reload-method` is
+ * `Enum("http", "signal")` (cmd/prometheus-config-reloader/main.go:53-54, 76).
+ */
+export const CONFIG_RELOADER_VALUES: Readonly<Record<string, KingpinValueCheck>> = {
+  "reload-method": kingpinEnum("http", "signal"),
+};
+
 /** Alertmanager's one short flag: `-h` for `--help` (cmd/alertmanager/main.go:186). */
 export const ALERTMANAGER_SHORTS: Readonly<Record<string, string>> = { h: "help" };
 
@@ -145,6 +203,8 @@ export interface KingpinApp {
   preActions?: readonly string[];
   /** Flags the program exits 0 on when true, after the parse. */
   afterParse?: readonly string[];
+  /** The checks of the values its flags' Set refuses. */
+  values?: Readonly<Record<string, KingpinValueCheck>>;
 }
 
 /** Kingpin's own flags whose PreAction prints and exits 0 (app.go:66-69). */
@@ -154,7 +214,7 @@ const KINGPIN_PRE_ACTIONS = ["help-long", "help-man", "completion-script-bash", 
 export function kingpinRun(args: readonly string[], app: KingpinApp): KingpinArgs | { exits: string } {
   const p = parse(args, app.flags, app.shorts ?? {});
   if ("unknown" in p) return p;
-  const set = setValues(p.given, app.flags);
+  const set = setValues(p.given, app.flags, app.values);
   const setGiven = "error" in set ? p.given.slice(0, set.at) : p.given;
   if (setGiven.some(([name, value]) => name === "completion-bash" && value === "true"))
     return { exits: "completion-bash" };
@@ -163,7 +223,7 @@ export function kingpinRun(args: readonly string[], app: KingpinApp): KingpinArg
   if (preAction) return { exits: preAction[0] };
   if (p.error !== undefined) return { refused: p.error };
   if (p.given.some(([name]) => name === "help")) return { exits: "help" };
-  if ("error" in set) return { refused: set.error };
+  if ("error" in set) return { refused: set.error, ...(set.value ? { value: set.value } : {}) };
   const after = (app.afterParse ?? []).find((f) => set.flags.get(f)?.at(-1) === "true");
   return after ? { exits: after } : { flags: set.flags };
 }
@@ -223,12 +283,14 @@ export function kingpinArgs(
   args: readonly string[],
   known: Readonly<Record<string, KingpinFlag>>,
   shorts: Readonly<Record<string, string>> = {},
+  values: Readonly<Record<string, KingpinValueCheck>> = {},
 ): KingpinArgs {
   const p = parse(args, known, shorts);
   if ("unknown" in p) return p;
   if (p.error !== undefined) return { refused: p.error };
-  const set = setValues(p.given, known);
-  return "error" in set ? { refused: set.error } : { flags: set.flags };
+  const set = setValues(p.given, known, values);
+  if ("error" in set) return { refused: set.error, ...(set.value ? { value: set.value } : {}) };
+  return { flags: set.flags };
 }
 
 /** The flags kingpin's parser takes from `args` in order (each a context element), up to its error if any (parser.go:296-396). */
@@ -271,15 +333,22 @@ function parse(
   return { given };
 }
 
-/** Kingpin's setValues (app.go:490-525): each flag's values in order; the first repeat of one that does not accumulate is an error at its index. */
+/**
+ * Kingpin's setValues (app.go:490-525): each flag's values in order; the first repeat of one that
+ * does not accumulate, or the first value its Set refuses (`values`), is an error at its index.
+ */
 function setValues(
   given: readonly [string, string][],
   known: Readonly<Record<string, KingpinFlag>>,
-): { flags: Map<string, string[]> } | { error: string; at: number } {
+  values: Readonly<Record<string, KingpinValueCheck>> = {},
+): { flags: Map<string, string[]> } | { error: string; at: number; value?: { flag: string; given: string } } {
   const flags = new Map<string, string[]>();
   for (const [i, [name, value]] of given.entries()) {
     if (flags.has(name) && known[name] !== "cumulative")
       return { error: `flag '${name}' cannot be repeated`, at: i };
+    const check = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
+    if (check && !kingpinTakes(check, value))
+      return { error: check.error(value), at: i, value: { flag: name, given: value } };
     flags.set(name, [...(flags.get(name) ?? []), value]);
   }
   return { flags };

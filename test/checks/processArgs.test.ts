@@ -101,6 +101,45 @@ describe("process-args: each program's command line as its own flag parser reads
     assert.deepEqual(messages(reloader("--no-version")), []);
   });
 
+  /**
+   * Staging with `chartValues.alertmanager.extraArgs: {log.level: bogus}` passed (exit 0); the
+   * Debian prometheus-alertmanager 0.25.0 exits 1 on it ("unrecognized log level \"bogus\""), and
+   * v0.28.1's promslog refuses it too (upstream/kingpin.ts ALERTMANAGER_VALUES).
+   */
+  it("fails a flag value Alertmanager's or the reloader's flag refuses, naming the flag, what it takes and what it got", () => {
+    const [m, ...rest] = messages(am("--log.level=bogus"));
+    assert.deepEqual(rest, []);
+    assert.match(
+      m,
+      /^--log\.level: expected one of debug, info, warn, error \(in any case\), got "bogus": Alertmanager v0\.28\.1, given the command line .* refuses it \("alertmanager: error: unrecognized log level bogus, try --help"\) and exits 1: it never starts/,
+    );
+    assert.match(m, /values\.extraArgs/);
+    assert.match(
+      messages(am("--log.format", "JSON"))[0],
+      /^--log\.format: expected one of logfmt, json, got "JSON"/,
+    );
+    // No false refusal: every value v0.28.1's promslog takes passes (a level in any case).
+    for (const ok of ["--log.level=DEBUG", "--log.level=warn", "--log.level=İNFO", "--log.format=json"])
+      assert.deepEqual(messages(am(ok)), [], ok);
+    // The first error on the line wins, as kingpin's setValues meets them.
+    assert.match(
+      messages(am("--log.level=info", "--log.level=bogus"))[0],
+      /flag 'log\.level' cannot be repeated/,
+    );
+    // A value the kubelet expands from the environment is not known.
+    assert.deepEqual(messages(am("--log.level=$(LOG_LEVEL)")), []);
+    const reloader = (...args: string[]) =>
+      pod("quay.io/prometheus-operator/prometheus-config-reloader:v0.93.0", [
+        "--watched-dir=/etc/am",
+        ...args,
+      ]);
+    assert.match(
+      messages(reloader("--reload-method=Signal"))[0],
+      /^--reload-method: expected one of http, signal, got "Signal": .*enum value must be one of http,signal, got 'Signal'/,
+    );
+    assert.deepEqual(messages(reloader("--reload-method", "signal")), []);
+  });
+
   it("says no stop for a release whose flags it does not list (a newer Alertmanager's --dispatch.start-delay)", () => {
     // Alertmanager v0.33.0 declares --dispatch.start-delay (cmd/alertmanager/main.go), v0.28.1 does not.
     const newer = pod("quay.io/prometheus/alertmanager:v0.33.0", [...AM_CHART, "--dispatch.start-delay=30s"]);

@@ -4,7 +4,9 @@ import * as path from "path";
 import {
   ALERTMANAGER_FLAGS,
   ALERTMANAGER_SHORTS,
+  ALERTMANAGER_VALUES,
   CONFIG_RELOADER_FLAGS,
+  CONFIG_RELOADER_VALUES,
   kingpinArgs,
   kingpinRun,
 } from "../../upstream/kingpin";
@@ -139,6 +141,40 @@ describe("each program's flags read by its own parser (upstream/kingpin.ts, upst
     assert.deepEqual(reloader("--short-version"), { exits: "short-version" });
     assert.ok("flags" in reloader("--no-version", "--config-file=/a"));
     assert.deepEqual(reloader("--version", "--bogus"), { refused: "unknown long flag '--bogus'" });
+  });
+
+  /**
+   * The values a flag's own Set refuses, which stop the program at start. data/flagParsers.jsonl
+   * holds, as tools `alertmanager-log` and `reloader-enum`, what a scratch Go program (not kept) made
+   * of each line with kingpin v2.4.0 and prometheus/common v0.61.0's promslog/flag `AddFlags` (the
+   * flags Alertmanager v0.28.1 gets from it), and with the reloader's `--reload-method` declared as
+   * cmd/prometheus-config-reloader/main.go:76 declares it (v0.93.0): Go's error, or the values set
+   * (defaults beside the flags given, which the model does not hold).
+   */
+  it("refuses the log levels and formats Alertmanager refuses, and the reloader's --reload-method outside its enum, as Go did", () => {
+    const tools = {
+      "alertmanager-log": [ALERTMANAGER_FLAGS, ALERTMANAGER_VALUES],
+      "reloader-enum": [CONFIG_RELOADER_FLAGS, CONFIG_RELOADER_VALUES],
+    } as const;
+    const valueCases: {
+      tool: keyof typeof tools;
+      args: string[];
+      answer: { refused: string } | { values: Record<string, string> };
+    }[] = cases.filter((c) => (c.tool as string) in tools) as any;
+    assert.ok(valueCases.length >= 20, `${valueCases.length} cases`);
+    for (const c of valueCases) {
+      const [flags, values] = tools[c.tool];
+      const read = kingpinArgs(c.args, flags, {}, values);
+      const where = `${c.tool} ${JSON.stringify(c.args)}`;
+      if ("refused" in c.answer) {
+        assert.ok("refused" in read, where);
+        assert.equal(read.refused, c.answer.refused, where);
+        continue;
+      }
+      assert.ok("flags" in read, `${where}: ${JSON.stringify(read)}`);
+      // Each flag given holds the value Go set (kingpin keeps the words as given: `DEBUG`).
+      for (const [name, given] of read.flags) assert.equal(given.at(-1), c.answer.values[name], where);
+    }
   });
 
   it("does not follow a command line that does not start with the subcommand", () => {
