@@ -3,7 +3,8 @@
  * Alertmanager and prometheus-config-reloader (kingpin v2.4.0, upstream/kingpin.ts) and `alloy run`
  * (cobra v1.10.1 / pflag v1.0.10, upstream/pflag.ts). The other checks read these programs' flags
  * here (processArgs), each program's one way. A command line the parser refuses stops the program before it does
- * anything (kingpin prints `<program>: error: <why>, try --help` and exits 1, cobra `Error: <why>`),
+ * anything (Alertmanager prints `alertmanager: error: <why>, try --help` and exits 1, the reloader
+ * `<why>` and exits 2, cobra `Error: <why>`),
  * as does one with `--help` or `--version` (it prints and exits 0): the pod restarts it for ever.
  * Go's flag package, which Loki, Mimir and VictoriaMetrics use, takes `-flag=value` and `--flag`
  * alike; these two do not, and a chart's `extraArgs` written for one reads wrong for the other
@@ -53,19 +54,16 @@ export interface Program {
 }
 
 /**
- * A kingpin application's reading: its flags, or why it stops, in the words it prints
- * (`<name>: error: <why>`, app.go:577-579; `, try --help` after, as the Debian prometheus-alertmanager
- * prints it). `binary` is that name: Alertmanager's kingpin.CommandLine is named by its binary
- * (global.go:10), /bin/alertmanager in its image (Dockerfile:10 at v0.28.1); the reloader names
- * itself (cmd/prometheus-config-reloader/main.go:60 at v0.93.0).
+ * A kingpin application's reading: its flags, or why it stops, in the words it prints (`refuses`:
+ * what it prints of kingpin's error and its exit status).
  */
 const kingpinRead =
-  (binary: string, app: KingpinApp) =>
+  (refuses: (error: string) => string, app: KingpinApp) =>
   (args: string[]): ProcessArgs => {
     const r = kingpinRun(args, app);
     if ("unknown" in r) return { unknown: `kingpin reads more arguments from the file ${r.unknown}` };
     if ("refused" in r) {
-      const stops = `refuses it ("${binary}: error: ${r.refused}, try --help") and exits 1`;
+      const stops = refuses(r.refused);
       const check = r.value && app.values?.[r.value.flag];
       if (!r.value || !check) return { stops };
       const takes = `one of ${check.options.join(", ")}${check.anyCase ? " (in any case)" : ""}`;
@@ -86,7 +84,10 @@ const PROGRAMS: readonly Program[] = [
     pin: versions.images.alertmanager,
     version: ALERTMANAGER_FLAGS_VERSION,
     // kingpin.Version gives --version a PreAction (cmd/alertmanager/main.go:185).
-    read: kingpinRead("alertmanager", {
+    // kingpin.Parse (global.go:38-39, 85-89 MustParse) prints `<name>: error: <why>, try --help`
+    // (app.go:577-579) and exits 1, as the Debian prometheus-alertmanager does; the name is its
+    // binary's (global.go:10), /bin/alertmanager in its image (Dockerfile:10 at v0.28.1).
+    read: kingpinRead((e) => `refuses it ("alertmanager: error: ${e}, try --help") and exits 1`, {
       flags: ALERTMANAGER_FLAGS,
       shorts: ALERTMANAGER_SHORTS,
       preActions: ["version"],
@@ -103,7 +104,8 @@ const PROGRAMS: readonly Program[] = [
     pin: versions.images.configReloader,
     version: CONFIG_RELOADER_FLAGS_VERSION,
     // Its --version and --short-version are plain booleans it checks after the parse (main.go:118-121).
-    read: kingpinRead("prometheus-config-reloader", {
+    // It prints kingpin's error alone and exits 2 (cmd/prometheus-config-reloader/main.go:113-116).
+    read: kingpinRead((e) => `refuses it (it prints "${e}") and exits 2`, {
       flags: CONFIG_RELOADER_FLAGS,
       afterParse: ["version", "short-version"],
       values: CONFIG_RELOADER_VALUES,
