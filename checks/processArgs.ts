@@ -23,7 +23,10 @@ import {
   ALERTMANAGER_VALUES,
   CONFIG_RELOADER_FLAGS,
   CONFIG_RELOADER_FLAGS_VERSION,
+  CONFIG_RELOADER_LOG_VALUES,
   CONFIG_RELOADER_VALUES,
+  kingpinTakes,
+  type KingpinValueCheck,
   kingpinRun,
   type KingpinApp,
 } from "../upstream/kingpin";
@@ -53,6 +56,10 @@ export interface Program {
   forms: string;
 }
 
+/** The values a check takes, said in a message. */
+const takesWords = (check: KingpinValueCheck) =>
+  `one of ${check.options.join(", ")}${check.anyCase ? " (in any case)" : ""}`;
+
 /**
  * A kingpin application's reading: its flags, or why it stops, in the words it prints (`refuses`:
  * what it prints of kingpin's error and its exit status).
@@ -66,8 +73,7 @@ const kingpinRead =
       const stops = refuses(r.refused);
       const check = r.value && app.values?.[r.value.flag];
       if (!r.value || !check) return { stops };
-      const takes = `one of ${check.options.join(", ")}${check.anyCase ? " (in any case)" : ""}`;
-      return { stops, value: { ...r.value, takes } };
+      return { stops, value: { ...r.value, takes: takesWords(check) } };
     }
     return "exits" in r ? { stops: `answers --${r.exits} and exits 0` } : r;
   };
@@ -104,12 +110,25 @@ const PROGRAMS: readonly Program[] = [
     pin: versions.images.configReloader,
     version: CONFIG_RELOADER_FLAGS_VERSION,
     // Its --version and --short-version are plain booleans it checks after the parse (main.go:118-121).
-    // It prints kingpin's error alone and exits 2 (cmd/prometheus-config-reloader/main.go:113-116).
-    read: kingpinRead((e) => `refuses it (it prints "${e}") and exits 2`, {
-      flags: CONFIG_RELOADER_FLAGS,
-      afterParse: ["version", "short-version"],
-      values: CONFIG_RELOADER_VALUES,
-    }),
+    // It prints kingpin's error alone and exits 2 (cmd/prometheus-config-reloader/main.go:113-116);
+    // then it stops on a log level or format its loggers refuse.
+    read: (args) => {
+      const r = kingpinRead((e) => `refuses it (it prints "${e}") and exits 2`, {
+        flags: CONFIG_RELOADER_FLAGS,
+        afterParse: ["version", "short-version"],
+        values: CONFIG_RELOADER_VALUES,
+      })(args);
+      if (!("flags" in r)) return r;
+      for (const [flag, check] of Object.entries(CONFIG_RELOADER_LOG_VALUES)) {
+        const given = r.flags.get(flag)?.at(-1);
+        if (given !== undefined && !kingpinTakes(check, given))
+          return {
+            stops: `stops through log.Fatal ("${check.error(given)}") and exits 1`,
+            value: { flag, given, takes: takesWords(check) },
+          };
+      }
+      return r;
+    },
     values:
       "in the alertmanager chart: values.configmapReload.extraArgs, a map the chart writes as --<key>=<value> after its own --watched-dir (left out beside a watched-dir or config-file key) and --reload-url (left out beside a reload-url key) (templates/statefulset.yaml:109-118); in the alloy chart: values.configReloader.customArgs, a list of whole arguments that replaces the chart's own (templates/containers/_watch.yaml:6-13)",
     forms: `the reloader takes ${KINGPIN_FORMS.replace("a list", "a list (--watched-dir)")}`,

@@ -176,6 +176,27 @@ export const CONFIG_RELOADER_VALUES: Readonly<Record<string, KingpinValueCheck>>
   "reload-method": kingpinEnum("http", "signal"),
 };
 
+/**
+ * The values prometheus-config-reloader v0.93.0 stops on after its flags' parse: `--log-level` and
+ * `--log-format` are plain strings (cmd/prometheus-config-reloader/main.go:94-103) its logger
+ * constructors judge, each error ending it through log.Fatal (main.go:123-126, 130-133: the error
+ * after a timestamp, exit 1), the level first. A level is one of internal/log/log.go:28-35, 94-102
+ * once lowercased (slog.go:91-109 parseLevel, log.go:61-76); a format one of log.go:37-40, 104-108,
+ * lowercased for slog (slog.go:76-88) but exactly for go-kit (log.go:78-85), so `JSON` stops it.
+ * Read, not run (the package is internal to the operator's module).
+ */
+export const CONFIG_RELOADER_LOG_VALUES: Readonly<Record<string, KingpinValueCheck>> = {
+  "log-level": {
+    options: ["all", "debug", "info", "warn", "error", "none"],
+    anyCase: true,
+    error: (v) => `log log_level ${v} unknown, [all debug info warn error none] are possible values`,
+  },
+  "log-format": {
+    options: ["logfmt", "json"],
+    error: (v) => `log format ${v} unknown, [logfmt json] are possible values`,
+  },
+};
+
 /** Alertmanager's one short flag: `-h` for `--help` (cmd/alertmanager/main.go:186). */
 export const ALERTMANAGER_SHORTS: Readonly<Record<string, string>> = { h: "help" };
 

@@ -138,6 +138,17 @@ describe("process-args: each program's command line as its own flag parser reads
       /^--reload-method: expected one of http, signal, got "Signal": .*enum value must be one of http,signal, got 'Signal'/,
     );
     assert.deepEqual(messages(reloader("--reload-method", "signal")), []);
+    // After the parse, its loggers refuse a level (in any case) or a format (go-kit's: exactly) not theirs.
+    assert.match(
+      messages(reloader("--log-level=verbose"))[0],
+      /^--log-level: expected one of all, debug, info, warn, error, none \(in any case\), got "verbose": .*stops through log\.Fatal \("log log_level verbose unknown, \[all debug info warn error none\] are possible values"\) and exits 1/,
+    );
+    assert.match(
+      messages(reloader("--log-format=JSON"))[0],
+      /^--log-format: expected one of logfmt, json, got "JSON"/,
+    );
+    for (const ok of ["--log-level=DEBUG", "--log-level=none", "--log-format=json"])
+      assert.deepEqual(messages(reloader(ok)), [], ok);
   });
 
   it("says no stop for a release whose flags it does not list (a newer Alertmanager's --dispatch.start-delay)", () => {
