@@ -83,7 +83,11 @@ export function engineFlagSet(engine: Engine): GoFlagSet {
   return set;
 }
 
-/** The binary each engine's image runs (grafana/loki v3.7.6 cmd/loki/Dockerfile:31; Mimir cmd/mimir/Dockerfile:21 at mimir-3.0.0). */
+/**
+ * The binary each engine's image runs: grafana/loki v3.7.6 cmd/loki/Dockerfile:31 (`/usr/bin/loki`);
+ * Mimir's cmd/mimir/Dockerfile:14-16 (`/bin/mimir`), read at grafana/mimir 1b45c974, not at the
+ * mimir-3.0.0 tag (no copy of that tree here). Only a `command` is judged by it.
+ */
 const ENGINE_BINARY: Record<Engine, string> = { loki: "loki", mimir: "mimir" };
 
 /**
