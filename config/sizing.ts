@@ -16,6 +16,7 @@ import {
   DAEMON_SWITCHES,
   SIZED_SWITCHES,
   SIZED_REPLICAS,
+  chartCopies,
   lokiSingleBinaryReplicas,
   switchOn,
   type ChartSwitch,
@@ -1131,30 +1132,51 @@ export function sizedRequestOverride(
  * pack's chart model reads too): a whole number at its replica key in `chartValues` replaces the
  * program's count (`key` names it); a null on the way deletes the program's value, so the chart's
  * default runs; a Loki single binary runs at least one (contract lokiSingleBinaryReplicas). Any
- * other value is left to the render, which the pack judges.
+ * other value is left to the render, which the pack judges. Those pods run in as many copies as
+ * the chart's shards say (contract chartCopies: a Prometheus's `shards`); where there are more than
+ * one, `key` names the shards key and `per` the pods each of its shards runs.
  */
 export function chartReplicas(
   cfg: Pick<StackConfig, "chartValues">,
   c: Pick<SizedComponent, "component" | "replicas">,
-): { replicas: number; key?: string } {
+): { replicas: number; key?: string; per?: number } {
   const row = SIZED_REPLICAS[c.component];
   const chart = sizedValuesPath(c.component)?.chart;
   if (row === undefined || chart === undefined) return { replicas: c.replicas };
+  const set = replicaOverride(cfg.chartValues[chart], row);
+  const n = set?.replicas ?? c.replicas;
+  const each = c.component === "loki monolithic" && set !== undefined ? lokiSingleBinaryReplicas(n) : n;
+  const copies = chartCopies(row, (path) => valueAt(cfg.chartValues[chart], path.split(".")));
+  if (copies > 1 && row.shards !== undefined)
+    return {
+      replicas: each * copies,
+      key: propertyPath("chartValues", [chart, ...row.shards.split(".")]),
+      per: each,
+    };
+  return set === undefined
+    ? { replicas: c.replicas }
+    : { replicas: each, key: propertyPath("chartValues", [chart, ...set.steps]) };
+}
+
+/**
+ * The count a release's values set at a replica key (`row.path`), with the steps that set it: a
+ * whole number there, or the chart's default where a null on the way deletes the program's value.
+ * Undefined where nothing is set or the value is left to the render (chartReplicas).
+ */
+function replicaOverride(
+  values: Record<string, unknown> | undefined,
+  row: { path: string; default: number },
+): { replicas: number; steps: string[] } | undefined {
   const steps = row.path.split(".");
-  let n: number | undefined;
-  let at = steps.length;
-  for (let i = 1; i <= steps.length && n === undefined; i++) {
-    const v = valueAt(cfg.chartValues[chart], steps.slice(0, i));
-    if (v === undefined) return { replicas: c.replicas };
-    if (v === null) [n, at] = [row.default, i];
-    else if (i === steps.length) {
-      if (typeof v === "number" && Number.isInteger(v) && v >= 0) n = v;
-      else return { replicas: c.replicas };
-    } else if (!isMap(v)) return { replicas: c.replicas };
+  for (let i = 1; i <= steps.length; i++) {
+    const v = valueAt(values, steps.slice(0, i));
+    if (v === undefined) return undefined;
+    if (v === null) return { replicas: row.default, steps: steps.slice(0, i) };
+    if (i === steps.length)
+      return typeof v === "number" && Number.isInteger(v) && v >= 0 ? { replicas: v, steps } : undefined;
+    if (!isMap(v)) return undefined;
   }
-  if (n === undefined) return { replicas: c.replicas };
-  const key = propertyPath("chartValues", [chart, ...steps.slice(0, at)]);
-  return { replicas: c.component === "loki monolithic" ? lokiSingleBinaryReplicas(n) : n, key };
+  return undefined;
 }
 
 /** The config key that decided a component's size, for refusals. */
@@ -1460,7 +1482,7 @@ function shareProblem(
   placing: {
     largest?: NodePool;
     defaulted: ReadonlySet<string>;
-    replicasKeys: ReadonlyMap<SizedComponent, { key: string; program: number }>;
+    replicasKeys: ReadonlyMap<SizedComponent, ReplicasKey>;
     pools: NodePool[];
     fits?: FitsWith;
   },
@@ -1521,7 +1543,7 @@ function shareProblem(
 function raisedCounts(
   judged: SizedComponent[],
   share: { need: number; daemonNeed: number; capacity: number },
-  counts: ReadonlyMap<SizedComponent, { key: string; program: number }>,
+  counts: ReadonlyMap<SizedComponent, ReplicasKey>,
   words: (c: SizedComponent, most: number) => string,
 ): { key: string; words: string; others: string } | undefined {
   const program = (c: SizedComponent) => counts.get(c)?.program ?? c.replicas;
@@ -1535,13 +1557,41 @@ function raisedCounts(
   const besides = share.need + share.daemonNeed - lead.requestBytes * lead.replicas;
   const most = Math.max(0, Math.floor((allowed - besides) / lead.requestBytes));
   const restKeys = rest.map((c) => counts.get(c)!.key);
+  // A shards key counts shards of `per` pods each (a Prometheus's replicas, chartReplicas).
+  const per = counts.get(lead)!.per;
+  const counted =
+    per === undefined
+      ? `${words(lead, most)} ${lead.component} pods (`
+      : `${Math.floor(most / per)} shards of ${per} ${lead.component} pod${per === 1 ? "" : "s"} each (${most} pods, `;
   return {
     key: counts.get(lead)!.key,
-    words: `expected at most ${words(lead, most)} ${lead.component} pods (${formatBytes(lead.requestBytes)} of memory each, sized for ${lead.sizedFor}), what the node pools' share holds beside the other sized pods and the DaemonSets' pods; got ${lead.replicas}, and the sized components then request ${formatBytes(share.need)} of memory`,
+    words: `expected at most ${counted}${formatBytes(lead.requestBytes)} of memory each, sized for ${lead.sizedFor}), what the node pools' share holds beside the other sized pods and the DaemonSets' pods; got ${per === undefined ? lead.replicas : `${lead.replicas / per}, ${lead.replicas} pods`}, and the sized components then request ${formatBytes(share.need)} of memory`,
     others:
       restKeys.length === 0
         ? `; at the program's replica counts they request ${formatBytes(atProgram)}`
         : `; ${listed(restKeys)} raise${restKeys.length === 1 ? "s" : ""} the count too; at the program's replica counts they request ${formatBytes(atProgram)}`,
+  };
+}
+
+/**
+ * A chartValues key that sets a sized component's pod count, and the program's count. A shards key
+ * counts shards of `per` pods each (a Prometheus shard's replicas); a replica key has no `per`.
+ */
+interface ReplicasKey {
+  key: string;
+  program: number;
+  per?: number;
+}
+
+/**
+ * "N" of an "expected at most N" at a replica key, for `most` pods, and the count found there:
+ * in shards where the key counts shards of `per` pods each.
+ */
+function atKeyWords(set: ReplicasKey, most: string | number, pods: number): { most: string; got: number } {
+  if (set.per === undefined) return { most: `${most}`, got: pods };
+  return {
+    most: `${Math.floor(Number(most) / set.per)} shards of ${set.per} pod${set.per === 1 ? "" : "s"} each (${most} pods)`,
+    got: pods / set.per,
   };
 }
 
@@ -1553,15 +1603,16 @@ function raisedCounts(
 function runningComponents(
   cfg: StackConfig,
   sized: SizedComponent[],
-): { components: SizedComponent[]; replicasKeys: Map<SizedComponent, { key: string; program: number }> } {
-  const replicasKeys = new Map<SizedComponent, { key: string; program: number }>();
+): { components: SizedComponent[]; replicasKeys: Map<SizedComponent, ReplicasKey> } {
+  const replicasKeys = new Map<SizedComponent, ReplicasKey>();
   const components = sized
     .filter((c) => runsWithChartValues(cfg, c))
     .flatMap((c) => {
       const run = chartReplicas(cfg, c);
       if (run.replicas === 0) return [];
       const counted = { ...c, replicas: run.replicas };
-      if (run.key !== undefined) replicasKeys.set(counted, { key: run.key, program: c.replicas });
+      if (run.key !== undefined)
+        replicasKeys.set(counted, { key: run.key, program: c.replicas, per: run.per });
       return [counted];
     });
   return { components, replicasKeys };
@@ -1577,11 +1628,13 @@ function slotsProblem(
   slots: number,
   pools: NodePool[],
   k: (key: string) => string,
-  replicasKeys: ReadonlyMap<SizedComponent, { key: string }>,
+  replicasKeys: ReadonlyMap<SizedComponent, ReplicasKey>,
 ): string {
-  const set = replicasKeys.get(c)?.key;
-  if (set !== undefined)
-    return `${k(set)}: expected at most ${mostWords(cfg, c, slots, pools)}, the ${c.component} pods the node pools hold side by side (each requests ${formatBytes(c.requestBytes)} of memory, sized for ${c.sizedFor}); got ${c.replicas}`;
+  const set = replicasKeys.get(c);
+  if (set !== undefined) {
+    const at = atKeyWords(set, mostWords(cfg, c, slots, pools), c.replicas);
+    return `${k(set.key)}: expected at most ${at.most}, the ${c.component} pods the node pools hold side by side (each requests ${formatBytes(c.requestBytes)} of memory, sized for ${c.sizedFor}); got ${at.got}`;
+  }
   return `${k(keyOf(c))}: ${c.sizedFor.replace(/ \(.*$/, "")} need ${c.replicas} ${c.component} pods requesting ${formatBytes(c.requestBytes)} of memory each, and the node pools hold ${slots === 1 ? "1 such pod" : `${slots} such pods side by side`}`;
 }
 

@@ -101,6 +101,16 @@ export function prometheusShards(shards: unknown): number {
 }
 
 /**
+ * How many copies of its `replicas` pods a sized component's chart runs (`at`: the release's value
+ * at a values path, undefined when unset): its shards where its row has a shards path
+ * ({@link prometheusShards}), else one. The one count of copies both the program's budget
+ * (config/sizing.ts chartReplicas) and the pack's chart model (policy/lib/workloads.ts) multiply by.
+ */
+export function chartCopies(row: ChartReplicas, at: (path: string) => unknown): number {
+  return row.shards === undefined ? 1 : prometheusShards(at(row.shards));
+}
+
+/**
  * Where each sized component's chart reads its replica count (contract SizedComponent.component, a
  * Loki target by its chart key: `loki monolithic`, `loki ingester`), the one table the program's
  * budget (config/sizing.ts chartReplicas, what fitProblems counts) and the pack's chart model

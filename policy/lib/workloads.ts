@@ -1,7 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import {
   envValues,
-  prometheusShards,
+  chartCopies,
   isRenderedRelease,
   parseImage as parseImageRef,
   vmOperatorEnvironment,
@@ -840,7 +840,7 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
         ? 1
         : Number(w.replicas ? (at(v, w.replicas.path) ?? w.replicas.default) : 1) *
           (vm?.layout.copies ?? 1) *
-          (w.replicas?.shards ? prometheusShards(at(v, w.replicas.shards)) : 1);
+          (w.replicas ? chartCopies(w.replicas, (path) => at(v, path)) : 1);
     if (replicas === 0) continue;
     // A container its flag leaves out: neither its resources nor its image are the pods'.
     const leftOut = (only: ChartSwitch | undefined) =>

@@ -112,6 +112,45 @@ describe("config: a chartValues replica count is counted as the chart runs it", 
     );
   });
 
+  it("counts a Prometheus's shards, replicas pods in each (prometheus-operator), and names prometheusSpec.shards", () => {
+    // 20 shards of one pod passed this check and only the pack refused the render, naming no key.
+    const shards = (n: unknown, replicas?: number) => ({
+      "kube-prometheus-stack": {
+        prometheus: { prometheusSpec: { shards: n, ...(replicas ? { replicas } : {}) } },
+      },
+    });
+    const key =
+      /^homelab-observability:chartValues\.kube-prometheus-stack\.prometheus\.prometheusSpec\.shards: /;
+    const one = problems({ ...PROMETHEUS, chartValues: shards(7) });
+    assert.equal(one.length, 1, one.join("\n"));
+    assert.match(one[0], key);
+    assert.match(
+      one[0],
+      /: expected at most 6 shards of 1 pod each \(6 pods\), the prometheus pods .*; got 7$/,
+    );
+    const two = problems({ ...PROMETHEUS, chartValues: shards(4, 2) });
+    assert.equal(two.length, 1, two.join("\n"));
+    assert.match(two[0], /\.shards: expected at most 3 shards of 2 pods each \(6 pods\), .*; got 4$/);
+    // Past the pools' share but within the slots: the share line, at the shards key too.
+    const share = problems({ ...PROMETHEUS, chartValues: shards(6) });
+    assert.equal(share.length, 1, share.join("\n"));
+    assert.match(share[0], key);
+    assert.match(
+      share[0],
+      /: expected at most 3 shards of 1 prometheus pod each \(3 pods, 7\.8GiB of memory each, .*; got 6, 6 pods, .*prometheus 6x7\.8GiB \(chartValues\.kube-prometheus-stack\.prometheus\.prometheusSpec\.shards\)/,
+    );
+    // The chart prints shards unquoted: "3" runs 3, as the pack counts it (contract chartCopies).
+    const c = planSizing(config(PROMETHEUS)).components.find((x) => x.component === "prometheus")!;
+    assert.deepEqual(chartReplicas({ chartValues: shards("3", 2) }, c), {
+      replicas: 6,
+      key: "chartValues.kube-prometheus-stack.prometheus.prometheusSpec.shards",
+      per: 2,
+    });
+    for (const n of [1, 0, null])
+      assert.deepEqual(chartReplicas({ chartValues: shards(n) }, c), { replicas: 1 });
+    assert.deepEqual(problems({ ...PROMETHEUS, chartValues: shards(1) }), []);
+  });
+
   it("refuses Loki ingesters past the pools' share, at the override's key, with the most that run (no more than the nodes: hard node anti-affinity)", () => {
     const p = problems({ ...DISTRIBUTED, chartValues: { loki: { ingester: { replicas: 9 } } } });
     assert.equal(p.length, 1, p.join("\n"));
