@@ -17,6 +17,7 @@ import {
   SIZED_SWITCHES,
   SIZED_REPLICAS,
   chartCopies,
+  chartPods,
   lokiSingleBinaryReplicas,
   switchOn,
   type ChartSwitch,
@@ -1128,34 +1129,42 @@ export function sizedRequestOverride(
 }
 
 /**
- * The pods a sized component runs as its chart runs them (contract SIZED_REPLICAS, the table the
- * pack's chart model reads too): a whole number at its replica key in `chartValues` replaces the
- * program's count (`key` names it); a null on the way deletes the program's value, so the chart's
- * default runs; a Loki single binary runs at least one (contract lokiSingleBinaryReplicas). Any
- * other value is left to the render, which the pack judges. Those pods run in as many copies as
- * the chart's shards say (contract chartCopies: a Prometheus's `shards`); where there are more than
- * one, `key` names the shards key and `per` the pods each of its shards runs.
+ * The pods a sized component runs as its chart runs them (contract SIZED_REPLICAS and chartPods,
+ * which the pack's chart model reads too): a whole number at its replica key in `chartValues`
+ * replaces the program's count (`key` names it); a null on the way deletes the program's value, so
+ * the chart's default runs; a Loki single binary runs at least one (contract
+ * lokiSingleBinaryReplicas). Any other value is left to the render, which the pack judges. A
+ * Prometheus's shards each run that many (`key` then names the shards key, `per` the pods of each
+ * shard); zone-aware Loki ingesters run in three zones of a third each, rounded up (`zoned`: the
+ * count at the replica key, which the program writes when no key sets it; `key` names the key that
+ * turns the zones on where no replica key is set). The program writes its switches off: the zones'
+ * (builders/logging/lokiModes.ts) and the migration's (left at the chart's default, off).
  */
 export function chartReplicas(
   cfg: Pick<StackConfig, "chartValues">,
   c: Pick<SizedComponent, "component" | "replicas">,
-): { replicas: number; key?: string; per?: number } {
+): { replicas: number; key?: string; per?: number; zoned?: Zoned } {
   const row = SIZED_REPLICAS[c.component];
   const chart = sizedValuesPath(c.component)?.chart;
   if (row === undefined || chart === undefined) return { replicas: c.replicas };
   const set = replicaOverride(cfg.chartValues[chart], row);
   const n = set?.replicas ?? c.replicas;
   const each = c.component === "loki monolithic" && set !== undefined ? lokiSingleBinaryReplicas(n) : n;
-  const copies = chartCopies(row, (path) => valueAt(cfg.chartValues[chart], path.split(".")));
-  if (copies > 1 && row.shards !== undefined)
-    return {
-      replicas: each * copies,
-      key: propertyPath("chartValues", [chart, ...row.shards.split(".")]),
-      per: each,
-    };
-  return set === undefined
-    ? { replicas: c.replicas }
-    : { replicas: each, key: propertyPath("chartValues", [chart, ...set.steps]) };
+  const read = (path: string) => valueAt(cfg.chartValues[chart], path.split("."));
+  const on = (s: ChartSwitch) => chartSwitchOn(cfg, chart, s, false);
+  const pods = chartPods(row, each, read, on);
+  const keyOf = (path: string) => propertyPath("chartValues", [chart, ...path.split(".")]);
+  if (row.shards !== undefined && chartCopies(row, read) > 1)
+    return { replicas: pods, key: keyOf(row.shards), per: pods / chartCopies(row, read) };
+  const zoned =
+    row.zones !== undefined && on(row.zones.enabled)
+      ? { zoned: { replicas: each, podsFor: (r: number) => chartPods(row, r, read, on) } }
+      : {};
+  if (set !== undefined)
+    return { replicas: pods, key: propertyPath("chartValues", [chart, ...set.steps]), ...zoned };
+  return row.zones !== undefined && on(row.zones.enabled)
+    ? { replicas: pods, key: keyOf(row.zones.enabled.path), ...zoned }
+    : { replicas: c.replicas };
 }
 
 /**
@@ -1557,15 +1566,10 @@ function raisedCounts(
   const besides = share.need + share.daemonNeed - lead.requestBytes * lead.replicas;
   const most = Math.max(0, Math.floor((allowed - besides) / lead.requestBytes));
   const restKeys = rest.map((c) => counts.get(c)!.key);
-  // A shards key counts shards of `per` pods each (a Prometheus's replicas, chartReplicas).
-  const per = counts.get(lead)!.per;
-  const counted =
-    per === undefined
-      ? `${words(lead, most)} ${lead.component} pods (`
-      : `${Math.floor(most / per)} shards of ${per} ${lead.component} pod${per === 1 ? "" : "s"} each (${most} pods, `;
+  const at = atKeyWords(counts.get(lead)!, lead, most, words(lead, most));
   return {
     key: counts.get(lead)!.key,
-    words: `expected at most ${counted}${formatBytes(lead.requestBytes)} of memory each, sized for ${lead.sizedFor}), what the node pools' share holds beside the other sized pods and the DaemonSets' pods; got ${per === undefined ? lead.replicas : `${lead.replicas / per}, ${lead.replicas} pods`}, and the sized components then request ${formatBytes(share.need)} of memory`,
+    words: `expected at most ${at.plain ? `${at.most} ${lead.component} pods (` : `${at.most} (`}${formatBytes(lead.requestBytes)} of memory each, sized for ${lead.sizedFor}), what the node pools' share holds beside the other sized pods and the DaemonSets' pods; got ${at.got}, and the sized components then request ${formatBytes(share.need)} of memory`,
     others:
       restKeys.length === 0
         ? `; at the program's replica counts they request ${formatBytes(atProgram)}`
@@ -1575,24 +1579,53 @@ function raisedCounts(
 
 /**
  * A chartValues key that sets a sized component's pod count, and the program's count. A shards key
- * counts shards of `per` pods each (a Prometheus shard's replicas); a replica key has no `per`.
+ * counts shards of `per` pods each (a Prometheus shard's replicas); zone-aware ingesters run
+ * `zoned` replicas (the count at their replica key) in three zones (contract chartPods).
  */
 interface ReplicasKey {
   key: string;
   program: number;
   per?: number;
+  zoned?: Zoned;
+}
+
+/** Zone-aware pods: the count at their replica key, and the pods the chart runs for a count. */
+interface Zoned {
+  replicas: number;
+  podsFor: (replicas: number) => number;
 }
 
 /**
- * "N" of an "expected at most N" at a replica key, for `most` pods, and the count found there:
- * in shards where the key counts shards of `per` pods each.
+ * The "N" of an "expected at most N" at `set`'s key for at most `most` pods of `c` (`plain`: the
+ * words for a count of pods, mostWords), and what the key holds, `got`: a count of pods as it is
+ * (`plain` true); shards of `per` pods; for zone-aware ingesters, the largest replica count whose
+ * zones' pods are no more than `most` (contract chartPods).
  */
-function atKeyWords(set: ReplicasKey, most: string | number, pods: number): { most: string; got: number } {
-  if (set.per === undefined) return { most: `${most}`, got: pods };
-  return {
-    most: `${Math.floor(Number(most) / set.per)} shards of ${set.per} pod${set.per === 1 ? "" : "s"} each (${most} pods)`,
-    got: pods / set.per,
-  };
+function atKeyWords(
+  set: ReplicasKey,
+  c: SizedComponent,
+  most: number,
+  plain: string,
+): { most: string; got: string; plain: boolean } {
+  const pods = (n: number) => `${n} pod${n === 1 ? "" : "s"}`;
+  if (set.per !== undefined)
+    return {
+      most: `${Math.floor(most / set.per)} shards of ${pods(set.per)} each, ${pods(Math.floor(most / set.per) * set.per)}`,
+      got: `${c.replicas / set.per}, ${pods(c.replicas)}`,
+      plain: false,
+    };
+  if (set.zoned !== undefined) {
+    const { replicas, podsFor } = set.zoned;
+    let n = most;
+    while (n > 0 && podsFor(n) > most) n--;
+    const zones = `the chart runs them zone-aware, in ${SIZED_REPLICAS[c.component]?.zones?.count} zones of a third of the replicas each, rounded up`;
+    return {
+      most: `${n} replicas (${zones}: ${pods(podsFor(n))})`,
+      got: `${replicas}, ${pods(c.replicas)}`,
+      plain: false,
+    };
+  }
+  return { most: plain, got: `${c.replicas}`, plain: true };
 }
 
 /**
@@ -1612,7 +1645,7 @@ function runningComponents(
       if (run.replicas === 0) return [];
       const counted = { ...c, replicas: run.replicas };
       if (run.key !== undefined)
-        replicasKeys.set(counted, { key: run.key, program: c.replicas, per: run.per });
+        replicasKeys.set(counted, { key: run.key, program: c.replicas, per: run.per, zoned: run.zoned });
       return [counted];
     });
   return { components, replicasKeys };
@@ -1632,7 +1665,7 @@ function slotsProblem(
 ): string {
   const set = replicasKeys.get(c);
   if (set !== undefined) {
-    const at = atKeyWords(set, mostWords(cfg, c, slots, pools), c.replicas);
+    const at = atKeyWords(set, c, slots, mostWords(cfg, c, slots, pools));
     return `${k(set.key)}: expected at most ${at.most}, the ${c.component} pods the node pools hold side by side (each requests ${formatBytes(c.requestBytes)} of memory, sized for ${c.sizedFor}); got ${at.got}`;
   }
   return `${k(keyOf(c))}: ${c.sizedFor.replace(/ \(.*$/, "")} need ${c.replicas} ${c.component} pods requesting ${formatBytes(c.requestBytes)} of memory each, and the node pools hold ${slots === 1 ? "1 such pod" : `${slots} such pods side by side`}`;
@@ -1654,7 +1687,7 @@ function mostWords(
   const target = c.component.startsWith("loki ")
     ? SIZED_REPLICAS[c.component]?.path.split(".")[0]
     : undefined;
-  if (target === undefined || !lokiKeepsAntiAffinity(cfg.chartValues.loki, target)) return `${most}`;
+  if (target === undefined || !lokiKeepsAntiAffinity(cfg, target)) return `${most}`;
   const nodes = pools.reduce((n, p) => n + p.count, 0);
   return most <= nodes
     ? `${most}`
@@ -1668,12 +1701,16 @@ function mostWords(
  * value that is no map at `affinity` or `affinity.podAntiAffinity` (a null deletes it), or a list
  * of its own at `affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution`,
  * replaces it. Zone-aware ingesters (`ingester.zoneAwareReplication.enabled`, which the program
- * turns off) ignore `ingester.affinity` and keep only the zones apart (templates/_pod.tpl:87-101:
+ * turns off; a null deletes that, and the chart's default turns them on) ignore `ingester.affinity` and keep only the zones apart (templates/_pod.tpl:87-101:
  * a zone's pods may share a node), so no pod keeps a node of its own.
  */
-function lokiKeepsAntiAffinity(loki: Record<string, unknown> | undefined, target: string): boolean {
-  if (target === "ingester" && valueAt(loki, ["ingester", "zoneAwareReplication", "enabled"]) === true)
+function lokiKeepsAntiAffinity(cfg: Pick<StackConfig, "chartValues">, target: string): boolean {
+  // The zones' switch as the chart reads it: a null deletes the program's `false`, the chart's
+  // default (on) holds (contract ChartZones).
+  const zones = SIZED_REPLICAS["loki ingester"]?.zones;
+  if (target === "ingester" && zones !== undefined && chartSwitchOn(cfg, "loki", zones.enabled, false))
     return false;
+  const loki = cfg.chartValues.loki;
   const at = (...steps: string[]) => valueAt(loki, [target, "affinity", ...steps]);
   for (const v of [at(), at("podAntiAffinity")]) if (v !== undefined && !isMap(v)) return false;
   return at("podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution") === undefined;

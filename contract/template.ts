@@ -84,6 +84,46 @@ export interface ChartReplicas {
    * component has one. Default: none.
    */
   shards?: string;
+  /** The zones the chart may run the replicas in, each its own StatefulSet ({@link chartPods}). */
+  zones?: ChartZones;
+}
+
+/**
+ * A chart's zone-aware StatefulSets of one component: loki 18.11.0's ingesters
+ * (templates/ingester/workload.yaml:3-13). With `enabled` on (values.yaml:3248, true; the program
+ * turns it off, builders/logging/lokiModes.ts) it renders one StatefulSet per zone, zone-a, zone-b
+ * and zone-c (:8), of `ceil(replicas / 3)` pods each (templates/ingester/_helpers.tpl:4-6
+ * `loki.ingester.replicaCount`), in place of the one StatefulSet of `replicas` pods, which renders
+ * beside them only while `migration` is on too (:3; values.yaml:3318-3319, false). Run with helm
+ * 3.17.3, Distributed mode: `ingester.replicas` 1, 2, 3 render 3 pods (1 a zone), 4 and 5 render 6,
+ * 7 renders 9, 0 renders three StatefulSets of 0; 4 with migration on renders 4 + 6.
+ */
+export interface ChartZones {
+  enabled: ChartSwitch;
+  migration: ChartSwitch;
+  /** How many zones' StatefulSets the chart renders. */
+  count: number;
+}
+
+/**
+ * The pods a sized component's chart runs for `replicas` at its row's path, as the chart and the
+ * operator run them: in its zones where they are on ({@link ChartZones}), times its shards where
+ * it has them ({@link chartCopies}). `read` gives the release's value at a values path (undefined
+ * where unset), `on` whether a switch of it is on. The one count both the program's budget
+ * (config/sizing.ts chartReplicas) and the pack's chart model (policy/lib/workloads.ts) make.
+ */
+export function chartPods(
+  row: ChartReplicas,
+  replicas: number,
+  read: (path: string) => unknown,
+  on: (s: ChartSwitch) => boolean,
+): number {
+  const z = row.zones;
+  const zoned =
+    z !== undefined && on(z.enabled)
+      ? z.count * Math.ceil(replicas / z.count) + (on(z.migration) ? replicas : 0)
+      : replicas;
+  return zoned * chartCopies(row, read);
 }
 
 /**
@@ -144,17 +184,19 @@ export const SIZED_REPLICAS: Readonly<Record<string, ChartReplicas>> = (() => {
     ),
     "loki monolithic": { path: "singleBinary.replicas", default: 0 },
     ...Object.fromEntries([loki("write", 3), loki("read", 3), loki("backend", 3)]),
+    "loki ingester": {
+      path: "ingester.replicas",
+      default: 0,
+      zones: {
+        enabled: { path: "ingester.zoneAwareReplication.enabled", default: true },
+        migration: { path: "ingester.zoneAwareReplication.migration.enabled", default: false },
+        count: 3,
+      },
+    },
     ...Object.fromEntries(
-      [
-        "ingester",
-        "distributor",
-        "indexGateway",
-        "querier",
-        "queryFrontend",
-        "queryScheduler",
-        "compactor",
-        "ruler",
-      ].map((c) => loki(c, 0)),
+      ["distributor", "indexGateway", "querier", "queryFrontend", "queryScheduler", "compactor", "ruler"].map(
+        (c) => loki(c, 0),
+      ),
     ),
   };
 })();

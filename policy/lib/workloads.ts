@@ -1,7 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import {
   envValues,
-  chartCopies,
+  chartPods,
   isRenderedRelease,
   parseImage as parseImageRef,
   vmOperatorEnvironment,
@@ -838,9 +838,14 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
     const replicas =
       kind === "DaemonSet"
         ? 1
-        : Number(w.replicas ? (at(v, w.replicas.path) ?? w.replicas.default) : 1) *
-          (vm?.layout.copies ?? 1) *
-          (w.replicas ? chartCopies(w.replicas, (path) => at(v, path)) : 1);
+        : (w.replicas
+            ? chartPods(
+                w.replicas,
+                Number(at(v, w.replicas.path) ?? w.replicas.default),
+                (path) => at(v, path),
+                (s) => switchOn(s, at(v, s.path)),
+              )
+            : 1) * (vm?.layout.copies ?? 1);
     if (replicas === 0) continue;
     // A container its flag leaves out: neither its resources nor its image are the pods'.
     const leftOut = (only: ChartSwitch | undefined) =>

@@ -126,18 +126,18 @@ describe("config: a chartValues replica count is counted as the chart runs it", 
     assert.match(one[0], key);
     assert.match(
       one[0],
-      /: expected at most 6 shards of 1 pod each \(6 pods\), the prometheus pods .*; got 7$/,
+      /: expected at most 6 shards of 1 pod each, 6 pods, the prometheus pods .*; got 7, 7 pods$/,
     );
     const two = problems({ ...PROMETHEUS, chartValues: shards(4, 2) });
     assert.equal(two.length, 1, two.join("\n"));
-    assert.match(two[0], /\.shards: expected at most 3 shards of 2 pods each \(6 pods\), .*; got 4$/);
+    assert.match(two[0], /\.shards: expected at most 3 shards of 2 pods each, 6 pods, .*; got 4, 8 pods$/);
     // Past the pools' share but within the slots: the share line, at the shards key too.
     const share = problems({ ...PROMETHEUS, chartValues: shards(6) });
     assert.equal(share.length, 1, share.join("\n"));
     assert.match(share[0], key);
     assert.match(
       share[0],
-      /: expected at most 3 shards of 1 prometheus pod each \(3 pods, 7\.8GiB of memory each, .*; got 6, 6 pods, .*prometheus 6x7\.8GiB \(chartValues\.kube-prometheus-stack\.prometheus\.prometheusSpec\.shards\)/,
+      /: expected at most 3 shards of 1 pod each, 3 pods \(7\.8GiB of memory each, .*; got 6, 6 pods, .*prometheus 6x7\.8GiB \(chartValues\.kube-prometheus-stack\.prometheus\.prometheusSpec\.shards\)/,
     );
     // The chart prints shards unquoted: "3" runs 3, as the pack counts it (contract chartCopies).
     const c = planSizing(config(PROMETHEUS)).components.find((x) => x.component === "prometheus")!;
@@ -176,7 +176,40 @@ describe("config: a chartValues replica count is counted as the chart runs it", 
     assert.equal(most({ affinity: { nodeAffinity: { x: 1 } } }), "3 (the nodes of nodePools");
     assert.equal(most({ affinity: { podAntiAffinity: null } }), "4");
     assert.equal(most({ affinity: null }), "4");
-    assert.equal(most({ zoneAwareReplication: { enabled: true } }), "4");
+    // Zone-aware: no node cap, and the most is in replicas whose zones' pods fit (4 would run 6).
+    assert.equal(most({ zoneAwareReplication: { enabled: true } }), "3");
+    // A null deletes the program's `false`: the chart's default runs the zones.
+    assert.equal(most({ zoneAwareReplication: null }), "3");
+  });
+
+  it("counts zone-aware ingesters as the chart runs them: three zones of ceil(replicas / 3), the one StatefulSet beside them while migrating", () => {
+    // Run with helm 3.17.3, loki 18.11.0 (contract ChartZones): 1-3 run 3, 4-5 run 6, 7 runs 9.
+    const c = planSizing(config(DISTRIBUTED)).components.find((x) => x.component === "loki ingester")!;
+    const run = (ingester: Record<string, unknown>, replicas = c.replicas) =>
+      chartReplicas({ chartValues: { loki: { ingester } } }, { ...c, replicas });
+    const zoned = (replicas: number, more: Record<string, unknown> = {}) =>
+      run({ replicas, zoneAwareReplication: { enabled: true, ...more } }).replicas;
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 7, 0].map((n) => zoned(n)),
+      [3, 3, 3, 6, 6, 9, 0],
+    );
+    assert.equal(zoned(4, { migration: { enabled: true } }), 10);
+    assert.equal(run({ replicas: 4 }).replicas, 4, "the program turns the zones off");
+    // A null deletes the program's `false`: the chart's default, on.
+    assert.equal(run({ replicas: 4, zoneAwareReplication: null }).replicas, 6);
+    // The program's count, rounded up to the zones, is named at the switch that turns them on.
+    const program = run({ zoneAwareReplication: { enabled: true } }, 4);
+    assert.equal(program.replicas, 6);
+    assert.equal(program.key, "chartValues.loki.ingester.zoneAwareReplication.enabled");
+    const p = problems({
+      ...DISTRIBUTED,
+      chartValues: { loki: { ingester: { replicas: 4, zoneAwareReplication: { enabled: true } } } },
+    });
+    assert.equal(p.length, 1, p.join("\n"));
+    assert.match(
+      p[0],
+      /^homelab-observability:chartValues\.loki\.ingester\.replicas: expected at most 3 replicas \(the chart runs them zone-aware, in 3 zones of a third of the replicas each, rounded up: 3 pods\) \(1GiB of memory each, .*; got 4, 6 pods, .*loki ingester 6x1GiB/,
+    );
   });
 
   it("counts the single binary's replicas, at least the one the chart runs", () => {
