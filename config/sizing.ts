@@ -1215,7 +1215,8 @@ export function engineOf(c: Pick<SizedComponent, "component">): SizedEngine {
  * lower series cap when a Mimir holding 10,000 series fits (with the largest cap that does),
  * bigger nodes (as big as the smaller of the two shapes at their least), and, when no Mimir fits,
  * VictoriaMetrics when one vmsingle holding the same series does, and the lightweight profile
- * when its DaemonSets' smaller requests leave `pool`'s node room for the pod (its Mimir floor is
+ * when its DaemonSets' smaller requests leave `pool`'s node room for the pod and the stack so
+ * changed passes the workload checks (`fits`; config/resolve.ts fitsWith) (its Mimir floor is
  * the standard one's, model/sizing.ts), with metricsBackend: mimir beside it when `backendDefaulted`
  * (the file leaves the backend to the profile: lightweight's is victoriametrics, config/resolve.ts,
  * and the mimir key the file sets would then be refused as read by nothing). A 2 GiB node holds neither Mimir: the profile's least
@@ -1229,6 +1230,7 @@ function mimirFitHint(
   daemons: number,
   pool: NodePool,
   backendDefaulted: boolean,
+  fits: FitsWith | undefined,
 ): string {
   const need = (w: Workload, bytes: number) =>
     parseQuantity(memoryOf(cfg.profile, w, bytes).requests.memory) ?? 0;
@@ -1237,14 +1239,17 @@ function mimirFitHint(
   let cap = seriesCapWithin(node, replicas);
   while (cap >= 10_000 && need("mimir", mimirMemoryBytes(cap, replicas)) > node) cap -= 10_000;
   const monolithicLeast = need("mimir", mimirMemoryBytes(10_000, replicas));
-  // The pod at the stack's cap, sized and placed as the lightweight profile would.
+  // The pod at the stack's cap, sized and placed as the lightweight profile would, and the stack
+  // so changed passing the workload checks (`fits`, as floorWays' offers): a pod that fits its node
+  // may still be past the pools' share, and the profile is then no way out (none without `fits`).
   const light = { ...cfg, profile: "lightweight" as const };
   const lighter =
     cfg.profile === "standard" &&
     (parseQuantity(
       memoryOf("lightweight", "mimir", mimirMemoryBytes(cfg.mimir.maxGlobalSeriesPerUser, replicas)).requests
         .memory,
-    ) ?? Infinity) <= memoryLeft(pool, nodeDaemons(light));
+    ) ?? Infinity) <= memoryLeft(pool, nodeDaemons(light)) &&
+    fits?.({ profile: "lightweight", ...(backendDefaulted ? { metricsBackend: "mimir" } : {}) }) === true;
   const scaledLeast = Math.max(
     need(
       "mimirWrite",
@@ -1371,7 +1376,7 @@ export function fitProblems(
       // With workload.activeSeries declared a monolithic Mimir this big runs scaled out instead.
       const why =
         c.component === "mimir" && largest
-          ? mimirFitHint(cfg, nodeBytes(largest), taken, largest, defaulted.has("metricsBackend"))
+          ? mimirFitHint(cfg, nodeBytes(largest), taken, largest, defaulted.has("metricsBackend"), fits)
           : "";
       // A size the stack file does not set (the series cap's default) is no line of the file to
       // point at: the largest pool's memory, which the file does set, is where the two meet.
