@@ -1,3 +1,4 @@
+import { textReplicas } from "@homelab-observability/contract";
 import { isMap, propertyPath, valueAt } from "./tree";
 import { pinnedChart, versions } from "../model/versions";
 import type { ChartCondition, ChartKeys, KeyTree, KindTree, TypeTree } from "./chartKeys";
@@ -61,7 +62,7 @@ export function chartValueProblems(
             walk([...at, key], v, known, typeof kind === "object" ? kind : undefined);
           else
             for (const [path, quoted] of typeRefusals(keys, chart, [...at, key], v, () =>
-              quotedProblem(kind, v, chart, conditionAt([...at, key])),
+              quotedProblem(kind, v, chart, conditionAt([...at, key]), [...at, key]),
             )) {
               const problem = `${project}:${propertyPath("chartValues", [chart, ...path])}: ${quoted}`;
               out.push(problem);
@@ -83,7 +84,7 @@ export function chartValueProblems(
         // at render, where template truth would say it turns the switch on).
         const mend = near
           ? (helmTypeProblem(keys, chart, [...at, near], v) ??
-            quotedProblem(kinds?.[near], v, chart, conditionAt([...at, near])))
+            quotedProblem(kinds?.[near], v, chart, conditionAt([...at, near]), [...at, near]))
           : undefined;
         const problem =
           `${project}:${named(key)}${UNKNOWN_KEY}${chart} chart ${pin?.version} (Helm would ignore it), ` +
@@ -225,17 +226,21 @@ export interface ChartKeyMeant {
 
 /**
  * The refusal of text `v` where the chart's default of `kind` is a boolean or a number
- * ({@link textScalar}), from "expected" on; undefined for any other value or kind.
+ * ({@link textScalar}), from "expected" on; undefined for any other value or kind. At a replica key
+ * whose template prints a whole number's text unquoted (contract TEXT_REPLICAS), the object holds
+ * the number: accepted (the fit check counts it, config/sizing.ts chartReplicas).
  */
 function quotedProblem(
   kind: KindTree[string] | undefined,
   v: unknown,
   chart: string,
-  condition?: ChartCondition,
+  condition: ChartCondition | undefined,
+  path: string[],
 ): string | undefined {
   if (typeof kind !== "string") return undefined;
   if (typeof v !== "string")
     return condition && kind === "boolean" ? conditionNotBoolean(v, chart, condition) : undefined;
+  if (textReplicas(chart, path.join("."), v) !== undefined) return undefined;
   const quoted = textScalar(kind, v, condition);
   return (
     quoted &&

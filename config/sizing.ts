@@ -18,6 +18,7 @@ import {
   SIZED_REPLICAS,
   chartCopies,
   chartPods,
+  textReplicas,
   lokiSingleBinaryReplicas,
   switchOn,
   type ChartSwitch,
@@ -1147,7 +1148,7 @@ export function chartReplicas(
   const row = SIZED_REPLICAS[c.component];
   const chart = sizedValuesPath(c.component)?.chart;
   if (row === undefined || chart === undefined) return { replicas: c.replicas };
-  const set = replicaOverride(cfg.chartValues[chart], row);
+  const set = replicaOverride(cfg.chartValues[chart], row, chart);
   const n = set?.replicas ?? c.replicas;
   const each = c.component === "loki monolithic" && set !== undefined ? lokiSingleBinaryReplicas(n) : n;
   const read = (path: string) => valueAt(cfg.chartValues[chart], path.split("."));
@@ -1169,20 +1170,25 @@ export function chartReplicas(
 
 /**
  * The count a release's values set at a replica key (`row.path`), with the steps that set it: a
- * whole number there, or the chart's default where a null on the way deletes the program's value.
+ * whole number there (or its text where the chart prints it unquoted, contract textReplicas), or
+ * the chart's default where a null on the way deletes the program's value.
  * Undefined where nothing is set or the value is left to the render (chartReplicas).
  */
 function replicaOverride(
   values: Record<string, unknown> | undefined,
   row: { path: string; default: number },
+  chart: string,
 ): { replicas: number; steps: string[] } | undefined {
   const steps = row.path.split(".");
   for (let i = 1; i <= steps.length; i++) {
     const v = valueAt(values, steps.slice(0, i));
     if (v === undefined) return undefined;
     if (v === null) return { replicas: row.default, steps: steps.slice(0, i) };
-    if (i === steps.length)
-      return typeof v === "number" && Number.isInteger(v) && v >= 0 ? { replicas: v, steps } : undefined;
+    if (i === steps.length) {
+      // A whole number's text where the chart prints it unquoted is the number to the object.
+      const n = textReplicas(chart, row.path, v) ?? v;
+      return typeof n === "number" && Number.isInteger(n) && n >= 0 ? { replicas: n, steps } : undefined;
+    }
     if (!isMap(v)) return undefined;
   }
   return undefined;

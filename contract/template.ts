@@ -202,6 +202,57 @@ export const SIZED_REPLICAS: Readonly<Record<string, ChartReplicas>> = (() => {
 })();
 
 /**
+ * Replica keys whose template prints the value unquoted (`replicas: {{ .Values.<path> }}`), so a
+ * whole number written as text ("7") reaches the rendered object as the number and that many pods
+ * run: by chart, then values path, with the template line. Run with helm 3.17.3 (`--set-string
+ * <path>=7`), each renders `replicas: 7` as an integer: kube-prometheus-stack 88.0.0 (with
+ * thanosRuler and the webhook's deployment on), grafana 12.3.1 (with imageRenderer on), alloy 1.5.0
+ * (controller.type statefulset), vector 0.56.0, kube-state-metrics 6.4.1, and
+ * victoria-metrics-k8s-stack 0.80.0's grafana, kube-state-metrics and operator subcharts. Not here,
+ * as the render refuses them: victoria-metrics-k8s-stack passes `vmcluster.spec`, `vmsingle.spec`
+ * and `alertmanager.spec` into its CRs as they are (`replicaCount: "7"`, text the CRDs type
+ * integer); loki 18.11.0's and alertmanager 1.42.0's values.schema.json type their counts integer,
+ * and Helm refuses the text ("Invalid type. Expected: [integer,null], given: string").
+ */
+export const TEXT_REPLICAS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  "kube-prometheus-stack": {
+    "prometheus.prometheusSpec.replicas": "templates/prometheus/prometheus.yaml:95",
+    "prometheus.prometheusSpec.shards": "templates/prometheus/prometheus.yaml:97",
+    "alertmanager.alertmanagerSpec.replicas": "templates/alertmanager/alertmanager.yaml:35",
+    "thanosRuler.thanosRulerSpec.replicas": "templates/thanos-ruler/ruler.yaml:30",
+    "prometheusOperator.admissionWebhooks.deployment.replicas":
+      "templates/prometheus-operator/admission-webhooks/deployment/deployment.yaml:18",
+    "grafana.replicas": "charts/grafana/templates/deployment.yaml:18, statefulset.yaml:15",
+    "grafana.imageRenderer.replicas": "charts/grafana/templates/image-renderer-deployment.yaml:19",
+    "kube-state-metrics.replicas": "charts/kube-state-metrics/templates/deployment.yaml:23",
+  },
+  grafana: {
+    replicas: "templates/deployment.yaml:18, statefulset.yaml:15",
+    "imageRenderer.replicas": "templates/image-renderer-deployment.yaml:19",
+  },
+  alloy: { "controller.replicas": "templates/controllers/statefulset.yaml:21, deployment.yaml:18" },
+  vector: { replicas: "templates/statefulset.yaml:16, deployment.yaml:16" },
+  "kube-state-metrics": { replicas: "templates/deployment.yaml:23" },
+  "victoria-metrics-k8s-stack": {
+    "grafana.replicas": "charts/grafana/templates/deployment.yaml:18, statefulset.yaml:15",
+    "grafana.imageRenderer.replicas": "charts/grafana/templates/image-renderer-deployment.yaml:19",
+    "kube-state-metrics.replicas": "charts/kube-state-metrics/templates/deployment.yaml:23",
+    "victoria-metrics-operator.replicaCount": "charts/victoria-metrics-operator/templates/server.yaml:21",
+  },
+};
+
+/**
+ * The count a whole number written as text at `path` of `chart` runs, where the chart renders it as
+ * the number ({@link TEXT_REPLICAS}); undefined for any other value or key. Digits alone, with no
+ * leading zero (YAML 1.1 reads "07" as octal).
+ */
+export function textReplicas(chart: string, path: string, v: unknown): number | undefined {
+  return TEXT_REPLICAS[chart]?.[path] !== undefined && typeof v === "string" && /^(0|[1-9]\d*)$/.test(v)
+    ? Number(v)
+    : undefined;
+}
+
+/**
  * The single binary's pods for `replicas` at `singleBinary.replicas`, while the chart runs it
  * (loki 18.11.0 templates/_helpers.tpl:1207-1214 `loki.monolithicReplicas`): the count above 1,
  * else 1. Run with helm 3.17.3 (deploymentMode SingleBinary): 0 renders the StatefulSet with
