@@ -998,9 +998,20 @@ export const CHART_DATA_SCHEMA: Record<string, unknown> = {
           enabled: SWITCH_SCHEMA,
           partEnabled: SWITCH_SCHEMA,
           replicas: (() => {
-            // `shards`: the values path of a count of copies of the replicas (contract ChartReplicas).
+            // `shards`: the values path of a count of copies of the replicas; `zones`: the switches
+            // of a chart's zone-aware StatefulSets and their count (contract ChartReplicas, ChartZones).
             const r = pathWithDefault({ type: "integer", minimum: 0 });
-            return { ...r, properties: { ...r.properties, shards: VALUES_PATH } };
+            const zones = {
+              type: "object",
+              required: ["enabled", "migration", "count"],
+              additionalProperties: false,
+              properties: {
+                enabled: SWITCH_SCHEMA,
+                migration: SWITCH_SCHEMA,
+                count: { type: "integer", minimum: 1 },
+              },
+            };
+            return { ...r, properties: { ...r.properties, shards: VALUES_PATH, zones } };
           })(),
           resources: { type: "array", items: VALUES_PATH },
           resourcesIf: { type: "object", additionalProperties: SWITCH_SCHEMA },
