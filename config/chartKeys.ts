@@ -35,20 +35,29 @@ export interface ChartKeys {
   kinds: KindTree;
   /** The values paths Helm reads as a subchart's condition, its own and its subcharts' (chartKeys always reads them). */
   conditions?: ChartCondition[];
-  /** The JSON types the chart's values.schema.json allows at its typed leaves, where it has one. */
+  /** What the chart's values.schema.json says of its values ({@link TypeTree}), where it has one. */
   types?: TypeTree;
 }
 
 /**
- * The JSON types a chart's values.schema.json allows (`"boolean"`, `["string", "null"]`) at each
- * path its `properties` reach that has a `type` and no `properties` below it, by the levels of its
- * values (a subchart's under its key): Helm validates the values against the schema before any
- * template renders and refuses the release naming the key ("Invalid type. Expected: boolean,
- * given: integer": run, helm 3.17.3 over loki 18.11.0 with lokiCanary.enabled 0). What a schema
- * says by `$ref`, `allOf` or `additionalProperties` is not followed.
+ * What a chart's values.schema.json says of the values at one place, as far as this reading
+ * follows it: Helm validates the values against the schema before any template renders and
+ * refuses the release naming the key ("Invalid type. Expected: boolean, given: integer": run, helm
+ * 3.17.3 over loki 18.11.0 with lokiCanary.enabled 0). Read: `type`, `properties`, `items` (one
+ * schema for every item) and `required`, through a `$ref` into the same document (alertmanager
+ * 1.42.0 types `image`, `resources` and the containers' `env` by `#/definitions/...`). Not
+ * followed, so never the ground of a refusal: `allOf`/`anyOf`/`oneOf`, `additionalProperties`,
+ * `enum`, `pattern`, a `$ref` to another document; a subchart's schema sits under its key.
  */
 export interface TypeTree {
-  [key: string]: TypeTree | string[];
+  /** The JSON types allowed (`["boolean"]`, `["integer", "null"]`), where `type` says them. */
+  type?: string[];
+  /** The keys below that the schema says something of (`properties`). */
+  keys?: Record<string, TypeTree>;
+  /** What each item of a list must be (`items` as one schema). */
+  items?: TypeTree;
+  /** The keys a map must hold (`required`). */
+  required?: string[];
 }
 
 /**
@@ -112,19 +121,53 @@ function kindsOf(values: unknown): KindTree | "boolean" | "number" | undefined {
   return levels.length > 0 ? Object.fromEntries(levels) : undefined;
 }
 
-/** The typed leaves of a values.schema.json node ({@link TypeTree}); undefined when it has none. */
-function schemaTypesOf(node: unknown): TypeTree | string[] | undefined {
-  if (!isMap(node)) return undefined;
-  if (isMap(node.properties)) {
-    const levels = Object.entries(node.properties).flatMap(([k, v]) => {
-      const types = schemaTypesOf(v);
-      return types === undefined ? [] : [[k, types] as const];
-    });
-    return levels.length > 0 ? Object.fromEntries(levels) : undefined;
-  }
+/**
+ * What a values.schema.json node says ({@link TypeTree}), `root` being its document (for a `$ref`
+ * `#/...`, read as a JSON pointer); undefined when it says nothing this reading follows. A `$ref`
+ * stands for its target alone, as in draft-07, which Helm 3.17.3's validator (xeipuuv/gojsonschema)
+ * reads: the keywords beside it are not read. `depth` stops a schema whose `$ref`s go round.
+ */
+function schemaTypesOf(node: unknown, root: unknown = node, depth = 0): TypeTree | undefined {
+  if (!isMap(node) || depth > MAX_REF_DEPTH) return undefined;
+  if (typeof node.$ref === "string")
+    return node.$ref.startsWith("#")
+      ? schemaTypesOf(pointer(root, node.$ref.slice(1)), root, depth + 1)
+      : undefined;
+  const out: TypeTree = {};
   const t = node.type;
-  if (typeof t === "string") return [t];
-  return Array.isArray(t) && t.every((x) => typeof x === "string") ? t : undefined;
+  if (typeof t === "string") out.type = [t];
+  else if (Array.isArray(t) && t.length > 0 && t.every((x) => typeof x === "string")) out.type = t;
+  if (isMap(node.properties)) {
+    const keys = Object.entries(node.properties).flatMap(([k, v]) => {
+      const below = schemaTypesOf(v, root, depth);
+      return below === undefined ? [] : [[k, below] as const];
+    });
+    if (keys.length > 0) out.keys = Object.fromEntries(keys);
+  }
+  const items = isMap(node.items) ? schemaTypesOf(node.items, root, depth) : undefined;
+  if (items) out.items = items;
+  if (
+    Array.isArray(node.required) &&
+    node.required.every((k) => typeof k === "string") &&
+    node.required.length > 0
+  )
+    out.required = node.required;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** How many `$ref`s deep a schema is followed (alertmanager 1.42.0's go two: extraContainers' env). */
+const MAX_REF_DEPTH = 16;
+
+/** The node at JSON pointer `at` (`/definitions/image`, RFC 6901) in `doc`, or undefined. */
+function pointer(doc: unknown, at: string): unknown {
+  if (at === "") return doc;
+  if (!at.startsWith("/")) return undefined;
+  let cur: unknown = doc;
+  for (const raw of at.slice(1).split("/")) {
+    const k = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+    cur = isMap(cur) ? cur[k] : Array.isArray(cur) ? cur[Number(k)] : undefined;
+  }
+  return cur;
 }
 
 /**
@@ -614,23 +657,29 @@ export function chartKeys(tar: Buffer): ChartKeys {
           prefix.reduceRight<KindTree>((acc, k) => ({ [k]: acc }), ownKinds),
         );
       // Helm validates each chart's own values against its own schema, a subchart's under its key.
-      if (ownTypes && !Array.isArray(ownTypes))
+      if (ownTypes)
         types = underTypes(
           types,
-          prefix.reduceRight<TypeTree>((acc, k) => ({ [k]: acc }), ownTypes),
+          prefix.reduceRight<TypeTree>((acc, k) => ({ keys: { [k]: acc } }), ownTypes),
         );
     }
   }
   return { values, kinds, conditions, ...(Object.keys(types).length > 0 ? { types } : {}) };
 }
 
-/** Both schemas' typed leaves: each chart's schema is checked on its own, so neither replaces the other's. */
+/**
+ * Both schemas' words at each place: each chart's schema is checked on its own, so where both
+ * say something `a`'s is kept and `b`'s fills in what `a` does not say (a value refused by either
+ * is refused by Helm; one left unsaid is only not judged).
+ */
 function underTypes(a: TypeTree, b: TypeTree): TypeTree {
   const out: TypeTree = { ...b, ...a };
-  for (const [k, v] of Object.entries(a)) {
-    const under = b[k];
-    if (!Array.isArray(v) && under !== undefined && !Array.isArray(under)) out[k] = underTypes(v, under);
+  if (a.keys && b.keys) {
+    const keys: Record<string, TypeTree> = { ...b.keys };
+    for (const [k, v] of Object.entries(a.keys)) keys[k] = b.keys[k] ? underTypes(v, b.keys[k]) : v;
+    out.keys = keys;
   }
+  if (a.items && b.items) out.items = underTypes(a.items, b.items);
   return out;
 }
 

@@ -66,7 +66,7 @@ export function chartValueProblems(
             )) {
               const problem = `${project}:${propertyPath("chartValues", [chart, ...path])}: ${quoted}`;
               out.push(problem);
-              refused?.push({ problem, path: [chart, ...path] });
+              refused?.push({ problem, path: [chart, ...path.map(String)] });
             }
           continue;
         }
@@ -258,7 +258,10 @@ function quotedProblem(
  * ("wrong type for value; expected bool"); victoria-metrics-k8s-stack 0.80.0 and
  * kube-prometheus-stack 88.0.0 have neither, and render their switches (vmsingle.enabled,
  * vmcluster.enabled and its parts', prometheus.enabled) with each of those by Go template truth.
- * A null is not judged here, whether Helm sees it depending on the program's own values: where they
+ * The schema's type is judged at a map's own key too: loki 18.11.0 `read.podDisruptionBudget: 5`,
+ * "read.podDisruptionBudget: Invalid type. Expected: object, given: integer" (run, helm 3.17.3:
+ * Helm's coalesce keeps a scalar given for a map, with a warning, and validates it).
+ * A null in a map is not judged here, whether Helm sees it depending on the program's own values: where they
  * hold the key, the merge deletes it (builders/chartValues.ts mergeValues); elsewhere the null reaches
  * Helm, which deletes the chart's default with it, or, at a key the chart's values.yaml lacks, judges
  * it by the schema (run, helm 3.17.3: alertmanager 1.42.0 `dnsConfig.nameservers: null`, "Expected:
@@ -266,49 +269,93 @@ function quotedProblem(
  */
 function helmTypeProblem(keys: ChartKeys, chart: string, path: string[], v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
-  const typed = typesAt(keys.types, path);
+  const typed = typeNodeAt(keys.types, path)?.type;
   const bool = typed ? undefined : boolOnlySwitches(chart).find((s) => s.path.join(".") === path.join("."));
-  const allowed = typed ?? (bool ? ["boolean"] : undefined);
-  if (!allowed || allowed.some((t) => isOfType(t, v))) return undefined;
-  const version = pinnedChart(chart)?.version;
-  const by = bool
-    ? `the ${chart} chart ${version}'s ${bool.why}`
-    : `the ${chart} chart ${version}'s values.schema.json allows only ${allowed.map(typeWords).join(" or ")} there`;
+  if (bool)
+    return typeProblem(["boolean"], v, `the ${chart} chart ${pinnedChart(chart)?.version}'s ${bool.why}`);
+  return typed && schemaTypeProblem(typed, v, chart);
+}
+
+/** The refusal of `v` where the chart's schema allows only `allowed`, from "expected" on; undefined when it is one of them. */
+function schemaTypeProblem(allowed: string[], v: unknown, chart: string): string | undefined {
+  const by = `the ${chart} chart ${pinnedChart(chart)?.version}'s values.schema.json allows only ${allowed.map(typeWords).join(" or ")} there`;
+  return typeProblem(allowed, v, by);
+}
+
+/** The refusal of `v` where `by` allows only `allowed`, from "expected" on; undefined when it is one of them. */
+function typeProblem(allowed: string[], v: unknown, by: string): string | undefined {
+  if (allowed.some((t) => isOfType(t, v))) return undefined;
   return `expected ${allowed.map(typeWords).join(" or ")} (${by}: Helm refuses the release at render), got ${foundWords(v)}${typeHint(allowed, v)}`;
 }
 
-/** The schema types at `path` of a chart's typed leaves, or undefined where none is said. */
-function typesAt(types: TypeTree | undefined, path: string[]): string[] | undefined {
-  const node = typeNodeAt(types, path);
-  return Array.isArray(node) ? node : undefined;
-}
-
-/** What a chart's typed leaves say at `path`: the types of a leaf, the typed keys below, or nothing. */
-function typeNodeAt(types: TypeTree | undefined, path: string[]): TypeTree | string[] | undefined {
-  let node: TypeTree | string[] | undefined = types;
-  for (const k of path) node = node && !Array.isArray(node) ? node[k] : undefined;
+/** What a chart's schema says at `path` of its values ({@link TypeTree}), or undefined where it says nothing. */
+function typeNodeAt(types: TypeTree | undefined, path: readonly (string | number)[]): TypeTree | undefined {
+  let node: TypeTree | undefined = types;
+  for (const k of path) node = node?.keys?.[k];
   return node;
 }
 
+/** A path under a chart's values, a list's item by its index. */
+type ValuesPath = (string | number)[];
+
 /**
  * The refusals of the value `v` at `path`, a key the walk of the chart's keys goes no deeper in:
- * its own ({@link helmTypeProblem}, else `quoted`), or, where it has none, a map the chart's
- * values.yaml leaves to the user whose keys the schema still types, each typed key's own. Helm
- * validates those keys all the same: loki 18.11.0 `read.podDisruptionBudget.enabled: 0`, "Invalid
- * type. Expected: boolean, given: integer" (run, helm 3.17.3), the chart's keys holding no level there.
+ * its own ({@link helmTypeProblem}, else `quoted`), or, where it has none, those of what it holds
+ * that the schema says something of: a map's keys, which Helm validates even where the chart's
+ * values.yaml leaves the map to the user (loki 18.11.0 `read.podDisruptionBudget.enabled: 0`,
+ * "Invalid type. Expected: boolean, given: integer", run, helm 3.17.3), and a list's items
+ * ({@link itemRefusals}).
  */
 function typeRefusals(
   keys: ChartKeys,
   chart: string,
-  path: string[],
+  path: ValuesPath,
   v: unknown,
   quoted: () => string | undefined = () => undefined,
-): [string[], string][] {
-  const own = helmTypeProblem(keys, chart, path, v) ?? quoted();
+): [ValuesPath, string][] {
+  const own = helmTypeProblem(keys, chart, path.map(String), v) ?? quoted();
   if (own) return [[path, own]];
   const node = typeNodeAt(keys.types, path);
-  if (!isMap(v) || node === undefined || Array.isArray(node)) return [];
+  if (Array.isArray(v))
+    return node?.items ? v.flatMap((item, i) => itemRefusals(node.items!, chart, [...path, i], item)) : [];
+  if (!isMap(v) || node?.keys === undefined) return [];
   return Object.entries(v).flatMap(([k, w]) => typeRefusals(keys, chart, [...path, k], w));
+}
+
+/**
+ * The refusals of a list's item `v` at `path` by what the schema says of each item (`node`): its
+ * type, a null's too, and a map's required keys, then the same of its keys and items below. Helm
+ * coalesces no default into a list (a list given replaces the chart's whole: helm.sh/helm/v3
+ * v3.17.3 pkg/chartutil/coalesce.go coalesceTablesFullKey merges maps alone), so what the item
+ * holds is what Helm validates: run, helm 3.17.3, loki 18.11.0 `gateway.ingress.hosts: [{host: 5}]`
+ * "gateway.ingress.hosts.0.host: Invalid type. Expected: string, given: integer", `[{host: null}]`
+ * "... given: null"; alertmanager 1.42.0 `config.receivers: [{webhook_configs: []}]`
+ * "config.receivers.0: name is required", `[{name: null}]` "config.receivers.0.name: Invalid type.
+ * Expected: string, given: null" (a key given null is there: only its type is judged).
+ */
+function itemRefusals(node: TypeTree, chart: string, path: ValuesPath, v: unknown): [ValuesPath, string][] {
+  const own = node.type && schemaTypeProblem(node.type, v, chart);
+  if (own) return [[path, own]];
+  if (Array.isArray(v))
+    return node.items ? v.flatMap((item, i) => itemRefusals(node.items!, chart, [...path, i], item)) : [];
+  if (!isMap(v)) return [];
+  const missing = (node.required ?? []).filter((k) => !(k in v));
+  const version = pinnedChart(chart)?.version;
+  const held = Object.keys(v);
+  return [
+    ...(missing.length > 0
+      ? [
+          [
+            path,
+            `expected a map with the key${missing.length > 1 ? "s" : ""} ${missing.join(" and ")} (the ${chart} chart ${version}'s values.schema.json requires ${missing.length > 1 ? "them" : "it"} there: Helm refuses the release at render), got a map ${held.length > 0 ? `with ${held.join(", ")} alone` : "with no key"}`,
+          ] as [ValuesPath, string],
+        ]
+      : []),
+    ...Object.entries(v).flatMap(([k, w]) => {
+      const below = node.keys?.[k];
+      return below ? itemRefusals(below, chart, [...path, k], w) : [];
+    }),
+  ];
 }
 
 /** Whether `v` is of JSON Schema type `t` (an integer is a number too). */
@@ -370,6 +417,9 @@ function typeHint(allowed: string[], v: unknown): string {
     if (v === 0 || v === 1) return `; write ${v === 1}`;
     return "; write true or false";
   }
+  // Text written unquoted as a number or a boolean (`host: 5`): YAML reads it as that.
+  if (allowed.includes("string") && (typeof v === "number" || typeof v === "boolean"))
+    return `; write it in quotes: "${v}"`;
   const numeric = allowed.find((t) => t === "integer" || t === "number");
   if (numeric && typeof v === "string") {
     const n = Number(v);

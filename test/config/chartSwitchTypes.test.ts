@@ -24,8 +24,8 @@ describe("chartValues: a value Helm refuses by its type, refused before the rend
 
   it("reads the types loki's values.schema.json gives its keys", () => {
     const types = pinnedChartKeys("loki")?.types as any;
-    assert.deepEqual(types?.lokiCanary?.enabled, ["boolean"]);
-    assert.deepEqual(types?.singleBinary?.replicas, ["integer", "null"]);
+    assert.deepEqual(types?.keys?.lokiCanary?.keys?.enabled?.type, ["boolean"]);
+    assert.deepEqual(types?.keys?.singleBinary?.keys?.replicas?.type, ["integer", "null"]);
   });
 
   it("loki's lokiCanary.enabled takes true or false alone, as its schema says", () => {
