@@ -24,3 +24,29 @@ export function chartValuesTransformation(
     return { props: { ...args.props, values }, opts: args.opts };
   };
 }
+
+/** A Helm release's chart and the values it is registered with: what Helm is given. */
+export interface ReleaseValues {
+  chart: string;
+  values: Record<string, unknown>;
+}
+
+/**
+ * Adds to `seen` each Helm release's chart and values as registered, after
+ * {@link chartValuesTransformation}'s merge (run after it: apply/program.ts), for the nulls of the
+ * user's overrides that reach Helm to be judged (config/chartValueCheck.ts helmNullProblems). A
+ * release whose values are an Output is not added: they are known only once it resolves.
+ */
+export function releaseValuesSeen(seen: ReleaseValues[]): pulumi.ResourceTransformation {
+  return (args) => {
+    const values: unknown = args.props.values;
+    if (
+      args.type === RELEASE_TYPE &&
+      !pulumi.Output.isInstance(values) &&
+      values &&
+      typeof values === "object"
+    )
+      seen.push({ chart: args.props.chart as string, values: values as Record<string, unknown> });
+    return undefined;
+  };
+}

@@ -5,6 +5,12 @@ import { PinError } from "../config/chartPins";
 import { configWarnings } from "../config/resolve";
 import { overridePlacesIn } from "../config/locate";
 import type { ChartKeys } from "../config/chartKeys";
+import { cachedChartKeys } from "../config/chartCache";
+import { helmNullProblems } from "../config/chartValueCheck";
+import type { RefusedOverride } from "../config/errors";
+import { PROJECT } from "../config/resolve";
+import { chartValuesOf } from "../plan/chartValues";
+import { releaseValuesSeen, type ReleaseValues } from "./chartValues";
 import { assertStackContext, offlineContextProblems } from "../config/kubeContext";
 import { buildStack } from "./stack";
 import { commandDir } from "../config/paths";
@@ -75,11 +81,53 @@ export function runProgram(opts: ProgramOptions): StackOutputs {
     void pulumi.log.warn(w);
   // Read the stack file again only for a key a refusal names (Garage's region, on Garage alone).
   const at = (key: string) => overridePlacesIn(opts.projectDir ?? process.cwd(), pulumi.getStack())(key);
+  // Each release's values as Helm is given them, the user's overrides merged in.
+  const seen: ReleaseValues[] = [];
+  const rootOpts: pulumi.ComponentResourceOptions = {
+    ...opts.rootOpts,
+    transformations: [...(opts.rootOpts?.transformations ?? []), releaseValuesSeen(seen)],
+  };
   try {
-    return buildStack(config, opts.rootOpts, undefined, at);
+    const outputs = buildStack(config, rootOpts, undefined, at);
+    nullsRefused(
+      chartValuesOf(config.chartValues),
+      seen,
+      opts.chartKeys ?? ((chart) => cachedChartKeys(chart)),
+    );
+    return outputs;
   } catch (e) {
     // A takeover entry the phase declares nothing for is found only once the tree is built
-    // (apply/takeover.ts AdoptionError): named at its line as every other config problem.
+    // (apply/takeover.ts AdoptionError), and a null of chartValues Helm refuses once the program's
+    // values it merges into are known: named at its line as every other config problem.
     throw e instanceof ConfigError ? placedInStackFile(e, opts.projectDir) : e;
   }
+}
+
+/**
+ * Throws a ConfigError for the nulls of the user's overrides that reach Helm and that the chart's
+ * schema refuses there (config/chartValueCheck.ts helmNullProblems): whether a null reaches Helm
+ * is known only with the program's values it is merged into, so the stack file's check cannot say
+ * it; said here, before any render or update, at the override's line.
+ */
+function nullsRefused(
+  overrides: Record<string, Record<string, unknown>>,
+  seen: readonly ReleaseValues[],
+  keysOf: (chart: string) => ChartKeys | undefined,
+): void {
+  const refused: RefusedOverride[] = [];
+  const problems = new Set<string>();
+  for (const { chart, values } of seen) {
+    const override = overrides[chart];
+    const keys = override && keysOf(chart);
+    if (keys)
+      for (const p of helmNullProblems(chart, values, override, keys, PROJECT, refused)) problems.add(p);
+  }
+  if (problems.size > 0)
+    throw new ConfigError(
+      [...problems],
+      [],
+      [],
+      undefined,
+      refused.map((r) => r.path),
+    );
 }

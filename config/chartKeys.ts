@@ -58,6 +58,12 @@ export interface TypeTree {
   items?: TypeTree;
   /** The keys a map must hold (`required`). */
   required?: string[];
+  /**
+   * The chart's values.yaml holds this key, in maps all the way down: Helm's coalesce deletes a
+   * null given for it, where a null for a key it lacks stays and is validated (helm.sh/helm/v3
+   * v3.17.3 pkg/chartutil/coalesce.go coalesceValues and coalesceTablesFullKey).
+   */
+  held?: true;
 }
 
 /**
@@ -153,6 +159,18 @@ function schemaTypesOf(node: unknown, root: unknown = node, depth = 0): TypeTree
   )
     out.required = node.required;
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * `node` with each key it names (`properties`, `required`) that the values document `doc` holds
+ * marked {@link TypeTree.held}, at every level where both go on as maps.
+ */
+function withHeld(node: TypeTree, doc: unknown): TypeTree {
+  if (!isMap(doc)) return node;
+  const keys: Record<string, TypeTree> = { ...node.keys };
+  for (const k of new Set([...Object.keys(keys), ...(node.required ?? [])]))
+    if (k in doc) keys[k] = { ...withHeld(keys[k] ?? {}, doc[k]), held: true };
+  return Object.keys(keys).length > 0 ? { ...node, keys } : node;
 }
 
 /** How many `$ref`s deep a schema is followed (alertmanager 1.42.0's go two: extraContainers' env). */
@@ -638,7 +656,8 @@ export function chartKeys(tar: Buffer): ChartKeys {
     const doc = safeYaml(files.get(`${dir}/values.yaml`));
     const own = treeOf(doc) || {};
     const ownKinds = kindsOf(doc);
-    const ownTypes = schemaTypesOf(safeJson(files.get(`${dir}/values.schema.json`)));
+    const schema = schemaTypesOf(safeJson(files.get(`${dir}/values.schema.json`)));
+    const ownTypes = schema && withHeld(schema, doc);
     // Template text in the defaults is read too: a chart renders it with `tpl`, so what it names is
     // read. The loki chart writes Loki's whole config that way (values.yaml `loki.config`, rendered
     // by `tpl .Values.loki.config` in templates/_helpers.tpl, 6.55.0 and 18.11.0 alike), and with it

@@ -358,6 +358,56 @@ function itemRefusals(node: TypeTree, chart: string, path: ValuesPath, v: unknow
   ];
 }
 
+/**
+ * The refusals of the nulls a release's values hand Helm from the user's override (`values`, the
+ * program's own merged with `override`: builders/chartValues.ts mergeValues deletes a key the
+ * program's values hold, so a null reaches Helm only inside a map the program does not write),
+ * by what Helm 3.17.3 then does: a null for a key the chart's values.yaml holds is deleted with
+ * the chart's default ({@link TypeTree.held}), and refused where the schema requires the key; a
+ * null for a key it lacks stays, and is refused where the schema's type has no null. Run, helm
+ * 3.17.3 through the offline synthesis of the staging stack: alertmanager 1.42.0
+ * `service: {port: null}` "service: port is required", `serviceAccount: {create: null}` "serviceAccount:
+ * create is required", `dnsConfig: {nameservers: null}` "dnsConfig.nameservers: Invalid type.
+ * Expected: array, given: null"; `image: null` and `replicaCount: null`, keys the program writes,
+ * render with the chart's defaults. A null whose deletion a template then trips on (loki 18.11.0
+ * `loki.storage: null`, "Please define loki.storage.bucketNames.chunks", templates/monolithic/workload.yaml:7)
+ * is the render's to say, with the override's line: no schema says it.
+ */
+export function helmNullProblems(
+  chart: string,
+  values: Record<string, unknown>,
+  override: Record<string, unknown>,
+  keys: ChartKeys,
+  project: string,
+  refused?: RefusedOverride[],
+): string[] {
+  const out: string[] = [];
+  const version = pinnedChart(chart)?.version;
+  const walk = (at: string[], given: Record<string, unknown>, node: TypeTree) => {
+    for (const [k, v] of Object.entries(given)) {
+      const path = [...at, k];
+      const below = node.keys?.[k];
+      if (isMap(v)) {
+        if (below) walk(path, v, below);
+        continue;
+      }
+      if (v !== null || valueAt(override, path) !== null) continue;
+      const problem = below?.held
+        ? node.required?.includes(k) &&
+          `expected ${below.type?.map(typeWords).join(" or ") ?? "a value"} (the ${chart} chart ${version}'s values.schema.json requires ${propertyPath(path[0], path.slice(1))}, and Helm deletes a key given null, the chart's default with it: Helm refuses the release at render), got null; remove the key to keep the chart's default`
+        : below?.type &&
+          !below.type.includes("null") &&
+          `${schemaTypeProblem(below.type, null, chart)}; remove the key, or give ${below.type.map(typeWords).join(" or ")}`;
+      if (!problem) continue;
+      const said = `${project}:${propertyPath("chartValues", [chart, ...path])}: ${problem}`;
+      out.push(said);
+      refused?.push({ problem: said, path: [chart, ...path] });
+    }
+  };
+  if (keys.types) walk([], values, keys.types);
+  return out;
+}
+
 /** Whether `v` is of JSON Schema type `t` (an integer is a number too). */
 function isOfType(t: string, v: unknown): boolean {
   switch (t) {
