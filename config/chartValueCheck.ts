@@ -261,11 +261,10 @@ function quotedProblem(
  * The schema's type is judged at a map's own key too: loki 18.11.0 `read.podDisruptionBudget: 5`,
  * "read.podDisruptionBudget: Invalid type. Expected: object, given: integer" (run, helm 3.17.3:
  * Helm's coalesce keeps a scalar given for a map, with a warning, and validates it).
- * A null in a map is not judged here, whether Helm sees it depending on the program's own values: where they
- * hold the key, the merge deletes it (builders/chartValues.ts mergeValues); elsewhere the null reaches
- * Helm, which deletes the chart's default with it, or, at a key the chart's values.yaml lacks, judges
- * it by the schema (run, helm 3.17.3: alertmanager 1.42.0 `dnsConfig.nameservers: null`, "Expected:
- * array, given: null"), a refusal the render names with the override's file:line.
+ * A null in a map is not judged here, whether Helm sees it depending on the program's own values:
+ * where they hold the key, the merge deletes it (builders/chartValues.ts mergeValues); elsewhere it
+ * reaches Helm, and the program judges it once those values are known ({@link helmNullProblems},
+ * apply/program.ts). A null in a list always reaches Helm, and is judged ({@link itemRefusals}).
  */
 function helmTypeProblem(keys: ChartKeys, chart: string, path: string[], v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
