@@ -2,6 +2,10 @@ import { strict as assert } from "assert";
 import { chartValueProblems } from "../../config/chartValueCheck";
 import { PROJECT } from "../../config/resolve";
 import { pinnedChartKeys } from "../../synth/render/chartFacts";
+import { helmBinary, runHelm } from "../../synth/render/helm";
+import { versions } from "../../model/versions";
+import { cached, cacheKey } from "../support/fixtureCache";
+import { pinnedChartArchive, ROOT } from "../support/helpers";
 
 /*
  * A list's items Helm validates against the chart's values.schema.json before any template
@@ -128,5 +132,68 @@ describe("chartValues: a list's items Helm refuses by the chart's schema, refuse
       }),
       [],
     );
+  });
+
+  // Helm itself, on the pinned archives: the paths it names in "values don't meet the
+  // specifications of the schema(s)" are the paths refused here, and what is kept renders.
+  describe("as helm template judges the same values", () => {
+    /** The paths Helm's schema errors name (`x.0.name` for "x.0: name is required"), or undefined when it rendered. */
+    const helmRefuses = async (ctx: Mocha.Context, chart: string, values: Record<string, unknown>) => {
+      const pin = Object.values(versions.charts).find((c) => c.chart === chart)!;
+      const archive = pinnedChartArchive(ctx, pin);
+      const r = await cached(
+        "chart-list-items-helm",
+        cacheKey("chart-list-items-helm", { pin, values }),
+        () => runHelm(helmBinary(ROOT), ["template", "x", archive, "-f", "-"], JSON.stringify(values)),
+      );
+      if (r.code === 0) return undefined;
+      assert.match(r.stderr, /values don't meet the specifications of the schema/, r.stderr);
+      return r.stderr
+        .split("\n")
+        .map((l) => /^- ([^:]+): (.*)$/.exec(l))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map(([, at, what]) => {
+          const required = /^(\S+) is required$/.exec(what);
+          return required ? `${at}.${required[1]}` : at;
+        })
+        .sort();
+    };
+    /** The paths refused here, as Helm writes them (a missing key's under its map). */
+    const ours = (chart: string, values: Record<string, unknown>) =>
+      problems({ [chart]: values })
+        .flatMap((p) => {
+          const at = /^[^:]+:chartValues\.[^.]+\.([^:]+): /.exec(p)![1].replace(/\[(\d+)\]/g, ".$1");
+          const missing = /expected a map with the keys? (.+?) \(/.exec(p)?.[1].split(" and ");
+          return missing ? missing.map((k) => `${at}.${k}`) : [at];
+        })
+        .sort();
+
+    it("alertmanager 1.42.0: an item's missing key, a $ref'd item's, a null in a list; its valid items render", async function () {
+      const refused = {
+        config: { receivers: [{ webhook_configs: [] }, { name: null }] },
+        extraContainers: [{ name: "a", image: "b", env: [{ value: "x" }] }],
+        additionalPeers: [null, 5],
+      };
+      const expected = ours("alertmanager", refused);
+      assert.equal(expected.length, 5, expected.join(", "));
+      assert.deepEqual(await helmRefuses(this, "alertmanager", refused), expected);
+      const kept = {
+        config: { receivers: [{ name: "x", webhook_configs: [{ url: "http://a" }] }] },
+        extraSecretMounts: [{ name: "a", mountPath: "/a", secretName: "a" }],
+        additionalPeers: ["a:9094"],
+      };
+      assert.deepEqual(ours("alertmanager", kept), []);
+      assert.equal(await helmRefuses(this, "alertmanager", kept), undefined);
+    });
+
+    it("loki 18.11.0: an item's key and a list's item of the wrong type", async function () {
+      const refused = {
+        deploymentMode: "SingleBinary",
+        gateway: { ingress: { hosts: [{ host: 5, paths: [{ path: "/" }] }], tls: [{ hosts: [true] }] } },
+      };
+      const expected = ours("loki", refused);
+      assert.deepEqual(expected, ["gateway.ingress.hosts.0.host", "gateway.ingress.tls.0.hosts.0"]);
+      assert.deepEqual(await helmRefuses(this, "loki", refused), expected);
+    });
   });
 });
