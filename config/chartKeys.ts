@@ -173,7 +173,10 @@ function withHeld(node: TypeTree, doc: unknown): TypeTree {
   return Object.keys(keys).length > 0 ? { ...node, keys } : node;
 }
 
-/** How many `$ref`s deep a schema is followed (alertmanager 1.42.0's go two: extraContainers' env). */
+/**
+ * How many `$ref`s deep a schema is followed: alertmanager 1.42.0's `config.route` names itself for
+ * its `routes`' items (`#/definitions/config/route`), read to 16 levels of routes; below, nothing is judged.
+ */
 const MAX_REF_DEPTH = 16;
 
 /** The node at JSON pointer `at` (`/definitions/image`, RFC 6901) in `doc`, or undefined. */
@@ -182,7 +185,13 @@ function pointer(doc: unknown, at: string): unknown {
   if (!at.startsWith("/")) return undefined;
   let cur: unknown = doc;
   for (const raw of at.slice(1).split("/")) {
-    const k = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+    // A `$ref` is a URI: its fragment may be %-encoded (a malformed one points nowhere).
+    let k: string;
+    try {
+      k = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+    } catch {
+      return undefined;
+    }
     cur = isMap(cur) ? cur[k] : Array.isArray(cur) ? cur[Number(k)] : undefined;
   }
   return cur;
