@@ -23,7 +23,7 @@ const kps = (path: string) => `\`chartValues.${KPS}.${path}\``;
  * other flag such as `--controller-id` through `extraArgs` :157-159; values.yaml:3207, 3214, 3220,
  * 3579, 3353).
  */
-const KPS_FLAG_KEYS: Record<LeftAlone["flag"], string> = {
+const KPS_FLAG_KEYS: Record<Exclude<LeftAlone, { idle: string }>["flag"], string> = {
   "deny-namespaces": "prometheusOperator.denyNamespaces",
   namespaces: "prometheusOperator.namespaces",
   "prometheus-instance-namespaces": "prometheusOperator.prometheusInstanceNamespaces",
@@ -36,9 +36,32 @@ const CONTROLLER_ID = "operator.prometheus.io/controller-id";
 const nameOf = (o: { kind?: string; metadata?: { name?: string; namespace?: string } }) =>
   `${o.kind} ${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
 
-/** What one flag does to `server` and how to mend it, naming the key the stack file sets it with. */
+/**
+ * What one flag does to `server` and how to mend it, naming the key the stack file sets it with; or
+ * why its operator runs no controller. kube-prometheus-stack 88.0.0 writes only flags the operator
+ * declares, each as `--flag=value`, and no command (templates/prometheus-operator/deployment.yaml:
+ * 59-159), so an undeclared flag, `--version` or a command comes from `prometheusOperator.extraArgs`
+ * (:157-159); both namespace lists come from their own values (values.yaml:3207, 3214).
+ */
 function said(l: LeftAlone, server: K8sObject): { why: string; mend: string } {
   const fromKps = chartOf(l.operator as K8sObject) === KPS;
+  if ("idle" in l) {
+    const extra = fromKps ? kps("prometheusOperator.extraArgs") : `${nameOf(l.operator)}'s command line`;
+    const version = /^(--[a-z-]+) prints its version/.exec(l.idle);
+    return {
+      why: `${nameOf(l.operator)} runs no controller: ${l.idle}`,
+      mend:
+        l.flags === "namespaces-and-deny"
+          ? fromKps
+            ? `set one of ${kps(KPS_FLAG_KEYS.namespaces)} and ${kps(KPS_FLAG_KEYS["deny-namespaces"])}, not both`
+            : `give ${nameOf(l.operator)} one of --namespaces and --deny-namespaces, not both`
+          : version
+            ? `remove ${version[1]} from ${extra}`
+            : /^its command/.test(l.idle)
+              ? `remove the command from ${extra} (the operator's controllers run under "start", its default)`
+              : `remove what it refuses from ${extra}`,
+    };
+  }
   const serverKps = chartOf(server) === KPS;
   const flag = `--${l.flag}${l.value === "" ? "" : `=${l.value}`}`;
   const by = fromKps

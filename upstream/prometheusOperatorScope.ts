@@ -30,6 +30,8 @@ interface Scope {
   allow?: Set<string>;
   deny: Set<string>;
   instances?: Set<string>;
+  /** The deny list as it filters the instances (empty when their list is not `""` alone). */
+  instancesDeny: Set<string>;
   /** `--prometheus-instance-selector` (main.go:187; "" when not given). */
   selector: string;
   /** `--controller-id` (main.go:170; "" when not given). */
@@ -148,6 +150,9 @@ export const operatorFlags = (args: readonly string[]): GoFlagArgs =>
 
 type Flags = { flags: Map<string, string[]> };
 
+/** A rendered operator that runs no controller: why, in words for a message ("runs no controller: <idle>"). */
+type Idle = { idle: string };
+
 /** The values given to flag `name` in the operator's flags, each split at commas; undefined when it is not given. */
 const flagValues = (read: Flags, name: string): string[] | undefined =>
   read.flags.get(name)?.flatMap((v) => v.split(","));
@@ -178,41 +183,62 @@ function argsOf(c: any): string[] | undefined {
 
 /**
  * What each container of Deployment `o` that runs prometheus-operator (as {@link isOperator} knows
- * one) makes of its command line: its flags, or null when it does not run the operator's controllers
- * (a command line it refuses or answers with its usage, `--version`/`--short-version`, which print
- * and exit at main.go:250-253, or a command other than `start`, main.go:255-273) or when its command
- * line is not read.
+ * one) makes of its command line: its flags; why it runs no controller (a command line it refuses,
+ * which Go's ExitOnError FlagSet ends with exit 2, or answers with its usage; `--version`/
+ * `--short-version`, which print and exit at main.go:250-253; a command other than `start`,
+ * main.go:255-273: `crds` and `full-crds` print and exit, another exits 1); or null when its
+ * command line is not read (run through a shell): whether it reconciles anything is not known.
  */
-function operatorArgs(o: DeploymentLike): (Flags | null)[] {
+function operatorArgs(o: DeploymentLike): (Flags | Idle | null)[] {
   if (o.kind !== "Deployment") return [];
   return ((o.spec?.template?.spec?.containers ?? []) as any[])
     .filter((c) => isOperator(String(c.image ?? ""), [...(c.command ?? []), ...(c.args ?? [])].map(String)))
-    .map((c) => {
+    .map((c): Flags | Idle | null => {
       const args = argsOf(c);
-      const read = args && operatorFlags(args);
-      if (!read || !("flags" in read)) return null;
+      if (args === undefined) return null;
+      const read = operatorFlags(args);
+      if ("refused" in read) return { idle: `it refuses its command line (${read.refused}) and exits 2` };
+      if ("exits" in read) return { idle: "-h/-help asks for its usage, which it prints and exits" };
+      if (!("flags" in read)) return null;
       const on = (name: string) => read.flags.get(name)?.at(-1) === "true";
-      if (on("version") || on("short-version")) return null;
+      for (const name of ["version", "short-version"])
+        if (on(name)) return { idle: `--${name} prints its version and exits` };
       const command = read.positional[0] ?? "start";
-      return command === "start" ? read : null;
+      if (command === "start") return read;
+      return {
+        idle:
+          command === "crds" || command === "full-crds"
+            ? `its command ${JSON.stringify(command)} prints the CRDs and exits`
+            : `its command ${JSON.stringify(command)} is not one it has (crds, full-crds, start): it exits 1`,
+      };
     });
 }
 
 /** Whether `o` is a Deployment with a container running prometheus-operator. */
 export const runsPrometheusOperator = (o: DeploymentLike): boolean => operatorArgs(o).length > 0;
 
+/** Why the operator of Deployment `operator` runs no controller. */
+type IdleOperator = Idle & { operator: DeploymentLike; flags?: "namespaces-and-deny" };
+
 /**
- * The scope of each prometheus-operator Deployment of `objects`; null for one that does not run its
- * controllers (it refuses its flags, an allow and a deny list among them, or is not read).
+ * The scope of each prometheus-operator Deployment of `objects`; why one runs no controller (it
+ * refuses its flags, an allow and a deny list among them, or does not start); null for one whose
+ * command line is not read.
  */
-function scopes(objects: DeploymentLike[]): (Scope | null)[] {
+function scopes(objects: DeploymentLike[]): (Scope | IdleOperator | null)[] {
   const commands = objects.flatMap((o) => operatorArgs(o).map((read) => ({ read, operator: o })));
-  return commands.map(({ read, operator }): Scope | null => {
+  return commands.map(({ read, operator }): Scope | IdleOperator | null => {
     if (read === null) return null;
+    if ("idle" in read) return { ...read, operator };
     // Each time a flag is given its set gains an entry, "" for an empty value, so the operator
     // exits on both flags given whatever their values (main.go:296-298: `--namespaces=`, which
     // kube-prometheus-stack writes for `namespaces: {releaseNamespace: false}`, counts).
-    if (flagValues(read, "namespaces") && flagValues(read, "deny-namespaces")) return null;
+    if (flagValues(read, "namespaces") && flagValues(read, "deny-namespaces"))
+      return {
+        idle: "it is given both --namespaces and --deny-namespaces and exits 1",
+        flags: "namespaces-and-deny",
+        operator,
+      };
     // The empty name is corev1.NamespaceAll: an allow list holding it lists every namespace
     // (informers.go:218-237, its informer for "" unfiltered).
     const set = (name: string) => {
@@ -225,18 +251,31 @@ function scopes(objects: DeploymentLike[]): (Scope | null)[] {
     const deny = new Set((flagValues(read, "deny-namespaces") ?? []).filter((n) => n !== ""));
     // Go's flag.StringVar and LabelSelector.Set keep the last value given (config.go:330-337).
     const lastOf = (name: string) => lastValue(read, name) ?? "";
-    const instances = set("prometheus-instance-namespaces");
+    // A list given replaces the allow list (config.go:299-301), `""` in it too (every namespace);
+    // the deny list filters an informer of `""` alone (listwatch.go:172-175 IsAllNamespaces,
+    // informers.go:225-230), and "" among other names is an unfiltered informer of every namespace.
+    const given = flagValues(read, "prometheus-instance-namespaces");
+    const instances = given === undefined ? allow : set("prometheus-instance-namespaces");
+    const everywhere = given !== undefined && given.includes("") && new Set(given).size > 1;
     return {
       allow,
       deny,
-      instances: instances ?? allow,
+      instances,
+      instancesDeny: everywhere ? new Set() : deny,
       selector: lastOf("prometheus-instance-selector"),
       controllerId: lastOf("controller-id"),
-      instancesFrom: instances ? "prometheus-instance-namespaces" : allow ? "namespaces" : "deny-namespaces",
+      instancesFrom:
+        given !== undefined && instances
+          ? "prometheus-instance-namespaces"
+          : instances
+            ? "namespaces"
+            : "deny-namespaces",
       operator,
     };
   });
 }
+
+const isScope = (s: Scope | IdleOperator | null): s is Scope => s !== null && !("idle" in s);
 
 const inScope = (list: Set<string> | undefined, deny: Set<string>, ns: string) =>
   list ? list.has(ns) : !deny.has(ns);
@@ -244,6 +283,7 @@ const inScope = (list: Set<string> | undefined, deny: Set<string>, ns: string) =
 /** An operator of the default flags, taken for the stack's when it renders none: it reads every namespace. */
 const EVERYWHERE: Scope = {
   deny: new Set(),
+  instancesDeny: new Set(),
   selector: "",
   controllerId: "",
   instancesFrom: "deny-namespaces",
@@ -266,10 +306,10 @@ export function operatorReads(objects: DeploymentLike[]): {
   monitors: (server: ServerLike, ns: string) => boolean;
 } {
   const found = scopes(objects);
-  const running = found.length === 0 ? [EVERYWHERE] : found.filter((s): s is Scope => s !== null);
+  const running = found.length === 0 ? [EVERYWHERE] : found.filter(isScope);
   const verdicts = ({ metadata: m }: ServerLike) =>
     running.map((s) =>
-      inScope(s.instances, s.deny, m.namespace ?? "") &&
+      inScope(s.instances, s.instancesDeny, m.namespace ?? "") &&
       (m.annotations?.[CONTROLLER_ID] ?? "") === s.controllerId
         ? selectorMatches(s.selector, m.labels ?? {})
         : false,
@@ -287,23 +327,29 @@ export function operatorReads(objects: DeploymentLike[]): {
   };
 }
 
-/** Why one rendered operator leaves a server alone: the flag that does, and its value as the operator reads it. */
-export interface LeftAlone {
-  operator: DeploymentLike;
-  flag:
-    | "prometheus-instance-namespaces"
-    | "namespaces"
-    | "deny-namespaces"
-    | "prometheus-instance-selector"
-    | "controller-id";
-  value: string;
-}
+/**
+ * Why one rendered operator leaves a server alone: the flag that does, and its value as the operator
+ * reads it; or why it runs no controller at all (`idle`, with `flags` when two flags given together are why).
+ */
+export type LeftAlone =
+  | {
+      operator: DeploymentLike;
+      flag:
+        | "prometheus-instance-namespaces"
+        | "namespaces"
+        | "deny-namespaces"
+        | "prometheus-instance-selector"
+        | "controller-id";
+      value: string;
+    }
+  | IdleOperator;
 
 /**
  * Why no rendered prometheus-operator reconciles `server`: each operator's flags that leave it
- * alone (every one, as each must be mended), `"none"` when the render holds no operator, an
- * operator refusing its flags counting as none (it exits, main.go:296-298); undefined when one
- * reconciles it or that rests on a selector form not read here. An operator leaves a server alone
+ * alone (every one, as each must be mended), or why it runs no controller (it refuses its command
+ * line, exits on --namespaces with --deny-namespaces, main.go:296-298, or does not start);
+ * `"none"` when the render holds no operator; undefined when one reconciles it, when one's command
+ * line is not read, or when that rests on a selector form not read here. An operator leaves a server alone
  * outside its instances' namespaces (`--prometheus-instance-namespaces`, else `--namespaces`, else
  * all but `--deny-namespaces`: config.go:295-301, server/operator.go:249-252, agent/operator.go:
  * 202-205), when its `--prometheus-instance-selector` does not match the server's labels (the
@@ -315,15 +361,17 @@ export function whyLeftAlone(
   objects: DeploymentLike[],
   server: ServerLike,
 ): LeftAlone[] | "none" | undefined {
-  const running = scopes(objects).filter((s): s is Scope => s !== null);
-  if (running.length === 0) return "none";
+  const found = scopes(objects);
+  if (found.length === 0) return "none";
+  if (found.includes(null)) return undefined;
   const m = server.metadata;
-  const out: LeftAlone[] = [];
-  for (const s of running) {
+  const out: LeftAlone[] = found.filter((s): s is IdleOperator => s !== null && "idle" in s);
+  for (const s of found.filter(isScope)) {
     const mine: LeftAlone[] = [];
     const ns = m.namespace ?? "";
-    if (!inScope(s.instances, s.deny, ns)) {
-      const list = s.instancesFrom === "deny-namespaces" ? s.deny : (s.instances ?? new Set<string>());
+    if (!inScope(s.instances, s.instancesDeny, ns)) {
+      const list =
+        s.instancesFrom === "deny-namespaces" ? s.instancesDeny : (s.instances ?? new Set<string>());
       mine.push({ operator: s.operator, flag: s.instancesFrom, value: [...list].join(",") });
     }
     const matches = selectorMatches(s.selector, m.labels ?? {});

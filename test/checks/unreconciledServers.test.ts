@@ -74,6 +74,35 @@ describe("a Prometheus no prometheus-operator of the stack reconciles", () => {
     ]);
   });
 
+  it("says what a rendered operator that runs no controller does, not that none is rendered", () => {
+    const [version] = warnings([kpsOperator(["--version"]), server()]);
+    assert.doesNotMatch(version, /renders no prometheus-operator|enabled/);
+    assert.equal(
+      version,
+      `${WHERE}: no prometheus-operator of the stack reconciles it (Deployment monitoring/kps-operator runs no controller: --version prints its version and exits), ${RUNS}; remove --version from \`chartValues.kube-prometheus-stack.prometheusOperator.extraArgs\``,
+    );
+    assert.match(
+      warnings([kpsOperator(["--bogus=1"]), server()])[0],
+      /\(Deployment monitoring\/kps-operator runs no controller: it refuses its command line \(flag provided but not defined: -bogus\) and exits 2\), .*; remove what it refuses from `chartValues\.kube-prometheus-stack\.prometheusOperator\.extraArgs`$/,
+    );
+    assert.match(
+      warnings([kpsOperator(["crds"]), server()])[0],
+      /runs no controller: its command "crds" prints the CRDs and exits\)/,
+    );
+    assert.match(
+      warnings([kpsOperator(["--namespaces=monitoring", "--deny-namespaces=apps"]), server()])[0],
+      /runs no controller: it is given both --namespaces and --deny-namespaces and exits 1\), .*; set one of `chartValues\.kube-prometheus-stack\.prometheusOperator\.namespaces` and `chartValues\.kube-prometheus-stack\.prometheusOperator\.denyNamespaces`, not both$/,
+    );
+    // Run through a shell, its command line is not read: whether it reconciles is not known.
+    const shell = kpsOperator([]);
+    shell.spec.template.spec.containers[0] = {
+      ...shell.spec.template.spec.containers[0],
+      command: ["/bin/sh", "-c"],
+      args: ["exec /bin/operator --prometheus-config-reloader=x"],
+    };
+    assert.deepEqual(warnings([shell, server()]), []);
+  });
+
   it("says nothing of one an operator reconciles, a paused one, or one resting on a selector form not read", () => {
     assert.deepEqual(warnings([kpsOperator([]), server()]), []);
     assert.deepEqual(
@@ -87,6 +116,27 @@ describe("a Prometheus no prometheus-operator of the stack reconciles", () => {
         server("monitoring", { "operator.prometheus.io/controller-id": "a" }),
       ]),
       [],
+    );
+    // An empty --prometheus-instance-namespaces entry is every namespace, whatever --namespaces lists
+    // (config.go:299-301 keeps a given list; informers.go:218-230 lists "" unfiltered), and "" among
+    // other names escapes the deny list (listwatch.go:172-175: only "" alone is filtered).
+    assert.deepEqual(
+      warnings([kpsOperator(["--namespaces=apps", "--prometheus-instance-namespaces="]), server()]),
+      [],
+    );
+    assert.deepEqual(
+      warnings([
+        kpsOperator(["--deny-namespaces=monitoring", "--prometheus-instance-namespaces=apps,"]),
+        server(),
+      ]),
+      [],
+    );
+    assert.match(
+      warnings([
+        kpsOperator(["--deny-namespaces=monitoring", "--prometheus-instance-namespaces="]),
+        server(),
+      ])[0],
+      /--deny-namespaces=monitoring, .* watches none in "monitoring"\)/,
     );
     // A second operator that does reconcile it.
     const other = { ...prometheusOperatorDeployment([]), metadata: { name: "other", namespace: "ops" } };
