@@ -9,7 +9,7 @@
  * is left as it is by an operator that stops watching its server (nothing deployed is lost).
  */
 import { chartOf, describe, groupOf, type K8sObject, type Placed } from "./objects";
-import { whyLeftAlone, type LeftAlone } from "../upstream/prometheusOperatorScope";
+import { operatorFlags, whyLeftAlone, type LeftAlone } from "../upstream/prometheusOperatorScope";
 import { versions } from "../model/versions";
 
 const KPS = versions.charts.kubePrometheusStack.chart;
@@ -32,6 +32,35 @@ const KPS_FLAG_KEYS: Record<Exclude<LeftAlone, { idle: string }>["flag"], string
 };
 
 const CONTROLLER_ID = "operator.prometheus.io/controller-id";
+
+type ScopeFlag = keyof typeof KPS_FLAG_KEYS;
+
+/**
+ * Where the stack file sets `flag` of kube-prometheus-stack's operator Deployment `operator`: its
+ * own value, `prometheusOperator.extraArgs`, or both. The chart's own arguments end with
+ * `--web.enable-tls=true` and four more, or `--web.enable-tls=false` and one more, and
+ * `extraArgs` follows them (templates/prometheus-operator/deployment.yaml:147-159); an operator
+ * whose arguments are not so laid out is taken to have its flag from its own value.
+ */
+function kpsFlagKey(operator: K8sObject, flag: ScopeFlag): string {
+  const own = kps(KPS_FLAG_KEYS[flag]);
+  const extra = kps("prometheusOperator.extraArgs");
+  if (KPS_FLAG_KEYS[flag] === "prometheusOperator.extraArgs") return own;
+  for (const c of (operator.spec?.template?.spec?.containers ?? []) as any[]) {
+    const args: string[] = Array.isArray(c.args) ? c.args.map(String) : [];
+    const tls = args.findIndex((a) => a.startsWith("--web.enable-tls="));
+    if (tls < 0) continue;
+    const end = tls + (args[tls] === "--web.enable-tls=true" ? 5 : 2);
+    const count = (from: string[]) => {
+      const read = operatorFlags(from);
+      return "flags" in read ? (read.flags.get(flag)?.length ?? 0) : undefined;
+    };
+    const [chart, all] = [count(args.slice(0, end)), count(args)];
+    if (chart === undefined || all === undefined || all === chart) return own;
+    return chart === 0 ? `--${flag} in ${extra}` : `${own} and --${flag} in ${extra}`;
+  }
+  return own;
+}
 
 const nameOf = (o: { kind?: string; metadata?: { name?: string; namespace?: string } }) =>
   `${o.kind} ${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
@@ -64,9 +93,8 @@ function said(l: LeftAlone, server: K8sObject): { why: string; mend: string } {
   }
   const serverKps = chartOf(server) === KPS;
   const flag = `--${l.flag}${l.value === "" ? "" : `=${l.value}`}`;
-  const by = fromKps
-    ? `${nameOf(l.operator)}'s ${flag}, from ${kps(KPS_FLAG_KEYS[l.flag])},`
-    : `${nameOf(l.operator)}'s ${flag}`;
+  const key = fromKps ? kpsFlagKey(l.operator as K8sObject, l.flag) : `--${l.flag}`;
+  const by = fromKps ? `${nameOf(l.operator)}'s ${flag}, from ${key},` : `${nameOf(l.operator)}'s ${flag}`;
   const ns = server.metadata.namespace ?? "";
   switch (l.flag) {
     case "prometheus-instance-namespaces":
@@ -76,17 +104,17 @@ function said(l: LeftAlone, server: K8sObject): { why: string; mend: string } {
           .split(",")
           .map((n) => JSON.stringify(n))
           .join(", ")}`,
-        mend: `list ${JSON.stringify(ns)} in ${fromKps ? kps(KPS_FLAG_KEYS[l.flag]) : `--${l.flag}`}`,
+        mend: `list ${JSON.stringify(ns)} in ${key}`,
       };
     case "deny-namespaces":
       return {
         why: `${by} watches none in ${JSON.stringify(ns)}`,
-        mend: `take ${JSON.stringify(ns)} out of ${fromKps ? kps(KPS_FLAG_KEYS[l.flag]) : `--${l.flag}`}`,
+        mend: `take ${JSON.stringify(ns)} out of ${key}`,
       };
     case "prometheus-instance-selector":
       return {
         why: `${by} watches only those whose labels match ${JSON.stringify(l.value)}, and its labels do not`,
-        mend: `give it labels that match${serverKps ? ` through ${kps("prometheus.additionalLabels")}` : ""}, or set ${fromKps ? kps(KPS_FLAG_KEYS[l.flag]) : "--prometheus-instance-selector"} to a selector they match`,
+        mend: `give it labels that match${serverKps ? ` through ${kps("prometheus.additionalLabels")}` : ""}, or set ${key} to a selector they match`,
       };
     case "controller-id": {
       const has = server.metadata.annotations?.[CONTROLLER_ID] ?? "";

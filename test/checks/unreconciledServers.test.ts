@@ -54,6 +54,30 @@ describe("a Prometheus no prometheus-operator of the stack reconciles", () => {
     );
   });
 
+  it("names prometheusOperator.extraArgs for a scope flag given there, after the chart's own arguments", () => {
+    const chartArgs = (extra: string[], own: string[] = []) => [
+      ...own,
+      "--web.enable-tls=false",
+      "--web.listen-address=:8080",
+      ...extra,
+    ];
+    assert.match(
+      warnings([kpsOperator(chartArgs(["--prometheus-instance-namespaces", "apps"])), server()])[0],
+      /--prometheus-instance-namespaces=apps, from --prometheus-instance-namespaces in `chartValues\.kube-prometheus-stack\.prometheusOperator\.extraArgs`, .*; list "monitoring" in --prometheus-instance-namespaces in `chartValues\.kube-prometheus-stack\.prometheusOperator\.extraArgs`$/,
+    );
+    assert.match(
+      warnings([
+        kpsOperator(chartArgs(["--deny-namespaces=monitoring"], ["--deny-namespaces=monitoring"])),
+        server(),
+      ])[0],
+      /; take "monitoring" out of `chartValues\.kube-prometheus-stack\.prometheusOperator\.denyNamespaces` and --deny-namespaces in `chartValues\.kube-prometheus-stack\.prometheusOperator\.extraArgs`$/,
+    );
+    assert.match(
+      warnings([kpsOperator(chartArgs([], ["--prometheus-instance-selector=shard=a"])), server()])[0],
+      /, or set `chartValues\.kube-prometheus-stack\.prometheusOperator\.prometheusInstanceSelector` to a selector they match$/,
+    );
+  });
+
   it("is warned of when --prometheus-instance-selector leaves its labels out, or --controller-id is not its annotation", () => {
     assert.deepEqual(warnings([kpsOperator(["--prometheus-instance-selector=shard=a"]), server()]), [
       `${WHERE}: no prometheus-operator of the stack reconciles it (Deployment monitoring/kps-operator's --prometheus-instance-selector=shard=a, from \`chartValues.kube-prometheus-stack.prometheusOperator.prometheusInstanceSelector\`, watches only those whose labels match "shard=a", and its labels do not), ${RUNS}; give it labels that match through \`chartValues.kube-prometheus-stack.prometheus.additionalLabels\`, or set \`chartValues.kube-prometheus-stack.prometheusOperator.prometheusInstanceSelector\` to a selector they match`,
