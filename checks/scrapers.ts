@@ -138,13 +138,20 @@ export function alloyMonitorNamespaces(
     });
 }
 
+/** The namespaces a VMAgent's operators make it read, or why no operator reconciles it. */
+type VmAgentScope = { watched?: string[] | null } | { unreconciled: string };
+
 /**
  * What the VictoriaMetrics operators rendered decide for every VMAgent reading monitors of `kind`:
- * - `watched`: the namespaces they watch, listed instead of any selector's (WATCH_NAMESPACE,
- *   k8stools/selectors.go:74-83 and internal/config/config.go:709-723 at v0.66.0; its last entry is
- *   the container's); `null` when an operator's `envFrom` (victoria-metrics-operator 0.63.1
- *   templates/server.yaml:56-58), whose ConfigMap or Secret the render does not show, may set it:
- *   every namespace with `reachAll`, else as if unset; undefined: cluster-wide;
+ * - `scope`, for a VMAgent in namespace `ns`: `watched`, the namespaces the operators reconciling
+ *   it watch, listed instead of any selector's (WATCH_NAMESPACE, k8stools/selectors.go:74-83 and
+ *   internal/config/config.go:709-723 at v0.66.0; its last entry is the container's); `null` when
+ *   such an operator's `envFrom` (victoria-metrics-operator 0.63.1 templates/server.yaml:56-58),
+ *   whose ConfigMap or Secret the render does not show, may set it: every namespace with
+ *   `reachAll`, else as if unset; undefined: cluster-wide. An operator reconciles only the VMAgents
+ *   in the namespaces it watches (its manager's cache holds those alone, internal/manager/
+ *   manager.go:220-228, 253-255 `DefaultNamespaces`), so `unreconciled` says why none does, and
+ *   one reconciled reads only its own operators' namespaces, not every operator's;
  * - `unconverted`: why no VMAgent reads one, with every operator converting none of `kind` (none
  *   rendered, one installed apart: the converter is taken to run). The value found is named: "false"
  *   is what victoria-metrics-operator's chart writes, any other false spelling the user's own entry.
@@ -153,21 +160,37 @@ function vmOperatorScope(
   objects: Placed[],
   kind: MonitorKind,
   reachAll: boolean,
-): { watched?: string[] | null; unconverted?: string } {
+): { scope: (ns: string) => VmAgentScope; unconverted?: string } {
   const operators = vmOperators(objects.map((p) => p.obj));
-  const listed = operators
-    .flatMap((o) => (containerEnv(o, "WATCH_NAMESPACE").pop() ?? "").split(","))
-    .filter(Boolean);
-  const envFrom = operators.some((o) =>
-    (o.spec?.template?.spec?.containers ?? []).some((c: any) => (c.envFrom ?? []).length > 0),
-  );
-  const watched = envFrom && reachAll ? null : listed.length > 0 ? listed : undefined;
+  // Each operator's list: null not known (every namespace), undefined every namespace.
+  const lists = operators.map((o): string[] | null | undefined => {
+    const envFrom = (o.spec?.template?.spec?.containers ?? []).some((c: any) => (c.envFrom ?? []).length > 0);
+    if (envFrom && reachAll) return null;
+    const listed = (containerEnv(o, "WATCH_NAMESPACE").pop() ?? "").split(",").filter(Boolean);
+    return listed.length > 0 ? listed : undefined;
+  });
+  const scope = (ns: string): VmAgentScope => {
+    if (operators.length === 0) return {};
+    const mine = lists.filter((l) => !l || l.includes(ns));
+    if (mine.length === 0)
+      return {
+        unreconciled: `its namespace ${JSON.stringify(ns)} is outside those they watch (${operators
+          .map(
+            (o, i) =>
+              `WATCH_NAMESPACE ${JSON.stringify(lists[i]!.join(","))} of Deployment ${o.metadata?.namespace}/${o.metadata?.name}`,
+          )
+          .join(", ")})`,
+      };
+    if (mine.includes(null)) return { watched: null };
+    if (mine.includes(undefined)) return {};
+    return { watched: [...new Set(mine.flatMap((l) => l!))] };
+  };
   const off = [...new Set(operators.flatMap((o) => converterOff(o, kind) ?? []))];
   const unconverted =
     operators.length > 0 && operators.every((o) => convertsNo(o, kind))
       ? `which reads no ${kind}s: ${operators.map((o) => `Deployment ${o.metadata?.namespace}/${o.metadata?.name}`).join(", ")} ${operators.length > 1 ? "convert" : "converts"} none to ${CONVERTED[kind]}s (${VM_CONVERTER_ENV[kind]} ${off.map((v) => JSON.stringify(v)).join(", ")}, ${off.every((v) => v === "false") ? "what victoria-metrics-operator's operator.disable_prometheus_converter: true writes" : "false as the operator parses it"})`
       : undefined;
-  return { watched, unconverted };
+  return { scope, unconverted };
 }
 
 /** The Prometheus, PrometheusAgent and VMAgent CRs that read monitors of `kind`; the idle ones to `idle`. */
@@ -179,7 +202,7 @@ function operatorReaders(
 ): MonitorReader[] {
   const sel = SELECTORS[kind];
   const out: MonitorReader[] = [];
-  const { watched, unconverted } = vmOperatorScope(objects, kind, reachAll);
+  const { scope: vmScope, unconverted } = vmOperatorScope(objects, kind, reachAll);
   for (const p of objects) {
     const { kind: k, apiVersion, metadata } = p.obj;
     const spec = p.obj.spec ?? {};
@@ -188,6 +211,9 @@ function operatorReaders(
     const prom =
       (k === "Prometheus" || k === "PrometheusAgent") && apiVersion.startsWith("monitoring.coreos.com/");
     const vm = k === "VMAgent" && apiVersion.startsWith("operator.victoriametrics.com/");
+    const agentScope = vm ? vmScope(ns) : {};
+    const watched = "watched" in agentScope ? agentScope.watched : undefined;
+    const unreconciled = "unreconciled" in agentScope ? agentScope.unreconciled : undefined;
     // A VMAgent in daemonSetMode runs a DaemonSet (no replica count) that selects no VMServiceScrape.
     const daemonSet = vm && spec.daemonSetMode === true;
     // In ingestOnlyMode the operator selects no scrape object at all (vmagent_scrapeconfig.go:150-153).
@@ -199,6 +225,8 @@ function operatorReaders(
     else if (daemonSet && kind === "ServiceMonitor")
       idle.push({ name: `${name} in daemonSetMode, which reads no ServiceMonitors`, at: p });
     else if (vm && unconverted) idle.push({ name: `${name}, ${unconverted}`, at: p });
+    else if (unreconciled)
+      idle.push({ name: `${name}, which no VictoriaMetrics operator reconciles: ${unreconciled}`, at: p });
     if (prom && spec.replicas !== 0) {
       const [by, nsBy] = sel.prometheus;
       const nsSel = spec[nsBy];
@@ -211,7 +239,13 @@ function operatorReaders(
         reads: (n, labels) => selectorMatches(spec[by], labels) && (!ownOnly || n === ns),
       });
     }
-    if (vm && !ingestOnly && !unconverted && (daemonSet ? kind === "PodMonitor" : spec.replicaCount !== 0)) {
+    if (
+      vm &&
+      !ingestOnly &&
+      !unconverted &&
+      !unreconciled &&
+      (daemonSet ? kind === "PodMonitor" : spec.replicaCount !== 0)
+    ) {
       // Any of the two selectors set, the object selector decides (nil: every object); neither, selectAllByDefault.
       const set = sel.vmagent.filter((f) => spec[f] !== undefined && spec[f] !== null);
       const [by, nsBy] = sel.vmagent;

@@ -263,6 +263,28 @@ describe("rendered-stack check unread-monitor", () => {
     );
   });
 
+  it("a VMAgent is read by the VictoriaMetrics operator that reconciles it: none outside every WATCH_NAMESPACE, and only its own operator's namespaces", () => {
+    // Operator v0.66.0 internal/manager/manager.go:220-228, 253-255: the manager's cache holds the
+    // listed namespaces alone, so a VMAgent elsewhere is reconciled by none (no vmagent runs).
+    const elsewhere = vmOperator([{ name: "WATCH_NAMESPACE", value: "monitoring-agents" }]);
+    const none = checkMonitorReaders([...MONITORS, elsewhere, vmagent({ selectAllByDefault: true })]);
+    assert.equal(none.findings.length, 3);
+    assert.match(
+      none.findings[0].message,
+      /VMAgent monitoring\/vm, which no VictoriaMetrics operator reconciles: its namespace "monitoring" is outside those they watch \(WATCH_NAMESPACE "monitoring-agents" of Deployment monitoring\/vm-victoria-metrics-operator\)/,
+    );
+    // Two operators: the VMAgent's own lists "monitoring" only, the other's list is not its.
+    const mine = vmOperator([{ name: "WATCH_NAMESPACE", value: "monitoring" }]);
+    const other = vmOperator([{ name: "WATCH_NAMESPACE", value: "monitoring-agents" }]);
+    other.obj.metadata = { name: "other-operator", namespace: "ops" };
+    assert.deepEqual(wheres([...MONITORS, mine, other, vmagent({ selectAllByDefault: true })]), [
+      "ServiceMonitor monitoring-agents/node-exporter (release node-exporter)",
+      "PodMonitor monitoring-agents/vector (release vector)",
+    ]);
+    // An operator watching every namespace beside one watching a list: the VMAgent is read everywhere.
+    assert.deepEqual(wheres([...MONITORS, vmOperator([]), other, vmagent({ selectAllByDefault: true })]), []);
+  });
+
   it("a VMAgent in ingestOnlyMode, or beside an operator that converts no monitors, reads none, and is named so", () => {
     // VictoriaMetrics operator v0.66.0 factory/vmagent/vmagent_scrapeconfig.go:150-153 (ingestOnlyMode:
     // no scrape object selected); config.go:512-519 and vmprometheusconverter_controller.go:266-275
