@@ -37,6 +37,7 @@ import { boundAccounts } from "./privileges";
 import { hostNetworkCause } from "./podSecurity";
 import { addressesIn } from "./addresses";
 import { dialersOf, readersOf } from "./readers";
+import { vmOperators, vmReconciledByNone } from "../upstream/ruleSelection";
 import {
   declares,
   onPorts,
@@ -48,6 +49,7 @@ import {
 import {
   fromRelease,
   containersOf,
+  operatorObjects,
   operatorPodName,
   describe,
   podTemplates,
@@ -423,7 +425,20 @@ interface NetworkJudge {
  * operator Services resolve and the pods they run are judged.
  */
 export function checkNetworkPolicies(objects: Placed[], generated: Placed[] = []): NetworkReport {
-  const all = [...objects, ...generated];
+  // A VictoriaMetrics resource no operator of the stack reconciles runs no pod: none of its made
+  // objects scrapes or is scraped (upstream/ruleSelection.ts vmReconciledByNone).
+  const operators = vmOperators(objects.map((p) => p.obj));
+  const made = (p: Placed) => `${p.urn} ${p.obj.kind} ${p.obj.metadata.namespace}/${p.obj.metadata.name}`;
+  const unmade = new Set(
+    operatorObjects(
+      objects.filter(
+        (p) =>
+          p.obj.apiVersion.startsWith("operator.victoriametrics.com/") &&
+          vmReconciledByNone(operators, p.obj.metadata.namespace ?? ""),
+      ),
+    ).map(made),
+  );
+  const all = [...objects, ...generated.filter((p) => !unmade.has(made(p)))];
   const j = networkJudge(objects, all);
   checkServicesSelected(j);
   judgeConfigAddresses(j, objects);

@@ -30,11 +30,12 @@
 import { isParked } from "../builders/security/podSecurity";
 import { blocksOf, parseAlloy, stringValue, type Expr } from "../upstream/alloy/syntax";
 import {
-  containerEnv,
   converterOff,
   convertsNo,
   VM_CONVERTER_ENV,
+  vmEnvFrom,
   vmOperators,
+  vmWatchList,
 } from "../upstream/ruleSelection";
 import { alloyConfigs } from "./alloy";
 import { expressionsHold, podTemplates, type Placed, type PodTemplate } from "./objects";
@@ -163,12 +164,7 @@ function vmOperatorScope(
 ): { scope: (ns: string) => VmAgentScope; unconverted?: string } {
   const operators = vmOperators(objects.map((p) => p.obj));
   // Each operator's list: null not known (every namespace), undefined every namespace.
-  const lists = operators.map((o): string[] | null | undefined => {
-    const envFrom = (o.spec?.template?.spec?.containers ?? []).some((c: any) => (c.envFrom ?? []).length > 0);
-    if (envFrom && reachAll) return null;
-    const listed = (containerEnv(o, "WATCH_NAMESPACE").pop() ?? "").split(",").filter(Boolean);
-    return listed.length > 0 ? listed : undefined;
-  });
+  const lists = operators.map((o) => (vmEnvFrom(o) && reachAll ? null : vmWatchList(o)));
   const scope = (ns: string): VmAgentScope => {
     if (operators.length === 0) return {};
     const mine = lists.filter((l) => !l || l.includes(ns));

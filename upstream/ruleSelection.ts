@@ -23,8 +23,8 @@
  *   unless `VM_ENABLEDPROMETHEUSCONVERTER_PROMETHEUSRULE` is "false" (config.go:512-519; the
  *   victoria-metrics-operator chart sets it from `operator.disable_prometheus_converter`,
  *   templates/server.yaml in victoria-metrics-k8s-stack 0.80.0).
- * No operator here watches a restricted set of namespaces (WATCH_NAMESPACE unset), which the
- * functions assume.
+ * The rule evaluators here are read as if no operator watched a restricted set of namespaces
+ * (WATCH_NAMESPACE unset); vmWatchList and vmReconciledByNone read that list for the checks that do.
  */
 import { blocksOf, parseAlloy, stringValue, type Block, type Expr } from "./alloy/syntax";
 import { GO_BOOL } from "./goStrconv";
@@ -306,6 +306,34 @@ export function containerEnv(o: ObjectLike, name: string): string[] {
 /** The VictoriaMetrics operator Deployments among rendered objects. */
 export function vmOperators<T extends ObjectLike>(objects: T[]): T[] {
   return objects.filter((o) => runsOperator(o, VM_OPERATOR));
+}
+
+/**
+ * The namespaces VictoriaMetrics operator Deployment `o` watches: its WATCH_NAMESPACE, a comma list
+ * (operator v0.66.0 internal/config/config.go:709-723; the container's last entry of that name),
+ * undefined when it is unset or empty (every namespace). An `envFrom` ({@link vmEnvFrom}) may set it
+ * from a ConfigMap or Secret the render does not show.
+ */
+export function vmWatchList(o: ObjectLike): string[] | undefined {
+  const listed = (containerEnv(o, "WATCH_NAMESPACE").pop() ?? "").split(",").filter(Boolean);
+  return listed.length > 0 ? listed : undefined;
+}
+
+/** Whether a container of Deployment `o` takes env vars from a ConfigMap or Secret (`envFrom`). */
+export const vmEnvFrom = (o: ObjectLike): boolean =>
+  (o.spec?.template?.spec?.containers ?? []).some((c: any) => (c.envFrom ?? []).length > 0);
+
+/**
+ * Whether no VictoriaMetrics operator of `operators` (rendered ones; none rendered: one installed
+ * apart is taken to) reconciles a resource in namespace `ns`: each watches a WATCH_NAMESPACE list
+ * without it, and no `envFrom` may change that. Its manager's cache holds the listed namespaces
+ * alone (internal/manager/manager.go:220-228, 253-255 `DefaultNamespaces`), so it makes no workload
+ * of a resource elsewhere.
+ */
+export function vmReconciledByNone(operators: ObjectLike[], ns: string): boolean {
+  return (
+    operators.length > 0 && operators.every((o) => !vmEnvFrom(o) && vmWatchList(o)?.includes(ns) === false)
+  );
 }
 
 /**
