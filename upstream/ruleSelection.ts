@@ -363,14 +363,19 @@ export function evaluatorOperators<T extends ObjectLike>(objects: T[]): T[] {
 
 /**
  * Every rule evaluator among rendered objects: Prometheus objects, VMAlert objects (converting
- * while a VictoriaMetrics operator Deployment without the converter switched off is among them)
+ * while a VictoriaMetrics operator Deployment without the converter switched off is among them;
+ * none in a namespace outside every rendered operator's WATCH_NAMESPACE, {@link vmReconciledByNone})
  * and each Alloy ConfigMap's `mimir.rules.kubernetes` (any ConfigMap value holding one).
  */
 export function ruleEvaluators(objects: ObjectLike[]): RuleEvaluator[] {
   const out: RuleEvaluator[] = [];
-  const converts = vmOperators(objects).some((o) => !convertsNo(o, "PrometheusRule"));
+  const operators = vmOperators(objects);
+  const converts = operators.some((o) => !convertsNo(o, "PrometheusRule"));
   for (const o of objects) {
     const md = o.metadata ?? {};
+    // A VMAlert no rendered VictoriaMetrics operator watches gets no vmalert pod: it evaluates
+    // nothing, and counting it made a rule another evaluator takes "two evaluators".
+    if (o.kind === "VMAlert" && vmReconciledByNone(operators, md.namespace ?? "")) continue;
     if (o.kind === "Prometheus" && o.apiVersion?.startsWith("monitoring.coreos.com/"))
       out.push({
         engine: "prometheus",

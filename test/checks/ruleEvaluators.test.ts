@@ -140,4 +140,45 @@ describe("rendered-stack check rule-evaluators", () => {
     assert.equal(findings.length, 2);
     for (const f of findings) assert.deepEqual(f.releases, [operator.urn]);
   });
+
+  it("counts no VMAlert outside every VictoriaMetrics operator's WATCH_NAMESPACE: it runs no vmalert", () => {
+    const vmOperator = (watch: string) =>
+      placed({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "vm-victoria-metrics-operator", namespace: "monitoring" },
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                {
+                  name: "operator",
+                  image: "victoriametrics/operator:v0.66.0",
+                  env: [{ name: "WATCH_NAMESPACE", value: watch }],
+                },
+              ],
+            },
+          },
+        },
+      });
+    const vmalert = placed({
+      apiVersion: "operator.victoriametrics.com/v1beta1",
+      kind: "VMAlert",
+      metadata: { name: "vm", namespace: "monitoring" },
+      spec: { selectAllByDefault: true },
+    });
+    const outside = checkRuleEvaluators([prom("kps", EVERY_RULE), vmalert, vmOperator("other"), own]);
+    assert.deepEqual(outside.findings, []);
+    // Watched, the same VMAlert converts and evaluates the rule too: two.
+    const watched = checkRuleEvaluators([
+      prom("kps", EVERY_RULE),
+      vmalert,
+      vmOperator("monitoring,other"),
+      own,
+    ]);
+    assert.match(
+      watched.findings[0]?.message ?? "",
+      /has 2 evaluator\(s\) \(prometheus monitoring\/kps, vmalert monitoring\/vm\)/,
+    );
+  });
 });
