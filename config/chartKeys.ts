@@ -128,29 +128,50 @@ function kindsOf(values: unknown): KindTree | "boolean" | "number" | undefined {
 }
 
 /**
+ * What a values.schema.json document says ({@link TypeTree}): {@link schemaTypesOf} at the most
+ * levels of `$ref`s ({@link MAX_REF_DEPTH}) that keeps within {@link MAX_REFS} followed, the same
+ * levels on every branch.
+ */
+function schemaTypes(doc: unknown): TypeTree | undefined {
+  for (let levels = MAX_REF_DEPTH; ; levels--) {
+    const reading = { levels, refs: MAX_REFS };
+    const read = schemaTypesOf(doc, doc, 0, reading);
+    if (reading.refs >= 0 || levels === 0) return read;
+  }
+}
+
+/**
  * What a values.schema.json node says ({@link TypeTree}), `root` being its document (for a `$ref`
  * `#/...`, read as a JSON pointer); undefined when it says nothing this reading follows. A `$ref`
  * stands for its target alone, as in draft-07, which Helm 3.17.3's validator (xeipuuv/gojsonschema)
- * reads: the keywords beside it are not read. `depth` stops a schema whose `$ref`s go round.
+ * reads: the keywords beside it are not read. `depth` is the `$ref`s followed to `node`: none is
+ * followed past `reading.levels`, which stops a schema whose `$ref`s go round, and each followed
+ * counts down `reading.refs` (below zero: too many, {@link schemaTypes} reads again with fewer levels).
  */
-function schemaTypesOf(node: unknown, root: unknown = node, depth = 0): TypeTree | undefined {
-  if (!isMap(node) || depth > MAX_REF_DEPTH) return undefined;
-  if (typeof node.$ref === "string")
-    return node.$ref.startsWith("#")
-      ? schemaTypesOf(pointer(root, node.$ref.slice(1)), root, depth + 1)
-      : undefined;
+function schemaTypesOf(
+  node: unknown,
+  root: unknown,
+  depth: number,
+  reading: { levels: number; refs: number },
+): TypeTree | undefined {
+  if (!isMap(node) || reading.refs < 0) return undefined;
+  if (typeof node.$ref === "string") {
+    if (!node.$ref.startsWith("#") || depth >= reading.levels) return undefined;
+    reading.refs--;
+    return schemaTypesOf(pointer(root, node.$ref.slice(1)), root, depth + 1, reading);
+  }
   const out: TypeTree = {};
   const t = node.type;
   if (typeof t === "string") out.type = [t];
   else if (Array.isArray(t) && t.length > 0 && t.every((x) => typeof x === "string")) out.type = t;
   if (isMap(node.properties)) {
     const keys = Object.entries(node.properties).flatMap(([k, v]) => {
-      const below = schemaTypesOf(v, root, depth);
+      const below = schemaTypesOf(v, root, depth, reading);
       return below === undefined ? [] : [[k, below] as const];
     });
     if (keys.length > 0) out.keys = Object.fromEntries(keys);
   }
-  const items = isMap(node.items) ? schemaTypesOf(node.items, root, depth) : undefined;
+  const items = isMap(node.items) ? schemaTypesOf(node.items, root, depth, reading) : undefined;
   if (items) out.items = items;
   if (
     Array.isArray(node.required) &&
@@ -178,6 +199,15 @@ function withHeld(node: TypeTree, doc: unknown): TypeTree {
  * its `routes`' items (`#/definitions/config/route`), read to 16 levels of routes; below, nothing is judged.
  */
 const MAX_REF_DEPTH = 16;
+
+/**
+ * How many `$ref`s one schema's reading follows in all: {@link MAX_REF_DEPTH} alone lets a
+ * definition that names itself at several keys (an expression of `and`, `or`, `not`) be copied
+ * keys^16 times (three: past a minute and the memory, in every `pulumi preview` reading the
+ * archive). Past it, the schema is read to fewer levels of `$ref`s; one not followed says nothing,
+ * never a refusal. Alertmanager 1.42.0's schema follows 96 (its 16 levels of routes), loki 18.11.0's none.
+ */
+const MAX_REFS = 2000;
 
 /** The node at JSON pointer `at` (`/definitions/image`, RFC 6901) in `doc`, or undefined. */
 function pointer(doc: unknown, at: string): unknown {
@@ -665,7 +695,7 @@ export function chartKeys(tar: Buffer): ChartKeys {
     const doc = safeYaml(files.get(`${dir}/values.yaml`));
     const own = treeOf(doc) || {};
     const ownKinds = kindsOf(doc);
-    const schema = schemaTypesOf(safeJson(files.get(`${dir}/values.schema.json`)));
+    const schema = schemaTypes(safeJson(files.get(`${dir}/values.schema.json`)));
     const ownTypes = schema && withHeld(schema, doc);
     // Template text in the defaults is read too: a chart renders it with `tpl`, so what it names is
     // read. The loki chart writes Loki's whole config that way (values.yaml `loki.config`, rendered
