@@ -107,7 +107,10 @@ export function runProgram(opts: ProgramOptions): StackOutputs {
  * Throws a ConfigError for the nulls of the user's overrides that reach Helm and that the chart's
  * schema refuses there (config/chartValueCheck.ts helmNullProblems): whether a null reaches Helm
  * is known only with the program's values it is merged into, so the stack file's check cannot say
- * it; said here, before any render or update, at the override's line.
+ * it; said here, at the override's line, once the tree is built. The offline synthesis renders
+ * nothing then; under `pulumi preview` and `pulumi up` the resources built are registered all the
+ * same (their registrations are under way when this throws: 86 of staging's under the mocks of
+ * test/support/entrypoint.ts), the release with the null among them, which Helm refuses at render.
  */
 function nullsRefused(
   overrides: Record<string, Record<string, unknown>>,
