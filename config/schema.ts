@@ -865,29 +865,70 @@ const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/
 });
 const receiverUrl = httpUrl("https://api.example.net", false);
 /**
- * Whether an email receiver's `to` or `from` is text Go's net/mail can read as addresses, as far as
- * one mistake goes: an address without "@" (a name, a mailbox alone), or addresses parted by ";"
- * (as some mail clients write lists) where net/mail takes only ",". Alertmanager checks neither
- * when it loads its config (prometheus/alertmanager v0.28.1 config/notifiers.go:302-309 refuses an
- * empty `to` only; `amtool check-config` passes `to: ops`) but parses both with
- * `mail.ParseAddressList` when it sends (notify/email/email.go:220-232), and a failure there drops
- * the mail unretried: "missing '@' or angle-addr", "expected comma". A value holding a template
- * (`{{ ... }}`) is known only when Alertmanager runs it.
+ * The addresses of an email receiver's `to` or `from` as Go's net/mail `ParseAddressList` parts
+ * them (each without its comments), or undefined for a ";" it refuses ("expected comma"): outside a
+ * quoted string, a comment, an `<...>` or a `[...]`, ";" only ends a group (`team: a@x, b@x;`),
+ * followed by "," or the end, and "," parts addresses. Checked against go1.23.6 (Alertmanager v0.28.1's Go, .promu.yml), e.g.
+ * `a@x (Ops; on call), b@x` is two addresses and `a@x;` is refused.
  */
-function mailAddressesReadable(v: string): boolean {
+function mailAddresses(v: string): string[] | undefined {
+  const out: string[] = [];
+  let [item, quoted, comment, closer, group] = ["", false, 0, "", false];
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i];
+    if (comment > 0) {
+      if (c === "\\") i++;
+      else comment += c === "(" ? 1 : c === ")" ? -1 : 0;
+    } else if (quoted) {
+      item += c === "\\" ? c + (v[++i] ?? "") : c;
+      quoted = c !== '"';
+    } else if (closer !== "") {
+      item += c;
+      if (c === closer) closer = "";
+    } else if (c === "(") comment = 1;
+    else if (c === '"' || c === "<" || c === "[") {
+      item += c;
+      if (c === '"') quoted = true;
+      else closer = c === "<" ? ">" : "]";
+    } else if (c === ":" && !group) [item, group] = ["", true];
+    else if (c === ";" && !group) return undefined;
+    else if (c === "," || c === ";") {
+      out.push(item);
+      item = "";
+      // After a group's ";" net/mail takes only "," (or the end): `team: a@x; b@x` is "expected comma".
+      if (c === ";" && !/^\s*([,(]|$)/.test(v.slice(i + 1))) return undefined;
+      if (c === ";") group = false;
+    } else item += c;
+  }
+  out.push(item);
+  return out.map((a) => a.trim()).filter((a) => a !== "");
+}
+
+/**
+ * Whether an email receiver's `to` or `from` (`one`: a single address) is text Go's net/mail reads
+ * as addresses, as far as one mistake goes: an address without "@" (a name, a mailbox alone),
+ * addresses parted by ";" (as some mail clients write lists) where net/mail takes only ",", or a
+ * `from` of several. Alertmanager checks none when it loads its config (prometheus/alertmanager
+ * v0.28.1 config/notifiers.go:302-309 refuses an empty `to` only; `amtool check-config` passes
+ * `to: ops`) but parses both with `mail.ParseAddressList` when it sends (notify/email/email.go:220-232,
+ * `from` exactly one), and a failure there drops the mail unretried: "missing '@' or angle-addr",
+ * "expected comma", "must be exactly one 'from' address". A value holding a template (`{{ ... }}`)
+ * is known only when Alertmanager runs it.
+ */
+function mailAddressesReadable(v: string, one: boolean): boolean {
   if (v.includes("{{")) return true;
-  if (!v.includes("@")) return false;
-  // A group (`team: a@example.net, b@example.net;`) ends with ";": only a ";" before another address is a slip.
-  return !/^[^:"]*@[^:"]*;[^;]*@/.test(v);
+  const addresses = mailAddresses(v);
+  if (addresses === undefined || addresses.length === 0) return false;
+  return addresses.every((a) => a.includes("@")) && (!one || addresses.length === 1);
 }
 const MAIL_FORM = (which: string, several: boolean) =>
-  `expected ${which} like "ops@example.net" or "Ops <ops@example.net>" (Go's net/mail form: ${several ? 'each with an "@", several parted by commas' : 'with an "@"'})`;
+  `expected ${which} like "ops@example.net" or "Ops <ops@example.net>" (Go's net/mail form: ${several ? 'each with an "@", several parted by commas' : 'a single address, with an "@"'})`;
 /** An email receiver's `to`: one or more addresses. */
-const mailTo = z.string().refine((v) => v !== "" && mailAddressesReadable(v), {
+const mailTo = z.string().refine((v) => v !== "" && mailAddressesReadable(v, false), {
   message: MAIL_FORM("one or more email addresses", true),
 });
 /** An email receiver's `from`: one address (notify/email/email.go:224-226 refuses more). */
-const mailFrom = z.string().refine((v) => v !== "" && mailAddressesReadable(v), {
+const mailFrom = z.string().refine((v) => v !== "" && mailAddressesReadable(v, true), {
   message: MAIL_FORM("one email address", false),
 });
 

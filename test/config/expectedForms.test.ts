@@ -79,7 +79,7 @@ describe("config: each problem says the form its key expects (config/errors.ts, 
         }),
     );
     const to = `expected one or more email addresses like "ops@example.net" or "Ops <ops@example.net>" (Go's net/mail form: each with an "@", several parted by commas)`;
-    const from = `expected one email address like "ops@example.net" or "Ops <ops@example.net>" (Go's net/mail form: with an "@")`;
+    const from = `expected one email address like "ops@example.net" or "Ops <ops@example.net>" (Go's net/mail form: a single address, with an "@")`;
     assert.deepEqual(r, [
       `${P("alerting.receivers[0].to")}: ${to}, got string "ops"`,
       `${P("alerting.receivers[0].from")}: ${from}, got string "alertmanager"`,
@@ -97,6 +97,44 @@ describe("config: each problem says the form its key expects (config/errors.ts, 
         }),
     );
     assert.deepEqual(taken, []);
+  });
+
+  it("an email receiver's addresses are parted as net/mail parts them: a ';' in a comment is taken, one after an address or a group's end is not, and from is one address", () => {
+    // Each case as go1.23.6's net/mail.ParseAddressList (Alertmanager v0.28.1's Go) reads it.
+    const mail = { type: "email", smarthost: "smtp.example.net:587" };
+    const r = problems(
+      (c) =>
+        (c[P("alerting")] = {
+          receivers: [
+            // Taken by net/mail: two addresses, a comment holding ";", a quoted ";" and a group.
+            {
+              ...mail,
+              name: "m0",
+              to: "a@example.net (Ops; on call), b@example.net",
+              from: "AM (x; y) <am@example.net>",
+            },
+            {
+              ...mail,
+              name: "m1",
+              to: '"a;b"@example.net, team: c@example.net;, d@example.net',
+              from: "am@example.net",
+            },
+            // Refused by net/mail: "expected comma" (twice), "missing '@' or angle-addr", and two from addresses.
+            { ...mail, name: "m2", to: "a@example.net;", from: "am@example.net, b@example.net" },
+            { ...mail, name: "m3", to: "team: a@example.net; b@example.net", from: "am@example.net" },
+            { ...mail, name: "m4", to: "a@example.net, oncall", from: "am@example.net" },
+          ],
+        }),
+    );
+    assert.deepEqual(
+      r.map((p) => p.replace(/: expected .*, got /, ": got ")),
+      [
+        `${P("alerting.receivers[2].to")}: got string "a@example.net;"`,
+        `${P("alerting.receivers[2].from")}: got string "am@example.net, b@example.net"`,
+        `${P("alerting.receivers[3].to")}: got string "team: a@example.net; b@example.net"`,
+        `${P("alerting.receivers[4].to")}: got string "a@example.net, oncall"`,
+      ],
+    );
   });
 
   it("a missing object names its keys and points to the docs once, in one sentence", () => {
