@@ -1672,7 +1672,7 @@ export function withOtherVariantKeysFolded(
     const way =
       all.length > 0
         ? `set ${head.d} ${all.join(" or ")}, which reads them all`
-        : `set the ${head.d} each is for`;
+        : `set the ${head.d} you mean and remove the keys it does not read (no one ${head.d} reads them all)`;
     return [
       `${p.slice(0, p.indexOf(": a key of "))}: a key of ${head.d} ${head.owners.join(" or ")}, not of ${variant}, as ${others.length > 1 ? "are" : "is"} ${listed(others)}: ${variant} reads none of them; remove them, or ${way}`,
     ];

@@ -26,7 +26,7 @@ describe("config: the keys of other variants one map holds are one message (conf
     );
   });
 
-  it("keys that no one variant reads all are told to the variant each is for", () => {
+  it("keys that no one variant reads all are told to set the variant meant and remove the rest, not to set a variant for each (one map has one)", () => {
     const e = refusal(`${BASE}  ${P("objectStore")}:
     type: filesystem
     storageClass: ceph-bucket
@@ -35,7 +35,7 @@ describe("config: the keys of other variants one map holds are one message (conf
     assert.equal(e.problems.length, 1, e.problems.join("\n"));
     assert.match(
       e.problems[0],
-      /as is keepUnusedBuckets \(of type "minio"; [^)]*\): type "filesystem" reads none of them; remove them, or set the type each is for$/,
+      /as is keepUnusedBuckets \(of type "minio"; [^)]*\): type "filesystem" reads none of them; remove them, or set the type you mean and remove the keys it does not read \(no one type reads them all\)$/,
     );
   });
 
