@@ -1038,6 +1038,26 @@ function namesWord(text: string, word: string, anyCase = false): boolean {
 }
 
 /**
+ * Whether an override writes, by a key of its path, the field a JSON pointer of `message` ends at
+ * (checks/schema.ts: `/spec/template/spec/tolerations must be array, found an object`): the
+ * override `tolerations.key`, a map written where the chart's list goes, is that field's, though
+ * its last key (`key`) is no word of the message; `persistence.size` beside it is not (it was named
+ * as "one of these" with it). The pointer's last named step, not its prose: a field's name is no
+ * word every report uses ({@link GENERIC_KEYS}), and a list index names no field. Only a pointer
+ * opening one of the message's errors: a path in prose (a hostPath `/var/lib/grafana`) is no field.
+ */
+function writesPointedField(override: string, message: string): boolean {
+  // The schema check's form: each error its instancePath and words, parted by "; " (checks/schema.ts).
+  const fields = [...message.matchAll(/(?:^|; )(\/[A-Za-z0-9_~.\/-]+) /g)].flatMap((m) => {
+    const named = m[1].split("/").filter((s) => s !== "" && !/^\d+$/.test(s));
+    return named.length > 0 ? [named[named.length - 1].replace(/~1/g, "/").replace(/~0/g, "~")] : [];
+  });
+  return (
+    fields.length > 0 && parseSegments(override).some((k) => typeof k === "string" && fields.includes(k))
+  );
+}
+
+/**
  * Whether `text` names a value of an override ({@link valuesAt}) as {@link namesWord} does; one of
  * two characters or less (a rename's `kx`) only as part of an object's name: joined to another by
  * `-` (`kx-operator`, `prometheus-kx-prometheus`) or whole after its namespace (`monitoring/kx`),
@@ -1490,6 +1510,7 @@ function overridesOn(
       : ofChart.filter(
           (o) =>
             namesKeyWord(message, String(parseSegments(o).at(-1))) ||
+            writesPointedField(o, message) ||
             switchedComponent(o, rel.chart).some((c) => namesWord(message, c)) ||
             valuesAt(rel.values, o).some((v) => !names.has(v) && namesValue(message, v)) ||
             namedItems(rel.values, o, message, names)[0] !== o ||

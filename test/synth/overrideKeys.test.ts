@@ -121,6 +121,32 @@ describe("chartValues keys named by the values paths a report concerns", () => {
     assert.match(formatMergedViolations([v]), /if one of these is the cause, change or remove it/);
   });
 
+  it("a schema error at a field names the overrides writing that field by a key of their path, not the chart's others", () => {
+    // checks/schema.ts's form; `tolerations` written as a map, with `persistence.size` beside it.
+    const grafana = release("grafana", {
+      tolerations: { key: "dedicated", operator: "Exists" },
+      persistence: { size: 10 },
+    });
+    const [v] = attributeOverrides(
+      [
+        {
+          policy: "schema",
+          level: "mandatory",
+          urn: grafana.urn,
+          message: "/spec/template/spec/tolerations must be array, found an object",
+          alsoAt: [],
+        },
+      ] as MergedViolation[],
+      [grafana],
+      ["grafana.tolerations.key", "grafana.tolerations.operator", "grafana.persistence.size"],
+    );
+    assert.deepEqual(v.overrides, [
+      "chartValues.grafana.tolerations.key",
+      "chartValues.grafana.tolerations.operator",
+    ]);
+    assert.notEqual(v.overridesUnsure, true);
+  });
+
   it("a block override counts for a path inside it, and a path names the overrides inside it", () => {
     const grafana = release("grafana", {});
     const [inside, block] = attributeOverrides(
