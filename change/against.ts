@@ -3,6 +3,8 @@
  * or an earlier synthesis) and the new one rendered with the same Helm and chart cache, then
  * compared object by object (change.ts).
  */
+import * as fs from "fs";
+import * as path from "path";
 import { readStackExport } from "../synth/exportFile";
 import { SynthInputError, type StackExport, type SynthResult } from "../synth/synthesize";
 import { rawObjects, stackObjects } from "../synth/render/objects";
@@ -23,7 +25,18 @@ import { shellWord } from "../model/running";
  * Throws {@link SynthInputError} for a file that cannot be read, is not JSON or is no export of
  * the form the change check reads (another format version, a resource without a string URN).
  */
-export function readExport(file: string): StackExport {
+export function readExport(file: string, stack?: string): StackExport {
+  // A folder (the --out of an earlier run) is named with the stack's export in it, `<stack>.json`
+  // as synth writes it (cli/synthRun.ts writeExport), not left at "name the file itself".
+  if (stack !== undefined && fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+    const inside = path.join(file, `${stack}.json`);
+    throw new SynthInputError(
+      `--against ${file}: cannot read ${file}: it is a folder, not a file; ` +
+        (fs.existsSync(inside)
+          ? `name the stack's export in it: --against ${inside}`
+          : `name the stack's export file itself (${inside}, the name synth --out gives it, is not there)`),
+    );
+  }
   const read = readStackExport(file);
   if ("export" in read) return read.export;
   const fix = "fix" in read && read.fix ? `; ${read.fix}` : "";

@@ -406,7 +406,8 @@ async function readInputs(
     // The change check compares with this reading, never the file's later text: --against
     // out/<stack>.json names the file this run's export is written over (--out), and read again
     // after that it was the new synthesis compared with itself, every change passing.
-    if (args.against) previous = (await import("../change/against")).readExport(args.against);
+    const one = args.stacks !== "all" && new Set(args.stacks).size === 1 ? args.stacks[0] : undefined;
+    if (args.against) previous = (await import("../change/against")).readExport(args.against, one);
   } catch (e) {
     if (!(e instanceof SynthInputError)) throw e;
     input(e);

@@ -35,6 +35,28 @@ describe("change/against.ts readExport: the export read as policy:check reads it
     );
   });
 
+  it("a folder given for the stack's export names the export in it, <stack>.json, or says it is not there", () => {
+    const out = path.join(dir, "out");
+    fs.mkdirSync(out);
+    const inside = path.join(out, "staging.json");
+    const refusal = (stack: string) => {
+      try {
+        readExport(out, stack);
+      } catch (e) {
+        assert.ok(e instanceof SynthInputError);
+        return e.message;
+      }
+      return assert.fail("a folder was read as an export");
+    };
+    const head = `--against ${out}: cannot read ${out}: it is a folder, not a file; `;
+    assert.equal(
+      refusal("staging"),
+      `${head}name the stack's export file itself (${inside}, the name synth --out gives it, is not there)`,
+    );
+    fs.writeFileSync(inside, JSON.stringify(exp));
+    assert.equal(refusal("staging"), `${head}name the stack's export in it: --against ${inside}`);
+  });
+
   it("refuses a file that is not UTF-8 text, saying so", () => {
     const file = path.join(dir, "utf16.json");
     fs.writeFileSync(
