@@ -78,7 +78,7 @@ import {
   type SetAsideReceiver,
 } from "./receiverSecrets";
 import { grafanaExposure, grafanaExposureProblems } from "./grafanaExposure";
-import { sameSettingProblems, type WorkedValue } from "./stackKeyPaths";
+import { bareSizeProblems, sameSettingProblems, type WorkedValue } from "./stackKeyPaths";
 import { isMap, setSecretCommand, valueAt } from "./tree";
 import { listed } from "../model/words";
 
@@ -314,6 +314,8 @@ function ruleProblems(
     opts.placeOf,
     worked,
   ).filter((o) => seen(o.problem));
+  const bare = bareSizeProblems(raw).filter((o) => seen(o.problem));
+  twice.push(...bare);
   opts.overrides?.push(...twice);
   return [
     ...unread.map((u) => u.problem).filter(seen),

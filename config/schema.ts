@@ -232,12 +232,13 @@ export const SIZE_UNITS = ["Ki", "Mi", "Gi", "Ti", "k", "M", "G", "T"] as const;
 const SIZE_UNIT = new RegExp(`^\\d+(\\.\\d+)?(${SIZE_UNITS.join("|")})$`);
 /** The units as the message lists them: the binary ones, then the decimal ones. */
 const SIZE_UNIT_WORDS = `${SIZE_UNITS.filter((u) => u.endsWith("i")).join("|")} or ${SIZE_UNITS.filter((u) => !u.endsWith("i")).join("|")}`;
+/** What a size key expects, as its refusal says it (`chartValues` overrides of one too: stackKeyPaths.ts). */
+export const SIZE_EXPECTED = (example: string) =>
+  `expected a Kubernetes quantity above zero like "${example}": digits, an optional fraction and a byte unit (${SIZE_UNIT_WORDS}), no sign or exponent (a bare number would be bytes)`;
 const size = (example: string) =>
   z
     .string({ description: `a size like "${example}" (a number + Ki, Mi, Gi or Ti, as text)` })
-    .refine((v) => SIZE_UNIT.test(v.trim()) && parseQuantity(v)! > 0, {
-      message: `expected a Kubernetes quantity above zero like "${example}": digits, an optional fraction and a byte unit (${SIZE_UNIT_WORDS}), no sign or exponent (a bare number would be bytes)`,
-    });
+    .refine((v) => SIZE_UNIT.test(v.trim()) && parseQuantity(v)! > 0, { message: SIZE_EXPECTED(example) });
 /**
  * A DNS-1123 label, as Kubernetes validates namespace and label-like names
  * (k8s.io/apimachinery/pkg/util/validation IsDNS1123Label: at most 63 characters).

@@ -1,5 +1,5 @@
 import { isMap, propertyPath } from "./tree";
-import { PROJECT } from "./schema";
+import { PROJECT, SIZE_EXPECTED } from "./schema";
 import type { RefusedOverride } from "./errors";
 
 /*
@@ -291,6 +291,39 @@ export function sameSettingProblems(
     });
   }
   return out;
+}
+
+/**
+ * A claim's size a `chartValues` override writes as a bare number where a stack key's volume size
+ * goes (`chartValues.grafana.persistence.size: 10`, the value grafana.volumeSize sets), the key
+ * left out of the stack file (set too, {@link sameSettingProblems} says to remove the override).
+ * Kubernetes reads a quantity without a unit as bytes, so the chart renders a claim of 10 bytes
+ * (grafana 12.3.1 templates/pvc.yaml:27 `storage: {{ .Values.persistence.size | quote }}`, run:
+ * `storage: "10"`), which the API server takes as any claim; over a claim made before, it refuses
+ * the shrink (the change check says so, change/apiRules.ts). The stack key refuses a bare number
+ * (schema.ts SIZE_EXPECTED), and the override is the same value: judged by that form, at its line.
+ * A size with any unit is left to the chart and Kubernetes, as other overrides are.
+ */
+export function bareSizeProblems(raw: Record<string, unknown>): RefusedOverride[] {
+  const charts = isMap(raw.chartValues) ? raw.chartValues : {};
+  const out = new Map<string, RefusedOverride>();
+  for (const e of STACK_KEY_CHART_PATHS as readonly StackKeyPath[]) {
+    if (!("chart" in e) || !e.key.endsWith(".volumeSize")) continue;
+    const [section, name] = e.key.split(".");
+    if (isMap(raw[section]) && raw[section][name] !== undefined) continue;
+    const override = overrideAt(charts[e.chart], e.path);
+    if (!override || override.at.length !== e.path.length) continue;
+    const v = override.value;
+    if (typeof v !== "number" && !(typeof v === "string" && /^\s*\d+(\.\d+)?\s*$/.test(v))) continue;
+    const key = propertyPath("chartValues", [e.chart, ...override.at]);
+    out.set(key, {
+      problem:
+        `${PROJECT}:${key}: ${SIZE_EXPECTED("10Gi")}, got ${typeof v} ${JSON.stringify(v)}: Kubernetes reads it as ` +
+        `${String(v).trim()} bytes, a claim of ${String(v).trim()} bytes; write it with its unit (as ${e.key}, which sets it, takes it)`,
+      path: [e.chart, ...override.at],
+    });
+  }
+  return [...out.values()];
 }
 
 /** A judged key's value where the stack file leaves the key out, and the key that decided it. */

@@ -29,4 +29,30 @@ describe("volume-size stack keys and a chartValues override of the same claim si
       problems.join("\n"),
     );
   });
+  it("a claim size overridden as a bare number is refused at its line as bytes; with a unit it passes", () => {
+    // grafana 12.3.1 renders `storage: "10"` from it: a claim of 10 bytes, where the chart's default is "10Gi".
+    const grafana = (size: string) =>
+      `  ${P("chartValues")}:\n    grafana:\n      persistence:\n        size: ${size}\n`;
+    for (const [size, got] of [
+      ["10", "number 10: Kubernetes reads it as 10 bytes"],
+      ['"10"', 'string "10": Kubernetes reads it as 10 bytes'],
+    ]) {
+      const problems = problemsOf(grafana(size));
+      assert.equal(problems.length, 1, problems.join("\n"));
+      assert.ok(
+        problems[0].startsWith(
+          `homelab-observability:chartValues.grafana.persistence.size: expected a Kubernetes quantity above zero like "10Gi"`,
+        ) &&
+          problems[0].includes(
+            `(a bare number would be bytes), got ${got}, a claim of 10 bytes; write it with its unit`,
+          ),
+        problems[0],
+      );
+    }
+    assert.throws(() => problemsOf(grafana("20Gi")), /the stack file was accepted/);
+    // Beside grafana.volumeSize it is one message: set twice, remove the override.
+    const both = problemsOf(`  ${P("grafana")}:\n    volumeSize: 5Gi\n${grafana("10")}`);
+    assert.equal(both.length, 1, both.join("\n"));
+    assert.match(both[0], /set in one place/);
+  });
 });
