@@ -1595,6 +1595,7 @@ export const EMPTY_HOLDER = "which the stack file writes with nothing under it";
 export function withEmptyHoldersFolded(
   problems: string[],
   placeOf: (key: string) => string | undefined = () => undefined,
+  input?: unknown,
 ): string[] {
   const hint = (p: string) =>
     new RegExp(
@@ -1609,12 +1610,27 @@ export function withEmptyHoldersFolded(
     groups.set(`${m[1]} ${m[3]}`, g);
   });
   const bare = (k: string) => k.slice(k.indexOf(":") + 1);
+  const lineOf = (k: string) => Number(/:(\d+)$/.exec(placeOf(k) ?? "")?.[1] ?? NaN);
+  // The keys below the line put in between that the empty map reads too (`volumeSize`, a key of
+  // prometheus and of grafana): taken as the other map's without a word, so moving only the keys
+  // named would leave them there. Said where the map holding them is written after the empty one.
+  const shared = (here: string, holder: string, moved: string[]) => {
+    const [h, e] = [bare(here), bare(holder)];
+    const own = valueAt(input, [h]);
+    if (!isMap(own) || !(lineOf(h) > lineOf(e))) return "";
+    const both = knownKeysAt([e], input).filter((k) => k in own && !moved.includes(k));
+    if (both.length === 0) return "";
+    const one = both.length === 1;
+    const named = both.map((k) => `${here}.${k}${placeOf(`${h}.${k}`) ? ` (${placeOf(`${h}.${k}`)})` : ""}`);
+    return `; of the keys under ${here}, ${listed(named)} ${one ? "is" : "are"} ${holder}'s too, read as ${here}'s: move ${one ? "it" : "them"} too if ${one ? "it is" : "they are"} meant for ${holder}`;
+  };
   return problems.flatMap((p, i) => {
     const empty = /^([^\s:]+:[A-Za-z]+): expected an object .*, got null$/.exec(p);
     if (empty && [...groups.keys()].some((g) => g.endsWith(` ${empty[1]}`))) return [];
     const m = hint(p);
     const g = m && groups.get(`${m[1]} ${m[3]}`);
-    if (!m || !g || g.keys.length < 2) return [p];
+    if (!m || !g) return [p];
+    if (g.keys.length < 2) return [p + shared(m[1], m[3], g.keys)];
     if (g.first !== i) return [];
     const [here, holder, at] = [m[1], m[3], m[4] ?? ""];
     const others = g.keys.slice(1).map((k) => {
@@ -1622,7 +1638,7 @@ export function withEmptyHoldersFolded(
       return `${here}.${k}${place ? ` (${place})` : ""}`;
     });
     return [
-      `${here}.${g.keys[0]}: unknown key, as ${others.length > 1 ? "are" : "is"} ${listed(others)}; did you mean ${listed(g.keys.map((k) => `"${holder}.${k}"`))}? (keys of ${holder}, ${EMPTY_HOLDER}${at}, not of ${here}: move them there)`,
+      `${here}.${g.keys[0]}: unknown key, as ${others.length > 1 ? "are" : "is"} ${listed(others)}; did you mean ${listed(g.keys.map((k) => `"${holder}.${k}"`))}? (keys of ${holder}, ${EMPTY_HOLDER}${at}, not of ${here}: move them there)${shared(here, holder, g.keys)}`,
     ];
   });
 }
@@ -1686,8 +1702,9 @@ export function withOtherVariantKeysFolded(
 export function oneMessagePerSlip(
   problems: string[],
   placeOf: (key: string) => string | undefined = () => undefined,
+  input?: unknown,
 ): string[] {
-  return withOtherVariantKeysFolded(withEmptyHoldersFolded(problems, placeOf), placeOf);
+  return withOtherVariantKeysFolded(withEmptyHoldersFolded(problems, placeOf, input), placeOf);
 }
 
 /** {@link elsewhereHint} with one way of matching a key among a level's keys. */

@@ -1164,6 +1164,7 @@ export function judgedStackConfig(
   const said = oneMessagePerSlip(
     oneLinePerValue(withChartReadAsRefusals(withReadAsRefusals(problems), charted.read, readAsRefusals)),
     opts.placeOf,
+    raw,
   );
   // A chart name the schema refuses (an unknown one, a value no map) is an override refused whole.
   const refusedCharts =

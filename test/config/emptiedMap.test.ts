@@ -46,14 +46,18 @@ describe("config: a map left empty by a line put before its keys is one message 
     ]);
   });
 
-  it("the keys one such line moved are one message naming each key's line; the other map's own keys stay its own", () => {
+  it("the keys one such line moved are one message naming each key's line; a key of both maps stays the other's, named as such", () => {
     const r = problems(
       `  ${P("prometheus")}:\n  ${P("grafana")}:\n    volumeSize: 5Gi\n    keepVolume: true\n    retention: 10d\n`,
     );
     const at = `${r.file}:${lineOf(r.file, `  ${P("prometheus")}:`)}`;
     const retention = `${r.file}:${lineOf(r.file, "    retention: 10d")}`;
+    // volumeSize, a key of both maps, stays grafana's, and is named: moving only the keys refused
+    // would leave prometheus' size (if it was) on grafana's volume without a word.
+    const size = `${r.file}:${lineOf(r.file, "    volumeSize: 5Gi")}`;
     assert.deepEqual(r.problems, [
-      `${P("grafana.keepVolume")}: unknown key, as is ${P("grafana.retention")} (${retention}); did you mean "${P("prometheus.keepVolume")}" and "${P("prometheus.retention")}"? (keys of ${P("prometheus")}, which the stack file writes with nothing under it (${at}), not of ${P("grafana")}: move them there)`,
+      `${P("grafana.keepVolume")}: unknown key, as is ${P("grafana.retention")} (${retention}); did you mean "${P("prometheus.keepVolume")}" and "${P("prometheus.retention")}"? (keys of ${P("prometheus")}, which the stack file writes with nothing under it (${at}), not of ${P("grafana")}: move them there)` +
+        `; of the keys under ${P("grafana")}, ${P("grafana.volumeSize")} (${size}) is ${P("prometheus")}'s too, read as ${P("grafana")}'s: move it too if it is meant for ${P("prometheus")}`,
     ]);
   });
 
