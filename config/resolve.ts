@@ -1133,10 +1133,16 @@ export function mimirIngestionRateFor(seriesCap: number): number {
 /**
  * Whether the stack with `over` written over its keys passes the workload checks (the fit of its
  * pods on the pools among them): what a way out a fit line offers must do (config/sizing.ts
- * floorWays). Its own lines offer nothing further (no `fitsWith` below), so this runs once.
+ * floorWays). A map in `over` is written over the stack's map of that key, key by key (`{ mimir:
+ * { maxGlobalSeriesPerUser } }` keeps the stack's other mimir keys). Its own lines offer nothing
+ * further (no `fitsWith` below), so this runs once per offer.
  */
 function fitsWith(raw: Record<string, unknown>, stack: string, over: Record<string, unknown>): boolean {
-  const changed = { ...raw, ...over };
+  const changed = { ...raw };
+  for (const [key, v] of Object.entries(over)) {
+    const was = changed[key];
+    changed[key] = isMap(v) && isMap(was) ? { ...was, ...v } : v;
+  }
   const parsed = parseRaw(changed);
   if (!parsed.success) return false;
   const { cfg, sized } = resolvedConfig(parsed.data, changed, stack);

@@ -1217,8 +1217,11 @@ export function engineOf(c: Pick<SizedComponent, "component">): SizedEngine {
 
 /**
  * The ways out for a monolithic Mimir bigger than the largest node (`node` bytes), each only if it
- * can work on these nodes: Mimir scaled out (workload.activeSeries) when its smallest pods fit, a
- * lower series cap when a Mimir holding 10,000 series fits (with the largest cap that does),
+ * can work on these nodes: Mimir scaled out (workload.activeSeries) when its smallest pods fit and
+ * the stack declaring its series cap so passes the workload checks (`fits`), a lower series cap
+ * when a Mimir holding 10,000 series fits (with the largest cap that does and with which the stack
+ * passes them: a pod within its node may still be past the pools' share; run, one 16Gi node at
+ * 1516000 series was offered 1510000, and 1400000 was refused past the share),
  * bigger nodes (as big as the smaller of the two shapes at their least), and, when no Mimir fits,
  * VictoriaMetrics when one vmsingle holding the same series does, and the lightweight profile
  * when its DaemonSets' smaller requests leave `pool`'s node room for the pod and the stack so
@@ -1244,6 +1247,19 @@ function mimirFitHint(
   // The largest cap whose pod fits the node, its request as the profile rounds it.
   let cap = seriesCapWithin(node, replicas);
   while (cap >= 10_000 && need("mimir", mimirMemoryBytes(cap, replicas)) > node) cap -= 10_000;
+  // A cap whose pod fits its node may still be past the pools' share: the largest one (in steps of
+  // 10000) with which the stack passes the workload checks (`fits`), fewer series needing no more.
+  if (fits !== undefined && cap >= 10_000 && !capFits(fits, cap)) {
+    let [low, high] = [0, cap / 10_000];
+    while (high - low > 1) {
+      const mid = Math.floor((low + high) / 2);
+      if (capFits(fits, mid * 10_000)) low = mid;
+      else high = mid;
+    }
+    cap = low * 10_000;
+  }
+  // Scaled out for the series the stack holds, as the stack would run it with workload.activeSeries.
+  const scaledFits = fits?.({ workload: { activeSeries: cfg.mimir.maxGlobalSeriesPerUser } }) !== false;
   const monolithicLeast = need("mimir", mimirMemoryBytes(10_000, replicas));
   // The pod at the stack's cap, sized and placed as the lightweight profile would, and the stack
   // so changed passing the workload checks (`fits`, as floorWays' offers): a pod that fits its node
@@ -1272,7 +1288,7 @@ function mimirFitHint(
       ? ` (the ${cfg.profile} profile's least memory request for it; its 10000 series and its modules' fixed memory need ${formatBytes(leastNeed)})`
       : ", its modules' fixed memory included";
   const ways = [
-    ...(scaledLeast <= node ? ["declare workload.activeSeries to run Mimir scaled out"] : []),
+    ...(scaledLeast <= node && scaledFits ? ["declare workload.activeSeries to run Mimir scaled out"] : []),
     ...(cap >= 10_000 ? [`lower mimir.maxGlobalSeriesPerUser to at most ${cap}`] : []),
     ...(lighter
       ? [
@@ -1281,6 +1297,8 @@ function mimirFitHint(
       : []),
   ];
   if (ways.length > 0) return `; ${[...ways, bigger].join(", ").replace(/, ([^,]*)$/, " or $1")}`;
+  // A Mimir fits these nodes, but no stack so changed passes the workload checks (`fits`).
+  if (Math.min(monolithicLeast, scaledLeast) <= node) return "; add nodes or larger ones (nodePools)";
   const series = cfg.mimir.maxGlobalSeriesPerUser;
   const vm = need("vmsingle", vmMemoryBytes(series));
   return (
@@ -1290,6 +1308,9 @@ function mimirFitHint(
       : "")
   );
 }
+
+/** Whether the stack with `n` at mimir.maxGlobalSeriesPerUser passes the workload checks. */
+const capFits = (fits: FitsWith, n: number): boolean => fits({ mimir: { maxGlobalSeriesPerUser: n } });
 
 /**
  * What a sized pod's memory is, for a line that judges it: "need X of memory in one <c> pod", or,

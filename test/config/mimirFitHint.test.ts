@@ -45,4 +45,16 @@ describe("config: mimirFitHint offers the lightweight profile only where the sta
       /request 15\.8GiB of memory \(mimir 1x15\.8GiB\) .*above 80% of the node pools' 16GiB$/,
     );
   });
+
+  it("offers a lower series cap and scaling out only where the stack so changed passes (one 16Gi node)", () => {
+    // Offered 1510000 (its pod fits the node) and 1400000 was still past the pools' share; scaled
+    // out, its three write pods find one node. The offer is now the largest cap that passes.
+    const p = problems(at(1));
+    assert.equal(p.length, 1, p.join("\n"));
+    assert.match(p[0], /; lower mimir\.maxGlobalSeriesPerUser to at most 1160000 or add nodes/);
+    assert.doesNotMatch(p[0], /workload\.activeSeries/);
+    assert.deepEqual(problems(at(1, { mimir: { maxGlobalSeriesPerUser: 1_160_000 } })), []);
+    assert.equal(problems(at(1, { mimir: { maxGlobalSeriesPerUser: 1_170_000 } })).length, 1);
+    assert.equal(problems(at(1, { workload: { activeSeries: 1_516_000 } })).length, 1);
+  });
 });

@@ -255,10 +255,16 @@ describe("sizing from upstream's capacity rules", function () {
         problems({ phase: "kps-removed", nodePools: tiny, workload: WORKLOAD_2M }),
         /workload\.activeSeries: 2000000 series scaled out need no more memory than one mimir write pod requests, 3GiB, the standard profile's least memory request for it, above what the largest node of nodePools holds beside the DaemonSets' pods on it \(2Gi in pool tiny, 208MiB of it requested by the DaemonSets' pods on every node \(node-exporter, alloy and loki-canary\): 1\.8GiB left\)$/m,
       );
-      // Without a declared workload a cap no node holds is refused, pointing at the scaled-out shape.
+      // Without a declared workload a cap no node holds is refused, pointing at the scaled-out shape
+      // where the stack declaring those series passes (twenty 8 GiB nodes), not where it is refused
+      // as above (the default pool's 3 nodes).
       assert.match(
-        problems({ phase: "kps-removed", mimir: { maxGlobalSeriesPerUser: 2_000_000 } }),
+        problems({ phase: "kps-removed", nodePools: many, mimir: { maxGlobalSeriesPerUser: 2_000_000 } }),
         /mimir\.maxGlobalSeriesPerUser: 2000000 series need 20\.3GiB of memory in one mimir pod, .*declare workload\.activeSeries to run Mimir scaled out/,
+      );
+      assert.doesNotMatch(
+        problems({ phase: "kps-removed", mimir: { maxGlobalSeriesPerUser: 2_000_000 } }),
+        /declare workload\.activeSeries/,
       );
       // Read-write mode shares blocks through object storage.
       assert.match(
@@ -299,7 +305,7 @@ describe("sizing from upstream's capacity rules", function () {
       );
       assert.equal(
         problems({ ...at, mimir: { maxGlobalSeriesPerUser: 1_520_000 } }).split("\n")[1],
-        "  - homelab-observability:mimir.maxGlobalSeriesPerUser: 1520000 series need 15.9GiB of memory in one mimir pod, above what the largest node of nodePools holds beside the DaemonSets' pods on it (16Gi in pool workers, 208MiB of it requested by the DaemonSets' pods on every node (node-exporter, alloy and loki-canary): 15.8GiB left); declare workload.activeSeries to run Mimir scaled out, lower mimir.maxGlobalSeriesPerUser to at most 1510000 or add nodes of at least 3.2GiB",
+        "  - homelab-observability:mimir.maxGlobalSeriesPerUser: 1520000 series need 15.9GiB of memory in one mimir pod, above what the largest node of nodePools holds beside the DaemonSets' pods on it (16Gi in pool workers, 208MiB of it requested by the DaemonSets' pods on every node (node-exporter, alloy and loki-canary): 15.8GiB left); lower mimir.maxGlobalSeriesPerUser to at most 1510000 or add nodes of at least 3.2GiB",
       );
       // 1516000 series ask 16192Mi: 16Mi above what the standard DaemonSets' pods leave, within
       // the lightweight ones' (node-exporter 36Mi, loki-canary 12Mi): that profile is offered.
