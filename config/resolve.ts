@@ -54,6 +54,7 @@ import {
   nodeDaemons,
   DEFAULT_VOLUMES,
   fitProblems,
+  lokiIngestersZoned,
   lokiModeFor,
   monolithicMostAsWritten,
   mimirDiskBytes,
@@ -1195,7 +1196,14 @@ function workloadChecks(
   if (c.loki.mode === "Distributed" && c.objectStore.type !== "filesystem" && nodes < LOKI_HA && nodes > 0) {
     // One mistake, one message: at the key that chose Distributed (loki.mode, else the logs a day
     // past Monolithic), and Loki's pods are not judged against the pools again (left out below).
-    const spread = `at least ${LOKI_HA} ingesters on distinct nodes (replication factor ${LOKI_HA}; loki 18.11.0 values.yaml ingester.affinity, hard node anti-affinity), and nodePools has ${nodes} node(s) without NoSchedule or NoExecute taints`;
+    // Zone-aware, the chart ignores ingester.affinity and keeps each zone's pods off the nodes of
+    // the other zones' (loki 18.11.0 templates/_pod.tpl:87-101; run, helm 3.17.3: three
+    // StatefulSets whose pods' anti-affinity selects rollout-group ingester, name NotIn their own
+    // zone's): three zones need three nodes just the same.
+    const why = lokiIngestersZoned(c)
+      ? "zone-aware, as chartValues.loki.ingester.zoneAwareReplication turns them on: 3 zones whose pods keep off the other zones' nodes, loki 18.11.0 templates/_pod.tpl:87-101"
+      : "loki 18.11.0 values.yaml ingester.affinity, hard node anti-affinity";
+    const spread = `at least ${LOKI_HA} ingesters on distinct nodes (replication factor ${LOKI_HA}; ${why}), and nodePools has ${nodes} node(s) without NoSchedule or NoExecute taints`;
     p.push(
       r.loki.mode === undefined
         ? `${k("workload.logsPerDay")}: ${past}; past it Loki runs Distributed, ${spread}; add nodes to nodePools`

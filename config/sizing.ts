@@ -1313,6 +1313,15 @@ function mimirFitHint(
 const capFits = (fits: FitsWith, n: number): boolean => fits({ mimir: { maxGlobalSeriesPerUser: n } });
 
 /**
+ * Whether the chart runs Loki's ingesters zone-aware (contract ChartZones): its switch as the chart
+ * reads it, where a null deletes the program's `false` and the chart's default (on) holds.
+ */
+export function lokiIngestersZoned(cfg: Pick<StackConfig, "chartValues">): boolean {
+  const zones = SIZED_REPLICAS["loki ingester"]?.zones;
+  return zones !== undefined && chartSwitchOn(cfg, "loki", zones.enabled, false);
+}
+
+/**
  * What a sized pod's memory is, for a line that judges it: "need X of memory in one <c> pod", or,
  * where its load needs less than the profile's least request for it (memoryOf: the request is the
  * larger), that the load needs that much and the pod requests the profile's least: "need 3GiB"
@@ -1737,11 +1746,7 @@ function mostWords(
  * a zone's pods may share a node), so no pod keeps a node of its own.
  */
 function lokiKeepsAntiAffinity(cfg: Pick<StackConfig, "chartValues">, target: string): boolean {
-  // The zones' switch as the chart reads it: a null deletes the program's `false`, the chart's
-  // default (on) holds (contract ChartZones).
-  const zones = SIZED_REPLICAS["loki ingester"]?.zones;
-  if (target === "ingester" && zones !== undefined && chartSwitchOn(cfg, "loki", zones.enabled, false))
-    return false;
+  if (target === "ingester" && lokiIngestersZoned(cfg)) return false;
   const loki = cfg.chartValues.loki;
   const at = (...steps: string[]) => valueAt(loki, [target, "affinity", ...steps]);
   for (const v of [at(), at("podAntiAffinity")]) if (v !== undefined && !isMap(v)) return false;

@@ -212,6 +212,26 @@ describe("config: a chartValues replica count is counted as the chart runs it", 
     );
   });
 
+  it("says why zone-aware ingesters need three nodes: the zones' own anti-affinity, not ingester.affinity", () => {
+    // Run, helm 3.17.3 over loki 18.11.0: each zone's pods select rollout-group ingester with a
+    // name NotIn their own zone's (templates/_pod.tpl:87-101), so two nodes leave a zone Pending.
+    const two = { ...DISTRIBUTED, nodePools: pools("6Gi", 2) };
+    const zoned = problems({
+      ...two,
+      chartValues: { loki: { ingester: { zoneAwareReplication: { enabled: true } } } },
+    });
+    assert.equal(zoned.length, 1, zoned.join("\n"));
+    assert.match(
+      zoned[0],
+      /^homelab-observability:loki\.mode: "Distributed" runs at least 3 ingesters on distinct nodes \(replication factor 3; zone-aware, .*templates\/_pod\.tpl:87-101\), and nodePools has 2 node/,
+    );
+    assert.doesNotMatch(zoned[0], /ingester\.affinity/);
+    assert.match(
+      problems(two)[0],
+      /\(replication factor 3; loki 18\.11\.0 values\.yaml ingester\.affinity, hard node anti-affinity\)/,
+    );
+  });
+
   it("counts the single binary's replicas, at least the one the chart runs", () => {
     const p = problems({ ...MONOLITHIC, chartValues: { loki: { singleBinary: { replicas: 5 } } } });
     assert.equal(p.length, 1, p.join("\n"));
