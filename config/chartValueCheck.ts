@@ -5,6 +5,7 @@ import type { ChartCondition, ChartKeys, KeyTree, KindTree, TypeTree } from "./c
 import { boolOnlySwitches } from "./sizing";
 import { nearest, RENAME_AND_MEND, schemaAt, type RefusedOverride } from "./errors";
 import { STACK_KEY_CHART_PATHS } from "./stackKeyPaths";
+import { chartTextIsNumber } from "../upstream/chartTextNumbers";
 
 /*
  * The stack's `chartValues` checked against the pinned charts' own keys (chartKeys.ts): a key
@@ -228,7 +229,8 @@ export interface ChartKeyMeant {
  * The refusal of text `v` where the chart's default of `kind` is a boolean or a number
  * ({@link textScalar}), from "expected" on; undefined for any other value or kind. At a replica key
  * whose template prints a whole number's text unquoted (contract TEXT_REPLICAS), the object holds
- * the number: accepted (the fit check counts it, config/sizing.ts chartReplicas).
+ * the number: accepted (the fit check counts it, config/sizing.ts chartReplicas); so at any number
+ * key where Helm was seen to render the text as the number (upstream/chartTextNumbers.ts).
  */
 function quotedProblem(
   kind: KindTree[string] | undefined,
@@ -240,7 +242,8 @@ function quotedProblem(
   if (typeof kind !== "string") return undefined;
   if (typeof v !== "string")
     return condition && kind === "boolean" ? conditionNotBoolean(v, chart, condition) : undefined;
-  if (textReplicas(chart, path.join("."), v) !== undefined) return undefined;
+  if (textReplicas(chart, path.join("."), v) !== undefined || chartTextIsNumber(chart, path, v))
+    return undefined;
   const quoted = textScalar(kind, v, condition);
   return (
     quoted &&
