@@ -1258,8 +1258,6 @@ function mimirFitHint(
     }
     cap = low * 10_000;
   }
-  // Scaled out for the series the stack holds, as the stack would run it with workload.activeSeries.
-  const scaledFits = fits?.({ workload: { activeSeries: cfg.mimir.maxGlobalSeriesPerUser } }) !== false;
   const monolithicLeast = need("mimir", mimirMemoryBytes(10_000, replicas));
   // The pod at the stack's cap, sized and placed as the lightweight profile would, and the stack
   // so changed passing the workload checks (`fits`, as floorWays' offers): a pod that fits its node
@@ -1288,7 +1286,11 @@ function mimirFitHint(
       ? ` (the ${cfg.profile} profile's least memory request for it; its 10000 series and its modules' fixed memory need ${formatBytes(leastNeed)})`
       : ", its modules' fixed memory included";
   const ways = [
-    ...(scaledLeast <= node && scaledFits ? ["declare workload.activeSeries to run Mimir scaled out"] : []),
+    // Scaled out for the series the stack holds, as it runs with workload.activeSeries declared.
+    ...(scaledLeast <= node &&
+    fits?.({ workload: { activeSeries: cfg.mimir.maxGlobalSeriesPerUser } }) !== false
+      ? ["declare workload.activeSeries to run Mimir scaled out"]
+      : []),
     ...(cap >= 10_000 ? [`lower mimir.maxGlobalSeriesPerUser to at most ${cap}`] : []),
     ...(lighter
       ? [
