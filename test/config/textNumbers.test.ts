@@ -36,7 +36,7 @@ describe("chartValues: a number's text the chart renders as the number is accept
       const keys = pinnedChartKeys(chart);
       assert.ok(keys, `the pinned ${chart} archive is not in the chart cache`);
       for (const path of [...row.any, ...row.nonzero]) {
-        const kind = path
+        const kind: unknown = path
           .split(".")
           .reduce<unknown>((k, s) => (k as Record<string, unknown>)?.[s], keys.kinds);
         assert.equal(kind, "number", `${chart} ${path}`);
