@@ -57,4 +57,16 @@ describe("config: mimirFitHint offers the lightweight profile only where the sta
     assert.equal(problems(at(1, { mimir: { maxGlobalSeriesPerUser: 1_170_000 } })).length, 1);
     assert.equal(problems(at(1, { workload: { activeSeries: 1_516_000 } })).length, 1);
   });
+
+  it("offers more nodes where a Mimir fits the node but no cap passes (one 4Gi node)", () => {
+    const small = {
+      phase: "kps-removed",
+      nodePools: [{ name: "w", arch: "amd64", count: 1, cpu: "4", memory: "4Gi" }],
+    };
+    const p = problems({ ...small, mimir: { maxGlobalSeriesPerUser: 1_000_000 } });
+    assert.equal(p.length, 1, p.join("\n"));
+    // Even 10000 series are past the pools' share here: no cap is offered.
+    assert.match(p[0], /3\.8GiB left\); add nodes or larger ones \(nodePools\)$/);
+    assert.equal(problems({ ...small, mimir: { maxGlobalSeriesPerUser: 10_000 } }).length, 1);
+  });
 });
