@@ -56,6 +56,10 @@ describe("config: mimirFitHint offers the lightweight profile only where the sta
     assert.deepEqual(problems(at(1, { mimir: { maxGlobalSeriesPerUser: 1_160_000 } })), []);
     assert.equal(problems(at(1, { mimir: { maxGlobalSeriesPerUser: 1_170_000 } })).length, 1);
     assert.equal(problems(at(1, { workload: { activeSeries: 1_516_000 } })).length, 1);
+    // Nor on the default pool's three 16Gi nodes at 2000000, whose scaled-out write pods they cannot place.
+    const two = { phase: "kps-removed", mimir: { maxGlobalSeriesPerUser: 2_000_000 } };
+    assert.doesNotMatch(problems(two).join("\n"), /declare workload\.activeSeries/);
+    assert.equal(problems({ ...two, workload: { activeSeries: 2_000_000 } }).length, 1);
   });
 
   it("offers more nodes where a Mimir fits the node but no cap passes (one 4Gi node)", () => {
