@@ -25,7 +25,7 @@ import {
 } from "../upstream/engines/references";
 import { MissingReferenceError } from "../upstream/reference";
 import type { Finding, Placed } from "./objects";
-import { engineContainers } from "./writtenPaths";
+import { engineArgs, engineContainers, engineFlagSet } from "./writtenPaths";
 import { unknownKeyHint } from "../config/lokiValueCheck";
 
 export interface EngineConfigReport {
@@ -45,9 +45,6 @@ function notYaml(engine: string, file: string | undefined, text: string, e: unkn
   const name = engine === "loki" ? "Loki" : "Mimir";
   return notYamlMessage(file ?? `${name}'s config`, text, e, `a ${name} config (YAML, after expansion)`);
 }
-
-/** Flags the engines' main() reads apart from the config's own flags (Mimir cmd/mimir/main.go:108-110 at mimir-3.0.0; Loki pkg/util/cfg/files.go:80-124 at v3.7.6). */
-const LOADER_FLAGS = new Set(["config.file", "config.expand-env"]);
 
 const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-?[^}]*)?\}/g;
 
@@ -101,12 +98,13 @@ export function checkEngineConfigs(objects: Placed[]): EngineConfigReport {
     if (!ref) continue;
     const fail = (message: string) => report.findings.push({ check: "engine-config", where, message });
     report.judged++;
-    for (const p of checkEngineFlags(
-      ref,
-      args.filter((a) => a.startsWith("-") && !LOADER_FLAGS.has(/^--?([^=]+)/.exec(a)![1])),
-    ).map(unknownKeyHint))
-      if (p.severity === "error") fail(`flag ${p.path}: ${p.message}`);
-      else report.warnings.push(`${where}: flag ${p.path}: ${p.message}`);
+    // Its arguments as the binary gets them, read as Go's flag package reads them for the flags it
+    // declares (the reference's, the loader's, Loki's own): under another command (a shell) none.
+    const given = engineArgs(c, engine);
+    if ("args" in given)
+      for (const p of checkEngineFlags(ref, given.args, engineFlagSet(engine).flags).map(unknownKeyHint))
+        if (p.severity === "error") fail(`flag ${p.path}: ${p.message}`);
+        else report.warnings.push(`${where}: flag ${p.path}: ${p.message}`);
     if (text === undefined) continue; // a config the render cannot show (a secret envelope): nothing to judge
     const expand = /^(true|1)?$/.test(
       flags.get("config.expand-env") ?? (args.some((a) => /^--?config\.expand-env$/.test(a)) ? "" : "false"),

@@ -33,7 +33,7 @@ import {
 import { MIMIR_3_0_TARGETS, mimirModulesOf } from "../upstream/engines/mimirModules";
 import { processArgs } from "./processArgs";
 import { goFlagArgs, type GoFlag, type GoFlagSet } from "../upstream/goflag";
-import { loadEngineReference } from "../upstream/engines/references";
+import { loadEngineReference, referenceFlagKinds } from "../upstream/engines/references";
 import { MissingReferenceError } from "../upstream/reference";
 
 type Engine = "mimir" | "loki";
@@ -69,10 +69,11 @@ const engineFlagSets = new Map<Engine, GoFlagSet>();
 export function engineFlagSet(engine: Engine): GoFlagSet {
   let set = engineFlagSets.get(engine);
   if (!set) {
-    const flags: Record<string, GoFlag> = { "config.file": "value", "config.expand-env": "bool" };
+    // The flags the engines' main() reads apart from the config's own flags (Mimir
+    // cmd/mimir/main.go:108-110 at mimir-3.0.0; Loki pkg/util/cfg/files.go:80-124 at v3.7.6).
+    let flags: Record<string, GoFlag> = { "config.file": "value", "config.expand-env": "bool" };
     try {
-      for (const [name, f] of loadEngineReference(engine).flags)
-        flags[name] = f.type === "boolean" ? "bool" : "value";
+      flags = { ...flags, ...referenceFlagKinds(loadEngineReference(engine)) };
     } catch (e) {
       // engine-config says the reference is missing; the flags given as -flag=value are still read.
       if (!(e instanceof MissingReferenceError)) throw e;
@@ -91,6 +92,24 @@ export function engineFlagSet(engine: Engine): GoFlagSet {
 const ENGINE_BINARY: Record<Engine, string> = { loki: "loki", mimir: "mimir" };
 
 /**
+ * The arguments an engine container's binary is given: its `args` under the image's entrypoint, or
+ * after a `command` that runs the engine's binary; `unread` when they are not known (another command,
+ * a shell's, or an argument that is not a string).
+ */
+export function engineArgs(c: any, engine: Engine): { args: string[] } | { unread: string } {
+  const command: unknown[] | undefined = Array.isArray(c?.command) ? c.command : undefined;
+  if (
+    command !== undefined &&
+    !(typeof command[0] === "string" && path.posix.basename(command[0]) === ENGINE_BINARY[engine])
+  )
+    return { unread: `its command ${JSON.stringify(command[0])} is not the engine's binary` };
+  const args = [...(command ?? []).slice(1), ...(Array.isArray(c?.args) ? c.args : [])];
+  if (!args.every((a): a is string => typeof a === "string"))
+    return { unread: "an argument is not a string" };
+  return { args };
+}
+
+/**
  * An engine container's flags as Go's flag package reads them (upstream/goflag.ts): `-flag=value`,
  * `--flag value`, a boolean bare, none after `--` or the first argument that is not a flag, the last
  * of a repeated one winning. The arguments are the container's `args` under the image's entrypoint,
@@ -99,19 +118,9 @@ const ENGINE_BINARY: Record<Engine, string> = { loki: "loki", mimir: "mimir" };
  * or answers with its usage (it then never starts).
  */
 export function engineFlags(c: any, engine: Engine): { flags: Map<string, string>; unread?: string } {
-  const command: unknown[] | undefined = Array.isArray(c?.command) ? c.command : undefined;
-  if (
-    command !== undefined &&
-    !(typeof command[0] === "string" && path.posix.basename(command[0]) === ENGINE_BINARY[engine])
-  )
-    return {
-      flags: new Map(),
-      unread: `its command ${JSON.stringify(command[0])} is not the engine's binary`,
-    };
-  const args = [...(command ?? []).slice(1), ...(Array.isArray(c?.args) ? c.args : [])];
-  if (!args.every((a): a is string => typeof a === "string"))
-    return { flags: new Map(), unread: "an argument is not a string" };
-  const read = goFlagArgs(args, engineFlagSet(engine));
+  const given = engineArgs(c, engine);
+  if ("unread" in given) return { flags: new Map(), unread: given.unread };
+  const read = goFlagArgs(given.args, engineFlagSet(engine));
   if ("unknown" in read) return { flags: new Map(), unread: read.unknown };
   if ("refused" in read) return { flags: new Map(), unread: `Go's flag package refuses it: ${read.refused}` };
   if ("exits" in read) return { flags: new Map(), unread: "it asks for the usage (-h/-help)" };

@@ -46,14 +46,41 @@ export interface GoFlagSet {
   partial?: boolean;
 }
 
+/** One flag as Go's flag package met it: its value (undefined for a boolean given bare) and the argument(s) it came from. */
+export interface GoFlagGiven {
+  name: string;
+  value: string | undefined;
+  /** `-name=value` or `-name` alone, or `-name` and the next argument (its value). */
+  args: string[];
+}
+
 /** What Go's flag package makes of `args` (the arguments after the program's name) for a program declaring `set`. */
 export function goFlagArgs(args: readonly string[], set: GoFlagSet): GoFlagArgs {
+  return goFlagsGiven(args, set).read;
+}
+
+/**
+ * {@link goFlagArgs}, with each flag Go sets as it met it, in order (`given`), and the index in
+ * `args` of the argument the parse ended at when it did not end well (`at`): the flags given before a
+ * refusal, an unknown or `-help` were set by then (a program on ContinueOnError that goes on keeps them).
+ */
+export function goFlagsGiven(
+  args: readonly string[],
+  set: GoFlagSet,
+): { read: GoFlagArgs; given: GoFlagGiven[]; at?: number } {
+  const given: GoFlagGiven[] = [];
+  let at = 0; // the index of the argument being read
+  const end = (read: GoFlagArgs) => ({ read, given, at });
   const kind = (name: string): GoFlag | undefined =>
     Object.prototype.hasOwnProperty.call(set.flags, name) ? set.flags[name] : undefined;
   const flags = new Map<string, string[]>();
-  const add = (name: string, value: string) => flags.set(name, [...(flags.get(name) ?? []), value]);
+  const add = (name: string, value: string, text: string | undefined, from: string[]) => {
+    flags.set(name, [...(flags.get(name) ?? []), value]);
+    given.push({ name, value: text, args: from });
+  };
   const rest = [...args];
   while (rest.length > 0) {
+    at = args.length - rest.length;
     const s = rest[0];
     // flag.go:1080-1082: `-` alone and a non-flag end the flags, kept as arguments.
     if (s.length < 2 || !s.startsWith("-")) break;
@@ -64,7 +91,7 @@ export function goFlagArgs(args: readonly string[], set: GoFlagSet): GoFlagArgs 
     }
     let name = s.slice(minuses);
     if (name === "" || name.startsWith("-") || name.startsWith("="))
-      return { refused: `bad flag syntax: ${s}` };
+      return end({ refused: `bad flag syntax: ${s}` });
     rest.shift();
     // flag.go:1100-1107: the value is after the first `=` (never the name's first character).
     const eq = name.indexOf("=");
@@ -74,35 +101,37 @@ export function goFlagArgs(args: readonly string[], set: GoFlagSet): GoFlagArgs 
     if (flag === undefined) {
       if (set.partial)
         if (name === "help" || name === "h")
-          return {
+          return end({
             unknown: `-${name}: whether the program declares it (if not, Go answers it with the usage)`,
-          };
+          });
         else if (value === undefined)
-          return {
+          return end({
             unknown: `-${name} without =value: whether it takes the next argument depends on its type`,
-          };
+          });
         else {
-          add(name, value);
+          add(name, value, value, [s]);
           continue;
         }
       // flag.go:1109-1116
-      if (name === "help" || name === "h") return { exits: "help" };
-      return { refused: `flag provided but not defined: -${name}` };
+      if (name === "help" || name === "h") return end({ exits: "help" });
+      return end({ refused: `flag provided but not defined: -${name}` });
     }
     if (flag === "bool") {
       // flag.go:1118-1127; boolValue.Set is strconv.ParseBool, its error `parse error` (:133-140, :105).
-      if (value === undefined) add(name, "true");
-      else if (GO_BOOL.true.has(value)) add(name, "true");
-      else if (GO_BOOL.false.has(value)) add(name, "false");
-      else return { refused: `invalid boolean value ${goQuote(value)} for -${name}: parse error` };
+      if (value === undefined) add(name, "true", undefined, [s]);
+      else if (GO_BOOL.true.has(value)) add(name, "true", value, [s]);
+      else if (GO_BOOL.false.has(value)) add(name, "false", value, [s]);
+      else return end({ refused: `invalid boolean value ${goQuote(value)} for -${name}: parse error` });
       continue;
     }
     // flag.go:1128-1141: the next argument, whatever it is.
-    if (value !== undefined) add(name, value);
-    else if (rest.length > 0) add(name, rest.shift()!);
-    else return { refused: `flag needs an argument: -${name}` };
+    if (value !== undefined) add(name, value, value, [s]);
+    else if (rest.length > 0) {
+      const next = rest.shift()!;
+      add(name, next, next, [s, next]);
+    } else return end({ refused: `flag needs an argument: -${name}` });
   }
-  return { flags, positional: rest };
+  return { read: { flags, positional: rest }, given };
 }
 
 /** The last value given to flag `name` (a scalar flag's, whose Set replaces it); undefined when it is not given. */

@@ -140,4 +140,25 @@ describe("engine-config: Loki's and Mimir's configs as rendered, judged by their
       ),
     );
   });
+
+  it("reads a Loki container's flags as Go's flag package does: none after a non-flag, `-flag value` judged, none under a shell", () => {
+    const lokiArgs = (extra: string[], command?: string[]) => {
+      const planted = clone(objects);
+      const c = planted.find((p) => p.obj.kind === "StatefulSet" && /loki-write/.test(p.obj.metadata.name))!
+        .obj.spec.template.spec.containers[0];
+      c.args.push(...extra);
+      if (command) c.command = command;
+      return checkEngineConfigs(planted).findings.map((f) => f.message);
+    };
+    // Go stops reading flags at `extra`: Loki starts, -bogus is an argument it never reads.
+    assert.deepEqual(lokiArgs(["extra", "-bogus"]), []);
+    assert.deepEqual(
+      lokiArgs(["-log.level", "inf"]).filter((m) => m.startsWith("flag -log.level inf: ")).length,
+      1,
+    );
+    // `-legacy-read-mode=1` is true to strconv.ParseBool: deprecated, not refused.
+    assert.deepEqual(lokiArgs(["-legacy-read-mode=1"]), []);
+    // A shell runs Loki: its own -c is no flag of Loki's.
+    assert.deepEqual(lokiArgs(["-bogus"], ["sh", "-c"]), []);
+  });
 });

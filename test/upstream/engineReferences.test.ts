@@ -267,6 +267,36 @@ describe("upstream/engines/references: Loki 3.7.6 and Mimir 3.0 configuration re
     assert.deepEqual(checkEngineFlags(mimir, ["-target=all", "-server.http-listen-port=8080"]), []);
   });
 
+  it("flags are read as Go's flag package reads them: `-flag value`, none after a non-flag, each refusal at its argument", () => {
+    // Go stops at the first argument that is not a flag: Loki never reads -bogus.
+    assert.deepEqual(checkEngineFlags(loki, ["-target=all", "extra", "-bogus"]), []);
+    // `-flag value` is judged, named by both arguments.
+    assert.deepEqual(
+      checkEngineFlags(loki, ["-log.level", "inf"]).map((p) => [p.path, p.severity]),
+      [["-log.level inf", "error"]],
+    );
+    // A boolean takes strconv.ParseBool's spellings; another value is Go's own refusal.
+    assert.deepEqual(checkEngineFlags(loki, ["-distributor.zone-awareness-enabled=1"]), []);
+    assert.deepEqual(
+      checkEngineFlags(loki, ["-distributor.zone-awareness-enabled=maybe"]).map((p) => p.message),
+      [
+        'Loki stops at start: Go\'s flag package refuses it (invalid boolean value "maybe" for -distributor.zone-awareness-enabled: parse error)',
+      ],
+    );
+    // An undeclared -x=v is one problem and the flags after it are still judged; a bare one may
+    // take the next argument, so nothing after it is.
+    assert.deepEqual(
+      checkEngineFlags(loki, ["-nope=1", "-log.level=inf"]).map((p) => p.path),
+      ["-nope=1", "-log.level=inf"],
+    );
+    assert.deepEqual(
+      checkEngineFlags(loki, ["-nope", "-log.level=inf"]).map((p) => p.path),
+      ["-nope"],
+    );
+    // Loki declares no -h: Go answers it with the usage.
+    assert.match(checkEngineFlags(loki, ["-h"])[0]?.message ?? "", /declares no -h: .*usage/);
+  });
+
   it("Loki: a setting inside a shared block has its own use's flag (loki 3.7.6 -help: -distributor.ring.etcd.tls-ca-path)", () => {
     // Every TLS key beside a tls_enabled of its own takes that key's flag prefix.
     const pairs = [...loki.fields.values()]

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { goFlagArgs, type GoFlag, type GoFlagArgs } from "../../upstream/goflag";
+import { goFlagArgs, goFlagsGiven, type GoFlag, type GoFlagArgs } from "../../upstream/goflag";
 import { PROMETHEUS_OPERATOR_FLAGS } from "../../upstream/prometheusOperatorScope";
 
 /**
@@ -91,5 +91,49 @@ describe("Go's flag package (upstream/goflag.ts) against go1.26.8's answers", ()
         } else assert.deepEqual(shown(got), c.answer, where);
       }
     assert.ok(known >= 60, `${known} answers known`);
+  });
+
+  /** The engine-config check names the argument(s) each flag came from, and the one Go stopped at. */
+  it("says which arguments each flag came from and the argument a refused line stops at", () => {
+    const flags: Record<string, GoFlag> = { a: "value", b: "value", c: "bool" };
+    assert.deepEqual(goFlagsGiven(["-a=1", "--b", "-c", "-c", "x", "-a=2"], { flags }), {
+      read: {
+        flags: new Map([
+          ["a", ["1"]],
+          ["b", ["-c"]],
+          ["c", ["true"]],
+        ]),
+        positional: ["x", "-a=2"],
+      },
+      given: [
+        { name: "a", value: "1", args: ["-a=1"] },
+        { name: "b", value: "-c", args: ["--b", "-c"] },
+        { name: "c", value: undefined, args: ["-c"] },
+      ],
+    });
+    for (const [args, at] of [
+      [["-a=1", "-z=2", "-b=3"], 1],
+      [["-c", "-c=maybe"], 1],
+      [["-b", "x", "-h"], 2],
+      [["-a=1", "---b"], 1],
+      [["-c", "-a"], 1],
+    ] as const) {
+      const r = goFlagsGiven(args, { flags });
+      assert.equal(r.at, at, JSON.stringify(args));
+      assert.equal(r.given.flatMap((g) => g.args).length, at, JSON.stringify(args));
+    }
+    // On every recorded case the flags given are the values Go set, each from its own argument(s).
+    for (const c of cases) {
+      const { read, given } = goFlagsGiven(c.args, { flags: PROMETHEUS_OPERATOR_FLAGS });
+      if (!("flags" in read)) continue;
+      const set = new Map<string, (string | undefined)[]>();
+      for (const g of given) set.set(g.name, [...(set.get(g.name) ?? []), g.value]);
+      for (const [name, values] of read.flags) {
+        const texts = set.get(name) ?? [];
+        assert.equal(texts.length, values.length, `${name} in ${JSON.stringify(c.args)}`);
+        if (PROMETHEUS_OPERATOR_FLAGS[name] === "value") assert.deepEqual(texts, values);
+      }
+      assert.equal(set.size, read.flags.size);
+    }
   });
 });

@@ -24,6 +24,8 @@
 import * as path from "path";
 import { MISTAKES } from "@homelab-observability/contract";
 import { readReferenceFile, referenceDataDir } from "../reference";
+import { goFlagsGiven, type GoFlag, type GoFlagGiven } from "../goflag";
+import { GO_BOOL } from "../goStrconv";
 
 export type Engine = "loki" | "mimir";
 
@@ -1566,33 +1568,77 @@ export function checkEngineConfig(ref: EngineReference, config: unknown): FieldP
   return problems;
 }
 
-/** `-name=value` / `--name=value` / `-name` flags an engine is given, by name (without dashes). */
-export function checkEngineFlags(ref: EngineReference, args: readonly string[]): FieldProblem[] {
+/** How Go's flag package takes each flag of the reference: a `boolean` one (IsBoolFlag) only as `=value`, any other the next argument too. */
+export function referenceFlagKinds(ref: EngineReference): Record<string, GoFlag> {
+  const kinds: Record<string, GoFlag> = {};
+  for (const [name, f] of ref.flags) kinds[name] = f.type === "boolean" ? "bool" : "value";
+  return kinds;
+}
+
+/**
+ * The flags an engine is given (the arguments after its binary), read as Go's flag package reads
+ * them (upstream/goflag.ts) for a program declaring `declared` (the reference's flags unless told):
+ * `-name=value`, `-name value`, a boolean bare; none after `--` or the first argument that is not a
+ * flag (Go leaves them as arguments, which neither engine reads). Each flag of the reference given is
+ * judged, its problem's path the argument(s) it came from; one declared beside the reference (the
+ * loader's -config.file) is not. Each argument Go refuses (an undeclared flag, a boolean's bad value)
+ * or answers with the usage is one problem; the flags after it are read as Go would once it is put
+ * right (removed), unless it is a bare undeclared flag: whether it takes the next argument is unknown.
+ */
+export function checkEngineFlags(
+  ref: EngineReference,
+  args: readonly string[],
+  declared: Readonly<Record<string, GoFlag>> = referenceFlagKinds(ref),
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const name = ref.engine === "loki" ? "Loki" : "Mimir";
-  for (const a of args) {
-    const m = /^--?([^=]+)(?:=(.*))?$/.exec(a);
-    if (!m) continue;
-    const flag = ref.flags.get(m[1]);
-    if (!flag) {
-      problems.push({
-        path: a,
-        severity: "error",
-        message: `${name} ${ref.version} has no flag -${m[1]} (${ref.folder}); Go's flag package stops it at start ("flag provided but not defined")`,
-      });
-      continue;
-    }
+  let rest = args;
+  for (;;) {
+    const { read, given, at } = goFlagsGiven(rest, { flags: declared });
+    problems.push(...givenFlagProblems(ref, given, declared));
+    if (at === undefined || "flags" in read) return problems;
+    const arg = rest[at];
+    const undeclared = "refused" in read && /^flag provided but not defined: -(.*)$/s.exec(read.refused);
+    problems.push({
+      path: arg,
+      severity: "error",
+      message:
+        "exits" in read
+          ? `${name} ${ref.version} declares no ${arg}: Go's flag package answers it with the usage (flag.ErrHelp), and ${name} prints it and exits at start`
+          : undeclared
+            ? `${name} ${ref.version} has no flag -${undeclared[1]} (${ref.folder}); Go's flag package stops it at start ("flag provided but not defined")`
+            : `${name} stops at start: Go's flag package refuses it (${"refused" in read ? read.refused : ""})`,
+    });
+    if (undeclared && !arg.includes("=")) return problems;
+    rest = rest.slice(at + 1);
+  }
+}
+
+/** The problems of the flags Go's flag package set ({@link checkEngineFlags}). */
+function givenFlagProblems(
+  ref: EngineReference,
+  given: readonly GoFlagGiven[],
+  declared: Readonly<Record<string, GoFlag>>,
+): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const name = ref.engine === "loki" ? "Loki" : "Mimir";
+  for (const g of given) {
+    const flag = ref.flags.get(g.name);
+    if (!flag) continue;
+    const a = g.args.join(" ");
     if (flag.category === "experimental" || flag.category === "deprecated")
       problems.push({
         path: a,
         severity: "warning",
-        message: `-${m[1]} is ${flag.category} in ${name} ${ref.version} (${flag.source})${flag.chartArg?.arg === a ? `; ${flag.chartArg.note}` : ""}`,
+        message: `-${g.name} is ${flag.category} in ${name} ${ref.version} (${flag.source})${flag.chartArg?.arg === a ? `; ${flag.chartArg.note}` : ""}`,
       });
-    if (m[2] !== undefined && flag.kind !== "flag-only" && flag.type !== "block") {
-      const problem = flag.values ? undefined : leafProblem(flag, coerceFlag(flag, m[2]));
+    if (g.value !== undefined && flag.kind !== "flag-only" && flag.type !== "block") {
+      // A boolean's value Go has read already (strconv.ParseBool): judged as what it set.
+      const text = declared[g.name] === "bool" ? String(GO_BOOL.true.has(g.value)) : g.value;
+      const problem = flag.values ? undefined : leafProblem(flag, coerceFlag(flag, text));
       if (problem) problems.push({ path: a, severity: "error", message: `${problem} (${flag.source})` });
       // A flag sets the same value as its key: the key's load-time rules hold for it too.
-      else problems.push(...valueProblems(ref, flag, m[2], a).map((p) => ({ ...p, path: a })));
+      else problems.push(...valueProblems(ref, flag, text, a).map((p) => ({ ...p, path: a })));
     }
   }
   return problems;
