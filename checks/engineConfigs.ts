@@ -25,7 +25,7 @@ import {
 } from "../upstream/engines/references";
 import { MissingReferenceError } from "../upstream/reference";
 import type { Finding, Placed } from "./objects";
-import { engineArgs, engineContainers, engineFlagSet } from "./writtenPaths";
+import { engineArgs, engineContainers } from "./writtenPaths";
 import { unknownKeyHint } from "../config/lokiValueCheck";
 
 export interface EngineConfigReport {
@@ -44,6 +44,15 @@ export interface EngineConfigReport {
 function notYaml(engine: string, file: string | undefined, text: string, e: unknown): string {
   const name = engine === "loki" ? "Loki" : "Mimir";
   return notYamlMessage(file ?? `${name}'s config`, text, e, `a ${name} config (YAML, after expansion)`);
+}
+
+/**
+ * Whether a workload's pods are meant to keep running: a Job's or CronJob's run to completion, and
+ * so does a bare Pod whose restartPolicy is not Always (its default).
+ */
+function serves(owner: { kind: string; spec?: any }): boolean {
+  if (owner.kind === "Job" || owner.kind === "CronJob") return false;
+  return owner.kind !== "Pod" || (owner.spec?.restartPolicy ?? "Always") === "Always";
 }
 
 const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-?[^}]*)?\}/g;
@@ -99,10 +108,12 @@ export function checkEngineConfigs(objects: Placed[]): EngineConfigReport {
     const fail = (message: string) => report.findings.push({ check: "engine-config", where, message });
     report.judged++;
     // Its arguments as the binary gets them, read as Go's flag package reads them for the flags it
-    // declares (the reference's, the loader's, Loki's own): under another command (a shell) none.
+    // declares: under another command (a shell) none.
     const given = engineArgs(c, engine);
     if ("args" in given)
-      for (const p of checkEngineFlags(ref, given.args, engineFlagSet(engine).flags).map(unknownKeyHint))
+      for (const p of checkEngineFlags(ref, given.args, undefined, serves(template.owner.obj)).map(
+        unknownKeyHint,
+      ))
         if (p.severity === "error") fail(`flag ${p.path}: ${p.message}`);
         else report.warnings.push(`${where}: flag ${p.path}: ${p.message}`);
     if (text === undefined) continue; // a config the render cannot show (a secret envelope): nothing to judge

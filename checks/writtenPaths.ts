@@ -33,7 +33,7 @@ import {
 import { MIMIR_3_0_TARGETS, mimirModulesOf } from "../upstream/engines/mimirModules";
 import { processArgs } from "./processArgs";
 import { goFlagArgs, type GoFlag, type GoFlagSet } from "../upstream/goflag";
-import { loadEngineReference, referenceFlagKinds } from "../upstream/engines/references";
+import { ENGINE_MAIN_FLAGS, engineDeclaredFlags, loadEngineReference } from "../upstream/engines/references";
 import { MissingReferenceError } from "../upstream/reference";
 
 type Engine = "mimir" | "loki";
@@ -43,20 +43,6 @@ export function engineOf(image: string): Engine | undefined {
   if (/(^|\/)grafana\/loki(:|@|$)/.test(image)) return "loki";
   return undefined;
 }
-
-/**
- * The flags Loki 3.7.6 declares beside its config's, which its reference does not list
- * (pkg/loki/config_wrapper.go:52-60, `versionFlag` "version" at :25).
- */
-const LOKI_OWN_FLAGS: Readonly<Record<string, GoFlag>> = {
-  version: "bool",
-  "verify-config": "bool",
-  "print-config-stderr": "bool",
-  "list-targets": "bool",
-  "log-config-reverse-order": "bool",
-  "config.file": "value",
-  "config.expand-env": "bool",
-};
 
 const engineFlagSets = new Map<Engine, GoFlagSet>();
 
@@ -69,16 +55,14 @@ const engineFlagSets = new Map<Engine, GoFlagSet>();
 export function engineFlagSet(engine: Engine): GoFlagSet {
   let set = engineFlagSets.get(engine);
   if (!set) {
-    // The flags the engines' main() reads apart from the config's own flags (Mimir
-    // cmd/mimir/main.go:108-110 at mimir-3.0.0; Loki pkg/util/cfg/files.go:80-124 at v3.7.6).
-    let flags: Record<string, GoFlag> = { "config.file": "value", "config.expand-env": "bool" };
+    let flags: Record<string, GoFlag> = { ...ENGINE_MAIN_FLAGS[engine] };
     try {
-      flags = { ...flags, ...referenceFlagKinds(loadEngineReference(engine)) };
+      flags = engineDeclaredFlags(loadEngineReference(engine));
     } catch (e) {
       // engine-config says the reference is missing; the flags given as -flag=value are still read.
       if (!(e instanceof MissingReferenceError)) throw e;
     }
-    set = { flags: engine === "loki" ? { ...flags, ...LOKI_OWN_FLAGS } : flags, partial: true };
+    set = { flags, partial: true };
     engineFlagSets.set(engine, set);
   }
   return set;

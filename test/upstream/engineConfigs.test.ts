@@ -161,4 +161,20 @@ describe("engine-config: Loki's and Mimir's configs as rendered, judged by their
     // A shell runs Loki: its own -c is no flag of Loki's.
     assert.deepEqual(lokiArgs(["-bogus"], ["sh", "-c"]), []);
   });
+
+  it("refuses -version where Loki should keep running (it prints it and exits), not in a Job's Loki", () => {
+    const planted = clone(objects);
+    const isWrite = (p: Placed) => p.obj.kind === "StatefulSet" && /loki-write/.test(p.obj.metadata.name);
+    planted.find(isWrite)!.obj.spec.template.spec.containers[0].args.push("-version");
+    const exits = (ps: Placed[]) =>
+      checkEngineConfigs(ps)
+        .findings.map((f) => f.message)
+        .filter((m) =>
+          m.startsWith("flag -version: Loki 3.7.6 prints its version and exits instead of running"),
+        );
+    assert.equal(exits(planted).length, 1);
+    const job = clone(planted);
+    job.find(isWrite)!.obj.kind = "Job";
+    assert.deepEqual(exits(job), []);
+  });
 });

@@ -316,11 +316,31 @@ describe("upstream/engines/references: Loki 3.7.6 and Mimir 3.0 configuration re
     const flags = [
       "-print-config-stderr",
       "-log-config-reverse-order",
-      "-verify-config",
+      "-verify-config=false",
       "-list-targets=false",
+      "-version=true", // a flag main() never reads: only a bare -version prints the version
     ];
     assert.deepEqual(checkEngineFlags(loki, flags), []);
     assert.equal(loki.fields.has(""), false);
+  });
+
+  it("Loki: -health, -version, -verify-config and -list-targets do a task and exit (cmd/loki/main.go), a problem only where Loki should keep running", () => {
+    const exits = (args: string[], serves = true) =>
+      checkEngineFlags(loki, args, undefined, serves).map((p) => [
+        p.path,
+        /exits instead of running/.test(p.message),
+      ]);
+    // Before any parse, wherever it stands, any number of dashes: that one problem alone.
+    assert.deepEqual(exits(["-target=all", "extra", "--version"]), [["--version", true]]);
+    assert.deepEqual(exits(["-health", "-bogus"]), [["-health", true]]);
+    assert.deepEqual(exits(["-verify-config", "-list-targets", "true"]), [
+      ["-verify-config", true],
+      ["-list-targets", true],
+    ]);
+    assert.deepEqual(exits(["-verify-config=t", "-verify-config=0"]), []);
+    // A Job's Loki (serves false) may check its config and exit.
+    assert.deepEqual(exits(["-verify-config", "-version"], false), []);
+    assert.deepEqual(exits(["-verify-config", "-nope=1"], false), [["-nope=1", false]]);
   });
 
   it("Loki: the keys of retention_stream and policy_stream_mapping entries are the Go structs' (an unknown one stops Loki)", () => {

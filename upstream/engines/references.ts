@@ -1568,29 +1568,57 @@ export function checkEngineConfig(ref: EngineReference, config: unknown): FieldP
   return problems;
 }
 
-/** How Go's flag package takes each flag of the reference: a `boolean` one (IsBoolFlag) only as `=value`, any other the next argument too. */
-export function referenceFlagKinds(ref: EngineReference): Record<string, GoFlag> {
+/**
+ * The flags each engine's main() declares beside its config's, which its reference may not list:
+ * the loader's (Mimir cmd/mimir/main.go:108-110 at mimir-3.0.0; Loki pkg/util/cfg/files.go:80-124
+ * at v3.7.6) and Loki's ConfigWrapper's (pkg/loki/config_wrapper.go:52-60, `versionFlag` "version"
+ * at :25).
+ */
+export const ENGINE_MAIN_FLAGS: Readonly<Record<Engine, Readonly<Record<string, GoFlag>>>> = {
+  loki: {
+    version: "bool",
+    "verify-config": "bool",
+    "print-config-stderr": "bool",
+    "list-targets": "bool",
+    "log-config-reverse-order": "bool",
+    "config.file": "value",
+    "config.expand-env": "bool",
+  },
+  mimir: { "config.file": "value", "config.expand-env": "bool" },
+};
+
+/**
+ * How Go's flag package takes each flag the engine declares: its reference's (a `boolean` one,
+ * IsBoolFlag, only as `=value`; any other the next argument too) and its main()'s.
+ */
+export function engineDeclaredFlags(ref: EngineReference): Record<string, GoFlag> {
   const kinds: Record<string, GoFlag> = {};
   for (const [name, f] of ref.flags) kinds[name] = f.type === "boolean" ? "bool" : "value";
-  return kinds;
+  return { ...kinds, ...ENGINE_MAIN_FLAGS[ref.engine] };
 }
 
 /**
  * The flags an engine is given (the arguments after its binary), read as Go's flag package reads
- * them (upstream/goflag.ts) for a program declaring `declared` (the reference's flags unless told):
+ * them (upstream/goflag.ts) for a program declaring `declared` (the engine's, {@link engineDeclaredFlags}):
  * `-name=value`, `-name value`, a boolean bare; none after `--` or the first argument that is not a
  * flag (Go leaves them as arguments, which neither engine reads). Each flag of the reference given is
  * judged, its problem's path the argument(s) it came from; one declared beside the reference (the
  * loader's -config.file) is not. Each argument Go refuses (an undeclared flag, a boolean's bad value)
  * or answers with the usage is one problem; the flags after it are read as Go would once it is put
  * right (removed), unless it is a bare undeclared flag: whether it takes the next argument is unknown.
+ * `serves`: the engine is meant to keep running (a Deployment's, not a Job's), so an argument on
+ * which it does a task and exits is a problem too ({@link lokiExits}).
  */
 export function checkEngineFlags(
   ref: EngineReference,
   args: readonly string[],
-  declared: Readonly<Record<string, GoFlag>> = referenceFlagKinds(ref),
+  declared: Readonly<Record<string, GoFlag>> = engineDeclaredFlags(ref),
+  serves = true,
 ): FieldProblem[] {
-  const problems: FieldProblem[] = [];
+  const exits = lokiExits(ref, args);
+  // -health or -version: Loki exits before it reads a flag.
+  if (exits.beforeParse.length > 0) return serves ? exits.beforeParse : [];
+  const problems: FieldProblem[] = serves ? exits.afterParse : [];
   const name = ref.engine === "loki" ? "Loki" : "Mimir";
   let rest = args;
   for (;;) {
@@ -1612,6 +1640,50 @@ export function checkEngineFlags(
     if (undeclared && !arg.includes("=")) return problems;
     rest = rest.slice(at + 1);
   }
+}
+
+/**
+ * Loki 3.7.6's arguments on which it does a task and exits instead of running (the pod restarts it
+ * for ever): before any parse, any argument `-health` (any number of dashes, no value, wherever it
+ * stands) runs a health check against /ready and exits (cmd/loki/main.go:49-53, health.go:17-26),
+ * and any `-version` prints the version and exits 0 (main.go:55-58, pkg/loki/config_wrapper.go:42-50;
+ * `-version=true` is a flag it ignores); after it, `-verify-config` exits once the config is valid
+ * (main.go:108-111) and `-list-targets` once it listed them (main.go:141-144).
+ */
+function lokiExits(
+  ref: EngineReference,
+  args: readonly string[],
+): { beforeParse: FieldProblem[]; afterParse: FieldProblem[] } {
+  const beforeParse: FieldProblem[] = [];
+  const afterParse: FieldProblem[] = [];
+  if (ref.engine !== "loki") return { beforeParse, afterParse };
+  const exits = (problems: FieldProblem[], path: string, does: string, source: string) =>
+    problems.push({
+      path,
+      severity: "error",
+      message: `Loki ${ref.version} ${does} and exits instead of running (grafana/loki v${ref.version} ${source}), so the pod restarts it for ever: remove it`,
+    });
+  for (const a of args)
+    if (/^-+health$/.test(a))
+      exits(
+        beforeParse,
+        a,
+        "runs its health check against /ready",
+        "cmd/loki/main.go:49-53, health.go:17-26",
+      );
+    else if (/^-+version$/.test(a))
+      exits(beforeParse, a, "prints its version", "cmd/loki/main.go:55-58, pkg/loki/config_wrapper.go:42-50");
+  const { read, given } = goFlagsGiven(args, { flags: engineDeclaredFlags(ref) });
+  const last = (flag: string) => [...given].reverse().find((g) => g.name === flag);
+  for (const [flag, does, source] of [
+    ["verify-config", "checks its config", "cmd/loki/main.go:108-111"],
+    ["list-targets", "lists its targets", "cmd/loki/main.go:141-144"],
+  ] as const) {
+    const g = last(flag);
+    if (g && "flags" in read && read.flags.get(flag)?.at(-1) === "true")
+      exits(afterParse, g.args.join(" "), does, source);
+  }
+  return { beforeParse, afterParse };
 }
 
 /** The problems of the flags Go's flag package set ({@link checkEngineFlags}). */
