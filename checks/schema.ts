@@ -367,6 +367,43 @@ function crdValidator(crd: K8sObject, version: string, obj: K8sObject): Validate
   return compiled.get(pruned);
 }
 
+/**
+ * A custom resource as the API server holds it when it validates it: a null where the CRD's
+ * schema is not `nullable` is dropped, or given the field's `default` (apiextensions-apiserver
+ * pkg/apiserver/schema/defaulting: prunenulls.go PruneNonNullableNullsWithoutDefaults on decoding,
+ * then algorithm.go Default, which also gives a list's null item its items' default; both run on
+ * every custom resource the server decodes, pkg/apiserver/customresource_handler.go. Read, not run,
+ * at kubernetes commits 94341df3 and 01aa0f3f, not at the pinned v1.31.0). Helm writes such nulls:
+ * kube-prometheus-stack renders `prometheusSpec.shards: ""` as `shards:` (null), which the server
+ * defaults to the CRD's 1; the check refused it as "must be integer, found null". A field the
+ * schema leaves open (no properties, x-kubernetes-preserve-unknown-fields) keeps its null, as there.
+ * `obj` itself when it holds no null.
+ */
+export function decodedAsServed(obj: K8sObject, schema: any): K8sObject {
+  const hasNull = (x: unknown): boolean =>
+    x === null || (typeof x === "object" && Object.values(x).some(hasNull));
+  if (!hasNull(obj)) return obj;
+  const fieldSchema = (s: any, k: string) =>
+    s?.properties?.[k] ?? (typeof s?.additionalProperties === "object" ? s.additionalProperties : undefined);
+  const decoded = (x: unknown, s: any): unknown => {
+    if (Array.isArray(x))
+      return x.map((v) =>
+        v === null && s?.items && !s.items.nullable && s.items.default !== undefined
+          ? structuredClone(s.items.default)
+          : decoded(v, s?.items),
+      );
+    if (x === null || typeof x !== "object") return x;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) {
+      const f = fieldSchema(s, k);
+      if (v !== null || !f || f.nullable) out[k] = decoded(v, f);
+      else if (f.default !== undefined) out[k] = structuredClone(f.default);
+    }
+    return out;
+  };
+  return decoded(obj, schema) as K8sObject;
+}
+
 export interface SchemaReport {
   builtin: number;
   custom: number;
@@ -471,18 +508,19 @@ export function checkSchemas(objects: Placed[]): SchemaReport {
       continue;
     }
     report.custom++;
-    const validate = crdValidator(crd, version, p.obj);
-    if (validate && !validate(p.obj))
+    const obj = decodedAsServed(p.obj, served.schema?.openAPIV3Schema);
+    const validate = crdValidator(crd, version, obj);
+    if (validate && !validate(obj))
       fail(
         (validate.errors ?? [])
           .map(
             (x) =>
-              `${x.instancePath || "/"} ${x.message}${x.keyword === "additionalProperties" ? ` (${unknownField(x)})` : foundAt(p.obj, x)}`,
+              `${x.instancePath || "/"} ${x.message}${x.keyword === "additionalProperties" ? ` (${unknownField(x)})` : foundAt(obj, x)}`,
           )
           .join("; "),
       );
     // What no JSON schema says: the CRD's CEL rules, which the API server runs on create and update.
-    const rules = crdRuleFailures(crd, version, p.obj);
+    const rules = crdRuleFailures(crd, version, obj);
     report.celRules += rules.evaluated;
     report.celUnjudged.push(...rules.unjudged.map((u) => `${crd.metadata.name} ${version} ${u}`));
     // One message per rule broken: each is its own mistake.

@@ -5,7 +5,7 @@ import * as path from "path";
 import { referenceFilesRead } from "../../upstream/reference";
 import { strict as assert } from "assert";
 import { operatorObjects, type K8sObject, type Placed } from "../../checks/objects";
-import { checkSchemas } from "../../checks/schema";
+import { checkSchemas, decodedAsServed } from "../../checks/schema";
 import { checkDuplicates, checkTransitionDuplicates } from "../../checks/duplicates";
 import { checkHostPorts, checkTransitionHostPorts } from "../../checks/hostPorts";
 import { checkAddresses } from "../../checks/addresses";
@@ -129,6 +129,35 @@ describe("rendered-stack checks (unit): schemas, duplicates, host ports, address
         assert.equal(f.length, 1, JSON.stringify(f));
         assert.match(f[0].message, expect);
       }
+    });
+    // Helm writes nulls (kube-prometheus-stack's `prometheusSpec.shards: ""` renders `shards:`); the
+    // API server drops a null the CRD does not make nullable, or gives it the field's default, before
+    // it validates (apiextensions-apiserver defaulting prunenulls.go and algorithm.go).
+    it("judges a custom resource's nulls as the API server decodes them: dropped, defaulted, or kept where nullable or open", () => {
+      const objs = good();
+      objs[2].obj.spec.mode = null;
+      objs[2].obj.spec.extra = { anything: null };
+      assert.deepEqual(checkSchemas(objs).findings, []);
+      // Dropped, a required field is missing, as the server says.
+      objs[2].obj.spec.size = null;
+      assert.match(checkSchemas(objs).findings[0]?.message ?? "", /must have required property 'size'/);
+      const schema = {
+        type: "object",
+        properties: {
+          shards: { type: "integer", default: 1 },
+          note: { type: "string", nullable: true },
+          ports: { type: "array", items: { type: "integer", default: 80 } },
+          names: { type: "array", items: { type: "string" } },
+        },
+      };
+      const obj = { shards: null, note: null, ports: [null, 8080], names: [null] } as unknown as K8sObject;
+      assert.deepEqual(decodedAsServed(obj, schema), {
+        shards: 1,
+        note: null,
+        ports: [80, 8080],
+        names: [null],
+      });
+      assert.deepEqual(obj.shards, null, "the object itself is left as rendered");
     });
     describe("CEL rules (x-kubernetes-validations), which the API server runs and no JSON schema says", () => {
       // The widget CRD with rules of the shapes prometheus-operator's CRDs carry.
