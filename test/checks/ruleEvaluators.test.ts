@@ -5,6 +5,7 @@ import { matrixVariants, rendered, stackFileVariants, type Variant } from "../su
 import { checkRuleEvaluators } from "../../checks/ruleEvaluators";
 import type { Placed } from "../../checks/objects";
 import { prometheusOperatorDeployment } from "../support/checkCases";
+import { vmOperatorObject } from "../support/vmOperator";
 import { EVERY_RULE, NO_RULE } from "../../builders/alerting/rules";
 
 /** A PrometheusRule as another app's chart brings it: its own namespace, the chart's usual labels. */
@@ -143,24 +144,7 @@ describe("rendered-stack check rule-evaluators", () => {
 
   it("counts no VMAlert outside every VictoriaMetrics operator's WATCH_NAMESPACE: it runs no vmalert", () => {
     const vmOperator = (watch: string) =>
-      placed({
-        apiVersion: "apps/v1",
-        kind: "Deployment",
-        metadata: { name: "vm-victoria-metrics-operator", namespace: "monitoring" },
-        spec: {
-          template: {
-            spec: {
-              containers: [
-                {
-                  name: "operator",
-                  image: "victoriametrics/operator:v0.66.0",
-                  env: [{ name: "WATCH_NAMESPACE", value: watch }],
-                },
-              ],
-            },
-          },
-        },
-      });
+      placed(vmOperatorObject([{ name: "WATCH_NAMESPACE", value: watch }]));
     const vmalert = placed({
       apiVersion: "operator.victoriametrics.com/v1beta1",
       kind: "VMAlert",
