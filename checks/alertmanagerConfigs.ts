@@ -10,7 +10,9 @@ import {
   containerEnv,
   converterOff,
   convertsNo,
+  vmEnvFrom,
   vmOperators,
+  vmWatchList,
   VM_CONVERTER_ENV,
   VM_CONVERTER_LABEL_FILTER,
 } from "../upstream/ruleSelection";
@@ -143,12 +145,10 @@ function vmConversion(
   objects: Placed[],
 ): { dropped: string[]; watched?: Watched } | { off: string } | undefined {
   const operators = vmOperators(objects.map((p) => p.obj));
-  const envFrom = operators.some((o) =>
-    (o.spec?.template?.spec?.containers ?? []).some((c: any) => (c.envFrom ?? []).length > 0),
-  );
-  const lists = operators.map((o) => containerEnv(o, "WATCH_NAMESPACE").pop() ?? "");
-  const listing = lists.filter((l) => l !== "").length;
-  if (operators.length === 0 || envFrom || (listing > 0 && listing < operators.length)) return undefined;
+  const lists = operators.map(vmWatchList);
+  const listing = lists.filter((l) => l !== undefined).length;
+  if (operators.length === 0 || operators.some(vmEnvFrom) || (listing > 0 && listing < operators.length))
+    return undefined;
   if (operators.every((o) => convertsNo(o, "AlertmanagerConfig"))) {
     const values = [...new Set(operators.map((o) => JSON.stringify(converterOff(o, "AlertmanagerConfig"))))];
     return {
@@ -164,8 +164,8 @@ function vmConversion(
   if (filters.size !== 1 || dropped.includes("")) return undefined;
   if (listing === 0) return { dropped };
   const each = operators.map((o, i): WatchingOperator => ({
-    namespaces: lists[i].split(","),
-    said: `WATCH_NAMESPACE ${JSON.stringify(lists[i])} of Deployment ${o.metadata.namespace}/${o.metadata.name}`,
+    namespaces: lists[i] ?? [],
+    said: `WATCH_NAMESPACE ${JSON.stringify((lists[i] ?? []).join(","))} of Deployment ${o.metadata.namespace}/${o.metadata.name}`,
     converts: !convertsNo(o, "AlertmanagerConfig"),
     chart: fromOperatorChart(o),
     deployment: `Deployment ${o.metadata.namespace}/${o.metadata.name}`,
@@ -335,11 +335,10 @@ export function unselectedConfigWarnings(objects: Placed[]): string[] {
           ? NO_OPERATOR_REMEDY
           : "off" in conversion
             ? `remove it, or let the VictoriaMetrics operator convert AlertmanagerConfigs (no false ${VM_CONVERTER_ENV.AlertmanagerConfig})`
-            : watchRemedy(p)
-              ? watchRemedy(p)
-              : selecting
+            : (watchRemedy(p) ??
+              (selecting
                 ? "remove it, or label it (or its namespace) as an Alertmanager's selectors ask"
-                : "remove it, or give the VMAlertmanager selectors that take it (spec.selectAllByDefault true, or a configSelector or configNamespaceSelector)";
+                : "remove it, or give the VMAlertmanager selectors that take it (spec.selectAllByDefault true, or a configSelector or configNamespaceSelector)"));
       return `${describe(p)}: no Alertmanager of the stack takes it (${
         why.length === 0
           ? "the stack renders no prometheus-operator Alertmanager, and no other Alertmanager reads an AlertmanagerConfig"
