@@ -7,3 +7,9 @@ export const GO_BOOL = {
   true: new Set(["1", "t", "T", "TRUE", "true", "True"]),
   false: new Set(["0", "f", "F", "FALSE", "false", "False"]),
 } as const;
+
+/**
+ * Go's %q of a string (strconv.Quote), as the flag package's and pflag's messages quote values:
+ * JSON's quoting, which agrees with it on printable text, enough for the values quoted here.
+ */
+export const goQuote = (s: string): string => JSON.stringify(s);

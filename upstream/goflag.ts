@@ -19,7 +19,7 @@
  * test/upstream/data/flagParsers.jsonl). A value's own validity (a duration, a number) is not
  * modelled, a boolean's is.
  */
-import { GO_BOOL } from "./goStrconv";
+import { GO_BOOL, goQuote } from "./goStrconv";
 
 /** How a flag takes its value: a boolean (IsBoolFlag) only as `=value`, any other the same argument's `=value` or the next one. */
 export type GoFlag = "bool" | "value";
@@ -137,8 +137,3 @@ export function goFlagsGiven(
 /** The last value given to flag `name` (a scalar flag's, whose Set replaces it); undefined when it is not given. */
 export const lastValue = (read: { flags: Map<string, string[]> }, name: string): string | undefined =>
   read.flags.get(name)?.at(-1);
-
-/** Go's %q of a string, as the flag package's messages quote values (enough for printable text). */
-function goQuote(s: string): string {
-  return JSON.stringify(s);
-}

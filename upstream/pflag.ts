@@ -13,7 +13,7 @@
  * test/upstream/data/flagParsers.jsonl). A value's own validity (a duration, a stability level) is
  * not modelled, a boolean's is.
  */
-import { GO_BOOL } from "./goStrconv";
+import { GO_BOOL, goQuote } from "./goStrconv";
 
 /** How a pflag flag takes its value: a boolean none (`NoOptDefVal` "true"), a scalar one, a slice one or more. */
 export type PflagFlag = "bool" | "value" | "slice";
@@ -180,9 +180,4 @@ export function cobraArgs(args: readonly string[], command: CobraCommand): Pflag
   if (positional.length !== command.exactArgs)
     return { refused: `accepts ${command.exactArgs} arg(s), received ${positional.length}` };
   return { flags, positional };
-}
-
-/** Go's %q of a string, as pflag's messages quote values (enough for printable text). */
-function goQuote(s: string): string {
-  return JSON.stringify(s);
 }
