@@ -143,8 +143,9 @@ export function unreconciledServerWarnings(objects: Placed[]): string[] {
       // A paused server is one the user keeps from the operator on purpose (server/operator.go:934-937).
       p.obj.spec?.paused !== true,
   );
+  const leftAlone = whyLeftAlone(deployments);
   return servers.flatMap((p) => {
-    const why = whyLeftAlone(deployments, p.obj);
+    const why = leftAlone(p.obj);
     if (why === undefined) return [];
     const runs = `so the stack runs no ${p.obj.kind} for it: no StatefulSet is made, and nothing scrapes the monitors it selects${p.obj.kind === "Prometheus" ? " or evaluates the rules it selects" : ""}`;
     const outside = "unless a prometheus-operator outside the stack reconciles it";

@@ -181,6 +181,14 @@ function argsOf(c: any): string[] | undefined {
   return [...(command ?? []).slice(1), ...(Array.isArray(c.args) ? c.args : [])].map(String);
 }
 
+/** The containers of Deployment `o` that run prometheus-operator, as {@link isOperator} knows one. */
+function operatorContainers(o: DeploymentLike): any[] {
+  if (o.kind !== "Deployment") return [];
+  return ((o.spec?.template?.spec?.containers ?? []) as any[]).filter((c) =>
+    isOperator(String(c.image ?? ""), [...(c.command ?? []), ...(c.args ?? [])].map(String)),
+  );
+}
+
 /**
  * What each container of Deployment `o` that runs prometheus-operator (as {@link isOperator} knows
  * one) makes of its command line: its flags; why it runs no controller (a command line it refuses,
@@ -190,32 +198,29 @@ function argsOf(c: any): string[] | undefined {
  * command line is not read (run through a shell): whether it reconciles anything is not known.
  */
 function operatorArgs(o: DeploymentLike): (Flags | Idle | null)[] {
-  if (o.kind !== "Deployment") return [];
-  return ((o.spec?.template?.spec?.containers ?? []) as any[])
-    .filter((c) => isOperator(String(c.image ?? ""), [...(c.command ?? []), ...(c.args ?? [])].map(String)))
-    .map((c): Flags | Idle | null => {
-      const args = argsOf(c);
-      if (args === undefined) return null;
-      const read = operatorFlags(args);
-      if ("refused" in read) return { idle: `it refuses its command line (${read.refused}) and exits 2` };
-      if ("exits" in read) return { idle: "-h/-help asks for its usage, which it prints and exits" };
-      if (!("flags" in read)) return null;
-      const on = (name: string) => read.flags.get(name)?.at(-1) === "true";
-      for (const name of ["version", "short-version"])
-        if (on(name)) return { idle: `--${name} prints its version and exits` };
-      const command = read.positional[0] ?? "start";
-      if (command === "start") return read;
-      return {
-        idle:
-          command === "crds" || command === "full-crds"
-            ? `its command ${JSON.stringify(command)} prints the CRDs and exits`
-            : `its command ${JSON.stringify(command)} is not one it has (crds, full-crds, start): it exits 1`,
-      };
-    });
+  return operatorContainers(o).map((c): Flags | Idle | null => {
+    const args = argsOf(c);
+    if (args === undefined) return null;
+    const read = operatorFlags(args);
+    if ("refused" in read) return { idle: `it refuses its command line (${read.refused}) and exits 2` };
+    if ("exits" in read) return { idle: "-h/-help asks for its usage, which it prints and exits" };
+    if (!("flags" in read)) return null;
+    const on = (name: string) => read.flags.get(name)?.at(-1) === "true";
+    for (const name of ["version", "short-version"])
+      if (on(name)) return { idle: `--${name} prints its version and exits` };
+    const command = read.positional[0] ?? "start";
+    if (command === "start") return read;
+    return {
+      idle:
+        command === "crds" || command === "full-crds"
+          ? `its command ${JSON.stringify(command)} prints the CRDs and exits`
+          : `its command ${JSON.stringify(command)} is not one it has (crds, full-crds, start): it exits 1`,
+    };
+  });
 }
 
 /** Whether `o` is a Deployment with a container running prometheus-operator. */
-export const runsPrometheusOperator = (o: DeploymentLike): boolean => operatorArgs(o).length > 0;
+export const runsPrometheusOperator = (o: DeploymentLike): boolean => operatorContainers(o).length > 0;
 
 /** Why the operator of Deployment `operator` runs no controller. */
 type IdleOperator = Idle & { operator: DeploymentLike; flags?: "namespaces-and-deny" };
@@ -345,7 +350,7 @@ export type LeftAlone =
   | IdleOperator;
 
 /**
- * Why no rendered prometheus-operator reconciles `server`: each operator's flags that leave it
+ * For each server, why no rendered prometheus-operator reconciles it: each operator's flags that leave it
  * alone (every one, as each must be mended), or why it runs no controller (it refuses its command
  * line, exits on --namespaces with --deny-namespaces, main.go:296-298, or does not start);
  * `"none"` when the render holds no operator; undefined when one reconciles it, when one's command
@@ -359,9 +364,16 @@ export type LeftAlone =
  */
 export function whyLeftAlone(
   objects: DeploymentLike[],
+): (server: ServerLike) => LeftAlone[] | "none" | undefined {
+  // The operators' command lines read once for every server judged.
+  const found = scopes(objects);
+  return (server) => whyScopesLeave(found, server);
+}
+
+function whyScopesLeave(
+  found: (Scope | IdleOperator | null)[],
   server: ServerLike,
 ): LeftAlone[] | "none" | undefined {
-  const found = scopes(objects);
   if (found.length === 0) return "none";
   if (found.includes(null)) return undefined;
   const m = server.metadata;
