@@ -33,7 +33,8 @@ const RULER_KEYS = /^(ruler\.storage|ruler_storage)\./;
 function runsRuler(c: EngineContainer, config: any): boolean {
   if (c.template.owner.obj.spec?.replicas === 0) return false;
   const targets = String(c.flags.get("target") ?? config?.target ?? "all").split(",");
-  // A bare boolean flag is true (Go's flag package), which flagsOf (`-name=value` only) leaves out.
+  // A bare boolean flag is true (Go's flag package); engineFlags reads it so, and the scan below
+  // stands for a command line its Go flag model could not read (c.flags then holds no flag).
   const flag =
     c.flags.get("legacy-read-mode") ??
     (c.args.some((a) => /^--?legacy-read-mode$/.test(a)) ? "true" : undefined);
