@@ -64,6 +64,7 @@ import {
   prometheusRetentionSize,
   SCRAPE_INTERVAL_SECONDS,
   seconds,
+  type FitsWith,
   type SizedEngine,
   vmClusterShape,
   vmDiskBytes,
@@ -1154,12 +1155,7 @@ function fitsWith(raw: Record<string, unknown>, stack: string, over: Record<stri
  * The declared workload against what the stack sets and what its node pools hold; `fits` tells
  * whether a way out a fit line would offer passes them (fitsWith).
  */
-function workloadChecks(
-  c: StackConfig,
-  r: Raw,
-  sized: SizedDefaults,
-  fits?: (over: Record<string, unknown>) => boolean,
-): string[] {
+function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults, fits?: FitsWith): string[] {
   const p: string[] = [];
   const k = (path: string) => `${PROJECT}:${path}`;
   // Engines refused here are left out of the fit below: a Loki sized for its logs in the wrong mode

@@ -940,7 +940,7 @@ function sizePrometheus({ cfg, caps, series, bytes, add, sizedBy, seriesFor }: S
  * 870MiB of a 1Gi limit, 0.5 512MiB, 1.2 1228MiB). A share above 1 sets GOMEMLIMIT past the limit,
  * which then holds the load itself (1).
  */
-export function lokiRuntimeShare(cfg: Pick<StackConfig, "chartValues">): number {
+function lokiRuntimeShare(cfg: Pick<StackConfig, "chartValues">): number {
   const set = valueAt(cfg.chartValues.loki, LOKI_GO_MEMLIMIT.path.split("."));
   return typeof set === "number" && set > 0 ? Math.min(1, set) : LOKI_GO_MEMLIMIT.default;
 }
@@ -1154,17 +1154,19 @@ export function chartReplicas(
   const read = (path: string) => valueAt(cfg.chartValues[chart], path.split("."));
   const on = (s: ChartSwitch) => chartSwitchOn(cfg, chart, s, false);
   const pods = chartPods(row, each, read, on);
-  const keyOf = (path: string) => propertyPath("chartValues", [chart, ...path.split(".")]);
-  if (row.shards !== undefined && chartCopies(row, read) > 1)
-    return { replicas: pods, key: keyOf(row.shards), per: pods / chartCopies(row, read) };
-  const zoned =
-    row.zones !== undefined && on(row.zones.enabled)
-      ? { zoned: { replicas: each, podsFor: (r: number) => chartPods(row, r, read, on) } }
-      : {};
+  const valuesKey = (path: string) => propertyPath("chartValues", [chart, ...path.split(".")]);
+  // chartCopies is 1 without a shards key.
+  const copies = chartCopies(row, read);
+  if (row.shards !== undefined && copies > 1)
+    return { replicas: pods, key: valuesKey(row.shards), per: pods / copies };
+  const zonesOn = row.zones !== undefined && on(row.zones.enabled);
+  const zoned = zonesOn
+    ? { zoned: { replicas: each, podsFor: (r: number) => chartPods(row, r, read, on) } }
+    : {};
   if (set !== undefined)
     return { replicas: pods, key: propertyPath("chartValues", [chart, ...set.steps]), ...zoned };
-  return row.zones !== undefined && on(row.zones.enabled)
-    ? { replicas: pods, key: keyOf(row.zones.enabled.path), ...zoned }
+  return zonesOn && row.zones !== undefined
+    ? { replicas: pods, key: valuesKey(row.zones.enabled.path), ...zoned }
     : { replicas: c.replicas };
 }
 

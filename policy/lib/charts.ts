@@ -3,6 +3,7 @@ import {
   parseImage,
   SIZED_REPLICAS,
   SIZED_SWITCHES,
+  type ChartReplicas,
   type ChartSwitch,
 } from "@homelab-observability/contract";
 import { VMAUTH_IMAGE } from "./operatorDefaults";
@@ -50,8 +51,8 @@ export interface ChartWorkload {
    * renders only while both are on. Default: no second switch.
    */
   partEnabled?: ChartSwitch;
-  /** Values path and default of the replica count (not for DaemonSets), and of its shards where it has them (contract ChartReplicas). */
-  replicas?: { path: string; default: number; shards?: string };
+  /** Values path and default of the replica count (not for DaemonSets), and of its shards or zones where it has them (contract ChartReplicas). */
+  replicas?: ChartReplicas;
   /** Values paths of each container's resources block. */
   resources: string[];
   /** The switch deciding whether the container of a resources path renders (a template `if`). Default: always. */
