@@ -55,7 +55,7 @@ const engineFlagSets = new Map<Engine, GoFlagSet>();
 export function engineFlagSet(engine: Engine): GoFlagSet {
   let set = engineFlagSets.get(engine);
   if (!set) {
-    let flags: Record<string, GoFlag> = { ...ENGINE_MAIN_FLAGS[engine] };
+    let flags: Readonly<Record<string, GoFlag>> = { ...ENGINE_MAIN_FLAGS[engine] };
     try {
       flags = engineDeclaredFlags(loadEngineReference(engine));
     } catch (e) {

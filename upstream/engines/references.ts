@@ -1587,14 +1587,23 @@ export const ENGINE_MAIN_FLAGS: Readonly<Record<Engine, Readonly<Record<string, 
   mimir: { "config.file": "value", "config.expand-env": "bool" },
 };
 
+/** {@link engineDeclaredFlags}' table of each reference read. */
+const declaredFlags = new WeakMap<EngineReference, Readonly<Record<string, GoFlag>>>();
+
 /**
  * How Go's flag package takes each flag the engine declares: its reference's (a `boolean` one,
  * IsBoolFlag, only as `=value`; any other the next argument too) and its main()'s.
  */
-export function engineDeclaredFlags(ref: EngineReference): Record<string, GoFlag> {
-  const kinds: Record<string, GoFlag> = {};
-  for (const [name, f] of ref.flags) kinds[name] = f.type === "boolean" ? "bool" : "value";
-  return { ...kinds, ...ENGINE_MAIN_FLAGS[ref.engine] };
+export function engineDeclaredFlags(ref: EngineReference): Readonly<Record<string, GoFlag>> {
+  // Built once per reference: engine-config asks for it for every engine container, twice for Loki's.
+  let flags = declaredFlags.get(ref);
+  if (!flags) {
+    const kinds: Record<string, GoFlag> = {};
+    for (const [name, f] of ref.flags) kinds[name] = f.type === "boolean" ? "bool" : "value";
+    flags = Object.freeze({ ...kinds, ...ENGINE_MAIN_FLAGS[ref.engine] });
+    declaredFlags.set(ref, flags);
+  }
+  return flags;
 }
 
 /**
