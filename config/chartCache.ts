@@ -176,10 +176,11 @@ export function archiveDigest(archive: string): string {
  * render with `tpl`; v7: the kinds of the boolean and number defaults; v8: the subcharts'
  * conditions; v9: the subchart a nested condition is read within; v10: the types values.schema.json
  * allows; v11: its list items, required keys and `$ref`s, with a type at every level; v12:
- * the keys values.yaml holds among them); bump it when that reading changes.
+ * the keys values.yaml holds among them; v13: its `additionalProperties`, `enum`, bounds and
+ * `pattern`); bump it when that reading changes.
  */
 export function chartKeysFile(digest: string, store: string = renderCacheDir()): string {
-  return path.join(store, "chart-keys", `${digest}.v12.json`);
+  return path.join(store, "chart-keys", `${digest}.v13.json`);
 }
 
 /** {@link storedChartKeys}'s reads, by store file, with the stat they were read under ("" unwritten). */

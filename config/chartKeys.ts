@@ -44,10 +44,11 @@ export interface ChartKeys {
  * follows it: Helm validates the values against the schema before any template renders and
  * refuses the release naming the key ("Invalid type. Expected: boolean, given: integer": run, helm
  * 3.17.3 over loki 18.11.0 with lokiCanary.enabled 0). Read: `type`, `properties`, `items` (one
- * schema for every item) and `required`, through a `$ref` into the same document (alertmanager
+ * schema for every item), `required`, `additionalProperties` (a schema, or false), `enum`,
+ * `minimum`, `maximum` and `pattern`, through a `$ref` into the same document (alertmanager
  * 1.42.0 types `image`, `resources` and the containers' `env` by `#/definitions/...`). Not
- * followed, so never the ground of a refusal: `allOf`/`anyOf`/`oneOf`, `additionalProperties`,
- * `enum`, `pattern`, a `$ref` to another document; a subchart's schema sits under its key.
+ * followed, so never the ground of a refusal: `allOf`/`anyOf`/`oneOf`, `patternProperties`, the
+ * exclusive bounds, a `$ref` to another document; a subchart's schema sits under its key.
  */
 export interface TypeTree {
   /** The JSON types allowed (`["boolean"]`, `["integer", "null"]`), where `type` says them. */
@@ -58,6 +59,21 @@ export interface TypeTree {
   items?: TypeTree;
   /** The keys a map must hold (`required`). */
   required?: string[];
+  /**
+   * What each key of a map that {@link keys} does not name must be (`additionalProperties` as a
+   * schema): loki 18.11.0 types every annotation and label map's values as text.
+   */
+  others?: TypeTree;
+  /** A map may hold no key that {@link keys} does not name (`additionalProperties: false`). */
+  closed?: true;
+  /** The only values allowed (`enum`), where the schema lists them. */
+  enum?: unknown[];
+  /** The least number allowed (`minimum`), where the schema says it. */
+  minimum?: number;
+  /** The greatest number allowed (`maximum`), where the schema says it. */
+  maximum?: number;
+  /** The regular expression text must match somewhere (`pattern`, Go's RE2 syntax), where the schema says it. */
+  pattern?: string;
   /**
    * The chart's values.yaml holds this key, in maps all the way down: Helm's coalesce deletes a
    * null given for it, where a null for a key it lacks stays and is validated (helm.sh/helm/v3
@@ -179,6 +195,15 @@ function schemaTypesOf(
     node.required.length > 0
   )
     out.required = node.required;
+  const others = isMap(node.additionalProperties)
+    ? schemaTypesOf(node.additionalProperties, root, depth, reading)
+    : undefined;
+  if (others) out.others = others;
+  else if (node.additionalProperties === false) out.closed = true;
+  if (Array.isArray(node.enum) && node.enum.length > 0) out.enum = node.enum;
+  if (typeof node.minimum === "number") out.minimum = node.minimum;
+  if (typeof node.maximum === "number") out.maximum = node.maximum;
+  if (typeof node.pattern === "string") out.pattern = node.pattern;
   return Object.keys(out).length > 0 ? out : undefined;
 }
 

@@ -3,7 +3,7 @@ import { isMap, propertyPath, valueAt } from "./tree";
 import { pinnedChart, versions } from "../model/versions";
 import type { ChartCondition, ChartKeys, KeyTree, KindTree, TypeTree } from "./chartKeys";
 import { boolOnlySwitches } from "./sizing";
-import { nearest, RENAME_AND_MEND, schemaAt, type RefusedOverride } from "./errors";
+import { didYouMean, nearest, RENAME_AND_MEND, schemaAt, type RefusedOverride } from "./errors";
 import { STACK_KEY_CHART_PATHS } from "./stackKeyPaths";
 import { chartTextIsNumber } from "../upstream/chartTextNumbers";
 
@@ -47,6 +47,13 @@ export function chartValueProblems(
     if (!user || !keys) continue;
     const own = textsOf(user).join("\n");
     const pin = pinnedChart(chart);
+    const refuse = (found: [ValuesPath, string][]) => {
+      for (const [path, what] of found) {
+        const problem = `${project}:${propertyPath("chartValues", [chart, ...path])}: ${what}`;
+        out.push(problem);
+        refused?.push({ problem, path: [chart, ...path.map(String)] });
+      }
+    };
     const conditionAt = (p: string[]) =>
       (keys.conditions ?? []).find((c) => c.path.length === p.length && c.path.every((k, i) => k === p[i]));
     const walk = (
@@ -62,13 +69,11 @@ export function chartValueProblems(
           if (known !== 0 && isMap(v))
             walk([...at, key], v, known, typeof kind === "object" ? kind : undefined);
           else
-            for (const [path, quoted] of typeRefusals(keys, chart, [...at, key], v, () =>
-              quotedProblem(kind, v, chart, conditionAt([...at, key]), [...at, key]),
-            )) {
-              const problem = `${project}:${propertyPath("chartValues", [chart, ...path])}: ${quoted}`;
-              out.push(problem);
-              refused?.push({ problem, path: [chart, ...path.map(String)] });
-            }
+            refuse(
+              typeRefusals(keys, chart, [...at, key], v, () =>
+                quotedProblem(kind, v, chart, conditionAt([...at, key]), [...at, key]),
+              ),
+            );
           continue;
         }
         if (new RegExp(`\\.Values(\\.\\w+)*\\.${key.replace(/[^\w]/g, "\\$&")}\\b`).test(own)) continue;
@@ -76,7 +81,11 @@ export function chartValueProblems(
         // A key of the stack's own at the same path (`grafana.volumeSize`) written under the chart:
         // its name says which key was meant, however far it is from the chart's keys.
         const stackKey = near ? undefined : stackKeyOf(chart, [...at, key]);
-        if (!near && !stackKey) continue;
+        if (!near && !stackKey) {
+          // No key of the chart's is meant: what its schema says of a key it does not name.
+          refuse(otherKeyRefusals(typeNodeAt(keys.types, at), chart, at, key, v));
+          continue;
+        }
         // Named as the stack file and `pulumi config set --path` name them: a key holding a dot
         // (`grafana.ini`) in brackets, where a dot would read as two keys.
         const named = (k: string) => propertyPath("chartValues", [chart, ...at, k]);
@@ -271,11 +280,81 @@ function quotedProblem(
  */
 function helmTypeProblem(keys: ChartKeys, chart: string, path: string[], v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
-  const typed = typeNodeAt(keys.types, path)?.type;
-  const bool = typed ? undefined : boolOnlySwitches(chart).find((s) => s.path.join(".") === path.join("."));
+  const node = typeNodeAt(keys.types, path);
+  const bool = node?.type
+    ? undefined
+    : boolOnlySwitches(chart).find((s) => s.path.join(".") === path.join("."));
   if (bool)
     return typeProblem(["boolean"], v, `the ${chart} chart ${pinnedChart(chart)?.version}'s ${bool.why}`);
-  return typed && schemaTypeProblem(typed, v, chart);
+  return node && schemaValueProblem(node, v, chart);
+}
+
+/**
+ * The refusal of the value `v` itself by what the chart's schema says of it at one place (`node`):
+ * its type, then its `enum`, bounds and `pattern`, from "expected" on; undefined when it passes
+ * them (what it holds is judged apart). Run, helm 3.17.3 over alertmanager 1.42.0:
+ * `image.pullPolicy: Alway` "image.pullPolicy must be one of the following: "Never",
+ * "IfNotPresent", "Always"", `replicaCount: -1` "Must be greater than or equal to 0",
+ * `config.route.group_by: ["5"]` "Does not match pattern ...". The pattern is Go's RE2 (gojsonschema
+ * compiles it with regexp.MustCompile) and matches anywhere in the text unless anchored; one this
+ * JavaScript cannot compile is not judged.
+ */
+function schemaValueProblem(node: TypeTree, v: unknown, chart: string): string | undefined {
+  const typed = node.type && schemaTypeProblem(node.type, v, chart);
+  if (typed) return typed;
+  const by = (what: string) =>
+    `the ${chart} chart ${pinnedChart(chart)?.version}'s values.schema.json ${what} there: Helm refuses the release at render`;
+  if (node.enum && (v === null || typeof v !== "object") && !node.enum.some((o) => o === v)) {
+    const options = node.enum.map((o) => JSON.stringify(o));
+    const texts = node.enum.filter((o): o is string => typeof o === "string");
+    return `expected one of ${options.join(", ")} (${by(node.enum.length > 1 ? "allows only these" : "allows only this")}), got ${foundWords(v)}${typeof v === "string" ? didYouMean(v, texts) : ""}`;
+  }
+  if (typeof v === "number" && node.minimum !== undefined && v < node.minimum)
+    return `expected a number of at least ${node.minimum} (${by(`sets the minimum ${node.minimum}`)}), got the number ${v}`;
+  if (typeof v === "number" && node.maximum !== undefined && v > node.maximum)
+    return `expected a number of at most ${node.maximum} (${by(`sets the maximum ${node.maximum}`)}), got the number ${v}`;
+  const pattern = typeof v === "string" && node.pattern !== undefined ? goPattern(node.pattern) : undefined;
+  if (pattern && typeof v === "string" && !pattern.test(v))
+    return `expected text matching the pattern ${node.pattern} (${by("sets that pattern")}), got ${foundWords(v)}`;
+  return undefined;
+}
+
+/** A schema's `pattern` (Go RE2 syntax) as a JavaScript expression, or undefined where it does not compile as one. */
+function goPattern(source: string): RegExp | undefined {
+  try {
+    return new RegExp(source, "u");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The refusal of key `key` in a map the chart's schema closes (`additionalProperties: false`,
+ * `node`), from "expected" on: run, helm 3.17.3, alertmanager 1.42.0 `image: {foo: x}` "image:
+ * Additional property foo is not allowed".
+ */
+function closedKeyProblem(node: TypeTree, key: string, chart: string): string {
+  const allowed = Object.keys(node.keys ?? {});
+  const by = `the ${chart} chart ${pinnedChart(chart)?.version}'s values.schema.json allows no other key there: Helm refuses the release at render`;
+  return `expected ${allowed.length > 0 ? `one of the keys ${allowed.join(", ")}` : "no key"} (${by}), got ${JSON.stringify(key)}${didYouMean(key, allowed)}`;
+}
+
+/**
+ * The refusals of the key `key` (value `v`) of a map at `path` that the schema's `node` does not
+ * name: judged by the schema's `additionalProperties` (an item's rules: {@link itemRefusals}), or
+ * refused where it allows no other key; none where it says neither. A null is left to
+ * {@link helmNullProblems}, which knows whether it reaches Helm.
+ */
+function otherKeyRefusals(
+  node: TypeTree | undefined,
+  chart: string,
+  path: ValuesPath,
+  key: string,
+  v: unknown,
+): [ValuesPath, string][] {
+  if (node?.others) return v === null ? [] : itemRefusals(node.others, chart, [...path, key], v);
+  if (node?.closed) return [[[...path, key], closedKeyProblem(node, key, chart)]];
+  return [];
 }
 
 /** The refusal of `v` where the chart's schema allows only `allowed`, from "expected" on; undefined when it is one of them. */
@@ -320,8 +399,12 @@ function typeRefusals(
   const node = typeNodeAt(keys.types, path);
   if (Array.isArray(v))
     return node?.items ? v.flatMap((item, i) => itemRefusals(node.items!, chart, [...path, i], item)) : [];
-  if (!isMap(v) || node?.keys === undefined) return [];
-  return Object.entries(v).flatMap(([k, w]) => typeRefusals(keys, chart, [...path, k], w));
+  if (!isMap(v) || node === undefined) return [];
+  return Object.entries(v).flatMap(([k, w]) =>
+    node.keys?.[k] || !(node.others || node.closed)
+      ? typeRefusals(keys, chart, [...path, k], w)
+      : otherKeyRefusals(node, chart, path, k, w),
+  );
 }
 
 /**
@@ -336,7 +419,7 @@ function typeRefusals(
  * Expected: string, given: null" (a key given null is there: only its type is judged).
  */
 function itemRefusals(node: TypeTree, chart: string, path: ValuesPath, v: unknown): [ValuesPath, string][] {
-  const own = node.type && schemaTypeProblem(node.type, v, chart);
+  const own = schemaValueProblem(node, v, chart);
   if (own) return [[path, own]];
   if (Array.isArray(v))
     return node.items ? v.flatMap((item, i) => itemRefusals(node.items!, chart, [...path, i], item)) : [];
@@ -355,7 +438,7 @@ function itemRefusals(node: TypeTree, chart: string, path: ValuesPath, v: unknow
       : []),
     ...Object.entries(v).flatMap(([k, w]) => {
       const below = node.keys?.[k];
-      return below ? itemRefusals(below, chart, [...path, k], w) : [];
+      return below ? itemRefusals(below, chart, [...path, k], w) : otherKeyRefusals(node, chart, path, k, w);
     }),
   ];
 }
@@ -388,7 +471,8 @@ export function helmNullProblems(
   const walk = (at: string[], given: Record<string, unknown>, node: TypeTree) => {
     for (const [k, v] of Object.entries(given)) {
       const path = [...at, k];
-      const below = node.keys?.[k];
+      // A key the schema does not name is judged by its `additionalProperties`, never held.
+      const below = node.keys?.[k] ?? node.others;
       if (isMap(v)) {
         if (below) walk(path, v, below);
         continue;

@@ -1,0 +1,165 @@
+import { strict as assert } from "assert";
+import { chartValueProblems } from "../../config/chartValueCheck";
+import { PROJECT } from "../../config/resolve";
+import { pinnedChartKeys } from "../../synth/render/chartFacts";
+import { helmBinary, runHelm } from "../../synth/render/helm";
+import { versions } from "../../model/versions";
+import { cached, cacheKey } from "../support/fixtureCache";
+import { pinnedChartArchive, ROOT } from "../support/helpers";
+
+/*
+ * What a chart's values.schema.json says beyond types and required keys, refused by the config
+ * check before the render (config/chartValueCheck.ts schemaValueProblem, otherKeyRefusals):
+ * `enum`, `minimum`, `pattern`, and `additionalProperties` as a schema (the values of a map's
+ * other keys) or false (no other key). Before, each reached Helm, which refused the release at
+ * render (exit 1, the rendered-object checks not run), naming no line. Helm 3.17.3 judges the same
+ * values below, on the pinned archives (loki 18.11.0 and alertmanager 1.42.0, the pinned charts
+ * that ship a schema).
+ */
+
+describe("chartValues: enum, bounds, pattern and additionalProperties of the chart's schema, refused before the render", function () {
+  this.timeout(30000);
+  const problems = (values: Record<string, Record<string, unknown>>) => {
+    for (const chart of Object.keys(values))
+      assert.ok(pinnedChartKeys(chart), `the pinned ${chart} archive is not in the chart cache`);
+    return chartValueProblems(values, (chart) => pinnedChartKeys(chart), PROJECT);
+  };
+  const am = "the alertmanager chart 1.42.0's values.schema.json";
+  const loki = "the loki chart 18.11.0's values.schema.json";
+  const refuses = ": Helm refuses the release at render)";
+
+  // helm: "image.pullPolicy: image.pullPolicy must be one of the following: "Never",
+  // "IfNotPresent", "Always""; "podAntiAffinity: podAntiAffinity must be one of the following: "",
+  // "soft", "hard"".
+  it("a value outside the schema's enum, with the closest option where one is near", () => {
+    assert.deepEqual(
+      problems({ alertmanager: { image: { pullPolicy: "Alway" }, podAntiAffinity: "medium" } }),
+      [
+        `${PROJECT}:chartValues.alertmanager.image.pullPolicy: expected one of "Never", "IfNotPresent", "Always" (${am} allows only these there${refuses}, got string "Alway"; did you mean "Always"?`,
+        `${PROJECT}:chartValues.alertmanager.podAntiAffinity: expected one of "", "soft", "hard" (${am} allows only these there${refuses}, got string "medium"`,
+      ],
+    );
+  });
+
+  // helm: "replicaCount: Must be greater than or equal to 0"; "config.route.group_by.0: Does not
+  // match pattern '^[a-zA-Z_][a-zA-Z0-9_]*$|^...$'", and the same of group_wait's duration pattern.
+  it("a number under the schema's minimum, and text its pattern does not match, in a list's items too", () => {
+    assert.deepEqual(
+      problems({
+        alertmanager: { replicaCount: -1, config: { route: { group_by: ["5"], group_wait: "5x" } } },
+      }),
+      [
+        `${PROJECT}:chartValues.alertmanager.replicaCount: expected a number of at least 0 (${am} sets the minimum 0 there${refuses}, got the number -1`,
+        `${PROJECT}:chartValues.alertmanager.config.route.group_by[0]: expected text matching the pattern ^[a-zA-Z_][a-zA-Z0-9_]*$|^...$ (${am} sets that pattern there${refuses}, got string "5"`,
+        `${PROJECT}:chartValues.alertmanager.config.route.group_wait: expected text matching the pattern ^((([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?|0)$ (${am} sets that pattern there${refuses}, got string "5x"`,
+      ],
+    );
+  });
+
+  // helm: "singleBinary.podAnnotations.b: Invalid type. Expected: string, given: boolean";
+  // "persistence.annotations.a: Invalid type. Expected: string, given: integer" (a number written
+  // unquoted, as `prometheus.io/port: 8080` is).
+  it("a value of a map's own key judged by the schema's additionalProperties, where the values leave the map to the user", () => {
+    assert.deepEqual(
+      problems({
+        loki: { singleBinary: { podAnnotations: { b: true, ok: "x" } } },
+        alertmanager: { persistence: { annotations: { "prometheus.io/port": 8080 } } },
+      }),
+      [
+        `${PROJECT}:chartValues.loki.singleBinary.podAnnotations.b: expected text (${loki} allows only text there${refuses}, got true; write it in quotes: "true"`,
+        `${PROJECT}:chartValues.alertmanager.persistence.annotations["prometheus.io/port"]: expected text (${am} allows only text there${refuses}, got the number 8080; write it in quotes: "8080"`,
+      ],
+    );
+  });
+
+  // helm: "image: Additional property foo is not allowed". A slip of a key it names is said once,
+  // as the misspelt key it is.
+  it("a key the schema's closed map does not name; a misspelling of one it names is one problem", () => {
+    const found = problems({ alertmanager: { image: { foo: "x", pullPolcy: "Always" } } });
+    assert.equal(found.length, 2, found.join("\n"));
+    assert.equal(
+      found[0],
+      `${PROJECT}:chartValues.alertmanager.image.foo: expected one of the keys repository, pullPolicy, tag (${am} allows no other key there${refuses}, got "foo"`,
+    );
+    assert.match(
+      found[1],
+      /chartValues\.alertmanager\.image\.pullPolcy: .*did you mean chartValues\.alertmanager\.image\.pullPolicy\?/,
+    );
+  });
+
+  it("keeps what Helm renders: values in the enum and bounds, text matching the pattern, text annotations", () => {
+    assert.deepEqual(
+      problems({
+        alertmanager: {
+          image: { pullPolicy: "Always" },
+          podAntiAffinity: "",
+          replicaCount: 0,
+          config: { route: { group_by: ["job"], group_wait: "1m30s" } },
+          persistence: { annotations: { a: "5" } },
+        },
+        loki: { singleBinary: { podAnnotations: { b: "true" } } },
+      }),
+      [],
+    );
+  });
+
+  // Helm itself, on the pinned archives: the paths it names in "values don't meet the
+  // specifications of the schema(s)" are the paths refused here, and what is kept renders.
+  describe("as helm template judges the same values", () => {
+    const helmRefuses = async (ctx: Mocha.Context, chart: string, values: Record<string, unknown>) => {
+      const pin = Object.values(versions.charts).find((c) => c.chart === chart)!;
+      const archive = pinnedChartArchive(ctx, pin);
+      const r = await cached("chart-keywords-helm", cacheKey("chart-keywords-helm", { pin, values }), () =>
+        runHelm(helmBinary(ROOT), ["template", "x", archive, "-f", "-"], JSON.stringify(values)),
+      );
+      if (r.code === 0) return undefined;
+      assert.match(r.stderr, /values don't meet the specifications of the schema/, r.stderr);
+      return r.stderr
+        .split("\n")
+        .map((l) => /^- ([^:]+): (.*)$/.exec(l))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map(([, at, what]) => {
+          const extra = /^Additional property (\S+) is not allowed$/.exec(what);
+          return extra ? `${at}.${extra[1]}` : at;
+        })
+        .sort();
+    };
+    const ours = (chart: string, values: Record<string, unknown>) =>
+      problems({ [chart]: values })
+        .map((p) => /^[^:]+:chartValues\.[^.]+\.(.+?): expected /.exec(p)![1].replace(/\[(\d+)\]/g, ".$1"))
+        .sort();
+
+    it("alertmanager 1.42.0: enum, minimum, pattern, additionalProperties both ways; the kept values render", async function () {
+      const refused = {
+        image: { pullPolicy: "Alway", foo: "x" },
+        podAntiAffinity: "medium",
+        replicaCount: -1,
+        config: { route: { group_by: ["5"], group_wait: "5x" } },
+        persistence: { annotations: { a: 5 } },
+        extraContainers: [{ name: "c", image: "i", pullPolicy: "Sometimes" }],
+      };
+      const expected = ours("alertmanager", refused);
+      assert.equal(expected.length, 8, expected.join(", "));
+      assert.deepEqual(await helmRefuses(this, "alertmanager", refused), expected);
+      const kept = {
+        image: { pullPolicy: "Always" },
+        podAntiAffinity: "soft",
+        replicaCount: 0,
+        config: { route: { group_by: ["job", "..."], group_wait: "1m30s" } },
+        persistence: { annotations: { a: "5" } },
+      };
+      assert.deepEqual(ours("alertmanager", kept), []);
+      assert.equal(await helmRefuses(this, "alertmanager", kept), undefined);
+    });
+
+    it("loki 18.11.0: the values of annotation and label maps", async function () {
+      const refused = {
+        deploymentMode: "SingleBinary",
+        singleBinary: { podAnnotations: { b: true }, podLabels: { c: 1 } },
+      };
+      const expected = ours("loki", refused);
+      assert.deepEqual(expected, ["singleBinary.podAnnotations.b", "singleBinary.podLabels.c"]);
+      assert.deepEqual(await helmRefuses(this, "loki", refused), expected);
+    });
+  });
+});
