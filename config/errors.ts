@@ -1584,7 +1584,10 @@ function secretMoveWay(from: (string | number)[], meant: string): string {
 }
 
 /** What a hint says of a component's map the stack file writes empty while a key of it is under another ({@link levelHint}). */
-export const EMPTY_HOLDER = "which the stack file writes with nothing under it";
+const EMPTY_HOLDER = "which the stack file writes with nothing under it";
+
+/** A config key without its namespace (`homelab-observability:loki` -> `loki`). */
+const bare = (k: string): string => k.slice(k.indexOf(":") + 1);
 
 /**
  * `problems` with one message per map written empty whose keys went under the next map
@@ -1592,7 +1595,7 @@ export const EMPTY_HOLDER = "which the stack file writes with nothing under it";
  * null`) is dropped, and the keys it lost, each a line of its own, are said in the first one's line,
  * each with its place (`placeOf`, a key path without the project, as the stack file writes it).
  */
-export function withEmptyHoldersFolded(
+function withEmptyHoldersFolded(
   problems: string[],
   placeOf: (key: string) => string | undefined = () => undefined,
   input?: unknown,
@@ -1609,7 +1612,6 @@ export function withEmptyHoldersFolded(
     g.keys.push(m[2]);
     groups.set(`${m[1]} ${m[3]}`, g);
   });
-  const bare = (k: string) => k.slice(k.indexOf(":") + 1);
   const lineOf = (k: string) => Number(/:(\d+)$/.exec(placeOf(k) ?? "")?.[1] ?? NaN);
   // The keys below the line put in between that the empty map reads too (`volumeSize`, a key of
   // prometheus and of grafana): taken as the other map's without a word, so moving only the keys
@@ -1649,7 +1651,7 @@ export function withEmptyHoldersFolded(
  * first, naming each other key with its place (`placeOf`, a key path without the project): one
  * `type` changed, or one map copied from another variant, is one mistake, with one way out.
  */
-export function withOtherVariantKeysFolded(
+function withOtherVariantKeysFolded(
   problems: string[],
   placeOf: (key: string) => string | undefined = () => undefined,
 ): string[] {
@@ -1669,7 +1671,6 @@ export function withOtherVariantKeysFolded(
     g.all.push(m);
     groups.set(id, g);
   });
-  const bare = (k: string) => k.slice(k.indexOf(":") + 1);
   return problems.flatMap((p, i) => {
     const m = parse(p);
     const g = m && groups.get(`${m.map} ${m.chosen}`);
