@@ -1,8 +1,7 @@
 import { strict as assert } from "assert";
-import { chartValueProblems } from "../../config/chartValueCheck";
+import { chartProblems } from "../support/chartSchema";
 import { PROJECT } from "../../config/resolve";
 import { pinnedChart } from "../../model/versions";
-import { pinnedChartKeys } from "../../synth/render/chartFacts";
 
 /*
  * A number or null in a chart boolean key, judged by what Helm v3.17.3 does with it. Run: `helm
@@ -21,12 +20,7 @@ const KPS = "kube-prometheus-stack";
 
 describe("chartValues: a number or null in a chart boolean key, as Helm reads it", function () {
   this.timeout(30000);
-  // Each chart's keys from its pinned archive in the chart cache; a missing archive fails the test.
-  const problems = (values: Record<string, Record<string, unknown>>) => {
-    for (const chart of Object.keys(values))
-      assert.ok(pinnedChartKeys(chart), `the pinned ${chart} archive is not in the chart cache`);
-    return chartValueProblems(values, (chart) => pinnedChartKeys(chart), PROJECT);
-  };
+  const problems = chartProblems;
 
   const head = `${PROJECT}:chartValues.${KPS}.grafana.enabled: expected true or false, as the ${KPS} chart ${pinnedChart(KPS)?.version}'s default is`;
   const helm =

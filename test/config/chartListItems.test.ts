@@ -1,11 +1,6 @@
 import { strict as assert } from "assert";
-import { chartValueProblems } from "../../config/chartValueCheck";
+import { chartProblems, helmSchemaRefusals, refusedPaths } from "../support/chartSchema";
 import { PROJECT } from "../../config/resolve";
-import { pinnedChartKeys } from "../../synth/render/chartFacts";
-import { helmBinary, runHelm } from "../../synth/render/helm";
-import { versions } from "../../model/versions";
-import { cached, cacheKey } from "../support/fixtureCache";
-import { pinnedChartArchive, ROOT } from "../support/helpers";
 
 /*
  * A list's items Helm validates against the chart's values.schema.json before any template
@@ -23,11 +18,7 @@ import { pinnedChartArchive, ROOT } from "../support/helpers";
 
 describe("chartValues: a list's items Helm refuses by the chart's schema, refused before the render", function () {
   this.timeout(30000);
-  const problems = (values: Record<string, Record<string, unknown>>) => {
-    for (const chart of Object.keys(values))
-      assert.ok(pinnedChartKeys(chart), `the pinned ${chart} archive is not in the chart cache`);
-    return chartValueProblems(values, (chart) => pinnedChartKeys(chart), PROJECT);
-  };
+  const problems = chartProblems;
   const loki = "the loki chart 18.11.0's values.schema.json";
   const am = "the alertmanager chart 1.42.0's values.schema.json";
   const refuses = ": Helm refuses the release at render)";
@@ -139,36 +130,9 @@ describe("chartValues: a list's items Helm refuses by the chart's schema, refuse
   // Helm itself, on the pinned archives: the paths it names in "values don't meet the
   // specifications of the schema(s)" are the paths refused here, and what is kept renders.
   describe("as helm template judges the same values", () => {
-    /** The paths Helm's schema errors name (`x.0.name` for "x.0: name is required"), or undefined when it rendered. */
-    const helmRefuses = async (ctx: Mocha.Context, chart: string, values: Record<string, unknown>) => {
-      const pin = Object.values(versions.charts).find((c) => c.chart === chart)!;
-      const archive = pinnedChartArchive(ctx, pin);
-      const r = await cached(
-        "chart-list-items-helm",
-        cacheKey("chart-list-items-helm", { pin, values }),
-        () => runHelm(helmBinary(ROOT), ["template", "x", archive, "-f", "-"], JSON.stringify(values)),
-      );
-      if (r.code === 0) return undefined;
-      assert.match(r.stderr, /values don't meet the specifications of the schema/, r.stderr);
-      return r.stderr
-        .split("\n")
-        .map((l) => /^- ([^:]+): (.*)$/.exec(l))
-        .filter((m): m is RegExpExecArray => m !== null)
-        .map(([, at, what]) => {
-          const required = /^(\S+) is required$/.exec(what);
-          return required ? `${at}.${required[1]}` : at;
-        })
-        .sort();
-    };
-    /** The paths refused here, as Helm writes them (a missing key's under its map). */
-    const ours = (chart: string, values: Record<string, unknown>) =>
-      problems({ [chart]: values })
-        .flatMap((p) => {
-          const at = /^[^:]+:chartValues\.[^.]+\.([^:]+): /.exec(p)![1].replace(/\[(\d+)\]/g, ".$1");
-          const missing = /expected a map with the keys? (.+?) \(/.exec(p)?.[1].split(" and ");
-          return missing ? missing.map((k) => `${at}.${k}`) : [at];
-        })
-        .sort();
+    const helmRefuses = (ctx: Mocha.Context, chart: string, values: Record<string, unknown>) =>
+      helmSchemaRefusals(ctx, "chart-list-items-helm", chart, values);
+    const ours = refusedPaths;
 
     it("alertmanager 1.42.0: an item's missing key, a $ref'd item's, a null in a list; its valid items render", async function () {
       const refused = {

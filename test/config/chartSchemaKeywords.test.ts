@@ -1,11 +1,6 @@
 import { strict as assert } from "assert";
-import { chartValueProblems } from "../../config/chartValueCheck";
+import { chartProblems, helmSchemaRefusals, refusedPaths } from "../support/chartSchema";
 import { PROJECT } from "../../config/resolve";
-import { pinnedChartKeys } from "../../synth/render/chartFacts";
-import { helmBinary, runHelm } from "../../synth/render/helm";
-import { versions } from "../../model/versions";
-import { cached, cacheKey } from "../support/fixtureCache";
-import { pinnedChartArchive, ROOT } from "../support/helpers";
 
 /*
  * What a chart's values.schema.json says beyond types and required keys, refused by the config
@@ -19,11 +14,7 @@ import { pinnedChartArchive, ROOT } from "../support/helpers";
 
 describe("chartValues: enum, bounds, pattern and additionalProperties of the chart's schema, refused before the render", function () {
   this.timeout(30000);
-  const problems = (values: Record<string, Record<string, unknown>>) => {
-    for (const chart of Object.keys(values))
-      assert.ok(pinnedChartKeys(chart), `the pinned ${chart} archive is not in the chart cache`);
-    return chartValueProblems(values, (chart) => pinnedChartKeys(chart), PROJECT);
-  };
+  const problems = chartProblems;
   const am = "the alertmanager chart 1.42.0's values.schema.json";
   const loki = "the loki chart 18.11.0's values.schema.json";
   const refuses = ": Helm refuses the release at render)";
@@ -106,28 +97,9 @@ describe("chartValues: enum, bounds, pattern and additionalProperties of the cha
   // Helm itself, on the pinned archives: the paths it names in "values don't meet the
   // specifications of the schema(s)" are the paths refused here, and what is kept renders.
   describe("as helm template judges the same values", () => {
-    const helmRefuses = async (ctx: Mocha.Context, chart: string, values: Record<string, unknown>) => {
-      const pin = Object.values(versions.charts).find((c) => c.chart === chart)!;
-      const archive = pinnedChartArchive(ctx, pin);
-      const r = await cached("chart-keywords-helm", cacheKey("chart-keywords-helm", { pin, values }), () =>
-        runHelm(helmBinary(ROOT), ["template", "x", archive, "-f", "-"], JSON.stringify(values)),
-      );
-      if (r.code === 0) return undefined;
-      assert.match(r.stderr, /values don't meet the specifications of the schema/, r.stderr);
-      return r.stderr
-        .split("\n")
-        .map((l) => /^- ([^:]+): (.*)$/.exec(l))
-        .filter((m): m is RegExpExecArray => m !== null)
-        .map(([, at, what]) => {
-          const extra = /^Additional property (\S+) is not allowed$/.exec(what);
-          return extra ? `${at}.${extra[1]}` : at;
-        })
-        .sort();
-    };
-    const ours = (chart: string, values: Record<string, unknown>) =>
-      problems({ [chart]: values })
-        .map((p) => /^[^:]+:chartValues\.[^.]+\.(.+?): expected /.exec(p)![1].replace(/\[(\d+)\]/g, ".$1"))
-        .sort();
+    const helmRefuses = (ctx: Mocha.Context, chart: string, values: Record<string, unknown>) =>
+      helmSchemaRefusals(ctx, "chart-keywords-helm", chart, values);
+    const ours = refusedPaths;
 
     it("alertmanager 1.42.0: enum, minimum, pattern, additionalProperties both ways; the kept values render", async function () {
       const refused = {

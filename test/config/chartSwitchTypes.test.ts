@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { chartValueProblems } from "../../config/chartValueCheck";
+import { chartProblems } from "../support/chartSchema";
 import { PROJECT } from "../../config/resolve";
 import { pinnedChartKeys } from "../../synth/render/chartFacts";
 
@@ -16,11 +16,7 @@ import { pinnedChartKeys } from "../../synth/render/chartFacts";
 
 describe("chartValues: a value Helm refuses by its type, refused before the render", function () {
   this.timeout(30000);
-  const problems = (values: Record<string, Record<string, unknown>>) => {
-    for (const chart of Object.keys(values))
-      assert.ok(pinnedChartKeys(chart), `the pinned ${chart} archive is not in the chart cache`);
-    return chartValueProblems(values, (chart) => pinnedChartKeys(chart), PROJECT);
-  };
+  const problems = chartProblems;
 
   it("reads the types loki's values.schema.json gives its keys", () => {
     const types = pinnedChartKeys("loki")?.types as any;
