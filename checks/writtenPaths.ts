@@ -33,7 +33,12 @@ import {
 import { MIMIR_3_0_TARGETS, mimirModulesOf } from "../upstream/engines/mimirModules";
 import { processArgs } from "./processArgs";
 import { goFlagArgs, type GoFlag, type GoFlagSet } from "../upstream/goflag";
-import { ENGINE_MAIN_FLAGS, engineDeclaredFlags, loadEngineReference } from "../upstream/engines/references";
+import {
+  ENGINE_MAIN_FLAGS,
+  engineDeclaredFlags,
+  loadEngineReference,
+  mimirLoaderFlags,
+} from "../upstream/engines/references";
 import { MissingReferenceError } from "../upstream/reference";
 
 type Engine = "mimir" | "loki";
@@ -99,16 +104,22 @@ export function engineArgs(c: any, engine: Engine): { args: string[] } | { unrea
  * of a repeated one winning. The arguments are the container's `args` under the image's entrypoint,
  * or after a `command` that runs the engine's binary. `unread` says why they are not known: another
  * command (a shell's), a bare flag the table does not list, or a command line the engine refuses
- * or answers with its usage (it then never starts).
+ * or answers with its usage (it then never starts). Mimir's `config.file` and `config.expand-env` are
+ * its loader's ({@link mimirLoaderFlags}), given even when the other flags are not known.
  */
 export function engineFlags(c: any, engine: Engine): { flags: Map<string, string>; unread?: string } {
   const given = engineArgs(c, engine);
   if ("unread" in given) return { flags: new Map(), unread: given.unread };
+  // Mimir finds its config file in a first pass of its own, wherever it stands and before the main
+  // parse can fail (mimirLoaderFlags): its file is known whenever its arguments are.
+  const loader = engine === "mimir" ? mimirLoaderFlags(given.args) : new Map<string, string>();
   const read = goFlagArgs(given.args, engineFlagSet(engine));
-  if ("unknown" in read) return { flags: new Map(), unread: read.unknown };
-  if ("refused" in read) return { flags: new Map(), unread: `Go's flag package refuses it: ${read.refused}` };
-  if ("exits" in read) return { flags: new Map(), unread: "it asks for the usage (-h/-help)" };
-  return { flags: new Map([...read.flags].map(([name, values]) => [name, values.at(-1)!])) };
+  if ("unknown" in read) return { flags: loader, unread: read.unknown };
+  if ("refused" in read) return { flags: loader, unread: `Go's flag package refuses it: ${read.refused}` };
+  if ("exits" in read) return { flags: loader, unread: "it asks for the usage (-h/-help)" };
+  return {
+    flags: new Map([...[...read.flags].map(([name, values]) => [name, values.at(-1)!] as const), ...loader]),
+  };
 }
 
 /**
@@ -185,7 +196,7 @@ export interface EngineContainer {
   where: string;
   /** Its command and args, the strings among them. */
   args: string[];
-  /** Its flags, the last value of each ({@link engineFlags}); none when they are not known. */
+  /** Its flags, the last value of each ({@link engineFlags}); none when they are not known (but Mimir's loader's). */
   flags: Map<string, string>;
   /** Why its flags are not known, when they are not. */
   unread?: string;

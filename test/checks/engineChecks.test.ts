@@ -388,6 +388,28 @@ describe("rendered-stack checks (unit): the engines' configs and written paths",
       assert.match(text, /limits\.ingestion_rate: expected a number; found "fast"/);
       assert.match(text, /Mimir 3\.0\.0 has no key ingester\.no_such_key/);
     });
+    it("Mimir: judges the config file its first pass loads, its -config.file after a non-flag too (cmd/mimir/main.go:261-279)", () => {
+      const moved = (objs: Placed[]) => {
+        for (const p of objs.filter((x) => x.obj.kind === "StatefulSet")) {
+          const c = container(p.obj);
+          // Mimir stops its main parse at `extra`, but finds -config.file and -config.expand-env after it.
+          c.args = [c.args[0], "extra", ...c.args.slice(1)];
+        }
+        return objs;
+      };
+      // Its config read: the paths it writes are the config's (no default in /), and it is judged.
+      const good = moved(mimir());
+      assert.deepEqual(checkWrittenPaths(good).findings, []);
+      assert.ok(checkWrittenPaths(good).judged > 0);
+      assert.deepEqual(engineFindings(good), []);
+      const bad = moved(mimir(false, (c) => (c.ingester.no_such_key = 1)));
+      assert.match(
+        engineFindings(bad)
+          .map((f) => f.message)
+          .join("\n"),
+        /mimir\.yaml ingester\.no_such_key: Mimir 3\.0\.0 has no key ingester\.no_such_key/,
+      );
+    });
     it("fails a flag the engine does not have", () => {
       const objs = mimir();
       container(objs.find((p) => p.obj.kind === "StatefulSet")!.obj).args.push("-no.such-flag=1");

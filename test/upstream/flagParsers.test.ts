@@ -11,6 +11,7 @@ import {
   kingpinRun,
 } from "../../upstream/kingpin";
 import { ALLOY_RUN, cobraArgs } from "../../upstream/pflag";
+import { mimirLoaderFlags } from "../../upstream/engines/references";
 
 /**
  * Alertmanager reads its flags with kingpin v2.4.0 and `alloy run` with cobra v1.10.1 / pflag
@@ -174,6 +175,29 @@ describe("each program's flags read by its own parser (upstream/kingpin.ts, upst
       assert.ok("flags" in read, `${where}: ${JSON.stringify(read)}`);
       // Each flag given holds the value Go set (kingpin keeps the words as given: `DEBUG`).
       for (const [name, given] of read.flags) assert.equal(given.at(-1), c.answer.values[name], where);
+    }
+  });
+
+  /**
+   * Mimir 3.0.0 finds its config file in a first pass of its own (cmd/mimir/main.go:261-279), not
+   * in its main parse: a `-config.file` after a non-flag was not read, so the config Mimir loads was
+   * not judged (and its defaults were). data/flagParsers.jsonl holds, as tool `mimir-loader`, what
+   * that function, copied into a scratch Go program (not kept) and run with go1.26.8's flag package,
+   * set for each line: the file it loads ("" for none) and whether it expands it.
+   */
+  it("finds Mimir's config file and -config.expand-env as Mimir's first pass did, wherever they stand", () => {
+    const loader = cases.filter((c) => (c.tool as string) === "mimir-loader") as unknown as {
+      args: string[];
+      answer: { file: string; expandEnv: boolean };
+    }[];
+    assert.ok(loader.length >= 20, `${loader.length} cases`);
+    for (const c of loader) {
+      const read = mimirLoaderFlags(c.args);
+      const got = {
+        file: read.get("config.file") ?? "",
+        expandEnv: read.get("config.expand-env") === "true",
+      };
+      assert.deepEqual(got, c.answer, JSON.stringify(c.args));
     }
   });
 

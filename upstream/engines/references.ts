@@ -24,7 +24,7 @@
 import * as path from "path";
 import { MISTAKES } from "@homelab-observability/contract";
 import { readReferenceFile, referenceDataDir } from "../reference";
-import { goFlagsGiven, type GoFlag, type GoFlagGiven } from "../goflag";
+import { goFlagsGiven, type GoFlag, type GoFlagGiven, type GoFlagSet } from "../goflag";
 import { GO_BOOL } from "../goStrconv";
 
 export type Engine = "loki" | "mimir";
@@ -1586,6 +1586,33 @@ export const ENGINE_MAIN_FLAGS: Readonly<Record<Engine, Readonly<Record<string, 
   },
   mimir: { "config.file": "value", "config.expand-env": "bool" },
 };
+
+/** The flags Mimir's first pass declares (mimir-3.0.0 cmd/mimir/main.go:263-268): the loader's two alone. */
+const MIMIR_LOADER_FLAGS = {
+  flags: { "config.file": "value", "config.expand-env": "bool" },
+} as const satisfies GoFlagSet;
+
+/**
+ * The config file Mimir 3.0.0 loads and whether it expands it: `config.file` and `config.expand-env`
+ * as its first pass sets them, which is not its main parse. Before it declares its other flags, main()
+ * parses the arguments with a flag set of those two alone, once from each argument in turn to the
+ * end, ignoring every error (cmd/mimir/main.go:92, 261-279): a `-config.file` is read wherever it
+ * stands, after a non-flag, after `--`, after a flag that takes it as its value; the last one met
+ * wins (`-config.file=` loads none). The main parse ignores both flags (main.go:108-110). Checked
+ * against that function run with go1.26.8's flag package.
+ */
+export function mimirLoaderFlags(args: readonly string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < args.length; i++)
+    for (const g of goFlagsGiven(args.slice(i), MIMIR_LOADER_FLAGS).given)
+      flags.set(
+        g.name,
+        g.name === "config.file"
+          ? (g.value ?? "")
+          : String(g.value === undefined || GO_BOOL.true.has(g.value)),
+      );
+  return flags;
+}
 
 /** {@link engineDeclaredFlags}' table of each reference read. */
 const declaredFlags = new WeakMap<EngineReference, Readonly<Record<string, GoFlag>>>();
