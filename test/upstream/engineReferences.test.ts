@@ -324,6 +324,31 @@ describe("upstream/engines/references: Loki 3.7.6 and Mimir 3.0 configuration re
     assert.equal(loki.fields.has(""), false);
   });
 
+  it("Mimir: -help, -h, -help-all, -version, -modules and -print.config do a task and exit (cmd/mimir/main.go), a problem only where Mimir should keep running", () => {
+    const exits = (args: string[], serves = true) =>
+      checkEngineFlags(mimir, args, undefined, serves).map((p) => [
+        p.path,
+        /exits instead of running/.test(p.message),
+      ]);
+    for (const flag of ["-help", "-h", "--help-all", "-version", "-modules", "-print.config=true"])
+      assert.deepEqual(exits(["-target=all", flag]), [[flag, true]], flag);
+    assert.match(
+      checkEngineFlags(mimir, ["-version"])[0]?.message ?? "",
+      /^Mimir 3\.0\.0 prints its version and exits instead of running \(grafana\/mimir mimir-3\.0\.0 cmd\/mimir\/main\.go:76, 138-141\), so the pod restarts it for ever: remove it$/,
+    );
+    // -h and -help set one variable: the last given decides it.
+    assert.deepEqual(exits(["-help", "-h=false"]), []);
+    assert.deepEqual(exits(["-h=0", "-help=1"]), [["-help=1", true]]);
+    // Each one given true is its own problem; set false, or after a non-flag (never parsed), none.
+    assert.deepEqual(exits(["-version", "-modules"]), [
+      ["-version", true],
+      ["-modules", true],
+    ]);
+    assert.deepEqual(exits(["-version=false", "-target=all", "extra", "-modules"]), []);
+    // A Job's Mimir (serves false) may print and exit.
+    assert.deepEqual(exits(["-modules", "-print.config"], false), []);
+  });
+
   it("Loki: -health, -version, -verify-config and -list-targets do a task and exit (cmd/loki/main.go), a problem only where Loki should keep running", () => {
     const exits = (args: string[], serves = true) =>
       checkEngineFlags(loki, args, undefined, serves).map((p) => [

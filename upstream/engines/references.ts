@@ -1643,7 +1643,7 @@ export function engineDeclaredFlags(ref: EngineReference): Readonly<Record<strin
  * or answers with the usage is one problem; the flags after it are read as Go would once it is put
  * right (removed), unless it is a bare undeclared flag: whether it takes the next argument is unknown.
  * `serves`: the engine is meant to keep running (a Deployment's, not a Job's), so an argument on
- * which it does a task and exits is a problem too ({@link lokiExits}).
+ * which it does a task and exits is a problem too ({@link engineExits}).
  */
 export function checkEngineFlags(
   ref: EngineReference,
@@ -1651,7 +1651,7 @@ export function checkEngineFlags(
   declared: Readonly<Record<string, GoFlag>> = engineDeclaredFlags(ref),
   serves = true,
 ): FieldProblem[] {
-  const exits = lokiExits(ref, args);
+  const exits = engineExits(ref, args);
   // -health or -version: Loki exits before it reads a flag.
   if (exits.beforeParse.length > 0) return serves ? exits.beforeParse : [];
   const problems: FieldProblem[] = serves ? exits.afterParse : [];
@@ -1679,44 +1679,72 @@ export function checkEngineFlags(
 }
 
 /**
- * Loki 3.7.6's arguments on which it does a task and exits instead of running (the pod restarts it
- * for ever): before any parse, any argument `-health` (any number of dashes, no value, wherever it
- * stands) runs a health check against /ready and exits (cmd/loki/main.go:49-53, health.go:17-26),
- * and any `-version` prints the version and exits 0 (main.go:55-58, pkg/loki/config_wrapper.go:42-50;
- * `-version=true` is a flag it ignores); after it, `-verify-config` exits once the config is valid
- * (main.go:108-111) and `-list-targets` once it listed them (main.go:141-144).
+ * Mimir 3.0.0's flags on which it does a task and exits instead of running, each once its main parse
+ * has read it true (a boolean of main()'s or of its config's): `-help`, `-h` (one variable, the last
+ * given wins) and `-help-all` print the usage and exit 2 (cmd/mimir/main.go:78-80, 124-136),
+ * `-version` prints the version and returns (:76, 138-141), `-modules` lists the modules and returns
+ * (:77, 209-231), `-print.config` prints the config and exits 0 (pkg/mimir/mimir.go:178, 898-903,
+ * from mimir.New at main.go:206).
  */
-function lokiExits(
+const MIMIR_EXITS: readonly (readonly [names: readonly string[], does: string, source: string])[] = [
+  [["help", "h"], "prints its usage", "cmd/mimir/main.go:78-79, 124-136"],
+  [["help-all"], "prints its usage", "cmd/mimir/main.go:80, 124-136"],
+  [["version"], "prints its version", "cmd/mimir/main.go:76, 138-141"],
+  [["modules"], "lists its modules", "cmd/mimir/main.go:77, 209-231"],
+  [["print.config"], "prints its config", "pkg/mimir/mimir.go:178, 898-903"],
+];
+
+/**
+ * An engine's arguments on which it does a task and exits instead of running (the pod restarts it
+ * for ever). Loki 3.7.6: before any parse, any argument `-health` (any number of dashes, no value,
+ * wherever it stands) runs a health check against /ready and exits (cmd/loki/main.go:49-53,
+ * health.go:17-26), and any `-version` prints the version and exits 0 (main.go:55-58,
+ * pkg/loki/config_wrapper.go:42-50; `-version=true` is a flag it ignores); after it, `-verify-config`
+ * exits once the config is valid (main.go:108-111) and `-list-targets` once it listed them
+ * (main.go:141-144). Mimir 3.0.0: {@link MIMIR_EXITS}, all after its main parse.
+ */
+function engineExits(
   ref: EngineReference,
   args: readonly string[],
 ): { beforeParse: FieldProblem[]; afterParse: FieldProblem[] } {
   const beforeParse: FieldProblem[] = [];
   const afterParse: FieldProblem[] = [];
-  if (ref.engine !== "loki") return { beforeParse, afterParse };
+  const loki = ref.engine === "loki";
   const exits = (problems: FieldProblem[], path: string, does: string, source: string) =>
     problems.push({
       path,
       severity: "error",
-      message: `Loki ${ref.version} ${does} and exits instead of running (grafana/loki v${ref.version} ${source}), so the pod restarts it for ever: remove it`,
+      message: `${loki ? "Loki" : "Mimir"} ${ref.version} ${does} and exits instead of running (${loki ? `grafana/loki v${ref.version}` : `grafana/mimir mimir-${ref.version}`} ${source}), so the pod restarts it for ever: remove it`,
     });
-  for (const a of args)
-    if (/^-+health$/.test(a))
-      exits(
-        beforeParse,
-        a,
-        "runs its health check against /ready",
-        "cmd/loki/main.go:49-53, health.go:17-26",
-      );
-    else if (/^-+version$/.test(a))
-      exits(beforeParse, a, "prints its version", "cmd/loki/main.go:55-58, pkg/loki/config_wrapper.go:42-50");
+  if (loki)
+    for (const a of args)
+      if (/^-+health$/.test(a))
+        exits(
+          beforeParse,
+          a,
+          "runs its health check against /ready",
+          "cmd/loki/main.go:49-53, health.go:17-26",
+        );
+      else if (/^-+version$/.test(a))
+        exits(
+          beforeParse,
+          a,
+          "prints its version",
+          "cmd/loki/main.go:55-58, pkg/loki/config_wrapper.go:42-50",
+        );
   const { read, given } = goFlagsGiven(args, { flags: engineDeclaredFlags(ref) });
-  const last = (flag: string) => [...given].reverse().find((g) => g.name === flag);
-  for (const [flag, does, source] of [
-    ["verify-config", "checks its config", "cmd/loki/main.go:108-111"],
-    ["list-targets", "lists its targets", "cmd/loki/main.go:141-144"],
-  ] as const) {
-    const g = last(flag);
-    if (g && "flags" in read && read.flags.get(flag)?.at(-1) === "true")
+  // A command line Go refuses stops the engine before any of these (checkEngineFlags says so).
+  if (!("flags" in read)) return { beforeParse, afterParse };
+  const rows: readonly (readonly [readonly string[], string, string])[] = loki
+    ? [
+        [["verify-config"], "checks its config", "cmd/loki/main.go:108-111"],
+        [["list-targets"], "lists its targets", "cmd/loki/main.go:141-144"],
+      ]
+    : MIMIR_EXITS;
+  for (const [names, does, source] of rows) {
+    // The last of the flags setting the variable decides it (a boolean's value Go has read).
+    const g = [...given].reverse().find((x) => names.includes(x.name));
+    if (g && (g.value === undefined || GO_BOOL.true.has(g.value)))
       exits(afterParse, g.args.join(" "), does, source);
   }
   return { beforeParse, afterParse };
