@@ -39,6 +39,7 @@ import {
 } from "../upstream/ruleSelection";
 import { alloyConfigs } from "./alloy";
 import { expressionsHold, podTemplates, type Placed, type PodTemplate } from "./objects";
+import { scaledToZero } from "../upstream/prometheusOperatorScope";
 
 export type MonitorKind = "ServiceMonitor" | "PodMonitor";
 
@@ -167,16 +168,26 @@ function vmOperatorScope(
   const lists = operators.map((o) => (vmEnvFrom(o) && reachAll ? null : vmWatchList(o)));
   const scope = (ns: string): VmAgentScope => {
     if (operators.length === 0) return {};
-    const mine = lists.filter((l) => !l || l.includes(ns));
-    if (mine.length === 0)
+    // One scaled to 0 runs no pod: it reconciles nothing, whatever it watches.
+    const mine = lists.filter((l, i) => !scaledToZero(operators[i]) && (!l || l.includes(ns)));
+    if (mine.length === 0) {
+      const named = (o: (typeof operators)[number]) =>
+        `Deployment ${o.metadata?.namespace}/${o.metadata?.name}`;
+      const watching = operators.flatMap((o, i) =>
+        scaledToZero(o) ? [] : [`WATCH_NAMESPACE ${JSON.stringify(lists[i]!.join(","))} of ${named(o)}`],
+      );
+      const zero = operators.filter(scaledToZero).map(named);
       return {
-        unreconciled: `its namespace ${JSON.stringify(ns)} is outside those they watch (${operators
-          .map(
-            (o, i) =>
-              `WATCH_NAMESPACE ${JSON.stringify(lists[i]!.join(","))} of Deployment ${o.metadata?.namespace}/${o.metadata?.name}`,
-          )
-          .join(", ")})`,
+        unreconciled: [
+          ...(watching.length > 0
+            ? [`its namespace ${JSON.stringify(ns)} is outside those they watch (${watching.join(", ")})`]
+            : []),
+          ...(zero.length > 0
+            ? [`${zero.join(", ")} ${zero.length > 1 ? "run" : "runs"} no pod (spec.replicas 0)`]
+            : []),
+        ].join(", and "),
       };
+    }
     if (mine.includes(null)) return { watched: null };
     if (mine.includes(undefined)) return {};
     return { watched: [...new Set(mine.flatMap((l) => l!))] };

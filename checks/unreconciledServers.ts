@@ -79,8 +79,9 @@ function said(l: LeftAlone, server: K8sObject): { why: string; mend: string } {
     const version = /^(--[a-z-]+) prints its version/.exec(l.idle);
     return {
       why: `${nameOf(l.operator)} runs no controller: ${l.idle}`,
-      mend:
-        l.flags === "namespaces-and-deny"
+      mend: l.replicas
+        ? `set ${nameOf(l.operator)}'s spec.replicas to 1 or more`
+        : l.flags === "namespaces-and-deny"
           ? fromKps
             ? `set one of ${kps(KPS_FLAG_KEYS.namespaces)} and ${kps(KPS_FLAG_KEYS["deny-namespaces"])}, not both`
             : `give ${nameOf(l.operator)} one of --namespaces and --deny-namespaces, not both`

@@ -222,8 +222,18 @@ function operatorArgs(o: DeploymentLike): (Flags | Idle | null)[] {
 /** Whether `o` is a Deployment with a container running prometheus-operator. */
 export const runsPrometheusOperator = (o: DeploymentLike): boolean => operatorContainers(o).length > 0;
 
-/** Why the operator of Deployment `operator` runs no controller. */
-type IdleOperator = Idle & { operator: DeploymentLike; flags?: "namespaces-and-deny" };
+/**
+ * Why the operator of Deployment `operator` runs no controller; `flags` when two flags given together
+ * are why, `replicas` when no pod of it runs.
+ */
+type IdleOperator = Idle & { operator: DeploymentLike; flags?: "namespaces-and-deny"; replicas?: true };
+
+/**
+ * Whether Deployment `o` runs no pod: `spec.replicas` 0, an explicit zero (left out it is 1: k8s.io/api
+ * v0.36.3, prometheus-operator v0.93.0's, apps/v1/types.go:379-382). An operator scaled to 0,
+ * whatever its flags, reconciles nothing.
+ */
+export const scaledToZero = (o: { kind?: string; spec?: any }): boolean => o.spec?.replicas === 0;
 
 /**
  * The scope of each prometheus-operator Deployment of `objects`; why one runs no controller (it
@@ -233,6 +243,8 @@ type IdleOperator = Idle & { operator: DeploymentLike; flags?: "namespaces-and-d
 function scopes(objects: DeploymentLike[]): (Scope | IdleOperator | null)[] {
   const commands = objects.flatMap((o) => operatorArgs(o).map((read) => ({ read, operator: o })));
   return commands.map(({ read, operator }): Scope | IdleOperator | null => {
+    if (scaledToZero(operator))
+      return { idle: "its Deployment runs no pod (spec.replicas 0)", replicas: true, operator };
     if (read === null) return null;
     if ("idle" in read) return { ...read, operator };
     // Each time a flag is given its set gains an entry, "" for an empty value, so the operator

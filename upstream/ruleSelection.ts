@@ -29,7 +29,7 @@
 import { blocksOf, parseAlloy, stringValue, type Block, type Expr } from "./alloy/syntax";
 import { GO_BOOL } from "./goStrconv";
 // prometheus-operator known by its image or, mirrored under another name, by its own flag.
-import { runsPrometheusOperator } from "./prometheusOperatorScope";
+import { runsPrometheusOperator, scaledToZero } from "./prometheusOperatorScope";
 
 /** A Kubernetes label selector requirement (metav1.LabelSelectorRequirement). */
 export interface SelectorRequirement {
@@ -325,14 +325,16 @@ export const vmEnvFrom = (o: ObjectLike): boolean =>
 
 /**
  * Whether no VictoriaMetrics operator of `operators` (rendered ones; none rendered: one installed
- * apart is taken to) reconciles a resource in namespace `ns`: each watches a WATCH_NAMESPACE list
- * without it, and no `envFrom` may change that. Its manager's cache holds the listed namespaces
- * alone (internal/manager/manager.go:220-228, 253-255 `DefaultNamespaces`), so it makes no workload
- * of a resource elsewhere.
+ * apart is taken to) reconciles a resource in namespace `ns`: each is scaled to 0
+ * ({@link scaledToZero}: no pod of it runs) or watches a WATCH_NAMESPACE list without it, and no
+ * `envFrom` may change that. Its manager's cache holds the listed namespaces alone
+ * (internal/manager/manager.go:220-228, 253-255 `DefaultNamespaces`), so it makes no workload of a
+ * resource elsewhere.
  */
 export function vmReconciledByNone(operators: ObjectLike[], ns: string): boolean {
   return (
-    operators.length > 0 && operators.every((o) => !vmEnvFrom(o) && vmWatchList(o)?.includes(ns) === false)
+    operators.length > 0 &&
+    operators.every((o) => scaledToZero(o) || (!vmEnvFrom(o) && vmWatchList(o)?.includes(ns) === false))
   );
 }
 

@@ -5,6 +5,7 @@
 import { strict as assert } from "assert";
 import { vmOperatorObject } from "../support/vmOperator";
 import { checkMonitorReaders } from "../../checks/monitorReaders";
+import { vmReconciledByNone } from "../../upstream/ruleSelection";
 import { checkStack } from "../../checks";
 import { placedFrom } from "../../checks/placed";
 import type { Placed } from "../../checks/objects";
@@ -283,6 +284,25 @@ describe("rendered-stack check unread-monitor", () => {
     ]);
     // An operator watching every namespace beside one watching a list: the VMAgent is read everywhere.
     assert.deepEqual(wheres([...MONITORS, vmOperator([]), other, vmagent({ selectAllByDefault: true })]), []);
+  });
+
+  it("a VictoriaMetrics operator scaled to 0 reconciles no VMAgent, whatever it watches", () => {
+    const scaled = vmOperator([]);
+    scaled.obj.spec.replicas = 0;
+    const none = checkMonitorReaders([...MONITORS, scaled, vmagent({ selectAllByDefault: true })]);
+    assert.equal(none.findings.length, 3);
+    assert.match(
+      none.findings[0].message,
+      /VMAgent monitoring\/vm, which no VictoriaMetrics operator reconciles: Deployment monitoring\/vm-victoria-metrics-operator runs no pod \(spec\.replicas 0\)/,
+    );
+    // Beside one that runs and watches its namespace, it is read.
+    assert.deepEqual(
+      wheres([...MONITORS, scaled, vmOperator([]), vmagent({ selectAllByDefault: true })]),
+      [],
+    );
+    // The network-policy check's question too: no pod of a VM resource there runs.
+    assert.equal(vmReconciledByNone([scaled.obj], "monitoring"), true);
+    assert.equal(vmReconciledByNone([scaled.obj, vmOperator([]).obj], "monitoring"), false);
   });
 
   it("a VMAgent in ingestOnlyMode, or beside an operator that converts no monitors, reads none, and is named so", () => {

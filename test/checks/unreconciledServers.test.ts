@@ -127,6 +127,26 @@ describe("a Prometheus no prometheus-operator of the stack reconciles", () => {
     assert.deepEqual(warnings([shell, server()]), []);
   });
 
+  it("is warned of when the operator's Deployment is scaled to 0, whatever its flags or command", () => {
+    const scaled = (args: string[], replicas: unknown) => {
+      const d = kpsOperator(args);
+      return { ...d, spec: { ...d.spec, replicas } };
+    };
+    assert.deepEqual(warnings([scaled([], 0), server()]), [
+      `${WHERE}: no prometheus-operator of the stack reconciles it (Deployment monitoring/kps-operator runs no controller: its Deployment runs no pod (spec.replicas 0)), ${RUNS}; set Deployment monitoring/kps-operator's spec.replicas to 1 or more`,
+    ]);
+    // Its command line not read (a shell's): at 0 it still runs nothing.
+    const shell = scaled([], 0);
+    shell.spec.template.spec.containers[0] = {
+      ...shell.spec.template.spec.containers[0],
+      command: ["/bin/sh"],
+    };
+    assert.equal(warnings([shell, server()]).length, 1);
+    // Left out, replicas is 1.
+    assert.deepEqual(warnings([scaled([], undefined), server()]), []);
+    assert.deepEqual(warnings([scaled([], 1), server()]), []);
+  });
+
   it("says nothing of one an operator reconciles, a paused one, or one resting on a selector form not read", () => {
     assert.deepEqual(warnings([kpsOperator([]), server()]), []);
     assert.deepEqual(
