@@ -867,7 +867,7 @@ const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/
 const receiverUrl = httpUrl("https://api.example.net", false);
 /**
  * The addresses of an email receiver's `to` or `from` as Go's net/mail `ParseAddressList` parts
- * them (each without its comments), or undefined for a ";" it refuses ("expected comma"): outside a
+ * them (each comment a space), or undefined for a ";" it refuses ("expected comma"): outside a
  * quoted string, a comment, an `<...>` or a `[...]`, ";" only ends a group (`team: a@x, b@x;`),
  * followed by "," or the end, and "," parts addresses. Checked against go1.23.6 (Alertmanager v0.28.1's Go, .promu.yml), e.g.
  * `a@x (Ops; on call), b@x` is two addresses and `a@x;` is refused.
@@ -886,8 +886,11 @@ function mailAddresses(v: string): string[] | undefined {
     } else if (closer !== "") {
       item += c;
       if (c === closer) closer = "";
-    } else if (c === "(") comment = 1;
-    else if (c === '"' || c === "<" || c === "[") {
+    } else if (c === "(") {
+      // A comment parts what is around it as a space does (`a@ex(c)ample.net` is "expected comma").
+      comment = 1;
+      item += " ";
+    } else if (c === '"' || c === "<" || c === "[") {
       item += c;
       if (c === '"') quoted = true;
       else closer = c === "<" ? ">" : "]";
@@ -907,9 +910,10 @@ function mailAddresses(v: string): string[] | undefined {
 
 /**
  * Whether an email receiver's `to` or `from` (`one`: a single address) is text Go's net/mail reads
- * as addresses, as far as one mistake goes: an address without "@" (a name, a mailbox alone),
- * addresses parted by ";" (as some mail clients write lists) where net/mail takes only ",", or a
- * `from` of several. Alertmanager checks none when it loads its config (prometheus/alertmanager
+ * as addresses: each an addr-spec, alone or in `<...>` after a display name, as net/mail reads one
+ * ({@link mailboxReadable}: not `ops`, `ops@`, `.ops@x` or `ops@[IPv6:::1]`), parted by "," (not
+ * by ";", as some mail clients write lists), and a `from` not of several. Display names are read
+ * as words and quoted strings (their encoded words, RFC 2047, as any word). Alertmanager checks none when it loads its config (prometheus/alertmanager
  * v0.28.1 config/notifiers.go:302-309 refuses an empty `to` only; `amtool check-config` passes
  * `to: ops`) but parses both with `mail.ParseAddressList` when it sends (notify/email/email.go:220-232,
  * `from` exactly one), and a failure there drops the mail unretried: "missing '@' or angle-addr",
@@ -920,10 +924,54 @@ function mailAddressesReadable(v: string, one: boolean): boolean {
   if (v.includes("{{")) return true;
   const addresses = mailAddresses(v);
   if (addresses === undefined || addresses.length === 0) return false;
-  return addresses.every((a) => a.includes("@")) && (!one || addresses.length === 1);
+  return addresses.every(mailboxReadable) && (!one || addresses.length === 1);
+}
+
+/*
+ * RFC 5322's addr-spec as Go's net/mail reads it (go1.23.6 src/net/mail/message.go, as go1.26.8):
+ * a local part and a domain, each a dot-atom (atext, :913-923: a visible character or one beyond
+ * ASCII but the specials, in runs parted by single dots, none leading or trailing, :683-718) or,
+ * for the local part, a non-empty quoted string (:529-535); the domain else a domain literal
+ * `[...]` whose text Go's net.ParseIP reads (:721-760: `[1.2.3.4]`, `[2001:db8::1]`; not
+ * `[IPv6:2001:db8::1]`); spaces only after the "@" (:514-573).
+ */
+const ATEXT = String.raw`[!#-'*+\-/-9=?A-Z^-~\u{80}-\u{10FFFF}]`;
+const DOT_ATOM = String.raw`${ATEXT}+(?:\.${ATEXT}+)*`;
+const QUOTED = String.raw`"(?:[\t !#-\[\]-~\u{80}-\u{10FFFF}]|\\[\t !-~\u{80}-\u{10FFFF}])+"`;
+const ADDR_SPEC = new RegExp(
+  String.raw`^(?:${DOT_ATOM}|${QUOTED})@[ \t]*(?:${DOT_ATOM}|\[([^\[\]\\]*)\])`,
+  "u",
+);
+/** A display name before `<`: words (atext and dots, :683-718 permissive) or quoted strings (net/mail consumePhrase, :576-627). */
+const PHRASE = new RegExp(
+  String.raw`^(?:[ \t]*(?:[!#-'*+\-./-9=?A-Z^-~\u{80}-\u{10FFFF}]+|${QUOTED.replace(/\+"$/, '*"')}))*[ \t]*$`,
+  "u",
+);
+
+/** The addr-spec at the start of `s` as net/mail consumes it, or undefined (a domain literal Go's net.ParseIP refuses too). */
+function addrSpecAt(s: string): string | undefined {
+  const m = ADDR_SPEC.exec(s);
+  if (!m) return undefined;
+  // net.ParseIP takes no zone (`%eth0`), which Node's isIP does.
+  if (m[1] !== undefined && (isIP(m[1]) === 0 || m[1].includes("%"))) return undefined;
+  return m[0];
+}
+
+/**
+ * Whether one address (its comments dropped, {@link mailAddresses}) is one net/mail reads: an
+ * addr-spec alone, else a display name and `<addr-spec>` (message.go:394-476: the addr-spec is
+ * tried first, and once one is read nothing but a comment or "," may follow it).
+ */
+function mailboxReadable(a: string): boolean {
+  const spec = addrSpecAt(a);
+  if (spec !== undefined) return spec === a;
+  const angle = /^([^<]*)<(.*)>$/s.exec(a);
+  if (!angle || !PHRASE.test(angle[1])) return false;
+  const inner = angle[2].replace(/^[ \t]*/, "");
+  return addrSpecAt(inner) === inner;
 }
 const MAIL_FORM = (which: string, several: boolean) =>
-  `expected ${which} like "ops@example.net" or "Ops <ops@example.net>" (Go's net/mail form: ${several ? 'each with an "@", several parted by commas' : 'a single address, with an "@"'})`;
+  `expected ${which} like "ops@example.net" or "Ops <ops@example.net>" (Go's net/mail form: ${several ? 'each a mailbox, "@" and a domain or [IP address], several parted by commas' : 'a single address: a mailbox, "@" and a domain or [IP address]'})`;
 /** An email receiver's `to`: one or more addresses. */
 const mailTo = z.string().refine((v) => v !== "" && mailAddressesReadable(v, false), {
   message: MAIL_FORM("one or more email addresses", true),

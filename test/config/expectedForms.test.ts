@@ -78,8 +78,8 @@ describe("config: each problem says the form its key expects (config/errors.ts, 
           ],
         }),
     );
-    const to = `expected one or more email addresses like "ops@example.net" or "Ops <ops@example.net>" (Go's net/mail form: each with an "@", several parted by commas)`;
-    const from = `expected one email address like "ops@example.net" or "Ops <ops@example.net>" (Go's net/mail form: a single address, with an "@")`;
+    const to = `expected one or more email addresses like "ops@example.net" or "Ops <ops@example.net>" (Go's net/mail form: each a mailbox, "@" and a domain or [IP address], several parted by commas)`;
+    const from = `expected one email address like "ops@example.net" or "Ops <ops@example.net>" (Go's net/mail form: a single address: a mailbox, "@" and a domain or [IP address])`;
     assert.deepEqual(r, [
       `${P("alerting.receivers[0].to")}: ${to}, got string "ops"`,
       `${P("alerting.receivers[0].from")}: ${from}, got string "alertmanager"`,
@@ -134,6 +134,30 @@ describe("config: each problem says the form its key expects (config/errors.ts, 
         `${P("alerting.receivers[3].to")}: got string "team: a@example.net; b@example.net"`,
         `${P("alerting.receivers[4].to")}: got string "a@example.net, oncall"`,
       ],
+    );
+  });
+
+  /*
+   * data/netMailAddresses.jsonl: each `to` as go1.23.6's net/mail.ParseAddressList (Alertmanager
+   * v0.28.1's Go) read it, run in a scratch Go program (not kept; go1.26.8 answered the same): the
+   * addresses, or its error. `ops@` and `ops@[IPv6:...]` passed here, and failed every send.
+   */
+  it("an email receiver's to is taken exactly when net/mail takes it: the addr-spec's atoms, dots and domain literal as Go reads them", () => {
+    const cases: { to: string; refused?: string }[] = fs
+      .readFileSync(path.join(__dirname, "data", "netMailAddresses.jsonl"), "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => JSON.parse(l));
+    assert.ok(cases.length >= 60, `${cases.length} cases`);
+    const mail = { type: "email", smarthost: "smtp.example.net:587", from: "am@example.net" };
+    const r = problems(
+      (c) => (c[P("alerting")] = { receivers: cases.map((k, i) => ({ ...mail, name: `m${i}`, to: k.to })) }),
+    );
+    const refused = new Set(r.map((p) => Number(/receivers\[(\d+)\]\.to:/.exec(p)?.[1])));
+    const wrong = cases.filter((k, i) => refused.has(i) !== (k.refused !== undefined));
+    assert.deepEqual(
+      wrong.map((k) => `${JSON.stringify(k.to)}: Go ${k.refused ?? "takes it"}`),
+      [],
     );
   });
 
