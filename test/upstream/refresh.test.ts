@@ -8,8 +8,18 @@ import { refreshMimir } from "../../upstream/refresh/mimir";
 import { ALLOY_CODE_FIXTURE } from "../support/alloyCodeFixture";
 import { run, tmpDir, treeDir } from "../support/helpers";
 
-/** A directory laid out like an upstream checkout: path -> text. */
-const checkout = (files: Record<string, string>): string => treeDir("checkout", files);
+/**
+ * A directory laid out like an upstream checkout: path -> text. A Loki one (a configuration.md)
+ * gets the function its flags are registered from (one flag), unless it has its own.
+ */
+const checkout = (files: Record<string, string>): string =>
+  treeDir("checkout", {
+    ...(files["docs/sources/shared/configuration.md"] !== undefined ? { [LOKI_WRAPPER]: EMPTY_WRAPPER } : {}),
+    ...files,
+  });
+const LOKI_WRAPPER = "pkg/loki/config_wrapper.go";
+const EMPTY_WRAPPER =
+  'package loki\nfunc (c *ConfigWrapper) RegisterFlags(f *flag.FlagSet) {\n\tf.BoolVar(&c.VerifyConfig, "verify-config", false, "")\n}\n';
 
 /** TSV rows by their first column (the `#` line and the header left out). */
 function rows(tsv: string): Map<string, string[]> {
@@ -922,7 +932,7 @@ describe("upstream/refresh: the reference data rebuilt from a checkout of the co
     const out = tmpDir("refreshed");
     const r = refreshReference(["loki", dir, "--out", out]);
     assert.equal(r.dir, out);
-    assert.deepEqual(r.files, ["config-keys.tsv", "config-values.tsv"]);
+    assert.deepEqual(r.files, ["config-keys.tsv", "config-values.tsv", "flags.tsv"]);
     assert.match(
       fs.readFileSync(path.join(out, "config-keys.tsv"), "utf8"),
       /^# source: grafana\/loki v9\.8\.7:/,

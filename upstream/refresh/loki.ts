@@ -13,6 +13,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { goDeclaredFlags } from "./goFlags";
 import { readGoFile, tagValue, type GoType } from "./goSource";
 import { GoYamlKeys } from "./goYamlKeys";
 import type { Refreshed, Source } from "./source";
@@ -25,6 +26,13 @@ const GO_ROOTS = [
   "vendor/github.com/prometheus",
   "vendor/github.com/thanos-io/objstore",
 ];
+/**
+ * Where Loki's flags are registered from: main() parses flag.CommandLine for a `loki.ConfigWrapper`
+ * (grafana/loki v3.7.6 cmd/loki/main.go:47,59), through the wrapper's RegisterFlags
+ * (pkg/util/cfg/flag.go:25).
+ */
+const FLAG_ROOT = { dir: "pkg/loki", name: "ConfigWrapper.RegisterFlags" };
+export const LOKI_FLAG_COLUMNS = ["flag", "kind", "found", "source"];
 export const LOKI_COLUMNS = [
   "path",
   "type",
@@ -520,8 +528,29 @@ export function refreshLoki(checkout: string, source: Source): Refreshed {
   return {
     area: "engines",
     folder: `loki-${m[1]}`,
-    files: { "config-keys.tsv": tsv, "config-values.tsv": valuesTsv(rows, source) },
+    files: {
+      "config-keys.tsv": tsv,
+      "config-values.tsv": valuesTsv(rows, source),
+      "flags.tsv": flagsTsv(checkout, rows, source),
+    },
   };
+}
+
+/**
+ * flags.tsv: the flags Loki declares that config-keys.tsv does not name (upstream/refresh/goFlags.ts
+ * goDeclaredFlags, from {@link FLAG_ROOT} down): the ones of fields the reference hides, the ones
+ * registered outside the config's structs (the wrapper's, the deprecated ones), each with how Go's
+ * flag package takes it.
+ */
+function flagsTsv(checkout: string, rows: Row[], source: Source): string {
+  const documented = new Set(rows.flatMap((r) => (r.flag ? [r.flag.replace(/^-/, "")] : [])));
+  const flags = goDeclaredFlags(checkout, GO_ROOTS, LOKI_MODULE, documented, FLAG_ROOT);
+  return [
+    `# source: grafana/loki ${source.tag}: the flags registered from ${FLAG_ROOT.dir} ${FLAG_ROOT.name} down (${GO_ROOTS.join(", ")})`,
+    LOKI_FLAG_COLUMNS.join("\t"),
+    ...flags.map((f) => [f.flag, f.kind, f.found, f.source].join("\t")),
+    "",
+  ].join("\n");
 }
 
 /**
