@@ -82,6 +82,7 @@ describe("upstream/reference: the reference data inside the repository", () => {
       [
         dataFile("loki"),
         path.join(path.dirname(dataFile("loki")), "config-values.tsv"),
+        path.join(path.dirname(dataFile("loki")), "flags.tsv"),
         dataFile("mimir"),
         alloyReferenceFile(),
         alloyRegistryFile(),

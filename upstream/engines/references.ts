@@ -24,7 +24,7 @@
 import * as path from "path";
 import { MISTAKES } from "@homelab-observability/contract";
 import { readReferenceFile, referenceDataDir } from "../reference";
-import { goFlagsGiven, type GoFlag, type GoFlagGiven, type GoFlagSet } from "../goflag";
+import { goFlagsGiven, type GoFlag, type GoFlagArgs, type GoFlagGiven, type GoFlagSet } from "../goflag";
 import { GO_BOOL } from "../goStrconv";
 
 export type Engine = "loki" | "mimir";
@@ -34,6 +34,8 @@ export const ENGINE_REFERENCES: Record<Engine, string> = { loki: "loki-3.7.6", m
 const FILES: Record<Engine, string> = { loki: "config-keys.tsv", mimir: "config-fields.tsv" };
 /** Loki's listed values (upstream/refresh/loki.ts VALUE_KEYS), beside its keys. */
 const LOKI_VALUES_FILE = "config-values.tsv";
+/** The flags Loki declares beyond its keys' (upstream/refresh/goFlags.ts goDeclaredFlags), beside its keys. */
+export const LOKI_FLAGS_FILE = "flags.tsv";
 /** Each engine's reference file, relative to upstream/engines/data/. */
 export const ENGINE_REFERENCE_FILES: Record<Engine, string> = {
   loki: `${ENGINE_REFERENCES.loki}/${FILES.loki}`,
@@ -78,6 +80,13 @@ export interface EngineReference {
   version: string;
   fields: Map<string, EngineField>;
   flags: Map<string, EngineField>;
+  /** Flags the engine declares that no key's row names (Loki's flags.tsv), and how Go takes each. */
+  otherFlags?: Map<string, { kind: GoFlag; source: string }>;
+  /**
+   * Flags registered as `<prefix>tail` where the refresh found no prefix (flags.tsv rows
+   * `<prefix>...`): a flag ending in `tail` may be one, so it is not refused.
+   */
+  flagTails?: { tail: string; kind: GoFlag; source: string }[];
 }
 
 function tsvRows(text: string): string[][] {
@@ -124,6 +133,27 @@ function parseLoki(text: string, folder: string): EngineReference {
     if (field.flag) ref.flags.set(field.flag, field);
   }
   return ref;
+}
+
+/** Sets the flags no key names (flags.tsv: flag, kind, found, source) on the reference. */
+function readLokiFlags(text: string, folder: string, ref: EngineReference): void {
+  const where = `${folder}/${LOKI_FLAGS_FILE}`;
+  const [header, ...rows] = tsvRows(text);
+  const [f, k, s] = ["flag", "kind", "source"].map((name) => {
+    const i = header.indexOf(name);
+    if (i < 0) throw new Error(`${where}: expected a column ${name}, found ${header.join(", ")}`);
+    return i;
+  });
+  ref.otherFlags = new Map();
+  ref.flagTails = [];
+  for (const r of rows) {
+    if (r[k] !== "bool" && r[k] !== "value")
+      throw new Error(`${where}: expected kind bool or value for ${r[f]}, found ${JSON.stringify(r[k])}`);
+    const source = `grafana/loki v${ref.version} ${r[s]} (${where})`;
+    const tail = /^<prefix>(.+)$/.exec(r[f]);
+    if (tail) ref.flagTails.push({ tail: tail[1], kind: r[k], source });
+    else ref.otherFlags.set(r[f], { kind: r[k], source });
+  }
 }
 
 /** Sets each listed key's words (config-values.tsv: path, values, md_line) on its field. */
@@ -214,19 +244,6 @@ const HIDDEN: Record<Engine, EngineField[]> = {
         note: "the loki chart passes it to its backend target itself (templates/backend/workload.yaml), no chart value leaves it out, and false is the flag's default: nothing to change in the stack",
       },
     },
-    // The flags of Loki's ConfigWrapper, which main() reads beside the config's own (no key of the
-    // file): grafana/loki v3.7.6 pkg/loki/config_wrapper.go:54-58. Loki 3.7.6 run with each of
-    // them and -verify-config: accepted.
-    ...["verify-config", "print-config-stderr", "list-targets", "log-config-reverse-order"].map(
-      (flag): EngineField => ({
-        path: "",
-        type: "boolean",
-        kind: "leaf",
-        flag,
-        atVersion: true,
-        source: "grafana/loki v3.7.6 pkg/loki/config_wrapper.go:54-58 (ConfigWrapper.RegisterFlags)",
-      }),
-    ),
   ],
   mimir: [],
 };
@@ -1088,8 +1105,10 @@ export function loadEngineReference(engine: Engine): EngineReference {
   if (!ref) {
     const text = readReferenceFile(file);
     ref = engine === "loki" ? parseLoki(text, folder) : parseMimir(text, folder);
-    if (engine === "loki")
+    if (engine === "loki") {
       readLokiValues(readReferenceFile(path.join(path.dirname(file), LOKI_VALUES_FILE)), folder, ref);
+      readLokiFlags(readReferenceFile(path.join(path.dirname(file), LOKI_FLAGS_FILE)), folder, ref);
+    }
     for (const h of HIDDEN[engine]) {
       if (h.path && !ref.fields.has(h.path)) ref.fields.set(h.path, h);
       if (h.flag && !ref.flags.has(h.flag)) ref.flags.set(h.flag, h);
@@ -1570,20 +1589,11 @@ export function checkEngineConfig(ref: EngineReference, config: unknown): FieldP
 
 /**
  * The flags each engine's main() declares beside its config's, which its reference may not list:
- * the loader's (Mimir cmd/mimir/main.go:108-110 at mimir-3.0.0; Loki pkg/util/cfg/files.go:80-124
- * at v3.7.6) and Loki's ConfigWrapper's (pkg/loki/config_wrapper.go:52-60, `versionFlag` "version"
- * at :25).
+ * Mimir's loader's (cmd/mimir/main.go:108-110 at mimir-3.0.0). Loki's (its ConfigWrapper's,
+ * -config.file among them) are its reference's flags.tsv, read from the source.
  */
 export const ENGINE_MAIN_FLAGS: Readonly<Record<Engine, Readonly<Record<string, GoFlag>>>> = {
-  loki: {
-    version: "bool",
-    "verify-config": "bool",
-    "print-config-stderr": "bool",
-    "list-targets": "bool",
-    "log-config-reverse-order": "bool",
-    "config.file": "value",
-    "config.expand-env": "bool",
-  },
+  loki: {},
   mimir: { "config.file": "value", "config.expand-env": "bool" },
 };
 
@@ -1627,6 +1637,7 @@ export function engineDeclaredFlags(ref: EngineReference): Readonly<Record<strin
   if (!flags) {
     const kinds: Record<string, GoFlag> = {};
     for (const [name, f] of ref.flags) kinds[name] = f.type === "boolean" ? "bool" : "value";
+    for (const [name, f] of ref.otherFlags ?? []) kinds[name] ??= f.kind;
     flags = Object.freeze({ ...kinds, ...ENGINE_MAIN_FLAGS[ref.engine] });
     declaredFlags.set(ref, flags);
   }
@@ -1643,7 +1654,8 @@ export function engineDeclaredFlags(ref: EngineReference): Readonly<Record<strin
  * or answers with the usage is one problem; the flags after it are read as Go would once it is put
  * right (removed), unless it is a bare undeclared flag: whether it takes the next argument is unknown.
  * `serves`: the engine is meant to keep running (a Deployment's, not a Job's), so an argument on
- * which it does a task and exits is a problem too ({@link engineExits}).
+ * which it does a task and exits is a problem too ({@link lokiExitsBeforeParse}, {@link engineExitsAfterParse}); an
+ * undeclared flag a flags.tsv `<prefix>` row may be is a warning, not refused ({@link tailFlags}).
  */
 export function checkEngineFlags(
   ref: EngineReference,
@@ -1651,15 +1663,30 @@ export function checkEngineFlags(
   declared: Readonly<Record<string, GoFlag>> = engineDeclaredFlags(ref),
   serves = true,
 ): FieldProblem[] {
-  const exits = engineExits(ref, args);
   // -health or -version: Loki exits before it reads a flag.
-  if (exits.beforeParse.length > 0) return serves ? exits.beforeParse : [];
-  const problems: FieldProblem[] = serves ? exits.afterParse : [];
+  const beforeParse = lokiExitsBeforeParse(ref, args);
+  if (beforeParse.length > 0) return serves ? beforeParse : [];
+  const tails = tailFlags(ref, args, declared);
+  const table =
+    tails.length === 0
+      ? declared
+      : { ...declared, ...Object.fromEntries(tails.map((t) => [t.name, t.kind])) };
   const name = ref.engine === "loki" ? "Loki" : "Mimir";
+  const problems: FieldProblem[] = [];
   let rest = args;
-  for (;;) {
-    const { read, given, at } = goFlagsGiven(rest, { flags: declared });
-    problems.push(...givenFlagProblems(ref, given, declared));
+  for (let first = true; ; first = false) {
+    const parsed = goFlagsGiven(rest, { flags: table });
+    // Parsed once: the run the exits are judged on is the first.
+    if (first && serves) problems.push(...engineExitsAfterParse(ref, parsed));
+    if (first)
+      for (const t of tails)
+        problems.push({
+          path: t.arg,
+          severity: "warning",
+          message: `-${t.name} may be a flag of ${name} ${ref.version}: ${t.source} registers <prefix>${t.tail} under a prefix its reference does not resolve, so it is not refused; check it at the source`,
+        });
+    const { read, given, at } = parsed;
+    problems.push(...givenFlagProblems(ref, given, table));
     if (at === undefined || "flags" in read) return problems;
     const arg = rest[at];
     const undeclared = "refused" in read && /^flag provided but not defined: -(.*)$/s.exec(read.refused);
@@ -1695,61 +1722,84 @@ const MIMIR_EXITS: readonly (readonly [names: readonly string[], does: string, s
 ];
 
 /**
- * An engine's arguments on which it does a task and exits instead of running (the pod restarts it
- * for ever). Loki 3.7.6: before any parse, any argument `-health` (any number of dashes, no value,
- * wherever it stands) runs a health check against /ready and exits (cmd/loki/main.go:49-53,
- * health.go:17-26), and any `-version` prints the version and exits 0 (main.go:55-58,
- * pkg/loki/config_wrapper.go:42-50; `-version=true` is a flag it ignores); after it, `-verify-config`
- * exits once the config is valid (main.go:108-111) and `-list-targets` once it listed them
- * (main.go:141-144). Mimir 3.0.0: {@link MIMIR_EXITS}, all after its main parse.
+ * The flags `args` names that `declared` lacks but that end in the tail of a flag registered under
+ * a prefix the reference does not resolve ({@link EngineReference.flagTails}): each may be declared,
+ * taken as that registration's kind.
  */
-function engineExits(
+function tailFlags(
   ref: EngineReference,
   args: readonly string[],
-): { beforeParse: FieldProblem[]; afterParse: FieldProblem[] } {
-  const beforeParse: FieldProblem[] = [];
-  const afterParse: FieldProblem[] = [];
-  const loki = ref.engine === "loki";
-  const exits = (problems: FieldProblem[], path: string, does: string, source: string) =>
-    problems.push({
-      path,
-      severity: "error",
-      message: `${loki ? "Loki" : "Mimir"} ${ref.version} ${does} and exits instead of running (${loki ? `grafana/loki v${ref.version}` : `grafana/mimir mimir-${ref.version}`} ${source}), so the pod restarts it for ever: remove it`,
-    });
-  if (loki)
-    for (const a of args)
-      if (/^-+health$/.test(a))
-        exits(
-          beforeParse,
-          a,
-          "runs its health check against /ready",
-          "cmd/loki/main.go:49-53, health.go:17-26",
-        );
-      else if (/^-+version$/.test(a))
-        exits(
-          beforeParse,
-          a,
-          "prints its version",
-          "cmd/loki/main.go:55-58, pkg/loki/config_wrapper.go:42-50",
-        );
-  const { read, given } = goFlagsGiven(args, { flags: engineDeclaredFlags(ref) });
-  // A command line Go refuses stops the engine before any of these (checkEngineFlags says so).
-  if (!("flags" in read)) return { beforeParse, afterParse };
-  const rows: readonly (readonly [readonly string[], string, string])[] = loki
-    ? [
-        [["verify-config"], "checks its config", "cmd/loki/main.go:108-111"],
-        [["list-targets"], "lists its targets", "cmd/loki/main.go:141-144"],
-      ]
-    : MIMIR_EXITS;
-  for (const [names, does, source] of rows) {
-    // The last of the flags setting the variable decides it (a boolean's value Go has read).
-    const g = [...given].reverse().find((x) => names.includes(x.name));
-    if (g && (g.value === undefined || GO_BOOL.true.has(g.value)))
-      exits(afterParse, g.args.join(" "), does, source);
+  declared: Readonly<Record<string, GoFlag>>,
+): { arg: string; name: string; tail: string; kind: GoFlag; source: string }[] {
+  if (!ref.flagTails?.length) return [];
+  const out: { arg: string; name: string; tail: string; kind: GoFlag; source: string }[] = [];
+  for (const a of args) {
+    const name = /^--?([^-=][^=]*)/.exec(a)?.[1];
+    if (!name || Object.prototype.hasOwnProperty.call(declared, name) || out.some((o) => o.name === name))
+      continue;
+    const t = ref.flagTails.find((x) => name.endsWith(x.tail) && name.length > x.tail.length);
+    if (t) out.push({ arg: a, name, ...t });
   }
-  return { beforeParse, afterParse };
+  return out;
 }
 
+/**
+ * Loki 3.7.6's arguments on which it does a task and exits before any parse: any argument `-health`
+ * (any number of dashes, no value, wherever it stands) runs a health check against /ready and
+ * exits (cmd/loki/main.go:49-53, health.go:17-26), and any `-version` prints the version and exits 0
+ * (main.go:55-58, pkg/loki/config_wrapper.go:42-50; `-version=true` is a flag it ignores). The pod
+ * restarts it for ever.
+ */
+function lokiExitsBeforeParse(ref: EngineReference, args: readonly string[]): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (ref.engine !== "loki") return problems;
+  for (const a of args)
+    if (/^-+health$/.test(a))
+      problems.push(
+        engineExit(ref, a, "runs its health check against /ready", "cmd/loki/main.go:49-53, health.go:17-26"),
+      );
+    else if (/^-+version$/.test(a))
+      problems.push(
+        engineExit(ref, a, "prints its version", "cmd/loki/main.go:55-58, pkg/loki/config_wrapper.go:42-50"),
+      );
+  return problems;
+}
+
+/**
+ * An engine's flags on which it does a task and exits once they are parsed (`parsed`, the
+ * arguments as Go's flag package read them; none when it refused them, which stops the engine
+ * before any of these: checkEngineFlags says so). Loki 3.7.6: `-verify-config` exits once the
+ * config is valid (main.go:108-111) and `-list-targets` once it listed them (main.go:141-144).
+ * Mimir 3.0.0: {@link MIMIR_EXITS}. The last of the flags setting one variable decides it (a
+ * boolean's value as Go's ParseBool reads it).
+ */
+function engineExitsAfterParse(
+  ref: EngineReference,
+  { read, given }: { read: GoFlagArgs; given: readonly GoFlagGiven[] },
+): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (!("flags" in read)) return problems;
+  const rows: readonly (readonly [readonly string[], string, string])[] =
+    ref.engine === "loki"
+      ? [
+          [["verify-config"], "checks its config", "cmd/loki/main.go:108-111"],
+          [["list-targets"], "lists its targets", "cmd/loki/main.go:141-144"],
+        ]
+      : MIMIR_EXITS;
+  for (const [names, does, source] of rows) {
+    const g = [...given].reverse().find((x) => names.includes(x.name));
+    if (g && (g.value === undefined || GO_BOOL.true.has(g.value)))
+      problems.push(engineExit(ref, g.args.join(" "), does, source));
+  }
+  return problems;
+}
+
+/** The problem of an argument on which the engine does a task and exits instead of running. */
+const engineExit = (ref: EngineReference, path: string, does: string, source: string): FieldProblem => ({
+  path,
+  severity: "error",
+  message: `${ref.engine === "loki" ? "Loki" : "Mimir"} ${ref.version} ${does} and exits instead of running (${ref.engine === "loki" ? `grafana/loki v${ref.version}` : `grafana/mimir mimir-${ref.version}`} ${source}), so the pod restarts it for ever: remove it`,
+});
 /** The problems of the flags Go's flag package set ({@link checkEngineFlags}). */
 function givenFlagProblems(
   ref: EngineReference,
