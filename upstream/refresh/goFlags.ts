@@ -32,7 +32,8 @@ export interface GoFlagRegistration {
 /**
  * A call in a function's body that may register flags: a method of a field of the receiver
  * (`cfg.Ring.RegisterFlagsWithPrefix("ruler.", f)`: `chain` `["Ring"]`) or a function of a package
- * (`flagext.DeprecatedFlag(f, "x", ...)`: `qualifier` `flagext`; none for the function's own package).
+ * (`flagext.DeprecatedFlag(f, "x", ...)`: `importPath` the one `flagext` names; none for the function's own
+ * package), each passing a FlagSet the function registers on.
  */
 export interface GoFlagCall {
   chain?: string[];
