@@ -9,6 +9,7 @@ import { checkAlloy } from "./alloy";
 import { checkAlloyRbac } from "./alloyRbac";
 import { checkAlertmanagerConfigs, unselectedConfigWarnings } from "./alertmanagerConfigs";
 import { unreconciledServerWarnings } from "./unreconciledServers";
+import { checkUnreconciledResources } from "./unreconciledResources";
 import { checkAlertmanagerReplicas } from "./alertmanagerReplicas";
 import { checkBucketReads } from "./bucketReads";
 import { checkDashboards } from "./dashboards";
@@ -130,6 +131,7 @@ export function checkStack(
     ...vector.findings,
     ...images.findings,
     ...emitted.findings,
+    ...checkUnreconciledResources(objects).findings,
     ...checkRuleEvaluators(objects).findings,
     ...checkMonitorReaders(objects).findings,
     ...checkRemoteWrite(objects).findings,

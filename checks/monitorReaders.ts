@@ -60,8 +60,13 @@ export function checkMonitorReaders(objects: Placed[]): { monitors: number; find
       : idle.length
         ? `the stack runs no scraper of ${kind}s: ${idle.map((r) => r.name).join(", ")}`
         : `the stack runs no scraper of ${kind}s (no Prometheus or PrometheusAgent, no VMAgent, no Alloy config with ${SELECTORS[kind].alloy})`;
-    // One cause per kind and scraper set: one selector that drops them all is one message.
-    const cause = causeKey(UNREAD_MONITORS, `${kind}:${named.join(",")}`);
+    // One cause per kind and scraper set: one selector that drops them all is one message. With
+    // none running because no operator reconciles one, that is the cause (checks/unreconciledResources.ts).
+    const idleBy = readers.length === 0 && idle.length > 0 ? idle[0].cause : undefined;
+    const cause =
+      idleBy !== undefined && idle.every((r) => r.cause === idleBy)
+        ? idleBy
+        : causeKey(UNREAD_MONITORS, `${kind}:${named.join(",")}`);
     for (const m of all) {
       const labels = m.obj.metadata.labels ?? {};
       const ns = m.obj.metadata.namespace ?? "";

@@ -38,6 +38,7 @@ import { hostNetworkCause } from "./podSecurity";
 import { addressesIn } from "./addresses";
 import { dialersOf, readersOf } from "./readers";
 import { vmOperators, vmReconciledByNone } from "../upstream/ruleSelection";
+import { vmUnreconciled, type Unreconciled } from "./unreconciledResources";
 import {
   declares,
   onPorts,
@@ -418,7 +419,16 @@ interface NetworkJudge {
   usedEgress: Set<string>;
   /** A namespace's labels as a namespaceSelector sees them. */
   nsLabels: (ns: string) => Record<string, string>;
+  /** Why pods a selector picks run not (no operator reconciles their resource), when that is why ({@link Unmade}). */
+  unmade: Unmade;
 }
+
+/**
+ * Why the pods selector `selector` picks in namespace `ns` are none: the VictoriaMetrics resource
+ * that would run them is one no operator of the stack reconciles (checks/unreconciledResources.ts).
+ * Undefined when no such resource's pods are among them.
+ */
+type Unmade = (ns: string, selector: any) => Unreconciled | undefined;
 
 /**
  * The NetworkPolicy checks. `generated`: what operators create (Services and pods), so addresses of
@@ -439,7 +449,12 @@ export function checkNetworkPolicies(objects: Placed[], generated: Placed[] = []
     ).map(made),
   );
   const all = [...objects, ...generated.filter((p) => !unmade.has(made(p)))];
-  const j = networkJudge(objects, all);
+  // The pods those resources would run: a rule written for them is unused for that one reason.
+  const unmadePods = podTemplates(generated.filter((p) => unmade.has(made(p))));
+  const left = vmUnreconciled(objects.map((p) => p.obj));
+  const j = networkJudge(objects, all, (ns, selector) =>
+    podsSelected(unmadePods, ns, selector).length > 0 ? left(ns) : undefined,
+  );
   checkServicesSelected(j);
   judgeConfigAddresses(j, objects);
   judgeVmClusterEdges(j, objects);
@@ -455,7 +470,7 @@ export function checkNetworkPolicies(objects: Placed[], generated: Placed[] = []
   return j.report;
 }
 
-function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
+function networkJudge(objects: Placed[], all: Placed[], unmade: Unmade): NetworkJudge {
   const report: NetworkReport = {
     findings: [],
     allowed: 0,
@@ -620,6 +635,7 @@ function networkJudge(objects: Placed[], all: Placed[]): NetworkJudge {
     used,
     usedEgress,
     nsLabels,
+    unmade,
   };
 }
 
@@ -834,7 +850,7 @@ function checkUnusedIngressRules(j: NetworkJudge): void {
       const peers = (r.from as any[]).map((peer) => peerGroup(peer, own.ns, j));
       // Pods in the host's network are outside every policy: whoever the peers are, the rule waits.
       const host = hostNetworkCauseOf(own.pods);
-      const absent = host ? undefined : absentPods(own, peers);
+      const absent = host ? undefined : absentPods(own, peers, j.unmade);
       const cause = host ?? absent?.cause;
       const nothing =
         cause === undefined
@@ -966,11 +982,14 @@ function selectorText(selector: any): string {
  * the stack). The rule is not wrong; the pods are missing (a release's values that render none of
  * them, a selector no pod's labels meet), and every rule naming them says so: one mistake, keyed by
  * the pods' namespace and selector (MISTAKES.absentPods), with the clause the message ends with.
+ * When they are those of a VictoriaMetrics resource no operator reconciles (`unmade`), that is
+ * the mistake, one with every other finding that follows from it (MISTAKES.unreconciled).
  * Undefined when the pods exist: then the rule's own finding.
  */
 function absentPods(
   own: PodGroup,
   peers: (PodGroup | undefined)[],
+  unmade: Unmade,
 ): { cause: string; why: string } | undefined {
   const none =
     own.pods.length === 0
@@ -980,10 +999,14 @@ function absentPods(
         : undefined;
   if (!none) return undefined;
   const pods = `${none.ns} ${selectorText(none.selector)}`;
-  return {
-    cause: causeKey(MISTAKES.absentPods, pods),
-    why: `: the stack renders no pod of ${pods} (the pods ${none === own ? "the policy selects" : "its peers select"})`,
-  };
+  const why = `: the stack renders no pod of ${pods} (the pods ${none === own ? "the policy selects" : "its peers select"})`;
+  const left = unmade(none.ns, none.selector);
+  if (left)
+    return {
+      cause: left.cause,
+      why: `${why}: no VictoriaMetrics operator reconciles the resource that would run them (${left.why})`,
+    };
+  return { cause: causeKey(MISTAKES.absentPods, pods), why };
 }
 
 /**
@@ -1102,7 +1125,17 @@ const runsAlertmanager = (t: PodTemplate) =>
  */
 function checkEgressRules(
   objects: Placed[],
-  { policies, pods, stackNs, judged, usedEgress: used, egressFail: fail, report, nsLabels }: NetworkJudge,
+  {
+    policies,
+    pods,
+    stackNs,
+    judged,
+    usedEgress: used,
+    egressFail: fail,
+    report,
+    nsLabels,
+    unmade,
+  }: NetworkJudge,
   scrapers: { tpl: PodTemplate }[],
 ): void {
   const bound = boundAccounts(objects);
@@ -1140,7 +1173,7 @@ function checkEgressRules(
     const mine = selected(p);
     (p.obj.spec?.egress ?? []).forEach((r: any, i: number) =>
       egressRuleFindings(
-        { objects, used, scrapers, fail, bound, token, pods, stackNs, nsLabels },
+        { objects, used, scrapers, fail, bound, token, pods, stackNs, nsLabels, unmade },
         p,
         r,
         i,
@@ -1172,6 +1205,8 @@ interface EgressRuleJudge {
   pods: PodTemplate[];
   stackNs: Set<string>;
   nsLabels: (ns: string) => Record<string, string>;
+  /** Why pods a selector picks run not, when no operator reconciles their resource. */
+  unmade: Unmade;
 }
 
 /** The stack's pods an egress rule's pod peers select (ipBlocks select none), from namespace `ns`. */
@@ -1225,7 +1260,7 @@ function egressRuleFindings(
     const own = policyGroup(p, judge.pods);
     const peers = to.map((peer) => peerGroup(peer, own.ns, judge));
     const host = hostNetworkCauseOf(own.pods);
-    const absent = host ? undefined : absentPods(own, peers);
+    const absent = host ? undefined : absentPods(own, peers, judge.unmade);
     const why = host ? hostNetworkWhy(own.pods) : (absent?.why ?? "");
     return { host, absent, why, releases: releasesConcerned(p, [own, ...peers], objects) };
   };

@@ -77,6 +77,12 @@ export interface Finding {
    */
   cause?: string;
   /**
+   * Set on the finding that says the cause itself (the operator that reconciles nothing), of which
+   * the others of its `cause` are consequences: it leads their one message (synth/report.ts
+   * mergeProblems), whatever order the checks ran in.
+   */
+  leads?: boolean;
+  /**
    * The Helm releases (URNs) whose pods the finding concerns when `where` is another resource (a
    * NetworkPolicy of the program): what follows from their values (synth/report.ts).
    */

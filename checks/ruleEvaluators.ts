@@ -14,6 +14,7 @@ import {
   type RuleSubject,
 } from "../upstream/ruleSelection";
 import { releaseUrns, type Finding, type Placed } from "./objects";
+import { vmUnreconciled } from "./unreconciledResources";
 
 /** The rule another app's chart brings: its own namespace, the labels Helm charts set. */
 export const OTHER_APP_RULE: RuleSubject = {
@@ -66,13 +67,23 @@ export function checkRuleEvaluators(objects: Placed[]): { rules: number; finding
     evaluators.length === 0
       ? " (the stack renders no evaluator: no prometheus, no vmalert, no Alloy config with mimir.rules.kubernetes)"
       : "";
+  // A rule with none that a VMAlert no operator reconciles would evaluate has none for that one
+  // reason (checks/unreconciledResources.ts): the operator's mistake, said once with its others.
+  const would = ruleEvaluators(
+    objects.map((p) => p.obj),
+    true,
+  ).filter((e) => e.engine === "vmalert");
+  const left = vmUnreconciled(objects.map((p) => p.obj));
   const judge = (subject: RuleSubject, what: string) => {
     const by = evaluatorsOf(evaluators, subject);
+    const idle = by.length === 0 ? would.filter((e) => evaluatorsOf([e], subject).length > 0) : [];
+    const unreconciled = idle.length > 0 ? left(idle[0].namespace) : undefined;
     if (by.length !== 1)
       findings.push({
         check: "rule-evaluators",
         where: `PrometheusRule ${subject.namespace}/${subject.name}`,
-        message: `${what} has ${by.length} evaluator(s)${by.length ? ` (${by.join(", ")})` : ""}; expected exactly one: ${by.length ? "every alert would fire twice" : `its alerts would never fire${none}`}`,
+        message: `${what} has ${by.length} evaluator(s)${by.length ? ` (${by.join(", ")})` : ""}; expected exactly one: ${by.length ? "every alert would fire twice" : `its alerts would never fire${none}`}${unreconciled ? `: ${idle.map((e) => `VMAlert ${e.namespace}/${e.name}`).join(", ")} would, but no VictoriaMetrics operator reconciles it (${unreconciled.why})` : ""}`,
+        ...(unreconciled ? { cause: unreconciled.cause } : {}),
         // Which engines run and what they select follow from configs and values, no pod's size or place.
         ...(releases.length > 0 ? { releases, wiring: true } : {}),
       });

@@ -40,6 +40,7 @@ import {
 import { alloyConfigs } from "./alloy";
 import { expressionsHold, podTemplates, type Placed, type PodTemplate } from "./objects";
 import { scaledToZero } from "../upstream/prometheusOperatorScope";
+import { vmUnreconciled } from "./unreconciledResources";
 
 export type MonitorKind = "ServiceMonitor" | "PodMonitor";
 
@@ -48,6 +49,8 @@ export interface IdleScraper {
   /** `Prometheus ns/name at zero replicas`, ... */
   name: string;
   at: Pick<Placed, "urn" | "source">;
+  /** The mistake it is idle by, when another check says it too: no operator reconciles it (MISTAKES.unreconciled). */
+  cause?: string;
 }
 
 /** A running scraper of monitors of one kind: who it is, where rendered, and which it reads. */
@@ -210,6 +213,7 @@ function operatorReaders(
   const sel = SELECTORS[kind];
   const out: MonitorReader[] = [];
   const { scope: vmScope, unconverted } = vmOperatorScope(objects, kind, reachAll);
+  const left = vmUnreconciled(objects.map((p) => p.obj));
   for (const p of objects) {
     const { kind: k, apiVersion, metadata } = p.obj;
     const spec = p.obj.spec ?? {};
@@ -233,7 +237,11 @@ function operatorReaders(
       idle.push({ name: `${name} in daemonSetMode, which reads no ServiceMonitors`, at: p });
     else if (vm && unconverted) idle.push({ name: `${name}, ${unconverted}`, at: p });
     else if (unreconciled)
-      idle.push({ name: `${name}, which no VictoriaMetrics operator reconciles: ${unreconciled}`, at: p });
+      idle.push({
+        name: `${name}, which no VictoriaMetrics operator reconciles: ${unreconciled}`,
+        at: p,
+        cause: left(ns)?.cause,
+      });
     if (prom && spec.replicas !== 0) {
       const [by, nsBy] = sel.prometheus;
       const nsSel = spec[nsBy];

@@ -59,6 +59,14 @@ export const MISTAKES = {
    * Its origin is the namespace.
    */
   refusedAgents: "refused-agents",
+  /**
+   * Operator resources (VMAgent, VMSingle, VMAlert, VMAlertmanager) that no operator of the stack
+   * reconciles: each operator is scaled to 0 or watches namespaces without theirs, so none of them
+   * runs a pod. What follows (rules nothing evaluates, monitors nothing reads, NetworkPolicy rules
+   * for pods that never run) is one mistake, fixed at the operators. Its origin is the operators
+   * and, when a WATCH_NAMESPACE list is why, the resources' namespace.
+   */
+  unreconciled: "unreconciled",
 } as const;
 
 /** The key of a namespace enforcing privileged beside workloads baseline admits ({@link MISTAKES}). */

@@ -186,6 +186,8 @@ export interface CheckFinding {
   where: string;
   message: string;
   cause?: string;
+  /** Set on the finding that says its cause itself: it leads the message of its cause (checks/objects.ts Finding). */
+  leads?: boolean;
   /** The Helm releases (URNs) whose pods it concerns, when `where` is another resource (a NetworkPolicy). */
   releases?: string[];
   /** The workload fields or file paths it rests on (checks/objects.ts Finding). */
@@ -321,7 +323,9 @@ export function mergeProblems(
     if (v.cause) byCause.set(v.cause, merged);
     outV.push(merged);
   }
-  for (const f of findings) {
+  // The finding that says a cause leads that cause's message, not the first check that ran.
+  const ordered = [...findings.filter((f) => f.leads), ...findings.filter((f) => !f.leads)];
+  for (const f of ordered) {
     const same = `f\0${f.check}\0${f.where}\0${f.message}`;
     if (seen.has(same)) continue;
     seen.add(same);
@@ -390,7 +394,8 @@ export function overrideCauses<V extends Violation, F extends CheckFinding>(
   // The most severe first, as mergeProblems keeps them: the cause is named by what leads.
   const reports: (Violation | CheckFinding)[] = [
     ...[...vs].sort((a, b) => (LEVEL_ORDER[a.level] ?? 1) - (LEVEL_ORDER[b.level] ?? 1)),
-    ...fs,
+    ...fs.filter((f) => f.leads),
+    ...fs.filter((f) => !f.leads),
   ];
   const traced = reports.map((report) => {
     const rel = releaseOfReport(report, releases, resources, overrides);

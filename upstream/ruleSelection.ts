@@ -332,10 +332,25 @@ export const vmEnvFrom = (o: ObjectLike): boolean =>
  * resource elsewhere.
  */
 export function vmReconciledByNone(operators: ObjectLike[], ns: string): boolean {
-  return (
-    operators.length > 0 &&
-    operators.every((o) => scaledToZero(o) || (!vmEnvFrom(o) && vmWatchList(o)?.includes(ns) === false))
-  );
+  return vmLeftAlone(operators, ns) !== undefined;
+}
+
+/**
+ * Why each VictoriaMetrics operator of `operators` reconciles no resource in namespace `ns`, when
+ * none does ({@link vmReconciledByNone}): scaled to 0 (`replicas`), or its WATCH_NAMESPACE list
+ * (`watches`) leaves `ns` out. Undefined when one reconciles it, or none is rendered.
+ */
+export function vmLeftAlone(
+  operators: ObjectLike[],
+  ns: string,
+): { operator: ObjectLike; replicas?: true; watches?: string[] }[] | undefined {
+  if (operators.length === 0) return undefined;
+  const each = operators.map((o) => {
+    if (scaledToZero(o)) return { operator: o, replicas: true as const };
+    const watches = vmEnvFrom(o) ? undefined : vmWatchList(o);
+    return watches?.includes(ns) === false ? { operator: o, watches } : undefined;
+  });
+  return each.every((e) => e !== undefined) ? each : undefined;
 }
 
 /**
@@ -368,8 +383,9 @@ export function evaluatorOperators<T extends ObjectLike>(objects: T[]): T[] {
  * while a VictoriaMetrics operator Deployment without the converter switched off is among them;
  * none in a namespace outside every rendered operator's WATCH_NAMESPACE, {@link vmReconciledByNone})
  * and each Alloy ConfigMap's `mimir.rules.kubernetes` (any ConfigMap value holding one).
+ * `unreconciledToo`: those VMAlerts too, to tell what would evaluate a rule that has none.
  */
-export function ruleEvaluators(objects: ObjectLike[]): RuleEvaluator[] {
+export function ruleEvaluators(objects: ObjectLike[], unreconciledToo = false): RuleEvaluator[] {
   const out: RuleEvaluator[] = [];
   const operators = vmOperators(objects);
   const converts = operators.some((o) => !convertsNo(o, "PrometheusRule"));
@@ -377,7 +393,8 @@ export function ruleEvaluators(objects: ObjectLike[]): RuleEvaluator[] {
     const md = o.metadata ?? {};
     // A VMAlert no rendered VictoriaMetrics operator watches gets no vmalert pod: it evaluates
     // nothing, and counting it made a rule another evaluator takes "two evaluators".
-    if (o.kind === "VMAlert" && vmReconciledByNone(operators, md.namespace ?? "")) continue;
+    if (!unreconciledToo && o.kind === "VMAlert" && vmReconciledByNone(operators, md.namespace ?? ""))
+      continue;
     if (o.kind === "Prometheus" && o.apiVersion?.startsWith("monitoring.coreos.com/"))
       out.push({
         engine: "prometheus",

@@ -1,0 +1,99 @@
+/**
+ * A VictoriaMetrics operator that reconciles nothing (scaled to 0, or watching namespaces without
+ * the stack's VM resources) is one mistake, however many checks see what follows from it: the
+ * rules with no evaluator, the monitors no scraper reads, the NetworkPolicy rules for pods that
+ * never run. The synthesis prints it as one message, led by the finding that names the operator,
+ * why it reconciles nothing and the way out (checks/unreconciledResources.ts, synth/report.ts
+ * mergeProblems).
+ */
+import { strict as assert } from "assert";
+import { checkStack, placedFrom, type Placed } from "../../checks";
+import { vmOperators } from "../../upstream/ruleSelection";
+import { mergeProblems } from "../../synth/report";
+import { checkedStack } from "../support/checkedStack";
+import { rendered, stackFileVariants, type RenderedStack } from "../support/rendered";
+
+/** The pi stack's objects with its VictoriaMetrics operator Deployment changed by `change` (a copy). */
+function withOperator(r: RenderedStack, change: (spec: any) => void): Placed[] {
+  const objects = placedFrom(r.objects);
+  const [operator] = vmOperators(objects.map((p) => p.obj));
+  assert.ok(operator, "the pi stack renders a VictoriaMetrics operator");
+  return objects.map((p) => {
+    if (p.obj !== operator) return p;
+    const obj = structuredClone(p.obj);
+    change(obj.spec);
+    return { ...p, obj };
+  });
+}
+
+/** The problems the synthesis prints for `objects`, merged by cause. */
+function problems(r: RenderedStack, objects: Placed[]) {
+  const resources = r.synth.export.deployment.resources;
+  return mergeProblems([], checkStack(objects, resources).findings, { resources, overrides: [] }).findings;
+}
+
+describe("rendered-stack check unreconciled-resource", function () {
+  this.timeout(120_000);
+  let pi: RenderedStack;
+  before(async () => {
+    pi = await rendered(stackFileVariants().find((v) => v.stack === "pi")!);
+  });
+
+  it("an operator scaled to 0 is one problem, led by the operator and why, naming every place it touches", () => {
+    const found = problems(
+      pi,
+      withOperator(pi, (spec) => (spec.replicas = 0)),
+    );
+    assert.equal(found.length, 1, found.map((f) => `[${f.check}] ${f.where}: ${f.message}`).join("\n"));
+    const [one] = found;
+    assert.equal(one.check, "unreconciled-resource");
+    assert.match(one.where, /^Deployment monitoring\/vm-victoria-metrics-operator /);
+    assert.match(
+      one.message,
+      /reconciles VMAgent monitoring\/vm, VMAlert monitoring\/vm, VMAlertmanager monitoring\/vm, VMSingle monitoring\/vm \(Deployment monitoring\/vm-victoria-metrics-operator runs no pod \(spec\.replicas 0\)\)/,
+    );
+    assert.match(
+      one.message,
+      /set Deployment monitoring\/vm-victoria-metrics-operator's spec\.replicas to 1 or more \(the victoria-metrics-operator chart's replicaCount\)$/,
+    );
+    // What followed from it, each a place of the one message.
+    for (const check of ["network-policy", "network-egress", "rule-evaluators", "unread-monitor"])
+      assert.ok(
+        one.alsoAt.some((a) => a.startsWith(`[${check}] `)),
+        `${check} among ${one.alsoAt.join("; ")}`,
+      );
+  });
+
+  it("an operator whose WATCH_NAMESPACE leaves the stack's namespace out is one problem, led by it", () => {
+    const found = problems(
+      pi,
+      withOperator(pi, (spec) => {
+        const [c] = spec.template.spec.containers;
+        c.env = [...(c.env ?? []), { name: "WATCH_NAMESPACE", value: "other" }];
+      }),
+    );
+    assert.equal(found.length, 1, found.map((f) => `[${f.check}] ${f.where}: ${f.message}`).join("\n"));
+    assert.equal(found[0].check, "unreconciled-resource");
+    assert.match(
+      found[0].message,
+      /Deployment monitoring\/vm-victoria-metrics-operator watches only "other" \(WATCH_NAMESPACE\), not "monitoring"\).*; list "monitoring" in Deployment monitoring\/vm-victoria-metrics-operator's WATCH_NAMESPACE/,
+    );
+    assert.ok(found[0].alsoAt.some((a) => a.startsWith("[rule-evaluators] ")));
+  });
+
+  it("a mistake of another cause beside it stays a problem of its own", () => {
+    const objects = withOperator(pi, (spec) => (spec.replicas = 0));
+    // The same ConfigMap rendered twice: a duplicate, nothing to do with the operator.
+    const cm = objects.find((p) => p.obj.kind === "ConfigMap")!;
+    const found = problems(pi, [...objects, { ...cm, source: `${cm.source} again` }]);
+    assert.deepEqual(found.map((f) => f.check).sort(), ["duplicate", "unreconciled-resource"]);
+  });
+
+  it("the stack as it is has no such problem", () => {
+    const found = checkedStack(pi).findings;
+    assert.deepEqual(
+      found.filter((f) => f.check === "unreconciled-resource"),
+      [],
+    );
+  });
+});
