@@ -16,6 +16,7 @@ import {
   VM_CONVERTER_ENV,
   VM_CONVERTER_LABEL_FILTER,
 } from "../upstream/ruleSelection";
+import { scaledToZero } from "../upstream/prometheusOperatorScope";
 import { versions } from "../model/versions";
 
 /** Where each pinned chart puts the file: the alertmanager chart's ConfigMap (`alertmanager.yml`), kube-prometheus-stack's and VictoriaMetrics' Secret (`alertmanager.yaml`). */
@@ -137,14 +138,17 @@ interface Watched {
  * lists some (internal/config/config.go:709-723: a comma list, the container's last entry of the
  * name; the converter lists and watches those alone, vmprometheusconverter_controller.go:163-180,
  * and the VMAlertmanager reads those in place of any namespace selector, k8stools/selectors.go:74-83),
- * or none (`off`, why). Undefined where the render does not say: no operator rendered, one taking
+ * or none (`off`, why). Undefined where the render does not say: no operator rendered (none running), one taking
  * its environment from elsewhere (`envFrom`), operators that filter differently, or some watching
  * a list and some every namespace.
  */
 function vmConversion(
   objects: Placed[],
 ): { dropped: string[]; watched?: Watched } | { off: string } | undefined {
-  const operators = vmOperators(objects.map((p) => p.obj));
+  // One scaled to 0 runs no pod, so converts nothing and reconciles nothing (upstream/
+  // prometheusOperatorScope.ts scaledToZero): what the others do is what is done. With all of them
+  // at 0 no VMAlertmanager runs at all, which checks/unreconciledResources.ts says.
+  const operators = vmOperators(objects.map((p) => p.obj)).filter((o) => !scaledToZero(o));
   const lists = operators.map(vmWatchList);
   const listing = lists.filter((l) => l !== undefined).length;
   if (operators.length === 0 || operators.some(vmEnvFrom) || (listing > 0 && listing < operators.length))

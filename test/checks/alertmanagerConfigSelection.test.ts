@@ -158,6 +158,24 @@ describe("AlertmanagerConfig selection (prometheus-operator's Alertmanager)", ()
     assert.deepEqual(unselectedConfigWarnings([placed(elsewhere), placed(vmAm({})), placed(cfgObj())]), []);
   });
 
+  it("an operator scaled to 0 converts nothing: beside one whose converter is off, the CR is converted by none", () => {
+    const off = vmOperator([{ name: "VM_ENABLEDPROMETHEUSCONVERTER_ALERTMANAGERCONFIG", value: "false" }]);
+    const idle = vmOperator();
+    idle.metadata.name = "idle-operator";
+    idle.spec.replicas = 0;
+    const [warned, ...more] = unselectedConfigWarnings([
+      placed(off),
+      placed(idle),
+      placed(vmAm({ selectAllByDefault: true })),
+      placed(cfgObj()),
+    ]);
+    assert.equal(more.length, 0);
+    assert.match(
+      warned ?? "",
+      /\(VMAlertmanager monitoring\/vm-alertmanager: Deployment monitoring\/vm-victoria-metrics-operator converts no AlertmanagerConfig into a VMAlertmanagerConfig \(VM_ENABLEDPROMETHEUSCONVERTER_ALERTMANAGERCONFIG "false"\)\)/,
+    );
+  });
+
   /**
    * An operator whose WATCH_NAMESPACE lists namespaces reads every listed one and no other, whatever
    * the VMAlertmanager's configNamespaceSelector (operator v0.66.0 k8stools/selectors.go:74-83;
