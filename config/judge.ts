@@ -109,7 +109,7 @@ function repairedRaw(raw: Record<string, unknown>, brokenKeys: string[], file: S
   // A later round cuts only maps left without a required key, and whole keys: what a cut leaf
   // leaves refused otherwise cannot be mended below.
   for (let round = 0; ; round++, r.removePending()) {
-    const parsed = rawSchema.safeParse(repaired);
+    const parsed = (round === 0 && r.parsed) || rawSchema.safeParse(repaired);
     if (parsed.success) return r.result();
     const paths = refusedPaths(parsed.error.issues);
     const filled = new Set<string>();
@@ -239,12 +239,16 @@ interface RepairedRaw {
  * discriminator it means, in `raw` itself (errors.ts misspeltDiscriminator): zod stops at the
  * missing discriminator and names no unknown key, so the map was held back whole and the rules
  * between keys waited for the next run, where the schema's own lines judge it as that variant.
- * Returns each key read so (its path as written, to the path meant).
+ * Returns each key read so (its path as written, to the path meant), and the schema's verdict on
+ * `raw` when none was ({@link RawParse}).
  */
-function misspeltDiscriminatorsReadAs(raw: Record<string, unknown>): Map<string, string> {
+function misspeltDiscriminatorsReadAs(raw: Record<string, unknown>): {
+  readAs: Map<string, string>;
+  parsed?: RawParse;
+} {
   const readAs = new Map<string, string>();
   const parsed = rawSchema.safeParse(raw);
-  if (parsed.success) return readAs;
+  if (parsed.success) return { readAs, parsed };
   for (const i of parsed.error.issues) {
     if (i.code !== "invalid_union_discriminator" || valueAt(raw, i.path) !== undefined) continue;
     const holder = i.path.slice(0, -1);
@@ -255,8 +259,18 @@ function misspeltDiscriminatorsReadAs(raw: Record<string, unknown>): Map<string,
     delete map[slip.key];
     readAs.set(pathText([...holder, slip.key]), pathText([...holder, slip.discriminator]));
   }
-  return readAs;
+  // A key read as its discriminator changed `raw`: the verdict is of the config before.
+  return { readAs, parsed: readAs.size === 0 ? parsed : undefined };
 }
+
+/**
+ * The schema's verdict on a repair's copy of the config, handed from one step of the repair to the
+ * next while the copy is unchanged: a refused config was parsed three times over the same copy
+ * (misspeltDiscriminatorsReadAs, misspeltValuesReadAs's first round, repairedRaw's first round)
+ * where nothing was read as meant, each parse the whole schema's (about a tenth of a refused stack
+ * file's check, checkedStackConfig, in a profile). The schema reads its input and never writes it.
+ */
+type RawParse = ReturnType<typeof rawSchema.safeParse>;
 
 /**
  * Each path the schema refused in one round of {@link repairedRaw}, an unknown key's with its key,
@@ -303,12 +317,18 @@ class RawRepair {
   // with the file's index of each item left, in order; the removals of a round, made at its end.
   readonly kept = new Map<string, number[]>();
   readonly pending = new Map<string, { list: unknown[]; at: Set<number> }>();
+  /** The schema's verdict on {@link repaired} as the constructor leaves it, when one was made ({@link RawParse}). */
+  readonly parsed?: RawParse;
 
   constructor(raw: Record<string, unknown>, brokenKeys: string[]) {
     this.repaired = structuredClone(raw);
     brokenKeys.forEach((k) => delete this.repaired[k]);
-    misspeltDiscriminatorsReadAs(this.repaired).forEach((meant, given) => this.readAs.set(given, meant));
-    this.valuesReadAs = misspeltValuesReadAs(this.repaired);
+    const discriminators = misspeltDiscriminatorsReadAs(this.repaired);
+    discriminators.readAs.forEach((meant, given) => this.readAs.set(given, meant));
+    const values = misspeltValuesReadAs(this.repaired, discriminators.parsed);
+    this.valuesReadAs = values.readAs;
+    this.parsed = values.parsed;
+    // The keys below are gone from the copy already: dropping them again changes nothing of it.
     this.whole = new Set(brokenKeys);
     brokenKeys.forEach((k) => this.drop(k));
   }
@@ -459,14 +479,18 @@ function withUrlsAsWritten(problem: string, valuesReadAs: Map<string, ValueReadA
  * list goes whole for one slip in one item, and `receiverCredentials` would be judged against no
  * receiver) or, for a required key, not at all. A number or a boolean written in quotes is read as
  * the value its quotes hold, as its line says to write it; a refused URL, as the part of it the key
- * takes (schema.ts urlAsRead). Returns what each path was read as, given to meant, and why.
+ * takes (schema.ts urlAsRead). Returns what each path was read as, given to meant, and why, with
+ * the schema's verdict on `raw` as left ({@link RawParse}; `first`, its verdict as given, if known).
  */
-function misspeltValuesReadAs(raw: Record<string, unknown>): Map<string, ValueReadAs> {
+function misspeltValuesReadAs(
+  raw: Record<string, unknown>,
+  first?: RawParse,
+): { readAs: Map<string, ValueReadAs>; parsed?: RawParse } {
   const readAs = new Map<string, ValueReadAs>();
   // A variant read right can reveal a slip inside it: a few rounds, each on what the last left.
   for (let round = 0; round < 4; round++) {
-    const parsed = rawSchema.safeParse(raw);
-    if (parsed.success) break;
+    const parsed = (round === 0 && first) || rawSchema.safeParse(raw);
+    if (parsed.success) return { readAs, parsed };
     let changed = false;
     for (const i of parsed.error.issues) {
       if (i.path.length === 0) continue;
@@ -520,9 +544,10 @@ function misspeltValuesReadAs(raw: Record<string, unknown>): Map<string, ValueRe
       readAs.set(pathText(i.path), [given, meant, "the value it is closest to"]);
       changed = true;
     }
-    if (!changed) break;
+    if (!changed) return { readAs, parsed };
   }
-  return readAs;
+  // The last round read a value as meant: no verdict on `raw` as it is now.
+  return { readAs };
 }
 
 /**
