@@ -550,8 +550,9 @@ export function checkedStackConfig(
   const folder = refused ? rawTakeoverRunning(projectDir, raw) : undefined;
   if (folder && "problem" in folder) problems.push(folder.problem);
   if (refused) {
-    const locator = ConfigLocator.forStack(projectDir, stack, cli.file, cli.project.name);
-    const located = locator.locate(
+    // The locator the problems were placed with above: the same two files, read and parsed once
+    // (each reads and parses both; the lines a problem shows are redacted once, when first read).
+    const located = placer.locate(
       new ConfigError(
         mergeMisspeltRequired(
           oneLinePerSlip(saidOnce(problems, cli.issues, raw), cli.issues),
