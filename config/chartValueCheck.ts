@@ -97,7 +97,7 @@ export function chartValueProblems(
             quotedProblem(kinds?.[near], v, chart, conditionAt([...at, near]), [...at, near]))
           : undefined;
         const problem =
-          `${project}:${named(key)}${UNKNOWN_KEY}${chart} chart ${pin?.version} (Helm would ignore it), ` +
+          `${project}:${named(key)}${UNKNOWN_KEY}${chart} chart ${pin?.version} (${typeNodeAt(keys.types, at)?.closed ? "its values.schema.json allows no other key there: Helm refuses the release at render" : "Helm would ignore it"}), ` +
           `expected a key its values.yaml or templates name (\`helm show values ${chart} --repo ${pin?.repo} --version ${pin?.version}\`), ` +
           `got ${JSON.stringify(key)}; did you mean ${near ? `${named(near)}?${mend ? `${RENAME_AND_MEND}${mend})` : ""}` : `${stackKey}? (a key of the stack's own, not of the chart's values: set it as ${project}:${stackKey})`}`;
         out.push(problem);

@@ -78,6 +78,18 @@ describe("chartValues: enum, bounds, pattern and additionalProperties of the cha
     );
   });
 
+  // helm: "image: Additional property pullPolcy is not allowed" (exit 1): a slip in a closed map is
+  // refused at render, not ignored as a slip elsewhere is.
+  it("a misspelt key of a closed map says Helm refuses the release, not that Helm would ignore it", () => {
+    const [found, ...rest] = problems({ alertmanager: { image: { pullPolcy: "Always" } } });
+    assert.deepEqual(rest, []);
+    assert.doesNotMatch(found, /Helm would ignore it/);
+    assert.match(
+      found,
+      /image\.pullPolcy: unknown key of the alertmanager chart 1\.42\.0 \(its values\.schema\.json allows no other key there: Helm refuses the release at render\), .*did you mean chartValues\.alertmanager\.image\.pullPolicy\?$/,
+    );
+  });
+
   it("keeps what Helm renders: values in the enum and bounds, text matching the pattern, text annotations", () => {
     assert.deepEqual(
       problems({
