@@ -296,8 +296,8 @@ function helmTypeProblem(keys: ChartKeys, chart: string, path: string[], v: unkn
  * `image.pullPolicy: Alway` "image.pullPolicy must be one of the following: "Never",
  * "IfNotPresent", "Always"", `replicaCount: -1` "Must be greater than or equal to 0",
  * `config.route.group_by: ["5"]` "Does not match pattern ...". The pattern is Go's RE2 (gojsonschema
- * compiles it with regexp.MustCompile) and matches anywhere in the text unless anchored; one this
- * JavaScript cannot compile is not judged.
+ * compiles it with regexp.MustCompile) and matches anywhere in the text unless anchored; one
+ * {@link goPattern} cannot write as JavaScript is not judged.
  */
 function schemaValueProblem(node: TypeTree, v: unknown, chart: string): string | undefined {
   const typed = node.type && schemaTypeProblem(node.type, v, chart);
@@ -319,10 +319,35 @@ function schemaValueProblem(node: TypeTree, v: unknown, chart: string): string |
   return undefined;
 }
 
-/** A schema's `pattern` (Go RE2 syntax) as a JavaScript expression, or undefined where it does not compile as one. */
+/**
+ * A schema's `pattern` (Go RE2 syntax) as a JavaScript expression that matches the same text, or
+ * undefined where this cannot say so (then it is not judged, and Helm judges it at render). Go's
+ * `.` is any character but a newline and `\s` is `[\t\n\f\r ]` (regexp/syntax/doc.go:19,118-119,
+ * go1.26.8 here; helm 3.17.3 is built with go1.23.7), where JavaScript's `.` stops at \r, U+2028
+ * and U+2029 too and its `\s` takes \v and Unicode spaces: alertmanager 1.42.0's `^...$`
+ * (config.route.group_by) matches "a\rb" in Go, which helm 3.17.3 renders. So a `.` outside a
+ * class is written `[^\n]`; `\s`, `\S`, a flag group (`(?s)`) and a class opening with `]`
+ * (a literal in Go) are not judged.
+ */
 function goPattern(source: string): RegExp | undefined {
+  if (/\\[sS]|\(\?[-a-zA-Z]|\[\^?\]/.test(source.replace(/\\\\/g, ""))) return undefined;
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      out += source.slice(i, i + 2);
+      i++;
+    } else if (inClass) {
+      inClass = c !== "]";
+      out += c;
+    } else {
+      inClass = c === "[";
+      out += c === "." ? "[^\\n]" : c;
+    }
+  }
   try {
-    return new RegExp(source, "u");
+    return new RegExp(out, "u");
   } catch {
     return undefined;
   }

@@ -90,6 +90,20 @@ describe("chartValues: enum, bounds, pattern and additionalProperties of the cha
     );
   });
 
+  // The pattern is Go's (regexp/syntax/doc.go:19: `.` is any character but a newline): "a\rb"
+  // matches `^...$` there (helm renders it, below), where JavaScript's `.` stops at \r and U+2028.
+  it("judges a pattern as Go does: a dot matches a carriage return and U+2028, not a newline", () => {
+    assert.deepEqual(
+      problems({ alertmanager: { config: { route: { group_by: ["a\rb", "a\u2028b"] } } } }),
+      [],
+    );
+    assert.equal(
+      problems({ alertmanager: { config: { route: { group_by: ["ab\n"] } } } }).length,
+      1,
+      "a dot does not match a newline in Go either",
+    );
+  });
+
   it("keeps what Helm renders: values in the enum and bounds, text matching the pattern, text annotations", () => {
     assert.deepEqual(
       problems({
@@ -129,7 +143,7 @@ describe("chartValues: enum, bounds, pattern and additionalProperties of the cha
         image: { pullPolicy: "Always" },
         podAntiAffinity: "soft",
         replicaCount: 0,
-        config: { route: { group_by: ["job", "..."], group_wait: "1m30s" } },
+        config: { route: { group_by: ["job", "...", "a\rb"], group_wait: "1m30s" } },
         persistence: { annotations: { a: "5" } },
       };
       assert.deepEqual(ours("alertmanager", kept), []);
