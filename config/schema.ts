@@ -867,7 +867,8 @@ const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/
 const receiverUrl = httpUrl("https://api.example.net", false);
 /**
  * The addresses of an email receiver's `to` or `from` as Go's net/mail `ParseAddressList` parts
- * them (each comment a space), or undefined for a ";" it refuses ("expected comma"): outside a
+ * them (each comment a space), or undefined where it refuses how they are parted (a ";" that is
+ * "expected comma", a group left open, a comment opening an address or left open): outside a
  * quoted string, a comment, an `<...>` or a `[...]`, ";" only ends a group (`team: a@x, b@x;`),
  * followed by "," or the end, and "," parts addresses. Checked against go1.23.6 (Alertmanager v0.28.1's Go, .promu.yml), e.g.
  * `a@x (Ops; on call), b@x` is two addresses and `a@x;` is refused.
@@ -887,15 +888,21 @@ function mailAddresses(v: string): string[] | undefined {
       item += c;
       if (c === closer) closer = "";
     } else if (c === "(") {
-      // A comment parts what is around it as a space does (`a@ex(c)ample.net` is "expected comma").
+      // An address cannot open with a comment: net/mail reads it as a display name's first word,
+      // which no comment may be (go1.26.8 message.go:393-431, 575-632: `(Ops) ops@x` is "missing word in
+      // phrase"); after a word it parts what is around it as a space does.
+      if (item.trim() === "") return undefined;
       comment = 1;
       item += " ";
     } else if (c === '"' || c === "<" || c === "[") {
       item += c;
       if (c === '"') quoted = true;
       else closer = c === "<" ? ">" : "]";
-    } else if (c === ":" && !group) [item, group] = ["", true];
-    else if (c === ";" && !group) return undefined;
+    } else if (c === ":" && !group) {
+      // A group's display name is a phrase of one word or more (`: a@x;` is "missing word in phrase").
+      if (item.trim() === "") return undefined;
+      [item, group] = ["", true];
+    } else if (c === ";" && !group) return undefined;
     else if (c === "," || c === ";") {
       out.push(item);
       item = "";
@@ -904,6 +911,9 @@ function mailAddresses(v: string): string[] | undefined {
       if (c === ";") group = false;
     } else item += c;
   }
+  // An unclosed comment is "misformatted parenthetical comment"; a group its ";" does not close,
+  // "expected comma" (`Team: a@x`).
+  if (comment > 0 || group) return undefined;
   out.push(item);
   return out.map((a) => a.trim()).filter((a) => a !== "");
 }
