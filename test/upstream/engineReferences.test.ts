@@ -366,6 +366,16 @@ describe("upstream/engines/references: Loki 3.7.6 and Mimir 3.0 configuration re
     // A Job's Loki (serves false) may check its config and exit.
     assert.deepEqual(exits(["-verify-config", "-version"], false), []);
     assert.deepEqual(exits(["-verify-config", "-nope=1"], false), [["-nope=1", false]]);
+    // A refused flag is one mistake and the exit another: both said at once, wherever the exit
+    // stands, as the engine reads its flags once the refused one is removed.
+    assert.deepEqual(exits(["-nope=1", "-verify-config"]), [
+      ["-verify-config", true],
+      ["-nope=1", false],
+    ]);
+    assert.deepEqual(
+      checkEngineFlags(mimir, ["-target=all", "-nope=1", "-help"]).map((p) => p.path),
+      ["-help", "-nope=1"],
+    );
   });
 
   it("Loki: the keys of retention_stream and policy_stream_mapping entries are the Go structs' (an unknown one stops Loki)", () => {

@@ -24,7 +24,7 @@
 import * as path from "path";
 import { MISTAKES } from "@homelab-observability/contract";
 import { readReferenceFile, referenceDataDir } from "../reference";
-import { goFlagsGiven, type GoFlag, type GoFlagArgs, type GoFlagGiven, type GoFlagSet } from "../goflag";
+import { goFlagsGiven, type GoFlag, type GoFlagGiven, type GoFlagSet } from "../goflag";
 import { GO_BOOL } from "../goStrconv";
 
 export type Engine = "loki" | "mimir";
@@ -1673,11 +1673,14 @@ export function checkEngineFlags(
       : { ...declared, ...Object.fromEntries(tails.map((t) => [t.name, t.kind])) };
   const name = ref.engine === "loki" ? "Loki" : "Mimir";
   const problems: FieldProblem[] = [];
+  // The flags the engine sets once the refused ones are removed: its exits are judged on them, so
+  // that an exit is said beside a refused flag, not only once that one is put right.
+  const given: GoFlagGiven[] = [];
+  const done = () => (serves ? [...engineExitsAfterParse(ref, given), ...problems] : problems);
   let rest = args;
   for (let first = true; ; first = false) {
     const parsed = goFlagsGiven(rest, { flags: table });
-    // Parsed once: the run the exits are judged on is the first.
-    if (first && serves) problems.push(...engineExitsAfterParse(ref, parsed));
+    given.push(...parsed.given);
     if (first)
       for (const t of tails)
         problems.push({
@@ -1685,9 +1688,9 @@ export function checkEngineFlags(
           severity: "warning",
           message: `-${t.name} may be a flag of ${name} ${ref.version}: ${t.source} registers <prefix>${t.tail} under a prefix its reference does not resolve, so it is not refused; check it at the source`,
         });
-    const { read, given, at } = parsed;
-    problems.push(...givenFlagProblems(ref, given, table));
-    if (at === undefined || "flags" in read) return problems;
+    const { read, at } = parsed;
+    problems.push(...givenFlagProblems(ref, parsed.given, table));
+    if (at === undefined || "flags" in read) return done();
     const arg = rest[at];
     const undeclared = "refused" in read && /^flag provided but not defined: -(.*)$/s.exec(read.refused);
     problems.push({
@@ -1700,7 +1703,7 @@ export function checkEngineFlags(
             ? `${name} ${ref.version} has no flag -${undeclared[1]} (${ref.folder}); Go's flag package stops it at start ("flag provided but not defined")`
             : `${name} stops at start: Go's flag package refuses it (${"refused" in read ? read.refused : ""})`,
     });
-    if (undeclared && !arg.includes("=")) return problems;
+    if (undeclared && !arg.includes("=")) return done();
     rest = rest.slice(at + 1);
   }
 }
@@ -1766,19 +1769,15 @@ function lokiExitsBeforeParse(ref: EngineReference, args: readonly string[]): Fi
 }
 
 /**
- * An engine's flags on which it does a task and exits once they are parsed (`parsed`, the
- * arguments as Go's flag package read them; none when it refused them, which stops the engine
- * before any of these: checkEngineFlags says so). Loki 3.7.6: `-verify-config` exits once the
+ * An engine's flags on which it does a task and exits once they are parsed (`given`, the flags Go's
+ * flag package sets, in order, once the ones it refuses are removed: a refused one stops the engine
+ * before any of these, and checkEngineFlags says so beside them). Loki 3.7.6: `-verify-config` exits once the
  * config is valid (main.go:108-111) and `-list-targets` once it listed them (main.go:141-144).
  * Mimir 3.0.0: {@link MIMIR_EXITS}. The last of the flags setting one variable decides it (a
  * boolean's value as Go's ParseBool reads it).
  */
-function engineExitsAfterParse(
-  ref: EngineReference,
-  { read, given }: { read: GoFlagArgs; given: readonly GoFlagGiven[] },
-): FieldProblem[] {
+function engineExitsAfterParse(ref: EngineReference, given: readonly GoFlagGiven[]): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (!("flags" in read)) return problems;
   const rows: readonly (readonly [readonly string[], string, string])[] =
     ref.engine === "loki"
       ? [
