@@ -87,7 +87,7 @@ describe("upstream/engines/references: the flags Loki 3.7.6 declares beyond its 
     assert.deepEqual(refused(loki, ["-compactor.run-once=true"]), []);
     assert.match(
       refused(loki, ["-compactor.run-onc=true"])[0]?.message ?? "",
-      /^Loki 3\.7\.6 has no flag -compactor\.run-onc /,
+      /^Loki 3\.7\.6 has no flag -compactor\.run-onc .*; did you mean -compactor\.run-once\?$/,
     );
     assert.match(refused(loki, ["-internal-server.enabled=true"])[0]?.message ?? "", /has no flag/);
   });

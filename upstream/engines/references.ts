@@ -22,7 +22,7 @@
  *   has the answer per key (column `go_duration`).
  */
 import * as path from "path";
-import { MISTAKES } from "@homelab-observability/contract";
+import { closestMatch, MISTAKES } from "@homelab-observability/contract";
 import { readReferenceFile, referenceDataDir } from "../reference";
 import { goFlagsGiven, type GoFlag, type GoFlagGiven, type GoFlagSet } from "../goflag";
 import { GO_BOOL } from "../goStrconv";
@@ -1700,7 +1700,7 @@ export function checkEngineFlags(
         "exits" in read
           ? `${name} ${ref.version} declares no ${arg}: Go's flag package answers it with the usage (flag.ErrHelp), and ${name} prints it and exits at start`
           : undeclared
-            ? `${name} ${ref.version} has no flag -${undeclared[1]} (${ref.folder}); Go's flag package stops it at start ("flag provided but not defined")`
+            ? `${name} ${ref.version} has no flag -${undeclared[1]} (${ref.folder}); Go's flag package stops it at start ("flag provided but not defined")${flagMeant(undeclared[1], table)}`
             : `${name} stops at start: Go's flag package refuses it (${"refused" in read ? read.refused : ""})`,
     });
     if (undeclared && !arg.includes("=")) return done();
@@ -1723,6 +1723,12 @@ const MIMIR_EXITS: readonly (readonly [names: readonly string[], does: string, s
   [["modules"], "lists its modules", "cmd/mimir/main.go:77, 209-231"],
   [["print.config"], "prints its config", "pkg/mimir/mimir.go:178, 898-903"],
 ];
+
+/** "; did you mean -X?" for an undeclared flag one of the engine's flags is the closest match of, or "". */
+function flagMeant(given: string, declared: Readonly<Record<string, GoFlag>>): string {
+  const near = closestMatch(given, Object.keys(declared));
+  return near === undefined ? "" : `; did you mean -${near}?`;
+}
 
 /**
  * The flags `args` names that `declared` lacks but that end in the tail of a flag registered under
