@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { GoFlag } from "../goflag";
-import { matchingBrace, readGoFile, tagValue, type GoFile, type GoType } from "./goSource";
+import { goFiles, matchingBrace, readGoFile, tagValue, type GoFile, type GoType } from "./goSource";
 
 /** A registration's name: `param` (a string parameter of the function, empty for none) then `literal`. */
 export interface GoFlagName {
@@ -294,25 +294,17 @@ interface GoTypeAt {
  */
 function indexGoFlags(checkout: string, roots: readonly string[], module: string) {
   const files = new Map<string, { text: string; rel: string }[]>();
-  const walk = (dir: string) => {
-    if (!fs.existsSync(dir)) return;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith(".go") && !e.name.endsWith("_test.go")) {
-        const rel = path.relative(checkout, p);
-        const d = path.dirname(rel);
-        const text = fs.readFileSync(p, "utf8");
-        // A Value with IsBoolFlag is taken as a boolean by `f.Var`: every `Var` is read as a value flag.
-        if (/^func\s*\([^)]*\)\s*IsBoolFlag\(\)/m.test(text))
-          throw new Error(
-            `${rel}: declares an IsBoolFlag method; expected none (a flag registered with Var is read as one taking a value): read which flags use it and change upstream/refresh/goFlags.ts`,
-          );
-        files.set(d, [...(files.get(d) ?? []), { text, rel }]);
-      }
-    }
-  };
-  for (const r of roots) walk(path.join(checkout, r));
+  for (const p of goFiles(checkout, roots)) {
+    const rel = path.relative(checkout, p);
+    const d = path.dirname(rel);
+    const text = fs.readFileSync(p, "utf8");
+    // A Value with IsBoolFlag is taken as a boolean by `f.Var`: every `Var` is read as a value flag.
+    if (/^func\s*\([^)]*\)\s*IsBoolFlag\(\)/m.test(text))
+      throw new Error(
+        `${rel}: declares an IsBoolFlag method; expected none (a flag registered with Var is read as one taking a value): read which flags use it and change upstream/refresh/goFlags.ts`,
+      );
+    files.set(d, [...(files.get(d) ?? []), { text, rel }]);
+  }
   // Each package's string constants, struct types (with the file that declares them) and functions.
   const types = new Map<string, Map<string, { type: GoType; file: GoFile }>>();
   const fns = new Map<string, Indexed>();

@@ -330,6 +330,21 @@ export function readGoFile(text: string, rel: string): GoFile {
   };
 }
 
+/** Every Go file under `roots` of `checkout` (tests excluded), as paths, in directory order. */
+export function goFiles(checkout: string, roots: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".go") && !e.name.endsWith("_test.go")) out.push(p);
+    }
+  };
+  for (const r of roots) walk(path.join(checkout, r));
+  return out;
+}
+
 /** The Go files of one directory that the build compiles, read. */
 export function readGoPackage(checkout: string, dir: string, build: GoBuild): GoFile[] {
   const abs = path.join(checkout, dir);

@@ -14,7 +14,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { goDeclaredFlags } from "./goFlags";
-import { readGoFile, tagValue, type GoType } from "./goSource";
+import { goFiles, readGoFile, tagValue, type GoType } from "./goSource";
 import { GoYamlKeys } from "./goYamlKeys";
 import type { Refreshed, Source } from "./source";
 
@@ -419,21 +419,6 @@ function expand(blocks: Blocks, structs: GoStructs): Row[] {
   return rows;
 }
 
-/** Every Go file under the roots (tests excluded). */
-function goFiles(checkout: string, roots: string[] = GO_ROOTS): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    if (!fs.existsSync(dir)) return;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith(".go") && !e.name.endsWith("_test.go")) out.push(p);
-    }
-  };
-  for (const r of roots) walk(path.join(checkout, r));
-  return out;
-}
-
 /**
  * The Go type of each flag's value, from its registration: `DurationVar(&x, "<flag>", ...)` is a
  * time.Duration; `Var(&x.Field, "<flag>", ...)` whose field is declared `model.Duration` is a
@@ -449,7 +434,7 @@ function durationKinds(checkout: string): {
   // Struct fields by the YAML key that sets them: the `yaml:"..."` tag, else (gopkg.in/yaml.v2)
   // the field's name in lower case.
   const byYaml = new Map<string, Set<string>>();
-  for (const f of goFiles(checkout)) {
+  for (const f of goFiles(checkout, GO_ROOTS)) {
     const text = fs.readFileSync(f, "utf8");
     for (const m of text.matchAll(/^\s*(\w+)\s+(time|model)\.Duration\b(.*)$/gm)) {
       if (m[2] === "model") modelFields.add(m[1]);
