@@ -1598,9 +1598,7 @@ export const ENGINE_MAIN_FLAGS: Readonly<Record<Engine, Readonly<Record<string, 
 };
 
 /** The flags Mimir's first pass declares (mimir-3.0.0 cmd/mimir/main.go:263-268): the loader's two alone. */
-const MIMIR_LOADER_FLAGS = {
-  flags: { "config.file": "value", "config.expand-env": "bool" },
-} as const satisfies GoFlagSet;
+const MIMIR_LOADER_FLAGS: GoFlagSet = { flags: ENGINE_MAIN_FLAGS.mimir };
 
 /**
  * The config file Mimir 3.0.0 loads and whether it expands it: `config.file` and `config.expand-env`
@@ -1716,13 +1714,25 @@ export function checkEngineFlags(
  * (:77, 209-231), `-print.config` prints the config and exits 0 (pkg/mimir/mimir.go:178, 898-903,
  * from mimir.New at main.go:206).
  */
-const MIMIR_EXITS: readonly (readonly [names: readonly string[], does: string, source: string])[] = [
+const MIMIR_EXITS: readonly ExitRow[] = [
   [["help", "h"], "prints its usage", "cmd/mimir/main.go:78-79, 124-136"],
   [["help-all"], "prints its usage", "cmd/mimir/main.go:80, 124-136"],
   [["version"], "prints its version", "cmd/mimir/main.go:76, 138-141"],
   [["modules"], "lists its modules", "cmd/mimir/main.go:77, 209-231"],
   [["print.config"], "prints its config", "pkg/mimir/mimir.go:178, 898-903"],
 ];
+
+/**
+ * Loki 3.7.6's flags on which it does a task and exits once they are parsed: `-verify-config` once
+ * the config is valid (cmd/loki/main.go:108-111), `-list-targets` once it listed them (:141-144).
+ */
+const LOKI_EXITS: readonly ExitRow[] = [
+  [["verify-config"], "checks its config", "cmd/loki/main.go:108-111"],
+  [["list-targets"], "lists its targets", "cmd/loki/main.go:141-144"],
+];
+
+/** A flag (and the names that set its variable), what the engine does on it instead of running, where. */
+type ExitRow = readonly [names: readonly string[], does: string, source: string];
 
 /** "; did you mean -X?" for an undeclared flag one of the engine's flags is the closest match of, or "". */
 function flagMeant(given: string, declared: Readonly<Record<string, GoFlag>>): string {
@@ -1777,21 +1787,13 @@ function lokiExitsBeforeParse(ref: EngineReference, args: readonly string[]): Fi
 /**
  * An engine's flags on which it does a task and exits once they are parsed (`given`, the flags Go's
  * flag package sets, in order, once the ones it refuses are removed: a refused one stops the engine
- * before any of these, and checkEngineFlags says so beside them). Loki 3.7.6: `-verify-config` exits once the
- * config is valid (main.go:108-111) and `-list-targets` once it listed them (main.go:141-144).
- * Mimir 3.0.0: {@link MIMIR_EXITS}. The last of the flags setting one variable decides it (a
- * boolean's value as Go's ParseBool reads it).
+ * before any of these, and checkEngineFlags says so beside them): {@link LOKI_EXITS},
+ * {@link MIMIR_EXITS}. The last of the flags setting one variable decides it (a boolean's value as
+ * Go's ParseBool reads it).
  */
 function engineExitsAfterParse(ref: EngineReference, given: readonly GoFlagGiven[]): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const rows: readonly (readonly [readonly string[], string, string])[] =
-    ref.engine === "loki"
-      ? [
-          [["verify-config"], "checks its config", "cmd/loki/main.go:108-111"],
-          [["list-targets"], "lists its targets", "cmd/loki/main.go:141-144"],
-        ]
-      : MIMIR_EXITS;
-  for (const [names, does, source] of rows) {
+  for (const [names, does, source] of ref.engine === "loki" ? LOKI_EXITS : MIMIR_EXITS) {
     const g = [...given].reverse().find((x) => names.includes(x.name));
     if (g && (g.value === undefined || GO_BOOL.true.has(g.value)))
       problems.push(engineExit(ref, g.args.join(" "), does, source));
@@ -1805,6 +1807,7 @@ const engineExit = (ref: EngineReference, path: string, does: string, source: st
   severity: "error",
   message: `${ref.engine === "loki" ? "Loki" : "Mimir"} ${ref.version} ${does} and exits instead of running (${ref.engine === "loki" ? `grafana/loki v${ref.version}` : `grafana/mimir mimir-${ref.version}`} ${source}), so the pod restarts it for ever: remove it`,
 });
+
 /** The problems of the flags Go's flag package set ({@link checkEngineFlags}). */
 function givenFlagProblems(
   ref: EngineReference,
