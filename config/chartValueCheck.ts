@@ -81,9 +81,11 @@ export function chartValueProblems(
         // A key of the stack's own at the same path (`grafana.volumeSize`) written under the chart:
         // its name says which key was meant, however far it is from the chart's keys.
         const stackKey = near ? undefined : stackKeyOf(chart, [...at, key]);
+        // What the chart's schema says of the map the key is written in.
+        const schemaHere = typeNodeAt(keys.types, at);
         if (!near && !stackKey) {
           // No key of the chart's is meant: what its schema says of a key it does not name.
-          refuse(otherKeyRefusals(typeNodeAt(keys.types, at), chart, at, key, v));
+          refuse(otherKeyRefusals(schemaHere, chart, at, key, v));
           continue;
         }
         // Named as the stack file and `pulumi config set --path` name them: a key holding a dot
@@ -97,7 +99,7 @@ export function chartValueProblems(
             quotedProblem(kinds?.[near], v, chart, conditionAt([...at, near]), [...at, near]))
           : undefined;
         const problem =
-          `${project}:${named(key)}${UNKNOWN_KEY}${chart} chart ${pin?.version} (${typeNodeAt(keys.types, at)?.closed ? "its values.schema.json allows no other key there: Helm refuses the release at render" : "Helm would ignore it"}), ` +
+          `${project}:${named(key)}${UNKNOWN_KEY}${chart} chart ${pin?.version} (${schemaHere?.closed ? "its values.schema.json allows no other key there: Helm refuses the release at render" : "Helm would ignore it"}), ` +
           `expected a key its values.yaml or templates name (\`helm show values ${chart} --repo ${pin?.repo} --version ${pin?.version}\`), ` +
           `got ${JSON.stringify(key)}; did you mean ${near ? `${named(near)}?${mend ? `${RENAME_AND_MEND}${mend})` : ""}` : `${stackKey}? (a key of the stack's own, not of the chart's values: set it as ${project}:${stackKey})`}`;
         out.push(problem);
@@ -302,8 +304,7 @@ function helmTypeProblem(keys: ChartKeys, chart: string, path: string[], v: unkn
 function schemaValueProblem(node: TypeTree, v: unknown, chart: string): string | undefined {
   const typed = node.type && schemaTypeProblem(node.type, v, chart);
   if (typed) return typed;
-  const by = (what: string) =>
-    `the ${chart} chart ${pinnedChart(chart)?.version}'s values.schema.json ${what} there: Helm refuses the release at render`;
+  const by = (what: string) => schemaSays(chart, what);
   if (node.enum && (v === null || typeof v !== "object") && !node.enum.some((o) => o === v)) {
     const options = node.enum.map((o) => JSON.stringify(o));
     const texts = node.enum.filter((o): o is string => typeof o === "string");
@@ -313,11 +314,14 @@ function schemaValueProblem(node: TypeTree, v: unknown, chart: string): string |
     return `expected a number of at least ${node.minimum} (${by(`sets the minimum ${node.minimum}`)}), got the number ${v}`;
   if (typeof v === "number" && node.maximum !== undefined && v > node.maximum)
     return `expected a number of at most ${node.maximum} (${by(`sets the maximum ${node.maximum}`)}), got the number ${v}`;
-  const pattern = typeof v === "string" && node.pattern !== undefined ? goPattern(node.pattern) : undefined;
-  if (pattern && typeof v === "string" && !pattern.test(v))
+  if (typeof v === "string" && node.pattern !== undefined && goPattern(node.pattern)?.test(v) === false)
     return `expected text matching the pattern ${node.pattern} (${by("sets that pattern")}), got ${foundWords(v)}`;
   return undefined;
 }
+
+/** Why a value is refused by what the chart's schema says at its place: `what` it says, and Helm's refusal. */
+const schemaSays = (chart: string, what: string): string =>
+  `the ${chart} chart ${pinnedChart(chart)?.version}'s values.schema.json ${what} there: Helm refuses the release at render`;
 
 /**
  * A schema's `pattern` (Go RE2 syntax) as a JavaScript expression that matches the same text, or
@@ -360,7 +364,7 @@ function goPattern(source: string): RegExp | undefined {
  */
 function closedKeyProblem(node: TypeTree, key: string, chart: string): string {
   const allowed = Object.keys(node.keys ?? {});
-  const by = `the ${chart} chart ${pinnedChart(chart)?.version}'s values.schema.json allows no other key there: Helm refuses the release at render`;
+  const by = schemaSays(chart, "allows no other key");
   return `expected ${allowed.length > 0 ? `one of the keys ${allowed.join(", ")}` : "no key"} (${by}), got ${JSON.stringify(key)}${didYouMean(key, allowed)}`;
 }
 
