@@ -57,7 +57,8 @@ function ruleEngineReleases(objects: Placed[]): string[] {
 }
 
 export function checkRuleEvaluators(objects: Placed[]): { rules: number; findings: Finding[] } {
-  const evaluators = ruleEvaluators(objects.map((p) => p.obj));
+  const objs = objects.map((p) => p.obj);
+  const evaluators = ruleEvaluators(objs);
   const findings: Finding[] = [];
   const releases = ruleEngineReleases(objects);
   // No evaluator at all: the engines are said by the names the charts' switches give them
@@ -69,11 +70,8 @@ export function checkRuleEvaluators(objects: Placed[]): { rules: number; finding
       : "";
   // A rule with none that a VMAlert no operator reconciles would evaluate has none for that one
   // reason (checks/unreconciledResources.ts): the operator's mistake, said once with its others.
-  const would = ruleEvaluators(
-    objects.map((p) => p.obj),
-    true,
-  ).filter((e) => e.engine === "vmalert");
-  const left = vmUnreconciled(objects.map((p) => p.obj));
+  const would = ruleEvaluators(objs, true).filter((e) => e.engine === "vmalert");
+  const left = vmUnreconciled(objs);
   const judge = (subject: RuleSubject, what: string) => {
     const by = evaluatorsOf(evaluators, subject);
     const idle = by.length === 0 ? would.filter((e) => evaluatorsOf([e], subject).length > 0) : [];

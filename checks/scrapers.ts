@@ -40,7 +40,7 @@ import {
 import { alloyConfigs } from "./alloy";
 import { expressionsHold, podTemplates, type Placed, type PodTemplate } from "./objects";
 import { scaledToZero } from "../upstream/prometheusOperatorScope";
-import { vmUnreconciled } from "./unreconciledResources";
+import { named, vmUnreconciled } from "./unreconciledResources";
 
 export type MonitorKind = "ServiceMonitor" | "PodMonitor";
 
@@ -174,8 +174,6 @@ function vmOperatorScope(
     // One scaled to 0 runs no pod: it reconciles nothing, whatever it watches.
     const mine = lists.filter((l, i) => !scaledToZero(operators[i]) && (!l || l.includes(ns)));
     if (mine.length === 0) {
-      const named = (o: (typeof operators)[number]) =>
-        `Deployment ${o.metadata?.namespace}/${o.metadata?.name}`;
       const watching = operators.flatMap((o, i) =>
         scaledToZero(o) ? [] : [`WATCH_NAMESPACE ${JSON.stringify(lists[i]!.join(","))} of ${named(o)}`],
       );

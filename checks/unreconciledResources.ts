@@ -16,7 +16,9 @@ import { chartOf, describe, operatorObjects, type Finding, type K8sObject, type 
 /** The VictoriaMetrics operator chart (victoria-metrics-k8s-stack 0.80.0 renders it as its subchart). */
 const VM_OPERATOR_CHART = "victoria-metrics-operator";
 
-const named = (o: ObjectLike) => `Deployment ${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
+/** An operator as the messages name it: `Deployment ns/name`. */
+export const named = (o: ObjectLike): string =>
+  `Deployment ${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
 
 /** Why no VictoriaMetrics operator reconciles a resource of one namespace: its mistake's key, and the words. */
 export interface Unreconciled {
