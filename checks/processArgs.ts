@@ -153,16 +153,28 @@ const PROGRAMS: readonly Program[] = [
   },
 ];
 
-/** The arguments `program`'s binary gets in container `c`; undefined when that is not known. */
-function argsOf(c: any, program: Program): string[] | undefined {
-  const command: unknown[] | undefined = Array.isArray(c.command) ? c.command : undefined;
+/**
+ * The arguments binary `binary` gets in container `c`: its `args` under the image's entrypoint, or
+ * after a `command` that runs that binary; `unread` why they are not known (another command, a
+ * shell's; an argument that is not a string).
+ */
+export function binaryArgs(c: any, binary: string): { args: string[] } | { unread: string } {
+  const command: unknown[] | undefined = Array.isArray(c?.command) ? c.command : undefined;
   if (
     command !== undefined &&
-    !(typeof command[0] === "string" && path.posix.basename(command[0]) === program.binary)
+    !(typeof command[0] === "string" && path.posix.basename(command[0]) === binary)
   )
-    return undefined;
-  const all: unknown[] = [...(command ?? []).slice(1), ...(Array.isArray(c.args) ? c.args : [])];
-  return all.every((a): a is string => typeof a === "string") ? all : undefined;
+    return { unread: `its command ${JSON.stringify(command[0])} is not the engine's binary` };
+  const args: unknown[] = [...(command ?? []).slice(1), ...(Array.isArray(c?.args) ? c.args : [])];
+  if (!args.every((a): a is string => typeof a === "string"))
+    return { unread: "an argument is not a string" };
+  return { args };
+}
+
+/** The arguments `program`'s binary gets in container `c`; undefined when that is not known. */
+function argsOf(c: any, program: Program): string[] | undefined {
+  const given = binaryArgs(c, program.binary);
+  return "args" in given ? given.args : undefined;
 }
 
 /**

@@ -31,7 +31,7 @@ import {
   type WrittenPath,
 } from "../upstream/engines/writablePaths";
 import { MIMIR_3_0_TARGETS, mimirModulesOf } from "../upstream/engines/mimirModules";
-import { processArgs } from "./processArgs";
+import { binaryArgs, processArgs } from "./processArgs";
 import { goFlagArgs, type GoFlag, type GoFlagSet } from "../upstream/goflag";
 import {
   ENGINE_MAIN_FLAGS,
@@ -86,16 +86,7 @@ const ENGINE_BINARY: Record<Engine, string> = { loki: "loki", mimir: "mimir" };
  * a shell's, or an argument that is not a string).
  */
 export function engineArgs(c: any, engine: Engine): { args: string[] } | { unread: string } {
-  const command: unknown[] | undefined = Array.isArray(c?.command) ? c.command : undefined;
-  if (
-    command !== undefined &&
-    !(typeof command[0] === "string" && path.posix.basename(command[0]) === ENGINE_BINARY[engine])
-  )
-    return { unread: `its command ${JSON.stringify(command[0])} is not the engine's binary` };
-  const args = [...(command ?? []).slice(1), ...(Array.isArray(c?.args) ? c.args : [])];
-  if (!args.every((a): a is string => typeof a === "string"))
-    return { unread: "an argument is not a string" };
-  return { args };
+  return binaryArgs(c, ENGINE_BINARY[engine]);
 }
 
 /**
