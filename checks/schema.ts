@@ -14,6 +14,7 @@ import { spawnSync } from "child_process";
 import { projectRoot } from "../config/paths";
 import type Ajv from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
+import { pointerSteps } from "@homelab-observability/contract";
 import { misspelling } from "../config/chartValueCheck";
 import { crdRuleFailures } from "./crdRules";
 import {
@@ -289,10 +290,7 @@ const VALUE_KEYWORDS = new Set([
  */
 function foundAt(obj: any, err: { keyword?: string; instancePath?: string }): string {
   if (!err.keyword || !VALUE_KEYWORDS.has(err.keyword) || err.instancePath === undefined) return "";
-  const steps = err.instancePath
-    .split("/")
-    .slice(1)
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const steps = pointerSteps(err.instancePath);
   let v: unknown = obj;
   for (const s of steps)
     v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[s] : undefined;

@@ -1,4 +1,5 @@
 import { isMap } from "./tree";
+import { pointerStep } from "@homelab-observability/contract";
 import { parseUserYaml } from "../model/yamlText";
 import * as path from "path";
 
@@ -243,7 +244,7 @@ function pointer(doc: unknown, at: string): unknown {
     // A `$ref` is a URI: its fragment may be %-encoded (a malformed one points nowhere).
     let k: string;
     try {
-      k = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+      k = pointerStep(decodeURIComponent(raw));
     } catch {
       return undefined;
     }

@@ -219,3 +219,9 @@ export function keyLocator<N>(yaml: YamlGuards, merges?: MergeGuards): KeyLocato
   };
   return { keyEntry, firstKeyEntry, walkKeyPath };
 }
+
+/** One step of a JSON pointer (RFC 6901) unescaped: `~1` is "/", then `~0` is "~". */
+export const pointerStep = (step: string): string => step.replace(/~1/g, "/").replace(/~0/g, "~");
+
+/** The steps of JSON pointer `pointer` (`/spec/template/metadata/annotations/a~1b`), unescaped ({@link pointerStep}); none for "". */
+export const pointerSteps = (pointer: string): string[] => pointer.split("/").slice(1).map(pointerStep);

@@ -9,6 +9,7 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { pointerSteps } from "@homelab-observability/contract";
 import { closestMatch, describe, didYouMean, enumHint } from "../config/errors";
 import { FileReadError, readUtf8 } from "../config/readFile";
 import { jsonTree, lineColumn, notJsonMessage, type JsonNode } from "../config/jsonText";
@@ -182,10 +183,7 @@ function schemaProblem(
   settings: Record<string, any>,
   errors: readonly ErrorObject[] = [],
 ): { text: string; path: string[]; atKey?: boolean } {
-  const parts = e.instancePath
-    .split("/")
-    .slice(1)
-    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const parts = pointerSteps(e.instancePath);
   // Where it stands in the file: the value broken; for a missing key, the object that lacks it.
   const path = [...parts];
   let atKey: boolean | undefined;

@@ -3,6 +3,7 @@ import {
   LOKI_COMPACTOR_SETTINGS,
   MISTAKES,
   parseSegments,
+  pointerStep,
   type Segment,
 } from "@homelab-observability/contract";
 import type { ExportResource } from "./synthesize";
@@ -1055,7 +1056,7 @@ function writesPointedField(override: string, message: string): boolean {
   // The schema check's form: each error its instancePath and words, parted by "; " (checks/schema.ts).
   const fields = [...message.matchAll(/(?:^|; )(\/[A-Za-z0-9_~.\/-]+) /g)].flatMap((m) => {
     const named = m[1].split("/").filter((s) => s !== "" && !/^\d+$/.test(s));
-    return named.length > 0 ? [named[named.length - 1].replace(/~1/g, "/").replace(/~0/g, "~")] : [];
+    return named.length > 0 ? [pointerStep(named[named.length - 1])] : [];
   });
   return (
     fields.length > 0 && parseSegments(override).some((k) => typeof k === "string" && fields.includes(k))
