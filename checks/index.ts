@@ -9,7 +9,7 @@ import { checkAlloy } from "./alloy";
 import { checkAlloyRbac } from "./alloyRbac";
 import { checkAlertmanagerConfigs, unselectedConfigWarnings } from "./alertmanagerConfigs";
 import { unreconciledServerWarnings } from "./unreconciledServers";
-import { checkUnreconciledResources } from "./unreconciledResources";
+import { checkUnreconciledResources, splitMade } from "./unreconciledResources";
 import { checkAlertmanagerReplicas } from "./alertmanagerReplicas";
 import { checkBucketReads } from "./bucketReads";
 import { checkDashboards } from "./dashboards";
@@ -22,7 +22,7 @@ import { checkHostPorts } from "./hostPorts";
 import { checkImageDigests } from "./imageDigests";
 import { checkMonitorDurations } from "./monitorDurations";
 import { checkMonitorReaders } from "./monitorReaders";
-import { operatorObjects, type Finding, type Placed } from "./objects";
+import { describe, operatorObjects, type Finding, type Placed } from "./objects";
 import { checkOrdering } from "./ordering";
 import { checkPrivileges } from "./privileges";
 import { checkPrometheusDurations } from "./prometheusDurations";
@@ -101,9 +101,14 @@ export function checkStack(
   const generated = operatorObjects(objects);
   const addresses = checkAddresses(objects, generated, [...CLUSTER_SERVICES, ...(opts.outside ?? [])]);
   const env = checkEnvVars(objects);
-  const podSecurity = checkPodSecurity(objects, generated);
+  // The pods a VictoriaMetrics resource no operator reconciles would run do not exist: their own
+  // specs are judged apart and said in the unreconciled-resource message, one message for the stack's
+  // one state, not findings of their own beside it (nor counted among the pods a namespace runs).
+  const { made, unmade } = splitMade(objects, generated);
+  const podSecurity = checkPodSecurity(objects, made);
   const network = checkNetworkPolicies(objects, generated);
-  const namedPorts = checkNamedPorts(objects, generated);
+  const namedPorts = checkNamedPorts(objects, made);
+  const latent = latentFindings(objects, unmade);
   const alloy = checkAlloy(objects);
   const engines = checkEngineConfigs(objects);
   const vector = checkVector(objects);
@@ -131,7 +136,7 @@ export function checkStack(
     ...vector.findings,
     ...images.findings,
     ...emitted.findings,
-    ...checkUnreconciledResources(objects).findings,
+    ...checkUnreconciledResources(objects, { unmade, findings: latent }).findings,
     ...checkRuleEvaluators(objects).findings,
     ...checkMonitorReaders(objects).findings,
     ...checkRemoteWrite(objects).findings,
@@ -178,4 +183,18 @@ export function checkStack(
     ],
     findings: [...findings, ...network.warnings.filter(placed).map((w) => network.warningFindings.get(w)!)],
   };
+}
+
+/**
+ * What pod-security and named-ports find on the objects `unmade` alone (their pods against their
+ * namespace's level; their Services' and probes' ports against their own pods): the findings on
+ * those objects, not on the namespaces, which their run judges with the pods that do run.
+ */
+function latentFindings(objects: Placed[], unmade: Placed[]): Finding[] {
+  if (unmade.length === 0) return [];
+  const places = new Set(unmade.map(describe));
+  const namespaces = objects.filter((p) => p.obj.kind === "Namespace");
+  return [...checkPodSecurity(namespaces, unmade).findings, ...checkNamedPorts(unmade).findings].filter((f) =>
+    places.has(f.where),
+  );
 }

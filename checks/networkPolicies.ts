@@ -37,8 +37,7 @@ import { boundAccounts } from "./privileges";
 import { hostNetworkCause } from "./podSecurity";
 import { addressesIn } from "./addresses";
 import { dialersOf, readersOf } from "./readers";
-import { vmOperators, vmReconciledByNone } from "../upstream/ruleSelection";
-import { vmUnreconciled, type Unreconciled } from "./unreconciledResources";
+import { splitMade, vmUnreconciled, type Unreconciled } from "./unreconciledResources";
 import {
   declares,
   onPorts,
@@ -50,7 +49,6 @@ import {
 import {
   fromRelease,
   containersOf,
-  operatorObjects,
   operatorPodName,
   describe,
   podTemplates,
@@ -437,20 +435,10 @@ type Unmade = (ns: string, selector: any) => Unreconciled | undefined;
 export function checkNetworkPolicies(objects: Placed[], generated: Placed[] = []): NetworkReport {
   // A VictoriaMetrics resource no operator of the stack reconciles runs no pod: none of its made
   // objects scrapes or is scraped (upstream/ruleSelection.ts vmReconciledByNone).
-  const operators = vmOperators(objects.map((p) => p.obj));
-  const made = (p: Placed) => `${p.urn} ${p.obj.kind} ${p.obj.metadata.namespace}/${p.obj.metadata.name}`;
-  const unmade = new Set(
-    operatorObjects(
-      objects.filter(
-        (p) =>
-          p.obj.apiVersion.startsWith("operator.victoriametrics.com/") &&
-          vmReconciledByNone(operators, p.obj.metadata.namespace ?? ""),
-      ),
-    ).map(made),
-  );
-  const all = [...objects, ...generated.filter((p) => !unmade.has(made(p)))];
+  const { made, unmade } = splitMade(objects, generated);
+  const all = [...objects, ...made];
   // The pods those resources would run: a rule written for them is unused for that one reason.
-  const unmadePods = podTemplates(generated.filter((p) => unmade.has(made(p))));
+  const unmadePods = podTemplates(unmade);
   const left = vmUnreconciled(objects.map((p) => p.obj));
   const j = networkJudge(objects, all, (ns, selector) =>
     podsSelected(unmadePods, ns, selector).length > 0 ? left(ns) : undefined,

@@ -10,7 +10,7 @@
  */
 import { causeKey, MISTAKES } from "@homelab-observability/contract";
 import { scaledToZero } from "../upstream/prometheusOperatorScope";
-import { vmLeftAlone, vmOperators, type ObjectLike } from "../upstream/ruleSelection";
+import { vmLeftAlone, vmOperators, vmReconciledByNone, type ObjectLike } from "../upstream/ruleSelection";
 import { chartOf, describe, operatorObjects, type Finding, type K8sObject, type Placed } from "./objects";
 
 /** The VictoriaMetrics operator chart (victoria-metrics-k8s-stack 0.80.0 renders it as its subchart). */
@@ -67,10 +67,37 @@ export function vmUnreconciled(objects: ObjectLike[]): (ns: string) => Unreconci
 }
 
 /**
- * One finding per cause: the VictoriaMetrics resources no operator reconciles, why, and the way
- * out. It leads the message of every finding that follows from it.
+ * What the operators make of the stack's resources (`generated`, objects.ts operatorObjects), split:
+ * `made`, what runs; `unmade`, what a VictoriaMetrics resource no operator of the stack reconciles
+ * would make (upstream/ruleSelection.ts vmReconciledByNone): none of it exists in the cluster.
  */
-export function checkUnreconciledResources(objects: Placed[]): { findings: Finding[] } {
+export function splitMade(objects: Placed[], generated: Placed[]): { made: Placed[]; unmade: Placed[] } {
+  const operators = vmOperators(objects.map((p) => p.obj));
+  const key = (p: Placed) => `${p.urn} ${p.obj.kind} ${p.obj.metadata.namespace}/${p.obj.metadata.name}`;
+  const left = objects.filter(
+    (p) =>
+      p.obj.apiVersion.startsWith("operator.victoriametrics.com/") &&
+      vmReconciledByNone(operators, p.obj.metadata.namespace ?? ""),
+  );
+  if (left.length === 0) return { made: generated, unmade: [] };
+  const unmadeKeys = new Set(operatorObjects(left).map(key));
+  const made: Placed[] = [];
+  const unmade: Placed[] = [];
+  for (const p of generated) (unmadeKeys.has(key(p)) ? unmade : made).push(p);
+  return { made, unmade };
+}
+
+/**
+ * One finding per cause: the VictoriaMetrics resources no operator reconciles, why, and the way
+ * out. It leads the message of every finding that follows from it. `latent`: what the checks of a
+ * pod's own spec (pod-security, named ports) find on the pods those resources would run (`unmade`
+ * of {@link splitMade}). No such pod exists, so no refusal happens yet; the findings are said in
+ * the one message, as what follows once an operator reconciles them, not as messages of their own.
+ */
+export function checkUnreconciledResources(
+  objects: Placed[],
+  latent: { unmade: Placed[]; findings: Finding[] } = { unmade: [], findings: [] },
+): { findings: Finding[] } {
   const left = vmUnreconciled(objects.map((p) => p.obj));
   const byCause = new Map<string, { u: Unreconciled; at: Placed[] }>();
   for (const p of objects) {
@@ -85,14 +112,25 @@ export function checkUnreconciledResources(objects: Placed[]): { findings: Findi
     byCause.set(u.cause, entry);
   }
   const operators = vmOperators(objects.map((p) => p.obj));
+  // The latent findings by the cause of their pod's namespace (the pods are made in their resource's).
+  const causeOfPlace = new Map(
+    latent.unmade.map((p) => [describe(p), left(p.obj.metadata.namespace ?? "")?.cause] as const),
+  );
   const findings = [...byCause.values()].map(({ u, at }): Finding => {
     const names = at.map((p) => `${p.obj.kind} ${p.obj.metadata.namespace ?? ""}/${p.obj.metadata.name}`);
     // Said at the operator, where it is mended; the fields it rests on are the operator's.
     const operator = objects.find((p) => p.obj === operators[0])!;
+    const follow = latent.findings
+      .filter((f) => causeOfPlace.get(f.where) === u.cause)
+      .map((f) => `[${f.check}] ${f.where}: ${f.message}`);
+    const then =
+      follow.length === 0
+        ? ""
+        : `; once one does, their pods are judged as any other, and ${follow.length === 1 ? "this follows" : `these ${follow.length} follow`}: ${follow.join("; ")}`;
     return {
       check: "unreconciled-resource",
       where: describe(operator),
-      message: `no VictoriaMetrics operator of the stack reconciles ${names.join(", ")} (${u.why}): none of ${at.length > 1 ? "them runs a pod" : "it runs a pod"}, so what the stack scrapes, stores, evaluates or alerts through them is not done; ${u.mend}`,
+      message: `no VictoriaMetrics operator of the stack reconciles ${names.join(", ")} (${u.why}): none of ${at.length > 1 ? "them runs a pod" : "it runs a pod"}, so what the stack scrapes, stores, evaluates or alerts through them is not done; ${u.mend}${then}`,
       cause: u.cause,
       leads: true,
     };

@@ -81,6 +81,32 @@ describe("rendered-stack check unreconciled-resource", function () {
     assert.ok(found[0].alsoAt.some((a) => a.startsWith("[rule-evaluators] ")));
   });
 
+  /** `objects` with the VMAlert's spec asking for the host network (a copy). */
+  const vmAlertOnHost = (objects: Placed[]): Placed[] =>
+    objects.map((p) =>
+      p.obj.kind === "VMAlert" ? { ...p, obj: { ...p.obj, spec: { ...p.obj.spec, hostNetwork: true } } } : p,
+    );
+
+  it("a pod-security mistake of a pod no operator starts is said in its one message, not apart", () => {
+    const found = problems(pi, vmAlertOnHost(withOperator(pi, (spec) => (spec.replicas = 0))));
+    assert.equal(found.length, 1, found.map((f) => `[${f.check}] ${f.where}: ${f.message}`).join("\n"));
+    assert.equal(found[0].check, "unreconciled-resource");
+    assert.match(
+      found[0].message,
+      /; once one does, their pods are judged as any other, and this follows: \[pod-security\] Deployment monitoring\/vmalert-vm \(release vm, by its operator\): namespace monitoring enforces baseline, which refuses this pod: hostNetwork: true$/,
+    );
+  });
+
+  it("the same mistake of a pod the operator does start is a pod-security problem", () => {
+    const found = problems(pi, vmAlertOnHost(placedFrom(pi.objects)));
+    assert.deepEqual(
+      found.map((f) => `[${f.check}] ${f.where}: ${f.message}`),
+      [
+        "[pod-security] Deployment monitoring/vmalert-vm (release vm, by its operator): namespace monitoring enforces baseline, which refuses this pod: hostNetwork: true",
+      ],
+    );
+  });
+
   it("a mistake of another cause beside it stays a problem of its own", () => {
     const objects = withOperator(pi, (spec) => (spec.replicas = 0));
     // The same ConfigMap rendered twice: a duplicate, nothing to do with the operator.
