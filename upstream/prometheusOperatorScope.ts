@@ -16,7 +16,14 @@
  * and `--namespaces` from `prometheusOperator.namespaces` (templates/prometheus-operator/
  * deployment.yaml:74-87). The flags are read as Go's flag package reads them (upstream/goflag.ts).
  */
+import * as path from "path";
 import { goFlagArgs, lastValue, type GoFlag, type GoFlagArgs } from "./goflag";
+import {
+  OPERATOR_FLAG_COLUMNS,
+  PROMETHEUS_OPERATOR_VERSION,
+  prometheusOperatorFolder,
+} from "./operators/prometheusOperator";
+import { readReferenceFile, referenceDataDir } from "./reference";
 
 /** A Deployment as much as this reads of it. */
 interface DeploymentLike {
@@ -70,74 +77,50 @@ function selectorMatches(selector: string, labels: Record<string, string>): bool
 
 const IMAGE = /(^|\/)prometheus-operator\/prometheus-operator(:|@|$)/;
 
+/** The folder of prometheus-operator's reference data at the version the stack's charts pin. */
+const OPERATOR_DATA = prometheusOperatorFolder(PROMETHEUS_OPERATOR_VERSION);
+const OPERATOR_FLAGS_FILE = "flags.tsv";
+
+let operatorFlagTable: { flags: Record<string, GoFlag>; sources: Record<string, string> } | undefined;
+
 /**
- * prometheus-operator v0.93.0's flags, each as Go's flag package takes it (upstream/goflag.ts): the
+ * prometheus-operator's flags at PROMETHEUS_OPERATOR_VERSION, each as Go's flag package takes it
+ * (upstream/goflag.ts), with the file:line of its registration: upstream/operators/data/
+ * prometheus-operator-<version>/flags.tsv, read from the operator's Go source by
+ * `npm run refresh-reference -- prometheus-operator` (upstream/refresh/prometheusOperator.ts): the
  * `BoolVar`s booleans, every other (`StringVar`, `DurationVar`, `Float64Var`, `Var`) a value
- * (cmd/operator/main.go:136-200, pkg/server/server.go:70-87, internal/log/log.go:47-50,
- * pkg/versionutil/cli.go:40-43, pkg/operator/config.go:126-133 `--feature-gates`; no `Var` type of
- * the module has IsBoolFlag). It declares neither `-h` nor `-help`.
+ * (cmd/operator/main.go:136-200, pkg/server/server.go:70-88, internal/log/log.go:48-49,
+ * pkg/versionutil/cli.go:41-42, pkg/operator/config.go:127 `--feature-gates`; no `Var` type of
+ * the module has IsBoolFlag, which the refresh checks). It declares neither `-h` nor `-help`.
  */
-export const PROMETHEUS_OPERATOR_FLAGS: Readonly<Record<string, GoFlag>> = {
-  "alertmanager-config-namespaces": "value",
-  "alertmanager-default-base-image": "value",
-  "alertmanager-instance-namespaces": "value",
-  "alertmanager-instance-selector": "value",
-  annotations: "value",
-  apiserver: "value",
-  as: "value",
-  "auto-gomemlimit-ratio": "value",
-  "ca-file": "value",
-  "cert-file": "value",
-  "cluster-domain": "value",
-  "config-reloader-cpu-limit": "value",
-  "config-reloader-cpu-request": "value",
-  "config-reloader-memory-limit": "value",
-  "config-reloader-memory-request": "value",
-  "configmap-field-selector": "value",
-  "configmap-label-selector": "value",
-  "controller-id": "value",
-  "deny-namespaces": "value",
-  "disable-unmanaged-prometheus-configuration": "bool",
-  "enable-config-reloader-probes": "bool",
-  "feature-gates": "value",
-  "key-file": "value",
-  "kubelet-endpoints": "bool",
-  "kubelet-endpointslice": "bool",
-  "kubelet-http-metrics": "bool",
-  "kubelet-node-address-priority": "value",
-  "kubelet-selector": "value",
-  "kubelet-service": "value",
-  "kubelet-sync-period": "value",
-  labels: "value",
-  localhost: "value",
-  "log-format": "value",
-  "log-level": "value",
-  namespaces: "value",
-  "prometheus-config-reloader": "value",
-  "prometheus-default-base-image": "value",
-  "prometheus-instance-namespaces": "value",
-  "prometheus-instance-selector": "value",
-  "repair-policy-for-statefulsets": "value",
-  "secret-field-selector": "value",
-  "secret-label-selector": "value",
-  "short-version": "bool",
-  "thanos-default-base-image": "value",
-  "thanos-ruler-instance-namespaces": "value",
-  "thanos-ruler-instance-selector": "value",
-  "tls-insecure": "bool",
-  version: "bool",
-  "watch-referenced-objects-in-all-namespaces": "bool",
-  "web.cert-file": "value",
-  "web.client-ca-file": "value",
-  "web.enable-http2": "bool",
-  "web.enable-tls": "bool",
-  "web.key-file": "value",
-  "web.listen-address": "value",
-  "web.tls-cipher-suites": "value",
-  "web.tls-curves": "value",
-  "web.tls-min-version": "value",
-  "web.tls-reload-interval": "value",
-};
+export function prometheusOperatorFlags(): {
+  flags: Readonly<Record<string, GoFlag>>;
+  sources: Readonly<Record<string, string>>;
+} {
+  if (operatorFlagTable) return operatorFlagTable;
+  const file = path.join(referenceDataDir("operators", OPERATOR_DATA), OPERATOR_FLAGS_FILE);
+  const where = `upstream/operators/data/${OPERATOR_DATA}/${OPERATOR_FLAGS_FILE}`;
+  const [header, ...rows] = readReferenceFile(file)
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split("\t"));
+  const at = OPERATOR_FLAG_COLUMNS.map((name) => {
+    const i = header.indexOf(name);
+    if (i < 0) throw new Error(`${where}: expected a column ${name}, found ${header.join(", ")}`);
+    return i;
+  });
+  const [f, k, s] = at;
+  const flags: Record<string, GoFlag> = {};
+  const sources: Record<string, string> = {};
+  for (const r of rows) {
+    if (r[k] !== "bool" && r[k] !== "value")
+      throw new Error(`${where}: expected kind bool or value for ${r[f]}, found ${JSON.stringify(r[k])}`);
+    flags[r[f]] = r[k];
+    sources[r[f]] = r[s];
+  }
+  operatorFlagTable = { flags, sources };
+  return operatorFlagTable;
+}
 
 /**
  * What prometheus-operator v0.93.0 makes of `args`, the arguments after its binary: its flags as
@@ -146,7 +129,7 @@ export const PROMETHEUS_OPERATOR_FLAGS: Readonly<Record<string, GoFlag>> = {
  * `start` by default, main.go:255-259).
  */
 export const operatorFlags = (args: readonly string[]): GoFlagArgs =>
-  goFlagArgs(args, { flags: PROMETHEUS_OPERATOR_FLAGS });
+  goFlagArgs(args, { flags: prometheusOperatorFlags().flags });
 
 type Flags = { flags: Map<string, string[]> };
 

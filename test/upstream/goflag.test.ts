@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { goFlagArgs, goFlagsGiven, type GoFlag, type GoFlagArgs } from "../../upstream/goflag";
-import { PROMETHEUS_OPERATOR_FLAGS } from "../../upstream/prometheusOperatorScope";
+import { prometheusOperatorFlags } from "../../upstream/prometheusOperatorScope";
 
 /**
  * prometheus-operator, Loki and Mimir parse their flags with Go's standard flag package, which two
@@ -31,7 +31,7 @@ describe("Go's flag package (upstream/goflag.ts) against go1.26.8's answers", ()
     assert.ok(cases.length >= 50, `${cases.length} cases`);
     for (const c of cases)
       assert.deepEqual(
-        shown(goFlagArgs(c.args, { flags: PROMETHEUS_OPERATOR_FLAGS })),
+        shown(goFlagArgs(c.args, { flags: prometheusOperatorFlags().flags })),
         c.answer,
         JSON.stringify(c.args),
       );
@@ -67,7 +67,7 @@ describe("Go's flag package (upstream/goflag.ts) against go1.26.8's answers", ()
   it("with a partial table, answers as Go does for the flags it lists, or says it cannot tell", () => {
     const subsets: Record<string, GoFlag>[] = [
       { namespaces: "value", "deny-namespaces": "value", "controller-id": "value" },
-      Object.fromEntries(Object.entries(PROMETHEUS_OPERATOR_FLAGS).filter(([, k]) => k === "bool")),
+      Object.fromEntries(Object.entries(prometheusOperatorFlags().flags).filter(([, k]) => k === "bool")),
       { "tls-insecure": "bool", namespaces: "value" },
     ];
     let known = 0;
@@ -124,14 +124,14 @@ describe("Go's flag package (upstream/goflag.ts) against go1.26.8's answers", ()
     }
     // On every recorded case the flags given are the values Go set, each from its own argument(s).
     for (const c of cases) {
-      const { read, given } = goFlagsGiven(c.args, { flags: PROMETHEUS_OPERATOR_FLAGS });
+      const { read, given } = goFlagsGiven(c.args, { flags: prometheusOperatorFlags().flags });
       if (!("flags" in read)) continue;
       const set = new Map<string, (string | undefined)[]>();
       for (const g of given) set.set(g.name, [...(set.get(g.name) ?? []), g.value]);
       for (const [name, values] of read.flags) {
         const texts = set.get(name) ?? [];
         assert.equal(texts.length, values.length, `${name} in ${JSON.stringify(c.args)}`);
-        if (PROMETHEUS_OPERATOR_FLAGS[name] === "value") assert.deepEqual(texts, values);
+        if (prometheusOperatorFlags().flags[name] === "value") assert.deepEqual(texts, values);
       }
       assert.equal(set.size, read.flags.size);
     }

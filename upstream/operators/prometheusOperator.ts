@@ -43,6 +43,16 @@
 /** The operator version these facts were read at. */
 export const PROMETHEUS_OPERATOR_VERSION = "v0.93.0";
 
+/** The columns of the operator's flags.tsv (upstream/refresh/prometheusOperator.ts writes it). */
+export const OPERATOR_FLAG_COLUMNS = ["flag", "kind", "source"] as const;
+
+/** The reference data folder of a tag: `prometheus-operator-0.93.0` for v0.93.0. */
+export function prometheusOperatorFolder(tag: string): string {
+  const m = /^v(\d+\.\d+\.\d+)$/.exec(tag);
+  if (!m) throw new Error(`prometheus-operator: expected a tag like v0.93.0, found ${JSON.stringify(tag)}`);
+  return `prometheus-operator-${m[1]}`;
+}
+
 /** The custom resources whose pods the stack's policies and checks address. */
 export type OperatorServer = "Prometheus" | "Alertmanager" | "PrometheusAgent";
 

@@ -13,6 +13,7 @@ import { projectRoot } from "../reference";
 import { refreshAlloy } from "./alloy";
 import { refreshLoki } from "./loki";
 import { refreshMimir } from "./mimir";
+import { refreshPrometheusOperator } from "./prometheusOperator";
 import { garageBinaryTag, refreshGarage } from "./garage";
 import { gitSource, type Refreshed, type RefreshIo, type Source } from "./source";
 import { closingLine, parseRefreshArgs } from "./args";
@@ -25,27 +26,31 @@ export const REFRESHERS: Record<
   alloy: { repository: "grafana/alloy", refresh: refreshAlloy },
   loki: { repository: "grafana/loki", refresh: refreshLoki },
   mimir: { repository: "grafana/mimir", refresh: refreshMimir },
+  "prometheus-operator": {
+    repository: "prometheus-operator/prometheus-operator",
+    refresh: refreshPrometheusOperator,
+  },
   // A checkout of Deuxfleurs/garage, or the pinned release's binary (upstream/refresh/garage.ts).
   garage: { repository: "Deuxfleurs/garage", refresh: refreshGarage },
 };
 
 /** The command line, as --help and every refusal print it (at 80 columns). */
-export const USAGE = `usage: npm run refresh-reference -- <${Object.keys(REFRESHERS).join("|")}> <checkout>
-    [--tag <tag>] [--commit <sha>] [--out <dir>]`;
+export const USAGE = `usage: npm run refresh-reference -- <component> <checkout> [--tag <tag>]
+    [--commit <sha>] [--out <dir>]`;
 
 /** --help: the usage, then what each argument and option does and the exit codes. */
 export const HELP = `${USAGE}
 
 Rebuilds one component's reference data from a checkout of its repository at
 the pinned tag, into upstream/<area>/data/<component>-<version>/ (alloy-1.12,
-loki-3.7.6, mimir-3.0, garage-2.0.0).
+loki-3.7.6, mimir-3.0, garage-2.0.0, prometheus-operator-0.93.0).
 
   <component>      ${Object.keys(REFRESHERS).join(", ")}
   <checkout>       a checkout of its repository at the tag (for garage also
                    the release's binary): ${Object.values(REFRESHERS)
                      .map((r) => r.repository)
                      .join(", ")
-                     .replace(/, (?=grafana\/mimir)/, ",\n                   ")}
+                     .replace(/, (?=grafana\/mimir|Deuxfleurs\/)/g, ",\n                   ")}
   --tag <tag>      the tag it holds (default: the exact tag of its git HEAD)
   --commit <sha>   the commit it holds (default: its git HEAD, when --tag is
                    not given)
