@@ -31,6 +31,9 @@ import {
   type KingpinApp,
 } from "../upstream/kingpin";
 import { ALLOY_RUN, ALLOY_RUN_FLAGS_VERSION, cobraArgs } from "../upstream/pflag";
+import { operatorFlags, prometheusOperatorFlags } from "../upstream/prometheusOperatorScope";
+import { PROMETHEUS_OPERATOR_VERSION } from "../upstream/operators/prometheusOperator";
+import { closestMatch } from "@homelab-observability/contract";
 
 /**
  * What a program does with its command line: starts with these flags, or stops at start (and why;
@@ -150,6 +153,38 @@ const PROGRAMS: readonly Program[] = [
     values: "in the alloy chart: values.alloy.extraArgs, a list of whole arguments after the chart's own",
     forms:
       "`alloy run` takes one config path, and flags as --flag=value or --flag value, a boolean bare or as --flag=false (--flag false leaves false a second path), the last of a repeated flag winning, and no single-dash long flag (upstream/pflag.ts)",
+  },
+  {
+    name: "prometheus-operator",
+    // Its image's entrypoint, /bin/operator (Dockerfile:20, :30 at v0.93.0).
+    binary: "operator",
+    repository: versions.images.prometheusOperator.repository,
+    pin: versions.images.prometheusOperator,
+    version: PROMETHEUS_OPERATOR_VERSION,
+    read: (args) => {
+      // Its own FlagSet on ExitOnError (cmd/operator/main.go:808), parsed at :203: Go's flag
+      // package prints the error and the usage and exits 2, or exits 0 after the usage for
+      // -h/-help (go1.26.8 src/flag/flag.go:1170-1176); --version and --short-version print and
+      // exit 0 before any controller starts (main.go:249-253). Its command (`start`, `crds`, ...)
+      // is the prometheus-operator scope's to judge (checks/unreconciledServers.ts).
+      const r = operatorFlags(args);
+      if ("unknown" in r) return r;
+      if ("refused" in r) {
+        const undeclared = /^flag provided but not defined: -(.+)$/.exec(r.refused)?.[1];
+        const { flags, sources } = prometheusOperatorFlags();
+        const near = undeclared === undefined ? undefined : closestMatch(undeclared, Object.keys(flags));
+        const meant = near === undefined ? "" : ` (did you mean --${near}? declared at ${sources[near]})`;
+        return { stops: `refuses it ("${r.refused}")${meant} and exits 2` };
+      }
+      if ("exits" in r) return { stops: "answers -help with its usage and exits 0" };
+      for (const name of ["version", "short-version"])
+        if (r.flags.get(name)?.at(-1) === "true") return { stops: `answers --${name} and exits 0` };
+      return { flags: r.flags };
+    },
+    values:
+      "in the kube-prometheus-stack chart: values.prometheusOperator.extraArgs, a list of whole arguments after the chart's own (templates/prometheus-operator/deployment.yaml:157-159)",
+    forms:
+      "the operator takes Go's flag forms: -flag or --flag, with =value or the next argument as its value, a boolean bare or as --flag=false, and no flag after its command (upstream/goflag.ts)",
   },
 ];
 

@@ -11,6 +11,19 @@
 import { chartOf, describe, groupOf, type K8sObject, type Placed } from "./objects";
 import { operatorFlags, whyLeftAlone, type LeftAlone } from "../upstream/prometheusOperatorScope";
 import { versions } from "../model/versions";
+import { processArgs } from "./processArgs";
+
+/**
+ * Whether the operator of `l` is idle by a command line the process-args check refuses (an
+ * undeclared flag, -help, --version): that check says it, with the flag and where it comes from,
+ * and the pod never starting is the one mistake, not a second one about what it would reconcile.
+ */
+const saidByProcessArgs = (l: LeftAlone): boolean =>
+  "idle" in l &&
+  ((l.operator.spec?.template?.spec?.containers ?? []) as any[]).some((c) => {
+    const read = processArgs(c)?.read;
+    return read !== undefined && "stops" in read;
+  });
 
 const KPS = versions.charts.kubePrometheusStack.chart;
 /** A kube-prometheus-stack value, as the stack file writes it (backquoted: the synthesis adds its line). */
@@ -147,7 +160,7 @@ export function unreconciledServerWarnings(objects: Placed[]): string[] {
   const leftAlone = whyLeftAlone(deployments);
   return servers.flatMap((p) => {
     const why = leftAlone(p.obj);
-    if (why === undefined) return [];
+    if (why === undefined || (why !== "none" && why.every(saidByProcessArgs))) return [];
     const runs = `so the stack runs no ${p.obj.kind} for it: no StatefulSet is made, and nothing scrapes the monitors it selects${p.obj.kind === "Prometheus" ? " or evaluates the rules it selects" : ""}`;
     const outside = "unless a prometheus-operator outside the stack reconciles it";
     if (why === "none") {

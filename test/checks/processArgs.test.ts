@@ -252,3 +252,56 @@ describe("process-args: the command line prometheus-operator v0.93.0 writes for 
     );
   });
 });
+
+describe("process-args: prometheus-operator v0.93.0's command line, as Go's flag package reads it", () => {
+  // kube-prometheus-stack 88.0.0's own arguments for the operator (the production stack's render).
+  const KPS_ARGS = [
+    "--kubelet-service=kube-system/kps-kubelet",
+    "--kubelet-endpoints=true",
+    "--kubelet-endpointslice=false",
+    "--localhost=127.0.0.1",
+    "--prometheus-config-reloader=quay.io/prometheus-operator/prometheus-config-reloader:v0.93.0",
+    "--config-reloader-cpu-request=5m",
+    "--secret-field-selector=type!=kubernetes.io/dockercfg",
+    "--web.enable-tls=false",
+    "--web.listen-address=:8080",
+  ];
+  const operator = (...args: string[]) =>
+    pod("quay.io/prometheus-operator/prometheus-operator:v0.93.0", [...KPS_ARGS, ...args]);
+
+  it("passes the chart's own arguments and the flags the operator declares, in Go's forms", () => {
+    assert.deepEqual(messages(operator()), []);
+    assert.deepEqual(
+      messages(operator("-log-level=debug", "--namespaces", "monitoring", "--feature-gates=a=true", "start")),
+      [],
+    );
+    assert.equal(checkProcessArgs([operator()]).judged, 1);
+  });
+
+  it("fails a flag the operator does not declare, in Go's words, with the closest flag it declares and the chart value", () => {
+    const [message] = messages(operator("--log-levl=debug"));
+    assert.match(
+      message,
+      /^prometheus-operator, given the command line \[.*"--log-levl=debug"\], refuses it \("flag provided but not defined: -log-levl"\) \(did you mean --log-level\? declared at internal\/log\/log\.go:48\) and exits 2: it never starts, and the pod restarts it for ever; /,
+    );
+    assert.match(
+      message,
+      /values\.prometheusOperator\.extraArgs, a list of whole arguments after the chart's own/,
+    );
+    // A flag of another program (Alertmanager's) is no slip of one of the operator's: no guess.
+    assert.match(messages(operator("--storage.path=/x"))[0], /-storage\.path"\) and exits 2/);
+  });
+
+  it("fails --version, --short-version and -help, which answer and exit, and reads no flag after its command", () => {
+    assert.match(messages(operator("--version"))[0], /answers --version and exits 0/);
+    assert.match(messages(operator("--short-version=true"))[0], /answers --short-version and exits 0/);
+    assert.match(messages(operator("-help"))[0], /answers -help with its usage and exits 0/);
+    // After its command the rest are arguments (Go's flag package stops at the first non-flag).
+    assert.deepEqual(messages(operator("start", "--bogus")), []);
+  });
+
+  it("says no stop for another release of the operator, whose flags the data does not list", () => {
+    const older = pod("quay.io/prometheus-operator/prometheus-operator:v0.92.0", [...KPS_ARGS, "--bogus"]);
+    assert.deepEqual(checkProcessArgs([older]), { judged: 0, findings: [] });
+  });
+});

@@ -99,16 +99,26 @@ describe("a Prometheus no prometheus-operator of the stack reconciles", () => {
   });
 
   it("says what a rendered operator that runs no controller does, not that none is rendered", () => {
-    const [version] = warnings([kpsOperator(["--version"]), server()]);
+    // An operator image process-args does not know (a mirror), known by its own flag: the
+    // warning is where its command line's stop is said.
+    const mirrored = (args: string[]) => {
+      const d = kpsOperator(["--prometheus-config-reloader=x", ...args]);
+      d.spec.template.spec.containers[0].image = "mirror.example/operator:v0.93.0";
+      return d;
+    };
+    const [version] = warnings([mirrored(["--version"]), server()]);
     assert.doesNotMatch(version, /renders no prometheus-operator|enabled/);
     assert.equal(
       version,
       `${WHERE}: no prometheus-operator of the stack reconciles it (Deployment monitoring/kps-operator runs no controller: --version prints its version and exits), ${RUNS}; remove --version from \`chartValues.kube-prometheus-stack.prometheusOperator.extraArgs\``,
     );
     assert.match(
-      warnings([kpsOperator(["--bogus=1"]), server()])[0],
+      warnings([mirrored(["--bogus=1"]), server()])[0],
       /\(Deployment monitoring\/kps-operator runs no controller: it refuses its command line \(flag provided but not defined: -bogus\) and exits 2\), .*; remove what it refuses from `chartValues\.kube-prometheus-stack\.prometheusOperator\.extraArgs`$/,
     );
+    // The operator's own image: process-args refuses that command line (one message, there).
+    assert.deepEqual(warnings([kpsOperator(["--bogus=1"]), server()]), []);
+    assert.deepEqual(warnings([kpsOperator(["--version"]), server()]), []);
     assert.match(
       warnings([kpsOperator(["crds"]), server()])[0],
       /runs no controller: its command "crds" prints the CRDs and exits\)/,
