@@ -783,11 +783,12 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
   const at = overridePlacesIn(root, stack);
   sayWarnings(stack, root, result, err, at);
   const resources = result.export.deployment.resources;
-  const file = writeExport(stack, result, args);
+  const { file, resourcesText } = writeExport(stack, result, args);
   const { r, judged, overrides, problems, violations } = await renderedAndJudged(stack, result, run, {
     overrides: takeoverOverrides,
     at,
     write: true,
+    resourcesText,
   });
   const stackRes = resources.find((x) => x.type === "pulumi:pulumi:Stack");
   /** Summary lines after the count, each wrapped at 80 columns below. */
@@ -858,13 +859,20 @@ async function renderedAndJudged(
     overrides: takeoverOverrides,
     at,
     write,
-  }: { overrides: Record<string, string>; at: OverridePlace; write: boolean },
+    resourcesText,
+  }: {
+    overrides: Record<string, string>;
+    at: OverridePlace;
+    write: boolean;
+    /** The texts the export's resources are read back from, when written (writeExport). */
+    resourcesText?: readonly string[];
+  },
 ) {
   const { progress } = run;
   const { err } = printers(run.io);
   const resources = result.export.deployment.resources;
   // What the cluster would receive: every release through the real Helm, beside the export.
-  const r = run.args.render ? await renderStack(stack, result, run, write, at) : undefined;
+  const r = run.args.render ? await renderStack(stack, result, run, { write, resourcesText }, at) : undefined;
   const judged = r?.judged ?? resources;
   // The pack and the budget judge what the cluster would receive: rendered objects stand beside
   // their releases (withRenderedObjects), so images and requests are the ones that really run.
@@ -959,12 +967,20 @@ function sayRefusalWarnings(
 
 /**
  * Writes the stack's export into --out, and beside it the side record of what it adopts; the side
- * files an earlier synthesis left that this one does not write are removed. Returns the export's path.
+ * files an earlier synthesis left that this one does not write are removed. Returns the export's
+ * path, and the texts its resources are read back from whole, for the check cache's key
+ * (checks/cache.ts `resourcesText`): the file's and the import IDs' it leaves out.
  */
-function writeExport(stack: string, result: Awaited<ReturnType<typeof synthStack>>, args: SynthArgs): string {
+function writeExport(
+  stack: string,
+  result: Awaited<ReturnType<typeof synthStack>>,
+  args: SynthArgs,
+): { file: string; resourcesText: string[] } {
   const file = path.join(args.out, `${stack}.json`);
   // A real `pulumi stack export` has no import field: the file leaves it out, the side record keeps it.
-  fs.writeFileSync(file, JSON.stringify(withoutImportIds(result.export), null, 2) + "\n");
+  const text = JSON.stringify(withoutImportIds(result.export), null, 2);
+  fs.writeFileSync(file, text + "\n");
+  const importIds = JSON.stringify(result.export.deployment.resources.map((r) => r.importId ?? null));
   // A real export has no import field: imports and reads go to a side record.
   const adopted = path.join(args.out, `${stack}.adopted.json`);
   if (result.imports.length > 0 || result.reads.length > 0)
@@ -977,7 +993,7 @@ function writeExport(stack: string, result: Awaited<ReturnType<typeof synthStack
   // renders, and the adopted list would name imports it no longer makes.
   else fs.rmSync(adopted, { force: true });
   if (!args.render) fs.rmSync(path.join(args.out, `${stack}.rendered.json`), { force: true });
-  return file;
+  return { file, resourcesText: [text, importIds] };
 }
 
 /** `pieces` one after the other as the file's text (a Buffer: UTF-8 bytes), as fs.writeFileSync writes one. */
@@ -1036,7 +1052,7 @@ async function renderStack(
   stack: string,
   result: Awaited<ReturnType<typeof synthStack>>,
   run: RunContext,
-  write: boolean,
+  { write, resourcesText }: { write: boolean; resourcesText?: readonly string[] },
   at: OverridePlace,
 ): Promise<StackRender> {
   const { args, progress } = run;
@@ -1080,7 +1096,7 @@ async function renderStack(
     summary.push(`rendered-object checks not run: ${plural(failed.length, "release")} did not render`);
     return { summary, judged, renders, failed, findings: [] };
   }
-  const checks = checkRendered(stack, placed, resources, renderedText, run, at);
+  const checks = checkRendered(stack, placed, resources, { renderedText, resourcesText }, run, at);
   return {
     summary: [...summary, checks.summary],
     judged,
@@ -1099,16 +1115,19 @@ function checkRendered(
   stack: string,
   placed: ReturnType<typeof placedFrom>,
   resources: ExportResource[],
-  renderedText: readonly (string | Buffer)[],
+  texts: { renderedText: readonly (string | Buffer)[]; resourcesText?: readonly string[] },
   run: RunContext,
   at: OverridePlace,
 ): { summary: string; findings: CheckFinding[] } {
   const { args, progress } = run;
   const { out, err } = printers(run.io);
   progress(`${stack}: checking the rendered objects`);
-  // Keyed by the rendered file's text, which the placed objects are made from (no second
-  // serialization of several MB).
-  const checks = checkStackCached(placed, resources, { objectsText: renderedText });
+  // Keyed by the rendered file's text, which the placed objects are made from, and the export's
+  // when it was written (no second serialization of several MB).
+  const checks = checkStackCached(placed, resources, {
+    objectsText: texts.renderedText,
+    resourcesText: texts.resourcesText,
+  });
   const deferred = checks.networkPoliciesDeferred.length
     ? ` (deferred in ${checks.networkPoliciesDeferred.join(", ")})`
     : "";

@@ -106,6 +106,20 @@ describe("check cache (checks/cache.ts)", () => {
     assert.notEqual(inputKey(objects(), [], { outside: ["minio.storage"] }), base);
   });
 
+  it("keys by the resources' texts when the caller holds them (synth's export file and import IDs): each text, where each ends, and the options", () => {
+    const key = (texts: string[], opts = {}) => inputKey(objects(), [], opts, undefined, texts);
+    const base = key(['{"resources":[]}', "[null]"]);
+    assert.equal(key(['{"resources":[]}', "[null]"]), base);
+    // The export file without import IDs holds the same text for an adopted resource and a new one.
+    assert.notEqual(key(['{"resources":[]}', '["ns/grafana"]']), base);
+    assert.notEqual(key(['{"resources":[{}]}', "[null]"]), base);
+    // The same characters cut elsewhere are other texts.
+    assert.notEqual(key(['{"resources":[]}[', "null]"]), base);
+    assert.notEqual(key(['{"resources":[]}', "[null]"], { outside: ["minio.storage"] }), base);
+    // Never the key of the resources serialized, whose texts these are not.
+    assert.notEqual(inputKey(objects(), [], {}), base);
+  });
+
   it("lists every module the checks loaded in the verdict's manifest: subfolders, other rooms, validator packages", () => {
     checkStackCached(objects(), [], { cacheDir: dir });
     const manifest = fs.readdirSync(dir).find((f) => f.endsWith(".deps.json"));

@@ -1,9 +1,12 @@
 import { strict as assert } from "assert";
-import { inputKey } from "../../checks/cache";
+import * as fs from "fs";
+import * as path from "path";
+import { checkCacheDir, inputKey, verdictKey } from "../../checks/cache";
 import { copyJson, renderedFilePieces, renderExport } from "../../synth/render/render";
 import { DEFAULT_KUBE_VERSION, type RenderedFile } from "../../synth/render/types";
 import type { StackExport } from "../../synth/synthesize";
-import { synth } from "../support/helpers";
+import { synth, synthCli, tmpDir, withEnv } from "../support/helpers";
+import { stableDir } from "../support/stableDir";
 
 /**
  * A render asked for again in one process is copied from a tree kept for it (synth/render/render.ts
@@ -114,5 +117,38 @@ describe("renderExport: each call's own copy of a render", () => {
     const changedSchema = renderedFilePieces(a);
     assert.notEqual(key(changedSchema), key(pb));
     assert.equal(key(changedSchema), key(JSON.stringify(a)));
+  });
+
+  it("synth keys the check cache by the texts it wrote: the rendered file's and the export file's, with the import IDs that file leaves out", async () => {
+    const out = tmpDir("check-key");
+    const synthTakeover = async () => {
+      const r = await synthCli("--stack", "takeover", "--out", out, "--quiet");
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+    };
+    await synthTakeover();
+    const text = (name: string) => fs.readFileSync(path.join(out, name), "utf8").replace(/\n$/, "");
+    const importIds = (await synth("takeover")).export.deployment.resources.map((x) => x.importId ?? null);
+    assert.ok(
+      importIds.some((id) => id !== null),
+      "takeover adopts resources",
+    );
+    const key = inputKey([], [], {}, text("takeover.rendered.json"), [
+      text("takeover.json"),
+      JSON.stringify(importIds),
+    ]);
+    // That verdict alone in a cache of its own: a run keyed so reads it and adds no verdict (a run
+    // keyed otherwise would check afresh and write its own). The same folder every run: the
+    // synthesis' fixture key holds HOMELAB_* variables.
+    const manifest = path.join(checkCacheDir(), `${key}.deps.json`);
+    assert.ok(fs.existsSync(manifest), `the manifest of ${key}`);
+    const verdict = `${verdictKey(key, JSON.parse(fs.readFileSync(manifest, "utf8")).files)}.json`;
+    const own = stableDir("check-key-cache");
+    fs.rmSync(own, { recursive: true, force: true });
+    fs.mkdirSync(own, { recursive: true });
+    fs.copyFileSync(manifest, path.join(own, path.basename(manifest)));
+    fs.copyFileSync(path.join(checkCacheDir(), verdict), path.join(own, verdict));
+    await withEnv({ HOMELAB_CHECK_CACHE: own }, synthTakeover);
+    const kept = fs.readdirSync(own).filter((f) => f.endsWith(".json"));
+    assert.deepEqual(kept.sort(), [path.basename(manifest), verdict].sort());
   });
 });
