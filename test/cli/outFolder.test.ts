@@ -1,7 +1,7 @@
 /**
  * The --out folder (cli/outFolder.ts), in a process of its own under a time limit: the fault it
  * guards against (Node 22's recursive mkdir where the file system makes no folders) never returns,
- * and in the test's own process it would stop the whole run instead of failing one test.
+ * and in the test's own process it would stop the whole run instead of failing this file's tests.
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
@@ -11,7 +11,7 @@ import { ROOT, tmpDir } from "../support/helpers";
 
 /**
  * outFolderProblem(out) of the compiled module for each of `outs` in turn, in one fresh node given
- * 15 s, which must end by itself: a test's paths share a process (one start-up, not one each).
+ * 15 s, which must end by itself.
  */
 function problemsOf(...outs: string[]): (string | null)[] {
   const mod = path.join(ROOT, "dist", "cli", "outFolder.js");
@@ -29,50 +29,78 @@ function problemsOf(...outs: string[]): (string | null)[] {
   return JSON.parse(s.stdout) as (string | null)[];
 }
 
+/**
+ * Each test's paths, made ready first and asked of one node (one start-up for the file, not one per
+ * test: 5 -> 1 processes), in the order listed; each test reads the answers for its own.
+ */
+const cases = new Map<string, string[]>();
+let answers: Map<string, (string | null)[]> | undefined;
+/** What outFolderProblem said of the paths the test named `name` put in {@link cases}. */
+function answersOf(name: string): (string | null)[] {
+  if (!answers) {
+    const all = problemsOf(...[...cases.values()].flat());
+    answers = new Map();
+    let at = 0;
+    for (const [n, outs] of cases) answers.set(n, all.slice(at, (at += outs.length)));
+  }
+  return answers.get(name)!;
+}
+
 describe("synth --out: the folder made, or said why not", function () {
   this.timeout(30_000);
+  let made: string;
+  const root = process.getuid?.() === 0;
+  const sysfs = root && fs.existsSync("/sys/kernel");
+
+  before(() => {
+    // Linux only: the fault and /proc are Linux's.
+    if (fs.existsSync("/proc/self")) cases.set("proc", ["/proc/homelab-out/exports"]);
+    // The first call makes it, the second takes it as it is.
+    made = path.join(tmpDir("out-folder"), "a", "b", "c");
+    cases.set("made", [made, made]);
+    const file = path.join(tmpDir("out-folder"), "f");
+    fs.writeFileSync(file, "");
+    cases.set("file", [file, path.join(file, "sub")]);
+    const base = tmpDir("out-folder");
+    const link = path.join(base, "dead");
+    fs.symlinkSync(path.join(base, "nothing"), link);
+    cases.set("link", [link, path.join(link, "sub")]);
+    // Root writes through any mode bits, so the folder is one whose file system refuses every
+    // write (sysfs: EACCES even to root); anyone else gets a folder without write permission.
+    if (!root || sysfs) {
+      const dir = root ? "/sys/kernel" : tmpDir("out-folder");
+      if (!root) fs.chmodSync(dir, 0o555);
+      cases.set("unwritable", [dir, path.join(dir, "sub")]);
+    }
+  });
 
   it("a place where the file system makes no folders (/proc) is said, not waited on forever", function () {
-    if (!fs.existsSync("/proc/self")) this.skip(); // Linux only: the fault and /proc are Linux's
-    assert.deepEqual(problemsOf("/proc/homelab-out/exports"), ["the file system there makes no folders"]);
+    if (!cases.has("proc")) this.skip();
+    assert.deepEqual(answersOf("proc"), ["the file system there makes no folders"]);
   });
 
   it("makes every missing folder of a path, and takes a folder that exists", () => {
-    const base = tmpDir("out-folder");
-    const out = path.join(base, "a", "b", "c");
-    // The first call makes it, the second takes it as it is.
-    assert.deepEqual(problemsOf(out, out), [null, null]);
-    assert.ok(fs.statSync(out).isDirectory());
+    assert.deepEqual(answersOf("made"), [null, null]);
+    assert.ok(fs.statSync(made).isDirectory());
   });
 
   it("a file there, or on the path, is said as a file", () => {
-    const base = tmpDir("out-folder");
-    const file = path.join(base, "f");
-    fs.writeFileSync(file, "");
-    assert.deepEqual(problemsOf(file, path.join(file, "sub")), [
+    assert.deepEqual(answersOf("file"), [
       "a file is there (or on its path)",
       "a file is there (or on its path)",
     ]);
   });
 
   it("a link to nothing there, or on the path, is said as such, not as a file", () => {
-    const base = tmpDir("out-folder");
-    const link = path.join(base, "dead");
-    fs.symlinkSync(path.join(base, "nothing"), link);
-    assert.deepEqual(problemsOf(link, path.join(link, "sub")), [
+    assert.deepEqual(answersOf("link"), [
       "a link to a path that does not exist is there (or on its path)",
       "a link to a path that does not exist is there (or on its path)",
     ]);
   });
 
   it("a folder that exists but takes no file is said before any export is written", function () {
-    // Root writes through any mode bits, so the folder is one whose file system refuses every
-    // write (sysfs: EACCES even to root); anyone else gets a folder without write permission.
-    const root = process.getuid?.() === 0;
-    if (root && !fs.existsSync("/sys/kernel")) this.skip();
-    const dir = root ? "/sys/kernel" : tmpDir("out-folder");
-    if (!root) fs.chmodSync(dir, 0o555);
-    const [there, below] = problemsOf(dir, path.join(dir, "sub"));
+    if (!cases.has("unwritable")) this.skip();
+    const [there, below] = answersOf("unwritable");
     assert.equal(there, "it cannot be written (permission denied)");
     assert.equal(below?.startsWith("it cannot be made ("), true, String(below));
   });
