@@ -10,6 +10,8 @@ import { ROOT, stackOverrides, storedConfigRead, synth, synthKey, tmpDir } from 
 import { stableDir } from "../support/stableDir";
 import { PROJECT } from "../../config/resolve";
 import { readStackConfig } from "../../synth/synthesize";
+import { sameJson } from "../../change/sameJson";
+import { addRunningRules, seed000RunningKey, writeSeed000Running } from "../support/runningSeed000";
 import { sourceFiles } from "../support/layout";
 import { chartCacheDir } from "../../synth/render/helm";
 import { alloyReferenceFile, alloyRegistryFile } from "../../upstream/alloy/components";
@@ -232,7 +234,10 @@ describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
       fs.writeFileSync(path.join(d, "helm-list.yaml"), "- name: loki\n");
       fs.writeFileSync(path.join(d, "values", "loki.yaml"), "x: 1\n");
     }
-    const keyOf = (dir: string) => synthKey("takeover", { takeover: { ...takeover, running: dir } });
+    // At the update step, which keeps what runs (plan/takeover.ts keepOf); the import step reads
+    // nothing of the folder (the test below).
+    const keyOf = (dir: string) =>
+      synthKey("takeover", { takeover: { ...takeover, step: "update", running: dir } });
     assert.equal(keyOf(a), keyOf(b), "two folders holding the same files");
     fs.writeFileSync(path.join(b, "values", "loki.yaml"), "x: 2\n");
     assert.notEqual(keyOf(a), keyOf(b), "a file nested in it changed");
@@ -245,6 +250,61 @@ describe("the test fixture cache (test/support/fixtureCache.ts)", () => {
     assert.equal(keyOf(a), keyOf(b), "the empty folder gone");
     fs.renameSync(path.join(b, "values", "loki.yaml"), path.join(b, "values", "grafana.yaml"));
     assert.notEqual(keyOf(a), keyOf(b), "a file renamed");
+  });
+
+  it("keys the import step with a running folder as without one, the program reading nothing of it there; the synthesis is the same", async function () {
+    this.timeout(120_000);
+    const file = parse(fs.readFileSync(path.join(ROOT, "Pulumi.takeover.yaml"), "utf8"));
+    const takeover = file.config["homelab-observability:takeover"];
+    assert.equal(takeover.step, "import");
+    // Seed 000 as it runs (test/support/runningSeed000.ts), and a copy with one rule more.
+    const [a, b, refused] = ["a", "b", "refused"].map((n) => stableDir(`fixture-cache-import-${n}`));
+    for (const d of [a, b]) await writeSeed000Running(d);
+    addRunningRules(b, [
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PrometheusRule",
+        metadata: { name: "extra", namespace: "cert-manager" },
+        spec: { groups: [{ name: "extra", rules: [{ alert: "Extra", expr: "vector(1)" }] }] },
+      },
+    ]);
+    fs.writeFileSync(path.join(refused, "helm-list.yaml"), "- name: loki\n");
+    const at = (step: string, running: string) => ({ takeover: { ...takeover, step, running } });
+    assert.equal(synthKey("takeover", at("import", a)), synthKey("takeover"), "a folder, and none");
+    assert.equal(synthKey("takeover", at("import", a)), synthKey("takeover", at("import", b)), "two");
+    assert.notEqual(synthKey("takeover", at("update", a)), synthKey("takeover", at("update", b)));
+    // A folder the program refuses (reports missing): keyed on what it holds, its synthesis refused.
+    assert.notEqual(synthKey("takeover", at("import", refused)), synthKey("takeover"));
+    await assert.rejects(synth("takeover", at("import", refused)), /takeover\.running: expected a folder/);
+    // What the merged keys stand for: the import step synthesized with the folder, under a key of
+    // its own (the overrides as written and the seed's reports), is the synthesis without it.
+    const overrides = stackOverrides(at("import", a));
+    const withFolder = await cached(
+      "synth-as-written",
+      cacheKey("synth-as-written", ["takeover", overrides, seed000RunningKey()]),
+      () => synthStack(ROOT, "takeover", overrides),
+    );
+    assert.ok(sameJson(withFolder, await synth("takeover")), "the same synthesis");
+  });
+
+  it("keys a derived key that states what it derives to as left to derive; the synthesis is the same", async function () {
+    this.timeout(120_000);
+    // Staging runs the standard profile (Mimir, Alloy) and names its cluster after itself.
+    const base = synthKey("staging");
+    assert.equal(synthKey("staging", { metricsBackend: "mimir" }), base);
+    assert.equal(synthKey("staging", { logAgent: "alloy", cluster: "staging" }), base);
+    assert.equal(synthKey("staging", { cluster: "" }), base, "the stack file's own cluster, left to derive");
+    assert.notEqual(synthKey("staging", { metricsBackend: "victoriametrics" }), base);
+    assert.notEqual(synthKey("staging", { cluster: "elsewhere" }), base);
+    // The lightweight profile derives the other backend: there mimir is a choice of its own.
+    assert.notEqual(synthKey("pi", { metricsBackend: "mimir" }), synthKey("pi"));
+    const overrides = stackOverrides({ metricsBackend: "mimir", cluster: "" });
+    const asWritten = await cached(
+      "synth-as-written",
+      cacheKey("synth-as-written", ["staging", overrides]),
+      () => synthStack(ROOT, "staging", overrides),
+    );
+    assert.ok(sameJson(asWritten, await synth("staging")), "the same synthesis");
   });
 
   it("keys the stack file's read by what a takeover's running folder holds, not only by its path", () => {

@@ -11,12 +11,20 @@ import { entryOf } from "../../cli/bundled";
 import { synthStack, type StackSynthesis } from "../../synth/run";
 import { readStackConfig, type ExportResource, type StackConfigInput } from "../../synth/synthesize";
 import type { Res } from "../../policy/lib/resources";
-import { ConfigError, parseStackConfig, PROJECT, type StackConfig } from "../../config/resolve";
+import {
+  ConfigError,
+  DERIVED_KEYS,
+  parseStackConfig,
+  PROJECT,
+  rawFromPulumiConfig,
+  type StackConfig,
+} from "../../config/resolve";
 import type { Backend } from "../../model/phases";
 import { CACHE_DIR, cached, cachedSync, cacheKey } from "./fixtureCache";
 import { setSynthesisStore, type SynthesisInputs, type SynthesisStore } from "../../synth/synthesisStore";
 import { chartCacheDir } from "../../synth/render/helm";
 import { underCi } from "../../config/ci";
+import { rawTakeoverRunning } from "../../config/takeoverRunning";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { runTmpRoot } = require("./runTmp.cjs") as { runTmpRoot: () => string };
 
@@ -423,7 +431,55 @@ function synthEntryOf(
   projectDir: string,
 ): { kind: "synth" | "synth-elsewhere"; key: string } {
   const kind = path.resolve(projectDir) === ROOT ? "synth" : "synth-elsewhere";
-  return { kind, key: cacheKey(kind, [stack, withRunningContent(read, projectDir)]) };
+  const keyed = { ...read, config: derivedAsRead(stack, read.config) };
+  return { kind, key: cacheKey(kind, [stack, withRunningContent(keyed, projectDir)]) };
+}
+
+/**
+ * `config` with each derived key (config/resolve.ts DERIVED_KEYS: `cluster`, `metricsBackend`,
+ * `logAgent`, `kubeconfig`) that states the value it would derive to keyed as left to derive
+ * (`""`, Pulumi.yaml's default): the program reads such a key only as resolved (resolve.ts
+ * resolvedConfig, `r.cluster ?? stack`, `r.metricsBackend ?? (lightweight ? ... )`), and as written
+ * only in a refusal's words (resolve.ts `why`, `defaulted`, logAgentFrom), which is never kept.
+ * Whether it derives to that value is the program's own parse's answer: the stack's config parsed
+ * (parseStackConfig) with the key as written and with it left to derive, the same config. So
+ * staging with `metricsBackend: mimir` (its standard profile's default) is one synthesis with
+ * staging as its file has it, not two. A config that does not parse is keyed as written. Once per
+ * process for each config: about 1.5 ms a parse. In a cold run (3 workers, every cache empty), 57
+ * of the 414 syntheses kept were byte-equal to another's under another key (5.4 s of the CPU their
+ * computing took, measured around each compute); with this key and the import step's
+ * ({@link withRunningContent}) the next cold run kept 390, 24 fewer (two more are
+ * test/project/fixtureCache.test.ts's own, which prove merged syntheses equal).
+ */
+function derivedAsRead(stack: string, config: Record<string, string>): Record<string, string> {
+  const id = JSON.stringify([stack, config]);
+  let keyed = derivedKeyed.get(id);
+  if (keyed === undefined) {
+    keyed = derivedAsDefault(stack, config);
+    derivedKeyed.set(id, keyed);
+  }
+  return keyed;
+}
+const derivedKeyed = new Map<string, Record<string, string>>();
+
+function derivedAsDefault(stack: string, config: Record<string, string>): Record<string, string> {
+  const set = DERIVED_KEYS.map((k) => `${PROJECT}:${k}`).filter((k) => (config[k] ?? "") !== "");
+  if (set.length === 0) return config;
+  const parsed = (c: Record<string, string>): string | undefined => {
+    try {
+      return JSON.stringify(parseStackConfig(rawFromPulumiConfig(c), stack));
+    } catch {
+      return undefined;
+    }
+  };
+  const asWritten = parsed(config);
+  if (asWritten === undefined) return config;
+  let keyed = config;
+  for (const k of set) {
+    const derived = { ...keyed, [k]: "" };
+    if (parsed(derived) === asWritten) keyed = derived;
+  }
+  return keyed;
 }
 
 /**
@@ -510,17 +566,39 @@ function withRunningContent(read: StackConfigInput, projectDir: string): unknown
   } catch {
     return read;
   }
-  const running = (takeover as { running?: unknown } | undefined)?.running;
+  const { running, step } = (takeover ?? {}) as { running?: unknown; step?: unknown };
   if (typeof running !== "string") return read;
-  const dir = path.resolve(projectDir, running);
+  const digest = folderDigest(path.resolve(projectDir, running));
+  // At the import step the program reads nothing of a folder it takes: the one reader of what it
+  // holds is planAdoptions' keep (plan/takeover.ts: `keepOf(t.runningState, importing ? undefined
+  // : id)`). So the import step with a folder the program takes (config/load.ts judges it with
+  // rawTakeoverRunning, as here) is keyed as without one (the key dropped, the others in their
+  // order); a folder it refuses keeps its content in the key (the synthesis throws, never kept).
+  // The stack file's read does not refuse it first: it judges the folder only beside other problems.
+  const held = step === "import" && folderTaken(projectDir, read.config, digest) ? undefined : digest;
   return {
     ...read,
-    config: {
-      ...read.config,
-      [key]: JSON.stringify({ ...(takeover as object), running: folderDigest(dir) }),
-    },
+    config: { ...read.config, [key]: JSON.stringify({ ...(takeover as object), running: held }) },
   };
 }
+
+/**
+ * Whether the program takes the takeover's `running` folder of `config` (holding what `digest`
+ * says) as its state (config/takeoverRunning.ts rawTakeoverRunning, as config/load.ts reads it),
+ * rather than refusing it: read once per process for each folder content.
+ */
+function folderTaken(projectDir: string, config: Record<string, string>, digest: string): boolean {
+  const raw = rawFromPulumiConfig(config);
+  const id = JSON.stringify([path.resolve(projectDir), raw.takeover, raw.namespace, raw.kubeContext, digest]);
+  let taken = runningTaken.get(id);
+  if (taken === undefined) {
+    const judged = rawTakeoverRunning(projectDir, raw);
+    taken = judged !== undefined && "state" in judged;
+    runningTaken.set(id, taken);
+  }
+  return taken;
+}
+const runningTaken = new Map<string, boolean>();
 
 /**
  * A folder's entries (every file's name and content, every folder's name, an empty one too: the
