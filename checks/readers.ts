@@ -236,12 +236,8 @@ function lokiRuleFile(t: PodTemplate, c: any, file: string, objects: Placed[], n
     return false;
   const configFile = flags.get("config.file");
   const text = configFile === undefined ? undefined : mountedText(t, c, configFile, objects, ns);
-  let config: any;
-  try {
-    config = text === undefined ? undefined : parseUserYaml(text);
-  } catch {
-    return false;
-  }
+  const config = text === undefined ? undefined : lokiConfigOf(text);
+  if (config === NOT_YAML) return false;
   const dir = lokiRuleDir(config);
   if (typeof dir !== "string" || !path.posix.isAbsolute(dir)) return false;
   const rel = path.posix.relative(path.posix.normalize(dir), file);
@@ -249,6 +245,32 @@ function lokiRuleFile(t: PodTemplate, c: any, file: string, objects: Placed[], n
   const names = (v: unknown) => namesFile(v, file);
   return ![...flags.values()].some(names) && !stringsIn(config).some(names);
 }
+
+/** What {@link lokiConfigOf} gives for a text that is not YAML. */
+const NOT_YAML = Symbol("not YAML");
+
+/**
+ * A Loki config's text parsed, the same text parsed once per process: {@link lokiRuleFile} asks
+ * for each file of each object a Loki pod mounts, and a stack's Loki pods share one config, so one
+ * check of a stack parsed the same text for every rule file and every pod, and the checks of a
+ * stack's variants (the test suite's, `synth --all`'s) parsed it again. The parse is read, never
+ * changed (lokiRuleDir, stringsIn), and a function of the text alone. Bounded: a config is some
+ * kilobytes, and a process checks a few dozen distinct ones.
+ */
+function lokiConfigOf(text: string): unknown {
+  let config = lokiConfigs.get(text);
+  if (config === undefined && !lokiConfigs.has(text)) {
+    try {
+      config = parseUserYaml(text);
+    } catch {
+      config = NOT_YAML;
+    }
+    if (lokiConfigs.size >= 64) lokiConfigs.clear();
+    lokiConfigs.set(text, config);
+  }
+  return config;
+}
+const lokiConfigs = new Map<string, unknown>();
 
 /**
  * Whether the value `v` of a flag or a config field may name `file`: the same path once normalised
