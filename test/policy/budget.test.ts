@@ -606,6 +606,17 @@ describe("policy (budget): a pod must fit one node beside the DaemonSets' pods o
       ],
     );
   });
+  it("names the 10 that ask the most memory past 10 such workloads, by name, and counts the rest; the node size needed is still every one's", async () => {
+    // w00 asks the least, w11 the most: w00 and w01 are the two left out, and w11 sets the size.
+    const apps = Array.from({ length: 12 }, (_, i) => app(`w${String(i).padStart(2, "0")}`, `${7500 + i}Mi`));
+    const [message, ...more] = (await check([one(), ...agent(), ...apps.flat()], P)).map((x) => x.message);
+    assert.deepEqual(more, []);
+    const named = Array.from({ length: 10 }, (_, i) => `Deployment w${String(i + 2).padStart(2, "0")}`);
+    assert.equal(
+      message,
+      `${named.map((n, i) => `${n} (${7502 + i}Mi of memory)`).join(", ")}, and 2 other workloads (the 10 named ask the most memory): each pod requests more than one node holds beside the DaemonSets' pods on it (pool nuc: 8192Mi of memory per node, 1024Mi of it requested by the DaemonSets' pods on every node (agent 1024Mi): 7168Mi left), so they would stay Pending (a pod runs on one node). Set \`nodePools[0].memory\` to at least 8535Mi, or lower their requests (${named.map((n) => `${n}: its pods' requests`).join("; ")}; the other 2 likewise).`,
+    );
+  });
   it("fails a pod the program sized from a stack key naming that key as what to lower, not its chart's requests", async () => {
     const mimir = object("StatefulSet", "mimir", 1, mem("7680Mi"));
     const info = stackInfo([{ name: "nuc", arch: "amd64", count: 3 }], true, [
