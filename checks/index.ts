@@ -9,7 +9,7 @@ import { checkAlloy } from "./alloy";
 import { checkAlloyRbac } from "./alloyRbac";
 import { checkAlertmanagerConfigs, unselectedConfigWarnings } from "./alertmanagerConfigs";
 import { unreconciledServerWarnings } from "./unreconciledServers";
-import { checkUnreconciledResources, splitMade } from "./unreconciledResources";
+import { checkUnreconciledResources, splitMade, vmUnreconciled, type Latent } from "./unreconciledResources";
 import { checkAlertmanagerReplicas } from "./alertmanagerReplicas";
 import { checkBucketReads } from "./bucketReads";
 import { checkDashboards } from "./dashboards";
@@ -108,7 +108,7 @@ export function checkStack(
   const podSecurity = checkPodSecurity(objects, made);
   const network = checkNetworkPolicies(objects, generated);
   const namedPorts = checkNamedPorts(objects, made);
-  const latent = latentFindings(objects, unmade);
+  const latent = latentFindings(objects, { made, unmade }, namedPorts.findings);
   const alloy = checkAlloy(objects);
   const engines = checkEngineConfigs(objects);
   const vector = checkVector(objects);
@@ -136,7 +136,7 @@ export function checkStack(
     ...vector.findings,
     ...images.findings,
     ...emitted.findings,
-    ...checkUnreconciledResources(objects, { unmade, findings: latent }).findings,
+    ...checkUnreconciledResources(objects, latent).findings,
     ...checkRuleEvaluators(objects).findings,
     ...checkMonitorReaders(objects).findings,
     ...checkRemoteWrite(objects).findings,
@@ -186,15 +186,34 @@ export function checkStack(
 }
 
 /**
- * What pod-security and named-ports find on the objects `unmade` alone (their pods against their
- * namespace's level; their Services' and probes' ports against their own pods): the findings on
- * those objects, not on the namespaces, which their run judges with the pods that do run.
+ * What pod-security and named-ports find once the pods the VictoriaMetrics resources of one cause
+ * would run (`unmade`, grouped by why no operator reconciles their namespace) run beside those that
+ * do (`made`): pod-security's findings on those pods (not on the namespaces, which its run judges
+ * with the pods that do run), and each named-port finding the stack's objects get then and not now
+ * (`now`): a port of those pods' own Services, and of the stack's scrape objects and NetworkPolicies
+ * on them (a VMPodScrape's port no container of the VMAgent's pod declares), which without those
+ * pods select nothing and are judged on nothing.
  */
-function latentFindings(objects: Placed[], unmade: Placed[]): Finding[] {
-  if (unmade.length === 0) return [];
-  const places = new Set(unmade.map(describe));
-  const namespaces = objects.filter((p) => p.obj.kind === "Namespace");
-  return [...checkPodSecurity(namespaces, unmade).findings, ...checkNamedPorts(unmade).findings].filter((f) =>
-    places.has(f.where),
-  );
+function latentFindings(
+  objects: Placed[],
+  split: { made: Placed[]; unmade: Placed[] },
+  now: Finding[],
+): Latent[] {
+  if (split.unmade.length === 0) return [];
+  const left = vmUnreconciled(objects.map((p) => p.obj));
+  const byCause = new Map<string, Placed[]>();
+  for (const p of split.unmade) {
+    const cause = left(p.obj.metadata.namespace ?? "")?.cause;
+    if (cause) byCause.set(cause, [...(byCause.get(cause) ?? []), p]);
+  }
+  const key = (f: Finding) => `${f.check}\n${f.where}\n${f.message}`;
+  const seen = new Set(now.map(key));
+  return [...byCause].flatMap(([cause, unmade]) => {
+    const places = new Set(unmade.map(describe));
+    const once = [...split.made, ...unmade];
+    return [
+      ...checkPodSecurity(objects, once).findings.filter((f) => places.has(f.where)),
+      ...checkNamedPorts(objects, once).findings.filter((f) => !seen.has(key(f))),
+    ].map((finding) => ({ cause, finding }));
+  });
 }

@@ -87,16 +87,23 @@ export function splitMade(objects: Placed[], generated: Placed[]): { made: Place
   return { made, unmade };
 }
 
+/** A finding that follows once an operator reconciles the resources of `cause` (checks/index.ts latentFindings). */
+export interface Latent {
+  cause: string;
+  finding: Finding;
+}
+
 /**
  * One finding per cause: the VictoriaMetrics resources no operator reconciles, why, and the way
- * out. It leads the message of every finding that follows from it. `latent`: what the checks of a
- * pod's own spec (pod-security, named ports) find on the pods those resources would run (`unmade`
- * of {@link splitMade}). No such pod exists, so no refusal happens yet; the findings are said in
- * the one message, as what follows once an operator reconciles them, not as messages of their own.
+ * out. It leads the message of every finding that follows from it. `latent`: what pod-security and
+ * named-ports find once the pods those resources would run (`unmade` of {@link splitMade}) run, on
+ * those pods and on the stack's objects judged against them. No such pod exists, so no refusal
+ * happens yet; the findings are said in the one message, as what follows once an operator
+ * reconciles them, not as messages of their own.
  */
 export function checkUnreconciledResources(
   objects: Placed[],
-  latent: { unmade: Placed[]; findings: Finding[] } = { unmade: [], findings: [] },
+  latent: Latent[] = [],
 ): { findings: Finding[] } {
   const left = vmUnreconciled(objects.map((p) => p.obj));
   const byCause = new Map<string, { u: Unreconciled; at: Placed[] }>();
@@ -112,17 +119,13 @@ export function checkUnreconciledResources(
     byCause.set(u.cause, entry);
   }
   const operators = vmOperators(objects.map((p) => p.obj));
-  // The latent findings by the cause of their pod's namespace (the pods are made in their resource's).
-  const causeOfPlace = new Map(
-    latent.unmade.map((p) => [describe(p), left(p.obj.metadata.namespace ?? "")?.cause] as const),
-  );
   const findings = [...byCause.values()].map(({ u, at }): Finding => {
     const names = at.map((p) => `${p.obj.kind} ${p.obj.metadata.namespace ?? ""}/${p.obj.metadata.name}`);
     // Said at the operator, where it is mended; the fields it rests on are the operator's.
     const operator = objects.find((p) => p.obj === operators[0])!;
-    const follow = latent.findings
-      .filter((f) => causeOfPlace.get(f.where) === u.cause)
-      .map((f) => `[${f.check}] ${f.where}: ${f.message}`);
+    const follow = latent
+      .filter((l) => l.cause === u.cause)
+      .map(({ finding: f }) => `[${f.check}] ${f.where}: ${f.message}`);
     const then =
       follow.length === 0
         ? ""

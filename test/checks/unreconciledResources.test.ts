@@ -107,6 +107,38 @@ describe("rendered-stack check unreconciled-resource", function () {
     );
   });
 
+  /** `objects` and a VMPodScrape of the VMAgent's pods on a port none of their containers declares. */
+  const withBadPodScrape = (objects: Placed[]): Placed[] => {
+    const agent = objects.find((p) => p.obj.kind === "VMAgent")!;
+    const scrape = {
+      apiVersion: "operator.victoriametrics.com/v1beta1",
+      kind: "VMPodScrape",
+      metadata: { name: "mine", namespace: "monitoring" },
+      spec: {
+        selector: { matchLabels: { "app.kubernetes.io/name": "vmagent" } },
+        podMetricsEndpoints: [{ port: "nope" }],
+      },
+    };
+    return [...objects, { ...agent, obj: scrape }];
+  };
+  const BAD_PORT =
+    '[named-port] VMPodScrape monitoring/mine (release vm): podMetricsEndpoint port "nope" is no container port of Deployment monitoring/vmagent-vm (release vm, by its operator): no target';
+
+  it("a named-port mistake of the stack's own object on a pod no operator starts is said in its one message", () => {
+    // Without the pod the VMPodScrape selects nothing: judged on the made pods alone, the mistake
+    // was said nowhere, though it is one once the operator runs.
+    const found = problems(pi, withBadPodScrape(withOperator(pi, (spec) => (spec.replicas = 0))));
+    assert.equal(found.length, 1, found.map((f) => `[${f.check}] ${f.where}: ${f.message}`).join("\n"));
+    assert.equal(found[0].check, "unreconciled-resource");
+    assert.ok(found[0].message.endsWith(`, and this follows: ${BAD_PORT}`), found[0].message);
+    // The same mistake on a pod that runs is a named-port problem of its own.
+    const running = problems(pi, withBadPodScrape(placedFrom(pi.objects)));
+    assert.deepEqual(
+      running.map((f) => `[${f.check}] ${f.where}: ${f.message}`),
+      [BAD_PORT],
+    );
+  });
+
   it("a mistake of another cause beside it stays a problem of its own", () => {
     const objects = withOperator(pi, (spec) => (spec.replicas = 0));
     // The same ConfigMap rendered twice: a duplicate, nothing to do with the operator.
