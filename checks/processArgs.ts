@@ -179,7 +179,25 @@ const PROGRAMS: readonly Program[] = [
       if ("exits" in r) return { stops: "answers -help with its usage and exits 0" };
       for (const name of ["version", "short-version"])
         if (r.flags.get(name)?.at(-1) === "true") return { stops: `answers --${name} and exits 0` };
-      return { flags: r.flags };
+      // Its first argument after the flags is its command, `start` when there is none
+      // (cmd/operator/main.go:255-273 at v0.93.0): `crds` and `full-crds` print the CRDs and
+      // return 0, any other prints "Unknown command: <it>" and returns 1. A boolean flag takes its
+      // value only as =value, so `--web.enable-tls true` makes `true` the command.
+      const command = r.positional[0];
+      if (command === undefined || command === "start") return { flags: r.flags };
+      if (command === "crds" || command === "full-crds")
+        return {
+          stops: `takes ${JSON.stringify(command)} as its command, which prints the CRDs and exits 0`,
+        };
+      const before = args[args.length - r.positional.length - 1];
+      const bare = before === undefined ? undefined : /^--?([^=]+)$/.exec(before)?.[1];
+      const bool =
+        bare !== undefined && prometheusOperatorFlags().flags[bare] === "bool"
+          ? ` (--${bare} is a boolean: it takes its value only as --${bare}=${command})`
+          : "";
+      return {
+        stops: `takes ${JSON.stringify(command)} as its command, which it does not have (crds, full-crds, start): it prints "Unknown command: ${command}" and exits 1${bool}`,
+      };
     },
     values:
       "in the kube-prometheus-stack chart: values.prometheusOperator.extraArgs, a list of whole arguments after the chart's own (templates/prometheus-operator/deployment.yaml:157-159)",

@@ -300,6 +300,25 @@ describe("process-args: prometheus-operator v0.93.0's command line, as Go's flag
     assert.deepEqual(messages(operator("start", "--bogus")), []);
   });
 
+  it("fails a command other than start: a boolean's value given apart is taken as the command", () => {
+    // The operator v0.93.0 built from source: `--web.enable-tls true` prints "Unknown command: true"
+    // and exits 1; `crds` prints the CRDs and exits 0; `-- --log-level=debug` makes the flag the command.
+    assert.match(
+      messages(operator("--web.enable-tls", "true"))[0],
+      /\], takes "true" as its command, which it does not have \(crds, full-crds, start\): it prints "Unknown command: true" and exits 1 \(--web\.enable-tls is a boolean: it takes its value only as --web\.enable-tls=true\): it never starts/,
+    );
+    assert.match(
+      messages(operator("crds"))[0],
+      /\], takes "crds" as its command, which prints the CRDs and exits 0: /,
+    );
+    assert.match(
+      messages(operator("--", "--log-level=debug"))[0],
+      /takes "--log-level=debug" as its command, [^(]*\(crds, full-crds, start\): it prints "Unknown command: --log-level=debug" and exits 1: /,
+    );
+    // A value flag takes the next argument whatever it is: no command.
+    assert.deepEqual(messages(operator("--log-level", "debug")), []);
+  });
+
   it("says no stop for another release of the operator, whose flags the data does not list", () => {
     const older = pod("quay.io/prometheus-operator/prometheus-operator:v0.92.0", [...KPS_ARGS, "--bogus"]);
     assert.deepEqual(checkProcessArgs([older]), { judged: 0, findings: [] });
