@@ -81,6 +81,31 @@ describe("the synthesis store: the CLIs run in process read the fixture cache's 
     assert.ok(Object.isFrozen(second.plain.list[1]), "the shared part is frozen as every hit is");
   });
 
+  it("keeps another folder's synthesis by its stack file's text too: the same config on other lines names its own lines", async function () {
+    this.timeout(120_000);
+    // A `kubernetes:` key the program warns of at its line (config/kubernetesKeys.ts), below a
+    // comment line in one folder only: the two files read as the same config.
+    const text = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8").trimEnd();
+    const file = (comment: string) => `${text}\n${comment}  kubernetes:enableReplaceCRD: "true"\n`;
+    const folders = ["", "  # a comment\n"].map((comment) => {
+      const dir = tmpDir("project-lines");
+      fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+      fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), file(comment));
+      return dir;
+    });
+    const line = text.split("\n").length + 1;
+    setSynthesisStore(synthesesIn(tmpDir("synthesis-store")));
+    try {
+      for (const [i, dir] of folders.entries()) {
+        const { warnings } = await synthStack(dir, "staging");
+        const said = warnings.find((w) => w.startsWith("kubernetes:enableReplaceCRD ("));
+        assert.ok(said?.includes(`/Pulumi.staging.yaml:${line + i}): `), `${dir}: ${said}`);
+      }
+    } finally {
+      setSynthesisStore(undefined);
+    }
+  });
+
   it("keeps the project's own syntheses as synth() does (its folder named or not): one entry for both", async () => {
     const dir = tmpDir("synthesis-store");
     const store = synthesesIn(dir);

@@ -6,7 +6,7 @@ import * as path from "path";
 import * as util from "util";
 import { execFileSync, spawnSync } from "child_process";
 import { parse } from "yaml";
-import { projectRoot } from "../../config/paths";
+import { projectRoot, stackFilePath } from "../../config/paths";
 import { entryOf } from "../../cli/bundled";
 import { synthStack, type StackSynthesis } from "../../synth/run";
 import { readStackConfig, type ExportResource, type StackConfigInput } from "../../synth/synthesize";
@@ -432,7 +432,22 @@ function synthEntryOf(
 ): { kind: "synth" | "synth-elsewhere"; key: string } {
   const kind = path.resolve(projectDir) === ROOT ? "synth" : "synth-elsewhere";
   const keyed = { ...read, config: derivedAsRead(stack, read.config) };
-  return { kind, key: cacheKey(kind, [stack, withRunningContent(keyed, projectDir)]) };
+  const inputs: unknown[] = [stack, withRunningContent(keyed, projectDir)];
+  // The program reads the stack file again for its lines (config/load.ts ConfigLocator: a warning's
+  // `file:line`, such as a `kubernetes:` key's): the same config laid out otherwise (a comment line,
+  // a key moved) names other lines, so another folder's file text is part of the key. The project's
+  // own stack files are in every key already (fixtureCache.ts sourcesHash).
+  if (kind === "synth-elsewhere") inputs.push(stackFileText(projectDir, stack));
+  return { kind, key: cacheKey(kind, inputs) };
+}
+
+/** The text of `stack`'s file in `projectDir`, or null where there is none to read. */
+function stackFileText(projectDir: string, stack: string): string | null {
+  try {
+    return fs.readFileSync(stackFilePath(projectDir, stack), "utf8");
+  } catch {
+    return null;
+  }
 }
 
 /**
