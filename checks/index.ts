@@ -108,7 +108,11 @@ export function checkStack(
   const podSecurity = checkPodSecurity(objects, made);
   const network = checkNetworkPolicies(objects, generated);
   const namedPorts = checkNamedPorts(objects, made);
-  const latent = latentFindings(objects, { made, unmade }, namedPorts.findings);
+  const { latent, gone } = latentFindings(
+    objects,
+    { made, unmade },
+    { podSecurity: podSecurity.findings, namedPorts: namedPorts.findings },
+  );
   const alloy = checkAlloy(objects);
   const engines = checkEngineConfigs(objects);
   const vector = checkVector(objects);
@@ -124,7 +128,7 @@ export function checkStack(
     ...checkHostPorts(objects),
     ...checkOrdering(objects, resources),
     ...checkPrivileges(objects),
-    ...podSecurity.findings,
+    ...podSecurity.findings.map((f) => (gone.has(f) ? { ...f, cause: gone.get(f) } : f)),
     ...network.findings,
     ...namedPorts.findings,
     ...alloy.findings,
@@ -192,14 +196,18 @@ export function checkStack(
  * with the pods that do run), and each named-port finding the stack's objects get then and not now
  * (`now`): a port of those pods' own Services, and of the stack's scrape objects and NetworkPolicies
  * on them (a VMPodScrape's port no container of the VMAgent's pod declares), which without those
- * pods select nothing and are judged on nothing.
+ * pods select nothing and are judged on nothing. `gone`: each pod-security finding of a cause of
+ * its own now that those pods running would end (a namespace enforcing privileged that "runs no pod
+ * that needs it" but theirs): it follows from the same cause, said in its message, not as a way out
+ * of its own (lowering the level would refuse those pods once they run).
  */
 function latentFindings(
   objects: Placed[],
   split: { made: Placed[]; unmade: Placed[] },
-  now: Finding[],
-): Latent[] {
-  if (split.unmade.length === 0) return [];
+  now: { podSecurity: Finding[]; namedPorts: Finding[] },
+): { latent: Latent[]; gone: Map<Finding, string> } {
+  const gone = new Map<Finding, string>();
+  if (split.unmade.length === 0) return { latent: [], gone };
   const left = vmUnreconciled(objects.map((p) => p.obj));
   const byCause = new Map<string, Placed[]>();
   for (const p of split.unmade) {
@@ -207,13 +215,18 @@ function latentFindings(
     if (cause) byCause.set(cause, [...(byCause.get(cause) ?? []), p]);
   }
   const key = (f: Finding) => `${f.check}\n${f.where}\n${f.message}`;
-  const seen = new Set(now.map(key));
-  return [...byCause].flatMap(([cause, unmade]) => {
+  const seen = new Set(now.namedPorts.map(key));
+  const latent = [...byCause].flatMap(([cause, unmade]) => {
     const places = new Set(unmade.map(describe));
     const once = [...split.made, ...unmade];
+    const podSecurity = checkPodSecurity(objects, once).findings;
+    const then = new Set(podSecurity.map(key));
+    for (const f of now.podSecurity)
+      if (f.cause === undefined && !then.has(key(f)) && !gone.has(f)) gone.set(f, cause);
     return [
-      ...checkPodSecurity(objects, once).findings.filter((f) => places.has(f.where)),
+      ...podSecurity.filter((f) => places.has(f.where)),
       ...checkNamedPorts(objects, once).findings.filter((f) => !seen.has(key(f))),
     ].map((finding) => ({ cause, finding }));
   });
+  return { latent, gone };
 }

@@ -139,6 +139,37 @@ describe("rendered-stack check unreconciled-resource", function () {
     );
   });
 
+  it("a namespace enforcing privileged for a pod no operator starts is no problem apart, but said in its one message", () => {
+    // The VMAgent, asking for the host network, in a namespace of its own enforcing privileged.
+    const objects = withOperator(pi, (spec) => (spec.replicas = 0)).map((p) =>
+      p.obj.kind === "VMAgent"
+        ? {
+            ...p,
+            obj: {
+              ...p.obj,
+              metadata: { ...p.obj.metadata, namespace: "agents" },
+              spec: { ...p.obj.spec, hostNetwork: true },
+            },
+          }
+        : p,
+    );
+    const ns = objects.find((p) => p.obj.kind === "Namespace")!;
+    const labels = { ...ns.obj.metadata.labels, "pod-security.kubernetes.io/enforce": "privileged" };
+    const agents = { ...ns, obj: { ...ns.obj, metadata: { ...ns.obj.metadata, name: "agents", labels } } };
+    const found = problems(pi, [...objects, agents]);
+    // Lowering the level, which "runs no pod that needs it" asks for, refuses the VMAgent's pod once
+    // the operator runs: that finding follows from the operator, in its message.
+    assert.deepEqual(
+      found.filter((f) => f.check === "pod-security"),
+      [],
+    );
+    const [lead] = found.filter((f) => f.check === "unreconciled-resource");
+    assert.ok(
+      lead.alsoAt.some((a) => a.startsWith("[pod-security] Namespace agents ")),
+      lead.alsoAt.join("\n"),
+    );
+  });
+
   it("a mistake of another cause beside it stays a problem of its own", () => {
     const objects = withOperator(pi, (spec) => (spec.replicas = 0));
     // The same ConfigMap rendered twice: a duplicate, nothing to do with the operator.
