@@ -32,8 +32,9 @@ import {
 } from "../upstream/kingpin";
 import { ALLOY_RUN, ALLOY_RUN_FLAGS_VERSION, cobraArgs } from "../upstream/pflag";
 import { operatorFlags, prometheusOperatorFlags } from "../upstream/prometheusOperatorScope";
-import { PROMETHEUS_OPERATOR_VERSION } from "../upstream/operators/prometheusOperator";
+import { PROMETHEUS_OPERATOR_VERSION, REPAIR_POLICIES } from "../upstream/operators/prometheusOperator";
 import { closestMatch } from "@homelab-observability/contract";
+import { goQuote } from "../upstream/goStrconv";
 
 /**
  * What a program does with its command line: starts with these flags, or stops at start (and why;
@@ -177,6 +178,13 @@ const PROGRAMS: readonly Program[] = [
         return { stops: `refuses it ("${r.refused}")${meant} and exits 2` };
       }
       if ("exits" in r) return { stops: "answers -help with its usage and exits 0" };
+      // A value its flag's Set refuses ends Go's parse as an undeclared flag does (flag.go failf,
+      // "invalid value %q for flag -%s: %v"); the parse met no other error, so this one is the first.
+      const repair = r.flags.get("repair-policy-for-statefulsets")?.find((v) => !REPAIR_POLICIES.includes(v));
+      if (repair !== undefined)
+        return {
+          stops: `refuses it ("invalid value ${goQuote(repair)} for flag -repair-policy-for-statefulsets: invalid value: ${repair}"; it takes ${REPAIR_POLICIES.join(", ")}) and exits 2`,
+        };
       for (const name of ["version", "short-version"])
         if (r.flags.get(name)?.at(-1) === "true") return { stops: `answers --${name} and exits 0` };
       // Its first argument after the flags is its command, `start` when there is none

@@ -319,6 +319,17 @@ describe("process-args: prometheus-operator v0.93.0's command line, as Go's flag
     assert.deepEqual(messages(operator("--log-level", "debug")), []);
   });
 
+  it("fails a --repair-policy-for-statefulsets value its Set refuses, as Go's parse does, and passes its three", () => {
+    // The v0.93.0 binary: `=Evict` exits 2 "invalid value "Evict" for flag -repair-policy-for-statefulsets: invalid value: Evict".
+    assert.match(
+      messages(operator("--repair-policy-for-statefulsets", "Evict"))[0],
+      /\], refuses it \("invalid value "Evict" for flag -repair-policy-for-statefulsets: invalid value: Evict"; it takes none, evict, delete\) and exits 2: /,
+    );
+    assert.match(messages(operator("--repair-policy-for-statefulsets="))[0], /invalid value "" for flag/);
+    for (const v of ["none", "evict", "delete"])
+      assert.deepEqual(messages(operator(`--repair-policy-for-statefulsets=${v}`)), []);
+  });
+
   it("says no stop for another release of the operator, whose flags the data does not list", () => {
     const older = pod("quay.io/prometheus-operator/prometheus-operator:v0.92.0", [...KPS_ARGS, "--bogus"]);
     assert.deepEqual(checkProcessArgs([older]), { judged: 0, findings: [] });

@@ -43,6 +43,13 @@
 /** The operator version these facts were read at. */
 export const PROMETHEUS_OPERATOR_VERSION = "v0.93.0";
 
+/**
+ * The values `--repair-policy-for-statefulsets` (cmd/operator/main.go:171, a `fs.Var`) takes: its
+ * Set refuses any other (pkg/operator/statefulset_reporter.go:39-58, "invalid value: <it>"), so
+ * Go's flag package ends the parse there, exit 2 (the v0.93.0 binary: `=Evict` and `=` refused).
+ */
+export const REPAIR_POLICIES: readonly string[] = ["none", "evict", "delete"];
+
 /** The columns of the operator's flags.tsv (upstream/refresh/prometheusOperator.ts writes it). */
 export const OPERATOR_FLAG_COLUMNS = ["flag", "kind", "source"] as const;
 
