@@ -32,7 +32,11 @@ import {
 } from "../upstream/kingpin";
 import { ALLOY_RUN, ALLOY_RUN_FLAGS_VERSION, cobraArgs } from "../upstream/pflag";
 import { operatorFlags, prometheusOperatorFlags } from "../upstream/prometheusOperatorScope";
-import { PROMETHEUS_OPERATOR_VERSION, REPAIR_POLICIES } from "../upstream/operators/prometheusOperator";
+import {
+  OPERATOR_LOG_VALUES,
+  PROMETHEUS_OPERATOR_VERSION,
+  REPAIR_POLICIES,
+} from "../upstream/operators/prometheusOperator";
 import { closestMatch } from "@homelab-observability/contract";
 import { goQuote } from "../upstream/goStrconv";
 
@@ -192,7 +196,10 @@ const PROGRAMS: readonly Program[] = [
       // return 0, any other prints "Unknown command: <it>" and returns 1. A boolean flag takes its
       // value only as =value, so `--web.enable-tls true` makes `true` the command.
       const command = r.positional[0];
-      if (command === undefined || command === "start") return { flags: r.flags };
+      if (command === undefined || command === "start") {
+        const log = operatorLogStop(r.flags);
+        return log === undefined ? { flags: r.flags } : { stops: log };
+      }
       if (command === "crds" || command === "full-crds")
         return {
           stops: `takes ${JSON.stringify(command)} as its command, which prints the CRDs and exits 0`,
@@ -213,6 +220,22 @@ const PROGRAMS: readonly Program[] = [
       "the operator takes Go's flag forms: -flag or --flag, with =value or the next argument as its value, a boolean bare or as --flag=false, and no flag after its command (upstream/goflag.ts)",
   },
 ];
+
+/**
+ * How prometheus-operator's `start` stops at a log level or format its logger does not know (the
+ * last of a repeated flag is the one read): log.Fatal's words and exit 1, with the closest value;
+ * undefined when it starts.
+ */
+function operatorLogStop(flags: ReadonlyMap<string, readonly string[]>): string | undefined {
+  for (const [flag, { field, values }] of Object.entries(OPERATOR_LOG_VALUES)) {
+    const value = flags.get(flag)?.at(-1);
+    if (value === undefined || (values as readonly string[]).includes(value.toLowerCase())) continue;
+    const near = closestMatch(value.toLowerCase(), values);
+    const meant = near === undefined ? "" : ` (did you mean --${flag}=${near}?)`;
+    return `refuses --${flag}=${value} as it starts ("log ${field} ${value} unknown, [${values.join(" ")}] are possible values")${meant} and exits 1`;
+  }
+  return undefined;
+}
 
 /**
  * The arguments binary `binary` gets in container `c`: its `args` under the image's entrypoint, or

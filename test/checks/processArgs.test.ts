@@ -330,6 +330,29 @@ describe("process-args: prometheus-operator v0.93.0's command line, as Go's flag
       assert.deepEqual(messages(operator(`--repair-policy-for-statefulsets=${v}`)), []);
   });
 
+  it("fails a log level or format its logger refuses as it starts, in either case of letters, the last of a repeat read", () => {
+    // The v0.93.0 binary: `--log-level=debuggg` and `--log-level=` exit 1 "log log_level debuggg
+    // unknown, [all debug info warn error none] are possible values"; `--log-format=x` exits 1;
+    // `--log-level=DEBUG`, `--log-format=JSON` start.
+    assert.match(
+      messages(operator("--log-level=debuggg"))[0],
+      /\], refuses --log-level=debuggg as it starts \("log log_level debuggg unknown, \[all debug info warn error none\] are possible values"\) \(did you mean --log-level=debug\?\) and exits 1: /,
+    );
+    assert.match(messages(operator("--log-level="))[0], /"log log_level  unknown, /);
+    assert.match(
+      messages(operator("--log-format", "jsn"))[0],
+      /refuses --log-format=jsn as it starts \("log format jsn unknown, \[logfmt json\] are possible values"\) \(did you mean --log-format=json\?\) and exits 1/,
+    );
+    assert.match(messages(operator("--log-level=bad", "--log-format=bad"))[0], /--log-level=bad/);
+    for (const ok of [
+      ["--log-level=DEBUG", "--log-format=JSON"],
+      ["--log-level=bad", "--log-level=none"],
+    ])
+      assert.deepEqual(messages(operator(...ok)), []);
+    // `crds` builds no logger: its own stop is said, not the level's.
+    assert.match(messages(operator("--log-level=bad", "crds"))[0], /takes "crds" as its command/);
+  });
+
   it("says no stop for another release of the operator, whose flags the data does not list", () => {
     const older = pod("quay.io/prometheus-operator/prometheus-operator:v0.92.0", [...KPS_ARGS, "--bogus"]);
     assert.deepEqual(checkProcessArgs([older]), { judged: 0, findings: [] });

@@ -50,6 +50,20 @@ export const PROMETHEUS_OPERATOR_VERSION = "v0.93.0";
  */
 export const REPAIR_POLICIES: readonly string[] = ["none", "evict", "delete"];
 
+/**
+ * The values `--log-level` and `--log-format` (internal/log/log.go:47-50, plain string flags) take,
+ * in any case of their letters: `start` builds its logger before anything else
+ * (cmd/operator/main.go:278-281, `stdlog.Fatal` on an error: exit 1), and the logger refuses any
+ * other level or format (internal/log/slog.go:29-45, parseLevel 91-108, getHandlerFromFormat 76-87,
+ * `strings.ToLower` first; the lists at log.go:98-112). The v0.93.0 binary: `--log-level=debuggg`
+ * and `--log-level=` exit 1 "log log_level debuggg unknown, [all debug info warn error none] are
+ * possible values"; `--log-format=x` exits 1; `DEBUG` and `JSON` start.
+ */
+export const OPERATOR_LOG_VALUES = {
+  "log-level": { field: "log_level", values: ["all", "debug", "info", "warn", "error", "none"] },
+  "log-format": { field: "format", values: ["logfmt", "json"] },
+} as const;
+
 /** The columns of the operator's flags.tsv (upstream/refresh/prometheusOperator.ts writes it). */
 export const OPERATOR_FLAG_COLUMNS = ["flag", "kind", "source"] as const;
 
