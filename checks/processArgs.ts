@@ -31,7 +31,11 @@ import {
   type KingpinApp,
 } from "../upstream/kingpin";
 import { ALLOY_RUN, ALLOY_RUN_FLAGS_VERSION, cobraArgs } from "../upstream/pflag";
-import { operatorFlags, prometheusOperatorFlags } from "../upstream/prometheusOperatorScope";
+import {
+  operatorFlags,
+  prometheusOperatorFlags,
+  prometheusOperatorGates,
+} from "../upstream/prometheusOperatorScope";
 import {
   OPERATOR_LOG_VALUES,
   PROMETHEUS_OPERATOR_VERSION,
@@ -189,6 +193,8 @@ const PROGRAMS: readonly Program[] = [
         return {
           stops: `refuses it ("invalid value ${goQuote(repair)} for flag -repair-policy-for-statefulsets: invalid value: ${repair}"; it takes ${REPAIR_POLICIES.join(", ")}) and exits 2`,
         };
+      const gates = featureGatesRead(r.flags.get("feature-gates") ?? []);
+      if ("stops" in gates) return gates;
       for (const name of ["version", "short-version"])
         if (r.flags.get(name)?.at(-1) === "true") return { stops: `answers --${name} and exits 0` };
       // Its first argument after the flags is its command, `start` when there is none
@@ -198,7 +204,15 @@ const PROGRAMS: readonly Program[] = [
       const command = r.positional[0];
       if (command === undefined || command === "start") {
         const log = operatorLogStop(r.flags);
-        return log === undefined ? { flags: r.flags } : { stops: log };
+        if (log !== undefined) return { stops: log };
+        const known = prometheusOperatorGates();
+        const unknown = gates.names.filter((n) => !known.includes(n));
+        if (unknown.length === 0) return { flags: r.flags };
+        const near = unknown.map((n) => closestMatch(n, known)).filter((n) => n !== undefined);
+        const meant = near.length === 0 ? "" : ` (did you mean ${near.join(", ")}?)`;
+        return {
+          stops: `refuses --feature-gates as it starts: ${unknown.map((n) => `feature gate ${goQuote(n)} is unknown`).join(", ")} (it knows ${known.join(", ")})${meant}, and exits 1`,
+        };
       }
       if (command === "crds" || command === "full-crds")
         return {
@@ -220,6 +234,38 @@ const PROGRAMS: readonly Program[] = [
       "the operator takes Go's flag forms: -flag or --flag, with =value or the next argument as its value, a boolean bare or as --flag=false, and no flag after its command (upstream/goflag.ts)",
   },
 ];
+
+/** Go's strconv.ParseBool: the spellings it takes (go1.26.8 src/strconv/atob.go:10-19). */
+const GO_BOOLS = ["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"];
+
+/**
+ * prometheus-operator's `--feature-gates` values as its flag's Set reads them (k8s.io/component-base
+ * v0.36.3 cli/flag/map_string_bool.go:55-80, the operator's go.mod): pairs `name=bool` parted at
+ * commas, empty ones skipped, name and value trimmed, every occurrence of the flag adding to one map.
+ * A pair without `=` or a value ParseBool refuses ends Go's parse (flag.go failf: "invalid value %q
+ * for flag -%s: %v", exit 2); else the names given, for `start` to judge (cmd/operator/main.go:284,
+ * pkg/operator/feature_gates.go:57-68: an unknown one logs and exits 1).
+ */
+function featureGatesRead(values: readonly string[]): { names: string[] } | { stops: string } {
+  const names: string[] = [];
+  for (const value of values)
+    for (const pair of value.split(",")) {
+      if (pair === "") continue;
+      const eq = pair.indexOf("=");
+      const why =
+        eq < 0
+          ? "malformed pair, expect string=bool"
+          : GO_BOOLS.includes(pair.slice(eq + 1).trim())
+            ? undefined
+            : `invalid value of ${pair.slice(0, eq).trim()}: ${pair.slice(eq + 1).trim()}, err: strconv.ParseBool: parsing ${goQuote(pair.slice(eq + 1).trim())}: invalid syntax`;
+      if (why !== undefined)
+        return {
+          stops: `refuses it ("invalid value ${goQuote(value)} for flag -feature-gates: ${why}") and exits 2`,
+        };
+      names.push(pair.slice(0, eq).trim());
+    }
+  return { names };
+}
 
 /**
  * How prometheus-operator's `start` stops at a log level or format its logger does not know (the

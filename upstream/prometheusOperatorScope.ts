@@ -20,6 +20,7 @@ import * as path from "path";
 import { goFlagArgs, lastValue, type GoFlag, type GoFlagArgs } from "./goflag";
 import {
   OPERATOR_FLAG_COLUMNS,
+  OPERATOR_GATE_COLUMNS,
   PROMETHEUS_OPERATOR_VERSION,
   prometheusOperatorFolder,
 } from "./operators/prometheusOperator";
@@ -120,6 +121,28 @@ export function prometheusOperatorFlags(): {
   }
   operatorFlagTable = { flags, sources };
   return operatorFlagTable;
+}
+
+let operatorGateNames: readonly string[] | undefined;
+/**
+ * The feature gates prometheus-operator v0.93.0 knows (upstream/operators/data/<version>/gates.tsv,
+ * refreshed from pkg/operator/config.go's default Gates map and feature_gates.go's names): a
+ * `--feature-gates` name outside them stops it as it starts.
+ */
+export function prometheusOperatorGates(): readonly string[] {
+  if (operatorGateNames) return operatorGateNames;
+  const where = `upstream/operators/data/${OPERATOR_DATA}/gates.tsv`;
+  const [header, ...rows] = readReferenceFile(
+    path.join(referenceDataDir("operators", OPERATOR_DATA), "gates.tsv"),
+  )
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split("\t"));
+  const g = header.indexOf(OPERATOR_GATE_COLUMNS[0]);
+  if (g < 0)
+    throw new Error(`${where}: expected a column ${OPERATOR_GATE_COLUMNS[0]}, found ${header.join(", ")}`);
+  operatorGateNames = rows.map((r) => r[g]);
+  return operatorGateNames;
 }
 
 /**

@@ -272,7 +272,15 @@ describe("process-args: prometheus-operator v0.93.0's command line, as Go's flag
   it("passes the chart's own arguments and the flags the operator declares, in Go's forms", () => {
     assert.deepEqual(messages(operator()), []);
     assert.deepEqual(
-      messages(operator("-log-level=debug", "--namespaces", "monitoring", "--feature-gates=a=true", "start")),
+      messages(
+        operator(
+          "-log-level=debug",
+          "--namespaces",
+          "monitoring",
+          "--feature-gates= PrometheusAgentDaemonSet = TRUE ,,",
+          "start",
+        ),
+      ),
       [],
     );
     assert.equal(checkProcessArgs([operator()]).judged, 1);
@@ -351,6 +359,33 @@ describe("process-args: prometheus-operator v0.93.0's command line, as Go's flag
       assert.deepEqual(messages(operator(...ok)), []);
     // `crds` builds no logger: its own stop is said, not the level's.
     assert.match(messages(operator("--log-level=bad", "crds"))[0], /takes "crds" as its command/);
+  });
+
+  it("fails a --feature-gates value its Set refuses (exit 2) and a gate it does not know as it starts (exit 1)", () => {
+    // The v0.93.0 binary: `=a` exits 2 "invalid value "a" for flag -feature-gates: malformed pair,
+    // expect string=bool"; `=a=maybe` exits 2 with ParseBool's words; `=a=true` and
+    // `=PrometheusAgentDaemonSet=true,Foo=false` exit 1 "feature gate "a" is unknown"; ` X = TRUE ,,` starts.
+    assert.match(
+      messages(operator("--feature-gates=a"))[0],
+      /\], refuses it \("invalid value "a" for flag -feature-gates: malformed pair, expect string=bool"\) and exits 2: /,
+    );
+    assert.match(
+      messages(operator("--feature-gates", "a=maybe"))[0],
+      /"invalid value "a=maybe" for flag -feature-gates: invalid value of a: maybe, err: strconv\.ParseBool: parsing "maybe": invalid syntax"\) and exits 2/,
+    );
+    assert.match(
+      messages(
+        operator(
+          "--feature-gates=PrometheusAgentDaemonSet=true",
+          "--feature-gates=PrometheusAgentDaemonset=false",
+        ),
+      )[0],
+      /refuses --feature-gates as it starts: feature gate "PrometheusAgentDaemonset" is unknown \(it knows PrometheusAgentDaemonSet, [^)]*\) \(did you mean PrometheusAgentDaemonSet\?\), and exits 1/,
+    );
+    assert.deepEqual(
+      messages(operator("--feature-gates=", "--feature-gates=StatusForConfigurationResources=1")),
+      [],
+    );
   });
 
   it("says no stop for another release of the operator, whose flags the data does not list", () => {

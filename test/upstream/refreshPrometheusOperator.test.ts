@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "assert";
 import { refreshPrometheusOperator } from "../../upstream/refresh/prometheusOperator";
-import { prometheusOperatorFlags } from "../../upstream/prometheusOperatorScope";
+import { prometheusOperatorFlags, prometheusOperatorGates } from "../../upstream/prometheusOperatorScope";
 import { treeDir } from "../support/helpers";
 
 const MAIN = `package main
@@ -42,13 +42,40 @@ func (c *Config) RegisterFeatureGatesFlags(fs *flag.FlagSet, flags *k8sflag.MapS
 \t)
 }
 `;
+const GATES = `package operator
+
+const (
+\tAlphaFeature FeatureGateName = "Alpha"
+
+\tBetaFeature FeatureGateName = "Beta"
+)
+`;
+/** The default config's Gates map, as pkg/operator/config.go writes it. */
+const DEFAULTS = `
+func DefaultConfig() Config {
+\treturn Config{
+\t\tGates: &FeatureGates{
+\t\t\tBetaFeature: FeatureGate{
+\t\t\t\tdescription: "b",
+\t\t\t\tenabled:     true,
+\t\t\t},
+\t\t\tAlphaFeature: FeatureGate{
+\t\t\t\tdescription: "a",
+\t\t\t\tenabled:     false,
+\t\t\t},
+\t\t},
+\t\tRepairPolicy: NoneRepairPolicy,
+\t}
+}
+`;
 
 describe("upstream/refresh: prometheus-operator's flags from a checkout of its source", () => {
   it("lists every flag its binary registers, from parseFlags down and the feature gates, with kind and place", () => {
     const dir = treeDir("po", {
       "cmd/operator/main.go": MAIN,
       "pkg/server/server.go": SERVER,
-      "pkg/operator/config.go": CONFIG,
+      "pkg/operator/config.go": CONFIG + DEFAULTS,
+      "pkg/operator/feature_gates.go": GATES,
     });
     const out = refreshPrometheusOperator(dir, { tag: "v9.8.7", commit: "abc" });
     assert.equal(out.area, "operators");
@@ -63,6 +90,46 @@ describe("upstream/refresh: prometheus-operator's flags from a checkout of its s
       "web.enable-http2\tbool\tpkg/server/server.go:5",
       "web.listen-address\tvalue\tpkg/server/server.go:4",
     ]);
+  });
+
+  it("lists the feature gates of the default config's Gates map, each by its constant's name, with its default and place", () => {
+    const files = {
+      "cmd/operator/main.go": MAIN,
+      "pkg/server/server.go": SERVER,
+      "pkg/operator/feature_gates.go": GATES,
+    };
+    const out = refreshPrometheusOperator(
+      treeDir("po-gates", { ...files, "pkg/operator/config.go": CONFIG + DEFAULTS }),
+      {
+        tag: "v9.8.7",
+      },
+    );
+    const [source, header, ...rows] = out.files["gates.tsv"].trimEnd().split("\n");
+    assert.match(source, /^# source: prometheus-operator\/prometheus-operator v9\.8\.7: the feature gates /);
+    assert.equal(header, "gate\tdefault\tsource");
+    assert.deepEqual(rows, [
+      "Alpha\tfalse\tpkg/operator/feature_gates.go:4",
+      "Beta\ttrue\tpkg/operator/feature_gates.go:6",
+    ]);
+    // A gate whose constant the names file lacks, and a config without the map, are said, not skipped.
+    assert.throws(
+      () =>
+        refreshPrometheusOperator(
+          treeDir("po-gates-x", {
+            ...files,
+            "pkg/operator/config.go": CONFIG + DEFAULTS.replace("BetaFeature:", "GammaFeature:"),
+          }),
+          { tag: "v9.8.7" },
+        ),
+      /GammaFeature \(pkg\/operator\/config\.go:\d+\) names no FeatureGateName constant/,
+    );
+    assert.throws(
+      () =>
+        refreshPrometheusOperator(treeDir("po-gates-none", { ...files, "pkg/operator/config.go": CONFIG }), {
+          tag: "v9.8.7",
+        }),
+      /expected the default Gates: &FeatureGates\{ map in pkg\/operator\/config\.go, found none/,
+    );
   });
 
   it("refuses a checkout without the operator's main, and a tag that is no release", () => {
@@ -83,5 +150,13 @@ describe("upstream/refresh: prometheus-operator's flags from a checkout of its s
     assert.equal(sources["log-level"], "internal/log/log.go:48");
     assert.equal(flags["web.enable-tls"], "bool");
     assert.equal(sources["feature-gates"], "pkg/operator/config.go:127");
+    // The v0.93.0 binary's --help lists these five gates.
+    assert.deepEqual(prometheusOperatorGates(), [
+      "PrometheusAgentDaemonSet",
+      "PrometheusShardRetentionPolicy",
+      "PrometheusTopologySharding",
+      "RemoteWriteCustomResourceDefinition",
+      "StatusForConfigurationResources",
+    ]);
   });
 });

@@ -67,6 +67,9 @@ export const OPERATOR_LOG_VALUES = {
 /** The columns of the operator's flags.tsv (upstream/refresh/prometheusOperator.ts writes it). */
 export const OPERATOR_FLAG_COLUMNS = ["flag", "kind", "source"] as const;
 
+/** The columns of the operator's gates.tsv (upstream/refresh/prometheusOperator.ts writes it). */
+export const OPERATOR_GATE_COLUMNS = ["gate", "default", "source"] as const;
+
 /** The reference data folder of a tag: `prometheus-operator-0.93.0` for v0.93.0. */
 export function prometheusOperatorFolder(tag: string): string {
   const m = /^v(\d+\.\d+\.\d+)$/.exec(tag);
