@@ -37,6 +37,7 @@ import {
   prometheusOperatorGates,
 } from "../upstream/prometheusOperatorScope";
 import {
+  NODE_ADDRESS_PRIORITIES,
   OPERATOR_LOG_VALUES,
   PROMETHEUS_OPERATOR_VERSION,
   REPAIR_POLICIES,
@@ -193,6 +194,8 @@ const PROGRAMS: readonly Program[] = [
         return {
           stops: `refuses it ("invalid value ${goQuote(repair)} for flag -repair-policy-for-statefulsets: invalid value: ${repair}"; it takes ${REPAIR_POLICIES.join(", ")}) and exits 2`,
         };
+      const set = operatorSetRefusal(r.flags);
+      if (set !== undefined) return { stops: set };
       const gates = featureGatesRead(r.flags.get("feature-gates") ?? []);
       if ("stops" in gates) return gates;
       for (const name of ["version", "short-version"])
@@ -234,6 +237,36 @@ const PROGRAMS: readonly Program[] = [
       "the operator takes Go's flag forms: -flag or --flag, with =value or the next argument as its value, a boolean bare or as --flag=false, and no flag after its command (upstream/goflag.ts)",
   },
 ];
+
+/**
+ * A value the Set of one of prometheus-operator's own flag types refuses, which ends Go's parse
+ * (flag.go failf: "invalid value %q for flag -%s: %v", exit 2): a `--kubelet-node-address-priority`
+ * other than those it takes, or a `--labels` or `--annotations` part without `=`
+ * (pkg/operator/config.go:230-247 Map.Set: an empty value taken, else parted at commas, a trailing
+ * comma's empty part refused). The v0.93.0 binary: `--labels=a` and `--labels=a=b,` exit 2,
+ * `--labels=a=b,c=` and `--annotations=` start. The first flag given that holds one is said.
+ */
+function operatorSetRefusal(flags: ReadonlyMap<string, readonly string[]>): string | undefined {
+  for (const [flag, values] of flags)
+    for (const value of values) {
+      const why = OPERATOR_SETS[flag]?.(value);
+      if (why !== undefined)
+        return `refuses it ("invalid value ${goQuote(value)} for flag -${flag}: ${why}") and exits 2`;
+    }
+  return undefined;
+}
+const mapSet = (value: string): string | undefined => {
+  const bad = value === "" ? undefined : value.split(",").find((pair) => !pair.includes("="));
+  return bad === undefined ? undefined : `invalid key=value pair: ${goQuote(bad)}`;
+};
+const OPERATOR_SETS: Readonly<Record<string, (value: string) => string | undefined>> = {
+  "kubelet-node-address-priority": (v) =>
+    NODE_ADDRESS_PRIORITIES.includes(v)
+      ? undefined
+      : `invalid value for node address priority, expected 'internal' or 'external' but got: ${goQuote(v)}`,
+  labels: mapSet,
+  annotations: mapSet,
+};
 
 /** Go's strconv.ParseBool: the spellings it takes (go1.26.8 src/strconv/atob.go:10-19). */
 const GO_BOOLS = ["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"];

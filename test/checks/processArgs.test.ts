@@ -388,6 +388,27 @@ describe("process-args: prometheus-operator v0.93.0's command line, as Go's flag
     );
   });
 
+  it("fails a --kubelet-node-address-priority, --labels or --annotations value its Set refuses, as Go's parse does", () => {
+    // The v0.93.0 binary: `--kubelet-node-address-priority=External` exits 2 "invalid value
+    // "External" for flag -kubelet-node-address-priority: invalid value for node address priority,
+    // expected 'internal' or 'external' but got: "External""; `--labels=a`, `--labels=a=b,` exit 2
+    // "invalid key=value pair"; `--labels=a=b,c=`, `--annotations=` start.
+    assert.match(
+      messages(operator("--kubelet-node-address-priority", "External"))[0],
+      /\], refuses it \("invalid value "External" for flag -kubelet-node-address-priority: invalid value for node address priority, expected 'internal' or 'external' but got: "External""\) and exits 2: /,
+    );
+    assert.match(
+      messages(operator("--labels=a=b,"))[0],
+      /refuses it \("invalid value "a=b," for flag -labels: invalid key=value pair: """\) and exits 2/,
+    );
+    assert.match(
+      messages(operator("--annotations=a"))[0],
+      /for flag -annotations: invalid key=value pair: "a"/,
+    );
+    for (const ok of [["--labels=a=b,c="], ["--annotations="], ["--kubelet-node-address-priority=external"]])
+      assert.deepEqual(messages(operator(...ok)), []);
+  });
+
   it("says no stop for another release of the operator, whose flags the data does not list", () => {
     const older = pod("quay.io/prometheus-operator/prometheus-operator:v0.92.0", [...KPS_ARGS, "--bogus"]);
     assert.deepEqual(checkProcessArgs([older]), { judged: 0, findings: [] });

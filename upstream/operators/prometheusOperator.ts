@@ -51,6 +51,14 @@ export const PROMETHEUS_OPERATOR_VERSION = "v0.93.0";
 export const REPAIR_POLICIES: readonly string[] = ["none", "evict", "delete"];
 
 /**
+ * The values `--kubelet-node-address-priority` (cmd/operator/main.go:150, a `fs.Var`) takes: its
+ * Set refuses any other, letters' case included (pkg/operator/config.go:350-356, "invalid value for
+ * node address priority, expected 'internal' or 'external' but got: <it>"), so Go's flag package
+ * ends the parse there, exit 2 (the v0.93.0 binary: `=foo` and `=External` refused).
+ */
+export const NODE_ADDRESS_PRIORITIES: readonly string[] = ["internal", "external"];
+
+/**
  * The values `--log-level` and `--log-format` (internal/log/log.go:47-50, plain string flags) take,
  * in any case of their letters: `start` builds its logger before anything else
  * (cmd/operator/main.go:278-281, `stdlog.Fatal` on an error: exit 1), and the logger refuses any
