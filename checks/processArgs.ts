@@ -43,7 +43,7 @@ import {
   REPAIR_POLICIES,
 } from "../upstream/operators/prometheusOperator";
 import { closestMatch } from "@homelab-observability/contract";
-import { goQuote } from "../upstream/goStrconv";
+import { GO_BOOL, goQuote } from "../upstream/goStrconv";
 
 /**
  * What a program does with its command line: starts with these flags, or stops at start (and why;
@@ -189,15 +189,8 @@ const PROGRAMS: readonly Program[] = [
       if ("exits" in r) return { stops: "answers -help with its usage and exits 0" };
       // A value its flag's Set refuses ends Go's parse as an undeclared flag does (flag.go failf,
       // "invalid value %q for flag -%s: %v"); the parse met no other error, so this one is the first.
-      const repair = r.flags.get("repair-policy-for-statefulsets")?.find((v) => !REPAIR_POLICIES.includes(v));
-      if (repair !== undefined)
-        return {
-          stops: `refuses it ("invalid value ${goQuote(repair)} for flag -repair-policy-for-statefulsets: invalid value: ${repair}"; it takes ${REPAIR_POLICIES.join(", ")}) and exits 2`,
-        };
       const set = operatorSetRefusal(r.flags);
       if (set !== undefined) return { stops: set };
-      const gates = featureGatesRead(r.flags.get("feature-gates") ?? []);
-      if ("stops" in gates) return gates;
       for (const name of ["version", "short-version"])
         if (r.flags.get(name)?.at(-1) === "true") return { stops: `answers --${name} and exits 0` };
       // Its first argument after the flags is its command, `start` when there is none
@@ -209,7 +202,9 @@ const PROGRAMS: readonly Program[] = [
         const log = operatorLogStop(r.flags);
         if (log !== undefined) return { stops: log };
         const known = prometheusOperatorGates();
-        const unknown = gates.names.filter((n) => !known.includes(n));
+        const unknown = featureGateNames(r.flags.get("feature-gates") ?? []).filter(
+          (n) => !known.includes(n),
+        );
         if (unknown.length === 0) return { flags: r.flags };
         const near = unknown.map((n) => closestMatch(n, known)).filter((n) => n !== undefined);
         const meant = near.length === 0 ? "" : ` (did you mean ${near.join(", ")}?)`;
@@ -240,65 +235,83 @@ const PROGRAMS: readonly Program[] = [
 
 /**
  * A value the Set of one of prometheus-operator's own flag types refuses, which ends Go's parse
- * (flag.go failf: "invalid value %q for flag -%s: %v", exit 2): a `--kubelet-node-address-priority`
- * other than those it takes, or a `--labels` or `--annotations` part without `=`
- * (pkg/operator/config.go:230-247 Map.Set: an empty value taken, else parted at commas, a trailing
- * comma's empty part refused). The v0.93.0 binary: `--labels=a` and `--labels=a=b,` exit 2,
- * `--labels=a=b,c=` and `--annotations=` start. The first flag given that holds one is said.
+ * (flag.go failf: "invalid value %q for flag -%s: %v", exit 2), in the flags' order: the first
+ * flag given that holds one is said. The v0.93.0 binary refuses each case below so.
  */
 function operatorSetRefusal(flags: ReadonlyMap<string, readonly string[]>): string | undefined {
   for (const [flag, values] of flags)
     for (const value of values) {
-      const why = OPERATOR_SETS[flag]?.(value);
-      if (why !== undefined)
-        return `refuses it ("invalid value ${goQuote(value)} for flag -${flag}: ${why}") and exits 2`;
+      const refused = OPERATOR_SETS[flag]?.(value);
+      if (refused !== undefined)
+        return `refuses it ("invalid value ${goQuote(value)} for flag -${flag}: ${refused.why}"${refused.takes ? `; it takes ${refused.takes}` : ""}) and exits 2`;
     }
   return undefined;
 }
-const mapSet = (value: string): string | undefined => {
+
+/** A value one of {@link OPERATOR_SETS} refuses: the Set's error, and what the flag takes when it is a list. */
+type SetRefusal = { why: string; takes?: string } | undefined;
+const oneOf =
+  (values: readonly string[], why: (v: string) => string) =>
+  (v: string): SetRefusal =>
+    values.includes(v) ? undefined : { why: why(v), takes: values.join(", ") };
+
+/**
+ * A `--labels` or `--annotations` value (pkg/operator/config.go:230-247 Map.Set): an empty value
+ * taken, else parted at commas, each part needing `=` (a trailing comma's empty part refused;
+ * `--labels=a=b,c=` and `--annotations=` start).
+ */
+const mapSet = (value: string): SetRefusal => {
   const bad = value === "" ? undefined : value.split(",").find((pair) => !pair.includes("="));
-  return bad === undefined ? undefined : `invalid key=value pair: ${goQuote(bad)}`;
+  return bad === undefined ? undefined : { why: `invalid key=value pair: ${goQuote(bad)}` };
 };
-const OPERATOR_SETS: Readonly<Record<string, (value: string) => string | undefined>> = {
+
+/**
+ * A `--feature-gates` value as its flag's Set reads it (k8s.io/component-base v0.36.3
+ * cli/flag/map_string_bool.go:55-80, the operator's go.mod): pairs `name=bool` parted at commas,
+ * empty ones skipped, name and value trimmed; a pair without `=`, or a value Go's ParseBool refuses.
+ */
+const featureGatesSet = (value: string): SetRefusal => {
+  for (const pair of value.split(",")) {
+    if (pair === "") continue;
+    const eq = pair.indexOf("=");
+    if (eq < 0) return { why: "malformed pair, expect string=bool" };
+    const [name, bool] = [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
+    if (!GO_BOOL.true.has(bool) && !GO_BOOL.false.has(bool))
+      return {
+        why: `invalid value of ${name}: ${bool}, err: strconv.ParseBool: parsing ${goQuote(bool)}: invalid syntax`,
+      };
+  }
+  return undefined;
+};
+
+/** prometheus-operator's flags of its own Set types, each with what its Set refuses. */
+const OPERATOR_SETS: Readonly<Record<string, (value: string) => SetRefusal>> = {
+  // pkg/operator/statefulset_reporter.go:39-58: "invalid value: <it>".
+  "repair-policy-for-statefulsets": oneOf(REPAIR_POLICIES, (v) => `invalid value: ${v}`),
+  // pkg/operator/config.go:350-356; its message names the two itself.
   "kubelet-node-address-priority": (v) =>
     NODE_ADDRESS_PRIORITIES.includes(v)
       ? undefined
-      : `invalid value for node address priority, expected 'internal' or 'external' but got: ${goQuote(v)}`,
+      : {
+          why: `invalid value for node address priority, expected 'internal' or 'external' but got: ${goQuote(v)}`,
+        },
   labels: mapSet,
   annotations: mapSet,
+  "feature-gates": featureGatesSet,
 };
 
-/** Go's strconv.ParseBool: the spellings it takes (go1.26.8 src/strconv/atob.go:10-19). */
-const GO_BOOLS = ["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"];
-
 /**
- * prometheus-operator's `--feature-gates` values as its flag's Set reads them (k8s.io/component-base
- * v0.36.3 cli/flag/map_string_bool.go:55-80, the operator's go.mod): pairs `name=bool` parted at
- * commas, empty ones skipped, name and value trimmed, every occurrence of the flag adding to one map.
- * A pair without `=` or a value ParseBool refuses ends Go's parse (flag.go failf: "invalid value %q
- * for flag -%s: %v", exit 2); else the names given, for `start` to judge (cmd/operator/main.go:284,
- * pkg/operator/feature_gates.go:57-68: an unknown one logs and exits 1).
+ * The gate names `--feature-gates` gives once its Set took every value (every occurrence adds to one
+ * map), for `start` to judge (cmd/operator/main.go:284, pkg/operator/feature_gates.go:57-68: an
+ * unknown one logs and exits 1).
  */
-function featureGatesRead(values: readonly string[]): { names: string[] } | { stops: string } {
-  const names: string[] = [];
-  for (const value of values)
-    for (const pair of value.split(",")) {
-      if (pair === "") continue;
-      const eq = pair.indexOf("=");
-      const why =
-        eq < 0
-          ? "malformed pair, expect string=bool"
-          : GO_BOOLS.includes(pair.slice(eq + 1).trim())
-            ? undefined
-            : `invalid value of ${pair.slice(0, eq).trim()}: ${pair.slice(eq + 1).trim()}, err: strconv.ParseBool: parsing ${goQuote(pair.slice(eq + 1).trim())}: invalid syntax`;
-      if (why !== undefined)
-        return {
-          stops: `refuses it ("invalid value ${goQuote(value)} for flag -feature-gates: ${why}") and exits 2`,
-        };
-      names.push(pair.slice(0, eq).trim());
-    }
-  return { names };
-}
+const featureGateNames = (values: readonly string[]): string[] =>
+  values.flatMap((v) =>
+    v
+      .split(",")
+      .filter((pair) => pair !== "")
+      .map((pair) => pair.slice(0, pair.indexOf("=")).trim()),
+  );
 
 /**
  * How prometheus-operator's `start` stops at a log level or format its logger does not know (the
