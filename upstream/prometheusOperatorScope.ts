@@ -24,7 +24,7 @@ import {
   PROMETHEUS_OPERATOR_VERSION,
   prometheusOperatorFolder,
 } from "./operators/prometheusOperator";
-import { readReferenceFile, referenceDataDir } from "./reference";
+import { columnsOf, readReferenceFile, referenceDataDir, tsvRows } from "./reference";
 
 /** A Deployment as much as this reads of it. */
 interface DeploymentLike {
@@ -101,16 +101,8 @@ export function prometheusOperatorFlags(): {
   if (operatorFlagTable) return operatorFlagTable;
   const file = path.join(referenceDataDir("operators", OPERATOR_DATA), OPERATOR_FLAGS_FILE);
   const where = `upstream/operators/data/${OPERATOR_DATA}/${OPERATOR_FLAGS_FILE}`;
-  const [header, ...rows] = readReferenceFile(file)
-    .split("\n")
-    .filter((l) => l !== "" && !l.startsWith("#"))
-    .map((l) => l.split("\t"));
-  const at = OPERATOR_FLAG_COLUMNS.map((name) => {
-    const i = header.indexOf(name);
-    if (i < 0) throw new Error(`${where}: expected a column ${name}, found ${header.join(", ")}`);
-    return i;
-  });
-  const [f, k, s] = at;
+  const [header, ...rows] = tsvRows(readReferenceFile(file));
+  const [f, k, s] = columnsOf(header, OPERATOR_FLAG_COLUMNS, where);
   const flags: Record<string, GoFlag> = {};
   const sources: Record<string, string> = {};
   for (const r of rows) {
@@ -132,15 +124,10 @@ let operatorGateNames: readonly string[] | undefined;
 export function prometheusOperatorGates(): readonly string[] {
   if (operatorGateNames) return operatorGateNames;
   const where = `upstream/operators/data/${OPERATOR_DATA}/gates.tsv`;
-  const [header, ...rows] = readReferenceFile(
-    path.join(referenceDataDir("operators", OPERATOR_DATA), "gates.tsv"),
-  )
-    .split("\n")
-    .filter((l) => l !== "" && !l.startsWith("#"))
-    .map((l) => l.split("\t"));
-  const g = header.indexOf(OPERATOR_GATE_COLUMNS[0]);
-  if (g < 0)
-    throw new Error(`${where}: expected a column ${OPERATOR_GATE_COLUMNS[0]}, found ${header.join(", ")}`);
+  const [header, ...rows] = tsvRows(
+    readReferenceFile(path.join(referenceDataDir("operators", OPERATOR_DATA), "gates.tsv")),
+  );
+  const [g] = columnsOf(header, OPERATOR_GATE_COLUMNS, where);
   operatorGateNames = rows.map((r) => r[g]);
   return operatorGateNames;
 }

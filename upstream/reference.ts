@@ -76,3 +76,27 @@ export function externalReferenceDir(from: string = __dirname): string | undefin
   const shared = path.resolve(projectRoot(from), "..", "shared", "reference");
   return fs.existsSync(shared) ? shared : undefined;
 }
+
+/** A reference data file's tab-separated rows, its blank and `#` lines left out. */
+export function tsvRows(text: string): string[][] {
+  return text
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split("\t"));
+}
+
+/**
+ * The index of each of `names` in a data file's `header` row; a column it lacks is an error naming
+ * the file (`where`) and the columns it has.
+ */
+export function columnsOf(
+  header: readonly string[] | undefined,
+  names: readonly string[],
+  where: string,
+): number[] {
+  return names.map((name) => {
+    const i = header?.indexOf(name) ?? -1;
+    if (i < 0) throw new Error(`${where}: expected a column ${name}, found ${(header ?? []).join(", ")}`);
+    return i;
+  });
+}

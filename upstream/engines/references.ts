@@ -23,7 +23,7 @@
  */
 import * as path from "path";
 import { closestMatch, MISTAKES } from "@homelab-observability/contract";
-import { readReferenceFile, referenceDataDir } from "../reference";
+import { columnsOf, readReferenceFile, referenceDataDir, tsvRows } from "../reference";
 import { goFlagsGiven, type GoFlag, type GoFlagGiven, type GoFlagSet } from "../goflag";
 import { GO_BOOL } from "../goStrconv";
 
@@ -89,34 +89,17 @@ export interface EngineReference {
   flagTails?: { tail: string; kind: GoFlag; source: string }[];
 }
 
-function tsvRows(text: string): string[][] {
-  return text
-    .split("\n")
-    .filter((l) => l !== "" && !l.startsWith("#"))
-    .map((l) => l.split("\t"));
-}
-
 function parseLoki(text: string, folder: string): EngineReference {
   // First line: `# source: grafana/loki v3.6.3:docs/sources/shared/configuration.md`.
   const m = /^# source: grafana\/loki v([0-9][^:\s]*):/.exec(text);
   if (!m)
     throw new Error(`${folder}/${FILES.loki}: expected a first line "# source: grafana/loki v<version>:..."`);
   const [header, ...rows] = tsvRows(text);
-  const col = (name: string) => {
-    const i = header.indexOf(name);
-    if (i < 0)
-      throw new Error(`${folder}/${FILES.loki}: expected a column ${name}, found ${header.join(", ")}`);
-    return i;
-  };
-  const [p, t, f, k, d, line, def] = [
-    "path",
-    "type",
-    "cli_flag",
-    "kind",
-    "go_duration",
-    "md_line",
-    "default",
-  ].map(col);
+  const [p, t, f, k, d, line, def] = columnsOf(
+    header,
+    ["path", "type", "cli_flag", "kind", "go_duration", "md_line", "default"],
+    `${folder}/${FILES.loki}`,
+  );
   const ref: EngineReference = { engine: "loki", folder, version: m[1], fields: new Map(), flags: new Map() };
   for (const r of rows) {
     const field: EngineField = {
@@ -139,11 +122,7 @@ function parseLoki(text: string, folder: string): EngineReference {
 function readLokiFlags(text: string, folder: string, ref: EngineReference): void {
   const where = `${folder}/${LOKI_FLAGS_FILE}`;
   const [header, ...rows] = tsvRows(text);
-  const [f, k, s] = ["flag", "kind", "source"].map((name) => {
-    const i = header.indexOf(name);
-    if (i < 0) throw new Error(`${where}: expected a column ${name}, found ${header.join(", ")}`);
-    return i;
-  });
+  const [f, k, s] = columnsOf(header, ["flag", "kind", "source"], where);
   ref.otherFlags = new Map();
   ref.flagTails = [];
   for (const r of rows) {
@@ -160,11 +139,7 @@ function readLokiFlags(text: string, folder: string, ref: EngineReference): void
 function readLokiValues(text: string, folder: string, ref: EngineReference): void {
   const [header, ...rows] = tsvRows(text);
   const where = `${folder}/${LOKI_VALUES_FILE}`;
-  const [p, v, line] = ["path", "values", "md_line"].map((name) => {
-    const i = header?.indexOf(name) ?? -1;
-    if (i < 0) throw new Error(`${where}: expected a column ${name}, found ${(header ?? []).join(", ")}`);
-    return i;
-  });
+  const [p, v, line] = columnsOf(header, ["path", "values", "md_line"], where);
   for (const r of rows) {
     const field = ref.fields.get(r[p]);
     if (!field) throw new Error(`${where}: ${r[p]} is no key of ${folder}/${FILES.loki}`);
@@ -188,13 +163,11 @@ function parseMimir(text: string, folder: string): EngineReference {
       `${folder}/${FILES.mimir}: expected a column mimir_<major>_<minor>_<patch>, found ${header.join(", ")}`,
     );
   const version = header[versionCol].replace(/^mimir_/, "").replace(/_/g, ".");
-  const col = (name: string) => {
-    const i = header.indexOf(name);
-    if (i < 0)
-      throw new Error(`${folder}/${FILES.mimir}: expected a column ${name}, found ${header.join(", ")}`);
-    return i;
-  };
-  const [p, f, t, c, k, s] = ["yaml_path", "flag", "type", "category", "kind", "source"].map(col);
+  const [p, f, t, c, k, s] = columnsOf(
+    header,
+    ["yaml_path", "flag", "type", "category", "kind", "source"],
+    `${folder}/${FILES.mimir}`,
+  );
   const ref: EngineReference = { engine: "mimir", folder, version, fields: new Map(), flags: new Map() };
   for (const r of rows) {
     const delta = r[versionCol];
