@@ -83,8 +83,10 @@ export function runProgram(opts: ProgramOptions): StackOutputs {
   const at = (key: string) => overridePlacesIn(opts.projectDir ?? process.cwd(), pulumi.getStack())(key);
   // Each release's values as Helm is given them, the user's overrides merged in.
   const seen: ReleaseValues[] = [];
+  const gate = registrationGate(opts.rootOpts?.dependsOn);
   const rootOpts: pulumi.ComponentResourceOptions = {
     ...opts.rootOpts,
+    dependsOn: gate.dependsOn,
     transformations: [...(opts.rootOpts?.transformations ?? []), releaseValuesSeen(seen)],
   };
   try {
@@ -94,8 +96,13 @@ export function runProgram(opts: ProgramOptions): StackOutputs {
       seen,
       opts.chartKeys ?? ((chart) => cachedChartKeys(chart)),
     );
+    gate.open();
     return outputs;
   } catch (e) {
+    // Offline the registrations reach only the synthesis's mocks: let them land, as a registration
+    // left pending is reported by the SDK as a leaked promise when the process exits with 0 (a test
+    // worker after a refused synthesis). Under `pulumi preview` and `up` the gate stays shut.
+    if (opts.context === "offline") gate.open();
     // A takeover entry the phase declares nothing for is found only once the tree is built
     // (apply/takeover.ts AdoptionError), and a null of chartValues Helm refuses once the program's
     // values it merges into are known: named at its line as every other config problem.
@@ -104,13 +111,42 @@ export function runProgram(opts: ProgramOptions): StackOutputs {
 }
 
 /**
+ * Holds back every registration of the tree until the program has judged what it can judge only
+ * once the tree is built (a chartValues null, a takeover entry the phase declares nothing for), so
+ * that a refusal found then reaches no cluster: under `pulumi up` a resource registered before the
+ * program throws is created all the same (86 of staging's were, under the mocks of
+ * test/support/entrypoint.ts, before this gate).
+ *
+ * Why a `dependsOn` of the top-level components and providers holds back the whole tree: the SDK
+ * registers a resource only after awaiting its `dependsOn` and then its parent's URN
+ * (@pulumi/pulumi 3.270.0 runtime/resource.js prepareResource, lines 747-770), and every resource
+ * of the tree has a top-level component or provider as its ancestor (apply/stack.ts passes
+ * `rootOpts` to each). `open` lets the registrations go, with the caller's own `dependsOn` kept.
+ * When the program throws under `pulumi preview` or `up` the gate stays shut: the pending
+ * registrations never reach the engine, and the process ends once its event loop is empty: no call
+ * to the engine is under way, and @grpc/grpc-js 1.14.7 holds its connection open only while one is
+ * (build/src/transport.js:390-399, 599), and the SDK prints no leak warning after an error it
+ * logged (runtime/debuggable.js, the `exit` handler's `log.hasErrors()`). Read, not run: no
+ * Pulumi engine here; the mocks of test/support/entrypoint.ts show nothing registered.
+ */
+function registrationGate(given: pulumi.ResourceOptions["dependsOn"]): {
+  dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+  open: () => void;
+} {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  const after = opened.then((): pulumi.Input<pulumi.Resource>[] =>
+    given === undefined ? [] : [given as pulumi.Input<pulumi.Resource>],
+  );
+  return { dependsOn: after, open };
+}
+
+/**
  * Throws a ConfigError for the nulls of the user's overrides that reach Helm and that the chart's
  * schema refuses there (config/chartValueCheck.ts helmNullProblems): whether a null reaches Helm
  * is known only with the program's values it is merged into, so the stack file's check cannot say
- * it; said here, at the override's line, once the tree is built. The offline synthesis renders
- * nothing then; under `pulumi preview` and `pulumi up` the resources built are registered all the
- * same (their registrations are under way when this throws: 86 of staging's under the mocks of
- * test/support/entrypoint.ts), the release with the null among them, which Helm refuses at render.
+ * it; said here, at the override's line, once the tree is built and before any of it is registered
+ * ({@link registrationGate}).
  */
 function nullsRefused(
   overrides: Record<string, Record<string, unknown>>,

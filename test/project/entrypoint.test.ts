@@ -74,6 +74,10 @@ const MISSPELT_RELEASE = {
 };
 /** A chartValues key the grafana chart does not read (Helm would ignore it). */
 const CHART_VALUE_TYPO = { [`${P}:chartValues`]: JSON.stringify({ grafana: { replicsa: 3 } }) };
+/** A null Helm refuses by the alertmanager chart's schema, judged only once the tree is built. */
+const CHART_VALUE_NULL = {
+  [`${P}:chartValues`]: JSON.stringify({ alertmanager: { service: { port: null } } }),
+};
 
 /** What the offline synthesis says of staging with `set` over its config (its ConfigError's text). */
 function synthRefusal(set: Record<string, string>): string {
@@ -156,6 +160,8 @@ describe("index.ts as `pulumi up` loads it", function () {
   let misspeltRelease: EntrypointRun;
   let chartValueTypo: EntrypointRun;
   let noChartArchives: EntrypointRun;
+  /** Staging with its own context selected and a chartValues null the program refuses once built. */
+  let chartValueNull: EntrypointRun;
   /** A model/versions.ts pin slip (grafana's chart published only with a "v"), alone and beside the stack file's own problems. */
   let pinSlip: EntrypointRun;
   let pinSlipAndConfig: EntrypointRun;
@@ -175,6 +181,7 @@ describe("index.ts as `pulumi up` loads it", function () {
       misspeltRelease,
       chartValueTypo,
       noChartArchives,
+      chartValueNull,
       pinSlip,
       pinSlipAndConfig,
       staging,
@@ -191,6 +198,7 @@ describe("index.ts as `pulumi up` loads it", function () {
         set: CHART_VALUE_TYPO,
         env: { HOMELAB_CHART_CACHE: tmpDir("no-charts") },
       },
+      { stack: "staging", kubeconfig: kubeconfig([ctx, "other"], ctx), set: CHART_VALUE_NULL },
       { stack: "staging", kubeconfig: other, env: { HOMELAB_CHART_CACHE: vCache } },
       { stack: "staging", kubeconfig: other, set: SCHEMA_AND_RULES, env: { HOMELAB_CHART_CACHE: vCache } },
       // Last: the run that loads index.ts to its end (test/support/entrypoint.ts says why).
@@ -304,6 +312,15 @@ describe("index.ts as `pulumi up` loads it", function () {
       /chartValues\.grafana\.replicsa: unknown key of the grafana chart .*did you mean chartValues\.grafana\.replicas\?/,
     );
     assert.equal(error, synthRefusal(CHART_VALUE_TYPO));
+  });
+
+  it("refuses a chartValues null found once the tree is built before any of the tree is registered", () => {
+    const { status, types, error, runError } = chartValueNull;
+    assert.equal(status, 3, error);
+    assert.equal(runError, true, error);
+    assert.match(error ?? "", /chartValues\.alertmanager\.service\.port: expected a whole number .*got null/);
+    // Under `pulumi up` a registered resource is created: a refused stack must reach no cluster.
+    assert.deepEqual(types, [], "nothing registered");
   });
 
   it("names a model/versions.ts pin slip as the program's pin at its line, not as stack configuration; beside the stack file's problems, after them", () => {
