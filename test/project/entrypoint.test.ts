@@ -56,8 +56,11 @@ function runIndex(cases: EntrypointCase[]): EntrypointRun[] {
   if (r.status !== 0) throw new Error(`test/support/entrypoint.ts exited ${r.status}:\n${r.stderr}`);
   const runs = JSON.parse(r.stdout) as EntrypointRun[];
   assert.equal(runs.length, cases.length, r.stdout);
+  tsNodeCache = child.env.TS_NODE_CACHE_DIRECTORY;
   return runs;
 }
+/** Where the last {@link runIndex} child's ts-node kept what it compiled. */
+let tsNodeCache: string | undefined;
 
 const P = "homelab-observability";
 /** A schema refusal (a misspelt key) beside a rule between keys (Loki's retention). */
@@ -204,6 +207,12 @@ describe("index.ts as `pulumi up` loads it", function () {
       // Last: the run that loads index.ts to its end (test/support/entrypoint.ts says why).
       { stack: "staging", kubeconfig: kubeconfig([ctx, "other"], ctx) },
     ]);
+  });
+
+  it("keeps Pulumi's ts-node cache inside the checkout, so a fresh clone's run compiles afresh", () => {
+    assert.ok(tsNodeCache !== undefined, "no TS_NODE_CACHE_DIRECTORY: ts-node keeps it under os.tmpdir()");
+    assert.ok(!path.relative(ROOT, tsNodeCache).startsWith(".."), tsNodeCache);
+    assert.ok(fs.readdirSync(tsNodeCache).length > 0, `${tsNodeCache} is empty`);
   });
 
   it("compiles through Pulumi's ts-node registration and builds the staging stack", () => {

@@ -65,7 +65,16 @@ function childEnv(cwd: string, typeCheck: boolean): NodeJS.ProcessEnv {
   const shared = process.env.NODE_COMPILE_CACHE;
   if (shared === undefined) return process.env;
   const name = `${typeCheck ? "checked" : "transpiled"}-${path.basename(cwd)}`;
-  return { ...process.env, NODE_COMPILE_CACHE: path.join(`${shared}-ts-node`, name) };
+  return {
+    ...process.env,
+    NODE_COMPILE_CACHE: path.join(`${shared}-ts-node`, name),
+    // ts-node's own cache of what it compiled, beside Node's and inside the checkout, where it
+    // kept it under os.tmpdir() (vendor/ts-node@7.0.1/index.js:2762, 2813-2820): outside the
+    // checkout a fresh clone's "cold" run found the last clone's on the same machine, and its
+    // figure left out the type check and transpile of index.ts and the pack (found last round: up
+    // to ~19 s of CPU). Keyed inside by the compiler options (index.js:2854), one folder for all.
+    TS_NODE_CACHE_DIRECTORY: process.env.TS_NODE_CACHE_DIRECTORY ?? path.join(`${shared}-ts-node`, "ts-node"),
+  };
 }
 
 function registered(
