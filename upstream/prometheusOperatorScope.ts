@@ -82,7 +82,19 @@ const IMAGE = /(^|\/)prometheus-operator\/prometheus-operator(:|@|$)/;
 const OPERATOR_DATA = prometheusOperatorFolder(PROMETHEUS_OPERATOR_VERSION);
 const OPERATOR_FLAGS_FILE = "flags.tsv";
 
-let operatorFlagTable: { flags: Record<string, GoFlag>; sources: Record<string, string> } | undefined;
+/** A flag's value type (the Go type its registration sets) and where that type's parse is. */
+export interface OperatorValueType {
+  type: string;
+  set: string;
+}
+
+let operatorFlagTable:
+  | {
+      flags: Record<string, GoFlag>;
+      sources: Record<string, string>;
+      types: Record<string, OperatorValueType>;
+    }
+  | undefined;
 
 /**
  * prometheus-operator's flags at PROMETHEUS_OPERATOR_VERSION, each as Go's flag package takes it
@@ -93,25 +105,31 @@ let operatorFlagTable: { flags: Record<string, GoFlag>; sources: Record<string, 
  * (cmd/operator/main.go:136-200, pkg/server/server.go:70-88, internal/log/log.go:48-49,
  * pkg/versionutil/cli.go:41-42, pkg/operator/config.go:127 `--feature-gates`; no `Var` type of
  * the module has IsBoolFlag, which the refresh checks). It declares neither `-h` nor `-help`.
+ * `types`: the Go type each flag sets (`time.Duration`, `operator.Quantity`, ...) and its parse
+ * (`flag`: Go's flag package; `file:line` of the type's Set method; `<module>@<version>`), which the
+ * process-args check judges a value by (upstream/refresh/goValueTypes.ts reads them).
  */
 export function prometheusOperatorFlags(): {
   flags: Readonly<Record<string, GoFlag>>;
   sources: Readonly<Record<string, string>>;
+  types: Readonly<Record<string, OperatorValueType>>;
 } {
   if (operatorFlagTable) return operatorFlagTable;
   const file = path.join(referenceDataDir("operators", OPERATOR_DATA), OPERATOR_FLAGS_FILE);
   const where = `upstream/operators/data/${OPERATOR_DATA}/${OPERATOR_FLAGS_FILE}`;
   const [header, ...rows] = tsvRows(readReferenceFile(file));
-  const [f, k, s] = columnsOf(header, OPERATOR_FLAG_COLUMNS, where);
+  const [f, k, t, set, s] = columnsOf(header, OPERATOR_FLAG_COLUMNS, where);
   const flags: Record<string, GoFlag> = {};
   const sources: Record<string, string> = {};
+  const types: Record<string, OperatorValueType> = {};
   for (const r of rows) {
     if (r[k] !== "bool" && r[k] !== "value")
       throw new Error(`${where}: expected kind bool or value for ${r[f]}, found ${JSON.stringify(r[k])}`);
     flags[r[f]] = r[k];
     sources[r[f]] = r[s];
+    types[r[f]] = { type: r[t], set: r[set] };
   }
-  operatorFlagTable = { flags, sources };
+  operatorFlagTable = { flags, sources, types };
   return operatorFlagTable;
 }
 

@@ -73,7 +73,7 @@ export const OPERATOR_LOG_VALUES = {
 } as const;
 
 /** The columns of the operator's flags.tsv (upstream/refresh/prometheusOperator.ts writes it). */
-export const OPERATOR_FLAG_COLUMNS = ["flag", "kind", "source"] as const;
+export const OPERATOR_FLAG_COLUMNS = ["flag", "kind", "type", "set", "source"] as const;
 
 /** The columns of the operator's gates.tsv (upstream/refresh/prometheusOperator.ts writes it). */
 export const OPERATOR_GATE_COLUMNS = ["gate", "default", "source"] as const;

@@ -11,6 +11,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { goDeclaredFlags } from "./goFlags";
+import { goValueTypes } from "./goValueTypes";
 import type { Refreshed, Source } from "./source";
 import {
   OPERATOR_FLAG_COLUMNS,
@@ -33,6 +34,7 @@ export function refreshPrometheusOperator(checkout: string, source: Source): Ref
   if (!fs.existsSync(main))
     throw new Error(`prometheus-operator: expected cmd/operator/main.go in ${checkout}, found none`);
   const flags = new Map<string, { kind: string; source: string }>();
+  const valueType = goValueTypes(checkout, MODULE);
   for (const root of FLAG_ROOTS)
     for (const f of goDeclaredFlags(checkout, GO_ROOTS, MODULE, new Set(), root)) {
       if (f.found === "unresolved")
@@ -45,7 +47,10 @@ export function refreshPrometheusOperator(checkout: string, source: Source): Ref
   const tsv = [
     `# source: prometheus-operator/prometheus-operator ${source.tag}${source.commit ? ` (${source.commit})` : ""}: the flags registered from ${FLAG_ROOTS.map((r) => `${r.dir} ${r.name}`).join(" and ")} down (${GO_ROOTS.join(", ")})`,
     OPERATOR_FLAG_COLUMNS.join("\t"),
-    ...rows.map(([flag, f]) => [flag, f.kind, f.source].join("\t")),
+    ...rows.map(([flag, f]) => {
+      const { type, set } = valueType(f.source);
+      return [flag, f.kind, type, set, f.source].join("\t");
+    }),
     "",
   ].join("\n");
   return { area: "operators", folder, files: { "flags.tsv": tsv, "gates.tsv": gatesTsv(checkout, source) } };
