@@ -31,11 +31,8 @@ import {
   type KingpinApp,
 } from "../upstream/kingpin";
 import { ALLOY_RUN, ALLOY_RUN_FLAGS_VERSION, cobraArgs } from "../upstream/pflag";
-import {
-  operatorFlags,
-  prometheusOperatorFlags,
-  prometheusOperatorGates,
-} from "../upstream/prometheusOperatorScope";
+import { goFlagsGiven, type GoFlagGiven } from "../upstream/goflag";
+import { prometheusOperatorFlags, prometheusOperatorGates } from "../upstream/prometheusOperatorScope";
 import {
   NODE_ADDRESS_PRIORITIES,
   OPERATOR_LOG_VALUES,
@@ -44,6 +41,14 @@ import {
 } from "../upstream/operators/prometheusOperator";
 import { closestMatch } from "@homelab-observability/contract";
 import { GO_BOOL, goQuote } from "../upstream/goStrconv";
+import {
+  goDuration,
+  goFloat64,
+  k8sFieldSelector,
+  k8sLabelSelector,
+  k8sQuantity,
+  type ValueRefusal,
+} from "../upstream/goFlagValues";
 
 /**
  * What a program does with its command line: starts with these flags, or stops at start (and why;
@@ -177,8 +182,12 @@ const PROGRAMS: readonly Program[] = [
       // -h/-help (go1.26.8 src/flag/flag.go:1170-1176); --version and --short-version print and
       // exit 0 before any controller starts (main.go:249-253). Its command (`start`, `crds`, ...)
       // is the prometheus-operator scope's to judge (checks/unreconciledServers.ts).
-      const r = operatorFlags(args);
+      const { read: r, given } = goFlagsGiven(args, { flags: prometheusOperatorFlags().flags });
       if ("unknown" in r) return r;
+      // A value its flag's Set refuses ends Go's parse as an undeclared flag does (flag.go failf,
+      // "invalid value %q for flag -%s: %v"), where it is met: before an undeclared flag after it.
+      const set = operatorSetRefusal(given);
+      if (set !== undefined) return set;
       if ("refused" in r) {
         const undeclared = /^flag provided but not defined: -(.+)$/.exec(r.refused)?.[1];
         const { flags, sources } = prometheusOperatorFlags();
@@ -187,10 +196,6 @@ const PROGRAMS: readonly Program[] = [
         return { stops: `refuses it ("${r.refused}")${meant} and exits 2` };
       }
       if ("exits" in r) return { stops: "answers -help with its usage and exits 0" };
-      // A value its flag's Set refuses ends Go's parse as an undeclared flag does (flag.go failf,
-      // "invalid value %q for flag -%s: %v"); the parse met no other error, so this one is the first.
-      const set = operatorSetRefusal(r.flags);
-      if (set !== undefined) return { stops: set };
       for (const name of ["version", "short-version"])
         if (r.flags.get(name)?.at(-1) === "true") return { stops: `answers --${name} and exits 0` };
       // Its first argument after the flags is its command, `start` when there is none
@@ -234,26 +239,39 @@ const PROGRAMS: readonly Program[] = [
 ];
 
 /**
- * A value the Set of one of prometheus-operator's own flag types refuses, which ends Go's parse
- * (flag.go failf: "invalid value %q for flag -%s: %v", exit 2), in the flags' order: the first
- * flag given that holds one is said. The v0.93.0 binary refuses each case below so.
+ * A value a flag's Set refuses, which ends Go's parse (flag.go failf: "invalid value %q for flag
+ * -%s: %v", exit 2), in the arguments' order: the first value given that is refused is said. Each flag is
+ * judged by the Go type it sets (flags.tsv's `type`, refreshed from the source), one judge a type
+ * (OPERATOR_VALUE_JUDGES). The v0.93.0 binary refuses each case so (test/upstream/goFlagValues.test.ts).
  */
-function operatorSetRefusal(flags: ReadonlyMap<string, readonly string[]>): string | undefined {
-  for (const [flag, values] of flags)
-    for (const value of values) {
-      const refused = OPERATOR_SETS[flag]?.(value);
-      if (refused !== undefined)
-        return `refuses it ("invalid value ${goQuote(value)} for flag -${flag}: ${refused.why}"${refused.takes ? `; it takes ${refused.takes}` : ""}) and exits 2`;
+function operatorSetRefusal(
+  given: readonly GoFlagGiven[],
+): { stops: string; value: { flag: string; given: string; takes: string } } | undefined {
+  const { types, sources } = prometheusOperatorFlags();
+  for (const { name: flag, value } of given)
+    if (value !== undefined) {
+      const { type, set } = types[flag];
+      const refused = operatorValueJudge(type)(value);
+      if (refused === undefined) continue;
+      const parse = set === "flag" ? "Go's flag package" : set.includes("@") ? set : `its Set at ${set}`;
+      const why = refused.why ? ` (${refused.why})` : "";
+      const meant = refused.meant ? `; did you mean --${flag}=${refused.meant}?` : "";
+      return {
+        stops: `refuses it ("invalid value ${goQuote(value)} for flag -${flag}: ${refused.error}")${why} and exits 2 (--${flag} is read as ${type}: registered at ${sources[flag]}, parsed by ${parse}${meant})`,
+        value: { flag, given: value, takes: refused.takes ?? JUDGES[type].takes },
+      };
     }
   return undefined;
 }
 
-/** A value one of {@link OPERATOR_SETS} refuses: the Set's error, and what the flag takes when it is a list. */
-type SetRefusal = { why: string; takes?: string } | undefined;
+/** A value a judge refuses: the Set's error, Go's own where it says more, what the flag takes when it is one of a list, and a value meant. */
+type SetRefusal = (ValueRefusal & { takes?: string; meant?: string }) | undefined;
 const oneOf =
-  (values: readonly string[], why: (v: string) => string) =>
+  (values: readonly string[], error: (v: string) => string) =>
   (v: string): SetRefusal =>
-    values.includes(v) ? undefined : { why: why(v), takes: values.join(", ") };
+    values.includes(v)
+      ? undefined
+      : { error: error(v), takes: values.join(", "), meant: closestMatch(v.toLowerCase(), values) };
 
 /**
  * A `--labels` or `--annotations` value (pkg/operator/config.go:230-247 Map.Set): an empty value
@@ -262,7 +280,7 @@ const oneOf =
  */
 const mapSet = (value: string): SetRefusal => {
   const bad = value === "" ? undefined : value.split(",").find((pair) => !pair.includes("="));
-  return bad === undefined ? undefined : { why: `invalid key=value pair: ${goQuote(bad)}` };
+  return bad === undefined ? undefined : { error: `invalid key=value pair: ${goQuote(bad)}` };
 };
 
 /**
@@ -274,31 +292,109 @@ const featureGatesSet = (value: string): SetRefusal => {
   for (const pair of value.split(",")) {
     if (pair === "") continue;
     const eq = pair.indexOf("=");
-    if (eq < 0) return { why: "malformed pair, expect string=bool" };
+    if (eq < 0) return { error: "malformed pair, expect string=bool" };
     const [name, bool] = [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
     if (!GO_BOOL.true.has(bool) && !GO_BOOL.false.has(bool))
       return {
-        why: `invalid value of ${name}: ${bool}, err: strconv.ParseBool: parsing ${goQuote(bool)}: invalid syntax`,
+        error: `invalid value of ${name}: ${bool}, err: strconv.ParseBool: parsing ${goQuote(bool)}: invalid syntax`,
       };
   }
   return undefined;
 };
 
-/** prometheus-operator's flags of its own Set types, each with what its Set refuses. */
-const OPERATOR_SETS: Readonly<Record<string, (value: string) => SetRefusal>> = {
-  // pkg/operator/statefulset_reporter.go:39-58: "invalid value: <it>".
-  "repair-policy-for-statefulsets": oneOf(REPAIR_POLICIES, (v) => `invalid value: ${v}`),
-  // pkg/operator/config.go:350-356; its message names the two itself.
-  "kubelet-node-address-priority": (v) =>
-    NODE_ADDRESS_PRIORITIES.includes(v)
-      ? undefined
-      : {
-          why: `invalid value for node address priority, expected 'internal' or 'external' but got: ${goQuote(v)}`,
-        },
-  labels: mapSet,
-  annotations: mapSet,
-  "feature-gates": featureGatesSet,
+/** A quantity with a suffix in the wrong case (`1K`, `5mi`): the suffixes whose letters agree. */
+const quantityMeant = (v: string): string | undefined => {
+  const m = /^([+-]?[\d.]*)([a-zA-Z]+)$/.exec(v);
+  const near =
+    m &&
+    ["m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"].filter(
+      (s) => s.toLowerCase() === m[2].toLowerCase(),
+    );
+  return near && near.length > 0 ? near.map((s) => m[1] + s).join(" or ") : undefined;
 };
+
+/** A duration in days or weeks, which time.ParseDuration does not know: the same in hours. */
+const durationMeant = (v: string): string | undefined => {
+  const m = /^(\d+)(d|w)$/.exec(v);
+  return m ? `${Number(m[1]) * (m[2] === "d" ? 24 : 168)}h` : undefined;
+};
+
+/**
+ * One judge a Go type a prometheus-operator flag sets (flags.tsv's `type`): what its Set (or Go's
+ * flag package) refuses, and what it takes, said in a message. A type without a judge stops the
+ * check (operatorValueJudge), so a refresh to a release with a new one is seen.
+ */
+const JUDGES: Readonly<Record<string, { judge: (value: string) => SetRefusal; takes: string }>> = {
+  // Go's flag package: a stringValue takes any text (flag.go); a boolean's value is goflag.ts's.
+  string: { judge: () => undefined, takes: "any text" },
+  bool: { judge: () => undefined, takes: "true or false" },
+  "time.Duration": {
+    judge: (v) => {
+      const r = goDuration(v);
+      return r && { ...r, meant: durationMeant(v) };
+    },
+    takes: "a Go duration such as 30s, 3m or 1h30m (units ns, us, ms, s, m, h; time.ParseDuration)",
+  },
+  float64: { judge: goFloat64, takes: "a number such as 0.8 (strconv.ParseFloat)" },
+  // pkg/operator/config.go:184-195: empty is taken (the default stays), else resource.ParseQuantity.
+  "operator.Quantity": {
+    judge: (v) => {
+      const r = v === "" ? undefined : k8sQuantity(v);
+      return r && { ...r, meant: quantityMeant(v) };
+    },
+    takes:
+      "a Kubernetes quantity such as 100m, 0.5, 50Mi or 1Gi (resource.ParseQuantity of k8s.io/apimachinery v0.36.3)",
+  },
+  // pkg/operator/config.go:330-337: labels.Parse.
+  "operator.LabelSelector": {
+    judge: k8sLabelSelector,
+    takes:
+      "a label selector such as app=x,tier!=db or env in (a,b) (labels.Parse of k8s.io/apimachinery v0.36.3)",
+  },
+  // pkg/operator/config.go:370-377: fields.ParseSelector.
+  "operator.FieldSelector": {
+    judge: k8sFieldSelector,
+    takes:
+      "a field selector such as metadata.name=x,type!=kubernetes.io/tls (fields.ParseSelector of k8s.io/apimachinery v0.36.3)",
+  },
+  // pkg/operator/config.go:383-394: parted at commas, never refused (its map is made by DefaultConfig, config.go:92-99).
+  "operator.StringSet": { judge: () => undefined, takes: "a comma-separated list" },
+  "operator.Map": { judge: mapSet, takes: "key=value pairs parted by commas" },
+  // pkg/operator/config.go:350-356; its message names the two itself.
+  "operator.NodeAddressPriority": {
+    judge: (v) =>
+      NODE_ADDRESS_PRIORITIES.includes(v)
+        ? undefined
+        : {
+            error: `invalid value for node address priority, expected 'internal' or 'external' but got: ${goQuote(v)}`,
+            meant: closestMatch(v.toLowerCase(), NODE_ADDRESS_PRIORITIES),
+          },
+    takes: NODE_ADDRESS_PRIORITIES.join(" or "),
+  },
+  // pkg/operator/statefulset_reporter.go:46-58: "invalid value: <it>".
+  "operator.RepairPolicy": {
+    judge: oneOf(REPAIR_POLICIES, (v) => `invalid value: ${v}`),
+    takes: REPAIR_POLICIES.join(", "),
+  },
+  "k8s.io/component-base/cli/flag.MapStringBool": {
+    judge: featureGatesSet,
+    takes: "gate=true|false pairs parted by commas",
+  },
+};
+
+/** The judge of a flag type; a type the check has none for is an error of the check, said. */
+function operatorValueJudge(type: string): (value: string) => SetRefusal {
+  const j = JUDGES[type];
+  if (!j)
+    throw new Error(
+      `process-args: prometheus-operator's flags.tsv names the type ${type}, which checks/processArgs.ts has no judge for: read its Set at the source and add one`,
+    );
+  return j.judge;
+}
+
+/** Every type of the operator's flags.tsv that has no judge (none expected; a test holds it). */
+export const unjudgedOperatorTypes = (): string[] =>
+  [...new Set(Object.values(prometheusOperatorFlags().types).map((t) => t.type))].filter((t) => !JUDGES[t]);
 
 /**
  * The gate names `--feature-gates` gives once its Set took every value (every occurrence adds to one

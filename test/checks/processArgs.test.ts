@@ -331,7 +331,7 @@ describe("process-args: prometheus-operator v0.93.0's command line, as Go's flag
     // The v0.93.0 binary: `=Evict` exits 2 "invalid value "Evict" for flag -repair-policy-for-statefulsets: invalid value: Evict".
     assert.match(
       messages(operator("--repair-policy-for-statefulsets", "Evict"))[0],
-      /\], refuses it \("invalid value "Evict" for flag -repair-policy-for-statefulsets: invalid value: Evict"; it takes none, evict, delete\) and exits 2: /,
+      /^--repair-policy-for-statefulsets: expected none, evict, delete, got "Evict": prometheus-operator v0\.93\.0, given the command line \[.*\], refuses it \("invalid value "Evict" for flag -repair-policy-for-statefulsets: invalid value: Evict"\) and exits 2 \(--repair-policy-for-statefulsets is read as operator\.RepairPolicy: registered at cmd\/operator\/main\.go:171, parsed by its Set at pkg\/operator\/statefulset_reporter\.go:46; did you mean --repair-policy-for-statefulsets=evict\?\): it never starts/,
     );
     assert.match(messages(operator("--repair-policy-for-statefulsets="))[0], /invalid value "" for flag/);
     for (const v of ["none", "evict", "delete"])
@@ -367,7 +367,7 @@ describe("process-args: prometheus-operator v0.93.0's command line, as Go's flag
     // `=PrometheusAgentDaemonSet=true,Foo=false` exit 1 "feature gate "a" is unknown"; ` X = TRUE ,,` starts.
     assert.match(
       messages(operator("--feature-gates=a"))[0],
-      /\], refuses it \("invalid value "a" for flag -feature-gates: malformed pair, expect string=bool"\) and exits 2: /,
+      /\], refuses it \("invalid value "a" for flag -feature-gates: malformed pair, expect string=bool"\) and exits 2 \(--feature-gates is read as k8s\.io\/component-base\/cli\/flag\.MapStringBool: registered at pkg\/operator\/config\.go:127, parsed by k8s\.io\/component-base@v0\.36\.3\): /,
     );
     assert.match(
       messages(operator("--feature-gates", "a=maybe"))[0],
@@ -395,7 +395,7 @@ describe("process-args: prometheus-operator v0.93.0's command line, as Go's flag
     // "invalid key=value pair"; `--labels=a=b,c=`, `--annotations=` start.
     assert.match(
       messages(operator("--kubelet-node-address-priority", "External"))[0],
-      /\], refuses it \("invalid value "External" for flag -kubelet-node-address-priority: invalid value for node address priority, expected 'internal' or 'external' but got: "External""\) and exits 2: /,
+      /\], refuses it \("invalid value "External" for flag -kubelet-node-address-priority: invalid value for node address priority, expected 'internal' or 'external' but got: "External""\) and exits 2 \([^)]*; did you mean --kubelet-node-address-priority=external\?\): /,
     );
     assert.match(
       messages(operator("--labels=a=b,"))[0],
