@@ -1398,7 +1398,7 @@ export function fitProblems(
   // size is no figure of it. The pack's resource-budget judges the rendered pod (undersized below
   // a workload's or cap's size, a pod no node holds, the pools' share) and synth names the
   // override with its line.
-  const judged = s.components.filter((c) => !sizedByProfile(c) && sizedRequestOverride(cfg, c) === undefined);
+  const judged = judgedPods(cfg, s.components);
   const fitNoNode = new Set<SizedEngine>();
   // Pods that would fit beside the DaemonSets at the program's sizes: the override is the mistake.
   const raisedOut: SizedComponent[] = [];
@@ -1463,15 +1463,46 @@ export function fitProblems(
   // DaemonSets' pods in the sum as it counts them: one on every node each lands on. The sized pods'
   // requests too, not their limits: a part Loki Distributed runs at its floor requests less than it
   // may use (model/sizing.ts), and the pack sums requests (policy/lib/budget.ts computeBudget).
+  const share = shareSum(judged, daemons, pools);
+  const { need, daemonNeed, capacity } = share;
+  // Pods that fit no node already say why; the sum is judged once each of them fits.
+  if (problems.length === 0 && judged.length > 0 && need + daemonNeed > BUDGET_MAX_REQUEST_SHARE * capacity)
+    problems.push(shareProblem(cfg, judged, share, k, { largest, defaulted, replicasKeys, pools, fits }));
+  return problems;
+}
+
+/**
+ * The running sized components whose pods the pools' share counts (fitProblems): those a workload
+ * or a cap sized. Not those at the profile's sizes, nor one whose memory request a chartValues
+ * override sets: only the pack's budget counts them (issue 51).
+ */
+function judgedPods(cfg: Pick<StackConfig, "chartValues">, components: SizedComponent[]): SizedComponent[] {
+  return components.filter((c) => !sizedByProfile(c) && sizedRequestOverride(cfg, c) === undefined);
+}
+
+/**
+ * What the pools' share sums ({@link fitProblems}): the judged pods' memory requests (`need`) and
+ * the DaemonSets' pods', one on every node of the pools each lands on (`daemonNeed`), against the
+ * pools' whole memory.
+ */
+function shareSum(judged: SizedComponent[], daemons: NodeDaemon[], pools: NodePool[]) {
   const capacity = pools.reduce((n, p) => n + (parseQuantity(p.memory) ?? 0) * p.count, 0);
   const need = judged.reduce((n, c) => n + c.requestBytes * c.replicas, 0);
   const onPools = daemonsOnPools(daemons, pools);
   const daemonNeed = onPools.reduce((n, d) => n + d.memory, 0);
-  // Pods that fit no node already say why; the sum is judged once each of them fits.
-  const share = { need, onPools, daemonNeed, capacity };
-  if (problems.length === 0 && judged.length > 0 && need + daemonNeed > BUDGET_MAX_REQUEST_SHARE * capacity)
-    problems.push(shareProblem(cfg, judged, share, k, { largest, defaulted, replicasKeys, pools, fits }));
-  return problems;
+  return { need, onPools, daemonNeed, capacity };
+}
+
+/**
+ * The pods the workload checks' pools' share counts for a stack that passes them, as fitProblems
+ * counts them: each counted sized component (its running pods) and each DaemonSet's share. The
+ * pack's budget counts each at the same request, beside pods this leaves out
+ * (test/config/sharePods.test.ts).
+ */
+export function sharePods(cfg: StackConfig): { judged: SizedComponent[] } & ReturnType<typeof shareSum> {
+  const { components } = runningComponents(cfg, planSizing(cfg).components);
+  const judged = judgedPods(cfg, components);
+  return { judged, ...shareSum(judged, nodeDaemons(cfg), sizingPools(cfg.nodePools)) };
 }
 
 /**

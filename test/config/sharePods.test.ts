@@ -1,0 +1,64 @@
+import { strict as assert } from "assert";
+import { isParked } from "@homelab-observability/contract";
+import { sharePods } from "../../config/sizing";
+import { checkedStackConfig } from "../../config/stackCheck";
+import { stackBudget } from "../../policy/evaluate";
+import { withRenderedObjects } from "../../synth/render/objects";
+import { ROOT, stackOverrides } from "../support/helpers";
+import {
+  assertRendered,
+  MIMIR_READ_WRITE_VARIANT,
+  rendered,
+  stackFileVariants,
+  VM_CLUSTER_VARIANT,
+  type Variant,
+} from "../support/rendered";
+
+/** pi declaring 8900000 series: a VMCluster the config's check passes and the pack refuses (80.8%). */
+const PI_8_9M: Variant = {
+  title: "pi at 8900000 series",
+  stack: "pi",
+  over: { workload: { activeSeries: 8_900_000 } },
+};
+
+/*
+ * The config's fit check judges the pools' 80% share on the pods it sizes and the DaemonSets' pods
+ * (config/sizing.ts fitProblems); the pack's resource-budget judges it on every rendered pod
+ * (policy/lib/budget.ts computeBudget). Each pod the config counts must be one the pack counts, at
+ * no more than the request the pack reads from the render: else the config would refuse a stack
+ * the pack passes, at a figure no object holds. (The pack counts more pods than the config, issue
+ * 51: a stack may pass the config and be refused by the pack, never the other way.)
+ */
+describe("config: the pods the pools' share counts are the pack's budget's, at its requests", () => {
+  for (const v of [...stackFileVariants(), VM_CLUSTER_VARIANT, MIMIR_READ_WRITE_VARIANT, PI_8_9M])
+    it(`${v.title}: each counted pod is a rendered workload with that request, the sum within the pack's`, async () => {
+      const overrides = stackOverrides(v.over);
+      const { cfg } = checkedStackConfig(ROOT, v.stack, {}, { allowAbsentSecrets: true, overrides });
+      const counted = sharePods(cfg);
+      const r = await rendered(v);
+      assertRendered(r);
+      const budget = stackBudget(withRenderedObjects(r.synth.export.deployment.resources, r.renders));
+      assert.ok(budget, `${v.stack}: no stack-info pools`);
+      const running = budget.workloads.filter((w) => !(w.kind === "DaemonSet" && isParked(w)));
+      for (const c of counted.judged) {
+        const w = running.find((x) => x.object === c.workload && x.kind !== "DaemonSet");
+        assert.ok(w, `${v.stack}: ${c.component} (${c.workload}) is no rendered workload`);
+        assert.equal(w.replicas, c.replicas, `${v.stack}: ${c.component} pods`);
+        // The pod's sum of its containers: an operator's sidecar beside the sized one adds to it.
+        assert.ok(
+          w.requests.memory >= c.requestBytes,
+          `${v.stack}: ${c.component} counted at ${c.requestBytes}, its pod requests ${w.requests.memory}`,
+        );
+      }
+      for (const d of counted.onPools) {
+        const w = running.find((x) => x.kind === "DaemonSet" && x.name === d.daemon.workload);
+        assert.ok(w, `${v.stack}: DaemonSet ${d.daemon.workload} is not rendered`);
+        assert.equal(w.requests.memory, d.daemon.memory, `${v.stack}: ${d.daemon.workload}'s pod`);
+      }
+      assert.ok(
+        counted.need + counted.daemonNeed <= budget.total.sums.memory,
+        `${v.stack}: the config counts ${counted.need + counted.daemonNeed}, the pack ${budget.total.sums.memory}`,
+      );
+      assert.equal(counted.capacity, budget.total.capacity.memory, `${v.stack}: the pools' memory`);
+    });
+});
