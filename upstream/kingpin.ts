@@ -43,7 +43,7 @@ export type KingpinArgs =
  * The flags every kingpin application has (app.go:64-69), none with a short form: the
  * applications read here add none (`Short(...)`), so every single-dash argument is refused.
  */
-const KINGPIN_FLAGS: Record<string, KingpinFlag> = {
+export const KINGPIN_FLAGS: Readonly<Record<string, KingpinFlag>> = {
   help: "bool",
   "help-long": "bool",
   "help-man": "bool",

@@ -33,7 +33,10 @@ export function projectRoot(from: string = __dirname): string {
 }
 
 /** The in-repository folder of one component's reference data: `upstream/<area>/data/<folder>`. */
-export function referenceDataDir(area: "engines" | "alloy" | "garage" | "operators", folder: string): string {
+export function referenceDataDir(
+  area: "engines" | "alloy" | "garage" | "operators" | "exporters",
+  folder: string,
+): string {
   return path.join(projectRoot(), "upstream", area, "data", folder);
 }
 

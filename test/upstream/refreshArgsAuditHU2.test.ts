@@ -141,7 +141,7 @@ describe("the refreshers' command lines: every mistake once, and true", function
     assert.equal(r.status, 2);
     assert.match(
       r.stderr,
-      /^refresh-reference: "lokii" is not a component with reference data \(the components: alloy, loki, mimir, prometheus-operator, garage\)\nusage: /,
+      /^refresh-reference: "lokii" is not a component with reference data \(the components: alloy, loki, mimir, prometheus-operator, node-exporter, garage\)\nusage: /,
     );
     assert.equal(r.stdout, "refresh-reference: FAIL (exit 2): bad arguments (above)\n");
     const m = await inProcess(metricsMain, ["--chek"]);

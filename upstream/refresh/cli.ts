@@ -14,6 +14,8 @@ import { refreshAlloy } from "./alloy";
 import { refreshLoki } from "./loki";
 import { refreshMimir } from "./mimir";
 import { refreshPrometheusOperator } from "./prometheusOperator";
+import { nodeExporterCheckoutModules, refreshNodeExporter } from "./nodeExporter";
+import { ensureModule, type GoModule } from "./goModule";
 import { garageBinaryTag, refreshGarage } from "./garage";
 import { gitSource, type Refreshed, type RefreshIo, type Source } from "./source";
 import { closingLine, parseRefreshArgs } from "./args";
@@ -21,7 +23,12 @@ import { closingLine, parseRefreshArgs } from "./args";
 /** Each component the data is refreshed for, and the repository its checkout must be of. */
 export const REFRESHERS: Record<
   string,
-  { repository: string; refresh: (checkout: string, source: Source) => Refreshed }
+  {
+    repository: string;
+    refresh: (checkout: string, source: Source) => Refreshed;
+    /** The Go modules the refresh reads beside the checkout, downloaded first (upstream/refresh/goModule.ts). */
+    modules?: (checkout: string) => GoModule[];
+  }
 > = {
   alloy: { repository: "grafana/alloy", refresh: refreshAlloy },
   loki: { repository: "grafana/loki", refresh: refreshLoki },
@@ -29,6 +36,13 @@ export const REFRESHERS: Record<
   "prometheus-operator": {
     repository: "prometheus-operator/prometheus-operator",
     refresh: refreshPrometheusOperator,
+  },
+  // A checkout of prometheus/node_exporter; the flags it takes from exporter-toolkit and
+  // prometheus/common come from those modules at its go.mod's versions.
+  "node-exporter": {
+    repository: "prometheus/node_exporter",
+    refresh: refreshNodeExporter,
+    modules: nodeExporterCheckoutModules,
   },
   // A checkout of Deuxfleurs/garage, or the pinned release's binary (upstream/refresh/garage.ts).
   garage: { repository: "Deuxfleurs/garage", refresh: refreshGarage },
@@ -43,14 +57,17 @@ export const HELP = `${USAGE}
 
 Rebuilds one component's reference data from a checkout of its repository at
 the pinned tag, into upstream/<area>/data/<component>-<version>/ (alloy-1.12,
-loki-3.7.6, mimir-3.0, garage-2.0.0, prometheus-operator-0.93.0).
+loki-3.7.6, mimir-3.0, garage-2.0.0, prometheus-operator-0.93.0,
+node-exporter-1.10.2).
 
-  <component>      ${Object.keys(REFRESHERS).join(", ")}
+  <component>      ${Object.keys(REFRESHERS)
+    .join(", ")
+    .replace(/, (?=node-exporter)/, ",\n                   ")}
   <checkout>       a checkout of its repository at the tag (for garage also
                    the release's binary): ${Object.values(REFRESHERS)
                      .map((r) => r.repository)
                      .join(", ")
-                     .replace(/, (?=grafana\/mimir|Deuxfleurs\/)/g, ",\n                   ")}
+                     .replace(/, (?=grafana\/mimir|prometheus\/node_exporter)/g, ",\n                   ")}
   --tag <tag>      the tag it holds (default: the exact tag of its git HEAD)
   --commit <sha>   the commit it holds (default: its git HEAD, when --tag is
                    not given)
@@ -119,7 +136,7 @@ export function refreshReference(argv: string[]): RefreshResult {
  * process wrapper below exits with it, `process` as the streams); every way out ends with one line
  * saying the status and why.
  */
-export function main(argv: string[], io: RefreshIo): number {
+export async function main(argv: string[], io: RefreshIo): Promise<number> {
   const out = (text: string) => void io.stdout.write(`${text}\n`);
   const err = (text: string) => void io.stderr.write(`${text}\n`);
   // --help anywhere is a request for the help, not an option to refuse.
@@ -128,6 +145,7 @@ export function main(argv: string[], io: RefreshIo): number {
     return 0;
   }
   try {
+    await ensureModules(argv);
     const r = refreshReference(argv);
     for (const f of r.files) out(`wrote ${path.join(r.dir, f)}`);
     out(
@@ -153,6 +171,20 @@ export function main(argv: string[], io: RefreshIo): number {
   }
 }
 
+/**
+ * The Go modules the component's refresh reads beside its checkout, in the Go module cache, each
+ * download held to the checkout's go.sum hash; nothing when the arguments are not a component
+ * with modules and a directory (refreshReference then says what is wrong).
+ */
+async function ensureModules(argv: string[]): Promise<void> {
+  const [component, checkout] = parseRefreshArgs(argv, OPTIONS).positional;
+  const modules = component === undefined ? undefined : REFRESHERS[component]?.modules;
+  if (!modules || checkout === undefined || !fs.statSync(checkout, { throwIfNoEntry: false })?.isDirectory())
+    return;
+  for (const m of modules(checkout)) await ensureModule(m, `${component}: ${checkout}`);
+}
+
 // The exit status set, not process.exit: the output written to a pipe is flushed first wherever
 // Node writes pipes asynchronously.
-if (require.main === module) process.exitCode = main(process.argv.slice(2), process);
+if (require.main === module)
+  void main(process.argv.slice(2), process).then((code) => (process.exitCode = code));

@@ -27,7 +27,7 @@ export interface Source {
 
 /** The data a refresher built: files (name -> text) for upstream/<area>/data/<folder>/. */
 export interface Refreshed {
-  area: "engines" | "alloy" | "garage" | "operators";
+  area: "engines" | "alloy" | "garage" | "operators" | "exporters";
   folder: string;
   files: Record<string, string>;
 }
