@@ -1,6 +1,7 @@
 /**
  * Every container of a program whose flag parser is modelled gets a command line that parser takes:
- * Alertmanager and prometheus-config-reloader (kingpin v2.4.0, upstream/kingpin.ts) and `alloy run`
+ * Alertmanager, prometheus-config-reloader and node_exporter (kingpin v2.4.0, upstream/kingpin.ts;
+ * node_exporter's flags as data, upstream/exporters/nodeExporter.ts) and `alloy run`
  * (cobra v1.10.1 / pflag v1.0.10, upstream/pflag.ts). The other checks read these programs' flags
  * here (processArgs), each program's one way. A command line the parser refuses stops the program before it does
  * anything (Alertmanager prints `alertmanager: error: <why>, try --help` and exits 1, the reloader
@@ -40,6 +41,11 @@ import {
   REPAIR_POLICIES,
 } from "../upstream/operators/prometheusOperator";
 import { closestMatch } from "@homelab-observability/contract";
+import {
+  NODE_EXPORTER_VERSION,
+  nodeExporterApp,
+  nodeExporterFlags,
+} from "../upstream/exporters/nodeExporter";
 import { GO_BOOL, goQuote } from "../upstream/goStrconv";
 import {
   goDuration,
@@ -170,6 +176,24 @@ const PROGRAMS: readonly Program[] = [
       "`alloy run` takes one config path, and flags as --flag=value or --flag value, a boolean bare or as --flag=false (--flag false leaves false a second path), the last of a repeated flag winning, and no single-dash long flag (upstream/pflag.ts)",
   },
   {
+    name: "node_exporter",
+    // Its image's entrypoint, /bin/node_exporter (Dockerfile:8, :12 at v1.10.2).
+    binary: "node_exporter",
+    repository: versions.images.nodeExporter.repository,
+    pin: versions.images.nodeExporter,
+    version: NODE_EXPORTER_VERSION,
+    // kingpin.Parse (node_exporter.go:210; kingpin v2.4.0 global.go:38-39, 85-89) prints
+    // `node_exporter: error: <why>, try --help` and exits 1, as the v1.10.2 binary does.
+    read: (args) =>
+      kingpinRead(
+        (e) => `refuses it ("node_exporter: error: ${e}, try --help")${nodeExporterMeant(e)} and exits 1`,
+        nodeExporterApp(),
+      )(args),
+    values:
+      "in the prometheus-node-exporter chart: values.extraArgs, a list of whole arguments the chart writes after its own --path.* and --web.listen-address (templates/daemonset.yaml:55-67 at 4.49.1)",
+    forms: `node_exporter takes ${KINGPIN_FORMS.replace("a list", "a list (--web.listen-address, --collector.textfile.directory, --collector.sysctl.include and the others upstream/exporters/data/node-exporter-1.10.2/flags.tsv marks cumulative)")}; each collector is switched by --collector.<name> or --no-collector.<name>`,
+  },
+  {
     name: "prometheus-operator",
     // Its image's entrypoint, /bin/operator (Dockerfile:20, :30 at v0.93.0).
     binary: "operator",
@@ -237,6 +261,24 @@ const PROGRAMS: readonly Program[] = [
       "the operator takes Go's flag forms: -flag or --flag, with =value or the next argument as its value, a boolean bare or as --flag=false, and no flag after its command (upstream/goflag.ts)",
   },
 ];
+
+/**
+ * The flag node_exporter declares closest to the one kingpin calls unknown (`--collector.systemdd`,
+ * `--no-collector.wifii`: a boolean's `--no-` form counts), said with where it is declared; "" when
+ * the error is another or nothing is close.
+ */
+function nodeExporterMeant(error: string): string {
+  const unknown = /^unknown long flag '--(.+)'$/.exec(error)?.[1];
+  if (unknown === undefined) return "";
+  const { flags, sources } = nodeExporterFlags();
+  const names = Object.keys(flags);
+  const near = closestMatch(unknown, [
+    ...names,
+    ...names.filter((n) => flags[n] === "bool").map((n) => `no-${n}`),
+  ]);
+  if (near === undefined) return "";
+  return ` (did you mean --${near}? declared at ${sources[near.replace(/^no-/, "")]})`;
+}
 
 /**
  * A value a flag's Set refuses, which ends Go's parse (flag.go failf: "invalid value %q for flag
