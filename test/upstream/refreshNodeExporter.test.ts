@@ -9,12 +9,15 @@ import * as fs from "fs";
 import * as path from "path";
 import {
   cachedTree,
+  nodeExporterCheckoutModules,
   nodeExporterModules,
   nodeExporterRefreshed,
+  refreshNodeExporter,
   type GoTree,
 } from "../../upstream/refresh/nodeExporter";
 import { nodeExporterFlags } from "../../upstream/exporters/nodeExporter";
 import { projectRoot } from "../../upstream/reference";
+import { treeDir } from "../support/helpers";
 
 const tree = (files: Record<string, string>): GoTree =>
   new Map(Object.entries(files).map(([rel, text]) => [rel, () => text]));
@@ -222,6 +225,19 @@ describe("upstream/refresh: node_exporter's flags from its module and the module
     assert.throws(
       () => rowsOf({ ...MODULE, "go.sum": "" }),
       /go\.sum holds no h1: hash of github\.com\/prometheus\/exporter-toolkit v0\.8\.2/,
+    );
+  });
+
+  it("refuses a checkout without node_exporter.go (before any download), and a tag that is no release", () => {
+    const empty = treeDir("ne-empty", { "go.mod": GO_MOD, "go.sum": GO_SUM });
+    assert.throws(
+      () => refreshNodeExporter(empty, { tag: "v1.0.0" }),
+      /expected node_exporter\.go in .*, found none/,
+    );
+    assert.throws(() => nodeExporterCheckoutModules(empty), /expected node_exporter\.go in .*, found none/);
+    assert.throws(
+      () => refreshNodeExporter(empty, { tag: "main" }),
+      /expected a tag like v1\.10\.2, found "main"/,
     );
   });
 

@@ -366,6 +366,7 @@ export function cachedTree(m: GoModule): GoTree {
 
 /** The modules a checkout's refresh reads beside it (the CLI downloads them first). */
 export function nodeExporterCheckoutModules(checkout: string): GoModule[] {
+  mainOf(checkout);
   return nodeExporterModules(dirTree(checkout)).map(({ module, version, sum, mount }) => ({
     module,
     version,
@@ -397,9 +398,14 @@ export function nodeExporterRefreshed(
   return { area: "exporters", folder, files: { "flags.tsv": tsv } };
 }
 
-export function refreshNodeExporter(checkout: string, source: Source): Refreshed {
-  nodeExporterFolder(source.tag);
+/** A checkout of node_exporter holds its main package's node_exporter.go. */
+function mainOf(checkout: string): void {
   if (!fs.existsSync(path.join(checkout, "node_exporter.go")))
     throw new Error(`node-exporter: expected node_exporter.go in ${checkout}, found none`);
+}
+
+export function refreshNodeExporter(checkout: string, source: Source): Refreshed {
+  nodeExporterFolder(source.tag);
+  mainOf(checkout);
   return nodeExporterRefreshed(dirTree(checkout), source);
 }
