@@ -13,6 +13,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { checkProcessArgs } from "../../checks/processArgs";
 import type { Placed } from "../../checks/objects";
+import { oneContainer } from "../support/checkCases";
 import { ROOT, synthCli, tmpDir } from "../support/helpers";
 
 /** The prometheus-node-exporter chart 4.49.1's own arguments, as the stacks render them. */
@@ -25,32 +26,17 @@ const CHART_ARGS = [
 ];
 
 /** A DaemonSet of the node_exporter image (the stacks pin it by digest; a tag reads the same). */
-function nodeExporter(...args: string[]): Placed {
-  return {
-    obj: {
-      apiVersion: "apps/v1",
-      kind: "DaemonSet",
-      metadata: { name: "node-exporter", namespace: "monitoring" },
-      spec: {
-        selector: { matchLabels: { app: "n" } },
-        template: {
-          metadata: { labels: { app: "n" } },
-          spec: {
-            containers: [
-              {
-                name: "node-exporter",
-                image: "quay.io/prometheus/node-exporter:v1.10.2",
-                args: [...CHART_ARGS, ...args],
-              },
-            ],
-          },
-        },
-      },
-    },
+const nodeExporter = (...args: string[]): Placed =>
+  oneContainer({
+    kind: "DaemonSet",
+    name: "node-exporter",
+    app: "n",
+    container: "node-exporter",
+    image: "quay.io/prometheus/node-exporter:v1.10.2",
+    args: [...CHART_ARGS, ...args],
     urn: "urn:n",
     source: "release node-exporter",
-  };
-}
+  });
 const messages = (...args: string[]) =>
   checkProcessArgs([nodeExporter(...args)]).findings.map((f) => f.message);
 /** The one message of a command line node_exporter refuses. */

@@ -10,29 +10,24 @@
 import { strict as assert } from "assert";
 import { checkProcessArgs, processArgs } from "../../checks/processArgs";
 import type { Placed } from "../../checks/objects";
+import { oneContainer } from "../support/checkCases";
 
 const AM_CHART = ["--storage.path=/alertmanager", "--config.file=/etc/alertmanager/alertmanager.yml"];
 const ALLOY_CHART = ["run", "/etc/alloy/config.alloy", "--storage.path=/var/lib/alloy/data"];
 
 /** A StatefulSet of one container of `image` with `args` (and `command`, when given). */
-function pod(image: string, args: string[], command?: string[]): Placed {
-  return {
-    obj: {
-      apiVersion: "apps/v1",
-      kind: "StatefulSet",
-      metadata: { name: "p", namespace: "monitoring" },
-      spec: {
-        selector: { matchLabels: { app: "p" } },
-        template: {
-          metadata: { labels: { app: "p" } },
-          spec: { containers: [{ name: "c", image, args, ...(command ? { command } : {}) }] },
-        },
-      },
-    },
+const pod = (image: string, args: string[], command?: string[]): Placed =>
+  oneContainer({
+    kind: "StatefulSet",
+    name: "p",
+    app: "p",
+    container: "c",
+    image,
+    args,
+    command,
     urn: "urn:p",
     source: "release p",
-  };
-}
+  });
 const am = (...args: string[]) => pod("quay.io/prometheus/alertmanager:v0.28.1", [...AM_CHART, ...args]);
 const alloy = (...args: string[]) => pod("docker.io/grafana/alloy:v1.12.0", [...ALLOY_CHART, ...args]);
 const messages = (p: Placed) => checkProcessArgs([p]).findings.map((f) => f.message);

@@ -9,6 +9,7 @@
 import { strict as assert } from "assert";
 import { checkProcessArgs, unjudgedOperatorTypes } from "../../checks/processArgs";
 import type { Placed } from "../../checks/objects";
+import { oneContainer } from "../support/checkCases";
 
 /** The arguments kube-prometheus-stack 88.0.0 renders for production's operator (the v0.93.0 binary starts on them). */
 const CHART_ARGS = [
@@ -27,30 +28,17 @@ const CHART_ARGS = [
   "--web.listen-address=:8080",
 ];
 
-const operator = (...args: string[]): Placed => ({
-  obj: {
-    apiVersion: "apps/v1",
+const operator = (...args: string[]): Placed =>
+  oneContainer({
     kind: "Deployment",
-    metadata: { name: "kps-operator", namespace: "monitoring" },
-    spec: {
-      selector: { matchLabels: { app: "o" } },
-      template: {
-        metadata: { labels: { app: "o" } },
-        spec: {
-          containers: [
-            {
-              name: "kube-prometheus-stack",
-              image: "quay.io/prometheus-operator/prometheus-operator:v0.93.0",
-              args: [...CHART_ARGS, ...args],
-            },
-          ],
-        },
-      },
-    },
-  },
-  urn: "urn:o",
-  source: "release kube-prometheus-stack",
-});
+    name: "kps-operator",
+    app: "o",
+    container: "kube-prometheus-stack",
+    image: "quay.io/prometheus-operator/prometheus-operator:v0.93.0",
+    args: [...CHART_ARGS, ...args],
+    urn: "urn:o",
+    source: "release kube-prometheus-stack",
+  });
 const messages = (...args: string[]) => checkProcessArgs([operator(...args)]).findings.map((f) => f.message);
 
 describe("process-args: prometheus-operator v0.93.0's flag values, each judged by the Go type it sets", () => {

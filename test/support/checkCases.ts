@@ -28,6 +28,48 @@ export const PROMETHEUS_CRD = crdOf("monitoring.coreos.com", { kind: "Prometheus
 ]);
 
 export const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
+/**
+ * A workload of `kind` in namespace monitoring with one container (`name`, `image`, `args` and
+ * `command` when given), its pod labelled `app: <app>`, placed as release `source` at `urn`: the
+ * process-args cases' pod.
+ */
+export function oneContainer(w: {
+  kind: "Deployment" | "StatefulSet" | "DaemonSet";
+  name: string;
+  app: string;
+  container: string;
+  image: string;
+  args: string[];
+  command?: string[];
+  urn: string;
+  source: string;
+}): Placed {
+  return {
+    obj: {
+      apiVersion: "apps/v1",
+      kind: w.kind,
+      metadata: { name: w.name, namespace: "monitoring" },
+      spec: {
+        selector: { matchLabels: { app: w.app } },
+        template: {
+          metadata: { labels: { app: w.app } },
+          spec: {
+            containers: [
+              {
+                name: w.container,
+                image: w.image,
+                args: w.args,
+                ...(w.command ? { command: w.command } : {}),
+              },
+            ],
+          },
+        },
+      },
+    },
+    urn: w.urn,
+    source: w.source,
+  };
+}
 export const at = (obj: K8sObject, urn = "urn:rel-a", source = "release a"): Placed => ({ obj, urn, source });
 export const res = (
   urn: string,
