@@ -970,6 +970,14 @@ function sayRefusalWarnings(
  * files an earlier synthesis left that this one does not write are removed. Returns the export's
  * path, and the texts its resources are read back from whole, for the check cache's key
  * (checks/cache.ts `resourcesText`): the file's and the import IDs' it leaves out.
+ *
+ * Measured and not kept (round fifty-six): the export's text kept per synthesis frozen to its last
+ * leaf (the test suite's synthesis store hands one frozen object to every run of a stack), written
+ * again without a second JSON.stringify. In a warm `npm test` (three workers) this wrote 204 export
+ * files, 2.06 s of CPU with their writes; 33 of them from an export its worker had written before
+ * (13 exports twice, one 3 times, three 4 times, one 5 and one 6 times). On 60 frozen exports
+ * (1.21 MB of text each on average): JSON.stringify 5.4-5.5 ms, the first call with the check that
+ * every object is frozen 6.0-6.2 ms, a repeat 0.003 ms; about 0.08 s of a warm run gained in all.
  */
 function writeExport(
   stack: string,

@@ -466,6 +466,16 @@ const slipUnsureNote = (unsure: string[]) =>
  * The rules between keys run with each refused value left to its default (the value alone where
  * its key's other values still parse, judge.ts), and a note names those values; when a
  * key without a default is refused they cannot run, and a note says so.
+ *
+ * No per-process memo (measured, round fifty-six): a warm `npm test` (three workers) calls this
+ * 1,254 times, 6.4 s of CPU inside, 650 of the calls refused. 202 repeat an input their worker
+ * judged before (the stack, options, bytes of Pulumi.yaml and Pulumi.<stack>.yaml, the OP_,
+ * PULUMI_ and HOMELAB_ variables and KUBECONFIG), 0.63 s of CPU (2-4 ms each): 117 of them the
+ * checkout's own stacks (0.36 s), 85 a temporary folder's (0.27 s), which may be another folder
+ * holding the same bytes. A memo would key on all it reads (both files and the folder, the
+ * environment, the overrides, the chart archives through `chartKeys`, a takeover's running
+ * folder, the working directory its places are written from) and hand each caller a copy of a
+ * result or a refusal: less than 0.63 s to gain.
  */
 export function checkedStackConfig(
   projectDir: string,
