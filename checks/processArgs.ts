@@ -282,28 +282,42 @@ function nodeExporterMeant(error: string): string {
 
 /**
  * A value a flag's Set refuses, which ends Go's parse (flag.go failf: "invalid value %q for flag
- * -%s: %v", exit 2), in the arguments' order: the first value given that is refused is said. Each flag is
- * judged by the Go type it sets (flags.tsv's `type`, refreshed from the source), one judge a type
+ * -%s: %v", exit 2), in the arguments' order: the first value given that is refused is the stop.
+ * The values after it that their Sets refuse too are named with it, so that one run says every one
+ * (the binary would say each only once the one before it is mended). Each flag is judged by the Go
+ * type it sets (flags.tsv's `type`, refreshed from the source), one judge a type
  * (OPERATOR_VALUE_JUDGES). The v0.93.0 binary refuses each case so (test/upstream/goFlagValues.test.ts).
  */
 function operatorSetRefusal(
   given: readonly GoFlagGiven[],
 ): { stops: string; value: { flag: string; given: string; takes: string } } | undefined {
   const { types, sources } = prometheusOperatorFlags();
+  const refusals: { flag: string; value: string; refused: NonNullable<SetRefusal> }[] = [];
   for (const { name: flag, value } of given)
     if (value !== undefined) {
-      const { type, set } = types[flag];
-      const refused = operatorValueJudge(type)(value);
-      if (refused === undefined) continue;
-      const parse = set === "flag" ? "Go's flag package" : set.includes("@") ? set : `its Set at ${set}`;
-      const why = refused.why ? ` (${refused.why})` : "";
-      const meant = refused.meant ? `; did you mean --${flag}=${refused.meant}?` : "";
-      return {
-        stops: `refuses it ("invalid value ${goQuote(value)} for flag -${flag}: ${refused.error}")${why} and exits 2 (--${flag} is read as ${type}: registered at ${sources[flag]}, parsed by ${parse}${meant})`,
-        value: { flag, given: value, takes: refused.takes ?? JUDGES[type].takes },
-      };
+      const refused = operatorValueJudge(types[flag].type)(value);
+      if (refused !== undefined) refusals.push({ flag, value, refused });
     }
-  return undefined;
+  const [first, ...later] = refusals;
+  if (first === undefined) return undefined;
+  const { flag, value, refused } = first;
+  const { type, set } = types[flag];
+  const parse = set === "flag" ? "Go's flag package" : set.includes("@") ? set : `its Set at ${set}`;
+  const why = refused.why ? ` (${refused.why})` : "";
+  const meant = refused.meant ? `; did you mean --${flag}=${refused.meant}?` : "";
+  const more =
+    later.length === 0
+      ? ""
+      : `; mended, it would stop at the next value it refuses: ${later
+          .map(
+            (l) =>
+              `--${l.flag}=${l.value} ("${l.refused.error}"${l.refused.why ? `, ${l.refused.why}` : ""}${l.refused.meant ? `; did you mean --${l.flag}=${l.refused.meant}?` : ""})`,
+          )
+          .join(", then ")}`;
+  return {
+    stops: `refuses it ("invalid value ${goQuote(value)} for flag -${flag}: ${refused.error}")${why} and exits 2 (--${flag} is read as ${type}: registered at ${sources[flag]}, parsed by ${parse}${meant})${more}`,
+    value: { flag, given: value, takes: refused.takes ?? JUDGES[type].takes },
+  };
 }
 
 /** A value a judge refuses: the Set's error, Go's own where it says more, what the flag takes when it is one of a list, and a value meant. */

@@ -101,10 +101,17 @@ describe("process-args: prometheus-operator v0.93.0's flag values, each judged b
     );
   });
 
-  it("says the first refusal in the arguments' order, as Go's parse stops there, and leaves a value the kubelet expands unjudged", () => {
+  it("says the first refusal in the arguments' order, as Go's parse stops there, the later ones after it, and leaves a value the kubelet expands unjudged", () => {
     const found = messages("--kubelet-sync-period=x", "--config-reloader-cpu-request=5x");
     assert.equal(found.length, 1);
     assert.match(found[0], /^--kubelet-sync-period: /);
+    // One message for the command line, and every value refused in one run: the binary stops at
+    // the first and says the next once it is mended (v0.93.0: `--kubelet-sync-period=1d
+    // --kubelet-selector=app=kubelet,!!` says the duration; the selector alone, its own words).
+    assert.match(
+      messages("--kubelet-sync-period=1d", "--kubelet-selector=app=kubelet,!!")[0],
+      /did you mean --kubelet-sync-period=24h\?\); mended, it would stop at the next value it refuses: --kubelet-selector=app=kubelet,!! \("unable to parse requirement: found '!', expected: identifier"\): it never starts/,
+    );
     // The v0.93.0 binary: `--kubelet-sync-period=x --bogus` says the value, `--bogus --kubelet-sync-period=x` the flag.
     assert.match(messages("--kubelet-sync-period=x", "--bogus")[0], /^--kubelet-sync-period: /);
     assert.match(
