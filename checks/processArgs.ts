@@ -94,13 +94,44 @@ const kingpinRead =
     const r = kingpinRun(args, app);
     if ("unknown" in r) return { unknown: `kingpin reads more arguments from the file ${r.unknown}` };
     if ("refused" in r) {
-      const stops = refuses(r.refused);
+      const later = laterUnknownFlags(args, app, r.refused).map((e) =>
+        refuses(e)
+          .replace(/^refuses it /, "")
+          .replace(/ and exits \d+$/, ""),
+      );
+      const more = later.length > 0 ? `; mended, it would stop at the next: ${later.join(", then ")}` : "";
+      const stops = `${refuses(r.refused)}${more}`;
       const check = r.value && app.values?.[r.value.flag];
       if (!r.value || !check) return { stops };
       return { stops, value: { ...r.value, takes: takesWords(check) } };
     }
     return "exits" in r ? { stops: `answers --${r.exits} and exits 0` } : r;
   };
+
+/**
+ * The refusals kingpin would make after `first` once each flag it does not know is mended: each
+ * unknown long flag's argument left out and the command line read again, so that one run names
+ * every misspelt flag (the program says each only once the one before it is mended). It stops at
+ * any other refusal, and at an unknown flag followed by a word that may be its value (left out
+ * alone, that word would be an argument kingpin refuses for another reason).
+ */
+function laterUnknownFlags(args: readonly string[], app: KingpinApp, first: string): string[] {
+  const out: string[] = [];
+  let rest = [...args];
+  let refused = first;
+  for (;;) {
+    const flag = /^unknown long flag '(--[^'=]+)'$/.exec(refused)?.[1];
+    const i = flag === undefined ? -1 : rest.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+    if (i < 0) return out;
+    const next = rest[i + 1];
+    if (rest[i] === flag && next !== undefined && !next.startsWith("-")) return out;
+    rest = [...rest.slice(0, i), ...rest.slice(i + 1)];
+    const r = kingpinRun(rest, app);
+    if (!("refused" in r)) return out;
+    out.push(r.refused);
+    refused = r.refused;
+  }
+}
 
 /** Each flag kingpin takes, said in a message. */
 const KINGPIN_FORMS =

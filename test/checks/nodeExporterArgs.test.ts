@@ -87,6 +87,17 @@ describe("process-args: node_exporter v1.10.2's command line, as its kingpin rea
     );
   });
 
+  it("names every misspelt flag in one message, the first as the stop (the binary says each once the one before is mended)", () => {
+    // The v1.10.2 binary: with both it says the first; with the second alone, the second.
+    const m = refusal("--collector.systemdd", "--no-collector.wifii", "--log.level=debug");
+    assert.match(
+      m,
+      /refuses it \("node_exporter: error: unknown long flag '--collector\.systemdd', try --help"\) \(did you mean --collector\.systemd\? [^)]*\) and exits 1; mended, it would stop at the next: \("node_exporter: error: unknown long flag '--no-collector\.wifii', try --help"\) \(did you mean --no-collector\.wifi\? [^)]*\): it never starts/,
+    );
+    // A misspelt flag followed by a word that may be its value: the rest is not guessed at.
+    assert.doesNotMatch(refusal("--collector.systemdd", "x", "--no-collector.wifii"), /mended/);
+  });
+
   it("fails the other refusals kingpin makes of node_exporter's flags, each as the binary says it", () => {
     assert.match(
       refusal("--web.telemetry-path=/a", "--web.telemetry-path=/b"),
