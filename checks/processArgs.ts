@@ -244,11 +244,9 @@ const PROGRAMS: readonly Program[] = [
       const set = operatorSetRefusal(given);
       if (set !== undefined) return set;
       if ("refused" in r) {
-        const undeclared = /^flag provided but not defined: -(.+)$/.exec(r.refused)?.[1];
-        const { flags, sources } = prometheusOperatorFlags();
-        const near = undeclared === undefined ? undefined : closestMatch(undeclared, Object.keys(flags));
-        const meant = near === undefined ? "" : ` (did you mean --${near}? declared at ${sources[near]})`;
-        return { stops: `refuses it ("${r.refused}")${meant} and exits 2` };
+        const later = laterUndeclaredFlags(args, r.refused);
+        const more = later.length > 0 ? `; mended, it would stop at the next: ${later.join(", then ")}` : "";
+        return { stops: `refuses it ("${r.refused}")${undeclaredMeant(r.refused)} and exits 2${more}` };
       }
       if ("exits" in r) return { stops: "answers -help with its usage and exits 0" };
       for (const name of ["version", "short-version"])
@@ -309,6 +307,42 @@ function nodeExporterMeant(error: string): string {
   ]);
   if (near === undefined) return "";
   return ` (did you mean --${near}? declared at ${sources[near.replace(/^no-/, "")]})`;
+}
+
+/** The flag prometheus-operator declares closest to one Go's parse calls undeclared, and where; "" when none is close. */
+function undeclaredMeant(error: string): string {
+  const undeclared = /^flag provided but not defined: -(.+)$/.exec(error)?.[1];
+  const { flags, sources } = prometheusOperatorFlags();
+  const near = undeclared === undefined ? undefined : closestMatch(undeclared, Object.keys(flags));
+  return near === undefined ? "" : ` (did you mean --${near}? declared at ${sources[near]})`;
+}
+
+/**
+ * What Go's parse of prometheus-operator's arguments would stop at after an undeclared flag once
+ * each is mended: the flag's argument left out and the arguments read again, so that one run
+ * names every misspelt flag, and the value a Set refuses that the parse then meets. It stops at
+ * any other end, and at an undeclared flag followed by a word that may be its value.
+ */
+function laterUndeclaredFlags(args: readonly string[], first: string): string[] {
+  const out: string[] = [];
+  const { flags } = prometheusOperatorFlags();
+  let rest = [...args];
+  let refused = first;
+  for (;;) {
+    if (!refused.startsWith("flag provided but not defined: ")) return out;
+    const { at } = goFlagsGiven(rest, { flags });
+    const next = rest[(at ?? 0) + 1];
+    if (at === undefined || (!rest[at].includes("=") && next !== undefined && !next.startsWith("-")))
+      return out;
+    rest = [...rest.slice(0, at), ...rest.slice(at + 1)];
+    const { read, given } = goFlagsGiven(rest, { flags });
+    const set = operatorSetRefusal(given);
+    if (set !== undefined)
+      return [...out, set.stops.replace(/^refuses it /, "").replace(/ and exits 2.*$/, "")];
+    if (!("refused" in read)) return out;
+    out.push(`("${read.refused}")${undeclaredMeant(read.refused)}`);
+    refused = read.refused;
+  }
 }
 
 /**

@@ -293,6 +293,12 @@ describe("process-args: prometheus-operator v0.93.0's command line, as Go's flag
     );
     // A flag of another program (Alertmanager's) is no slip of one of the operator's: no guess.
     assert.match(messages(operator("--storage.path=/x"))[0], /-storage\.path"\) and exits 2/);
+    // Every misspelt flag in one message, then the value the parse would meet next (the v0.93.0
+    // binary says each once the ones before it are mended).
+    assert.match(
+      messages(operator("--log-levl=debug", "--kubelet-sync-periodd=5m", "--kubelet-sync-period=1d"))[0],
+      /"flag provided but not defined: -log-levl"\) \(did you mean --log-level\? [^)]*\) and exits 2; mended, it would stop at the next: \("flag provided but not defined: -kubelet-sync-periodd"\) \(did you mean --kubelet-sync-period\? [^)]*\), then \("invalid value "1d" for flag -kubelet-sync-period: parse error"\) \(time: unknown unit "d" in duration "1d"\): it never starts/,
+    );
   });
 
   it("fails --version, --short-version and -help, which answer and exit, and reads no flag after its command", () => {
