@@ -89,18 +89,13 @@ const takesWords = (check: KingpinValueCheck) =>
  * what it prints of kingpin's error and its exit status).
  */
 const kingpinRead =
-  (refuses: (error: string) => string, app: KingpinApp) =>
+  (said: (error: string) => string, exit: number, app: KingpinApp) =>
   (args: string[]): ProcessArgs => {
     const r = kingpinRun(args, app);
     if ("unknown" in r) return { unknown: `kingpin reads more arguments from the file ${r.unknown}` };
     if ("refused" in r) {
-      const later = laterUnknownFlags(args, app, r.refused).map((e) =>
-        refuses(e)
-          .replace(/^refuses it /, "")
-          .replace(/ and exits \d+$/, ""),
-      );
-      const more = later.length > 0 ? `; mended, it would stop at the next: ${later.join(", then ")}` : "";
-      const stops = `${refuses(r.refused)}${more}`;
+      const later = laterUnknownFlags(args, app, r.refused).map(said);
+      const stops = `refuses it ${said(r.refused)} and exits ${exit}${mended(later)}`;
       const check = r.value && app.values?.[r.value.flag];
       if (!r.value || !check) return { stops };
       return { stops, value: { ...r.value, takes: takesWords(check) } };
@@ -117,21 +112,36 @@ const kingpinRead =
  */
 function laterUnknownFlags(args: readonly string[], app: KingpinApp, first: string): string[] {
   const out: string[] = [];
-  let rest = [...args];
+  let rest: readonly string[] = args;
   let refused = first;
   for (;;) {
     const flag = /^unknown long flag '(--[^'=]+)'$/.exec(refused)?.[1];
     const i = flag === undefined ? -1 : rest.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
-    if (i < 0) return out;
-    const next = rest[i + 1];
-    if (rest[i] === flag && next !== undefined && !next.startsWith("-")) return out;
-    rest = [...rest.slice(0, i), ...rest.slice(i + 1)];
+    const without = withoutFlagAt(rest, i);
+    if (without === undefined) return out;
+    rest = without;
     const r = kingpinRun(rest, app);
     if (!("refused" in r)) return out;
     out.push(r.refused);
     refused = r.refused;
   }
 }
+
+/**
+ * `args` without the flag at `i` that a parser refused, to read what it would refuse next; undefined
+ * when there is none (`i` < 0) or the flag is bare and the next word may be its value (left in
+ * alone, the word would be refused for another reason).
+ */
+function withoutFlagAt(args: readonly string[], i: number): string[] | undefined {
+  if (i < 0 || i >= args.length) return undefined;
+  const next = args[i + 1];
+  if (!args[i].includes("=") && next !== undefined && !next.startsWith("-")) return undefined;
+  return [...args.slice(0, i), ...args.slice(i + 1)];
+}
+
+/** The refusals after a command line's stop, said after it; "" when none. */
+const mended = (later: readonly string[], what = ""): string =>
+  later.length > 0 ? `; mended, it would stop at the next${what}: ${later.join(", then ")}` : "";
 
 /** Each flag kingpin takes, said in a message. */
 const KINGPIN_FORMS =
@@ -148,7 +158,7 @@ const PROGRAMS: readonly Program[] = [
     // kingpin.Parse (global.go:38-39, 85-89 MustParse) prints `<name>: error: <why>, try --help`
     // (app.go:577-579) and exits 1, as the Debian prometheus-alertmanager does; the name is its
     // binary's (global.go:10), /bin/alertmanager in its image (Dockerfile:10 at v0.28.1).
-    read: kingpinRead((e) => `refuses it ("alertmanager: error: ${e}, try --help") and exits 1`, {
+    read: kingpinRead((e) => `("alertmanager: error: ${e}, try --help")`, 1, {
       flags: ALERTMANAGER_FLAGS,
       shorts: ALERTMANAGER_SHORTS,
       preActions: ["version"],
@@ -168,7 +178,7 @@ const PROGRAMS: readonly Program[] = [
     // It prints kingpin's error alone and exits 2 (cmd/prometheus-config-reloader/main.go:113-116);
     // then it stops on a log level or format its loggers refuse.
     read: (args) => {
-      const r = kingpinRead((e) => `refuses it (it prints "${e}") and exits 2`, {
+      const r = kingpinRead((e) => `(it prints "${e}")`, 2, {
         flags: CONFIG_RELOADER_FLAGS,
         afterParse: ["version", "short-version"],
         values: CONFIG_RELOADER_VALUES,
@@ -217,7 +227,8 @@ const PROGRAMS: readonly Program[] = [
     // `node_exporter: error: <why>, try --help` and exits 1, as the v1.10.2 binary does.
     read: (args) =>
       kingpinRead(
-        (e) => `refuses it ("node_exporter: error: ${e}, try --help")${nodeExporterMeant(e)} and exits 1`,
+        (e) => `("node_exporter: error: ${e}, try --help")${nodeExporterMeant(e)}`,
+        1,
         nodeExporterApp(),
       )(args),
     values:
@@ -237,16 +248,18 @@ const PROGRAMS: readonly Program[] = [
       // -h/-help (go1.26.8 src/flag/flag.go:1170-1176); --version and --short-version print and
       // exit 0 before any controller starts (main.go:249-253). Its command (`start`, `crds`, ...)
       // is the prometheus-operator scope's to judge (checks/unreconciledServers.ts).
-      const { read: r, given } = goFlagsGiven(args, { flags: prometheusOperatorFlags().flags });
+      const first = goFlagsGiven(args, { flags: prometheusOperatorFlags().flags });
+      const { read: r, given } = first;
       if ("unknown" in r) return r;
       // A value its flag's Set refuses ends Go's parse as an undeclared flag does (flag.go failf,
       // "invalid value %q for flag -%s: %v"), where it is met: before an undeclared flag after it.
       const set = operatorSetRefusal(given);
-      if (set !== undefined) return set;
+      if (set !== undefined) return { stops: set.stops, value: set.value };
       if ("refused" in r) {
-        const later = laterUndeclaredFlags(args, r.refused);
-        const more = later.length > 0 ? `; mended, it would stop at the next: ${later.join(", then ")}` : "";
-        return { stops: `refuses it ("${r.refused}")${undeclaredMeant(r.refused)} and exits 2${more}` };
+        const later = laterUndeclaredFlags(args, first);
+        return {
+          stops: `refuses it ("${r.refused}")${undeclaredMeant(r.refused)} and exits 2${mended(later)}`,
+        };
       }
       if ("exits" in r) return { stops: "answers -help with its usage and exits 0" };
       for (const name of ["version", "short-version"])
@@ -323,25 +336,22 @@ function undeclaredMeant(error: string): string {
  * names every misspelt flag, and the value a Set refuses that the parse then meets. It stops at
  * any other end, and at an undeclared flag followed by a word that may be its value.
  */
-function laterUndeclaredFlags(args: readonly string[], first: string): string[] {
+function laterUndeclaredFlags(args: readonly string[], first: ReturnType<typeof goFlagsGiven>): string[] {
   const out: string[] = [];
   const { flags } = prometheusOperatorFlags();
-  let rest = [...args];
-  let refused = first;
+  let rest: readonly string[] = args;
+  let read = first;
   for (;;) {
-    if (!refused.startsWith("flag provided but not defined: ")) return out;
-    const { at } = goFlagsGiven(rest, { flags });
-    const next = rest[(at ?? 0) + 1];
-    if (at === undefined || (!rest[at].includes("=") && next !== undefined && !next.startsWith("-")))
+    if (!("refused" in read.read) || !read.read.refused.startsWith("flag provided but not defined: "))
       return out;
-    rest = [...rest.slice(0, at), ...rest.slice(at + 1)];
-    const { read, given } = goFlagsGiven(rest, { flags });
-    const set = operatorSetRefusal(given);
-    if (set !== undefined)
-      return [...out, set.stops.replace(/^refuses it /, "").replace(/ and exits 2.*$/, "")];
-    if (!("refused" in read)) return out;
-    out.push(`("${read.refused}")${undeclaredMeant(read.refused)}`);
-    refused = read.refused;
+    const without = withoutFlagAt(rest, read.at ?? -1);
+    if (without === undefined) return out;
+    rest = without;
+    read = goFlagsGiven(rest, { flags });
+    const set = operatorSetRefusal(read.given);
+    if (set !== undefined) return [...out, set.said];
+    if (!("refused" in read.read)) return out;
+    out.push(`("${read.read.refused}")${undeclaredMeant(read.read.refused)}`);
   }
 }
 
@@ -355,7 +365,7 @@ function laterUndeclaredFlags(args: readonly string[], first: string): string[] 
  */
 function operatorSetRefusal(
   given: readonly GoFlagGiven[],
-): { stops: string; value: { flag: string; given: string; takes: string } } | undefined {
+): { stops: string; said: string; value: { flag: string; given: string; takes: string } } | undefined {
   const { types, sources } = prometheusOperatorFlags();
   const refusals: { flag: string; value: string; refused: NonNullable<SetRefusal> }[] = [];
   for (const { name: flag, value } of given)
@@ -370,17 +380,17 @@ function operatorSetRefusal(
   const parse = set === "flag" ? "Go's flag package" : set.includes("@") ? set : `its Set at ${set}`;
   const why = refused.why ? ` (${refused.why})` : "";
   const meant = refused.meant ? `; did you mean --${flag}=${refused.meant}?` : "";
-  const more =
-    later.length === 0
-      ? ""
-      : `; mended, it would stop at the next value it refuses: ${later
-          .map(
-            (l) =>
-              `--${l.flag}=${l.value} ("${l.refused.error}"${l.refused.why ? `, ${l.refused.why}` : ""}${l.refused.meant ? `; did you mean --${l.flag}=${l.refused.meant}?` : ""})`,
-          )
-          .join(", then ")}`;
+  const more = mended(
+    later.map(
+      (l) =>
+        `--${l.flag}=${l.value} ("${l.refused.error}"${l.refused.why ? `, ${l.refused.why}` : ""}${l.refused.meant ? `; did you mean --${l.flag}=${l.refused.meant}?` : ""})`,
+    ),
+    " value it refuses",
+  );
+  const said = `("invalid value ${goQuote(value)} for flag -${flag}: ${refused.error}")${why}`;
   return {
-    stops: `refuses it ("invalid value ${goQuote(value)} for flag -${flag}: ${refused.error}")${why} and exits 2 (--${flag} is read as ${type}: registered at ${sources[flag]}, parsed by ${parse}${meant})${more}`,
+    said,
+    stops: `refuses it ${said} and exits 2 (--${flag} is read as ${type}: registered at ${sources[flag]}, parsed by ${parse}${meant})${more}`,
     value: { flag, given: value, takes: refused.takes ?? JUDGES[type].takes },
   };
 }
