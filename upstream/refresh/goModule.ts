@@ -32,6 +32,21 @@ export interface GoModule {
   mount: string;
 }
 
+/**
+ * The modules a go.mod requires, with their versions: the `require` lines and the lines of
+ * `require ( ... )` blocks (no other block's lines, so a `replace` or `exclude` is none).
+ */
+export function goModRequirements(gomod: string): { module: string; version: string }[] {
+  const lines = [
+    ...[...gomod.matchAll(/^require\s*\(([\s\S]*?)^\)/gm)].flatMap((b) => b[1].split("\n")),
+    ...[...gomod.matchAll(/^require\s+([^(\s].*)$/gm)].map((m) => m[1]),
+  ];
+  return lines.flatMap((line) => {
+    const m = /^\s*(\S+)\s+(v\S+)/.exec(line);
+    return m ? [{ module: m[1], version: m[2] }] : [];
+  });
+}
+
 /** `module@version h1:... [mount/]`, comma-separated; an error names what it expected. */
 export function parseGoModules(text: string, where: string): GoModule[] {
   return text

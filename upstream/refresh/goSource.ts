@@ -175,18 +175,28 @@ export interface GoFile {
   code: string;
 }
 
-const lineAt = (text: string, offset: number) => text.slice(0, offset).split("\n").length;
+/** The line (1-based) of `offset` in `text`. */
+export const lineAt = (text: string, offset: number) => text.slice(0, offset).split("\n").length;
 
-/** The offset just past the brace that closes the one at `open`. */
-export function matchingBrace(code: string, open: number): number {
+/**
+ * The offset just past the bracket of `pair` (its opening and closing characters) that closes the
+ * one at `open`, string and rune literals skipped; -1 when none does.
+ */
+export function closingBracket(code: string, open: number, pair: "{}" | "()"): number {
   let depth = 0;
   for (let i = open; i < code.length; i++) {
     const c = code[i];
     if (c === '"' || c === "`" || c === "'") i = literalEnd(code, i);
-    else if (c === "{") depth++;
-    else if (c === "}" && --depth === 0) return i + 1;
+    else if (c === pair[0]) depth++;
+    else if (c === pair[1] && --depth === 0) return i + 1;
   }
-  return code.length;
+  return -1;
+}
+
+/** The offset just past the brace that closes the one at `open`; the code's length when none does. */
+export function matchingBrace(code: string, open: number): number {
+  const end = closingBracket(code, open, "{}");
+  return end < 0 ? code.length : end;
 }
 
 function importsOf(code: string): { imports: Map<string, string>; importPaths: string[] } {

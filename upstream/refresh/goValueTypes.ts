@@ -12,6 +12,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { readGoFile, type GoFile } from "./goSource";
+import { goModRequirements } from "./goModule";
 
 /** A flag's value type: `type` as Go names it, and `set` where the value is parsed. */
 export interface GoValueType {
@@ -160,12 +161,9 @@ export function goValueTypes(checkout: string, module: string): (source: string)
   };
 }
 
-/** The modules go.mod requires, with their versions. */
+/** The modules go.mod requires, with their versions (none without a go.mod). */
 function goModRequires(checkout: string): Map<string, string> {
   const file = path.join(checkout, "go.mod");
-  const out = new Map<string, string>();
-  if (!fs.existsSync(file)) return out;
-  for (const m of fs.readFileSync(file, "utf8").matchAll(/^(?:require\s+|\t)([\w.\-/]+)\s+(v\S+)/gm))
-    out.set(m[1], m[2]);
-  return out;
+  if (!fs.existsSync(file)) return new Map();
+  return new Map(goModRequirements(fs.readFileSync(file, "utf8")).map((r) => [r.module, r.version]));
 }

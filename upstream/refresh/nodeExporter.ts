@@ -21,8 +21,24 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { fileInBuild, matchingBrace, readGoFile, type GoBuild, type GoFile } from "./goSource";
-import { hashZip, moduleFiles, readZip, cacheDir, escapePath, type GoModule } from "./goModule";
+import {
+  closingBracket,
+  fileInBuild,
+  lineAt,
+  matchingBrace,
+  readGoFile,
+  type GoBuild,
+  type GoFile,
+} from "./goSource";
+import {
+  cacheDir,
+  escapePath,
+  goModRequirements,
+  hashZip,
+  moduleFiles,
+  readZip,
+  type GoModule,
+} from "./goModule";
 import type { Refreshed, Source } from "./source";
 import { NODE_EXPORTER_FLAG_COLUMNS, nodeExporterFolder } from "../exporters/nodeExporter";
 
@@ -72,20 +88,10 @@ const KINDS: Record<string, FlagRow["kind"]> = {
 
 /** The offset just past the parenthesis that closes the one at `open`, string and rune literals skipped. */
 function closingParen(code: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < code.length; i++) {
-    const c = code[i];
-    if (c === '"' || c === "'" || c === "`") {
-      let j = i + 1;
-      while (j < code.length && code[j] !== c) j += c !== "`" && code[j] === "\\" ? 2 : 1;
-      i = j;
-    } else if (c === "(") depth++;
-    else if (c === ")" && --depth === 0) return i + 1;
-  }
-  throw new Error(`unbalanced parenthesis at offset ${open}`);
+  const end = closingBracket(code, open, "()");
+  if (end < 0) throw new Error(`unbalanced parenthesis at offset ${open}`);
+  return end;
 }
-
-const lineAt = (code: string, offset: number) => code.slice(0, offset).split("\n").length;
 
 /** The calls chained after the call that ends at `end`: `.Default(x).Hidden().Bool()` -> its method names. */
 function chainAfter(code: string, end: number): string[] {
@@ -197,18 +203,12 @@ function requirements(tree: GoTree): { module: string; version: string; sum: str
   const gosum = tree.get("go.sum")?.();
   if (gomod === undefined || gosum === undefined)
     throw new Error("node-exporter: expected go.mod and go.sum in the checkout, found none");
-  const required = [
-    ...[...gomod.matchAll(/^require\s*\(([\s\S]*?)^\)/gm)].flatMap((b) => b[1].split("\n")),
-    ...[...gomod.matchAll(/^require\s+([^(\s].*)$/gm)].map((m) => m[1]),
-  ];
-  return required.flatMap((line) => {
-    const m = /^\s*(\S+)\s+(v\S+)/.exec(line);
-    if (!m) return [];
+  return goModRequirements(gomod).map(({ module, version }) => {
     const sum = new RegExp(
-      `^${m[1].replace(/[.]/g, "\\.")} ${m[2].replace(/[.]/g, "\\.")} (h1:\\S+)$`,
+      `^${module.replace(/[.]/g, "\\.")} ${version.replace(/[.]/g, "\\.")} (h1:\\S+)$`,
       "m",
     ).exec(gosum)?.[1];
-    return [{ module: m[1], version: m[2], sum: sum ?? "" }];
+    return { module, version, sum: sum ?? "" };
   });
 }
 
