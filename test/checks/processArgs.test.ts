@@ -10,7 +10,7 @@
 import { strict as assert } from "assert";
 import { checkProcessArgs, processArgs } from "../../checks/processArgs";
 import type { Placed } from "../../checks/objects";
-import { oneContainer } from "../support/checkCases";
+import { KPS_OPERATOR_ARGS, oneContainer } from "../support/checkCases";
 
 const AM_CHART = ["--storage.path=/alertmanager", "--config.file=/etc/alertmanager/alertmanager.yml"];
 const ALLOY_CHART = ["run", "/etc/alloy/config.alloy", "--storage.path=/var/lib/alloy/data"];
@@ -249,20 +249,8 @@ describe("process-args: the command line prometheus-operator v0.93.0 writes for 
 });
 
 describe("process-args: prometheus-operator v0.93.0's command line, as Go's flag package reads it", () => {
-  // kube-prometheus-stack 88.0.0's own arguments for the operator (the production stack's render).
-  const KPS_ARGS = [
-    "--kubelet-service=kube-system/kps-kubelet",
-    "--kubelet-endpoints=true",
-    "--kubelet-endpointslice=false",
-    "--localhost=127.0.0.1",
-    "--prometheus-config-reloader=quay.io/prometheus-operator/prometheus-config-reloader:v0.93.0",
-    "--config-reloader-cpu-request=5m",
-    "--secret-field-selector=type!=kubernetes.io/dockercfg",
-    "--web.enable-tls=false",
-    "--web.listen-address=:8080",
-  ];
   const operator = (...args: string[]) =>
-    pod("quay.io/prometheus-operator/prometheus-operator:v0.93.0", [...KPS_ARGS, ...args]);
+    pod("quay.io/prometheus-operator/prometheus-operator:v0.93.0", [...KPS_OPERATOR_ARGS, ...args]);
 
   it("passes the chart's own arguments and the flags the operator declares, in Go's forms", () => {
     assert.deepEqual(messages(operator()), []);
@@ -411,7 +399,10 @@ describe("process-args: prometheus-operator v0.93.0's command line, as Go's flag
   });
 
   it("says no stop for another release of the operator, whose flags the data does not list", () => {
-    const older = pod("quay.io/prometheus-operator/prometheus-operator:v0.92.0", [...KPS_ARGS, "--bogus"]);
+    const older = pod("quay.io/prometheus-operator/prometheus-operator:v0.92.0", [
+      ...KPS_OPERATOR_ARGS,
+      "--bogus",
+    ]);
     assert.deepEqual(checkProcessArgs([older]), { judged: 0, findings: [] });
   });
 });

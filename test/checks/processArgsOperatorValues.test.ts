@@ -9,24 +9,7 @@
 import { strict as assert } from "assert";
 import { checkProcessArgs, unjudgedOperatorTypes } from "../../checks/processArgs";
 import type { Placed } from "../../checks/objects";
-import { oneContainer } from "../support/checkCases";
-
-/** The arguments kube-prometheus-stack 88.0.0 renders for production's operator (the v0.93.0 binary starts on them). */
-const CHART_ARGS = [
-  "--kubelet-service=kube-system/kps-kubelet",
-  "--kubelet-endpoints=true",
-  "--kubelet-endpointslice=false",
-  "--localhost=127.0.0.1",
-  "--prometheus-config-reloader=quay.io/prometheus-operator/prometheus-config-reloader:v0.93.0",
-  "--config-reloader-cpu-request=5m",
-  "--config-reloader-cpu-limit=0",
-  "--config-reloader-memory-request=16Mi",
-  "--config-reloader-memory-limit=64Mi",
-  "--thanos-default-base-image=quay.io/thanos/thanos:v0.42.2",
-  "--secret-field-selector=type!=kubernetes.io/dockercfg,type!=kubernetes.io/service-account-token,type!=helm.sh/release.v1",
-  "--web.enable-tls=false",
-  "--web.listen-address=:8080",
-];
+import { KPS_OPERATOR_ARGS, oneContainer } from "../support/checkCases";
 
 const operator = (...args: string[]): Placed =>
   oneContainer({
@@ -35,7 +18,7 @@ const operator = (...args: string[]): Placed =>
     app: "o",
     container: "kube-prometheus-stack",
     image: "quay.io/prometheus-operator/prometheus-operator:v0.93.0",
-    args: [...CHART_ARGS, ...args],
+    args: [...KPS_OPERATOR_ARGS, ...args],
     urn: "urn:o",
     source: "release kube-prometheus-stack",
   });

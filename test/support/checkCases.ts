@@ -28,6 +28,23 @@ export const PROMETHEUS_CRD = crdOf("monitoring.coreos.com", { kind: "Prometheus
 ]);
 
 export const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
+/** The arguments kube-prometheus-stack 88.0.0 renders for production's operator (the v0.93.0 binary starts on them). */
+export const KPS_OPERATOR_ARGS = [
+  "--kubelet-service=kube-system/kps-kubelet",
+  "--kubelet-endpoints=true",
+  "--kubelet-endpointslice=false",
+  "--localhost=127.0.0.1",
+  "--prometheus-config-reloader=quay.io/prometheus-operator/prometheus-config-reloader:v0.93.0",
+  "--config-reloader-cpu-request=5m",
+  "--config-reloader-cpu-limit=0",
+  "--config-reloader-memory-request=16Mi",
+  "--config-reloader-memory-limit=64Mi",
+  "--thanos-default-base-image=quay.io/thanos/thanos:v0.42.2",
+  "--secret-field-selector=type!=kubernetes.io/dockercfg,type!=kubernetes.io/service-account-token,type!=helm.sh/release.v1",
+  "--web.enable-tls=false",
+  "--web.listen-address=:8080",
+];
+
 /**
  * A workload of `kind` in namespace monitoring with one container (`name`, `image`, `args` and
  * `command` when given), its pod labelled `app: <app>`, placed as release `source` at `urn`: the
