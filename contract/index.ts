@@ -20,6 +20,7 @@ export * from "./labelSelector";
 export * from "./lokiRemoved";
 export * from "./lokiCompactor";
 export * from "./scheduling";
+export * from "./helmHooks";
 export * from "./words";
 export * from "./vmReloader";
 export * from "./template";

@@ -48,7 +48,16 @@ interface Sums {
   memoryLimit: number;
 }
 const zero = (): Sums => ({ cpu: 0, memory: 0, cpuLimit: 0, memoryLimit: 0 });
+/**
+ * Adds a workload's pods to a sum, but a hook Helm runs only at uninstall (the VictoriaMetrics
+ * operator chart's pre-delete CRD cleanup Job; contract runsOnlyAtUninstall). Its pod must find a
+ * node when it runs, beside the release's pods, which Helm deletes only after it (helm v3.17.3
+ * pkg/action/uninstall.go:108-123): computeBudget judges that with the others. But it exists only
+ * during the uninstall, so it is no part of the running stack's requests, which the share keeps its
+ * headroom against, nor a source of them a message names.
+ */
 function add(s: Sums, w: Workload, times: number) {
+  if (w.uninstallOnly) return;
   s.cpu += w.requests.cpu * times;
   s.memory += w.requests.memory * times;
   s.cpuLimit += w.limits.cpu * times;
@@ -255,7 +264,7 @@ export function computeBudget(
   const floating = zero();
   const floatingSources: string[] = [];
   const counted = (sources: string[], w: Workload) => {
-    if (!sources.includes(w.source.urn)) sources.push(w.source.urn);
+    if (!w.uninstallOnly && !sources.includes(w.source.urn)) sources.push(w.source.urn);
   };
   const unschedulable: string[] = [];
   const keptOff: Budget["keptOff"] = [];

@@ -86,6 +86,11 @@ export interface ChartWorkload {
    * (victoria-metrics-common's `vm.cr.fullname` reads `<app>.name`, then `<app>.spec.name`).
    */
   fullnameFrom?: string[];
+  /**
+   * The `helm.sh/hook` annotation the chart writes on it, where it is a hook: what a live preview,
+   * which sees no rendered object, knows of when it runs (contract runsOnlyAtUninstall).
+   */
+  hook?: string;
 }
 
 /**
@@ -541,6 +546,9 @@ export const DEFAULT_CHARTS: Record<string, ChartData> = {
         // `victoria-metrics-operator.enabled: false` renders no Job).
         name: "crds-cleanup",
         kind: "Job",
+        // victoria-metrics-operator 0.63.1 templates/cleanup.yaml:19 and _helpers.tpl:1-5
+        // (`vm-operator.cleanup.annotations`); helm 3.17.3 renders it so.
+        hook: "pre-delete",
         enabled: VM_OPERATOR.enabled,
         partEnabled: { path: "victoria-metrics-operator.crds.cleanup.enabled", default: true },
         resources: ["victoria-metrics-operator.crds.cleanup.resources"],

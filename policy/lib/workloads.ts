@@ -2,6 +2,8 @@ import { parse as parseYaml } from "yaml";
 import {
   envValues,
   chartPods,
+  HELM_HOOK_ANNOTATION,
+  runsOnlyAtUninstall,
   isRenderedRelease,
   parseImage as parseImageRef,
   vmOperatorEnvironment,
@@ -150,6 +152,12 @@ export interface Workload {
   replicasKey?: string;
   /** As {@link schedulingKey}, the stack keys of its containers' resources blocks. */
   resourcesKeys?: string[];
+  /**
+   * A Helm hook that runs only while its release is uninstalled (contract runsOnlyAtUninstall): the
+   * VictoriaMetrics operator chart's CRD cleanup Job. Its pod must still fit a node when it runs,
+   * but it is no pod of the running stack.
+   */
+  uninstallOnly?: true;
 }
 
 /** `chartValues.<chart>.<prefix>`: where a stack file writes a chart's values under `prefix` ("" for the top). */
@@ -365,6 +373,9 @@ function rawWorkloads(res: Res): Workload[] {
       tolerations: spec.tolerations ?? [],
       path: paths.spec,
       containers: [...containers, ...inits].map(({ c, p }) => ({ spec: c, path: p })),
+      ...(runsOnlyAtUninstall(res.props.metadata?.annotations?.[HELM_HOOK_ANNOTATION])
+        ? { uninstallOnly: true as const }
+        : {}),
     },
   ];
 }
@@ -891,6 +902,7 @@ function chartWorkloads(res: Res, charts: Record<string, ChartData>): Workload[]
       ...(w.scheduling !== undefined ? { schedulingKey: chartValuesKey(helm.chart, w.scheduling) } : {}),
       ...chartWorkloadKeys(helm.chart, w),
       containers: [],
+      ...(runsOnlyAtUninstall(w.hook) ? { uninstallOnly: true as const } : {}),
     });
   }
   return out;
@@ -1034,6 +1046,7 @@ export const CHART_DATA_SCHEMA: Record<string, unknown> = {
             properties: { path: VALUES_PATH, object: { type: "string", minLength: 1 } },
           },
           fullnameFrom: { type: "array", items: VALUES_PATH },
+          hook: { type: "string", minLength: 1 },
         },
       },
     },

@@ -17,7 +17,7 @@ import { withRenderedObjects } from "../../synth/render/objects";
 import { budgetOf } from "../../synth/report";
 import { evaluateResources } from "../../policy/evaluate";
 import { canLandOn } from "../../policy/lib/workloads";
-import { vmOperatorEnvOf } from "@homelab-observability/contract";
+import { HELM_HOOK_ANNOTATION, runsOnlyAtUninstall, vmOperatorEnvOf } from "@homelab-observability/contract";
 import { isVmPodKind, vmOperatorBlocks } from "../../policy/lib/operatorDefaults";
 import { parseQuantity } from "../../policy/lib/quantity";
 import type { PoolInfo } from "../../policy/lib/budget";
@@ -251,6 +251,8 @@ describe("rendering with the real Helm", function () {
       let cpu = 0;
       let memory = 0;
       for (const o of r.objects) {
+        // A hook Helm runs only at uninstall is no pod of the running stack (contract runsOnlyAtUninstall).
+        if (runsOnlyAtUninstall(o.object.metadata?.annotations?.[HELM_HOOK_ANNOTATION])) continue;
         if (o.object.kind === "VMCluster") {
           // Each component has its own replica count.
           for (const c of VM_CLUSTER_PARTS) {

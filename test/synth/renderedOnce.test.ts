@@ -5,7 +5,7 @@ import { evaluateResources } from "../../policy/evaluate";
 import type { PoolInfo } from "../../policy/lib/budget";
 import { parseQuantity } from "../../policy/lib/quantity";
 import { canLandOn } from "../../policy/lib/workloads";
-import { vmOperatorEnvOf } from "@homelab-observability/contract";
+import { HELM_HOOK_ANNOTATION, runsOnlyAtUninstall, vmOperatorEnvOf } from "@homelab-observability/contract";
 import { isVmPodKind, vmOperatorBlocks } from "../../policy/lib/operatorDefaults";
 import { stackNames } from "../../config/paths";
 import { withRenderedObjects } from "../../synth/render/objects";
@@ -52,6 +52,8 @@ function measured(file: string): { cpu: number; memory: number; containers: stri
   let memory = 0;
   const containers: string[] = [];
   for (const o of objects) {
+    // A hook Helm runs only at uninstall is no pod of the running stack (contract runsOnlyAtUninstall).
+    if (runsOnlyAtUninstall(o.metadata?.annotations?.[HELM_HOOK_ANNOTATION])) continue;
     const id = `${o.kind} ${o.metadata.namespace ?? "-"}/${o.metadata.name}`;
     const pod = podSpecOf(o);
     const requests: { name: string; cpu?: string; memory?: string }[] = [];
