@@ -50,10 +50,11 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 export function toFit(
   profile: string | undefined,
   runs: Runs,
-  smaller: boolean,
+  smaller: readonly string[],
   pools = "`nodePools`",
 ): string {
-  const nodes = `add nodes or larger ones (${pools})${smaller ? ", or declare a smaller workload (`workload.*`)" : ""}.`;
+  const keys = smaller.map((k) => `\`${k}\``).join(", ");
+  const nodes = `add nodes or larger ones (${pools})${keys ? `, or declare a smaller workload (${keys})` : ""}.`;
   if (profile === "lightweight") {
     const heavier = [
       ...(runs.mimir
@@ -93,13 +94,20 @@ function sizeKeys(pools: PoolInfo[], covered: string[], dim: "cpu" | "memory", o
 }
 
 /**
- * Whether declaring a smaller workload lowers any request: some sized component is sized above the
- * profile's floor (by the workload, or by a cap the workload would set), which no smaller workload
- * goes under. Unknown (no record of the floors) is no: the hint would send its reader to a key that
- * may change nothing.
+ * The keys of the declared workload whose smaller figure lowers a request: some sized component is
+ * sized above the profile's floor (by the workload, or by a cap the workload would set), which no
+ * smaller workload goes under. Each `workload.*` key such a component is sized by (its `sizedFor`,
+ * config/sizing.ts: "8900000 series (workload.activeSeries)"), in backquotes in the message so that
+ * the synthesis places it in the stack file; `workload.*` where one is sized by another key (a
+ * series cap, which a declared workload would set) or by none the pack can read. None where no
+ * request would go down, or unknown (no record of the floors): the hint would send its reader to a
+ * key that may change nothing.
  */
-function workloadLowers(sized: Budget["sized"]): boolean {
-  return (sized ?? []).some((c) => c.floorBytes !== undefined && c.memoryBytes > c.floorBytes);
+function workloadKeys(sized: Budget["sized"]): string[] {
+  const lowering = (sized ?? []).filter((c) => c.floorBytes !== undefined && c.memoryBytes > c.floorBytes);
+  if (lowering.length === 0) return [];
+  const keys = lowering.map((c) => /\((workload\.[A-Za-z]+)\)$/.exec(c.sizedFor)?.[1]);
+  return keys.every((k) => k !== undefined) ? [...new Set(keys)] : ["workload.*"];
 }
 
 /**
@@ -208,7 +216,7 @@ export function resourceBudget(level: Level = "mandatory"): StackValidationPolic
       // Only asked when a pool is over budget: it reads every workload's images.
       let runs: Runs | undefined;
       const fit = (pools: string) =>
-        toFit(facts.profile, (runs ??= heavierChoices(b.workloads)), workloadLowers(b.sized), pools);
+        toFit(facts.profile, (runs ??= heavierChoices(b.workloads)), workloadKeys(b.sized), pools);
       for (const row of [...b.rows, b.total]) {
         for (const dim of ["cpu", "memory"] as const) {
           const used = row.sums[dim];

@@ -706,10 +706,13 @@ describe("policy (budget): replicas a hard node anti-affinity spreads need a nod
 });
 
 describe("policy (budget): a pool over budget names its keys, and a smaller workload only where it lowers a request", () => {
-  /** One 8Gi node, an app requesting 7Gi (87.5%), and vmsingle sized at `memory` over a profile floor of 1Gi. */
-  const over = (memory: number) => [
+  /**
+   * One 8Gi node, an app requesting 7Gi (87.5%), and vmsingle sized at `memory` over a profile floor
+   * of 1Gi, for `sizedFor` (the profile's unless given).
+   */
+  const over = (memory: number, sizedFor?: string) => [
     stackInfo([{ name: "pi5", arch: "arm64", count: 1 }], true, [
-      { ...sized("vmsingle", "vm", 1, memory), floorBytes: GiB },
+      { ...sized("vmsingle", "vm", 1, memory), floorBytes: GiB, ...(sizedFor ? { sizedFor } : {}) },
     ]),
     ...v4Chart("app", [
       workload("Deployment", "app", {
@@ -717,8 +720,10 @@ describe("policy (budget): a pool over budget names its keys, and a smaller work
       }),
     ]),
   ];
-  const said = async (memory: number) =>
-    (await check(over(memory), P)).map((v) => v.message).filter((m) => /^pool pi5: memory requests/.test(m));
+  const said = async (memory: number, sizedFor?: string) =>
+    (await check(over(memory, sizedFor), P))
+      .map((v) => v.message)
+      .filter((m) => /^pool pi5: memory requests/.test(m));
   it("at the profile's floor: the pool's count and memory keys, no workload to declare", async () =>
     assert.deepEqual(await said(GiB), [
       "pool pi5: memory requests 7168Mi are 87.5% of its capacity, above the 80.0% budget. The profile is standard: `profile: lightweight` (VictoriaMetrics, Vector, Loki without canary and gateway) requests much less; or add nodes or larger ones (`nodePools[0].count`, `nodePools[0].memory`).",
@@ -728,6 +733,17 @@ describe("policy (budget): a pool over budget names its keys, and a smaller work
       (await said(2 * GiB))[0] ?? "",
       /add nodes or larger ones \(`nodePools\[0\]\.count`, `nodePools\[0\]\.memory`\), or declare a smaller workload \(`workload\.\*`\)\.$/,
     ));
+  // The key the component is sized by, which the synthesis then places at its line in the stack file.
+  it("sized above the floor by the declared series: the hint names workload.activeSeries; by a cap, workload.*", async () => {
+    assert.match(
+      (await said(2 * GiB, "8900000 series (workload.activeSeries)"))[0] ?? "",
+      /, or declare a smaller workload \(`workload\.activeSeries`\)\.$/,
+    );
+    assert.match(
+      (await said(2 * GiB, "1000000 series (mimir.maxGlobalSeriesPerUser)"))[0] ?? "",
+      /, or declare a smaller workload \(`workload\.\*`\)\.$/,
+    );
+  });
 });
 
 describe("policy (budget): over budget on the standard profile, the ways out not yet taken", () => {
