@@ -27,7 +27,6 @@ import {
   CONFIG_RELOADER_LOG_VALUES,
   CONFIG_RELOADER_VALUES,
   kingpinTakes,
-  type KingpinValueCheck,
   kingpinRun,
   type KingpinApp,
 } from "../upstream/kingpin";
@@ -80,50 +79,93 @@ export interface Program {
   forms: string;
 }
 
-/** The values a check takes, said in a message. */
-const takesWords = (check: KingpinValueCheck) =>
-  `one of ${check.options.join(", ")}${check.anyCase ? " (in any case)" : ""}`;
+/** A kingpin refusal, with the value its flag's Set refused if that is why. */
+type KingpinRefusal = { refused: string; value?: { flag: string; given: string } };
 
 /**
- * A kingpin application's reading: its flags, or why it stops, in the words it prints (`refuses`:
- * what it prints of kingpin's error and its exit status).
+ * A kingpin application's reading: its flags, or why it stops, in the words it prints (`said`:
+ * what it prints of kingpin's error; `exit`, its exit status; `placed`, what is said after a value
+ * a flag's Set refuses: the flag's type and registration, a value meant).
  */
 const kingpinRead =
-  (said: (error: string) => string, exit: number, app: KingpinApp) =>
+  (
+    said: (error: string) => string,
+    exit: number,
+    app: KingpinApp,
+    placed: (flag: string, given: string, later: boolean) => string = () => "",
+  ) =>
   (args: string[]): ProcessArgs => {
     const r = kingpinRun(args, app);
     if ("unknown" in r) return { unknown: `kingpin reads more arguments from the file ${r.unknown}` };
     if ("refused" in r) {
-      const later = laterUnknownFlags(args, app, r.refused).map(said);
-      const stops = `refuses it ${said(r.refused)} and exits ${exit}${mended(later)}`;
+      const tell = (x: KingpinRefusal, later: boolean) =>
+        `${said(x.refused)}${x.value ? placed(x.value.flag, x.value.given, later) : ""}`;
+      const later = laterKingpinRefusals(args, app, r).map((x) => tell(x, true));
+      const stops = `refuses it ${tell(r, false)} and exits ${exit}${mended(later)}`;
       const check = r.value && app.values?.[r.value.flag];
       if (!r.value || !check) return { stops };
-      return { stops, value: { ...r.value, takes: takesWords(check) } };
+      return { stops, value: { ...r.value, takes: check.takes } };
     }
     return "exits" in r ? { stops: `answers --${r.exits} and exits 0` } : r;
   };
 
 /**
- * The refusals kingpin would make after `first` once each flag it does not know is mended: each
- * unknown long flag's argument left out and the command line read again, so that one run names
- * every misspelt flag (the program says each only once the one before it is mended). It stops at
- * any other refusal, and at an unknown flag followed by a word that may be its value (left out
- * alone, that word would be an argument kingpin refuses for another reason).
+ * The index of the argument kingpin refused as `r` says, and how many arguments it spans, to leave
+ * it out: an unknown long flag, a value its flag's Set refused (`--flag=value`, or `--flag value`
+ * in two), or a flag given again that does not accumulate (its second occurrence); undefined for
+ * another refusal, which is not mended.
  */
-function laterUnknownFlags(args: readonly string[], app: KingpinApp, first: string): string[] {
-  const out: string[] = [];
+function refusedAt(
+  args: readonly string[],
+  app: KingpinApp,
+  r: KingpinRefusal,
+): { i: number; n: number } | undefined {
+  const unknown = /^unknown long flag '(--[^'=]+)'$/.exec(r.refused)?.[1];
+  if (unknown !== undefined) {
+    const i = args.findIndex((a) => a === unknown || a.startsWith(`${unknown}=`));
+    return withoutFlagAt(args, i) === undefined ? undefined : { i, n: 1 };
+  }
+  if (r.value) {
+    const { flag, given } = r.value;
+    const i = args.findIndex(
+      (a, j) => a === `--${flag}=${given}` || (a === `--${flag}` && args[j + 1] === given),
+    );
+    return i < 0 ? undefined : { i, n: args[i].includes("=") ? 1 : 2 };
+  }
+  const repeated = /^flag '([^']+)' cannot be repeated$/.exec(r.refused)?.[1];
+  if (repeated === undefined) return undefined;
+  const bool = app.flags[repeated] === "bool";
+  const given = args.flatMap((a, i) =>
+    a === `--${repeated}` || a.startsWith(`--${repeated}=`) || (bool && a === `--no-${repeated}`) ? [i] : [],
+  );
+  const i = given[1];
+  if (i === undefined) return undefined;
+  return { i, n: bool || args[i].includes("=") ? 1 : 2 };
+}
+
+/**
+ * The refusals kingpin would make after `first` once each is mended: the argument refused left out
+ * ({@link refusedAt}) and the command line read again, so that one run names every mistake (the
+ * program says each only once the one before it is mended). It stops at a refusal it does not
+ * mend, and at an unknown flag followed by a word that may be its value (left out alone, that word
+ * would be an argument kingpin refuses for another reason).
+ */
+function laterKingpinRefusals(
+  args: readonly string[],
+  app: KingpinApp,
+  first: KingpinRefusal,
+): KingpinRefusal[] {
+  const out: KingpinRefusal[] = [];
   let rest: readonly string[] = args;
   let refused = first;
   for (;;) {
-    const flag = /^unknown long flag '(--[^'=]+)'$/.exec(refused)?.[1];
-    const i = flag === undefined ? -1 : rest.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
-    const without = withoutFlagAt(rest, i);
-    if (without === undefined) return out;
-    rest = without;
+    const at = refusedAt(rest, app, refused);
+    if (at === undefined) return out;
+    rest = [...rest.slice(0, at.i), ...rest.slice(at.i + at.n)];
     const r = kingpinRun(rest, app);
     if (!("refused" in r)) return out;
-    out.push(r.refused);
-    refused = r.refused;
+    out.push(r);
+    refused = r;
   }
 }
 
@@ -188,8 +230,8 @@ const PROGRAMS: readonly Program[] = [
         const given = r.flags.get(flag)?.at(-1);
         if (given !== undefined && !kingpinTakes(check, given))
           return {
-            stops: `stops through log.Fatal ("${check.error(given)}") and exits 1`,
-            value: { flag, given, takes: takesWords(check) },
+            stops: `stops through log.Fatal ("${check.refuses(given)}") and exits 1`,
+            value: { flag, given, takes: check.takes },
           };
       }
       return r;
@@ -230,6 +272,7 @@ const PROGRAMS: readonly Program[] = [
         (e) => `("node_exporter: error: ${e}, try --help")${nodeExporterMeant(e)}`,
         1,
         nodeExporterApp(),
+        nodeExporterValuePlaced,
       )(args),
     values:
       "in the prometheus-node-exporter chart: values.extraArgs, a list of whole arguments the chart writes after its own --path.* and --web.listen-address (templates/daemonset.yaml:55-67 at 4.49.1)",
@@ -320,6 +363,20 @@ function nodeExporterMeant(error: string): string {
   ]);
   if (near === undefined) return "";
   return ` (did you mean --${near}? declared at ${sources[near.replace(/^no-/, "")]})`;
+}
+
+/**
+ * What is said after a value node_exporter's flag refuses: the Go type the flag sets, where it is
+ * registered and parsed (flags.tsv), what it takes (`later`: a refusal named after the first, whose
+ * message does not begin with it), and the value meant where one is near (`3` for a duration:
+ * `3s`; `inof` for a level: `info`).
+ */
+function nodeExporterValuePlaced(flag: string, given: string, later: boolean): string {
+  const { types, sources } = nodeExporterFlags();
+  const check = nodeExporterApp().values?.[flag];
+  const meant = check?.meant?.(given);
+  const takes = later && check ? `; it takes ${check.takes}` : "";
+  return ` (--${flag} is read as ${types[flag].type}: registered at ${sources[flag]}, parsed by ${types[flag].set}${takes}${meant === undefined ? "" : `; did you mean --${flag}=${meant}?`})`;
 }
 
 /** The flag prometheus-operator declares closest to one Go's parse calls undeclared, and where; "" when none is close. */

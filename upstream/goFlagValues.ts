@@ -409,3 +409,66 @@ export function k8sFieldSelector(value: string): ValueRefusal | undefined {
   }
   return undefined;
 }
+
+/** str2duration's units (github.com/xhit/go-str2duration/v2 v2.1.0 str2duration.go:12-23): time's, with days and weeks. */
+const STR2DURATION_UNITS: ReadonlyMap<string, bigint> = new Map([
+  ...DURATION_UNITS,
+  ["d", 24n * 3600000000000n],
+  ["w", 168n * 3600000000000n],
+]);
+
+/**
+ * A kingpin v2.4.0 `Duration()` value: its durationValue.Set (values.go:141-145) calls
+ * str2duration.ParseDuration of github.com/xhit/go-str2duration/v2 v2.1.0 (kingpin's go.mod:6;
+ * node_exporter v1.10.2's go.mod:49), whose error kingpin prints as it is. That parser
+ * (str2duration.go:30-126) is go1.15's time.ParseDuration with `d` and `w`: an optional sign, then
+ * numbers each with an optional fraction and a unit; `0` alone needs none. Its overflow checks
+ * differ from go1.26's (a total past 1<<63-1 ns is refused whatever the sign, :115-119), and it
+ * quotes the value bare, not by strconv.Quote (:128-130).
+ */
+export function kingpinDuration(value: string): ValueRefusal | undefined {
+  const q = (s: string) => `"${s}"`;
+  const invalid = { error: `time: invalid duration ${q(value)}` };
+  const max = (1n << 63n) - 1n;
+  let s = value;
+  if (s.startsWith("-") || s.startsWith("+")) s = s.slice(1);
+  if (s === "0") return undefined;
+  if (s === "") return invalid;
+  let d = 0n;
+  while (s !== "") {
+    // The next character must be [0-9.] (:59-62); bytes, so a multi-byte rune is no digit.
+    if (!/^[.0-9]/.test(s)) return invalid;
+    const m = /^([0-9]*)(?:\.([0-9]*))?/.exec(s)!;
+    // leadingInt refuses an integer part past 1<<63-1 (:135-153).
+    const whole = m[1] === "" ? 0n : BigInt(m[1]);
+    if (whole > max) return invalid;
+    if (m[1] === "" && m[2] === undefined) return invalid;
+    if (m[1] === "" && m[2] === "") return invalid;
+    s = s.slice(m[0].length);
+    const unitText = /^[^.0-9]*/.exec(s)![0];
+    if (unitText === "") return { error: `time: missing unit in duration ${q(value)}` };
+    s = s.slice(unitText.length);
+    const unit = STR2DURATION_UNITS.get(unitText);
+    if (unit === undefined) return { error: `time: unknown unit ${q(unitText)} in duration ${q(value)}` };
+    if (whole > max / unit) return invalid;
+    let v = whole * unit;
+    // leadingFraction stops taking precision once its integer would pass 1<<63-1 (:158-184);
+    // the fraction is added in float64 (:106-114), as a Number here.
+    const frac = m[2] ?? "";
+    let f = 0n;
+    let scale = 1;
+    for (const c of frac) {
+      const y = f * 10n + BigInt(c);
+      if (f > max / 10n || y > max) break;
+      f = y;
+      scale *= 10;
+    }
+    if (f > 0n) {
+      v += BigInt(Math.trunc(Number(f) * (Number(unit) / scale)));
+      if (v > max) return invalid;
+    }
+    d += v;
+    if (d > max) return invalid;
+  }
+  return undefined;
+}

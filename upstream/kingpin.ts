@@ -9,26 +9,76 @@
  * against kingpin v2.4.0 with each program's flags as its main.go declares them (go1.26;
  * test/upstream/kingpin.test.ts lists the reloader's answers, test/upstream/flagParsers.test.ts
  * reads Alertmanager's from test/upstream/data/flagParsers.jsonl). A value's own validity (a
- * duration, a URL) is not modelled.
+ * duration, a URL) is judged by the check its flag is given ({@link KingpinValueCheck}).
  */
+import { goFloat64, kingpinDuration } from "./goFlagValues";
 
 /** How a kingpin flag takes its value: a boolean none, a value one, a cumulative one (`Strings()`) any number. */
 export type KingpinFlag = "bool" | "value" | "cumulative";
 
 /**
- * The values a flag's Value takes, as its `Set` checks them during kingpin's setValues
- * (app.go:497-505, after the repeat check): one of `options` (`anyCase`: once lowercased as Go's
- * strings.ToLower does), else `error(value)`, the error's words.
+ * What a flag's Value takes, as its `Set` checks it during kingpin's setValues (app.go:497-505,
+ * after the repeat check): `refuses` gives the error's words for a value it refuses (undefined for
+ * one it takes), `takes` says what it takes in a message, `meant` a value near a refused one.
  */
 export interface KingpinValueCheck {
-  options: readonly string[];
-  anyCase?: boolean;
-  error: (value: string) => string;
+  refuses: (value: string) => string | undefined;
+  takes: string;
+  meant?: (value: string) => string | undefined;
 }
+
+/**
+ * A check whose Set takes one of `options` (`anyCase`: once lowercased as Go's strings.ToLower
+ * does), else errs with `error(value)`.
+ */
+export function kingpinOneOf(
+  options: readonly string[],
+  error: (value: string) => string,
+  anyCase = false,
+): KingpinValueCheck {
+  return {
+    refuses: (v) => (options.includes(anyCase ? goLower(v) : v) ? undefined : error(v)),
+    takes: `one of ${options.join(", ")}${anyCase ? " (in any case)" : ""}`,
+  };
+}
+
+/**
+ * The checks of kingpin v2.4.0's own Values by the Go type each sets (node_exporter's flags.tsv
+ * `type`, refreshed by upstream/refresh/nodeExporter.ts); the v1.10.2 binary was run on each
+ * (test/upstream/data/nodeExporterValues.jsonl):
+ * - `string`: stringValue.Set never errs (values_generated.go:64-70).
+ * - `bool`: kingpin's parser gives a boolean flag only `true` or `false` (`--flag=x` is refused
+ *   before, "unexpected x"), which boolValue.Set's strconv.ParseBool takes (values_generated.go:21-27).
+ * - `int`: intValue.Set parses with strconv.ParseFloat(s, 64), not ParseInt, and keeps `(int)(v)`
+ *   (values_generated.go:322-328): `1.5`, `1e3` and `inf` are taken; the error is ParseFloat's own.
+ * - `time.Duration`: str2duration's ParseDuration (values.go:141-145), days and weeks taken.
+ */
+export const KINGPIN_TYPE_CHECKS: Readonly<Record<string, KingpinValueCheck>> = {
+  string: { refuses: () => undefined, takes: "any text" },
+  bool: { refuses: () => undefined, takes: "no value (--flag or --no-flag)" },
+  int: {
+    refuses: (v) => goFloat64(v)?.why,
+    takes: "a number such as 64 (strconv.ParseFloat, the fraction dropped)",
+    meant: (v) => {
+      const plain = v.replace(/[,\s]/g, "");
+      return plain !== v && goFloat64(plain) === undefined ? plain : undefined;
+    },
+  },
+  "time.Duration": {
+    refuses: (v) => kingpinDuration(v)?.error,
+    takes:
+      "a duration such as 500ms, 30s, 5m or 1h30m (units ns, us, ms, s, m, h, d, w; str2duration v2.1.0)",
+    meant: (v) => {
+      if (/^[+-]?\d+(\.\d+)?$/.test(v)) return `${v}s`;
+      const plain = v.replace(/\s/g, "").toLowerCase();
+      return plain !== v && kingpinDuration(plain) === undefined ? plain : undefined;
+    },
+  },
+};
 
 /** Whether `check` takes `value`. */
 export const kingpinTakes = (check: KingpinValueCheck, value: string): boolean =>
-  check.options.includes(check.anyCase ? goLower(value) : value);
+  check.refuses(value) === undefined;
 
 /** What kingpin makes of a command line. */
 export type KingpinArgs =
@@ -158,15 +208,13 @@ function goLower(s: string): string {
  * the same values but a level's case too (`DEBUG`), and quotes the value (`"bogus"`).
  */
 export const ALERTMANAGER_VALUES: Readonly<Record<string, KingpinValueCheck>> = {
-  "log.level": { options: PROMSLOG_LEVELS, anyCase: true, error: (v) => `unrecognized log level ${v}` },
-  "log.format": { options: PROMSLOG_FORMATS, error: (v) => `unrecognized log format ${v}` },
+  "log.level": kingpinOneOf(PROMSLOG_LEVELS, (v) => `unrecognized log level ${v}`, true),
+  "log.format": kingpinOneOf(PROMSLOG_FORMATS, (v) => `unrecognized log format ${v}`),
 };
 
 /** A kingpin `Enum(...)` flag's check: the value exactly one of `options` (kingpin v2.4.0 values.go:375-383). */
-const kingpinEnum = (...options: string[]): KingpinValueCheck => ({
-  options,
-  error: (v) => `enum value must be one of ${options.join(",")}, got '${v}'`,
-});
+const kingpinEnum = (...options: string[]): KingpinValueCheck =>
+  kingpinOneOf(options, (v) => `enum value must be one of ${options.join(",")}, got '${v}'`);
 
 /**
  * The values prometheus-config-reloader v0.93.0 refuses at its flags' parse: `--reload-method` is
@@ -186,15 +234,15 @@ export const CONFIG_RELOADER_VALUES: Readonly<Record<string, KingpinValueCheck>>
  * Read, not run (the package is internal to the operator's module).
  */
 export const CONFIG_RELOADER_LOG_VALUES: Readonly<Record<string, KingpinValueCheck>> = {
-  "log-level": {
-    options: ["all", "debug", "info", "warn", "error", "none"],
-    anyCase: true,
-    error: (v) => `log log_level ${v} unknown, [all debug info warn error none] are possible values`,
-  },
-  "log-format": {
-    options: ["logfmt", "json"],
-    error: (v) => `log format ${v} unknown, [logfmt json] are possible values`,
-  },
+  "log-level": kingpinOneOf(
+    ["all", "debug", "info", "warn", "error", "none"],
+    (v) => `log log_level ${v} unknown, [all debug info warn error none] are possible values`,
+    true,
+  ),
+  "log-format": kingpinOneOf(
+    ["logfmt", "json"],
+    (v) => `log format ${v} unknown, [logfmt json] are possible values`,
+  ),
 };
 
 /** Alertmanager's one short flag: `-h` for `--help` (cmd/alertmanager/main.go:186). */
@@ -368,8 +416,8 @@ function setValues(
     if (flags.has(name) && known[name] !== "cumulative")
       return { error: `flag '${name}' cannot be repeated`, at: i };
     const check = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
-    if (check && !kingpinTakes(check, value))
-      return { error: check.error(value), at: i, value: { flag: name, given: value } };
+    const error = check?.refuses(value);
+    if (error !== undefined) return { error, at: i, value: { flag: name, given: value } };
     flags.set(name, [...(flags.get(name) ?? []), value]);
   }
   return { flags };

@@ -115,14 +115,57 @@ describe("process-args: node_exporter v1.10.2's command line, as its kingpin rea
     assert.match(refusal("-h"), /answers --help and exits 0/);
   });
 
-  it("fails a --log.level or --log.format promslog refuses, naming the values it takes", () => {
+  it("fails a --log.level or --log.format promslog refuses, naming the values it takes, the type's Set and a value meant", () => {
     assert.match(
       refusal("--log.level=verbose"),
-      /^--log\.level: expected one of debug, info, warn, error \(in any case\), got "verbose": node_exporter v1\.10\.2, given the command line .*, refuses it \("node_exporter: error: unrecognized log level verbose, try --help"\) and exits 1/,
+      /^--log\.level: expected one of debug, info, warn, error \(in any case\), got "verbose": node_exporter v1\.10\.2, given the command line .*, refuses it \("node_exporter: error: unrecognized log level verbose, try --help"\) \(--log\.level is read as promslog\.Level: registered at github\.com\/prometheus\/common@v0\.67\.1\/promslog\/flag\/flag\.go:46, parsed by github\.com\/prometheus\/common@v0\.67\.1\/promslog\/slog\.go:101\) and exits 1/,
     );
     assert.match(
       refusal("--log.format=JSON"),
-      /^--log\.format: expected one of logfmt, json, got "JSON": .*"node_exporter: error: unrecognized log format JSON, try --help"/,
+      /^--log\.format: expected one of logfmt, json, got "JSON": .*"node_exporter: error: unrecognized log format JSON, try --help"\) \(--log\.format is read as promslog\.Format: [^)]*; did you mean --log\.format=json\?\)/,
+    );
+  });
+
+  it("fails a number or a duration kingpin's Set refuses, in its words, with the flag's type, registration, form and a value meant", () => {
+    // The v1.10.2 binary: `--web.max-requests=abc` exits 1 with ParseFloat's words (kingpin's intValue
+    // parses with strconv.ParseFloat), `--collector.ntp.max-distance=3` with str2duration's.
+    assert.match(
+      refusal("--web.max-requests=abc"),
+      /^--web\.max-requests: expected a number such as 64 \(strconv\.ParseFloat, the fraction dropped\), got "abc": node_exporter v1\.10\.2, given the command line .*, refuses it \("node_exporter: error: strconv\.ParseFloat: parsing "abc": invalid syntax, try --help"\) \(--web\.max-requests is read as int: registered at node_exporter\.go:191, parsed by github\.com\/alecthomas\/kingpin\/v2@v2\.4\.0\) and exits 1: it never starts/,
+    );
+    assert.match(
+      refusal("--collector.ntp.max-distance=3"),
+      /^--collector\.ntp\.max-distance: expected a duration such as 500ms, 30s, 5m or 1h30m \(units ns, us, ms, s, m, h, d, w; str2duration v2\.1\.0\), got "3": .*\("node_exporter: error: time: missing unit in duration "3", try --help"\) \(--collector\.ntp\.max-distance is read as time\.Duration: registered at collector\/ntp\.go:44, parsed by github\.com\/alecthomas\/kingpin\/v2@v2\.4\.0; did you mean --collector\.ntp\.max-distance=3s\?\) and exits 1/,
+    );
+    assert.match(
+      refusal("--collector.ntp.server-port=1,000"),
+      /did you mean --collector\.ntp\.server-port=1000\?/,
+    );
+    // What its Set takes passes: a fraction for an int, days for a duration, the value apart.
+    assert.deepEqual(
+      messages("--web.max-requests=1.5", "--collector.ntp.max-distance=2d", "--runtime.gomaxprocs", "4"),
+      [],
+    );
+  });
+
+  it("names every mistake of one command line in one message: values, a repeat and a misspelt flag, each as the binary says it once the one before is mended", () => {
+    // Each mended command line of this chain was run on the v1.10.2 binary
+    // (test/upstream/data/nodeExporterArgs.jsonl): it says the next refusal named here.
+    const m = refusal("--web.max-requests=abc", "--log.level=verbose", "--collector.ntp.ip-ttl=x");
+    assert.match(
+      m,
+      /^--web\.max-requests: .*refuses it \("node_exporter: error: strconv\.ParseFloat: parsing "abc": invalid syntax, try --help"\) \([^)]*\) and exits 1; mended, it would stop at the next: \("node_exporter: error: unrecognized log level verbose, try --help"\) \(--log\.level is read as promslog\.Level: [^;]*; it takes one of debug, info, warn, error \(in any case\)\), then \("node_exporter: error: strconv\.ParseFloat: parsing "x": invalid syntax, try --help"\) \(--collector\.ntp\.ip-ttl is read as int: registered at collector\/ntp\.go:41, parsed by [^;]*; it takes a number such as 64 \(strconv\.ParseFloat, the fraction dropped\)\): it never starts/,
+    );
+    // A misspelt flag is met at the parse, before any value (the binary: `--web.max-requests=abc
+    // --collector.systemdd` says the flag); a repeat after a value refused.
+    assert.match(
+      refusal(
+        "--web.max-requests=abc",
+        "--collector.systemdd",
+        "--web.telemetry-path=/a",
+        "--web.telemetry-path=/b",
+      ),
+      /refuses it \("node_exporter: error: unknown long flag '--collector\.systemdd', try --help"\) \(did you mean [^)]*\) and exits 1; mended, it would stop at the next: \("node_exporter: error: strconv\.ParseFloat: parsing "abc": invalid syntax, try --help"\) \([^)]*\(strconv[^)]*\)\), then \("node_exporter: error: flag 'web\.telemetry-path' cannot be repeated, try --help"\): it never starts/,
     );
   });
 });
@@ -145,14 +188,14 @@ describe("synth: production with node_exporter arguments in chartValues.promethe
     return { dir, line: text.split("\n").length + 3 };
   }
 
-  it("a slip in a flag's name fails (exit 1) with the binary's words, the flag meant, and the override at its line", async () => {
-    const { dir, line } = production(["--collector.systemdd"]);
+  it("a slip in a flag's name and a duration without its unit fail (exit 1) in one message with the binary's words, the flag and value meant, and the override at its line", async () => {
+    const { dir, line } = production(["--collector.systemdd", "--collector.ntp.max-distance=3"]);
     const r = await synthCli("--stack", "production", "--dir", dir, "--out", tmpDir("out"));
     assert.equal(r.status, 1, r.stdout + r.stderr);
     const out = r.stdout + r.stderr;
     assert.match(
       out,
-      /\[process-args\] DaemonSet monitoring\/node-exporter \(release node-exporter\) container node-exporter: node_exporter, given the command line .*"--collector\.systemdd"\], refuses it \("node_exporter: error: unknown long flag '--collector\.systemdd', try --help"\) \(did you mean --collector\.systemd\? /,
+      /\[process-args\] DaemonSet monitoring\/node-exporter \(release node-exporter\) container node-exporter: node_exporter, given the command line .*"--collector\.systemdd",.*\], refuses it \("node_exporter: error: unknown long flag '--collector\.systemdd', try --help"\) \(did you mean --collector\.systemd\? [^)]*\) and exits 1; mended, it would stop at the next: \("node_exporter: error: time: missing unit in duration "3", try --help"\) \(--collector\.ntp\.max-distance is read as time\.Duration: registered at collector\/ntp\.go:44, .*; did you mean --collector\.ntp\.max-distance=3s\?\)/,
     );
     assert.ok(
       out.includes(

@@ -137,12 +137,34 @@ func AddFlags(a flagGroup, defaultAddress string) *web.FlagConfig {
 `;
 const PROMSLOG = `package flag
 
+import (
+\t"github.com/alecthomas/kingpin/v2"
+\t"github.com/prometheus/common/promslog"
+)
+
 const LevelFlagName = "log.level"
 
 func AddFlags(a *kingpin.Application, config *promslog.Config) {
 \ta.Flag(LevelFlagName, LevelFlagHelp).
 \t\tDefault("info").HintOptions(promslog.LevelFlagOptions...).
 \t\tSetValue(config.Level)
+}
+`;
+
+/** promslog's Config, whose Level field's type has the Set the log level is parsed by. */
+const SLOG = `package promslog
+
+type Config struct {
+\tLevel  *Level
+\tFormat *Format
+}
+
+type Level struct {
+\ts string
+}
+
+func (l *Level) Set(s string) error {
+\treturn nil
 }
 `;
 
@@ -159,7 +181,7 @@ const MODULE = {
 };
 const DEPS = new Map([
   ["github.com/prometheus/exporter-toolkit", tree({ "web/kingpinflag/flag.go": TOOLKIT })],
-  ["github.com/prometheus/common", tree({ "promslog/flag/flag.go": PROMSLOG })],
+  ["github.com/prometheus/common", tree({ "promslog/flag/flag.go": PROMSLOG, "promslog/slog.go": SLOG })],
 ]);
 const rowsOf = (files: Record<string, string>) => {
   const [source, header, ...rows] = nodeExporterRefreshed(tree(files), { tag: "v9.8.7" }, DEPS)
@@ -175,19 +197,21 @@ describe("upstream/refresh: node_exporter's flags from its module and the module
       source,
       "# source: prometheus/node_exporter v9.8.7 with github.com/prometheus/exporter-toolkit v0.8.2, github.com/prometheus/common v0.9.1: the flags its linux/amd64 and linux/arm64 builds register",
     );
-    assert.equal(header, "flag\tkind\thidden\tshort\tsource");
+    assert.equal(header, "flag\tkind\ttype\tset\thidden\tshort\tsource");
+    const KP = "github.com/alecthomas/kingpin/v2@v2.4.0";
     assert.deepEqual(rows, [
-      "collector.sockstat\tbool\tfalse\t-\tcollector/sockstat_linux.go:8",
-      "collector.textfile\tbool\tfalse\t-\tcollector/textfile.go:14",
-      "collector.textfile.directory\tcumulative\tfalse\t-\tcollector/textfile.go:4",
-      "collector.textfile.old\tvalue\ttrue\t-\tcollector/textfile.go:5",
-      "help\tbool\tfalse\th\tnode_exporter.go:22",
-      "log.level\tvalue\tfalse\t-\tgithub.com/prometheus/common@v0.9.1/promslog/flag/flag.go:6",
-      "runtime.gomaxprocs\tvalue\tfalse\t-\tnode_exporter.go:17",
-      "version\tbool\tfalse\t-\tnode_exporter.go:21",
-      "web.listen-address\tcumulative\tfalse\t-\tgithub.com/prometheus/exporter-toolkit@v0.8.2/web/kingpinflag/flag.go:12",
-      "web.systemd-socket\tbool\tfalse\t-\tgithub.com/prometheus/exporter-toolkit@v0.8.2/web/kingpinflag/flag.go:6",
-      "web.telemetry-path\tvalue\tfalse\t-\tnode_exporter.go:13",
+      `collector.sockstat\tbool\tbool\t${KP}\tfalse\t-\tcollector/sockstat_linux.go:8`,
+      `collector.textfile\tbool\tbool\t${KP}\tfalse\t-\tcollector/textfile.go:14`,
+      `collector.textfile.directory\tcumulative\tstring\t${KP}\tfalse\t-\tcollector/textfile.go:4`,
+      `collector.textfile.old\tvalue\tstring\t${KP}\ttrue\t-\tcollector/textfile.go:5`,
+      `help\tbool\tbool\t${KP}\tfalse\th\tnode_exporter.go:22`,
+      // SetValue(config.Level): the parameter's struct, its field's type, that type's Set.
+      "log.level\tvalue\tpromslog.Level\tgithub.com/prometheus/common@v0.9.1/promslog/slog.go:12\tfalse\t-\tgithub.com/prometheus/common@v0.9.1/promslog/flag/flag.go:11",
+      `runtime.gomaxprocs\tvalue\tint\t${KP}\tfalse\t-\tnode_exporter.go:17`,
+      `version\tbool\tbool\t${KP}\tfalse\t-\tnode_exporter.go:21`,
+      `web.listen-address\tcumulative\tstring\t${KP}\tfalse\t-\tgithub.com/prometheus/exporter-toolkit@v0.8.2/web/kingpinflag/flag.go:12`,
+      `web.systemd-socket\tbool\tbool\t${KP}\tfalse\t-\tgithub.com/prometheus/exporter-toolkit@v0.8.2/web/kingpinflag/flag.go:6`,
+      `web.telemetry-path\tvalue\tstring\t${KP}\tfalse\t-\tnode_exporter.go:13`,
     ]);
     // The modules it reads beside its own: go.mod's versions, go.sum's zip hashes (not the go.mod ones).
     assert.deepEqual(
@@ -215,6 +239,16 @@ describe("upstream/refresh: node_exporter's flags from its module and the module
           "collector/x.go": `package collector\n\nvar c = kingpin.Flag("x.count", "x").Counter()\n`,
         }),
       /the flag registered at collector\/x\.go:3 ends its chain with "Counter", a call the refresh does not know the kind of/,
+    );
+    // A Value whose type the refresh cannot read: no flag is written without the type it parses.
+    assert.throws(
+      () =>
+        nodeExporterRefreshed(
+          tree(MODULE),
+          { tag: "v9.8.7" },
+          new Map([...DEPS, ["github.com/prometheus/common", tree({ "promslog/flag/flag.go": PROMSLOG })]]),
+        ),
+      /the flag registered at github\.com\/prometheus\/common@v0\.9\.1\/promslog\/flag\/flag\.go:11 takes SetValue\(config\.Level\), whose parameter config's type promslog\.Config is no struct found in its package/,
     );
     assert.throws(
       () =>
@@ -252,6 +286,15 @@ describe("upstream/refresh: node_exporter's flags from its module and the module
     assert.equal(flags["web.listen-address"], "cumulative");
     assert.equal(flags["collector.filesystem.mount-timeout"], "value");
     assert.deepEqual(shorts, { h: "help" });
+    // The Go type each value is parsed as: kingpin's own Values, promslog's through SetValue.
+    const { types } = nodeExporterFlags();
+    const kingpin = "github.com/alecthomas/kingpin/v2@v2.4.0";
+    assert.deepEqual(types["web.max-requests"], { type: "int", set: kingpin });
+    assert.deepEqual(types["collector.ntp.max-distance"], { type: "time.Duration", set: kingpin });
+    assert.deepEqual(types["log.level"], {
+      type: "promslog.Level",
+      set: "github.com/prometheus/common@v0.67.1/promslog/slog.go:101",
+    });
   });
 
   it("the committed data is what the refresh makes of the v1.10.2 module and its pinned dependencies", async function () {

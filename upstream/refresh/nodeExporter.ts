@@ -56,35 +56,38 @@ export type GoTree = ReadonlyMap<string, () => string>;
 export interface FlagRow {
   flag: string;
   kind: "bool" | "value" | "cumulative";
+  /** The Go type its value is parsed as (`int`, `time.Duration`, `promslog.Level`, ...). */
+  type: string;
+  /** Where that type's Set is: `<module>@<version>` (kingpin's own values) or `<module>@<version>/file:line`. */
+  set: string;
   hidden: boolean;
   short: string;
   source: string;
 }
 
-/** The last call of a kingpin flag's chain and the kind it gives (kingpin v2.4.0 flags.go, values.go). */
-const KINDS: Record<string, FlagRow["kind"]> = {
-  Bool: "bool",
-  BoolVar: "bool",
-  Strings: "cumulative",
-  StringsVar: "cumulative",
-  String: "value",
-  StringVar: "value",
-  Int: "value",
-  IntVar: "value",
-  Int64: "value",
-  Uint64: "value",
-  Float64: "value",
-  Duration: "value",
-  DurationVar: "value",
-  Enum: "value",
-  Regexp: "value",
-  ExistingFile: "value",
-  ExistingDir: "value",
-  URL: "value",
-  // A Value of the package's own; promslog's Level and Format have no IsCumulative (kingpin
-  // values.go:65-69), so each takes one value.
-  SetValue: "value",
+/**
+ * The last call of a kingpin flag's chain, the kind it gives and the Go type of kingpin's own
+ * Value it makes (kingpin v2.4.0 parsers.go, values.go, values_generated.go). A call not listed
+ * stops the refresh: its values need a judge (upstream/exporters/nodeExporter.ts).
+ */
+const KINDS: Record<string, { kind: FlagRow["kind"]; type?: string }> = {
+  Bool: { kind: "bool", type: "bool" },
+  BoolVar: { kind: "bool", type: "bool" },
+  Strings: { kind: "cumulative", type: "string" },
+  StringsVar: { kind: "cumulative", type: "string" },
+  String: { kind: "value", type: "string" },
+  StringVar: { kind: "value", type: "string" },
+  Int: { kind: "value", type: "int" },
+  IntVar: { kind: "value", type: "int" },
+  Duration: { kind: "value", type: "time.Duration" },
+  DurationVar: { kind: "value", type: "time.Duration" },
+  // A Value of the package's own, its type read from the argument; promslog's Level and Format
+  // have no IsCumulative (kingpin values.go:65-69), so each takes one value.
+  SetValue: { kind: "value" },
 };
+
+/** kingpin's module path: its own Values are parsed there, at the version go.mod requires. */
+const KINGPIN_MODULE = "github.com/alecthomas/kingpin/v2";
 
 /** The offset just past the parenthesis that closes the one at `open`, string and rune literals skipped. */
 function closingParen(code: string, open: number): number {
@@ -93,15 +96,16 @@ function closingParen(code: string, open: number): number {
   return end;
 }
 
-/** The calls chained after the call that ends at `end`: `.Default(x).Hidden().Bool()` -> its method names. */
-function chainAfter(code: string, end: number): string[] {
-  const methods: string[] = [];
+/** The calls chained after the call that ends at `end`: `.Default(x).Hidden().Bool()` -> each method and its argument text. */
+function chainAfter(code: string, end: number): { name: string; arg: string }[] {
+  const methods: { name: string; arg: string }[] = [];
   let i = end;
   for (;;) {
     const m = /^\s*\.\s*([A-Za-z_]\w*)\s*\(/.exec(code.slice(i, i + 200));
     if (!m) return methods;
-    methods.push(m[1]);
-    i = closingParen(code, i + m[0].length - 1);
+    const open = i + m[0].length - 1;
+    i = closingParen(code, open);
+    methods.push({ name: m[1], arg: code.slice(open + 1, i - 1).trim() });
   }
 }
 
@@ -132,6 +136,12 @@ function readPackage(tree: GoTree, dir: string, build: GoBuild): Package {
   return { files, consts };
 }
 
+/** How flagCalls places a flag's value type: kingpin's module at its version, and a reader of the `SetValue` argument's type. */
+interface ValueTypes {
+  kingpin: string;
+  setValue: (file: GoFile, arg: string, at: number) => { type: string; set: string };
+}
+
 /**
  * The flags `<recv>.Flag(...)` registers in `file` between offsets `from` and `to`; a name that is
  * no string literal nor constant is handed to `dynamic` (which returns the rows it stands for).
@@ -142,6 +152,7 @@ function flagCalls(
   recv: string,
   from: number,
   to: number,
+  types: ValueTypes,
   dynamic: (arg: string, at: number) => FlagRow[],
 ): FlagRow[] {
   const rows: FlagRow[] = [];
@@ -153,19 +164,68 @@ function flagCalls(
     const source = `${file.rel}:${lineAt(file.code, m.index)}`;
     const arg = /^\s*("(?:[^"\\]|\\.)*"|[A-Za-z_]\w*)/.exec(file.code.slice(open + 1, end))?.[1] ?? "";
     const methods = chainAfter(file.code, end);
-    const last = methods.at(-1) ?? "";
-    const kind = Object.prototype.hasOwnProperty.call(KINDS, last) ? KINDS[last] : undefined;
-    if (kind === undefined)
+    const last = methods.at(-1) ?? { name: "", arg: "" };
+    const known = Object.prototype.hasOwnProperty.call(KINDS, last.name) ? KINDS[last.name] : undefined;
+    if (known === undefined)
       throw new Error(
-        `node-exporter: the flag registered at ${source} ends its chain with ${JSON.stringify(last)}, a call the refresh does not know the kind of; read it at the source and change upstream/refresh/nodeExporter.ts`,
+        `node-exporter: the flag registered at ${source} ends its chain with ${JSON.stringify(last.name)}, a call the refresh does not know the kind of; read it at the source and change upstream/refresh/nodeExporter.ts`,
       );
-    const hidden = methods.includes("Hidden");
-    const named = (flag: string): FlagRow => ({ flag, kind, hidden, short: "-", source });
+    const { kind } = known;
+    const { type, set } =
+      known.type !== undefined
+        ? { type: known.type, set: types.kingpin }
+        : types.setValue(file, last.arg, m.index);
+    const hidden = methods.some((c) => c.name === "Hidden");
+    const named = (flag: string): FlagRow => ({ flag, kind, type, set, hidden, short: "-", source });
     if (arg.startsWith('"')) rows.push(named(JSON.parse(arg) as string));
     else if (pkg.consts.has(arg)) rows.push(named(pkg.consts.get(arg)!));
-    else rows.push(...dynamic(arg, m.index).map((r) => ({ ...r, kind, hidden })));
+    else rows.push(...dynamic(arg, m.index).map((r) => ({ ...r, kind, type, set, hidden })));
   }
   return rows;
+}
+
+/**
+ * The type of `SetValue(<param>.<Field>)`'s argument in `file` at offset `at`, and its Set: the
+ * parameter's type in the function around the call (`config *promslog.Config`), that struct's
+ * field, then the `Set(string) error` method of the field's type in the same package
+ * (prometheus/common v0.67.1 promslog/flag/flag.go:44-53, slog.go:142-147, 101, 131).
+ * `pkgOf`: a package of the file's module by import path; `where` its `<module>@<version>/`.
+ */
+function setValueType(
+  file: GoFile,
+  arg: string,
+  at: number,
+  pkgOf: (importPath: string) => Package | undefined,
+  where: string,
+): { type: string; set: string } {
+  const place = `${where}${file.rel}:${lineAt(file.code, at)}`;
+  const fail = (why: string): never => {
+    throw new Error(
+      `node-exporter: the flag registered at ${place} takes SetValue(${arg}), ${why}; read it at the source and change upstream/refresh/nodeExporter.ts`,
+    );
+  };
+  const [root, field, ...more] = arg.split(".");
+  if (field === undefined || more.length > 0) fail("which the refresh reads only as <parameter>.<field>");
+  const head = [...file.code.slice(0, at).matchAll(/^func\s+(?:\([^)]*\)\s*)?\w+\(([^)]*)\)/gm)].at(-1);
+  const param = (head?.[1] ?? "")
+    .split(",")
+    .map((p) => p.trim().split(/\s+/))
+    .find((p) => p[0] === root);
+  const q = param && /^\*?(\w+)\.(\w+)$/.exec(param[1] ?? "");
+  const pkg = q ? pkgOf(file.imports.get(q[1]) ?? "") : undefined;
+  if (!q || !pkg) fail(`whose parameter ${root} is not of a struct type of the module's own packages`);
+  const struct = pkg!.files.flatMap((f) => f.types).find((t) => t.name === q![2]);
+  if (!struct) fail(`whose parameter ${root}'s type ${q![1]}.${q![2]} is no struct found in its package`);
+  const typeText = [...(struct?.fields ?? []), ...(struct?.skipped ?? [])].find(
+    (x) => x.name === field,
+  )?.type;
+  const name = typeText === undefined ? undefined : /^\*?(\w+)$/.exec(typeText)?.[1];
+  if (name === undefined) fail(`whose field ${q![2]}.${field} is not a type of that package`);
+  for (const f of pkg!.files) {
+    const m = new RegExp(`^func \\(\\w+ \\*?${name}\\) Set\\(\\w+ string\\) error`, "m").exec(f.code);
+    if (m) return { type: `${f.packageName}.${name}`, set: `${where}${f.rel}:${lineAt(f.code, m.index)}` };
+  }
+  return fail(`whose type ${name} has no Set method in its package`);
 }
 
 /** The packages of the module that the main package (the module's root) imports, itself included, as folders. */
@@ -242,6 +302,20 @@ function buildRows(tree: GoTree, deps: ReadonlyMap<string, GoTree>, build: GoBui
   const packages = modulePackages(tree, build);
   const collectorPkg = packages.get("collector");
   const rows: FlagRow[] = [];
+  const kingpin = requirements(tree).find((r) => r.module === KINGPIN_MODULE);
+  if (!kingpin)
+    throw new Error(`node-exporter: go.mod requires no ${KINGPIN_MODULE}, whose flags it registers`);
+  const own: ValueTypes = {
+    kingpin: `${kingpin.module}@${kingpin.version}`,
+    setValue: (file, arg, at) =>
+      setValueType(
+        file,
+        arg,
+        at,
+        (ip) => (ip.startsWith(`${MODULE}/`) ? packages.get(ip.slice(MODULE.length + 1)) : undefined),
+        "",
+      ),
+  };
   // registerCollector's `kingpin.Flag(flagName, ...)`: a `collector.<name>` flag for each call.
   const collectors = (arg: string, at: number, file: GoFile): FlagRow[] => {
     const body = funcBody(file, "registerCollector");
@@ -259,13 +333,22 @@ function buildRows(tree: GoTree, deps: ReadonlyMap<string, GoTree>, build: GoBui
           throw new Error(
             `node-exporter: ${source} names its collector by ${c[1]}, no string constant of the package`,
           );
-        return { flag: `${prefix}${name}`, kind: "bool" as const, hidden: false, short: "-", source };
+        const row: FlagRow = {
+          flag: `${prefix}${name}`,
+          kind: "bool",
+          type: "bool",
+          set: own.kingpin,
+          hidden: false,
+          short: "-",
+          source,
+        };
+        return row;
       }),
     );
   };
   for (const pkg of packages.values())
     for (const f of pkg.files)
-      rows.push(...flagCalls(f, pkg, "kingpin", 0, f.code.length, (arg, at) => collectors(arg, at, f)));
+      rows.push(...flagCalls(f, pkg, "kingpin", 0, f.code.length, own, (arg, at) => collectors(arg, at, f)));
   const main = packages.get(".")!;
   for (const mod of nodeExporterModules(tree))
     for (const dir of mod.packages) {
@@ -277,7 +360,21 @@ function buildRows(tree: GoTree, deps: ReadonlyMap<string, GoTree>, build: GoBui
         const body = funcBody(f, "AddFlags");
         if (!body) return [];
         const where = `${mod.module}@${mod.version}/`;
-        return flagCalls(f, pkg, body.param, body.from, body.to, (arg, at) => {
+        const types: ValueTypes = {
+          kingpin: own.kingpin,
+          setValue: (file, arg, at) =>
+            setValueType(
+              file,
+              arg,
+              at,
+              (ip) =>
+                ip.startsWith(`${mod.module}/`)
+                  ? readPackage(depTree, ip.slice(mod.module.length + 1), build)
+                  : undefined,
+              where,
+            ),
+        };
+        return flagCalls(f, pkg, body.param, body.from, body.to, types, (arg, at) => {
           throw new Error(
             `node-exporter: ${where}${f.rel}:${lineAt(f.code, at)} names a flag by ${arg}, no constant`,
           );
@@ -293,6 +390,8 @@ function buildRows(tree: GoTree, deps: ReadonlyMap<string, GoTree>, build: GoBui
       rows.push({
         flag: "version",
         kind: "bool",
+        type: "bool",
+        set: own.kingpin,
         hidden: false,
         short: "-",
         source: `${f.rel}:${lineAt(f.code, v.index)}`,
@@ -302,6 +401,8 @@ function buildRows(tree: GoTree, deps: ReadonlyMap<string, GoTree>, build: GoBui
       rows.push({
         flag: "help",
         kind: "bool",
+        type: "bool",
+        set: own.kingpin,
         hidden: false,
         short: h[1],
         source: `${f.rel}:${lineAt(f.code, h.index)}`,
@@ -315,7 +416,7 @@ function buildRows(tree: GoTree, deps: ReadonlyMap<string, GoTree>, build: GoBui
  * builds that differ, are refused (kingpin itself panics on a duplicate flag at its parse).
  */
 export function nodeExporterFlagRows(tree: GoTree, deps: ReadonlyMap<string, GoTree>): FlagRow[] {
-  const key = (r: FlagRow) => [r.flag, r.kind, r.hidden, r.short, r.source].join("\t");
+  const key = (r: FlagRow) => [r.flag, r.kind, r.type, r.set, r.hidden, r.short, r.source].join("\t");
   const [first, ...others] = NODE_EXPORTER_BUILDS.map((b) => buildRows(tree, deps, b));
   for (const [i, rows] of others.entries()) {
     const a = new Set(first.map(key));
@@ -324,7 +425,7 @@ export function nodeExporterFlagRows(tree: GoTree, deps: ReadonlyMap<string, GoT
     if (diff.length > 0) {
       const { goos, goarch } = NODE_EXPORTER_BUILDS[i + 1];
       throw new Error(
-        `node-exporter: the ${goos}/${goarch} build registers other flags than ${NODE_EXPORTER_BUILDS[0].goos}/${NODE_EXPORTER_BUILDS[0].goarch}: ${diff.map((d) => d.split("\t").slice(0, 1).concat(d.split("\t")[4]).join(" at ")).join(", ")}`,
+        `node-exporter: the ${goos}/${goarch} build registers other flags than ${NODE_EXPORTER_BUILDS[0].goos}/${NODE_EXPORTER_BUILDS[0].goarch}: ${diff.map((d) => d.split("\t").slice(0, 1).concat(d.split("\t").at(-1)!).join(" at ")).join(", ")}`,
       );
     }
   }
@@ -392,7 +493,7 @@ export function nodeExporterRefreshed(
   const tsv = [
     `# source: prometheus/node_exporter ${source.tag}${source.commit ? ` (${source.commit})` : ""} with ${modules.join(", ")}: the flags its ${NODE_EXPORTER_BUILDS.map((b) => `${b.goos}/${b.goarch}`).join(" and ")} builds register`,
     NODE_EXPORTER_FLAG_COLUMNS.join("\t"),
-    ...rows.map((r) => [r.flag, r.kind, String(r.hidden), r.short, r.source].join("\t")),
+    ...rows.map((r) => [r.flag, r.kind, r.type, r.set, String(r.hidden), r.short, r.source].join("\t")),
     "",
   ].join("\n");
   return { area: "exporters", folder, files: { "flags.tsv": tsv } };
