@@ -641,12 +641,30 @@ function argsOf(c: any, program: Program): string[] | undefined {
  * What the program container `c` runs (known by its image) does with its command line; undefined
  * for a container of no modelled program or a command line not known.
  */
-export function processArgs(c: any): { program: Program; args: string[]; read: ProcessArgs } | undefined {
-  const program = PROGRAMS.find((p) => imageMatches(String(c?.image ?? ""), p.repository));
+export function processArgs(
+  c: any,
+  program = PROGRAMS.find((p) => imageMatches(String(c?.image ?? ""), p.repository)),
+): { program: Program; args: string[]; read: ProcessArgs } | undefined {
   const args = program && argsOf(c, program);
   if (!program || !args) return undefined;
   const read = program.read(args);
   return { program, args, read: ("stops" in read && unsure(c, program, args, read)) || read };
+}
+
+/**
+ * How container `c`, taken to run prometheus-operator whatever its image is named (a mirror, which
+ * upstream/prometheusOperatorScope.ts knows by the operator's own flag), stops at start on its
+ * command line, in the words process-args says it with: the same reading, values judged, and the
+ * same doubts (another release by its tag, an argument the kubelet expands); undefined when it
+ * starts or that is not known. The scope of the operators reads a command line through it, so a
+ * value the operator refuses idles it there as here (checks/unreconciledServers.ts).
+ */
+export function prometheusOperatorStop(c: any): string | undefined {
+  const read = processArgs(
+    c,
+    PROGRAMS.find((p) => p.name === "prometheus-operator"),
+  )?.read;
+  return read && "stops" in read ? read.stops : undefined;
 }
 
 /**

@@ -11,12 +11,14 @@
 import { chartOf, describe, groupOf, type K8sObject, type Placed } from "./objects";
 import { operatorFlags, whyLeftAlone, type LeftAlone } from "../upstream/prometheusOperatorScope";
 import { versions } from "../model/versions";
-import { processArgs } from "./processArgs";
+import { processArgs, prometheusOperatorStop } from "./processArgs";
 
 /**
  * Whether the operator of `l` is idle by a command line the process-args check refuses (an
- * undeclared flag, -help, --version): that check says it, with the flag and where it comes from,
- * and the pod never starting is the one mistake, not a second one about what it would reconcile.
+ * undeclared flag, a value its flag refuses, -help, --version): that check says it, with the flag
+ * and where it comes from, and the pod never starting is the one mistake, not a second one about
+ * what it would reconcile. An operator under a mirror's name is not one process-args knows by its
+ * image: its stop is said here.
  */
 const saidByProcessArgs = (l: LeftAlone): boolean =>
   "idle" in l &&
@@ -157,7 +159,9 @@ export function unreconciledServerWarnings(objects: Placed[]): string[] {
       // A paused server is one the user keeps from the operator on purpose (server/operator.go:934-937).
       p.obj.spec?.paused !== true,
   );
-  const leftAlone = whyLeftAlone(deployments);
+  // The operators' command lines judged as process-args judges them, values included, whatever
+  // the image is named: an operator under a mirror's name is known to the scope by its own flag.
+  const leftAlone = whyLeftAlone(deployments, prometheusOperatorStop);
   return servers.flatMap((p) => {
     const why = leftAlone(p.obj);
     if (why === undefined || (why !== "none" && why.every(saidByProcessArgs))) return [];

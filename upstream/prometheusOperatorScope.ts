@@ -208,7 +208,7 @@ function operatorContainers(o: DeploymentLike): any[] {
  * main.go:255-273: `crds` and `full-crds` print and exit, another exits 1); or null when its
  * command line is not read (run through a shell): whether it reconciles anything is not known.
  */
-function operatorArgs(o: DeploymentLike): (Flags | Idle | null)[] {
+function operatorArgs(o: DeploymentLike, stops: OperatorStops): (Flags | Idle | null)[] {
   return operatorContainers(o).map((c): Flags | Idle | null => {
     const args = argsOf(c);
     if (args === undefined) return null;
@@ -220,7 +220,11 @@ function operatorArgs(o: DeploymentLike): (Flags | Idle | null)[] {
     for (const name of ["version", "short-version"])
       if (on(name)) return { idle: `--${name} prints its version and exits` };
     const command = read.positional[0] ?? "start";
-    if (command === "start") return read;
+    if (command === "start") {
+      // A value its flag's Set refuses, a log level or a feature gate it stops on: the caller's reading.
+      const stop = stops(c);
+      return stop === undefined ? read : { idle: `given its command line, it ${stop}` };
+    }
     return {
       idle:
         command === "crds" || command === "full-crds"
@@ -229,6 +233,14 @@ function operatorArgs(o: DeploymentLike): (Flags | Idle | null)[] {
     };
   });
 }
+
+/**
+ * How an operator container stops at start on a command line whose flags its parse takes (a value
+ * its flag's Set refuses, a log level or feature gate it does not know), in words to follow "it";
+ * undefined when it starts. Given by the caller (checks/processArgs.ts prometheusOperatorStop), so
+ * the check that says the stop and the scope read a command line one way.
+ */
+export type OperatorStops = (container: any) => string | undefined;
 
 /** Whether `o` is a Deployment with a container running prometheus-operator. */
 export const runsPrometheusOperator = (o: DeploymentLike): boolean => operatorContainers(o).length > 0;
@@ -251,8 +263,11 @@ export const scaledToZero = (o: { kind?: string; spec?: any }): boolean => o.spe
  * refuses its flags, an allow and a deny list among them, or does not start); null for one whose
  * command line is not read.
  */
-function scopes(objects: DeploymentLike[]): (Scope | IdleOperator | null)[] {
-  const commands = objects.flatMap((o) => operatorArgs(o).map((read) => ({ read, operator: o })));
+function scopes(
+  objects: DeploymentLike[],
+  stops: OperatorStops = () => undefined,
+): (Scope | IdleOperator | null)[] {
+  const commands = objects.flatMap((o) => operatorArgs(o, stops).map((read) => ({ read, operator: o })));
   return commands.map(({ read, operator }): Scope | IdleOperator | null => {
     if (scaledToZero(operator))
       return { idle: "its Deployment runs no pod (spec.replicas 0)", replicas: true, operator };
@@ -387,9 +402,10 @@ export type LeftAlone =
  */
 export function whyLeftAlone(
   objects: DeploymentLike[],
+  stops?: OperatorStops,
 ): (server: ServerLike) => LeftAlone[] | "none" | undefined {
   // The operators' command lines read once for every server judged.
-  const found = scopes(objects);
+  const found = scopes(objects, stops);
   return (server) => whyScopesLeave(found, server);
 }
 

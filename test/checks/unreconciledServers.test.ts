@@ -128,6 +128,21 @@ describe("a Prometheus no prometheus-operator of the stack reconciles", () => {
       warnings([kpsOperator(["--namespaces=monitoring", "--deny-namespaces=apps"]), server()])[0],
       /runs no controller: it is given both --namespaces and --deny-namespaces and exits 1\), .*; set one of `chartValues\.kube-prometheus-stack\.prometheusOperator\.namespaces` and `chartValues\.kube-prometheus-stack\.prometheusOperator\.denyNamespaces`, not both$/,
     );
+    // A value the operator's flag refuses: judged as process-args judges it, under a mirror's name
+    // too (the v0.93.0 binary: `--kubelet-sync-period=5x` exits 2, "invalid value ... parse error").
+    assert.match(
+      warnings([mirrored(["--kubelet-sync-period=5x"]), server()])[0],
+      /\(Deployment monitoring\/kps-operator runs no controller: given its command line, it refuses it \("invalid value "5x" for flag -kubelet-sync-period: parse error"\) \(time: unknown unit "x" in duration "5x"\) and exits 2 \(--kubelet-sync-period is read as time\.Duration: registered at cmd\/operator\/main\.go:\d+, parsed by Go's flag package\)\), .*; remove what it refuses from `chartValues\.kube-prometheus-stack\.prometheusOperator\.extraArgs`$/,
+    );
+    assert.match(
+      warnings([mirrored(["--log-level=verbose"]), server()])[0],
+      /runs no controller: given its command line, it refuses --log-level=verbose as it starts/,
+    );
+    assert.deepEqual(warnings([kpsOperator(["--kubelet-sync-period=5x"]), server()]), []);
+    // A mirror of another release: its flags are not the ones listed, so its values are not judged.
+    const other = mirrored(["--kubelet-sync-period=5x"]);
+    other.spec.template.spec.containers[0].image = "mirror.example/operator:v0.80.0";
+    assert.deepEqual(warnings([other, server()]), []);
     // Run through a shell, its command line is not read: whether it reconciles is not known.
     const shell = kpsOperator([]);
     shell.spec.template.spec.containers[0] = {
