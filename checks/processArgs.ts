@@ -46,6 +46,7 @@ import {
   nodeExporterFlags,
 } from "../upstream/exporters/nodeExporter";
 import { GO_BOOL, goQuote } from "../upstream/goStrconv";
+import { operatorApiserverRefusal } from "../upstream/goUrl";
 import {
   goDuration,
   goFloat64,
@@ -312,20 +313,7 @@ const PROGRAMS: readonly Program[] = [
       // return 0, any other prints "Unknown command: <it>" and returns 1. A boolean flag takes its
       // value only as =value, so `--web.enable-tls true` makes `true` the command.
       const command = r.positional[0];
-      if (command === undefined || command === "start") {
-        const log = operatorLogStop(r.flags);
-        if (log !== undefined) return { stops: log };
-        const known = prometheusOperatorGates();
-        const unknown = featureGateNames(r.flags.get("feature-gates") ?? []).filter(
-          (n) => !known.includes(n),
-        );
-        if (unknown.length === 0) return { flags: r.flags };
-        const near = unknown.map((n) => closestMatch(n, known)).filter((n) => n !== undefined);
-        const meant = near.length === 0 ? "" : ` (did you mean ${near.join(", ")}?)`;
-        return {
-          stops: `refuses --feature-gates as it starts: ${unknown.map((n) => `feature gate ${goQuote(n)} is unknown`).join(", ")} (it knows ${known.join(", ")})${meant}, and exits 1`,
-        };
-      }
+      if (command === undefined || command === "start") return operatorStart(r.flags);
       if (command === "crds" || command === "full-crds")
         return {
           stops: `takes ${JSON.stringify(command)} as its command, which prints the CRDs and exits 0`,
@@ -598,6 +586,45 @@ const featureGateNames = (values: readonly string[]): string[] =>
   );
 
 /**
+ * What prometheus-operator's `start` (cmd/operator/main.go:277-329 at v0.93.0) does with flags its
+ * parse took, in its order, before it connects to the API server: its logger refuses a log level
+ * or format (operatorLogStop), its feature gates an unknown name (:284-287, exit 1), both
+ * namespace lists end it without a word (:296-298, the scope's to say: upstream/
+ * prometheusOperatorScope.ts), then the client config refuses an `--apiserver` address
+ * (upstream/goUrl.ts operatorApiserverRefusal, :311-329). Each stop is logged, exit 1.
+ */
+function operatorStart(flags: Map<string, string[]>): ProcessArgs {
+  const log = operatorLogStop(flags);
+  if (log !== undefined) return { stops: log };
+  const known = prometheusOperatorGates();
+  const unknown = featureGateNames(flags.get("feature-gates") ?? []).filter((n) => !known.includes(n));
+  if (unknown.length > 0) {
+    const near = unknown.map((n) => closestMatch(n, known)).filter((n) => n !== undefined);
+    const meant = near.length === 0 ? "" : ` (did you mean ${near.join(", ")}?)`;
+    return {
+      stops: `refuses --feature-gates as it starts: ${unknown.map((n) => `feature gate ${goQuote(n)} is unknown`).join(", ")} (it knows ${known.join(", ")})${meant}, and exits 1`,
+    };
+  }
+  if (flags.has("namespaces") && flags.has("deny-namespaces")) return { flags };
+  const host = flags.get("apiserver")?.at(-1) ?? "";
+  const tls = ["ca-file", "cert-file", "key-file"].some((f) => (flags.get(f)?.at(-1) ?? "") !== "");
+  const insecure = GO_BOOL.true.has(flags.get("tls-insecure")?.at(-1) ?? "");
+  const refused = operatorApiserverRefusal(host, tls || insecure);
+  if (refused === undefined || "unknown" in refused) return { flags };
+  const meant = /first path segment in URL cannot contain colon$/.test(refused.error)
+    ? `; did you mean --apiserver=https://${host}?`
+    : "";
+  return {
+    stops: `refuses --apiserver=${host} as it starts, before it connects (it logs msg=${goQuote(refused.message)} err=${goQuote(refused.error)}: ${refused.at}${meant}) and exits 1`,
+    value: { flag: "apiserver", given: host, takes: APISERVER_TAKES },
+  };
+}
+
+/** What `--apiserver` takes, said in a message. */
+const APISERVER_TAKES =
+  "an API server URL such as https://10.0.0.1:6443, or a host:port pair (left out, the in-cluster config)";
+
+/**
  * How prometheus-operator's `start` stops at a log level or format its logger does not know (the
  * last of a repeated flag is the one read): log.Fatal's words and exit 1, with the closest value;
  * undefined when it starts.
@@ -685,12 +712,22 @@ function unsure(
   c: any,
   program: Program,
   args: string[],
-  { stops, value }: { stops: string; value?: { given: string } },
+  { stops, value }: { stops: string; value?: { flag: string; given: string } },
 ): { unknown: string } | undefined {
   const image = String(c.image ?? "");
   if (!runsVersion(image, program.version, program.pin))
     return {
       unknown: `the image ${image} is not ${program.name} ${program.version}, whose flags the model lists`,
+    };
+  // A KUBECONFIG in the environment takes the place of --apiserver (pkg/k8s/k8s.go:77-86 at
+  // v0.93.0); envFrom may hold one.
+  if (
+    value?.flag === "apiserver" &&
+    (c.envFrom?.length || (c.env ?? []).some((e: any) => e?.name === "KUBECONFIG"))
+  )
+    return {
+      unknown:
+        "the container's environment may give a KUBECONFIG, which the operator reads instead of --apiserver",
     };
   const reference = /\$\([^)]*\)|\$\$/;
   const expanded = args.find((a) => reference.test(a.startsWith("-") ? a.split("=")[0] : a));

@@ -110,4 +110,24 @@ describe("process-args: prometheus-operator v0.93.0's flag values, each judged b
   it("has a judge for every Go type the operator's flags set (a new type stops the check, said)", () => {
     assert.deepEqual(unjudgedOperatorTypes(), []);
   });
+
+  it("fails an --apiserver address its client config refuses before it connects (exit 1), and leaves alone what it would only find by connecting", () => {
+    // The v0.93.0 binary: `--apiserver=127.0.0.1:6443` logs this error at main.go:318 and exits 1
+    // (test/upstream/data/operatorApiserver.jsonl).
+    assert.match(
+      messages("--apiserver=127.0.0.1:6443")[0],
+      /^--apiserver: expected an API server URL such as https:\/\/10\.0\.0\.1:6443, or a host:port pair \(left out, the in-cluster config\), got "127\.0\.0\.1:6443": prometheus-operator v0\.93\.0, given the command line \[.*\], refuses --apiserver=127\.0\.0\.1:6443 as it starts, before it connects \(it logs msg="failed to create Kubernetes client configuration" err="error parsing host url 127\.0\.0\.1:6443: parse \\"127\.0\.0\.1:6443\\": first path segment in URL cannot contain colon": pkg\/k8s\/k8s\.go:96-99, logged at cmd\/operator\/main\.go:318; did you mean --apiserver=https:\/\/127\.0\.0\.1:6443\?\) and exits 1: it never starts/,
+    );
+    assert.match(
+      messages("--apiserver=http://x:port")[0],
+      /err="error parsing host url http:\/\/x:port: parse \\"http:\/\/x:port\\": invalid port \\":port\\" after host"/,
+    );
+    // An address it connects to, whether or not anything answers there; --kubelet-service's form
+    // is checked only once connected (cmd/operator/main.go:681-686), so it is not judged.
+    assert.deepEqual(messages("--apiserver=https://10.0.0.1:6443", "--kubelet-service=no-slash"), []);
+    // A KUBECONFIG in the environment replaces --apiserver (pkg/k8s/k8s.go:77-86): not judged.
+    const withKubeconfig = operator("--apiserver=127.0.0.1:6443");
+    withKubeconfig.obj.spec.template.spec.containers[0].env = [{ name: "KUBECONFIG", value: "/k" }];
+    assert.deepEqual(checkProcessArgs([withKubeconfig]).findings, []);
+  });
 });
