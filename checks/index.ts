@@ -107,12 +107,10 @@ export function checkStack(
   const { made, unmade } = splitMade(objects, generated);
   const podSecurity = checkPodSecurity(objects, made);
   const network = checkNetworkPolicies(objects, generated);
-  const namedPorts = checkNamedPorts(objects, made);
-  const { latent, gone } = latentFindings(
-    objects,
-    { made, unmade },
-    { podSecurity: podSecurity.findings, namedPorts: namedPorts.findings },
-  );
+  // A named port none of the pods running nor those that would declares is one finding, naming
+  // them all; what only those that would run find is said in the unreconciled-resource message.
+  const namedPorts = checkNamedPorts(objects, [...made, ...unmade], unmade);
+  const { latent, gone } = latentFindings(objects, { made, unmade }, { podSecurity: podSecurity.findings });
   const alloy = checkAlloy(objects);
   const engines = checkEngineConfigs(objects);
   const vector = checkVector(objects);
@@ -194,9 +192,10 @@ export function checkStack(
  * would run (`unmade`, grouped by why no operator reconciles their namespace) run beside those that
  * do (`made`): pod-security's findings on those pods (not on the namespaces, which its run judges
  * with the pods that do run), and each named-port finding the stack's objects get then and not now
- * (`now`): a port of those pods' own Services, and of the stack's scrape objects and NetworkPolicies
- * on them (a VMPodScrape's port no container of the VMAgent's pod declares), which without those
- * pods select nothing and are judged on nothing. `gone`: each pod-security finding of a cause of
+ * (namedPorts.ts `latent`): a port of those pods' own Services, and of the stack's scrape objects
+ * and NetworkPolicies on them (a VMPodScrape's port no container of the VMAgent's pod declares),
+ * which without those pods select nothing and are judged on nothing; one that fails on the pods
+ * that run already is a finding of its own, naming those pods too, not said again here. `gone`: each pod-security finding of a cause of
  * its own now that those pods running would end (a namespace enforcing privileged that "runs no pod
  * that needs it" but theirs): it follows from the same cause, said in its message, not as a way out
  * of its own (lowering the level would refuse those pods once they run).
@@ -204,7 +203,7 @@ export function checkStack(
 function latentFindings(
   objects: Placed[],
   split: { made: Placed[]; unmade: Placed[] },
-  now: { podSecurity: Finding[]; namedPorts: Finding[] },
+  now: { podSecurity: Finding[] },
 ): { latent: Latent[]; gone: Map<Finding, string> } {
   const gone = new Map<Finding, string>();
   if (split.unmade.length === 0) return { latent: [], gone };
@@ -215,7 +214,6 @@ function latentFindings(
     if (cause) byCause.set(cause, [...(byCause.get(cause) ?? []), p]);
   }
   const key = (f: Finding) => `${f.check}\n${f.where}\n${f.message}`;
-  const seen = new Set(now.namedPorts.map(key));
   const latent = [...byCause].flatMap(([cause, unmade]) => {
     const places = new Set(unmade.map(describe));
     const once = [...split.made, ...unmade];
@@ -225,7 +223,7 @@ function latentFindings(
       if (f.cause === undefined && !then.has(key(f)) && !gone.has(f)) gone.set(f, cause);
     return [
       ...podSecurity.filter((f) => places.has(f.where)),
-      ...checkNamedPorts(objects, once).findings.filter((f) => !seen.has(key(f))),
+      ...checkNamedPorts(objects, once, unmade).latent,
     ].map((finding) => ({ cause, finding }));
   });
   return { latent, gone };

@@ -37,7 +37,13 @@ import {
 
 export interface NamedPortsReport {
   findings: Finding[];
-  /** Named-port references looked up (and found). */
+  /**
+   * What is found only once the pods of `unmade` ({@link checkNamedPorts}) run: a judgement that
+   * passes, or judges nothing, on the pods that do run (checks/index.ts latentFindings says these
+   * in the message of the cause that keeps them from running).
+   */
+  latent: Finding[];
+  /** Named-port references looked up (and found) on the pods that run. */
   resolved: number;
 }
 
@@ -129,27 +135,51 @@ function podsOfPolicy(pods: PodTemplate[], ns: string | undefined, selector: any
 
 /** What every named-port judgement reads and where it reports. */
 interface PortJudge {
+  /** Every pod template, those of `unmade` ({@link checkNamedPorts}) included. */
   pods: PodTemplate[];
   /** Services with a selector. */
   services: Placed[];
   report: NamedPortsReport;
+  /** Whether an object is of those no operator makes yet (`unmade`). */
+  unmade: (p: Placed) => boolean;
   /**
    * Reports a finding; `cause` and `releases` as checks/objects.ts Finding says, `on` the fields
-   * (and containers) its verdict rests on when the check knows them.
+   * (and containers) its verdict rests on when the check knows them; `later`: it holds only once
+   * the pods no operator makes yet run (report.latent).
    */
-  fail: (where: Placed, message: string, cause?: string, releases?: string[], on?: Judged) => void;
+  fail: (
+    where: Placed,
+    message: string,
+    cause?: string,
+    releases?: string[],
+    on?: Judged,
+    later?: boolean,
+  ) => void;
   podList: (ts: PodTemplate[]) => string;
 }
 
-export function checkNamedPorts(objects: Placed[], generated: Placed[] = []): NamedPortsReport {
+/**
+ * `objects` and `generated` (what the operators make of them, objects.ts operatorObjects) judged;
+ * `unmade`, those of `generated` no operator of the stack makes (unreconciledResources.ts
+ * splitMade): what is found only with them is `latent`, and a judgement over pods of both that
+ * fails on both is one finding, naming every pod it judged (a NetworkPolicy rule's port none of
+ * the pods it selects declares, those running and those that would: one mistake, one message).
+ */
+export function checkNamedPorts(
+  objects: Placed[],
+  generated: Placed[] = [],
+  unmade: Placed[] = [],
+): NamedPortsReport {
   const all = [...objects, ...generated];
-  const report: NamedPortsReport = { findings: [], resolved: 0 };
+  const report: NamedPortsReport = { findings: [], latent: [], resolved: 0 };
+  const waiting = new Set(unmade);
   const j: PortJudge = {
     pods: podTemplates(all.filter((p) => !p.hook)),
     services: all.filter((p) => p.obj.kind === "Service" && p.obj.spec?.selector),
     report,
-    fail: (where, message, cause, releases, on) =>
-      report.findings.push({
+    unmade: (p) => waiting.has(p),
+    fail: (where, message, cause, releases, on, later) =>
+      (later ? report.latent : report.findings).push({
         check: "named-port",
         where: describe(where),
         message,
@@ -170,24 +200,79 @@ export function checkNamedPorts(objects: Placed[], generated: Placed[] = []): Na
   return report;
 }
 
+/** What a judgement that one of several objects has a port finds failing, and on which of them. */
+interface NoneHas<T> {
+  /** Those that run, none of which has it. */
+  running: T[];
+  /** Those no operator makes yet that lack it too: said with them, in one message. */
+  lacking: T[];
+  /** It holds only once what no operator makes yet runs (report.latent). */
+  later: boolean;
+}
+
+/**
+ * The judgement that at least one of `ts` (pods, or Services) has a port, `subject` naming it,
+ * where some of them no operator makes yet. One that runs having it resolves it. Else it fails
+ * now when some run (the rule admits nothing today, whatever the others will declare), naming
+ * those that run and those that would that lack it too: one mistake, one message; or, when none
+ * runs (or `subject` itself is not made yet), only once they run (`later`), when none of them has
+ * it. Undefined when it does not fail.
+ */
+function noneHas<T>(
+  j: PortJudge,
+  subject: Placed,
+  ts: T[],
+  owner: (t: T) => Placed,
+  has: (t: T) => boolean,
+): NoneHas<T> | undefined {
+  const running = ts.filter((t) => !j.unmade(owner(t)));
+  const waiting = ts.filter((t) => j.unmade(owner(t)));
+  if (j.unmade(subject)) return ts.some(has) ? undefined : { running: [], lacking: ts, later: true };
+  if (running.some(has)) {
+    j.report.resolved++;
+    return undefined;
+  }
+  const lacking = waiting.some(has) ? [] : waiting;
+  if (running.length === 0) return lacking.length ? { running, lacking, later: true } : undefined;
+  return { running, lacking, later: false };
+}
+
+/**
+ * What a {@link noneHas} finding rests on: those that run, when some do (the verdict is today's:
+ * the values of those no operator makes yet, or the key that stops their operator, are no cause
+ * of it); else those that would.
+ */
+const restsOn = <T>(v: NoneHas<T>): T[] => (v.running.length ? v.running : v.lacking);
+
+/** Those a {@link noneHas} finding names: those that run, then those no operator makes yet. */
+function noneHasList<T>(v: NoneHas<T>, list: (ts: T[]) => string): string {
+  if (v.running.length === 0) return list(v.lacking);
+  if (v.lacking.length === 0) return list(v.running);
+  return `${list(v.running)}, and those no operator of the stack makes yet: ${list(v.lacking)}`;
+}
+
 /** A NetworkPolicy's named ports: each ingress port on the pods it selects, each egress port on the pods it leads to. */
-function policyPorts({ pods, report, fail, podList }: PortJudge, p: Placed): void {
+function policyPorts(j: PortJudge, p: Placed): void {
+  const { pods, fail, podList } = j;
   const spec = p.obj.spec ?? {};
   const selected = podsOfPolicy(pods, nsOf(p), spec.podSelector);
   if (selected.length === 0) return;
+  const owner = (t: PodTemplate) => t.owner;
   (spec.ingress ?? []).forEach((rule: any, i: number) => {
     for (const port of rule.ports ?? []) {
       if (typeof port.port !== "string") continue;
-      if (selected.some((t) => declares(t.spec, port.port))) report.resolved++;
-      else
-        fail(
-          p,
-          `ingress rule ${i} admits port "${port.port}", which none of the pods it selects declares (${podList(selected)}): the rule admits nothing`,
-          undeclaredPortCause(p, "ingress", i, port.port),
-          // The pods' values decide which ports they declare (synth/report.ts).
-          releaseUrns([p, ...selected.map((t) => t.owner)]),
-          onPortsOfAny(selected, [selectionOf(nsOf(p), spec.podSelector)]),
-        );
+      const v = noneHas(j, p, selected, owner, (t) => declares(t.spec, port.port));
+      if (!v) continue;
+      const judged = restsOn(v);
+      fail(
+        p,
+        `ingress rule ${i} admits port "${port.port}", which none of the pods it selects declares (${noneHasList(v, podList)}): the rule admits nothing`,
+        undeclaredPortCause(p, "ingress", i, port.port),
+        // The pods' values decide which ports they declare (synth/report.ts).
+        releaseUrns([p, ...judged.map(owner)]),
+        onPortsOfAny(judged, [selectionOf(nsOf(p), spec.podSelector)]),
+        v.later,
+      );
     }
   });
   (spec.egress ?? []).forEach((rule: any, i: number) => {
@@ -203,27 +288,30 @@ function policyPorts({ pods, report, fail, podList }: PortJudge, p: Placed): voi
     if (dest.length === 0) return;
     for (const port of rule.ports ?? []) {
       if (typeof port.port !== "string") continue;
-      if (dest.some((t: PodTemplate) => declares(t.spec, port.port))) report.resolved++;
-      else
-        fail(
-          p,
-          `egress rule ${i} admits port "${port.port}", which none of the pods it leads to declares (${podList(dest)}): the rule admits nothing`,
-          undeclaredPortCause(p, "egress", i, port.port),
-          releaseUrns([p, ...dest.map((t: PodTemplate) => t.owner)]),
-          onPortsOfAny(dest, peerSelections(rule.to ?? [], nsOf(p))),
-        );
+      const v = noneHas(j, p, dest, owner, (t: PodTemplate) => declares(t.spec, port.port));
+      if (!v) continue;
+      const judged = restsOn(v);
+      fail(
+        p,
+        `egress rule ${i} admits port "${port.port}", which none of the pods it leads to declares (${noneHasList(v, podList)}): the rule admits nothing`,
+        undeclaredPortCause(p, "egress", i, port.port),
+        releaseUrns([p, ...judged.map(owner)]),
+        onPortsOfAny(judged, peerSelections(rule.to ?? [], nsOf(p))),
+        v.later,
+      );
     }
   });
 }
 
 /** A Service's named targetPorts on the pods behind it. */
-function servicePorts({ pods, report, fail }: PortJudge, p: Placed): void {
+function servicePorts({ pods, report, fail, unmade }: PortJudge, p: Placed): void {
   const spec = p.obj.spec;
   const backing = podsSelected(pods, nsOf(p), spec.selector);
   for (const sp of spec.ports ?? []) {
     if (typeof sp.targetPort !== "string") continue;
     for (const t of backing) {
-      if (declares(t.spec, sp.targetPort)) report.resolved++;
+      const later = unmade(p) || unmade(t.owner);
+      if (declares(t.spec, sp.targetPort)) report.resolved += later ? 0 : 1;
       else
         fail(
           p,
@@ -231,59 +319,79 @@ function servicePorts({ pods, report, fail }: PortJudge, p: Placed): void {
           undefined,
           releaseUrns([p, t.owner]),
           onPorts([t], "targetPort"),
+          later,
         );
     }
   }
 }
 
 /** A ServiceMonitor's (or VMServiceScrape's) endpoint ports on the Services it selects and their pods. */
-function serviceMonitorPorts({ pods, services, report, fail, podList }: PortJudge, p: Placed): void {
+function serviceMonitorPorts(j: PortJudge, p: Placed): void {
+  const { pods, services, fail, podList } = j;
   const spec = p.obj.spec ?? {};
   const selected = services.filter(
     (s) => monitorSeesNs(p, nsOf(s)) && selects(spec.selector, s.obj.metadata.labels ?? {}),
   );
+  const portsOf = (s: Placed) => (s.obj.spec?.ports ?? []).map((x: any) => x.name ?? x.port);
+  const serviceList = (ss: Placed[]) =>
+    ss.map((s) => `${describe(s)} has ${JSON.stringify(portsOf(s))}`).join("; ");
   // Prometheus-operator keeps, per endpoint, the selected Services' ports of that name (a monitor
   // over several Services finds the port on some of them): an endpoint none of them has is dead.
   for (const ep of spec.endpoints ?? []) {
     if (selected.length === 0) continue;
     if (typeof ep.port === "string") {
-      const having = selected.filter((s) => (s.obj.spec?.ports ?? []).some((x: any) => x.name === ep.port));
-      if (having.length) report.resolved++;
-      else
+      const v = noneHas(
+        j,
+        p,
+        selected,
+        (s) => s,
+        (s) => portsOf(s).includes(ep.port),
+      );
+      if (v)
         fail(
           p,
-          `endpoint port "${ep.port}" is no port of the Services it selects (${selected.map((s) => `${describe(s)} has ${JSON.stringify((s.obj.spec?.ports ?? []).map((x: any) => x.name ?? x.port))}`).join("; ")}): no target`,
+          `endpoint port "${ep.port}" is no port of the Services it selects (${noneHasList(v, serviceList)}): no target`,
           undefined,
           // The Services' values decide which ports they have (synth/report.ts).
-          releaseUrns([p, ...selected]),
+          releaseUrns([p, ...restsOn(v)]),
           // The monitor's endpoint and the Services' port names: no container's. None of the
           // Services has it: one the chart no longer renders may have had it.
           { judged: ["endpoints.port", "service.ports"], noneOf: [selectionOf(undefined, spec.selector)] },
+          v.later,
         );
     }
     if (typeof ep.targetPort === "string") {
       const behind = selected.flatMap((s) => podsSelected(pods, nsOf(s), s.obj.spec.selector));
-      if (behind.some((t) => declares(t.spec, ep.targetPort))) report.resolved++;
-      else
-        fail(
-          p,
-          `endpoint targetPort "${ep.targetPort}" is no port of the pods behind the Services it selects (${podList(behind)}): no target`,
-          undefined,
-          releaseUrns([p, ...behind.map((t) => t.owner)]),
-          onPortsOfAny(behind, [selectionOf(undefined, spec.selector)], "endpoints.targetPort"),
-        );
+      const v = noneHas(
+        j,
+        p,
+        behind,
+        (t) => t.owner,
+        (t) => declares(t.spec, ep.targetPort),
+      );
+      if (!v) continue;
+      const judged = restsOn(v);
+      fail(
+        p,
+        `endpoint targetPort "${ep.targetPort}" is no port of the pods behind the Services it selects (${noneHasList(v, podList)}): no target`,
+        undefined,
+        releaseUrns([p, ...judged.map((t) => t.owner)]),
+        onPortsOfAny(judged, [selectionOf(undefined, spec.selector)], "endpoints.targetPort"),
+        v.later,
+      );
     }
   }
 }
 
 /** A PodMonitor's (or VMPodScrape's) endpoint ports on the pods it selects. */
-function podMonitorPorts({ pods, report, fail }: PortJudge, p: Placed): void {
+function podMonitorPorts({ pods, report, fail, unmade }: PortJudge, p: Placed): void {
   const spec = p.obj.spec ?? {};
   const selected = pods.filter((t) => monitorSeesNs(p, nsOf(t.owner)) && selects(spec.selector, t.labels));
   for (const ep of spec.podMetricsEndpoints ?? []) {
     if (typeof ep.port !== "string") continue;
     for (const t of selected) {
-      if (declares(t.spec, ep.port)) report.resolved++;
+      const later = unmade(p) || unmade(t.owner);
+      if (declares(t.spec, ep.port)) report.resolved += later ? 0 : 1;
       else
         fail(
           p,
@@ -291,13 +399,14 @@ function podMonitorPorts({ pods, report, fail }: PortJudge, p: Placed): void {
           undefined,
           releaseUrns([p, t.owner]),
           onPorts([t], "podMetricsEndpoints.port"),
+          later,
         );
     }
   }
 }
 
 /** Probes resolve a named port in the probed container's own ports. */
-function probePorts({ pods, report, fail }: PortJudge): void {
+function probePorts({ pods, report, fail, unmade }: PortJudge): void {
   for (const t of pods) {
     for (const c of containersOf(t.spec)) {
       for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) {
@@ -305,7 +414,7 @@ function probePorts({ pods, report, fail }: PortJudge): void {
         if (!pr) continue;
         const port = pr.httpGet?.port ?? pr.tcpSocket?.port ?? pr.grpc?.port;
         if (typeof port !== "string") continue;
-        if ((c.ports ?? []).some((x: any) => x.name === port)) report.resolved++;
+        if ((c.ports ?? []).some((x: any) => x.name === port)) report.resolved += unmade(t.owner) ? 0 : 1;
         else
           fail(
             t.owner,
@@ -315,6 +424,7 @@ function probePorts({ pods, report, fail }: PortJudge): void {
             // The probe and the container's own ports decide: an override setting neither (a pod
             // annotation whose value is a word of the message, another container's probe) is no cause.
             { judged: [probe, "ports"], containers: [c.name] },
+            unmade(t.owner),
           );
       }
     }

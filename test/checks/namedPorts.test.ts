@@ -189,4 +189,42 @@ describe("rendered-stack check named-port", () => {
     assert.equal(findings(am({}, "http")).length, 1);
     assert.deepEqual(findings(am({ portName: "alerts" }, "alerts")), []);
   });
+
+  it("a monitor's targetPort none of the pods behind it declares, made or not yet made, is one finding naming them all", () => {
+    // Two Services of one label, each with its Deployment; the second's no operator makes yet
+    // (checks/index.ts passes those as `unmade`).
+    const scraped = { scrape: "yes" };
+    const pair = (name: string) => [
+      at(deployment(name, { app: name }, [{ name: "http", containerPort: 80 }])),
+      at({
+        ...service(name, { app: name }, [{ name: "http", port: 80 }]),
+        metadata: { name, namespace: NS, labels: scraped },
+      }),
+    ];
+    const [made, madeSvc] = pair("running");
+    const unmade = pair("waiting");
+    const monitor = at({
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "ServiceMonitor",
+      metadata: { name: "m", namespace: NS },
+      spec: { selector: { matchLabels: scraped }, endpoints: [{ targetPort: "nope" }] },
+    });
+    const r = checkNamedPorts([made, madeSvc, monitor], unmade, unmade);
+    assert.deepEqual(
+      r.findings.map((f) => f.message),
+      [
+        'endpoint targetPort "nope" is no port of the pods behind the Services it selects (Deployment monitoring/running (release a), and those no operator of the stack makes yet: Deployment monitoring/waiting (release a)): no target',
+      ],
+    );
+    assert.deepEqual(r.latent, []);
+    // Over the pods not made yet alone, it holds only once they are made: latent, not a finding.
+    const later = checkNamedPorts([monitor], unmade, unmade);
+    assert.deepEqual(later.findings, []);
+    assert.deepEqual(
+      later.latent.map((f) => f.message),
+      [
+        'endpoint targetPort "nope" is no port of the pods behind the Services it selects (Deployment monitoring/waiting (release a)): no target',
+      ],
+    );
+  });
 });

@@ -139,6 +139,50 @@ describe("rendered-stack check unreconciled-resource", function () {
     );
   });
 
+  /** `objects` and a NetworkPolicy of Grafana's pods and the VMAgent's admitting a port neither declares. */
+  const withBadPolicy = (objects: Placed[]): Placed[] => {
+    const grafana = objects.find((p) => p.obj.kind === "Deployment" && p.obj.metadata.name === "grafana")!;
+    const policy = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "mine", namespace: "monitoring" },
+      spec: {
+        podSelector: {
+          matchExpressions: [
+            { key: "app.kubernetes.io/name", operator: "In", values: ["grafana", "vmagent"] },
+          ],
+        },
+        policyTypes: ["Ingress"],
+        ingress: [{ ports: [{ port: "nope" }] }],
+      },
+    };
+    return [...objects, { ...grafana, obj: policy }];
+  };
+  const POLICY_PORT =
+    '[named-port] NetworkPolicy monitoring/mine (release grafana): ingress rule 0 admits port "nope", which none of the pods it selects declares (Deployment monitoring/grafana (release grafana)';
+
+  it("a named port none of the pods a policy selects declares, running or not, is one problem naming them all", () => {
+    const found = problems(pi, withBadPolicy(withOperator(pi, (spec) => (spec.replicas = 0))));
+    const said = found.map((f) => `[${f.check}] ${f.where}: ${f.message}`);
+    // Said once, as its own problem (Grafana's pod runs and lacks it), naming the VMAgent's pod too;
+    // not again among what follows once the operator runs.
+    assert.deepEqual(
+      said.filter((m) => m.includes('"nope"')),
+      [
+        `${POLICY_PORT}, and those no operator of the stack makes yet: Deployment monitoring/vmagent-vm (release vm, by its operator)): the rule admits nothing`,
+      ],
+    );
+    assert.deepEqual(found.map((f) => f.check).sort(), ["named-port", "unreconciled-resource"]);
+    // With the operator running, the same one problem, naming both pods alike.
+    const running = problems(pi, withBadPolicy(placedFrom(pi.objects)));
+    assert.deepEqual(
+      running.map((f) => `[${f.check}] ${f.where}: ${f.message}`),
+      [
+        `${POLICY_PORT}, Deployment monitoring/vmagent-vm (release vm, by its operator)): the rule admits nothing`,
+      ],
+    );
+  });
+
   it("a namespace enforcing privileged for a pod no operator starts is no problem apart, but said in its one message", () => {
     // The VMAgent, asking for the host network, in a namespace of its own enforcing privileged.
     const objects = withOperator(pi, (spec) => (spec.replicas = 0)).map((p) =>
