@@ -177,10 +177,10 @@ export function archiveDigest(archive: string): string {
  * conditions; v9: the subchart a nested condition is read within; v10: the types values.schema.json
  * allows; v11: its list items, required keys and `$ref`s, with a type at every level; v12:
  * the keys values.yaml holds among them; v13: its `additionalProperties`, `enum`, bounds and
- * `pattern`); bump it when that reading changes.
+ * `pattern`; v14: its `allOf`); bump it when that reading changes.
  */
 export function chartKeysFile(digest: string, store: string = renderCacheDir()): string {
-  return path.join(store, "chart-keys", `${digest}.v13.json`);
+  return path.join(store, "chart-keys", `${digest}.v14.json`);
 }
 
 /** {@link storedChartKeys}'s reads, by store file, with the stat they were read under ("" unwritten). */

@@ -2,6 +2,7 @@ import { isMap } from "./tree";
 import { pointerStep } from "@homelab-observability/contract";
 import { parseUserYaml } from "../model/yamlText";
 import * as path from "path";
+import { isDeepStrictEqual } from "util";
 
 /*
  * The keys a chart reads, from its archive: the tree of its default values (values.yaml, each
@@ -47,9 +48,12 @@ export interface ChartKeys {
  * 3.17.3 over loki 18.11.0 with lokiCanary.enabled 0). Read: `type`, `properties`, `items` (one
  * schema for every item), `required`, `additionalProperties` (a schema, or false), `enum`,
  * `minimum`, `maximum` and `pattern`, through a `$ref` into the same document (alertmanager
- * 1.42.0 types `image`, `resources` and the containers' `env` by `#/definitions/...`). Not
- * followed, so never the ground of a refusal: `allOf`/`anyOf`/`oneOf`, `patternProperties`, the
- * exclusive bounds, a `$ref` to another document; a subchart's schema sits under its key.
+ * 1.42.0 types `image`, `resources` and the containers' `env` by `#/definitions/...`), and `allOf`,
+ * every branch of which holds ({@link conjoin}: loki 18.11.0's
+ * `monitoring.dashboards.grafanaOperator.instanceSelector`, the pinned charts' one `allOf`). Not
+ * followed, so never the ground of a refusal: `anyOf`/`oneOf`/`not`/`if`, `patternProperties`, the
+ * exclusive bounds, a `$ref` to another document (no pinned chart's schema has any of the first
+ * four); a subchart's schema sits under its key.
  */
 export interface TypeTree {
   /** The JSON types allowed (`["boolean"]`, `["integer", "null"]`), where `type` says them. */
@@ -205,7 +209,80 @@ function schemaTypesOf(
   if (typeof node.minimum === "number") out.minimum = node.minimum;
   if (typeof node.maximum === "number") out.maximum = node.maximum;
   if (typeof node.pattern === "string") out.pattern = node.pattern;
-  return Object.keys(out).length > 0 ? out : undefined;
+  // Each branch of an `allOf` holds beside the node's own keywords: one tree, what all of them say.
+  const all = Array.isArray(node.allOf)
+    ? node.allOf.flatMap((branch) => schemaTypesOf(branch, root, depth, reading) ?? [])
+    : [];
+  const met = all.reduce(conjoin, out);
+  return Object.keys(met).length > 0 ? met : undefined;
+}
+
+/**
+ * What a value must meet to meet both `a` and `b`: a values.schema.json's `allOf` is read as the
+ * one {@link TypeTree} a value must meet, what every branch says, and the node's own keywords
+ * beside them. Helm 3.17.3 validates with
+ * xeipuuv/gojsonschema v1.2.0 (helm.sh/helm/v3 v3.17.3 go.mod:36, pkg/chartutil/jsonschema.go:79),
+ * which validates the value against every branch and refuses it when one fails (validation.go:331-345
+ * at v1.2.0: each branch's errors, then "Must validate all the schemas (allOf)"). Run, helm 3.17.3
+ * over loki 18.11.0 with `monitoring.dashboards.grafanaOperator.instanceSelector` (an `allOf` of
+ * `{type: object}` and the LabelSelector definition) given `{matchLabels: {a: 1}}`:
+ * "instanceSelector.matchLabels.a: Invalid type. Expected: string, given: integer" and
+ * "instanceSelector: Must validate all the schemas (allOf)".
+ *
+ * Where the branches cannot be said as one tree (two patterns, types or enums with nothing in
+ * common), the one kept says less than the schema: a value is then never refused that Helm takes.
+ */
+export function conjoin(a: TypeTree, b: TypeTree): TypeTree {
+  const out: TypeTree = {};
+  const type = a.type && b.type ? sharedTypes(a.type, b.type) : (a.type ?? b.type);
+  if (type?.length) out.type = type;
+  const keys = conjoinedKeys(a, b);
+  if (keys) out.keys = keys;
+  const items = a.items && b.items ? conjoin(a.items, b.items) : (a.items ?? b.items);
+  if (items) out.items = items;
+  const required = [...new Set([...(a.required ?? []), ...(b.required ?? [])])];
+  if (required.length) out.required = required;
+  if (a.closed || b.closed) out.closed = true;
+  else {
+    const others = a.others && b.others ? conjoin(a.others, b.others) : (a.others ?? b.others);
+    if (others) out.others = others;
+  }
+  const allowed =
+    a.enum && b.enum
+      ? a.enum.filter((v) => b.enum!.some((w) => isDeepStrictEqual(v, w)))
+      : (a.enum ?? b.enum);
+  if (allowed?.length) out.enum = allowed;
+  const minimum = [a.minimum, b.minimum].filter((n) => n !== undefined);
+  if (minimum.length) out.minimum = Math.max(...minimum);
+  const maximum = [a.maximum, b.maximum].filter((n) => n !== undefined);
+  if (maximum.length) out.maximum = Math.min(...maximum);
+  // Two patterns are not one RE2 expression: the first stands, the other's refusals go unsaid.
+  const pattern = a.pattern ?? b.pattern;
+  if (pattern !== undefined) out.pattern = pattern;
+  return out;
+}
+
+/** The JSON types both lists allow: an integer is a number (gojsonschema v1.2.0 validation.go:123). */
+function sharedTypes(a: string[], b: string[]): string[] {
+  const within = (t: string, list: string[]) =>
+    list.includes(t) || (t === "integer" && list.includes("number"));
+  return [...new Set([...a.filter((t) => within(t, b)), ...b.filter((t) => within(t, a))])];
+}
+
+/**
+ * The keys both say something of, each as what it must meet under both: a key one side names and
+ * the other does not meets that side's `additionalProperties` schema too; one a closed side does
+ * not name is refused there, so it is no key of the conjunction (its `closed` refuses it).
+ */
+function conjoinedKeys(a: TypeTree, b: TypeTree): Record<string, TypeTree> | undefined {
+  const view = (t: TypeTree, k: string): TypeTree | "refused" | undefined =>
+    t.keys?.[k] ?? t.others ?? (t.closed ? "refused" : undefined);
+  const entries = [...new Set([...Object.keys(a.keys ?? {}), ...Object.keys(b.keys ?? {})])].flatMap((k) => {
+    const [x, y] = [view(a, k), view(b, k)];
+    if (x === "refused" || y === "refused") return [];
+    return [[k, x && y ? conjoin(x, y) : (x ?? y)!] as const];
+  });
+  return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
 /**

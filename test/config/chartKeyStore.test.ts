@@ -147,7 +147,7 @@ describe("config: the chart keys store, one for pulumi preview and the offline s
       assert.notEqual(second, first);
       assert.deepEqual(
         fs.readdirSync(path.join(store, "chart-keys")).sort(),
-        [first, second].map((d) => `${d}.v13.json`).sort(),
+        [first, second].map((d) => `${d}.v14.json`).sort(),
       );
     });
   });
@@ -167,7 +167,7 @@ describe("config: the chart keys store, one for pulumi preview and the offline s
   // directory: a stack with chartValues wrote chart-keys/<digest>.v10.json wherever the command ran.
   it("reads an empty HOMELAB_RENDER_CACHE as unset: the store is the project's .cache/render, never the working directory", async function () {
     await inEnv({ HOMELAB_RENDER_CACHE: "" }, () =>
-      assert.equal(chartKeysFile("d"), path.join(ROOT, ".cache", "render", "chart-keys", "d.v13.json")),
+      assert.equal(chartKeysFile("d"), path.join(ROOT, ".cache", "render", "chart-keys", "d.v14.json")),
     );
   });
 

@@ -90,6 +90,31 @@ describe("chartValues: enum, bounds, pattern and additionalProperties of the cha
     );
   });
 
+  // loki 18.11.0's instanceSelector is an `allOf` of `{type: object}` and the LabelSelector
+  // definition (the pinned charts' one `allOf`). helm: "instanceSelector: Invalid type. Expected:
+  // object, given: string" (once per branch), "instanceSelector.matchLabels.a: Invalid type.
+  // Expected: string, given: integer", "instanceSelector.matchExpressions.0: operator is required",
+  // each followed by "instanceSelector: Must validate all the schemas (allOf)".
+  const selector = (instanceSelector: unknown) => ({
+    loki: { monitoring: { dashboards: { grafanaOperator: { instanceSelector } } } },
+  });
+  const at = `${PROJECT}:chartValues.loki.monitoring.dashboards.grafanaOperator.instanceSelector`;
+  it("a value an allOf's branch refuses, one problem at its key, whichever branch says it", () => {
+    assert.deepEqual(problems(selector("x")), [
+      `${at}: expected a map (${loki} allows only a map there${refuses}, got string "x"`,
+    ]);
+    assert.deepEqual(problems(selector({ matchLabels: { a: 1 } })), [
+      `${at}.matchLabels.a: expected text (${loki} allows only text there${refuses}, got the number 1; write it in quotes: "1"`,
+    ]);
+    assert.deepEqual(problems(selector({ matchExpressions: [{ key: "a" }] })), [
+      `${at}.matchExpressions[0]: expected a map with the key operator (${loki} requires it there${refuses}, got a map with key alone`,
+    ]);
+    assert.deepEqual(
+      problems(selector({ matchLabels: { a: "b" }, matchExpressions: [{ key: "a", operator: "Exists" }] })),
+      [],
+    );
+  });
+
   // The pattern is Go's (regexp/syntax/doc.go:19: `.` is any character but a newline): "a\rb"
   // matches `^...$` there (helm renders it, below), where JavaScript's `.` stops at \r and U+2028.
   it("judges a pattern as Go does: a dot matches a carriage return and U+2028, not a newline", () => {
@@ -148,6 +173,25 @@ describe("chartValues: enum, bounds, pattern and additionalProperties of the cha
       };
       assert.deepEqual(ours("alertmanager", kept), []);
       assert.equal(await helmRefuses(this, "alertmanager", kept), undefined);
+    });
+
+    it("loki 18.11.0: each branch of an allOf; what meets all of them renders", async function () {
+      for (const refused of [
+        { instanceSelector: "x" },
+        { instanceSelector: { matchLabels: { a: 1 }, matchExpressions: [{ key: "a" }] } },
+      ]) {
+        const values = { monitoring: { dashboards: { grafanaOperator: refused } } };
+        const expected = ours("loki", values);
+        assert.ok(expected.length > 0, JSON.stringify(refused));
+        assert.deepEqual(await helmRefuses(this, "loki", values), expected);
+      }
+      const kept = {
+        deploymentMode: "SingleBinary",
+        loki: { useTestSchema: true, storage: { bucketNames: { chunks: "c", ruler: "r", admin: "a" } } },
+        monitoring: { dashboards: { grafanaOperator: { instanceSelector: { matchLabels: { a: "b" } } } } },
+      };
+      assert.deepEqual(ours("loki", kept), []);
+      assert.equal(await helmRefuses(this, "loki", kept), undefined);
     });
 
     it("loki 18.11.0: the values of annotation and label maps", async function () {

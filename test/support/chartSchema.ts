@@ -35,16 +35,19 @@ export async function helmSchemaRefusals(
   );
   if (r.code === 0) return undefined;
   assert.match(r.stderr, /values don't meet the specifications of the schema/, r.stderr);
-  return r.stderr
+  const paths = r.stderr
     .split("\n")
     .map((l) => /^- ([^:]+): (.*)$/.exec(l))
     .filter((m): m is RegExpExecArray => m !== null)
+    // An `allOf` refused is said again at its node after its branch's own refusal (gojsonschema
+    // v1.2.0 validation.go:331-345), and each branch refusing says it: the branch's place, once.
+    .filter(([, , what]) => what !== "Must validate all the schemas (allOf)")
     .map(([, at, what]) => {
       const below =
         /^(\S+) is required$/.exec(what) ?? /^Additional property (\S+) is not allowed$/.exec(what);
       return below ? `${at}.${below[1]}` : at;
-    })
-    .sort();
+    });
+  return [...new Set(paths)].sort();
 }
 
 /** The paths {@link chartProblems} refuses for `chart`, as Helm writes them (a missing key's under its map), sorted. */
