@@ -76,13 +76,26 @@ export function chartValueProblems(
             );
           continue;
         }
-        if (new RegExp(`\\.Values(\\.\\w+)*\\.${key.replace(/[^\w]/g, "\\$&")}\\b`).test(own)) continue;
+        // What the chart's schema says of the map the key is written in.
+        const schemaHere = typeNodeAt(keys.types, at);
+        if (new RegExp(`\\.Values(\\.\\w+)*\\.${key.replace(/[^\w]/g, "\\$&")}\\b`).test(own)) {
+          // Read by a `tpl` text of the user's, so no slip Helm would ignore; but Helm judges the
+          // values by the schema before any template renders, that text too: a map the schema
+          // closes refuses it all the same (run, helm 3.17.3 over alertmanager 1.42.0:
+          // `image.foo` read by `route.main.hostnames: ["{{ .Values.image.foo }}"]`, "image:
+          // Additional property foo is not allowed"; a key of the open top level so read renders).
+          refuse(
+            schemaKeyRefusals(keys, chart, schemaHere, at, key, v).map(([p, what]) => [
+              p,
+              schemaHere?.closed && !schemaHere.keys?.[key] ? `${what}${TPL_READ_CLOSED}` : what,
+            ]),
+          );
+          continue;
+        }
         const near = misspelling(key, Object.keys(level));
         // A key of the stack's own at the same path (`grafana.volumeSize`) written under the chart:
         // its name says which key was meant, however far it is from the chart's keys.
         const stackKey = near ? undefined : stackKeyOf(chart, [...at, key]);
-        // What the chart's schema says of the map the key is written in.
-        const schemaHere = typeNodeAt(keys.types, at);
         if (!near && !stackKey) {
           // No key of the chart's is meant: what its schema says of a key it does not name.
           refuse(otherKeyRefusals(schemaHere, chart, at, key, v));
@@ -429,12 +442,29 @@ function typeRefusals(
   if (Array.isArray(v))
     return node?.items ? v.flatMap((item, i) => itemRefusals(node.items!, chart, [...path, i], item)) : [];
   if (!isMap(v) || node === undefined) return [];
-  return Object.entries(v).flatMap(([k, w]) =>
-    node.keys?.[k] || !(node.others || node.closed)
-      ? typeRefusals(keys, chart, [...path, k], w)
-      : otherKeyRefusals(node, chart, path, k, w),
-  );
+  return Object.entries(v).flatMap(([k, w]) => schemaKeyRefusals(keys, chart, node, path, k, w));
 }
+
+/**
+ * The refusals of key `key` (value `v`) of the map at `path`, of which the chart's schema says
+ * `node`: by what it says of that key where it names it, else by its `additionalProperties`.
+ */
+function schemaKeyRefusals(
+  keys: ChartKeys,
+  chart: string,
+  node: TypeTree | undefined,
+  path: ValuesPath,
+  key: string,
+  v: unknown,
+): [ValuesPath, string][] {
+  return node?.keys?.[key] || !(node?.others || node?.closed)
+    ? typeRefusals(keys, chart, [...path, key], v)
+    : otherKeyRefusals(node, chart, path, key, v);
+}
+
+/** Said of a key a closed map refuses that a `tpl` text of the user's values reads. */
+const TPL_READ_CLOSED =
+  "; that a tpl text of your values reads it does not keep it: Helm judges the values by the schema before any template renders";
 
 /**
  * The refusals of a list's item `v` at `path` by what the schema says of each item (`node`): its
@@ -723,7 +753,7 @@ export const UNKNOWN_KEY = ": unknown key of the ";
 
 /** Said once under the chart keys reported: the way to keep a key the chart itself does not read. */
 export const CHART_KEY_NOTE =
-  "(a chartValues key the chart does not read is kept when your own templated values read it: name it in them as .Values.<key>)";
+  "(a chartValues key the chart does not read is kept when your own templated values read it, in a map the chart's values.schema.json does not close: name it in them as .Values.<key>)";
 
 /**
  * The stack's `chartValues` (`values`, as the stack file sets it) without each override at `paths`

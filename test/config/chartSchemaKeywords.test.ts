@@ -115,6 +115,19 @@ describe("chartValues: enum, bounds, pattern and additionalProperties of the cha
     );
   });
 
+  // helm: "image: Additional property foo is not allowed", though route.main.hostnames reads it
+  // through `tpl` (templates/httproute.yaml:22); the same read of a key of the open top level renders.
+  const routeTo = (host: string) => ({ main: { enabled: true, hostnames: [`{{ .Values.${host} }}`] } });
+  it("a key a tpl text of the user's reads is refused still where the schema closes its map", () => {
+    assert.deepEqual(
+      problems({ alertmanager: { image: { foo: "example.org" }, route: routeTo("image.foo") } }),
+      [
+        `${PROJECT}:chartValues.alertmanager.image.foo: expected one of the keys repository, pullPolicy, tag (${am} allows no other key there${refuses}, got "foo"; that a tpl text of your values reads it does not keep it: Helm judges the values by the schema before any template renders`,
+      ],
+    );
+    assert.deepEqual(problems({ alertmanager: { myHost: "example.org", route: routeTo("myHost") } }), []);
+  });
+
   // The pattern is Go's (regexp/syntax/doc.go:19: `.` is any character but a newline): "a\rb"
   // matches `^...$` there (helm renders it, below), where JavaScript's `.` stops at \r and U+2028.
   it("judges a pattern as Go does: a dot matches a carriage return and U+2028, not a newline", () => {
@@ -171,6 +184,15 @@ describe("chartValues: enum, bounds, pattern and additionalProperties of the cha
         config: { route: { group_by: ["job", "...", "a\rb"], group_wait: "1m30s" } },
         persistence: { annotations: { a: "5" } },
       };
+      assert.deepEqual(ours("alertmanager", kept), []);
+      assert.equal(await helmRefuses(this, "alertmanager", kept), undefined);
+    });
+
+    it("alertmanager 1.42.0: a key a tpl text reads, in the closed image map and at the open top level", async function () {
+      const refused = { image: { foo: "example.org" }, route: routeTo("image.foo") };
+      assert.deepEqual(ours("alertmanager", refused), ["image.foo"]);
+      assert.deepEqual(await helmRefuses(this, "alertmanager", refused), ["image.foo"]);
+      const kept = { myHost: "example.org", route: routeTo("myHost") };
       assert.deepEqual(ours("alertmanager", kept), []);
       assert.equal(await helmRefuses(this, "alertmanager", kept), undefined);
     });
