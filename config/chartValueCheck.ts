@@ -78,6 +78,12 @@ export function chartValueProblems(
         }
         // What the chart's schema says of the map the key is written in.
         const schemaHere = typeNodeAt(keys.types, at);
+        // A key the schema names is the chart's though no template reads it: judged by what the
+        // schema says of it, never refused as a key its closed map does not name.
+        if (schemaHere?.keys?.[key]) {
+          refuse(typeRefusals(keys, chart, [...at, key], v));
+          continue;
+        }
         if (new RegExp(`\\.Values(\\.\\w+)*\\.${key.replace(/[^\w]/g, "\\$&")}\\b`).test(own)) {
           // Read by a `tpl` text of the user's, so no slip Helm would ignore; but Helm judges the
           // values by the schema before any template renders, that text too: a map the schema
@@ -87,7 +93,7 @@ export function chartValueProblems(
           refuse(
             schemaKeyRefusals(keys, chart, schemaHere, at, key, v).map(([p, what]) => [
               p,
-              schemaHere?.closed && !schemaHere.keys?.[key] ? `${what}${TPL_READ_CLOSED}` : what,
+              schemaHere?.closed ? `${what}${TPL_READ_CLOSED}` : what,
             ]),
           );
           continue;

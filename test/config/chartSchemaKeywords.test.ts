@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { chartProblems, helmSchemaRefusals, refusedPaths } from "../support/chartSchema";
 import { PROJECT } from "../../config/resolve";
+import { chartValueProblems } from "../../config/chartValueCheck";
 
 /*
  * What a chart's values.schema.json says beyond types and required keys, refused by the config
@@ -126,6 +127,24 @@ describe("chartValues: enum, bounds, pattern and additionalProperties of the cha
       ],
     );
     assert.deepEqual(problems({ alertmanager: { myHost: "example.org", route: routeTo("myHost") } }), []);
+  });
+
+  // No pinned chart's closed map names a key its values.yaml lacks and no template reads; a chart
+  // whose schema does is judged by it there (gojsonschema v1.2.0 validation.go:630: only a key
+  // "described by neither properties nor patternProperties" meets additionalProperties).
+  it("a key a closed map's schema names, though the chart's values and templates do not, is judged by what it says of it", () => {
+    const keys = {
+      values: { image: { repository: 0 as const } },
+      kinds: {},
+      types: { keys: { image: { closed: true as const, keys: { digest: { type: ["string"] } } } } },
+    };
+    const judged = (image: Record<string, unknown>) =>
+      chartValueProblems({ c: { image } }, () => keys, PROJECT);
+    assert.deepEqual(judged({ digest: "sha256:x" }), []);
+    assert.deepEqual(
+      judged({ digest: 5 }).map((p) => p.replace(/ \(.*\)/, "")),
+      [`${PROJECT}:chartValues.c.image.digest: expected text, got the number 5; write it in quotes: "5"`],
+    );
   });
 
   // The pattern is Go's (regexp/syntax/doc.go:19: `.` is any character but a newline): "a\rb"
