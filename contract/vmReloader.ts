@@ -40,6 +40,15 @@ import { parseImage } from "./image";
 /** The operator's environment as literal values (`name`/`value` pairs); `valueFrom` ones are unknown here. */
 export type OperatorEnv = Readonly<Record<string, string>>;
 
+/**
+ * The config reloader's requests the operator gives it by default, the same for every kind that
+ * runs one (VictoriaMetrics/operator v0.66.0 internal/config/config.go:228-230 VMAlert, :256-258
+ * VMAgent, :359 VMAlertmanager, :411 VMAuth: `ConfigReloaderCPU` "10m", `ConfigReloaderMemory`
+ * "25Mi"). The pack's model of the operator's defaults (policy/lib/operatorDefaults.ts) and the
+ * config's pools' share (model/auxiliaryPods.ts) both read it.
+ */
+export const VM_RELOADER_REQUESTS = { cpu: "10m", memory: "25Mi" } as const;
+
 /** The repository of the VictoriaMetrics operator's image, by which the pack and the checks find it. */
 export const VM_OPERATOR_REPOSITORY = "docker.io/victoriametrics/operator";
 

@@ -1,6 +1,7 @@
 import { RULE_OPT_OUT } from "../builders/alerting/rules";
 import type { AlloyLogsInput } from "../builders/logging/alloyConfig";
 import { replicaLabelFor } from "../builders/metrics/remoteWrite";
+import { runsAlloyCluster } from "../model/auxiliaryPods";
 import type { PlanContext } from "./context";
 import { none, type StackPlan } from "./types";
 
@@ -37,7 +38,7 @@ export function planAgents(ctx: PlanContext): AgentsPlan {
     caps.ruleEvaluator === "mimir-ruler"
       ? { mimirAddress: ep.mimir.base, tenant: ctx.tenant, optOut: RULE_OPT_OUT }
       : undefined;
-  const needsCluster = events || scrape !== undefined || rules !== undefined;
+  const needsCluster = runsAlloyCluster(cfg.logAgent, caps);
   const out: AgentsPlan = {};
   if (cfg.logAgent === "alloy" || needsCluster) {
     out.alloy = {

@@ -1,5 +1,6 @@
 import type { LokiConfig } from "../../config/resolve";
 import { sizing, type Resources, type Workload, type Profile } from "../../model/sizing";
+import { lokiGatewayReplicas } from "../../model/auxiliaryPods";
 import { S3_ENV, type ConsumerStorage } from "../../model/storage";
 import { imageValues, versions } from "../../model/versions";
 import { containerHardening, nonRootPod, PRIORITY_CLASSES } from "../security/hardening";
@@ -235,7 +236,7 @@ export function lokiValues(input: LokiInputs): Record<string, any> {
       // chart renders a PodDisruptionBudget, but since chart 18 only with a budget to put in it
       // (loki 18.11.0 templates/_pdb.tpl: no PDB when `maxUnavailable` and
       // `podDisruptionBudget.*` are all unset, and the gateway sets none): the 6.x one, kept.
-      replicas: input.production ? 2 : 1,
+      replicas: lokiGatewayReplicas(input.production === true),
       podDisruptionBudget: { maxUnavailable: 1 },
       podSecurityContext: nonRootPod(101),
       containerSecurityContext: containerHardening({ readOnlyRoot: true }),

@@ -5,6 +5,7 @@ import { RELEASES } from "../../model/endpoints";
 import { PROMETHEUS_CLAIM_TEMPLATE } from "../../model/storage";
 import { KPS_PORT_NAME } from "../../model/services";
 import { sizing, type Resources, type Workload, type Profile } from "../../model/sizing";
+import { kpsConfigReloader } from "../../model/auxiliaryPods";
 import { imageValues, versions } from "../../model/versions";
 import {
   alertmanagerConfig,
@@ -71,7 +72,7 @@ export function kpsValues(input: KpsInputs): Record<string, any> {
       // the operator runs it with --config-reloader-*-request=0, i.e. no requests.
       prometheusConfigReloader: {
         image: imageValues(versions.images.configReloader, "sha"),
-        resources: sizing(p, "alloyReloader"),
+        resources: kpsConfigReloader(p),
       },
       // The admission webhook's cert job uses an image we do not otherwise ship; the CRDs validate.
       admissionWebhooks: { enabled: false },

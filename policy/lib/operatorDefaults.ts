@@ -59,6 +59,7 @@ import {
   goBool,
   prometheusShards,
   runsVmReloader,
+  VM_RELOADER_REQUESTS,
   vmRegistryImage,
   type OperatorEnv,
 } from "@homelab-observability/contract";
@@ -92,7 +93,7 @@ export type VmPodKind =
   | "vmclusterlb"
   | "VMAuth";
 
-const RELOADER: Pair = { cpu: "10m", memory: "25Mi" };
+const RELOADER: Pair = VM_RELOADER_REQUESTS;
 /** A kind's row: its variable prefixes, then request and limit as [cpu, memory], and its reloader's. */
 const row = (
   env: string,
