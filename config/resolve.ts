@@ -51,6 +51,7 @@ import { objectStoreReach } from "../model/endpoints";
 import { byteSize, ONEPASSWORD_VAULT_FORM, ONEPASSWORD_VAULT_ID } from "./schema";
 import {
   defaultSeriesCap,
+  shareSeriesCap,
   nodeDaemons,
   DEFAULT_VOLUMES,
   fitProblems,
@@ -278,6 +279,18 @@ function resolvedConfig(
       (r as Record<string, unknown>).receiverCredentials as string | undefined,
     ),
   };
+  // A series cap the program chooses holds the pools' share beside every other pod (shareSeriesCap).
+  if (r.mimir.maxGlobalSeriesPerUser === undefined && r.workload.activeSeries === undefined) {
+    const cap = shareSeriesCap(cfg);
+    if (cap < sized.seriesCap) {
+      sized.seriesCap = cap;
+      cfg.mimir = {
+        ...cfg.mimir,
+        maxGlobalSeriesPerUser: cap,
+        ingestionRate: r.mimir.ingestionRate ?? mimirIngestionRateFor(cap),
+      };
+    }
+  }
   return { cfg, sized };
 }
 
@@ -1161,6 +1174,9 @@ function workloadChecks(c: StackConfig, r: Raw, sized: SizedDefaults, fits?: Fit
   // Engines refused here are left out of the fit below: a Loki sized for its logs in the wrong mode
   // would only be refused again in other words (one message per mistake); the others are judged.
   const refused = new Set<SizedEngine>();
+  // A Loki its mode's own rules refuse (lokiModeProblems: more monolithic pods than nodes, say) is
+  // left out too: the share counts its pods, and would say that mistake again in figures.
+  if (lokiModeProblems(c).length > 0) refused.add("loki");
   const series = c.workload.activeSeries;
   const logs = c.workload.logsPerDayBytes;
   if (

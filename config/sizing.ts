@@ -39,6 +39,7 @@ import {
 import { RELEASES } from "../model/endpoints";
 import { lokiComponentName, lokiName, mimirName, prometheusName, vmName } from "../model/services";
 import { capabilities } from "../model/phases";
+import { auxiliaryPods, kpsConfigReloader } from "../model/auxiliaryPods";
 import { listed } from "../model/words";
 import { versions } from "../model/versions";
 import { KIND_KEYS } from "../model/chartKinds";
@@ -83,10 +84,14 @@ import { VM_CLUSTER } from "../upstream/operators/victoriaMetrics";
  *   at a homelab's 10 queries/s; the write volume holds its ingesters' share, the backend volume
  *   its store-gateway and compactor share.
  * - Data-bearing pods request the memory they are limited to (model/sizing.ts).
- * - What one pod needs must fit one node, and what the sized pods request together must fit
- *   BUDGET_MAX_REQUEST_SHARE of the pools; otherwise the config is refused naming the key. A pod
- *   whose memory request a `chartValues` override sets (sizedRequestOverride) requests what the
- *   override leaves: the pack's resource-budget judges it from the rendered pod.
+ * - What one pod needs must fit one node, and what the sized pods request together, beside the
+ *   DaemonSets' pods and every other pod the pack's budget counts (the profile's sizes, the
+ *   auxiliary pods of model/auxiliaryPods.ts, the sidecars an operator injects: besidePods), must
+ *   fit BUDGET_MAX_REQUEST_SHARE of the pools; otherwise the config is refused naming the key. A
+ *   pod whose memory request a `chartValues` override sets (sizedRequestOverride) requests what the
+ *   override leaves, counted at the override's quantity; the pack's resource-budget judges the
+ *   rendered pod. Not read: a `chartValues` override of an auxiliary pod's resources or switches.
+ * - A series cap the program chooses is lowered until Mimir fits that share (shareSeriesCap).
  */
 
 const GIB = 2 ** 30;
@@ -1281,6 +1286,18 @@ function mimirFitHint(
     need("mimirBackend", mimirBackendBytes(10_000, MIMIR_READ_WRITE.backendReplicas)),
   );
   const bigger = `add nodes of at least ${formatBytes(Math.min(monolithicLeast, scaledLeast) + daemons)}`;
+  // A node whose BUDGET_MAX_REQUEST_SHARE holds the pod at the stack's cap beside the DaemonSets'
+  // pods: the pack's budget counts a pod only one pool holds in that pool's own share
+  // (policy/lib/budget.ts computeBudget), and a pool of one such node holds it. In tenths of a GiB
+  // rounded up (a quantity the file takes as written); offered only when the stack with that pool
+  // added passes the workload checks (`fits`): the pools' whole share counts it too.
+  const atCap = need("mimir", mimirMemoryBytes(cfg.mimir.maxGlobalSeriesPerUser, replicas));
+  const holding = `${Math.ceil(((atCap + daemons) / BUDGET_MAX_REQUEST_SHARE / GIB) * 10) / 10}Gi`;
+  const added = [...cfg.nodePools, { ...pool, name: `${pool.name}-larger`, count: 1, memory: holding }];
+  const larger =
+    fits?.({ nodePools: added }) === true
+      ? `add a node of at least ${holding} in a pool of its own (it holds the mimir pod at ${cfg.mimir.maxGlobalSeriesPerUser} series within its share)`
+      : "add nodes or larger ones (nodePools)";
   // What 10000 series need against what the pod requests: the profile's least when that is more.
   const leastNeed = mimirMemoryBytes(10_000, replicas);
   const leastWords =
@@ -1300,7 +1317,7 @@ function mimirFitHint(
         ]
       : []),
   ];
-  if (ways.length > 0) return `; ${[...ways, bigger].join(", ").replace(/, ([^,]*)$/, " or $1")}`;
+  if (ways.length > 0) return `; ${[...ways, larger].join(", ").replace(/, ([^,]*)$/, " or $1")}`;
   // A Mimir fits these nodes, but no stack so changed passes the workload checks (`fits`).
   if (Math.min(monolithicLeast, scaledLeast) <= node) return "; add nodes or larger ones (nodePools)";
   const series = cfg.mimir.maxGlobalSeriesPerUser;
@@ -1393,11 +1410,11 @@ export function fitProblems(
   const ownLeft = largest
     ? (parseQuantity(largest.memory) ?? 0) - daemons.reduce((n, d) => n + d.ownMemory, 0)
     : 0;
-  // Only what the workload or a cap sized is judged here; the profile's sizes are the budget's. A
-  // pod whose memory request a chartValues override sets requests what the override leaves: its
-  // size is no figure of it. The pack's resource-budget judges the rendered pod (undersized below
-  // a workload's or cap's size, a pod no node holds, the pools' share) and synth names the
-  // override with its line.
+  // Only what the workload or a cap sized is judged pod by pod here; the other pods count in the
+  // share below (besidePods). A pod whose memory request a chartValues override sets requests what
+  // the override leaves: its size is no figure of it. The pack's resource-budget judges the
+  // rendered pod (undersized below a workload's or cap's size, a pod no node holds) and synth
+  // names the override with its line.
   const judged = judgedPods(cfg, s.components);
   const fitNoNode = new Set<SizedEngine>();
   // Pods that would fit beside the DaemonSets at the program's sizes: the override is the mistake.
@@ -1463,18 +1480,20 @@ export function fitProblems(
   // DaemonSets' pods in the sum as it counts them: one on every node each lands on. The sized pods'
   // requests too, not their limits: a part Loki Distributed runs at its floor requests less than it
   // may use (model/sizing.ts), and the pack sums requests (policy/lib/budget.ts computeBudget).
-  const share = shareSum(judged, daemons, pools);
-  const { need, daemonNeed, capacity } = share;
+  // And every other pod the pack's budget counts (besidePods): the profile's, the auxiliary ones.
+  const share = shareSum(judged, daemons, pools, besidePods(cfg, s.components, judged));
+  const total = share.need + share.daemonNeed + share.besideNeed;
   // Pods that fit no node already say why; the sum is judged once each of them fits.
-  if (problems.length === 0 && judged.length > 0 && need + daemonNeed > BUDGET_MAX_REQUEST_SHARE * capacity)
+  if (problems.length === 0 && judged.length > 0 && total > BUDGET_MAX_REQUEST_SHARE * share.capacity)
     problems.push(shareProblem(cfg, judged, share, k, { largest, defaulted, replicasKeys, pools, fits }));
   return problems;
 }
 
 /**
- * The running sized components whose pods the pools' share counts (fitProblems): those a workload
- * or a cap sized. Not those at the profile's sizes, nor one whose memory request a chartValues
- * override sets: only the pack's budget counts them (issue 51).
+ * The running sized components fitProblems judges pod by pod, and names in the share's line as
+ * what sized them: those a workload or a cap sized. Not those at the profile's sizes, nor one whose
+ * memory request a chartValues override sets: the share counts them among the other pods
+ * (besidePods), as the pack's budget counts every pod (issue 51).
  */
 function judgedPods(cfg: Pick<StackConfig, "chartValues">, components: SizedComponent[]): SizedComponent[] {
   return components.filter((c) => !sizedByProfile(c) && sizedRequestOverride(cfg, c) === undefined);
@@ -1485,12 +1504,70 @@ function judgedPods(cfg: Pick<StackConfig, "chartValues">, components: SizedComp
  * the DaemonSets' pods', one on every node of the pools each lands on (`daemonNeed`), against the
  * pools' whole memory.
  */
-function shareSum(judged: SizedComponent[], daemons: NodeDaemon[], pools: NodePool[]) {
+function shareSum(judged: SizedComponent[], daemons: NodeDaemon[], pools: NodePool[], beside: BesidePod[]) {
   const capacity = pools.reduce((n, p) => n + (parseQuantity(p.memory) ?? 0) * p.count, 0);
   const need = judged.reduce((n, c) => n + c.requestBytes * c.replicas, 0);
   const onPools = daemonsOnPools(daemons, pools);
   const daemonNeed = onPools.reduce((n, d) => n + d.memory, 0);
-  return { need, onPools, daemonNeed, capacity };
+  const besideNeed = beside.reduce((n, b) => n + b.memory * b.replicas, 0);
+  return { need, onPools, daemonNeed, beside, besideNeed, capacity };
+}
+
+/** A pod the pools' share counts beside the judged ones and the DaemonSets' (besidePods). */
+interface BesidePod {
+  name: string;
+  replicas: number;
+  /** What one pod requests of memory, in bytes. */
+  memory: number;
+}
+
+/**
+ * The pods the pools' share counts beside the judged ones (fitProblems) and the DaemonSets', as the
+ * pack's resource-budget counts every running pod: the running sized components the share does not
+ * judge (those at the profile's sizes, and those whose memory request a `chartValues` override sets,
+ * at the override's quantity; one the render alone resolves, a null or no quantity, is left to the
+ * pack), the config reloader prometheus-operator injects into each Prometheus pod
+ * (model/auxiliaryPods.ts kpsConfigReloader), and the auxiliary pods (model/auxiliaryPods.ts
+ * auxiliaryPods: Grafana, the operators, Alertmanager, kube-state-metrics, Loki's gateway, Alloy's
+ * cluster replica).
+ */
+function besidePods(cfg: StackConfig, running: SizedComponent[], judged: SizedComponent[]): BesidePod[] {
+  const sized = running.flatMap((c) => {
+    if (judged.includes(c)) return [];
+    const key = sizedRequestOverride(cfg, c);
+    const memory = key === undefined ? c.requestBytes : overrideAmount(cfg, c);
+    return memory === undefined ? [] : [{ name: c.component, replicas: c.replicas, memory }];
+  });
+  return [...sized, ...unsizedPods(cfg, running)];
+}
+
+/**
+ * The pods no workload, cap or profile size sizes: the config reloader prometheus-operator injects
+ * into each of the `running` Prometheus pods, and the auxiliary pods (model/auxiliaryPods.ts).
+ */
+function unsizedPods(cfg: StackConfig, running: SizedComponent[]): BesidePod[] {
+  const reloader = parseQuantity(kpsConfigReloader(cfg.profile).requests.memory) ?? 0;
+  const prometheus = running
+    .filter((c) => c.component === "prometheus")
+    .map((c) => ({ name: "prometheus-operator's config reloader", replicas: c.replicas, memory: reloader }));
+  const aux = auxiliaryPods({
+    profile: cfg.profile,
+    caps: capabilities(cfg.phase, cfg.metricsBackend),
+    metricsBackend: cfg.metricsBackend,
+    logAgent: cfg.logAgent,
+    production: cfg.production,
+    lokiGateway: cfg.loki.gateway,
+    exporters: runsExporters(cfg),
+  });
+  return [...prometheus, ...aux];
+}
+
+/** The memory request a `chartValues` override sets for a sized component's pods, where it is a quantity. */
+function overrideAmount(cfg: Pick<StackConfig, "chartValues">, c: SizedComponent): number | undefined {
+  const at = sizedValuesPath(c.component);
+  if (at === undefined) return undefined;
+  const v = valueAt(cfg.chartValues[at.chart], [...at.path, "requests", "memory"]);
+  return v === undefined || v === null ? undefined : parseQuantity(v);
 }
 
 /**
@@ -1502,7 +1579,53 @@ function shareSum(judged: SizedComponent[], daemons: NodeDaemon[], pools: NodePo
 export function sharePods(cfg: StackConfig): { judged: SizedComponent[] } & ReturnType<typeof shareSum> {
   const { components } = runningComponents(cfg, planSizing(cfg).components);
   const judged = judgedPods(cfg, components);
-  return { judged, ...shareSum(judged, nodeDaemons(cfg), sizingPools(cfg.nodePools)) };
+  const beside = besidePods(cfg, components, judged);
+  return { judged, ...shareSum(judged, nodeDaemons(cfg), sizingPools(cfg.nodePools), beside) };
+}
+
+/**
+ * The series cap a Mimir whose cap the stack file leaves to the program gets on these pools: its
+ * default ({@link defaultSeriesCap}, what one node holds), or where its pods would take the pools
+ * past BUDGET_MAX_REQUEST_SHARE beside every other pod the share counts ({@link besidePods}, the
+ * DaemonSets' and the other judged pods), the largest cap (in steps of 10000) whose pods' rounded
+ * requests stay within it, so a cap the program chose is never what the share refuses. Where not
+ * even Mimir at the profile's least request fits, the largest cap at that least: the share's line
+ * then names the pools' memory and the profile's floor with the ways that lower it (shareProblem);
+ * where no node holds that least, the default stays, and the pod's own line says so.
+ * `cfg` carries the default cap; a Mimir not judged (an override sets its request) keeps it.
+ */
+export function shareSeriesCap(cfg: StackConfig): number {
+  const cap = cfg.mimir.maxGlobalSeriesPerUser;
+  const { components, replicasKeys } = runningComponents(cfg, planSizing(cfg).components);
+  const mimir = judgedPods(cfg, components).find((c) => c.component === "mimir");
+  if (mimir === undefined) return cap;
+  // The other sized pods at the program's counts: a chartValues count that raises them is the
+  // mistake its own line names (fitProblems raisedCounts), not room the default cap gives up. The
+  // DaemonSets' pods at their requests as the stack sets them, as defaultSeriesCap leaves them room.
+  const program = (c: SizedComponent) => replicasKeys.get(c)?.program ?? c.replicas;
+  const pools = sizingPools(cfg.nodePools);
+  const daemons = daemonsOnPools(nodeDaemons(cfg), pools);
+  const others =
+    components.filter((c) => c !== mimir).reduce((n, c) => n + c.requestBytes * program(c), 0) +
+    daemons.reduce((n, d) => n + d.memory, 0) +
+    unsizedPods(cfg, components).reduce((n, b) => n + b.memory * b.replicas, 0);
+  const capacity = pools.reduce((n, p) => n + (parseQuantity(p.memory) ?? 0) * p.count, 0);
+  const room = BUDGET_MAX_REQUEST_SHARE * capacity - others;
+  if (mimir.requestBytes * mimir.replicas <= room) return cap;
+  const replicas = cfg.mimir.replicas;
+  const request = (n: number) =>
+    (parseQuantity(memoryOf(cfg.profile, "mimir", mimirMemoryBytes(n, replicas)).requests.memory) ?? 0) *
+    mimir.replicas;
+  // A Mimir at the profile's least that no node holds is the pod's own line (fitProblems), and so
+  // is one past the share only beside a DaemonSet an override raises (the override's line): the
+  // default stays. Else at most the default; down to the pods that fit, or to the least.
+  const raised = daemons.some((d) => d.daemon.overrides.some((o) => o.amount > o.own));
+  if (request(10_000) / mimir.replicas > largestSizingNode(cfg)) return cap;
+  if (raised && request(10_000) > room) return cap;
+  const within = Math.max(request(10_000), room);
+  let fits = Math.min(cap, Math.max(10_000, seriesCapWithin(within / mimir.replicas, replicas)));
+  while (fits > 10_000 && request(fits) > within) fits -= 10_000;
+  return fits;
 }
 
 /**
@@ -1557,12 +1680,7 @@ function floorWays(
 function shareProblem(
   cfg: StackConfig,
   judged: SizedComponent[],
-  share: {
-    need: number;
-    onPools: { daemon: NodeDaemon; nodes: number; memory: number }[];
-    daemonNeed: number;
-    capacity: number;
-  },
+  share: ReturnType<typeof shareSum>,
   k: (key: string) => string,
   placing: {
     largest?: NodePool;
@@ -1572,7 +1690,7 @@ function shareProblem(
     fits?: FitsWith;
   },
 ): string {
-  const { need, onPools, daemonNeed, capacity } = share;
+  const { need, onPools, daemonNeed, beside, besideNeed, capacity } = share;
   // A monolithic Mimir at the profile's least request (memoryOf: what its series cap sizes is
   // below it; no cap changes its shape, mimirReadWriteShape) is not the cap's doing, and a key the
   // stack file does not set has no line of it: either way the line is the largest pool's
@@ -1604,10 +1722,17 @@ function shareProblem(
       return `${d.daemon.workload} ${d.nodes}x${formatBytes(d.daemon.memory)}${keys.length > 0 ? ` (${listed(keys)})` : ""}`;
     })
     .join(", ");
+  const besidePods = beside.map((b) => `${b.name} ${b.replicas}x${formatBytes(b.memory)}`).join(", ");
+  const total = need + daemonNeed + besideNeed;
   const withDaemons =
-    onPools.length === 0
+    (onPools.length === 0
       ? ""
-      : ` and the DaemonSets' pods, one on every node they run on, ${formatBytes(daemonNeed)} (${daemonPods}): ${formatBytes(need + daemonNeed)} together`;
+      : ` and the DaemonSets' pods, one on every node they run on, ${formatBytes(daemonNeed)} (${daemonPods})`) +
+    (beside.length === 0 ? "" : ` and the other pods, ${formatBytes(besideNeed)} (${besidePods})`) +
+    // The pack's figures: the requests in Mi and their share of the pools (policy/lib/budget.ts).
+    (total === need
+      ? ""
+      : `: ${Math.round(total / MIB)}Mi together (${((100 * total) / capacity).toFixed(1)}%)`);
   const above = `above ${Math.round(BUDGET_MAX_REQUEST_SHARE * 100)}% of the node pools' ${formatBytes(capacity)}`;
   const raised = raisedCounts(judged, share, placing.replicasKeys, (c, most) =>
     mostWords(cfg, c, most, placing.pools),
@@ -1627,25 +1752,26 @@ function shareProblem(
  */
 function raisedCounts(
   judged: SizedComponent[],
-  share: { need: number; daemonNeed: number; capacity: number },
+  share: { need: number; daemonNeed: number; besideNeed: number; capacity: number },
   counts: ReadonlyMap<SizedComponent, ReplicasKey>,
   words: (c: SizedComponent, most: number) => string,
 ): { key: string; words: string; others: string } | undefined {
   const program = (c: SizedComponent) => counts.get(c)?.program ?? c.replicas;
   const allowed = BUDGET_MAX_REQUEST_SHARE * share.capacity;
-  const atProgram = judged.reduce((n, c) => n + c.requestBytes * program(c), 0) + share.daemonNeed;
+  const atProgram =
+    judged.reduce((n, c) => n + c.requestBytes * program(c), 0) + share.daemonNeed + share.besideNeed;
   const raised = judged
     .filter((c) => program(c) < c.replicas)
     .sort((a, b) => b.requestBytes * (b.replicas - program(b)) - a.requestBytes * (a.replicas - program(a)));
   if (raised.length === 0 || atProgram > allowed) return undefined;
   const [lead, ...rest] = raised;
-  const besides = share.need + share.daemonNeed - lead.requestBytes * lead.replicas;
+  const besides = share.need + share.daemonNeed + share.besideNeed - lead.requestBytes * lead.replicas;
   const most = Math.max(0, Math.floor((allowed - besides) / lead.requestBytes));
   const restKeys = rest.map((c) => counts.get(c)!.key);
   const at = atKeyWords(counts.get(lead)!, lead, most, words(lead, most));
   return {
     key: counts.get(lead)!.key,
-    words: `expected at most ${at.plain ? `${at.most} ${lead.component} pods (` : `${at.most} (`}${formatBytes(lead.requestBytes)} of memory each, sized for ${lead.sizedFor}), what the node pools' share holds beside the other sized pods and the DaemonSets' pods; got ${at.got}, and the sized components then request ${formatBytes(share.need)} of memory`,
+    words: `expected at most ${at.plain ? `${at.most} ${lead.component} pods (` : `${at.most} (`}${formatBytes(lead.requestBytes)} of memory each, sized for ${lead.sizedFor}), what the node pools' share holds beside the other sized pods, the DaemonSets' pods and the others; got ${at.got}, and the sized components then request ${formatBytes(share.need)} of memory`,
     others:
       restKeys.length === 0
         ? `; at the program's replica counts they request ${formatBytes(atProgram)}`

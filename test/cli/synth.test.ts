@@ -145,14 +145,15 @@ describe("offline synthesis", () => {
       const dir = tmpDir("violating");
       for (const f of ["Pulumi.yaml", "Pulumi.staging.yaml"])
         fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
-      // A single 8 GiB Pi holds a Mimir sized for it (its cap lowered to fit) but not staging's
-      // other requests within the 80% budget: the pack, not the config, refuses it.
+      // A single 8 GiB node of half a core holds staging's memory (Mimir's cap lowered to fit beside
+      // every other pod) but not its CPU requests within the 80% budget, which the config does not
+      // judge: the pack, not the config, refuses it.
       fs.appendFileSync(path.join(dir, "Pulumi.staging.yaml"), "");
       const text = fs
         .readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8")
         .replace(
           /nodePools:\n(    .*\n)+/,
-          'nodePools:\n    - {name: tiny, arch: arm64, count: 1, cpu: "1", memory: 8Gi}\n',
+          'nodePools:\n    - {name: tiny, arch: arm64, count: 1, cpu: "500m", memory: 8Gi}\n',
         );
       fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), text);
       const r = await runSynth([
@@ -165,10 +166,10 @@ describe("offline synthesis", () => {
         "--quiet",
       ]);
       assert.equal(r.status, 1, r.stdout + r.stderr);
-      assert.match(r.stdout, /\[mandatory\] resource-budget: pool tiny: memory requests/);
+      assert.match(r.stdout, /\[mandatory\] resource-budget: pool tiny: cpu requests/);
       // One pool: the total is that pool again, the same mistake, said once with both places.
       assert.equal(
-        r.stdout.match(/\[mandatory\] resource-budget: pool \w+: memory requests/g)?.length,
+        r.stdout.match(/\[mandatory\] resource-budget: pool \w+: (?:cpu|memory) requests/g)?.length,
         1,
         r.stdout,
       );

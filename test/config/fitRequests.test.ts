@@ -104,13 +104,16 @@ describe("config: the memory sums count only the sized pods the chart values lea
     });
   const SHARE = /request 3\.6GiB of memory \(vmstorage 2x1GiB, vminsert 2x96MiB, vmselect 2x192MiB/;
 
-  it("refuses vminsert and vmselect at their profile's size beside vmstorage past 80% of 3x1536Mi", () => {
-    for (const p of [vmStack("1536Mi"), vmStack("1536Mi", { vminsert: { enabled: true } })])
+  // 3x1600Mi: vmstorage, Loki, the DaemonSets' and the other pods (Grafana, the operator, vmagent,
+  // vmalert, VMAlertmanager, kube-state-metrics: 483MiB) request 3807Mi, 79.3%; the pack's budget
+  // counts the same pods (test/config/sharePods.test.ts), and refused them on 3x1536Mi (82.6%).
+  it("refuses vminsert and vmselect at their profile's size beside vmstorage past 80% of 3x1600Mi", () => {
+    for (const p of [vmStack("1600Mi"), vmStack("1600Mi", { vminsert: { enabled: true } })])
       assert.match(p.join("\n"), SHARE);
   });
   for (const off of [false, 0])
     it(`accepts them switched off (vmcluster.spec.<part>.enabled: ${off}): the rest fit within 80%`, () =>
-      assert.deepEqual(vmStack("1536Mi", { vminsert: { enabled: off }, vmselect: { enabled: off } }), []));
+      assert.deepEqual(vmStack("1600Mi", { vminsert: { enabled: off }, vmselect: { enabled: off } }), []));
   it("names no part switched off among the pods that request too much (3x1408Mi, vminsert off)", () => {
     const p = vmStack("1408Mi", { vminsert: { enabled: false } }).join("\n");
     assert.match(

@@ -103,20 +103,25 @@ describe("lightweight profile and resource budget", function () {
     assert.ok(strict.length > 0);
   });
 
-  it("the example stack (one 8 GiB node) passes the pack; at the standard profile the budget message names the keys that make it fit", async () => {
+  it("the example stack (one 8 GiB node) passes the pack; at the standard profile past a lower budget the message names the keys that make it fit", async () => {
     const pass = await evaluateResources((await synth("example")).export.deployment.resources);
     assert.deepEqual(
       pass.filter((x) => x.level === "mandatory"),
       [],
     );
+    // The standard profile fits it at 79.5%, Mimir's default cap lowered to fit (the config's share
+    // counts every pod the pack's does; at 80% the pack refused it, 112.3%, before): a 70% budget
+    // is past it.
     const standard = (
-      await evaluateResources((await synth("example", { profile: "standard" })).export.deployment.resources)
+      await evaluateResources((await synth("example", { profile: "standard" })).export.deployment.resources, {
+        "resource-budget": { maxRequestShare: 0.7 },
+      })
     ).filter((x) => x.policy === "resource-budget");
-    assert.ok(standard.length > 0, "the standard profile does not fit one 8 GiB node");
+    assert.ok(standard.length > 0, "the standard profile is within 70% of one 8 GiB node");
     for (const v of standard)
       assert.match(
         v.message,
-        /above the 80\.0% budget\. The profile is standard: `profile: lightweight` .*so does `metricsBackend: victoriametrics` alone; `loki\.canary: false` frees \d+Mi on each node, `loki\.gateway: false` \d+Mi \(their pods' requests\); or add nodes or larger ones \(`nodePools\[0\]\.count`, `nodePools\[0\]\.memory`\), or declare a smaller workload \(`workload\.\*`\)\.$/,
+        /above the 70\.0% budget\. The profile is standard: `profile: lightweight` .*so does `metricsBackend: victoriametrics` alone; `loki\.canary: false` frees \d+Mi on each node, `loki\.gateway: false` \d+Mi \(their pods' requests\); or add nodes or larger ones \(`nodePools\[0\]\.count`, `nodePools\[0\]\.memory`\), or declare a smaller workload \(`workload\.\*`\)\.$/,
       );
     // Already lightweight and still too big: no profile to suggest, only capacity; and no smaller
     // workload either, its components being at the profile's floor.
@@ -138,18 +143,21 @@ describe("lightweight profile and resource budget", function () {
   });
 
   it("a lightweight stack that chose Mimir and Alloy is told to leave them to the profile, not that it is already lightweight", async () => {
+    // On one 4 GiB Pi the config refuses them now (4708Mi, its share counting every pod the pack's
+    // does; the pack refused them there before): on 8 GiB, past a 50% budget.
     const v = (
       await evaluateResources(
         (
           await synth("example", {
             metricsBackend: "mimir",
             logAgent: "alloy",
-            nodePools: [{ name: "pi4", arch: "arm64", count: 1, cpu: "4", memory: "4Gi" }],
+            nodePools: [{ name: "pi5", arch: "arm64", count: 1, cpu: "4", memory: "8Gi" }],
           })
         ).export.deployment.resources,
+        { "resource-budget": { maxRequestShare: 0.5 } },
       )
-    ).filter((x) => x.policy === "resource-budget" && /above the 80\.0% budget/.test(x.message));
-    assert.ok(v.length > 0, "Mimir and Alloy do not fit one 4 GiB Pi");
+    ).filter((x) => x.policy === "resource-budget" && /above the 50\.0% budget/.test(x.message));
+    assert.ok(v.length > 0, "Mimir and Alloy are within 50% of one 8 GiB Pi");
     for (const x of v)
       assert.match(
         x.message,

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { config, ROOT } from "../support/helpers";
+import { config, ROOT, stackOverrides } from "../support/helpers";
+import { checkedStackConfig } from "../../config/stackCheck";
 import { versions } from "../../model/versions";
 import { MIMIR_GROUP_MODULES } from "../../builders/metrics/mimirValues";
 import { ENGINE_KEYS } from "../../config/engineKeys";
@@ -209,6 +210,19 @@ describe("docs/explanation: every claim the code holds is true of the code", () 
     const onPi = config({ nodePools: [{ name: "pi", arch: "arm64", count: 1, cpu: "4", memory: "8Gi" }] });
     assert.equal(Number(pi[1]), defaultSeriesCap([{ memory: "8Gi", taints: [] }], 1, nodeDaemons(onPi)));
     assert.equal(Number(pi[1]), onPi.mimir.maxGlobalSeriesPerUser);
+    // Lowered further where the pools' share holds no more beside the other pods (shareSeriesCap).
+    const example = /the example's one 8 GiB node under the standard profile: (\d+)\)/.exec(text);
+    assert.ok(example, "the standard example's series cap");
+    const standard = checkedStackConfig(
+      ROOT,
+      "example",
+      {},
+      {
+        allowAbsentSecrets: true,
+        overrides: stackOverrides({ profile: "standard" }),
+      },
+    );
+    assert.equal(Number(example[1]), standard.cfg.mimir.maxGlobalSeriesPerUser);
     const retention = /e\.g\. (\d+GiB) on (\d+)Gi/.exec(text);
     assert.ok(retention, "the retention size example");
     assert.equal(retention[1], prometheusRetentionSize(Number(retention[2]) * 2 ** 30));

@@ -399,5 +399,15 @@ describe("the example stack's budget, as the first deploy and Pulumi.example.yam
     );
     assert.ok(stackFile, "Pulumi.example.yaml quotes the standard profile's requests");
     assert.deepEqual([Number(stackFile[1]), stackFile[2]], [mi, percent]);
+    // The series cap the program chose for Mimir to fit there, as both quote it.
+    const cap = /^(\d+) series/.exec(
+      standard.sized?.find((c) => c.component === "mimir")?.sizedFor ?? "",
+    )?.[1];
+    assert.ok(cap, "the standard example's Mimir is sized for its series cap");
+    assert.equal(quoted(FIRST_DEPLOY, "2. Your stack file", /its Mimir holding only (\d+) series/)[1], cap);
+    assert.equal(
+      /Its\s+#\s+Mimir is then capped at (\d+) series/.exec(read("Pulumi.example.yaml"))?.[1],
+      cap,
+    );
   });
 });
