@@ -4,20 +4,8 @@ import { podSecurityLabels } from "../../builders/security/podSecurity";
 import { mentions } from "../../apply/ordering";
 import type { ExportResource } from "../../synth/synthesize";
 import { stackNames } from "../../config/paths";
-import { atPhase, onBackend, ROOT, synth } from "../support/helpers";
-import { BACKENDS, capabilities } from "../../model/phases";
-
-/**
- * The example's one 8 GiB node holds no Prometheus beside Mimir (8596Mi at dual-write, the config
- * refuses it as the pack's budget did, 146.3% at the default cap of before): a 16 GiB node there,
- * which the order of the resources does not depend on.
- */
-const room = (stack: string, phase: (typeof PHASES)[number], backend: (typeof BACKENDS)[number]) => {
-  const caps = capabilities(phase, backend);
-  return stack === "example" && caps.kps && caps.backend && backend === "mimir"
-    ? { nodePools: [{ name: "node", arch: "amd64", count: 1, cpu: "4", memory: "16Gi" }] }
-    : {};
-};
+import { atPhase, onBackend, roomFor, ROOT, synth } from "../support/helpers";
+import { BACKENDS } from "../../model/phases";
 
 const CRD_RELEASE = "prometheus-operator-crds";
 const nameOf = (urn: string) => urn.split("::").pop();
@@ -30,7 +18,7 @@ describe("ordering as data: every stack x phase x backend", function () {
     for (const backend of BACKENDS) {
       for (const phase of PHASES) {
         it(`${stack} ${backend} ${phase}: namespace first, CRDs before custom resources, Secrets before their consumers`, async () => {
-          const over = { ...atPhase(stack, phase), ...onBackend(backend), ...room(stack, phase, backend) };
+          const over = { ...atPhase(stack, phase), ...onBackend(backend), ...roomFor(stack, phase, backend) };
           const rs = (await synth(stack, over)).export.deployment.resources;
           const k8s = rs.filter(isK8s);
 

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { createHmac } from "crypto";
 import { parser } from "@grafana/lezer-logql";
 import { PHASES, parseStackConfig, PROJECT, rawFromPulumiConfig } from "../../config/resolve";
-import { BACKENDS, capabilities, type Backend } from "../../model/phases";
+import { BACKENDS, capabilities, type Backend, type Phase } from "../../model/phases";
 import { planStack, type StackPlan } from "../../plan/plan";
 import { phaseAlertmanagerUrl, minioMetricsEndpoint } from "../../model/endpoints";
 import { readStackConfig } from "../../synth/synthesize";
@@ -19,7 +19,7 @@ import {
   minioPrometheusToken,
   MINIO_TOKEN_EXPIRY,
 } from "../../builders/objectstore/minioMetrics";
-import { atPhase, config, onBackend, ROOT } from "../support/helpers";
+import { atPhase, config, onBackend, roomFor, ROOT } from "../support/helpers";
 import { agentScheduling } from "../../builders/security/hardening";
 
 /** The alerts every stack must ship in every phase, by what it watches. */
@@ -34,8 +34,8 @@ const MINIO = [
 const FILESYSTEM = ["StoreVolumeFreeSpaceLow"];
 
 /** A project stack at `phase` with `metricsBackend`, read the way the synthesis reads its file. */
-function stackPlan(stack: string, phase: string, backend: Backend): StackPlan {
-  const over = { ...atPhase(stack, phase), ...onBackend(backend) };
+function stackPlan(stack: string, phase: Phase, backend: Backend): StackPlan {
+  const over = { ...atPhase(stack, phase), ...onBackend(backend), ...roomFor(stack, phase, backend) };
   const overrides = Object.fromEntries(
     Object.entries(over).map(([k, v]) => [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
   );
