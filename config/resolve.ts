@@ -51,6 +51,7 @@ import { objectStoreReach } from "../model/endpoints";
 import { byteSize, ONEPASSWORD_VAULT_FORM, ONEPASSWORD_VAULT_ID } from "./schema";
 import {
   defaultSeriesCap,
+  shareFits,
   shareSeriesCap,
   nodeDaemons,
   DEFAULT_VOLUMES,
@@ -1161,7 +1162,8 @@ function fitsWith(raw: Record<string, unknown>, stack: string, over: Record<stri
   const parsed = parseRaw(changed);
   if (!parsed.success) return false;
   const { cfg, sized } = resolvedConfig(parsed.data, changed, stack);
-  return workloadChecks(cfg, parsed.data, sized).length === 0;
+  // And the pools' share of every pod, which the pack's budget judges though nothing here is sized.
+  return workloadChecks(cfg, parsed.data, sized).length === 0 && shareFits(cfg);
 }
 
 /**

@@ -1629,6 +1629,16 @@ export function shareSeriesCap(cfg: StackConfig): number {
 }
 
 /**
+ * Whether every pod the pack's budget counts fits BUDGET_MAX_REQUEST_SHARE of the pools
+ * ({@link sharePods}), whether or not a workload or a cap sized any of them: fitProblems judges the
+ * share only where one did, and a way out it offers must pass the pack's budget too (fitsWith).
+ */
+export function shareFits(cfg: StackConfig): boolean {
+  const s = sharePods(cfg);
+  return s.need + s.daemonNeed + s.besideNeed <= BUDGET_MAX_REQUEST_SHARE * s.capacity;
+}
+
+/**
  * Whether the stack with `over` written over its stack file's keys passes the workload checks
  * (config/resolve.ts fitsWith): a way out is offered only when it does.
  */
