@@ -7,6 +7,7 @@ import { RAW_WORKLOAD_TYPES } from "./lib/workloads";
 import {
   BUILTIN_SECRET_READERS,
   imageMatches,
+  parseImage,
   rbacRuleCause,
   SECCOMP_JUDGED,
 } from "@homelab-observability/contract";
@@ -164,11 +165,17 @@ export function noClusterSecretRead(level: Level = "mandatory"): StackValidation
             String(c?.image ?? ""),
           );
           if (images.some((i) => cfg.operatorImages.some((o) => imageMatches(i, String(o))))) continue;
+          // An operator is known by its image alone: under a mirror's name it is refused like any
+          // workload, and the one way to say it is an operator is the config this names.
+          const first = String(pod.containers?.[0]?.image ?? "");
+          const mirror = first
+            ? `; if it is an operator under another image name (a mirror of one), add "${parseImage(first).repository}" to the no-cluster-secret-read policy's operatorImages config`
+            : "";
           // On the workload's URN: the release that rendered it is then known, and with it the
           // chartValues override that widened its role (synth/report.ts attributeOverrides).
           reportCause(
             report,
-            `${label(w)} can read every Secret of the cluster: ClusterRoleBinding ${b.props.metadata?.name} binds its ServiceAccount ${sa} to ClusterRole ${ref.name}, ${reads.why}; give it a role without Secrets (only the operators need them).`,
+            `${label(w)} can read every Secret of the cluster: ClusterRoleBinding ${b.props.metadata?.name} binds its ServiceAccount ${sa} to ClusterRole ${ref.name}, ${reads.why}; give it a role without Secrets (only the operators need them)${mirror}.`,
             reads.cause ?? "",
             w.urn,
           );

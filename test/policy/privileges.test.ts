@@ -59,6 +59,18 @@ describe("policy: least privilege over what a preview sees", () => {
     );
   });
 
+  it("no-cluster-secret-read: an operator under a mirror's name is refused naming the config that says it is one; set, it passes", async () => {
+    const mirrored = reader([SECRETS], "registry.home.lan/mirror/prometheus-operator:v0.93.0");
+    await fails(
+      mirrored,
+      "no-cluster-secret-read",
+      /only the operators need them\); if it is an operator under another image name \(a mirror of one\), add "registry\.home\.lan\/mirror\/prometheus-operator" to the no-cluster-secret-read policy's operatorImages config\.$/,
+    );
+    await passes(mirrored, "no-cluster-secret-read", {
+      "no-cluster-secret-read": { operatorImages: ["registry.home.lan/mirror/prometheus-operator"] },
+    });
+  });
+
   it("no-nodes-proxy passes nodes/metrics; fails nodes/proxy", async () => {
     await passes(
       [role("scrape", [{ apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] }])],
