@@ -1505,12 +1505,17 @@ function judgedPods(cfg: Pick<StackConfig, "chartValues">, components: SizedComp
  * pools' whole memory.
  */
 function shareSum(judged: SizedComponent[], daemons: NodeDaemon[], pools: NodePool[], beside: BesidePod[]) {
-  const capacity = pools.reduce((n, p) => n + (parseQuantity(p.memory) ?? 0) * p.count, 0);
+  const capacity = poolsMemory(pools);
   const need = judged.reduce((n, c) => n + c.requestBytes * c.replicas, 0);
   const onPools = daemonsOnPools(daemons, pools);
   const daemonNeed = onPools.reduce((n, d) => n + d.memory, 0);
   const besideNeed = beside.reduce((n, b) => n + b.memory * b.replicas, 0);
   return { need, onPools, daemonNeed, beside, besideNeed, capacity };
+}
+
+/** The memory of every node of `pools`, in bytes: what the pools' share is a share of. */
+function poolsMemory(pools: NodePool[]): number {
+  return pools.reduce((n, p) => n + (parseQuantity(p.memory) ?? 0) * p.count, 0);
 }
 
 /** A pod the pools' share counts beside the judged ones and the DaemonSets' (besidePods). */
@@ -1609,7 +1614,7 @@ export function shareSeriesCap(cfg: StackConfig): number {
     components.filter((c) => c !== mimir).reduce((n, c) => n + c.requestBytes * program(c), 0) +
     daemons.reduce((n, d) => n + d.memory, 0) +
     unsizedPods(cfg, components).reduce((n, b) => n + b.memory * b.replicas, 0);
-  const capacity = pools.reduce((n, p) => n + (parseQuantity(p.memory) ?? 0) * p.count, 0);
+  const capacity = poolsMemory(pools);
   const room = BUDGET_MAX_REQUEST_SHARE * capacity - others;
   if (mimir.requestBytes * mimir.replicas <= room) return cap;
   const replicas = cfg.mimir.replicas;

@@ -5,30 +5,10 @@
  * ASCII address without an IP literal: a `[` host is IPv6 syntax netip.ParseAddr judges, and a
  * non-ASCII byte makes Go's byte-wise reading differ from a string's, so either is left unjudged.
  */
+import { goQuoteAscii } from "./goStrconv";
 
 /** What url.Parse gives: the parts DefaultServerURL reads, its error (url.Error's text), or unjudged. */
 export type GoUrl = { scheme: string; host: string; path: string } | { error: string } | { unknown: string };
-
-/** strconv.Quote of an ASCII string (src/strconv/quote.go: `\a`..`\v` by name, other control bytes as `\xHH`). */
-export function goQuoteAscii(s: string): string {
-  const named: Record<string, string> = {
-    "\x07": "\\a",
-    "\b": "\\b",
-    "\f": "\\f",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\x0b": "\\v",
-    '"': '\\"',
-    "\\": "\\\\",
-  };
-  return `"${[...s]
-    .map(
-      (c) =>
-        named[c] ?? (c < " " || c === "\x7f" ? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}` : c),
-    )
-    .join("")}"`;
-}
 
 const HEX = /^[0-9a-fA-F]$/;
 /** The ASCII bytes a host takes unescaped (gen_encoding_table.go:153-177 shouldEscape, encodeHost). */

@@ -45,7 +45,7 @@ export function kingpinOneOf(
 /**
  * The checks of kingpin v2.4.0's own Values by the Go type each sets (node_exporter's flags.tsv
  * `type`, refreshed by upstream/refresh/nodeExporter.ts); the v1.10.2 binary was run on each
- * (test/upstream/data/nodeExporterValues.jsonl):
+ * (test/upstream/data/nodeExporterArgs.jsonl):
  * - `string`: stringValue.Set never errs (values_generated.go:64-70).
  * - `bool`: kingpin's parser gives a boolean flag only `true` or `false` (`--flag=x` is refused
  *   before, "unexpected x"), which boolValue.Set's strconv.ParseBool takes (values_generated.go:21-27).

@@ -10,7 +10,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { goQuoteAscii, goUrlParse, operatorApiserverRefusal } from "../../upstream/goUrl";
+import { goQuoteAscii } from "../../upstream/goStrconv";
+import { goUrlParse, operatorApiserverRefusal } from "../../upstream/goUrl";
 
 type Answer = { connects: true } | { message: string; error: string; exit: number };
 const cases: { apiserver: string; answer: Answer }[] = fs
