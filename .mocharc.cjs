@@ -95,9 +95,12 @@ module.exports = {
   // loader, not that resolver; the others read a file beside the module (dist/ holds no .wat, no
   // tsconfig.json) or a check cache's manifest of the source files a check loaded (it listed dist/
   // files).
+  // tiering before all, in plain Node: V8's tier-up to TurboFan delayed for all the worker runs
+  // (warm suite, 97-104 s of CPU -> 89-92 s; the reason and figures are in test/support/tiering.cjs).
   // chartCacheSkip last: without CI, a test failing for a pinned chart archive the chart cache lacks
   // is a loud skip (the file says why); under CI it fails.
   require: [
+    "./test/support/tiering.cjs",
     "tsx",
     "./test/support/tsxTsFiles.ts",
     "./test/support/tsxCjsFiles.ts",

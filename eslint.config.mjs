@@ -16,6 +16,7 @@ export default tseslint.config(
       // Loaded by .mocharc.cjs before tsx is registered: plain CommonJS, outside the TS project.
       "test/support/specOrder.cjs",
       "test/support/runTmp.cjs",
+      "test/support/tiering.cjs",
       // Imported by a node the tests start, beside tsx (an ES module for its top-level await).
       "test/support/tsxChild.mjs",
     ],

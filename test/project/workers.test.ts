@@ -1,5 +1,39 @@
 import { strict as assert } from "assert";
+import * as path from "path";
+import { spawnSync } from "child_process";
 import { referenceEnv } from "../../cli/sdkReference";
+import { ROOT } from "../support/helpers";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const tiering = require("../support/tiering.cjs") as {
+  DEFAULT_INVOCATIONS: number;
+  turbofanInvocations: (env: NodeJS.ProcessEnv) => number;
+};
+
+/**
+ * V8's own view of `f` after `calls` calls in a fresh node, with test/support/tiering.cjs loaded
+ * first or not: whether TurboFan was asked for it, is compiling it or made its code
+ * (%GetOptimizationStatus's bits kOptimized, kTurboFanned, kMarkedForOptimization,
+ * kMarkedForConcurrentOptimization and kOptimizingConcurrently, V8's src/runtime/runtime-test.cc).
+ */
+function turbofanTouched(calls: number, withTiering: boolean, env: NodeJS.ProcessEnv = {}): boolean {
+  const program = `
+    function f(a) { return a * 2 + 1; }
+    let t = 0;
+    for (let n = 0; n < ${calls}; n++) t += f(n);
+    const turbofan = (1 << 4) | (1 << 6) | (1 << 8) | (1 << 9) | (1 << 10);
+    process.stdout.write(String((%GetOptimizationStatus(f) & turbofan) !== 0));`;
+  const args = [
+    "--allow-natives-syntax",
+    ...(withTiering ? ["-r", path.join(ROOT, "test/support/tiering.cjs")] : []),
+  ];
+  const r = spawnSync(process.execPath, [...args, "-e", program], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, ...env },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout === "true";
+}
 
 describe("the test workers (.mocharc.cjs)", function () {
   it("run the program with the offline CLIs' start-up shortcut: the SDK's promises get no per-promise marks", async function () {
@@ -30,5 +64,29 @@ describe("the test workers (.mocharc.cjs)", function () {
     assert.equal(ref.NODE_OPTIONS, undefined);
     assert.equal(ref.NODE_COMPILE_CACHE, undefined);
     assert.equal(ref.NODE_DISABLE_COMPILE_CACHE, "1");
+  });
+
+  it("run with V8's tier-up to TurboFan delayed (test/support/tiering.cjs, loaded first): a function V8 alone sends to TurboFan stays below it", function () {
+    // .mocharc.cjs loads it before tsx, so every module a worker loads runs under it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mocharc = require("../../.mocharc.cjs") as { require: string[] };
+    assert.equal(mocharc.require[0], "./test/support/tiering.cjs");
+    // 20,000 calls: several times what V8's own count (3000) needs, half the workers' (40000).
+    assert.equal(turbofanTouched(20000, false), true, "V8 alone: TurboFan asked for f");
+    assert.equal(turbofanTouched(20000, true), false, "with tiering.cjs: f still below TurboFan");
+    // V8's own behaviour back through the override.
+    assert.equal(turbofanTouched(20000, true, { TESTS_TURBOFAN_INVOCATIONS: "3000" }), true);
+  });
+
+  it("refuses a TESTS_TURBOFAN_INVOCATIONS that is no whole number, naming it, what it takes and what it found", function () {
+    assert.equal(tiering.turbofanInvocations({}), tiering.DEFAULT_INVOCATIONS);
+    assert.equal(tiering.turbofanInvocations({ TESTS_TURBOFAN_INVOCATIONS: "12000" }), 12000);
+    for (const bad of ["0", "-5", "1e4", "40k", " 3000"])
+      assert.throws(
+        () => tiering.turbofanInvocations({ TESTS_TURBOFAN_INVOCATIONS: bad }),
+        (e: Error) =>
+          e.message ===
+          `TESTS_TURBOFAN_INVOCATIONS: expected a whole number of 1 or more (V8's own is 3000), found ${JSON.stringify(bad)}`,
+      );
   });
 });
