@@ -12,14 +12,15 @@
  *   In an egress rule the name is the destination's: judged against the pods its `to` peers select
  *   (a peer's namespace by its `kubernetes.io/metadata.name`), at least one of which declares it.
  * - ServicePort `targetPort` (string): "the name of the port on the backend Pods" (core/v1
- *   ServicePort); a pod without it is not an endpoint for that port. Judged: every selected pod.
+ *   ServicePort); a pod without it is not an endpoint for that port. Judged: every selected pod,
+ *   one finding naming every pod that lacks it (one selector, or one name, is one mistake).
  * - Probe `httpGet.port` / `tcpSocket.port` / `grpc.port` (string): "Name must be an IANA_SVC_NAME",
  *   resolved against the probed container's own ports (core/v1 HTTPGetAction). Judged: that container.
  * - ServiceMonitor / VMServiceScrape endpoint `port`: the name of a port of a selected Service;
  *   `targetPort` a container port of their pods (judged: at least one has it, the Services a monitor
  *   selects may differ). PodMonitor / VMPodScrape `port`: a container port of
- *   the selected pods. Judged: every selected Service or pod (CRDs in prometheus-operator-crds and
- *   the VictoriaMetrics operator chart describe these fields).
+ *   the selected pods. Judged: every selected pod, in one finding naming those that lack it (CRDs
+ *   in prometheus-operator-crds and the VictoriaMetrics operator chart describe these fields).
  */
 import { causeKey, MISTAKES } from "@homelab-observability/contract";
 import {
@@ -303,25 +304,66 @@ function policyPorts(j: PortJudge, p: Placed): void {
   });
 }
 
-/** A Service's named targetPorts on the pods behind it. */
-function servicePorts({ pods, report, fail, unmade }: PortJudge, p: Placed): void {
+/**
+ * The judgement that every one of `ts` (the pods a Service or a pod monitor selects) declares a
+ * port, `subject` naming it: each pod that lacks it is silently left out (no endpoint, no target),
+ * so one selector or one port name missing on several pods is one mistake, said once, naming every
+ * pod that lacks it: those that run (the finding is today's), then those no operator makes yet;
+ * when only those lack it (or `subject` itself is not made yet), it holds once they run (`later`).
+ * Undefined when every pod declares it.
+ */
+function everyHas(
+  j: PortJudge,
+  subject: Placed,
+  ts: PodTemplate[],
+  has: (t: PodTemplate) => boolean,
+): NoneHas<PodTemplate> | undefined {
+  const waits = (t: PodTemplate) => j.unmade(subject) || j.unmade(t.owner);
+  const lacking: PodTemplate[] = [];
+  for (const t of ts) {
+    if (!has(t)) lacking.push(t);
+    // Each running pod that declares it is one reference resolved (checks/index.ts namedPortsResolved).
+    else if (!waits(t)) j.report.resolved++;
+  }
+  if (lacking.length === 0) return undefined;
+  const running = lacking.filter((t) => !waits(t));
+  return { running, lacking: lacking.filter(waits), later: running.length === 0 };
+}
+
+/** The one pod an {@link everyHas} finding names, when it names one. */
+const onlyPod = (v: NoneHas<PodTemplate>): PodTemplate | undefined =>
+  v.running.length + v.lacking.length === 1 ? [...v.running, ...v.lacking][0] : undefined;
+
+/**
+ * A Service's named targetPorts on the pods behind it. Kubernetes resolves a named targetPort pod
+ * by pod and leaves the port out of the endpoints of a pod it finds none on (kubernetes/kubernetes
+ * at 115584ee, staging/src/k8s.io/endpointslice/utils.go:76-93 getEndpointPorts: FindPort's error
+ * is logged at V(4) and skipped), so every pod the selector picks is judged: one it picks that
+ * lacks the name takes no traffic on that port, with nothing said. Unlike a ServiceMonitor's
+ * `port` (judged: at least one Service has it), the selector names the pods the Service is for; a
+ * monitor's selector picks Services of several ports by design (the stack's own mimir
+ * ServiceMonitor selects mimir and mimir-gossip, which has no `http`).
+ */
+function servicePorts(j: PortJudge, p: Placed): void {
+  const { pods, fail, podList } = j;
   const spec = p.obj.spec;
   const backing = podsSelected(pods, nsOf(p), spec.selector);
   for (const sp of spec.ports ?? []) {
     if (typeof sp.targetPort !== "string") continue;
-    for (const t of backing) {
-      const later = unmade(p) || unmade(t.owner);
-      if (declares(t.spec, sp.targetPort)) report.resolved += later ? 0 : 1;
-      else
-        fail(
-          p,
-          `port ${sp.name ?? sp.port} targets "${sp.targetPort}", which ${describe(t.owner)} does not declare: that pod is no endpoint of it`,
-          undefined,
-          releaseUrns([p, t.owner]),
-          onPorts([t], "targetPort"),
-          later,
-        );
-    }
+    const v = everyHas(j, p, backing, (t) => declares(t.spec, sp.targetPort));
+    if (!v) continue;
+    const judged = restsOn(v);
+    const one = onlyPod(v);
+    fail(
+      p,
+      one
+        ? `port ${sp.name ?? sp.port} targets "${sp.targetPort}", which ${describe(one.owner)} does not declare: that pod is no endpoint of it`
+        : `port ${sp.name ?? sp.port} targets "${sp.targetPort}", which these pods it selects do not declare (${noneHasList(v, podList)}): none of them is an endpoint of it`,
+      undefined,
+      releaseUrns([p, ...judged.map((t) => t.owner)]),
+      onPorts(judged, "targetPort"),
+      v.later,
+    );
   }
 }
 
@@ -383,25 +425,33 @@ function serviceMonitorPorts(j: PortJudge, p: Placed): void {
   }
 }
 
-/** A PodMonitor's (or VMPodScrape's) endpoint ports on the pods it selects. */
-function podMonitorPorts({ pods, report, fail, unmade }: PortJudge, p: Placed): void {
+/**
+ * A PodMonitor's (or VMPodScrape's) endpoint ports on the pods it selects. prometheus-operator
+ * keeps, per endpoint, the targets whose container port has the name (v0.93.0
+ * pkg/prometheus/promcfg.go:1569-1575 generatePodMonitorConfig: a `keep` on
+ * `__meta_kubernetes_pod_container_port_name`), pod by pod: a selected pod without it is dropped,
+ * with nothing said. Judged, as a Service's targetPort is, on every pod the selector picks.
+ */
+function podMonitorPorts(j: PortJudge, p: Placed): void {
+  const { pods, fail, podList } = j;
   const spec = p.obj.spec ?? {};
   const selected = pods.filter((t) => monitorSeesNs(p, nsOf(t.owner)) && selects(spec.selector, t.labels));
   for (const ep of spec.podMetricsEndpoints ?? []) {
     if (typeof ep.port !== "string") continue;
-    for (const t of selected) {
-      const later = unmade(p) || unmade(t.owner);
-      if (declares(t.spec, ep.port)) report.resolved += later ? 0 : 1;
-      else
-        fail(
-          p,
-          `podMetricsEndpoint port "${ep.port}" is no container port of ${describe(t.owner)}: no target`,
-          undefined,
-          releaseUrns([p, t.owner]),
-          onPorts([t], "podMetricsEndpoints.port"),
-          later,
-        );
-    }
+    const v = everyHas(j, p, selected, (t) => declares(t.spec, ep.port));
+    if (!v) continue;
+    const judged = restsOn(v);
+    const one = onlyPod(v);
+    fail(
+      p,
+      one
+        ? `podMetricsEndpoint port "${ep.port}" is no container port of ${describe(one.owner)}: no target`
+        : `podMetricsEndpoint port "${ep.port}" is no container port of these pods it selects (${noneHasList(v, podList)}): no target of them`,
+      undefined,
+      releaseUrns([p, ...judged.map((t) => t.owner)]),
+      onPorts(judged, "podMetricsEndpoints.port"),
+      v.later,
+    );
   }
 }
 

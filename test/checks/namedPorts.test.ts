@@ -227,4 +227,95 @@ describe("rendered-stack check named-port", () => {
       ],
     );
   });
+
+  /**
+   * Three Deployments behind one label, each of its own release; only `has` declares the port
+   * `metrics`, `web` and `api` lack it. One mistake of the selector's object: one finding, naming
+   * both pods that lack it (not the one that has it), their releases and their containers.
+   */
+  const shared = { tier: "backend" };
+  const backends = (): Placed[] =>
+    (
+      [
+        ["has", "metrics"],
+        ["web", "http"],
+        ["api", "grpc"],
+      ] as const
+    ).map(([name, port]) =>
+      at(deployment(name, shared, [{ name: port, containerPort: 8080 }]), `release ${name}`),
+    );
+  const oneFinding = (objs: Placed[], subject: Placed) => {
+    const r = checkNamedPorts(objs);
+    assert.equal(r.findings.length, 1, r.findings.map((f) => f.message).join("\n"));
+    const [f] = r.findings;
+    assert.deepEqual(f.releases, ["urn:release subject", "urn:release web", "urn:release api"]);
+    assert.deepEqual(f.containers, ["web/main", "api/main"]);
+    assert.equal(f.where, `${subject.obj.kind} monitoring/${subject.obj.metadata.name} (release subject)`);
+    return f;
+  };
+
+  it("a Service targetPort two of the pods it selects lack is one finding naming each", () => {
+    const svc = at(
+      service("backend", shared, [{ name: "m", port: 9000, targetPort: "metrics" }]),
+      "release subject",
+    );
+    const f = oneFinding([...backends(), svc], svc);
+    assert.equal(
+      f.message,
+      'port m targets "metrics", which these pods it selects do not declare (Deployment monitoring/web (release web), Deployment monitoring/api (release api)): none of them is an endpoint of it',
+    );
+    assert.deepEqual(f.judged, ["targetPort", "ports"]);
+  });
+
+  for (const [kind, apiVersion] of [
+    ["PodMonitor", "monitoring.coreos.com/v1"],
+    ["VMPodScrape", "operator.victoriametrics.com/v1beta1"],
+  ]) {
+    it(`a ${kind} port two of the pods it selects lack is one finding naming each`, () => {
+      const monitor = at(
+        {
+          apiVersion,
+          kind,
+          metadata: { name: "backend", namespace: NS },
+          spec: { selector: { matchLabels: shared }, podMetricsEndpoints: [{ port: "metrics" }] },
+        },
+        "release subject",
+      );
+      const f = oneFinding([...backends(), monitor], monitor);
+      assert.equal(
+        f.message,
+        'podMetricsEndpoint port "metrics" is no container port of these pods it selects (Deployment monitoring/web (release web), Deployment monitoring/api (release api)): no target of them',
+      );
+      assert.deepEqual(f.judged, ["podMetricsEndpoints.port", "ports"]);
+    });
+  }
+
+  it("a pod monitor's port a running pod and a pod not made yet lack is one finding; the latter alone, latent", () => {
+    const [has, web, api] = backends();
+    const monitor = at({
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PodMonitor",
+      metadata: { name: "backend", namespace: NS },
+      spec: { selector: { matchLabels: shared }, podMetricsEndpoints: [{ port: "metrics" }] },
+    });
+    // `api` is one no operator of the stack makes yet (checks/index.ts passes it as `unmade`).
+    const r = checkNamedPorts([has, web, monitor], [api], [api]);
+    assert.deepEqual(
+      r.findings.map((f) => f.message),
+      [
+        'podMetricsEndpoint port "metrics" is no container port of these pods it selects (Deployment monitoring/web (release web), and those no operator of the stack makes yet: Deployment monitoring/api (release api)): no target of them',
+      ],
+    );
+    // Today's verdict rests on the running pod's release, not the one not made yet.
+    assert.deepEqual(r.findings[0].releases, ["urn:release a", "urn:release web"]);
+    assert.deepEqual(r.latent, []);
+    const later = checkNamedPorts([has, monitor], [api], [api]);
+    assert.deepEqual(later.findings, []);
+    assert.deepEqual(
+      later.latent.map((f) => f.message),
+      [
+        'podMetricsEndpoint port "metrics" is no container port of Deployment monitoring/api (release api): no target',
+      ],
+    );
+  });
 });
