@@ -81,6 +81,45 @@ export function imageMatches(image: string, entry: string): boolean {
 }
 
 /**
+ * Operators that keep cluster-wide Secret access: prometheus-operator reads the Secrets that
+ * Prometheus, Alertmanager and their monitors reference and writes the generated configs as
+ * Secrets; the VictoriaMetrics operator does the same for its CRs. The repositories the program
+ * pins (model/versions.ts `prometheusOperator`, `vmOperator`; a test keeps them equal). The
+ * default of the no-cluster-secret-read policy's `operatorImages` config.
+ */
+export const DEFAULT_OPERATOR_IMAGES: readonly string[] = [
+  "prometheus-operator/prometheus-operator",
+  "victoriametrics/operator",
+];
+
+/**
+ * The operator images of one pack config: the no-cluster-secret-read policy's settings (its object
+ * of a `--policy-pack-config` file, without `enforcementLevel`; undefined when the file has none).
+ * Its `operatorImages` stands in place of the defaults when given (not added to them: the pack's
+ * settings are the user's in place of their defaults but for those it names additive,
+ * policy/lib/config.ts configOf), the defaults otherwise. The pack's policy and the
+ * offline `secret-read` check both take the list from here, so both call the same workloads
+ * operators.
+ */
+export function operatorImagesOf(settings: Readonly<Record<string, unknown>> | undefined): readonly string[] {
+  const given = settings?.operatorImages;
+  // The engine refuses a config whose operatorImages is not a list of images before any policy
+  // runs (synth/pack.ts checks it as the engine does); a wrong shape never reaches here from it.
+  return Array.isArray(given) ? given.map(String) : DEFAULT_OPERATOR_IMAGES;
+}
+
+/**
+ * The way to say a workload under another image name (a mirror's) is an operator, as
+ * no-cluster-secret-read and `secret-read` both name it: `image`'s repository in the policy's
+ * `operatorImages` config. "" when the workload has no image to name.
+ */
+export function operatorImagesWay(image: string): string {
+  return image
+    ? `; if it is an operator under another image name (a mirror of one), add "${parseImage(image).repository}" to the no-cluster-secret-read policy's operatorImages config`
+    : "";
+}
+
+/**
  * What a verdict on {@link seccompOf} rests on: the profile of the container or its pod (a chart's
  * `securityContext`, `podSecurityContext` or `containerSecurityContext`), and no other field; a
  * chartValues override is its cause when it sets it (synth/report.ts overridesOn).

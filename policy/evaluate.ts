@@ -64,6 +64,18 @@ export type PackConfig = Record<
   EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
 >;
 
+/**
+ * The settings one policy's `getConfig` returns under `config`: its object (else the `all` one)
+ * without `enforcementLevel`; {} for a level alone or none. What synth hands a rendered-object
+ * check that judges as a policy does (secret-read's operator images) is read through this too.
+ */
+export function policySettings(config: PackConfig, name: string): Record<string, unknown> {
+  const given = config[name] ?? (config as any).all;
+  return typeof given === "object" && given
+    ? Object.fromEntries(Object.entries(given).filter(([k]) => k !== "enforcementLevel"))
+    : {};
+}
+
 class NotApplicable extends Error {}
 
 /** A violation as a report function's arguments give it: the cause and fields judged only when known. */
@@ -302,11 +314,7 @@ export async function evaluateResources(
     // server.js makeAnalyzeRpcFun: a violation left after remediation is "downgraded" to mandatory;
     // makeAnalyzeStackRpcFun: stack policies cannot remediate). No policy here remediates.
     const level: EnforcementLevel = configured === "remediate" ? "mandatory" : configured;
-    const own: Record<string, unknown> =
-      typeof given === "object" && given
-        ? Object.fromEntries(Object.entries(given).filter(([k]) => k !== "enforcementLevel"))
-        : {};
-    return [{ policy, level, config: own, out: found[at] }];
+    return [{ policy, level, config: policySettings(config, policy.name), out: found[at] }];
   });
 
   // Resource policies. A validator guarded by its types (policy/lib/typed.ts) returns at once for

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { configOf, schemaFor, type Level } from "./lib/config";
+import { configOf, givenConfig, schemaFor, type Level } from "./lib/config";
 import { label, toRes, type Res } from "./lib/resources";
 import { forTypes } from "./lib/typed";
 import { reportCause, reportJudged } from "./lib/report";
@@ -7,7 +7,8 @@ import { RAW_WORKLOAD_TYPES } from "./lib/workloads";
 import {
   BUILTIN_SECRET_READERS,
   imageMatches,
-  parseImage,
+  operatorImagesOf,
+  operatorImagesWay,
   rbacRuleCause,
   SECCOMP_JUDGED,
 } from "@homelab-observability/contract";
@@ -90,7 +91,7 @@ export interface SecretReadConfig {
   /** Images of the operators allowed to read Secrets cluster-wide (as imageMatches reads them). */
   operatorImages: string[];
 }
-export const SECRET_READ_DEFAULTS: SecretReadConfig = { operatorImages: DEFAULT_OPERATOR_IMAGES };
+export const SECRET_READ_DEFAULTS: SecretReadConfig = { operatorImages: [...DEFAULT_OPERATOR_IMAGES] };
 
 /**
  * An image list entry of a config: an empty string is refused by the engine's validation (as a
@@ -140,7 +141,9 @@ export function noClusterSecretRead(level: Level = "mandatory"): StackValidation
       { operatorImages: { items: IMAGE_ENTRY } },
     ),
     validateStack: (args, report) => {
-      const cfg = configOf(args, SECRET_READ_DEFAULTS);
+      // Resolved as the offline secret-read check resolves it (contract operatorImagesOf): both call
+      // the same workloads operators.
+      const operatorImages = operatorImagesOf(givenConfig<Partial<SecretReadConfig>>(args));
       const resources = args.resources.map(toRes);
       const kind = (r: Res) => r.type.split(":").pop();
       // The set first: splitting every resource's type was 13 ms of a 1,014 ms profiled run of the
@@ -164,13 +167,10 @@ export function noClusterSecretRead(level: Level = "mandatory"): StackValidation
           const images = [...(pod.initContainers ?? []), ...(pod.containers ?? [])].map((c: any) =>
             String(c?.image ?? ""),
           );
-          if (images.some((i) => cfg.operatorImages.some((o) => imageMatches(i, String(o))))) continue;
+          if (images.some((i) => operatorImages.some((o) => imageMatches(i, o)))) continue;
           // An operator is known by its image alone: under a mirror's name it is refused like any
           // workload, and the one way to say it is an operator is the config this names.
-          const first = String(pod.containers?.[0]?.image ?? "");
-          const mirror = first
-            ? `; if it is an operator under another image name (a mirror of one), add "${parseImage(first).repository}" to the no-cluster-secret-read policy's operatorImages config`
-            : "";
+          const mirror = operatorImagesWay(String(pod.containers?.[0]?.image ?? ""));
           // On the workload's URN: the release that rendered it is then known, and with it the
           // chartValues override that widened its role (synth/report.ts attributeOverrides).
           reportCause(

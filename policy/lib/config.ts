@@ -13,18 +13,22 @@ export function configOf<T extends object>(
   defaults: T,
   additive: readonly (keyof T)[] = [],
 ): T {
-  let given: Partial<T> = {};
-  try {
-    given = args.getConfig<Partial<T>>() ?? {};
-  } catch {
-    given = {};
-  }
+  const given = givenConfig<Partial<T>>(args);
   const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (const [k, v] of Object.entries(given)) {
     if (v === undefined) continue;
     out[k] = additive.includes(k as keyof T) ? added((defaults as Record<string, unknown>)[k], v) : v;
   }
   return out as T;
+}
+
+/** The policy's settings as the config gives them, without defaults; {} when it gives none. */
+export function givenConfig<T extends object>(args: { getConfig<C extends object>(): C }): T {
+  try {
+    return args.getConfig<T>() ?? ({} as T);
+  } catch {
+    return {} as T;
+  }
 }
 
 /** A user's list or map added to the default one; anything else (a wrong shape) is the user's. */

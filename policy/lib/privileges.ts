@@ -1,11 +1,12 @@
 /**
  * The pack's judgement of RBAC rules and pod specs comes from the contract (the offline
- * rendered-object checks use the same functions); its default knowledge of node agents and
- * operators lives here.
+ * rendered-object checks use the same functions, and the operators' images with how a config
+ * resolves them, contract operatorImagesOf); its default knowledge of node agents lives here.
  */
 import type { AgentHostPaths } from "@homelab-observability/contract";
 
 export {
+  DEFAULT_OPERATOR_IMAGES,
   grantsNodesProxy,
   grantsSecretRead,
   hostPathProblems,
@@ -15,7 +16,7 @@ export {
 } from "@homelab-observability/contract";
 
 /**
- * The pack's default knowledge of node agents and operators, the same as the program's
+ * The pack's default knowledge of node agents, the same as the program's
  * (builders/security/hardening.ts; a test keeps them equal): the log agents read /var/log and write
  * their data directory, node-exporter reads /proc, /sys and the root filesystem.
  */
@@ -42,10 +43,4 @@ export const DEFAULT_AGENT_HOST_PATHS: AgentHostPaths[] = [
       { path: "/", readOnly: true },
     ],
   },
-];
-
-/** Operators that keep cluster-wide Secret access (they read what their custom resources reference). */
-export const DEFAULT_OPERATOR_IMAGES: string[] = [
-  "prometheus-operator/prometheus-operator",
-  "victoriametrics/operator",
 ];
