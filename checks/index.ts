@@ -90,6 +90,12 @@ export interface StackCheckReport {
 export interface StackCheckOptions {
   /** `service.namespace` of Services outside the stack (the object store, say). Default: kube-dns. */
   outside?: string[];
+  /**
+   * The images secret-read takes as operators: the pack config's no-cluster-secret-read
+   * `operatorImages` as the pack resolves it (contract operatorImagesOf). Default: its defaults.
+   * Part of the cached verdict's key (checks/cache.ts keys on the options).
+   */
+  operatorImages?: readonly string[];
 }
 
 export function checkStack(
@@ -125,7 +131,7 @@ export function checkStack(
     ...env.findings,
     ...checkHostPorts(objects),
     ...checkOrdering(objects, resources),
-    ...checkPrivileges(objects),
+    ...checkPrivileges(objects, opts.operatorImages),
     ...podSecurity.findings.map((f) => (gone.has(f) ? { ...f, cause: gone.get(f) } : f)),
     ...network.findings,
     ...namedPorts.findings,

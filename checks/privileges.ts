@@ -13,7 +13,7 @@
  * `useStrictSecurity` puts the container fields of `spec.securityContext` on every container
  * (VictoriaMetrics/operator docs/security.md).
  */
-import { NODE_AGENT_HOST_PATHS, OPERATOR_IMAGES } from "../builders/security/hardening";
+import { NODE_AGENT_HOST_PATHS } from "../builders/security/hardening";
 import {
   acceptedExceptionsFor,
   escalationsOf,
@@ -21,6 +21,8 @@ import {
   grantsSecretRead,
   isAccepted,
   isStackInfoLabels,
+  operatorImagesOf,
+  operatorImagesWay,
   type AcceptedException,
   type EscalationGrant,
   hostPathProblems,
@@ -227,8 +229,15 @@ export function boundAccounts(objects: Placed[]): Map<string, string> {
 const saOf = (v: PodView) =>
   `${v.namespace}/${v.spec.serviceAccountName ?? v.spec.serviceAccount ?? "default"}`;
 
-/** Whether a pod runs an operator (prometheus-operator, the VictoriaMetrics operator) as its main container. */
-export function isOperator(v: PodView, operatorImages: readonly string[] = OPERATOR_IMAGES): boolean {
+/**
+ * Whether a pod runs an operator (prometheus-operator, the VictoriaMetrics operator) as its main
+ * container, by the images the pack's no-cluster-secret-read takes as operators (contract
+ * operatorImagesOf: its config's, else the defaults).
+ */
+export function isOperator(
+  v: PodView,
+  operatorImages: readonly string[] = operatorImagesOf(undefined),
+): boolean {
   return (v.spec.containers ?? []).some(
     // Whole references or repositories, as the pack matches them (contract/privileges.ts imageMatches).
     (c: any) => typeof c.image === "string" && operatorImages.some((i) => imageMatches(c.image, i)),
@@ -240,9 +249,14 @@ const ruleIndex = (role: K8sObject, test: (r: any) => boolean) =>
 
 /**
  * Pods outside the operators that can read every Secret of the cluster (a ClusterRoleBinding to a
- * role granting get, list or watch on Secrets), and every holder of `nodes/proxy`.
+ * role granting get, list or watch on Secrets), and every holder of `nodes/proxy`. The operators
+ * are `operatorImages`: the pack config's, as synth reads it (`--policy-config`), so this check
+ * and no-cluster-secret-read refuse the same workloads; the defaults without one.
  */
-export function checkRbac(objects: Placed[], operatorImages: readonly string[] = OPERATOR_IMAGES): Finding[] {
+export function checkRbac(
+  objects: Placed[],
+  operatorImages: readonly string[] = operatorImagesOf(undefined),
+): Finding[] {
   const views = podViews(objects);
   const findings: Finding[] = [];
   for (const g of grants(objects)) {
@@ -254,7 +268,9 @@ export function checkRbac(objects: Placed[], operatorImages: readonly string[] =
           check: "secret-read",
           where: v.name,
           cause: ruleCause(g.role.obj, secretRule),
-          message: `${v.name} (${v.owner.source}) can read every Secret of the cluster: ${label} rules[${secretRule}] grants ${JSON.stringify(g.role.obj.rules[secretRule].verbs)} on secrets to ServiceAccount ${saOf(v)}; only the operators need that`,
+          // The way the pack's refusal names (contract operatorImagesWay), said here too: with the
+          // pack's policy disabled, or judged apart, this is the message the user reads.
+          message: `${v.name} (${v.owner.source}) can read every Secret of the cluster: ${label} rules[${secretRule}] grants ${JSON.stringify(g.role.obj.rules[secretRule].verbs)} on secrets to ServiceAccount ${saOf(v)}; only the operators need that${operatorImagesWay(String(v.spec.containers?.[0]?.image ?? ""))}`,
         });
     }
     const proxyRule = ruleIndex(g.role.obj, grantsNodesProxy);
@@ -469,9 +485,12 @@ export function checkRoot(
  * Every privilege check, and that every scraper is granted what a kube-rbac-proxy in front of its
  * targets asks (checks/scrapeAuthz.ts): the grant is proven where the roles are judged.
  */
-export function checkPrivileges(objects: Placed[]): Finding[] {
+export function checkPrivileges(
+  objects: Placed[],
+  operatorImages: readonly string[] = operatorImagesOf(undefined),
+): Finding[] {
   return [
-    ...checkRbac(objects),
+    ...checkRbac(objects, operatorImages),
     ...checkScrapeAuthz(objects),
     ...checkEscalations(objects),
     ...checkRoot(objects),

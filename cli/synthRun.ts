@@ -7,7 +7,8 @@ import * as path from "path";
 import { cacheFolderProblems, outFolderProblem } from "./outFolder";
 import { misnamedCharts, pinProblems, VERSIONS_FILE, withoutMisnamedCharts } from "../config/chartPins";
 import { ConfigError, PROJECT, rawFromPulumiConfig } from "../config/resolve";
-import { evaluateResources, verdict, type PackConfig } from "../policy/evaluate";
+import { operatorImagesOf } from "@homelab-observability/contract";
+import { evaluateResources, policySettings, verdict, type PackConfig } from "../policy/evaluate";
 import { synthStack } from "../synth/run";
 import { chartChoosers } from "../synth/chartChoosers";
 import {
@@ -1135,6 +1136,9 @@ function checkRendered(
   const checks = checkStackCached(placed, resources, {
     objectsText: texts.renderedText,
     resourcesText: texts.resourcesText,
+    // The operators as the pack's no-cluster-secret-read takes them from the same --policy-config:
+    // secret-read refused a mirror's operator the config names, which the pack then passed.
+    operatorImages: operatorImagesOf(policySettings(run.packConfig, "no-cluster-secret-read")),
   });
   const deferred = checks.networkPoliciesDeferred.length
     ? ` (deferred in ${checks.networkPoliciesDeferred.join(", ")})`

@@ -275,10 +275,35 @@ const ONE_CONDITION: ReadonlySet<string> = new Set([MISTAKES.lokiDeleteStore]);
 const ownCause = new WeakMap<object, string | undefined>();
 const causeOf = (r: Violation | CheckFinding) => (ownCause.has(r) ? ownCause.get(r) : r.cause);
 
+/**
+ * A policy and the rendered-object check that judge one workload by the same rule and the same pack
+ * config: no-cluster-secret-read and secret-read both take a workload for an operator by contract
+ * operatorImagesOf, over the `--policy-config` synth hands both (cli/synthRun.ts checkRendered).
+ * The policy's advice at a workload (its image in operatorImages) answers the check there too.
+ */
+const SAME_JUDGEMENT: Readonly<Record<string, string>> = { "no-cluster-secret-read": "secret-read" };
+
+/**
+ * `Kind namespace/name` of a rendered object's URN, as the checks name a workload: the object's
+ * name is `<release>/<namespace>/<name>` (synth/render/objects.ts withRenderedObjects).
+ */
+function renderedWorkload(urn: string | undefined): string | undefined {
+  const m = urn === undefined ? null : /\$kubernetes:[^$:]+:([A-Za-z]+)::[^/]+\/([^/]+)\/([^/]+)$/.exec(urn);
+  return m ? `${m[1]} ${m[2]}/${m[3]}` : undefined;
+}
+
 /** Whether `member`, merged into the message `lead` leads, is the same condition by its own cause. */
 function answeredBy(lead: Violation | CheckFinding, member: Violation | CheckFinding): boolean {
   const cause = causeOf(member);
-  return cause !== undefined && cause === causeOf(lead) && ONE_CONDITION.has(cause.split("@")[0]);
+  if (cause === undefined || cause !== causeOf(lead)) return false;
+  if (ONE_CONDITION.has(cause.split("@")[0])) return true;
+  // The same workload only: another one bound to the same rule is not named by this advice.
+  return (
+    "policy" in lead &&
+    "check" in member &&
+    SAME_JUDGEMENT[lead.policy] === member.check &&
+    renderedWorkload(lead.urn) === member.where
+  );
 }
 
 /**

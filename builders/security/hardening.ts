@@ -171,13 +171,3 @@ export const NODE_AGENT_HOST_PATHS: readonly { image: string; paths: HostPathNee
     ],
   },
 ];
-
-/**
- * Images of the two operators, which keep cluster-wide Secret access: prometheus-operator reads the
- * Secrets that Prometheus, Alertmanager and their monitors reference (credentials, TLS) and writes
- * the generated configs as Secrets; the VictoriaMetrics operator does the same for its CRs.
- */
-export const OPERATOR_IMAGES: readonly string[] = [
-  versions.images.prometheusOperator.repository,
-  versions.images.vmOperator.repository,
-];

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { fails, passes, res, workload } from "../support/policyCases";
 import { DEFAULT_AGENT_HOST_PATHS, DEFAULT_OPERATOR_IMAGES } from "../../policy/lib/privileges";
-import { NODE_AGENT_HOST_PATHS, OPERATOR_IMAGES } from "../../builders/security/hardening";
+import { NODE_AGENT_HOST_PATHS } from "../../builders/security/hardening";
+import { versions } from "../../model/versions";
 import { packConfigProblems } from "../../synth/pack";
 
 const RD = { seccompProfile: { type: "RuntimeDefault" } };
@@ -35,7 +36,11 @@ const pod = (image: string, sa = "x") => ({
 describe("policy: least privilege over what a preview sees", () => {
   it("knows the node agents and operators the program knows", () => {
     assert.deepEqual(DEFAULT_AGENT_HOST_PATHS, NODE_AGENT_HOST_PATHS);
-    assert.deepEqual(DEFAULT_OPERATOR_IMAGES, OPERATOR_IMAGES);
+    // The operators are the ones the program pins (the pack reads the contract, not model/).
+    assert.deepEqual(DEFAULT_OPERATOR_IMAGES, [
+      versions.images.prometheusOperator.repository,
+      versions.images.vmOperator.repository,
+    ]);
   });
 
   const reader = (rules: any[], image = "docker.io/grafana/grafana:12") => [

@@ -1,0 +1,156 @@
+/**
+ * secret-read (checks/privileges.ts checkRbac) takes the operators from the same pack config as
+ * the pack's no-cluster-secret-read (contract operatorImagesOf over synth's `--policy-config`): an
+ * operator under a mirror's image name that the config names passed the pack and was still refused
+ * by synth, an untrue refusal. Without the config, secret-read names the way the pack names.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { operatorImagesOf } from "@homelab-observability/contract";
+import type { K8sObject, Placed } from "../../checks/objects";
+import { checkRbac } from "../../checks/privileges";
+import { checkStackCached } from "../../checks/cache";
+import { policySettings } from "../../policy/evaluate";
+import { SECRET_READ_DEFAULTS } from "../../policy/privileges";
+import { at } from "../support/checkCases";
+import { NS } from "../support/objects";
+import { stackCopy, synthCli, synthMessages, tmpDir } from "../support/helpers";
+
+const MIRROR = "registry.home.lan/mirror/po";
+const CONFIG = { "no-cluster-secret-read": { operatorImages: [MIRROR] } };
+const WAY = `add "${MIRROR}" to the no-cluster-secret-read policy's operatorImages config`;
+
+/** A Deployment under the mirror's image bound cluster-wide to a ClusterRole that reads Secrets. */
+function mirrored(): Placed[] {
+  const rbac = "rbac.authorization.k8s.io/v1";
+  const objects: K8sObject[] = [
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "po", namespace: NS },
+      spec: {
+        template: {
+          spec: { serviceAccountName: "po", containers: [{ name: "po", image: `${MIRROR}:v0.93.0` }] },
+        },
+      },
+    },
+    {
+      apiVersion: rbac,
+      kind: "ClusterRole",
+      metadata: { name: "po" },
+      rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch"] }],
+    },
+    {
+      apiVersion: rbac,
+      kind: "ClusterRoleBinding",
+      metadata: { name: "po" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "po" },
+      subjects: [{ kind: "ServiceAccount", name: "po", namespace: NS }],
+    },
+  ];
+  return objects.map((o) => at(o));
+}
+
+const secretReads = (r: { findings: { check: string }[] }) =>
+  r.findings.filter((f) => f.check === "secret-read");
+
+describe("secret-read takes the operators from the pack config, as no-cluster-secret-read does", () => {
+  it("resolves the list as the pack does: the defaults without a config, the config's in their place", () => {
+    assert.deepEqual(
+      operatorImagesOf(policySettings({}, "no-cluster-secret-read")),
+      SECRET_READ_DEFAULTS.operatorImages,
+    );
+    assert.deepEqual(operatorImagesOf(policySettings(CONFIG, "no-cluster-secret-read")), [MIRROR]);
+    // A level beside the settings is the engine's, not a setting.
+    assert.deepEqual(
+      operatorImagesOf(
+        policySettings(
+          { "no-cluster-secret-read": { enforcementLevel: "advisory", operatorImages: [MIRROR] } },
+          "no-cluster-secret-read",
+        ),
+      ),
+      [MIRROR],
+    );
+  });
+
+  it("refuses the mirror's operator without the config, naming the pack's way; passes it with the config", () => {
+    const without = checkRbac(mirrored());
+    assert.equal(without.length, 1, JSON.stringify(without));
+    assert.match(
+      without[0].message,
+      /can read every Secret of the cluster: .*; only the operators need that; if it is an operator under another image name \(a mirror of one\), add "registry\.home\.lan\/mirror\/po" to the no-cluster-secret-read policy's operatorImages config$/,
+    );
+    assert.deepEqual(
+      checkRbac(mirrored(), operatorImagesOf(policySettings(CONFIG, "no-cluster-secret-read"))),
+      [],
+    );
+  });
+
+  it("keys a cached verdict on the operator list: one cached without the config is not served with it, nor back", () => {
+    const dir = tmpDir("secret-read-cache");
+    try {
+      const list = { operatorImages: [MIRROR] };
+      const first = checkStackCached(mirrored(), [], { cacheDir: dir });
+      assert.equal(secretReads(first).length, 1);
+      const withList = checkStackCached(mirrored(), [], { cacheDir: dir, ...list });
+      assert.equal(withList.cached, false, "a verdict without the list is not this one");
+      assert.deepEqual(secretReads(withList), []);
+      // Both now kept apart, each answered from disk with its own verdict.
+      const again = checkStackCached(mirrored(), [], { cacheDir: dir });
+      assert.equal(again.cached, true);
+      assert.equal(secretReads(again).length, 1);
+      const againWith = checkStackCached(mirrored(), [], { cacheDir: dir, ...list });
+      assert.equal(againWith.cached, true);
+      assert.deepEqual(secretReads(againWith), []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("synth --policy-config: the config that passes the pack passes secret-read; the pack's advice answers secret-read's place", async function () {
+    // production with prometheus-operator from a mirror (docs/how-to/chart-values.md): its pi pool
+    // makes arm64-images refuse the image too, which its own config answers.
+    const { dir, file } = stackCopy("mirror-operator", "production");
+    fs.appendFileSync(
+      file,
+      "  homelab-observability:chartValues:\n    kube-prometheus-stack:\n      prometheusOperator:\n        image:\n          registry: registry.home.lan\n          repository: mirror/po\n",
+    );
+    const arm64 = { "arm64-images": { arm64Images: [MIRROR] } };
+    const run = async (config: Record<string, unknown>) => {
+      const cfg = path.join(dir, "pack.json");
+      fs.writeFileSync(cfg, JSON.stringify(config));
+      const r = await synthCli(
+        "--dir",
+        dir,
+        "--stack",
+        "production",
+        "--out",
+        dir,
+        "--quiet",
+        "--policy-config",
+        cfg,
+      );
+      return { status: r.status, messages: synthMessages(r, "production") };
+    };
+    const both = await run({ ...CONFIG, ...arm64 });
+    // What stays is the program's own image-pins (an image model/versions.ts does not pin).
+    assert.deepEqual(
+      both.messages.map((m) => /^ {2}\[([^\]]+)\]/.exec(m)?.[1]),
+      ["image-pins"],
+      both.messages.join("\n"),
+    );
+    assert.doesNotMatch(both.messages[0], /\[secret-read\]/);
+
+    const armOnly = await run(arm64);
+    assert.equal(armOnly.status, 1);
+    assert.equal(armOnly.messages.length, 1, armOnly.messages.join("\n"));
+    const m = armOnly.messages[0];
+    assert.match(m, /^ {2}\[mandatory\] no-cluster-secret-read: .*kps-operator/);
+    // Said once: the pack's line names the way, the merged secret-read place does not repeat it.
+    assert.equal(m.split(WAY).length - 1, 1, m);
+    assert.match(m, /also seen at: \[secret-read\] Deployment monitoring\/kps-operator; \[image-pins\]/);
+    // The way the first line gives now clears secret-read too (the same list): not "alone" of it.
+    assert.match(m, /the first line's own advice answers no-cluster-secret-read alone, not image-pins\)$/);
+  });
+});
