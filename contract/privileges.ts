@@ -95,17 +95,19 @@ export const DEFAULT_OPERATOR_IMAGES: readonly string[] = [
 /**
  * The operator images of one pack config: the no-cluster-secret-read policy's settings (its object
  * of a `--policy-pack-config` file, without `enforcementLevel`; undefined when the file has none).
- * Its `operatorImages` stands in place of the defaults when given (not added to them: the pack's
- * settings are the user's in place of their defaults but for those it names additive,
- * policy/lib/config.ts configOf), the defaults otherwise. The pack's policy and the
- * offline `secret-read` check both take the list from here, so both call the same workloads
- * operators.
+ * Its `operatorImages` are added to the defaults, as the pack's other image lists are
+ * (`arm64Images`: policy/lib/config.ts configOf `additive`): given in their place, a config naming
+ * a mirror's prometheus-operator dropped the VictoriaMetrics operator, which was then refused as a
+ * workload that needs no Secrets. The pack's policy and the offline `secret-read` check both take
+ * the list from here, so both call the same workloads operators.
  */
 export function operatorImagesOf(settings: Readonly<Record<string, unknown>> | undefined): readonly string[] {
   const given = settings?.operatorImages;
   // The engine refuses a config whose operatorImages is not a list of images before any policy
   // runs (synth/pack.ts checks it as the engine does); a wrong shape never reaches here from it.
-  return Array.isArray(given) ? given.map(String) : DEFAULT_OPERATOR_IMAGES;
+  return Array.isArray(given)
+    ? [...new Set([...DEFAULT_OPERATOR_IMAGES, ...given.map(String)])]
+    : DEFAULT_OPERATOR_IMAGES;
 }
 
 /**

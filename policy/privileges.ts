@@ -136,7 +136,7 @@ export function noClusterSecretRead(level: Level = "mandatory"): StackValidation
       SECRET_READ_DEFAULTS as unknown as Record<string, unknown>,
       {
         operatorImages:
-          "Images of operators that may read Secrets cluster-wide: a repository (registry/repository, or its trailing path such as prometheus-operator/prometheus-operator) or a whole reference with its tag; never a substring.",
+          "Images of operators that may read Secrets cluster-wide, added to the pinned operators: a repository (registry/repository, or its trailing path such as prometheus-operator/prometheus-operator) or a whole reference with its tag; never a substring.",
       },
       { operatorImages: { items: IMAGE_ENTRY } },
     ),

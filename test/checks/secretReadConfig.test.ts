@@ -61,7 +61,12 @@ describe("secret-read takes the operators from the pack config, as no-cluster-se
       operatorImagesOf(policySettings({}, "no-cluster-secret-read")),
       SECRET_READ_DEFAULTS.operatorImages,
     );
-    assert.deepEqual(operatorImagesOf(policySettings(CONFIG, "no-cluster-secret-read")), [MIRROR]);
+    // Added to the defaults: a mirror's prometheus-operator named alone dropped the VictoriaMetrics
+    // operator, then refused as a workload that needs no Secrets.
+    assert.deepEqual(operatorImagesOf(policySettings(CONFIG, "no-cluster-secret-read")), [
+      ...SECRET_READ_DEFAULTS.operatorImages,
+      MIRROR,
+    ]);
     // A level beside the settings is the engine's, not a setting.
     assert.deepEqual(
       operatorImagesOf(
@@ -70,7 +75,7 @@ describe("secret-read takes the operators from the pack config, as no-cluster-se
           "no-cluster-secret-read",
         ),
       ),
-      [MIRROR],
+      [...SECRET_READ_DEFAULTS.operatorImages, MIRROR],
     );
   });
 
@@ -85,6 +90,10 @@ describe("secret-read takes the operators from the pack config, as no-cluster-se
       checkRbac(mirrored(), operatorImagesOf(policySettings(CONFIG, "no-cluster-secret-read"))),
       [],
     );
+    // The pinned VictoriaMetrics operator is still one under that config (the list adds to them).
+    const vm = mirrored();
+    vm[0].obj.spec.template.spec.containers[0].image = "docker.io/victoriametrics/operator:v0.66.0";
+    assert.deepEqual(checkRbac(vm, operatorImagesOf(policySettings(CONFIG, "no-cluster-secret-read"))), []);
   });
 
   it("keys a cached verdict on the operator list: one cached without the config is not served with it, nor back", () => {

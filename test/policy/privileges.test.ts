@@ -74,6 +74,10 @@ describe("policy: least privilege over what a preview sees", () => {
     await passes(mirrored, "no-cluster-secret-read", {
       "no-cluster-secret-read": { operatorImages: ["registry.home.lan/mirror/prometheus-operator"] },
     });
+    // Added to the pinned operators, not in their place: the VictoriaMetrics operator stays one.
+    await passes(reader([SECRETS], "docker.io/victoriametrics/operator:v0.66.0"), "no-cluster-secret-read", {
+      "no-cluster-secret-read": { operatorImages: ["registry.home.lan/mirror/prometheus-operator"] },
+    });
   });
 
   it("no-nodes-proxy passes nodes/metrics; fails nodes/proxy", async () => {
