@@ -23,10 +23,10 @@ import {
   isStackInfoLabels,
   operatorImagesOf,
   operatorImagesWay,
+  runsOperator,
   type AcceptedException,
   type EscalationGrant,
   hostPathProblems,
-  imageMatches,
   normPath,
   rbacRuleCause,
   SECCOMP_JUDGED,
@@ -231,17 +231,14 @@ const saOf = (v: PodView) =>
 
 /**
  * Whether a pod runs an operator (prometheus-operator, the VictoriaMetrics operator) as its main
- * container, by the images the pack's no-cluster-secret-read takes as operators (contract
- * operatorImagesOf: its config's, else the defaults).
+ * container, by the images the pack's no-cluster-secret-read takes as operators and as it judges a
+ * pod (contract operatorImagesOf, runsOperator).
  */
 export function isOperator(
   v: PodView,
   operatorImages: readonly string[] = operatorImagesOf(undefined),
 ): boolean {
-  return (v.spec.containers ?? []).some(
-    // Whole references or repositories, as the pack matches them (contract/privileges.ts imageMatches).
-    (c: any) => typeof c.image === "string" && operatorImages.some((i) => imageMatches(c.image, i)),
-  );
+  return runsOperator(v.spec, operatorImages);
 }
 
 const ruleIndex = (role: K8sObject, test: (r: any) => boolean) =>

@@ -111,6 +111,19 @@ export function operatorImagesOf(settings: Readonly<Record<string, unknown>> | u
 }
 
 /**
+ * Whether a pod runs an operator: one of its containers (not an init container, which runs before
+ * it and is gone) has an image of `operatorImages` (as {@link imageMatches} reads them). The pack's
+ * no-cluster-secret-read and the offline `secret-read` check both judge a pod by this, so an image
+ * only an init container carries makes an operator of neither.
+ */
+export function runsOperator(podSpec: any, operatorImages: readonly string[]): boolean {
+  const containers: any[] = Array.isArray(podSpec?.containers) ? podSpec.containers : [];
+  return containers.some(
+    (c) => typeof c?.image === "string" && operatorImages.some((i) => imageMatches(c.image, i)),
+  );
+}
+
+/**
  * The way to say a workload under another image name (a mirror's) is an operator, as
  * no-cluster-secret-read and `secret-read` both name it: `image`'s repository in the policy's
  * `operatorImages` config. "" when the workload has no image to name.

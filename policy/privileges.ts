@@ -6,8 +6,8 @@ import { reportCause, reportJudged } from "./lib/report";
 import { RAW_WORKLOAD_TYPES } from "./lib/workloads";
 import {
   BUILTIN_SECRET_READERS,
-  imageMatches,
   operatorImagesOf,
+  runsOperator,
   operatorImagesWay,
   rbacRuleCause,
   SECCOMP_JUDGED,
@@ -164,10 +164,7 @@ export function noClusterSecretRead(level: Level = "mandatory"): StackValidation
           const pod = podSpecOf(w) ?? {};
           const sa = `${w.props.metadata?.namespace}/${pod.serviceAccountName ?? "default"}`;
           if (!accounts.includes(sa)) continue;
-          const images = [...(pod.initContainers ?? []), ...(pod.containers ?? [])].map((c: any) =>
-            String(c?.image ?? ""),
-          );
-          if (images.some((i) => operatorImages.some((o) => imageMatches(i, o)))) continue;
+          if (runsOperator(pod, operatorImages)) continue;
           // An operator is known by its image alone: under a mirror's name it is refused like any
           // workload, and the one way to say it is an operator is the config this names.
           const mirror = operatorImagesWay(String(pod.containers?.[0]?.image ?? ""));

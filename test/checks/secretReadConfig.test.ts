@@ -96,6 +96,20 @@ describe("secret-read takes the operators from the pack config, as no-cluster-se
     assert.deepEqual(checkRbac(vm, operatorImagesOf(policySettings(CONFIG, "no-cluster-secret-read"))), []);
   });
 
+  it("judges a pod an operator by its containers alone, as the pack does: an operator's image in an init container makes none", () => {
+    const init = mirrored();
+    const spec = init[0].obj.spec.template.spec;
+    spec.initContainers = [
+      { name: "init", image: "quay.io/prometheus-operator/prometheus-operator:v0.93.0" },
+    ];
+    spec.containers[0].image = "docker.io/grafana/grafana:12";
+    assert.deepEqual(
+      checkRbac(init).map((f) => f.check),
+      ["secret-read"],
+    );
+    // The pack's side: test/policy/privileges.test.ts, the same pod refused by no-cluster-secret-read.
+  });
+
   it("keys a cached verdict on the operator list: one cached without the config is not served with it, nor back", () => {
     const dir = tmpDir("secret-read-cache");
     try {

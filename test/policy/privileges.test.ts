@@ -74,6 +74,17 @@ describe("policy: least privilege over what a preview sees", () => {
     await passes(mirrored, "no-cluster-secret-read", {
       "no-cluster-secret-read": { operatorImages: ["registry.home.lan/mirror/prometheus-operator"] },
     });
+    // An operator's image in an init container makes no operator (contract runsOperator, which the
+    // offline secret-read check judges by too): it ran before the workload and is gone.
+    const initPod: any = pod("docker.io/grafana/grafana:12", "grafana");
+    initPod.initContainers = [
+      { name: "init", image: "quay.io/prometheus-operator/prometheus-operator:v0.93.0" },
+    ];
+    await fails(
+      [role("reader", [SECRETS]), bind("reader", "grafana"), w("Deployment", "grafana", initPod)],
+      "no-cluster-secret-read",
+      /"grafana" can read every Secret of the cluster/,
+    );
     // Added to the pinned operators, not in their place: the VictoriaMetrics operator stays one.
     await passes(reader([SECRETS], "docker.io/victoriametrics/operator:v0.66.0"), "no-cluster-secret-read", {
       "no-cluster-secret-read": { operatorImages: ["registry.home.lan/mirror/prometheus-operator"] },
