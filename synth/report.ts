@@ -277,8 +277,9 @@ const causeOf = (r: Violation | CheckFinding) => (ownCause.has(r) ? ownCause.get
 
 /**
  * A policy and the rendered-object check that judge one workload by the same rule and the same pack
- * config: no-cluster-secret-read and secret-read both take a workload for an operator by contract
- * operatorImagesOf, over the `--policy-config` synth hands both (cli/synthRun.ts checkRendered).
+ * config: no-cluster-secret-read and secret-read both take a pod for an operator by contract
+ * runsOperator over operatorImagesOf of the `--policy-config` synth hands both (cli/synthRun.ts
+ * checkRendered).
  * The policy's advice at a workload (its image in operatorImages) answers the check there too.
  */
 const SAME_JUDGEMENT: Readonly<Record<string, string>> = { "no-cluster-secret-read": "secret-read" };
