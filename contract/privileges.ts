@@ -123,15 +123,29 @@ export function runsOperator(podSpec: any, operatorImages: readonly string[]): b
   );
 }
 
+/** The words of {@link operatorImagesWay} for one repository. */
+const operatorWay = (repository: string) =>
+  `if it is an operator under another image name (a mirror of one), add "${repository}" to the no-cluster-secret-read policy's operatorImages config`;
+
 /**
  * The way to say a workload under another image name (a mirror's) is an operator, as
  * no-cluster-secret-read and `secret-read` both name it: `image`'s repository in the policy's
  * `operatorImages` config. "" when the workload has no image to name.
  */
 export function operatorImagesWay(image: string): string {
-  return image
-    ? `; if it is an operator under another image name (a mirror of one), add "${parseImage(image).repository}" to the no-cluster-secret-read policy's operatorImages config`
-    : "";
+  return image ? `; ${operatorWay(parseImage(image).repository)}` : "";
+}
+
+/**
+ * The way {@link operatorImagesWay} wrote into `message`, or undefined: synth says it under a
+ * merged message whose first line is another rule's (synth/report.ts alsoLines).
+ */
+export function operatorImagesWayIn(message: string): string | undefined {
+  const repository =
+    /if it is an operator under another image name \(a mirror of one\), add "([^"\s]+)"/.exec(message)?.[1];
+  return repository !== undefined && message.includes(operatorWay(repository))
+    ? operatorWay(repository)
+    : undefined;
 }
 
 /**

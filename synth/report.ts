@@ -2,6 +2,7 @@ import {
   causeKey,
   LOKI_COMPACTOR_SETTINGS,
   MISTAKES,
+  operatorImagesWayIn,
   parseSegments,
   pointerStep,
   type Segment,
@@ -668,7 +669,30 @@ function alsoLines(m: {
         : m.overridesUnsure
           ? `\n      the values of this release include the stack's chart values override${n > 1 ? "s" : ""} ${m.overrides!.join(", ")}: if ${n > 1 ? "one of these is" : "it is"} the cause, change or remove it in the stack file`
           : `\n      from the stack's chart values override${n > 1 ? "s" : ""} ${m.overrides!.join(", ")}: change or remove ${n > 1 ? "them" : "it"} in the stack file${all}`;
-  return also + over;
+  return also + over + memberWays(m);
+}
+
+/**
+ * The ways the merged places' own messages name that the first line does not, one line each with
+ * the rules that name it: an operator under a mirror's image name is told to add its repository
+ * to no-cluster-secret-read's operatorImages (contract operatorImagesWay), by that policy and by
+ * secret-read. Under another rule's first line (arm64-images on the same image) the user read only
+ * the places, and no way to keep the image short of removing the override.
+ */
+function memberWays(m: object): string {
+  const lead = (m as { message?: string }).message ?? "";
+  const rules = new Map<string, string[]>();
+  for (const r of membersOf.get(m) ?? []) {
+    const way = operatorImagesWayIn(r.message);
+    if (way === undefined || lead.includes(way)) continue;
+    const rule = "policy" in r ? r.policy : r.check;
+    const named = rules.get(way) ?? [];
+    if (!named.includes(rule)) named.push(rule);
+    rules.set(way, named);
+  }
+  return [...rules]
+    .map(([way, named]) => `\n      ${named.join(" and ")} say${named.length > 1 ? "" : "s"}: ${way}`)
+    .join("");
 }
 
 /** A Helm release of the export, as reports name it. */
@@ -2253,7 +2277,13 @@ export function withRenderFailures(
   violations: MergedViolation[],
   merged: MergedRenderError[],
 ): MergedViolation[] {
-  const out = violations.map((v) => ({ ...v, alsoAt: [...v.alsoAt] }));
+  const out = violations.map((v) => {
+    const copy = { ...v, alsoAt: [...v.alsoAt] };
+    // Its merged reports stay beside the copy: what they say is still said under it (memberWays).
+    const members = membersOf.get(v);
+    if (members) membersOf.set(copy, members);
+    return copy;
+  });
   for (const m of merged) {
     const v = violationOfRender(m, out);
     if (v)

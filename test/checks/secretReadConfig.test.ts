@@ -175,5 +175,21 @@ describe("secret-read takes the operators from the pack config, as no-cluster-se
     assert.match(m, /also seen at: \[secret-read\] Deployment monitoring\/kps-operator; \[image-pins\]/);
     // The way the first line gives now clears secret-read too (the same list): not "alone" of it.
     assert.match(m, /the first line's own advice answers no-cluster-secret-read alone, not image-pins\)$/);
+
+    // No config: arm64-images leads (the same image), and the way the two folded rules name is
+    // said once under it; before, the user read their places and no way to keep the mirror.
+    const none = await run({});
+    assert.equal(none.messages.length, 1, none.messages.join("\n"));
+    assert.match(none.messages[0], /^ {2}\[mandatory\] arm64-images: /);
+    assert.equal(none.messages[0].split(WAY).length - 1, 1, none.messages[0]);
+    assert.match(
+      none.messages[0],
+      /\n {6}no-cluster-secret-read and secret-read say: if it is an operator under another image name \(a mirror of one\), add "registry\.home\.lan\/mirror\/po" to the no-cluster-secret-read policy's operatorImages config$/,
+    );
+    // Still true: arm64-images' own advice (its arm64Images) answers neither of them.
+    assert.match(
+      none.messages[0],
+      /answers arm64-images alone, not no-cluster-secret-read, secret-read, image-pins\)\n/,
+    );
   });
 });
