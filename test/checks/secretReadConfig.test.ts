@@ -56,7 +56,7 @@ const secretReads = (r: { findings: { check: string }[] }) =>
   r.findings.filter((f) => f.check === "secret-read");
 
 describe("secret-read takes the operators from the pack config, as no-cluster-secret-read does", () => {
-  it("resolves the list as the pack does: the defaults without a config, the config's in their place", () => {
+  it("resolves the list as the pack does: the defaults without a config, the config's added to them", () => {
     assert.deepEqual(
       operatorImagesOf(policySettings({}, "no-cluster-secret-read")),
       SECRET_READ_DEFAULTS.operatorImages,
@@ -131,7 +131,7 @@ describe("secret-read takes the operators from the pack config, as no-cluster-se
     }
   });
 
-  it("synth --policy-config: the config that passes the pack passes secret-read; the pack's advice answers secret-read's place", async function () {
+  it("synth --policy-config: the config that passes the pack passes secret-read; the pack's advice answers secret-read's place; without it the way is said once", async () => {
     // production with prometheus-operator from a mirror (docs/how-to/chart-values.md): its pi pool
     // makes arm64-images refuse the image too, which its own config answers.
     const { dir, file } = stackCopy("mirror-operator", "production");
