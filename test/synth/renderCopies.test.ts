@@ -1,3 +1,4 @@
+import { operatorImagesOf } from "@homelab-observability/contract";
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -132,10 +133,14 @@ describe("renderExport: each call's own copy of a render", () => {
       importIds.some((id) => id !== null),
       "takeover adopts resources",
     );
-    const key = inputKey([], [], {}, text("takeover.rendered.json"), [
-      text("takeover.json"),
-      JSON.stringify(importIds),
-    ]);
+    // The options synth checks with: no --policy-config, so the default operator images (secret-read).
+    const key = inputKey(
+      [],
+      [],
+      { operatorImages: operatorImagesOf(undefined) },
+      text("takeover.rendered.json"),
+      [text("takeover.json"), JSON.stringify(importIds)],
+    );
     // That verdict alone in a cache of its own: a run keyed so reads it and adds no verdict (a run
     // keyed otherwise would check afresh and write its own). The same folder every run: the
     // synthesis' fixture key holds HOMELAB_* variables.
