@@ -330,9 +330,29 @@ function everyHas(
   return { running, lacking: lacking.filter(waits), later: running.length === 0 };
 }
 
-/** The one pod an {@link everyHas} finding names, when it names one. */
-const onlyPod = (v: NoneHas<PodTemplate>): PodTemplate | undefined =>
-  v.running.length + v.lacking.length === 1 ? [...v.running, ...v.lacking][0] : undefined;
+/**
+ * The one finding on `subject` of an {@link everyHas} judgement: `say` writes its message from the
+ * one pod that lacks the port, when one does, else from the list of those that do; its releases
+ * and the fields it rests on (`field` on the pods' side) are those of the pods it names first.
+ */
+function failLacking(
+  j: PortJudge,
+  subject: Placed,
+  v: NoneHas<PodTemplate>,
+  field: string,
+  say: (one: PodTemplate | undefined, list: string) => string,
+): void {
+  const judged = restsOn(v);
+  const one = v.running.length + v.lacking.length === 1 ? [...v.running, ...v.lacking][0] : undefined;
+  j.fail(
+    subject,
+    say(one, noneHasList(v, j.podList)),
+    undefined,
+    releaseUrns([subject, ...judged.map((t) => t.owner)]),
+    onPorts(judged, field),
+    v.later,
+  );
+}
 
 /**
  * A Service's named targetPorts on the pods behind it. Kubernetes resolves a named targetPort pod
@@ -345,25 +365,17 @@ const onlyPod = (v: NoneHas<PodTemplate>): PodTemplate | undefined =>
  * ServiceMonitor selects mimir and mimir-gossip, which has no `http`).
  */
 function servicePorts(j: PortJudge, p: Placed): void {
-  const { pods, fail, podList } = j;
   const spec = p.obj.spec;
-  const backing = podsSelected(pods, nsOf(p), spec.selector);
+  const backing = podsSelected(j.pods, nsOf(p), spec.selector);
   for (const sp of spec.ports ?? []) {
     if (typeof sp.targetPort !== "string") continue;
     const v = everyHas(j, p, backing, (t) => declares(t.spec, sp.targetPort));
-    if (!v) continue;
-    const judged = restsOn(v);
-    const one = onlyPod(v);
-    fail(
-      p,
-      one
-        ? `port ${sp.name ?? sp.port} targets "${sp.targetPort}", which ${describe(one.owner)} does not declare: that pod is no endpoint of it`
-        : `port ${sp.name ?? sp.port} targets "${sp.targetPort}", which these pods it selects do not declare (${noneHasList(v, podList)}): none of them is an endpoint of it`,
-      undefined,
-      releaseUrns([p, ...judged.map((t) => t.owner)]),
-      onPorts(judged, "targetPort"),
-      v.later,
-    );
+    if (v)
+      failLacking(j, p, v, "targetPort", (one, list) =>
+        one
+          ? `port ${sp.name ?? sp.port} targets "${sp.targetPort}", which ${describe(one.owner)} does not declare: that pod is no endpoint of it`
+          : `port ${sp.name ?? sp.port} targets "${sp.targetPort}", which these pods it selects do not declare (${list}): none of them is an endpoint of it`,
+      );
   }
 }
 
@@ -433,25 +445,17 @@ function serviceMonitorPorts(j: PortJudge, p: Placed): void {
  * with nothing said. Judged, as a Service's targetPort is, on every pod the selector picks.
  */
 function podMonitorPorts(j: PortJudge, p: Placed): void {
-  const { pods, fail, podList } = j;
   const spec = p.obj.spec ?? {};
-  const selected = pods.filter((t) => monitorSeesNs(p, nsOf(t.owner)) && selects(spec.selector, t.labels));
+  const selected = j.pods.filter((t) => monitorSeesNs(p, nsOf(t.owner)) && selects(spec.selector, t.labels));
   for (const ep of spec.podMetricsEndpoints ?? []) {
     if (typeof ep.port !== "string") continue;
     const v = everyHas(j, p, selected, (t) => declares(t.spec, ep.port));
-    if (!v) continue;
-    const judged = restsOn(v);
-    const one = onlyPod(v);
-    fail(
-      p,
-      one
-        ? `podMetricsEndpoint port "${ep.port}" is no container port of ${describe(one.owner)}: no target`
-        : `podMetricsEndpoint port "${ep.port}" is no container port of these pods it selects (${noneHasList(v, podList)}): no target of them`,
-      undefined,
-      releaseUrns([p, ...judged.map((t) => t.owner)]),
-      onPorts(judged, "podMetricsEndpoints.port"),
-      v.later,
-    );
+    if (v)
+      failLacking(j, p, v, "podMetricsEndpoints.port", (one, list) =>
+        one
+          ? `podMetricsEndpoint port "${ep.port}" is no container port of ${describe(one.owner)}: no target`
+          : `podMetricsEndpoint port "${ep.port}" is no container port of these pods it selects (${list}): no target of them`,
+      );
   }
 }
 

@@ -21,7 +21,7 @@ import {
   grantsSecretRead,
   isAccepted,
   isStackInfoLabels,
-  operatorImagesOf,
+  DEFAULT_OPERATOR_IMAGES,
   operatorImagesWay,
   runsOperator,
   type AcceptedException,
@@ -234,10 +234,7 @@ const saOf = (v: PodView) =>
  * container, by the images the pack's no-cluster-secret-read takes as operators and as it judges a
  * pod (contract operatorImagesOf, runsOperator).
  */
-export function isOperator(
-  v: PodView,
-  operatorImages: readonly string[] = operatorImagesOf(undefined),
-): boolean {
+export function isOperator(v: PodView, operatorImages: readonly string[] = DEFAULT_OPERATOR_IMAGES): boolean {
   return runsOperator(v.spec, operatorImages);
 }
 
@@ -252,7 +249,7 @@ const ruleIndex = (role: K8sObject, test: (r: any) => boolean) =>
  */
 export function checkRbac(
   objects: Placed[],
-  operatorImages: readonly string[] = operatorImagesOf(undefined),
+  operatorImages: readonly string[] = DEFAULT_OPERATOR_IMAGES,
 ): Finding[] {
   const views = podViews(objects);
   const findings: Finding[] = [];
@@ -484,7 +481,7 @@ export function checkRoot(
  */
 export function checkPrivileges(
   objects: Placed[],
-  operatorImages: readonly string[] = operatorImagesOf(undefined),
+  operatorImages: readonly string[] = DEFAULT_OPERATOR_IMAGES,
 ): Finding[] {
   return [
     ...checkRbac(objects, operatorImages),

@@ -286,12 +286,24 @@ const causeOf = (r: Violation | CheckFinding) => (ownCause.has(r) ? ownCause.get
 const SAME_JUDGEMENT: Readonly<Record<string, string>> = { "no-cluster-secret-read": "secret-read" };
 
 /**
- * `Kind namespace/name` of a rendered object's URN, as the checks name a workload: the object's
- * name is `<release>/<namespace>/<name>` (synth/render/objects.ts withRenderedObjects).
+ * The kind, namespace and name of a Kubernetes object's URN: a rendered object's name is
+ * `<release>/<namespace>/<name>`, or `<release>/<name>` cluster-scoped (synth/render/objects.ts
+ * withRenderedObjects).
+ */
+function objectOfUrn(
+  urn: string | undefined,
+): { kind: string; namespace?: string; name: string } | undefined {
+  const m = urn && /\$kubernetes:[^:$]+:([A-Za-z]+)::(?:[^/]+\/)?(?:([^/]+)\/)?([^/]+)$/.exec(urn);
+  return m ? { kind: m[1], namespace: m[2], name: m[3] } : undefined;
+}
+
+/**
+ * `Kind namespace/name` of a rendered namespaced object's URN, as the checks name a workload
+ * (checks/objects.ts describe).
  */
 function renderedWorkload(urn: string | undefined): string | undefined {
-  const m = urn === undefined ? null : /\$kubernetes:[^$:]+:([A-Za-z]+)::[^/]+\/([^/]+)\/([^/]+)$/.exec(urn);
-  return m ? `${m[1]} ${m[2]}/${m[3]}` : undefined;
+  const o = objectOfUrn(urn);
+  return o?.namespace === undefined ? undefined : `${o.kind} ${o.namespace}/${o.name}`;
 }
 
 /** Whether `member`, merged into the message `lead` leads, is the same condition by its own cause. */
@@ -1809,13 +1821,17 @@ function objectOverride(
   report: { urn?: string; where?: string; message: string },
   overrides: string[],
 ): string | undefined {
-  const fromUrn =
-    report.urn && /\$kubernetes:[^:$]+:([A-Za-z]+)::(?:[^/]+\/)?(?:([^/]+)\/)?([^/]+)$/.exec(report.urn);
   const described = /^([A-Z][A-Za-z]+) (?:([^/ ]+)\/)?(\S+) \(release /.exec(report.where ?? report.message);
   const panel = DASHBOARD_PANEL.exec(report.where ?? "");
-  const m = fromUrn || described || (panel && [panel[0], "ConfigMap", undefined, panel[1]]);
-  if (!m) return undefined;
-  const [, kind, namespace, name] = m;
+  const object =
+    objectOfUrn(report.urn) ??
+    (described
+      ? { kind: described[1], namespace: described[2], name: described[3] }
+      : panel
+        ? { kind: "ConfigMap", namespace: undefined, name: panel[1] }
+        : undefined);
+  if (!object) return undefined;
+  const { kind, namespace, name } = object;
   for (const o of chartOverrides(rel, overrides)) {
     const v = lookup(rel.values, parseSegments(o));
     if (!Array.isArray(v)) continue;
