@@ -47,7 +47,10 @@ describe("the CPU each test file costs (test/support/cpuTimes.ts)", () => {
     // /proc counts in ticks of 10 ms.
     assert.ok(got.get("test/fake/a.test.ts")! >= 50, `a: ${got.get("test/fake/a.test.ts")} ms`);
     assert.ok(got.get("test/fake/b.test.ts")! >= 20, `b: ${got.get("test/fake/b.test.ts")} ms`);
-    assert.ok(got.get("test/fake/b.test.ts")! < got.get("test/fake/a.test.ts")!);
+    assert.ok(
+      got.get("test/fake/b.test.ts")! < got.get("test/fake/a.test.ts")!,
+      `b: ${got.get("test/fake/b.test.ts")} ms, a: ${got.get("test/fake/a.test.ts")} ms`,
+    );
   });
 
   it("in one run of every file (--no-parallel): a mark around each test, each charged to its file", () => {
