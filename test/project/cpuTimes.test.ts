@@ -33,23 +33,34 @@ const testIn = (file: string) => ({ currentTest: { file } }) as unknown as Mocha
 
 describe("the CPU each test file costs (test/support/cpuTimes.ts)", () => {
   it("under --parallel: a mark before and after each file's run, none around its tests", () => {
-    const out = path.join(tmpDir("cpu-times"), "run.jsonl");
-    const hooks = rootHooks(true, () => out);
-    assert.deepEqual(Object.keys(hooks).sort(), ["afterAll", "beforeAll"]);
-    hooks.beforeAll.call(runOf(fileA));
-    burn(60);
-    hooks.afterAll.call(runOf(fileA));
-    hooks.beforeAll.call(runOf(fileB));
-    burn(30);
-    hooks.afterAll.call(runOf(fileB));
-    const got = lines(out);
-    assert.deepEqual([...got.keys()].sort(), ["test/fake/a.test.ts", "test/fake/b.test.ts"]);
-    // /proc counts in ticks of 10 ms.
-    assert.ok(got.get("test/fake/a.test.ts")! >= 50, `a: ${got.get("test/fake/a.test.ts")} ms`);
-    assert.ok(got.get("test/fake/b.test.ts")! >= 20, `b: ${got.get("test/fake/b.test.ts")} ms`);
-    assert.ok(
-      got.get("test/fake/b.test.ts")! < got.get("test/fake/a.test.ts")!,
-      `b: ${got.get("test/fake/b.test.ts")} ms, a: ${got.get("test/fake/a.test.ts")} ms`,
+    // The marks read the whole process (every thread, and children reaped): CPU another thread of
+    // a suite worker spends in b's 30 ms (V8's concurrent GC and compiler, libuv's pool finishing
+    // an earlier file's work) is charged to b, and once in a cold CI rehearsal made it exceed a's
+    // 60 ms. So the pair is run up to three times and one clean pair passes; marks that bleed from
+    // one file into the next (b charged a's CPU too) or that swap files fail all three.
+    const tries: string[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const out = path.join(tmpDir("cpu-times"), "run.jsonl");
+      const hooks = rootHooks(true, () => out);
+      assert.deepEqual(Object.keys(hooks).sort(), ["afterAll", "beforeAll"]);
+      hooks.beforeAll.call(runOf(fileA));
+      burn(60);
+      hooks.afterAll.call(runOf(fileA));
+      hooks.beforeAll.call(runOf(fileB));
+      burn(30);
+      hooks.afterAll.call(runOf(fileB));
+      const got = lines(out);
+      assert.deepEqual([...got.keys()].sort(), ["test/fake/a.test.ts", "test/fake/b.test.ts"]);
+      const a = got.get("test/fake/a.test.ts")!;
+      const b = got.get("test/fake/b.test.ts")!;
+      // /proc counts in ticks of 10 ms.
+      assert.ok(a >= 50, `a: ${a} ms`);
+      assert.ok(b >= 20, `b: ${b} ms`);
+      if (b < a) return;
+      tries.push(`b: ${b} ms, a: ${a} ms`);
+    }
+    assert.fail(
+      `the file burning 30 ms was charged no less than the one burning 60 ms in each of 3 tries: ${tries.join("; ")}`,
     );
   });
 
