@@ -63,7 +63,8 @@ if (process.env.GOGC === undefined) process.env.GOGC = "400";
 if (process.env.TESTS_CPU_RUN === undefined) process.env.TESTS_CPU_RUN = `${process.pid}-${Date.now()}`;
 
 // The run's temporary folder (test/support/runTmp.cjs, where the reason is): every test folder goes
-// under it, and it is removed when this process exits. A nested mocha (a test that runs one) keeps
+// under it, and it is removed at the run's end (the reporter, test/support/timings.ts, before it
+// takes the wall time), else when this process exits. A nested mocha (a test that runs one) keeps
 // its parent's.
 if (process.env.TESTS_TMP === undefined)
   process.env.TESTS_TMP = require("./test/support/runTmp.cjs").openRunTmp();

@@ -5,7 +5,8 @@ import * as path from "path";
 import { tmpDir } from "../support/helpers";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { openRunTmp, sweepStale } = require("../support/runTmp.cjs") as {
+const { closeRunTmp, openRunTmp, sweepStale } = require("../support/runTmp.cjs") as {
+  closeRunTmp: () => boolean;
   openRunTmp: (base?: string) => string;
   sweepStale: (base?: string) => string[];
 };
@@ -51,6 +52,31 @@ describe("the tests' temporary files (test/support/runTmp.cjs)", () => {
     assert.equal(r.status, 0, r.stderr);
     assert.equal(path.dirname(r.stdout), base);
     assert.deepEqual(fs.readdirSync(base), [], "nothing is left in the base folder");
+  });
+
+  it("are removed by the process that opened them when asked (the reporter, before the wall time), and no other's", () => {
+    const base = tmpDir("close-base");
+    // The process's own folder: removed at once, before its exit.
+    const script = `const runTmp = require(${JSON.stringify(RUN_TMP)});
+      const root = runTmp.runTmpRoot(${JSON.stringify(base)});
+      require("fs").writeFileSync(require("path").join(root, "left"), "x");
+      process.stdout.write(JSON.stringify([runTmp.closeRunTmp(), require("fs").existsSync(root)]));`;
+    const env = { ...process.env };
+    delete env.TESTS_TMP;
+    const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), [true, false]);
+    // A nested mocha's TESTS_TMP is its parent's folder (another process's id): left alone.
+    const parents = path.join(base, `homelab-tests-${deadPid()}`);
+    fs.mkdirSync(path.join(parents, "inside"), { recursive: true });
+    const saved = process.env.TESTS_TMP;
+    process.env.TESTS_TMP = parents;
+    try {
+      assert.equal(closeRunTmp(), false);
+    } finally {
+      process.env.TESTS_TMP = saved;
+    }
+    assert.ok(fs.existsSync(path.join(parents, "inside")));
   });
 
   it("of a run stopped before it could remove them are removed by the next run, and no other folder", () => {

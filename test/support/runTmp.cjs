@@ -59,6 +59,21 @@ function openRunTmp(base = os.tmpdir()) {
 }
 
 /**
+ * Removes the run folder now when this process opened it (`TESTS_TMP` is its `homelab-tests-<pid>`),
+ * before the exit handler would: the reporter (test/support/timings.ts) does it once every test has
+ * run and before it takes the suite's wall time: removing a warm run's ~1 GB of exports, renders
+ * and server data is part of what `npm test` makes a person wait for. A run
+ * folder another process opened (a nested mocha keeps its parent's) is left alone. Returns whether
+ * it removed one.
+ */
+function closeRunTmp() {
+  const root = process.env.TESTS_TMP;
+  if (!root || path.basename(root) !== `${PREFIX}${process.pid}`) return false;
+  fs.rmSync(root, { recursive: true, force: true });
+  return true;
+}
+
+/**
  * The run's folder: `TESTS_TMP`, or, in a process that has none (mocha with `--no-config`, as the
  * short loop in CONTRIBUTING.md runs one file, reads no .mocharc.cjs), one opened now for this
  * process and set as `TESTS_TMP` for the processes it starts. Before, such runs put every test
@@ -70,4 +85,4 @@ function runTmpRoot(base = os.tmpdir()) {
   return process.env.TESTS_TMP;
 }
 
-module.exports = { openRunTmp, runTmpRoot, sweepStale, PREFIX };
+module.exports = { openRunTmp, closeRunTmp, runTmpRoot, sweepStale, PREFIX };

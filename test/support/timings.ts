@@ -26,6 +26,10 @@ import { median, sdkLoadOnce } from "../../cli/sdkReference";
 import { cpuFile } from "./cpuTimes";
 import { pruneUnused } from "./cachePrune";
 
+// The run folder is opened by .mocharc.cjs, a CommonJS file: the same module (the reason is there).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { closeRunTmp } = require("./runTmp.cjs") as { closeRunTmp: () => boolean };
+
 const { EVENT_HOOK_END, EVENT_RUN_END, EVENT_TEST_FAIL, EVENT_TEST_PASS } = Mocha.Runner.constants;
 
 /** Tests and hooks slower than this are marked in the summary: the issue's bound. */
@@ -73,11 +77,21 @@ class Timings extends Mocha.reporters.Spec {
       if (ms >= 100) tests.push({ title: `${h.fullTitle()} (hook)`, file, ms });
     });
     runner.once(EVENT_RUN_END, () => {
+      // Only a whole-suite run stands for the suite (a single file's run must not look fast).
+      const whole = files.size >= 20 || process.env.HOMELAB_TIMINGS_FILE !== undefined;
+      // The run's own clearing up is part of what `npm test` makes a person wait for, so it is done
+      // before the wall time is taken, not after the figure: the fixture entries no test of this
+      // run read or wrote (test/support/cachePrune.ts: a second's slack for the file system's
+      // clock; only the project's own folder: one that HOMELAB_TEST_CACHE names may be shared with
+      // another checkout, whose entries these are), and the run's temporary folder.
+      const gone =
+        whole && everyTestAsked(options) && !process.env.HOMELAB_TEST_CACHE
+          ? pruneUnused(TEST_CACHE_DIR, started - 1000)
+          : undefined;
+      closeRunTmp();
       const wallMs = Date.now() - started;
       const stats = runner.stats ?? { passes: 0, failures: 0, pending: 0 };
       const cpu = collectCpu();
-      // Only a whole-suite run stands for the suite (a single file's run must not look fast).
-      const whole = files.size >= 20 || process.env.HOMELAB_TIMINGS_FILE !== undefined;
       // The unit of the suite's targets, measured on the same machine right after the suite (the
       // benchmark reads the ratio, never the wall time alone): three fresh loads, the median
       // (HOMELAB_SDK_SAMPLES sets how many: the reporter's own test takes one.)
@@ -110,16 +124,10 @@ class Timings extends Mocha.reporters.Spec {
         if (cold) write(process.env.HOMELAB_TIMINGS_FILE ? `${out}.cold` : COLD_TIMINGS_FILE, result);
       }
       process.stdout.write(summary(result, full));
-      if (whole && everyTestAsked(options)) {
-        // The fixture entries no test of this run read or wrote (test/support/cachePrune.ts): a
-        // second's slack for the file system's clock. Only the project's own folder: one that
-        // HOMELAB_TEST_CACHE names may be shared with another checkout, whose entries these are.
-        const gone = process.env.HOMELAB_TEST_CACHE ? undefined : pruneUnused(TEST_CACHE_DIR, started - 1000);
-        if (gone?.entries)
-          process.stdout.write(
-            `  fixture cache: removed ${gone.entries} entries (${(gone.bytes / 2 ** 20).toFixed(0)} MiB) no test of this run read\n`,
-          );
-      }
+      if (gone?.entries)
+        process.stdout.write(
+          `  fixture cache: removed ${gone.entries} entries (${(gone.bytes / 2 ** 20).toFixed(0)} MiB) no test of this run read\n`,
+        );
     });
   }
 }
