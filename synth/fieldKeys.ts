@@ -13,9 +13,10 @@ import { KIND_KEYS } from "../model/chartKinds";
 /**
  * The fields, as findings name what they judged: `ports` the containers' (their names), `service.ports`
  * a Service's (their names, what a ServiceMonitor's endpoint `port` looks up), `targetPort` a Service
- * port's, `endpoints.port` the port a ServiceMonitor's endpoint names.
+ * port's, `endpoints.port` the port a ServiceMonitor's endpoint names, `podMetricsEndpoints.port` the
+ * container port a PodMonitor's endpoint names (checks/namedPorts.ts podMonitorPorts).
  */
-type Field = "ports" | "service.ports" | "targetPort" | "endpoints.port";
+type Field = "ports" | "service.ports" | "targetPort" | "endpoints.port" | "podMetricsEndpoints.port";
 
 /**
  * grafana 12.3.1: the grafana container's ports are named `podPortName` and `gossipPortName`
@@ -27,9 +28,13 @@ type Field = "ports" | "service.ports" | "targetPort" | "endpoints.port";
  * (templates/image-renderer-service.yaml:22-25). The chart's ServiceMonitors scrape `service.portName`
  * (templates/servicemonitor.yaml:20) and `imageRenderer.service.portName`
  * (templates/image-renderer-servicemonitor.yaml:19). loki 18.11.0 names every port in its
- * templates: no values key writes one.
+ * templates: no values key writes one. vector 0.56.0: its PodMonitor scrapes `podMonitor.port`
+ * (templates/podmonitor.yaml:25, default `prom-exporter`, values.yaml:537), so a renamed scrape
+ * port is that key's, and with it the NetworkPolicy rules written for the port the scrape no longer
+ * uses (synth/report.ts overrideCauses joins them to the finding that names the key).
  */
 const FIELD_KEYS: Record<string, Partial<Record<Field, string[]>>> = {
+  vector: { "podMetricsEndpoints.port": ["podMonitor.port"] },
   grafana: {
     ports: ["podPortName", "gossipPortName", "imageRenderer.service.portName"],
     "service.ports": [
