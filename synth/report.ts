@@ -1266,6 +1266,9 @@ function ruleOverrides(rel: ReleaseRef, ofChart: string[], connects: Connects, m
   const ports = portsNamed(message);
   return ofChart.filter((o) => {
     if (podsOnly(o)) return false;
+    // Labels given to pods neither side would pick decide nothing of the rule.
+    const labelled = podLabelsOf(rel, o);
+    if (labelled && ![...connects.serves, ...connects.dials].some(labelled)) return false;
     // A key shaping only the release's Service routes to its pods: a cause only when they serve.
     if (shapesOnlyService(rel.chart, o)) return connects.serves.some((s) => mayPickRelease(rel, s));
     const names = switchedComponent(o, rel.chart);
@@ -1282,6 +1285,31 @@ function ruleOverrides(rel: ReleaseRef, ofChart: string[], connects: Connects, m
     );
   });
 }
+
+/**
+ * For a key of pod labels (`podLabels`, `lokiCanary.podLabels`, `podMetadata.labels`) or one label
+ * of it: whether a selection may pick the pods it labels, those of the component its path names
+ * first (`victoria-metrics-operator.podLabels`: as {@link picksComponent} tells a switch's), or the
+ * release's own for the chart's top-level map ({@link mayPickRelease}). Undefined for any other key.
+ * Such a key only adds labels to those pods (the charts write the map beside their own labels: loki
+ * 18.11.0 templates/loki-canary/daemonset.yaml:42-47, vector 0.56.0 templates/daemonset.yaml:48-52),
+ * so a NetworkPolicy rule whose sides pick none of them is no consequence of it (the operator's
+ * `podLabels` beside the rule between vmagent and Vector), as a switch of a component neither side
+ * picks is none (ruleOverrides).
+ */
+function podLabelsOf(rel: ReleaseRef, override: string): ((s: Selection) => boolean) | undefined {
+  const keys = keySegments(rel.values, parseSegments(override));
+  const at = keys.findIndex(podLabelsKey);
+  if (at < 0 || keys.length > at + 2) return undefined;
+  const first = keys[0];
+  if (at === 0 || typeof first !== "string") return (s) => mayPickRelease(rel, s);
+  const names = [first, first.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase()];
+  return (s) => picksComponent(rel, names, s);
+}
+
+/** Whether the key at `i` of `keys` is a map of pod labels: `podLabels`, `lokiCanary.podLabels`, `podMetadata.labels`. */
+const podLabelsKey = (k: Segment, i: number, keys: readonly Segment[]): boolean =>
+  typeof k === "string" && (/(?:^p|P)odLabels$/.test(k) || (k === "labels" && keys[i - 1] === "podMetadata"));
 
 /** A switched name that is a scrape object's (a ServiceMonitor, PodMonitor or VictoriaMetrics scrape), not a component's. */
 const SCRAPE_SWITCH = /^(?:(?:pod|service)?monitor|(?:vm)?(?:pod|service)scrape)$/i;

@@ -137,4 +137,15 @@ describe("one override, one message: a renamed scrape port and the rules it leav
       [["chartValues.vector.podMonitor.port"], undefined],
     );
   });
+
+  it("beside pod labels of the VictoriaMetrics operator, whose pods neither side of the rules picks: still one message", () => {
+    const { shown } = vectorScrapedOn(
+      "metrics",
+      { "victoria-metrics-operator": { podLabels: { team: "metrics" } } },
+      ["vector.podMonitor.port", "victoria-metrics-k8s-stack.victoria-metrics-operator.podLabels.team"],
+    );
+    assert.equal(shown.length, 1, JSON.stringify(shown, null, 1));
+    assert.deepEqual([shown[0].check, shown[0].alsoAt.length], ["named-port", 2]);
+    assert.deepEqual(shown[0].overrides, ["chartValues.vector.podMonitor.port"]);
+  });
 });
