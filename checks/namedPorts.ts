@@ -97,7 +97,7 @@ export const onPorts = (pods: PodTemplate[], ...also: string[]): Pick<Finding, "
 /** What a finding judges: the fields, their containers, whether none of a selection has them (Finding). */
 export type Judged = Pick<
   Finding,
-  "judged" | "containers" | "noneOf" | "connects" | "wiring" | "ungranted" | "lacking"
+  "judged" | "containers" | "noneOf" | "selectedBy" | "connects" | "wiring" | "ungranted" | "lacking"
 >;
 
 /**
@@ -333,13 +333,15 @@ function everyHas(
 /**
  * The one finding on `subject` of an {@link everyHas} judgement: `say` writes its message from the
  * one pod that lacks the port, when one does, else from the list of those that do; its releases
- * and the fields it rests on (`field` on the pods' side) are those of the pods it names first.
+ * and the fields it rests on (`field` on the pods' side) are those of the pods it names first, and
+ * `picked` the selection that made them judged (a label on them is why: Finding `selectedBy`).
  */
 function failLacking(
   j: PortJudge,
   subject: Placed,
   v: NoneHas<PodTemplate>,
   field: string,
+  picked: Selection,
   say: (one: PodTemplate | undefined, list: string) => string,
 ): void {
   const judged = restsOn(v);
@@ -349,7 +351,7 @@ function failLacking(
     say(one, noneHasList(v, j.podList)),
     undefined,
     releaseUrns([subject, ...judged.map((t) => t.owner)]),
-    onPorts(judged, field),
+    { ...onPorts(judged, field), selectedBy: [picked] },
     v.later,
   );
 }
@@ -371,7 +373,7 @@ function servicePorts(j: PortJudge, p: Placed): void {
     if (typeof sp.targetPort !== "string") continue;
     const v = everyHas(j, p, backing, (t) => declares(t.spec, sp.targetPort));
     if (v)
-      failLacking(j, p, v, "targetPort", (one, list) =>
+      failLacking(j, p, v, "targetPort", selectionOf(nsOf(p), spec.selector), (one, list) =>
         one
           ? `port ${sp.name ?? sp.port} targets "${sp.targetPort}", which ${describe(one.owner)} does not declare: that pod is no endpoint of it`
           : `port ${sp.name ?? sp.port} targets "${sp.targetPort}", which these pods it selects do not declare (${list}): none of them is an endpoint of it`,
@@ -451,7 +453,8 @@ function podMonitorPorts(j: PortJudge, p: Placed): void {
     if (typeof ep.port !== "string") continue;
     const v = everyHas(j, p, selected, (t) => declares(t.spec, ep.port));
     if (v)
-      failLacking(j, p, v, "podMetricsEndpoints.port", (one, list) =>
+      // The namespaces it looks in are told apart by monitorSeesNs, not by the selection.
+      failLacking(j, p, v, "podMetricsEndpoints.port", selectionOf(undefined, spec.selector), (one, list) =>
         one
           ? `podMetricsEndpoint port "${ep.port}" is no container port of ${describe(one.owner)}: no target`
           : `podMetricsEndpoint port "${ep.port}" is no container port of these pods it selects (${list}): no target of them`,

@@ -110,6 +110,15 @@ export interface Finding {
    */
   noneOf?: Selection[];
   /**
+   * Set when the verdict is on every pod a selector picks (a Service's named targetPort, which each
+   * pod behind it must declare; a PodMonitor's port): the selections (one per selector) that put the
+   * pods judged among them. A pod is judged because it carries the labels a selection requires, so a
+   * chartValues key giving a pod such a label (loki's `lokiCanary.podLabels` with the memberlist
+   * Service's `app.kubernetes.io/part-of: memberlist`) is a cause of it, though it sets no field
+   * judged (synth/report.ts overridesOn).
+   */
+  selectedBy?: Selection[];
+  /**
    * Set on a NetworkPolicy rule no address or scrape of the stack uses (checks/networkPolicies.ts):
    * the pods it lets receive (`serves`) and those it lets dial (`dials`), one selection per
    * selector. What the verdict rests on is who dials what where, so a chartValues override is a

@@ -198,6 +198,8 @@ export interface CheckFinding {
   containers?: string[];
   /** The selections none of whose objects has what it judged (checks/objects.ts Finding). */
   noneOf?: Selection[];
+  /** The selections that put the pods it judged among those judged (checks/objects.ts Finding). */
+  selectedBy?: Selection[];
   /** The sides of a NetworkPolicy rule nothing uses (checks/objects.ts Finding). */
   connects?: { serves: Selection[]; dials: Selection[] };
   /** Set when it rests on what configs and values wire, no pod's own fields (checks/objects.ts Finding). */
@@ -1531,6 +1533,7 @@ function overridesOn(
     judged?: string[];
     containers?: string[];
     noneOf?: Selection[];
+    selectedBy?: Selection[];
     connects?: Connects;
     wiring?: boolean;
     ungranted?: string[];
@@ -1557,7 +1560,9 @@ function overridesOn(
         ((setsField(o, judged, lookup(rel.values, parseSegments(o))) ||
           // A key writing the field under a name of its own (Grafana's `podPortName` its container's port).
           writesJudgedField(rel.chart, o, judged) ||
-          replacesHolder(rel, o, judged, ofChart)) &&
+          replacesHolder(rel, o, judged, ofChart) ||
+          // A label that put the pods among those a selector of the verdict picks.
+          labelsSelected(rel, o, on.selectedBy)) &&
           // The field of another container of the chart (the grafana container's finding and
           // `sidecar.securityContext`, which every k8s-sidecar reads) is no cause of it.
           !(containers && writesOnlyOtherContainers(rel.chart, o, inWorkload(containers, place)))) ||
@@ -1785,6 +1790,38 @@ function replacesHolder(
   );
 }
 
+/**
+ * Whether `override` (a path under `rel`'s chart) gives pods a label one of `selections` requires,
+ * with the value it requires, in the release's namespace: a map of pod labels (`podLabels`,
+ * `lokiCanary.podLabels`, a `podMetadata.labels`) or one label of it. The charts write such a map
+ * into the pods' labels beside their own (loki 18.11.0 templates/loki-canary/daemonset.yaml:42-47,
+ * vector 0.56.0 templates/daemonset.yaml:48-52, grafana 12.3.1 templates/deployment.yaml:33-37), so
+ * the selector picks those pods by it: a verdict on every pod it picks judged them because of that
+ * label. Not an object's own `labels` (loki's `lokiCanary.labels`, the DaemonSet's metadata, :8-13):
+ * no selector of pods reads them.
+ */
+function labelsSelected(
+  rel: ReleaseRef,
+  override: string,
+  selections: readonly Selection[] | undefined,
+): boolean {
+  if (!selections?.length) return false;
+  const keys = keySegments(rel.values, parseSegments(override));
+  const value = lookup(rel.values, keys);
+  const at = keys.findIndex(podLabelsKey);
+  if (at < 0 || keys.length > at + 2) return false;
+  const given: Record<string, unknown> =
+    keys.length === at + 2 ? { [String(keys[at + 1])]: value } : isMap(value) ? value : {};
+  return selections.some(
+    (s) =>
+      s.labels !== undefined &&
+      (s.namespace === undefined || s.namespace === rel.namespace) &&
+      Object.entries(given).some(
+        ([k, v]) => (typeof v === "string" || typeof v === "number") && s.labels![k] === String(v),
+      ),
+  );
+}
+
 /** Whether `v` is a map holding `key`, or holds such a map at most `depth - 1` maps down. */
 function holdsKey(v: unknown, key: string, depth: number): boolean {
   if (!isMap(v) || depth < 1) return false;
@@ -1931,6 +1968,7 @@ export function attributeOverrides<
     judged?: string[];
     containers?: string[];
     noneOf?: Selection[];
+    selectedBy?: Selection[];
     connects?: Connects;
     wiring?: boolean;
     ungranted?: string[];
@@ -2070,6 +2108,7 @@ type AttributedReport = {
   judged?: string[];
   containers?: string[];
   noneOf?: Selection[];
+  selectedBy?: Selection[];
 };
 
 /**

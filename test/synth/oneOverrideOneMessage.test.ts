@@ -149,3 +149,59 @@ describe("one override, one message: a renamed scrape port and the rules it leav
     assert.deepEqual(shown[0].overrides, ["chartValues.vector.podMonitor.port"]);
   });
 });
+
+describe("one override, one message: a pod label that puts pods behind a Service", () => {
+  const lokiPods = { "app.kubernetes.io/name": "loki", "app.kubernetes.io/instance": "loki" };
+  const memberlist = { ...lokiPods, "app.kubernetes.io/part-of": "memberlist" };
+  /** Loki's memberlist Service and its pods, and the canary with `canaryLabels` on its pods. */
+  const traced = (
+    values: Record<string, unknown>,
+    canaryLabels: Record<string, string>,
+    overrides: string[],
+  ) => {
+    const loki = release("loki", "loki", "monitoring", "loki", values);
+    const canary = { ...lokiPods, "app.kubernetes.io/component": "canary", ...canaryLabels };
+    const service: K8sObject = {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "loki-memberlist", namespace: "monitoring" },
+      spec: { selector: memberlist, ports: [{ name: "tcp", port: 7946, targetPort: "http-memberlist" }] },
+    };
+    const objects = [
+      at(
+        workload("StatefulSet", "monitoring", "loki", memberlist, ["http-metrics", "http-memberlist"]),
+        loki.urn,
+        "release loki",
+      ),
+      at(
+        // The canary's container is `canary` (loki 18.11.0 templates/loki-canary/daemonset.yaml:68).
+        workload("DaemonSet", "monitoring", "loki-canary", canary, ["http-metrics"], "canary"),
+        loki.urn,
+        "release loki",
+      ),
+      at(service, loki.urn, "release loki"),
+    ];
+    const findings = checkNamedPorts(objects).findings;
+    const merged = mergeProblems([], findings, { resources: [loki], overrides });
+    return attributeOverrides(merged.findings, [loki], overrides);
+  };
+
+  it("loki's lokiCanary.podLabels giving the canary the memberlist Service's label: the finding names that key", () => {
+    const part = { "app.kubernetes.io/part-of": "memberlist" };
+    const shown = traced(
+      { lokiCanary: { podLabels: { ...part, team: "logs" } } },
+      { ...part, team: "logs" },
+      ['loki.lokiCanary.podLabels["app.kubernetes.io/part-of"]', "loki.lokiCanary.podLabels.team"],
+    );
+    assert.equal(shown.length, 1, JSON.stringify(shown, null, 1));
+    assert.match(
+      shown[0].message,
+      /targets "http-memberlist", which DaemonSet monitoring\/loki-canary .* does not declare/,
+    );
+    // The label the selector requires, not the other one beside it.
+    assert.deepEqual(
+      [shown[0].overrides, shown[0].overridesUnsure],
+      [['chartValues.loki.lokiCanary.podLabels["app.kubernetes.io/part-of"]'], undefined],
+    );
+  });
+});
