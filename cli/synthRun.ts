@@ -8,7 +8,7 @@ import { cacheFolderProblems, outFolderProblem } from "./outFolder";
 import { misnamedCharts, pinProblems, VERSIONS_FILE, withoutMisnamedCharts } from "../config/chartPins";
 import { ConfigError, PROJECT, rawFromPulumiConfig } from "../config/resolve";
 import { operatorImagesOf } from "@homelab-observability/contract";
-import { evaluateResources, policySettings, verdict, type PackConfig } from "../policy/evaluate";
+import { evaluateResources, policyLevel, policySettings, verdict, type PackConfig } from "../policy/evaluate";
 import { synthStack } from "../synth/run";
 import { chartChoosers } from "../synth/chartChoosers";
 import {
@@ -44,10 +44,11 @@ import {
   countByType,
   formatBudget,
   formatLeftOut,
-  formatMergedFindings,
+  findingsReport,
   formatMergedViolations,
   formatTree,
   leftOutCounts,
+  leftOutLine,
   mergeProblems,
   mergeRenderErrors,
   notRenderedTextOf,
@@ -66,6 +67,9 @@ import {
   type CheckFinding,
   type MergedViolation,
   type StackOutcome,
+  twinLevels,
+  atTwinLevels,
+  violationsAmong,
 } from "../synth/report";
 import { type ArgProblem, CliArgsError, helpText, parseArgsAll, SYNTH, usage, wrap } from "./spec";
 import { cachedValuesKeys } from "../config/chartCache";
@@ -260,10 +264,17 @@ async function synthMain(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const { root, stacks, packConfig, previous } = inputs;
+  // The checks that are a policy's judgement follow its level in the pack config: what the policy
+  // passes there, its offline twin passed too (a disabled no-cluster-secret-read left secret-read
+  // failing a run that preview passed). Said once, where the checks run at all.
+  const twins = twinLevels((policy) => policyLevel(packConfig, policy));
+  const leftOut = args.render && args.policyConfig && leftOutLine(twins.leftOut, args.policyConfig);
+  if (leftOut) err(leftOut);
   const run: RunContext = {
     root,
     args,
     packConfig,
+    twins,
     previous,
     io,
     progress,
@@ -496,6 +507,8 @@ interface RunContext {
   root: string;
   args: SynthArgs;
   packConfig: PackConfig;
+  /** The checks the pack config leaves out or makes advisory (synth/report.ts twinLevels). */
+  twins: ReturnType<typeof twinLevels>;
   /** --against's export, read before anything is written to --out (readInputs). */
   previous?: StackExport;
   io: CliIo;
@@ -832,7 +845,7 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
         : []
       ).map(line),
       // The policy's verdict (as policy:check prints it), then the stack's own closing line below.
-      `${stack}: ${verdict(violations)}`,
+      `${stack}: ${verdict([...violations, ...violationsAmong(problems)])}`,
     ].join("\n"),
   );
   const outcome: StackOutcome = {
@@ -892,7 +905,7 @@ async function renderedAndJudged(
   const { inForce: overrides, idle, unrun } = overridesInForce(resources, chartValueOverridesOf(resources));
   await warnIdleOverrides(stack, idle, { run, overrides: takeoverOverrides, at });
   for (const u of unrun) err(`${stack}: warning: ${unrunTargetOverrideWarning(u, at)}`);
-  const judgedAll = await judge(stack, judged, r?.findings ?? [], { overrides, at }, run.packConfig, err);
+  const judgedAll = await judge(stack, judged, r?.findings ?? [], { overrides, at }, run, err);
   const problems = judgedAll.problems;
   // A release Helm refused for an override's value runs with none of it: what the pack read of
   // those values is no verdict (withoutRefusedValues), and the render failure names the override.
@@ -1220,16 +1233,16 @@ async function judge(
   judged: ExportResource[],
   findings: CheckFinding[],
   { overrides, at }: { overrides: string[]; at: OverridePlace },
-  packConfig: PackConfig,
+  { packConfig, twins, args }: Pick<RunContext, "packConfig" | "twins" | "args">,
   err: (text: string) => void,
 ) {
-  const merged = mergeProblems(await evaluateResources(judged, packConfig), findings, {
+  const merged = mergeProblems(await evaluateResources(judged, packConfig), atTwinLevels(findings, twins), {
     resources: judged,
     overrides,
   });
   const violations = attributeOverrides(merged.violations, judged, overrides, at);
-  const problems = attributeOverrides(merged.findings, judged, overrides, at);
-  if (problems.length > 0)
-    err(`${stack}: the rendered stack would fail in a cluster:\n${formatMergedFindings(problems)}`);
+  const found = attributeOverrides(merged.findings, judged, overrides, at);
+  const { problems, text } = findingsReport(stack, found, args.policyConfig);
+  if (text) err(text);
   return { violations, problems };
 }

@@ -76,6 +76,32 @@ export function policySettings(config: PackConfig, name: string): Record<string,
     : {};
 }
 
+/**
+ * The level `policy` runs at under `config`, as the engine reconciles it: its own entry (a level, or
+ * an object's `enforcementLevel`), else the `all` entry's, else the policy's own level, else
+ * advisory (the engine's default). `remediate` is returned as given: the caller decides what it
+ * reports as (see evaluateResources).
+ */
+function configuredLevel(
+  config: PackConfig,
+  policy: Pick<ResourceValidationPolicy | StackValidationPolicy, "name" | "enforcementLevel">,
+): EnforcementLevel {
+  const given = config[policy.name] ?? (config as any).all;
+  return (
+    (typeof given === "string" ? given : given?.enforcementLevel) ?? policy.enforcementLevel ?? "advisory"
+  );
+}
+
+/**
+ * The level the pack's policy `name` runs at under `config` ({@link configuredLevel}), for synth's
+ * rendered-object checks that judge as a policy does (synth/report.ts SAME_JUDGEMENT); undefined
+ * for a name that is no policy of the pack.
+ */
+export function policyLevel(config: PackConfig, name: string): EnforcementLevel | undefined {
+  const policy = allPolicies().find((p) => p.name === name);
+  return policy && configuredLevel(config, policy);
+}
+
 class NotApplicable extends Error {}
 
 /** A violation as a report function's arguments give it: the cause and fields judged only when known. */
@@ -306,9 +332,7 @@ export async function evaluateResources(
   // Each enabled policy with its level, its config and where its violations go.
   const found: Violation[][] = policies.map(() => []);
   const enabled = policies.flatMap((policy, at) => {
-    const given = config[policy.name] ?? (config as any).all;
-    const configured: EnforcementLevel =
-      (typeof given === "string" ? given : given?.enforcementLevel) ?? policy.enforcementLevel ?? "advisory";
+    const configured = configuredLevel(config, policy);
     if (configured === "disabled") return [];
     // The policy host reports a remediate policy's violations as mandatory (@pulumi/policy 1.21.0
     // server.js makeAnalyzeRpcFun: a violation left after remediation is "downgraded" to mandatory;

@@ -208,6 +208,11 @@ export interface CheckFinding {
   ungranted?: string[];
   /** The calls those ServiceAccounts lack, when the finding lists them (checks/objects.ts Finding). */
   lacking?: ApiCall[];
+  /**
+   * The policy whose advisory level in the pack config this finding follows ({@link atTwinLevels}):
+   * reported, and it fails nothing.
+   */
+  advisory?: string;
 }
 
 /**
@@ -279,13 +284,79 @@ const ownCause = new WeakMap<object, string | undefined>();
 const causeOf = (r: Violation | CheckFinding) => (ownCause.has(r) ? ownCause.get(r) : r.cause);
 
 /**
- * A policy and the rendered-object check that judge one workload by the same rule and the same pack
- * config: no-cluster-secret-read and secret-read both take a pod for an operator by contract
- * runsOperator over operatorImagesOf of the `--policy-config` synth hands both (cli/synthRun.ts
- * checkRendered).
- * The policy's advice at a workload (its image in operatorImages) answers the check there too.
+ * A policy and the rendered-object check that are one judgement: the same rule on the same objects
+ * under the same pack config, the check seeing offline what the policy sees in a preview. The one
+ * place that pairs them: the check follows the policy's level in synth's `--policy-config`
+ * ({@link twinLevels}), and the policy's advice at a workload answers the check there too
+ * ({@link answeredBy}).
+ * - no-cluster-secret-read and secret-read take a pod for an operator by contract runsOperator over
+ *   operatorImagesOf of the `--policy-config` synth hands both (cli/synthRun.ts checkRendered).
+ * - no-nodes-proxy and nodes-proxy: contract grantsNodesProxy on a rule of the stack's roles, keyed
+ *   by that rule (contract rbacRuleCause); the check reports the rules some binding grants
+ *   (checks/privileges.ts checkRbac), the policy every one (policy/privileges.ts noNodesProxy), so
+ *   each finding is a violation of the policy's too. Neither takes config.
+ * - seccomp-runtime-default and seccomp: contract seccompOf, RuntimeDefault, on every container,
+ *   init containers, hooks and operator-made pods included (checks/privileges.ts checkSeccomp,
+ *   policy/privileges.ts seccompRuntimeDefault). Neither takes config.
+ * Not paired: host-path and host-paths-for-agents-only share contract hostPathProblems, but synth
+ * does not hand the check the policy's `agents` config, so under a config they judge apart.
  */
-const SAME_JUDGEMENT: Readonly<Record<string, string>> = { "no-cluster-secret-read": "secret-read" };
+const SAME_JUDGEMENT: Readonly<Record<string, string>> = {
+  "no-cluster-secret-read": "secret-read",
+  "no-nodes-proxy": "nodes-proxy",
+  "seccomp-runtime-default": "seccomp",
+};
+
+/** A rendered-object check and the policy whose level it follows ({@link SAME_JUDGEMENT}). */
+export interface TwinCheck {
+  check: string;
+  policy: string;
+}
+
+/**
+ * The checks the pack config changes, by the level `levelOf` gives their policy (policy/evaluate.ts
+ * policyLevel): a disabled policy's twin is left out, an advisory one's findings are reported and
+ * fail nothing; mandatory (and remediate, reported as mandatory) leave the check as it is.
+ */
+export function twinLevels(levelOf: (policy: string) => string | undefined): {
+  leftOut: TwinCheck[];
+  advisory: TwinCheck[];
+} {
+  const pairs = Object.entries(SAME_JUDGEMENT).map(([policy, check]) => ({
+    check,
+    policy,
+    level: levelOf(policy),
+  }));
+  const of = (level: string) =>
+    pairs.filter((p) => p.level === level).map(({ check, policy }) => ({ check, policy }));
+  return { leftOut: of("disabled"), advisory: of("advisory") };
+}
+
+/**
+ * `findings` as the pack config has them judged ({@link twinLevels}): without the left-out checks'
+ * findings, an advisory one's marked `advisory` with its policy. Applied to the findings, never to
+ * the checks' cached verdict, which stays the same under any config (checks/cache.ts).
+ */
+export function atTwinLevels(
+  findings: CheckFinding[],
+  levels: ReturnType<typeof twinLevels>,
+): CheckFinding[] {
+  const left = new Set(levels.leftOut.map((t) => t.check));
+  const advisory = new Map(levels.advisory.map((t) => [t.check, t.policy]));
+  return findings
+    .filter((f) => !left.has(f.check))
+    .map((f) => (advisory.has(f.check) ? { ...f, advisory: advisory.get(f.check) } : f));
+}
+
+/**
+ * The line that says which checks a disabled policy leaves out, with the file that disables it;
+ * undefined when none is.
+ */
+export function leftOutLine(leftOut: readonly TwinCheck[], file: string): string | undefined {
+  if (leftOut.length === 0) return undefined;
+  const one = leftOut.length === 1;
+  return `synth: the rendered-object ${one ? "check" : "checks"} ${listed(leftOut.map((t) => t.check))} ${one ? "is" : "are"} left out: ${one ? "its policy" : "their policies"} ${listed(leftOut.map((t) => t.policy))} ${one ? "is" : "are"} disabled in ${file} (--policy-config)`;
+}
 
 /**
  * The kind, namespace and name of a Kubernetes object's URN: a rendered object's name is
@@ -326,7 +397,8 @@ function answeredBy(lead: Violation | CheckFinding, member: Violation | CheckFin
  * One message per mistake. The pack and the rendered-object checks each report the place they see:
  * a violation or finding that names its cause (contract/mistakes.ts) is merged with every other of
  * that cause into one, which keeps the first report of the most severe level (the pack's, when it
- * is among them: the values are what the user edits) and names the other places. Reports without
+ * is among them: the values are what the user edits; a finding that fails before an advisory
+ * violation or finding) and names the other places. Reports without
  * a cause are merged only when they say the same thing twice (same rule, place and message).
  * Given the export and its chartValues overrides (`stack`), what follows from one override is one
  * cause too ({@link overrideCauses}).
@@ -349,40 +421,59 @@ export function mergeProblems(
     if (answeredBy(leadOf.get(first)!, r)) (first.answered ??= []).push(place);
     membersOf.get(first)?.push(r);
   };
-  const sorted = [...violations].sort((a, b) => (LEVEL_ORDER[a.level] ?? 1) - (LEVEL_ORDER[b.level] ?? 1));
-  for (const v of sorted) {
+  const addViolation = (v: Violation) => {
     const same = `v\0${v.policy}\0${v.level}\0${v.urn ?? ""}\0${v.message}`;
-    if (seen.has(same)) continue;
+    if (seen.has(same)) return;
     seen.add(same);
     const first = v.cause ? byCause.get(v.cause) : undefined;
     if (first) {
       join(first, v, `[${v.policy}] ${violationPlace(v)}`);
-      continue;
+      return;
     }
     const merged: MergedViolation = { ...v, alsoAt: [] };
     membersOf.set(merged, []);
     leadOf.set(merged, v);
     if (v.cause) byCause.set(v.cause, merged);
     outV.push(merged);
-  }
-  // The finding that says a cause leads that cause's message, not the first check that ran.
-  const ordered = [...findings.filter((f) => f.leads), ...findings.filter((f) => !f.leads)];
-  for (const f of ordered) {
+  };
+  const addFinding = (f: CheckFinding) => {
     const same = `f\0${f.check}\0${f.where}\0${f.message}`;
-    if (seen.has(same)) continue;
+    if (seen.has(same)) return;
     seen.add(same);
     const first = f.cause ? byCause.get(f.cause) : undefined;
     if (first) {
       join(first, f, findingPlace(f));
-      continue;
+      return;
     }
     const merged: MergedFinding = { ...f, alsoAt: [] };
     membersOf.set(merged, []);
     leadOf.set(merged, f);
     if (f.cause) byCause.set(f.cause, merged);
     outF.push(merged);
-  }
+  };
+  // What fails the run leads its cause's message, whatever else saw it: a finding that fails,
+  // merged under an advisory violation (or an advisory finding), made a run exit 0 with its mistake
+  // printed as advisory. Of what fails, the pack's lead (the values are what the user edits).
+  const rank = (v: Violation) => LEVEL_ORDER[v.level] ?? 1;
+  const sorted = [...violations].sort((a, b) => rank(a) - rank(b));
+  const failing = sorted.filter((v) => rank(v) === 0);
+  const advisory = sorted.filter((v) => rank(v) !== 0);
+  // The finding that says a cause leads that cause's message, not the first check that ran.
+  const ordered = (fs: CheckFinding[]) => [...fs.filter((f) => f.leads), ...fs.filter((f) => !f.leads)];
+  for (const v of failing) addViolation(v);
+  for (const f of ordered(findings.filter((f) => f.advisory === undefined))) addFinding(f);
+  for (const v of advisory) addViolation(v);
+  for (const f of ordered(findings.filter((f) => f.advisory !== undefined))) addFinding(f);
   return { violations: outV, findings: outF };
+}
+
+/**
+ * The pack's violations among the places of findings' messages: an advisory one whose cause a
+ * finding that fails leads ({@link mergeProblems}). The pack's verdict line counts them, as the pack
+ * reports each.
+ */
+export function violationsAmong(findings: readonly MergedFinding[]): Violation[] {
+  return findings.flatMap((f) => (membersOf.get(f) ?? []).filter((r): r is Violation => "policy" in r));
 }
 
 /**
@@ -2385,6 +2476,34 @@ export function formatMergedViolations(violations: MergedViolation[]): string {
 /** Merged findings (as checks/placed.ts formatFindings), each with its other places. */
 export function formatMergedFindings(findings: MergedFinding[]): string {
   return findings.map((f) => `  [${f.check}] ${f.where}: ${f.message}${alsoLines(f)}`).join("\n");
+}
+
+/**
+ * A stack's merged findings as synth says them: those that fail the run (`problems`), and apart,
+ * failing nothing, those of a check whose policy the pack config makes advisory (`advisories`,
+ * {@link atTwinLevels}); an advisory one leads only where nothing that fails shares its cause
+ * ({@link mergeProblems}). `text` is both, each under its heading; "" without findings.
+ */
+export function findingsReport(
+  stack: string,
+  found: MergedFinding[],
+  configFile: string | undefined,
+): { problems: MergedFinding[]; advisories: MergedFinding[]; text: string } {
+  const problems = found.filter((f) => f.advisory === undefined);
+  const advisories = found.filter((f) => f.advisory !== undefined);
+  const policies = [...new Set(advisories.map((f) => f.advisory!))];
+  const where = configFile ? `${configFile}, --policy-config` : "the pack's defaults";
+  const text = [
+    ...(problems.length > 0
+      ? [`${stack}: the rendered stack would fail in a cluster:\n${formatMergedFindings(problems)}`]
+      : []),
+    ...(advisories.length > 0
+      ? [
+          `${stack}: advisory, failing nothing (${listed(policies)} ${policies.length === 1 ? "is" : "are"} advisory in ${where}):\n${formatMergedFindings(advisories)}`,
+        ]
+      : []),
+  ].join("\n");
+  return { problems, advisories, text };
 }
 
 /** What decided one stack's exit status in `npm run synth`. */

@@ -154,7 +154,12 @@ describe("secret-read takes the operators from the pack config, as no-cluster-se
         "--policy-config",
         cfg,
       );
-      return { status: r.status, messages: synthMessages(r, "production") };
+      return {
+        status: r.status,
+        stdout: r.stdout,
+        stderr: r.stderr,
+        messages: synthMessages(r, "production"),
+      };
     };
     const both = await run({ ...CONFIG, ...arm64 });
     // What stays is the program's own image-pins (an image model/versions.ts does not pin).
@@ -176,6 +181,33 @@ describe("secret-read takes the operators from the pack config, as no-cluster-se
     // The way the first line gives now clears secret-read too (the same list): not "alone" of it.
     assert.match(m, /the first line's own advice answers no-cluster-secret-read alone, not image-pins\)$/);
 
+    // The policy disabled: secret-read is left out, said once with the file; image-pins, which no
+    // policy judges, still fails the run, on its own.
+    const leftOut = `synth: the rendered-object check secret-read is left out: its policy no-cluster-secret-read is disabled in ${path.join(dir, "pack.json")} (--policy-config)`;
+    const disabled = await run({ ...arm64, "no-cluster-secret-read": "disabled" });
+    assert.equal(disabled.status, 1);
+    assert.equal(disabled.stderr.split(leftOut).length - 1, 1, disabled.stderr);
+    assert.deepEqual(
+      disabled.messages.map((m) => /^ {2}\[([^\]]+)\]/.exec(m)?.[1]),
+      ["image-pins"],
+      disabled.messages.join("\n"),
+    );
+    assert.doesNotMatch(disabled.messages[0], /secret-read/);
+    // Advisory: the pack reports it and fails nothing; image-pins, of the same override, leads the
+    // message and fails the run (under the advisory violation it failed nothing: exit 0).
+    const advisory = await run({ ...arm64, "no-cluster-secret-read": { enforcementLevel: "advisory" } });
+    assert.equal(advisory.status, 1);
+    assert.doesNotMatch(advisory.stderr, /left out/);
+    assert.equal(advisory.messages.length, 1, advisory.messages.join("\n"));
+    assert.match(
+      advisory.messages[0],
+      /^ {2}\[image-pins\] .*\n {6}the same mistake, also seen at: \[no-cluster-secret-read\] kubernetes:apps\/v1:Deployment "kube-prometheus-stack\/monitoring\/kps-operator"; \[secret-read\] Deployment monitoring\/kps-operator\n/,
+    );
+    assert.match(
+      advisory.stdout,
+      /\nproduction: policy: pass \(0 mandatory, 1 advisory\)\nproduction: FAIL \(exit 1\): 1 rendered-object problem\n/,
+    );
+
     // No config: arm64-images leads (the same image), and the way the two folded rules name is
     // said once under it; before, the user read their places and no way to keep the mirror.
     const none = await run({});
@@ -190,6 +222,39 @@ describe("secret-read takes the operators from the pack config, as no-cluster-se
     assert.match(
       none.messages[0],
       /answers arm64-images alone, not no-cluster-secret-read, secret-read, image-pins\)\n/,
+    );
+  });
+  it("synth --policy-config with no-cluster-secret-read disabled passes where the pack passes: secret-read is left out, said once", async () => {
+    // Grafana under the operator's ServiceAccount, bound cluster-wide to its Secret-reading role:
+    // only the policy and its twin refuse it. With the policy disabled synth failed on secret-read
+    // alone (exit 1) where `pulumi preview` with the same config passes.
+    const { dir, file } = stackCopy("secret-read-disabled", "production");
+    fs.appendFileSync(
+      file,
+      "  homelab-observability:chartValues:\n    grafana:\n      serviceAccount:\n        create: false\n        name: kps-operator\n",
+    );
+    const cfg = path.join(dir, "pack.json");
+    const run = async (level: string) => {
+      fs.writeFileSync(cfg, JSON.stringify({ "no-cluster-secret-read": level }));
+      return synthCli("--dir", dir, "--stack", "production", "--out", dir, "--quiet", "--policy-config", cfg);
+    };
+    const disabled = await run("disabled");
+    assert.equal(disabled.status, 0, disabled.stderr);
+    assert.match(
+      disabled.stdout,
+      /\nproduction: pass \(exit 0\): the rendered objects and the policy pass\n$/,
+    );
+    assert.doesNotMatch(disabled.stderr, /\[secret-read\]|would fail/);
+    const leftOut = `synth: the rendered-object check secret-read is left out: its policy no-cluster-secret-read is disabled in ${cfg} (--policy-config)\n`;
+    assert.equal(disabled.stderr.split(leftOut).length - 1, 1, disabled.stderr);
+
+    // Mandatory, as before: the pack's message, secret-read among its places.
+    const mandatory = await run("mandatory");
+    assert.equal(mandatory.status, 1);
+    assert.doesNotMatch(mandatory.stderr, /left out/);
+    assert.deepEqual(
+      synthMessages(mandatory, "production").map((m) => m.match(/^ {2}\[[^\]]+\] [^:]+|also seen at: .*/gm)),
+      [["  [mandatory] no-cluster-secret-read", "also seen at: [secret-read] Deployment monitoring/grafana"]],
     );
   });
 });
