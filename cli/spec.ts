@@ -90,7 +90,7 @@ export const SYNTH: CliSpec = {
     {
       name: "--policy-config",
       value: "<file.json>",
-      help: "A policy pack config (as `pulumi up --policy-pack-config`): levels and limits per policy. What the engine would refuse exits 2; a key naming no policy or setting, which the engine ignores, is a warning.",
+      help: "A policy pack config (as `pulumi up --policy-pack-config`): levels and limits per policy. What the engine would refuse exits 2; a key naming no policy or setting, which the engine ignores, is a warning. A rendered-object check that is a policy's judgement (secret-read of no-cluster-secret-read, nodes-proxy of no-nodes-proxy, seccomp of seccomp-runtime-default) takes that policy's level: disabled leaves it out (said once, naming the file), advisory reports its findings and fails nothing.",
     },
     {
       name: "--no-render",
