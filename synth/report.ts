@@ -684,9 +684,12 @@ function sameRuleAndPlace(a: Violation | CheckFinding, b: Violation | CheckFindi
   return false;
 }
 
-/** Whether a report fails the run: a mandatory (or remediate) violation, or a rendered-object problem. */
+/**
+ * Whether a report fails the run: a mandatory (or remediate) violation, or a rendered-object problem
+ * but one its policy makes advisory ({@link atTwinLevels}).
+ */
 const failsRun = (r: Violation | CheckFinding) =>
-  !("level" in r) || r.level === "mandatory" || r.level === "remediate";
+  "level" in r ? r.level === "mandatory" || r.level === "remediate" : r.advisory === undefined;
 
 /**
  * Reports on the releases of one chart whose messages narrow to the same overrides (an image override that the

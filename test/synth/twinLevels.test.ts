@@ -5,6 +5,8 @@
  * left out, said once; advisory: reported, failing nothing; mandatory: as before.
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { policyLevel, type PackConfig, type Violation } from "../../policy/evaluate";
 import {
   atTwinLevels,
@@ -16,6 +18,7 @@ import {
   violationsAmong,
   type CheckFinding,
 } from "../../synth/report";
+import { stackCopy, synthCli, synthMessages } from "../support/helpers";
 
 const levelsUnder = (config: PackConfig) => twinLevels((p) => policyLevel(config, p));
 
@@ -179,5 +182,88 @@ describe("a check that is a policy's judgement follows the policy's level in the
       [["no-cluster-secret-read", ["[image-pins] Deployment monitoring/kps-operator"]]],
     );
     assert.deepEqual(mandatory.findings, []);
+  });
+  it("synth: seccomp follows seccomp-runtime-default's level, and an advisory finding of an override is one message with the policy's", async () => {
+    // Grafana's container under a Localhost profile: seccomp and seccomp-runtime-default refuse it
+    // (Pod Security's baseline takes Localhost, so nothing else does).
+    const { dir, file } = stackCopy("seccomp-level", "production");
+    fs.appendFileSync(
+      file,
+      "  homelab-observability:chartValues:\n    grafana:\n      containerSecurityContext:\n        seccompProfile:\n          type: Localhost\n          localhostProfile: profiles/grafana.json\n",
+    );
+    const cfg = path.join(dir, "pack.json");
+    const run = async (level: string) => {
+      fs.writeFileSync(cfg, JSON.stringify({ "seccomp-runtime-default": level }));
+      const r = await synthCli(
+        "--dir",
+        dir,
+        "--stack",
+        "production",
+        "--out",
+        dir,
+        "--quiet",
+        "--policy-config",
+        cfg,
+      );
+      return { ...r, messages: synthMessages(r, "production") };
+    };
+    const disabled = await run("disabled");
+    assert.equal(disabled.status, 0, disabled.stderr);
+    assert.deepEqual(disabled.messages.filter(Boolean), []);
+    assert.match(
+      disabled.stderr,
+      /^synth: the rendered-object check seccomp is left out: its policy seccomp-runtime-default is disabled in .*pack\.json \(--policy-config\)$/m,
+    );
+
+    // Advisory: the finding and the policy's violation, one override's, were two messages, the
+    // finding's apart as advisory; now one, the pack's, failing nothing.
+    const advisory = await run("advisory");
+    assert.equal(advisory.status, 0, advisory.stderr);
+    assert.equal(advisory.messages.length, 1, advisory.messages.join("\n"));
+    assert.match(
+      advisory.messages[0],
+      /^ {2}\[advisory\] seccomp-runtime-default: .*\n {6}the same mistake, also seen at: \[seccomp\] Deployment monitoring\/grafana container grafana\n/,
+    );
+    assert.match(
+      advisory.stdout,
+      /\nproduction: pass \(exit 0\): the rendered objects and the policy pass\n$/,
+    );
+  });
+  it("synth: a check no policy twins leads its cause over an advisory violation and fails the run; the verdict still counts the violation", async () => {
+    // Grafana's chart-made ClusterRole reading Secrets: rbac-escalation (the role; no policy twins
+    // it) beside no-cluster-secret-read and secret-read (the pod). Under the advisory violation it
+    // failed nothing: exit 0, while the same run with the policy disabled failed on it.
+    const { dir, file } = stackCopy("advisory-leads", "production");
+    fs.appendFileSync(
+      file,
+      "  homelab-observability:chartValues:\n    grafana:\n      rbac:\n        create: true\n        namespaced: false\n",
+    );
+    const cfg = path.join(dir, "pack.json");
+    fs.writeFileSync(cfg, JSON.stringify({ "no-cluster-secret-read": "advisory" }));
+    const r = await synthCli(
+      "--dir",
+      dir,
+      "--stack",
+      "production",
+      "--out",
+      dir,
+      "--quiet",
+      "--policy-config",
+      cfg,
+    );
+    assert.equal(r.status, 1, r.stderr);
+    assert.deepEqual(
+      synthMessages(r, "production").map((m) => m.match(/^ {2}\[[^\]]+\] [^:]+|also seen at: .*/gm)),
+      [
+        [
+          "  [rbac-escalation] ClusterRole grafana-clusterrole",
+          'also seen at: [no-cluster-secret-read] kubernetes:apps/v1:Deployment "grafana/monitoring/grafana"; [secret-read] Deployment monitoring/grafana',
+        ],
+      ],
+    );
+    assert.match(
+      r.stdout,
+      /\nproduction: policy: pass \(0 mandatory, 1 advisory\)\nproduction: FAIL \(exit 1\): 1 rendered-object problem\n$/,
+    );
   });
 });
