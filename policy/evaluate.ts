@@ -77,10 +77,10 @@ export function policySettings(config: PackConfig, name: string): Record<string,
 }
 
 /**
- * The level `policy` runs at under `config`, as the engine reconciles it: its own entry (a level, or
- * an object's `enforcementLevel`), else the `all` entry's, else the policy's own level, else
- * advisory (the engine's default). `remediate` is returned as given: the caller decides what it
- * reports as (see evaluateResources).
+ * The level `policy` runs at under `config`: its own entry (a level, or an object's
+ * `enforcementLevel`), else the `all` entry's, else the policy's own level, else advisory. One
+ * reading for the pack here (evaluateResources) and the checks synth runs as a policy's twin
+ * ({@link policyLevel}). `remediate` is returned as given: evaluateResources reports it as mandatory.
  */
 function configuredLevel(
   config: PackConfig,

@@ -292,14 +292,18 @@ const causeOf = (r: Violation | CheckFinding) => (ownCause.has(r) ? ownCause.get
  * - no-cluster-secret-read and secret-read take a pod for an operator by contract runsOperator over
  *   operatorImagesOf of the `--policy-config` synth hands both (cli/synthRun.ts checkRendered).
  * - no-nodes-proxy and nodes-proxy: contract grantsNodesProxy on a rule of the stack's roles, keyed
- *   by that rule (contract rbacRuleCause); the check reports the rules some binding grants
+ *   by that rule (contract/mistakes.ts rbacRuleCause); the check reports the rules some binding grants
  *   (checks/privileges.ts checkRbac), the policy every one (policy/privileges.ts noNodesProxy), so
  *   each finding is a violation of the policy's too. Neither takes config.
  * - seccomp-runtime-default and seccomp: contract seccompOf, RuntimeDefault, on every container,
  *   init containers, hooks and operator-made pods included (checks/privileges.ts checkSeccomp,
- *   policy/privileges.ts seccompRuntimeDefault). Neither takes config.
+ *   policy/privileges.ts seccompRuntimeDefault; an operator-made pod the policy judges by its
+ *   custom resource's spec.securityContext). Neither takes config.
  * Not paired: host-path and host-paths-for-agents-only share contract hostPathProblems, but synth
- * does not hand the check the policy's `agents` config, so under a config they judge apart.
+ * does not hand the check the policy's `agents` config, so under a config they judge apart; nor
+ * pod-security and pod-security-levels: the check refuses, beside the namespaces' levels the policy
+ * judges too (policy/security.ts), a pod its namespace's enforced level refuses, which Pod Security
+ * admission refuses whatever the pack's config (checks/podSecurity.ts).
  */
 const SAME_JUDGEMENT: Readonly<Record<string, string>> = {
   "no-cluster-secret-read": "secret-read",
@@ -398,8 +402,8 @@ function answeredBy(lead: Violation | CheckFinding, member: Violation | CheckFin
  * a violation or finding that names its cause (contract/mistakes.ts) is merged with every other of
  * that cause into one, which keeps the first report of the most severe level (the pack's, when it
  * is among them: the values are what the user edits; a finding that fails before an advisory
- * violation or finding) and names the other places. Reports without
- * a cause are merged only when they say the same thing twice (same rule, place and message).
+ * violation or finding) and names the other places. Reports without a cause are merged only when
+ * they say the same thing twice (same rule, place and message).
  * Given the export and its chartValues overrides (`stack`), what follows from one override is one
  * cause too ({@link overrideCauses}).
  */
