@@ -77,8 +77,10 @@ export function policySettings(config: PackConfig, name: string): Record<string,
 }
 
 /**
- * The level `policy` runs at under `config`: its own entry (a level, or an object's
- * `enforcementLevel`), else the `all` entry's, else the policy's own level, else advisory. One
+ * The level `policy` runs at under `config`, as the engine reconciles it (pulumi/pulumi
+ * pkg/resource/analyzer/config.go applyConfig, read at 070757c7, not run): the `all` entry's level
+ * over every policy's own, then the policy's own entry's level, when it gives one, over that. An
+ * object of settings alone keeps `all`'s level. Else the policy's own level, else advisory. One
  * reading for the pack here (evaluateResources) and the checks synth runs as a policy's twin
  * ({@link policyLevel}). `remediate` is returned as given: evaluateResources reports it as mandatory.
  */
@@ -86,10 +88,9 @@ function configuredLevel(
   config: PackConfig,
   policy: Pick<ResourceValidationPolicy | StackValidationPolicy, "name" | "enforcementLevel">,
 ): EnforcementLevel {
-  const given = config[policy.name] ?? (config as any).all;
-  return (
-    (typeof given === "string" ? given : given?.enforcementLevel) ?? policy.enforcementLevel ?? "advisory"
-  );
+  const levelOf = (given: PackConfig[string] | undefined) =>
+    typeof given === "string" ? given : given?.enforcementLevel;
+  return levelOf(config[policy.name]) ?? levelOf(config.all) ?? policy.enforcementLevel ?? "advisory";
 }
 
 /**

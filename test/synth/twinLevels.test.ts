@@ -7,7 +7,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { policyLevel, type PackConfig, type Violation } from "../../policy/evaluate";
+import { evaluateResources, policyLevel, type PackConfig, type Violation } from "../../policy/evaluate";
 import {
   atTwinLevels,
   closingLine,
@@ -44,23 +44,53 @@ const advisoryViolation: Violation = {
 };
 
 describe("a check that is a policy's judgement follows the policy's level in the pack config", () => {
-  it("reads the level as the pack runs the policy: its own entry, a level or an object's enforcementLevel, else all's, else its default", () => {
+  it("reads the level as the engine reconciles it: its own entry's level (a level or an object's enforcementLevel), else all's, else its default", () => {
     assert.equal(policyLevel({}, "no-cluster-secret-read"), "mandatory");
     assert.equal(policyLevel({ "no-cluster-secret-read": "disabled" }, "no-cluster-secret-read"), "disabled");
     assert.equal(
       policyLevel({ "no-cluster-secret-read": { enforcementLevel: "advisory" } }, "no-cluster-secret-read"),
       "advisory",
     );
-    // An object of settings alone keeps the policy's own level, as `all` does not reach it.
+    // The engine sets all's level on every policy, then a policy's own level over it: an object of
+    // settings alone keeps all's (pulumi pkg/resource/analyzer/config.go applyConfig). It was read
+    // as the policy's own level, so the pack here judged a policy `pulumi preview` left out.
     assert.equal(
       policyLevel(
         { all: "disabled", "no-cluster-secret-read": { operatorImages: ["a/b"] } },
         "no-cluster-secret-read",
       ),
-      "mandatory",
+      "disabled",
+    );
+    assert.equal(
+      policyLevel(
+        { all: "disabled", "no-cluster-secret-read": { enforcementLevel: "advisory" } },
+        "no-cluster-secret-read",
+      ),
+      "advisory",
     );
     assert.equal(policyLevel({ all: "disabled" }, "seccomp-runtime-default"), "disabled");
     assert.equal(policyLevel({}, "no-such-policy"), undefined);
+  });
+
+  it("the pack judges at that level too: all's level stands beside a policy's settings without one", async () => {
+    const role = {
+      urn: "urn:pulumi:s::p::kubernetes:rbac.authorization.k8s.io/v1:ClusterRole::proxy",
+      type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+      custom: true,
+      inputs: {
+        metadata: { name: "proxy" },
+        rules: [{ apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] }],
+      },
+    };
+    const levels = async (config: PackConfig) =>
+      (await evaluateResources([role], config))
+        .filter((v) => v.policy === "no-nodes-proxy")
+        .map((v) => v.level);
+    assert.deepEqual(await levels({}), ["mandatory"]);
+    assert.deepEqual(await levels({ all: "disabled", "no-nodes-proxy": {} }), []);
+    assert.deepEqual(await levels({ all: "disabled", "no-nodes-proxy": { enforcementLevel: "advisory" } }), [
+      "advisory",
+    ]);
   });
 
   it("leaves out a disabled policy's twin and marks an advisory one's findings; mandatory and remediate leave them", () => {
