@@ -65,12 +65,15 @@ export type PackConfig = Record<
 >;
 
 /**
- * The settings one policy's `getConfig` returns under `config`: its object (else the `all` one)
- * without `enforcementLevel`; {} for a level alone or none. What synth hands a rendered-object
- * check that judges as a policy does (secret-read's operator images) is read through this too.
+ * The settings one policy's `getConfig` returns under `config`: its own object without
+ * `enforcementLevel`; {} for a level alone or none. The `all` entry gives a level and no settings:
+ * the engine sets only all's level on each policy, keeping the policy's own settings
+ * (pulumi/pulumi pkg/resource/analyzer/config.go applyConfig, read at 070757c7, not run). What
+ * synth hands a rendered-object check that judges as a policy does (secret-read's operator images)
+ * is read through this too.
  */
 export function policySettings(config: PackConfig, name: string): Record<string, unknown> {
-  const given = config[name] ?? (config as any).all;
+  const given = config[name];
   return typeof given === "object" && given
     ? Object.fromEntries(Object.entries(given).filter(([k]) => k !== "enforcementLevel"))
     : {};

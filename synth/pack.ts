@@ -323,6 +323,7 @@ function warningsOf(config: unknown, policies: Policies): Finding[] {
   const byName = new Map(policies.map((p) => [p.name, p]));
   const warnings: Finding[] = [];
   for (const [k, v] of Object.entries<any>(config)) {
+    if (k === "all") warnings.push(...allSettings(v, policies));
     if (k === "all" || k === "environments") continue;
     const policy = byName.get(k);
     if (!policy) {
@@ -345,6 +346,32 @@ function warningsOf(config: unknown, policies: Policies): Finding[] {
     }
   }
   return warnings;
+}
+
+/**
+ * The settings written under "all": the engine sets all's level on every policy and keeps each
+ * policy's own settings (pulumi pkg/resource/analyzer/config.go applyConfig), so they reach none;
+ * each is named with the policies that have it, where it would be read.
+ */
+function allSettings(v: unknown, policies: Policies): Finding[] {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return [];
+  return Object.keys(v)
+    .filter((key) => key !== "enforcementLevel")
+    .map((key) => {
+      const owners = policies.filter((p) => Object.keys(p.configSchema?.properties ?? {}).includes(key));
+      return {
+        text: `all: "${key}" reaches no policy: the engine takes only all's enforcementLevel for every policy, never its settings, so it ignores it${
+          owners.length
+            ? `; write it under ${listed(
+                owners.map((p) => `"${p.name}"`),
+                "or",
+              )}`
+            : ""
+        }`,
+        path: ["all", key],
+        atKey: true,
+      };
+    });
 }
 
 /** A pack config file that cannot be read, is not JSON, or breaks the engine's rules. */

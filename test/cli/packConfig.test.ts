@@ -4,6 +4,7 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import { isBuiltin } from "module";
 import { packConfigProblems, packConfigWarnings } from "../../synth/pack";
+import { policySettings, type PackConfig } from "../../policy/evaluate";
 import { DEFAULT_ARM64_IMAGES, DEFAULT_CHARTS } from "../../policy/lib/charts";
 import { allPolicies } from "../../policy/policies";
 import { schemaFor } from "../../policy/lib/config";
@@ -177,6 +178,25 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
     assert.match(
       w[1],
       /^resource-budget: "maxRequestShar" is not one of its settings \(maxRequestShare, nodePools, and enforcementLevel\), so the engine ignores it; did you mean "maxRequestShare"\?$/,
+    );
+  });
+
+  it("warns of a setting under all, which the engine gives no policy, naming the policies that take it; the pack reads none", () => {
+    const config = { all: { enforcementLevel: "advisory", operatorImages: ["x/y"], nope: 1 } } as PackConfig;
+    assert.deepEqual(packConfigWarnings(config), [
+      'all: "operatorImages" reaches no policy: the engine takes only all\'s enforcementLevel for every policy, never its settings, so it ignores it; write it under "no-cluster-secret-read"',
+      'all: "nope" reaches no policy: the engine takes only all\'s enforcementLevel for every policy, never its settings, so it ignores it',
+    ]);
+    // Read as no-cluster-secret-read's own, it made a workload an operator that preview refuses.
+    assert.deepEqual(policySettings(config, "no-cluster-secret-read"), {});
+    assert.deepEqual(
+      policySettings(
+        { ...config, "no-cluster-secret-read": { operatorImages: ["a/b"] } },
+        "no-cluster-secret-read",
+      ),
+      {
+        operatorImages: ["a/b"],
+      },
     );
   });
 
