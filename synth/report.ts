@@ -287,8 +287,8 @@ const causeOf = (r: Violation | CheckFinding) => (ownCause.has(r) ? ownCause.get
  * A policy and the rendered-object check that are one judgement: the same rule on the same objects
  * under the same pack config, the check seeing offline what the policy sees in a preview. The one
  * place that pairs them: the check follows the policy's level in synth's `--policy-config`
- * ({@link twinLevels}), and the policy's advice at a workload answers the check there too
- * ({@link answeredBy}).
+ * ({@link twinLevels}), and the policy's advice answers the check at the places its `answers`
+ * says ({@link answeredBy}).
  * - no-cluster-secret-read and secret-read take a pod for an operator by contract runsOperator over
  *   operatorImagesOf of the `--policy-config` synth hands both (cli/synthRun.ts checkRendered).
  * - no-nodes-proxy and nodes-proxy: contract grantsNodesProxy on a rule of the stack's roles, keyed
@@ -305,10 +305,30 @@ const causeOf = (r: Violation | CheckFinding) => (ownCause.has(r) ? ownCause.get
  * judges too (policy/security.ts), a pod its namespace's enforced level refuses, which Pod Security
  * admission refuses whatever the pack's config (checks/podSecurity.ts).
  */
-const SAME_JUDGEMENT: Readonly<Record<string, string>> = {
-  "no-cluster-secret-read": "secret-read",
-  "no-nodes-proxy": "nodes-proxy",
-  "seccomp-runtime-default": "seccomp",
+const SAME_JUDGEMENT: Readonly<
+  Record<
+    string,
+    {
+      check: string;
+      /** Whether the policy's advice in `lead` mends the check's place `member`, by their places and own causes. */
+      answers: (lead: Violation, member: CheckFinding, sameCause: boolean) => boolean;
+    }
+  >
+> = {
+  // Its advice adds that workload's image to operatorImages: another workload bound to the same
+  // rule (the same cause) is not named by it.
+  "no-cluster-secret-read": {
+    check: "secret-read",
+    answers: (lead, member, sameCause) => sameCause && renderedWorkload(lead.urn) === member.where,
+  },
+  // Its advice mends the rule the cause names (nodes/metrics for nodes/proxy), wherever it is bound.
+  "no-nodes-proxy": { check: "nodes-proxy", answers: (_lead, _member, sameCause) => sameCause },
+  // Its advice sets RuntimeDefault for the containers it names, the check's place at each.
+  "seccomp-runtime-default": {
+    check: "seccomp",
+    answers: (lead, member) =>
+      (lead.containers ?? []).some((c) => `${renderedWorkload(lead.urn)} container ${c}` === member.where),
+  },
 };
 
 /** A rendered-object check and the policy whose level it follows ({@link SAME_JUDGEMENT}). */
@@ -326,7 +346,7 @@ export function twinLevels(levelOf: (policy: string) => string | undefined): {
   leftOut: TwinCheck[];
   advisory: TwinCheck[];
 } {
-  const pairs = Object.entries(SAME_JUDGEMENT).map(([policy, check]) => ({
+  const pairs = Object.entries(SAME_JUDGEMENT).map(([policy, { check }]) => ({
     check,
     policy,
     level: levelOf(policy),
@@ -383,18 +403,17 @@ function renderedWorkload(urn: string | undefined): string | undefined {
   return o?.namespace === undefined ? undefined : `${o.kind} ${o.namespace}/${o.name}`;
 }
 
-/** Whether `member`, merged into the message `lead` leads, is the same condition by its own cause. */
+/**
+ * Whether `member`, merged into the message `lead` leads, is mended by the lead's own advice: the
+ * same condition by its own cause, or the policy's twin check at the place its advice mends.
+ */
 function answeredBy(lead: Violation | CheckFinding, member: Violation | CheckFinding): boolean {
   const cause = causeOf(member);
-  if (cause === undefined || cause !== causeOf(lead)) return false;
-  if (ONE_CONDITION.has(cause.split("@")[0])) return true;
-  // The same workload only: another one bound to the same rule is not named by this advice.
-  return (
-    "policy" in lead &&
-    "check" in member &&
-    SAME_JUDGEMENT[lead.policy] === member.check &&
-    renderedWorkload(lead.urn) === member.where
-  );
+  const sameCause = cause !== undefined && cause === causeOf(lead);
+  if (sameCause && ONE_CONDITION.has(cause.split("@")[0])) return true;
+  if (!("policy" in lead) || !("check" in member)) return false;
+  const twin = SAME_JUDGEMENT[lead.policy] as (typeof SAME_JUDGEMENT)[string] | undefined;
+  return twin?.check === member.check && twin.answers(lead, member, sameCause);
 }
 
 /**

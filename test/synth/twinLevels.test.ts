@@ -180,6 +180,28 @@ describe("a check that is a policy's judgement follows the policy's level in the
     );
   });
 
+  it("no-nodes-proxy's advice mends the rule wherever it is bound: nodes-proxy's place of that rule is answered", () => {
+    const rule = "rbac-rule:Role/monitoring/grafana/1";
+    const violation: Violation = {
+      policy: "no-nodes-proxy",
+      level: "mandatory",
+      urn: "urn:pulumi:s::p::kubernetes:helm.sh/v3:Release$kubernetes:rbac.authorization.k8s.io/v1:Role::grafana/monitoring/grafana",
+      message: "rules[1] grants nodes/proxy",
+      cause: rule,
+    };
+    const finding = (cause: string): CheckFinding => ({
+      check: "nodes-proxy",
+      where: "RoleBinding grafana",
+      cause,
+      message: "Role grafana rules[1] grants nodes/proxy",
+    });
+    const same = mergeProblems([violation], [finding(rule)]).violations;
+    assert.deepEqual(
+      same.map((v) => [v.alsoAt, v.answered]),
+      [[["[nodes-proxy] RoleBinding grafana"], ["[nodes-proxy] RoleBinding grafana"]]],
+    );
+  });
+
   it("a finding that fails leads its cause over an advisory violation, which its message names and the pack's verdict counts", () => {
     const merged = mergeProblems([advisoryViolation], [imagePins]);
     // Under the advisory violation the image-pins problem failed nothing: the run exited 0.
@@ -243,6 +265,16 @@ describe("a check that is a policy's judgement follows the policy's level in the
     assert.match(
       disabled.stderr,
       /^synth: the rendered-object check seccomp is left out: its policy seccomp-runtime-default is disabled in .*pack\.json \(--policy-config\)$/m,
+    );
+
+    // Mandatory: one message, and the policy's advice (RuntimeDefault for that container) mends the
+    // check's place too: it said "answers seccomp-runtime-default alone, not seccomp".
+    const mandatory = await run("mandatory");
+    assert.equal(mandatory.status, 1);
+    assert.equal(mandatory.messages.length, 1, mandatory.messages.join("\n"));
+    assert.match(
+      mandatory.messages[0],
+      /^ {2}\[mandatory\] seccomp-runtime-default: .*\n {6}the same mistake, also seen at: \[seccomp\] Deployment monitoring\/grafana container grafana\n {6}from the stack's chart values overrides .*: change or remove them in the stack file$/,
     );
 
     // Advisory: the finding and the policy's violation, one override's, were two messages, the
