@@ -1,6 +1,7 @@
 import { DIGEST_FORM, versions } from "../model/versions";
 import type { RefusedOverride } from "./errors";
 import { isMap, propertyPath } from "./tree";
+import { anchored, DIGEST, isRegistryPrefix, NAME, NAME_MAX, TAG } from "./imageGrammar";
 
 /*
  * The image references a stack's `chartValues` set (an `image` string, or the registry, repository,
@@ -9,25 +10,8 @@ import { isMap, propertyPath } from "./tree";
  * space ("12.3.1 "), `repo:` with no tag, a short digest or a name in capitals rendered, passed
  * every check (the image pins compare a reference trimmed) and failed only when the node pulled it.
  *
- * The grammar is github.com/distribution/reference regexp.go (the reference parser of Docker and
- * containerd): `referencePat` = name [":" tag] ["@" digest], the name being an optional
- * `domainAndPort` "/" then `/`-separated `pathComponent`s of lowercase letters and digits joined
- * by one '.', one or two '_' or any number of '-'; a `tag` is `[\w][\w.-]{0,127}`; a `digestPat`
- * an algorithm, ':' and at least 32 hex digits. reference.go adds NameTotalLengthMax (255
- * characters for the name). A sha256 digest is 64 lowercase hex digits (model/versions.ts
- * DIGEST_FORM, the form the pins take).
+ * The grammar: config/imageGrammar.ts.
  */
-const ALPHANUMERIC = "[a-z0-9]+";
-const SEPARATOR = "(?:[._]|__|[-]+)";
-const PATH_COMPONENT = `${ALPHANUMERIC}(?:${SEPARATOR}${ALPHANUMERIC})*`;
-const REMOTE_NAME = `${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
-const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-const DOMAIN_AND_PORT = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[(?:[a-fA-F0-9:]+)\\])(?::[0-9]+)?`;
-const NAME = `(?:${DOMAIN_AND_PORT}/)?${REMOTE_NAME}`;
-const TAG = "[\\w][\\w.-]{0,127}";
-const DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9a-fA-F]{32,}";
-const anchored = (pat: string) => new RegExp(`^(?:${pat})$`);
-const NAME_MAX = 255;
 
 /**
  * A first part with capitals and neither '.' nor ':' (`Kiwigrid/k8s-sidecar`): the grammar takes it as
@@ -49,7 +33,7 @@ const PARTS = {
     what: "a registry host",
     rule: "a host name or [IPv6] address, with an optional :port and an optional /path",
     like: "registry.lan:5000",
-    ok: (v: string) => anchored(`${DOMAIN_AND_PORT}(?:/${REMOTE_NAME})?`).test(v) && v.length <= NAME_MAX,
+    ok: isRegistryPrefix,
   },
   repository: {
     what: "a repository name",
