@@ -20,6 +20,7 @@ import { PriorityClasses } from "../components/scheduling/priorityClasses";
 import { Ordering } from "./ordering";
 import { AdoptionError, adoptionTransformation } from "./takeover";
 import { chartValuesTransformation } from "./chartValues";
+import { imageMirrorTransformation } from "./imageMirror";
 import { PrometheusCrds } from "../components/metrics/prometheusCrds";
 import { PrometheusVolume } from "../components/metrics/prometheusVolume";
 import { KubePrometheusStack } from "../components/metrics/kubePrometheusStack";
@@ -57,7 +58,8 @@ export function buildStack(
     ...rootOpts,
     transformations: [
       adopt.transformation,
-      // The user's chart values, merged over the program's before anything records the release.
+      // Pinned images through the stack's mirrors, then the user's chart values over the program's.
+      imageMirrorTransformation(plan.imageMirrors),
       chartValuesTransformation(plan.chartValues),
       ...(rootOpts.transformations ?? []),
     ],

@@ -21,7 +21,7 @@ import { stackKeyAt, type OverridePlace } from "../config/locate";
 import { overrideKey } from "../synth/report";
 import { imageRefsIn, pinOf } from "../checks/imageDigests";
 import { pinPlace } from "../config/chartPins";
-import { parseImage } from "@homelab-observability/contract";
+import { decodeStackInfo, isStackInfoLabels, parseImage } from "@homelab-observability/contract";
 import { versions } from "../model/versions";
 import { RELEASE_TYPE } from "../model/names";
 import { plainValue } from "./describe";
@@ -78,12 +78,18 @@ interface StatefulImage {
 /** The images of the stateful pins an export runs, by pin (the first place of each). */
 function statefulImages(exp: StackExport): Map<string, StatefulImage> {
   const out = new Map<string, StatefulImage>();
+  // The export's registry mirrors (its stack-info ConfigMap): a pin named through one is that pin.
+  const info = exp.deployment.resources.find(
+    (r) =>
+      r.type === "kubernetes:core/v1:ConfigMap" && isStackInfoLabels(plainValue(r.inputs?.metadata)?.labels),
+  );
+  const mirrors = decodeStackInfo(plainValue(info?.inputs?.data)).imageMirrors;
   const add = (r: ExportResource) => {
     const release = r.type === RELEASE_TYPE;
     const values = release ? plainValue(r.inputs?.values) : undefined;
     const found = release ? imageRefsIn(values ?? {}, "") : imageRefsIn(plainValue(r.inputs) ?? {}, "");
     for (const f of found) {
-      const pin = pinOf(f.ref)?.[0] as keyof typeof versions.images | undefined;
+      const pin = pinOf(f.ref, mirrors)?.[0] as keyof typeof versions.images | undefined;
       if (!pin || !STATEFUL[pin] || out.has(pin)) continue;
       const chart = String(r.inputs?.chart ?? "");
       out.set(pin, {

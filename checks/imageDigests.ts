@@ -9,10 +9,15 @@
  */
 import { imageString, versions, type ImageRef } from "../model/versions";
 import {
+  decodeStackInfo,
+  isStackInfoLabels,
+  mirroredRepository,
   parseImage,
+  upstreamRepository,
   vmOperatorEnvOf,
   vmReloaderImage,
   vmReloaderPath,
+  type ImageMirrors,
   type OperatorEnv,
 } from "@homelab-observability/contract";
 import { pinPlace } from "../config/chartPins";
@@ -118,9 +123,23 @@ export function imageUses(objects: Placed[]): ImageUse[] {
   return out;
 }
 
-/** The pin a reference comes from: same registry and repository (docker.io spelled out). */
-export function pinOf(ref: string): [string, ImageRef] | undefined {
-  const { repository, tag } = parseImage(ref);
+/**
+ * The stack's registry mirrors, as its stack-info ConfigMap records them (`imageMirrors`): the
+ * program wrote its pinned images through them (builders/imageMirror.ts). None without one.
+ */
+export function mirrorsOf(objects: Placed[]): ImageMirrors {
+  const info = objects.find((p) => p.obj.kind === "ConfigMap" && isStackInfoLabels(p.obj.metadata?.labels));
+  return decodeStackInfo(info?.obj.data).imageMirrors ?? {};
+}
+
+/**
+ * The pin a reference comes from: same registry and repository (docker.io spelled out), a
+ * reference at one of `mirrors` read as the upstream repository it stands for.
+ */
+export function pinOf(ref: string, mirrors?: ImageMirrors): [string, ImageRef] | undefined {
+  const parsed = parseImage(ref);
+  const repository = upstreamRepository(parsed.repository, mirrors) ?? parsed.repository;
+  const { tag } = parsed;
   const same = Object.entries(versions.images).filter(
     ([, i]) => parseImage(`${i.registry}/${i.repository}:${i.tag}`).repository === repository,
   );
@@ -130,6 +149,24 @@ export function pinOf(ref: string): [string, ImageRef] | undefined {
   return (
     same.find(([, i]) => i.tag === tag) ?? same.find(([, i]) => tagName(i.tag) === tagName(tag)) ?? same[0]
   );
+}
+
+/**
+ * For a reference to no pin that is a pin's repository path under another prefix
+ * (`registry.home.lan/dockerhub/grafana/loki`): the way to say that prefix mirrors the pin's
+ * registry (`imageMirrors`), so the program names the pins there and image-pins knows them. "" else.
+ */
+function mirrorWay(ref: string, mirrors: ImageMirrors): string {
+  const { repository } = parseImage(ref);
+  for (const i of Object.values(versions.images)) {
+    const path = parseImage(`${i.registry}/${i.repository}`).repository;
+    const rest = path.slice(path.indexOf("/"));
+    if (repository === path || !repository.endsWith(rest)) continue;
+    const prefix = repository.slice(0, repository.length - rest.length);
+    if (mirrors[i.registry] === prefix) continue;
+    return `; if ${prefix} is a mirror of ${i.registry}, say so in the stack key imageMirrors (${i.registry}: ${prefix}): the program then names every pinned ${i.registry} image there and image-pins takes them (docs/how-to/chart-values.md)`;
+  }
+  return "";
 }
 
 /** A tag's name before its version (`config-reloader-` of `config-reloader-v0.66.0`; "" of `v0.66.0`). */
@@ -187,20 +224,36 @@ export function checkImageDigests(objects: Placed[]): ImageDigestReport {
   const findings: Finding[] = [];
   const byTagOnly = new Set<string>();
   const uses = imageUses(objects);
+  const mirrors = mirrorsOf(objects);
   for (const u of uses) {
-    const pin = pinOf(u.ref);
+    const pin = pinOf(u.ref, mirrors);
     if (!pin) {
       findings.push({
         check: "image-pins",
         where: u.where,
         // Why it matters and what to do, for a user whose chartValues image override landed here,
         // or whose switch turned on a component of the chart whose image the program pins none of.
-        message: `${u.path}: image ${u.ref} is not pinned in model/versions.ts (images), so nothing reviewed it, keeps it current (Renovate) or knows it runs on arm64; use a pinned image (remove the image override, if one set it) or add the image to model/versions.ts images`,
+        message: `${u.path}: image ${u.ref} is not pinned in model/versions.ts (images), so nothing reviewed it, keeps it current (Renovate) or knows it runs on arm64; use a pinned image (remove the image override, if one set it) or add the image to model/versions.ts images${mirrorWay(u.ref, mirrors)}`,
         ...judgedImage(u),
       });
       continue;
     }
     const [name, image] = pin;
+    const { repository } = parseImage(u.ref);
+    const mirror = mirroredRepository(repository, mirrors);
+    if (mirror !== undefined) {
+      // The stack pulls this registry through a mirror and the program names every pin there: one
+      // named upstream is the user's (an override's registry), and would be pulled from where the
+      // mirror stands in for, maybe out of reach.
+      const registry = repository.slice(0, repository.indexOf("/"));
+      findings.push({
+        check: "image-pins",
+        where: u.where,
+        message: `${u.path}: image ${u.ref} names ${registry}, which the stack's imageMirrors pulls through ${mirrors[registry]}: the program names the pin ${mirror} there (versions.images.${name}); remove the image override that names ${registry}, or the registry's imageMirrors entry`,
+        ...judgedImage(u),
+      });
+      continue;
+    }
     const off = offPin(u.ref, image);
     if (off) {
       findings.push({

@@ -256,7 +256,7 @@ function issueText(issue: z.ZodIssue, input: unknown, file: StackFileFacts = {})
     case "too_big":
       return `${at}: expected ${boundedForm(issue, found, input)}, got ${describe(found)}`;
     default:
-      return `${at}: ${issue.message}, got ${describe(found)}${bareNumberHint(issue.path, found, input) || unitHint(issue.path, found, input) || hostHint(issue.path, found, input) || caseHint(issue.path, found, input) || receiverNameHint(issue.path, found, input)}`;
+      return `${at}: ${issue.message}, got ${describe(found)}${bareNumberHint(issue.path, found, input) || unitHint(issue.path, found, input) || hostHint(issue.path, found, input) || caseHint(issue.path, found, input) || receiverNameHint(issue.path, found, input) || trailingSlashHint(issue.path, found, input)}`;
   }
 }
 
@@ -1059,11 +1059,25 @@ function hostHint(path: (string | number)[], found: unknown, input: unknown): st
     return "";
   }
   if (!schema || url.username || url.password) return "";
+  // A key that takes a path after the host (a registry mirror's prefix) keeps it: the scheme alone goes.
+  const withPath = `${url.host}${url.pathname.replace(/\/+$/, "")}`;
+  if (withPath !== url.host && !url.search && !url.hash && schema.safeParse(withPath).success)
+    return `; did you mean "${withPath}"? (no scheme)`;
   const near = [url.host, url.hostname].find((h) => h !== "" && schema.safeParse(h).success);
   // What the URL's host part is to the key, by its own form: a host, or a name (an S3 bucket's,
   // written as "s3://staging-mimir-blocks", is no host).
   const what = /\bhost\b/.test(ownForm(schema.safeParse(found.trim()).error?.issues) ?? "") ? "host" : "name";
   return near ? `; did you mean "${near}"? (the ${what} alone: no scheme, no path)` : "";
+}
+
+/**
+ * `; did you mean "registry.home.lan/dockerhub"?` for a value the key refuses for its trailing "/"
+ * alone (a registry mirror's prefix), when the value without it passes the key's own schema. Else "".
+ */
+function trailingSlashHint(path: (string | number)[], found: unknown, input: unknown): string {
+  if (typeof found !== "string" || !/[^/]\/+$/.test(found) || found.includes("://")) return "";
+  const near = found.replace(/\/+$/, "");
+  return schemaAt(path, input)?.safeParse(near).success ? `; did you mean "${near}"? (no trailing "/")` : "";
 }
 
 /**

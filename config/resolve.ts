@@ -270,6 +270,10 @@ function resolvedConfig(
         r.grafana.url ?? grafanaExposure(r.grafana)?.url ?? `http://${RELEASES.grafana}.${r.namespace}.svc`,
     },
     chartValues: r.chartValues,
+    // The registries given a mirror, each with its prefix (an absent key is no mirror).
+    imageMirrors: Object.fromEntries(
+      Object.entries(r.imageMirrors).filter((e): e is [string, string] => e[1] !== undefined),
+    ),
     // Pulumi.yaml declares `takeover: {}` as the default: an empty map means a fresh stack.
     takeover:
       r.takeover && Object.keys(raw.takeover ?? {}).length > 0

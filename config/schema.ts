@@ -1,7 +1,12 @@
 import type { RunningState } from "../model/running";
 import { isIP } from "net";
 import { z } from "zod";
-import { parseQuantity, POOL_ARCHES, TAINT_EFFECTS } from "@homelab-observability/contract";
+import {
+  parseQuantity,
+  POOL_ARCHES,
+  TAINT_EFFECTS,
+  type ImageMirrors,
+} from "@homelab-observability/contract";
 
 /*
  * The stack config's schema: every key, its type, its default and its documentation (one JSDoc per
@@ -32,6 +37,7 @@ import {
 } from "./receivers";
 import { RECEIVER_TYPES } from "../upstream/alertmanagerReceivers";
 import { chartValues } from "./chartValues";
+import { imageMirrors } from "./imageMirrors";
 import { withUnknownKeyHint } from "./keyHints";
 
 export { PHASES, PROJECT, SECRET_KEYS, type Phase, type SecretKey };
@@ -1664,6 +1670,15 @@ export const rawSchema = z
      * judge the result. Mimir is the program's own StatefulSet, not a chart: it has no key. Default {}.
      */
     chartValues: chartValues.default({}),
+    /**
+     * Registry mirrors (pull-through caches) the pinned images are pulled through, keyed by the
+     * upstream registry a pinned image names (docs/reference/versions.md; docs/how-to/chart-values.md,
+     * "Images through a registry mirror"): `docker.io:
+     * registry.home.lan/dockerhub` names docker.io/grafana/loki:3.7.6 as
+     * registry.home.lan/dockerhub/grafana/loki:3.7.6, tag and digest kept. Changing it changes every
+     * such pod's image (a rollout), no data. Default {} (every image from its registry).
+     */
+    imageMirrors: imageMirrors.default({}),
     // Secret keys: present as Pulumi secrets; their values never enter the typed config.
     ...Object.fromEntries(SECRET_KEYS.map((k) => [k, z.string().min(1).optional()])),
   })
@@ -1772,6 +1787,8 @@ interface Resolved {
    * undefined when it is not set, "invalid" when it is no map of text.
    */
   receiverCredentialNames?: string[] | "invalid";
+  /** The registries given a mirror (`imageMirrors`), each with its prefix. */
+  imageMirrors: ImageMirrors;
 }
 
 /**

@@ -21,3 +21,42 @@ export function parseImage(ref: string): { repository: string; tag: string } {
   if (registry === "docker.io" && parts.length === 1) parts.unshift("library");
   return { repository: `${registry}/${parts.join("/")}`, tag };
 }
+
+/**
+ * A stack's registry mirrors (the stack key `imageMirrors`): each upstream registry host, as a
+ * reference names it after {@link parseImage} (`docker.io`, `quay.io`), and the prefix its images
+ * are pulled through instead (`registry.home.lan/dockerhub`: a host, an optional :port and an
+ * optional path), the repository's path, tag and digest kept. The program writes its pinned images
+ * so (builders/imageMirror.ts); the checks and the pack read the mirrors from the stack-info
+ * ConfigMap, to know a mirrored image for the pin it stands for.
+ */
+export type ImageMirrors = Readonly<Record<string, string>>;
+
+/**
+ * `repository` (`registry/path`, as {@link parseImage} gives it) pulled through its registry's
+ * mirror: the mirror's prefix, then the same path. Undefined when its registry has no mirror.
+ */
+export function mirroredRepository(
+  repository: string,
+  mirrors: ImageMirrors | undefined,
+): string | undefined {
+  const slash = repository.indexOf("/");
+  const mirror = slash < 0 ? undefined : mirrors?.[repository.slice(0, slash)];
+  return mirror === undefined ? undefined : `${mirror}/${repository.slice(slash + 1)}`;
+}
+
+/**
+ * The upstream repository (`registry/path`) that `repository`, pulled through one of `mirrors`,
+ * stands for: the registry whose mirror prefix it starts with (the longest, should one prefix hold
+ * another), then the rest of its path. Undefined when it is at none of them.
+ */
+export function upstreamRepository(
+  repository: string,
+  mirrors: ImageMirrors | undefined,
+): string | undefined {
+  let best: [string, string] | undefined;
+  for (const [registry, prefix] of Object.entries(mirrors ?? {}))
+    if (repository.startsWith(`${prefix}/`) && (best === undefined || prefix.length > best[1].length))
+      best = [registry, prefix];
+  return best && `${best[0]}/${repository.slice(best[1].length + 1)}`;
+}

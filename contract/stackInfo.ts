@@ -1,3 +1,4 @@
+import type { ImageMirrors } from "./image";
 import { parseQuantity } from "./quantity";
 import type { DeclaredWorkload, SizedComponent } from "./sizing";
 
@@ -53,6 +54,12 @@ export interface StackFacts {
    * takeover block: the change check reads an earlier export's import step by it.
    */
   takeoverStep?: string;
+  /**
+   * The stack's registry mirrors (`imageMirrors`): the program writes every pinned image of a
+   * mirrored registry through its mirror, so a repository at a mirror stands for its upstream one
+   * (contract/image.ts upstreamRepository), which the pack's image lists name.
+   */
+  imageMirrors?: ImageMirrors;
 }
 
 /** A node pool as the program's config holds it (quantities as strings). */
@@ -77,6 +84,7 @@ export function encodeStackInfo(input: {
   sized?: SizedComponent[];
   unprotected?: Record<string, string>;
   takeoverStep?: string;
+  imageMirrors?: ImageMirrors;
 }): Record<string, string> {
   return {
     cluster: input.cluster,
@@ -102,6 +110,10 @@ export function encodeStackInfo(input: {
     }),
     // Only a takeover's: every other stack's ConfigMap stays as it was.
     ...(input.takeoverStep !== undefined && { takeoverStep: input.takeoverStep }),
+    // Only a stack with mirrors: every other stack's ConfigMap stays as it was.
+    ...(Object.keys(input.imageMirrors ?? {}).length > 0 && {
+      imageMirrors: JSON.stringify(input.imageMirrors),
+    }),
   };
 }
 
@@ -131,6 +143,13 @@ export function decodeStackInfo(data: Record<string, unknown> | undefined): Stac
     parsedUnprotected && typeof parsedUnprotected === "object" && !Array.isArray(parsedUnprotected)
       ? (parsedUnprotected as Record<string, string>)
       : undefined;
+  const parsedMirrors = json(d.imageMirrors);
+  const imageMirrors =
+    parsedMirrors && typeof parsedMirrors === "object" && !Array.isArray(parsedMirrors)
+      ? Object.fromEntries(
+          Object.entries(parsedMirrors).filter((e): e is [string, string] => typeof e[1] === "string"),
+        )
+      : undefined;
   return {
     cluster: text(d.cluster),
     phase: text(d.phase),
@@ -141,6 +160,7 @@ export function decodeStackInfo(data: Record<string, unknown> | undefined): Stac
     sized,
     unprotected,
     takeoverStep: text(d.takeoverStep),
+    imageMirrors,
   };
 }
 

@@ -48,5 +48,6 @@ export function planStack(cfg: StackConfig): StackPlan {
       ...chartValueOutputs(cfg.chartValues),
     },
     chartValues: chartValuesOf(cfg.chartValues),
+    imageMirrors: cfg.imageMirrors,
   };
 }

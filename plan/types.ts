@@ -1,3 +1,4 @@
+import type { ImageMirrors } from "@homelab-observability/contract";
 import type { StackConfig } from "../config/resolve";
 import type { BucketPlan, Consumer } from "../model/storage";
 import type { AlertmanagerInputs } from "../builders/alerting/alertmanagerConfig";
@@ -152,6 +153,8 @@ export interface StackPlan {
   outputs: StackOutputs;
   /** `chartValues`: Helm values per chart name, merged last into that chart's releases (apply/chartValues.ts). */
   chartValues: Record<string, Record<string, unknown>>;
+  /** `imageMirrors`: the registries whose pinned images are named through a mirror (apply/imageMirror.ts). */
+  imageMirrors: ImageMirrors;
 }
 
 /** What the stack exports: where things are, never a credential. */

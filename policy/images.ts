@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { pathStep } from "@homelab-observability/contract";
+import { pathStep, upstreamRepository, type ImageMirrors } from "@homelab-observability/contract";
 import { configOf, schemaFor, LABELS_SCHEMA, TAINT_SCHEMA, type Level } from "./lib/config";
 import { DEFAULT_ARM64_IMAGES, DEFAULT_CHARTS, type ChartData } from "./lib/charts";
 import { helmOf, label, toRes } from "./lib/resources";
@@ -65,19 +65,45 @@ export function offPiFor(pools: { arch: string }[] | undefined, kind?: string): 
     : `use an image that publishes linux/arm64: no pool of the stack has amd64 nodes to pin it to (nodePools: ${pools.map((p) => p.arch).join(", ")})`;
 }
 
-/** Why an image cannot run on arm64 and what to do, or undefined when it is known to. */
-export function arm64Problem(image: string, known: string[], offPi: string = PIN_OFF_PI): string | undefined {
+/**
+ * Why an image cannot run on arm64 and what to do, or undefined when it is known to. An image at
+ * one of the stack's registry `mirrors` (its stack-info ConfigMap's `imageMirrors`) is the
+ * upstream repository it mirrors, path, tag and digest kept: known as that one is.
+ */
+export function arm64Problem(
+  image: string,
+  known: string[],
+  offPi: string = PIN_OFF_PI,
+  mirrors?: ImageMirrors,
+): string | undefined {
   const { repository, tag } = parseImage(image);
   if (OTHER_ARCH.test(tag))
     return `tag "${tag}" names another architecture; use the tag without it (an image for every architecture) or ${offPi}`;
-  if (!known.includes(repository)) {
+  if (!known.includes(upstreamRepository(repository, mirrors) ?? repository)) {
     // A digest names what the node pulls, whatever the tag beside it says: the command inspects
     // that, not the tag (`:latest` for a reference pinned by digest alone).
     const digest = image.includes("@") ? image.slice(image.indexOf("@") + 1).trim() : undefined;
     const ref = digest ? `${repository}@${digest}` : `${repository}:${tag}`;
-    return `${repository} is not known to publish linux/arm64; check with \`docker manifest inspect ${ref}\` (or \`crane manifest\`) and, if it lists linux/arm64, add "${repository}" to the arm64-images policy's arm64Images config; otherwise ${offPi}`;
+    return `${repository} is not known to publish linux/arm64${mirrorNote(repository, known, mirrors)}; check with \`docker manifest inspect ${ref}\` (or \`crane manifest\`) and, if it lists linux/arm64, add "${repository}" to the arm64-images policy's arm64Images config; otherwise ${offPi}`;
   }
   return undefined;
+}
+
+/**
+ * For a repository that is a known one's path under another prefix (`registry.home.lan/quay/
+ * prometheus/prometheus`): that the prefix, if it mirrors the known one's registry, is said once in
+ * the stack key imageMirrors, which the stack-info ConfigMap hands this policy. "" else.
+ */
+function mirrorNote(repository: string, known: string[], mirrors: ImageMirrors | undefined): string {
+  for (const k of known) {
+    const slash = k.indexOf("/");
+    const [registry, path] = [k.slice(0, slash), k.slice(slash)];
+    if (repository === k || !repository.endsWith(path)) continue;
+    const prefix = repository.slice(0, repository.length - path.length);
+    if (mirrors?.[registry] === prefix) continue;
+    return ` (it is ${k} under ${prefix}: if ${prefix} mirrors ${registry}, say so in the stack's imageMirrors key (${registry}: ${prefix}), which this policy reads from the stack-info ConfigMap, rather than listing each mirrored image)`;
+  }
+  return "";
 }
 
 type Taint = { key: string; value?: string; effect: string };
@@ -160,7 +186,8 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
       const known = cfg.arm64Images.map((i) => parseImage(i).repository);
       const resources = args.resources.map(toRes);
       // The stack-info ConfigMap, found once: the Pi pools and the way off them both read it.
-      const pools = stackFacts(resources).pools;
+      const facts = stackFacts(resources);
+      const pools = facts.pools;
       const piNodes = piNodesOf(pools, cfg);
       if (piNodes.length === 0) return;
       const sidecars = injectedSidecars(resources);
@@ -176,6 +203,7 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
               use.image,
               known,
               offPiFor(pools, isNodeAgent(w) ? w.kind : undefined),
+              facts.imageMirrors,
             );
             if (problem) {
               // On a tainted pool it is the tolerations that let it land: said, so that they (and the
@@ -201,7 +229,7 @@ export function arm64Images(level: Level = "mandatory"): StackValidationPolicy {
         // (Offline, a rendered release's objects are judged themselves instead.)
         if (helm && !cfg.charts[helm.chart] && !isRendered(r)) {
           for (const { path, image } of imagesInValues(helm.values, "values")) {
-            const problem = arm64Problem(image, known, offPiFor(pools));
+            const problem = arm64Problem(image, known, offPiFor(pools), facts.imageMirrors);
             if (problem)
               report(
                 `${label(r)}: ${path} is "${image}": ${problem}. (Chart "${helm.chart}" is unknown to the pack, so its workloads count as able to land on Pi nodes.)`,

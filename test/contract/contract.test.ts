@@ -60,6 +60,7 @@ describe("contract/: what the program writes and the pack reads", () => {
       sized: undefined,
       unprotected: undefined,
       takeoverStep: undefined,
+      imageMirrors: undefined,
     });
     assert.equal(decodeStackInfo({ nodePools: "[{" }).pools, undefined);
     assert.equal(decodeStackInfo({ unprotected: '["prometheus-volume"]' }).unprotected, undefined);
