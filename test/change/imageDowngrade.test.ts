@@ -81,6 +81,21 @@ describe("change check: an image downgrade of a stateful component (--against)",
     );
   });
 
+  it("an image named through a registry mirror (imageMirrors, from the export's stack-info) is its pin's, compared with the one named upstream before", async () => {
+    const previous = withTag((await synth("production")).export, "grafana/grafana", "99.0.0");
+    const mirrors = {
+      "docker.io": "registry.home.lan/dockerhub",
+      "quay.io": "registry.home.lan/quay",
+      "ghcr.io": "registry.home.lan/ghcr",
+      "registry.k8s.io": "registry.home.lan:5000",
+    };
+    const next = (await synth("production", { imageMirrors: mirrors })).export;
+    assert.deepEqual(
+      imageDowngradeVerdicts(previous, next).map((v) => v.line.split(":")[0]),
+      [`WARNING grafana image downgraded 99.0.0 -> ${grafana}`],
+    );
+  });
+
   it("silent for the same tag, a newer one, a stateless component's older one, or a tag that is no release", async () => {
     const exp = (await synth("production")).export;
     assert.deepEqual(imageDowngradeVerdicts(exp, exp), []);
