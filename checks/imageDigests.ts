@@ -158,12 +158,14 @@ export function pinOf(ref: string, mirrors?: ImageMirrors): [string, ImageRef] |
  */
 function mirrorWay(ref: string, mirrors: ImageMirrors): string {
   const { repository } = parseImage(ref);
+  const registries = new Set<string>(Object.values(versions.images).map((i) => i.registry));
   for (const i of Object.values(versions.images)) {
     const path = parseImage(`${i.registry}/${i.repository}`).repository;
     const rest = path.slice(path.indexOf("/"));
     if (repository === path || !repository.endsWith(rest)) continue;
     const prefix = repository.slice(0, repository.length - rest.length);
-    if (mirrors[i.registry] === prefix) continue;
+    // A prefix at an upstream registry is another image there (docker.io/bitnami/kubectl), no mirror.
+    if (mirrors[i.registry] === prefix || registries.has(prefix.split("/")[0])) continue;
     return `; if ${prefix} is a mirror of ${i.registry}, say so in the stack key imageMirrors (${i.registry}: ${prefix}): the program then names every pinned ${i.registry} image there and image-pins takes them (docs/how-to/chart-values.md)`;
   }
   return "";

@@ -95,12 +95,14 @@ export function arm64Problem(
  * the stack key imageMirrors, which the stack-info ConfigMap hands this policy. "" else.
  */
 function mirrorNote(repository: string, known: string[], mirrors: ImageMirrors | undefined): string {
+  const registries = new Set(known.map((k) => k.slice(0, k.indexOf("/"))));
   for (const k of known) {
     const slash = k.indexOf("/");
     const [registry, path] = [k.slice(0, slash), k.slice(slash)];
     if (repository === k || !repository.endsWith(path)) continue;
     const prefix = repository.slice(0, repository.length - path.length);
-    if (mirrors?.[registry] === prefix) continue;
+    // A prefix at a known image's registry is another image there (docker.io/bitnami/kubectl), no mirror.
+    if (mirrors?.[registry] === prefix || registries.has(prefix.split("/")[0])) continue;
     return ` (it is ${k} under ${prefix}: if ${prefix} mirrors ${registry}, say so in the stack's imageMirrors key (${registry}: ${prefix}), which this policy reads from the stack-info ConfigMap, rather than listing each mirrored image)`;
   }
   return "";

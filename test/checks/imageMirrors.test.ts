@@ -140,6 +140,8 @@ describe("imageMirrors: names through a mirror, and who reads them", () => {
       message(stack(at, {}))[0],
       /; if registry\.home\.lan\/dockerhub is a mirror of docker\.io, say so in the stack key imageMirrors \(docker\.io: registry\.home\.lan\/dockerhub\)/,
     );
+    // Another image at an upstream registry that ends in a pin's path is no mirror of it.
+    assert.doesNotMatch(message(stack("docker.io/bitnami/kubectl:1.31.0", {}))[0], /imageMirrors/);
     // At the mirror, another tag is still another tag.
     assert.match(
       message(stack(`registry.home.lan/dockerhub/grafana/loki:9.9.9`))[0],
@@ -150,6 +152,10 @@ describe("imageMirrors: names through a mirror, and who reads them", () => {
   it("arm64-images knows a mirrored image as the one it mirrors, and says how to declare a mirror it is not told of", () => {
     const ref = `registry.home.lan:5000/quay/prometheus/prometheus:${prom.tag}`;
     assert.equal(arm64Problem(ref, DEFAULT_ARM64_IMAGES, undefined, MIRRORS), undefined);
+    assert.doesNotMatch(
+      arm64Problem("docker.io/someone/prometheus/prometheus:v1.0.0", DEFAULT_ARM64_IMAGES) ?? "",
+      /imageMirrors/,
+    );
     assert.match(
       arm64Problem(ref, DEFAULT_ARM64_IMAGES) ?? "",
       /not known to publish linux\/arm64 \(it is quay\.io\/prometheus\/prometheus under registry\.home\.lan:5000\/quay: if registry\.home\.lan:5000\/quay mirrors quay\.io, say so in the stack's imageMirrors key/,
