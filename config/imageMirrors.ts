@@ -5,12 +5,16 @@ import { withUnknownKeyHint } from "./keyHints";
 
 /*
  * `imageMirrors`: the registry mirrors (pull-through caches) a stack's images are pulled through,
- * in the form containerd's and CRI-O's registry mirrors take: per upstream registry host, where its
- * images are pulled from instead. Unlike those (node settings, which keep the image names), the
- * program writes the names themselves: `docker.io/grafana/loki:3.7.6@sha256:…` becomes
- * `registry.home.lan/dockerhub/grafana/loki:3.7.6@sha256:…`, the repository path, tag and digest
- * kept (builders/imageMirror.ts), so Renovate's pins still apply and the digest still names the
- * content. The keys are the registries model/versions.ts pins images at.
+ * in the form CRI-O's registry mirrors take (containers-registries.conf(5), containers/image
+ * docs/containers-registries.conf.5.md at 05d705ce, read: a `[[registry]]` `prefix` and each
+ * `[[registry.mirror]]` `location` are host[:port][/namespace…], no scheme, and
+ * `example.com/foo/image:latest` is pulled as `example-mirror-0.local/mirror-for-foo/image:latest`),
+ * keyed by the upstream registry host as containerd's are (docs/hosts.md: a hosts.toml per
+ * registry host, `certs.d/docker.io/hosts.toml`). Unlike those (node settings, which keep the
+ * image names), the program writes the names themselves: `docker.io/grafana/loki:3.7.6@sha256:…`
+ * becomes `registry.home.lan/dockerhub/grafana/loki:3.7.6@sha256:…`, the repository path, tag and
+ * digest kept (builders/imageMirror.ts), so Renovate's pins still apply and the digest still names
+ * the content. The keys are the registries model/versions.ts pins images at.
  */
 
 /** The registries the pinned images are pulled from (model/versions.ts images), sorted. */
@@ -21,11 +25,12 @@ export const PINNED_REGISTRIES: readonly string[] = [
 const REGISTRY_LIST = `expected a registry the pinned images are pulled from: ${PINNED_REGISTRIES.join(" | ")} (docs/reference/versions.md)`;
 
 /**
- * Docker Hub's other names (distribution/reference normalize.go: `index.docker.io` is the legacy
- * name, made docker.io; `registry-1.docker.io` is where docker.io is served): a user who copies one
+ * Docker Hub's other names (distribution/reference normalize.go at 4ca14034, read, not run:
+ * `legacyDefaultDomain` "index.docker.io", which splitDockerDomain makes docker.io, :20; "the
+ * actual domain of Docker Hub's registry is registry-1.docker.io", :26): a user who copies one
  * from a daemon's mirror config means docker.io, the name every image reference takes.
  */
-const DOCKER_HUB_NAMES = new Set(["index.docker.io", "registry-1.docker.io", "hub.docker.com"]);
+const DOCKER_HUB_NAMES = new Set(["index.docker.io", "registry-1.docker.io"]);
 
 function unknownRegistry(key: string): string | undefined {
   if (DOCKER_HUB_NAMES.has(key))
@@ -68,7 +73,7 @@ const mirrorPrefix = z
 /**
  * The map's rules between entries: a key that is no pinned registry is an unknown key (said as
  * chartValues says an unknown chart, {@link unknownRegistry}); two registries at one prefix are
- * refused, since one prefix of a pull-through cache serves one upstream registry.
+ * refused: a name at that prefix could stand for either registry's image.
  */
 function mirrorEntries(v: Record<string, string>, ctx: z.RefinementCtx) {
   const unknown = Object.keys(v).filter((k) => !PINNED_REGISTRIES.includes(k));
@@ -81,7 +86,7 @@ function mirrorEntries(v: Record<string, string>, ctx: z.RefinementCtx) {
       ctx.addIssue({
         code: "custom",
         path: [registry],
-        message: `expected a prefix of its own (${first} is pulled through it too, and one prefix of a pull-through cache serves one upstream registry: the images of both would be looked for at one place)`,
+        message: `expected a prefix of its own (${first} is pulled through it too: a name under it could stand for either registry's image, and neither the mirror nor image-pins could tell which)`,
       });
     else seen.set(prefix, registry);
   }

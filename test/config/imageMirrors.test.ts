@@ -84,7 +84,7 @@ describe("config: imageMirrors, a registry mirror prefix per pinned registry", (
     assert.deepEqual(
       e.problems,
       [
-        `${P('imageMirrors["quay.io"]')}: expected a prefix of its own (docker.io is pulled through it too, and one prefix of a pull-through cache serves one upstream registry: the images of both would be looked for at one place), got string "registry.home.lan/cache"`,
+        `${P('imageMirrors["quay.io"]')}: expected a prefix of its own (docker.io is pulled through it too: a name under it could stand for either registry's image, and neither the mirror nor image-pins could tell which), got string "registry.home.lan/cache"`,
       ],
       e.message,
     );
