@@ -19,8 +19,8 @@ const PINNED = new Set(
   Object.values(versions.images).map((i) => parseImage(`${i.registry}/${i.repository}`).repository),
 );
 
-/** A reference as text: a name and a tag or digest, nothing else (no space, no template). */
-const REFERENCE = /^[^\s{}"'=]+(:[\w][\w.-]*)?(@[a-z0-9]+:[0-9a-f]+)?$/i;
+/** Text that may be a whole reference: no space, template, quote or `=` (a flag's) in it. */
+const REFERENCE = /^[^\s{}"'=]+$/;
 
 /** `ref` (a whole reference with a tag or digest) through its registry's mirror, or undefined. */
 function mirroredText(ref: string, mirrors: ImageMirrors): string | undefined {
