@@ -38,6 +38,7 @@ import {
   attributeOverrides,
   budgetOf,
   chartValueOverridesOf,
+  imageMirrorsOf,
   overridesInForce,
   shownOverrides,
   closingLine,
@@ -826,6 +827,7 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
       out(`\n== ${stack}: planned changes\n${planned.map(([k, v]) => `  ${k}: ${v}`).join("\n")}`);
   }
   if (violations.length > 0) out(`\n== ${stack}: policy violations\n${formatMergedViolations(violations)}`);
+  const mirrors = imageMirrorsOf(resources);
   const byType = countByType(resources)
     .map(([t, n]) => `${t.split(":").pop()}×${n}`)
     .join(", ");
@@ -842,6 +844,11 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
         ? [
             `chart values overrides in force (chartValues): ${shownOverrides(resources, overrides).join(", ")}`,
           ]
+        : []
+      ).map(line),
+      // Said where set, so a user sees the images went through the mirror (every other stack's summary as it was).
+      ...(mirrors.length > 0
+        ? [`pinned images through registry mirrors (imageMirrors): ${mirrors.join(", ")}`]
         : []
       ).map(line),
       // The policy's verdict (as policy:check prints it), then the stack's own closing line below.

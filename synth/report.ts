@@ -1,5 +1,7 @@
 import {
   causeKey,
+  decodeStackInfo,
+  isStackInfoLabels,
   LOKI_COMPACTOR_SETTINGS,
   MISTAKES,
   operatorImagesWayIn,
@@ -1009,6 +1011,19 @@ export function chartValueOverridesOf(
   const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack");
   const list: unknown = stack?.outputs?.chartValueOverrides;
   return Array.isArray(list) ? list.filter((o): o is string => typeof o === "string") : [];
+}
+
+/**
+ * The registry mirrors the export's stack names its pinned images through (`imageMirrors`), as its
+ * stack-info ConfigMap records them: `docker.io -> registry.home.lan/dockerhub` each. [] for a
+ * stack without mirrors.
+ */
+export function imageMirrorsOf(resources: { type: string; inputs?: Record<string, any> }[]): string[] {
+  const info = resources.find(
+    (r) => r.type === "kubernetes:core/v1:ConfigMap" && isStackInfoLabels(r.inputs?.metadata?.labels),
+  );
+  const mirrors = decodeStackInfo(info?.inputs?.data).imageMirrors ?? {};
+  return Object.entries(mirrors).map(([registry, prefix]) => `${registry} -> ${prefix}`);
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Placed } from "../../checks/objects";
 import { arm64Problem } from "../../policy/images";
 import { DEFAULT_ARM64_IMAGES } from "../../policy/lib/charts";
 import { imageString, versions } from "../../model/versions";
+import { imageMirrorsOf } from "../../synth/report";
 import { config } from "../support/helpers";
 
 /*
@@ -147,6 +148,17 @@ describe("imageMirrors: names through a mirror, and who reads them", () => {
       message(stack(`registry.home.lan/dockerhub/grafana/loki:9.9.9`))[0],
       /its tag 9\.9\.9 is not the pin's/,
     );
+  });
+
+  it("synth's summary names the mirrors an export's stack-info records, and none without", () => {
+    const info = (mirrors: Record<string, string>) => [
+      { type: "kubernetes:core/v1:ConfigMap", inputs: stack("x", mirrors)[0].obj },
+    ];
+    assert.deepEqual(imageMirrorsOf(info(MIRRORS)), [
+      "docker.io -> registry.home.lan/dockerhub",
+      "quay.io -> registry.home.lan:5000/quay",
+    ]);
+    assert.deepEqual(imageMirrorsOf(info({})), []);
   });
 
   it("arm64-images knows a mirrored image as the one it mirrors, and says how to declare a mirror it is not told of", () => {
