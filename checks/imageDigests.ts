@@ -242,7 +242,11 @@ export function checkImageDigests(objects: Placed[]): ImageDigestReport {
     }
     const [name, image] = pin;
     const { repository } = parseImage(u.ref);
-    const mirror = mirroredRepository(repository, mirrors);
+    // Named upstream, not at a mirror (which may itself be under its registry: docker.io/mirrors).
+    const mirror =
+      upstreamRepository(repository, mirrors) === undefined
+        ? mirroredRepository(repository, mirrors)
+        : undefined;
     if (mirror !== undefined) {
       // The stack pulls this registry through a mirror and the program names every pin there: one
       // named upstream is the user's (an override's registry), and would be pulled from where the

@@ -141,6 +141,14 @@ describe("imageMirrors: names through a mirror, and who reads them", () => {
       message(stack(at, {}))[0],
       /; if registry\.home\.lan\/dockerhub is a mirror of docker\.io, say so in the stack key imageMirrors \(docker\.io: registry\.home\.lan\/dockerhub\)/,
     );
+    // A mirror under its own registry (a Docker Hub organisation holding copies): its names are
+    // the pins', the registry's own names still refused.
+    const hub = { "docker.io": "docker.io/mirrors" };
+    assert.deepEqual(message(stack(`docker.io/mirrors/grafana/loki:${loki.tag}`, hub)), []);
+    assert.match(
+      message(stack(imageString(loki), hub))[0],
+      /names docker\.io, which the stack's imageMirrors pulls through docker\.io\/mirrors/,
+    );
     // Another image at an upstream registry that ends in a pin's path is no mirror of it.
     assert.doesNotMatch(message(stack("docker.io/bitnami/kubectl:1.31.0", {}))[0], /imageMirrors/);
     // At the mirror, another tag is still another tag.
