@@ -72,8 +72,9 @@ const mirrorPrefix = z
 
 /**
  * The map's rules between entries: a key that is no pinned registry is an unknown key (said as
- * chartValues says an unknown chart, {@link unknownRegistry}); two registries at one prefix are
- * refused: a name at that prefix could stand for either registry's image.
+ * chartValues says an unknown chart, {@link unknownRegistry}); a registry mirrored at itself is
+ * refused (a mirror in name only), and two registries at one prefix: a name at that prefix could
+ * stand for either registry's image.
  */
 function mirrorEntries(v: Record<string, string>, ctx: z.RefinementCtx) {
   const unknown = Object.keys(v).filter((k) => !PINNED_REGISTRIES.includes(k));
@@ -81,6 +82,14 @@ function mirrorEntries(v: Record<string, string>, ctx: z.RefinementCtx) {
   const seen = new Map<string, string>();
   for (const [registry, prefix] of Object.entries(v)) {
     if (unknown.includes(registry)) continue;
+    if (prefix === registry) {
+      ctx.addIssue({
+        code: "custom",
+        path: [registry],
+        message: `expected a prefix other than the registry itself (the images are named at ${registry} without a mirror: leave the key out)`,
+      });
+      continue;
+    }
     const first = seen.get(prefix);
     if (first !== undefined)
       ctx.addIssue({

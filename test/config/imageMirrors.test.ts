@@ -76,6 +76,18 @@ describe("config: imageMirrors, a registry mirror prefix per pinned registry", (
     );
   });
 
+  it("refuses a registry mirrored at itself, at its line", () => {
+    const e = refusal(mirrors(["quay.io: registry.home.lan/quay", "docker.io: docker.io"]), "lab");
+    assert.deepEqual(
+      e.problems,
+      [
+        `${P('imageMirrors["docker.io"]')}: expected a prefix other than the registry itself (the images are named at docker.io without a mirror: leave the key out), got string "docker.io"`,
+      ],
+      e.message,
+    );
+    assert.equal(e.places[0]?.line, 9, e.message);
+  });
+
   it("refuses two registries at one prefix, at the second", () => {
     const e = refusal(
       mirrors(["docker.io: registry.home.lan/cache", "quay.io: registry.home.lan/cache"]),
