@@ -15,7 +15,7 @@ import { policySettings } from "../../policy/evaluate";
 import { SECRET_READ_DEFAULTS } from "../../policy/privileges";
 import { at } from "../support/checkCases";
 import { NS } from "../support/objects";
-import { stackCopy, synthCli, synthMessages, tmpDir } from "../support/helpers";
+import { stackCopy, synthMessages, synthWithPackConfig, tmpDir } from "../support/helpers";
 
 const MIRROR = "registry.home.lan/mirror/po";
 const CONFIG = { "no-cluster-secret-read": { operatorImages: [MIRROR] } };
@@ -143,17 +143,7 @@ describe("secret-read takes the operators from the pack config, as no-cluster-se
     const run = async (config: Record<string, unknown>) => {
       const cfg = path.join(dir, "pack.json");
       fs.writeFileSync(cfg, JSON.stringify(config));
-      const r = await synthCli(
-        "--dir",
-        dir,
-        "--stack",
-        "production",
-        "--out",
-        dir,
-        "--quiet",
-        "--policy-config",
-        cfg,
-      );
+      const r = await synthWithPackConfig(dir, "production", cfg);
       return {
         status: r.status,
         stdout: r.stdout,
@@ -243,7 +233,7 @@ describe("secret-read takes the operators from the pack config, as no-cluster-se
     const cfg = path.join(dir, "pack.json");
     const run = async (level: string) => {
       fs.writeFileSync(cfg, JSON.stringify({ "no-cluster-secret-read": level }));
-      return synthCli("--dir", dir, "--stack", "production", "--out", dir, "--quiet", "--policy-config", cfg);
+      return synthWithPackConfig(dir, "production", cfg);
     };
     const disabled = await run("disabled");
     assert.equal(disabled.status, 0, disabled.stderr);

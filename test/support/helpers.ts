@@ -305,6 +305,15 @@ export async function synthCli(...args: string[]): Promise<CliRun> {
   return inProcess((await import("../../cli/synthRun")).runSynth, args);
 }
 
+/**
+ * synth of `stack` in the copy of the stack files at `dir` (its exports written there too, quiet),
+ * judged with the pack config file `config` (`--policy-config`): how the tests of a pack config's
+ * reach into synth run it.
+ */
+export function synthWithPackConfig(dir: string, stack: string, config: string): Promise<CliRun> {
+  return synthCli("--dir", dir, "--stack", stack, "--out", dir, "--quiet", "--policy-config", config);
+}
+
 /** `npm run policy:check -- <args>` in this process ({@link inProcess}; cli/policyCheckRun.ts). */
 export async function policyCheckCli(args: string[], env?: NodeJS.ProcessEnv): Promise<CliRun> {
   return inProcess((await import("../../cli/policyCheckRun")).runPolicyCheck, args, env);

@@ -18,7 +18,7 @@ import {
   violationsAmong,
   type CheckFinding,
 } from "../../synth/report";
-import { stackCopy, synthCli, synthMessages } from "../support/helpers";
+import { stackCopy, synthMessages, synthWithPackConfig } from "../support/helpers";
 
 const levelsUnder = (config: PackConfig) => twinLevels((p) => policyLevel(config, p));
 
@@ -246,17 +246,7 @@ describe("a check that is a policy's judgement follows the policy's level in the
     const cfg = path.join(dir, "pack.json");
     const run = async (level: string) => {
       fs.writeFileSync(cfg, JSON.stringify({ "seccomp-runtime-default": level }));
-      const r = await synthCli(
-        "--dir",
-        dir,
-        "--stack",
-        "production",
-        "--out",
-        dir,
-        "--quiet",
-        "--policy-config",
-        cfg,
-      );
+      const r = await synthWithPackConfig(dir, "production", cfg);
       return { ...r, messages: synthMessages(r, "production") };
     };
     const disabled = await run("disabled");
@@ -302,17 +292,7 @@ describe("a check that is a policy's judgement follows the policy's level in the
     );
     const cfg = path.join(dir, "pack.json");
     fs.writeFileSync(cfg, JSON.stringify({ "no-cluster-secret-read": "advisory" }));
-    const r = await synthCli(
-      "--dir",
-      dir,
-      "--stack",
-      "production",
-      "--out",
-      dir,
-      "--quiet",
-      "--policy-config",
-      cfg,
-    );
+    const r = await synthWithPackConfig(dir, "production", cfg);
     assert.equal(r.status, 1, r.stderr);
     assert.deepEqual(
       synthMessages(r, "production").map((m) => m.match(/^ {2}\[[^\]]+\] [^:]+|also seen at: .*/gm)),
