@@ -18,10 +18,10 @@
  */
 import type { ExportResource, StackExport } from "../synth/synthesize";
 import { stackKeyAt, type OverridePlace } from "../config/locate";
-import { overrideKey } from "../synth/report";
+import { exportImageMirrors, overrideKey } from "../synth/report";
 import { imageRefsIn, pinOf } from "../checks/imageDigests";
 import { pinPlace } from "../config/chartPins";
-import { decodeStackInfo, isStackInfoLabels, parseImage } from "@homelab-observability/contract";
+import { parseImage } from "@homelab-observability/contract";
 import { versions } from "../model/versions";
 import { RELEASE_TYPE } from "../model/names";
 import { plainValue } from "./describe";
@@ -79,11 +79,7 @@ interface StatefulImage {
 function statefulImages(exp: StackExport): Map<string, StatefulImage> {
   const out = new Map<string, StatefulImage>();
   // The export's registry mirrors (its stack-info ConfigMap): a pin named through one is that pin.
-  const info = exp.deployment.resources.find(
-    (r) =>
-      r.type === "kubernetes:core/v1:ConfigMap" && isStackInfoLabels(plainValue(r.inputs?.metadata)?.labels),
-  );
-  const mirrors = decodeStackInfo(plainValue(info?.inputs?.data)).imageMirrors;
+  const mirrors = exportImageMirrors(exp.deployment.resources);
   const add = (r: ExportResource) => {
     const release = r.type === RELEASE_TYPE;
     const values = release ? plainValue(r.inputs?.values) : undefined;

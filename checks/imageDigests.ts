@@ -13,6 +13,7 @@ import {
   isStackInfoLabels,
   mirroredRepository,
   parseImage,
+  undeclaredMirrorOf,
   upstreamRepository,
   vmOperatorEnvOf,
   vmReloaderImage,
@@ -151,24 +152,22 @@ export function pinOf(ref: string, mirrors?: ImageMirrors): [string, ImageRef] |
   );
 }
 
+/** The pinned repositories, as parseImage spells them (`docker.io/grafana/loki`), in the pins' order. */
+const PINNED_REPOSITORIES = Object.values(versions.images).map(
+  (i) => parseImage(`${i.registry}/${i.repository}`).repository,
+);
+
 /**
  * For a reference to no pin that is a pin's repository path under another prefix
- * (`registry.home.lan/dockerhub/grafana/loki`): the way to say that prefix mirrors the pin's
- * registry (`imageMirrors`), so the program names the pins there and image-pins knows them. "" else.
+ * (`registry.home.lan/dockerhub/grafana/loki`, contract/image.ts undeclaredMirrorOf): the way to
+ * say that prefix mirrors the pin's registry (`imageMirrors`), so the program names the pins there
+ * and image-pins knows them. "" else.
  */
 function mirrorWay(ref: string, mirrors: ImageMirrors): string {
-  const { repository } = parseImage(ref);
-  const registries = new Set<string>(Object.values(versions.images).map((i) => i.registry));
-  for (const i of Object.values(versions.images)) {
-    const path = parseImage(`${i.registry}/${i.repository}`).repository;
-    const rest = path.slice(path.indexOf("/"));
-    if (repository === path || !repository.endsWith(rest)) continue;
-    const prefix = repository.slice(0, repository.length - rest.length);
-    // A prefix at an upstream registry is another image there (docker.io/bitnami/kubectl), no mirror.
-    if (mirrors[i.registry] === prefix || registries.has(prefix.split("/")[0])) continue;
-    return `; if ${prefix} is a mirror of ${i.registry}, say so in the stack key imageMirrors (${i.registry}: ${prefix}): the program then names every pinned ${i.registry} image there and image-pins takes them (docs/how-to/chart-values.md)`;
-  }
-  return "";
+  const m = undeclaredMirrorOf(parseImage(ref).repository, PINNED_REPOSITORIES, mirrors);
+  return m
+    ? `; if ${m.prefix} is a mirror of ${m.registry}, say so in the stack key imageMirrors (${m.registry}: ${m.prefix}): the program then names every pinned ${m.registry} image there and image-pins takes them (docs/how-to/chart-values.md)`
+    : "";
 }
 
 /** A tag's name before its version (`config-reloader-` of `config-reloader-v0.66.0`; "" of `v0.66.0`). */

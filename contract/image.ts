@@ -60,3 +60,29 @@ export function upstreamRepository(
       best = [registry, prefix];
   return best && `${best[0]}/${repository.slice(best[1].length + 1)}`;
 }
+
+/**
+ * For a repository that is none of `known` (repositories as {@link parseImage} gives them) but one's
+ * path under another prefix (`registry.home.lan/dockerhub/grafana/loki`): that one, its registry
+ * and the prefix, which may be a mirror of that registry the stack has not declared in
+ * `imageMirrors`. Undefined otherwise, and for a prefix `mirrors` already gives that registry or
+ * one at a registry of `known` (`docker.io/bitnami/kubectl` is another image there, no mirror). The
+ * first of `known` in order that fits. Read by synth's image-pins and the pack's arm64-images,
+ * each saying the way in its own words.
+ */
+export function undeclaredMirrorOf(
+  repository: string,
+  known: readonly string[],
+  mirrors: ImageMirrors | undefined,
+): { known: string; registry: string; prefix: string } | undefined {
+  const registries = new Set(known.map((k) => k.slice(0, k.indexOf("/"))));
+  for (const k of known) {
+    const slash = k.indexOf("/");
+    const [registry, path] = [k.slice(0, slash), k.slice(slash)];
+    if (repository === k || !repository.endsWith(path)) continue;
+    const prefix = repository.slice(0, repository.length - path.length);
+    if (mirrors?.[registry] === prefix || registries.has(prefix.split("/")[0])) continue;
+    return { known: k, registry, prefix };
+  }
+  return undefined;
+}

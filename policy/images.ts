@@ -1,5 +1,10 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { pathStep, upstreamRepository, type ImageMirrors } from "@homelab-observability/contract";
+import {
+  pathStep,
+  undeclaredMirrorOf,
+  upstreamRepository,
+  type ImageMirrors,
+} from "@homelab-observability/contract";
 import { configOf, schemaFor, LABELS_SCHEMA, TAINT_SCHEMA, type Level } from "./lib/config";
 import { DEFAULT_ARM64_IMAGES, DEFAULT_CHARTS, type ChartData } from "./lib/charts";
 import { helmOf, label, toRes } from "./lib/resources";
@@ -91,21 +96,15 @@ export function arm64Problem(
 
 /**
  * For a repository that is a known one's path under another prefix (`registry.home.lan/quay/
- * prometheus/prometheus`): that the prefix, if it mirrors the known one's registry, is said once in
- * the stack key imageMirrors, which the stack-info ConfigMap hands this policy. "" else.
+ * prometheus/prometheus`, contract/image.ts undeclaredMirrorOf): that the prefix, if it mirrors the
+ * known one's registry, is said once in the stack key imageMirrors, which the stack-info ConfigMap
+ * hands this policy. "" else.
  */
 function mirrorNote(repository: string, known: string[], mirrors: ImageMirrors | undefined): string {
-  const registries = new Set(known.map((k) => k.slice(0, k.indexOf("/"))));
-  for (const k of known) {
-    const slash = k.indexOf("/");
-    const [registry, path] = [k.slice(0, slash), k.slice(slash)];
-    if (repository === k || !repository.endsWith(path)) continue;
-    const prefix = repository.slice(0, repository.length - path.length);
-    // A prefix at a known image's registry is another image there (docker.io/bitnami/kubectl), no mirror.
-    if (mirrors?.[registry] === prefix || registries.has(prefix.split("/")[0])) continue;
-    return ` (it is ${k} under ${prefix}: if ${prefix} mirrors ${registry}, say so in the stack's imageMirrors key (${registry}: ${prefix}), which this policy reads from the stack-info ConfigMap, rather than listing each mirrored image)`;
-  }
-  return "";
+  const m = undeclaredMirrorOf(repository, known, mirrors);
+  return m
+    ? ` (it is ${m.known} under ${m.prefix}: if ${m.prefix} mirrors ${m.registry}, say so in the stack's imageMirrors key (${m.registry}: ${m.prefix}), which this policy reads from the stack-info ConfigMap, rather than listing each mirrored image)`
+    : "";
 }
 
 type Taint = { key: string; value?: string; effect: string };

@@ -7,6 +7,7 @@ import {
   operatorImagesWayIn,
   parseSegments,
   pointerStep,
+  type ImageMirrors,
   type Segment,
 } from "@homelab-observability/contract";
 import type { ExportResource } from "./synthesize";
@@ -1014,16 +1015,24 @@ export function chartValueOverridesOf(
 }
 
 /**
- * The registry mirrors the export's stack names its pinned images through (`imageMirrors`), as its
- * stack-info ConfigMap records them: `docker.io -> registry.home.lan/dockerhub` each. [] for a
- * stack without mirrors.
+ * The registry mirrors an export's stack names its pinned images through (`imageMirrors`), as its
+ * stack-info ConfigMap records them; {} for a stack without mirrors. Read by the summary below and
+ * by the change check's image downgrades (change/imageDowngrade.ts).
  */
-export function imageMirrorsOf(resources: { type: string; inputs?: Record<string, any> }[]): string[] {
+export function exportImageMirrors(
+  resources: { type: string; inputs?: Record<string, any> }[],
+): ImageMirrors {
   const info = resources.find(
     (r) => r.type === "kubernetes:core/v1:ConfigMap" && isStackInfoLabels(r.inputs?.metadata?.labels),
   );
-  const mirrors = decodeStackInfo(info?.inputs?.data).imageMirrors ?? {};
-  return Object.entries(mirrors).map(([registry, prefix]) => `${registry} -> ${prefix}`);
+  return decodeStackInfo(info?.inputs?.data).imageMirrors ?? {};
+}
+
+/** {@link exportImageMirrors} as the summary says them: `docker.io -> registry.home.lan/dockerhub` each. */
+export function imageMirrorsOf(resources: { type: string; inputs?: Record<string, any> }[]): string[] {
+  return Object.entries(exportImageMirrors(resources)).map(
+    ([registry, prefix]) => `${registry} -> ${prefix}`,
+  );
 }
 
 /**
