@@ -1,5 +1,5 @@
 import { mirroredRepository, parseImage, type ImageMirrors } from "@homelab-observability/contract";
-import { versions } from "../model/versions";
+import { PINNED_REPOSITORIES } from "../model/versions";
 
 /*
  * The stack's `imageMirrors` applied to what the program writes: every reference to a pinned image
@@ -15,9 +15,7 @@ import { versions } from "../model/versions";
  */
 
 /** The pinned repositories, as parseImage spells them (`docker.io/grafana/loki`). */
-const PINNED = new Set(
-  Object.values(versions.images).map((i) => parseImage(`${i.registry}/${i.repository}`).repository),
-);
+const PINNED = new Set(PINNED_REPOSITORIES);
 
 /** Text that may be a whole reference: no space, template, quote or `=` (a flag's) in it. */
 const REFERENCE = /^[^\s{}"'=]+$/;

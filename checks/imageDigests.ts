@@ -7,7 +7,7 @@
  * pin in model/versions.ts it comes from; the digests themselves are what Renovate's `pinDigests`
  * writes there (renovate.json).
  */
-import { imageString, versions, type ImageRef } from "../model/versions";
+import { imageString, PINNED_IMAGES, PINNED_REPOSITORIES, type ImageRef } from "../model/versions";
 import {
   decodeStackInfo,
   isStackInfoLabels,
@@ -141,9 +141,10 @@ export function pinOf(ref: string, mirrors?: ImageMirrors): [string, ImageRef] |
   const parsed = parseImage(ref);
   const repository = upstreamRepository(parsed.repository, mirrors) ?? parsed.repository;
   const { tag } = parsed;
-  const same = Object.entries(versions.images).filter(
-    ([, i]) => parseImage(`${i.registry}/${i.repository}:${i.tag}`).repository === repository,
-  );
+  const same = PINNED_IMAGES.filter((p) => p.repository === repository).map((p): [string, ImageRef] => [
+    p.key,
+    p.image,
+  ]);
   // One repository may hold two pins (victoriametrics/operator: the operator, and its
   // config-reloader at `config-reloader-<version>`): the pin of the reference's tag, else the one
   // whose tag names the same image before its version, so another version is judged by its own pin.
@@ -151,11 +152,6 @@ export function pinOf(ref: string, mirrors?: ImageMirrors): [string, ImageRef] |
     same.find(([, i]) => i.tag === tag) ?? same.find(([, i]) => tagName(i.tag) === tagName(tag)) ?? same[0]
   );
 }
-
-/** The pinned repositories, as parseImage spells them (`docker.io/grafana/loki`), in the pins' order. */
-const PINNED_REPOSITORIES = Object.values(versions.images).map(
-  (i) => parseImage(`${i.registry}/${i.repository}`).repository,
-);
 
 /**
  * For a reference to no pin that is a pin's repository path under another prefix

@@ -22,10 +22,11 @@ export const DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-
 export const anchored = (pat: string) => new RegExp(`^(?:${pat})$`);
 export const NAME_MAX = 255;
 
+const REGISTRY_PREFIX = anchored(`${DOMAIN_AND_PORT}(?:/${REMOTE_NAME})?`);
+
 /**
  * Whether `v` is a registry as a reference's name begins with it: a host name or [IPv6] address,
  * an optional :port and an optional /path (a chart's `image.registry`, a mirror's prefix; a
  * registry may carry a path after its host, a mirror's project, `harbor.lan/dockerhub`).
  */
-export const isRegistryPrefix = (v: string): boolean =>
-  anchored(`${DOMAIN_AND_PORT}(?:/${REMOTE_NAME})?`).test(v) && v.length <= NAME_MAX;
+export const isRegistryPrefix = (v: string): boolean => REGISTRY_PREFIX.test(v) && v.length <= NAME_MAX;

@@ -1,3 +1,5 @@
+import { parseImage } from "@homelab-observability/contract";
+
 /**
  * Every chart and image version the program deploys, in one place (kube-prometheus style), so an
  * upgrade is one reviewed diff and the policy pack can list exactly the images we ship.
@@ -279,3 +281,19 @@ export const pinnedChart = (name: string) => Object.values(versions.charts).find
 export function shippedImageRepositories(): string[] {
   return Object.values(versions.images).map((i) => `${i.registry}/${i.repository}`);
 }
+
+/**
+ * Each pinned image with its repository as parseImage spells it (`docker.io/grafana/loki`), read
+ * once here for the program's mirror (builders/imageMirror.ts) and image-pins
+ * (checks/imageDigests.ts), which compare a reference's parsed repository with it.
+ */
+export const PINNED_IMAGES: readonly { key: string; image: ImageRef; repository: string }[] = Object.entries(
+  versions.images,
+).map(([key, image]) => ({
+  key,
+  image,
+  repository: parseImage(`${image.registry}/${image.repository}`).repository,
+}));
+
+/** The pinned images' repositories, each once ({@link PINNED_IMAGES}). */
+export const PINNED_REPOSITORIES: readonly string[] = [...new Set(PINNED_IMAGES.map((p) => p.repository))];

@@ -102,9 +102,12 @@ function configuredLevel(
  * for a name that is no policy of the pack.
  */
 export function policyLevel(config: PackConfig, name: string): EnforcementLevel | undefined {
-  const policy = allPolicies().find((p) => p.name === name);
+  policiesByName ??= new Map(allPolicies().map((p) => [p.name, p]));
+  const policy = policiesByName.get(name);
   return policy && configuredLevel(config, policy);
 }
+/** The pack's policies by name, built on the first {@link policyLevel} call (synth asks for several). */
+let policiesByName: Map<string, ResourceValidationPolicy | StackValidationPolicy> | undefined;
 
 class NotApplicable extends Error {}
 
