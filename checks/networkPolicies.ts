@@ -110,6 +110,45 @@ export interface NetworkReport {
   warningFindings: Map<string, Finding>;
 }
 
+/**
+ * The pod label keys the selectors of `objects` read (`reads`): a Service's `spec.selector`, and
+ * every LabelSelector's `matchLabels` and `matchExpressions` keys wherever they sit (a
+ * NetworkPolicy's podSelector and its peers', a monitor's selector, a workload's own); and those of
+ * them an expression reads as `NotIn` or `DoesNotExist` (`unless`), which a pod stops matching
+ * when it gains the label. Which pods each selection picks, and so every connection and rule this
+ * check judges, is decided by these keys alone: a pod label of any other key changes none of it, and
+ * one that only adds a key to the pods' own labels can make a selection pick fewer pods only by a key
+ * of `unless` (synth/report.ts ruleOverrides).
+ */
+function labelKeysRead(objects: Placed[]): LabelKeys {
+  const reads = new Set<string>();
+  const unless = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === "object")
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "matchLabels" && x !== null && typeof x === "object") {
+          for (const l of Object.keys(x)) reads.add(l);
+        } else if (k === "matchExpressions" && Array.isArray(x)) {
+          for (const e of x as { key?: unknown; operator?: unknown }[]) {
+            if (typeof e.key !== "string") continue;
+            reads.add(e.key);
+            if (e.operator === "NotIn" || e.operator === "DoesNotExist") unless.add(e.key);
+          }
+        } else walk(x);
+      }
+  };
+  for (const { obj } of objects) {
+    if (obj.kind === "Service" && obj.apiVersion === "v1")
+      for (const l of Object.keys(obj.spec?.selector ?? {})) reads.add(l);
+    walk(obj.spec);
+  }
+  return { reads: [...reads].sort(), unless: [...unless].sort() };
+}
+
+/** The label keys selectors read ({@link labelKeysRead}). */
+type LabelKeys = { reads: string[]; unless: string[] };
+
 /** A label selector where `{}` (or absent matchLabels and matchExpressions) selects everything. */
 function selectsAll(selector: any, labels: Record<string, string>): boolean {
   if (
@@ -419,6 +458,8 @@ interface NetworkJudge {
   nsLabels: (ns: string) => Record<string, string>;
   /** Why pods a selector picks run not (no operator reconciles their resource), when that is why ({@link Unmade}). */
   unmade: Unmade;
+  /** The label keys the stack's selectors read ({@link labelKeysRead}). */
+  labelKeys: LabelKeys;
 }
 
 /**
@@ -624,6 +665,7 @@ function networkJudge(objects: Placed[], all: Placed[], unmade: Unmade): Network
     usedEgress,
     nsLabels,
     unmade,
+    labelKeys: labelKeysRead(all),
   };
 }
 
@@ -854,6 +896,7 @@ function checkUnusedIngressRules(j: NetworkJudge): void {
             connects: {
               serves: [selectionOf(own.ns, own.selector)],
               dials: peerSelections(r.from, own.ns),
+              ...j.labelKeys,
             },
           },
       );
@@ -1123,6 +1166,7 @@ function checkEgressRules(
     report,
     nsLabels,
     unmade,
+    labelKeys,
   }: NetworkJudge,
   scrapers: { tpl: PodTemplate }[],
 ): void {
@@ -1161,7 +1205,7 @@ function checkEgressRules(
     const mine = selected(p);
     (p.obj.spec?.egress ?? []).forEach((r: any, i: number) =>
       egressRuleFindings(
-        { objects, used, scrapers, fail, bound, token, pods, stackNs, nsLabels, unmade },
+        { objects, used, scrapers, fail, bound, token, pods, stackNs, nsLabels, unmade, labelKeys },
         p,
         r,
         i,
@@ -1195,6 +1239,8 @@ interface EgressRuleJudge {
   nsLabels: (ns: string) => Record<string, string>;
   /** Why pods a selector picks run not, when no operator reconciles their resource. */
   unmade: Unmade;
+  /** The label keys the stack's selectors read ({@link labelKeysRead}). */
+  labelKeys: LabelKeys;
 }
 
 /** The stack's pods an egress rule's pod peers select (ipBlocks select none), from namespace `ns`. */
@@ -1272,6 +1318,7 @@ function egressRuleFindings(
               connects: {
                 serves: peerSelections(to, p.obj.metadata.namespace),
                 dials: [selectionOf(p.obj.metadata.namespace, p.obj.spec?.podSelector)],
+                ...judge.labelKeys,
               },
             },
         );

@@ -125,8 +125,11 @@ export interface Finding {
    * possible cause only when it can change that: a switch whose component one side would pick (and,
    * for a receiving side covering a whole release, whose templates declare the rule's port), or a
    * key not of the fields that only size, place or harden pods (synth/report.ts ruleOverrides).
+   * `reads`: the label keys the stack's selectors read, `unless` those read as `NotIn` or
+   * `DoesNotExist`: a pod label of another key decides none of the connections judged, and one a
+   * chart only adds to its pods' labels leaves a rule unused only by a key of `unless`.
    */
-  connects?: { serves: Selection[]; dials: Selection[] };
+  connects?: { serves: Selection[]; dials: Selection[]; reads?: string[]; unless?: string[] };
   /**
    * Set when the verdict rests on what the stack's configs and values wire (which engines evaluate
    * a rule), not on any pod's own fields: a chartValues key that only sizes, places, pulls or

@@ -26,6 +26,7 @@ import { listed, regExpText } from "../model/words";
 import { firstKeyAndRest, isMap, leafPaths, propertyPath, valueAt } from "../config/tree";
 import { RELEASE_TYPE } from "../model/names";
 import { KIND_ONLY_KEYS } from "../model/chartKinds";
+import { addsPodLabel } from "../model/podLabels";
 import {
   RBAC_SWITCHES,
   covers,
@@ -203,8 +204,8 @@ export interface CheckFinding {
   noneOf?: Selection[];
   /** The selections that put the pods it judged among those judged (checks/objects.ts Finding). */
   selectedBy?: Selection[];
-  /** The sides of a NetworkPolicy rule nothing uses (checks/objects.ts Finding). */
-  connects?: { serves: Selection[]; dials: Selection[] };
+  /** The sides of a NetworkPolicy rule nothing uses, and the label keys selectors read (checks/objects.ts Finding). */
+  connects?: { serves: Selection[]; dials: Selection[]; reads?: string[]; unless?: string[] };
   /** Set when it rests on what configs and values wire, no pod's own fields (checks/objects.ts Finding). */
   wiring?: boolean;
   /** The ServiceAccounts whose missing grants are its verdict (checks/objects.ts Finding). */
@@ -1412,6 +1413,9 @@ function ruleOverrides(rel: ReleaseRef, ofChart: string[], connects: Connects, m
     // Labels given to pods neither side would pick decide nothing of the rule.
     const labelled = podLabelsOf(rel, o);
     if (labelled && ![...connects.serves, ...connects.dials].some(labelled)) return false;
+    // Nor labels that cannot make a selection pick fewer pods (vmagent's `podMetadata.labels.team`
+    // beside a renamed vector scrape port), when the check told which keys its selectors read.
+    if (labelled && connects.reads && !mayUnpick(rel, o, connects.reads, connects.unless ?? [])) return false;
     // A key shaping only the release's Service routes to its pods: a cause only when they serve.
     if (shapesOnlyService(rel.chart, o)) return connects.serves.some((s) => mayPickRelease(rel, s));
     const names = switchedComponent(o, rel.chart);
@@ -1448,6 +1452,30 @@ function podLabelsOf(rel: ReleaseRef, override: string): ((s: Selection) => bool
   if (at === 0 || typeof first !== "string") return (s) => mayPickRelease(rel, s);
   const names = [first, first.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase()];
   return (s) => picksComponent(rel, names, s);
+}
+
+/**
+ * Whether a key of pod labels ({@link podLabelsOf}) may make a selection pick fewer pods, and so
+ * leave a rule unused: a label of a key the stack's selectors read (`reads`) that the chart may
+ * write over a label its pods carry; one it only adds (model/podLabels.ts) only by a key a selector
+ * reads as `NotIn` or `DoesNotExist` (`unless`), since a selector of `matchLabels`, `In` or
+ * `Exists` picks a pod with one more label as it did without it. True when what the key sets is
+ * not a map of labels (its keys are not known).
+ */
+function mayUnpick(
+  rel: ReleaseRef,
+  override: string,
+  reads: readonly string[],
+  unless: readonly string[],
+): boolean {
+  const path = keySegments(rel.values, parseSegments(override));
+  const at = path.findIndex(podLabelsKey);
+  const map = path.slice(0, at + 1).join(".");
+  const value = lookup(rel.values, path.slice(0, at + 1));
+  const keys =
+    path.length === at + 2 ? [String(path[at + 1])] : isMap(value) ? Object.keys(value) : undefined;
+  if (keys === undefined) return true;
+  return keys.some((k) => (addsPodLabel(rel.chart, map, k) ? unless : reads).includes(k));
 }
 
 /** Whether the key at `i` of `keys` is a map of pod labels: `podLabels`, `lokiCanary.podLabels`, `podMetadata.labels`. */

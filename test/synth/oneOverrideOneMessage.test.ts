@@ -64,7 +64,12 @@ const vmagentPods = { "app.kubernetes.io/name": "vmagent", "app.kubernetes.io/in
  * on `prom-exporter`, vmagent's egress reaches it there), Vector's PodMonitor scraping `port`; the
  * findings of the named-port and NetworkPolicy checks, merged and traced as synth prints them.
  */
-function vectorScrapedOn(port: string, vm: Record<string, unknown>, overrides: string[]) {
+function vectorScrapedOn(
+  port: string,
+  vm: Record<string, unknown>,
+  overrides: string[],
+  extra: Placed[] = [],
+) {
   const vector = release("vector-agents", "vector", AGENTS, "vector", { podMonitor: { port } });
   const victoria = release("victoriametrics", "vm", "monitoring", "victoria-metrics-k8s-stack", vm);
   const scrape = [{ port: "prom-exporter", protocol: "TCP" as const }];
@@ -111,6 +116,7 @@ function vectorScrapedOn(port: string, vm: Record<string, unknown>, overrides: s
       "resource network-policies-monitoring-vmagent",
     ),
   ];
+  objects.push(...extra);
   const findings = [...checkNamedPorts(objects).findings, ...checkNetworkPolicies(objects).findings];
   const resources = [vector, victoria];
   const merged = mergeProblems([], findings, { resources, overrides });
@@ -147,6 +153,67 @@ describe("one override, one message: a renamed scrape port and the rules it leav
     assert.equal(shown.length, 1, JSON.stringify(shown, null, 1));
     assert.deepEqual([shown[0].check, shown[0].alsoAt.length], ["named-port", 2]);
     assert.deepEqual(shown[0].overrides, ["chartValues.vector.podMonitor.port"]);
+  });
+
+  it("beside a label vmagent's pods carry of a key no selector reads: still one message, the port's", () => {
+    // vmagent's pods are the rules' dialing side, yet `team` decides no selection: with it or
+    // without it the same rules pick the same pods, so it is no cause of a rule left unused.
+    const { shown } = vectorScrapedOn(
+      "metrics",
+      { vmagent: { spec: { podMetadata: { labels: { team: "metrics" } } } } },
+      ["vector.podMonitor.port", "victoria-metrics-k8s-stack.vmagent.spec.podMetadata.labels.team"],
+    );
+    assert.equal(shown.length, 1, JSON.stringify(shown, null, 1));
+    assert.deepEqual([shown[0].check, shown[0].alsoAt.length], ["named-port", 2]);
+    assert.deepEqual(shown[0].overrides, ["chartValues.vector.podMonitor.port"]);
+  });
+
+  it("beside a label of a key selectors read that the operator writes its own over: still one message", () => {
+    // The operator merges vmagent's selector labels over `podMetadata.labels` (model/podLabels.ts):
+    // the label only adds, and a selector reading `app.kubernetes.io/name` as matchLabels picks
+    // the pods with one more label as it did without.
+    const name = { "app.kubernetes.io/name": "other" };
+    const { shown } = vectorScrapedOn("metrics", { vmagent: { spec: { podMetadata: { labels: name } } } }, [
+      "vector.podMonitor.port",
+      "victoria-metrics-k8s-stack.vmagent.spec.podMetadata.labels.app.kubernetes.io/name",
+    ]);
+    assert.equal(shown.length, 1, JSON.stringify(shown, null, 1));
+    assert.deepEqual(shown[0].overrides, ["chartValues.vector.podMonitor.port"]);
+  });
+
+  it("beside a label vmagent's pods carry of a key a selector reads as DoesNotExist: the rules may follow from either", () => {
+    // A policy picking the pods without a `team`: vmagent's pods leave it with the label, so which
+    // rules pick them may change by it, and the rules left unused name both overrides, unsure.
+    const untagged = at(
+      {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: "untagged", namespace: "monitoring" },
+        spec: { podSelector: { matchExpressions: [{ key: "team", operator: "DoesNotExist" }] } },
+      },
+      `${STACK}::np-untagged`,
+      "resource untagged",
+    );
+    const { shown } = vectorScrapedOn(
+      "metrics",
+      { vmagent: { spec: { podMetadata: { labels: { team: "metrics" } } } } },
+      ["vector.podMonitor.port", "victoria-metrics-k8s-stack.vmagent.spec.podMetadata.labels.team"],
+      [untagged],
+    );
+    const rules = shown.filter((f) => f.check !== "named-port");
+    assert.ok(rules.length > 0, JSON.stringify(shown, null, 1));
+    for (const r of rules)
+      assert.deepEqual(
+        [r.overrides, r.overridesUnsure],
+        [
+          [
+            "chartValues.vector.podMonitor.port",
+            "chartValues.victoria-metrics-k8s-stack.vmagent.spec.podMetadata.labels.team",
+          ],
+          true,
+        ],
+        JSON.stringify(r, null, 1),
+      );
   });
 });
 
