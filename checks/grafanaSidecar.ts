@@ -6,6 +6,7 @@
  * Grafana's folders. checks/dashboardSidecar.ts asks it why the stack's dashboards are not loaded,
  * checks/networkPolicies.ts which pods read a ConfigMap's or Secret's addresses.
  */
+import { SIDECAR_RESOURCE_KINDS } from "@homelab-observability/contract";
 import type { K8sObject } from "./objects";
 
 /** The sidecars this module reads, by their key under the chart's `sidecar` and their container's name. */
@@ -45,17 +46,8 @@ export function sidecarEnv(pod: K8sObject, which: Sidecar): Map<string, string |
 /** A sidecar setting whose value the pod reads from elsewhere at start (`valueFrom`), not known offline. */
 export const UNKNOWN = Symbol("valueFrom");
 
-/**
- * The kinds k8s-sidecar lists for RESOURCE, as written (kiwigrid/k8s-sidecar 1.30.9, commit
- * 630e256e5c6c019eec9618c365f6629b900d2a05, src/sidecar.py:71-72: `os.getenv(RESOURCE, "configmap")`,
- * then `("secret", "configmap") if resources == "both"`): another value (`Both`, `ConfigMap`) is a
- * kind src/resources.py:26-32 `_list_namespace` has no method for, so the sidecar lists nothing.
- */
-export const RESOURCE_KINDS: Record<string, string[]> = {
-  configmap: ["configmap"],
-  secret: ["secret"],
-  both: ["secret", "configmap"],
-};
+/** The kinds k8s-sidecar lists for RESOURCE, as written (contract/sidecar.ts). */
+export const RESOURCE_KINDS = SIDECAR_RESOURCE_KINDS;
 
 /**
  * What keeps `obj` (a ConfigMap or a Secret) from the `which` sidecar of `pod`: the values key that

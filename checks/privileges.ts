@@ -22,7 +22,7 @@ import {
   isAccepted,
   isStackInfoLabels,
   DEFAULT_OPERATOR_IMAGES,
-  operatorImagesWay,
+  secretReadWay,
   runsOperator,
   type AcceptedException,
   type EscalationGrant,
@@ -35,6 +35,7 @@ import {
 } from "@homelab-observability/contract";
 import { containersOf, podTemplates, selects, type Finding, type K8sObject, type Placed } from "./objects";
 import { checkScrapeAuthz } from "./scrapeAuthz";
+import { mirrorsOf } from "./imageDigests";
 
 /** One pod as the checks and the workload table see it. */
 export interface PodView {
@@ -252,6 +253,7 @@ export function checkRbac(
   operatorImages: readonly string[] = DEFAULT_OPERATOR_IMAGES,
 ): Finding[] {
   const views = podViews(objects);
+  const mirrors = mirrorsOf(objects);
   const findings: Finding[] = [];
   for (const g of grants(objects)) {
     const label = `${g.role.obj.kind} ${g.role.obj.metadata.name} (${g.role.source}) via ${g.binding.obj.kind} ${g.binding.obj.metadata.name}`;
@@ -262,9 +264,9 @@ export function checkRbac(
           check: "secret-read",
           where: v.name,
           cause: ruleCause(g.role.obj, secretRule),
-          // The way the pack's refusal names (contract operatorImagesWay), said here too: with the
+          // The way the pack's refusal names (contract secretReadWay), said here too: with the
           // pack's policy disabled, or judged apart, this is the message the user reads.
-          message: `${v.name} (${v.owner.source}) can read every Secret of the cluster: ${label} rules[${secretRule}] grants ${JSON.stringify(g.role.obj.rules[secretRule].verbs)} on secrets to ServiceAccount ${saOf(v)}; only the operators need that${operatorImagesWay(String(v.spec.containers?.[0]?.image ?? ""))}`,
+          message: `${v.name} (${v.owner.source}) can read every Secret of the cluster: ${label} rules[${secretRule}] grants ${JSON.stringify(g.role.obj.rules[secretRule].verbs)} on secrets to ServiceAccount ${saOf(v)}; only the operators need that${secretReadWay(v.spec, mirrors)}`,
         });
     }
     const proxyRule = ruleIndex(g.role.obj, grantsNodesProxy);

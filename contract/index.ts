@@ -10,6 +10,7 @@ export * from "./stackInfo";
 export * from "./podSecurity";
 export * from "./rendered";
 export * from "./privileges";
+export * from "./sidecar";
 export * from "./exceptions";
 export * from "./expansion";
 export * from "./image";

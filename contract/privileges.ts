@@ -2,7 +2,8 @@
  * What RBAC rules and pod specs grant, as the pack and the offline rendered-object checks
  * (checks/privileges.ts) both judge it. Pure functions over plain objects.
  */
-import { parseImage } from "./image";
+import { parseImage, type ImageMirrors } from "./image";
+import { isK8sSidecar, SIDECAR_RESOURCE_KINDS } from "./sidecar";
 
 const has = (list: unknown, ...values: string[]) =>
   Array.isArray(list) && values.some((v) => list.includes(v));
@@ -137,10 +138,80 @@ export function operatorImagesWay(image: string): string {
 }
 
 /**
- * The way {@link operatorImagesWay} wrote into `message`, or undefined: synth says it under a
- * merged message whose first line is another rule's (synth/report.ts alsoLines).
+ * The way out said for a workload no-cluster-secret-read and `secret-read` refuse, after "only the
+ * operators need them": for a pod running k8s-sidecar (Grafana's), that container, the one listing
+ * ConfigMaps and Secrets through the API, and what it lists ({@link sidecarWay}): it is no operator,
+ * so operatorImages is no way out for it. For any other pod, {@link operatorImagesWay} of its first
+ * container. `mirrors`: the stack's registry mirrors, through which its image may be pulled.
  */
-export function operatorImagesWayIn(message: string): string | undefined {
+export function secretReadWay(podSpec: any, mirrors?: ImageMirrors): string {
+  const all: any[] = [
+    ...(Array.isArray(podSpec?.initContainers) ? podSpec.initContainers : []),
+    ...(Array.isArray(podSpec?.containers) ? podSpec.containers : []),
+  ];
+  const sidecars = all.filter((c) => isK8sSidecar(c?.image, mirrors));
+  return sidecars.length > 0
+    ? sidecarWay(sidecars)
+    : operatorImagesWay(String(podSpec?.containers?.[0]?.image ?? ""));
+}
+
+/** How {@link sidecarWay} starts: synth finds it in a message by it ({@link secretReadWayIn}). */
+const SIDECAR_WAY = "; of its containers, k8s-sidecar is the one reading through the API: ";
+
+/**
+ * What the k8s-sidecar containers list and where, from their env as k8s-sidecar reads it (RESOURCE,
+ * default `configmap`: {@link SIDECAR_RESOURCE_KINDS}; NAMESPACE: `ALL` every namespace, else the
+ * namespaces listed, unset its own, checks/grafanaSidecar.ts selection), and the role that is then
+ * enough: one on ConfigMaps when none lists Secrets; else RESOURCE `configmap` first (the grafana
+ * chart writes its `sidecar.<dashboards|datasources|...>.resource` there, grafana 12.3.1
+ * templates/_pod.tpl:173,260,405,492; values.yaml default `both`).
+ */
+function sidecarWay(sidecars: any[]): string {
+  const env = (c: any, name: string): { value?: string; from?: true } => {
+    const e = (Array.isArray(c?.env) ? c.env : []).filter((x: any) => x?.name === name).at(-1);
+    return e?.valueFrom !== undefined
+      ? { from: true }
+      : typeof e?.value === "string"
+        ? { value: e.value }
+        : {};
+  };
+  let secrets = false;
+  const each = sidecars.map((c) => {
+    const resource = env(c, "RESOURCE");
+    const kinds = resource.from ? undefined : SIDECAR_RESOURCE_KINDS[resource.value ?? "configmap"];
+    if (kinds === undefined || kinds.includes("secret")) secrets = true;
+    const listed = resource.from
+      ? "what its RESOURCE names at start"
+      : kinds === undefined
+        ? "nothing"
+        : kinds.map((k) => `${k}s`).join(" and ");
+    const ns = env(c, "NAMESPACE");
+    const where = ns.from
+      ? "the namespaces its NAMESPACE names at start"
+      : ns.value === undefined
+        ? "its own namespace"
+        : ns.value.split(",").some((n) => n.trim() === "ALL")
+          ? "every namespace"
+          : `namespace${ns.value.includes(",") ? "s" : ""} ${ns.value}`;
+    const written = [
+      resource.value !== undefined ? `RESOURCE ${JSON.stringify(resource.value)}` : "",
+      ns.value !== undefined ? `NAMESPACE ${JSON.stringify(ns.value)}` : "",
+    ].filter(Boolean);
+    return `${String(c?.name)} lists ${listed} in ${where}${written.length > 0 ? ` (${written.join(", ")})` : ""}`;
+  });
+  const enough = secrets
+    ? `a sidecar given RESOURCE "configmap" (the grafana chart's sidecar.<name>.resource) needs a role on configmaps alone`
+    : "a role granting get, list and watch on configmaps there is all it needs";
+  return `${SIDECAR_WAY}${each.join("; ")}: ${enough}`;
+}
+
+/**
+ * The way {@link secretReadWay} wrote into `message`, or undefined: synth says it under a merged
+ * message whose first line is another rule's (synth/report.ts alsoLines).
+ */
+export function secretReadWayIn(message: string): string | undefined {
+  const at = message.indexOf(SIDECAR_WAY);
+  if (at >= 0) return message.slice(at + 2).replace(/\.$/, "");
   const repository =
     /if it is an operator under another image name \(a mirror of one\), add "([^"\s]+)"/.exec(message)?.[1];
   return repository !== undefined && message.includes(operatorWay(repository))

@@ -4,11 +4,12 @@ import { label, toRes, type Res } from "./lib/resources";
 import { forTypes } from "./lib/typed";
 import { reportCause, reportJudged } from "./lib/report";
 import { RAW_WORKLOAD_TYPES } from "./lib/workloads";
+import { stackFacts } from "./lib/budget";
 import {
   BUILTIN_SECRET_READERS,
   operatorImagesOf,
   runsOperator,
-  operatorImagesWay,
+  secretReadWay,
   rbacRuleCause,
   SECCOMP_JUDGED,
 } from "@homelab-observability/contract";
@@ -153,6 +154,8 @@ export function noClusterSecretRead(level: Level = "mandatory"): StackValidation
         (r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
       );
       const workloads = resources.filter((r) => RAW_WORKLOAD_TYPES.has(r.type));
+      // Through which the stack pulls its images: a mirrored k8s-sidecar is still known for one.
+      const mirrors = stackFacts(resources).imageMirrors;
       for (const b of bindings) {
         const ref = b.props.roleRef ?? {};
         const reads = ref.kind === "ClusterRole" ? secretReadOf(ref.name, roles) : undefined;
@@ -166,8 +169,9 @@ export function noClusterSecretRead(level: Level = "mandatory"): StackValidation
           if (!accounts.includes(sa)) continue;
           if (runsOperator(pod, operatorImages)) continue;
           // An operator is known by its image alone: under a mirror's name it is refused like any
-          // workload, and the one way to say it is an operator is the config this names.
-          const mirror = operatorImagesWay(String(pod.containers?.[0]?.image ?? ""));
+          // workload, and the one way to say it is an operator is the config this names; a pod
+          // running k8s-sidecar is told what that container lists instead (contract secretReadWay).
+          const mirror = secretReadWay(pod, mirrors);
           // On the workload's URN: the release that rendered it is then known, and with it the
           // chartValues override that widened its role (synth/report.ts attributeOverrides).
           reportCause(

@@ -4,7 +4,7 @@ import {
   isStackInfoLabels,
   LOKI_COMPACTOR_SETTINGS,
   MISTAKES,
-  operatorImagesWayIn,
+  secretReadWayIn,
   parseSegments,
   pointerStep,
   type ImageMirrors,
@@ -319,8 +319,8 @@ const SAME_JUDGEMENT: Readonly<
     }
   >
 > = {
-  // Its advice adds that workload's image to operatorImages: another workload bound to the same
-  // rule (the same cause) is not named by it.
+  // Its advice (that workload's image in operatorImages, or the role its k8s-sidecar needs) mends
+  // that workload: another workload bound to the same rule (the same cause) is not named by it.
   "no-cluster-secret-read": {
     check: "secret-read",
     answers: (lead, member, sameCause) => sameCause && renderedWorkload(lead.urn) === member.where,
@@ -810,15 +810,16 @@ function alsoLines(m: {
 /**
  * The ways the merged places' own messages name that the first line does not, one line each with
  * the rules that name it: an operator under a mirror's image name is told to add its repository
- * to no-cluster-secret-read's operatorImages (contract operatorImagesWay), by that policy and by
+ * to no-cluster-secret-read's operatorImages (contract secretReadWay), by that policy and by
  * secret-read. Under another rule's first line (arm64-images on the same image) the user read only
- * the places, and no way to keep the image short of removing the override.
+ * the places, and no way to keep the image short of removing the override. Likewise the role a
+ * pod's k8s-sidecar needs (contract secretReadWay), which both say for such a pod.
  */
 function memberWays(m: object): string {
   const lead = (m as { message?: string }).message ?? "";
   const rules = new Map<string, string[]>();
   for (const r of membersOf.get(m) ?? []) {
-    const way = operatorImagesWayIn(r.message);
+    const way = secretReadWayIn(r.message);
     if (way === undefined || lead.includes(way)) continue;
     const rule = "policy" in r ? r.policy : r.check;
     const named = rules.get(way) ?? [];

@@ -96,6 +96,23 @@ describe("secret-read takes the operators from the pack config, as no-cluster-se
     assert.deepEqual(checkRbac(vm, operatorImagesOf(policySettings(CONFIG, "no-cluster-secret-read"))), []);
   });
 
+  it("on a pod running k8s-sidecar, names that container and what it lists, as the pack does, not operatorImages", () => {
+    const grafana = mirrored();
+    grafana[0].obj.spec.template.spec.containers = [
+      {
+        name: "grafana-sc-dashboard",
+        image: "quay.io/kiwigrid/k8s-sidecar:1.30.9",
+        env: [{ name: "RESOURCE", value: "configmap" }],
+      },
+      { name: "grafana", image: "docker.io/grafana/grafana:12.3.1" },
+    ];
+    const [f] = checkRbac(grafana);
+    assert.match(
+      f.message,
+      /only the operators need that; of its containers, k8s-sidecar is the one reading through the API: grafana-sc-dashboard lists configmaps in its own namespace \(RESOURCE "configmap"\): a role granting get, list and watch on configmaps there is all it needs$/,
+    );
+  });
+
   it("judges a pod an operator by its containers alone, as the pack does: an operator's image in an init container makes none", () => {
     const init = mirrored();
     const spec = init[0].obj.spec.template.spec;

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { fails, passes, res, workload } from "../support/policyCases";
+import { K8S_SIDECAR_REPOSITORY } from "@homelab-observability/contract";
+import { check, fails, passes, res, stackInfo, workload } from "../support/policyCases";
 import { DEFAULT_AGENT_HOST_PATHS, DEFAULT_OPERATOR_IMAGES } from "../../policy/lib/privileges";
 import { NODE_AGENT_HOST_PATHS } from "../../builders/security/hardening";
 import { versions } from "../../model/versions";
@@ -89,6 +90,50 @@ describe("policy: least privilege over what a preview sees", () => {
     await passes(reader([SECRETS], "docker.io/victoriametrics/operator:v0.66.0"), "no-cluster-secret-read", {
       "no-cluster-secret-read": { operatorImages: ["registry.home.lan/mirror/prometheus-operator"] },
     });
+  });
+
+  it("no-cluster-secret-read on Grafana's pod names its k8s-sidecar container and what it lists, not operatorImages", async () => {
+    // The grafana chart's pod: the dashboard sidecar (the one listing ConfigMaps and Secrets through
+    // the API, grafana 12.3.1 templates/_pod.tpl) first, Grafana after it.
+    const sidecar = (image: string, resource: string) => ({
+      name: "grafana-sc-dashboard",
+      image,
+      env: [
+        { name: "RESOURCE", value: resource },
+        { name: "NAMESPACE", value: "ALL" },
+      ],
+    });
+    const grafana = (image: string, resource: string) => {
+      const p: any = pod("docker.io/grafana/grafana:12.3.1", "grafana");
+      p.containers = [sidecar(image, resource), ...p.containers];
+      return [role("reader", [SECRETS]), bind("reader", "grafana"), w("Deployment", "grafana", p)];
+    };
+    const pinned = "quay.io/kiwigrid/k8s-sidecar:1.30.9";
+    const [configmaps] = await fails(
+      grafana(pinned, "configmap"),
+      "no-cluster-secret-read",
+      /give it a role without Secrets \(only the operators need them\); of its containers, k8s-sidecar is the one reading through the API: grafana-sc-dashboard lists configmaps in every namespace \(RESOURCE "configmap", NAMESPACE "ALL"\): a role granting get, list and watch on configmaps there is all it needs\.$/,
+    );
+    assert.doesNotMatch(configmaps.message, /operatorImages/);
+    await fails(
+      grafana(pinned, "both"),
+      "no-cluster-secret-read",
+      /grafana-sc-dashboard lists secrets and configmaps in every namespace \(RESOURCE "both", NAMESPACE "ALL"\): a sidecar given RESOURCE "configmap" \(the grafana chart's sidecar\.<name>\.resource\) needs a role on configmaps alone\.$/,
+    );
+    // Pulled through the stack's declared mirror of quay.io, it is still k8s-sidecar.
+    const info = stackInfo([]);
+    info.inputs!.data.imageMirrors = JSON.stringify({ "quay.io": "registry.home.lan/quay" });
+    const mirrored = await check(
+      [info, ...grafana("registry.home.lan/quay/kiwigrid/k8s-sidecar:1.30.9", "configmap")],
+      "no-cluster-secret-read",
+    );
+    assert.match(
+      mirrored[0]?.message ?? "",
+      /k8s-sidecar is the one reading through the API: grafana-sc-dashboard/,
+    );
+    // The pack knows the image the program pins (it reads the contract, not model/).
+    const pin = versions.images.k8sSidecar;
+    assert.equal(K8S_SIDECAR_REPOSITORY, `${pin.registry}/${pin.repository}`);
   });
 
   it("no-nodes-proxy passes nodes/metrics; fails nodes/proxy", async () => {
