@@ -24,7 +24,7 @@ import {
   chartValueOverridesOf,
   idleOverrideWarning,
   overridesInForce,
-  shownOverrides,
+  stackRunsWith,
   unrunTargetOverrideWarning,
   formatMergedViolations,
   mergeProblems,
@@ -413,10 +413,8 @@ async function judgeFile(
   const { inForce: overrides, idle, unrun } = overridesInForce(resources, chartValueOverridesOf(resources));
   const at = placesOf(resources, projectDir);
   out(`${file}: ${resourceCount(resources)}${note}`);
-  if (overrides.length > 0)
-    out(
-      `${file}: chart values overrides in force (chartValues): ${shownOverrides(resources, overrides).join(", ")}`,
-    );
+  // As synth's summary says them (synth/report.ts stackRunsWith): the overrides, the mirrors.
+  for (const l of stackRunsWith(resources, overrides)) out(`${file}: ${l}`);
   // The keys that leave a chart out are synth's to find (it synthesizes the stack again); an
   // export holds only what ran.
   for (const o of idle) out(`${file}: warning: ${idleOverrideWarning(o, [], at)}`);

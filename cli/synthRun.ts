@@ -38,9 +38,8 @@ import {
   attributeOverrides,
   budgetOf,
   chartValueOverridesOf,
-  imageMirrorsOf,
+  stackRunsWith,
   overridesInForce,
-  shownOverrides,
   closingLine,
   countByType,
   formatBudget,
@@ -827,7 +826,6 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
       out(`\n== ${stack}: planned changes\n${planned.map(([k, v]) => `  ${k}: ${v}`).join("\n")}`);
   }
   if (violations.length > 0) out(`\n== ${stack}: policy violations\n${formatMergedViolations(violations)}`);
-  const mirrors = imageMirrorsOf(resources);
   const byType = countByType(resources)
     .map(([t, n]) => `${t.split(":").pop()}×${n}`)
     .join(", ");
@@ -840,17 +838,8 @@ async function judgeStack(stack: string, run: RunContext): Promise<StackOutcome>
       line(`${resourceCount(resources)} -> ${file}`),
       line(`custom resources by type: ${byType}`),
       ...rendered.map(line),
-      ...(overrides.length > 0
-        ? [
-            `chart values overrides in force (chartValues): ${shownOverrides(resources, overrides).join(", ")}`,
-          ]
-        : []
-      ).map(line),
-      // Said where set, so a user sees the images went through the mirror (every other stack's summary as it was).
-      ...(mirrors.length > 0
-        ? [`pinned images through registry mirrors (imageMirrors): ${mirrors.join(", ")}`]
-        : []
-      ).map(line),
+      // As policy:check says them (synth/report.ts stackRunsWith).
+      ...stackRunsWith(resources, overrides).map(line),
       // The policy's verdict (as policy:check prints it), then the stack's own closing line below.
       `${stack}: ${verdict([...violations, ...violationsAmong(problems)])}`,
     ].join("\n"),

@@ -1038,6 +1038,28 @@ export function imageMirrorsOf(resources: { type: string; inputs?: Record<string
 }
 
 /**
+ * What an export's stack runs with that synth's summary and policy:check both say, in the same
+ * words, one line each (unwrapped): the chartValues overrides in force (`overrides`, as
+ * {@link overridesInForce} leaves them, shown as the stack file writes them) and the registry
+ * mirrors its pinned images go through ({@link imageMirrorsOf}). None for a stack with neither.
+ */
+export function stackRunsWith(
+  resources: { urn: string; type: string; inputs?: Record<string, any> }[],
+  overrides: string[],
+): string[] {
+  const mirrors = imageMirrorsOf(resources);
+  return [
+    ...(overrides.length > 0
+      ? [`chart values overrides in force (chartValues): ${shownOverrides(resources, overrides).join(", ")}`]
+      : []),
+    // Said where set, so a user sees the images went through the mirror (every other stack's summary as it was).
+    ...(mirrors.length > 0
+      ? [`pinned images through registry mirrors (imageMirrors): ${mirrors.join(", ")}`]
+      : []),
+  ];
+}
+
+/**
  * The overrides of charts no release of the export installs (`vector.…` on a stack without
  * Vector at its phase): they change nothing, so they are not "in force".
  */

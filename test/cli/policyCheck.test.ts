@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { exportFiles, expandPattern, sideFileReason } from "../../cli/exportFiles";
+import { encodeStackInfo, STACK_INFO_LABEL } from "@homelab-observability/contract";
 import { release } from "../support/policyCases";
 import { policyCheckCli, tmpDir, writeTooDeepExport } from "../support/helpers";
 
@@ -383,6 +384,41 @@ describe("policy:check: each export's lines under its own header", function () {
     assert.match(
       r.stdout,
       /\[mandatory\] grafana-replicas-share-no-state: .*\n {6}from the stack's chart values override chartValues\.grafana\.replicas: change or remove it in the stack file\n/,
+    );
+  });
+
+  it("says the registry mirrors the export's stack pulls its pinned images through, as synth's summary does", async () => {
+    const dir = tmpDir("policy-check-mirrors");
+    const file = path.join(dir, "s.json");
+    const mirrors = { "docker.io": "registry.home.lan/dockerhub", "quay.io": "registry.home.lan/quay" };
+    const info = {
+      urn: "urn:pulumi:s::homelab-observability::kubernetes:core/v1:ConfigMap::stack-info",
+      type: "kubernetes:core/v1:ConfigMap",
+      custom: true,
+      inputs: {
+        metadata: {
+          name: "stack-info",
+          namespace: "monitoring",
+          labels: { [STACK_INFO_LABEL.key]: STACK_INFO_LABEL.value },
+        },
+        data: encodeStackInfo({
+          cluster: "c",
+          phase: "kps-removed",
+          production: false,
+          nodePools: [],
+          imageMirrors: mirrors,
+        }),
+      },
+    };
+    fs.writeFileSync(file, exportOf([STACK, info]));
+    const r = await policyCheckCli([file]);
+    assert.ok(
+      r.stdout
+        .split("\n")
+        .includes(
+          `${file}: pinned images through registry mirrors (imageMirrors): docker.io -> registry.home.lan/dockerhub, quay.io -> registry.home.lan/quay`,
+        ),
+      r.stdout,
     );
   });
 
