@@ -32,6 +32,7 @@ import {
   SECCOMP_JUDGED,
   seccompOf,
   type StackNamespaces,
+  type ImageMirrors,
 } from "@homelab-observability/contract";
 import { containersOf, podTemplates, selects, type Finding, type K8sObject, type Placed } from "./objects";
 import { checkScrapeAuthz } from "./scrapeAuthz";
@@ -235,8 +236,12 @@ const saOf = (v: PodView) =>
  * container, by the images the pack's no-cluster-secret-read takes as operators and as it judges a
  * pod (contract operatorImagesOf, runsOperator).
  */
-export function isOperator(v: PodView, operatorImages: readonly string[] = DEFAULT_OPERATOR_IMAGES): boolean {
-  return runsOperator(v.spec, operatorImages);
+export function isOperator(
+  v: PodView,
+  operatorImages: readonly string[] = DEFAULT_OPERATOR_IMAGES,
+  mirrors?: ImageMirrors,
+): boolean {
+  return runsOperator(v.spec, operatorImages, mirrors);
 }
 
 const ruleIndex = (role: K8sObject, test: (r: any) => boolean) =>
@@ -259,7 +264,9 @@ export function checkRbac(
     const label = `${g.role.obj.kind} ${g.role.obj.metadata.name} (${g.role.source}) via ${g.binding.obj.kind} ${g.binding.obj.metadata.name}`;
     const secretRule = ruleIndex(g.role.obj, grantsSecretRead);
     if (g.clusterWide && secretRule >= 0) {
-      for (const v of views.filter((v) => g.accounts.includes(saOf(v)) && !isOperator(v, operatorImages)))
+      for (const v of views.filter(
+        (v) => g.accounts.includes(saOf(v)) && !isOperator(v, operatorImages, mirrors),
+      ))
         findings.push({
           check: "secret-read",
           where: v.name,

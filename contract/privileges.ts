@@ -2,7 +2,7 @@
  * What RBAC rules and pod specs grant, as the pack and the offline rendered-object checks
  * (checks/privileges.ts) both judge it. Pure functions over plain objects.
  */
-import { parseImage, type ImageMirrors } from "./image";
+import { parseImage, undeclaredMirrorOf, upstreamRepository, type ImageMirrors } from "./image";
 import { isK8sSidecar, SIDECAR_RESOURCE_KINDS } from "./sidecar";
 
 const has = (list: unknown, ...values: string[]) =>
@@ -89,9 +89,30 @@ export function imageMatches(image: string, entry: string): boolean {
  * default of the no-cluster-secret-read policy's `operatorImages` config.
  */
 export const DEFAULT_OPERATOR_IMAGES: readonly string[] = [
-  "prometheus-operator/prometheus-operator",
-  "victoriametrics/operator",
+  "quay.io/prometheus-operator/prometheus-operator",
+  "docker.io/victoriametrics/operator",
 ];
+
+/**
+ * Whether `image` is the operator an `operatorImages` entry names: its repository, read as
+ * {@link parseImage} reads it (`victoriametrics/operator` is Docker Hub's,
+ * `docker.io/victoriametrics/operator`), is the entry's, itself or through one of the stack's
+ * registry `mirrors` (`registry.home.lan/quay/prometheus-operator/prometheus-operator` is
+ * quay.io's when the stack mirrors quay.io there); with the entry's tag too when it has one, or the
+ * whole reference when it has a digest. Never a trailing path: the operators read every Secret of
+ * the cluster, so `evil.example/prometheus-operator/prometheus-operator` is no operator, nor is a
+ * prefix the stack does not declare a mirror.
+ */
+export function operatorImageMatches(image: string, entry: string, mirrors?: ImageMirrors): boolean {
+  const want = entry.trim();
+  const ref = image.trim();
+  if (want === "" || ref === "") return false;
+  if (want.includes("@")) return ref === want;
+  const [wanted, found] = [parseImage(want), parseImage(ref)];
+  const tagged = /:[^/]*$/.test(want);
+  if (tagged && (ref.includes("@") || found.tag !== wanted.tag)) return false;
+  return (upstreamRepository(found.repository, mirrors) ?? found.repository) === wanted.repository;
+}
 
 /**
  * The operator images of one pack config: the no-cluster-secret-read policy's settings (its object
@@ -113,28 +134,42 @@ export function operatorImagesOf(settings: Readonly<Record<string, unknown>> | u
 
 /**
  * Whether a pod runs an operator: one of its containers (not an init container, which runs before
- * it and is gone) has an image of `operatorImages` (as {@link imageMatches} reads them). The pack's
- * no-cluster-secret-read and the offline `secret-read` check both judge a pod by this, so an image
- * only an init container carries makes an operator of neither.
+ * it and is gone) has an image of `operatorImages` (as {@link operatorImageMatches} reads them,
+ * through the stack's registry `mirrors`). The pack's no-cluster-secret-read and the offline
+ * `secret-read` check both judge a pod by this, so an image only an init container carries makes
+ * an operator of neither.
  */
-export function runsOperator(podSpec: any, operatorImages: readonly string[]): boolean {
+export function runsOperator(
+  podSpec: any,
+  operatorImages: readonly string[],
+  mirrors?: ImageMirrors,
+): boolean {
   const containers: any[] = Array.isArray(podSpec?.containers) ? podSpec.containers : [];
   return containers.some(
-    (c) => typeof c?.image === "string" && operatorImages.some((i) => imageMatches(c.image, i)),
+    (c) =>
+      typeof c?.image === "string" && operatorImages.some((i) => operatorImageMatches(c.image, i, mirrors)),
   );
 }
 
-/** The words of {@link operatorImagesWay} for one repository. */
-const operatorWay = (repository: string) =>
-  `if it is an operator under another image name (a mirror of one), add "${repository}" to the no-cluster-secret-read policy's operatorImages config`;
+/** How {@link operatorImagesWay} starts: synth finds it in a message by it ({@link secretReadWayIn}). */
+const OPERATOR_WAY = "if it is an operator under another image name (a mirror of one), add ";
 
 /**
  * The way to say a workload under another image name (a mirror's) is an operator, as
  * no-cluster-secret-read and `secret-read` both name it: `image`'s repository in the policy's
- * `operatorImages` config. "" when the workload has no image to name.
+ * `operatorImages` config; and when that repository is a pinned operator's path under a prefix the
+ * stack does not declare a mirror of its registry (contract/image.ts undeclaredMirrorOf), the
+ * `imageMirrors` entry that would declare it, through which it is known as that operator. ""
+ * when the workload has no image to name.
  */
-export function operatorImagesWay(image: string): string {
-  return image ? `; ${operatorWay(parseImage(image).repository)}` : "";
+export function operatorImagesWay(image: string, mirrors?: ImageMirrors): string {
+  if (!image) return "";
+  const repository = parseImage(image).repository;
+  const m = undeclaredMirrorOf(repository, DEFAULT_OPERATOR_IMAGES, mirrors);
+  const declare = m
+    ? `, or, if ${m.prefix} mirrors ${m.registry}, say so in the stack's imageMirrors key (${m.registry}: ${m.prefix})`
+    : "";
+  return `; ${OPERATOR_WAY}"${repository}" to the no-cluster-secret-read policy's operatorImages config${declare}`;
 }
 
 /**
@@ -152,7 +187,7 @@ export function secretReadWay(podSpec: any, mirrors?: ImageMirrors): string {
   const sidecars = all.filter((c) => isK8sSidecar(c?.image, mirrors));
   return sidecars.length > 0
     ? sidecarWay(sidecars)
-    : operatorImagesWay(String(podSpec?.containers?.[0]?.image ?? ""));
+    : operatorImagesWay(String(podSpec?.containers?.[0]?.image ?? ""), mirrors);
 }
 
 /** How {@link sidecarWay} starts: synth finds it in a message by it ({@link secretReadWayIn}). */
@@ -212,11 +247,8 @@ function sidecarWay(sidecars: any[]): string {
 export function secretReadWayIn(message: string): string | undefined {
   const at = message.indexOf(SIDECAR_WAY);
   if (at >= 0) return message.slice(at + 2).replace(/\.$/, "");
-  const repository =
-    /if it is an operator under another image name \(a mirror of one\), add "([^"\s]+)"/.exec(message)?.[1];
-  return repository !== undefined && message.includes(operatorWay(repository))
-    ? operatorWay(repository)
-    : undefined;
+  const from = message.indexOf(OPERATOR_WAY);
+  return from < 0 ? undefined : message.slice(from).replace(/\.$/, "");
 }
 
 /**

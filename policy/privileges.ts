@@ -137,7 +137,7 @@ export function noClusterSecretRead(level: Level = "mandatory"): StackValidation
       SECRET_READ_DEFAULTS as unknown as Record<string, unknown>,
       {
         operatorImages:
-          "Images of operators that may read Secrets cluster-wide, added to the pinned operators: a repository (registry/repository, or its trailing path such as prometheus-operator/prometheus-operator) or a whole reference with its tag; never a substring.",
+          "Images of operators that may read Secrets cluster-wide, added to the pinned operators: a repository (registry/repository; without a registry, Docker Hub's) or a whole reference with its tag, matched exactly or through the stack's imageMirrors; never a trailing path or a substring.",
       },
       { operatorImages: { items: IMAGE_ENTRY } },
     ),
@@ -167,7 +167,7 @@ export function noClusterSecretRead(level: Level = "mandatory"): StackValidation
           const pod = podSpecOf(w) ?? {};
           const sa = `${w.props.metadata?.namespace}/${pod.serviceAccountName ?? "default"}`;
           if (!accounts.includes(sa)) continue;
-          if (runsOperator(pod, operatorImages)) continue;
+          if (runsOperator(pod, operatorImages, mirrors)) continue;
           // An operator is known by its image alone: under a mirror's name it is refused like any
           // workload, and the one way to say it is an operator is the config this names; a pod
           // running k8s-sidecar is told what that container lists instead (contract secretReadWay).

@@ -440,4 +440,17 @@ describe("which pods are the operators (checks/privileges.ts isOperator), as the
     assert.equal(isOperator(view("example.com/victoriametrics/operator-helper:1")), false);
     assert.equal(isOperator(view("example.com/not-prometheus-operator/prometheus-operator-x:1")), false);
   });
+
+  it("an operator image at its own registry, or at a mirror the stack declares of it: not at any registry with the same path", () => {
+    const po = "prometheus-operator/prometheus-operator:v0.93.0";
+    // Docker Hub's implicit parts are its own: the chart's `victoriametrics/operator` is the pin.
+    assert.equal(isOperator(view("victoriametrics/operator:v0.66.0")), true);
+    // Another registry's image of the same path is another image, which may read every Secret.
+    assert.equal(isOperator(view(`evil.example/${po}`)), false);
+    assert.equal(isOperator(view(`docker.io/${po}`)), false);
+    const mirrors = { "quay.io": "registry.home.lan/quay" };
+    assert.equal(isOperator(view(`registry.home.lan/quay/${po}`), undefined, mirrors), true);
+    assert.equal(isOperator(view(`registry.home.lan/quay/${po}`)), false);
+    assert.equal(isOperator(view(`registry.home.lan/other/${po}`), undefined, mirrors), false);
+  });
 });

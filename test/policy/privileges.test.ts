@@ -38,9 +38,10 @@ describe("policy: least privilege over what a preview sees", () => {
   it("knows the node agents and operators the program knows", () => {
     assert.deepEqual(DEFAULT_AGENT_HOST_PATHS, NODE_AGENT_HOST_PATHS);
     // The operators are the ones the program pins (the pack reads the contract, not model/).
+    const { prometheusOperator: po, vmOperator: vm } = versions.images;
     assert.deepEqual(DEFAULT_OPERATOR_IMAGES, [
-      versions.images.prometheusOperator.repository,
-      versions.images.vmOperator.repository,
+      `${po.registry}/${po.repository}`,
+      `${vm.registry}/${vm.repository}`,
     ]);
   });
 
@@ -134,6 +135,25 @@ describe("policy: least privilege over what a preview sees", () => {
     // The pack knows the image the program pins (it reads the contract, not model/).
     const pin = versions.images.k8sSidecar;
     assert.equal(K8S_SIDECAR_REPOSITORY, `${pin.registry}/${pin.repository}`);
+  });
+
+  it("no-cluster-secret-read takes an operator's image at its registry or a declared mirror of it, not the same path elsewhere", async () => {
+    const po = "prometheus-operator/prometheus-operator:v0.93.0";
+    const [evil] = await fails(
+      reader([SECRETS], `evil.example/${po}`),
+      "no-cluster-secret-read",
+      /add "evil\.example\/prometheus-operator\/prometheus-operator" to the no-cluster-secret-read policy's operatorImages config, or, if evil\.example mirrors quay\.io, say so in the stack's imageMirrors key \(quay\.io: evil\.example\)\.$/,
+    );
+    assert.ok(evil);
+    // Declared in the stack's imageMirrors (the stack-info ConfigMap), the mirror's image is the operator.
+    const info = stackInfo([]);
+    info.inputs!.data.imageMirrors = JSON.stringify({ "quay.io": "registry.home.lan/quay" });
+    await passes([info, ...reader([SECRETS], `registry.home.lan/quay/${po}`)], "no-cluster-secret-read");
+    await fails(
+      reader([SECRETS], `registry.home.lan/quay/${po}`),
+      "no-cluster-secret-read",
+      /imageMirrors key \(quay\.io: registry\.home\.lan\/quay\)/,
+    );
   });
 
   it("no-nodes-proxy passes nodes/metrics; fails nodes/proxy", async () => {
