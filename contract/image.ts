@@ -65,10 +65,13 @@ export function upstreamRepository(
  * For a repository that is none of `known` (repositories as {@link parseImage} gives them) but one's
  * path under another prefix (`registry.home.lan/dockerhub/grafana/loki`): that one, its registry
  * and the prefix, which may be a mirror of that registry the stack has not declared in
- * `imageMirrors`. Undefined otherwise, and for a prefix `mirrors` already gives that registry or
- * one at a registry of `known` (`docker.io/bitnami/kubectl` is another image there, no mirror). The
- * first of `known` in order that fits. Read by synth's image-pins and the pack's arm64-images,
- * each saying the way in its own words.
+ * `imageMirrors`. Undefined otherwise, and for a prefix `mirrors` already gives that registry. A
+ * prefix at a registry of `known` (an upstream one) is a mirror only when it ends in that
+ * registry's own name (`quay.io/someorg/docker.io/grafana/loki`): what a namespace of an upstream
+ * registry holds under the same path is as likely another build of the same software
+ * (`docker.io/bitnami/kubectl`), and naming the registry it copies is what tells a mirror from
+ * one. The first of `known` in order that fits. Read by synth's image-pins, the pack's
+ * arm64-images and no-cluster-secret-read, each saying the way in its own words.
  */
 export function undeclaredMirrorOf(
   repository: string,
@@ -81,7 +84,8 @@ export function undeclaredMirrorOf(
     const [registry, path] = [k.slice(0, slash), k.slice(slash)];
     if (repository === k || !repository.endsWith(path)) continue;
     const prefix = repository.slice(0, repository.length - path.length);
-    if (mirrors?.[registry] === prefix || registries.has(prefix.split("/")[0])) continue;
+    if (mirrors?.[registry] === prefix) continue;
+    if (registries.has(prefix.split("/")[0]) && !prefix.endsWith(`/${registry}`)) continue;
     return { known: k, registry, prefix };
   }
   return undefined;

@@ -151,6 +151,12 @@ describe("imageMirrors: names through a mirror, and who reads them", () => {
     );
     // Another image at an upstream registry that ends in a pin's path is no mirror of it.
     assert.doesNotMatch(message(stack("docker.io/bitnami/kubectl:1.31.0", {}))[0], /imageMirrors/);
+    assert.doesNotMatch(message(stack(`quay.io/someorg/grafana/loki:${loki.tag}`, {}))[0], /imageMirrors/);
+    // Unless the namespace names the registry it copies, as a mirror's path does.
+    assert.match(
+      message(stack(`quay.io/someorg/docker.io/grafana/loki:${loki.tag}`, {}))[0],
+      /; if quay\.io\/someorg\/docker\.io is a mirror of docker\.io, say so in the stack key imageMirrors \(docker\.io: quay\.io\/someorg\/docker\.io\)/,
+    );
     // At the mirror, another tag is still another tag.
     assert.match(
       message(stack(`registry.home.lan/dockerhub/grafana/loki:9.9.9`))[0],
