@@ -29,12 +29,22 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
   let probe: http.Server;
   let probeTarget = "";
   let scrapes = 0;
-  /** How many of the probe's next scrapes answer HTTP 500 (a failed scrape: `up` 0). */
-  let failScrapes = 0;
+  /** The probe's requests so far; the FAILING_REQUEST-th answers HTTP 500 (a failed scrape: `up` 0). */
+  let requests = 0;
+  /** When the probe answered that request (unix seconds; 0 until then). */
+  let failedAnsweredAt = 0;
+  /** The failed scrape's time in Prometheus (unix seconds; 0 until afterFailure found it). */
+  let failedAt = 0;
   let proj = "";
   const closers: (() => void)[] = [];
   /** The comparisons' skip of recent samples (seconds). */
   const SKIP_RECENT = 4;
+  /**
+   * The probe's one failed scrape, ~6 s into the dual write (it is scraped every second): the
+   * faithful copy and the young dual write both compare across it, each as of a time after it
+   * (afterFailure), so neither waits for a failure of its own (the faithful copy waited ~7 s).
+   */
+  const FAILING_REQUEST = 7;
 
   before(async function () {
     const promBin = requireTool(this, "prometheus", "prometheus");
@@ -43,8 +53,8 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
     const [pp, vp, probePort] = await Promise.all([freePort(), freePort(), freePort()]);
     // The probe: a gauge per case and a counter for the hole.
     probe = http.createServer((req, res) => {
-      if (failScrapes > 0) {
-        failScrapes--;
+      if (++requests === FAILING_REQUEST) {
+        failedAnsweredAt = Date.now() / 1000;
         res.writeHead(500, { "Content-Type": "text/plain" });
         res.end("failing on purpose");
         return;
@@ -127,9 +137,10 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
       }),
     );
     // Prometheus scrapes first no sooner than 5 s after its start; then 6 s of dual write, what
-    // every test but the window's needs (that one waits for its own 8 s, by when the tests before
-    // it have mostly spent them: it waited ~0.1 s in the file, 2.6 s alone). Measured, this file
-    // alone, 2 runs each alternating: 17/18 s -> 16/15 s of mocha's wall, CPU the same (5.0 s).
+    // every test but the window's needs (that one waits for its own 11 s, and the two across the
+    // probe's failed scrape for theirs, afterFailure, by when the tests before have mostly spent
+    // them). Measured, this file alone, 2 runs each alternating: 17/18 s -> 16/15 s of mocha's
+    // wall, CPU the same (5.0 s).
     await dualWriteFor(6);
   });
 
@@ -212,33 +223,42 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
   }
 
   /**
-   * Makes the probe's next scrape fail (`up` 0, its series' staleness markers) and waits until it
-   * lies SKIP_RECENT + 2 s back: its marker and the scrape after it both before a compared window's
-   * end. Returns its time (unix seconds).
+   * The probe's failed scrape (FAILING_REQUEST): its time, Prometheus' `up` 0 (unix seconds), once
+   * Prometheus holds it, and `at`, `after` seconds later, once that time has come: the time of a
+   * copy (copyToBackend) and of its comparison, set by the failure, not by when a test gets
+   * there. The 0 is the latest at or before the probe's answer (a scrape that timed out under
+   * load writes one too, at its start). Each test made a scrape fail before and waited ~7 s for
+   * it; in the file the young dual write's found the faithful copy's older 0 at once instead (the
+   * earliest in 30 s), compared around that one, and the scrape it made fail came after its copy.
    */
-  async function failOneScrape(): Promise<number> {
-    failScrapes = 1;
-    let failedAt = 0;
+  async function afterFailure(after: number): Promise<{ failedAt: number; at: number }> {
     await until(
       async () => {
+        if (failedAt > 0) return true;
+        if (failedAnsweredAt === 0) return false;
         const r: any = await (
-          await fetch(`${prom.url}/api/v1/query?query=${encodeURIComponent('up{job="probe"}[30s]')}`)
+          await fetch(`${prom.url}/api/v1/query?query=${encodeURIComponent('up{job="probe"}[1m]')}`)
         ).json();
-        const zero = (r.data.result[0].values as [number, string][]).find(([, v]) => v === "0");
-        failedAt = zero ? zero[0] : 0;
-        return failedAt > 0 && Date.now() / 1000 - failedAt > SKIP_RECENT + 2;
+        const zeros = (r.data.result[0].values as [number, string][]).filter(
+          ([t, v]) => v === "0" && t <= failedAnsweredAt && t > failedAnsweredAt - 3,
+        );
+        failedAt = zeros.length ? zeros[zeros.length - 1][0] : 0;
+        return failedAt > 0;
       },
       30_000,
-      `a failed scrape of the probe ${SKIP_RECENT + 2} s back`,
+      "the probe's failed scrape in Prometheus",
       500,
     );
-    return failedAt;
+    const at = failedAt + after;
+    await new Promise((done) => setTimeout(done, Math.max(0, at * 1000 - Date.now())));
+    return { failedAt, at };
   }
 
   /**
-   * Prometheus' raw samples of `metric` as of now, with the staleness markers it wrote for them,
-   * written into VictoriaMetrics through `edit`, which may drop a sample (return undefined) or
-   * change its value (`t` the sample's time, `at` the copy's, in unix seconds). Returns the copy's time: the `now` of its comparison,
+   * Prometheus' raw samples of `metric` as of `at` (now unless given), with the staleness markers
+   * it wrote for them, written into VictoriaMetrics through `edit`, which may drop a sample (return
+   * undefined) or change its value (`t` the sample's time, `at` the copy's, in unix seconds).
+   * Returns the copy's time: the `now` of its comparison,
    * whose window then ends SKIP_RECENT before it, whenever the check runs (a comparison that ran
    * later would meet Prometheus' samples after the copy). The copy reaches 5 m back, Prometheus'
    * default lookback (prometheus v2.42.0 cmd/prometheus/main.go:396-397): every sample a query
@@ -258,8 +278,8 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
     metric: string,
     edit: (v: number, t: number, at: number) => number | undefined,
     into = vm.url,
+    at = Date.now() / 1000,
   ): Promise<number> {
-    const at = Date.now() / 1000;
     const raw = async (
       selector: string,
     ): Promise<{ metric: Record<string, string>; values: [number, string][] }> => {
@@ -374,9 +394,10 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
   });
 
   it("a faithful copy agrees, across a failed scrape; a hole in it (a gap) fails, naming the series and when it begins", async () => {
-    // One scrape of the probe fails, as one did under load; the comparison must reach past it.
-    const failedAt = await failOneScrape();
-    const at = await copyToBackend("probe_copy_total", (v) => v);
+    // One scrape of the probe fails, as one did under load; the comparison must reach past it: its
+    // window ends SKIP_RECENT before the copy's time, after the failed scrape and the one after it.
+    const { failedAt, at } = await afterFailure(SKIP_RECENT + 2.5);
+    await copyToBackend("probe_copy_total", (v) => v, vm.url, at);
     const same = await agree(["probe_copy_total"], vm.url, {}, () => at);
     const compared = same.q("probe_copy_total")!;
     assert.equal(compared.verdict, "agrees", same.detail);
@@ -386,12 +407,14 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
         failedAt + 1 < Date.parse(compared.window!.end) / 1000,
       `the failed scrape at ${failedAt} lies inside the window ${JSON.stringify(compared.window)}`,
     );
-    // Five samples inside the window never reach the backend.
-    const gapAt = await copyToBackend(
+    // The five samples before the failed scrape never reach the backend: a hole in the window.
+    await copyToBackend(
       "probe_gap_total",
       nearMiddle(() => undefined),
+      vm.url,
+      at,
     );
-    const r = await agree(["probe_gap_total"], vm.url, {}, () => gapAt);
+    const r = await agree(["probe_gap_total"], vm.url, {}, () => at);
     assert.equal(r.status, "fail", r.detail);
     const q = r.q("probe_gap_total")!;
     assert.equal(q.verdict, "differs");
@@ -505,12 +528,13 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
   });
 
   it("a young dual write inside an older window: a query reading back past its beginning waits; a true difference still fails", async function () {
-    // A backend of its own whose dual write began 12 s before the copy's time: the compared 3 s,
-    // ending 4 s back, lie inside it, and Prometheus holds 16 s and more behind them. The check
-    // found the dual write's beginning only inside the window: a backend with data at the
-    // window's first step was taken as holding everything a query reads behind it, and counting
-    // `up` over 10 m "differed" (Prometheus counts the samples from before the copy began).
-    await dualWriteFor(16);
+    // A backend of its own whose dual write began 9 s before the copy's time, 5.5 s after the
+    // probe's failed scrape: the compared 3 s, ending 4 s back, hold that scrape (as under load)
+    // and lie inside it, and Prometheus holds the probe's scrapes from before it (the failed one
+    // is the 7th: 3 of them). The check found the dual write's beginning only inside the
+    // window: a backend with data at the window's first step was taken as holding everything a
+    // query reads behind it, and counting `up` over 10 m "differed" (Prometheus counts the
+    // samples from before the copy began).
     const vp = await freePort();
     const young = await startServer(
       requireTool(this, "victoria-metrics", "victoria-metrics"),
@@ -524,15 +548,11 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
       "/health",
     );
     closers.push(() => void young.stop(0));
-    // A failed scrape in the compared window (as under load): `up` 0 there, copied as it is.
-    await failOneScrape();
-    const since = (v: number, t: number, at: number) => (t >= at - 12 ? v : undefined);
-    const at = await copyToBackend('up{job="probe"}', since, young.url);
-    await copyToBackend(
-      "probe_changed",
-      (v, t, a) => (t >= a - 12 ? nearMiddle((x) => x * 10)(v, t, a) : undefined),
-      young.url,
-    );
+    // The failed scrape in the compared window: `up` 0 there, copied as it is.
+    const { at } = await afterFailure(SKIP_RECENT + 1.5);
+    const since = (v: number, t: number, a: number) => (t >= a - 9 ? v : undefined);
+    await copyToBackend('up{job="probe"}', since, young.url, at);
+    await copyToBackend("probe_changed", (v, t, a) => (t >= a - 9 ? v * 10 : undefined), young.url, at);
     // Prometheus holds `up` 0 at the failed scrape and writes no marker for `up`: neither may the
     // copy (a marker beside the 0 at one time, VictoriaMetrics' answer there was either).
     const copied = await (await fetch(`${young.url}/api/v1/export?match[]=up`)).text();
