@@ -227,9 +227,10 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
    * Prometheus holds it, and `at`, `after` seconds later, once that time has come: the time of a
    * copy (copyToBackend) and of its comparison, set by the failure, not by when a test gets
    * there. The 0 is the latest at or before the probe's answer (a scrape that timed out under
-   * load writes one too, at its start). Each test made a scrape fail before and waited ~7 s for
-   * it; in the file the young dual write's found the faithful copy's older 0 at once instead (the
-   * earliest in 30 s), compared around that one, and the scrape it made fail came after its copy.
+   * load, the probe answering late, writes one too, at its start: up to 10 s back is looked at).
+   * Each test made a scrape fail before and waited ~7 s for it; in the file the young dual
+   * write's found the faithful copy's older 0 at once instead (the earliest in 30 s), compared
+   * around that one, and the scrape it made fail came after its copy.
    */
   async function afterFailure(after: number): Promise<{ failedAt: number; at: number }> {
     await until(
@@ -240,7 +241,7 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
           await fetch(`${prom.url}/api/v1/query?query=${encodeURIComponent('up{job="probe"}[1m]')}`)
         ).json();
         const zeros = (r.data.result[0].values as [number, string][]).filter(
-          ([t, v]) => v === "0" && t <= failedAnsweredAt && t > failedAnsweredAt - 3,
+          ([t, v]) => v === "0" && t <= failedAnsweredAt && t > failedAnsweredAt - 10,
         );
         failedAt = zeros.length ? zeros[zeros.length - 1][0] : 0;
         return failedAt > 0;
@@ -258,11 +259,11 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
    * Prometheus' raw samples of `metric` as of `at` (now unless given), with the staleness markers
    * it wrote for them, written into VictoriaMetrics through `edit`, which may drop a sample (return
    * undefined) or change its value (`t` the sample's time, `at` the copy's, in unix seconds).
-   * Returns the copy's time: the `now` of its comparison,
-   * whose window then ends SKIP_RECENT before it, whenever the check runs (a comparison that ran
-   * later would meet Prometheus' samples after the copy). The copy reaches 5 m back, Prometheus'
-   * default lookback (prometheus v2.42.0 cmd/prometheus/main.go:396-397): every sample a query
-   * at the window's first step can read, however late a scrape came.
+   * Returns the copy's time: the `now` of its comparison, whose window then ends SKIP_RECENT
+   * before it, whenever the check runs (a comparison that ran later would meet Prometheus'
+   * samples after the copy). The copy reaches 5 m back, Prometheus' default lookback (prometheus
+   * v2.42.0 cmd/prometheus/main.go:396-397): every sample a query at the window's first step can
+   * read, however late a scrape came.
    *
    * The markers: a failed scrape (under load, ~30 load average on 2 cores, one of the probe's
    * scrapes at a 1 s interval timed out) makes Prometheus write one for each of the target's
