@@ -35,8 +35,8 @@
  * discovery/manager.go updatert), and backendAgrees.test.ts then waits 6 s of dual write, its
  * window case 11 s because it compares the 3 s that end 4 s back (skipRecentSeconds) by a query of
  * `[2s]`, which with the 3 s it reads behind them must lie inside the dual write (verify/agreeCheck.ts,
- * else "too-recent"), its faithful copy and young dual write ~13 s (6.5 s after the probe's failed
- * 7th scrape); those cases wait for the rest themselves, mostly spent by the tests before.
+ * else "too-recent"), its faithful copy and young dual write ~12 s (6.5 s after the probe's failed
+ * 6th scrape); those cases wait for the rest themselves, mostly spent by the tests before.
  */
 import * as fs from "fs";
 import * as path from "path";

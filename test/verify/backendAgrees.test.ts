@@ -40,11 +40,11 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
   /** The comparisons' skip of recent samples (seconds). */
   const SKIP_RECENT = 4;
   /**
-   * The probe's one failed scrape, ~6 s into the dual write (it is scraped every second): the
+   * The probe's one failed scrape, ~5 s into the dual write (it is scraped every second): the
    * faithful copy and the young dual write both compare across it, each as of a time after it
    * (afterFailure), so neither waits for a failure of its own (the faithful copy waited ~7 s).
    */
-  const FAILING_REQUEST = 7;
+  const FAILING_REQUEST = 6;
 
   before(async function () {
     const promBin = requireTool(this, "prometheus", "prometheus");
@@ -532,7 +532,7 @@ describe("backend-agrees: Prometheus remote-writing into VictoriaMetrics (real s
     // A backend of its own whose dual write began 9 s before the copy's time, 5.5 s after the
     // probe's failed scrape: the compared 3 s, ending 4 s back, hold that scrape (as under load)
     // and lie inside it, and Prometheus holds the probe's scrapes from before it (the failed one
-    // is the 7th: 3 of them). The check found the dual write's beginning only inside the
+    // is the 6th: 2 of them). The check found the dual write's beginning only inside the
     // window: a backend with data at the window's first step was taken as holding everything a
     // query reads behind it, and counting `up` over 10 m "differed" (Prometheus counts the
     // samples from before the copy began).
