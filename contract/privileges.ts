@@ -115,6 +115,25 @@ export function operatorImageMatches(image: string, entry: string, mirrors?: Ima
 }
 
 /**
+ * For an `operatorImages` entry written without a registry ({@link parseImage} reads it as Docker
+ * Hub's) that names no default operator there, but whose path a default operator's ends with
+ * (`prometheus-operator/prometheus-operator`, quay.io's): that default, which the entry likely
+ * meant. Entries once matched any registry by their trailing path, and such an entry no longer
+ * names a mirror's copy. Undefined for any other entry.
+ */
+export function operatorImageMeant(entry: string): string | undefined {
+  const name = entry
+    .trim()
+    .split("@")[0]
+    .replace(/:[^/]*$/, "");
+  const first = name.split("/")[0];
+  if (name === "" || first.includes(".") || first.includes(":") || first === "localhost") return undefined;
+  const hub = parseImage(name).repository;
+  if (DEFAULT_OPERATOR_IMAGES.includes(hub)) return undefined;
+  return DEFAULT_OPERATOR_IMAGES.find((d) => d.endsWith(`/${name}`));
+}
+
+/**
  * The operator images of one pack config: the no-cluster-secret-read policy's settings (its object
  * of a `--policy-pack-config` file, without `enforcementLevel`; undefined when the file has none).
  * Its `operatorImages` are added to the defaults, as the pack's other image lists are

@@ -9,7 +9,7 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { pointerSteps } from "@homelab-observability/contract";
+import { operatorImageMeant, parseImage, pointerSteps } from "@homelab-observability/contract";
 import { closestMatch, describe, didYouMean, enumHint } from "../config/errors";
 import { FileReadError, readUtf8 } from "../config/readFile";
 import { jsonTree, lineColumn, notJsonMessage, type JsonNode } from "../config/jsonText";
@@ -335,6 +335,7 @@ function warningsOf(config: unknown, policies: Policies): Finding[] {
       continue;
     }
     if (!v || typeof v !== "object" || Array.isArray(v)) continue;
+    if (Array.isArray(v.operatorImages)) warnings.push(...operatorEntries(k, v.operatorImages));
     const settings = Object.keys(policy.configSchema?.properties ?? {});
     for (const key of Object.keys(v)) {
       if (key === "enforcementLevel" || settings.includes(key)) continue;
@@ -346,6 +347,24 @@ function warningsOf(config: unknown, policies: Policies): Finding[] {
     }
   }
   return warnings;
+}
+
+/**
+ * An `operatorImages` entry without a registry that likely meant a default operator at another
+ * registry (contract operatorImageMeant): the engine takes it, and it names Docker Hub's image.
+ */
+function operatorEntries(policy: string, entries: unknown[]): Finding[] {
+  return entries.flatMap((e, i) => {
+    const meant = typeof e === "string" ? operatorImageMeant(e) : undefined;
+    return meant
+      ? [
+          {
+            text: `${policy}: operatorImages entry "${e as string}" names Docker Hub's ${parseImage(e as string).repository} (an image without a registry is Docker Hub's), not ${meant}, which the pack counts as an operator already; write a mirror's copy with its registry (registry.home.lan/${meant.slice(meant.indexOf("/") + 1)}, say), or declare the mirror in the stack's imageMirrors key`,
+            path: [policy, "operatorImages", String(i)],
+          },
+        ]
+      : [];
+  });
 }
 
 /**

@@ -181,6 +181,25 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
     );
   });
 
+  it("warns of an operatorImages entry without a registry that names Docker Hub's image where a default operator's path ends with it", () => {
+    const w = packConfigWarnings({
+      "no-cluster-secret-read": {
+        operatorImages: [
+          "prometheus-operator/prometheus-operator:v0.93.0",
+          "victoriametrics/operator",
+          "quay.io/prometheus-operator/prometheus-operator",
+          "registry.home.lan/quay/prometheus-operator/prometheus-operator",
+          "grafana/grafana",
+        ],
+      },
+    });
+    // Only the first: Docker Hub's victoriametrics/operator is the default itself; the others
+    // carry a registry or end no default's path.
+    assert.deepEqual(w, [
+      `no-cluster-secret-read: operatorImages entry "prometheus-operator/prometheus-operator:v0.93.0" names Docker Hub's docker.io/prometheus-operator/prometheus-operator (an image without a registry is Docker Hub's), not quay.io/prometheus-operator/prometheus-operator, which the pack counts as an operator already; write a mirror's copy with its registry (registry.home.lan/prometheus-operator/prometheus-operator, say), or declare the mirror in the stack's imageMirrors key`,
+    ]);
+  });
+
   it("warns of a setting under all, which the engine gives no policy, naming the policies that take it; the pack reads none", () => {
     const config = { all: { enforcementLevel: "advisory", operatorImages: ["x/y"], nope: 1 } } as PackConfig;
     assert.deepEqual(packConfigWarnings(config), [
