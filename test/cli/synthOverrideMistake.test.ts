@@ -175,6 +175,21 @@ describe("synth: what one chartValues override leaves behind is one message nami
     );
   });
 
+  it("a vector podLabels key that is one of its selector labels fails the render, naming the override: the chart only adds podLabels", async () => {
+    // model/podLabels.ts takes vector's podLabels as only added to its pods' labels, never written
+    // over one: the pinned chart writes them after its selector labels, so a key of those is a
+    // duplicated mapping key that the render refuses, not a pod that silently leaves its selectors.
+    const dir = stagingWith("    vector: {podLabels: {app.kubernetes.io/name: other}}\n", "example");
+    const r = await synthStaging(dir, "example");
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /monitoring-agents\/vector \(vector [\d.]+\): .*duplicated mapping key/, r.stderr);
+    assert.match(
+      r.stderr,
+      /override chartValues\.vector\.podLabels\["app\.kubernetes\.io\/name"\]/,
+      r.stderr,
+    );
+  });
+
   it("a rule between the releases of two overridden charts: a pod label that cannot unpick a pod is no cause of it", async () => {
     // Vector only adds `podLabels` to its pods' labels (model/podLabels.ts), and no selector of the
     // stack reads `team` as NotIn or DoesNotExist: every rule picks Vector's pods with it as without.
