@@ -5,7 +5,7 @@
  * the lists of {@link LISTS_BY_NAME}.
  */
 
-import { leafPaths } from "../config/tree";
+import { isPlainMap, leafPaths } from "../config/tree";
 import { versions } from "../model/versions";
 import { VM_OPERATOR_ENV } from "./metrics/vmValues";
 
@@ -34,13 +34,6 @@ function byName(base: unknown[], over: unknown[]): unknown[] {
   return [...base.filter((e) => !names.has(entryName(e))), ...over];
 }
 
-/** A plain map (not a list, not a class instance such as a Pulumi Output, which is replaced whole). */
-const isMap = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" &&
-  v !== null &&
-  !Array.isArray(v) &&
-  [Object.prototype, null].includes(Object.getPrototypeOf(v));
-
 /**
  * `override` merged over `base`: maps key by key, lists and scalars replaced, null removes the key;
  * a list at one of `named` (paths from the top of the values, as {@link LISTS_BY_NAME} holds them)
@@ -55,7 +48,7 @@ export function mergeValues(
   for (const [k, v] of Object.entries(override)) {
     const below = named.filter((p) => p[0] === k);
     if (v === null) delete out[k];
-    else if (isMap(v) && isMap(out[k]))
+    else if (isPlainMap(v) && isPlainMap(out[k]))
       out[k] = mergeValues(
         out[k],
         v,

@@ -1,5 +1,6 @@
 import { mirroredRepository, parseImage, type ImageMirrors } from "@homelab-observability/contract";
 import { PINNED_REPOSITORIES } from "../model/versions";
+import { isPlainMap } from "../config/tree";
 
 /*
  * The stack's `imageMirrors` applied to what the program writes: every reference to a pinned image
@@ -48,13 +49,6 @@ function mirroredMap(
   return { ...image, registry: mirrors[upstream.slice(0, upstream.indexOf("/"))] };
 }
 
-/** A plain map (not a list, not a class instance such as a Pulumi Output, which is left whole). */
-const isMap = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" &&
-  v !== null &&
-  !Array.isArray(v) &&
-  [Object.prototype, null].includes(Object.getPrototypeOf(v));
-
 const RELOADER_FLAG = "--prometheus-config-reloader=";
 
 /**
@@ -75,7 +69,8 @@ export function mirrorPinnedImages<T>(tree: T, mirrors: ImageMirrors): T {
       const out = v.map(walk);
       return out.some((x, i) => x !== v[i]) ? out : v;
     }
-    if (!isMap(v)) return v;
+    // A class instance (a Pulumi Output) is left whole.
+    if (!isPlainMap(v)) return v;
     const base = mirroredMap(v, mirrors) ?? v;
     let changed = base !== v;
     const out: Record<string, unknown> = {};

@@ -8,6 +8,14 @@ export const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
+ * A plain map: {@link isMap} and no class instance (a Pulumi Output), which a walk over values the
+ * program builds must leave whole (builders/chartValues.ts mergeValues replaces it, builders/
+ * imageMirror.ts mirrorPinnedImages does not look inside).
+ */
+export const isPlainMap = (v: unknown): v is Record<string, unknown> =>
+  isMap(v) && [Object.prototype, null].includes(Object.getPrototypeOf(v));
+
+/**
  * Every leaf under `v` as a path from `prefix` (a path in the property-path grammar, {@link
  * propertyPath}): `prefix.a.b`, a key holding a dot, a bracket or a quote as `prefix["a.b"]`, so
  * the path reads back as the keys it names ({@link parseSegments}) and `pulumi config set --path`
