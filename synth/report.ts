@@ -1468,11 +1468,10 @@ function ruleOverrides(rel: ReleaseRef, ofChart: string[], connects: Connects, m
  * picks is none (ruleOverrides).
  */
 function podLabelsOf(rel: ReleaseRef, override: string): ((s: Selection) => boolean) | undefined {
-  const keys = keySegments(rel.values, parseSegments(override));
-  const at = keys.findIndex(podLabelsKey);
-  if (at < 0 || keys.length > at + 2) return undefined;
-  const first = keys[0];
-  if (at === 0 || typeof first !== "string") return (s) => mayPickRelease(rel, s);
+  const set = podLabelsSet(rel, override);
+  if (set === undefined) return undefined;
+  const first = set.keys[0];
+  if (set.at === 0 || typeof first !== "string") return (s) => mayPickRelease(rel, s);
   const names = [first, first.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase()];
   return (s) => picksComponent(rel, names, s);
 }
@@ -1491,14 +1490,29 @@ function mayUnpick(
   reads: readonly string[],
   unless: readonly string[],
 ): boolean {
-  const path = keySegments(rel.values, parseSegments(override));
-  const at = path.findIndex(podLabelsKey);
-  const map = path.slice(0, at + 1).join(".");
-  const value = lookup(rel.values, path.slice(0, at + 1));
-  const keys =
-    path.length === at + 2 ? [String(path[at + 1])] : isMap(value) ? Object.keys(value) : undefined;
-  if (keys === undefined) return true;
-  return keys.some((k) => (addsPodLabel(rel.chart, map, k) ? unless : reads).includes(k));
+  const set = podLabelsSet(rel, override);
+  if (set?.given === undefined) return true;
+  const map = set.keys.slice(0, set.at + 1).join(".");
+  return Object.keys(set.given).some((k) => (addsPodLabel(rel.chart, map, k) ? unless : reads).includes(k));
+}
+
+/**
+ * What a key of pod labels sets (`podLabels`, `lokiCanary.podLabels`, `podMetadata.labels`, or one
+ * label of such a map): its path (`keys`, as the release's values spell it), where the map's key
+ * is in it (`at`), and the labels it gives (`given`: the one label, or the map; undefined when the
+ * map's value is no map). Undefined for any other key. One reading for {@link podLabelsOf},
+ * {@link mayUnpick} and {@link labelsSelected}.
+ */
+function podLabelsSet(
+  rel: ReleaseRef,
+  override: string,
+): { keys: Segment[]; at: number; given: Record<string, unknown> | undefined } | undefined {
+  const keys = keySegments(rel.values, parseSegments(override));
+  const at = keys.findIndex(podLabelsKey);
+  if (at < 0 || keys.length > at + 2) return undefined;
+  const value = lookup(rel.values, keys);
+  const given = keys.length === at + 2 ? { [String(keys[at + 1])]: value } : isMap(value) ? value : undefined;
+  return { keys, at, given };
 }
 
 /** Whether the key at `i` of `keys` is a map of pod labels: `podLabels`, `lokiCanary.podLabels`, `podMetadata.labels`. */
@@ -1998,12 +2012,7 @@ function labelsSelected(
   selections: readonly Selection[] | undefined,
 ): boolean {
   if (!selections?.length) return false;
-  const keys = keySegments(rel.values, parseSegments(override));
-  const value = lookup(rel.values, keys);
-  const at = keys.findIndex(podLabelsKey);
-  if (at < 0 || keys.length > at + 2) return false;
-  const given: Record<string, unknown> =
-    keys.length === at + 2 ? { [String(keys[at + 1])]: value } : isMap(value) ? value : {};
+  const given = podLabelsSet(rel, override)?.given ?? {};
   return selections.some(
     (s) =>
       s.labels !== undefined &&
