@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isRegistryHost } from "@homelab-observability/contract";
 import { versions } from "../model/versions";
 import { isRegistryPrefix } from "./imageGrammar";
 import { withUnknownKeyHint } from "./keyHints";
@@ -57,7 +58,7 @@ export function mirrorPrefixProblem(v: string): string | undefined {
       ? "its path has capital letters"
       : "it is no host[:port][/path] an image reference can begin with";
   const host = v.split("/")[0];
-  if (!/[.:]/.test(host) && host !== "localhost")
+  if (!isRegistryHost(host))
     return `its first part "${host}" has no "." or ":port" and is not localhost, so an image named through it is read as Docker Hub's docker.io/${v}/…`;
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { isRegistryHost } from "@homelab-observability/contract";
 import { DIGEST_FORM, versions } from "../model/versions";
 import type { RefusedOverride } from "./errors";
 import { isMap, propertyPath } from "./tree";
@@ -106,8 +107,7 @@ export function imageReferenceProblem(ref: string): string | undefined {
 function lowerName(name: string): string {
   const slash = name.indexOf("/");
   const first = slash < 0 ? "" : name.slice(0, slash);
-  const hasHost = /[.:]/.test(first) || first === "localhost";
-  return hasHost ? `${first}/${name.slice(slash + 1).toLowerCase()}` : name.toLowerCase();
+  return isRegistryHost(first) ? `${first}/${name.slice(slash + 1).toLowerCase()}` : name.toLowerCase();
 }
 
 /** The value written as it was meant, when it differs only by spaces around it or capitals in a name. */

@@ -1,5 +1,13 @@
 /** Image references, read the same way by the program's checks and by the pack. */
 
+/**
+ * Whether `part`, the first `/`-separated part of a reference's name, is its registry host to the
+ * reference parser: it holds a '.' or a ':' (a port), or is `localhost`; any other first part is a
+ * Docker Hub namespace (distribution/reference normalize.go `splitDockerDomain`, read, not run).
+ */
+export const isRegistryHost = (part: string): boolean =>
+  part.includes(".") || part.includes(":") || part === "localhost";
+
 /** `registry/repository` and tag of an image reference, with Docker Hub's implicit parts filled in. */
 export function parseImage(ref: string): { repository: string; tag: string } {
   let rest = ref.trim().split("@")[0];
@@ -10,8 +18,7 @@ export function parseImage(ref: string): { repository: string; tag: string } {
     rest = rest.slice(0, colon);
   }
   const parts = rest.split("/");
-  const hasRegistry =
-    parts.length > 1 && (parts[0].includes(".") || parts[0].includes(":") || parts[0] === "localhost");
+  const hasRegistry = parts.length > 1 && isRegistryHost(parts[0]);
   // index.docker.io is Docker Hub's legacy name: the same registry, official images under library/
   // (distribution/reference normalize.go `splitDockerDomain`, at aeed5e66: the legacy domain is
   // made docker.io before the `library/` prefix is added; read, not run), so

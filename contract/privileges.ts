@@ -2,7 +2,13 @@
  * What RBAC rules and pod specs grant, as the pack and the offline rendered-object checks
  * (checks/privileges.ts) both judge it. Pure functions over plain objects.
  */
-import { parseImage, undeclaredMirrorOf, upstreamRepository, type ImageMirrors } from "./image";
+import {
+  isRegistryHost,
+  parseImage,
+  undeclaredMirrorOf,
+  upstreamRepository,
+  type ImageMirrors,
+} from "./image";
 import { isK8sSidecar, SIDECAR_RESOURCE_KINDS } from "./sidecar";
 
 const has = (list: unknown, ...values: string[]) =>
@@ -127,7 +133,7 @@ export function operatorImageMeant(entry: string): string | undefined {
     .split("@")[0]
     .replace(/:[^/]*$/, "");
   const first = name.split("/")[0];
-  if (name === "" || first.includes(".") || first.includes(":") || first === "localhost") return undefined;
+  if (name === "" || isRegistryHost(first)) return undefined;
   const hub = parseImage(name).repository;
   if (DEFAULT_OPERATOR_IMAGES.includes(hub)) return undefined;
   return DEFAULT_OPERATOR_IMAGES.find((d) => d.endsWith(`/${name}`));
