@@ -8,38 +8,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT, synthCli, tmpDir, withEnv } from "../support/helpers";
+import { withEnv } from "../support/helpers";
+import { refusedWith, stagingWith, synthStaging } from "../support/overrideStack";
 import { stableDir } from "../support/stableDir";
-
-/** Staging (or `stack`) with `chartValues` (YAML lines under the key, indented four spaces). */
-function stagingWith(chartValues: string, stack = "staging"): string {
-  const dir = tmpDir("override-mistake");
-  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  const file = `Pulumi.${stack}.yaml`;
-  const text = fs.readFileSync(path.join(ROOT, file), "utf8").trimEnd();
-  fs.writeFileSync(path.join(dir, file), `${text}\n  homelab-observability:chartValues:\n${chartValues}`);
-  return dir;
-}
-
-const synthStaging = (dir: string, stack = "staging") =>
-  synthCli("--dir", dir, "--out", path.join(dir, "out"), "--quiet", "--stack", stack);
-
-/**
- * synth of `stack` with `chartValues`, failing (exit 1): its rendered-object problems (stderr, from
- * the first on) and its policy violations (stdout, where one a rendered problem was merged into is
- * said), and each message with the lines under it (its other places, the override behind it).
- */
-async function refusedWith(
-  chartValues: string,
-  stack: string,
-): Promise<{ text: string; messages: string[] }> {
-  const r = await synthStaging(stagingWith(chartValues, stack), stack);
-  assert.equal(r.status, 1, r.stdout + r.stderr);
-  const rendered = r.stderr.includes("  [") ? r.stderr.slice(r.stderr.indexOf("  [")) : "";
-  const policy = /== \S+: policy violations\n([\s\S]*?)(?=\n==|$)/.exec(r.stdout)?.[1].trimEnd() ?? "";
-  const text = [rendered.trimEnd(), policy].filter(Boolean).join("\n");
-  return { text, messages: text.split(/\n(?= {2}\[)/) };
-}
 
 /** The messages of the rendered-object problems synth prints (each starts `  [check] `). */
 const problems = (stderr: string) => stderr.split("\n").filter((l) => /^ {2}\[[a-z-]+\] /.test(l));
