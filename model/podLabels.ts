@@ -41,7 +41,8 @@
  *   (templates/memcached/_memcached-statefulset.tpl:36-46) maps, where a key of both is written
  *   twice. `gateway.podLabels`, `chunksCache.podLabels`, `chunksCache.l2.podLabels`,
  *   `resultsCache.podLabels`, `lokiCanary.podLabels` (templates/loki-canary/daemonset.yaml:42-47):
- *   written beside the chart's labels and `loki.podLabels`. The subcharts' `minio.podLabels`
+ *   written beside the chart's labels (the gateway's and a cache's beside `loki.podLabels` too,
+ *   a key of both written twice). The subcharts' `minio.podLabels`
  *   (minio 5.4.0 templates/statefulset.yaml:63-68, deployment.yaml:35-40, post-job.yaml:20-25) and
  *   `rollout_operator.podLabels` (rollout-operator 0.51.1 templates/deployment.yaml:30-34): after
  *   their own labels. Left out: `defaults.podLabels` and each workload's own map
