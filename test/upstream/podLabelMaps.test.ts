@@ -346,12 +346,11 @@ describe("model/podLabels.ts: the maps of pod labels that only add, as the pinne
   const FRESH = "homelab.test/added";
 
   for (const c of CASES)
-    it(`${c.chart} ${c.map}: ${c.operator ? "written as given into the custom resource" : "the pods' own labels"} ${addsPodLabel(c.chart, c.map, FRESH) ? "kept (only adds)" : "written over"}`, function () {
+    it(`${c.chart} ${c.map}: ${c.operator ? "the chart writes it as given into the custom resource; the operator's labels" : "an override of the pods' own labels and of another map's"}, as model/podLabels.ts says`, function () {
       const base = c.base ?? {};
-      const before = render(this, c, base);
-      assert.ok(before.length > 0, `${c.chart}: ${c.templates.join(", ")} render no object`);
       // The map labels the pods: a new key reaches every object.
       const added = render(this, c, merged(base, at(c.map, { [FRESH]: "x" })));
+      assert.ok(added.length > 0, `${c.chart}: ${c.templates.join(", ")} render no object`);
       for (const o of added) assert.equal(o.labels?.[FRESH], "x", `${c.map} does not label ${o.id}`);
 
       if (c.operator) {
@@ -368,6 +367,7 @@ describe("model/podLabels.ts: the maps of pod labels that only add, as the pinne
 
       // The labels the pods carry without the map are their own; those it gives them with no
       // override are the map's defaults, an override of which writes over the value they carry.
+      const before = render(this, c, base);
       const labelKeys = (os: Rendered[]) => [...new Set(os.flatMap((o) => Object.keys(o.labels ?? {})))];
       const defaults = mapDefaults(this, c, before);
       for (const k of defaults)
