@@ -76,8 +76,10 @@
  *   (`labels.Merge(podMetadata.Labels, selectorLabels)`, the second map winning:
  *   api/operator/v1beta1/vmagent_types.go:702-709, vmsingle_types.go:221-227,
  *   vmalert_types.go:403-408, vmalertmanager_types.go:303-308, vmauth_types.go:627-633,
- *   vmcluster_types.go:94-117,150-157; upstream/operators/victoriaMetrics.ts vmPodLabels), the
- *   pods' only labels. The chart sets no default there. `victoria-metrics-operator.podLabels`
+ *   vmcluster_types.go:94-117,150-157; the pod templates' labels: internal/controller/operator/
+ *   factory/vmauth/vmauth.go:379, vmcluster/vmcluster.go:639,844,1093,1397, a sharded vmagent's
+ *   shard label after them: build/shard.go:66-72; upstream/operators/victoriaMetrics.ts
+ *   vmPodLabels), the pods' only labels. The chart sets no default there. `victoria-metrics-operator.podLabels`
  *   (operator chart 0.63.1 templates/server.yaml:32-33): `vm.podLabels` sets the selector labels
  *   into the map itself before merging it over them (victoria-metrics-common 0.3.0
  *   templates/_helpers.tpl:186-196, 232-240), so the chart's own win. Left out:
