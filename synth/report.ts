@@ -1461,8 +1461,9 @@ function ruleOverrides(rel: ReleaseRef, ofChart: string[], connects: Connects, m
  * of it: whether a selection may pick the pods it labels, those of the component its path names
  * first (`victoria-metrics-operator.podLabels`: as {@link picksComponent} tells a switch's), or the
  * release's own for the chart's top-level map ({@link mayPickRelease}). Undefined for any other key.
- * Such a key only adds labels to those pods (the charts write the map beside their own labels: loki
- * 18.11.0 templates/loki-canary/daemonset.yaml:42-47, vector 0.56.0 templates/daemonset.yaml:48-52),
+ * Such a key labels only those pods (the charts write the map into their pod templates: loki
+ * 18.11.0 templates/loki-canary/daemonset.yaml:42-47, vector 0.56.0 templates/daemonset.yaml:48-52;
+ * whether it may also write over a label they carry is model/podLabels.ts's, see {@link mayUnpick}),
  * so a NetworkPolicy rule whose sides pick none of them is no consequence of it (the operator's
  * `podLabels` beside the rule between vmagent and Vector), as a switch of a component neither side
  * picks is none (ruleOverrides).
