@@ -5,7 +5,8 @@
  * with a container port behind it. Addresses in namespaces the stack does not deploy to (the
  * cluster's DNS, an external MinIO) are reported as external, not judged.
  */
-import { causeKey } from "@homelab-observability/contract";
+import { causeKey, type ImageMirrors } from "@homelab-observability/contract";
+import { mirrorsOf } from "./imageDigests";
 import {
   containersOf,
   describe,
@@ -120,8 +121,9 @@ export function checkAddresses(
   const pods = podTemplates(all);
   const report: AddressReport = { resolved: [], external: [], findings: [] };
   const seen = new Set<string>();
+  const mirrors = mirrorsOf(objects);
   for (const p of objects) {
-    const notDialled = notDialledFiles(p, pods, all);
+    const notDialled = notDialledFiles(p, pods, all, mirrors);
     for (const a of addressesIn(p)) {
       if (a.file !== undefined && notDialled(a.file)) continue;
       const key = `${describe(p)} ${a.text}`;
@@ -196,11 +198,16 @@ export function checkAddresses(
  * an Alertmanager's notification template, a key no pod is given): a link in a notification is no
  * address any pod connects to. A file nobody is known to read is judged, as any config.
  */
-function notDialledFiles(p: Placed, pods: PodTemplate[], all: Placed[]): (file: string) => boolean {
+function notDialledFiles(
+  p: Placed,
+  pods: PodTemplate[],
+  all: Placed[],
+  mirrors: ImageMirrors,
+): (file: string) => boolean {
   if (p.obj.kind !== "ConfigMap" && p.obj.kind !== "Secret") return () => false;
   let readers: PodTemplate[] | undefined;
   return (file) =>
-    (readers ??= readersOf(p, pods, all)).length > 0 && dialersOf(p, file, pods, all).length === 0;
+    (readers ??= readersOf(p, pods, all)).length > 0 && dialersOf(p, file, pods, all, mirrors).length === 0;
 }
 
 /**

@@ -12,7 +12,7 @@
  * - the reference's version against the Alloy the program pins (model/versions.ts).
  */
 import { createHash } from "crypto";
-import { causeKey, MISTAKES } from "@homelab-observability/contract";
+import { causeKey, MISTAKES, type ImageMirrors } from "@homelab-observability/contract";
 import { versions } from "../model/versions";
 import { pinPlace } from "../config/chartPins";
 import {
@@ -25,6 +25,7 @@ import {
 } from "../upstream/alloy/components";
 import { parseAlloy } from "../upstream/alloy/syntax";
 import { processArgs } from "./processArgs";
+import { mirrorsOf } from "./imageDigests";
 import { GO_BOOL } from "../upstream/goStrconv";
 import { MissingReferenceError } from "../upstream/reference";
 import { describe, podTemplates, type Finding, type Placed } from "./objects";
@@ -63,14 +64,14 @@ export function alloyConfigs(objects: Placed[]): AlloyConfig[] {
  * docs/sources/reference/cli/run.md:66), `--feature.community-components.enabled` only when every
  * one of them has it on.
  */
-function runFlagsOf(objects: Placed[], c: AlloyConfig): CheckOptions {
+function runFlagsOf(objects: Placed[], c: AlloyConfig, mirrors: ImageMirrors): CheckOptions {
   let level: StabilityLevel | undefined;
   let community: boolean | undefined;
   for (const t of podTemplates(objects)) {
     if (t.owner.obj.metadata.namespace !== c.namespace) continue;
     if (!(t.spec.volumes ?? []).some((v: any) => v.configMap?.name === c.configMap)) continue;
     for (const container of t.spec.containers ?? []) {
-      const flags = containerRunFlags(container);
+      const flags = containerRunFlags(container, mirrors);
       if (flags === undefined) continue;
       if (level === undefined || STABILITY_LEVELS.indexOf(flags.level) > STABILITY_LEVELS.indexOf(level))
         level = flags.level;
@@ -83,14 +84,18 @@ function runFlagsOf(objects: Placed[], c: AlloyConfig): CheckOptions {
 /**
  * The two flags of container `c`'s `alloy run`, undefined for a container that loads no config: no
  * `run` among its arguments, or a command line Alloy refuses (process-args says so). Where the
- * model cannot judge the command line (an image it does not know as Alloy v1.12.0: a mirror under
- * another name, another release whose flags it does not list, an argument the kubelet expands), the
+ * model cannot judge the command line (an image it does not know as Alloy v1.12.0: another
+ * registry's build, a mirror the stack does not declare in `imageMirrors`, another release whose
+ * flags it does not list, an argument the kubelet expands), the
  * two flags are read leniently, each from its last occurrence, whatever else the line holds: a
  * stability level missed there would judge the config at generally-available and refuse the
  * components the pods run with.
  */
-function containerRunFlags(c: any): { level: StabilityLevel; community: boolean } | undefined {
-  const p = processArgs(c);
+function containerRunFlags(
+  c: any,
+  mirrors: ImageMirrors,
+): { level: StabilityLevel; community: boolean } | undefined {
+  const p = processArgs(c, mirrors);
   const known = p?.program.binary === "alloy" ? p.read : undefined;
   if (known !== undefined && "stops" in known) return undefined;
   if (known !== undefined && "flags" in known) {
@@ -148,6 +153,7 @@ export function checkAlloy(objects: Placed[]): AlloyReport {
     ref = undefined;
   }
   report.findings.push(...sharedAcrossRoles(objects, configs));
+  const mirrors = mirrorsOf(objects);
   for (const c of configs) {
     const parsed = parseAlloy(c.text);
     // The same text mounted elsewhere is the same mistake: one cause (see sameText).
@@ -166,7 +172,7 @@ export function checkAlloy(objects: Placed[]): AlloyReport {
         message: `Alloy cannot parse its config: ${e.message}`,
       });
     if (!ref || parsed.errors.length > 0) continue;
-    for (const f of checkAlloyComponents(parsed.body, ref, runFlagsOf(objects, c)))
+    for (const f of checkAlloyComponents(parsed.body, ref, runFlagsOf(objects, c, mirrors)))
       found({
         check: "alloy-component",
         where: c.where,

@@ -37,6 +37,7 @@ import { boundAccounts } from "./privileges";
 import { hostNetworkCause } from "./podSecurity";
 import { addressesIn } from "./addresses";
 import { dialersOf, readersOf } from "./readers";
+import { mirrorsOf } from "./imageDigests";
 import { splitMade, vmUnreconciled, type Unreconciled } from "./unreconciledResources";
 import {
   declares,
@@ -700,12 +701,13 @@ function judgeConfigAddresses(
   { pods, services, stackNs, judge, judgeEgress }: NetworkJudge,
   objects: Placed[],
 ): void {
+  const mirrors = mirrorsOf(objects);
   for (const p of objects) {
     const all = addressesIn(p);
     if (all.length === 0) continue;
     const byFile = new Map<string | undefined, PodTemplate[]>();
     const dialers = (file: string | undefined) => {
-      if (!byFile.has(file)) byFile.set(file, dialersOf(p, file, pods, objects));
+      if (!byFile.has(file)) byFile.set(file, dialersOf(p, file, pods, objects, mirrors));
       return byFile.get(file)!;
     };
     // Addresses outside the stack's namespaces (the cluster DNS, an in-cluster object store): only

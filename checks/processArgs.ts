@@ -15,8 +15,9 @@
  */
 import * as path from "path";
 import { describe, podTemplates, type Finding, type Placed } from "./objects";
-import { versions, type ImageRef } from "../model/versions";
-import { imageMatches, parseImage } from "@homelab-observability/contract";
+import { mirrorsOf } from "./imageDigests";
+import { pinnedRepository, versions, type ImageRef } from "../model/versions";
+import { isImageOf, parseImage, type ImageMirrors } from "@homelab-observability/contract";
 import {
   ALERTMANAGER_FLAGS,
   ALERTMANAGER_FLAGS_VERSION,
@@ -65,11 +66,13 @@ export type ProcessArgs =
   | { stops: string; value?: { flag: string; given: string; takes: string } }
   | { unknown: string };
 
-/** A program whose flag parser is modelled: its binary's name, image, and reading of its arguments. */
+/**
+ * A program whose flag parser is modelled: its binary's name, image (its pin's repository, which
+ * {@link programOf} knows it by), and reading of its arguments.
+ */
 export interface Program {
   name: string;
   binary: string;
-  repository: string;
   /** The program's pin, and the release whose flags the model lists (upstream/kingpin.ts, upstream/pflag.ts). */
   pin: ImageRef;
   version: string;
@@ -194,7 +197,6 @@ const PROGRAMS: readonly Program[] = [
   {
     name: "Alertmanager",
     binary: "alertmanager",
-    repository: versions.images.alertmanager.repository,
     pin: versions.images.alertmanager,
     version: ALERTMANAGER_FLAGS_VERSION,
     // kingpin.Version gives --version a PreAction (cmd/alertmanager/main.go:185).
@@ -214,7 +216,6 @@ const PROGRAMS: readonly Program[] = [
   {
     name: "prometheus-config-reloader",
     binary: "prometheus-config-reloader",
-    repository: versions.images.configReloader.repository,
     pin: versions.images.configReloader,
     version: CONFIG_RELOADER_FLAGS_VERSION,
     // Its --version and --short-version are plain booleans it checks after the parse (main.go:118-121).
@@ -244,7 +245,6 @@ const PROGRAMS: readonly Program[] = [
   {
     name: "Alloy",
     binary: "alloy",
-    repository: versions.images.alloy.repository,
     pin: versions.images.alloy,
     version: ALLOY_RUN_FLAGS_VERSION,
     read: (args) => {
@@ -263,7 +263,6 @@ const PROGRAMS: readonly Program[] = [
     name: "node_exporter",
     // Its image's entrypoint, /bin/node_exporter (Dockerfile:8, :12 at v1.10.2).
     binary: "node_exporter",
-    repository: versions.images.nodeExporter.repository,
     pin: versions.images.nodeExporter,
     version: NODE_EXPORTER_VERSION,
     // kingpin.Parse (node_exporter.go:210; kingpin v2.4.0 global.go:38-39, 85-89) prints
@@ -283,7 +282,6 @@ const PROGRAMS: readonly Program[] = [
     name: "prometheus-operator",
     // Its image's entrypoint, /bin/operator (Dockerfile:20, :30 at v0.93.0).
     binary: "operator",
-    repository: versions.images.prometheusOperator.repository,
     pin: versions.images.prometheusOperator,
     version: PROMETHEUS_OPERATOR_VERSION,
     read: (args) => {
@@ -665,12 +663,25 @@ function argsOf(c: any, program: Program): string[] | undefined {
 }
 
 /**
- * What the program container `c` runs (known by its image) does with its command line; undefined
- * for a container of no modelled program or a command line not known.
+ * The modelled program container `c` runs, known by its image: its repository is the program's
+ * pin's, itself or through one of the stack's registry `mirrors` (contract isImageOf). Never a
+ * trailing path: `ghcr.io/prometheus-operator/prometheus-operator` is another build, whose flags
+ * the model does not list; a mirror's copy is the program's whatever its prefix.
+ */
+function programOf(c: any, mirrors: ImageMirrors | undefined): Program | undefined {
+  const image = String(c?.image ?? "");
+  return PROGRAMS.find((p) => isImageOf(image, pinnedRepository(p.pin), mirrors));
+}
+
+/**
+ * What the program container `c` runs (known by its image, {@link programOf}: `mirrors` are the
+ * stack's, checks/imageDigests.ts mirrorsOf) does with its command line; undefined for a container
+ * of no modelled program or a command line not known.
  */
 export function processArgs(
   c: any,
-  program = PROGRAMS.find((p) => imageMatches(String(c?.image ?? ""), p.repository)),
+  mirrors: ImageMirrors | undefined,
+  program = programOf(c, mirrors),
 ): { program: Program; args: string[]; read: ProcessArgs } | undefined {
   const args = program && argsOf(c, program);
   if (!program || !args) return undefined;
@@ -689,6 +700,7 @@ export function processArgs(
 export function prometheusOperatorStop(c: any): string | undefined {
   const read = processArgs(
     c,
+    undefined,
     PROGRAMS.find((p) => p.name === "prometheus-operator"),
   )?.read;
   return read && "stops" in read ? read.stops : undefined;
@@ -808,9 +820,10 @@ function operatorAlertmanagerFindings(objects: Placed[]): Finding[] {
 /** Reports each container whose program stops at start on its command line. */
 export function checkProcessArgs(objects: Placed[]): ProcessArgsReport {
   const report: ProcessArgsReport = { judged: 0, findings: operatorAlertmanagerFindings(objects) };
+  const mirrors = mirrorsOf(objects);
   for (const t of podTemplates(objects))
     for (const c of [...(t.spec.initContainers ?? []), ...(t.spec.containers ?? [])]) {
-      const p = processArgs(c);
+      const p = processArgs(c, mirrors);
       if (!p || "unknown" in p.read) continue;
       report.judged++;
       if (!("stops" in p.read)) continue;

@@ -11,9 +11,9 @@
  * address it connects to, and a file only its config reloader watches (isReloader).
  */
 import * as path from "path";
-import { imageMatches } from "@homelab-observability/contract";
+import { isImageOf, type ImageMirrors } from "@homelab-observability/contract";
 import { parseUserYaml } from "../model/yamlText";
-import { versions } from "../model/versions";
+import { pinnedRepository, versions, type ImageRef } from "../model/versions";
 import { sidecarLoads } from "./grafanaSidecar";
 import { engineFlagSet, flagPairs } from "./writtenPaths";
 import type { GoFlagSet } from "../upstream/goflag";
@@ -167,8 +167,13 @@ function isTemplate(am: { globs: string[]; named: Set<string> } | undefined, fil
   );
 }
 
-/** Alertmanager's image (quay.io/prometheus/alertmanager, as the alertmanager chart and the operators run it). */
-const ALERTMANAGER_IMAGE = /(^|\/)prometheus\/alertmanager(:|@|$)/;
+/**
+ * Whether container `c` runs Alertmanager's image (quay.io/prometheus/alertmanager, as the
+ * alertmanager chart and the operators run it), itself or through one of the stack's registry
+ * `mirrors` (contract isImageOf), under any command.
+ */
+const runsAlertmanager = (c: any, mirrors: ImageMirrors): boolean =>
+  isImageOf(String(c.image ?? ""), pinnedRepository(versions.images.alertmanager), mirrors);
 
 /**
  * vmalert's flags as this reads them with Go's flag package (upstream/goflag.ts): no table of its
@@ -187,13 +192,17 @@ const VMALERT_FLAGS: GoFlagSet = { flags: {}, partial: true };
  * (thanos v0.42.2, the version its go.mod pins, pkg/reloader/reloader.go:484-517, 571-592, 671-689).
  * Read at v0.93.0, the nearest tag the fetched mirror holds to the chart's v0.93.1; read, not run.
  */
-function isReloader(c: any): boolean {
-  return runsImage(c, versions.images.configReloader.repository);
+function isReloader(c: any, mirrors: ImageMirrors): boolean {
+  return runsImage(c, versions.images.configReloader, mirrors);
 }
 
-/** Whether container `c` runs an image of `repository` (any tag) as the image runs it: no `command`. */
-function runsImage(c: any, repository: string): boolean {
-  return c.command === undefined && imageMatches(String(c.image ?? ""), repository);
+/**
+ * Whether container `c` runs an image of the pin `image` (any tag) as the image runs it: no
+ * `command`. Its image is the pin's repository, itself or through one of the stack's registry
+ * `mirrors` (contract isImageOf); never a trailing path, which another registry's build has too.
+ */
+function runsImage(c: any, image: ImageRef, mirrors: ImageMirrors): boolean {
+  return c.command === undefined && isImageOf(String(c.image ?? ""), pinnedRepository(image), mirrors);
 }
 
 /**
@@ -205,8 +214,8 @@ function runsImage(c: any, repository: string): boolean {
  * value` too, `--no-version`); arguments kingpin refuses, or `--help`, stop it at start (process-args),
  * and it passes nothing.
  */
-function reloaderPasses(c: any, paths: string[]): boolean {
-  const read = processArgs(c)?.read;
+function reloaderPasses(c: any, paths: string[], mirrors: ImageMirrors): boolean {
+  const read = processArgs(c, mirrors)?.read;
   if (read === undefined || "unknown" in read) return true;
   if ("stops" in read) return false;
   const file = read.flags.get("config-file")?.[0];
@@ -328,7 +337,13 @@ function objectNamed(objects: Placed[], kind: string, ns: string, name: string):
  * configuration its `--config.file` names, found in the render). A pod that declares a volume of
  * the object no container mounts or takes in is held to read all of it, as the volume says.
  */
-function chartPodDials(t: PodTemplate, obj: K8sObject, key: string, objects: Placed[]): boolean {
+function chartPodDials(
+  t: PodTemplate,
+  obj: K8sObject,
+  key: string,
+  objects: Placed[],
+  mirrors: ImageMirrors,
+): boolean {
   const { kind, metadata } = obj;
   const ns = t.owner.obj.metadata.namespace ?? "";
   const volumes = new Map<string, any>((t.spec.volumes ?? []).map((v: any) => [v?.name, v]));
@@ -342,24 +357,24 @@ function chartPodDials(t: PodTemplate, obj: K8sObject, key: string, objects: Pla
     taken ||= env !== false || mounts;
     const paths = pathsOf(t.spec, c, kind, metadata.name, key);
     if (paths.length === 0) continue;
-    if (isReloader(c)) {
-      if (reloaderPasses(c, paths)) return true;
+    if (isReloader(c, mirrors)) {
+      if (reloaderPasses(c, paths, mirrors)) return true;
       continue;
     }
-    if (runsImage(c, versions.images.vmalert.repository)) {
+    if (runsImage(c, versions.images.vmalert, mirrors)) {
       const env = (c.env ?? []).length > 0 || (c.envFrom ?? []).length > 0;
       if (!paths.every((p) => isTemplate(vmalertTemplates(flagPairs(c.args, VMALERT_FLAGS), env), p)))
         return true;
       continue;
     }
-    if (runsImage(c, versions.images.loki.repository)) {
+    if (runsImage(c, versions.images.loki, mirrors)) {
       if (!paths.every((p) => lokiRuleFile(t, c, p, objects, ns))) return true;
       continue;
     }
-    if (!ALERTMANAGER_IMAGE.test(String(c.image ?? ""))) return true;
+    if (!runsAlertmanager(c, mirrors)) return true;
     // Its flags as kingpin reads them (checks/processArgs.ts: `--config.file value` too); a command
     // line it refuses, or answers with its help, stops it before it reads anything (process-args).
-    const read = processArgs(c)?.read;
+    const read = processArgs(c, mirrors)?.read;
     if (read && "stops" in read) continue;
     const file = read && "flags" in read ? read.flags.get("config.file")?.[0] : undefined;
     const am = file === undefined ? undefined : templatesOf(mountedText(t, c, file, objects, ns), file);
@@ -581,13 +596,16 @@ export function readersOf(p: Placed, pods: PodTemplate[], objects: Placed[]): Po
 
 /**
  * The readers of `p` (readersOf) that dial the addresses of its file `file` (a ConfigMap's or a
- * Secret's key; undefined for text outside its files, which every reader takes).
+ * Secret's key; undefined for text outside its files, which every reader takes). `mirrors`: the
+ * stack's registry mirrors (checks/imageDigests.ts mirrorsOf), through which a program known by its
+ * image (the config reloader, vmalert, Loki, Alertmanager) may run.
  */
 export function dialersOf(
   p: Placed,
   file: string | undefined,
   pods: PodTemplate[],
   objects: Placed[],
+  mirrors: ImageMirrors,
 ): PodTemplate[] {
   const readers = readersOf(p, pods, objects);
   const { kind } = p.obj;
@@ -596,7 +614,7 @@ export function dialersOf(
     (t) =>
       sidecarLoads(t.owner.obj, p.obj, "datasources") ||
       (t.owner.obj.metadata.namespace === p.obj.metadata.namespace &&
-        ((readsObject(t, kind, p.obj.metadata.name) && chartPodDials(t, p.obj, file, objects)) ||
+        ((readsObject(t, kind, p.obj.metadata.name) && chartPodDials(t, p.obj, file, objects, mirrors)) ||
           operatorPodDials(t, p.obj, file, objects))),
   );
 }

@@ -12,18 +12,21 @@ import { chartOf, describe, groupOf, type K8sObject, type Placed } from "./objec
 import { operatorFlags, whyLeftAlone, type LeftAlone } from "../upstream/prometheusOperatorScope";
 import { versions } from "../model/versions";
 import { processArgs, prometheusOperatorStop } from "./processArgs";
+import { mirrorsOf } from "./imageDigests";
+import type { ImageMirrors } from "@homelab-observability/contract";
 
 /**
  * Whether the operator of `l` is idle by a command line the process-args check refuses (an
  * undeclared flag, a value its flag refuses, -help, --version): that check says it, with the flag
  * and where it comes from, and the pod never starting is the one mistake, not a second one about
- * what it would reconcile. An operator under a mirror's name is not one process-args knows by its
+ * what it would reconcile. An operator under another image name than the pin's repository or a copy
+ * of it at one of the stack's registry `mirrors` (a fork's) is not one process-args knows by its
  * image: its stop is said here.
  */
-const saidByProcessArgs = (l: LeftAlone): boolean =>
+const saidByProcessArgs = (l: LeftAlone, mirrors: ImageMirrors): boolean =>
   "idle" in l &&
   ((l.operator.spec?.template?.spec?.containers ?? []) as any[]).some((c) => {
-    const read = processArgs(c)?.read;
+    const read = processArgs(c, mirrors)?.read;
     return read !== undefined && "stops" in read;
   });
 
@@ -162,9 +165,10 @@ export function unreconciledServerWarnings(objects: Placed[]): string[] {
   // The operators' command lines judged as process-args judges them, values included, whatever
   // the image is named: an operator under a mirror's name is known to the scope by its own flag.
   const leftAlone = whyLeftAlone(deployments, prometheusOperatorStop);
+  const mirrors = mirrorsOf(objects);
   return servers.flatMap((p) => {
     const why = leftAlone(p.obj);
-    if (why === undefined || (why !== "none" && why.every(saidByProcessArgs))) return [];
+    if (why === undefined || (why !== "none" && why.every((l) => saidByProcessArgs(l, mirrors)))) return [];
     const runs = `so the stack runs no ${p.obj.kind} for it: no StatefulSet is made, and nothing scrapes the monitors it selects${p.obj.kind === "Prometheus" ? " or evaluates the rules it selects" : ""}`;
     const outside = "unless a prometheus-operator outside the stack reconciles it";
     if (why === "none") {

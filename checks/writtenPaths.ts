@@ -32,6 +32,7 @@ import {
 } from "../upstream/engines/writablePaths";
 import { MIMIR_3_0_TARGETS, mimirModulesOf } from "../upstream/engines/mimirModules";
 import { binaryArgs, processArgs } from "./processArgs";
+import { mirrorsOf } from "./imageDigests";
 import { goFlagArgs, type GoFlag, type GoFlagSet } from "../upstream/goflag";
 import {
   ENGINE_MAIN_FLAGS,
@@ -378,15 +379,19 @@ const ALLOY_CHART_VALUES =
  * synthesis names the override behind it (synth/report.ts).
  */
 function judgeAlloyStorage(objects: Placed[], report: WrittenPathsReport): void {
+  const mirrors = mirrorsOf(objects);
   for (const t of podTemplates(objects)) {
     const volumes = new Map<string, any>((t.spec.volumes ?? []).map((v: any) => [v.name, v]));
     for (const c of t.spec.containers ?? []) {
-      if (!/(^|\/)grafana\/alloy(:|@|$)/.test(String(c.image ?? ""))) continue;
+      // Alloy known by its image as process-args knows it (the pin's repository, itself or through
+      // the stack's imageMirrors), with its flags as cobra and pflag read them (checks/processArgs.ts:
+      // `--storage.path value` too, the last one winning); a command line Alloy refuses stops it at
+      // start, which process-args reports.
+      const run = processArgs(c, mirrors);
+      if (run?.program.binary !== "alloy") continue;
       const where = `${describe(t.owner)} container ${c.name}`;
-      // Its flags as cobra and pflag read them (checks/processArgs.ts: `--storage.path value` too, the
-      // last one winning); a command line Alloy refuses stops it at start, which process-args reports.
-      const read = processArgs(c)?.read;
-      if (!read || !("flags" in read)) continue;
+      const read = run.read;
+      if (!("flags" in read)) continue;
       const flag = read.flags.get(ALLOY_STORAGE_PATH.flag)?.at(-1);
       const value = flag ?? ALLOY_STORAGE_PATH.default;
       const abs = path.posix.resolve(c.workingDir ?? ALLOY_IMAGE_WORKDIR, value);

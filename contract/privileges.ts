@@ -100,16 +100,18 @@ export const DEFAULT_OPERATOR_IMAGES: readonly string[] = [
 ];
 
 /**
- * Whether `image` is the operator an `operatorImages` entry names: its repository, read as
- * {@link parseImage} reads it (`victoriametrics/operator` is Docker Hub's,
- * `docker.io/victoriametrics/operator`), is the entry's, itself or through one of the stack's
- * registry `mirrors` (`registry.home.lan/quay/prometheus-operator/prometheus-operator` is
- * quay.io's when the stack mirrors quay.io there); with the entry's tag too when it has one, or the
- * whole reference when it has a digest. Never a trailing path: the operators read every Secret of
- * the cluster, so `evil.example/prometheus-operator/prometheus-operator` is no operator, nor is a
- * prefix the stack does not declare a mirror.
+ * Whether `image` is the image a config entry names: its repository, read as {@link parseImage}
+ * reads it (`victoriametrics/operator` is Docker Hub's, `docker.io/victoriametrics/operator`), is
+ * the entry's, itself or through one of the stack's registry `mirrors`
+ * (`registry.home.lan/quay/prometheus-operator/prometheus-operator` is quay.io's when the stack
+ * mirrors quay.io there); with the entry's tag too when it has one, or the whole reference when it
+ * has a digest. Never a trailing path: `evil.example/prometheus-operator/prometheus-operator` is no
+ * image of quay.io's, nor is a prefix the stack does not declare a mirror. What knows a program by
+ * its image reads it so: the operators that may read every Secret (`operatorImages`), the programs
+ * whose command line and reads the rendered-object checks model (checks/processArgs.ts,
+ * checks/readers.ts).
  */
-export function operatorImageMatches(image: string, entry: string, mirrors?: ImageMirrors): boolean {
+export function isImageOf(image: string, entry: string, mirrors?: ImageMirrors): boolean {
   const want = entry.trim();
   const ref = image.trim();
   if (want === "" || ref === "") return false;
@@ -159,7 +161,7 @@ export function operatorImagesOf(settings: Readonly<Record<string, unknown>> | u
 
 /**
  * Whether a pod runs an operator: one of its containers (not an init container, which runs before
- * it and is gone) has an image of `operatorImages` (as {@link operatorImageMatches} reads them,
+ * it and is gone) has an image of `operatorImages` (as {@link isImageOf} reads them,
  * through the stack's registry `mirrors`). The pack's no-cluster-secret-read and the offline
  * `secret-read` check both judge a pod by this, so an image only an init container carries makes
  * an operator of neither.
@@ -171,8 +173,7 @@ export function runsOperator(
 ): boolean {
   const containers: any[] = Array.isArray(podSpec?.containers) ? podSpec.containers : [];
   return containers.some(
-    (c) =>
-      typeof c?.image === "string" && operatorImages.some((i) => operatorImageMatches(c.image, i, mirrors)),
+    (c) => typeof c?.image === "string" && operatorImages.some((i) => isImageOf(c.image, i, mirrors)),
   );
 }
 

@@ -289,11 +289,12 @@ export function shippedImageRepositories(): string[] {
  */
 export const PINNED_IMAGES: readonly { key: string; image: ImageRef; repository: string }[] = Object.entries(
   versions.images,
-).map(([key, image]) => ({
-  key,
-  image,
-  repository: parseImage(`${image.registry}/${image.repository}`).repository,
-}));
+).map(([key, image]) => ({ key, image, repository: pinnedRepository(image) }));
+
+/** A pin's repository as parseImage spells it (`docker.io/grafana/loki`): what an image of it is known by. */
+export function pinnedRepository(image: ImageRef): string {
+  return parseImage(`${image.registry}/${image.repository}`).repository;
+}
 
 /** The pinned images' repositories, each once ({@link PINNED_IMAGES}). */
 export const PINNED_REPOSITORIES: readonly string[] = [...new Set(PINNED_IMAGES.map((p) => p.repository))];

@@ -89,7 +89,7 @@ export function noNodesProxy(level: Level = "mandatory"): ResourceValidationPoli
 }
 
 export interface SecretReadConfig {
-  /** Images of the operators allowed to read Secrets cluster-wide (as imageMatches reads them). */
+  /** Images of the operators allowed to read Secrets cluster-wide (as contract isImageOf reads them). */
   operatorImages: string[];
 }
 export const SECRET_READ_DEFAULTS: SecretReadConfig = { operatorImages: [...DEFAULT_OPERATOR_IMAGES] };

@@ -194,7 +194,7 @@ describe("process-args: each program's command line as its own flag parser reads
       ["-c", "exec alertmanager -config.file=/x"],
       ["/bin/sh"],
     );
-    assert.equal(processArgs(shell.obj.spec.template.spec.containers[0]), undefined);
+    assert.equal(processArgs(shell.obj.spec.template.spec.containers[0], undefined), undefined);
     assert.deepEqual(checkProcessArgs([shell]), { judged: 0, findings: [] });
     const bin = pod("quay.io/prometheus/alertmanager:v0.28.1", ["-config.file=/x"], ["/bin/alertmanager"]);
     assert.match(messages(bin)[0], /unknown short flag '-c'/);
