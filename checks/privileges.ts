@@ -384,14 +384,16 @@ export function checkEscalations(
 
 /**
  * hostPath volumes beyond what node agents need: only DaemonSets may mount the host, only the paths
- * their agent needs (NODE_AGENT_HOST_PATHS, by image), and read-only where it only reads.
+ * their agent needs (NODE_AGENT_HOST_PATHS, by image: its repository, or a copy at one of the
+ * stack's registry mirrors), and read-only where it only reads.
  */
 export function checkHostPaths(
   objects: Placed[],
   agents: typeof NODE_AGENT_HOST_PATHS = NODE_AGENT_HOST_PATHS,
 ): Finding[] {
+  const mirrors = mirrorsOf(objects);
   return podViews(objects).flatMap((v) =>
-    hostPathProblems(v.kind, v.spec, [...agents]).map((p) => ({
+    hostPathProblems(v.kind, v.spec, agents, mirrors).map((p) => ({
       check: "host-path",
       where: `${v.name} volume ${p.volume}`,
       // The volume's name in the message, as the policy's says it: synth/report.ts traces it to the
@@ -404,14 +406,15 @@ export function checkHostPaths(
 
 /**
  * What a DaemonSet known by no node agent's image runs instead, named: the image is what decides
- * (a renamed or mirrored image of an agent is none of them), and naming it ties the finding to the
+ * (another registry's image of an agent's path, or a copy at a mirror the stack does not declare,
+ * is none of them), and naming it ties the finding to the
  * `chartValues.<chart>.image.*` override that set it, so the synthesis prints it with that
  * override's other consequences (arm64-images, image-pins) as one mistake (synth/report.ts).
  */
 function notAnAgent(problem: string, pod: any, agents: typeof NODE_AGENT_HOST_PATHS): string {
   if (!problem.endsWith("(no node agent image)")) return "";
   const images = [...new Set(containersOf(pod).map((c: any) => String(c?.image ?? "")))].filter(Boolean);
-  return `: it runs ${images.join(", ")}, none of the node agents' images (${agents.map((a) => a.image).join(", ")}); an agent is known by its image's repository, so a renamed or mirrored one is not: keep the agent's repository`;
+  return `: it runs ${images.join(", ")}, none of the node agents' images (${agents.map((a) => a.image).join(", ")}); an agent is known by its image's repository, at its registry or through a mirror of it the stack declares in its imageMirrors key, so another registry's image of the same path is not: keep the agent's repository, or declare the mirror it is pulled through`;
 }
 
 export { seccompOf };

@@ -72,22 +72,6 @@ export const BUILTIN_SECRET_READERS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Whether `image` is the image a config entry names: the whole reference when the entry has a tag
- * or digest, else its repository (`registry/repository`, Docker Hub's implicit parts filled in)
- * or that repository's trailing path segments (`prometheus-operator/prometheus-operator` names
- * `quay.io/prometheus-operator/prometheus-operator`). Never a substring: `operator` names no
- * image, and an empty entry none (as a substring it named every image, turning the check off).
- */
-export function imageMatches(image: string, entry: string): boolean {
-  const want = entry.trim();
-  const ref = image.trim();
-  if (want === "" || ref === "") return false;
-  if (/@|:[^/]*$/.test(want)) return ref === want;
-  const repo = parseImage(ref).repository;
-  return repo === want || repo.endsWith(`/${want}`) || repo === parseImage(want).repository;
-}
-
-/**
  * Operators that keep cluster-wide Secret access: prometheus-operator reads the Secrets that
  * Prometheus, Alertmanager and their monitors reference and writes the generated configs as
  * Secrets; the VictoriaMetrics operator does the same for its CRs. The repositories the program
@@ -107,9 +91,11 @@ export const DEFAULT_OPERATOR_IMAGES: readonly string[] = [
  * mirrors quay.io there); with the entry's tag too when it has one, or the whole reference when it
  * has a digest. Never a trailing path: `evil.example/prometheus-operator/prometheus-operator` is no
  * image of quay.io's, nor is a prefix the stack does not declare a mirror. What knows a program by
- * its image reads it so: the operators that may read every Secret (`operatorImages`), the programs
- * whose command line and reads the rendered-object checks model (checks/processArgs.ts,
- * checks/readers.ts).
+ * its image reads it so: the operators that may read every Secret (`operatorImages`), the node
+ * agents given host paths (`agents`), the programs whose command line and reads the
+ * rendered-object checks model (checks/processArgs.ts, checks/readers.ts). Never a substring
+ * either: `operator` names no image, and an empty entry none (as a substring it named every image,
+ * turning the check off).
  */
 export function isImageOf(image: string, entry: string, mirrors?: ImageMirrors): boolean {
   const want = entry.trim();
@@ -123,13 +109,14 @@ export function isImageOf(image: string, entry: string, mirrors?: ImageMirrors):
 }
 
 /**
- * For an `operatorImages` entry written without a registry ({@link parseImage} reads it as Docker
- * Hub's) that names no default operator there, but whose path a default operator's ends with
+ * For an image entry of a config (`operatorImages`, an agent's `image`) written without a registry
+ * ({@link parseImage} reads it as Docker Hub's) that names none of `defaults` (repositories, the
+ * config's defaults) there, but whose path one of them ends with
  * (`prometheus-operator/prometheus-operator`, quay.io's): that default, which the entry likely
- * meant. Entries once matched any registry by their trailing path, and such an entry no longer
- * names a mirror's copy. Undefined for any other entry.
+ * meant. Entries once matched any registry by their trailing path, and such an entry now names
+ * neither that default nor a mirror's copy of it. Undefined for any other entry.
  */
-export function operatorImageMeant(entry: string): string | undefined {
+export function imageEntryMeant(entry: string, defaults: readonly string[]): string | undefined {
   const name = entry
     .trim()
     .split("@")[0]
@@ -137,8 +124,8 @@ export function operatorImageMeant(entry: string): string | undefined {
   const first = name.split("/")[0];
   if (name === "" || isRegistryHost(first)) return undefined;
   const hub = parseImage(name).repository;
-  if (DEFAULT_OPERATOR_IMAGES.includes(hub)) return undefined;
-  return DEFAULT_OPERATOR_IMAGES.find((d) => d.endsWith(`/${name}`));
+  if (defaults.includes(hub)) return undefined;
+  return defaults.find((d) => d.endsWith(`/${name}`));
 }
 
 /**
@@ -292,23 +279,32 @@ export function seccompOf(pod: any, container: any): string | undefined {
 /** A path without trailing slashes ("/" stays "/"). */
 export const normPath = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, "") : p);
 
-/** Host paths a node agent (known by its image, as {@link imageMatches} reads it) needs, and whether it only reads them. */
+/**
+ * Host paths a node agent (known by its image, as {@link isImageOf} reads it: its repository,
+ * itself or through one of the stack's registry mirrors) needs, and whether it only reads them.
+ */
 export interface AgentHostPaths {
   image: string;
   paths: { path: string; readOnly: boolean }[];
 }
 
-/** hostPath problems of one pod: not a DaemonSet, a path its agent does not need, a writable read-only path. */
+/**
+ * hostPath problems of one pod: not a DaemonSet, a path its agent does not need, a writable
+ * read-only path. A pod is an agent by an image of one of its containers ({@link isImageOf}, through
+ * the stack's registry `mirrors`): another registry's image of the same path is no agent, and gets
+ * no host path.
+ */
 export function hostPathProblems(
   kind: string,
   pod: any,
-  agents: AgentHostPaths[],
+  agents: readonly AgentHostPaths[],
+  mirrors: ImageMirrors | undefined,
 ): { volume: string; path: string; problem: string; judged: string[] }[] {
   const containers = [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])];
   const images = containers.map((c: any) => String(c?.image ?? ""));
   const needs = new Map<string, { readOnly: boolean }>();
   for (const a of agents)
-    if (images.some((i) => imageMatches(i, a.image))) for (const p of a.paths) needs.set(p.path, p);
+    if (images.some((i) => isImageOf(i, a.image, mirrors))) for (const p of a.paths) needs.set(p.path, p);
   // Each problem with the pod fields it rests on (what a chartValues override must set to cause it):
   // the host volumes and their mounts always, and whether the pod is a node agent by its image.
   const out: { volume: string; path: string; problem: string; judged: string[] }[] = [];

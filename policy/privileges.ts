@@ -187,13 +187,18 @@ export function noClusterSecretRead(level: Level = "mandatory"): StackValidation
 }
 
 export interface HostPathConfig {
-  /** Node agents by image (as imageMatches reads it) and the host paths each needs. */
+  /** Node agents by image (as contract isImageOf reads it) and the host paths each needs. */
   agents: AgentHostPaths[];
 }
 export const HOST_PATH_DEFAULTS: HostPathConfig = { agents: DEFAULT_AGENT_HOST_PATHS };
 
-/** Host paths only for node agents, only what each needs. */
-export function hostPathsForAgentsOnly(level: Level = "mandatory"): ResourceValidationPolicy {
+/**
+ * Host paths only for node agents, only what each needs. A stack policy: an agent is known by its
+ * image at its registry or through a registry mirror the stack declares (`imageMirrors`, recorded
+ * by the stack-info ConfigMap), which a resource policy cannot see; by its path alone, another
+ * registry's image of an agent's path got the agent's host paths.
+ */
+export function hostPathsForAgentsOnly(level: Level = "mandatory"): StackValidationPolicy {
   return {
     name: "host-paths-for-agents-only",
     description:
@@ -203,7 +208,7 @@ export function hostPathsForAgentsOnly(level: Level = "mandatory"): ResourceVali
       HOST_PATH_DEFAULTS as unknown as Record<string, unknown>,
       {
         agents:
-          "Node agents: image (a repository, its trailing path such as grafana/alloy, or a whole reference with its tag; never a substring) and the host paths it needs ({path, readOnly}).",
+          "Node agents: image (a repository, registry/repository, Docker Hub's without a registry, or a whole reference with its tag; matched exactly or through the stack's imageMirrors, never a trailing path or a substring) and the host paths it needs ({path, readOnly}).",
       },
       {
         agents: {
@@ -227,16 +232,21 @@ export function hostPathsForAgentsOnly(level: Level = "mandatory"): ResourceVali
         },
       },
     ),
-    validateResource: forTypes(RAW_WORKLOAD_TYPES, (args, report) => {
+    validateStack: (args, report) => {
       const cfg = configOf(args, HOST_PATH_DEFAULTS);
-      const r = toRes(args);
-      for (const p of hostPathProblems(r.type.split(":").pop()!, podSpecOf(r), cfg.agents))
-        reportJudged(
-          report,
-          `${label(r)}: volume ${p.volume} mounts the host's ${p.path}: ${p.problem}.`,
-          p.judged,
-        );
-    }),
+      const resources = args.resources.map(toRes);
+      const mirrors = stackFacts(resources).imageMirrors;
+      for (const r of resources) {
+        if (!RAW_WORKLOAD_TYPES.has(r.type)) continue;
+        for (const p of hostPathProblems(r.type.split(":").pop()!, podSpecOf(r), cfg.agents, mirrors))
+          reportJudged(
+            report,
+            `${label(r)}: volume ${p.volume} mounts the host's ${p.path}: ${p.problem}.`,
+            p.judged,
+            r.urn,
+          );
+      }
+    },
   };
 }
 

@@ -9,7 +9,13 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { operatorImageMeant, parseImage, pointerSteps } from "@homelab-observability/contract";
+import {
+  DEFAULT_OPERATOR_IMAGES,
+  imageEntryMeant,
+  parseImage,
+  pointerSteps,
+} from "@homelab-observability/contract";
+import { DEFAULT_AGENT_HOST_PATHS } from "../policy/lib/privileges";
 import { closestMatch, describe, didYouMean, enumHint } from "../config/errors";
 import { FileReadError, readUtf8 } from "../config/readFile";
 import { jsonTree, lineColumn, notJsonMessage, type JsonNode } from "../config/jsonText";
@@ -336,6 +342,7 @@ function warningsOf(config: unknown, policies: Policies): Finding[] {
     }
     if (!v || typeof v !== "object" || Array.isArray(v)) continue;
     if (Array.isArray(v.operatorImages)) warnings.push(...operatorEntries(k, v.operatorImages));
+    if (Array.isArray(v.agents)) warnings.push(...agentEntries(k, v.agents));
     const settings = Object.keys(policy.configSchema?.properties ?? {});
     for (const key of Object.keys(v)) {
       if (key === "enforcementLevel" || settings.includes(key)) continue;
@@ -351,16 +358,38 @@ function warningsOf(config: unknown, policies: Policies): Finding[] {
 
 /**
  * An `operatorImages` entry without a registry that likely meant a default operator at another
- * registry (contract operatorImageMeant): the engine takes it, and it names Docker Hub's image.
+ * registry (contract imageEntryMeant): the engine takes it, and it names Docker Hub's image.
  */
 function operatorEntries(policy: string, entries: unknown[]): Finding[] {
   return entries.flatMap((e, i) => {
-    const meant = typeof e === "string" ? operatorImageMeant(e) : undefined;
+    const meant = typeof e === "string" ? imageEntryMeant(e, DEFAULT_OPERATOR_IMAGES) : undefined;
     return meant
       ? [
           {
             text: `${policy}: operatorImages entry "${e as string}" names Docker Hub's ${parseImage(e as string).repository} (an image without a registry is Docker Hub's), not ${meant}, which the pack counts as an operator already; write a mirror's copy with its registry (registry.home.lan/${meant.slice(meant.indexOf("/") + 1)}, say), or declare the mirror in the stack's imageMirrors key`,
             path: [policy, "operatorImages", String(i)],
+          },
+        ]
+      : [];
+  });
+}
+
+/**
+ * An `agents` entry whose image, without a registry, likely meant a default node agent at another
+ * registry (contract imageEntryMeant: `prometheus/node-exporter`, quay.io's): the engine takes it,
+ * and it names Docker Hub's image. The list replaces the defaults, so that agent, the pinned one,
+ * gets none of the entry's host paths and its DaemonSet is refused.
+ */
+function agentEntries(policy: string, entries: unknown[]): Finding[] {
+  const defaults = DEFAULT_AGENT_HOST_PATHS.map((a) => a.image);
+  return entries.flatMap((e, i) => {
+    const image: unknown = e && typeof e === "object" ? (e as { image?: unknown }).image : undefined;
+    const meant = typeof image === "string" ? imageEntryMeant(image, defaults) : undefined;
+    return meant
+      ? [
+          {
+            text: `${policy}: agents[${i}].image "${image as string}" names Docker Hub's ${parseImage(image as string).repository} (an image without a registry is Docker Hub's; an agent is known by its repository, never by a trailing path), not ${meant}, which then gets none of these host paths; write "${meant}", and a mirror's copy is known through the stack's imageMirrors key`,
+            path: [policy, "agents", String(i), "image"],
           },
         ]
       : [];

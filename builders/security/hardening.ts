@@ -4,7 +4,7 @@
  * capabilities, non-root), the priority classes the program creates, and the tolerations node
  * agents need to run on every pool the config declares. Pure data, no Pulumi.
  */
-import { versions } from "../../model/versions";
+import { pinnedRepository, versions } from "../../model/versions";
 import { PART_OF_LABEL } from "../metadata";
 
 /** The container runtime's default seccomp profile (Pod Security `restricted` requires it or Localhost). */
@@ -143,27 +143,29 @@ export interface HostPathNeed {
 }
 
 /**
- * Host paths each node agent needs, by its image: the log agents read /var/log (pod logs and the
- * journal under it) and write their own data directory; node-exporter reads /proc, /sys and the
- * root filesystem (its chart's `hostRootFsMount`). Nothing else of the host is mounted.
+ * Host paths each node agent needs, by its image (the pin's repository, registry included, as
+ * parseImage spells it; an image is the agent's there or through a mirror the stack declares): the
+ * log agents read /var/log (pod logs and the journal under it) and write their own data directory;
+ * node-exporter reads /proc, /sys and the root filesystem (its chart's `hostRootFsMount`). Nothing
+ * else of the host is mounted.
  */
 export const NODE_AGENT_HOST_PATHS: readonly { image: string; paths: HostPathNeed[] }[] = [
   {
-    image: versions.images.alloy.repository,
+    image: pinnedRepository(versions.images.alloy),
     paths: [
       { path: "/var/log", readOnly: true },
       { path: ALLOY_HOST_DATA, readOnly: false },
     ],
   },
   {
-    image: versions.images.vector.repository,
+    image: pinnedRepository(versions.images.vector),
     paths: [
       { path: "/var/log", readOnly: true },
       { path: VECTOR_HOST_DATA, readOnly: false },
     ],
   },
   {
-    image: versions.images.nodeExporter.repository,
+    image: pinnedRepository(versions.images.nodeExporter),
     paths: [
       { path: "/proc", readOnly: true },
       { path: "/sys", readOnly: true },

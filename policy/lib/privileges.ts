@@ -18,25 +18,27 @@ export {
 /**
  * The pack's default knowledge of node agents, the same as the program's
  * (builders/security/hardening.ts; a test keeps them equal): the log agents read /var/log and write
- * their data directory, node-exporter reads /proc, /sys and the root filesystem.
+ * their data directory, node-exporter reads /proc, /sys and the root filesystem. Each agent by the
+ * repository the program pins, registry included: an agent is known at that registry or through a
+ * mirror of it the stack declares (contract isImageOf), never by its path at another registry.
  */
 export const DEFAULT_AGENT_HOST_PATHS: AgentHostPaths[] = [
   {
-    image: "grafana/alloy",
+    image: "docker.io/grafana/alloy",
     paths: [
       { path: "/var/log", readOnly: true },
       { path: "/var/lib/alloy", readOnly: false },
     ],
   },
   {
-    image: "timberio/vector",
+    image: "docker.io/timberio/vector",
     paths: [
       { path: "/var/log", readOnly: true },
       { path: "/var/lib/vector", readOnly: false },
     ],
   },
   {
-    image: "prometheus/node-exporter",
+    image: "quay.io/prometheus/node-exporter",
     paths: [
       { path: "/proc", readOnly: true },
       { path: "/sys", readOnly: true },

@@ -8,11 +8,14 @@
  * --log-level=verbose as it starts"): `ghcr.io/prometheus-operator/prometheus-operator` ends with the
  * pin's path, so its arguments were read against the pin's flag table, and an image at another
  * registry with the config reloader's path was taken not to dial the files it watches
- * (checks/readers.ts).
+ * (checks/readers.ts). Likewise `chartValues.alloy.image.registry: ghcr.io`: its DaemonSets got
+ * Alloy's host paths (/var/log, /var/lib/alloy) from the host-path check and the pack's
+ * host-paths-for-agents-only alike.
  */
 import { strict as assert } from "assert";
 import { STACK_INFO_LABEL } from "@homelab-observability/contract";
 import { checkProcessArgs } from "../../checks/processArgs";
+import { checkHostPaths } from "../../checks/privileges";
 import type { K8sObject, Placed } from "../../checks/objects";
 import { oneContainer } from "../support/checkCases";
 import { ADDRESS, NS, holding, podRefusals } from "../support/operatorReaders";
@@ -145,5 +148,35 @@ describe("programs known by their image: the pin's repository or a declared mirr
     assert.equal(refusals(AM.mirror, MIRRORS), 0);
     assert.equal(refusals(AM.elsewhere, MIRRORS), 1);
     assert.equal(refusals(AM.undeclared, MIRRORS), 1);
+  });
+
+  it("the host-path check gives an agent's host paths to its image at its registry or a declared mirror, not elsewhere", () => {
+    const findings = (image: string, mirrors?: Record<string, string>) => {
+      const alloy = oneContainer({
+        kind: "DaemonSet",
+        name: "alloy",
+        app: "alloy",
+        container: "alloy",
+        image,
+        args: [],
+        urn: "urn:alloy",
+        source: "release alloy",
+      });
+      const spec = alloy.obj.spec.template.spec;
+      spec.volumes = [{ name: "varlog", hostPath: { path: "/var/log" } }];
+      spec.containers[0].volumeMounts = [{ name: "varlog", mountPath: "/var/log", readOnly: true }];
+      return checkHostPaths(mirrors ? [alloy, placed(mirrorsInfo(mirrors))] : [alloy]).map((f) => f.message);
+    };
+    const path = "grafana/alloy:v1.12.0";
+    const dockerHub = { "docker.io": "registry.home.lan/dockerhub" };
+    assert.deepEqual(findings(`docker.io/${path}`), []);
+    assert.deepEqual(findings(`registry.home.lan/dockerhub/${path}`, dockerHub), []);
+    const [elsewhere, ...rest] = findings(`ghcr.io/${path}`, dockerHub);
+    assert.deepEqual(rest, []);
+    assert.match(
+      elsewhere,
+      /mounts the host's \/var\/log: it does not need it as a node agent \(no node agent image\): it runs ghcr\.io\/grafana\/alloy:v1\.12\.0, none of the node agents' images \(docker\.io\/grafana\/alloy, docker\.io\/timberio\/vector, quay\.io\/prometheus\/node-exporter\); an agent is known by its image's repository, at its registry or through a mirror of it the stack declares in its imageMirrors key/,
+    );
+    assert.equal(findings(`registry.home.lan/dockerhub/${path}`).length, 1);
   });
 });

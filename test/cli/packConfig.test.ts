@@ -200,6 +200,25 @@ describe("pack config as the engine validates it (pulumi pkg/resource/analyzer/c
     ]);
   });
 
+  it("warns of an agents image without a registry that names Docker Hub's image where a default agent's path ends with it", () => {
+    const paths = [{ path: "/proc", readOnly: true }];
+    const w = packConfigWarnings({
+      "host-paths-for-agents-only": {
+        agents: [
+          { image: "grafana/alloy", paths },
+          { image: "quay.io/prometheus/node-exporter", paths },
+          { image: "prometheus/node-exporter", paths },
+          { image: "fluent/fluent-bit", paths },
+        ],
+      },
+    });
+    // Only the third: Docker Hub's grafana/alloy is the default itself; the others carry a registry
+    // or end no default's path.
+    assert.deepEqual(w, [
+      `host-paths-for-agents-only: agents[2].image "prometheus/node-exporter" names Docker Hub's docker.io/prometheus/node-exporter (an image without a registry is Docker Hub's; an agent is known by its repository, never by a trailing path), not quay.io/prometheus/node-exporter, which then gets none of these host paths; write "quay.io/prometheus/node-exporter", and a mirror's copy is known through the stack's imageMirrors key`,
+    ]);
+  });
+
   it("warns of a setting under all, which the engine gives no policy, naming the policies that take it; the pack reads none", () => {
     const config = { all: { enforcementLevel: "advisory", operatorImages: ["x/y"], nope: 1 } } as PackConfig;
     assert.deepEqual(packConfigWarnings(config), [

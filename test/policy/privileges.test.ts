@@ -188,6 +188,31 @@ describe("policy: least privilege over what a preview sees", () => {
     );
   });
 
+  it("host-paths-for-agents-only knows an agent at its registry or a declared mirror of it, not the same path elsewhere", async () => {
+    const vector = (image: string) => {
+      const p: any = pod(image);
+      p.volumes = [{ name: "var-log", hostPath: { path: "/var/log" } }];
+      p.containers[0].volumeMounts = [{ name: "var-log", mountPath: "/var/log", readOnly: true }];
+      return [w("DaemonSet", "vector", p)];
+    };
+    const path = "timberio/vector:0.56.0-debian";
+    await passes(vector(`docker.io/${path}`), "host-paths-for-agents-only");
+    await passes(vector(path), "host-paths-for-agents-only");
+    // Another registry's image of the agent's path is no agent: it gets no host path.
+    await fails(
+      vector(`ghcr.io/${path}`),
+      "host-paths-for-agents-only",
+      /volume var-log mounts the host's \/var\/log: it does not need it as a node agent \(no node agent image\)\.$/,
+    );
+    // A mirror's copy is the agent when the stack declares the mirror (its stack-info ConfigMap).
+    const mirrored = vector(`registry.home.lan/dockerhub/${path}`);
+    await fails(mirrored, "host-paths-for-agents-only", /no node agent image/);
+    const info = stackInfo([]);
+    info.inputs!.data.imageMirrors = JSON.stringify({ "docker.io": "registry.home.lan/dockerhub" });
+    await passes([info, ...mirrored], "host-paths-for-agents-only");
+    await fails([info, ...vector(`ghcr.io/${path}`)], "host-paths-for-agents-only", /no node agent image/);
+  });
+
   it("seccomp-runtime-default passes pod-level RuntimeDefault; fails a container without it and a bare custom resource", async () => {
     await passes([w("StatefulSet", "mimir", pod("grafana/mimir:3"))], "seccomp-runtime-default");
     const bare: any = pod("grafana/mimir:3");
