@@ -412,7 +412,7 @@ export function checkHostPaths(
  * override's other consequences (arm64-images, image-pins) as one mistake (synth/report.ts).
  */
 function notAnAgent(problem: string, pod: any, agents: typeof NODE_AGENT_HOST_PATHS): string {
-  if (!problem.endsWith("(no node agent image)")) return "";
+  if (!problem.includes("(no node agent image)")) return "";
   const images = [...new Set(containersOf(pod).map((c: any) => String(c?.image ?? "")))].filter(Boolean);
   return `: it runs ${images.join(", ")}, none of the node agents' images (${agents.map((a) => a.image).join(", ")}); an agent is known by its image's repository, at its registry or through a mirror of it the stack declares in its imageMirrors key, so another registry's image of the same path is not: keep the agent's repository, or declare the mirror it is pulled through`;
 }

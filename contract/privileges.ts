@@ -305,6 +305,7 @@ export function hostPathProblems(
   const needs = new Map<string, { readOnly: boolean }>();
   for (const a of agents)
     if (images.some((i) => isImageOf(i, a.image, mirrors))) for (const p of a.paths) needs.set(p.path, p);
+  const written = needs.size > 0 ? "" : entryWithoutRegistry(images, agents, mirrors);
   // Each problem with the pod fields it rests on (what a chartValues override must set to cause it):
   // the host volumes and their mounts always, and whether the pod is a node agent by its image.
   const out: { volume: string; path: string; problem: string; judged: string[] }[] = [];
@@ -326,7 +327,7 @@ export function hostPathProblems(
       out.push({
         volume: vol.name,
         path,
-        problem: `it does not need it as a node agent (${needs.size > 0 ? `it needs ${[...needs.keys()].join(", ")}` : "no node agent image"})${needs.size > 0 ? "; remove the volume and its mount: a node agent mounts only the host paths it needs" : ""}`,
+        problem: `it does not need it as a node agent (${needs.size > 0 ? `it needs ${[...needs.keys()].join(", ")}` : "no node agent image"})${needs.size > 0 ? "; remove the volume and its mount: a node agent mounts only the host paths it needs" : written}`,
         judged: ["image", "volumes", "volumeMounts"],
       });
       continue;
@@ -342,6 +343,30 @@ export function hostPathProblems(
         });
   }
   return out;
+}
+
+/**
+ * For a pod known by no agent's image: an `agents` entry written without a registry whose path one
+ * of its images' repositories (the upstream one, through the stack's `mirrors`) ends with
+ * (`prometheus/node-exporter` for `quay.io/prometheus/node-exporter`), said as the likely cause:
+ * the entry names Docker Hub's image ({@link parseImage}), where entries once matched any registry
+ * by their trailing path. "" when none does. Said in the violation itself, which `pulumi preview`
+ * shows where synth's warning of the entry (synth/pack.ts agentEntries) is not seen.
+ */
+function entryWithoutRegistry(
+  images: string[],
+  agents: readonly AgentHostPaths[],
+  mirrors: ImageMirrors | undefined,
+): string {
+  const repositories = images
+    .filter((i) => i.trim() !== "")
+    .map((i) => parseImage(i).repository)
+    .map((r) => upstreamRepository(r, mirrors) ?? r);
+  for (const a of agents)
+    for (const repository of repositories)
+      if (imageEntryMeant(a.image, [repository]))
+        return `; the agents entry "${a.image}" names Docker Hub's ${parseImage(a.image).repository} (an image without a registry is Docker Hub's), not ${repository}: if it is that agent, write "${repository}" there`;
+  return "";
 }
 
 // ---- escalation paths ---------------------------------------------------------------------------

@@ -213,6 +213,29 @@ describe("policy: least privilege over what a preview sees", () => {
     await fails([info, ...vector(`ghcr.io/${path}`)], "host-paths-for-agents-only", /no node agent image/);
   });
 
+  it("host-paths-for-agents-only names an agents entry without a registry that once matched the agent by its path", async () => {
+    const exporter: any = pod("quay.io/prometheus/node-exporter:v1.10.2");
+    exporter.volumes = [{ name: "proc", hostPath: { path: "/proc" } }];
+    exporter.containers[0].volumeMounts = [{ name: "proc", mountPath: "/host/proc", readOnly: true }];
+    const agents = (image: string) => ({
+      "host-paths-for-agents-only": { agents: [{ image, paths: [{ path: "/proc", readOnly: true }] }] },
+    });
+    // Docker Hub's prometheus/node-exporter, as `docker pull` reads it, is not quay.io's.
+    const [v, ...rest] = await fails(
+      [w("DaemonSet", "node-exporter", exporter)],
+      "host-paths-for-agents-only",
+      /volume proc mounts the host's \/proc: it does not need it as a node agent \(no node agent image\); the agents entry "prometheus\/node-exporter" names Docker Hub's docker\.io\/prometheus\/node-exporter \(an image without a registry is Docker Hub's\), not quay\.io\/prometheus\/node-exporter: if it is that agent, write "quay\.io\/prometheus\/node-exporter" there\.$/,
+      agents("prometheus/node-exporter"),
+    );
+    assert.ok(v);
+    assert.deepEqual(rest, []);
+    await passes(
+      [w("DaemonSet", "node-exporter", exporter)],
+      "host-paths-for-agents-only",
+      agents("quay.io/prometheus/node-exporter"),
+    );
+  });
+
   it("seccomp-runtime-default passes pod-level RuntimeDefault; fails a container without it and a bare custom resource", async () => {
     await passes([w("StatefulSet", "mimir", pod("grafana/mimir:3"))], "seccomp-runtime-default");
     const bare: any = pod("grafana/mimir:3");
