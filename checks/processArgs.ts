@@ -10,8 +10,9 @@
  * Go's flag package, which Loki, Mimir and VictoriaMetrics use, takes `-flag=value` and `--flag`
  * alike; these two do not, and a chart's `extraArgs` written for one reads wrong for the other
  * (kingpin refuses `-config.file=` and a repeated `--storage.path=`, pflag `-storage.path=`).
- * Each program is known by its image, run as its image runs it (no `command`) or by a `command`
- * that runs a binary of its name; any other command line (a shell's) is not read.
+ * Each program is known by its image (its pin's repository, or a copy at a registry mirror the stack
+ * declares: programOf), run as its image runs it (no `command`) or by a `command` that runs a
+ * binary of its name; any other command line (a shell's) is not read.
  */
 import * as path from "path";
 import { describe, podTemplates, type Finding, type Placed } from "./objects";
