@@ -400,6 +400,7 @@ export function checkHostPaths(
       // chartValues list item that added the volume (`controller.volumes.extra[1]`).
       message: `${v.name} (${v.owner.source}) volume ${p.volume} mounts the host's ${p.path}: ${p.problem}${notAnAgent(p.problem, v.spec, agents)}`,
       judged: p.judged,
+      ...(p.cause ? { cause: p.cause } : {}),
     })),
   );
 }

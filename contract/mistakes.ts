@@ -67,6 +67,13 @@ export const MISTAKES = {
    * and, when a WATCH_NAMESPACE list is why, the resources' namespace.
    */
   unreconciled: "unreconciled",
+  /**
+   * An `agents` entry of the host-paths-for-agents-only config written without a registry, naming
+   * Docker Hub's image where a node agent's image ends with its path (contract/privileges.ts
+   * hostPathProblems): every host path of every DaemonSet it leaves without its agent's paths is
+   * one mistake, fixed at that entry. Its origin is the entry as written.
+   */
+  agentEntry: "agent-entry",
 } as const;
 
 /** The key of a namespace enforcing privileged beside workloads baseline admits ({@link MISTAKES}). */

@@ -10,6 +10,7 @@ import {
   type ImageMirrors,
 } from "./image";
 import { isK8sSidecar, SIDECAR_RESOURCE_KINDS } from "./sidecar";
+import { causeKey, MISTAKES } from "./mistakes";
 
 const has = (list: unknown, ...values: string[]) =>
   Array.isArray(list) && values.some((v) => list.includes(v));
@@ -292,23 +293,24 @@ export interface AgentHostPaths {
  * hostPath problems of one pod: not a DaemonSet, a path its agent does not need, a writable
  * read-only path. A pod is an agent by an image of one of its containers ({@link isImageOf}, through
  * the stack's registry `mirrors`): another registry's image of the same path is no agent, and gets
- * no host path.
+ * no host path. `cause`: the mistake's key, when an `agents` entry written without a registry is
+ * why ({@link MISTAKES} agentEntry).
  */
 export function hostPathProblems(
   kind: string,
   pod: any,
   agents: readonly AgentHostPaths[],
   mirrors: ImageMirrors | undefined,
-): { volume: string; path: string; problem: string; judged: string[] }[] {
+): { volume: string; path: string; problem: string; judged: string[]; cause?: string }[] {
   const containers = [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])];
   const images = containers.map((c: any) => String(c?.image ?? ""));
   const needs = new Map<string, { readOnly: boolean }>();
   for (const a of agents)
     if (images.some((i) => isImageOf(i, a.image, mirrors))) for (const p of a.paths) needs.set(p.path, p);
-  const written = needs.size > 0 ? "" : entryWithoutRegistry(images, agents, mirrors);
+  const written = needs.size > 0 ? undefined : entryWithoutRegistry(images, agents, mirrors);
   // Each problem with the pod fields it rests on (what a chartValues override must set to cause it):
   // the host volumes and their mounts always, and whether the pod is a node agent by its image.
-  const out: { volume: string; path: string; problem: string; judged: string[] }[] = [];
+  const out: { volume: string; path: string; problem: string; judged: string[]; cause?: string }[] = [];
   for (const vol of pod?.volumes ?? []) {
     if (!vol?.hostPath) continue;
     const path = normPath(String(vol.hostPath.path ?? ""));
@@ -327,8 +329,9 @@ export function hostPathProblems(
       out.push({
         volume: vol.name,
         path,
-        problem: `it does not need it as a node agent (${needs.size > 0 ? `it needs ${[...needs.keys()].join(", ")}` : "no node agent image"})${needs.size > 0 ? "; remove the volume and its mount: a node agent mounts only the host paths it needs" : written}`,
+        problem: `it does not need it as a node agent (${needs.size > 0 ? `it needs ${[...needs.keys()].join(", ")}` : "no node agent image"})${needs.size > 0 ? "; remove the volume and its mount: a node agent mounts only the host paths it needs" : (written?.said ?? "")}`,
         judged: ["image", "volumes", "volumeMounts"],
+        ...(written ? { cause: causeKey(MISTAKES.agentEntry, written.entry) } : {}),
       });
       continue;
     }
@@ -350,14 +353,15 @@ export function hostPathProblems(
  * of its images' repositories (the upstream one, through the stack's `mirrors`) ends with
  * (`prometheus/node-exporter` for `quay.io/prometheus/node-exporter`), said as the likely cause:
  * the entry names Docker Hub's image ({@link parseImage}), where entries once matched any registry
- * by their trailing path. "" when none does. Said in the violation itself, which `pulumi preview`
- * shows where synth's warning of the entry (synth/pack.ts agentEntries) is not seen.
+ * by their trailing path: the entry, and what to say of it. Said in the violation itself, which
+ * `pulumi preview` shows where synth's warning of the entry (synth/pack.ts agentEntries) is not
+ * seen. Undefined when none does.
  */
 function entryWithoutRegistry(
   images: string[],
   agents: readonly AgentHostPaths[],
   mirrors: ImageMirrors | undefined,
-): string {
+): { entry: string; said: string } | undefined {
   const repositories = images
     .filter((i) => i.trim() !== "")
     .map((i) => parseImage(i).repository)
@@ -365,8 +369,11 @@ function entryWithoutRegistry(
   for (const a of agents)
     for (const repository of repositories)
       if (imageEntryMeant(a.image, [repository]))
-        return `; the agents entry "${a.image}" names Docker Hub's ${parseImage(a.image).repository} (an image without a registry is Docker Hub's), not ${repository}: if it is that agent, write "${repository}" there`;
-  return "";
+        return {
+          entry: a.image,
+          said: `; the agents entry "${a.image}" names Docker Hub's ${parseImage(a.image).repository} (an image without a registry is Docker Hub's), not ${repository}: if it is that agent, write "${repository}" there`,
+        };
+  return undefined;
 }
 
 // ---- escalation paths ---------------------------------------------------------------------------

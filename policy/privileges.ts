@@ -244,6 +244,7 @@ export function hostPathsForAgentsOnly(level: Level = "mandatory"): StackValidat
             `${label(r)}: volume ${p.volume} mounts the host's ${p.path}: ${p.problem}.`,
             p.judged,
             r.urn,
+            p.cause,
           );
       }
     },

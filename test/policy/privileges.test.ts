@@ -215,20 +215,42 @@ describe("policy: least privilege over what a preview sees", () => {
 
   it("host-paths-for-agents-only names an agents entry without a registry that once matched the agent by its path", async () => {
     const exporter: any = pod("quay.io/prometheus/node-exporter:v1.10.2");
-    exporter.volumes = [{ name: "proc", hostPath: { path: "/proc" } }];
-    exporter.containers[0].volumeMounts = [{ name: "proc", mountPath: "/host/proc", readOnly: true }];
+    exporter.volumes = [
+      { name: "proc", hostPath: { path: "/proc" } },
+      { name: "sys", hostPath: { path: "/sys" } },
+    ];
+    exporter.containers[0].volumeMounts = [
+      { name: "proc", mountPath: "/host/proc", readOnly: true },
+      { name: "sys", mountPath: "/host/sys", readOnly: true },
+    ];
     const agents = (image: string) => ({
-      "host-paths-for-agents-only": { agents: [{ image, paths: [{ path: "/proc", readOnly: true }] }] },
+      "host-paths-for-agents-only": {
+        agents: [
+          {
+            image,
+            paths: [
+              { path: "/proc", readOnly: true },
+              { path: "/sys", readOnly: true },
+            ],
+          },
+        ],
+      },
     });
     // Docker Hub's prometheus/node-exporter, as `docker pull` reads it, is not quay.io's.
-    const [v, ...rest] = await fails(
+    const refused = await fails(
       [w("DaemonSet", "node-exporter", exporter)],
       "host-paths-for-agents-only",
       /volume proc mounts the host's \/proc: it does not need it as a node agent \(no node agent image\); the agents entry "prometheus\/node-exporter" names Docker Hub's docker\.io\/prometheus\/node-exporter \(an image without a registry is Docker Hub's\), not quay\.io\/prometheus\/node-exporter: if it is that agent, write "quay\.io\/prometheus\/node-exporter" there\.$/,
       agents("prometheus/node-exporter"),
     );
-    assert.ok(v);
-    assert.deepEqual(rest, []);
+    // One mistake, the entry: both volumes' violations share its key, and synth says them as one.
+    assert.deepEqual(
+      refused.map((v) => [/volume (\w+) mounts/.exec(v.message)?.[1], v.cause]),
+      [
+        ["proc", "agent-entry@prometheus/node-exporter"],
+        ["sys", "agent-entry@prometheus/node-exporter"],
+      ],
+    );
     await passes(
       [w("DaemonSet", "node-exporter", exporter)],
       "host-paths-for-agents-only",
