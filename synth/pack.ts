@@ -15,7 +15,6 @@ import {
   parseImage,
   pointerSteps,
 } from "@homelab-observability/contract";
-import { DEFAULT_AGENT_HOST_PATHS } from "../policy/lib/privileges";
 import { closestMatch, describe, didYouMean, enumHint } from "../config/errors";
 import { FileReadError, readUtf8 } from "../config/readFile";
 import { jsonTree, lineColumn, notJsonMessage, type JsonNode } from "../config/jsonText";
@@ -342,7 +341,7 @@ function warningsOf(config: unknown, policies: Policies): Finding[] {
     }
     if (!v || typeof v !== "object" || Array.isArray(v)) continue;
     if (Array.isArray(v.operatorImages)) warnings.push(...operatorEntries(k, v.operatorImages));
-    if (Array.isArray(v.agents)) warnings.push(...agentEntries(k, v.agents));
+    if (Array.isArray(v.agents)) warnings.push(...agentEntries(k, v.agents, policy));
     const settings = Object.keys(policy.configSchema?.properties ?? {});
     for (const key of Object.keys(v)) {
       if (key === "enforcementLevel" || settings.includes(key)) continue;
@@ -378,10 +377,16 @@ function operatorEntries(policy: string, entries: unknown[]): Finding[] {
  * An `agents` entry whose image, without a registry, likely meant a default node agent at another
  * registry (contract imageEntryMeant: `prometheus/node-exporter`, quay.io's): the engine takes it,
  * and it names Docker Hub's image. The list replaces the defaults, so that agent, the pinned one,
- * gets none of the entry's host paths and its DaemonSet is refused.
+ * gets none of the entry's host paths and its DaemonSet is refused. The defaults are the policy's
+ * own (its config schema's `agents` default, policy/lib/privileges.ts DEFAULT_AGENT_HOST_PATHS).
  */
-function agentEntries(policy: string, entries: unknown[]): Finding[] {
-  const defaults = DEFAULT_AGENT_HOST_PATHS.map((a) => a.image);
+function agentEntries(
+  policy: string,
+  entries: unknown[],
+  { configSchema }: ResourceValidationPolicy | StackValidationPolicy,
+): Finding[] {
+  const given: unknown = configSchema?.properties?.agents?.default;
+  const defaults = (Array.isArray(given) ? given : []).map((a: { image?: unknown }) => String(a?.image));
   return entries.flatMap((e, i) => {
     const image: unknown = e && typeof e === "object" ? (e as { image?: unknown }).image : undefined;
     const meant = typeof image === "string" ? imageEntryMeant(image, defaults) : undefined;
