@@ -1,3 +1,5 @@
+import swept from "./charts/data/text-numbers.json";
+
 /**
  * The number keys of the pinned charts at which a whole number written as text ("7") renders as
  * the number does: the templates print it unquoted (`port: {{ .Values.service.port }}`) or convert
@@ -6,270 +8,44 @@
  * Service port in victoria-metrics-k8s-stack renders a port 0 for "0" and none for 0), the key is
  * under `nonzero`, and only the text of a whole number above 0 is the number there.
  *
- * Found by a sweep, run with helm 3.17.3 over each chart archive at `version` (the one
- * model/versions.ts pins): for every key whose default is a number (config/chartKeys.ts `kinds`),
- * `helm template` with a values file setting it to 7, to "7", to 0 and to "0", over the program's
- * values for the chart (a stack's release values, `synth --all`: production's for loki,
- * kube-prometheus-stack, grafana, alloy and node-exporter, pi's for vector and
- * victoria-metrics-k8s-stack, example's for kube-state-metrics, staging's for alertmanager) and,
- * but for loki and victoria-metrics-k8s-stack, over the chart's defaults too; the rendered
- * documents compared parsed, value by value. A key is listed where the number changes the render
- * (a template reads it there) and the text renders the same as the number in each render that
- * reads it. Not listed, so text there stays refused (config/chartValueCheck.ts): a key whose text
- * renders otherwise (a probe's `initialDelaySeconds: "7"`, a `securityContext.runAsUser: "7"`:
- * written with toYaml, the object holds the text where its schema types an integer; a
- * PodDisruptionBudget's `maxUnavailable: "7"`, text where 7 renders the number; the VM stack's
- * `vmsingle.spec.replicaCount`, passed into the CR as it is), a key whose text Helm refuses (loki's
- * values.schema.json types 22 of its counts, ports and settings integer or number), and a key no render there reads
- * (a part those values leave off: nothing was seen, so nothing is claimed).
+ * Swept by scripts/genChartTextNumbers.ts (its header states the method) over each chart archive
+ * at `version` (the one model/versions.ts pins) with Helm at `helm`, into upstream/charts/data/text-numbers.json:
+ * for every key whose default is a number (config/chartKeys.ts `kinds`), `helm template` with the
+ * key set to 7, 0, "7" and "0" over each values set of `values` (the chart's defaults where they
+ * render, and each stack's Release values), the documents compared parsed. A key is listed where
+ * the number changes the render (a template reads it there) and the text renders the same as the
+ * number in each values set that reads it. Not listed, so text there stays refused
+ * (config/chartValueCheck.ts): a key whose text renders otherwise (a probe's
+ * `initialDelaySeconds: "7"`, a `securityContext.runAsUser: "7"`: written with toYaml, the object
+ * holds the text where its schema types an integer; a PodDisruptionBudget's `maxUnavailable: "7"`;
+ * the VM stack's `vmsingle.spec.replicaCount`, passed into the CR as it is), a key whose text Helm
+ * refuses (loki's values.schema.json types its counts, ports and settings integer or number), and a
+ * key no render there reads (a part those values leave off: nothing was seen, so nothing is claimed).
  */
-export const CHART_TEXT_NUMBERS: Readonly<
-  Record<string, { version: string; any: readonly string[]; nonzero: readonly string[] }>
-> = {
-  alertmanager: {
-    version: "1.42.0",
-    any: ["revisionHistoryLimit", "minReadySeconds"],
-    nonzero: [],
-  },
-  alloy: {
-    version: "1.5.0",
-    any: [
-      "alloy.listenPort",
-      "alloy.initialDelaySeconds",
-      "alloy.timeoutSeconds",
-      "controller.minReadySeconds",
-    ],
-    nonzero: [],
-  },
-  grafana: {
-    version: "12.3.1",
-    any: [
-      "replicas",
-      "service.port",
-      "service.targetPort",
-      "sidecar.dashboards.provider.orgid",
-      "revisionHistoryLimit",
-    ],
-    nonzero: [],
-  },
-  "kube-prometheus-stack": {
-    version: "88.0.0",
-    any: [
-      "prometheus-node-exporter.revisionHistoryLimit",
-      "prometheus-node-exporter.service.port",
-      "prometheus-node-exporter.service.targetPort",
-      "prometheus-node-exporter.livenessProbe.failureThreshold",
-      "prometheus-node-exporter.livenessProbe.initialDelaySeconds",
-      "prometheus-node-exporter.livenessProbe.periodSeconds",
-      "prometheus-node-exporter.livenessProbe.successThreshold",
-      "prometheus-node-exporter.livenessProbe.timeoutSeconds",
-      "prometheus-node-exporter.readinessProbe.failureThreshold",
-      "prometheus-node-exporter.readinessProbe.initialDelaySeconds",
-      "prometheus-node-exporter.readinessProbe.periodSeconds",
-      "prometheus-node-exporter.readinessProbe.successThreshold",
-      "prometheus-node-exporter.readinessProbe.timeoutSeconds",
-      "kube-state-metrics.replicas",
-      "kube-state-metrics.revisionHistoryLimit",
-      "kube-state-metrics.livenessProbe.failureThreshold",
-      "kube-state-metrics.livenessProbe.initialDelaySeconds",
-      "kube-state-metrics.livenessProbe.periodSeconds",
-      "kube-state-metrics.livenessProbe.successThreshold",
-      "kube-state-metrics.livenessProbe.timeoutSeconds",
-      "kube-state-metrics.readinessProbe.failureThreshold",
-      "kube-state-metrics.readinessProbe.initialDelaySeconds",
-      "kube-state-metrics.readinessProbe.periodSeconds",
-      "kube-state-metrics.readinessProbe.successThreshold",
-      "kube-state-metrics.readinessProbe.timeoutSeconds",
-      "grafana.replicas",
-      "grafana.service.port",
-      "grafana.service.targetPort",
-      "grafana.sidecar.dashboards.provider.orgid",
-      "grafana.revisionHistoryLimit",
-      "defaultRules.kubeletServerCertificateExpiration.warning",
-      "defaultRules.kubeletServerCertificateExpiration.critical",
-      "defaultRules.kubeletClientCertificateExpiration.warning",
-      "defaultRules.kubeletClientCertificateExpiration.critical",
-      "alertmanager.service.port",
-      "alertmanager.service.targetPort",
-      "alertmanager.alertmanagerSpec.replicas",
-      "coreDns.service.port",
-      "coreDns.service.targetPort",
-      "kubeEtcd.service.port",
-      "kubeEtcd.service.targetPort",
-      "kubeProxy.service.port",
-      "kubeProxy.service.targetPort",
-      "prometheusOperator.revisionHistoryLimit",
-      "prometheusOperator.tls.internalPort",
-      "prometheusOperator.livenessProbe.failureThreshold",
-      "prometheusOperator.livenessProbe.initialDelaySeconds",
-      "prometheusOperator.livenessProbe.periodSeconds",
-      "prometheusOperator.livenessProbe.successThreshold",
-      "prometheusOperator.livenessProbe.timeoutSeconds",
-      "prometheusOperator.readinessProbe.failureThreshold",
-      "prometheusOperator.readinessProbe.initialDelaySeconds",
-      "prometheusOperator.readinessProbe.periodSeconds",
-      "prometheusOperator.readinessProbe.successThreshold",
-      "prometheusOperator.readinessProbe.timeoutSeconds",
-      "prometheusOperator.admissionWebhooks.timeoutSeconds",
-      "prometheusOperator.admissionWebhooks.patch.ttlSecondsAfterFinished",
-      "prometheus.service.port",
-      "prometheus.service.targetPort",
-      "prometheus.prometheusSpec.replicas",
-      "prometheus.prometheusSpec.shards",
-    ],
-    nonzero: [
-      "prometheus-node-exporter.prometheus.monitor.sampleLimit",
-      "prometheus-node-exporter.prometheus.monitor.targetLimit",
-      "prometheus-node-exporter.prometheus.monitor.labelLimit",
-      "prometheus-node-exporter.prometheus.monitor.labelNameLengthLimit",
-      "prometheus-node-exporter.prometheus.monitor.labelValueLengthLimit",
-      "kube-state-metrics.service.port",
-      "kube-state-metrics.prometheus.monitor.sampleLimit",
-      "kube-state-metrics.prometheus.monitor.targetLimit",
-      "kube-state-metrics.prometheus.monitor.labelLimit",
-      "kube-state-metrics.prometheus.monitor.labelNameLengthLimit",
-      "kube-state-metrics.prometheus.monitor.labelValueLengthLimit",
-      "alertmanager.serviceMonitor.sampleLimit",
-      "alertmanager.serviceMonitor.targetLimit",
-      "alertmanager.serviceMonitor.labelLimit",
-      "alertmanager.serviceMonitor.labelNameLengthLimit",
-      "alertmanager.serviceMonitor.labelValueLengthLimit",
-      "alertmanager.alertmanagerSpec.minReadySeconds",
-      "kubeApiServer.serviceMonitor.sampleLimit",
-      "kubeApiServer.serviceMonitor.targetLimit",
-      "kubeApiServer.serviceMonitor.labelLimit",
-      "kubeApiServer.serviceMonitor.labelNameLengthLimit",
-      "kubeApiServer.serviceMonitor.labelValueLengthLimit",
-      "kubelet.serviceMonitor.sampleLimit",
-      "kubelet.serviceMonitor.targetLimit",
-      "kubelet.serviceMonitor.labelLimit",
-      "kubelet.serviceMonitor.labelNameLengthLimit",
-      "kubelet.serviceMonitor.labelValueLengthLimit",
-      "kubeControllerManager.serviceMonitor.sampleLimit",
-      "kubeControllerManager.serviceMonitor.targetLimit",
-      "kubeControllerManager.serviceMonitor.labelLimit",
-      "kubeControllerManager.serviceMonitor.labelNameLengthLimit",
-      "kubeControllerManager.serviceMonitor.labelValueLengthLimit",
-      "coreDns.serviceMonitor.sampleLimit",
-      "coreDns.serviceMonitor.targetLimit",
-      "coreDns.serviceMonitor.labelLimit",
-      "coreDns.serviceMonitor.labelNameLengthLimit",
-      "coreDns.serviceMonitor.labelValueLengthLimit",
-      "kubeEtcd.serviceMonitor.sampleLimit",
-      "kubeEtcd.serviceMonitor.targetLimit",
-      "kubeEtcd.serviceMonitor.labelLimit",
-      "kubeEtcd.serviceMonitor.labelNameLengthLimit",
-      "kubeEtcd.serviceMonitor.labelValueLengthLimit",
-      "kubeScheduler.serviceMonitor.sampleLimit",
-      "kubeScheduler.serviceMonitor.targetLimit",
-      "kubeScheduler.serviceMonitor.labelLimit",
-      "kubeScheduler.serviceMonitor.labelNameLengthLimit",
-      "kubeScheduler.serviceMonitor.labelValueLengthLimit",
-      "kubeProxy.serviceMonitor.sampleLimit",
-      "kubeProxy.serviceMonitor.targetLimit",
-      "kubeProxy.serviceMonitor.labelLimit",
-      "kubeProxy.serviceMonitor.labelNameLengthLimit",
-      "kubeProxy.serviceMonitor.labelValueLengthLimit",
-      "prometheusOperator.terminationGracePeriodSeconds",
-      "prometheusOperator.serviceMonitor.sampleLimit",
-      "prometheusOperator.serviceMonitor.targetLimit",
-      "prometheusOperator.serviceMonitor.labelLimit",
-      "prometheusOperator.serviceMonitor.labelNameLengthLimit",
-      "prometheusOperator.serviceMonitor.labelValueLengthLimit",
-      "prometheus.service.reloaderWebPort",
-      "prometheus.serviceMonitor.sampleLimit",
-      "prometheus.serviceMonitor.targetLimit",
-      "prometheus.serviceMonitor.labelLimit",
-      "prometheus.serviceMonitor.labelNameLengthLimit",
-      "prometheus.serviceMonitor.labelValueLengthLimit",
-      "prometheus.prometheusSpec.targetLimit",
-      "prometheus.prometheusSpec.labelLimit",
-      "prometheus.prometheusSpec.labelNameLengthLimit",
-      "prometheus.prometheusSpec.labelValueLengthLimit",
-      "prometheus.prometheusSpec.keepDroppedTargets",
-      "prometheus.prometheusSpec.enforcedKeepDroppedTargets",
-      "prometheus.prometheusSpec.minReadySeconds",
-      "prometheus.prometheusSpec.maximumStartupDurationSeconds",
-    ],
-  },
-  "kube-state-metrics": {
-    version: "6.4.1",
-    any: [
-      "replicas",
-      "revisionHistoryLimit",
-      "livenessProbe.failureThreshold",
-      "livenessProbe.initialDelaySeconds",
-      "livenessProbe.periodSeconds",
-      "livenessProbe.successThreshold",
-      "livenessProbe.timeoutSeconds",
-      "readinessProbe.failureThreshold",
-      "readinessProbe.initialDelaySeconds",
-      "readinessProbe.periodSeconds",
-      "readinessProbe.successThreshold",
-      "readinessProbe.timeoutSeconds",
-    ],
-    nonzero: [
-      "service.port",
-      "prometheus.monitor.sampleLimit",
-      "prometheus.monitor.targetLimit",
-      "prometheus.monitor.labelLimit",
-      "prometheus.monitor.labelNameLengthLimit",
-      "prometheus.monitor.labelValueLengthLimit",
-    ],
-  },
-  loki: {
-    version: "18.11.0",
-    any: [],
-    nonzero: ["tableManager.retention_period"],
-  },
-  "prometheus-node-exporter": {
-    version: "4.49.1",
-    any: [
-      "revisionHistoryLimit",
-      "kubeRBACProxy.port",
-      "kubeRBACProxy.proxyEndpointsPort",
-      "service.port",
-      "service.targetPort",
-      "livenessProbe.failureThreshold",
-      "livenessProbe.initialDelaySeconds",
-      "livenessProbe.periodSeconds",
-      "livenessProbe.successThreshold",
-      "livenessProbe.timeoutSeconds",
-      "readinessProbe.failureThreshold",
-      "readinessProbe.initialDelaySeconds",
-      "readinessProbe.periodSeconds",
-      "readinessProbe.successThreshold",
-      "readinessProbe.timeoutSeconds",
-    ],
-    nonzero: [],
-  },
-  vector: {
-    version: "0.56.0",
-    any: ["replicas", "minReadySeconds", "terminationGracePeriodSeconds"],
-    nonzero: [],
-  },
-  "victoria-metrics-k8s-stack": {
-    version: "0.80.0",
-    any: [
-      "victoria-metrics-operator.replicaCount",
-      "victoria-metrics-operator.service.servicePort",
-      "victoria-metrics-operator.service.webhookPort",
-      "victoria-metrics-operator.terminationGracePeriodSeconds",
-      "kubeControllerManager.service.targetPort",
-      "coreDns.service.targetPort",
-      "kubeEtcd.service.targetPort",
-      "kubeScheduler.service.targetPort",
-      "kubeProxy.service.targetPort",
-    ],
-    nonzero: [
-      "kubeControllerManager.service.port",
-      "coreDns.service.port",
-      "kubeEtcd.service.port",
-      "kubeScheduler.service.port",
-      "kubeProxy.service.port",
-    ],
-  },
-};
+export interface TextNumbersRow {
+  /** The chart version swept: the pinned one (a test holds it). */
+  version: string;
+  /** The Helm version the sweep ran. */
+  helm: string;
+  /** The values sets swept over: `defaults`, and `<stack> <namespace>/<release>` (`=` joins sets alike). */
+  values: string[];
+  /** Keys where the text of any whole number renders as the number. */
+  any: string[];
+  /** Keys where the text of a whole number above 0 does, and "0" renders otherwise. */
+  nonzero: string[];
+}
+
+/** What scripts/genChartTextNumbers.ts writes. */
+export interface ChartTextNumbersData {
+  generatedBy: string;
+  /** A row per pinned chart with number keys. */
+  charts: Record<string, TextNumbersRow>;
+}
+
+export const CHART_TEXT_NUMBERS_DATA: ChartTextNumbersData = swept;
+
+/** Each pinned chart's row ({@link TextNumbersRow}). */
+export const CHART_TEXT_NUMBERS: Readonly<Record<string, Readonly<TextNumbersRow>>> = swept.charts;
 
 /**
  * Whether the text `v` at the values path `path` of `chart` renders as the whole number it spells

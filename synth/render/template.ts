@@ -29,21 +29,25 @@ const memory = new Map<string, Promise<Cached>>();
 // 3: the JSON text alone, no longer wrapped in a JSON document of its own ({"json": "<escaped>"}),
 // whose parse, of a string as long as the render, was about a third of an unchanged re-render.
 const CACHE_FORMAT = 3;
-/** Renders one release with the API versions the cluster serves, from the caches when it can. */
-export async function templateOnce(
-  job: ReleaseJob,
-  { archive, facts }: { archive: string; facts: ChartFacts },
+/**
+ * The `helm template` command line of one release (its values on stdin, as JSON): the one the
+ * program renders with, and the one scripts/genChartTextNumbers.ts sweeps a chart's keys with.
+ */
+export function templateArgs(
+  job: Pick<ReleaseJob, "releaseName" | "namespace" | "includeCrds">,
+  archive: string,
+  facts: ChartFacts,
   apiVersions: string[],
-  o: { helm: string; kubeVersion: string; cacheDir: string | false },
-): Promise<Cached> {
-  const args = [
+  kubeVersion: string,
+): string[] {
+  return [
     "template",
     job.releaseName,
     archive,
     "--namespace",
     job.namespace,
     "--kube-version",
-    o.kubeVersion,
+    kubeVersion,
     // Test hooks run only on `helm test`; Pulumi's Release never installs them.
     "--skip-tests",
     "--values",
@@ -51,6 +55,16 @@ export async function templateOnce(
     ...(job.includeCrds ? ["--include-crds"] : []),
     ...relevantApiVersions(facts, apiVersions).flatMap((a) => ["--api-versions", a]),
   ];
+}
+
+/** Renders one release with the API versions the cluster serves, from the caches when it can. */
+export async function templateOnce(
+  job: ReleaseJob,
+  { archive, facts }: { archive: string; facts: ChartFacts },
+  apiVersions: string[],
+  o: { helm: string; kubeVersion: string; cacheDir: string | false },
+): Promise<Cached> {
+  const args = templateArgs(job, archive, facts, apiVersions, o.kubeVersion);
   const valuesJson = JSON.stringify(job.values);
   const key = crypto
     .createHash("sha256")
