@@ -34,6 +34,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { closestMatch } from "@homelab-observability/contract";
 import { projectRoot, stackNames } from "../config/paths";
 import { versions } from "../model/versions";
 import { RELEASE_TYPE } from "../model/names";
@@ -95,7 +96,13 @@ export async function sweepChartTextNumbers(
     throw new Error(`${helm} is no Helm: \`version --short\` printed ${JSON.stringify(asked.stdout)}`);
   const cache = chartCacheDir(root);
   const pins = Object.values(versions.charts).filter((c) => only === undefined || c.chart === only);
-  if (pins.length === 0) throw new Error(`--chart ${only}: model/versions.ts pins no such chart`);
+  if (pins.length === 0) {
+    const names = Object.values(versions.charts).map((c) => c.chart);
+    const meant = closestMatch(only ?? "", names);
+    throw new Error(
+      `--chart ${only}: model/versions.ts pins no such chart${meant ? `; did you mean ${meant}?` : ""} (it pins ${names.sort().join(", ")})`,
+    );
+  }
   const releases = await releasesByChart(root, say);
   const slot = limiter(HELM_AT_ONCE);
   const charts: Record<string, TextNumbersRow> = {};

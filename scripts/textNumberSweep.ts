@@ -3,13 +3,14 @@
  * that a render holds the number (pure, tested on made-up renders without Helm), and the renders
  * of one chart's number keys over its values sets with Helm.
  */
+import * as crypto from "crypto";
 import { isDeepStrictEqual } from "util";
 import { isMap } from "../config/tree";
 import type { KindTree } from "../config/chartKeys";
 import type { ChartTextNumbersData, TextNumbersRow } from "../upstream/chartTextNumbers";
 import type { ChartFacts } from "../synth/render/chartFacts";
 import { runHelm } from "../synth/render/helm";
-import { manifestJson } from "../synth/render/manifest";
+import { parseManifest } from "../synth/render/manifest";
 import type { ReleaseJob } from "../synth/render/release";
 import { templateArgs } from "../synth/render/template";
 import { DEFAULT_KUBE_VERSION } from "../synth/render/types";
@@ -26,24 +27,56 @@ export type SweepRender = { error: string } | { objects: Map<string, string> };
 /** The leaves of a set's renders that differ between two renders of the same values, by object. */
 export type Noise = Map<string, Set<string> | "whole">;
 
-/** A render from Helm's answer: objects by apiVersion, kind, namespace and name (a repeat numbered). */
-export function sweepRender(r: { code: number; stdout: string; stderr: string }): SweepRender {
-  if (r.code !== 0) return { error: r.stderr.trim() || `helm exited with ${r.code}` };
-  const parsed = JSON.parse(manifestJson(r.stdout)) as { objects: Record<string, any>[] };
-  return { objects: objectsById(parsed.objects) };
+/**
+ * An object's JSON text longer than this is kept as its digest ({@link DIGEST}): a sweep holds
+ * dozens of renders at once, and a chart's CRDs are most of their text. Such an object is alike
+ * where its text is; where it is not, it differs whole, leaf by leaf unseen: a CRD's schema reads
+ * no values.
+ */
+export const KEPT_OBJECT_TEXT = 256 * 1024;
+/** What stands for a long object's text: no JSON text begins with it. */
+const DIGEST = "\u0000sha256:";
+
+const sha256 = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
+
+/**
+ * The objects of each long document Helm printed (a CRD), by the digest of its text: read once a
+ * sweep, and holding no text of the render (manifest.ts's cache of long documents keeps each
+ * document's text, and with it the whole output of the render it was cut from: sweeping
+ * victoria-metrics-k8s-stack filled node's 4 GB heap with them).
+ */
+const longDocuments = new Map<string, [string, string][]>();
+
+/** An object as the sweep keeps it: who it is (apiVersion, kind, namespace, name), and its JSON text or the digest of it. */
+function keptObject(o: Record<string, any>): [string, string] {
+  const id = [o.apiVersion, o.kind, o.metadata?.namespace ?? "", o.metadata?.name ?? ""].join(" ");
+  const text = JSON.stringify(o);
+  return [id, text.length > KEPT_OBJECT_TEXT ? DIGEST + sha256(text) : text];
 }
 
-/** Objects' JSON texts by who they are: apiVersion, kind, namespace, name (a repeat numbered). */
-export function objectsById(objects: readonly Record<string, any>[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const o of objects) {
-    const id = [o.apiVersion, o.kind, o.metadata?.namespace ?? "", o.metadata?.name ?? ""].join(" ");
-    let key = id;
-    for (let n = 2; out.has(key); n++) key = `${id} #${n}`;
-    out.set(key, JSON.stringify(o));
+/** A render from Helm's answer: each document parsed (the one parser, synth/render/manifest.ts), its objects kept by who they are (a repeat numbered). */
+export function sweepRender(r: { code: number; stdout: string; stderr: string }): SweepRender {
+  if (r.code !== 0) return { error: r.stderr.trim() || `helm exited with ${r.code}` };
+  const objects = new Map<string, string>();
+  for (const doc of r.stdout.split(/^---[ \t]*$/m)) {
+    if (!doc.trim()) continue;
+    const digest = doc.length > KEPT_OBJECT_TEXT ? sha256(doc) : undefined;
+    let kept = digest === undefined ? undefined : longDocuments.get(digest);
+    if (!kept) {
+      kept = parseManifest(doc).objects.map((o) => keptObject(o as Record<string, any>));
+      if (digest !== undefined) longDocuments.set(digest, kept);
+    }
+    for (const [id, text] of kept) {
+      let key = id;
+      for (let n = 2; objects.has(key); n++) key = `${id} #${n}`;
+      objects.set(key, text);
+    }
   }
-  return out;
+  return { objects };
 }
+
+/** Whether an object is kept as its text's digest ({@link KEPT_OBJECT_TEXT}). */
+const digestOnly = (text: string) => text.startsWith(DIGEST);
 
 /** Every leaf of a parsed value by its path (`/spec/ports/0/port`), as JSON text; an empty map or list is a leaf. */
 function leaves(v: unknown, at = "", out = new Map<string, string>()): Map<string, string> {
@@ -69,7 +102,7 @@ export function noiseOf(a: SweepRender, b: SweepRender): Noise | undefined {
     const x = a.objects.get(id);
     const y = b.objects.get(id);
     if (x === y) continue;
-    if (x === undefined || y === undefined) noise.set(id, "whole");
+    if (x === undefined || y === undefined || digestOnly(x) || digestOnly(y)) noise.set(id, "whole");
     else noise.set(id, new Set(differingLeaves(leaves(JSON.parse(x)), leaves(JSON.parse(y)))));
   }
   return noise;
@@ -86,7 +119,7 @@ export function rendersDiffer(a: SweepRender, b: SweepRender, noise: Noise = new
     const y = b.objects.get(id);
     const n = noise.get(id);
     if (x === y || n === "whole") continue;
-    if (x === undefined || y === undefined) return true;
+    if (x === undefined || y === undefined || digestOnly(x) || digestOnly(y)) return true;
     const px: unknown = JSON.parse(x);
     const py: unknown = JSON.parse(y);
     // The same values in another key order are the same object.
@@ -128,6 +161,20 @@ export function textVerdict(readings: readonly Reading[]): TextVerdict {
     };
   const zero = readings.find((r) => rendersDiffer(r.t0, r.n0, r.noise));
   return zero ? { list: "nonzero", why: `"0" renders otherwise than 0 over ${zero.set}` } : { list: "any" };
+}
+
+/**
+ * The verdicts of each set that reads a key ({@link textVerdict} of its one reading), as one: as
+ * textVerdict judges the readings together (not listed where "7" renders otherwise in a set,
+ * `nonzero` where "0" does, else `any`; nothing claimed where no set reads the key).
+ */
+export function keyVerdicts(verdicts: readonly TextVerdict[]): TextVerdict {
+  return (
+    verdicts.find((v) => !v.list) ??
+    verdicts.find((v) => v.list === "nonzero") ??
+    verdicts.find((v) => v.list === "any") ??
+    textVerdict([])
+  );
 }
 
 /** Whether a set reads the key: its renders with 7 and with 0 differ. */
@@ -286,30 +333,28 @@ export async function sweepChart(
   return { row, keys: keys.length, renders, leftOut, unread, why };
 }
 
-/** One key's verdict over the sets: 7 and 0 in each, then "7" and "0" where the set reads it. */
+/**
+ * One key's verdict over the sets, set by set ({@link keyVerdicts}): 7 and 0, then, where the set
+ * reads the key, "7" and "0". A set at a time, so that a key holds four renders at most.
+ */
 async function keyVerdict(
   key: string[],
   sets: SweptSet[],
   render: (set: ValuesSet, values: unknown) => Promise<SweepRender>,
 ): Promise<TextVerdict> {
-  const at = (set: SweptSet, v: unknown) => withValue(set.job.values, key, v);
-  const numbers = await Promise.all(
-    sets.map(async (set) => {
-      const v7 = at(set, 7);
-      const v0 = at(set, 0);
-      if (!v7 || !v0) return undefined;
-      const [n7, n0] = await Promise.all([render(set, v7), render(set, v0)]);
-      return reads(n7, n0, set.noise) ? { set, n7, n0 } : undefined;
-    }),
-  );
-  const reading = numbers.filter((n) => n !== undefined);
-  const readings = await Promise.all(
-    reading.map(async ({ set, n7, n0 }) => {
-      const [t7, t0] = await Promise.all([render(set, at(set, "7")), render(set, at(set, "0"))]);
-      return { set: set.label, noise: set.noise, n7, n0, t7, t0 };
-    }),
-  );
-  return textVerdict(readings);
+  const verdicts: TextVerdict[] = [];
+  for (const set of sets) {
+    const [v7, v0, t7, t0] = [7, 0, "7", "0"].map((v) => withValue(set.job.values, key, v));
+    if (!v7 || !v0 || !t7 || !t0) continue;
+    const [n7, n0] = await Promise.all([render(set, v7), render(set, v0)]);
+    if (!reads(n7, n0, set.noise)) continue;
+    const [r7, r0] = await Promise.all([render(set, t7), render(set, t0)]);
+    const v = textVerdict([{ set: set.label, noise: set.noise, n7, n0, t7: r7, t0: r0 }]);
+    verdicts.push(v);
+    // "7" otherwise in one set: the key is not listed, whatever the others render.
+    if (!v.list) break;
+  }
+  return keyVerdicts(verdicts);
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight, results in order. */

@@ -3,6 +3,8 @@ import { chartFacts } from "../../synth/render/chartFacts";
 import { helmBinary } from "../../synth/render/helm";
 import { versions } from "../../model/versions";
 import {
+  KEPT_OBJECT_TEXT,
+  keyVerdicts,
   limiter,
   noiseOf,
   numberKeys,
@@ -131,6 +133,25 @@ describe("genChartTextNumbers: when a key's text renders as the number", () => {
     );
     // A set whose own render fails is left out.
     assert.equal(noiseOf(refused("Error: bucket"), refused("Error: bucket")), undefined);
+  });
+
+  it('judges the sets\' verdicts together: not listed where one set\'s "7" renders otherwise, else nonzero where one\'s "0" does', () => {
+    const no = { list: false, why: '"7" renders otherwise than 7 over b' } as const;
+    const nonzero = { list: "nonzero", why: '"0" renders otherwise than 0 over c' } as const;
+    assert.deepEqual(keyVerdicts([{ list: "any" }, nonzero, no]), no);
+    assert.deepEqual(keyVerdicts([{ list: "any" }, nonzero]), nonzero);
+    assert.deepEqual(keyVerdicts([{ list: "any" }, { list: "any" }]), { list: "any" });
+    assert.deepEqual(keyVerdicts([]), { list: false, why: "no values set reads it", unread: true });
+  });
+
+  it("keeps an object longer than it holds leaf by leaf (a CRD) by its text: alike where the text is, else differing whole", () => {
+    const long = (v: string) =>
+      `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: big\nspec:\n  v: ${v}\n  pad: ${"x".repeat(KEPT_OBJECT_TEXT)}\n`;
+    assert.equal(rendersDiffer(helmSaid(long("a")), helmSaid(long("a"))), false);
+    assert.equal(rendersDiffer(helmSaid(long("a")), helmSaid(long("b"))), true);
+    const noise = noiseOf(helmSaid(long("a")), helmSaid(long("b")))!;
+    assert.equal(noise.get("apiextensions.k8s.io/v1 CustomResourceDefinition  big"), "whole");
+    assert.equal(rendersDiffer(helmSaid(long("c")), helmSaid(long("d")), noise), false);
   });
 
   it("sets a key into a copy of the values, making its maps, and not through a list or a scalar", () => {
