@@ -7,10 +7,12 @@
  *   npx tsx scripts/genChartTextNumbers.ts            sweep, print what differs from the data
  *   npx tsx scripts/genChartTextNumbers.ts --write    sweep and write the data
  *   npx tsx scripts/genChartTextNumbers.ts --check    sweep; exit 1 naming each chart and key that differ
+ *   ... --chart <chart>                               that pinned chart alone (its row)
  *
  * Run it after a chart bump in model/versions.ts (docs/how-to/chart-upgrades.md): a test fails
- * while a chart's row is of another version than the pinned one. Slow (minutes: thousands of
- * renders), so neither CI nor the suite runs it.
+ * while a chart's row is of another version than the pinned one. Slow (thousands of renders, two
+ * Helm processes at a time: kube-prometheus-stack alone takes minutes), so neither CI nor the
+ * suite runs it.
  *
  * Everything is the project's: the pinned charts (model/versions.ts) from the chart cache and Helm
  * as synth/render/helm.ts finds them (HOMELAB_CHART_CACHE, HOMELAB_HELM, .tools/helm), the number
@@ -19,18 +21,19 @@
  * process as `synth` does), the `helm template` command line the program renders with
  * (synth/render/template.ts templateArgs) and the API versions of the CRDs each stack installs.
  *
- * The method. The values sets of a chart: each distinct values of its Releases in the five stacks,
+ * The method. The values sets of a chart: each distinct values of its Releases in the stacks,
  * and the chart's defaults (`{}`, with the first Release's name and namespace). A set whose own
  * render fails is left out (loki's defaults: the chart demands a bucket); one that renders
  * otherwise each time (victoria-metrics-k8s-stack's defaults make a new CA and admin password) has
  * the leaves that differ between two renders of it set aside in each comparison over it. For every
  * number key, in each set: `helm template` with the key set to 7 and to 0; the set reads the key
  * where the two renders differ. Where it does, with the key set to "7" and to "0". Renders are
- * compared parsed, object by object and leaf by leaf (an error by its text). Listed: a key some set
+ * compared parsed, object by object (by apiVersion, kind, namespace and name) and leaf by leaf, an
+ * error by its text, an object over 256 KiB (a CRD) by its text's digest. Listed: a key some set
  * reads, where "7" renders as 7 in every set that reads it (`any` where "0" also renders as 0 in
  * each, else `nonzero`). Not listed: a key no set reads (nothing seen, nothing claimed), and a key
  * whose "7" renders otherwise in some set (Helm refuses it by the chart's schema, or the object
- * holds the text).
+ * holds the text); the sets after the first such one are not rendered, which changes nothing.
  */
 import * as fs from "fs";
 import * as path from "path";
