@@ -8,10 +8,10 @@ import swept from "./charts/data/text-numbers.json";
  * Service port in victoria-metrics-k8s-stack renders a port 0 for "0" and none for 0), the key is
  * under `nonzero`, and only the text of a whole number above 0 is the number there.
  *
- * Swept by scripts/genChartTextNumbers.ts (its header states the method) over each chart archive
- * at `version` (the one model/versions.ts pins) with Helm at `helm`, into upstream/charts/data/text-numbers.json:
- * for every key whose default is a number (config/chartKeys.ts `kinds`), `helm template` with the
- * key set to 7, 0, "7" and "0" over each values set of `values` (the chart's defaults where they
+ * Swept by `npm run refresh-text-numbers` (synth/textNumbers.ts states the method) over each
+ * chart archive at `version` (the one model/versions.ts pins) with Helm at `helm`, into
+ * upstream/charts/data/text-numbers.json: for every key whose default is a number
+ * (config/chartKeys.ts `kinds`), `helm template` with the key set to 7, 0, "7" and "0" over each values set of `values` (the chart's defaults where they
  * render, and each stack's Release values), the documents compared parsed. A key is listed where
  * the number changes the render (a template reads it there) and the text renders the same as the
  * number in each values set that reads it. Not listed, so text there stays refused
@@ -20,7 +20,8 @@ import swept from "./charts/data/text-numbers.json";
  * holds the text where its schema types an integer; a PodDisruptionBudget's `maxUnavailable: "7"`;
  * the VM stack's `vmsingle.spec.replicaCount`, passed into the CR as it is), a key whose text Helm
  * refuses (loki's values.schema.json types its counts, ports and settings integer or number), and a
- * key no render there reads (a part those values leave off: nothing was seen, so nothing is claimed).
+ * key no render there reads (a part those values leave off: nothing was seen, so nothing is
+ * claimed).
  */
 export interface TextNumbersRow {
   /** The chart version swept: the pinned one (a test holds it). */
@@ -35,7 +36,7 @@ export interface TextNumbersRow {
   nonzero: string[];
 }
 
-/** What scripts/genChartTextNumbers.ts writes. */
+/** What synth/textNumbers.ts writes. */
 export interface ChartTextNumbersData {
   generatedBy: string;
   /** A row per pinned chart with number keys. */

@@ -31,7 +31,7 @@ const memory = new Map<string, Promise<Cached>>();
 const CACHE_FORMAT = 3;
 /**
  * The `helm template` command line of one release (its values on stdin, as JSON): the one the
- * program renders with, and the one scripts/genChartTextNumbers.ts sweeps a chart's keys with.
+ * program renders with, and the one synth/textNumbers.ts sweeps a chart's keys with.
  */
 export function templateArgs(
   job: Pick<ReleaseJob, "releaseName" | "namespace" | "includeCrds">,

@@ -18,14 +18,14 @@ import {
   withValue,
   type Reading,
   type SweepRender,
-} from "../../scripts/textNumberSweep";
+} from "../../synth/render/textNumberSweep";
 import type { TextNumbersRow } from "../../upstream/chartTextNumbers";
 import { pinnedChartArchive, ROOT } from "../support/helpers";
 
 /*
- * scripts/genChartTextNumbers.ts sweeps each pinned chart's number keys with Helm; what decides
- * that a key's text renders as the number is judged here on made-up renders (Helm's answers as
- * text), and once through Helm for one key of one chart.
+ * `npm run refresh-text-numbers` (synth/textNumbers.ts) sweeps each pinned chart's number keys
+ * with Helm; what decides that a key's text renders as the number is judged here on made-up
+ * renders (Helm's answers as text), and once through Helm for one key of one chart.
  */
 
 /** Helm's answer rendering each of `docs` (YAML) as a template of its own, as `helm template` prints them. */
@@ -52,7 +52,7 @@ const reading = (r: Omit<Reading, "set" | "noise"> & Partial<Pick<Reading, "nois
   ...r,
 });
 
-describe("genChartTextNumbers: when a key's text renders as the number", () => {
+describe("refresh-text-numbers: when a key's text renders as the number", () => {
   it('lists a key where "7" and "0" render as 7 and 0, in any order of keys', () => {
     const n7 = helmSaid(service("7"), config("a"));
     // The same objects, their keys in another order and the documents in another order.

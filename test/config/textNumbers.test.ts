@@ -8,7 +8,7 @@ import { CHART_TEXT_NUMBERS } from "../../upstream/chartTextNumbers";
 /*
  * A whole number written as text at a chart's number key: refused as text "the chart's templates
  * would read", where a sweep with Helm saw the chart render it as the number
- * (scripts/genChartTextNumbers.ts, into upstream/charts/data/text-numbers.json): grafana's
+ * (synth/textNumbers.ts, into upstream/charts/data/text-numbers.json): grafana's
  * service.port "7" renders the Service's `port: 7`, the stack runs, and the check refused it
  * (exit 2). Text the chart renders otherwise stays refused.
  */
@@ -32,7 +32,7 @@ describe("chartValues: a number's text the chart renders as the number is accept
       assert.equal(
         pinned?.version,
         row.version,
-        `${chart}: its row in upstream/charts/data/text-numbers.json is of another version than the pinned one; sweep it again: npx tsx scripts/genChartTextNumbers.ts --write --chart ${chart}`,
+        `${chart}: its row in upstream/charts/data/text-numbers.json is of another version than the pinned one; sweep it again: npm run refresh-text-numbers -- --write --chart ${chart}`,
       );
       const keys = pinnedChartKeys(chart);
       assert.ok(keys, `the pinned ${chart} archive is not in the chart cache`);

@@ -74,7 +74,7 @@ describe("docs/how-to/chart-upgrades.md: a chart bump as written", () => {
       ["syncJob.enabled", "victoria-metrics-k8s-stack"],
       ["scripts/genDashboards.ts", "victoria-metrics-k8s-stack"],
       ["upstream/alloy/apiNeeds.ts", "alloy"],
-      ["scripts/genChartTextNumbers.ts", "kube-prometheus-stack"],
+      ["npm run refresh-text-numbers", "kube-prometheus-stack"],
     ];
     for (const [file, chart] of facts) {
       assert.ok(howto.includes(file), `the how-to does not say to refresh ${file} after a ${chart} bump`);

@@ -1,19 +1,19 @@
 /**
- * The sweep of scripts/genChartTextNumbers.ts, but for where its values come from: what decides
- * that a render holds the number (pure, tested on made-up renders without Helm), and the renders
- * of one chart's number keys over its values sets with Helm.
+ * The sweep of synth/textNumbers.ts (`npm run refresh-text-numbers`), but for where its
+ * values come from: what decides that a render holds the number (pure, tested on made-up renders
+ * without Helm), and the renders of one chart's number keys over its values sets with Helm.
  */
 import * as crypto from "crypto";
 import { isDeepStrictEqual } from "util";
-import { isMap } from "../config/tree";
-import type { KindTree } from "../config/chartKeys";
-import type { ChartTextNumbersData, TextNumbersRow } from "../upstream/chartTextNumbers";
-import type { ChartFacts } from "../synth/render/chartFacts";
-import { runHelm } from "../synth/render/helm";
-import { parseManifest } from "../synth/render/manifest";
-import type { ReleaseJob } from "../synth/render/release";
-import { templateArgs } from "../synth/render/template";
-import { DEFAULT_KUBE_VERSION } from "../synth/render/types";
+import { isMap } from "../../config/tree";
+import type { KindTree } from "../../config/chartKeys";
+import type { ChartTextNumbersData, TextNumbersRow } from "../../upstream/chartTextNumbers";
+import type { ChartFacts } from "./chartFacts";
+import { runHelm } from "./helm";
+import { parseManifest } from "./manifest";
+import type { ReleaseJob } from "./release";
+import { templateArgs } from "./template";
+import { DEFAULT_KUBE_VERSION } from "./types";
 
 /** Helm processes at once: the machine this runs on is shared (two cores). */
 export const HELM_AT_ONCE = 2;

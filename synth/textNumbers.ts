@@ -1,12 +1,13 @@
 /**
- * Regenerates upstream/charts/data/text-numbers.json: per pinned chart, the number keys at which a
- * whole number written as text ("7") renders as the number does (`any`), and those where only the
- * text of a number above 0 does (`nonzero`: "0" renders otherwise). upstream/chartTextNumbers.ts
- * reads it; config/chartValueCheck.ts accepts such text there and refuses it everywhere else.
+ * `npm run refresh-text-numbers`: regenerates upstream/charts/data/text-numbers.json: per pinned
+ * chart, the number keys at which a whole number written as text ("7") renders as the number does
+ * (`any`), and those where only the text of a number above 0 does (`nonzero`: "0" renders
+ * otherwise). upstream/chartTextNumbers.ts reads it; config/chartValueCheck.ts accepts such text
+ * there and refuses it everywhere else.
  *
- *   npx tsx scripts/genChartTextNumbers.ts            sweep, print what differs from the data
- *   npx tsx scripts/genChartTextNumbers.ts --write    sweep and write the data
- *   npx tsx scripts/genChartTextNumbers.ts --check    sweep; exit 1 naming each chart and key that differ
+ *   npm run refresh-text-numbers --            sweep, print what differs from the data
+ *   npm run refresh-text-numbers -- --write    sweep and write the data
+ *   npm run refresh-text-numbers -- --check    sweep; exit 1 naming each chart and key that differ
  *   ... --chart <chart>                               that pinned chart alone (its row)
  *
  * Run it after a chart bump in model/versions.ts (docs/how-to/chart-upgrades.md): a test fails
@@ -43,12 +44,12 @@ import { versions } from "../model/versions";
 import { RELEASE_TYPE } from "../model/names";
 import { closingLine, parseRefreshArgs } from "../upstream/refresh/args";
 import type { ChartTextNumbersData, TextNumbersRow } from "../upstream/chartTextNumbers";
-import { synthStack } from "../synth/run";
-import { renderExport } from "../synth/render/render";
-import { crdApiVersions, rawCrdApiVersions } from "../synth/render/apiVersions";
-import { chartFacts, pinnedChartKeys } from "../synth/render/chartFacts";
-import { chartArchive, chartCacheDir, helmBinary, runHelm } from "../synth/render/helm";
-import { releaseJob, type ReleaseJob } from "../synth/render/release";
+import { synthStack } from "./run";
+import { renderExport } from "./render/render";
+import { crdApiVersions, rawCrdApiVersions } from "./render/apiVersions";
+import { chartFacts, pinnedChartKeys } from "./render/chartFacts";
+import { chartArchive, chartCacheDir, helmBinary, runHelm } from "./render/helm";
+import { releaseJob, type ReleaseJob } from "./render/release";
 import {
   HELM_AT_ONCE,
   limiter,
@@ -57,7 +58,7 @@ import {
   textNumbersDifferences,
   textNumbersText,
   valuesSets,
-} from "./textNumberSweep";
+} from "./render/textNumberSweep";
 
 /** Where the data is, from the project's root. */
 export const TEXT_NUMBERS_FILE = ["upstream", "charts", "data", "text-numbers.json"];
@@ -132,8 +133,8 @@ export async function sweepChartTextNumbers(
   return { charts, renders };
 }
 
-const TOOL = "genChartTextNumbers";
-const USAGE = `usage: npx tsx scripts/genChartTextNumbers.ts [--write | --check] [--chart <chart>]
+const TOOL = "refresh-text-numbers";
+const USAGE = `usage: npm run refresh-text-numbers -- [--write | --check] [--chart <chart>]
   (neither)        sweep, and print what differs from ${TEXT_NUMBERS_FILE.join("/")}
   --write          sweep, and write it
   --check          sweep; exit 1 naming each chart and key that differ
@@ -150,7 +151,8 @@ function badArgs(a: ReturnType<typeof parseRefreshArgs>): string[] {
   return problems;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** The command: its arguments in, its exit status out; every way out ends with one line saying it. */
+export async function textNumbersMain(argv: string[]): Promise<number> {
   const a = parseRefreshArgs(argv, {
     valued: { "--chart": "<chart>" },
     switches: ["--write", "--check"],
@@ -178,7 +180,10 @@ async function main(argv: string[]): Promise<number> {
   const diff = textNumbersDifferences(only === undefined || data.charts[only] ? was : {}, charts);
   for (const d of diff) console.log(`${TOOL}: ${d}`);
   if (a.switches.has("--write")) {
-    const next = { generatedBy: "scripts/genChartTextNumbers.ts", charts: { ...data.charts, ...charts } };
+    const next = {
+      generatedBy: "npm run refresh-text-numbers (synth/textNumbers.ts)",
+      charts: { ...data.charts, ...charts },
+    };
     next.charts = Object.fromEntries(Object.entries(next.charts).sort(([x], [y]) => x.localeCompare(y)));
     fs.writeFileSync(file, textNumbersText(next));
     const what = `${diff.length} difference(s) from what it held`;
@@ -190,7 +195,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const check = a.switches.has("--check");
-  const fix = `run npx tsx scripts/genChartTextNumbers.ts --write${only ? ` --chart ${only}` : ""} and review the diff`;
+  const fix = `run npm run refresh-text-numbers -- --write${only ? ` --chart ${only}` : ""} and review the diff`;
   console.log(
     closingLine(
       TOOL,
@@ -201,8 +206,9 @@ async function main(argv: string[]): Promise<number> {
   return check ? 1 : 0;
 }
 
-if (require.main === module)
-  main(process.argv.slice(2)).then(
+/** {@link textNumbersMain} as a process: exits with its status, or 2 on an error it did not foresee. */
+export function runTextNumbers(argv: string[]): void {
+  textNumbersMain(argv).then(
     (code) => process.exit(code),
     (e) => {
       console.error(`${TOOL}: ${(e as Error).message}`);
@@ -210,3 +216,6 @@ if (require.main === module)
       process.exit(2);
     },
   );
+}
+
+if (require.main === module) runTextNumbers(process.argv.slice(2));
