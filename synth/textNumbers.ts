@@ -5,10 +5,10 @@
  * otherwise). upstream/chartTextNumbers.ts reads it; config/chartValueCheck.ts accepts such text
  * there and refuses it everywhere else.
  *
- *   npm run refresh-text-numbers --            sweep, print what differs from the data
- *   npm run refresh-text-numbers -- --write    sweep and write the data
- *   npm run refresh-text-numbers -- --check    sweep; exit 1 naming each chart and key that differ
- *   ... --chart <chart>                               that pinned chart alone (its row)
+ *   npm run refresh-text-numbers                     sweep, print what differs from the data
+ *   npm run refresh-text-numbers -- --write          sweep and write the data
+ *   npm run refresh-text-numbers -- --check          sweep; exit 1 naming each chart and key that differ
+ *   npm run refresh-text-numbers -- --chart <chart>  that pinned chart alone (its row)
  *
  * Run it after a chart bump in model/versions.ts (docs/how-to/chart-upgrades.md): a test fails
  * while a chart's row is of another version than the pinned one. Slow (thousands of renders, two
