@@ -1,4 +1,6 @@
 import { strict as assert } from "assert";
+import * as v8 from "v8";
+import * as vm from "vm";
 import { manifestJson, parseManifest } from "../../synth/render/manifest";
 
 /** A CRD document long enough to be kept (synth/render/manifest.ts keeps those of 32 KiB and more). */
@@ -73,5 +75,23 @@ describe("render: Helm's output as the render cache keeps it (synth/render/manif
       () => manifestJson("---\n# Source: chart/templates/bad.yaml\nkey: [unclosed\n"),
       /helm output of chart\/templates\/bad\.yaml:4:1: expected Kubernetes objects \(YAML\), found text that is not YAML: /,
     );
+  });
+});
+
+describe("render: the large documents kept (synth/render/manifest.ts)", () => {
+  it("keep no render's whole output: a kept document is its own copy, not a slice of the output", () => {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as () => void;
+    // Each render: a document of its own, kept (over 32 KiB), beside one shared 2 MB document
+    // (parsed once: every later render finds it kept).
+    const shared = `---\n# Source: chart/templates/big.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  a: ${"x".repeat(2 * 1024 * 1024)}\n`;
+    manifestJson(shared);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 60; i++) manifestJson(`${bigCrd(`own${i}`)}${shared}`);
+    gc();
+    const grown = (process.memoryUsage().heapUsed - before) / 2 ** 20;
+    // Kept: 60 documents of about 75 KB and their JSON, a few MB; the outputs were 120 MB.
+    assert.ok(grown < 40, `the heap grew by ${grown.toFixed(0)} MB over 60 renders`);
   });
 });
