@@ -48,11 +48,10 @@ import { synthStack } from "./run";
 import { renderExport } from "./render/render";
 import { crdApiVersions, rawCrdApiVersions } from "./render/apiVersions";
 import { chartFacts, pinnedChartKeys } from "./render/chartFacts";
-import { chartArchive, chartCacheDir, helmBinary, runHelm } from "./render/helm";
+import { chartArchive, chartCacheDir, helmBinary, limiter, runHelm } from "./render/helm";
 import { releaseJob, type ReleaseJob } from "./render/release";
 import {
   HELM_AT_ONCE,
-  limiter,
   numberKeys,
   sweepChart,
   textNumbersDifferences,

@@ -541,17 +541,21 @@ export function helmJobsSetting(raw: string | undefined = process.env.HOMELAB_HE
  * and a core): {@link helmJobsSetting}. A refused value runs at the default here; the commands
  * refuse it before rendering (cli/synthRun.ts).
  */
-const HELM_JOBS = helmJobsSetting().jobs;
-let running = 0;
-const waiting: (() => void)[] = [];
-export async function withHelmSlot<T>(fn: () => Promise<T>): Promise<T> {
-  if (running >= HELM_JOBS) await new Promise<void>((resolve) => waiting.push(resolve));
-  else running++;
-  try {
-    return await fn();
-  } finally {
-    const next = waiting.shift();
-    if (next) next();
-    else running--;
-  }
+export const withHelmSlot: <T>(fn: () => Promise<T>) => Promise<T> = limiter(helmJobsSetting().jobs);
+
+/** At most `n` calls of the returned function run at once; the others wait their turn, in order. */
+export function limiter(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (fn) => {
+    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
 }

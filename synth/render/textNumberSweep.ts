@@ -10,6 +10,7 @@ import type { KindTree } from "../../config/chartKeys";
 import type { ChartTextNumbersData, TextNumbersRow } from "../../upstream/chartTextNumbers";
 import type { ChartFacts } from "./chartFacts";
 import { runHelm } from "./helm";
+import { pool } from "./render";
 import { parseManifest } from "./manifest";
 import type { ReleaseJob } from "./release";
 import { templateArgs } from "./template";
@@ -244,23 +245,6 @@ export interface ChartSweep {
   why: Map<string, string>;
 }
 
-/** At most `n` calls of the returned function run at once. */
-export function limiter(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (fn) => {
-    if (running >= n) await new Promise<void>((r) => waiting.push(r));
-    else running++;
-    try {
-      return await fn();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
-}
-
 /** A values set: `job`'s values rendered with the program's `helm template` command line. */
 export function valuesSet(
   label: string,
@@ -357,19 +341,6 @@ async function keyVerdict(
   return keyVerdicts(verdicts);
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight, results in order. */
-async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 /** The differences between the data and a sweep's rows, one line each: the chart, the key, and how. */
 export function textNumbersDifferences(
   was: Record<string, TextNumbersRow>,

@@ -1,11 +1,10 @@
 import { strict as assert } from "assert";
 import { chartFacts } from "../../synth/render/chartFacts";
-import { helmBinary } from "../../synth/render/helm";
+import { helmBinary, limiter } from "../../synth/render/helm";
 import { versions } from "../../model/versions";
 import {
   KEPT_OBJECT_TEXT,
   keyVerdicts,
-  limiter,
   noiseOf,
   numberKeys,
   reads,
