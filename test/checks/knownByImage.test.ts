@@ -13,25 +13,40 @@
  * host-paths-for-agents-only alike.
  */
 import { strict as assert } from "assert";
-import { STACK_INFO_LABEL } from "@homelab-observability/contract";
+import { encodeStackInfo } from "@homelab-observability/contract";
+import { stackInfoConfigMap } from "../../builders/stackInfo";
 import { checkProcessArgs } from "../../checks/processArgs";
 import { checkHostPaths } from "../../checks/privileges";
 import type { K8sObject, Placed } from "../../checks/objects";
 import { oneContainer } from "../support/checkCases";
-import { ADDRESS, NS, holding, podRefusals } from "../support/operatorReaders";
+import {
+  LINK,
+  NS,
+  alertmanagerConfig,
+  alertmanagerPod,
+  holding,
+  podRefusals,
+} from "../support/operatorReaders";
 
 const MIRRORS = { "quay.io": "registry.home.lan/quay" };
 
-/** The stack-info ConfigMap recording `mirrors` as the stack's `imageMirrors` (contract encodeStackInfo's key). */
+/**
+ * The stack-info ConfigMap as the program writes it (builders/stackInfo.ts, contract
+ * encodeStackInfo), recording `mirrors` as the stack's `imageMirrors`.
+ */
 const mirrorsInfo = (mirrors: Record<string, string>): K8sObject => ({
   apiVersion: "v1",
   kind: "ConfigMap",
-  metadata: {
-    name: "homelab-observability-stack",
-    namespace: NS,
-    labels: { [STACK_INFO_LABEL.key]: STACK_INFO_LABEL.value },
-  },
-  data: { imageMirrors: JSON.stringify(mirrors) },
+  ...stackInfoConfigMap(
+    NS,
+    encodeStackInfo({
+      cluster: "lab",
+      phase: "kps-removed",
+      production: false,
+      nodePools: [],
+      imageMirrors: mirrors,
+    }),
+  ),
 });
 const placed = (obj: K8sObject): Placed => ({ obj, urn: "urn:info", source: "stack-info" });
 
@@ -111,32 +126,8 @@ describe("programs known by their image: the pin's repository or a declared mirr
 
   it("an Alertmanager is one by its image: another registry's build dials the notification templates it sees", () => {
     const refusals = (image: string, mirrors?: Record<string, string>) => {
-      const am: K8sObject = {
-        apiVersion: "apps/v1",
-        kind: "StatefulSet",
-        metadata: { name: "alertmanager", namespace: NS },
-        spec: {
-          selector: { matchLabels: { app: "alertmanager" } },
-          template: {
-            metadata: { labels: { app: "alertmanager" } },
-            spec: {
-              containers: [
-                {
-                  name: "alertmanager",
-                  image,
-                  args: ["--config.file=/etc/alertmanager/alertmanager.yml"],
-                  volumeMounts: [{ name: "config", mountPath: "/etc/alertmanager" }],
-                },
-              ],
-              volumes: [{ name: "config", configMap: { name: "alertmanager" } }],
-            },
-          },
-        },
-      };
-      const files = {
-        "alertmanager.yml": `templates:\n- /etc/alertmanager/*.tmpl\nreceivers:\n- name: "null"\n`,
-        "links.tmpl": `{{ define "link" }}http://${ADDRESS}/explore{{ end }}`,
-      };
+      const am = alertmanagerPod({ image, args: ["--config.file=/etc/alertmanager/alertmanager.yml"] });
+      const files = { "alertmanager.yml": alertmanagerConfig(), "links.tmpl": LINK };
       const objects = [
         am,
         holding("ConfigMap", "alertmanager", files),

@@ -12,45 +12,19 @@
 import { strict as assert } from "assert";
 import { checkAddresses } from "../../checks/addresses";
 import { operatorObjects, type K8sObject, type Placed } from "../../checks/objects";
-import { ADDRESS, NS, cr, holding, podRefusals } from "../support/operatorReaders";
-
-const LINK = `{{ define "link" }}http://${ADDRESS}/explore{{ end }}`;
-
-/** The alertmanager chart's pod: its ConfigMap `alertmanager` mounted at /etc/alertmanager (`volume` changes the volume). */
-function alertmanager(
-  volume: Record<string, unknown> = {},
-  mount: Record<string, unknown> = {},
-  args = ["--storage.path=/alertmanager", "--config.file=/etc/alertmanager/alertmanager.yml"],
-): K8sObject {
-  return {
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    metadata: { name: "alertmanager", namespace: NS },
-    spec: {
-      selector: { matchLabels: { app: "alertmanager" } },
-      template: {
-        metadata: { labels: { app: "alertmanager" } },
-        spec: {
-          containers: [
-            {
-              name: "alertmanager",
-              image: "quay.io/prometheus/alertmanager:v0.28.1",
-              args,
-              volumeMounts: [{ name: "config", mountPath: "/etc/alertmanager", ...mount }],
-            },
-          ],
-          volumes: [{ name: "config", configMap: { name: "alertmanager", ...volume } }],
-        },
-      },
-    },
-  };
-}
-
-/** A configuration whose `templates` glob is the chart's default, with `extra` YAML appended. */
-const config = (extra = "") => `templates:\n- /etc/alertmanager/*.tmpl\nreceivers:\n- name: "null"\n${extra}`;
+import {
+  ADDRESS,
+  LINK,
+  NS,
+  alertmanagerConfig as config,
+  alertmanagerPod,
+  cr,
+  holding,
+  podRefusals,
+} from "../support/operatorReaders";
 
 /** The chart pod's refusals with its ConfigMap holding `files`. */
-const chartRefusals = (files: Record<string, string>, pod = alertmanager()) =>
+const chartRefusals = (files: Record<string, string>, pod = alertmanagerPod()) =>
   podRefusals([pod, holding("ConfigMap", "alertmanager", files)], "alertmanager");
 
 describe("network policies: an Alertmanager's notification templates are not its connections", () => {
@@ -73,7 +47,7 @@ describe("network policies: an Alertmanager's notification templates are not its
    */
   it("its configuration is found by its flags as kingpin reads them; a refused command line dials nothing", () => {
     const files = { "alertmanager.yml": config(), "links.tmpl": LINK };
-    const pod = (...args: string[]) => alertmanager({}, {}, ["--storage.path=/alertmanager", ...args]);
+    const pod = (...args: string[]) => alertmanagerPod({ args: ["--storage.path=/alertmanager", ...args] });
     assert.equal(chartRefusals(files, pod("--config.file", "/etc/alertmanager/alertmanager.yml")), 0);
     assert.equal(
       chartRefusals(
@@ -105,7 +79,7 @@ describe("network policies: an Alertmanager's notification templates are not its
   });
 
   it("another container taking the same file in still dials it", () => {
-    const pod = alertmanager();
+    const pod = alertmanagerPod();
     pod.spec.template.spec.containers.push({
       name: "reader",
       image: "example/reader:1",
@@ -115,7 +89,9 @@ describe("network policies: an Alertmanager's notification templates are not its
   });
 
   it("a key the volume's items leave out is no file of the pod", () => {
-    const pod = alertmanager({ items: [{ key: "alertmanager.yml", path: "alertmanager.yml" }] });
+    const pod = alertmanagerPod({
+      volume: { items: [{ key: "alertmanager.yml", path: "alertmanager.yml" }] },
+    });
     assert.equal(chartRefusals({ "alertmanager.yml": config(), "other.yaml": LINK }, pod), 0);
   });
 
@@ -264,7 +240,7 @@ describe("network policies: an operator's notification templates are dialled whe
  * the same ConfigMap at /etc/alertmanager (1.42.0 templates/statefulset.yaml:101-141), with `args`.
  */
 function withReloader(args: string[], extra: Record<string, unknown> = {}): K8sObject {
-  const pod = alertmanager();
+  const pod = alertmanagerPod();
   pod.spec.template.spec.containers.push({
     name: "alertmanager-configmap-reload",
     image: "quay.io/prometheus-operator/prometheus-config-reloader:v0.93.0",
@@ -311,7 +287,7 @@ describe("network policies: the config reloader beside an Alertmanager dials non
 describe("addresses: a link in a notification template is not resolved", () => {
   const nowhere = `http://nowhere.${NS}.svc.cluster.local:80`;
   const findings = (files: Record<string, string>) => {
-    const placed: Placed[] = [alertmanager(), holding("ConfigMap", "alertmanager", files)].map((obj) => ({
+    const placed: Placed[] = [alertmanagerPod(), holding("ConfigMap", "alertmanager", files)].map((obj) => ({
       obj,
       urn: "urn:am",
       source: "release am",

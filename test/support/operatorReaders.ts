@@ -56,3 +56,49 @@ export function podRefusals(objects: K8sObject[], pod: string): number {
 }
 
 export const ref = (name: string) => ({ name, key: "config.yaml" });
+
+/** A notification template linking to the server: text Alertmanager sends, no address it dials. */
+export const LINK = `{{ define "link" }}http://${ADDRESS}/explore{{ end }}`;
+
+/** An Alertmanager configuration whose `templates` glob is the chart's default, with `extra` YAML appended. */
+export const alertmanagerConfig = (extra = "") =>
+  `templates:\n- /etc/alertmanager/*.tmpl\nreceivers:\n- name: "null"\n${extra}`;
+
+/**
+ * The alertmanager chart's pod: its ConfigMap `alertmanager` mounted at /etc/alertmanager (`volume`
+ * and `mount` add to the volume and its mount), running `image` with `args`.
+ */
+export function alertmanagerPod(
+  o: {
+    volume?: Record<string, unknown>;
+    mount?: Record<string, unknown>;
+    args?: string[];
+    image?: string;
+  } = {},
+): K8sObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name: "alertmanager", namespace: NS },
+    spec: {
+      selector: { matchLabels: { app: "alertmanager" } },
+      template: {
+        metadata: { labels: { app: "alertmanager" } },
+        spec: {
+          containers: [
+            {
+              name: "alertmanager",
+              image: o.image ?? "quay.io/prometheus/alertmanager:v0.28.1",
+              args: o.args ?? [
+                "--storage.path=/alertmanager",
+                "--config.file=/etc/alertmanager/alertmanager.yml",
+              ],
+              volumeMounts: [{ name: "config", mountPath: "/etc/alertmanager", ...o.mount }],
+            },
+          ],
+          volumes: [{ name: "config", configMap: { name: "alertmanager", ...o.volume } }],
+        },
+      },
+    },
+  };
+}
